@@ -1,0 +1,3 @@
+from esp_cli.cli import main
+
+main()

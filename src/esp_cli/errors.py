@@ -1,0 +1,75 @@
+"""One exception family and the documented exit codes.
+
+The core raises these; the CLI turns each into one line on stderr and its exit code.
+Anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes, documented in README.md ("Exit codes")."""
+
+    OK = 0
+    FAILED = 1  # the command could not do its work (see the message)
+    USAGE = 2  # bad options or arguments
+    BAD_INPUT = 3  # a file is missing, unreadable, not a workbook, or lacks needed columns
+    BUSY = 4  # the workbook is open in Excel, being written, or changed since it was read
+    FINDINGS = 5  # a check ran and found problems (esp doctor; conflicts left unresolved)
+    WRITE_FAILED = 6  # writing failed (permissions, disk full); the original is untouched
+
+
+class EspError(Exception):
+    """An error the user can act on: what failed, where, and how to fix it."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+
+    def __init__(self, message: str, *, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        if self.fix:
+            return f"{self.message} Fix: {self.fix}"
+        return self.message
+
+
+class UsageError(EspError):
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(EspError):
+    exit_code = ExitCode.USAGE
+
+
+class InputFileError(EspError):
+    """A file esp was asked to read cannot be used as given."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class MissingColumnsError(InputFileError):
+    pass
+
+
+class AgentNotFoundError(EspError):
+    exit_code = ExitCode.BAD_INPUT
+
+
+class WorkbookBusyError(EspError):
+    """The workbook is open elsewhere or changed under us: nothing was written."""
+
+    exit_code = ExitCode.BUSY
+
+
+class UnsafeWriteError(EspError):
+    """A write would damage the workbook (a formula, a merged cell, a table edge): refused."""
+
+    exit_code = ExitCode.FAILED
+
+
+class WriteFailedError(EspError):
+    exit_code = ExitCode.WRITE_FAILED
