@@ -1,0 +1,162 @@
+"""esp.toml: where the trackers are, column spellings, the calendar, people, recipients.
+
+Found by --config PATH, else ./esp.toml. Relative paths inside it are relative to the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from esp_cli.errors import ConfigError
+
+CONFIG_NAME = "esp.toml"
+DEFAULT_ACCESS_VALUES = (
+    "No Issues",
+    "Password Reset",
+    "No Citrix Apps Showing",
+    "Learning Hub Issue",
+    "Cannot Locate TBT",
+    "Equipment Issue",
+    "Other",
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    source: Path | None = None
+    tracker: Path | None = None
+    master: Path | None = None
+    tbt_tracking_sheet: Path | None = None
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    country: str = "US"
+    subdivision: str | None = None
+    extra_days_off: tuple[date, ...] = ()
+    working_holidays: tuple[date, ...] = ()
+    user: str | None = None
+    spoc_phone: str = "(888) 905-9500"
+    access_values: tuple[str, ...] = DEFAULT_ACCESS_VALUES
+    learning_contacts: tuple[str, ...] = ()
+    report_to: tuple[str, ...] = ()
+    report_cc: tuple[str, ...] = ()
+    report_from: str | None = None
+    smtp: dict[str, Any] = field(default_factory=dict)
+    backup_dir: Path | None = None
+
+    def tracker_path(self, given: Path | None) -> Path:
+        """--tracker, else ESP_TRACKER, else esp.toml's [tracker] path."""
+        if given is not None:
+            return given
+        env = os.environ.get("ESP_TRACKER")
+        if env:
+            return Path(env)
+        if self.tracker is not None:
+            return self.tracker
+        raise ConfigError(
+            "No tracker given.",
+            fix="pass --tracker 'ESP Tracker.xlsx', set ESP_TRACKER, or set [tracker] path "
+            "in esp.toml.",
+        )
+
+
+def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
+    if path is None:
+        candidate = (cwd or Path.cwd()) / CONFIG_NAME
+        if not candidate.is_file():
+            return Config()
+        path = candidate
+    elif not path.is_file():
+        raise ConfigError(f"{path}: no such config file.", fix="check the --config path.")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    return _from_dict(raw, path)
+
+
+def _section(raw: dict[str, Any], name: str, where: Path) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table.")
+    return value
+
+
+def _strs(value: Any, key: str, where: Path) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{where}: {key} must be a string or a list of strings.")
+
+
+def _dates(value: Any, key: str, where: Path) -> tuple[date, ...]:
+    out: list[date] = []
+    for v in value or []:
+        if isinstance(v, date):
+            out.append(v)
+        elif isinstance(v, str):
+            try:
+                out.append(date.fromisoformat(v))
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {key}: {v!r} is not a YYYY-MM-DD date.") from exc
+        else:
+            raise ConfigError(f"{where}: {key}: {v!r} is not a date.")
+    return tuple(out)
+
+
+def _path(value: Any, base: Path, key: str, where: Path) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be a path string.")
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+def _from_dict(raw: dict[str, Any], where: Path) -> Config:
+    base = where.parent
+    tracker = _section(raw, "tracker", where)
+    columns = _section(raw, "columns", where)
+    cal = _section(raw, "calendar", where)
+    people = _section(raw, "people", where)
+    access = _section(raw, "access", where)
+    report = _section(raw, "report", where)
+    smtp = _section(raw, "smtp", where)
+    backup = _section(raw, "backup", where)
+    if "password" in smtp:
+        raise ConfigError(
+            f"{where}: [smtp] password must not be stored in esp.toml.",
+            fix="remove it and set the ESP_SMTP_PASSWORD environment variable instead.",
+        )
+    return Config(
+        source=where,
+        tracker=_path(tracker.get("path"), base, "[tracker] path", where),
+        master=_path(tracker.get("master"), base, "[tracker] master", where),
+        tbt_tracking_sheet=_path(
+            tracker.get("tbt_tracking_sheet"), base, "[tracker] tbt_tracking_sheet", where
+        ),
+        columns={k: _strs(v, f"[columns] {k}", where) for k, v in columns.items()},
+        country=str(cal.get("country", "US")),
+        subdivision=cal.get("subdivision"),
+        extra_days_off=_dates(cal.get("extra_days_off"), "[calendar] extra_days_off", where),
+        working_holidays=_dates(cal.get("working_holidays"), "[calendar] working_holidays", where),
+        user=people.get("user"),
+        spoc_phone=str(people.get("spoc_phone", access.get("spoc_phone", "(888) 905-9500"))),
+        access_values=_strs(access.get("values"), "[access] values", where)
+        or DEFAULT_ACCESS_VALUES,
+        learning_contacts=_strs(people.get("learning_contacts"), "[people] learning_contacts",
+                                where),
+        report_to=_strs(report.get("to"), "[report] to", where),
+        report_cc=_strs(report.get("cc"), "[report] cc", where),
+        report_from=report.get("from"),
+        smtp=dict(smtp),
+        backup_dir=_path(backup.get("dir"), base, "[backup] dir", where),
+    )

@@ -1,0 +1,272 @@
+"""esp sync-nnumbers: N Number request dates (and N Numbers) from the Master tracker.
+
+Matching, per Master row: agent ID, then e-mail, then the normalised name within the class.
+A class-level row (a class and no agent) applies to every agent of that class that no
+other row matched. A different date already in the ESP Tracker is a conflict: listed and
+kept unless --overwrite. Master rows that match nobody are listed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from esp_cli.config import Config
+from esp_cli.tracker import Finding, Row, Table, read_table
+from esp_cli.values import email_key, id_key, name_key, text_of
+from esp_cli.xlsx.refs import col_letter
+from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+from esp_cli.services.writes import CellChange, ChangePlan
+
+DATE_KEY = "n_number_requested"
+NNUM_KEY = "n_number"
+
+
+@dataclass(frozen=True)
+class MasterRef:
+    sheet: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!row {self.row}"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    sheet: str
+    cell: str
+    agent: str
+    cls: str
+    column: str
+    tracker: Any
+    master: Any
+    master_row: MasterRef
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    sheet: str
+    row: int
+    agent: str
+    cls: str
+    agent_id: str
+    email: str
+    reason: str
+
+
+@dataclass
+class SyncResult:
+    tracker: Path
+    master: Path
+    changes: list[CellChange]
+    conflicts: list[Conflict]
+    unmatched: list[Unmatched]
+    findings: list[Finding]
+    added_columns: list[str]
+    matched_agents: int
+    dry_run: bool
+    saved: SaveResult | None = None
+
+
+@dataclass
+class _Proposal:
+    source: MasterRef
+    requested: date | None
+    n_number: str | None
+    how: str
+
+
+@dataclass
+class _Index:
+    by_id: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    by_email: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    by_class_name: dict[tuple[str, str], list[Row]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_name: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    by_class: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _class_key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _index(tracker: Table) -> _Index:
+    idx = _Index()
+    for row in tracker.rows():
+        if row.get("agent_id"):
+            idx.by_id[id_key(row.text("agent_id"))].append(row)
+        if row.get("email"):
+            idx.by_email[email_key(row.text("email"))].append(row)
+        if row.name:
+            idx.by_class_name[(_class_key(row.cls), name_key(row.name))].append(row)
+            idx.by_name[name_key(row.name)].append(row)
+        if row.cls:
+            idx.by_class[_class_key(row.cls)].append(row)
+    return idx
+
+
+def _match(m: Row, idx: _Index) -> tuple[Row | None, str]:
+    """The ESP row for a Master row, or None and why not."""
+    mid, mail, name, cls = m.text("agent_id"), m.text("email"), m.name, m.cls
+    if mid and len(idx.by_id.get(id_key(mid), [])) == 1:
+        return idx.by_id[id_key(mid)][0], "agent ID"
+    if mail and len(idx.by_email.get(email_key(mail), [])) == 1:
+        return idx.by_email[email_key(mail)][0], "e-mail"
+    if name:
+        key = name_key(name)
+        found = idx.by_class_name.get((_class_key(cls), key), []) if cls else idx.by_name.get(
+            key, [])
+        if len(found) == 1:
+            return found[0], "name"
+        if len(found) > 1:
+            return None, f"{len(found)} agents are named {name}" + (f" in class {cls}" if cls
+                                                                     else "")
+        if cls and idx.by_name.get(key):
+            other = idx.by_name[key][0].cls
+            return None, f"{name} is in class {other} in the ESP Tracker, not {cls}"
+    tried = [label for label, v in (("agent ID", mid), ("e-mail", mail), ("name", name)) if v]
+    return None, "no agent with this " + " or ".join(tried) if tried else "no agent named"
+
+
+def sync_nnumbers(
+    tracker_path: Path,
+    master_path: Path,
+    config: Config,
+    dry_run: bool = False,
+    overwrite: bool = False,
+) -> SyncResult:
+    master = read_table(
+        Workbook.open(master_path), config.columns, required=("agent_name", "agent_id", "email"),
+        role="Master N Number Tracker", keep_class_rows=True,
+    )
+    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
+        tracker = read_table(wb, config.columns)
+        plan = ChangePlan(tracker)
+        conflicts, unmatched, matched = _plan(tracker, master, plan, overwrite)
+        saved = None if dry_run else plan.apply(config.backup_dir)
+    return SyncResult(
+        tracker=tracker_path, master=master_path, changes=plan.changes, conflicts=conflicts,
+        unmatched=unmatched, findings=[*tracker.findings, *master.findings],
+        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
+        matched_agents=matched, dry_run=dry_run, saved=saved,
+    )
+
+
+def _plan(
+    tracker: Table, master: Table, plan: ChangePlan, overwrite: bool
+) -> tuple[list[Conflict], list[Unmatched], int]:
+    idx = _index(tracker)
+    proposals: dict[int, list[_Proposal]] = defaultdict(list)
+    rows_by_id: dict[int, Row] = {}
+    unmatched: list[Unmatched] = []
+    class_rows: list[Row] = []
+    for m in master.rows():
+        requested = m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None
+        nnum = m.text(NNUM_KEY) or None
+        if not m.has_identity:
+            class_rows.append(m)
+            continue
+        row, how = _match(m, idx)
+        if row is None:
+            unmatched.append(_unmatched(m, how))
+            continue
+        rows_by_id[id(row)] = row
+        proposals[id(row)].append(_Proposal(MasterRef(m.sheet, m.row), requested, nnum, how))
+    for m in class_rows:
+        members = idx.by_class.get(_class_key(m.cls), [])
+        if not members:
+            unmatched.append(_unmatched(m, f"no class {m.cls} in the ESP Tracker"))
+            continue
+        requested = m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None
+        for row in members:
+            if id(row) in proposals:
+                continue
+            rows_by_id[id(row)] = row
+            proposals[id(row)].append(
+                _Proposal(MasterRef(m.sheet, m.row), requested, None, "class row"))
+    conflicts: list[Conflict] = []
+    for rid, props in proposals.items():
+        row = rows_by_id[rid]
+        _plan_date(row, props, tracker, plan, overwrite, conflicts)
+        _plan_nnumber(row, props, tracker, plan, conflicts)
+    ordered = sorted(plan.changes, key=lambda c: (c.sheet, c.row, c.col))
+    plan.changes[:] = ordered
+    conflicts.sort(key=lambda c: (c.sheet, _row_of(c.cell)))
+    return conflicts, unmatched, len(proposals)
+
+
+def _row_of(cell: str) -> int:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def _plan_date(row: Row, props: list[_Proposal], tracker: Table, plan: ChangePlan,
+               overwrite: bool, conflicts: list[Conflict]) -> None:
+    dated = [p for p in props if p.requested is not None]
+    if not dated:
+        return
+    sheet = tracker.sheet(row.sheet)
+    col = sheet.col(DATE_KEY)
+    cell = f"{col_letter(col)}{row.row}" if col else "(new column)"
+    header = sheet.headers.get(col, "Date of N Number Request") if col else (
+        "Date of N Number Request")
+    distinct = sorted({p.requested for p in dated if p.requested is not None})
+    if len(distinct) > 1:
+        conflicts.append(Conflict(
+            row.sheet, cell, row.label(), row.cls, header, row.get(DATE_KEY),
+            " / ".join(d.isoformat() for d in distinct), dated[0].source,
+            "the Master lists different dates for this agent (" +
+            ", ".join(str(p.source) for p in dated) + ")",
+        ))
+        return
+    new = distinct[0]
+    if DATE_KEY in row.unreadable:
+        current: Any = row.raw.get(DATE_KEY)
+        reason = "the tracker's value is not a date"
+    else:
+        current = row.get(DATE_KEY)
+        reason = "the tracker already has a different date"
+    if current is None:
+        plan.set(row, DATE_KEY, new)
+    elif current != new:
+        if overwrite:
+            plan.set(row, DATE_KEY, new)
+        else:
+            conflicts.append(Conflict(row.sheet, cell, row.label(), row.cls, header, current,
+                                      new, dated[0].source, reason))
+
+
+def _plan_nnumber(row: Row, props: list[_Proposal], tracker: Table, plan: ChangePlan,
+                  conflicts: list[Conflict]) -> None:
+    numbers = sorted({p.n_number.strip() for p in props if p.n_number})
+    if not numbers:
+        return
+    sheet = tracker.sheet(row.sheet)
+    col = sheet.col(NNUM_KEY)
+    cell = f"{col_letter(col)}{row.row}" if col else "(new column)"
+    header = sheet.headers.get(col, "N Number") if col else "N Number"
+    current = row.text(NNUM_KEY)
+    if len(numbers) > 1:
+        conflicts.append(Conflict(row.sheet, cell, row.label(), row.cls, header, current or None,
+                                  " / ".join(numbers), props[0].source,
+                                  "the Master lists different N Numbers for this agent"))
+        return
+    new = numbers[0]
+    if not current:
+        plan.set(row, NNUM_KEY, new)
+    elif id_key(current) != id_key(new):
+        # N Numbers are only filled where blank: a different one is for a person to check.
+        conflicts.append(Conflict(row.sheet, cell, row.label(), row.cls, header, current, new,
+                                  props[0].source, "the tracker has a different N Number"))
+
+
+def _unmatched(m: Row, reason: str) -> Unmatched:
+    return Unmatched(m.sheet, m.row, m.name, m.cls, m.text("agent_id"), m.text("email"), reason)
+
+
+def text_for(value: Any) -> str:
+    return text_of(value) if value is not None else ""

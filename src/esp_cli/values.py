@@ -1,0 +1,192 @@
+"""Understanding cell values as the team types them (pure: no I/O).
+
+Each parser returns the value or raises `Unreadable` with a short reason; the tracker
+layer turns that into a finding with the cell's address and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_EPOCH_1904 = date(1904, 1, 1)
+_MIN_YEAR, _MAX_YEAR = 1990, 2100  # a tracker date outside this is a typo, not a date
+
+_YES = {"yes", "y", "true", "x", "complete", "completed", "done", "1", "✓", "✔", "yes!"}
+_NO = {"no", "n", "false", "0", "incomplete", "not complete", "pending", "-", "in progress"}
+
+_TEXT_DATE_FORMATS = (
+    "%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y", "%m-%d-%y", "%b %d, %Y", "%B %d, %Y",
+    "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%m.%d.%Y", "%Y/%m/%d", "%a %m/%d/%Y",
+    "%A %m/%d/%Y", "%a, %b %d, %Y",
+)
+_TEXT_DATETIME_FORMATS = (
+    "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M%p", "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+    "%m/%d/%y %H:%M", "%m/%d/%y %I:%M %p",
+)
+
+
+class Unreadable(ValueError):
+    """A value that cannot be understood; the message says what was expected."""
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_year(d: date, raw: Any) -> date:
+    if not _MIN_YEAR <= d.year <= _MAX_YEAR:
+        raise Unreadable(f"{raw!r} is not a plausible date (year {d.year})")
+    return d
+
+
+def serial_to_datetime(serial: float, date1904: bool = False) -> datetime:
+    if serial < 0 or serial > 2958465:  # 9999-12-31
+        raise Unreadable(f"{serial!r} is not an Excel date serial")
+    epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
+    days = int(serial)
+    frac = serial - days
+    base = datetime(epoch.year, epoch.month, epoch.day) + timedelta(days=days)
+    return base + timedelta(seconds=round(frac * 86400))
+
+
+def parse_date(value: Any, date1904: bool = False) -> date | None:
+    """A date from anything the team types: real dates, date-times, serials, text dates."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Unreadable(f"{value!r} is not a date")
+    if isinstance(value, datetime):
+        return _check_year(value.date(), value)
+    if isinstance(value, date):
+        return _check_year(value, value)
+    if isinstance(value, (int, float)):
+        return _check_year(serial_to_datetime(float(value), date1904).date(), value)
+    if isinstance(value, str):
+        text = " ".join(value.strip().split())
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
+            return _check_year(serial_to_datetime(float(text), date1904).date(), value)
+        for fmt in _TEXT_DATE_FORMATS:
+            try:
+                return _check_year(datetime.strptime(text, fmt).date(), value)
+            except ValueError:
+                continue
+        for fmt in _TEXT_DATETIME_FORMATS:
+            try:
+                return _check_year(datetime.strptime(text, fmt).date(), value)
+            except ValueError:
+                continue
+        raise Unreadable(f"{value!r} is not a date (expected e.g. 11/23/2026)")
+    raise Unreadable(f"{value!r} is not a date")
+
+
+def parse_datetime(value: Any, date1904: bool = False) -> datetime | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, bool):
+        raise Unreadable(f"{value!r} is not a date and time")
+    if isinstance(value, (int, float)):
+        dt = serial_to_datetime(float(value), date1904)
+        _check_year(dt.date(), value)
+        return dt
+    if isinstance(value, str):
+        text = " ".join(value.strip().split())
+        for fmt in _TEXT_DATETIME_FORMATS:
+            try:
+                dt = datetime.strptime(text.upper() if "%p" in fmt else text, fmt)
+                _check_year(dt.date(), value)
+                return dt
+            except ValueError:
+                continue
+        d = parse_date(text, date1904)
+        return datetime(d.year, d.month, d.day) if d else None
+    raise Unreadable(f"{value!r} is not a date and time")
+
+
+def parse_yes_no(value: Any) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if value in (0, 1):
+            return bool(value)
+        raise Unreadable(f"{value!r} is not Yes or No")
+    text = str(value).strip().lower().rstrip(".")
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise Unreadable(f"{value!r} is not Yes or No")
+
+
+def parse_number(value: Any) -> float | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Unreadable(f"{value!r} is not a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, time):
+        return value.hour + value.minute / 60 + value.second / 3600
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 3600
+    text = str(value).strip().lower().replace(",", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hour|hours)?", text)
+    if m:
+        return float(m.group(1))
+    m = re.fullmatch(r"(\d+):(\d{2})", text)
+    if m:
+        return int(m.group(1)) + int(m.group(2)) / 60
+    raise Unreadable(f"{value!r} is not a number")
+
+
+def text_of(value: Any) -> str:
+    """Text as the cell shows it: numbers typed as IDs lose their '.0', spaces are trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%m/%d/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%m/%d/%Y")
+    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+def display_name(raw: str) -> str:
+    """'Smith,  John ' -> 'John Smith'; 'john smith' stays as typed apart from spaces."""
+    text = " ".join(raw.split())
+    if "," in text:
+        last, _, first = text.partition(",")
+        if first.strip() and last.strip():
+            return f"{first.strip()} {last.strip()}"
+    return text
+
+
+def name_key(raw: str) -> str:
+    """A key that is the same for 'Devon Price', 'price, devon' and 'PRICE,DEVON'."""
+    name = display_name(raw).lower()
+    name = re.sub(r"[^\w\s'-]", " ", name)
+    name = re.sub(r"[-']", "", name)
+    return " ".join(name.split())
+
+
+def id_key(raw: str) -> str:
+    return re.sub(r"\s+", "", raw).upper()
+
+
+def email_key(raw: str) -> str:
+    text = raw.strip().lower()
+    if text.startswith("mailto:"):
+        text = text[7:]
+    return text

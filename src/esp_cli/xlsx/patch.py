@@ -1,0 +1,414 @@
+"""Lossless writes: set cells (and add columns) by patching the package in place.
+
+Only the parts that must change are rewritten: the touched worksheets (only their touched
+rows), the shared strings (appended to), styles (a date format appended when the column
+has none), and a table part when a new column extends a table. Every other zip entry is
+copied as its original compressed bytes (see zipio). A write that would damage the
+workbook — over a formula, inside a merged range, on a protected sheet — is refused
+before anything is written, naming the cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from esp_cli.errors import UnsafeWriteError
+from esp_cli.xlsx import zipio
+from esp_cli.xlsx.package import REL_SST, REL_STYLES, REL_TABLE, Package
+from esp_cli.xlsx.refs import address, col_letter, parse_range
+from esp_cli.xlsx.sheetxml import SheetXml, Splicer
+from esp_cli.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, Styles
+
+Value = str | date | datetime | float | int | bool | None
+
+EXCEL_CELL_LIMIT = 32767
+EXCEL_LINE_LIMIT = 253
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def check_cell_text(text: str, where: str) -> None:
+    """Excel's limits for one cell (XLSX-NOTES §2): refuse rather than let Excel truncate."""
+    n = utf16_len(text)
+    if n > EXCEL_CELL_LIMIT:
+        raise UnsafeWriteError(
+            f"{where}: the text would be {n:,} characters; Excel allows {EXCEL_CELL_LIMIT:,} "
+            "in one cell.",
+            fix="shorten the text, or move older lines out of the cell first.",
+        )
+    if text.count("\n") > EXCEL_LINE_LIMIT:
+        raise UnsafeWriteError(
+            f"{where}: the text would have {text.count(chr(10))} line breaks; Excel shows at "
+            f"most {EXCEL_LINE_LIMIT} in one cell.",
+            fix="move older lines out of the cell first.",
+        )
+
+
+def xml_text(text: str) -> bytes:
+    """ST_Xstring: escape markup, keep `_xHHHH_`-looking text literal, encode illegal chars."""
+    s = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
+    s = s.replace("\r\n", "\n").replace("\r", "_x000D_")
+    s = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.encode("utf-8")
+
+
+def excel_serial(value: date | datetime, date1904: bool) -> float:
+    epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    dt = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    delta = dt.replace(tzinfo=None) - epoch
+    return delta.days + delta.seconds / 86400
+
+
+def _num(v: float) -> bytes:
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer() and abs(v) < 1e15):
+        return str(int(v)).encode()
+    return repr(float(v)).encode()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell esp will write, with what it holds now (for --dry-run and reports)."""
+
+    sheet: str
+    row: int
+    col: int
+    new: Value
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.col)
+
+
+class Patcher:
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self._sheets: dict[str, SheetXml] = {}
+        self._writes: dict[str, dict[tuple[int, int], Value]] = {}
+        self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
+        self._styles: Styles | None = None
+
+    # -- what to write ------------------------------------------------------------------
+
+    def sheet_xml(self, sheet: str) -> SheetXml:
+        sx = self._sheets.get(sheet)
+        if sx is None:
+            info = self.pkg.sheet(sheet)
+            sx = SheetXml(self.pkg.read_xml(info.part))
+            self._sheets[sheet] = sx
+        return sx
+
+    def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
+        """A new column at `col` (right after the last header), header styled like its left
+        neighbour; refused when a hidden column range would swallow it."""
+        sx = self.sheet_xml(sheet)
+        spec = sx.col_spec(col)
+        if spec is not None and re.search(rb"\bhidden=\"(1|true)\"", spec):
+            raise UnsafeWriteError(
+                f"{address(sheet, header_row, col)}: esp needs to add the column '{header}' "
+                f"here, but column {col_letter(col)} is hidden.",
+                fix=f"unhide column {col_letter(col)} in Excel, or add a '{header}' header "
+                "yourself.",
+            )
+        self._new_cols.setdefault(sheet, {})[col] = header_row
+        self.set(sheet, header_row, col, header)
+
+    def set(self, sheet: str, row: int, col: int, value: Value) -> None:
+        where = address(sheet, row, col)
+        sx = self.sheet_xml(sheet)
+        if sx.protected:
+            raise UnsafeWriteError(
+                f"{where}: sheet '{sheet}' is protected.",
+                fix="unprotect it in Excel (Review > Unprotect Sheet), then run esp again.",
+            )
+        cell = sx.cell(row, col)
+        if cell is not None:
+            if cell.has_formula:
+                raise UnsafeWriteError(
+                    f"{where} holds a formula; esp will not overwrite it.",
+                    fix="move the formula, or map that column to another header in esp.toml.",
+                )
+            if cell.attr(b"vm") is not None:
+                raise UnsafeWriteError(f"{where} holds a picture or rich value; not overwritten.")
+        for r1, c1, r2, c2 in sx.merged_ranges() if b"mergeCell" in sx.data else []:
+            if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
+                raise UnsafeWriteError(
+                    f"{where} is inside the merged cells "
+                    f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}.",
+                    fix="unmerge those cells in Excel.",
+                )
+        if isinstance(value, str):
+            check_cell_text(value, where)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UnsafeWriteError(f"{where}: {value} is not a number Excel can store.")
+        self._writes.setdefault(sheet, {})[(row, col)] = value
+
+    @property
+    def pending(self) -> int:
+        return sum(len(w) for w in self._writes.values())
+
+    # -- building the new package -----------------------------------------------------
+
+    @property
+    def styles(self) -> Styles:
+        if self._styles is None:
+            part = self.pkg.workbook_rel_target(REL_STYLES)
+            self._styles = Styles.parse(self.pkg.read_xml(part) if part else None)
+        return self._styles
+
+    def build(self) -> bytes:
+        """The complete new package bytes (nothing is written to disk here)."""
+        sst_part = self.pkg.workbook_rel_target(REL_SST)
+        sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
+        replace: dict[str, bytes] = {}
+        for sheet, writes in self._writes.items():
+            sx = self.sheet_xml(sheet)
+            new_cols = self._new_cols.get(sheet, {})
+            changes: dict[int, dict[int, bytes]] = {}
+            for (row, col), value in sorted(writes.items()):
+                style = self._style_for(sx, row, col, value, col in new_cols)
+                changes.setdefault(row, {})[col] = self._cell_xml(sx, row, col, value, style, sst)
+            data = Splicer(sx).splice(changes)
+            data = _widen_dimension(data, sx.prefix, changes)
+            if new_cols:
+                data = _add_col_widths(data, sx, sorted(new_cols))
+            if sx.has_formulas:
+                data = _full_calc_on_load(data, sx.prefix)
+            info = self.pkg.sheet(sheet)
+            replace[info.part] = data
+            for col, header_row in new_cols.items():
+                self._extend_tables(info.part, sheet, header_row, col, writes, replace)
+        if sst is not None and sst_part is not None and sst.changed:
+            replace[sst_part] = sst.patched()
+        styles = self.styles.patched()
+        if styles is not None:
+            part = self.pkg.workbook_rel_target(REL_STYLES)
+            assert part is not None
+            replace[part] = styles
+        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace)
+
+    def _style_for(self, sx: SheetXml, row: int, col: int, value: Value, new_col: bool) -> int | None:
+        existing = sx.cell(row, col)
+        style = existing.style if existing is not None else None
+        if existing is None:
+            neighbour = sx.cell(row, col - 1) if new_col and col > 1 else None
+            if neighbour is not None:
+                style = neighbour.style
+            else:
+                spec = sx.col_spec(col)
+                m = re.search(rb"\bstyle=\"(\d+)\"", spec) if spec else None
+                style = int(m.group(1)) if m else None
+        if isinstance(value, date) and self.styles.count:
+            if style is not None and self.styles.is_date_style(style):
+                return style
+            for s in sx.column_styles(col):
+                if self.styles.is_date_style(s):
+                    return s
+            fmt = DATETIME_FMT_ID if isinstance(value, datetime) else DATE_FMT_ID
+            return self.styles.date_variant(style or 0, fmt)
+        return style
+
+    def _cell_xml(
+        self, sx: SheetXml, row: int, col: int, value: Value, style: int | None,
+        sst: _SharedStrings | None,
+    ) -> bytes:
+        p = sx.prefix
+        head = b"<" + p + b'c r="' + f"{col_letter(col)}{row}".encode() + b'"'
+        if style is not None and style != 0:
+            head += b' s="%d"' % style
+        existing = sx.cell(row, col)
+        if sst is not None and existing is not None and existing.attr(b"t") == b"s":
+            sst.released()
+        if value is None or value == "":
+            return head + b"/>"
+        if isinstance(value, bool):
+            return head + b' t="b"><' + p + b"v>" + (b"1" if value else b"0") + b"</" + p + b"v></" + p + b"c>"
+        if isinstance(value, (date, datetime)):
+            serial = excel_serial(value, self.pkg.date1904)
+            return head + b"><" + p + b"v>" + _num(serial) + b"</" + p + b"v></" + p + b"c>"
+        if isinstance(value, (int, float)):
+            return head + b"><" + p + b"v>" + _num(value) + b"</" + p + b"v></" + p + b"c>"
+        text = xml_text(value)
+        space = b' xml:space="preserve"' if value != value.strip() or "\n" in value else b""
+        if sst is not None:
+            idx = sst.add(b"<" + p + b"t" + space + b">" + text + b"</" + p + b"t>", p)
+            return head + b' t="s"><' + p + b"v>%d</" % idx + p + b"v></" + p + b"c>"
+        return (head + b' t="inlineStr"><' + p + b"is><" + p + b"t" + space + b">" + text
+                + b"</" + p + b"t></" + p + b"is></" + p + b"c>")
+
+    def _extend_tables(
+        self, sheet_part: str, sheet: str, header_row: int, col: int,
+        writes: dict[tuple[int, int], Value], replace: dict[str, bytes],
+    ) -> None:
+        for typ, target in self.pkg.rels(sheet_part).values():
+            if typ != REL_TABLE:
+                continue
+            data = replace.get(target) or self.pkg.read_xml(target)
+            head = re.search(rb"<(?:\w+:)?table\b[^>]*>", data)
+            ref = re.search(rb"\bref=\"([^\"]+)\"", head.group(0)) if head else None
+            if head is None or ref is None:
+                continue
+            r1, c1, r2, c2 = parse_range(ref.group(1).decode())
+            if r1 != header_row or not (c1 <= col <= c2 + 1):
+                continue
+            where = address(sheet, header_row, col)
+            if c1 <= col <= c2:
+                raise UnsafeWriteError(f"{where} is inside table '{target}'.")
+            if re.search(rb"\btableType=\"queryTable\"", head.group(0)) or re.search(
+                rb"\btotalsRowCount=\"[1-9]", head.group(0)
+            ):
+                raise UnsafeWriteError(
+                    f"{where}: the new column would extend a table with a totals row or a "
+                    "query, which esp does not change.",
+                    fix=f"add the '{writes[(header_row, col)]}' column to the table in Excel.",
+                )
+            new_ref = f"{col_letter(c1)}{r1}:{col_letter(col)}{r2}".encode()
+            data = data[: head.start()] + head.group(0).replace(ref.group(0), b'ref="' + new_ref + b'"') + data[head.end() :]
+            data = re.sub(
+                rb"(<(?:\w+:)?autoFilter\b[^>]*?\bref=\")([^\"]+)(\")",
+                lambda m: m.group(1) + _widen_ref(m.group(2), col) + m.group(3), data, count=1,
+            )
+            cols = re.search(rb"<((?:\w+:)?)tableColumns\b([^>]*)>(.*?)</(?:\w+:)?tableColumns>", data, re.S)
+            if cols is None:
+                continue
+            ids = [int(x) for x in re.findall(rb"<(?:\w+:)?tableColumn\b[^>]*?\bid=\"(\d+)\"", cols.group(3))]
+            header = writes[(header_row, col)]
+            name = xml_attr(str(header))
+            prefix = cols.group(1)
+            new_col = b"<" + prefix + b'tableColumn id="%d" name="' % (max(ids, default=0) + 1) + name + b'"/>'
+            attrs = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % (len(ids) + 1), cols.group(2))
+            block = b"<" + prefix + b"tableColumns" + attrs + b">" + cols.group(3) + new_col + b"</" + prefix + b"tableColumns>"
+            replace[target] = data[: cols.start()] + block + data[cols.end() :]
+
+
+def xml_attr(text: str) -> bytes:
+    s = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    s = s.replace("\n", "_x000a_").replace("\t", "_x0009_")
+    return s.encode("utf-8")
+
+
+def _widen_ref(ref: bytes, col: int) -> bytes:
+    r1, c1, r2, c2 = parse_range(ref.decode())
+    return f"{col_letter(c1)}{r1}:{col_letter(max(c2, col))}{r2}".encode()
+
+
+class _SharedStrings:
+    """Appends to xl/sharedStrings.xml; indexes are positional, so nothing is reordered."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.prefix = b""
+        m = re.search(rb"<(?:(\w+):)?sst\b", data)
+        if m and m.group(1):
+            self.prefix = m.group(1) + b":"
+        self.base = len(re.findall(rb"<" + re.escape(self.prefix) + rb"si\b", data))
+        self.new: list[bytes] = []
+        self.index: dict[bytes, int] = {}
+        self.refs_delta = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new) or self.refs_delta != 0
+
+    def released(self) -> None:
+        self.refs_delta -= 1
+
+    def add(self, t_elem: bytes, prefix: bytes) -> int:
+        self.refs_delta += 1
+        got = self.index.get(t_elem)
+        if got is not None:
+            return got
+        idx = self.base + len(self.new)
+        self.new.append(b"<" + self.prefix + b"si>" + t_elem.replace(b"<" + prefix + b"t", b"<" + self.prefix + b"t").replace(b"</" + prefix + b"t>", b"</" + self.prefix + b"t>") + b"</" + self.prefix + b"si>")
+        self.index[t_elem] = idx
+        return idx
+
+    def patched(self) -> bytes:
+        data = self.data
+        head = re.search(rb"<(?:\w+:)?sst\b[^>]*?(/?)>", data)
+        assert head is not None
+        tag = head.group(0)
+        unique = self.base + len(self.new)
+        new_tag = tag
+        um = re.search(rb"\buniqueCount=\"(\d+)\"", tag)
+        cm = re.search(rb"\bcount=\"(\d+)\"", tag)
+        if um:
+            new_tag = new_tag.replace(um.group(0), b'uniqueCount="%d"' % unique)
+        if cm:
+            new_tag = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % max(int(cm.group(1)) + self.refs_delta, unique), new_tag, count=1)
+        body = b"".join(self.new)
+        if head.group(1):  # <sst .../>
+            new_tag = new_tag[:-2] + b">"
+            return data[: head.start()] + new_tag + body + b"</" + self.prefix + b"sst>" + data[head.end() :]
+        close = data.rfind(b"</" + self.prefix + b"sst>")
+        return data[: head.start()] + new_tag + data[head.end() : close] + body + data[close:]
+
+
+def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, bytes]]) -> bytes:
+    m = re.search(rb"<" + re.escape(prefix) + rb"dimension\b[^>]*?\bref=\"([^\"]+)\"", data)
+    if not m:
+        return data
+    try:
+        r1, c1, r2, c2 = parse_range(m.group(1).decode())
+    except ValueError:
+        return data
+    rows = list(changes)
+    cols = [c for cells in changes.values() for c in cells]
+    nr1, nc1 = min(r1, *rows), min(c1, *cols)
+    nr2, nc2 = max(r2, *rows), max(c2, *cols)
+    if (nr1, nc1, nr2, nc2) == (r1, c1, r2, c2):
+        return data
+    ref = f"{col_letter(nc1)}{nr1}:{col_letter(nc2)}{nr2}".encode()
+    return data[: m.start(1)] + ref + data[m.end(1) :]
+
+
+def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
+    """Give each new column its left neighbour's width (when the neighbour has one)."""
+    p = re.escape(sx.prefix)
+    for col in new_cols:
+        if sx.col_spec(col) is not None:
+            continue
+        left = sx.col_spec(col - 1)
+        width = re.search(rb"\bwidth=\"([^\"]+)\"", left) if left else None
+        if left is None or width is None:
+            continue
+        new = (b"<" + sx.prefix + b'col min="%d" max="%d" width="' % (col, col) + width.group(1)
+               + b'" customWidth="1"/>')
+        at = data.find(left)
+        if at < 0:
+            continue
+        at += len(left)
+        if not left.endswith(b"/>"):
+            close = re.compile(rb"</" + p + rb"col>")
+            cm = close.search(data, at)
+            if cm is None:
+                continue
+            at = cm.end()
+        data = data[:at] + new + data[at:]
+    return data
+
+
+def _full_calc_on_load(data: bytes, prefix: bytes) -> bytes:
+    """Ask Excel to recalculate this sheet on open: formulas may depend on cells esp wrote,
+    and Excel cannot know their cached results are stale (XLSX-NOTES §4)."""
+    p = re.escape(prefix)
+    existing = re.search(rb"<" + p + rb"sheetCalcPr\b[^>]*?/?>", data)
+    if existing:
+        if b"fullCalcOnLoad" in existing.group(0):
+            return data
+        tag = existing.group(0)
+        new = tag.replace(b"sheetCalcPr", b'sheetCalcPr fullCalcOnLoad="1"', 1)
+        return data[: existing.start()] + new + data[existing.end() :]
+    close = re.search(rb"</" + p + rb"sheetData>|<" + p + rb"sheetData\b[^>]*/>", data)
+    if close is None:
+        return data
+    return (data[: close.end()] + b"<" + prefix + b'sheetCalcPr fullCalcOnLoad="1"/>'
+            + data[close.end() :])

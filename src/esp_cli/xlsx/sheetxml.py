@@ -1,0 +1,294 @@
+"""Byte-level access to one worksheet part: find rows and cells, splice new cells in.
+
+The sheet is never re-serialised. Rows are located with one scan of their start tags;
+only the rows esp writes are split into cells. Everything between the changed cells, and
+everything outside <sheetData>, is copied byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from esp_cli.xlsx.refs import col_letter, col_number, parse_range
+
+
+@dataclass(frozen=True)
+class CellLoc:
+    col: int
+    start: int  # offsets within the row's inner bytes
+    end: int
+    attrs: bytes
+    body: bytes | None  # None for <c .../>
+    has_r: bool
+
+    def attr(self, name: bytes) -> bytes | None:
+        m = re.search(rb"(?:^|\s)" + name + rb"=\"([^\"]*)\"", self.attrs)
+        return m.group(1) if m else None
+
+    @property
+    def style(self) -> int | None:
+        s = self.attr(b"s")
+        return int(s) if s is not None and s.isdigit() else None
+
+    @property
+    def has_formula(self) -> bool:
+        return self.body is not None and re.search(rb"<(?:\w+:)?f\b", self.body) is not None
+
+
+@dataclass(frozen=True)
+class RowLoc:
+    num: int
+    start: int  # offset of '<row'
+    tag_end: int  # offset just after the start tag's '>'
+    end: int  # offset just after '</row>' (== tag_end when self-closing)
+    self_closing: bool
+    has_r: bool
+    attrs: bytes
+
+
+class SheetXml:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        root = re.search(rb"<(?:(\w+):)?worksheet\b", data)
+        self.prefix = (root.group(1) + b":") if root and root.group(1) else b""
+        p = re.escape(self.prefix)
+        self._row_start = re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>")
+        self._row_end = b"</" + self.prefix + b"row>"
+        self._cell = re.compile(
+            rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S
+        )
+        sd = re.search(rb"<" + p + rb"sheetData\b[^>]*?(/?)>", data)
+        if sd is None:
+            raise ValueError("worksheet has no sheetData")
+        if sd.group(1):
+            # <sheetData/>: open it up so rows can be added.
+            self.sd_open_end = sd.end()
+            self.sd_selfclosing = (sd.start(), sd.end())
+            self.sd_close = sd.end()
+        else:
+            self.sd_open_end = sd.end()
+            self.sd_selfclosing = None
+            close = data.find(b"</" + self.prefix + b"sheetData>", sd.end())
+            if close < 0:
+                raise ValueError("worksheet sheetData is not closed")
+            self.sd_close = close
+        self._rows: list[RowLoc] | None = None
+        self._cells: dict[int, list[CellLoc]] = {}
+
+    @property
+    def rows(self) -> list[RowLoc]:
+        if self._rows is None:
+            rows: list[RowLoc] = []
+            prev = 0
+            pos = self.sd_open_end
+            data = self.data
+            while True:
+                m = self._row_start.search(data, pos, self.sd_close)
+                if m is None:
+                    break
+                attrs = m.group(1)
+                rm = re.search(rb"(?:^|\s)r=\"(\d+)\"", attrs)
+                num = int(rm.group(1)) if rm else prev + 1
+                if m.group(2):
+                    rows.append(RowLoc(num, m.start(), m.end(), m.end(), True, rm is not None,
+                                       attrs))
+                    pos = m.end()
+                else:
+                    end = data.find(self._row_end, m.end(), self.sd_close)
+                    if end < 0:
+                        raise ValueError(f"row {num} is not closed")
+                    end += len(self._row_end)
+                    rows.append(RowLoc(num, m.start(), m.end(), end, False, rm is not None,
+                                       attrs))
+                    pos = end
+                prev = num
+            self._rows = rows
+        return self._rows
+
+    def row(self, num: int) -> RowLoc | None:
+        rows = self.rows
+        i = _bisect(rows, num)
+        if i < len(rows) and rows[i].num == num:
+            return rows[i]
+        return None
+
+    def cells(self, row: RowLoc) -> list[CellLoc]:
+        cached = self._cells.get(row.num)
+        if cached is not None:
+            return cached
+        out: list[CellLoc] = []
+        if not row.self_closing:
+            inner = self.data[row.tag_end : row.end - len(self._row_end)]
+            prev = 0
+            for m in self._cell.finditer(inner):
+                attrs = m.group(1)
+                rm = re.search(rb"(?:^|\s)r=\"([A-Z]+)(\d+)\"", attrs)
+                col = col_number(rm.group(1).decode()) if rm else prev + 1
+                out.append(CellLoc(col, m.start(), m.end(), attrs, m.group(2), rm is not None))
+                prev = col
+        self._cells[row.num] = out
+        return out
+
+    def cell(self, row: int, col: int) -> CellLoc | None:
+        loc = self.row(row)
+        if loc is None:
+            return None
+        for c in self.cells(loc):
+            if c.col == col:
+                return c
+        return None
+
+    def column_styles(self, col: int, limit: int = 400) -> list[int]:
+        """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
+        letters = col_letter(col).encode()
+        p = re.escape(self.prefix)
+        pat = re.compile(rb"<" + p + rb"c\b[^>]*?\br=\"" + letters + rb"\d+\"[^>]*?\bs=\"(\d+)\"")
+        pat2 = re.compile(rb"<" + p + rb"c\b[^>]*?\bs=\"(\d+)\"[^>]*?\br=\"" + letters + rb"\d+\"")
+        out: list[int] = []
+        for pattern in (pat, pat2):
+            for m in pattern.finditer(self.data, self.sd_open_end, self.sd_close):
+                out.append(int(m.group(1)))
+                if len(out) >= limit:
+                    return out
+        return out
+
+    def merged_ranges(self) -> list[tuple[int, int, int, int]]:
+        p = re.escape(self.prefix)
+        block = re.search(rb"<" + p + rb"mergeCells\b.*?</" + p + rb"mergeCells>", self.data, re.S)
+        if not block:
+            return []
+        return [
+            parse_range(m.group(1).decode())
+            for m in re.finditer(rb"<" + p + rb"mergeCell\b[^>]*?\bref=\"([^\"]+)\"", block.group(0))
+        ]
+
+    @property
+    def protected(self) -> bool:
+        p = re.escape(self.prefix)
+        m = re.search(rb"<" + p + rb"sheetProtection\b([^>]*)>", self.data[self.sd_close :])
+        return bool(m) and re.search(rb"\bsheet=\"(1|true)\"", m.group(1)) is not None
+
+    @property
+    def has_formulas(self) -> bool:
+        return re.search(rb"<" + re.escape(self.prefix) + rb"f\b", self.data) is not None
+
+    def col_spec(self, col: int) -> bytes | None:
+        """The <col> element covering a column, if any."""
+        p = re.escape(self.prefix)
+        cols = re.search(rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", self.data[: self.sd_open_end],
+                         re.S)
+        if not cols:
+            return None
+        for m in re.finditer(rb"<" + p + rb"col\b[^>]*?/?>", cols.group(1)):
+            lo = re.search(rb"\bmin=\"(\d+)\"", m.group(0))
+            hi = re.search(rb"\bmax=\"(\d+)\"", m.group(0))
+            if lo and hi and int(lo.group(1)) <= col <= int(hi.group(1)):
+                return m.group(0)
+        return None
+
+
+def _bisect(rows: list[RowLoc], num: int) -> int:
+    lo, hi = 0, len(rows)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if rows[mid].num < num:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+class Splicer:
+    """Builds the new sheet bytes from `changes`: row -> col -> complete <c> element bytes
+    (already carrying its r attribute and the sheet's namespace prefix)."""
+
+    def __init__(self, sheet: SheetXml) -> None:
+        self.sheet = sheet
+
+    def splice(self, changes: dict[int, dict[int, bytes]]) -> bytes:
+        sh = self.sheet
+        data = sh.data
+        pieces: list[bytes] = []
+        p = sh.prefix
+        if sh.sd_selfclosing is not None:
+            start, end = sh.sd_selfclosing
+            rows = b"".join(self._new_row(n, changes[n]) for n in sorted(changes))
+            return (data[:start] + b"<" + p + b"sheetData>" + rows + b"</" + p + b"sheetData>"
+                    + data[end:])
+        pos = 0
+        rows = sh.rows
+        nums = [r.num for r in rows]
+        for num in sorted(changes):
+            i = _bisect(rows, num)
+            if i < len(rows) and nums[i] == num:
+                loc = rows[i]
+                pieces.append(data[pos : loc.start])
+                pieces.append(self._rebuild_row(loc, changes[num]))
+                pos = loc.end
+            else:
+                at = rows[i].start if i < len(rows) else sh.sd_close
+                pieces.append(data[pos:at])
+                pieces.append(self._new_row(num, changes[num]))
+                pos = at
+        pieces.append(data[pos:])
+        return b"".join(pieces)
+
+    def _new_row(self, num: int, cells: dict[int, bytes]) -> bytes:
+        p = self.sheet.prefix
+        body = b"".join(cells[c] for c in sorted(cells))
+        return b"<" + p + b'row r="%d">' % num + body + b"</" + p + b"row>"
+
+    def _rebuild_row(self, loc: RowLoc, new: dict[int, bytes]) -> bytes:
+        sh = self.sheet
+        p = sh.prefix
+        attrs = loc.attrs
+        if not loc.has_r:
+            attrs = b' r="%d"' % loc.num + attrs
+        spans = re.search(rb"\s+spans=\"([^\"]*)\"", attrs)
+        if spans and not _within_spans(spans.group(1), new):
+            # spans is only an optimisation (§18.3.1.73): dropping it beats a wrong one.
+            attrs = attrs[: spans.start()] + attrs[spans.end() :]
+        open_tag = b"<" + p + b"row" + attrs + b">"
+        close_tag = b"</" + p + b"row>"
+        if loc.self_closing:
+            body = b"".join(new[c] for c in sorted(new))
+            return open_tag + body + close_tag
+        inner = sh.data[loc.tag_end : loc.end - len(close_tag)]
+        cells = sh.cells(loc)
+        out: list[bytes] = []
+        pos = 0
+        pending = sorted(new)
+        k = 0
+        for cell in cells:
+            while k < len(pending) and pending[k] < cell.col:
+                out.append(inner[pos : cell.start])
+                pos = cell.start
+                out.append(new[pending[k]])
+                k += 1
+            out.append(inner[pos : cell.start])
+            if k < len(pending) and pending[k] == cell.col:
+                out.append(new[pending[k]])
+                k += 1
+            elif not cell.has_r:
+                # Once a row is touched every cell carries r (XLSX-NOTES §1).
+                text = inner[cell.start : cell.end]
+                ref = (col_letter(cell.col) + str(loc.num)).encode()
+                head = b"<" + p + b"c"
+                out.append(head + b' r="' + ref + b'"' + text[len(head) :])
+            else:
+                out.append(inner[cell.start : cell.end])
+            pos = cell.end
+        tail = inner[pos:]
+        rest = b"".join(new[c] for c in pending[k:])
+        return open_tag + b"".join(out) + rest + tail + close_tag
+
+
+def _within_spans(spans: bytes, new: dict[int, bytes]) -> bool:
+    ranges = []
+    for part in spans.split():
+        lo, _, hi = part.partition(b":")
+        if not lo.isdigit() or not hi.isdigit():
+            return False
+        ranges.append((int(lo), int(hi)))
+    return all(any(lo <= c <= hi for lo, hi in ranges) for c in new)

@@ -1,0 +1,87 @@
+"""The one door to a workbook file: open it, read values, patch cells, save safely."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from esp_cli.errors import InputFileError
+from esp_cli.xlsx import safety
+from esp_cli.xlsx.package import Package, SheetInfo
+from esp_cli.xlsx.patch import Patcher
+from esp_cli.xlsx.reader import SheetValues, WorkbookReader
+
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    path: Path
+    backup: Path
+    cells: int
+
+
+class Workbook:
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self._reader: WorkbookReader | None = None
+        self._values: dict[str, SheetValues] = {}
+
+    @classmethod
+    def open(cls, path: Path | str) -> Workbook:
+        p = Path(path)
+        if p.suffix.lower() in (".xls", ".xlsb", ".csv", ".ods") and p.is_file():
+            kind = {".xls": "a legacy Excel 97-2003 (.xls)", ".xlsb": "a binary (.xlsb)",
+                    ".csv": "a CSV", ".ods": "an OpenDocument (.ods)"}[p.suffix.lower()]
+            raise InputFileError(
+                f"{p}: this is {kind} file; esp works on Excel workbooks (.xlsx, .xlsm).",
+                fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",
+            )
+        return cls(Package.open(p))
+
+    @property
+    def path(self) -> Path:
+        return self.pkg.path
+
+    @property
+    def sheets(self) -> list[SheetInfo]:
+        return self.pkg.sheets
+
+    @property
+    def date1904(self) -> bool:
+        return self.pkg.date1904
+
+    def values(self, sheet: SheetInfo) -> SheetValues:
+        got = self._values.get(sheet.name)
+        if got is None:
+            if self._reader is None:
+                self._reader = WorkbookReader(self.pkg)
+            got = self._reader.values(sheet)
+            self._values[sheet.name] = got
+        return got
+
+    def patcher(self) -> Patcher:
+        return Patcher(self.pkg)
+
+    def save(self, patcher: Patcher, backup_dir: Path | None = None) -> SaveResult:
+        """Write the patched package over the file (caller holds `locked_for_update`)."""
+        new = patcher.build()
+        folder = safety.backup_dir_for(self.path, backup_dir)
+        backup = safety.commit(self.path, self.pkg.digest, self.pkg.data, new, folder)
+        return SaveResult(path=self.path, backup=backup, cells=patcher.pending)
+
+
+@contextlib.contextmanager
+def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
+    """Open a workbook that is about to be written: refuse early if it is open in Excel,
+    and hold esp's own lock from read to write so concurrent esp commands take turns."""
+    if dry_run:
+        yield Workbook.open(path)
+        return
+    if not path.exists():
+        Workbook.open(path)  # raises the clear "no such file" error
+    safety.refuse_if_open(path)
+    with safety.exclusive(path):
+        yield Workbook.open(path)

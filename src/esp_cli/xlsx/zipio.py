@@ -1,0 +1,121 @@
+"""Rewrite a zip package, copying untouched entries' compressed bytes as they are.
+
+Python's zipfile cannot copy an entry without recompressing it, and it resets flags and
+extras. Writing the few headers ourselves keeps every untouched part bit-for-bit (same
+compressed bytes, CRC, timestamp, order), is faster than recompressing, and writes no
+ZIP64 extras or data descriptors, which Excel is strict about (XLSX-NOTES §7).
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
+_END = struct.Struct("<4sHHHHIIH")
+_UTF8_FLAG = 0x800
+_LIMIT32 = 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class NewPart:
+    name: str
+    data: bytes
+    after: str | None = None  # place it after this entry (else at the end)
+
+
+def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    y, mo, d, h, mi, s = dt
+    y = max(y, 1980)
+    return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
+
+
+def _deflate(data: bytes) -> bytes:
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return comp.compress(data) + comp.flush()
+
+
+def rewrite(
+    src: bytes,
+    zf: zipfile.ZipFile,
+    replace: Mapping[str, bytes],
+    remove: frozenset[str] = frozenset(),
+    add: tuple[NewPart, ...] = (),
+) -> bytes:
+    """A new package: `replace`d parts recompressed, `remove`d dropped, `add`ed inserted,
+    every other entry's local record rebuilt around its original compressed bytes."""
+    out = bytearray()
+    central = bytearray()
+    count = 0
+    infos = zf.infolist()
+    pending_add = {p.after: p for p in add if p.after}
+    tail_add = [p for p in add if not p.after]
+
+    def emit(
+        name: str,
+        raw: bytes,
+        crc: int,
+        usize: int,
+        method: int,
+        date_time: tuple[int, int, int, int, int, int],
+        ext_attr: int,
+        create_system: int,
+    ) -> None:
+        nonlocal count
+        if len(out) > _LIMIT32 or len(raw) > _LIMIT32 or usize > _LIMIT32:
+            raise ValueError("package too large for a plain (non-ZIP64) zip")
+        name_b = name.encode("utf-8")
+        flags = _UTF8_FLAG if not name.isascii() else 0
+        t, d = _dos_time(date_time)
+        offset = len(out)
+        out.extend(_LOCAL.pack(b"PK\x03\x04", 20, flags, method, t, d, crc, len(raw), usize,
+                               len(name_b), 0))
+        out.extend(name_b)
+        out.extend(raw)
+        central.extend(
+            _CENTRAL.pack(b"PK\x01\x02", (create_system << 8) | 20, 20, flags, method, t, d, crc,
+                          len(raw), usize, len(name_b), 0, 0, 0, 0, ext_attr, offset)
+        )
+        central.extend(name_b)
+        count += 1
+
+    def emit_new(name: str, data: bytes, like: zipfile.ZipInfo | None) -> None:
+        method = like.compress_type if like is not None else zipfile.ZIP_DEFLATED
+        if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            method = zipfile.ZIP_DEFLATED
+        raw = _deflate(data) if method == zipfile.ZIP_DEFLATED else data
+        dt = like.date_time if like is not None else (1980, 1, 1, 0, 0, 0)
+        ext_attr = like.external_attr if like is not None else 0
+        system = like.create_system if like is not None else 0
+        emit(name, raw, zlib.crc32(data), len(data), method, dt, ext_attr, system)
+
+    for info in infos:
+        name = info.filename
+        if name in remove:
+            pass
+        elif name in replace:
+            emit_new(name, replace[name], info)
+        else:
+            (_sig, _v, _f, _m, _t, _d, _crc, _cs, _us, nlen, elen) = _LOCAL.unpack_from(
+                src, info.header_offset
+            )
+            start = info.header_offset + _LOCAL.size + nlen + elen
+            raw = src[start : start + info.compress_size]
+            emit(name, raw, info.CRC, info.file_size, info.compress_type, info.date_time,
+                 info.external_attr, info.create_system)
+        if name in pending_add:
+            p = pending_add.pop(name)
+            emit_new(p.name, p.data, info)
+    for p in [*pending_add.values(), *tail_add]:
+        emit_new(p.name, p.data, None)
+
+    cd_offset = len(out)
+    out.extend(central)
+    if count > 0xFFFF:
+        raise ValueError("too many parts for a plain (non-ZIP64) zip")
+    out.extend(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(central), cd_offset, 0))
+    return bytes(out)
