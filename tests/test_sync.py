@@ -1,0 +1,164 @@
+"""esp sync-nnumbers on small trackers built here."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.config import Config
+from esp_cli.errors import ExitCode
+from esp_cli.services.sync import sync_nnumbers
+
+from .factories import master, tracker
+
+AGENTS = [
+    {"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E100", "Email": "devon@x.com"},
+    {"Class": "AET-1", "Agent Name": "Price, Sam", "Agent ID": "E101", "Email": "sam@x.com",
+     "Date of N Number Request": date(2026, 11, 2), "N Number": "N111"},
+    {"Class": "AET-1", "Agent Name": "Ana Ruiz", "Agent ID": "E102", "Email": "ana@x.com"},
+    {"Class": "AET-2", "Agent Name": "Lee Park", "Email": "lee@x.com"},
+    {"Class": "AET-2", "Agent Name": "Kim Ode", "Email": "kim@x.com"},
+    {"Class": "AET-3", "Agent Name": "Bo Chen", "Email": "bo@x.com",
+     "Date of N Number Request": "TBD"},
+]
+MASTER = [
+    ("AET-1", "Price, Devon", "E100", None, "N9", date(2026, 11, 9)),       # by ID
+    ("AET-1", "Sam Price", None, None, None, date(2026, 11, 3)),             # conflict
+    ("AET-2", "Park, Lee", None, "LEE@X.COM", None, "11/10/2026"),           # by e-mail
+    ("AET-2", None, None, None, None, datetime(2026, 11, 11, 0, 0)),         # class row
+    ("AET-1", "ana ruiz", None, None, None, date(2026, 11, 12)),             # by name in class
+    ("AET-3", "Bo Chen", None, None, None, date(2026, 11, 13)),              # unreadable there
+    ("AET-9", "Nobody Here", None, None, None, date(2026, 11, 10)),         # unmatched
+]
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    return tracker(tmp_path / "ESP.xlsx", AGENTS), master(tmp_path / "Master.xlsx", MASTER)
+
+
+def cells(path: Path, col: str) -> list[object]:
+    ws = openpyxl.load_workbook(path)["ESP Tracker"]
+    out = []
+    for r in range(3, 3 + len(AGENTS)):
+        v = ws[f"{col}{r}"].value
+        out.append(v.date() if isinstance(v, datetime) else v)
+    return out
+
+
+def test_fills_dates_keeps_conflicts_lists_unmatched(files: tuple[Path, Path]) -> None:
+    esp, mst = files
+    result = sync_nnumbers(esp, mst, Config())
+    assert cells(esp, "F") == [date(2026, 11, 9), date(2026, 11, 2), date(2026, 11, 12),
+                               date(2026, 11, 10), date(2026, 11, 11), "TBD"]
+    assert cells(esp, "E") == ["N9", "N111", None, None, None, None]
+    assert [(c.cell, c.reason) for c in result.conflicts] == [
+        ("F4", "the tracker already has a different date"),
+        ("F8", "the tracker's value is not a date"),
+    ]
+    assert [u.agent for u in result.unmatched] == ["Nobody Here"]
+    assert result.saved is not None and result.saved.backup.exists()
+
+
+def test_overwrite_takes_the_masters_date(files: tuple[Path, Path]) -> None:
+    esp, mst = files
+    result = sync_nnumbers(esp, mst, Config(), overwrite=True)
+    assert cells(esp, "F")[1] == date(2026, 11, 3)
+    assert cells(esp, "F")[5] == date(2026, 11, 13)
+    assert result.conflicts == []
+
+
+def test_dry_run_leaves_the_file_byte_identical(files: tuple[Path, Path]) -> None:
+    esp, mst = files
+    before = esp.read_bytes()
+    result = sync_nnumbers(esp, mst, Config(), dry_run=True)
+    assert esp.read_bytes() == before
+    assert len(result.changes) == 5
+    assert not (esp.parent / "esp-backups").exists()
+
+
+def test_second_run_changes_nothing(files: tuple[Path, Path]) -> None:
+    esp, mst = files
+    sync_nnumbers(esp, mst, Config())
+    before = esp.read_bytes()
+    again = sync_nnumbers(esp, mst, Config())
+    assert again.changes == [] and again.saved is None
+    assert esp.read_bytes() == before
+
+
+def test_missing_date_column_is_added_after_the_last_header(tmp_path: Path) -> None:
+    headers = ("Class", "Agent Name", "Agent ID", "Notes")
+    esp = tracker(tmp_path / "ESP.xlsx", AGENTS[:1], headers=headers)
+    mst = master(tmp_path / "M.xlsx", MASTER[:1])
+    result = sync_nnumbers(esp, mst, Config())
+    ws = openpyxl.load_workbook(esp)["ESP Tracker"]
+    assert ws["E2"].value == "Date of N Number Request"
+    assert ws["E3"].value.date() == date(2026, 11, 9)
+    assert ws["F2"].value == "N Number" and ws["F3"].value == "N9"
+    assert result.added_columns == [
+        "ESP Tracker!E 'Date of N Number Request'", "ESP Tracker!F 'N Number'"]
+
+
+def test_json_output_is_the_contract(files: tuple[Path, Path]) -> None:
+    esp, mst = files
+    res = CliRunner().invoke(app, ["sync-nnumbers", "--tracker", str(esp), "--from", str(mst),
+                                   "--dry-run", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert set(data) >= {"changes", "conflicts", "unmatched"}
+    first = data["changes"][0]
+    assert first == {"sheet": "ESP Tracker", "cell": "E3", "agent": "Devon Price",
+                     "class": "AET-1", "column": "N Number", "old": None, "new": "N9"}
+    assert {"cell": "F3", "new": "2026-11-09"}.items() <= data["changes"][1].items()
+    assert "Dry run" in res.stderr
+
+
+def test_missing_master_is_one_clear_line(files: tuple[Path, Path], tmp_path: Path) -> None:
+    esp, _ = files
+    res = CliRunner().invoke(app, ["sync-nnumbers", "--tracker", str(esp), "--from",
+                                   str(tmp_path / "nope.xlsx")])
+    assert res.exit_code == ExitCode.BAD_INPUT
+    assert res.stderr.count("\n") == 1 and "nope.xlsx: no such file" in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_sheet_without_needed_columns_names_them(tmp_path: Path) -> None:
+    esp = tracker(tmp_path / "ESP.xlsx", [{"Foo": 1}], headers=("Foo", "Bar"))
+    mst = master(tmp_path / "M.xlsx", MASTER[:1])
+    res = CliRunner().invoke(app, ["sync-nnumbers", "-t", str(esp), "--from", str(mst)])
+    assert res.exit_code == ExitCode.BAD_INPUT
+    assert "missing column(s) Agent Name" in res.stderr and "Foo, Bar" in res.stderr
+
+
+def test_owner_file_blocks_with_busy_exit(files: tuple[Path, Path]) -> None:
+    esp, mst = files
+    before = esp.read_bytes()
+    (esp.parent / ("~$" + esp.name)).write_bytes(b"someone")
+    res = CliRunner().invoke(app, ["sync-nnumbers", "-t", str(esp), "--from", str(mst)])
+    assert res.exit_code == ExitCode.BUSY
+    assert "open in Excel" in res.stderr
+    assert esp.read_bytes() == before
+
+
+def test_config_supplies_paths_and_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    headers = ("Class", "Agent Name", "Associate Number", "Requested On")
+    esp = tracker(tmp_path / "ESP.xlsx", [
+        {"Class": "AET-1", "Agent Name": "Devon Price", "Associate Number": "E100"}],
+        headers=headers)
+    master(tmp_path / "M.xlsx", MASTER[:1])
+    (tmp_path / "esp.toml").write_text(
+        '[tracker]\npath = "ESP.xlsx"\nmaster = "M.xlsx"\n'
+        '[columns]\n"Agent ID" = ["Associate Number"]\n'
+        '"Date of N Number Request" = ["Requested On"]\n')
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["sync-nnumbers"])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(esp)["ESP Tracker"]
+    assert ws["D3"].value.date() == date(2026, 11, 9)

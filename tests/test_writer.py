@@ -1,0 +1,219 @@
+"""The lossless writer: only the meant cells change; refusals name the cell."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.table import Table as XLTable
+
+from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
+from esp_cli.xlsx.patch import xml_text
+from esp_cli.xlsx.workbook import Workbook, locked_for_update
+from esp_cli.xlsx.zipio import rewrite
+
+from .factories import make_workbook
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def write(path: Path, cells: list[tuple[str, int, int, object]]) -> Path:
+    with locked_for_update(path) as wb:
+        p = wb.patcher()
+        for sheet, row, col, value in cells:
+            p.set(sheet, row, col, value)
+        return wb.save(p).backup
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    path = make_workbook(tmp_path / "t.xlsx", {
+        "S": [["Name", "Start", "Notes", "Calc"],
+              ["Ann", date(2026, 11, 20), "first", None],
+              ["Bob", None, None, None]],
+        "Other": [["x", 1]],
+    })
+    wb = openpyxl.load_workbook(path)
+    wb["S"]["D2"] = "=B2+1"
+    wb["S"].merge_cells("F1:G1")
+    wb.save(path)
+    return path
+
+
+def test_writes_values_of_every_kind_and_nothing_else(book: Path) -> None:
+    before = parts(book)
+    write(book, [("S", 3, 2, date(2026, 11, 23)), ("S", 3, 3, "=1+1"), ("S", 2, 3, "second"),
+                 ("S", 7, 1, 12.5), ("S", 2, 5, True), ("S", 3, 1, "  spaced  ")])
+    after = parts(book)
+    changed = {n for n in before if before[n] != after.get(n)}
+    expected = {"xl/worksheets/sheet1.xml"} | ({"xl/sharedStrings.xml"} & set(before))
+    assert changed == expected
+    assert set(before) == set(after)
+    ws = openpyxl.load_workbook(book)["S"]
+    assert ws["B3"].value.date() == date(2026, 11, 23)
+    assert ws["B3"].is_date
+    assert ws["C3"].value == "=1+1" and ws["C3"].data_type == "s"
+    assert ws["C2"].value == "second"
+    assert ws["A7"].value == 12.5
+    assert ws["E2"].value is True
+    assert ws["A3"].value == "  spaced  "
+    assert ws["D2"].value == "=B2+1"  # the formula survives
+    assert ws["A2"].value == "Ann" and ws["B2"].value.date() == date(2026, 11, 20)
+    assert openpyxl.load_workbook(book)["Other"]["B1"].value == 1
+
+
+def test_text_is_never_a_formula(book: Path) -> None:
+    write(book, [("S", 3, 3, "=HYPERLINK(\"http://x\")"), ("S", 3, 4, "+1"), ("S", 3, 5, "@x")])
+    sheet = parts(book)["xl/worksheets/sheet1.xml"]
+    row3 = re.search(rb'<row r="3".*?</row>', sheet, re.S).group(0)
+    assert b"<f>" not in row3
+
+
+def test_refuses_formula_merged_and_protected_cells(book: Path) -> None:
+    original = book.read_bytes()
+    with pytest.raises(UnsafeWriteError, match=r"S!D2 holds a formula"):
+        write(book, [("S", 2, 4, "x")])
+    with pytest.raises(UnsafeWriteError, match=r"S!G1 is inside the merged cells F1:G1"):
+        write(book, [("S", 1, 7, "x")])
+    assert book.read_bytes() == original
+    wb = openpyxl.load_workbook(book)
+    wb["S"].protection.sheet = True
+    wb.save(book)
+    with pytest.raises(UnsafeWriteError, match="protected"):
+        write(book, [("S", 3, 3, "x")])
+
+
+def test_shared_strings_appended_with_exact_counts(book: Path) -> None:
+    before = parts(book).get("xl/sharedStrings.xml")
+    write(book, [("S", 3, 3, "new text"), ("S", 3, 4, "new text"), ("S", 2, 3, "other")])
+    sst = parts(book).get("xl/sharedStrings.xml")
+    if before is None:  # inline strings workbook: no sst part is invented
+        assert sst is None
+        return
+    n_si = len(re.findall(rb"<si>", sst))
+    assert re.search(rb'uniqueCount="%d"' % n_si, sst)
+    sheets = b"".join(v for k, v in parts(book).items() if k.startswith("xl/worksheets/"))
+    n_refs = len(re.findall(rb't="s"', sheets))
+    m = re.search(rb'\bcount="(\d+)"', sst)
+    assert m is None or int(m.group(1)) == n_refs
+    assert sst.startswith(before[: before.index(b"<si>")][:40])
+
+
+def test_date_gets_a_date_format_when_the_column_has_none(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "d.xlsx", {"S": [["Name", "When"], ["Ann", None]]})
+    write(path, [("S", 2, 2, date(2026, 11, 24))])
+    cell = openpyxl.load_workbook(path)["S"]["B2"]
+    assert cell.is_date and cell.value.date() == date(2026, 11, 24)
+
+
+def test_escaping_round_trips(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "e.xlsx", {"S": [["Name"], ["a"]]})
+    texts = ["a < b & c > d", "line1\nline2", "_x0041_ literal", "tab\there", "ctrl\x01char"]
+    write(path, [("S", 2 + i, 2, t) for i, t in enumerate(texts)])
+    wb = Workbook.open(path)  # calamine and LibreOffice honour _x005F_; openpyxl does not
+    values = wb.values(wb.pkg.sheet("S"))
+    assert [values.get(2 + i, 2) for i in range(len(texts))] == texts
+    assert xml_text("_x0041_") == b"_x005F_x0041_"
+
+
+def test_cell_limit_is_refused(book: Path) -> None:
+    with pytest.raises(UnsafeWriteError, match="32,767"):
+        write(book, [("S", 3, 3, "x" * 32768)])
+
+
+def test_new_column_extends_a_table_and_copies_style(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "tbl.xlsx", {"S": [["Name", "Start"], ["Ann", 1], ["Bob", 2]]})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["S"]
+    ws.add_table(XLTable(displayName="Agents", ref="A1:B3"))
+    ws["B1"].font = openpyxl.styles.Font(bold=True)
+    ws.column_dimensions["B"].width = 22
+    wb.save(path)
+    with locked_for_update(path) as book:
+        p = book.patcher()
+        p.add_column("S", 1, 3, "Next Action")
+        p.set("S", 2, 3, "coaching")
+        book.save(p)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["S"]
+    assert ws["C1"].value == "Next Action" and ws["C1"].font.bold
+    assert ws["C2"].value == "coaching"
+    table = ws.tables["Agents"]
+    assert table.ref == "A1:C3"
+    assert [c.name for c in table.tableColumns] == ["Name", "Start", "Next Action"]
+    assert ws.column_dimensions["C"].width == 22
+
+
+def test_r_less_rows_and_cells_and_prefixed_namespace(tmp_path: Path) -> None:
+    sheet = (b'<?xml version="1.0" encoding="UTF-8"?>'
+             b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b'<x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>Name</x:t></x:is></x:c>'
+             b'<x:c t="inlineStr"><x:is><x:t>Start</x:t></x:is></x:c></x:row>'
+             b'<x:row><x:c t="inlineStr"><x:is><x:t>Ann</x:t></x:is></x:c></x:row>'
+             b'</x:sheetData></x:worksheet>')
+    path = make_workbook(tmp_path / "p.xlsx", {"S": [["placeholder"]]})
+    src = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        new = rewrite(src, z, {"xl/worksheets/sheet1.xml": sheet})
+    path.write_bytes(new)
+    write(path, [("S", 2, 2, "x"), ("S", 4, 1, "Cy")])
+    ws = openpyxl.load_workbook(path)["S"]
+    assert [[c.value for c in r] for r in ws.iter_rows()] == [
+        ["Name", "Start"], ["Ann", "x"], [None, None], ["Cy", None]]
+    xml = parts(path)["xl/worksheets/sheet1.xml"]
+    assert b'<x:row r="2">' in xml and b'<x:c r="A2"' in xml
+
+
+def test_owner_file_and_outside_change_block_the_write(book: Path) -> None:
+    original = book.read_bytes()
+    owner = book.with_name("~$" + book.name)
+    owner.write_bytes(b"user")
+    with pytest.raises(WorkbookBusyError, match="open in Excel"):
+        write(book, [("S", 3, 3, "x")])
+    owner.unlink()
+    assert book.read_bytes() == original
+    with pytest.raises(WorkbookBusyError, match="changed on disk"), locked_for_update(book) as wb:
+        p = wb.patcher()
+        p.set("S", 3, 3, "x")
+        book.write_bytes(original + b"")  # same bytes: still fine...
+        wb2 = openpyxl.load_workbook(book)
+        wb2["S"]["A3"] = "edited in Excel"
+        wb2.save(book)  # ...but a real save in between is detected
+        wb.save(p)
+    assert openpyxl.load_workbook(book)["S"]["A3"].value == "edited in Excel"
+
+
+def test_backup_holds_the_original_and_no_temp_file_is_left(book: Path) -> None:
+    original = book.read_bytes()
+    backup = write(book, [("S", 3, 3, "x")])
+    assert backup.read_bytes() == original
+    assert backup.parent == book.parent / "esp-backups"
+    assert not [p for p in book.parent.iterdir() if "esp-tmp" in p.name]
+
+
+def test_untouched_entries_keep_their_compressed_bytes(book: Path) -> None:
+    with zipfile.ZipFile(book) as z:
+        before = {i.filename: (i.CRC, i.compress_size, i.date_time) for i in z.infolist()}
+    write(book, [("S", 3, 3, "x")])
+    with zipfile.ZipFile(book) as z:
+        after = {i.filename: (i.CRC, i.compress_size, i.date_time) for i in z.infolist()}
+        assert z.testzip() is None
+        order = [i.filename for i in z.infolist()]
+    assert order == list(before)
+    for name, info in before.items():
+        if name != "xl/worksheets/sheet1.xml" and name != "xl/sharedStrings.xml":
+            assert after[name] == info, name
+
+
+def test_reading_after_write_sees_new_values(book: Path) -> None:
+    write(book, [("S", 3, 2, date(2026, 12, 1))])
+    wb = Workbook.open(book)
+    values = wb.values(wb.pkg.sheet("S"))
+    assert values.get(3, 2) == date(2026, 12, 1)
