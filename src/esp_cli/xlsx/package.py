@@ -13,6 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -163,7 +164,7 @@ class Package:
         try:
             with self.zf.open(info) as fh:
                 out = fh.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise InputFileError(
                 f"{self.path}: part {name} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",
@@ -273,15 +274,18 @@ def _refuse_non_workbooks(path: Path, data: bytes) -> None:
     if not data:
         raise InputFileError(f"{path}: the file is empty.", fix="restore it from a backup.")
     if head == _CFB_MAGIC:
-        if path.suffix.lower() == ".xls" or b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data[:65536]:
+        # An OLE compound file: an encrypted OOXML package or a legacy .xls.
+        if "EncryptedPackage".encode("utf-16-le") in data or path.suffix.lower() not in (
+            ".xls",
+        ) and "Workbook".encode("utf-16-le") not in data:
             raise InputFileError(
-                f"{path}: this is a legacy Excel 97-2003 (.xls) workbook, which esp cannot write.",
-                fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",
+                f"{path}: the workbook is password-protected (encrypted).",
+                fix="remove the password in Excel (File > Info > Protect Workbook > Encrypt "
+                "with Password) and save a copy.",
             )
         raise InputFileError(
-            f"{path}: the workbook is password-protected (encrypted).",
-            fix="remove the password in Excel (File > Info > Protect Workbook > Encrypt) "
-            "and save a copy.",
+            f"{path}: this is a legacy Excel 97-2003 (.xls) workbook, which esp cannot write.",
+            fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",
         )
     if head[:4] != b"PK\x03\x04" and head[:4] != b"PK\x05\x06":
         sample = data[:2048]

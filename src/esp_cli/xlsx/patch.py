@@ -95,6 +95,7 @@ class Patcher:
         self._writes: dict[str, dict[tuple[int, int], Value]] = {}
         self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
         self._styles: Styles | None = None
+        self._column_date_style: dict[tuple[int, int], int | None] = {}
 
     # -- what to write ------------------------------------------------------------------
 
@@ -138,7 +139,7 @@ class Patcher:
                 )
             if cell.attr(b"vm") is not None:
                 raise UnsafeWriteError(f"{where} holds a picture or rich value; not overwritten.")
-        for r1, c1, r2, c2 in sx.merged_ranges() if b"mergeCell" in sx.data else []:
+        for r1, c1, r2, c2 in sx.merged_ranges:
             if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
                 raise UnsafeWriteError(
                     f"{where} is inside the merged cells "
@@ -209,9 +210,13 @@ class Patcher:
         if isinstance(value, date) and self.styles.count:
             if style is not None and self.styles.is_date_style(style):
                 return style
-            for s in sx.column_styles(col):
-                if self.styles.is_date_style(s):
-                    return s
+            key = (id(sx), col)
+            if key not in self._column_date_style:
+                self._column_date_style[key] = next(
+                    (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None)
+            found = self._column_date_style[key]
+            if found is not None:
+                return found
             fmt = DATETIME_FMT_ID if isinstance(value, datetime) else DATE_FMT_ID
             return self.styles.date_variant(style or 0, fmt)
         return style

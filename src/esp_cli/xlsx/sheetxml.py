@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from esp_cli.xlsx.refs import col_letter, col_number, parse_range
 
 
-@dataclass(frozen=True)
 class CellLoc:
-    col: int
-    start: int  # offsets within the row's inner bytes
-    end: int
-    attrs: bytes
-    body: bytes | None  # None for <c .../>
-    has_r: bool
+    """One <c> element of a row: its column and where its bytes are in the row."""
+
+    __slots__ = ("col", "start", "end", "attrs", "body", "has_r")
+
+    def __init__(self, col: int, start: int, end: int, attrs: bytes, body: bytes | None,
+                 has_r: bool) -> None:
+        self.col = col
+        self.start = start  # offsets within the row's inner bytes
+        self.end = end
+        self.attrs = attrs
+        self.body = body  # None for <c .../>
+        self.has_r = has_r
 
     def attr(self, name: bytes) -> bytes | None:
         m = re.search(rb"(?:^|\s)" + name + rb"=\"([^\"]*)\"", self.attrs)
@@ -55,9 +61,8 @@ class SheetXml:
         p = re.escape(self.prefix)
         self._row_start = re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>")
         self._row_end = b"</" + self.prefix + b"row>"
-        self._cell = re.compile(
-            rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S
-        )
+        self._cell_open = re.compile(rb"<" + p + rb"c\b([^>]*?)(/?)>")
+        self._cell_close = b"</" + self.prefix + b"c>"
         sd = re.search(rb"<" + p + rb"sheetData\b[^>]*?(/?)>", data)
         if sd is None:
             raise ValueError("worksheet has no sheetData")
@@ -121,12 +126,33 @@ class SheetXml:
         if not row.self_closing:
             inner = self.data[row.tag_end : row.end - len(self._row_end)]
             prev = 0
-            for m in self._cell.finditer(inner):
+            close_tag = self._cell_close
+            pos = 0
+            find_open = self._cell_open.search
+            while True:
+                m = find_open(inner, pos)
+                if m is None:
+                    break
                 attrs = m.group(1)
-                rm = re.search(rb"(?:^|\s)r=\"([A-Z]+)(\d+)\"", attrs)
-                col = col_number(rm.group(1).decode()) if rm else prev + 1
-                out.append(CellLoc(col, m.start(), m.end(), attrs, m.group(2), rm is not None))
+                if m.group(2):
+                    body = None
+                    end = m.end()
+                else:
+                    close = inner.find(close_tag, m.end())
+                    if close < 0:
+                        raise ValueError(f"a cell in row {row.num} is not closed")
+                    body = inner[m.end() : close]
+                    end = close + len(close_tag)
+                if attrs.startswith(b' r="'):
+                    q = attrs.index(b'"', 4)
+                    letters: bytes | None = attrs[4:q].rstrip(b"0123456789")
+                else:
+                    rm = re.search(rb"(?:^|\s)r=\"([A-Z]+)\d+\"", attrs)
+                    letters = rm.group(1) if rm else None
+                col = col_number(letters.decode()) if letters else prev + 1
+                out.append(CellLoc(col, m.start(), end, attrs, body, letters is not None))
                 prev = col
+                pos = end
         self._cells[row.num] = out
         return out
 
@@ -153,6 +179,7 @@ class SheetXml:
                     return out
         return out
 
+    @cached_property
     def merged_ranges(self) -> list[tuple[int, int, int, int]]:
         p = re.escape(self.prefix)
         block = re.search(rb"<" + p + rb"mergeCells\b.*?</" + p + rb"mergeCells>", self.data, re.S)
@@ -163,13 +190,13 @@ class SheetXml:
             for m in re.finditer(rb"<" + p + rb"mergeCell\b[^>]*?\bref=\"([^\"]+)\"", block.group(0))
         ]
 
-    @property
+    @cached_property
     def protected(self) -> bool:
         p = re.escape(self.prefix)
         m = re.search(rb"<" + p + rb"sheetProtection\b([^>]*)>", self.data[self.sd_close :])
         return bool(m) and re.search(rb"\bsheet=\"(1|true)\"", m.group(1)) is not None
 
-    @property
+    @cached_property
     def has_formulas(self) -> bool:
         return re.search(rb"<" + re.escape(self.prefix) + rb"f\b", self.data) is not None
 
