@@ -298,6 +298,9 @@ def test_an_unreadable_completion_flag_claims_nothing_else() -> None:
     assert not ev.evaluable and not ev.complete
     assert kinds(ev.actions) == ["not_evaluated"]
     assert ev.reason == "All TBTs Complete? cannot be read"
+    # A yes beside an unreadable flag is not enough to call the agent complete.
+    half = run(replace(facts, call_cert_complete=True), DEC[1])
+    assert not half.complete and kinds(half.actions) == ["not_evaluated"]
 
 
 # -- timeboxes ---------------------------------------------------------------------------------

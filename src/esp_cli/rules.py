@@ -18,6 +18,9 @@ Choices made where DOMAIN.md is silent (each one kept in a single place below):
   overdue): the tracker records no date for when the issue was chosen, the incident number
   arrived or the hours were passed, and counting from the ESP start would call the SME late
   for an issue that may have appeared this morning.
+- Stages beyond DOMAIN.md's: "Not started" before the clock starts, and "<step> recorded"
+  while the next step is not yet due (written to Escalation Stage, so the sheet shows where
+  the ladder stands).
 - `callback_phone` is pending whenever an Incident Number is in without a Callback Phone,
   before the 10-day point too: the team fills every SPOC column "immediately".
 """
@@ -371,6 +374,18 @@ def _unreadable_reason(facts: AgentFacts, keys: Iterable[str]) -> str | None:
     return "; ".join(f"{h} cannot be read" for h in bad)
 
 
+def _ladder_blocked(facts: AgentFacts, start_known: bool) -> str | None:
+    """Why the escalation ladder cannot be evaluated, or None when it can."""
+    reasons = []
+    if not start_known:
+        empty = f"{_header('esp_start')} is empty"
+        reasons.append(_unreadable_reason(facts, ("esp_start",)) or empty)
+    steps = _unreadable_reason(facts, (step.column for step in LADDER))
+    if steps:
+        reasons.append(steps)
+    return "; ".join(reasons) or None
+
+
 def evaluate(
     facts: AgentFacts,
     today: date,
@@ -386,7 +401,11 @@ def evaluate(
     unchecked: list[str] = []
 
     completion_unreadable = _unreadable_reason(facts, ("call_cert_complete", "tbts_complete"))
-    complete = facts.call_cert_complete is True and facts.tbts_complete is True
+    complete = (
+        completion_unreadable is None
+        and facts.call_cert_complete is True
+        and facts.tbts_complete is True
+    )
     start_known = facts.esp_start is not None and "esp_start" not in facts.unreadable
     clock_start = target = None
     if start_known:
@@ -428,14 +447,8 @@ def evaluate(
             f"not complete by clock day {TARGET_CLOCK_DAY} ({fmt(target)})",
         )
 
-    # Escalation ladder.
-    reason: str | None = None
-    if not start_known:
-        reason = _unreadable_reason(facts, ("esp_start",)) or f"{_header('esp_start')} is empty"
-    reason = (
-        "; ".join(r for r in (reason, _unreadable_reason(facts, (s.column for s in LADDER))) if r)
-        or None
-    )
+    # Escalation ladder: it needs the clock and every step date.
+    reason = _ladder_blocked(facts, start_known)
     ladder: _Ladder | None = None
     overdue: int | None = None
     projected: ProjectedStep | None = None
