@@ -1,0 +1,642 @@
+"""The rules: DOMAIN.md's worked examples, the edge cases, and a numpy reference."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+import holidays
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from esp_cli.calendar import BusinessCalendar
+from esp_cli.rules import (
+    LADDER,
+    ActionKind,
+    AgentFacts,
+    Evaluation,
+    ProjectedStep,
+    Stage,
+    Step,
+    evaluate,
+    explain,
+    normalise_access,
+    step_order_error,
+)
+
+CAL = BusinessCalendar()
+ONE_DAY = timedelta(days=1)
+
+# The worked example's dates (US calendar; Veterans Day Wed 11-11, Thanksgiving Thu 11-26).
+NOV = {day: date(2026, 11, day) for day in range(1, 31)}
+DEC = {day: date(2026, 12, day) for day in range(1, 32)}
+
+
+def run(facts: AgentFacts, today: date, now: datetime | None = None) -> Evaluation:
+    return evaluate(facts, today, now or datetime.combine(today, time(17)), CAL)
+
+
+def kinds(actions: tuple[object, ...]) -> list[str]:
+    return [a.action for a in actions]  # type: ignore[attr-defined]
+
+
+def action(ev: Evaluation, kind: ActionKind) -> tuple[date, int]:
+    found = [a for a in ev.actions if a.action is kind]
+    assert len(found) == 1, ev.actions
+    return found[0].due, found[0].business_days_overdue
+
+
+START_FRI = AgentFacts(esp_start=NOV[20], call_cert_complete=False, tbts_complete=False)
+
+
+# -- DOMAIN.md worked example: start Fri 2026-11-20, nothing complete ----------------------------
+
+
+def test_on_track_until_clock_day_two() -> None:
+    ev = run(START_FRI, NOV[23])
+    assert (ev.clock_start, ev.target_date) == (NOV[20], NOV[24])
+    assert not ev.behind_target
+    assert ev.stage is Stage.ON_TRACK
+    assert ev.actions == ()
+    # Look-ahead: behind target tomorrow, one business day to go.
+    assert kinds(ev.upcoming) == ["behind_target"]
+    assert ev.upcoming[0].due == NOV[24]
+    assert ev.upcoming[0].business_days_overdue == -1
+
+
+def test_behind_target_from_tuesday() -> None:
+    ev = run(START_FRI, NOV[24])
+    assert ev.behind_target
+    assert ev.stage is Stage.BEHIND_TARGET
+    assert action(ev, ActionKind.BEHIND_TARGET) == (NOV[24], 0)
+    assert (ev.pending_step, ev.pending_due, ev.business_days_overdue) == (
+        Step.COACHING,
+        NOV[25],
+        -1,
+    )
+    assert kinds(ev.upcoming) == ["coaching"]
+
+
+def test_coaching_due_wednesday_and_overdue_past_thanksgiving() -> None:
+    ev = run(START_FRI, NOV[25])
+    assert ev.stage is Stage.COACHING_DUE
+    assert kinds(ev.actions) == ["coaching", "behind_target"]
+    assert action(ev, ActionKind.COACHING) == (NOV[25], 0)
+    assert action(ev, ActionKind.BEHIND_TARGET) == (NOV[24], 1)
+    assert ev.next_step_if_recorded_today == ProjectedStep(Step.WRITTEN_CAP, NOV[27])
+    # Thanksgiving is not a business day: still 0 overdue on Thursday, 1 on Friday.
+    assert run(START_FRI, NOV[26]).business_days_overdue == 0
+    assert action(run(START_FRI, NOV[27]), ActionKind.COACHING) == (NOV[25], 1)
+    assert run(START_FRI, NOV[30]).business_days_overdue == 2
+
+
+def test_the_ladder_one_business_day_at_a_time() -> None:
+    coached = replace(START_FRI, coaching_date=NOV[25])
+    ev = run(coached, NOV[25])
+    assert (ev.pending_step, ev.pending_due) == (Step.WRITTEN_CAP, NOV[27])
+    assert ev.stage is Stage.COACHING_RECORDED
+    assert "coaching" not in kinds(ev.actions)
+    assert kinds(ev.upcoming) == ["written_cap"]  # Thursday is Thanksgiving
+
+    written = replace(coached, written_cap_date=NOV[27])
+    ev = run(written, NOV[27])
+    assert (ev.pending_step, ev.pending_due) == (Step.FINAL_CAP, NOV[30])
+    assert ev.next_step_if_recorded_today == ProjectedStep(Step.TERM_REVIEW, NOV[30])
+
+    final = replace(written, final_cap_date=NOV[30])
+    ev = run(final, DEC[1])
+    assert (ev.pending_step, ev.pending_due) == (Step.TERM_REVIEW, DEC[1])
+    assert ev.stage is Stage.TERM_REVIEW_DUE
+    assert action(ev, ActionKind.TERM_REVIEW) == (DEC[1], 0)
+    assert ev.next_step_if_recorded_today is None
+
+    termed = replace(final, term_review_date=DEC[1])
+    ev = run(termed, DEC[2])
+    assert ev.pending_step is None and ev.pending_due is None
+    assert ev.stage is Stage.TERM_REVIEW_RECORDED
+    assert kinds(ev.actions) == ["behind_target"]
+
+
+def test_late_coaching_moves_the_written_cap() -> None:
+    ev = run(replace(START_FRI, coaching_date=NOV[27]), NOV[30])
+    assert (ev.pending_step, ev.pending_due, ev.business_days_overdue) == (
+        Step.WRITTEN_CAP,
+        NOV[30],
+        0,
+    )
+    assert ev.stage is Stage.WRITTEN_CAP_DUE
+
+
+def test_saturday_start_begins_the_clock_on_monday() -> None:
+    ev = run(replace(START_FRI, esp_start=NOV[21]), NOV[23])
+    assert (ev.clock_start, ev.target_date) == (NOV[23], NOV[25])
+    assert (ev.pending_step, ev.pending_due) == (Step.COACHING, NOV[27])
+    assert ev.stage is Stage.ON_TRACK
+    assert run(replace(START_FRI, esp_start=NOV[21]), NOV[21]).stage is Stage.NOT_STARTED
+
+
+def test_spoc_ten_business_days_skip_veterans_day() -> None:
+    facts = replace(
+        START_FRI,
+        esp_start=NOV[16],
+        citrix_access="Password Reset",
+        n_number_requested=NOV[9],
+        spoc_called=NOV[17],
+    )
+    before = run(facts, NOV[23])
+    assert before.spoc_ten_day_point == NOV[24]
+    assert "advise_spoc" not in kinds(before.actions)
+    assert "advise_spoc" in kinds(before.upcoming)
+    on_the_day = run(facts, NOV[24])
+    assert action(on_the_day, ActionKind.ADVISE_SPOC) == (NOV[24], 0)
+    advice = [a.detail for a in on_the_day.actions if a.action is ActionKind.ADVISE_SPOC]
+    assert "call SPOC (888) 905-9500, get an Incident Number" in advice[0]
+    assert action(run(facts, DEC[1]), ActionKind.ADVISE_SPOC) == (NOV[24], 4)
+
+
+# -- the never-skip rule and the order of steps ----------------------------------------------------
+
+
+def test_a_later_step_never_replaces_a_missing_earlier_one() -> None:
+    facts = replace(START_FRI, written_cap_date=NOV[27], final_cap_date=NOV[30])
+    ev = run(facts, DEC[1])
+    assert (ev.pending_step, ev.pending_due) == (Step.COACHING, NOV[25])
+    assert action(ev, ActionKind.COACHING) == (NOV[25], 3)
+    assert "written_cap" not in kinds(ev.actions)
+    assert len(ev.inconsistencies) == 2
+    assert "Coaching Date is not" in ev.inconsistencies[0]
+    assert "never skips" in ev.inconsistencies[0]
+
+
+def test_a_step_dated_before_the_previous_one_is_reported() -> None:
+    ev = run(replace(START_FRI, coaching_date=NOV[27], written_cap_date=NOV[25]), DEC[1])
+    assert ev.pending_step is Step.FINAL_CAP
+    assert ev.inconsistencies == (
+        "Written CAP Date 11/25/2026 is before Coaching Date 11/27/2026.",
+    )
+
+
+def test_a_step_dated_after_the_as_of_date_is_not_counted_yet() -> None:
+    facts = replace(START_FRI, coaching_date=NOV[30])
+    ev = run(facts, NOV[27])
+    assert (ev.pending_step, ev.pending_due) == (Step.COACHING, NOV[25])
+    assert "not counted as delivered yet" in ev.inconsistencies[0]
+    assert run(facts, NOV[30]).pending_step is Step.WRITTEN_CAP
+
+
+@pytest.mark.parametrize(
+    ("facts", "step", "on", "expected"),
+    [
+        (START_FRI, Step.COACHING, None, None),
+        (
+            START_FRI,
+            Step.WRITTEN_CAP,
+            None,
+            "written CAP cannot be recorded before the coaching (Coaching Date is empty)",
+        ),
+        (
+            replace(START_FRI, coaching_date=NOV[25]),
+            Step.TERM_REVIEW,
+            None,
+            "term review cannot be recorded before the written CAP (Written CAP Date is empty)",
+        ),
+        (replace(START_FRI, coaching_date=NOV[25]), Step.WRITTEN_CAP, NOV[27], None),
+        (
+            replace(START_FRI, coaching_date=NOV[25]),
+            Step.WRITTEN_CAP,
+            NOV[24],
+            "written CAP cannot be recorded on 11/24/2026, before the coaching recorded 11/25/2026",
+        ),
+        (
+            replace(START_FRI, unreadable=("coaching_date",)),
+            Step.WRITTEN_CAP,
+            None,
+            "written CAP cannot be recorded: the Coaching Date cannot be read (fix that cell "
+            "first)",
+        ),
+        # A skipped step further back is caught too, not only the one just before.
+        (
+            replace(START_FRI, written_cap_date=NOV[27]),
+            Step.FINAL_CAP,
+            None,
+            "final CAP cannot be recorded before the coaching (Coaching Date is empty)",
+        ),
+    ],
+)
+def test_step_order_error(
+    facts: AgentFacts, step: Step, on: date | None, expected: str | None
+) -> None:
+    assert step_order_error(facts, step, on) == expected
+
+
+# -- complete and not-evaluable agents ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        replace(START_FRI, call_cert_complete=True, tbts_complete=True),
+        AgentFacts(call_cert_complete=True, tbts_complete=True),  # no ESP Start Date
+        AgentFacts(
+            call_cert_complete=True,
+            tbts_complete=True,
+            esp_start=NOV[2],
+            citrix_access="Password Reset",
+            n_number_requested=NOV[2],
+            tbt_hours=12,
+            call_cert_start=datetime(2026, 11, 3, 9),
+            written_cap_date=NOV[20],
+            unreadable=("final_cap_date",),
+        ),
+    ],
+)
+def test_a_complete_agent_has_no_actions(facts: AgentFacts) -> None:
+    ev = run(facts, DEC[1])
+    assert ev.complete and ev.evaluable
+    assert ev.stage is Stage.COMPLETE
+    assert ev.actions == () and ev.upcoming == ()
+    assert ev.pending_step is None and not ev.behind_target
+
+
+def test_one_of_two_complete_is_not_complete() -> None:
+    ev = run(replace(START_FRI, call_cert_complete=True), NOV[25])
+    assert not ev.complete
+    assert "coaching" in kinds(ev.actions)
+
+
+@pytest.mark.parametrize(
+    ("facts", "reason"),
+    [
+        (replace(START_FRI, esp_start=None), "ESP Start Date is empty"),
+        (replace(START_FRI, esp_start=None, unreadable=("esp_start",)), "ESP Start Date cannot"),
+        (replace(START_FRI, unreadable=("final_cap_date",)), "Final CAP Date cannot be read"),
+    ],
+)
+def test_not_evaluable_agents_are_listed_with_the_reason(facts: AgentFacts, reason: str) -> None:
+    facts = replace(facts, citrix_access="No Citrix Apps Showing")
+    ev = run(facts, DEC[1])
+    assert not ev.evaluable and not ev.complete
+    assert ev.reason is not None and reason in ev.reason
+    assert ev.stage is Stage.NOT_EVALUATED
+    assert ev.pending_step is None
+    assert action(ev, ActionKind.NOT_EVALUATED) == (DEC[1], 0)
+    # The rules that do not need the ladder still run.
+    assert "call_spoc" in kinds(ev.actions)
+
+
+def test_an_unreadable_step_date_still_reports_behind_target() -> None:
+    ev = run(replace(START_FRI, unreadable=("coaching_date",)), DEC[1])
+    assert kinds(ev.actions) == ["behind_target", "not_evaluated"]
+
+
+def test_an_unreadable_completion_flag_claims_nothing_else() -> None:
+    facts = replace(START_FRI, tbts_complete=None, unreadable=("tbts_complete",), tbt_hours=20)
+    ev = run(facts, DEC[1])
+    assert not ev.evaluable and not ev.complete
+    assert kinds(ev.actions) == ["not_evaluated"]
+    assert ev.reason == "All TBTs Complete? cannot be read"
+    # A yes beside an unreadable flag is not enough to call the agent complete.
+    half = run(replace(facts, call_cert_complete=True), DEC[1])
+    assert not half.complete and kinds(half.actions) == ["not_evaluated"]
+
+
+# -- timeboxes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "due", "upcoming"),
+    [
+        (datetime(2026, 11, 23, 12, 59), False, True),  # runs out later today
+        (datetime(2026, 11, 23, 13, 0), False, True),  # exactly 4 h is not more than 4 h
+        (datetime(2026, 11, 23, 13, 1), True, False),
+    ],
+)
+def test_call_cert_over_four_clock_hours(now: datetime, due: bool, upcoming: bool) -> None:
+    facts = replace(START_FRI, call_cert_start=datetime(2026, 11, 23, 9, 0))
+    ev = run(facts, NOV[23], now)
+    assert ("call_cert_over_4h" in kinds(ev.actions)) is due
+    assert ("call_cert_over_4h" in kinds(ev.upcoming)) is upcoming
+    done = run(replace(facts, call_cert_complete=True), NOV[23], now)
+    assert "call_cert_over_4h" not in kinds(done.actions + done.upcoming)
+
+
+def test_call_cert_timebox_counts_clock_hours_across_midnight() -> None:
+    facts = replace(START_FRI, call_cert_start=datetime(2026, 11, 23, 22, 0))
+    ev = run(facts, NOV[24], datetime(2026, 11, 24, 2, 30))
+    assert action(ev, ActionKind.CALL_CERT_OVER_4H) == (NOV[24], 0)
+
+
+@pytest.mark.parametrize(("hours", "due"), [(None, False), (8.0, False), (8.25, True), (40, True)])
+def test_tbt_hours_over_eight(hours: float | None, due: bool) -> None:
+    ev = run(replace(START_FRI, tbt_hours=hours), NOV[23])
+    assert ("tbt_over_8h" in kinds(ev.actions)) is due
+    done = run(replace(START_FRI, tbt_hours=hours, tbts_complete=True), NOV[23])
+    assert "tbt_over_8h" not in kinds(done.actions)
+
+
+def test_unreadable_timebox_values_are_reported_unchecked() -> None:
+    facts = replace(START_FRI, unreadable=("call_cert_start", "tbt_hours"))
+    ev = run(facts, NOV[23])
+    assert ev.evaluable
+    assert len(ev.unchecked) == 2
+    assert "Call Cert Start cannot be read" in ev.unchecked[0]
+
+
+# -- look-ahead --------------------------------------------------------------------------------
+
+
+def test_look_ahead_over_a_weekend() -> None:
+    facts = replace(START_FRI, esp_start=NOV[19])  # day 2 = Mon 11-23, day 3 = Tue 11-24
+    for today in (NOV[20], NOV[21], NOV[22]):  # Friday, Saturday, Sunday
+        ev = run(facts, today)
+        assert ev.actions == ()
+        assert kinds(ev.upcoming) == ["behind_target"]
+        assert ev.upcoming[0].due == NOV[23]
+    assert kinds(run(facts, NOV[23]).upcoming) == ["coaching"]
+
+
+def test_nothing_is_upcoming_past_the_next_business_day() -> None:
+    ev = run(START_FRI, NOV[20])
+    assert ev.upcoming == ()  # target Tue 11-24 is two business days away
+
+
+# -- access and SPOC -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("  learning   hub ISSUE ", "Learning Hub Issue"),
+        ("PASSWORD RESET", "Password Reset"),
+        ("No Citrix apps showing", "No Citrix Apps Showing"),
+        ("No Issues", None),
+        ("", None),
+        (None, None),
+        ("cannot locate tbt", "Cannot Locate TBT"),
+        ("  Badge   problem ", "Badge problem"),
+    ],
+)
+def test_normalise_access(text: str | None, canonical: str | None) -> None:
+    assert normalise_access(text) == canonical
+
+
+def spoc_case(**changes: object) -> AgentFacts:
+    base = replace(
+        START_FRI, citrix_access=" learning hub issue", n_number_requested=NOV[2]
+    )  # 10-day point Tue 11-17
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_spoc_chase_in_order() -> None:
+    today = NOV[23]
+    ev = run(spoc_case(), today)
+    assert ev.access_issue == "Learning Hub Issue"
+    assert action(ev, ActionKind.CALL_SPOC) == (today, 0)
+    assert action(ev, ActionKind.ADVISE_SPOC) == (NOV[17], 4)
+    assert "callback_phone" not in kinds(ev.actions)
+
+    called = run(spoc_case(spoc_called=NOV[18]), today)
+    assert kinds(called.actions) == ["advise_spoc"]
+
+    incident = run(spoc_case(spoc_called=NOV[18], incident_number=" INC0042 "), today)
+    assert kinds(incident.actions) == ["callback_phone"]
+    assert "INC0042" in incident.actions[0].detail
+
+    done = spoc_case(spoc_called=NOV[18], incident_number="INC0042", callback_phone="555-0100")
+    assert run(done, today).actions == ()
+
+
+def test_callback_phone_is_needed_before_the_ten_day_point_too() -> None:
+    ev = run(spoc_case(n_number_requested=NOV[20], incident_number="INC1"), NOV[23])
+    assert "callback_phone" in kinds(ev.actions)
+    assert "advise_spoc" not in kinds(ev.actions + ev.upcoming)
+
+
+@pytest.mark.parametrize("issue", ["Cannot Locate TBT", "Equipment Issue", "Other", "No Issues"])
+def test_other_access_issues_do_not_involve_spoc(issue: str) -> None:
+    ev = run(spoc_case(citrix_access=issue), NOV[23])
+    assert not {"call_spoc", "advise_spoc", "callback_phone"} & set(kinds(ev.actions))
+    assert ev.spoc_ten_day_point is None
+
+
+def test_spoc_without_a_request_date_is_unchecked_not_dropped() -> None:
+    ev = run(spoc_case(n_number_requested=None), NOV[23])
+    assert "call_spoc" in kinds(ev.actions)
+    assert "Date of N Number Request is empty" in ev.unchecked[0]
+
+
+def test_spoc_phone_comes_from_configuration() -> None:
+    ev = evaluate(spoc_case(), NOV[23], datetime(2026, 11, 23, 17), CAL, spoc_phone="555-SPOC")
+    assert all("555-SPOC" in a.detail for a in ev.actions if "spoc" in a.action)
+
+
+# -- explain -------------------------------------------------------------------------------------
+
+
+def test_explain_names_every_date_count_and_holiday() -> None:
+    facts = replace(
+        START_FRI,
+        coaching_date=NOV[25],
+        citrix_access="Password Reset",
+        n_number_requested=NOV[9],
+    )
+    text = "\n".join(explain(facts, NOV[27], datetime(2026, 11, 27, 16), CAL))
+    assert "clock starts that day (clock day 0)" in text
+    assert "Target, clock day 2: Tue 11/24/2026, skipping 2 weekend days." in text
+    assert "Coaching: recorded Wed 11/25/2026." in text
+    assert (
+        "Written CAP: not recorded; due Fri 11/27/2026 (the business day after the coaching "
+        "recorded Wed 11/25/2026, skipping Thu 11/26/2026 Thanksgiving Day): due today." in text
+    )
+    assert "recorded today, it would be due Mon 11/30/2026, skipping 2 weekend days." in text
+    assert "skipping 4 weekend days and Wed 11/11/2026 Veterans Day" in text
+    assert "12 business days have passed: the point is reached." in text
+    assert "Stage: Written CAP due." in text
+    assert "  written_cap: due Fri 11/27/2026, due today" in text
+    assert "  advise_spoc: due Tue 11/24/2026, 2 business days overdue" in text
+
+
+def test_explain_a_weekend_start_and_the_look_ahead() -> None:
+    lines = explain(replace(START_FRI, esp_start=NOV[21]), NOV[26], datetime(2026, 11, 26), CAL)
+    assert (
+        "ESP Start Date Sat 11/21/2026 is not a business day (a weekend): the clock starts on "
+        "the next one, Mon 11/23/2026 (clock day 0)."
+    ) in lines
+    assert "Falling due by the next business day, Fri 11/27/2026:" in lines
+
+
+def test_explain_complete_and_not_evaluated() -> None:
+    done = explain(
+        replace(START_FRI, call_cert_complete=True, tbts_complete=True),
+        NOV[30],
+        datetime(2026, 11, 30),
+        CAL,
+    )
+    assert done[-1].endswith("complete, so no further actions.")
+    missing = "\n".join(
+        explain(replace(START_FRI, esp_start=None), NOV[30], datetime(2026, 11, 30), CAL)
+    )
+    assert "ESP Start Date empty: no clock" in missing
+    assert "Escalation ladder not evaluated: ESP Start Date is empty." in missing
+
+
+# -- against an independent reference built on numpy's busday functions -------------------------
+
+HOL = np.array(
+    sorted(holidays.country_holidays("US", years=range(2025, 2029)).keys()), dtype="datetime64[D]"
+)
+
+
+def np_day(d: date) -> np.datetime64:
+    return np.datetime64(d, "D")
+
+
+def np_offset(d: date, n: int, roll: Literal["forward", "backward"]) -> date:
+    result = np.busday_offset(np_day(d), n, roll=roll, holidays=HOL).astype(object)
+    assert isinstance(result, date)
+    return result
+
+
+def np_elapsed(a: date, b: date) -> int:
+    if b < a:
+        return -np_elapsed(b, a)
+    return int(np.busday_count(np_day(a + ONE_DAY), np_day(b + ONE_DAY), holidays=HOL))
+
+
+def reference(facts: AgentFacts, today: date) -> dict[str, object]:
+    """DOMAIN.md's rules for the ladder, target and SPOC point, written out plainly."""
+    assert facts.esp_start is not None
+    start = facts.esp_start
+    target = np_offset(start, 2, "forward")
+    recorded = [
+        facts.coaching_date,
+        facts.written_cap_date,
+        facts.final_cap_date,
+        facts.term_review_date,
+    ]
+    counted = [d if d is not None and d <= today else None for d in recorded]
+    missing = [i for i, d in enumerate(counted) if d is None]
+    pending = missing[0] if missing else None
+    due: date | None = None
+    if pending == 0:
+        due = np_offset(start, 3, "forward")
+    elif pending is not None:
+        previous = counted[pending - 1]
+        assert previous is not None
+        due = np_offset(previous + ONE_DAY, 0, "forward")
+    next_day = np_offset(today + ONE_DAY, 0, "forward")
+    names = ["coaching", "written_cap", "final_cap", "term_review"]
+    actions, upcoming = set(), set()
+    for name, when in (
+        (names[pending] if pending is not None else "", due),
+        ("behind_target", target),
+    ):
+        if when is None:
+            continue
+        if when <= today:
+            actions.add(name)
+        elif when <= next_day:
+            upcoming.add(name)
+    if facts.n_number_requested is not None and not facts.incident_number:
+        passed = np_elapsed(facts.n_number_requested, today)
+        if passed >= 10:
+            actions.add("advise_spoc")
+        elif np_elapsed(facts.n_number_requested, next_day) >= 10:
+            upcoming.add("advise_spoc")
+    if today < np_offset(start, 0, "forward"):
+        stage = "Not started"
+    elif pending is None:
+        stage = "Term review recorded"
+    elif due is not None and due <= today:
+        stage = ["Coaching", "Written CAP", "Final CAP", "Term review"][pending] + " due"
+    elif pending > 0:
+        stage = ["Coaching", "Written CAP", "Final CAP"][pending - 1] + " recorded"
+    else:
+        stage = "Behind target" if today >= target else "On track"
+    return {
+        "clock_start": np_offset(start, 0, "forward"),
+        "target_date": target,
+        "behind_target": today >= target,
+        "pending_step": names[pending] if pending is not None else None,
+        "pending_due": due,
+        "business_days_overdue": np_elapsed(due, today) if due is not None else None,
+        "actions": actions,
+        "upcoming": upcoming,
+        "stage": stage,
+    }
+
+
+def observed(ev: Evaluation) -> dict[str, object]:
+    return {
+        "clock_start": ev.clock_start,
+        "target_date": ev.target_date,
+        "behind_target": ev.behind_target,
+        "pending_step": ev.pending_step.value if ev.pending_step else None,
+        "pending_due": ev.pending_due,
+        "business_days_overdue": ev.business_days_overdue,
+        "actions": set(kinds(ev.actions)) - {"call_spoc"},
+        "upcoming": set(kinds(ev.upcoming)),
+        "stage": str(ev.stage),
+    }
+
+
+# Around Thanksgiving and Christmas/New Year 2026, weekends included.
+starts = st.dates(min_value=date(2026, 11, 14), max_value=date(2027, 1, 8))
+offsets = st.integers(min_value=-3, max_value=30)
+maybe_offset = st.one_of(st.none(), offsets)
+
+
+@st.composite
+def agent_and_day(draw: st.DrawFn) -> tuple[AgentFacts, date]:
+    start = draw(starts)
+    today = start + timedelta(days=draw(st.integers(-4, 35)))
+    # Realistic ladders (each step on or after the previous) and arbitrary ones alike.
+    steps: list[date | None] = []
+    if draw(st.booleans()):
+        day = start + timedelta(days=draw(st.integers(2, 10)))
+        for _ in LADDER:
+            if draw(st.integers(0, 3)) == 0:
+                break
+            steps.append(day)
+            day += timedelta(days=draw(st.integers(0, 5)))
+        steps += [None] * (len(LADDER) - len(steps))
+    else:
+        steps = [
+            None if (k := draw(maybe_offset)) is None else start + timedelta(days=k) for _ in LADDER
+        ]
+    requested = draw(st.one_of(st.none(), st.integers(-25, 5)))
+    facts = AgentFacts(
+        esp_start=start,
+        call_cert_complete=draw(st.sampled_from([None, False, True])),
+        tbts_complete=False,
+        coaching_date=steps[0],
+        written_cap_date=steps[1],
+        final_cap_date=steps[2],
+        term_review_date=steps[3],
+        citrix_access="Password Reset",
+        n_number_requested=None if requested is None else start + timedelta(days=requested),
+        incident_number=draw(st.sampled_from([None, "INC7"])),
+        callback_phone="555-0100",
+    )
+    return facts, today
+
+
+@settings(max_examples=1500, deadline=None)
+@given(case=agent_and_day())
+def test_rules_match_the_numpy_reference(case: tuple[AgentFacts, date]) -> None:
+    facts, today = case
+    assert observed(run(facts, today)) == reference(facts, today)
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=agent_and_day())
+def test_explain_never_fails_and_ends_with_the_actions(case: tuple[AgentFacts, date]) -> None:
+    facts, today = case
+    lines = explain(facts, today, datetime.combine(today, time(12)), CAL)
+    ev = run(facts, today, datetime.combine(today, time(12)))
+    for a in ev.actions:
+        assert any(line.startswith(f"  {a.action}: due") for line in lines)
+    assert f"Stage: {ev.stage}." in lines
