@@ -18,14 +18,16 @@ from tests.support.packages import (
     zip_infos,
     zip_parts,
 )
-from tests.support.paths import corpus_dir, corpus_files
+from tests.support.paths import corpus_dir, corpus_files, skip_unless_in_ci
 
 MAIN = packages.MAIN_NS
 SHEET = "xl/worksheets/sheet1.xml"
 SMALL = corpus_dir() / "xlsxwriter__autofilter01.xlsx"  # Excel-like, flags 0, 1980 dates
 LIBRE = corpus_dir() / "libreoffice__lo_tracker.xlsx"  # LibreOffice: bit 3 on every entry
 
-corpus = pytest.mark.skipif(not SMALL.is_file(), reason="shared/corpus not available")
+corpus = pytest.mark.skipif(
+    skip_unless_in_ci(corpus_dir().is_dir()), reason="shared/corpus not available"
+)
 
 
 def make_zip(path: Path, entries: list[tuple[str, bytes]]) -> Path:
@@ -218,7 +220,7 @@ def test_r_less_sheet_matches_the_original_and_openpyxl(tmp_path: Path) -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.skipif(not corpus_files(), reason="shared/corpus not available")
+@corpus
 def test_every_corpus_sheet_scans_consistently() -> None:
     """Fast and full scanner agree on every corpus worksheet, and so do scanner and parser."""
     sheets = 0

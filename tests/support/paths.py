@@ -42,3 +42,12 @@ def corpus_files() -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in {".xlsx", ".xlsm"})
+
+
+def skip_unless_in_ci(available: bool) -> bool:
+    """Whether a test needing something ``available`` may skip: never in CI (``$CI`` set).
+
+    Use as ``pytest.mark.skipif(skip_unless_in_ci(thing_available()), reason=...)`` so that a
+    developer without the thing skips, while CI fails loudly instead of passing vacuously.
+    """
+    return not available and not os.environ.get("CI")
