@@ -26,6 +26,7 @@ import struct
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote
 
 from lxml import etree
@@ -177,7 +178,7 @@ def _process(
             not_understood = _prefixes_to_namespaces(element, value) - UNDERSTOOD
             if not_understood:
                 raise _McError(f"MustUnderstand names {sorted(not_understood)}")
-        for name in list(attrib):
+        for name in [str(key) for key in attrib]:
             if name[0] != "{":
                 continue
             ns = _namespace(name)
@@ -220,7 +221,7 @@ def _process(
 def preprocess(root: etree._Element) -> None:
     """Markup-compatibility preprocessing in place (README steps 1-5). Raises ValueError."""
     needs: set[etree._Element] = set()
-    for element in _INTERESTING(root, main=MAIN_NS):
+    for element in cast(list[etree._Element], _INTERESTING(root, main=MAIN_NS)):
         node: etree._Element | None = element
         while node is not None and node not in needs:
             needs.add(node)
@@ -251,7 +252,8 @@ def validate_part(name: str, xml: bytes) -> list[str]:
     xsd = schema()
     if xsd.validate(root):
         return []
-    return [f"{name}:{error.line}: {error.message}" for error in xsd.error_log]
+    log = cast(Iterable[etree._LogEntry], xsd.error_log)
+    return [f"{name}:{error.line}: {error.message}" for error in log]
 
 
 # --------------------------------------------------------------------------- semantic checks
@@ -620,7 +622,7 @@ def _rid_errors(parts: dict[str, bytes], name: str, root: etree._Element) -> lis
     except etree.XMLSyntaxError:
         return []  # reported by opc_errors
     errors = []
-    for value in _REL_ATTRS(root, ns=REL_NS):
+    for value in cast(list[etree._ElementUnicodeResult], _REL_ATTRS(root, ns=REL_NS)):
         if value and value not in ids:
             local = etree.QName(value.attrname).localname
             errors.append(f"{name}: r:{local}={str(value)!r} names no relationship")

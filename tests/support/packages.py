@@ -445,7 +445,8 @@ def sheet_cells(sheet_xml: bytes) -> dict[str, CellXml]:
         ref = make_ref(row, col)
         if ref in cells:
             raise ValueError(f"duplicate cell {ref}")
-        cells[ref] = CellXml(dict(element.attrib), sheet_xml[span.start : span.end])
+        attrs = {str(key): str(value) for key, value in element.attrib.items()}
+        cells[ref] = CellXml(attrs, sheet_xml[span.start : span.end])
     return cells
 
 
