@@ -161,6 +161,33 @@ def test_sheet_cells_resolves_positions_and_keeps_bytes() -> None:
     assert cells["A3"] == CellXml({"r": "A3"}, b"")
 
 
+PLAIN = (
+    f'<worksheet xmlns="{MAIN}"><sheetData>'
+    '<row r="2" spans="1:3"><c r="A2" t="s"><v>7</v></c><c r="B2" s="3"/>'
+    '<c r="C2" t="inlineStr" x="a>b"><is><r><t xml:space="preserve"> x </t></r></is></c></row>'
+    '<row r="4"><c r="AA4"><f t="shared" ref="AA4:AA9" si="0">A1&amp;"&lt;c&gt;"</f>'
+    "<v>1</v></c ></row></sheetData><cols/></worksheet>"
+).encode()
+
+
+def test_sheet_cells_fast_path_exact_bytes() -> None:
+    cells = sheet_cells(PLAIN)
+    assert cells == {
+        "A2": CellXml({"r": "A2", "t": "s"}, b"<v>7</v>"),
+        "B2": CellXml({"r": "B2", "s": "3"}, b""),
+        "C2": CellXml(
+            {"r": "C2", "t": "inlineStr", "x": "a>b"},
+            b'<is><r><t xml:space="preserve"> x </t></r></is>',
+        ),
+        "AA4": CellXml(
+            {"r": "AA4"}, b'<f t="shared" ref="AA4:AA9" si="0">A1&amp;"&lt;c&gt;"</f><v>1</v>'
+        ),
+    }
+    assert sheet_parts_outside_sheetdata(PLAIN) == (
+        f'<worksheet xmlns="{MAIN}"><cols/></worksheet>'.encode()
+    )
+
+
 def test_sheet_cells_rejects_duplicates() -> None:
     xml = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"/><c r="A1"/></row>'
     with pytest.raises(ValueError, match="duplicate cell A1"):
