@@ -97,6 +97,7 @@ def full_spec() -> WorkbookSpec:
             ),
         ],
         merges=["A1:E1"],
+        row_heights={5: 30, 9: 6},  # row 9 has no cells, only a height
     )
     lists = SheetSpec(
         "Lists",
@@ -242,7 +243,12 @@ def test_cell_xml_types(full_path: Path) -> None:
     assert cell("J5").get("t") == "b" and cell("J5").findtext("m:v", namespaces=NS) == "1"
     assert cell("D6").findtext("m:v", namespaces=NS) == "9"
     assert cell("A8").find("m:v", NS) is None and cell("A8").get("s")  # a styled blank
-    assert root.find("m:dimension", NS).get("ref") == "A1:K8"
+    assert root.find("m:dimension", NS).get("ref") == "A1:K8"  # not row 9: it has no cells
+    heights = {
+        r.get("r"): (r.get("ht"), r.get("customHeight")) for r in root.iter(f"{{{NS['m']}}}row")
+    }
+    assert heights["5"] == ("30", "1") and heights["9"] == ("6", "1")
+    assert heights["6"] == (None, None)
 
 
 def test_x14_list_validation_is_stored_like_excel(full_path: Path) -> None:

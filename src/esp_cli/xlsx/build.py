@@ -35,12 +35,15 @@ __all__ = [
     "TITLE",
     "WRAP",
     "Cell",
+    "CellInput",
     "ConditionalFormat",
     "DataValidation",
     "DefinedName",
     "ErrorValue",
     "Formula",
     "Highlight",
+    "Row",
+    "Scalar",
     "SheetSpec",
     "Style",
     "WorkbookSpec",
@@ -229,6 +232,9 @@ class SheetSpec:
     x14_list_validations: Sequence[X14ListValidation] = ()
     conditional_formats: Sequence[ConditionalFormat] = ()
     merges: Sequence[str] = ()  # e.g. "A1:F1"
+    # Points. Neither Excel nor LibreOffice grows a row for wrapped text when opening a
+    # file, so multi-line notes need their height written, as Excel saves it.
+    row_heights: Mapping[int, float] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -570,13 +576,16 @@ def _sheet_data(
     min_c, max_c = MAX_COLS + 1, 0
     first_row = last_row = 0
     name = sheet.name
+    heights = sheet.row_heights
+    numbers = sorted(set(sheet.rows) | set(heights)) if heights else sorted(sheet.rows)
+    no_cells: Row = ()
 
-    for r in sorted(sheet.rows):
+    for r in numbers:
         if not 1 <= r <= MAX_ROWS:
             raise ValueError(f"{sheet.name}: row number out of range: {r}")
         cells: list[str] = []
         rs = str(r)
-        for c, raw in _row_items(sheet.rows[r]):
+        for c, raw in _row_items(sheet.rows.get(r, no_cells)):
             value: Scalar
             if isinstance(raw, Cell):
                 value, style = raw.value, raw.style
@@ -601,13 +610,21 @@ def _sheet_data(
                 min_c = c
             if c > max_c:
                 max_c = c
+        height = heights.get(r) if heights else None
         if cells:
             if not first_row:
                 first_row = r
             last_row = r
+        elif height is None:
+            continue
+        if height is None:
             append(f'<row r="{rs}">')
-            append("".join(cells))
-            append("</row>")
+        else:
+            if not 0 <= height <= 409:
+                raise ValueError(f"{sheet.name}: row {r} height out of range (0-409): {height}")
+            append(f'<row r="{rs}" ht="{_number(float(height))}" customHeight="1">')
+        append("".join(cells))
+        append("</row>")
     append("</sheetData>")
     used = (first_row, min_c, last_row, max_c) if first_row else None
     return out, used
