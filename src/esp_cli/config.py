@@ -32,12 +32,15 @@ class Config:
     tracker: Path | None = None
     master: Path | None = None
     tbt_tracking_sheet: Path | None = None
+    progress_report: Path | None = None
+    self_reports: Path | None = None
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     country: str = "US"
     subdivision: str | None = None
     extra_days_off: tuple[date, ...] = ()
     working_holidays: tuple[date, ...] = ()
     user: str | None = None
+    user_email: str | None = None
     spoc_phone: str = "(888) 905-9500"
     access_values: tuple[str, ...] = DEFAULT_ACCESS_VALUES
     learning_contacts: tuple[str, ...] = ()
@@ -131,6 +134,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
     report = _section(raw, "report", where)
     smtp = _section(raw, "smtp", where)
     backup = _section(raw, "backup", where)
+    spoc = _section(raw, "spoc", where)
     if "password" in smtp:
         raise ConfigError(
             f"{where}: [smtp] password must not be stored in esp.toml.",
@@ -143,13 +147,17 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         tbt_tracking_sheet=_path(
             tracker.get("tbt_tracking_sheet"), base, "[tracker] tbt_tracking_sheet", where
         ),
+        progress_report=_path(tracker.get("progress_report"), base, "[tracker] progress_report",
+                              where),
+        self_reports=_path(tracker.get("self_reports"), base, "[tracker] self_reports", where),
         columns={k: _strs(v, f"[columns] {k}", where) for k, v in columns.items()},
         country=str(cal.get("country", "US")),
         subdivision=cal.get("subdivision"),
-        extra_days_off=_dates(cal.get("extra_days_off"), "[calendar] extra_days_off", where),
-        working_holidays=_dates(cal.get("working_holidays"), "[calendar] working_holidays", where),
+        extra_days_off=_dates(cal.get("company_days_off"), "[calendar] company_days_off", where),
+        working_holidays=_dates(cal.get("company_workdays"), "[calendar] company_workdays", where),
         user=people.get("user"),
-        spoc_phone=str(people.get("spoc_phone", access.get("spoc_phone", "(888) 905-9500"))),
+        user_email=people.get("user_email"),
+        spoc_phone=str(spoc.get("phone", "(888) 905-9500")),
         access_values=_strs(access.get("values"), "[access] values", where)
         or DEFAULT_ACCESS_VALUES,
         learning_contacts=_strs(people.get("learning_contacts"), "[people] learning_contacts",

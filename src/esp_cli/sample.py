@@ -1321,10 +1321,12 @@ CONFIG_TOML = """\
 # esp configuration for the sample trackers (the sample's "today" is Tue 2026-11-24:
 # try `esp ... --as-of 2026-11-24`). Paths are relative to this file.
 
-tracker = "ESP Tracker.xlsx"
+[tracker]
+path = "ESP Tracker.xlsx"
 master = "Master N Number Tracker.xlsx"
 progress_report = "ESP Agent Progress Report.xlsx"
 self_reports = "self-reports"
+tbt_tracking_sheet = "TBT Tracking Sheet.xlsx"
 
 [people]
 user = "Jordan Reyes"            # who signs notes and sends the report: the Cert Coordinator
