@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/esp demo
+	$(BIN)/esp demo esp-demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

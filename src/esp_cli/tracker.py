@@ -178,8 +178,13 @@ def read_table(
     required: tuple[str, ...] = ("agent_name",),
     role: str = "ESP Tracker",
     keep_class_rows: bool = False,
+    keys: Iterable[str] | None = None,
 ) -> Table:
-    """Every visible sheet with a recognisable header row, as rows of parsed values."""
+    """Every visible sheet with a recognisable header row, as rows of parsed values.
+
+    `keys` limits parsing (and so findings) to the columns a command uses; identity and
+    class columns are always read. None reads every known column (esp doctor)."""
+    wanted = None if keys is None else {*keys, *IDENTITY_KEYS, "class"}
     table = alias_table(aliases)
     sheets: list[Sheet] = []
     findings: list[Finding] = []
@@ -209,7 +214,7 @@ def read_table(
             ))
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
-        items = list(columns.items())
+        items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
         for r in range(header_row + 1, len(values.rows) + 1):
             line = values.rows[r - 1]
             if not line:

@@ -53,7 +53,7 @@ def _root(
     """The ESP certification team's daily work on the ESP Tracker workbook."""
 
 
-# demo registered later
+from esp_cli.cli import demo as _demo  # noqa: E402,F401  (commands register on import)
 from esp_cli.cli import sync as _sync  # noqa: E402,F401
 
 

@@ -1,21 +1,76 @@
-"""esp demo: the day's work on the bundled sample, in a scratch folder."""
+"""esp demo: the day's work on the bundled sample, in a scratch folder.
+
+It runs the real commands, in-process, on a fresh copy of the sample and prints each one as
+the user would type it, so a newcomer sees exactly what a day with esp looks like.
+"""
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from esp_cli.cli import app
-from esp_cli.services.demo import run_demo
+from esp_cli.sample import REFERENCE_DATE, build_sample
+
+AS_OF = REFERENCE_DATE.isoformat()
+
+# (what the step shows, the command line after `esp`). Every command gets --config.
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Preview the N Number request dates the Master tracker would fill in",
+     ("sync-nnumbers", "--dry-run")),
+    ("Fill them in (a backup is kept in esp-backups/)", ("sync-nnumbers",)),
+    ("Run it again: nothing left to do", ("sync-nnumbers",)),
+)
+
+
+def available_steps() -> list[tuple[str, tuple[str, ...]]]:
+    """The steps whose command this version of esp has."""
+    known = {c.name for c in app.registered_commands}
+    return [(title, argv) for title, argv in STEPS if argv[0] in known]
 
 
 @app.command("demo")
 def demo_command(
     folder: Annotated[Path | None, typer.Argument(
-        help="Scratch folder for the sample files (default: a new temporary folder).",
-        show_default=False)] = None,
+        help="Folder for the sample files (default: a new temporary folder). Files esp "
+             "made there before are replaced.", show_default=False)] = None,
 ) -> None:
     """Copy the sample trackers to a scratch folder and run the day's commands on them."""
-    run_demo(folder)
+    target = folder or Path(tempfile.mkdtemp(prefix="esp-demo-"))
+    target.mkdir(parents=True, exist_ok=True)
+    files = build_sample(target)
+    config = files.config
+    out = sys.stdout
+    out.write(f"esp demo — sample files in {target}\n")
+    out.write(f"The sample's today is {REFERENCE_DATE:%a %m/%d/%Y}; the tracker is "
+              f"'{files.tracker.name}'.\n")
+    failures = 0
+    for number, (title, argv) in enumerate(available_steps(), start=1):
+        out.write(f"\n── Step {number}: {title}\n$ esp {' '.join(_quote(a) for a in argv)}\n")
+        out.flush()
+        code = _run([*argv, "--config", str(config)])
+        sys.stderr.flush()
+        out.flush()
+        if code:
+            failures += 1
+            out.write(f"(exit code {code})\n")
+    out.write(f"\nDone. Open '{files.tracker}' in Excel to see the changes; the originals are "
+              f"in {target / 'esp-backups'}.\n")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _run(argv: list[str]) -> int:
+    try:
+        result = app(argv, standalone_mode=False, prog_name="esp")
+    except SystemExit as exc:  # pragma: no cover - typer may still exit on usage errors
+        return int(exc.code or 0)
+    return int(result) if isinstance(result, int) else 0
+
+
+def _quote(arg: str) -> str:
+    return f'"{arg}"' if " " in arg else arg

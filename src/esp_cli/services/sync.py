@@ -141,10 +141,10 @@ def sync_nnumbers(
 ) -> SyncResult:
     master = read_table(
         Workbook.open(master_path), config.columns, required=("agent_name", "agent_id", "email"),
-        role="Master N Number Tracker", keep_class_rows=True,
+        role="Master N Number Tracker", keep_class_rows=True, keys=(DATE_KEY, NNUM_KEY),
     )
     with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-        tracker = read_table(wb, config.columns)
+        tracker = read_table(wb, config.columns, keys=(DATE_KEY, NNUM_KEY))
         plan = ChangePlan(tracker)
         conflicts, unmatched, matched = _plan(tracker, master, plan, overwrite)
         saved = None if dry_run else plan.apply(config.backup_dir)
@@ -256,7 +256,11 @@ def _plan_nnumber(row: Row, props: list[_Proposal], tracker: Table, plan: Change
                                   "the Master lists different N Numbers for this agent"))
         return
     new = numbers[0]
-    if not current:
+    if NNUM_KEY in row.unreadable:
+        conflicts.append(Conflict(row.sheet, cell, row.label(), row.cls, header,
+                                  text_for(row.raw.get(NNUM_KEY)), new, props[0].source,
+                                  "the tracker's cell holds an error, not an N Number"))
+    elif not current:
         plan.set(row, NNUM_KEY, new)
     elif id_key(current) != id_key(new):
         # N Numbers are only filled where blank: a different one is for a person to check.

@@ -7,6 +7,7 @@ everything outside <sheetData>, is copied byte for byte.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -63,6 +64,11 @@ class SheetXml:
         self._row_end = b"</" + self.prefix + b"row>"
         self._cell_open = re.compile(rb"<" + p + rb"c\b([^>]*?)(/?)>")
         self._cell_close = b"</" + self.prefix + b"c>"
+        # Excel, LibreOffice and openpyxl write r first on every cell: then a row's columns
+        # come from one findall, and only the cells esp touches are parsed.
+        self._r_first = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3})[0-9]+\"")
+        self._any_cell = re.compile(rb"<" + p + rb"c[\s/>]")
+        self._fast: dict[int, tuple[list[int], list[bytes]] | None] = {}
         sd = re.search(rb"<" + p + rb"sheetData\b[^>]*?(/?)>", data)
         if sd is None:
             raise ValueError("worksheet has no sheetData")
@@ -156,14 +162,63 @@ class SheetXml:
         self._cells[row.num] = out
         return out
 
+    def inner(self, row: RowLoc) -> bytes:
+        if row.self_closing:
+            return b""
+        return self.data[row.tag_end : row.end - len(self._row_end)]
+
+    def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
+        """(columns, column letters) of a row whose cells all carry r first; else None."""
+        if row.num in self._fast:
+            return self._fast[row.num]
+        inner = self.inner(row)
+        letters = self._r_first.findall(inner)
+        got: tuple[list[int], list[bytes]] | None = None
+        if len(letters) == len(self._any_cell.findall(inner)):
+            cols = [col_number(x.decode()) for x in letters]
+            if all(a < b for a, b in zip(cols, cols[1:], strict=False)):
+                got = (cols, letters)
+        self._fast[row.num] = got
+        return got
+
+    def cell_in(self, row: RowLoc, col: int) -> CellLoc | None:
+        fast = self.fast_columns(row)
+        if fast is None:
+            for c in self.cells(row):
+                if c.col == col:
+                    return c
+            return None
+        cols, letters = fast
+        i = bisect.bisect_left(cols, col)
+        if i == len(cols) or cols[i] != col:
+            return None
+        return self._parse_at(row, col, letters[i])
+
+    def start_of(self, row: RowLoc, col: int, letters: bytes) -> int:
+        inner = self.inner(row)
+        pos = inner.find(b"<" + self.prefix + b'c r="' + letters + str(row.num).encode() + b'"')
+        if pos < 0:
+            raise ValueError(f"cell {letters.decode()}{row.num} not found")
+        return pos
+
+    def _parse_at(self, row: RowLoc, col: int, letters: bytes) -> CellLoc:
+        inner = self.inner(row)
+        start = self.start_of(row, col, letters)
+        m = self._cell_open.match(inner, start)
+        assert m is not None
+        if m.group(2):
+            return CellLoc(col, start, m.end(), m.group(1), None, True)
+        close = inner.find(self._cell_close, m.end())
+        if close < 0:
+            raise ValueError(f"cell {letters.decode()}{row.num} is not closed")
+        return CellLoc(col, start, close + len(self._cell_close), m.group(1),
+                       inner[m.end() : close], True)
+
     def cell(self, row: int, col: int) -> CellLoc | None:
         loc = self.row(row)
         if loc is None:
             return None
-        for c in self.cells(loc):
-            if c.col == col:
-                return c
-        return None
+        return self.cell_in(loc, col)
 
     def column_styles(self, col: int, limit: int = 400) -> list[int]:
         """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
@@ -282,6 +337,9 @@ class Splicer:
             body = b"".join(new[c] for c in sorted(new))
             return open_tag + body + close_tag
         inner = sh.data[loc.tag_end : loc.end - len(close_tag)]
+        fast = sh.fast_columns(loc)
+        if fast is not None:
+            return open_tag + self._splice_fast(loc, inner, fast, new) + close_tag
         cells = sh.cells(loc)
         out: list[bytes] = []
         pos = 0
@@ -309,6 +367,30 @@ class Splicer:
         tail = inner[pos:]
         rest = b"".join(new[c] for c in pending[k:])
         return open_tag + b"".join(out) + rest + tail + close_tag
+
+    def _splice_fast(self, loc: RowLoc, inner: bytes, fast: tuple[list[int], list[bytes]],
+                     new: dict[int, bytes]) -> bytes:
+        """Splice using only the positions of the touched cells and their right neighbours."""
+        sh = self.sheet
+        cols, letters = fast
+        out: list[bytes] = []
+        pos = 0
+        for col in sorted(new):
+            i = bisect.bisect_left(cols, col)
+            if i < len(cols) and cols[i] == col:
+                cell = sh.cell_in(loc, col)
+                assert cell is not None
+                out.append(inner[pos : cell.start])
+                out.append(new[col])
+                pos = cell.end
+            else:
+                at = sh.start_of(loc, cols[i], letters[i]) if i < len(cols) else len(inner)
+                at = max(at, pos)
+                out.append(inner[pos:at])
+                out.append(new[col])
+                pos = at
+        out.append(inner[pos:])
+        return b"".join(out)
 
 
 def _within_spans(spans: bytes, new: dict[int, bytes]) -> bool:

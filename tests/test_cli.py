@@ -1,0 +1,49 @@
+"""The command line as a whole: help everywhere, python -m, the demo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli import __version__
+from esp_cli.cli import app
+
+COMMANDS = sorted(c.name for c in app.registered_commands if c.name)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    res = CliRunner().invoke(app, [command, "--help"])
+    assert res.exit_code == 0, res.output
+    assert "Usage" in res.stdout and len(res.stdout) > 100
+
+
+def test_python_dash_m_runs() -> None:
+    res = subprocess.run([sys.executable, "-m", "esp_cli", "--help"], capture_output=True,
+                         text=True, check=False)
+    assert res.returncode == 0, res.stderr
+    for command in COMMANDS:
+        assert command in res.stdout
+
+
+def test_version() -> None:
+    res = CliRunner().invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.stdout.strip() == f"esp {__version__}"
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    res = CliRunner().invoke(app, ["sync-nnumbers", "--no-such-option"])
+    assert res.exit_code == 2
+
+
+def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["demo", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "$ esp sync-nnumbers --dry-run" in res.stdout
+    assert "Would change 10 cell(s)" in res.stdout
+    assert (tmp_path / "ESP Tracker.xlsx").is_file()
+    assert list((tmp_path / "esp-backups").iterdir())
