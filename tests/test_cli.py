@@ -23,8 +23,9 @@ def test_every_command_has_help(command: str) -> None:
 
 
 def test_python_dash_m_runs() -> None:
-    res = subprocess.run([sys.executable, "-m", "esp_cli", "--help"], capture_output=True,
-                         text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "--help"], capture_output=True, text=True, check=False
+    )
     assert res.returncode == 0, res.stderr
     for command in COMMANDS:
         assert command in res.stdout

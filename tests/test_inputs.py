@@ -56,11 +56,24 @@ def _cases(tmp: Path) -> dict[str, tuple[Path, str]]:
     return cases
 
 
-@pytest.mark.parametrize("name", [
-    "empty.xlsx", "random.xlsx", "legacy.xls", "legacy-renamed.xlsx", "locked.xlsx",
-    "data.xlsx", "data.csv", "truncated.xlsx", "crc.xlsx", "nowb.xlsx", "bin.xlsb",
-    "folder.xlsx", "missing.xlsx",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "empty.xlsx",
+        "random.xlsx",
+        "legacy.xls",
+        "legacy-renamed.xlsx",
+        "locked.xlsx",
+        "data.xlsx",
+        "data.csv",
+        "truncated.xlsx",
+        "crc.xlsx",
+        "nowb.xlsx",
+        "bin.xlsb",
+        "folder.xlsx",
+        "missing.xlsx",
+    ],
+)
 def test_bad_tracker_is_one_clear_line(tmp_path: Path, name: str) -> None:
     path, expect = _cases(tmp_path)[name]
     mst = master(tmp_path / "m.xlsx", [("A", "Ann Lee", None, None, None, "11/09/2026")])

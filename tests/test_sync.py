@@ -19,22 +19,32 @@ from .factories import master, tracker
 
 AGENTS = [
     {"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E100", "Email": "devon@x.com"},
-    {"Class": "AET-1", "Agent Name": "Price, Sam", "Agent ID": "E101", "Email": "sam@x.com",
-     "Date of N Number Request": date(2026, 11, 2), "N Number": "N111"},
+    {
+        "Class": "AET-1",
+        "Agent Name": "Price, Sam",
+        "Agent ID": "E101",
+        "Email": "sam@x.com",
+        "Date of N Number Request": date(2026, 11, 2),
+        "N Number": "N111",
+    },
     {"Class": "AET-1", "Agent Name": "Ana Ruiz", "Agent ID": "E102", "Email": "ana@x.com"},
     {"Class": "AET-2", "Agent Name": "Lee Park", "Email": "lee@x.com"},
     {"Class": "AET-2", "Agent Name": "Kim Ode", "Email": "kim@x.com"},
-    {"Class": "AET-3", "Agent Name": "Bo Chen", "Email": "bo@x.com",
-     "Date of N Number Request": "TBD"},
+    {
+        "Class": "AET-3",
+        "Agent Name": "Bo Chen",
+        "Email": "bo@x.com",
+        "Date of N Number Request": "TBD",
+    },
 ]
 MASTER = [
-    ("AET-1", "Price, Devon", "E100", None, "N9", date(2026, 11, 9)),       # by ID
-    ("AET-1", "Sam Price", None, None, None, date(2026, 11, 3)),             # conflict
-    ("AET-2", "Park, Lee", None, "LEE@X.COM", None, "11/10/2026"),           # by e-mail
-    ("AET-2", None, None, None, None, datetime(2026, 11, 11, 0, 0)),         # class row
-    ("AET-1", "ana ruiz", None, None, None, date(2026, 11, 12)),             # by name in class
-    ("AET-3", "Bo Chen", None, None, None, date(2026, 11, 13)),              # unreadable there
-    ("AET-9", "Nobody Here", None, None, None, date(2026, 11, 10)),         # unmatched
+    ("AET-1", "Price, Devon", "E100", None, "N9", date(2026, 11, 9)),  # by ID
+    ("AET-1", "Sam Price", None, None, None, date(2026, 11, 3)),  # conflict
+    ("AET-2", "Park, Lee", None, "LEE@X.COM", None, "11/10/2026"),  # by e-mail
+    ("AET-2", None, None, None, None, datetime(2026, 11, 11, 0, 0)),  # class row
+    ("AET-1", "ana ruiz", None, None, None, date(2026, 11, 12)),  # by name in class
+    ("AET-3", "Bo Chen", None, None, None, date(2026, 11, 13)),  # unreadable there
+    ("AET-9", "Nobody Here", None, None, None, date(2026, 11, 10)),  # unmatched
 ]
 
 
@@ -55,8 +65,14 @@ def cells(path: Path, col: str) -> list[object]:
 def test_fills_dates_keeps_conflicts_lists_unmatched(files: tuple[Path, Path]) -> None:
     esp, mst = files
     result = sync_nnumbers(esp, mst, Config())
-    assert cells(esp, "F") == [date(2026, 11, 9), date(2026, 11, 2), date(2026, 11, 12),
-                               date(2026, 11, 10), date(2026, 11, 11), "TBD"]
+    assert cells(esp, "F") == [
+        date(2026, 11, 9),
+        date(2026, 11, 2),
+        date(2026, 11, 12),
+        date(2026, 11, 10),
+        date(2026, 11, 11),
+        "TBD",
+    ]
     assert cells(esp, "E") == ["N9", "N111", None, None, None, None]
     assert [(c.cell, c.reason) for c in result.conflicts] == [
         ("F4", "the tracker already has a different date"),
@@ -102,27 +118,48 @@ def test_missing_date_column_is_added_after_the_last_header(tmp_path: Path) -> N
     assert ws["E3"].value.date() == date(2026, 11, 9)
     assert ws["F2"].value == "N Number" and ws["F3"].value == "N9"
     assert result.added_columns == [
-        "ESP Tracker!E 'Date of N Number Request'", "ESP Tracker!F 'N Number'"]
+        "ESP Tracker!E 'Date of N Number Request'",
+        "ESP Tracker!F 'N Number'",
+    ]
 
 
 def test_json_output_is_the_contract(files: tuple[Path, Path]) -> None:
     esp, mst = files
-    res = CliRunner().invoke(app, ["sync-nnumbers", "--tracker", str(esp), "--from", str(mst),
-                                   "--dry-run", "--format", "json"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "sync-nnumbers",
+            "--tracker",
+            str(esp),
+            "--from",
+            str(mst),
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert set(data) >= {"changes", "conflicts", "unmatched"}
     first = data["changes"][0]
-    assert first == {"sheet": "ESP Tracker", "cell": "E3", "agent": "Devon Price",
-                     "class": "AET-1", "column": "N Number", "old": None, "new": "N9"}
+    assert first == {
+        "sheet": "ESP Tracker",
+        "cell": "E3",
+        "agent": "Devon Price",
+        "class": "AET-1",
+        "column": "N Number",
+        "old": None,
+        "new": "N9",
+    }
     assert {"cell": "F3", "new": "2026-11-09"}.items() <= data["changes"][1].items()
     assert "Dry run" in res.stderr
 
 
 def test_missing_master_is_one_clear_line(files: tuple[Path, Path], tmp_path: Path) -> None:
     esp, _ = files
-    res = CliRunner().invoke(app, ["sync-nnumbers", "--tracker", str(esp), "--from",
-                                   str(tmp_path / "nope.xlsx")])
+    res = CliRunner().invoke(
+        app, ["sync-nnumbers", "--tracker", str(esp), "--from", str(tmp_path / "nope.xlsx")]
+    )
     assert res.exit_code == ExitCode.BAD_INPUT
     assert res.stderr.count("\n") == 1 and "nope.xlsx: no such file" in res.stderr
     assert "Traceback" not in res.output
@@ -146,17 +183,19 @@ def test_owner_file_blocks_with_busy_exit(files: tuple[Path, Path]) -> None:
     assert esp.read_bytes() == before
 
 
-def test_config_supplies_paths_and_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def test_config_supplies_paths_and_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     headers = ("Class", "Agent Name", "Associate Number", "Requested On")
-    esp = tracker(tmp_path / "ESP.xlsx", [
-        {"Class": "AET-1", "Agent Name": "Devon Price", "Associate Number": "E100"}],
-        headers=headers)
+    esp = tracker(
+        tmp_path / "ESP.xlsx",
+        [{"Class": "AET-1", "Agent Name": "Devon Price", "Associate Number": "E100"}],
+        headers=headers,
+    )
     master(tmp_path / "M.xlsx", MASTER[:1])
     (tmp_path / "esp.toml").write_text(
         '[tracker]\npath = "ESP.xlsx"\nmaster = "M.xlsx"\n'
         '[columns]\n"Agent ID" = ["Associate Number"]\n'
-        '"Date of N Number Request" = ["Requested On"]\n')
+        '"Date of N Number Request" = ["Requested On"]\n'
+    )
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(app, ["sync-nnumbers"])
     assert res.exit_code == 0, res.output

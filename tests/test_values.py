@@ -21,11 +21,24 @@ from esp_cli.values import (
 NOV23 = date(2026, 11, 23)
 
 
-@pytest.mark.parametrize("raw", [
-    NOV23, datetime(2026, 11, 23, 14, 5), 46349, 46349.6, "46349", "11/23/2026", "11/23/26",
-    "2026-11-23", "Nov 23, 2026", "November 23, 2026", " 11/23/2026 ", "11/23/2026 2:30 PM",
-    "2026-11-23T09:00:00",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        NOV23,
+        datetime(2026, 11, 23, 14, 5),
+        46349,
+        46349.6,
+        "46349",
+        "11/23/2026",
+        "11/23/26",
+        "2026-11-23",
+        "Nov 23, 2026",
+        "November 23, 2026",
+        " 11/23/2026 ",
+        "11/23/2026 2:30 PM",
+        "2026-11-23T09:00:00",
+    ],
+)
 def test_dates_typed_every_way(raw: object) -> None:
     assert parse_date(raw) == NOV23
 
@@ -34,8 +47,9 @@ def test_1904_serials() -> None:
     assert parse_date(44887, date1904=True) == NOV23
 
 
-@pytest.mark.parametrize("raw", ["TBD", "11/31/2026", "13/01/2026", True, 5, "9999-12-31",
-                                 "12/31/10000"])
+@pytest.mark.parametrize(
+    "raw", ["TBD", "11/31/2026", "13/01/2026", True, 5, "9999-12-31", "12/31/10000"]
+)
 def test_unreadable_dates_raise(raw: object) -> None:
     with pytest.raises(Unreadable):
         parse_date(raw)
@@ -50,11 +64,25 @@ def test_datetime() -> None:
     assert parse_datetime(46349.5) == datetime(2026, 11, 23, 12, 0)
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Yes", True), ("Y", True), ("yes ", True), (True, True), ("x", True), ("Complete", True),
-    ("TRUE", True), (1, True), ("No", False), ("N", False), (False, False), ("no", False),
-    (None, None), ("", None),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Yes", True),
+        ("Y", True),
+        ("yes ", True),
+        (True, True),
+        ("x", True),
+        ("Complete", True),
+        ("TRUE", True),
+        (1, True),
+        ("No", False),
+        ("N", False),
+        (False, False),
+        ("no", False),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_yes_no_variants(raw: object, expected: bool | None) -> None:
     assert parse_yes_no(raw) is expected
 
@@ -81,17 +109,34 @@ def test_text_of_ids_and_spaces() -> None:
     assert text_of("  N123  ") == "N123"
 
 
-@pytest.mark.parametrize("header,key", [
-    ("Agent ID", "agent_id"), ("Employee ID", "agent_id"), ("Emp ID", "agent_id"),
-    ("Date of N Number Request", "n_number_requested"),
-    ("N Number Request Date", "n_number_requested"), ("Date Requested", "n_number_requested"),
-    ("Request Date", "n_number_requested"), ("N Number", "n_number"), ("N#", "n_number"),
-    ("NNumber", "n_number"), ("Agent Name", "agent_name"), ("Name", "agent_name"),
-    ("Employee Name", "agent_name"), ("Email", "email"), ("E-mail", "email"),
-    ("Email Address", "email"), ("Class", "class"), ("Class ID", "class"),
-    ("Class Name", "class"), ("Wave", "class"), ("All TBTs Complete?", "tbts_complete"),
-    ("  all tbts  complete ", "tbts_complete"), ("Call Cert Complete", "call_cert_complete"),
-])
+@pytest.mark.parametrize(
+    "header,key",
+    [
+        ("Agent ID", "agent_id"),
+        ("Employee ID", "agent_id"),
+        ("Emp ID", "agent_id"),
+        ("Date of N Number Request", "n_number_requested"),
+        ("N Number Request Date", "n_number_requested"),
+        ("Date Requested", "n_number_requested"),
+        ("Request Date", "n_number_requested"),
+        ("N Number", "n_number"),
+        ("N#", "n_number"),
+        ("NNumber", "n_number"),
+        ("Agent Name", "agent_name"),
+        ("Name", "agent_name"),
+        ("Employee Name", "agent_name"),
+        ("Email", "email"),
+        ("E-mail", "email"),
+        ("Email Address", "email"),
+        ("Class", "class"),
+        ("Class ID", "class"),
+        ("Class Name", "class"),
+        ("Wave", "class"),
+        ("All TBTs Complete?", "tbts_complete"),
+        ("  all tbts  complete ", "tbts_complete"),
+        ("Call Cert Complete", "call_cert_complete"),
+    ],
+)
 def test_header_aliases(header: str, key: str) -> None:
     assert match_header(header, alias_table()) == key
 

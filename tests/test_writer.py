@@ -34,12 +34,17 @@ def write(path: Path, cells: list[tuple[str, int, int, object]]) -> Path:
 
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
-    path = make_workbook(tmp_path / "t.xlsx", {
-        "S": [["Name", "Start", "Notes", "Calc"],
-              ["Ann", date(2026, 11, 20), "first", None],
-              ["Bob", None, None, None]],
-        "Other": [["x", 1]],
-    })
+    path = make_workbook(
+        tmp_path / "t.xlsx",
+        {
+            "S": [
+                ["Name", "Start", "Notes", "Calc"],
+                ["Ann", date(2026, 11, 20), "first", None],
+                ["Bob", None, None, None],
+            ],
+            "Other": [["x", 1]],
+        },
+    )
     wb = openpyxl.load_workbook(path)
     wb["S"]["D2"] = "=B2+1"
     wb["S"].merge_cells("F1:G1")
@@ -49,8 +54,17 @@ def book(tmp_path: Path) -> Path:
 
 def test_writes_values_of_every_kind_and_nothing_else(book: Path) -> None:
     before = parts(book)
-    write(book, [("S", 3, 2, date(2026, 11, 23)), ("S", 3, 3, "=1+1"), ("S", 2, 3, "second"),
-                 ("S", 7, 1, 12.5), ("S", 2, 5, True), ("S", 3, 1, "  spaced  ")])
+    write(
+        book,
+        [
+            ("S", 3, 2, date(2026, 11, 23)),
+            ("S", 3, 3, "=1+1"),
+            ("S", 2, 3, "second"),
+            ("S", 7, 1, 12.5),
+            ("S", 2, 5, True),
+            ("S", 3, 1, "  spaced  "),
+        ],
+    )
     after = parts(book)
     changed = {n for n in before if before[n] != after.get(n)}
     expected = {"xl/worksheets/sheet1.xml"} | ({"xl/sharedStrings.xml"} & set(before))
@@ -70,7 +84,7 @@ def test_writes_values_of_every_kind_and_nothing_else(book: Path) -> None:
 
 
 def test_text_is_never_a_formula(book: Path) -> None:
-    write(book, [("S", 3, 3, "=HYPERLINK(\"http://x\")"), ("S", 3, 4, "+1"), ("S", 3, 5, "@x")])
+    write(book, [("S", 3, 3, '=HYPERLINK("http://x")'), ("S", 3, 4, "+1"), ("S", 3, 5, "@x")])
     sheet = parts(book)["xl/worksheets/sheet1.xml"]
     row3 = re.search(rb'<row r="3".*?</row>', sheet, re.S).group(0)
     assert b"<f>" not in row3
@@ -152,12 +166,14 @@ def test_new_column_extends_a_table_and_copies_style(tmp_path: Path) -> None:
 
 
 def test_r_less_rows_and_cells_and_prefixed_namespace(tmp_path: Path) -> None:
-    sheet = (b'<?xml version="1.0" encoding="UTF-8"?>'
-             b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             b'<x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>Name</x:t></x:is></x:c>'
-             b'<x:c t="inlineStr"><x:is><x:t>Start</x:t></x:is></x:c></x:row>'
-             b'<x:row><x:c t="inlineStr"><x:is><x:t>Ann</x:t></x:is></x:c></x:row>'
-             b'</x:sheetData></x:worksheet>')
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>Name</x:t></x:is></x:c>'
+        b'<x:c t="inlineStr"><x:is><x:t>Start</x:t></x:is></x:c></x:row>'
+        b'<x:row><x:c t="inlineStr"><x:is><x:t>Ann</x:t></x:is></x:c></x:row>'
+        b"</x:sheetData></x:worksheet>"
+    )
     path = make_workbook(tmp_path / "p.xlsx", {"S": [["placeholder"]]})
     src = path.read_bytes()
     with zipfile.ZipFile(path) as z:
@@ -166,7 +182,11 @@ def test_r_less_rows_and_cells_and_prefixed_namespace(tmp_path: Path) -> None:
     write(path, [("S", 2, 2, "x"), ("S", 4, 1, "Cy")])
     ws = openpyxl.load_workbook(path)["S"]
     assert [[c.value for c in r] for r in ws.iter_rows()] == [
-        ["Name", "Start"], ["Ann", "x"], [None, None], ["Cy", None]]
+        ["Name", "Start"],
+        ["Ann", "x"],
+        [None, None],
+        ["Cy", None],
+    ]
     xml = parts(path)["xl/worksheets/sheet1.xml"]
     assert b'<x:row r="2">' in xml and b'<x:c r="A2"' in xml
 

@@ -147,8 +147,9 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         tbt_tracking_sheet=_path(
             tracker.get("tbt_tracking_sheet"), base, "[tracker] tbt_tracking_sheet", where
         ),
-        progress_report=_path(tracker.get("progress_report"), base, "[tracker] progress_report",
-                              where),
+        progress_report=_path(
+            tracker.get("progress_report"), base, "[tracker] progress_report", where
+        ),
         self_reports=_path(tracker.get("self_reports"), base, "[tracker] self_reports", where),
         columns={k: _strs(v, f"[columns] {k}", where) for k, v in columns.items()},
         country=str(cal.get("country", "US")),
@@ -160,8 +161,9 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         spoc_phone=str(spoc.get("phone", "(888) 905-9500")),
         access_values=_strs(access.get("values"), "[access] values", where)
         or DEFAULT_ACCESS_VALUES,
-        learning_contacts=_strs(people.get("learning_contacts"), "[people] learning_contacts",
-                                where),
+        learning_contacts=_strs(
+            people.get("learning_contacts"), "[people] learning_contacts", where
+        ),
         report_to=_strs(report.get("to"), "[report] to", where),
         report_cc=_strs(report.get("cc"), "[report] cc", where),
         report_from=report.get("from"),

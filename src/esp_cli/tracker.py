@@ -196,22 +196,30 @@ def read_table(
         values = workbook.values(info)
         found = find_header(values, table)
         if found is None:
-            first = [text_of(v) for row in values.rows[:HEADER_SCAN_ROWS] for v in row if
-                     isinstance(v, str) and v.strip()]
+            first = [
+                text_of(v)
+                for row in values.rows[:HEADER_SCAN_ROWS]
+                for v in row
+                if isinstance(v, str) and v.strip()
+            ]
             seen_headers[info.name] = first[:12]
             continue
         header_row, columns, headers, duplicates = found
-        if not any(k in columns for k in required) and not (
-            keep_class_rows and "class" in columns
-        ):
+        if not any(k in columns for k in required) and not (keep_class_rows and "class" in columns):
             seen_headers[info.name] = list(headers.values())
             continue
         for key, first_col, again in duplicates:
-            findings.append(Finding(
-                info.name, header_row, again, BY_KEY[key].header, headers[again],
-                f"a second '{BY_KEY[key].header}' column; esp uses column "
-                f"{col_letter(first_col)}",
-            ))
+            findings.append(
+                Finding(
+                    info.name,
+                    header_row,
+                    again,
+                    BY_KEY[key].header,
+                    headers[again],
+                    f"a second '{BY_KEY[key].header}' column; esp uses column "
+                    f"{col_letter(first_col)}",
+                )
+            )
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
         items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
@@ -232,9 +240,14 @@ def read_table(
                 except Unreadable as exc:
                     bad.add(key)
                     findings.append(
-                        Finding(info.name, r, c, headers.get(c, BY_KEY[key].header),
-                                text_of(v) if not isinstance(v, ErrorValue) else v.code,
-                                str(exc))
+                        Finding(
+                            info.name,
+                            r,
+                            c,
+                            headers.get(c, BY_KEY[key].header),
+                            text_of(v) if not isinstance(v, ErrorValue) else v.code,
+                            str(exc),
+                        )
                     )
             if not raw:
                 continue
@@ -242,18 +255,23 @@ def read_table(
             row = Row(info.name, r, str(cls or ""), raw, parsed, bad)
             if row.has_identity or (keep_class_rows and row.cls):
                 rows.append(row)
-        sheets.append(Sheet(info.name, header_row, columns, headers, class_from_sheet, rows,
-                            duplicates))
+        sheets.append(
+            Sheet(info.name, header_row, columns, headers, class_from_sheet, rows, duplicates)
+        )
     if not sheets:
         missing = ", ".join(BY_KEY[k].header for k in required)
-        found_text = "; ".join(
-            f"{name}: {', '.join(h) if h else '(no headers)'}" for name, h in seen_headers.items()
-        ) or "no visible sheets"
+        found_text = (
+            "; ".join(
+                f"{name}: {', '.join(h) if h else '(no headers)'}"
+                for name, h in seen_headers.items()
+            )
+            or "no visible sheets"
+        )
         raise MissingColumnsError(
             f"{workbook.path}: no sheet looks like the {role}: missing column(s) {missing} "
             f"(headers found — {found_text}).",
             fix="rename the header, or map it in esp.toml, e.g. [columns] "
-            f"\"{BY_KEY[required[0]].header}\" = [\"Your Header\"].",
+            f'"{BY_KEY[required[0]].header}" = ["Your Header"].',
         )
     return Table(workbook.path, workbook, sheets, findings)
 
@@ -269,5 +287,5 @@ def require_columns(table: Table, keys: Iterable[str], role: str = "ESP Tracker"
                 f"{table.path}: sheet '{sheet.name}' has no {names} column "
                 f"(headers found in row {sheet.header_row}: {found}).",
                 fix=f"add the column, or map your header in esp.toml [columns] "
-                f"\"{BY_KEY[missing[0]].header}\" = [\"Your Header\"].",
+                f'"{BY_KEY[missing[0]].header}" = ["Your Header"].',
             )

@@ -18,14 +18,34 @@ _YES = {"yes", "y", "true", "x", "complete", "completed", "done", "1", "âœ“", "â
 _NO = {"no", "n", "false", "0", "incomplete", "not complete", "pending", "-", "in progress"}
 
 _TEXT_DATE_FORMATS = (
-    "%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y", "%m-%d-%y", "%b %d, %Y", "%B %d, %Y",
-    "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%m.%d.%Y", "%Y/%m/%d", "%a %m/%d/%Y",
-    "%A %m/%d/%Y", "%a, %b %d, %Y",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%Y-%m-%d",
+    "%m-%d-%Y",
+    "%m-%d-%y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%m.%d.%Y",
+    "%Y/%m/%d",
+    "%a %m/%d/%Y",
+    "%A %m/%d/%Y",
+    "%a, %b %d, %Y",
 )
 _TEXT_DATETIME_FORMATS = (
-    "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M%p", "%m/%d/%Y %H:%M:%S",
-    "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-    "%m/%d/%y %H:%M", "%m/%d/%y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M%p",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y %I:%M %p",
 )
 
 

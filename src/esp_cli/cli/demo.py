@@ -20,8 +20,10 @@ AS_OF = REFERENCE_DATE.isoformat()
 
 # (what the step shows, the command line after `esp`). Every command gets --config.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Preview the N Number request dates the Master tracker would fill in",
-     ("sync-nnumbers", "--dry-run")),
+    (
+        "Preview the N Number request dates the Master tracker would fill in",
+        ("sync-nnumbers", "--dry-run"),
+    ),
     ("Fill them in (a backup is kept in esp-backups/)", ("sync-nnumbers",)),
     ("Run it again: nothing left to do", ("sync-nnumbers",)),
 )
@@ -35,9 +37,14 @@ def available_steps() -> list[tuple[str, tuple[str, ...]]]:
 
 @app.command("demo")
 def demo_command(
-    folder: Annotated[Path | None, typer.Argument(
-        help="Folder for the sample files (default: a new temporary folder). Files esp "
-             "made there before are replaced.", show_default=False)] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder for the sample files (default: a new temporary folder). Files esp "
+            "made there before are replaced.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Copy the sample trackers to a scratch folder and run the day's commands on them."""
     target = folder or Path(tempfile.mkdtemp(prefix="esp-demo-"))
@@ -46,8 +53,10 @@ def demo_command(
     config = files.config
     out = sys.stdout
     out.write(f"esp demo — sample files in {target}\n")
-    out.write(f"The sample's today is {REFERENCE_DATE:%a %m/%d/%Y}; the tracker is "
-              f"'{files.tracker.name}'.\n")
+    out.write(
+        f"The sample's today is {REFERENCE_DATE:%a %m/%d/%Y}; the tracker is "
+        f"'{files.tracker.name}'.\n"
+    )
     failures = 0
     for number, (title, argv) in enumerate(available_steps(), start=1):
         out.write(f"\n── Step {number}: {title}\n$ esp {' '.join(_quote(a) for a in argv)}\n")
@@ -58,8 +67,10 @@ def demo_command(
         if code:
             failures += 1
             out.write(f"(exit code {code})\n")
-    out.write(f"\nDone. Open '{files.tracker}' in Excel to see the changes; the originals are "
-              f"in {target / 'esp-backups'}.\n")
+    out.write(
+        f"\nDone. Open '{files.tracker}' in Excel to see the changes; the originals are "
+        f"in {target / 'esp-backups'}.\n"
+    )
     if failures:
         raise typer.Exit(1)
 

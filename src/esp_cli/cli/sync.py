@@ -15,8 +15,12 @@ from esp_cli.services.sync import SyncResult, sync_nnumbers
 
 FromOpt = Annotated[
     Path | None,
-    typer.Option("--from", "-m", help="The Master N Number Tracker (else esp.toml [tracker] "
-                 "master).", show_default=False),
+    typer.Option(
+        "--from",
+        "-m",
+        help="The Master N Number Tracker (else esp.toml [tracker] master).",
+        show_default=False,
+    ),
 ]
 
 
@@ -25,9 +29,12 @@ def sync_command(
     tracker: TrackerOpt = None,
     master: FromOpt = None,
     dry_run: DryRunOpt = False,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace request dates that differ from the Master (conflicts).")]
-    = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite", help="Replace request dates that differ from the Master (conflicts)."
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -35,30 +42,55 @@ def sync_command(
     cfg = config_for(config)
     master_path = master or cfg.master
     if master_path is None:
-        raise ConfigError("No Master N Number Tracker given.",
-                          fix="pass --from MASTER.xlsx or set [tracker] master in esp.toml.")
-    result = sync_nnumbers(cfg.tracker_path(tracker), master_path, cfg, dry_run=dry_run,
-                           overwrite=overwrite)
+        raise ConfigError(
+            "No Master N Number Tracker given.",
+            fix="pass --from MASTER.xlsx or set [tracker] master in esp.toml.",
+        )
+    result = sync_nnumbers(
+        cfg.tracker_path(tracker), master_path, cfg, dry_run=dry_run, overwrite=overwrite
+    )
     render(result, fmt)
 
 
 def as_dict(result: SyncResult) -> dict[str, Any]:
     return {
         "changes": [
-            {"sheet": c.sheet, "cell": c.cell, "agent": c.agent, "class": c.cls,
-             "column": c.column, "old": c.old, "new": c.new}
+            {
+                "sheet": c.sheet,
+                "cell": c.cell,
+                "agent": c.agent,
+                "class": c.cls,
+                "column": c.column,
+                "old": c.old,
+                "new": c.new,
+            }
             for c in result.changes
         ],
         "conflicts": [
-            {"sheet": c.sheet, "cell": c.cell, "agent": c.agent, "class": c.cls,
-             "column": c.column, "tracker": c.tracker, "master": c.master,
-             "master_sheet": c.master_row.sheet, "master_row": c.master_row.row,
-             "reason": c.reason}
+            {
+                "sheet": c.sheet,
+                "cell": c.cell,
+                "agent": c.agent,
+                "class": c.cls,
+                "column": c.column,
+                "tracker": c.tracker,
+                "master": c.master,
+                "master_sheet": c.master_row.sheet,
+                "master_row": c.master_row.row,
+                "reason": c.reason,
+            }
             for c in result.conflicts
         ],
         "unmatched": [
-            {"sheet": u.sheet, "row": u.row, "agent": u.agent, "class": u.cls,
-             "agent_id": u.agent_id, "email": u.email, "reason": u.reason}
+            {
+                "sheet": u.sheet,
+                "row": u.row,
+                "agent": u.agent,
+                "class": u.cls,
+                "agent_id": u.agent_id,
+                "email": u.email,
+                "reason": u.reason,
+            }
             for u in result.unmatched
         ],
         "added_columns": result.added_columns,
@@ -79,40 +111,53 @@ def render(result: SyncResult, fmt: Format) -> None:
     elif fmt is Format.csv:
         data = as_dict(result)
         rows = [{"kind": "change", **c} for c in data["changes"]]
-        rows += [{"kind": "conflict", "old": c["tracker"], "new": c["master"], **c}
-                 for c in data["conflicts"]]
+        rows += [
+            {"kind": "conflict", "old": c["tracker"], "new": c["master"], **c}
+            for c in data["conflicts"]
+        ]
         rows += [{"kind": "unmatched", "cell": f"row {u['row']}", **u} for u in data["unmatched"]]
-        write_csv(rows, ["kind", "sheet", "cell", "agent", "class", "column", "old", "new",
-                         "reason"])
+        write_csv(
+            rows, ["kind", "sheet", "cell", "agent", "class", "column", "old", "new", "reason"]
+        )
     else:
         verb = "Would change" if result.dry_run else "Changed"
         print_table(
             f"{verb} {len(result.changes)} cell(s)",
             ["Cell", "Agent", "Class", "Column", "Before → After"],
-            [(f"{c.sheet}!{c.cell}", c.agent, c.cls, c.column,
-              f"{show(c.old)} → {show(c.new)}") for c in result.changes],
+            [
+                (f"{c.sheet}!{c.cell}", c.agent, c.cls, c.column, f"{show(c.old)} → {show(c.new)}")
+                for c in result.changes
+            ],
             empty="nothing to change",
         )
         print_table(
             f"Conflicts kept ({len(result.conflicts)}) — use --overwrite to take the Master's "
             "dates",
             ["Cell", "Agent", "Class", "Tracker", "Master", "Why"],
-            [(f"{c.sheet}!{c.cell}", c.agent, c.cls, show(c.tracker), show(c.master), c.reason)
-             for c in result.conflicts],
+            [
+                (f"{c.sheet}!{c.cell}", c.agent, c.cls, show(c.tracker), show(c.master), c.reason)
+                for c in result.conflicts
+            ],
         )
         print_table(
             f"Master rows that match nobody ({len(result.unmatched)})",
             ["Master row", "Agent", "Class", "ID / e-mail", "Why"],
-            [(f"{u.sheet}!{u.row}", u.agent, u.cls, u.agent_id or u.email, u.reason)
-             for u in result.unmatched],
+            [
+                (f"{u.sheet}!{u.row}", u.agent, u.cls, u.agent_id or u.email, u.reason)
+                for u in result.unmatched
+            ],
         )
     for added in result.added_columns:
         say(f"{'Would add' if result.dry_run else 'Added'} column {added}.")
     if result.dry_run:
-        say(f"Dry run: {len(result.changes)} cell(s) would change; {result.tracker} was not "
-            "written.")
+        say(
+            f"Dry run: {len(result.changes)} cell(s) would change; {result.tracker} was not "
+            "written."
+        )
     elif result.saved:
-        say(f"Wrote {len(result.changes)} cell(s) to {result.tracker} "
-            f"(backup: {result.saved.backup}).")
+        say(
+            f"Wrote {len(result.changes)} cell(s) to {result.tracker} "
+            f"(backup: {result.saved.backup})."
+        )
     else:
         say(f"{result.tracker} is already up to date; nothing written.")

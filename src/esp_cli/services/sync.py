@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
+from esp_cli.services.writes import CellChange, ChangePlan
 from esp_cli.tracker import Finding, Row, Table, read_table
 from esp_cli.values import email_key, id_key, name_key, text_of
 from esp_cli.xlsx.refs import col_letter
 from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
-from esp_cli.services.writes import CellChange, ChangePlan
 
 DATE_KEY = "n_number_requested"
 NNUM_KEY = "n_number"
@@ -85,7 +85,8 @@ class _Index:
     by_id: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_email: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_class_name: dict[tuple[str, str], list[Row]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     by_name: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_class: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
 
@@ -118,13 +119,15 @@ def _match(m: Row, idx: _Index) -> tuple[Row | None, str]:
         return idx.by_email[email_key(mail)][0], "e-mail"
     if name:
         key = name_key(name)
-        found = idx.by_class_name.get((_class_key(cls), key), []) if cls else idx.by_name.get(
-            key, [])
+        found = (
+            idx.by_class_name.get((_class_key(cls), key), []) if cls else idx.by_name.get(key, [])
+        )
         if len(found) == 1:
             return found[0], "name"
         if len(found) > 1:
-            return None, f"{len(found)} agents are named {name}" + (f" in class {cls}" if cls
-                                                                     else "")
+            return None, f"{len(found)} agents are named {name}" + (
+                f" in class {cls}" if cls else ""
+            )
         if cls and idx.by_name.get(key):
             other = idx.by_name[key][0].cls
             return None, f"{name} is in class {other} in the ESP Tracker, not {cls}"
@@ -140,8 +143,12 @@ def sync_nnumbers(
     overwrite: bool = False,
 ) -> SyncResult:
     master = read_table(
-        Workbook.open(master_path), config.columns, required=("agent_name", "agent_id", "email"),
-        role="Master N Number Tracker", keep_class_rows=True, keys=(DATE_KEY, NNUM_KEY),
+        Workbook.open(master_path),
+        config.columns,
+        required=("agent_name", "agent_id", "email"),
+        role="Master N Number Tracker",
+        keep_class_rows=True,
+        keys=(DATE_KEY, NNUM_KEY),
     )
     with locked_for_update(tracker_path, dry_run=dry_run) as wb:
         tracker = read_table(wb, config.columns, keys=(DATE_KEY, NNUM_KEY))
@@ -149,10 +156,16 @@ def sync_nnumbers(
         conflicts, unmatched, matched = _plan(tracker, master, plan, overwrite)
         saved = None if dry_run else plan.apply(config.backup_dir)
     return SyncResult(
-        tracker=tracker_path, master=master_path, changes=plan.changes, conflicts=conflicts,
-        unmatched=unmatched, findings=[*tracker.findings, *master.findings],
+        tracker=tracker_path,
+        master=master_path,
+        changes=plan.changes,
+        conflicts=conflicts,
+        unmatched=unmatched,
+        findings=[*tracker.findings, *master.findings],
         added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
-        matched_agents=matched, dry_run=dry_run, saved=saved,
+        matched_agents=matched,
+        dry_run=dry_run,
+        saved=saved,
     )
 
 
@@ -187,7 +200,8 @@ def _plan(
                 continue
             rows_by_id[id(row)] = row
             proposals[id(row)].append(
-                _Proposal(MasterRef(m.sheet, m.row), requested, None, "class row"))
+                _Proposal(MasterRef(m.sheet, m.row), requested, None, "class row")
+            )
     conflicts: list[Conflict] = []
     for rid, props in proposals.items():
         row = rows_by_id[rid]
@@ -204,24 +218,40 @@ def _row_of(cell: str) -> int:
     return int(digits) if digits else 0
 
 
-def _plan_date(row: Row, props: list[_Proposal], tracker: Table, plan: ChangePlan,
-               overwrite: bool, conflicts: list[Conflict]) -> None:
+def _plan_date(
+    row: Row,
+    props: list[_Proposal],
+    tracker: Table,
+    plan: ChangePlan,
+    overwrite: bool,
+    conflicts: list[Conflict],
+) -> None:
     dated = [p for p in props if p.requested is not None]
     if not dated:
         return
     sheet = tracker.sheet(row.sheet)
     col = sheet.col(DATE_KEY)
     cell = f"{col_letter(col)}{row.row}" if col else "(new column)"
-    header = sheet.headers.get(col, "Date of N Number Request") if col else (
-        "Date of N Number Request")
+    header = (
+        sheet.headers.get(col, "Date of N Number Request") if col else ("Date of N Number Request")
+    )
     distinct = sorted({p.requested for p in dated if p.requested is not None})
     if len(distinct) > 1:
-        conflicts.append(Conflict(
-            row.sheet, cell, row.label(), row.cls, header, row.get(DATE_KEY),
-            " / ".join(d.isoformat() for d in distinct), dated[0].source,
-            "the Master lists different dates for this agent (" +
-            ", ".join(str(p.source) for p in dated) + ")",
-        ))
+        conflicts.append(
+            Conflict(
+                row.sheet,
+                cell,
+                row.label(),
+                row.cls,
+                header,
+                row.get(DATE_KEY),
+                " / ".join(d.isoformat() for d in distinct),
+                dated[0].source,
+                "the Master lists different dates for this agent ("
+                + ", ".join(str(p.source) for p in dated)
+                + ")",
+            )
+        )
         return
     new = distinct[0]
     if DATE_KEY in row.unreadable:
@@ -236,12 +266,24 @@ def _plan_date(row: Row, props: list[_Proposal], tracker: Table, plan: ChangePla
         if overwrite:
             plan.set(row, DATE_KEY, new)
         else:
-            conflicts.append(Conflict(row.sheet, cell, row.label(), row.cls, header, current,
-                                      new, dated[0].source, reason))
+            conflicts.append(
+                Conflict(
+                    row.sheet,
+                    cell,
+                    row.label(),
+                    row.cls,
+                    header,
+                    current,
+                    new,
+                    dated[0].source,
+                    reason,
+                )
+            )
 
 
-def _plan_nnumber(row: Row, props: list[_Proposal], tracker: Table, plan: ChangePlan,
-                  conflicts: list[Conflict]) -> None:
+def _plan_nnumber(
+    row: Row, props: list[_Proposal], tracker: Table, plan: ChangePlan, conflicts: list[Conflict]
+) -> None:
     numbers = sorted({p.n_number.strip() for p in props if p.n_number})
     if not numbers:
         return
@@ -251,21 +293,52 @@ def _plan_nnumber(row: Row, props: list[_Proposal], tracker: Table, plan: Change
     header = sheet.headers.get(col, "N Number") if col else "N Number"
     current = row.text(NNUM_KEY)
     if len(numbers) > 1:
-        conflicts.append(Conflict(row.sheet, cell, row.label(), row.cls, header, current or None,
-                                  " / ".join(numbers), props[0].source,
-                                  "the Master lists different N Numbers for this agent"))
+        conflicts.append(
+            Conflict(
+                row.sheet,
+                cell,
+                row.label(),
+                row.cls,
+                header,
+                current or None,
+                " / ".join(numbers),
+                props[0].source,
+                "the Master lists different N Numbers for this agent",
+            )
+        )
         return
     new = numbers[0]
     if NNUM_KEY in row.unreadable:
-        conflicts.append(Conflict(row.sheet, cell, row.label(), row.cls, header,
-                                  text_for(row.raw.get(NNUM_KEY)), new, props[0].source,
-                                  "the tracker's cell holds an error, not an N Number"))
+        conflicts.append(
+            Conflict(
+                row.sheet,
+                cell,
+                row.label(),
+                row.cls,
+                header,
+                text_for(row.raw.get(NNUM_KEY)),
+                new,
+                props[0].source,
+                "the tracker's cell holds an error, not an N Number",
+            )
+        )
     elif not current:
         plan.set(row, NNUM_KEY, new)
     elif id_key(current) != id_key(new):
         # N Numbers are only filled where blank: a different one is for a person to check.
-        conflicts.append(Conflict(row.sheet, cell, row.label(), row.cls, header, current, new,
-                                  props[0].source, "the tracker has a different N Number"))
+        conflicts.append(
+            Conflict(
+                row.sheet,
+                cell,
+                row.label(),
+                row.cls,
+                header,
+                current,
+                new,
+                props[0].source,
+                "the tracker has a different N Number",
+            )
+        )
 
 
 def _unmatched(m: Row, reason: str) -> Unmatched:

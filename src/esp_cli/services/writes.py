@@ -86,8 +86,14 @@ class ChangePlan:
         old = row.raw.get(key) if key in row.unreadable else row.values.get(key)
         self.patcher.set(row.sheet, row.row, col, new)
         change = CellChange(
-            sheet=row.sheet, row=row.row, col=col, agent=row.label(), cls=row.cls,
-            column=sheet.headers.get(col, BY_KEY[key].header), old=old, new=new,
+            sheet=row.sheet,
+            row=row.row,
+            col=col,
+            agent=row.label(),
+            cls=row.cls,
+            column=sheet.headers.get(col, BY_KEY[key].header),
+            old=old,
+            new=new,
         )
         self.changes.append(change)
         return change

@@ -160,7 +160,9 @@ class Package:
         try:
             info = self.zf.getinfo(name)
         except KeyError as exc:
-            raise InputFileError(f"{self.path}: part {name} is missing; the file is damaged.") from exc
+            raise InputFileError(
+                f"{self.path}: part {name} is missing; the file is damaged."
+            ) from exc
         try:
             with self.zf.open(info) as fh:
                 out = fh.read(MAX_PART_BYTES + 1)
@@ -257,7 +259,7 @@ class Package:
     @cached_property
     def date1904(self) -> bool:
         m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"([^\"]*)\"", self.workbook_xml)
-        return bool(m) and m.group(1).strip().lower() in (b"1", b"true")
+        return m is not None and m.group(1).strip().lower() in (b"1", b"true")
 
     def workbook_rel_target(self, rel_type: str) -> str | None:
         for typ, target in self.rels(self.workbook_part).values():
@@ -275,9 +277,11 @@ def _refuse_non_workbooks(path: Path, data: bytes) -> None:
         raise InputFileError(f"{path}: the file is empty.", fix="restore it from a backup.")
     if head == _CFB_MAGIC:
         # An OLE compound file: an encrypted OOXML package or a legacy .xls.
-        if "EncryptedPackage".encode("utf-16-le") in data or path.suffix.lower() not in (
-            ".xls",
-        ) and "Workbook".encode("utf-16-le") not in data:
+        if (
+            "EncryptedPackage".encode("utf-16-le") in data
+            or path.suffix.lower() not in (".xls",)
+            and "Workbook".encode("utf-16-le") not in data
+        ):
             raise InputFileError(
                 f"{path}: the workbook is password-protected (encrypted).",
                 fix="remove the password in Excel (File > Info > Protect Workbook > Encrypt "
@@ -323,7 +327,11 @@ def parse_xml(path: Path, part: str, data: bytes) -> _Element:
     from lxml import etree
 
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        remove_blank_text=False,
     )
     try:
         return etree.fromstring(data, parser)

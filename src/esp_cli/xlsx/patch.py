@@ -196,7 +196,9 @@ class Patcher:
             replace[part] = styles
         return zipio.rewrite(self.pkg.data, self.pkg.zf, replace)
 
-    def _style_for(self, sx: SheetXml, row: int, col: int, value: Value, new_col: bool) -> int | None:
+    def _style_for(
+        self, sx: SheetXml, row: int, col: int, value: Value, new_col: bool
+    ) -> int | None:
         existing = sx.cell(row, col)
         style = existing.style if existing is not None else None
         if existing is None:
@@ -213,7 +215,8 @@ class Patcher:
             key = (id(sx), col)
             if key not in self._column_date_style:
                 self._column_date_style[key] = next(
-                    (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None)
+                    (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None
+                )
             found = self._column_date_style[key]
             if found is not None:
                 return found
@@ -222,7 +225,12 @@ class Patcher:
         return style
 
     def _cell_xml(
-        self, sx: SheetXml, row: int, col: int, value: Value, style: int | None,
+        self,
+        sx: SheetXml,
+        row: int,
+        col: int,
+        value: Value,
+        style: int | None,
         sst: _SharedStrings | None,
     ) -> bytes:
         p = sx.prefix
@@ -235,7 +243,18 @@ class Patcher:
         if value is None or value == "":
             return head + b"/>"
         if isinstance(value, bool):
-            return head + b' t="b"><' + p + b"v>" + (b"1" if value else b"0") + b"</" + p + b"v></" + p + b"c>"
+            return (
+                head
+                + b' t="b"><'
+                + p
+                + b"v>"
+                + (b"1" if value else b"0")
+                + b"</"
+                + p
+                + b"v></"
+                + p
+                + b"c>"
+            )
         if isinstance(value, (date, datetime)):
             serial = excel_serial(value, self.pkg.date1904)
             return head + b"><" + p + b"v>" + _num(serial) + b"</" + p + b"v></" + p + b"c>"
@@ -246,12 +265,33 @@ class Patcher:
         if sst is not None:
             idx = sst.add(b"<" + p + b"t" + space + b">" + text + b"</" + p + b"t>", p)
             return head + b' t="s"><' + p + b"v>%d</" % idx + p + b"v></" + p + b"c>"
-        return (head + b' t="inlineStr"><' + p + b"is><" + p + b"t" + space + b">" + text
-                + b"</" + p + b"t></" + p + b"is></" + p + b"c>")
+        return (
+            head
+            + b' t="inlineStr"><'
+            + p
+            + b"is><"
+            + p
+            + b"t"
+            + space
+            + b">"
+            + text
+            + b"</"
+            + p
+            + b"t></"
+            + p
+            + b"is></"
+            + p
+            + b"c>"
+        )
 
     def _extend_tables(
-        self, sheet_part: str, sheet: str, header_row: int, col: int,
-        writes: dict[tuple[int, int], Value], replace: dict[str, bytes],
+        self,
+        sheet_part: str,
+        sheet: str,
+        header_row: int,
+        col: int,
+        writes: dict[tuple[int, int], Value],
+        replace: dict[str, bytes],
     ) -> None:
         for typ, target in self.pkg.rels(sheet_part).values():
             if typ != REL_TABLE:
@@ -276,21 +316,49 @@ class Patcher:
                     fix=f"add the '{writes[(header_row, col)]}' column to the table in Excel.",
                 )
             new_ref = f"{col_letter(c1)}{r1}:{col_letter(col)}{r2}".encode()
-            data = data[: head.start()] + head.group(0).replace(ref.group(0), b'ref="' + new_ref + b'"') + data[head.end() :]
+            data = (
+                data[: head.start()]
+                + head.group(0).replace(ref.group(0), b'ref="' + new_ref + b'"')
+                + data[head.end() :]
+            )
             data = re.sub(
                 rb"(<(?:\w+:)?autoFilter\b[^>]*?\bref=\")([^\"]+)(\")",
-                lambda m: m.group(1) + _widen_ref(m.group(2), col) + m.group(3), data, count=1,
+                lambda m: m.group(1) + _widen_ref(m.group(2), col) + m.group(3),
+                data,
+                count=1,
             )
-            cols = re.search(rb"<((?:\w+:)?)tableColumns\b([^>]*)>(.*?)</(?:\w+:)?tableColumns>", data, re.S)
+            cols = re.search(
+                rb"<((?:\w+:)?)tableColumns\b([^>]*)>(.*?)</(?:\w+:)?tableColumns>", data, re.S
+            )
             if cols is None:
                 continue
-            ids = [int(x) for x in re.findall(rb"<(?:\w+:)?tableColumn\b[^>]*?\bid=\"(\d+)\"", cols.group(3))]
+            ids = [
+                int(x)
+                for x in re.findall(rb"<(?:\w+:)?tableColumn\b[^>]*?\bid=\"(\d+)\"", cols.group(3))
+            ]
             header = writes[(header_row, col)]
             name = xml_attr(str(header))
             prefix = cols.group(1)
-            new_col = b"<" + prefix + b'tableColumn id="%d" name="' % (max(ids, default=0) + 1) + name + b'"/>'
+            new_col = (
+                b"<"
+                + prefix
+                + b'tableColumn id="%d" name="' % (max(ids, default=0) + 1)
+                + name
+                + b'"/>'
+            )
             attrs = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % (len(ids) + 1), cols.group(2))
-            block = b"<" + prefix + b"tableColumns" + attrs + b">" + cols.group(3) + new_col + b"</" + prefix + b"tableColumns>"
+            block = (
+                b"<"
+                + prefix
+                + b"tableColumns"
+                + attrs
+                + b">"
+                + cols.group(3)
+                + new_col
+                + b"</"
+                + prefix
+                + b"tableColumns>"
+            )
             replace[target] = data[: cols.start()] + block + data[cols.end() :]
 
 
@@ -332,7 +400,17 @@ class _SharedStrings:
         if got is not None:
             return got
         idx = self.base + len(self.new)
-        self.new.append(b"<" + self.prefix + b"si>" + t_elem.replace(b"<" + prefix + b"t", b"<" + self.prefix + b"t").replace(b"</" + prefix + b"t>", b"</" + self.prefix + b"t>") + b"</" + self.prefix + b"si>")
+        self.new.append(
+            b"<"
+            + self.prefix
+            + b"si>"
+            + t_elem.replace(b"<" + prefix + b"t", b"<" + self.prefix + b"t").replace(
+                b"</" + prefix + b"t>", b"</" + self.prefix + b"t>"
+            )
+            + b"</"
+            + self.prefix
+            + b"si>"
+        )
         self.index[t_elem] = idx
         return idx
 
@@ -348,11 +426,24 @@ class _SharedStrings:
         if um:
             new_tag = new_tag.replace(um.group(0), b'uniqueCount="%d"' % unique)
         if cm:
-            new_tag = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % max(int(cm.group(1)) + self.refs_delta, unique), new_tag, count=1)
+            new_tag = re.sub(
+                rb"\bcount=\"\d+\"",
+                b'count="%d"' % max(int(cm.group(1)) + self.refs_delta, unique),
+                new_tag,
+                count=1,
+            )
         body = b"".join(self.new)
         if head.group(1):  # <sst .../>
             new_tag = new_tag[:-2] + b">"
-            return data[: head.start()] + new_tag + body + b"</" + self.prefix + b"sst>" + data[head.end() :]
+            return (
+                data[: head.start()]
+                + new_tag
+                + body
+                + b"</"
+                + self.prefix
+                + b"sst>"
+                + data[head.end() :]
+            )
         close = data.rfind(b"</" + self.prefix + b"sst>")
         return data[: head.start()] + new_tag + data[head.end() : close] + body + data[close:]
 
@@ -385,8 +476,13 @@ def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
         width = re.search(rb"\bwidth=\"([^\"]+)\"", left) if left else None
         if left is None or width is None:
             continue
-        new = (b"<" + sx.prefix + b'col min="%d" max="%d" width="' % (col, col) + width.group(1)
-               + b'" customWidth="1"/>')
+        new = (
+            b"<"
+            + sx.prefix
+            + b'col min="%d" max="%d" width="' % (col, col)
+            + width.group(1)
+            + b'" customWidth="1"/>'
+        )
         at = data.find(left)
         if at < 0:
             continue
@@ -415,5 +511,10 @@ def _full_calc_on_load(data: bytes, prefix: bytes) -> bytes:
     close = re.search(rb"</" + p + rb"sheetData>|<" + p + rb"sheetData\b[^>]*/>", data)
     if close is None:
         return data
-    return (data[: close.end()] + b"<" + prefix + b'sheetCalcPr fullCalcOnLoad="1"/>'
-            + data[close.end() :])
+    return (
+        data[: close.end()]
+        + b"<"
+        + prefix
+        + b'sheetCalcPr fullCalcOnLoad="1"/>'
+        + data[close.end() :]
+    )

@@ -154,8 +154,9 @@ def replace_atomically(path: Path, data: bytes) -> None:
             os.close(dfd)
 
 
-def commit(path: Path, original_digest: str, original: bytes, new: bytes,
-           backup_folder: Path) -> Path:
+def commit(
+    path: Path, original_digest: str, original: bytes, new: bytes, backup_folder: Path
+) -> Path:
     """Checks, backup, atomic replace. Returns the backup's path. Call inside `exclusive`."""
     refuse_if_open(path)
     if not os.access(path, os.W_OK):

@@ -20,8 +20,9 @@ class CellLoc:
 
     __slots__ = ("col", "start", "end", "attrs", "body", "has_r")
 
-    def __init__(self, col: int, start: int, end: int, attrs: bytes, body: bytes | None,
-                 has_r: bool) -> None:
+    def __init__(
+        self, col: int, start: int, end: int, attrs: bytes, body: bytes | None, has_r: bool
+    ) -> None:
         self.col = col
         self.start = start  # offsets within the row's inner bytes
         self.end = end
@@ -72,6 +73,7 @@ class SheetXml:
         sd = re.search(rb"<" + p + rb"sheetData\b[^>]*?(/?)>", data)
         if sd is None:
             raise ValueError("worksheet has no sheetData")
+        self.sd_selfclosing: tuple[int, int] | None
         if sd.group(1):
             # <sheetData/>: open it up so rows can be added.
             self.sd_open_end = sd.end()
@@ -102,16 +104,16 @@ class SheetXml:
                 rm = re.search(rb"(?:^|\s)r=\"(\d+)\"", attrs)
                 num = int(rm.group(1)) if rm else prev + 1
                 if m.group(2):
-                    rows.append(RowLoc(num, m.start(), m.end(), m.end(), True, rm is not None,
-                                       attrs))
+                    rows.append(
+                        RowLoc(num, m.start(), m.end(), m.end(), True, rm is not None, attrs)
+                    )
                     pos = m.end()
                 else:
                     end = data.find(self._row_end, m.end(), self.sd_close)
                     if end < 0:
                         raise ValueError(f"row {num} is not closed")
                     end += len(self._row_end)
-                    rows.append(RowLoc(num, m.start(), m.end(), end, False, rm is not None,
-                                       attrs))
+                    rows.append(RowLoc(num, m.start(), m.end(), end, False, rm is not None, attrs))
                     pos = end
                 prev = num
             self._rows = rows
@@ -211,8 +213,9 @@ class SheetXml:
         close = inner.find(self._cell_close, m.end())
         if close < 0:
             raise ValueError(f"cell {letters.decode()}{row.num} is not closed")
-        return CellLoc(col, start, close + len(self._cell_close), m.group(1),
-                       inner[m.end() : close], True)
+        return CellLoc(
+            col, start, close + len(self._cell_close), m.group(1), inner[m.end() : close], True
+        )
 
     def cell(self, row: int, col: int) -> CellLoc | None:
         loc = self.row(row)
@@ -242,14 +245,16 @@ class SheetXml:
             return []
         return [
             parse_range(m.group(1).decode())
-            for m in re.finditer(rb"<" + p + rb"mergeCell\b[^>]*?\bref=\"([^\"]+)\"", block.group(0))
+            for m in re.finditer(
+                rb"<" + p + rb"mergeCell\b[^>]*?\bref=\"([^\"]+)\"", block.group(0)
+            )
         ]
 
     @cached_property
     def protected(self) -> bool:
         p = re.escape(self.prefix)
         m = re.search(rb"<" + p + rb"sheetProtection\b([^>]*)>", self.data[self.sd_close :])
-        return bool(m) and re.search(rb"\bsheet=\"(1|true)\"", m.group(1)) is not None
+        return m is not None and re.search(rb"\bsheet=\"(1|true)\"", m.group(1)) is not None
 
     @cached_property
     def has_formulas(self) -> bool:
@@ -258,8 +263,9 @@ class SheetXml:
     def col_spec(self, col: int) -> bytes | None:
         """The <col> element covering a column, if any."""
         p = re.escape(self.prefix)
-        cols = re.search(rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", self.data[: self.sd_open_end],
-                         re.S)
+        cols = re.search(
+            rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", self.data[: self.sd_open_end], re.S
+        )
         if not cols:
             return None
         for m in re.finditer(rb"<" + p + rb"col\b[^>]*?/?>", cols.group(1)):
@@ -295,9 +301,9 @@ class Splicer:
         p = sh.prefix
         if sh.sd_selfclosing is not None:
             start, end = sh.sd_selfclosing
-            rows = b"".join(self._new_row(n, changes[n]) for n in sorted(changes))
-            return (data[:start] + b"<" + p + b"sheetData>" + rows + b"</" + p + b"sheetData>"
-                    + data[end:])
+            body = b"".join(self._new_row(n, changes[n]) for n in sorted(changes))
+            opened = b"<" + p + b"sheetData>" + body + b"</" + p + b"sheetData>"
+            return data[:start] + opened + data[end:]
         pos = 0
         rows = sh.rows
         nums = [r.num for r in rows]
@@ -368,8 +374,9 @@ class Splicer:
         rest = b"".join(new[c] for c in pending[k:])
         return open_tag + b"".join(out) + rest + tail + close_tag
 
-    def _splice_fast(self, loc: RowLoc, inner: bytes, fast: tuple[list[int], list[bytes]],
-                     new: dict[int, bytes]) -> bytes:
+    def _splice_fast(
+        self, loc: RowLoc, inner: bytes, fast: tuple[list[int], list[bytes]], new: dict[int, bytes]
+    ) -> bytes:
         """Splice using only the positions of the touched cells and their right neighbours."""
         sh = self.sheet
         cols, letters = fast

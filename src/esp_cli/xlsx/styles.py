@@ -21,7 +21,9 @@ DATETIME_FMT_ID = 22  # m/d/yyyy h:mm
 
 _XFS = re.compile(rb"<((?:\w+:)?)cellXfs\b([^>]*?)(/>|>(.*?)</(?:\w+:)?cellXfs>)", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b[^>]*?(?:/>|>.*?</(?:\w+:)?xf>)", re.S)
-_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId=\"(\d+)\"[^>]*?\bformatCode=\"([^\"]*)\"")
+_NUMFMT = re.compile(
+    rb"<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId=\"(\d+)\"[^>]*?\bformatCode=\"([^\"]*)\""
+)
 _NUMFMT_REV = re.compile(
     rb"<(?:\w+:)?numFmt\b[^>]*?\bformatCode=\"([^\"]*)\"[^>]*?\bnumFmtId=\"(\d+)\""
 )

@@ -33,8 +33,12 @@ class Workbook:
     def open(cls, path: Path | str) -> Workbook:
         p = Path(path)
         if p.suffix.lower() in (".xls", ".xlsb", ".csv", ".ods") and p.is_file():
-            kind = {".xls": "a legacy Excel 97-2003 (.xls)", ".xlsb": "a binary (.xlsb)",
-                    ".csv": "a CSV", ".ods": "an OpenDocument (.ods)"}[p.suffix.lower()]
+            kind = {
+                ".xls": "a legacy Excel 97-2003 (.xls)",
+                ".xlsb": "a binary (.xlsb)",
+                ".csv": "a CSV",
+                ".ods": "an OpenDocument (.ods)",
+            }[p.suffix.lower()]
             raise InputFileError(
                 f"{p}: this is {kind} file; esp works on Excel workbooks (.xlsx, .xlsm).",
                 fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",

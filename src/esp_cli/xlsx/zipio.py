@@ -72,13 +72,33 @@ def rewrite(
         flags = _UTF8_FLAG if not name.isascii() else 0
         t, d = _dos_time(date_time)
         offset = len(out)
-        out.extend(_LOCAL.pack(b"PK\x03\x04", 20, flags, method, t, d, crc, len(raw), usize,
-                               len(name_b), 0))
+        out.extend(
+            _LOCAL.pack(
+                b"PK\x03\x04", 20, flags, method, t, d, crc, len(raw), usize, len(name_b), 0
+            )
+        )
         out.extend(name_b)
         out.extend(raw)
         central.extend(
-            _CENTRAL.pack(b"PK\x01\x02", (create_system << 8) | 20, 20, flags, method, t, d, crc,
-                          len(raw), usize, len(name_b), 0, 0, 0, 0, ext_attr, offset)
+            _CENTRAL.pack(
+                b"PK\x01\x02",
+                (create_system << 8) | 20,
+                20,
+                flags,
+                method,
+                t,
+                d,
+                crc,
+                len(raw),
+                usize,
+                len(name_b),
+                0,
+                0,
+                0,
+                0,
+                ext_attr,
+                offset,
+            )
         )
         central.extend(name_b)
         count += 1
@@ -105,8 +125,16 @@ def rewrite(
             )
             start = info.header_offset + _LOCAL.size + nlen + elen
             raw = src[start : start + info.compress_size]
-            emit(name, raw, info.CRC, info.file_size, info.compress_type, info.date_time,
-                 info.external_attr, info.create_system)
+            emit(
+                name,
+                raw,
+                info.CRC,
+                info.file_size,
+                info.compress_type,
+                info.date_time,
+                info.external_attr,
+                info.create_system,
+            )
         if name in pending_add:
             p = pending_add.pop(name)
             emit_new(p.name, p.data, info)
