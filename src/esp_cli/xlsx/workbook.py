@@ -12,6 +12,7 @@ from esp_cli.xlsx import safety
 from esp_cli.xlsx.package import Package, SheetInfo
 from esp_cli.xlsx.patch import Patcher
 from esp_cli.xlsx.reader import SheetValues, WorkbookReader
+from esp_cli.xlsx.validations import ListValidation, list_validations
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -65,6 +66,12 @@ class Workbook:
             got = self._reader.values(sheet)
             self._values[sheet.name] = got
         return got
+
+    def validations(self, sheet: SheetInfo) -> list[ListValidation]:
+        """The sheet's drop-down lists with their allowed values (x14 ones included)."""
+        if self._reader is None:
+            self._reader = WorkbookReader(self.pkg)
+        return list_validations(self.pkg, sheet, self._reader)
 
     def patcher(self) -> Patcher:
         return Patcher(self.pkg)

@@ -1,0 +1,45 @@
+"""Drop-down lists, classic and x14 (list on another sheet), with their values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from esp_cli.xlsx.workbook import Workbook
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_sample_tracker_drop_downs() -> None:
+    wb = Workbook.open(FIXTURES / "ESP Tracker.xlsx")
+    found = {v.source: v for v in wb.validations(wb.pkg.sheet("ESP Tracker"))}
+    access = found["Lists!$A$2:$A$8"]
+    assert access.values == (
+        "No Issues",
+        "Password Reset",
+        "No Citrix Apps Showing",
+        "Learning Hub Issue",
+        "Cannot Locate TBT",
+        "Equipment Issue",
+        "Other",
+    )
+    assert access.covers(5, 17) and access.covers(200, 17) and not access.covers(5, 16)
+    assert found['"Yes,No"'].values == ("Yes", "No")
+    assert len(found) == 3  # the x14 lists are not read twice
+
+
+def test_corpus_cross_sheet_and_same_sheet_lists(corpus_dir: Path) -> None:
+    wb = Workbook.open(corpus_dir / "closedxml__ValidationWithSheetReference.xlsx")
+    found = {v.source: v.values for v in wb.validations(wb.pkg.sheet("UI Sheet"))}
+    assert found == {
+        "$E$1:$E$4": ("Value 1", "Value 2", "Value 3", "Value 4"),
+        "ValuesSheet!$A$1:$A$4": ("RefValue 1", "RefValue 2", "RefValue 3", "RefValue 4"),
+    }
+
+
+def test_defined_name_source(corpus_dir: Path) -> None:
+    wb = Workbook.open(corpus_dir / "poi__dataValidationTableRange.xlsx")
+    found = {v.source: v.values for v in wb.validations(wb.pkg.sheet("County Ranking"))}
+    assert found["highlight"] == (
+        "Highlight a Single County",
+        "Highlight a Provider's Service Area",
+    )
