@@ -201,3 +201,23 @@ def test_config_supplies_paths_and_aliases(tmp_path: Path, monkeypatch: pytest.M
     assert res.exit_code == 0, res.output
     ws = openpyxl.load_workbook(esp)["ESP Tracker"]
     assert ws["D3"].value.date() == date(2026, 11, 9)
+
+
+def test_tracker_from_environment(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    esp, mst = files
+    monkeypatch.setenv("ESP_TRACKER", str(esp))
+    res = CliRunner().invoke(app, ["sync-nnumbers", "--from", str(mst), "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert "Would change 5 cell(s)" in res.stdout
+
+
+def test_no_tracker_anywhere_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["sync-nnumbers", "--from", "m.xlsx"])
+    assert res.exit_code == ExitCode.USAGE
+    assert "No tracker given" in res.stderr and "--tracker" in res.stderr

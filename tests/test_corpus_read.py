@@ -1,0 +1,44 @@
+"""Reading succeeds on every real-world workbook (openpyxl's full load fails on two)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esp_cli.errors import MissingColumnsError
+from esp_cli.tracker import read_table
+from esp_cli.xlsx.workbook import Workbook
+
+pytestmark = pytest.mark.corpus
+
+
+def test_every_corpus_workbook_reads(corpus_dir: Path) -> None:
+    files = sorted(corpus_dir.glob("*.xls[xm]"))
+    assert len(files) >= 39
+    cells = 0
+    for path in files:
+        wb = Workbook.open(path)
+        for info in wb.sheets:
+            values = wb.values(info)
+            cells += sum(1 for row in values.rows for v in row if v not in ("", None))
+        try:
+            read_table(wb)
+        except MissingColumnsError as exc:  # not trackers: the error names what it found
+            assert "headers found" in str(exc)
+    assert cells > 50_000
+
+
+def test_openpyxl_breakers_read(corpus_dir: Path) -> None:
+    for name in ("calamine__pivots.xlsx", "poi__picture.xlsx"):
+        wb = Workbook.open(corpus_dir / name)
+        assert any(wb.values(info).rows for info in wb.sheets)
+
+
+def test_error_cells_are_kept_distinct_from_blanks(tmp_path: Path) -> None:
+    from esp_cli.sample import build_sample
+
+    files = build_sample(tmp_path)
+    table = read_table(Workbook.open(files.tracker))
+    errors = [f for f in table.findings if "#N/A" in f.message]
+    assert [f.address for f in errors] == ["'ESP Tracker'!F70"]
