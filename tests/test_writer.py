@@ -237,3 +237,19 @@ def test_reading_after_write_sees_new_values(book: Path) -> None:
     wb = Workbook.open(book)
     values = wb.values(wb.pkg.sheet("S"))
     assert values.get(3, 2) == date(2026, 12, 1)
+
+
+def test_refuses_table_headers_and_array_formula_cells(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "t.xlsx", {"S": [["Name", "Start"], ["Ann", 1], ["Bob", 2]]})
+    wb = openpyxl.load_workbook(path)
+    wb["S"].add_table(XLTable(displayName="Agents", ref="A1:B3"))
+    wb["S"]["D1"] = openpyxl.worksheet.formula.ArrayFormula("D1:D3", "=A1:A3")
+    wb.save(path)
+    original = path.read_bytes()
+    with pytest.raises(UnsafeWriteError, match="S!B1 is a header of the Excel table 'Agents'"):
+        write(path, [("S", 1, 2, "Renamed")])
+    with pytest.raises(UnsafeWriteError, match=r"S!D2 is filled by an array formula \(D1:D3\)"):
+        write(path, [("S", 2, 4, "x")])
+    assert path.read_bytes() == original
+    write(path, [("S", 2, 2, 5)])  # a table body cell is fine
+    assert openpyxl.load_workbook(path)["S"]["B2"].value == 5

@@ -96,6 +96,7 @@ class Patcher:
         self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
+        self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
 
     # -- what to write ------------------------------------------------------------------
 
@@ -146,11 +147,45 @@ class Patcher:
                     f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}.",
                     fix="unmerge those cells in Excel.",
                 )
+        for r1, c1, r2, c2 in sx.array_ranges:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                raise UnsafeWriteError(
+                    f"{where} is filled by an array formula "
+                    f"({col_letter(c1)}{r1}:{col_letter(c2)}{r2}); esp will not overwrite it.",
+                    fix="move the formula, or map that column to another header in esp.toml.",
+                )
+        if col not in self._new_cols.get(sheet, {}):
+            for name, (r1, c1, _r2, c2) in self._table_refs(sheet):
+                if row == r1 and c1 <= col <= c2:
+                    raise UnsafeWriteError(
+                        f"{where} is a header of the Excel table '{name}'; esp does not "
+                        "rename table columns.",
+                        fix="rename the header in Excel, or map it in esp.toml [columns].",
+                    )
         if isinstance(value, str):
             check_cell_text(value, where)
         if isinstance(value, float) and not math.isfinite(value):
             raise UnsafeWriteError(f"{where}: {value} is not a number Excel can store.")
         self._writes.setdefault(sheet, {})[(row, col)] = value
+
+    def _table_refs(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+        cached = self._tables.get(sheet)
+        if cached is None:
+            cached = []
+            for typ, target in self.pkg.rels(self.pkg.sheet(sheet).part).values():
+                if typ != REL_TABLE or not self.pkg.has(target):
+                    continue
+                head = re.search(rb"<(?:\w+:)?table\b[^>]*>", self.pkg.read_xml(target))
+                ref = re.search(rb"\bref=\"([^\"]+)\"", head.group(0)) if head else None
+                name = re.search(rb"\bdisplayName=\"([^\"]+)\"", head.group(0)) if head else None
+                if ref:
+                    try:
+                        rng = parse_range(ref.group(1).decode())
+                    except ValueError:
+                        continue
+                    cached.append((name.group(1).decode() if name else target, rng))
+            self._tables[sheet] = cached
+        return cached
 
     @property
     def pending(self) -> int:

@@ -251,6 +251,23 @@ class SheetXml:
         ]
 
     @cached_property
+    def array_ranges(self) -> list[tuple[int, int, int, int]]:
+        """Ranges filled by array and dynamic-array (spill) formulas."""
+        p = re.escape(self.prefix)
+        out = []
+        for m in re.finditer(rb"<" + p + rb"f\b([^>]*)>", self.data):
+            attrs = m.group(1)
+            if b't="array"' not in attrs:
+                continue
+            ref = re.search(rb"\bref=\"([^\"]+)\"", attrs)
+            if ref:
+                try:
+                    out.append(parse_range(ref.group(1).decode()))
+                except ValueError:
+                    continue
+        return out
+
+    @cached_property
     def protected(self) -> bool:
         p = re.escape(self.prefix)
         m = re.search(rb"<" + p + rb"sheetProtection\b([^>]*)>", self.data[self.sd_close :])
