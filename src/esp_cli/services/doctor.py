@@ -1,0 +1,315 @@
+"""esp doctor: lint the tracker. Every finding has a stable rule ID, a cell and a fix."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from esp_cli.columns import BY_KEY, Kind
+from esp_cli.config import Config
+from esp_cli.notes import NoteKind, lines_of, parse_line
+from esp_cli.tracker import Finding, Row, Sheet, Table, read_table
+from esp_cli.values import email_key, id_key, name_key
+from esp_cli.xlsx.refs import address, col_letter
+from esp_cli.xlsx.workbook import Workbook
+
+SPOC_ISSUES = ("password reset", "no citrix apps showing", "learning hub issue")
+REQUIRED = ("agent_name", "esp_start", "call_cert_complete", "tbts_complete")
+EXPECTED = (
+    "class",
+    "agent_id",
+    "email",
+    "n_number",
+    "n_number_requested",
+    "tbt_sme",
+    "citrix_access",
+    "spoc_called",
+    "incident_number",
+    "callback_phone",
+    "searched_course",
+    "coaching_date",
+    "written_cap_date",
+    "final_cap_date",
+    "term_review_date",
+    "notes",
+    "tbt_notes",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    fix: str
+
+
+RULES = {
+    r.id: r
+    for r in (
+        Rule(
+            "ESP001", "missing-column", "add the column, or map your header in esp.toml [columns]"
+        ),
+        Rule("ESP002", "unreadable-date", "type the date as MM/DD/YYYY"),
+        Rule("ESP003", "unreadable-yes-no", "use Yes or No"),
+        Rule(
+            "ESP004",
+            "unreadable-value",
+            "correct the cell (an error or text where a number or date time belongs)",
+        ),
+        Rule("ESP005", "duplicate-agent", "keep one row per agent: merge or delete the copy"),
+        Rule(
+            "ESP006",
+            "access-missing-spoc",
+            "fill every Citrix/SPOC column for an agent with an "
+            "access issue (seed: 'all Citrix/SPOC related columns should be immediately "
+            "completed')",
+        ),
+        Rule("ESP007", "value-not-in-list", "choose a value from the cell's drop-down list"),
+        Rule(
+            "ESP008",
+            "note-format",
+            "write note lines as the team's format: Notes "
+            "'MM/DD/YYYY - Name - Note', TBT Notes 'Name - MM/DD/YYYY - Note'",
+        ),
+        Rule("ESP009", "sme-count", "assign 1-2 TBT SMEs to the class (esp sme assign)"),
+        Rule("ESP010", "duplicate-header", "rename or delete the second column"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class DoctorFinding:
+    rule: str
+    cell: str  # Sheet!A1, or the sheet / class it concerns
+    message: str
+
+    @property
+    def name(self) -> str:
+        return RULES[self.rule].name
+
+    @property
+    def fix(self) -> str:
+        return RULES[self.rule].fix
+
+
+@dataclass
+class DoctorResult:
+    tracker: Path
+    agents: int
+    findings: list[DoctorFinding]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
+    wb = Workbook.open(tracker_path)
+    table = read_table(wb, config.columns)
+    findings: list[DoctorFinding] = []
+    for sheet in table.sheets:
+        findings += _columns(sheet)
+    findings += _unreadable(table.findings)
+    findings += _duplicates(table)
+    for row in table.rows():
+        findings += _access(table, row)
+        findings += _notes(table, row)
+    findings += _dropdowns(table, wb, config)
+    findings += _smes(table)
+    order = {rid: i for i, rid in enumerate(RULES)}
+    findings.sort(key=lambda f: (order[f.rule], _natural(f.cell)))
+    return DoctorResult(tracker_path, sum(len(s.rows) for s in table.sheets), findings)
+
+
+def _natural(cell: str) -> tuple[str, int, str]:
+    """Sort 'Sheet'!L6 before 'Sheet'!L39: by sheet, row number, then column."""
+    sheet, _, ref = cell.rpartition("!")
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return (sheet, int(digits) if digits else 0, letters.rjust(3))
+
+
+def _columns(sheet: Sheet) -> list[DoctorFinding]:
+    out = []
+    for key in (*REQUIRED, *EXPECTED):
+        if key == "class" and sheet.class_from_sheet:
+            continue
+        if key not in sheet.columns:
+            level = "needed by the rules" if key in REQUIRED else "expected"
+            out.append(
+                DoctorFinding(
+                    "ESP001",
+                    f"{sheet.name}!{sheet.header_row}:{sheet.header_row}",
+                    f"no '{BY_KEY[key].header}' column ({level}); headers are in row "
+                    f"{sheet.header_row}",
+                )
+            )
+    for key, first, again in sheet.duplicate_headers:
+        out.append(
+            DoctorFinding(
+                "ESP010",
+                address(sheet.name, sheet.header_row, again),
+                f"a second '{BY_KEY[key].header}' column; esp reads column {col_letter(first)}",
+            )
+        )
+    return out
+
+
+def _unreadable(found: list[Finding]) -> list[DoctorFinding]:
+    out = []
+    header_kind = {c.header.lower(): c.kind for c in BY_KEY.values()}
+    for f in found:
+        if f.message.startswith("a second"):
+            continue  # reported as ESP010
+        kind = header_kind.get(f.column.lower())
+        rule = "ESP004"
+        if "not a date" in f.message or "plausible date" in f.message:
+            rule = "ESP002"
+        elif "not Yes or No" in f.message:
+            rule = "ESP003"
+        elif kind is Kind.DATE:
+            rule = "ESP002"
+        out.append(DoctorFinding(rule, f.address, f"{f.column}: {f.message}"))
+    return out
+
+
+def _duplicates(table: Table) -> list[DoctorFinding]:
+    groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in table.rows():
+        if row.get("agent_id"):
+            groups[("Agent ID", id_key(row.text("agent_id")))].append(row)
+        if row.get("email"):
+            groups[("Email", email_key(row.text("email")))].append(row)
+        if row.name:
+            groups[("name in class " + row.cls, name_key(row.name))].append(row)
+    out = []
+    for (what, _key), rows in groups.items():
+        if len(rows) < 2:
+            continue
+        first = rows[0]
+        for again in rows[1:]:
+            out.append(
+                DoctorFinding(
+                    "ESP005",
+                    address(again.sheet, again.row, 1),
+                    f"{again.label()} has the same {what} as row {first.row} of {first.sheet}",
+                )
+            )
+    return out
+
+
+def _is_yes(row: Row, key: str) -> bool:
+    return row.get(key) is True
+
+
+def _access(table: Table, row: Row) -> list[DoctorFinding]:
+    if _is_yes(row, "call_cert_complete") and _is_yes(row, "tbts_complete"):
+        return []
+    issue = " ".join(row.text("citrix_access").split()).lower()
+    if not issue or issue == "no issues":
+        return []
+    sheet = table.sheet(row.sheet)
+    out = []
+    if issue in SPOC_ISSUES:
+        needed = ["spoc_called", "incident_number", "callback_phone"]
+    elif issue == "cannot locate tbt":
+        needed = ["searched_course"]
+    else:
+        needed = []
+    for key in needed:
+        if row.get(key) not in (None, "") or key in row.unreadable:
+            continue
+        col = sheet.col(key)
+        where = address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
+        out.append(
+            DoctorFinding(
+                "ESP006",
+                where,
+                f"{row.label()} has '{row.text('citrix_access')}' but no {BY_KEY[key].header}",
+            )
+        )
+    return out
+
+
+def _notes(table: Table, row: Row) -> list[DoctorFinding]:
+    out = []
+    sheet = table.sheet(row.sheet)
+    for kind in (NoteKind.NOTES, NoteKind.TBT):
+        text = row.get(kind.column_key)
+        if not text:
+            continue
+        col = sheet.col(kind.column_key)
+        assert col is not None
+        for i, line in enumerate(lines_of(str(text)), start=1):
+            if parse_line(kind, line) is None:
+                out.append(
+                    DoctorFinding(
+                        "ESP008",
+                        address(row.sheet, row.row, col),
+                        f"line {i} '{_clip(line)}' is not '{kind.pattern}'",
+                    )
+                )
+    return out
+
+
+def _clip(text: str, n: int = 50) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _dropdowns(table: Table, wb: Workbook, config: Config) -> list[DoctorFinding]:
+    out = []
+    for sheet in table.sheets:
+        lists = [v for v in wb.validations(wb.pkg.sheet(sheet.name)) if v.values is not None]
+        if not lists:
+            continue
+        by_col = {c: k for k, c in sheet.columns.items()}
+        for row in sheet.rows:
+            for key, raw in row.raw.items():
+                col = sheet.columns[key]
+                for v in lists:
+                    if not v.covers(row.row, col):
+                        continue
+                    allowed = {a.casefold() for a in (v.values or ())}
+                    text = raw if isinstance(raw, str) else None
+                    if isinstance(raw, bool):
+                        text = "Yes" if raw else "No"
+                    if text is not None and text.strip().casefold() not in allowed:
+                        out.append(
+                            DoctorFinding(
+                                "ESP007",
+                                address(row.sheet, row.row, col),
+                                f"{BY_KEY[by_col[col]].header} '{text.strip()}' is not in the "
+                                f"list ({', '.join(v.values or ())})",
+                            )
+                        )
+                    break
+    return out
+
+
+def _smes(table: Table) -> list[DoctorFinding]:
+    by_class: dict[str, set[str]] = defaultdict(set)
+    sheets: dict[str, str] = {}
+    for row in table.rows():
+        if not row.cls:
+            continue
+        sheets.setdefault(row.cls, row.sheet)
+        sme = row.text("tbt_sme")
+        for name in sme.replace("/", ",").replace("&", ",").split(","):
+            if name.strip():
+                by_class[row.cls].add(" ".join(name.split()))
+        by_class.setdefault(row.cls, set())
+    out = []
+    for cls, smes in sorted(by_class.items()):
+        if not smes:
+            out.append(DoctorFinding("ESP009", f"class {cls}", f"class {cls} has no TBT SME"))
+        elif len(smes) > 2:
+            out.append(
+                DoctorFinding(
+                    "ESP009",
+                    f"class {cls}",
+                    f"class {cls} has {len(smes)} TBT SMEs ({', '.join(sorted(smes))}); the seed "
+                    "says 1-2",
+                )
+            )
+    return out

@@ -1,0 +1,145 @@
+"""esp doctor finds planted problems by rule ID, and nothing on a clean tracker."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from openpyxl.worksheet.datavalidation import DataValidation
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+
+HEADERS = (
+    "Class",
+    "Agent Name",
+    "Agent ID",
+    "Email",
+    "N Number",
+    "Date of N Number Request",
+    "TBT SME",
+    "ESP Start Date",
+    "Call Cert Complete?",
+    "All TBTs Complete?",
+    "Citrix TBT Access",
+    "SPOC Called Date",
+    "SPOC Incident Number",
+    "Callback Phone",
+    "Searched by Course Number",
+    "Coaching Date",
+    "Written CAP Date",
+    "Final CAP Date",
+    "Term Review Date",
+    "Notes",
+    "TBT Notes",
+)
+
+
+def agent(i: int, **over: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "Class": "AET-1",
+        "Agent Name": f"Agent{i} Person",
+        "Agent ID": f"E{i}",
+        "Email": f"a{i}@x.com",
+        "N Number": f"N{i}",
+        "Date of N Number Request": date(2026, 11, 2),
+        "TBT SME": "Sam Lead",
+        "ESP Start Date": date(2026, 11, 16),
+        "Call Cert Complete?": "Yes",
+        "All TBTs Complete?": "No",
+        "Citrix TBT Access": "No Issues",
+        "Notes": "11/20/2026 - Jordan Reyes - Started TBTs",
+        "TBT Notes": "Sam Lead - 11/20/2026 - On module 3",
+    }
+    base.update(over)
+    return base
+
+
+def build(path: Path, agents: list[dict[str, object]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(list(HEADERS))
+    for a in agents:
+        ws.append([a.get(h) for h in HEADERS])
+    lists = wb.create_sheet("Lists")
+    for i, v in enumerate(("No Issues", "Password Reset", "Cannot Locate TBT", "Other"), 1):
+        lists.cell(i, 1, v)
+    lists.sheet_state = "hidden"
+    dv = DataValidation(type="list", formula1="Lists!$A$1:$A$4")
+    dv.add("K2:K100")
+    ws.add_data_validation(dv)
+    yn = DataValidation(type="list", formula1='"Yes,No"')
+    yn.add("I2:J100")
+    ws.add_data_validation(yn)
+    wb.save(path)
+    return path
+
+
+def run(path: Path) -> tuple[int, dict[str, object]]:
+    res = CliRunner().invoke(app, ["doctor", "--tracker", str(path), "--format", "json"])
+    return res.exit_code, json.loads(res.stdout)
+
+
+def test_clean_tracker_has_no_findings(tmp_path: Path) -> None:
+    code, data = run(build(tmp_path / "t.xlsx", [agent(1), agent(2)]))
+    assert code == 0, data
+    assert data["findings"] == [] and data["ok"] is True and data["agents"] == 2
+
+
+def test_planted_problems_are_found_by_rule(tmp_path: Path) -> None:
+    agents = [
+        agent(1, **{"ESP Start Date": "11/31/2026"}),  # ESP002 H2
+        agent(2, **{"Call Cert Complete?": "maybe"}),  # ESP003 + ESP007 I3
+        agent(3, **{"Agent ID": "E1"}),  # ESP005 row 4
+        agent(4, **{"Citrix TBT Access": "Password Reset"}),  # ESP006 L5 M5 N5
+        agent(5, **{"Citrix TBT Access": "Broken laptop"}),  # ESP007 K6
+        agent(6, **{"Notes": "called him today"}),  # ESP008 T7
+        agent(7, Class="AET-2", **{"TBT SME": None}),  # ESP009 AET-2
+    ]
+    code, data = run(build(tmp_path / "t.xlsx", agents))
+    assert code == ExitCode.FINDINGS
+    got = {(f["rule"], f["cell"]) for f in data["findings"]}  # type: ignore[index]
+    assert got == {
+        ("ESP002", "'ESP Tracker'!H2"),
+        ("ESP003", "'ESP Tracker'!I3"),
+        ("ESP007", "'ESP Tracker'!I3"),
+        ("ESP005", "'ESP Tracker'!A4"),
+        ("ESP006", "'ESP Tracker'!L5"),
+        ("ESP006", "'ESP Tracker'!M5"),
+        ("ESP006", "'ESP Tracker'!N5"),
+        ("ESP007", "'ESP Tracker'!K6"),
+        ("ESP008", "'ESP Tracker'!T7"),
+        ("ESP009", "class AET-2"),
+    }
+    for f in data["findings"]:  # type: ignore[union-attr]
+        assert f["fix"] and f["name"]
+
+
+def test_missing_columns_and_sme_overload(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "AET-7"  # one sheet per class: no Class column needed
+    ws.append(["Agent Name", "ESP Start Date", "TBT SME"])
+    for i, sme in enumerate(("A One", "B Two", "C Three")):
+        ws.append([f"Agent{i} X", date(2026, 11, 16), sme])
+    wb.save(path)
+    code, data = run(path)
+    assert code == ExitCode.FINDINGS
+    missing = [f["message"] for f in data["findings"] if f["rule"] == "ESP001"]  # type: ignore
+    assert any("Call Cert Complete?" in m and "needed by the rules" in m for m in missing)
+    assert not any("'Class'" in m for m in missing)
+    sme = [f for f in data["findings"] if f["rule"] == "ESP009"]  # type: ignore
+    assert sme and "3 TBT SMEs" in sme[0]["message"]
+
+
+def test_sample_tracker_findings_are_stable() -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    code, data = run(fixtures / "ESP Tracker.xlsx")
+    assert code == ExitCode.FINDINGS
+    cells = {f["cell"] for f in data["findings"]}  # type: ignore[union-attr]
+    assert {"'ESP Tracker'!J51", "'ESP Tracker'!J70", "'ESP Tracker'!F70"} <= cells
