@@ -125,6 +125,11 @@ class Package:
             total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise InputFileError(f"{self.path}: the package would expand to {total:,} bytes.")
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and self._prolog_has_dtd(info):
+                raise InputFileError(
+                    f"{self.path}: part {info.filename} declares a DTD; refusing a hostile file."
+                )
         if "[Content_Types].xml" not in names:
             raise InputFileError(
                 f"{self.path}: this zip is not an Excel workbook (no [Content_Types].xml).",
@@ -140,6 +145,28 @@ class Package:
                 f"{self.path}: this zip holds no Excel workbook part.",
                 fix="give the .xlsx file saved by Excel.",
             )
+
+    def _prolog_has_dtd(self, info: zipfile.ZipInfo) -> bool:
+        """A DTD (entity expansion, external entities) can only come before the root
+        element: read the part until its first element, never the whole of it."""
+        seen = b""
+        try:
+            with self.zf.open(info) as fh:
+                while len(seen) < 1 << 20:
+                    chunk = fh.read(4096)
+                    if not chunk:
+                        break
+                    seen += chunk
+                    if _DTD.search(seen):
+                        return True
+                    if re.search(rb"<[A-Za-z_]", seen):
+                        return False
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            raise InputFileError(
+                f"{self.path}: part {info.filename} is damaged ({exc}).",
+                fix="restore the workbook from a backup or re-save it from Excel.",
+            ) from exc
+        return False
 
     @cached_property
     def digest(self) -> str:
