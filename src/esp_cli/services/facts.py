@@ -1,0 +1,46 @@
+"""From the tracker and esp.toml to what the rules take: AgentFacts and a BusinessCalendar.
+
+The rules (rules.py) know nothing of workbooks or configuration; every command that applies
+them goes through these two functions, so a column the rules use is read the same way
+everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from esp_cli.calendar import BusinessCalendar, CalendarConfig
+from esp_cli.config import Config
+from esp_cli.rules import AgentFacts
+from esp_cli.tracker import Row
+
+# AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
+# is by name; a test pins that every field is a known column key.
+FACT_KEYS: tuple[str, ...] = tuple(f.name for f in fields(AgentFacts) if f.name != "unreadable")
+_FACT_KEY_SET = frozenset(FACT_KEYS)
+
+
+def facts_from_row(row: Row) -> AgentFacts:
+    """The rules' view of one tracker row. A cell that could not be read stays None and its
+    key goes into `unreadable`, so the rules say "cannot be read" rather than "empty"."""
+    values: dict[str, Any] = {key: row.values.get(key) for key in FACT_KEYS}
+    unreadable = tuple(sorted(k for k in row.unreadable if k in _FACT_KEY_SET))
+    for key in unreadable:
+        values[key] = None
+    return AgentFacts(**values, unreadable=unreadable)
+
+
+def calendar_config(config: Config) -> CalendarConfig:
+    return CalendarConfig(
+        country=config.country,
+        subdivision=config.subdivision,
+        extra_days_off=config.extra_days_off,
+        working_holidays=config.working_holidays,
+    )
+
+
+def calendar_from(config: Config) -> BusinessCalendar:
+    """The team's business calendar from esp.toml's [calendar] table (CalendarError, a
+    ConfigError, when the country or subdivision is unknown)."""
+    return BusinessCalendar(calendar_config(config))
