@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from esp_cli.calendar import COMPANY_DAY_OFF
+from esp_cli.calendar import COMPANY_DAY_OFF, BusinessCalendar
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
 from esp_cli.errors import AgentNotFoundError, ConfigError, ExitCode, UsageError
 from esp_cli.rules import AgentFacts
 from esp_cli.services.agents import AgentLookupError, agents_in_class, find_agent
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import (
+    FACT_KEYS,
+    RememberingCalendar,
+    calendar_config,
+    calendar_from,
+    facts_from_row,
+)
 from esp_cli.tracker import Table, read_table
 from esp_cli.xlsx.workbook import Workbook
 
@@ -168,3 +174,18 @@ def test_facts_carry_date_times_numbers_and_text(tmp_path: Path) -> None:
     assert facts.tbt_hours == 8.5 and facts.incident_number == "4821"
     assert facts.citrix_access == "password reset" and facts.searched_course is True
     assert facts.call_cert_start is not None and facts.call_cert_start.date() == date(2026, 11, 23)
+
+
+def test_the_remembering_calendar_gives_the_plain_calendars_answers() -> None:
+    config = Config(extra_days_off=(date(2026, 12, 24),))
+    memo, plain = calendar_from(config), BusinessCalendar(calendar_config(config))
+    assert isinstance(memo, RememberingCalendar)
+    days = [date(2026, 11, 1) + timedelta(days=k) for k in range(0, 90, 3)]
+    for _ in range(2):  # the second round comes from memory
+        for day in days:
+            for n in (0, 1, 2, 3, 10):
+                assert memo.clock_day(day, n) == plain.clock_day(day, n)
+                assert memo.add(day, n) == plain.add(day, n)
+            assert memo.next_business_day(day) == plain.next_business_day(day)
+            for other in days[::5]:
+                assert memo.elapsed(day, other) == plain.elapsed(day, other)
