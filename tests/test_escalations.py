@@ -252,18 +252,17 @@ def test_unreadable_cells_are_warnings_on_stderr_and_agents_are_not_dropped(buil
 # -- --write ----------------------------------------------------------------------------------
 
 
-def sheet_cells(path: Path) -> dict[str, dict[str, Any]]:
+def sheet_cells(path: Path, header_row: int = et.TITLE_ROWS + 1) -> dict[str, dict[str, Any]]:
     """Every cell value by header (the computed ones apart) and address."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
         wb = openpyxl.load_workbook(path)
     ws = wb["ESP Tracker"]
-    header_row = et.TITLE_ROWS + 1
-    headers = {c.column_letter: c.value for c in ws[header_row]}
+    headers = {c.column: c.value for c in ws[header_row]}
     out: dict[str, dict[str, Any]] = {"other": {}, **{h: {} for h in COMPUTED}}
     for line in ws.iter_rows():
         for cell in line:
-            header = headers.get(cell.column_letter)
+            header = headers.get(cell.column)
             bucket = header if header in COMPUTED and cell.row > header_row else "other"
             if cell.value is not None:
                 out[bucket][cell.coordinate] = cell.value
@@ -407,3 +406,26 @@ def test_sample_today_gives_what_the_sample_documents(tmp_path: Path) -> None:
     unevaluated = {a for a, k, _ in due if k == "not_evaluated"}
     assert {"Celeste Moreau", "Mei Tanaka"} <= unevaluated  # the two unreadable start dates
     assert "Derek Simmons" not in {a for a, k, _ in due if k in et.STEPS}  # ladder finished
+
+
+def test_write_on_the_sample_keeps_everything_else(tmp_path: Path) -> None:
+    sample = Path(shutil.copy(sample_checks.FIXTURES / "ESP Tracker.xlsx", tmp_path / "t.xlsx"))
+    header_row = sample_checks.HEADER_ROW
+    before = sheet_cells(sample, header_row)
+    parts_before = sample_checks.parts_of(sample)
+    res = run("escalations", "-t", str(sample), "--write", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    after = sheet_cells(sample, header_row)
+    added = {k: v for k, v in after["other"].items() if k not in before["other"]}
+    assert added == {"AC4": "Escalation Stage", "AD4": "Next Action", "AE4": "Next Action Due"}
+    assert {k: v for k, v in after["other"].items() if k not in added} == before["other"]
+    assert after["Escalation Stage"]["AC25"] == "Coaching due"  # Tyrone Jackson
+    assert after["Next Action"]["AD25"] == "Documented coaching (+1 more)"
+    assert after["Next Action Due"]["AE25"] == datetime(2026, 11, 19)
+    assert after["Escalation Stage"]["AC5"] == "Complete"  # Maria Gonzalez
+    # Only the sheet, its shared strings and styles are rewritten; the drop-down lists,
+    # the hidden Lists sheet and everything else are the same bytes.
+    parts_after = sample_checks.parts_of(sample)
+    changed = {n for n in parts_before if parts_before[n] != parts_after.get(n)}
+    assert changed <= {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"}
+    assert b"x14:dataValidation" in parts_after["xl/worksheets/sheet1.xml"]
