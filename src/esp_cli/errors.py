@@ -59,6 +59,13 @@ class AgentNotFoundError(EspError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class StepOrderError(EspError):
+    """An escalation step cannot be recorded as asked (out of order, or over a different
+    recorded date): refused, nothing written."""
+
+    exit_code = ExitCode.FAILED
+
+
 class WorkbookBusyError(EspError):
     """The workbook is open elsewhere or changed under us: nothing was written."""
 

@@ -26,6 +26,27 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("Fill them in (a backup is kept in esp-backups/)", ("sync-nnumbers",)),
     ("Run it again: nothing left to do", ("sync-nnumbers",)),
+    ("Who needs what today", ("escalations", "--today", "--as-of", AS_OF)),
+    (
+        "Why is Tyrone Jackson's coaching overdue? Every date and count behind it",
+        ("explain", "Tyrone Jackson", "--as-of", AS_OF),
+    ),
+    (
+        "Record the coaching delivered to him today (date column + a line in Notes)",
+        (
+            "record-step",
+            "Tyrone Jackson",
+            "coaching",
+            "--date",
+            AS_OF,
+            "--note",
+            "Call Cert delay and TBT plan",
+        ),
+    ),
+    (
+        "Write Escalation Stage, Next Action and Next Action Due into the tracker",
+        ("escalations", "--write", "--as-of", AS_OF),
+    ),
 )
 
 

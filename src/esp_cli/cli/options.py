@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,9 @@ from esp_cli.render import Format
 TrackerOpt = Annotated[
     Path | None,
     typer.Option(
-        "--tracker", "-t", help="The ESP Tracker workbook (else ESP_TRACKER, else esp.toml).",
+        "--tracker",
+        "-t",
+        help="The ESP Tracker workbook (else ESP_TRACKER, else esp.toml).",
         show_default=False,
     ),
 ]
@@ -28,14 +30,36 @@ FormatOpt = Annotated[
 ]
 DryRunOpt = Annotated[
     bool,
-    typer.Option("--dry-run", "-n", help="Show every cell that would change (before → after); "
-                 "write nothing."),
+    typer.Option(
+        "--dry-run", "-n", help="Show every cell that would change (before → after); write nothing."
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD); default today.",
-                 show_default=False),
+    typer.Option(
+        "--as-of", help="Evaluate as of this date (YYYY-MM-DD); default today.", show_default=False
+    ),
 ]
+
+
+AgentArg = Annotated[
+    str,
+    typer.Argument(
+        help="The agent: name (either order), Agent ID, N Number or e-mail.", show_default=False
+    ),
+]
+ClassOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--class",
+        help="Only this class (as in the Class column or sheet name).",
+        show_default=False,
+    ),
+]
+
+# Where --as-of is given, timeboxes (the 4-hour Call Cert) are measured at the end of that
+# day, so a replay of a past day is complete and the same on every run; without it, now.
+END_OF_DAY = time(23, 59)
 
 
 def config_for(path: Path | None) -> Config:
@@ -51,3 +75,13 @@ def parse_day(text: str | None, option: str = "--as-of") -> date:
         except ValueError:
             continue
     raise UsageError(f"{option} {text!r} is not a date.", fix=f"use {option} YYYY-MM-DD.")
+
+
+def as_of_and_now(text: str | None, option: str = "--as-of") -> tuple[date, datetime]:
+    """The day to evaluate and the moment to measure clock-hour timeboxes at: today and now,
+    or the given day and its end (see END_OF_DAY)."""
+    if text is None:
+        now = datetime.now()
+        return now.date(), now
+    day = parse_day(text, option)
+    return day, datetime.combine(day, END_OF_DAY)

@@ -277,19 +277,29 @@ class SheetXml:
     def has_formulas(self) -> bool:
         return re.search(rb"<" + re.escape(self.prefix) + rb"f\b", self.data) is not None
 
-    def col_spec(self, col: int) -> bytes | None:
-        """The <col> element covering a column, if any."""
+    @cached_property
+    def _col_specs(self) -> list[tuple[int, int, bytes]]:
+        """(min, max, element) of every <col>, parsed once: a write of a whole column asks
+        for its spec once per cell."""
         p = re.escape(self.prefix)
         cols = re.search(
             rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", self.data[: self.sd_open_end], re.S
         )
         if not cols:
-            return None
+            return []
+        out = []
         for m in re.finditer(rb"<" + p + rb"col\b[^>]*?/?>", cols.group(1)):
             lo = re.search(rb"\bmin=\"(\d+)\"", m.group(0))
             hi = re.search(rb"\bmax=\"(\d+)\"", m.group(0))
-            if lo and hi and int(lo.group(1)) <= col <= int(hi.group(1)):
-                return m.group(0)
+            if lo and hi:
+                out.append((int(lo.group(1)), int(hi.group(1)), m.group(0)))
+        return out
+
+    def col_spec(self, col: int) -> bytes | None:
+        """The <col> element covering a column, if any."""
+        for lo, hi, element in self._col_specs:
+            if lo <= col <= hi:
+                return element
         return None
 
 

@@ -1,0 +1,333 @@
+"""esp escalations: who needs what today, and the computed columns written back."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from itertools import groupby
+from typing import Annotated, Any
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.options import (
+    AsOfOpt,
+    ClassOpt,
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    TrackerOpt,
+    as_of_and_now,
+    config_for,
+)
+from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.rules import Action, Stage, fmt_day
+from esp_cli.services.escalations import (
+    ACTION_LABELS,
+    AgentRef,
+    AgentStatus,
+    EscalationsResult,
+    TodoItem,
+    run_escalations,
+)
+from esp_cli.services.writes import CellChange
+
+# A people's table of cell changes stops here; json/csv and --dry-run on stderr list all.
+MAX_CHANGES_SHOWN = 200
+
+TODO_COLUMNS = [
+    "agent",
+    "class",
+    "sheet",
+    "row",
+    "action",
+    "due",
+    "business_days_overdue",
+    "lookahead",
+    "detail",
+    "agent_id",
+]
+STATUS_COLUMNS = [
+    "agent",
+    "class",
+    "sheet",
+    "row",
+    "status",
+    "stage",
+    "pending_step",
+    "pending_due",
+    "business_days_overdue",
+    "next_step",
+    "next_step_due_if_recorded_today",
+    "next_action",
+    "next_action_due",
+    "actions",
+    "not_evaluated_reason",
+    "agent_id",
+]
+
+
+@app.command("escalations")
+def escalations_command(
+    tracker: TrackerOpt = None,
+    as_of: AsOfOpt = None,
+    today: Annotated[
+        bool,
+        typer.Option(
+            "--today",
+            help="The day's to-do list: every action due, grouped by action, most "
+            "overdue first, then what falls due on the next business day.",
+        ),
+    ] = False,
+    cls: ClassOpt = None,
+    fmt: FormatOpt = Format.table,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Write Escalation Stage, Next Action and Next Action Due into the "
+            "tracker (adding the columns if missing).",
+        ),
+    ] = False,
+    dry_run: DryRunOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Every outstanding agent's escalation status; with --today, the day's to-do list.
+
+    With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
+    of that day; without it, today and now. --dry-run shows what --write would change.
+    """
+    cfg = config_for(config)
+    day, now = as_of_and_now(as_of)
+    result = run_escalations(
+        cfg.tracker_path(tracker), cfg, day, now, cls=cls, write=write or dry_run, dry_run=dry_run
+    )
+    render(result, fmt, today)
+
+
+# -- JSON shapes (a contract: stable snake_case keys, ISO dates) ------------------------------
+
+
+def todo_dict(item: TodoItem) -> dict[str, Any]:
+    return {
+        "agent": item.agent.name,
+        "class": item.agent.cls,
+        "sheet": item.agent.sheet,
+        "row": item.agent.row,
+        "action": item.action.value,
+        "due": item.due,
+        "business_days_overdue": item.business_days_overdue,
+        "lookahead": item.lookahead,
+        "detail": item.detail,
+        "agent_id": item.agent.agent_id or None,
+        "email": item.agent.email or None,
+    }
+
+
+def _action_dict(action: Action) -> dict[str, Any]:
+    return {
+        "action": action.action.value,
+        "due": action.due,
+        "business_days_overdue": action.business_days_overdue,
+        "detail": action.detail,
+    }
+
+
+def status_dict(status: AgentStatus) -> dict[str, Any]:
+    ev, agent, cells = status.evaluation, status.agent, status.computed
+    projected = ev.next_step_if_recorded_today
+    return {
+        "agent": agent.name,
+        "class": agent.cls,
+        "sheet": agent.sheet,
+        "row": agent.row,
+        "agent_id": agent.agent_id or None,
+        "email": agent.email or None,
+        "status": status.status,
+        "stage": ev.stage.value,
+        "clock_start": ev.clock_start,
+        "target_date": ev.target_date,
+        "behind_target": ev.behind_target,
+        "pending_step": ev.pending_step.value if ev.pending_step else None,
+        "pending_due": ev.pending_due,
+        "business_days_overdue": ev.business_days_overdue,
+        "next_step": projected.step.value if projected else None,
+        "next_step_due_if_recorded_today": projected.due if projected else None,
+        "next_action": cells.next_action,
+        "next_action_due": cells.next_action_due,
+        "actions": [_action_dict(a) for a in ev.actions],
+        "upcoming": [_action_dict(a) for a in ev.upcoming],
+        "not_evaluated_reason": None if ev.evaluable else ev.reason,
+        "inconsistencies": list(ev.inconsistencies),
+        "unchecked": list(ev.unchecked),
+    }
+
+
+# -- rendering -----------------------------------------------------------------------------------
+
+
+def render(result: EscalationsResult, fmt: Format, today: bool) -> None:
+    for finding in result.findings:
+        say(f"warning: {finding}")
+    if today:
+        _render_todo(result, fmt)
+    else:
+        _render_status(result, fmt)
+    _render_write(result, fmt)
+
+
+def _render_todo(result: EscalationsResult, fmt: Format) -> None:
+    items = [*result.todo, *result.lookahead]
+    if fmt is Format.json:
+        write_json([todo_dict(i) for i in items])
+        return
+    if fmt is Format.csv:
+        write_csv([todo_dict(i) for i in items], TODO_COLUMNS)
+        return
+    many = _many_sheets(result)
+    agents = len({(i.agent.sheet, i.agent.row) for i in result.todo})
+    say(
+        f"As of {fmt_day(result.as_of)}: {len(result.todo)} action(s) due for {agents} "
+        f"agent(s){_class_note(result)}."
+    )
+    if not result.todo:
+        print_table("Due", [], [], empty="nothing is due")
+    for action, group in groupby(result.todo, key=lambda i: i.action):
+        rows = list(group)
+        print_table(
+            f"{ACTION_LABELS[action]} ({action.value}): {len(rows)}",
+            ["Agent", "Class", "Row", "Due", "Overdue", "Detail"],
+            [
+                (
+                    i.agent.name,
+                    i.agent.cls,
+                    _where(i.agent, many),
+                    i.due,
+                    _overdue(i.business_days_overdue),
+                    i.detail,
+                )
+                for i in rows
+            ],
+        )
+    print_table(
+        f"Falling due next business day, {fmt_day(result.next_business_day)}: "
+        f"{len(result.lookahead)}",
+        ["Action", "Agent", "Class", "Row", "Due", "Detail"],
+        [
+            (
+                i.action.value,
+                i.agent.name,
+                i.agent.cls,
+                _where(i.agent, many),
+                i.due,
+                i.detail,
+            )
+            for i in result.lookahead
+        ],
+        empty="nothing",
+    )
+
+
+def _render_status(result: EscalationsResult, fmt: Format) -> None:
+    outstanding = result.outstanding
+    if fmt is Format.json:
+        write_json([status_dict(s) for s in outstanding])
+        return
+    if fmt is Format.csv:
+        rows = []
+        for s in outstanding:
+            row = status_dict(s)
+            row["actions"] = "; ".join(a["action"] for a in row["actions"])
+            rows.append(row)
+        write_csv(rows, STATUS_COLUMNS)
+        return
+    counts = Counter(s.evaluation.stage for s in outstanding)
+    summary = ", ".join(f"{counts[stage]} {stage.value}" for stage in Stage if counts[stage])
+    complete = len(result.statuses) - len(outstanding)
+    say(
+        f"As of {fmt_day(result.as_of)}{_class_note(result)}: {len(outstanding)} outstanding "
+        f"agent(s) ({summary or 'none'}); {complete} complete."
+    )
+    many = _many_sheets(result)
+    print_table(
+        f"Outstanding agents: {len(outstanding)}",
+        [
+            "Agent",
+            "Class",
+            "Row",
+            "Status",
+            "Stage",
+            "Pending step",
+            "Due",
+            "Overdue",
+            "Next step if recorded today",
+        ],
+        [_status_row(s, many) for s in outstanding],
+        empty="every agent is complete",
+    )
+
+
+def _status_row(s: AgentStatus, many: bool) -> Sequence[Any]:
+    ev = s.evaluation
+    projected = ev.next_step_if_recorded_today
+    return (
+        s.agent.name,
+        s.agent.cls,
+        _where(s.agent, many),
+        s.status.replace("_", " "),
+        ev.stage.value,
+        ev.pending_step.label if ev.pending_step else (ev.reason if not ev.evaluable else None),
+        ev.pending_due,
+        _overdue(ev.business_days_overdue) if ev.business_days_overdue is not None else None,
+        f"{projected.step.label}: {show(projected.due)}" if projected else None,
+    )
+
+
+def _render_write(result: EscalationsResult, fmt: Format) -> None:
+    if not result.write:
+        return
+    changes = result.changes
+    verb = "Would change" if result.dry_run else "Changed"
+    if fmt is Format.table:
+        shown = changes[:MAX_CHANGES_SHOWN]
+        more = len(changes) - len(shown)
+        print_table(
+            f"{verb} {len(changes)} cell(s)" + (f" (first {len(shown)} shown)" if more else ""),
+            ["Cell", "Agent", "Column", "Before → After"],
+            [(f"{c.sheet}!{c.cell}", c.agent, c.column, _before_after(c)) for c in shown],
+            empty="nothing to change",
+        )
+    elif result.dry_run:
+        for c in changes:
+            say(f"would change {c.address} ({c.agent}, {c.column}): {_before_after(c)}")
+    for added in result.added_columns:
+        say(f"{'Would add' if result.dry_run else 'Added'} column {added}.")
+    if result.dry_run:
+        say(f"Dry run: {len(changes)} cell(s) would change; {result.tracker} was not written.")
+    elif result.saved:
+        say(f"Wrote {len(changes)} cell(s) to {result.tracker} (backup: {result.saved.backup}).")
+    else:
+        say(f"{result.tracker} is already up to date; nothing written.")
+
+
+def _before_after(change: CellChange) -> str:
+    return f"{show(change.old)} → {show(change.new)}"
+
+
+def _where(agent: AgentRef, many_sheets: bool) -> str:
+    """The row number; with the sheet when the tracker has one sheet per class."""
+    return f"{agent.sheet}!{agent.row}" if many_sheets else str(agent.row)
+
+
+def _many_sheets(result: EscalationsResult) -> bool:
+    return len({s.agent.sheet for s in result.statuses}) > 1
+
+
+def _overdue(days: int) -> str:
+    if days < 0:
+        return f"in {-days}"
+    return str(days)
+
+
+def _class_note(result: EscalationsResult) -> str:
+    return f", class {result.cls}" if result.cls else ""

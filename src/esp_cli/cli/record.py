@@ -1,0 +1,157 @@
+"""esp record-step AGENT STEP."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.options import (
+    AgentArg,
+    ClassOpt,
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    TrackerOpt,
+    config_for,
+    parse_day,
+)
+from esp_cli.notes import lines_of
+from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.rules import fmt_day
+from esp_cli.services.record import RecordResult, parse_step, record_step
+from esp_cli.services.writes import CellChange
+
+StepArg = Annotated[
+    str,
+    typer.Argument(
+        help="coaching, written_cap, final_cap or term_review (any case; 'written CAP' works).",
+        show_default=False,
+    ),
+]
+
+
+@app.command("record-step")
+def record_step_command(
+    agent: AgentArg,
+    step: StepArg,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The day the step was delivered (YYYY-MM-DD); default today.",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Who delivered it, for the note (else esp.toml [people] user).",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            "--note", help="What was said or agreed; added to the Notes line.", show_default=False
+        ),
+    ] = None,
+    cls: ClassOpt = None,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Record an escalation step delivered to an agent: its date column and a
+    'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order, and says why."""
+    cfg = config_for(config)
+    result = record_step(
+        cfg.tracker_path(tracker),
+        cfg,
+        agent,
+        parse_step(step),
+        parse_day(on, "--date"),
+        by=by,
+        note=note,
+        cls=cls,
+        dry_run=dry_run,
+    )
+    render(result, fmt)
+
+
+def as_dict(result: RecordResult) -> dict[str, Any]:
+    projected = result.evaluation.next_step_if_recorded_today
+    ev = result.evaluation
+    return {
+        "agent": result.agent.name,
+        "class": result.agent.cls,
+        "sheet": result.agent.sheet,
+        "row": result.agent.row,
+        "step": result.step.value,
+        "date": result.on,
+        "by": result.by,
+        "note": result.note_line,
+        "date_written": result.date_written,
+        "note_added": result.note_added,
+        "stage": ev.stage.value,
+        "pending_step": ev.pending_step.value if ev.pending_step else None,
+        "pending_due": ev.pending_due,
+        "next_step_due_if_recorded_today": projected.due if projected else None,
+        "changes": [
+            {"sheet": c.sheet, "cell": c.cell, "column": c.column, "old": c.old, "new": c.new}
+            for c in result.changes
+        ],
+        "added_columns": result.added_columns,
+        "dry_run": result.dry_run,
+        "backup": str(result.saved.backup) if result.saved else None,
+    }
+
+
+def render(result: RecordResult, fmt: Format) -> None:
+    data = as_dict(result)
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        write_csv(data["changes"], ["sheet", "cell", "column", "old", "new"])
+    else:
+        verb = "Would change" if result.dry_run else "Changed"
+        print_table(
+            f"{verb} {len(result.changes)} cell(s) for {result.agent.name}",
+            ["Cell", "Column", "Before → After"],
+            [(f"{c.sheet}!{c.cell}", c.column, _before_after(c)) for c in result.changes],
+            empty="nothing to change",
+        )
+    label = result.step.label
+    if not result.date_written:
+        say(f"The {label} was already recorded on {show(result.on)}.")
+    if not result.note_added:
+        say(f"Notes already hold this line: {result.note_line}")
+    ev = result.evaluation
+    if ev.pending_step is not None and ev.pending_due is not None:
+        say(f"Next: the {ev.pending_step.label}, due {fmt_day(ev.pending_due)}.")
+    elif ev.pending_step is None and ev.evaluable and not ev.complete:
+        say("The escalation ladder is complete: the agent may be termed.")
+    if result.dry_run:
+        say(
+            f"Dry run: {len(result.changes)} cell(s) would change; {result.tracker} was not "
+            "written."
+        )
+    elif result.saved:
+        say(
+            f"Recorded the {label} for {result.agent.name} on {show(result.on)} in "
+            f"{result.tracker} (backup: {result.saved.backup})."
+        )
+    else:
+        say(f"{result.tracker} already says so; nothing written.")
+
+
+def _before_after(change: CellChange) -> str:
+    """Before → after; for an appended note, only the new line (the earlier ones stay)."""
+    old, new = change.old, change.new
+    if isinstance(old, str) and isinstance(new, str) and old and new.startswith(old.rstrip()):
+        kept = len(lines_of(old))
+        added = new[len(old.rstrip()) :].strip()
+        return f"{kept} earlier line(s) kept; adds: {added}"
+    return f"{show(old)} → {show(new)}"

@@ -1,0 +1,164 @@
+"""Finding one agent in the tracker from what a person types: a name, an ID, an e-mail.
+
+Used by every command that acts on one agent (`esp explain`, `esp record-step`, and later
+notes and access). A query matches by Agent ID, N Number, e-mail, or name in either order
+("Devon Price", "price, devon", "PRICE  Devon"). Exactly one agent must match: an unknown or
+ambiguous query raises AgentLookupError (an AgentNotFoundError) naming the closest agents
+with their sheet, row and class — esp never picks one on a person's behalf.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+
+from esp_cli.errors import AgentNotFoundError, UsageError
+from esp_cli.tracker import Row, Table
+from esp_cli.values import email_key, id_key, name_key
+
+MAX_CANDIDATES = 5
+# difflib ratio below which a name is not worth suggesting ("Devn Price" ~ "Devon Price" is
+# 0.95; unrelated names of similar length sit around 0.3-0.5).
+SIMILARITY_CUTOFF = 0.6
+
+
+class AgentLookupError(AgentNotFoundError):
+    """No agent, or more than one, matches the query. `candidates` are the agents a person
+    might have meant (for an ambiguous query: every agent that matched)."""
+
+    def __init__(
+        self, query: str, candidates: Sequence[Row], *, ambiguous: bool, tracker: str
+    ) -> None:
+        self.query = query
+        self.candidates = tuple(candidates)
+        self.ambiguous = ambiguous
+        self.tracker = tracker
+        super().__init__(self._message(), fix=self._fix())
+
+    def _message(self) -> str:
+        if self.ambiguous:
+            head = f"{self.query!r} matches {len(self.candidates)} agents in {self.tracker}:"
+        elif self.candidates:
+            head = f"No agent matches {self.query!r} exactly in {self.tracker}. Closest:"
+        else:
+            return f"No agent matches {self.query!r} in {self.tracker}, nor any name like it."
+        return head + "".join(f"\n  {describe(row)}" for row in self.candidates)
+
+    def _fix(self) -> str:
+        if self.ambiguous:
+            return "give the Agent ID, N Number or e-mail instead (or --class)."
+        return "give the agent's name as in the tracker, or the Agent ID, N Number or e-mail."
+
+    def __str__(self) -> str:
+        # The candidates are a list; the fix reads better on a line of its own after it.
+        return f"{self.message}\nFix: {self.fix}"
+
+
+def describe(row: Row) -> str:
+    """One line that tells agents apart: name, class, where, and the IDs a person can type."""
+    ids = [
+        f"{label} {row.text(key)}"
+        for label, key in (("ID", "agent_id"), ("N Number", "n_number"), ("e-mail", "email"))
+        if row.text(key) and key not in row.unreadable
+    ]
+    where = f"{row.sheet}!row {row.row}"
+    cls = f"class {row.cls}" if row.cls else "no class"
+    return f"{row.label()} — {cls}, {where}" + (f" ({', '.join(ids)})" if ids else "")
+
+
+def _class_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _token_key(text: str) -> tuple[str, ...]:
+    """Name tokens in sorted order: 'Price Devon' and 'Devon Price' are the same name."""
+    return tuple(sorted(name_key(text).split()))
+
+
+def _exact(rows: Sequence[Row], query: str) -> list[Row]:
+    """Rows the query names exactly, trying the most specific identifiers first."""
+    wanted_id, wanted_mail, wanted_name = id_key(query), email_key(query), name_key(query)
+    tries: list[tuple[str, Callable[[Row], str]]] = [
+        (wanted_id, lambda r: id_key(r.text("agent_id"))),
+        (wanted_id, lambda r: id_key(r.text("n_number"))),
+        (wanted_mail if "@" in wanted_mail else "", lambda r: email_key(r.text("email"))),
+        (wanted_name, lambda r: name_key(r.name)),
+        # "Price Devon" (no comma): the same words in another order.
+        (" ".join(_token_key(query)), lambda r: " ".join(_token_key(r.name))),
+    ]
+    for wanted, key in tries:
+        if wanted:
+            found = [r for r in rows if key(r) == wanted]
+            if found:
+                return found
+    return []
+
+
+def _closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
+    """The agents a misspelt or partial query most likely meant, best first."""
+    wanted = name_key(query)
+    wanted_tokens = set(wanted.split())
+    if not wanted:
+        return []
+    matcher = difflib.SequenceMatcher(a=wanted)
+    scored: list[tuple[float, int, Row]] = []
+    for index, row in enumerate(rows):
+        keys = {name_key(row.name), " ".join(_token_key(row.name))} if row.name else set()
+        keys |= {
+            k for k in (id_key(row.text("agent_id")).lower(), email_key(row.text("email"))) if k
+        }
+        best = 0.0
+        for key in keys:
+            matcher.set_seq2(key)
+            # The cheap upper bounds first, as difflib.get_close_matches does.
+            if matcher.real_quick_ratio() >= SIMILARITY_CUTOFF and (
+                matcher.quick_ratio() >= SIMILARITY_CUTOFF
+            ):
+                best = max(best, matcher.ratio())
+        # A partial name ("Devon", "price") suggests every agent who has all its words.
+        if wanted_tokens and wanted_tokens <= set(name_key(row.name).split()):
+            best = max(best, 0.9)
+        if best >= SIMILARITY_CUTOFF:
+            scored.append((-best, index, row))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [row for _, _, row in scored[:limit]]
+
+
+def agents_in_class(table: Table, cls: str | None) -> list[Row]:
+    """Every agent row, or those of one class (case and spacing ignored); an unknown class
+    is a usage error listing the classes there are."""
+    rows = list(table.rows())
+    if cls is None:
+        return rows
+    wanted = _class_key(cls)
+    found = [r for r in rows if _class_key(r.cls) == wanted]
+    if not found:
+        known = sorted({" ".join(r.cls.split()) for r in rows if r.cls})
+        raise UsageError(
+            f"No class {cls!r} in {table.path.name} (classes: {', '.join(known) or 'none'}).",
+            fix="pass --class with one of those.",
+        )
+    return found
+
+
+def find_agents(rows: Iterable[Row], query: str) -> list[Row]:
+    """Every row the query names exactly (by ID, N Number, e-mail or name); may be empty."""
+    return _exact(list(rows), query)
+
+
+def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
+    """The one agent `query` names (within class `cls` when given).
+
+    Raises AgentLookupError, listing candidates, when none or several match."""
+    if not query.strip():
+        raise UsageError("No agent given.", fix="give a name, Agent ID, N Number or e-mail.")
+    rows = agents_in_class(table, cls)
+    found = _exact(rows, query)
+    if len(found) == 1:
+        return found[0]
+    where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
+    if found:
+        raise AgentLookupError(query, found, ambiguous=True, tracker=where)
+    raise AgentLookupError(
+        query, _closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
+    )

@@ -1,0 +1,313 @@
+"""esp escalations: every agent through the rules in one pass, the day's to-do list, and the
+three computed columns (Escalation Stage, Next Action, Next Action Due) written back.
+
+The workbook is read once; each agent is evaluated once; the status list, the to-do list,
+the look-ahead and the planned cell writes all come from those evaluations.
+
+Choices made where the issue is silent:
+
+- The to-do list is grouped by action, in the rules' fixed action order (the ladder first),
+  and within an action the most overdue come first, so a coordinator works down each group.
+- Next Action is the most overdue due action (the ladder first on a tie; "behind target" is
+  the stage's business, not an action to take), with "(+N more)" when others are due too;
+  with nothing due, the pending ladder step and the date it falls due. Next Action Due is
+  left blank when the rules could not evaluate the agent: no rule gives it a date.
+- Complete agents get Escalation Stage "Complete" and blank Next Action / Due, so a value
+  left from before the agent completed does not linger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from esp_cli.calendar import BusinessCalendar
+from esp_cli.config import Config
+from esp_cli.rules import ActionKind, Evaluation, evaluate
+from esp_cli.services.agents import agents_in_class
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.tracker import Finding, Row, read_table
+from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+
+STAGE_KEY = "escalation_stage"
+NEXT_ACTION_KEY = "next_action"
+NEXT_DUE_KEY = "next_action_due"
+COMPUTED_KEYS = (STAGE_KEY, NEXT_ACTION_KEY, NEXT_DUE_KEY)
+# The columns esp escalations reads (identity and class are always read): findings are
+# reported for these only.
+READ_KEYS = (*FACT_KEYS, "n_number", *COMPUTED_KEYS)
+
+ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
+
+# How each action reads in the Next Action column and in table titles.
+ACTION_LABELS: dict[ActionKind, str] = {
+    ActionKind.COACHING: "Documented coaching",
+    ActionKind.WRITTEN_CAP: "Written CAP",
+    ActionKind.FINAL_CAP: "Final CAP",
+    ActionKind.TERM_REVIEW: "Term review",
+    ActionKind.CALL_SPOC: "Call SPOC",
+    ActionKind.ADVISE_SPOC: "Advise agent to call SPOC",
+    ActionKind.CALLBACK_PHONE: "Get a callback phone",
+    ActionKind.CALL_CERT_OVER_4H: "Call Cert over 4 h",
+    ActionKind.TBT_OVER_8H: "TBT hours over 8",
+    ActionKind.BEHIND_TARGET: "Behind target",
+    ActionKind.NOT_EVALUATED: "Not evaluated",
+}
+
+
+@dataclass(frozen=True)
+class AgentRef:
+    """Who and where: enough to find the agent's row in Excel."""
+
+    name: str
+    cls: str
+    sheet: str
+    row: int
+    agent_id: str
+    email: str
+
+    @classmethod
+    def of(cls, row: Row) -> AgentRef:
+        return cls(
+            name=row.label(),
+            cls=" ".join(row.cls.split()),
+            sheet=row.sheet,
+            row=row.row,
+            agent_id=row.text("agent_id") if "agent_id" not in row.unreadable else "",
+            email=row.text("email").strip() if "email" not in row.unreadable else "",
+        )
+
+
+@dataclass(frozen=True)
+class ComputedCells:
+    """The three columns esp computes for an agent row."""
+
+    stage: str
+    next_action: str | None
+    next_action_due: date | None
+
+
+@dataclass(frozen=True)
+class AgentStatus:
+    agent: AgentRef
+    evaluation: Evaluation
+    computed: ComputedCells
+    as_of: date
+
+    @property
+    def status(self) -> str:
+        """on_track, behind_target, not_started, not_evaluated or complete (stable names)."""
+        ev = self.evaluation
+        if ev.complete:
+            return "complete"
+        if not ev.evaluable or ev.clock_start is None:
+            return "not_evaluated"
+        if self.as_of < ev.clock_start:
+            return "not_started"
+        return "behind_target" if ev.behind_target else "on_track"
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One line of the to-do list: an action for an agent, due (or, in the look-ahead,
+    falling due on the next business day)."""
+
+    agent: AgentRef
+    action: ActionKind
+    due: date
+    business_days_overdue: int
+    detail: str
+    lookahead: bool
+
+
+@dataclass
+class EscalationsResult:
+    tracker: Path
+    as_of: date
+    now: datetime
+    next_business_day: date
+    cls: str | None
+    statuses: list[AgentStatus]  # every agent evaluated, complete ones too, in sheet order
+    todo: list[TodoItem]  # due as of the as-of date, grouped by action, most overdue first
+    lookahead: list[TodoItem]  # falling due by the next business day
+    findings: list[Finding]
+    changes: list[CellChange]
+    added_columns: list[str]
+    write: bool
+    dry_run: bool
+    saved: SaveResult | None = None
+
+    @property
+    def outstanding(self) -> list[AgentStatus]:
+        """Every agent not known to be complete (not_evaluated ones included)."""
+        return [s for s in self.statuses if not s.evaluation.complete]
+
+
+# -- pure parts --------------------------------------------------------------------------------
+
+
+def computed_cells(ev: Evaluation) -> ComputedCells:
+    """Escalation Stage, Next Action and Next Action Due for one evaluation."""
+    if ev.complete:
+        return ComputedCells(str(ev.stage), None, None)
+    due = [a for a in ev.actions if a.action is not ActionKind.BEHIND_TARGET]
+    if due:
+        first = min(due, key=lambda a: (-a.business_days_overdue, ACTION_ORDER[a.action]))
+        if first.action is ActionKind.NOT_EVALUATED:
+            text = f"Check the tracker: {ev.reason}" if ev.reason else ACTION_LABELS[first.action]
+            when: date | None = None
+        else:
+            text, when = ACTION_LABELS[first.action], first.due
+        if len(due) > 1:
+            text += f" (+{len(due) - 1} more)"
+        return ComputedCells(str(ev.stage), text, when)
+    if ev.pending_step is not None and ev.pending_due is not None:
+        return ComputedCells(
+            str(ev.stage), ACTION_LABELS[ActionKind(ev.pending_step.value)], ev.pending_due
+        )
+    soon = sorted(
+        (a for a in ev.upcoming if a.action is not ActionKind.BEHIND_TARGET),
+        key=lambda a: (a.due, ACTION_ORDER[a.action]),
+    )
+    if soon:
+        return ComputedCells(str(ev.stage), ACTION_LABELS[soon[0].action], soon[0].due)
+    return ComputedCells(str(ev.stage), None, None)
+
+
+def evaluate_rows(
+    rows: Iterable[Row], as_of: date, now: datetime, cal: BusinessCalendar, spoc_phone: str
+) -> list[tuple[Row, AgentStatus]]:
+    """Every row through the rules once, in the order given."""
+    out = []
+    for row in rows:
+        ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=spoc_phone)
+        out.append((row, AgentStatus(AgentRef.of(row), ev, computed_cells(ev), as_of)))
+    return out
+
+
+def _class_key(ref: AgentRef) -> str:
+    return ref.cls.casefold()
+
+
+def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[TodoItem]]:
+    """(due, look-ahead) across all agents, each grouped by action in the rules' order; the
+    due ones most overdue first within an action, the look-ahead soonest first."""
+    due: list[TodoItem] = []
+    ahead: list[TodoItem] = []
+    for status in statuses:
+        ev = status.evaluation
+        for a in ev.actions:
+            due.append(
+                TodoItem(
+                    status.agent,
+                    a.action,
+                    a.due,
+                    a.business_days_overdue,
+                    a.detail,
+                    lookahead=False,
+                )
+            )
+        for a in ev.upcoming:
+            ahead.append(
+                TodoItem(
+                    status.agent, a.action, a.due, a.business_days_overdue, a.detail, lookahead=True
+                )
+            )
+
+    def where(item: TodoItem) -> tuple[str, str, int]:
+        return _class_key(item.agent), item.agent.sheet, item.agent.row
+
+    due.sort(key=lambda i: (ACTION_ORDER[i.action], -i.business_days_overdue, i.due, where(i)))
+    ahead.sort(key=lambda i: (ACTION_ORDER[i.action], i.due, where(i)))
+    return due, ahead
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Is the cell's current value already the one esp would write (blank == None)?"""
+    if old is None or old == "":
+        return new is None or new == ""
+    if isinstance(old, datetime):
+        old = old.date()
+    return bool(old == new)
+
+
+def plan_computed(plan: ChangePlan, row: Row, cells: ComputedCells) -> None:
+    """Plan the three computed cells of `row`, only those whose value changes. A cell that
+    held something unreadable is rewritten (its value is not the computed one)."""
+    for key, new in (
+        (STAGE_KEY, cells.stage),
+        (NEXT_ACTION_KEY, cells.next_action),
+        (NEXT_DUE_KEY, cells.next_action_due),
+    ):
+        if key not in row.unreadable and _same(row.values.get(key), new):
+            continue
+        plan.set(row, key, new)
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+def run_escalations(
+    tracker_path: Path,
+    config: Config,
+    as_of: date,
+    now: datetime,
+    *,
+    cls: str | None = None,
+    write: bool = False,
+    dry_run: bool = False,
+) -> EscalationsResult:
+    """Evaluate every agent (of `cls`, when given) as of `as_of`, the Call Cert timebox at
+    `now`; with `write`, put the computed columns in the tracker (not with `dry_run`)."""
+    cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
+    if write:
+        with locked_for_update(tracker_path, dry_run=dry_run) as wb:
+            return _run(wb, config, cal, as_of, now, cls, write=True, dry_run=dry_run)
+    return _run(
+        Workbook.open(tracker_path), config, cal, as_of, now, cls, write=False, dry_run=dry_run
+    )
+
+
+def _run(
+    wb: Workbook,
+    config: Config,
+    cal: BusinessCalendar,
+    as_of: date,
+    now: datetime,
+    cls: str | None,
+    *,
+    write: bool,
+    dry_run: bool,
+) -> EscalationsResult:
+    table = read_table(wb, config.columns, keys=READ_KEYS)
+    evaluated = evaluate_rows(agents_in_class(table, cls), as_of, now, cal, config.spoc_phone)
+    statuses = [status for _, status in evaluated]
+    todo, ahead = todo_lists(statuses)
+    plan = ChangePlan(table)
+    saved = None
+    if write:
+        for row, status in evaluated:
+            plan_computed(plan, row, status.computed)
+        plan.changes.sort(key=lambda c: (c.sheet, c.row, c.col))
+        if not dry_run:
+            saved = plan.apply(config.backup_dir)
+    return EscalationsResult(
+        tracker=table.path,
+        as_of=as_of,
+        now=now,
+        next_business_day=cal.next_business_day(as_of),
+        cls=cls,
+        statuses=statuses,
+        todo=todo,
+        lookahead=ahead,
+        findings=list(table.findings),
+        changes=plan.changes,
+        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
+        write=write,
+        dry_run=dry_run,
+        saved=saved,
+    )

@@ -1,0 +1,106 @@
+"""esp explain AGENT: how the rules reached their result for one agent, for a team lead to
+check before trusting the tool — every date used, every count, the weekends and holidays
+skipped, why each action is or is not due, and the cells it was all read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from esp_cli.columns import BY_KEY
+from esp_cli.config import Config
+from esp_cli.rules import Evaluation, evaluate, explain
+from esp_cli.services.agents import find_agent
+from esp_cli.services.escalations import READ_KEYS, AgentRef, ComputedCells, computed_cells
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.tracker import Row, Sheet, read_table
+from esp_cli.values import text_of
+from esp_cli.xlsx.reader import ErrorValue
+from esp_cli.xlsx.refs import address
+from esp_cli.xlsx.workbook import Workbook
+
+# The cells shown besides the ones the rules read: who the agent is.
+_IDENTITY_KEYS = ("class", "agent_name", "agent_id", "email", "n_number")
+
+
+@dataclass(frozen=True)
+class CellView:
+    """One tracker cell as typed and as esp understood it."""
+
+    key: str
+    header: str  # as typed in the sheet (the canonical header when the column is missing)
+    address: str | None  # None: the sheet has no such column
+    raw: Any  # the value as stored (text, number, date, ErrorValue) or None
+    value: Any  # the parsed value, None when empty or unreadable
+    unreadable: bool
+
+
+@dataclass
+class Explanation:
+    tracker: Path
+    agent: AgentRef
+    as_of: date
+    now: datetime
+    lines: list[str]
+    evaluation: Evaluation
+    computed: ComputedCells
+    cells: list[CellView]
+
+
+def explain_agent(
+    tracker_path: Path,
+    config: Config,
+    query: str,
+    as_of: date,
+    now: datetime,
+    *,
+    cls: str | None = None,
+) -> Explanation:
+    cal = calendar_from(config)
+    table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
+    row = find_agent(table, query, cls)
+    facts = facts_from_row(row)
+    ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
+    lines = explain(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
+    return Explanation(
+        tracker=table.path,
+        agent=AgentRef.of(row),
+        as_of=as_of,
+        now=now,
+        lines=lines,
+        evaluation=ev,
+        computed=computed_cells(ev),
+        cells=cell_views(row, table.sheet(row.sheet)),
+    )
+
+
+def cell_views(row: Row, sheet: Sheet) -> list[CellView]:
+    """The identity cells and every cell the rules read, in the sheet's column order (the
+    columns the sheet lacks last)."""
+    views = []
+    for key in (*_IDENTITY_KEYS, *FACT_KEYS):
+        col = sheet.col(key)
+        raw = row.raw.get(key)
+        views.append(
+            CellView(
+                key=key,
+                header=sheet.headers.get(col, BY_KEY[key].header) if col else BY_KEY[key].header,
+                address=address(row.sheet, row.row, col) if col else None,
+                raw=raw,
+                value=None if key in row.unreadable else row.values.get(key),
+                unreadable=key in row.unreadable,
+            )
+        )
+    order = {key: i for i, key in enumerate((*_IDENTITY_KEYS, *FACT_KEYS))}
+    views.sort(key=lambda v: (sheet.col(v.key) or 10**6, order[v.key]))
+    return views
+
+
+def raw_text(raw: Any) -> str:
+    """A raw cell value as a person reads it (an error value by its code)."""
+    if isinstance(raw, ErrorValue):
+        return raw.code
+    return text_of(raw)

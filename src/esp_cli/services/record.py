@@ -1,0 +1,235 @@
+"""esp record-step: record that an escalation step was delivered to an agent.
+
+Writes the step's date column (Coaching Date, Written CAP Date, Final CAP Date or Term Review
+Date) and appends `MM/DD/YYYY - Name - Note` to Notes, keeping every earlier line exactly as
+it was and never adding the same line twice. A step out of order (the one before it not
+recorded, or recorded later than this date) is refused with the rules' reason, and so is a
+date that would overwrite a different recorded one: the ladder is documentation, and esp
+never rewrites it silently. When the sheet already has the computed columns (Escalation
+Stage, Next Action, Next Action Due), the agent's are brought up to date in the same write.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from esp_cli.config import Config
+from esp_cli.errors import ConfigError, StepOrderError, UsageError
+from esp_cli.notes import NoteKind, appended, format_line
+from esp_cli.rules import LADDER, Evaluation, Step, evaluate, fmt, step_order_error
+from esp_cli.services.agents import find_agent
+from esp_cli.services.escalations import (
+    COMPUTED_KEYS,
+    AgentRef,
+    computed_cells,
+    plan_computed,
+)
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.tracker import Row, read_table
+from esp_cli.values import text_of
+from esp_cli.xlsx.reader import ErrorValue
+from esp_cli.xlsx.refs import address
+from esp_cli.xlsx.workbook import SaveResult, locked_for_update
+
+NOTES_KEY = "notes"
+# What record-step reads: the rules' facts, the agent's IDs, Notes and the computed columns.
+READ_KEYS = (*FACT_KEYS, "n_number", NOTES_KEY, *COMPUTED_KEYS)
+
+# What a person may type for a step: its name with any case, spaces, dashes or underscores,
+# and the short words the team uses.
+_STEP_WORDS: dict[str, Step] = {
+    "coaching": Step.COACHING,
+    "documentedcoaching": Step.COACHING,
+    "coach": Step.COACHING,
+    "writtencap": Step.WRITTEN_CAP,
+    "cap": Step.WRITTEN_CAP,
+    "written": Step.WRITTEN_CAP,
+    "finalcap": Step.FINAL_CAP,
+    "final": Step.FINAL_CAP,
+    "termreview": Step.TERM_REVIEW,
+    "term": Step.TERM_REVIEW,
+}
+_DEFAULT_NOTES: dict[Step, str] = {
+    Step.COACHING: "Documented coaching delivered",
+    Step.WRITTEN_CAP: "Written CAP delivered",
+    Step.FINAL_CAP: "Final CAP delivered",
+    Step.TERM_REVIEW: "Term review: the agent may be termed",
+}
+_NOTE_PREFIX: dict[Step, str] = {
+    Step.COACHING: "Coaching",
+    Step.WRITTEN_CAP: "Written CAP",
+    Step.FINAL_CAP: "Final CAP",
+    Step.TERM_REVIEW: "Term review",
+}
+
+
+@dataclass
+class RecordResult:
+    tracker: Path
+    agent: AgentRef
+    step: Step
+    on: date
+    by: str
+    note_line: str
+    date_written: bool  # False: the same date was already recorded
+    note_added: bool  # False: the very same line was already in Notes
+    changes: list[CellChange]
+    added_columns: list[str]
+    evaluation: Evaluation  # the agent after recording, as of the day it was run
+    dry_run: bool
+    saved: SaveResult | None = None
+
+
+def parse_step(text: str) -> Step:
+    """A ladder step from what a person types ("written CAP", "written-cap", "final")."""
+    key = re.sub(r"[\s_\-]+", "", text).casefold()
+    step = _STEP_WORDS.get(key)
+    if step is None:
+        names = ", ".join(s.value for s in LADDER)
+        raise UsageError(f"{text!r} is not an escalation step.", fix=f"use one of {names}.")
+    return step
+
+
+def note_line(on: date, by: str, step: Step, note: str | None) -> str:
+    """`MM/DD/YYYY - Name - Note`, the step named in the note so the line says what it
+    documents."""
+    text = " ".join((note or "").split())
+    body = f"{_NOTE_PREFIX[step]}: {text}" if text else _DEFAULT_NOTES[step]
+    return format_line(NoteKind.NOTES, on, by, body)
+
+
+def author(by: str | None, config: Config) -> str:
+    """Who writes the note: --by, else esp.toml [people] user, else a clear error."""
+    for name in (by, config.user):
+        if name is not None and name.strip():
+            return " ".join(name.split())
+    raise ConfigError(
+        "No name for the note: esp writes who recorded the step in Notes.",
+        fix="pass --by 'Your Name', or set [people] user = \"Your Name\" in esp.toml.",
+    )
+
+
+def record_step(
+    tracker_path: Path,
+    config: Config,
+    query: str,
+    step: Step,
+    on: date,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    cls: str | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> RecordResult:
+    """Record `step` for the agent `query` names, delivered on `on` by `by`."""
+    moment = now or datetime.now()
+    if on > moment.date():
+        raise UsageError(
+            f"{fmt(on)} is in the future: a step is recorded once it is delivered.",
+            fix="leave out --date (today), or give the day it was delivered.",
+        )
+    writer = author(by, config)
+    cal = calendar_from(config)
+    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
+        table = read_table(wb, config.columns, keys=READ_KEYS)
+        row = find_agent(table, query, cls)
+        facts = facts_from_row(row)
+        _refuse_if_wrong(row, step, on)
+        reason = step_order_error(facts, step, on)
+        if reason is not None:
+            raise StepOrderError(
+                f"{row.label()} ({_where(row, step)}): {reason}.",
+                fix="record the earlier step first, or correct its date.",
+            )
+        line = note_line(on, writer, step, note)
+        plan = ChangePlan(table)
+        date_written = facts.step_date(step) != on
+        if date_written:
+            plan.set(row, step.column, on)
+        sheet = table.sheet(row.sheet)
+        notes = appended(_notes_text(row, sheet.col(NOTES_KEY)), line)
+        if notes is not None:
+            plan.set(row, NOTES_KEY, notes)
+        # Keep the computed columns true for this agent, where the sheet has them.
+        after = _recorded(row, step, on)
+        ev = evaluate(
+            facts_from_row(after), moment.date(), moment, cal, spoc_phone=config.spoc_phone
+        )
+        if all(sheet.col(key) is not None for key in COMPUTED_KEYS):
+            plan_computed(plan, row, computed_cells(ev))
+        saved = None if dry_run else plan.apply(config.backup_dir)
+    return RecordResult(
+        tracker=table.path,
+        agent=AgentRef.of(row),
+        step=step,
+        on=on,
+        by=writer,
+        note_line=line,
+        date_written=date_written,
+        note_added=notes is not None,
+        changes=plan.changes,
+        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
+        evaluation=ev,
+        dry_run=dry_run,
+        saved=saved,
+    )
+
+
+def _where(row: Row, step: Step) -> str:
+    return f"{row.sheet}!row {row.row}, {step.header}"
+
+
+def _refuse_if_wrong(row: Row, step: Step, on: date) -> None:
+    """Refuse to overwrite what the ladder already says, and to record out of order after a
+    later step (rules.step_order_error checks the steps before)."""
+    if step.column in row.unreadable:
+        raw = row.raw.get(step.column)
+        shown = raw.code if isinstance(raw, ErrorValue) else text_of(raw)
+        raise StepOrderError(
+            f"{row.label()} ({_where(row, step)}): the cell holds {shown!r}, which is not a "
+            "date; esp will not overwrite it.",
+            fix="correct or clear that cell in Excel, then record the step again.",
+        )
+    current = row.values.get(step.column)
+    if current is not None and current != on:
+        raise StepOrderError(
+            f"{row.label()}: the {step.label} is already recorded on {fmt(current)} "
+            f"({_where(row, step)}); esp does not change a recorded step.",
+            fix="if that date is wrong, correct the cell in Excel.",
+        )
+    for later in LADDER[LADDER.index(step) + 1 :]:
+        day = row.values.get(later.column)
+        if later.column in row.unreadable or day is None:
+            continue
+        if day < on:
+            raise StepOrderError(
+                f"{row.label()}: the {later.label} is recorded on {fmt(day)}, before "
+                f"{fmt(on)}: the {step.label} cannot come after it.",
+                fix="give the date the step was really delivered (--date).",
+            )
+
+
+def _notes_text(row: Row, col: int | None) -> str:
+    """The Notes cell as it is, every character kept (the parsed value is tidied)."""
+    raw = row.raw.get(NOTES_KEY)
+    if raw is None:
+        return ""
+    if isinstance(raw, ErrorValue):
+        where = address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
+        raise StepOrderError(
+            f"{where}: the Notes cell shows the error {raw.code}; esp will not overwrite it.",
+            fix="clear or correct the Notes cell in Excel first.",
+        )
+    return raw if isinstance(raw, str) else text_of(raw)
+
+
+def _recorded(row: Row, step: Step, on: date) -> Row:
+    """A copy of the row with the step recorded (to evaluate what is next)."""
+    values = dict(row.values)
+    values[step.column] = on
+    return Row(row.sheet, row.row, row.cls, dict(row.raw), values, set(row.unreadable))

@@ -1,0 +1,191 @@
+"""Choosing one agent from what a person types, and a tracker row as the rules' facts."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from esp_cli.calendar import COMPANY_DAY_OFF, BusinessCalendar
+from esp_cli.columns import BY_KEY
+from esp_cli.config import Config
+from esp_cli.errors import AgentNotFoundError, ConfigError, ExitCode, UsageError
+from esp_cli.rules import AgentFacts
+from esp_cli.services.agents import AgentLookupError, agents_in_class, find_agent
+from esp_cli.services.facts import (
+    FACT_KEYS,
+    RememberingCalendar,
+    calendar_config,
+    calendar_from,
+    facts_from_row,
+)
+from esp_cli.tracker import Table, read_table
+from esp_cli.xlsx.workbook import Workbook
+
+from .factories import make_workbook
+
+HEADERS = ["Agent Name", "Agent ID", "Email", "N Number", "ESP Start Date", "All TBTs Complete?"]
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Table:
+    """One sheet per class (no Class column): the sheet name is the class."""
+    path = make_workbook(
+        tmp_path / "ESP.xlsx",
+        {
+            "AET-1": [
+                HEADERS,
+                ["Devon Price", "E100", "devon.price@x.com", "N100100", date(2026, 11, 20), "No"],
+                ["Lee, Sam", "E101", "sam.lee@x.com", "N100101", "11/31/2026", "maybe"],
+                ["Ana Ruiz", "E102", "ana@x.com", None, None, None],
+            ],
+            "AET-2": [
+                HEADERS,
+                ["Sam Lee", "E201", "sam.lee2@x.com", "N200201", date(2026, 11, 23), "Yes"],
+                ["Dana Price", "E202", "dana@x.com", "N200202", None, None],
+            ],
+        },
+    )
+    return read_table(Workbook.open(path))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Devon Price",
+        "price, devon",
+        "  PRICE ,  Devon ",
+        "devon   price",
+        "Price Devon",
+        " e100 ",
+        "N100100",
+        "Devon.Price@X.com",
+        "mailto:devon.price@x.com",
+    ],
+)
+def test_one_agent_by_name_in_either_order_id_n_number_or_email(table: Table, query: str) -> None:
+    row = find_agent(table, query)
+    assert (row.sheet, row.row, row.name) == ("AET-1", 2, "Devon Price")
+
+
+def test_an_ambiguous_name_lists_every_match_with_sheet_row_and_class(table: Table) -> None:
+    with pytest.raises(AgentNotFoundError) as caught:
+        find_agent(table, "sam lee")
+    err = caught.value
+    assert isinstance(err, AgentLookupError) and err.ambiguous
+    assert [(r.sheet, r.row) for r in err.candidates] == [("AET-1", 3), ("AET-2", 2)]
+    text = str(err)
+    assert "'sam lee' matches 2 agents in ESP.xlsx:" in text
+    assert "Sam Lee — class AET-1, AET-1!row 3 (ID E101" in text
+    assert "Sam Lee — class AET-2, AET-2!row 2 (ID E201" in text
+    assert text.endswith("Fix: give the Agent ID, N Number or e-mail instead (or --class).")
+    assert err.exit_code is ExitCode.BAD_INPUT
+
+
+def test_the_class_narrows_an_ambiguous_name(table: Table) -> None:
+    assert find_agent(table, "Sam Lee", cls="aet-2").row == 2
+    with pytest.raises(UsageError, match=r"No class 'AET-9' in ESP.xlsx \(classes: AET-1, AET-2\)"):
+        find_agent(table, "Sam Lee", cls="AET-9")
+
+
+def test_an_unknown_name_suggests_the_closest_never_picks_one(table: Table) -> None:
+    with pytest.raises(AgentLookupError) as caught:
+        find_agent(table, "Devn Prce")
+    assert not caught.value.ambiguous
+    assert [r.name for r in caught.value.candidates][0] == "Devon Price"
+    assert "No agent matches 'Devn Prce' exactly in ESP.xlsx. Closest:" in str(caught.value)
+    # A partial name is not a match, however few agents have it.
+    with pytest.raises(AgentLookupError) as partial:
+        find_agent(table, "price")
+    assert {r.name for r in partial.value.candidates} == {"Devon Price", "Dana Price"}
+    with pytest.raises(AgentLookupError) as nothing:
+        find_agent(table, "Zzyzx Qwerty")
+    assert nothing.value.candidates == ()
+    assert "nor any name like it" in str(nothing.value)
+
+
+def test_agents_in_class_ignores_case_and_spacing(table: Table) -> None:
+    assert [r.name for r in agents_in_class(table, "  aet-2 ")] == ["Sam Lee", "Dana Price"]
+    assert len(agents_in_class(table, None)) == 5
+
+
+# -- facts ------------------------------------------------------------------------------------
+
+
+def test_every_fact_is_a_tracker_column() -> None:
+    assert set(FACT_KEYS) <= set(BY_KEY)
+    assert {f.name for f in fields(AgentFacts)} == {*FACT_KEYS, "unreadable"}
+
+
+def test_facts_from_a_row_with_unreadable_cells(table: Table) -> None:
+    devon = facts_from_row(find_agent(table, "E100"))
+    assert devon == AgentFacts(esp_start=date(2026, 11, 20), tbts_complete=False)
+    sam = facts_from_row(find_agent(table, "E101"))
+    assert sam.esp_start is None and sam.tbts_complete is None
+    assert sam.unreadable == ("esp_start", "tbts_complete")
+
+
+def test_calendar_from_config() -> None:
+    cal = calendar_from(
+        Config(
+            extra_days_off=(date(2026, 12, 24),),
+            working_holidays=(date(2026, 11, 11),),
+        )
+    )
+    assert not cal.is_business_day(date(2026, 12, 24))
+    assert cal.holidays_between(date(2026, 12, 24), date(2026, 12, 24)) == [
+        (date(2026, 12, 24), COMPANY_DAY_OFF)
+    ]
+    assert cal.is_business_day(date(2026, 11, 11))  # Veterans Day, worked
+    assert not cal.is_business_day(date(2026, 11, 26))  # Thanksgiving
+    assert calendar_from(Config(country="CA", subdivision="on")).is_business_day(date(2026, 11, 26))
+    assert not calendar_from(Config(country="CA")).is_business_day(date(2026, 7, 1))
+
+
+def test_calendar_from_an_unknown_country_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        calendar_from(Config(country="XX"))
+    assert caught.value.exit_code is ExitCode.USAGE
+    assert "[calendar]" in str(caught.value)
+
+
+def test_facts_carry_date_times_numbers_and_text(tmp_path: Path) -> None:
+    headers = [
+        "Agent Name",
+        "Call Cert Start",
+        "TBT Hours",
+        "SPOC Incident Number",
+        "Citrix TBT Access",
+        "Searched by Course Number",
+    ]
+    path = make_workbook(
+        tmp_path / "t.xlsx",
+        {
+            "AET-1": [
+                headers,
+                ["Ana Ruiz", datetime(2026, 11, 23, 9, 30), "8:30", 4821, " password reset", "Y"],
+            ]
+        },
+    )
+    row = next(read_table(Workbook.open(path)).rows())
+    facts = facts_from_row(row)
+    assert facts.tbt_hours == 8.5 and facts.incident_number == "4821"
+    assert facts.citrix_access == "password reset" and facts.searched_course is True
+    assert facts.call_cert_start is not None and facts.call_cert_start.date() == date(2026, 11, 23)
+
+
+def test_the_remembering_calendar_gives_the_plain_calendars_answers() -> None:
+    config = Config(extra_days_off=(date(2026, 12, 24),))
+    memo, plain = calendar_from(config), BusinessCalendar(calendar_config(config))
+    assert isinstance(memo, RememberingCalendar)
+    days = [date(2026, 11, 1) + timedelta(days=k) for k in range(0, 90, 3)]
+    for _ in range(2):  # the second round comes from memory
+        for day in days:
+            for n in (0, 1, 2, 3, 10):
+                assert memo.clock_day(day, n) == plain.clock_day(day, n)
+                assert memo.add(day, n) == plain.add(day, n)
+            assert memo.next_business_day(day) == plain.next_business_day(day)
+            for other in days[::5]:
+                assert memo.elapsed(day, other) == plain.elapsed(day, other)

@@ -1,0 +1,431 @@
+"""esp escalations through the command line: the to-do list against an independent numpy
+computation of DOMAIN.md's rules, the status list, and --write."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.config import Config
+from esp_cli.rules import ActionKind
+from esp_cli.services.escalations import run_escalations
+from tests import escalation_tracker as et
+from tests import test_sample as sample_checks
+
+ACTION_ORDER = [kind.value for kind in ActionKind]
+COMPUTED = ("Escalation Stage", "Next Action", "Next Action Due")
+# Around Thanksgiving (Thu 11-26) and Christmas (Fri 12-25) / New Year (Fri 1-1), weekends too.
+AS_OF_DATES = [
+    date(2026, 11, 20),
+    date(2026, 11, 24),
+    date(2026, 11, 25),
+    date(2026, 11, 26),
+    date(2026, 11, 27),
+    date(2026, 11, 29),
+    date(2026, 11, 30),
+    date(2026, 12, 23),
+    date(2026, 12, 24),
+    date(2026, 12, 25),
+    date(2026, 12, 28),
+    date(2026, 12, 31),
+    date(2027, 1, 4),
+]
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def agents() -> list[et.Agent]:
+    return et.make_agents()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, agents: list[et.Agent]) -> Path:
+    return et.build(tmp_path_factory.mktemp("esc") / "ESP Tracker.xlsx", agents)
+
+
+@pytest.fixture
+def tracker(built: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(built, tmp_path / "ESP Tracker.xlsx"))
+
+
+def test_the_built_tracker_covers_every_action(agents: list[et.Agent]) -> None:
+    """The independent tracker is only a good check if every rule fires somewhere in it."""
+    seen = {
+        action
+        for day in AS_OF_DATES
+        for _, action, _, _, ahead in et.expected_actions(agents, day)
+        if not ahead
+    }
+    assert seen == set(ACTION_ORDER)
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES, ids=str)
+def test_today_json_agrees_with_an_independent_numpy_computation(
+    built: Path, agents: list[et.Agent], as_of: date
+) -> None:
+    res = run(
+        "escalations", "--tracker", str(built), "--today", "--as-of", str(as_of), "-f", "json"
+    )
+    assert res.exit_code == 0, res.output
+    items = json.loads(res.stdout)
+    assert isinstance(items, list)
+    got = sorted(
+        (i["agent"], i["action"], i["due"], i["business_days_overdue"], i["lookahead"])
+        for i in items
+    )
+    want = sorted(
+        (agent, action, due.isoformat(), overdue, ahead)
+        for agent, action, due, overdue, ahead in et.expected_actions(agents, as_of)
+    )
+    assert got == want
+    # Every object carries the contract's keys; each action is one of the documented names.
+    for item in items:
+        assert {
+            "agent",
+            "class",
+            "sheet",
+            "row",
+            "action",
+            "due",
+            "business_days_overdue",
+            "detail",
+        } <= set(item)
+        assert item["action"] in ACTION_ORDER and item["sheet"] == "ESP Tracker"
+        assert item["row"] >= et.FIRST_ROW and item["detail"]
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 11, 27), date(2026, 12, 28)], ids=str)
+def test_today_is_grouped_by_action_most_overdue_first_lookahead_last(
+    built: Path, as_of: date
+) -> None:
+    res = run("escalations", "-t", str(built), "--today", "--as-of", str(as_of), "-f", "json")
+    items = json.loads(res.stdout)
+    due = [i for i in items if not i["lookahead"]]
+    ahead = [i for i in items if i["lookahead"]]
+    assert items == due + ahead and ahead
+    keys = [(ACTION_ORDER.index(i["action"]), -i["business_days_overdue"]) for i in due]
+    assert keys == sorted(keys)
+    assert all(i["business_days_overdue"] < 0 for i in ahead)
+    assert {i["due"] for i in ahead} <= {str(as_of), str(et.next_business_day(as_of))}
+
+
+def test_rows_and_classes_point_at_the_agents(built: Path, agents: list[et.Agent]) -> None:
+    res = run("escalations", "-t", str(built), "--today", "--as-of", "2026-11-30", "-f", "json")
+    by_name = {a.name: (row, a) for row, a in enumerate(agents, start=et.FIRST_ROW)}
+    for item in json.loads(res.stdout):
+        row, agent = by_name[item["agent"]]
+        assert (item["row"], item["class"], item["agent_id"]) == (row, agent.cls, agent.agent_id)
+
+
+def test_class_filter(built: Path, agents: list[et.Agent]) -> None:
+    res = run(
+        "escalations",
+        "-t",
+        str(built),
+        "--as-of",
+        "2026-11-30",
+        "--class",
+        " aet-1201",
+        "-f",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    statuses = json.loads(res.stdout)
+    assert statuses and {s["class"] for s in statuses} == {"AET-1201"}
+    unknown = run("escalations", "-t", str(built), "--class", "AET-9999")
+    assert unknown.exit_code == 2
+    assert "AET-1200, AET-1201, AET-1202" in unknown.stderr
+
+
+def test_status_list_covers_every_outstanding_agent(built: Path, agents: list[et.Agent]) -> None:
+    as_of = date(2026, 11, 25)
+    res = run("escalations", "-t", str(built), "--as-of", str(as_of), "-f", "json")
+    assert res.exit_code == 0, res.output
+    statuses = {s["agent"]: s for s in json.loads(res.stdout)}
+    outstanding = {a.name for a in agents if not (et._yes(a.cert) and et._yes(a.tbts))}
+    assert set(statuses) == outstanding  # the unreadable "maybe" ones included
+    for a in agents:
+        if a.name not in statuses:
+            continue
+        s = statuses[a.name]
+        start = et._as_date(a.start)
+        if et._yes(a.tbts) is None or not isinstance(start, date) or "n/a" in a.steps:
+            assert s["status"] == "not_evaluated" and s["not_evaluated_reason"]
+            continue
+        clock = et.offset(start, 0, "forward")
+        target = et.offset(start, 2, "forward")
+        assert s["clock_start"] == str(clock) and s["target_date"] == str(target)
+        expected = (
+            "not_started" if as_of < clock else "behind_target" if as_of >= target else "on_track"
+        )
+        assert s["status"] == expected
+        if s["pending_step"] is not None and s["next_step"] is not None:
+            # "when the next step would fall due if this one were recorded today"
+            assert s["next_step_due_if_recorded_today"] == str(et.next_business_day(as_of))
+
+
+def test_thanksgiving_worked_example_in_the_status_list(tmp_path: Path) -> None:
+    agent = et.Agent(
+        "AET-1",
+        "Devon Price",
+        "Devon Price",
+        "E1",
+        date(2026, 11, 20),
+        "No",
+        "No",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        [date(2026, 11, 25), None, None, None],
+    )
+    path = et.build(tmp_path / "t.xlsx", [agent])
+    res = run("escalations", "-t", str(path), "--as-of", "2026-11-25", "-f", "json")
+    (status,) = json.loads(res.stdout)
+    assert status["stage"] == "Coaching recorded"
+    assert (status["pending_step"], status["pending_due"]) == ("written_cap", "2026-11-27")
+    assert status["next_step_due_if_recorded_today"] == "2026-11-27"  # Thanksgiving skipped
+    assert (status["next_action"], status["next_action_due"]) == ("Written CAP", "2026-11-27")
+
+
+def test_csv_today_neutralises_formula_triggers(tmp_path: Path) -> None:
+    agent = et.Agent(
+        "+AET-1",
+        "@Devon Price",
+        "@Devon Price",
+        "E1",
+        date(2026, 11, 20),
+        "No",
+        "No",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        [None, None, None, None],
+    )
+    path = et.build(tmp_path / "t.xlsx", [agent])
+    res = run("escalations", "-t", str(path), "--today", "--as-of", "2026-11-30", "-f", "csv")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("agent,class,sheet,row,action,due,business_days_overdue")
+    assert any(line.startswith("'@Devon Price,'+AET-1,") for line in lines[1:])
+
+
+def test_table_output_groups_by_action_with_counts(built: Path) -> None:
+    res = run("escalations", "-t", str(built), "--today", "--as-of", "2026-11-30")
+    assert res.exit_code == 0, res.output
+    assert "Documented coaching (coaching): " in res.stdout
+    assert "Falling due next business day, Tue 12/01/2026: " in res.stdout
+    assert "action(s) due for" in res.stderr
+
+
+# -- findings ---------------------------------------------------------------------------------
+
+
+def test_unreadable_cells_are_warnings_on_stderr_and_agents_are_not_dropped(built: Path) -> None:
+    res = run("escalations", "-t", str(built), "--today", "--as-of", "2026-11-30", "-f", "json")
+    assert "warning: 'ESP Tracker'!G" in res.stderr and "'TBD' is not a date" in res.stderr
+    assert "'maybe' is not Yes or No" in res.stderr
+    items = json.loads(res.stdout)  # stdout stays pure JSON
+    not_evaluated = [i for i in items if i["action"] == "not_evaluated"]
+    assert any("cannot be read" in i["detail"] for i in not_evaluated)
+
+
+# -- --write ----------------------------------------------------------------------------------
+
+
+def sheet_cells(path: Path, header_row: int = et.TITLE_ROWS + 1) -> dict[str, dict[str, Any]]:
+    """Every cell value by header (the computed ones apart) and address."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    headers = {c.column: c.value for c in ws[header_row]}
+    out: dict[str, dict[str, Any]] = {"other": {}, **{h: {} for h in COMPUTED}}
+    for line in ws.iter_rows():
+        for cell in line:
+            header = headers.get(cell.column)
+            bucket = header if header in COMPUTED and cell.row > header_row else "other"
+            if cell.value is not None:
+                out[bucket][cell.coordinate] = cell.value
+    return out
+
+
+def test_write_changes_only_the_three_computed_columns(tracker: Path) -> None:
+    before = sheet_cells(tracker)
+    res = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write", "-f", "json")
+    assert res.exit_code == 0, res.output
+    after = sheet_cells(tracker)
+    added = {k: v for k, v in after["other"].items() if k not in before["other"]}
+    assert added == {"V3": "Escalation Stage", "W3": "Next Action", "X3": "Next Action Due"}
+    assert {k: v for k, v in after["other"].items() if k not in added} == before["other"]
+    assert "Added column ESP Tracker!V 'Escalation Stage'." in res.stderr
+    # The cells hold what the status list says, the due date as a real date.
+    statuses = {s["row"]: s for s in json.loads(res.stdout)}
+    for cell, value in after["Escalation Stage"].items():
+        row = int(cell[1:])
+        if row in statuses:
+            assert value == statuses[row]["stage"]
+            assert after["Next Action"].get(f"W{row}") == statuses[row]["next_action"]
+            due = after["Next Action Due"].get(f"X{row}")
+            expected = statuses[row]["next_action_due"]
+            assert (due.date().isoformat() if isinstance(due, datetime) else due) == expected
+        else:
+            assert value == "Complete"
+    assert len(after["Escalation Stage"]) == len(et.make_agents())
+    assert all(isinstance(v, datetime) for v in after["Next Action Due"].values())
+
+
+def test_write_again_writes_nothing_and_a_later_day_only_what_changed(tracker: Path) -> None:
+    assert run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write").exit_code == 0
+    first = tracker.read_bytes()
+    again = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write")
+    assert again.exit_code == 0, again.output
+    assert "already up to date; nothing written" in again.stderr
+    assert tracker.read_bytes() == first
+    before = sheet_cells(tracker)
+    later = run("escalations", "-t", str(tracker), "--as-of", "2026-12-01", "--write", "-f", "json")
+    assert later.exit_code == 0, later.output
+    after = sheet_cells(tracker)
+    assert after["other"] == before["other"]
+    changed = {
+        (col, cell)
+        for col in COMPUTED
+        for cell in before[col].keys() | after[col].keys()
+        if before[col].get(cell) != after[col].get(cell)
+    }
+    assert changed and "Wrote" in later.stderr
+    assert f"Wrote {len(changed)} cell(s)" in later.stderr  # only cells whose value changed
+
+
+def test_write_dry_run_leaves_the_file_byte_identical(tracker: Path) -> None:
+    original = tracker.read_bytes()
+    res = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--dry-run", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tracker.read_bytes() == original
+    assert "would change 'ESP Tracker'!V4" in res.stderr and "Dry run:" in res.stderr
+    assert isinstance(json.loads(res.stdout), list)
+
+
+def test_write_keeps_computed_values_that_are_already_right(tracker: Path) -> None:
+    result = run_escalations(
+        tracker, Config(), date(2026, 11, 30), datetime(2026, 11, 30, 23, 59), write=True
+    )
+    written = len(result.changes)
+    # A person overwrites one computed cell: only that one is put back.
+    wb = openpyxl.load_workbook(tracker)
+    wb["ESP Tracker"]["V5"] = "Something else"
+    wb.save(tracker)
+    again = run_escalations(
+        tracker, Config(), date(2026, 11, 30), datetime(2026, 11, 30, 23, 59), write=True
+    )
+    assert written > 100
+    assert [(c.cell, c.old) for c in again.changes] == [("V5", "Something else")]
+
+
+# -- the sample -------------------------------------------------------------------------------
+
+
+def test_sample_today_gives_what_the_sample_documents(tmp_path: Path) -> None:
+    """The bundled sample on its "today": the actions tests/test_sample.py documents."""
+    sample = Path(shutil.copy(sample_checks.FIXTURES / "ESP Tracker.xlsx", tmp_path / "t.xlsx"))
+    res = run("escalations", "-t", str(sample), "--today", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    items = json.loads(res.stdout)
+    due = {(i["agent"], i["action"], i["due"]) for i in items if not i["lookahead"]}
+    ahead = {(i["agent"], i["action"], i["due"]) for i in items if i["lookahead"]}
+    today = sample_checks.TODAY
+
+    def shown(name: str) -> str:  # the tool shows "Nguyen, Thao" as "Thao Nguyen"
+        return " ".join(reversed(name.split(", "))) if ", " in name else name
+
+    # test_sample's own reading of the ladder, for every outstanding agent with a start date.
+    rows = sample_checks.Tracker(sample).agents
+    ladder = set()
+    for agent in rows:
+        if sample_checks.complete(agent) or sample_checks.as_date(agent["esp_start"]) is None:
+            continue
+        pending = sample_checks.pending_step(agent)
+        if pending is not None:
+            name = shown(str(agent["agent_name"]))
+            ladder.add((name, pending[0].removesuffix("_date"), pending[1].isoformat()))
+    documented = {
+        (shown(name), key.removesuffix("_date"), when.isoformat())
+        for name, (key, when) in sample_checks.EXPECTED_PENDING.items()
+    }
+    assert documented <= ladder
+    assert {t for t in due if t[1] in et.STEPS} == {t for t in ladder if t[2] <= str(today)}
+    tomorrow = str(et.next_business_day(today))
+    assert {t for t in ahead if t[1] in et.STEPS} == {t for t in ladder if t[2] == tomorrow}
+
+    gaps = {
+        "spoc_called": "call_spoc",
+        "incident_number": "advise_spoc",
+        "callback_phone": "callback_phone",
+    }
+    spoc = {
+        (name, gaps[missing])
+        for name, missing_list in {
+            "Priyanka Shah": ["incident_number"],
+            "Natalie Ford": ["callback_phone"],
+            "Xavier Dunn": ["spoc_called", "incident_number"],
+            "Diego Fernandez": ["incident_number"],
+        }.items()
+        for missing in missing_list
+    }
+    assert {(a, k) for a, k, _ in due if k in gaps.values()} == spoc
+    assert {a for a, k, _ in due if k == "tbt_over_8h"} == {"Monique Dubois"}
+    # Measured at the end of 11-24, every open Call Cert started by then is over 4 hours.
+    assert {a for a, k, _ in due if k == "call_cert_over_4h"} == {
+        "Tyrone Jackson",
+        "Erin Walsh",
+        "Jamal Wright",
+    }
+    behind = {a for a, k, _ in due if k == "behind_target"}
+    assert {"Yasmin Farouk", "Rebecca Stone", "Tyrone Jackson"} <= behind
+    assert "Zachary Holt" not in behind
+    assert not any(a in behind for a in ("Kendra Hayes", "Thao Nguyen", "Dylan Foster"))
+    unevaluated = {a for a, k, _ in due if k == "not_evaluated"}
+    assert {"Celeste Moreau", "Mei Tanaka"} <= unevaluated  # the two unreadable start dates
+    assert "Derek Simmons" not in {a for a, k, _ in due if k in et.STEPS}  # ladder finished
+
+
+def test_write_on_the_sample_keeps_everything_else(tmp_path: Path) -> None:
+    sample = Path(shutil.copy(sample_checks.FIXTURES / "ESP Tracker.xlsx", tmp_path / "t.xlsx"))
+    header_row = sample_checks.HEADER_ROW
+    before = sheet_cells(sample, header_row)
+    parts_before = sample_checks.parts_of(sample)
+    res = run("escalations", "-t", str(sample), "--write", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    after = sheet_cells(sample, header_row)
+    added = {k: v for k, v in after["other"].items() if k not in before["other"]}
+    assert added == {"AC4": "Escalation Stage", "AD4": "Next Action", "AE4": "Next Action Due"}
+    assert {k: v for k, v in after["other"].items() if k not in added} == before["other"]
+    assert after["Escalation Stage"]["AC25"] == "Coaching due"  # Tyrone Jackson
+    assert after["Next Action"]["AD25"] == "Documented coaching (+1 more)"
+    assert after["Next Action Due"]["AE25"] == datetime(2026, 11, 19)
+    assert after["Escalation Stage"]["AC5"] == "Complete"  # Maria Gonzalez
+    # Only the sheet, its shared strings and styles are rewritten; the drop-down lists,
+    # the hidden Lists sheet and everything else are the same bytes.
+    parts_after = sample_checks.parts_of(sample)
+    changed = {n for n in parts_before if parts_before[n] != parts_after.get(n)}
+    assert changed <= {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"}
+    assert b"x14:dataValidation" in parts_after["xl/worksheets/sheet1.xml"]

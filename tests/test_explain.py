@@ -1,0 +1,110 @@
+"""esp explain AGENT: the dates, counts and skipped days behind one agent's result."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests import escalation_tracker as et
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    def agent(cls: str, name: str, typed: str, agent_id: str, start: date | str) -> et.Agent:
+        return et.Agent(
+            cls,
+            name,
+            typed,
+            agent_id,
+            start,
+            "No",
+            None,
+            datetime(2026, 11, 24, 9),
+            9.0,
+            "Password Reset",
+            date(2026, 11, 9),
+            None,
+            None,
+            None,
+            [None, None, None, None],
+        )
+
+    return et.build(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            agent("AET-1", "Devon Price", "Price, Devon", "E100", date(2026, 11, 20)),
+            agent("AET-1", "Sam Lee", "Sam Lee", "E101", date(2026, 11, 21)),
+            agent("AET-2", "Sam Lee", "Lee, Sam", "E201", "11/31/2026"),
+        ],
+    )
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, ["explain", *args])
+
+
+def test_explain_shows_dates_counts_skipped_holidays_and_cells(tracker: Path) -> None:
+    res = run("devon price", "-t", str(tracker), "--as-of", "2026-11-25")
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert out.startswith("Devon Price — class AET-1, ESP Tracker!row 4 (ID E100,")
+    assert "Target, clock day 2: Tue 11/24/2026, skipping 2 weekend days." in out
+    assert "Coaching: not recorded; due Wed 11/25/2026" in out
+    assert "it would be due Fri 11/27/2026, skipping Thu 11/26/2026 Thanksgiving" in out
+    assert "10 business days have passed on Tue 11/24/2026" in out  # Veterans Day skipped
+    assert "Call Cert started 11/24/2026 09:00" in out and "over the 4-hour timebox" in out
+    assert "Stage: Coaching due." in out
+    # The raw cells, where they are and how they were read.
+    assert "'ESP Tracker'!G4" in out and "11/20/2026" in out
+    assert "Computed columns: Escalation Stage 'Coaching due'" in out
+
+
+def test_explain_a_saturday_start(tracker: Path) -> None:
+    res = run("E101", "-t", str(tracker), "--as-of", "2026-11-25")
+    assert res.exit_code == 0, res.output
+    assert "ESP Start Date Sat 11/21/2026 is not a business day (a weekend)" in res.stdout
+    assert "due Fri 11/27/2026 (clock day 3, skipping Thu 11/26/2026 Thanksgiving" in res.stdout
+
+
+def test_an_ambiguous_name_lists_the_candidates(tracker: Path) -> None:
+    res = run("sam lee", "-t", str(tracker))
+    assert res.exit_code == 3
+    assert res.stdout == ""
+    assert "'sam lee' matches 2 agents" in res.stderr
+    assert "Sam Lee — class AET-1, ESP Tracker!row 5" in res.stderr
+    assert "Sam Lee — class AET-2, ESP Tracker!row 6" in res.stderr
+    narrowed = run("sam lee", "--class", "AET-2", "-t", str(tracker), "--as-of", "2026-11-25")
+    assert narrowed.exit_code == 0, narrowed.output
+    assert "Escalation ladder not evaluated: ESP Start Date cannot be read" in narrowed.stdout
+    assert "cannot be read" in narrowed.stdout and "11/31/2026" in narrowed.stdout
+
+
+def test_explain_json(tracker: Path) -> None:
+    res = run("E100", "-t", str(tracker), "--as-of", "2026-11-25", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert (data["agent"], data["class"], data["sheet"], data["row"]) == (
+        "Devon Price",
+        "AET-1",
+        "ESP Tracker",
+        4,
+    )
+    assert data["as_of"] == "2026-11-25" and data["timeboxes_measured_at"] == "2026-11-25T23:59"
+    assert any("Thanksgiving" in line for line in data["explanation"])
+    assert {a["action"] for a in data["actions"]} >= {"coaching", "call_spoc", "advise_spoc"}
+    cells = {c["column"]: c for c in data["cells"]}
+    assert cells["ESP Start Date"]["cell"] == "'ESP Tracker'!G4"
+    assert cells["ESP Start Date"]["value"] == "2026-11-20"
+    assert cells["Agent Name"]["raw"] == "Price, Devon"
+    assert cells["Searched by Course Number"]["cell"] is None  # not a column in this sheet
+
+
+def test_explain_refuses_csv(tracker: Path) -> None:
+    res = run("E100", "-t", str(tracker), "-f", "csv")
+    assert res.exit_code == 2 and "table or JSON" in res.stderr

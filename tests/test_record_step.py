@@ -1,0 +1,225 @@
+"""esp record-step: a step's date and a Notes line, in order or not at all."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.notes import appended
+from esp_cli.rules import Step
+from esp_cli.services.record import note_line, parse_step
+from tests import escalation_tracker as et
+
+EARLIER_NOTES = "11/02/2026 - Jordan Reyes - Started AET-1.\n11/03/2026 - Dana Whitfield - TBTs  "
+
+
+def agent(name: str, agent_id: str, steps: list[date | str | None]) -> et.Agent:
+    return et.Agent(
+        "AET-1",
+        name,
+        name,
+        agent_id,
+        date(2026, 11, 16),
+        "No",
+        "No",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        steps,
+    )
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    path = et.build(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            agent("Devon Price", "E100", [None, None, None, None]),
+            agent("Ana Ruiz", "E101", [date(2026, 11, 19), None, None, None]),
+            agent("Bo Chen", "E102", ["n/a", None, None, None]),
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"]["T4"] = EARLIER_NOTES  # Devon's Notes: two lines, trailing spaces kept
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "esp.toml"
+    path.write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    return path
+
+
+def run(tracker: Path, *args: str, config: Path | None = None) -> Any:
+    extra = ["--config", str(config)] if config else []
+    return CliRunner().invoke(app, ["record-step", *args, "--tracker", str(tracker), *extra])
+
+
+def cell(path: Path, ref: str) -> Any:
+    value = openpyxl.load_workbook(path)["ESP Tracker"][ref].value
+    return value.date() if isinstance(value, datetime) else value
+
+
+def test_recording_in_order_writes_the_date_and_appends_a_note(tracker: Path, config: Path) -> None:
+    res = run(
+        tracker,
+        "price, devon",
+        "coaching",
+        "--date",
+        "2026-11-19",
+        "--by",
+        "Dana Whitfield",
+        "--note",
+        "Talked through  the TBT plan",
+        config=config,
+    )
+    assert res.exit_code == 0, res.output
+    assert cell(tracker, "P4") == date(2026, 11, 19)  # Coaching Date, a real date
+    assert cell(tracker, "T4") == (
+        EARLIER_NOTES + "\n11/19/2026 - Dana Whitfield - Coaching: Talked through the TBT plan"
+    )
+    assert "Next: the written CAP, due" in res.stderr and "backup:" in res.stderr
+
+    res = run(tracker, "E100", "Written CAP", "--date", "2026-11-20", config=config)
+    assert res.exit_code == 0, res.output
+    assert cell(tracker, "Q4") == date(2026, 11, 20)
+    lines = str(cell(tracker, "T4")).split("\n")
+    assert lines[:2] == EARLIER_NOTES.split("\n")  # every earlier line exactly as it was
+    assert lines[-1] == "11/20/2026 - Jordan Reyes - Written CAP delivered"  # config user
+    # Only the two cells changed: the rest of the sheet is as it was.
+    assert cell(tracker, "R4") is None and cell(tracker, "P5") == date(2026, 11, 19)
+
+
+def test_out_of_order_is_refused_with_the_reason_and_the_file_untouched(tracker: Path) -> None:
+    original = tracker.read_bytes()
+    res = run(tracker, "Ana Ruiz", "final_cap", "--date", "2026-11-20", "--by", "Dana")
+    assert res.exit_code == 1
+    assert (
+        "final CAP cannot be recorded before the written CAP (Written CAP Date is empty)"
+        in res.stderr
+    )
+    res = run(tracker, "Ana Ruiz", "written_cap", "--date", "2026-11-18", "--by", "Dana")
+    assert res.exit_code == 1
+    assert "cannot be recorded on 11/18/2026, before the coaching recorded 11/19/2026" in (
+        res.stderr
+    )
+    res = run(tracker, "Bo Chen", "written_cap", "--date", "2026-11-20", "--by", "Dana")
+    assert res.exit_code == 1 and "Coaching Date cannot be read" in res.stderr
+    res = run(tracker, "Bo Chen", "coaching", "--date", "2026-11-20", "--by", "Dana")
+    assert res.exit_code == 1 and "holds 'n/a', which is not a date" in res.stderr
+    res = run(tracker, "Ana Ruiz", "coaching", "--date", "2026-11-20", "--by", "Dana")
+    assert res.exit_code == 1 and "already recorded on 11/19/2026" in res.stderr
+    assert res.stdout == ""
+    assert tracker.read_bytes() == original
+
+
+def test_the_same_step_twice_adds_the_note_line_once(tracker: Path) -> None:
+    args = ("Devon Price", "coaching", "--date", "2026-11-19", "--by", "Dana Whitfield")
+    assert run(tracker, *args).exit_code == 0
+    written = tracker.read_bytes()
+    res = run(tracker, *args)
+    assert res.exit_code == 0, res.output
+    assert "already says so; nothing written" in res.stderr
+    assert tracker.read_bytes() == written
+    notes = str(cell(tracker, "T4"))
+    assert notes.count("11/19/2026 - Dana Whitfield - Documented coaching delivered") == 1
+
+
+def test_a_date_typed_by_hand_gets_its_note_without_rewriting_the_date(tracker: Path) -> None:
+    res = run(tracker, "Ana Ruiz", "coaching", "--date", "2026-11-19", "--by", "Dana", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["date_written"] is False and data["note_added"] is True
+    assert [c["column"] for c in data["changes"]] == ["Notes"]
+
+
+def test_dry_run_shows_the_changes_and_writes_nothing(tracker: Path) -> None:
+    original = tracker.read_bytes()
+    res = run(
+        tracker,
+        "E100",
+        "coaching",
+        "--date",
+        "2026-11-19",
+        "--by",
+        "Dana",
+        "--dry-run",
+        "-f",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["dry_run"] is True and data["backup"] is None
+    assert [(c["cell"], c["old"], c["new"]) for c in data["changes"]][0] == (
+        "P4",
+        None,
+        "2026-11-19",
+    )
+    assert data["changes"][1]["new"].endswith("\n11/19/2026 - Dana - Documented coaching delivered")
+    assert tracker.read_bytes() == original
+
+
+def test_no_author_is_a_clear_error(tracker: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    original = tracker.read_bytes()
+    res = run(tracker, "E100", "coaching", "--date", "2026-11-19", config=empty)
+    assert res.exit_code == 2
+    assert "--by" in res.stderr and "[people] user" in res.stderr
+    assert tracker.read_bytes() == original
+
+
+def test_bad_step_future_date_and_unknown_agent(tracker: Path) -> None:
+    res = run(tracker, "E100", "promotion", "--by", "Dana")
+    assert res.exit_code == 2 and "coaching, written_cap, final_cap, term_review" in res.stderr
+    res = run(tracker, "E100", "coaching", "--date", "2099-01-05", "--by", "Dana")
+    assert res.exit_code == 2 and "is in the future" in res.stderr
+    res = run(tracker, "Devn Price", "coaching", "--by", "Dana")
+    assert res.exit_code == 3 and "Devon Price — class AET-1" in res.stderr
+
+
+def test_recording_refreshes_the_computed_columns_when_the_sheet_has_them(tracker: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["escalations", "-t", str(tracker), "--write"]).exit_code == 0
+    res = run(tracker, "E100", "coaching", "--date", "2026-11-19", "--by", "Dana")
+    assert res.exit_code == 0, res.output
+    # What the sheet says now is what esp escalations computes today.
+    status = runner.invoke(app, ["escalations", "-t", str(tracker), "-f", "json"])
+    devon = next(s for s in json.loads(status.stdout) if s["agent"] == "Devon Price")
+    assert cell(tracker, "V4") == devon["stage"] != "Coaching due"
+    assert cell(tracker, "W4") == devon["next_action"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "step"),
+    [
+        ("coaching", Step.COACHING),
+        ("Written CAP", Step.WRITTEN_CAP),
+        ("written-cap", Step.WRITTEN_CAP),
+        ("FINAL_CAP", Step.FINAL_CAP),
+        ("term review", Step.TERM_REVIEW),
+        ("term", Step.TERM_REVIEW),
+    ],
+)
+def test_parse_step(typed: str, step: Step) -> None:
+    assert parse_step(typed) is step
+
+
+def test_note_line_format_and_append() -> None:
+    line = note_line(date(2026, 11, 5), "  Dana   Whitfield ", Step.FINAL_CAP, " late  again ")
+    assert line == "11/05/2026 - Dana Whitfield - Final CAP: late again"
+    assert appended("a\nb  ", line) == "a\nb  \n" + line
+    assert appended("a\n" + line, line) is None
