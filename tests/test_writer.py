@@ -12,6 +12,7 @@ import pytest
 from openpyxl.worksheet.table import Table as XLTable
 
 from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
+from esp_cli.xlsx.build import SheetSpec, WorkbookSpec, write_workbook
 from esp_cli.xlsx.patch import xml_text
 from esp_cli.xlsx.workbook import Workbook, locked_for_update
 from esp_cli.xlsx.zipio import rewrite
@@ -104,6 +105,18 @@ def test_shared_strings_appended_with_exact_counts(book: Path) -> None:
     m = re.search(rb'\bcount="(\d+)"', sst)
     assert m is None or int(m.group(1)) == n_refs
     assert sst.startswith(before[: before.index(b"<si>")][:40])
+
+
+def test_sst_count_counts_cells_even_below_unique_count(tmp_path: Path) -> None:
+    # Found on poi__SimpleMacro.xlsx and 7 more corpus files: overwriting a shared-string cell
+    # leaves its <si> unreferenced, and count was clamped up to uniqueCount (one too many).
+    spec = WorkbookSpec(sheets=[SheetSpec("S", rows={1: ["a", "b"]})])
+    path = write_workbook(spec, tmp_path / "c.xlsx")
+    assert b'count="2" uniqueCount="2"' in parts(path)["xl/sharedStrings.xml"]
+    write(path, [("S", 1, 1, "c"), ("S", 2, 1, "d")])
+    assert b'count="3" uniqueCount="4"' in parts(path)["xl/sharedStrings.xml"]
+    write(path, [("S", 1, 2, 5)])
+    assert b'count="2" uniqueCount="4"' in parts(path)["xl/sharedStrings.xml"]
 
 
 def test_date_gets_a_date_format_when_the_column_has_none(tmp_path: Path) -> None:

@@ -348,7 +348,10 @@ class _SharedStrings:
         if um:
             new_tag = new_tag.replace(um.group(0), b'uniqueCount="%d"' % unique)
         if cm:
-            new_tag = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % max(int(cm.group(1)) + self.refs_delta, unique), new_tag, count=1)
+            # count is the number of t="s" cells; an overwritten string's <si> stays (indexes
+            # are positional), so count may end up below uniqueCount.
+            count = int(cm.group(1)) + self.refs_delta
+            new_tag = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % count, new_tag, count=1)
         body = b"".join(self.new)
         if head.group(1):  # <sst .../>
             new_tag = new_tag[:-2] + b">"
