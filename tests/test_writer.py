@@ -119,6 +119,48 @@ def test_sst_count_counts_cells_even_below_unique_count(tmp_path: Path) -> None:
     assert b'count="2" uniqueCount="4"' in parts(path)["xl/sharedStrings.xml"]
 
 
+PIVOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="../pivotTables/pivotTable1.xml" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/pivotTable"/></Relationships>'
+)
+PIVOT = (
+    '<pivotTableDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'name="Totals &amp; more" cacheId="1" dataCaption="Values"><location ref="B5:C7" '
+    'firstHeaderRow="1" firstDataRow="1" firstDataCol="1" rowPageCount="2" colPageCount="1"/>'
+    "</pivotTableDefinition>"
+)
+
+
+@pytest.mark.parametrize(("ref", "refused"), [
+    ("B5", True), ("C7", True), ("B2", True), ("C3", True),  # body; report filters B2:C3
+    ("B4", False), ("D5", False), ("B8", False), ("A5", False),  # the gap row; around it
+])
+def test_pivot_table_cells_are_refused(tmp_path: Path, ref: str, refused: bool) -> None:
+    # Found on calamine__pivots.xlsx: esp overwrote E5 inside PivotTable1 (A3:E5), and
+    # LibreOffice, which refreshes pivot tables on load, showed the pivot's value instead.
+    spec = WorkbookSpec(sheets=[SheetSpec("S", rows={1: ["x"]})])
+    base = write_workbook(spec, tmp_path / "b.xlsx")
+    path = tmp_path / "p.xlsx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/worksheets/_rels/sheet1.xml.rels", PIVOT_RELS)
+        dst.writestr("xl/pivotTables/pivotTable1.xml", PIVOT)
+    row, col = int(ref[1:]), ord(ref[0]) - 64
+    if not refused:
+        write(path, [("S", row, col, "ok")])
+        wb = Workbook.open(path)
+        assert wb.values(wb.sheets[0]).get(row, col) == "ok"
+        return
+    before = path.read_bytes()
+    message = rf"S!{ref} is part of the PivotTable 'Totals & more'"
+    with pytest.raises(UnsafeWriteError, match=message):
+        write(path, [("S", row, col, "no")])
+    assert path.read_bytes() == before
+
+
 def test_date_gets_a_date_format_when_the_column_has_none(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "d.xlsx", {"S": [["Name", "When"], ["Ann", None]]})
     write(path, [("S", 2, 2, date(2026, 11, 24))])

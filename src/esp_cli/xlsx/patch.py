@@ -14,10 +14,11 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import unescape
 
 from esp_cli.errors import UnsafeWriteError
 from esp_cli.xlsx import zipio
-from esp_cli.xlsx.package import REL_SST, REL_STYLES, REL_TABLE, Package
+from esp_cli.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
 from esp_cli.xlsx.refs import address, col_letter, parse_range
 from esp_cli.xlsx.sheetxml import SheetXml, Splicer
 from esp_cli.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, Styles
@@ -96,6 +97,7 @@ class Patcher:
         self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
+        self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
 
     # -- what to write ------------------------------------------------------------------
 
@@ -146,11 +148,47 @@ class Patcher:
                     f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}.",
                     fix="unmerge those cells in Excel.",
                 )
+        for name, (r1, c1, r2, c2) in self._pivot_ranges(sheet):
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                raise UnsafeWriteError(
+                    f"{where} is part of the PivotTable '{name}'; a refresh would replace what "
+                    "esp wrote.",
+                    fix="change the pivot table's source data instead, or move the PivotTable.",
+                )
         if isinstance(value, str):
             check_cell_text(value, where)
         if isinstance(value, float) and not math.isfinite(value):
             raise UnsafeWriteError(f"{where}: {value} is not a number Excel can store.")
         self._writes.setdefault(sheet, {})[(row, col)] = value
+
+    def _pivot_ranges(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """The cells each PivotTable on the sheet owns: its body (`<location ref>`) and its
+        report filters, which sit `rowPageCount` rows above it with one blank row between,
+        one name and one value column per filter plus a gap column."""
+        cached = self._pivots.get(sheet)
+        if cached is None:
+            cached = []
+            for typ, target in self.pkg.rels(self.pkg.sheet(sheet).part).values():
+                if typ != REL_PIVOT_TABLE or not self.pkg.has(target):
+                    continue
+                data = self.pkg.read_xml(target)
+                head = re.search(rb"<(?:\w+:)?pivotTableDefinition\b[^>]*>", data)
+                loc = re.search(rb"<(?:\w+:)?location\b[^>]*>", data)
+                ref = re.search(rb"\bref=\"([^\"]+)\"", loc.group(0)) if loc else None
+                if head is None or loc is None or ref is None:
+                    continue
+                name = re.search(rb"\bname=\"([^\"]*)\"", head.group(0))
+                label = unescape(name.group(1).decode("utf-8", "replace")) if name else target
+                r1, c1, r2, c2 = parse_range(ref.group(1).decode())
+                cached.append((label, (r1, c1, r2, c2)))
+                pages = re.search(rb"\browPageCount=\"(\d+)\"", loc.group(0))
+                page_cols = re.search(rb"\bcolPageCount=\"(\d+)\"", loc.group(0))
+                if pages and int(pages.group(1)) > 0 and r1 > int(pages.group(1)) + 1:
+                    width = 3 * int(page_cols.group(1) if page_cols else b"1") - 1
+                    top = r1 - int(pages.group(1)) - 1
+                    cached.append((label, (top, c1, r1 - 2, c1 + width - 1)))
+            self._pivots[sheet] = cached
+        return cached
 
     @property
     def pending(self) -> int:
