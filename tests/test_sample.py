@@ -43,6 +43,7 @@ from esp_cli.sample import (
     build_sample,
     sample_paths,
 )
+from tests.sample_facts import SYNC_CONFLICTS, SYNC_FILLS, SYNC_UNMATCHED
 from tests.support.libreoffice import convert_all_sheets
 from tests.support.marks import needs_schemas, needs_soffice
 from tests.support.ooxml import validate_package
@@ -602,21 +603,10 @@ def test_master_sync_finds_one_conflict_the_fills_and_one_stranger(
 ) -> None:
     records = master_records(built.master)
     fills, conflicts, unmatched = sync(tracker, records)
-    assert conflicts == {"Priyanka Shah": date(2026, 11, 3)}
+    assert conflicts == SYNC_CONFLICTS
     assert as_date(tracker.by_name("Priyanka Shah")["n_number_requested"]) == date(2026, 11, 2)
-    assert fills == {
-        "Omar Haddad": date(2026, 11, 2),
-        "Grace Kim": date(2026, 11, 2),
-        "Yasmin Farouk": date(2026, 11, 9),
-        "Zachary Holt": date(2026, 11, 9),
-        "Hector Vargas": date(2026, 11, 9),
-        "Hassan Karimi": date(2026, 11, 17),
-        "Kendra Hayes": date(2026, 11, 16),
-        "Lucas Moreno": date(2026, 11, 16),
-        "Mei Tanaka": date(2026, 11, 16),
-        "Noah Fischer": date(2026, 11, 16),
-    }
-    assert unmatched == {"Okafor, Chidi": date(2026, 11, 9)}
+    assert fills == SYNC_FILLS
+    assert unmatched == SYNC_UNMATCHED
 
 
 def test_master_mixes_identifiers_and_date_types(built: SampleFiles) -> None:
