@@ -188,7 +188,7 @@ def test_open_in_excel_exits_busy_and_writes_nothing(sample: SampleFiles, tmp_pa
     owner.write_bytes(b"\x0cJordan Reyes" + b" " * 40)
     before = tracker.read_bytes()
     result = sync(tracker, master)
-    assert result.exit_code == ExitCode.BUSY == 4
+    assert result.exit_code == int(ExitCode.BUSY) == 4
     assert "open in Excel" in result.stderr and owner.name in result.stderr
     assert tracker.read_bytes() == before
     assert not (tracker.parent / "esp-backups").exists()
