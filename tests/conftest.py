@@ -9,8 +9,9 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
+    """The read-only corpus folder; skips the test (or module fixture) when it is absent."""
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not beside the project")
     return CORPUS

@@ -38,9 +38,12 @@ from esp_cli.xlsx.build import (
     workbook_bytes,
     write_workbook,
 )
-from tests import ooxml_check
+from tests.support.libreoffice import convert_all_sheets
+from tests.support.marks import needs_schemas, needs_soffice
+from tests.support.ooxml import validate_package, validate_part
+from tests.support.packages import MAIN_NS, zip_parts
 
-NS = {"m": ooxml_check.NS_MAIN}
+NS = {"m": MAIN_NS}
 X14 = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}"
 XM = "{http://schemas.microsoft.com/office/excel/2006/main}"
 
@@ -123,25 +126,33 @@ def full_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def sheet_root(path: Path, n: int = 1) -> etree._Element:
-    return etree.fromstring(ooxml_check.read_parts(path)[f"xl/worksheets/sheet{n}.xml"])
+    return etree.fromstring(zip_parts(path)[f"xl/worksheets/sheet{n}.xml"])
 
 
 # ------------------------------------------------------------------------------ validity
 
 
-@pytest.mark.skipif(not ooxml_check.schemas_available(), reason="ECMA-376 schemas not found")
+@needs_schemas
 def test_every_part_is_valid(full_path: Path) -> None:
-    assert ooxml_check.all_problems(full_path) == []
+    assert validate_package(full_path) == []
 
 
-@pytest.mark.skipif(not ooxml_check.schemas_available(), reason="ECMA-376 schemas not found")
+@needs_schemas
 def test_schema_check_catches_a_misordered_sheet(full_path: Path) -> None:
     # Guard against a validator that passes everything: move <dataValidations> after extLst.
-    parts = ooxml_check.read_parts(full_path)
+    parts = zip_parts(full_path)
     root = etree.fromstring(parts["xl/worksheets/sheet1.xml"])
     root.append(root.find("m:dataValidations", NS))
-    problems = ooxml_check.schema_problems("sheet1", etree.tostring(root))
+    problems = validate_part("sheet1", etree.tostring(root))
     assert problems and "dataValidations" in problems[0]
+
+
+def test_every_row_and_cell_carries_its_reference(full_path: Path) -> None:
+    # r is optional in the schema, but Excel always writes it (XLSX-NOTES section 1).
+    for n in (1, 2):
+        root = sheet_root(full_path, n)
+        assert root.xpath("//m:row[not(@r)] | //m:c[not(@r)]", namespaces=NS) == []
+        assert root.xpath("//m:c", namespaces=NS)
 
 
 CT_WORKSHEET_ORDER = (
@@ -287,7 +298,7 @@ def test_freeze_variants(freeze: str, x: str | None, y: str | None, pane: str | 
 
 
 def test_date_formats(full_path: Path) -> None:
-    styles = etree.fromstring(ooxml_check.read_parts(full_path)["xl/styles.xml"])
+    styles = etree.fromstring(zip_parts(full_path)["xl/styles.xml"])
     custom = {f.get("formatCode"): f.get("numFmtId") for f in styles.iter(f"{{{NS['m']}}}numFmt")}
     assert custom == {DATETIME_FORMAT: "164"}
     xfs = styles.findall("m:cellXfs/m:xf", NS)
@@ -298,7 +309,7 @@ def test_date_formats(full_path: Path) -> None:
 
 
 def test_conditional_formats_get_their_own_dxfs(full_path: Path) -> None:
-    parts = ooxml_check.read_parts(full_path)
+    parts = zip_parts(full_path)
     styles = etree.fromstring(parts["xl/styles.xml"])
     dxfs = styles.findall("m:dxfs/m:dxf", NS)
     assert len(dxfs) == 2
@@ -489,9 +500,9 @@ def test_refuses_bad_values() -> None:
 
 
 @pytest.mark.interop
-@pytest.mark.skipif(ooxml_check.soffice() is None, reason="LibreOffice (soffice) not installed")
+@needs_soffice
 def test_libreoffice_opens_it(full_path: Path, tmp_path: Path) -> None:
-    sheets = ooxml_check.convert_to_csv(full_path, tmp_path)
+    sheets = convert_all_sheets(full_path, tmp_path, as_shown=True)
     assert set(sheets) == {"Agents & Notes", "Lists"}
     rows = sheets["Agents & Notes"]
     assert rows[0][0] == "Tracker — Demo"

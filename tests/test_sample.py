@@ -44,12 +44,16 @@ from esp_cli.sample import (
     build_sample,
     sample_paths,
 )
-from tests import ooxml_check
+from tests.sample_facts import SYNC_CONFLICTS, SYNC_FILLS, SYNC_UNMATCHED
+from tests.support.libreoffice import convert_all_sheets
+from tests.support.marks import needs_schemas, needs_soffice
+from tests.support.ooxml import validate_package
+from tests.support.packages import MAIN_NS, zip_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 TODAY = REFERENCE_DATE
-NS = {"m": ooxml_check.NS_MAIN}
+NS = {"m": MAIN_NS}
 X14 = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}"
 XM = "{http://schemas.microsoft.com/office/excel/2006/main}"
 
@@ -74,7 +78,7 @@ def test_fixtures_are_byte_identical_to_a_rebuild(built: SampleFiles) -> None:
             continue
         detail = ""
         if path.suffix == ".xlsx":
-            old, new = ooxml_check.read_parts(checked_in), ooxml_check.read_parts(path)
+            old, new = zip_parts(checked_in), zip_parts(path)
             changed = sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n))
             detail = f" (parts differing: {changed or 'none: only the compression'})"
         pytest.fail(f"{checked_in} differs from a rebuild{detail}: run scripts/make_fixtures.py")
@@ -283,7 +287,7 @@ def test_notes_follow_the_two_formats(tracker: Tracker) -> None:
 
 
 def parts_of(path: Path) -> dict[str, bytes]:
-    return ooxml_check.read_parts(path)
+    return zip_parts(path)
 
 
 def test_lists_sheet_is_hidden_and_holds_the_options(built: SampleFiles) -> None:
@@ -359,10 +363,10 @@ def test_conditional_formats_frozen_pane_merge_and_shared_strings(built: SampleF
     assert xf.find("m:alignment", NS).get("wrapText") == "1"
 
 
-@pytest.mark.skipif(not ooxml_check.schemas_available(), reason="ECMA-376 schemas not found")
+@needs_schemas
 def test_every_workbook_part_is_valid(built: SampleFiles) -> None:
     for path in (built.tracker, built.master, built.progress_report):
-        assert ooxml_check.all_problems(path) == [], path.name
+        assert validate_package(path) == [], path.name
 
 
 def test_calamine_reads_every_sheet(built: SampleFiles) -> None:
@@ -373,9 +377,9 @@ def test_calamine_reads_every_sheet(built: SampleFiles) -> None:
 
 
 @pytest.mark.interop
-@pytest.mark.skipif(ooxml_check.soffice() is None, reason="LibreOffice (soffice) not installed")
+@needs_soffice
 def test_libreoffice_converts_the_tracker(built: SampleFiles, tmp_path: Path) -> None:
-    sheets = ooxml_check.convert_to_csv(built.tracker, tmp_path)
+    sheets = convert_all_sheets(built.tracker, tmp_path, as_shown=True)
     assert set(sheets) == {TRACKER_SHEET, LISTS_SHEET}
     rows = sheets[TRACKER_SHEET]
     assert rows[HEADER_ROW - 1][:2] == ["Class", "Agent Name"]
@@ -600,21 +604,10 @@ def test_master_sync_finds_one_conflict_the_fills_and_one_stranger(
 ) -> None:
     records = master_records(built.master)
     fills, conflicts, unmatched = sync(tracker, records)
-    assert conflicts == {"Priyanka Shah": date(2026, 11, 3)}
+    assert conflicts == SYNC_CONFLICTS
     assert as_date(tracker.by_name("Priyanka Shah")["n_number_requested"]) == date(2026, 11, 2)
-    assert fills == {
-        "Omar Haddad": date(2026, 11, 2),
-        "Grace Kim": date(2026, 11, 2),
-        "Yasmin Farouk": date(2026, 11, 9),
-        "Zachary Holt": date(2026, 11, 9),
-        "Hector Vargas": date(2026, 11, 9),
-        "Hassan Karimi": date(2026, 11, 17),
-        "Kendra Hayes": date(2026, 11, 16),
-        "Lucas Moreno": date(2026, 11, 16),
-        "Mei Tanaka": date(2026, 11, 16),
-        "Noah Fischer": date(2026, 11, 16),
-    }
-    assert unmatched == {"Okafor, Chidi": date(2026, 11, 9)}
+    assert fills == SYNC_FILLS
+    assert unmatched == SYNC_UNMATCHED
 
 
 def test_master_mixes_identifiers_and_date_types(built: SampleFiles) -> None:

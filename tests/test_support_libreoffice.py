@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,15 +21,12 @@ from tests.support.libreoffice import (
     read_csv,
     soffice_available,
 )
+from tests.support.marks import needs_soffice
 from tests.support.paths import corpus_dir
 
 TRACKER = corpus_dir() / "libreoffice__lo_tracker.xlsx"  # sheets Tracker, Lists
 AUTOFILTER = corpus_dir() / "xlsxwriter__autofilter01.xlsx"  # one sheet, Sheet1
 
-needs_soffice = pytest.mark.skipif(
-    not soffice_available() and not os.environ.get("CI"),
-    reason="LibreOffice (soffice) not installed; in CI this fails instead",
-)
 Batch = dict[Path, dict[str, Rows]]
 
 SHEETS = ["Dates", "Ünïcode sheet", "Hidden", "Empty"]

@@ -240,6 +240,47 @@ def test_semantic_dimension_and_col_style() -> None:
     assert ooxml.semantic_errors(cols, 0, 3) == ["col 1:2: style 3 is out of range (count 3)"]
 
 
+def test_semantic_cf_rule_dxf_ids() -> None:
+    cf = (
+        '<conditionalFormatting sqref="A1"><cfRule type="expression" dxfId="{}" priority="1">'
+        "<formula>1</formula></cfRule></conditionalFormatting>"
+    )
+    ok, bad = sheet_xml("", tail=cf.format(1)), sheet_xml("", tail=cf.format(2))
+    assert ooxml.semantic_errors(ok, 0, 1, dxf_count=2) == []
+    assert ooxml.semantic_errors(bad, 0, 1) == []  # dxfs unknown: not checked
+    assert ooxml.semantic_errors(bad, 0, 1, dxf_count=2) == [
+        "conditionalFormatting A1 cfRule: dxfId 2 is out of range (count 2)"
+    ]
+
+
+STYLES = (
+    f'<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/>'
+    "</numFmts><fonts><font/></fonts><fills><fill/><fill/></fills><borders><border/></borders>"
+    '<cellStyleXfs><xf fontId="0" fillId="0" borderId="0" numFmtId="0"/></cellStyleXfs>'
+    "<cellXfs>{}</cellXfs></styleSheet>"
+)
+
+
+def test_styles_clean() -> None:
+    xf = '<xf fontId="0" fillId="1" borderId="0" numFmtId="164" xfId="0"/><xf numFmtId="14"/>'
+    assert ooxml.styles_errors(STYLES.format(xf).encode()) == []
+
+
+@pytest.mark.parametrize(
+    ("xf", "expected"),
+    [
+        ('<xf fontId="1"/>', "cellXfs xf 0: fontId 1 is out of range (count 1)"),
+        ('<xf fillId="2"/>', "cellXfs xf 0: fillId 2 is out of range (count 2)"),
+        ('<xf borderId="1"/>', "cellXfs xf 0: borderId 1 is out of range (count 1)"),
+        ('<xf xfId="1"/>', "cellXfs xf 0: xfId 1 is out of range (count 1)"),
+        ('<xf/><xf numFmtId="165"/>', "cellXfs xf 1: numFmtId 165 has no <numFmt>"),
+        ('<xf numFmtId="x"/>', "cellXfs xf 0: numFmtId 'x' is not a non-negative integer"),
+    ],
+)
+def test_styles_mutations_caught(xf: str, expected: str) -> None:
+    assert ooxml.styles_errors(STYLES.format(xf).encode()) == [expected]
+
+
 # --------------------------------------------------------------------------- package layer
 
 
@@ -317,6 +358,18 @@ def test_count_attributes_checked(tmp_path: Path) -> None:
     assert sorted(ooxml.validate_package(target)) == [
         "xl/sharedStrings.xml: count='155' but the sheets have 154 t=\"s\" cells",
         "xl/styles.xml: <cellXfs count='2'> has 1 children",
+    ]
+
+
+@pytest.mark.corpus
+def test_style_references_checked(tmp_path: Path) -> None:
+    styles = zip_parts(SMALL)["xl/styles.xml"]
+    bad = re.sub(rb'(<cellXfs count="1"><xf [^>]*?)fontId="0"', rb'\1fontId="7"', styles)
+    assert bad != styles
+    target = tmp_path / "styles.xlsx"
+    copy_with_parts(SMALL, target, {"xl/styles.xml": bad})
+    assert ooxml.validate_package(target) == [
+        "xl/styles.xml: cellXfs xf 0: fontId 7 is out of range (count 1)"
     ]
 
 

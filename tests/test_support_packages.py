@@ -53,6 +53,19 @@ def test_zip_parts_and_infos_keep_order(tmp_path: Path) -> None:
     assert infos[0].compress_type == zipfile.ZIP_STORED
 
 
+def test_stored_bytes_are_the_compressed_data(tmp_path: Path) -> None:
+    path = tmp_path / "s.zip"
+    text = b"<x>" + b"abc" * 1000 + b"</x>"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("big.xml"), text, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(zipfile.ZipInfo("raw.bin"), b"\x00\x01", compress_type=zipfile.ZIP_STORED)
+    stored = packages.stored_bytes(path)
+    assert list(stored) == ["big.xml", "raw.bin"]
+    assert stored["raw.bin"] == b"\x00\x01"
+    assert zlib.decompress(stored["big.xml"], -15) == text
+    assert [i.compress_size for i in zip_infos(path)] == [len(stored["big.xml"]), 2]
+
+
 def test_zip_parts_rejects_duplicates(tmp_path: Path) -> None:
     path = make_zip(tmp_path / "a.zip", [("a", b"1")])
     with zipfile.ZipFile(path, "a") as zf, pytest.warns(UserWarning):

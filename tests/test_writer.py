@@ -12,6 +12,7 @@ import pytest
 from openpyxl.worksheet.table import Table as XLTable
 
 from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
+from esp_cli.xlsx.build import SheetSpec, WorkbookSpec, write_workbook
 from esp_cli.xlsx.patch import xml_text
 from esp_cli.xlsx.workbook import Workbook, locked_for_update
 from esp_cli.xlsx.zipio import rewrite
@@ -118,6 +119,60 @@ def test_shared_strings_appended_with_exact_counts(book: Path) -> None:
     m = re.search(rb'\bcount="(\d+)"', sst)
     assert m is None or int(m.group(1)) == n_refs
     assert sst.startswith(before[: before.index(b"<si>")][:40])
+
+
+def test_sst_count_counts_cells_even_below_unique_count(tmp_path: Path) -> None:
+    # Found on poi__SimpleMacro.xlsx and 7 more corpus files: overwriting a shared-string cell
+    # leaves its <si> unreferenced, and count was clamped up to uniqueCount (one too many).
+    spec = WorkbookSpec(sheets=[SheetSpec("S", rows={1: ["a", "b"]})])
+    path = write_workbook(spec, tmp_path / "c.xlsx")
+    assert b'count="2" uniqueCount="2"' in parts(path)["xl/sharedStrings.xml"]
+    write(path, [("S", 1, 1, "c"), ("S", 2, 1, "d")])
+    assert b'count="3" uniqueCount="4"' in parts(path)["xl/sharedStrings.xml"]
+    write(path, [("S", 1, 2, 5)])
+    assert b'count="2" uniqueCount="4"' in parts(path)["xl/sharedStrings.xml"]
+
+
+PIVOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="../pivotTables/pivotTable1.xml" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/pivotTable"/></Relationships>'
+)
+PIVOT = (
+    '<pivotTableDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'name="Totals &amp; more" cacheId="1" dataCaption="Values"><location ref="B5:C7" '
+    'firstHeaderRow="1" firstDataRow="1" firstDataCol="1" rowPageCount="2" colPageCount="1"/>'
+    "</pivotTableDefinition>"
+)
+
+
+@pytest.mark.parametrize(("ref", "refused"), [
+    ("B5", True), ("C7", True), ("B2", True), ("C3", True),  # body; report filters B2:C3
+    ("B4", False), ("D5", False), ("B8", False), ("A5", False),  # the gap row; around it
+])
+def test_pivot_table_cells_are_refused(tmp_path: Path, ref: str, refused: bool) -> None:
+    # Found on calamine__pivots.xlsx: esp overwrote E5 inside PivotTable1 (A3:E5), and
+    # LibreOffice, which refreshes pivot tables on load, showed the pivot's value instead.
+    spec = WorkbookSpec(sheets=[SheetSpec("S", rows={1: ["x"]})])
+    base = write_workbook(spec, tmp_path / "b.xlsx")
+    path = tmp_path / "p.xlsx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/worksheets/_rels/sheet1.xml.rels", PIVOT_RELS)
+        dst.writestr("xl/pivotTables/pivotTable1.xml", PIVOT)
+    row, col = int(ref[1:]), ord(ref[0]) - 64
+    if not refused:
+        write(path, [("S", row, col, "ok")])
+        wb = Workbook.open(path)
+        assert wb.values(wb.sheets[0]).get(row, col) == "ok"
+        return
+    before = path.read_bytes()
+    message = rf"S!{ref} is part of the PivotTable 'Totals & more'"
+    with pytest.raises(UnsafeWriteError, match=message):
+        write(path, [("S", row, col, "no")])
+    assert path.read_bytes() == before
 
 
 def test_date_gets_a_date_format_when_the_column_has_none(tmp_path: Path) -> None:

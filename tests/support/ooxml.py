@@ -5,7 +5,9 @@ Three layers, all returning lists of human-readable error strings (empty = valid
 - :func:`validate_part`: one part against the ECMA-376 transitional schemas (``sml.xsd``),
   after the markup-compatibility preprocessing described in ``shared/ooxml-schemas/README.md``.
 - :func:`semantic_errors`: what the schema cannot see in a worksheet (row/cell order, refs,
-  inline strings, shared-string and style indexes, dimension, spans).
+  inline strings, shared-string, style and dxf indexes, dimension, spans).
+- :func:`styles_errors`: what the schema cannot see in ``styles.xml`` (font, fill, border,
+  cell-style and number-format references of every ``<xf>``).
 - :func:`validate_package`: every SpreadsheetML part of an xlsx, the semantic checks on every
   worksheet, cross-part counts, OPC invariants (content types, relationships) and zip-level
   invariants (duplicates, data descriptors, ZIP64).
@@ -57,6 +59,11 @@ _MAIN_EXT = f"{{{MAIN_NS}}}ext"
 
 _XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _schema: etree.XMLSchema | None = None
+
+
+def schemas_available() -> bool:
+    """Whether ``sml.xsd`` is where :func:`schema` looks for it."""
+    return (schemas_dir() / "sml.xsd").is_file()
 
 
 def schema() -> etree.XMLSchema:
@@ -300,7 +307,9 @@ def _index_error(what: str, value: str | None, limit: int | None, where: str) ->
     return None
 
 
-def semantic_errors(sheet_xml: bytes, sst_count: int | None, xf_count: int) -> list[str]:
+def semantic_errors(
+    sheet_xml: bytes, sst_count: int | None, xf_count: int, dxf_count: int | None = None
+) -> list[str]:
     """Worksheet checks the schema cannot make.
 
     ``sst_count`` is the number of ``<si>`` in the shared-string table (None: the workbook has
@@ -310,13 +319,14 @@ def semantic_errors(sheet_xml: bytes, sst_count: int | None, xf_count: int) -> l
     ``t="inlineStr"`` iff ``<is>``, and then no ``<v>``; ``t="s"`` has an integer ``<v>`` below
     ``sst_count``; ``t="b"`` is 0/1; a numeric cell's ``<v>`` is a finite number; every
     ``c/@s``, ``row/@s`` and ``col/@style`` below ``xf_count``; ``<dimension>`` covers every cell;
-    ``spans`` well-formed and covering the row's cells.
+    ``spans`` well-formed and covering the row's cells; with ``dxf_count`` (the number of
+    ``<dxf>`` in ``dxfs``), every conditional-format ``cfRule/@dxfId`` below it.
     """
     try:
         root = etree.fromstring(sheet_xml, _PARSER)
     except etree.XMLSyntaxError as exc:
         return [f"not well-formed XML: {exc}"]
-    return _semantic_errors(root, sst_count, xf_count)
+    return _semantic_errors(root, sst_count, xf_count, dxf_count)
 
 
 _ROW_TAG = f"{_M}row"
@@ -325,13 +335,22 @@ _V_TAG = f"{_M}v"
 _IS_TAG = f"{_M}is"
 
 
-def _semantic_errors(root: etree._Element, sst_count: int | None, xf_count: int) -> list[str]:
+def _semantic_errors(
+    root: etree._Element, sst_count: int | None, xf_count: int, dxf_count: int | None = None
+) -> list[str]:
     errors: list[str] = []
     for col in root.iterfind(f"{_M}cols/{_M}col"):
         where = f"col {col.get('min')}:{col.get('max')}"
         error = _index_error("style", col.get("style"), xf_count, where)
         if error:
             errors.append(error)
+    if dxf_count is not None:
+        for cf in root.iterfind(f"{_M}conditionalFormatting"):
+            for rule in cf.iterfind(f"{_M}cfRule"):
+                where = f"conditionalFormatting {cf.get('sqref')} cfRule"
+                error = _index_error("dxfId", rule.get("dxfId"), dxf_count, where)
+                if error:
+                    errors.append(error)
 
     valid_styles = {str(index) for index in range(xf_count)}
     min_row = min_col = max_row = max_col = 0
@@ -500,6 +519,58 @@ def _dimension_errors(
     return []
 
 
+# --------------------------------------------------------------------------- styles
+
+#: Number formats 0..163 are built in (ECMA-376 §18.8.30); custom ones need a <numFmt>.
+FIRST_CUSTOM_NUMFMT = 164
+
+
+def styles_errors(styles_xml: bytes) -> list[str]:
+    """Cross-references in ``styles.xml`` that the schema cannot check.
+
+    Every ``<xf>`` of ``cellStyleXfs`` and ``cellXfs``: ``fontId``, ``fillId`` and ``borderId``
+    below the number of fonts, fills and borders, and a ``numFmtId`` from 164 up defined by a
+    ``<numFmt>``; every ``cellXfs/xf/@xfId`` below the number of ``cellStyleXfs``.
+    """
+    try:
+        root = etree.fromstring(styles_xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        return [f"not well-formed XML: {exc}"]
+    return _styles_errors(root)
+
+
+def _styles_errors(root: etree._Element) -> list[str]:
+    def number(path: str) -> int:
+        return sum(1 for _ in root.iterfind(path))
+
+    limits = {
+        "fontId": number(f"{_M}fonts/{_M}font"),
+        "fillId": number(f"{_M}fills/{_M}fill"),
+        "borderId": number(f"{_M}borders/{_M}border"),
+    }
+    style_xfs = number(f"{_M}cellStyleXfs/{_M}xf")
+    custom = {fmt.get("numFmtId") for fmt in root.iterfind(f"{_M}numFmts/{_M}numFmt")}
+    errors: list[str] = []
+    for list_name in ("cellStyleXfs", "cellXfs"):
+        for index, xf in enumerate(root.iterfind(f"{_M}{list_name}/{_M}xf")):
+            where = f"{list_name} xf {index}"
+            for attr, limit in limits.items():
+                error = _index_error(attr, xf.get(attr), limit, where)
+                if error:
+                    errors.append(error)
+            if list_name == "cellXfs":
+                error = _index_error("xfId", xf.get("xfId"), style_xfs, where)
+                if error:
+                    errors.append(error)
+            fmt = xf.get("numFmtId")
+            error = _index_error("numFmtId", fmt, None, where)
+            if error:
+                errors.append(error)
+            elif fmt is not None and int(fmt) >= FIRST_CUSTOM_NUMFMT and fmt not in custom:
+                errors.append(f"{where}: numFmtId {fmt} has no <numFmt>")
+    return errors
+
+
 # --------------------------------------------------------------------------- package checks
 
 _COUNTED = {
@@ -568,9 +639,9 @@ def validate_package(path: StrPath) -> list[str]:
       (:func:`validate_part`);
     - in SpreadsheetML parts: ``count`` attributes of counted lists equal their number of
       children, and every ``r:*`` attribute names a relationship of the part;
-    - every worksheet passes :func:`semantic_errors` against the real shared-string and
-      ``cellXfs`` counts; sst ``uniqueCount``/``count`` (when present) are exact; every
-      ``<sheet>`` resolves to a part.
+    - every worksheet passes :func:`semantic_errors` against the real shared-string,
+      ``cellXfs`` and ``dxfs`` counts; ``styles.xml`` passes :func:`styles_errors`; sst
+      ``uniqueCount``/``count`` (when present) are exact; every ``<sheet>`` resolves to a part.
     """
     errors = zip_errors(path)
     try:
@@ -648,10 +719,13 @@ def _workbook_errors(parts: dict[str, bytes], roots: dict[str, etree._Element]) 
         if unique is not None and unique != str(sst_count):
             errors.append(f"{sst}: uniqueCount={unique!r} but {sst_count} <si>")
     xf_count = 1  # without a styles part only the implicit default style 0 exists
+    dxf_count = 0
     styles_root = roots.get(styles) if styles else None
     if styles_root is not None:
         cell_xfs = styles_root.find(f"{_M}cellXfs")
         xf_count = 0 if cell_xfs is None else sum(1 for _ in cell_xfs.iterfind(f"{_M}xf"))
+        dxf_count = sum(1 for _ in styles_root.iterfind(f"{_M}dxfs/{_M}dxf"))
+        errors.extend(f"{styles}: {error}" for error in _styles_errors(styles_root))
 
     string_refs = 0
     for entry in packages.workbook_sheets(parts):
@@ -662,7 +736,8 @@ def _workbook_errors(parts: dict[str, bytes], roots: dict[str, etree._Element]) 
         if root is None or root.tag != f"{_M}worksheet":
             continue
         errors.extend(
-            f"{entry.part}: {error}" for error in _semantic_errors(root, sst_count, xf_count)
+            f"{entry.part}: {error}"
+            for error in _semantic_errors(root, sst_count, xf_count, dxf_count)
         )
         string_refs += sum(
             1 for c in root.iterfind(f"{_M}sheetData/{_M}row/{_M}c") if c.get("t") == "s"

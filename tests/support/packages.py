@@ -9,10 +9,12 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -44,6 +46,7 @@ class ZipEntryInfo:
     extra: bytes
     external_attr: int
     crc: int
+    compress_size: int
     order: int
 
 
@@ -59,10 +62,31 @@ def zip_infos(path: StrPath) -> list[ZipEntryInfo]:
                 extra=info.extra,
                 external_attr=info.external_attr,
                 crc=info.CRC,
+                compress_size=info.compress_size,
                 order=index,
             )
             for index, info in enumerate(zf.infolist())
         ]
+
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+
+
+def stored_bytes(path: StrPath) -> dict[str, bytes]:
+    """Every entry's data exactly as stored (still compressed), by name, in zip order.
+
+    Two entries with equal stored bytes, CRC and method were copied, not recompressed.
+    """
+    data = Path(path).read_bytes()
+    stored: dict[str, bytes] = {}
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            fields = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+            if fields[0] != b"PK\x03\x04":
+                raise ValueError(f"{path}: no local header for {info.filename!r}")
+            start = info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]
+            stored[info.filename] = data[start : start + info.compress_size]
+    return stored
 
 
 def zip_parts(path: StrPath) -> dict[str, bytes]:

@@ -14,10 +14,11 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import unescape
 
 from esp_cli.errors import UnsafeWriteError
 from esp_cli.xlsx import zipio
-from esp_cli.xlsx.package import REL_SST, REL_STYLES, REL_TABLE, Package
+from esp_cli.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
 from esp_cli.xlsx.refs import address, col_letter, parse_range
 from esp_cli.xlsx.sheetxml import SheetXml, Splicer
 from esp_cli.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, Styles
@@ -97,6 +98,7 @@ class Patcher:
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
         self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+        self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
 
     # -- what to write ------------------------------------------------------------------
 
@@ -162,20 +164,33 @@ class Patcher:
                         "rename table columns.",
                         fix="rename the header in Excel, or map it in esp.toml [columns].",
                     )
+        for name, (r1, c1, r2, c2) in self._pivot_ranges(sheet):
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                raise UnsafeWriteError(
+                    f"{where} is part of the PivotTable '{name}'; a refresh would replace what "
+                    "esp wrote.",
+                    fix="change the pivot table's source data instead, or move the PivotTable.",
+                )
         if isinstance(value, str):
             check_cell_text(value, where)
         if isinstance(value, float) and not math.isfinite(value):
             raise UnsafeWriteError(f"{where}: {value} is not a number Excel can store.")
         self._writes.setdefault(sheet, {})[(row, col)] = value
 
+    def _related(self, sheet: str, rel_type: str) -> list[tuple[str, bytes]]:
+        """The sheet's related parts of one type (tables, pivot tables), with their XML."""
+        return [
+            (target, self.pkg.read_xml(target))
+            for typ, target in self.pkg.rels(self.pkg.sheet(sheet).part).values()
+            if typ == rel_type and self.pkg.has(target)
+        ]
+
     def _table_refs(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
         cached = self._tables.get(sheet)
         if cached is None:
             cached = []
-            for typ, target in self.pkg.rels(self.pkg.sheet(sheet).part).values():
-                if typ != REL_TABLE or not self.pkg.has(target):
-                    continue
-                head = re.search(rb"<(?:\w+:)?table\b[^>]*>", self.pkg.read_xml(target))
+            for target, data in self._related(sheet, REL_TABLE):
+                head = re.search(rb"<(?:\w+:)?table\b[^>]*>", data)
                 ref = re.search(rb"\bref=\"([^\"]+)\"", head.group(0)) if head else None
                 name = re.search(rb"\bdisplayName=\"([^\"]+)\"", head.group(0)) if head else None
                 if ref:
@@ -185,6 +200,32 @@ class Patcher:
                         continue
                     cached.append((name.group(1).decode() if name else target, rng))
             self._tables[sheet] = cached
+        return cached
+
+    def _pivot_ranges(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """The cells each PivotTable on the sheet owns: its body (`<location ref>`) and its
+        report filters, which sit `rowPageCount` rows above it with one blank row between,
+        one name and one value column per filter plus a gap column."""
+        cached = self._pivots.get(sheet)
+        if cached is None:
+            cached = []
+            for target, data in self._related(sheet, REL_PIVOT_TABLE):
+                head = re.search(rb"<(?:\w+:)?pivotTableDefinition\b[^>]*>", data)
+                loc = re.search(rb"<(?:\w+:)?location\b[^>]*>", data)
+                ref = re.search(rb"\bref=\"([^\"]+)\"", loc.group(0)) if loc else None
+                if head is None or loc is None or ref is None:
+                    continue
+                name = re.search(rb"\bname=\"([^\"]*)\"", head.group(0))
+                label = unescape(name.group(1).decode("utf-8", "replace")) if name else target
+                r1, c1, r2, c2 = parse_range(ref.group(1).decode())
+                cached.append((label, (r1, c1, r2, c2)))
+                pages = re.search(rb"\browPageCount=\"(\d+)\"", loc.group(0))
+                page_cols = re.search(rb"\bcolPageCount=\"(\d+)\"", loc.group(0))
+                if pages and int(pages.group(1)) > 0 and r1 > int(pages.group(1)) + 1:
+                    width = 3 * int(page_cols.group(1) if page_cols else b"1") - 1
+                    top = r1 - int(pages.group(1)) - 1
+                    cached.append((label, (top, c1, r1 - 2, c1 + width - 1)))
+            self._pivots[sheet] = cached
         return cached
 
     @property
@@ -461,12 +502,10 @@ class _SharedStrings:
         if um:
             new_tag = new_tag.replace(um.group(0), b'uniqueCount="%d"' % unique)
         if cm:
-            new_tag = re.sub(
-                rb"\bcount=\"\d+\"",
-                b'count="%d"' % max(int(cm.group(1)) + self.refs_delta, unique),
-                new_tag,
-                count=1,
-            )
+            # count is the number of t="s" cells; an overwritten string's <si> stays (indexes
+            # are positional), so count may end up below uniqueCount.
+            count = int(cm.group(1)) + self.refs_delta
+            new_tag = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % count, new_tag, count=1)
         body = b"".join(self.new)
         if head.group(1):  # <sst .../>
             new_tag = new_tag[:-2] + b">"

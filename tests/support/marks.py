@@ -1,0 +1,23 @@
+"""Skip marks for tests that need the shared schemas or LibreOffice.
+
+Both skip on a developer machine that lacks the thing and fail in CI (``$CI`` set) instead of
+passing vacuously (see :func:`.paths.skip_unless_in_ci`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .libreoffice import soffice_available
+from .ooxml import schemas_available
+from .paths import skip_unless_in_ci
+
+needs_soffice = pytest.mark.skipif(
+    skip_unless_in_ci(soffice_available()),
+    reason="LibreOffice (soffice) not installed; in CI this fails instead",
+)
+
+needs_schemas = pytest.mark.skipif(
+    skip_unless_in_ci(schemas_available()),
+    reason="shared/ooxml-schemas not found; in CI this fails instead",
+)
