@@ -608,23 +608,65 @@ class Run:
     stderr: bytes
 
 
+# Every measured process runs under this wrapper, which writes its own peak resident set
+# size to $ESP_BENCH_PEAK_FILE at exit. Not ru_maxrss: on Linux a child's ru_maxrss (from
+# os.wait4 or its own getrusage) starts at the high-water mark of the process it was forked
+# from, so every child of this (large) process would report at least this process's size.
+# VmHWM belongs to the child's own address space, which exec starts afresh.
+PEAK_WRAPPER = """\
+import atexit, os, runpy, sys
+def _report():
+    mb = None
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    mb = int(line.split()[1]) / 1024
+    except OSError:
+        import resource
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        mb = rss / 2**20 if sys.platform == 'darwin' else rss / 1024
+    with open(os.environ['ESP_BENCH_PEAK_FILE'], 'w') as f:
+        f.write(repr(mb))
+atexit.register(_report)
+mode, target = sys.argv[1], sys.argv[2]
+if mode == '-m':
+    sys.argv = [target, *sys.argv[3:]]
+    runpy.run_module(target, run_name='__main__', alter_sys=True)
+else:
+    sys.argv = ['-c', *sys.argv[3:]]
+    exec(compile(target, '<string>', 'exec'), {'__name__': '__main__'})
+"""
+
+
 def _maxrss_mb(ru_maxrss: int) -> float:
     # Linux reports kilobytes, macOS bytes.
     return ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else ru_maxrss / 1024
 
 
-def run_measured(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Run:
-    """Run argv to completion; its wall time and its own peak RSS (os.wait4's rusage)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        began = time.perf_counter()
-        proc = subprocess.Popen(list(argv), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - began
+def run_measured(py_args: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Run:
+    """Run `python *py_args` (`-m MODULE ...` or `-c CODE ...`) to completion under
+    PEAK_WRAPPER: its wall time, exit code, output and own peak memory."""
+    if py_args[0] not in ("-m", "-c"):
+        raise ValueError(f"expected -m or -c, got {py_args[0]!r}")
+    with tempfile.TemporaryDirectory(prefix="esp-bench-run-") as tmp:
+        peak_file = Path(tmp) / "peak"
+        out_path, err_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            began = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-c", PEAK_WRAPPER, *py_args], cwd=cwd,
+                env={**env, "ESP_BENCH_PEAK_FILE": str(peak_file)},
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - began
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        out.seek(0)
-        err.seek(0)
-        return Run(seconds, _maxrss_mb(usage.ru_maxrss), proc.returncode, out.read(), err.read())
+        try:
+            peak = float(peak_file.read_text())
+        except (OSError, ValueError):  # killed before atexit: an upper bound is all there is
+            peak = _maxrss_mb(usage.ru_maxrss)
+        return Run(seconds, peak, proc.returncode, out_path.read_bytes(), err_path.read_bytes())
 
 
 def child_env() -> dict[str, str]:
@@ -638,13 +680,13 @@ def child_env() -> dict[str, str]:
     return env
 
 
-ESP = (sys.executable, "-m", "esp_cli")
+ESP = ("-m", "esp_cli")  # after `python`
 
 
 def _subcommands(path: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[str] | None:
     """The commands `esp PATH --help` lists, or None when PATH is not a group."""
-    done = subprocess.run([*ESP, *path, "--help"], capture_output=True, text=True, env=dict(env),
-                          cwd=cwd, check=False)
+    done = subprocess.run([sys.executable, *ESP, *path, "--help"], capture_output=True,
+                          text=True, env=dict(env), cwd=cwd, check=False)
     lines = done.stdout.splitlines()
     if "Commands:" not in lines:
         return None
@@ -762,7 +804,7 @@ def bench_size(files: BenchFiles, repeat: int, env: Mapping[str, str],
                 tracker = (shutil.copyfile(files.tracker, work / TRACKER_FILE) if writes
                            else pristine)
                 if command is None:
-                    argv = [sys.executable, "-c", OPENPYXL_SAVE, str(tracker)]
+                    argv = ["-c", OPENPYXL_SAVE, str(tracker)]
                 else:
                     argv = argv_for(command, tracker)
                 run = run_measured(argv, work, env)
@@ -893,9 +935,14 @@ def _memory_gb() -> str:
 
 
 def _git_commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True, cwd=BENCH_DIR, check=False)
-    return done.stdout.strip() or "unknown"
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=BENCH_DIR,
+                              check=False)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "../src", ".")
+    return f"{commit} (with uncommitted changes)" if dirty else commit
 
 
 def _openpyxl_version() -> str:
@@ -914,7 +961,7 @@ def markdown_report(ms: Sequence[Measurement], checks: Sequence[Verdict],
         "# esp benchmark results",
         "",
         f"Measured {now} by `make bench` (`bench/bench.py`), esp {esp_version} at commit "
-        f"`{_git_commit()}`.",
+        f"{_git_commit()}.",
         "",
         f"- Machine: {os.cpu_count()} CPUs ({_cpu_model()}), {_memory_gb()}, "
         f"{platform.system()} {platform.release()}",
