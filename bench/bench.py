@@ -941,7 +941,9 @@ def _git_commit() -> str:
         return done.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "../src", ".")
+    # The code measured: the package and this script (not RESULTS.md, which this run writes).
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "../src",
+                Path(__file__).name)
     return f"{commit} (with uncommitted changes)" if dirty else commit
 
 
