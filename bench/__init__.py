@@ -1,0 +1,1 @@
+"""The benchmark (`make bench`); a package so tests can import its tracker builder."""
