@@ -193,12 +193,12 @@ def read_table(
     for info in workbook.sheets:
         if not info.visible:
             continue
-        values = workbook.values(info)
-        found = find_header(values, table)
+        head = workbook.values(info, nrows=HEADER_SCAN_ROWS)
+        found = find_header(head, table)
         if found is None:
             first = [
                 text_of(v)
-                for row in values.rows[:HEADER_SCAN_ROWS]
+                for row in head.rows[:HEADER_SCAN_ROWS]
                 for v in row
                 if isinstance(v, str) and v.strip()
             ]
@@ -223,6 +223,7 @@ def read_table(
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
         items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
+        values = workbook.values(info, columns=None if wanted is None else {c for _, c in items})
         for r in range(header_row + 1, len(values.rows) + 1):
             line = values.rows[r - 1]
             if not line:

@@ -69,6 +69,7 @@ class Package:
     path: Path
     data: bytes
     zf: zipfile.ZipFile = field(repr=False)
+    _xml: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, path: Path | str) -> Package:
@@ -204,9 +205,14 @@ class Package:
         return out
 
     def read_xml(self, name: str) -> bytes:
-        data = self.read(name)
-        check_no_dtd(self.path, name, data)
-        return data
+        """An XML part, checked for DTDs; kept, since reader and writer both need the
+        sheet (decompressing a 50,000-row sheet twice costs more than holding it)."""
+        got = self._xml.get(name)
+        if got is None:
+            got = self.read(name)
+            check_no_dtd(self.path, name, got)
+            self._xml[name] = got
+        return got
 
     def parse(self, name: str) -> _Element:
         return parse_xml(self.path, name, self.read_xml(name))

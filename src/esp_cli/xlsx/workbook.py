@@ -28,7 +28,7 @@ class Workbook:
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
         self._reader: WorkbookReader | None = None
-        self._values: dict[str, SheetValues] = {}
+        self._values: dict[tuple[str, int | None, frozenset[int] | None], SheetValues] = {}
 
     @classmethod
     def open(cls, path: Path | str) -> Workbook:
@@ -58,13 +58,21 @@ class Workbook:
     def date1904(self) -> bool:
         return self.pkg.date1904
 
-    def values(self, sheet: SheetInfo) -> SheetValues:
-        got = self._values.get(sheet.name)
+    def values(
+        self, sheet: SheetInfo, nrows: int | None = None, columns: set[int] | None = None
+    ) -> SheetValues:
+        """A sheet's values (cached); `nrows` reads only the first rows, `columns` only
+        those columns (see WorkbookReader.values)."""
+        key = (sheet.name, nrows, frozenset(columns) if columns is not None else None)
+        got = self._values.get(key)
         if got is None:
+            full = self._values.get((sheet.name, None, None))
+            if full is not None:
+                return full
             if self._reader is None:
                 self._reader = WorkbookReader(self.pkg)
-            got = self._reader.values(sheet)
-            self._values[sheet.name] = got
+            got = self._reader.values(sheet, nrows=nrows, columns=columns)
+            self._values[key] = got
         return got
 
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:

@@ -35,7 +35,9 @@ def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
 
 
 def _deflate(data: bytes) -> bytes:
-    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    # A big rewritten sheet compresses 3x faster at level 1 for a slightly larger file.
+    level = 1 if len(data) > 4 * 1024 * 1024 else 6
+    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
     return comp.compress(data) + comp.flush()
 
 
