@@ -48,3 +48,10 @@ def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
     assert "Would change 10 cell(s)" in res.stdout
     assert (tmp_path / "ESP Tracker.xlsx").is_file()
     assert list((tmp_path / "esp-backups").iterdir())
+
+
+def test_demo_as_of_is_the_samples_today() -> None:
+    from esp_cli.cli.demo import AS_OF
+    from esp_cli.sample import REFERENCE_DATE
+
+    assert AS_OF == REFERENCE_DATE.isoformat()

@@ -15,8 +15,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import holidays as holidays_pkg
+from typing import Any
 
 from esp_cli.errors import ConfigError
 
@@ -92,7 +91,7 @@ class BusinessCalendar:
         wanted = (subdivision or "").strip()
         if not wanted:
             return None
-        known = holidays_pkg.list_supported_countries().get(self._country, [])
+        known = _holidays().list_supported_countries().get(self._country, [])
         return next((s for s in known if s.casefold() == wanted.casefold()), wanted)
 
     # -- loading ---------------------------------------------------------------------------
@@ -100,7 +99,7 @@ class BusinessCalendar:
     def _fetch(self, years: range) -> dict[date, str]:
         """The package's holidays for `years`, or a CalendarError that says how to fix it."""
         try:
-            found = holidays_pkg.country_holidays(
+            found = _holidays().country_holidays(
                 self._country, subdiv=self._subdivision, years=years, expand=False
             )
         except NotImplementedError as exc:
@@ -108,7 +107,7 @@ class BusinessCalendar:
         return dict(found.items())
 
     def _config_error(self) -> CalendarError:
-        supported = holidays_pkg.list_supported_countries()
+        supported = _holidays().list_supported_countries()
         if self._country not in supported:
             return CalendarError(
                 f'Unknown holiday calendar country "{self.config.country}" in [calendar] '
@@ -245,3 +244,11 @@ class BusinessCalendar:
     def next_business_day(self, day: date) -> date:
         """The first business day strictly after `day`."""
         return self.clock_day(day + _ONE_DAY, 0)
+
+
+def _holidays() -> Any:
+    """The holidays package, imported on first use: it is the slowest import esp has, and
+    `esp --help` should not pay for it."""
+    import holidays
+
+    return holidays

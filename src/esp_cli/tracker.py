@@ -75,7 +75,8 @@ class Row:
 
     @property
     def has_identity(self) -> bool:
-        return any(self.values.get(k) for k in IDENTITY_KEYS)
+        v = self.values
+        return bool(v.get("agent_name") or v.get("agent_id") or v.get("email"))
 
     def label(self) -> str:
         return self.name or self.text("agent_id") or self.text("email") or f"row {self.row}"
@@ -120,6 +121,13 @@ class Table:
 
 
 def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
+    # Fast paths first: this runs for every used cell of every row.
+    cls = type(value)
+    if kind is Kind.TEXT and cls is str:
+        text = " ".join(value.split()) if "\n" not in value else value.strip()
+        return text or None
+    if kind is Kind.DATE and cls is date:
+        return parse_date(value, date1904)
     if isinstance(value, ErrorValue):
         raise Unreadable(f"the cell shows the error {value.code}")
     if kind is Kind.DATE:
@@ -134,8 +142,6 @@ def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
         return None
     if kind is Kind.NAME:
         return display_name(text_of(value))
-    if isinstance(value, (datetime, date)):
-        return text_of(value)
     return text_of(value)
 
 
@@ -224,6 +230,7 @@ def read_table(
         rows: list[Row] = []
         items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
         values = workbook.values(info, columns=None if wanted is None else {c for _, c in items})
+        kinds = [(k, c, BY_KEY[k].kind) for k, c in items]
         for r in range(header_row + 1, len(values.rows) + 1):
             line = values.rows[r - 1]
             if not line:
@@ -231,13 +238,14 @@ def read_table(
             raw: dict[str, Any] = {}
             parsed: dict[str, Any] = {}
             bad: set[str] = set()
-            for key, c in items:
-                v = line[c - 1] if c - 1 < len(line) else None
+            width = len(line)
+            for key, c, kind in kinds:
+                v = line[c - 1] if c <= width else None
                 if v == "" or v is None:
                     continue
                 raw[key] = v
                 try:
-                    parsed[key] = _parse(BY_KEY[key].kind, v, date1904)
+                    parsed[key] = _parse(kind, v, date1904)
                 except Unreadable as exc:
                     bad.add(key)
                     findings.append(

@@ -14,9 +14,8 @@ from typing import Annotated
 import typer
 
 from esp_cli.cli import app
-from esp_cli.sample import REFERENCE_DATE, build_sample
 
-AS_OF = REFERENCE_DATE.isoformat()
+AS_OF = "2026-11-24"  # the sample's today (esp_cli.sample.REFERENCE_DATE; a test checks)
 
 # (what the step shows, the command line after `esp`). Every command gets --config.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -70,6 +69,8 @@ def demo_command(
     """Copy the sample trackers to a scratch folder and run the day's commands on them."""
     target = folder or Path(tempfile.mkdtemp(prefix="esp-demo-"))
     target.mkdir(parents=True, exist_ok=True)
+    from esp_cli.sample import REFERENCE_DATE, build_sample  # only the demo needs it
+
     files = build_sample(target)
     config = files.config
     out = sys.stdout
