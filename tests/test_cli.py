@@ -12,14 +12,27 @@ from typer.testing import CliRunner
 from esp_cli import __version__
 from esp_cli.cli import app
 
-COMMANDS = sorted(c.name for c in app.registered_commands if c.name)
+COMMANDS = sorted(
+    [c.name for c in app.registered_commands if c.name]
+    + [str(g.name) for g in app.registered_groups]
+)
+# Commands of a group (`esp note add`) as the words a person types.
+SUBCOMMANDS = sorted(
+    f"{g.name} {c.name}"
+    for g in app.registered_groups
+    for c in g.typer_instance.registered_commands
+)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", COMMANDS + SUBCOMMANDS)
 def test_every_command_has_help(command: str) -> None:
-    res = CliRunner().invoke(app, [command, "--help"])
+    res = CliRunner().invoke(app, [*command.split(), "--help"])
     assert res.exit_code == 0, res.output
     assert "Usage" in res.stdout and len(res.stdout) > 100
+
+
+def test_the_command_groups_are_there() -> None:
+    assert {"note add"} <= set(SUBCOMMANDS)
 
 
 def test_python_dash_m_runs() -> None:

@@ -52,7 +52,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def available_steps() -> list[tuple[str, tuple[str, ...]]]:
     """The steps whose command this version of esp has."""
-    known = {c.name for c in app.registered_commands}
+    known = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     return [(title, argv) for title, argv in STEPS if argv[0] in known]
 
 
