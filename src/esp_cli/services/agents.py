@@ -98,7 +98,7 @@ def _exact(rows: Sequence[Row], query: str) -> list[Row]:
     return []
 
 
-def _closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
+def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
     """The agents a misspelt or partial query most likely meant, best first."""
     wanted = name_key(query)
     wanted_tokens = set(wanted.split())
@@ -164,5 +164,5 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     if found:
         raise AgentLookupError(query, found, ambiguous=True, tracker=where)
     raise AgentLookupError(
-        query, _closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
+        query, closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
     )
