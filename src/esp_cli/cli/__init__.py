@@ -53,7 +53,8 @@ def _root(
     """The ESP certification team's daily work on the ESP Tracker workbook."""
 
 
-from esp_cli.cli import demo as _demo  # noqa: E402,F401  (commands register on import)
+from esp_cli.cli import access as _access  # noqa: E402,F401  (commands register on import)
+from esp_cli.cli import demo as _demo  # noqa: E402,F401
 from esp_cli.cli import doctor as _doctor  # noqa: E402,F401
 from esp_cli.cli import escalations as _escalations  # noqa: E402,F401
 from esp_cli.cli import explain as _explain  # noqa: E402,F401
