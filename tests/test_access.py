@@ -172,6 +172,10 @@ def test_searched_in_the_lists_spelling_and_what_is_still_empty(tracker: Path) -
     assert json.loads(res.stdout)["note"].endswith(
         "Citrix TBT Access: Cannot Locate TBT; Searched by Course Number: Y"
     )
+    res = access(tracker, "E100", "cannot locate tbt", "--not-searched", "-f", "json")
+    assert res.exit_code == 0, res.output
+    (change, _note) = json.loads(res.stdout)["changes"]
+    assert (change["old"], change["new"]) == ("Y", "N")  # yes/no shown as typed
     res = access(tracker, "E100", "Password Reset", "--incident", "INC9")
     assert res.exit_code == 0, res.output
     assert (
