@@ -32,7 +32,7 @@ def test_every_command_has_help(command: str) -> None:
 
 
 def test_the_command_groups_are_there() -> None:
-    assert {"note add"} <= set(SUBCOMMANDS)
+    assert {"note add", "progress import", "progress missing", "access set"} <= set(SUBCOMMANDS)
 
 
 def test_python_dash_m_runs() -> None:
@@ -59,5 +59,10 @@ def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "$ esp sync-nnumbers --dry-run" in res.stdout
     assert "Would change 10 cell(s)" in res.stdout
+    assert "$ esp progress import --date 2026-11-24" in res.stdout
+    assert "$ esp progress missing --date 2026-11-24" in res.stdout
+    assert '$ esp access set "Marcus Lee" "password reset"' in res.stdout
+    assert '$ esp note add "Tyrone Jackson"' in res.stdout
+    assert "(exit code" not in res.stdout
     assert (tmp_path / "ESP Tracker.xlsx").is_file()
     assert list((tmp_path / "esp-backups").iterdir())
