@@ -43,6 +43,10 @@ CSV_SUFFIX = ".csv"
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
 NO_TEXT = "Self-report (no details given)"
 MAX_SUGGESTIONS = 3
+# Suggestions cost a pass over every agent each; a wrong file can bring hundreds of unknown
+# names, and after this many the reasons say enough.
+MAX_SUGGESTED_REPORTS = 25
+READ_KEYS = ("agent_name", "email", "class", NOTES.column_key)
 
 
 # ------------------------------------------------------------------------ reading reports
@@ -313,12 +317,6 @@ class ImportResult:
     @property
     def already_there(self) -> int:
         return sum(1 for i in self.imported if not i.added)
-
-
-# Suggestions cost a pass over every agent each; a wrong file can bring hundreds of unknown
-# names, and after this many the reasons say enough.
-MAX_SUGGESTED_REPORTS = 25
-READ_KEYS = ("agent_name", "email", "class", NOTES.column_key)
 
 
 def import_reports(
