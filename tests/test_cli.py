@@ -12,14 +12,27 @@ from typer.testing import CliRunner
 from esp_cli import __version__
 from esp_cli.cli import app
 
-COMMANDS = sorted(c.name for c in app.registered_commands if c.name)
+COMMANDS = sorted(
+    [c.name for c in app.registered_commands if c.name]
+    + [str(g.name) for g in app.registered_groups]
+)
+# Commands of a group (`esp note add`) as the words a person types.
+SUBCOMMANDS = sorted(
+    f"{g.name} {c.name}"
+    for g in app.registered_groups
+    for c in g.typer_instance.registered_commands
+)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", COMMANDS + SUBCOMMANDS)
 def test_every_command_has_help(command: str) -> None:
-    res = CliRunner().invoke(app, [command, "--help"])
+    res = CliRunner().invoke(app, [*command.split(), "--help"])
     assert res.exit_code == 0, res.output
     assert "Usage" in res.stdout and len(res.stdout) > 100
+
+
+def test_the_command_groups_are_there() -> None:
+    assert {"note add", "progress import", "progress missing", "access set"} <= set(SUBCOMMANDS)
 
 
 def test_python_dash_m_runs() -> None:
@@ -46,6 +59,11 @@ def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "$ esp sync-nnumbers --dry-run" in res.stdout
     assert "Would change 10 cell(s)" in res.stdout
+    assert "$ esp progress import --date 2026-11-24" in res.stdout
+    assert "$ esp progress missing --date 2026-11-24" in res.stdout
+    assert '$ esp access set "Marcus Lee" "password reset"' in res.stdout
+    assert '$ esp note add "Tyrone Jackson"' in res.stdout
+    assert "(exit code" not in res.stdout
     assert (tmp_path / "ESP Tracker.xlsx").is_file()
     assert list((tmp_path / "esp-backups").iterdir())
 

@@ -27,6 +27,7 @@ class SelfReport:
     email: str  # sender address ('' for sheet rows)
     text: str
     source: str  # file name, or "File!row 7"
+    cls: str = ""  # the class the sheet row gives ('' for e-mails, or no Class column)
 
 
 _GREETING = re.compile(
@@ -37,6 +38,7 @@ _SIGNOFF = re.compile(
     r"sincerely|respectfully)\b[ ,.!]*(\w+)?[,.!]?$",
     re.I,
 )
+_SIGNED_NAME = re.compile(r"^[^\W\d_][\w.'-]*(?: [^\W\d_][\w.'-]*){0,2}$")
 _ON_WROTE = re.compile(r"^On .{5,200} wrote:\s*$")
 _OUTLOOK_HEADER = re.compile(r"^(-{2,}\s*Original Message\s*-{2,}|From:\s.+|_{5,})\s*$", re.I)
 
@@ -77,6 +79,8 @@ def clean_body(text: str, sender_name: str = "") -> str:
     while kept and (
         _SIGNOFF.match(kept[-1])
         or (first and kept[-1].lower().rstrip(",.") in (first, sender_name.lower()))
+        # "Thanks,\nDev": a name under a sign-off, whatever the display name says.
+        or (len(kept) >= 2 and _SIGNOFF.match(kept[-2]) and _SIGNED_NAME.match(kept[-1]))
     ):
         kept.pop()
         while kept and not kept[-1]:
@@ -123,17 +127,28 @@ _UPDATE_HEADERS = (
 )
 
 
+_CLASS_HEADERS = ("class", "wave", "class id", "class name", "class #")
+_EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
+
+
 @dataclass(frozen=True)
 class RowProblem:
-    source: str
+    source: str  # "File!row 7" for a row; the source itself when the whole file is unusable
     message: str
 
 
 def reports_from_rows(
-    rows: list[list[object]], source: str, name_headers: tuple[str, ...]
+    rows: list[list[object]],
+    source: str,
+    name_headers: tuple[str, ...],
+    *,
+    class_headers: tuple[str, ...] = _CLASS_HEADERS,
+    email_headers: tuple[str, ...] = _EMAIL_HEADERS,
 ) -> tuple[list[SelfReport], list[RowProblem]]:
     """Self-reports from a sheet or CSV: a date/timestamp, the agent's name, the update, and
-    any other columns (TBTs completed, blockers) added as `Header: value`."""
+    any other columns (TBTs completed, blockers) added as `Header: value`. A Class or e-mail
+    column, when there is one, goes into the report (to tell agents of the same name apart)
+    rather than into its text. Headers are compared normalised (columns.normalise_header)."""
     from esp_cli.columns import normalise_header
     from esp_cli.values import Unreadable, display_name, parse_date, text_of
 
@@ -156,11 +171,13 @@ def reports_from_rows(
     when_col = next(i for i, n in enumerate(header) if n in _WHEN_HEADERS)
     name_col = next(i for i, n in enumerate(header) if n in name_headers)
     update_col = next((i for i, n in enumerate(header) if n in _UPDATE_HEADERS), None)
+    class_col = next((i for i, n in enumerate(header) if n in class_headers), None)
+    email_col = next((i for i, n in enumerate(header) if n in email_headers), None)
     skip = {
         when_col,
         name_col,
         update_col,
-        *(i for i, n in enumerate(header) if n in ("class", "email", "e mail", "wave")),
+        *(i for i, n in enumerate(header) if n in (*class_headers, *email_headers)),
     }
     extra = [i for i, n in enumerate(header) if n and i not in skip]
     reports: list[SelfReport] = []
@@ -187,5 +204,14 @@ def reports_from_rows(
         text = " ".join(p for p in parts if p)
         if details:
             text = (text + " (" if text else "(") + "; ".join(details) + ")"
-        reports.append(SelfReport(day, display_name(name), "", " ".join(text.split()), where))
+        reports.append(
+            SelfReport(
+                day,
+                display_name(name),
+                text_of(cell(email_col)).lower(),
+                " ".join(text.split()),
+                where,
+                text_of(cell(class_col)),
+            )
+        )
     return reports, problems

@@ -210,3 +210,20 @@ def email_key(raw: str) -> str:
     if text.startswith("mailto:"):
         text = text[7:]
     return text
+
+
+def us_phone(text: str) -> str:
+    """A US phone number in one format: '513.555.0131', '+1 (513) 555-0131' and
+    '5135550131' are all '(513) 555-0131'. Ten digits, an optional leading 1 (+1), any
+    punctuation; area code and exchange as the North American plan allows (not 0 or 1 first).
+    Raises Unreadable otherwise."""
+    if re.search(r"[^\W\d_]", text):  # a letter: an extension or a typo, not a number to call
+        raise Unreadable(f"{text!r} is not a phone number (only digits and punctuation)")
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        raise Unreadable(f"{text!r} is not a 10-digit US phone number")
+    if digits[0] in "01" or digits[3] in "01":
+        raise Unreadable(f"{text!r} is not a US phone number (area code or exchange starts 0/1)")
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"

@@ -53,10 +53,13 @@ def _root(
     """The ESP certification team's daily work on the ESP Tracker workbook."""
 
 
-from esp_cli.cli import demo as _demo  # noqa: E402,F401  (commands register on import)
+from esp_cli.cli import access as _access  # noqa: E402,F401  (commands register on import)
+from esp_cli.cli import demo as _demo  # noqa: E402,F401
 from esp_cli.cli import doctor as _doctor  # noqa: E402,F401
 from esp_cli.cli import escalations as _escalations  # noqa: E402,F401
 from esp_cli.cli import explain as _explain  # noqa: E402,F401
+from esp_cli.cli import note as _note  # noqa: E402,F401
+from esp_cli.cli import progress as _progress  # noqa: E402,F401
 from esp_cli.cli import record as _record  # noqa: E402,F401
 from esp_cli.cli import sync as _sync  # noqa: E402,F401
 

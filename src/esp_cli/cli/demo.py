@@ -46,12 +46,40 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "Write Escalation Stage, Next Action and Next Action Due into the tracker",
         ("escalations", "--write", "--as-of", AS_OF),
     ),
+    (
+        "Fold today's self-reports (the progress report and the agents' e-mails) into Notes",
+        ("progress", "import", "--date", AS_OF),
+    ),
+    ("Run it again: every report is already there", ("progress", "import", "--date", AS_OF)),
+    ("Who has not reported today", ("progress", "missing", "--date", AS_OF)),
+    (
+        "Marcus Lee cannot log in to Citrix: record the issue, SPOC's ticket and his callback "
+        "number (a TBT note documents it)",
+        (
+            "access",
+            "set",
+            "Marcus Lee",
+            "password reset",
+            "--spoc-called",
+            AS_OF,
+            "--incident",
+            "INC0049377",
+            "--phone",
+            "513.555.0131",
+            "--date",
+            AS_OF,
+        ),
+    ),
+    (
+        "Add a note for Tyrone Jackson",
+        ("note", "add", "Tyrone Jackson", "Call Cert confirmed for 11/25 9 AM", "--date", AS_OF),
+    ),
 )
 
 
 def available_steps() -> list[tuple[str, tuple[str, ...]]]:
     """The steps whose command this version of esp has."""
-    known = {c.name for c in app.registered_commands}
+    known = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     return [(title, argv) for title, argv in STEPS if argv[0] in known]
 
 

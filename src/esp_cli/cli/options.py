@@ -48,6 +48,14 @@ AgentArg = Annotated[
         help="The agent: name (either order), Agent ID, N Number or e-mail.", show_default=False
     ),
 ]
+ByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Who writes the note (else esp.toml [people] user).",
+        show_default=False,
+    ),
+]
 ClassOpt = Annotated[
     str | None,
     typer.Option(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli import app
+from esp_cli.cli.changes import before_after
 from esp_cli.cli.options import (
     AgentArg,
     ClassOpt,
@@ -17,11 +18,9 @@ from esp_cli.cli.options import (
     config_for,
     parse_day,
 )
-from esp_cli.notes import lines_of
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.rules import fmt_day
 from esp_cli.services.record import RecordResult, parse_step, record_step
-from esp_cli.services.writes import CellChange
 
 StepArg = Annotated[
     str,
@@ -120,7 +119,7 @@ def render(result: RecordResult, fmt: Format) -> None:
         print_table(
             f"{verb} {len(result.changes)} cell(s) for {result.agent.name}",
             ["Cell", "Column", "Before → After"],
-            [(f"{c.sheet}!{c.cell}", c.column, _before_after(c)) for c in result.changes],
+            [(f"{c.sheet}!{c.cell}", c.column, before_after(c)) for c in result.changes],
             empty="nothing to change",
         )
     label = result.step.label
@@ -145,13 +144,3 @@ def render(result: RecordResult, fmt: Format) -> None:
         )
     else:
         say(f"{result.tracker} already says so; nothing written.")
-
-
-def _before_after(change: CellChange) -> str:
-    """Before → after; for an appended note, only the new line (the earlier ones stay)."""
-    old, new = change.old, change.new
-    if isinstance(old, str) and isinstance(new, str) and old and new.startswith(old.rstrip()):
-        kept = len(lines_of(old))
-        added = new[len(old.rstrip()) :].strip()
-        return f"{kept} earlier line(s) kept; adds: {added}"
-    return f"{show(old)} → {show(new)}"

@@ -16,6 +16,8 @@ from esp_cli.errors import AgentNotFoundError, UsageError
 from esp_cli.tracker import Row, Table
 from esp_cli.values import email_key, id_key, name_key
 
+# The columns find_agent looks at: read them (read_table(keys=...)) before calling it.
+LOOKUP_KEYS = ("agent_name", "agent_id", "email", "n_number", "class")
 MAX_CANDIDATES = 5
 # difflib ratio below which a name is not worth suggesting ("Devn Price" ~ "Devon Price" is
 # 0.95; unrelated names of similar length sit around 0.3-0.5).
@@ -66,12 +68,14 @@ def describe(row: Row) -> str:
     return f"{row.label()} — {cls}, {where}" + (f" ({', '.join(ids)})" if ids else "")
 
 
-def _class_key(text: str) -> str:
+def class_key(text: str) -> str:
+    """A class as typed ('AET-1109 ', 'aet-1109') -> one key."""
     return " ".join(text.split()).casefold()
 
 
-def _token_key(text: str) -> tuple[str, ...]:
-    """Name tokens in sorted order: 'Price Devon' and 'Devon Price' are the same name."""
+def name_tokens(text: str) -> tuple[str, ...]:
+    """Name tokens in sorted order: 'Price Devon', 'price, devon' and 'Devon Price' are the
+    same name."""
     return tuple(sorted(name_key(text).split()))
 
 
@@ -84,7 +88,7 @@ def _exact(rows: Sequence[Row], query: str) -> list[Row]:
         (wanted_mail if "@" in wanted_mail else "", lambda r: email_key(r.text("email"))),
         (wanted_name, lambda r: name_key(r.name)),
         # "Price Devon" (no comma): the same words in another order.
-        (" ".join(_token_key(query)), lambda r: " ".join(_token_key(r.name))),
+        (" ".join(name_tokens(query)), lambda r: " ".join(name_tokens(r.name))),
     ]
     for wanted, key in tries:
         if wanted:
@@ -94,7 +98,7 @@ def _exact(rows: Sequence[Row], query: str) -> list[Row]:
     return []
 
 
-def _closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
+def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
     """The agents a misspelt or partial query most likely meant, best first."""
     wanted = name_key(query)
     wanted_tokens = set(wanted.split())
@@ -103,7 +107,7 @@ def _closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
     matcher = difflib.SequenceMatcher(a=wanted)
     scored: list[tuple[float, int, Row]] = []
     for index, row in enumerate(rows):
-        keys = {name_key(row.name), " ".join(_token_key(row.name))} if row.name else set()
+        keys = {name_key(row.name), " ".join(name_tokens(row.name))} if row.name else set()
         keys |= {
             k for k in (id_key(row.text("agent_id")).lower(), email_key(row.text("email"))) if k
         }
@@ -130,8 +134,8 @@ def agents_in_class(table: Table, cls: str | None) -> list[Row]:
     rows = list(table.rows())
     if cls is None:
         return rows
-    wanted = _class_key(cls)
-    found = [r for r in rows if _class_key(r.cls) == wanted]
+    wanted = class_key(cls)
+    found = [r for r in rows if class_key(r.cls) == wanted]
     if not found:
         known = sorted({" ".join(r.cls.split()) for r in rows if r.cls})
         raise UsageError(
@@ -160,5 +164,5 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     if found:
         raise AgentLookupError(query, found, ambiguous=True, tracker=where)
     raise AgentLookupError(
-        query, _closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
+        query, closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
     )

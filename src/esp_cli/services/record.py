@@ -17,8 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.errors import ConfigError, StepOrderError, UsageError
-from esp_cli.notes import NoteKind, appended, format_line
+from esp_cli.errors import StepOrderError, UsageError
+from esp_cli.notes import NoteKind, format_line
 from esp_cli.rules import LADDER, Evaluation, Step, evaluate, fmt, step_order_error
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import (
@@ -28,11 +28,11 @@ from esp_cli.services.escalations import (
     plan_computed,
 )
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.notes import author, plan_note, refuse_future
 from esp_cli.services.writes import CellChange, ChangePlan
 from esp_cli.tracker import Row, read_table
 from esp_cli.values import text_of
 from esp_cli.xlsx.reader import ErrorValue
-from esp_cli.xlsx.refs import address
 from esp_cli.xlsx.workbook import SaveResult, locked_for_update
 
 NOTES_KEY = "notes"
@@ -102,17 +102,6 @@ def note_line(on: date, by: str, step: Step, note: str | None) -> str:
     return format_line(NoteKind.NOTES, on, by, body)
 
 
-def author(by: str | None, config: Config) -> str:
-    """Who writes the note: --by, else esp.toml [people] user, else a clear error."""
-    for name in (by, config.user):
-        if name is not None and name.strip():
-            return " ".join(name.split())
-    raise ConfigError(
-        "No name for the note: esp writes who recorded the step in Notes.",
-        fix="pass --by 'Your Name', or set [people] user = \"Your Name\" in esp.toml.",
-    )
-
-
 def record_step(
     tracker_path: Path,
     config: Config,
@@ -128,11 +117,7 @@ def record_step(
 ) -> RecordResult:
     """Record `step` for the agent `query` names, delivered on `on` by `by`."""
     moment = now or datetime.now()
-    if on > moment.date():
-        raise UsageError(
-            f"{fmt(on)} is in the future: a step is recorded once it is delivered.",
-            fix="leave out --date (today), or give the day it was delivered.",
-        )
+    refuse_future(on, moment.date(), "a step is recorded once it is delivered")
     writer = author(by, config)
     cal = calendar_from(config)
     with locked_for_update(tracker_path, dry_run=dry_run) as wb:
@@ -151,10 +136,8 @@ def record_step(
         date_written = facts.step_date(step) != on
         if date_written:
             plan.set(row, step.column, on)
+        note_added = plan_note(plan, row, NoteKind.NOTES, line)
         sheet = table.sheet(row.sheet)
-        notes = appended(_notes_text(row, sheet.col(NOTES_KEY)), line)
-        if notes is not None:
-            plan.set(row, NOTES_KEY, notes)
         # Keep the computed columns true for this agent, where the sheet has them.
         after = _recorded(row, step, on)
         ev = evaluate(
@@ -171,7 +154,7 @@ def record_step(
         by=writer,
         note_line=line,
         date_written=date_written,
-        note_added=notes is not None,
+        note_added=note_added,
         changes=plan.changes,
         added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
         evaluation=ev,
@@ -212,20 +195,6 @@ def _refuse_if_wrong(row: Row, step: Step, on: date) -> None:
                 f"{fmt(on)}: the {step.label} cannot come after it.",
                 fix="give the date the step was really delivered (--date).",
             )
-
-
-def _notes_text(row: Row, col: int | None) -> str:
-    """The Notes cell as it is, every character kept (the parsed value is tidied)."""
-    raw = row.raw.get(NOTES_KEY)
-    if raw is None:
-        return ""
-    if isinstance(raw, ErrorValue):
-        where = address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
-        raise StepOrderError(
-            f"{where}: the Notes cell shows the error {raw.code}; esp will not overwrite it.",
-            fix="clear or correct the Notes cell in Excel first.",
-        )
-    return raw if isinstance(raw, str) else text_of(raw)
 
 
 def _recorded(row: Row, step: Step, on: date) -> Row:

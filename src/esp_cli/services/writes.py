@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from esp_cli.columns import BY_KEY
+from esp_cli.columns import BY_KEY, Kind
 from esp_cli.tracker import Row, Sheet, Table
 from esp_cli.xlsx.patch import Patcher
 from esp_cli.xlsx.refs import address, col_letter
@@ -83,7 +83,9 @@ class ChangePlan:
     def set(self, row: Row, key: str, new: Any) -> CellChange:
         sheet = self.table.sheet(row.sheet)
         col = self.column(sheet, key)
-        old = row.raw.get(key) if key in row.unreadable else row.values.get(key)
+        # Yes/no as typed ('No', 'N'), not as understood (False); others as understood.
+        as_typed = key in row.unreadable or BY_KEY[key].kind is Kind.YESNO
+        old = row.raw.get(key) if as_typed else row.values.get(key)
         self.patcher.set(row.sheet, row.row, col, new)
         change = CellChange(
             sheet=row.sheet,

@@ -1,0 +1,139 @@
+"""esp access set AGENT ISSUE."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.changes import change_dicts, print_changes, say_written
+from esp_cli.cli.options import (
+    AgentArg,
+    ByOpt,
+    ClassOpt,
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    TrackerOpt,
+    config_for,
+    parse_day,
+)
+from esp_cli.render import Format, say, write_csv, write_json
+from esp_cli.services.access import AccessResult, set_access
+
+access_app = typer.Typer(
+    name="access",
+    help="Citrix TBT Access issues and the SPOC columns that go with them.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(access_app, name="access")
+
+
+@access_app.command("set")
+def access_set_command(
+    agent: AgentArg,
+    issue: Annotated[
+        str,
+        typer.Argument(
+            help="A value of the Citrix TBT Access drop-down (any case), e.g. 'Password Reset'.",
+            show_default=False,
+        ),
+    ],
+    spoc_called: Annotated[
+        str | None,
+        typer.Option(
+            "--spoc-called", help="The day SPOC was called (YYYY-MM-DD).", show_default=False
+        ),
+    ] = None,
+    incident: Annotated[
+        str | None,
+        typer.Option("--incident", help="SPOC's incident number.", show_default=False),
+    ] = None,
+    phone: Annotated[
+        str | None,
+        typer.Option(
+            "--phone",
+            help="The agent's callback phone (10-digit US number, any punctuation).",
+            show_default=False,
+        ),
+    ] = None,
+    searched: Annotated[
+        bool | None,
+        typer.Option(
+            "--searched/--not-searched",
+            help="Searched by Course Number (for Cannot Locate TBT).",
+            show_default=False,
+        ),
+    ] = None,
+    by: ByOpt = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="The TBT note's date (YYYY-MM-DD); default today.", show_default=False
+        ),
+    ] = None,
+    cls: ClassOpt = None,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Set an agent's Citrix TBT Access (one of the column's drop-down values) and the SPOC
+    columns given; the change is noted in TBT Notes ('Name - MM/DD/YYYY - ...')."""
+    cfg = config_for(config)
+    result = set_access(
+        cfg.tracker_path(tracker),
+        cfg,
+        agent,
+        issue,
+        spoc_called=parse_day(spoc_called, "--spoc-called") if spoc_called else None,
+        incident=incident,
+        phone=phone,
+        searched=searched,
+        by=by,
+        on=parse_day(on, "--date"),
+        cls=cls,
+        dry_run=dry_run,
+    )
+    render(result, fmt)
+
+
+def as_dict(result: AccessResult) -> dict[str, Any]:
+    return {
+        "agent": result.agent.name,
+        "class": result.agent.cls,
+        "sheet": result.agent.sheet,
+        "row": result.agent.row,
+        "issue": result.issue,
+        "allowed": list(result.allowed.values),
+        "allowed_from": result.allowed.source,
+        "note": result.note_line,
+        "note_added": result.note_added,
+        "still_empty": result.still_empty,
+        "changes": change_dicts(result.changes),
+        "added_columns": result.added_columns,
+        "dry_run": result.dry_run,
+        "backup": str(result.saved.backup) if result.saved else None,
+    }
+
+
+def render(result: AccessResult, fmt: Format) -> None:
+    data = as_dict(result)
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        write_csv(data["changes"], ["sheet", "cell", "agent", "column", "old", "new"])
+    else:
+        verb = "Would change" if result.dry_run else "Changed"
+        print_changes(
+            f"{verb} {len(result.changes)} cell(s) for {result.agent.name}", result.changes
+        )
+    if result.note_line is not None and not result.note_added:
+        say(f"TBT Notes already hold this line: {result.note_line}")
+    if result.still_empty:
+        say(f"{result.issue} also needs: {'; '.join(result.still_empty)}.")
+    say_written(
+        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
+    )

@@ -1,0 +1,63 @@
+"""How the writing commands show the cells they change (or would, with --dry-run)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from esp_cli.notes import lines_of
+from esp_cli.render import print_table, say, show
+from esp_cli.services.writes import CellChange
+from esp_cli.xlsx.workbook import SaveResult
+
+
+def before_after(change: CellChange) -> str:
+    """Before → after; for an appended note, only the new line (the earlier ones stay)."""
+    old, new = change.old, change.new
+    if isinstance(old, str) and isinstance(new, str) and old and new.startswith(old.rstrip()):
+        kept = len(lines_of(old))
+        added = new[len(old.rstrip()) :].strip()
+        return f"{kept} earlier line(s) kept; adds: {added}"
+    return f"{show(old)} → {show(new)}"
+
+
+def change_dicts(changes: Sequence[CellChange]) -> list[dict[str, Any]]:
+    """The JSON/CSV shape of a change: where, whose, which column, old and new values."""
+    return [
+        {
+            "sheet": c.sheet,
+            "cell": c.cell,
+            "agent": c.agent,
+            "column": c.column,
+            "old": c.old,
+            "new": c.new,
+        }
+        for c in changes
+    ]
+
+
+def print_changes(title: str, changes: Sequence[CellChange], *, with_agent: bool = False) -> None:
+    columns = ["Cell", *(["Agent"] if with_agent else []), "Column", "Before → After"]
+    rows = [
+        (f"{c.sheet}!{c.cell}", *([c.agent] if with_agent else []), c.column, before_after(c))
+        for c in changes
+    ]
+    print_table(title, columns, rows, empty="nothing to change")
+
+
+def say_written(
+    tracker: Any,
+    dry_run: bool,
+    saved: SaveResult | None,
+    changes: int,
+    added_columns: Sequence[str] = (),
+) -> None:
+    """The last word on stderr: what was (or would be) written, and where the backup is."""
+    for added in added_columns:
+        say(f"{'Would add' if dry_run else 'Added'} column {added}.")
+    if dry_run:
+        say(f"Dry run: {changes} cell(s) would change; {tracker} was not written.")
+    elif saved:
+        say(f"Wrote {changes} cell(s) to {tracker} (backup: {saved.backup}).")
+    else:
+        say(f"{tracker} already says so; nothing written.")

@@ -1,0 +1,108 @@
+"""esp note add AGENT TEXT."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.changes import change_dicts, print_changes, say_written
+from esp_cli.cli.options import (
+    AgentArg,
+    ByOpt,
+    ClassOpt,
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    TrackerOpt,
+    config_for,
+    parse_day,
+)
+from esp_cli.notes import NoteKind
+from esp_cli.render import Format, say, write_csv, write_json
+from esp_cli.services.notes import NoteResult, add_note
+
+note_app = typer.Typer(
+    name="note",
+    help="Notes in the tracker: 'MM/DD/YYYY - Name - Note' or, for TBT Notes, "
+    "'Name - MM/DD/YYYY - Note'.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(note_app, name="note")
+
+
+@note_app.command("add")
+def note_add_command(
+    agent: AgentArg,
+    text: Annotated[str, typer.Argument(help="The note.", show_default=False)],
+    tbt: Annotated[
+        bool,
+        typer.Option(
+            "--tbt", help="Write to TBT Notes ('Name - MM/DD/YYYY - Note') instead of Notes."
+        ),
+    ] = False,
+    by: ByOpt = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="The note's date (YYYY-MM-DD); default today.", show_default=False
+        ),
+    ] = None,
+    cls: ClassOpt = None,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Add a note line for an agent, after the earlier lines (kept as they are); the same line
+    is never added twice."""
+    cfg = config_for(config)
+    result = add_note(
+        cfg.tracker_path(tracker),
+        cfg,
+        agent,
+        text,
+        kind=NoteKind.TBT if tbt else NoteKind.NOTES,
+        by=by,
+        on=parse_day(on, "--date"),
+        cls=cls,
+        dry_run=dry_run,
+    )
+    render(result, fmt)
+
+
+def as_dict(result: NoteResult) -> dict[str, Any]:
+    return {
+        "agent": result.agent.name,
+        "class": result.agent.cls,
+        "sheet": result.agent.sheet,
+        "row": result.agent.row,
+        "column": result.column,
+        "cell": result.cell,
+        "note": result.line,
+        "added": result.added,
+        "changes": change_dicts(result.changes),
+        "added_columns": result.added_columns,
+        "dry_run": result.dry_run,
+        "backup": str(result.saved.backup) if result.saved else None,
+    }
+
+
+def render(result: NoteResult, fmt: Format) -> None:
+    data = as_dict(result)
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        write_csv(data["changes"], ["sheet", "cell", "agent", "column", "old", "new"])
+    else:
+        verb = "Would change" if result.dry_run else "Changed"
+        print_changes(
+            f"{verb} {len(result.changes)} cell(s) for {result.agent.name}", result.changes
+        )
+    if not result.added:
+        say(f"{result.cell} already holds this line; not added again: {result.line}")
+    say_written(
+        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
+    )

@@ -1,0 +1,249 @@
+"""esp progress import FILE... / esp progress missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.changes import change_dicts, say_written
+from esp_cli.cli.options import (
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    TrackerOpt,
+    config_for,
+    parse_day,
+)
+from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.services.escalations import AgentRef
+from esp_cli.services.progress import (
+    ImportResult,
+    MissingResult,
+    default_sources,
+    import_reports,
+    missing_reports,
+    read_reports,
+)
+from esp_cli.tracker import Finding
+
+progress_app = typer.Typer(
+    name="progress",
+    help="The agents' daily self-reports: fold them into Notes, list who has not reported.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(progress_app, name="progress")
+
+FilesArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="The ESP Agent Progress Report (.xlsx or .csv), e-mails (.eml) or folders of "
+        "them (else esp.toml [tracker] progress_report and self_reports).",
+        show_default=False,
+    ),
+]
+
+
+@progress_app.command("import")
+def import_command(
+    files: FilesArg = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Only the reports of this day (YYYY-MM-DD); default every day in the files.",
+            show_default=False,
+        ),
+    ] = None,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Put each self-report in the agent's Notes as 'MM/DD/YYYY - Agent Name - Note'.
+    Importing the same files again adds nothing; reports that match no agent are listed."""
+    cfg = config_for(config)
+    found = read_reports(files or default_sources(cfg), cfg)
+    day = parse_day(on, "--date") if on is not None else None
+    result = import_reports(cfg.tracker_path(tracker), cfg, found, on=day, dry_run=dry_run)
+    render_import(result, fmt)
+
+
+@progress_app.command("missing")
+def missing_command(
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="The day (YYYY-MM-DD); default today.", show_default=False),
+    ] = None,
+    tracker: TrackerOpt = None,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """List the incomplete agents with no self-report in Notes for the day (a Notes line of
+    that date signed by the agent: import the reports first)."""
+    cfg = config_for(config)
+    result = missing_reports(cfg.tracker_path(tracker), cfg, parse_day(on, "--date"))
+    render_missing(result, fmt)
+
+
+# ------------------------------------------------------------------------------ import
+
+
+def _agent(ref: AgentRef) -> dict[str, Any]:
+    return {"agent": ref.name, "class": ref.cls, "sheet": ref.sheet, "row": ref.row}
+
+
+def _findings(findings: list[Finding]) -> list[dict[str, Any]]:
+    return [
+        {"cell": f.address, "column": f.column, "value": f.value, "problem": f.message}
+        for f in findings
+    ]
+
+
+def import_dict(result: ImportResult) -> dict[str, Any]:
+    return {
+        "tracker": str(result.tracker),
+        "date": result.on,
+        "sources": [str(p) for p in result.sources],
+        "added": result.added,
+        "already_there": result.already_there,
+        "other_days": result.other_days,
+        "imported": [
+            {
+                **_agent(i.agent),
+                "date": i.report.day,
+                "source": i.report.source,
+                "matched_by": i.matched_by,
+                "note": i.line,
+                "added": i.added,
+            }
+            for i in result.imported
+        ],
+        "unmatched": [
+            {
+                "source": u.report.source,
+                "date": u.report.day,
+                "name": u.report.name,
+                "email": u.report.email,
+                "class": u.report.cls,
+                "text": u.report.text,
+                "reason": u.reason,
+            }
+            for u in result.unmatched
+        ],
+        "problems": [{"source": p.source, "problem": p.message} for p in result.problems],
+        "changes": change_dicts(result.changes),
+        "added_columns": result.added_columns,
+        "unreadable": _findings(result.findings),
+        "dry_run": result.dry_run,
+        "backup": str(result.saved.backup) if result.saved else None,
+    }
+
+
+def render_import(result: ImportResult, fmt: Format) -> None:
+    for f in result.findings:
+        say(f"warning: {f}")
+    for p in result.problems:
+        say(f"warning: {p.source}: {p.message}")
+    data = import_dict(result)
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        rows = [
+            {"status": "added" if i["added"] else "already_there", **i} for i in data["imported"]
+        ]
+        rows += [{"status": "unmatched", "agent": u["name"], **u} for u in data["unmatched"]]
+        write_csv(rows, ["status", "source", "date", "agent", "class", "note", "reason"])
+    else:
+        verb = "Would add" if result.dry_run else "Added"
+        print_table(
+            f"{verb} {result.added} self-report line(s) to Notes",
+            ["Agent", "Row", "Date", "From", "Note"],
+            [
+                (i.agent.name, i.agent.row, i.report.day, i.report.source, i.report.text)
+                for i in result.imported
+                if i.added
+            ],
+            empty="nothing new",
+        )
+        print_table(
+            f"Reports not imported ({len(result.unmatched)})",
+            ["From", "Date", "Name / e-mail", "Why"],
+            [
+                (u.report.source, u.report.day, u.report.name or u.report.email, u.reason)
+                for u in result.unmatched
+            ],
+        )
+    days = f" of {show(result.on)}" if result.on else ""
+    say(
+        f"{len(result.imported) + len(result.unmatched)} report(s){days} from "
+        f"{len(result.sources)} file(s): {result.added} added, {result.already_there} already "
+        f"in Notes, {len(result.unmatched)} not imported."
+        + (f" {result.other_days} report(s) of other days left out." if result.other_days else "")
+    )
+    say_written(
+        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
+    )
+
+
+# ----------------------------------------------------------------------------- missing
+
+
+def missing_dict(result: MissingResult) -> dict[str, Any]:
+    return {
+        "tracker": str(result.tracker),
+        "date": result.on,
+        "incomplete": result.incomplete,
+        "reported": result.reported,
+        "missing": [
+            {
+                **_agent(m.agent),
+                "agent_id": m.agent.agent_id,
+                "email": m.agent.email,
+                "tbt_sme": m.tbt_sme,
+                "last_report": m.last_report,
+            }
+            for m in result.missing
+        ],
+        "not_started": [{**_agent(ref), "esp_start": start} for ref, start in result.not_started],
+        "unreadable": _findings(result.findings),
+    }
+
+
+MISSING_COLUMNS = ["agent", "class", "sheet", "row", "agent_id", "email", "tbt_sme", "last_report"]
+
+
+def render_missing(result: MissingResult, fmt: Format) -> None:
+    for f in result.findings:
+        say(f"warning: {f}")
+    data = missing_dict(result)
+    day = f"{result.on:%a} {show(result.on)}"
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        write_csv(data["missing"], MISSING_COLUMNS)
+    else:
+        print_table(
+            f"No self-report for {day}: {len(result.missing)} of {result.incomplete} "
+            "incomplete agent(s)",
+            ["Agent", "Class", "Row", "TBT SME", "Last report"],
+            [
+                (m.agent.name, m.agent.cls, m.agent.row, m.tbt_sme, m.last_report)
+                for m in result.missing
+            ],
+            empty="every incomplete agent has reported",
+        )
+    if result.not_started:
+        say(
+            f"{len(result.not_started)} incomplete agent(s) start ESP after {show(result.on)} "
+            "and are not expected to report yet: "
+            + ", ".join(f"{ref.name} ({show(start)})" for ref, start in result.not_started)
+            + "."
+        )
+    say(
+        f"{result.reported} of {result.incomplete} incomplete agent(s) reported for {day}; "
+        f"{len(result.missing)} did not."
+    )

@@ -1,0 +1,136 @@
+"""esp note add, and what every command that leaves a note line shares.
+
+Notes take `MM/DD/YYYY - Name - Note`, TBT Notes `Name - MM/DD/YYYY - Note` (esp_cli.notes).
+A line is appended after the cell's earlier lines, which are kept exactly as typed; a line
+already there is not added again; the text is written as text, so a note starting with `=`
+is never a formula; and the writer refuses a cell that would pass Excel's 32,767-character
+limit rather than let Excel cut it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from esp_cli.columns import BY_KEY
+from esp_cli.config import Config
+from esp_cli.errors import ConfigError, UnsafeWriteError, UsageError
+from esp_cli.notes import NoteKind, appended, format_line
+from esp_cli.rules import fmt
+from esp_cli.services.agents import LOOKUP_KEYS, find_agent
+from esp_cli.services.escalations import AgentRef
+from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.tracker import Row, Sheet, read_table
+from esp_cli.values import text_of
+from esp_cli.xlsx.reader import ErrorValue
+from esp_cli.xlsx.refs import address
+from esp_cli.xlsx.workbook import SaveResult, locked_for_update
+
+
+def author(by: str | None, config: Config) -> str:
+    """Who signs a note: --by, else esp.toml [people] user, else a clear error."""
+    for name in (by, config.user):
+        if name is not None and name.strip():
+            return " ".join(name.split())
+    raise ConfigError(
+        "No name for the note: every note line says who wrote it.",
+        fix="pass --by 'Your Name', or set [people] user = \"Your Name\" in esp.toml.",
+    )
+
+
+def refuse_future(on: date, today: date, what: str) -> None:
+    """A note or a step records what happened; a date after today is a typo."""
+    if on > today:
+        raise UsageError(
+            f"{fmt(on)} is in the future: {what}.",
+            fix="leave out --date (today), or give the day it happened.",
+        )
+
+
+def cell_text(row: Row, key: str, sheet: Sheet) -> str:
+    """A notes cell as it is, every character kept (the parsed value is tidied): appending
+    must not touch the earlier lines. A cell showing an Excel error is not overwritten."""
+    raw = row.raw.get(key)
+    if raw is None:
+        return ""
+    if isinstance(raw, ErrorValue):
+        col = sheet.col(key)
+        where = address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
+        header = sheet.headers.get(col, BY_KEY[key].header) if col else BY_KEY[key].header
+        raise UnsafeWriteError(
+            f"{where}: the {header} cell shows the error {raw.code}; esp will not overwrite it.",
+            fix=f"clear or correct the {header} cell in Excel first.",
+        )
+    return raw if isinstance(raw, str) else text_of(raw)
+
+
+def plan_note(plan: ChangePlan, row: Row, kind: NoteKind, line: str) -> bool:
+    """Plan appending `line` to the row's Notes or TBT Notes; False when it is already there.
+
+    Raises UnsafeWriteError (with the cell) when the cell would pass Excel's limits."""
+    sheet = plan.table.sheet(row.sheet)
+    new = appended(cell_text(row, kind.column_key, sheet), line)
+    if new is None:
+        return False
+    plan.set(row, kind.column_key, new)
+    return True
+
+
+@dataclass
+class NoteResult:
+    tracker: Path
+    agent: AgentRef
+    kind: NoteKind
+    column: str  # the header as the sheet spells it
+    cell: str  # Sheet!A1 of the notes cell
+    line: str
+    added: bool  # False: the very same line was already there
+    changes: list[CellChange]
+    added_columns: list[str]
+    dry_run: bool
+    saved: SaveResult | None = None
+
+
+def add_note(
+    tracker_path: Path,
+    config: Config,
+    query: str,
+    text: str,
+    *,
+    kind: NoteKind = NoteKind.NOTES,
+    by: str | None = None,
+    on: date | None = None,
+    cls: str | None = None,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> NoteResult:
+    """Append one note line for the agent `query` names."""
+    if not text.strip():
+        raise UsageError("The note is empty.", fix="give the note's text after the agent.")
+    day = on or today or date.today()
+    refuse_future(day, today or date.today(), "a note is dated the day it is written")
+    writer = author(by, config)
+    line = format_line(kind, day, writer, text)
+    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
+        table = read_table(wb, config.columns, keys=(*LOOKUP_KEYS, kind.column_key))
+        row = find_agent(table, query, cls)
+        plan = ChangePlan(table)
+        added = plan_note(plan, row, kind, line)
+        sheet = table.sheet(row.sheet)
+        col = plan.column(sheet, kind.column_key) if added else sheet.col(kind.column_key)
+        saved = None if dry_run else plan.apply(config.backup_dir)
+    header = BY_KEY[kind.column_key].header
+    return NoteResult(
+        tracker=table.path,
+        agent=AgentRef.of(row),
+        kind=kind,
+        column=sheet.headers.get(col, header) if col else header,
+        cell=address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}",
+        line=line,
+        added=added,
+        changes=plan.changes,
+        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
+        dry_run=dry_run,
+        saved=saved,
+    )

@@ -1,0 +1,494 @@
+"""esp progress import / missing: the agents' daily self-reports in the tracker's Notes.
+
+import: every report — a row of the ESP Agent Progress Report (xlsx or csv) or an e-mail an
+agent sent the coordinator (.eml) — becomes one `MM/DD/YYYY - Agent Name - Note` line in the
+agent's Notes, signed with the agent's name as the tracker spells it. E-mails are matched by
+sender address to the Email column, else by the sender's display name; sheet rows by name in
+either order, within the row's class when the sheet has a Class column. A report matching
+no agent, or several, is listed with the reason — never dropped, never guessed. Lines
+already in Notes are not added again, so importing the same files twice adds nothing.
+
+missing: the incomplete agents (Call Cert Complete? and All TBTs Complete? not both yes)
+with no Notes line dated that day and signed by themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from esp_cli.columns import alias_table
+from esp_cli.config import Config
+from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
+from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
+from esp_cli.selfreports import RowProblem, SelfReport, parse_email, reports_from_rows
+from esp_cli.services.agents import class_key, closest, describe, name_tokens
+from esp_cli.services.escalations import AgentRef
+from esp_cli.services.notes import cell_text
+from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.tracker import Finding, Row, Table, read_table
+from esp_cli.values import email_key
+from esp_cli.xlsx.patch import check_cell_text
+from esp_cli.xlsx.refs import address
+from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, SaveResult, Workbook, locked_for_update
+
+NOTES = NoteKind.NOTES
+EMAIL_SUFFIX = ".eml"
+CSV_SUFFIX = ".csv"
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
+NO_TEXT = "Self-report (no details given)"
+MAX_SUGGESTIONS = 3
+# Suggestions cost a pass over every agent each; a wrong file can bring hundreds of unknown
+# names, and after this many the reasons say enough.
+MAX_SUGGESTED_REPORTS = 25
+READ_KEYS = ("agent_name", "email", "class", NOTES.column_key)
+
+
+# ------------------------------------------------------------------------ reading reports
+
+
+@dataclass
+class Reports:
+    """What the given files hold: the reports, and what could not be read (with where)."""
+
+    reports: list[SelfReport] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    sources: list[Path] = field(default_factory=list)
+
+
+def default_sources(config: Config) -> list[Path]:
+    """esp.toml's [tracker] progress_report and self_reports, for `esp progress import` with
+    no FILE."""
+    configured = [
+        (key, path)
+        for key, path in (
+            ("progress_report", config.progress_report),
+            ("self_reports", config.self_reports),
+        )
+        if path is not None
+    ]
+    if not configured:
+        raise ConfigError(
+            "No self-reports given.",
+            fix="give the files (esp progress import REPORT.xlsx MAIL.eml FOLDER), or set "
+            "[tracker] progress_report and self_reports in esp.toml.",
+        )
+    for key, path in configured:
+        if not path.exists():
+            raise InputFileError(
+                f"{path}: no such file or folder (esp.toml [tracker] {key}).",
+                fix=f"correct [tracker] {key} in {config.source}, or give the files instead.",
+            )
+    return [path for _, path in configured]
+
+
+def read_reports(paths: Sequence[Path], config: Config) -> Reports:
+    """Every report in the given files and folders (a folder: its .eml files)."""
+    name_headers = _name_headers(config)
+    out = Reports()
+    seen: set[Path] = set()
+    for path in paths:
+        for file in _expand(path, out):
+            key = file.resolve()
+            if key in seen:  # the same file named twice (or in a folder given too)
+                continue
+            seen.add(key)
+            out.sources.append(file)
+            suffix = file.suffix.lower()
+            if suffix == EMAIL_SUFFIX:
+                try:
+                    out.reports.append(parse_email(file.read_bytes(), file.name))
+                except ValueError as exc:
+                    out.problems.append(RowProblem(file.name, f"not a usable e-mail: {exc}"))
+                except OSError as exc:
+                    raise InputFileError(f"{file}: cannot be read ({exc.strerror}).") from exc
+            elif suffix == CSV_SUFFIX:
+                _add_rows(out, file, [(file.name, _csv_rows(file))], name_headers)
+            else:
+                _add_rows(out, file, _workbook_rows(file), name_headers)
+    return out
+
+
+def _expand(path: Path, out: Reports) -> list[Path]:
+    if path.is_dir():
+        mails = sorted(p for p in path.iterdir() if p.suffix.lower() == EMAIL_SUFFIX)
+        if not mails:
+            out.problems.append(RowProblem(str(path), "no .eml e-mails in this folder"))
+        return mails
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file or folder.", fix="check the path.")
+    suffix = path.suffix.lower()
+    if suffix in (EMAIL_SUFFIX, CSV_SUFFIX, *SUPPORTED_SUFFIXES):
+        return [path]
+    if suffix == ".msg":
+        raise InputFileError(
+            f"{path}: an Outlook .msg file; esp reads e-mails saved as .eml.",
+            fix="save or forward the message as an .eml file (or drag it out of the new "
+            "Outlook / Outlook on the web).",
+        )
+    raise InputFileError(
+        f"{path}: not a progress report (.xlsx, .csv) nor an e-mail (.eml).",
+        fix="give the ESP Agent Progress Report as .xlsx or .csv, and e-mails as .eml files.",
+    )
+
+
+def _name_headers(config: Config) -> tuple[str, ...]:
+    """Every spelling of the Agent Name header esp knows (and esp.toml adds), normalised."""
+    return tuple(k for k, v in alias_table(config.columns).items() if v == "agent_name")
+
+
+def _csv_rows(path: Path) -> list[list[object]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputFileError(
+            f"{path}: not a text CSV in UTF-8 or Windows-1252.",
+            fix="open it in Excel and save it as 'CSV UTF-8 (Comma delimited) (*.csv)'.",
+        )
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text[:4096], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel  # one column, or too little text to tell: commas
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise InputFileError(
+            f"{path}: not a readable CSV ({exc}).",
+            fix="open it in Excel and save it as 'CSV UTF-8 (Comma delimited) (*.csv)'.",
+        ) from exc
+
+
+def _workbook_rows(path: Path) -> list[tuple[str, list[list[object]]]]:
+    wb = Workbook.open(path)
+    visible = [info for info in wb.sheets if info.visible]
+    return [
+        (path.name if len(visible) == 1 else f"{path.name} [{info.name}]", wb.values(info).rows)
+        for info in visible
+    ]
+
+
+def _add_rows(
+    out: Reports,
+    path: Path,
+    sheets: list[tuple[str, list[list[object]]]],
+    name_headers: tuple[str, ...],
+) -> None:
+    """Reports from a file's sheets; a file none of whose sheets has the report's header row
+    is not a progress report: a clear error, since it was named on purpose."""
+    usable = False
+    for source, rows in sheets:
+        reports, problems = reports_from_rows(rows, source, name_headers)
+        whole_source = [p for p in problems if p.source == source]
+        if whole_source and not reports:
+            continue  # a sheet without the header (a summary or lists sheet)
+        usable = True
+        out.reports += reports
+        out.problems += problems
+    if not usable:
+        raise InputFileError(
+            f"{path}: no sheet has a header row with a date or timestamp and the agent's name.",
+            fix="give the ESP Agent Progress Report (columns such as Timestamp, Agent Name, "
+            "Update), or map your name header in esp.toml [columns].",
+        )
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+@dataclass
+class _Index:
+    by_email: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    by_name: dict[tuple[str, ...], list[Row]] = field(default_factory=lambda: defaultdict(list))
+    by_class_name: dict[tuple[str, tuple[str, ...]], list[Row]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+def _index(rows: Iterable[Row]) -> _Index:
+    """One pass over the tracker, so each report is matched by lookups, not a rescan."""
+    idx = _Index()
+    for row in rows:
+        if row.get("email") and "email" not in row.unreadable:
+            idx.by_email[email_key(row.text("email"))].append(row)
+        tokens = name_tokens(row.name)
+        if tokens:
+            idx.by_name[tokens].append(row)
+            idx.by_class_name[(class_key(row.cls), tokens)].append(row)
+    return idx
+
+
+def _several(rows: Sequence[Row]) -> str:
+    return "; ".join(describe(r) for r in rows)
+
+
+def _match(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
+    """The agent a report is from and how it was matched, or None and why not."""
+    tried: list[str] = []
+    if report.email:
+        found = idx.by_email.get(email_key(report.email), [])
+        if len(found) == 1:
+            return found[0], "e-mail"
+        if found:
+            return None, f"{len(found)} agents have the e-mail {report.email}: {_several(found)}"
+        tried.append(f"no agent has the e-mail {report.email}")
+    tokens = name_tokens(report.name)
+    if not tokens:
+        return None, "; ".join(tried) or "no agent name given"
+    if report.cls:
+        found = idx.by_class_name.get((class_key(report.cls), tokens), [])
+        if len(found) == 1:
+            return found[0], "name and class"
+        if found:
+            return None, f"{len(found)} agents of class {report.cls} are named {report.name}: " + (
+                _several(found)
+            )
+        elsewhere = idx.by_name.get(tokens, [])
+        if elsewhere:
+            classes = ", ".join(sorted({" ".join(r.cls.split()) or "no class" for r in elsewhere}))
+            return None, f"{report.name} is in class {classes} in the tracker, not {report.cls}"
+        tried.append(f"no agent of class {report.cls} is named {report.name}")
+        return None, "; ".join(tried)
+    found = idx.by_name.get(tokens, [])
+    if len(found) == 1:
+        return found[0], "name"
+    if found:
+        return None, f"{len(found)} agents are named {report.name}: {_several(found)}"
+    tried.append(f"no agent is named {report.name}")
+    return None, "; ".join(tried)
+
+
+def _closest(rows: Sequence[Row], name: str) -> list[str]:
+    """Names a misspelt report might have meant, to put in its reason (never used to match)."""
+    return [r.label() for r in closest(rows, name, MAX_SUGGESTIONS)]
+
+
+# ------------------------------------------------------------------------------ import
+
+
+@dataclass(frozen=True)
+class Imported:
+    report: SelfReport
+    agent: AgentRef
+    matched_by: str  # e-mail | name | name and class
+    line: str
+    added: bool  # False: the very same line was already in Notes
+
+
+@dataclass(frozen=True)
+class NotImported:
+    report: SelfReport
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    tracker: Path
+    on: date | None
+    sources: list[Path]
+    imported: list[Imported]
+    unmatched: list[NotImported]
+    problems: list[RowProblem]
+    other_days: int  # reports left out by --date
+    changes: list[CellChange]
+    added_columns: list[str]
+    findings: list[Finding]
+    dry_run: bool
+    saved: SaveResult | None = None
+
+    @property
+    def added(self) -> int:
+        return sum(1 for i in self.imported if i.added)
+
+    @property
+    def already_there(self) -> int:
+        return sum(1 for i in self.imported if not i.added)
+
+
+def import_reports(
+    tracker_path: Path,
+    config: Config,
+    found: Reports,
+    *,
+    on: date | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Put each report in `found` (of day `on`, when given) in its agent's Notes."""
+    wanted = [r for r in found.reports if on is None or r.day == on]
+    # Oldest first, so each agent's lines land in date order; a stable sort keeps the files'
+    # order within a day.
+    wanted.sort(key=lambda r: r.day)
+    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
+        table = read_table(wb, config.columns, keys=READ_KEYS)
+        rows = list(table.rows())
+        idx = _index(rows)
+        unmatched: list[NotImported] = []
+        by_row: dict[tuple[str, int], list[tuple[SelfReport, Row, str]]] = defaultdict(list)
+        for report in wanted:
+            row, how = _match(report, idx)
+            if row is None:
+                unknown = report.name and name_tokens(report.name) not in idx.by_name
+                if unknown and len(unmatched) < MAX_SUGGESTED_REPORTS:
+                    near = _closest(rows, report.name)
+                    how += f" (closest: {', '.join(near)})" if near else ""
+                unmatched.append(NotImported(report, how))
+            else:
+                by_row[(row.sheet, row.row)].append((report, row, how))
+        plan = ChangePlan(table)
+        imported = _plan_lines(plan, table, by_row.values(), unmatched)
+        saved = None if dry_run else plan.apply(config.backup_dir)
+    return ImportResult(
+        tracker=table.path,
+        on=on,
+        sources=found.sources,
+        imported=imported,
+        unmatched=unmatched,
+        problems=found.problems,
+        other_days=len(found.reports) - len(wanted),
+        changes=plan.changes,
+        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
+        findings=table.findings,
+        dry_run=dry_run,
+        saved=saved,
+    )
+
+
+def _plan_lines(
+    plan: ChangePlan,
+    table: Table,
+    groups: Iterable[list[tuple[SelfReport, Row, str]]],
+    unmatched: list[NotImported],
+) -> list[Imported]:
+    """Each agent's new lines appended to their Notes in one cell write."""
+    imported: list[Imported] = []
+    for group in groups:
+        row = group[0][1]
+        sheet = table.sheet(row.sheet)
+        try:
+            before = cell_text(row, NOTES.column_key, sheet)
+        except UnsafeWriteError as exc:
+            unmatched += [NotImported(report, exc.message) for report, _, _ in group]
+            continue
+        text, mine = before, []
+        earlier = [p for ln in lines_of(before) if (p := parse_line(NOTES, ln))]
+        for report, _, how in group:
+            body = report.text or NO_TEXT
+            line = format_line(NOTES, report.day, row.label(), body)
+            # Typed by hand the same report may read '11/24/26 - price, devon - ...': the same
+            # day, person and words are the same line.
+            same = any(
+                e.day == report.day
+                and _words(e.text) == _words(body)
+                and same_person(e.author, row.label())
+                for e in earlier
+            )
+            new = None if same else appended(text, line)
+            mine.append(Imported(report, AgentRef.of(row), how, line, new is not None))
+            text = new if new is not None else text
+        if text != before:
+            col = sheet.col(NOTES.column_key)
+            where = address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
+            try:
+                check_cell_text(text, where)
+            except UnsafeWriteError as exc:
+                # One agent's full cell should not stop everyone else's reports.
+                unmatched += [NotImported(i.report, exc.message) for i in mine if i.added]
+                imported += [i for i in mine if not i.added]
+                continue
+            plan.set(row, NOTES.column_key, text)
+        imported += mine
+    return imported
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# ----------------------------------------------------------------------------- missing
+
+
+@dataclass(frozen=True)
+class MissingAgent:
+    agent: AgentRef
+    tbt_sme: str
+    last_report: date | None  # the agent's latest self-report line before the day
+
+
+@dataclass
+class MissingResult:
+    tracker: Path
+    on: date
+    incomplete: int  # incomplete agents expected to report that day
+    reported: int
+    missing: list[MissingAgent]
+    not_started: list[tuple[AgentRef, date]]  # incomplete, but their ESP starts later
+    findings: list[Finding]
+
+
+MISSING_KEYS = ("call_cert_complete", "tbts_complete", "esp_start", "tbt_sme", NOTES.column_key)
+
+
+def same_person(author: str, name: str) -> bool:
+    """Is a note's author this agent? Names in either order and any case; a middle name
+    or initial on one side only still matches (two words at least must agree)."""
+    a, b = name_tokens(author), name_tokens(name)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    small, large = (set(a), set(b)) if len(a) <= len(b) else (set(b), set(a))
+    return len(small) >= 2 and small <= large
+
+
+def _self_reports(row: Row) -> list[date]:
+    """The days of the agent's own lines in Notes."""
+    raw = row.raw.get(NOTES.column_key)
+    if not isinstance(raw, str):
+        return []
+    days = []
+    for text in lines_of(raw):
+        line = parse_line(NOTES, text)
+        if line is not None and same_person(line.author, row.name):
+            days.append(line.day)
+    return days
+
+
+def missing_reports(tracker_path: Path, config: Config, on: date) -> MissingResult:
+    """The incomplete agents with no self-report line dated `on` in their Notes."""
+    wb = Workbook.open(tracker_path)
+    table = read_table(wb, config.columns, keys=MISSING_KEYS)
+    incomplete = reported = 0
+    missing: list[MissingAgent] = []
+    not_started: list[tuple[AgentRef, date]] = []
+    for row in table.rows():
+        if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:
+            continue
+        start = row.get("esp_start")
+        if isinstance(start, date) and start > on:
+            # Not in certification yet that day: nothing to report. Listed apart, not dropped.
+            not_started.append((AgentRef.of(row), start))
+            continue
+        incomplete += 1
+        days = _self_reports(row)
+        if on in days:
+            reported += 1
+            continue
+        earlier = [d for d in days if d < on]
+        missing.append(
+            MissingAgent(AgentRef.of(row), row.text("tbt_sme"), max(earlier, default=None))
+        )
+    return MissingResult(table.path, on, incomplete, reported, missing, not_started, table.findings)

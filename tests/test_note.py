@@ -1,0 +1,191 @@
+"""esp note add: the right column and format, once, as text, within Excel's cell limit."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests import factories
+
+EARLIER = "11/20/2026 - Jordan Reyes - Started TBTs.  \n11/23/2026 - Devon Price - 3 TBTs done"
+AGENTS = [
+    {
+        "Class": "AET-1",
+        "Agent Name": "Devon Price",
+        "Agent ID": "E100",
+        "Email": "Devon.Price@vendorcx.com",
+        "N Number": "N100100",
+        "Notes": EARLIER,
+    },
+    {"Class": "AET-1", "Agent Name": "Price, Dana", "Agent ID": "E101"},
+    {"Class": "AET-2", "Agent Name": "Sam Lee", "Agent ID": "E200"},
+    {"Class": "AET-2", "Agent Name": "Sam Lee", "Agent ID": "E201"},
+]
+# factories.TRACKER_HEADERS under one title row: Notes is K, TBT Notes L; Devon is row 3.
+NOTES, TBT_NOTES, DEVON = "K", "L", 3
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "esp.toml"
+    path.write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    return path
+
+
+def note(tracker: Path, *args: str, config: Path | None = None) -> Any:
+    extra = ["--config", str(config)] if config else []
+    return CliRunner().invoke(app, ["note", "add", *args, "--tracker", str(tracker), *extra])
+
+
+def cell(path: Path, ref: str) -> Any:
+    return openpyxl.load_workbook(path)["ESP Tracker"][ref].value
+
+
+def cell_xml(path: Path, ref: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    m = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml, re.S)
+    assert m, ref
+    return m.group(0)
+
+
+def test_notes_line_after_the_earlier_lines(tracker: Path) -> None:
+    res = note(tracker, "Devon Price", "Called  about\nthe TBTs", "--by", "Dana Whitfield")
+    assert res.exit_code == 0, res.output
+    today = date.today().strftime("%m/%d/%Y")
+    assert cell(tracker, f"{NOTES}{DEVON}") == (
+        EARLIER + f"\n{today} - Dana Whitfield - Called about the TBTs"
+    )
+    assert cell(tracker, f"{TBT_NOTES}{DEVON}") is None
+    assert "backup:" in res.stderr
+
+
+def test_tbt_notes_line_in_its_own_format(tracker: Path, config: Path) -> None:
+    res = note(tracker, "E100", "On module 3", "--tbt", "--date", "2026-11-23", config=config)
+    assert res.exit_code == 0, res.output
+    assert cell(tracker, f"{TBT_NOTES}{DEVON}") == "Jordan Reyes - 11/23/2026 - On module 3"
+    assert cell(tracker, f"{NOTES}{DEVON}") == EARLIER
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Devon Price", "price, devon", "  PRICE   devon ", "Price Devon", "e100", "N100100",
+     "devon.price@VENDORCX.com"],
+)  # fmt: skip
+def test_names_in_either_order_and_ids_select_the_same_agent(tracker: Path, query: str) -> None:
+    res = note(tracker, query, "Checked in", "--by", "Dana", "--date", "2026-11-23", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert (data["agent"], data["row"], data["cell"]) == (
+        "Devon Price",
+        DEVON,
+        f"'ESP Tracker'!{NOTES}{DEVON}",
+    )
+    assert str(cell(tracker, f"{NOTES}{DEVON}")).endswith("\n11/23/2026 - Dana - Checked in")
+
+
+def test_twice_adds_once(tracker: Path) -> None:
+    args = ("Devon Price", "Checked in", "--by", "Dana", "--date", "2026-11-23")
+    assert note(tracker, *args).exit_code == 0
+    written = tracker.read_bytes()
+    res = note(tracker, *args, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["added"] is False and data["changes"] == []
+    assert "already holds this line" in res.stderr and "nothing written" in res.stderr
+    assert tracker.read_bytes() == written
+    assert str(cell(tracker, f"{NOTES}{DEVON}")).count("Checked in") == 1
+
+
+def test_formula_like_text_stays_text(tracker: Path) -> None:
+    res = note(tracker, "E101", "=1+1", "--date", "2026-11-23", "--by", "Dana")
+    assert res.exit_code == 0, res.output
+    # A TBT note starts with the author: here the whole line starts with '='.
+    res = note(tracker, "E101", "@SUM(A1)", "--tbt", "--by", "=1+1", "--date", "2026-11-23")
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(tracker)
+    notes, tbt = wb["ESP Tracker"][f"{NOTES}4"], wb["ESP Tracker"][f"{TBT_NOTES}4"]
+    assert (notes.value, notes.data_type) == ("11/23/2026 - Dana - =1+1", "s")
+    assert (tbt.value, tbt.data_type) == ("=1+1 - 11/23/2026 - @SUM(A1)", "s")
+    assert "<f>" not in cell_xml(tracker, f"{TBT_NOTES}4")
+
+
+def test_the_cell_limit_is_a_clear_error(tracker: Path) -> None:
+    wb = openpyxl.load_workbook(tracker)
+    wb["ESP Tracker"][f"{NOTES}4"] = "11/20/2026 - Jordan Reyes - " + "x" * 32_700
+    wb.save(tracker)
+    original = tracker.read_bytes()
+    res = note(tracker, "E101", "one more line that does not fit", "--by", "Dana")
+    assert res.exit_code == 1
+    assert "32,767" in res.stderr and f"{NOTES}4" in res.stderr and "Fix:" in res.stderr
+    assert res.stdout == ""
+    assert tracker.read_bytes() == original
+
+
+def test_author_from_by_else_config_else_a_clear_error(tracker: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    original = tracker.read_bytes()
+    res = note(tracker, "E101", "Checked in", config=empty)
+    assert res.exit_code == 2
+    assert "--by" in res.stderr and "[people] user" in res.stderr
+    assert tracker.read_bytes() == original
+
+
+def test_dry_run_shows_the_change_and_writes_nothing(tracker: Path) -> None:
+    original = tracker.read_bytes()
+    args = ("E100", "Checked in", "--by", "Dana", "--date", "2026-11-23", "--dry-run")
+    res = note(tracker, *args, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["dry_run"] is True and data["backup"] is None and data["added"] is True
+    (change,) = data["changes"]
+    assert (change["cell"], change["column"], change["old"]) == (
+        f"{NOTES}{DEVON}",
+        "Notes",
+        EARLIER,
+    )
+    assert change["new"] == EARLIER + "\n11/23/2026 - Dana - Checked in"
+    res = note(tracker, *args)
+    assert "1 earlier line(s) kept" not in res.stdout and "2 earlier line(s) kept" in res.stdout
+    assert "Dry run" in res.stderr
+    assert tracker.read_bytes() == original
+
+
+def test_a_missing_notes_column_is_added(tmp_path: Path) -> None:
+    headers = ("Class", "Agent Name", "Agent ID")
+    path = factories.tracker(tmp_path / "t.xlsx", AGENTS[:1], headers=headers)
+    res = note(path, "Devon Price", "First note", "--by", "Dana", "--date", "2026-11-23")
+    assert res.exit_code == 0, res.output
+    assert "Added column ESP Tracker!D 'Notes'." in res.stderr
+    assert (cell(path, "D2"), cell(path, "D3")) == ("Notes", "11/23/2026 - Dana - First note")
+
+
+def test_ambiguous_unknown_empty_and_future(tracker: Path) -> None:
+    res = note(tracker, "Sam Lee", "x", "--by", "Dana")
+    assert res.exit_code == 3
+    assert "matches 2 agents" in res.stderr and "E200" in res.stderr and "E201" in res.stderr
+    res = note(tracker, "Sam Lee", "x", "--by", "Dana", "--class", "AET-2")
+    assert res.exit_code == 3  # both are in AET-2: still two
+    res = note(tracker, "Devn Price", "x", "--by", "Dana")
+    assert res.exit_code == 3 and "Devon Price" in res.stderr
+    res = note(tracker, "E100", "   ", "--by", "Dana")
+    assert res.exit_code == 2 and "empty" in res.stderr
+    res = note(tracker, "E100", "x", "--by", "Dana", "--date", "2099-01-05")
+    assert res.exit_code == 2 and "in the future" in res.stderr
+    res = note(tracker, "E100", "x", "--by", "Dana", "--date", "yesterday")
+    assert res.exit_code == 2 and "--date" in res.stderr

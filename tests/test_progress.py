@@ -1,0 +1,392 @@
+"""esp progress import / missing on an independently built tracker, and on the sample."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.sample import PROGRESS_ROWS, REFERENCE_DATE, build_sample
+from esp_cli.selfreports import parse_email, reports_from_rows
+from esp_cli.services.progress import same_person
+from tests import factories
+
+AGENTS: list[dict[str, Any]] = [
+    {"Class": "AET-1", "Agent Name": "Devon Price", "Email": "devon.price@x.com"},
+    {"Class": "AET-1", "Agent Name": "Ana Ruiz", "Email": "ana.ruiz@x.com",
+     "Call Cert Complete?": "Yes", "All TBTs Complete?": "Y"},
+    {"Class": "AET-1", "Agent Name": "Sam Lee", "Email": "sam.lee@x.com"},
+    {"Class": "AET-2 ", "Agent Name": "Sam Lee", "Email": "sam.lee2@x.com"},
+    {"Class": "AET-2", "Agent Name": "Nguyen, Thao", "Email": "thao.nguyen@x.com",
+     "Call Cert Complete?": "Yes", "All TBTs Complete?": "No"},
+    {"Class": "AET-2", "Agent Name": "Bo Chen", "Notes": "11/24/26 - chen, bo - All done"},
+    {"Class": "AET-2", "Agent Name": "Cara Diaz",
+     "Notes": "11/24/2026 - Jordan Reyes - Called Cara\n11/23/2026 - Cara Diaz - 2 TBTs"},
+    {"Class": "AET-3", "Agent Name": "Eve Stark", "ESP Start Date": date(2026, 12, 1)},
+    {"Class": "AET-3", "Agent Name": "Finn Wolfe", "Call Cert Complete?": "maybe",
+     "All TBTs Complete?": "Yes"},
+]  # fmt: skip
+ROW = {"Devon Price": 3, "Ana Ruiz": 4, "Sam Lee 1": 5, "Sam Lee 2": 6, "Thao Nguyen": 7,
+       "Bo Chen": 8, "Cara Diaz": 9, "Eve Stark": 10, "Finn Wolfe": 11}  # fmt: skip
+NOTES = "K"  # factories.TRACKER_HEADERS: Notes is the 11th column
+DAY = date(2026, 11, 24)
+
+SHEET_HEADER = ["Timestamp", "Agent Name", "Class", "Update", "TBTs Completed", "Blockers"]
+SHEET_ROWS: list[list[Any]] = [
+    [datetime(2026, 11, 23, 17, 0), "Devon Price", "AET-1", "Started TBTs.", 1, None],
+    [datetime(2026, 11, 24, 17, 2), "price, devon", "AET-1", "Did 3 TBTs.", 4, None],
+    [datetime(2026, 11, 24, 17, 5), "Sam Lee", "AET-2", "Waiting on SPOC.", 0, "Password"],
+    [datetime(2026, 11, 24, 17, 9), "thao nguyen ", "AET-2", "+1 TBT =SUM(A1)", None, None],
+    [datetime(2026, 11, 24, 17, 12), "Sam Lee", "AET-3", "Done for today.", 2, None],
+    [datetime(2026, 11, 24, 17, 15), "Devn Price", "AET-1", "Typo in my name.", 3, None],
+    ["soon", "Cara Diaz", "AET-2", "No date.", 1, None],
+]
+
+
+def eml(sender: str, sent: str, body: str) -> bytes:
+    return (
+        f"From: {sender}\r\nTo: Jordan Reyes <jordan.reyes@x.com>\r\n"
+        f"Subject: RE: ESP progress\r\nDate: {sent}\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: text/plain; charset="utf-8"\r\n\r\n'
+        f"Hi Jordan,\r\n\r\n{body}\r\n\r\nThanks,\r\nX\r\n\r\n-- \r\nSignature line\r\n\r\n"
+        "> From: Jordan Reyes\r\n> Please report before logging off.\r\n"
+    ).encode()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS)
+    report = factories.make_workbook(
+        tmp_path / "ESP Agent Progress Report.xlsx",
+        {"Form Responses 1": [SHEET_HEADER, *SHEET_ROWS]},
+        date_format="m/d/yyyy h:mm",
+    )
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    tue = "Tue, 24 Nov 2026 18:30:00 -0500"
+    (mails / "devon.eml").write_bytes(
+        eml("D. P. <Devon.Price@X.com>", tue, "Finished the Privacy TBT.")
+    )
+    (mails / "ana.eml").write_bytes(eml('"Ruiz, Ana" <ana77@gmail.com>', tue, "All done."))
+    (mails / "sam.eml").write_bytes(eml("Sam Lee <sam@gmail.com>", tue, "Which Sam am I?"))
+    (mails / "stranger.eml").write_bytes(eml("Pat Doe <pat@doe.com>", tue, "Hello?"))
+    (mails / "notes.txt").write_text("not an e-mail", encoding="utf-8")
+    config = tmp_path / "esp.toml"
+    config.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\nprogress_report = "ESP Agent Progress Report.xlsx"'
+        '\nself_reports = "mails"\n[people]\nuser = "Jordan Reyes"\n',
+        encoding="utf-8",
+    )
+    return {"tracker": tracker, "report": report, "mails": mails, "config": config}
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def notes(path: Path, row: int) -> str:
+    value = openpyxl.load_workbook(path)["ESP Tracker"][f"{NOTES}{row}"].value
+    return "" if value is None else str(value)
+
+
+def test_import_twice_gives_one_line_each(files: dict[str, Path]) -> None:
+    args = ["progress", "import", "-f", "json", "--config", str(files["config"])]
+    res = run(*args)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["added"] == 6 and data["already_there"] == 0
+    assert notes(files["tracker"], ROW["Devon Price"]) == (
+        "11/23/2026 - Devon Price - Started TBTs. (TBTs Completed: 1)\n"
+        "11/24/2026 - Devon Price - Did 3 TBTs. (TBTs Completed: 4)\n"
+        "11/24/2026 - Devon Price - Finished the Privacy TBT."
+    )
+    assert notes(files["tracker"], ROW["Sam Lee 2"]) == (
+        "11/24/2026 - Sam Lee - Waiting on SPOC. (TBTs Completed: 0; Blockers: Password)"
+    )
+    assert notes(files["tracker"], ROW["Sam Lee 1"]) == ""
+    # Signed with the tracker's name for the agent, not as the report spelt it; text as text.
+    assert (
+        notes(files["tracker"], ROW["Thao Nguyen"]) == "11/24/2026 - Thao Nguyen - +1 TBT =SUM(A1)"
+    )
+    assert notes(files["tracker"], ROW["Ana Ruiz"]) == "11/24/2026 - Ana Ruiz - All done."
+    by = {(i["agent"], i["source"]): i["matched_by"] for i in data["imported"]}
+    assert by[("Devon Price", "devon.eml")] == "e-mail"
+    assert by[("Ana Ruiz", "ana.eml")] == "name"
+    assert by[("Sam Lee", "ESP Agent Progress Report.xlsx!row 4")] == "name and class"
+    written = files["tracker"].read_bytes()
+
+    res = run(*args)
+    assert res.exit_code == 0, res.output
+    again = json.loads(res.stdout)
+    assert again["added"] == 0 and again["already_there"] == 6 and again["changes"] == []
+    assert "nothing written" in res.stderr
+    assert files["tracker"].read_bytes() == written
+
+
+def test_unmatched_reports_are_listed_with_the_reason(files: dict[str, Path]) -> None:
+    res = run("progress", "import", "-f", "json", "--config", str(files["config"]))
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    reasons = {u["source"]: u["reason"] for u in data["unmatched"]}
+    assert set(reasons) == {
+        "ESP Agent Progress Report.xlsx!row 6",
+        "ESP Agent Progress Report.xlsx!row 7",
+        "sam.eml",
+        "stranger.eml",
+    }
+    assert reasons["ESP Agent Progress Report.xlsx!row 6"] == (
+        "Sam Lee is in class AET-1, AET-2 in the tracker, not AET-3"
+    )
+    assert (
+        "no agent of class AET-1 is named Devn Price"
+        in reasons["ESP Agent Progress Report.xlsx!row 7"]
+        and "closest: Devon Price" in reasons["ESP Agent Progress Report.xlsx!row 7"]
+    )
+    assert reasons["sam.eml"].startswith("2 agents are named Sam Lee: Sam Lee — class AET-1")
+    assert reasons["stranger.eml"] == (
+        "no agent has the e-mail pat@doe.com; no agent is named Pat Doe"
+    )
+    (problem,) = data["problems"]
+    assert problem["source"] == "ESP Agent Progress Report.xlsx!row 8"
+    assert "'soon' is not a date" in problem["problem"]
+    res = run("progress", "import", "--config", str(files["config"]))
+    assert "Reports not imported (4)" in res.stdout and "Pat Doe" in res.stdout
+    assert "warning: ESP Agent Progress Report.xlsx!row 8" in res.stderr
+
+
+def test_date_limits_the_import_to_that_day(files: dict[str, Path]) -> None:
+    res = run(
+        "progress", "import", str(files["report"]), "--date", "2026-11-23",
+        "-t", str(files["tracker"]), "-f", "json",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["added"] == 1 and data["other_days"] == 5 and data["date"] == "2026-11-23"
+    assert notes(files["tracker"], ROW["Devon Price"]) == (
+        "11/23/2026 - Devon Price - Started TBTs. (TBTs Completed: 1)"
+    )
+
+
+def test_dry_run_writes_nothing(files: dict[str, Path]) -> None:
+    original = files["tracker"].read_bytes()
+    res = run("progress", "import", "--dry-run", "-f", "json", "--config", str(files["config"]))
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["dry_run"] is True and data["added"] == 6 and data["backup"] is None
+    cells = {c["cell"] for c in data["changes"]}
+    assert cells == {f"{NOTES}{ROW[n]}" for n in ("Devon Price", "Ana Ruiz", "Sam Lee 2")} | {
+        f"{NOTES}{ROW['Thao Nguyen']}"
+    }
+    assert files["tracker"].read_bytes() == original
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_a_csv_report(files: dict[str, Path], tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "report.csv"
+    path.write_bytes(
+        (
+            "Timestamp,Agent Name,Class,Update\r\n"
+            '11/24/2026 17:03:00,"Price, Devon",AET-1,Can’t find the Appeals TBT — searched\r\n'
+            "11/24/2026 17:10:00,Bo Chen,AET-2,All done\r\n"
+        ).encode(encoding)
+    )
+    res = run("progress", "import", str(path), "-t", str(files["tracker"]), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["added"] == 1  # Bo Chen's line is already there
+    assert notes(files["tracker"], ROW["Devon Price"]) == (
+        "11/24/2026 - Devon Price - Can’t find the Appeals TBT — searched"
+    )
+
+
+def test_unreadable_and_unsupported_files_are_clear_errors(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    tracker = str(files["tracker"])
+    original = files["tracker"].read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Timestamp,Agent Name\r\n\x81\x8d\xff\xfe,\x90\r\n")
+    res = run("progress", "import", str(bad), "-t", tracker)
+    assert res.exit_code == 3 and "UTF-8 or Windows-1252" in res.stderr and "Fix:" in res.stderr
+    res = run("progress", "import", str(files["mails"] / "notes.txt"), "-t", tracker)
+    assert res.exit_code == 3 and "not a progress report" in res.stderr
+    res = run("progress", "import", str(tmp_path / "nope.xlsx"), "-t", tracker)
+    assert res.exit_code == 3 and "no such file" in res.stderr
+    res = run("progress", "import", str(files["tracker"]), "-t", tracker)  # not a report
+    assert res.exit_code == 3 and "no sheet has a header row" in res.stderr
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    res = run("progress", "import", "-t", tracker, "--config", str(empty))
+    assert res.exit_code == 2 and "progress_report" in res.stderr
+    assert files["tracker"].read_bytes() == original
+
+
+def test_a_folder_of_emails(files: dict[str, Path]) -> None:
+    res = run("progress", "import", str(files["mails"]), "-t", str(files["tracker"]), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    names = ("ana.eml", "devon.eml", "sam.eml", "stranger.eml")
+    assert data["sources"] == [str(files["mails"] / n) for n in names]
+    assert data["added"] == 2 and len(data["unmatched"]) == 2
+
+
+def missing(files: dict[str, Path], *extra: str) -> Any:
+    return run("progress", "missing", "--date", "2026-11-24", "-t", str(files["tracker"]), *extra)
+
+
+def test_missing_lists_exactly_the_incomplete_agents_without_a_report(
+    files: dict[str, Path],
+) -> None:
+    res = missing(files, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    # Ana is complete; Eve starts in December; Bo reported (his note, his name reversed).
+    assert [m["agent"] for m in data["missing"]] == [
+        "Devon Price", "Sam Lee", "Sam Lee", "Thao Nguyen", "Cara Diaz", "Finn Wolfe",
+    ]  # fmt: skip
+    assert (data["incomplete"], data["reported"]) == (7, 1)
+    assert data["not_started"] == [
+        {"agent": "Eve Stark", "class": "AET-3", "sheet": "ESP Tracker", "row": 10,
+         "esp_start": "2026-12-01"}
+    ]  # fmt: skip
+    cara = next(m for m in data["missing"] if m["agent"] == "Cara Diaz")
+    assert cara["last_report"] == "2026-11-23"
+
+    assert run("progress", "import", "--config", str(files["config"])).exit_code == 0
+    data = json.loads(missing(files, "-f", "json").stdout)
+    assert [m["agent"] for m in data["missing"]] == ["Sam Lee", "Cara Diaz", "Finn Wolfe"]
+    assert data["missing"][0]["row"] == ROW["Sam Lee 1"]
+    assert (data["incomplete"], data["reported"]) == (7, 4)
+    # Another day: nobody has reported then.
+    other = run("progress", "missing", "--date", "2026-11-25", "-t", str(files["tracker"]),
+                "-f", "json")  # fmt: skip
+    assert len(json.loads(other.stdout)["missing"]) == 7
+
+
+def test_missing_as_table_and_csv(files: dict[str, Path]) -> None:
+    res = missing(files)
+    assert res.exit_code == 0, res.output
+    assert "No self-report for Tue 11/24/2026: 6 of 7 incomplete" in " ".join(res.stdout.split())
+    assert "Eve Stark (12/01/2026)" in res.stderr
+    assert "1 of 7 incomplete agent(s) reported" in res.stderr
+    res = missing(files, "-f", "csv")
+    lines = res.stdout.splitlines()
+    assert lines[0] == "agent,class,sheet,row,agent_id,email,tbt_sme,last_report"
+    assert lines[1] == "Devon Price,AET-1,ESP Tracker,3,,devon.price@x.com,,"
+    assert len(lines) == 7
+
+
+@pytest.mark.parametrize(
+    ("author", "name", "same"),
+    [
+        ("Devon Price", "devon price", True),
+        ("Price, Devon", "Devon Price", True),
+        ("PRICE  Devon", "Devon Price", True),
+        ("Devon J. Price", "Devon Price", True),
+        ("Maria Luisa Gonzalez", "Maria Gonzalez", True),
+        ("Devon", "Devon Price", False),
+        ("Dana Price", "Devon Price", False),
+        ("Jordan Reyes", "Devon Price", False),
+        ("", "Devon Price", False),
+    ],
+)
+def test_same_person(author: str, name: str, same: bool) -> None:
+    assert same_person(author, name) is same
+
+
+# ------------------------------------------------------------------------------ sample
+
+
+def incomplete_sample_agents(path: Path) -> set[str]:
+    """The sample's incomplete agents, read with openpyxl (not esp's reader)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        ws = openpyxl.load_workbook(path)["ESP Tracker"]
+    header = [c.value for c in ws[4]]
+    at = {h: i for i, h in enumerate(header)}
+    yes = {"yes", "y", "true", "x", "complete"}
+
+    def is_yes(v: object) -> bool:
+        return v is True or (isinstance(v, str) and v.strip().lower() in yes)
+
+    names = set()
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        name = row[at["Agent Name"]]
+        if not name:
+            continue
+        if not (is_yes(row[at["Call Cert Complete?"]]) and is_yes(row[at["All TBTs Complete?"]])):
+            last_first = str(name).split(", ")
+            names.add(" ".join(reversed(last_first)).lower())
+    return names
+
+
+def test_the_sample_report_and_emails_twice_then_who_is_missing(tmp_path: Path) -> None:
+    files = build_sample(tmp_path)
+    args = ["progress", "import", "--config", str(files.config), "-f", "json"]
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout)
+    assert data["unmatched"] == [] and data["problems"] == []
+    assert data["added"] == len(PROGRESS_ROWS) + len(files.emails)
+    marcus = next(i for i in data["imported"] if i["agent"] == "Marcus Lee")
+    assert marcus["matched_by"] == "name"  # personal address: by display name
+    again = json.loads(run(*args).stdout)
+    assert again["added"] == 0 and again["already_there"] == data["added"]
+
+    res = run("progress", "missing", "--date", REFERENCE_DATE.isoformat(), "--config",
+              str(files.config), "-f", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    listed = {m["agent"].lower() for m in json.loads(res.stdout)["missing"]}
+    reported = {str(r[1]).strip().lower() for r in PROGRESS_ROWS if r[0].date() == DAY}
+    reported = {" ".join(reversed(n.split(", "))) for n in reported}
+    reported |= {"kayla brooks", "marcus lee", "samuel okoye", "hector vargas"}
+    assert listed == incomplete_sample_agents(files.tracker) - reported
+    assert "rebecca stone" not in listed and "derek simmons" in listed
+
+
+# ---------------------------------------------------------------------- parsing reports
+
+
+def test_sheet_rows_carry_class_and_email() -> None:
+    rows: list[list[object]] = [
+        ["Timestamp", "E-mail", "Agent Name", "Class", "Update", "Blockers"],
+        [datetime(2026, 11, 24, 17), "Devon.Price@x.com ", "Price, Devon", "AET-1", "Done", "-"],
+    ]
+    (report,), problems = reports_from_rows(rows, "r.xlsx", ("agent name",))
+    assert problems == []
+    assert (report.name, report.email, report.cls, report.source) == (
+        "Devon Price",
+        "devon.price@x.com",
+        "AET-1",
+        "r.xlsx!row 2",
+    )
+    assert report.text == "Done (Blockers: -)"
+
+
+def test_email_body_without_quotes_greeting_or_signature() -> None:
+    report = parse_email(eml("Ana Ruiz <ana@x.com>", "Tue, 24 Nov 2026 23:30:00 -0500",
+                             "Line one\r\nline two."), "a.eml")  # fmt: skip
+    assert (report.day, report.name, report.email) == (DAY, "Ana Ruiz", "ana@x.com")
+    assert report.text == "Line one line two."
+
+
+def test_a_full_or_error_notes_cell_does_not_stop_the_others(files: dict[str, Path]) -> None:
+    wb = openpyxl.load_workbook(files["tracker"])
+    wb["ESP Tracker"][f"{NOTES}{ROW['Devon Price']}"] = "11/20/2026 - Jo - " + "x" * 32_740
+    wb["ESP Tracker"][f"{NOTES}{ROW['Sam Lee 2']}"] = "#N/A"
+    wb.save(files["tracker"])
+    res = run("progress", "import", "--config", str(files["config"]), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    reasons = {u["source"]: u["reason"] for u in data["unmatched"]}
+    assert "32,767" in reasons["devon.eml"]
+    assert "32,767" in reasons["ESP Agent Progress Report.xlsx!row 2"]
+    assert "shows the error #N/A" in reasons["ESP Agent Progress Report.xlsx!row 4"]
+    assert data["added"] == 2  # Thao and Ana
+    assert notes(files["tracker"], ROW["Ana Ruiz"]) == "11/24/2026 - Ana Ruiz - All done."
