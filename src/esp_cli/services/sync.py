@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
 from esp_cli.services.writes import CellChange, ChangePlan
 from esp_cli.tracker import Finding, Row, Table, read_table
@@ -218,6 +219,16 @@ def _row_of(cell: str) -> int:
     return int(digits) if digits else 0
 
 
+def _conflict(
+    tracker: Table, row: Row, key: str, current: Any, master: Any, source: MasterRef, reason: str
+) -> Conflict:
+    sheet = tracker.sheet(row.sheet)
+    col = sheet.col(key)
+    cell = f"{col_letter(col)}{row.row}" if col else "(new column)"
+    header = sheet.headers.get(col, BY_KEY[key].header) if col else BY_KEY[key].header
+    return Conflict(row.sheet, cell, row.label(), row.cls, header, current, master, source, reason)
+
+
 def _plan_date(
     row: Row,
     props: list[_Proposal],
@@ -229,27 +240,18 @@ def _plan_date(
     dated = [p for p in props if p.requested is not None]
     if not dated:
         return
-    sheet = tracker.sheet(row.sheet)
-    col = sheet.col(DATE_KEY)
-    cell = f"{col_letter(col)}{row.row}" if col else "(new column)"
-    header = (
-        sheet.headers.get(col, "Date of N Number Request") if col else ("Date of N Number Request")
-    )
     distinct = sorted({p.requested for p in dated if p.requested is not None})
     if len(distinct) > 1:
+        sources = ", ".join(str(p.source) for p in dated)
         conflicts.append(
-            Conflict(
-                row.sheet,
-                cell,
-                row.label(),
-                row.cls,
-                header,
+            _conflict(
+                tracker,
+                row,
+                DATE_KEY,
                 row.get(DATE_KEY),
                 " / ".join(d.isoformat() for d in distinct),
                 dated[0].source,
-                "the Master lists different dates for this agent ("
-                + ", ".join(str(p.source) for p in dated)
-                + ")",
+                f"the Master lists different dates for this agent ({sources})",
             )
         )
         return
@@ -260,25 +262,10 @@ def _plan_date(
     else:
         current = row.get(DATE_KEY)
         reason = "the tracker already has a different date"
-    if current is None:
+    if current is None or (current != new and overwrite):
         plan.set(row, DATE_KEY, new)
     elif current != new:
-        if overwrite:
-            plan.set(row, DATE_KEY, new)
-        else:
-            conflicts.append(
-                Conflict(
-                    row.sheet,
-                    cell,
-                    row.label(),
-                    row.cls,
-                    header,
-                    current,
-                    new,
-                    dated[0].source,
-                    reason,
-                )
-            )
+        conflicts.append(_conflict(tracker, row, DATE_KEY, current, new, dated[0].source, reason))
 
 
 def _plan_nnumber(
@@ -287,22 +274,17 @@ def _plan_nnumber(
     numbers = sorted({p.n_number.strip() for p in props if p.n_number})
     if not numbers:
         return
-    sheet = tracker.sheet(row.sheet)
-    col = sheet.col(NNUM_KEY)
-    cell = f"{col_letter(col)}{row.row}" if col else "(new column)"
-    header = sheet.headers.get(col, "N Number") if col else "N Number"
+    source = props[0].source
     current = row.text(NNUM_KEY)
     if len(numbers) > 1:
         conflicts.append(
-            Conflict(
-                row.sheet,
-                cell,
-                row.label(),
-                row.cls,
-                header,
+            _conflict(
+                tracker,
+                row,
+                NNUM_KEY,
                 current or None,
                 " / ".join(numbers),
-                props[0].source,
+                source,
                 "the Master lists different N Numbers for this agent",
             )
         )
@@ -310,15 +292,13 @@ def _plan_nnumber(
     new = numbers[0]
     if NNUM_KEY in row.unreadable:
         conflicts.append(
-            Conflict(
-                row.sheet,
-                cell,
-                row.label(),
-                row.cls,
-                header,
+            _conflict(
+                tracker,
+                row,
+                NNUM_KEY,
                 text_for(row.raw.get(NNUM_KEY)),
                 new,
-                props[0].source,
+                source,
                 "the tracker's cell holds an error, not an N Number",
             )
         )
@@ -327,16 +307,8 @@ def _plan_nnumber(
     elif id_key(current) != id_key(new):
         # N Numbers are only filled where blank: a different one is for a person to check.
         conflicts.append(
-            Conflict(
-                row.sheet,
-                cell,
-                row.label(),
-                row.cls,
-                header,
-                current,
-                new,
-                props[0].source,
-                "the tracker has a different N Number",
+            _conflict(
+                tracker, row, NNUM_KEY, current, new, source, "the tracker has a different N Number"
             )
         )
 
