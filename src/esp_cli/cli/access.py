@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli import app
-from esp_cli.cli.changes import change_dicts, print_changes, say_written
+from esp_cli.cli.changes import change_dicts, emit_agent_changes, say_written
 from esp_cli.cli.options import (
     AgentArg,
     ByOpt,
@@ -19,7 +19,7 @@ from esp_cli.cli.options import (
     config_for,
     parse_day,
 )
-from esp_cli.render import Format, say, write_csv, write_json
+from esp_cli.render import Format, say
 from esp_cli.services.access import AccessResult, set_access
 
 access_app = typer.Typer(
@@ -120,16 +120,7 @@ def as_dict(result: AccessResult) -> dict[str, Any]:
 
 
 def render(result: AccessResult, fmt: Format) -> None:
-    data = as_dict(result)
-    if fmt is Format.json:
-        write_json(data)
-    elif fmt is Format.csv:
-        write_csv(data["changes"], ["sheet", "cell", "agent", "column", "old", "new"])
-    else:
-        verb = "Would change" if result.dry_run else "Changed"
-        print_changes(
-            f"{verb} {len(result.changes)} cell(s) for {result.agent.name}", result.changes
-        )
+    emit_agent_changes(as_dict(result), result.changes, result.agent.name, result.dry_run, fmt)
     if result.note_line is not None and not result.note_added:
         say(f"TBT Notes already hold this line: {result.note_line}")
     if result.still_empty:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from esp_cli.notes import lines_of
-from esp_cli.render import print_table, say, show
+from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.services.writes import CellChange
 from esp_cli.xlsx.workbook import SaveResult
 
@@ -61,3 +61,17 @@ def say_written(
         say(f"Wrote {changes} cell(s) to {tracker} (backup: {saved.backup}).")
     else:
         say(f"{tracker} already says so; nothing written.")
+
+
+def emit_agent_changes(
+    data: dict[str, Any], changes: Sequence[CellChange], agent: str, dry_run: bool, fmt: Format
+) -> None:
+    """A one-agent writing command's output: the JSON object, the changes as CSV, or a
+    table of the cells changed (or that would change)."""
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        write_csv(change_dicts(changes), ["sheet", "cell", "agent", "column", "old", "new"])
+    else:
+        verb = "Would change" if dry_run else "Changed"
+        print_changes(f"{verb} {len(changes)} cell(s) for {agent}", changes)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli import app
-from esp_cli.cli.changes import change_dicts, print_changes, say_written
+from esp_cli.cli.changes import change_dicts, emit_agent_changes, say_written
 from esp_cli.cli.options import (
     AgentArg,
     ByOpt,
@@ -20,7 +20,7 @@ from esp_cli.cli.options import (
     parse_day,
 )
 from esp_cli.notes import NoteKind
-from esp_cli.render import Format, say, write_csv, write_json
+from esp_cli.render import Format, say
 from esp_cli.services.notes import NoteResult, add_note
 
 note_app = typer.Typer(
@@ -91,16 +91,7 @@ def as_dict(result: NoteResult) -> dict[str, Any]:
 
 
 def render(result: NoteResult, fmt: Format) -> None:
-    data = as_dict(result)
-    if fmt is Format.json:
-        write_json(data)
-    elif fmt is Format.csv:
-        write_csv(data["changes"], ["sheet", "cell", "agent", "column", "old", "new"])
-    else:
-        verb = "Would change" if result.dry_run else "Changed"
-        print_changes(
-            f"{verb} {len(result.changes)} cell(s) for {result.agent.name}", result.changes
-        )
+    emit_agent_changes(as_dict(result), result.changes, result.agent.name, result.dry_run, fmt)
     if not result.added:
         say(f"{result.cell} already holds this line; not added again: {result.line}")
     say_written(

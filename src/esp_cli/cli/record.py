@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli import app
-from esp_cli.cli.changes import before_after
+from esp_cli.cli.changes import emit_agent_changes
 from esp_cli.cli.options import (
     AgentArg,
     ClassOpt,
@@ -18,7 +18,7 @@ from esp_cli.cli.options import (
     config_for,
     parse_day,
 )
-from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.render import Format, say, show
 from esp_cli.rules import fmt_day
 from esp_cli.services.record import RecordResult, parse_step, record_step
 
@@ -109,19 +109,7 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
 
 
 def render(result: RecordResult, fmt: Format) -> None:
-    data = as_dict(result)
-    if fmt is Format.json:
-        write_json(data)
-    elif fmt is Format.csv:
-        write_csv(data["changes"], ["sheet", "cell", "column", "old", "new"])
-    else:
-        verb = "Would change" if result.dry_run else "Changed"
-        print_table(
-            f"{verb} {len(result.changes)} cell(s) for {result.agent.name}",
-            ["Cell", "Column", "Before → After"],
-            [(f"{c.sheet}!{c.cell}", c.column, before_after(c)) for c in result.changes],
-            empty="nothing to change",
-        )
+    emit_agent_changes(as_dict(result), result.changes, result.agent.name, result.dry_run, fmt)
     label = result.step.label
     if not result.date_written:
         say(f"The {label} was already recorded on {show(result.on)}.")
