@@ -193,16 +193,20 @@ def display_name(raw: str) -> str:
     return text
 
 
+_NAME_PUNCT = re.compile(r"[^\w\s'-]")
+_NAME_JOINERS = re.compile(r"[-']")
+_SPACES = re.compile(r"\s+")
+
+
 def name_key(raw: str) -> str:
     """A key that is the same for 'Devon Price', 'price, devon' and 'PRICE,DEVON'."""
     name = display_name(raw).lower()
-    name = re.sub(r"[^\w\s'-]", " ", name)
-    name = re.sub(r"[-']", "", name)
+    name = _NAME_JOINERS.sub("", _NAME_PUNCT.sub(" ", name))
     return " ".join(name.split())
 
 
 def id_key(raw: str) -> str:
-    return re.sub(r"\s+", "", raw).upper()
+    return _SPACES.sub("", raw).upper()
 
 
 def email_key(raw: str) -> str:
