@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from datetime import date
@@ -147,10 +148,19 @@ PIVOT = (
 )
 
 
-@pytest.mark.parametrize(("ref", "refused"), [
-    ("B5", True), ("C7", True), ("B2", True), ("C3", True),  # body; report filters B2:C3
-    ("B4", False), ("D5", False), ("B8", False), ("A5", False),  # the gap row; around it
-])
+@pytest.mark.parametrize(
+    ("ref", "refused"),
+    [
+        ("B5", True),
+        ("C7", True),
+        ("B2", True),
+        ("C3", True),  # body; report filters B2:C3
+        ("B4", False),
+        ("D5", False),
+        ("B8", False),
+        ("A5", False),  # the gap row; around it
+    ],
+)
 def test_pivot_table_cells_are_refused(tmp_path: Path, ref: str, refused: bool) -> None:
     # Found on calamine__pivots.xlsx: esp overwrote E5 inside PivotTable1 (A3:E5), and
     # LibreOffice, which refreshes pivot tables on load, showed the pivot's value instead.
@@ -308,3 +318,42 @@ def test_refuses_table_headers_and_array_formula_cells(tmp_path: Path) -> None:
     assert path.read_bytes() == original
     write(path, [("S", 2, 2, 5)])  # a table body cell is fine
     assert openpyxl.load_workbook(path)["S"]["B2"].value == 5
+
+
+def test_read_only_file_is_refused_untouched(book: Path) -> None:
+    from esp_cli.errors import WriteFailedError
+
+    original = book.read_bytes()
+    book.chmod(0o444)
+    try:
+        with pytest.raises(WriteFailedError, match="read-only"):
+            write(book, [("S", 3, 3, "x")])
+    finally:
+        book.chmod(0o644)
+    assert book.read_bytes() == original
+
+
+def test_full_disk_leaves_the_original_and_no_temp_file(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from esp_cli.errors import WriteFailedError
+    from esp_cli.xlsx import safety
+
+    original = book.read_bytes()
+    real_write = os.write
+    calls = {"n": 0}
+
+    def failing_write(fd: int, data: bytes | memoryview) -> int:
+        calls["n"] += 1
+        if calls["n"] > 1:  # the backup is written; the new workbook hits a full disk
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(safety.os, "write", failing_write)
+    with pytest.raises(WriteFailedError, match="disk is full"):
+        write(book, [("S", 3, 3, "x")])
+    monkeypatch.undo()
+    assert book.read_bytes() == original
+    assert not [p for p in book.parent.iterdir() if "esp-tmp" in p.name]
