@@ -26,6 +26,7 @@ AGENTS = [
     ["AET-1", "Ruiz, Ana", "E101", "N", None],  # typed 'Last, First'
     ["AET-2", "Kim Lee", "E102", "N", None],
     ["AET-2", "Omar Haddad", "E103", "Y", date(2026, 11, 20)],
+    ["AET-2", "Lia Wong", "E104", "Yes", None],  # flagged by hand, no date yet
 ]
 RECEIVED = datetime(2026, 11, 23, 16, 30)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -75,6 +76,7 @@ def folder(tmp_path: Path) -> Path:
     write(proofs, "Zoe Quinn TBT.pdf", pdf("Zoe Quinn"))  # no such agent
     write(proofs, "Omar Haddad TBT.pdf", b"PK\x03\x04 a Word file renamed")  # not a PDF
     write(proofs, "notes.txt", b"call Kim tomorrow")
+    write(proofs, "Kim Lee TBT.eml", b"From: Kim Lee <kim@x.com>\r\n\r\nattached")
     write(proofs, ".DS_Store", b"\x00\x00")  # hidden: not a proof at all
     return proofs
 
@@ -124,7 +126,9 @@ def test_only_good_files_are_recorded_and_flip_all_tbts_complete(
         "Zoe Quinn TBT.pdf",
         "Omar Haddad TBT.pdf",
         "notes.txt",
+        "Kim Lee TBT.eml",
     }
+    assert "save its 'First Last TBT.pdf' attachment" in rejected["Kim Lee TBT.eml"]["reason"]
     assert rejected["kim_lee_tbt.pdf"]["expected"] == "Kim Lee TBT.pdf"
     assert "rename it to 'Kim Lee TBT.pdf'" in rejected["kim_lee_tbt.pdf"]["reason"]
     assert "matches no agent" in rejected["Zoe Quinn TBT.pdf"]["reason"]
@@ -136,6 +140,7 @@ def test_only_good_files_are_recorded_and_flip_all_tbts_complete(
         ["Y", date(2026, 11, 23)],
         ["N", None],
         ["Y", date(2026, 11, 20)],
+        ["Yes", None],
     ]
     sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
     assert data["created_tracking_sheet"] is True
@@ -173,7 +178,7 @@ def test_a_second_run_records_nothing_new(tracker: Path, folder: Path) -> None:
         "Ana Ruiz TBT.pdf",
         "Devon Price TBT.pdf",
     ]
-    assert len(data["rejected"]) == 4
+    assert len(data["rejected"]) == 5
     assert (tracker.read_bytes(), sheet.read_bytes()) == written
 
 
@@ -197,6 +202,17 @@ def test_the_same_file_under_the_right_name_later_is_still_not_recorded_twice(
         "Kim Lee TBT.pdf",
     ]
     assert tracker_cells(tracker)[2] == ["Y", date(2026, 11, 23)]
+
+
+def test_an_agent_flagged_by_hand_gets_only_the_date(tracker: Path, tmp_path: Path) -> None:
+    one = tmp_path / "one"
+    one.mkdir()
+    write(one, "Lia Wong TBT.pdf", pdf("Lia Wong"))
+    res = proofs(tracker, one, "-f", "json")
+    assert res.exit_code == 0, res.output
+    changes = json.loads(res.stdout)["changes"]
+    assert [(c["cell"], c["old"], c["new"]) for c in changes] == [("E7", None, "2026-11-23")]
+    assert tracker_cells(tracker)[4] == ["Yes", date(2026, 11, 23)]
 
 
 def test_dry_run_writes_nothing(tracker: Path, folder: Path) -> None:

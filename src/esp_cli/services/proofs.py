@@ -40,6 +40,7 @@ PDF_EOF = b"%%EOF"
 # (trailing blank lines, a stray byte from a mail client): the PDF spec's 1024 bytes.
 PDF_SLACK = 1024
 SUFFIX = " TBT.pdf"
+MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail saved instead of its attachment
 TRACKING_FILE = "TBT Tracking Sheet.xlsx"
 TRACKING_SHEET = "TBT Tracking"
 READ_KEYS = (*LOOKUP_KEYS, "tbts_complete", "tbt_complete_date")
@@ -316,6 +317,8 @@ def check_files(files: Sequence[Path], table: Table) -> tuple[list[Proof], list[
             rejected.append(Rejected(path.name, f"cannot be read ({exc.strerror})"))
             continue
         problem = pdf_problem(data)
+        if problem is not None and path.suffix.lower() in MAIL_SUFFIXES:
+            problem = "an e-mail, not a PDF: save its 'First Last TBT.pdf' attachment here"
         if problem is not None:
             rejected.append(Rejected(path.name, problem))
             continue
