@@ -32,7 +32,15 @@ def test_every_command_has_help(command: str) -> None:
 
 
 def test_the_command_groups_are_there() -> None:
-    assert {"note add", "progress import", "progress missing", "access set"} <= set(SUBCOMMANDS)
+    assert {
+        "note add",
+        "progress import",
+        "progress missing",
+        "access set",
+        "tbt proofs",
+        "sme assign",
+        "sme list",
+    } <= set(SUBCOMMANDS)
 
 
 def test_python_dash_m_runs() -> None:
@@ -63,13 +71,20 @@ def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
     assert "$ esp progress missing --date 2026-11-24" in res.stdout
     assert '$ esp access set "Marcus Lee" "password reset"' in res.stdout
     assert '$ esp note add "Tyrone Jackson"' in res.stdout
+    assert "$ esp tbt proofs tbt-proofs" in res.stdout
+    assert "Recorded 1 proof(s)" in res.stdout and "Recorded 0 proof(s)" in res.stdout
+    assert "rename it to 'Malik Robinson TBT.pdf'" in res.stdout
+    assert '$ esp sme assign AET-1116 --sme "Keisha Grant" --sme "Marcus Bell"' in res.stdout
+    assert "$ esp sme list" in res.stdout
     assert "(exit code" not in res.stdout
+    assert (tmp_path / "TBT Tracking Sheet.xlsx").is_file()
     assert (tmp_path / "ESP Tracker.xlsx").is_file()
     assert list((tmp_path / "esp-backups").iterdir())
 
 
 def test_demo_as_of_is_the_samples_today() -> None:
-    from esp_cli.cli.demo import AS_OF
-    from esp_cli.sample import REFERENCE_DATE
+    from esp_cli.cli.demo import AS_OF, PROOFS
+    from esp_cli.sample import PROOFS_DIR, REFERENCE_DATE
 
     assert AS_OF == REFERENCE_DATE.isoformat()
+    assert PROOFS == PROOFS_DIR

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import math
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -50,6 +51,7 @@ TRACKER_FILE = "ESP Tracker.xlsx"
 MASTER_FILE = "Master N Number Tracker.xlsx"
 PROGRESS_FILE = "ESP Agent Progress Report.xlsx"
 SELF_REPORTS_DIR = "self-reports"
+PROOFS_DIR = "tbt-proofs"  # written by write_proofs (esp demo), not part of the fixtures
 CONFIG_FILE = "esp.toml"
 
 TRACKER_SHEET = "ESP Tracker"
@@ -1399,3 +1401,24 @@ def build_sample(dest: Path) -> SampleFiles:
 def sample_paths(files: SampleFiles) -> Sequence[Path]:
     """Every file the sample consists of, for comparisons and listings."""
     return (files.tracker, files.master, files.progress_report, *files.emails, files.config)
+
+
+def write_proofs(dest: Path) -> Path:
+    """A folder of TBT completion proofs as the coordinator saves them from e-mail: Hector
+    Vargas's transcript (the attachment of his e-mail), one saved under a wrong name, and a
+    screenshot that is not a PDF. Received on the sample's today at 5 PM."""
+    folder = dest / PROOFS_DIR
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    files = {
+        "Hector Vargas TBT.pdf": _transcript_pdf("Hector Vargas"),
+        "malik_robinson_tbt.pdf": _transcript_pdf("Malik Robinson"),
+        "Kayla Brooks TBT.pdf": b"\x89PNG\r\n\x1a\n a screenshot saved with a .pdf name",
+    }
+    received = datetime.combine(REFERENCE_DATE, datetime.min.time()).replace(hour=17).timestamp()
+    for name, data in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        os.utime(path, (received, received))
+    return folder

@@ -16,6 +16,7 @@ import typer
 from esp_cli.cli import app
 
 AS_OF = "2026-11-24"  # the sample's today (esp_cli.sample.REFERENCE_DATE; a test checks)
+PROOFS = "tbt-proofs"  # esp_cli.sample.PROOFS_DIR, inside the demo folder (a test checks)
 
 # (what the step shows, the command line after `esp`). Every command gets --config.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -74,6 +75,17 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "Add a note for Tyrone Jackson",
         ("note", "add", "Tyrone Jackson", "Call Cert confirmed for 11/25 9 AM", "--date", AS_OF),
     ),
+    (
+        "Record the TBT completion proofs saved to tbt-proofs/ (Hector Vargas's transcript; a "
+        "badly named file and a screenshot are refused) and set All TBTs Complete?",
+        ("tbt", "proofs", PROOFS),
+    ),
+    ("Run it again: nothing new to record", ("tbt", "proofs", PROOFS)),
+    (
+        "AET-1116 has one TBT SME for 22 agents: split the class with a second Certifier",
+        ("sme", "assign", "AET-1116", "--sme", "Keisha Grant", "--sme", "Marcus Bell"),
+    ),
+    ("Each class's TBT SMEs and their load", ("sme", "list")),
 )
 
 
@@ -97,9 +109,10 @@ def demo_command(
     """Copy the sample trackers to a scratch folder and run the day's commands on them."""
     target = folder or Path(tempfile.mkdtemp(prefix="esp-demo-"))
     target.mkdir(parents=True, exist_ok=True)
-    from esp_cli.sample import REFERENCE_DATE, build_sample  # only the demo needs it
+    from esp_cli.sample import REFERENCE_DATE, build_sample, write_proofs  # only the demo
 
     files = build_sample(target)
+    proofs = write_proofs(target)
     config = files.config
     out = sys.stdout
     out.write(f"esp demo — sample files in {target}\n")
@@ -111,7 +124,8 @@ def demo_command(
     for number, (title, argv) in enumerate(available_steps(), start=1):
         out.write(f"\n── Step {number}: {title}\n$ esp {' '.join(_quote(a) for a in argv)}\n")
         out.flush()
-        code = _run([*argv, "--config", str(config)])
+        # The proofs folder is in the demo folder, not wherever the demo was started from.
+        code = _run([str(proofs) if a == PROOFS else a for a in argv] + ["--config", str(config)])
         sys.stderr.flush()
         out.flush()
         if code:

@@ -128,7 +128,7 @@ def match_issue(text: str, allowed: Allowed) -> str:
     )
 
 
-def _yes_no(wb: Workbook, sheet: Sheet, row: int, col: int | None, value: bool) -> str:
+def yes_no_as_listed(wb: Workbook, sheet: Sheet, row: int, col: int | None, value: bool) -> str:
     """Yes or No as the column's drop-down spells it (Y/N, TRUE/FALSE...), else Yes/No."""
     found = _list_on(wb.validations(wb.pkg.sheet(sheet.name)), row, col) if col else None
     if found is not None:
@@ -199,7 +199,7 @@ def set_access(
         if callback is not None:
             wanted.append((CALLBACK, callback, callback, f"Callback {callback}"))
         if searched is not None:
-            shown = _yes_no(wb, sheet, row.row, sheet.col(SEARCHED), searched)
+            shown = yes_no_as_listed(wb, sheet, row.row, sheet.col(SEARCHED), searched)
             wanted.append((SEARCHED, searched, shown, f"Searched by Course Number: {shown}"))
         plan = ChangePlan(table)
         said = []

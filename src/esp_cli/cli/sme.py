@@ -1,0 +1,153 @@
+"""esp sme assign CLASS --sme NAME [--sme NAME] / esp sme list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.changes import change_dicts, print_changes, say_written
+from esp_cli.cli.options import ClassOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
+from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.services.smes import AssignResult, SmeListResult, assign_smes, list_smes
+
+sme_app = typer.Typer(
+    name="sme",
+    help="TBT SMEs: the 1-2 Certifiers per class who follow its agents' TBTs.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(sme_app, name="sme")
+
+
+@sme_app.command("assign")
+def assign_command(
+    cls: Annotated[
+        str,
+        typer.Argument(
+            metavar="CLASS",
+            help="The class (as in the Class column or sheet name).",
+            show_default=False,
+        ),
+    ],
+    smes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sme", help="A Certifier to be TBT SME; give it once or twice.", show_default=False
+        ),
+    ] = None,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Split the class's agents evenly between one or two TBT SMEs, in TBT SME. Agents who
+    already have one of them keep them; running it again changes nothing."""
+    cfg = config_for(config)
+    result = assign_smes(cfg.tracker_path(tracker), cfg, cls, smes or [], dry_run=dry_run)
+    render_assign(result, fmt)
+
+
+@sme_app.command("list")
+def list_command(
+    cls: ClassOpt = None,
+    tracker: TrackerOpt = None,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Each class with its TBT SMEs, how many agents each has and how many are outstanding."""
+    cfg = config_for(config)
+    render_list(list_smes(cfg.tracker_path(tracker), cfg, cls), fmt)
+
+
+def assign_dict(result: AssignResult) -> dict[str, Any]:
+    return {
+        "tracker": str(result.tracker),
+        "class": result.cls,
+        "smes": [{"sme": sme, "agents": n} for sme, n in result.load().items()],
+        "assignments": [
+            {
+                "agent": a.agent.name,
+                "sheet": a.agent.sheet,
+                "row": a.agent.row,
+                "before": a.before or None,
+                "sme": a.sme,
+                "changed": a.changed,
+            }
+            for a in result.assignments
+        ],
+        "changes": change_dicts(result.changes),
+        "added_columns": result.added_columns,
+        "dry_run": result.dry_run,
+        "backup": str(result.saved.backup) if result.saved else None,
+    }
+
+
+def render_assign(result: AssignResult, fmt: Format) -> None:
+    data = assign_dict(result)
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        write_csv(data["assignments"], ["agent", "sheet", "row", "before", "sme", "changed"])
+    else:
+        verb = "Would change" if result.dry_run else "Changed"
+        print_changes(
+            f"{verb} {len(result.changes)} TBT SME cell(s) in class {result.cls}",
+            result.changes,
+            with_agent=True,
+        )
+    say(
+        f"Class {result.cls}: "
+        + ", ".join(f"{sme} {n} agent(s)" for sme, n in result.load().items())
+        + "."
+    )
+    say_written(
+        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
+    )
+
+
+def list_dict(result: SmeListResult) -> dict[str, Any]:
+    return {
+        "tracker": str(result.tracker),
+        "classes": [
+            {
+                "class": c.cls,
+                "agents": c.agents,
+                "outstanding": c.outstanding,
+                "smes": [
+                    {"sme": s.sme, "agents": s.agents, "outstanding": s.outstanding} for s in c.smes
+                ],
+                "unassigned": {
+                    "agents": c.unassigned.agents,
+                    "outstanding": c.unassigned.outstanding,
+                },
+            }
+            for c in result.classes
+        ],
+    }
+
+
+def render_list(result: SmeListResult, fmt: Format) -> None:
+    for f in result.findings:
+        say(f"warning: {f}")
+    rows = [
+        (c.cls, s.sme or "(no TBT SME)", s.agents, s.outstanding)
+        for c in result.classes
+        for s in [*c.smes, *([c.unassigned] if c.unassigned.agents else [])]
+    ]
+    if fmt is Format.json:
+        write_json(list_dict(result))
+    elif fmt is Format.csv:
+        write_csv(
+            [dict(zip(("class", "sme", "agents", "outstanding"), r, strict=True)) for r in rows],
+            ["class", "sme", "agents", "outstanding"],
+        )
+    else:
+        print_table(
+            "TBT SMEs by class", ["Class", "TBT SME", "Agents", "Outstanding"], rows,
+            empty="no agents",
+        )  # fmt: skip
+    unstaffed = [c.cls for c in result.classes if not c.smes]
+    if unstaffed:
+        say(f"No TBT SME yet: {', '.join(unstaffed)} (esp sme assign CLASS --sme NAME).")

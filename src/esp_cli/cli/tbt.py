@@ -1,0 +1,139 @@
+"""esp tbt proofs DIR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.changes import change_dicts, print_changes, say_written
+from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
+from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.services.proofs import Proof, ProofsResult, record_proofs
+
+tbt_app = typer.Typer(
+    name="tbt",
+    help="TBT completion proofs: the TBT Tracking Sheet and All TBTs Complete?.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(tbt_app, name="tbt")
+
+
+@tbt_app.command("proofs")
+def proofs_command(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="The folder holding the agents' 'First Last TBT.pdf' files.", show_default=False
+        ),
+    ],
+    tracking_sheet: Annotated[
+        Path | None,
+        typer.Option(
+            "--tracking-sheet",
+            help="The TBT Tracking Sheet workbook, created when absent (else esp.toml "
+            "[tracker] tbt_tracking_sheet, else 'TBT Tracking Sheet.xlsx' beside the tracker).",
+            show_default=False,
+        ),
+    ] = None,
+    by: ByOpt = None,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Record every good proof in the TBT Tracking Sheet (never the same file twice) and set
+    All TBTs Complete? to Yes with TBT Complete Date; files that are not PDFs, are badly named
+    or match no agent are listed with the reason and change nothing."""
+    cfg = config_for(config)
+    result = record_proofs(
+        folder,
+        cfg.tracker_path(tracker),
+        cfg,
+        tracking_sheet=tracking_sheet,
+        by=by,
+        dry_run=dry_run,
+    )
+    render(result, fmt)
+
+
+def _proof(proof: Proof) -> dict[str, Any]:
+    return {
+        "file": proof.file,
+        "agent": proof.agent.name,
+        "class": proof.agent.cls,
+        "sheet": proof.agent.sheet,
+        "row": proof.agent.row,
+        "received": proof.received,
+        "sha256": proof.sha256,
+    }
+
+
+def as_dict(result: ProofsResult) -> dict[str, Any]:
+    return {
+        "folder": str(result.folder),
+        "tracker": str(result.tracker),
+        "tracking_sheet": str(result.tracking_sheet),
+        "recorded": [_proof(p) for p in result.recorded],
+        "already_recorded": [_proof(p) for p in result.already],
+        "rejected": [
+            {"file": r.file, "reason": r.reason, "expected": r.expected} for r in result.rejected
+        ],
+        "changes": change_dicts(result.changes),
+        "added_columns": result.added_columns,
+        "created_tracking_sheet": result.created_sheet,
+        "dry_run": result.dry_run,
+        "backup": str(result.saved.backup) if result.saved else None,
+    }
+
+
+def render(result: ProofsResult, fmt: Format) -> None:
+    data = as_dict(result)
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        rows = [{"status": "recorded", **p} for p in data["recorded"]]
+        rows += [{"status": "already_recorded", **p} for p in data["already_recorded"]]
+        rows += [{"status": "rejected", **r} for r in data["rejected"]]
+        write_csv(rows, ["status", "file", "agent", "class", "received", "reason"])
+    else:
+        verb = "Would record" if result.dry_run else "Recorded"
+        print_table(
+            f"{verb} {len(result.recorded)} proof(s) in {result.tracking_sheet.name}",
+            ["File", "Agent", "Class", "Received"],
+            [(p.file, p.agent.name, p.agent.cls, p.received) for p in result.recorded],
+            empty="nothing new",
+        )
+        print_table(
+            f"Rejected ({len(result.rejected)}): nothing changed for these",
+            ["File", "Why"],
+            [(r.file, r.reason) for r in result.rejected],
+        )
+        print_changes(
+            f"{'Would change' if result.dry_run else 'Changed'} {len(result.changes)} cell(s) "
+            f"in {result.tracker.name}",
+            result.changes,
+            with_agent=True,
+        )
+    if result.already:
+        say(
+            f"{len(result.already)} proof(s) already in {result.tracking_sheet.name}: "
+            + ", ".join(p.file for p in result.already)
+            + "."
+        )
+    if result.recorded:
+        verb = "Would" if result.dry_run else ""
+        how = "create" if result.created_sheet else "add to"
+        if result.dry_run:
+            say(f"{verb} {how} {result.tracking_sheet}: {len(result.recorded)} row(s).")
+        else:
+            say(
+                f"{'Created' if result.created_sheet else 'Added to'} {result.tracking_sheet}: "
+                f"{len(result.recorded)} row(s)."
+            )
+    say_written(
+        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
+    )

@@ -1,0 +1,407 @@
+"""esp tbt proofs: record the agents' TBT completion proofs and flag All TBTs Complete?.
+
+Every file in the folder is checked in turn. It must be a real PDF (by its content: the
+`%PDF-` header at the start and `%%EOF` near the end, so a Word file renamed .pdf or a
+half-copied download is caught), named `First Last TBT.pdf` exactly as the agent's name is
+spelt in the tracker (a close miss — case, underscores, no ` TBT`, `Last, First` — is
+rejected with the name it should have), and name exactly one agent. A good file gets a row in
+the TBT Tracking Sheet (Agent, Class, File, Received, Recorded By, SHA-256; the workbook is
+created when absent) unless the same file — the same SHA-256 — is already there, and its
+agent gets All TBTs Complete? = Yes (spelt as the column's drop-down spells it) and TBT
+Complete Date = the day the file was received (its modification date), where not already
+set. Rejected files change nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from esp_cli.columns import normalise_header
+from esp_cli.config import Config
+from esp_cli.errors import InputFileError, UsageError
+from esp_cli.services.access import yes_no_as_listed
+from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
+from esp_cli.services.escalations import AgentRef
+from esp_cli.services.notes import author
+from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.tracker import Row, Table, read_table
+from esp_cli.values import is_blank, text_of
+from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+
+PDF_HEADER = b"%PDF-"
+PDF_EOF = b"%%EOF"
+# Readers accept the header a little way in and the end marker a little before the end
+# (trailing blank lines, a stray byte from a mail client): the PDF spec's 1024 bytes.
+PDF_SLACK = 1024
+SUFFIX = " TBT.pdf"
+MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail saved instead of its attachment
+TRACKING_FILE = "TBT Tracking Sheet.xlsx"
+TRACKING_SHEET = "TBT Tracking"
+READ_KEYS = (*LOOKUP_KEYS, "tbts_complete", "tbt_complete_date")
+HEADER_SCAN_ROWS = 20
+# The tracking sheet's columns: key -> (header written, other spellings accepted).
+TRACKING_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "agent": ("Agent", ("agent name", "name")),
+    "class": ("Class", ("class id", "wave")),
+    "file": ("File", ("file name", "proof", "pdf")),
+    "received": ("Received", ("date received", "received date", "date")),
+    "recorded_by": ("Recorded By", ("uploaded by", "by")),
+    "sha256": ("SHA-256", ("sha256", "sha 256", "checksum")),
+}
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A good proof file: whose it is, when it came, and its fingerprint."""
+
+    file: str
+    agent: AgentRef
+    received: date
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    file: str
+    reason: str
+    expected: str | None = None  # the name the file should have, when esp can tell
+
+
+@dataclass
+class ProofsResult:
+    folder: Path
+    tracker: Path
+    tracking_sheet: Path
+    recorded: list[Proof]  # new rows in the tracking sheet
+    already: list[Proof]  # good files the tracking sheet already holds
+    rejected: list[Rejected]
+    changes: list[CellChange]  # in the ESP Tracker
+    added_columns: list[str]
+    created_sheet: bool  # the tracking sheet was (or would be) created
+    dry_run: bool
+    saved: SaveResult | None = None
+    sheet_backup: Path | None = None
+
+
+# ------------------------------------------------------------------------- pure checks
+
+
+def pdf_problem(data: bytes) -> str | None:
+    """Why `data` is not a complete PDF, or None when it is one."""
+    if PDF_HEADER not in data[:PDF_SLACK]:
+        return "not a PDF (its content does not start with %PDF-)"
+    if PDF_EOF not in data[-PDF_SLACK:]:
+        return "an incomplete PDF (no %%EOF at the end: cut short while copying or saving?)"
+    return None
+
+
+def name_in(file_name: str) -> str:
+    """The agent name a file name gives, forgivingly: 'vargas,_hector_tbt.PDF' -> 'hector
+    vargas' words ('Last, First' turned round; the ' TBT' and '.pdf' left out)."""
+    stem = re.sub(r"\.pdf$", "", file_name.strip(), flags=re.I)
+    words = re.sub(r"[_\s]+", " ", stem).strip()
+    words = re.sub(r"[\s-]*\btbt\b\s*$", "", words, flags=re.I).strip(" -")
+    if "," in words:
+        last, _, first = words.partition(",")
+        words = f"{first.strip()} {last.strip()}"
+    return " ".join(words.split())
+
+
+def misnaming(file_name: str, expected: str) -> str:
+    """What is wrong with a file name that names the right agent, in a person's words."""
+    wrong = []
+    if "_" in file_name:
+        wrong.append("underscores for spaces")
+    if "," in file_name:
+        wrong.append("'Last, First' order")
+    if not re.search(r"\btbt\s*\.pdf$", file_name.replace("_", " "), flags=re.I):
+        wrong.append("no ' TBT' before .pdf")
+    name_case = f"{name_in(file_name)}{SUFFIX}"
+    tbt_case = re.search(r"tbt\s*\.pdf$", file_name, flags=re.I)
+    if (name_case != expected and name_case.casefold() == expected.casefold()) or (
+        tbt_case and not tbt_case.group(0).endswith("TBT.pdf")
+    ):
+        wrong.append("capitals differ")
+    return ", ".join(wrong) or "not the 'First Last TBT.pdf' form"
+
+
+def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejected:
+    """The one agent a well-named file belongs to, or why the file is rejected."""
+    wanted = name_in(file_name)
+    if not name_tokens(wanted):
+        return Rejected(file_name, "badly named: no agent name in it; name it 'First Last TBT.pdf'")
+    found = find_agents(rows, wanted)
+    if not found:
+        shape_ok = file_name.endswith(SUFFIX) and "_" not in file_name and "," not in file_name
+        what = "matches no agent" if shape_ok else "badly named, and names no agent"
+        return Rejected(
+            file_name, f"{what} in {tracker} ({wanted!r}); name it 'First Last TBT.pdf'"
+        )
+    if len(found) > 1:
+        return Rejected(
+            file_name,
+            f"{len(found)} agents are named {wanted!r}: "
+            + "; ".join(describe(r) for r in found)
+            + "; record this one by hand",
+        )
+    row = found[0]
+    expected = f"{row.name}{SUFFIX}"
+    if file_name != expected:
+        return Rejected(
+            file_name,
+            f"badly named ({misnaming(file_name, expected)}): rename it to '{expected}'",
+            expected,
+        )
+    return row
+
+
+# ------------------------------------------------------------------ the tracking sheet
+
+
+@dataclass
+class TrackingSheet:
+    """The TBT Tracking Sheet as read: where its columns are and the proofs it holds."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # key of TRACKING_COLUMNS -> 1-based column
+    last_header_col: int
+    last_row: int
+    hashes: set[str] = field(default_factory=set)
+    names: set[tuple[str, str]] = field(default_factory=set)  # (agent key, file) without hash
+
+
+def _tracking_key(header: object) -> str | None:
+    norm = normalise_header(header)
+    for key, (title, others) in TRACKING_COLUMNS.items():
+        if norm == normalise_header(title) or norm in others:
+            return key
+    return None
+
+
+def _cell(record: list[Any], columns: dict[str, int], key: str) -> str:
+    c = columns.get(key)
+    return text_of(record[c - 1]) if c and c <= len(record) else ""
+
+
+def read_tracking(wb: Workbook) -> TrackingSheet:
+    """The first visible sheet with Agent and File headers in its first rows."""
+    for info in wb.sheets:
+        if not info.visible:
+            continue
+        rows = wb.values(info).rows
+        for r, line in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
+            columns: dict[str, int] = {}
+            for c, value in enumerate(line, start=1):
+                key = _tracking_key(value) if isinstance(value, str) else None
+                if key is not None and key not in columns:
+                    columns[key] = c
+            if "agent" not in columns or "file" not in columns:
+                continue
+            last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))
+            found = TrackingSheet(info.name, r, columns, last_header, r)
+            for number, record in enumerate(rows[r:], start=r + 1):
+                if any(not is_blank(v) for v in record):
+                    found.last_row = number
+
+                digest = _cell(record, columns, "sha256").strip().lower()
+                file = _cell(record, columns, "file").strip()
+                if digest:
+                    found.hashes.add(digest)
+                elif file:
+                    agent = " ".join(name_tokens(_cell(record, columns, "agent")))
+                    found.names.add((agent, file))
+            return found
+    raise InputFileError(
+        f"{wb.path}: no sheet has the TBT Tracking Sheet's 'Agent' and 'File' headers.",
+        fix="add them to the header row, or give another file with --tracking-sheet.",
+    )
+
+
+def _is_recorded(sheet: TrackingSheet, proof: Proof) -> bool:
+    return (
+        proof.sha256 in sheet.hashes
+        or (
+            " ".join(name_tokens(proof.agent.name)),
+            proof.file,
+        )
+        in sheet.names
+    )
+
+
+def _record_values(proof: Proof, by: str) -> dict[str, Any]:
+    return {
+        "agent": proof.agent.name,
+        "class": proof.agent.cls,
+        "file": proof.file,
+        "received": proof.received,
+        "recorded_by": by,
+        "sha256": proof.sha256,
+    }
+
+
+def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
+    from esp_cli.xlsx.build import HEADER, Cell, SheetSpec, WorkbookSpec, write_workbook
+
+    keys = list(TRACKING_COLUMNS)
+    rows: dict[int, Any] = {1: [Cell(TRACKING_COLUMNS[k][0], HEADER) for k in keys]}
+    for number, proof in enumerate(proofs, start=2):
+        values = _record_values(proof, by)
+        rows[number] = [values[k] for k in keys]
+    widths = {1: 24, 2: 12, 3: 30, 4: 12, 5: 18, 6: 66}
+    spec = WorkbookSpec(
+        sheets=[SheetSpec(TRACKING_SHEET, rows=rows, freeze="A2", col_widths=widths)],
+        title="TBT Tracking Sheet",
+        creator=by,
+    )
+    write_workbook(spec, path)
+
+
+def _append_tracking(
+    wb: Workbook, sheet: TrackingSheet, proofs: Sequence[Proof], by: str, backup: Path | None
+) -> Path:
+    patcher = wb.patcher()
+    columns = dict(sheet.columns)
+    next_col = sheet.last_header_col + 1
+    for key, (header, _) in TRACKING_COLUMNS.items():
+        if key not in columns:  # a hand-made sheet: add what esp records, after the last
+            patcher.add_column(sheet.sheet, sheet.header_row, next_col, header)
+            columns[key] = next_col
+            next_col += 1
+    for number, proof in enumerate(proofs, start=sheet.last_row + 1):
+        for key, value in _record_values(proof, by).items():
+            patcher.set(sheet.sheet, number, columns[key], value)
+    return wb.save(patcher, backup).backup
+
+
+# ------------------------------------------------------------------------------ command
+
+
+def tracking_path(given: Path | None, config: Config, tracker: Path) -> Path:
+    """--tracking-sheet, else esp.toml [tracker] tbt_tracking_sheet, else beside the tracker."""
+    return given or config.tbt_tracking_sheet or tracker.parent / TRACKING_FILE
+
+
+def _received(path: Path) -> date:
+    return datetime.fromtimestamp(path.stat().st_mtime).date()
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise InputFileError(
+            f"{folder}: no such folder.",
+            fix="give the folder the agents' 'First Last TBT.pdf' files were saved to.",
+        )
+    # Hidden files (.DS_Store, ~$lock files) and sub-folders are not proofs.
+    return sorted(
+        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))),
+        key=lambda p: p.name.casefold(),
+    )
+
+
+def check_files(files: Sequence[Path], table: Table) -> tuple[list[Proof], list[Rejected]]:
+    rows = list(table.rows())
+    good: list[Proof] = []
+    rejected: list[Rejected] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            rejected.append(Rejected(path.name, f"cannot be read ({exc.strerror})"))
+            continue
+        problem = pdf_problem(data)
+        if problem is not None and path.suffix.lower() in MAIL_SUFFIXES:
+            problem = "an e-mail, not a PDF: save its 'First Last TBT.pdf' attachment here"
+        if problem is not None:
+            rejected.append(Rejected(path.name, problem))
+            continue
+        found = check_name(path.name, rows, table.path.name)
+        if isinstance(found, Rejected):
+            rejected.append(found)
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            rejected.append(Rejected(path.name, f"the same file as {seen[digest]}"))
+            continue
+        seen[digest] = path.name
+        good.append(Proof(path.name, AgentRef.of(found), _received(path), digest))
+    return good, rejected
+
+
+def _plan_tracker(plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof]) -> None:
+    """All TBTs Complete? = Yes and TBT Complete Date where not set already (a date already
+    there is the coordinator's and is kept)."""
+    wb = plan.table.workbook
+    for proof in proofs:
+        row = rows[(proof.agent.sheet, proof.agent.row)]
+        sheet = plan.table.sheet(row.sheet)
+        if row.get("tbts_complete") is not True:
+            col = sheet.col("tbts_complete")
+            plan.set(row, "tbts_complete", yes_no_as_listed(wb, sheet, row.row, col, True))
+        if row.get("tbt_complete_date") is None and "tbt_complete_date" not in row.unreadable:
+            plan.set(row, "tbt_complete_date", proof.received)
+
+
+def record_proofs(
+    folder: Path,
+    tracker_path: Path,
+    config: Config,
+    *,
+    tracking_sheet: Path | None = None,
+    by: str | None = None,
+    dry_run: bool = False,
+) -> ProofsResult:
+    files = _files(folder)
+    sheet_path = tracking_path(tracking_sheet, config, tracker_path)
+    if sheet_path.resolve() == tracker_path.resolve():
+        raise UsageError(
+            f"{sheet_path} is the ESP Tracker itself.",
+            fix="give the TBT Tracking Sheet workbook with --tracking-sheet.",
+        )
+    writer = author(by, config)
+    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
+        table = read_table(wb, config.columns, keys=READ_KEYS)
+        good, rejected = check_files(files, table)
+        created = not sheet_path.exists()
+        if created:
+            recorded, already = good, []
+            sheet_backup = None
+            if good and not dry_run:
+                _create_tracking(sheet_path, good, writer)
+        else:
+            with locked_for_update(sheet_path, dry_run=dry_run) as sheet_wb:
+                sheet = read_tracking(sheet_wb)
+                recorded = [p for p in good if not _is_recorded(sheet, p)]
+                already = [p for p in good if _is_recorded(sheet, p)]
+                sheet_backup = None
+                if recorded and not dry_run:
+                    sheet_backup = _append_tracking(
+                        sheet_wb, sheet, recorded, writer, config.backup_dir
+                    )
+        # Already-recorded proofs are flagged too: a run stopped between the two
+        # workbooks is finished by the next one.
+        plan = ChangePlan(table)
+        by_row = {(r.sheet, r.row): r for r in table.rows()}
+        _plan_tracker(plan, by_row, good)
+        saved = None if dry_run else plan.apply(config.backup_dir)
+    return ProofsResult(
+        folder=folder,
+        tracker=table.path,
+        tracking_sheet=sheet_path,
+        recorded=recorded,
+        already=already,
+        rejected=rejected,
+        changes=plan.changes,
+        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
+        created_sheet=created and bool(good),
+        dry_run=dry_run,
+        saved=saved,
+        sheet_backup=sheet_backup,
+    )

@@ -1,0 +1,203 @@
+"""esp sme assign / list: the 1-2 Certifiers of each class who act as its TBT SMEs.
+
+assign: the seed asks the coordinator to "assign 1-2 Certifiers as TBT SMEs"; every agent of
+the class gets one of them in TBT SME. The split is even (the loads differ by at most one)
+and stable: an agent who already has one of the given SMEs keeps them while that SME's share
+is not exceeded, and the others are given, in row order, to whichever SME has fewer. A
+fresh class therefore alternates down the sheet, a new agent does not move anyone else, and
+running the same assignment again changes nothing.
+
+list: per class, each SME with the agents they have and how many of those are outstanding
+(Call Cert Complete? and All TBTs Complete? not both yes), so the load shows at a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from esp_cli.config import Config
+from esp_cli.errors import UsageError
+from esp_cli.services.agents import agents_in_class, class_key, name_tokens
+from esp_cli.services.escalations import AgentRef
+from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.tracker import Finding, Row, read_table
+from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+
+SME = "tbt_sme"
+MAX_SMES = 2  # the seed: "Assign 1-2 Certifiers as TBT SMEs"
+# Identity and class are always read; no N Number etc.: their findings would be noise here.
+READ_KEYS = (SME, "call_cert_complete", "tbts_complete")
+
+
+def sme_key(text: str | None) -> str:
+    """'Priya Natarajan', ' priya  natarajan' and 'Natarajan, Priya' are the same SME."""
+    return " ".join(name_tokens(text or ""))
+
+
+def check_smes(names: Sequence[str]) -> tuple[str, ...]:
+    """One or two different names, spaces tidied; anything else is a usage error."""
+    cleaned = tuple(" ".join(n.split()) for n in names)
+    if not cleaned or any(not n for n in cleaned):
+        raise UsageError(
+            "No TBT SME given.", fix="name one or two Certifiers: --sme NAME [--sme NAME]."
+        )
+    if len(cleaned) > MAX_SMES:
+        raise UsageError(
+            f"{len(cleaned)} TBT SMEs given ({', '.join(cleaned)}); the TBT SME Team "
+            "Expectations say 'Assign 1-2 Certifiers as TBT SMEs': one or two per class.",
+            fix="give --sme once or twice.",
+        )
+    if len({sme_key(n) for n in cleaned}) < len(cleaned):
+        raise UsageError(
+            f"The same TBT SME is given twice ({', '.join(cleaned)}).",
+            fix="give two different Certifiers, or --sme once.",
+        )
+    return cleaned
+
+
+def split_evenly(current: Sequence[str | None], smes: Sequence[str]) -> list[str]:
+    """The SME for each agent (in row order), given who each has now: even and stable."""
+    keys = [sme_key(s) for s in smes]
+    share = -(-len(current) // len(smes))  # the most any one SME may have: ceil(n / k)
+    load = [0] * len(smes)
+    out: list[str | None] = [None] * len(current)
+    for i, now in enumerate(current):
+        key = sme_key(now)
+        if key in keys:
+            j = keys.index(key)
+            if load[j] < share:
+                out[i] = smes[j]
+                load[j] += 1
+    for i, sme in enumerate(out):
+        if sme is None:
+            j = min(range(len(smes)), key=lambda k: (load[k], k))
+            out[i] = smes[j]
+            load[j] += 1
+    return [s for s in out if s is not None]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    agent: AgentRef
+    before: str  # the TBT SME cell as it was ('' when blank)
+    sme: str  # the SME the agent has now (as given, or as already typed when kept)
+    changed: bool
+
+
+@dataclass
+class AssignResult:
+    tracker: Path
+    cls: str
+    smes: tuple[str, ...]
+    assignments: list[Assignment]
+    changes: list[CellChange]
+    added_columns: list[str]
+    dry_run: bool
+    saved: SaveResult | None = None
+
+    def load(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.smes, 0)
+        for a in self.assignments:
+            for sme in self.smes:
+                if sme_key(sme) == sme_key(a.sme):
+                    counts[sme] += 1
+        return counts
+
+
+def assign_smes(
+    tracker_path: Path,
+    config: Config,
+    cls: str,
+    names: Sequence[str],
+    *,
+    dry_run: bool = False,
+) -> AssignResult:
+    smes = check_smes(names)
+    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
+        table = read_table(wb, config.columns, keys=READ_KEYS)
+        try:
+            rows = agents_in_class(table, cls)
+        except UsageError as exc:
+            raise UsageError(exc.message, fix="give one of those as CLASS.") from None
+        current = [None if SME in r.unreadable else r.text(SME) for r in rows]
+        plan = ChangePlan(table)
+        assignments = []
+        for row, now, sme in zip(rows, current, split_evenly(current, smes), strict=True):
+            keep = sme_key(now) == sme_key(sme)
+            if not keep:
+                plan.set(row, SME, sme)
+            shown = " ".join((now or "").split()) if keep else sme
+            assignments.append(Assignment(AgentRef.of(row), now or "", shown, not keep))
+        saved = None if dry_run else plan.apply(config.backup_dir)
+    return AssignResult(
+        tracker=table.path,
+        cls=rows[0].cls.strip() if rows else cls,
+        smes=smes,
+        assignments=assignments,
+        changes=plan.changes,
+        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
+        dry_run=dry_run,
+        saved=saved,
+    )
+
+
+# --------------------------------------------------------------------------------- list
+
+
+@dataclass
+class SmeLoad:
+    sme: str  # '' for the agents with no TBT SME
+    agents: int = 0
+    outstanding: int = 0
+
+
+@dataclass
+class ClassLoad:
+    cls: str
+    agents: int = 0
+    outstanding: int = 0
+    smes: list[SmeLoad] = field(default_factory=list)  # in order of first appearance
+    unassigned: SmeLoad = field(default_factory=lambda: SmeLoad(""))
+
+
+@dataclass
+class SmeListResult:
+    tracker: Path
+    classes: list[ClassLoad]
+    findings: list[Finding]
+
+
+def _outstanding(row: Row) -> bool:
+    return not (row.get("call_cert_complete") is True and row.get("tbts_complete") is True)
+
+
+def sme_loads(rows: Sequence[Row]) -> list[ClassLoad]:
+    classes: dict[str, ClassLoad] = {}
+    smes: dict[tuple[str, str], SmeLoad] = {}
+    for row in rows:
+        ckey = class_key(row.cls)
+        load = classes.get(ckey)
+        if load is None:
+            load = classes[ckey] = ClassLoad(" ".join(row.cls.split()))
+        name = "" if SME in row.unreadable else " ".join(row.text(SME).split())
+        if name:
+            target = smes.get((ckey, sme_key(name)))
+            if target is None:
+                target = smes[(ckey, sme_key(name))] = SmeLoad(name)
+                load.smes.append(target)
+        else:
+            target = load.unassigned
+        late = _outstanding(row)
+        for counted in (load, target):
+            counted.agents += 1
+            counted.outstanding += late
+    return list(classes.values())
+
+
+def list_smes(tracker_path: Path, config: Config, cls: str | None = None) -> SmeListResult:
+    wb = Workbook.open(tracker_path)
+    table = read_table(wb, config.columns, keys=READ_KEYS)
+    rows = agents_in_class(table, cls)
+    return SmeListResult(table.path, sme_loads(rows), table.findings)

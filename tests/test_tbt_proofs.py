@@ -1,0 +1,344 @@
+"""esp tbt proofs: real PDFs named 'First Last TBT.pdf' recorded once, All TBTs Complete? set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.datavalidation import DataValidation
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from esp_cli.services.proofs import Rejected, check_name, misnaming, name_in, pdf_problem
+from esp_cli.tracker import Row
+
+HEADERS = ["Class", "Agent Name", "Agent ID", "All TBTs Complete?", "TBT Complete Date"]
+# Title in row 1, headers in row 2; agents from row 3. D: All TBTs Complete?, E: the date.
+AGENTS = [
+    ["AET-1", "Devon Price", "E100", "N", None],
+    ["AET-1", "Ruiz, Ana", "E101", "N", None],  # typed 'Last, First'
+    ["AET-2", "Kim Lee", "E102", "N", None],
+    ["AET-2", "Omar Haddad", "E103", "Y", date(2026, 11, 20)],
+    ["AET-2", "Lia Wong", "E104", "Yes", None],  # flagged by hand, no date yet
+]
+RECEIVED = datetime(2026, 11, 23, 16, 30)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def build_tracker(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(["ESP Tracker — proofs test"])
+    ws.append(HEADERS)
+    for agent in AGENTS:
+        ws.append(agent)
+    ws["E6"].number_format = "m/d/yyyy"
+    # The team's drop-down spells yes as 'Y': esp must write 'Y', not 'Yes'.
+    yn = DataValidation(type="list", formula1='"Y,N"', allow_blank=True)
+    ws.add_data_validation(yn)
+    yn.add("D3:D100")
+    wb.save(path)
+    return path
+
+
+def pdf(agent: str) -> bytes:
+    return PDF.replace(b"/Catalog", b"/Catalog /Title (" + agent.encode() + b")")
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    stamp = RECEIVED.timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    return build_tracker(tmp_path / "ESP Tracker.xlsx")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    proofs = tmp_path / "proofs"
+    proofs.mkdir()
+    write(proofs, "Devon Price TBT.pdf", pdf("Devon Price"))
+    write(proofs, "Ana Ruiz TBT.pdf", pdf("Ana Ruiz"))
+    write(proofs, "kim_lee_tbt.pdf", pdf("Kim Lee"))  # badly named
+    write(proofs, "Zoe Quinn TBT.pdf", pdf("Zoe Quinn"))  # no such agent
+    write(proofs, "Omar Haddad TBT.pdf", b"PK\x03\x04 a Word file renamed")  # not a PDF
+    write(proofs, "notes.txt", b"call Kim tomorrow")
+    write(proofs, "Kim Lee TBT.eml", b"From: Kim Lee <kim@x.com>\r\n\r\nattached")
+    write(proofs, ".DS_Store", b"\x00\x00")  # hidden: not a proof at all
+    return proofs
+
+
+def proofs(tracker: Path, folder: Path, *args: str) -> Any:
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    return CliRunner().invoke(
+        app,
+        [
+            "tbt", "proofs", str(folder), "--tracker", str(tracker),
+            "--tracking-sheet", str(sheet), "--by", "Jordan Reyes", *args,
+        ],
+    )  # fmt: skip
+
+
+def tracker_cells(path: Path) -> list[list[Any]]:
+    ws = openpyxl.load_workbook(path)["ESP Tracker"]
+    out = []
+    for r in range(3, 3 + len(AGENTS)):
+        done, when = ws[f"D{r}"].value, ws[f"E{r}"].value
+        out.append([done, when.date() if isinstance(when, datetime) else when])
+    return out
+
+
+def sheet_rows(path: Path) -> list[list[Any]]:
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    return [
+        [v.date() if isinstance(v, datetime) else v for v in row]
+        for row in ws.iter_rows(values_only=True)
+    ]
+
+
+def test_only_good_files_are_recorded_and_flip_all_tbts_complete(
+    tracker: Path, folder: Path
+) -> None:
+    res = proofs(tracker, folder, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [(p["file"], p["agent"], p["row"]) for p in data["recorded"]] == [
+        ("Ana Ruiz TBT.pdf", "Ana Ruiz", 4),
+        ("Devon Price TBT.pdf", "Devon Price", 3),
+    ]
+    assert all(p["received"] == "2026-11-23" for p in data["recorded"])
+    rejected = {r["file"]: r for r in data["rejected"]}
+    assert set(rejected) == {
+        "kim_lee_tbt.pdf",
+        "Zoe Quinn TBT.pdf",
+        "Omar Haddad TBT.pdf",
+        "notes.txt",
+        "Kim Lee TBT.eml",
+    }
+    assert "save its 'First Last TBT.pdf' attachment" in rejected["Kim Lee TBT.eml"]["reason"]
+    assert rejected["kim_lee_tbt.pdf"]["expected"] == "Kim Lee TBT.pdf"
+    assert "rename it to 'Kim Lee TBT.pdf'" in rejected["kim_lee_tbt.pdf"]["reason"]
+    assert "matches no agent" in rejected["Zoe Quinn TBT.pdf"]["reason"]
+    assert rejected["Omar Haddad TBT.pdf"]["reason"].startswith("not a PDF")
+    assert rejected["notes.txt"]["reason"].startswith("not a PDF")
+    # The drop-down's own 'Y'; the received day as TBT Complete Date; the rest untouched.
+    assert tracker_cells(tracker) == [
+        ["Y", date(2026, 11, 23)],
+        ["Y", date(2026, 11, 23)],
+        ["N", None],
+        ["Y", date(2026, 11, 20)],
+        ["Yes", None],
+    ]
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    assert data["created_tracking_sheet"] is True
+    rows = sheet_rows(sheet)
+    assert rows[0] == ["Agent", "Class", "File", "Received", "Recorded By", "SHA-256"]
+    assert rows[1:] == [
+        [
+            "Ana Ruiz",
+            "AET-1",
+            "Ana Ruiz TBT.pdf",
+            date(2026, 11, 23),
+            "Jordan Reyes",
+            hashlib.sha256(pdf("Ana Ruiz")).hexdigest(),
+        ],
+        [
+            "Devon Price",
+            "AET-1",
+            "Devon Price TBT.pdf",
+            date(2026, 11, 23),
+            "Jordan Reyes",
+            hashlib.sha256(pdf("Devon Price")).hexdigest(),
+        ],
+    ]
+
+
+def test_a_second_run_records_nothing_new(tracker: Path, folder: Path) -> None:
+    assert proofs(tracker, folder).exit_code == 0
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    written = tracker.read_bytes(), sheet.read_bytes()
+    res = proofs(tracker, folder, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    assert [p["file"] for p in data["already_recorded"]] == [
+        "Ana Ruiz TBT.pdf",
+        "Devon Price TBT.pdf",
+    ]
+    assert len(data["rejected"]) == 5
+    assert (tracker.read_bytes(), sheet.read_bytes()) == written
+
+
+def test_the_same_file_under_the_right_name_later_is_still_not_recorded_twice(
+    tracker: Path, folder: Path, tmp_path: Path
+) -> None:
+    assert proofs(tracker, folder).exit_code == 0
+    again = tmp_path / "again"
+    again.mkdir()
+    write(again, "Devon Price TBT.pdf", pdf("Devon Price"))
+    write(again, "Kim Lee TBT.pdf", pdf("Kim Lee"))  # renamed as asked
+    res = proofs(tracker, again, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Kim Lee TBT.pdf"]
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"]
+    rows = sheet_rows(tracker.parent / "TBT Tracking Sheet.xlsx")
+    assert [r[2] for r in rows[1:]] == [
+        "Ana Ruiz TBT.pdf",
+        "Devon Price TBT.pdf",
+        "Kim Lee TBT.pdf",
+    ]
+    assert tracker_cells(tracker)[2] == ["Y", date(2026, 11, 23)]
+
+
+def test_an_agent_flagged_by_hand_gets_only_the_date(tracker: Path, tmp_path: Path) -> None:
+    one = tmp_path / "one"
+    one.mkdir()
+    write(one, "Lia Wong TBT.pdf", pdf("Lia Wong"))
+    res = proofs(tracker, one, "-f", "json")
+    assert res.exit_code == 0, res.output
+    changes = json.loads(res.stdout)["changes"]
+    assert [(c["cell"], c["old"], c["new"]) for c in changes] == [("E7", None, "2026-11-23")]
+    assert tracker_cells(tracker)[4] == ["Yes", date(2026, 11, 23)]
+
+
+def test_dry_run_writes_nothing(tracker: Path, folder: Path) -> None:
+    before = tracker.read_bytes()
+    res = proofs(tracker, folder, "--dry-run", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert len(data["recorded"]) == 2 and data["dry_run"] is True
+    assert {(c["cell"], c["old"], c["new"]) for c in data["changes"]} == {
+        ("D3", "N", "Y"),
+        ("E3", None, "2026-11-23"),
+        ("D4", "N", "Y"),
+        ("E4", None, "2026-11-23"),
+    }
+    assert tracker.read_bytes() == before
+    assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
+    assert "Dry run" in res.stderr
+
+
+def test_a_folder_of_rejects_changes_nothing(tracker: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    write(bad, "Devon Price.pdf", pdf("Devon Price"))
+    write(bad, "Devon Price TBT.pdf.docx", b"PK\x03\x04")
+    write(bad, "Ana Ruiz TBT.pdf", PDF[:40])  # cut short
+    before = tracker.read_bytes()
+    res = proofs(tracker, bad, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    reasons = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert "no ' TBT' before .pdf" in reasons["Devon Price.pdf"]
+    assert reasons["Ana Ruiz TBT.pdf"].startswith("an incomplete PDF")
+    assert tracker.read_bytes() == before
+    assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
+
+
+def test_an_existing_hand_made_tracking_sheet_is_appended_to(tracker: Path, folder: Path) -> None:
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Proofs"
+    ws.append(["TBT Tracking Form"])
+    ws.append(["Agent Name", "Class", "File Name", "Date Received", "Uploaded By"])
+    ws.append(["Price, Devon", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 21), "Jordan Reyes"])
+    ws["D3"].number_format = "m/d/yyyy"
+    wb.save(sheet)
+    res = proofs(tracker, folder, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    # Recorded by hand earlier (no SHA-256 there): matched by agent and file name.
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"]
+    assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"]
+    rows = sheet_rows(sheet)
+    assert rows[1] == [
+        "Agent Name",
+        "Class",
+        "File Name",
+        "Date Received",
+        "Uploaded By",
+        "SHA-256",
+    ]
+    assert rows[3][:5] == [
+        "Ana Ruiz",
+        "AET-1",
+        "Ana Ruiz TBT.pdf",
+        date(2026, 11, 23),
+        "Jordan Reyes",
+    ]
+    assert rows[3][5] == hashlib.sha256(pdf("Ana Ruiz")).hexdigest()
+    # The flag is still set for the proof recorded by hand.
+    assert tracker_cells(tracker)[0] == ["Y", date(2026, 11, 23)]
+
+
+def test_no_folder_is_a_clear_error(tracker: Path, tmp_path: Path) -> None:
+    res = proofs(tracker, tmp_path / "nowhere")
+    assert res.exit_code == ExitCode.BAD_INPUT
+    assert "no such folder" in res.stderr
+
+
+# ------------------------------------------------------------------------------ pure
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (PDF, None),
+        (PDF + b"\n\n", None),
+        (b"\xef\xbb\xbf" + PDF, None),
+        (PDF[:-7], "an incomplete PDF"),
+        (b"PK\x03\x04" + PDF[5:], "not a PDF"),
+        (b"", "not a PDF"),
+    ],
+)
+def test_pdf_by_content(data: bytes, problem: str | None) -> None:
+    got = pdf_problem(data)
+    assert (got is None) if problem is None else (got is not None and got.startswith(problem))
+
+
+def _row(name: str, r: int = 3) -> Row:
+    return Row("S", r, "AET-1", {"agent_name": name}, {"agent_name": name})
+
+
+@pytest.mark.parametrize(
+    ("file", "why"),
+    [
+        ("devon price TBT.pdf", "capitals differ"),
+        ("Devon Price TBT.PDF", "capitals differ"),
+        ("Devon_Price_TBT.pdf", "underscores for spaces"),
+        ("Devon Price.pdf", "no ' TBT' before .pdf"),
+        ("Price, Devon TBT.pdf", "'Last, First' order"),
+    ],
+)
+def test_close_names_say_the_expected_name(file: str, why: str) -> None:
+    got = check_name(file, [_row("Devon Price"), _row("Ana Ruiz", 4)], "t.xlsx")
+    assert isinstance(got, Rejected)
+    assert got.expected == "Devon Price TBT.pdf"
+    assert why in got.reason and misnaming(file, "Devon Price TBT.pdf") in got.reason
+
+
+def test_the_right_name_matches_the_agent() -> None:
+    devon = _row("Devon Price")
+    assert check_name("Devon Price TBT.pdf", [devon, _row("Ana Ruiz", 4)], "t.xlsx") is devon
+    assert name_in("price,_devon_tbt.pdf") == "devon price"
+
+
+def test_two_agents_of_the_same_name_are_not_guessed() -> None:
+    got = check_name("Devon Price TBT.pdf", [_row("Devon Price"), _row("Devon Price", 9)], "t")
+    assert isinstance(got, Rejected) and "2 agents are named" in got.reason
