@@ -1,0 +1,214 @@
+"""esp report eod: the end-of-day TBT Completion report, on screen, in a file, as an e-mail."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.options import ConfigOpt, TrackerOpt, as_of_and_now, config_for
+from esp_cli.config import Config
+from esp_cli.errors import UsageError
+from esp_cli.render import say
+
+if TYPE_CHECKING:
+    from esp_cli.services.eod import EodReport
+
+report_app = typer.Typer(
+    name="report",
+    help="Reports for leadership: the end-of-day TBT Completion report.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(report_app, name="report")
+
+
+class ReportFormat(StrEnum):
+    """The formats of a report: table for people, md/html/text for pasting and mail,
+    json/csv for scripts."""
+
+    table = "table"
+    md = "md"
+    html = "html"
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+ReportFormatOpt = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output: table (default), md, html, text, json or csv. With --eml or --send "
+        "alone, nothing is printed unless --format or --out is given.",
+        show_default=False,
+    ),
+]
+
+
+@report_app.command("eod")
+def eod_command(
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="The report's day (YYYY-MM-DD); default today.", show_default=False
+        ),
+    ] = None,
+    fmt: ReportFormatOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write the report to FILE instead of stdout.", show_default=False
+        ),
+    ] = None,
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml",
+            help="Save the e-mail (text and HTML, From/To/Cc from esp.toml [report]) as FILE, "
+            "ready to open in Outlook.",
+            show_default=False,
+        ),
+    ] = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="Send the e-mail through esp.toml [smtp]; the password comes from the "
+            "ESP_SMTP_PASSWORD environment variable only.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", "-n", help="With --send: print the message instead of sending it."
+        ),
+    ] = False,
+    tracker: TrackerOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """The TBT Completion report for a day: per class and in total, access issues,
+    escalation steps due, who did not self-report, and the outstanding agents."""
+    if dry_run and not send:
+        raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
+    from esp_cli.services.eod import eod_report
+
+    cfg = config_for(config)
+    when, now = as_of_and_now(day, "--date")
+    report = eod_report(cfg.tracker_path(tracker), cfg, when, now)
+    for finding in report.findings:
+        say(f"warning: {finding}")
+    if fmt is not None or out is not None or not (eml or send):
+        _show(report, cfg, fmt or ReportFormat.table, out)
+    if eml is not None or send:
+        _mail(report, cfg, eml, send=send, dry_run=dry_run)
+
+
+def rendered(report: EodReport, cfg: Config, fmt: ReportFormat) -> str:
+    """The report as text in `fmt` (table: the plain-text layout, for files)."""
+    import csv
+    import io
+    import json
+
+    from esp_cli import eod_render as r
+    from esp_cli.render import csv_safe
+
+    if fmt is ReportFormat.json:
+        return json.dumps(r.report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt is ReportFormat.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(r.CSV_COLUMNS)
+        for row in r.csv_rows(report):
+            writer.writerow([csv_safe(row.get(c)) for c in r.CSV_COLUMNS])
+        return buf.getvalue()
+    if fmt is ReportFormat.md:
+        return r.render_markdown(report, cfg.access_values)
+    if fmt is ReportFormat.html:
+        return r.render_html(report, cfg.access_values)
+    return r.render_text(report, cfg.access_values)
+
+
+def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -> None:
+    if out is not None:
+        _write(out, rendered(report, cfg, fmt).encode("utf-8"))
+        say(f"Wrote the {fmt.value} report to {out}.")
+    elif fmt is ReportFormat.table:
+        _print_tables(report, cfg)
+    else:
+        sys.stdout.write(rendered(report, cfg, fmt))
+
+
+def _write(path: Path, data: bytes) -> None:
+    from esp_cli.mail import write_eml
+
+    write_eml(path, data)  # atomic: the same for any file
+
+
+def _print_tables(report: EodReport, cfg: Config) -> None:
+    from esp_cli import eod_render as r
+    from esp_cli.render import print_table
+
+    say(f"{r.subject(report.day)}: {r.headline(report)}")
+    print_table(
+        f"TBT completion, {report.day:%a %m/%d/%Y}",
+        r.SUMMARY_HEADERS,
+        [r.summary_row(c) for c in [*report.classes, report.totals]],
+        empty="no agents in the tracker",
+    )
+    print_table(
+        "Access issues (outstanding agents)",
+        ["Issue", "Agents"],
+        r.access_lines(report, cfg.access_values),
+        empty="none",
+    )
+    print_table(
+        "Escalation steps due", ["Action", "Agents"], r.escalation_lines(report), empty="none"
+    )
+    print_table(
+        f"Did not self-report: {len(report.not_reported)}",
+        ["Agent", "Class"],
+        report.not_reported,
+        empty="everyone reported",
+    )
+    print_table(
+        f"Outstanding agents: {len(report.outstanding)}",
+        r.OUTSTANDING_HEADERS,
+        [r.outstanding_row(report, i) for i in range(len(report.outstanding))],
+        empty="every agent is complete",
+    )
+
+
+def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_run: bool) -> None:
+    from datetime import datetime
+
+    from esp_cli import eod_render as r
+    from esp_cli import mail
+
+    env = mail.envelope(cfg)
+    srv = mail.server(cfg) if send else None  # a bad [smtp] fails before anything is written
+    msg = mail.build_message(
+        env,
+        r.subject(report.day),
+        r.render_text(report, cfg.access_values),
+        r.render_html(report, cfg.access_values),
+        datetime.now(),
+    )
+    if eml is not None:
+        mail.write_eml(eml, mail.draft_bytes(msg))
+        say(f"Saved the e-mail as {eml} (open it in Outlook to review and send).")
+    if srv is None:
+        return
+    recipients = ", ".join(env.recipients)
+    if dry_run:
+        sys.stdout.write(msg.as_string())
+        say(f"Dry run: would send to {recipients} via {srv.host}:{srv.port}; nothing was sent.")
+        return
+    stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
+    mail.send(msg, env, srv, mail.fallback_path(report.tracker, stem))
+    say(f"Sent {msg['Subject']} to {recipients} via {srv.host}:{srv.port}.")
