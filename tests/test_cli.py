@@ -63,6 +63,9 @@ def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
     assert "$ esp progress missing --date 2026-11-24" in res.stdout
     assert '$ esp access set "Marcus Lee" "password reset"' in res.stdout
     assert '$ esp note add "Tyrone Jackson"' in res.stdout
+    assert "$ esp report eod --date 2026-11-24" in res.stdout
+    assert "Outstanding agents:" in res.stdout
+    assert (tmp_path / "TBT-Completion-Report-2026-11-24.eml").is_file()
     assert "(exit code" not in res.stdout
     assert (tmp_path / "ESP Tracker.xlsx").is_file()
     assert list((tmp_path / "esp-backups").iterdir())

@@ -165,16 +165,20 @@ def render_text(report: EodReport, known_access: Sequence[str]) -> str:
     out += [f"  {k}: {n}" for k, n in escalation_lines(report)] or ["  none"]
     out += ["", f"Did not self-report: {len(report.not_reported)}"]
     out += [f"  {name} ({cls})" for name, cls in report.not_reported] or ["  everyone reported"]
-    out += ["", f"Outstanding agents: {len(report.outstanding)}"]
+    out += ["", f"Outstanding agents: {len(report.outstanding)}", *outstanding_lines(report)]
+    return "\n".join(out) + "\n"
+
+
+def outstanding_lines(report: EodReport) -> list[str]:
+    """The outstanding agents as a list (a table is too narrow for the notes)."""
+    out = []
     for i, a in enumerate(report.outstanding):
         row = outstanding_row(report, i)
         pending = f"{row[3]}, due {row[4]}" if row[4] else (row[3] or "nothing pending")
         out.append(f"- {a.name} ({a.cls}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
-    if not report.outstanding:
-        out.append("  every agent is complete")
-    return "\n".join(out) + "\n"
+    return out or ["  every agent is complete"]
 
 
 # -- Markdown -------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import typer
 from esp_cli.cli import app
 
 AS_OF = "2026-11-24"  # the sample's today (esp_cli.sample.REFERENCE_DATE; a test checks)
+FOLDER = "{folder}"  # in a step's arguments: the demo's folder
+EOD_EML = f"{FOLDER}/TBT-Completion-Report-{AS_OF}.eml"
 
 # (what the step shows, the command line after `esp`). Every command gets --config.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -74,6 +76,11 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "Add a note for Tyrone Jackson",
         ("note", "add", "Tyrone Jackson", "Call Cert confirmed for 11/25 9 AM", "--date", AS_OF),
     ),
+    ("The end-of-day TBT Completion report for leadership", ("report", "eod", "--date", AS_OF)),
+    (
+        "The same report as an e-mail (text and HTML) Outlook opens ready to send",
+        ("report", "eod", "--date", AS_OF, "--eml", EOD_EML),
+    ),
 )
 
 
@@ -108,7 +115,8 @@ def demo_command(
         f"'{files.tracker.name}'.\n"
     )
     failures = 0
-    for number, (title, argv) in enumerate(available_steps(), start=1):
+    for number, (title, step) in enumerate(available_steps(), start=1):
+        argv = tuple(a.replace(FOLDER, str(target)) for a in step)
         out.write(f"\n── Step {number}: {title}\n$ esp {' '.join(_quote(a) for a in argv)}\n")
         out.flush()
         code = _run([*argv, "--config", str(config)])

@@ -176,12 +176,8 @@ def _print_tables(report: EodReport, cfg: Config) -> None:
         report.not_reported,
         empty="everyone reported",
     )
-    print_table(
-        f"Outstanding agents: {len(report.outstanding)}",
-        r.OUTSTANDING_HEADERS,
-        [r.outstanding_row(report, i) for i in range(len(report.outstanding))],
-        empty="every agent is complete",
-    )
+    lines = [f"Outstanding agents: {len(report.outstanding)}", *r.outstanding_lines(report)]
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_run: bool) -> None:
