@@ -10,6 +10,7 @@ lost, and the error names that file.
 from __future__ import annotations
 
 import copy
+import mimetypes
 import os
 import smtplib
 import ssl
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from esp_cli.config import Config
-from esp_cli.errors import ConfigError, EspError, WriteFailedError
+from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
 
 PASSWORD_ENV = "ESP_SMTP_PASSWORD"
 DEFAULT_PORT = 587
@@ -45,8 +46,14 @@ class Envelope:
         return [addr for _, addr in getaddresses([*self.to, *self.cc])]
 
 
-def envelope(config: Config) -> Envelope:
-    """From, To and Cc from esp.toml; a clear error when [report] lacks them."""
+def envelope(
+    config: Config,
+    to: tuple[str, ...] | None = None,
+    cc: tuple[str, ...] | None = None,
+    to_key: str = "[report] to",
+) -> Envelope:
+    """From, To and Cc from esp.toml ([report], unless `to`/`cc` are given); a clear error
+    when they are missing or not addresses."""
     where = config.source or "esp.toml"
     sender = config.report_from or config.user_email
     if not sender or not parseaddr(sender)[1]:
@@ -54,15 +61,20 @@ def envelope(config: Config) -> Envelope:
             f"{where}: no sender for the report.",
             fix='set [report] from = "Name <you@example.com>" in esp.toml.',
         )
-    if not config.report_to:
+    to = config.report_to if to is None else to
+    cc = config.report_cc if cc is None else cc
+    if not to:
         raise ConfigError(
-            f"{where}: no recipients for the report.",
-            fix='set [report] to = ["leadership@example.com"] (and cc) in esp.toml.',
+            f"{where}: no recipients ({to_key}).",
+            fix=f'set {to_key} = ["someone@example.com"] in esp.toml.',
         )
-    for addr in (*config.report_to, *config.report_cc):
+    for addr in (*to, *cc):
         if "@" not in parseaddr(addr)[1]:
-            raise ConfigError(f"{where}: [report] {addr!r} is not an e-mail address.")
-    return Envelope(sender, config.report_to, config.report_cc)
+            raise ConfigError(
+                f"{where}: {addr!r} is not an e-mail address.",
+                fix=f'give e-mail addresses ({to_key}), e.g. "Name <name@example.com>".',
+            )
+    return Envelope(sender, to, cc)
 
 
 def build_message(env: Envelope, subject: str, text: str, html: str, now: datetime) -> EmailMessage:
@@ -217,3 +229,15 @@ def _fail(msg: EmailMessage, save_to: Path, why: str, fix: str | None = None) ->
         "it by hand.",
         fix=fix,
     )
+
+
+def attach(msg: EmailMessage, files: list[Path]) -> None:
+    """Attach each file, typed by its extension (unknown: application/octet-stream)."""
+    for path in files:
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        maintype, subtype = ctype.split("/", 1)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from esp_cli.cli import app
-from esp_cli.cli.options import ConfigOpt, TrackerOpt, as_of_and_now, config_for
+from esp_cli.cli.options import ConfigOpt, DryRunOpt, TrackerOpt, as_of_and_now, config_for
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
 from esp_cli.render import say
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from esp_cli.mail import Envelope, Server
     from esp_cli.services.eod import EodReport
+    from esp_cli.services.locate import LocateResult
 
 report_app = typer.Typer(
     name="report",
@@ -195,6 +199,23 @@ def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_r
         r.render_html(report, cfg.access_values),
         datetime.now(),
     )
+    stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
+    _deliver(msg, env, srv, eml, report.tracker, stem, dry_run)
+
+
+def _deliver(
+    msg: EmailMessage,
+    env: Envelope,
+    srv: Server | None,
+    eml: Path | None,
+    tracker: Path,
+    stem: str,
+    dry_run: bool,
+) -> None:
+    """Save the message as `eml`; with a server, send it (or with `dry_run` print it); a
+    failed send saves it beside the tracker as `stem`.eml."""
+    from esp_cli import mail
+
     if eml is not None:
         mail.write_eml(eml, mail.draft_bytes(msg))
         say(f"Saved the e-mail as {eml} (open it in Outlook to review and send).")
@@ -205,6 +226,125 @@ def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_r
         sys.stdout.write(msg.as_string())
         say(f"Dry run: would send to {recipients} via {srv.host}:{srv.port}; nothing was sent.")
         return
-    stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
-    mail.send(msg, env, srv, mail.fallback_path(report.tracker, stem))
+    mail.send(msg, env, srv, mail.fallback_path(tracker, stem))
     say(f"Sent {msg['Subject']} to {recipients} via {srv.host}:{srv.port}.")
+
+
+class LocateFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@report_app.command("locate")
+def locate_command(
+    screenshots: Annotated[
+        Path | None,
+        typer.Option(
+            "--screenshots",
+            help="Folder of the search screenshots; each is attached to the agent its file "
+            "name names (e.g. 'Ethan Brooks course number.png').",
+            show_default=False,
+        ),
+    ] = None,
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml",
+            help="Save the e-mail to the learning contacts (with the screenshots) as FILE.",
+            show_default=False,
+        ),
+    ] = None,
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="Send it through esp.toml [smtp] (ESP_SMTP_PASSWORD)."),
+    ] = False,
+    dry_run: DryRunOpt = False,
+    fmt: Annotated[
+        LocateFormat, typer.Option("--format", "-f", help="Output: table or json.")
+    ] = LocateFormat.table,
+    tracker: TrackerOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """The Cannot Locate TBT cases compiled for the learning contacts ([people]
+    learning_contacts): agent, class, course searched and screenshots; Searched by Course
+    Number set to Yes for each agent whose screenshots were found."""
+    from esp_cli.services.locate import locate_cases
+
+    cfg = config_for(config)
+    result = locate_cases(cfg.tracker_path(tracker), cfg, screenshots, dry_run=dry_run)
+    _show_locate(result, fmt)
+    if eml is not None or send:
+        _mail_locate(result, cfg, eml, send=send, dry_run=dry_run)
+
+
+def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
+    from esp_cli.cli.changes import change_dicts
+    from esp_cli.locate_render import HEADERS, case_row
+    from esp_cli.render import print_table, write_json
+
+    for finding in result.findings:
+        say(f"warning: {finding}")
+    if fmt is LocateFormat.json:
+        write_json(
+            {
+                "cases": [
+                    {
+                        "agent": c.agent,
+                        "class": c.cls,
+                        "sheet": c.sheet,
+                        "row": c.row,
+                        "course": c.course,
+                        "searched_before": c.searched_before,
+                        "screenshots": [str(p) for p in c.screenshots],
+                    }
+                    for c in result.cases
+                ],
+                "unmatched_files": [
+                    {"file": str(f), "reason": why} for f, why in result.unmatched_files
+                ],
+                "changes": change_dicts(result.changes),
+                "dry_run": result.dry_run,
+            }
+        )
+    else:
+        print_table(
+            f"Cannot Locate TBT: {len(result.cases)} case(s)",
+            HEADERS,
+            [case_row(c) for c in result.cases],
+            empty="no open cases",
+        )
+    for file, why in result.unmatched_files:
+        say(f"not attached: {file.name} ({why})")
+    for c in result.cases:
+        if not c.screenshots and result.screenshots_dir is not None:
+            say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
+    verb = "Would set" if result.dry_run else "Set"
+    for change in result.changes:
+        say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
+    if result.saved is not None:
+        say(f"Wrote {len(result.changes)} cell(s) (backup: {result.saved.backup}).")
+
+
+def _mail_locate(
+    result: LocateResult, cfg: Config, eml: Path | None, *, send: bool, dry_run: bool
+) -> None:
+    from datetime import date, datetime
+
+    from esp_cli import locate_render as lr
+    from esp_cli import mail
+
+    if not result.cases:
+        say("No open Cannot Locate TBT cases: no e-mail made.")
+        return
+    env = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
+    srv = mail.server(cfg) if send else None
+    today = date.today()
+    msg = mail.build_message(
+        env,
+        lr.subject(today),
+        lr.render_text(result.cases, today),
+        lr.render_html(result.cases, today),
+        datetime.now(),
+    )
+    mail.attach(msg, [p for c in result.cases for p in c.screenshots])
+    _deliver(msg, env, srv, eml, result.tracker, f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}", dry_run)
