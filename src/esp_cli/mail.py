@@ -101,7 +101,7 @@ def draft_bytes(msg: EmailMessage) -> bytes:
     return draft.as_bytes()
 
 
-def write_eml(path: Path, data: bytes) -> Path:
+def write_atomic(path: Path, data: bytes) -> Path:
     """Write atomically: a half-written .eml is never left behind."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -223,7 +223,7 @@ def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:
 
 
 def _fail(msg: EmailMessage, save_to: Path, why: str, fix: str | None = None) -> NoReturn:
-    saved = write_eml(save_to, draft_bytes(msg))
+    saved = write_atomic(save_to, draft_bytes(msg))
     raise SendError(
         f"The report was not sent: {why}. It is saved as {saved}; open it in Outlook to send "
         "it by hand.",

@@ -149,9 +149,9 @@ def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -
 
 
 def _write(path: Path, data: bytes) -> None:
-    from esp_cli.mail import write_eml
+    from esp_cli.mail import write_atomic
 
-    write_eml(path, data)  # atomic: the same for any file
+    write_atomic(path, data)  # atomic: the same for any file
 
 
 def _print_tables(report: EodReport, cfg: Config) -> None:
@@ -217,7 +217,7 @@ def _deliver(
     from esp_cli import mail
 
     if eml is not None:
-        mail.write_eml(eml, mail.draft_bytes(msg))
+        mail.write_atomic(eml, mail.draft_bytes(msg))
         say(f"Saved the e-mail as {eml} (open it in Outlook to review and send).")
     if srv is None:
         return
