@@ -235,8 +235,9 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], total_last: bo
         style = _TOTAL if total_last and n == len(rows) - 1 else _TD
         cells = "".join(f'<td style="{style}">{escape(c)}</td>' for c in r)
         body.append(f"<tr>{cells}</tr>")
+    # A data table (no role="presentation"): screen readers keep its rows and columns.
     return (
-        '<table role="presentation" cellpadding="0" cellspacing="0" border="0" '
+        '<table cellpadding="0" cellspacing="0" border="0" '
         f'style="border-collapse:collapse;{FONT}"><tr>{head}</tr>{"".join(body)}</table>'
     )
 
@@ -244,11 +245,13 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], total_last: bo
 def _bar(summary: ClassSummary) -> str:
     """One row of the chart: the class, BAR_CELLS cells coloured by completion, the %."""
     done = round(summary.percent_complete * BAR_CELLS / 100)
+    # bgcolor as well as the style: Outlook's Word engine honours the attribute; a 1px font
+    # keeps &nbsp; from making the cell taller than the bar.
     cells = "".join(
-        f'<td width="12" height="14" style="width:12px;height:14px;padding:0;'
-        f'background-color:{BAR_DONE if i < done else BAR_LEFT};border-right:1px solid #ffffff">'
-        "&nbsp;</td>"
-        for i in range(BAR_CELLS)
+        f'<td width="12" height="14" bgcolor="{colour}" style="width:12px;height:14px;'
+        f"padding:0;font-size:1px;line-height:14px;background-color:{colour};"
+        'border-right:1px solid #ffffff">&nbsp;</td>'
+        for colour in (BAR_DONE if i < done else BAR_LEFT for i in range(BAR_CELLS))
     )
     label = f"{summary.percent_complete:g}% ({summary.fully_complete}/{summary.agents})"
     return (

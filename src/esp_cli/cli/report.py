@@ -140,18 +140,14 @@ def rendered(report: EodReport, cfg: Config, fmt: ReportFormat) -> str:
 
 def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -> None:
     if out is not None:
-        _write(out, rendered(report, cfg, fmt).encode("utf-8"))
+        from esp_cli.mail import write_atomic
+
+        write_atomic(out, rendered(report, cfg, fmt).encode("utf-8"))
         say(f"Wrote the {fmt.value} report to {out}.")
     elif fmt is ReportFormat.table:
         _print_tables(report, cfg)
     else:
         sys.stdout.write(rendered(report, cfg, fmt))
-
-
-def _write(path: Path, data: bytes) -> None:
-    from esp_cli.mail import write_atomic
-
-    write_atomic(path, data)  # atomic: the same for any file
 
 
 def _print_tables(report: EodReport, cfg: Config) -> None:
@@ -223,7 +219,7 @@ def _deliver(
         return
     recipients = ", ".join(env.recipients)
     if dry_run:
-        sys.stdout.write(msg.as_string())
+        sys.stdout.write(msg.as_string(policy=msg.policy.clone(linesep="\n")))
         say(f"Dry run: would send to {recipients} via {srv.host}:{srv.port}; nothing was sent.")
         return
     mail.send(msg, env, srv, mail.fallback_path(tracker, stem))
