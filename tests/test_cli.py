@@ -76,6 +76,9 @@ def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
     assert "rename it to 'Malik Robinson TBT.pdf'" in res.stdout
     assert '$ esp sme assign AET-1116 --sme "Keisha Grant" --sme "Marcus Bell"' in res.stdout
     assert "$ esp sme list" in res.stdout
+    assert "$ esp report eod --date 2026-11-24" in res.stdout
+    assert "Outstanding agents:" in res.stdout
+    assert (tmp_path / "TBT-Completion-Report-2026-11-24.eml").is_file()
     assert "(exit code" not in res.stdout
     assert (tmp_path / "TBT Tracking Sheet.xlsx").is_file()
     assert (tmp_path / "ESP Tracker.xlsx").is_file()
@@ -87,4 +90,4 @@ def test_demo_as_of_is_the_samples_today() -> None:
     from esp_cli.sample import PROOFS_DIR, REFERENCE_DATE
 
     assert AS_OF == REFERENCE_DATE.isoformat()
-    assert PROOFS == PROOFS_DIR
+    assert PROOFS == "{folder}/" + PROOFS_DIR

@@ -61,6 +61,7 @@ from esp_cli.cli import explain as _explain  # noqa: E402,F401
 from esp_cli.cli import note as _note  # noqa: E402,F401
 from esp_cli.cli import progress as _progress  # noqa: E402,F401
 from esp_cli.cli import record as _record  # noqa: E402,F401
+from esp_cli.cli import report as _report  # noqa: E402,F401
 from esp_cli.cli import sme as _sme  # noqa: E402,F401
 from esp_cli.cli import sync as _sync  # noqa: E402,F401
 from esp_cli.cli import tbt as _tbt  # noqa: E402,F401

@@ -16,7 +16,9 @@ import typer
 from esp_cli.cli import app
 
 AS_OF = "2026-11-24"  # the sample's today (esp_cli.sample.REFERENCE_DATE; a test checks)
-PROOFS = "tbt-proofs"  # esp_cli.sample.PROOFS_DIR, inside the demo folder (a test checks)
+FOLDER = "{folder}"  # in a step's arguments: the demo's folder (shown as the current one)
+PROOFS = f"{FOLDER}/tbt-proofs"  # sample.PROOFS_DIR in the demo folder (a test checks)
+EOD_EML = f"{FOLDER}/TBT-Completion-Report-{AS_OF}.eml"
 
 # (what the step shows, the command line after `esp`). Every command gets --config.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -86,6 +88,11 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("sme", "assign", "AET-1116", "--sme", "Keisha Grant", "--sme", "Marcus Bell"),
     ),
     ("Each class's TBT SMEs and their load", ("sme", "list")),
+    ("The end-of-day TBT Completion report for leadership", ("report", "eod", "--date", AS_OF)),
+    (
+        "The same report as an e-mail (text and HTML) Outlook opens ready to send",
+        ("report", "eod", "--date", AS_OF, "--eml", EOD_EML),
+    ),
 )
 
 
@@ -112,7 +119,7 @@ def demo_command(
     from esp_cli.sample import REFERENCE_DATE, build_sample, write_proofs  # only the demo
 
     files = build_sample(target)
-    proofs = write_proofs(target)
+    write_proofs(target)
     config = files.config
     out = sys.stdout
     out.write(f"esp demo — sample files in {target}\n")
@@ -121,11 +128,13 @@ def demo_command(
         f"'{files.tracker.name}'.\n"
     )
     failures = 0
-    for number, (title, argv) in enumerate(available_steps(), start=1):
-        out.write(f"\n── Step {number}: {title}\n$ esp {' '.join(_quote(a) for a in argv)}\n")
+    for number, (title, step) in enumerate(available_steps(), start=1):
+        # Shown as typed inside the demo folder; run with the folder's real path.
+        shown = " ".join(_quote(a.replace(FOLDER + "/", "")) for a in step)
+        out.write(f"\n── Step {number}: {title}\n$ esp {shown}\n")
         out.flush()
-        # The proofs folder is in the demo folder, not wherever the demo was started from.
-        code = _run([str(proofs) if a == PROOFS else a for a in argv] + ["--config", str(config)])
+        argv = [a.replace(FOLDER, str(target)) for a in step]
+        code = _run([*argv, "--config", str(config)])
         sys.stderr.flush()
         out.flush()
         if code:

@@ -470,7 +470,11 @@ def _self_reports(row: Row) -> list[date]:
 def missing_reports(tracker_path: Path, config: Config, on: date) -> MissingResult:
     """The incomplete agents with no self-report line dated `on` in their Notes."""
     wb = Workbook.open(tracker_path)
-    table = read_table(wb, config.columns, keys=MISSING_KEYS)
+    return missing_in(read_table(wb, config.columns, keys=MISSING_KEYS), on)
+
+
+def missing_in(table: Table, on: date) -> MissingResult:
+    """missing_reports on a table already read (with MISSING_KEYS among its keys)."""
     incomplete = reported = 0
     missing: list[MissingAgent] = []
     not_started: list[tuple[AgentRef, date]] = []

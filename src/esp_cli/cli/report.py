@@ -1,0 +1,346 @@
+"""esp report eod: the end-of-day TBT Completion report, on screen, in a file, as an e-mail."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from esp_cli.cli import app
+from esp_cli.cli.options import ConfigOpt, DryRunOpt, TrackerOpt, as_of_and_now, config_for
+from esp_cli.config import Config
+from esp_cli.errors import UsageError
+from esp_cli.render import say
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from esp_cli.mail import Envelope, Server
+    from esp_cli.services.eod import EodReport
+    from esp_cli.services.locate import LocateResult
+
+report_app = typer.Typer(
+    name="report",
+    help="Reports for leadership: the end-of-day TBT Completion report.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(report_app, name="report")
+
+
+class ReportFormat(StrEnum):
+    """The formats of a report: table for people, md/html/text for pasting and mail,
+    json/csv for scripts."""
+
+    table = "table"
+    md = "md"
+    html = "html"
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+ReportFormatOpt = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output: table (default), md, html, text, json or csv. With --eml or --send "
+        "alone, nothing is printed unless --format or --out is given.",
+        show_default=False,
+    ),
+]
+
+
+@report_app.command("eod")
+def eod_command(
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="The report's day (YYYY-MM-DD); default today.", show_default=False
+        ),
+    ] = None,
+    fmt: ReportFormatOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write the report to FILE instead of stdout.", show_default=False
+        ),
+    ] = None,
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml",
+            help="Save the e-mail (text and HTML, From/To/Cc from esp.toml [report]) as FILE, "
+            "ready to open in Outlook.",
+            show_default=False,
+        ),
+    ] = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="Send the e-mail through esp.toml [smtp]; the password comes from the "
+            "ESP_SMTP_PASSWORD environment variable only.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", "-n", help="With --send: print the message instead of sending it."
+        ),
+    ] = False,
+    tracker: TrackerOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """The TBT Completion report for a day: per class and in total, access issues,
+    escalation steps due, who did not self-report, and the outstanding agents."""
+    if dry_run and not send:
+        raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
+    from esp_cli.services.eod import eod_report
+
+    cfg = config_for(config)
+    when, now = as_of_and_now(day, "--date")
+    report = eod_report(cfg.tracker_path(tracker), cfg, when, now)
+    for finding in report.findings:
+        say(f"warning: {finding}")
+    if fmt is not None or out is not None or not (eml or send):
+        _show(report, cfg, fmt or ReportFormat.table, out)
+    if eml is not None or send:
+        _mail(report, cfg, eml, send=send, dry_run=dry_run)
+
+
+def rendered(report: EodReport, cfg: Config, fmt: ReportFormat) -> str:
+    """The report as text in `fmt` (table: the plain-text layout, for files)."""
+    import csv
+    import io
+    import json
+
+    from esp_cli import eod_render as r
+    from esp_cli.render import csv_safe
+
+    if fmt is ReportFormat.json:
+        return json.dumps(r.report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt is ReportFormat.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(r.CSV_COLUMNS)
+        for row in r.csv_rows(report):
+            writer.writerow([csv_safe(row.get(c)) for c in r.CSV_COLUMNS])
+        return buf.getvalue()
+    if fmt is ReportFormat.md:
+        return r.render_markdown(report, cfg.access_values)
+    if fmt is ReportFormat.html:
+        return r.render_html(report, cfg.access_values)
+    return r.render_text(report, cfg.access_values)
+
+
+def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -> None:
+    if out is not None:
+        from esp_cli.mail import write_atomic
+
+        write_atomic(out, rendered(report, cfg, fmt).encode("utf-8"))
+        say(f"Wrote the {fmt.value} report to {out}.")
+    elif fmt is ReportFormat.table:
+        _print_tables(report, cfg)
+    else:
+        sys.stdout.write(rendered(report, cfg, fmt))
+
+
+def _print_tables(report: EodReport, cfg: Config) -> None:
+    from esp_cli import eod_render as r
+    from esp_cli.render import print_table
+
+    say(f"{r.subject(report.day)}: {r.headline(report)}")
+    print_table(
+        f"TBT completion, {report.day:%a %m/%d/%Y}",
+        r.SUMMARY_HEADERS,
+        [r.summary_row(c) for c in [*report.classes, report.totals]],
+        empty="no agents in the tracker",
+    )
+    print_table(
+        "Access issues (outstanding agents)",
+        ["Issue", "Agents"],
+        r.access_lines(report, cfg.access_values),
+        empty="none",
+    )
+    print_table(
+        "Escalation steps due", ["Action", "Agents"], r.escalation_lines(report), empty="none"
+    )
+    print_table(
+        f"Did not self-report: {len(report.not_reported)}",
+        ["Agent", "Class"],
+        report.not_reported,
+        empty="everyone reported",
+    )
+    lines = [f"Outstanding agents: {len(report.outstanding)}", *r.outstanding_lines(report)]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_run: bool) -> None:
+    from datetime import datetime
+
+    from esp_cli import eod_render as r
+    from esp_cli import mail
+
+    env = mail.envelope(cfg)
+    srv = mail.server(cfg) if send else None  # a bad [smtp] fails before anything is written
+    msg = mail.build_message(
+        env,
+        r.subject(report.day),
+        r.render_text(report, cfg.access_values),
+        r.render_html(report, cfg.access_values),
+        datetime.now(),
+    )
+    stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
+    _deliver(msg, env, srv, eml, report.tracker, stem, dry_run)
+
+
+def _deliver(
+    msg: EmailMessage,
+    env: Envelope,
+    srv: Server | None,
+    eml: Path | None,
+    tracker: Path,
+    stem: str,
+    dry_run: bool,
+) -> None:
+    """Save the message as `eml`; with a server, send it (or with `dry_run` print it); a
+    failed send saves it beside the tracker as `stem`.eml."""
+    from esp_cli import mail
+
+    if eml is not None:
+        mail.write_atomic(eml, mail.draft_bytes(msg))
+        say(f"Saved the e-mail as {eml} (open it in Outlook to review and send).")
+    if srv is None:
+        return
+    recipients = ", ".join(env.recipients)
+    if dry_run:
+        sys.stdout.write(msg.as_string(policy=msg.policy.clone(linesep="\n")))
+        say(f"Dry run: would send to {recipients} via {srv.host}:{srv.port}; nothing was sent.")
+        return
+    mail.send(msg, env, srv, mail.fallback_path(tracker, stem))
+    say(f"Sent {msg['Subject']} to {recipients} via {srv.host}:{srv.port}.")
+
+
+class LocateFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@report_app.command("locate")
+def locate_command(
+    screenshots: Annotated[
+        Path | None,
+        typer.Option(
+            "--screenshots",
+            help="Folder of the search screenshots; each is attached to the agent its file "
+            "name names (e.g. 'Ethan Brooks course number.png').",
+            show_default=False,
+        ),
+    ] = None,
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml",
+            help="Save the e-mail to the learning contacts (with the screenshots) as FILE.",
+            show_default=False,
+        ),
+    ] = None,
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="Send it through esp.toml [smtp] (ESP_SMTP_PASSWORD)."),
+    ] = False,
+    dry_run: DryRunOpt = False,
+    fmt: Annotated[
+        LocateFormat, typer.Option("--format", "-f", help="Output: table or json.")
+    ] = LocateFormat.table,
+    tracker: TrackerOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """The Cannot Locate TBT cases compiled for the learning contacts ([people]
+    learning_contacts): agent, class, course searched and screenshots; Searched by Course
+    Number set to Yes for each agent whose screenshots were found."""
+    from esp_cli.services.locate import locate_cases
+
+    cfg = config_for(config)
+    result = locate_cases(cfg.tracker_path(tracker), cfg, screenshots, dry_run=dry_run)
+    _show_locate(result, fmt)
+    if eml is not None or send:
+        _mail_locate(result, cfg, eml, send=send, dry_run=dry_run)
+
+
+def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
+    from esp_cli.cli.changes import change_dicts
+    from esp_cli.locate_render import HEADERS, case_row
+    from esp_cli.render import print_table, write_json
+
+    for finding in result.findings:
+        say(f"warning: {finding}")
+    if fmt is LocateFormat.json:
+        write_json(
+            {
+                "cases": [
+                    {
+                        "agent": c.agent,
+                        "class": c.cls,
+                        "sheet": c.sheet,
+                        "row": c.row,
+                        "course": c.course,
+                        "searched_before": c.searched_before,
+                        "screenshots": [str(p) for p in c.screenshots],
+                    }
+                    for c in result.cases
+                ],
+                "unmatched_files": [
+                    {"file": str(f), "reason": why} for f, why in result.unmatched_files
+                ],
+                "changes": change_dicts(result.changes),
+                "dry_run": result.dry_run,
+            }
+        )
+    else:
+        print_table(
+            f"Cannot Locate TBT: {len(result.cases)} case(s)",
+            HEADERS,
+            [case_row(c) for c in result.cases],
+            empty="no open cases",
+        )
+    for file, why in result.unmatched_files:
+        say(f"not attached: {file.name} ({why})")
+    for c in result.cases:
+        if not c.screenshots and result.screenshots_dir is not None:
+            say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
+    verb = "Would set" if result.dry_run else "Set"
+    for change in result.changes:
+        say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
+    if result.saved is not None:
+        say(f"Wrote {len(result.changes)} cell(s) (backup: {result.saved.backup}).")
+
+
+def _mail_locate(
+    result: LocateResult, cfg: Config, eml: Path | None, *, send: bool, dry_run: bool
+) -> None:
+    from datetime import date, datetime
+
+    from esp_cli import locate_render as lr
+    from esp_cli import mail
+
+    if not result.cases:
+        say("No open Cannot Locate TBT cases: no e-mail made.")
+        return
+    env = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
+    srv = mail.server(cfg) if send else None
+    today = date.today()
+    msg = mail.build_message(
+        env,
+        lr.subject(today),
+        lr.render_text(result.cases, today),
+        lr.render_html(result.cases, today),
+        datetime.now(),
+    )
+    mail.attach(msg, [p for c in result.cases for p in c.screenshots])
+    _deliver(msg, env, srv, eml, result.tracker, f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}", dry_run)

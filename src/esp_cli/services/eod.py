@@ -1,0 +1,221 @@
+"""esp report eod: the end-of-day TBT Completion report, computed from the tracker.
+
+The workbook is read once; every agent goes through the escalation rules once
+(services.escalations) and the self-report check of `esp progress missing`
+(services.progress), so the report says what those commands say.
+
+Choices made where the issue is silent:
+
+- Complete means Call Cert Complete? and All TBTs Complete? both read yes; an unreadable
+  value is not yes, so such an agent is outstanding (and `not_evaluated` among the
+  escalations due), never silently counted as done.
+- Access issues are counted for outstanding agents only (a complete agent's old issue is no
+  longer in the way); "No Issues" and blanks are not issues. A value is counted under the
+  spelling of esp.toml's [access] values when it matches one (ignoring case, spacing and
+  punctuation), else as typed.
+- Escalations due are the actions `esp escalations --today` lists as due for the date (not
+  the look-ahead), counted by action.
+- Not reported: the agents `esp progress missing --date` lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from esp_cli.config import Config
+from esp_cli.notes import NoteKind, latest
+from esp_cli.rules import ActionKind
+from esp_cli.services.agents import class_key
+from esp_cli.services.escalations import (
+    ACTION_ORDER,
+    AgentStatus,
+    evaluate_rows,
+    todo_lists,
+)
+from esp_cli.services.escalations import (
+    READ_KEYS as ESCALATION_KEYS,
+)
+from esp_cli.services.facts import calendar_from
+from esp_cli.services.progress import MISSING_KEYS, missing_in
+from esp_cli.tracker import Finding, Row, read_table
+from esp_cli.xlsx.workbook import Workbook
+
+ACCESS_KEY = "citrix_access"
+NO_ISSUE = "no issues"
+NOTES = NoteKind.NOTES
+READ_KEYS = (*ESCALATION_KEYS, *MISSING_KEYS, ACCESS_KEY, NOTES.column_key)
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass
+class ClassSummary:
+    """The counts for one class (or, as `totals`, for all of them)."""
+
+    cls: str
+    agents: int = 0
+    call_certs_complete: int = 0
+    tbts_complete: int = 0
+    fully_complete: int = 0
+    access_issues: Counter[str] = field(default_factory=Counter)
+    escalations_due: Counter[str] = field(default_factory=Counter)
+    not_reported: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        return self.agents - self.fully_complete
+
+    @property
+    def percent_complete(self) -> float:
+        """Fully complete agents as a percentage of the class, one decimal."""
+        return round(100 * self.fully_complete / self.agents, 1) if self.agents else 0.0
+
+    def add(self, other: ClassSummary) -> None:
+        self.agents += other.agents
+        self.call_certs_complete += other.call_certs_complete
+        self.tbts_complete += other.tbts_complete
+        self.fully_complete += other.fully_complete
+        self.access_issues.update(other.access_issues)
+        self.escalations_due.update(other.escalations_due)
+        self.not_reported += other.not_reported
+
+
+@dataclass(frozen=True)
+class OutstandingAgent:
+    """An agent not yet fully complete: what is pending and the latest note."""
+
+    name: str
+    cls: str
+    sheet: str
+    row: int
+    call_cert_complete: bool
+    tbts_complete: bool
+    stage: str
+    pending_action: str | None
+    pending_due: date | None
+    access_issue: str | None
+    reported: bool
+    latest_note: str | None
+
+
+@dataclass
+class EodReport:
+    tracker: Path
+    day: date
+    classes: list[ClassSummary]
+    totals: ClassSummary
+    outstanding: list[OutstandingAgent]
+    not_reported: list[tuple[str, str]]  # (agent, class), in tracker order
+    findings: list[Finding]
+
+
+def _key(text: str) -> str:
+    return " ".join(_NON_ALNUM.sub(" ", text.casefold()).split())
+
+
+def access_category(value: object, known: Iterable[str]) -> str | None:
+    """The access issue an agent's Citrix TBT Access cell names, or None for no issue."""
+    if value is None or not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if not text or _key(text) == NO_ISSUE:
+        return None
+    for spelling in known:
+        if _key(spelling) == _key(text):
+            return spelling
+    return text
+
+
+def _pending(status: AgentStatus) -> tuple[str | None, date | None]:
+    return status.computed.next_action, status.computed.next_action_due
+
+
+def _latest_note(row: Row) -> str | None:
+    raw = row.raw.get(NOTES.column_key)
+    line = latest(NOTES, raw if isinstance(raw, str) else None)
+    if line is None:
+        return None
+    return f"{line.day:%m/%d/%Y} - {line.author} - {line.text}"
+
+
+def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> EodReport:
+    """The report for `day`, the Call Cert timebox measured at `now`."""
+    cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
+    table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
+    rows = list(table.rows())
+    evaluated = evaluate_rows(rows, day, now, cal, config.spoc_phone)
+    due, _ = todo_lists([status for _, status in evaluated])
+    missing = missing_in(table, day)
+    missing_at = {(m.agent.sheet, m.agent.row) for m in missing.missing}
+    due_at: dict[tuple[str, int], list[ActionKind]] = {}
+    for item in due:
+        due_at.setdefault((item.agent.sheet, item.agent.row), []).append(item.action)
+
+    classes: dict[str, ClassSummary] = {}
+    outstanding: list[OutstandingAgent] = []
+    for row, status in evaluated:
+        where = (row.sheet, row.row)
+        name = status.agent.cls or "(no class)"
+        summary = classes.setdefault(class_key(name), ClassSummary(name))
+        cert = row.get("call_cert_complete") is True
+        tbts = row.get("tbts_complete") is True
+        summary.agents += 1
+        summary.call_certs_complete += cert
+        summary.tbts_complete += tbts
+        summary.fully_complete += cert and tbts
+        summary.not_reported += where in missing_at
+        for action in due_at.get(where, []):
+            summary.escalations_due[action.value] += 1
+        if cert and tbts:
+            continue
+        issue = access_category(row.get(ACCESS_KEY), config.access_values)
+        if issue is not None:
+            summary.access_issues[issue] += 1
+        pending, when = _pending(status)
+        outstanding.append(
+            OutstandingAgent(
+                name=status.agent.name,
+                cls=status.agent.cls,
+                sheet=row.sheet,
+                row=row.row,
+                call_cert_complete=cert,
+                tbts_complete=tbts,
+                stage=status.evaluation.stage.value,
+                pending_action=pending,
+                pending_due=when,
+                access_issue=issue,
+                reported=where not in missing_at,
+                latest_note=_latest_note(row),
+            )
+        )
+
+    ordered = sorted(classes.values(), key=lambda c: class_key(c.cls))
+    totals = ClassSummary("Total")
+    for summary in ordered:
+        totals.add(summary)
+    outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
+    return EodReport(
+        tracker=table.path,
+        day=day,
+        classes=ordered,
+        totals=totals,
+        outstanding=outstanding,
+        not_reported=[(m.agent.name, m.agent.cls) for m in missing.missing],
+        findings=list(table.findings),
+    )
+
+
+def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Escalation counts in the rules' action order (the ladder first)."""
+    order = {kind.value: i for kind, i in ACTION_ORDER.items()}
+    return sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+
+def ordered_issues(counts: Counter[str], known: Iterable[str]) -> list[tuple[str, int]]:
+    """Access counts in esp.toml's [access] order, other spellings after, by name."""
+    order = {v: i for i, v in enumerate(known)}
+    return sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))

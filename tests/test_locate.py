@@ -1,0 +1,130 @@
+"""esp report locate: Cannot Locate TBT cases, screenshots matched by file name, Searched by
+Course Number set, the e-mail to the learning contacts with the screenshots attached."""
+
+from __future__ import annotations
+
+import email
+import json
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.services.locate import course_searched
+from tests import factories
+
+HEADERS = (*factories.TRACKER_HEADERS, "Searched by Course Number")
+CL = "Cannot Locate TBT"
+CONTACTS = ["Torrey Lane <torrey@example.com>", "amanda@example.com"]
+SEARCHED_COL = len(HEADERS)
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Brooks, Ethan", "Citrix TBT Access": CL,
+             "TBT Notes": "Dana W - 11/20/2026 - Cannot find TBT 'Appeals & Grievances'.",
+             "Searched by Course Number": "No"},
+            {"Class": "AET-1", "Agent Name": "Amira Hassan", "Citrix TBT Access": CL.lower(),
+             "TBT Notes": "Priya N - 11/23/2026 - Cannot find 'Pharmacy Overview' by name."},
+            {"Class": "AET-2", "Agent Name": "Tamara Wells", "Citrix TBT Access": CL},
+            {"Class": "AET-2", "Agent Name": "Done Agent", "Citrix TBT Access": CL,
+             "Call Cert Complete?": "Yes", "All TBTs Complete?": "Yes"},
+            {"Class": "AET-2", "Agent Name": "Ana Ruiz", "Citrix TBT Access": "Password Reset"},
+        ],
+        headers=HEADERS,
+    )  # fmt: skip
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    for name in ("Ethan Brooks course number.png", "brooks_ethan-name.png", "amira-hassan.jpg",
+                 "ana ruiz.png", "notes.txt"):  # fmt: skip
+        (shots / name).write_bytes(b"\x89PNG " + name.encode())
+    (tmp_path / "esp.toml").write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n[people]\n'
+        f"learning_contacts = {json.dumps(CONTACTS)}\n"
+        '[report]\nfrom = "Jordan Reyes <jordan@vendorcx.com>"\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def searched(folder: Path) -> list[Any]:
+    ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx").active
+    assert ws is not None
+    return [ws.cell(r, SEARCHED_COL).value for r in range(3, 8)]
+
+
+def test_cases_screenshots_and_searched_by_course_number(folder: Path) -> None:
+    eml = folder / "locate.eml"
+    result = run("report", "locate", "--screenshots", str(folder / "shots"), "--eml", str(eml),
+                 "-c", str(folder / "esp.toml"), "-f", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    cases = {c["agent"]: c for c in got["cases"]}
+    assert list(cases) == ["Ethan Brooks", "Amira Hassan", "Tamara Wells"]
+    assert cases["Ethan Brooks"]["course"] == "Appeals & Grievances"
+    assert cases["Amira Hassan"]["course"] == "Pharmacy Overview"
+    assert cases["Tamara Wells"]["course"] is None
+    assert [Path(p).name for p in cases["Ethan Brooks"]["screenshots"]] == [
+        "Ethan Brooks course number.png",
+        "brooks_ethan-name.png",
+    ]
+    assert [Path(p).name for p in cases["Amira Hassan"]["screenshots"]] == ["amira-hassan.jpg"]
+    # Ana Ruiz has no Cannot Locate TBT case: her file is not attached to anyone.
+    assert {Path(u["file"]).name for u in got["unmatched_files"]} == {"ana ruiz.png"}
+    assert "no screenshot for Tamara Wells" in result.stderr
+    assert searched(folder) == ["Yes", "Yes", None, None, None]
+
+    msg = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    assert isinstance(msg, EmailMessage)
+    assert [a.addr_spec for a in msg["To"].addresses] == [
+        "torrey@example.com",
+        "amanda@example.com",
+    ]
+    assert msg["Subject"].startswith("Cannot Locate TBT — ")
+    names = [p.get_filename() for p in msg.iter_attachments()]
+    assert names == ["Ethan Brooks course number.png", "brooks_ethan-name.png", "amira-hassan.jpg"]
+    body = msg.get_body(("plain",))
+    assert body is not None and "Ethan Brooks (AET-1): Appeals & Grievances" in body.get_content()
+
+
+def test_dry_run_writes_nothing(folder: Path) -> None:
+    result = run("report", "locate", "--screenshots", str(folder / "shots"), "--dry-run",
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Would set" in result.stderr
+    assert searched(folder) == ["No", None, None, None, None]
+
+
+def test_learning_contacts_are_needed_for_the_email(folder: Path) -> None:
+    config = folder / "esp.toml"
+    config.write_text('[report]\nfrom = "j@x.com"\n', encoding="utf-8")
+    result = run("report", "locate", "-t", str(folder / "ESP Tracker.xlsx"), "--eml",
+                 str(folder / "x.eml"), "-c", str(config))  # fmt: skip
+    assert result.exit_code == 2
+    assert "[people] learning_contacts" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("notes", "course"),
+    [
+        ("Dana - 11/20/2026 - Cannot find TBT 'Appeals & Grievances'.", "Appeals & Grievances"),
+        ('Dana - 11/20/2026 - "Medicare 101" not found\nDana - 11/21/2026 - \u2018Part D\u2019 too',
+         "Part D"),
+        ("Dana - 11/20/2026 - can't find it", None),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_course_searched(notes: str | None, course: str | None) -> None:
+    assert course_searched(notes) == course

@@ -1,0 +1,441 @@
+"""esp report eod: counts against an independent reference, the formats, the .eml and
+sending through a real SMTP server on loopback (aiosmtpd, started here)."""
+
+from __future__ import annotations
+
+import email
+import json
+import socket
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SMTPServer
+from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests import escalation_tracker as et
+from tests import factories
+
+DAY = date(2026, 11, 24)
+SUBJECT = "TBT Completion Report — Tue 11/24/2026"
+TO = ["lead-one@example.com", "lead-two@example.com"]
+CC = ["cert-team@example.com"]
+FROM = "Jordan Reyes <jordan.reyes@vendorcx.com>"
+PASSWORD = "s3cret-Pa55word"
+COUNT_KEYS = {
+    "agents",
+    "call_certs_complete",
+    "tbts_complete",
+    "fully_complete",
+    "outstanding",
+    "access_issues",
+    "escalations_due",
+    "not_reported",
+}
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def write_config(folder: Path, port: int = 25, *, username: str | None = None) -> Path:
+    user = f'username = "{username}"\n' if username else ""
+    path = folder / "esp.toml"
+    path.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n\n'
+        f"[report]\nto = {json.dumps(TO)}\ncc = {json.dumps(CC)}\nfrom = {json.dumps(FROM)}\n\n"
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n{user}',
+        encoding="utf-8",
+    )
+    return path
+
+
+# -- an independent count ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def agents() -> list[et.Agent]:
+    return et.make_agents()
+
+
+REPORTED_EVERY = 4  # every 4th agent sent a self-report on DAY
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, agents: list[et.Agent]) -> Path:
+    path = et.build(tmp_path_factory.mktemp("eod") / "ESP Tracker.xlsx", agents)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    notes_col = et.HEADERS.index("Notes") + 1
+    for i, agent in enumerate(agents):
+        if i % REPORTED_EVERY == 0:
+            cell = ws.cell(et.FIRST_ROW + i, notes_col)
+            cell.value = f"{cell.value}\n{DAY:%m/%d/%Y} - {agent.name} - 2 TBTs done"
+    wb.save(path)
+    return path
+
+
+def expected_counts(agents: list[et.Agent]) -> dict[str, dict[str, Any]]:
+    """Per class, from the agents as built, DOMAIN.md's reading, with no esp_cli code."""
+    due: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, action, _, _, ahead in et.expected_actions(agents, DAY):
+        if not ahead:
+            due[name][action] += 1
+    out: dict[str, dict[str, Any]] = {}
+    for i, a in enumerate(agents):
+        c = out.setdefault(
+            a.cls,
+            dict.fromkeys(COUNT_KEYS, 0)
+            | {"access_issues": Counter(), "escalations_due": Counter()},
+        )
+        cert, tbts = et._yes(a.cert) is True, et._yes(a.tbts) is True
+        c["agents"] += 1
+        c["call_certs_complete"] += cert
+        c["tbts_complete"] += tbts
+        c["fully_complete"] += cert and tbts
+        c["outstanding"] += not (cert and tbts)
+        c["escalations_due"].update(due[a.name])
+        if cert and tbts:
+            continue
+        if a.access not in (None, "No Issues"):
+            c["access_issues"][a.access] += 1
+        start = et._as_date(a.start)
+        started = not isinstance(start, date) or start <= DAY
+        if started and i % REPORTED_EVERY != 0:
+            c["not_reported"] += 1
+    return out
+
+
+def test_json_totals_agree_with_an_independent_count(
+    built: Path, agents: list[et.Agent], tmp_path: Path
+) -> None:
+    result = run("report", "eod", "--tracker", str(built), "--date", DAY.isoformat(), "-f", "json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert set(got) == {"date", "classes", "totals"}
+    assert got["date"] == "2026-11-24"
+    expected = expected_counts(agents)
+    assert [c["class"] for c in got["classes"]] == sorted(expected)
+    for c in got["classes"]:
+        assert set(c) == COUNT_KEYS | {"class"}
+        want = expected[c["class"]]
+        for key in COUNT_KEYS:
+            assert c[key] == want[key], (c["class"], key)
+    assert set(got["totals"]) == COUNT_KEYS
+    for key in COUNT_KEYS:
+        if key in ("access_issues", "escalations_due"):
+            total: Counter[str] = Counter()
+            for want in expected.values():
+                total.update(want[key])
+            assert got["totals"][key] == dict(total), key
+        else:
+            assert got["totals"][key] == sum(w[key] for w in expected.values()), key
+    # Not a degenerate tracker: every number the report gives is exercised.
+    t = got["totals"]
+    assert 0 < t["fully_complete"] < t["agents"]
+    assert 0 < t["not_reported"] < t["outstanding"]
+    assert {"coaching", "written_cap", "not_evaluated"} <= set(t["escalations_due"])
+
+
+def test_csv_has_a_row_a_class_and_the_totals(built: Path) -> None:
+    result = run("report", "eod", "-t", str(built), "--date", DAY.isoformat(), "-f", "csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("class,agents,call_certs_complete,tbts_complete,fully_complete")
+    assert [ln.split(",")[0] for ln in lines[1:]] == ["AET-1200", "AET-1201", "AET-1202", "Total"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("text", "Escalation steps due\n  Documented coaching:"),
+        ("md", "| Class | Agents | Call Certs |"),
+        ("table", "Outstanding agents:"),
+        ("html", "<!DOCTYPE html>"),
+    ],
+)
+def test_formats(built: Path, fmt: str, marker: str) -> None:
+    result = run("report", "eod", "-t", str(built), "--date", DAY.isoformat(), "-f", fmt)
+    assert result.exit_code == 0, result.output
+    assert marker in result.stdout
+    assert "Total" in result.stdout
+
+
+def test_out_writes_the_file_not_stdout(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "eod.md"
+    result = run(
+        "report", "eod", "-t", str(built), "--date", "2026-11-24", "-f", "md", "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert out.read_text(encoding="utf-8").startswith(f"# {SUBJECT}\n")
+    assert str(out) in result.stderr
+
+
+# -- a small tracker: escaping and the e-mail ------------------------------------------------------
+
+HOSTILE = "<script>alert('x')</script>"
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": HOSTILE, "ESP Start Date": date(2026, 11, 16),
+             "Citrix TBT Access": "Password Reset",
+             "Notes": "11/23/2026 - Jordan Reyes - said <b>hi</b> & left"},
+            {"Class": "AET-1", "Agent Name": "Ana Ruiz", "Call Cert Complete?": "Yes",
+             "All TBTs Complete?": "Yes"},
+            {"Class": "AET-2", "Agent Name": "Bo Chen", "Call Cert Complete?": "Yes",
+             "ESP Start Date": date(2026, 11, 23),
+             "Notes": "11/24/2026 - Bo Chen - one TBT left"},
+        ],
+    )  # fmt: skip
+    return tmp_path
+
+
+def test_html_escapes_tracker_values_and_is_outlook_safe(small: Path) -> None:
+    result = run("report", "eod", "-t", str(small / "ESP Tracker.xlsx"), "--date", "2026-11-24",
+                 "-f", "html")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = result.stdout
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "said &lt;b&gt;hi&lt;/b&gt; &amp; left" in html
+    for external in ("<img", "<link", "<style", "src=", "href=", "url("):
+        assert external not in html.lower()
+    # The chart: 20 cells a class, filled in proportion (AET-1: 1 of 2 complete = 10 cells).
+    assert html.count("background-color:#2e7d32") == 10 + 0 + 7  # AET-1, AET-2, total 1/3
+    assert "50% (1/2)" in html and "33.3% (1/3)" in html
+
+
+def _parse(data: bytes) -> EmailMessage:
+    msg = email.message_from_bytes(data, policy=default_policy)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def _check_message(msg: EmailMessage) -> tuple[str, str]:
+    assert msg["Subject"] == SUBJECT
+    assert msg["From"] == FROM
+    assert [a.addr_spec for a in msg["To"].addresses] == TO
+    assert [a.addr_spec for a in msg["Cc"].addresses] == CC
+    assert msg["Date"] is not None and msg["Date"].datetime is not None
+    assert msg["Message-ID"].endswith("@vendorcx.com>")
+    assert msg.get_content_type() == "multipart/alternative"
+    parts = [p.get_content_type() for p in msg.iter_parts()]
+    assert parts == ["text/plain", "text/html"]
+    text = msg.get_body(("plain",))
+    html = msg.get_body(("html",))
+    assert text is not None and html is not None
+    return text.get_content(), html.get_content()
+
+
+def test_eml_is_a_complete_message_with_the_configured_headers(small: Path) -> None:
+    config = write_config(small)
+    eml = small / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(config))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # --eml alone prints nothing
+    msg = _parse(eml.read_bytes())
+    text, html = _check_message(msg)
+    assert msg["X-Unsent"] == "1"  # Outlook opens it as a draft ready to send
+    assert "1 of 3 agents fully complete (33.3%)" in text
+    assert HOSTILE in text  # the plain text is plain: nothing to escape
+    assert "Password Reset: 1" in text
+    assert "<script" not in html
+    assert "Did not self-report: 1" in text  # Bo Chen reported; Ana is complete
+
+
+# -- sending --------------------------------------------------------------------------------------
+
+
+class Recorder:
+    """An aiosmtpd handler keeping what it receives; refuses RCPT to `refuse`."""
+
+    def __init__(self, refuse: str | None = None) -> None:
+        self.envelopes: list[tuple[str, list[str], bytes]] = []
+        self.refuse = refuse
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: SMTPServer, session: Session, envelope: Envelope, address: str, _: list[str]
+    ) -> str:
+        if address == self.refuse:
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802
+        self, server: SMTPServer, session: Session, envelope: Envelope
+    ) -> str:
+        assert isinstance(envelope.content, bytes)
+        self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+
+def _authenticate(
+    server: SMTPServer, session: Session, envelope: Envelope, mechanism: str, data: Any
+) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and data.password == PASSWORD.encode()
+    return AuthResult(success=ok, handled=False)
+
+
+def start_server(handler: Recorder, **options: Any) -> Controller:
+    """An SMTP server on a free loopback port (aiosmtpd 1.4 cannot be given port 0: it
+    connects to its own port to know it is up)."""
+    controller = Controller(handler, hostname="127.0.0.1", port=_refused_port(), **options)
+    controller.start()
+    return controller
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Controller, Recorder]]:
+    handler = Recorder()
+    controller = start_server(handler)
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
+
+
+def _port(controller: Controller) -> int:
+    return int(controller.port)
+
+
+def test_send_delivers_to_every_recipient(
+    small: Path, smtp_server: tuple[Controller, Recorder]
+) -> None:
+    controller, handler = smtp_server
+    config = write_config(small, _port(controller))
+    result = run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(config))
+    assert result.exit_code == 0, result.output
+    assert len(handler.envelopes) == 1
+    mail_from, rcpt, content = handler.envelopes[0]
+    assert mail_from == "jordan.reyes@vendorcx.com"
+    assert rcpt == TO + CC
+    msg = _parse(content)
+    text, _ = _check_message(msg)
+    assert msg["X-Unsent"] is None  # a sent message is not a draft
+    assert "1 of 3 agents fully complete" in text
+    assert "Sent" in result.stderr and SUBJECT in result.stderr
+    assert not list(small.glob("*.eml"))
+
+
+def test_send_logs_in_with_the_password_from_the_environment_only(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler = Recorder()
+    controller = start_server(handler, authenticator=_authenticate, auth_require_tls=False)
+    try:
+        config = write_config(small, _port(controller), username="jordan")
+        monkeypatch.setenv("ESP_SMTP_PASSWORD", PASSWORD)
+        eml = small / "copy.eml"
+        result = run("report", "eod", "--date", "2026-11-24", "--send", "--eml", str(eml),
+                     "-c", str(config))  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert len(handler.envelopes) == 1
+        assert PASSWORD not in result.stdout + result.stderr
+        assert PASSWORD.encode() not in handler.envelopes[0][2]
+        assert PASSWORD.encode() not in eml.read_bytes()
+
+        monkeypatch.setenv("ESP_SMTP_PASSWORD", "wrong")
+        result = run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(config))
+        assert result.exit_code == 1
+        assert "rejected the login for 'jordan'" in result.stderr
+        assert "wrong" not in result.stderr
+        assert len(handler.envelopes) == 1
+    finally:
+        controller.stop()
+
+
+def test_a_username_without_the_password_fails_before_connecting(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ESP_SMTP_PASSWORD", raising=False)
+    config = write_config(small, _refused_port(), username="jordan")
+    result = run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(config))
+    assert result.exit_code == 2
+    assert "ESP_SMTP_PASSWORD is not set" in result.stderr
+    assert not list(small.glob("*.eml"))
+
+
+def _refused_port() -> int:
+    """A loopback port nothing listens on: bound, then closed."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_refused_connection_is_a_clear_error_and_the_message_is_saved(small: Path) -> None:
+    port = _refused_port()
+    config = write_config(small, port)
+    result = run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(config))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert f"cannot connect to 127.0.0.1:{port}" in result.stderr
+    saved = small / "TBT Completion Report 2026-11-24.eml"
+    assert saved.is_file()
+    assert str(saved) in result.stderr
+    assert "Traceback" not in result.output
+    _check_message(_parse(saved.read_bytes()))
+    # Again: a second file, the first one kept.
+    result = run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(config))
+    assert result.exit_code == 1
+    assert (small / "TBT Completion Report 2026-11-24 (2).eml").is_file()
+
+
+def test_a_rejected_recipient_is_a_clear_error_and_the_message_is_saved(small: Path) -> None:
+    handler = Recorder(refuse=CC[0])
+    controller = start_server(handler)
+    try:
+        config = write_config(small, _port(controller))
+        result = run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(config))
+    finally:
+        controller.stop()
+    assert result.exit_code == 1
+    assert f"refused some recipients ({CC[0]}: 550 5.1.1 no such user here)" in result.stderr
+    saved = small / "TBT Completion Report 2026-11-24.eml"
+    assert saved.is_file() and str(saved) in result.stderr
+    assert handler.envelopes[0][1] == TO
+
+
+def test_dry_run_prints_the_message_and_sends_nothing(small: Path) -> None:
+    config = write_config(small, _refused_port())  # sending would fail
+    result = run("report", "eod", "--date", "2026-11-24", "--send", "--dry-run", "-c", str(config))
+    assert result.exit_code == 0, result.output
+    msg = _parse(result.stdout.encode("utf-8"))
+    _check_message(msg)
+    assert "nothing was sent" in result.stderr
+    assert not list(small.glob("*.eml"))
+
+
+def test_dry_run_needs_send(small: Path) -> None:
+    result = run("report", "eod", "-t", str(small / "ESP Tracker.xlsx"), "--dry-run")
+    assert result.exit_code == 2
+    assert "--dry-run goes with --send" in result.stderr
+
+
+def test_no_recipients_is_a_config_error(small: Path) -> None:
+    config = small / "esp.toml"
+    config.write_text('[tracker]\npath = "ESP Tracker.xlsx"\n', encoding="utf-8")
+    result = run("report", "eod", "--eml", str(small / "x.eml"), "-c", str(config))
+    assert result.exit_code == 2
+    assert "[report] from" in result.stderr
+    assert not (small / "x.eml").exists()
+
+
+def test_report_date_defaults_to_today(small: Path) -> None:
+    result = run("report", "eod", "-t", str(small / "ESP Tracker.xlsx"), "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["date"] == datetime.now().date().isoformat()
