@@ -537,7 +537,8 @@ def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, by
     if (nr1, nc1, nr2, nc2) == (r1, c1, r2, c2):
         return data
     ref = f"{col_letter(nc1)}{nr1}:{col_letter(nc2)}{nr2}".encode()
-    return data[: m.start(1)] + ref + data[m.end(1) :]
+    view = memoryview(data)
+    return b"".join((view[: m.start(1)], ref, view[m.end(1) :]))
 
 
 def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
@@ -575,20 +576,20 @@ def _full_calc_on_load(data: bytes, prefix: bytes) -> bytes:
     """Ask Excel to recalculate this sheet on open: formulas may depend on cells esp wrote,
     and Excel cannot know their cached results are stale (XLSX-NOTES §4)."""
     p = re.escape(prefix)
-    existing = re.search(rb"<" + p + rb"sheetCalcPr\b[^>]*?/?>", data)
+    view = memoryview(data)
+    close_at = data.rfind(b"</" + prefix + b"sheetData>")
+    if close_at >= 0:
+        after = close_at + len(b"</" + prefix + b"sheetData>")
+    else:
+        empty = re.search(rb"<" + p + rb"sheetData\b[^>]*/>", data)
+        if empty is None:
+            return data
+        after = empty.end()
+    existing = re.compile(rb"<" + p + rb"sheetCalcPr\b[^>]*?/?>").search(data, after)
     if existing:
         if b"fullCalcOnLoad" in existing.group(0):
             return data
-        tag = existing.group(0)
-        new = tag.replace(b"sheetCalcPr", b'sheetCalcPr fullCalcOnLoad="1"', 1)
-        return data[: existing.start()] + new + data[existing.end() :]
-    close = re.search(rb"</" + p + rb"sheetData>|<" + p + rb"sheetData\b[^>]*/>", data)
-    if close is None:
-        return data
-    return (
-        data[: close.end()]
-        + b"<"
-        + prefix
-        + b'sheetCalcPr fullCalcOnLoad="1"/>'
-        + data[close.end() :]
-    )
+        new = existing.group(0).replace(b"sheetCalcPr", b'sheetCalcPr fullCalcOnLoad="1"', 1)
+        return b"".join((view[: existing.start()], new, view[existing.end() :]))
+    tag = b"<" + prefix + b'sheetCalcPr fullCalcOnLoad="1"/>'
+    return b"".join((view[:after], tag, view[after:]))

@@ -324,7 +324,7 @@ class Splicer:
     def splice(self, changes: dict[int, dict[int, bytes]]) -> bytes:
         sh = self.sheet
         data = sh.data
-        pieces: list[bytes] = []
+        pieces: list[bytes | memoryview] = []
         p = sh.prefix
         if sh.sd_selfclosing is not None:
             start, end = sh.sd_selfclosing
@@ -332,21 +332,22 @@ class Splicer:
             opened = b"<" + p + b"sheetData>" + body + b"</" + p + b"sheetData>"
             return data[:start] + opened + data[end:]
         pos = 0
+        view = memoryview(data)  # slices without copying a sheet that may be 100 MB
         rows = sh.rows
         nums = [r.num for r in rows]
         for num in sorted(changes):
             i = _bisect(rows, num)
             if i < len(rows) and nums[i] == num:
                 loc = rows[i]
-                pieces.append(data[pos : loc.start])
+                pieces.append(view[pos : loc.start])
                 pieces.append(self._rebuild_row(loc, changes[num]))
                 pos = loc.end
             else:
                 at = rows[i].start if i < len(rows) else sh.sd_close
-                pieces.append(data[pos:at])
+                pieces.append(view[pos:at])
                 pieces.append(self._new_row(num, changes[num]))
                 pos = at
-        pieces.append(data[pos:])
+        pieces.append(view[pos:])
         return b"".join(pieces)
 
     def _new_row(self, num: int, cells: dict[int, bytes]) -> bytes:
