@@ -13,6 +13,7 @@ from esp_cli.cli.options import (
     ByOpt,
     ClassOpt,
     ConfigOpt,
+    DayOpt,
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
@@ -68,12 +69,7 @@ def access_set_command(
         ),
     ] = None,
     by: ByOpt = None,
-    on: Annotated[
-        str | None,
-        typer.Option(
-            "--date", help="The TBT note's date (YYYY-MM-DD); default today.", show_default=False
-        ),
-    ] = None,
+    on: DayOpt = None,
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,

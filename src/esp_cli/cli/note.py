@@ -13,6 +13,7 @@ from esp_cli.cli.options import (
     ByOpt,
     ClassOpt,
     ConfigOpt,
+    DayOpt,
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
@@ -44,12 +45,7 @@ def note_add_command(
         ),
     ] = False,
     by: ByOpt = None,
-    on: Annotated[
-        str | None,
-        typer.Option(
-            "--date", help="The note's date (YYYY-MM-DD); default today.", show_default=False
-        ),
-    ] = None,
+    on: DayOpt = None,
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,

@@ -34,6 +34,10 @@ DryRunOpt = Annotated[
         "--dry-run", "-n", help="Show every cell that would change (before → after); write nothing."
     ),
 ]
+DayOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="The day (YYYY-MM-DD); default today.", show_default=False),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(

@@ -11,6 +11,7 @@ from esp_cli.cli import app
 from esp_cli.cli.changes import change_dicts, say_written
 from esp_cli.cli.options import (
     ConfigOpt,
+    DayOpt,
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
@@ -74,10 +75,7 @@ def import_command(
 
 @progress_app.command("missing")
 def missing_command(
-    on: Annotated[
-        str | None,
-        typer.Option("--date", help="The day (YYYY-MM-DD); default today.", show_default=False),
-    ] = None,
+    on: DayOpt = None,
     tracker: TrackerOpt = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,

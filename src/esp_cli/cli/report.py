@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from esp_cli.cli import app
-from esp_cli.cli.options import ConfigOpt, DryRunOpt, TrackerOpt, as_of_and_now, config_for
+from esp_cli.cli.options import ConfigOpt, DayOpt, DryRunOpt, TrackerOpt, as_of_and_now, config_for
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
 from esp_cli.render import say
@@ -57,12 +57,7 @@ ReportFormatOpt = Annotated[
 
 @report_app.command("eod")
 def eod_command(
-    day: Annotated[
-        str | None,
-        typer.Option(
-            "--date", help="The report's day (YYYY-MM-DD); default today.", show_default=False
-        ),
-    ] = None,
+    day: DayOpt = None,
     fmt: ReportFormatOpt = None,
     out: Annotated[
         Path | None,
