@@ -761,7 +761,8 @@ def summarise(stdout: bytes, stderr: bytes) -> str:
             lines = [s.strip() for s in stream.decode("utf-8", "replace").splitlines()]
             words = [s for s in lines if re.search(r"[A-Za-z]{2}", s)]
             if words:
-                return words[-1][:120]
+                # "Wrote 1 cell(s) to /tmp/... (backup: ...)": the count, not the paths.
+                return re.sub(r" to /.*$| \(backup:.*$", "", words[-1])[:120]
         return ""
     if isinstance(data, dict):
         parts = [f"{len(v):,} {k}" for k, v in data.items() if isinstance(v, list) and v]
