@@ -357,3 +357,19 @@ def test_full_disk_leaves_the_original_and_no_temp_file(
     monkeypatch.undo()
     assert book.read_bytes() == original
     assert not [p for p in book.parent.iterdir() if "esp-tmp" in p.name]
+
+
+def test_yes_no_into_a_boolean_cell_stays_boolean(corpus_dir: Path, tmp_path: Path) -> None:
+    """The Excel 365 checkbox is a t="b" cell with a checkbox format: keep it a checkbox."""
+    path = tmp_path / "checkbox.xlsx"
+    path.write_bytes((corpus_dir / "xlsxwriter__checkbox01.xlsx").read_bytes())
+    sheet = parts(path)["xl/worksheets/sheet1.xml"]
+    ref = re.search(rb'<c r="([A-Z]+\d+)"[^>]*t="b"', sheet)
+    assert ref is not None
+    from esp_cli.xlsx.refs import parse_ref
+
+    row, col = parse_ref(ref.group(1).decode())
+    write(path, [("Sheet1", row, col, "Yes")])
+    after = parts(path)["xl/worksheets/sheet1.xml"]
+    cell = re.search(rb'<c r="' + ref.group(1) + rb'"[^>]*>.*?</c>', after)
+    assert cell is not None and b't="b"' in cell.group(0) and b"<v>1</v>" in cell.group(0)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from html import unescape
 
 from esp_cli.errors import UnsafeWriteError
+from esp_cli.values import Unreadable, parse_yes_no
 from esp_cli.xlsx import zipio
 from esp_cli.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
 from esp_cli.xlsx.refs import address, col_letter, parse_range
@@ -142,6 +143,15 @@ class Patcher:
                 )
             if cell.attr(b"vm") is not None:
                 raise UnsafeWriteError(f"{where} holds a picture or rich value; not overwritten.")
+            if cell.attr(b"t") == b"b" and isinstance(value, str):
+                # A TRUE/FALSE cell (an Excel 365 checkbox among them) stays boolean: Yes/No
+                # text would turn the checkbox into a text cell.
+                try:
+                    flag = parse_yes_no(value)
+                except Unreadable:
+                    flag = None
+                if flag is not None:
+                    value = flag
         for r1, c1, r2, c2 in sx.merged_ranges:
             if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
                 raise UnsafeWriteError(
