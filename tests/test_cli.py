@@ -91,3 +91,10 @@ def test_demo_as_of_is_the_samples_today() -> None:
 
     assert AS_OF == REFERENCE_DATE.isoformat()
     assert PROOFS == "{folder}/" + PROOFS_DIR
+
+
+def test_every_command_says_what_it_does_in_the_listing() -> None:
+    listing = CliRunner().invoke(app, ["--help"]).stdout
+    for command in COMMANDS:
+        line = next(ln for ln in listing.splitlines() if ln.strip().startswith(command + " "))
+        assert len(line.split(None, 1)[1]) > 20, line

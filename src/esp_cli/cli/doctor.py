@@ -10,20 +10,19 @@ from esp_cli.errors import ExitCode
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.services.doctor import RULES, DoctorResult, diagnose
 
+DOCTOR_HELP = (
+    "Check the tracker for problems; exit 5 when any is found. Rules: "
+    + ", ".join(f"{r.id} {r.name}" for r in RULES.values())
+    + "."
+)
 
-@app.command("doctor")
+
+@app.command("doctor", help=DOCTOR_HELP)
 def doctor_command(
     tracker: TrackerOpt = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
-    (
-        """Check the tracker for problems; exit 5 when any is found.
-
-    Rules: """
-        + ", ".join(f"{r.id} {r.name}" for r in RULES.values())
-        + "."
-    )
     cfg = config_for(config)
     result = diagnose(cfg.tracker_path(tracker), cfg)
     render(result, fmt)
