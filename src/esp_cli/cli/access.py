@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import app
-from esp_cli.cli.changes import change_dicts, emit_agent_changes, say_written
+from esp_cli.cli import command_group
+from esp_cli.cli.changes import agent_fields, change_dicts, emit_agent_changes, say_written
 from esp_cli.cli.options import (
     AgentArg,
     ByOpt,
@@ -23,13 +23,9 @@ from esp_cli.cli.options import (
 from esp_cli.render import Format, say
 from esp_cli.services.access import AccessResult, set_access
 
-access_app = typer.Typer(
-    name="access",
-    help="Citrix TBT Access issues and the SPOC columns that go with them.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+access_app = command_group(
+    "access", "Citrix TBT Access issues and the SPOC columns that go with them."
 )
-app.add_typer(access_app, name="access")
 
 
 @access_app.command("set")
@@ -98,10 +94,7 @@ def access_set_command(
 
 def as_dict(result: AccessResult) -> dict[str, Any]:
     return {
-        "agent": result.agent.name,
-        "class": result.agent.cls,
-        "sheet": result.agent.sheet,
-        "row": result.agent.row,
+        **agent_fields(result.agent),
         "issue": result.issue,
         "allowed": list(result.allowed.values),
         "allowed_from": result.allowed.source,

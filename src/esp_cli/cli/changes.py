@@ -75,3 +75,8 @@ def emit_agent_changes(
     else:
         verb = "Would change" if dry_run else "Changed"
         print_changes(f"{verb} {len(changes)} cell(s) for {agent}", changes)
+
+
+def agent_fields(agent: Any) -> dict[str, Any]:
+    """Who and where, first in every one-agent command's JSON."""
+    return {"agent": agent.name, "class": agent.cls, "sheet": agent.sheet, "row": agent.row}

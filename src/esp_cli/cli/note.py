@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import app
-from esp_cli.cli.changes import change_dicts, emit_agent_changes, say_written
+from esp_cli.cli import command_group
+from esp_cli.cli.changes import agent_fields, change_dicts, emit_agent_changes, say_written
 from esp_cli.cli.options import (
     AgentArg,
     ByOpt,
@@ -24,14 +24,11 @@ from esp_cli.notes import NoteKind
 from esp_cli.render import Format, say
 from esp_cli.services.notes import NoteResult, add_note
 
-note_app = typer.Typer(
-    name="note",
-    help="Notes in the tracker: 'MM/DD/YYYY - Name - Note' or, for TBT Notes, "
+note_app = command_group(
+    "note",
+    "Notes in the tracker: 'MM/DD/YYYY - Name - Note' or, for TBT Notes, "
     "'Name - MM/DD/YYYY - Note'.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
 )
-app.add_typer(note_app, name="note")
 
 
 @note_app.command("add")
@@ -71,10 +68,7 @@ def note_add_command(
 
 def as_dict(result: NoteResult) -> dict[str, Any]:
     return {
-        "agent": result.agent.name,
-        "class": result.agent.cls,
-        "sheet": result.agent.sheet,
-        "row": result.agent.row,
+        **agent_fields(result.agent),
         "column": result.column,
         "cell": result.cell,
         "note": result.line,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli import command_group
 from esp_cli.cli.changes import change_dicts, say_written
 from esp_cli.cli.options import (
     ConfigOpt,
@@ -30,13 +30,9 @@ from esp_cli.services.progress import (
 )
 from esp_cli.tracker import Finding
 
-progress_app = typer.Typer(
-    name="progress",
-    help="The agents' daily self-reports: fold them into Notes, list who has not reported.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+progress_app = command_group(
+    "progress", "The agents' daily self-reports: fold them into Notes, list who has not reported."
 )
-app.add_typer(progress_app, name="progress")
 
 FilesArg = Annotated[
     list[Path] | None,

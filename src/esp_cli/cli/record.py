@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli import app
-from esp_cli.cli.changes import emit_agent_changes
+from esp_cli.cli.changes import agent_fields, emit_agent_changes
 from esp_cli.cli.options import (
     AgentArg,
     ClassOpt,
@@ -84,10 +84,7 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
     projected = result.evaluation.next_step_if_recorded_today
     ev = result.evaluation
     return {
-        "agent": result.agent.name,
-        "class": result.agent.cls,
-        "sheet": result.agent.sheet,
-        "row": result.agent.row,
+        **agent_fields(result.agent),
         "step": result.step.value,
         "date": result.on,
         "by": result.by,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli import command_group
 from esp_cli.cli.options import ConfigOpt, DayOpt, DryRunOpt, TrackerOpt, as_of_and_now, config_for
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
@@ -22,13 +22,9 @@ if TYPE_CHECKING:
     from esp_cli.services.eod import EodReport
     from esp_cli.services.locate import LocateResult
 
-report_app = typer.Typer(
-    name="report",
-    help="Reports for leadership: the end-of-day TBT Completion report.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+report_app = command_group(
+    "report", "Reports for leadership: the end-of-day TBT Completion report."
 )
-app.add_typer(report_app, name="report")
 
 
 class ReportFormat(StrEnum):

@@ -6,19 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli import command_group
 from esp_cli.cli.changes import change_dicts, print_changes, say_written
 from esp_cli.cli.options import ClassOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.services.smes import AssignResult, SmeListResult, assign_smes, list_smes
 
-sme_app = typer.Typer(
-    name="sme",
-    help="TBT SMEs: the 1-2 Certifiers per class who follow its agents' TBTs.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+sme_app = command_group(
+    "sme", "TBT SMEs: the 1-2 Certifiers per class who follow its agents' TBTs."
 )
-app.add_typer(sme_app, name="sme")
 
 
 @sme_app.command("assign")

@@ -7,19 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli import command_group
 from esp_cli.cli.changes import change_dicts, print_changes, say_written
 from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.services.proofs import Proof, ProofsResult, record_proofs
 
-tbt_app = typer.Typer(
-    name="tbt",
-    help="TBT completion proofs: the TBT Tracking Sheet and All TBTs Complete?.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
+tbt_app = command_group(
+    "tbt", "TBT completion proofs: the TBT Tracking Sheet and All TBTs Complete?."
 )
-app.add_typer(tbt_app, name="tbt")
 
 
 @tbt_app.command("proofs")
