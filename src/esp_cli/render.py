@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import sys
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum, StrEnum
@@ -72,18 +74,6 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None
     sys.stdout.write(buf.getvalue())
 
 
-def stdout_console() -> Any:
-    from rich.console import Console
-
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
-
-
-def stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(file=sys.stderr, highlight=False)
-
-
 def say(message: str) -> None:
     """A line for people, on stderr (never mixed into data)."""
     sys.stderr.write(message + "\n")
@@ -92,23 +82,80 @@ def say(message: str) -> None:
 def print_table(
     title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str | None = None
 ) -> None:
-    from rich.table import Table
-
-    rows = list(rows)
-    console = stdout_console()
-    if not rows:
+    """A boxed table on stdout. Drawn here rather than with rich: rich measures and wraps
+    every cell as an object and took 0.3 s for a 364-row table; this takes milliseconds.
+    On a terminal, long columns wrap to fit its width; piped, lines are never wrapped."""
+    cells = [[show(v) for v in r] for r in rows]
+    if not cells:
         if empty:
-            console.print(f"[bold]{title}[/bold]: {empty}", markup=True)
+            sys.stdout.write(f"{title}: {empty}\n")
         return
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for c in columns:
-        table.add_column(c, overflow="fold")
-    for r in rows:
-        table.add_row(*[_escape(show(v)) for v in r])
-    console.print(table)
+    limit = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    sys.stdout.write(format_table(title, columns, cells, limit))
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
+def format_table(
+    title: str, columns: Sequence[str], cells: Sequence[Sequence[str]], limit: int | None = None
+) -> str:
+    """The table as text; with `limit`, the widest columns wrap so lines fit in it."""
+    widths = [_width(c) for c in columns]
+    for row in cells:
+        for i, text in enumerate(row):
+            w = max(map(_width, text.split("\n"))) if "\n" in text else _width(text)
+            if w > widths[i]:
+                widths[i] = w
+    if limit is not None:
+        _fit(widths, limit - (3 * len(widths) + 1))
+    out = [title]
+    out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
+    out += _lines("┃", [[c] for c in columns], widths)
+    out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
+    for row in cells:
+        out += _lines("│", [_wrap(text, w) for text, w in zip(row, widths, strict=True)], widths)
+    out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
+    return "\n".join(out) + "\n"
 
-    return escape(text)
+
+def _lines(bar: str, wrapped: Sequence[Sequence[str]], widths: Sequence[int]) -> list[str]:
+    height = max(len(w) for w in wrapped)
+    return [
+        bar
+        + bar.join(
+            " " + _pad(part[k] if k < len(part) else "", w) + " "
+            for part, w in zip(wrapped, widths, strict=True)
+        )
+        + bar
+        for k in range(height)
+    ]
+
+
+def _fit(widths: list[int], room: int) -> None:
+    """Narrow the widest columns (never below 8 characters) until they fit in `room`."""
+    while sum(widths) > room:
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        if widths[widest] <= 8:
+            return
+        widths[widest] -= 1
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    out: list[str] = []
+    for line in text.split("\n"):
+        while _width(line) > width:
+            cut = line.rfind(" ", 0, width + 1)
+            cut = cut if cut > 0 else width
+            out.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        out.append(line)
+    return out
+
+
+def _width(text: str) -> int:
+    """Columns a text takes on a terminal (East Asian wide characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
