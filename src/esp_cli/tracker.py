@@ -30,6 +30,7 @@ from esp_cli.xlsx.refs import address, col_letter
 from esp_cli.xlsx.workbook import Workbook
 
 HEADER_SCAN_ROWS = 30
+_UNSEEN = object()
 IDENTITY_KEYS = ("agent_name", "agent_id", "email")
 
 
@@ -230,7 +231,9 @@ def read_table(
         rows: list[Row] = []
         items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
         values = workbook.values(info, columns=None if wanted is None else {c for _, c in items})
-        kinds = [(k, c, BY_KEY[k].kind) for k, c in items]
+        # Classes, dates and statuses repeat down a column: each distinct value of a column
+        # is parsed once (keyed by type too, since 1 == 1.0 == True).
+        kinds = [(k, c, BY_KEY[k].kind, {}) for k, c in items]
         for r in range(header_row + 1, len(values.rows) + 1):
             line = values.rows[r - 1]
             if not line:
@@ -239,14 +242,20 @@ def read_table(
             parsed: dict[str, Any] = {}
             bad: set[str] = set()
             width = len(line)
-            for key, c, kind in kinds:
+            for key, c, kind, seen in kinds:
                 v = line[c - 1] if c <= width else None
                 if v == "" or v is None:
                     continue
                 raw[key] = v
-                try:
-                    parsed[key] = _parse(kind, v, date1904)
-                except Unreadable as exc:
+                memo = (v.__class__, v)
+                got = seen.get(memo, _UNSEEN)
+                if got is _UNSEEN:
+                    try:
+                        got = _parse(kind, v, date1904)
+                    except Unreadable as exc:
+                        got = exc
+                    seen[memo] = got
+                if isinstance(got, Unreadable):
                     bad.add(key)
                     findings.append(
                         Finding(
@@ -255,9 +264,11 @@ def read_table(
                             c,
                             headers.get(c, BY_KEY[key].header),
                             text_of(v) if not isinstance(v, ErrorValue) else v.code,
-                            str(exc),
+                            str(got),
                         )
                     )
+                else:
+                    parsed[key] = got
             if not raw:
                 continue
             cls = parsed.get("class") or (info.name if class_from_sheet else "")

@@ -300,8 +300,13 @@ class Patcher:
                 return style
             key = (id(sx), col)
             if key not in self._column_date_style:
-                self._column_date_style[key] = next(
-                    (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None
+                # A column esp adds has no cells yet: nothing to scan.
+                self._column_date_style[key] = (
+                    None
+                    if new_col
+                    else next(
+                        (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None
+                    )
                 )
             found = self._column_date_style[key]
             if found is not None:

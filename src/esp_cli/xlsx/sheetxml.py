@@ -8,6 +8,7 @@ everything outside <sheetData>, is copied byte for byte.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -88,6 +89,9 @@ class SheetXml:
             self.sd_close = close
         self._rows: list[RowLoc] | None = None
         self._cells: dict[int, list[CellLoc]] = {}
+        self._inner: dict[int, bytes] = {}
+        # A write asks for its cell (and its neighbour's) several times: look it up once.
+        self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
 
     @property
     def rows(self) -> list[RowLoc]:
@@ -119,9 +123,13 @@ class SheetXml:
             self._rows = rows
         return self._rows
 
+    @cached_property
+    def row_numbers(self) -> list[int]:
+        return [r.num for r in self.rows]
+
     def row(self, num: int) -> RowLoc | None:
         rows = self.rows
-        i = _bisect(rows, num)
+        i = bisect.bisect_left(self.row_numbers, num)
         if i < len(rows) and rows[i].num == num:
             return rows[i]
         return None
@@ -167,7 +175,11 @@ class SheetXml:
     def inner(self, row: RowLoc) -> bytes:
         if row.self_closing:
             return b""
-        return self.data[row.tag_end : row.end - len(self._row_end)]
+        got = self._inner.get(row.num)
+        if got is None:
+            got = self.data[row.tag_end : row.end - len(self._row_end)]
+            self._inner[row.num] = got
+        return got
 
     def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
         """(columns, column letters) of a row whose cells all carry r first; else None."""
@@ -177,8 +189,8 @@ class SheetXml:
         letters = self._r_first.findall(inner)
         got: tuple[list[int], list[bytes]] | None = None
         if len(letters) == len(self._any_cell.findall(inner)):
-            cols = [col_number(x.decode()) for x in letters]
-            if all(a < b for a, b in zip(cols, cols[1:], strict=False)):
+            cols = list(map(_col_of, letters))
+            if cols == sorted(set(cols)):
                 got = (cols, letters)
         self._fast[row.num] = got
         return got
@@ -218,10 +230,13 @@ class SheetXml:
         )
 
     def cell(self, row: int, col: int) -> CellLoc | None:
+        key = (row, col)
+        if key in self._cell_cache:
+            return self._cell_cache[key]
         loc = self.row(row)
-        if loc is None:
-            return None
-        return self.cell_in(loc, col)
+        found = None if loc is None else self.cell_in(loc, col)
+        self._cell_cache[key] = found
+        return found
 
     def column_styles(self, col: int, limit: int = 400) -> list[int]:
         """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
@@ -303,15 +318,9 @@ class SheetXml:
         return None
 
 
-def _bisect(rows: list[RowLoc], num: int) -> int:
-    lo, hi = 0, len(rows)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if rows[mid].num < num:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+@functools.lru_cache(maxsize=4096)
+def _col_of(letters: bytes) -> int:
+    return col_number(letters.decode())
 
 
 class Splicer:
@@ -334,9 +343,9 @@ class Splicer:
         pos = 0
         view = memoryview(data)  # slices without copying a sheet that may be 100 MB
         rows = sh.rows
-        nums = [r.num for r in rows]
+        nums = sh.row_numbers
         for num in sorted(changes):
-            i = _bisect(rows, num)
+            i = bisect.bisect_left(nums, num)
             if i < len(rows) and nums[i] == num:
                 loc = rows[i]
                 pieces.append(view[pos : loc.start])
