@@ -233,7 +233,9 @@ def read_table(
         values = workbook.values(info, columns=None if wanted is None else {c for _, c in items})
         # Classes, dates and statuses repeat down a column: each distinct value of a column
         # is parsed once (keyed by type too, since 1 == 1.0 == True).
-        kinds = [(k, c, BY_KEY[k].kind, {}) for k, c in items]
+        kinds: list[tuple[str, int, Kind, dict[Any, Any]]] = [
+            (k, c, BY_KEY[k].kind, {}) for k, c in items
+        ]
         for r in range(header_row + 1, len(values.rows) + 1):
             line = values.rows[r - 1]
             if not line:

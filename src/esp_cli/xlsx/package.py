@@ -204,6 +204,29 @@ class Package:
             raise InputFileError(f"{self.path}: part {name} is larger than any workbook part.")
         return out
 
+    def chunks(self, name: str, size: int = 1 << 20) -> Iterator[bytes]:
+        """A part's bytes in pieces, decompressed as they are needed (a 50,000-row sheet
+        is 60 MB of XML; a scan of it need not hold it). A part already read is given whole."""
+        cached = self._xml.get(name)
+        if cached is not None:
+            yield cached
+            return
+        read = 0
+        try:
+            with self.zf.open(name) as fh:
+                while chunk := fh.read(size):
+                    read += len(chunk)
+                    if read > MAX_PART_BYTES:
+                        raise InputFileError(
+                            f"{self.path}: part {name} is larger than any workbook part."
+                        )
+                    yield chunk
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            raise InputFileError(
+                f"{self.path}: part {name} is damaged ({exc}).",
+                fix="restore the workbook from a backup or re-save it from Excel.",
+            ) from exc
+
     def read_xml(self, name: str) -> bytes:
         """An XML part, checked for DTDs; kept, since reader and writer both need the
         sheet (decompressing a 50,000-row sheet twice costs more than holding it)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -77,7 +78,6 @@ class WorkbookReader:
         """The sheet's values. `columns` (1-based) keeps only those columns' values, the
         others read as blank: a command that needs 8 of 40 columns then holds a fifth of the
         Python objects (memory on 50,000-row trackers)."""
-        sheet_xml = self.pkg.read_xml(info.part)
         try:
             sheet = self._sheets.get(info.name)
             if sheet is None:
@@ -102,21 +102,53 @@ class WorkbookReader:
                 f"{self.pkg.path}: sheet {info.name!r} cannot be read ({exc}).",
                 fix="open it in Excel and save it again as *.xlsx.",
             ) from exc
-        if b't="e"' in sheet_xml:
-            _restore_errors(rows, sheet_xml, nrows, columns)
+        if nrows is None:
+            # The whole sheet has been read: calamine's copy of it (tens of MB on a large
+            # tracker) is not needed again.
+            self._sheets.pop(info.name, None)
+        _restore_errors(rows, self.pkg.chunks(info.part), nrows, columns)
         return SheetValues(info=info, rows=rows)
 
 
 def _restore_errors(
-    rows: list[list[Any]], sheet_xml: bytes, nrows: int | None, columns: set[int] | None
+    rows: list[list[Any]], sheet_xml: Iterable[bytes], nrows: int | None, columns: set[int] | None
 ) -> None:
-    """Put error cells back (calamine reads them as blank). Only the few places holding
-    t="e" are looked at, not the whole sheet."""
-    pos = sheet_xml.find(b't="e"')
+    """Put error cells back (calamine reads them as blank). The sheet's XML is scanned in
+    pieces cut at row ends, so a cell is never split and the sheet is never held whole."""
+    pending = b""
+    for chunk in sheet_xml:
+        pending += chunk
+        cut = pending.rfind(b"row>")
+        if cut < 0:
+            continue
+        cut += 4
+        if not _restore_in(rows, pending[:cut], nrows, columns):
+            return
+        if nrows is not None and _last_row(pending[:cut]) >= nrows:
+            return
+        pending = pending[cut:]
+    _restore_in(rows, pending, nrows, columns)
+
+
+def _last_row(piece: bytes) -> int:
+    """The number of the last row that starts in a piece of sheet XML (0 if unknown)."""
+    at = piece.rfind(b'row r="')
+    if at < 0:
+        return 0
+    end = piece.find(b'"', at + 7)
+    number = piece[at + 7 : end]
+    return int(number) if number.isdigit() else 0
+
+
+def _restore_in(
+    rows: list[list[Any]], piece: bytes, nrows: int | None, columns: set[int] | None
+) -> bool:
+    """Error cells of a piece of sheet XML; False once past `nrows`."""
+    pos = piece.find(b't="e"')
     while pos >= 0:
-        start = sheet_xml.rfind(b"<", 0, pos)
-        m = _ERROR_CELL.match(sheet_xml, start) if start >= 0 else None
-        pos = sheet_xml.find(b't="e"', pos + 5)
+        start = piece.rfind(b"<", 0, pos)
+        m = _ERROR_CELL.match(piece, start) if start >= 0 else None
+        pos = piece.find(b't="e"', pos + 5)
         if m is None:
             continue
         ref = _R_ATTR.search(m.group(1))
@@ -125,7 +157,7 @@ def _restore_errors(
         r = int(ref.group(2))
         c = col_number(ref.group(1).decode())
         if nrows is not None and r > nrows:
-            break
+            return False
         if columns is not None and c not in columns:
             continue
         while len(rows) < r:
@@ -134,3 +166,4 @@ def _restore_errors(
         while len(row) < c:
             row.append("")
         row[c - 1] = ErrorValue(m.group(2).decode("utf-8", "replace").strip() or "#ERROR")
+    return True

@@ -1,0 +1,61 @@
+"""Values read through calamine, with the error cells (#N/A…) calamine shows as blanks put back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esp_cli.xlsx.build import Cell, ErrorValue, Formula, SheetSpec, WorkbookSpec, write_workbook
+from esp_cli.xlsx.reader import ErrorValue as ReadError
+from esp_cli.xlsx.reader import _restore_errors
+from esp_cli.xlsx.workbook import Workbook
+
+ROWS = 3000
+ERROR_ROWS = {2: "#N/A", 1234: "#REF!", 2047: "#DIV/0!", ROWS + 1: "#VALUE!"}
+
+
+def _sheet(path: Path) -> Path:
+    """A sheet of several MB of XML (so it is read in many pieces) with error cells at the
+    top, in the middle and in the last row, some of them formula results."""
+    rows: dict[int, list[object]] = {1: ["Agent Name", "Notes", "Check"]}
+    for r in range(2, ROWS + 2):
+        check: object = "ok"
+        if r in ERROR_ROWS:
+            code = ERROR_ROWS[r]
+            check = Formula("1/0", ErrorValue(code)) if r % 2 else Cell(ErrorValue(code))
+        rows[r] = [f"Agent {r}", "a note", check, *range(r, r + 40)]
+    return write_workbook(WorkbookSpec([SheetSpec("Agents", rows=rows)]), path)
+
+
+def test_every_error_cell_comes_back_wherever_it_sits(tmp_path: Path) -> None:
+    wb = Workbook.open(_sheet(tmp_path / "t.xlsx"))
+    info = wb.sheets[0]
+    assert wb.pkg.zf.getinfo(info.part).file_size > 2 << 20  # read in several pieces
+    values = Workbook.open(wb.path).values(info)
+    found = {
+        r + 1: v.code for r, row in enumerate(values.rows) for v in row if isinstance(v, ReadError)
+    }
+    assert found == ERROR_ROWS
+    assert values.get(3, 3) == "ok"
+
+
+def test_the_first_rows_stop_reading_early(tmp_path: Path) -> None:
+    wb = Workbook.open(_sheet(tmp_path / "t.xlsx"))
+    head = wb.values(wb.sheets[0], nrows=30)
+    assert len(head.rows) == 30
+    assert head.get(2, 3) == ReadError("#N/A")
+
+
+@pytest.mark.parametrize("size", [7, 64, 4096])
+def test_pieces_of_any_size_find_the_same_errors(size: int) -> None:
+    xml = (
+        b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        b'<row r="2"><c r="A2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="B2"><v>1</v></c></row>'
+        b'<row r="3"><c r="C3" t="e"><v>#N/A</v></c></row></sheetData></worksheet>'
+    )
+    pieces = [xml[i : i + size] for i in range(0, len(xml), size)]
+    rows: list[list[object]] = [["x"], ["", 1], []]
+    _restore_errors(rows, pieces, None, None)
+    assert rows[1][0] == ReadError("#DIV/0!")
+    assert rows[2] == ["", "", ReadError("#N/A")]
