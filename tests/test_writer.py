@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -373,3 +374,17 @@ def test_yes_no_into_a_boolean_cell_stays_boolean(corpus_dir: Path, tmp_path: Pa
     after = parts(path)["xl/worksheets/sheet1.xml"]
     cell = re.search(rb'<c r="' + ref.group(1) + rb'"[^>]*>.*?</c>', after)
     assert cell is not None and b't="b"' in cell.group(0) and b"<v>1</v>" in cell.group(0)
+
+
+@pytest.mark.parametrize("size", [1000, 5 << 20])
+def test_a_part_given_in_pieces_is_stored_whole(tmp_path: Path, size: int) -> None:
+    """A rewritten sheet reaches the zip as pieces (views of the old bytes and rebuilt rows);
+    small or large, the stored part is exactly their concatenation, with its CRC."""
+    path = make_workbook(tmp_path / "p.xlsx", {"S": [["placeholder"]]})
+    body = bytes(range(256)) * (size // 256)
+    pieces = iter([b"<head/>", memoryview(body)[: size // 2], memoryview(body)[size // 2 :]])
+    with zipfile.ZipFile(path) as z:
+        new = rewrite(path.read_bytes(), z, {"docProps/app.xml": pieces})
+    with zipfile.ZipFile(io.BytesIO(new)) as z:
+        assert z.testzip() is None
+        assert z.read("docProps/app.xml") == b"<head/>" + body

@@ -10,6 +10,7 @@ before anything is written, naming the cell.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -255,7 +256,7 @@ class Patcher:
         """The complete new package bytes (nothing is written to disk here)."""
         sst_part = self.pkg.workbook_rel_target(REL_SST)
         sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
-        replace: dict[str, bytes] = {}
+        replace: dict[str, zipio.PartData] = {}
         for sheet, writes in self._writes.items():
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
@@ -263,14 +264,14 @@ class Patcher:
             for (row, col), value in sorted(writes.items()):
                 style = self._style_for(sx, row, col, value, col in new_cols)
                 changes.setdefault(row, {})[col] = self._cell_xml(sx, row, col, value, style, sst)
-            data = Splicer(sx).splice(changes)
-            data = _widen_dimension(data, sx.prefix, changes)
+            head, body, tail = Splicer(sx).parts(changes)
+            head = _widen_dimension(head, sx.prefix, changes)
             if new_cols:
-                data = _add_col_widths(data, sx, sorted(new_cols))
+                head = _add_col_widths(head, sx, sorted(new_cols))
             if sx.has_formulas:
-                data = _full_calc_on_load(data, sx.prefix)
+                tail = _full_calc_on_load(tail, sx.prefix)
             info = self.pkg.sheet(sheet)
-            replace[info.part] = data
+            replace[info.part] = itertools.chain((head,), body, (tail,))
             for col, header_row in new_cols.items():
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
         if sst is not None and sst_part is not None and sst.changed:
@@ -382,12 +383,13 @@ class Patcher:
         header_row: int,
         col: int,
         writes: dict[tuple[int, int], Value],
-        replace: dict[str, bytes],
+        replace: dict[str, zipio.PartData],
     ) -> None:
         for typ, target in self.pkg.rels(sheet_part).values():
             if typ != REL_TABLE:
                 continue
-            data = replace.get(target) or self.pkg.read_xml(target)
+            done = replace.get(target)
+            data = done if isinstance(done, bytes) else self.pkg.read_xml(target)
             head = re.search(rb"<(?:\w+:)?table\b[^>]*>", data)
             ref = re.search(rb"\bref=\"([^\"]+)\"", head.group(0)) if head else None
             if head is None or ref is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -68,9 +69,9 @@ class SheetXml:
         self._cell_close = b"</" + self.prefix + b"c>"
         # Excel, LibreOffice and openpyxl write r first on every cell: then a row's columns
         # come from one findall, and only the cells esp touches are parsed.
-        self._r_first = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3})[0-9]+\"")
+        self._r_first = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3})([0-9]+)\"")
         self._any_cell = re.compile(rb"<" + p + rb"c[\s/>]")
-        self._fast: dict[int, tuple[list[int], list[bytes]] | None] = {}
+        self._fast: dict[int, bool] = {}
         sd = re.search(rb"<" + p + rb"sheetData\b[^>]*?(/?)>", data)
         if sd is None:
             raise ValueError("worksheet has no sheetData")
@@ -89,7 +90,6 @@ class SheetXml:
             self.sd_close = close
         self._rows: list[RowLoc] | None = None
         self._cells: dict[int, list[CellLoc]] = {}
-        self._inner: dict[int, bytes] = {}
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
 
@@ -175,59 +175,64 @@ class SheetXml:
     def inner(self, row: RowLoc) -> bytes:
         if row.self_closing:
             return b""
-        got = self._inner.get(row.num)
+        return self.data[row.tag_end : row.end - len(self._row_end)]
+
+    def _inner_end(self, row: RowLoc) -> int:
+        return row.tag_end if row.self_closing else row.end - len(self._row_end)
+
+    def is_fast(self, row: RowLoc) -> bool:
+        """Whether every cell of the row carries r first, in column order (as Excel,
+        LibreOffice and openpyxl write them): then a cell is found by its reference alone.
+        Only this answer is kept per row, so a write to every row of a 50,000-row sheet
+        holds no copies of them."""
+        got = self._fast.get(row.num)
         if got is None:
-            got = self.data[row.tag_end : row.end - len(self._row_end)]
-            self._inner[row.num] = got
+            got = self.fast_columns(row) is not None
+            self._fast[row.num] = got
         return got
 
     def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
         """(columns, column letters) of a row whose cells all carry r first; else None."""
-        if row.num in self._fast:
-            return self._fast[row.num]
-        inner = self.inner(row)
-        letters = self._r_first.findall(inner)
-        got: tuple[list[int], list[bytes]] | None = None
-        if len(letters) == len(self._any_cell.findall(inner)):
-            cols = list(map(_col_of, letters))
-            if cols == sorted(set(cols)):
-                got = (cols, letters)
-        self._fast[row.num] = got
-        return got
+        start, end = row.tag_end, self._inner_end(row)
+        refs = self._r_first.findall(self.data, start, end)
+        if len(refs) != len(self._any_cell.findall(self.data, start, end)):
+            return None
+        number = str(row.num).encode()
+        if any(n != number for _, n in refs):
+            return None  # a cell naming another row: read it the slow, careful way
+        letters = [x for x, _ in refs]
+        cols = list(map(_col_of, letters))
+        if cols != sorted(set(cols)):
+            return None
+        return cols, letters
 
     def cell_in(self, row: RowLoc, col: int) -> CellLoc | None:
-        fast = self.fast_columns(row)
-        if fast is None:
+        if not self.is_fast(row):
             for c in self.cells(row):
                 if c.col == col:
                     return c
             return None
-        cols, letters = fast
-        i = bisect.bisect_left(cols, col)
-        if i == len(cols) or cols[i] != col:
-            return None
-        return self._parse_at(row, col, letters[i])
+        start = self.start_of(row, col_letter(col).encode())
+        return None if start < 0 else self._parse_at(row, col, start)
 
-    def start_of(self, row: RowLoc, col: int, letters: bytes) -> int:
-        inner = self.inner(row)
-        pos = inner.find(b"<" + self.prefix + b'c r="' + letters + str(row.num).encode() + b'"')
-        if pos < 0:
-            raise ValueError(f"cell {letters.decode()}{row.num} not found")
-        return pos
+    def start_of(self, row: RowLoc, letters: bytes) -> int:
+        """Offset (within the row's inner bytes) of the cell with these column letters in a
+        fast row, or -1 when the row has no such cell."""
+        needle = b"<" + self.prefix + b'c r="' + letters + str(row.num).encode() + b'"'
+        pos = self.data.find(needle, row.tag_end, self._inner_end(row))
+        return pos - row.tag_end if pos >= 0 else -1
 
-    def _parse_at(self, row: RowLoc, col: int, letters: bytes) -> CellLoc:
-        inner = self.inner(row)
-        start = self.start_of(row, col, letters)
-        m = self._cell_open.match(inner, start)
+    def _parse_at(self, row: RowLoc, col: int, start: int) -> CellLoc:
+        data, base, end = self.data, row.tag_end, self._inner_end(row)
+        m = self._cell_open.match(data, base + start, end)
         assert m is not None
         if m.group(2):
-            return CellLoc(col, start, m.end(), m.group(1), None, True)
-        close = inner.find(self._cell_close, m.end())
+            return CellLoc(col, start, m.end() - base, m.group(1), None, True)
+        close = data.find(self._cell_close, m.end(), end)
         if close < 0:
-            raise ValueError(f"cell {letters.decode()}{row.num} is not closed")
-        return CellLoc(
-            col, start, close + len(self._cell_close), m.group(1), inner[m.end() : close], True
-        )
+            raise ValueError(f"cell {col_letter(col)}{row.num} is not closed")
+        end_at = close + len(self._cell_close) - base
+        return CellLoc(col, start, end_at, m.group(1), data[m.end() : close], True)
 
     def cell(self, row: int, col: int) -> CellLoc | None:
         key = (row, col)
@@ -330,34 +335,50 @@ class Splicer:
     def __init__(self, sheet: SheetXml) -> None:
         self.sheet = sheet
 
-    def splice(self, changes: dict[int, dict[int, bytes]]) -> bytes:
+    def parts(
+        self, changes: dict[int, dict[int, bytes]]
+    ) -> tuple[bytes, Iterator[bytes | memoryview], bytes]:
+        """The new sheet as (head, body, tail): head runs to the <sheetData> start tag, the
+        body yields the rows as pieces (untouched stretches are views of the old bytes,
+        changed rows are rebuilt only as they are reached), the tail starts with
+        </sheetData>. Head and tail are small, so what follows the rows can be changed
+        cheaply, and the body is compressed as it is produced, never held whole."""
         sh = self.sheet
         data = sh.data
-        pieces: list[bytes | memoryview] = []
         p = sh.prefix
         if sh.sd_selfclosing is not None:
             start, end = sh.sd_selfclosing
-            body = b"".join(self._new_row(n, changes[n]) for n in sorted(changes))
-            opened = b"<" + p + b"sheetData>" + body + b"</" + p + b"sheetData>"
-            return data[:start] + opened + data[end:]
-        pos = 0
-        view = memoryview(data)  # slices without copying a sheet that may be 100 MB
+            return (
+                data[:start] + b"<" + p + b"sheetData>",
+                (self._new_row(n, changes[n]) for n in sorted(changes)),
+                b"</" + p + b"sheetData>" + data[end:],
+            )
+        return data[: sh.sd_open_end], self._body(changes), data[sh.sd_close :]
+
+    def _body(self, changes: dict[int, dict[int, bytes]]) -> Iterator[bytes | memoryview]:
+        sh = self.sheet
+        view = memoryview(sh.data)  # slices without copying a sheet that may be 100 MB
+        pos = sh.sd_open_end
         rows = sh.rows
         nums = sh.row_numbers
         for num in sorted(changes):
             i = bisect.bisect_left(nums, num)
             if i < len(rows) and nums[i] == num:
                 loc = rows[i]
-                pieces.append(view[pos : loc.start])
-                pieces.append(self._rebuild_row(loc, changes[num]))
+                yield view[pos : loc.start]
+                yield self._rebuild_row(loc, changes[num])
                 pos = loc.end
             else:
                 at = rows[i].start if i < len(rows) else sh.sd_close
-                pieces.append(view[pos:at])
-                pieces.append(self._new_row(num, changes[num]))
+                yield view[pos:at]
+                yield self._new_row(num, changes[num])
                 pos = at
-        pieces.append(view[pos:])
-        return b"".join(pieces)
+        yield view[pos : sh.sd_close]
+
+    def splice(self, changes: dict[int, dict[int, bytes]]) -> bytes:
+        """The whole new sheet as one bytes object."""
+        head, body, tail = self.parts(changes)
+        return b"".join((head, *body, tail))
 
     def _new_row(self, num: int, cells: dict[int, bytes]) -> bytes:
         p = self.sheet.prefix
@@ -380,7 +401,7 @@ class Splicer:
             body = b"".join(new[c] for c in sorted(new))
             return open_tag + body + close_tag
         inner = sh.data[loc.tag_end : loc.end - len(close_tag)]
-        fast = sh.fast_columns(loc)
+        fast = sh.fast_columns(loc) if sh.is_fast(loc) else None
         if fast is not None:
             return open_tag + self._splice_fast(loc, inner, fast, new) + close_tag
         cells = sh.cells(loc)
@@ -428,7 +449,7 @@ class Splicer:
                 out.append(new[col])
                 pos = cell.end
             else:
-                at = sh.start_of(loc, cols[i], letters[i]) if i < len(cols) else len(inner)
+                at = sh.start_of(loc, letters[i]) if i < len(cols) else len(inner)
                 at = max(at, pos)
                 out.append(inner[pos:at])
                 out.append(new[col])
