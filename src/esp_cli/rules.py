@@ -144,7 +144,7 @@ _STAGE_RECORDED = {
 # -- input and output ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentFacts:
     """One agent's row as the rules need it, already parsed.
 
@@ -175,7 +175,7 @@ class AgentFacts:
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     """Something to do for an agent. `business_days_overdue` is elapsed(due, as-of): 0 on
     the due date, negative for a look-ahead action (-1: due on the next business day)."""
@@ -186,7 +186,7 @@ class Action:
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectedStep:
     """When a later ladder step would fall due if the pending one were recorded today."""
 
@@ -194,7 +194,7 @@ class ProjectedStep:
     due: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     complete: bool
     # False when the escalation ladder could not be evaluated; `reason` says why.

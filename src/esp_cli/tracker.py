@@ -8,6 +8,7 @@ understood becomes a `Finding` with its Sheet!A1 address; the row is still read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +35,7 @@ _UNSEEN = object()
 IDENTITY_KEYS = ("agent_name", "agent_id", "email")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A cell esp could not understand (or a structural problem), with where and why."""
 
@@ -53,14 +54,14 @@ class Finding:
         return f"{self.address} ({self.column}): {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     sheet: str
     row: int
     cls: str
     raw: dict[str, Any]
     values: dict[str, Any]
-    unreadable: set[str] = field(default_factory=set)
+    unreadable: AbstractSet[str] = frozenset()  # keys whose cell could not be read
 
     @property
     def name(self) -> str:
@@ -230,7 +231,10 @@ def read_table(
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
         items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
-        values = workbook.values(info, columns=None if wanted is None else {c for _, c in items})
+        # Not kept in the workbook's cache: the rows below hold what is needed of it.
+        values = workbook.values(
+            info, columns=None if wanted is None else {c for _, c in items}, cache=False
+        )
         # Classes, dates and statuses repeat down a column: each distinct value of a column
         # is parsed once (keyed by type too, since 1 == 1.0 == True).
         kinds: list[tuple[str, int, Kind, dict[Any, Any]]] = [
@@ -242,7 +246,7 @@ def read_table(
                 continue
             raw: dict[str, Any] = {}
             parsed: dict[str, Any] = {}
-            bad: set[str] = set()
+            bad: AbstractSet[str] = frozenset()
             width = len(line)
             for key, c, kind, seen in kinds:
                 v = line[c - 1] if c <= width else None
@@ -258,7 +262,7 @@ def read_table(
                         got = exc
                     seen[memo] = got
                 if isinstance(got, Unreadable):
-                    bad.add(key)
+                    bad = bad | {key}
                     findings.append(
                         Finding(
                             info.name,

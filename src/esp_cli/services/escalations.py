@@ -59,7 +59,7 @@ ACTION_LABELS: dict[ActionKind, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentRef:
     """Who and where: enough to find the agent's row in Excel."""
 
@@ -82,7 +82,7 @@ class AgentRef:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ComputedCells:
     """The three columns esp computes for an agent row."""
 
@@ -91,7 +91,7 @@ class ComputedCells:
     next_action_due: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentStatus:
     agent: AgentRef
     evaluation: Evaluation
@@ -111,7 +111,7 @@ class AgentStatus:
         return "behind_target" if ev.behind_target else "on_track"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TodoItem:
     """One line of the to-do list: an action for an agent, due (or, in the look-ahead,
     falling due on the next business day)."""

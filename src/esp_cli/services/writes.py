@@ -19,7 +19,7 @@ from esp_cli.xlsx.refs import address, col_letter
 from esp_cli.xlsx.workbook import SaveResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellChange:
     sheet: str
     row: int

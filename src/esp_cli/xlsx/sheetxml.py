@@ -46,7 +46,7 @@ class CellLoc:
         return self.body is not None and re.search(rb"<(?:\w+:)?f\b", self.body) is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowLoc:
     num: int
     start: int  # offset of '<row'

@@ -59,10 +59,14 @@ class Workbook:
         return self.pkg.date1904
 
     def values(
-        self, sheet: SheetInfo, nrows: int | None = None, columns: set[int] | None = None
+        self,
+        sheet: SheetInfo,
+        nrows: int | None = None,
+        columns: set[int] | None = None,
+        cache: bool = True,
     ) -> SheetValues:
-        """A sheet's values (cached); `nrows` reads only the first rows, `columns` only
-        those columns (see WorkbookReader.values)."""
+        """A sheet's values (kept for the next call unless `cache` is False); `nrows` reads
+        only the first rows, `columns` only those columns (see WorkbookReader.values)."""
         key = (sheet.name, nrows, frozenset(columns) if columns is not None else None)
         got = self._values.get(key)
         if got is None:
@@ -72,7 +76,8 @@ class Workbook:
             if self._reader is None:
                 self._reader = WorkbookReader(self.pkg)
             got = self._reader.values(sheet, nrows=nrows, columns=columns)
-            self._values[key] = got
+            if cache:
+                self._values[key] = got
         return got
 
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:
