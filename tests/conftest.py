@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # esp keeps holiday tables in the user's cache folder; tests (and the esp processes
+    # they start, which inherit the environment) use a folder of their own.
+    if "ESP_CACHE_DIR" not in os.environ:
+        os.environ["ESP_CACHE_DIR"] = tempfile.mkdtemp(prefix="esp-test-cache-")
+
+
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 

@@ -28,6 +28,9 @@ _YEAR_PAD = 2
 _MIN_YEAR = date.min.year
 _MAX_YEAR = date.max.year
 
+# Where holidays come from: (country code, subdivision as typed, years) -> {date: name}.
+HolidaySource = Callable[[str, str | None, range], dict[date, str]]
+
 
 class CalendarError(ConfigError, ValueError):
     """The `[calendar]` configuration names a country or subdivision the holidays package
@@ -67,10 +70,13 @@ class BusinessCalendar:
     used (an argument or a result), so a count is never made against a silently empty year.
     """
 
-    def __init__(self, config: CalendarConfig | None = None) -> None:
+    def __init__(
+        self, config: CalendarConfig | None = None, source: HolidaySource | None = None
+    ) -> None:
         self.config = config if config is not None else CalendarConfig()
+        self._source = source if source is not None else package_holidays
         self._country = self.config.country.strip().upper()
-        self._subdivision = self._known_spelling(self.config.subdivision)
+        self._subdivision = (self.config.subdivision or "").strip() or None
         self._extra_days_off = frozenset(self.config.extra_days_off)
         self._working_holidays = frozenset(self.config.working_holidays)
         self._first_year: int | None = None
@@ -86,41 +92,11 @@ class BusinessCalendar:
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.config!r})"
 
-    def _known_spelling(self, subdivision: str | None) -> str | None:
-        """The package's own spelling of a subdivision typed in any case ("ca" -> "CA")."""
-        wanted = (subdivision or "").strip()
-        if not wanted:
-            return None
-        known = _holidays().list_supported_countries().get(self._country, [])
-        return next((s for s in known if s.casefold() == wanted.casefold()), wanted)
-
     # -- loading ---------------------------------------------------------------------------
 
     def _fetch(self, years: range) -> dict[date, str]:
-        """The package's holidays for `years`, or a CalendarError that says how to fix it."""
-        try:
-            found = _holidays().country_holidays(
-                self._country, subdiv=self._subdivision, years=years, expand=False
-            )
-        except NotImplementedError as exc:
-            raise self._config_error() from exc
-        return dict(found.items())
-
-    def _config_error(self) -> CalendarError:
-        supported = _holidays().list_supported_countries()
-        if self._country not in supported:
-            return CalendarError(
-                f'Unknown holiday calendar country "{self.config.country}" in [calendar] '
-                "(expected a country code the holidays package knows, such as US, CA or GB).",
-                fix='set [calendar] country = "US" in esp.toml',
-            )
-        known = ", ".join(sorted(supported[self._country]))
-        return CalendarError(
-            f'Unknown holiday calendar subdivision "{self.config.subdivision}" for country '
-            f"{self._country} in [calendar] (known: {known}).",
-            fix='set [calendar] country = "US" and remove subdivision (or use a known one) '
-            "in esp.toml",
-        )
+        """The holidays for `years`, or a CalendarError that says how to fix it."""
+        return self._source(self._country, self._subdivision, years)
 
     def _add_extra_days_off(self) -> None:
         for day in self._extra_days_off:
@@ -244,6 +220,40 @@ class BusinessCalendar:
     def next_business_day(self, day: date) -> date:
         """The first business day strictly after `day`."""
         return self.clock_day(day + _ONE_DAY, 0)
+
+
+def package_holidays(country: str, subdivision: str | None, years: range) -> dict[date, str]:
+    """The holidays package's holidays (observed dates) for a country, a subdivision typed
+    in any case ("ca" for "CA"), and `years`; a CalendarError names a code it does not know."""
+    package = _holidays()
+    # The one country's class, not list_supported_countries(), which loads all 250 of them.
+    entity = getattr(package, country, None) if country.isalpha() else None
+    spelling = subdivision
+    if subdivision:
+        known = getattr(entity, "subdivisions", ())
+        spelling = next((s for s in known if s.casefold() == subdivision.casefold()), subdivision)
+    try:
+        found = package.country_holidays(country, subdiv=spelling, years=years, expand=False)
+    except (NotImplementedError, TypeError) as exc:
+        # TypeError: a code that names one of the package's constants (MON, JAN).
+        raise _config_error(country, subdivision) from exc
+    return dict(found.items())
+
+
+def _config_error(country: str, subdivision: str | None) -> CalendarError:
+    supported = _holidays().list_supported_countries()
+    if country not in supported:
+        return CalendarError(
+            f'Unknown holiday calendar country "{country}" in [calendar] '
+            "(expected a country code the holidays package knows, such as US, CA or GB).",
+            fix='set [calendar] country = "US" in esp.toml',
+        )
+    known = ", ".join(sorted(supported[country]))
+    return CalendarError(
+        f'Unknown holiday calendar subdivision "{subdivision}" for country '
+        f"{country} in [calendar] (known: {known}).",
+        fix='set [calendar] country = "US" and remove subdivision (or use a known one) in esp.toml',
+    )
 
 
 def _holidays() -> Any:

@@ -11,8 +11,9 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from esp_cli.calendar import BusinessCalendar, CalendarConfig
+from esp_cli.calendar import BusinessCalendar, CalendarConfig, HolidaySource
 from esp_cli.config import Config
+from esp_cli.holiday_cache import cached_source
 from esp_cli.rules import AgentFacts
 from esp_cli.tracker import Row
 
@@ -48,8 +49,10 @@ class RememberingCalendar(BusinessCalendar):
     and request dates) tens of thousands of times; each answer is pure, so it is kept.
     """
 
-    def __init__(self, config: CalendarConfig | None = None) -> None:
-        super().__init__(config)
+    def __init__(
+        self, config: CalendarConfig | None = None, source: HolidaySource | None = None
+    ) -> None:
+        super().__init__(config, source)
         self._clock_days: dict[tuple[date, int], date] = {}
         self._adds: dict[tuple[date, int], date] = {}
         self._elapsed: dict[tuple[date, date], int] = {}
@@ -80,4 +83,4 @@ class RememberingCalendar(BusinessCalendar):
 def calendar_from(config: Config) -> BusinessCalendar:
     """The team's business calendar from esp.toml's [calendar] table (CalendarError, a
     ConfigError, when the country or subdivision is unknown)."""
-    return RememberingCalendar(calendar_config(config))
+    return RememberingCalendar(calendar_config(config), cached_source())
