@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,39 @@ def test_every_command_says_what_it_does_in_the_listing() -> None:
     for command in COMMANDS:
         line = next(ln for ln in listing.splitlines() if ln.strip().startswith(command + " "))
         assert len(line.split(None, 1)[1]) > 20, line
+
+
+LOADED = """
+import sys
+sys.argv = ["esp", *sys.argv[1:]]
+from esp_cli.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(sorted(m for m in sys.modules if m.startswith("esp_cli.cli.")), file=sys.stderr)
+"""
+
+
+def _loaded_modules(*argv: str) -> set[str]:
+    src = Path(__file__).resolve().parents[1] / "src"
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, *argv],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    return set(ast.literal_eval(done.stderr.strip().splitlines()[-1]))
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    loaded = _loaded_modules("note", "add", "--help")
+    assert "esp_cli.cli.note" in loaded
+    assert not loaded & {"esp_cli.cli.progress", "esp_cli.cli.report", "esp_cli.cli.sync"}
+
+
+def test_help_and_unknown_commands_load_every_command() -> None:
+    every = {f"esp_cli.cli.{m}" for m in ("sync", "note", "report", "demo", "tbt")}
+    assert every <= _loaded_modules("--help")
+    assert every <= _loaded_modules("no-such-command")

@@ -1,80 +1,67 @@
-"""The Typer app: parse options, call one core function, render its result, exit."""
+"""The Typer app: parse options, call one core function, render its result, exit.
+
+Each command lives in its own module, which registers it on the app when imported. `esp`
+imports only the module of the command it was asked to run, so a command does not pay
+for loading every other one (`esp --help` and unknown commands load them all).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
-import typer
-from typer.core import TyperGroup
-
-from esp_cli import __version__
 from esp_cli.errors import EspError, ExitCode
 
-
-class EspGroup(TyperGroup):
-    """Turns esp's own errors into one line on stderr and their documented exit code."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except EspError as exc:
-            sys.stderr.write(f"esp: {exc}\n")
-            raise typer.Exit(int(exc.exit_code)) from None
-        except KeyboardInterrupt:
-            sys.stderr.write("esp: interrupted; nothing more was written.\n")
-            raise typer.Exit(130) from None
-
-
-app = typer.Typer(
-    cls=EspGroup,
-    name="esp",
-    help="The ESP certification team's daily work on the ESP Tracker workbook.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Command (or command group) name -> the module under esp_cli.cli that registers it.
+COMMAND_MODULES = {
+    "sync-nnumbers": "sync",
+    "doctor": "doctor",
+    "escalations": "escalations",
+    "record-step": "record",
+    "explain": "explain",
+    "note": "note",
+    "progress": "progress",
+    "access": "access",
+    "tbt": "tbt",
+    "sme": "sme",
+    "report": "report",
+    "demo": "demo",
+}
 
 
-def command_group(name: str, help: str) -> typer.Typer:
-    """A group of subcommands (`esp note add`, `esp sme list`...) registered on the app."""
-    group = typer.Typer(name=name, help=help, no_args_is_help=True, rich_markup_mode=None)
-    app.add_typer(group, name=name)
-    return group
+def load_commands(names: list[str] | None = None) -> Any:
+    """Register the named commands (all of them when None) and return the Typer app."""
+    from esp_cli.cli import base
+
+    modules = COMMAND_MODULES.values() if names is None else [COMMAND_MODULES[n] for n in names]
+    for module in modules:
+        importlib.import_module(f"esp_cli.cli.{module}")
+    return base.app
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"esp {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    # `from esp_cli.cli import app` (tests, scripts) gets the app with every command.
+    if name == "app":
+        return load_commands()
+    if name == "command_group":
+        from esp_cli.cli.base import command_group
+
+        return command_group
+    raise AttributeError(name)
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
-) -> None:
-    """The ESP certification team's daily work on the ESP Tracker workbook."""
-
-
-from esp_cli.cli import access as _access  # noqa: E402,F401  (commands register on import)
-from esp_cli.cli import demo as _demo  # noqa: E402,F401
-from esp_cli.cli import doctor as _doctor  # noqa: E402,F401
-from esp_cli.cli import escalations as _escalations  # noqa: E402,F401
-from esp_cli.cli import explain as _explain  # noqa: E402,F401
-from esp_cli.cli import note as _note  # noqa: E402,F401
-from esp_cli.cli import progress as _progress  # noqa: E402,F401
-from esp_cli.cli import record as _record  # noqa: E402,F401
-from esp_cli.cli import report as _report  # noqa: E402,F401
-from esp_cli.cli import sme as _sme  # noqa: E402,F401
-from esp_cli.cli import sync as _sync  # noqa: E402,F401
-from esp_cli.cli import tbt as _tbt  # noqa: E402,F401
+def _requested(argv: list[str]) -> list[str] | None:
+    """The command named on the command line, if it is a known one; else None (all)."""
+    for arg in argv:
+        if arg.startswith("-"):
+            continue  # options before the command: --version, --help
+        return [arg] if arg in COMMAND_MODULES else None
+    return None
 
 
 def main() -> None:
+    app = load_commands(_requested(sys.argv[1:]))
     try:
         app()
     except SystemExit:

@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli import load_commands
+from esp_cli.cli.base import app
 
 AS_OF = "2026-11-24"  # the sample's today (esp_cli.sample.REFERENCE_DATE; a test checks)
 FOLDER = "{folder}"  # in a step's arguments: the demo's folder (shown as the current one)
@@ -98,6 +99,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def available_steps() -> list[tuple[str, tuple[str, ...]]]:
     """The steps whose command this version of esp has."""
+    load_commands()
     known = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     return [(title, argv) for title, argv in STEPS if argv[0] in known]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli.base import app
 from esp_cli.cli.options import ConfigOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.errors import ExitCode
 from esp_cli.render import Format, print_table, say, write_csv, write_json

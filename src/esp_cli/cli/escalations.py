@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AsOfOpt,
     ClassOpt,

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli.base import app
 from esp_cli.cli.escalations import status_dict
 from esp_cli.cli.options import (
     AgentArg,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import command_group
+from esp_cli.cli.base import command_group
 from esp_cli.cli.changes import agent_fields, change_dicts, emit_agent_changes, say_written
 from esp_cli.cli.options import (
     AgentArg,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import command_group
+from esp_cli.cli.base import command_group
 from esp_cli.cli.changes import change_dicts, say_written
 from esp_cli.cli.options import (
     ConfigOpt,

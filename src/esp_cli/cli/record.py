@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli.base import app
 from esp_cli.cli.changes import agent_fields, emit_agent_changes
 from esp_cli.cli.options import (
     AgentArg,

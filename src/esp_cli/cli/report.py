@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from esp_cli.cli import command_group
+from esp_cli.cli.base import command_group
 from esp_cli.cli.options import ConfigOpt, DayOpt, DryRunOpt, TrackerOpt, as_of_and_now, config_for
 from esp_cli.config import Config
 from esp_cli.errors import UsageError

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import app
+from esp_cli.cli.base import app
 from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.errors import ConfigError
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli import command_group
+from esp_cli.cli.base import command_group
 from esp_cli.cli.changes import change_dicts, print_changes, say_written
 from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.render import Format, print_table, say, write_csv, write_json
