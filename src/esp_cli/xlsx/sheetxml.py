@@ -69,8 +69,7 @@ class SheetXml:
         self._cell_close = b"</" + self.prefix + b"c>"
         # Excel, LibreOffice and openpyxl write r first on every cell: then a row's columns
         # come from one findall, and only the cells esp touches are parsed.
-        self._r_first = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3})([0-9]+)\"")
-        self._any_cell = re.compile(rb"<" + p + rb"c[\s/>]")
+        self._r_first = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3}[0-9]+)\"")
         self._fast: dict[int, bool] = {}
         sd = re.search(rb"<" + p + rb"sheetData\b[^>]*?(/?)>", data)
         if sd is None:
@@ -181,26 +180,40 @@ class SheetXml:
         return row.tag_end if row.self_closing else row.end - len(self._row_end)
 
     def is_fast(self, row: RowLoc) -> bool:
-        """Whether every cell of the row carries r first, in column order (as Excel,
+        """Whether every cell of the row carries r first, naming this row (as Excel,
         LibreOffice and openpyxl write them): then a cell is found by its reference alone.
         Only this answer is kept per row, so a write to every row of a 50,000-row sheet
         holds no copies of them."""
         got = self._fast.get(row.num)
         if got is None:
-            got = self.fast_columns(row) is not None
+            got = self._refs(row) is not None
             self._fast[row.num] = got
         return got
 
-    def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
-        """(columns, column letters) of a row whose cells all carry r first; else None."""
-        start, end = row.tag_end, self._inner_end(row)
-        refs = self._r_first.findall(self.data, start, end)
-        if len(refs) != len(self._any_cell.findall(self.data, start, end)):
+    def _refs(self, row: RowLoc) -> list[bytes] | None:
+        """The cells' references ("AO12") when every cell starts with r= naming this row."""
+        start, end, data, p = row.tag_end, self._inner_end(row), self.data, self.prefix
+        cells = (
+            data.count(b"<" + p + b"c ", start, end)
+            + data.count(b"<" + p + b"c>", start, end)
+            + data.count(b"<" + p + b"c/", start, end)
+        )
+        refs = self._r_first.findall(data, start, end)
+        if len(refs) != cells:
             return None
-        number = str(row.num).encode()
-        if any(n != number for _, n in refs):
+        # Every reference names this row: strip the letters and compare, all in C.
+        joined = b"|".join(refs) + b"|"
+        if joined.translate(None, _LETTERS) != (str(row.num).encode() + b"|") * len(refs):
             return None  # a cell naming another row: read it the slow, careful way
-        letters = [x for x, _ in refs]
+        return refs
+
+    def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
+        """(columns, column letters) of a fast row whose cells are in column order; else
+        None (the row is then spliced cell by cell)."""
+        refs = self._refs(row)
+        if refs is None:
+            return None
+        letters = [ref.rstrip(b"0123456789") for ref in refs]
         cols = list(map(_col_of, letters))
         if cols != sorted(set(cols)):
             return None
@@ -321,6 +334,9 @@ class SheetXml:
             if lo <= col <= hi:
                 return element
         return None
+
+
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @functools.lru_cache(maxsize=4096)
