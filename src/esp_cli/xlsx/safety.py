@@ -120,6 +120,8 @@ def _prune(folder: Path, path: Path) -> None:
 
 
 def _write_durably(target: Path, data: bytes, mode: int | None) -> None:
+    """Write a new file and flush it to disk; on failure the partial file is removed, so a
+    full disk never leaves a truncated backup that looks like a good one."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if mode is None else mode)
     try:
         view = memoryview(data)
@@ -127,8 +129,12 @@ def _write_durably(target: Path, data: bytes, mode: int | None) -> None:
             n = os.write(fd, view)
             view = view[n:]
         os.fsync(fd)
-    finally:
+    except BaseException:
         os.close(fd)
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    os.close(fd)
 
 
 def replace_atomically(path: Path, data: bytes) -> None:
