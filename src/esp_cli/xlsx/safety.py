@@ -104,10 +104,19 @@ def backup_dir_for(path: Path, configured: Path | None = None) -> Path:
 
 
 def make_backup(path: Path, original: bytes, folder: Path) -> Path:
+    """Save the original under a timestamped name: written in full under a temporary name
+    first, so a crash mid-backup never leaves a truncated file named like a backup."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
-    _write_durably(target, original, mode=None)
+    tmp = folder / f".{target.name}.esp-tmp-{os.getpid()}"
+    _write_durably(tmp, original, mode=None)
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     _prune(folder, path)
     return target
 
