@@ -6,7 +6,6 @@ import os
 import struct
 import subprocess
 import sys
-import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -214,23 +213,32 @@ def test_hostile_files_are_refused_with_bounded_memory(
         assert bad.read_bytes() == before
 
 
+# Runs a command and writes its peak memory to a file. The command is started from this
+# small process, not from pytest: Linux counts a child's memory from the moment it is forked,
+# so a child of a large test process would report the test process's size.
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[2:]).returncode\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024\n"
+    "open(sys.argv[1], 'w').write(str(peak))\n"
+    "sys.exit(code)\n"
+)
+
+
 def _run_measured(argv: list[str], folder: Path) -> tuple[int, str, str, int]:
-    """Run a command; its exit code, stdout, stderr and peak memory (its own rusage, read
-    when it is reaped here). Killed after two minutes rather than hang the suite."""
+    """Run a command; its exit code, stdout, stderr and peak memory in bytes. Killed after
+    two minutes rather than hang the suite."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    out_path, err_path = folder / "stdout.txt", folder / "stderr.txt"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
-    timer = threading.Timer(120, proc.kill)
-    timer.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = folder / "peak.txt"
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(peak), *argv],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     return (
         proc.returncode,
-        out_path.read_text(encoding="utf-8"),
-        err_path.read_text(encoding="utf-8"),
-        usage.ru_maxrss * 1024,  # kilobytes on Linux
+        proc.stdout.decode("utf-8"),
+        proc.stderr.decode("utf-8"),
+        int(peak.read_text()),
     )
