@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from esp_cli.errors import ExitCode
 from esp_cli.xlsx import safety
 
 from .factories import TRACKER_HEADERS, make_workbook, master, tracker
+from .support.marks import needs_soffice
 from .test_hostile import LAUGHS
 
 CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
@@ -571,3 +573,54 @@ def test_a_latin1_csv_is_read_as_windows_1252(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(path)["ESP Tracker"]["K3"].value == (
         "11/24/2026 - Ann Lee - Café done"
     )
+
+
+# -- real files from another application --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def other_formats(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The tracker saved by LibreOffice as a legacy .xls and as .ods, and each renamed .xlsx."""
+    from .support.libreoffice import _environment, soffice_path
+
+    folder = tmp_path_factory.mktemp("formats")
+    src = tracker(folder / "tracker.xlsx", [ANN])
+    soffice = soffice_path()
+    assert soffice is not None
+    profile = (folder / "profile").as_uri()
+    for fmt in ("xls", "ods"):
+        subprocess.run(
+            [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+             "--convert-to", fmt, "--outdir", str(folder / "out"), str(src)],
+            env=_environment(), capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+    files = {f"tracker.{fmt}": folder / "out" / f"tracker.{fmt}" for fmt in ("xls", "ods")}
+    for fmt in ("xls", "ods"):
+        renamed = folder / f"{fmt}-renamed.xlsx"
+        shutil.copyfile(files[f"tracker.{fmt}"], renamed)
+        files[renamed.name] = renamed
+    return files
+
+
+@needs_soffice
+@pytest.mark.slow
+@pytest.mark.interop
+@pytest.mark.parametrize(
+    ("name", "expect"),
+    [
+        ("tracker.xls", "legacy Excel 97-2003 (.xls)"),
+        ("xls-renamed.xlsx", "legacy Excel 97-2003 (.xls)"),
+        ("tracker.ods", "OpenDocument (.ods)"),
+        ("ods-renamed.xlsx", "not an Excel workbook"),
+    ],
+)
+@pytest.mark.parametrize("command", ["escalations", "note"])
+def test_real_xls_and_ods_files_are_one_clear_line(
+    other_formats: dict[str, Path], tmp_path: Path, name: str, expect: str, command: str
+) -> None:
+    path = _copy(other_formats[name], tmp_path)
+    before = path.read_bytes()
+    res = run(COMMANDS[command][1](path, path))
+    assert_one_clear_line(res, ExitCode.BAD_INPUT, expect)
+    assert path.read_bytes() == before
+    assert not (tmp_path / "esp-backups").exists()
