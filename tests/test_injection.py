@@ -220,3 +220,16 @@ def test_the_html_report_escapes_every_value_from_the_tracker(tmp_path: Path) ->
     tags = set(re.findall(r"<\s*/?\s*([a-zA-Z!]+)", html))
     assert tags <= {"!DOCTYPE", "html", "head", "meta", "title", "body", "table", "tr", "td",
                     "th", "p", "b", "strong", "span", "br", "div", "h1", "h2"}  # fmt: skip
+
+
+def test_csv_leaves_negative_numbers_as_numbers(tmp_path: Path) -> None:
+    path = _text_tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [{"Class": "A", "Agent Name": "-Ann Lee", "ESP Start Date": date(2026, 11, 20)}],
+    )
+    res = run("escalations", "--today", "--as-of", DAY, "-f", "csv", "-t", str(path))
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    ahead = [r for r in rows if r["lookahead"] == "True"]
+    assert ahead and all(r["business_days_overdue"] == "-1" for r in ahead)  # due tomorrow
+    assert {r["agent"] for r in rows} == {"'-Ann Lee"}  # text is still neutralised
