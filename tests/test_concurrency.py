@@ -112,6 +112,7 @@ def test_notes_added_at_once_by_several_esp_processes_all_land(tmp_path: Path) -
     assert len(list((tmp_path / "esp-backups").iterdir())) == 5
 
 
+@pytest.mark.slow
 def test_a_command_waits_while_another_esp_writes(tmp_path: Path) -> None:
     path = tmp_path / "ESP Tracker.xlsx"
     shutil.copyfile(SAMPLE, path)

@@ -509,11 +509,25 @@ def _fsync_fails(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(safety.os, "fsync", fsync)
 
 
+def _folder_not_writable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    # As root the folder's permissions would not stop the test process, so the refusal the
+    # system gives a user is simulated where esp first creates a file there.
+    real = os.open
+
+    def open_(file: Any, flags: int, *args: Any) -> int:
+        if flags & os.O_CREAT and Path(file).parent == path.parent:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real(file, flags, *args)
+
+    monkeypatch.setattr(safety.os, "open", open_)
+
+
 WRITE_FAILURES: dict[str, tuple[Callable[[pytest.MonkeyPatch, Path], None], str]] = {
     "read-only": (_read_only, "is read-only; nothing was written"),
     "disk-full-on-backup": (_disk_full_on_backup, "could not save a backup in"),
     "disk-full-on-workbook": (_disk_full_on_workbook, "could not write (the disk is full)"),
     "fsync-fails": (_fsync_fails, "(Input/output error)"),
+    "folder-not-writable": (_folder_not_writable, "cannot create the lock file (Permission"),
 }
 
 
@@ -533,7 +547,7 @@ def test_a_failed_write_is_exit_6_and_the_workbook_is_unchanged(
         monkeypatch.undo()
         path.chmod(0o644)
     assert_one_clear_line(res, ExitCode.WRITE_FAILED, expect)
-    assert str(path) in res.stderr and "Fix:" in res.stderr
+    assert str(path.parent) in res.stderr and "Fix:" in res.stderr
     assert path.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if "esp-tmp" in p.name]
     backups = tmp_path / "esp-backups"
