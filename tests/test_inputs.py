@@ -202,6 +202,19 @@ COMMANDS: dict[str, tuple[bool, Callable[[Path, Path], list[str]]]] = {
     "report": (False, lambda t, m: ["report", "eod", "--date", DAY, "-t", str(t)]),
     "doctor": (False, lambda t, m: ["doctor", "-t", str(t)]),
 }  # fmt: skip
+# The other commands that read the tracker, for the bad files only.
+MORE_COMMANDS: dict[str, tuple[bool, Callable[[Path, Path], list[str]]]] = {
+    "record-step": (True, lambda t, m: ["record-step", "Ann Lee", "coaching", "--by", "Jo",
+                                        "--date", DAY, "-t", str(t)]),
+    "access": (True, lambda t, m: ["access", "set", "Ann Lee", "Password Reset", "--by", "Jo",
+                                   "-t", str(t)]),
+    "explain": (False, lambda t, m: ["explain", "Ann Lee", "--as-of", DAY, "-t", str(t)]),
+    "progress-missing": (False, lambda t, m: ["progress", "missing", "--date", DAY,
+                                              "-t", str(t)]),
+    "sme-assign": (True, lambda t, m: ["sme", "assign", "A", "--sme", "Kim", "-t", str(t)]),
+    "sme-list": (False, lambda t, m: ["sme", "list", "-t", str(t)]),
+    "locate": (False, lambda t, m: ["report", "locate", "-t", str(t)]),
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +262,7 @@ def test_the_suite_covers_at_least_thirty_bad_inputs() -> None:
     assert len(BAD) + len(EDGE) + len(WRITE_FAILURES) + len(BAD_CSV) >= 30
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("command", [*COMMANDS, *MORE_COMMANDS])
 @pytest.mark.parametrize("name", BAD)
 def test_bad_tracker_is_one_clear_line(
     bad_files: dict[str, tuple[Path, str]], tmp_path: Path, name: str, command: str
@@ -261,7 +274,7 @@ def test_bad_tracker_is_one_clear_line(
     path = _copy(src, work)
     before = path.read_bytes() if path.is_file() else None
     listing = _listing(work)
-    writes, argv = COMMANDS[command]
+    writes, argv = {**COMMANDS, **MORE_COMMANDS}[command]
     res = run(argv(path, mst))
     assert_one_clear_line(res, ExitCode.BAD_INPUT, expect)
     if before is not None:
