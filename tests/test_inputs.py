@@ -651,3 +651,28 @@ def test_real_xls_and_ods_files_are_one_clear_line(
     assert_one_clear_line(res, ExitCode.BAD_INPUT, expect)
     assert path.read_bytes() == before
     assert not (tmp_path / "esp-backups").exists()
+
+
+# -- a tracker reached through a symbolic link ---------------------------------------------------
+
+
+def test_a_write_through_a_link_changes_the_workbook_it_points_to(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    real = tracker(tmp_path / "shared" / "ESP Tracker.xlsx", [ANN])
+    link = tmp_path / "tracker.xlsx"
+    link.symlink_to(real)
+    # Open in Excel: the owner file is beside the real workbook, and is seen through the link.
+    owner = real.with_name("~$" + real.name)
+    owner.write_bytes(b"someone")
+    before = real.read_bytes()
+    argv = ["note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", DAY, "-t", str(link)]
+    res = run(argv)
+    assert_one_clear_line(res, ExitCode.BUSY, "is open in Excel or LibreOffice")
+    assert real.read_bytes() == before and link.is_symlink()
+    owner.unlink()
+    res = run(argv)
+    assert res.exit_code == 0, res.output
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert openpyxl.load_workbook(real)["ESP Tracker"]["K3"].value == "11/24/2026 - Jo - Called"
+    (backup,) = (real.parent / "esp-backups").iterdir()
+    assert backup.read_bytes() == before
