@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -676,3 +677,35 @@ def test_a_write_through_a_link_changes_the_workbook_it_points_to(tmp_path: Path
     assert openpyxl.load_workbook(real)["ESP Tracker"]["K3"].value == "11/24/2026 - Jo - Called"
     (backup,) = (real.parent / "esp-backups").iterdir()
     assert backup.read_bytes() == before
+
+
+# -- text that is not UTF-8 on the command line ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [b"note", b"add", b"Ann Lee", b"Caf\xe9 call", b"--by", b"Jo"],  # typed in Latin-1
+        [b"note", b"add", b"Ann Lee", b"Called", b"--tbt", b"--by", b"Zo\xeb"],
+        [b"record-step", b"Ann Lee", b"coaching", b"--by", b"Jo", b"--note", b"Caf\xe9"],
+        [b"sme", b"assign", b"A", b"--sme", b"Zo\xeb Grant"],
+    ],
+    ids=["note", "author", "step note", "sme"],
+)
+def test_text_that_is_not_utf8_is_one_clear_line(tmp_path: Path, args: list[bytes]) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [ANN], headers=(*TRACKER_HEADERS, "TBT SME"))
+    before = path.read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"), "LC_ALL": "C.UTF-8"}
+    res = subprocess.run(
+        [sys.executable, "-m", "esp_cli", *args, b"-t", bytes(path)],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    err = res.stderr.decode("utf-8", "replace")
+    assert res.returncode == ExitCode.USAGE, err
+    assert err.startswith("esp: ") and err.count("\n") == 1, err
+    assert "holds bytes that are not UTF-8" in err and "Traceback" not in err
+    assert res.stdout == b""
+    assert path.read_bytes() == before
+    assert not (tmp_path / "esp-backups").exists()
