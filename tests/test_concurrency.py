@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
 import subprocess
 import sys
 import textwrap
+import time
+import warnings
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from esp_cli.xlsx import safety
 
 from .factories import make_workbook
 
@@ -42,3 +53,136 @@ def test_two_writers_both_land(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path)["S"]
     assert (ws["B2"].value, ws["B3"].value) == ("first", "second")
     assert len(list((tmp_path / "esp-backups").iterdir())) == 2
+
+
+# -- through the command line -------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "fixtures" / "ESP Tracker.xlsx"
+DAY = "2026-11-24"
+
+
+def _openpyxl(path: Path) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the sample's x14 drop-down, which openpyxl drops
+        return openpyxl.load_workbook(path)
+
+
+def _notes_of(path: Path) -> dict[str, str]:
+    """Each agent's Notes cell, read with openpyxl (not esp)."""
+    ws = _openpyxl(path)["ESP Tracker"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if "Agent Name" in r)
+    name, notes = rows[header].index("Agent Name"), rows[header].index("Notes")
+    return {str(r[name]): str(r[notes] or "") for r in rows[header + 1 :] if r[name]}
+
+
+def _esp(*args: str) -> list[str]:
+    return [sys.executable, "-m", "esp_cli", *args]
+
+
+def _env() -> dict[str, str]:
+    return {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+
+
+def test_notes_added_at_once_by_several_esp_processes_all_land(tmp_path: Path) -> None:
+    path = tmp_path / "ESP Tracker.xlsx"
+    shutil.copyfile(SAMPLE, path)
+    before = _notes_of(path)
+    agents = list(before)[:3]
+    # Three notes for one agent (the same cell) and one each for two others, all at once.
+    jobs = [(agents[0], f"call {i}") for i in range(3)] + [(a, "checked in") for a in agents[1:]]
+    procs = [
+        subprocess.Popen(
+            _esp("note", "add", agent, text, "--by", "Jo", "--date", DAY, "-t", str(path)),
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for agent, text in jobs
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode()
+    after = _notes_of(path)
+    for agent, text in jobs:
+        assert f"11/24/2026 - Jo - {text}" in after[agent], agent
+    assert after[agents[0]].startswith(before[agents[0]])  # earlier lines kept
+    assert sum(len(after[a].splitlines()) - len(before[a].splitlines()) for a in after) == 5
+    assert len(list((tmp_path / "esp-backups").iterdir())) == 5
+
+
+@pytest.mark.slow
+def test_a_command_waits_while_another_esp_writes(tmp_path: Path) -> None:
+    path = tmp_path / "ESP Tracker.xlsx"
+    shutil.copyfile(SAMPLE, path)
+    agent = list(_notes_of(path))[0]
+    with safety.exclusive(path):  # another esp process in the middle of its write
+        proc = subprocess.Popen(
+            _esp("note", "add", agent, "waited", "--by", "Jo", "--date", DAY, "-t", str(path)),
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        held = path.read_bytes()
+        time.sleep(2)
+        assert proc.poll() is None  # still waiting for its turn
+        assert path.read_bytes() == held
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode()
+    assert _notes_of(path)[agent].endswith("11/24/2026 - Jo - waited")
+
+
+def test_a_command_that_cannot_get_its_turn_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ESP Tracker.xlsx"
+    shutil.copyfile(SAMPLE, path)
+    before = path.read_bytes()
+    agent = list(_notes_of(path))[0]
+    monkeypatch.setattr(safety, "exclusive", functools.partial(safety.exclusive, wait=0.2))
+    with safety.exclusive(path):
+        res = CliRunner().invoke(app, ["note", "add", agent, "hi", "--by", "Jo", "-t", str(path)])
+    assert res.exit_code == ExitCode.BUSY, res.output
+    assert res.stderr.count("\n") == 1 and res.stdout == ""
+    assert "another esp command has been writing it" in res.stderr and "Fix:" in res.stderr
+    assert path.read_bytes() == before
+
+
+def _save_elsewhere(path: Path) -> None:
+    """Someone saves the workbook (as Excel would) while esp is working on it."""
+    wb = _openpyxl(path)
+    wb["ESP Tracker"]["A1"] = "Edited by someone else"
+    wb.save(path)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["note", "add", "{agent}", "hi", "--by", "Jo"],
+        ["record-step", "{agent}", "coaching", "--by", "Jo", "--date", DAY],
+        ["escalations", "--write", "--as-of", DAY],
+    ],
+)
+def test_a_save_by_someone_else_between_read_and_write_is_detected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    path = tmp_path / "ESP Tracker.xlsx"
+    shutil.copyfile(SAMPLE, path)
+    agent = next(a for a, n in _notes_of(path).items() if "Coaching" not in n)
+    real_commit = safety.commit
+    theirs: list[bytes] = []
+
+    def commit_after_their_save(p: Path, *args: Any) -> Path:
+        _save_elsewhere(p)
+        theirs.append(p.read_bytes())
+        return real_commit(p, *args)
+
+    monkeypatch.setattr(safety, "commit", commit_after_their_save)
+    argv = [a.format(agent=agent) for a in command]
+    res = CliRunner().invoke(app, [*argv, "-t", str(path)])
+    assert res.exit_code == ExitCode.BUSY, res.output
+    assert res.stderr.count("\n") == 1 and res.stdout == ""
+    assert "changed on disk after esp read it" in res.stderr and "nothing was written" in res.stderr
+    assert theirs and path.read_bytes() == theirs[0]  # their save is kept, esp's is not made
+    assert not (tmp_path / "esp-backups").exists()

@@ -6,17 +6,19 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from bench.bench import build_master, build_tracker
 
 from esp_cli.tracker import read_table
 from esp_cli.xlsx.workbook import Workbook
 
-pytestmark = pytest.mark.slow
+from .factories import tracker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,6 +30,7 @@ def _opens(path: Path) -> bool:
     return bool(list(read_table(Workbook.open(path)).rows()))
 
 
+@pytest.mark.slow
 def test_sigkill_at_increasing_delays(tmp_path: Path) -> None:
     original_path = build_tracker(3000, tmp_path / "orig.xlsx")
     master = build_master(3000, tmp_path / "master.xlsx")
@@ -69,3 +72,84 @@ def test_sigkill_at_increasing_delays(tmp_path: Path) -> None:
             assert now == new_bytes, f"kill #{i} left a third version"
             outcomes["new"] += 1
     assert sum(outcomes.values()) == 12
+    for backup in (tmp_path / "esp-backups").glob("ESP Tracker.*.xlsx"):
+        assert backup.read_bytes() == original, backup.name  # whole, never truncated
+
+
+# SIGKILL at each step of a write, on purpose: inside esp, at the exact moment.
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    point, argv = sys.argv[1], sys.argv[2:]
+    real_write, real_fsync, real_replace = os.write, os.fsync, os.replace
+    seen = {"write": 0, "fsync": 0, "replace": 0}
+
+    def die():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def write(fd, data):
+        seen["write"] += 1
+        if point == f"mid-write-{seen['fsync'] + 1}":
+            real_write(fd, data[: len(data) // 2])
+            die()
+        return real_write(fd, data)
+
+    def fsync(fd):
+        real_fsync(fd)
+        seen["fsync"] += 1
+        if point == f"after-fsync-{seen['fsync']}":
+            die()
+
+    def replace(src, dst):
+        real_replace(src, dst)
+        seen["replace"] += 1
+        if point == f"after-replace-{seen['replace']}":
+            die()
+
+    os.write, os.fsync, os.replace = write, fsync, replace
+    from esp_cli.cli import main
+    sys.argv = ["esp", *argv]
+    main()
+""")
+
+# Writing is: the backup (write, fsync, rename), then the workbook (write, fsync, rename).
+POINTS = {
+    "mid-write-1": "old",  # the backup half written
+    "after-fsync-1": "old",  # the backup on disk, not yet under its name
+    "after-replace-1": "old",  # the backup in place, the workbook not yet written
+    "mid-write-2": "old",  # the new workbook half written
+    "after-fsync-2": "old",  # the new workbook on disk, not yet renamed
+    "after-replace-2": "new",  # renamed: the new workbook is the tracker
+}
+
+
+@pytest.mark.parametrize("point", list(POINTS))
+def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    original = path.read_bytes()
+    argv = ["note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", "2026-11-24"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, point, *argv, "-t", str(path)],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    if POINTS[point] == "old":
+        assert path.read_bytes() == original
+    else:
+        assert _opens(path)
+        assert _notes(path) == "11/24/2026 - Jo - Called"
+    backups = tmp_path / "esp-backups"
+    for backup in backups.glob("ESP Tracker.*.xlsx") if backups.exists() else []:
+        assert backup.read_bytes() == original, backup.name  # never a truncated backup
+    # The next command works on what is there, and the note lands once.
+    res = subprocess.run(
+        [sys.executable, "-m", "esp_cli", *argv, "-t", str(path)], env=env, capture_output=True
+    )
+    assert res.returncode == 0, res.stderr.decode()
+    assert _opens(path) and _notes(path) == "11/24/2026 - Jo - Called"
+
+
+def _notes(path: Path) -> str:
+    return str(openpyxl.load_workbook(path)["ESP Tracker"]["K3"].value)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import struct
+import subprocess
+import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from esp_cli.errors import InputFileError
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode, InputFileError
 from esp_cli.tracker import read_table
+from esp_cli.xlsx.package import NS_MAIN
 from esp_cli.xlsx.workbook import Workbook
 
 from .factories import tracker
+
+ROOT = Path(__file__).resolve().parents[1]
 
 LAUGHS = (
     b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -67,3 +77,168 @@ def test_declared_zip_bomb_is_refused(good: Path, tmp_path: Path) -> None:
         zout.writestr("xl/media/huge.bin", b"\0" * (64 * 1024 * 1024))
     with pytest.raises(InputFileError, match="zip bomb"):
         Workbook.open(bomb)
+
+
+# -- through the command line: every part, one clear line, bounded memory ----------------------
+
+PARTS = [
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "docProps/core.xml",
+]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_an_external_entity_in_any_part_is_refused_by_every_command(
+    good: Path, tmp_path: Path, part: str
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://'
+        + str(secret).encode()
+        + b'">]><r>&x;</r>'
+    )
+    bad = _replace(good, tmp_path / "bad.xlsx", part, xxe)
+    before = bad.read_bytes()
+    for argv in (
+        ["escalations", "--today"],
+        ["note", "add", "Ann Lee", "hi", "--by", "Jo"],
+        ["report", "eod", "-f", "html"],
+        ["doctor"],
+    ):
+        res = CliRunner().invoke(app, [*argv, "--tracker", str(bad)])
+        assert res.exit_code == ExitCode.BAD_INPUT, res.output
+        assert res.stderr == f"esp: {bad}: part {part} declares a DTD; refusing a hostile file.\n"
+        assert res.stdout == "" and "TOP SECRET" not in res.output
+        assert bad.read_bytes() == before
+
+
+def _deflated(head: bytes, unit: bytes, size: int, tail: bytes) -> tuple[bytes, int, int]:
+    """A raw deflate stream of `head`, `unit` repeated to about `size` bytes, and `tail`, made
+    in well under a second: a block flushed on its own is repeated as compressed bytes.
+    Returns (compressed, CRC-32, uncompressed size)."""
+    block = unit * ((1 << 20) // len(unit))
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = co.compress(head) + co.flush(zlib.Z_FULL_FLUSH)
+    middle = co.compress(block) + co.flush(zlib.Z_FULL_FLUSH)
+    last = co.compress(tail) + co.flush(zlib.Z_FINISH)
+    n = size // len(block)
+    crc = zlib.crc32(head)
+    for _ in range(n):
+        crc = zlib.crc32(block, crc)
+    crc = zlib.crc32(tail, crc)
+    return first + middle * n + last, crc, len(head) + n * len(block) + len(tail)
+
+
+def _raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip from (name, raw deflate stream, CRC-32, uncompressed size as declared)."""
+    out, central = bytearray(), bytearray()
+    for name, comp, crc, size in entries:
+        n = name.encode()
+        offset = len(out)
+        fields = (8, 0, 33, crc, len(comp), size, len(n), 0)  # deflate, 1980-01-01
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, *fields) + n + comp
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, *fields, 0, 0, 0, 0, offset)
+        central += n
+    count = len(entries)
+    eocd = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(out), 0)
+    return bytes(out + central + eocd)
+
+
+def _bomb(good: Path, dst: Path, part: str, *, declared: int | None) -> Path:
+    """The good workbook with `part` expanding to 1 GiB; its size declared honestly (None)
+    or as the given lie."""
+    if part.endswith("sharedStrings.xml"):
+        head, unit, tail = b"<sst xmlns='%s'>" % NS_MAIN.encode(), b"<si><t>lol</t></si>", b"</sst>"
+    else:
+        head = b"<worksheet xmlns='%s'><sheetData>" % NS_MAIN.encode()
+        unit, tail = (
+            b"<row><c t='inlineStr'><is><t>lol</t></is></c></row>",
+            b"</sheetData></worksheet>",
+        )
+    entries = []
+    with zipfile.ZipFile(good) as z:
+        for info in z.infolist():
+            if info.filename == part:
+                comp, crc, size = _deflated(head, unit, 1 << 30, tail)
+                entries.append((part, comp, crc, size if declared is None else declared))
+            else:
+                data = z.read(info)
+                co = zlib.compressobj(6, zlib.DEFLATED, -15)
+                entries.append(
+                    (info.filename, co.compress(data) + co.flush(), zlib.crc32(data), len(data))
+                )
+    dst.write_bytes(_raw_zip(entries))
+    return dst
+
+
+MAX_RSS_BYTES = 300 * 1024 * 1024  # the part alone would be 1 GiB
+
+
+@pytest.mark.parametrize(
+    ("kind", "part", "expect"),
+    [
+        ("laughs", "xl/sharedStrings.xml", "declares a DTD"),
+        ("honest-bomb", "xl/sharedStrings.xml", "refusing a possible zip bomb"),
+        ("honest-bomb", "xl/worksheets/sheet1.xml", "refusing a possible zip bomb"),
+        ("lying-bomb", "xl/sharedStrings.xml", "is damaged"),
+        ("lying-bomb", "xl/worksheets/sheet1.xml", "is damaged"),
+    ],
+)
+def test_hostile_files_are_refused_with_bounded_memory(
+    tmp_path: Path, kind: str, part: str, expect: str
+) -> None:
+    sample = ROOT / "fixtures" / "ESP Tracker.xlsx"  # it has shared strings, as Excel's do
+    bad = tmp_path / "ESP Tracker.xlsx"
+    if kind == "laughs":
+        _replace(sample, bad, part, LAUGHS)
+    else:
+        _bomb(sample, bad, part, declared=None if kind == "honest-bomb" else 4096)
+    before = bad.read_bytes()
+    note = ["note", "add", "Yasmin Farouk", "hi", "--by", "Jo"]  # an agent of the sample
+    for argv in (["escalations", "--today"], note):
+        code, out, err, peak = _run_measured(
+            [sys.executable, "-m", "esp_cli", *argv, "--tracker", str(bad)], tmp_path
+        )
+        assert code == ExitCode.BAD_INPUT, err
+        assert err.startswith("esp: ") and err.count("\n") == 1 and expect in err, err
+        assert out == ""
+        assert peak < MAX_RSS_BYTES, f"{peak:,} bytes"
+        assert bad.read_bytes() == before
+
+
+# Runs a command and writes its peak memory to a file. The command is started from this
+# small process, not from pytest: Linux counts a child's memory from the moment it is forked,
+# so a child of a large test process would report the test process's size.
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[2:]).returncode\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024\n"
+    "open(sys.argv[1], 'w').write(str(peak))\n"
+    "sys.exit(code)\n"
+)
+
+
+def _run_measured(argv: list[str], folder: Path) -> tuple[int, str, str, int]:
+    """Run a command; its exit code, stdout, stderr and peak memory in bytes. Killed after
+    two minutes rather than hang the suite."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    peak = folder / "peak.txt"
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(peak), *argv],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    return (
+        proc.returncode,
+        proc.stdout.decode("utf-8"),
+        proc.stderr.decode("utf-8"),
+        int(peak.read_text()),
+    )

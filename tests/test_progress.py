@@ -187,7 +187,7 @@ def test_dry_run_writes_nothing(files: dict[str, Path]) -> None:
     assert files["tracker"].read_bytes() == original
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252", "utf-16"])
 def test_a_csv_report(files: dict[str, Path], tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "report.csv"
     path.write_bytes(

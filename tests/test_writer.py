@@ -360,6 +360,32 @@ def test_full_disk_leaves_the_original_and_no_temp_file(
     assert not [p for p in book.parent.iterdir() if "esp-tmp" in p.name]
 
 
+def test_a_full_disk_while_backing_up_leaves_no_partial_backup(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from esp_cli.errors import WriteFailedError
+    from esp_cli.xlsx import safety
+
+    original = book.read_bytes()
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes | memoryview) -> int:
+        if len(data) > 100:  # a first chunk lands, then the disk is full
+            return real_write(fd, data[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safety.os, "write", half_then_full)
+    with pytest.raises(WriteFailedError, match="could not save a backup .*disk is full"):
+        write(book, [("S", 3, 3, "x")])
+    monkeypatch.undo()
+    assert book.read_bytes() == original
+    backups = book.parent / "esp-backups"
+    assert not (list(backups.iterdir()) if backups.exists() else [])
+    assert not [p for p in book.parent.iterdir() if "esp-tmp" in p.name]
+
+
 def test_yes_no_into_a_boolean_cell_stays_boolean(corpus_dir: Path, tmp_path: Path) -> None:
     """The Excel 365 checkbox is a t="b" cell with a checkbox format: keep it a checkbox."""
     path = tmp_path / "checkbox.xlsx"

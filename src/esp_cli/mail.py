@@ -9,6 +9,7 @@ lost, and the error names that file.
 
 from __future__ import annotations
 
+import base64
 import copy
 import mimetypes
 import os
@@ -185,11 +186,11 @@ def send(msg: EmailMessage, env: Envelope, srv: Server, save_to: Path) -> None:
         _fail(
             msg,
             save_to,
-            f"the server rejected the login for {srv.username!r} ({_reply(exc)})",
+            f"the server rejected the login for {srv.username!r} ({_reply(exc, srv, password)})",
             fix=f"check [smtp] username and the {PASSWORD_ENV} environment variable.",
         )
     except smtplib.SMTPResponseException as exc:
-        _fail(msg, save_to, f"the server refused the message ({_reply(exc)})")
+        _fail(msg, save_to, f"the server refused the message ({_reply(exc, srv, password)})")
     except (smtplib.SMTPException, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         _fail(
@@ -210,9 +211,17 @@ def _addr(text: str) -> str:
     return Address(addr_spec=parseaddr(text)[1]).addr_spec
 
 
-def _reply(exc: smtplib.SMTPResponseException) -> str:
+def _reply(exc: smtplib.SMTPResponseException, srv: Server, password: str | None) -> str:
+    """The server's reply, without the password should the server repeat what it was sent
+    (as typed, or base64-encoded as AUTH LOGIN and AUTH PLAIN send it)."""
     text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else ""
-    return f"{exc.smtp_code} {text}".strip()
+    reply = f"{exc.smtp_code} {text}".strip()
+    if password:
+        plain = f"\0{srv.username or ''}\0{password}".encode()
+        for form in (base64.b64encode(plain), base64.b64encode(password.encode())):
+            reply = reply.replace(form.decode(), "(hidden)")
+        reply = reply.replace(password, "(hidden)")
+    return reply
 
 
 def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:

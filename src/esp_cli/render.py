@@ -58,7 +58,10 @@ def write_json(obj: Any) -> None:
 
 
 def csv_safe(value: Any) -> str:
-    """Spreadsheet apps run cells starting with = + - @ as formulas: neutralise them."""
+    """Spreadsheet apps run cells starting with = + - @ as formulas: neutralise them. A number
+    is left a number (-1 days overdue stays -1, not '-1)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(plain(value))
     if text.startswith(_CSV_TRIGGERS):
         return "'" + text

@@ -14,6 +14,7 @@ with no Notes line dated that day and signed by themselves.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections import defaultdict
@@ -147,7 +148,14 @@ def _csv_rows(path: Path) -> list[list[object]]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    for encoding in CSV_ENCODINGS:
+    encodings: tuple[str, ...] = CSV_ENCODINGS
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encodings = ()
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)  # Excel's "Unicode Text"
+    elif b"\x00" in data:
+        encodings = ()  # UTF-16 without its byte-order mark, or not text: cp1252 would take it
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
             break
@@ -155,7 +163,7 @@ def _csv_rows(path: Path) -> list[list[object]]:
             continue
     else:
         raise InputFileError(
-            f"{path}: not a text CSV in UTF-8 or Windows-1252.",
+            f"{path}: not a text CSV in UTF-8 or Windows-1252 (or UTF-16 with a byte-order mark).",
             fix="open it in Excel and save it as 'CSV UTF-8 (Comma delimited) (*.csv)'.",
         )
     try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from html import unescape
 
-from esp_cli.errors import UnsafeWriteError
+from esp_cli.errors import UnsafeWriteError, UsageError
 from esp_cli.values import Unreadable, parse_yes_no
 from esp_cli.xlsx import zipio
 from esp_cli.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
@@ -40,7 +40,14 @@ def utf16_len(text: str) -> int:
 
 def check_cell_text(text: str, where: str) -> None:
     """Excel's limits for one cell (XLSX-NOTES §2): refuse rather than let Excel truncate."""
-    n = utf16_len(text)
+    try:
+        n = utf16_len(text)
+    except UnicodeEncodeError as exc:  # bytes that were not UTF-8, kept as lone surrogates
+        bad = text[exc.start : exc.end].encode("utf-8", "surrogateescape")
+        raise UsageError(
+            f"{where}: the text holds bytes that are not UTF-8 ({bad!r}); nothing was written.",
+            fix="set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type the text again.",
+        ) from exc
     if n > EXCEL_CELL_LIMIT:
         raise UnsafeWriteError(
             f"{where}: the text would be {n:,} characters; Excel allows {EXCEL_CELL_LIMIT:,} "

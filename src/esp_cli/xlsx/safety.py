@@ -104,10 +104,19 @@ def backup_dir_for(path: Path, configured: Path | None = None) -> Path:
 
 
 def make_backup(path: Path, original: bytes, folder: Path) -> Path:
+    """Save the original under a timestamped name: written in full under a temporary name
+    first, so a crash mid-backup never leaves a truncated file named like a backup."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
-    _write_durably(target, original, mode=None)
+    tmp = folder / f".{target.name}.esp-tmp-{os.getpid()}"
+    _write_durably(tmp, original, mode=None)
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     _prune(folder, path)
     return target
 
@@ -120,6 +129,8 @@ def _prune(folder: Path, path: Path) -> None:
 
 
 def _write_durably(target: Path, data: bytes, mode: int | None) -> None:
+    """Write a new file and flush it to disk; on failure the partial file is removed, so a
+    full disk never leaves a truncated backup that looks like a good one."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if mode is None else mode)
     try:
         view = memoryview(data)
@@ -127,8 +138,12 @@ def _write_durably(target: Path, data: bytes, mode: int | None) -> None:
             n = os.write(fd, view)
             view = view[n:]
         os.fsync(fd)
-    finally:
+    except BaseException:
         os.close(fd)
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    os.close(fd)
 
 
 def replace_atomically(path: Path, data: bytes) -> None:

@@ -104,6 +104,10 @@ def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
     if dry_run:
         yield Workbook.open(path)
         return
+    if path.is_symlink():
+        # Write the workbook the link points to: replacing the link would leave that file
+        # unchanged, and miss Excel's owner file and esp's lock beside it.
+        path = path.resolve()
     if not path.exists():
         Workbook.open(path)  # raises the clear "no such file" error
     safety.refuse_if_open(path)
