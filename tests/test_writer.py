@@ -414,3 +414,42 @@ def test_a_part_given_in_pieces_is_stored_whole(tmp_path: Path, size: int) -> No
     with zipfile.ZipFile(io.BytesIO(new)) as z:
         assert z.testzip() is None
         assert z.read("docProps/app.xml") == b"<head/>" + body
+
+
+def _with_sheet(tmp_path: Path, sheet_data: bytes) -> Path:
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + sheet_data + b"</sheetData></worksheet>"
+    )
+    path = make_workbook(tmp_path / "p.xlsx", {"S": [["placeholder"]]})
+    with zipfile.ZipFile(path) as z:
+        new = rewrite(path.read_bytes(), z, {"xl/worksheets/sheet1.xml": sheet})
+    path.write_bytes(new)
+    return path
+
+
+def test_rows_out_of_order_are_refused_not_spliced(tmp_path: Path) -> None:
+    path = _with_sheet(
+        tmp_path,
+        b'<row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>',
+    )
+    before = path.read_bytes()
+    with pytest.raises(UnsafeWriteError, match="sheet 'S' cannot be changed safely"):
+        write(path, [("S", 2, 2, "x"), ("S", 3, 2, "y")])
+    assert path.read_bytes() == before
+
+
+def test_a_few_cells_are_written_without_indexing_every_row(tmp_path: Path) -> None:
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 500)
+    )
+    path = _with_sheet(tmp_path, rows)
+    wb = Workbook.open(path)
+    p = wb.patcher()
+    p.set("S", 250, 2, "x")
+    p.build()
+    assert p.sheet_xml("S")._rows is None  # found by its reference alone
+    p.set("S", 600, 1, "new row")  # a row that does not exist yet needs the index
+    p.build()
+    assert p.sheet_xml("S")._rows is not None

@@ -10,9 +10,11 @@ before anything is written, naming the cell.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import unescape
@@ -115,7 +117,8 @@ class Patcher:
         sx = self._sheets.get(sheet)
         if sx is None:
             info = self.pkg.sheet(sheet)
-            sx = SheetXml(self.pkg.read_xml(info.part))
+            with self._sheet_errors(sheet):
+                sx = SheetXml(self.pkg.read_xml(info.part))
             self._sheets[sheet] = sx
         return sx
 
@@ -134,7 +137,24 @@ class Patcher:
         self._new_cols.setdefault(sheet, {})[col] = header_row
         self.set(sheet, header_row, col, header)
 
+    @contextlib.contextmanager
+    def _sheet_errors(self, sheet: str | None) -> Iterator[None]:
+        """A sheet whose XML esp cannot follow (a row never closed, rows out of order) is
+        refused, never patched blindly."""
+        try:
+            yield
+        except ValueError as exc:
+            where = f"sheet '{sheet}'" if sheet else "a sheet"
+            raise UnsafeWriteError(
+                f"{self.pkg.path}: {where} cannot be changed safely: {exc}.",
+                fix="open the workbook in Excel, save it, then run esp again.",
+            ) from exc
+
     def set(self, sheet: str, row: int, col: int, value: Value) -> None:
+        with self._sheet_errors(sheet):
+            self._set(sheet, row, col, value)
+
+    def _set(self, sheet: str, row: int, col: int, value: Value) -> None:
         where = address(sheet, row, col)
         sx = self.sheet_xml(sheet)
         if sx.protected:
@@ -259,8 +279,19 @@ class Patcher:
             self._styles = Styles.parse(self.pkg.read_xml(part) if part else None)
         return self._styles
 
+    def _guarded(
+        self, sheet: str, pieces: Iterator[bytes | memoryview]
+    ) -> Iterator[bytes | memoryview]:
+        # The rows are rebuilt as the zip writer asks for them: errors still name the sheet.
+        with self._sheet_errors(sheet):
+            yield from pieces
+
     def build(self) -> bytes:
         """The complete new package bytes (nothing is written to disk here)."""
+        with self._sheet_errors(None):
+            return self._build()
+
+    def _build(self) -> bytes:
         sst_part = self.pkg.workbook_rel_target(REL_SST)
         sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
         replace: dict[str, zipio.PartData] = {}
@@ -278,7 +309,7 @@ class Patcher:
             if sx.has_formulas:
                 tail = _full_calc_on_load(tail, sx.prefix)
             info = self.pkg.sheet(sheet)
-            replace[info.part] = itertools.chain((head,), body, (tail,))
+            replace[info.part] = itertools.chain((head,), self._guarded(sheet, body), (tail,))
             for col, header_row in new_cols.items():
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
         if sst is not None and sst_part is not None and sst.changed:

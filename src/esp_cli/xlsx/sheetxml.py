@@ -88,6 +88,7 @@ class SheetXml:
                 raise ValueError("worksheet sheetData is not closed")
             self.sd_close = close
         self._rows: list[RowLoc] | None = None
+        self._direct: dict[int, RowLoc] = {}
         self._cells: dict[int, list[CellLoc]] = {}
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
@@ -127,11 +128,36 @@ class SheetXml:
         return [r.num for r in self.rows]
 
     def row(self, num: int) -> RowLoc | None:
+        if self._rows is None:
+            # Excel writes r on every row: a write to a few rows finds them directly,
+            # without indexing all 50,000.
+            found = self._row_by_reference(num)
+            if found is not None:
+                return found
         rows = self.rows
         i = bisect.bisect_left(self.row_numbers, num)
         if i < len(rows) and rows[i].num == num:
             return rows[i]
         return None
+
+    def _row_by_reference(self, num: int) -> RowLoc | None:
+        got = self._direct.get(num)
+        if got is not None:
+            return got
+        data = self.data
+        at = data.find(b"<" + self.prefix + b'row r="%d"' % num, self.sd_open_end, self.sd_close)
+        m = self._row_start.match(data, at) if at >= 0 else None
+        if m is None:
+            return None
+        if m.group(2):
+            got = RowLoc(num, m.start(), m.end(), m.end(), True, True, m.group(1))
+        else:
+            end = data.find(self._row_end, m.end(), self.sd_close)
+            if end < 0:
+                raise ValueError(f"row {num} is not closed")
+            got = RowLoc(num, m.start(), m.end(), end + len(self._row_end), False, True, m.group(1))
+        self._direct[num] = got
+        return got
 
     def cells(self, row: RowLoc) -> list[CellLoc]:
         cached = self._cells.get(row.num)
@@ -375,20 +401,21 @@ class Splicer:
         sh = self.sheet
         view = memoryview(sh.data)  # slices without copying a sheet that may be 100 MB
         pos = sh.sd_open_end
-        rows = sh.rows
-        nums = sh.row_numbers
         for num in sorted(changes):
-            i = bisect.bisect_left(nums, num)
-            if i < len(rows) and nums[i] == num:
-                loc = rows[i]
-                yield view[pos : loc.start]
-                yield self._rebuild_row(loc, changes[num])
-                pos = loc.end
+            loc = sh.row(num)
+            if loc is not None:
+                at, rebuilt, after = loc.start, self._rebuild_row(loc, changes[num]), loc.end
             else:
+                rows, nums = sh.rows, sh.row_numbers
+                i = bisect.bisect_left(nums, num)
                 at = rows[i].start if i < len(rows) else sh.sd_close
-                yield view[pos:at]
-                yield self._new_row(num, changes[num])
-                pos = at
+                rebuilt, after = self._new_row(num, changes[num]), at
+            if at < pos:
+                # Rows out of order (not valid, but seen): splicing could overlap them.
+                raise ValueError(f"row {num} comes before the rows above it in the file")
+            yield view[pos:at]
+            yield rebuilt
+            pos = after
         yield view[pos : sh.sd_close]
 
     def splice(self, changes: dict[int, dict[int, bytes]]) -> bytes:
