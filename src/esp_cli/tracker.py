@@ -236,9 +236,9 @@ def read_table(
             info, columns=None if wanted is None else {c for _, c in items}, cache=False
         )
         # Classes, dates and statuses repeat down a column: each distinct value of a column
-        # is parsed once (keyed by type too, since 1 == 1.0 == True).
+        # is parsed once (non-text keyed by type too, since 1 == 1.0 == True).
         kinds: list[tuple[str, int, Kind, dict[Any, Any]]] = [
-            (k, c, BY_KEY[k].kind, {}) for k, c in items
+            (k, c - 1, BY_KEY[k].kind, {}) for k, c in items
         ]
         for r in range(header_row + 1, len(values.rows) + 1):
             line = values.rows[r - 1]
@@ -248,12 +248,12 @@ def read_table(
             parsed: dict[str, Any] = {}
             bad: AbstractSet[str] = frozenset()
             width = len(line)
-            for key, c, kind, seen in kinds:
-                v = line[c - 1] if c <= width else None
+            for key, i, kind, seen in kinds:
+                v = line[i] if i < width else None
                 if v == "" or v is None:
                     continue
                 raw[key] = v
-                memo = (v.__class__, v)
+                memo = v if v.__class__ is str else (v.__class__, v)
                 got = seen.get(memo, _UNSEEN)
                 if got is _UNSEEN:
                     try:
@@ -267,8 +267,8 @@ def read_table(
                         Finding(
                             info.name,
                             r,
-                            c,
-                            headers.get(c, BY_KEY[key].header),
+                            i + 1,
+                            headers.get(i + 1, BY_KEY[key].header),
                             text_of(v) if not isinstance(v, ErrorValue) else v.code,
                             str(got),
                         )

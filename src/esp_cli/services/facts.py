@@ -26,11 +26,14 @@ _FACT_KEY_SET = frozenset(FACT_KEYS)
 def facts_from_row(row: Row) -> AgentFacts:
     """The rules' view of one tracker row. A cell that could not be read stays None and its
     key goes into `unreadable`, so the rules say "cannot be read" rather than "empty"."""
-    values: dict[str, Any] = {key: row.values.get(key) for key in FACT_KEYS}
+    get = row.values.get
+    # Positional, in the fields' order: this runs for every agent of the tracker.
+    if not row.unreadable:
+        args: list[Any] = [get(key) for key in FACT_KEYS]
+        return AgentFacts(*args)
     unreadable = tuple(sorted(k for k in row.unreadable if k in _FACT_KEY_SET))
-    for key in unreadable:
-        values[key] = None
-    return AgentFacts(**values, unreadable=unreadable)
+    args = [*(None if key in unreadable else get(key) for key in FACT_KEYS), unreadable]
+    return AgentFacts(*args)
 
 
 def calendar_config(config: Config) -> CalendarConfig:
