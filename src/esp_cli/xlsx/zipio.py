@@ -20,7 +20,7 @@ _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _END = struct.Struct("<4sHHHHIIH")
 _UTF8_FLAG = 0x800
 _LIMIT32 = 0xFFFFFFFF
-BIG_PART = 4 * 1024 * 1024
+BIG_PART = 1024 * 1024
 
 
 # A part's new bytes, whole or as pieces (a rewritten sheet: views of the old sheet between
@@ -43,8 +43,9 @@ def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
 
 def _deflate(data: PartData) -> tuple[bytes, int, int]:
     """(compressed bytes, CRC-32, size) of a part given whole or in pieces. A part over
-    4 MB (a big rewritten sheet) is compressed at level 1, three times faster than the
-    default for a slightly larger file; pieces are held only until that size is passed."""
+    1 MB (a big rewritten sheet, a large shared-strings table) is compressed at level 1,
+    three times faster than the default for a slightly larger file; pieces are held only
+    until that size is passed."""
     pieces: Iterable[bytes | memoryview] = (data,) if isinstance(data, bytes) else data
     held: list[bytes | memoryview] = []
     comp: Any = None
