@@ -16,6 +16,7 @@ from openpyxl.worksheet.table import Table as XLTable
 from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
 from esp_cli.xlsx.build import SheetSpec, WorkbookSpec, write_workbook
 from esp_cli.xlsx.patch import xml_text
+from esp_cli.xlsx.sheetxml import DIRECT_ROW_LOOKUPS
 from esp_cli.xlsx.workbook import Workbook, locked_for_update
 from esp_cli.xlsx.zipio import rewrite
 
@@ -453,3 +454,18 @@ def test_a_few_cells_are_written_without_indexing_every_row(tmp_path: Path) -> N
     p.set("S", 600, 1, "new row")  # a row that does not exist yet needs the index
     p.build()
     assert p.sheet_xml("S")._rows is not None
+
+
+def test_a_write_to_many_rows_indexes_them_once(tmp_path: Path) -> None:
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 500)
+    )
+    path = _with_sheet(tmp_path, rows)
+    p = Workbook.open(path).patcher()
+    for r in range(1, 500):
+        p.set("S", r, 2, f"x{r}")
+    sx = p.sheet_xml("S")
+    assert sx._rows is not None and len(sx._direct) <= DIRECT_ROW_LOOKUPS
+    path.write_bytes(p.build())
+    ws = openpyxl.load_workbook(path)["S"]
+    assert [ws.cell(r, 2).value for r in (1, 250, 499)] == ["x1", "x250", "x499"]

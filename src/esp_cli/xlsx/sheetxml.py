@@ -128,9 +128,10 @@ class SheetXml:
         return [r.num for r in self.rows]
 
     def row(self, num: int) -> RowLoc | None:
-        if self._rows is None:
+        if self._rows is None and len(self._direct) < DIRECT_ROW_LOOKUPS:
             # Excel writes r on every row: a write to a few rows finds them directly,
-            # without indexing all 50,000.
+            # without indexing all 50,000 (each search scans the sheet, so a write to many
+            # rows indexes them once instead).
             found = self._row_by_reference(num)
             if found is not None:
                 return found
@@ -363,6 +364,7 @@ class SheetXml:
 
 
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DIRECT_ROW_LOOKUPS = 8
 
 
 @functools.lru_cache(maxsize=4096)
