@@ -9,6 +9,7 @@ kept unless --overwrite. Master rows that match nobody are listed.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
+from esp_cli.errors import EspError
 from esp_cli.services.writes import CellChange, ChangePlan
 from esp_cli.tracker import Finding, Row, Table, read_table
 from esp_cli.values import email_key, id_key, name_key, text_of
@@ -143,7 +145,21 @@ def sync_nnumbers(
     dry_run: bool = False,
     overwrite: bool = False,
 ) -> SyncResult:
-    master = read_table(
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The Master is read while the tracker is: calamine parses a sheet without holding
+        # the interpreter, so the two largest steps of the command overlap.
+        master_job = pool.submit(_read_master, master_path, config)
+        try:
+            return _sync(tracker_path, master_path, master_job, config, dry_run, overwrite)
+        except EspError:
+            master_error = master_job.exception()
+            if master_error is not None:
+                raise master_error from None  # a bad Master is reported first, as it is named
+            raise
+
+
+def _read_master(master_path: Path, config: Config) -> Table:
+    return read_table(
         Workbook.open(master_path),
         config.columns,
         required=("agent_name", "agent_id", "email"),
@@ -151,8 +167,19 @@ def sync_nnumbers(
         keep_class_rows=True,
         keys=(DATE_KEY, NNUM_KEY),
     )
+
+
+def _sync(
+    tracker_path: Path,
+    master_path: Path,
+    master_job: Future[Table],
+    config: Config,
+    dry_run: bool,
+    overwrite: bool,
+) -> SyncResult:
     with locked_for_update(tracker_path, dry_run=dry_run) as wb:
         tracker = read_table(wb, config.columns, keys=(DATE_KEY, NNUM_KEY))
+        master = master_job.result()
         plan = ChangePlan(tracker)
         conflicts, unmatched, matched = _plan(tracker, master, plan, overwrite)
         saved = None if dry_run else plan.apply(config.backup_dir)
