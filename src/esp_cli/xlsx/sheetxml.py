@@ -105,7 +105,7 @@ class SheetXml:
                 if m is None:
                     break
                 attrs = m.group(1)
-                rm = re.search(rb"(?:^|\s)r=\"(\d+)\"", attrs)
+                rm = _ROW_NUMBER.search(attrs)
                 num = int(rm.group(1)) if rm else prev + 1
                 if m.group(2):
                     rows.append(
@@ -364,6 +364,7 @@ class SheetXml:
 
 
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ROW_NUMBER = re.compile(rb"(?:^|\s)r=\"(\d+)\"")
 DIRECT_ROW_LOOKUPS = 8
 
 
