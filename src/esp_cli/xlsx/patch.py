@@ -40,7 +40,20 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def check_cell_text(text: str, where: str) -> None:
+class _Where:
+    """A cell's Sheet!A1 address, spelled out only when a message needs it (a write of
+    10,000 cells names none of them)."""
+
+    __slots__ = ("sheet", "row", "col")
+
+    def __init__(self, sheet: str, row: int, col: int) -> None:
+        self.sheet, self.row, self.col = sheet, row, col
+
+    def __str__(self) -> str:
+        return address(self.sheet, self.row, self.col)
+
+
+def check_cell_text(text: str, where: object) -> None:
     """Excel's limits for one cell (XLSX-NOTES §2): refuse rather than let Excel truncate."""
     try:
         n = utf16_len(text)
@@ -151,11 +164,14 @@ class Patcher:
             ) from exc
 
     def set(self, sheet: str, row: int, col: int, value: Value) -> None:
-        with self._sheet_errors(sheet):
+        try:
             self._set(sheet, row, col, value)
+        except ValueError:
+            with self._sheet_errors(sheet):
+                raise
 
     def _set(self, sheet: str, row: int, col: int, value: Value) -> None:
-        where = address(sheet, row, col)
+        where = _Where(sheet, row, col)
         sx = self.sheet_xml(sheet)
         if sx.protected:
             raise UnsafeWriteError(

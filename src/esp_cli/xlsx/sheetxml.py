@@ -16,6 +16,8 @@ from functools import cached_property
 
 from esp_cli.xlsx.refs import col_letter, col_number, parse_range
 
+_ATTR: dict[bytes, re.Pattern[bytes]] = {}
+
 
 class CellLoc:
     """One <c> element of a row: its column and where its bytes are in the row."""
@@ -33,7 +35,10 @@ class CellLoc:
         self.has_r = has_r
 
     def attr(self, name: bytes) -> bytes | None:
-        m = re.search(rb"(?:^|\s)" + name + rb"=\"([^\"]*)\"", self.attrs)
+        pattern = _ATTR.get(name)
+        if pattern is None:
+            pattern = _ATTR[name] = re.compile(rb"(?:^|\s)" + name + rb"=\"([^\"]*)\"")
+        m = pattern.search(self.attrs)
         return m.group(1) if m else None
 
     @property
