@@ -242,10 +242,12 @@ class SheetXml:
     def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
         """(columns, column letters) of a fast row whose cells are in column order; else
         None (the row is then spliced cell by cell)."""
-        refs = self._refs(row)
-        if refs is None:
+        if not self.is_fast(row):
             return None
-        letters = [ref.rstrip(b"0123456789") for ref in refs]
+        refs = self._r_first.findall(self.data, row.tag_end, self._inner_end(row))
+        if not refs:
+            return [], []
+        letters = b"|".join(refs).translate(None, b"0123456789").split(b"|")
         cols = list(map(_col_of, letters))
         if cols != sorted(set(cols)):
             return None
