@@ -8,7 +8,7 @@ import pytest
 
 from esp_cli.xlsx.build import Cell, ErrorValue, Formula, SheetSpec, WorkbookSpec, write_workbook
 from esp_cli.xlsx.reader import ErrorValue as ReadError
-from esp_cli.xlsx.reader import _restore_errors
+from esp_cli.xlsx.reader import _error_cells, _restore_errors
 from esp_cli.xlsx.workbook import Workbook
 
 ROWS = 3000
@@ -56,6 +56,6 @@ def test_pieces_of_any_size_find_the_same_errors(size: int) -> None:
     )
     pieces = [xml[i : i + size] for i in range(0, len(xml), size)]
     rows: list[list[object]] = [["x"], ["", 1], []]
-    _restore_errors(rows, pieces, None, None)
+    _restore_errors(rows, _error_cells(pieces), None, None)
     assert rows[1][0] == ReadError("#DIV/0!")
     assert rows[2] == ["", "", ReadError("#N/A")]

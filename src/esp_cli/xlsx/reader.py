@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -71,6 +72,7 @@ class WorkbookReader:
                 fix="open it in Excel and save it again as *.xlsx.",
             ) from exc
         self._sheets: dict[str, Any] = {}
+        self._errors: dict[str, Future[list[tuple[int, int, ErrorValue]]]] = {}
 
     def values(
         self, info: SheetInfo, nrows: int | None = None, columns: set[int] | None = None
@@ -81,6 +83,12 @@ class WorkbookReader:
         try:
             sheet = self._sheets.get(info.name)
             if sheet is None:
+                if info.name not in self._errors:
+                    # The scan for error cells runs while calamine parses the sheet (which it
+                    # does without holding the interpreter): it costs no wall time.
+                    self._errors[info.name] = _scanner().submit(
+                        _error_cells, self.pkg.chunks(info.part)
+                    )
                 sheet = self._wb.get_sheet_by_name(info.name)
                 self._sheets[info.name] = sheet
             if columns is None:
@@ -102,19 +110,51 @@ class WorkbookReader:
                 f"{self.pkg.path}: sheet {info.name!r} cannot be read ({exc}).",
                 fix="open it in Excel and save it again as *.xlsx.",
             ) from exc
+        job = self._errors.get(info.name)
+        errors = job.result() if job is not None else _error_cells(self.pkg.chunks(info.part))
         if nrows is None:
             # The whole sheet has been read: calamine's copy of it (tens of MB on a large
-            # tracker) is not needed again.
+            # tracker) and the error cells are not needed again.
             self._sheets.pop(info.name, None)
-        _restore_errors(rows, self.pkg.chunks(info.part), nrows, columns)
+            self._errors.pop(info.name, None)
+        _restore_errors(rows, errors, nrows, columns)
         return SheetValues(info=info, rows=rows)
 
 
+_SCANNER: ThreadPoolExecutor | None = None
+
+
+def _scanner() -> ThreadPoolExecutor:
+    global _SCANNER
+    if _SCANNER is None:
+        _SCANNER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="esp-scan")
+    return _SCANNER
+
+
 def _restore_errors(
-    rows: list[list[Any]], sheet_xml: Iterable[bytes], nrows: int | None, columns: set[int] | None
+    rows: list[list[Any]],
+    errors: list[tuple[int, int, ErrorValue]],
+    nrows: int | None,
+    columns: set[int] | None,
 ) -> None:
-    """Put error cells back (calamine reads them as blank). The sheet's XML is scanned in
-    pieces cut at row ends, so a cell is never split and the sheet is never held whole."""
+    """Put error cells back into the rows read (calamine reads them as blank)."""
+    for r, c, value in errors:
+        if nrows is not None and r > nrows:
+            continue
+        if columns is not None and c not in columns:
+            continue
+        while len(rows) < r:
+            rows.append([])
+        row = rows[r - 1]
+        while len(row) < c:
+            row.append("")
+        row[c - 1] = value
+
+
+def _error_cells(sheet_xml: Iterable[bytes]) -> list[tuple[int, int, ErrorValue]]:
+    """(row, column, value) of every error cell, in sheet order. The sheet's XML is scanned
+    in pieces cut at row ends, so a cell is never split and the sheet is never held whole."""
+    found: list[tuple[int, int, ErrorValue]] = []
     pending = b""
     for chunk in sheet_xml:
         pending += chunk
@@ -122,28 +162,13 @@ def _restore_errors(
         if cut < 0:
             continue
         cut += 4
-        if not _restore_in(rows, pending[:cut], nrows, columns):
-            return
-        if nrows is not None and _last_row(pending[:cut]) >= nrows:
-            return
+        _errors_in(pending[:cut], found)
         pending = pending[cut:]
-    _restore_in(rows, pending, nrows, columns)
+    _errors_in(pending, found)
+    return found
 
 
-def _last_row(piece: bytes) -> int:
-    """The number of the last row that starts in a piece of sheet XML (0 if unknown)."""
-    at = piece.rfind(b'row r="')
-    if at < 0:
-        return 0
-    end = piece.find(b'"', at + 7)
-    number = piece[at + 7 : end]
-    return int(number) if number.isdigit() else 0
-
-
-def _restore_in(
-    rows: list[list[Any]], piece: bytes, nrows: int | None, columns: set[int] | None
-) -> bool:
-    """Error cells of a piece of sheet XML; False once past `nrows`."""
+def _errors_in(piece: bytes, found: list[tuple[int, int, ErrorValue]]) -> None:
     pos = piece.find(b't="e"')
     while pos >= 0:
         start = piece.rfind(b"<", 0, pos)
@@ -154,16 +179,5 @@ def _restore_in(
         ref = _R_ATTR.search(m.group(1))
         if not ref:
             continue
-        r = int(ref.group(2))
-        c = col_number(ref.group(1).decode())
-        if nrows is not None and r > nrows:
-            return False
-        if columns is not None and c not in columns:
-            continue
-        while len(rows) < r:
-            rows.append([])
-        row = rows[r - 1]
-        while len(row) < c:
-            row.append("")
-        row[c - 1] = ErrorValue(m.group(2).decode("utf-8", "replace").strip() or "#ERROR")
-    return True
+        code = m.group(2).decode("utf-8", "replace").strip() or "#ERROR"
+        found.append((int(ref.group(2)), col_number(ref.group(1).decode()), ErrorValue(code)))
