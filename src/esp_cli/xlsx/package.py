@@ -192,17 +192,23 @@ class Package:
             raise InputFileError(
                 f"{self.path}: part {name} is missing; the file is damaged."
             ) from exc
+        # Read in pieces into one growing buffer: zipfile's read() of a 60 MB sheet holds the
+        # decompressed data twice while it joins it (60 MB more at the peak).
+        buf = io.BytesIO()
         try:
             with self.zf.open(info) as fh:
-                out = fh.read(MAX_PART_BYTES + 1)
+                while chunk := fh.read(1 << 20):
+                    buf.write(chunk)
+                    if buf.tell() > MAX_PART_BYTES:
+                        break
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise InputFileError(
                 f"{self.path}: part {name} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",
             ) from exc
-        if len(out) > MAX_PART_BYTES:
+        if buf.tell() > MAX_PART_BYTES:
             raise InputFileError(f"{self.path}: part {name} is larger than any workbook part.")
-        return out
+        return buf.getvalue()
 
     def chunks(self, name: str, size: int = 1 << 20) -> Iterator[bytes]:
         """A part's bytes in pieces, decompressed as they are needed (a 50,000-row sheet

@@ -8,6 +8,7 @@ a byte scan of the sheet part and put back: a `#N/A` must be reported, not read 
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 from collections.abc import Iterable
@@ -117,10 +118,25 @@ class WorkbookReader:
             # tracker) and the error cells are not needed again.
             self._sheets.pop(info.name, None)
             self._errors.pop(info.name, None)
+            release_freed_memory()
         _restore_errors(rows, errors, nrows, columns)
         return SheetValues(info=info, rows=rows)
 
 
+def release_freed_memory() -> None:
+    """Hand memory freed by calamine back to the system (glibc keeps it otherwise, and a
+    50,000-row sheet's parse is tens of MB). A no-op where there is no glibc."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            _MALLOC_TRIM = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM: Any = None
 _SCANNER: ThreadPoolExecutor | None = None
 
 
