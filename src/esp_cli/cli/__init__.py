@@ -7,6 +7,7 @@ for loading every other one (`esp --help` and unknown commands load them all).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import Any
@@ -61,6 +62,10 @@ def _requested(argv: list[str]) -> list[str] | None:
 
 
 def main() -> None:
+    # esp builds a few objects per cell of the tracker and frees them together at exit;
+    # the collector's default pace (every 700 allocations, full passes as the heap grows)
+    # cost a quarter of the time on a 50,000-agent tracker. Cycles are still collected.
+    gc.set_threshold(100_000, 50, 1000)
     app = load_commands(_requested(sys.argv[1:]))
     try:
         app()
