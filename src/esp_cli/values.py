@@ -200,6 +200,8 @@ _SPACES = re.compile(r"\s+")
 
 def name_key(raw: str) -> str:
     """A key that is the same for 'Devon Price', 'price, devon' and 'PRICE,DEVON'."""
+    if raw.replace(" ", "").isalpha():  # letters and spaces only: nearly every name
+        return " ".join(raw.lower().split())
     name = display_name(raw).lower()
     name = _NAME_JOINERS.sub("", _NAME_PUNCT.sub(" ", name))
     return " ".join(name.split())

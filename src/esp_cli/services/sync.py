@@ -105,9 +105,11 @@ def _index(tracker: Table) -> _Index:
             idx.by_id[id_key(row.text("agent_id"))].append(row)
         if row.get("email"):
             idx.by_email[email_key(row.text("email"))].append(row)
-        if row.name:
-            idx.by_class_name[(_class_key(row.cls), name_key(row.name))].append(row)
-            idx.by_name[name_key(row.name)].append(row)
+        name = row.name
+        if name:
+            key = name_key(name)
+            idx.by_class_name[(_class_key(row.cls), key)].append(row)
+            idx.by_name[key].append(row)
         if row.cls:
             idx.by_class[_class_key(row.cls)].append(row)
     return idx
