@@ -45,10 +45,6 @@ def __getattr__(name: str) -> Any:
     # `from esp_cli.cli import app` (tests, scripts) gets the app with every command.
     if name == "app":
         return load_commands()
-    if name == "command_group":
-        from esp_cli.cli.base import command_group
-
-        return command_group
     raise AttributeError(name)
 
 
