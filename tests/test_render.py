@@ -40,6 +40,14 @@ def test_wide_characters_take_two_columns() -> None:
     assert lines[5] == "│ Li     │"
 
 
+def test_wide_characters_wrap_by_the_columns_they_take() -> None:
+    lines = format_table("T", ["Name"], [["王小明王小明王小明王小明王小明"]], 16).splitlines()
+    body = lines[4:-1]
+    assert len(body) > 1
+    assert all(len(line) + sum(1 for ch in line if ord(ch) > 0x3000) <= 16 for line in body)
+    assert "".join(line.strip("│ ") for line in body) == "王小明王小明王小明王小明王小明"
+
+
 def test_multi_line_cells_become_several_lines() -> None:
     lines = format_table("T", ["Note"], [["first\nsecond"]]).splitlines()
     assert lines[4:6] == ["│ first  │", "│ second │"]

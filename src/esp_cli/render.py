@@ -145,12 +145,25 @@ def _wrap(text: str, width: int) -> list[str]:
     out: list[str] = []
     for line in text.split("\n"):
         while _width(line) > width:
-            cut = line.rfind(" ", 0, width + 1)
-            cut = cut if cut > 0 else width
+            fits = _fitting(line, width)  # characters that fit in the width
+            cut = line.rfind(" ", 0, fits + 1)
+            cut = cut if cut > 0 else fits
             out.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
         out.append(line)
     return out
+
+
+def _fitting(text: str, width: int) -> int:
+    """How many leading characters of `text` fit in `width` columns (at least one)."""
+    if text.isascii():
+        return max(1, width)
+    used = 0
+    for i, ch in enumerate(text):
+        used += _width(ch)
+        if used > width:
+            return max(1, i)
+    return len(text)
 
 
 def _width(text: str) -> int:
