@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+from array import array
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ class WorkbookReader:
                 fix="open it in Excel and save it again as *.xlsx.",
             ) from exc
         self._sheets: dict[str, Any] = {}
-        self._errors: dict[str, Future[list[tuple[int, int, ErrorValue]]]] = {}
+        self._errors: dict[str, Future[_ErrorCells]] = {}
 
     def values(
         self, info: SheetInfo, nrows: int | None = None, columns: set[int] | None = None
@@ -147,14 +148,30 @@ def _scanner() -> ThreadPoolExecutor:
     return _SCANNER
 
 
+class _ErrorCells:
+    """Where the error cells are, compactly: a sheet with #REF! in every cell of 50,000 rows
+    has two million of them."""
+
+    def __init__(self) -> None:
+        self.rows = array("l")
+        self.cols = array("l")
+        self.values: list[ErrorValue] = []
+        self._interned: dict[str, ErrorValue] = {}
+
+    def add(self, row: int, col: int, code: str) -> None:
+        value = self._interned.get(code)
+        if value is None:
+            value = self._interned[code] = ErrorValue(code)
+        self.rows.append(row)
+        self.cols.append(col)
+        self.values.append(value)
+
+
 def _restore_errors(
-    rows: list[list[Any]],
-    errors: list[tuple[int, int, ErrorValue]],
-    nrows: int | None,
-    columns: set[int] | None,
+    rows: list[list[Any]], errors: _ErrorCells, nrows: int | None, columns: set[int] | None
 ) -> None:
     """Put error cells back into the rows read (calamine reads them as blank)."""
-    for r, c, value in errors:
+    for r, c, value in zip(errors.rows, errors.cols, errors.values, strict=True):
         if nrows is not None and r > nrows:
             continue
         if columns is not None and c not in columns:
@@ -167,10 +184,10 @@ def _restore_errors(
         row[c - 1] = value
 
 
-def _error_cells(sheet_xml: Iterable[bytes]) -> list[tuple[int, int, ErrorValue]]:
-    """(row, column, value) of every error cell, in sheet order. The sheet's XML is scanned
-    in pieces cut at row ends, so a cell is never split and the sheet is never held whole."""
-    found: list[tuple[int, int, ErrorValue]] = []
+def _error_cells(sheet_xml: Iterable[bytes]) -> _ErrorCells:
+    """Every error cell, in sheet order. The sheet's XML is scanned in pieces cut at row
+    ends, so a cell is never split and the sheet is never held whole."""
+    found = _ErrorCells()
     pending = b""
     for chunk in sheet_xml:
         pending += chunk
@@ -184,7 +201,7 @@ def _error_cells(sheet_xml: Iterable[bytes]) -> list[tuple[int, int, ErrorValue]
     return found
 
 
-def _errors_in(piece: bytes, found: list[tuple[int, int, ErrorValue]]) -> None:
+def _errors_in(piece: bytes, found: _ErrorCells) -> None:
     pos = piece.find(b't="e"')
     while pos >= 0:
         start = piece.rfind(b"<", 0, pos)
@@ -196,4 +213,4 @@ def _errors_in(piece: bytes, found: list[tuple[int, int, ErrorValue]]) -> None:
         if not ref:
             continue
         code = m.group(2).decode("utf-8", "replace").strip() or "#ERROR"
-        found.append((int(ref.group(2)), col_number(ref.group(1).decode()), ErrorValue(code)))
+        found.add(int(ref.group(2)), col_number(ref.group(1).decode()), code)
