@@ -142,13 +142,24 @@ def _latest_note(row: Row) -> str | None:
     return f"{line.day:%m/%d/%Y} - {line.author} - {line.text}"
 
 
+def _complete(row: Row) -> bool:
+    return row.get("call_cert_complete") is True and row.get("tbts_complete") is True
+
+
 def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> EodReport:
     """The report for `day`, the Call Cert timebox measured at `now`."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
     rows = list(table.rows())
-    evaluated = evaluate_rows(rows, day, now, cal, config.spoc_phone)
-    due, _ = todo_lists([status for _, status in evaluated])
+    # Agents with both Call Certs and all TBTs complete have nothing due and are only
+    # counted: the rules run for the others (on a tracker of past years, a few percent).
+    evaluated = {
+        (row.sheet, row.row): status
+        for row, status in evaluate_rows(
+            [r for r in rows if not _complete(r)], day, now, cal, config.spoc_phone
+        )
+    }
+    due, _ = todo_lists(list(evaluated.values()))
     missing = missing_in(table, day)
     missing_at = {(m.agent.sheet, m.agent.row) for m in missing.missing}
     due_at: dict[tuple[str, int], list[ActionKind]] = {}
@@ -157,9 +168,9 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
 
     classes: dict[str, ClassSummary] = {}
     outstanding: list[OutstandingAgent] = []
-    for row, status in evaluated:
+    for row in rows:
         where = (row.sheet, row.row)
-        name = status.agent.cls or "(no class)"
+        name = " ".join(row.cls.split()) or "(no class)"
         summary = classes.setdefault(class_key(name), ClassSummary(name))
         cert = row.get("call_cert_complete") is True
         tbts = row.get("tbts_complete") is True
@@ -172,6 +183,7 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
             summary.escalations_due[action.value] += 1
         if cert and tbts:
             continue
+        status = evaluated[where]
         issue = access_category(row.get(ACCESS_KEY), config.access_values)
         if issue is not None:
             summary.access_issues[issue] += 1
