@@ -994,7 +994,10 @@ def markdown_report(ms: Sequence[Measurement], checks: Sequence[Verdict],
             f"Master {f.master.stat().st_size / 1e6:.2f} MB" for f in files),
         "",
         "Each figure is the median wall time of fresh `python -m esp_cli …` subprocesses "
-        "(commands that write run on a fresh copy of the tracker each time); *× openpyxl* "
+        "(commands that write run on a fresh copy of the tracker each time; esp byte-compiled "
+        "as an installed package is, its holiday cache filled, as after a first run; the "
+        "runs of all commands take turns, so a slower minute of the machine falls on all of "
+        "them); *× openpyxl* "
         "divides it by a plain openpyxl `load_workbook` + `save` of the same file measured in "
         "the same run; *peak MB* is the child process's own maximum resident set size. The "
         "trackers have the sample's features (title rows, 40 columns, shared strings, the x14 "
