@@ -59,3 +59,19 @@ def test_pieces_of_any_size_find_the_same_errors(size: int) -> None:
     _restore_errors(rows, _error_cells(pieces), None, None)
     assert rows[1][0] == ReadError("#DIV/0!")
     assert rows[2] == ["", "", ReadError("#N/A")]
+
+
+def test_a_workbook_opened_to_write_keeps_the_scanned_sheet(tmp_path: Path) -> None:
+    """The scan for error cells decompresses the sheet anyway: a write keeps it for the
+    writer; a read-only command does not hold it."""
+    from esp_cli.tracker import read_table
+    from esp_cli.xlsx.workbook import locked_for_update
+
+    path = _sheet(tmp_path / "t.xlsx")
+    read_only = Workbook.open(path)
+    read_table(read_only)
+    part = read_only.sheets[0].part
+    assert part not in read_only.pkg._xml
+    with locked_for_update(path) as wb:
+        read_table(wb)
+        assert wb.pkg._xml[part] == wb.pkg.read(part)

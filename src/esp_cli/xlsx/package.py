@@ -70,6 +70,9 @@ class Package:
     data: bytes
     zf: zipfile.ZipFile = field(repr=False)
     _xml: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # Set when the workbook is about to be written: a part scanned in pieces is then kept
+    # whole, since the writer will need it (decompressing a large sheet twice costs more).
+    keep_scanned: bool = field(default=False, repr=False)
 
     @classmethod
     def open(cls, path: Path | str) -> Package:
@@ -218,6 +221,7 @@ class Package:
             yield cached
             return
         read = 0
+        kept = io.BytesIO() if self.keep_scanned else None
         try:
             with self.zf.open(name) as fh:
                 while chunk := fh.read(size):
@@ -226,12 +230,18 @@ class Package:
                         raise InputFileError(
                             f"{self.path}: part {name} is larger than any workbook part."
                         )
+                    if kept is not None:
+                        kept.write(chunk)
                     yield chunk
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise InputFileError(
                 f"{self.path}: part {name} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",
             ) from exc
+        if kept is not None:
+            data = kept.getvalue()
+            check_no_dtd(self.path, name, data)
+            self._xml.setdefault(name, data)
 
     def read_xml(self, name: str) -> bytes:
         """An XML part, checked for DTDs; kept, since reader and writer both need the

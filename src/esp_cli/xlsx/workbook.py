@@ -102,7 +102,9 @@ def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
     """Open a workbook that is about to be written: refuse early if it is open in Excel,
     and hold esp's own lock from read to write so concurrent esp commands take turns."""
     if dry_run:
-        yield Workbook.open(path)
+        wb = Workbook.open(path)
+        wb.pkg.keep_scanned = True  # a dry run plans every cell as a write would
+        yield wb
         return
     if path.is_symlink():
         # Write the workbook the link points to: replacing the link would leave that file
@@ -112,4 +114,6 @@ def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
         Workbook.open(path)  # raises the clear "no such file" error
     safety.refuse_if_open(path)
     with safety.exclusive(path):
-        yield Workbook.open(path)
+        wb = Workbook.open(path)
+        wb.pkg.keep_scanned = True
+        yield wb
