@@ -469,3 +469,17 @@ def test_a_write_to_many_rows_indexes_them_once(tmp_path: Path) -> None:
     path.write_bytes(p.build())
     ws = openpyxl.load_workbook(path)["S"]
     assert [ws.cell(r, 2).value for r in (1, 250, 499)] == ["x1", "x250", "x499"]
+
+
+def test_a_cell_whose_tag_breaks_across_lines_is_still_found(tmp_path: Path) -> None:
+    """A cell written `<c\\n r="B2">` is a cell like any other: the write replaces it
+    rather than adding a second B2."""
+    path = _with_sheet(
+        tmp_path,
+        b'<row r="1"><c r="A1"><v>1</v></c></row>'
+        b'<row r="2"><c r="A2"><v>2</v></c><c\n r="B2" t="inlineStr"><is><t>old</t></is></c></row>',
+    )
+    write(path, [("S", 2, 2, "new")])
+    xml = parts(path)["xl/worksheets/sheet1.xml"]
+    assert xml.count(b'r="B2"') == 1
+    assert openpyxl.load_workbook(path)["S"]["B2"].value == "new"

@@ -225,11 +225,8 @@ class SheetXml:
     def _refs(self, row: RowLoc) -> list[bytes] | None:
         """The cells' references ("AO12") when every cell starts with r= naming this row."""
         start, end, data, p = row.tag_end, self._inner_end(row), self.data, self.prefix
-        cells = (
-            data.count(b"<" + p + b"c ", start, end)
-            + data.count(b"<" + p + b"c>", start, end)
-            + data.count(b"<" + p + b"c/", start, end)
-        )
+        # Every <c> start tag, however its name ends (a space, a line break, > or />).
+        cells = sum(data.count(b"<" + p + b"c" + end_of_name, start, end) for end_of_name in _ENDS)
         refs = self._r_first.findall(data, start, end)
         if len(refs) != cells:
             return None
@@ -371,6 +368,7 @@ class SheetXml:
 
 
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ENDS = (b" ", b"\t", b"\n", b"\r", b">", b"/")
 _ROW_NUMBER = re.compile(rb"(?:^|\s)r=\"(\d+)\"")
 DIRECT_ROW_LOOKUPS = 8
 
