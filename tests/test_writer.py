@@ -16,7 +16,6 @@ from openpyxl.worksheet.table import Table as XLTable
 from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
 from esp_cli.xlsx.build import SheetSpec, WorkbookSpec, write_workbook
 from esp_cli.xlsx.patch import xml_text
-from esp_cli.xlsx.sheetxml import DIRECT_ROW_LOOKUPS
 from esp_cli.xlsx.workbook import Workbook, locked_for_update
 from esp_cli.xlsx.zipio import rewrite
 
@@ -456,16 +455,21 @@ def test_a_few_cells_are_written_without_indexing_every_row(tmp_path: Path) -> N
     assert p.sheet_xml("S")._rows is not None
 
 
-def test_a_write_to_many_rows_indexes_them_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("order", ["top down", "bottom up"])
+def test_a_write_to_many_rows_never_searches_more_than_one_pass(tmp_path: Path, order: str) -> None:
+    """Rows are found by reference, each search starting at the nearest row found above;
+    when that stops paying (rows asked for bottom up), the sheet is indexed once."""
     rows = b"".join(
         b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 500)
     )
     path = _with_sheet(tmp_path, rows)
     p = Workbook.open(path).patcher()
-    for r in range(1, 500):
+    numbers = range(1, 500) if order == "top down" else range(499, 0, -1)
+    for r in numbers:
         p.set("S", r, 2, f"x{r}")
     sx = p.sheet_xml("S")
-    assert sx._rows is not None and len(sx._direct) <= DIRECT_ROW_LOOKUPS
+    assert sx._scanned <= 2 * len(sx.data)
+    assert (sx._rows is None) == (order == "top down")
     path.write_bytes(p.build())
     ws = openpyxl.load_workbook(path)["S"]
     assert [ws.cell(r, 2).value for r in (1, 250, 499)] == ["x1", "x250", "x499"]

@@ -94,6 +94,8 @@ class SheetXml:
             self.sd_close = close
         self._rows: list[RowLoc] | None = None
         self._direct: dict[int, RowLoc] = {}
+        self._direct_nums: list[int] = []  # the rows found by reference, in order
+        self._scanned = 0  # bytes those searches have looked through
         self._cells: dict[int, list[CellLoc]] = {}
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
@@ -125,6 +127,10 @@ class SheetXml:
                     rows.append(RowLoc(num, m.start(), m.end(), end, False, rm is not None, attrs))
                     pos = end
                 prev = num
+            if any(a.num >= b.num for a, b in zip(rows, rows[1:], strict=False)):
+                # Not valid (rows must ascend), but seen: finding rows by number, and so
+                # splicing them, would go wrong.
+                raise ValueError("its rows are not in ascending order")
             self._rows = rows
         return self._rows
 
@@ -133,10 +139,10 @@ class SheetXml:
         return [r.num for r in self.rows]
 
     def row(self, num: int) -> RowLoc | None:
-        if self._rows is None and len(self._direct) < DIRECT_ROW_LOOKUPS:
-            # Excel writes r on every row: a write to a few rows finds them directly,
-            # without indexing all 50,000 (each search scans the sheet, so a write to many
-            # rows indexes them once instead).
+        if self._rows is None and self._scanned <= len(self.data):
+            # Excel writes r on every row: rows are found by reference, each search starting
+            # at the nearest row already found above it, without indexing all 50,000 — until
+            # the searches have cost as much as one pass, when the rows are indexed instead.
             found = self._row_by_reference(num)
             if found is not None:
                 return found
@@ -151,10 +157,13 @@ class SheetXml:
         if got is not None:
             return got
         data = self.data
-        at = data.find(b"<" + self.prefix + b'row r="%d"' % num, self.sd_open_end, self.sd_close)
+        i = bisect.bisect_left(self._direct_nums, num)
+        start = self._direct[self._direct_nums[i - 1]].end if i else self.sd_open_end
+        at = data.find(b"<" + self.prefix + b'row r="%d"' % num, start, self.sd_close)
+        self._scanned += (at if at >= 0 else self.sd_close) - start
         m = self._row_start.match(data, at) if at >= 0 else None
         if m is None:
-            return None
+            return None  # no such row, or rows out of order: the index will tell
         if m.group(2):
             got = RowLoc(num, m.start(), m.end(), m.end(), True, True, m.group(1))
         else:
@@ -163,6 +172,7 @@ class SheetXml:
                 raise ValueError(f"row {num} is not closed")
             got = RowLoc(num, m.start(), m.end(), end + len(self._row_end), False, True, m.group(1))
         self._direct[num] = got
+        bisect.insort(self._direct_nums, num)
         return got
 
     def cells(self, row: RowLoc) -> list[CellLoc]:
@@ -370,7 +380,6 @@ class SheetXml:
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ENDS = (b" ", b"\t", b"\n", b"\r", b">", b"/")
 _ROW_NUMBER = re.compile(rb"(?:^|\s)r=\"(\d+)\"")
-DIRECT_ROW_LOOKUPS = 8
 
 
 @functools.lru_cache(maxsize=4096)
