@@ -181,7 +181,7 @@ class SheetXml:
             return cached
         out: list[CellLoc] = []
         if not row.self_closing:
-            inner = self.data[row.tag_end : row.end - len(self._row_end)]
+            inner = self.inner(row)
             prev = 0
             close_tag = self._cell_close
             pos = 0
@@ -214,9 +214,8 @@ class SheetXml:
         return out
 
     def inner(self, row: RowLoc) -> bytes:
-        if row.self_closing:
-            return b""
-        return self.data[row.tag_end : row.end - len(self._row_end)]
+        """The bytes between a row's start and end tags."""
+        return self.data[row.tag_end : self._inner_end(row)]
 
     def _inner_end(self, row: RowLoc) -> int:
         return row.tag_end if row.self_closing else row.end - len(self._row_end)
@@ -460,7 +459,7 @@ class Splicer:
         if loc.self_closing:
             body = b"".join(new[c] for c in sorted(new))
             return open_tag + body + close_tag
-        inner = sh.data[loc.tag_end : loc.end - len(close_tag)]
+        inner = sh.inner(loc)
         fast = sh.fast_columns(loc) if sh.is_fast(loc) else None
         if fast is not None:
             return open_tag + self._splice_fast(loc, inner, fast, new) + close_tag
