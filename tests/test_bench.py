@@ -43,7 +43,7 @@ def test_master_gives_sync_a_realistic_day(tmp_path: Path) -> None:
     master = build_master(N, tmp_path / "Master.xlsx")
     expected = generate(N)
     result = sync_nnumbers(tracker, master, Config(), dry_run=True)
-    assert 0 < len(result.changes) < N // 2  # most agents already have their date
+    assert 0 < len(result.write.changes) < N // 2  # most agents already have their date
     assert len(result.conflicts) == expected.expected_conflicts
     assert len(result.unmatched) == expected.expected_unmatched
     assert not result.findings

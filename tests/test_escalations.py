@@ -329,7 +329,7 @@ def test_write_keeps_computed_values_that_are_already_right(tracker: Path) -> No
     result = run_escalations(
         tracker, Config(), date(2026, 11, 30), datetime(2026, 11, 30, 23, 59), write=True
     )
-    written = len(result.changes)
+    written = len(result.write.changes)
     # A person overwrites one computed cell: only that one is put back.
     wb = openpyxl.load_workbook(tracker)
     wb["ESP Tracker"]["V5"] = "Something else"
@@ -338,7 +338,7 @@ def test_write_keeps_computed_values_that_are_already_right(tracker: Path) -> No
         tracker, Config(), date(2026, 11, 30), datetime(2026, 11, 30, 23, 59), write=True
     )
     assert written > 100
-    assert [(c.cell, c.old) for c in again.changes] == [("V5", "Something else")]
+    assert [(c.cell, c.old) for c in again.write.changes] == [("V5", "Something else")]
 
 
 # -- the sample -------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_fills_dates_keeps_conflicts_lists_unmatched(files: tuple[Path, Path]) -
         ("F8", "the tracker's value is not a date"),
     ]
     assert [u.agent for u in result.unmatched] == ["Nobody Here"]
-    assert result.saved is not None and result.saved.backup.exists()
+    assert result.write.backup is not None and result.write.backup.exists()
 
 
 def test_overwrite_takes_the_masters_date(files: tuple[Path, Path]) -> None:
@@ -95,7 +95,7 @@ def test_dry_run_leaves_the_file_byte_identical(files: tuple[Path, Path]) -> Non
     before = esp.read_bytes()
     result = sync_nnumbers(esp, mst, Config(), dry_run=True)
     assert esp.read_bytes() == before
-    assert len(result.changes) == 5
+    assert len(result.write.changes) == 5
     assert not (esp.parent / "esp-backups").exists()
 
 
@@ -104,7 +104,7 @@ def test_second_run_changes_nothing(files: tuple[Path, Path]) -> None:
     sync_nnumbers(esp, mst, Config())
     before = esp.read_bytes()
     again = sync_nnumbers(esp, mst, Config())
-    assert again.changes == [] and again.saved is None
+    assert again.write.changes == [] and again.write.saved is None
     assert esp.read_bytes() == before
 
 
@@ -117,7 +117,7 @@ def test_missing_date_column_is_added_after_the_last_header(tmp_path: Path) -> N
     assert ws["E2"].value == "Date of N Number Request"
     assert ws["E3"].value.date() == date(2026, 11, 9)
     assert ws["F2"].value == "N Number" and ws["F3"].value == "N9"
-    assert result.added_columns == [
+    assert result.write.added_column_labels == [
         "ESP Tracker!E 'Date of N Number Request'",
         "ESP Tracker!F 'N Number'",
     ]

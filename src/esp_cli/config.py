@@ -13,17 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.errors import ConfigError
+from esp_cli.model import ACCESS_VALUES, SPOC_PHONE
 
 CONFIG_NAME = "esp.toml"
-DEFAULT_ACCESS_VALUES = (
-    "No Issues",
-    "Password Reset",
-    "No Citrix Apps Showing",
-    "Learning Hub Issue",
-    "Cannot Locate TBT",
-    "Equipment Issue",
-    "Other",
-)
+DEFAULT_ACCESS_VALUES = ACCESS_VALUES
 
 
 @dataclass(frozen=True)
@@ -41,7 +34,7 @@ class Config:
     working_holidays: tuple[date, ...] = ()
     user: str | None = None
     user_email: str | None = None
-    spoc_phone: str = "(888) 905-9500"
+    spoc_phone: str = SPOC_PHONE
     access_values: tuple[str, ...] = DEFAULT_ACCESS_VALUES
     learning_contacts: tuple[str, ...] = ()
     report_to: tuple[str, ...] = ()
@@ -63,6 +56,17 @@ class Config:
             "No tracker given.",
             fix="pass --tracker 'ESP Tracker.xlsx', set ESP_TRACKER, or set [tracker] path "
             "in esp.toml.",
+        )
+
+    def signer(self, by: str | None) -> str:
+        """Who signs a note line or a change: --by, else esp.toml [people] user, else a
+        clear error (every note line says who wrote it)."""
+        for name in (by, self.user):
+            if name is not None and name.strip():
+                return " ".join(name.split())
+        raise ConfigError(
+            "No name for the note: every note line says who wrote it.",
+            fix="pass --by 'Your Name', or set [people] user = \"Your Name\" in esp.toml.",
         )
 
 
@@ -158,7 +162,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         working_holidays=_dates(cal.get("company_workdays"), "[calendar] company_workdays", where),
         user=people.get("user"),
         user_email=people.get("user_email"),
-        spoc_phone=str(spoc.get("phone", "(888) 905-9500")),
+        spoc_phone=str(spoc.get("phone", SPOC_PHONE)),
         access_values=_strs(access.get("values"), "[access] values", where)
         or DEFAULT_ACCESS_VALUES,
         learning_contacts=_strs(

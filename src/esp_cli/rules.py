@@ -34,6 +34,7 @@ from enum import StrEnum
 
 from esp_cli.calendar import BusinessCalendar
 from esp_cli.columns import BY_KEY
+from esp_cli.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
 
 # -- the team's numbers (seed: "TBT SME Team Expectations") -------------------------------------
 
@@ -42,21 +43,6 @@ TBT_HOURS_LIMIT = 8.0
 TARGET_CLOCK_DAY = 2
 COACHING_CLOCK_DAY = 3
 SPOC_WAIT_BUSINESS_DAYS = 10
-SPOC_PHONE = "(888) 905-9500"  # the default; esp.toml [spoc] phone overrides it
-
-NO_ISSUES = "No Issues"
-ACCESS_CHOICES: tuple[str, ...] = (
-    NO_ISSUES,
-    "Password Reset",
-    "No Citrix Apps Showing",
-    "Learning Hub Issue",
-    "Cannot Locate TBT",
-    "Equipment Issue",
-    "Other",
-)
-SPOC_ISSUES: frozenset[str] = frozenset(
-    {"Password Reset", "No Citrix Apps Showing", "Learning Hub Issue"}
-)
 
 
 class Step(StrEnum):
@@ -244,7 +230,7 @@ def normalise_access(text: str | None) -> str | None:
     tidy = " ".join(str(text).split())
     if not tidy:
         return None
-    for choice in ACCESS_CHOICES:
+    for choice in ACCESS_VALUES:
         if choice.casefold() == tidy.casefold():
             return None if choice == NO_ISSUES else choice
     return tidy

@@ -16,6 +16,7 @@ from typing import Any
 
 from esp_cli.columns import BY_KEY, Kind, alias_table, match_header
 from esp_cli.errors import MissingColumnsError
+from esp_cli.model import AgentRef, spell_yes_no
 from esp_cli.values import (
     Unreadable,
     display_name,
@@ -28,6 +29,7 @@ from esp_cli.values import (
 )
 from esp_cli.xlsx.reader import ErrorValue, SheetValues
 from esp_cli.xlsx.refs import address, col_letter
+from esp_cli.xlsx.validations import ListValidation
 from esp_cli.xlsx.workbook import Workbook
 
 HEADER_SCAN_ROWS = 30
@@ -83,6 +85,17 @@ class Row:
     def label(self) -> str:
         return self.name or self.text("agent_id") or self.text("email") or f"row {self.row}"
 
+    def ref(self) -> AgentRef:
+        """Who and where, as every result names an agent."""
+        return AgentRef(
+            name=self.label(),
+            cls=" ".join(self.cls.split()),
+            sheet=self.sheet,
+            row=self.row,
+            agent_id=self.text("agent_id") if "agent_id" not in self.unreadable else "",
+            email=self.text("email").strip() if "email" not in self.unreadable else "",
+        )
+
 
 @dataclass
 class Sheet:
@@ -120,6 +133,28 @@ class Table:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+    def dropdown(self, sheet: Sheet, row: int, col: int | None) -> ListValidation | None:
+        """The drop-down on a cell, else one on the same column (a list applied to rows
+        5-200 still says what the column allows for row 201)."""
+        if col is None:
+            return None
+        lists = [
+            v for v in self.workbook.validations(self.workbook.pkg.sheet(sheet.name)) if v.values
+        ]
+        for v in lists:
+            if v.covers(row, col):
+                return v
+        for v in lists:
+            if any(c1 <= col <= c2 for _, c1, _, c2 in v.ranges):
+                return v
+        return None
+
+    def yes_no(self, row: Row, key: str, value: bool) -> str:
+        """Yes or No as the column's drop-down spells it (Y/N, TRUE/FALSE...), else Yes/No."""
+        sheet = self.sheet(row.sheet)
+        found = self.dropdown(sheet, row.row, sheet.col(key))
+        return spell_yes_no(found.values if found is not None else None, value)
 
 
 def _parse(kind: Kind, value: Any, date1904: bool) -> Any:

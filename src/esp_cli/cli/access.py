@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import agent_fields, change_dicts, emit_agent_changes, say_written
+from esp_cli.cli.changes import emit_agent_changes, say_written, write_fields
 from esp_cli.cli.options import (
     AgentArg,
     ByOpt,
@@ -94,26 +94,21 @@ def access_set_command(
 
 def as_dict(result: AccessResult) -> dict[str, Any]:
     return {
-        **agent_fields(result.agent),
+        **result.agent.fields(),
         "issue": result.issue,
         "allowed": list(result.allowed.values),
         "allowed_from": result.allowed.source,
         "note": result.note_line,
         "note_added": result.note_added,
         "still_empty": result.still_empty,
-        "changes": change_dicts(result.changes),
-        "added_columns": result.added_columns,
-        "dry_run": result.dry_run,
-        "backup": str(result.saved.backup) if result.saved else None,
+        **write_fields(result.write),
     }
 
 
 def render(result: AccessResult, fmt: Format) -> None:
-    emit_agent_changes(as_dict(result), result.changes, result.agent.name, result.dry_run, fmt)
+    emit_agent_changes(as_dict(result), result.write, result.agent, fmt)
     if result.note_line is not None and not result.note_added:
         say(f"TBT Notes already hold this line: {result.note_line}")
     if result.still_empty:
         say(f"{result.issue} also needs: {'; '.join(result.still_empty)}.")
-    say_written(
-        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
-    )
+    say_written(result.write)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from esp_cli.model import AgentRef, CellChange
 from esp_cli.notes import lines_of
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
-from esp_cli.services.writes import CellChange
-from esp_cli.xlsx.workbook import SaveResult
+from esp_cli.session import WriteReport
 
 
 def before_after(change: CellChange) -> str:
@@ -45,38 +45,39 @@ def print_changes(title: str, changes: Sequence[CellChange], *, with_agent: bool
     print_table(title, columns, rows, empty="nothing to change")
 
 
-def say_written(
-    tracker: Any,
-    dry_run: bool,
-    saved: SaveResult | None,
-    changes: int,
-    added_columns: Sequence[str] = (),
-) -> None:
+def write_fields(write: WriteReport) -> dict[str, Any]:
+    """What a writing command's JSON ends with: the cells, the columns added, the backup."""
+    return {
+        "changes": change_dicts(write.changes),
+        "added_columns": write.added_column_labels,
+        "dry_run": write.dry_run,
+        "backup": str(write.backup) if write.backup else None,
+    }
+
+
+def say_written(write: WriteReport, done: str = "already says so") -> None:
     """The last word on stderr: what was (or would be) written, and where the backup is."""
-    for added in added_columns:
-        say(f"{'Would add' if dry_run else 'Added'} column {added}.")
-    if dry_run:
-        say(f"Dry run: {changes} cell(s) would change; {tracker} was not written.")
-    elif saved:
-        say(f"Wrote {changes} cell(s) to {tracker} (backup: {saved.backup}).")
+    n = len(write.changes)
+    for added in write.added_columns:
+        say(f"{'Would add' if write.dry_run else 'Added'} column {added}.")
+    if write.dry_run:
+        say(f"Dry run: {n} cell(s) would change; {write.tracker} was not written.")
+    elif write.saved:
+        say(f"Wrote {n} cell(s) to {write.tracker} (backup: {write.backup}).")
     else:
-        say(f"{tracker} already says so; nothing written.")
+        say(f"{write.tracker} {done}; nothing written.")
 
 
 def emit_agent_changes(
-    data: dict[str, Any], changes: Sequence[CellChange], agent: str, dry_run: bool, fmt: Format
+    data: dict[str, Any], write: WriteReport, agent: AgentRef, fmt: Format
 ) -> None:
     """A one-agent writing command's output: the JSON object, the changes as CSV, or a
     table of the cells changed (or that would change)."""
+    changes = write.changes
     if fmt is Format.json:
         write_json(data)
     elif fmt is Format.csv:
         write_csv(change_dicts(changes), ["sheet", "cell", "agent", "column", "old", "new"])
     else:
-        verb = "Would change" if dry_run else "Changed"
-        print_changes(f"{verb} {len(changes)} cell(s) for {agent}", changes)
-
-
-def agent_fields(agent: Any) -> dict[str, Any]:
-    """Who and where, first in every one-agent command's JSON."""
-    return {"agent": agent.name, "class": agent.cls, "sheet": agent.sheet, "row": agent.row}
+        verb = "Would change" if write.dry_run else "Changed"
+        print_changes(f"{verb} {len(changes)} cell(s) for {agent.name}", changes)

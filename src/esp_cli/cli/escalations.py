@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import app
+from esp_cli.cli.changes import say_written
 from esp_cli.cli.options import (
     AsOfOpt,
     ClassOpt,
@@ -20,17 +21,16 @@ from esp_cli.cli.options import (
     as_of_and_now,
     config_for,
 )
+from esp_cli.model import AgentRef, CellChange
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.rules import Action, Stage, fmt_day
 from esp_cli.services.escalations import (
     ACTION_LABELS,
-    AgentRef,
     AgentStatus,
     EscalationsResult,
     TodoItem,
     run_escalations,
 )
-from esp_cli.services.writes import CellChange
 
 # A people's table of cell changes stops here; json/csv and --dry-run on stderr list all.
 MAX_CHANGES_SHOWN = 200
@@ -284,10 +284,11 @@ def _status_row(s: AgentStatus, many: bool) -> Sequence[Any]:
 
 
 def _render_write(result: EscalationsResult, fmt: Format) -> None:
-    if not result.write:
+    if not result.wrote:
         return
-    changes = result.changes
-    verb = "Would change" if result.dry_run else "Changed"
+    write = result.write
+    changes = write.changes
+    verb = "Would change" if write.dry_run else "Changed"
     if fmt is Format.table:
         shown = changes[:MAX_CHANGES_SHOWN]
         more = len(changes) - len(shown)
@@ -297,17 +298,10 @@ def _render_write(result: EscalationsResult, fmt: Format) -> None:
             [(f"{c.sheet}!{c.cell}", c.agent, c.column, _before_after(c)) for c in shown],
             empty="nothing to change",
         )
-    elif result.dry_run:
+    elif write.dry_run:
         for c in changes:
             say(f"would change {c.address} ({c.agent}, {c.column}): {_before_after(c)}")
-    for added in result.added_columns:
-        say(f"{'Would add' if result.dry_run else 'Added'} column {added}.")
-    if result.dry_run:
-        say(f"Dry run: {len(changes)} cell(s) would change; {result.tracker} was not written.")
-    elif result.saved:
-        say(f"Wrote {len(changes)} cell(s) to {result.tracker} (backup: {result.saved.backup}).")
-    else:
-        say(f"{result.tracker} is already up to date; nothing written.")
+    say_written(write, "is already up to date")
 
 
 def _before_after(change: CellChange) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import agent_fields, change_dicts, emit_agent_changes, say_written
+from esp_cli.cli.changes import emit_agent_changes, say_written, write_fields
 from esp_cli.cli.options import (
     AgentArg,
     ByOpt,
@@ -68,22 +68,17 @@ def note_add_command(
 
 def as_dict(result: NoteResult) -> dict[str, Any]:
     return {
-        **agent_fields(result.agent),
+        **result.agent.fields(),
         "column": result.column,
         "cell": result.cell,
         "note": result.line,
         "added": result.added,
-        "changes": change_dicts(result.changes),
-        "added_columns": result.added_columns,
-        "dry_run": result.dry_run,
-        "backup": str(result.saved.backup) if result.saved else None,
+        **write_fields(result.write),
     }
 
 
 def render(result: NoteResult, fmt: Format) -> None:
-    emit_agent_changes(as_dict(result), result.changes, result.agent.name, result.dry_run, fmt)
+    emit_agent_changes(as_dict(result), result.write, result.agent, fmt)
     if not result.added:
         say(f"{result.cell} already holds this line; not added again: {result.line}")
-    say_written(
-        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
-    )
+    say_written(result.write)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import change_dicts, say_written
+from esp_cli.cli.changes import say_written, write_fields
 from esp_cli.cli.options import (
     ConfigOpt,
     DayOpt,
@@ -18,8 +18,8 @@ from esp_cli.cli.options import (
     config_for,
     parse_day,
 )
+from esp_cli.model import AgentRef
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
-from esp_cli.services.escalations import AgentRef
 from esp_cli.services.progress import (
     ImportResult,
     MissingResult,
@@ -99,7 +99,7 @@ def _findings(findings: list[Finding]) -> list[dict[str, Any]]:
 
 def import_dict(result: ImportResult) -> dict[str, Any]:
     return {
-        "tracker": str(result.tracker),
+        "tracker": str(result.write.tracker),
         "date": result.on,
         "sources": [str(p) for p in result.sources],
         "added": result.added,
@@ -129,11 +129,8 @@ def import_dict(result: ImportResult) -> dict[str, Any]:
             for u in result.unmatched
         ],
         "problems": [{"source": p.source, "problem": p.message} for p in result.problems],
-        "changes": change_dicts(result.changes),
-        "added_columns": result.added_columns,
         "unreadable": _findings(result.findings),
-        "dry_run": result.dry_run,
-        "backup": str(result.saved.backup) if result.saved else None,
+        **write_fields(result.write),
     }
 
 
@@ -152,7 +149,7 @@ def render_import(result: ImportResult, fmt: Format) -> None:
         rows += [{"status": "unmatched", "agent": u["name"], **u} for u in data["unmatched"]]
         write_csv(rows, ["status", "source", "date", "agent", "class", "note", "reason"])
     else:
-        verb = "Would add" if result.dry_run else "Added"
+        verb = "Would add" if result.write.dry_run else "Added"
         print_table(
             f"{verb} {result.added} self-report line(s) to Notes",
             ["Agent", "Row", "Date", "From", "Note"],
@@ -178,9 +175,7 @@ def render_import(result: ImportResult, fmt: Format) -> None:
         f"in Notes, {len(result.unmatched)} not imported."
         + (f" {result.other_days} report(s) of other days left out." if result.other_days else "")
     )
-    say_written(
-        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
-    )
+    say_written(result.write)
 
 
 # ----------------------------------------------------------------------------- missing

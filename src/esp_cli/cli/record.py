@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.changes import agent_fields, emit_agent_changes
+from esp_cli.cli.changes import emit_agent_changes, say_written
 from esp_cli.cli.options import (
     AgentArg,
     ClassOpt,
@@ -84,7 +84,7 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
     projected = result.evaluation.next_step_if_recorded_today
     ev = result.evaluation
     return {
-        **agent_fields(result.agent),
+        **result.agent.fields(),
         "step": result.step.value,
         "date": result.on,
         "by": result.by,
@@ -97,16 +97,16 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
         "next_step_due_if_recorded_today": projected.due if projected else None,
         "changes": [
             {"sheet": c.sheet, "cell": c.cell, "column": c.column, "old": c.old, "new": c.new}
-            for c in result.changes
+            for c in result.write.changes
         ],
-        "added_columns": result.added_columns,
-        "dry_run": result.dry_run,
-        "backup": str(result.saved.backup) if result.saved else None,
+        "added_columns": result.write.added_column_labels,
+        "dry_run": result.write.dry_run,
+        "backup": str(result.write.backup) if result.write.backup else None,
     }
 
 
 def render(result: RecordResult, fmt: Format) -> None:
-    emit_agent_changes(as_dict(result), result.changes, result.agent.name, result.dry_run, fmt)
+    emit_agent_changes(as_dict(result), result.write, result.agent, fmt)
     label = result.step.label
     if not result.date_written:
         say(f"The {label} was already recorded on {show(result.on)}.")
@@ -117,15 +117,11 @@ def render(result: RecordResult, fmt: Format) -> None:
         say(f"Next: the {ev.pending_step.label}, due {fmt_day(ev.pending_due)}.")
     elif ev.pending_step is None and ev.evaluable and not ev.complete:
         say("The escalation ladder is complete: the agent may be termed.")
-    if result.dry_run:
-        say(
-            f"Dry run: {len(result.changes)} cell(s) would change; {result.tracker} was not "
-            "written."
-        )
-    elif result.saved:
+    write = result.write
+    if write.saved:
         say(
             f"Recorded the {label} for {result.agent.name} on {show(result.on)} in "
-            f"{result.tracker} (backup: {result.saved.backup})."
+            f"{write.tracker} (backup: {write.backup})."
         )
     else:
-        say(f"{result.tracker} already says so; nothing written.")
+        say_written(write)

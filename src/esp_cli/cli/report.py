@@ -289,8 +289,8 @@ def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
                 "unmatched_files": [
                     {"file": str(f), "reason": why} for f, why in result.unmatched_files
                 ],
-                "changes": change_dicts(result.changes),
-                "dry_run": result.dry_run,
+                "changes": change_dicts(result.write.changes),
+                "dry_run": result.write.dry_run,
             }
         )
     else:
@@ -305,11 +305,11 @@ def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
     for c in result.cases:
         if not c.screenshots and result.screenshots_dir is not None:
             say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
-    verb = "Would set" if result.dry_run else "Set"
-    for change in result.changes:
+    verb = "Would set" if result.write.dry_run else "Set"
+    for change in result.write.changes:
         say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
-    if result.saved is not None:
-        say(f"Wrote {len(result.changes)} cell(s) (backup: {result.saved.backup}).")
+    if result.write.saved is not None:
+        say(f"Wrote {len(result.write.changes)} cell(s) (backup: {result.write.backup}).")
 
 
 def _mail_locate(
@@ -334,4 +334,5 @@ def _mail_locate(
         datetime.now(),
     )
     mail.attach(msg, [p for c in result.cases for p in c.screenshots])
-    _deliver(msg, env, srv, eml, result.tracker, f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}", dry_run)
+    stem = f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}"
+    _deliver(msg, env, srv, eml, result.write.tracker, stem, dry_run)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import change_dicts, print_changes, say_written
+from esp_cli.cli.changes import print_changes, say_written, write_fields
 from esp_cli.cli.options import ClassOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.services.smes import AssignResult, SmeListResult, assign_smes, list_smes
@@ -59,7 +59,7 @@ def list_command(
 
 def assign_dict(result: AssignResult) -> dict[str, Any]:
     return {
-        "tracker": str(result.tracker),
+        "tracker": str(result.write.tracker),
         "class": result.cls,
         "smes": [{"sme": sme, "agents": n} for sme, n in result.load().items()],
         "assignments": [
@@ -73,10 +73,7 @@ def assign_dict(result: AssignResult) -> dict[str, Any]:
             }
             for a in result.assignments
         ],
-        "changes": change_dicts(result.changes),
-        "added_columns": result.added_columns,
-        "dry_run": result.dry_run,
-        "backup": str(result.saved.backup) if result.saved else None,
+        **write_fields(result.write),
     }
 
 
@@ -87,10 +84,10 @@ def render_assign(result: AssignResult, fmt: Format) -> None:
     elif fmt is Format.csv:
         write_csv(data["assignments"], ["agent", "sheet", "row", "before", "sme", "changed"])
     else:
-        verb = "Would change" if result.dry_run else "Changed"
+        verb = "Would change" if result.write.dry_run else "Changed"
         print_changes(
-            f"{verb} {len(result.changes)} TBT SME cell(s) in class {result.cls}",
-            result.changes,
+            f"{verb} {len(result.write.changes)} TBT SME cell(s) in class {result.cls}",
+            result.write.changes,
             with_agent=True,
         )
     say(
@@ -98,9 +95,7 @@ def render_assign(result: AssignResult, fmt: Format) -> None:
         + ", ".join(f"{sme} {n} agent(s)" for sme, n in result.load().items())
         + "."
     )
-    say_written(
-        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
-    )
+    say_written(result.write)
 
 
 def list_dict(result: SmeListResult) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import app
+from esp_cli.cli.changes import say_written
 from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.errors import ConfigError
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
@@ -64,7 +65,7 @@ def as_dict(result: SyncResult) -> dict[str, Any]:
                 "old": c.old,
                 "new": c.new,
             }
-            for c in result.changes
+            for c in result.write.changes
         ],
         "conflicts": [
             {
@@ -93,13 +94,13 @@ def as_dict(result: SyncResult) -> dict[str, Any]:
             }
             for u in result.unmatched
         ],
-        "added_columns": result.added_columns,
+        "added_columns": result.write.added_column_labels,
         "unreadable": [
             {"cell": f.address, "column": f.column, "value": f.value, "problem": f.message}
             for f in result.findings
         ],
-        "dry_run": result.dry_run,
-        "backup": str(result.saved.backup) if result.saved else None,
+        "dry_run": result.write.dry_run,
+        "backup": str(result.write.backup) if result.write.backup else None,
     }
 
 
@@ -120,13 +121,13 @@ def render(result: SyncResult, fmt: Format) -> None:
             rows, ["kind", "sheet", "cell", "agent", "class", "column", "old", "new", "reason"]
         )
     else:
-        verb = "Would change" if result.dry_run else "Changed"
+        verb = "Would change" if result.write.dry_run else "Changed"
         print_table(
-            f"{verb} {len(result.changes)} cell(s)",
+            f"{verb} {len(result.write.changes)} cell(s)",
             ["Cell", "Agent", "Class", "Column", "Before → After"],
             [
                 (f"{c.sheet}!{c.cell}", c.agent, c.cls, c.column, f"{show(c.old)} → {show(c.new)}")
-                for c in result.changes
+                for c in result.write.changes
             ],
             empty="nothing to change",
         )
@@ -147,17 +148,4 @@ def render(result: SyncResult, fmt: Format) -> None:
                 for u in result.unmatched
             ],
         )
-    for added in result.added_columns:
-        say(f"{'Would add' if result.dry_run else 'Added'} column {added}.")
-    if result.dry_run:
-        say(
-            f"Dry run: {len(result.changes)} cell(s) would change; {result.tracker} was not "
-            "written."
-        )
-    elif result.saved:
-        say(
-            f"Wrote {len(result.changes)} cell(s) to {result.tracker} "
-            f"(backup: {result.saved.backup})."
-        )
-    else:
-        say(f"{result.tracker} is already up to date; nothing written.")
+    say_written(result.write, "is already up to date")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import change_dicts, print_changes, say_written
+from esp_cli.cli.changes import print_changes, say_written, write_fields
 from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.services.proofs import Proof, ProofsResult, record_proofs
@@ -71,18 +71,15 @@ def _proof(proof: Proof) -> dict[str, Any]:
 def as_dict(result: ProofsResult) -> dict[str, Any]:
     return {
         "folder": str(result.folder),
-        "tracker": str(result.tracker),
+        "tracker": str(result.write.tracker),
         "tracking_sheet": str(result.tracking_sheet),
         "recorded": [_proof(p) for p in result.recorded],
         "already_recorded": [_proof(p) for p in result.already],
         "rejected": [
             {"file": r.file, "reason": r.reason, "expected": r.expected} for r in result.rejected
         ],
-        "changes": change_dicts(result.changes),
-        "added_columns": result.added_columns,
         "created_tracking_sheet": result.created_sheet,
-        "dry_run": result.dry_run,
-        "backup": str(result.saved.backup) if result.saved else None,
+        **write_fields(result.write),
     }
 
 
@@ -96,7 +93,7 @@ def render(result: ProofsResult, fmt: Format) -> None:
         rows += [{"status": "rejected", **r} for r in data["rejected"]]
         write_csv(rows, ["status", "file", "agent", "class", "received", "reason"])
     else:
-        verb = "Would record" if result.dry_run else "Recorded"
+        verb = "Would record" if result.write.dry_run else "Recorded"
         print_table(
             f"{verb} {len(result.recorded)} proof(s) in {result.tracking_sheet.name}",
             ["File", "Agent", "Class", "Received"],
@@ -109,9 +106,9 @@ def render(result: ProofsResult, fmt: Format) -> None:
             [(r.file, r.reason) for r in result.rejected],
         )
         print_changes(
-            f"{'Would change' if result.dry_run else 'Changed'} {len(result.changes)} cell(s) "
-            f"in {result.tracker.name}",
-            result.changes,
+            f"{'Would change' if result.write.dry_run else 'Changed'} "
+            f"{len(result.write.changes)} cell(s) in {result.write.tracker.name}",
+            result.write.changes,
             with_agent=True,
         )
     if result.already:
@@ -121,15 +118,13 @@ def render(result: ProofsResult, fmt: Format) -> None:
             + "."
         )
     if result.recorded:
-        verb = "Would" if result.dry_run else ""
+        verb = "Would" if result.write.dry_run else ""
         how = "create" if result.created_sheet else "add to"
-        if result.dry_run:
+        if result.write.dry_run:
             say(f"{verb} {how} {result.tracking_sheet}: {len(result.recorded)} row(s).")
         else:
             say(
                 f"{'Created' if result.created_sheet else 'Added to'} {result.tracking_sheet}: "
                 f"{len(result.recorded)} row(s)."
             )
-    say_written(
-        result.tracker, result.dry_run, result.saved, len(result.changes), result.added_columns
-    )
+    say_written(result.write)

@@ -11,7 +11,6 @@ cells whose value changes are written, and the change is documented in TBT Notes
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,18 +19,16 @@ from typing import Any
 from esp_cli.columns import BY_KEY
 from esp_cli.config import DEFAULT_ACCESS_VALUES, Config
 from esp_cli.errors import UsageError
+from esp_cli.model import CANNOT_LOCATE, AgentRef, access_key, is_issue, is_spoc_issue
 from esp_cli.notes import NoteKind, format_line
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
-from esp_cli.services.doctor import SPOC_ISSUES
-from esp_cli.services.escalations import AgentRef
-from esp_cli.services.notes import author, plan_note, refuse_future
-from esp_cli.services.writes import CellChange, ChangePlan
-from esp_cli.tracker import Row, Sheet, read_table
-from esp_cli.values import Unreadable, parse_yes_no, us_phone
+from esp_cli.services.notes import plan_note, refuse_future
+from esp_cli.session import WriteReport, write_session
+from esp_cli.tracker import Row, Sheet, Table
+from esp_cli.values import Unreadable, us_phone
 from esp_cli.xlsx.refs import address, col_letter
 from esp_cli.xlsx.validations import ListValidation
-from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
 
 ACCESS = "citrix_access"
 SPOC_CALLED = "spoc_called"
@@ -40,7 +37,6 @@ CALLBACK = "callback_phone"
 SEARCHED = "searched_course"
 TBT = NoteKind.TBT
 READ_KEYS = (*LOOKUP_KEYS, ACCESS, SPOC_CALLED, INCIDENT, CALLBACK, SEARCHED, TBT.column_key)
-CANNOT_LOCATE = "cannot locate tbt"
 
 
 @dataclass(frozen=True)
@@ -53,22 +49,13 @@ class Allowed:
 
 @dataclass
 class AccessResult:
-    tracker: Path
     agent: AgentRef
     issue: str  # as the list spells it
     allowed: Allowed
     note_line: str | None  # None: nothing changed, so nothing to note
     note_added: bool
-    changes: list[CellChange]
-    added_columns: list[str]
     still_empty: list[str]  # headers the issue needs that are still empty (DOMAIN: SPOC)
-    dry_run: bool
-    saved: SaveResult | None = None
-
-
-def _key(text: str) -> str:
-    """'password-reset', ' Password  Reset ' and 'PASSWORD_RESET' are the same value."""
-    return " ".join(re.sub(r"[\W_]+", " ", text).split()).casefold()
+    write: WriteReport
 
 
 def parse_phone(text: str) -> str:
@@ -82,19 +69,6 @@ def parse_phone(text: str) -> str:
         ) from None
 
 
-def _list_on(lists: list[ListValidation], row: int, col: int) -> ListValidation | None:
-    """The drop-down on the agent's cell, else one on the same column (a list applied to
-    rows 5-200 still says what the column allows for row 201)."""
-    usable = [v for v in lists if v.values]
-    for v in usable:
-        if v.covers(row, col):
-            return v
-    for v in usable:
-        if any(c1 <= col <= c2 for _, c1, _, c2 in v.ranges):
-            return v
-    return None
-
-
 def _where(v: ListValidation, sheet: str) -> str:
     ranges = " ".join(
         f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}" if (r1, c1) != (r2, c2) else
@@ -104,21 +78,19 @@ def _where(v: ListValidation, sheet: str) -> str:
     return f"the drop-down on {sheet}!{ranges} ({v.source})"
 
 
-def allowed_values(wb: Workbook, sheet: Sheet, row: int, config: Config) -> Allowed:
-    col = sheet.col(ACCESS)
-    if col is not None:
-        found = _list_on(wb.validations(wb.pkg.sheet(sheet.name)), row, col)
-        if found is not None and found.values:
-            return Allowed(found.values, _where(found, sheet.name))
+def allowed_values(table: Table, sheet: Sheet, row: int, config: Config) -> Allowed:
+    found = table.dropdown(sheet, row, sheet.col(ACCESS))
+    if found is not None and found.values:
+        return Allowed(found.values, _where(found, sheet.name))
     if config.access_values != DEFAULT_ACCESS_VALUES:
         return Allowed(config.access_values, "esp.toml [access] values")
     return Allowed(config.access_values, "the standard list (esp.toml [access] values)")
 
 
 def match_issue(text: str, allowed: Allowed) -> str:
-    wanted = _key(text)
+    wanted = access_key(text)
     for value in allowed.values:
-        if _key(value) == wanted:
+        if access_key(value) == wanted:
             return value
     raise UsageError(
         f"{text!r} is not a Citrix TBT Access value. Allowed, from {allowed.source}: "
@@ -126,19 +98,6 @@ def match_issue(text: str, allowed: Allowed) -> str:
         + ".",
         fix="give one of those (any case).",
     )
-
-
-def yes_no_as_listed(wb: Workbook, sheet: Sheet, row: int, col: int | None, value: bool) -> str:
-    """Yes or No as the column's drop-down spells it (Y/N, TRUE/FALSE...), else Yes/No."""
-    found = _list_on(wb.validations(wb.pkg.sheet(sheet.name)), row, col) if col else None
-    if found is not None:
-        for option in found.values or ():
-            try:
-                if parse_yes_no(option) is value:
-                    return option
-            except Unreadable:
-                continue
-    return "Yes" if value else "No"
 
 
 def _differs(row: Row, key: str, new: Any) -> bool:
@@ -179,12 +138,11 @@ def set_access(
         raise UsageError(
             "--incident is empty.", fix="give SPOC's incident number, e.g. INC0049311."
         )
-    writer = author(by, config)
-    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-        table = read_table(wb, config.columns, keys=READ_KEYS)
-        row = find_agent(table, query, cls)
-        sheet = table.sheet(row.sheet)
-        allowed = allowed_values(wb, sheet, row.row, config)
+    writer = config.signer(by)
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+        row = find_agent(s.table, query, cls)
+        sheet = s.table.sheet(row.sheet)
+        allowed = allowed_values(s.table, sheet, row.row, config)
         value = match_issue(issue, allowed)
         # (column, value to compare with the cell, value to write, words for the note)
         wanted: list[tuple[str, Any, Any, str]] = [
@@ -199,13 +157,12 @@ def set_access(
         if callback is not None:
             wanted.append((CALLBACK, callback, callback, f"Callback {callback}"))
         if searched is not None:
-            shown = yes_no_as_listed(wb, sheet, row.row, sheet.col(SEARCHED), searched)
+            shown = s.table.yes_no(row, SEARCHED, searched)
             wanted.append((SEARCHED, searched, shown, f"Searched by Course Number: {shown}"))
-        plan = ChangePlan(table)
         said = []
         for key, compared, written, words in wanted:
             if _differs(row, key, compared):
-                plan.set(row, key, written)
+                s.plan.set(row, key, written)
                 said.append(words)
         line = None
         note_added = False
@@ -214,30 +171,24 @@ def set_access(
             if not said[0].startswith("Citrix TBT Access"):
                 said.insert(0, f"Citrix TBT Access: {value}")
             line = format_line(TBT, day, writer, "; ".join(said))
-            note_added = plan_note(plan, row, TBT, line)
-        saved = None if dry_run else plan.apply(config.backup_dir)
+            note_added = plan_note(s.plan, row, TBT, line)
     return AccessResult(
-        tracker=table.path,
-        agent=AgentRef.of(row),
+        agent=row.ref(),
         issue=value,
         allowed=allowed,
         note_line=line,
         note_added=note_added,
-        changes=plan.changes,
-        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
         still_empty=_still_empty(row, sheet, value, {w[0] for w in wanted}),
-        dry_run=dry_run,
-        saved=saved,
+        write=s.report,
     )
 
 
 def _still_empty(row: Row, sheet: Sheet, issue: str, given: set[str]) -> list[str]:
     """The columns the seed wants filled at once for this issue that are still empty, each
     with its cell, so the SME knows what to chase."""
-    key = _key(issue)
-    if key in SPOC_ISSUES:
+    if is_spoc_issue(issue):
         needed: tuple[str, ...] = (SPOC_CALLED, INCIDENT, CALLBACK)
-    elif key == CANNOT_LOCATE:
+    elif is_issue(issue, CANNOT_LOCATE):
         needed = (SEARCHED,)
     else:
         needed = ()

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from esp_cli.columns import BY_KEY, Kind
 from esp_cli.config import Config
+from esp_cli.model import CANNOT_LOCATE, NO_ISSUES, is_issue, is_spoc_issue
 from esp_cli.notes import NoteKind, lines_of, parse_line
 from esp_cli.tracker import Finding, Row, Sheet, Table, read_table
 from esp_cli.values import email_key, id_key, name_key
 from esp_cli.xlsx.refs import address, col_letter
 from esp_cli.xlsx.workbook import Workbook
 
-SPOC_ISSUES = ("password reset", "no citrix apps showing", "learning hub issue")
 REQUIRED = ("agent_name", "esp_start", "call_cert_complete", "tbts_complete")
 EXPECTED = (
     "class",
@@ -206,14 +206,14 @@ def _is_yes(row: Row, key: str) -> bool:
 def _access(table: Table, row: Row) -> list[DoctorFinding]:
     if _is_yes(row, "call_cert_complete") and _is_yes(row, "tbts_complete"):
         return []
-    issue = " ".join(row.text("citrix_access").split()).lower()
-    if not issue or issue == "no issues":
+    issue = row.text("citrix_access")
+    if not issue.strip() or is_issue(issue, NO_ISSUES):
         return []
     sheet = table.sheet(row.sheet)
     out = []
-    if issue in SPOC_ISSUES:
+    if is_spoc_issue(issue):
         needed = ["spoc_called", "incident_number", "callback_phone"]
-    elif issue == "cannot locate tbt":
+    elif is_issue(issue, CANNOT_LOCATE):
         needed = ["searched_course"]
     else:
         needed = []

@@ -20,7 +20,6 @@ Choices made where the issue is silent:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.model import access_category
 from esp_cli.notes import NoteKind, latest
 from esp_cli.rules import ActionKind
 from esp_cli.services.agents import class_key
@@ -46,10 +46,8 @@ from esp_cli.tracker import Finding, Row, read_table
 from esp_cli.xlsx.workbook import Workbook
 
 ACCESS_KEY = "citrix_access"
-NO_ISSUE = "no issues"
 NOTES = NoteKind.NOTES
 READ_KEYS = (*ESCALATION_KEYS, *MISSING_KEYS, ACCESS_KEY, NOTES.column_key)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass
@@ -111,23 +109,6 @@ class EodReport:
     outstanding: list[OutstandingAgent]
     not_reported: list[tuple[str, str]]  # (agent, class), in tracker order
     findings: list[Finding]
-
-
-def _key(text: str) -> str:
-    return " ".join(_NON_ALNUM.sub(" ", text.casefold()).split())
-
-
-def access_category(value: object, known: Iterable[str]) -> str | None:
-    """The access issue an agent's Citrix TBT Access cell names, or None for no issue."""
-    if value is None or not isinstance(value, str):
-        return None
-    text = " ".join(value.split())
-    if not text or _key(text) == NO_ISSUE:
-        return None
-    for spelling in known:
-        if _key(spelling) == _key(text):
-            return spelling
-    return text
 
 
 def _pending(status: AgentStatus) -> tuple[str | None, date | None]:

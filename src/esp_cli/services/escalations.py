@@ -26,12 +26,12 @@ from typing import Any
 
 from esp_cli.calendar import BusinessCalendar
 from esp_cli.config import Config
+from esp_cli.model import AgentRef
 from esp_cli.rules import ActionKind, Evaluation, evaluate
 from esp_cli.services.agents import agents_in_class
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.services.writes import CellChange, ChangePlan
-from esp_cli.tracker import Finding, Row, read_table
-from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+from esp_cli.session import ChangePlan, WriteReport, write_session
+from esp_cli.tracker import Finding, Row
 
 STAGE_KEY = "escalation_stage"
 NEXT_ACTION_KEY = "next_action"
@@ -57,29 +57,6 @@ ACTION_LABELS: dict[ActionKind, str] = {
     ActionKind.BEHIND_TARGET: "Behind target",
     ActionKind.NOT_EVALUATED: "Not evaluated",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class AgentRef:
-    """Who and where: enough to find the agent's row in Excel."""
-
-    name: str
-    cls: str
-    sheet: str
-    row: int
-    agent_id: str
-    email: str
-
-    @classmethod
-    def of(cls, row: Row) -> AgentRef:
-        return cls(
-            name=row.label(),
-            cls=" ".join(row.cls.split()),
-            sheet=row.sheet,
-            row=row.row,
-            agent_id=row.text("agent_id") if "agent_id" not in row.unreadable else "",
-            email=row.text("email").strip() if "email" not in row.unreadable else "",
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +103,6 @@ class TodoItem:
 
 @dataclass
 class EscalationsResult:
-    tracker: Path
     as_of: date
     now: datetime
     next_business_day: date
@@ -135,11 +111,8 @@ class EscalationsResult:
     todo: list[TodoItem]  # due as of the as-of date, grouped by action, most overdue first
     lookahead: list[TodoItem]  # falling due by the next business day
     findings: list[Finding]
-    changes: list[CellChange]
-    added_columns: list[str]
-    write: bool
-    dry_run: bool
-    saved: SaveResult | None = None
+    write: WriteReport
+    wrote: bool  # --write (or --dry-run) was asked for: `write` lists the computed cells
 
     @property
     def outstanding(self) -> list[AgentStatus]:
@@ -185,7 +158,7 @@ def evaluate_rows(
     out = []
     for row in rows:
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=spoc_phone)
-        out.append((row, AgentStatus(AgentRef.of(row), ev, computed_cells(ev), as_of)))
+        out.append((row, AgentStatus(row.ref(), ev, computed_cells(ev), as_of)))
     return out
 
 
@@ -264,39 +237,19 @@ def run_escalations(
     """Evaluate every agent (of `cls`, when given) as of `as_of`, the Call Cert timebox at
     `now`; with `write`, put the computed columns in the tracker (not with `dry_run`)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
-    if write:
-        with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-            return _run(wb, config, cal, as_of, now, cls, write=True, dry_run=dry_run)
-    return _run(
-        Workbook.open(tracker_path), config, cal, as_of, now, cls, write=False, dry_run=dry_run
-    )
-
-
-def _run(
-    wb: Workbook,
-    config: Config,
-    cal: BusinessCalendar,
-    as_of: date,
-    now: datetime,
-    cls: str | None,
-    *,
-    write: bool,
-    dry_run: bool,
-) -> EscalationsResult:
-    table = read_table(wb, config.columns, keys=READ_KEYS)
-    evaluated = evaluate_rows(agents_in_class(table, cls), as_of, now, cal, config.spoc_phone)
+    with write_session(
+        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write
+    ) as s:
+        evaluated = evaluate_rows(
+            agents_in_class(s.table, cls), as_of, now, cal, config.spoc_phone
+        )
+        if write:
+            for row, status in evaluated:
+                plan_computed(s.plan, row, status.computed)
+            s.plan.sort()
     statuses = [status for _, status in evaluated]
     todo, ahead = todo_lists(statuses)
-    plan = ChangePlan(table)
-    saved = None
-    if write:
-        for row, status in evaluated:
-            plan_computed(plan, row, status.computed)
-        plan.changes.sort(key=lambda c: (c.sheet, c.row, c.col))
-        if not dry_run:
-            saved = plan.apply(config.backup_dir)
     return EscalationsResult(
-        tracker=table.path,
         as_of=as_of,
         now=now,
         next_business_day=cal.next_business_day(as_of),
@@ -304,10 +257,7 @@ def _run(
         statuses=statuses,
         todo=todo,
         lookahead=ahead,
-        findings=list(table.findings),
-        changes=plan.changes,
-        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
-        write=write,
-        dry_run=dry_run,
-        saved=saved,
+        findings=list(s.table.findings),
+        write=s.report,
+        wrote=write,
     )

@@ -12,9 +12,10 @@ from typing import Any
 
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
+from esp_cli.model import AgentRef
 from esp_cli.rules import Evaluation, evaluate, explain
 from esp_cli.services.agents import find_agent
-from esp_cli.services.escalations import READ_KEYS, AgentRef, ComputedCells, computed_cells
+from esp_cli.services.escalations import READ_KEYS, ComputedCells, computed_cells
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.tracker import Row, Sheet, read_table
 from esp_cli.values import text_of
@@ -67,7 +68,7 @@ def explain_agent(
     lines = explain(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
     return Explanation(
         tracker=table.path,
-        agent=AgentRef.of(row),
+        agent=row.ref(),
         as_of=as_of,
         now=now,
         lines=lines,

@@ -18,15 +18,15 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError
+from esp_cli.model import CANNOT_LOCATE, is_issue
 from esp_cli.notes import NoteKind, lines_of, parse_line
-from esp_cli.services.access import CANNOT_LOCATE, SEARCHED, yes_no_as_listed
 from esp_cli.services.agents import name_tokens
-from esp_cli.services.eod import ACCESS_KEY, access_category
-from esp_cli.services.writes import CellChange, ChangePlan
-from esp_cli.tracker import Finding, Row, read_table
-from esp_cli.xlsx.workbook import SaveResult, locked_for_update
+from esp_cli.session import WriteReport, write_session
+from esp_cli.tracker import Finding, Row
 
 TBT = NoteKind.TBT
+ACCESS_KEY = "citrix_access"
+SEARCHED = "searched_course"
 READ_KEYS = ("call_cert_complete", "tbts_complete", ACCESS_KEY, SEARCHED, TBT.column_key)
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pdf")
 _QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,}?)['\"’”](?=\W|$)")
@@ -46,13 +46,10 @@ class LocateCase:
 
 @dataclass
 class LocateResult:
-    tracker: Path
     cases: list[LocateCase]
     unmatched_files: list[tuple[Path, str]]  # (file, why it was not attached)
-    changes: list[CellChange]
     findings: list[Finding]
-    dry_run: bool
-    saved: SaveResult | None = None
+    write: WriteReport
     screenshots_dir: Path | None = field(default=None)
 
 
@@ -114,26 +111,22 @@ def locate_cases(
     """The open Cannot Locate TBT cases; with `write` (not `dry_run`), Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
     files = screenshot_files(screenshots) if screenshots is not None else []
-    with locked_for_update(tracker_path, dry_run=dry_run or not write) as wb:
-        table = read_table(wb, config.columns, keys=READ_KEYS)
+    with write_session(
+        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write
+    ) as s:
         found: list[tuple[Row, str]] = []
-        for row in table.rows():
+        for row in s.table.rows():
             if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:
                 continue
-            issue = access_category(row.get(ACCESS_KEY), config.access_values)
-            if issue is not None and " ".join(issue.casefold().split()) == CANNOT_LOCATE:
-                found.append((row, issue))
+            if is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE):
+                found.append((row, CANNOT_LOCATE))
         by_case, unmatched = match_screenshots(files, found)
-        plan = ChangePlan(table)
         cases = []
         for i, (row, _) in enumerate(found):
             searched = row.get(SEARCHED) is True
             attached = tuple(by_case.get(i, []))
             if attached and not searched:
-                sheet = table.sheet(row.sheet)
-                plan.set(
-                    row, SEARCHED, yes_no_as_listed(wb, sheet, row.row, sheet.col(SEARCHED), True)
-                )
+                s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
             cases.append(
                 LocateCase(
                     agent=row.label(),
@@ -145,14 +138,10 @@ def locate_cases(
                     screenshots=attached,
                 )
             )
-        saved = plan.apply(config.backup_dir) if write and not dry_run else None
     return LocateResult(
-        tracker=table.path,
         cases=cases,
         unmatched_files=unmatched,
-        changes=plan.changes,
-        findings=list(table.findings),
-        dry_run=dry_run or not write,
-        saved=saved,
+        findings=list(s.table.findings),
+        write=s.report,
         screenshots_dir=screenshots,
     )

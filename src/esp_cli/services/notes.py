@@ -15,28 +15,16 @@ from pathlib import Path
 
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
-from esp_cli.errors import ConfigError, UnsafeWriteError, UsageError
+from esp_cli.errors import UnsafeWriteError, UsageError
+from esp_cli.model import AgentRef
 from esp_cli.notes import NoteKind, appended, format_line
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
-from esp_cli.services.escalations import AgentRef
-from esp_cli.services.writes import CellChange, ChangePlan
-from esp_cli.tracker import Row, Sheet, read_table
+from esp_cli.session import ChangePlan, WriteReport, write_session
+from esp_cli.tracker import Row, Sheet
 from esp_cli.values import text_of
 from esp_cli.xlsx.reader import ErrorValue
 from esp_cli.xlsx.refs import address
-from esp_cli.xlsx.workbook import SaveResult, locked_for_update
-
-
-def author(by: str | None, config: Config) -> str:
-    """Who signs a note: --by, else esp.toml [people] user, else a clear error."""
-    for name in (by, config.user):
-        if name is not None and name.strip():
-            return " ".join(name.split())
-    raise ConfigError(
-        "No name for the note: every note line says who wrote it.",
-        fix="pass --by 'Your Name', or set [people] user = \"Your Name\" in esp.toml.",
-    )
 
 
 def refuse_future(on: date, today: date, what: str) -> None:
@@ -79,17 +67,13 @@ def plan_note(plan: ChangePlan, row: Row, kind: NoteKind, line: str) -> bool:
 
 @dataclass
 class NoteResult:
-    tracker: Path
     agent: AgentRef
     kind: NoteKind
     column: str  # the header as the sheet spells it
     cell: str  # Sheet!A1 of the notes cell
     line: str
     added: bool  # False: the very same line was already there
-    changes: list[CellChange]
-    added_columns: list[str]
-    dry_run: bool
-    saved: SaveResult | None = None
+    write: WriteReport
 
 
 def add_note(
@@ -110,27 +94,22 @@ def add_note(
         raise UsageError("The note is empty.", fix="give the note's text after the agent.")
     day = on or today or date.today()
     refuse_future(day, today or date.today(), "a note is dated the day it is written")
-    writer = author(by, config)
+    writer = config.signer(by)
     line = format_line(kind, day, writer, text)
-    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-        table = read_table(wb, config.columns, keys=(*LOOKUP_KEYS, kind.column_key))
-        row = find_agent(table, query, cls)
-        plan = ChangePlan(table)
-        added = plan_note(plan, row, kind, line)
-        sheet = table.sheet(row.sheet)
-        col = plan.column(sheet, kind.column_key) if added else sheet.col(kind.column_key)
-        saved = None if dry_run else plan.apply(config.backup_dir)
+    with write_session(
+        tracker_path, config, keys=(*LOOKUP_KEYS, kind.column_key), dry_run=dry_run
+    ) as s:
+        row = find_agent(s.table, query, cls)
+        added = plan_note(s.plan, row, kind, line)
+        sheet = s.table.sheet(row.sheet)
+        col = s.plan.column(sheet, kind.column_key) if added else sheet.col(kind.column_key)
     header = BY_KEY[kind.column_key].header
     return NoteResult(
-        tracker=table.path,
-        agent=AgentRef.of(row),
+        agent=row.ref(),
         kind=kind,
         column=sheet.headers.get(col, header) if col else header,
         cell=address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}",
         line=line,
         added=added,
-        changes=plan.changes,
-        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
-        dry_run=dry_run,
-        saved=saved,
+        write=s.report,
     )

@@ -26,17 +26,17 @@ from pathlib import Path
 from esp_cli.columns import alias_table
 from esp_cli.config import Config
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
+from esp_cli.model import AgentRef
 from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
 from esp_cli.selfreports import RowProblem, SelfReport, parse_email, reports_from_rows
 from esp_cli.services.agents import class_key, closest, describe, name_tokens
-from esp_cli.services.escalations import AgentRef
 from esp_cli.services.notes import cell_text
-from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.session import ChangePlan, WriteReport, write_session
 from esp_cli.tracker import Finding, Row, Table, read_table
 from esp_cli.values import email_key
 from esp_cli.xlsx.patch import check_cell_text
 from esp_cli.xlsx.refs import address
-from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, SaveResult, Workbook, locked_for_update
+from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
 NOTES = NoteKind.NOTES
 EMAIL_SUFFIX = ".eml"
@@ -305,18 +305,14 @@ class NotImported:
 
 @dataclass
 class ImportResult:
-    tracker: Path
     on: date | None
     sources: list[Path]
     imported: list[Imported]
     unmatched: list[NotImported]
     problems: list[RowProblem]
     other_days: int  # reports left out by --date
-    changes: list[CellChange]
-    added_columns: list[str]
     findings: list[Finding]
-    dry_run: bool
-    saved: SaveResult | None = None
+    write: WriteReport
 
     @property
     def added(self) -> int:
@@ -340,9 +336,8 @@ def import_reports(
     # Oldest first, so each agent's lines land in date order; a stable sort keeps the files'
     # order within a day.
     wanted.sort(key=lambda r: r.day)
-    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-        table = read_table(wb, config.columns, keys=READ_KEYS)
-        rows = list(table.rows())
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+        rows = list(s.table.rows())
         idx = _index(rows)
         unmatched: list[NotImported] = []
         by_row: dict[tuple[str, int], list[tuple[SelfReport, Row, str]]] = defaultdict(list)
@@ -356,28 +351,21 @@ def import_reports(
                 unmatched.append(NotImported(report, how))
             else:
                 by_row[(row.sheet, row.row)].append((report, row, how))
-        plan = ChangePlan(table)
-        imported = _plan_lines(plan, table, by_row.values(), unmatched)
-        saved = None if dry_run else plan.apply(config.backup_dir)
+        imported = _plan_lines(s.plan, by_row.values(), unmatched)
     return ImportResult(
-        tracker=table.path,
         on=on,
         sources=found.sources,
         imported=imported,
         unmatched=unmatched,
         problems=found.problems,
         other_days=len(found.reports) - len(wanted),
-        changes=plan.changes,
-        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
-        findings=table.findings,
-        dry_run=dry_run,
-        saved=saved,
+        findings=s.table.findings,
+        write=s.report,
     )
 
 
 def _plan_lines(
     plan: ChangePlan,
-    table: Table,
     groups: Iterable[list[tuple[SelfReport, Row, str]]],
     unmatched: list[NotImported],
 ) -> list[Imported]:
@@ -385,7 +373,7 @@ def _plan_lines(
     imported: list[Imported] = []
     for group in groups:
         row = group[0][1]
-        sheet = table.sheet(row.sheet)
+        sheet = plan.table.sheet(row.sheet)
         try:
             before = cell_text(row, NOTES.column_key, sheet)
         except UnsafeWriteError as exc:
@@ -405,7 +393,7 @@ def _plan_lines(
                 for e in earlier
             )
             new = None if same else appended(text, line)
-            mine.append(Imported(report, AgentRef.of(row), how, line, new is not None))
+            mine.append(Imported(report, row.ref(), how, line, new is not None))
             text = new if new is not None else text
         if text != before:
             col = sheet.col(NOTES.column_key)
@@ -492,7 +480,7 @@ def missing_in(table: Table, on: date) -> MissingResult:
         start = row.get("esp_start")
         if isinstance(start, date) and start > on:
             # Not in certification yet that day: nothing to report. Listed apart, not dropped.
-            not_started.append((AgentRef.of(row), start))
+            not_started.append((row.ref(), start))
             continue
         incomplete += 1
         days = _self_reports(row)
@@ -501,6 +489,6 @@ def missing_in(table: Table, on: date) -> MissingResult:
             continue
         earlier = [d for d in days if d < on]
         missing.append(
-            MissingAgent(AgentRef.of(row), row.text("tbt_sme"), max(earlier, default=None))
+            MissingAgent(row.ref(), row.text("tbt_sme"), max(earlier, default=None))
         )
     return MissingResult(table.path, on, incomplete, reported, missing, not_started, table.findings)

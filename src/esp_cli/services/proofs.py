@@ -25,14 +25,12 @@ from typing import Any
 from esp_cli.columns import normalise_header
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError, UsageError
-from esp_cli.services.access import yes_no_as_listed
+from esp_cli.model import AgentRef
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
-from esp_cli.services.escalations import AgentRef
-from esp_cli.services.notes import author
-from esp_cli.services.writes import CellChange, ChangePlan
-from esp_cli.tracker import Row, Table, read_table
+from esp_cli.session import ChangePlan, WriteReport, write_session
+from esp_cli.tracker import Row, Table
 from esp_cli.values import is_blank, text_of
-from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+from esp_cli.xlsx.workbook import Workbook
 
 PDF_HEADER = b"%PDF-"
 PDF_EOF = b"%%EOF"
@@ -76,17 +74,13 @@ class Rejected:
 @dataclass
 class ProofsResult:
     folder: Path
-    tracker: Path
     tracking_sheet: Path
     recorded: list[Proof]  # new rows in the tracking sheet
     already: list[Proof]  # good files the tracking sheet already holds
     rejected: list[Rejected]
-    changes: list[CellChange]  # in the ESP Tracker
-    added_columns: list[str]
     created_sheet: bool  # the tracking sheet was (or would be) created
-    dry_run: bool
-    saved: SaveResult | None = None
-    sheet_backup: Path | None = None
+    write: WriteReport  # the ESP Tracker's cells
+    sheet_write: WriteReport | None = None  # the rows added to an existing tracking sheet
 
 
 # ------------------------------------------------------------------------- pure checks
@@ -263,21 +257,29 @@ def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
     write_workbook(spec, path)
 
 
-def _append_tracking(
-    wb: Workbook, sheet: TrackingSheet, proofs: Sequence[Proof], by: str, backup: Path | None
-) -> Path:
-    patcher = wb.patcher()
+def _plan_tracking(
+    plan: ChangePlan, sheet: TrackingSheet, proofs: Sequence[Proof], by: str
+) -> None:
+    """The new rows of the tracking sheet (and, on a hand-made sheet, the columns esp
+    records that it lacks, after the last one)."""
     columns = dict(sheet.columns)
     next_col = sheet.last_header_col + 1
     for key, (header, _) in TRACKING_COLUMNS.items():
-        if key not in columns:  # a hand-made sheet: add what esp records, after the last
-            patcher.add_column(sheet.sheet, sheet.header_row, next_col, header)
+        if key not in columns:
+            plan.add_column(sheet.sheet, sheet.header_row, next_col, header)
             columns[key] = next_col
             next_col += 1
     for number, proof in enumerate(proofs, start=sheet.last_row + 1):
         for key, value in _record_values(proof, by).items():
-            patcher.set(sheet.sheet, number, columns[key], value)
-    return wb.save(patcher, backup).backup
+            plan.set_cell(
+                sheet.sheet,
+                number,
+                columns[key],
+                value,
+                agent=proof.agent.name,
+                cls=proof.agent.cls,
+                column=TRACKING_COLUMNS[key][0],
+            )
 
 
 # ------------------------------------------------------------------------------ command
@@ -331,20 +333,17 @@ def check_files(files: Sequence[Path], table: Table) -> tuple[list[Proof], list[
             rejected.append(Rejected(path.name, f"the same file as {seen[digest]}"))
             continue
         seen[digest] = path.name
-        good.append(Proof(path.name, AgentRef.of(found), _received(path), digest))
+        good.append(Proof(path.name, found.ref(), _received(path), digest))
     return good, rejected
 
 
 def _plan_tracker(plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof]) -> None:
     """All TBTs Complete? = Yes and TBT Complete Date where not set already (a date already
     there is the coordinator's and is kept)."""
-    wb = plan.table.workbook
     for proof in proofs:
         row = rows[(proof.agent.sheet, proof.agent.row)]
-        sheet = plan.table.sheet(row.sheet)
         if row.get("tbts_complete") is not True:
-            col = sheet.col("tbts_complete")
-            plan.set(row, "tbts_complete", yes_no_as_listed(wb, sheet, row.row, col, True))
+            plan.set(row, "tbts_complete", plan.table.yes_no(row, "tbts_complete", True))
         if row.get("tbt_complete_date") is None and "tbt_complete_date" not in row.unreadable:
             plan.set(row, "tbt_complete_date", proof.received)
 
@@ -365,43 +364,33 @@ def record_proofs(
             f"{sheet_path} is the ESP Tracker itself.",
             fix="give the TBT Tracking Sheet workbook with --tracking-sheet.",
         )
-    writer = author(by, config)
-    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-        table = read_table(wb, config.columns, keys=READ_KEYS)
-        good, rejected = check_files(files, table)
+    writer = config.signer(by)
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+        good, rejected = check_files(files, s.table)
         created = not sheet_path.exists()
+        sheet_write = None
         if created:
             recorded, already = good, []
-            sheet_backup = None
             if good and not dry_run:
                 _create_tracking(sheet_path, good, writer)
         else:
-            with locked_for_update(sheet_path, dry_run=dry_run) as sheet_wb:
-                sheet = read_tracking(sheet_wb)
+            with write_session(sheet_path, config, rows=False, dry_run=dry_run) as sheet_s:
+                sheet = read_tracking(sheet_s.workbook)
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]
-                sheet_backup = None
-                if recorded and not dry_run:
-                    sheet_backup = _append_tracking(
-                        sheet_wb, sheet, recorded, writer, config.backup_dir
-                    )
+                _plan_tracking(sheet_s.plan, sheet, recorded, writer)
+            sheet_write = sheet_s.report
         # Already-recorded proofs are flagged too: a run stopped between the two
         # workbooks is finished by the next one.
-        plan = ChangePlan(table)
-        by_row = {(r.sheet, r.row): r for r in table.rows()}
-        _plan_tracker(plan, by_row, good)
-        saved = None if dry_run else plan.apply(config.backup_dir)
+        by_row = {(r.sheet, r.row): r for r in s.table.rows()}
+        _plan_tracker(s.plan, by_row, good)
     return ProofsResult(
         folder=folder,
-        tracker=table.path,
         tracking_sheet=sheet_path,
         recorded=recorded,
         already=already,
         rejected=rejected,
-        changes=plan.changes,
-        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
         created_sheet=created and bool(good),
-        dry_run=dry_run,
-        saved=saved,
-        sheet_backup=sheet_backup,
+        write=s.report,
+        sheet_write=sheet_write,
     )

@@ -18,22 +18,17 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import StepOrderError, UsageError
+from esp_cli.model import AgentRef
 from esp_cli.notes import NoteKind, format_line
 from esp_cli.rules import LADDER, Evaluation, Step, evaluate, fmt, step_order_error
 from esp_cli.services.agents import find_agent
-from esp_cli.services.escalations import (
-    COMPUTED_KEYS,
-    AgentRef,
-    computed_cells,
-    plan_computed,
-)
+from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.services.notes import author, plan_note, refuse_future
-from esp_cli.services.writes import CellChange, ChangePlan
-from esp_cli.tracker import Row, read_table
+from esp_cli.services.notes import plan_note, refuse_future
+from esp_cli.session import WriteReport, write_session
+from esp_cli.tracker import Row
 from esp_cli.values import text_of
 from esp_cli.xlsx.reader import ErrorValue
-from esp_cli.xlsx.workbook import SaveResult, locked_for_update
 
 NOTES_KEY = "notes"
 # What record-step reads: the rules' facts, the agent's IDs, Notes and the computed columns.
@@ -69,7 +64,6 @@ _NOTE_PREFIX: dict[Step, str] = {
 
 @dataclass
 class RecordResult:
-    tracker: Path
     agent: AgentRef
     step: Step
     on: date
@@ -77,11 +71,8 @@ class RecordResult:
     note_line: str
     date_written: bool  # False: the same date was already recorded
     note_added: bool  # False: the very same line was already in Notes
-    changes: list[CellChange]
-    added_columns: list[str]
     evaluation: Evaluation  # the agent after recording, as of the day it was run
-    dry_run: bool
-    saved: SaveResult | None = None
+    write: WriteReport
 
 
 def parse_step(text: str) -> Step:
@@ -118,11 +109,10 @@ def record_step(
     """Record `step` for the agent `query` names, delivered on `on` by `by`."""
     moment = now or datetime.now()
     refuse_future(on, moment.date(), "a step is recorded once it is delivered")
-    writer = author(by, config)
+    writer = config.signer(by)
     cal = calendar_from(config)
-    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-        table = read_table(wb, config.columns, keys=READ_KEYS)
-        row = find_agent(table, query, cls)
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+        row = find_agent(s.table, query, cls)
         facts = facts_from_row(row)
         _refuse_if_wrong(row, step, on)
         reason = step_order_error(facts, step, on)
@@ -132,34 +122,28 @@ def record_step(
                 fix="record the earlier step first, or correct its date.",
             )
         line = note_line(on, writer, step, note)
-        plan = ChangePlan(table)
         date_written = facts.step_date(step) != on
         if date_written:
-            plan.set(row, step.column, on)
-        note_added = plan_note(plan, row, NoteKind.NOTES, line)
-        sheet = table.sheet(row.sheet)
+            s.plan.set(row, step.column, on)
+        note_added = plan_note(s.plan, row, NoteKind.NOTES, line)
+        sheet = s.table.sheet(row.sheet)
         # Keep the computed columns true for this agent, where the sheet has them.
         after = _recorded(row, step, on)
         ev = evaluate(
             facts_from_row(after), moment.date(), moment, cal, spoc_phone=config.spoc_phone
         )
         if all(sheet.col(key) is not None for key in COMPUTED_KEYS):
-            plan_computed(plan, row, computed_cells(ev))
-        saved = None if dry_run else plan.apply(config.backup_dir)
+            plan_computed(s.plan, row, computed_cells(ev))
     return RecordResult(
-        tracker=table.path,
-        agent=AgentRef.of(row),
+        agent=row.ref(),
         step=step,
         on=on,
         by=writer,
         note_line=line,
         date_written=date_written,
         note_added=note_added,
-        changes=plan.changes,
-        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
         evaluation=ev,
-        dry_run=dry_run,
-        saved=saved,
+        write=s.report,
     )
 
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
+from esp_cli.model import AgentRef
 from esp_cli.services.agents import agents_in_class, class_key, name_tokens
-from esp_cli.services.escalations import AgentRef
-from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.session import WriteReport, write_session
 from esp_cli.tracker import Finding, Row, read_table
-from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+from esp_cli.xlsx.workbook import Workbook
 
 SME = "tbt_sme"
 MAX_SMES = 2  # the seed: "Assign 1-2 Certifiers as TBT SMEs"
@@ -88,14 +88,10 @@ class Assignment:
 
 @dataclass
 class AssignResult:
-    tracker: Path
     cls: str
     smes: tuple[str, ...]
     assignments: list[Assignment]
-    changes: list[CellChange]
-    added_columns: list[str]
-    dry_run: bool
-    saved: SaveResult | None = None
+    write: WriteReport
 
     def load(self) -> dict[str, int]:
         counts = dict.fromkeys(self.smes, 0)
@@ -115,31 +111,24 @@ def assign_smes(
     dry_run: bool = False,
 ) -> AssignResult:
     smes = check_smes(names)
-    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-        table = read_table(wb, config.columns, keys=READ_KEYS)
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         try:
-            rows = agents_in_class(table, cls)
+            rows = agents_in_class(s.table, cls)
         except UsageError as exc:
             raise UsageError(exc.message, fix="give one of those as CLASS.") from None
         current = [None if SME in r.unreadable else r.text(SME) for r in rows]
-        plan = ChangePlan(table)
         assignments = []
         for row, now, sme in zip(rows, current, split_evenly(current, smes), strict=True):
             keep = sme_key(now) == sme_key(sme)
             if not keep:
-                plan.set(row, SME, sme)
+                s.plan.set(row, SME, sme)
             shown = " ".join((now or "").split()) if keep else sme
-            assignments.append(Assignment(AgentRef.of(row), now or "", shown, not keep))
-        saved = None if dry_run else plan.apply(config.backup_dir)
+            assignments.append(Assignment(row.ref(), now or "", shown, not keep))
     return AssignResult(
-        tracker=table.path,
         cls=rows[0].cls.strip() if rows else cls,
         smes=smes,
         assignments=assignments,
-        changes=plan.changes,
-        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
-        dry_run=dry_run,
-        saved=saved,
+        write=s.report,
     )
 
 

@@ -18,11 +18,11 @@ from typing import Any
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
 from esp_cli.errors import EspError
-from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.session import ChangePlan, WriteReport, write_session
 from esp_cli.tracker import Finding, Row, Table, read_table
 from esp_cli.values import email_key, id_key, name_key, text_of
 from esp_cli.xlsx.refs import col_letter
-from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+from esp_cli.xlsx.workbook import Workbook
 
 DATE_KEY = "n_number_requested"
 NNUM_KEY = "n_number"
@@ -63,16 +63,12 @@ class Unmatched:
 
 @dataclass
 class SyncResult:
-    tracker: Path
     master: Path
-    changes: list[CellChange]
     conflicts: list[Conflict]
     unmatched: list[Unmatched]
     findings: list[Finding]
-    added_columns: list[str]
     matched_agents: int
-    dry_run: bool
-    saved: SaveResult | None = None
+    write: WriteReport
 
 
 @dataclass
@@ -179,23 +175,16 @@ def _sync(
     dry_run: bool,
     overwrite: bool,
 ) -> SyncResult:
-    with locked_for_update(tracker_path, dry_run=dry_run) as wb:
-        tracker = read_table(wb, config.columns, keys=(DATE_KEY, NNUM_KEY))
+    with write_session(tracker_path, config, keys=(DATE_KEY, NNUM_KEY), dry_run=dry_run) as s:
         master = master_job.result()
-        plan = ChangePlan(tracker)
-        conflicts, unmatched, matched = _plan(tracker, master, plan, overwrite)
-        saved = None if dry_run else plan.apply(config.backup_dir)
+        conflicts, unmatched, matched = _plan(s.table, master, s.plan, overwrite)
     return SyncResult(
-        tracker=tracker_path,
         master=master_path,
-        changes=plan.changes,
         conflicts=conflicts,
         unmatched=unmatched,
-        findings=[*tracker.findings, *master.findings],
-        added_columns=[f"{a.sheet}!{a.letter} '{a.header}'" for a in plan.added_columns],
+        findings=[*s.table.findings, *master.findings],
         matched_agents=matched,
-        dry_run=dry_run,
-        saved=saved,
+        write=s.report,
     )
 
 
@@ -237,8 +226,7 @@ def _plan(
         row = rows_by_id[rid]
         _plan_date(row, props, tracker, plan, overwrite, conflicts)
         _plan_nnumber(row, props, tracker, plan, conflicts)
-    ordered = sorted(plan.changes, key=lambda c: (c.sheet, c.row, c.col))
-    plan.changes[:] = ordered
+    plan.sort()
     conflicts.sort(key=lambda c: (c.sheet, _row_of(c.cell)))
     return conflicts, unmatched, len(proposals)
 

@@ -1,0 +1,143 @@
+"""The words every command shares, defined once (pure: no I/O).
+
+Who an agent is and where their row is (AgentRef), a cell esp changes (CellChange) or a
+column it adds (AddedColumn), the Citrix TBT Access values and which of them SPOC handles,
+the SPOC phone, and Yes/No as a column's drop-down spells it. Services, renderers and the
+rules import these from here, so each is typed once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from esp_cli.xlsx.refs import address, col_letter
+
+# -- the client's helpdesk and the Citrix TBT Access drop-down (seed, DOMAIN.md) -------------
+
+SPOC_PHONE = "(888) 905-9500"  # the default; esp.toml [spoc] phone overrides it
+
+NO_ISSUES = "No Issues"
+PASSWORD_RESET = "Password Reset"
+NO_CITRIX_APPS = "No Citrix Apps Showing"
+LEARNING_HUB = "Learning Hub Issue"
+CANNOT_LOCATE = "Cannot Locate TBT"
+EQUIPMENT = "Equipment Issue"
+OTHER = "Other"
+ACCESS_VALUES: tuple[str, ...] = (
+    NO_ISSUES,
+    PASSWORD_RESET,
+    NO_CITRIX_APPS,
+    LEARNING_HUB,
+    CANNOT_LOCATE,
+    EQUIPMENT,
+    OTHER,
+)
+# The issues SPOC handles: SPOC is called, and after 10 business days the agent is advised.
+SPOC_ISSUES: frozenset[str] = frozenset({PASSWORD_RESET, NO_CITRIX_APPS, LEARNING_HUB})
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def access_key(text: str) -> str:
+    """'password-reset', ' Password  Reset ' and 'PASSWORD_RESET' are the same value."""
+    return " ".join(_NON_WORD.sub(" ", text).split()).casefold()
+
+
+_SPOC_KEYS = frozenset(access_key(v) for v in SPOC_ISSUES)
+
+
+def is_spoc_issue(text: str | None) -> bool:
+    return text is not None and access_key(text) in _SPOC_KEYS
+
+
+def is_issue(text: str | None, value: str) -> bool:
+    """Does a Citrix TBT Access cell say `value` (case, spacing, punctuation ignored)?"""
+    return text is not None and access_key(text) == access_key(value)
+
+
+def access_category(value: object, known: Iterable[str]) -> str | None:
+    """The access issue a Citrix TBT Access cell names, in the spelling of `known` when it
+    matches one, else as typed; None for a blank cell or No Issues."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if not text or access_key(text) == access_key(NO_ISSUES):
+        return None
+    for spelling in known:
+        if access_key(spelling) == access_key(text):
+            return spelling
+    return text
+
+
+def spell_yes_no(options: Iterable[str] | None, value: bool) -> str:
+    """Yes or No as a drop-down's options spell it (Y/N, TRUE/FALSE...), else Yes/No."""
+    from esp_cli.values import Unreadable, parse_yes_no
+
+    for option in options or ():
+        try:
+            if parse_yes_no(option) is value:
+                return option
+        except Unreadable:
+            continue
+    return "Yes" if value else "No"
+
+
+# -- agents and cells --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRef:
+    """Who and where: enough to find the agent's row in Excel."""
+
+    name: str
+    cls: str
+    sheet: str
+    row: int
+    agent_id: str
+    email: str
+
+    def fields(self) -> dict[str, Any]:
+        """Who and where, first in every one-agent command's JSON."""
+        return {"agent": self.name, "class": self.cls, "sheet": self.sheet, "row": self.row}
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """One cell esp writes (or, with --dry-run, would write): where, whose, old and new."""
+
+    sheet: str
+    row: int
+    col: int
+    agent: str
+    cls: str
+    column: str
+    old: Any
+    new: Any
+
+    @property
+    def cell(self) -> str:
+        return f"{col_letter(self.col)}{self.row}"
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.col)
+
+
+@dataclass(frozen=True, slots=True)
+class AddedColumn:
+    """A column esp adds after a sheet's last header because a write needs it."""
+
+    sheet: str
+    col: int
+    header: str
+
+    @property
+    def letter(self) -> str:
+        return col_letter(self.col)
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.letter} '{self.header}'"
+

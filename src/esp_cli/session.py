@@ -1,0 +1,203 @@
+"""The one way esp writes a workbook: open, lock, read, plan, apply, save, report.
+
+Every writing command goes through `write_session`. A service only states its plan — which
+cells get which values — inside the session; the session opens the workbook (holding esp's
+lock from the read to the write, refusing while Excel has it open), reads the tracker's rows,
+and when the service's block ends without an error applies every planned cell in one
+lossless write (backup, atomic replace) and reports what changed. A `--dry-run` session
+plans the same cells and writes nothing. This is the single place where a write happens, so
+it is also the single place where one is recorded.
+
+    with write_session(path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+        row = find_agent(s.table, query)
+        s.plan.set(row, "notes", text)
+    return Result(..., write=s.report)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from esp_cli.columns import BY_KEY, Kind
+from esp_cli.config import Config
+from esp_cli.model import AddedColumn, CellChange
+from esp_cli.tracker import Row, Sheet, Table, read_table
+from esp_cli.xlsx.patch import Patcher
+from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What a write changed (or, with --dry-run, would change), and where the backup is."""
+
+    tracker: Path
+    changes: list[CellChange]
+    added_columns: list[AddedColumn]
+    dry_run: bool
+    saved: SaveResult | None = None
+
+    @property
+    def backup(self) -> Path | None:
+        return self.saved.backup if self.saved is not None else None
+
+    @property
+    def added_column_labels(self) -> list[str]:
+        return [str(a) for a in self.added_columns]
+
+
+class ChangePlan:
+    """The cells a command will write, each with its old value, applied in one write.
+
+    `set` takes an agent row and a column key: the column is found on the row's sheet, or
+    planned after the last header when the sheet lacks it. `set_cell` writes a cell of a
+    sheet that is not read as agent rows (the TBT Tracking Sheet)."""
+
+    def __init__(self, workbook: Workbook, table: Table | None) -> None:
+        self.workbook = workbook
+        self._table = table
+        self.changes: list[CellChange] = []
+        self.added_columns: list[AddedColumn] = []
+        self._patcher: Patcher | None = None
+        self._planned_cols: dict[tuple[str, str], int] = {}
+
+    @property
+    def table(self) -> Table:
+        if self._table is None:
+            raise TypeError("this plan writes cells by address; it has no agent rows")
+        return self._table
+
+    @property
+    def patcher(self) -> Patcher:
+        if self._patcher is None:
+            self._patcher = self.workbook.patcher()
+        return self._patcher
+
+    def column(self, sheet: Sheet, key: str) -> int:
+        """The column for `key` on `sheet`; added after the last header when missing."""
+        col = sheet.col(key)
+        if col is not None:
+            return col
+        planned = self._planned_cols.get((sheet.name, key))
+        if planned is not None:
+            return planned
+        used = [c for (s, _k), c in self._planned_cols.items() if s == sheet.name]
+        col = max([sheet.last_header_col, *used]) + 1
+        self.add_column(sheet.name, sheet.header_row, col, BY_KEY[key].header)
+        self._planned_cols[(sheet.name, key)] = col
+        return col
+
+    def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
+        self.patcher.add_column(sheet, header_row, col, header)
+        self.added_columns.append(AddedColumn(sheet, col, header))
+
+    def set(self, row: Row, key: str, new: Any) -> CellChange:
+        sheet = self.table.sheet(row.sheet)
+        col = self.column(sheet, key)
+        # Yes/no as typed ('No', 'N'), not as understood (False); others as understood.
+        as_typed = key in row.unreadable or BY_KEY[key].kind is Kind.YESNO
+        old = row.raw.get(key) if as_typed else row.values.get(key)
+        return self.set_cell(
+            row.sheet,
+            row.row,
+            col,
+            new,
+            agent=row.label(),
+            cls=row.cls,
+            column=sheet.headers.get(col, BY_KEY[key].header),
+            old=old,
+        )
+
+    def set_cell(
+        self,
+        sheet: str,
+        row: int,
+        col: int,
+        new: Any,
+        *,
+        agent: str = "",
+        cls: str = "",
+        column: str = "",
+        old: Any = None,
+    ) -> CellChange:
+        self.patcher.set(sheet, row, col, new)
+        change = CellChange(sheet, row, col, agent, cls, column, old, new)
+        self.changes.append(change)
+        return change
+
+    def sort(self) -> None:
+        """Changes in sheet order (a table of thousands of them reads top to bottom)."""
+        self.changes.sort(key=lambda c: (c.sheet, c.row, c.col))
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes and not self.added_columns
+
+
+@dataclass
+class WriteSession:
+    """An open workbook about to be written: its rows (`table`) and the `plan`."""
+
+    path: Path
+    workbook: Workbook
+    plan: ChangePlan
+    dry_run: bool
+    _report: WriteReport | None = field(default=None, repr=False)
+
+    @property
+    def table(self) -> Table:
+        return self.plan.table
+
+    @property
+    def report(self) -> WriteReport:
+        if self._report is None:
+            raise RuntimeError("the session's report is ready once its block has ended")
+        return self._report
+
+    def _finish(self, backup_dir: Path | None) -> None:
+        saved = None
+        if not self.dry_run and not self.plan.empty:
+            saved = self.workbook.save(self.plan.patcher, backup_dir)
+        self._report = WriteReport(
+            tracker=self.path,
+            changes=self.plan.changes,
+            added_columns=self.plan.added_columns,
+            dry_run=self.dry_run,
+            saved=saved,
+        )
+
+
+@contextlib.contextmanager
+def write_session(
+    path: Path,
+    config: Config,
+    *,
+    keys: Iterable[str] | None = None,
+    rows: bool = True,
+    dry_run: bool = False,
+    write: bool = True,
+) -> Iterator[WriteSession]:
+    """Open `path` to be written and read its agent rows (only the columns `keys` names,
+    besides identity and class; `rows=False` reads none: a sheet written by address). The
+    planned cells are written when the block ends without an error, unless `dry_run`.
+
+    `write=False` serves a command that writes only when asked (`escalations --write`):
+    the workbook is opened to be read, without esp's lock, and nothing is written."""
+    opened = (
+        locked_for_update(path, dry_run=dry_run)
+        if write
+        else contextlib.nullcontext(Workbook.open(path))
+    )
+    with opened as wb:
+        table = read_table(wb, config.columns, keys=keys) if rows else None
+        session = WriteSession(
+            path=table.path if table is not None else wb.path,
+            workbook=wb,
+            plan=ChangePlan(wb, table),
+            dry_run=dry_run or not write,
+        )
+        yield session
+        session._finish(config.backup_dir)
