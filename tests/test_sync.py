@@ -104,7 +104,7 @@ def test_second_run_changes_nothing(files: tuple[Path, Path]) -> None:
     sync_nnumbers(esp, mst, Config())
     before = esp.read_bytes()
     again = sync_nnumbers(esp, mst, Config())
-    assert again.write.changes == [] and again.write.saved is None
+    assert again.write.changes == [] and again.write.backup is None
     assert esp.read_bytes() == before
 
 

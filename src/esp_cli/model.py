@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from esp_cli.xlsx.refs import address, col_letter
@@ -141,3 +142,37 @@ class AddedColumn:
     def __str__(self) -> str:
         return f"{self.sheet}!{self.letter} '{self.header}'"
 
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A cell esp could not understand (or a structural problem), with where and why."""
+
+    sheet: str
+    row: int
+    col: int
+    column: str
+    value: str
+    message: str
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.col)
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.column}): {self.message}"
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What a write changed (or, with --dry-run, would change), and where the backup is."""
+
+    tracker: Path
+    changes: list[CellChange]
+    added_columns: list[AddedColumn]
+    dry_run: bool
+    backup: Path | None = None  # None: nothing was written
+
+    @property
+    def added_column_labels(self) -> list[str]:
+        return [str(a) for a in self.added_columns]

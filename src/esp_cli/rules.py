@@ -92,7 +92,22 @@ class ActionKind(StrEnum):
     NOT_EVALUATED = "not_evaluated"
 
 
-_ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
+ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
+
+# How each action reads in the Next Action column and in table titles.
+ACTION_LABELS: dict[ActionKind, str] = {
+    ActionKind.COACHING: "Documented coaching",
+    ActionKind.WRITTEN_CAP: "Written CAP",
+    ActionKind.FINAL_CAP: "Final CAP",
+    ActionKind.TERM_REVIEW: "Term review",
+    ActionKind.CALL_SPOC: "Call SPOC",
+    ActionKind.ADVISE_SPOC: "Advise agent to call SPOC",
+    ActionKind.CALLBACK_PHONE: "Get a callback phone",
+    ActionKind.CALL_CERT_OVER_4H: "Call Cert over 4 h",
+    ActionKind.TBT_OVER_8H: "TBT hours over 8",
+    ActionKind.BEHIND_TARGET: "Behind target",
+    ActionKind.NOT_EVALUATED: "Not evaluated",
+}
 
 
 class Stage(StrEnum):
@@ -350,7 +365,7 @@ class _Actions:
 
     @staticmethod
     def ordered(actions: Iterable[Action]) -> tuple[Action, ...]:
-        return tuple(sorted(actions, key=lambda a: (_ACTION_ORDER[a.action], a.due)))
+        return tuple(sorted(actions, key=lambda a: (ACTION_ORDER[a.action], a.due)))
 
 
 def _unreadable_reason(facts: AgentFacts, keys: Iterable[str]) -> str | None:

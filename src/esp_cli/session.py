@@ -24,29 +24,10 @@ from typing import Any
 
 from esp_cli.columns import BY_KEY, Kind
 from esp_cli.config import Config
-from esp_cli.model import AddedColumn, CellChange
+from esp_cli.model import AddedColumn, CellChange, WriteReport
 from esp_cli.tracker import Row, Sheet, Table, read_table
 from esp_cli.xlsx.patch import Patcher
-from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
-
-
-@dataclass(frozen=True)
-class WriteReport:
-    """What a write changed (or, with --dry-run, would change), and where the backup is."""
-
-    tracker: Path
-    changes: list[CellChange]
-    added_columns: list[AddedColumn]
-    dry_run: bool
-    saved: SaveResult | None = None
-
-    @property
-    def backup(self) -> Path | None:
-        return self.saved.backup if self.saved is not None else None
-
-    @property
-    def added_column_labels(self) -> list[str]:
-        return [str(a) for a in self.added_columns]
+from esp_cli.xlsx.workbook import Workbook, locked_for_update
 
 
 class ChangePlan:
@@ -158,15 +139,15 @@ class WriteSession:
         return self._report
 
     def _finish(self, backup_dir: Path | None) -> None:
-        saved = None
+        backup = None
         if not self.dry_run and not self.plan.empty:
-            saved = self.workbook.save(self.plan.patcher, backup_dir)
+            backup = self.workbook.save(self.plan.patcher, backup_dir).backup
         self._report = WriteReport(
             tracker=self.path,
             changes=self.plan.changes,
             added_columns=self.plan.added_columns,
             dry_run=self.dry_run,
-            saved=saved,
+            backup=backup,
         )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from esp_cli.columns import BY_KEY, Kind, alias_table, match_header
 from esp_cli.errors import MissingColumnsError
-from esp_cli.model import AgentRef, spell_yes_no
+from esp_cli.model import AgentRef, Finding, spell_yes_no
 from esp_cli.values import (
     Unreadable,
     display_name,
@@ -28,32 +28,13 @@ from esp_cli.values import (
     text_of,
 )
 from esp_cli.xlsx.reader import ErrorValue, SheetValues
-from esp_cli.xlsx.refs import address, col_letter
+from esp_cli.xlsx.refs import col_letter
 from esp_cli.xlsx.validations import ListValidation
 from esp_cli.xlsx.workbook import Workbook
 
 HEADER_SCAN_ROWS = 30
 _UNSEEN = object()
 IDENTITY_KEYS = ("agent_name", "agent_id", "email")
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A cell esp could not understand (or a structural problem), with where and why."""
-
-    sheet: str
-    row: int
-    col: int
-    column: str
-    value: str
-    message: str
-
-    @property
-    def address(self) -> str:
-        return address(self.sheet, self.row, self.col)
-
-    def __str__(self) -> str:
-        return f"{self.address} ({self.column}): {self.message}"
 
 
 @dataclass(slots=True)

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import emit_agent_changes, say_written, write_fields
 from esp_cli.cli.options import (
     AgentArg,
     ByOpt,
@@ -21,6 +20,7 @@ from esp_cli.cli.options import (
     parse_day,
 )
 from esp_cli.render import Format, say
+from esp_cli.render.changes import emit_agent_changes, say_written, write_fields
 from esp_cli.services.access import AccessResult, set_access
 
 access_app = command_group(

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.changes import say_written
 from esp_cli.cli.options import (
     AsOfOpt,
     ClassOpt,
@@ -23,9 +22,9 @@ from esp_cli.cli.options import (
 )
 from esp_cli.model import AgentRef, CellChange
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
-from esp_cli.rules import Action, Stage, fmt_day
+from esp_cli.render.changes import say_written
+from esp_cli.rules import ACTION_LABELS, Action, Stage, fmt_day
 from esp_cli.services.escalations import (
-    ACTION_LABELS,
     AgentStatus,
     EscalationsResult,
     TodoItem,

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import emit_agent_changes, say_written, write_fields
 from esp_cli.cli.options import (
     AgentArg,
     ByOpt,
@@ -22,6 +21,7 @@ from esp_cli.cli.options import (
 )
 from esp_cli.notes import NoteKind
 from esp_cli.render import Format, say
+from esp_cli.render.changes import emit_agent_changes, say_written, write_fields
 from esp_cli.services.notes import NoteResult, add_note
 
 note_app = command_group(

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import say_written, write_fields
 from esp_cli.cli.options import (
     ConfigOpt,
     DayOpt,
@@ -18,8 +17,9 @@ from esp_cli.cli.options import (
     config_for,
     parse_day,
 )
-from esp_cli.model import AgentRef
+from esp_cli.model import AgentRef, Finding
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.render.changes import say_written, write_fields
 from esp_cli.services.progress import (
     ImportResult,
     MissingResult,
@@ -28,7 +28,6 @@ from esp_cli.services.progress import (
     missing_reports,
     read_reports,
 )
-from esp_cli.tracker import Finding
 
 progress_app = command_group(
     "progress", "The agents' daily self-reports: fold them into Notes, list who has not reported."

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.changes import emit_agent_changes, say_written
 from esp_cli.cli.options import (
     AgentArg,
     ClassOpt,
@@ -19,6 +18,7 @@ from esp_cli.cli.options import (
     parse_day,
 )
 from esp_cli.render import Format, say, show
+from esp_cli.render.changes import emit_agent_changes, say_written
 from esp_cli.rules import fmt_day
 from esp_cli.services.record import RecordResult, parse_step, record_step
 
@@ -118,7 +118,7 @@ def render(result: RecordResult, fmt: Format) -> None:
     elif ev.pending_step is None and ev.evaluable and not ev.complete:
         say("The escalation ladder is complete: the agent may be termed.")
     write = result.write
-    if write.saved:
+    if write.backup:
         say(
             f"Recorded the {label} for {result.agent.name} on {show(result.on)} in "
             f"{write.tracker} (backup: {write.backup})."

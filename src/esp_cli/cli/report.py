@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
 
     from esp_cli.mail import Envelope, Server
-    from esp_cli.services.eod import EodReport
-    from esp_cli.services.locate import LocateResult
+    from esp_cli.results.eod import EodReport
+    from esp_cli.results.locate import LocateResult
 
 report_app = command_group(
     "report", "Reports for leadership: the end-of-day TBT Completion report."
@@ -110,8 +110,8 @@ def rendered(report: EodReport, cfg: Config, fmt: ReportFormat) -> str:
     import io
     import json
 
-    from esp_cli import eod_render as r
     from esp_cli.render import csv_safe
+    from esp_cli.render import eod as r
 
     if fmt is ReportFormat.json:
         return json.dumps(r.report_dict(report), indent=2, ensure_ascii=False) + "\n"
@@ -142,7 +142,7 @@ def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -
 
 
 def _print_tables(report: EodReport, cfg: Config) -> None:
-    from esp_cli import eod_render as r
+    from esp_cli.render import eod as r
     from esp_cli.render import print_table
 
     say(f"{r.subject(report.day)}: {r.headline(report)}")
@@ -174,8 +174,8 @@ def _print_tables(report: EodReport, cfg: Config) -> None:
 def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_run: bool) -> None:
     from datetime import datetime
 
-    from esp_cli import eod_render as r
     from esp_cli import mail
+    from esp_cli.render import eod as r
 
     env = mail.envelope(cfg)
     srv = mail.server(cfg) if send else None  # a bad [smtp] fails before anything is written
@@ -265,9 +265,9 @@ def locate_command(
 
 
 def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
-    from esp_cli.cli.changes import change_dicts
-    from esp_cli.locate_render import HEADERS, case_row
     from esp_cli.render import print_table, write_json
+    from esp_cli.render.changes import change_dicts
+    from esp_cli.render.locate import HEADERS, case_row
 
     for finding in result.findings:
         say(f"warning: {finding}")
@@ -308,7 +308,7 @@ def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
     verb = "Would set" if result.write.dry_run else "Set"
     for change in result.write.changes:
         say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
-    if result.write.saved is not None:
+    if result.write.backup is not None:
         say(f"Wrote {len(result.write.changes)} cell(s) (backup: {result.write.backup}).")
 
 
@@ -317,8 +317,8 @@ def _mail_locate(
 ) -> None:
     from datetime import date, datetime
 
-    from esp_cli import locate_render as lr
     from esp_cli import mail
+    from esp_cli.render import locate as lr
 
     if not result.cases:
         say("No open Cannot Locate TBT cases: no e-mail made.")

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import print_changes, say_written, write_fields
 from esp_cli.cli.options import ClassOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.render.changes import print_changes, say_written, write_fields
 from esp_cli.services.smes import AssignResult, SmeListResult, assign_smes, list_smes
 
 sme_app = command_group(

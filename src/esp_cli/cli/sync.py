@@ -8,10 +8,10 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.changes import say_written
 from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.errors import ConfigError
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.render.changes import say_written
 from esp_cli.services.sync import SyncResult, sync_nnumbers
 
 FromOpt = Annotated[

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.changes import print_changes, say_written, write_fields
 from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.render.changes import print_changes, say_written, write_fields
 from esp_cli.services.proofs import Proof, ProofsResult, record_proofs
 
 tbt_app = command_group(

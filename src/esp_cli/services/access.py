@@ -19,12 +19,12 @@ from typing import Any
 from esp_cli.columns import BY_KEY
 from esp_cli.config import DEFAULT_ACCESS_VALUES, Config
 from esp_cli.errors import UsageError
-from esp_cli.model import CANNOT_LOCATE, AgentRef, access_key, is_issue, is_spoc_issue
+from esp_cli.model import CANNOT_LOCATE, AgentRef, WriteReport, access_key, is_issue, is_spoc_issue
 from esp_cli.notes import NoteKind, format_line
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.notes import plan_note, refuse_future
-from esp_cli.session import WriteReport, write_session
+from esp_cli.session import write_session
 from esp_cli.tracker import Row, Sheet, Table
 from esp_cli.values import Unreadable, us_phone
 from esp_cli.xlsx.refs import address, col_letter

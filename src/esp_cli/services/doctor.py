@@ -8,9 +8,9 @@ from pathlib import Path
 
 from esp_cli.columns import BY_KEY, Kind
 from esp_cli.config import Config
-from esp_cli.model import CANNOT_LOCATE, NO_ISSUES, is_issue, is_spoc_issue
+from esp_cli.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.notes import NoteKind, lines_of, parse_line
-from esp_cli.tracker import Finding, Row, Sheet, Table, read_table
+from esp_cli.tracker import Row, Sheet, Table, read_table
 from esp_cli.values import email_key, id_key, name_key
 from esp_cli.xlsx.refs import address, col_letter
 from esp_cli.xlsx.workbook import Workbook

@@ -26,12 +26,12 @@ from typing import Any
 
 from esp_cli.calendar import BusinessCalendar
 from esp_cli.config import Config
-from esp_cli.model import AgentRef
-from esp_cli.rules import ActionKind, Evaluation, evaluate
+from esp_cli.model import AgentRef, Finding, WriteReport
+from esp_cli.rules import ACTION_LABELS, ACTION_ORDER, ActionKind, Evaluation, evaluate
 from esp_cli.services.agents import agents_in_class
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.session import ChangePlan, WriteReport, write_session
-from esp_cli.tracker import Finding, Row
+from esp_cli.session import ChangePlan, write_session
+from esp_cli.tracker import Row
 
 STAGE_KEY = "escalation_stage"
 NEXT_ACTION_KEY = "next_action"
@@ -40,24 +40,6 @@ COMPUTED_KEYS = (STAGE_KEY, NEXT_ACTION_KEY, NEXT_DUE_KEY)
 # The columns esp escalations reads (identity and class are always read): findings are
 # reported for these only.
 READ_KEYS = (*FACT_KEYS, "n_number", *COMPUTED_KEYS)
-
-ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
-
-# How each action reads in the Next Action column and in table titles.
-ACTION_LABELS: dict[ActionKind, str] = {
-    ActionKind.COACHING: "Documented coaching",
-    ActionKind.WRITTEN_CAP: "Written CAP",
-    ActionKind.FINAL_CAP: "Final CAP",
-    ActionKind.TERM_REVIEW: "Term review",
-    ActionKind.CALL_SPOC: "Call SPOC",
-    ActionKind.ADVISE_SPOC: "Advise agent to call SPOC",
-    ActionKind.CALLBACK_PHONE: "Get a callback phone",
-    ActionKind.CALL_CERT_OVER_4H: "Call Cert over 4 h",
-    ActionKind.TBT_OVER_8H: "TBT hours over 8",
-    ActionKind.BEHIND_TARGET: "Behind target",
-    ActionKind.NOT_EVALUATED: "Not evaluated",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ComputedCells:

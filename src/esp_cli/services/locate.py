@@ -13,16 +13,16 @@ is listed too, never attached to a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError
 from esp_cli.model import CANNOT_LOCATE, is_issue
 from esp_cli.notes import NoteKind, lines_of, parse_line
+from esp_cli.results.locate import LocateCase, LocateResult
 from esp_cli.services.agents import name_tokens
-from esp_cli.session import WriteReport, write_session
-from esp_cli.tracker import Finding, Row
+from esp_cli.session import write_session
+from esp_cli.tracker import Row
 
 TBT = NoteKind.TBT
 ACCESS_KEY = "citrix_access"
@@ -31,26 +31,6 @@ READ_KEYS = ("call_cert_complete", "tbts_complete", ACCESS_KEY, SEARCHED, TBT.co
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pdf")
 _QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,}?)['\"’”](?=\W|$)")
 _WORDS = re.compile(r"[a-z]+")
-
-
-@dataclass(frozen=True)
-class LocateCase:
-    agent: str
-    cls: str
-    sheet: str
-    row: int
-    course: str | None
-    searched_before: bool
-    screenshots: tuple[Path, ...]
-
-
-@dataclass
-class LocateResult:
-    cases: list[LocateCase]
-    unmatched_files: list[tuple[Path, str]]  # (file, why it was not attached)
-    findings: list[Finding]
-    write: WriteReport
-    screenshots_dir: Path | None = field(default=None)
 
 
 def course_searched(tbt_notes: object) -> str | None:

@@ -16,11 +16,11 @@ from pathlib import Path
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
 from esp_cli.errors import UnsafeWriteError, UsageError
-from esp_cli.model import AgentRef
+from esp_cli.model import AgentRef, WriteReport
 from esp_cli.notes import NoteKind, appended, format_line
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
-from esp_cli.session import ChangePlan, WriteReport, write_session
+from esp_cli.session import ChangePlan, write_session
 from esp_cli.tracker import Row, Sheet
 from esp_cli.values import text_of
 from esp_cli.xlsx.reader import ErrorValue

@@ -26,13 +26,13 @@ from pathlib import Path
 from esp_cli.columns import alias_table
 from esp_cli.config import Config
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
-from esp_cli.model import AgentRef
+from esp_cli.model import AgentRef, Finding, WriteReport
 from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
 from esp_cli.selfreports import RowProblem, SelfReport, parse_email, reports_from_rows
 from esp_cli.services.agents import class_key, closest, describe, name_tokens
 from esp_cli.services.notes import cell_text
-from esp_cli.session import ChangePlan, WriteReport, write_session
-from esp_cli.tracker import Finding, Row, Table, read_table
+from esp_cli.session import ChangePlan, write_session
+from esp_cli.tracker import Row, Table, read_table
 from esp_cli.values import email_key
 from esp_cli.xlsx.patch import check_cell_text
 from esp_cli.xlsx.refs import address

@@ -25,9 +25,9 @@ from typing import Any
 from esp_cli.columns import normalise_header
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError, UsageError
-from esp_cli.model import AgentRef
+from esp_cli.model import AgentRef, WriteReport
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
-from esp_cli.session import ChangePlan, WriteReport, write_session
+from esp_cli.session import ChangePlan, write_session
 from esp_cli.tracker import Row, Table
 from esp_cli.values import is_blank, text_of
 from esp_cli.xlsx.workbook import Workbook

@@ -18,14 +18,14 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import StepOrderError, UsageError
-from esp_cli.model import AgentRef
+from esp_cli.model import AgentRef, WriteReport
 from esp_cli.notes import NoteKind, format_line
 from esp_cli.rules import LADDER, Evaluation, Step, evaluate, fmt, step_order_error
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
-from esp_cli.session import WriteReport, write_session
+from esp_cli.session import write_session
 from esp_cli.tracker import Row
 from esp_cli.values import text_of
 from esp_cli.xlsx.reader import ErrorValue

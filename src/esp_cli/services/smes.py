@@ -19,10 +19,10 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
-from esp_cli.model import AgentRef
+from esp_cli.model import AgentRef, Finding, WriteReport
 from esp_cli.services.agents import agents_in_class, class_key, name_tokens
-from esp_cli.session import WriteReport, write_session
-from esp_cli.tracker import Finding, Row, read_table
+from esp_cli.session import write_session
+from esp_cli.tracker import Row, read_table
 from esp_cli.xlsx.workbook import Workbook
 
 SME = "tbt_sme"

@@ -18,8 +18,9 @@ from typing import Any
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
 from esp_cli.errors import EspError
-from esp_cli.session import ChangePlan, WriteReport, write_session
-from esp_cli.tracker import Finding, Row, Table, read_table
+from esp_cli.model import Finding, WriteReport
+from esp_cli.session import ChangePlan, write_session
+from esp_cli.tracker import Row, Table, read_table
 from esp_cli.values import email_key, id_key, name_key, text_of
 from esp_cli.xlsx.refs import col_letter
 from esp_cli.xlsx.workbook import Workbook

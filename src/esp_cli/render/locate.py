@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from esp_cli.eod_render import FONT
-from esp_cli.services.locate import LocateCase
+from esp_cli.render.eod import FONT
+from esp_cli.results.locate import LocateCase
 
 SUBJECT_PREFIX = "Cannot Locate TBT"
 HEADERS = ["Agent", "Class", "Course searched", "Screenshots"]

@@ -12,9 +12,8 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from esp_cli.rules import ActionKind
-from esp_cli.services.eod import ClassSummary, EodReport, ordered_actions, ordered_issues
-from esp_cli.services.escalations import ACTION_LABELS
+from esp_cli.results.eod import ClassSummary, EodReport, ordered_actions, ordered_issues
+from esp_cli.rules import ACTION_LABELS, ActionKind
 
 SUBJECT_PREFIX = "TBT Completion Report"
 COUNT_KEYS = (

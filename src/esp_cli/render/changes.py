@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from esp_cli.model import AgentRef, CellChange
+from esp_cli.model import AgentRef, CellChange, WriteReport
 from esp_cli.notes import lines_of
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
-from esp_cli.session import WriteReport
 
 
 def before_after(change: CellChange) -> str:
@@ -62,7 +61,7 @@ def say_written(write: WriteReport, done: str = "already says so") -> None:
         say(f"{'Would add' if write.dry_run else 'Added'} column {added}.")
     if write.dry_run:
         say(f"Dry run: {n} cell(s) would change; {write.tracker} was not written.")
-    elif write.saved:
+    elif write.backup:
         say(f"Wrote {n} cell(s) to {write.tracker} (backup: {write.backup}).")
     else:
         say(f"{write.tracker} {done}; nothing written.")

@@ -1,0 +1,85 @@
+"""The end-of-day TBT Completion report as data (esp report eod)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from esp_cli.model import Finding
+from esp_cli.rules import ACTION_ORDER
+
+
+@dataclass
+class ClassSummary:
+    """The counts for one class (or, as `totals`, for all of them)."""
+
+    cls: str
+    agents: int = 0
+    call_certs_complete: int = 0
+    tbts_complete: int = 0
+    fully_complete: int = 0
+    access_issues: Counter[str] = field(default_factory=Counter)
+    escalations_due: Counter[str] = field(default_factory=Counter)
+    not_reported: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        return self.agents - self.fully_complete
+
+    @property
+    def percent_complete(self) -> float:
+        """Fully complete agents as a percentage of the class, one decimal."""
+        return round(100 * self.fully_complete / self.agents, 1) if self.agents else 0.0
+
+    def add(self, other: ClassSummary) -> None:
+        self.agents += other.agents
+        self.call_certs_complete += other.call_certs_complete
+        self.tbts_complete += other.tbts_complete
+        self.fully_complete += other.fully_complete
+        self.access_issues.update(other.access_issues)
+        self.escalations_due.update(other.escalations_due)
+        self.not_reported += other.not_reported
+
+
+@dataclass(frozen=True)
+class OutstandingAgent:
+    """An agent not yet fully complete: what is pending and the latest note."""
+
+    name: str
+    cls: str
+    sheet: str
+    row: int
+    call_cert_complete: bool
+    tbts_complete: bool
+    stage: str
+    pending_action: str | None
+    pending_due: date | None
+    access_issue: str | None
+    reported: bool
+    latest_note: str | None
+
+
+@dataclass
+class EodReport:
+    tracker: Path
+    day: date
+    classes: list[ClassSummary]
+    totals: ClassSummary
+    outstanding: list[OutstandingAgent]
+    not_reported: list[tuple[str, str]]  # (agent, class), in tracker order
+    findings: list[Finding]
+
+
+def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Escalation counts in the rules' action order (the ladder first)."""
+    order = {kind.value: i for kind, i in ACTION_ORDER.items()}
+    return sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+
+def ordered_issues(counts: Counter[str], known: Iterable[str]) -> list[tuple[str, int]]:
+    """Access counts in esp.toml's [access] order, other spellings after, by name."""
+    order = {v: i for i, v in enumerate(known)}
+    return sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
