@@ -93,8 +93,13 @@ def print_table(
         if empty:
             sys.stdout.write(f"{title}: {empty}\n")
         return
-    limit = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    sys.stdout.write(format_table(title, columns, cells, limit))
+    sys.stdout.write(format_table(title, columns, cells, terminal_width()))
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when standard output is one; None when it is piped or
+    redirected (lines are then never wrapped)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def format_table(

@@ -1,0 +1,252 @@
+"""Run every `$ esp …` session in README.md on the bundled sample and compare the output.
+
+README's terminal sessions are the program's real output: `--check` (the default, and
+tests/test_readme.py) runs each command, in README order, on one fresh copy of the sample
+with the clock at the sample's today (Tue 11/24/2026, 9:00), tables drawn 100 columns wide as
+a terminal shows them, and fails on any difference; `--update` writes the real output into
+README.md. A line `…` in a session stands for any number of lines (the rest of a long
+table), and is kept where it is by `--update`. Paths of the scratch folder and the time
+stamps in backup names are compared as shapes, not as text.
+
+A fenced block that starts with `$ make demo` is the demo's own output (`esp demo esp-demo`).
+Commands that start with something other than `esp` (an environment variable, `make`) are
+shown for reading only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import re
+import shlex
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+ELLIPSIS = "…"
+WIDTH = 100
+CLOCK = datetime(2026, 11, 24, 9, 0, 0)
+DEMO_FOLDER = "esp-demo"
+
+# Files the README's sessions use besides the sample: named in the text around them.
+EXTRA_FILES: dict[str, bytes] = {
+    "late-reports.csv": (
+        b"Timestamp,Class,Agent Name,Update\r\n"
+        b"11/24/2026 17:40,AET-1109,Erin Walsh,All 8 TBTs done; Call Cert tomorrow.\r\n"
+        b"11/24/2026 17:52,AET-1109,Zach Holt,On TBT 6 of 8.\r\n"
+        b"11/24/2026 18:05,AET-1102,Ivy Lin,Learning Hub still not loading.\r\n"
+    ),
+}
+# Screenshots for `esp report locate --screenshots shots`: the names say whose they are.
+SCREENSHOTS = (
+    "Ethan Brooks course number.png",
+    "Ethan Brooks course name.png",
+    "Amira Hassan course number.png",
+    "Amira Hassan course name.png",
+    "team photo.png",
+)
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}_\d{6}(?:_\d{6})?")
+_OP = re.compile(r"\bop-[0-9a-f]{6,}\b")
+
+
+@dataclass
+class Command:
+    line: int  # 0-based line of the `$ …` line in README
+    text: str  # what follows `$ `
+    expected: list[str]  # the lines shown after it
+
+
+@dataclass
+class Block:
+    start: int  # 0-based line of the opening fence
+    end: int  # 0-based line of the closing fence
+    commands: list[Command]
+    demo: bool
+
+
+def parse(lines: Sequence[str]) -> list[Block]:
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != "```console":
+            i += 1
+            continue
+        start = i
+        i += 1
+        body: list[tuple[int, str]] = []
+        while i < len(lines) and lines[i].strip() != "```":
+            body.append((i, lines[i]))
+            i += 1
+        end = i
+        i += 1
+        demo = bool(body) and body[0][1].startswith("$ make demo")
+        commands: list[Command] = []
+        if demo:
+            commands.append(Command(body[0][0], "esp demo " + DEMO_FOLDER, [t for _, t in body[1:]]))
+        else:
+            for n, text in body:
+                if text.startswith("$ "):
+                    commands.append(Command(n, text[2:], []))
+                elif commands:
+                    commands[-1].expected.append(text)
+        if any(c.text.startswith("esp ") for c in commands):
+            blocks.append(Block(start, end, commands, demo))
+    return blocks
+
+
+def normalise(text: str, folder: Path) -> str:
+    for form in {str(folder), str(folder.resolve())}:
+        text = text.replace(form + os.sep, "").replace(form, ".")
+    text = _STAMP.sub("<stamp>", text)
+    return _OP.sub("op-<id>", text)
+
+
+def matches(expected: Sequence[str], actual: Sequence[str], norm: dict[str, str]) -> bool:
+    """Do the lines match, `…` standing for any number of lines?"""
+    want = [norm.get(x, x) for x in expected]
+    got = [norm.get(x, x) for x in actual]
+
+    def from_(i: int, j: int) -> bool:
+        if i == len(want):
+            return j == len(got)
+        if want[i] == ELLIPSIS:
+            return any(from_(i + 1, k) for k in range(j, len(got) + 1))
+        return j < len(got) and want[i] == got[j] and from_(i + 1, j + 1)
+
+    return from_(0, 0)
+
+
+def shown(expected: Sequence[str], actual: Sequence[str]) -> list[str]:
+    """What --update writes: the real output, with each `…` kept where it stood (the lines
+    before the first `…` and after the last one are the real first and last lines)."""
+    if ELLIPSIS not in expected:
+        return list(actual)
+    head = expected.index(ELLIPSIS)
+    tail = len(expected) - 1 - max(i for i, x in enumerate(expected) if x == ELLIPSIS)
+    if head + tail >= len(actual):
+        return list(actual)
+    return [*actual[:head], ELLIPSIS, *(actual[len(actual) - tail :] if tail else [])]
+
+
+def _sample(folder: Path) -> None:
+    from esp_cli.sample import build_sample, write_proofs
+
+    build_sample(folder)
+    write_proofs(folder)
+    for name, data in EXTRA_FILES.items():
+        (folder / name).write_bytes(data)
+    shots = folder / "shots"
+    shots.mkdir(exist_ok=True)
+    for name in SCREENSHOTS:
+        (shots / name).write_bytes(PNG)
+
+
+class _TerminalRunner(CliRunner):
+    """Standard output and error interleaved line by line, as a terminal shows them."""
+
+    @contextlib.contextmanager
+    def isolation(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        with super().isolation(*args, **kwargs) as streams:
+            for stream in (sys.stdout, sys.stderr):
+                if isinstance(stream, io.TextIOWrapper):
+                    stream.reconfigure(line_buffering=True)
+            yield streams
+
+
+def run_all(blocks: Sequence[Block]) -> Iterator[tuple[Command, list[str], Path]]:
+    """Each command's output lines, run in README order in a scratch copy of the sample."""
+    import time_machine
+
+    from esp_cli import render
+    from esp_cli.cli import app
+
+    render.terminal_width = lambda: WIDTH  # as a terminal this wide shows them
+    runner = _TerminalRunner()
+    with tempfile.TemporaryDirectory(prefix="esp-readme-") as tmp:
+        here = Path(tmp) / "sample"
+        here.mkdir()
+        _sample(here)
+        env = {"ESP_TRACKER": None, "ESP_USER": None, "COLUMNS": str(WIDTH)}
+        old = Path.cwd()
+        os.chdir(here)
+        try:
+            with time_machine.travel(CLOCK.astimezone(), tick=True):
+                for block in blocks:
+                    for command in block.commands:
+                        if not command.text.startswith("esp "):
+                            continue
+                        folder = Path(tmp) if block.demo else here
+                        os.chdir(folder)
+                        args = shlex.split(command.text)[1:]
+                        result = runner.invoke(app, args, env=env, catch_exceptions=False)
+                        yield command, result.output.splitlines(), folder
+                        os.chdir(here)
+        finally:
+            os.chdir(old)
+
+
+def check(update: bool) -> int:
+    lines = README.read_text(encoding="utf-8").splitlines()
+    blocks = parse(lines)
+    failures = 0
+    replacements: dict[int, list[str]] = {}
+    for command, actual, folder in run_all(blocks):
+        got = [normalise(x, folder) for x in actual]
+        norm = {x: normalise(x, folder) for x in command.expected}
+        if matches(command.expected, got, norm):
+            continue
+        failures += 1
+        if update:
+            replacements[command.line] = shown(command.expected, got)
+        else:
+            print(f"README.md:{command.line + 1}: $ {command.text}", file=sys.stderr)
+            import difflib
+
+            for diff in difflib.unified_diff(
+                command.expected, got, "README.md", "esp", lineterm="", n=1
+            ):
+                print("  " + diff, file=sys.stderr)
+    if update and replacements:
+        out: list[str] = []
+        skip_to = -1
+        commands = {c.line: c for b in blocks for c in b.commands}
+        for n, text in enumerate(lines):
+            if n < skip_to:
+                continue
+            out.append(text)
+            if n in replacements:
+                out += replacements[n]
+                skip_to = n + 1 + len(commands[n].expected)
+        README.write_text("\n".join(out) + "\n", encoding="utf-8")
+        print(f"Updated {failures} session(s) in README.md.", file=sys.stderr)
+        return 0
+    if failures:
+        print(f"{failures} README session(s) differ from esp's output "
+              "(python scripts/readme_sessions.py --update).", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--update", action="store_true", help="write the real output in README")
+    sys.exit(check(parser.parse_args().update))
+
+
+if __name__ == "__main__":
+    main()
