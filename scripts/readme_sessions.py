@@ -98,7 +98,9 @@ def parse(lines: Sequence[str]) -> list[Block]:
         demo = bool(body) and body[0][1].startswith("$ make demo")
         commands: list[Command] = []
         if demo:
-            commands.append(Command(body[0][0], "esp demo " + DEMO_FOLDER, [t for _, t in body[1:]]))
+            commands.append(
+                Command(body[0][0], "esp demo " + DEMO_FOLDER, [t for _, t in body[1:]])
+            )
         else:
             for n, text in body:
                 if text.startswith("$ "):
@@ -237,8 +239,11 @@ def check(update: bool) -> int:
         print(f"Updated {failures} session(s) in README.md.", file=sys.stderr)
         return 0
     if failures:
-        print(f"{failures} README session(s) differ from esp's output "
-              "(python scripts/readme_sessions.py --update).", file=sys.stderr)
+        print(
+            f"{failures} README session(s) differ from esp's output "
+            "(python scripts/readme_sessions.py --update).",
+            file=sys.stderr,
+        )
     return 1 if failures else 0
 
 

@@ -143,7 +143,6 @@ class AddedColumn:
         return f"{self.sheet}!{self.letter} '{self.header}'"
 
 
-
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A cell esp could not understand (or a structural problem), with where and why."""
