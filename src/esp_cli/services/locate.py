@@ -23,6 +23,7 @@ from esp_cli.services.access import CANNOT_LOCATE, SEARCHED, yes_no_as_listed
 from esp_cli.services.agents import name_tokens
 from esp_cli.services.eod import ACCESS_KEY, access_category
 from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.system import is_system_file
 from esp_cli.tracker import Finding, Row, read_table
 from esp_cli.xlsx.workbook import SaveResult, locked_for_update
 
@@ -73,7 +74,11 @@ def screenshot_files(folder: Path) -> list[Path]:
         raise InputFileError(
             f"{folder}: no such folder.", fix="give --screenshots the folder of screenshots."
         )
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SCREENSHOT_SUFFIXES)
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in SCREENSHOT_SUFFIXES and not is_system_file(p)
+    )
 
 
 def _file_words(path: Path) -> set[str]:

@@ -30,6 +30,7 @@ from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tok
 from esp_cli.services.escalations import AgentRef
 from esp_cli.services.notes import author
 from esp_cli.services.writes import CellChange, ChangePlan
+from esp_cli.system import is_system_file
 from esp_cli.tracker import Row, Table, read_table
 from esp_cli.values import is_blank, text_of
 from esp_cli.xlsx.workbook import SaveResult, Workbook, locked_for_update
@@ -298,9 +299,10 @@ def _files(folder: Path) -> list[Path]:
             f"{folder}: no such folder.",
             fix="give the folder the agents' 'First Last TBT.pdf' files were saved to.",
         )
-    # Hidden files (.DS_Store, ~$lock files) and sub-folders are not proofs.
+    # The system's own files (desktop.ini, Thumbs.db, ~$ owner files) and sub-folders are
+    # not proofs.
     return sorted(
-        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))),
+        (p for p in folder.iterdir() if p.is_file() and not is_system_file(p)),
         key=lambda p: p.name.casefold(),
     )
 
