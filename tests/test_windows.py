@@ -491,6 +491,9 @@ def test_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ESP_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert system.user_cache_dir() == tmp_path / "xdg" / "esp"
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(tmp_path / "config"))
+    assert system.user_config_dir() == tmp_path / "config"
+    monkeypatch.delenv("ESP_CONFIG_DIR")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     assert system.user_config_dir() == tmp_path / "cfg" / "esp"
 
@@ -561,3 +564,19 @@ def _no_onedrive_env(monkeypatch: pytest.MonkeyPatch) -> None:
     # A developer's own OneDrive variables must not make every write warn here.
     for var in ("OneDrive", "OneDriveCommercial", "OneDriveConsumer"):
         monkeypatch.delenv(var, raising=False)
+
+
+def test_esp_toml_in_the_user_config_folder_is_read_when_none_is_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from esp_cli.config import load_config
+
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(folder))
+    here = tmp_path / "work"
+    here.mkdir()
+    assert load_config(cwd=here).user == "Jordan Reyes"
+    (here / "esp.toml").write_text('[people]\nuser = "Kim Lee"\n', encoding="utf-8")
+    assert load_config(cwd=here).user == "Kim Lee"  # ./esp.toml first
