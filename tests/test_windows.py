@@ -315,6 +315,34 @@ def test_a_file_held_without_an_owner_file_is_held_by_someone(
     assert _temps(tracker.parent) == []
 
 
+def test_a_file_held_after_esp_read_it_is_exit_4_too(
+    book: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    on_windows: windows.Reproduction,
+    quick_retries: None,
+) -> None:
+    tracker, config = book
+    before = tracker.read_bytes()
+    excel = FakeExcel(monkeypatch.setattr, share_read=False)
+    real_check = safety.refuse_if_open
+    checks: list[Path] = []
+
+    def check_then_onedrive_takes_it(path: Path) -> None:
+        real_check(path)
+        checks.append(path)
+        if len(checks) == 2:  # the check just before writing: esp has read the file
+            excel.hold(path)
+
+    monkeypatch.setattr(safety, "refuse_if_open", check_then_onedrive_takes_it)
+    res = run(*NOTE, "--config", str(config))
+    assert res.exit_code == ExitCode.BUSY, res.output
+    assert res.stdout == "" and res.stderr.count("\n") == 1
+    assert "is open in Excel by someone" in res.stderr
+    excel.close()
+    assert tracker.read_bytes() == before and not (tracker.parent / "esp-backups").exists()
+    assert _temps(tracker.parent) == []
+
+
 def test_the_owner_file_names_who_has_it_open(
     book: tuple[Path, Path], on_windows: windows.Reproduction
 ) -> None:

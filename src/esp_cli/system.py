@@ -154,11 +154,11 @@ def pid_alive(pid: int) -> bool:
 def _windows_pid_alive(pid: int) -> bool:
     import ctypes
 
-    kernel32: Any = getattr(ctypes, "windll").kernel32  # noqa: B009 (absent off Windows)
+    kernel32: Any = getattr(ctypes, "WinDLL")("kernel32", use_last_error=True)  # noqa: B009
     query_limited_information, still_active, access_denied = 0x1000, 259, 5
     handle = kernel32.OpenProcess(query_limited_information, False, pid)
     if not handle:
-        return bool(kernel32.GetLastError() == access_denied)
+        return bool(ctypes.get_last_error() == access_denied)  # type: ignore[attr-defined]
     try:
         code = ctypes.c_ulong()
         if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):

@@ -191,7 +191,16 @@ def commit(
             f"{path} is read-only; nothing was written.",
             fix="clear the read-only attribute (file Properties) and run again.",
         )
-    if digest_of(path) != original_digest:
+    try:
+        current = system.retry_shared(lambda: digest_of(path))
+    except OSError as exc:
+        if system.is_sharing_violation(exc):
+            raise held_error(path, exc) from exc
+        raise WriteFailedError(
+            f"{path}: cannot be read again before writing ({_reason(exc)}); nothing was written.",
+            fix="check the file and the folder's permissions, then run again.",
+        ) from exc
+    if current != original_digest:
         raise WorkbookBusyError(
             f"{path} changed on disk after esp read it (someone saved it); nothing was written.",
             fix="run the command again to work on the current file.",
