@@ -251,15 +251,18 @@ def _temps(folder: Path) -> list[str]:
     return [p.name for p in folder.rglob("*esp-tmp*")]
 
 
+@pytest.mark.parametrize("winerror", [32, 5], ids=["sharing-violation", "access-denied"])
 def test_excel_opening_the_file_during_the_write_is_exit_4_naming_the_user(
     book: tuple[Path, Path],
     monkeypatch: pytest.MonkeyPatch,
     on_windows: windows.Reproduction,
     quick_retries: None,
+    winerror: int,
 ) -> None:
     tracker, config = book
     before = tracker.read_bytes()
     excel = FakeExcel(monkeypatch.setattr)
+    excel.winerror = winerror
     real_backup = safety.make_backup
 
     def backup_then_excel_opens(path: Path, *args: Any) -> Path:
@@ -272,7 +275,7 @@ def test_excel_opening_the_file_during_the_write_is_exit_4_naming_the_user(
     assert res.exit_code == ExitCode.BUSY, res.output
     assert res.stdout == "" and res.stderr.count("\n") == 1
     assert "is open in Excel by Zoë Nguyễn" in res.stderr and "nothing was written" in res.stderr
-    assert excel.refusals > 1  # retried before giving up
+    assert (excel.refusals > 1) == (winerror == 32)  # a sharing violation is retried first
     assert tracker.read_bytes() == before
     assert _temps(tracker.parent) == []
 

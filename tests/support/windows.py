@@ -170,13 +170,15 @@ def excel_owner_file(user: str) -> bytes:
     return bytes(out[:165])
 
 
-def sharing_violation(path: Path | str) -> PermissionError:
-    exc = PermissionError(
-        errno.EACCES,
-        "The process cannot access the file because it is being used by another process",
-        str(path),
-    )
-    exc.winerror = 32  # type: ignore[attr-defined]  # set by Windows, absent elsewhere
+def sharing_violation(path: Path | str, winerror: int = 32) -> PermissionError:
+    """Windows' refusal: 32 is a sharing violation; a rename over a file another program has
+    open may instead be refused as 5, access denied."""
+    text = {
+        32: "The process cannot access the file because it is being used by another process",
+        5: "Access is denied",
+    }[winerror]
+    exc = PermissionError(errno.EACCES, text, str(path))
+    exc.winerror = winerror  # type: ignore[attr-defined]  # set by Windows, absent elsewhere
     return exc
 
 
@@ -189,11 +191,13 @@ class FakeExcel:
         self.share_read = share_read
         self.refusals = 0
         self.release_after: int | None = None  # close every workbook after this many refusals
+        self.winerror = 32  # how Windows refuses a rename over a held file
         real_replace, real_unlink = os.replace, os.unlink
         real_io_open = io.open
 
         def replace(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
-            self._check(src, dst)
+            self._check(src)
+            self._check(dst, winerror=self.winerror)
             real_replace(src, dst, *args, **kwargs)
 
         def unlink(path: Any, *args: Any, **kwargs: Any) -> None:
@@ -232,7 +236,7 @@ class FakeExcel:
                 owner.unlink()
         self.held.clear()
 
-    def _check(self, *paths: Any) -> None:
+    def _check(self, *paths: Any, winerror: int = 32) -> None:
         for p in paths:
             try:
                 full = Path(os.fspath(p)).resolve()
@@ -243,4 +247,4 @@ class FakeExcel:
                 if self.release_after is not None and self.refusals > self.release_after:
                     self.close()
                     return
-                raise sharing_violation(full)
+                raise sharing_violation(full, winerror)

@@ -165,7 +165,11 @@ def replace_atomically(path: Path, data: bytes) -> None:
         mode = path.stat().st_mode & 0o777
         system.write_file_atomically(path, data, mode)
     except OSError as exc:
-        if system.is_sharing_violation(exc):
+        # Windows may also refuse a rename over a file open in Excel as "access denied";
+        # with Excel's owner file beside it, that is what it is.
+        if system.is_sharing_violation(exc) or (
+            isinstance(exc, PermissionError) and owner_files(path)
+        ):
             raise held_error(path, exc) from exc
         raise WriteFailedError(
             f"{path}: could not write ({_reason(exc)}); the workbook is unchanged.",
