@@ -113,7 +113,7 @@ def digest_of(path: Path) -> str:
 @contextlib.contextmanager
 def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """A lock on a hidden sidecar file, so concurrent esp writes never interleave. Windows'
-    lock file goes when the lock is released; an fcntl lock file stays (see system)."""
+    lock file goes when the lock is released; on Linux and macOS it stays (see system)."""
     lock = system.ExclusiveLock(path.with_name("." + path.name + ".esp-lock"), wait)
     try:
         lock.acquire()
