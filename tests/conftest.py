@@ -14,6 +14,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # they start, which inherit the environment) use a folder of their own.
     if "ESP_CACHE_DIR" not in os.environ:
         os.environ["ESP_CACHE_DIR"] = tempfile.mkdtemp(prefix="esp-test-cache-")
+    # Nor is a developer's own esp.toml (in the user's config folder) read by the tests.
+    if "ESP_CONFIG_DIR" not in os.environ:
+        os.environ["ESP_CONFIG_DIR"] = tempfile.mkdtemp(prefix="esp-test-config-")
 
 
 SHARED = ROOT.parent / "shared"

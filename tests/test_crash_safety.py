@@ -79,6 +79,7 @@ def test_sigkill_at_increasing_delays(tmp_path: Path) -> None:
 # SIGKILL at each step of a write, on purpose: inside esp, at the exact moment.
 KILLER = textwrap.dedent("""
     import os, signal, sys
+    from tests.support.disk import route_writes
     point, argv = sys.argv[1], sys.argv[2:]
     real_write, real_fsync, real_replace = os.write, os.fsync, os.replace
     seen = {"write": 0, "fsync": 0, "replace": 0}
@@ -105,20 +106,24 @@ KILLER = textwrap.dedent("""
         if point == f"after-replace-{seen['replace']}":
             die()
 
-    os.write, os.fsync, os.replace = write, fsync, replace
+    route_writes(setattr, write)  # esp's file objects write through `write`
+    os.fsync, os.replace = fsync, replace
     from esp_cli.cli import main
     sys.argv = ["esp", *argv]
     main()
 """)
 
-# Writing is: the backup (write, fsync, rename), then the workbook (write, fsync, rename).
+# Writing is: the backup (write, fsync, rename, fsync of its folder), then the workbook
+# (write, fsync, rename, fsync of its folder).
 POINTS = {
     "mid-write-1": "old",  # the backup half written
     "after-fsync-1": "old",  # the backup on disk, not yet under its name
     "after-replace-1": "old",  # the backup in place, the workbook not yet written
-    "mid-write-2": "old",  # the new workbook half written
-    "after-fsync-2": "old",  # the new workbook on disk, not yet renamed
+    "after-fsync-2": "old",  # the backup's name on disk
+    "mid-write-3": "old",  # the new workbook half written
+    "after-fsync-3": "old",  # the new workbook on disk, not yet renamed
     "after-replace-2": "new",  # renamed: the new workbook is the tracker
+    "after-fsync-4": "new",  # and its name on disk
 }
 
 
@@ -127,7 +132,7 @@ def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
     path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
     original = path.read_bytes()
     argv = ["note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", "2026-11-24"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     proc = subprocess.run(
         [sys.executable, "-c", KILLER, point, *argv, "-t", str(path)],
         env=env,
@@ -149,6 +154,8 @@ def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
     )
     assert res.returncode == 0, res.stderr.decode()
     assert _opens(path) and _notes(path) == "11/24/2026 - Jo - Called"
+    # ... and removes the temporary file the killed one left beside the tracker or a backup.
+    assert not [p.name for p in tmp_path.rglob("*esp-tmp*")]
 
 
 def _notes(path: Path) -> str:

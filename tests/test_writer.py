@@ -20,6 +20,7 @@ from esp_cli.xlsx.workbook import Workbook, locked_for_update
 from esp_cli.xlsx.zipio import rewrite
 
 from .factories import make_workbook
+from .support.disk import route_writes
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -340,7 +341,6 @@ def test_full_disk_leaves_the_original_and_no_temp_file(
     import errno
 
     from esp_cli.errors import WriteFailedError
-    from esp_cli.xlsx import safety
 
     original = book.read_bytes()
     real_write = os.write
@@ -352,7 +352,7 @@ def test_full_disk_leaves_the_original_and_no_temp_file(
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
 
-    monkeypatch.setattr(safety.os, "write", failing_write)
+    route_writes(monkeypatch.setattr, failing_write)
     with pytest.raises(WriteFailedError, match="disk is full"):
         write(book, [("S", 3, 3, "x")])
     monkeypatch.undo()
@@ -366,7 +366,6 @@ def test_a_full_disk_while_backing_up_leaves_no_partial_backup(
     import errno
 
     from esp_cli.errors import WriteFailedError
-    from esp_cli.xlsx import safety
 
     original = book.read_bytes()
     real_write = os.write
@@ -376,7 +375,7 @@ def test_a_full_disk_while_backing_up_leaves_no_partial_backup(
             return real_write(fd, data[:100])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(safety.os, "write", half_then_full)
+    route_writes(monkeypatch.setattr, half_then_full)
     with pytest.raises(WriteFailedError, match="could not save a backup .*disk is full"):
         write(book, [("S", 3, 3, "x")])
     monkeypatch.undo()

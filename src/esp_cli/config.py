@@ -1,6 +1,8 @@
 """esp.toml: where the trackers are, column spellings, the calendar, people, recipients.
 
-Found by --config PATH, else ./esp.toml. Relative paths inside it are relative to the file.
+Found by --config PATH, else ./esp.toml, else esp.toml in the user's config folder
+(`%LOCALAPPDATA%\\esp` on Windows, `~/.config/esp` on Linux; see esp_cli.system). Relative
+paths inside it are relative to the file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from esp_cli.errors import ConfigError
 from esp_cli.model import ACCESS_VALUES, SPOC_PHONE
+from esp_cli.system import user_config_dir
 
 CONFIG_NAME = "esp.toml"
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
@@ -72,10 +75,11 @@ class Config:
 
 def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
     if path is None:
-        candidate = (cwd or Path.cwd()) / CONFIG_NAME
-        if not candidate.is_file():
+        here = (cwd or Path.cwd()) / CONFIG_NAME
+        found = here if here.is_file() else user_config_dir() / CONFIG_NAME
+        if not found.is_file():
             return Config()
-        path = candidate
+        path = found
     elif not path.is_file():
         raise ConfigError(f"{path}: no such config file.", fix="check the --config path.")
     try:

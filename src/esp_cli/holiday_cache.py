@@ -12,24 +12,19 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from esp_cli.calendar import HolidaySource, package_holidays
+from esp_cli.system import user_cache_dir, write_file_atomically
 
 FORMAT = 1  # bump when the file layout changes
 
 
 def cache_dir() -> Path:
-    """ESP_CACHE_DIR, else $XDG_CACHE_HOME/esp, else ~/.cache/esp."""
-    explicit = os.environ.get("ESP_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "esp"
+    """ESP_CACHE_DIR, else the user's cache folder for esp (see esp_cli.system)."""
+    return user_cache_dir()
 
 
 def package_version() -> str | None:
@@ -109,14 +104,8 @@ class CachedHolidays:
     def _write(path: Path, table: dict[str, list[list[str]]]) -> None:
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".holidays-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(table, fh, sort_keys=True)
-                os.replace(tmp, path)
-            finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            data = json.dumps(table, sort_keys=True).encode("utf-8")
+            write_file_atomically(path, data)
 
 
 def cached_source() -> HolidaySource:

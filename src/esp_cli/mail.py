@@ -26,6 +26,7 @@ from typing import NoReturn
 
 from esp_cli.config import Config
 from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
+from esp_cli.system import write_file_atomically
 
 PASSWORD_ENV = "ESP_SMTP_PASSWORD"
 DEFAULT_PORT = 587
@@ -104,12 +105,9 @@ def draft_bytes(msg: EmailMessage) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write atomically: a half-written .eml is never left behind."""
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_file_atomically(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise WriteFailedError(
             f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
         ) from exc

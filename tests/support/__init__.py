@@ -6,6 +6,10 @@ None of this imports ``esp_cli``: the checks must not share code (or bugs) with 
 - ``packages``: zip entries, part diffs, OPC relationships, exact worksheet cell XML.
 - ``ooxml``: ECMA-376 schema validation and semantic checks of SpreadsheetML parts/packages.
 - ``libreoffice``: read sheets back through headless LibreOffice as CSV.
+- ``windows``: Windows' behaviours that differ (text-mode descriptors, no fcntl,
+  ``ctypes.CDLL(None)``, Excel holding a file) reproduced on Linux, in-process or in an esp
+  subprocess (``windows_site/sitecustomize.py``).
+- ``disk``: a disk that fails on cue under the file objects esp writes through.
 
 A typical fidelity test::
 

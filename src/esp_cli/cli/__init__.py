@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from esp_cli.errors import EspError, ExitCode
+from esp_cli.system import reconfigure_output
 
 # Command (or command group) name -> the module under esp_cli.cli that registers it.
 COMMAND_MODULES = {
@@ -62,6 +63,7 @@ def main() -> None:
     # the collector's default pace (every 700 allocations, full passes as the heap grows)
     # cost a quarter of the time on a 50,000-agent tracker. Cycles are still collected.
     gc.set_threshold(100_000, 50, 1000)
+    reconfigure_output()  # `esp ... > out.txt` and `| clip` on Windows must never crash
     app = load_commands(_requested(sys.argv[1:]))
     try:
         app()

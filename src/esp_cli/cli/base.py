@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
@@ -38,6 +39,20 @@ app = typer.Typer(
 )
 
 
+class _Stderr(logging.Handler):
+    """The core's warnings ("esp" logger), as lines on stderr like the commands' own."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"{record.levelname.lower()}: {record.getMessage()}\n")
+
+
+def _core_warnings_to_stderr() -> None:
+    log = logging.getLogger("esp")
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        log.addHandler(_Stderr(logging.WARNING))
+        log.propagate = False
+
+
 def command_group(name: str, help: str) -> typer.Typer:
     """A group of subcommands (`esp note add`, `esp sme list`...) registered on the app."""
     group = typer.Typer(name=name, help=help, no_args_is_help=True, rich_markup_mode=None)
@@ -58,3 +73,4 @@ def _root(
     ),
 ) -> None:
     """The ESP certification team's daily work on the ESP Tracker workbook."""
+    _core_warnings_to_stderr()

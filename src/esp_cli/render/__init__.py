@@ -13,6 +13,8 @@ from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any
 
+from esp_cli.system import can_encode, stand_in
+
 
 class Format(StrEnum):
     table = "table"
@@ -93,7 +95,10 @@ def print_table(
         if empty:
             sys.stdout.write(f"{title}: {empty}\n")
         return
-    sys.stdout.write(format_table(title, columns, cells, terminal_width()))
+    plain_ascii = not can_encode(sys.stdout, _BOX)
+    sys.stdout.write(
+        format_table(title, columns, cells, terminal_width(), ascii_only=plain_ascii)
+    )
 
 
 def terminal_width() -> int | None:
@@ -102,10 +107,24 @@ def terminal_width() -> int | None:
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
+# Every character a table may draw, to ask the console whether it can show them.
+_BOX = "┏┳┓┃┡╇┩━│└┴┘─→—"
+
+
 def format_table(
-    title: str, columns: Sequence[str], cells: Sequence[Sequence[str]], limit: int | None = None
+    title: str,
+    columns: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    limit: int | None = None,
+    ascii_only: bool = False,
 ) -> str:
-    """The table as text; with `limit`, the widest columns wrap so lines fit in it."""
+    """The table as text; with `limit`, the widest columns wrap so lines fit in it. With
+    `ascii_only` (a console whose code page lacks box drawing, such as cp1252 or cp437) the
+    borders are +-| and arrows ->."""
+    if ascii_only:
+        title = stand_in(title)
+        columns = [stand_in(c) for c in columns]
+        cells = [[stand_in(text) for text in row] for row in cells]
     widths = [_width(c) for c in columns]
     for row in cells:
         for i, text in enumerate(row):
@@ -121,7 +140,8 @@ def format_table(
     for row in cells:
         out += _lines("│", [_wrap(text, w) for text, w in zip(row, widths, strict=True)], widths)
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    return stand_in(text) if ascii_only else text
 
 
 def _lines(bar: str, wrapped: Sequence[Sequence[str]], widths: Sequence[int]) -> list[str]:

@@ -22,6 +22,7 @@ from esp_cli.notes import NoteKind, lines_of, parse_line
 from esp_cli.results.locate import LocateCase, LocateResult
 from esp_cli.services.agents import name_tokens
 from esp_cli.session import write_session
+from esp_cli.system import is_system_file
 from esp_cli.tracker import Row
 
 TBT = NoteKind.TBT
@@ -50,7 +51,11 @@ def screenshot_files(folder: Path) -> list[Path]:
         raise InputFileError(
             f"{folder}: no such folder.", fix="give --screenshots the folder of screenshots."
         )
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SCREENSHOT_SUFFIXES)
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in SCREENSHOT_SUFFIXES and not is_system_file(p)
+    )
 
 
 def _file_words(path: Path) -> set[str]:

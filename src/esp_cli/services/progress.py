@@ -32,6 +32,7 @@ from esp_cli.selfreports import RowProblem, SelfReport, parse_email, reports_fro
 from esp_cli.services.agents import class_key, closest, describe, name_tokens
 from esp_cli.services.notes import cell_text
 from esp_cli.session import ChangePlan, write_session
+from esp_cli.system import is_system_file
 from esp_cli.tracker import Row, Table, read_table
 from esp_cli.values import email_key
 from esp_cli.xlsx.patch import check_cell_text
@@ -117,7 +118,9 @@ def read_reports(paths: Sequence[Path], config: Config) -> Reports:
 
 def _expand(path: Path, out: Reports) -> list[Path]:
     if path.is_dir():
-        mails = sorted(p for p in path.iterdir() if p.suffix.lower() == EMAIL_SUFFIX)
+        mails = sorted(
+            p for p in path.iterdir() if p.suffix.lower() == EMAIL_SUFFIX and not is_system_file(p)
+        )
         if not mails:
             out.problems.append(RowProblem(str(path), "no .eml e-mails in this folder"))
         return mails

@@ -28,6 +28,7 @@ from esp_cli.errors import InputFileError, UsageError
 from esp_cli.model import AgentRef, WriteReport
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
+from esp_cli.system import is_system_file
 from esp_cli.tracker import Row, Table
 from esp_cli.values import is_blank, text_of
 from esp_cli.xlsx.workbook import Workbook
@@ -300,9 +301,10 @@ def _files(folder: Path) -> list[Path]:
             f"{folder}: no such folder.",
             fix="give the folder the agents' 'First Last TBT.pdf' files were saved to.",
         )
-    # Hidden files (.DS_Store, ~$lock files) and sub-folders are not proofs.
+    # The system's own files (desktop.ini, Thumbs.db, ~$ owner files) and sub-folders are
+    # not proofs.
     return sorted(
-        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))),
+        (p for p in folder.iterdir() if p.is_file() and not is_system_file(p)),
         key=lambda p: p.name.casefold(),
     )
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from esp_cli.errors import InputFileError
+from esp_cli.xlsx.safety import read_workbook
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -84,7 +85,7 @@ class Package:
         if p.is_dir():
             raise InputFileError(f"{p} is a folder, not a workbook.", fix="give the .xlsx file.")
         try:
-            data = p.read_bytes()
+            data = read_workbook(p)
         except OSError as exc:
             raise InputFileError(f"{p}: cannot be read ({exc.strerror}).") from exc
         return cls.from_bytes(p, data)

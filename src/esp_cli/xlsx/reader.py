@@ -8,7 +8,6 @@ a byte scan of the sheet part and put back: a `#N/A` must be reported, not read 
 
 from __future__ import annotations
 
-import ctypes
 import io
 import re
 from array import array
@@ -19,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from esp_cli.errors import InputFileError
+from esp_cli.system import release_freed_memory
 from esp_cli.xlsx.package import Package, SheetInfo
 from esp_cli.xlsx.refs import col_number
 
@@ -124,20 +124,6 @@ class WorkbookReader:
         return SheetValues(info=info, rows=rows)
 
 
-def release_freed_memory() -> None:
-    """Hand memory freed by calamine back to the system (glibc keeps it otherwise, and a
-    50,000-row sheet's parse is tens of MB). A no-op where there is no glibc."""
-    global _MALLOC_TRIM
-    if _MALLOC_TRIM is None:
-        try:
-            _MALLOC_TRIM = ctypes.CDLL(None).malloc_trim
-        except (OSError, AttributeError):
-            _MALLOC_TRIM = False
-    if _MALLOC_TRIM:
-        _MALLOC_TRIM(0)
-
-
-_MALLOC_TRIM: Any = None
 _SCANNER: ThreadPoolExecutor | None = None
 
 

@@ -1,13 +1,18 @@
 """Putting new bytes in place of the team's workbook without ever losing it.
 
 The sequence for every write:
-1. refuse while Excel (`~$Name.xlsx`) or LibreOffice (`.~lock.Name.xlsx#`) has the file open;
-2. hold an exclusive lock beside the file so two esp processes take turns;
+1. refuse while Excel (`~$Name.xlsx`) or LibreOffice (`.~lock.Name.xlsx#`) has the file open,
+   naming the user from that file;
+2. hold an exclusive lock beside the file so two esp processes take turns (and remove the
+   temporary files of an esp run that was killed mid-write);
 3. refuse if the file on disk is no longer the bytes esp read (someone saved in between);
 4. copy the original to a timestamped backup;
 5. write the new bytes to a temporary file in the same folder, flush it to disk, and
    atomically rename it over the original. A crash at any point leaves either the old file
-   or the complete new one.
+   or the complete new one. Windows refusing the rename because Excel holds the file is
+   "busy" (exit 4), not a failed write.
+
+How each step is done on each system lives in esp_cli.system.
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import logging
 import os
 import stat
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from esp_cli import system
 from esp_cli.errors import WorkbookBusyError, WriteFailedError
+
+log = logging.getLogger("esp")
 
 LOCK_WAIT_SECONDS = 30.0
 KEEP_BACKUPS = 30
@@ -40,15 +48,58 @@ def owner_files(path: Path) -> list[Path]:
     return [c for c in candidates if c.exists()]
 
 
+def holder(owner_file: Path) -> str:
+    """Who has the workbook open, as a message says it: "Excel by Jo Smith"."""
+    app = "LibreOffice" if owner_file.name.startswith(".~lock.") else "Excel"
+    return f"{app} by {system.owner_name(owner_file) or 'someone'}"
+
+
 def refuse_if_open(path: Path) -> None:
     found = owner_files(path)
     if found:
         raise WorkbookBusyError(
-            f"{path} is open in Excel or LibreOffice ({found[0].name} is beside it); "
+            f"{path} is open in {holder(found[0])} ({found[0].name} is beside it); "
             "nothing was written.",
             fix=f"close the workbook and run the command again (if nobody has it open, "
             f"delete {found[0].name}).",
         )
+
+
+def warn_if_synced(path: Path) -> None:
+    """OneDrive and SharePoint co-authoring (Excel on the web, AutoSave) leaves no `~$` file,
+    so esp cannot see who has the file open there: say so before writing."""
+    where = system.synced_folder(path)
+    if where is not None:
+        log.warning(
+            "%s is in a %s folder: someone editing it online leaves no ~$ file, so esp cannot "
+            "tell; if they save after esp, one of the changes may be lost (or kept as a copy "
+            "by OneDrive).",
+            path,
+            where,
+        )
+
+
+def held_error(path: Path, exc: OSError) -> WorkbookBusyError:
+    """Windows refused the workbook because a program has it open (a sharing violation that
+    outlasted esp's retries): name who has it, from Excel's owner file when there is one."""
+    found = owner_files(path)
+    who = holder(found[0]) if found else "Excel by someone"
+    return WorkbookBusyError(
+        f"{path} is open in {who} (Windows refused it: {exc.strerror or exc}); "
+        "nothing was written.",
+        fix="close the workbook in Excel (or wait for OneDrive to finish syncing it) and run "
+        "the command again.",
+    )
+
+
+def read_workbook(path: Path) -> bytes:
+    """The workbook's bytes; a file Excel holds is retried, then refused as busy."""
+    try:
+        return system.read_file(path)
+    except OSError as exc:
+        if system.is_sharing_violation(exc):
+            raise held_error(path, exc) from exc
+        raise
 
 
 def digest_of(path: Path) -> str:
@@ -61,42 +112,26 @@ def digest_of(path: Path) -> str:
 
 @contextlib.contextmanager
 def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """An advisory lock on a sidecar file, so concurrent esp writes never interleave."""
-    lock_path = path.with_name("." + path.name + ".esp-lock")
+    """A lock on a hidden sidecar file, so concurrent esp writes never interleave. Windows'
+    lock file goes when the lock is released; on Linux and macOS it stays (see system)."""
+    lock = system.ExclusiveLock(path.with_name("." + path.name + ".esp-lock"), wait)
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        lock.acquire()
+    except system.LockTimeout as exc:
+        raise WorkbookBusyError(
+            f"{path}: another esp command has been writing it for {wait:.0f} s; "
+            "nothing was written.",
+            fix="wait for it to finish and run the command again.",
+        ) from exc
     except OSError as exc:
         raise WriteFailedError(
             f"{path.parent}: cannot create the lock file ({exc.strerror}); nothing was written.",
             fix="check that the folder is writable.",
         ) from exc
     try:
-        try:
-            import fcntl
-        except ImportError:  # Windows: Excel's own file lock stops a concurrent write there
-            yield
-            return
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise WorkbookBusyError(
-                        f"{path}: another esp command has been writing it for {wait:.0f} s; "
-                        "nothing was written.",
-                        fix="wait for it to finish and run the command again.",
-                    ) from exc
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
-        os.close(fd)
+        lock.release()
 
 
 def backup_dir_for(path: Path, configured: Path | None = None) -> Path:
@@ -109,14 +144,7 @@ def make_backup(path: Path, original: bytes, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
-    tmp = folder / f".{target.name}.esp-tmp-{os.getpid()}"
-    _write_durably(tmp, original, mode=None)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    system.write_file_atomically(target, original)
     _prune(folder, path)
     return target
 
@@ -128,46 +156,31 @@ def _prune(folder: Path, path: Path) -> None:
             old.unlink()
 
 
-def _write_durably(target: Path, data: bytes, mode: int | None) -> None:
-    """Write a new file and flush it to disk; on failure the partial file is removed, so a
-    full disk never leaves a truncated backup that looks like a good one."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if mode is None else mode)
-    try:
-        view = memoryview(data)
-        while view:
-            n = os.write(fd, view)
-            view = view[n:]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise
-    os.close(fd)
+def _reason(exc: OSError) -> str:
+    return "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
 
 
 def replace_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.esp-tmp-{os.getpid()}")
     try:
         mode = path.stat().st_mode & 0o777
-        if tmp.exists():
-            tmp.unlink()
-        _write_durably(tmp, data, mode)
-        os.replace(tmp, path)
+        system.write_file_atomically(path, data, mode)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+        # Windows may also refuse a rename over a file open in Excel as "access denied";
+        # with Excel's owner file beside it, that is what it is.
+        if system.is_sharing_violation(exc) or (
+            isinstance(exc, PermissionError) and owner_files(path)
+        ):
+            raise held_error(path, exc) from exc
         raise WriteFailedError(
-            f"{path}: could not write ({reason}); the workbook is unchanged.",
+            f"{path}: could not write ({_reason(exc)}); the workbook is unchanged.",
             fix="free some space or check the folder's permissions, then run again.",
         ) from exc
-    with contextlib.suppress(OSError):
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+
+
+def remove_leftovers(path: Path, backup_folder: Path) -> None:
+    """Temporary files a killed esp run left beside the workbook or its backups."""
+    system.remove_stale_temps(path.parent, "." + path.name)
+    system.remove_stale_temps(backup_folder, f".{path.stem}.")
 
 
 def commit(
@@ -182,15 +195,25 @@ def commit(
             f"{path} is read-only; nothing was written.",
             fix="clear the read-only attribute (file Properties) and run again.",
         )
-    if digest_of(path) != original_digest:
+    try:
+        current = system.retry_shared(lambda: digest_of(path))
+    except OSError as exc:
+        if system.is_sharing_violation(exc):
+            raise held_error(path, exc) from exc
+        raise WriteFailedError(
+            f"{path}: cannot be read again before writing ({_reason(exc)}); nothing was written.",
+            fix="check the file and the folder's permissions, then run again.",
+        ) from exc
+    if current != original_digest:
         raise WorkbookBusyError(
             f"{path} changed on disk after esp read it (someone saved it); nothing was written.",
             fix="run the command again to work on the current file.",
         )
+    remove_leftovers(path, backup_folder)
     try:
         backup = make_backup(path, original, backup_folder)
     except OSError as exc:
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+        reason = _reason(exc)
         raise WriteFailedError(
             f"{path}: could not save a backup in {backup_folder} ({reason}); nothing was written.",
             fix="free some space or set [backup] dir in esp.toml to a writable folder.",

@@ -113,6 +113,7 @@ def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
     if not path.exists():
         Workbook.open(path)  # raises the clear "no such file" error
     safety.refuse_if_open(path)
+    safety.warn_if_synced(path)
     with safety.exclusive(path):
         wb = Workbook.open(path)
         wb.pkg.keep_scanned = True

@@ -1,0 +1,440 @@
+"""Everything that differs between Windows, macOS and Linux, in one place.
+
+The rest of esp never asks which system it runs on: it writes files, takes its lock, finds
+its folders and talks to the console through these functions. A test scans the package and
+fails when an OS-specific call appears anywhere else.
+
+What differs, and what is done about it:
+- Data is written through binary file objects from `tempfile.mkstemp` (which opens with
+  O_BINARY on Windows: a descriptor opened without it turns every LF into CR LF), flushed,
+  fsynced and renamed over the target; the folder is fsynced where the system allows it.
+- The lock between esp processes is `filelock` (fcntl on Linux and macOS, msvcrt on Windows;
+  a lock file with its owner's PID where neither exists). Its file is removed on release and
+  hidden on Windows.
+- Excel holds an open workbook with a sharing violation (Windows error 32 or 33): reads and
+  renames are retried briefly, then reported with the name from Excel's `~$` owner file.
+- Folders come from platformdirs (`%LOCALAPPDATA%\\esp` on Windows, `~/.cache/esp` on Linux,
+  `~/Library/Caches/esp` on macOS).
+- Standard output and error always encode: UTF-8 when piped or redirected, and on a console
+  whose code page lacks a character, a readable stand-in rather than a crash.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+WINDOWS = sys.platform == "win32"
+APP_NAME = "esp"
+
+# Temporary files esp writes beside a file it is about to replace: `.NAME.esp-tmp-PID-xxxx`.
+TEMP_MARK = ".esp-tmp-"
+# A temporary file older than this is left over even if its PID now belongs to a live process.
+STALE_AFTER_SECONDS = 3600.0
+
+# How long a file held by another program (Excel) is retried before giving up.
+SHARED_WAIT_SECONDS = 2.0
+SHARED_POLL_SECONDS = 0.1
+
+_SHARING_VIOLATION = 32  # ERROR_SHARING_VIOLATION
+_LOCK_VIOLATION = 33  # ERROR_LOCK_VIOLATION
+_FILE_ATTRIBUTE_HIDDEN = 0x2
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def write_file_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Put `data` at `path` in one step: written in full to a temporary file beside it,
+    flushed to disk, then renamed over it. A crash leaves the old file or the complete new
+    one, never a part; on failure the temporary file is removed and the error raised.
+    `mode` is the new file's permission bits (the temporary file's 0600 otherwise widened to
+    0644). A target held by another program is retried for a moment (see `retry_shared`)."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644 if mode is None else mode)
+        retry_shared(lambda: os.replace(tmp, path))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to disk. Windows cannot open a folder for this
+    and commits renames itself; elsewhere a failure here is not worth failing a write."""
+    if WINDOWS:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes; a read refused because another program holds the file is retried."""
+    return retry_shared(path.read_bytes)
+
+
+def is_sharing_violation(exc: BaseException) -> bool:
+    """Windows refused the file because another program (Excel) has it open."""
+    return isinstance(exc, OSError) and getattr(exc, "winerror", None) in (
+        _SHARING_VIOLATION,
+        _LOCK_VIOLATION,
+    )
+
+
+def retry_shared(action: Callable[[], T], wait: float | None = None) -> T:
+    """Run `action`; while it fails with a sharing violation, try again for a moment (Excel
+    and OneDrive hold a file briefly while saving or syncing it). Other errors, and a
+    violation that outlasts the wait, are raised."""
+    deadline = time.monotonic() + (SHARED_WAIT_SECONDS if wait is None else wait)
+    while True:
+        try:
+            return action()
+        except OSError as exc:
+            if not is_sharing_violation(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(SHARED_POLL_SECONDS)
+
+
+def hide(path: Path) -> None:
+    """Hide a sidecar file in Explorer (a leading dot hides it everywhere else)."""
+    if not WINDOWS:
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        windll: Any = getattr(ctypes, "windll")  # noqa: B009 (absent off Windows)
+        attributes = windll.kernel32.GetFileAttributesW(str(path))
+        if attributes != -1 and attributes != 0xFFFFFFFF:
+            windll.kernel32.SetFileAttributesW(str(path), attributes | _FILE_ATTRIBUTE_HIDDEN)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine. (On Windows `os.kill(pid, 0)`
+    would end the process, so it is asked through OpenProcess instead.)"""
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    if WINDOWS:
+        return _windows_pid_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except OSError:
+        return False
+    return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    import ctypes
+
+    kernel32: Any = getattr(ctypes, "WinDLL")("kernel32", use_last_error=True)  # noqa: B009
+    query_limited_information, still_active, access_denied = 0x1000, 259, 5
+    handle = kernel32.OpenProcess(query_limited_information, False, pid)
+    if not handle:
+        return bool(ctypes.get_last_error() == access_denied)  # type: ignore[attr-defined]
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+_TEMP_PID = re.compile(re.escape(TEMP_MARK) + r"(\d+)")
+
+
+def remove_stale_temps(folder: Path, prefix: str) -> list[Path]:
+    """Remove esp's temporary files named `prefix…TEMP_MARK PID…` in `folder` that a run
+    killed mid-write left behind: their process is gone, or they are over an hour old.
+    Call it while holding the file's lock, so no live esp write of that file is touched."""
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(prefix) or TEMP_MARK not in name:
+            continue
+        found = _TEMP_PID.search(name)
+        try:
+            old = now - entry.stat().st_mtime > STALE_AFTER_SECONDS
+        except OSError:
+            continue
+        if found is None or old or not pid_alive(int(found.group(1))):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+# -- the lock between esp processes ---------------------------------------------------------
+
+
+class LockTimeout(Exception):
+    """Another process held the lock for the whole wait."""
+
+
+class ExclusiveLock:
+    """A lock on `lock_path` between processes: `acquire` waits up to `timeout` seconds
+    (LockTimeout after that; OSError when the lock file cannot be created)."""
+
+    def __init__(self, lock_path: Path, timeout: float) -> None:
+        self.path = lock_path
+        self._lock = _lock_class()(str(lock_path), timeout=timeout)
+
+    def acquire(self) -> None:
+        try:
+            self._lock.acquire()
+        except _filelock().Timeout as exc:
+            raise LockTimeout(str(self.path)) from exc
+        hide(self.path)
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+def _filelock() -> Any:
+    # Where fcntl is missing filelock warns once at import that only its soft lock is left;
+    # that is the lock esp then wants (see _lock_class), so the warning is no news.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import filelock
+    return filelock
+
+
+def _lock_class() -> Any:
+    """msvcrt's lock on Windows, fcntl's elsewhere; without either (a system or Python build
+    lacking fcntl), filelock's soft lock: a lock file holding its owner's PID and host, taken
+    with an exclusive create and broken when its owner is gone."""
+    filelock = _filelock()
+    if WINDOWS:
+        return filelock.FileLock
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return filelock.SoftFileLock
+    return filelock.UnixFileLock
+
+
+# -- who holds a workbook -------------------------------------------------------------------
+
+
+def owner_name(owner_file: Path) -> str | None:
+    """The user named in an Office owner file (`~$Book.xlsx`) or LibreOffice lock file
+    (`.~lock.Book.xlsx#`), or None when it cannot be read.
+
+    Office's file (165 bytes for Excel, 162 for Word): one byte with the name's length, the
+    name in the Windows 8-bit code page, spaces (Excel) or zeros (Word) up to byte 55 (Word:
+    54), there the length again as two bytes and the name in UTF-16-LE. The UTF-16 copy is
+    preferred (it keeps every letter). LibreOffice's is one CSV line whose first field is
+    the user's name."""
+    try:
+        data = owner_file.read_bytes()[:512]
+    except OSError:
+        return None
+    if owner_file.name.startswith(".~lock."):
+        first = data.decode("utf-8", "replace").split(",")
+        return _clean(first[0]) if first else None
+    return _office_owner(data)
+
+
+def _office_owner(data: bytes) -> str | None:
+    if not data or not 0 < data[0] <= 52 or len(data) < 1 + data[0]:
+        return None
+    length = data[0]
+    for at in (55, 54):  # Excel/PowerPoint, then Word
+        if len(data) >= at + 2 + 2 * length and data[at] == length and data[at + 1] == 0:
+            text = data[at + 2 : at + 2 + 2 * length].decode("utf-16-le", "replace")
+            name = _clean(text)
+            if name and "\ufffd" not in name:
+                return name
+    return _clean(data[1 : 1 + length].decode("cp1252", "replace"))
+
+
+def _clean(text: str) -> str | None:
+    text = "".join(ch for ch in text if ch.isprintable()).strip()
+    return text or None
+
+
+# -- synced folders -------------------------------------------------------------------------
+
+_SYNC_ENV = ("OneDrive", "OneDriveCommercial", "OneDriveConsumer")
+
+
+def synced_folder(path: Path) -> str | None:
+    """'OneDrive' or 'SharePoint' when the file is in a folder those services sync (found by
+    the OneDrive environment variables Windows sets, or by the path's names), else None."""
+    try:
+        full = path.resolve()
+    except OSError:
+        full = path.absolute()
+    for var in _SYNC_ENV:
+        root = os.environ.get(var)
+        if root and full.is_relative_to(Path(root)):
+            return "SharePoint" if "sharepoint" in str(full).casefold() else "OneDrive"
+    for part in full.parts[:-1]:
+        folded = part.casefold()
+        if "sharepoint" in folded:
+            return "SharePoint"
+        if folded.startswith("onedrive"):
+            return "OneDrive"
+    return None
+
+
+# -- folders the team fills by hand ---------------------------------------------------------
+
+_SYSTEM_NAMES = frozenset({"desktop.ini", "thumbs.db", "ehthumbs.db", ".ds_store", "icon\r"})
+
+
+def is_system_file(path: Path) -> bool:
+    """Files the system or an editor puts in any folder (Explorer's desktop.ini and
+    Thumbs.db, Office's `~$` owner files, macOS's .DS_Store and `._` resource forks, hidden
+    dot files): never the team's own documents."""
+    name = path.name
+    return name.casefold() in _SYSTEM_NAMES or name.startswith(("~$", "."))
+
+
+# -- user folders ---------------------------------------------------------------------------
+
+
+def user_cache_dir() -> Path:
+    """ESP_CACHE_DIR, else the system's cache folder for esp (`%LOCALAPPDATA%\\esp\\Cache`,
+    `~/Library/Caches/esp`, `$XDG_CACHE_HOME/esp` or `~/.cache/esp`)."""
+    explicit = os.environ.get("ESP_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def user_config_dir() -> Path:
+    """ESP_CONFIG_DIR, else the system's config folder for esp (`%LOCALAPPDATA%\\esp`,
+    `~/Library/Application Support/esp`, `$XDG_CONFIG_HOME/esp` or `~/.config/esp`)."""
+    explicit = os.environ.get("ESP_CONFIG_DIR")
+    if explicit:
+        return Path(explicit)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+# -- memory ---------------------------------------------------------------------------------
+
+_MALLOC_TRIM: Any = None
+
+
+def release_freed_memory() -> None:
+    """Hand freed memory back to the system where the C library keeps it (glibc's
+    malloc_trim); a no-op elsewhere. On Windows `ctypes.CDLL(None)` is a TypeError, and
+    macOS and musl have no malloc_trim."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        _MALLOC_TRIM = False
+        if not WINDOWS:
+            import ctypes
+
+            with contextlib.suppress(OSError, AttributeError, TypeError):
+                _MALLOC_TRIM = ctypes.CDLL(None).malloc_trim
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+# -- the console ----------------------------------------------------------------------------
+
+# What a console whose code page lacks a character shows instead (box drawing, arrows).
+_STAND_INS = {
+    **dict.fromkeys("┏┳┓┡╇┩└┴┘┌┬┐├┼┤╭╮╰╯", "+"),
+    **dict.fromkeys("━─═", "-"),
+    **dict.fromkeys("┃│║", "|"),
+    "→": "->",
+    "←": "<-",
+    "—": "-",
+    "–": "-",
+    "…": "...",
+    "✓": "v",
+    "✗": "x",
+    "•": "*",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+}
+_ERRORS = "esp-stand-in"
+
+
+def _stand_in(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(_STAND_INS.get(ch, "?") for ch in bad), exc.end
+
+
+codecs.register_error(_ERRORS, _stand_in)
+
+
+def can_encode(stream: Any, text: str) -> bool:
+    """Whether `stream` can write `text` as it is (its encoding has every character)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        codecs.encode(text, encoding)
+    except (UnicodeError, LookupError):
+        return False
+    return True
+
+
+def stand_in(text: str) -> str:
+    """`text` with box drawing and arrows replaced by ASCII look-alikes."""
+    return "".join(_STAND_INS.get(ch, ch) for ch in text) if not text.isascii() else text
+
+
+def reconfigure_output() -> None:
+    """Make standard output and error never fail to encode. Piped or redirected (`> out.txt`,
+    `| clip`), they write UTF-8, whatever the code page: JSON and CSV stay UTF-8. On a
+    console that is not UTF-8 (a legacy Windows code page) the encoding is kept, so the text
+    stays readable, and a character it lacks is written as an ASCII stand-in or '?'."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            console = stream.isatty()
+        except (ValueError, OSError):
+            console = False
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        with contextlib.suppress(ValueError, OSError, LookupError):
+            if console and encoding not in ("utf-8", "utf8"):
+                reconfigure(errors=_ERRORS)
+            else:
+                reconfigure(encoding="utf-8", errors="replace")
+
