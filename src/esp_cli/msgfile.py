@@ -205,8 +205,8 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     if kind.startswith(_SEALED):
         raise UnreadableMail(
             "encrypted or signed",
-            f"an encrypted or signed message ({props.text(MESSAGE_CLASS)}) whose text esp "
-            "cannot read",
+            f"{props.text(MESSAGE_CLASS)}; ask the agent to send the report without "
+            "signing or encrypting it",
         )
     if kind and not kind.startswith("ipm"):
         raise UnreadableMail(

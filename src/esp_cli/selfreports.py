@@ -146,7 +146,8 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     sealed = msg.get_content_type()
     if sealed in _SEALED_TYPES:
         raise UnreadableMail(
-            "encrypted or signed", f"an encrypted or signed message ({sealed}) esp does not open"
+            "encrypted or signed",
+            f"{sealed}; ask the agent to send the report without signing or encrypting it",
         )
     name, addr = parseaddr(str(msg.get("From", "")))
     if not addr and not name:

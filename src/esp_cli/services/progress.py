@@ -153,7 +153,7 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, hint: boo
     try:
         report = read_mail(entry.path.read_bytes(), entry.path.name, zone)
     except UnreadableMail as exc:
-        why = f"{exc.kind}: {exc}" if exc.kind not in str(exc) else str(exc)
+        why = str(exc) if str(exc).startswith(exc.kind) else f"{exc.kind}: {exc}"
         if hint:
             why += " (name it on the command line to import it as a progress report)"
         entry.unreadable = why
