@@ -78,6 +78,14 @@ def envelope(
     return Envelope(sender, to, cc)
 
 
+def signoff(config: Config, env: Envelope) -> str:
+    """esp.toml [report] signoff, else "Thank you," and the sender's name."""
+    if config.signoff is not None:
+        return config.signoff
+    name = parseaddr(env.sender)[0] or config.user or ""
+    return f"Thank you,\n{name}" if name else "Thank you,"
+
+
 def build_message(env: Envelope, subject: str, text: str, html: str, now: datetime) -> EmailMessage:
     """multipart/alternative: the plain text first, the HTML last (the one clients prefer)."""
     msg = EmailMessage(policy=SMTP)

@@ -98,6 +98,13 @@ def eod_command(
     report = eod_report(cfg.tracker_path(tracker), cfg, when, now)
     for finding in report.findings:
         say(f"warning: {finding}")
+    for problem in report.problems:
+        # For the team, not the client: the report itself only counts these agents.
+        say(
+            f"warning: {problem.name} ({problem.sheet}!row {problem.row}) could not be "
+            f"evaluated: {problem.reason}. The report counts the agent as being checked; "
+            "fix the tracker (esp doctor lists such problems)."
+        )
     if fmt is not None or out is not None or not (eml or send):
         _show(report, cfg, fmt or ReportFormat.table, out)
     if eml is not None or send:
@@ -179,11 +186,12 @@ def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_r
 
     env = mail.envelope(cfg)
     srv = mail.server(cfg) if send else None  # a bad [smtp] fails before anything is written
+    words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
     msg = mail.build_message(
         env,
         r.subject(report.day),
-        r.render_text(report, cfg.access_values),
-        r.render_html(report, cfg.access_values),
+        r.render_text(report, cfg.access_values, **words),
+        r.render_html(report, cfg.access_values, **words),
         datetime.now(),
     )
     stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
