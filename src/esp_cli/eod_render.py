@@ -277,6 +277,7 @@ _TH = (
 _TD = f"{SMALL};padding:5px 4px;border:1px solid #d9d9d9;vertical-align:top"
 _TOTAL = f"{_TD};font-weight:bold;background-color:#f2f2f2"
 _NOWRAP = "white-space:nowrap"
+_TITLE = "font-size:20px;line-height:26px;font-weight:bold;color:#1f3864"
 
 
 def _cell(tag: str, style: str, text: str, *, nowrap: bool = False, right: bool = False) -> str:
@@ -288,22 +289,23 @@ def _cell(tag: str, style: str, text: str, *, nowrap: bool = False, right: bool 
     return f'<{tag}{attrs} style="{style}">{escape(text)}</{tag}>'
 
 
-def _table(
+def data_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     *,
     total_last: bool = False,
-    nowrap_first: bool = True,
+    nowrap: Sequence[int] = (),
+    numbers: Sequence[int] = (),
 ) -> str:
     """A data table (no role="presentation": screen readers keep its rows and columns) as
-    wide as the column; numbers never wrap, nor the first column (a class code) when
-    `nowrap_first`."""
-    head = "".join(_cell("th", _TH, h, right=i > 0) for i, h in enumerate(headers))
+    wide as the column. Cells of the `nowrap` columns (a class code) and the `numbers`
+    columns (right-aligned) never wrap; the others wrap between words."""
+    head = "".join(_cell("th", _TH, h, right=i in numbers) for i, h in enumerate(headers))
     body = []
     for n, r in enumerate(rows):
         style = _TOTAL if total_last and n == len(rows) - 1 else _TD
         cells = "".join(
-            _cell("td", style, c, nowrap=i > 0 or nowrap_first, right=i > 0)
+            _cell("td", style, c, nowrap=i in nowrap or i in numbers, right=i in numbers)
             for i, c in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
@@ -340,14 +342,14 @@ def _bar(summary: ClassSummary) -> str:
     )
 
 
-def _row(inner: str, style: str = "", *, raw: bool = False) -> str:
+def text_row(inner: str, style: str = "", *, raw: bool = False) -> str:
     """A row of the column: `inner` is text (escaped here) or, with `raw`, built HTML."""
     # Wrapping inside words is inherited: only text rows get it, never a table's headers.
     body, wrap = (inner, "") if raw else (escape(inner), f"{WRAP};")
     return f'<tr><td style="{FONT};padding:0 0 8px 0;{wrap}{style}">{body}</td></tr>'
 
 
-def _heading(text: str) -> str:
+def heading_row(text: str) -> str:
     return (
         f'<tr><td style="{FONT};padding:16px 0 6px 0;font-size:16px;line-height:22px;'
         f'font-weight:bold;color:#1f3864">{escape(text)}</td></tr>'
@@ -358,7 +360,7 @@ def _pairs(items: Sequence[tuple[str, int]]) -> list[list[str]]:
     return [[k, str(n)] for k, n in items]
 
 
-def _lines(text: str) -> str:
+def html_lines(text: str) -> str:
     return "<br>".join(escape(line) for line in text.splitlines())
 
 
@@ -400,53 +402,60 @@ def render_html(
     steps = escalation_lines(report)
     parts = []
     if greeting:
-        parts.append(_row(_lines(greeting), "padding:0 0 12px 0", raw=True))
+        parts.append(text_row(html_lines(greeting), "padding:0 0 12px 0", raw=True))
     parts += [
-        _row(subject(report.day), "font-size:20px;line-height:26px;font-weight:bold;color:#1f3864"),
-        _row(headline(report)),
-        _heading("Completion by class"),
-        _row(
+        text_row(subject(report.day), _TITLE),
+        text_row(headline(report)),
+        heading_row("Completion by class"),
+        text_row(
             '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
             'border="0" style="width:100%;border-collapse:collapse">'
             + "".join(_bar(c) for c in [*report.classes, report.totals])
             + "</table>",
             raw=True,
         ),
-        _heading("Summary"),
-        _row(
-            _table(
+        heading_row("Summary"),
+        text_row(
+            data_table(
                 SUMMARY_HEADERS,
                 [summary_row(c) for c in [*report.classes, report.totals]],
                 total_last=True,
+                nowrap=[0],
+                numbers=range(1, len(SUMMARY_HEADERS)),
             ),
             raw=True,
         ),
-        _heading("Access issues (outstanding agents)"),
-        _row(_table(["Issue", "Agents"], _pairs(access), nowrap_first=False), raw=True)
+        heading_row("Access issues (outstanding agents)"),
+        text_row(data_table(["Issue", "Agents"], _pairs(access), numbers=[1]), raw=True)
         if access
-        else _row("None."),
-        _heading("Escalation steps due"),
-        _row(_table(["Step", "Agents"], _pairs(steps), nowrap_first=False), raw=True)
+        else text_row("None."),
+        heading_row("Escalation steps due"),
+        text_row(data_table(["Step", "Agents"], _pairs(steps), numbers=[1]), raw=True)
         if steps
-        else _row("None."),
+        else text_row("None."),
     ]
     if report.totals.not_evaluated:
-        parts.append(_row(not_evaluated_line(report)))
+        parts.append(text_row(not_evaluated_line(report)))
     parts += [
-        _heading(f"Did not self-report: {len(report.not_reported)}"),
-        _row(", ".join(f"{n} ({c})" for n, c in report.not_reported) or "Everyone reported."),
-        _heading(f"Outstanding agents: {len(report.outstanding)}"),
-        _row(_outstanding(report), raw=True)
+        heading_row(f"Did not self-report: {len(report.not_reported)}"),
+        text_row(", ".join(f"{n} ({c})" for n, c in report.not_reported) or "Everyone reported."),
+        heading_row(f"Outstanding agents: {len(report.outstanding)}"),
+        text_row(_outstanding(report), raw=True)
         if report.outstanding
-        else _row("Every agent is complete."),
+        else text_row("Every agent is complete."),
     ]
     if signoff:
-        parts.append(_row(_lines(signoff), "padding:16px 0 0 0", raw=True))
+        parts.append(text_row(html_lines(signoff), "padding:16px 0 0 0", raw=True))
+    return mail_document(subject(report.day), parts)
+
+
+def mail_document(title: str, rows: Sequence[str]) -> str:
+    """A complete HTML e-mail: `rows` (text_row, heading_row...) in one centred column."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="x-apple-disable-message-reformatting">'
-        f"<title>{escape(subject(report.day))}</title></head>"
+        f"<title>{escape(title)}</title></head>"
         '<body style="margin:0;padding:0;background-color:#ffffff">'
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="width:100%;border-collapse:collapse;background-color:#ffffff">'
@@ -455,7 +464,7 @@ def render_html(
         f'cellspacing="0" border="0" align="center"><tr><td style="{FONT}"><![endif]-->'
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         f'style="width:100%;max-width:{WIDTH}px;border-collapse:collapse;text-align:left">'
-        f'{"".join(parts)}</table>'
+        f'{"".join(rows)}</table>'
         "<!--[if mso]></td></tr></table><![endif]-->"
         "</td></tr></table></body></html>\n"
     )
