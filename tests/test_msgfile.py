@@ -228,6 +228,10 @@ def folder(tmp_path: Path) -> dict[str, Path]:
                 mails / "outlook renamed.eml")  # fmt: skip
     (mails / "web renamed.msg").write_bytes(eml("Ana Ruiz <ana.ruiz@x.com>", "From the web."))
     (mails / "signed.eml").write_bytes(SIGNED_EML)
+    (mails / "encrypted.eml").write_bytes(
+        eml("Devon Price <devon.price@x.com>", "MIAGCSqGSIb3DQEHA6CAMIACAQAx",
+            'application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"')
+    )  # fmt: skip
     (mails / "stranger.eml").write_bytes(eml("Pat Doe <pat@doe.com>", "Hello?"))
     (mails / "notes.txt").write_text("call Kim tomorrow", encoding="utf-8")
     for junk in ("Thumbs.db", "desktop.ini", "~$draft.docx", ".DS_Store"):
@@ -258,6 +262,7 @@ EXPECTED = {
     "outlook renamed.eml": "imported",
     "web renamed.msg": "imported",
     "signed.eml": "unreadable",
+    "encrypted.eml": "unreadable",
     "stranger.eml": "unmatched",
     "notes.txt": "unreadable",
     "Thumbs.db": "ignored",
@@ -289,7 +294,10 @@ def test_every_file_of_a_mixed_folder_is_accounted_for(folder: dict[str, Path]) 
     assert sorted(files) == sorted(p.name for p in folder["mails"].iterdir())
     assert files["draft.msg"]["reason"].startswith("no sender")
     assert files["sealed.msg"]["reason"].startswith("encrypted or signed")
-    assert files["signed.eml"]["reason"].startswith("encrypted or signed")
+    assert files["signed.eml"]["reason"].startswith("encrypted or signed: multipart/signed")
+    assert files["encrypted.eml"]["reason"].startswith(
+        "encrypted or signed: application/pkcs7-mime"
+    )
     assert files["broken.msg"]["reason"].startswith("corrupt")
     assert files["notes.txt"]["reason"].startswith("not an e-mail")
     assert files["Thumbs.db"]["reason"] == "a system file"
