@@ -134,8 +134,8 @@ def eod_command(
         # For the team, not the client: the report itself only counts these agents.
         say(
             f"warning: {problem.name} ({problem.sheet}!row {problem.row}) could not be "
-            f"evaluated: {problem.reason}. The report counts the agent as being checked; "
-            "fix the tracker (esp doctor lists such problems)."
+            f"evaluated: {problem.reason}. The report only counts the agent as being "
+            "checked; correct the tracker (esp doctor lists the cells it cannot read)."
         )
     if fmt is not None or out is not None or envelope is None:
         _show(report, cfg, fmt or ReportFormat.table, out)
