@@ -34,6 +34,8 @@ AGENTS: list[dict[str, Any]] = [
     {"Class": "AET-1102", "Agent Name": "Cara Diaz", "ESP Start Date": "11/31/2026"},
     {"Class": "AET-1109-EVENING-WAVE", "Agent Name": "Dev Patel", "Call Cert Complete?": "Yes",
      "All TBTs Complete?": "Yes"},
+    {"Class": "AET-1109-EVENING-WAVE", "Agent Name": "Eve Long-Name-Without-Spaces",
+     "ESP Start Date": date(2026, 11, 23), "Notes": f"11/24/2026 - Jordan Reyes - {LONG_NOTE}"},
 ]  # fmt: skip
 
 
@@ -175,6 +177,7 @@ def test_the_report_fits_a_phone_and_a_desktop_window(
     tracker: Path, tmp_path: Path, width: int
 ) -> None:
     html = eod_html(tracker)
+    assert LONG_NOTE in html  # a note of 170 characters without a space must wrap
     assert overflow(html, width, tmp_path) <= 0
     # The check can fail: a block 700 px wide does not fit 400 px.
     if width == 400:
