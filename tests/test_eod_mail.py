@@ -109,6 +109,12 @@ def test_no_empty_header_cells_and_class_codes_never_wrap(tracker: Path) -> None
     assert [c.text_content() for c in firsts] == ["AET-1102", "AET-1109-EVENING-WAVE", "Total"]
     for cell in firsts:
         assert cell.get("nowrap") == "nowrap" and "white-space:nowrap" in cell.get("style")
+    # In running text too (who did not report, the outstanding agents): never "AET-/1102".
+    spans = [s.text_content() for s in tree.xpath("//span[contains(@style, 'nowrap')]")]
+    assert "(AET-1102)" in spans and "(AET-1109-EVENING-WAVE)" in spans
+    for text in tree.xpath("//text()[contains(., 'AET-')]"):
+        parent = text.getparent()
+        assert "nowrap" in (parent.get("style") or "") + (parent.get("nowrap") or ""), text
 
 
 def test_the_client_reads_no_internal_wording(tracker: Path) -> None:

@@ -356,6 +356,13 @@ def heading_row(text: str) -> str:
     )
 
 
+def _names_and_classes(agents: Sequence[tuple[str, str]]) -> str:
+    """`Name (CLASS), …`, the class code kept on one line."""
+    return ", ".join(
+        f'{escape(n)} <span style="{_NOWRAP}">({escape(c)})</span>' for n, c in agents
+    )
+
+
 def _pairs(items: Sequence[tuple[str, int]]) -> list[list[str]]:
     return [[k, str(n)] for k, n in items]
 
@@ -438,7 +445,9 @@ def render_html(
         parts.append(text_row(not_evaluated_line(report)))
     parts += [
         heading_row(f"Did not self-report: {len(report.not_reported)}"),
-        text_row(", ".join(f"{n} ({c})" for n, c in report.not_reported) or "Everyone reported."),
+        text_row(_names_and_classes(report.not_reported), raw=True)
+        if report.not_reported
+        else text_row("Everyone reported."),
         heading_row(f"Outstanding agents: {len(report.outstanding)}"),
         text_row(_outstanding(report), raw=True)
         if report.outstanding
