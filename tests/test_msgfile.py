@@ -41,6 +41,7 @@ def make_msg(
     smtp: str | None = "Devon.Price@x.com",
     exchange: bool = True,
     rtf: str | None = None,
+    html: str | None = None,
     message_class: str | None = None,
     sent: datetime | None = SENT,
 ) -> Path:
@@ -56,6 +57,8 @@ def make_msg(
         msg.set_property(0x0C1F, string, EX_DN + "abc-" + name.split()[-1] if exchange else smtp)
     if smtp and exchange:
         msg.set_property(0x5D01, string, smtp)
+    if html is not None:
+        msg.body_html = html
     if rtf is not None:
         msg.set_property(0x1009, PropertyTypeCode.PTYP_BINARY, compress(rtf.encode("latin-1")))
     if sent is not None:
@@ -112,6 +115,17 @@ def test_an_rtf_only_body_is_read_as_text(tmp_path: Path) -> None:
     path = make_msg(tmp_path / "a.msg", body=None, rtf=rtf)
     report = parse_msg(path.read_bytes(), "a.msg", EASTERN)
     assert report.text == "Finished the Privacy TBT Café break at 3."
+
+
+def test_an_html_only_body_is_read_as_text(tmp_path: Path) -> None:
+    html = (
+        "<html><head><style>p{margin:0}</style></head><body><p>Hi Jordan,</p>"
+        "<p>Finished the <b>Privacy</b> TBT &amp; half of HIPAA.</p><p>Thanks,<br>Devon</p>"
+        "</body></html>"
+    )
+    path = make_msg(tmp_path / "a.msg", body=None, html=html)
+    report = parse_msg(path.read_bytes(), "a.msg", EASTERN)
+    assert report.text == "Finished the Privacy TBT & half of HIPAA."
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,8 @@ def draft_bytes(msg: EmailMessage) -> bytes:
     return draft.as_bytes()
 
 
-MSGFLAG_UNSENT = 0x8  # PidTagMessageFlags: a draft, opened ready to edit and send
+MSGFLAG_READ = 0x1  # PidTagMessageFlags: not shown as unread
+MSGFLAG_UNSENT = 0x8  # a draft, opened ready to edit and send
 MSGFLAG_HASATTACH = 0x10
 MESSAGE_FLAGS = 0x0E07
 CLIENT_SUBMIT_TIME = 0x0039
@@ -127,7 +128,7 @@ def draft_msg_bytes(msg: EmailMessage) -> bytes:
     draft.message_class = "IPM.Note"
     for pid in (CLIENT_SUBMIT_TIME, DELIVERY_TIME):
         draft.properties.remove(pid)
-    flags = MSGFLAG_UNSENT | (MSGFLAG_HASATTACH if draft.attachments else 0)
+    flags = MSGFLAG_READ | MSGFLAG_UNSENT | (MSGFLAG_HASATTACH if draft.attachments else 0)
     draft.set_property(MESSAGE_FLAGS, PropertyTypeCode.PTYP_INTEGER32, flags)
     data: bytes = draft.to_bytes()
     return data
