@@ -107,13 +107,53 @@ def test_dry_run_writes_nothing(folder: Path) -> None:
     assert searched(folder) == ["No", None, None, None, None]
 
 
-def test_learning_contacts_are_needed_for_the_email(folder: Path) -> None:
+@pytest.mark.parametrize("draft", ["--eml", "--msg", "--send"])
+def test_the_email_settings_are_checked_before_the_tracker_is_written(
+    folder: Path, draft: str
+) -> None:
+    """No learning contacts: nothing is written (Searched by Course Number stays as it was),
+    not the tracker and not a draft, whichever e-mail was asked for."""
     config = folder / "esp.toml"
     config.write_text('[report]\nfrom = "j@x.com"\n', encoding="utf-8")
-    result = run("report", "locate", "-t", str(folder / "ESP Tracker.xlsx"), "--eml",
-                 str(folder / "x.eml"), "-c", str(config))  # fmt: skip
+    tracker = folder / "ESP Tracker.xlsx"
+    before = tracker.read_bytes()
+    out = [] if draft == "--send" else [str(folder / f"x{draft.replace('--', '.')}")]
+    result = run("report", "locate", "-t", str(tracker), "--screenshots", str(folder / "shots"),
+                 draft, *out, "-c", str(config))  # fmt: skip
     assert result.exit_code == 2
     assert "[people] learning_contacts" in result.stderr
+    assert result.stdout == ""
+    assert tracker.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["ESP Tracker.xlsx", "esp.toml", "shots"]
+
+
+def test_send_without_smtp_settings_writes_nothing(folder: Path) -> None:
+    tracker = folder / "ESP Tracker.xlsx"
+    before = tracker.read_bytes()
+    result = run("report", "locate", "--screenshots", str(folder / "shots"), "--send",
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 2 and "[smtp] host" in result.stderr
+    assert tracker.read_bytes() == before
+
+
+def test_non_ascii_screenshot_names_reach_outlook(folder: Path) -> None:
+    """Outlook reads an attachment's name from Content-Type name= (RFC 2047); the standard
+    puts it in Content-Disposition filename*= (RFC 2231): both are there, and decode alike."""
+    shots = folder / "shots"
+    name = "Ethan Brooks — numéro de cours (recherche très détaillée) écran 2.png"
+    (shots / name).write_bytes(b"\x89PNG accents")
+    eml = folder / "locate.eml"
+    result = run("report", "locate", "--screenshots", str(shots), "--eml", str(eml),
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    raw = eml.read_bytes()
+    assert b'name="=?utf-8?b?' in raw and b"filename*0*=utf-8''" in raw
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78
+    msg = email.message_from_bytes(raw, policy=default_policy)
+    (part,) = [p for p in msg.iter_attachments() if "accents" in str(p.get_content())]
+    assert part.get_filename() == name  # filename*= (RFC 2231)
+    assert part.get_param("name") == name  # name= (RFC 2047), as Outlook reads it
+    assert part.get_content() == b"\x89PNG accents"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import warnings
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -37,6 +38,7 @@ ROW = {"Devon Price": 3, "Ana Ruiz": 4, "Sam Lee 1": 5, "Sam Lee 2": 6, "Thao Ng
        "Bo Chen": 8, "Cara Diaz": 9, "Eve Stark": 10, "Finn Wolfe": 11}  # fmt: skip
 NOTES = "K"  # factories.TRACKER_HEADERS: Notes is the 11th column
 DAY = date(2026, 11, 24)
+EASTERN = ZoneInfo("America/New_York")
 
 SHEET_HEADER = ["Timestamp", "Agent Name", "Class", "Update", "TBTs Completed", "Blockers"]
 SHEET_ROWS: list[list[Any]] = [
@@ -153,9 +155,11 @@ def test_unmatched_reports_are_listed_with_the_reason(files: dict[str, Path]) ->
     assert reasons["stranger.eml"] == (
         "no agent has the e-mail pat@doe.com; no agent is named Pat Doe"
     )
-    (problem,) = data["problems"]
-    assert problem["source"] == "ESP Agent Progress Report.xlsx!row 8"
-    assert "'soon' is not a date" in problem["problem"]
+    row_problem, txt = data["problems"]
+    assert row_problem["source"] == "ESP Agent Progress Report.xlsx!row 8"
+    assert "'soon' is not a date" in row_problem["problem"]
+    # A file in the e-mails folder that is not an e-mail is said so, not passed over.
+    assert txt["source"] == "notes.txt" and "not an e-mail" in txt["problem"]
     res = run("progress", "import", "--config", str(files["config"]))
     assert "Reports not imported (4)" in res.stdout and "Pat Doe" in res.stdout
     assert "warning: ESP Agent Progress Report.xlsx!row 8" in res.stderr
@@ -231,9 +235,12 @@ def test_a_folder_of_emails(files: dict[str, Path]) -> None:
     res = run("progress", "import", str(files["mails"]), "-t", str(files["tracker"]), "-f", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    names = ("ana.eml", "devon.eml", "sam.eml", "stranger.eml")
+    names = ("ana.eml", "devon.eml", "notes.txt", "sam.eml", "stranger.eml")
     assert data["sources"] == [str(files["mails"] / n) for n in names]
     assert data["added"] == 2 and len(data["unmatched"]) == 2
+    status = {Path(f["file"]).name: f["status"] for f in data["files"]}
+    assert status == {"ana.eml": "imported", "devon.eml": "imported", "notes.txt": "unreadable",
+                      "sam.eml": "unmatched", "stranger.eml": "unmatched"}  # fmt: skip
 
 
 def missing(files: dict[str, Path], *extra: str) -> Any:
@@ -371,9 +378,21 @@ def test_sheet_rows_carry_class_and_email() -> None:
 
 def test_email_body_without_quotes_greeting_or_signature() -> None:
     report = parse_email(eml("Ana Ruiz <ana@x.com>", "Tue, 24 Nov 2026 23:30:00 -0500",
-                             "Line one\r\nline two."), "a.eml")  # fmt: skip
+                             "Line one\r\nline two."), "a.eml", EASTERN)  # fmt: skip
     assert (report.day, report.name, report.email) == (DAY, "Ana Ruiz", "ana@x.com")
     assert report.text == "Line one line two."
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"),
+    [("America/New_York", DAY), ("America/Los_Angeles", DAY), ("Asia/Manila", date(2026, 11, 25))],
+)
+def test_an_email_counts_for_the_teams_day(zone: str, day: date) -> None:
+    """23:30 in New York is 04:30 UTC the next day and 12:30 in Manila: the team's zone
+    decides which day the report is for."""
+    sent = "Tue, 24 Nov 2026 23:30:00 -0500"
+    report = parse_email(eml("Ana Ruiz <ana@x.com>", sent, "Done."), "a.eml", ZoneInfo(zone))
+    assert report.day == day
 
 
 def test_a_full_or_error_notes_cell_does_not_stop_the_others(files: dict[str, Path]) -> None:

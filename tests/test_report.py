@@ -40,6 +40,7 @@ COUNT_KEYS = {
     "access_issues",
     "escalations_due",
     "not_reported",
+    "not_evaluated",
 }
 
 
@@ -104,6 +105,8 @@ def expected_counts(agents: list[et.Agent]) -> dict[str, dict[str, Any]]:
         c["tbts_complete"] += tbts
         c["fully_complete"] += cert and tbts
         c["outstanding"] += not (cert and tbts)
+        # An agent the rules cannot evaluate is counted apart, not as an escalation step.
+        c["not_evaluated"] += due[a.name].pop("not_evaluated", 0)
         c["escalations_due"].update(due[a.name])
         if cert and tbts:
             continue
@@ -122,7 +125,7 @@ def test_json_totals_agree_with_an_independent_count(
     result = run("report", "eod", "--tracker", str(built), "--date", DAY.isoformat(), "-f", "json")
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
-    assert set(got) == {"date", "classes", "totals"}
+    assert set(got) == {"date", "classes", "totals", "problems"}
     assert got["date"] == "2026-11-24"
     expected = expected_counts(agents)
     assert [c["class"] for c in got["classes"]] == sorted(expected)
@@ -144,7 +147,10 @@ def test_json_totals_agree_with_an_independent_count(
     t = got["totals"]
     assert 0 < t["fully_complete"] < t["agents"]
     assert 0 < t["not_reported"] < t["outstanding"]
-    assert {"coaching", "written_cap", "not_evaluated"} <= set(t["escalations_due"])
+    assert {"coaching", "written_cap"} <= set(t["escalations_due"])
+    assert "not_evaluated" not in t["escalations_due"] and t["not_evaluated"] > 0
+    assert len(got["problems"]) == t["not_evaluated"]
+    assert all(p["reason"] and p["row"] for p in got["problems"])
 
 
 def test_csv_has_a_row_a_class_and_the_totals(built: Path) -> None:
@@ -215,8 +221,11 @@ def test_html_escapes_tracker_values_and_is_outlook_safe(small: Path) -> None:
     assert "said &lt;b&gt;hi&lt;/b&gt; &amp; left" in html
     for external in ("<img", "<link", "<style", "src=", "href=", "url("):
         assert external not in html.lower()
-    # The chart: 20 cells a class, filled in proportion (AET-1: 1 of 2 complete = 10 cells).
-    assert html.count("background-color:#2e7d32") == 10 + 0 + 7  # AET-1, AET-2, total 1/3
+    # The chart: a fluid bar a class, the done share green (AET-1 1/2, AET-2 none, total 1/3).
+    assert html.count('bgcolor="#2e7d32"') == 2
+    assert 'width="50%" height="14" bgcolor="#2e7d32"' in html
+    assert 'width="33%" height="14" bgcolor="#2e7d32"' in html
+    assert 'width="100%" height="14" bgcolor="#e0e0e0"' in html  # AET-2: nothing done yet
     assert "50% (1/2)" in html and "33.3% (1/3)" in html
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from esp_cli.errors import ConfigError
 from esp_cli.model import ACCESS_VALUES, SPOC_PHONE
@@ -43,6 +44,9 @@ class Config:
     report_to: tuple[str, ...] = ()
     report_cc: tuple[str, ...] = ()
     report_from: str | None = None
+    greeting: str = "Hello,"
+    signoff: str | None = None  # None: "Thank you," and the sender's name
+    timezone: str | None = None  # IANA name; None: the machine's own zone
     smtp: dict[str, Any] = field(default_factory=dict)
     backup_dir: Path | None = None
 
@@ -71,6 +75,10 @@ class Config:
             "No name for the note: every note line says who wrote it.",
             fix="pass --by 'Your Name', or set [people] user = \"Your Name\" in esp.toml.",
         )
+
+    def zone(self) -> tzinfo | None:
+        """The team's time zone ([calendar] timezone), None for the machine's own."""
+        return None if self.timezone is None else ZoneInfo(self.timezone)
 
 
 def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
@@ -121,6 +129,29 @@ def _dates(value: Any, key: str, where: Path) -> tuple[date, ...]:
         else:
             raise ConfigError(f"{where}: {key}: {v!r} is not a date.")
     return tuple(out)
+
+
+def _text(value: Any, key: str, where: Path) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be a string.")
+    return value
+
+
+def _zone_name(value: Any, where: Path) -> str | None:
+    """An IANA time zone name esp can use, checked now so a typo fails before any work."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f'{where}: [calendar] timezone must be a name such as "America/Chicago".')
+    try:
+        ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"{where}: [calendar] timezone {value!r} is not a time zone esp knows.",
+            fix='give an IANA name such as "America/New_York" or "America/Chicago" '
+            "(on Windows, pip install tzdata provides them).",
+        ) from exc
+    return value.strip()
 
 
 def _path(value: Any, base: Path, key: str, where: Path) -> Path | None:
@@ -175,6 +206,11 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         report_to=_strs(report.get("to"), "[report] to", where),
         report_cc=_strs(report.get("cc"), "[report] cc", where),
         report_from=report.get("from"),
+        greeting=_text(report.get("greeting", "Hello,"), "[report] greeting", where),
+        signoff=None
+        if report.get("signoff") is None
+        else _text(report["signoff"], "[report] signoff", where),
+        timezone=_zone_name(cal.get("timezone"), where),
         smtp=dict(smtp),
         backup_dir=_path(backup.get("dir"), base, "[backup] dir", where),
     )

@@ -79,6 +79,14 @@ def envelope(
     return Envelope(sender, to, cc)
 
 
+def signoff(config: Config, env: Envelope) -> str:
+    """esp.toml [report] signoff, else "Thank you," and the sender's name."""
+    if config.signoff is not None:
+        return config.signoff
+    name = parseaddr(env.sender)[0] or config.user or ""
+    return f"Thank you,\n{name}" if name else "Thank you,"
+
+
 def build_message(env: Envelope, subject: str, text: str, html: str, now: datetime) -> EmailMessage:
     """multipart/alternative: the plain text first, the HTML last (the one clients prefer)."""
     msg = EmailMessage(policy=SMTP)
@@ -103,8 +111,32 @@ def draft_bytes(msg: EmailMessage) -> bytes:
     return draft.as_bytes()
 
 
+MSGFLAG_READ = 0x1  # PidTagMessageFlags: not shown as unread
+MSGFLAG_UNSENT = 0x8  # a draft, opened ready to edit and send
+MSGFLAG_HASATTACH = 0x10
+MESSAGE_FLAGS = 0x0E07
+CLIENT_SUBMIT_TIME = 0x0039
+DELIVERY_TIME = 0x0E06
+
+
+def draft_msg_bytes(msg: EmailMessage) -> bytes:
+    """The message as an Outlook .msg draft (classic Outlook cannot open an .eml as one):
+    the same recipients, subject, text and HTML bodies and attachments, flagged unsent
+    and with no sent or received time, so Outlook opens it ready to edit and send."""
+    from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
+
+    draft = MapiMessage.from_email_message(msg)
+    draft.message_class = "IPM.Note"
+    for pid in (CLIENT_SUBMIT_TIME, DELIVERY_TIME):
+        draft.properties.remove(pid)
+    flags = MSGFLAG_READ | MSGFLAG_UNSENT | (MSGFLAG_HASATTACH if draft.attachments else 0)
+    draft.set_property(MESSAGE_FLAGS, PropertyTypeCode.PTYP_INTEGER32, flags)
+    data: bytes = draft.to_bytes()
+    return data
+
+
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write atomically: a half-written .eml is never left behind."""
+    """Write atomically: a half-written .eml or .msg is never left behind."""
     try:
         write_file_atomically(path, data)
     except OSError as exc:
@@ -239,7 +271,11 @@ def _fail(msg: EmailMessage, save_to: Path, why: str, fix: str | None = None) ->
 
 
 def attach(msg: EmailMessage, files: list[Path]) -> None:
-    """Attach each file, typed by its extension (unknown: application/octet-stream)."""
+    """Attach each file, typed by its extension (unknown: application/octet-stream).
+
+    A name that is not ASCII goes both as RFC 2231 `filename*=` on Content-Disposition (the
+    standard) and as an RFC 2047 encoded-word `name=` on Content-Type, the form Outlook
+    reads (given `filename*=` alone it shows "Untitled attachment" or ATT00001)."""
     for path in files:
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         maintype, subtype = ctype.split("/", 1)
@@ -248,3 +284,21 @@ def attach(msg: EmailMessage, files: list[Path]) -> None:
         except OSError as exc:
             raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+        *_, part = msg.iter_attachments()  # the one just added
+        if path.name.isascii():
+            part.set_param("name", path.name)
+        else:
+            # Set raw, already folded: the policy would otherwise re-encode it as RFC 2231.
+            del part["Content-Type"]
+            words = "\n ".join(_encoded_words(path.name))
+            part.set_raw("Content-Type", f'{ctype};\n name="{words}"')
+
+
+def _encoded_words(text: str) -> list[str]:
+    """`text` as RFC 2047 base64 encoded-words short enough for one header line each."""
+    chunks = [""]
+    for char in text:
+        if len(base64.b64encode((chunks[-1] + char).encode())) > 44:  # a word of 56 chars
+            chunks.append("")
+        chunks[-1] += char
+    return [f"=?utf-8?b?{base64.b64encode(c.encode()).decode()}?=" for c in chunks]

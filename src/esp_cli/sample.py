@@ -1338,6 +1338,7 @@ user_email = "jordan.reyes@vendorcx.com"
 country = "US"                   # the holidays package's calendar, observed dates
 company_days_off = []            # extra days off, e.g. ["2026-12-24"]
 company_workdays = []            # holidays the company works, e.g. ["2026-11-11"]
+timezone = "America/New_York"    # the team's day for e-mailed self-reports (default: this PC's)
 
 [spoc]
 phone = "(888) 905-9500"
@@ -1346,6 +1347,8 @@ phone = "(888) 905-9500"
 to = ["aetna-esp-leadership@example.com"]
 cc = ["cert-team@example.com"]
 from = "Jordan Reyes <jordan.reyes@vendorcx.com>"
+greeting = "Hello,"
+signoff = "Thank you,\\nJordan Reyes"
 
 [smtp]
 host = "smtp.example.com"

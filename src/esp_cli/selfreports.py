@@ -12,7 +12,7 @@ import email
 import email.policy
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
@@ -28,6 +28,35 @@ class SelfReport:
     text: str
     source: str  # file name, or "File!row 7"
     cls: str = ""  # the class the sheet row gives ('' for e-mails, or no Class column)
+
+
+class UnreadableMail(ValueError):
+    """An e-mail file that holds no usable self-report. `kind` is one of UNREADABLE_KINDS
+    (for scripts); the message says what is wrong in words."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+UNREADABLE_KINDS = ("corrupt", "encrypted or signed", "no sender", "no date", "not an e-mail")
+# S/MIME: a signed message's text sits in a part Outlook verifies; an encrypted one's is sealed.
+_SEALED_TYPES = (
+    "multipart/signed",
+    "application/pkcs7-mime",
+    "application/x-pkcs7-mime",
+    "multipart/encrypted",
+)
+# A file with none of these headers is not an e-mail (a note, a picture, a renamed workbook).
+_MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime-version")
+
+
+def local_day(when: datetime, tz: tzinfo | None) -> date:
+    """The team's calendar day of a moment: an aware time converted to `tz` (None: the
+    machine's zone); a time with no zone keeps its own date."""
+    if when.tzinfo is None:
+        return when.date()
+    return when.astimezone(tz).date()
 
 
 _GREETING = re.compile(
@@ -53,10 +82,15 @@ def _body(msg: EmailMessage) -> str:
         payload = part.get_payload(decode=True)
         text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if part.get_content_subtype() == "html":
-        text = re.sub(r"(?is)<(script|style).*?</\1>", " ", text)
-        text = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", text)
-        text = unescape(re.sub(r"<[^>]+>", " ", text))
+        return html_to_text(str(text))
     return str(text)
+
+
+def html_to_text(html: str) -> str:
+    """An HTML body's words, one line per paragraph, without scripts and styles."""
+    text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</h\d>", "\n", text)
+    return unescape(re.sub(r"<[^>]+>", " ", text))
 
 
 def clean_body(text: str, sender_name: str = "") -> str:
@@ -91,13 +125,33 @@ def clean_body(text: str, sender_name: str = "") -> str:
     return folded
 
 
-def parse_email(data: bytes, source: str) -> SelfReport:
-    """Raises ValueError when the message has no usable date or sender."""
+def read_mail(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+    """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
+    .eml, whatever the file is called); UnreadableMail says why there is none."""
+    from esp_cli.msgfile import is_msg, parse_msg
+
+    if is_msg(data):
+        return parse_msg(data, source, tz)
+    return parse_email(data, source, tz)
+
+
+def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+    """Raises UnreadableMail (a ValueError) when the message has no usable date or sender."""
+    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
+        raise UnreadableMail("not an e-mail", "a binary file, not an e-mail")
     msg = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
+    if not any(msg.get(h) is not None for h in _MAIL_HEADERS):
+        raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    sealed = msg.get_content_type()
+    if sealed in _SEALED_TYPES:
+        raise UnreadableMail(
+            "encrypted or signed",
+            f"{sealed}; ask the agent to send the report without signing or encrypting it",
+        )
     name, addr = parseaddr(str(msg.get("From", "")))
     if not addr and not name:
-        raise ValueError("no From address")
+        raise UnreadableMail("no sender", "no From address")
     when_raw = msg.get("Date")
     when: datetime | None = None
     if when_raw:
@@ -106,11 +160,11 @@ def parse_email(data: bytes, source: str) -> SelfReport:
         except (TypeError, ValueError):
             when = None
     if when is None:
-        raise ValueError("no readable Date header")
+        raise UnreadableMail("no date", "no readable Date header")
     text = clean_body(_body(msg), name)
     if not text:
         text = str(msg.get("Subject", "")).strip()
-    return SelfReport(when.date(), name.strip(), addr.strip().lower(), text, source)
+    return SelfReport(local_day(when, tz), name.strip(), addr.strip().lower(), text, source)
 
 
 _WHEN_HEADERS = ("timestamp", "date", "report date", "submitted", "submitted at", "date time")

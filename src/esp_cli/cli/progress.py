@@ -36,8 +36,9 @@ progress_app = command_group(
 FilesArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="The ESP Agent Progress Report (.xlsx or .csv), e-mails (.eml) or folders of "
-        "them (else esp.toml [tracker] progress_report and self_reports).",
+        help="The ESP Agent Progress Report (.xlsx or .csv), e-mails (.msg saved from Outlook, "
+        "or .eml) or folders of them (else esp.toml [tracker] progress_report and "
+        "self_reports).",
         show_default=False,
     ),
 ]
@@ -60,7 +61,8 @@ def import_command(
     config: ConfigOpt = None,
 ) -> None:
     """Put each self-report in the agent's Notes as 'MM/DD/YYYY - Agent Name - Note'.
-    Importing the same files again adds nothing; reports that match no agent are listed."""
+    Importing the same files again adds nothing; every file is listed with what became of
+    it (imported, already imported, matched to nobody, unreadable and why, ignored)."""
     cfg = config_for(config)
     found = read_reports(files or default_sources(cfg), cfg)
     day = parse_day(on, "--date") if on is not None else None
@@ -128,6 +130,9 @@ def import_dict(result: ImportResult) -> dict[str, Any]:
             for u in result.unmatched
         ],
         "problems": [{"source": p.source, "problem": p.message} for p in result.problems],
+        "files": [
+            {"file": str(f.file), "status": f.status, "reason": f.reason} for f in result.files
+        ],
         "unreadable": _findings(result.findings),
         **write_fields(result.write),
     }
@@ -146,6 +151,12 @@ def render_import(result: ImportResult, fmt: Format) -> None:
             {"status": "added" if i["added"] else "already_there", **i} for i in data["imported"]
         ]
         rows += [{"status": "unmatched", "agent": u["name"], **u} for u in data["unmatched"]]
+        # Files that gave no report at all still get their row: nothing goes unmentioned.
+        rows += [
+            {"status": f.status, "source": f.file.name, "reason": f.reason}
+            for f in result.files
+            if f.status in ("unreadable", "ignored", "no_reports")
+        ]
         write_csv(rows, ["status", "source", "date", "agent", "class", "note", "reason"])
     else:
         verb = "Would add" if result.write.dry_run else "Added"
@@ -167,14 +178,31 @@ def render_import(result: ImportResult, fmt: Format) -> None:
                 for u in result.unmatched
             ],
         )
+        # System files are only counted (below): the table names what needs a look.
+        left = [f for f in result.files if f.status in ("unreadable", "no_reports")]
+        if left:
+            print_table(
+                f"Files with no report ({len(left)})",
+                ["File", "Status", "Why"],
+                [(f.file.name, f.status.replace("_", " "), f.reason) for f in left],
+            )
     days = f" of {show(result.on)}" if result.on else ""
     say(
         f"{len(result.imported) + len(result.unmatched)} report(s){days} from "
         f"{len(result.sources)} file(s): {result.added} added, {result.already_there} already "
         f"in Notes, {len(result.unmatched)} not imported."
         + (f" {result.other_days} report(s) of other days left out." if result.other_days else "")
+        + _file_counts(result)
     )
     say_written(result.write)
+
+
+def _file_counts(result: ImportResult) -> str:
+    unreadable = sum(1 for f in result.files if f.status == "unreadable")
+    ignored = sum(1 for f in result.files if f.status == "ignored")
+    parts = [f"{unreadable} file(s) unreadable"] if unreadable else []
+    parts += [f"{ignored} ignored (system files)"] if ignored else []
+    return f" {'; '.join(parts)}." if parts else ""
 
 
 # ----------------------------------------------------------------------------- missing

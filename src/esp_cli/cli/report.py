@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -39,6 +40,37 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
+EmlOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--eml",
+        help="Save the e-mail (text and HTML, From/To/Cc from esp.toml) as FILE (.eml), "
+        "ready to open in Outlook on the web, new Outlook or any other client.",
+        show_default=False,
+    ),
+]
+MsgOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--msg",
+        help="Save the e-mail as an Outlook draft FILE (.msg): classic Outlook for Windows "
+        "opens it ready to edit and send.",
+        show_default=False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Drafts:
+    """Where to save the e-mail: as .eml, as an Outlook .msg draft, or both."""
+
+    eml: Path | None = None
+    msg: Path | None = None
+
+    def __bool__(self) -> bool:
+        return self.eml is not None or self.msg is not None
+
+
 ReportFormatOpt = Annotated[
     ReportFormat | None,
     typer.Option(
@@ -61,15 +93,8 @@ def eod_command(
             "--out", "-o", help="Write the report to FILE instead of stdout.", show_default=False
         ),
     ] = None,
-    eml: Annotated[
-        Path | None,
-        typer.Option(
-            "--eml",
-            help="Save the e-mail (text and HTML, From/To/Cc from esp.toml [report]) as FILE, "
-            "ready to open in Outlook.",
-            show_default=False,
-        ),
-    ] = None,
+    eml: EmlOpt = None,
+    msg: MsgOpt = None,
     send: Annotated[
         bool,
         typer.Option(
@@ -91,17 +116,31 @@ def eod_command(
     escalation steps due, who did not self-report, and the outstanding agents."""
     if dry_run and not send:
         raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
+    from esp_cli import mail
     from esp_cli.services.eod import eod_report
 
     cfg = config_for(config)
     when, now = as_of_and_now(day, "--date")
+    drafts = Drafts(eml, msg)
+    envelope = server = None
+    if drafts or send:
+        # The e-mail's settings fail before anything is written (--out, a draft).
+        envelope = mail.envelope(cfg)
+        server = mail.server(cfg) if send else None
     report = eod_report(cfg.tracker_path(tracker), cfg, when, now)
     for finding in report.findings:
         say(f"warning: {finding}")
-    if fmt is not None or out is not None or not (eml or send):
+    for problem in report.problems:
+        # For the team, not the client: the report itself only counts these agents.
+        say(
+            f"warning: {problem.name} ({problem.sheet}!row {problem.row}) could not be "
+            f"evaluated: {problem.reason}. The report only counts the agent as being "
+            "checked; correct the tracker (esp doctor lists the cells it cannot read)."
+        )
+    if fmt is not None or out is not None or envelope is None:
         _show(report, cfg, fmt or ReportFormat.table, out)
-    if eml is not None or send:
-        _mail(report, cfg, eml, send=send, dry_run=dry_run)
+    if envelope is not None:
+        _mail(report, cfg, envelope, server, drafts, dry_run=dry_run)
 
 
 def rendered(report: EodReport, cfg: Config, fmt: ReportFormat) -> str:
@@ -171,41 +210,51 @@ def _print_tables(report: EodReport, cfg: Config) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_run: bool) -> None:
+def _mail(
+    report: EodReport,
+    cfg: Config,
+    env: Envelope,
+    srv: Server | None,
+    drafts: Drafts,
+    *,
+    dry_run: bool,
+) -> None:
     from datetime import datetime
 
     from esp_cli import mail
     from esp_cli.render import eod as r
 
-    env = mail.envelope(cfg)
-    srv = mail.server(cfg) if send else None  # a bad [smtp] fails before anything is written
+    words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
     msg = mail.build_message(
         env,
         r.subject(report.day),
-        r.render_text(report, cfg.access_values),
-        r.render_html(report, cfg.access_values),
+        r.render_text(report, cfg.access_values, **words),
+        r.render_html(report, cfg.access_values, **words),
         datetime.now(),
     )
     stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
-    _deliver(msg, env, srv, eml, report.tracker, stem, dry_run)
+    _deliver(msg, env, srv, drafts, report.tracker, stem, dry_run)
 
 
 def _deliver(
     msg: EmailMessage,
     env: Envelope,
     srv: Server | None,
-    eml: Path | None,
+    drafts: Drafts,
     tracker: Path,
     stem: str,
     dry_run: bool,
 ) -> None:
-    """Save the message as `eml`; with a server, send it (or with `dry_run` print it); a
-    failed send saves it beside the tracker as `stem`.eml."""
+    """Save the message as the drafts asked for; with a server, send it (or with `dry_run`
+    print it); a failed send saves it beside the tracker as `stem`.eml."""
     from esp_cli import mail
 
-    if eml is not None:
-        mail.write_atomic(eml, mail.draft_bytes(msg))
-        say(f"Saved the e-mail as {eml} (open it in Outlook to review and send).")
+    if drafts.eml is not None:
+        mail.write_atomic(drafts.eml, mail.draft_bytes(msg))
+        say(f"Saved the e-mail as {drafts.eml} (open it in Outlook to review and send).")
+    if drafts.msg is not None:
+        mail.write_atomic(drafts.msg, mail.draft_msg_bytes(msg))
+        say(f"Saved the e-mail as the Outlook draft {drafts.msg} (open it, review, Send).")
     if srv is None:
         return
     recipients = ", ".join(env.recipients)
@@ -233,14 +282,8 @@ def locate_command(
             show_default=False,
         ),
     ] = None,
-    eml: Annotated[
-        Path | None,
-        typer.Option(
-            "--eml",
-            help="Save the e-mail to the learning contacts (with the screenshots) as FILE.",
-            show_default=False,
-        ),
-    ] = None,
+    eml: EmlOpt = None,
+    msg: MsgOpt = None,
     send: Annotated[
         bool,
         typer.Option("--send", help="Send it through esp.toml [smtp] (ESP_SMTP_PASSWORD)."),
@@ -255,13 +298,20 @@ def locate_command(
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
     learning_contacts): agent, class, course searched and screenshots; Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
+    from esp_cli import mail
     from esp_cli.services.locate import locate_cases
 
     cfg = config_for(config)
+    envelope = server = None
+    if eml is not None or msg is not None or send:
+        # The e-mail's settings are checked before Searched by Course Number is written: a
+        # missing recipient must not leave the tracker changed and no e-mail made.
+        envelope = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
+        server = mail.server(cfg) if send else None
     result = locate_cases(cfg.tracker_path(tracker), cfg, screenshots, dry_run=dry_run)
     _show_locate(result, fmt)
-    if eml is not None or send:
-        _mail_locate(result, cfg, eml, send=send, dry_run=dry_run)
+    if envelope is not None:
+        _mail_locate(result, cfg, envelope, server, Drafts(eml, msg), dry_run=dry_run)
 
 
 def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
@@ -313,7 +363,13 @@ def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
 
 
 def _mail_locate(
-    result: LocateResult, cfg: Config, eml: Path | None, *, send: bool, dry_run: bool
+    result: LocateResult,
+    cfg: Config,
+    env: Envelope,
+    srv: Server | None,
+    drafts: Drafts,
+    *,
+    dry_run: bool,
 ) -> None:
     from datetime import date, datetime
 
@@ -323,16 +379,15 @@ def _mail_locate(
     if not result.cases:
         say("No open Cannot Locate TBT cases: no e-mail made.")
         return
-    env = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
-    srv = mail.server(cfg) if send else None
     today = date.today()
+    words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
     msg = mail.build_message(
         env,
         lr.subject(today),
-        lr.render_text(result.cases, today),
-        lr.render_html(result.cases, today),
+        lr.render_text(result.cases, today, **words),
+        lr.render_html(result.cases, today, **words),
         datetime.now(),
     )
     mail.attach(msg, [p for c in result.cases for p in c.screenshots])
     stem = f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}"
-    _deliver(msg, env, srv, eml, result.write.tracker, stem, dry_run)
+    _deliver(msg, env, srv, drafts, result.write.tracker, stem, dry_run)

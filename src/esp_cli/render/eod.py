@@ -1,8 +1,10 @@
 """The end-of-day report as JSON-ready data, CSV rows, plain text, Markdown and HTML (pure).
 
-The HTML is for Outlook, whose Word engine ignores most CSS: a table-based layout, inline
-styles only, no scripts, images or external assets; the bar chart is table cells with a
-background colour and a width. Every value from the tracker is HTML-escaped.
+The HTML is for Outlook (Windows, whose Word engine ignores most CSS; the web; phones): a
+table-based single column, inline styles only, no scripts, images or external assets; the
+bar chart is table cells with a background colour and a width. Every value from the tracker
+is HTML-escaped. Data problems (an agent the rules cannot evaluate, and why) are not in it:
+they go to the team on stderr; the mail says only how many agents are being checked.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from esp_cli.results.eod import ClassSummary, EodReport, ordered_actions, ordered_issues
+from esp_cli.results.eod import (
+    ClassSummary,
+    EodReport,
+    OutstandingAgent,
+    ordered_actions,
+    ordered_issues,
+)
 from esp_cli.rules import ACTION_LABELS, ActionKind
 
 SUBJECT_PREFIX = "TBT Completion Report"
@@ -28,6 +36,7 @@ CSV_COLUMNS = [
     *COUNT_KEYS,
     "percent_complete",
     "not_reported",
+    "not_evaluated",
     "access_issues",
     "escalations_due",
 ]
@@ -36,7 +45,6 @@ OUTSTANDING_HEADERS = ["Agent", "Class", "Missing", "Pending action", "Due", "La
 BAR_CELLS = 20  # the chart's width in cells: 5 % a cell
 BAR_DONE = "#2e7d32"
 BAR_LEFT = "#e0e0e0"
-FONT = "font-family:Segoe UI,Calibri,Arial,sans-serif;font-size:13px;color:#222222"
 
 
 def subject(day: date) -> str:
@@ -73,16 +81,21 @@ def summary_dict(summary: ClassSummary, with_class: bool = True) -> dict[str, An
         access_issues=dict(ordered_issues(summary.access_issues, ())),
         escalations_due=dict(ordered_actions(summary.escalations_due)),
         not_reported=summary.not_reported,
+        not_evaluated=summary.not_evaluated,
     )
     return out
 
 
 def report_dict(report: EodReport) -> dict[str, Any]:
-    """The JSON contract: {"date", "classes": [...], "totals": {...}}."""
+    """The JSON contract: {"date", "classes": [...], "totals": {...}, "problems": [...]}."""
     return {
         "date": report.day.isoformat(),
         "classes": [summary_dict(c) for c in report.classes],
         "totals": summary_dict(report.totals, with_class=False),
+        "problems": [
+            {"agent": p.name, "class": p.cls, "sheet": p.sheet, "row": p.row, "reason": p.reason}
+            for p in report.problems
+        ],
     }
 
 
@@ -130,6 +143,11 @@ def escalation_lines(report: EodReport) -> list[tuple[str, int]]:
     return [(action_label(k), n) for k, n in ordered_actions(report.totals.escalations_due)]
 
 
+def not_evaluated_line(report: EodReport) -> str:
+    n = report.totals.not_evaluated
+    return f"{n} agent{'s' if n != 1 else ''} could not be evaluated; the team is checking."
+
+
 def headline(report: EodReport) -> str:
     t = report.totals
     return (
@@ -153,19 +171,34 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[s
     return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
 
 
-def render_text(report: EodReport, known_access: Sequence[str]) -> str:
+def render_text(
+    report: EodReport,
+    known_access: Sequence[str],
+    *,
+    greeting: str | None = None,
+    signoff: str | None = None,
+) -> str:
     """The plain-text part: reads well in a terminal and in a mail client without HTML."""
     title = subject(report.day)
-    out = [title, "=" * len(title), "", headline(report), ""]
+    out = [*greeting.splitlines(), ""] if greeting else []
+    out += [title, "=" * len(title), "", headline(report), ""]
     out += _text_table(SUMMARY_HEADERS, [summary_row(c) for c in [*report.classes, report.totals]])
     out += ["", "Access issues (outstanding agents)"]
     out += [f"  {k}: {n}" for k, n in access_lines(report, known_access)] or ["  none"]
     out += ["", "Escalation steps due"]
     out += [f"  {k}: {n}" for k, n in escalation_lines(report)] or ["  none"]
+    if report.totals.not_evaluated:
+        out += ["", not_evaluated_line(report)]
     out += ["", f"Did not self-report: {len(report.not_reported)}"]
     out += [f"  {name} ({cls})" for name, cls in report.not_reported] or ["  everyone reported"]
     out += ["", f"Outstanding agents: {len(report.outstanding)}", *outstanding_lines(report)]
+    if signoff:
+        out += ["", *signoff.splitlines()]
     return "\n".join(out) + "\n"
+
+
+def _no_step(agent: OutstandingAgent) -> str:
+    return "nothing pending" if agent.evaluated else "being checked by the team"
 
 
 def outstanding_lines(report: EodReport) -> list[str]:
@@ -173,7 +206,7 @@ def outstanding_lines(report: EodReport) -> list[str]:
     out = []
     for i, a in enumerate(report.outstanding):
         row = outstanding_row(report, i)
-        pending = f"{row[3]}, due {row[4]}" if row[4] else (row[3] or "nothing pending")
+        pending = f"{row[3]}, due {row[4]}" if row[4] else (row[3] or _no_step(a))
         out.append(f"- {a.name} ({a.cls}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
@@ -202,6 +235,8 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
     out += [f"- {_md_cell(k)}: {n}" for k, n in access_lines(report, known_access)] or ["none"]
     out += ["", "## Escalation steps due", ""]
     out += [f"- {k}: {n}" for k, n in escalation_lines(report)] or ["none"]
+    if report.totals.not_evaluated:
+        out += ["", not_evaluated_line(report)]
     out += ["", f"## Did not self-report: {len(report.not_reported)}", ""]
     out += [f"- {_md_cell(n)} ({_md_cell(c)})" for n, c in report.not_reported] or [
         "everyone reported"
@@ -219,111 +254,225 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
 
 # -- HTML (Outlook) -------------------------------------------------------------------------------
 
-_TH = (
-    "padding:6px 8px;border:1px solid #c8c8c8;background-color:#1f3864;color:#ffffff;"
-    "font-weight:bold;text-align:left"
+# Outlook for Windows lays HTML out with Word's engine: styles on a table do not reach its
+# cells, body padding is dropped and line-height needs mso-line-height-rule. So every text
+# cell carries the whole font, the layout is an outer table with cell padding, and a single
+# column of fluid tables (at most 600 px wide; Word gets a fixed 600 px table through a
+# conditional comment) that fits a 400 px phone screen without scrolling sideways.
+FONT = (
+    "font-family:Segoe UI,Calibri,Arial,sans-serif;font-size:14px;line-height:20px;"
+    "mso-line-height-rule:exactly;color:#222222"
 )
-_TD = "padding:5px 8px;border:1px solid #d9d9d9"
+SMALL = (
+    "font-family:Segoe UI,Calibri,Arial,sans-serif;font-size:12px;line-height:16px;"
+    "mso-line-height-rule:exactly;color:#222222"
+)
+WIDTH = 600
+WRAP = "word-wrap:break-word;overflow-wrap:anywhere;word-break:break-word"
+_TH = (
+    f"{SMALL};padding:5px 4px;border:1px solid #c8c8c8;background-color:#1f3864;"
+    "color:#ffffff;font-weight:bold;text-align:left;vertical-align:bottom"
+)
+_TD = f"{SMALL};padding:5px 4px;border:1px solid #d9d9d9;vertical-align:top"
 _TOTAL = f"{_TD};font-weight:bold;background-color:#f2f2f2"
+_NOWRAP = "white-space:nowrap"
+_TITLE = "font-size:20px;line-height:26px;font-weight:bold;color:#1f3864"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], total_last: bool) -> str:
-    head = "".join(f'<th style="{_TH}">{escape(h)}</th>' for h in headers)
+def _cell(tag: str, style: str, text: str, *, nowrap: bool = False, right: bool = False) -> str:
+    """A table cell; `nowrap` (a class code, a number) never breaks, other text wraps only
+    between words (a header such as "Call Certs")."""
+    attrs = ' nowrap="nowrap"' if nowrap else ""
+    style += f";{_NOWRAP}" if nowrap else ""
+    style += ";text-align:right" if right else ""
+    return f'<{tag}{attrs} style="{style}">{escape(text)}</{tag}>'
+
+
+def data_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    total_last: bool = False,
+    nowrap: Sequence[int] = (),
+    numbers: Sequence[int] = (),
+) -> str:
+    """A data table (no role="presentation": screen readers keep its rows and columns) as
+    wide as the column. Cells of the `nowrap` columns (a class code) and the `numbers`
+    columns (right-aligned) never wrap; the others wrap between words."""
+    head = "".join(_cell("th", _TH, h, right=i in numbers) for i, h in enumerate(headers))
     body = []
     for n, r in enumerate(rows):
         style = _TOTAL if total_last and n == len(rows) - 1 else _TD
-        cells = "".join(f'<td style="{style}">{escape(c)}</td>' for c in r)
+        cells = "".join(
+            _cell("td", style, c, nowrap=i in nowrap or i in numbers, right=i in numbers)
+            for i, c in enumerate(r)
+        )
         body.append(f"<tr>{cells}</tr>")
-    # A data table (no role="presentation"): screen readers keep its rows and columns.
     return (
-        '<table cellpadding="0" cellspacing="0" border="0" '
-        f'style="border-collapse:collapse;{FONT}"><tr>{head}</tr>{"".join(body)}</table>'
+        '<table width="100%" cellpadding="0" cellspacing="0" border="0" '
+        f'style="width:100%;border-collapse:collapse"><tr>{head}</tr>{"".join(body)}</table>'
     )
 
 
 def _bar(summary: ClassSummary) -> str:
-    """One row of the chart: the class, BAR_CELLS cells coloured by completion, the %."""
-    done = round(summary.percent_complete * BAR_CELLS / 100)
+    """One class of the chart: its name and % on a line, then a fluid bar (two cells whose
+    widths are the done and the open shares) that shrinks with the screen."""
+    pct = summary.percent_complete
+    label = f"{pct:g}% ({summary.fully_complete}/{summary.agents})"
     # bgcolor as well as the style: Outlook's Word engine honours the attribute; a 1px font
     # keeps &nbsp; from making the cell taller than the bar.
+    bar_cell = (
+        '<td width="{w}%" height="14" bgcolor="{c}" style="width:{w}%;height:14px;padding:0;'
+        "font-size:1px;line-height:14px;mso-line-height-rule:exactly;"
+        'background-color:{c}">&nbsp;</td>'
+    )
+    done = round(pct)
     cells = "".join(
-        f'<td width="12" height="14" bgcolor="{colour}" style="width:12px;height:14px;'
-        f"padding:0;font-size:1px;line-height:14px;background-color:{colour};"
-        'border-right:1px solid #ffffff">&nbsp;</td>'
-        for colour in (BAR_DONE if i < done else BAR_LEFT for i in range(BAR_CELLS))
+        bar_cell.format(w=w, c=c) for w, c in ((done, BAR_DONE), (100 - done, BAR_LEFT)) if w > 0
     )
-    label = f"{summary.percent_complete:g}% ({summary.fully_complete}/{summary.agents})"
     return (
-        f'<tr><td style="padding:3px 8px 3px 0;{FONT};white-space:nowrap">'
+        f'<tr><td nowrap="nowrap" style="{FONT};padding:6px 8px 2px 0;{_NOWRAP}">'
         f"{escape(summary.cls)}</td>"
-        f'<td style="padding:3px 0"><table role="presentation" cellpadding="0" cellspacing="0" '
-        f'border="0"><tr>{cells}</tr></table></td>'
-        f'<td style="padding:3px 0 3px 8px;{FONT};white-space:nowrap">{escape(label)}</td></tr>'
+        f'<td nowrap="nowrap" style="{FONT};padding:6px 0 2px 0;text-align:right;{_NOWRAP}">'
+        f"{escape(label)}</td></tr>"
+        f'<tr><td colspan="2" style="{SMALL};padding:0">'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        f'style="width:100%;border-collapse:collapse"><tr>{cells}</tr></table></td></tr>'
     )
 
 
-def _heading(text: str) -> str:
+def text_row(inner: str, style: str = "", *, raw: bool = False) -> str:
+    """A row of the column: `inner` is text (escaped here) or, with `raw`, built HTML."""
+    # Wrapping inside words is inherited: only text rows get it, never a table's headers.
+    body, wrap = (inner, "") if raw else (escape(inner), f"{WRAP};")
+    return f'<tr><td style="{FONT};padding:0 0 8px 0;{wrap}{style}">{body}</td></tr>'
+
+
+def heading_row(text: str) -> str:
     return (
-        f'<tr><td style="padding:18px 0 6px 0;{FONT};font-size:16px;font-weight:bold;'
-        f'color:#1f3864">{escape(text)}</td></tr>'
+        f'<tr><td style="{FONT};padding:16px 0 6px 0;font-size:16px;line-height:22px;'
+        f'font-weight:bold;color:#1f3864">{escape(text)}</td></tr>'
     )
 
 
-def _block(inner: str) -> str:
-    return f'<tr><td style="padding:0;{FONT}">{inner}</td></tr>'
+def _names_and_classes(agents: Sequence[tuple[str, str]]) -> str:
+    """`Name (CLASS), …`, the class code kept on one line."""
+    return ", ".join(
+        f'{escape(n)} <span style="{_NOWRAP}">({escape(c)})</span>' for n, c in agents
+    )
 
 
-def _list(items: Sequence[tuple[str, int]], empty: str) -> str:
-    if not items:
-        return _block(escape(empty))
-    return _block(_table(["", "Agents"], [[k, str(n)] for k, n in items], total_last=False))
+def _pairs(items: Sequence[tuple[str, int]]) -> list[list[str]]:
+    return [[k, str(n)] for k, n in items]
 
 
-def render_html(report: EodReport, known_access: Sequence[str]) -> str:
-    """A complete HTML document for Outlook (and any other mail client or browser)."""
-    parts = [
-        f'<tr><td style="padding:0 0 4px 0;{FONT};font-size:20px;font-weight:bold;'
-        f'color:#1f3864">{escape(subject(report.day))}</td></tr>',
-        _block(escape(headline(report))),
-        _heading("Completion by class"),
-        _block(
-            '<table role="presentation" cellpadding="0" cellspacing="0" border="0">'
+def html_lines(text: str) -> str:
+    return "<br>".join(escape(line) for line in text.splitlines())
+
+
+def _outstanding(report: EodReport) -> str:
+    """The outstanding agents, one stacked block each: a table of six columns does not fit
+    a phone, and a note needs the full width to wrap."""
+    rows = []
+    for i, a in enumerate(report.outstanding):
+        _, _, missing, pending, due, note = outstanding_row(report, i)
+        step = f"{pending}, due {due}" if due else (pending or "being checked by the team")
+        lines = [
+            f'<span style="font-weight:bold">{escape(a.name)}</span> '
+            f'<span style="{_NOWRAP}">({escape(a.cls)})</span>',
+            f"Missing: {escape(missing)}",
+            f"Next: {escape(step)}",
+        ]
+        if note:
+            lines.append(f'<span style="color:#555555">Latest note: {escape(note)}</span>')
+        rows.append(
+            f'<tr><td style="{SMALL};padding:6px 0;border-bottom:1px solid #e0e0e0;{WRAP}">'
+            + "<br>".join(lines)
+            + "</td></tr>"
+        )
+    return (
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        f'style="width:100%;border-collapse:collapse">{"".join(rows)}</table>'
+    )
+
+
+def render_html(
+    report: EodReport,
+    known_access: Sequence[str],
+    *,
+    greeting: str | None = None,
+    signoff: str | None = None,
+) -> str:
+    """A complete HTML document for Outlook (Windows, web, phones) and any other client."""
+    access = access_lines(report, known_access)
+    steps = escalation_lines(report)
+    parts = []
+    if greeting:
+        parts.append(text_row(html_lines(greeting), "padding:0 0 12px 0", raw=True))
+    parts += [
+        text_row(subject(report.day), _TITLE),
+        text_row(headline(report)),
+        heading_row("Completion by class"),
+        text_row(
+            '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
+            'border="0" style="width:100%;border-collapse:collapse">'
             + "".join(_bar(c) for c in [*report.classes, report.totals])
-            + "</table>"
+            + "</table>",
+            raw=True,
         ),
-        _heading("Summary"),
-        _block(
-            _table(
+        heading_row("Summary"),
+        text_row(
+            data_table(
                 SUMMARY_HEADERS,
                 [summary_row(c) for c in [*report.classes, report.totals]],
                 total_last=True,
-            )
+                nowrap=[0],
+                numbers=range(1, len(SUMMARY_HEADERS)),
+            ),
+            raw=True,
         ),
-        _heading("Access issues (outstanding agents)"),
-        _list(access_lines(report, known_access), "None."),
-        _heading("Escalation steps due"),
-        _list(escalation_lines(report), "None."),
-        _heading(f"Did not self-report: {len(report.not_reported)}"),
-        _block(
-            escape(", ".join(f"{n} ({c})" for n, c in report.not_reported)) or "Everyone reported."
-        ),
-        _heading(f"Outstanding agents: {len(report.outstanding)}"),
-        _block(
-            _table(
-                OUTSTANDING_HEADERS,
-                [outstanding_row(report, i) for i in range(len(report.outstanding))],
-                total_last=False,
-            )
-            if report.outstanding
-            else "Every agent is complete."
-        ),
+        heading_row("Access issues (outstanding agents)"),
+        text_row(data_table(["Issue", "Agents"], _pairs(access), numbers=[1]), raw=True)
+        if access
+        else text_row("None."),
+        heading_row("Escalation steps due"),
+        text_row(data_table(["Step", "Agents"], _pairs(steps), numbers=[1]), raw=True)
+        if steps
+        else text_row("None."),
     ]
+    if report.totals.not_evaluated:
+        parts.append(text_row(not_evaluated_line(report)))
+    parts += [
+        heading_row(f"Did not self-report: {len(report.not_reported)}"),
+        text_row(_names_and_classes(report.not_reported), raw=True)
+        if report.not_reported
+        else text_row("Everyone reported."),
+        heading_row(f"Outstanding agents: {len(report.outstanding)}"),
+        text_row(_outstanding(report), raw=True)
+        if report.outstanding
+        else text_row("Every agent is complete."),
+    ]
+    if signoff:
+        parts.append(text_row(html_lines(signoff), "padding:16px 0 0 0", raw=True))
+    return mail_document(subject(report.day), parts)
+
+
+def mail_document(title: str, rows: Sequence[str]) -> str:
+    """A complete HTML e-mail: `rows` (text_row, heading_row...) in one centred column."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(subject(report.day))}</title></head>"
-        '<body style="margin:0;padding:16px;background-color:#ffffff">'
-        '<table role="presentation" cellpadding="0" cellspacing="0" border="0" '
-        f'style="border-collapse:collapse;{FONT}">{"".join(parts)}</table>'
-        "</body></html>\n"
+        '<meta name="x-apple-disable-message-reformatting">'
+        f"<title>{escape(title)}</title></head>"
+        '<body style="margin:0;padding:0;background-color:#ffffff">'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        'style="width:100%;border-collapse:collapse;background-color:#ffffff">'
+        f'<tr><td align="center" style="{FONT};padding:16px 8px">'
+        f'<!--[if mso]><table role="presentation" width="{WIDTH}" cellpadding="0" '
+        f'cellspacing="0" border="0" align="center"><tr><td style="{FONT}"><![endif]-->'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        f'style="width:100%;max-width:{WIDTH}px;border-collapse:collapse;text-align:left">'
+        f'{"".join(rows)}</table>'
+        "<!--[if mso]></td></tr></table><![endif]-->"
+        "</td></tr></table></body></html>\n"
     )

@@ -24,6 +24,7 @@ class ClassSummary:
     access_issues: Counter[str] = field(default_factory=Counter)
     escalations_due: Counter[str] = field(default_factory=Counter)
     not_reported: int = 0
+    not_evaluated: int = 0
 
     @property
     def outstanding(self) -> int:
@@ -42,6 +43,7 @@ class ClassSummary:
         self.access_issues.update(other.access_issues)
         self.escalations_due.update(other.escalations_due)
         self.not_reported += other.not_reported
+        self.not_evaluated += other.not_evaluated
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,18 @@ class OutstandingAgent:
     access_issue: str | None
     reported: bool
     latest_note: str | None
+    evaluated: bool = True
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """An agent the rules could not evaluate, and why: for the team to fix in the tracker."""
+
+    name: str
+    cls: str
+    sheet: str
+    row: int
+    reason: str
 
 
 @dataclass
@@ -71,6 +85,7 @@ class EodReport:
     outstanding: list[OutstandingAgent]
     not_reported: list[tuple[str, str]]  # (agent, class), in tracker order
     findings: list[Finding]
+    problems: list[DataProblem] = field(default_factory=list)
 
 
 def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:

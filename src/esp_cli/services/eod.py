@@ -7,8 +7,13 @@ The workbook is read once; every agent goes through the escalation rules once
 Choices made where the issue is silent:
 
 - Complete means Call Cert Complete? and All TBTs Complete? both read yes; an unreadable
-  value is not yes, so such an agent is outstanding (and `not_evaluated` among the
-  escalations due), never silently counted as done.
+  value is not yes, so such an agent is outstanding, never silently counted as done.
+- An agent the rules cannot evaluate (an unreadable ESP Start Date, a completion cell that
+  cannot be read) is counted apart (`not_evaluated`), not as an escalation step: the
+  reason is a data problem for the team (`problems`: stderr and `esp doctor`), not words
+  for leadership's mail.
+- The latest note is the newest line across Notes and TBT Notes (a TBT Notes line wins a
+  tie of dates: the SMEs write theirs after the agents' reports).
 - Access issues are counted for outstanding agents only (a complete agent's old issue is no
   longer in the way); "No Issues" and blanks are not issues. A value is counted under the
   spelling of esp.toml's [access] values when it matches one (ignoring case, spacing and
@@ -26,7 +31,7 @@ from pathlib import Path
 from esp_cli.config import Config
 from esp_cli.model import access_category
 from esp_cli.notes import NoteKind, latest
-from esp_cli.results.eod import ClassSummary, EodReport, OutstandingAgent
+from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
 from esp_cli.rules import ActionKind
 from esp_cli.services.agents import class_key
 from esp_cli.services.escalations import (
@@ -44,18 +49,27 @@ from esp_cli.xlsx.workbook import Workbook
 
 ACCESS_KEY = "citrix_access"
 NOTES = NoteKind.NOTES
-READ_KEYS = (*ESCALATION_KEYS, *MISSING_KEYS, ACCESS_KEY, NOTES.column_key)
+TBT_NOTES = NoteKind.TBT
+READ_KEYS = (*ESCALATION_KEYS, *MISSING_KEYS, ACCESS_KEY, NOTES.column_key, TBT_NOTES.column_key)
 
 
 def _pending(status: AgentStatus) -> tuple[str | None, date | None]:
+    if not status.evaluation.evaluable:
+        return None, None  # the reason goes to the team (problems), not into the report
     return status.computed.next_action, status.computed.next_action_due
 
 
 def _latest_note(row: Row) -> str | None:
-    raw = row.raw.get(NOTES.column_key)
-    line = latest(NOTES, raw if isinstance(raw, str) else None)
-    if line is None:
+    """The newest line of Notes and TBT Notes, as `MM/DD/YYYY - Name - Note`."""
+    found = []
+    for order, kind in enumerate((NOTES, TBT_NOTES)):
+        raw = row.raw.get(kind.column_key)
+        line = latest(kind, raw if isinstance(raw, str) else None)
+        if line is not None:
+            found.append((line.day, order, line))
+    if not found:
         return None
+    line = max(found, key=lambda t: (t[0], t[1]))[2]
     return f"{line.day:%m/%d/%Y} - {line.author} - {line.text}"
 
 
@@ -85,6 +99,7 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
 
     classes: dict[str, ClassSummary] = {}
     outstanding: list[OutstandingAgent] = []
+    problems: list[DataProblem] = []
     for row in rows:
         where = (row.sheet, row.row)
         name = " ".join(row.cls.split()) or "(no class)"
@@ -97,10 +112,17 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
         summary.fully_complete += cert and tbts
         summary.not_reported += where in missing_at
         for action in due_at.get(where, []):
-            summary.escalations_due[action.value] += 1
+            if action is not ActionKind.NOT_EVALUATED:
+                summary.escalations_due[action.value] += 1
         if cert and tbts:
             continue
         status = evaluated[where]
+        if not status.evaluation.evaluable:
+            summary.not_evaluated += 1
+            reason = status.evaluation.reason or "a cell the rules need cannot be read"
+            problems.append(
+                DataProblem(status.agent.name, status.agent.cls, row.sheet, row.row, reason)
+            )
         issue = access_category(row.get(ACCESS_KEY), config.access_values)
         if issue is not None:
             summary.access_issues[issue] += 1
@@ -119,6 +141,7 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
                 access_issue=issue,
                 reported=where not in missing_at,
                 latest_note=_latest_note(row),
+                evaluated=status.evaluation.evaluable,
             )
         )
 
@@ -135,4 +158,5 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
         outstanding=outstanding,
         not_reported=[(m.agent.name, m.agent.cls) for m in missing.missing],
         findings=list(table.findings),
+        problems=problems,
     )

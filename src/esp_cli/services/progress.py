@@ -1,12 +1,15 @@
 """esp progress import / missing: the agents' daily self-reports in the tracker's Notes.
 
 import: every report — a row of the ESP Agent Progress Report (xlsx or csv) or an e-mail an
-agent sent the coordinator (.eml) — becomes one `MM/DD/YYYY - Agent Name - Note` line in the
-agent's Notes, signed with the agent's name as the tracker spells it. E-mails are matched by
-sender address to the Email column, else by the sender's display name; sheet rows by name in
-either order, within the row's class when the sheet has a Class column. A report matching
+agent sent the coordinator (.msg saved from Outlook, or .eml) — becomes one
+`MM/DD/YYYY - Agent Name - Note` line in the agent's Notes, signed with the agent's name as
+the tracker spells it. E-mails are matched by sender address to the Email column, else by
+the sender's display name; sheet rows by name in either order, within the row's class when
+the sheet has a Class column. A report matching
 no agent, or several, is listed with the reason — never dropped, never guessed. Lines
 already in Notes are not added again, so importing the same files twice adds nothing.
+Every file looked at is accounted for (`files`): imported, already imported, matched to
+nobody, of another day, unreadable (with the reason), or ignored (system files).
 
 missing: the incomplete agents (Call Cert Complete? and All TBTs Complete? not both yes)
 with no Notes line dated that day and signed by themselves.
@@ -17,10 +20,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 
 from esp_cli.columns import alias_table
@@ -28,7 +31,13 @@ from esp_cli.config import Config
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
 from esp_cli.model import AgentRef, Finding, WriteReport
 from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
-from esp_cli.selfreports import RowProblem, SelfReport, parse_email, reports_from_rows
+from esp_cli.selfreports import (
+    RowProblem,
+    SelfReport,
+    UnreadableMail,
+    read_mail,
+    reports_from_rows,
+)
 from esp_cli.services.agents import class_key, closest, describe, name_tokens
 from esp_cli.services.notes import cell_text
 from esp_cli.session import ChangePlan, write_session
@@ -40,7 +49,7 @@ from esp_cli.xlsx.refs import address
 from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
 NOTES = NoteKind.NOTES
-EMAIL_SUFFIX = ".eml"
+EMAIL_SUFFIXES = (".msg", ".eml")  # Outlook's saved message; MIME from other clients
 CSV_SUFFIX = ".csv"
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
 NO_TEXT = "Self-report (no details given)"
@@ -55,12 +64,24 @@ READ_KEYS = ("agent_name", "email", "class", NOTES.column_key)
 
 
 @dataclass
+class SourceFile:
+    """One file esp looked at, and what it gave: reports, or why none (unreadable), or
+    nothing on purpose (ignored: a system file such as Thumbs.db)."""
+
+    path: Path
+    reports: list[SelfReport] = field(default_factory=list)
+    unreadable: str | None = None
+    ignored: str | None = None
+
+
+@dataclass
 class Reports:
     """What the given files hold: the reports, and what could not be read (with where)."""
 
     reports: list[SelfReport] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
 
 
 def default_sources(config: Config) -> list[Path]:
@@ -77,7 +98,7 @@ def default_sources(config: Config) -> list[Path]:
     if not configured:
         raise ConfigError(
             "No self-reports given.",
-            fix="give the files (esp progress import REPORT.xlsx MAIL.eml FOLDER), or set "
+            fix="give the files (esp progress import REPORT.xlsx MAIL.msg FOLDER), or set "
             "[tracker] progress_report and self_reports in esp.toml.",
         )
     for key, path in configured:
@@ -90,54 +111,70 @@ def default_sources(config: Config) -> list[Path]:
 
 
 def read_reports(paths: Sequence[Path], config: Config) -> Reports:
-    """Every report in the given files and folders (a folder: its .eml files)."""
+    """Every report in the given files and folders. A folder's files are all looked at:
+    each is read as an e-mail by its content (.msg or .eml, whatever its name), or listed
+    as unreadable with the reason, or ignored when it is a system file."""
     name_headers = _name_headers(config)
+    zone = config.zone()
     out = Reports()
     seen: set[Path] = set()
     for path in paths:
-        for file in _expand(path, out):
+        found = _expand(path)
+        if not found:
+            out.problems.append(RowProblem(str(path), "an empty folder"))
+        for file, in_folder in found:
             key = file.resolve()
             if key in seen:  # the same file named twice (or in a folder given too)
                 continue
             seen.add(key)
+            entry = SourceFile(file)
+            out.files.append(entry)
+            if file.is_dir():
+                entry.ignored = "a folder (esp does not look inside folders within folders)"
+                continue
+            if is_system_file(file):
+                entry.ignored = "a system file"
+                continue
             out.sources.append(file)
             suffix = file.suffix.lower()
-            if suffix == EMAIL_SUFFIX:
-                try:
-                    out.reports.append(parse_email(file.read_bytes(), file.name))
-                except ValueError as exc:
-                    out.problems.append(RowProblem(file.name, f"not a usable e-mail: {exc}"))
-                except OSError as exc:
-                    raise InputFileError(f"{file}: cannot be read ({exc.strerror}).") from exc
+            if in_folder or suffix in EMAIL_SUFFIXES:
+                _add_mail(out, entry, zone, hint=suffix in (CSV_SUFFIX, *SUPPORTED_SUFFIXES))
             elif suffix == CSV_SUFFIX:
-                _add_rows(out, file, [(file.name, _csv_rows(file))], name_headers)
+                _add_rows(out, entry, [(file.name, _csv_rows(file))], name_headers)
             else:
-                _add_rows(out, file, _workbook_rows(file), name_headers)
+                _add_rows(out, entry, _workbook_rows(file), name_headers)
     return out
 
 
-def _expand(path: Path, out: Reports) -> list[Path]:
+def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, hint: bool) -> None:
+    try:
+        report = read_mail(entry.path.read_bytes(), entry.path.name, zone)
+    except UnreadableMail as exc:
+        why = str(exc) if str(exc).startswith(exc.kind) else f"{exc.kind}: {exc}"
+        if hint:
+            why += " (name it on the command line to import it as a progress report)"
+        entry.unreadable = why
+        out.problems.append(RowProblem(entry.path.name, f"not a usable e-mail: {why}"))
+    except OSError as exc:
+        entry.unreadable = f"cannot be read ({exc.strerror or exc})"
+        out.problems.append(RowProblem(entry.path.name, entry.unreadable))
+    else:
+        entry.reports.append(report)
+        out.reports.append(report)
+
+
+def _expand(path: Path) -> list[tuple[Path, bool]]:
+    """The files to read, each with whether it came from a folder."""
     if path.is_dir():
-        mails = sorted(
-            p for p in path.iterdir() if p.suffix.lower() == EMAIL_SUFFIX and not is_system_file(p)
-        )
-        if not mails:
-            out.problems.append(RowProblem(str(path), "no .eml e-mails in this folder"))
-        return mails
+        return [(p, True) for p in sorted(path.iterdir(), key=lambda p: p.name.casefold())]
     if not path.exists():
         raise InputFileError(f"{path}: no such file or folder.", fix="check the path.")
-    suffix = path.suffix.lower()
-    if suffix in (EMAIL_SUFFIX, CSV_SUFFIX, *SUPPORTED_SUFFIXES):
-        return [path]
-    if suffix == ".msg":
-        raise InputFileError(
-            f"{path}: an Outlook .msg file; esp reads e-mails saved as .eml.",
-            fix="save or forward the message as an .eml file (or drag it out of the new "
-            "Outlook / Outlook on the web).",
-        )
+    if path.suffix.lower() in (*EMAIL_SUFFIXES, CSV_SUFFIX, *SUPPORTED_SUFFIXES):
+        return [(path, False)]
     raise InputFileError(
-        f"{path}: not a progress report (.xlsx, .csv) nor an e-mail (.eml).",
-        fix="give the ESP Agent Progress Report as .xlsx or .csv, and e-mails as .eml files.",
+        f"{path}: not a progress report (.xlsx, .csv) nor an e-mail (.msg, .eml).",
+        fix="give the ESP Agent Progress Report as .xlsx or .csv, and e-mails as .msg or .eml "
+        "files (or the folder they are in).",
     )
 
 
@@ -195,7 +232,7 @@ def _workbook_rows(path: Path) -> list[tuple[str, list[list[object]]]]:
 
 def _add_rows(
     out: Reports,
-    path: Path,
+    entry: SourceFile,
     sheets: list[tuple[str, list[list[object]]]],
     name_headers: tuple[str, ...],
 ) -> None:
@@ -208,11 +245,13 @@ def _add_rows(
         if whole_source and not reports:
             continue  # a sheet without the header (a summary or lists sheet)
         usable = True
+        entry.reports += reports
         out.reports += reports
         out.problems += problems
     if not usable:
         raise InputFileError(
-            f"{path}: no sheet has a header row with a date or timestamp and the agent's name.",
+            f"{entry.path}: no sheet has a header row with a date or timestamp and the "
+            "agent's name.",
             fix="give the ESP Agent Progress Report (columns such as Timestamp, Agent Name, "
             "Update), or map your name header in esp.toml [columns].",
         )
@@ -306,6 +345,24 @@ class NotImported:
     reason: str
 
 
+FILE_STATUSES = (
+    "imported",  # at least one line added to Notes
+    "already_imported",  # its lines were in Notes already
+    "unmatched",  # matched to no agent (or to several, or the agent's Notes cell is full)
+    "other_day",  # left out by --date
+    "unreadable",  # no report could be read from it: the reason says why
+    "ignored",  # a system file (Thumbs.db, desktop.ini, ~$ and dot files) or a folder
+    "no_reports",  # a progress report with no report rows
+)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file: Path
+    status: str  # one of FILE_STATUSES
+    reason: str
+
+
 @dataclass
 class ImportResult:
     on: date | None
@@ -316,6 +373,7 @@ class ImportResult:
     other_days: int  # reports left out by --date
     findings: list[Finding]
     write: WriteReport
+    files: list[FileOutcome] = field(default_factory=list)
 
     @property
     def added(self) -> int:
@@ -364,7 +422,55 @@ def import_reports(
         other_days=len(found.reports) - len(wanted),
         findings=s.table.findings,
         write=s.report,
+        files=file_outcomes(found.files, imported, unmatched, on),
     )
+
+
+def file_outcomes(
+    files: Iterable[SourceFile],
+    imported: Iterable[Imported],
+    unmatched: Iterable[NotImported],
+    on: date | None,
+) -> list[FileOutcome]:
+    """What became of each file: its reports' fates summed up in one status and reason."""
+    fate: dict[int, tuple[str, str]] = {}
+    for i in imported:
+        how = f"to {i.agent.name} ({i.agent.sheet}!row {i.agent.row}), matched by {i.matched_by}"
+        fate[id(i.report)] = ("added", how) if i.added else ("already", f"already in Notes ({how})")
+    for u in unmatched:
+        fate[id(u.report)] = ("unmatched", u.reason)
+    out = []
+    for f in files:
+        if f.ignored is not None:
+            out.append(FileOutcome(f.path, "ignored", f.ignored))
+            continue
+        if f.unreadable is not None:
+            out.append(FileOutcome(f.path, "unreadable", f.unreadable))
+            continue
+        if not f.reports:
+            out.append(FileOutcome(f.path, "no_reports", "no report rows"))
+            continue
+        fates = [fate.get(id(r)) or ("other_day", _other_day(r.day, on)) for r in f.reports]
+        counts = Counter(kind for kind, _ in fates)
+        status = next(
+            s for k, s in (("added", "imported"), ("already", "already_imported"),
+                           ("unmatched", "unmatched"), ("other_day", "other_day"))
+            if counts[k]
+        )  # fmt: skip
+        if len(fates) == 1:
+            reason = fates[0][1]
+        else:
+            words = {"added": "added", "already": "already in Notes",
+                     "unmatched": "not imported", "other_day": "of other days"}  # fmt: skip
+            reason = f"{len(fates)} reports: " + ", ".join(
+                f"{counts[k]} {w}" for k, w in words.items() if counts[k]
+            )
+        out.append(FileOutcome(f.path, status, reason))
+    return out
+
+
+def _other_day(day: date, on: date | None) -> str:
+    return f"dated {day:%m/%d/%Y}, not {on:%m/%d/%Y} (--date)" if on else ""
 
 
 def _plan_lines(

@@ -1,0 +1,224 @@
+"""Outlook .msg files: an agent's self-report read from one (pure: bytes in, report out).
+
+Classic Outlook for Windows saves a message dragged to a folder as .msg, a Compound File
+Binary container of MAPI properties. The container is opened with aspose-email-foss (MIT);
+the message's own properties are read here from its property stream, tolerating the stray
+bytes some real Outlook files carry after the last entry (the library's own message reader
+refuses those files whole).
+
+- Sender: inside an organisation the address property holds an Exchange X.500 DN, not an
+  address, so the SMTP address is taken from PidTagSenderSmtpAddress (0x5D01), else the
+  sent-representing one (0x5D02), else the address property when its type is SMTP; the
+  display name (0x0C1A, else 0x0042) is kept for matching by name.
+- Body: plain text (0x1000), else HTML (0x1013) as text, else the compressed RTF (0x1009)
+  decompressed and stripped to text.
+- Day: the stored UTC time (PidTagClientSubmitTime 0x0039, else PidTagMessageDeliveryTime
+  0x0E06) in the team's time zone.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import struct
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from esp_cli.selfreports import SelfReport, UnreadableMail, clean_body, html_to_text, local_day
+
+CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+PROPERTIES = "__properties_version1.0"
+_VALUE_STREAM = re.compile(r"^__substg1\.0_([0-9A-Fa-f]{4})([0-9A-Fa-f]{4})$")
+_HEADER_BYTES = 32  # the top-level property stream's header
+_ENTRY_BYTES = 16
+
+PT_LONG = 0x0003
+PT_SYSTIME = 0x0040
+PT_STRING8 = 0x001E
+PT_UNICODE = 0x001F
+PT_BINARY = 0x0102
+
+MESSAGE_CLASS = 0x001A
+SUBJECT = 0x0037
+CLIENT_SUBMIT_TIME = 0x0039
+SENT_REPRESENTING_NAME = 0x0042
+SENT_REPRESENTING_ADDRTYPE = 0x0064
+SENT_REPRESENTING_ADDRESS = 0x0065
+SENDER_NAME = 0x0C1A
+SENDER_ADDRTYPE = 0x0C1E
+SENDER_ADDRESS = 0x0C1F
+DELIVERY_TIME = 0x0E06
+BODY = 0x1000
+RTF_COMPRESSED = 0x1009
+BODY_HTML = 0x1013
+MESSAGE_CODEPAGE = 0x3FFD
+INTERNET_CODEPAGE = 0x3FDE
+SENDER_SMTP = 0x5D01
+SENT_REPRESENTING_SMTP = 0x5D02
+
+# Message classes whose content is a signed or encrypted MIME blob, or rights-protected.
+_SEALED = ("ipm.note.smime", "ipm.note.secure", "ipm.note.microsoft.rpmsg")
+_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+_CODEPAGES = {65001: "utf-8", 20127: "ascii", 28591: "latin-1", 1200: "utf-16-le"}
+
+
+def is_msg(data: bytes) -> bool:
+    """Whether `data` is a Compound File (what Outlook's .msg is), whatever its name."""
+    return data[:8] == CFB_MAGIC
+
+
+class _Properties:
+    """The message's top-level MAPI properties: id -> (type, inline 8 bytes or stream)."""
+
+    def __init__(
+        self, entries: dict[int, tuple[int, bytes]], streams: dict[tuple[int, int], bytes]
+    ) -> None:
+        self._entries = entries
+        self._streams = streams
+        self.codepage = self._codepage()
+
+    def _codepage(self) -> str:
+        for pid in (MESSAGE_CODEPAGE, INTERNET_CODEPAGE):
+            number = self.long(pid)
+            if number is None:
+                continue
+            name = _CODEPAGES.get(number, f"cp{number}")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                continue
+        return "cp1252"
+
+    def long(self, pid: int) -> int | None:
+        found = self._entries.get(pid)
+        if found is None or found[0] != PT_LONG:
+            return None
+        return int(struct.unpack_from("<i", found[1])[0])
+
+    def time(self, pid: int) -> datetime | None:
+        found = self._entries.get(pid)
+        if found is None or found[0] != PT_SYSTIME:
+            return None
+        ticks = struct.unpack_from("<Q", found[1])[0]
+        try:
+            return _FILETIME_EPOCH + timedelta(microseconds=ticks // 10)
+        except OverflowError:
+            return None
+
+    def binary(self, pid: int) -> bytes | None:
+        return self._streams.get((pid, PT_BINARY))
+
+    def text(self, pid: int) -> str:
+        """A string property ('' when absent), Unicode or in the message's code page."""
+        raw = self._streams.get((pid, PT_UNICODE))
+        if raw is not None:
+            return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
+        raw = self._streams.get((pid, PT_STRING8))
+        if raw is not None:
+            return raw.decode(self.codepage, "replace").split("\x00", 1)[0].strip()
+        return ""
+
+
+def _properties(data: bytes) -> _Properties:
+    from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
+
+    try:
+        reader = CFBReader(data)
+    except (CFBError, ValueError, IndexError, struct.error) as exc:
+        raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
+    try:
+        root = reader.get_entry(ROOT_STREAM_ID)
+        entries: dict[int, tuple[int, bytes]] = {}
+        streams: dict[tuple[int, int], bytes] = {}
+        table = None
+        for child in reader.iter_children(root.stream_id):
+            if not child.is_stream():
+                continue
+            if child.name == PROPERTIES:
+                table = reader.get_stream_data(child.stream_id)
+            elif match := _VALUE_STREAM.match(child.name):
+                key = (int(match.group(1), 16), int(match.group(2), 16))
+                streams[key] = reader.get_stream_data(child.stream_id)
+    except (CFBError, ValueError, IndexError, struct.error) as exc:
+        raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
+    finally:
+        reader.close()
+    if table is None:
+        raise UnreadableMail(
+            "not an e-mail", "a Compound File (Word 97, Excel 97...) but not an Outlook message"
+        )
+    usable = len(table) - (len(table) - _HEADER_BYTES) % _ENTRY_BYTES
+    for off in range(_HEADER_BYTES, usable, _ENTRY_BYTES):
+        tag = struct.unpack_from("<I", table, off)[0]
+        entries[tag >> 16] = (tag & 0xFFFF, table[off + 8 : off + 16])
+    return _Properties(entries, streams)
+
+
+def _sender(props: _Properties) -> tuple[str, str]:
+    """(display name, SMTP address), either possibly ''."""
+    name = props.text(SENDER_NAME) or props.text(SENT_REPRESENTING_NAME)
+    for pid in (SENDER_SMTP, SENT_REPRESENTING_SMTP):
+        if "@" in (addr := props.text(pid)):
+            return name, addr
+    for type_pid, addr_pid in (
+        (SENDER_ADDRTYPE, SENDER_ADDRESS),
+        (SENT_REPRESENTING_ADDRTYPE, SENT_REPRESENTING_ADDRESS),
+    ):
+        addr = props.text(addr_pid)
+        # An EX address is an X.500 DN ('/O=EXCHANGELABS/...'): no use for matching.
+        if props.text(type_pid).upper() != "EX" and "@" in addr and not addr.startswith("/"):
+            return name, addr
+    return name, ""
+
+
+def _rtf_text(compressed: bytes) -> str:
+    from compressed_rtf import decompress
+    from striprtf.striprtf import rtf_to_text
+
+    rtf: Any = decompress(compressed)
+    to_text: Any = rtf_to_text  # untyped
+    return str(to_text(bytes(rtf).decode("latin-1"), errors="ignore"))
+
+
+def _body(props: _Properties) -> str:
+    text = props.text(BODY)
+    if text:
+        return text
+    html = props.text(BODY_HTML)
+    if not html and (raw := props.binary(BODY_HTML)) is not None:
+        html = raw.decode(props.codepage, "replace")
+    if html:
+        return html_to_text(html)
+    rtf = props.binary(RTF_COMPRESSED)
+    if rtf:
+        try:
+            return _rtf_text(rtf)
+        except Exception as exc:  # the decompressor raises bare Exceptions on bad data
+            raise UnreadableMail("corrupt", f"its RTF body cannot be read ({exc})") from exc
+    return ""
+
+
+def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+    """The self-report an Outlook .msg holds; UnreadableMail says why there is none."""
+    props = _properties(data)
+    kind = props.text(MESSAGE_CLASS).casefold()
+    if kind.startswith(_SEALED):
+        raise UnreadableMail(
+            "encrypted or signed",
+            f"{props.text(MESSAGE_CLASS)}; ask the agent to send the report without "
+            "signing or encrypting it",
+        )
+    if kind and not kind.startswith("ipm"):
+        raise UnreadableMail(
+            "not an e-mail", f"an Outlook item of class {props.text(MESSAGE_CLASS)}"
+        )
+    name, addr = _sender(props)
+    if not name and not addr:
+        raise UnreadableMail(
+            "no sender", "no sender (a draft, or a message saved from inside another one)"
+        )
+    when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
+    if when is None:
+        raise UnreadableMail("no date", "no sent or received time")
+    text = clean_body(_body(props), name) or props.text(SUBJECT)
+    return SelfReport(local_day(when, tz), name, addr.lower(), text, source)

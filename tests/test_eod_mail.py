@@ -1,0 +1,206 @@
+"""The end-of-day e-mail as Outlook for Windows (Word's engine), Outlook on the web and a
+phone show it: the HTML's rules checked on the parsed tree, and, where headless Chromium
+is installed, a rendering at 400 and 800 px that must not scroll sideways."""
+
+from __future__ import annotations
+
+import email
+import re
+import shutil
+import subprocess
+from datetime import date
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests import factories
+
+DAY = "2026-11-24"
+LONG_NOTE = "Sent the transcript: https://learninghub.example.com/" + "x" * 120
+AGENTS: list[dict[str, Any]] = [
+    {"Class": "AET-1102", "Agent Name": "Ana Ruiz", "ESP Start Date": date(2026, 11, 16),
+     "Citrix TBT Access": "Password Reset",
+     "Notes": f"11/23/2026 - Jordan Reyes - {LONG_NOTE}",
+     "TBT Notes": "Priya Natarajan - 11/24/2026 - Reset done, SME check at 3 pm"},
+    {"Class": "AET-1102", "Agent Name": "Bo Chen", "ESP Start Date": date(2026, 11, 23),
+     "Notes": "11/24/2026 - Bo Chen - one TBT left",
+     "TBT Notes": "Priya Natarajan - 11/20/2026 - older SME note"},
+    {"Class": "AET-1102", "Agent Name": "Cara Diaz", "ESP Start Date": "11/31/2026"},
+    {"Class": "AET-1109-EVENING-WAVE", "Agent Name": "Dev Patel", "Call Cert Complete?": "Yes",
+     "All TBTs Complete?": "Yes"},
+    {"Class": "AET-1109-EVENING-WAVE", "Agent Name": "Eve Long-Name-Without-Spaces",
+     "ESP Start Date": date(2026, 11, 23), "Notes": f"11/24/2026 - Jordan Reyes - {LONG_NOTE}"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS)
+    (tmp_path / "esp.toml").write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n[report]\nto = ["lead@example.com"]\n'
+        'from = "Jordan Reyes <jordan.reyes@vendorcx.com>"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def eod_html(tracker: Path) -> str:
+    res = run("report", "eod", "-t", str(tracker), "--date", DAY, "-f", "html")
+    assert res.exit_code == 0, res.output
+    return str(res.stdout)
+
+
+def eod_mail(tracker: Path, *toml: str) -> tuple[EmailMessage, Any]:
+    config = tracker.parent / "esp.toml"
+    if toml:
+        config.write_text(config.read_text(encoding="utf-8") + "".join(toml), encoding="utf-8")
+    out = tracker.parent / "eod.eml"
+    res = run("report", "eod", "--config", str(config), "--date", DAY, "--eml", str(out))
+    assert res.exit_code == 0, res.output
+    msg = email.message_from_bytes(out.read_bytes(), policy=default_policy)
+    assert isinstance(msg, EmailMessage)
+    return msg, res
+
+
+def body(msg: EmailMessage, kind: str) -> str:
+    part = msg.get_body((kind,))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
+def test_every_text_cell_carries_its_font_and_exact_line_height(tracker: Path) -> None:
+    tree = lxml.html.fromstring(eod_html(tracker))
+    cells = tree.xpath("//td|//th")
+    text_cells = [c for c in cells if not c.xpath(".//table") and c.text_content().strip("\xa0 ")]
+    assert len(text_cells) > 30
+    for cell in text_cells:
+        assert "font-family:" in cell.get("style", ""), lxml.html.tostring(cell)[:120]
+    styles = [e.get("style") for e in tree.iter() if isinstance(e.tag, str) and e.get("style")]
+    with_height = [s for s in styles if "line-height" in s]
+    assert with_height and all("mso-line-height-rule:exactly" in s for s in with_height)
+
+
+def test_the_layout_needs_no_body_padding_and_is_one_600px_column(tracker: Path) -> None:
+    html = eod_html(tracker)
+    tree = lxml.html.fromstring(html)
+    assert "padding:0" in tree.body.get("style")
+    assert "max-width:600px" in html
+    # Outlook for Windows ignores max-width: it gets a fixed 600 px table of its own.
+    assert re.search(r'<!--\[if mso\]><table role="presentation" width="600"', html)
+    assert "<![endif]-->" in html
+
+
+def test_no_empty_header_cells_and_class_codes_never_wrap(tracker: Path) -> None:
+    tree = lxml.html.fromstring(eod_html(tracker))
+    headers = tree.xpath("//th")
+    assert headers and all(th.text_content().strip() for th in headers)
+    summary_rows = tree.xpath("//table[tr/th[normalize-space()='Class']]/tr[td]")
+    firsts = [row.xpath("./td")[0] for row in summary_rows]
+    assert [c.text_content() for c in firsts] == ["AET-1102", "AET-1109-EVENING-WAVE", "Total"]
+    for cell in firsts:
+        assert cell.get("nowrap") == "nowrap" and "white-space:nowrap" in cell.get("style")
+    # In running text too (who did not report, the outstanding agents): never "AET-/1102".
+    spans = [s.text_content() for s in tree.xpath("//span[contains(@style, 'nowrap')]")]
+    assert "(AET-1102)" in spans and "(AET-1109-EVENING-WAVE)" in spans
+    for text in tree.xpath("//text()[contains(., 'AET-')]"):
+        parent = text.getparent()
+        assert "nowrap" in (parent.get("style") or "") + (parent.get("nowrap") or ""), text
+
+
+def test_the_client_reads_no_internal_wording(tracker: Path) -> None:
+    msg, res = eod_mail(tracker)
+    for text in (body(msg, "plain"), body(msg, "html")):
+        assert "cannot be read" not in text and "Check the tracker" not in text
+        assert "Not evaluated" not in text
+        assert "1 agent could not be evaluated; the team is checking." in text
+        assert "being checked by the team" in text  # Cara Diaz's next step
+    # The team gets the reason, with the cell's row, on stderr.
+    assert "Cara Diaz (ESP Tracker!row 5) could not be evaluated" in res.stderr
+    assert "ESP Start Date cannot be read" in res.stderr
+
+
+def test_greeting_and_signoff(tracker: Path) -> None:
+    msg, _ = eod_mail(tracker)
+    text, html = body(msg, "plain"), body(msg, "html")
+    assert text.startswith("Hello,\n\nTBT Completion Report")
+    assert text.rstrip().endswith("Thank you,\nJordan Reyes")
+    assert "Hello," in html and "Thank you,<br>Jordan Reyes" in html
+    msg, _ = eod_mail(tracker, 'greeting = "Good evening team,"\nsignoff = "Best,\\nJR"\n')
+    text = body(msg, "plain")
+    assert text.startswith("Good evening team,") and text.rstrip().endswith("Best,\nJR")
+
+
+def test_the_latest_note_is_the_newest_of_notes_and_tbt_notes(tracker: Path) -> None:
+    msg, _ = eod_mail(tracker)
+    text = body(msg, "plain")
+    # Ana: the SME's TBT note of 11/24 is newer than the coordinator's Notes line of 11/23.
+    assert "Latest note: 11/24/2026 - Priya Natarajan - Reset done, SME check at 3 pm" in text
+    # Bo: his own Notes line of 11/24 is newer than the SME's TBT note of 11/20.
+    assert "Latest note: 11/24/2026 - Bo Chen - one TBT left" in text
+
+
+# -- rendering with headless Chromium -----------------------------------------------------------
+
+CHROMIUM = next((p for p in ("chromium", "chromium-browser") if shutil.which(p)), None)
+PROBE = (
+    "<script>document.body.setAttribute('data-overflow', String("
+    "document.documentElement.scrollWidth - window.innerWidth))</script>"
+)
+
+
+def overflow(html: str, width: int, tmp_path: Path) -> int:
+    """How many px the page is wider than a `width` px window (0 or less: it fits)."""
+    assert CHROMIUM is not None
+    page = tmp_path / f"eod-{width}.html"
+    page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    profile = tmp_path / f"profile-{width}"
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars", f"--user-data-dir={profile}", f"--window-size={width},2000",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    found = re.search(r'data-overflow="(-?\d+)"', done.stdout)
+    assert found, done.stderr[-2000:]
+    return int(found.group(1))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
+@pytest.mark.parametrize("width", [400, 800])
+def test_the_report_fits_a_phone_and_a_desktop_window(
+    tracker: Path, tmp_path: Path, width: int
+) -> None:
+    html = eod_html(tracker)
+    assert LONG_NOTE in html  # a note of 170 characters without a space must wrap
+    assert overflow(html, width, tmp_path) <= 0
+    # The check can fail: a block 700 px wide does not fit 400 px.
+    if width == 400:
+        wide = re.sub(r"(<body[^>]*>)", r'\1<div style="width:700px">wide</div>', html)
+        assert overflow(wide, width, tmp_path) > 0
+
+
+@pytest.mark.parametrize("draft", ["--eml", "--msg", "--send"])
+def test_the_email_settings_are_checked_before_any_file_is_written(
+    tracker: Path, draft: str
+) -> None:
+    config = tracker.parent / "esp.toml"
+    config.write_text('[tracker]\npath = "ESP Tracker.xlsx"\n', encoding="utf-8")  # no [report]
+    out = tracker.parent / "eod.md"
+    target = [] if draft == "--send" else [str(tracker.parent / "eod.draft")]
+    res = run("report", "eod", "-c", str(config), "--date", DAY, "-f", "md", "-o", str(out),
+              draft, *target)  # fmt: skip
+    assert res.exit_code == 2
+    assert "no sender" in res.stderr and res.stdout == ""
+    assert sorted(p.name for p in tracker.parent.iterdir()) == ["ESP Tracker.xlsx", "esp.toml"]
