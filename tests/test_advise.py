@@ -406,7 +406,7 @@ def test_due_drafts_exactly_the_expected_messages_and_notes_them(folder: Path) -
     for path in files:
         msg = parse(path)
         assert msg["X-Unsent"] == "1"
-        assert msg["From"] == "priya@vendorcx.com"
+        assert msg["From"] == f"{SIGNER} <priya@vendorcx.com>"
         name = path.stem.split(" - ")[0][11:]
         assert msg["To"] == by_agent[name]["to"]
         assert msg["Cc"] == ", ".join(by_agent[name]["cc"])

@@ -45,6 +45,11 @@ class AdviceKind(StrEnum):
         return _LABELS[self]
 
     @property
+    def heading(self) -> str:
+        """The label as a heading or a file name starts: 'Daily self-report'."""
+        return self.label[0].upper() + self.label[1:]
+
+    @property
     def template_file(self) -> str:
         return f"{self.value}.txt"
 

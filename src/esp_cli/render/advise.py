@@ -88,7 +88,7 @@ def render(result: AdviseResult, fmt: Format) -> None:
                 (
                     m.agent.name,
                     m.agent.cls,
-                    m.kind.label,
+                    m.kind.heading,
                     m.to,
                     "\n".join(m.cc),
                     _status(m, result),
@@ -132,7 +132,7 @@ def tell(result: AdviseResult) -> None:
         say(f"Dry run: {n} message(s) {verb}.")
     elif result.delivery is Delivery.DRAFT:
         folders = sorted({str(m.file.parent) for m in result.messages if m.file})
-        say(f"Saved {n} draft(s) in {', '.join(folders) or 'no folder'}.")
+        say(f"Saved {n} draft(s) in {', '.join(folders)}." if n else "No draft to save.")
     else:
         say(f"Sent {sum(m.sent for m in result.messages)} message(s).")
     if result.failure is not None:

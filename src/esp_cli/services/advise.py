@@ -30,7 +30,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from esp_cli import mail
@@ -134,8 +134,7 @@ def email_address(text: str) -> str | None:
 def file_stem(day: date, agent: str, kind: AdviceKind) -> str:
     """'2026-11-24 Ana Lopez - SPOC steps' (characters Windows refuses left out)."""
     name = " ".join(_UNSAFE_FILE_CHARS.sub(" ", agent).split()) or "agent"
-    label = kind.label[0].upper() + kind.label[1:]
-    return f"{day:%Y-%m-%d} {name} - {label}"
+    return f"{day:%Y-%m-%d} {name} - {kind.heading}"
 
 
 @dataclass
@@ -359,6 +358,8 @@ def _start(
     )
     if delivery is not Delivery.LIST:
         sender = config.report_from or config.user_email
+        if sender and not config.report_from and config.user and "<" not in sender:
+            sender = formataddr((config.user, sender.strip()))  # 'Name <address>'
         if not sender or email_address(sender) is None:
             raise ConfigError(
                 f"{config.source or 'esp.toml'}: no sender address for the advice e-mails.",
@@ -512,19 +513,23 @@ def advise_due(
             kinds = [k for k in situations(facts, ev, as_of) if k in DUE_KINDS]
             if not kinds:
                 continue
-            due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
-            cc = _cc(run, smes.get(class_key(row.cls), []), addresses, missing)
             notes = row.raw.get(NOTES.column_key)
+            todo = []
             for kind in kinds:
                 before = advised_on(notes, kind)
-                if before is not None:
+                if before is None:
+                    todo.append(kind)
+                else:
                     run.already.append(
                         Skipped(row.ref(), kind, "advised before", advised_on=before)
                     )
-                    continue
-                if run.failure is not None:
-                    break  # sending stopped: the rest wait for the next run
-                _make(run, s, row, kind, due, cc, strict=False)
+            if not todo or run.failure is not None:
+                continue  # after a failed send, the rest wait for the next run
+            due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
+            cc = _cc(run, smes.get(class_key(row.cls), []), addresses, missing)
+            for kind in todo:
+                if run.failure is None:
+                    _make(run, s, row, kind, due, cc, strict=False)
         if run.writes:
             _plan_notes(run, s)
     return _result(run, s, as_of)
