@@ -667,3 +667,83 @@ def test_a_failed_send_notes_nothing_and_saves_the_message(folder: Path) -> None
     assert tracker.read_bytes() == before
     (saved,) = folder.glob("*.eml")
     assert "Ana Lopez - SPOC steps" in saved.name
+
+
+def test_csv_lists_one_row_per_message(folder: Path) -> None:
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(folder / "esp.toml"),
+                 "-f", "csv")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("agent,class,sheet,row,kind,advice,to,cc,subject")
+    assert len(lines) == 1 + len(EXPECTED)
+    assert any(line.startswith("Kai Moss,AET-1116,") and "marcus@vendorcx.com" in line
+               for line in lines)  # fmt: skip
+
+
+def test_advice_settings_are_read_and_checked(tmp_path: Path) -> None:
+    from esp_cli.config import LEARNING_HUB_LINK, load_config
+
+    assert load_config(write_config(tmp_path)).advice.learning_hub_link == LEARNING_HUB_LINK
+    cfg = load_config(
+        write_config(
+            tmp_path,
+            '[advice]\nlearning_hub_link = "https://hub.example.com"\n'
+            'templates = "t"\nbreakout = " 2pm  ET "\n',
+        )
+    )
+    assert cfg.advice.learning_hub_link == "https://hub.example.com"
+    assert cfg.advice.templates == tmp_path / "t"
+    assert cfg.advice.breakout == "2pm ET"
+    assert cfg.coordinator == COORDINATOR and cfg.coordinator_email == COORDINATOR_EMAIL
+    assert cfg.sme_emails["Marcus Lee"] == "marcus@vendorcx.com"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[people]\nsme_emails = ["priya@vendorcx.com"]\n', encoding="utf-8")
+    result = run("advise", "--due", "-c", str(bad))
+    assert result.exit_code == 2
+    assert "[people] sme_emails must be a table" in result.stderr
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS, headers=HEADERS)
+    write_config(tmp_path, '[advice]\ntemplates = "nowhere"\n')
+    result = run("advise", "--due", "-c", str(tmp_path / "esp.toml"))
+    assert result.exit_code == 2
+    assert "nowhere is not a folder" in result.stderr
+
+
+class RefuseAfter(Recorder):
+    """Accepts `n` messages, then refuses every recipient."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: SMTPServer, session: Session, envelope: Envelope, address: str, _: list[str]
+    ) -> str:
+        if len(self.envelopes) >= self.n:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_when_sending_stops_the_messages_sent_are_noted_and_the_rest_wait(folder: Path) -> None:
+    handler = RefuseAfter(2)
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        config = write_config(folder, port=port)
+        result = run("advise", "--due", "--as-of", DAY.isoformat(), "--send", "-c", str(config),
+                     "-f", "json")  # fmt: skip
+    finally:
+        controller.stop()
+    assert result.exit_code == 1
+    got = json.loads(result.stdout)
+    sent = [m["agent"] for m in got["messages"]]
+    assert sent == ["Ana Lopez", "Cara Diaz"] and all(m["sent"] for m in got["messages"])
+    assert "Dev Patel (equipment)" in got["failure"] and "refused" in got["failure"]
+    assert "Sending stopped: Dev Patel" in result.stderr
+    notes = notes_by_name(folder / "ESP Tracker.xlsx")
+    assert notes["Ana Lopez"] == f"{STAMP} - {SIGNER} - Advised: SPOC steps"
+    assert notes["Cara Diaz"] == f"{STAMP} - {SIGNER} - Advised: Cannot Locate TBT screenshots"
+    assert notes["Dev Patel"] is None and notes["Eve Young"] is None
+    (saved,) = folder.glob("*.eml")
+    assert "Dev Patel - Equipment Issue steps" in saved.name
