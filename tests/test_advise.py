@@ -27,6 +27,7 @@ from esp_cli.advice import (
     TemplateError,
     advised_on,
     built_in,
+    course_text,
     fill,
     parse_kind,
     parse_template,
@@ -747,3 +748,26 @@ def test_when_sending_stops_the_messages_sent_are_noted_and_the_rest_wait(folder
     assert notes["Dev Patel"] is None and notes["Eve Young"] is None
     (saved,) = folder.glob("*.eml")
     assert "Dev Patel - Equipment Issue steps" in saved.name
+
+
+def test_the_course_reads_well_known_or_not(tmp_path: Path) -> None:
+    cases = [("Cara Diaz", "Cannot find TBT 'Medicare Basics'"), ("Dan Roe", "cannot find it")]
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            agent(name, **{"Citrix TBT Access": "Cannot Locate TBT",
+                           "TBT Notes": f"{SIGNER} - 11/23/2026 - {note}"})  # fmt: skip
+            for name, note in cases
+        ],
+        headers=HEADERS,
+    )
+    write_config(tmp_path)
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(tmp_path / "esp.toml"),
+                 "-f", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [m["agent"] for m in json.loads(result.stdout)["messages"]] == ["Cara Diaz", "Dan Roe"]
+    templates = {k: built_in(k) for k in AdviceKind}
+    known = fill(templates[AdviceKind.CANNOT_LOCATE], {**FULL, "course": course_text("X")}, "")
+    unknown = fill(templates[AdviceKind.CANNOT_LOCATE], {**FULL, "course": course_text(None)}, "")
+    assert "but cannot locate the TBT 'X'. Please" in known[1]
+    assert "but cannot locate one of your TBTs. Please" in unknown[1]

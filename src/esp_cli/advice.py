@@ -153,12 +153,12 @@ PLACEHOLDERS: dict[str, str] = {
     "coordinator_email": "the Cert Coordinator's address ([people] coordinator_email, "
     "else [people] user_email)",
     "course": "the course the agent cannot locate (quoted in TBT Notes), else "
-    "'the TBT you cannot locate'",
+    "'one of your TBTs'",
     "due_date": "the last day of the agent's 2-business-day target (needs ESP Start Date)",
     "breakout": "the SMEs' breakout room, a link or a time ([advice] breakout or --breakout)",
     "signer": "who sends the message (--by, else [people] user)",
 }
-COURSE_UNKNOWN = "the TBT you cannot locate"
+COURSE_UNKNOWN = "one of your TBTs"
 
 
 class TemplateError(ConfigError):

@@ -30,13 +30,14 @@ def advise_command(
     agent: Annotated[
         str | None,
         typer.Argument(
+            metavar="[AGENT]",
             help="The agent: name (either order), Agent ID, N Number or e-mail.",
             show_default=False,
         ),
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Argument(help=f"The advice: {KINDS_HELP}.", show_default=False),
+        typer.Argument(metavar="[KIND]", help=f"The advice: {KINDS_HELP}.", show_default=False),
     ] = None,
     due: Annotated[
         bool,
