@@ -21,6 +21,18 @@ from esp_cli.system import user_config_dir
 
 CONFIG_NAME = "esp.toml"
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
+# The external Learning Hub link of the seed's "How to Complete TBTs for Agents with
+# Equipment Issues".
+LEARNING_HUB_LINK = "http://cvshealth.sabacloud.com"
+
+
+@dataclass(frozen=True)
+class AdviceConfig:
+    """esp.toml [advice]: what `esp advise` fills into the team's messages."""
+
+    learning_hub_link: str = LEARNING_HUB_LINK
+    templates: Path | None = None  # a folder of <kind>.txt overriding the built-in texts
+    breakout: str | None = None  # the SMEs' breakout room: a link or a time
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,9 @@ class Config:
     working_holidays: tuple[date, ...] = ()
     user: str | None = None
     user_email: str | None = None
+    coordinator: str | None = None
+    coordinator_email: str | None = None
+    sme_emails: dict[str, str] = field(default_factory=dict)
     spoc_phone: str = SPOC_PHONE
     access_values: tuple[str, ...] = DEFAULT_ACCESS_VALUES
     learning_contacts: tuple[str, ...] = ()
@@ -49,6 +64,7 @@ class Config:
     timezone: str | None = None  # IANA name; None: the machine's own zone
     smtp: dict[str, Any] = field(default_factory=dict)
     backup_dir: Path | None = None
+    advice: AdviceConfig = field(default_factory=AdviceConfig)
 
     def tracker_path(self, given: Path | None) -> Path:
         """--tracker, else ESP_TRACKER, else esp.toml's [tracker] path."""
@@ -116,6 +132,28 @@ def _strs(value: Any, key: str, where: Path) -> tuple[str, ...]:
     raise ConfigError(f"{where}: {key} must be a string or a list of strings.")
 
 
+def _str(value: Any, key: str, where: Path) -> str | None:
+    """A text setting, spaces tidied; None when absent or blank."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be a string.")
+    return " ".join(value.split()) or None
+
+
+def _str_table(value: Any, key: str, where: Path) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ConfigError(
+            f"{where}: {key} must be a table of names and addresses.",
+            fix=f'write it as {key} = {{ "Priya Natarajan" = "priya@example.com" }}.',
+        )
+    return dict(value)
+
+
 def _dates(value: Any, key: str, where: Path) -> tuple[date, ...]:
     out: list[date] = []
     for v in value or []:
@@ -174,6 +212,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
     smtp = _section(raw, "smtp", where)
     backup = _section(raw, "backup", where)
     spoc = _section(raw, "spoc", where)
+    advice = _section(raw, "advice", where)
     if "password" in smtp:
         raise ConfigError(
             f"{where}: [smtp] password must not be stored in esp.toml.",
@@ -197,6 +236,11 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         working_holidays=_dates(cal.get("company_workdays"), "[calendar] company_workdays", where),
         user=people.get("user"),
         user_email=people.get("user_email"),
+        coordinator=_str(people.get("coordinator"), "[people] coordinator", where),
+        coordinator_email=_str(
+            people.get("coordinator_email"), "[people] coordinator_email", where
+        ),
+        sme_emails=_str_table(people.get("sme_emails"), "[people] sme_emails", where),
         spoc_phone=str(spoc.get("phone", SPOC_PHONE)),
         access_values=_strs(access.get("values"), "[access] values", where)
         or DEFAULT_ACCESS_VALUES,
@@ -213,4 +257,12 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         timezone=_zone_name(cal.get("timezone"), where),
         smtp=dict(smtp),
         backup_dir=_path(backup.get("dir"), base, "[backup] dir", where),
+        advice=AdviceConfig(
+            learning_hub_link=_str(
+                advice.get("learning_hub_link"), "[advice] learning_hub_link", where
+            )
+            or LEARNING_HUB_LINK,
+            templates=_path(advice.get("templates"), base, "[advice] templates", where),
+            breakout=_str(advice.get("breakout"), "[advice] breakout", where),
+        ),
     )

@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "sme": "sme",
     "report": "report",
     "demo": "demo",
+    "advise": "advise",
 }
 
 

@@ -1,0 +1,552 @@
+"""esp advise: the team's advice e-mails to agents, drafted or sent, and noted in the tracker.
+
+`advise_agent` makes one message (an agent and a kind, on demand); `advise_due` makes one for
+every agent whose situation calls for it on a day (esp_cli.advice.situations) and who has
+not been advised of it yet: a Notes line `Advised: <label>` of that kind, written when a
+message is saved or sent, means "already advised" — for good (a second run makes nothing).
+
+Choices made where the issue is silent:
+
+- To: the agent's Email column. Cc: the TBT SMEs of the agent's class (every name in the
+  class's TBT SME cells), each at the address esp.toml's [people] sme_emails gives it; an
+  SME without one is listed and left out of Cc (the tracker has no SME addresses of its own:
+  SMEs are Certifiers, not agent rows).
+- From: [report] from, else [people] user_email (what `esp report` sends from).
+- The Notes line is dated the day the message is made (today), whatever --as-of says: it
+  records when the agent was told. It is signed by the signer (--by, else [people] user).
+- Without --out or --send, the run only lists what would go to whom (nothing is written,
+  no lock is taken). With --dry-run, the same listing plus the draft names and the Notes
+  cells that would change.
+- When sending fails part-way, the messages already sent are still noted (one write, at
+  the end), the one that failed is saved beside the tracker, and the rest are left for the
+  next run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import formataddr, parseaddr
+from pathlib import Path
+
+from esp_cli import mail
+from esp_cli.advice import (
+    DUE_KINDS,
+    AdviceKind,
+    MissingPlaceholderError,
+    Template,
+    TemplateError,
+    advised_on,
+    advised_text,
+    built_in,
+    course_text,
+    fill,
+    first_name,
+    fmt_due,
+    parse_template,
+    proof_file_name,
+    situations,
+    to_html,
+)
+from esp_cli.config import Config
+from esp_cli.errors import ConfigError, EspError, UnsafeWriteError, UsageError, WriteFailedError
+from esp_cli.notes import NoteKind, appended, format_line
+from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
+from esp_cli.rules import TARGET_CLOCK_DAY, evaluate
+from esp_cli.services.agents import LOOKUP_KEYS, agents_in_class, class_key, find_agent
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.locate import course_searched
+from esp_cli.services.notes import cell_text
+from esp_cli.services.smes import sme_key
+from esp_cli.session import WriteSession, write_session
+from esp_cli.tracker import Row
+from esp_cli.xlsx.refs import address
+
+NOTES = NoteKind.NOTES
+SME = "tbt_sme"
+READ_KEYS = (*FACT_KEYS, *LOOKUP_KEYS, SME, NOTES.column_key, NoteKind.TBT.column_key)
+
+# A draft is written by one of these, given the message and the file (a new format, such as
+# Outlook's .msg, is one more entry).
+DraftWriter = Callable[[EmailMessage, Path], Path]
+
+
+def write_eml(msg: EmailMessage, path: Path) -> Path:
+    """An .eml draft (X-Unsent: 1): Outlook opens it ready to send."""
+    return mail.write_atomic(path, mail.draft_bytes(msg))
+
+
+def write_msg(msg: EmailMessage, path: Path) -> Path:
+    """An Outlook .msg draft (unsent): classic Outlook opens it ready to edit and send."""
+    return mail.write_atomic(path, mail.draft_msg_bytes(msg))
+
+
+DRAFT_WRITERS: dict[str, DraftWriter] = {"eml": write_eml, "msg": write_msg}
+
+# Several SMEs in one TBT SME cell: 'Priya Natarajan / Marcus Lee', '... & ...', '...; ...'.
+_SME_SPLIT = re.compile(r"\s*(?:/|&|;|\+|\n|\band\b)\s*", re.IGNORECASE)
+# Characters Windows does not allow in a file name.
+_UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def load_templates(config: Config) -> dict[AdviceKind, Template]:
+    """The built-in templates, each replaced by `<kind>.txt` from [advice] templates when
+    that folder has one. Every file is checked now, before any message is made."""
+    out = {kind: built_in(kind) for kind in AdviceKind}
+    folder = config.advice.templates
+    if folder is None:
+        return out
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{config.source or 'esp.toml'}: [advice] templates: {folder} is not a folder.",
+            fix="create it, or correct the path (one file per kind, e.g. spoc.txt).",
+        )
+    for kind in AdviceKind:
+        path = folder / kind.template_file
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateError(f"{path}: cannot be read as UTF-8 text ({exc}).") from exc
+        out[kind] = parse_template(kind, text, str(path))
+    return out
+
+
+def sme_names(cell: object) -> list[str]:
+    """The SMEs one TBT SME cell names, tidied."""
+    if not isinstance(cell, str):
+        return []
+    return [" ".join(n.split()) for n in _SME_SPLIT.split(cell) if n.strip()]
+
+
+def email_address(text: str) -> str | None:
+    """The address in a cell ('ana@x.com', 'Ana <ana@x.com>', 'mailto:ana@x.com'), or None."""
+    text = text.strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    addr = parseaddr(text)[1]
+    local, at, domain = addr.partition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in addr):
+        return None
+    return addr
+
+
+def file_stem(day: date, agent: str, kind: AdviceKind) -> str:
+    """'2026-11-24 Ana Lopez - SPOC steps' (characters Windows refuses left out)."""
+    name = " ".join(_UNSAFE_FILE_CHARS.sub(" ", agent).split()) or "agent"
+    return f"{day:%Y-%m-%d} {name} - {kind.heading}"
+
+
+@dataclass
+class _Run:
+    """What every message of a run shares, and what the run has done so far."""
+
+    config: Config
+    templates: dict[AdviceKind, Template]
+    signer: str
+    today: date
+    delivery: Delivery
+    dry_run: bool
+    out: Path | None
+    draft: DraftWriter
+    suffix: str
+    breakout: str | None
+    sender: str | None = None
+    server: mail.Server | None = None
+    messages: list[Advice] = field(default_factory=list)
+    no_address: list[Skipped] = field(default_factory=list)
+    refused: list[Skipped] = field(default_factory=list)
+    already: list[Skipped] = field(default_factory=list)
+    smes_without_address: list[str] = field(default_factory=list)
+    failure: str | None = None
+    _taken: set[Path] = field(default_factory=set)
+    _lines: dict[tuple[str, int], tuple[Row, list[str]]] = field(default_factory=dict)
+
+    @property
+    def writes(self) -> bool:
+        return self.delivery is not Delivery.LIST
+
+    def coordinator(self) -> tuple[str | None, str | None]:
+        """The Cert Coordinator's name and address; without [people] coordinator, the
+        signer's own (the one who sends the message)."""
+        cfg = self.config
+        if cfg.coordinator:
+            return cfg.coordinator, cfg.coordinator_email
+        return self.signer, cfg.user_email
+
+    def values(self, row: Row, due: date | None) -> dict[str, str | None]:
+        name = row.name if "agent_name" not in row.unreadable else ""
+        coordinator, coordinator_email = self.coordinator()
+        return {
+            "first_name": first_name(name),
+            "agent_name": " ".join(name.split()) or None,
+            "file_name": proof_file_name(name),
+            "spoc_phone": self.config.spoc_phone,
+            "learning_hub_link": self.config.advice.learning_hub_link,
+            "coordinator_name": coordinator,
+            "coordinator_email": coordinator_email,
+            "course": course_text(course_searched(row.raw.get(NoteKind.TBT.column_key))),
+            "due_date": fmt_due(due),
+            "breakout": self.breakout or self.config.advice.breakout,
+            "signer": self.signer,
+        }
+
+    def draft_path(self, stem: str) -> Path:
+        """A new file name in --out: never an existing file, nor one taken in this run."""
+        assert self.out is not None
+        candidate = self.out / f"{stem}.{self.suffix}"
+        n = 2
+        while candidate.exists() or candidate in self._taken:
+            candidate = self.out / f"{stem} ({n}).{self.suffix}"
+            n += 1
+        self._taken.add(candidate)
+        return candidate
+
+
+def _check_notes_cell(s: WriteSession, row: Row) -> None:
+    cell_text(row, NOTES.column_key, s.table.sheet(row.sheet))
+
+
+def _no_address(s: WriteSession, row: Row) -> str | None:
+    """Why the agent's Email cell gives no address (None: it does)."""
+    sheet = s.table.sheet(row.sheet)
+    col = sheet.col("email")
+    where = address(row.sheet, row.row, col) if col else f"{row.sheet} (no Email column)"
+    if "email" in row.unreadable:
+        return f"the Email cell {where} cannot be read"
+    text = row.text("email").strip()
+    if not text:
+        return f"no e-mail address ({where} is empty)"
+    if email_address(text) is None:
+        return f"{text!r} in {where} is not an e-mail address"
+    return None
+
+
+def _class_smes(rows: Iterable[Row]) -> dict[str, list[str]]:
+    """Per class, the TBT SMEs its rows name (first spelling kept, in order of appearance)."""
+    out: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        ckey = class_key(row.cls)
+        names = out.setdefault(ckey, [])
+        if SME in row.unreadable:
+            continue
+        for name in sme_names(row.raw.get(SME)):
+            if (ckey, sme_key(name)) not in seen:
+                seen.add((ckey, sme_key(name)))
+                names.append(name)
+    return out
+
+
+def _sme_addresses(config: Config) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, addr in config.sme_emails.items():
+        found = email_address(addr)
+        if found is None:
+            raise ConfigError(
+                f"{config.source or 'esp.toml'}: [people] sme_emails: {addr!r} ({name}) is "
+                "not an e-mail address.",
+                fix='write it as "Name" = "name@example.com".',
+            )
+        out[sme_key(name)] = addr.strip()
+    return out
+
+
+def _make(
+    run: _Run,
+    s: WriteSession,
+    row: Row,
+    kind: AdviceKind,
+    due: date | None,
+    cc: tuple[str, ...],
+    *,
+    strict: bool,
+) -> None:
+    """Make, deliver and note one message (or list it, or say why it cannot be made). With
+    `strict` (one agent asked for), a reason not to make it is an error instead."""
+    ref = row.ref()
+    why = _no_address(s, row)
+    if why is not None:
+        if strict:
+            raise EspError(
+                f"{ref.name} has {why}: the message cannot be addressed.",
+                fix="fill in the agent's Email column.",
+            )
+        run.no_address.append(Skipped(ref, kind, why))
+        return
+    try:
+        _check_notes_cell(s, row)
+        subject, text = fill(run.templates[kind], run.values(row, due), ref.name)
+    except (MissingPlaceholderError, UnsafeWriteError) as exc:
+        if strict:
+            raise
+        key = exc.key if isinstance(exc, MissingPlaceholderError) else None
+        run.refused.append(Skipped(ref, kind, str(exc), missing=key))
+        return
+    to = email_address(row.text("email"))
+    assert to is not None
+    html = to_html(subject, text)
+    note = format_line(NOTES, run.today, run.signer, advised_text(kind))
+    advice = Advice(ref, kind, to, cc, subject, text, html, note)
+    if run.writes:
+        advice = _deliver(run, s, advice)
+        if advice.file is None and not advice.sent and not run.dry_run:
+            return  # sending failed: the message is saved, not noted
+    run.messages.append(advice)
+    if run.writes:
+        run._lines.setdefault((row.sheet, row.row), (row, []))[1].append(note)
+
+
+def _deliver(run: _Run, s: WriteSession, advice: Advice) -> Advice:
+    assert run.sender is not None
+    env = mail.Envelope(run.sender, (advice.to,), advice.cc)
+    msg = mail.build_message(env, advice.subject, advice.text, advice.html, datetime.now())
+    stem = file_stem(run.today, advice.agent.name, advice.kind)
+    if run.delivery is Delivery.DRAFT:
+        path = run.draft_path(stem)
+        if not run.dry_run:
+            run.draft(msg, path)
+        return replace(advice, file=path)
+    if run.dry_run:
+        return advice
+    assert run.server is not None
+    try:
+        mail.send(msg, env, run.server, mail.fallback_path(s.path, stem))
+    except mail.SendError as exc:
+        run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
+        return advice
+    return replace(advice, sent=True)
+
+
+def _plan_notes(run: _Run, s: WriteSession) -> None:
+    """Every Advised line of the run, appended to each agent's Notes in one change."""
+    for row, lines in run._lines.values():
+        old = cell_text(row, NOTES.column_key, s.table.sheet(row.sheet))
+        new = old
+        for line in lines:
+            new = appended(new, line) or new
+        if new != old:
+            s.plan.set(row, NOTES.column_key, new)
+    s.plan.sort()
+
+
+def _start(
+    config: Config,
+    *,
+    by: str | None,
+    today: date,
+    out: Path | None,
+    send: bool,
+    dry_run: bool,
+    breakout: str | None,
+    draft: str,
+) -> _Run:
+    if out is not None and send:
+        raise UsageError("--out and --send both given.", fix="save drafts (--out) or --send.")
+    delivery = Delivery.SEND if send else Delivery.DRAFT if out is not None else Delivery.LIST
+    run = _Run(
+        config=config,
+        templates=load_templates(config),
+        signer=config.signer(by),
+        today=today,
+        delivery=delivery,
+        dry_run=dry_run or delivery is Delivery.LIST,
+        out=out,
+        draft=DRAFT_WRITERS[draft],
+        suffix=draft,
+        breakout=" ".join(breakout.split()) if breakout else None,
+    )
+    if delivery is not Delivery.LIST:
+        sender = config.report_from or config.user_email
+        if sender and not config.report_from and config.user and "<" not in sender:
+            sender = formataddr((config.user, sender.strip()))  # 'Name <address>'
+        if not sender or email_address(sender) is None:
+            raise ConfigError(
+                f"{config.source or 'esp.toml'}: no sender address for the advice e-mails.",
+                fix='set [people] user_email = "you@example.com" (or [report] from) in esp.toml.',
+            )
+        run.sender = sender
+    if delivery is Delivery.SEND:
+        run.server = mail.server(config)  # a bad [smtp] fails before anything is made
+    if delivery is Delivery.DRAFT and not run.dry_run:
+        assert out is not None
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{out}: the drafts folder cannot be made ({exc.strerror}).",
+                fix="give --out a folder you can write to.",
+            ) from exc
+    return run
+
+
+def _session(
+    tracker_path: Path, config: Config, run: _Run
+) -> AbstractContextManager[WriteSession]:
+    return write_session(
+        tracker_path,
+        config,
+        keys=READ_KEYS,
+        dry_run=run.dry_run,
+        write=run.delivery is not Delivery.LIST,
+    )
+
+
+def _result(run: _Run, s: WriteSession, as_of: date) -> AdviseResult:
+    return AdviseResult(
+        as_of=as_of,
+        delivery=run.delivery,
+        messages=run.messages,
+        no_address=run.no_address,
+        refused=run.refused,
+        already_advised=run.already,
+        smes_without_address=run.smes_without_address,
+        findings=list(s.table.findings),
+        write=s.report,
+        failure=run.failure,
+    )
+
+
+def _cc(
+    run: _Run, smes: Sequence[str], addresses: dict[str, str], missing: set[str]
+) -> tuple[str, ...]:
+    cc: list[str] = []
+    for name in smes:
+        addr = addresses.get(sme_key(name))
+        if addr is None:
+            if sme_key(name) not in missing:
+                missing.add(sme_key(name))
+                run.smes_without_address.append(name)
+        elif addr not in cc:
+            cc.append(addr)
+    return tuple(cc)
+
+
+def advise_agent(
+    tracker_path: Path,
+    config: Config,
+    query: str,
+    kind: AdviceKind,
+    *,
+    as_of: date,
+    now: datetime,
+    cls: str | None = None,
+    by: str | None = None,
+    breakout: str | None = None,
+    out: Path | None = None,
+    send: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+    draft: str = "eml",
+) -> AdviseResult:
+    """One message of `kind` to the agent `query` names, whatever the day's situation (the
+    SME asks for it). A reason it cannot be made is an error naming it."""
+    run = _start(
+        config,
+        by=by,
+        today=today or date.today(),
+        out=out,
+        send=send,
+        dry_run=dry_run,
+        breakout=breakout,
+        draft=draft,
+    )
+    addresses = _sme_addresses(config)
+    cal = calendar_from(config)
+    with _session(tracker_path, config, run) as s:
+        row = find_agent(s.table, query, cls)
+        ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=config.spoc_phone)
+        due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
+        smes = _class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
+        cc = _cc(run, smes.get(class_key(row.cls), []), addresses, set())
+        _make(run, s, row, kind, due, cc, strict=True)
+        if run.writes:
+            _plan_notes(run, s)
+    result = _result(run, s, as_of)
+    if result.failure is not None:
+        raise mail.SendError(result.failure)
+    return result
+
+
+def advise_due(
+    tracker_path: Path,
+    config: Config,
+    *,
+    as_of: date,
+    now: datetime,
+    cls: str | None = None,
+    sme: str | None = None,
+    by: str | None = None,
+    breakout: str | None = None,
+    out: Path | None = None,
+    send: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+    draft: str = "eml",
+) -> AdviseResult:
+    """A message for every agent (of `cls`; of the TBT SME `sme`) whose situation calls for
+    advice on `as_of` and whose Notes hold no earlier Advised line of that kind."""
+    run = _start(
+        config,
+        by=by,
+        today=today or date.today(),
+        out=out,
+        send=send,
+        dry_run=dry_run,
+        breakout=breakout,
+        draft=draft,
+    )
+    addresses = _sme_addresses(config)
+    cal = calendar_from(config)
+    missing: set[str] = set()
+    with _session(tracker_path, config, run) as s:
+        all_rows = list(s.table.rows())
+        smes = _class_smes(all_rows)
+        rows = agents_in_class(s.table, cls)
+        if sme is not None:
+            rows = _of_sme(rows, sme)
+        for row in rows:
+            if not row.has_identity:
+                continue
+            facts = facts_from_row(row)
+            ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
+            kinds = [k for k in situations(facts, ev, as_of) if k in DUE_KINDS]
+            if not kinds:
+                continue
+            notes = row.raw.get(NOTES.column_key)
+            todo = []
+            for kind in kinds:
+                before = advised_on(notes, kind)
+                if before is None:
+                    todo.append(kind)
+                else:
+                    run.already.append(
+                        Skipped(row.ref(), kind, "advised before", advised_on=before)
+                    )
+            if not todo or run.failure is not None:
+                continue  # after a failed send, the rest wait for the next run
+            due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
+            cc = _cc(run, smes.get(class_key(row.cls), []), addresses, missing)
+            for kind in todo:
+                if run.failure is None:
+                    _make(run, s, row, kind, due, cc, strict=False)
+        if run.writes:
+            _plan_notes(run, s)
+    return _result(run, s, as_of)
+
+
+def _of_sme(rows: list[Row], sme: str) -> list[Row]:
+    wanted = sme_key(sme)
+    found = [r for r in rows if any(sme_key(n) == wanted for n in sme_names(r.raw.get(SME)))]
+    if not found:
+        known = sorted({n for r in rows for n in sme_names(r.raw.get(SME))})
+        raise UsageError(
+            f"No agent has the TBT SME {sme!r} (TBT SMEs: {', '.join(known) or 'none'}).",
+            fix="pass --sme with one of those names.",
+        )
+    return found
