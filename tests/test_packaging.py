@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tomllib
+import zipfile
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -31,21 +32,26 @@ main()
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """esp's package as setuptools lays it out in the wheel (build_py: the modules and the
-    declared package data), built from a copy of the project so nothing is written here."""
+    """esp as pip installs it: the wheel built from a copy of the project (so nothing is
+    written here) and unpacked, as installing a pure-Python wheel does."""
     base = tmp_path_factory.mktemp("install")
     project = base / "project"
     project.mkdir()
     for name in ("pyproject.toml", "README.md"):
         (project / name).write_bytes((REPO_ROOT / name).read_bytes())
     copy_tree(REPO_ROOT / "src", project / "src")
-    lib = base / "lib"
+    dist = base / "dist"
     done = subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", "import setuptools; setuptools.setup()",
-         "-q", "build_py", "--build-lib", str(lib)],
-        cwd=project, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "pip", "wheel", str(project), "--no-deps",
+         "--no-build-isolation", "--no-index", "--disable-pip-version-check", "--quiet",
+         "--wheel-dir", str(dist)],
+        cwd=base, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = dist.glob("esp_cli-*.whl")
+    lib = base / "lib"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(lib)
     return lib
 
 

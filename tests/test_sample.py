@@ -70,9 +70,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> SampleFiles:
 # ----------------------------------------------------------------------------- no drift
 
 
-def test_shipped_sample_is_byte_identical_to_a_rebuild(
-    built: SampleFiles, tmp_path: Path
-) -> None:
+def test_shipped_sample_is_byte_identical_to_a_rebuild(built: SampleFiles, tmp_path: Path) -> None:
     proofs = write_proofs(tmp_path)
     made = {SHIPPED / p.relative_to(built.root): p for p in sample_paths(built)}
     made |= {SHIPPED / p.relative_to(tmp_path): p for p in proofs.iterdir()}

@@ -61,6 +61,7 @@ def test_unreadable_dates_raise(raw: object) -> None:
 
 # -- text dates the format list misses: dateutil's reading, only when the text decides it
 
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
