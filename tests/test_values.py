@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -134,6 +136,22 @@ def test_a_date_missing_its_day_month_or_year_is_refused(when: datetime, form: F
     text = form(when)
     with pytest.raises(Unreadable):
         parse_date(text)
+
+
+def test_text_without_a_number_never_loads_dateutil() -> None:
+    """`TBD` or `Pending` in a date column is common: it costs no import of dateutil."""
+    code = (
+        "import sys\n"
+        "from esp_cli.values import Unreadable, parse_date\n"
+        "for text in ('TBD', 'Pending', 'N/A', 'Monday'):\n"
+        "    try:\n"
+        "        parse_date(text)\n"
+        "    except Unreadable:\n"
+        "        pass\n"
+        "print('dateutil' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "False\n"
 
 
 def test_blank_is_none() -> None:

@@ -54,7 +54,9 @@ _TEXT_DATETIME_FORMATS = (
 # under two defaults that differ in day, month and year, so `Monday`, `Nov 2026` or `8 hours`
 # (which dateutil completes from its default) stay unreadable. US order: month first.
 _LOOSE_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
-_DATE_SHAPE = re.compile(r"[/.,-]|[A-Za-z]{3}")  # a separator or a month name: not `1 2 3`
+# A date has numbers (its day and year) and a separator or a month name: not `TBD`, `1 2 3`.
+_DIGIT = re.compile(r"\d")
+_DATE_SHAPE = re.compile(r"[/.,-]|[A-Za-z]{3}")
 # Numbers in month-day-year (or year-month-day) order: dateutil swaps day and month when the
 # month would be over 12 (`13/01/2026`); a US tracker's 13th month is a typo, not a day.
 _NUMERIC_MDY = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
@@ -129,7 +131,7 @@ def _text_date(text: str, raw: Any, date1904: bool) -> date | None:
 def _loose_datetime(text: str) -> datetime | None:
     """dateutil's reading of a text date the formats missed, or None unless it is certain:
     the same under both defaults (the text gives day, month and year), a plausible year."""
-    if not _DATE_SHAPE.search(text):
+    if not (_DIGIT.search(text) and _DATE_SHAPE.search(text)):
         return None
     from dateutil import parser  # here: only text the formats missed pays for the import
 
