@@ -5,14 +5,15 @@
     python bench/bench.py --quick                # 1k and 10k, 3 runs each
     python bench/bench.py --sizes 10000 --repeat 1
 
-The trackers have the sample's features (`esp_cli.sample`): title rows above the header on
-row 4, the sample's columns A..AB plus twelve columns teams add (40 in all), shared strings,
-the x14 drop-down on Citrix TBT Access with its list on the hidden Lists sheet, the Status
-formula with cached results, multi-line notes, dates typed every way DOMAIN.md lists, and
-classes of 20-30 agents, one class starting every business day for years. The Master N Number
-Tracker beside each makes `esp sync-nnumbers` do a real day's work: most agents already have
-their request date, about 5% get one, about 2% get their N Number, and a handful conflict or
-match nobody. Built files are cached in bench/out/, keyed by size and `build_version()`.
+The trackers have the sample's features (scripts/sample_builder/sample.py): title rows above
+the header on row 4, the sample's columns A..AB plus twelve columns teams add (40 in all),
+shared strings, the x14 drop-down on Citrix TBT Access with its list on the hidden Lists
+sheet, the Status formula with cached results, multi-line notes, dates typed every way
+DOMAIN.md lists, and classes of 20-30 agents, one class starting every business day for
+years. The Master N Number Tracker beside each makes `esp sync-nnumbers` do a real day's work:
+most agents already have their request date, about 5% get one, about 2% get their N Number,
+and a handful conflict or match nobody. Built files are cached in bench/out/, keyed by size
+and `build_version()`.
 
 Every measurement is a fresh subprocess (`python -m esp_cli ...`), on a fresh copy of the
 tracker for commands that write. The figure is the median wall time over the runs; peak
@@ -48,7 +49,23 @@ from pathlib import Path
 from typing import Any, cast
 
 from esp_cli import __version__ as esp_version
-from esp_cli.sample import (
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make `scripts.sample_builder` importable
+    sys.path.insert(0, str(ROOT))
+
+from scripts.sample_builder.build import (  # noqa: E402
+    HEADER,
+    Cell,
+    CellInput,
+    ErrorValue,
+    Scalar,
+    WorkbookSpec,
+    column_letter,
+    excel_serial,
+    write_workbook,
+)
+from scripts.sample_builder.sample import (  # noqa: E402
     ACCESS_OPTIONS,
     COORDINATOR,
     FIRST_DATA_ROW,
@@ -64,17 +81,6 @@ from esp_cli.sample import (
     _tracker_row,
     master_spec,
     tracker_spec,
-)
-from esp_cli.xlsx.build import (
-    HEADER,
-    Cell,
-    CellInput,
-    ErrorValue,
-    Scalar,
-    WorkbookSpec,
-    column_letter,
-    excel_serial,
-    write_workbook,
 )
 
 # ------------------------------------------------------------------- what is measured
@@ -559,11 +565,10 @@ def build_master(n: int, path: Path, seed: int = SEED) -> Path:
 def build_version() -> str:
     """BUILD_VERSION plus a hash of the code that shapes the files, so a change to the
     sample or the builder rebuilds the cache."""
-    import esp_cli.sample
-    import esp_cli.xlsx.build
+    from scripts.sample_builder import build, sample
 
     digest = hashlib.sha256()
-    for module_file in (__file__, esp_cli.sample.__file__, esp_cli.xlsx.build.__file__):
+    for module_file in (__file__, sample.__file__, build.__file__):
         digest.update(Path(str(module_file)).read_bytes())
     return f"v{BUILD_VERSION}-{digest.hexdigest()[:10]}"
 
@@ -689,7 +694,7 @@ def warm_holiday_cache(env: Mapping[str, str]) -> None:
     """One untimed `esp escalations` on the sample, with the default [calendar] the timed
     commands use, which fills the holiday cache."""
     with tempfile.TemporaryDirectory(prefix="esp-bench-warm-") as tmp:
-        from esp_cli.sample import build_sample
+        from scripts.sample_builder.sample import build_sample
 
         files = build_sample(Path(tmp))
         subprocess.run([sys.executable, *ESP, "escalations", "--tracker", str(files.tracker),

@@ -147,10 +147,9 @@ def shown(expected: Sequence[str], actual: Sequence[str]) -> list[str]:
 
 
 def _sample(folder: Path) -> None:
-    from esp_cli.sample import build_sample, write_proofs
+    from esp_cli.cli.demo import copy_sample
 
-    build_sample(folder)
-    write_proofs(folder)
+    copy_sample(folder)
     for name, data in EXTRA_FILES.items():
         (folder / name).write_bytes(data)
     shots = folder / "shots"

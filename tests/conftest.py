@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import paths
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -19,13 +19,13 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["ESP_CONFIG_DIR"] = tempfile.mkdtemp(prefix="esp-test-config-")
 
 
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-
-
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    """The read-only corpus folder; skips the test (or module fixture) when it is absent."""
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not beside the project")
-    return CORPUS
+    """The read-only corpus folder; skips the test (or module fixture) when it is absent,
+    except in CI (``$CI`` set), where a missing corpus is a failure."""
+    corpus = paths.corpus_dir()
+    if paths.skip_unless_in_ci(corpus.is_dir()):
+        pytest.skip(f"{corpus} not found (../shared/corpus, or $ESP_SHARED_DIR/corpus)")
+    if not corpus.is_dir():
+        pytest.fail(f"{corpus} not found: in CI the corpus tests must run")
+    return corpus

@@ -1,6 +1,6 @@
 """What the bundled sample is built to contain, for every test that checks it.
 
-The sample's Master (esp_cli.sample.MASTER_ROWS) is made so that a sync of the ESP Tracker
+The sample's Master (the sample builder's MASTER_ROWS) is made so that a sync of the ESP Tracker
 fills these agents' Date of N Number Request, keeps one conflict and matches one row to nobody.
 """
 

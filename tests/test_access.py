@@ -13,11 +13,11 @@ from typing import Any
 import openpyxl
 import pytest
 from openpyxl.worksheet.datavalidation import DataValidation
+from scripts.sample_builder.sample import ACCESS_OPTIONS, build_sample
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
-from esp_cli.sample import ACCESS_OPTIONS, build_sample
 from esp_cli.values import Unreadable, us_phone
 from esp_cli.xlsx.workbook import Workbook
 

@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 from bench.bench import EXTRA_COLUMNS, build_master, build_tracker, generate
+from scripts.sample_builder.sample import LISTS_SHEET, TRACKER_COLUMNS
 
 from esp_cli.config import Config
-from esp_cli.sample import LISTS_SHEET, TRACKER_COLUMNS
 from esp_cli.services.sync import sync_nnumbers
 from esp_cli.tracker import read_table
 from esp_cli.xlsx.workbook import Workbook

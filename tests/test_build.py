@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from openpyxl.utils.datetime import to_excel
 from python_calamine import CalamineWorkbook
-
-from esp_cli.xlsx.build import (
+from scripts.sample_builder.build import (
     DATETIME_FORMAT,
     HEADER,
     TITLE,
@@ -38,6 +37,7 @@ from esp_cli.xlsx.build import (
     workbook_bytes,
     write_workbook,
 )
+
 from tests.support.libreoffice import convert_all_sheets
 from tests.support.marks import needs_schemas, needs_soffice
 from tests.support.ooxml import validate_package, validate_part

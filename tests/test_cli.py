@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -87,11 +88,37 @@ def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
 
 
 def test_demo_as_of_is_the_samples_today() -> None:
-    from esp_cli.cli.demo import AS_OF, PROOFS
-    from esp_cli.sample import PROOFS_DIR, REFERENCE_DATE
+    from scripts.sample_builder import sample
 
-    assert AS_OF == REFERENCE_DATE.isoformat()
-    assert PROOFS == "{folder}/" + PROOFS_DIR
+    from esp_cli.cli import demo
+
+    assert demo.AS_OF == sample.REFERENCE_DATE.isoformat()
+    assert demo.PROOFS == "{folder}/" + sample.PROOFS_DIR
+    assert (demo.PROOFS_DIR, demo.TRACKER_FILE, demo.CONFIG_FILE) == (
+        sample.PROOFS_DIR,
+        sample.TRACKER_FILE,
+        sample.CONFIG_FILE,
+    )
+
+
+def test_demo_replaces_what_an_earlier_demo_left(tmp_path: Path) -> None:
+    """The sample's files and folders are copied afresh; a proof's received day is today's."""
+    from scripts.sample_builder.sample import PROOFS_DIR, REFERENCE_DATE, SAMPLE_DATA
+
+    from esp_cli.cli.demo import copy_sample
+
+    (tmp_path / "self-reports").mkdir()
+    (tmp_path / "self-reports" / "old.eml").write_bytes(b"From: someone\r\n")
+    (tmp_path / "ESP Tracker.xlsx").write_bytes(b"an edited tracker")
+    copy_sample(tmp_path)
+    shipped = sorted(p.relative_to(SAMPLE_DATA) for p in SAMPLE_DATA.rglob("*") if p.is_file())
+    copied = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert copied == shipped
+    for name in shipped:
+        assert (tmp_path / name).read_bytes() == (SAMPLE_DATA / name).read_bytes(), name
+    for proof in (tmp_path / PROOFS_DIR).iterdir():
+        received = datetime.fromtimestamp(proof.stat().st_mtime)
+        assert (received.date(), received.hour) == (REFERENCE_DATE, 17), proof.name
 
 
 def test_every_command_says_what_it_does_in_the_listing() -> None:
@@ -103,6 +130,7 @@ def test_every_command_says_what_it_does_in_the_listing() -> None:
 
 LOADED = """
 import sys
+from datetime import datetime
 sys.argv = ["esp", *sys.argv[1:]]
 from esp_cli.cli import main
 try:

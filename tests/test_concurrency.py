@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.xlsx import safety
+from tests.support.paths import SAMPLE_DATA
 
 from .factories import make_workbook
 
@@ -58,7 +59,7 @@ def test_two_writers_both_land(tmp_path: Path) -> None:
 # -- through the command line -------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "fixtures" / "ESP Tracker.xlsx"
+SAMPLE = SAMPLE_DATA / "ESP Tracker.xlsx"
 DAY = "2026-11-24"
 
 

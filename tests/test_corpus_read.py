@@ -36,7 +36,7 @@ def test_openpyxl_breakers_read(corpus_dir: Path) -> None:
 
 
 def test_error_cells_are_kept_distinct_from_blanks(tmp_path: Path) -> None:
-    from esp_cli.sample import build_sample
+    from scripts.sample_builder.sample import build_sample
 
     files = build_sample(tmp_path)
     table = read_table(Workbook.open(files.tracker))

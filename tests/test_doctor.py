@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
+from tests.support.paths import SAMPLE_DATA
 
 HEADERS = (
     "Class",
@@ -138,8 +139,7 @@ def test_missing_columns_and_sme_overload(tmp_path: Path) -> None:
 
 
 def test_sample_tracker_findings_are_stable() -> None:
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
-    code, data = run(fixtures / "ESP Tracker.xlsx")
+    code, data = run(SAMPLE_DATA / "ESP Tracker.xlsx")
     assert code == ExitCode.FINDINGS
     cells = {f["cell"] for f in data["findings"]}  # type: ignore[union-attr]
     assert {"'ESP Tracker'!J51", "'ESP Tracker'!J70", "'ESP Tracker'!F70"} <= cells

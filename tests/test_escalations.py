@@ -20,6 +20,7 @@ from esp_cli.rules import ActionKind
 from esp_cli.services.escalations import run_escalations
 from tests import escalation_tracker as et
 from tests import test_sample as sample_checks
+from tests.support.paths import SAMPLE_DATA
 
 ACTION_ORDER = [kind.value for kind in ActionKind]
 COMPUTED = ("Escalation Stage", "Next Action", "Next Action Due")
@@ -346,7 +347,7 @@ def test_write_keeps_computed_values_that_are_already_right(tracker: Path) -> No
 
 def test_sample_today_gives_what_the_sample_documents(tmp_path: Path) -> None:
     """The bundled sample on its "today": the actions tests/test_sample.py documents."""
-    sample = Path(shutil.copy(sample_checks.FIXTURES / "ESP Tracker.xlsx", tmp_path / "t.xlsx"))
+    sample = Path(shutil.copy(SAMPLE_DATA / "ESP Tracker.xlsx", tmp_path / "t.xlsx"))
     res = run("escalations", "-t", str(sample), "--today", "--as-of", "2026-11-24", "-f", "json")
     assert res.exit_code == 0, res.output
     items = json.loads(res.stdout)
@@ -409,7 +410,7 @@ def test_sample_today_gives_what_the_sample_documents(tmp_path: Path) -> None:
 
 
 def test_write_on_the_sample_keeps_everything_else(tmp_path: Path) -> None:
-    sample = Path(shutil.copy(sample_checks.FIXTURES / "ESP Tracker.xlsx", tmp_path / "t.xlsx"))
+    sample = Path(shutil.copy(SAMPLE_DATA / "ESP Tracker.xlsx", tmp_path / "t.xlsx"))
     header_row = sample_checks.HEADER_ROW
     before = sheet_cells(sample, header_row)
     parts_before = sample_checks.parts_of(sample)

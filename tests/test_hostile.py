@@ -18,6 +18,7 @@ from esp_cli.errors import ExitCode, InputFileError
 from esp_cli.tracker import read_table
 from esp_cli.xlsx.package import NS_MAIN
 from esp_cli.xlsx.workbook import Workbook
+from tests.support.paths import SAMPLE_DATA
 
 from .factories import tracker
 
@@ -194,7 +195,7 @@ MAX_RSS_BYTES = 300 * 1024 * 1024  # the part alone would be 1 GiB
 def test_hostile_files_are_refused_with_bounded_memory(
     tmp_path: Path, kind: str, part: str, expect: str
 ) -> None:
-    sample = ROOT / "fixtures" / "ESP Tracker.xlsx"  # it has shared strings, as Excel's do
+    sample = SAMPLE_DATA / "ESP Tracker.xlsx"  # it has shared strings, as Excel's do
     bad = tmp_path / "ESP Tracker.xlsx"
     if kind == "laughs":
         _replace(sample, bad, part, LAUGHS)

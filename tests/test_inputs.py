@@ -610,19 +610,18 @@ def test_a_latin1_csv_is_read_as_windows_1252(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def other_formats(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The tracker saved by LibreOffice as a legacy .xls and as .ods, and each renamed .xlsx."""
-    from .support.libreoffice import _environment, soffice_path
+    from .support.libreoffice import run_soffice, soffice_path
 
     folder = tmp_path_factory.mktemp("formats")
     src = tracker(folder / "tracker.xlsx", [ANN])
     soffice = soffice_path()
     assert soffice is not None
-    profile = (folder / "profile").as_uri()
     for fmt in ("xls", "ods"):
-        subprocess.run(
-            [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(folder / "out"), str(src)],
-            env=_environment(), capture_output=True, timeout=120, check=True,
+        code, said = run_soffice(
+            soffice, folder / f"soffice-{fmt}", "--convert-to", fmt,
+            "--outdir", str(folder / "out"), str(src), timeout=120,
         )  # fmt: skip
+        assert code == 0, said
     files = {f"tracker.{fmt}": folder / "out" / f"tracker.{fmt}" for fmt in ("xls", "ods")}
     for fmt in ("xls", "ods"):
         renamed = folder / f"{fmt}-renamed.xlsx"

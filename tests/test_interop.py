@@ -17,11 +17,17 @@ from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
+from scripts.sample_builder.sample import (
+    HEADER_ROW,
+    LISTS_SHEET,
+    TRACKER_SHEET,
+    SampleFiles,
+    build_sample,
+)
 from typer.testing import CliRunner, Result
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
-from esp_cli.sample import HEADER_ROW, LISTS_SHEET, TRACKER_SHEET, SampleFiles, build_sample
 from tests.sample_facts import SYNC_FILLS
 from tests.support.libreoffice import Rows, cell, convert_workbooks
 from tests.support.marks import needs_schemas, needs_soffice

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from scripts.sample_builder.sample import PROGRESS_ROWS, REFERENCE_DATE, build_sample
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.sample import PROGRESS_ROWS, REFERENCE_DATE, build_sample
 from esp_cli.selfreports import parse_email, reports_from_rows
 from esp_cli.services.progress import same_person
 from tests import factories

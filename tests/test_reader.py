@@ -5,8 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scripts.sample_builder.build import (
+    Cell,
+    ErrorValue,
+    Formula,
+    SheetSpec,
+    WorkbookSpec,
+    write_workbook,
+)
 
-from esp_cli.xlsx.build import Cell, ErrorValue, Formula, SheetSpec, WorkbookSpec, write_workbook
 from esp_cli.xlsx.reader import ErrorValue as ReadError
 from esp_cli.xlsx.reader import _error_cells, _restore_errors
 from esp_cli.xlsx.workbook import Workbook

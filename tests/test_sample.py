@@ -1,4 +1,4 @@
-"""The checked-in sample (fixtures/): no drift from its script, and it is what it claims.
+"""The shipped sample (src/esp_cli/sample/): no drift from its script, and it is what it claims.
 
 The claims about agents (who is behind, what is due, which SPOC field is missing, what the
 Master sync finds) are checked with a small independent reading of DOMAIN.md's rules here,
@@ -24,10 +24,7 @@ import numpy as np
 import pytest
 from lxml import etree
 from python_calamine import CalamineWorkbook
-
-from esp_cli import columns
-from esp_cli.config import load_config
-from esp_cli.sample import (
+from scripts.sample_builder.sample import (
     ACCESS_OPTIONS,
     COLUMN_LETTERS,
     COORDINATOR,
@@ -38,20 +35,27 @@ from esp_cli.sample import (
     MASTER_HEADER_ROW,
     MASTER_SHEET,
     PROGRESS_SHEET,
+    PROOFS_DIR,
     REFERENCE_DATE,
+    SELF_REPORTS_DIR,
     TRACKER_SHEET,
     SampleFiles,
     build_sample,
     sample_paths,
+    write_proofs,
 )
+
+from esp_cli import columns
+from esp_cli.config import load_config
 from tests.sample_facts import SYNC_CONFLICTS, SYNC_FILLS, SYNC_UNMATCHED
 from tests.support.libreoffice import convert_all_sheets
 from tests.support.marks import needs_schemas, needs_soffice
 from tests.support.ooxml import validate_package
 from tests.support.packages import MAIN_NS, zip_parts
+from tests.support.paths import SAMPLE_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "fixtures"
+SHIPPED = SAMPLE_DATA  # the package data esp demo copies
 TODAY = REFERENCE_DATE
 NS = {"m": MAIN_NS}
 X14 = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}"
@@ -63,16 +67,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> SampleFiles:
     return build_sample(tmp_path_factory.mktemp("sample"))
 
 
-def fixture_path(files: SampleFiles, path: Path) -> Path:
-    return FIXTURES / path.relative_to(files.root)
-
-
 # ----------------------------------------------------------------------------- no drift
 
 
-def test_fixtures_are_byte_identical_to_a_rebuild(built: SampleFiles) -> None:
-    for path in sample_paths(built):
-        checked_in = fixture_path(built, path)
+def test_shipped_sample_is_byte_identical_to_a_rebuild(built: SampleFiles, tmp_path: Path) -> None:
+    proofs = write_proofs(tmp_path)
+    made = {SHIPPED / p.relative_to(built.root): p for p in sample_paths(built)}
+    made |= {SHIPPED / p.relative_to(tmp_path): p for p in proofs.iterdir()}
+    for checked_in, path in made.items():
         assert checked_in.exists(), f"{checked_in} missing: run scripts/make_fixtures.py"
         if checked_in.read_bytes() == path.read_bytes():
             continue
@@ -82,8 +84,9 @@ def test_fixtures_are_byte_identical_to_a_rebuild(built: SampleFiles) -> None:
             changed = sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n))
             detail = f" (parts differing: {changed or 'none: only the compression'})"
         pytest.fail(f"{checked_in} differs from a rebuild{detail}: run scripts/make_fixtures.py")
-    on_disk = sorted(p.name for p in (FIXTURES / "self-reports").iterdir())
-    assert on_disk == sorted(p.name for p in built.emails), "stale files in fixtures/self-reports"
+    shipped = sorted(p for p in SHIPPED.rglob("*") if p.is_file())
+    assert shipped == sorted(made), f"stale files in {SHIPPED}"
+    assert {p.parent.name for p in made} >= {SELF_REPORTS_DIR, PROOFS_DIR}
 
 
 def test_building_twice_gives_the_same_bytes(built: SampleFiles, tmp_path: Path) -> None:
@@ -698,7 +701,7 @@ def test_config_is_valid_toml_pointing_at_the_sample(built: SampleFiles) -> None
 
 
 def test_fixture_xlsx_files_are_plain_zip_packages() -> None:
-    for path in sorted(FIXTURES.glob("*.xlsx")):
+    for path in sorted(SHIPPED.glob("*.xlsx")):
         with zipfile.ZipFile(path) as zf:
             assert zf.testzip() is None
             assert zf.namelist()[0] == "[Content_Types].xml"

@@ -21,9 +21,10 @@ from tests.support.libreoffice import (
     read_csv,
     soffice_available,
 )
-from tests.support.marks import needs_soffice
+from tests.support.marks import needs_corpus, needs_soffice
 from tests.support.paths import corpus_dir
 
+# Real files from ../shared/corpus: only the tests marked needs_corpus open them.
 TRACKER = corpus_dir() / "libreoffice__lo_tracker.xlsx"  # sheets Tracker, Lists
 AUTOFILTER = corpus_dir() / "xlsxwriter__autofilter01.xlsx"  # one sheet, Sheet1
 
@@ -95,31 +96,70 @@ def test_cell() -> None:
         cell(rows, "b2")
 
 
-def test_unknown_sheets_fail_before_starting_soffice(tmp_path: Path) -> None:
+FAKE_SOFFICE = """#!/bin/sh
+# Exits 77 on its first start, as soffice does when it cannot determine its language.
+echo "$@" >> "{log}"
+[ -e "{log}.started" ] && exit 0
+touch "{log}.started"
+echo "The user interface language cannot be determined." >&2
+exit 77
+"""
+
+
+def test_a_start_that_exits_77_is_retried_in_a_fresh_profile(tmp_path: Path) -> None:
+    log = tmp_path / "calls.log"
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE_SOFFICE.format(log=log))
+    fake.chmod(0o755)
+    code, said = libreoffice.run_soffice(str(fake), tmp_path / "run", "--version", timeout=30)
+    assert code == 0 and "language cannot be determined" in said
+    calls = log.read_text().splitlines()
+    assert len(calls) == 2
+    profiles = [call.split()[0] for call in calls]
+    assert profiles[0] != profiles[1]
+    for call, profile in zip(calls, profiles, strict=True):
+        assert call.endswith("--headless --norestore --nologo --language=en-US --version")
+        folder = Path(profile.removeprefix("-env:UserInstallation=file://"))
+        settings = (folder / "user" / "registrymodifications.xcu").read_text()
+        assert '<prop oor:name="ooLocale" oor:op="fuse"><value>en-US</value></prop>' in settings
+
+
+def test_a_second_exit_77_is_reported(tmp_path: Path) -> None:
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nexit 77\n")
+    fake.chmod(0o755)
+    code, _ = libreoffice.run_soffice(str(fake), tmp_path / "run", "--version", timeout=30)
+    assert code == 77
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["profile-1", "profile-2"]
+
+
+def test_unknown_sheets_fail_before_starting_soffice(made: Path, tmp_path: Path) -> None:
     with pytest.raises(KeyError, match="no sheet 'Nope'"):
-        convert_to_csv(TRACKER, "Nope", tmp_path)
+        convert_to_csv(made, "Nope", tmp_path)
     with pytest.raises(IndexError):
-        convert_to_csv(TRACKER, 2, tmp_path)
+        convert_to_csv(made, len(SHEETS), tmp_path)
     with pytest.raises(IndexError):
-        convert_to_csv(TRACKER, -1, tmp_path)
+        convert_to_csv(made, -1, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_colliding_batch_outputs_rejected(tmp_path: Path) -> None:
+def test_colliding_batch_outputs_rejected(made: Path, tmp_path: Path) -> None:
     first = tmp_path / "a" / "book.xlsx"
     second = tmp_path / "b" / "book.xlsx"
     for path in (first, second):
         path.parent.mkdir()
-        path.write_bytes(AUTOFILTER.read_bytes())
+        path.write_bytes(made.read_bytes())
     with pytest.raises(ValueError, match="collide"):
         convert_workbooks([first, second], tmp_path / "out")
 
 
-def test_missing_soffice_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_soffice_is_an_error(
+    made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     assert not soffice_available()
     with pytest.raises(LibreOfficeError, match="soffice not found"):
-        convert_to_csv(TRACKER, 0, tmp_path / "out")
+        convert_to_csv(made, 0, tmp_path / "out")
 
 
 # --------------------------------------------------------------------------- with soffice
@@ -134,6 +174,7 @@ def batch(made: Path, tmp_path_factory: pytest.TempPathFactory) -> Batch:
 
 @pytest.mark.interop
 @needs_soffice
+@needs_corpus
 def test_batch_reads_known_corpus_values(batch: Batch) -> None:
     tracker = batch[TRACKER]
     assert list(tracker) == ["Tracker", "Lists"]
@@ -155,6 +196,7 @@ def test_batch_reads_known_corpus_values(batch: Batch) -> None:
 
 @pytest.mark.interop
 @needs_soffice
+@needs_corpus
 def test_batch_reads_dates_numbers_and_texts(batch: Batch, made: Path) -> None:
     sheets = batch[made]
     assert list(sheets) == SHEETS
@@ -178,6 +220,7 @@ def test_one_sheet_by_name_as_shown(made: Path, tmp_path: Path) -> None:
 
 @pytest.mark.interop
 @needs_soffice
+@needs_corpus
 def test_one_sheet_by_index_replaces_stale_output(tmp_path: Path) -> None:
     stale = tmp_path / "libreoffice__lo_tracker-Lists.csv"
     stale.write_text("stale\n")
@@ -195,6 +238,7 @@ def test_all_sheets_of_one_workbook(made: Path, tmp_path: Path) -> None:
 
 @pytest.mark.interop
 @needs_soffice
+@needs_corpus
 def test_parallel_runs_do_not_collide(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         tracker = pool.submit(convert_to_csv, TRACKER, "Tracker", tmp_path)
@@ -205,6 +249,7 @@ def test_parallel_runs_do_not_collide(tmp_path: Path) -> None:
 
 @pytest.mark.interop
 @needs_soffice
+@needs_corpus
 def test_missing_output_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Pretend the workbook's first sheet is called "Nope": soffice writes "...-Tracker.csv".
     monkeypatch.setattr(libreoffice, "sheet_names", lambda _path: ["Nope", "Lists"])
@@ -214,6 +259,7 @@ def test_missing_output_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.interop
 @needs_soffice
+@needs_corpus
 def test_timeout_ends_soffice(tmp_path: Path) -> None:
     start = time.monotonic()
     with pytest.raises(LibreOfficeError, match="timed out"):

@@ -166,6 +166,22 @@ def test_only_good_files_are_recorded_and_flip_all_tbts_complete(
     ]
 
 
+def test_a_new_tracking_sheet_is_laid_out_for_reading(tracker: Path, folder: Path) -> None:
+    assert proofs(tracker, folder).exit_code == 0
+    wb = openpyxl.load_workbook(tracker.parent / "TBT Tracking Sheet.xlsx")
+    assert wb.sheetnames == ["TBT Tracking"]
+    ws = wb["TBT Tracking"]
+    assert [c.font.b for c in ws[1]] == [True] * 6
+    assert [c.font.b for c in ws[2]] == [False] * 6
+    assert ws.freeze_panes == "A2"
+    widths = [ws.column_dimensions[letter].width for letter in "ABCDEF"]
+    assert widths == [24, 12, 30, 12, 18, 66]
+    assert [ws.cell(r, 4).number_format for r in (2, 3)] == ["mm/dd/yyyy"] * 2
+    assert ws["D2"].is_date and ws["D2"].value == datetime(2026, 11, 23)
+    assert wb.properties.creator == "Jordan Reyes"
+    assert not list(tracker.parent.glob("*.tmp"))  # written beside, then moved in place
+
+
 def test_a_second_run_records_nothing_new(tracker: Path, folder: Path) -> None:
     assert proofs(tracker, folder).exit_code == 0
     sheet = tracker.parent / "TBT Tracking Sheet.xlsx"

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from esp_cli.xlsx.workbook import Workbook
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.support.paths import SAMPLE_DATA
 
 
 def test_sample_tracker_drop_downs() -> None:
-    wb = Workbook.open(FIXTURES / "ESP Tracker.xlsx")
+    wb = Workbook.open(SAMPLE_DATA / "ESP Tracker.xlsx")
     found = {v.source: v for v in wb.validations(wb.pkg.sheet("ESP Tracker"))}
     access = found["Lists!$A$2:$A$8"]
     assert access.values == (

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
@@ -56,6 +59,99 @@ def test_1904_serials() -> None:
 def test_unreadable_dates_raise(raw: object) -> None:
     with pytest.raises(Unreadable):
         parse_date(raw)
+
+
+# -- text dates the format list misses: dateutil's reading, only when the text decides it
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("11/23/2026 3:00:00 PM", datetime(2026, 11, 23, 15, 0)),
+        ("23-Nov-2026", datetime(2026, 11, 23)),
+        ("Nov. 23, 2026", datetime(2026, 11, 23)),
+        ("Monday, November 23, 2026", datetime(2026, 11, 23)),
+        ("11/23/2026 3:00:00 PM EST", datetime(2026, 11, 23, 15, 0)),  # the zone is ignored
+        ("2026-11-23T15:00:00Z", datetime(2026, 11, 23, 15, 0)),
+        ("11.23.26", datetime(2026, 11, 23)),
+        ("2026/11/23 8:05", datetime(2026, 11, 23, 8, 5)),
+    ],
+)
+def test_text_dates_the_formats_miss_are_read(raw: str, expected: datetime) -> None:
+    assert parse_date(raw) == expected.date()
+    assert parse_datetime(raw) == expected  # with its time
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Monday",  # no day, month or year of its own
+        "2026",
+        "8 hours",
+        "Nov 2026",  # no day
+        "Nov 23",  # no year
+        "11/23",
+        "1 2 3",  # no separator, no month name
+        "20261123",
+        "13/01/2026",  # a 13th month, not a day-first date
+        "2026/13/01",
+        "11/23/2150 3:00:00 PM",  # implausible year
+        "next Monday",
+        "Q4 2026",
+        "N/A",
+    ],
+)
+def test_text_dates_that_are_not_certain_stay_unreadable(raw: str) -> None:
+    with pytest.raises(Unreadable, match="is not a date"):
+        parse_date(raw)
+    with pytest.raises(Unreadable, match="is not a date"):
+        parse_datetime(raw)
+
+
+Form = Callable[[datetime], str]
+_TEXT_FORMS: tuple[Form, ...] = (
+    lambda d: f"{d:%d-%b-%Y}",
+    lambda d: f"{d:%b}. {d.day}, {d:%Y}",
+    lambda d: f"{d:%A, %B} {d.day}, {d:%Y}",
+    lambda d: f"{d.month}/{d.day}/{d:%Y} {d.hour % 12 or 12}:{d:%M:%S %p}",
+)
+_PARTIAL_FORMS: tuple[Form, ...] = (
+    lambda d: f"{d:%A}",
+    lambda d: f"{d:%b %Y}",
+    lambda d: f"{d:%B} {d.day}",
+    lambda d: f"{d.day} {d:%b}",
+    lambda d: f"{d:%Y}",
+)
+_PLAUSIBLE = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 12, 31, 23, 59))
+
+
+@given(_PLAUSIBLE, st.sampled_from(_TEXT_FORMS))
+def test_any_date_written_out_in_full_is_read(when: datetime, form: Form) -> None:
+    text = form(when)
+    assert parse_date(text) == when.date(), text
+
+
+@given(_PLAUSIBLE, st.sampled_from(_PARTIAL_FORMS))
+def test_a_date_missing_its_day_month_or_year_is_refused(when: datetime, form: Form) -> None:
+    text = form(when)
+    with pytest.raises(Unreadable):
+        parse_date(text)
+
+
+def test_text_without_a_number_never_loads_dateutil() -> None:
+    """`TBD` or `Pending` in a date column is common: it costs no import of dateutil."""
+    code = (
+        "import sys\n"
+        "from esp_cli.values import Unreadable, parse_date\n"
+        "for text in ('TBD', 'Pending', 'N/A', 'Monday'):\n"
+        "    try:\n"
+        "        parse_date(text)\n"
+        "    except Unreadable:\n"
+        "        pass\n"
+        "print('dateutil' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "False\n"
 
 
 def test_blank_is_none() -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table as XLTable
+from scripts.sample_builder.build import SheetSpec, WorkbookSpec, write_workbook
 
 from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
-from esp_cli.xlsx.build import SheetSpec, WorkbookSpec, write_workbook
 from esp_cli.xlsx.patch import xml_text
 from esp_cli.xlsx.workbook import Workbook, locked_for_update
 from esp_cli.xlsx.zipio import rewrite

@@ -49,6 +49,20 @@ _TEXT_DATETIME_FORMATS = (
 )
 
 
+# dateutil reads what the formats above miss (`11/23/2026 3:00:00 PM`, `23-Nov-2026`,
+# `Nov. 23, 2026`), and its reading is kept only when the text alone decides it: the same
+# under two defaults that differ in day, month and year, so `Monday`, `Nov 2026` or `8 hours`
+# (which dateutil completes from its default) stay unreadable. US order: month first.
+_LOOSE_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
+# A date has numbers (its day and year) and a separator or a month name: not `TBD`, `1 2 3`.
+_DIGIT = re.compile(r"\d")
+_DATE_SHAPE = re.compile(r"[/.,-]|[A-Za-z]{3}")
+# Numbers in month-day-year (or year-month-day) order: dateutil swaps day and month when the
+# month would be over 12 (`13/01/2026`); a US tracker's 13th month is a typo, not a day.
+_NUMERIC_MDY = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+_NUMERIC_YMD = re.compile(r"\b\d{4}[/.-](\d{1,2})[/.-](\d{1,2})\b")
+
+
 class Unreadable(ValueError):
     """A value that cannot be understood; the message says what was expected."""
 
@@ -87,20 +101,54 @@ def parse_date(value: Any, date1904: bool = False) -> date | None:
         return _check_year(serial_to_datetime(float(value), date1904).date(), value)
     if isinstance(value, str):
         text = " ".join(value.strip().split())
-        if re.fullmatch(r"\d{5}(\.\d+)?", text):
-            return _check_year(serial_to_datetime(float(text), date1904).date(), value)
-        for fmt in _TEXT_DATE_FORMATS:
-            try:
-                return _check_year(datetime.strptime(text, fmt).date(), value)
-            except ValueError:
-                continue
-        for fmt in _TEXT_DATETIME_FORMATS:
-            try:
-                return _check_year(datetime.strptime(text, fmt).date(), value)
-            except ValueError:
-                continue
-        raise Unreadable(f"{value!r} is not a date (expected e.g. 11/23/2026)")
+        found = _text_date(text, value, date1904)
+        if found is None:
+            loose = _loose_datetime(text)
+            if loose is None:
+                raise Unreadable(f"{value!r} is not a date (expected e.g. 11/23/2026)")
+            found = loose.date()
+        return found
     raise Unreadable(f"{value!r} is not a date")
+
+
+def _text_date(text: str, raw: Any, date1904: bool) -> date | None:
+    """A serial typed as text, or a text date in one of the formats the team uses."""
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return _check_year(serial_to_datetime(float(text), date1904).date(), raw)
+    for fmt in _TEXT_DATE_FORMATS:
+        try:
+            return _check_year(datetime.strptime(text, fmt).date(), raw)
+        except ValueError:
+            continue
+    for fmt in _TEXT_DATETIME_FORMATS:
+        try:
+            return _check_year(datetime.strptime(text, fmt).date(), raw)
+        except ValueError:
+            continue
+    return None
+
+
+def _loose_datetime(text: str) -> datetime | None:
+    """dateutil's reading of a text date the formats missed, or None unless it is certain:
+    the same under both defaults (the text gives day, month and year), a plausible year."""
+    if not (_DIGIT.search(text) and _DATE_SHAPE.search(text)):
+        return None
+    from dateutil import parser  # here: only text the formats missed pays for the import
+
+    try:
+        first, second = (
+            parser.parse(text, default=default, dayfirst=False, yearfirst=False, ignoretz=True)
+            for default in _LOOSE_DEFAULTS
+        )
+    except (ValueError, OverflowError):
+        return None
+    if first != second or not _MIN_YEAR <= first.year <= _MAX_YEAR:
+        return None
+    numeric = _NUMERIC_MDY.search(text) or _NUMERIC_YMD.search(text)
+    if numeric and (first.month, first.day) != tuple(map(int, numeric.groups())):
+        return None
+    found: datetime = first
+    return found
 
 
 def parse_datetime(value: Any, date1904: bool = False) -> datetime | None:
@@ -125,8 +173,13 @@ def parse_datetime(value: Any, date1904: bool = False) -> datetime | None:
                 return dt
             except ValueError:
                 continue
-        d = parse_date(text, date1904)
-        return datetime(d.year, d.month, d.day) if d else None
+        d = _text_date(text, text, date1904)
+        if d is not None:
+            return datetime(d.year, d.month, d.day)
+        loose = _loose_datetime(text)  # keeps the time: `11/23/2026 3:00:00 PM`
+        if loose is None:
+            raise Unreadable(f"{text!r} is not a date (expected e.g. 11/23/2026)")
+        return loose
     raise Unreadable(f"{value!r} is not a date and time")
 
 

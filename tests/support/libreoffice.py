@@ -34,6 +34,12 @@ Verified with LibreOffice 7.4.7.2 (Debian ``libreoffice-calc-nogui``):
   not written at all, and with no ``LANG`` they get Latin-1 names. Every call here therefore
   runs soffice with ``LC_ALL=LANG=C.UTF-8``, which glibc always has and which LibreOffice
   formats as en-US.
+- The user interface language: soffice exits 77 (333, its fatal start-up error, modulo 256)
+  with "The user interface language cannot be determined" when it finds none at start-up.
+  Every call here therefore names it three ways: ``LANGUAGE=en_US`` in the environment,
+  ``--language=en-US`` on the command line, and ``ooLocale = en-US`` written into the fresh
+  profile before the start (:func:`new_profile`); and a start that still exits 77 is retried
+  once with another fresh profile.
 - Time: about 1.1-1.3 s per invocation with a fresh profile (2-core machine); the whole
   39-file corpus (162 sheets) converts in about 6 s in ONE invocation. Start-up dominates, so
   batch with :func:`convert_all_sheets` / :func:`convert_workbooks`.
@@ -58,6 +64,17 @@ from .packages import sheet_names, split_ref
 
 CSV_FILTER = "Text - txt - csv (StarCalc)"
 DEFAULT_TIMEOUT = 60.0
+UI_LANGUAGE = "en-US"
+FATAL_START = 77  # soffice's EXITHELPER_FATAL_ERROR (333) as an exit status
+PROFILE_SETTINGS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N">
+ <prop oor:name="ooLocale" oor:op="fuse"><value>{UI_LANGUAGE}</value></prop>
+</item>
+</oor:items>
+"""
 
 Rows = list[list[str]]
 
@@ -108,6 +125,63 @@ def _environment() -> dict[str, str]:
     return env
 
 
+def new_profile(folder: Path) -> Path:
+    """A fresh soffice user profile in ``folder`` (which must not exist yet), its user
+    interface language already chosen."""
+    user = folder / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+    return folder
+
+
+def soffice_command(soffice: str, profile: Path, *args: str) -> list[str]:
+    """The soffice command line for a headless run in its own ``profile``."""
+    return [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        f"--language={UI_LANGUAGE}",
+        *args,
+    ]
+
+
+def run_soffice(soffice: str, folder: Path, *args: str, timeout: float) -> tuple[int, str]:
+    """Run soffice with ``args`` in a fresh profile under ``folder``: (exit status, output).
+
+    A start that fails with exit 77 is retried once in another fresh profile.
+    """
+    output = ""
+    for attempt in (1, 2):
+        profile = new_profile(folder / f"profile-{attempt}")
+        code, said = _run_once(soffice_command(soffice, profile, *args), timeout)
+        output += said
+        if code != FATAL_START:
+            break
+    return code, output
+
+
+def _run_once(command: list[str], timeout: float) -> tuple[int, str]:
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(),
+        start_new_session=True,  # its own process group, so a timeout can end all of it
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise LibreOfficeError(f"soffice timed out after {timeout:g} s: {command}") from None
+    finally:
+        if process.poll() is None:
+            _kill_group(process)
+    return process.returncode, (stdout + stderr).decode(errors="replace")
+
+
 def _run_soffice(
     workbooks: Sequence[Path], outdir: Path, sheet: int, as_shown: bool, timeout: float
 ) -> str:
@@ -120,7 +194,6 @@ def _run_soffice(
         raise LibreOfficeError("soffice not found on PATH (install LibreOffice Calc >= 7.2)")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="esp-soffice-") as tmp:
-        profile = Path(tmp) / "profile"
         inputs = Path(tmp) / "in"
         inputs.mkdir()
         copies = []
@@ -128,37 +201,18 @@ def _run_soffice(
             copy = inputs / workbook.name
             shutil.copyfile(workbook, copy)
             copies.append(copy)
-        command = [
+        code, output = run_soffice(
             soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
+            Path(tmp),
             "--convert-to",
             f"csv:{CSV_FILTER}:{filter_options(sheet, as_shown=as_shown)}",
             "--outdir",
             str(outdir),
             *map(str, copies),
-        ]
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_environment(),
-            start_new_session=True,  # its own process group, so a timeout can end all of it
+            timeout=timeout,
         )
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            raise LibreOfficeError(f"soffice timed out after {timeout:g} s: {command}") from None
-        finally:
-            if process.poll() is None:
-                _kill_group(process)
-    output = (stdout + stderr).decode(errors="replace")
-    if process.returncode != 0:
-        raise LibreOfficeError(f"soffice exited with {process.returncode}:\n{output}")
+    if code != 0:
+        raise LibreOfficeError(f"soffice exited with {code}:\n{output}")
     return output
 
 

@@ -1,4 +1,4 @@
-"""Skip marks for tests that need the shared schemas or LibreOffice.
+"""Skip marks for tests that need the shared schemas, the shared corpus or LibreOffice.
 
 Both skip on a developer machine that lacks the thing and fail in CI (``$CI`` set) instead of
 passing vacuously (see :func:`.paths.skip_unless_in_ci`).
@@ -10,11 +10,16 @@ import pytest
 
 from .libreoffice import soffice_available
 from .ooxml import schemas_available
-from .paths import skip_unless_in_ci
+from .paths import corpus_dir, skip_unless_in_ci
 
 needs_soffice = pytest.mark.skipif(
     skip_unless_in_ci(soffice_available()),
     reason="LibreOffice (soffice) not installed; in CI this fails instead",
+)
+
+needs_corpus = pytest.mark.skipif(
+    skip_unless_in_ci(corpus_dir().is_dir()),
+    reason="shared/corpus (the real workbooks) not found; in CI this fails instead",
 )
 
 needs_schemas = pytest.mark.skipif(

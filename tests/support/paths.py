@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The sample esp ships as package data (written by scripts/make_fixtures.py).
+SAMPLE_DATA = REPO_ROOT / "src" / "esp_cli" / "sample"
 _DEFAULT_SHARED = REPO_ROOT.parent / "shared"
 
 

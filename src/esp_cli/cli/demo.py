@@ -1,13 +1,20 @@
 """esp demo: the day's work on the bundled sample, in a scratch folder.
 
 It runs the real commands, in-process, on a fresh copy of the sample and prints each one as
-the user would type it, so a newcomer sees exactly what a day with esp looks like.
+the user would type it, so a newcomer sees exactly what a day with esp looks like. The sample
+ships as package data (`esp_cli/sample/`, written by scripts/make_fixtures.py at development
+time); the demo only copies it.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import tempfile
+from datetime import date, datetime, time
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,9 +23,14 @@ import typer
 from esp_cli.cli import load_commands
 from esp_cli.cli.base import app
 
-AS_OF = "2026-11-24"  # the sample's today (esp_cli.sample.REFERENCE_DATE; a test checks)
+AS_OF = "2026-11-24"  # the sample's today (the sample builder's REFERENCE_DATE; a test checks)
 FOLDER = "{folder}"  # in a step's arguments: the demo's folder (shown as the current one)
-PROOFS = f"{FOLDER}/tbt-proofs"  # sample.PROOFS_DIR in the demo folder (a test checks)
+PROOFS_DIR = "tbt-proofs"  # the sample's folder of TBT proofs (the builder's; a test checks)
+PROOFS = f"{FOLDER}/{PROOFS_DIR}"
+SAMPLE = "sample"  # the package data folder holding the sample
+TRACKER_FILE = "ESP Tracker.xlsx"
+CONFIG_FILE = "esp.toml"
+PROOFS_RECEIVED = time(17)  # the proofs were saved on the sample's today at 5 PM
 EOD_EML = f"{FOLDER}/TBT-Completion-Report-{AS_OF}.eml"
 
 # (what the step shows, the command line after `esp`). Every command gets --config.
@@ -118,16 +130,14 @@ def demo_command(
     """Copy the sample trackers to a scratch folder and run the day's commands on them."""
     target = folder or Path(tempfile.mkdtemp(prefix="esp-demo-"))
     target.mkdir(parents=True, exist_ok=True)
-    from esp_cli.sample import REFERENCE_DATE, build_sample, write_proofs  # only the demo
-
-    files = build_sample(target)
-    write_proofs(target)
-    config = files.config
+    copy_sample(target)
+    tracker = target / TRACKER_FILE
+    config = target / CONFIG_FILE
     out = sys.stdout
     out.write(f"esp demo — sample files in {target}\n")
     out.write(
-        f"The sample's today is {REFERENCE_DATE:%a %m/%d/%Y}; the tracker is "
-        f"'{files.tracker.name}'.\n"
+        f"The sample's today is {date.fromisoformat(AS_OF):%a %m/%d/%Y}; the tracker is "
+        f"'{tracker.name}'.\n"
     )
     failures = 0
     for number, (title, step) in enumerate(available_steps(), start=1):
@@ -143,11 +153,32 @@ def demo_command(
             failures += 1
             out.write(f"(exit code {code})\n")
     out.write(
-        f"\nDone. Open '{files.tracker}' in Excel to see the changes; the originals are "
+        f"\nDone. Open '{tracker}' in Excel to see the changes; the originals are "
         f"in {target / 'esp-backups'}.\n"
     )
     if failures:
         raise typer.Exit(1)
+
+
+def copy_sample(target: Path) -> None:
+    """Copy the packaged sample into `target`: its files replace any of the same name, and
+    its folders (self-reports, tbt-proofs) are replaced whole, so nothing stale lingers."""
+    _copy_tree(files("esp_cli") / SAMPLE, target)
+    received = datetime.combine(date.fromisoformat(AS_OF), PROOFS_RECEIVED).timestamp()
+    for proof in (target / PROOFS_DIR).iterdir():  # esp reads the received day from it
+        os.utime(proof, (received, received))
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for item in source.iterdir():
+        path = target / item.name
+        if item.is_dir():
+            if path.exists():
+                shutil.rmtree(path)
+            _copy_tree(item, path)
+        else:
+            path.write_bytes(item.read_bytes())
 
 
 def _run(argv: list[str]) -> int:

@@ -15,6 +15,7 @@ set. Rejected files change nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -241,21 +242,40 @@ def _record_values(proof: Proof, by: str) -> dict[str, Any]:
     }
 
 
+TRACKING_WIDTHS = (24, 12, 30, 12, 18, 66)  # characters, in TRACKING_COLUMNS order
+TRACKING_DATE_FORMAT = "mm/dd/yyyy"
+
+
 def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
-    from esp_cli.xlsx.build import HEADER, Cell, SheetSpec, WorkbookSpec, write_workbook
+    """A new TBT Tracking Sheet (nothing in it to lose, so openpyxl writes it): the header
+    bold and frozen, readable widths, Received as a date. Replaced atomically."""
+    from openpyxl import Workbook as NewWorkbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     keys = list(TRACKING_COLUMNS)
-    rows: dict[int, Any] = {1: [Cell(TRACKING_COLUMNS[k][0], HEADER) for k in keys]}
+    book = NewWorkbook()
+    sheet = book.worksheets[0]
+    sheet.title = TRACKING_SHEET
+    sheet.append([TRACKING_COLUMNS[k][0] for k in keys])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for column, width in enumerate(TRACKING_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    received = keys.index("received") + 1
     for number, proof in enumerate(proofs, start=2):
         values = _record_values(proof, by)
-        rows[number] = [values[k] for k in keys]
-    widths = {1: 24, 2: 12, 3: 30, 4: 12, 5: 18, 6: 66}
-    spec = WorkbookSpec(
-        sheets=[SheetSpec(TRACKING_SHEET, rows=rows, freeze="A2", col_widths=widths)],
-        title="TBT Tracking Sheet",
-        creator=by,
-    )
-    write_workbook(spec, path)
+        sheet.append([values[k] for k in keys])
+        sheet.cell(number, received).number_format = TRACKING_DATE_FORMAT
+    book.properties.title = "TBT Tracking Sheet"
+    book.properties.creator = by
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _plan_tracking(

@@ -266,7 +266,8 @@ class Package:
             root = parse_xml(self.path, rels, self.read_xml(rels))
             for rel in root:
                 if rel.get("Type", "").endswith("/officeDocument"):
-                    return posixpath.normpath(rel.get("Target", "").lstrip("/"))
+                    target = str(rel.get("Target", ""))
+                    return posixpath.normpath(target.lstrip("/"))
         return "xl/workbook.xml"
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:

@@ -23,7 +23,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TypedDict
 
-from esp_cli.xlsx.build import (
+from scripts.sample_builder.build import (
     HEADER,
     TITLE,
     WRAP,
@@ -51,8 +51,10 @@ TRACKER_FILE = "ESP Tracker.xlsx"
 MASTER_FILE = "Master N Number Tracker.xlsx"
 PROGRESS_FILE = "ESP Agent Progress Report.xlsx"
 SELF_REPORTS_DIR = "self-reports"
-PROOFS_DIR = "tbt-proofs"  # written by write_proofs (esp demo), not part of the fixtures
+PROOFS_DIR = "tbt-proofs"  # written by write_proofs: only the demo uses them
 CONFIG_FILE = "esp.toml"
+# Where the sample ships: esp's package data, copied into its folder by `esp demo`.
+SAMPLE_DATA = Path(__file__).resolve().parents[2] / "src" / "esp_cli" / "sample"
 
 TRACKER_SHEET = "ESP Tracker"
 LISTS_SHEET = "Lists"

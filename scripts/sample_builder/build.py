@@ -1,9 +1,10 @@
 """Build a new .xlsx workbook from a plain spec, deterministically, with the standard library.
 
-This writes the sample trackers under `fixtures/` and the large benchmark trackers, so it
-must be exact (every part valid against ECMA-376, readable by Excel, LibreOffice, openpyxl
-and calamine), repeatable (same spec, same bytes: the checked-in fixtures are compared
-byte for byte with a rebuild) and fast (10,000 rows x 40 columns in a second or two).
+This writes the sample esp ships (`src/esp_cli/sample/`, by scripts/make_fixtures.py) and the
+large benchmark trackers, so it must be exact (every part valid against ECMA-376, readable by
+Excel, LibreOffice, openpyxl and calamine), repeatable (same spec, same bytes: the shipped
+sample is compared byte for byte with a rebuild) and fast (10,000 rows x 40 columns in a
+second or two).
 It never edits an existing workbook; that is the patcher's job.
 
     spec = WorkbookSpec(sheets=[SheetSpec("Data", rows={1: {"A": Cell("Name", HEADER)},
