@@ -14,6 +14,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # they start, which inherit the environment) use a folder of their own.
     if "ESP_CACHE_DIR" not in os.environ:
         os.environ["ESP_CACHE_DIR"] = tempfile.mkdtemp(prefix="esp-test-cache-")
+    # The person's own esp.toml (platformdirs' config folder) and name: none in tests, unless
+    # a test sets them.
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="esp-test-config-")
+    os.environ.pop("ESP_USER", None)
 
 
 SHARED = ROOT.parent / "shared"

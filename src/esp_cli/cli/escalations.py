@@ -18,7 +18,7 @@ from esp_cli.cli.options import (
     FormatOpt,
     TrackerOpt,
     as_of_and_now,
-    config_for,
+    config_and_tracker,
 )
 from esp_cli.model import AgentRef, CellChange
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
@@ -96,10 +96,10 @@ def escalations_command(
     With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
     of that day; without it, today and now. --dry-run shows what --write would change.
     """
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     result = run_escalations(
-        cfg.tracker_path(tracker), cfg, day, now, cls=cls, write=write or dry_run, dry_run=dry_run
+        tracker_file, cfg, day, now, cls=cls, write=write or dry_run, dry_run=dry_run
     )
     render(result, fmt, today)
 

@@ -14,7 +14,7 @@ from esp_cli.cli.options import (
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
-    config_for,
+    config_and_tracker,
     parse_day,
 )
 from esp_cli.model import AgentRef, Finding
@@ -61,10 +61,10 @@ def import_command(
 ) -> None:
     """Put each self-report in the agent's Notes as 'MM/DD/YYYY - Agent Name - Note'.
     Importing the same files again adds nothing; reports that match no agent are listed."""
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     found = read_reports(files or default_sources(cfg), cfg)
     day = parse_day(on, "--date") if on is not None else None
-    result = import_reports(cfg.tracker_path(tracker), cfg, found, on=day, dry_run=dry_run)
+    result = import_reports(tracker_file, cfg, found, on=day, dry_run=dry_run)
     render_import(result, fmt)
 
 
@@ -77,8 +77,8 @@ def missing_command(
 ) -> None:
     """List the incomplete agents with no self-report in Notes for the day (a Notes line of
     that date signed by the agent: import the reports first)."""
-    cfg = config_for(config)
-    result = missing_reports(cfg.tracker_path(tracker), cfg, parse_day(on, "--date"))
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    result = missing_reports(tracker_file, cfg, parse_day(on, "--date"))
     render_missing(result, fmt)
 
 

@@ -14,11 +14,11 @@ from esp_cli.cli.options import (
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
-    config_for,
+    config_and_tracker,
     parse_day,
 )
 from esp_cli.render import Format, say, show
-from esp_cli.render.changes import emit_agent_changes, say_written
+from esp_cli.render.changes import emit_agent_changes, say_signed, say_written, signed_fields
 from esp_cli.rules import fmt_day
 from esp_cli.services.record import RecordResult, parse_step, record_step
 
@@ -65,9 +65,9 @@ def record_step_command(
 ) -> None:
     """Record an escalation step delivered to an agent: its date column and a
     'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order, and says why."""
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     result = record_step(
-        cfg.tracker_path(tracker),
+        tracker_file,
         cfg,
         agent,
         parse_step(step),
@@ -88,6 +88,7 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
         "step": result.step.value,
         "date": result.on,
         "by": result.by,
+        **signed_fields(result.signed_by),
         "note": result.note_line,
         "date_written": result.date_written,
         "note_added": result.note_added,
@@ -107,6 +108,7 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
 
 def render(result: RecordResult, fmt: Format) -> None:
     emit_agent_changes(as_dict(result), result.write, result.agent, fmt)
+    say_signed(result.signed_by)
     label = result.step.label
     if not result.date_written:
         say(f"The {label} was already recorded on {show(result.on)}.")

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.options import ConfigOpt, DayOpt, DryRunOpt, TrackerOpt, as_of_and_now, config_for
+from esp_cli.cli.options import (
+    ConfigOpt,
+    DayOpt,
+    DryRunOpt,
+    TrackerOpt,
+    as_of_and_now,
+    config_and_tracker,
+)
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
 from esp_cli.render import say
@@ -93,9 +100,9 @@ def eod_command(
         raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
     from esp_cli.services.eod import eod_report
 
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     when, now = as_of_and_now(day, "--date")
-    report = eod_report(cfg.tracker_path(tracker), cfg, when, now)
+    report = eod_report(tracker_file, cfg, when, now)
     for finding in report.findings:
         say(f"warning: {finding}")
     if fmt is not None or out is not None or not (eml or send):
@@ -257,8 +264,8 @@ def locate_command(
     Number set to Yes for each agent whose screenshots were found."""
     from esp_cli.services.locate import locate_cases
 
-    cfg = config_for(config)
-    result = locate_cases(cfg.tracker_path(tracker), cfg, screenshots, dry_run=dry_run)
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    result = locate_cases(tracker_file, cfg, screenshots, dry_run=dry_run)
     _show_locate(result, fmt)
     if eml is not None or send:
         _mail_locate(result, cfg, eml, send=send, dry_run=dry_run)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import StepOrderError, UsageError
-from esp_cli.model import AgentRef, WriteReport
+from esp_cli.model import AgentRef, Signer, WriteReport
 from esp_cli.notes import NoteKind, format_line
 from esp_cli.rules import LADDER, Evaluation, Step, evaluate, fmt, step_order_error
 from esp_cli.services.agents import find_agent
@@ -73,6 +73,7 @@ class RecordResult:
     note_added: bool  # False: the very same line was already in Notes
     evaluation: Evaluation  # the agent after recording, as of the day it was run
     write: WriteReport
+    signed_by: Signer | None = None
 
 
 def parse_step(text: str) -> Step:
@@ -109,7 +110,8 @@ def record_step(
     """Record `step` for the agent `query` names, delivered on `on` by `by`."""
     moment = now or datetime.now()
     refuse_future(on, moment.date(), "a step is recorded once it is delivered")
-    writer = config.signer(by)
+    signer = config.who_signs(by)
+    writer = signer.name
     cal = calendar_from(config)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         row = find_agent(s.table, query, cls)
@@ -144,6 +146,7 @@ def record_step(
         note_added=note_added,
         evaluation=ev,
         write=s.report,
+        signed_by=signer,
     )
 
 
