@@ -1,10 +1,12 @@
 """Finding one agent in the tracker from what a person types: a name, an ID, an e-mail.
 
-Used by every command that acts on one agent (`esp explain`, `esp record-step`, and later
-notes and access). A query matches by Agent ID, N Number, e-mail, or name in either order
-("Devon Price", "price, devon", "PRICE  Devon"). Exactly one agent must match: an unknown or
-ambiguous query raises AgentLookupError (an AgentNotFoundError) naming the closest agents
-with their sheet, row and class — esp never picks one on a person's behalf.
+Used by every command that acts on one agent (`esp explain`, `esp record-step`, notes,
+access). A query matches by Agent ID, N Number, e-mail, or name in either order ("Devon
+Price", "price, devon", "PRICE  Devon"); failing that, by part of the name: a first name, a
+last name or the start of each word ("Devon", "Pri", "dev pr"), when only one agent has it.
+Exactly one agent must match: an unknown or ambiguous query raises AgentLookupError (an
+AgentNotFoundError) naming the candidates with their sheet, row and class — esp never picks
+one of several on a person's behalf.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ MAX_CANDIDATES = 5
 # difflib ratio below which a name is not worth suggesting ("Devn Price" ~ "Devon Price" is
 # 0.95; unrelated names of similar length sit around 0.3-0.5).
 SIMILARITY_CUTOFF = 0.6
+# The fewest letters a partial name ("Devon", "Pri") must have to choose an agent.
+MIN_PARTIAL = 2
 
 
 class AgentLookupError(AgentNotFoundError):
@@ -98,6 +102,26 @@ def _exact(rows: Sequence[Row], query: str) -> list[Row]:
     return []
 
 
+def _covers(wanted: Sequence[str], tokens: Sequence[str]) -> bool:
+    """Does each wanted word start a different word of the name ("dev pr" ~ "devon price")?"""
+    if not wanted:
+        return True
+    first, rest = wanted[0], wanted[1:]
+    for i, token in enumerate(tokens):
+        if token.startswith(first) and _covers(rest, (*tokens[:i], *tokens[i + 1 :])):
+            return True
+    return False
+
+
+def _partial(rows: Sequence[Row], query: str) -> list[Row]:
+    """Rows whose name has every word of the query as a word or the start of one: a first
+    name, a last name, or prefixes. A single letter is too little to go on."""
+    wanted = name_key(query).split()
+    if not wanted or max(map(len, wanted)) < MIN_PARTIAL:
+        return []
+    return [r for r in rows if r.name and _covers(wanted, name_key(r.name).split())]
+
+
 def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
     """The agents a misspelt or partial query most likely meant, best first."""
     wanted = name_key(query)
@@ -157,7 +181,7 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     if not query.strip():
         raise UsageError("No agent given.", fix="give a name, Agent ID, N Number or e-mail.")
     rows = agents_in_class(table, cls)
-    found = _exact(rows, query)
+    found = _exact(rows, query) or _partial(rows, query)
     if len(found) == 1:
         return found[0]
     where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
