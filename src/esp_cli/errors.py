@@ -66,6 +66,10 @@ class StepOrderError(EspError):
     exit_code = ExitCode.FAILED
 
 
+class EarlyStepError(StepOrderError):
+    """An escalation step recorded before the ladder's timing makes it due."""
+
+
 class WorkbookBusyError(EspError):
     """The workbook is open elsewhere or changed under us: nothing was written."""
 

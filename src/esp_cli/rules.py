@@ -338,6 +338,29 @@ def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> s
     return None
 
 
+def step_due(facts: AgentFacts, step: Step, cal: BusinessCalendar) -> date | None:
+    """The day `step` falls due by the ladder's timing: the coaching on clock day 3, a later
+    step the business day after the one before it was recorded. None when that cannot be
+    told (no readable ESP Start Date, the step before not recorded)."""
+    before = _previous(step)
+    if before is None:
+        if facts.esp_start is None or "esp_start" in facts.unreadable:
+            return None
+        return cal.clock_day(facts.esp_start, COACHING_CLOCK_DAY)
+    recorded = facts.step_date(before)
+    return None if recorded is None else cal.next_business_day(recorded)
+
+
+def step_due_basis(step: Step, facts: AgentFacts) -> str:
+    """Why `step` falls due when step_due says (for messages)."""
+    before = _previous(step)
+    if before is None:
+        return f"clock day {COACHING_CLOCK_DAY} from the ESP Start Date"
+    recorded = facts.step_date(before)
+    when = f" recorded {fmt(recorded)}" if recorded else ""
+    return f"the business day after the {before.label}{when}"
+
+
 # -- evaluate ------------------------------------------------------------------------------------
 
 
