@@ -27,7 +27,7 @@ from esp_cli.config import Config
 from esp_cli.model import access_category
 from esp_cli.notes import NoteKind, latest
 from esp_cli.results.eod import ClassSummary, EodReport, OutstandingAgent
-from esp_cli.rules import ActionKind
+from esp_cli.rules import ActionKind, done_by
 from esp_cli.services.agents import class_key
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
@@ -59,8 +59,12 @@ def _latest_note(row: Row) -> str | None:
     return f"{line.day:%m/%d/%Y} - {line.author} - {line.text}"
 
 
-def _complete(row: Row) -> bool:
-    return row.get("call_cert_complete") is True and row.get("tbts_complete") is True
+def _done(row: Row, day: date) -> tuple[bool, bool]:
+    """Call Cert and all TBTs complete on `day` (a completion dated after it is not yet)."""
+    return (
+        done_by(row.get("call_cert_complete"), row.get("call_cert_date"), day),
+        done_by(row.get("tbts_complete"), row.get("tbt_complete_date"), day),
+    )
 
 
 def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> EodReport:
@@ -73,7 +77,7 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
     evaluated = {
         (row.sheet, row.row): status
         for row, status in evaluate_rows(
-            [r for r in rows if not _complete(r)], day, now, cal, config.spoc_phone
+            [r for r in rows if not all(_done(r, day))], day, now, cal, config.spoc_phone
         )
     }
     due, _ = todo_lists(list(evaluated.values()))
@@ -89,8 +93,7 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
         where = (row.sheet, row.row)
         name = " ".join(row.cls.split()) or "(no class)"
         summary = classes.setdefault(class_key(name), ClassSummary(name))
-        cert = row.get("call_cert_complete") is True
-        tbts = row.get("tbts_complete") is True
+        cert, tbts = _done(row, day)
         summary.agents += 1
         summary.call_certs_complete += cert
         summary.tbts_complete += tbts
