@@ -130,8 +130,9 @@ def format_table(
             if needed <= _room(limit, len(names)) or name not in names:
                 continue
             i = names.index(name)
-            for part in (names, widths, floors, *rows):
-                del part[i]
+            del names[i], widths[i], floors[i]
+            for row in rows:
+                del row[i]
             dropped.append(name)
         _fit(widths, floors, _room(limit, len(names)))
     out = _wrap(title, limit) if limit is not None else [title]
