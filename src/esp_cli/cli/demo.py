@@ -1,11 +1,15 @@
 """esp demo: the day's work on the bundled sample, in a scratch folder.
 
 It runs the real commands, in-process, on a fresh copy of the sample and prints each one as
-the user would type it, so a newcomer sees exactly what a day with esp looks like.
+the user would type it, so a newcomer sees exactly what a day with esp looks like: by
+default each step's title, its command and one line of what it did; with --verbose, every
+command's whole output.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 import tempfile
 from pathlib import Path
@@ -114,8 +118,13 @@ def demo_command(
             show_default=False,
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Show every command's whole output."),
+    ] = False,
 ) -> None:
-    """Copy the sample trackers to a scratch folder and run the day's commands on them."""
+    """Copy the sample trackers to a scratch folder and run the day's commands on them: each
+    step's command and what it did in one line (--verbose: all its output)."""
     target = folder or Path(tempfile.mkdtemp(prefix="esp-demo-"))
     target.mkdir(parents=True, exist_ok=True)
     from esp_cli.sample import REFERENCE_DATE, build_sample, write_proofs  # only the demo
@@ -136,8 +145,17 @@ def demo_command(
         out.write(f"\n── Step {number}: {title}\n$ esp {shown}\n")
         out.flush()
         argv = [a.replace(FOLDER, str(target)) for a in step]
-        code = _run([*argv, "--config", str(config)])
-        sys.stderr.flush()
+        if verbose:
+            code = _run([*argv, "--config", str(config)])
+            sys.stderr.flush()
+        else:
+            code, said, shown_err = _run_quietly([*argv, "--config", str(config)])
+            if code:  # a failing step shows everything it said
+                out.write(said)
+                sys.stderr.write(shown_err)
+                sys.stderr.flush()
+            else:
+                out.write(f"→ {summary(said, shown_err, target)}\n")
         out.flush()
         if code:
             failures += 1
@@ -146,6 +164,8 @@ def demo_command(
         f"\nDone. Open '{files.tracker}' in Excel to see the changes; the originals are "
         f"in {target / 'esp-backups'}.\n"
     )
+    if not verbose:
+        out.write("Run esp demo --verbose to see each command's whole output.\n")
     if failures:
         raise typer.Exit(1)
 
@@ -156,6 +176,30 @@ def _run(argv: list[str]) -> int:
     except SystemExit as exc:  # pragma: no cover - typer may still exit on usage errors
         return int(exc.code or 0)
     return int(result) if isinstance(result, int) else 0
+
+
+def _run_quietly(argv: list[str]) -> tuple[int, str, str]:
+    """Run a step with its output kept: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = _run(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def summary(out: str, err: str, folder: Path) -> str:
+    """One line of what a step did: the last thing it told people on stderr (what it wrote,
+    how many are due), else the first line of its data; paths shown inside the demo folder."""
+    told = [
+        line
+        for line in err.splitlines()
+        if line.strip() and not line.startswith(("warning:", "Signed:", "would change "))
+    ]
+    data = [line for line in out.splitlines() if line.strip()]
+    line = told[-1] if told else data[0] if data else "(no output)"
+    return line.replace(f"{folder}{_SEP}", "").replace(str(folder), ".")
+
+
+_SEP = "\\" if sys.platform == "win32" else "/"
 
 
 def _quote(arg: str) -> str:
