@@ -17,9 +17,11 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    SmeOpt,
     TrackerOpt,
     as_of_and_now,
     config_and_tracker,
+    scope_note,
 )
 from esp_cli.model import AgentRef, CellChange
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
@@ -80,6 +82,7 @@ def escalations_command(
         ),
     ] = False,
     cls: ClassOpt = None,
+    sme: SmeOpt = None,
     fmt: FormatOpt = Format.table,
     write: Annotated[
         bool,
@@ -100,7 +103,14 @@ def escalations_command(
     cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     result = run_escalations(
-        tracker_file, cfg, day, now, cls=cls, write=write or dry_run, dry_run=dry_run
+        tracker_file,
+        cfg,
+        day,
+        now,
+        cls=cls,
+        sme=sme,
+        write=write or dry_run,
+        dry_run=dry_run,
     )
     render(result, fmt, today)
 
@@ -375,4 +385,4 @@ def _overdue(days: int) -> str:
 
 
 def _class_note(result: EscalationsResult) -> str:
-    return f", class {result.cls}" if result.cls else ""
+    return scope_note(result.cls, result.sme)

@@ -76,6 +76,27 @@ ClassOpt = Annotated[
     ),
 ]
 
+SmeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sme",
+        help="Only the agents of this TBT SME (full name, or a first or last name only one "
+        "SME has).",
+        show_default=False,
+    ),
+]
+
+
+def scope_note(cls: str | None, sme: str | None) -> str:
+    """", class AET-1109, TBT SME Keisha Grant" for what a list is limited to ("" for all)."""
+    parts = []
+    if cls:
+        parts.append(f", class {' '.join(cls.split())}")
+    if sme:
+        parts.append(f", TBT SME {' '.join(sme.split())}")
+    return "".join(parts)
+
+
 # Where --as-of is given, timeboxes (the 4-hour Call Cert) are measured at the end of that
 # day, so a replay of a past day is complete and the same on every run; without it, now.
 END_OF_DAY = time(23, 59)

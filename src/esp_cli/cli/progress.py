@@ -9,13 +9,16 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    ClassOpt,
     ConfigOpt,
     DayOpt,
     DryRunOpt,
     FormatOpt,
+    SmeOpt,
     TrackerOpt,
     config_and_tracker,
     parse_day,
+    scope_note,
 )
 from esp_cli.model import AgentRef, Finding
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
@@ -71,6 +74,8 @@ def import_command(
 @progress_app.command("missing")
 def missing_command(
     on: DayOpt = None,
+    cls: ClassOpt = None,
+    sme: SmeOpt = None,
     tracker: TrackerOpt = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
@@ -78,7 +83,7 @@ def missing_command(
     """List the incomplete agents with no self-report in Notes for the day (a Notes line of
     that date signed by the agent: import the reports first)."""
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = missing_reports(tracker_file, cfg, parse_day(on, "--date"))
+    result = missing_reports(tracker_file, cfg, parse_day(on, "--date"), cls=cls, sme=sme)
     render_missing(result, fmt)
 
 
@@ -184,6 +189,8 @@ def missing_dict(result: MissingResult) -> dict[str, Any]:
     return {
         "tracker": str(result.tracker),
         "date": result.on,
+        "class": result.cls,
+        "tbt_sme": result.sme,
         "incomplete": result.incomplete,
         "reported": result.reported,
         "missing": [
@@ -215,8 +222,8 @@ def render_missing(result: MissingResult, fmt: Format) -> None:
         write_csv(data["missing"], MISSING_COLUMNS)
     else:
         print_table(
-            f"No self-report for {day}: {len(result.missing)} of {result.incomplete} "
-            "incomplete agent(s)",
+            f"No self-report for {day}{scope_note(result.cls, result.sme)}: "
+            f"{len(result.missing)} of {result.incomplete} incomplete agent(s)",
             ["Agent", "Class", "Row", "TBT SME", "Last report"],
             [
                 (m.agent.name, m.agent.cls, m.agent.row, m.tbt_sme, m.last_report)
@@ -232,6 +239,7 @@ def render_missing(result: MissingResult, fmt: Format) -> None:
             + "."
         )
     say(
-        f"{result.reported} of {result.incomplete} incomplete agent(s) reported for {day}; "
+        f"{result.reported} of {result.incomplete} incomplete agent(s) reported for "
+        f"{day}{scope_note(result.cls, result.sme)}; "
         f"{len(result.missing)} did not."
     )

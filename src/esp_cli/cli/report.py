@@ -11,9 +11,11 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    ClassOpt,
     ConfigOpt,
     DayOpt,
     DryRunOpt,
+    SmeOpt,
     TrackerOpt,
     as_of_and_now,
     config_and_tracker,
@@ -91,18 +93,21 @@ def eod_command(
             "--dry-run", "-n", help="With --send: print the message instead of sending it."
         ),
     ] = False,
+    cls: ClassOpt = None,
+    sme: SmeOpt = None,
     tracker: TrackerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The TBT Completion report for a day: per class and in total, access issues,
-    escalation steps due, who did not self-report, and the outstanding agents."""
+    escalation steps due, who did not self-report, and the outstanding agents. With --class
+    or --sme, the report for those agents only (its title says so)."""
     if dry_run and not send:
         raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
     from esp_cli.services.eod import eod_report
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     when, now = as_of_and_now(day, "--date")
-    report = eod_report(tracker_file, cfg, when, now)
+    report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
     for finding in report.findings:
         say(f"warning: {finding}")
     if fmt is not None or out is not None or not (eml or send):
@@ -152,9 +157,10 @@ def _print_tables(report: EodReport, cfg: Config) -> None:
     from esp_cli.render import eod as r
     from esp_cli.render import print_table
 
-    say(f"{r.subject(report.day)}: {r.headline(report)}")
+    say(f"{r.subject(report.day, report.scope)}: {r.headline(report)}")
     print_table(
-        f"TBT completion, {report.day:%a %m/%d/%Y}",
+        f"TBT completion, {report.day:%a %m/%d/%Y}"
+        + (f" — {report.scope}" if report.scope else ""),
         r.SUMMARY_HEADERS,
         [r.summary_row(c) for c in [*report.classes, report.totals]],
         empty="no agents in the tracker",
@@ -188,7 +194,7 @@ def _mail(report: EodReport, cfg: Config, eml: Path | None, *, send: bool, dry_r
     srv = mail.server(cfg) if send else None  # a bad [smtp] fails before anything is written
     msg = mail.build_message(
         env,
-        r.subject(report.day),
+        r.subject(report.day, report.scope),
         r.render_text(report, cfg.access_values),
         r.render_html(report, cfg.access_values),
         datetime.now(),

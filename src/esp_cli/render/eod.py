@@ -39,8 +39,9 @@ BAR_LEFT = "#e0e0e0"
 FONT = "font-family:Segoe UI,Calibri,Arial,sans-serif;font-size:13px;color:#222222"
 
 
-def subject(day: date) -> str:
-    return f"{SUBJECT_PREFIX} — {day:%a %m/%d/%Y}"
+def subject(day: date, scope: str | None = None) -> str:
+    """The report's title and e-mail subject; `scope` names whose agents it covers."""
+    return f"{SUBJECT_PREFIX} — {day:%a %m/%d/%Y}" + (f" — {scope}" if scope else "")
 
 
 def action_label(value: str) -> str:
@@ -79,8 +80,10 @@ def summary_dict(summary: ClassSummary, with_class: bool = True) -> dict[str, An
 
 def report_dict(report: EodReport) -> dict[str, Any]:
     """The JSON contract: {"date", "classes": [...], "totals": {...}}."""
+    scope = {"scope": report.scope} if report.scope else {}
     return {
         "date": report.day.isoformat(),
+        **scope,
         "classes": [summary_dict(c) for c in report.classes],
         "totals": summary_dict(report.totals, with_class=False),
     }
@@ -155,7 +158,7 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[s
 
 def render_text(report: EodReport, known_access: Sequence[str]) -> str:
     """The plain-text part: reads well in a terminal and in a mail client without HTML."""
-    title = subject(report.day)
+    title = subject(report.day, report.scope)
     out = [title, "=" * len(title), "", headline(report), ""]
     out += _text_table(SUMMARY_HEADERS, [summary_row(c) for c in [*report.classes, report.totals]])
     out += ["", "Access issues (outstanding agents)"]
@@ -194,7 +197,7 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 
 def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
-    out = [f"# {subject(report.day)}", "", headline(report), ""]
+    out = [f"# {subject(report.day, report.scope)}", "", headline(report), ""]
     rows = [summary_row(c) for c in report.classes]
     rows.append([f"**{c}**" for c in summary_row(report.totals)])
     out += _md_table(SUMMARY_HEADERS, rows)
@@ -283,7 +286,7 @@ def render_html(report: EodReport, known_access: Sequence[str]) -> str:
     """A complete HTML document for Outlook (and any other mail client or browser)."""
     parts = [
         f'<tr><td style="padding:0 0 4px 0;{FONT};font-size:20px;font-weight:bold;'
-        f'color:#1f3864">{escape(subject(report.day))}</td></tr>',
+        f'color:#1f3864">{escape(subject(report.day, report.scope))}</td></tr>',
         _block(escape(headline(report))),
         _heading("Completion by class"),
         _block(
@@ -321,7 +324,7 @@ def render_html(report: EodReport, known_access: Sequence[str]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(subject(report.day))}</title></head>"
+        f"<title>{escape(subject(report.day, report.scope))}</title></head>"
         '<body style="margin:0;padding:16px;background-color:#ffffff">'
         '<table role="presentation" cellpadding="0" cellspacing="0" border="0" '
         f'style="border-collapse:collapse;{FONT}">{"".join(parts)}</table>'

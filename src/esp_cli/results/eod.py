@@ -71,6 +71,7 @@ class EodReport:
     outstanding: list[OutstandingAgent]
     not_reported: list[tuple[str, str]]  # (agent, class), in tracker order
     findings: list[Finding]
+    scope: str | None = None  # "class AET-1109", "TBT SME Keisha Grant": whose agents only
 
 
 def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:

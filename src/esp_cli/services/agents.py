@@ -169,6 +169,49 @@ def agents_in_class(table: Table, cls: str | None) -> list[Row]:
     return found
 
 
+SME_KEY = "tbt_sme"
+
+
+def agents_for(
+    table: Table, cls: str | None = None, sme: str | None = None
+) -> tuple[list[Row], str | None]:
+    """The agents of a class and/or a TBT SME (--class, --sme; every agent without them), and
+    the SME's name as the tracker spells it. Read SME_KEY with the table to filter by SME."""
+    rows = agents_in_class(table, cls)
+    if sme is None:
+        return rows, None
+    where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
+    return agents_of_sme(rows, sme, where)
+
+
+def agents_of_sme(rows: Sequence[Row], sme: str, where: str) -> tuple[list[Row], str]:
+    """The rows whose TBT SME is `sme`, and that SME's name as typed in the tracker: `sme`
+    is the full name in either order or, like an agent's, a first name, last name or
+    prefix only one SME of those rows has. An unknown or ambiguous name is a usage error
+    listing the SMEs there are."""
+    names: dict[tuple[str, ...], str] = {}
+    for row in rows:
+        text = " ".join(row.text(SME_KEY).split())
+        if text:
+            names.setdefault(name_tokens(text), text)
+    wanted = name_tokens(sme)
+    if wanted not in names:
+        words = name_key(sme).split()
+        found = [k for k in names if words and _covers(words, k)]
+        if len(found) != 1:
+            listed = ", ".join(sorted(names[k] for k in (found or names))) or "none"
+            head = (
+                f"{sme!r} matches {len(found)} TBT SMEs in {where}"
+                if found
+                else f"No TBT SME {sme!r} in {where}"
+            )
+            raise UsageError(
+                f"{head} (TBT SMEs: {listed}).", fix="pass --sme with one of those names."
+            )
+        wanted = found[0]
+    return [r for r in rows if name_tokens(r.text(SME_KEY)) == wanted], names[wanted]
+
+
 def find_agents(rows: Iterable[Row], query: str) -> list[Row]:
     """Every row the query names exactly (by ID, N Number, e-mail or name); may be empty."""
     return _exact(list(rows), query)

@@ -28,7 +28,7 @@ from esp_cli.model import access_category
 from esp_cli.notes import NoteKind, latest
 from esp_cli.results.eod import ClassSummary, EodReport, OutstandingAgent
 from esp_cli.rules import ActionKind, done_by
-from esp_cli.services.agents import class_key
+from esp_cli.services.agents import agents_for, class_key
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
@@ -67,11 +67,20 @@ def _done(row: Row, day: date) -> tuple[bool, bool]:
     )
 
 
-def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> EodReport:
-    """The report for `day`, the Call Cert timebox measured at `now`."""
+def eod_report(
+    tracker_path: Path,
+    config: Config,
+    day: date,
+    now: datetime,
+    *,
+    cls: str | None = None,
+    sme: str | None = None,
+) -> EodReport:
+    """The report for `day` (for the agents of a class and/or a TBT SME when given), the
+    Call Cert timebox measured at `now`."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
-    rows = list(table.rows())
+    rows, sme_name = agents_for(table, cls, sme)
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     evaluated = {
@@ -81,7 +90,7 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
         )
     }
     due, _ = todo_lists(list(evaluated.values()))
-    missing = missing_in(table, day)
+    missing = missing_in(table, day, rows)
     missing_at = {(m.agent.sheet, m.agent.row) for m in missing.missing}
     due_at: dict[tuple[str, int], list[ActionKind]] = {}
     for item in due:
@@ -138,4 +147,13 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
         outstanding=outstanding,
         not_reported=[(m.agent.name, m.agent.cls) for m in missing.missing],
         findings=list(table.findings),
+        scope=", ".join(
+            part
+            for part in (
+                f"class {' '.join(cls.split())}" if cls else "",
+                f"TBT SME {sme_name}" if sme_name else "",
+            )
+            if part
+        )
+        or None,
     )
