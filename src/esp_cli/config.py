@@ -85,7 +85,7 @@ class Config:
         own = user_config_path()
         tries: list[tuple[str | None, str]] = [(by, "--by"), (os.environ.get(USER_ENV), USER_ENV)]
         tries.append((_user_of(own), str(own)))
-        tries.append((self.user, str(self.source) if self.source else CONFIG_NAME))
+        tries.append((self.user, _shown(self.source) if self.source else CONFIG_NAME))
         for name, source in tries:
             if name is not None and name.strip():
                 return Signer(" ".join(name.split()), source)
@@ -94,6 +94,14 @@ class Config:
             fix=f"pass --by 'Your Name', set {USER_ENV}, or run esp config user 'Your Name' "
             f"once (it writes [people] user to {own}).",
         )
+
+
+def _shown(path: Path) -> str:
+    """A path as a person reads it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _user_of(path: Path) -> str | None:
