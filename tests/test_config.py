@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.cli.options import config_and_tracker
 from esp_cli.config import Config, load_config, set_user_name, user_config_path
-from esp_cli.errors import ConfigError
+from esp_cli.errors import ConfigError, ExitCode
 from tests import factories
 
 AGENTS = [{"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E100"}]
@@ -218,3 +218,10 @@ def test_a_team_config_beside_the_tracker_is_used_by_commands(
     assert openpyxl.load_workbook(tracker)["ESP Tracker"][NOTES_CELL].value == (
         "11/23/2026 - Dana - Hi"
     )
+
+
+def test_config_user_reports_a_broken_own_config_as_such(home: Path) -> None:
+    write(user_config_path(), "[people\n")
+    res = CliRunner().invoke(app, ["config", "user"])
+    assert res.exit_code == ExitCode.USAGE
+    assert "not valid TOML" in res.stderr and "No name set" not in res.stderr

@@ -18,7 +18,7 @@ from typing import Any
 
 import platformdirs
 
-from esp_cli.errors import ConfigError
+from esp_cli.errors import ConfigError, NoSignerError
 from esp_cli.model import ACCESS_VALUES, SPOC_PHONE, Signer
 
 CONFIG_NAME = "esp.toml"
@@ -89,7 +89,7 @@ class Config:
         for name, source in tries:
             if name is not None and name.strip():
                 return Signer(" ".join(name.split()), source)
-        raise ConfigError(
+        raise NoSignerError(
             "No name for the note: every note line says who wrote it.",
             fix=f"pass --by 'Your Name', set {USER_ENV}, or run esp config user 'Your Name' "
             f"once (it writes [people] user to {own}).",

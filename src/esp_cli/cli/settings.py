@@ -9,7 +9,7 @@ import typer
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import ConfigOpt, TrackerOpt, config_for
 from esp_cli.config import TRACKER_ENV, set_user_name, user_config_path
-from esp_cli.errors import ConfigError
+from esp_cli.errors import ConfigError, NoSignerError
 from esp_cli.render import say
 
 config_app = command_group(
@@ -37,7 +37,7 @@ def config_user_command(
     cfg = config_for(config, tracker)
     try:
         signer = cfg.who_signs(None)
-    except ConfigError:
+    except NoSignerError:
         say(f"No name set: run esp config user 'Your Name' (it writes {user_config_path()}).")
         raise typer.Exit(1) from None
     typer.echo(signer.name)
