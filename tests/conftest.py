@@ -14,9 +14,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # they start, which inherit the environment) use a folder of their own.
     if "ESP_CACHE_DIR" not in os.environ:
         os.environ["ESP_CACHE_DIR"] = tempfile.mkdtemp(prefix="esp-test-cache-")
-    # Nor is a developer's own esp.toml (in the user's config folder) read by the tests.
+    # Nor is a developer's own esp.toml (in the user's config folder) or name used by them.
     if "ESP_CONFIG_DIR" not in os.environ:
         os.environ["ESP_CONFIG_DIR"] = tempfile.mkdtemp(prefix="esp-test-config-")
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="esp-test-xdg-")
+    os.environ.pop("ESP_USER", None)
 
 
 @pytest.fixture(scope="session")

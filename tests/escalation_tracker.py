@@ -291,7 +291,8 @@ def expected_actions(
                     assert isinstance(before, date)
                     out += filed(STEPS[pending], next_business_day(before))
             if a.access in SPOC_ISSUES:
-                if a.spoc_called is None:
+                # Like every dated column, a call dated after the day is not made yet.
+                if a.spoc_called is None or a.spoc_called > today:
                     out.append(("call_spoc", today, 0, False))
                 if a.requested is not None and not a.incident:
                     out += filed("advise_spoc", offset(a.requested, 10, "backward"))

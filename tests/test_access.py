@@ -149,7 +149,9 @@ def test_a_value_outside_the_drop_down_is_refused(tracker: Path) -> None:
 
 def test_without_a_drop_down_the_configured_list(tmp_path: Path) -> None:
     path = build(tmp_path / "t.xlsx", dropdown=False)
-    config = tmp_path / "esp.toml"
+    # Not beside the tracker: there it would be used without --config.
+    (tmp_path / "elsewhere").mkdir()
+    config = tmp_path / "elsewhere" / "esp.toml"
     config.write_text('[access]\nvalues = ["No Issues", "VPN Down"]\n', encoding="utf-8")
     res = CliRunner().invoke(app, ["access", "set", "E100", "vpn-down", "-t", str(path),
                                    "--by", "Dana", "--config", str(config)])  # fmt: skip

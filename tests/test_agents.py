@@ -96,14 +96,42 @@ def test_an_unknown_name_suggests_the_closest_never_picks_one(table: Table) -> N
     assert not caught.value.ambiguous
     assert [r.name for r in caught.value.candidates][0] == "Devon Price"
     assert "No agent matches 'Devn Prce' exactly in ESP.xlsx. Closest:" in str(caught.value)
-    # A partial name is not a match, however few agents have it.
+    # Part of a name shared by several agents lists them all; esp never picks one.
     with pytest.raises(AgentLookupError) as partial:
         find_agent(table, "price")
+    assert partial.value.ambiguous
     assert {r.name for r in partial.value.candidates} == {"Devon Price", "Dana Price"}
+    assert "'price' matches 2 agents in ESP.xlsx:" in str(partial.value)
     with pytest.raises(AgentLookupError) as nothing:
         find_agent(table, "Zzyzx Qwerty")
     assert nothing.value.candidates == ()
     assert "nor any name like it" in str(nothing.value)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Devon", "Devon Price"),  # a first name only one agent has
+        ("ruiz", "Ana Ruiz"),  # a last name
+        ("Dev", "Devon Price"),  # the start of a name
+        ("pr dev", "Devon Price"),  # the start of each word, in any order
+        ("Dana P", "Dana Price"),
+        ("an", "Ana Ruiz"),  # "Dana" has "an" inside, not at the start
+    ],
+)
+def test_a_unique_part_of_a_name_is_enough(table: Table, query: str, name: str) -> None:
+    assert find_agent(table, query).name == name
+
+
+@pytest.mark.parametrize("query", ["Sam", "pri", "d"])
+def test_a_shared_or_too_short_part_is_not(table: Table, query: str) -> None:
+    with pytest.raises(AgentLookupError):
+        find_agent(table, query)
+
+
+def test_a_partial_name_within_a_class(table: Table) -> None:
+    assert find_agent(table, "Sam", cls="AET-2").sheet == "AET-2"
+    assert find_agent(table, "price", cls="AET-2").name == "Dana Price"
 
 
 def test_agents_in_class_ignores_case_and_spacing(table: Table) -> None:

@@ -64,8 +64,24 @@ def test_unknown_option_is_a_usage_error() -> None:
     assert res.exit_code == 2
 
 
-def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
+def test_demo_shows_a_line_per_step_by_default(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["demo", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "── Step 1: Preview the N Number request dates" in out
+    assert "$ esp sync-nnumbers --dry-run\n→ Dry run: 10 cell(s) would change;" in out
+    assert "$ esp escalations --today --as-of 2026-11-24\n→ As of Tue 11/24/2026:" in out
+    assert "→ 16 of 39 incomplete agent(s) reported for Tue 11/24/2026; 23 did not." in out
+    # Tables and warnings are left for --verbose; paths are shown inside the demo folder.
+    assert "┏" not in out and "warning:" not in res.stderr
+    assert str(tmp_path) + "/esp-backups/ESP" not in out.split("Done.")[0]
+    assert out.count("\n→ ") == out.count("── Step ")
+    assert "esp demo --verbose" in out
+    assert "(exit code" not in out
+
+
+def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["demo", str(tmp_path), "--verbose"])
     assert res.exit_code == 0, res.output
     assert "$ esp sync-nnumbers --dry-run" in res.stdout
     assert "Would change 10 cell(s)" in res.stdout

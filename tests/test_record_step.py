@@ -223,3 +223,75 @@ def test_note_line_format_and_append() -> None:
     assert line == "11/05/2026 - Dana Whitfield - Final CAP: late again"
     assert appended("a\nb  ", line) == "a\nb  \n" + line
     assert appended("a\n" + line, line) is None
+
+
+# -- the ladder's timing ------------------------------------------------------------------------
+# Devon's ESP Start Date is Mon 11/16/2026: the coaching is due on clock day 3, Thu 11/19.
+
+
+def test_a_coaching_before_clock_day_three_is_refused_with_its_due_date(tracker: Path) -> None:
+    original = tracker.read_bytes()
+    res = run(tracker, "E100", "coaching", "--date", "2026-11-18", "--by", "Dana")
+    assert res.exit_code == 1
+    assert res.stdout == ""
+    assert (
+        "the coaching is not due until Thu 11/19/2026 (clock day 3 from the ESP Start Date); "
+        "11/18/2026 is before it." in res.stderr
+    )
+    assert "--early --reason" in res.stderr
+    assert tracker.read_bytes() == original
+
+
+def test_a_step_on_the_same_day_as_the_one_before_is_refused(tracker: Path) -> None:
+    # Ana's coaching is recorded Thu 11/19: the written CAP is due Fri 11/20.
+    original = tracker.read_bytes()
+    res = run(tracker, "Ana Ruiz", "written_cap", "--date", "2026-11-19", "--by", "Dana")
+    assert res.exit_code == 1
+    assert (
+        "the written CAP is not due until Fri 11/20/2026 (the business day after the coaching "
+        "recorded 11/19/2026)" in res.stderr
+    )
+    assert tracker.read_bytes() == original
+    res = run(tracker, "Ana Ruiz", "written_cap", "--date", "2026-11-20", "--by", "Dana")
+    assert res.exit_code == 0, res.output
+    res = run(tracker, "Ana Ruiz", "final_cap", "--date", "2026-11-20", "--by", "Dana")
+    assert res.exit_code == 1
+    assert "the final CAP is not due until Mon 11/23/2026" in res.stderr
+    assert cell(tracker, "R5") is None
+
+
+def test_early_with_a_reason_records_it_and_notes_why(tracker: Path) -> None:
+    res = run(
+        tracker, "E100", "coaching", "--date", "2026-11-18", "--by", "Dana",
+        "--early", "--reason", "agent  leaves on Thursday", "-f", "json",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["early"] is True and data["due"] == "2026-11-19"
+    assert data["early_reason"] == "agent leaves on Thursday"
+    assert "Recorded early: the coaching was due Thu 11/19/2026" in res.stderr
+    assert cell(tracker, "P4") == date(2026, 11, 18)
+    assert str(cell(tracker, "T4")).endswith(
+        "\n11/18/2026 - Dana - Documented coaching delivered; early (due 11/19/2026): "
+        "agent leaves on Thursday"
+    )
+
+
+def test_a_step_on_or_after_its_due_date_needs_no_reason(tracker: Path) -> None:
+    res = run(tracker, "E100", "coaching", "--date", "2026-11-19", "--by", "Dana", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["early"] is False and data["early_reason"] is None
+    assert "early" not in str(cell(tracker, "T4")).split("\n")[-1]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(["--early"], "--early needs a reason"), (["--reason", "x"], "--reason goes with --early")],
+)
+def test_early_and_reason_go_together(tracker: Path, extra: list[str], message: str) -> None:
+    original = tracker.read_bytes()
+    res = run(tracker, "E100", "coaching", "--date", "2026-11-18", "--by", "Dana", *extra)
+    assert res.exit_code == 2
+    assert message in res.stderr
+    assert tracker.read_bytes() == original

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -66,3 +67,58 @@ def test_values_are_shown_the_way_the_team_reads_them(capsys: pytest.CaptureFixt
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)"])
 def test_csv_cells_that_spreadsheets_would_run_are_neutralised(value: str) -> None:
     assert csv_safe(value) == "'" + value
+
+
+# -- fitting a terminal: 80 and 120 columns, never a word cut -----------------------------------
+
+DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
+DETAIL = "deliver the written CAP (the business day after the coaching recorded 11/19/2026)"
+TODO = [
+    ["Christopher Montgomery-Blake", "AET-1102", "24", "11/20/2026", "2", DETAIL],
+    ["Ana Ruiz", "AET-1109", "43", "11/24/2026", "0", "term review: the agent may be termed"],
+]
+COLUMNS = ["Agent", "Class", "Row", "Due", "Overdue", "Detail"]
+
+
+def cells_of(text: str) -> list[str]:
+    """Every cell fragment of a table's body lines."""
+    return [part.strip() for line in text.splitlines() for part in line.split("│")[1:-1]]
+
+
+@pytest.mark.parametrize("limit", [80, 120])
+def test_every_line_fits_and_no_date_or_name_is_cut(limit: int) -> None:
+    text = format_table("Written CAP (written_cap): 2 — " + DETAIL, COLUMNS, TODO, limit)
+    lines = text.splitlines()
+    assert all(len(line) <= limit for line in lines), max(map(len, lines))
+    body = cells_of(text)
+    for token in ("11/20/2026", "11/24/2026", "11/19/2026)", "Montgomery-Blake", "AET-1102"):
+        assert any(token in part.split() for part in body), token
+    assert all(DATE.fullmatch(d) for d in re.findall(r"\d+/[\d/]*", text))
+    # The header is as wide as the box it heads.
+    assert len({len(line) for line in lines if line[:1] in "┏┃┡│└"}) == 1
+
+
+def test_a_header_wraps_at_spaces_instead_of_overflowing_its_box() -> None:
+    text = format_table(
+        "T", ["Agent", "Next step if recorded today"], [["Ann", "coaching"]], 28
+    )
+    lines = text.splitlines()
+    assert all(len(line) <= 28 for line in lines)
+    assert len({len(line) for line in lines[1:]}) == 1
+    assert "Next step if" in text and "recorded today" in text
+
+
+def test_columns_are_left_out_before_a_word_is_cut() -> None:
+    rows = [["Christopher Montgomery", "AET-1102", "11/20/2026", "Coaching recorded", "in 1"]]
+    columns = ["Agent", "Class", "Due", "Stage", "Overdue"]
+    text = format_table("T", columns, rows, 52, optional=("Stage", "Class"))
+    lines = text.splitlines()
+    assert all(len(line) <= 52 for line in lines)
+    assert "Stage" not in lines[2] and "Class" in lines[2]
+    assert "11/20/2026" in cells_of(text)
+    assert "Not shown at this width: Stage;" in " ".join(lines[-2:])
+
+
+def test_no_column_is_left_out_when_the_table_fits() -> None:
+    text = format_table("T", ["Agent", "Class"], [["Ann", "AET-1"]], 80, optional=("Class",))
+    assert "Class" in text and "Not shown" not in text

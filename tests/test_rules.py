@@ -640,3 +640,105 @@ def test_explain_never_fails_and_ends_with_the_actions(case: tuple[AgentFacts, d
     for a in ev.actions:
         assert any(line.startswith(f"  {a.action}: due") for line in lines)
     assert f"Stage: {ev.stage}." in lines
+
+
+# -- replaying a past day: a date after the as-of day does not hold yet (DOMAIN.md) -------------
+
+
+def test_a_spoc_call_after_the_as_of_day_is_not_a_call_yet() -> None:
+    facts = replace(START_FRI, citrix_access="Password Reset", spoc_called=NOV[25])
+    ev = run(facts, NOV[24])
+    assert action(ev, ActionKind.CALL_SPOC) == (NOV[24], 0)
+    assert "SPOC Called Date 11/25/2026 is after 11/24/2026: not called yet." in (
+        ev.inconsistencies
+    )
+    assert ActionKind.CALL_SPOC not in kinds(run(facts, NOV[25]).actions)
+    lines = explain(facts, NOV[24], datetime.combine(NOV[24], time(12)), CAL)
+    assert any(line.startswith("SPOC Called Date empty: call SPOC") for line in lines)
+
+
+def test_a_completion_dated_after_the_as_of_day_is_not_complete_yet() -> None:
+    facts = replace(
+        START_FRI,
+        call_cert_complete=True,
+        call_cert_date=NOV[23],
+        tbts_complete=True,
+        tbt_complete_date=NOV[25],
+    )
+    ev = run(facts, NOV[24])
+    assert not ev.complete and ev.behind_target
+    assert "TBT Complete Date 11/25/2026 is after 11/24/2026: not complete yet." in (
+        ev.inconsistencies
+    )
+    assert kinds(ev.actions) == [ActionKind.BEHIND_TARGET]
+    assert run(facts, NOV[25]).complete
+    # A yes without a date stays a yes: nothing says when it became true.
+    assert run(replace(facts, tbt_complete_date=None), NOV[24]).complete
+
+
+DATED = ("spoc_called", "call_cert_date", "tbt_complete_date", *(s.column for s in LADDER))
+
+
+@st.composite
+def replay_case(draw: st.DrawFn) -> tuple[AgentFacts, date]:
+    """An agent whose dated columns fall anywhere around the replayed day."""
+    start = draw(starts)
+    today = start + timedelta(days=draw(st.integers(-2, 25)))
+    dated = {key: draw(st.one_of(st.none(), offsets.map(lambda k: start + timedelta(days=k))))
+             for key in DATED}  # fmt: skip
+    facts = AgentFacts(
+        esp_start=start,
+        call_cert_complete=draw(st.sampled_from([None, False, True])),
+        tbts_complete=draw(st.sampled_from([None, False, True])),
+        citrix_access=draw(st.sampled_from([None, "Password Reset", "Learning Hub Issue"])),
+        n_number_requested=start - timedelta(days=draw(st.integers(0, 20))),
+        incident_number=draw(st.sampled_from([None, "INC7"])),
+        **dated,
+    )
+    return facts, today
+
+
+def outcome(ev: Evaluation) -> tuple[object, ...]:
+    """Everything an evaluation decides (not the lines that describe the data)."""
+    return (
+        ev.complete,
+        ev.stage,
+        ev.behind_target,
+        ev.pending_step,
+        ev.pending_due,
+        ev.next_step_if_recorded_today,
+        ev.actions,
+        ev.upcoming,
+        ev.unchecked,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=replay_case())
+def test_a_date_after_the_as_of_day_counts_as_not_recorded(case: tuple[AgentFacts, date]) -> None:
+    facts, today = case
+    blanked: dict[str, object] = {}
+    for key in DATED:
+        day = getattr(facts, key)
+        if day is not None and day > today:
+            blanked[key] = None
+    for flag, dated in (("call_cert_complete", "call_cert_date"),
+                        ("tbts_complete", "tbt_complete_date")):  # fmt: skip
+        if dated in blanked and getattr(facts, flag) is True:
+            blanked[flag] = False
+    assert outcome(run(facts, today)) == outcome(run(replace(facts, **blanked), today))
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=replay_case(), shift=st.integers(1, 60))
+def test_nothing_dated_after_the_as_of_day_changes_it(
+    case: tuple[AgentFacts, date], shift: int
+) -> None:
+    # Moving every later date further into the future changes nothing about that day.
+    facts, today = case
+    moved = {
+        key: getattr(facts, key) + timedelta(days=shift)
+        for key in DATED
+        if getattr(facts, key) is not None and getattr(facts, key) > today
+    }
+    assert outcome(run(facts, today)) == outcome(run(replace(facts, **moved), today))

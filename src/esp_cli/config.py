@@ -1,13 +1,15 @@
 """esp.toml: where the trackers are, column spellings, the calendar, people, recipients.
 
-Found by --config PATH, else ./esp.toml, else esp.toml in the user's config folder
-(`%LOCALAPPDATA%\\esp` on Windows, `~/.config/esp` on Linux; see esp_cli.system). Relative
-paths inside it are relative to the file.
+Found by --config PATH, else ./esp.toml, else the esp.toml beside the tracker (--tracker or
+ESP_TRACKER), else the user's own esp.toml (user_config_path()). Relative paths inside it
+are relative to the file. Who signs is the person's own business: see Config.signer.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -15,12 +17,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from esp_cli.errors import ConfigError
-from esp_cli.model import ACCESS_VALUES, SPOC_PHONE
+from esp_cli.errors import ConfigError, NoSignerError
+from esp_cli.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.system import user_config_dir
 
 CONFIG_NAME = "esp.toml"
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
+USER_ENV = "ESP_USER"
+TRACKER_ENV = "ESP_TRACKER"
 # The external Learning Hub link of the seed's "How to Complete TBTs for Agents with
 # Equipment Issues".
 LEARNING_HUB_LINK = "http://cvshealth.sabacloud.com"
@@ -33,6 +37,13 @@ class AdviceConfig:
     learning_hub_link: str = LEARNING_HUB_LINK
     templates: Path | None = None  # a folder of <kind>.txt overriding the built-in texts
     breakout: str | None = None  # the SMEs' breakout room: a link or a time
+
+
+def user_config_path() -> Path:
+    """The person's own esp.toml, in their platform's config folder (on Windows
+    %LOCALAPPDATA%\\esp\\esp.toml, on macOS ~/Library/Application Support/esp/esp.toml, on
+    Linux ~/.config/esp/esp.toml; ESP_CONFIG_DIR names another folder)."""
+    return user_config_dir() / CONFIG_NAME
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,7 @@ class Config:
         """--tracker, else ESP_TRACKER, else esp.toml's [tracker] path."""
         if given is not None:
             return given
-        env = os.environ.get("ESP_TRACKER")
+        env = os.environ.get(TRACKER_ENV)
         if env:
             return Path(env)
         if self.tracker is not None:
@@ -82,14 +93,25 @@ class Config:
         )
 
     def signer(self, by: str | None) -> str:
-        """Who signs a note line or a change: --by, else esp.toml [people] user, else a
-        clear error (every note line says who wrote it)."""
-        for name in (by, self.user):
+        """Who signs a note line or a change (see who_signs)."""
+        return self.who_signs(by).name
+
+    def who_signs(self, by: str | None) -> Signer:
+        """--by, else ESP_USER, else [people] user of the person's own esp.toml
+        (user_config_path()), else [people] user of the esp.toml in use, else a clear error
+        (every note line says who wrote it). A shared esp.toml beside a shared tracker is
+        the team's, so a person's own name comes first."""
+        own = user_config_path()
+        tries: list[tuple[str | None, str]] = [(by, "--by"), (os.environ.get(USER_ENV), USER_ENV)]
+        tries.append((_user_of(own), str(own)))
+        tries.append((self.user, _shown(self.source) if self.source else CONFIG_NAME))
+        for name, source in tries:
             if name is not None and name.strip():
-                return " ".join(name.split())
-        raise ConfigError(
+                return Signer(" ".join(name.split()), source)
+        raise NoSignerError(
             "No name for the note: every note line says who wrote it.",
-            fix="pass --by 'Your Name', or set [people] user = \"Your Name\" in esp.toml.",
+            fix=f"pass --by 'Your Name', set {USER_ENV}, or run esp config user 'Your Name' "
+            f"once (it writes [people] user to {own}).",
         )
 
     def zone(self) -> tzinfo | None:
@@ -97,11 +119,96 @@ class Config:
         return None if self.timezone is None else ZoneInfo(self.timezone)
 
 
-def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
+def _shown(path: Path) -> str:
+    """A path as a person reads it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _user_of(path: Path) -> str | None:
+    """[people] user of the esp.toml at `path`, when there is one (else None)."""
+    if not path.is_file():
+        return None
+    people = load_config(path).user
+    return people if isinstance(people, str) else None
+
+
+def set_user_name(name: str, path: Path | None = None) -> Path:
+    """Write `[people] user = NAME` into the person's own esp.toml (user_config_path(), or
+    `path`), creating it if needed and keeping everything else in it; returns the file."""
+    tidy = " ".join(name.split())
+    if not tidy:
+        raise ConfigError("The name is empty.", fix="give your name as notes should show it.")
+    target = path or user_config_path()
+    try:
+        text = target.read_text(encoding="utf-8") if target.is_file() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{target}: cannot be read ({exc}).") from exc
+    updated = _with_user(text, tidy)
+    try:
+        tomllib.loads(updated)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"{target}: not valid TOML ({exc}); esp will not change it.",
+            fix="correct the file, or delete it and run the command again.",
+        ) from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(target.name + ".tmp")
+        temp.write_text(updated, encoding="utf-8")
+        os.replace(temp, target)
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot be written ({exc.strerror}).") from exc
+    return target
+
+
+_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
+_USER_KEY = re.compile(r"^\s*user\s*=")
+
+
+def _with_user(text: str, name: str) -> str:
+    """`text` (an esp.toml) with [people] user set to `name`, other lines untouched."""
+    entry = f"user = {json.dumps(name, ensure_ascii=False)}"
+    lines = text.splitlines()
+    section: str | None = None
+    people_at: int | None = None
+    for i, line in enumerate(lines):
+        found = _SECTION.match(line)
+        if found:
+            section = found.group(1).strip()
+            if section == "people":
+                people_at = i
+            continue
+        if section == "people" and _USER_KEY.match(line):
+            lines[i] = entry
+            return "\n".join(lines) + "\n"
+    if people_at is not None:
+        lines.insert(people_at + 1, entry)
+    else:
+        lines += [*([""] if lines else []), "[people]", entry]
+    return "\n".join(lines) + "\n"
+
+
+def find_config(cwd: Path | None = None, tracker: Path | None = None) -> Path | None:
+    """The esp.toml to use when --config is not given: the working folder's, else the one
+    in the tracker's folder (when the tracker is elsewhere), else the person's own
+    (user_config_path()); None when there is none."""
+    candidates = [(cwd or Path.cwd()) / CONFIG_NAME]
+    if tracker is not None:
+        candidates.append(tracker.parent / CONFIG_NAME)
+    candidates.append(user_config_path())
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def load_config(
+    path: Path | None = None, cwd: Path | None = None, tracker: Path | None = None
+) -> Config:
+    """The esp.toml at `path` (--config), else the one find_config finds, else defaults."""
     if path is None:
-        here = (cwd or Path.cwd()) / CONFIG_NAME
-        found = here if here.is_file() else user_config_dir() / CONFIG_NAME
-        if not found.is_file():
+        found = find_config(cwd, tracker)
+        if found is None:
             return Config()
         path = found
     elif not path.is_file():

@@ -45,6 +45,10 @@ class ConfigError(EspError):
     exit_code = ExitCode.USAGE
 
 
+class NoSignerError(ConfigError):
+    """No name to sign a note with (no --by, ESP_USER nor [people] user)."""
+
+
 class InputFileError(EspError):
     """A file esp was asked to read cannot be used as given."""
 
@@ -64,6 +68,10 @@ class StepOrderError(EspError):
     recorded date): refused, nothing written."""
 
     exit_code = ExitCode.FAILED
+
+
+class EarlyStepError(StepOrderError):
+    """An escalation step recorded before the ladder's timing makes it due."""
 
 
 class WorkbookBusyError(EspError):

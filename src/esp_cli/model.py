@@ -175,3 +175,12 @@ class WriteReport:
     @property
     def added_column_labels(self) -> list[str]:
         return [str(a) for a in self.added_columns]
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs a note line or a change, and where that name came from ("--by",
+    "ESP_USER", or the esp.toml it was read from), for the "Signed:" line."""
+
+    name: str
+    source: str

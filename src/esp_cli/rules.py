@@ -7,9 +7,11 @@ of those was reached. Nothing here reads a file or knows about the command line.
 
 Choices made where DOMAIN.md is silent (each one kept in a single place below):
 
-- A step date later than the as-of date is not counted yet ("a step counts as delivered
-  only on the date recorded"), which also makes `--as-of` replay the past faithfully; it is
-  reported as an inconsistency.
+- Replaying a past day (DOMAIN.md): every dated column holds only from its date. A ladder
+  step, SPOC Called Date or completion date later than the as-of date counts as not yet
+  recorded: a "Complete?" yes whose date is later is not complete yet (see `as_of`). Each
+  such date is reported as an inconsistency (on a run for today it is a date in the future).
+  A "Complete?" yes without a date stays complete: nothing says when it became true.
 - Without a readable ESP Start Date, or with an unreadable step date, the ladder cannot be
   evaluated (`evaluable` is False and a `not_evaluated` action says why), but the rules that
   do not need it (target when the start is known, SPOC, timeboxes) still run. With an
@@ -28,9 +30,10 @@ Choices made where DOMAIN.md is silent (each one kept in a single place below):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from esp_cli.calendar import BusinessCalendar
 from esp_cli.columns import BY_KEY
@@ -155,7 +158,9 @@ class AgentFacts:
 
     esp_start: date | None = None
     call_cert_complete: bool | None = None
+    call_cert_date: date | None = None
     tbts_complete: bool | None = None
+    tbt_complete_date: date | None = None
     call_cert_start: datetime | None = None
     tbt_hours: float | None = None
     n_number_requested: date | None = None
@@ -338,6 +343,72 @@ def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> s
     return None
 
 
+def step_due(facts: AgentFacts, step: Step, cal: BusinessCalendar) -> date | None:
+    """The day `step` falls due by the ladder's timing: the coaching on clock day 3, a later
+    step the business day after the one before it was recorded. None when that cannot be
+    told (no readable ESP Start Date, the step before not recorded)."""
+    before = _previous(step)
+    if before is None:
+        if facts.esp_start is None or "esp_start" in facts.unreadable:
+            return None
+        return cal.clock_day(facts.esp_start, COACHING_CLOCK_DAY)
+    recorded = facts.step_date(before)
+    return None if recorded is None else cal.next_business_day(recorded)
+
+
+def step_due_basis(step: Step, facts: AgentFacts) -> str:
+    """Why `step` falls due when step_due says (for messages)."""
+    before = _previous(step)
+    if before is None:
+        return f"clock day {COACHING_CLOCK_DAY} from the ESP Start Date"
+    recorded = facts.step_date(before)
+    when = f" recorded {fmt(recorded)}" if recorded else ""
+    return f"the business day after the {before.label}{when}"
+
+
+# -- replaying a past day -----------------------------------------------------------------------
+
+# A completion flag and the column that dates it.
+_COMPLETION_DATES = (
+    ("call_cert_complete", "call_cert_date"),
+    ("tbts_complete", "tbt_complete_date"),
+)
+
+
+def done_by(flag: object, when: object, today: date) -> bool:
+    """Is a "Complete?" yes on `today`: yes, and not dated after it."""
+    return flag is True and not (isinstance(when, date) and when > today)
+
+
+def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
+    """The facts as they stood on `today`: a SPOC Called Date or completion date after it is
+    not recorded yet (and its "Complete?" not yes yet), with one line saying so for each.
+    Ladder step dates are left to _ladder, which treats them the same way."""
+    changes: dict[str, Any] = {}
+    notes: list[str] = []
+    called = facts.spoc_called
+    if called is not None and called > today:
+        changes["spoc_called"] = None
+        notes.append(
+            f"{_header('spoc_called')} {fmt(called)} is after {fmt(today)}: not called yet."
+        )
+    for flag, dated in _COMPLETION_DATES:
+        day = getattr(facts, dated)
+        if day is None or day <= today:
+            continue
+        changes[dated] = None
+        if getattr(facts, flag) is True:
+            changes[flag] = False
+            notes.append(
+                f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not complete yet."
+            )
+        else:
+            notes.append(f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not counted yet.")
+    if not changes:
+        return facts, ()
+    return replace(facts, **changes), tuple(notes)
+
+
 # -- evaluate ------------------------------------------------------------------------------------
 
 
@@ -396,7 +467,8 @@ def evaluate(
     spoc_phone: str = SPOC_PHONE,
 ) -> Evaluation:
     """Apply the rules to one agent as of `today`; `now` is the moment the Call Cert timebox
-    is measured at (clock hours)."""
+    is measured at (clock hours). Dates after `today` do not count yet (see as_of)."""
+    facts, later = as_of(facts, today)
     access = normalise_access(facts.citrix_access)
     found = _Actions(today, cal)
     unchecked: list[str] = []
@@ -435,7 +507,7 @@ def evaluate(
             upcoming=(),
             access_issue=access,
             spoc_ten_day_point=None,
-            inconsistencies=(),
+            inconsistencies=later,
             unchecked=(),
         )
 
@@ -484,7 +556,7 @@ def evaluate(
         upcoming=_Actions.ordered(found.upcoming),
         access_issue=access,
         spoc_ten_day_point=spoc_point,
-        inconsistencies=ladder.inconsistencies if ladder else (),
+        inconsistencies=later + (ladder.inconsistencies if ladder else ()),
         unchecked=tuple(unchecked),
     )
 
@@ -618,6 +690,7 @@ def explain(
     the weekends and holidays skipped (holidays by name), and why each action is or is not
     due. For `esp explain AGENT`."""
     ev = evaluate(facts, today, now, cal, spoc_phone=spoc_phone)
+    facts, _ = as_of(facts, today)  # what was recorded by then; ev.inconsistencies says what not
     lines = [_calendar_line(today, now, cal)]
     lines.append(
         f"Completion: {_header('call_cert_complete')} {_shown(facts, 'call_cert_complete')}; "

@@ -30,6 +30,7 @@ COMMAND_MODULES = {
     "report": "report",
     "demo": "demo",
     "advise": "advise",
+    "config": "settings",
 }
 
 

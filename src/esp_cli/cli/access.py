@@ -16,11 +16,17 @@ from esp_cli.cli.options import (
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
-    config_for,
+    config_and_tracker,
     parse_day,
 )
 from esp_cli.render import Format, say
-from esp_cli.render.changes import emit_agent_changes, say_written, write_fields
+from esp_cli.render.changes import (
+    emit_agent_changes,
+    say_signed,
+    say_written,
+    signed_fields,
+    write_fields,
+)
 from esp_cli.services.access import AccessResult, set_access
 
 access_app = command_group(
@@ -74,9 +80,9 @@ def access_set_command(
 ) -> None:
     """Set an agent's Citrix TBT Access (one of the column's drop-down values) and the SPOC
     columns given; the change is noted in TBT Notes ('Name - MM/DD/YYYY - ...')."""
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     result = set_access(
-        cfg.tracker_path(tracker),
+        tracker_file,
         cfg,
         agent,
         issue,
@@ -101,6 +107,7 @@ def as_dict(result: AccessResult) -> dict[str, Any]:
         "note": result.note_line,
         "note_added": result.note_added,
         "still_empty": result.still_empty,
+        **signed_fields(result.signed_by if result.note_line else None),
         **write_fields(result.write),
     }
 
@@ -111,4 +118,5 @@ def render(result: AccessResult, fmt: Format) -> None:
         say(f"TBT Notes already hold this line: {result.note_line}")
     if result.still_empty:
         say(f"{result.issue} also needs: {'; '.join(result.still_empty)}.")
+    say_signed(result.signed_by if result.note_line else None)
     say_written(result.write)

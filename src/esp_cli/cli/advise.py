@@ -17,7 +17,7 @@ from esp_cli.cli.options import (
     FormatOpt,
     TrackerOpt,
     as_of_and_now,
-    config_for,
+    config_and_tracker,
 )
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
@@ -115,9 +115,8 @@ def advise_command(
         raise UsageError("--msg goes with --out.", fix="add --out DIR, or drop --msg.")
     if sme is not None and not due:
         raise UsageError("--sme goes with --due.", fix="add --due, or drop --sme.")
-    cfg = config_for(config)
+    cfg, path = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
-    path = cfg.tracker_path(tracker)
     draft = "msg" if as_msg else "eml"
     if due:
         result = advise_due(

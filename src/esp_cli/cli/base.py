@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
+
+try:  # typer 0.2x carries its own copy of click; earlier versions use click itself
+    from typer._click.exceptions import UsageError as ParseError
+except ImportError:  # pragma: no cover - older typer
+    from click.exceptions import (  # type: ignore[import-not-found, no-redef, unused-ignore]
+        UsageError as ParseError,
+    )
 
 from esp_cli import __version__
 from esp_cli.errors import EspError
@@ -16,15 +25,70 @@ from esp_cli.errors import EspError
 class EspGroup(TyperGroup):
     """Turns esp's own errors into one line on stderr and their documented exit code."""
 
+    argv: Sequence[str] = ()
+
+    def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
+        # Kept for the hint on an unquoted name (see quote_hint).
+        self.argv = list(sys.argv[1:] if args is None else args)
+        return super().main(args, *more, **options)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except EspError as exc:
             sys.stderr.write(f"esp: {exc}\n")
             raise typer.Exit(int(exc.exit_code)) from None
+        except ParseError as exc:
+            hint = quote_hint(exc, self.argv)
+            if hint:
+                exc.message += f"\nHint: {hint}"
+            raise
         except KeyboardInterrupt:
             sys.stderr.write("esp: interrupted; nothing more was written.\n")
             raise typer.Exit(130) from None
+
+
+_EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$")
+
+
+def quote_hint(exc: ParseError, argv: Sequence[str]) -> str | None:
+    """For `esp note add Devon Price "text"`: the name was not quoted, so its second word took
+    the next argument's place. Returns 'quote the name: "Devon Price"', else None. `argv` is
+    the command line as given (after `esp`)."""
+    ctx = exc.ctx
+    if _EXTRA.match(exc.message) is None or ctx is None:
+        return None
+    names = [p.name for p in ctx.command.params if p.param_type_name == "argument"]
+    if "agent" not in names:
+        return None
+    after_agent = len(names) - names.index("agent") - 1
+    words = _positionals(argv, ctx.command.params)[len(ctx.command_path.split()) - 1 :]
+    name = words[: len(words) - after_agent]
+    if len(name) < 2:
+        return None
+    return f'quote the name: "{" ".join(name)}"'
+
+
+def _positionals(argv: Sequence[str], params: Sequence[Any]) -> list[str]:
+    """The command line's words that are not options nor option values."""
+    takes_value = {
+        opt
+        for p in params
+        if p.param_type_name == "option" and not p.is_flag and not p.count
+        for opt in p.opts
+    }
+    out: list[str] = []
+    skip = False
+    for i, word in enumerate(argv):
+        if skip:
+            skip = False
+        elif word == "--":
+            return out + list(argv[i + 1 :])
+        elif word.startswith("-") and len(word) > 1:
+            skip = word in takes_value
+        else:
+            out.append(word)
+    return out
 
 
 app = typer.Typer(

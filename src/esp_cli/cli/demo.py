@@ -1,13 +1,16 @@
 """esp demo: the day's work on the bundled sample, in a scratch folder.
 
 It runs the real commands, in-process, on a fresh copy of the sample and prints each one as
-the user would type it, so a newcomer sees exactly what a day with esp looks like. The sample
-ships as package data (`esp_cli/sample/`, written by scripts/make_fixtures.py at development
-time); the demo only copies it.
+the user would type it, so a newcomer sees exactly what a day with esp looks like: by
+default each step's title, its command and one line of what it did; with --verbose, every
+command's whole output. The sample ships as package data (`esp_cli/sample/`, written by
+scripts/make_fixtures.py at development time); the demo only copies it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import sys
@@ -126,8 +129,13 @@ def demo_command(
             show_default=False,
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Show every command's whole output."),
+    ] = False,
 ) -> None:
-    """Copy the sample trackers to a scratch folder and run the day's commands on them."""
+    """Copy the sample trackers to a scratch folder and run the day's commands on them: each
+    step's command and what it did in one line (--verbose: all its output)."""
     target = folder or Path(tempfile.mkdtemp(prefix="esp-demo-"))
     target.mkdir(parents=True, exist_ok=True)
     copy_sample(target)
@@ -146,8 +154,17 @@ def demo_command(
         out.write(f"\n── Step {number}: {title}\n$ esp {shown}\n")
         out.flush()
         argv = [a.replace(FOLDER, str(target)) for a in step]
-        code = _run([*argv, "--config", str(config)])
-        sys.stderr.flush()
+        if verbose:
+            code = _run([*argv, "--config", str(config)])
+            sys.stderr.flush()
+        else:
+            code, said, shown_err = _run_quietly([*argv, "--config", str(config)])
+            if code:  # a failing step shows everything it said
+                out.write(said)
+                sys.stderr.write(shown_err)
+                sys.stderr.flush()
+            else:
+                out.write(f"→ {summary(said, shown_err, target)}\n")
         out.flush()
         if code:
             failures += 1
@@ -156,6 +173,8 @@ def demo_command(
         f"\nDone. Open '{tracker}' in Excel to see the changes; the originals are "
         f"in {target / 'esp-backups'}.\n"
     )
+    if not verbose:
+        out.write("Run esp demo --verbose to see each command's whole output.\n")
     if failures:
         raise typer.Exit(1)
 
@@ -187,6 +206,27 @@ def _run(argv: list[str]) -> int:
     except SystemExit as exc:  # pragma: no cover - typer may still exit on usage errors
         return int(exc.code or 0)
     return int(result) if isinstance(result, int) else 0
+
+
+def _run_quietly(argv: list[str]) -> tuple[int, str, str]:
+    """Run a step with its output kept: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = _run(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def summary(out: str, err: str, folder: Path) -> str:
+    """One line of what a step did: the last thing it told people on stderr (what it wrote,
+    how many are due), else the first line of its data; paths shown inside the demo folder."""
+    told = [
+        line
+        for line in err.splitlines()
+        if line.strip() and not line.startswith(("warning:", "Signed:", "would change "))
+    ]
+    data = [line for line in out.splitlines() if line.strip()]
+    line = told[-1] if told else data[0] if data else "(no output)"
+    return line.replace(f"{folder}{os.sep}", "").replace(str(folder), ".")
 
 
 def _quote(arg: str) -> str:

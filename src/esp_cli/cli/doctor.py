@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.options import ConfigOpt, FormatOpt, TrackerOpt, config_for
+from esp_cli.cli.options import ConfigOpt, FormatOpt, TrackerOpt, config_and_tracker
 from esp_cli.errors import ExitCode
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.services.doctor import RULES, DoctorResult, diagnose
@@ -23,8 +23,8 @@ def doctor_command(
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
-    cfg = config_for(config)
-    result = diagnose(cfg.tracker_path(tracker), cfg)
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    result = diagnose(tracker_file, cfg)
     render(result, fmt)
     if not result.ok:
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
@@ -16,9 +17,11 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    SmeOpt,
     TrackerOpt,
     as_of_and_now,
-    config_for,
+    config_and_tracker,
+    scope_note,
 )
 from esp_cli.model import AgentRef, CellChange
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
@@ -79,6 +82,7 @@ def escalations_command(
         ),
     ] = False,
     cls: ClassOpt = None,
+    sme: SmeOpt = None,
     fmt: FormatOpt = Format.table,
     write: Annotated[
         bool,
@@ -96,12 +100,60 @@ def escalations_command(
     With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
     of that day; without it, today and now. --dry-run shows what --write would change.
     """
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     result = run_escalations(
-        cfg.tracker_path(tracker), cfg, day, now, cls=cls, write=write or dry_run, dry_run=dry_run
+        tracker_file,
+        cfg,
+        day,
+        now,
+        cls=cls,
+        sme=sme,
+        write=write or dry_run,
+        dry_run=dry_run,
     )
     render(result, fmt, today)
+
+
+# Columns a narrow window leaves out (first named first) rather than cut a date or a name.
+TODO_OPTIONAL = ("Class", "Row")
+STATUS_OPTIONAL = ("Next step if recorded today", "Status", "Pending step", "Row", "Class")
+
+_TOKEN = re.compile(r"[()]|[^\s()]+")
+
+
+def shared_part(details: Sequence[str]) -> tuple[str | None, list[str]]:
+    """What several rows' details say alike, and what each says of its own.
+
+    ["deliver the written CAP (the business day after the coaching recorded 11/19/2026)",
+    "... recorded 11/23/2026)"] -> ("deliver the written CAP (the business day after the
+    coaching recorded …)", ["11/19/2026", "11/23/2026"]). Identical details -> (the detail,
+    ["", ...]). Fewer than two rows, or nothing alike at either end -> (None, details)."""
+    if len(details) < 2:
+        return None, list(details)
+    spans = [[m.span() for m in _TOKEN.finditer(d)] for d in details]
+    words = [[d[a:b] for a, b in sp] for d, sp in zip(details, spans, strict=True)]
+    shortest = min(map(len, words))
+    head = 0
+    while head < shortest and all(w[head] == words[0][head] for w in words):
+        head += 1
+    tail = 0
+    while tail < shortest - head and all(w[-1 - tail] == words[0][-1 - tail] for w in words):
+        tail += 1
+    if head == 0 and tail == 0:
+        return None, list(details)
+    first, first_spans = details[0], spans[0]
+    if head == shortest and all(len(w) == shortest for w in words):
+        return first, [""] * len(details)
+    before = first[: first_spans[head - 1][1]] if head else ""
+    after = first[first_spans[len(first_spans) - tail][0] :] if tail else ""
+    own = [
+        d[sp[head][0] : sp[len(sp) - tail - 1][1]] if len(sp) > head + tail else ""
+        for d, sp in zip(details, spans, strict=True)
+    ]
+    joiner_before = "" if before.endswith("(") or not before else " "
+    joiner_after = "" if after.startswith(")") or not after else " "
+    return f"{before}{joiner_before}…{joiner_after}{after}".strip(), own
 
 
 # -- JSON shapes (a contract: stable snake_case keys, ISO dates) ------------------------------
@@ -193,9 +245,16 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
         print_table("Due", [], [], empty="nothing is due")
     for action, group in groupby(result.todo, key=lambda i: i.action):
         rows = list(group)
+        # What every row's detail says goes in the title once; the rows keep the rest.
+        said, details = shared_part([i.detail for i in rows])
+        with_detail = any(details)
+        if said and all(d == show(i.due) for d, i in zip(details, rows, strict=True)):
+            # "not complete by clock day 2 (11/18/2026)": the date is the Due column's.
+            said, with_detail = said.replace(" (…)", ""), False
         print_table(
-            f"{ACTION_LABELS[action]} ({action.value}): {len(rows)}",
-            ["Agent", "Class", "Row", "Due", "Overdue", "Detail"],
+            f"{ACTION_LABELS[action]} ({action.value}): {len(rows)}"
+            + (f" — {said}" if said else ""),
+            ["Agent", "Class", "Row", "Due", "Overdue", *(["Detail"] if with_detail else [])],
             [
                 (
                     i.agent.name,
@@ -203,10 +262,11 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
                     _where(i.agent, many),
                     i.due,
                     _overdue(i.business_days_overdue),
-                    i.detail,
+                    *([detail] if with_detail else []),
                 )
-                for i in rows
+                for i, detail in zip(rows, details, strict=True)
             ],
+            optional=TODO_OPTIONAL,
         )
     print_table(
         f"Falling due next business day, {fmt_day(result.next_business_day)}: "
@@ -224,6 +284,7 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
             for i in result.lookahead
         ],
         empty="nothing",
+        optional=TODO_OPTIONAL,
     )
 
 
@@ -263,6 +324,7 @@ def _render_status(result: EscalationsResult, fmt: Format) -> None:
         ],
         [_status_row(s, many) for s in outstanding],
         empty="every agent is complete",
+        optional=STATUS_OPTIONAL,
     )
 
 
@@ -323,4 +385,4 @@ def _overdue(days: int) -> str:
 
 
 def _class_note(result: EscalationsResult) -> str:
-    return f", class {result.cls}" if result.cls else ""
+    return scope_note(result.cls, result.sme)

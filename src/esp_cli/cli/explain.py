@@ -16,7 +16,7 @@ from esp_cli.cli.options import (
     FormatOpt,
     TrackerOpt,
     as_of_and_now,
-    config_for,
+    config_and_tracker,
 )
 from esp_cli.errors import UsageError
 from esp_cli.render import Format, print_table, say, show, write_json
@@ -40,9 +40,9 @@ def explain_command(
             "esp explain prints a table or JSON, not CSV.",
             fix="use --format table or --format json.",
         )
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
-    result = explain_agent(cfg.tracker_path(tracker), cfg, agent, day, now, cls=cls)
+    result = explain_agent(tracker_file, cfg, agent, day, now, cls=cls)
     render(result, fmt)
 
 

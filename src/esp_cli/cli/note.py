@@ -16,12 +16,18 @@ from esp_cli.cli.options import (
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
-    config_for,
+    config_and_tracker,
     parse_day,
 )
 from esp_cli.notes import NoteKind
 from esp_cli.render import Format, say
-from esp_cli.render.changes import emit_agent_changes, say_written, write_fields
+from esp_cli.render.changes import (
+    emit_agent_changes,
+    say_signed,
+    say_written,
+    signed_fields,
+    write_fields,
+)
 from esp_cli.services.notes import NoteResult, add_note
 
 note_app = command_group(
@@ -51,9 +57,9 @@ def note_add_command(
 ) -> None:
     """Add a note line for an agent, after the earlier lines (kept as they are); the same line
     is never added twice."""
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     result = add_note(
-        cfg.tracker_path(tracker),
+        tracker_file,
         cfg,
         agent,
         text,
@@ -73,6 +79,7 @@ def as_dict(result: NoteResult) -> dict[str, Any]:
         "cell": result.cell,
         "note": result.line,
         "added": result.added,
+        **signed_fields(result.signed_by),
         **write_fields(result.write),
     }
 
@@ -81,4 +88,5 @@ def render(result: NoteResult, fmt: Format) -> None:
     emit_agent_changes(as_dict(result), result.write, result.agent, fmt)
     if not result.added:
         say(f"{result.cell} already holds this line; not added again: {result.line}")
+    say_signed(result.signed_by)
     say_written(result.write)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from esp_cli.config import Config, load_config
+from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.errors import UsageError
 from esp_cli.render import Format
 
@@ -17,13 +18,18 @@ TrackerOpt = Annotated[
     typer.Option(
         "--tracker",
         "-t",
-        help="The ESP Tracker workbook (else ESP_TRACKER, else esp.toml).",
+        help="The ESP Tracker workbook (else ESP_TRACKER, else esp.toml [tracker] path).",
         show_default=False,
     ),
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="esp.toml to use (else ./esp.toml).", show_default=False),
+    typer.Option(
+        "--config",
+        "-c",
+        help="esp.toml to use (else ./esp.toml, else the one beside the tracker, else your own).",
+        show_default=False,
+    ),
 ]
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output: table for people, json/csv for scripts.")
@@ -56,7 +62,8 @@ ByOpt = Annotated[
     str | None,
     typer.Option(
         "--by",
-        help="Who writes the note (else esp.toml [people] user).",
+        help="Who writes the note (else ESP_USER, else your own esp.toml, else esp.toml "
+        "[people] user).",
         show_default=False,
     ),
 ]
@@ -69,13 +76,46 @@ ClassOpt = Annotated[
     ),
 ]
 
+SmeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sme",
+        help="Only the agents of this TBT SME (full name, or a first or last name only one "
+        "SME has).",
+        show_default=False,
+    ),
+]
+
+
+def scope_note(cls: str | None, sme: str | None) -> str:
+    """", class AET-1109, TBT SME Keisha Grant" for what a list is limited to ("" for all)."""
+    parts = []
+    if cls:
+        parts.append(f", class {' '.join(cls.split())}")
+    if sme:
+        parts.append(f", TBT SME {' '.join(sme.split())}")
+    return "".join(parts)
+
+
 # Where --as-of is given, timeboxes (the 4-hour Call Cert) are measured at the end of that
 # day, so a replay of a past day is complete and the same on every run; without it, now.
 END_OF_DAY = time(23, 59)
 
 
-def config_for(path: Path | None) -> Config:
-    return load_config(path)
+def config_for(path: Path | None, tracker: Path | None = None) -> Config:
+    """The esp.toml in use: --config, else ./esp.toml, else the one beside the tracker
+    (--tracker or ESP_TRACKER), else the person's own (config.find_config)."""
+    if path is None and tracker is None and os.environ.get(TRACKER_ENV):
+        tracker = Path(os.environ[TRACKER_ENV])
+    return load_config(path, tracker=tracker)
+
+
+def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Config, Path]:
+    """The esp.toml in use and the tracker, resolved together: the tracker given (--tracker,
+    ESP_TRACKER) chooses where esp.toml is looked for, and that esp.toml names the tracker
+    when none is given."""
+    cfg = config_for(config, tracker)
+    return cfg, cfg.tracker_path(tracker)
 
 
 def parse_day(text: str | None, option: str = "--as-of") -> date:

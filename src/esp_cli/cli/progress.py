@@ -9,13 +9,16 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    ClassOpt,
     ConfigOpt,
     DayOpt,
     DryRunOpt,
     FormatOpt,
+    SmeOpt,
     TrackerOpt,
-    config_for,
+    config_and_tracker,
     parse_day,
+    scope_note,
 )
 from esp_cli.model import AgentRef, Finding
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
@@ -63,24 +66,26 @@ def import_command(
     """Put each self-report in the agent's Notes as 'MM/DD/YYYY - Agent Name - Note'.
     Importing the same files again adds nothing; every file is listed with what became of
     it (imported, already imported, matched to nobody, unreadable and why, ignored)."""
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     found = read_reports(files or default_sources(cfg), cfg)
     day = parse_day(on, "--date") if on is not None else None
-    result = import_reports(cfg.tracker_path(tracker), cfg, found, on=day, dry_run=dry_run)
+    result = import_reports(tracker_file, cfg, found, on=day, dry_run=dry_run)
     render_import(result, fmt)
 
 
 @progress_app.command("missing")
 def missing_command(
     on: DayOpt = None,
+    cls: ClassOpt = None,
+    sme: SmeOpt = None,
     tracker: TrackerOpt = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
     """List the incomplete agents with no self-report in Notes for the day (a Notes line of
     that date signed by the agent: import the reports first)."""
-    cfg = config_for(config)
-    result = missing_reports(cfg.tracker_path(tracker), cfg, parse_day(on, "--date"))
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    result = missing_reports(tracker_file, cfg, parse_day(on, "--date"), cls=cls, sme=sme)
     render_missing(result, fmt)
 
 
@@ -212,6 +217,8 @@ def missing_dict(result: MissingResult) -> dict[str, Any]:
     return {
         "tracker": str(result.tracker),
         "date": result.on,
+        "class": result.cls,
+        "tbt_sme": result.sme,
         "incomplete": result.incomplete,
         "reported": result.reported,
         "missing": [
@@ -243,8 +250,8 @@ def render_missing(result: MissingResult, fmt: Format) -> None:
         write_csv(data["missing"], MISSING_COLUMNS)
     else:
         print_table(
-            f"No self-report for {day}: {len(result.missing)} of {result.incomplete} "
-            "incomplete agent(s)",
+            f"No self-report for {day}{scope_note(result.cls, result.sme)}: "
+            f"{len(result.missing)} of {result.incomplete} incomplete agent(s)",
             ["Agent", "Class", "Row", "TBT SME", "Last report"],
             [
                 (m.agent.name, m.agent.cls, m.agent.row, m.tbt_sme, m.last_report)
@@ -260,6 +267,7 @@ def render_missing(result: MissingResult, fmt: Format) -> None:
             + "."
         )
     say(
-        f"{result.reported} of {result.incomplete} incomplete agent(s) reported for {day}; "
+        f"{result.reported} of {result.incomplete} incomplete agent(s) reported for "
+        f"{day}{scope_note(result.cls, result.sme)}; "
         f"{len(result.missing)} did not."
     )

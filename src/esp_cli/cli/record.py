@@ -14,13 +14,13 @@ from esp_cli.cli.options import (
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
-    config_for,
+    config_and_tracker,
     parse_day,
 )
 from esp_cli.render import Format, say, show
-from esp_cli.render.changes import emit_agent_changes, say_written
+from esp_cli.render.changes import emit_agent_changes, say_signed, say_written, signed_fields
 from esp_cli.rules import fmt_day
-from esp_cli.services.record import RecordResult, parse_step, record_step
+from esp_cli.services.record import RecordResult, early_reason, parse_step, record_step
 
 StepArg = Annotated[
     str,
@@ -57,6 +57,20 @@ def record_step_command(
             "--note", help="What was said or agreed; added to the Notes line.", show_default=False
         ),
     ] = None,
+    early: Annotated[
+        bool,
+        typer.Option(
+            "--early", help="Record the step before its due date (needs --reason)."
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Why the step is delivered early; added to the Notes line.",
+            show_default=False,
+        ),
+    ] = None,
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
@@ -64,10 +78,13 @@ def record_step_command(
     config: ConfigOpt = None,
 ) -> None:
     """Record an escalation step delivered to an agent: its date column and a
-    'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order, and says why."""
-    cfg = config_for(config)
+    'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order or before its due
+    date (coaching on clock day 3, each later step the business day after the one before),
+    and says why; --early --reason records it anyway, the reason in the note."""
+    why_early = early_reason(early, reason)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     result = record_step(
-        cfg.tracker_path(tracker),
+        tracker_file,
         cfg,
         agent,
         parse_step(step),
@@ -76,6 +93,7 @@ def record_step_command(
         note=note,
         cls=cls,
         dry_run=dry_run,
+        early=why_early,
     )
     render(result, fmt)
 
@@ -88,7 +106,11 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
         "step": result.step.value,
         "date": result.on,
         "by": result.by,
+        **signed_fields(result.signed_by),
         "note": result.note_line,
+        "due": result.due,
+        "early": result.early_reason is not None,
+        "early_reason": result.early_reason,
         "date_written": result.date_written,
         "note_added": result.note_added,
         "stage": ev.stage.value,
@@ -107,7 +129,10 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
 
 def render(result: RecordResult, fmt: Format) -> None:
     emit_agent_changes(as_dict(result), result.write, result.agent, fmt)
+    say_signed(result.signed_by)
     label = result.step.label
+    if result.early_reason is not None and result.due is not None:
+        say(f"Recorded early: the {label} was due {fmt_day(result.due)} ({result.early_reason}).")
     if not result.date_written:
         say(f"The {label} was already recorded on {show(result.on)}.")
     if not result.note_added:

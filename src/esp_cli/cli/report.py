@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.options import ConfigOpt, DayOpt, DryRunOpt, TrackerOpt, as_of_and_now, config_for
+from esp_cli.cli.options import (
+    ClassOpt,
+    ConfigOpt,
+    DayOpt,
+    DryRunOpt,
+    SmeOpt,
+    TrackerOpt,
+    as_of_and_now,
+    config_and_tracker,
+)
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
 from esp_cli.render import say
@@ -109,17 +118,20 @@ def eod_command(
             "--dry-run", "-n", help="With --send: print the message instead of sending it."
         ),
     ] = False,
+    cls: ClassOpt = None,
+    sme: SmeOpt = None,
     tracker: TrackerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The TBT Completion report for a day: per class and in total, access issues,
-    escalation steps due, who did not self-report, and the outstanding agents."""
+    escalation steps due, who did not self-report, and the outstanding agents. With --class
+    or --sme, the report for those agents only (its title says so)."""
     if dry_run and not send:
         raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
     from esp_cli import mail
     from esp_cli.services.eod import eod_report
 
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     when, now = as_of_and_now(day, "--date")
     drafts = Drafts(eml, msg)
     envelope = server = None
@@ -127,7 +139,7 @@ def eod_command(
         # The e-mail's settings fail before anything is written (--out, a draft).
         envelope = mail.envelope(cfg)
         server = mail.server(cfg) if send else None
-    report = eod_report(cfg.tracker_path(tracker), cfg, when, now)
+    report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
     for finding in report.findings:
         say(f"warning: {finding}")
     for problem in report.problems:
@@ -184,9 +196,10 @@ def _print_tables(report: EodReport, cfg: Config) -> None:
     from esp_cli.render import eod as r
     from esp_cli.render import print_table
 
-    say(f"{r.subject(report.day)}: {r.headline(report)}")
+    say(f"{r.subject(report.day, report.scope)}: {r.headline(report)}")
     print_table(
-        f"TBT completion, {report.day:%a %m/%d/%Y}",
+        f"TBT completion, {report.day:%a %m/%d/%Y}"
+        + (f" — {report.scope}" if report.scope else ""),
         r.SUMMARY_HEADERS,
         [r.summary_row(c) for c in [*report.classes, report.totals]],
         empty="no agents in the tracker",
@@ -227,7 +240,7 @@ def _mail(
     words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
     msg = mail.build_message(
         env,
-        r.subject(report.day),
+        r.subject(report.day, report.scope),
         r.render_text(report, cfg.access_values, **words),
         r.render_html(report, cfg.access_values, **words),
         datetime.now(),
@@ -301,14 +314,14 @@ def locate_command(
     from esp_cli import mail
     from esp_cli.services.locate import locate_cases
 
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     envelope = server = None
     if eml is not None or msg is not None or send:
         # The e-mail's settings are checked before Searched by Course Number is written: a
         # missing recipient must not leave the tracker changed and no e-mail made.
         envelope = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
         server = mail.server(cfg) if send else None
-    result = locate_cases(cfg.tracker_path(tracker), cfg, screenshots, dry_run=dry_run)
+    result = locate_cases(tracker_file, cfg, screenshots, dry_run=dry_run)
     _show_locate(result, fmt)
     if envelope is not None:
         _mail_locate(result, cfg, envelope, server, Drafts(eml, msg), dry_run=dry_run)

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.options import ClassOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
+from esp_cli.cli.options import (
+    ClassOpt,
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    TrackerOpt,
+    config_and_tracker,
+)
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import print_changes, say_written, write_fields
 from esp_cli.services.smes import AssignResult, SmeListResult, assign_smes, list_smes
@@ -40,8 +47,8 @@ def assign_command(
 ) -> None:
     """Split the class's agents evenly between one or two TBT SMEs, in TBT SME. Agents who
     already have one of them keep them; running it again changes nothing."""
-    cfg = config_for(config)
-    result = assign_smes(cfg.tracker_path(tracker), cfg, cls, smes or [], dry_run=dry_run)
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    result = assign_smes(tracker_file, cfg, cls, smes or [], dry_run=dry_run)
     render_assign(result, fmt)
 
 
@@ -53,8 +60,8 @@ def list_command(
     config: ConfigOpt = None,
 ) -> None:
     """Each class with its TBT SMEs, how many agents each has and how many are outstanding."""
-    cfg = config_for(config)
-    render_list(list_smes(cfg.tracker_path(tracker), cfg, cls), fmt)
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    render_list(list_smes(tracker_file, cfg, cls), fmt)
 
 
 def assign_dict(result: AssignResult) -> dict[str, Any]:

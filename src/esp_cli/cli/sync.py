@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
+from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_and_tracker
 from esp_cli.errors import ConfigError
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import say_written
@@ -40,7 +40,7 @@ def sync_command(
     config: ConfigOpt = None,
 ) -> None:
     """Fill Date of N Number Request (and blank N Numbers) from the Master N Number Tracker."""
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     master_path = master or cfg.master
     if master_path is None:
         raise ConfigError(
@@ -48,7 +48,7 @@ def sync_command(
             fix="pass --from MASTER.xlsx or set [tracker] master in esp.toml.",
         )
     result = sync_nnumbers(
-        cfg.tracker_path(tracker), master_path, cfg, dry_run=dry_run, overwrite=overwrite
+        tracker_file, master_path, cfg, dry_run=dry_run, overwrite=overwrite
     )
     render(result, fmt)
 

@@ -8,9 +8,22 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import command_group
-from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
+from esp_cli.cli.options import (
+    ByOpt,
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    TrackerOpt,
+    config_and_tracker,
+)
 from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import print_changes, say_written, write_fields
+from esp_cli.render.changes import (
+    print_changes,
+    say_signed,
+    say_written,
+    signed_fields,
+    write_fields,
+)
 from esp_cli.services.proofs import Proof, ProofsResult, record_proofs
 
 tbt_app = command_group(
@@ -44,10 +57,10 @@ def proofs_command(
     """Record every good proof in the TBT Tracking Sheet (never the same file twice) and set
     All TBTs Complete? to Yes with TBT Complete Date; files that are not PDFs, are badly named
     or match no agent are listed with the reason and change nothing."""
-    cfg = config_for(config)
+    cfg, tracker_file = config_and_tracker(config, tracker)
     result = record_proofs(
         folder,
-        cfg.tracker_path(tracker),
+        tracker_file,
         cfg,
         tracking_sheet=tracking_sheet,
         by=by,
@@ -79,6 +92,7 @@ def as_dict(result: ProofsResult) -> dict[str, Any]:
             {"file": r.file, "reason": r.reason, "expected": r.expected} for r in result.rejected
         ],
         "created_tracking_sheet": result.created_sheet,
+        **signed_fields(result.signed_by if result.recorded else None),
         **write_fields(result.write),
     }
 
@@ -127,4 +141,5 @@ def render(result: ProofsResult, fmt: Format) -> None:
                 f"{'Created' if result.created_sheet else 'Added to'} {result.tracking_sheet}: "
                 f"{len(result.recorded)} row(s)."
             )
+        say_signed(result.signed_by)
     say_written(result.write)

@@ -85,11 +85,16 @@ def say(message: str) -> None:
 
 
 def print_table(
-    title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str | None = None
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    empty: str | None = None,
+    optional: Sequence[str] = (),
 ) -> None:
     """A boxed table on stdout. Drawn here rather than with rich: rich measures and wraps
     every cell as an object and took 0.3 s for a 364-row table; this takes milliseconds.
-    On a terminal, long columns wrap to fit its width; piped, lines are never wrapped."""
+    On a terminal, long columns wrap to fit its width (see format_table); piped, lines are
+    never wrapped."""
     cells = [[show(v) for v in r] for r in rows]
     if not cells:
         if empty:
@@ -97,7 +102,9 @@ def print_table(
         return
     plain_ascii = not can_encode(sys.stdout, _BOX)
     sys.stdout.write(
-        format_table(title, columns, cells, terminal_width(), ascii_only=plain_ascii)
+        format_table(
+            title, columns, cells, terminal_width(), optional, ascii_only=plain_ascii
+        )
     )
 
 
@@ -116,32 +123,82 @@ def format_table(
     columns: Sequence[str],
     cells: Sequence[Sequence[str]],
     limit: int | None = None,
+    optional: Sequence[str] = (),
+    *,
     ascii_only: bool = False,
 ) -> str:
-    """The table as text; with `limit`, the widest columns wrap so lines fit in it. With
-    `ascii_only` (a console whose code page lacks box drawing, such as cp1252 or cp437) the
-    borders are +-| and arrows ->."""
+    """The table as text. With `limit`, every line fits in it: long columns wrap at spaces,
+    never inside a word (a date, a name, an action); when that is not enough without
+    wrapping the short columns (names, classes, dates), the `optional` columns are left out,
+    first named first, and a last line says so. Only a table that still cannot fit has its
+    short columns wrapped, and at last its longest words cut. With `ascii_only` (a console
+    whose code page lacks box drawing, such as cp1252 or cp437) the borders are +-| and
+    arrows ->."""
     if ascii_only:
         title = stand_in(title)
         columns = [stand_in(c) for c in columns]
         cells = [[stand_in(text) for text in row] for row in cells]
+    names = list(columns)
+    rows = [list(r) for r in cells]
+    dropped: list[str] = []
+    widths = _natural(names, rows)
+    if limit is not None:
+        floors = _floors(names, rows)
+        for name in optional:
+            needed = sum(w if w <= _COMFORTABLE else f for w, f in zip(widths, floors, strict=True))
+            if needed <= _room(limit, len(names)) or name not in names:
+                continue
+            i = names.index(name)
+            del names[i], widths[i], floors[i]
+            for row in rows:
+                del row[i]
+            dropped.append(name)
+        _fit(widths, floors, _room(limit, len(names)))
+    out = _wrap(title, limit) if limit is not None else [title]
+    out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
+    out += _lines("┃", [_wrap(c, w) for c, w in zip(names, widths, strict=True)], widths)
+    out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
+    for row in rows:
+        out += _lines("│", [_wrap(text, w) for text, w in zip(row, widths, strict=True)], widths)
+    out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
+    if dropped and limit is not None:
+        out += _wrap(
+            f"(Not shown at this width: {', '.join(dropped)}; a wider window or --format csv "
+            "shows every column.)",
+            limit,
+        )
+    text = "\n".join(out) + "\n"
+    return stand_in(text) if ascii_only else text
+
+
+def _room(limit: int, ncols: int) -> int:
+    """The columns left for text once a table's borders and padding are drawn."""
+    return limit - (3 * ncols + 1)
+
+
+def _natural(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's width unwrapped: its widest line."""
     widths = [_width(c) for c in columns]
-    for row in cells:
+    for row in rows:
         for i, text in enumerate(row):
             w = max(map(_width, text.split("\n"))) if "\n" in text else _width(text)
             if w > widths[i]:
                 widths[i] = w
-    if limit is not None:
-        _fit(widths, limit - (3 * len(widths) + 1))
-    out = [title]
-    out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
-    out += _lines("┃", [[c] for c in columns], widths)
-    out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
-    for row in cells:
-        out += _lines("│", [_wrap(text, w) for text, w in zip(row, widths, strict=True)], widths)
-    out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
-    text = "\n".join(out) + "\n"
-    return stand_in(text) if ascii_only else text
+    return widths
+
+
+def _floors(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's narrowest width without cutting a word: its widest word."""
+    floors = [max(map(_width, c.split()), default=0) for c in columns]
+    for row in rows:
+        for i, text in enumerate(row):
+            if " " in text or "\n" in text:
+                w = max(map(_width, text.split()), default=0)
+            else:
+                w = _width(text)
+            if w > floors[i]:
+                floors[i] = w
+    return floors
 
 
 def _lines(bar: str, wrapped: Sequence[Sequence[str]], widths: Sequence[int]) -> list[str]:
@@ -157,16 +214,40 @@ def _lines(bar: str, wrapped: Sequence[Sequence[str]], widths: Sequence[int]) ->
     ]
 
 
-def _fit(widths: list[int], room: int) -> None:
-    """Narrow the widest columns (never below 8 characters) until they fit in `room`."""
-    while sum(widths) > room:
+# Columns up to this wide are short (names, classes, dates, stages): they keep their width
+# while long text columns are narrowed, to this first. Below _MIN_WIDTH a column is not
+# narrowed even if it means cutting words: a table too wide for its window is better than
+# one no one can read.
+_COMFORTABLE = 16
+_MIN_WIDTH = 8
+
+
+def _fit(widths: list[int], floors: Sequence[int], room: int) -> None:
+    """Narrow columns until they fit in `room`: the long text columns to _COMFORTABLE first
+    (the widest first), then each column to its widest word (the widest column first: it
+    is the one with the most text to wrap); only if that is not enough, further (words are
+    then cut), never below _MIN_WIDTH."""
+    over = sum(widths) - room
+    natural = list(widths)
+    by_size = sorted(range(len(widths)), key=lambda i: -natural[i])
+    for target in (lambda i: max(floors[i], _COMFORTABLE), floors.__getitem__):
+        for i in by_size:
+            if over <= 0:
+                return
+            cut = min(over, max(0, widths[i] - target(i)))
+            widths[i] -= cut
+            over -= cut
+    while over > 0:
         widest = max(range(len(widths)), key=widths.__getitem__)
-        if widths[widest] <= 8:
+        if widths[widest] <= _MIN_WIDTH:
             return
         widths[widest] -= 1
+        over -= 1
 
 
 def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns, broken at spaces; a word longer than the width is
+    cut (format_table keeps columns at least as wide as their words where it can)."""
     out: list[str] = []
     for line in text.split("\n"):
         while _width(line) > width:

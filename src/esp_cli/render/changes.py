@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from esp_cli.model import AgentRef, CellChange, WriteReport
+from esp_cli.model import AgentRef, CellChange, Signer, WriteReport
 from esp_cli.notes import lines_of
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 
@@ -52,6 +52,17 @@ def write_fields(write: WriteReport) -> dict[str, Any]:
         "dry_run": write.dry_run,
         "backup": str(write.backup) if write.backup else None,
     }
+
+
+def signed_fields(signer: Signer | None) -> dict[str, Any]:
+    """The JSON key naming who signed the note lines (a command that signs has one)."""
+    return {} if signer is None else {"signed_by": signer.name}
+
+
+def say_signed(signer: Signer | None) -> None:
+    """Who signed, and where that name came from, so a wrong name is seen at once."""
+    if signer is not None:
+        say(f"Signed: {signer.name} (from {signer.source})")
 
 
 def say_written(write: WriteReport, done: str = "already says so") -> None:

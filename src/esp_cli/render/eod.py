@@ -47,8 +47,9 @@ BAR_DONE = "#2e7d32"
 BAR_LEFT = "#e0e0e0"
 
 
-def subject(day: date) -> str:
-    return f"{SUBJECT_PREFIX} — {day:%a %m/%d/%Y}"
+def subject(day: date, scope: str | None = None) -> str:
+    """The report's title and e-mail subject; `scope` names whose agents it covers."""
+    return f"{SUBJECT_PREFIX} — {day:%a %m/%d/%Y}" + (f" — {scope}" if scope else "")
 
 
 def action_label(value: str) -> str:
@@ -87,9 +88,12 @@ def summary_dict(summary: ClassSummary, with_class: bool = True) -> dict[str, An
 
 
 def report_dict(report: EodReport) -> dict[str, Any]:
-    """The JSON contract: {"date", "classes": [...], "totals": {...}, "problems": [...]}."""
+    """The JSON contract: {"date", "classes": [...], "totals": {...}, "problems": [...]}
+    (and "scope" when the report is for one class's or one TBT SME's agents)."""
+    scope = {"scope": report.scope} if report.scope else {}
     return {
         "date": report.day.isoformat(),
+        **scope,
         "classes": [summary_dict(c) for c in report.classes],
         "totals": summary_dict(report.totals, with_class=False),
         "problems": [
@@ -179,7 +183,7 @@ def render_text(
     signoff: str | None = None,
 ) -> str:
     """The plain-text part: reads well in a terminal and in a mail client without HTML."""
-    title = subject(report.day)
+    title = subject(report.day, report.scope)
     out = [*greeting.splitlines(), ""] if greeting else []
     out += [title, "=" * len(title), "", headline(report), ""]
     out += _text_table(SUMMARY_HEADERS, [summary_row(c) for c in [*report.classes, report.totals]])
@@ -227,7 +231,7 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 
 def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
-    out = [f"# {subject(report.day)}", "", headline(report), ""]
+    out = [f"# {subject(report.day, report.scope)}", "", headline(report), ""]
     rows = [summary_row(c) for c in report.classes]
     rows.append([f"**{c}**" for c in summary_row(report.totals)])
     out += _md_table(SUMMARY_HEADERS, rows)
@@ -410,7 +414,7 @@ def render_html(
     if greeting:
         parts.append(text_row(html_lines(greeting), "padding:0 0 12px 0", raw=True))
     parts += [
-        text_row(subject(report.day), _TITLE),
+        text_row(subject(report.day, report.scope), _TITLE),
         text_row(headline(report)),
         heading_row("Completion by class"),
         text_row(
@@ -454,7 +458,7 @@ def render_html(
     ]
     if signoff:
         parts.append(text_row(html_lines(signoff), "padding:16px 0 0 0", raw=True))
-    return mail_document(subject(report.day), parts)
+    return mail_document(subject(report.day, report.scope), parts)
 
 
 def mail_document(title: str, rows: Sequence[str]) -> str:

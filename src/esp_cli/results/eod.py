@@ -86,6 +86,7 @@ class EodReport:
     not_reported: list[tuple[str, str]]  # (agent, class), in tracker order
     findings: list[Finding]
     problems: list[DataProblem] = field(default_factory=list)
+    scope: str | None = None  # "class AET-1109", "TBT SME Keisha Grant": whose agents only
 
 
 def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:

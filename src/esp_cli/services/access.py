@@ -19,7 +19,15 @@ from typing import Any
 from esp_cli.columns import BY_KEY
 from esp_cli.config import DEFAULT_ACCESS_VALUES, Config
 from esp_cli.errors import UsageError
-from esp_cli.model import CANNOT_LOCATE, AgentRef, WriteReport, access_key, is_issue, is_spoc_issue
+from esp_cli.model import (
+    CANNOT_LOCATE,
+    AgentRef,
+    Signer,
+    WriteReport,
+    access_key,
+    is_issue,
+    is_spoc_issue,
+)
 from esp_cli.notes import NoteKind, format_line
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
@@ -56,6 +64,7 @@ class AccessResult:
     note_added: bool
     still_empty: list[str]  # headers the issue needs that are still empty (DOMAIN: SPOC)
     write: WriteReport
+    signed_by: Signer | None = None
 
 
 def parse_phone(text: str) -> str:
@@ -138,7 +147,8 @@ def set_access(
         raise UsageError(
             "--incident is empty.", fix="give SPOC's incident number, e.g. INC0049311."
         )
-    writer = config.signer(by)
+    signer = config.who_signs(by)
+    writer = signer.name
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         row = find_agent(s.table, query, cls)
         sheet = s.table.sheet(row.sheet)
@@ -180,6 +190,7 @@ def set_access(
         note_added=note_added,
         still_empty=_still_empty(row, sheet, value, {w[0] for w in wanted}),
         write=s.report,
+        signed_by=signer,
     )
 
 

@@ -1,10 +1,12 @@
 """Finding one agent in the tracker from what a person types: a name, an ID, an e-mail.
 
-Used by every command that acts on one agent (`esp explain`, `esp record-step`, and later
-notes and access). A query matches by Agent ID, N Number, e-mail, or name in either order
-("Devon Price", "price, devon", "PRICE  Devon"). Exactly one agent must match: an unknown or
-ambiguous query raises AgentLookupError (an AgentNotFoundError) naming the closest agents
-with their sheet, row and class — esp never picks one on a person's behalf.
+Used by every command that acts on one agent (`esp explain`, `esp record-step`, notes,
+access). A query matches by Agent ID, N Number, e-mail, or name in either order ("Devon
+Price", "price, devon", "PRICE  Devon"); failing that, by part of the name: a first name, a
+last name or the start of each word ("Devon", "Pri", "dev pr"), when only one agent has it.
+Exactly one agent must match: an unknown or ambiguous query raises AgentLookupError (an
+AgentNotFoundError) naming the candidates with their sheet, row and class — esp never picks
+one of several on a person's behalf.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ MAX_CANDIDATES = 5
 # difflib ratio below which a name is not worth suggesting ("Devn Price" ~ "Devon Price" is
 # 0.95; unrelated names of similar length sit around 0.3-0.5).
 SIMILARITY_CUTOFF = 0.6
+# The fewest letters a partial name ("Devon", "Pri") must have to choose an agent.
+MIN_PARTIAL = 2
 
 
 class AgentLookupError(AgentNotFoundError):
@@ -98,6 +102,26 @@ def _exact(rows: Sequence[Row], query: str) -> list[Row]:
     return []
 
 
+def _covers(wanted: Sequence[str], tokens: Sequence[str]) -> bool:
+    """Does each wanted word start a different word of the name ("dev pr" ~ "devon price")?"""
+    if not wanted:
+        return True
+    first, rest = wanted[0], wanted[1:]
+    for i, token in enumerate(tokens):
+        if token.startswith(first) and _covers(rest, (*tokens[:i], *tokens[i + 1 :])):
+            return True
+    return False
+
+
+def _partial(rows: Sequence[Row], query: str) -> list[Row]:
+    """Rows whose name has every word of the query as a word or the start of one: a first
+    name, a last name, or prefixes. A single letter is too little to go on."""
+    wanted = name_key(query).split()
+    if not wanted or max(map(len, wanted)) < MIN_PARTIAL:
+        return []
+    return [r for r in rows if r.name and _covers(wanted, name_key(r.name).split())]
+
+
 def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
     """The agents a misspelt or partial query most likely meant, best first."""
     wanted = name_key(query)
@@ -145,6 +169,49 @@ def agents_in_class(table: Table, cls: str | None) -> list[Row]:
     return found
 
 
+SME_KEY = "tbt_sme"
+
+
+def agents_for(
+    table: Table, cls: str | None = None, sme: str | None = None
+) -> tuple[list[Row], str | None]:
+    """The agents of a class and/or a TBT SME (--class, --sme; every agent without them), and
+    the SME's name as the tracker spells it. Read SME_KEY with the table to filter by SME."""
+    rows = agents_in_class(table, cls)
+    if sme is None:
+        return rows, None
+    where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
+    return agents_of_sme(rows, sme, where)
+
+
+def agents_of_sme(rows: Sequence[Row], sme: str, where: str) -> tuple[list[Row], str]:
+    """The rows whose TBT SME is `sme`, and that SME's name as typed in the tracker: `sme`
+    is the full name in either order or, like an agent's, a first name, last name or
+    prefix only one SME of those rows has. An unknown or ambiguous name is a usage error
+    listing the SMEs there are."""
+    names: dict[tuple[str, ...], str] = {}
+    for row in rows:
+        text = " ".join(row.text(SME_KEY).split())
+        if text:
+            names.setdefault(name_tokens(text), text)
+    wanted = name_tokens(sme)
+    if wanted not in names:
+        words = name_key(sme).split()
+        found = [k for k in names if words and _covers(words, k)]
+        if len(found) != 1:
+            listed = ", ".join(sorted(names[k] for k in (found or names))) or "none"
+            head = (
+                f"{sme!r} matches {len(found)} TBT SMEs in {where}"
+                if found
+                else f"No TBT SME {sme!r} in {where}"
+            )
+            raise UsageError(
+                f"{head} (TBT SMEs: {listed}).", fix="pass --sme with one of those names."
+            )
+        wanted = found[0]
+    return [r for r in rows if name_tokens(r.text(SME_KEY)) == wanted], names[wanted]
+
+
 def find_agents(rows: Iterable[Row], query: str) -> list[Row]:
     """Every row the query names exactly (by ID, N Number, e-mail or name); may be empty."""
     return _exact(list(rows), query)
@@ -157,7 +224,7 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     if not query.strip():
         raise UsageError("No agent given.", fix="give a name, Agent ID, N Number or e-mail.")
     rows = agents_in_class(table, cls)
-    found = _exact(rows, query)
+    found = _exact(rows, query) or _partial(rows, query)
     if len(found) == 1:
         return found[0]
     where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")

@@ -32,8 +32,8 @@ from esp_cli.config import Config
 from esp_cli.model import access_category
 from esp_cli.notes import NoteKind, latest
 from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
-from esp_cli.rules import ActionKind
-from esp_cli.services.agents import class_key
+from esp_cli.rules import ActionKind, done_by
+from esp_cli.services.agents import agents_for, class_key
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
@@ -73,25 +73,38 @@ def _latest_note(row: Row) -> str | None:
     return f"{line.day:%m/%d/%Y} - {line.author} - {line.text}"
 
 
-def _complete(row: Row) -> bool:
-    return row.get("call_cert_complete") is True and row.get("tbts_complete") is True
+def _done(row: Row, day: date) -> tuple[bool, bool]:
+    """Call Cert and all TBTs complete on `day` (a completion dated after it is not yet)."""
+    return (
+        done_by(row.get("call_cert_complete"), row.get("call_cert_date"), day),
+        done_by(row.get("tbts_complete"), row.get("tbt_complete_date"), day),
+    )
 
 
-def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> EodReport:
-    """The report for `day`, the Call Cert timebox measured at `now`."""
+def eod_report(
+    tracker_path: Path,
+    config: Config,
+    day: date,
+    now: datetime,
+    *,
+    cls: str | None = None,
+    sme: str | None = None,
+) -> EodReport:
+    """The report for `day` (for the agents of a class and/or a TBT SME when given), the
+    Call Cert timebox measured at `now`."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
-    rows = list(table.rows())
+    rows, sme_name = agents_for(table, cls, sme)
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     evaluated = {
         (row.sheet, row.row): status
         for row, status in evaluate_rows(
-            [r for r in rows if not _complete(r)], day, now, cal, config.spoc_phone
+            [r for r in rows if not all(_done(r, day))], day, now, cal, config.spoc_phone
         )
     }
     due, _ = todo_lists(list(evaluated.values()))
-    missing = missing_in(table, day)
+    missing = missing_in(table, day, rows)
     missing_at = {(m.agent.sheet, m.agent.row) for m in missing.missing}
     due_at: dict[tuple[str, int], list[ActionKind]] = {}
     for item in due:
@@ -104,8 +117,7 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
         where = (row.sheet, row.row)
         name = " ".join(row.cls.split()) or "(no class)"
         summary = classes.setdefault(class_key(name), ClassSummary(name))
-        cert = row.get("call_cert_complete") is True
-        tbts = row.get("tbts_complete") is True
+        cert, tbts = _done(row, day)
         summary.agents += 1
         summary.call_certs_complete += cert
         summary.tbts_complete += tbts
@@ -159,4 +171,13 @@ def eod_report(tracker_path: Path, config: Config, day: date, now: datetime) -> 
         not_reported=[(m.agent.name, m.agent.cls) for m in missing.missing],
         findings=list(table.findings),
         problems=problems,
+        scope=", ".join(
+            part
+            for part in (
+                f"class {' '.join(cls.split())}" if cls else "",
+                f"TBT SME {sme_name}" if sme_name else "",
+            )
+            if part
+        )
+        or None,
     )

@@ -28,7 +28,7 @@ from esp_cli.calendar import BusinessCalendar
 from esp_cli.config import Config
 from esp_cli.model import AgentRef, Finding, WriteReport
 from esp_cli.rules import ACTION_LABELS, ACTION_ORDER, ActionKind, Evaluation, evaluate
-from esp_cli.services.agents import agents_in_class
+from esp_cli.services.agents import SME_KEY, agents_for
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.session import ChangePlan, write_session
 from esp_cli.tracker import Row
@@ -39,7 +39,7 @@ NEXT_DUE_KEY = "next_action_due"
 COMPUTED_KEYS = (STAGE_KEY, NEXT_ACTION_KEY, NEXT_DUE_KEY)
 # The columns esp escalations reads (identity and class are always read): findings are
 # reported for these only.
-READ_KEYS = (*FACT_KEYS, "n_number", *COMPUTED_KEYS)
+READ_KEYS = (*FACT_KEYS, "n_number", SME_KEY, *COMPUTED_KEYS)
 
 @dataclass(frozen=True, slots=True)
 class ComputedCells:
@@ -95,6 +95,7 @@ class EscalationsResult:
     findings: list[Finding]
     write: WriteReport
     wrote: bool  # --write (or --dry-run) was asked for: `write` lists the computed cells
+    sme: str | None = None  # --sme: only that TBT SME's agents
 
     @property
     def outstanding(self) -> list[AgentStatus]:
@@ -213,6 +214,7 @@ def run_escalations(
     now: datetime,
     *,
     cls: str | None = None,
+    sme: str | None = None,
     write: bool = False,
     dry_run: bool = False,
 ) -> EscalationsResult:
@@ -222,9 +224,8 @@ def run_escalations(
     with write_session(
         tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write
     ) as s:
-        evaluated = evaluate_rows(
-            agents_in_class(s.table, cls), as_of, now, cal, config.spoc_phone
-        )
+        rows, sme_name = agents_for(s.table, cls, sme)
+        evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone)
         if write:
             for row, status in evaluated:
                 plan_computed(s.plan, row, status.computed)
@@ -242,4 +243,5 @@ def run_escalations(
         findings=list(s.table.findings),
         write=s.report,
         wrote=write,
+        sme=sme_name,
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
 from esp_cli.errors import UnsafeWriteError, UsageError
-from esp_cli.model import AgentRef, WriteReport
+from esp_cli.model import AgentRef, Signer, WriteReport
 from esp_cli.notes import NoteKind, appended, format_line
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
@@ -74,6 +74,7 @@ class NoteResult:
     line: str
     added: bool  # False: the very same line was already there
     write: WriteReport
+    signed_by: Signer | None = None
 
 
 def add_note(
@@ -94,7 +95,8 @@ def add_note(
         raise UsageError("The note is empty.", fix="give the note's text after the agent.")
     day = on or today or date.today()
     refuse_future(day, today or date.today(), "a note is dated the day it is written")
-    writer = config.signer(by)
+    signer = config.who_signs(by)
+    writer = signer.name
     line = format_line(kind, day, writer, text)
     with write_session(
         tracker_path, config, keys=(*LOOKUP_KEYS, kind.column_key), dry_run=dry_run
@@ -112,4 +114,5 @@ def add_note(
         line=line,
         added=added,
         write=s.report,
+        signed_by=signer,
     )

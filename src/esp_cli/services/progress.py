@@ -22,7 +22,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from esp_cli.config import Config
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
 from esp_cli.model import AgentRef, Finding, WriteReport
 from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
+from esp_cli.rules import done_by
 from esp_cli.selfreports import (
     RowProblem,
     SelfReport,
@@ -38,7 +39,7 @@ from esp_cli.selfreports import (
     read_mail,
     reports_from_rows,
 )
-from esp_cli.services.agents import class_key, closest, describe, name_tokens
+from esp_cli.services.agents import agents_for, class_key, closest, describe, name_tokens
 from esp_cli.services.notes import cell_text
 from esp_cli.session import ChangePlan, write_session
 from esp_cli.system import is_system_file
@@ -542,9 +543,19 @@ class MissingResult:
     missing: list[MissingAgent]
     not_started: list[tuple[AgentRef, date]]  # incomplete, but their ESP starts later
     findings: list[Finding]
+    cls: str | None = None  # --class: only that class's agents
+    sme: str | None = None  # --sme: only that TBT SME's agents (as the tracker spells it)
 
 
-MISSING_KEYS = ("call_cert_complete", "tbts_complete", "esp_start", "tbt_sme", NOTES.column_key)
+MISSING_KEYS = (
+    "call_cert_complete",
+    "call_cert_date",
+    "tbts_complete",
+    "tbt_complete_date",
+    "esp_start",
+    "tbt_sme",
+    NOTES.column_key,
+)
 
 
 def same_person(author: str, name: str) -> bool:
@@ -572,19 +583,33 @@ def _self_reports(row: Row) -> list[date]:
     return days
 
 
-def missing_reports(tracker_path: Path, config: Config, on: date) -> MissingResult:
-    """The incomplete agents with no self-report line dated `on` in their Notes."""
+def missing_reports(
+    tracker_path: Path,
+    config: Config,
+    on: date,
+    *,
+    cls: str | None = None,
+    sme: str | None = None,
+) -> MissingResult:
+    """The incomplete agents (of a class, of a TBT SME) with no self-report line dated `on`
+    in their Notes."""
     wb = Workbook.open(tracker_path)
-    return missing_in(read_table(wb, config.columns, keys=MISSING_KEYS), on)
+    table = read_table(wb, config.columns, keys=MISSING_KEYS)
+    rows, sme_name = agents_for(table, cls, sme)
+    return replace(missing_in(table, on, rows), cls=cls, sme=sme_name)
 
 
-def missing_in(table: Table, on: date) -> MissingResult:
-    """missing_reports on a table already read (with MISSING_KEYS among its keys)."""
+def missing_in(table: Table, on: date, rows: Iterable[Row] | None = None) -> MissingResult:
+    """missing_reports on a table already read (with MISSING_KEYS among its keys), for
+    `rows` (default: every agent). Complete means complete on `on`: a completion dated
+    after it does not count yet."""
     incomplete = reported = 0
     missing: list[MissingAgent] = []
     not_started: list[tuple[AgentRef, date]] = []
-    for row in table.rows():
-        if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:
+    for row in table.rows() if rows is None else rows:
+        if done_by(row.get("call_cert_complete"), row.get("call_cert_date"), on) and done_by(
+            row.get("tbts_complete"), row.get("tbt_complete_date"), on
+        ):
             continue
         start = row.get("esp_start")
         if isinstance(start, date) and start > on:

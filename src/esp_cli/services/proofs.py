@@ -26,7 +26,7 @@ from typing import Any
 from esp_cli.columns import normalise_header
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError, UsageError
-from esp_cli.model import AgentRef, WriteReport
+from esp_cli.model import AgentRef, Signer, WriteReport
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
 from esp_cli.system import is_system_file
@@ -83,6 +83,7 @@ class ProofsResult:
     created_sheet: bool  # the tracking sheet was (or would be) created
     write: WriteReport  # the ESP Tracker's cells
     sheet_write: WriteReport | None = None  # the rows added to an existing tracking sheet
+    signed_by: Signer | None = None
 
 
 # ------------------------------------------------------------------------- pure checks
@@ -386,7 +387,8 @@ def record_proofs(
             f"{sheet_path} is the ESP Tracker itself.",
             fix="give the TBT Tracking Sheet workbook with --tracking-sheet.",
         )
-    writer = config.signer(by)
+    signer = config.who_signs(by)
+    writer = signer.name
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         good, rejected = check_files(files, s.table)
         created = not sheet_path.exists()
@@ -415,4 +417,5 @@ def record_proofs(
         created_sheet=created and bool(good),
         write=s.report,
         sheet_write=sheet_write,
+        signed_by=signer,
     )

@@ -17,10 +17,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.errors import StepOrderError, UsageError
-from esp_cli.model import AgentRef, WriteReport
+from esp_cli.errors import EarlyStepError, StepOrderError, UsageError
+from esp_cli.model import AgentRef, Signer, WriteReport
 from esp_cli.notes import NoteKind, format_line
-from esp_cli.rules import LADDER, Evaluation, Step, evaluate, fmt, step_order_error
+from esp_cli.rules import (
+    LADDER,
+    Evaluation,
+    Step,
+    evaluate,
+    fmt,
+    fmt_day,
+    step_due,
+    step_due_basis,
+    step_order_error,
+)
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
@@ -73,6 +83,9 @@ class RecordResult:
     note_added: bool  # False: the very same line was already in Notes
     evaluation: Evaluation  # the agent after recording, as of the day it was run
     write: WriteReport
+    signed_by: Signer | None = None
+    due: date | None = None  # when the step fell due by the ladder's timing, when known
+    early_reason: str | None = None  # recorded before `due`, with --early --reason
 
 
 def parse_step(text: str) -> Step:
@@ -85,12 +98,34 @@ def parse_step(text: str) -> Step:
     return step
 
 
-def note_line(on: date, by: str, step: Step, note: str | None) -> str:
+def note_line(
+    on: date,
+    by: str,
+    step: Step,
+    note: str | None,
+    *,
+    early: tuple[date, str] | None = None,
+) -> str:
     """`MM/DD/YYYY - Name - Note`, the step named in the note so the line says what it
-    documents."""
+    documents; for a step recorded before it was due, `early` = (due date, reason)."""
     text = " ".join((note or "").split())
     body = f"{_NOTE_PREFIX[step]}: {text}" if text else _DEFAULT_NOTES[step]
+    if early is not None:
+        due, reason = early
+        body += f"; early (due {fmt(due)}): {' '.join(reason.split())}"
     return format_line(NoteKind.NOTES, on, by, body)
+
+
+def early_reason(early: bool, reason: str | None) -> str | None:
+    """The reason a step is recorded before it is due (--early --reason), checked."""
+    tidy = " ".join((reason or "").split())
+    if early and not tidy:
+        raise UsageError(
+            "--early needs a reason.", fix="add --reason 'why it is delivered before its due date'."
+        )
+    if tidy and not early:
+        raise UsageError("--reason goes with --early.", fix="add --early, or leave --reason out.")
+    return tidy or None
 
 
 def record_step(
@@ -105,11 +140,14 @@ def record_step(
     cls: str | None = None,
     dry_run: bool = False,
     now: datetime | None = None,
+    early: str | None = None,
 ) -> RecordResult:
-    """Record `step` for the agent `query` names, delivered on `on` by `by`."""
+    """Record `step` for the agent `query` names, delivered on `on` by `by`. A step before
+    its due date is refused, unless `early` gives the reason (it goes in the note)."""
     moment = now or datetime.now()
     refuse_future(on, moment.date(), "a step is recorded once it is delivered")
-    writer = config.signer(by)
+    signer = config.who_signs(by)
+    writer = signer.name
     cal = calendar_from(config)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         row = find_agent(s.table, query, cls)
@@ -121,7 +159,18 @@ def record_step(
                 f"{row.label()} ({_where(row, step)}): {reason}.",
                 fix="record the earlier step first, or correct its date.",
             )
-        line = note_line(on, writer, step, note)
+        due = step_due(facts, step, cal)
+        is_early = due is not None and on < due and facts.step_date(step) != on
+        if is_early and early is None:
+            assert due is not None
+            raise EarlyStepError(
+                f"{row.label()} ({_where(row, step)}): the {step.label} is not due until "
+                f"{fmt_day(due)} ({step_due_basis(step, facts)}); {fmt(on)} is before it.",
+                fix="record it once it is due, or pass --early --reason 'why' to record it "
+                "now (the reason goes in the note).",
+            )
+        early_note = (due, early) if is_early and due is not None and early else None
+        line = note_line(on, writer, step, note, early=early_note)
         date_written = facts.step_date(step) != on
         if date_written:
             s.plan.set(row, step.column, on)
@@ -144,6 +193,9 @@ def record_step(
         note_added=note_added,
         evaluation=ev,
         write=s.report,
+        signed_by=signer,
+        due=due,
+        early_reason=early if early_note else None,
     )
 
 

@@ -1,0 +1,57 @@
+"""esp config user [NAME], esp config where: who signs, and which esp.toml is in use."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from esp_cli.cli.base import command_group
+from esp_cli.cli.options import ConfigOpt, TrackerOpt, config_for
+from esp_cli.config import TRACKER_ENV, set_user_name, user_config_path
+from esp_cli.errors import ConfigError, NoSignerError
+from esp_cli.render import say
+
+config_app = command_group(
+    "config", "Your own settings: the name that signs your notes, and which esp.toml is used."
+)
+
+
+@config_app.command("user")
+def config_user_command(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="Your name as notes should show it; saved in your own esp.toml.",
+            show_default=False,
+        ),
+    ] = None,
+    tracker: TrackerOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Without NAME: who signs your notes and changes, and where that name comes from. With
+    NAME: save it once in your own esp.toml (not the team's), so --by is not needed."""
+    if name is not None:
+        path = set_user_name(name)
+        say(f"Saved [people] user = {' '.join(name.split())!r} in {path}.")
+    cfg = config_for(config, tracker)
+    try:
+        signer = cfg.who_signs(None)
+    except NoSignerError:
+        say(f"No name set: run esp config user 'Your Name' (it writes {user_config_path()}).")
+        raise typer.Exit(1) from None
+    typer.echo(signer.name)
+    say(f"Signed: {signer.name} (from {signer.source})")
+
+
+@config_app.command("where")
+def config_where_command(tracker: TrackerOpt = None, config: ConfigOpt = None) -> None:
+    """Which esp.toml esp uses here (--config, else ./esp.toml, else the one beside the
+    tracker, else your own) and which tracker it names."""
+    cfg = config_for(config, tracker)
+    typer.echo(f"config: {cfg.source or 'none (defaults)'}")
+    typer.echo(f"your own config: {user_config_path()}")
+    try:
+        typer.echo(f"tracker: {cfg.tracker_path(tracker)}")
+    except ConfigError:
+        typer.echo(f"tracker: none (pass --tracker, set {TRACKER_ENV} or [tracker] path)")

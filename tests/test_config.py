@@ -1,0 +1,228 @@
+"""Who signs (--by, ESP_USER, your own esp.toml, the esp.toml in use) and which esp.toml is
+used (--config, ./esp.toml, the tracker's folder, your own)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.cli.options import config_and_tracker
+from esp_cli.config import Config, load_config, set_user_name, user_config_path
+from esp_cli.errors import ConfigError, ExitCode
+from tests import factories
+
+AGENTS = [{"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E100"}]
+NOTES_CELL = "K3"  # factories.TRACKER_HEADERS under one title row
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The person's config folder (platformdirs follows XDG_CONFIG_HOME on Linux)."""
+    folder = tmp_path / "home-config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    monkeypatch.delenv("ESP_CONFIG_DIR", raising=False)
+    monkeypatch.delenv("ESP_USER", raising=False)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    return folder
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def shared_tracker(tmp_path: Path, agents: list[dict[str, Any]] = AGENTS) -> Path:
+    (tmp_path / "shared").mkdir(exist_ok=True)
+    return factories.tracker(tmp_path / "shared" / "ESP Tracker.xlsx", agents)
+
+
+def team_config(tmp_path: Path, user: str = "Team Lead") -> Config:
+    return load_config(write(tmp_path / "team" / "esp.toml", f'[people]\nuser = "{user}"\n'))
+
+
+# -- who signs --------------------------------------------------------------------------------
+
+
+def test_user_config_is_in_the_platform_config_folder(home: Path) -> None:
+    assert user_config_path() == home / "esp" / "esp.toml"
+
+
+def test_signer_order(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = team_config(tmp_path)
+    team = str(tmp_path / "team" / "esp.toml")
+    assert (cfg.who_signs(None).name, cfg.who_signs(None).source) == ("Team Lead", team)
+    set_user_name("  Dana   Whitfield ")
+    assert cfg.who_signs(None).name == "Dana Whitfield"
+    assert cfg.who_signs(None).source == str(user_config_path())
+    monkeypatch.setenv("ESP_USER", "Jordan Reyes")
+    assert (cfg.who_signs(None).name, cfg.who_signs(None).source) == ("Jordan Reyes", "ESP_USER")
+    assert cfg.who_signs("Sam Lee").name == "Sam Lee"
+    assert cfg.who_signs("Sam Lee").source == "--by"
+    assert cfg.signer(" ") == "Jordan Reyes"  # a blank --by is no name
+
+
+def test_no_name_anywhere_is_a_clear_error(home: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config().signer(None)
+    assert "esp config user" in str(caught.value)
+    assert str(user_config_path()) in str(caught.value)
+
+
+def test_set_user_keeps_the_rest_of_the_file(home: Path) -> None:
+    own = write(
+        user_config_path(),
+        '# mine\n[calendar]\ncountry = "US"\n\n[people]\nuser_email = "d@x.com"\n'
+        'user = "Old Name"\n\n[report]\nto = ["a@x.com"]\n',
+    )
+    set_user_name('Dana "DW" Whitfield')
+    text = own.read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    assert raw["people"] == {"user_email": "d@x.com", "user": 'Dana "DW" Whitfield'}
+    assert raw["calendar"] == {"country": "US"} and raw["report"] == {"to": ["a@x.com"]}
+    assert text.startswith("# mine\n")
+    # A [people] table without a user gets one; a file without [people] gets the table.
+    write(own, "[people]\nuser_email = \"d@x.com\"\n")
+    set_user_name("Dana")
+    assert tomllib.loads(own.read_text(encoding="utf-8"))["people"]["user"] == "Dana"
+    write(own, '[calendar]\ncountry = "US"\n')
+    set_user_name("Dana")
+    assert tomllib.loads(own.read_text(encoding="utf-8")) == {
+        "calendar": {"country": "US"},
+        "people": {"user": "Dana"},
+    }
+
+
+def test_set_user_refuses_a_broken_file(home: Path) -> None:
+    own = write(user_config_path(), "[people\nuser = 'x'\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        set_user_name("Dana")
+    assert own.read_text(encoding="utf-8") == "[people\nuser = 'x'\n"
+
+
+def test_config_user_command_sets_and_shows(home: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["config", "user"])
+    assert res.exit_code == 1
+    assert res.stdout == ""
+    assert "No name set" in res.stderr
+    res = runner.invoke(app, ["config", "user", "Dana Whitfield"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "Dana Whitfield\n"
+    assert f"Saved [people] user = 'Dana Whitfield' in {user_config_path()}" in res.stderr
+    assert f"Signed: Dana Whitfield (from {user_config_path()})" in res.stderr
+    assert runner.invoke(app, ["config", "user"]).stdout == "Dana Whitfield\n"
+
+
+def test_note_add_signs_with_esp_user_and_says_so(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker = shared_tracker(tmp_path)
+    write(tmp_path / "shared" / "esp.toml", '[people]\nuser = "Team Lead"\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ESP_USER", "Jordan Reyes")
+    res = CliRunner().invoke(
+        app,
+        ["note", "add", "E100", "Called", "--date", "2026-11-23", "-t", str(tracker), "-f", "json"],
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["signed_by"] == "Jordan Reyes"
+    assert "Signed: Jordan Reyes (from ESP_USER)" in res.stderr
+    ws = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    assert ws[NOTES_CELL].value == "11/23/2026 - Jordan Reyes - Called"
+
+
+def test_record_step_signs_from_the_team_config_beside_the_tracker(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agents = [{**AGENTS[0], "ESP Start Date": "2026-11-20"}]
+    tracker = shared_tracker(tmp_path, agents)
+    write(tmp_path / "shared" / "esp.toml", '[people]\nuser = "Team Lead"\n')
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(
+        app, ["record-step", "E100", "coaching", "--date", "2026-11-25", "-t", str(tracker)]
+    )
+    assert res.exit_code == 0, res.output
+    # Shown relative to the working folder.
+    assert f"Signed: Team Lead (from {Path('shared', 'esp.toml')})" in res.stderr
+
+
+# -- which esp.toml -----------------------------------------------------------------------------
+
+
+def used(config: Path | None, tracker: Path | None) -> tuple[Path | None, Path]:
+    cfg, path = config_and_tracker(config, tracker)
+    return cfg.source, path
+
+
+def test_config_discovery_order(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work, share = tmp_path / "work", tmp_path / "share"
+    tracker = share / "ESP Tracker.xlsx"
+    beside = write(share / "esp.toml", '[tracker]\npath = "ESP Tracker.xlsx"\n')
+    own = write(user_config_path(), '[tracker]\npath = "Mine.xlsx"\n')
+    work.mkdir()
+    monkeypatch.chdir(work)
+    # Nothing in the working folder: the tracker's folder, then the person's own.
+    assert used(None, tracker) == (beside, tracker)
+    monkeypatch.setenv("ESP_TRACKER", str(tracker))
+    assert used(None, None) == (beside, tracker)
+    monkeypatch.delenv("ESP_TRACKER")
+    assert used(None, None) == (own, own.parent / "Mine.xlsx")
+    # The working folder's comes first; --config before everything.
+    here = write(work / "esp.toml", '[tracker]\npath = "sub/Here.xlsx"\n')
+    assert used(None, tracker) == (here, tracker)
+    assert used(None, None) == (here, work / "sub" / "Here.xlsx")
+    assert used(beside, None) == (beside, share / "ESP Tracker.xlsx")
+
+
+def test_relative_paths_stay_relative_to_the_config_found_beside_the_tracker(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    share = tmp_path / "share"
+    write(
+        share / "esp.toml",
+        '[tracker]\nmaster = "master/Master.xlsx"\n[backup]\ndir = "backups"\n',
+    )
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    cfg, _ = config_and_tracker(None, share / "ESP Tracker.xlsx")
+    assert cfg.master == share / "master" / "Master.xlsx"
+    assert cfg.backup_dir == share / "backups"
+
+
+def test_a_team_config_beside_the_tracker_is_used_by_commands(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # [columns] in the shared esp.toml maps the team's spelling: found without --config.
+    tracker = shared_tracker(tmp_path)
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    ws["K2"] = "Coordinator Remarks"
+    wb.save(tracker)
+    write(tmp_path / "shared" / "esp.toml", '[columns]\nnotes = ["Coordinator Remarks"]\n')
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    res: Any = CliRunner().invoke(
+        app, ["note", "add", "E100", "Hi", "--by", "Dana", "--date", "2026-11-23",
+              "-t", str(tracker)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert openpyxl.load_workbook(tracker)["ESP Tracker"][NOTES_CELL].value == (
+        "11/23/2026 - Dana - Hi"
+    )
+
+
+def test_config_user_reports_a_broken_own_config_as_such(home: Path) -> None:
+    write(user_config_path(), "[people\n")
+    res = CliRunner().invoke(app, ["config", "user"])
+    assert res.exit_code == ExitCode.USAGE
+    assert "not valid TOML" in res.stderr and "No name set" not in res.stderr

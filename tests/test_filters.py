@@ -1,0 +1,131 @@
+"""--class and --sme on the commands that list agents: escalations, progress missing,
+report eod."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from tests import factories
+
+HEADERS = (*factories.TRACKER_HEADERS, "TBT SME")
+START = date(2026, 11, 16)  # by Tue 11/24 everyone incomplete is behind target
+
+
+def agent(cls: str, name: str, sme: str, done: bool = False) -> dict[str, Any]:
+    return {
+        "Class": cls,
+        "Agent Name": name,
+        "Agent ID": name.split()[0][:3].upper(),
+        "ESP Start Date": START,
+        "Call Cert Complete?": "Yes" if done else "No",
+        "All TBTs Complete?": "Yes" if done else "No",
+        "TBT SME": sme,
+    }
+
+
+AGENTS = [
+    agent("AET-1", "Ana Ruiz", "Keisha Grant"),
+    agent("AET-1", "Ben Cole", "Keisha Grant"),
+    agent("AET-1", "Cleo Diaz", "Kim Green", done=True),
+    agent("AET-1", "Dev Eng", "Kim Green"),
+    agent("AET-2", "Eli Fox", "Keisha Grant"),
+    agent("AET-2", "Fay Gray", "Tom Alvarez"),
+]
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS, headers=HEADERS)
+
+
+def run(tracker: Path, *args: str) -> Any:
+    return CliRunner().invoke(app, [*args, "--tracker", str(tracker)])
+
+
+def names(res: Any, key: str | None = None) -> set[str]:
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    return {a["agent"] for a in (data[key] if key else data)}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (["--sme", "Keisha Grant"], {"Ana Ruiz", "Ben Cole", "Eli Fox"}),
+        (["--sme", "grant, keisha"], {"Ana Ruiz", "Ben Cole", "Eli Fox"}),
+        (["--sme", "Keisha"], {"Ana Ruiz", "Ben Cole", "Eli Fox"}),  # one SME has that name
+        (["--sme", "keisha", "--class", "aet-2"], {"Eli Fox"}),
+        (["--class", "AET-1"], {"Ana Ruiz", "Ben Cole", "Dev Eng"}),
+        ([], {"Ana Ruiz", "Ben Cole", "Dev Eng", "Eli Fox", "Fay Gray"}),
+    ],
+)
+def test_escalations_lists_only_the_class_or_smes_agents(
+    tracker: Path, filters: list[str], expected: set[str]
+) -> None:
+    res = run(tracker, "escalations", "--as-of", "2026-11-24", "-f", "json", *filters)
+    assert names(res) == expected
+    today = run(tracker, "escalations", "--today", "--as-of", "2026-11-24", "-f", "json", *filters)
+    assert names(today) == expected
+
+
+def test_escalations_says_whose_list_it_is(tracker: Path) -> None:
+    res = run(tracker, "escalations", "--today", "--as-of", "2026-11-24", "--sme", "keisha")
+    assert res.exit_code == 0, res.output
+    assert "agent(s), TBT SME Keisha Grant." in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("sme", "message"),
+    [
+        ("Zed", "No TBT SME 'Zed' in ESP Tracker.xlsx (TBT SMEs: Keisha Grant, Kim Green, "
+                "Tom Alvarez)."),
+        ("k", "'k' matches 2 TBT SMEs in ESP Tracker.xlsx (TBT SMEs: Keisha Grant, Kim Green)."),
+        ("Tom", "No TBT SME 'Tom' in ESP Tracker.xlsx class AET-1 (TBT SMEs: Keisha Grant, "
+                "Kim Green)."),
+    ],
+)  # fmt: skip
+def test_an_unknown_or_ambiguous_sme_lists_the_smes(tracker: Path, sme: str, message: str) -> None:
+    extra = ["--class", "AET-1"] if sme == "Tom" else []
+    res = run(tracker, "escalations", "--sme", sme, *extra)
+    assert res.exit_code == ExitCode.USAGE
+    assert res.stdout == ""
+    assert message in res.stderr
+
+
+def test_progress_missing_for_a_class_or_an_sme(tracker: Path) -> None:
+    args = ("progress", "missing", "--date", "2026-11-24", "-f", "json")
+    res = run(tracker, *args, "--sme", "Kim Green")
+    assert names(res, "missing") == {"Dev Eng"}
+    data = json.loads(res.stdout)
+    assert (data["class"], data["tbt_sme"], data["incomplete"]) == (None, "Kim Green", 1)
+    res = run(tracker, *args, "--class", "AET-2")
+    assert names(res, "missing") == {"Eli Fox", "Fay Gray"}
+    table = run(tracker, "progress", "missing", "--date", "2026-11-24", "--class", "AET-2")
+    assert table.exit_code == 0, table.output
+    assert "No self-report for Tue 11/24/2026, class AET-2: 2 of 2" in table.stdout
+
+
+def test_report_eod_for_a_class_or_an_sme(tracker: Path) -> None:
+    res = run(tracker, "report", "eod", "--date", "2026-11-24", "--class", "AET-1", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["scope"] == "class AET-1"
+    assert [c["class"] for c in data["classes"]] == ["AET-1"]
+    assert (data["totals"]["agents"], data["totals"]["fully_complete"]) == (4, 1)
+    res = run(tracker, "report", "eod", "--date", "2026-11-24", "--sme", "keisha")
+    assert res.exit_code == 0, res.output
+    assert "TBT SME Keisha Grant" in res.stdout.splitlines()[0]
+    text = run(tracker, "report", "eod", "--date", "2026-11-24", "--sme", "Keisha", "-f", "text")
+    assert text.exit_code == 0, text.output
+    assert text.stdout.startswith("TBT Completion Report — Tue 11/24/2026 — TBT SME Keisha Grant")
+    whole = run(tracker, "report", "eod", "--date", "2026-11-24", "-f", "json")
+    assert "scope" not in json.loads(whole.stdout)
+    assert json.loads(whole.stdout)["totals"]["agents"] == 6

@@ -1,0 +1,78 @@
+"""Choosing an agent on the command line: part of a name, an ambiguous one, an unquoted one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from tests import factories
+
+AGENTS = [
+    {"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E100"},
+    {"Class": "AET-1", "Agent Name": "Dana Price", "Agent ID": "E101"},
+    {"Class": "AET-2", "Agent Name": "Marcus Lee", "Agent ID": "E200"},
+]
+NOTES = "K"  # factories.TRACKER_HEADERS under one title row; agents from row 3
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS)
+
+
+def run(tracker: Path, *args: str) -> Any:
+    return CliRunner().invoke(app, [*args, "--tracker", str(tracker)])
+
+
+def test_a_first_name_only_one_agent_has_is_enough(tracker: Path) -> None:
+    res = run(tracker, "note", "add", "devon", "Called", "--by", "Dana", "--date", "2026-11-23")
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    assert ws[f"{NOTES}3"].value == "11/23/2026 - Dana - Called"
+    assert ws[f"{NOTES}4"].value is None
+
+
+def test_a_shared_last_name_lists_the_candidates_and_writes_nothing(tracker: Path) -> None:
+    before = tracker.read_bytes()
+    res = run(tracker, "note", "add", "Price", "Called", "--by", "Dana")
+    assert res.exit_code == ExitCode.BAD_INPUT
+    assert res.stdout == ""
+    err = res.stderr
+    assert "'Price' matches 2 agents" in err
+    assert "Devon Price — class AET-1" in err and "Dana Price — class AET-1" in err
+    assert tracker.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["note", "add", "Devon", "Price", "Call Cert at 9"], "Devon Price"),
+        (["record-step", "Marcus", "Lee", "coaching"], "Marcus Lee"),
+        (["record-step", "--note", "late", "Mary", "Ann", "Lee", "coaching"], "Mary Ann Lee"),
+        (["access", "set", "Marcus", "Lee", "password reset", "--by", "Dana"], "Marcus Lee"),
+    ],
+)
+def test_an_unquoted_name_gets_a_hint_to_quote_it(
+    tracker: Path, args: list[str], name: str
+) -> None:
+    before = tracker.read_bytes()
+    res = run(tracker, *args)
+    assert res.exit_code == ExitCode.USAGE
+    assert res.stdout == ""
+    err = res.stderr
+    assert "unexpected extra argument" in err
+    assert err.rstrip().endswith(f'Hint: quote the name: "{name}"')
+    assert tracker.read_bytes() == before
+
+
+def test_no_hint_for_a_command_without_an_agent(tracker: Path) -> None:
+    res = run(tracker, "escalations", "Devon")
+    assert res.exit_code == ExitCode.USAGE
+    assert "unexpected extra argument" in res.stderr
+    assert "Hint" not in res.stderr

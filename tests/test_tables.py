@@ -1,0 +1,87 @@
+"""What is seen every day: `esp escalations` tables at 80 and 120 columns."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.cli.escalations import shared_part
+from tests import escalation_tracker as et
+
+DAY = "2026-11-24"
+DATE_PIECE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2}(?!\d)|(?<![\d/])\d{1,4}/\d{1,2}(?![\d/])")
+
+
+@pytest.fixture(scope="module")
+def tracker(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return et.build(tmp_path_factory.mktemp("tables") / "ESP Tracker.xlsx", et.make_agents(120))
+
+
+def shown(tracker: Path, width: int, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    monkeypatch.setattr("esp_cli.render.terminal_width", lambda: width)
+    res = CliRunner().invoke(app, ["escalations", *args, "--as-of", DAY, "-t", str(tracker)])
+    assert res.exit_code == 0, res.output
+    return str(res.stdout)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("args", [("--today",), ()])
+def test_escalation_tables_fit_and_never_cut_a_date_or_a_name(
+    tracker: Path, width: int, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = shown(tracker, width, monkeypatch, *args)
+    lines = text.splitlines()
+    assert len(lines) > 10
+    too_wide = [line for line in lines if len(line) > width]
+    assert not too_wide, too_wide[:3]
+    # No date split as "11/24/20" / "26": every date piece in the output is a whole date.
+    assert not DATE_PIECE.findall(text), DATE_PIECE.findall(text)[:5]
+    words = set(et.FIRSTS) | set(et.LASTS)
+    for block in text.split("└")[:-1]:
+        box = [line for line in block.splitlines() if line[:1] in "┏┃┡│"]
+        # Every box is as wide as its header.
+        assert len({len(line) for line in box}) == 1
+        header = [c.strip() for c in next(ln for ln in box if ln[:1] == "┃").split("┃")[1:-1]]
+        agent = header.index("Agent")
+        for line in box:
+            if line[:1] == "│":
+                cell = line.split("│")[1 + agent].split()
+                assert set(cell) <= words, cell  # whole first and last names only
+
+
+def test_today_does_not_repeat_the_group_title_on_each_row(
+    tracker: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = shown(tracker, 120, monkeypatch, "--today")
+    coaching = text.split("Documented coaching (coaching):")[1].split("└")[0]
+    assert coaching.count("deliver the documented coaching") == 1  # in the title only
+    assert "Detail" not in coaching.splitlines()[2]
+    behind = text.split("Behind target (behind_target):")[1].split("└")[0]
+    assert behind.splitlines()[0].endswith("— not complete by clock day 2")
+    assert "clock day 2" not in "".join(behind.splitlines()[1:])
+
+
+def test_shared_part_moves_what_rows_say_alike_to_the_title() -> None:
+    details = [
+        "deliver the written CAP (the business day after the coaching recorded 11/19/2026)",
+        "deliver the written CAP (the business day after the coaching recorded 11/23/2026)",
+    ]
+    assert shared_part(details) == (
+        "deliver the written CAP (the business day after the coaching recorded …)",
+        ["11/19/2026", "11/23/2026"],
+    )
+    same = ["deliver the documented coaching (clock day 3)"] * 3
+    assert shared_part(same) == (same[0], ["", "", ""])
+    spoc = [
+        "call SPOC (888) 905-9500 about the Password Reset and record the SPOC Called Date",
+        "call SPOC (888) 905-9500 about the Learning Hub Issue and record the SPOC Called Date",
+    ]
+    said, own = shared_part(spoc)
+    assert said == "call SPOC (888) 905-9500 about the … and record the SPOC Called Date"
+    assert own == ["Password Reset", "Learning Hub Issue"]
+    assert shared_part(["only one"]) == (None, ["only one"])
+    assert shared_part(["a b", "c d"]) == (None, ["a b", "c d"])
