@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
-from esp_cli.services.proofs import Rejected, check_name, misnaming, name_in, pdf_problem
+from esp_cli.results.proofs import Rejected
+from esp_cli.services.proofs import check_name, misnaming, name_in, pdf_problem
 from esp_cli.tracker import Row
 
 HEADERS = ["Class", "Agent Name", "Agent ID", "All TBTs Complete?", "TBT Complete Date"]

@@ -28,8 +28,8 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli import system
-from esp_cli.cli.demo import PROOFS_DIR, copy_sample
 from esp_cli.cli import app
+from esp_cli.cli.demo import PROOFS_DIR, copy_sample
 from esp_cli.errors import ExitCode
 from esp_cli.xlsx import safety
 

@@ -27,7 +27,8 @@ from esp_cli.render.changes import (
     signed_fields,
     write_fields,
 )
-from esp_cli.services.access import AccessResult, set_access
+from esp_cli.results.access import AccessResult
+from esp_cli.services.access import set_access
 
 access_app = command_group(
     "access", "Citrix TBT Access issues and the SPOC columns that go with them."

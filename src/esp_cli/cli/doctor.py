@@ -8,7 +8,8 @@ from esp_cli.cli.base import app
 from esp_cli.cli.options import ConfigOpt, FormatOpt, TrackerOpt, config_and_tracker
 from esp_cli.errors import ExitCode
 from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.services.doctor import RULES, DoctorResult, diagnose
+from esp_cli.results.doctor import RULES, DoctorResult
+from esp_cli.services.doctor import diagnose
 
 DOCTOR_HELP = (
     "Check the tracker for problems; exit 5 when any is found. Rules: "

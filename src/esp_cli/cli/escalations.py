@@ -26,13 +26,9 @@ from esp_cli.cli.options import (
 from esp_cli.model import AgentRef, CellChange
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import say_written
+from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
 from esp_cli.rules import ACTION_LABELS, Action, Stage, fmt_day
-from esp_cli.services.escalations import (
-    AgentStatus,
-    EscalationsResult,
-    TodoItem,
-    run_escalations,
-)
+from esp_cli.services.escalations import run_escalations
 
 # A people's table of cell changes stops here; json/csv and --dry-run on stderr list all.
 MAX_CHANGES_SHOWN = 200

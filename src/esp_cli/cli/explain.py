@@ -20,8 +20,9 @@ from esp_cli.cli.options import (
 )
 from esp_cli.errors import UsageError
 from esp_cli.render import Format, print_table, say, show, write_json
-from esp_cli.services.escalations import AgentStatus
-from esp_cli.services.explain import CellView, Explanation, explain_agent, raw_text
+from esp_cli.results.escalations import AgentStatus
+from esp_cli.results.explain import CellView, Explanation
+from esp_cli.services.explain import explain_agent, raw_text
 
 
 @app.command("explain")

@@ -28,7 +28,8 @@ from esp_cli.render.changes import (
     signed_fields,
     write_fields,
 )
-from esp_cli.services.notes import NoteResult, add_note
+from esp_cli.results.note import NoteResult
+from esp_cli.services.notes import add_note
 
 note_app = command_group(
     "note",

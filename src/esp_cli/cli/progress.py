@@ -23,14 +23,8 @@ from esp_cli.cli.options import (
 from esp_cli.model import AgentRef, Finding
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import say_written, write_fields
-from esp_cli.services.progress import (
-    ImportResult,
-    MissingResult,
-    default_sources,
-    import_reports,
-    missing_reports,
-    read_reports,
-)
+from esp_cli.results.progress import ImportResult, MissingResult
+from esp_cli.services.progress import default_sources, import_reports, missing_reports, read_reports
 
 progress_app = command_group(
     "progress", "The agents' daily self-reports: fold them into Notes, list who has not reported."

@@ -19,8 +19,9 @@ from esp_cli.cli.options import (
 )
 from esp_cli.render import Format, say, show
 from esp_cli.render.changes import emit_agent_changes, say_signed, say_written, signed_fields
+from esp_cli.results.record import RecordResult
 from esp_cli.rules import fmt_day
-from esp_cli.services.record import RecordResult, early_reason, parse_step, record_step
+from esp_cli.services.record import early_reason, parse_step, record_step
 
 StepArg = Annotated[
     str,

@@ -17,7 +17,8 @@ from esp_cli.cli.options import (
 )
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import print_changes, say_written, write_fields
-from esp_cli.services.smes import AssignResult, SmeListResult, assign_smes, list_smes
+from esp_cli.results.smes import AssignResult, SmeListResult
+from esp_cli.services.smes import assign_smes, list_smes
 
 sme_app = command_group(
     "sme", "TBT SMEs: the 1-2 Certifiers per class who follow its agents' TBTs."

@@ -12,7 +12,8 @@ from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, con
 from esp_cli.errors import ConfigError
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import say_written
-from esp_cli.services.sync import SyncResult, sync_nnumbers
+from esp_cli.results.sync import SyncResult
+from esp_cli.services.sync import sync_nnumbers
 
 FromOpt = Annotated[
     Path | None,

@@ -24,7 +24,8 @@ from esp_cli.render.changes import (
     signed_fields,
     write_fields,
 )
-from esp_cli.services.proofs import Proof, ProofsResult, record_proofs
+from esp_cli.results.proofs import Proof, ProofsResult
+from esp_cli.services.proofs import record_proofs
 
 tbt_app = command_group(
     "tbt", "TBT completion proofs: the TBT Tracking Sheet and All TBTs Complete?."

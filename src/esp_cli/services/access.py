@@ -11,7 +11,6 @@ cells whose value changes are written, and the change is documented in TBT Notes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,12 @@ from esp_cli.config import DEFAULT_ACCESS_VALUES, Config
 from esp_cli.errors import UsageError
 from esp_cli.model import (
     CANNOT_LOCATE,
-    AgentRef,
-    Signer,
-    WriteReport,
     access_key,
     is_issue,
     is_spoc_issue,
 )
 from esp_cli.notes import NoteKind, format_line
+from esp_cli.results.access import AccessResult, Allowed
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.notes import plan_note, refuse_future
@@ -47,24 +44,8 @@ TBT = NoteKind.TBT
 READ_KEYS = (*LOOKUP_KEYS, ACCESS, SPOC_CALLED, INCIDENT, CALLBACK, SEARCHED, TBT.column_key)
 
 
-@dataclass(frozen=True)
-class Allowed:
-    """The values Citrix TBT Access may take, and where that list comes from."""
-
-    values: tuple[str, ...]
-    source: str
 
 
-@dataclass
-class AccessResult:
-    agent: AgentRef
-    issue: str  # as the list spells it
-    allowed: Allowed
-    note_line: str | None  # None: nothing changed, so nothing to note
-    note_added: bool
-    still_empty: list[str]  # headers the issue needs that are still empty (DOMAIN: SPOC)
-    write: WriteReport
-    signed_by: Signer | None = None
 
 
 def parse_phone(text: str) -> str:

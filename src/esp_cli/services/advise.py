@@ -56,12 +56,12 @@ from esp_cli.config import Config
 from esp_cli.errors import ConfigError, EspError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.notes import NoteKind, appended, format_line
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
+from esp_cli.results.smes import sme_key
 from esp_cli.rules import TARGET_CLOCK_DAY, evaluate
 from esp_cli.services.agents import LOOKUP_KEYS, agents_in_class, class_key, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
-from esp_cli.services.smes import sme_key
 from esp_cli.session import WriteSession, write_session
 from esp_cli.tracker import Row
 from esp_cli.xlsx.refs import address

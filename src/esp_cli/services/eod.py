@@ -32,16 +32,13 @@ from esp_cli.config import Config
 from esp_cli.model import access_category
 from esp_cli.notes import NoteKind, latest
 from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
+from esp_cli.results.escalations import AgentStatus
 from esp_cli.rules import ActionKind, done_by
 from esp_cli.services.agents import agents_for, class_key
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
-from esp_cli.services.escalations import (
-    AgentStatus,
-    evaluate_rows,
-    todo_lists,
-)
+from esp_cli.services.escalations import evaluate_rows, todo_lists
 from esp_cli.services.facts import calendar_from
 from esp_cli.services.progress import MISSING_KEYS, missing_in
 from esp_cli.tracker import Row, read_table

@@ -5,17 +5,16 @@ skipped, why each action is or is not due, and the cells it was all read from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
-from esp_cli.model import AgentRef
-from esp_cli.rules import Evaluation, evaluate, explain
+from esp_cli.results.explain import CellView, Explanation
+from esp_cli.rules import evaluate, explain
 from esp_cli.services.agents import find_agent
-from esp_cli.services.escalations import READ_KEYS, ComputedCells, computed_cells
+from esp_cli.services.escalations import READ_KEYS, computed_cells
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.tracker import Row, Sheet, read_table
 from esp_cli.values import text_of
@@ -27,28 +26,8 @@ from esp_cli.xlsx.workbook import Workbook
 _IDENTITY_KEYS = ("class", "agent_name", "agent_id", "email", "n_number")
 
 
-@dataclass(frozen=True)
-class CellView:
-    """One tracker cell as typed and as esp understood it."""
-
-    key: str
-    header: str  # as typed in the sheet (the canonical header when the column is missing)
-    address: str | None  # None: the sheet has no such column
-    raw: Any  # the value as stored (text, number, date, ErrorValue) or None
-    value: Any  # the parsed value, None when empty or unreadable
-    unreadable: bool
 
 
-@dataclass
-class Explanation:
-    tracker: Path
-    agent: AgentRef
-    as_of: date
-    now: datetime
-    lines: list[str]
-    evaluation: Evaluation
-    computed: ComputedCells
-    cells: list[CellView]
 
 
 def explain_agent(

@@ -9,15 +9,14 @@ limit rather than let Excel cut it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
 from esp_cli.errors import UnsafeWriteError, UsageError
-from esp_cli.model import AgentRef, Signer, WriteReport
 from esp_cli.notes import NoteKind, appended, format_line
+from esp_cli.results.note import NoteResult
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.session import ChangePlan, write_session
@@ -65,16 +64,6 @@ def plan_note(plan: ChangePlan, row: Row, kind: NoteKind, line: str) -> bool:
     return True
 
 
-@dataclass
-class NoteResult:
-    agent: AgentRef
-    kind: NoteKind
-    column: str  # the header as the sheet spells it
-    cell: str  # Sheet!A1 of the notes cell
-    line: str
-    added: bool  # False: the very same line was already there
-    write: WriteReport
-    signed_by: Signer | None = None
 
 
 def add_note(

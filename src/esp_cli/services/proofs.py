@@ -26,7 +26,7 @@ from typing import Any
 from esp_cli.columns import normalise_header
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError, UsageError
-from esp_cli.model import AgentRef, Signer, WriteReport
+from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
 from esp_cli.system import is_system_file
@@ -56,34 +56,10 @@ TRACKING_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Proof:
-    """A good proof file: whose it is, when it came, and its fingerprint."""
-
-    file: str
-    agent: AgentRef
-    received: date
-    sha256: str
 
 
-@dataclass(frozen=True)
-class Rejected:
-    file: str
-    reason: str
-    expected: str | None = None  # the name the file should have, when esp can tell
 
 
-@dataclass
-class ProofsResult:
-    folder: Path
-    tracking_sheet: Path
-    recorded: list[Proof]  # new rows in the tracking sheet
-    already: list[Proof]  # good files the tracking sheet already holds
-    rejected: list[Rejected]
-    created_sheet: bool  # the tracking sheet was (or would be) created
-    write: WriteReport  # the ESP Tracker's cells
-    sheet_write: WriteReport | None = None  # the rows added to an existing tracking sheet
-    signed_by: Signer | None = None
 
 
 # ------------------------------------------------------------------------- pure checks

@@ -12,17 +12,15 @@ Stage, Next Action, Next Action Due), the agent's are brought up to date in the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import EarlyStepError, StepOrderError, UsageError
-from esp_cli.model import AgentRef, Signer, WriteReport
 from esp_cli.notes import NoteKind, format_line
+from esp_cli.results.record import RecordResult
 from esp_cli.rules import (
     LADDER,
-    Evaluation,
     Step,
     evaluate,
     fmt,
@@ -72,20 +70,6 @@ _NOTE_PREFIX: dict[Step, str] = {
 }
 
 
-@dataclass
-class RecordResult:
-    agent: AgentRef
-    step: Step
-    on: date
-    by: str
-    note_line: str
-    date_written: bool  # False: the same date was already recorded
-    note_added: bool  # False: the very same line was already in Notes
-    evaluation: Evaluation  # the agent after recording, as of the day it was run
-    write: WriteReport
-    signed_by: Signer | None = None
-    due: date | None = None  # when the step fell due by the ladder's timing, when known
-    early_reason: str | None = None  # recorded before `due`, with --early --reason
 
 
 def parse_step(text: str) -> Step:

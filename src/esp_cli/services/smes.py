@@ -14,13 +14,19 @@ list: per class, each SME with the agents they have and how many of those are ou
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
-from esp_cli.model import AgentRef, Finding, WriteReport
-from esp_cli.services.agents import agents_in_class, class_key, name_tokens
+from esp_cli.results.smes import (
+    Assignment,
+    AssignResult,
+    ClassLoad,
+    SmeListResult,
+    SmeLoad,
+    sme_key,
+)
+from esp_cli.services.agents import agents_in_class, class_key
 from esp_cli.session import write_session
 from esp_cli.tracker import Row, read_table
 from esp_cli.xlsx.workbook import Workbook
@@ -29,11 +35,6 @@ SME = "tbt_sme"
 MAX_SMES = 2  # the seed: "Assign 1-2 Certifiers as TBT SMEs"
 # Identity and class are always read; no N Number etc.: their findings would be noise here.
 READ_KEYS = (SME, "call_cert_complete", "tbts_complete")
-
-
-def sme_key(text: str | None) -> str:
-    """'Priya Natarajan', ' priya  natarajan' and 'Natarajan, Priya' are the same SME."""
-    return " ".join(name_tokens(text or ""))
 
 
 def check_smes(names: Sequence[str]) -> tuple[str, ...]:
@@ -78,28 +79,8 @@ def split_evenly(current: Sequence[str | None], smes: Sequence[str]) -> list[str
     return [s for s in out if s is not None]
 
 
-@dataclass(frozen=True)
-class Assignment:
-    agent: AgentRef
-    before: str  # the TBT SME cell as it was ('' when blank)
-    sme: str  # the SME the agent has now (as given, or as already typed when kept)
-    changed: bool
 
 
-@dataclass
-class AssignResult:
-    cls: str
-    smes: tuple[str, ...]
-    assignments: list[Assignment]
-    write: WriteReport
-
-    def load(self) -> dict[str, int]:
-        counts = dict.fromkeys(self.smes, 0)
-        for a in self.assignments:
-            for sme in self.smes:
-                if sme_key(sme) == sme_key(a.sme):
-                    counts[sme] += 1
-        return counts
 
 
 def assign_smes(
@@ -135,27 +116,10 @@ def assign_smes(
 # --------------------------------------------------------------------------------- list
 
 
-@dataclass
-class SmeLoad:
-    sme: str  # '' for the agents with no TBT SME
-    agents: int = 0
-    outstanding: int = 0
 
 
-@dataclass
-class ClassLoad:
-    cls: str
-    agents: int = 0
-    outstanding: int = 0
-    smes: list[SmeLoad] = field(default_factory=list)  # in order of first appearance
-    unassigned: SmeLoad = field(default_factory=lambda: SmeLoad(""))
 
 
-@dataclass
-class SmeListResult:
-    tracker: Path
-    classes: list[ClassLoad]
-    findings: list[Finding]
 
 
 def _outstanding(row: Row) -> bool:

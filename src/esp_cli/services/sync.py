@@ -18,7 +18,7 @@ from typing import Any
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
 from esp_cli.errors import EspError
-from esp_cli.model import Finding, WriteReport
+from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
 from esp_cli.session import ChangePlan, write_session
 from esp_cli.tracker import Row, Table, read_table
 from esp_cli.values import email_key, id_key, name_key, text_of
@@ -29,47 +29,12 @@ DATE_KEY = "n_number_requested"
 NNUM_KEY = "n_number"
 
 
-@dataclass(frozen=True)
-class MasterRef:
-    sheet: str
-    row: int
-
-    def __str__(self) -> str:
-        return f"{self.sheet}!row {self.row}"
 
 
-@dataclass(frozen=True)
-class Conflict:
-    sheet: str
-    cell: str
-    agent: str
-    cls: str
-    column: str
-    tracker: Any
-    master: Any
-    master_row: MasterRef
-    reason: str
 
 
-@dataclass(frozen=True)
-class Unmatched:
-    sheet: str
-    row: int
-    agent: str
-    cls: str
-    agent_id: str
-    email: str
-    reason: str
 
 
-@dataclass
-class SyncResult:
-    master: Path
-    conflicts: list[Conflict]
-    unmatched: list[Unmatched]
-    findings: list[Finding]
-    matched_agents: int
-    write: WriteReport
 
 
 @dataclass

@@ -1,0 +1,73 @@
+"""The tracker's problems as esp doctor finds them: rule IDs, cells, fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    fix: str
+
+
+RULES = {
+    r.id: r
+    for r in (
+        Rule(
+            "ESP001", "missing-column", "add the column, or map your header in esp.toml [columns]"
+        ),
+        Rule("ESP002", "unreadable-date", "type the date as MM/DD/YYYY"),
+        Rule("ESP003", "unreadable-yes-no", "use Yes or No"),
+        Rule(
+            "ESP004",
+            "unreadable-value",
+            "correct the cell (an error or text where a number or date time belongs)",
+        ),
+        Rule("ESP005", "duplicate-agent", "keep one row per agent: merge or delete the copy"),
+        Rule(
+            "ESP006",
+            "access-missing-spoc",
+            "fill every Citrix/SPOC column for an agent with an "
+            "access issue (seed: 'all Citrix/SPOC related columns should be immediately "
+            "completed')",
+        ),
+        Rule("ESP007", "value-not-in-list", "choose a value from the cell's drop-down list"),
+        Rule(
+            "ESP008",
+            "note-format",
+            "write note lines as the team's format: Notes "
+            "'MM/DD/YYYY - Name - Note', TBT Notes 'Name - MM/DD/YYYY - Note'",
+        ),
+        Rule("ESP009", "sme-count", "assign 1-2 TBT SMEs to the class (esp sme assign)"),
+        Rule("ESP010", "duplicate-header", "rename or delete the second column"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class DoctorFinding:
+    rule: str
+    cell: str  # Sheet!A1, or the sheet / class it concerns
+    message: str
+
+    @property
+    def name(self) -> str:
+        return RULES[self.rule].name
+
+    @property
+    def fix(self) -> str:
+        return RULES[self.rule].fix
+
+
+@dataclass
+class DoctorResult:
+    tracker: Path
+    agents: int
+    findings: list[DoctorFinding]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
