@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.escalations import shared_part
+from esp_cli.render.escalations import shared_part
 from tests import escalation_tracker as et
 
 DAY = "2026-11-24"

@@ -87,14 +87,6 @@ SmeOpt = Annotated[
 ]
 
 
-def scope_note(cls: str | None, sme: str | None) -> str:
-    """", class AET-1109, TBT SME Keisha Grant" for what a list is limited to ("" for all)."""
-    parts = []
-    if cls:
-        parts.append(f", class {' '.join(cls.split())}")
-    if sme:
-        parts.append(f", TBT SME {' '.join(sme.split())}")
-    return "".join(parts)
 
 
 # Where --as-of is given, timeboxes (the 4-hour Call Cert) are measured at the end of that

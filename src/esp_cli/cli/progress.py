@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -18,12 +18,9 @@ from esp_cli.cli.options import (
     TrackerOpt,
     config_and_tracker,
     parse_day,
-    scope_note,
 )
-from esp_cli.model import AgentRef, Finding
-from esp_cli.render import Format, print_table, say, show, write_csv, write_json
-from esp_cli.render.changes import say_written, write_fields
-from esp_cli.results.progress import ImportResult, MissingResult
+from esp_cli.render import Format
+from esp_cli.render.progress import render_import, render_missing
 from esp_cli.services.progress import default_sources, import_reports, missing_reports, read_reports
 
 progress_app = command_group(
@@ -86,182 +83,20 @@ def missing_command(
 # ------------------------------------------------------------------------------ import
 
 
-def _agent(ref: AgentRef) -> dict[str, Any]:
-    return {"agent": ref.name, "class": ref.cls, "sheet": ref.sheet, "row": ref.row}
 
 
-def _findings(findings: list[Finding]) -> list[dict[str, Any]]:
-    return [
-        {"cell": f.address, "column": f.column, "value": f.value, "problem": f.message}
-        for f in findings
-    ]
 
 
-def import_dict(result: ImportResult) -> dict[str, Any]:
-    return {
-        "tracker": str(result.write.tracker),
-        "date": result.on,
-        "sources": [str(p) for p in result.sources],
-        "added": result.added,
-        "already_there": result.already_there,
-        "other_days": result.other_days,
-        "imported": [
-            {
-                **_agent(i.agent),
-                "date": i.report.day,
-                "source": i.report.source,
-                "matched_by": i.matched_by,
-                "note": i.line,
-                "added": i.added,
-            }
-            for i in result.imported
-        ],
-        "unmatched": [
-            {
-                "source": u.report.source,
-                "date": u.report.day,
-                "name": u.report.name,
-                "email": u.report.email,
-                "class": u.report.cls,
-                "text": u.report.text,
-                "reason": u.reason,
-            }
-            for u in result.unmatched
-        ],
-        "problems": [{"source": p.source, "problem": p.message} for p in result.problems],
-        "files": [
-            {"file": str(f.file), "status": f.status, "reason": f.reason} for f in result.files
-        ],
-        "unreadable": _findings(result.findings),
-        **write_fields(result.write),
-    }
 
 
-def render_import(result: ImportResult, fmt: Format) -> None:
-    for f in result.findings:
-        say(f"warning: {f}")
-    for p in result.problems:
-        say(f"warning: {p.source}: {p.message}")
-    data = import_dict(result)
-    if fmt is Format.json:
-        write_json(data)
-    elif fmt is Format.csv:
-        rows = [
-            {"status": "added" if i["added"] else "already_there", **i} for i in data["imported"]
-        ]
-        rows += [{"status": "unmatched", "agent": u["name"], **u} for u in data["unmatched"]]
-        # Files that gave no report at all still get their row: nothing goes unmentioned.
-        rows += [
-            {"status": f.status, "source": f.file.name, "reason": f.reason}
-            for f in result.files
-            if f.status in ("unreadable", "ignored", "no_reports")
-        ]
-        write_csv(rows, ["status", "source", "date", "agent", "class", "note", "reason"])
-    else:
-        verb = "Would add" if result.write.dry_run else "Added"
-        print_table(
-            f"{verb} {result.added} self-report line(s) to Notes",
-            ["Agent", "Row", "Date", "From", "Note"],
-            [
-                (i.agent.name, i.agent.row, i.report.day, i.report.source, i.report.text)
-                for i in result.imported
-                if i.added
-            ],
-            empty="nothing new",
-        )
-        print_table(
-            f"Reports not imported ({len(result.unmatched)})",
-            ["From", "Date", "Name / e-mail", "Why"],
-            [
-                (u.report.source, u.report.day, u.report.name or u.report.email, u.reason)
-                for u in result.unmatched
-            ],
-        )
-        # System files are only counted (below): the table names what needs a look.
-        left = [f for f in result.files if f.status in ("unreadable", "no_reports")]
-        if left:
-            print_table(
-                f"Files with no report ({len(left)})",
-                ["File", "Status", "Why"],
-                [(f.file.name, f.status.replace("_", " "), f.reason) for f in left],
-            )
-    days = f" of {show(result.on)}" if result.on else ""
-    say(
-        f"{len(result.imported) + len(result.unmatched)} report(s){days} from "
-        f"{len(result.sources)} file(s): {result.added} added, {result.already_there} already "
-        f"in Notes, {len(result.unmatched)} not imported."
-        + (f" {result.other_days} report(s) of other days left out." if result.other_days else "")
-        + _file_counts(result)
-    )
-    say_written(result.write)
 
 
-def _file_counts(result: ImportResult) -> str:
-    unreadable = sum(1 for f in result.files if f.status == "unreadable")
-    ignored = sum(1 for f in result.files if f.status == "ignored")
-    parts = [f"{unreadable} file(s) unreadable"] if unreadable else []
-    parts += [f"{ignored} ignored (system files)"] if ignored else []
-    return f" {'; '.join(parts)}." if parts else ""
 
 
 # ----------------------------------------------------------------------------- missing
 
 
-def missing_dict(result: MissingResult) -> dict[str, Any]:
-    return {
-        "tracker": str(result.tracker),
-        "date": result.on,
-        "class": result.cls,
-        "tbt_sme": result.sme,
-        "incomplete": result.incomplete,
-        "reported": result.reported,
-        "missing": [
-            {
-                **_agent(m.agent),
-                "agent_id": m.agent.agent_id,
-                "email": m.agent.email,
-                "tbt_sme": m.tbt_sme,
-                "last_report": m.last_report,
-            }
-            for m in result.missing
-        ],
-        "not_started": [{**_agent(ref), "esp_start": start} for ref, start in result.not_started],
-        "unreadable": _findings(result.findings),
-    }
 
 
-MISSING_COLUMNS = ["agent", "class", "sheet", "row", "agent_id", "email", "tbt_sme", "last_report"]
 
 
-def render_missing(result: MissingResult, fmt: Format) -> None:
-    for f in result.findings:
-        say(f"warning: {f}")
-    data = missing_dict(result)
-    day = f"{result.on:%a} {show(result.on)}"
-    if fmt is Format.json:
-        write_json(data)
-    elif fmt is Format.csv:
-        write_csv(data["missing"], MISSING_COLUMNS)
-    else:
-        print_table(
-            f"No self-report for {day}{scope_note(result.cls, result.sme)}: "
-            f"{len(result.missing)} of {result.incomplete} incomplete agent(s)",
-            ["Agent", "Class", "Row", "TBT SME", "Last report"],
-            [
-                (m.agent.name, m.agent.cls, m.agent.row, m.tbt_sme, m.last_report)
-                for m in result.missing
-            ],
-            empty="every incomplete agent has reported",
-        )
-    if result.not_started:
-        say(
-            f"{len(result.not_started)} incomplete agent(s) start ESP after {show(result.on)} "
-            "and are not expected to report yet: "
-            + ", ".join(f"{ref.name} ({show(start)})" for ref, start in result.not_started)
-            + "."
-        )
-    say(
-        f"{result.reported} of {result.incomplete} incomplete agent(s) reported for "
-        f"{day}{scope_note(result.cls, result.sme)}; "
-        f"{len(result.missing)} did not."
-    )

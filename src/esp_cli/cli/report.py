@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,7 +22,13 @@ from esp_cli.cli.options import (
 )
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
+from esp_cli.render import eod as r
 from esp_cli.render import say
+from esp_cli.render.locate import LocateFormat
+from esp_cli.render.locate import render as render_locate
+
+ReportFormat = r.ReportFormat
+
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -35,18 +40,6 @@ if TYPE_CHECKING:
 report_app = command_group(
     "report", "Reports for leadership: the end-of-day TBT Completion report."
 )
-
-
-class ReportFormat(StrEnum):
-    """The formats of a report: table for people, md/html/text for pasting and mail,
-    json/csv for scripts."""
-
-    table = "table"
-    md = "md"
-    html = "html"
-    text = "text"
-    json = "json"
-    csv = "csv"
 
 
 EmlOpt = Annotated[
@@ -155,72 +148,16 @@ def eod_command(
         _mail(report, cfg, envelope, server, drafts, dry_run=dry_run)
 
 
-def rendered(report: EodReport, cfg: Config, fmt: ReportFormat) -> str:
-    """The report as text in `fmt` (table: the plain-text layout, for files)."""
-    import csv
-    import io
-    import json
-
-    from esp_cli.render import csv_safe
-    from esp_cli.render import eod as r
-
-    if fmt is ReportFormat.json:
-        return json.dumps(r.report_dict(report), indent=2, ensure_ascii=False) + "\n"
-    if fmt is ReportFormat.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(r.CSV_COLUMNS)
-        for row in r.csv_rows(report):
-            writer.writerow([csv_safe(row.get(c)) for c in r.CSV_COLUMNS])
-        return buf.getvalue()
-    if fmt is ReportFormat.md:
-        return r.render_markdown(report, cfg.access_values)
-    if fmt is ReportFormat.html:
-        return r.render_html(report, cfg.access_values)
-    return r.render_text(report, cfg.access_values)
-
-
 def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -> None:
     if out is not None:
         from esp_cli.mail import write_atomic
 
-        write_atomic(out, rendered(report, cfg, fmt).encode("utf-8"))
+        write_atomic(out, r.as_text(report, cfg.access_values, fmt).encode("utf-8"))
         say(f"Wrote the {fmt.value} report to {out}.")
     elif fmt is ReportFormat.table:
-        _print_tables(report, cfg)
+        r.print_report(report, cfg.access_values)
     else:
-        sys.stdout.write(rendered(report, cfg, fmt))
-
-
-def _print_tables(report: EodReport, cfg: Config) -> None:
-    from esp_cli.render import eod as r
-    from esp_cli.render import print_table
-
-    say(f"{r.subject(report.day, report.scope)}: {r.headline(report)}")
-    print_table(
-        f"TBT completion, {report.day:%a %m/%d/%Y}"
-        + (f" — {report.scope}" if report.scope else ""),
-        r.SUMMARY_HEADERS,
-        [r.summary_row(c) for c in [*report.classes, report.totals]],
-        empty="no agents in the tracker",
-    )
-    print_table(
-        "Access issues (outstanding agents)",
-        ["Issue", "Agents"],
-        r.access_lines(report, cfg.access_values),
-        empty="none",
-    )
-    print_table(
-        "Escalation steps due", ["Action", "Agents"], r.escalation_lines(report), empty="none"
-    )
-    print_table(
-        f"Did not self-report: {len(report.not_reported)}",
-        ["Agent", "Class"],
-        report.not_reported,
-        empty="everyone reported",
-    )
-    lines = [f"Outstanding agents: {len(report.outstanding)}", *r.outstanding_lines(report)]
-    sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.write(r.as_text(report, cfg.access_values, fmt))
 
 
 def _mail(
@@ -235,7 +172,6 @@ def _mail(
     from datetime import datetime
 
     from esp_cli import mail
-    from esp_cli.render import eod as r
 
     words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
     msg = mail.build_message(
@@ -279,11 +215,6 @@ def _deliver(
     say(f"Sent {msg['Subject']} to {recipients} via {srv.host}:{srv.port}.")
 
 
-class LocateFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
 @report_app.command("locate")
 def locate_command(
     screenshots: Annotated[
@@ -322,57 +253,9 @@ def locate_command(
         envelope = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
         server = mail.server(cfg) if send else None
     result = locate_cases(tracker_file, cfg, screenshots, dry_run=dry_run)
-    _show_locate(result, fmt)
+    render_locate(result, fmt)
     if envelope is not None:
         _mail_locate(result, cfg, envelope, server, Drafts(eml, msg), dry_run=dry_run)
-
-
-def _show_locate(result: LocateResult, fmt: LocateFormat) -> None:
-    from esp_cli.render import print_table, write_json
-    from esp_cli.render.changes import change_dicts
-    from esp_cli.render.locate import HEADERS, case_row
-
-    for finding in result.findings:
-        say(f"warning: {finding}")
-    if fmt is LocateFormat.json:
-        write_json(
-            {
-                "cases": [
-                    {
-                        "agent": c.agent,
-                        "class": c.cls,
-                        "sheet": c.sheet,
-                        "row": c.row,
-                        "course": c.course,
-                        "searched_before": c.searched_before,
-                        "screenshots": [str(p) for p in c.screenshots],
-                    }
-                    for c in result.cases
-                ],
-                "unmatched_files": [
-                    {"file": str(f), "reason": why} for f, why in result.unmatched_files
-                ],
-                "changes": change_dicts(result.write.changes),
-                "dry_run": result.write.dry_run,
-            }
-        )
-    else:
-        print_table(
-            f"Cannot Locate TBT: {len(result.cases)} case(s)",
-            HEADERS,
-            [case_row(c) for c in result.cases],
-            empty="no open cases",
-        )
-    for file, why in result.unmatched_files:
-        say(f"not attached: {file.name} ({why})")
-    for c in result.cases:
-        if not c.screenshots and result.screenshots_dir is not None:
-            say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
-    verb = "Would set" if result.write.dry_run else "Set"
-    for change in result.write.changes:
-        say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
-    if result.write.backup is not None:
-        say(f"Wrote {len(result.write.changes)} cell(s) (backup: {result.write.backup}).")
 
 
 def _mail_locate(

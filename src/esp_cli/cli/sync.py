@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from esp_cli.cli.base import app
 from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_and_tracker
 from esp_cli.errors import ConfigError
-from esp_cli.render import Format, print_table, say, show, write_csv, write_json
-from esp_cli.render.changes import say_written
-from esp_cli.results.sync import SyncResult
+from esp_cli.render import Format
+from esp_cli.render.sync import render
 from esp_cli.services.sync import sync_nnumbers
 
 FromOpt = Annotated[
@@ -54,99 +53,5 @@ def sync_command(
     render(result, fmt)
 
 
-def as_dict(result: SyncResult) -> dict[str, Any]:
-    return {
-        "changes": [
-            {
-                "sheet": c.sheet,
-                "cell": c.cell,
-                "agent": c.agent,
-                "class": c.cls,
-                "column": c.column,
-                "old": c.old,
-                "new": c.new,
-            }
-            for c in result.write.changes
-        ],
-        "conflicts": [
-            {
-                "sheet": c.sheet,
-                "cell": c.cell,
-                "agent": c.agent,
-                "class": c.cls,
-                "column": c.column,
-                "tracker": c.tracker,
-                "master": c.master,
-                "master_sheet": c.master_row.sheet,
-                "master_row": c.master_row.row,
-                "reason": c.reason,
-            }
-            for c in result.conflicts
-        ],
-        "unmatched": [
-            {
-                "sheet": u.sheet,
-                "row": u.row,
-                "agent": u.agent,
-                "class": u.cls,
-                "agent_id": u.agent_id,
-                "email": u.email,
-                "reason": u.reason,
-            }
-            for u in result.unmatched
-        ],
-        "added_columns": result.write.added_column_labels,
-        "unreadable": [
-            {"cell": f.address, "column": f.column, "value": f.value, "problem": f.message}
-            for f in result.findings
-        ],
-        "dry_run": result.write.dry_run,
-        "backup": str(result.write.backup) if result.write.backup else None,
-    }
 
 
-def render(result: SyncResult, fmt: Format) -> None:
-    for f in result.findings:
-        say(f"warning: {f}")
-    if fmt is Format.json:
-        write_json(as_dict(result))
-    elif fmt is Format.csv:
-        data = as_dict(result)
-        rows = [{"kind": "change", **c} for c in data["changes"]]
-        rows += [
-            {"kind": "conflict", "old": c["tracker"], "new": c["master"], **c}
-            for c in data["conflicts"]
-        ]
-        rows += [{"kind": "unmatched", "cell": f"row {u['row']}", **u} for u in data["unmatched"]]
-        write_csv(
-            rows, ["kind", "sheet", "cell", "agent", "class", "column", "old", "new", "reason"]
-        )
-    else:
-        verb = "Would change" if result.write.dry_run else "Changed"
-        print_table(
-            f"{verb} {len(result.write.changes)} cell(s)",
-            ["Cell", "Agent", "Class", "Column", "Before → After"],
-            [
-                (f"{c.sheet}!{c.cell}", c.agent, c.cls, c.column, f"{show(c.old)} → {show(c.new)}")
-                for c in result.write.changes
-            ],
-            empty="nothing to change",
-        )
-        print_table(
-            f"Conflicts kept ({len(result.conflicts)}) — use --overwrite to take the Master's "
-            "dates",
-            ["Cell", "Agent", "Class", "Tracker", "Master", "Why"],
-            [
-                (f"{c.sheet}!{c.cell}", c.agent, c.cls, show(c.tracker), show(c.master), c.reason)
-                for c in result.conflicts
-            ],
-        )
-        print_table(
-            f"Master rows that match nobody ({len(result.unmatched)})",
-            ["Master row", "Agent", "Class", "ID / e-mail", "Why"],
-            [
-                (f"{u.sheet}!{u.row}", u.agent, u.cls, u.agent_id or u.email, u.reason)
-                for u in result.unmatched
-            ],
-        )
-    say_written(result.write, "is already up to date")

@@ -281,3 +281,13 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+def scope_note(cls: str | None, sme: str | None) -> str:
+    """", class AET-1109, TBT SME Keisha Grant" for what a list is limited to ("" for all)."""
+    parts = []
+    if cls:
+        parts.append(f", class {' '.join(cls.split())}")
+    if sme:
+        parts.append(f", TBT SME {' '.join(sme.split())}")
+    return "".join(parts)

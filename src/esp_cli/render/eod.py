@@ -9,11 +9,17 @@ they go to the team on stderr; the mail says only how many agents are being chec
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import sys
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 from html import escape
 from typing import Any
 
+from esp_cli.render import csv_safe, print_table, say
 from esp_cli.results.eod import (
     ClassSummary,
     EodReport,
@@ -480,3 +486,62 @@ def mail_document(title: str, rows: Sequence[str]) -> str:
         "<!--[if mso]></td></tr></table><![endif]-->"
         "</td></tr></table></body></html>\n"
     )
+
+
+class ReportFormat(StrEnum):
+    """The formats of a report: table for people, md/html/text for pasting and mail,
+    json/csv for scripts."""
+
+    table = "table"
+    md = "md"
+    html = "html"
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def as_text(report: EodReport, known_access: Sequence[str], fmt: ReportFormat) -> str:
+    """The report as text in `fmt` (table: the plain-text layout, for files)."""
+    if fmt is ReportFormat.json:
+        return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt is ReportFormat.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for row in csv_rows(report):
+            writer.writerow([csv_safe(row.get(c)) for c in CSV_COLUMNS])
+        return buf.getvalue()
+    if fmt is ReportFormat.md:
+        return render_markdown(report, known_access)
+    if fmt is ReportFormat.html:
+        return render_html(report, known_access)
+    return render_text(report, known_access)
+
+
+def print_report(report: EodReport, known_access: Sequence[str]) -> None:
+    """The report as tables on a terminal (its headline on stderr)."""
+    say(f"{subject(report.day, report.scope)}: {headline(report)}")
+    print_table(
+        f"TBT completion, {report.day:%a %m/%d/%Y}"
+        + (f" — {report.scope}" if report.scope else ""),
+        SUMMARY_HEADERS,
+        [summary_row(c) for c in [*report.classes, report.totals]],
+        empty="no agents in the tracker",
+    )
+    print_table(
+        "Access issues (outstanding agents)",
+        ["Issue", "Agents"],
+        access_lines(report, known_access),
+        empty="none",
+    )
+    print_table(
+        "Escalation steps due", ["Action", "Agents"], escalation_lines(report), empty="none"
+    )
+    print_table(
+        f"Did not self-report: {len(report.not_reported)}",
+        ["Agent", "Class"],
+        report.not_reported,
+        empty="everyone reported",
+    )
+    lines = [f"Outstanding agents: {len(report.outstanding)}", *outstanding_lines(report)]
+    sys.stdout.write("\n".join(lines) + "\n")

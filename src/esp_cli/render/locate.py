@@ -6,9 +6,12 @@ fluid column, the font on every cell, the greeting and sign-off from esp.toml.""
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
+from esp_cli.render import print_table, say, write_json
+from esp_cli.render.changes import change_dicts
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
-from esp_cli.results.locate import LocateCase
+from esp_cli.results.locate import LocateCase, LocateResult
 
 SUBJECT_PREFIX = "Cannot Locate TBT"
 HEADERS = ["Agent", "Class", "Course searched", "Screenshots"]
@@ -69,3 +72,52 @@ def render_html(
     if signoff:
         rows.append(text_row(html_lines(signoff), "padding:16px 0 0 0", raw=True))
     return mail_document(subject(day), rows)
+
+
+class LocateFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def render(result: LocateResult, fmt: LocateFormat) -> None:
+    for finding in result.findings:
+        say(f"warning: {finding}")
+    if fmt is LocateFormat.json:
+        write_json(
+            {
+                "cases": [
+                    {
+                        "agent": c.agent,
+                        "class": c.cls,
+                        "sheet": c.sheet,
+                        "row": c.row,
+                        "course": c.course,
+                        "searched_before": c.searched_before,
+                        "screenshots": [str(p) for p in c.screenshots],
+                    }
+                    for c in result.cases
+                ],
+                "unmatched_files": [
+                    {"file": str(f), "reason": why} for f, why in result.unmatched_files
+                ],
+                "changes": change_dicts(result.write.changes),
+                "dry_run": result.write.dry_run,
+            }
+        )
+    else:
+        print_table(
+            f"Cannot Locate TBT: {len(result.cases)} case(s)",
+            HEADERS,
+            [case_row(c) for c in result.cases],
+            empty="no open cases",
+        )
+    for file, why in result.unmatched_files:
+        say(f"not attached: {file.name} ({why})")
+    for c in result.cases:
+        if not c.screenshots and result.screenshots_dir is not None:
+            say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
+    verb = "Would set" if result.write.dry_run else "Set"
+    for change in result.write.changes:
+        say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
+    if result.write.backup is not None:
+        say(f"Wrote {len(result.write.changes)} cell(s) (backup: {result.write.backup}).")

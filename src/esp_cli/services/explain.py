@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
@@ -17,8 +16,6 @@ from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import READ_KEYS, computed_cells
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.tracker import Row, Sheet, read_table
-from esp_cli.values import text_of
-from esp_cli.xlsx.reader import ErrorValue
 from esp_cli.xlsx.refs import address
 from esp_cli.xlsx.workbook import Workbook
 
@@ -79,8 +76,3 @@ def cell_views(row: Row, sheet: Sheet) -> list[CellView]:
     return views
 
 
-def raw_text(raw: Any) -> str:
-    """A raw cell value as a person reads it (an error value by its code)."""
-    if isinstance(raw, ErrorValue):
-        return raw.code
-    return text_of(raw)

@@ -1,0 +1,34 @@
+"""esp doctor's findings as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.results.doctor import DoctorResult
+
+
+def render(result: DoctorResult, fmt: Format) -> None:
+    rows = [
+        {"rule": f.rule, "name": f.name, "cell": f.cell, "message": f.message, "fix": f.fix}
+        for f in result.findings
+    ]
+    if fmt is Format.json:
+        write_json(
+            {
+                "tracker": str(result.tracker),
+                "agents": result.agents,
+                "ok": result.ok,
+                "findings": rows,
+            }
+        )
+    elif fmt is Format.csv:
+        write_csv(rows, ["rule", "name", "cell", "message", "fix"])
+    else:
+        print_table(
+            f"{len(result.findings)} problem(s) in {result.tracker.name}",
+            ["Rule", "Cell", "Problem", "Fix"],
+            [(f"{f.rule} {f.name}", f.cell, f.message, f.fix) for f in result.findings],
+        )
+    if result.ok:
+        say(f"{result.tracker}: no problems found in {result.agents} agent rows.")
+    else:
+        say(f"{result.tracker}: {len(result.findings)} problem(s) in {result.agents} agent rows.")

@@ -1,0 +1,96 @@
+"""esp sme assign and esp sme list as tables, JSON or CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.render.changes import print_changes, say_written, write_fields
+from esp_cli.results.smes import AssignResult, SmeListResult
+
+
+def assign_dict(result: AssignResult) -> dict[str, Any]:
+    return {
+        "tracker": str(result.write.tracker),
+        "class": result.cls,
+        "smes": [{"sme": sme, "agents": n} for sme, n in result.load().items()],
+        "assignments": [
+            {
+                "agent": a.agent.name,
+                "sheet": a.agent.sheet,
+                "row": a.agent.row,
+                "before": a.before or None,
+                "sme": a.sme,
+                "changed": a.changed,
+            }
+            for a in result.assignments
+        ],
+        **write_fields(result.write),
+    }
+
+
+def render_assign(result: AssignResult, fmt: Format) -> None:
+    data = assign_dict(result)
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        write_csv(data["assignments"], ["agent", "sheet", "row", "before", "sme", "changed"])
+    else:
+        verb = "Would change" if result.write.dry_run else "Changed"
+        print_changes(
+            f"{verb} {len(result.write.changes)} TBT SME cell(s) in class {result.cls}",
+            result.write.changes,
+            with_agent=True,
+        )
+    say(
+        f"Class {result.cls}: "
+        + ", ".join(f"{sme} {n} agent(s)" for sme, n in result.load().items())
+        + "."
+    )
+    say_written(result.write)
+
+
+def list_dict(result: SmeListResult) -> dict[str, Any]:
+    return {
+        "tracker": str(result.tracker),
+        "classes": [
+            {
+                "class": c.cls,
+                "agents": c.agents,
+                "outstanding": c.outstanding,
+                "smes": [
+                    {"sme": s.sme, "agents": s.agents, "outstanding": s.outstanding} for s in c.smes
+                ],
+                "unassigned": {
+                    "agents": c.unassigned.agents,
+                    "outstanding": c.unassigned.outstanding,
+                },
+            }
+            for c in result.classes
+        ],
+    }
+
+
+def render_list(result: SmeListResult, fmt: Format) -> None:
+    for f in result.findings:
+        say(f"warning: {f}")
+    rows = [
+        (c.cls, s.sme or "(no TBT SME)", s.agents, s.outstanding)
+        for c in result.classes
+        for s in [*c.smes, *([c.unassigned] if c.unassigned.agents else [])]
+    ]
+    if fmt is Format.json:
+        write_json(list_dict(result))
+    elif fmt is Format.csv:
+        write_csv(
+            [dict(zip(("class", "sme", "agents", "outstanding"), r, strict=True)) for r in rows],
+            ["class", "sme", "agents", "outstanding"],
+        )
+    else:
+        print_table(
+            "TBT SMEs by class", ["Class", "TBT SME", "Agents", "Outstanding"], rows,
+            empty="no agents",
+        )  # fmt: skip
+    unstaffed = [c.cls for c in result.classes if not c.smes]
+    if unstaffed:
+        say(f"No TBT SME yet: {', '.join(unstaffed)} (esp sme assign CLASS --sme NAME).")
