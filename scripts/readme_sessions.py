@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import io
 import os
 import re
@@ -135,15 +136,63 @@ def matches(expected: Sequence[str], actual: Sequence[str], norm: dict[str, str]
 
 
 def shown(expected: Sequence[str], actual: Sequence[str]) -> list[str]:
-    """What --update writes: the real output, with each `…` kept where it stood (the lines
-    before the first `…` and after the last one are the real first and last lines)."""
+    """What --update writes: the real output, with each `…` kept where it stood. The lines
+    before the first `…` are the real first lines, those after the last the real last ones;
+    a run of lines between two `…` is taken where the real output has the line most like
+    the run's first (a table's title, say), as many lines as before."""
     if ELLIPSIS not in expected:
         return list(actual)
-    head = expected.index(ELLIPSIS)
-    tail = len(expected) - 1 - max(i for i, x in enumerate(expected) if x == ELLIPSIS)
-    if head + tail >= len(actual):
-        return list(actual)
-    return [*actual[:head], ELLIPSIS, *(actual[len(actual) - tail :] if tail else [])]
+    runs: list[list[str]] = [[]]
+    for line in expected:
+        if line == ELLIPSIS:
+            runs.append([])
+        else:
+            runs[-1].append(line)
+    out: list[str] = []
+    pos, end = 0, len(actual)
+    for i, run in enumerate(runs):
+        if i == 0:
+            start = 0
+        elif i == len(runs) - 1:
+            start = max(pos, end - len(run)) if run else end
+        elif run and pos < end:
+            start = max(
+                range(pos, end),
+                key=lambda j: difflib.SequenceMatcher(a=run[0], b=actual[j]).ratio(),
+            )
+        else:
+            start = pos
+        take = list(actual[start : start + len(run)])
+        if i > 0:
+            out.append(ELLIPSIS)
+        out += take
+        pos = start + len(take)
+    return out
+
+
+def _outlook_folder(folder: Path) -> None:
+    """Messages dragged out of classic Outlook into a folder: a report from an Exchange
+    sender (its SMTP address stored beside the X.500 one), a draft with no sender, and the
+    Thumbs.db Explorer leaves there."""
+    from datetime import UTC
+
+    from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
+
+    folder.mkdir(exist_ok=True)
+    text = PropertyTypeCode.PTYP_STRING
+    report = MapiMessage.create("RE: ESP progress", "Finished 3 TBTs; Privacy module left for "
+                                "tomorrow.\r\n\r\nThanks,\r\nTyrone")  # fmt: skip
+    report.set_property(0x0C1A, text, "Jackson, Tyrone")
+    report.set_property(0x0C1E, text, "EX")
+    report.set_property(0x0C1F, text, "/O=EXCHANGELABS/OU=EXCHANGE ADMINISTRATIVE GROUP "
+                        "(FYDIBOHF23SPDLT)/CN=RECIPIENTS/CN=4f1c-tjackson")  # fmt: skip
+    report.set_property(0x5D01, text, "tyrone.jackson@vendorcx.com")
+    sent = datetime(2026, 11, 24, 22, 40, tzinfo=UTC)  # 5:40 pm in New York
+    report.set_property(0x0039, PropertyTypeCode.PTYP_TIME, sent)
+    report.save(folder / "RE ESP progress.msg")
+    draft = MapiMessage.create("ESP progress", "Did 2 TBTs")
+    draft.save(folder / "Draft - ESP progress.msg")
+    (folder / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(60))
 
 
 def _sample(folder: Path) -> None:
@@ -152,6 +201,7 @@ def _sample(folder: Path) -> None:
     copy_sample(folder)
     for name, data in EXTRA_FILES.items():
         (folder / name).write_bytes(data)
+    _outlook_folder(folder / "outlook")
     shots = folder / "shots"
     shots.mkdir(exist_ok=True)
     for name in SCREENSHOTS:
@@ -217,8 +267,6 @@ def check(update: bool) -> int:
             replacements[command.line] = shown(command.expected, got)
         else:
             print(f"README.md:{command.line + 1}: $ {command.text}", file=sys.stderr)
-            import difflib
-
             for diff in difflib.unified_diff(
                 command.expected, got, "README.md", "esp", lineterm="", n=1
             ):
