@@ -8,7 +8,6 @@ standing for lines left out. `python scripts/readme_sessions.py --update` rewrit
 from __future__ import annotations
 
 import pytest
-
 from scripts import readme_sessions
 
 
