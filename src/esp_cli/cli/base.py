@@ -9,17 +9,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
+import typer.core
 from typer.core import TyperGroup
-
-try:  # typer 0.2x carries its own copy of click; earlier versions use click itself
-    from typer._click.exceptions import UsageError as ParseError
-except ImportError:  # pragma: no cover - older typer
-    from click.exceptions import (  # type: ignore[import-not-found, no-redef, unused-ignore]
-        UsageError as ParseError,
-    )
 
 from esp_cli import __version__
 from esp_cli.errors import EspError
+
+# Typer's parse errors: recent Typer carries its own copy of click (typer.core._click),
+# earlier releases use click itself (typer.core.click). Asked of Typer, not imported.
+_CLICK: Any = getattr(typer.core, "_click", None) or getattr(typer.core, "click")  # noqa: B009
+ParseError: Any = _CLICK.exceptions.UsageError
 
 
 class EspGroup(TyperGroup):
