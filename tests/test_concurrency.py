@@ -109,7 +109,7 @@ def test_notes_added_at_once_by_several_esp_processes_all_land(tmp_path: Path) -
         assert f"11/24/2026 - Jo - {text}" in after[agent], agent
     assert after[agents[0]].startswith(before[agents[0]])  # earlier lines kept
     assert sum(len(after[a].splitlines()) - len(before[a].splitlines()) for a in after) == 5
-    assert len(list((tmp_path / "esp-backups").iterdir())) == 5
+    assert len(list((tmp_path / "esp-backups").glob("*.xlsx"))) == 5
 
 
 @pytest.mark.slow
@@ -173,10 +173,10 @@ def test_a_save_by_someone_else_between_read_and_write_is_detected(
     real_commit = safety.commit
     theirs: list[bytes] = []
 
-    def commit_after_their_save(p: Path, *args: Any) -> Path:
+    def commit_after_their_save(p: Path, *args: Any, **kwargs: Any) -> Path:
         _save_elsewhere(p)
         theirs.append(p.read_bytes())
-        return real_commit(p, *args)
+        return real_commit(p, *args, **kwargs)
 
     monkeypatch.setattr(safety, "commit", commit_after_their_save)
     argv = [a.format(agent=agent) for a in command]

@@ -15,6 +15,16 @@ from esp_cli.errors import EspError
 class EspGroup(TyperGroup):
     """Turns esp's own errors into one line on stderr and their documented exit code."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        typed = tuple(args)
+        rest = super().parse_args(ctx, args)  # --help and --version exit here
+        if ctx.parent is None:
+            # The command as typed, for the operation log.
+            from esp_cli import history
+
+            history.command_line.set(typed)
+        return rest
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)

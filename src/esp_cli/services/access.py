@@ -139,7 +139,9 @@ def set_access(
             "--incident is empty.", fix="give SPOC's incident number, e.g. INC0049311."
         )
     writer = config.signer(by)
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+    with write_session(
+        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer
+    ) as s:
         row = find_agent(s.table, query, cls)
         sheet = s.table.sheet(row.sheet)
         allowed = allowed_values(s.table, sheet, row.row, config)

@@ -111,7 +111,9 @@ def record_step(
     refuse_future(on, moment.date(), "a step is recorded once it is delivered")
     writer = config.signer(by)
     cal = calendar_from(config)
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+    with write_session(
+        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer
+    ) as s:
         row = find_agent(s.table, query, cls)
         facts = facts_from_row(row)
         _refuse_if_wrong(row, step, on)

@@ -1,0 +1,580 @@
+"""The operation log: every write esp makes to a tracker, recorded beside it.
+
+The log lives in the tracker's backups folder as `<tracker name>.history.jsonl`, one JSON
+object a line (JSON Lines), oldest first. The write session (esp_cli.session) appends one
+entry per write, under the same lock as the write and flushed to disk before the command
+reports success: who (the note signer, the OS login, the machine), the command as typed,
+the tracker's digest before and after, the backup, and every cell changed with its value
+before and after — and the cell's XML as it was, so an undo can put the very cell back.
+
+When the tracker at the start of a write is not what the previous esp write left, someone
+saved it in between: an entry of kind `outside` is recorded first, with the cells that
+differ when the previous write's backup still lets esp rebuild what it left.
+
+Reading never fails on a damaged line: it is skipped, with a warning naming its number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import math
+import mmap
+import os
+import platform
+import re
+import secrets
+import shlex
+import socket
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from esp_cli import __version__
+from esp_cli.errors import WriteFailedError
+from esp_cli.model import AddedColumn, CellChange
+from esp_cli.values import Unreadable, parse_yes_no
+from esp_cli.xlsx import safety
+from esp_cli.xlsx.reader import ErrorValue
+from esp_cli.xlsx.refs import col_letter
+from esp_cli.xlsx.workbook import Workbook
+
+LOG_SUFFIX = ".history.jsonl"
+WRITE, UNDO, OUTSIDE = "write", "undo", "outside"
+OP_ID_LENGTH = 8
+# A change made outside esp lists at most this many cells (a re-sort in Excel changes them
+# all); the entry says how many more there were.
+OUTSIDE_CELL_LIMIT = 1000
+
+# The command line as typed, set once by the CLI for the command being run.
+command_line: ContextVar[tuple[str, ...] | None] = ContextVar("command_line", default=None)
+
+_SECRET_OPTION = re.compile(r"^--?[\w-]*(password|passwd|secret|token|api-?key)[\w-]*$", re.I)
+
+
+def log_path(tracker: Path, backup_dir: Path | None = None) -> Path:
+    """Where the tracker's operation log is: in its backups folder."""
+    return safety.backup_dir_for(tracker, backup_dir) / f"{tracker.stem}{LOG_SUFFIX}"
+
+
+def typed_command(args: Sequence[str] | None) -> str:
+    """`esp …` as typed, with the value of any password-like option replaced by ***."""
+    if args is None:
+        return ""
+    out: list[str] = []
+    hide_next = False
+    for arg in args:
+        if hide_next:
+            out.append("***")
+            hide_next = False
+            continue
+        name, eq, _value = arg.partition("=")
+        if _SECRET_OPTION.match(name):
+            if eq:
+                out.append(f"{name}=***")
+            else:
+                out.append(arg)
+                hide_next = True
+            continue
+        out.append(arg)
+    return shlex.join(["esp", *out])
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on this system (getpass raises several kinds)
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
+
+
+def machine_name() -> str:
+    with contextlib.suppress(OSError):
+        name = socket.gethostname()
+        if name:
+            return name
+    return platform.node() or "unknown"
+
+
+# -- values in JSON: dates keep their type ------------------------------------------------
+
+
+def tag(value: Any) -> Any:
+    """A cell value as JSON that reads back as the same value (`untag`): dates and times
+    as {"date": ...}, {"datetime": ...}, {"time": ...}, error cells as {"error": "#N/A"}."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, time):
+        return {"time": value.isoformat()}
+    if isinstance(value, ErrorValue):
+        return {"error": value.code}
+    return str(value)
+
+
+def untag(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1:
+        ((kind, text),) = value.items()
+        try:
+            if kind == "datetime":
+                return datetime.fromisoformat(text)
+            if kind == "date":
+                return date.fromisoformat(text)
+            if kind == "time":
+                return time.fromisoformat(text)
+        except (TypeError, ValueError):
+            return str(text)
+        if kind == "error":
+            return ErrorValue(str(text))
+    return value
+
+
+def _norm(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time(0) else value.replace(tzinfo=None)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, ErrorValue):
+        return value.code
+    return value
+
+
+def same_value(now: Any, recorded: Any) -> bool:
+    """Does a cell read `now` hold the value esp recorded? A date written reads back as a
+    date-time at midnight, a number as a float, Yes written to a TRUE/FALSE cell as True."""
+    a, b = _norm(now), _norm(recorded)
+    if a == b:
+        return True
+    for flag, text in ((a, b), (b, a)):
+        if isinstance(flag, bool) and isinstance(text, str):
+            try:
+                return parse_yes_no(text) is flag
+            except Unreadable:
+                return False
+    return False
+
+
+# -- entries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellRecord:
+    """One cell an operation changed: where, whose, before and after (typed values), and
+    the cell's XML before it (None: there was no cell)."""
+
+    sheet: str
+    row: int
+    col: int
+    agent: str
+    cls: str
+    column: str
+    before: Any
+    after: Any
+    before_xml: str | None = None
+
+    @property
+    def cell(self) -> str:
+        return f"{col_letter(self.col)}{self.row}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "col": self.col,
+            "agent": self.agent,
+            "class": self.cls,
+            "column": self.column,
+            "before": tag(self.before),
+            "after": tag(self.after),
+            "before_xml": self.before_xml,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> CellRecord:
+        return cls(
+            sheet=str(d["sheet"]),
+            row=int(d["row"]),
+            col=int(d["col"]),
+            agent=str(d.get("agent") or ""),
+            cls=str(d.get("class") or ""),
+            column=str(d.get("column") or ""),
+            before=untag(d.get("before")),
+            after=untag(d.get("after")),
+            before_xml=d.get("before_xml"),
+        )
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One entry of the log."""
+
+    op: str
+    kind: str  # write, undo or outside
+    time: datetime
+    signer: str | None
+    login: str
+    machine: str
+    version: str
+    command: str
+    digest_before: str
+    digest_after: str
+    backup: str | None
+    cells: tuple[CellRecord, ...] = ()
+    added_columns: tuple[AddedColumn, ...] = ()
+    undoes: str | None = None
+    note: str = ""
+    cells_omitted: int = 0
+    line: int = field(default=0, compare=False)  # where it is in the log (1-based)
+
+    @property
+    def who(self) -> str:
+        if self.signer and self.signer != self.login:
+            return f"{self.signer} ({self.login})"
+        return self.signer or self.login
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "kind": self.kind,
+            "time": self.time.isoformat(timespec="seconds"),
+            "signer": self.signer,
+            "login": self.login,
+            "machine": self.machine,
+            "esp_version": self.version,
+            "command": self.command,
+            "digest_before": self.digest_before,
+            "digest_after": self.digest_after,
+            "backup": self.backup,
+            "undoes": self.undoes,
+            "note": self.note,
+            "cells_omitted": self.cells_omitted,
+            "added_columns": [
+                {"sheet": a.sheet, "column": a.letter, "col": a.col, "header": a.header}
+                for a in self.added_columns
+            ],
+            "cells": [c.to_json() for c in self.cells],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], line: int = 0) -> Operation:
+        return cls(
+            op=str(d["op"]),
+            kind=str(d["kind"]),
+            time=datetime.fromisoformat(d["time"]),
+            signer=d.get("signer"),
+            login=str(d.get("login") or ""),
+            machine=str(d.get("machine") or ""),
+            version=str(d.get("esp_version") or ""),
+            command=str(d.get("command") or ""),
+            digest_before=str(d.get("digest_before") or ""),
+            digest_after=str(d.get("digest_after") or ""),
+            backup=d.get("backup"),
+            cells=tuple(CellRecord.from_json(c) for c in d.get("cells") or ()),
+            added_columns=tuple(
+                AddedColumn(str(a["sheet"]), int(a["col"]), str(a["header"]))
+                for a in d.get("added_columns") or ()
+            ),
+            undoes=d.get("undoes"),
+            note=str(d.get("note") or ""),
+            cells_omitted=int(d.get("cells_omitted") or 0),
+            line=line,
+        )
+
+
+def _encode(op: Operation) -> bytes:
+    return json.dumps(op.to_json(), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def _decode(line: bytes, number: int) -> Operation:
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError("not an entry")
+    return Operation.from_json(data, number)
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class Log:
+    """The entries read from a log (oldest first) and the lines that had to be skipped."""
+
+    path: Path
+    operations: list[Operation]
+    warnings: list[str]
+
+
+def read_log(path: Path, keep: Callable[[bytes], bool] | None = None) -> Log:
+    """Every readable entry of the log at `path` (none when there is no log yet). A line
+    that is not a whole entry is skipped with a warning naming it. `keep` looks at a line's
+    bytes first: a line it refuses is not parsed (to find one agent's cells quickly)."""
+    ops: list[Operation] = []
+    warnings: list[str] = []
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Log(path, ops, warnings)
+    except OSError as exc:
+        warnings.append(f"{path}: cannot be read ({exc.strerror}); no history shown.")
+        return Log(path, ops, warnings)
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        if keep is not None and not keep(line):
+            continue
+        try:
+            ops.append(_decode(line, number))
+        except (ValueError, KeyError, TypeError) as exc:
+            warnings.append(
+                f"{path}: line {number} is not a whole history entry ({_why(exc)}); skipped."
+            )
+    return Log(path, ops, warnings)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return "cut short or damaged"
+    if isinstance(exc, KeyError):
+        return f"no {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__
+
+
+def _reverse_lines(fh: IO[bytes], block: int = 1 << 16) -> Iterator[bytes]:
+    fh.seek(0, os.SEEK_END)
+    pos = fh.tell()
+    tail = b""
+    while pos > 0:
+        step = min(block, pos)
+        pos -= step
+        fh.seek(pos)
+        parts = (fh.read(step) + tail).split(b"\n")
+        tail = parts[0]
+        yield from reversed(parts[1:])
+    yield tail
+
+
+def last_operation(path: Path) -> Operation | None:
+    """The newest readable entry, read from the end of the log (a long log is not read)."""
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
+            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
+        ) from exc
+    with fh:
+        for line in _reverse_lines(fh):
+            if line.strip():
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    return _decode(line, 0)
+    return None
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+class Recorder:
+    """Appends a write's entries to the log. Made before the write (it reads the previous
+    entry and picks an unused id); `open` runs once the backup is made and before the
+    tracker is replaced — a log that cannot be opened stops the write there; `append`
+    runs after the replace, so a write that did not happen is never recorded."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[bytes] | None = None
+        self._ids: set[str] = set()
+        self.previous = last_operation(path)
+
+    def new_id(self) -> str:
+        while True:
+            op = secrets.token_hex(OP_ID_LENGTH // 2)
+            if op not in self._ids and not self._used(op):
+                self._ids.add(op)
+                return op
+
+    def _used(self, op: str) -> bool:
+        try:
+            with self.path.open("rb") as fh:
+                if os.fstat(fh.fileno()).st_size == 0:
+                    return False
+                with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                    return mm.find(b'"op":"' + op.encode() + b'"') >= 0
+        except FileNotFoundError:
+            return False
+
+    def open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = self.path.open("ab")
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
+                "the workbook is unchanged.",
+                fix="check that the backups folder is writable, or set [backup] dir in "
+                "esp.toml to a writable folder.",
+            ) from exc
+
+    def append(self, ops: Sequence[Operation]) -> None:
+        if self._fh is None:
+            self.open()
+        fh = self._fh
+        assert fh is not None
+        try:
+            data = b"".join(_encode(op) for op in ops)
+            if fh.tell() > 0 and not self._ends_with_newline():
+                data = b"\n" + data  # a line cut short by a crash stays on its own line
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{self.path}: the workbook was written, but its history entry could not be "
+                f"recorded ({exc.strerror or exc}).",
+                fix="free some space in the backups folder; the next write records the "
+                "change as made outside esp.",
+            ) from exc
+
+    def _ends_with_newline(self) -> bool:
+        with self.path.open("rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) == b"\n"
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def who(signer: str | None) -> dict[str, Any]:
+    return {
+        "signer": signer,
+        "login": os_login(),
+        "machine": machine_name(),
+        "version": __version__,
+        "command": typed_command(command_line.get()),
+    }
+
+
+def now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def cell_records(
+    changes: Sequence[CellChange], before_xml: Callable[[str, int, int], bytes | None]
+) -> tuple[CellRecord, ...]:
+    """The changes as log cells; `before_xml` gives a cell's XML before the write."""
+    out = []
+    for c in changes:
+        xml = before_xml(c.sheet, c.row, c.col)
+        out.append(
+            CellRecord(
+                c.sheet,
+                c.row,
+                c.col,
+                c.agent,
+                c.cls,
+                c.column,
+                c.old,
+                c.new,
+                None if xml is None else xml.decode("utf-8", "surrogateescape"),
+            )
+        )
+    return tuple(out)
+
+
+# -- changes made outside esp -------------------------------------------------------------
+
+
+def outside_operation(
+    op: str, previous: Operation, current: Workbook, folder: Path
+) -> Operation:
+    """The entry for a tracker saved by someone between esp's previous write and this one,
+    with the cells that differ when the previous write's backup is still kept."""
+    cells: list[CellRecord] = []
+    note = ""
+    omitted = 0
+    backup = folder / previous.backup if previous.backup else None
+    if backup is None or not backup.is_file():
+        note = (
+            f"the backup of operation {previous.op} is no longer kept; the cells that "
+            "changed cannot be listed"
+        )
+    else:
+        try:
+            cells, omitted, note = _diff(Workbook.open(backup), previous, current)
+        except Exception as exc:  # a backup esp cannot read: the entry still says it changed
+            note = f"the cells that changed cannot be listed ({exc})"
+    return Operation(
+        op=op,
+        kind=OUTSIDE,
+        time=now(),
+        signer=None,
+        login="",
+        machine="",
+        version=__version__,
+        command="",
+        digest_before=previous.digest_after,
+        digest_after=current.pkg.digest,
+        backup=None,
+        cells=tuple(cells),
+        note=note,
+        cells_omitted=omitted,
+    )
+
+
+def _diff(
+    before_previous: Workbook, previous: Operation, current: Workbook
+) -> tuple[list[CellRecord], int, str]:
+    """The cells whose values differ between what `previous` left (its backup with its
+    cells written) and `current`, sheet by sheet."""
+    written: dict[tuple[str, int, int], Any] = {}
+    for c in previous.cells:
+        written[(c.sheet, c.row, c.col)] = c.after
+    old_sheets = {s.name: s for s in before_previous.sheets}
+    new_sheets = {s.name: s for s in current.sheets}
+    notes = []
+    added = [n for n in new_sheets if n not in old_sheets]
+    removed = [n for n in old_sheets if n not in new_sheets]
+    if added:
+        notes.append("sheets added: " + ", ".join(added))
+    if removed:
+        notes.append("sheets removed: " + ", ".join(removed))
+    cells: list[CellRecord] = []
+    omitted = 0
+    for name, info in new_sheets.items():
+        if name not in old_sheets:
+            continue
+        old = before_previous.values(old_sheets[name], cache=False)
+        new = current.values(info, cache=False)
+        rows = max(len(old.rows), len(new.rows))
+        for r in range(1, rows + 1):
+            width = max(
+                len(old.rows[r - 1]) if r <= len(old.rows) else 0,
+                len(new.rows[r - 1]) if r <= len(new.rows) else 0,
+            )
+            for c in range(1, width + 1):
+                key = (name, r, c)
+                was = written[key] if key in written else old.get(r, c)
+                now_ = new.get(r, c)
+                if same_value(now_, was):
+                    continue
+                if len(cells) >= OUTSIDE_CELL_LIMIT:
+                    omitted += 1
+                    continue
+                cells.append(CellRecord(name, r, c, "", "", "", was, now_))
+    return cells, omitted, "; ".join(notes)
