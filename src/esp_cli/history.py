@@ -30,7 +30,7 @@ import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -143,7 +143,11 @@ def _norm(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, datetime):
-        return value.date() if value.time() == time(0) else value.replace(tzinfo=None)
+        # A serial number read back may be a few microseconds off.
+        value = (value.replace(tzinfo=None) + timedelta(microseconds=500_000)).replace(
+            microsecond=0
+        )
+        return value.date() if value.time() == time(0) else value
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, ErrorValue):
@@ -543,8 +547,8 @@ def _diff(
     """The cells whose values differ between what `previous` left (its backup with its
     cells written) and `current`, sheet by sheet."""
     written: dict[tuple[str, int, int], Any] = {}
-    for c in previous.cells:
-        written[(c.sheet, c.row, c.col)] = c.after
+    for record in previous.cells:
+        written[(record.sheet, record.row, record.col)] = record.after
     old_sheets = {s.name: s for s in before_previous.sheets}
     new_sheets = {s.name: s for s in current.sheets}
     notes = []

@@ -28,6 +28,8 @@ COMMAND_MODULES = {
     "sme": "sme",
     "report": "report",
     "demo": "demo",
+    "history": "history",
+    "undo": "undo",
 }
 
 
