@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -135,8 +137,11 @@ def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
         timeout=120,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
     if POINTS[point] == "old":
         assert path.read_bytes() == original
+        # The write did not happen: no history entry says it did.
+        assert not log.exists() or log.read_bytes() == b""
     else:
         assert _opens(path)
         assert _notes(path) == "11/24/2026 - Jo - Called"
@@ -149,6 +154,31 @@ def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
     )
     assert res.returncode == 0, res.stderr.decode()
     assert _opens(path) and _notes(path) == "11/24/2026 - Jo - Called"
+    if POINTS[point] == "old":
+        (entry,) = (json.loads(line) for line in log.read_text().splitlines())
+        assert entry["kind"] == "write" and entry["digest_before"] == _digest(original)
+
+
+def test_a_write_killed_after_its_entry_was_synced_is_recorded_once(tmp_path: Path) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    argv = ["note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", "2026-11-24"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # fsyncs: the backup, the workbook, its folder, then the history entry.
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, "after-fsync-4", *argv, "-t", str(path)],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
+    (entry,) = (json.loads(line) for line in log.read_text().splitlines())
+    assert entry["digest_after"] == _digest(path.read_bytes())
+    assert entry["cells"][0]["after"] == "11/24/2026 - Jo - Called"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _notes(path: Path) -> str:
