@@ -242,6 +242,8 @@ class Operation:
     note: str = ""
     cells_omitted: int = 0
     line: int = field(default=0, compare=False)  # where it is in the log (1-based)
+    # A new entry's cells already in their JSON form (cell_entries), written as they are.
+    cell_json: list[dict[str, Any]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def who(self) -> str:
@@ -269,11 +271,21 @@ class Operation:
                 {"sheet": a.sheet, "column": a.letter, "col": a.col, "header": a.header}
                 for a in self.added_columns
             ],
-            "cells": [c.to_json() for c in self.cells],
+            "cells": (
+                self.cell_json if self.cell_json is not None else [c.to_json() for c in self.cells]
+            ),
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any], line: int = 0) -> Operation:
+    def from_json(
+        cls,
+        d: dict[str, Any],
+        line: int = 0,
+        cell_filter: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> Operation:
+        cells = d.get("cells") or ()
+        if cell_filter is not None:
+            cells = [c for c in cells if cell_filter(c)]
         return cls(
             op=str(d["op"]),
             kind=str(d["kind"]),
@@ -286,7 +298,7 @@ class Operation:
             digest_before=str(d.get("digest_before") or ""),
             digest_after=str(d.get("digest_after") or ""),
             backup=d.get("backup"),
-            cells=tuple(CellRecord.from_json(c) for c in d.get("cells") or ()),
+            cells=tuple(CellRecord.from_json(c) for c in cells),
             added_columns=tuple(
                 AddedColumn(str(a["sheet"]), int(a["col"]), str(a["header"]))
                 for a in d.get("added_columns") or ()
@@ -302,11 +314,13 @@ def _encode(op: Operation) -> bytes:
     return json.dumps(op.to_json(), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
-def _decode(line: bytes, number: int) -> Operation:
+def _decode(
+    line: bytes, number: int, cell_filter: Callable[[dict[str, Any]], bool] | None = None
+) -> Operation:
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError("not an entry")
-    return Operation.from_json(data, number)
+    return Operation.from_json(data, number, cell_filter)
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -321,10 +335,15 @@ class Log:
     warnings: list[str]
 
 
-def read_log(path: Path, keep: Callable[[bytes], bool] | None = None) -> Log:
+def read_log(
+    path: Path,
+    keep: Callable[[bytes], bool] | None = None,
+    cell_filter: Callable[[dict[str, Any]], bool] | None = None,
+) -> Log:
     """Every readable entry of the log at `path` (none when there is no log yet). A line
     that is not a whole entry is skipped with a warning naming it. `keep` looks at a line's
-    bytes first: a line it refuses is not parsed (to find one agent's cells quickly)."""
+    bytes first: a line it refuses is not parsed; `cell_filter` keeps only the cells it
+    accepts (both to find one agent's cells quickly)."""
     ops: list[Operation] = []
     warnings: list[str] = []
     try:
@@ -340,7 +359,7 @@ def read_log(path: Path, keep: Callable[[bytes], bool] | None = None) -> Log:
         if keep is not None and not keep(line):
             continue
         try:
-            ops.append(_decode(line, number))
+            ops.append(_decode(line, number, cell_filter))
         except (ValueError, KeyError, TypeError) as exc:
             warnings.append(
                 f"{path}: line {number} is not a whole history entry ({_why(exc)}); skipped."
@@ -478,27 +497,31 @@ def now() -> datetime:
     return datetime.now().astimezone().replace(microsecond=0)
 
 
-def cell_records(
+def cell_entries(
     changes: Sequence[CellChange], before_xml: Callable[[str, int, int], bytes | None]
-) -> tuple[CellRecord, ...]:
-    """The changes as log cells; `before_xml` gives a cell's XML before the write."""
+) -> list[dict[str, Any]]:
+    """The changes as the log's cells (CellRecord.to_json, built directly: a write of
+    10,000 cells records them in a few hundredths of a second); `before_xml` gives a cell's
+    XML before the write."""
     out = []
     for c in changes:
         xml = before_xml(c.sheet, c.row, c.col)
+        old, new = c.old, c.new
         out.append(
-            CellRecord(
-                c.sheet,
-                c.row,
-                c.col,
-                c.agent,
-                c.cls,
-                c.column,
-                c.old,
-                c.new,
-                None if xml is None else xml.decode("utf-8", "surrogateescape"),
-            )
+            {
+                "sheet": c.sheet,
+                "cell": f"{col_letter(c.col)}{c.row}",
+                "row": c.row,
+                "col": c.col,
+                "agent": c.agent,
+                "class": c.cls,
+                "column": c.column,
+                "before": old if old is None or type(old) is str else tag(old),
+                "after": new if new is None or type(new) is str else tag(new),
+                "before_xml": None if xml is None else xml.decode("utf-8", "surrogateescape"),
+            }
         )
-    return tuple(out)
+    return out
 
 
 # -- changes made outside esp -------------------------------------------------------------

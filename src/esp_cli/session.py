@@ -195,7 +195,7 @@ class WriteSession:
                     )
                 )
             patcher = self.plan.patcher
-            cells = history.cell_records(self.plan.changes, patcher.cell_xml)
+            cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
             saved = self.workbook.save(
                 patcher,
                 config.backup_dir,
@@ -212,7 +212,7 @@ class WriteSession:
                     digest_before=self.workbook.pkg.digest,
                     digest_after=saved.digest,
                     backup=saved.backup.name,
-                    cells=cells,
+                    cell_json=cells,
                     added_columns=tuple(self.plan.added_columns),
                     undoes=self.undoes,
                 )

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from esp_cli import history
 from esp_cli.config import Config
@@ -113,7 +114,10 @@ def agent_history(
         # thousands of lines, some with thousands of cells).
         return name in line or outside in line
 
-    log = history.read_log(history.log_path(path, config.backup_dir), keep)
+    def mine(cell: dict[str, Any]) -> bool:
+        return cell.get("row") == row.row and cell.get("sheet") == row.sheet
+
+    log = history.read_log(history.log_path(path, config.backup_dir), keep, mine)
     changes = []
     for op in reversed(log.operations):
         if not _selected(op, since, by):
