@@ -115,7 +115,7 @@ def test_notes_added_at_once_by_several_esp_processes_all_land(tmp_path: Path) -
     log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
     ops = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [o["kind"] for o in ops] == ["write"] * 5
-    assert all(a["digest_after"] == b["digest_before"] for a, b in zip(ops, ops[1:]))
+    assert all(a["digest_after"] == b["digest_before"] for a, b in zip(ops, ops[1:], strict=False))
     assert ops[-1]["digest_after"] == safety.digest_of(path)
     assert sorted(o["cells"][0]["after"].splitlines()[-1] for o in ops) == sorted(
         f"11/24/2026 - Jo - {text}" for _agent, text in jobs
