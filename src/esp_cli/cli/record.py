@@ -121,7 +121,9 @@ def render(result: RecordResult, fmt: Format) -> None:
     if write.backup:
         say(
             f"Recorded the {label} for {result.agent.name} on {show(result.on)} in "
-            f"{write.tracker} (backup: {write.backup})."
+            f"{write.tracker} (backup: {write.backup}"
+            + (f"; undo with: esp undo {write.op}" if write.op else "")
+            + ")."
         )
     else:
         say_written(write)
