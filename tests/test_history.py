@@ -443,3 +443,35 @@ def test_backup_retention_is_read_from_esp_toml(tmp_path: Path) -> None:
     toml.write_text("[backup]\nkeep_days = -1\n")
     with pytest.raises(ConfigError, match="keep_days"):
         load_config(toml)
+
+
+# -- values in the log -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "text", 3, 2.5, True, date(2026, 11, 24), datetime(2026, 11, 24, 9, 30)],
+)
+def test_values_read_back_as_they_were_written(value: Any) -> None:
+    assert history.untag(json.loads(json.dumps(history.tag(value)))) == value
+    assert type(history.untag(history.tag(value))) is type(value)
+
+
+@pytest.mark.parametrize(
+    ("now", "recorded", "same"),
+    [
+        (datetime(2026, 11, 24), date(2026, 11, 24), True),
+        (datetime(2026, 11, 24, 9, 29, 59, 999_990), datetime(2026, 11, 24, 9, 30), True),
+        (datetime(2026, 11, 25), date(2026, 11, 24), False),
+        (True, "Yes", True),
+        (False, "Yes", False),
+        (None, "", True),
+        (7.0, 7, True),
+        ("Yes", "yes", False),
+        ("N9", None, False),
+    ],
+)
+def test_a_cell_holds_what_was_written_as_excel_reads_it_back(
+    now: Any, recorded: Any, same: bool
+) -> None:
+    assert history.same_value(now, recorded) is same

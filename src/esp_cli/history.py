@@ -389,8 +389,12 @@ def _reverse_lines(fh: IO[bytes], block: int = 1 << 16) -> Iterator[bytes]:
     yield tail
 
 
-def last_operation(path: Path) -> Operation | None:
-    """The newest readable entry, read from the end of the log (a long log is not read)."""
+_DIGEST_AFTER = re.compile(rb'"digest_after":"([0-9a-f]*)"')
+
+
+def last_line(path: Path) -> tuple[bytes, str] | None:
+    """The newest entry's line that reads as one, and its digest after (the line is not
+    parsed whole: the entry of a write of 10,000 cells is megabytes)."""
     try:
         fh = path.open("rb")
     except FileNotFoundError:
@@ -400,6 +404,21 @@ def last_operation(path: Path) -> Operation | None:
             f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
             fix="check the backups folder's permissions ([backup] dir in esp.toml).",
         ) from exc
+    with fh:
+        for line in _reverse_lines(fh):
+            line = line.strip()
+            m = _DIGEST_AFTER.search(line, 0, 4096)
+            if line.startswith(b"{") and line.endswith(b"}") and m is not None:
+                return line, m.group(1).decode()
+    return None
+
+
+def last_operation(path: Path) -> Operation | None:
+    """The newest readable entry, read from the end of the log (a long log is not read)."""
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return None
     with fh:
         for line in _reverse_lines(fh):
             if line.strip():
@@ -421,7 +440,21 @@ class Recorder:
         self.path = path
         self._fh: IO[bytes] | None = None
         self._ids: set[str] = set()
-        self.previous = last_operation(path)
+        self._last = last_line(path)
+
+    @property
+    def previous_digest(self) -> str | None:
+        """The tracker's digest after the previous esp write (None: none recorded)."""
+        return self._last[1] if self._last is not None else None
+
+    def previous(self) -> Operation | None:
+        """The previous entry, read whole (only when the tracker changed since it)."""
+        if self._last is None:
+            return None
+        try:
+            return _decode(self._last[0], 0)
+        except (ValueError, KeyError, TypeError):  # cut short: the newest whole one
+            return last_operation(self.path)
 
     def new_id(self) -> str:
         while True:

@@ -187,12 +187,11 @@ class WriteSession:
         try:
             op = recorder.new_id()
             entries = []
-            previous = recorder.previous
-            if previous is not None and previous.digest_after != self.workbook.pkg.digest:
+            seen = recorder.previous_digest
+            previous = recorder.previous() if seen not in (None, self.workbook.pkg.digest) else None
+            if previous is not None:
                 entries.append(
-                    history.outside_operation(
-                        recorder.new_id(), previous, self.workbook, folder
-                    )
+                    history.outside_operation(recorder.new_id(), previous, self.workbook, folder)
                 )
             patcher = self.plan.patcher
             cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
