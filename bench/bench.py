@@ -893,6 +893,29 @@ sys.argv = ['esp', *sys.argv[1:]]
 main()
 """
 
+# Runs esp with the log's reading timed (for `esp history`): the rest of its time is finding
+# the agent in the tracker, as every one-agent command does.
+READING_DRIVER = """\
+import atexit, os, sys, time
+from esp_cli import history
+spent = [0.0]
+real = history.read_log
+def read_log(*args, **kwargs):
+    began = time.perf_counter()
+    try:
+        return real(*args, **kwargs)
+    finally:
+        spent[0] += time.perf_counter() - began
+history.read_log = read_log
+def _report():
+    with open(os.environ['ESP_BENCH_RECORDING_FILE'], 'w') as f:
+        f.write(repr(spent[0]))
+atexit.register(_report)
+from esp_cli.cli import main
+sys.argv = ['esp', *sys.argv[1:]]
+main()
+"""
+
 
 def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> int:
     """A month of a team's operations on the tracker (`ops` of them, about 35 a day): notes
@@ -960,6 +983,7 @@ class HistoryBench:
     log_cells: int
     recorded: dict[str, list[RecordingRun]]
     reads: list[Measurement]
+    log_read: dict[str, list[float]] = field(default_factory=dict)  # label -> seconds
 
 
 def bench_history(files: BenchFiles, repeat: int, env: Mapping[str, str]) -> HistoryBench:
@@ -972,6 +996,7 @@ def bench_history(files: BenchFiles, repeat: int, env: Mapping[str, str]) -> His
         recorded: dict[str, list[RecordingRun]] = {c.label: [] for c in RECORDED}
         reads = [Measurement(files.agents, f"{c.label} ({HISTORY_OPS:,} ops)", f"esp {c.args}")
                  for c in HISTORY_READS]
+        log_read: dict[str, list[float]] = {m.label: [] for m in reads}
         shared = root / "read"
         (shared / "esp-backups").mkdir(parents=True)
         pristine = shutil.copyfile(files.tracker, shared / TRACKER_FILE)
@@ -996,13 +1021,15 @@ def bench_history(files: BenchFiles, repeat: int, env: Mapping[str, str]) -> His
                 say(f"  {files.agents:>6,}  {command.label:<22} run {r + 1}/{repeat}: "
                     f"{run.seconds:7.2f} s, recording {ms:.0f} ms")
             for command, m in zip(HISTORY_READS, reads, strict=True):
-                argv = [*ESP, *(w.format_map({"tracker": str(pristine),
-                                              "agent_id": files.note_agent})
-                                for w in shlex.split(command.args))]
-                m.runs.append(run_measured(argv, shared, env))
+                argv = [w.format_map({"tracker": str(pristine), "agent_id": files.note_agent})
+                        for w in shlex.split(command.args)]
+                spent = root / "reading"
+                m.runs.append(run_measured(["-c", READING_DRIVER, *argv], shared,
+                                           {**env, "ESP_BENCH_RECORDING_FILE": str(spent)}))
+                log_read[m.label].append(float(spent.read_text()))
                 say(f"  {files.agents:>6,}  {m.label:<22} run {r + 1}/{repeat}: "
-                    f"{m.runs[-1].seconds:7.2f} s")
-        return HistoryBench(log.stat().st_size / 1e6, cells, recorded, reads)
+                    f"{m.runs[-1].seconds:7.2f} s, reading the log {log_read[m.label][-1]:.3f} s")
+        return HistoryBench(log.stat().st_size / 1e6, cells, recorded, reads, log_read)
 
 
 def history_verdicts(h: HistoryBench) -> list[Verdict]:
@@ -1032,19 +1059,24 @@ def history_report(h: HistoryBench, checks: Sequence[Verdict]) -> list[str]:
         "the log's steps took inside the command (reading the previous entry, choosing an "
         "id, the cells' records, the new file's digest, opening the log, appending the "
         "entry and syncing it to disk), timed in the process; *share* is its median share "
-        "of the command's wall time.",
+        "of the command's wall time. For `esp history`, *log ms* is the time reading the "
+        "log took; the rest is starting Python and, for one agent, finding the agent in the "
+        "tracker as every one-agent command does (compare `note add`, measured in the same "
+        "run: a busy machine slows both alike).",
         "",
-        "| command | median s | recording ms | share |",
-        "| --- | ---: | ---: | ---: |",
+        "| command | median s | recording ms | share | log ms |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     for label, runs in h.recorded.items():
         wall = statistics.median(r.seconds for r in runs)
         rec = statistics.median(r.recording for r in runs)
         share = statistics.median(r.recording / r.seconds for r in runs)
-        out.append(f"| {label} | {wall:.2f} | {rec * 1000:.0f} | {share:.1%} |")
+        out.append(f"| {label} | {wall:.2f} | {rec * 1000:.0f} | {share:.1%} | — |")
     for m in h.reads:
         shown = f"{m.median:.2f}" if m.ok else m.work()
-        out.append(f"| {m.label} | {shown} | — | — |")
+        reading = h.log_read.get(m.label)
+        log_ms = f"{statistics.median(reading) * 1000:.0f}" if reading else "—"
+        out.append(f"| {m.label} | {shown} | — | — | {log_ms} |")
     out += ["", "| target | measured | result |", "| --- | --- | --- |"]
     out += [f"| {v.target} | {v.measured} | **{v.result}** |" for v in checks]
     return out
