@@ -475,3 +475,16 @@ def test_a_cell_holds_what_was_written_as_excel_reads_it_back(
     now: Any, recorded: Any, same: bool
 ) -> None:
     assert history.same_value(now, recorded) is same
+
+
+def test_a_write_made_by_a_program_records_no_command_line(book: Path) -> None:
+    from esp_cli.config import Config
+    from esp_cli.notes import NoteKind
+    from esp_cli.services.notes import add_note
+
+    ok("note", "add", "Ann Lee", "from the command line", "--by", "Jo", "-t", str(book))
+    add_note(book, Config(), "Bob Ray", "from a script", kind=NoteKind.NOTES, by="Jo",
+             on=date.today())
+    first, second = entries(book)
+    assert first["command"].startswith("esp note add 'Ann Lee'")
+    assert second["command"] == "" and second["signer"] == "Jo"

@@ -631,7 +631,7 @@ def _diff(
                 key = (name, r, c)
                 was = written[key] if key in written else old.get(r, c)
                 now_ = new.get(r, c)
-                if same_value(now_, was):
+                if now_ == was or same_value(now_, was):
                     continue
                 if len(cells) >= OUTSIDE_CELL_LIMIT:
                     omitted += 1

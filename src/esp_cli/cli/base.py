@@ -19,10 +19,10 @@ class EspGroup(TyperGroup):
         typed = tuple(args)
         rest = super().parse_args(ctx, args)  # --help and --version exit here
         if ctx.parent is None:
-            # The command as typed, for the operation log.
+            # The command as typed, for the operation log (until the command ends).
             from esp_cli import history
 
-            history.command_line.set(typed)
+            ctx.meta["esp_command_line"] = history.command_line.set(typed)
         return rest
 
     def invoke(self, ctx: Any) -> Any:
@@ -34,6 +34,12 @@ class EspGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("esp: interrupted; nothing more was written.\n")
             raise typer.Exit(130) from None
+        finally:
+            token = ctx.meta.pop("esp_command_line", None) if ctx.parent is None else None
+            if token is not None:
+                from esp_cli import history
+
+                history.command_line.reset(token)
 
 
 app = typer.Typer(
