@@ -173,6 +173,7 @@ def test_a_save_outside_esp_between_two_writes_appears_with_its_cells(book: Path
     assert [(c["sheet"], c["cell"], c["before"], c["after"]) for c in outside["cells"]] == [
         ("ESP Tracker", "E4", None, "N777")
     ]
+    assert (outside["cells"][0]["agent"], outside["cells"][0]["column"]) == ("Bob Ray", "N Number")
     assert outside["digest_before"] == ops[2]["digest_after"]
     assert outside["digest_after"] == ops[0]["digest_before"]
     table = ok("history", "-t", str(book)).stdout

@@ -560,11 +560,19 @@ def cell_entries(
 # -- changes made outside esp -------------------------------------------------------------
 
 
+Describe = Callable[[str, int, int], tuple[str, str, str]]  # -> agent, class, column
+
+
 def outside_operation(
-    op: str, previous: Operation, current: Workbook, folder: Path
+    op: str,
+    previous: Operation,
+    current: Workbook,
+    folder: Path,
+    describe: Describe | None = None,
 ) -> Operation:
     """The entry for a tracker saved by someone between esp's previous write and this one,
-    with the cells that differ when the previous write's backup is still kept."""
+    with the cells that differ when the previous write's backup is still kept (`describe`
+    names a cell's agent, class and column as the tracker has them now)."""
     cells: list[CellRecord] = []
     note = ""
     omitted = 0
@@ -579,6 +587,11 @@ def outside_operation(
             cells, omitted, note = _diff(Workbook.open(backup), previous, current)
         except Exception as exc:  # a backup esp cannot read: the entry still says it changed
             note = f"the cells that changed cannot be listed ({exc})"
+    if describe is not None:
+        cells = [
+            CellRecord(c.sheet, c.row, c.col, *describe(c.sheet, c.row, c.col), c.before, c.after)
+            for c in cells
+        ]
     return Operation(
         op=op,
         kind=OUTSIDE,

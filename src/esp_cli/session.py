@@ -191,7 +191,13 @@ class WriteSession:
             previous = recorder.previous() if seen not in (None, self.workbook.pkg.digest) else None
             if previous is not None:
                 entries.append(
-                    history.outside_operation(recorder.new_id(), previous, self.workbook, folder)
+                    history.outside_operation(
+                        recorder.new_id(),
+                        previous,
+                        self.workbook,
+                        folder,
+                        _describer(self.plan._table),
+                    )
                 )
             patcher = self.plan.patcher
             cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
@@ -220,6 +226,27 @@ class WriteSession:
         finally:
             recorder.close()
         return saved.backup, op
+
+
+def _describer(table: Table | None) -> history.Describe | None:
+    """Names a cell's agent, class and column as the table read them."""
+    if table is None:
+        return None
+    rows: dict[tuple[str, int], Row] = {}
+
+    def describe(sheet: str, row: int, col: int) -> tuple[str, str, str]:
+        if not rows:
+            rows.update(((r.sheet, r.row), r) for r in table.rows())
+        found = rows.get((sheet, row))
+        try:
+            column = table.sheet(sheet).headers.get(col, "")
+        except KeyError:
+            column = ""
+        if found is None:
+            return "", "", column
+        return found.label(), " ".join(found.cls.split()), column
+
+    return describe
 
 
 @contextlib.contextmanager
