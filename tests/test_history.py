@@ -489,3 +489,25 @@ def test_a_write_made_by_a_program_records_no_command_line(book: Path) -> None:
     first, second = entries(book)
     assert first["command"].startswith("esp note add 'Ann Lee'")
     assert second["command"] == "" and second["signer"] == "Jo"
+
+
+def test_a_change_made_outside_esp_is_not_undone_by_esp(book: Path) -> None:
+    ok("note", "add", "Ann Lee", "one", "--by", "Jo", "-t", str(book))
+    edit_in_excel(book, {"E4": "N777"})
+    ok("note", "add", "Bob Ray", "two", "--by", "Jo", "-t", str(book))
+    outside = next(e for e in entries(book) if e["kind"] == "outside")
+    res = esp("undo", outside["op"], "-t", str(book))
+    assert res.exit_code == ExitCode.FAILED and "made outside esp" in res.stderr
+    assert res.stdout == "" and cell(book, "E4") == "N777"
+
+
+def test_a_days_work_can_always_be_rolled_back(book: Path) -> None:
+    start = book.read_bytes()
+    for i in range(35):  # a busy day: more writes than the 30 backups kept before
+        ok("note", "add", "Ann Lee" if i % 2 else "Bob Ray", f"call {i}", "--by", "Jo",
+           "-t", str(book))
+    ops = entries(book)
+    assert len(ops) == 35
+    first = book.parent / "esp-backups" / ops[0]["backup"]
+    assert first.read_bytes() == start  # the start of the day is still there
+    assert len(list((book.parent / "esp-backups").glob("*.xlsx"))) == 35
