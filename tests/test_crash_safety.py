@@ -183,3 +183,26 @@ def _digest(data: bytes) -> str:
 
 def _notes(path: Path) -> str:
     return str(openpyxl.load_workbook(path)["ESP Tracker"]["K3"].value)
+
+
+def test_a_write_stopped_before_it_was_recorded_is_named_by_the_next_one(tmp_path: Path) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+    def note(text: str, *killer: str) -> subprocess.CompletedProcess[bytes]:
+        argv = ["note", "add", "Ann Lee", text, "--by", "Jo", "--date", "2026-11-24"]
+        code = ["-c", KILLER, *killer] if killer else ["-m", "esp_cli"]
+        return subprocess.run(
+            [sys.executable, *code, *argv, "-t", str(path)], env=env, capture_output=True,
+            timeout=120,
+        )
+
+    assert note("first").returncode == 0
+    assert note("second", "after-replace-2").returncode == -signal.SIGKILL
+    assert note("third").returncode == 0
+    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
+    first, outside, third = (json.loads(line) for line in log.read_text().splitlines())
+    assert (first["kind"], outside["kind"], third["kind"]) == ("write", "outside", "write")
+    assert "wrote the tracker but was stopped before it was recorded" in outside["note"]
+    (changed,) = outside["cells"]
+    assert changed["cell"] == "K3" and changed["after"].endswith("11/24/2026 - Jo - second")

@@ -592,6 +592,17 @@ def outside_operation(
             CellRecord(c.sheet, c.row, c.col, *describe(c.sheet, c.row, c.col), c.before, c.after)
             for c in cells
         ]
+    stopped = _unrecorded_write(folder, current.path, previous)
+    if stopped is not None:
+        note = "; ".join(
+            n
+            for n in (
+                f"esp operation {stopped} wrote the tracker but was stopped before it was "
+                "recorded",
+                note,
+            )
+            if n
+        )
     return Operation(
         op=op,
         kind=OUTSIDE,
@@ -608,6 +619,26 @@ def outside_operation(
         note=note,
         cells_omitted=omitted,
     )
+
+
+def _unrecorded_write(folder: Path, tracker: Path, previous: Operation) -> str | None:
+    """The id of an esp write made after `previous` that never reached the log (stopped
+    between replacing the tracker and appending its entry): its backup, named after it, is
+    the tracker as `previous` left it."""
+    pattern = re.compile(
+        re.escape(tracker.stem) + r"\.[^.]+\.op-([0-9a-f]+)" + re.escape(tracker.suffix) + "$"
+    )
+    since = previous.time.timestamp() - 1
+    for candidate in sorted(folder.glob(f"{tracker.stem}.*.op-*{tracker.suffix}")):
+        m = pattern.match(candidate.name)
+        if m is None or m.group(1) == previous.op:
+            continue
+        with contextlib.suppress(OSError):
+            if candidate.stat().st_mtime >= since and (
+                safety.digest_of(candidate) == previous.digest_after
+            ):
+                return m.group(1)
+    return None
 
 
 def _diff(
