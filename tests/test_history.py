@@ -511,3 +511,15 @@ def test_a_days_work_can_always_be_rolled_back(book: Path) -> None:
     first = book.parent / "esp-backups" / ops[0]["backup"]
     assert first.read_bytes() == start  # the start of the day is still there
     assert len(list((book.parent / "esp-backups").glob("*.xlsx"))) == 35
+
+
+def test_an_old_damaged_line_does_not_stop_an_exact_undo(book: Path) -> None:
+    for text in ("one", "two"):
+        ok("note", "add", "Ann Lee", text, "--by", "Jo", "-t", str(book))
+    log = log_of(book)
+    first, second = log.read_bytes().splitlines()
+    log.write_bytes(first[:30] + b"\n" + second + b"\n")
+    res = ok("undo", "-t", str(book), "--format", "json")
+    data = json.loads(res.stdout)
+    assert data["exact"] is True and data["undoes"] == json.loads(second)["op"]
+    assert "line 1 is not a whole history entry" in res.stderr

@@ -333,6 +333,7 @@ class Log:
     path: Path
     operations: list[Operation]
     warnings: list[str]
+    bad_lines: list[int] = field(default_factory=list)
 
 
 def read_log(
@@ -346,6 +347,7 @@ def read_log(
     accepts (both to find one agent's cells quickly)."""
     ops: list[Operation] = []
     warnings: list[str] = []
+    bad: list[int] = []
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -364,7 +366,8 @@ def read_log(
             warnings.append(
                 f"{path}: line {number} is not a whole history entry ({_why(exc)}); skipped."
             )
-    return Log(path, ops, warnings)
+            bad.append(number)
+    return Log(path, ops, warnings, bad)
 
 
 def _why(exc: Exception) -> str:

@@ -103,8 +103,8 @@ def _unbroken_since(log: Log, target: Operation, wb: Workbook) -> bool:
     """Whether only esp has written the tracker since `target`: then every cell esp
     recorded can be put back as its very XML (shared strings and styles are only ever
     appended to by esp; a save in Excel may renumber them)."""
-    if log.warnings or not log.operations:
-        return False
+    if not log.operations or any(n > target.line for n in log.bad_lines):
+        return False  # a damaged entry after it may have been a save outside esp
     after = [o for o in log.operations if o.line > target.line]
     if any(o.kind == history.OUTSIDE for o in after):
         return False
