@@ -523,3 +523,28 @@ def test_an_old_damaged_line_does_not_stop_an_exact_undo(book: Path) -> None:
     data = json.loads(res.stdout)
     assert data["exact"] is True and data["undoes"] == json.loads(second)["op"]
     assert "line 1 is not a whole history entry" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"null",
+        b"[]",
+        b'{"op": 5}',
+        b'{"op": "ab", "kind": "write", "time": "yesterday"}',
+        b'{"op": "ab", "kind": "write", "time": "2026-11-24T10:00:00", "cells": 5}',
+        b'{"op": "ab", "kind": "write", "time": "2026-11-24T10:00:00", "cells": [{"row": "x"}]}',
+        b"[" * 100_000,
+        b"\xff\xfe not text",
+    ],
+)
+def test_any_line_that_is_not_an_entry_is_skipped(book: Path, line: bytes) -> None:
+    ok("note", "add", "Ann Lee", "one", "--by", "Jo", "-t", str(book))
+    log = log_of(book)
+    log.write_bytes(line + b"\n" + log.read_bytes())
+    res = esp("history", "-t", str(book), "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.stdout)["operations"]) == 1
+    assert "line 1 is not a whole history entry" in res.stderr
+    ok("note", "add", "Ann Lee", "two", "--by", "Jo", "-t", str(book))
+    assert cell(book, "K3").endswith(" - Jo - two")

@@ -362,7 +362,7 @@ def read_log(
             continue
         try:
             ops.append(_decode(line, number, cell_filter))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             warnings.append(
                 f"{path}: line {number} is not a whole history entry ({_why(exc)}); skipped."
             )
@@ -425,7 +425,7 @@ def last_operation(path: Path) -> Operation | None:
     with fh:
         for line in _reverse_lines(fh):
             if line.strip():
-                with contextlib.suppress(ValueError, KeyError, TypeError):
+                with contextlib.suppress(ValueError, KeyError, TypeError, RecursionError):
                     return _decode(line, 0)
     return None
 
@@ -456,7 +456,7 @@ class Recorder:
             return None
         try:
             return _decode(self._last[0], 0)
-        except (ValueError, KeyError, TypeError):  # cut short: the newest whole one
+        except (ValueError, KeyError, TypeError, RecursionError):  # cut short: the newest whole one
             return last_operation(self.path)
 
     def new_id(self) -> str:
