@@ -540,13 +540,18 @@ def cell_entries(
     10,000 cells records them in a few hundredths of a second); `before_xml` gives a cell's
     XML before the write."""
     out = []
+    append = out.append
+    letters: dict[int, str] = {}
     for c in changes:
         xml = before_xml(c.sheet, c.row, c.col)
         old, new = c.old, c.new
-        out.append(
+        letter = letters.get(c.col)
+        if letter is None:
+            letter = letters[c.col] = col_letter(c.col)
+        append(
             {
                 "sheet": c.sheet,
-                "cell": f"{col_letter(c.col)}{c.row}",
+                "cell": f"{letter}{c.row}",
                 "row": c.row,
                 "col": c.col,
                 "agent": c.agent,

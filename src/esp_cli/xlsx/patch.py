@@ -177,10 +177,13 @@ class Patcher:
     def cell_xml(self, sheet: str, row: int, col: int) -> bytes | None:
         """The cell's <c> element as it is in the file now (None: the sheet has no such
         cell) — what an undo puts back."""
-        sx = self.sheet_xml(sheet)
-        with self._sheet_errors(sheet):
-            cell = sx.cell(row, col)
+        sx = self._sheets.get(sheet) or self.sheet_xml(sheet)
+        try:
+            cell = sx.cell(row, col)  # looked up (and kept) when the cell was planned
             loc = sx.row(row) if cell is not None else None
+        except ValueError:
+            with self._sheet_errors(sheet):
+                raise
         if cell is None or loc is None:
             return None
         return sx.data[loc.tag_end + cell.start : loc.tag_end + cell.end]
