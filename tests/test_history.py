@@ -548,3 +548,15 @@ def test_any_line_that_is_not_an_entry_is_skipped(book: Path, line: bytes) -> No
     assert "line 1 is not a whole history entry" in res.stderr
     ok("note", "add", "Ann Lee", "two", "--by", "Jo", "-t", str(book))
     assert cell(book, "K3").endswith(" - Jo - two")
+
+
+def test_an_agents_history_as_csv_has_plain_dates(book: Path, tmp_path: Path) -> None:
+    (tmp_path / "m").mkdir()
+    mst = master(tmp_path / "m" / "master.xlsx", [("A", "Ann Lee", "E1", None, "N9", "11/09/2026")])
+    ok("sync-nnumbers", "--from", str(mst), "-t", str(book))
+    lines = ok("history", "Ann Lee", "-t", str(book), "--format", "csv").stdout.splitlines()
+    assert lines[0] == "op,kind,time,signer,login,sheet,cell,column,before,after"
+    assert sorted(line.split(",")[-4:] for line in lines[1:]) == [
+        ["E3", "N Number", "", "N9"],
+        ["F3", "Date of N Number Request", "", "2026-11-09"],
+    ]

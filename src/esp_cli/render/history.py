@@ -139,10 +139,21 @@ def render_agent_history(result: AgentHistoryResult, fmt: Format) -> None:
         for ch in changes
     ]
     if fmt is Format.json:
-        write_json({**result.agent.fields(), "log": str(result.log), "changes": rows,
-                    "warnings": result.warnings})
+        write_json(
+            {
+                **result.agent.fields(),
+                "log": str(result.log),
+                "changes": rows,
+                "warnings": result.warnings,
+            }
+        )
     elif fmt is Format.csv:
-        write_csv(rows, AGENT_CSV)
+        # A spreadsheet reads dates as ISO text, not as {"date": ...}.
+        plain_values = [
+            {**row, "before": ch.cell.before, "after": ch.cell.after}
+            for row, ch in zip(rows, changes, strict=True)
+        ]
+        write_csv(plain_values, AGENT_CSV)
     else:
         a = result.agent
         print_table(
