@@ -848,6 +848,245 @@ def bench_help(repeat: int, env: Mapping[str, str]) -> Measurement:
     return m
 
 
+# ---------------------------------------------------------------- history (issue 14)
+
+HISTORY_SIZE = 10_000  # the tracker the history targets are about
+HISTORY_OPS = 1_000  # operations in the log `esp history AGENT` reads
+TARGET_RECORDING_SHARE = 0.05  # recording adds at most 5 % to a write
+TARGET_HISTORY_AGENT_S = 1.0
+RECORDED = (
+    Command("escalations --write", "escalations --write --as-of {as_of} --tracker {tracker}",
+            writes=True),
+    Command("note add", "note add {agent_id} 'Called SPOC; waiting on the callback.' "
+            "--by 'Jordan Reyes' --tracker {tracker}", writes=True),
+)
+HISTORY_READS = (
+    Command("history AGENT", "history {agent_id} --format json --tracker {tracker}",
+            writes=False),
+    Command("history", "history --tracker {tracker}", writes=False),
+)
+
+# Runs esp with every step the operation log adds to a write timed (reading the previous
+# entry and choosing an id, the cells' records, the new file's digest, opening the log and
+# appending the entry, synced), and writes the time they took to $ESP_BENCH_RECORDING_FILE.
+RECORDING_DRIVER = """\
+import atexit, hashlib, os, sys, time
+from esp_cli import history
+from esp_cli.xlsx import workbook
+spent = [0.0]
+def timed(f):
+    def inner(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - began
+    return inner
+for name in ('cell_entries', 'who', 'outside_operation'):
+    setattr(history, name, timed(getattr(history, name)))
+for name in ('__init__', 'new_id', 'open', 'append', 'close'):
+    setattr(history.Recorder, name, timed(getattr(history.Recorder, name)))
+class _Hashes:
+    sha256 = staticmethod(timed(hashlib.sha256))
+workbook.hashlib = _Hashes
+def _report():
+    with open(os.environ['ESP_BENCH_RECORDING_FILE'], 'w') as f:
+        f.write(repr(spent[0]))
+atexit.register(_report)
+from esp_cli.cli import main
+sys.argv = ['esp', *sys.argv[1:]]
+main()
+"""
+
+# Runs esp with the log's reading timed (for `esp history`): the rest of its time is finding
+# the agent in the tracker, as every one-agent command does.
+READING_DRIVER = """\
+import atexit, os, sys, time
+from esp_cli import history
+spent = [0.0]
+real = history.read_log
+def read_log(*args, **kwargs):
+    began = time.perf_counter()
+    try:
+        return real(*args, **kwargs)
+    finally:
+        spent[0] += time.perf_counter() - began
+history.read_log = read_log
+def _report():
+    with open(os.environ['ESP_BENCH_RECORDING_FILE'], 'w') as f:
+        f.write(repr(spent[0]))
+atexit.register(_report)
+from esp_cli.cli import main
+sys.argv = ['esp', *sys.argv[1:]]
+main()
+"""
+
+
+def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> int:
+    """A month of a team's operations on the tracker (`ops` of them, about 35 a day): notes
+    and access changes on one agent each, a daily N Number sync of a few hundred cells, one
+    escalations --write over every agent; the last one ends on the tracker as it is (no
+    change outside esp). Returns how many cells the log holds."""
+    from esp_cli import history
+    from esp_cli.tracker import read_table
+    from esp_cli.xlsx.workbook import Workbook
+
+    rng = random.Random(SEED)
+    table = read_table(Workbook.open(files.tracker))
+    rows = list(table.rows())
+    note_row = next(r for r in rows if r.text("agent_id") == files.note_agent)
+    (sheet,) = table.sheets
+    notes_col = sheet.col("notes") or 1
+    start = datetime(2026, 10, 26, 8, 0).astimezone()
+    digest = hashlib.sha256(b"start").hexdigest()
+    final = hashlib.sha256(files.tracker.read_bytes()).hexdigest()
+
+    def cell(row: Any, col: int, before: Any, after: Any) -> Any:
+        xml = f'<c r="{column_letter(col)}{row.row}" s="7" t="s"><v>{rng.randrange(9999)}</v></c>'
+        return history.CellRecord(row.sheet, row.row, col, row.label(), row.cls, "Notes",
+                                  before, after, xml)
+
+    total = 0
+    with path.open("wb") as out:
+        for i in range(ops):
+            when = start + timedelta(minutes=i * 20)
+            if i == ops // 2:
+                picked, label = rows, "escalations --write"  # every agent, once
+            elif i % 35 == 0:
+                picked, label = rng.sample(rows, min(len(rows), 300)), "sync-nnumbers"
+            else:
+                picked = [note_row if rng.random() < 0.01 else rng.choice(rows)]
+                label = "note add"
+            cells = tuple(
+                cell(r, notes_col, "10/26/2026 - Jordan Reyes - Started TBTs",
+                     f"10/26/2026 - Jordan Reyes - Started TBTs\n{when:%m/%d/%Y} - Jordan "
+                     f"Reyes - Called SPOC; waiting on the callback.")
+                for r in picked
+            )
+            total += len(cells)
+            after = final if i == ops - 1 else hashlib.sha256(b"%d" % i).hexdigest()
+            op = history.Operation(
+                op=f"{i:08x}", kind=history.WRITE, time=when, signer="Jordan Reyes",
+                login="jreyes", machine="CC-LAPTOP-07", version=esp_version,
+                command=f"esp {label} --tracker 'ESP Tracker.xlsx'", digest_before=digest,
+                digest_after=after, backup=f"ESP Tracker.x.op-{i:08x}.xlsx", cells=cells,
+            )
+            out.write(history._encode(op))
+            digest = after
+    return total
+
+
+@dataclass
+class RecordingRun:
+    seconds: float
+    recording: float
+
+
+@dataclass
+class HistoryBench:
+    log_mb: float
+    log_cells: int
+    recorded: dict[str, list[RecordingRun]]
+    reads: list[Measurement]
+    log_read: dict[str, list[float]] = field(default_factory=dict)  # label -> seconds
+
+
+def bench_history(files: BenchFiles, repeat: int, env: Mapping[str, str]) -> HistoryBench:
+    """The recording's share of a write (with the month's log in place), and `esp history`
+    reading that log."""
+    with tempfile.TemporaryDirectory(prefix="esp-bench-history-") as tmp:
+        root = Path(tmp)
+        log = root / "history.jsonl"
+        cells = build_history_log(files, log)
+        recorded: dict[str, list[RecordingRun]] = {c.label: [] for c in RECORDED}
+        reads = [Measurement(files.agents, f"{c.label} ({HISTORY_OPS:,} ops)", f"esp {c.args}")
+                 for c in HISTORY_READS]
+        log_read: dict[str, list[float]] = {m.label: [] for m in reads}
+        shared = root / "read"
+        (shared / "esp-backups").mkdir(parents=True)
+        pristine = shutil.copyfile(files.tracker, shared / TRACKER_FILE)
+        shutil.copyfile(log, shared / "esp-backups" / f"{Path(TRACKER_FILE).stem}.history.jsonl")
+        for r in range(repeat):
+            for i, command in enumerate(RECORDED):
+                work = root / f"run-{r}-{i}"
+                (work / "esp-backups").mkdir(parents=True)
+                tracker = shutil.copyfile(files.tracker, work / TRACKER_FILE)
+                shutil.copyfile(log, work / "esp-backups" / f"{tracker.stem}.history.jsonl")
+                spent = work / "recording"
+                args = [w.format_map({"tracker": str(tracker), "agent_id": files.note_agent,
+                                      "as_of": AS_OF}) for w in shlex.split(command.args)]
+                run = run_measured(["-c", RECORDING_DRIVER, *args], work,
+                                   {**env, "ESP_BENCH_RECORDING_FILE": str(spent)})
+                if run.code not in OK_EXIT_CODES:
+                    raise RuntimeError(f"{command.label} failed: {run.stderr.decode()[-300:]}")
+                recorded[command.label].append(RecordingRun(run.seconds,
+                                                            float(spent.read_text())))
+                shutil.rmtree(work)
+                ms = recorded[command.label][-1].recording * 1000
+                say(f"  {files.agents:>6,}  {command.label:<22} run {r + 1}/{repeat}: "
+                    f"{run.seconds:7.2f} s, recording {ms:.0f} ms")
+            for command, m in zip(HISTORY_READS, reads, strict=True):
+                argv = [w.format_map({"tracker": str(pristine), "agent_id": files.note_agent})
+                        for w in shlex.split(command.args)]
+                spent = root / "reading"
+                m.runs.append(run_measured(["-c", READING_DRIVER, *argv], shared,
+                                           {**env, "ESP_BENCH_RECORDING_FILE": str(spent)}))
+                log_read[m.label].append(float(spent.read_text()))
+                say(f"  {files.agents:>6,}  {m.label:<22} run {r + 1}/{repeat}: "
+                    f"{m.runs[-1].seconds:7.2f} s, reading the log {log_read[m.label][-1]:.3f} s")
+        return HistoryBench(log.stat().st_size / 1e6, cells, recorded, reads, log_read)
+
+
+def history_verdicts(h: HistoryBench) -> list[Verdict]:
+    out = []
+    for label, runs in h.recorded.items():
+        share = statistics.median(r.recording / r.seconds for r in runs)
+        out.append(Verdict(f"recording adds ≤ {TARGET_RECORDING_SHARE:.0%} to `{label}` at "
+                           f"{HISTORY_SIZE // 1000}k", f"{share:.1%}",
+                           "PASS" if share <= TARGET_RECORDING_SHARE else "MISS"))
+    agent = h.reads[0]
+    if agent.ok:
+        out.append(Verdict(f"`esp history AGENT` with {HISTORY_OPS:,} operations < "
+                           f"{TARGET_HISTORY_AGENT_S:g} s", f"{agent.median:.2f} s",
+                           "PASS" if agent.median < TARGET_HISTORY_AGENT_S else "MISS"))
+    else:
+        out.append(Verdict("`esp history AGENT`", agent.work(), "MISS"))
+    return out
+
+
+def history_report(h: HistoryBench, checks: Sequence[Verdict]) -> list[str]:
+    out = [
+        "## History and undo (issue 14)",
+        "",
+        f"On the {HISTORY_SIZE:,}-agent tracker, with a month's operation log in place "
+        f"({HISTORY_OPS:,} operations, {h.log_cells:,} cells, {h.log_mb:.1f} MB: notes, a "
+        "daily sync, one escalations --write over every agent). *recording* is the time "
+        "the log's steps took inside the command (reading the previous entry, choosing an "
+        "id, the cells' records, the new file's digest, opening the log, appending the "
+        "entry and syncing it to disk), timed in the process; *share* is its median share "
+        "of the command's wall time. For `esp history`, *log ms* is the time reading the "
+        "log took; the rest is starting Python and, for one agent, finding the agent in the "
+        "tracker as every one-agent command does (compare `note add`, measured in the same "
+        "run: a busy machine slows both alike).",
+        "",
+        "| command | median s | recording ms | share | log ms |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for label, runs in h.recorded.items():
+        wall = statistics.median(r.seconds for r in runs)
+        rec = statistics.median(r.recording for r in runs)
+        share = statistics.median(r.recording / r.seconds for r in runs)
+        out.append(f"| {label} | {wall:.2f} | {rec * 1000:.0f} | {share:.1%} | — |")
+    for m in h.reads:
+        shown = f"{m.median:.2f}" if m.ok else m.work()
+        reading = h.log_read.get(m.label)
+        log_ms = f"{statistics.median(reading) * 1000:.0f}" if reading else "—"
+        out.append(f"| {m.label} | {shown} | — | — | {log_ms} |")
+    out += ["", "| target | measured | result |", "| --- | --- | --- |"]
+    out += [f"| {v.target} | {v.measured} | **{v.result}** |" for v in checks]
+    return out
+
+
 # -------------------------------------------------------------------------- reporting
 
 
@@ -1067,6 +1306,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="Markdown results file (default bench/RESULTS.md); '-' for none")
     p.add_argument("--rebuild", action="store_true", help="rebuild the cached trackers")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    p.add_argument("--history-only", action="store_true",
+                   help="measure only the operation log (10k agents) and replace that section "
+                   "of the results file")
     return p.parse_args(argv)
 
 
@@ -1077,6 +1319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                for n in sizes}
     env = child_env(args.out)
     warm_holiday_cache(env)
+    if args.history_only:
+        return _history_only(args, env)
     with tempfile.TemporaryDirectory(prefix="esp-bench-") as tmp:
         skipped = {c.label: missing_reason(c, env, Path(tmp)) for c in COMMANDS}
     for label, why in skipped.items():
@@ -1087,10 +1331,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     for f in files:
         measurements += bench_size(f, repeats[f.agents], env, skipped)
     checks = verdicts(measurements)
-    print(text_report(measurements, checks))
+    hist = next((f for f in files if f.agents == HISTORY_SIZE), None)
+    history_part: list[str] = []
+    history_checks: list[Verdict] = []
+    if hist is not None:
+        h = bench_history(hist, repeats[hist.agents], env)
+        history_checks = history_verdicts(h)
+        history_part = ["", *history_report(h, history_checks)]
+    print(text_report(measurements, [*checks, *history_checks]))
     if str(args.results) != "-":
-        args.results.write_text(markdown_report(measurements, checks, files, repeats),
-                                encoding="utf-8")
+        report = markdown_report(measurements, checks, files, repeats)
+        args.results.write_text(report + "\n".join(history_part) + "\n", encoding="utf-8")
+        say(f"wrote {args.results}")
+    missed = any(v.result == "MISS" for v in [*checks, *history_checks])
+    return 1 if args.strict and missed else 0
+
+
+def _history_only(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    files = cached_files(HISTORY_SIZE, args.out, args.rebuild)
+    h = bench_history(files, args.repeat or default_repeat(HISTORY_SIZE), env)
+    checks = history_verdicts(h)
+    part = history_report(h, checks)
+    print("\n".join(part))
+    if str(args.results) != "-":
+        old = args.results.read_text(encoding="utf-8") if args.results.exists() else ""
+        head = old.split("\n" + part[0], 1)[0].rstrip("\n")
+        args.results.write_text(head + "\n\n" + "\n".join(part) + "\n", encoding="utf-8")
         say(f"wrote {args.results}")
     return 1 if args.strict and any(v.result == "MISS" for v in checks) else 0
 

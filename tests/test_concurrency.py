@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import subprocess
 import sys
@@ -110,7 +111,16 @@ def test_notes_added_at_once_by_several_esp_processes_all_land(tmp_path: Path) -
         assert f"11/24/2026 - Jo - {text}" in after[agent], agent
     assert after[agents[0]].startswith(before[agents[0]])  # earlier lines kept
     assert sum(len(after[a].splitlines()) - len(before[a].splitlines()) for a in after) == 5
-    assert len(list((tmp_path / "esp-backups").iterdir())) == 5
+    assert len(list((tmp_path / "esp-backups").glob("*.xlsx"))) == 5
+    # Every write is in the history, in the order they took turns: one chain of digests.
+    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
+    ops = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [o["kind"] for o in ops] == ["write"] * 5
+    assert all(a["digest_after"] == b["digest_before"] for a, b in zip(ops, ops[1:], strict=False))
+    assert ops[-1]["digest_after"] == safety.digest_of(path)
+    assert sorted(o["cells"][0]["after"].splitlines()[-1] for o in ops) == sorted(
+        f"11/24/2026 - Jo - {text}" for _agent, text in jobs
+    )
 
 
 @pytest.mark.slow
@@ -174,10 +184,10 @@ def test_a_save_by_someone_else_between_read_and_write_is_detected(
     real_commit = safety.commit
     theirs: list[bytes] = []
 
-    def commit_after_their_save(p: Path, *args: Any) -> Path:
+    def commit_after_their_save(p: Path, *args: Any, **kwargs: Any) -> Path:
         _save_elsewhere(p)
         theirs.append(p.read_bytes())
-        return real_commit(p, *args)
+        return real_commit(p, *args, **kwargs)
 
     monkeypatch.setattr(safety, "commit", commit_after_their_save)
     argv = [a.format(agent=agent) for a in command]

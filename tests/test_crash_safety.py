@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -140,8 +142,11 @@ def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
         timeout=120,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
     if POINTS[point] == "old":
         assert path.read_bytes() == original
+        # The write did not happen: no history entry says it did.
+        assert not log.exists() or log.read_bytes() == b""
     else:
         assert _opens(path)
         assert _notes(path) == "11/24/2026 - Jo - Called"
@@ -156,7 +161,55 @@ def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
     assert _opens(path) and _notes(path) == "11/24/2026 - Jo - Called"
     # ... and removes the temporary file the killed one left beside the tracker or a backup.
     assert not [p.name for p in tmp_path.rglob("*esp-tmp*")]
+    if POINTS[point] == "old":
+        (entry,) = (json.loads(line) for line in log.read_text().splitlines())
+        assert entry["kind"] == "write" and entry["digest_before"] == _digest(original)
+
+
+def test_a_write_killed_after_its_entry_was_synced_is_recorded_once(tmp_path: Path) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    argv = ["note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", "2026-11-24"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # fsyncs: the backup, its folder, the workbook, its folder, then the history entry.
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, "after-fsync-5", *argv, "-t", str(path)],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
+    (entry,) = (json.loads(line) for line in log.read_text().splitlines())
+    assert entry["digest_after"] == _digest(path.read_bytes())
+    assert entry["cells"][0]["after"] == "11/24/2026 - Jo - Called"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _notes(path: Path) -> str:
     return str(openpyxl.load_workbook(path)["ESP Tracker"]["K3"].value)
+
+
+def test_a_write_stopped_before_it_was_recorded_is_named_by_the_next_one(tmp_path: Path) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+    def note(text: str, *killer: str) -> subprocess.CompletedProcess[bytes]:
+        argv = ["note", "add", "Ann Lee", text, "--by", "Jo", "--date", "2026-11-24"]
+        code = ["-c", KILLER, *killer] if killer else ["-m", "esp_cli"]
+        return subprocess.run(
+            [sys.executable, *code, *argv, "-t", str(path)], env=env, capture_output=True,
+            timeout=120,
+        )
+
+    assert note("first").returncode == 0
+    assert note("second", "after-replace-2").returncode == -signal.SIGKILL
+    assert note("third").returncode == 0
+    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
+    first, outside, third = (json.loads(line) for line in log.read_text().splitlines())
+    assert (first["kind"], outside["kind"], third["kind"]) == ("write", "outside", "write")
+    assert "wrote the tracker but was stopped before it was recorded" in outside["note"]
+    (changed,) = outside["cells"]
+    assert changed["cell"] == "K3" and changed["after"].endswith("11/24/2026 - Jo - second")

@@ -457,7 +457,7 @@ def test_edge_trackers_give_a_clean_result_or_a_finding(
         assert not (tmp_path / "esp-backups").exists()
         return
     # A write happened: the backup is the old file and the new one opens with its rows.
-    (backup,) = (tmp_path / "esp-backups").iterdir()
+    (backup,) = (tmp_path / "esp-backups").glob("*.xlsx")
     assert backup.read_bytes() == before
     with zipfile.ZipFile(path) as z:
         assert z.testzip() is None
@@ -566,8 +566,10 @@ def test_a_failed_write_is_exit_6_and_the_workbook_is_unchanged(
     assert path.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if "esp-tmp" in p.name]
     backups = tmp_path / "esp-backups"
-    for backup in backups.iterdir() if backups.exists() else []:
+    for backup in backups.glob("*.xlsx") if backups.exists() else []:
         assert backup.read_bytes() == before  # a backup left is a whole one
+    log = backups / "ESP Tracker.history.jsonl"
+    assert not log.exists() or log.read_bytes() == b""  # a write that failed is not recorded
 
 
 # -- self-report CSVs that are not UTF-8 or Windows-1252 ---------------------------------------
@@ -675,7 +677,7 @@ def test_a_write_through_a_link_changes_the_workbook_it_points_to(tmp_path: Path
     assert res.exit_code == 0, res.output
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert openpyxl.load_workbook(real)["ESP Tracker"]["K3"].value == "11/24/2026 - Jo - Called"
-    (backup,) = (real.parent / "esp-backups").iterdir()
+    (backup,) = (real.parent / "esp-backups").glob("*.xlsx")
     assert backup.read_bytes() == before
 
 

@@ -1335,6 +1335,12 @@ tbt_tracking_sheet = "TBT Tracking Sheet.xlsx"
 [people]
 user = "Jordan Reyes"            # who signs notes and sends the report: the Cert Coordinator
 user_email = "jordan.reyes@vendorcx.com"
+# who gets the Cannot Locate TBT cases (esp report locate)
+learning_contacts = [
+    "torrey.hughes@example.com",
+    "amanda.li@example.com",
+    "danielle.ortiz@example.com",
+]
 
 [calendar]
 country = "US"                   # the holidays package's calendar, observed dates

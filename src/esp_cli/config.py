@@ -76,6 +76,8 @@ class Config:
     smtp: dict[str, Any] = field(default_factory=dict)
     backup_dir: Path | None = None
     advice: AdviceConfig = field(default_factory=AdviceConfig)
+    backup_keep_days: int = 14  # every backup younger than this is kept
+    backup_keep_count: int = 30  # and at least this many of the newest
 
     def tracker_path(self, given: Path | None) -> Path:
         """--tracker, else ESP_TRACKER, else esp.toml's [tracker] path."""
@@ -299,6 +301,14 @@ def _zone_name(value: Any, where: Path) -> str | None:
     return value.strip()
 
 
+def _count(value: Any, default: int, key: str, where: Path) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{where}: {key} must be a whole number, 0 or more (got {value!r}).")
+    return value
+
+
 def _path(value: Any, base: Path, key: str, where: Path) -> Path | None:
     if value is None:
         return None
@@ -372,4 +382,6 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
             templates=_path(advice.get("templates"), base, "[advice] templates", where),
             breakout=_str(advice.get("breakout"), "[advice] breakout", where),
         ),
+        backup_keep_days=_count(backup.get("keep_days"), 14, "[backup] keep_days", where),
+        backup_keep_count=_count(backup.get("keep_count"), 30, "[backup] keep_count", where),
     )

@@ -88,3 +88,9 @@ class UnsafeWriteError(EspError):
 
 class WriteFailedError(EspError):
     exit_code = ExitCode.WRITE_FAILED
+
+
+class UndoConflictError(EspError):
+    """An undo would overwrite cells changed since the operation: refused, nothing written."""
+
+    exit_code = ExitCode.FAILED

@@ -171,6 +171,7 @@ class WriteReport:
     added_columns: list[AddedColumn]
     dry_run: bool
     backup: Path | None = None  # None: nothing was written
+    op: str | None = None  # the operation recorded in the history log
 
     @property
     def added_column_labels(self) -> list[str]:

@@ -6,7 +6,8 @@ lock from the read to the write, refusing while Excel has it open), reads the tr
 and when the service's block ends without an error applies every planned cell in one
 lossless write (backup, atomic replace) and reports what changed. A `--dry-run` session
 plans the same cells and writes nothing. This is the single place where a write happens, so
-it is also the single place where one is recorded.
+it is also the single place where one is recorded: in the operation log (esp_cli.history),
+appended under the same lock once the new workbook is in place.
 
     with write_session(path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         row = find_agent(s.table, query)
@@ -22,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from esp_cli import history
 from esp_cli.columns import BY_KEY, Kind
 from esp_cli.config import Config
 from esp_cli.model import AddedColumn, CellChange, WriteReport
 from esp_cli.tracker import Row, Sheet, Table, read_table
+from esp_cli.xlsx import safety
 from esp_cli.xlsx.patch import Patcher
 from esp_cli.xlsx.workbook import Workbook, locked_for_update
 
@@ -109,6 +112,26 @@ class ChangePlan:
         self.changes.append(change)
         return change
 
+    def restore_cell(
+        self,
+        sheet: str,
+        row: int,
+        col: int,
+        element: bytes | None,
+        value: Any,
+        *,
+        agent: str = "",
+        cls: str = "",
+        column: str = "",
+        old: Any = None,
+    ) -> CellChange:
+        """Put a cell back exactly as it was (its recorded XML; None: no cell), showing
+        `value`. For an undo."""
+        self.patcher.restore(sheet, row, col, element, value)
+        change = CellChange(sheet, row, col, agent, cls, column, old, value)
+        self.changes.append(change)
+        return change
+
     def sort(self) -> None:
         """Changes in sheet order (a table of thousands of them reads top to bottom)."""
         self.changes.sort(key=lambda c: (c.sheet, c.row, c.col))
@@ -126,6 +149,8 @@ class WriteSession:
     workbook: Workbook
     plan: ChangePlan
     dry_run: bool
+    signer: str | None = None
+    undoes: str | None = None  # an undo: the operation it undoes
     _report: WriteReport | None = field(default=None, repr=False)
 
     @property
@@ -138,17 +163,90 @@ class WriteSession:
             raise RuntimeError("the session's report is ready once its block has ended")
         return self._report
 
-    def _finish(self, backup_dir: Path | None) -> None:
+    def _finish(self, config: Config) -> None:
         backup = None
+        op = None
         if not self.dry_run and not self.plan.empty:
-            backup = self.workbook.save(self.plan.patcher, backup_dir).backup
+            backup, op = self._write_and_record(config)
         self._report = WriteReport(
             tracker=self.path,
             changes=self.plan.changes,
             added_columns=self.plan.added_columns,
             dry_run=self.dry_run,
             backup=backup,
+            op=op,
         )
+
+    def _write_and_record(self, config: Config) -> tuple[Path, str]:
+        """Write the planned cells and append the operation to the log: the log is opened
+        before the tracker is replaced (a log that cannot be written stops the write) and
+        its entry written, flushed and synced after (a write that did not happen is never
+        recorded). A tracker saved by someone since esp's last write gets its own entry."""
+        folder = safety.backup_dir_for(self.path, config.backup_dir)
+        recorder = history.Recorder(history.log_path(self.path, config.backup_dir))
+        try:
+            op = recorder.new_id()
+            entries = []
+            seen = recorder.previous_digest
+            previous = recorder.previous() if seen not in (None, self.workbook.pkg.digest) else None
+            if previous is not None:
+                entries.append(
+                    history.outside_operation(
+                        recorder.new_id(),
+                        previous,
+                        self.workbook,
+                        folder,
+                        _describer(self.plan._table),
+                    )
+                )
+            patcher = self.plan.patcher
+            cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
+            saved = self.workbook.save(
+                patcher,
+                config.backup_dir,
+                op=op,
+                retention=safety.Retention(config.backup_keep_days, config.backup_keep_count),
+                before_replace=recorder.open,
+            )
+            entries.append(
+                history.Operation(
+                    op=op,
+                    kind=history.UNDO if self.undoes else history.WRITE,
+                    time=history.now(),
+                    **history.who(self.signer),
+                    digest_before=self.workbook.pkg.digest,
+                    digest_after=saved.digest,
+                    backup=saved.backup.name,
+                    cell_json=cells,
+                    added_columns=tuple(self.plan.added_columns),
+                    undoes=self.undoes,
+                )
+            )
+            recorder.append(entries)
+        finally:
+            recorder.close()
+        return saved.backup, op
+
+
+def _describer(table: Table | None) -> history.Describe | None:
+    """Names a cell's agent, class and column as the table read them."""
+    if table is None:
+        return None
+    rows: dict[tuple[str, int], Row] = {}
+
+    def describe(sheet: str, row: int, col: int) -> tuple[str, str, str]:
+        if not rows:
+            rows.update(((r.sheet, r.row), r) for r in table.rows())
+        found = rows.get((sheet, row))
+        try:
+            column = table.sheet(sheet).headers.get(col, "")
+        except KeyError:
+            column = ""
+        if found is None:
+            return "", "", column
+        return found.label(), " ".join(found.cls.split()), column
+
+    return describe
 
 
 @contextlib.contextmanager
@@ -160,13 +258,17 @@ def write_session(
     rows: bool = True,
     dry_run: bool = False,
     write: bool = True,
+    signer: str | None = None,
 ) -> Iterator[WriteSession]:
     """Open `path` to be written and read its agent rows (only the columns `keys` names,
     besides identity and class; `rows=False` reads none: a sheet written by address). The
     planned cells are written when the block ends without an error, unless `dry_run`.
 
     `write=False` serves a command that writes only when asked (`escalations --write`):
-    the workbook is opened to be read, without esp's lock, and nothing is written."""
+    the workbook is opened to be read, without esp's lock, and nothing is written.
+
+    `signer` is who signs the change (the command's --by, else [people] user), recorded in
+    the operation log with the OS login; None for commands that sign nothing."""
     opened = (
         locked_for_update(path, dry_run=dry_run)
         if write
@@ -179,6 +281,7 @@ def write_session(
             workbook=wb,
             plan=ChangePlan(wb, table),
             dry_run=dry_run or not write,
+            signer=signer,
         )
         yield session
-        session._finish(config.backup_dir)
+        session._finish(config)

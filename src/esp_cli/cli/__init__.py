@@ -31,6 +31,8 @@ COMMAND_MODULES = {
     "demo": "demo",
     "advise": "advise",
     "config": "settings",
+    "history": "history",
+    "undo": "undo",
 }
 
 

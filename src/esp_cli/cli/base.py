@@ -31,6 +31,16 @@ class EspGroup(TyperGroup):
         self.argv = list(sys.argv[1:] if args is None else args)
         return super().main(args, *more, **options)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        typed = tuple(args)
+        rest = super().parse_args(ctx, args)  # --help and --version exit here
+        if ctx.parent is None:
+            # The command as typed, for the operation log (until the command ends).
+            from esp_cli import history
+
+            ctx.meta["esp_command_line"] = history.command_line.set(typed)
+        return rest
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -45,6 +55,12 @@ class EspGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("esp: interrupted; nothing more was written.\n")
             raise typer.Exit(130) from None
+        finally:
+            token = ctx.meta.pop("esp_command_line", None) if ctx.parent is None else None
+            if token is not None:
+                from esp_cli import history
+
+                history.command_line.reset(token)
 
 
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$")

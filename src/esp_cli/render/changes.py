@@ -51,6 +51,7 @@ def write_fields(write: WriteReport) -> dict[str, Any]:
         "added_columns": write.added_column_labels,
         "dry_run": write.dry_run,
         "backup": str(write.backup) if write.backup else None,
+        "op": write.op,
     }
 
 
@@ -73,7 +74,8 @@ def say_written(write: WriteReport, done: str = "already says so") -> None:
     if write.dry_run:
         say(f"Dry run: {n} cell(s) would change; {write.tracker} was not written.")
     elif write.backup:
-        say(f"Wrote {n} cell(s) to {write.tracker} (backup: {write.backup}).")
+        op = f"; undo with: esp undo {write.op}" if write.op else ""
+        say(f"Wrote {n} cell(s) to {write.tracker} (backup: {write.backup}{op}).")
     else:
         say(f"{write.tracker} {done}; nothing written.")
 

@@ -102,6 +102,7 @@ def render(result: LocateResult, fmt: LocateFormat) -> None:
                 ],
                 "changes": change_dicts(result.write.changes),
                 "dry_run": result.write.dry_run,
+                "op": result.write.op,
             }
         )
     else:
@@ -120,4 +121,5 @@ def render(result: LocateResult, fmt: LocateFormat) -> None:
     for change in result.write.changes:
         say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
     if result.write.backup is not None:
-        say(f"Wrote {len(result.write.changes)} cell(s) (backup: {result.write.backup}).")
+        op = f"; undo with: esp undo {result.write.op}" if result.write.op else ""
+        say(f"Wrote {len(result.write.changes)} cell(s) (backup: {result.write.backup}{op}).")

@@ -36,6 +36,7 @@ def as_dict(result: RecordResult) -> dict[str, Any]:
         "added_columns": result.write.added_column_labels,
         "dry_run": result.write.dry_run,
         "backup": str(result.write.backup) if result.write.backup else None,
+        "op": result.write.op,
     }
 
 
@@ -58,7 +59,9 @@ def render(result: RecordResult, fmt: Format) -> None:
     if write.backup:
         say(
             f"Recorded the {label} for {result.agent.name} on {show(result.on)} in "
-            f"{write.tracker} (backup: {write.backup})."
+            f"{write.tracker} (backup: {write.backup}"
+            + (f"; undo with: esp undo {write.op}" if write.op else "")
+            + ")."
         )
     else:
         say_written(write)

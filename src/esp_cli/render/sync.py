@@ -57,6 +57,7 @@ def as_dict(result: SyncResult) -> dict[str, Any]:
         ],
         "dry_run": result.write.dry_run,
         "backup": str(result.write.backup) if result.write.backup else None,
+        "op": result.write.op,
     }
 
 

@@ -88,7 +88,11 @@ def add_note(
     writer = signer.name
     line = format_line(kind, day, writer, text)
     with write_session(
-        tracker_path, config, keys=(*LOOKUP_KEYS, kind.column_key), dry_run=dry_run
+        tracker_path,
+        config,
+        keys=(*LOOKUP_KEYS, kind.column_key),
+        dry_run=dry_run,
+        signer=writer,
     ) as s:
         row = find_agent(s.table, query, cls)
         added = plan_note(s.plan, row, kind, line)

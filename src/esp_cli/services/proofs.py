@@ -365,7 +365,9 @@ def record_proofs(
         )
     signer = config.who_signs(by)
     writer = signer.name
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+    with write_session(
+        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer
+    ) as s:
         good, rejected = check_files(files, s.table)
         created = not sheet_path.exists()
         sheet_write = None
@@ -374,7 +376,9 @@ def record_proofs(
             if good and not dry_run:
                 _create_tracking(sheet_path, good, writer)
         else:
-            with write_session(sheet_path, config, rows=False, dry_run=dry_run) as sheet_s:
+            with write_session(
+                sheet_path, config, rows=False, dry_run=dry_run, signer=writer
+            ) as sheet_s:
                 sheet = read_tracking(sheet_s.workbook)
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]

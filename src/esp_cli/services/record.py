@@ -133,7 +133,9 @@ def record_step(
     signer = config.who_signs(by)
     writer = signer.name
     cal = calendar_from(config)
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+    with write_session(
+        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer
+    ) as s:
         row = find_agent(s.table, query, cls)
         facts = facts_from_row(row)
         _refuse_if_wrong(row, step, on)

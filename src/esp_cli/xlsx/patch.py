@@ -118,6 +118,9 @@ class Patcher:
         self.pkg = pkg
         self._sheets: dict[str, SheetXml] = {}
         self._writes: dict[str, dict[tuple[int, int], Value]] = {}
+        # Cells put back exactly as they were (an undo): their original <c> element, or
+        # b"" where there was no cell.
+        self._raw: dict[str, dict[tuple[int, int], bytes]] = {}
         self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
@@ -169,6 +172,39 @@ class Patcher:
         except ValueError:
             with self._sheet_errors(sheet):
                 raise
+        self._raw.get(sheet, {}).pop((row, col), None)
+
+    def cell_xml(self, sheet: str, row: int, col: int) -> bytes | None:
+        """The cell's <c> element as it is in the file now (None: the sheet has no such
+        cell) — what an undo puts back."""
+        sx = self._sheets.get(sheet) or self.sheet_xml(sheet)
+        try:
+            cell = sx.cell(row, col)  # looked up (and kept) when the cell was planned
+            loc = sx.row(row) if cell is not None else None
+        except ValueError:
+            with self._sheet_errors(sheet):
+                raise
+        if cell is None or loc is None:
+            return None
+        return sx.data[loc.tag_end + cell.start : loc.tag_end + cell.end]
+
+    def restore(self, sheet: str, row: int, col: int, element: bytes | None, value: Value) -> None:
+        """Put a cell back exactly as `element` (a <c> element this sheet held before; None:
+        no cell). Its shared-string and style indexes still hold, because esp only appends
+        to those tables. `value` is what it shows, for the same checks as `set`."""
+        self.set(sheet, row, col, value)
+        raw = b"" if element is None else element
+        if raw:
+            prefix = self.sheet_xml(sheet).prefix
+            tag = b"<" + prefix + b"c"
+            if not raw.startswith(tag) or not raw.endswith((b"/>", b"</" + prefix + b"c>")):
+                raise UnsafeWriteError(
+                    f"{address(sheet, row, col)}: the recorded cell cannot be put back as it "
+                    "was (it is not a cell of this sheet)."
+                )
+            if not re.search(rb"\sr=\"", raw.split(b">", 1)[0]):
+                raw = tag + b' r="' + f"{col_letter(col)}{row}".encode() + b'"' + raw[len(tag) :]
+        self._raw.setdefault(sheet, {})[(row, col)] = raw
 
     def _set(self, sheet: str, row: int, col: int, value: Value) -> None:
         where = _Where(sheet, row, col)
@@ -315,7 +351,11 @@ class Patcher:
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
             changes: dict[int, dict[int, bytes]] = {}
+            raw = self._raw.get(sheet, {})
             for (row, col), value in sorted(writes.items()):
+                if (row, col) in raw:
+                    changes.setdefault(row, {})[col] = self._restored(sx, row, col, raw, sst)
+                    continue
                 style = self._style_for(sx, row, col, value, col in new_cols)
                 changes.setdefault(row, {})[col] = self._cell_xml(sx, row, col, value, style, sst)
             head, body, tail = Splicer(sx).parts(changes)
@@ -336,6 +376,23 @@ class Patcher:
             assert part is not None
             replace[part] = styles
         return zipio.rewrite(self.pkg.data, self.pkg.zf, replace)
+
+    def _restored(
+        self,
+        sx: SheetXml,
+        row: int,
+        col: int,
+        raw: dict[tuple[int, int], bytes],
+        sst: _SharedStrings | None,
+    ) -> bytes:
+        element = raw[(row, col)]
+        if sst is not None:
+            existing = sx.cell(row, col)
+            if existing is not None and existing.attr(b"t") == b"s":
+                sst.released()
+            if element and re.search(rb"\st=\"s\"", element.split(b">", 1)[0]):
+                sst.refs_delta += 1
+        return element
 
     def _style_for(
         self, sx: SheetXml, row: int, col: int, value: Value, new_col: bool

@@ -23,8 +23,9 @@ import hashlib
 import logging
 import os
 import stat
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from esp_cli import system
@@ -33,7 +34,15 @@ from esp_cli.errors import WorkbookBusyError, WriteFailedError
 log = logging.getLogger("esp")
 
 LOCK_WAIT_SECONDS = 30.0
-KEEP_BACKUPS = 30
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Which backups are kept: every one younger than `days`, and at least the newest
+    `count` (esp.toml [backup] keep_days, keep_count), so a day's work can be rolled back."""
+
+    days: int = 14
+    count: int = 30
 
 
 def owner_files(path: Path) -> list[Path]:
@@ -138,22 +147,38 @@ def backup_dir_for(path: Path, configured: Path | None = None) -> Path:
     return configured if configured is not None else path.parent / "esp-backups"
 
 
-def make_backup(path: Path, original: bytes, folder: Path) -> Path:
-    """Save the original under a timestamped name: written in full under a temporary name
-    first, so a crash mid-backup never leaves a truncated file named like a backup."""
+def make_backup(
+    path: Path,
+    original: bytes,
+    folder: Path,
+    op: str | None = None,
+    retention: Retention | None = None,
+) -> Path:
+    """Save the original under a timestamped name that carries the operation it was made
+    for (`ESP Tracker.2026-12-01_101500.op-1a2b3c4d.xlsx`): written in full under a
+    temporary name first, so a crash mid-backup never leaves a truncated file named like a
+    backup."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
-    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
+    label = f"op-{op}" if op else datetime.now().strftime("%f")
+    target = folder / f"{path.stem}.{stamp}.{label}{path.suffix}"
     system.write_file_atomically(target, original)
-    _prune(folder, path)
+    _prune(folder, path, retention or Retention())
     return target
 
 
-def _prune(folder: Path, path: Path) -> None:
-    mine = sorted(folder.glob(f"{path.stem}.*{path.suffix}"))
-    for old in mine[:-KEEP_BACKUPS]:
+def _prune(folder: Path, path: Path, retention: Retention) -> None:
+    """Remove the backups older than `retention.days`, beyond the newest `retention.count`."""
+    mine = []
+    for p in folder.glob(f"{path.stem}.*{path.suffix}"):
         with contextlib.suppress(OSError):
-            old.unlink()
+            mine.append((p.stat().st_mtime, p.name, p))
+    mine.sort()
+    cutoff = (datetime.now() - timedelta(days=retention.days)).timestamp()
+    for mtime, _name, old in mine[: max(len(mine) - retention.count, 0)]:
+        if mtime < cutoff:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _reason(exc: OSError) -> str:
@@ -184,9 +209,18 @@ def remove_leftovers(path: Path, backup_folder: Path) -> None:
 
 
 def commit(
-    path: Path, original_digest: str, original: bytes, new: bytes, backup_folder: Path
+    path: Path,
+    original_digest: str,
+    original: bytes,
+    new: bytes,
+    backup_folder: Path,
+    op: str | None = None,
+    retention: Retention | None = None,
+    before_replace: Callable[[], None] | None = None,
 ) -> Path:
-    """Checks, backup, atomic replace. Returns the backup's path. Call inside `exclusive`."""
+    """Checks, backup, atomic replace. Returns the backup's path. Call inside `exclusive`.
+    `before_replace` runs once the backup is made and before the workbook is touched (the
+    operation log checks it can be written there): an error it raises stops the write."""
     refuse_if_open(path)
     # The owner's write bit is what Windows' read-only attribute maps to; root ignores it
     # in os.access, but the team marked the file read-only on purpose.
@@ -211,12 +245,14 @@ def commit(
         )
     remove_leftovers(path, backup_folder)
     try:
-        backup = make_backup(path, original, backup_folder)
+        backup = make_backup(path, original, backup_folder, op, retention)
     except OSError as exc:
         reason = _reason(exc)
         raise WriteFailedError(
             f"{path}: could not save a backup in {backup_folder} ({reason}); nothing was written.",
             fix="free some space or set [backup] dir in esp.toml to a writable folder.",
         ) from exc
+    if before_replace is not None:
+        before_replace()
     replace_atomically(path, new)
     return backup

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ class SaveResult:
     path: Path
     backup: Path
     cells: int
+    digest: str  # sha256 of the bytes written
 
 
 class Workbook:
@@ -89,12 +91,31 @@ class Workbook:
     def patcher(self) -> Patcher:
         return Patcher(self.pkg)
 
-    def save(self, patcher: Patcher, backup_dir: Path | None = None) -> SaveResult:
-        """Write the patched package over the file (caller holds `locked_for_update`)."""
+    def save(
+        self,
+        patcher: Patcher,
+        backup_dir: Path | None = None,
+        *,
+        op: str | None = None,
+        retention: safety.Retention | None = None,
+        before_replace: Callable[[], None] | None = None,
+    ) -> SaveResult:
+        """Write the patched package over the file (caller holds `locked_for_update`); the
+        backup is named after the operation `op`. See safety.commit for `before_replace`."""
         new = patcher.build()
         folder = safety.backup_dir_for(self.path, backup_dir)
-        backup = safety.commit(self.path, self.pkg.digest, self.pkg.data, new, folder)
-        return SaveResult(path=self.path, backup=backup, cells=patcher.pending)
+        backup = safety.commit(
+            self.path,
+            self.pkg.digest,
+            self.pkg.data,
+            new,
+            folder,
+            op=op,
+            retention=retention,
+            before_replace=before_replace,
+        )
+        digest = hashlib.sha256(new).hexdigest()
+        return SaveResult(path=self.path, backup=backup, cells=patcher.pending, digest=digest)
 
 
 @contextlib.contextmanager

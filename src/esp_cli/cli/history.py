@@ -1,0 +1,56 @@
+"""esp history [AGENT]."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from esp_cli.cli.base import app
+from esp_cli.cli.options import ClassOpt, ConfigOpt, FormatOpt, TrackerOpt, config_for, parse_day
+from esp_cli.errors import UsageError
+from esp_cli.render import Format
+from esp_cli.render.history import render_agent_history, render_history
+from esp_cli.services.history import agent_history, operations
+
+
+@app.command("history")
+def history_command(
+    agent: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only this agent's cells, change by change: name (either order), Agent ID, "
+            "N Number or e-mail.",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only operations on or after this day (YYYY-MM-DD).",
+                     show_default=False),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Only operations signed by, or run by the login of, NAME.",
+                     show_default=False),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Show the newest N (0: all).", min=0)
+    ] = 50,
+    cls: ClassOpt = None,
+    tracker: TrackerOpt = None,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Every write esp made to the tracker, newest first: who ran it, the command, the
+    cells changed — and the saves made outside esp that it noticed."""
+    if cls is not None and agent is None:
+        raise UsageError("--class picks among agents of the same name.", fix="give an AGENT.")
+    cfg = config_for(config)
+    day = parse_day(since, "--since") if since is not None else None
+    path = cfg.tracker_path(tracker)
+    if agent is None:
+        render_history(operations(path, cfg, since=day, by=by, limit=limit), fmt)
+    else:
+        result = agent_history(path, cfg, agent, cls=cls, since=day, by=by, limit=limit)
+        render_agent_history(result, fmt)

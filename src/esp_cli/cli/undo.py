@@ -1,0 +1,52 @@
+"""esp undo [OP]."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from esp_cli.cli.base import app
+from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
+from esp_cli.render import Format
+from esp_cli.render.history import render_undo
+from esp_cli.services.undo import undo
+
+
+@app.command("undo")
+def undo_command(
+    op: Annotated[
+        str | None,
+        typer.Argument(
+            help="The operation's id, or its first characters (esp history lists them); "
+            "default: the newest esp write not yet undone.",
+            show_default=False,
+        ),
+    ] = None,
+    skip_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--skip-conflicts",
+            help="Put back the cells that still hold what the operation wrote; leave the "
+            "ones changed since.",
+        ),
+    ] = False,
+    by: ByOpt = None,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Put back the cells an esp operation changed, where they still hold what it wrote; a
+    cell changed since is a conflict and refuses the undo. The undo is an operation too:
+    undo it to redo."""
+    cfg = config_for(config)
+    result = undo(
+        cfg.tracker_path(tracker),
+        cfg,
+        op,
+        skip_conflicts=skip_conflicts,
+        by=by,
+        dry_run=dry_run,
+    )
+    render_undo(result, fmt)

@@ -1,0 +1,135 @@
+"""esp history and esp history AGENT: the operation log, newest first.
+
+`esp history` lists the operations (each write, each undo, and the saves made outside esp
+that esp noticed); `esp history AGENT` finds the agent in the tracker as every command does
+and lists the cells of that agent's row, change by change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from esp_cli import history
+from esp_cli.config import Config
+from esp_cli.history import Operation
+from esp_cli.results.history import AgentChange, AgentHistoryResult, HistoryResult
+from esp_cli.services.agents import LOOKUP_KEYS, find_agent
+from esp_cli.tracker import read_table
+from esp_cli.xlsx.workbook import Workbook
+
+
+def tracker_file(path: Path) -> Path:
+    """The workbook a path names (a link is followed, as a write follows it), which must
+    exist: its log is beside the file written."""
+    if path.is_symlink():
+        path = path.resolve()
+    if not path.exists():
+        Workbook.open(path)  # raises the clear "no such file" error
+    return path
+
+
+def undone_by(ops: Sequence[Operation]) -> dict[str, str]:
+    """op -> the undo that undid it, for the operations undone now (an undo that was itself
+    undone puts its operation back)."""
+    undos: dict[str, list[Operation]] = {}
+    for op in ops:
+        if op.kind == history.UNDO and op.undoes:
+            undos.setdefault(op.undoes, []).append(op)
+    effective: dict[str, bool] = {}
+
+    def in_effect(op: Operation) -> bool:
+        got = effective.get(op.op)
+        if got is None:
+            effective[op.op] = True  # a cycle cannot happen; guard anyway
+            got = not any(in_effect(u) for u in undos.get(op.op, ()))
+            effective[op.op] = got
+        return got
+
+    out: dict[str, str] = {}
+    for op in ops:
+        live = [u for u in undos.get(op.op, ()) if in_effect(u)]
+        if live:
+            out[op.op] = live[-1].op
+    return out
+
+
+def _selected(op: Operation, since: date | None, by: str | None) -> bool:
+    if since is not None and op.time.date() < since:
+        return False
+    if by is not None:
+        needle = " ".join(by.split()).casefold()
+        names = [(op.signer or "").casefold(), op.login.casefold()]
+        if not any(needle and needle in name for name in names):
+            return False
+    return True
+
+
+def operations(
+    tracker_path: Path,
+    config: Config,
+    *,
+    since: date | None = None,
+    by: str | None = None,
+    limit: int | None = None,
+) -> HistoryResult:
+    path = tracker_file(tracker_path)
+    log = history.read_log(history.log_path(path, config.backup_dir))
+    chosen = [op for op in reversed(log.operations) if _selected(op, since, by)]
+    return HistoryResult(
+        tracker=path,
+        log=log.path,
+        operations=chosen[:limit] if limit else chosen,
+        total=len(chosen),
+        undone_by=undone_by(log.operations),
+        warnings=log.warnings,
+    )
+
+
+def agent_history(
+    tracker_path: Path,
+    config: Config,
+    query: str,
+    *,
+    cls: str | None = None,
+    since: date | None = None,
+    by: str | None = None,
+    limit: int | None = None,
+) -> AgentHistoryResult:
+    """The changes to one agent's cells: the cells recorded for the agent's row (its sheet
+    and row, under the agent's name — a row since taken by someone else does not count),
+    and the cells of that row changed outside esp."""
+    path = tracker_file(tracker_path)
+    table = read_table(Workbook.open(path), config.columns, keys=LOOKUP_KEYS)
+    row = find_agent(table, query, cls)
+    label = row.label()
+    name = b'"agent":' + json.dumps(label, ensure_ascii=False).encode()
+    outside = b'"kind":"' + history.OUTSIDE.encode() + b'"'
+
+    def keep(line: bytes) -> bool:
+        # Parse only the entries that can hold the agent's cells (a month's log is
+        # thousands of lines, some with thousands of cells).
+        return name in line or outside in line
+
+    def mine(cell: dict[str, Any]) -> bool:
+        return cell.get("row") == row.row and cell.get("sheet") == row.sheet
+
+    log = history.read_log(history.log_path(path, config.backup_dir), keep, mine)
+    changes = []
+    for op in reversed(log.operations):
+        if not _selected(op, since, by):
+            continue
+        for cell in op.cells:
+            if (cell.sheet, cell.row) == (row.sheet, row.row) and cell.agent in ("", label):
+                changes.append(AgentChange(op, cell))
+    return AgentHistoryResult(
+        tracker=path,
+        log=log.path,
+        agent=row.ref(),
+        changes=changes[:limit] if limit else changes,
+        total=len(changes),
+        warnings=log.warnings,
+    )
