@@ -208,6 +208,17 @@ def _sample(folder: Path) -> None:
         (shots / name).write_bytes(PNG)
 
 
+def _same_ids_every_run() -> None:
+    """Operation ids numbered in order, and one login and computer, so the sessions' output
+    (the history, the undo hints) is the same on every run."""
+    from esp_cli import history
+
+    counter = iter(range(0x1A2B3C01, 0x1A2B3C01 + 100_000))
+    history.Recorder.new_id = lambda self: f"{next(counter):08x}"  # type: ignore[method-assign]
+    history.os_login = lambda: "jreyes"
+    history.machine_name = lambda: "CERT-PC-07"
+
+
 class _TerminalRunner(CliRunner):
     """Standard output and error interleaved line by line, as a terminal shows them."""
 
@@ -228,6 +239,7 @@ def run_all(blocks: Sequence[Block]) -> Iterator[tuple[Command, list[str], Path]
     from esp_cli.cli import app
 
     render.terminal_width = lambda: WIDTH  # as a terminal this wide shows them
+    _same_ids_every_run()
     runner = _TerminalRunner()
     with tempfile.TemporaryDirectory(prefix="esp-readme-") as tmp:
         here = Path(tmp) / "sample"

@@ -394,6 +394,7 @@ def _session(
         keys=READ_KEYS,
         dry_run=run.dry_run,
         write=run.delivery is not Delivery.LIST,
+        signer=run.signer,
     )
 
 
