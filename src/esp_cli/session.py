@@ -160,20 +160,30 @@ def write_session(
     rows: bool = True,
     dry_run: bool = False,
     write: bool = True,
+    read: Table | None = None,
 ) -> Iterator[WriteSession]:
     """Open `path` to be written and read its agent rows (only the columns `keys` names,
     besides identity and class; `rows=False` reads none: a sheet written by address). The
     planned cells are written when the block ends without an error, unless `dry_run`.
 
     `write=False` serves a command that writes only when asked (`escalations --write`):
-    the workbook is opened to be read, without esp's lock, and nothing is written."""
+    the workbook is opened to be read, without esp's lock, and nothing is written.
+
+    `read`: the tracker as read earlier with these `keys` (esp round reads it, then asks
+    for a long while); used as is when the file has not changed since, else read again."""
+    earlier = read.workbook if read is not None else None
     opened = (
-        locked_for_update(path, dry_run=dry_run)
+        locked_for_update(path, dry_run=dry_run, reuse=earlier)
         if write
         else contextlib.nullcontext(Workbook.open(path))
     )
     with opened as wb:
-        table = read_table(wb, config.columns, keys=keys) if rows else None
+        if not rows:
+            table = None
+        elif read is not None and wb is earlier:
+            table = read
+        else:
+            table = read_table(wb, config.columns, keys=keys)
         session = WriteSession(
             path=table.path if table is not None else wb.path,
             workbook=wb,

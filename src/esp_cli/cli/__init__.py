@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "sme": "sme",
     "report": "report",
     "demo": "demo",
+    "round": "round",
 }
 
 

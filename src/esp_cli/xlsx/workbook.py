@@ -98,11 +98,16 @@ class Workbook:
 
 
 @contextlib.contextmanager
-def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
+def locked_for_update(
+    path: Path, dry_run: bool = False, reuse: Workbook | None = None
+) -> Iterator[Workbook]:
     """Open a workbook that is about to be written: refuse early if it is open in Excel,
-    and hold esp's own lock from read to write so concurrent esp commands take turns."""
+    and hold esp's own lock from read to write so concurrent esp commands take turns.
+
+    `reuse`: the same file opened earlier; it is used as is when the file still holds the
+    bytes it was opened from (no second read), else the file is opened again."""
     if dry_run:
-        wb = Workbook.open(path)
+        wb = _same_or_open(path, reuse)
         wb.pkg.keep_scanned = True  # a dry run plans every cell as a write would
         yield wb
         return
@@ -114,6 +119,13 @@ def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
         Workbook.open(path)  # raises the clear "no such file" error
     safety.refuse_if_open(path)
     with safety.exclusive(path):
-        wb = Workbook.open(path)
+        wb = _same_or_open(path, reuse)
         wb.pkg.keep_scanned = True
         yield wb
+
+
+def _same_or_open(path: Path, earlier: Workbook | None) -> Workbook:
+    same = earlier is not None and earlier.path == path
+    if same and earlier is not None and safety.digest_of(path) == earlier.pkg.digest:
+        return earlier
+    return Workbook.open(path)
