@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from esp_cli.answers import Answer
@@ -31,7 +32,10 @@ def show_card(index: int, total: int, card: AgentCard, answers: Sequence[Answer]
 def _value(value: Any) -> str:
     """A conflict's token as it reads (a tagged date or error as its text)."""
     if isinstance(value, dict):
-        return str(next(iter(value.values()), ""))
+        text = str(next(iter(value.values()), ""))
+        if set(value) == {"date"}:
+            return show(date.fromisoformat(text))
+        return text
     return show(value)
 
 
