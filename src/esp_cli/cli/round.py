@@ -123,7 +123,7 @@ def round_command(
     if not rnd.rows:
         say("No outstanding agents to go through.")
         return
-    say(f"{len(rnd.rows)} outstanding agent(s); signing as {rnd.by}. {HELP_LINE}")
+    say(f"{len(rnd.rows)} outstanding agent(s); signing as {rnd.by}.\n{HELP_LINE}")
     try:
         rnd.run(ask, show_card, say)
     except KeyboardInterrupt:
