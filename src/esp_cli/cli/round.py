@@ -119,7 +119,8 @@ def round_command(
                 f"{what} ({journal}).",
                 fix="esp round --resume applies it; esp round --discard sets it aside.",
             )
-    rnd = start_round(path, cfg, cls=cls, sme=sme, by=by)
+    # A person's answers are forced to disk one by one; a script's can be given again.
+    rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, durable=sys.stdin.isatty())
     if not rnd.rows:
         say("No outstanding agents to go through.")
         return

@@ -85,11 +85,16 @@ def journal_path(tracker: Path) -> Path:
 
 
 class Journal:
-    """The answers as they are typed, one JSON line per change, each flushed to disk. An
-    agent's line holds all of that agent's answers (the last line of an agent wins)."""
+    """The answers as they are typed, one JSON line per change, each flushed. An agent's
+    line holds all of that agent's answers (the last line of an agent wins).
 
-    def __init__(self, path: Path) -> None:
+    `durable`: each line is also forced to the disk (fsync), so even a power cut keeps what
+    a person typed; a script's answers can be given again, and skip it (30 lines cost more
+    than the rest of the round)."""
+
+    def __init__(self, path: Path, durable: bool = True) -> None:
         self.path = path
+        self.durable = durable
 
     def start(self, tracker: Path, by: str, day: date) -> None:
         self._append(
@@ -111,7 +116,8 @@ class Journal:
             with self.path.open("a", encoding="utf-8", newline="\n") as fh:
                 fh.write(line)
                 fh.flush()
-                os.fsync(fh.fileno())
+                if self.durable:
+                    os.fsync(fh.fileno())
         except OSError as exc:
             raise InputFileError(
                 f"{self.path}: the round's journal cannot be written ({exc.strerror}).",
@@ -191,27 +197,40 @@ def _outstanding(row: Row) -> bool:
     return not (row.get("call_cert_complete") is True and row.get("tbts_complete") is True)
 
 
+def _of_sme(rows: Iterable[Row], name: str) -> list[Row]:
+    """The rows whose TBT SME is `name` (either name order, any case)."""
+    wanted = sme_key(name)
+    keys: dict[str, str] = {}  # a column of a few names, repeated: each keyed once
+    mine = []
+    for r in rows:
+        text = r.text(SME)
+        got = keys.get(text)
+        if got is None:
+            got = keys[text] = sme_key(text)
+        if got == wanted and SME not in r.unreadable:
+            mine.append(r)
+    return mine
+
+
 def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | None) -> list[Row]:
     """The outstanding agents of the class and/or SME; with neither, the signer's agents
     when the signer is a TBT SME in the tracker."""
     rows = agents_in_class(table, cls) if cls else list(table.rows())
-    wanted = sme
-    if wanted is None and cls is None:
-        if signer and any(sme_key(r.text(SME)) == sme_key(signer) for r in rows):
-            wanted = signer
-        else:
+    if sme is None and cls is None:
+        mine = _of_sme(rows, signer) if signer else []
+        if not mine:
             who = f"{signer} is not a TBT SME in {table.path.name}" if signer else "no signer"
             raise UsageError(
                 f"Which agents? {who}.",
                 fix="pass --class CLASS or --sme NAME (or --by with your name as in TBT SME).",
             )
-    if wanted is not None:
-        key = sme_key(wanted)
-        mine = [r for r in rows if SME not in r.unreadable and sme_key(r.text(SME)) == key]
+        rows = mine
+    elif sme is not None:
+        mine = _of_sme(rows, sme)
         if not mine:
             known = sorted({" ".join(r.text(SME).split()) for r in rows if r.text(SME)})
             raise UsageError(
-                f"No agent has TBT SME {wanted!r}"
+                f"No agent has TBT SME {sme!r}"
                 + (f" in class {cls}" if cls else "")
                 + f" (TBT SMEs: {', '.join(known) or 'none'}).",
                 fix="pass --sme with one of those, or --class alone.",
@@ -440,6 +459,7 @@ def start_round(
     sme: str | None = None,
     by: str | None = None,
     now: datetime | None = None,
+    durable: bool = True,
 ) -> Round:
     """Read the tracker once and line up the outstanding agents; the journal is started."""
     moment = now or datetime.now()
@@ -454,7 +474,7 @@ def start_round(
         for r in rows
     ]
     cards = [card_for(r, ev, moment.date()) for r, ev in zip(rows, evaluations, strict=True)]
-    journal = Journal(journal_path(table.path))
+    journal = Journal(journal_path(table.path), durable)
     if rows:
         journal.start(table.path, signer, moment.date())
     day = moment.date()
