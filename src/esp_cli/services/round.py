@@ -24,7 +24,7 @@ from typing import Any
 
 from esp_cli import answers as A
 from esp_cli.answers import AgentAnswers, Answer, Effect, Key, Op, Typed
-from esp_cli.columns import BY_KEY
+from esp_cli.columns import BY_KEY, alias_table
 from esp_cli.config import Config
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageError
 from esp_cli.model import is_issue
@@ -47,8 +47,16 @@ from esp_cli.services.progress import same_person
 from esp_cli.services.record import note_line
 from esp_cli.services.smes import SME, sme_key
 from esp_cli.session import write_session
-from esp_cli.tracker import Row, Table, read_table
-from esp_cli.values import id_key, name_key
+from esp_cli.tracker import (
+    HEADER_SCAN_ROWS,
+    IDENTITY_KEYS,
+    Row,
+    Table,
+    find_header,
+    parse_cell,
+    read_table,
+)
+from esp_cli.values import Unreadable, id_key, name_key
 from esp_cli.xlsx import safety
 from esp_cli.xlsx.patch import check_cell_text
 from esp_cli.xlsx.refs import address
@@ -70,6 +78,10 @@ WRITE_KEYS = (
     *(step.column for step in LADDER),
 )
 READ_KEYS = (*LOOKUP_KEYS, *FACT_KEYS, SME, *WRITE_KEYS)
+# What every row is parsed for: choosing the agents, and the notes shown.
+SELECT_KEYS = (*LOOKUP_KEYS, SME, "call_cert_complete", "tbts_complete", NOTES.column_key,
+               TBT.column_key)
+DETAIL_KEYS = tuple(dict.fromkeys(k for k in READ_KEYS if k not in SELECT_KEYS))
 # Applying a journal needs only the agents and the cells it writes.
 APPLY_KEYS = (*LOOKUP_KEYS, *WRITE_KEYS)
 JOURNAL_VERSION = 1
@@ -187,10 +199,46 @@ def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
 
 def read_for_round(tracker_path: Path, config: Config) -> Table:
     """The tracker as the round reads it: once, without esp's lock. The sheets stay in
-    memory so the final write need not read the file again if it has not changed."""
+    memory so the final write need not read the file again if it has not changed.
+
+    Every row is parsed only for what chooses the agents (class, TBT SME, completion) and
+    what is shown (notes); `add_details` parses the rest for the agents chosen, from the
+    same scan of the sheet."""
     wb = Workbook.open(tracker_path)
     wb.pkg.keep_scanned = True
-    return read_table(wb, config.columns, keys=READ_KEYS)
+    aliases = alias_table(config.columns)
+    wanted = {*READ_KEYS, *IDENTITY_KEYS, "class"}
+    for info in wb.sheets:
+        if not info.visible:
+            continue
+        found = find_header(wb.values(info, nrows=HEADER_SCAN_ROWS), aliases)
+        if found is not None:
+            wb.preload(info, {c for k, c in found[1].items() if k in wanted})
+    return read_table(wb, config.columns, keys=SELECT_KEYS)
+
+
+def add_details(table: Table, rows: Iterable[Row]) -> None:
+    """Parse the rules' columns and those a round writes for these rows (in place)."""
+    date1904 = table.workbook.date1904
+    by_sheet = {info.name: info for info in table.workbook.sheets}
+    for row in rows:
+        sheet = table.sheet(row.sheet)
+        line = table.workbook.values(by_sheet[row.sheet]).rows[row.row - 1]
+        bad = set(row.unreadable)
+        for key in DETAIL_KEYS:
+            col = sheet.col(key)
+            value = line[col - 1] if col is not None and col <= len(line) else None
+            if value is None or value == "":
+                continue
+            row.raw[key] = value
+            try:
+                parsed = parse_cell(BY_KEY[key].kind, value, date1904)
+            except Unreadable:
+                bad.add(key)
+                continue
+            if parsed is not None:
+                row.values[key] = parsed
+        row.unreadable = frozenset(bad)
 
 
 def _outstanding(row: Row) -> bool:
@@ -466,6 +514,7 @@ def start_round(
     signer = _signer_or_none(config, by)
     table = read_for_round(tracker_path, config)
     rows = select_agents(table, cls, sme, signer)
+    add_details(table, rows)
     if signer is None:
         signer = config.signer(by)
     cal = calendar_from(config)

@@ -80,6 +80,14 @@ class Workbook:
                 self._values[key] = got
         return got
 
+    def preload(self, sheet: SheetInfo, columns: set[int]) -> SheetValues:
+        """Scan these columns of the sheet once; every later read of the sheet's rows gets
+        that scan (values outside `columns` read as empty). For a command that reads a few
+        columns of every row and more of some rows: one scan serves both."""
+        got = self.values(sheet, columns=columns, cache=False)
+        self._values[(sheet.name, None, None)] = got
+        return got
+
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:
         """The sheet's drop-down lists with their allowed values (x14 ones included)."""
         if self._reader is None:
