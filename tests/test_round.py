@@ -395,3 +395,28 @@ def test_apply_reads_again_when_the_file_changed_since_the_round_read_it(
     got = cells(tracker)
     assert got[f"{NOTES}7"] == "edited meanwhile"  # the second read kept it
     assert got[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - On module 3"
+
+
+def test_cards_show_what_is_due_the_latest_lines_and_todays_self_report(
+    tmp_path: Path,
+) -> None:
+    notes = f"11/20/2026 - Jordan Reyes - Started.\n{STAMP} - Price, Devon - Module 5 done"
+    agents = [agent(0, "Devon Price", Notes=notes, **{"TBT Notes": "Tom - 11/23/2026 - ok"})]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", agents, headers=HEADERS)
+    rnd = start_round(path, Config(user="Jordan Reyes"), sme="Priya Natarajan")
+    card = rnd.cards[0]
+    assert card.status == "Coaching due"
+    assert card.due[0].startswith("Documented coaching due ")
+    assert any(line.startswith("Behind target since ") for line in card.due)
+    assert card.latest_note == f"{STAMP} - Price, Devon - Module 5 done"
+    assert card.latest_tbt_note == "Tom - 11/23/2026 - ok"
+    assert card.self_report == "Module 5 done"
+    # The card was made from one reading: the rules' columns are there for this agent.
+    assert rnd.rows[0].values["esp_start"] == START
+
+
+def test_an_unknown_sme_lists_the_smes(tracker: Path, tmp_path: Path) -> None:
+    done = esp(tmp_path, "round", "--sme", "Nobody Here", "-t", str(tracker), stdin="q\n")
+    assert done.returncode == 2
+    assert "Priya Natarajan" in done.stderr and "Tom Alvarez" in done.stderr
+    assert done.stdout == ""
