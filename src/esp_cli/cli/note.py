@@ -91,6 +91,7 @@ def note_import_command(
     file: Annotated[
         Path,
         typer.Argument(
+            metavar="FILE",
             help="A .csv or .xlsx with a header row: agent, note, and optionally column "
             "(Notes or TBT Notes), by, date, class.",
             show_default=False,
