@@ -420,3 +420,16 @@ def test_an_unknown_sme_lists_the_smes(tracker: Path, tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Priya Natarajan" in done.stderr and "Tom Alvarez" in done.stderr
     assert done.stdout == ""
+
+
+def test_a_step_brings_the_computed_columns_up_to_date(tmp_path: Path) -> None:
+    headers = (*HEADERS, "Escalation Stage", "Next Action", "Next Action Due")
+    rows = [agent(0, "Devon Price", **{"Escalation Stage": "Coaching due"})]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=headers)
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    done = esp(tmp_path, "round", "--class", "AET-1", "--yes", "-t", str(path), stdin="/s\nq\n")
+    assert done.returncode == 0, done.stderr
+    got = cells(path)
+    assert got[f"{COACHING}3"].date() == TODAY
+    assert (got["O3"], got["P3"]) == ("Coaching recorded", "Written CAP")
+    assert got["Q3"].date() > TODAY  # due the next business day

@@ -24,6 +24,7 @@ from typing import Any
 
 from esp_cli import answers as A
 from esp_cli.answers import AgentAnswers, Answer, Effect, Key, Op, Typed
+from esp_cli.calendar import BusinessCalendar
 from esp_cli.columns import BY_KEY, alias_table
 from esp_cli.config import Config
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageError
@@ -41,6 +42,7 @@ from esp_cli.rules import (
 )
 from esp_cli.services.access import ACCESS, allowed_values, match_issue
 from esp_cli.services.agents import LOOKUP_KEYS, agents_in_class, find_agents
+from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import cell_text
 from esp_cli.services.progress import same_person
@@ -77,13 +79,16 @@ WRITE_KEYS = (
     TBT_DATE,
     *(step.column for step in LADDER),
 )
-READ_KEYS = (*LOOKUP_KEYS, *FACT_KEYS, SME, *WRITE_KEYS)
+READ_KEYS = (*LOOKUP_KEYS, *FACT_KEYS, SME, *WRITE_KEYS, *COMPUTED_KEYS)
 # What every row is parsed for: choosing the agents, and the notes shown.
 SELECT_KEYS = (*LOOKUP_KEYS, SME, "call_cert_complete", "tbts_complete", NOTES.column_key,
                TBT.column_key)
 DETAIL_KEYS = tuple(dict.fromkeys(k for k in READ_KEYS if k not in SELECT_KEYS))
-# Applying a journal needs only the agents and the cells it writes.
-APPLY_KEYS = (*LOOKUP_KEYS, *WRITE_KEYS)
+# Applying a journal: the agents, the cells it writes, and what the computed columns need.
+APPLY_KEYS = tuple(dict.fromkeys((*LOOKUP_KEYS, *FACT_KEYS, *WRITE_KEYS, *COMPUTED_KEYS)))
+# Answers after which the rules may say something else: the computed columns (Escalation
+# Stage, Next Action, Next Action Due), where the sheet has them, are brought up to date.
+REEVALUATE = frozenset({Key.STEP, Key.ACCESS, Key.CALL_CERT, Key.TBTS})
 JOURNAL_VERSION = 1
 _STEPS = frozenset(step.value for step in LADDER)
 
@@ -557,6 +562,19 @@ def _row_for(table: Table, at: dict[tuple[str, int], Row], agent: AgentAnswers) 
     return None
 
 
+def _with(row: Row, cells: Iterable[A.CellPlan]) -> Row:
+    """A copy of the row with the planned cells in it (to evaluate what is next)."""
+    values = dict(row.values)
+    bad = set(row.unreadable)
+    for cell in cells:
+        try:
+            values[cell.key] = parse_cell(BY_KEY[cell.key].kind, cell.new, False)
+            bad.discard(cell.key)
+        except Unreadable:
+            continue
+    return Row(row.sheet, row.row, row.cls, dict(row.raw), values, frozenset(bad))
+
+
 def apply_answers(
     tracker_path: Path,
     config: Config,
@@ -568,6 +586,8 @@ def apply_answers(
 ) -> RoundResult:
     """Every answer in ONE write: each cell checked against what was shown."""
     agents = list(agents)
+    now = datetime.now()
+    cal: BusinessCalendar | None = None
     conflicts: list[RoundConflict] = []
     not_applied: list[NotApplied] = []
     with write_session(
@@ -616,6 +636,15 @@ def apply_answers(
                 continue
             for cell in cells:
                 s.plan.set(row, cell.key, cell.new)
+            if (
+                cells
+                and any(a.key in REEVALUATE for a in agent.answers)
+                and all(sheet.col(k) is not None for k in COMPUTED_KEYS)
+            ):
+                cal = cal or calendar_from(config)
+                facts = facts_from_row(_with(row, cells))
+                ev = evaluate(facts, now.date(), now, cal, spoc_phone=config.spoc_phone)
+                plan_computed(s.plan, row, computed_cells(ev))
         s.plan.sort()
     return RoundResult(
         tracker=s.report.tracker,
