@@ -127,14 +127,16 @@ def round_command(
     say(f"{len(rnd.rows)} outstanding agent(s); signing as {rnd.by}.\n{HELP_LINE}")
     try:
         rnd.run(ask, show_card, say)
+        if not rnd.answers:
+            journal.unlink(missing_ok=True)
+            say("Nothing typed; nothing written.")
+            return
+        _finish(path, cfg, rnd.answers, rnd.table, journal, yes, dry_run, fmt)
     except KeyboardInterrupt:
+        # Applying the journal again is safe even if the write got through: a line already
+        # in its cell is not added twice, and a value already there is not rewritten.
         _kept(journal, "Interrupted")
         raise typer.Exit(130) from None
-    if not rnd.answers:
-        journal.unlink(missing_ok=True)
-        say("Nothing typed; nothing written.")
-        return
-    _finish(path, cfg, rnd.answers, rnd.table, journal, yes, dry_run, fmt)
 
 
 def _kept(journal: Path, why: str) -> None:
