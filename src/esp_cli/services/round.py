@@ -257,11 +257,13 @@ def _of_sme(rows: Iterable[Row], name: str) -> list[Row]:
     keys: dict[str, str] = {}  # a column of a few names, repeated: each keyed once
     mine = []
     for r in rows:
-        text = r.text(SME)
+        text = r.values.get(SME)
+        if text is None:
+            continue
         got = keys.get(text)
         if got is None:
-            got = keys[text] = sme_key(text)
-        if got == wanted and SME not in r.unreadable:
+            got = keys[text] = sme_key(str(text))
+        if got == wanted:
             mine.append(r)
     return mine
 
