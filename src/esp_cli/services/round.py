@@ -194,9 +194,12 @@ def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
     """Move an applied (or discarded) journal into the backup folder, named by time."""
     folder = safety.backup_dir_for(tracker, config.backup_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
+    stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
     target = folder / f"{tracker.stem}.round-{stamp}.jsonl"
     os.replace(journal, target)
+    # As many as the backups are kept (the names sort by time).
+    for old in sorted(folder.glob(f"{tracker.stem}.round-*.jsonl"))[: -safety.KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
     return target
 
 
