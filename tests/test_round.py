@@ -433,3 +433,19 @@ def test_a_step_brings_the_computed_columns_up_to_date(tmp_path: Path) -> None:
     assert got[f"{COACHING}3"].date() == TODAY
     assert (got["O3"], got["P3"]) == ("Coaching recorded", "Written CAP")
     assert got["Q3"].date() > TODAY  # due the next business day
+
+
+def test_windows_line_ends_from_a_pipe(tracker: Path, tmp_path: Path) -> None:
+    # PowerShell and cmd pipe lines ending in CR LF.
+    before = cells(tracker)
+    typed = (ANSWERS + "y\n").replace("\n", "\r\n").encode()
+    done = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "round", "--class", "AET-1", "-t", str(tracker)],
+        input=typed,
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    same_cells(cells(tracker), expected_round(before))
