@@ -135,7 +135,7 @@ TARGET_WALL_10K_S = 1.5  # "about a second" of wall time at 10k agents
 TARGET_GROWTH = 6.0  # time(50k) / time(10k): linear would be 5
 TARGET_PEAK_MB_50K = 300.0
 TARGET_HELP_S = 0.3
-TARGET_ROUND_VS_NOTE = 1.2  # a round of 30 agents costs at most 1.2x one `note add` (issue 15)
+TARGET_ROUND_VS_NOTE = 1.2  # a round of 30 agents costs at most 1.2x one `note add`
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "out"
