@@ -86,6 +86,8 @@ from scripts.sample_builder.sample import (  # noqa: E402
 # ------------------------------------------------------------------- what is measured
 
 AS_OF = "2026-11-24"  # the sample's "today"; the trackers are built around it
+ROUND = "round (30 agents)"
+NOTE_ADD = "note add"
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class Command:
     label: str
     args: str
     writes: bool
+    stdin: str = ""  # what is typed (esp round reads one line per agent)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -105,10 +108,14 @@ COMMANDS: tuple[Command, ...] = (
             "escalations --today --format json --as-of {as_of} --tracker {tracker}", writes=False),
     Command("escalations --write", "escalations --write --as-of {as_of} --tracker {tracker}",
             writes=True),
-    Command("note add", "note add {agent_id} 'Called SPOC; waiting on the callback.' "
+    Command(NOTE_ADD, "note add {agent_id} 'Called SPOC; waiting on the callback.' "
             "--by 'Jordan Reyes' --tracker {tracker}", writes=True),
     Command("report eod", "report eod --format json --date {as_of} --tracker {tracker}",
             writes=False),
+    # A TBT SME's round: a status for each of 30 agents, then quit; applied in one write.
+    Command(ROUND, "round --sme 'Priya Natarajan' --by 'Priya Natarajan' --yes "
+            "--tracker {tracker}", writes=True,
+            stdin="".join(f"On module {i % 8 + 1}; {i} of 30\n" for i in range(30)) + "q\n"),
 )
 
 BASELINE = "openpyxl load+save"
@@ -134,6 +141,7 @@ TARGET_WALL_10K_S = 1.5  # "about a second" of wall time at 10k agents
 TARGET_GROWTH = 6.0  # time(50k) / time(10k): linear would be 5
 TARGET_PEAK_MB_50K = 300.0
 TARGET_HELP_S = 0.3
+TARGET_ROUND_VS_NOTE = 1.2  # a round of 30 agents costs at most 1.2x one `note add`
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "out"
@@ -650,20 +658,24 @@ def _maxrss_mb(ru_maxrss: int) -> float:
     return ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else ru_maxrss / 1024
 
 
-def run_measured(py_args: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Run:
+def run_measured(py_args: Sequence[str], cwd: Path, env: Mapping[str, str],
+                 stdin: str = "") -> Run:
     """Run `python *py_args` (`-m MODULE ...` or `-c CODE ...`) to completion under
-    PEAK_WRAPPER: its wall time, exit code, output and own peak memory."""
+    PEAK_WRAPPER: its wall time, exit code, output and own peak memory. `stdin` is what it
+    reads (from a file, so nothing waits on a pipe)."""
     if py_args[0] not in ("-m", "-c"):
         raise ValueError(f"expected -m or -c, got {py_args[0]!r}")
     with tempfile.TemporaryDirectory(prefix="esp-bench-run-") as tmp:
         peak_file = Path(tmp) / "peak"
         out_path, err_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
-        with out_path.open("wb") as out, err_path.open("wb") as err:
+        in_path = Path(tmp) / "stdin"
+        in_path.write_text(stdin, encoding="utf-8")
+        with out_path.open("wb") as out, err_path.open("wb") as err, in_path.open("rb") as typed:
             began = time.perf_counter()
             proc = subprocess.Popen(
                 [sys.executable, "-c", PEAK_WRAPPER, *py_args], cwd=cwd,
                 env={**env, "ESP_BENCH_PEAK_FILE": str(peak_file)},
-                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                stdin=typed, stdout=out, stderr=err,
             )
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - began
@@ -830,7 +842,7 @@ def bench_size(files: BenchFiles, repeat: int, env: Mapping[str, str],
                     argv = ["-c", OPENPYXL_SAVE, str(tracker)]
                 else:
                     argv = argv_for(command, tracker)
-                run = run_measured(argv, work, env)
+                run = run_measured(argv, work, env, command.stdin if command else "")
                 m.runs.append(run)
                 shutil.rmtree(work)
                 flag = "" if run.code in OK_EXIT_CODES else f"  exit {run.code}"
@@ -1137,6 +1149,10 @@ def verdicts(ms: Sequence[Measurement]) -> list[Verdict]:
               growth, TARGET_GROWTH, "{:.2f}", why)
         check(f"`{label}` peak memory ≤ {TARGET_PEAK_MB_50K:g} MB at 50k",
               m50.peak_mb if m50 and m50.ok else None, TARGET_PEAK_MB_50K, "{:.0f} MB", why)
+    note_m, round_m = _find(ms, 10_000, NOTE_ADD), _find(ms, 10_000, ROUND)
+    check(f"`{ROUND}` ≤ {TARGET_ROUND_VS_NOTE}× `{NOTE_ADD}` at 10k",
+          round_m.median / note_m.median if note_m and round_m and note_m.ok and round_m.ok
+          else None, TARGET_ROUND_VS_NOTE, "{:.2f}×")
     help_m = _find(ms, None, HELP)
     check(f"`esp --help` ≤ {TARGET_HELP_S} s", help_m.median if help_m and help_m.ok else None,
           TARGET_HELP_S, "{:.3f} s")

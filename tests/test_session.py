@@ -26,8 +26,12 @@ def book(tmp_path: Path) -> Path:
 
 
 def _backups(path: Path) -> list[Path]:
-    folder = path.parent / "esp-backups"
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+    return sorted((path.parent / "esp-backups").glob("*.xlsx"))
+
+
+def _log(path: Path) -> list[str]:
+    log = path.parent / "esp-backups" / f"{path.stem}.history.jsonl"
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
 def _values(path: Path) -> dict[str, dict[str, object]]:
@@ -44,6 +48,7 @@ def test_every_planned_cell_lands_in_one_write_with_one_backup(book: Path) -> No
     assert [c.address for c in report.changes] == ["'ESP Tracker'!K3", "'ESP Tracker'!M4"]
     assert [str(a) for a in report.added_columns] == ["ESP Tracker!M 'Coaching Date'"]
     assert report.backup is not None and _backups(book) == [report.backup]
+    assert len(_log(book)) == 1  # recorded once, by the session
     after = _values(book)
     assert after["Devon Price"]["notes"] == "old line\nnew line"
     assert after["Erin Walsh"]["coaching_date"] == date(2026, 11, 24)
@@ -58,7 +63,7 @@ def test_a_dry_run_plans_the_same_cells_and_writes_nothing(book: Path) -> None:
     assert [(c.cell, c.old, c.new) for c in s.report.changes] == [
         ("K3", "old line", "old line\nnew line")
     ]
-    assert book.read_bytes() == before and _backups(book) == []
+    assert book.read_bytes() == before and _backups(book) == [] and _log(book) == []
 
 
 def test_an_error_in_the_plan_writes_nothing(book: Path) -> None:

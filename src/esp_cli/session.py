@@ -259,6 +259,7 @@ def write_session(
     dry_run: bool = False,
     write: bool = True,
     signer: str | None = None,
+    read: Table | None = None,
 ) -> Iterator[WriteSession]:
     """Open `path` to be written and read its agent rows (only the columns `keys` names,
     besides identity and class; `rows=False` reads none: a sheet written by address). The
@@ -268,14 +269,23 @@ def write_session(
     the workbook is opened to be read, without esp's lock, and nothing is written.
 
     `signer` is who signs the change (the command's --by, else [people] user), recorded in
-    the operation log with the OS login; None for commands that sign nothing."""
+    the operation log with the OS login; None for commands that sign nothing.
+
+    `read`: the tracker as read earlier with these `keys` (esp round reads it, then asks
+    for a long while); used as is when the file has not changed since, else read again."""
+    earlier = read.workbook if read is not None else None
     opened = (
-        locked_for_update(path, dry_run=dry_run)
+        locked_for_update(path, dry_run=dry_run, reuse=earlier)
         if write
         else contextlib.nullcontext(Workbook.open(path))
     )
     with opened as wb:
-        table = read_table(wb, config.columns, keys=keys) if rows else None
+        if not rows:
+            table = None
+        elif read is not None and wb is earlier:
+            table = read
+        else:
+            table = read_table(wb, config.columns, keys=keys)
         session = WriteSession(
             path=table.path if table is not None else wb.path,
             workbook=wb,

@@ -163,6 +163,10 @@ def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
     return text_of(value)
 
 
+# One cell as the team typed it -> its value for the column's kind (raises Unreadable).
+parse_cell = _parse
+
+
 def find_header(
     values: SheetValues, table: Mapping[str, str]
 ) -> tuple[int, dict[str, int], dict[int, str], list[tuple[str, int, int]]] | None:

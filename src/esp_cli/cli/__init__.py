@@ -33,6 +33,7 @@ COMMAND_MODULES = {
     "config": "settings",
     "history": "history",
     "undo": "undo",
+    "round": "round",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,6 +20,7 @@ from esp_cli.cli.options import (
     config_and_tracker,
     parse_day,
 )
+from esp_cli.errors import ExitCode
 from esp_cli.notes import NoteKind
 from esp_cli.render import Format
 from esp_cli.render.note import render
@@ -68,3 +70,35 @@ def note_add_command(
 
 
 
+@note_app.command("import")
+def note_import_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A .csv or .xlsx with a header row: agent, note, and optionally column "
+            "(Notes or TBT Notes), by, date, class.",
+            show_default=False,
+        ),
+    ],
+    tbt: Annotated[
+        bool,
+        typer.Option("--tbt", help="Rows without a column go to TBT Notes instead of Notes."),
+    ] = False,
+    by: ByOpt = None,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Add many note lines from a file in one write; a row that matches no one agent is
+    listed with the reason and not applied. The same file imported twice adds nothing."""
+    from esp_cli.render.note_import import render as render_import
+    from esp_cli.results.note_import import Status
+    from esp_cli.services.note_import import import_notes
+
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    result = import_notes(tracker_file, cfg, file, by=by, tbt=tbt, dry_run=dry_run)
+    render_import(result, fmt)
+    if result.count(Status.NOT_APPLIED):
+        raise typer.Exit(int(ExitCode.FINDINGS))

@@ -82,6 +82,14 @@ class Workbook:
                 self._values[key] = got
         return got
 
+    def preload(self, sheet: SheetInfo, columns: set[int]) -> SheetValues:
+        """Scan these columns of the sheet once; every later read of the sheet's rows gets
+        that scan (values outside `columns` read as empty). For a command that reads a few
+        columns of every row and more of some rows: one scan serves both."""
+        got = self.values(sheet, columns=columns, cache=False)
+        self._values[(sheet.name, None, None)] = got
+        return got
+
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:
         """The sheet's drop-down lists with their allowed values (x14 ones included)."""
         if self._reader is None:
@@ -119,11 +127,16 @@ class Workbook:
 
 
 @contextlib.contextmanager
-def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
+def locked_for_update(
+    path: Path, dry_run: bool = False, reuse: Workbook | None = None
+) -> Iterator[Workbook]:
     """Open a workbook that is about to be written: refuse early if it is open in Excel,
-    and hold esp's own lock from read to write so concurrent esp commands take turns."""
+    and hold esp's own lock from read to write so concurrent esp commands take turns.
+
+    `reuse`: the same file opened earlier; it is used as is when the file still holds the
+    bytes it was opened from (no second read), else the file is opened again."""
     if dry_run:
-        wb = Workbook.open(path)
+        wb = _same_or_open(path, reuse)
         wb.pkg.keep_scanned = True  # a dry run plans every cell as a write would
         yield wb
         return
@@ -136,6 +149,13 @@ def locked_for_update(path: Path, dry_run: bool = False) -> Iterator[Workbook]:
     safety.refuse_if_open(path)
     safety.warn_if_synced(path)
     with safety.exclusive(path):
-        wb = Workbook.open(path)
+        wb = _same_or_open(path, reuse)
         wb.pkg.keep_scanned = True
         yield wb
+
+
+def _same_or_open(path: Path, earlier: Workbook | None) -> Workbook:
+    same = earlier is not None and earlier.path == path
+    if same and earlier is not None and safety.digest_of(path) == earlier.pkg.digest:
+        return earlier
+    return Workbook.open(path)

@@ -1,0 +1,70 @@
+"""How esp note import shows each row of the file and the write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.render.changes import say_written, write_fields
+from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
+
+CSV_COLUMNS = ["row", "agent", "class", "column", "cell", "status", "line", "reason"]
+
+
+def note_dict(note: ImportedNote) -> dict[str, Any]:
+    return {
+        "row": note.line_number,
+        "agent": note.agent.name if note.agent else note.query,
+        "class": note.agent.cls if note.agent else "",
+        "column": note.column,
+        "cell": note.cell,
+        "status": note.status.value,
+        "line": note.line or note.note,
+        "reason": note.reason,
+    }
+
+
+def as_dict(result: NoteImportResult) -> dict[str, Any]:
+    return {
+        "tracker": str(result.tracker),
+        "source": result.source,
+        "added": result.count(Status.ADDED),
+        "already_there": result.count(Status.ALREADY_THERE),
+        "not_applied": result.count(Status.NOT_APPLIED),
+        "notes": [note_dict(n) for n in result.notes],
+        **write_fields(result.write),
+    }
+
+
+def render(result: NoteImportResult, fmt: Format) -> None:
+    if fmt is Format.json:
+        write_json(as_dict(result))
+    elif fmt is Format.csv:
+        write_csv([note_dict(n) for n in result.notes], CSV_COLUMNS)
+    else:
+        verb = "would be" if result.write.dry_run else "were"
+        print_table(
+            f"Notes from {result.source}: {result.count(Status.ADDED)} {verb} added",
+            ["Row", "Agent", "Column", "Status", "Line / reason"],
+            [
+                (
+                    n.line_number,
+                    n.agent.name if n.agent else n.query,
+                    n.column,
+                    n.status.value,
+                    n.reason if n.status is Status.NOT_APPLIED else n.line,
+                )
+                for n in result.notes
+            ],
+            empty="no rows",
+        )
+    refused = [n for n in result.notes if n.status is Status.NOT_APPLIED]
+    if fmt is Format.table and refused:
+        say(f"{len(refused)} row(s) not applied (the reasons are in the table).")
+    elif refused:
+        for n in refused:
+            say(f"Row {n.line_number} ({n.query or 'no agent'}) not applied: {n.reason}")
+    there = result.count(Status.ALREADY_THERE)
+    if there:
+        say(f"{there} line(s) already in the tracker; not added again.")
+    say_written(result.write)

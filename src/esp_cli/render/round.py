@@ -1,0 +1,103 @@
+"""How esp round shows each agent (stderr, for the person typing) and what the round wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from esp_cli.answers import Answer
+from esp_cli.render import Format, say, show, write_csv, write_json
+from esp_cli.render.changes import change_dicts, print_changes, say_written, write_fields
+from esp_cli.results.round import AgentCard, RoundResult
+
+
+def card_lines(index: int, total: int, card: AgentCard, answers: Sequence[Answer]) -> list[str]:
+    a = card.agent
+    head = f"[{index + 1}/{total}] {a.name} — {a.cls or 'no class'} ({a.sheet}!row {a.row})"
+    out = ["", head + (f" · SME {card.sme}" if card.sme else ""), f"  status:    {card.status}"]
+    out += [f"  due:       {line}" for line in card.due] or ["  due:       nothing today"]
+    out.append(f"  Notes:     {card.latest_note or '—'}")
+    out.append(f"  TBT Notes: {card.latest_tbt_note or '—'}")
+    if card.self_report:
+        out.append(f"  today:     {card.self_report}")
+    out += [f"  typed:     {answer.label}" for answer in answers]
+    return out
+
+
+def show_card(index: int, total: int, card: AgentCard, answers: Sequence[Answer]) -> None:
+    say("\n".join(card_lines(index, total, card, answers)))
+
+
+def _value(value: Any) -> str:
+    """A conflict's token as it reads (a tagged date or error as its text)."""
+    if isinstance(value, dict):
+        text = str(next(iter(value.values()), ""))
+        if set(value) == {"date"}:
+            return show(date.fromisoformat(text))
+        return text
+    return show(value)
+
+
+def say_problems(result: RoundResult) -> None:
+    for c in result.conflicts:
+        say(
+            f"Conflict: {c.cell} ({c.column}, {c.agent}) changed since it was shown "
+            f"({_value(c.shown)!s:.60} → now {_value(c.now)!s:.60}); not written: "
+            f"{_value(c.wanted)}"
+        )
+    for n in result.not_applied:
+        say(f"Not applied: {n.agent} ({n.where}): {n.reason}")
+
+
+def print_summary(result: RoundResult) -> None:
+    """The cells the round will write (before → after), before it asks to write them."""
+    changes = result.write.changes
+    agents = len({(c.sheet, c.row) for c in changes})
+    print_changes(
+        f"The round: {len(changes)} cell(s) for {agents} agent(s) in {result.tracker.name}",
+        changes,
+        with_agent=True,
+    )
+    say_problems(result)
+
+
+def as_dict(result: RoundResult) -> dict[str, Any]:
+    return {
+        "tracker": str(result.tracker),
+        "agents": result.agents,
+        "answers": result.answers,
+        "conflicts": [
+            {
+                "agent": c.agent,
+                "cell": c.cell,
+                "column": c.column,
+                "shown": c.shown,
+                "now": c.now,
+                "wanted": c.wanted,
+            }
+            for c in result.conflicts
+        ],
+        "not_applied": [
+            {"agent": n.agent, "where": n.where, "reason": n.reason} for n in result.not_applied
+        ],
+        "journal": str(result.archived or result.journal),
+        **write_fields(result.write),
+    }
+
+
+def render_result(result: RoundResult, fmt: Format, *, summary_shown: bool) -> None:
+    """The command's data (stdout) and its last words (stderr)."""
+    if fmt is Format.json:
+        write_json(as_dict(result))
+    elif fmt is Format.csv:
+        write_csv(
+            change_dicts(result.write.changes), ["sheet", "cell", "agent", "column", "old", "new"]
+        )
+    elif not summary_shown:
+        print_summary(result)
+    if fmt is not Format.table:
+        say_problems(result)
+    say_written(result.write)
+    if result.archived is not None and (result.conflicts or result.not_applied):
+        say(f"The round's journal is kept in {result.archived}.")

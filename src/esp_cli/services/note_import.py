@@ -1,0 +1,219 @@
+"""esp note import FILE: many note lines from a CSV or XLSX, in one write.
+
+The file has a header row with `agent` and `note` columns, and optionally `column` (Notes
+or TBT Notes), `by` (who signs), `date` and `class`. Each row is matched like `esp note add`
+(Agent ID, N Number, e-mail or name in either order; a typo suggests names, an ambiguous
+name lists the agents); a row that matches no one agent, or cannot be read, is not applied
+and is listed with its reason — the others are. Every line goes in ONE write, after the
+cell's earlier lines, and a line already there is not added again, so importing the same
+file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from esp_cli.columns import BY_KEY, normalise_header
+from esp_cli.config import Config
+from esp_cli.errors import EspError, InputFileError, UnsafeWriteError
+from esp_cli.notes import NoteKind, appended, format_line
+from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
+from esp_cli.rules import fmt
+from esp_cli.services.agents import LOOKUP_KEYS, find_agent
+from esp_cli.services.notes import cell_text
+from esp_cli.services.progress import CSV_SUFFIX, _csv_rows
+from esp_cli.session import WriteSession, write_session
+from esp_cli.tracker import Row
+from esp_cli.values import Unreadable, is_blank, parse_date, text_of
+from esp_cli.xlsx.patch import check_cell_text
+from esp_cli.xlsx.refs import address
+from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
+
+READ_KEYS = (*LOOKUP_KEYS, NoteKind.NOTES.column_key, NoteKind.TBT.column_key)
+HEADER_SCAN_ROWS = 10
+# The file's headers, normalised (columns.normalise_header), and what each means.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "agent": ("agent", "agent name", "name", "agent id", "employee", "employee name", "email"),
+    "note": ("note", "notes", "text", "status", "update", "note text"),
+    "column": ("column", "notes column", "note column", "kind"),
+    "by": ("by", "signed by", "author", "written by", "sme", "who"),
+    "date": ("date", "day", "note date"),
+    "class": ("class", "wave"),
+}
+_HEADERS = {alias: field for field, aliases in FIELDS.items() for alias in aliases}
+_KINDS = {
+    "notes": NoteKind.NOTES,
+    "note": NoteKind.NOTES,
+    "tbt notes": NoteKind.TBT,
+    "tbt note": NoteKind.TBT,
+    "tbt": NoteKind.TBT,
+}
+
+
+def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]], bool]:
+    """The file's note rows as (line or row number, field -> value), its source name, and
+    whether dates are in the 1904 system. Raises InputFileError for a file without a
+    header row naming agent and note."""
+    suffix = path.suffix.lower()
+    date1904 = False
+    if suffix == CSV_SUFFIX:
+        sheets: list[tuple[str, list[list[object]]]] = [(path.name, _csv_rows(path))]
+    elif suffix in SUPPORTED_SUFFIXES:
+        wb = Workbook.open(path)
+        date1904 = wb.date1904
+        sheets = [(f"{path.name} [{i.name}]", wb.values(i).rows) for i in wb.sheets if i.visible]
+    else:
+        raise InputFileError(
+            f"{path}: esp imports notes from a .csv or .xlsx file.",
+            fix="save the list as CSV UTF-8 or as an Excel workbook.",
+        )
+    for source, rows in sheets:
+        found = _header(rows)
+        if found is None:
+            continue
+        at, fields = found
+        out = []
+        for n, line in enumerate(rows[at + 1 :], start=at + 2):
+            values = {f: line[c] if c < len(line) else None for c, f in fields.items()}
+            if not all(is_blank(v) for v in values.values()):
+                out.append((n, values))
+        return source, out, date1904
+    raise InputFileError(
+        f"{path}: no header row with an agent and a note column in its first rows.",
+        fix="put a header row first, e.g. agent,note,column,by,date.",
+    )
+
+
+def _header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]] | None:
+    for r, line in enumerate(rows[:HEADER_SCAN_ROWS]):
+        fields: dict[int, str] = {}
+        for c, value in enumerate(line):
+            field = _HEADERS.get(normalise_header(value)) if isinstance(value, str) else None
+            if field is not None and field not in fields.values():
+                fields[c] = field
+        if {"agent", "note"} <= set(fields.values()):
+            return r, fields
+    return None
+
+
+def _text(value: Any) -> str:
+    return "" if is_blank(value) else " ".join(text_of(value).split())
+
+
+def import_notes(
+    tracker_path: Path,
+    config: Config,
+    source: Path,
+    *,
+    by: str | None = None,
+    tbt: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> NoteImportResult:
+    """Append every row's note line to its agent's Notes or TBT Notes, in one write."""
+    now = today or date.today()
+    name, rows, date1904 = read_rows(source)
+    default_kind = NoteKind.TBT if tbt else NoteKind.NOTES
+    try:
+        default_by: str | None = config.signer(by)
+    except EspError:
+        default_by = None
+    results: list[ImportedNote] = []
+    # (sheet, row, kind) -> the rows' lines, in file order
+    planned: dict[tuple[str, int, NoteKind], tuple[Row, list[ImportedNote]]] = {}
+    with write_session(
+        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=default_by
+    ) as s:
+        for n, values in rows:
+            query, text = _text(values.get("agent")), _text(values.get("note"))
+            item = ImportedNote(line_number=n, query=query, note=text)
+            results.append(item)
+            try:
+                kind = _kind(values.get("column"), default_kind)
+                signer = _text(values.get("by")) or default_by
+                day = _day(values.get("date"), now, date1904)
+            except Unreadable as exc:
+                item.refuse(str(exc))
+                continue
+            if not query or not text:
+                item.refuse("no agent given" if not query else "no note given")
+                continue
+            if signer is None:
+                item.refuse("no name to sign the note: give a 'by' column, --by, or "
+                            "[people] user in esp.toml")
+                continue
+            try:
+                row = find_agent(s.table, query, _text(values.get("class")) or None)
+            except EspError as exc:
+                item.refuse(exc.message)
+                continue
+            item.agent = row.ref()
+            item.column = BY_KEY[kind.column_key].header
+            item.line = format_line(kind, day, signer, text)
+            planned.setdefault((row.sheet, row.row, kind), (row, []))[1].append(item)
+        for (_sheet, _row, kind), (row, items) in planned.items():
+            _plan_cell(s, row, kind, items)
+        s.plan.sort()
+    return NoteImportResult(
+        tracker=s.report.tracker, source=name, notes=results, write=s.report
+    )
+
+
+def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNote]) -> None:
+    """One agent's new lines in one notes cell: appended in file order, once each."""
+    sheet = s.table.sheet(row.sheet)
+    key = kind.column_key
+    col = sheet.col(key)
+    for item in items:
+        item.cell = address(row.sheet, row.row, col) if col is not None else ""
+    try:
+        before = cell_text(row, key, sheet)
+    except UnsafeWriteError as exc:
+        for item in items:
+            item.refuse(exc.message)
+        return
+    text = before
+    for item in items:
+        assert item.line is not None
+        new = appended(text, item.line)
+        if new is None:
+            item.status = Status.ALREADY_THERE
+        else:
+            item.status = Status.ADDED
+            text = new
+    if text == before:
+        return
+    try:
+        if col is not None:
+            check_cell_text(text, address(row.sheet, row.row, col))
+    except UnsafeWriteError as exc:
+        for item in items:
+            if item.status is Status.ADDED:
+                item.refuse(exc.message)
+        return
+    s.plan.set(row, key, text)
+    col = s.plan.column(sheet, key)
+    for item in items:
+        item.cell = address(row.sheet, row.row, col)
+
+
+def _kind(value: Any, default: NoteKind) -> NoteKind:
+    text = normalise_header(value) if not is_blank(value) else ""
+    if not text:
+        return default
+    kind = _KINDS.get(text)
+    if kind is None:
+        raise Unreadable(f"column {text_of(value)!r} is neither Notes nor TBT Notes")
+    return kind
+
+
+def _day(value: Any, today: date, date1904: bool) -> date:
+    day = parse_date(value, date1904)
+    if day is None:
+        return today
+    if day > today:
+        raise Unreadable(f"{fmt(day)} is in the future: a note is dated the day it is written")
+    return day

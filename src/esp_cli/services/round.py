@@ -1,0 +1,680 @@
+"""esp round: the day's status from many agents in one sitting, written in one write.
+
+The tracker is read once, without esp's lock (the person may take an hour; Excel and the
+other esp commands must not wait). Each outstanding agent of the class or SME is shown from
+that reading; what is typed becomes an answer (esp_cli.answers) and is appended at once to
+a journal beside the tracker, so Ctrl-C, a crash or a refused write loses nothing. At the
+end every answer is applied in ONE write_session, each target cell checked against what was
+shown: a cell changed meanwhile is a conflict, shown and not overwritten. When the file has
+not changed since it was read, the write uses that reading (no second read).
+
+`esp round --resume` applies a journal left behind; a successful apply moves the journal to
+the backup folder.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from esp_cli import answers as A
+from esp_cli import system
+from esp_cli.answers import AgentAnswers, Answer, Effect, Key, Op, Typed
+from esp_cli.calendar import BusinessCalendar
+from esp_cli.columns import BY_KEY, alias_table
+from esp_cli.config import Config
+from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageError
+from esp_cli.model import is_issue
+from esp_cli.notes import NoteKind, format_line, latest, lines_of, parse_line
+from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
+from esp_cli.results.smes import sme_key
+from esp_cli.rules import (
+    ACTION_LABELS,
+    LADDER,
+    ActionKind,
+    Evaluation,
+    evaluate,
+    fmt,
+    step_order_error,
+)
+from esp_cli.services.access import ACCESS, allowed_values, match_issue
+from esp_cli.services.agents import LOOKUP_KEYS, agents_in_class, find_agents
+from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.notes import cell_text
+from esp_cli.services.progress import same_person
+from esp_cli.services.record import note_line
+from esp_cli.services.smes import SME
+from esp_cli.session import write_session
+from esp_cli.tracker import (
+    HEADER_SCAN_ROWS,
+    IDENTITY_KEYS,
+    Row,
+    Table,
+    find_header,
+    parse_cell,
+    read_table,
+)
+from esp_cli.values import Unreadable, id_key, name_key
+from esp_cli.xlsx import safety
+from esp_cli.xlsx.patch import check_cell_text
+from esp_cli.xlsx.refs import address
+from esp_cli.xlsx.workbook import Workbook
+
+NOTES = NoteKind.NOTES
+TBT = NoteKind.TBT
+CALL_CERT_DATE = "call_cert_date"
+TBT_DATE = "tbt_complete_date"
+# The columns a round writes (and so checks before writing).
+WRITE_KEYS = (
+    NOTES.column_key,
+    TBT.column_key,
+    ACCESS,
+    "call_cert_complete",
+    CALL_CERT_DATE,
+    "tbts_complete",
+    TBT_DATE,
+    *(step.column for step in LADDER),
+)
+READ_KEYS = (*LOOKUP_KEYS, *FACT_KEYS, SME, *WRITE_KEYS, *COMPUTED_KEYS)
+# What every row is parsed for: choosing the agents, and the notes shown.
+SELECT_KEYS = (*LOOKUP_KEYS, SME, "call_cert_complete", "tbts_complete", NOTES.column_key,
+               TBT.column_key)
+DETAIL_KEYS = tuple(dict.fromkeys(k for k in READ_KEYS if k not in SELECT_KEYS))
+# Applying a journal: the agents, the cells it writes, and what the computed columns need.
+APPLY_KEYS = tuple(dict.fromkeys((*LOOKUP_KEYS, *FACT_KEYS, *WRITE_KEYS, *COMPUTED_KEYS)))
+# Answers after which the rules may say something else: the computed columns (Escalation
+# Stage, Next Action, Next Action Due), where the sheet has them, are brought up to date.
+REEVALUATE = frozenset({Key.STEP, Key.ACCESS, Key.CALL_CERT, Key.TBTS})
+JOURNAL_VERSION = 1
+_STEPS = frozenset(step.value for step in LADDER)
+
+
+def journal_path(tracker: Path) -> Path:
+    """Beside the tracker, named like esp's lock file there: `.Name.xlsx.esp-round.jsonl`."""
+    return tracker.with_name(f".{tracker.name}.esp-round.jsonl")
+
+
+# ------------------------------------------------------------------------------ journal
+
+
+class Journal:
+    """The answers as they are typed, one JSON line per change, each flushed. An agent's
+    line holds all of that agent's answers (the last line of an agent wins).
+
+    `durable`: each line is also forced to the disk (fsync), so even a power cut keeps what
+    a person typed. A script's answers can be given again: it skips that (thirty forced
+    writes cost a tenth of a second, a sixth of a whole round)."""
+
+    def __init__(self, path: Path, durable: bool = True) -> None:
+        self.path = path
+        self.durable = durable
+
+    def start(self, tracker: Path, by: str, day: date) -> None:
+        new = not self.path.exists()
+        self._append(
+            {
+                "esp_round": JOURNAL_VERSION,
+                "tracker": tracker.name,
+                "by": by,
+                "day": day.isoformat(),
+                "started": datetime.now().isoformat(timespec="seconds"),
+            }
+        )
+        if new:
+            system.hide(self.path)  # a sidecar beside the tracker, like esp's lock file
+
+    def record(self, agent: AgentAnswers) -> None:
+        self._append(A.agent_fields(agent))
+
+    def _append(self, data: dict[str, Any]) -> None:
+        line = json.dumps(data, ensure_ascii=False) + "\n"
+        try:
+            with self.path.open("a", encoding="utf-8", newline="\n") as fh:
+                fh.write(line)
+                fh.flush()
+                if self.durable:
+                    os.fsync(fh.fileno())
+        except OSError as exc:
+            raise InputFileError(
+                f"{self.path}: the round's journal cannot be written ({exc.strerror}).",
+                fix="check that the tracker's folder is writable.",
+            ) from exc
+
+
+@dataclass
+class JournalContents:
+    path: Path
+    started: str
+    by: str
+    agents: list[AgentAnswers]
+    damaged_lines: int  # lines that could not be read (a crash mid-line)
+
+    @property
+    def answers(self) -> int:
+        return sum(len(a.answers) for a in self.agents)
+
+
+def read_journal(path: Path) -> JournalContents:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"No round to resume: {path.name} is not beside the tracker.",
+            fix="start one with esp round --class CLASS (or --sme NAME).",
+        ) from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    header: dict[str, Any] = {}
+    entries: list[dict[str, Any]] = []
+    damaged = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            if "esp_round" in data:
+                header = header or data
+            else:
+                A.agent_from(data)  # checks the shape
+                entries.append(data)
+        except (ValueError, KeyError, TypeError):
+            damaged += 1
+    return JournalContents(
+        path,
+        str(header.get("started", "")),
+        str(header.get("by", "")),
+        A.latest_answers(entries),
+        damaged,
+    )
+
+
+def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
+    """Move an applied (or discarded) journal into the backup folder, named by time."""
+    folder = safety.backup_dir_for(tracker, config.backup_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
+    target = folder / f"{tracker.stem}.round-{stamp}.jsonl"
+    os.replace(journal, target)
+    # As many as the backups kept by count ([backup] keep_count; the names sort by time).
+    for old in sorted(folder.glob(f"{tracker.stem}.round-*.jsonl"))[: -config.backup_keep_count]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+# ---------------------------------------------------------------------- reading, cards
+
+
+def read_for_round(tracker_path: Path, config: Config) -> Table:
+    """The tracker as the round reads it: once, without esp's lock. The sheets stay in
+    memory so the final write need not read the file again if it has not changed.
+
+    Every row is parsed only for what chooses the agents (class, TBT SME, completion) and
+    what is shown (notes); `add_details` parses the rest for the agents chosen, from the
+    same scan of the sheet."""
+    wb = Workbook.open(tracker_path)
+    wb.pkg.keep_scanned = True
+    aliases = alias_table(config.columns)
+    wanted = {*READ_KEYS, *IDENTITY_KEYS, "class"}
+    for info in wb.sheets:
+        if not info.visible:
+            continue
+        found = find_header(wb.values(info, nrows=HEADER_SCAN_ROWS), aliases)
+        if found is not None:
+            wb.preload(info, {c for k, c in found[1].items() if k in wanted})
+    return read_table(wb, config.columns, keys=SELECT_KEYS)
+
+
+def add_details(table: Table, rows: Iterable[Row]) -> None:
+    """Parse the rules' columns and those a round writes for these rows (in place)."""
+    date1904 = table.workbook.date1904
+    by_sheet = {info.name: info for info in table.workbook.sheets}
+    for row in rows:
+        sheet = table.sheet(row.sheet)
+        line = table.workbook.values(by_sheet[row.sheet]).rows[row.row - 1]
+        bad = set(row.unreadable)
+        for key in DETAIL_KEYS:
+            col = sheet.col(key)
+            value = line[col - 1] if col is not None and col <= len(line) else None
+            if value is None or value == "":
+                continue
+            row.raw[key] = value
+            try:
+                parsed = parse_cell(BY_KEY[key].kind, value, date1904)
+            except Unreadable:
+                bad.add(key)
+                continue
+            if parsed is not None:
+                row.values[key] = parsed
+        row.unreadable = frozenset(bad)
+
+
+def _outstanding(row: Row) -> bool:
+    return not (row.get("call_cert_complete") is True and row.get("tbts_complete") is True)
+
+
+def _of_sme(rows: Iterable[Row], name: str) -> list[Row]:
+    """The rows whose TBT SME is `name` (either name order, any case)."""
+    wanted = sme_key(name)
+    keys: dict[str, str] = {}  # a column of a few names, repeated: each keyed once
+    mine = []
+    for r in rows:
+        text = r.values.get(SME)
+        if text is None:
+            continue
+        got = keys.get(text)
+        if got is None:
+            got = keys[text] = sme_key(str(text))
+        if got == wanted:
+            mine.append(r)
+    return mine
+
+
+def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | None) -> list[Row]:
+    """The outstanding agents of the class and/or SME; with neither, the signer's agents
+    when the signer is a TBT SME in the tracker."""
+    rows = agents_in_class(table, cls) if cls else list(table.rows())
+    if sme is None and cls is None:
+        mine = _of_sme(rows, signer) if signer else []
+        if not mine:
+            who = f"{signer} is not a TBT SME in {table.path.name}" if signer else "no signer"
+            raise UsageError(
+                f"Which agents? {who}.",
+                fix="pass --class CLASS or --sme NAME (or --by with your name as in TBT SME).",
+            )
+        rows = mine
+    elif sme is not None:
+        mine = _of_sme(rows, sme)
+        if not mine:
+            known = sorted({" ".join(r.text(SME).split()) for r in rows if r.text(SME)})
+            raise UsageError(
+                f"No agent has TBT SME {sme!r}"
+                + (f" in class {cls}" if cls else "")
+                + f" (TBT SMEs: {', '.join(known) or 'none'}).",
+                fix="pass --sme with one of those, or --class alone.",
+            )
+        rows = mine
+    return [r for r in rows if _outstanding(r)]
+
+
+def _shown_line(kind: NoteKind, raw: Any) -> str | None:
+    found = latest(kind, raw if isinstance(raw, str) else None)
+    return format_line(kind, found.day, found.author, found.text) if found else None
+
+
+def self_report(row: Row, day: date) -> str | None:
+    """The agent's own Notes line of `day`, if there is one (the last of them)."""
+    raw = row.raw.get(NOTES.column_key)
+    found = None
+    for text in lines_of(raw if isinstance(raw, str) else None):
+        line = parse_line(NOTES, text)
+        if line is not None and line.day == day and same_person(line.author, row.name):
+            found = line.text
+    return found
+
+
+def due_lines(ev: Evaluation) -> tuple[str, ...]:
+    """What is due, one line each: the ladder step and behind target by their date, the
+    SPOC chase and timeboxes with what to do."""
+    out = []
+    for action in ev.actions:
+        late = action.business_days_overdue
+        when = fmt(action.due) + (f", {late} business day(s) overdue" if late > 0 else "")
+        label = ACTION_LABELS[action.action]
+        if action.action is ActionKind.BEHIND_TARGET:
+            out.append(f"{label} since {fmt(action.due)}")
+        elif action.action.value in _STEPS:
+            out.append(f"{label} due {when}")
+        else:
+            out.append(f"{label} ({when}): {action.detail}")
+    return tuple(out)
+
+
+def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
+    return AgentCard(
+        agent=row.ref(),
+        sme=" ".join(row.text(SME).split()) if SME not in row.unreadable else "",
+        status=str(ev.stage),
+        due=due_lines(ev),
+        latest_note=_shown_line(NOTES, row.raw.get(NOTES.column_key)),
+        latest_tbt_note=_shown_line(TBT, row.raw.get(TBT.column_key)),
+        self_report=self_report(row, day),
+    )
+
+
+# -------------------------------------------------------------------------- the round
+
+
+Ask = Callable[[str], "str | None"]  # a prompt -> the line typed (None at the end of input)
+Tell = Callable[[str], None]
+Show = Callable[[int, int, AgentCard, Sequence[Answer]], None]
+
+
+@dataclass
+class Round:
+    """A round in progress: the rows as read, each agent's card and answers, the journal."""
+
+    tracker: Path
+    config: Config
+    table: Table
+    rows: list[Row]
+    evaluations: list[Evaluation]
+    cards: list[AgentCard]
+    by: str
+    day: date
+    journal: Journal
+    answered: list[AgentAnswers] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.answered:
+            self.answered = [
+                AgentAnswers(r.sheet, r.row, c.agent.name, c.agent.agent_id, c.agent.cls)
+                for r, c in zip(self.rows, self.cards, strict=True)
+            ]
+
+    @property
+    def answers(self) -> list[AgentAnswers]:
+        return [a for a in self.answered if a.answers]
+
+    def run(self, ask: Ask, show: Show, tell: Tell) -> None:
+        """Walk the agents until the last one, `q`, or the end of input."""
+        i = 0
+        total = len(self.rows)
+        while i < total:
+            show(i, total, self.cards[i], self.answered[i].answers)
+            while True:
+                line = ask(f"[{i + 1}/{total}] {self.cards[i].agent.name}> ")
+                if line is None:
+                    return
+                try:
+                    typed = A.parse_typed(line)
+                except A.UnknownKey as exc:
+                    tell(f"  {exc}; ? lists the keys.")
+                    continue
+                if typed.key is Key.QUIT:
+                    return
+                if typed.key is Key.HELP:
+                    tell("  " + A.HELP_LINE)
+                    continue
+                if typed.key is Key.NEXT:
+                    i += 1
+                    break
+                if typed.key is Key.BACK:
+                    if i == 0:
+                        tell("  This is the first agent.")
+                        continue
+                    i -= 1
+                    break
+                if typed.key is Key.UNDO:
+                    self.undo(i)
+                    tell("  Answers for this agent forgotten; type them again.")
+                    continue
+                try:
+                    answer = self.answer(i, typed, ask, tell)
+                except EspError as exc:
+                    tell(f"  {exc}")
+                    continue
+                if answer is None:
+                    continue
+                self.add(i, answer)
+                tell(f"  + {answer.label}")
+                if typed.key not in A.STAYS:
+                    i += 1
+                    break
+
+    def add(self, i: int, answer: Answer) -> None:
+        agent = self.answered[i]
+        row = self.rows[i]
+        for effect in answer.effects:
+            agent.shown.setdefault(effect.key, A.token(row.raw.get(effect.key)))
+        agent.answers.append(answer)
+        self.journal.record(agent)
+
+    def undo(self, i: int) -> None:
+        agent = self.answered[i]
+        if agent.answers:
+            agent.answers.clear()
+            agent.shown.clear()
+            self.journal.record(agent)
+
+    def answer(self, i: int, typed: Typed, ask: Ask, tell: Tell) -> Answer | None:
+        """The answer a typed key makes for agent `i` (EspError when it cannot be one)."""
+        row, day, by = self.rows[i], self.day, self.by
+        done = {a.key for a in self.answered[i].answers}
+        if typed.key in (Key.TBT_NOTE, Key.NOTE):
+            kind = TBT if typed.key is Key.TBT_NOTE else NOTES
+            line = format_line(kind, day, by, typed.text)
+            label = ("TBT note: " if kind is TBT else "Note: ") + typed.text
+            return Answer(typed.key, label, (Effect(Op.APPEND, kind.column_key, line),))
+        if typed.key in done:
+            raise UsageError("Already answered for this agent in this round.", fix="/u undoes.")
+        if typed.key is Key.STEP:
+            return self._step(i, typed.text)
+        if typed.key is Key.ACCESS:
+            return self._access(i, typed.text, ask, tell)
+        key, date_key, what = (
+            ("call_cert_complete", CALL_CERT_DATE, "Call Cert")
+            if typed.key is Key.CALL_CERT
+            else ("tbts_complete", TBT_DATE, "All TBTs")
+        )
+        if row.get(key) is True:
+            raise UsageError(f"{BY_KEY[key].header} already says yes for {row.label()}.")
+        effects = [Effect(Op.SET, key, self.table.yes_no(row, key, True))]
+        if row.get(date_key) is None and date_key not in row.unreadable:
+            effects.append(Effect(Op.SET, date_key, day))
+        return Answer(typed.key, f"{what} complete {fmt(day)}", tuple(effects))
+
+    def _step(self, i: int, note: str) -> Answer:
+        row, ev = self.rows[i], self.evaluations[i]
+        step, due = ev.pending_step, ev.pending_due
+        if step is None or due is None:
+            why = ev.reason or "no escalation step is pending"
+            raise UsageError(f"No step to record for {row.label()}: {why}.")
+        if due > self.day:
+            raise UsageError(
+                f"The {step.label} for {row.label()} is not due until {fmt(due)}.",
+                fix="record it on or after that day (esp record-step for an exception).",
+            )
+        facts = facts_from_row(row)
+        reason = step_order_error(facts, step, self.day)
+        later = [s for s in LADDER[LADDER.index(step) + 1 :] if facts.step_date(s) is not None]
+        if reason is None and later:
+            reason = f"the {later[0].label} is already recorded ({later[0].header})"
+        if reason is not None:
+            raise UsageError(f"{row.label()}: {reason}.", fix="correct the row in Excel first.")
+        effects = (
+            Effect(Op.SET, step.column, self.day),
+            Effect(Op.APPEND, NOTES.column_key, note_line(self.day, self.by, step, note)),
+        )
+        return Answer(Key.STEP, f"{step.label} delivered {fmt(self.day)}", effects)
+
+    def _access(self, i: int, text: str, ask: Ask, tell: Tell) -> Answer | None:
+        row = self.rows[i]
+        allowed = allowed_values(self.table, self.table.sheet(row.sheet), row.row, self.config)
+        if not text:
+            tell("  " + " · ".join(f"{n}: {v}" for n, v in enumerate(allowed.values, 1)))
+            picked = ask("  Citrix TBT Access (number or name; Enter: none)> ")
+            if picked is None or not picked.strip():
+                return None
+            text = picked.strip()
+        if text.isdigit() and 1 <= int(text) <= len(allowed.values):
+            value = allowed.values[int(text) - 1]
+        else:
+            value = match_issue(text, allowed)
+        now = row.values.get(ACCESS)
+        if is_issue(now if isinstance(now, str) else None, value):
+            raise UsageError(f"Citrix TBT Access already says {value} for {row.label()}.")
+        line = format_line(TBT, self.day, self.by, f"Citrix TBT Access: {value}")
+        effects = (Effect(Op.SET, ACCESS, value), Effect(Op.APPEND, TBT.column_key, line))
+        return Answer(Key.ACCESS, f"Citrix TBT Access: {value}", effects)
+
+
+def start_round(
+    tracker_path: Path,
+    config: Config,
+    *,
+    cls: str | None = None,
+    sme: str | None = None,
+    by: str | None = None,
+    now: datetime | None = None,
+    durable: bool = True,
+) -> Round:
+    """Read the tracker once and line up the outstanding agents; the journal is started."""
+    moment = now or datetime.now()
+    signer = _signer_or_none(config, by)
+    table = read_for_round(tracker_path, config)
+    rows = select_agents(table, cls, sme, signer)
+    add_details(table, rows)
+    if signer is None:
+        signer = config.signer(by)
+    cal = calendar_from(config)
+    evaluations = [
+        evaluate(facts_from_row(r), moment.date(), moment, cal, spoc_phone=config.spoc_phone)
+        for r in rows
+    ]
+    cards = [card_for(r, ev, moment.date()) for r, ev in zip(rows, evaluations, strict=True)]
+    journal = Journal(journal_path(table.path), durable)
+    if rows:
+        journal.start(table.path, signer, moment.date())
+    day = moment.date()
+    return Round(table.path, config, table, rows, evaluations, cards, signer, day, journal)
+
+
+def _signer_or_none(config: Config, by: str | None) -> str | None:
+    try:
+        return config.signer(by)
+    except EspError:
+        return None
+
+
+# ----------------------------------------------------------------------------- applying
+
+
+def _row_at(table: Table, sheet: str, number: int) -> Row | None:
+    """The agent row numbered `number` on `sheet` (rows are read in order: a binary search,
+    not an index of ten thousand rows for thirty agents)."""
+    try:
+        rows = table.sheet(sheet).rows
+    except KeyError:
+        return None
+    i = bisect.bisect_left(rows, number, key=lambda r: r.row)
+    return rows[i] if i < len(rows) and rows[i].row == number else None
+
+
+def _row_for(table: Table, agent: AgentAnswers) -> Row | None:
+    """The agent's row: where it was shown, unless rows moved meanwhile (a sort in Excel);
+    then by Agent ID, else by name, when exactly one row has it."""
+    row = _row_at(table, agent.sheet, agent.row)
+    if row is not None and (
+        name_key(row.label()) == name_key(agent.agent)
+        or (agent.agent_id and id_key(row.text("agent_id")) == id_key(agent.agent_id))
+    ):
+        return row
+    for query in (agent.agent_id, agent.agent):
+        if query:
+            found = find_agents(table.rows(), query)
+            if len(found) == 1:
+                return found[0]
+    return None
+
+
+def _with(row: Row, cells: Iterable[A.CellPlan]) -> Row:
+    """A copy of the row with the planned cells in it (to evaluate what is next)."""
+    values = dict(row.values)
+    bad = set(row.unreadable)
+    for cell in cells:
+        try:
+            values[cell.key] = parse_cell(BY_KEY[cell.key].kind, cell.new, False)
+            bad.discard(cell.key)
+        except Unreadable:
+            continue
+    return Row(row.sheet, row.row, row.cls, dict(row.raw), values, frozenset(bad))
+
+
+def apply_answers(
+    tracker_path: Path,
+    config: Config,
+    agents: Iterable[AgentAnswers],
+    *,
+    journal: Path,
+    read: Table | None = None,
+    dry_run: bool = False,
+    signer: str | None = None,
+) -> RoundResult:
+    """Every answer in ONE write: each cell checked against what was shown; `signer` is
+    who typed them, for the operation log."""
+    agents = list(agents)
+    now = datetime.now()
+    cal: BusinessCalendar | None = None
+    conflicts: list[RoundConflict] = []
+    not_applied: list[NotApplied] = []
+    with write_session(
+        tracker_path, config, keys=APPLY_KEYS, dry_run=dry_run, read=read, signer=signer
+    ) as s:
+        for agent in agents:
+            where = f"{agent.sheet}!row {agent.row}"
+            row = _row_for(s.table, agent)
+            if row is None:
+                not_applied.append(
+                    NotApplied(agent.agent, where, "not found any more (by row, ID or name)")
+                )
+                continue
+            sheet = s.table.sheet(row.sheet)
+            try:
+                current = {
+                    k: cell_text(row, k, sheet) if k in (NOTES.column_key, TBT.column_key)
+                    else row.raw.get(k)
+                    for k in agent.keys
+                }
+            except UnsafeWriteError as exc:
+                not_applied.append(NotApplied(agent.agent, where, exc.message))
+                continue
+            cells, clashes = A.plan_cells(agent.answers, agent.shown, current)
+            for clash in clashes:
+                col = sheet.col(clash.key)
+                conflicts.append(
+                    RoundConflict(
+                        agent=row.label(),
+                        cell=address(row.sheet, row.row, col) if col else where,
+                        column=sheet.headers.get(col, BY_KEY[clash.key].header)
+                        if col else BY_KEY[clash.key].header,
+                        shown=clash.shown,
+                        now=clash.now,
+                        wanted=clash.wanted,
+                    )
+                )
+            try:
+                for cell in cells:
+                    col = sheet.col(cell.key)
+                    if isinstance(cell.new, str) and col is not None:
+                        check_cell_text(cell.new, address(row.sheet, row.row, col))
+            except UnsafeWriteError as exc:
+                not_applied.append(NotApplied(agent.agent, where, exc.message))
+                continue
+            for cell in cells:
+                s.plan.set(row, cell.key, cell.new)
+            if (
+                cells
+                and any(a.key in REEVALUATE for a in agent.answers)
+                and all(sheet.col(k) is not None for k in COMPUTED_KEYS)
+            ):
+                cal = cal or calendar_from(config)
+                facts = facts_from_row(_with(row, cells))
+                ev = evaluate(facts, now.date(), now, cal, spoc_phone=config.spoc_phone)
+                plan_computed(s.plan, row, computed_cells(ev))
+        s.plan.sort()
+    return RoundResult(
+        tracker=s.report.tracker,
+        journal=journal,
+        agents=len(agents),
+        answers=sum(len(a.answers) for a in agents),
+        conflicts=conflicts,
+        not_applied=not_applied,
+        write=s.report,
+    )

@@ -1,0 +1,451 @@
+"""esp round: many agents in one sitting, one write, nothing typed ever lost.
+
+Driven as a person would: through a pseudo-terminal and through a pipe, in a real process
+(the journal must survive the process), checking the cells, the backups and the journal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from esp_cli import answers as A
+from esp_cli.answers import Answer, Effect, Key, Op
+from esp_cli.config import Config
+from esp_cli.services.round import apply_answers, journal_path, read_journal, start_round
+from tests import factories
+
+SME = "Priya Natarajan"
+HEADERS = (*factories.TRACKER_HEADERS, "TBT SME", "Coaching Date")
+# One title row: the header is row 2, agents from row 3. Notes K, TBT Notes L, Coaching N.
+NOTES, TBT_NOTES, COACHING, CALL_CERT = "K", "L", "N", "H"
+TODAY = date.today()
+STAMP = TODAY.strftime("%m/%d/%Y")
+START = TODAY - timedelta(days=30)  # coaching long due for every agent
+NAMES = ["Devon Price", "Dana Cole", "Sam Lee", "Ana Ruiz", "Kim Ng"]
+
+
+def agent(i: int, name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "Class": "AET-1",
+        "Agent Name": name,
+        "Agent ID": f"E10{i}",
+        "ESP Start Date": START,
+        "TBT SME": SME,
+        **extra,
+    }
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    agents = [agent(i, n) for i, n in enumerate(NAMES)]
+    agents[1]["TBT Notes"] = "Tom Alvarez - 11/23/2026 - Waiting on Citrix."
+    complete = {"Call Cert Complete?": "Yes", "All TBTs Complete?": "Y"}
+    agents.append(agent(9, "Done Agent", **complete))
+    agents.append({**agent(8, "Other Sme"), "TBT SME": "Tom Alvarez"})
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", agents, headers=HEADERS)
+
+
+def esp(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "esp_cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+
+def cells(path: Path) -> dict[str, Any]:
+    ws = openpyxl.load_workbook(path)["ESP Tracker"]
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def backups(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "esp-backups"
+    return sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
+
+
+# The day's answers: a note for Devon, Dana skipped, Sam's coaching then a note, a note for
+# Ana, then quit (Kim is not reached) and confirm.
+ANSWERS = "On module 3\n\n/s\nCoaching done, back on TBTs\nWaiting on SPOC\nq\n"
+
+
+def expected_round(before: dict[str, Any]) -> dict[str, Any]:
+    after = dict(before)
+    after[f"{TBT_NOTES}3"] = f"Jordan Reyes - {STAMP} - On module 3"
+    after[f"{COACHING}5"] = TODAY
+    after[f"{NOTES}5"] = f"{STAMP} - Jordan Reyes - Documented coaching delivered"
+    after[f"{TBT_NOTES}5"] = f"Jordan Reyes - {STAMP} - Coaching done, back on TBTs"
+    after[f"{TBT_NOTES}6"] = f"Jordan Reyes - {STAMP} - Waiting on SPOC"
+    return after
+
+
+def _days(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.date() if isinstance(v, datetime) else v) for k, v in values.items()}
+
+
+def same_cells(got: dict[str, Any], want: dict[str, Any]) -> None:
+    assert _days(got) == _days(want)
+
+
+def test_pipe_round_is_one_write_with_every_cell_as_typed(tracker: Path, tmp_path: Path) -> None:
+    before = cells(tracker)
+    done = esp(tmp_path, "round", "--class", "aet-1", "-t", str(tracker), stdin=ANSWERS + "y\n")
+    assert done.returncode == 0, done.stderr
+    same_cells(cells(tracker), expected_round(before))
+    assert len(backups(tmp_path)) == 1
+    assert not journal_path(tracker).exists()
+    # The summary (stdout) lists every cell; the person's talk is on stderr.
+    assert done.stdout.count("ESP Tracker!") == 5
+    assert "[1/6] Devon Price" in done.stderr  # Done Agent (complete) is not listed
+    assert "Done Agent" not in done.stderr
+    assert "Wrote 5 cell(s)" in done.stderr
+
+
+def test_pipe_without_confirmation_writes_nothing_and_keeps_the_answers(
+    tracker: Path, tmp_path: Path
+) -> None:
+    before = cells(tracker)
+    done = esp(tmp_path, "round", "--class", "AET-1", "--tracker", str(tracker), stdin=ANSWERS)
+    assert done.returncode == 0, done.stderr
+    assert "Not confirmed" in done.stderr
+    assert cells(tracker) == before and backups(tmp_path) == []
+    kept = read_journal(journal_path(tracker))
+    assert [a.agent for a in kept.agents] == ["Devon Price", "Sam Lee", "Ana Ruiz"]
+    # A new round says so rather than start over...
+    again = esp(tmp_path, "round", "--class", "AET-1", "--tracker", str(tracker), stdin="x\n")
+    assert again.returncode == 2
+    assert "was not written" in again.stderr and "--resume" in again.stderr
+    assert cells(tracker) == before
+    # ...and --resume applies it.
+    resumed = esp(tmp_path, "round", "--resume", "--yes", "--tracker", str(tracker))
+    assert resumed.returncode == 0, resumed.stderr
+    same_cells(cells(tracker), expected_round(before))
+    assert len(backups(tmp_path)) == 1
+    assert not journal_path(tracker).exists()
+
+
+def test_yes_applies_without_asking_and_dry_run_writes_nothing(
+    tracker: Path, tmp_path: Path
+) -> None:
+    before = cells(tracker)
+    dry = esp(tmp_path, "round", "--class", "AET-1", "-n", "-t", str(tracker), stdin=ANSWERS)
+    assert dry.returncode == 0, dry.stderr
+    assert "Dry run" in dry.stderr and cells(tracker) == before
+    assert journal_path(tracker).exists()  # nothing typed is lost, even in a dry run
+    esp(tmp_path, "round", "--discard", "-t", str(tracker))
+    assert not journal_path(tracker).exists()
+    done = esp(tmp_path, "round", "--class", "AET-1", "--yes", "-t", str(tracker), stdin=ANSWERS)
+    assert done.returncode == 0, done.stderr
+    same_cells(cells(tracker), expected_round(before))
+
+
+def _read_until(fd: int, marker: bytes, seen: bytearray, start: int = 0) -> None:
+    """Read output until `marker` appears after `start` (blocking reads, no sleeps)."""
+    while marker not in seen[start:]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the other side closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_pseudo_terminal_round(tracker: Path, tmp_path: Path) -> None:
+    before = cells(tracker)
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "esp_cli", "round", "--sme", "natarajan priya", "-t", str(tracker)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=tmp_path,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = bytearray()
+    start = 0
+    try:
+        for prompt, answer in [
+            (b"Devon Price> ", "On module 3"),
+            (b"Dana Cole> ", ""),
+            (b"Sam Lee> ", "/s"),
+            (b"coaching delivered", "Coaching done, back on TBTs"),
+            (b"Ana Ruiz> ", "?"),
+            (b"quit and apply", "Waiting on SPOC"),
+            (b"Kim Ng> ", "q"),
+            (b"[y/N] ", "y"),
+        ]:
+            _read_until(master, prompt, seen, start)
+            assert prompt in seen[start:], seen.decode(errors="replace")[-2000:]
+            start = len(seen)
+            os.write(master, answer.encode() + b"\r")  # Enter, as a terminal sends it
+        _read_until(master, b"backup:", seen, start)
+        assert proc.wait(timeout=60) == 0, seen.decode(errors="replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    same_cells(cells(tracker), expected_round(before))
+    assert len(backups(tmp_path)) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_round_resumes_with_nothing_lost(
+    tracker: Path, tmp_path: Path, how: signal.Signals
+) -> None:
+    before = cells(tracker)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "esp_cli", "round", "--class", "AET-1", "-t", str(tracker)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(b"On module 3\n\n/s\nCoaching done, back on TBTs\n")
+    proc.stdin.flush()
+    seen = bytearray()
+    _read_until(proc.stderr.fileno(), b"[4/6] Ana Ruiz> ", seen)  # three agents answered
+    proc.send_signal(how)
+    proc.wait(timeout=60)
+    rest = proc.stderr.read()
+    proc.stdin.close()
+    proc.stderr.close()
+    if how is signal.SIGINT:
+        assert proc.returncode == 130
+        assert b"every answer is kept" in rest
+    assert cells(tracker) == before and backups(tmp_path) == []
+    resumed = esp(tmp_path, "round", "--resume", "--yes", "-t", str(tracker))
+    assert resumed.returncode == 0, resumed.stderr
+    want = expected_round(before)
+    del want[f"{TBT_NOTES}6"]  # Ana's note was never typed
+    same_cells(cells(tracker), want)
+    assert len(backups(tmp_path)) == 1
+
+
+def test_round_refused_while_open_is_applied_by_resume_once_closed(
+    tracker: Path, tmp_path: Path
+) -> None:
+    before = cells(tracker)
+    owner = tracker.with_name("~$" + tracker.name)
+    owner.write_bytes(b"Priya")
+    done = esp(tmp_path, "round", "--class", "AET-1", "-t", str(tracker), stdin=ANSWERS + "y\n")
+    assert done.returncode == 4, done.stderr
+    assert "open in Excel" in done.stderr and "--resume" in done.stderr
+    assert cells(tracker) == before and backups(tmp_path) == []
+    assert journal_path(tracker).exists()
+    owner.unlink()
+    resumed = esp(tmp_path, "round", "--resume", "-t", str(tracker), stdin="y\n")
+    assert resumed.returncode == 0, resumed.stderr
+    same_cells(cells(tracker), expected_round(before))
+    assert len(backups(tmp_path)) == 1
+    assert not journal_path(tracker).exists()
+
+
+def test_a_cell_changed_meanwhile_is_a_conflict_not_overwritten(
+    tracker: Path, tmp_path: Path
+) -> None:
+    esp(tmp_path, "round", "--class", "AET-1", "-t", str(tracker), stdin=ANSWERS)  # not confirmed
+    # Meanwhile, in Excel: Sam's coaching recorded on another day, and a line added to
+    # Devon's TBT Notes (lines added are fine: ours goes after).
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    ws[f"{COACHING}5"] = TODAY - timedelta(days=1)
+    ws[f"{COACHING}5"].number_format = "m/d/yyyy"
+    ws[f"{TBT_NOTES}3"] = "Tom Alvarez - 11/30/2026 - Called the agent."
+    wb.save(tracker)
+    resumed = esp(tmp_path, "round", "--resume", "--yes", "-t", str(tracker))
+    assert resumed.returncode == 5, resumed.stderr
+    yesterday = (TODAY - timedelta(days=1)).strftime("%m/%d/%Y")
+    assert f"Conflict: 'ESP Tracker'!{COACHING}5 (Coaching Date, Sam Lee)" in resumed.stderr
+    assert f"now {yesterday}); not written: {STAMP}" in resumed.stderr
+    got = cells(tracker)
+    assert got[f"{COACHING}5"].date() == TODAY - timedelta(days=1)
+    assert got[f"{TBT_NOTES}3"] == (
+        f"Tom Alvarez - 11/30/2026 - Called the agent.\nJordan Reyes - {STAMP} - On module 3"
+    )
+    assert got[f"{TBT_NOTES}6"] == f"Jordan Reyes - {STAMP} - Waiting on SPOC"
+    # The whole journal is kept in the backup folder, conflicts and all.
+    assert list((tmp_path / "esp-backups").glob("*.round-*.jsonl"))
+
+
+def test_default_agents_are_the_signers_when_a_tbt_sme(tracker: Path, tmp_path: Path) -> None:
+    mine = esp(tmp_path, "round", "--by", "Tom Alvarez", "-t", str(tracker), stdin="q\n")
+    assert mine.returncode == 0, mine.stderr
+    assert "[1/1] Other Sme" in mine.stderr
+    assert "Nothing typed" in mine.stderr and not journal_path(tracker).exists()
+    nobody = esp(tmp_path, "round", "-t", str(tracker), stdin="q\n")  # Jordan is no SME
+    assert nobody.returncode == 2
+    assert "--class" in nobody.stderr and "--sme" in nobody.stderr
+
+
+def test_keys_complete_access_back_and_undo(tracker: Path, tmp_path: Path) -> None:
+    typed = "\n".join(
+        [
+            "/x",  # unknown: said so, nothing recorded
+            "/c",  # Call Cert complete (stays)
+            "/a password-reset",  # access by name (stays)
+            "/b",  # first agent: said so
+            "",  # on to Dana
+            "Wrong note",
+            "/b",  # back to Dana
+            "/u",  # her note undone
+            "/n Self-report checked",  # a Notes line instead
+            "q",
+            "y",
+        ]
+    )
+    done = esp(tmp_path, "round", "--class", "AET-1", "-t", str(tracker), stdin=typed + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "/x is not a key" in done.stderr
+    got = cells(tracker)
+    assert got[f"{CALL_CERT}3"] == "Yes"
+    assert got["J3"] == "Password Reset"
+    assert got[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - Citrix TBT Access: Password Reset"
+    assert got[f"{NOTES}4"] == f"{STAMP} - Jordan Reyes - Self-report checked"
+    assert got[f"{TBT_NOTES}4"] == "Tom Alvarez - 11/23/2026 - Waiting on Citrix."
+    # Call Cert Complete Date was not a column: added, with today's date.
+    header = {v: k for k, v in got.items() if isinstance(v, str) and k.endswith("2")}
+    date_col = header["Call Cert Complete Date"][:-1]
+    assert got[f"{date_col}3"].date() == TODAY
+    assert len(backups(tmp_path)) == 1
+
+
+# ------------------------------------------------------------------- the pure parts
+
+
+def test_parse_typed() -> None:
+    assert A.parse_typed("  on  module 3 ") == A.Typed(Key.TBT_NOTE, "on module 3")
+    assert A.parse_typed("") == A.Typed(Key.NEXT)
+    assert A.parse_typed("Q") == A.Typed(Key.QUIT)
+    assert A.parse_typed("/s in person") == A.Typed(Key.STEP, "in person")
+    assert A.parse_typed("/N called") == A.Typed(Key.NOTE, "called")
+    with pytest.raises(A.UnknownKey):
+        A.parse_typed("/zz")
+    with pytest.raises(A.UnknownKey):
+        A.parse_typed("/n")
+
+
+def _note(line: str) -> Answer:
+    return Answer(Key.TBT_NOTE, line, (Effect(Op.APPEND, "tbt_notes", line),))
+
+
+def test_plan_cells_appends_sets_and_finds_conflicts() -> None:
+    day = date(2026, 11, 24)
+    step = Answer(Key.STEP, "coaching", (Effect(Op.SET, "coaching_date", day),))
+    shown = {"tbt_notes": "a - 11/23/2026 - x", "coaching_date": None}
+    # Unchanged: both written, the line after the earlier one.
+    cells, conflicts = A.plan_cells([_note("b"), step], shown, {"tbt_notes": "a - 11/23/2026 - x"})
+    assert conflicts == []
+    assert cells == [
+        A.CellPlan("tbt_notes", "a - 11/23/2026 - x\nb"),
+        A.CellPlan("coaching_date", day),
+    ]
+    # A line already there is not added again; a date already there is not rewritten.
+    now = {"tbt_notes": "a - 11/23/2026 - x\nB", "coaching_date": day}
+    cells, conflicts = A.plan_cells([_note("b"), step], shown, now)
+    assert cells == [] and conflicts == []
+    # Shown lines gone, a different date: conflicts, nothing written.
+    cells, conflicts = A.plan_cells(
+        [_note("b"), step], shown, {"tbt_notes": "edited", "coaching_date": date(2026, 11, 20)}
+    )
+    assert cells == []
+    assert [c.key for c in conflicts] == ["tbt_notes", "coaching_date"]
+    assert conflicts[1].now == {"date": "2026-11-20"}
+
+
+def test_journal_round_trip_keeps_the_last_state_of_each_agent() -> None:
+    first = A.AgentAnswers("S", 3, "Devon", "E1", "AET-1", {"tbt_notes": None}, [_note("x")])
+    second = A.AgentAnswers("S", 4, "Dana", "E2", "AET-1", {"tbt_notes": None}, [_note("y")])
+    undone = A.AgentAnswers("S", 4, "Dana", "E2", "AET-1", {}, [])
+    again = A.AgentAnswers("S", 3, "Devon", "E1", "AET-1", {"tbt_notes": None}, [_note("z")])
+    lines = [A.agent_fields(a) for a in (first, second, undone, again)]
+    got = A.latest_answers(lines)
+    assert [(a.agent, [x.label for x in a.answers]) for a in got] == [("Devon", ["z"])]
+    step = Answer(Key.STEP, "c", (Effect(Op.SET, "coaching_date", date(2026, 11, 24)),))
+    assert A.answer_from(A.answer_fields(step)) == step
+
+
+def test_apply_reads_again_when_the_file_changed_since_the_round_read_it(
+    tracker: Path, tmp_path: Path
+) -> None:
+    config = Config(user="Jordan Reyes")
+    rnd = start_round(tracker, config, cls="AET-1")
+    rnd.add(0, rnd.answer(0, A.parse_typed("On module 3"), lambda _: None, lambda _: None))
+    wb = openpyxl.load_workbook(tracker)
+    wb["ESP Tracker"][f"{NOTES}7"] = "edited meanwhile"
+    wb.save(tracker)
+    result = apply_answers(tracker, config, rnd.answers, journal=rnd.journal.path, read=rnd.table)
+    assert [c.cell for c in result.write.changes] == [f"{TBT_NOTES}3"]
+    got = cells(tracker)
+    assert got[f"{NOTES}7"] == "edited meanwhile"  # the second read kept it
+    assert got[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - On module 3"
+
+
+def test_cards_show_what_is_due_the_latest_lines_and_todays_self_report(
+    tmp_path: Path,
+) -> None:
+    notes = f"11/20/2026 - Jordan Reyes - Started.\n{STAMP} - Price, Devon - Module 5 done"
+    agents = [agent(0, "Devon Price", Notes=notes, **{"TBT Notes": "Tom - 11/23/2026 - ok"})]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", agents, headers=HEADERS)
+    rnd = start_round(path, Config(user="Jordan Reyes"), sme="Priya Natarajan")
+    card = rnd.cards[0]
+    assert card.status == "Coaching due"
+    assert card.due[0].startswith("Documented coaching due ")
+    assert any(line.startswith("Behind target since ") for line in card.due)
+    assert card.latest_note == f"{STAMP} - Price, Devon - Module 5 done"
+    assert card.latest_tbt_note == "Tom - 11/23/2026 - ok"
+    assert card.self_report == "Module 5 done"
+    # The card was made from one reading: the rules' columns are there for this agent.
+    assert rnd.rows[0].values["esp_start"] == START
+
+
+def test_an_unknown_sme_lists_the_smes(tracker: Path, tmp_path: Path) -> None:
+    done = esp(tmp_path, "round", "--sme", "Nobody Here", "-t", str(tracker), stdin="q\n")
+    assert done.returncode == 2
+    assert "Priya Natarajan" in done.stderr and "Tom Alvarez" in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_step_brings_the_computed_columns_up_to_date(tmp_path: Path) -> None:
+    headers = (*HEADERS, "Escalation Stage", "Next Action", "Next Action Due")
+    rows = [agent(0, "Devon Price", **{"Escalation Stage": "Coaching due"})]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=headers)
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    done = esp(tmp_path, "round", "--class", "AET-1", "--yes", "-t", str(path), stdin="/s\nq\n")
+    assert done.returncode == 0, done.stderr
+    got = cells(path)
+    assert got[f"{COACHING}3"].date() == TODAY
+    assert (got["O3"], got["P3"]) == ("Coaching recorded", "Written CAP")
+    assert got["Q3"].date() > TODAY  # due the next business day
+
+
+def test_windows_line_ends_from_a_pipe(tracker: Path, tmp_path: Path) -> None:
+    # PowerShell and cmd pipe lines ending in CR LF.
+    before = cells(tracker)
+    typed = (ANSWERS + "y\n").replace("\n", "\r\n").encode()
+    done = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "round", "--class", "AET-1", "-t", str(tracker)],
+        input=typed,
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    same_cells(cells(tracker), expected_round(before))
