@@ -41,6 +41,12 @@ DEMO_FOLDER = "esp-demo"
 
 # Files the README's sessions use besides the sample: named in the text around them.
 EXTRA_FILES: dict[str, bytes] = {
+    "notes.csv": (
+        b"agent,note,column,by\r\n"
+        b"Kayla Brooks,On module 4 of 8,TBT Notes,Priya Natarajan\r\n"
+        b"Marcus Le,Called; no answer,,\r\n"
+        b"E10316,Coaching booked for tomorrow,,\r\n"
+    ),
     "late-reports.csv": (
         b"Timestamp,Class,Agent Name,Update\r\n"
         b"11/24/2026 17:40,AET-1109,Erin Walsh,All 8 TBTs done; Call Cert tomorrow.\r\n"
@@ -62,6 +68,10 @@ PNG = (
     b"\x00\x00\x00IEND\xaeB`\x82"
 )
 
+# What a person typed at esp round's prompts ("[2/13] Marcus Lee> text") and its question
+# ("Write 4 cell(s) to ESP Tracker.xlsx? [y/N] y"): given to the command as its input (esp
+# round shows each answer after its prompt when its input is not a terminal).
+_TYPED = re.compile(r"^(\[\d+/\d+\] [^>]*> ?|.*\? \[y/N\] ?)(.*)$")
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}_\d{6}(?:_\d{6})?")
 _OP = re.compile(r"\bop-[0-9a-f]{6,}\b")
 
@@ -257,7 +267,14 @@ def run_all(blocks: Sequence[Block]) -> Iterator[tuple[Command, list[str], Path]
                         folder = Path(tmp) if block.demo else here
                         os.chdir(folder)
                         args = shlex.split(command.text)[1:]
-                        result = runner.invoke(app, args, env=env, catch_exceptions=False)
+                        typed = [m.group(2) for x in command.expected if (m := _TYPED.match(x))]
+                        result = runner.invoke(
+                            app,
+                            args,
+                            input="".join(t + "\n" for t in typed) if typed else None,
+                            env=env,
+                            catch_exceptions=False,
+                        )
                         yield command, result.output.splitlines(), folder
                         os.chdir(here)
         finally:
