@@ -102,20 +102,37 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("sync-nnumbers", "sync-nnumbers --tracker {tracker} --from {master} --format json",
-            writes=True),
-    Command("escalations --today",
-            "escalations --today --format json --as-of {as_of} --tracker {tracker}", writes=False),
-    Command("escalations --write", "escalations --write --as-of {as_of} --tracker {tracker}",
-            writes=True),
-    Command(NOTE_ADD, "note add {agent_id} 'Called SPOC; waiting on the callback.' "
-            "--by 'Jordan Reyes' --tracker {tracker}", writes=True),
-    Command("report eod", "report eod --format json --date {as_of} --tracker {tracker}",
-            writes=False),
+    Command(
+        "sync-nnumbers",
+        "sync-nnumbers --tracker {tracker} --from {master} --format json",
+        writes=True,
+    ),
+    Command(
+        "escalations --today",
+        "escalations --today --format json --as-of {as_of} --tracker {tracker}",
+        writes=False,
+    ),
+    Command(
+        "escalations --write",
+        "escalations --write --as-of {as_of} --tracker {tracker}",
+        writes=True,
+    ),
+    Command(
+        NOTE_ADD,
+        "note add {agent_id} 'Called SPOC; waiting on the callback.' "
+        "--by 'Jordan Reyes' --tracker {tracker}",
+        writes=True,
+    ),
+    Command(
+        "report eod", "report eod --format json --date {as_of} --tracker {tracker}", writes=False
+    ),
     # A TBT SME's round: a status for each of 30 agents, then quit; applied in one write.
-    Command(ROUND, "round --sme 'Priya Natarajan' --by 'Priya Natarajan' --yes "
-            "--tracker {tracker}", writes=True,
-            stdin="".join(f"On module {i % 8 + 1}; {i} of 30\n" for i in range(30)) + "q\n"),
+    Command(
+        ROUND,
+        "round --sme 'Priya Natarajan' --by 'Priya Natarajan' --yes --tracker {tracker}",
+        writes=True,
+        stdin="".join(f"On module {i % 8 + 1}; {i} of 30\n" for i in range(30)) + "q\n",
+    ),
 )
 
 BASELINE = "openpyxl load+save"
@@ -165,27 +182,140 @@ CLASS_ROW_EVERY = 50  # every 50th class is in the Master as one class-level row
 SPOC_ISSUES = ACCESS_OPTIONS[1:4]
 
 FIRST_NAMES = (
-    "Aaliyah", "Aaron", "Adriana", "Ahmed", "Alicia", "Andre", "Angela", "Brandon", "Brianna",
-    "Caleb", "Camila", "Carlos", "Chloe", "Darnell", "Deja", "Derek", "Diana", "Elena", "Emily",
-    "Ethan", "Fatima", "Gabriel", "Grace", "Hannah", "Hector", "Imani", "Isaac", "Jamal",
-    "Jasmine", "Javier", "Jordan", "Julia", "Kayla", "Kevin", "Latoya", "Leah", "Luis", "Malik",
-    "Maria", "Marcus", "Monique", "Nadia", "Nathan", "Nina", "Omar", "Paige", "Priya", "Rachel",
-    "Ricardo", "Samuel", "Sofia", "Tamara", "Tiffany", "Tyrone", "Uriel", "Valerie", "Victor",
-    "Wei", "Xavier", "Yasmin", "Zachary",
+    "Aaliyah",
+    "Aaron",
+    "Adriana",
+    "Ahmed",
+    "Alicia",
+    "Andre",
+    "Angela",
+    "Brandon",
+    "Brianna",
+    "Caleb",
+    "Camila",
+    "Carlos",
+    "Chloe",
+    "Darnell",
+    "Deja",
+    "Derek",
+    "Diana",
+    "Elena",
+    "Emily",
+    "Ethan",
+    "Fatima",
+    "Gabriel",
+    "Grace",
+    "Hannah",
+    "Hector",
+    "Imani",
+    "Isaac",
+    "Jamal",
+    "Jasmine",
+    "Javier",
+    "Jordan",
+    "Julia",
+    "Kayla",
+    "Kevin",
+    "Latoya",
+    "Leah",
+    "Luis",
+    "Malik",
+    "Maria",
+    "Marcus",
+    "Monique",
+    "Nadia",
+    "Nathan",
+    "Nina",
+    "Omar",
+    "Paige",
+    "Priya",
+    "Rachel",
+    "Ricardo",
+    "Samuel",
+    "Sofia",
+    "Tamara",
+    "Tiffany",
+    "Tyrone",
+    "Uriel",
+    "Valerie",
+    "Victor",
+    "Wei",
+    "Xavier",
+    "Yasmin",
+    "Zachary",
 )
 LAST_NAMES = (
-    "Adams", "Ali", "Bennett", "Brooks", "Carter", "Chen", "Cruz", "Dubois", "Dunn", "Farouk",
-    "Fernandez", "Ford", "Foster", "Garcia", "Goldberg", "Gonzalez", "Haddad", "Hassan", "Hayes",
-    "Holt", "Jackson", "Johnson", "Kim", "Kowalski", "Lee", "Mendoza", "Moore", "Morales",
-    "Moreau", "Nguyen", "Nunez", "O'Connor", "Okafor", "Okoye", "Ortiz", "Patel", "Petrova",
-    "Pierce", "Price", "Ramirez", "Robinson", "Rossi", "Russo", "Santos", "Schmidt", "Shah",
-    "Siddiqui", "Simmons", "Smith", "Stone", "Sullivan", "Tran", "Vargas", "Vasquez", "Walsh",
-    "Wells", "Whitaker", "Williams", "Young", "Zhang",
+    "Adams",
+    "Ali",
+    "Bennett",
+    "Brooks",
+    "Carter",
+    "Chen",
+    "Cruz",
+    "Dubois",
+    "Dunn",
+    "Farouk",
+    "Fernandez",
+    "Ford",
+    "Foster",
+    "Garcia",
+    "Goldberg",
+    "Gonzalez",
+    "Haddad",
+    "Hassan",
+    "Hayes",
+    "Holt",
+    "Jackson",
+    "Johnson",
+    "Kim",
+    "Kowalski",
+    "Lee",
+    "Mendoza",
+    "Moore",
+    "Morales",
+    "Moreau",
+    "Nguyen",
+    "Nunez",
+    "O'Connor",
+    "Okafor",
+    "Okoye",
+    "Ortiz",
+    "Patel",
+    "Petrova",
+    "Pierce",
+    "Price",
+    "Ramirez",
+    "Robinson",
+    "Rossi",
+    "Russo",
+    "Santos",
+    "Schmidt",
+    "Shah",
+    "Siddiqui",
+    "Simmons",
+    "Smith",
+    "Stone",
+    "Sullivan",
+    "Tran",
+    "Vargas",
+    "Vasquez",
+    "Walsh",
+    "Wells",
+    "Whitaker",
+    "Williams",
+    "Young",
+    "Zhang",
 )
 UNKNOWN_LAST_NAMES = ("Abernathy", "Lindqvist", "Oyelaran", "Prochazka", "Quintero", "Szabo")
 CERTIFIERS = (
-    "Dana Whitfield", "Marcus Bell", "Priya Natarajan", "Tom Alvarez", "Renee Castillo",
-    "Grant Holloway", "Ines Duarte", "Kofi Mensah",
+    "Dana Whitfield",
+    "Marcus Bell",
+    "Priya Natarajan",
+    "Tom Alvarez",
+    "Renee Castillo",
+    "Grant Holloway",
+    "Ines Duarte",
+    "Kofi Mensah",
 )
 SUPERVISORS = ("Alan Brewer", "Beth Ocampo", "Chris Ng", "Dolores Vance", "Evan Pruitt")
 TRAINERS = ("Fiona Grady", "Gus Lindholm", "Hope Adeyemi", "Ivan Petrov")
@@ -196,9 +326,18 @@ LINES_OF_BUSINESS = ("Medicare", "Commercial", "Medicaid", "Pharmacy")
 TIME_ZONES = ("ET", "ET", "CT", "MT", "PT")
 # Columns real trackers carry beside the ones esp knows (none matches a known header).
 EXTRA_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Site", 11), ("Shift", 13), ("Supervisor", 16), ("Trainer", 16), ("Hire Date", 12),
-    ("Language", 10), ("Line of Business", 13), ("Badge Number", 10), ("Laptop Asset Tag", 13),
-    ("Time Zone", 8), ("Nesting Start", 12), ("Production Start", 12),
+    ("Site", 11),
+    ("Shift", 13),
+    ("Supervisor", 16),
+    ("Trainer", 16),
+    ("Hire Date", 12),
+    ("Language", 10),
+    ("Line of Business", 13),
+    ("Badge Number", 10),
+    ("Laptop Asset Tag", 13),
+    ("Time Zone", 8),
+    ("Nesting Start", 12),
+    ("Production Start", 12),
 )
 FIRST_EXTRA_COL = len(TRACKER_COLUMNS) + 1  # AC
 
@@ -257,8 +396,9 @@ def _tbt_note(sme: str, day: date, text: str) -> str:
     return f"{sme} - {us(day)} - {text}"
 
 
-def _access_fields(rng: random.Random, issue: str, day: date, sme: str,
-                   solved: bool) -> dict[str, Any]:
+def _access_fields(
+    rng: random.Random, issue: str, day: date, sme: str, solved: bool
+) -> dict[str, Any]:
     fields: dict[str, Any] = {"access": issue}
     notes: list[str] = []
     if issue in SPOC_ISSUES:
@@ -271,16 +411,29 @@ def _access_fields(rng: random.Random, issue: str, day: date, sme: str,
                 area = rng.choice((380, 513, 614))
                 fields["callback"] = f"({area}) 555-{rng.randint(0, 9999):04d}"
         if solved:
-            notes.append(_tbt_note(sme, shift_bdays(day, 1), "Fixed; agent back in the Learning "
-                                   "Hub."))
+            notes.append(
+                _tbt_note(sme, shift_bdays(day, 1), "Fixed; agent back in the Learning Hub.")
+            )
     elif issue == "Cannot Locate TBT":
         if solved or rng.random() < 0.6:
             fields["searched"] = "Yes"
-        notes.append(_tbt_note(sme, day, "Cannot find TBT 'Appeals & Grievances'; screenshots of "
-                               "the course number and name searches sent."))
+        notes.append(
+            _tbt_note(
+                sme,
+                day,
+                "Cannot find TBT 'Appeals & Grievances'; screenshots of "
+                "the course number and name searches sent.",
+            )
+        )
     elif issue == "Equipment Issue":
-        notes.append(_tbt_note(sme, day, "Laptop will not launch Citrix; agent to print the "
-                               "Learning Hub transcript to PDF and e-mail it."))
+        notes.append(
+            _tbt_note(
+                sme,
+                day,
+                "Laptop will not launch Citrix; agent to print the "
+                "Learning Hub transcript to PDF and e-mail it.",
+            )
+        )
     else:
         notes.append(_tbt_note(sme, day, "TBT video freezes at 80%; retrying."))
     fields["tbt_notes"] = tuple(notes)
@@ -291,8 +444,13 @@ def _complete(rng: random.Random, start: date, age: int, sme: str) -> dict[str, 
     cert_day = shift_bdays(start, rng.randint(0, min(age, 2)))
     tbt_day = shift_bdays(start, rng.randint(0, min(age, 3)))
     fields: dict[str, Any] = {
-        "cert_start": datetime(cert_day.year, cert_day.month, cert_day.day,
-                               rng.randint(8, 15), rng.choice((0, 15, 30, 45))),
+        "cert_start": datetime(
+            cert_day.year,
+            cert_day.month,
+            cert_day.day,
+            rng.randint(8, 15),
+            rng.choice((0, 15, 30, 45)),
+        ),
         "cert_done": yes(rng),
         "cert_date": typed(rng, cert_day),
         "tbt_hours": rng.choice((4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8)),
@@ -317,8 +475,12 @@ def _complete(rng: random.Random, start: date, age: int, sme: str) -> dict[str, 
 def _ladder(start: date, steps: int) -> dict[str, Any]:
     """The first `steps` escalation steps recorded on the day each fell due."""
     keys = ("coaching", "written_cap", "final_cap", "term_review")
-    texts = ("Documented coaching delivered.", "Written CAP delivered.", "Final CAP delivered.",
-             "Sent to term review with HR.")
+    texts = (
+        "Documented coaching delivered.",
+        "Written CAP delivered.",
+        "Final CAP delivered.",
+        "Sent to term review with HR.",
+    )
     fields: dict[str, Any] = {}
     notes: list[str] = []
     day = shift_bdays(start, 3)
@@ -332,8 +494,7 @@ def _ladder(start: date, steps: int) -> dict[str, Any]:
     return fields
 
 
-def _incomplete(rng: random.Random, start: date, age: int, sme: str,
-                steps: int) -> dict[str, Any]:
+def _incomplete(rng: random.Random, start: date, age: int, sme: str, steps: int) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "tbt_hours": rng.choice((0.5, 1, 2, 3, 4, 5, 6, 7, 8.5, 9.5)),
         "tbts_done": no(rng),
@@ -341,8 +502,9 @@ def _incomplete(rng: random.Random, start: date, age: int, sme: str,
     }
     if rng.random() < 0.4:
         cert_day = shift_bdays(start, rng.randint(0, min(age, 3)))
-        fields["cert_start"] = datetime(cert_day.year, cert_day.month, cert_day.day,
-                                        rng.randint(8, 15), 0)
+        fields["cert_start"] = datetime(
+            cert_day.year, cert_day.month, cert_day.day, rng.randint(8, 15), 0
+        )
         if rng.random() < 0.5:
             fields.update(cert_done="Yes", cert_date=typed(rng, cert_day))
         else:
@@ -419,8 +581,9 @@ def generate(n: int, seed: int = SEED) -> Dataset:
         smes = tuple(rng.sample(CERTIFIERS, rng.choice((1, 2))))
         class_row = c % CLASS_ROW_EVERY == CLASS_ROW_EVERY - 1
         if class_row:
-            master.append(MasterRow(name, None, None, None, None,
-                                    _master_date(rng, requested), None))
+            master.append(
+                MasterRow(name, None, None, None, None, _master_date(rng, requested), None)
+            )
         agents: list[Agent] = []
         for j, pair in enumerate(rng.sample(range(len(FIRST_NAMES) * len(LAST_NAMES)), size)):
             first, last = FIRST_NAMES[pair // len(LAST_NAMES)], LAST_NAMES[pair % len(LAST_NAMES)]
@@ -441,43 +604,56 @@ def generate(n: int, seed: int = SEED) -> Dataset:
             agent_start: Scalar = start
             if rng.random() < 0.05:
                 agent_start = typed(rng, shift_bdays(start, rng.choice((0, 0, 1))))
-            agents.append(Agent(
-                name=f"{last}, {first}" if rng.random() < 0.02 else f"{first} {last}",
-                agent_id=agent_id,
-                n_number=None if blank_n else n_number,
-                requested=tracker_requested,
-                start=agent_start,
-                email=email if rng.random() > 0.01 else f"{email.title()} ",
-                phone=(f"(614) 555-{g % 10_000:04d}" if g % 4999 != 4998
-                       else ErrorValue("#N/A")),
-                certifier=certifiers[j % len(certifiers)],
-                sme=sme,
-                class_cell=f"{name} " if rng.random() < 0.005 else name,
-                **_progress(rng, start, age, sme),
-            ))
+            agents.append(
+                Agent(
+                    name=f"{last}, {first}" if rng.random() < 0.02 else f"{first} {last}",
+                    agent_id=agent_id,
+                    n_number=None if blank_n else n_number,
+                    requested=tracker_requested,
+                    start=agent_start,
+                    email=email if rng.random() > 0.01 else f"{email.title()} ",
+                    phone=(
+                        f"(614) 555-{g % 10_000:04d}" if g % 4999 != 4998 else ErrorValue("#N/A")
+                    ),
+                    certifier=certifiers[j % len(certifiers)],
+                    sme=sme,
+                    class_cell=f"{name} " if rng.random() < 0.005 else name,
+                    **_progress(rng, start, age, sme),
+                )
+            )
             if not class_row:
                 how = rng.random()
                 shown = f"{last}, {first}" if rng.random() < 0.6 else f"{first} {last}"
                 issued = shift_bdays(asked, 3)
-                master.append(MasterRow(
-                    name,
-                    shown,
-                    agent_id if how < 0.65 else None,
-                    email if 0.65 <= how < 0.9 or (how < 0.65 and rng.random() < 0.3) else None,
-                    n_number,
-                    _master_date(rng, asked),
-                    issued if issued <= AS_OF_DATE else None,
-                ))
+                master.append(
+                    MasterRow(
+                        name,
+                        shown,
+                        agent_id if how < 0.65 else None,
+                        email if 0.65 <= how < 0.9 or (how < 0.65 and rng.random() < 0.3) else None,
+                        n_number,
+                        _master_date(rng, asked),
+                        issued if issued <= AS_OF_DATE else None,
+                    )
+                )
             g += 1
         classes.append(ClassBlock(name, requested, start, certifiers, smes, tuple(agents)))
     # Rows that match nobody: agents who left before their ESP start, and next week's class.
     for k in range(handful):
         cls = rng.choice(classes)
         first = rng.choice(FIRST_NAMES)
-        master.insert(rng.randrange(len(master) + 1), MasterRow(
-            cls.name, f"{UNKNOWN_LAST_NAMES[k % len(UNKNOWN_LAST_NAMES)]}, {first}",
-            f"E{900000 + k}", None, None, cls.requested, None,
-        ))
+        master.insert(
+            rng.randrange(len(master) + 1),
+            MasterRow(
+                cls.name,
+                f"{UNKNOWN_LAST_NAMES[k % len(UNKNOWN_LAST_NAMES)]}, {first}",
+                f"E{900000 + k}",
+                None,
+                None,
+                cls.requested,
+                None,
+            ),
+        )
     next_class = shift_bdays(AS_OF_DATE, 5)
     master.append(MasterRow(f"AET-{next_class:%y%m%d}", None, None, None, None, AS_OF_DATE, None))
     return Dataset(tuple(classes), tuple(master), n, len(conflicts), handful + 1)
@@ -491,10 +667,17 @@ def _stretch(sqref: str, last: int) -> str:
 def _extra_cells(rng: random.Random, index: int, start: date) -> dict[str, Scalar]:
     nesting, production = shift_bdays(start, 5), shift_bdays(start, 15)
     values: tuple[Scalar, ...] = (
-        rng.choice(SITES), rng.choice(SHIFTS), rng.choice(SUPERVISORS), rng.choice(TRAINERS),
-        shift_bdays(start, -rng.randint(15, 25)), rng.choice(LANGUAGES),
-        rng.choice(LINES_OF_BUSINESS), 20_000 + index, f"LT-{rng.randint(10_000, 99_999)}",
-        rng.choice(TIME_ZONES), nesting if nesting <= AS_OF_DATE else None,
+        rng.choice(SITES),
+        rng.choice(SHIFTS),
+        rng.choice(SUPERVISORS),
+        rng.choice(TRAINERS),
+        shift_bdays(start, -rng.randint(15, 25)),
+        rng.choice(LANGUAGES),
+        rng.choice(LINES_OF_BUSINESS),
+        20_000 + index,
+        f"LT-{rng.randint(10_000, 99_999)}",
+        rng.choice(TIME_ZONES),
+        nesting if nesting <= AS_OF_DATE else None,
         production if production <= AS_OF_DATE else None,
     )
     return {column_letter(FIRST_EXTRA_COL + i): v for i, v in enumerate(values) if v is not None}
@@ -510,8 +693,10 @@ def tracker_spec_for(data: Dataset, seed: int = SEED) -> WorkbookSpec:
     }
     rows[HEADER_ROW] = {
         **rows[HEADER_ROW],
-        **{column_letter(FIRST_EXTRA_COL + i): Cell(h, HEADER)
-           for i, (h, _) in enumerate(EXTRA_COLUMNS)},
+        **{
+            column_letter(FIRST_EXTRA_COL + i): Cell(h, HEADER)
+            for i, (h, _) in enumerate(EXTRA_COLUMNS)
+        },
     }
     heights = {HEADER_ROW: sheet.row_heights.get(HEADER_ROW, 30.0)}
     rng = random.Random(seed + 1)
@@ -555,8 +740,16 @@ def master_spec_for(data: Dataset) -> WorkbookSpec:
     sheet = base.sheets[0]
     rows: dict[int, Any] = {r: v for r, v in sheet.rows.items() if r <= MASTER_HEADER_ROW}
     for r, m in enumerate(data.master, start=MASTER_HEADER_ROW + 1):
-        rows[r] = [m.wave, m.name, m.emp_id, m.email, m.n_number, m.requested, m.issued,
-                   "Aetna Provisioning"]
+        rows[r] = [
+            m.wave,
+            m.name,
+            m.emp_id,
+            m.email,
+            m.n_number,
+            m.requested,
+            m.issued,
+            "Aetna Provisioning",
+        ]
     return replace(base, sheets=[replace(sheet, rows=rows)])
 
 
@@ -601,8 +794,10 @@ def cached_files(n: int, out_dir: Path, rebuild: bool = False) -> BenchFiles:
         data = generate(n)
         write_workbook(master_spec_for(data), master)
         write_workbook(tracker_spec_for(data), tracker)
-        say(f"built {n:,}-agent tracker and Master in {time.perf_counter() - began:.1f} s "
-            f"({tracker.name})")
+        say(
+            f"built {n:,}-agent tracker and Master in {time.perf_counter() - began:.1f} s "
+            f"({tracker.name})"
+        )
     return BenchFiles(n, tracker, master, agent_id_for(n - 1))
 
 
@@ -658,8 +853,7 @@ def _maxrss_mb(ru_maxrss: int) -> float:
     return ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else ru_maxrss / 1024
 
 
-def run_measured(py_args: Sequence[str], cwd: Path, env: Mapping[str, str],
-                 stdin: str = "") -> Run:
+def run_measured(py_args: Sequence[str], cwd: Path, env: Mapping[str, str], stdin: str = "") -> Run:
     """Run `python *py_args` (`-m MODULE ...` or `-c CODE ...`) to completion under
     PEAK_WRAPPER: its wall time, exit code, output and own peak memory. `stdin` is what it
     reads (from a file, so nothing waits on a pipe)."""
@@ -673,9 +867,12 @@ def run_measured(py_args: Sequence[str], cwd: Path, env: Mapping[str, str],
         with out_path.open("wb") as out, err_path.open("wb") as err, in_path.open("rb") as typed:
             began = time.perf_counter()
             proc = subprocess.Popen(
-                [sys.executable, "-c", PEAK_WRAPPER, *py_args], cwd=cwd,
+                [sys.executable, "-c", PEAK_WRAPPER, *py_args],
+                cwd=cwd,
                 env={**env, "ESP_BENCH_PEAK_FILE": str(peak_file)},
-                stdin=typed, stdout=out, stderr=err,
+                stdin=typed,
+                stdout=out,
+                stderr=err,
             )
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - began
@@ -709,9 +906,21 @@ def warm_holiday_cache(env: Mapping[str, str]) -> None:
         from scripts.sample_builder.sample import build_sample
 
         files = build_sample(Path(tmp))
-        subprocess.run([sys.executable, *ESP, "escalations", "--tracker", str(files.tracker),
-                        "--format", "json"],
-                       env=dict(env), cwd=tmp, capture_output=True, check=False)
+        subprocess.run(
+            [
+                sys.executable,
+                *ESP,
+                "escalations",
+                "--tracker",
+                str(files.tracker),
+                "--format",
+                "json",
+            ],
+            env=dict(env),
+            cwd=tmp,
+            capture_output=True,
+            check=False,
+        )
 
 
 ESP = ("-m", "esp_cli")  # after `python`
@@ -719,13 +928,19 @@ ESP = ("-m", "esp_cli")  # after `python`
 
 def _subcommands(path: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[str] | None:
     """The commands `esp PATH --help` lists, or None when PATH is not a group."""
-    done = subprocess.run([sys.executable, *ESP, *path, "--help"], capture_output=True,
-                          text=True, env=dict(env), cwd=cwd, check=False)
+    done = subprocess.run(
+        [sys.executable, *ESP, *path, "--help"],
+        capture_output=True,
+        text=True,
+        env=dict(env),
+        cwd=cwd,
+        check=False,
+    )
     lines = done.stdout.splitlines()
     if "Commands:" not in lines:
         return None
     found = []
-    for line in lines[lines.index("Commands:") + 1:]:
+    for line in lines[lines.index("Commands:") + 1 :]:
         m = re.match(r"\s{2}(\S+)", line)
         if m:
             found.append(m.group(1))
@@ -806,8 +1021,9 @@ def summarise(stdout: bytes, stderr: bytes) -> str:
     return str(data)[:120]
 
 
-def bench_size(files: BenchFiles, repeat: int, env: Mapping[str, str],
-               skipped: Mapping[str, str | None]) -> list[Measurement]:
+def bench_size(
+    files: BenchFiles, repeat: int, env: Mapping[str, str], skipped: Mapping[str, str | None]
+) -> list[Measurement]:
     """Every available command and the openpyxl baseline on one size, interleaved run by run
     so drift on the machine hits them alike."""
     n = files.agents
@@ -819,8 +1035,12 @@ def bench_size(files: BenchFiles, repeat: int, env: Mapping[str, str],
         master = shutil.copyfile(files.master, shared / MASTER_FILE)
 
         def argv_for(command: Command, tracker: Path) -> list[str]:
-            values = {"tracker": str(tracker), "master": str(master),
-                      "agent_id": files.note_agent, "as_of": AS_OF}
+            values = {
+                "tracker": str(tracker),
+                "master": str(master),
+                "agent_id": files.note_agent,
+                "as_of": AS_OF,
+            }
             return [*ESP, *(w.format_map(values) for w in shlex.split(command.args))]
 
         baseline = Measurement(n, BASELINE, "python -c 'load_workbook(T); wb.save(T)'")
@@ -836,8 +1056,9 @@ def bench_size(files: BenchFiles, repeat: int, env: Mapping[str, str],
                 work = root / f"run-{r}-{i}"
                 work.mkdir()
                 writes = command is None or command.writes
-                tracker = (shutil.copyfile(files.tracker, work / TRACKER_FILE) if writes
-                           else pristine)
+                tracker = (
+                    shutil.copyfile(files.tracker, work / TRACKER_FILE) if writes else pristine
+                )
                 if command is None:
                     argv = ["-c", OPENPYXL_SAVE, str(tracker)]
                 else:
@@ -846,8 +1067,10 @@ def bench_size(files: BenchFiles, repeat: int, env: Mapping[str, str],
                 m.runs.append(run)
                 shutil.rmtree(work)
                 flag = "" if run.code in OK_EXIT_CODES else f"  exit {run.code}"
-                say(f"  {n:>6,}  {m.label:<22} run {r + 1}/{repeat}: {run.seconds:7.2f} s "
-                    f"{run.peak_mb:6.0f} MB{flag}")
+                say(
+                    f"  {n:>6,}  {m.label:<22} run {r + 1}/{repeat}: {run.seconds:7.2f} s "
+                    f"{run.peak_mb:6.0f} MB{flag}"
+                )
     return out
 
 
@@ -867,14 +1090,20 @@ HISTORY_OPS = 1_000  # operations in the log `esp history AGENT` reads
 TARGET_RECORDING_SHARE = 0.05  # recording adds at most 5 % to a write
 TARGET_HISTORY_AGENT_S = 1.0
 RECORDED = (
-    Command("escalations --write", "escalations --write --as-of {as_of} --tracker {tracker}",
-            writes=True),
-    Command("note add", "note add {agent_id} 'Called SPOC; waiting on the callback.' "
-            "--by 'Jordan Reyes' --tracker {tracker}", writes=True),
+    Command(
+        "escalations --write",
+        "escalations --write --as-of {as_of} --tracker {tracker}",
+        writes=True,
+    ),
+    Command(
+        "note add",
+        "note add {agent_id} 'Called SPOC; waiting on the callback.' "
+        "--by 'Jordan Reyes' --tracker {tracker}",
+        writes=True,
+    ),
 )
 HISTORY_READS = (
-    Command("history AGENT", "history {agent_id} --format json --tracker {tracker}",
-            writes=False),
+    Command("history AGENT", "history {agent_id} --format json --tracker {tracker}", writes=False),
     Command("history", "history --tracker {tracker}", writes=False),
 )
 
@@ -955,8 +1184,9 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
 
     def cell(row: Any, col: int, before: Any, after: Any) -> Any:
         xml = f'<c r="{column_letter(col)}{row.row}" s="7" t="s"><v>{rng.randrange(9999)}</v></c>'
-        return history.CellRecord(row.sheet, row.row, col, row.label(), row.cls, "Notes",
-                                  before, after, xml)
+        return history.CellRecord(
+            row.sheet, row.row, col, row.label(), row.cls, "Notes", before, after, xml
+        )
 
     total = 0
     with path.open("wb") as out:
@@ -970,18 +1200,30 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
                 picked = [note_row if rng.random() < 0.01 else rng.choice(rows)]
                 label = "note add"
             cells = tuple(
-                cell(r, notes_col, "10/26/2026 - Jordan Reyes - Started TBTs",
-                     f"10/26/2026 - Jordan Reyes - Started TBTs\n{when:%m/%d/%Y} - Jordan "
-                     f"Reyes - Called SPOC; waiting on the callback.")
+                cell(
+                    r,
+                    notes_col,
+                    "10/26/2026 - Jordan Reyes - Started TBTs",
+                    f"10/26/2026 - Jordan Reyes - Started TBTs\n{when:%m/%d/%Y} - Jordan "
+                    f"Reyes - Called SPOC; waiting on the callback.",
+                )
                 for r in picked
             )
             total += len(cells)
             after = final if i == ops - 1 else hashlib.sha256(b"%d" % i).hexdigest()
             op = history.Operation(
-                op=f"{i:08x}", kind=history.WRITE, time=when, signer="Jordan Reyes",
-                login="jreyes", machine="CC-LAPTOP-07", version=esp_version,
-                command=f"esp {label} --tracker 'ESP Tracker.xlsx'", digest_before=digest,
-                digest_after=after, backup=f"ESP Tracker.x.op-{i:08x}.xlsx", cells=cells,
+                op=f"{i:08x}",
+                kind=history.WRITE,
+                time=when,
+                signer="Jordan Reyes",
+                login="jreyes",
+                machine="CC-LAPTOP-07",
+                version=esp_version,
+                command=f"esp {label} --tracker 'ESP Tracker.xlsx'",
+                digest_before=digest,
+                digest_after=after,
+                backup=f"ESP Tracker.x.op-{i:08x}.xlsx",
+                cells=cells,
             )
             out.write(history._encode(op))
             digest = after
@@ -1011,8 +1253,10 @@ def bench_history(files: BenchFiles, repeat: int, env: Mapping[str, str]) -> His
         log = root / "history.jsonl"
         cells = build_history_log(files, log)
         recorded: dict[str, list[RecordingRun]] = {c.label: [] for c in RECORDED}
-        reads = [Measurement(files.agents, f"{c.label} ({HISTORY_OPS:,} ops)", f"esp {c.args}")
-                 for c in HISTORY_READS]
+        reads = [
+            Measurement(files.agents, f"{c.label} ({HISTORY_OPS:,} ops)", f"esp {c.args}")
+            for c in HISTORY_READS
+        ]
         log_read: dict[str, list[float]] = {m.label: [] for m in reads}
         shared = root / "read"
         (shared / "esp-backups").mkdir(parents=True)
@@ -1025,27 +1269,44 @@ def bench_history(files: BenchFiles, repeat: int, env: Mapping[str, str]) -> His
                 tracker = shutil.copyfile(files.tracker, work / TRACKER_FILE)
                 shutil.copyfile(log, work / "esp-backups" / f"{tracker.stem}.history.jsonl")
                 spent = work / "recording"
-                args = [w.format_map({"tracker": str(tracker), "agent_id": files.note_agent,
-                                      "as_of": AS_OF}) for w in shlex.split(command.args)]
-                run = run_measured(["-c", RECORDING_DRIVER, *args], work,
-                                   {**env, "ESP_BENCH_RECORDING_FILE": str(spent)})
+                args = [
+                    w.format_map(
+                        {"tracker": str(tracker), "agent_id": files.note_agent, "as_of": AS_OF}
+                    )
+                    for w in shlex.split(command.args)
+                ]
+                run = run_measured(
+                    ["-c", RECORDING_DRIVER, *args],
+                    work,
+                    {**env, "ESP_BENCH_RECORDING_FILE": str(spent)},
+                )
                 if run.code not in OK_EXIT_CODES:
                     raise RuntimeError(f"{command.label} failed: {run.stderr.decode()[-300:]}")
-                recorded[command.label].append(RecordingRun(run.seconds,
-                                                            float(spent.read_text())))
+                recorded[command.label].append(RecordingRun(run.seconds, float(spent.read_text())))
                 shutil.rmtree(work)
                 ms = recorded[command.label][-1].recording * 1000
-                say(f"  {files.agents:>6,}  {command.label:<22} run {r + 1}/{repeat}: "
-                    f"{run.seconds:7.2f} s, recording {ms:.0f} ms")
+                say(
+                    f"  {files.agents:>6,}  {command.label:<22} run {r + 1}/{repeat}: "
+                    f"{run.seconds:7.2f} s, recording {ms:.0f} ms"
+                )
             for command, m in zip(HISTORY_READS, reads, strict=True):
-                argv = [w.format_map({"tracker": str(pristine), "agent_id": files.note_agent})
-                        for w in shlex.split(command.args)]
+                argv = [
+                    w.format_map({"tracker": str(pristine), "agent_id": files.note_agent})
+                    for w in shlex.split(command.args)
+                ]
                 spent = root / "reading"
-                m.runs.append(run_measured(["-c", READING_DRIVER, *argv], shared,
-                                           {**env, "ESP_BENCH_RECORDING_FILE": str(spent)}))
+                m.runs.append(
+                    run_measured(
+                        ["-c", READING_DRIVER, *argv],
+                        shared,
+                        {**env, "ESP_BENCH_RECORDING_FILE": str(spent)},
+                    )
+                )
                 log_read[m.label].append(float(spent.read_text()))
-                say(f"  {files.agents:>6,}  {m.label:<22} run {r + 1}/{repeat}: "
-                    f"{m.runs[-1].seconds:7.2f} s, reading the log {log_read[m.label][-1]:.3f} s")
+                say(
+                    f"  {files.agents:>6,}  {m.label:<22} run {r + 1}/{repeat}: "
+                    f"{m.runs[-1].seconds:7.2f} s, reading the log {log_read[m.label][-1]:.3f} s"
+                )
         return HistoryBench(log.stat().st_size / 1e6, cells, recorded, reads, log_read)
 
 
@@ -1053,14 +1314,24 @@ def history_verdicts(h: HistoryBench) -> list[Verdict]:
     out = []
     for label, runs in h.recorded.items():
         share = statistics.median(r.recording / r.seconds for r in runs)
-        out.append(Verdict(f"recording adds ≤ {TARGET_RECORDING_SHARE:.0%} to `{label}` at "
-                           f"{HISTORY_SIZE // 1000}k", f"{share:.1%}",
-                           "PASS" if share <= TARGET_RECORDING_SHARE else "MISS"))
+        out.append(
+            Verdict(
+                f"recording adds ≤ {TARGET_RECORDING_SHARE:.0%} to `{label}` at "
+                f"{HISTORY_SIZE // 1000}k",
+                f"{share:.1%}",
+                "PASS" if share <= TARGET_RECORDING_SHARE else "MISS",
+            )
+        )
     agent = h.reads[0]
     if agent.ok:
-        out.append(Verdict(f"`esp history AGENT` with {HISTORY_OPS:,} operations < "
-                           f"{TARGET_HISTORY_AGENT_S:g} s", f"{agent.median:.2f} s",
-                           "PASS" if agent.median < TARGET_HISTORY_AGENT_S else "MISS"))
+        out.append(
+            Verdict(
+                f"`esp history AGENT` with {HISTORY_OPS:,} operations < "
+                f"{TARGET_HISTORY_AGENT_S:g} s",
+                f"{agent.median:.2f} s",
+                "PASS" if agent.median < TARGET_HISTORY_AGENT_S else "MISS",
+            )
+        )
     else:
         out.append(Verdict("`esp history AGENT`", agent.work(), "MISS"))
     return out
@@ -1123,8 +1394,13 @@ def ratio(ms: Sequence[Measurement], m: Measurement) -> float | None:
 def verdicts(ms: Sequence[Measurement]) -> list[Verdict]:
     out: list[Verdict] = []
 
-    def check(target: str, value: float | None, limit: float, fmt: str,
-              why: str = "not measured in this run") -> None:
+    def check(
+        target: str,
+        value: float | None,
+        limit: float,
+        fmt: str,
+        why: str = "not measured in this run",
+    ) -> None:
         if value is None:
             out.append(Verdict(target, why, "n/a"))
         else:
@@ -1140,22 +1416,49 @@ def verdicts(ms: Sequence[Measurement]) -> list[Verdict]:
         why = "not measured in this run"
         if any_m is not None and any_m.failed is not None:
             why = "the command failed"
-        check(f"`{label}` ≤ {TARGET_RATIO_10K}× openpyxl at 10k",
-              ratio(ms, m10) if m10 else None, TARGET_RATIO_10K, "{:.3f}×", why)
-        check(f"`{label}` about a second at 10k (≤ {TARGET_WALL_10K_S} s)",
-              m10.median if m10 and m10.ok else None, TARGET_WALL_10K_S, "{:.2f} s", why)
+        check(
+            f"`{label}` ≤ {TARGET_RATIO_10K}× openpyxl at 10k",
+            ratio(ms, m10) if m10 else None,
+            TARGET_RATIO_10K,
+            "{:.3f}×",
+            why,
+        )
+        check(
+            f"`{label}` about a second at 10k (≤ {TARGET_WALL_10K_S} s)",
+            m10.median if m10 and m10.ok else None,
+            TARGET_WALL_10K_S,
+            "{:.2f} s",
+            why,
+        )
         growth = m50.median / m10.median if m10 and m50 and m10.ok and m50.ok else None
-        check(f"`{label}` grows linearly: time(50k)/time(10k) ≤ {TARGET_GROWTH:g}",
-              growth, TARGET_GROWTH, "{:.2f}", why)
-        check(f"`{label}` peak memory ≤ {TARGET_PEAK_MB_50K:g} MB at 50k",
-              m50.peak_mb if m50 and m50.ok else None, TARGET_PEAK_MB_50K, "{:.0f} MB", why)
+        check(
+            f"`{label}` grows linearly: time(50k)/time(10k) ≤ {TARGET_GROWTH:g}",
+            growth,
+            TARGET_GROWTH,
+            "{:.2f}",
+            why,
+        )
+        check(
+            f"`{label}` peak memory ≤ {TARGET_PEAK_MB_50K:g} MB at 50k",
+            m50.peak_mb if m50 and m50.ok else None,
+            TARGET_PEAK_MB_50K,
+            "{:.0f} MB",
+            why,
+        )
     note_m, round_m = _find(ms, 10_000, NOTE_ADD), _find(ms, 10_000, ROUND)
-    check(f"`{ROUND}` ≤ {TARGET_ROUND_VS_NOTE}× `{NOTE_ADD}` at 10k",
-          round_m.median / note_m.median if note_m and round_m and note_m.ok and round_m.ok
-          else None, TARGET_ROUND_VS_NOTE, "{:.2f}×")
+    check(
+        f"`{ROUND}` ≤ {TARGET_ROUND_VS_NOTE}× `{NOTE_ADD}` at 10k",
+        round_m.median / note_m.median if note_m and round_m and note_m.ok and round_m.ok else None,
+        TARGET_ROUND_VS_NOTE,
+        "{:.2f}×",
+    )
     help_m = _find(ms, None, HELP)
-    check(f"`esp --help` ≤ {TARGET_HELP_S} s", help_m.median if help_m and help_m.ok else None,
-          TARGET_HELP_S, "{:.3f} s")
+    check(
+        f"`esp --help` ≤ {TARGET_HELP_S} s",
+        help_m.median if help_m and help_m.ok else None,
+        TARGET_HELP_S,
+        "{:.3f} s",
+    )
     return out
 
 
@@ -1168,8 +1471,16 @@ def table_rows(ms: Sequence[Measurement]) -> list[tuple[str, ...]]:
             continue
         r = ratio(ms, m)
         shown_ratio = "1" if m.label == BASELINE else ("—" if r is None else f"{r:.3f}")
-        rows.append((size, m.label, f"{m.median:.2f}" if m.median >= 0.995 else f"{m.median:.3f}",
-                     shown_ratio, f"{m.peak_mb:.0f}", m.work()))
+        rows.append(
+            (
+                size,
+                m.label,
+                f"{m.median:.2f}" if m.median >= 0.995 else f"{m.median:.3f}",
+                shown_ratio,
+                f"{m.peak_mb:.0f}",
+                m.work(),
+            )
+        )
     return rows
 
 
@@ -1181,8 +1492,12 @@ def text_report(ms: Sequence[Measurement], checks: Sequence[Verdict]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS) - 1)]
     lines = []
     for i, r in enumerate(rows):
-        cells = [r[0].rjust(widths[0]), r[1].ljust(widths[1]),
-                 *(c.rjust(w) for c, w in zip(r[2:5], widths[2:5], strict=True)), r[5]]
+        cells = [
+            r[0].rjust(widths[0]),
+            r[1].ljust(widths[1]),
+            *(c.rjust(w) for c, w in zip(r[2:5], widths[2:5], strict=True)),
+            r[5],
+        ]
         lines.append("  ".join(cells).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 9)
@@ -1214,14 +1529,16 @@ def _memory_gb() -> str:
 
 def _git_commit() -> str:
     def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=BENCH_DIR,
-                              check=False)
+        done = subprocess.run(
+            ["git", *args], capture_output=True, text=True, cwd=BENCH_DIR, check=False
+        )
         return done.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     # The code measured: the package and this script (not RESULTS.md, which this run writes).
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "../src",
-                Path(__file__).name)
+    dirty = git(
+        "status", "--porcelain", "--untracked-files=no", "--", "../src", Path(__file__).name
+    )
     return f"{commit} (with uncommitted changes)" if dirty else commit
 
 
@@ -1234,8 +1551,12 @@ def _openpyxl_version() -> str:
         return "not installed"
 
 
-def markdown_report(ms: Sequence[Measurement], checks: Sequence[Verdict],
-                    files: Sequence[BenchFiles], repeats: Mapping[int, int]) -> str:
+def markdown_report(
+    ms: Sequence[Measurement],
+    checks: Sequence[Verdict],
+    files: Sequence[BenchFiles],
+    repeats: Mapping[int, int],
+) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         "# esp benchmark results",
@@ -1249,9 +1570,12 @@ def markdown_report(ms: Sequence[Measurement], checks: Sequence[Verdict],
         "- Runs: "
         + ", ".join(f"{n:,} agents × {k}" for n, k in repeats.items())
         + f"; `esp --help` × {HELP_REPEAT}",
-        "- Files: " + "; ".join(
+        "- Files: "
+        + "; ".join(
             f"{f.agents:,} agents: tracker {f.tracker.stat().st_size / 1e6:.2f} MB, "
-            f"Master {f.master.stat().st_size / 1e6:.2f} MB" for f in files),
+            f"Master {f.master.stat().st_size / 1e6:.2f} MB"
+            for f in files
+        ),
         "",
         "Each figure is the median wall time of fresh `python -m esp_cli …` subprocesses "
         "(commands that write run on a fresh copy of the tracker each time; esp byte-compiled "
@@ -1276,8 +1600,11 @@ def markdown_report(ms: Sequence[Measurement], checks: Sequence[Verdict],
         out += [f"- `{m.shown}`: {m.skipped}." for m in skipped.values()]
     out += ["", "## Commands", ""]
     out += [f"- `{c.label}`: `esp {c.args}`" for c in COMMANDS]
-    out += [f"- `{BASELINE}`: `{OPENPYXL_SAVE.strip().splitlines()[-2]}` then "
-            f"`{OPENPYXL_SAVE.strip().splitlines()[-1]}` in a fresh interpreter", ""]
+    out += [
+        f"- `{BASELINE}`: `{OPENPYXL_SAVE.strip().splitlines()[-2]}` then "
+        f"`{OPENPYXL_SAVE.strip().splitlines()[-1]}` in a fresh interpreter",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -1312,27 +1639,39 @@ def _positive(text: str) -> int:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    p.add_argument("--sizes", type=_sizes, help="agents per tracker, comma-separated "
-                   "(default 1000,10000,50000)")
-    p.add_argument("--repeat", type=_positive, help="runs per command and size (default 5 up "
-                   "to 10k agents, 3 above)")
+    p.add_argument(
+        "--sizes",
+        type=_sizes,
+        help="agents per tracker, comma-separated (default 1000,10000,50000)",
+    )
+    p.add_argument(
+        "--repeat",
+        type=_positive,
+        help="runs per command and size (default 5 up to 10k agents, 3 above)",
+    )
     p.add_argument("--quick", action="store_true", help="1k and 10k only, 3 runs each")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="cache of built trackers")
-    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
-                   help="Markdown results file (default bench/RESULTS.md); '-' for none")
+    p.add_argument(
+        "--results",
+        type=Path,
+        default=DEFAULT_RESULTS,
+        help="Markdown results file (default bench/RESULTS.md); '-' for none",
+    )
     p.add_argument("--rebuild", action="store_true", help="rebuild the cached trackers")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    p.add_argument("--history-only", action="store_true",
-                   help="measure only the operation log (10k agents) and replace that section "
-                   "of the results file")
+    p.add_argument(
+        "--history-only",
+        action="store_true",
+        help="measure only the operation log (10k agents) and replace that section "
+        "of the results file",
+    )
     return p.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     sizes: tuple[int, ...] = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
-    repeats = {n: args.repeat or (QUICK_REPEAT if args.quick else default_repeat(n))
-               for n in sizes}
+    repeats = {n: args.repeat or (QUICK_REPEAT if args.quick else default_repeat(n)) for n in sizes}
     env = child_env(args.out)
     warm_holiday_cache(env)
     if args.history_only:

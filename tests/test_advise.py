@@ -103,8 +103,14 @@ AGENTS = [
     ),
     agent("Dev Patel", **{"Citrix TBT Access": "equipment issue"}),
     agent("Eve Young", **{"ESP Start Date": DAY}),  # the class starts today
-    agent("Finn Hall", **{"Citrix TBT Access": "Equipment Issue", "Call Cert Complete?": "Yes",
-                          "All TBTs Complete?": "Yes"}),  # fmt: skip
+    agent(
+        "Finn Hall",
+        **{
+            "Citrix TBT Access": "Equipment Issue",
+            "Call Cert Complete?": "Yes",
+            "All TBTs Complete?": "Yes",
+        },
+    ),  # fmt: skip
     agent("Gia Ross", **{"ESP Start Date": date(2026, 11, 23)}),  # on track
     agent("Hugo Sims", **{"Citrix TBT Access": "Equipment Issue", "Email": None}),
     agent("Ivy Ward", **{**SPOC, "SPOC Incident Number": "INC0012345", "Callback Phone": "555"}),
@@ -449,8 +455,16 @@ def test_due_drafts_exactly_the_expected_messages_and_notes_them(folder: Path) -
 def test_a_message_and_its_note_for_two_situations_of_one_agent(tmp_path: Path) -> None:
     tracker = factories.tracker(
         tmp_path / "ESP Tracker.xlsx",
-        [agent("Ana Lopez", **{"ESP Start Date": DAY, "Citrix TBT Access": "Equipment Issue",
-                               "Notes": "11/23/2026 - Jo - welcome call"})],  # fmt: skip
+        [
+            agent(
+                "Ana Lopez",
+                **{
+                    "ESP Start Date": DAY,
+                    "Citrix TBT Access": "Equipment Issue",
+                    "Notes": "11/23/2026 - Jo - welcome call",
+                },
+            )
+        ],  # fmt: skip
         headers=HEADERS,
     )
     config = write_config(tmp_path)
@@ -755,8 +769,13 @@ def test_the_course_reads_well_known_or_not(tmp_path: Path) -> None:
     factories.tracker(
         tmp_path / "ESP Tracker.xlsx",
         [
-            agent(name, **{"Citrix TBT Access": "Cannot Locate TBT",
-                           "TBT Notes": f"{SIGNER} - 11/23/2026 - {note}"})  # fmt: skip
+            agent(
+                name,
+                **{
+                    "Citrix TBT Access": "Cannot Locate TBT",
+                    "TBT Notes": f"{SIGNER} - 11/23/2026 - {note}",
+                },
+            )  # fmt: skip
             for name, note in cases
         ],
         headers=HEADERS,

@@ -89,7 +89,7 @@ def test_set_user_keeps_the_rest_of_the_file(home: Path) -> None:
     assert raw["calendar"] == {"country": "US"} and raw["report"] == {"to": ["a@x.com"]}
     assert text.startswith("# mine\n")
     # A [people] table without a user gets one; a file without [people] gets the table.
-    write(own, "[people]\nuser_email = \"d@x.com\"\n")
+    write(own, '[people]\nuser_email = "d@x.com"\n')
     set_user_name("Dana")
     assert tomllib.loads(own.read_text(encoding="utf-8"))["people"]["user"] == "Dana"
     write(own, '[calendar]\ncountry = "US"\n')

@@ -200,7 +200,9 @@ def test_a_write_stopped_before_it_was_recorded_is_named_by_the_next_one(tmp_pat
         argv = ["note", "add", "Ann Lee", text, "--by", "Jo", "--date", "2026-11-24"]
         code = ["-c", KILLER, *killer] if killer else ["-m", "esp_cli"]
         return subprocess.run(
-            [sys.executable, *code, *argv, "-t", str(path)], env=env, capture_output=True,
+            [sys.executable, *code, *argv, "-t", str(path)],
+            env=env,
+            capture_output=True,
             timeout=120,
         )
 

@@ -100,9 +100,7 @@ def test_a_note_an_access_change_and_a_sync_are_listed_with_their_cells(
     sync, access, note = ops
     assert note["signer"] == "Jo" and access["signer"] == "Al" and sync["signer"] is None
     assert all(o["login"] and o["machine"] and o["esp_version"] for o in ops)
-    assert note["command"] == (
-        f"esp note add 'Ann Lee' Called --by Jo --date 2026-11-24 -t '{t}'"
-    )
+    assert note["command"] == (f"esp note add 'Ann Lee' Called --by Jo --date 2026-11-24 -t '{t}'")
     assert [(c["cell"], c["agent"], c["column"]) for c in note["cells"]] == [
         ("K3", "Ann Lee", "Notes")
     ]
@@ -275,8 +273,22 @@ def test_undo_restores_exactly_the_cells_before_and_nothing_else(tmp_path: Path)
     shutil.copyfile(SAMPLE, path)
     original = _cells_and_lists(path)
     t = str(path)
-    ok("access", "set", "Kevin Tran", "Password Reset", "--spoc-called", "2026-11-23",
-       "--incident", "INC42", "--phone", "513-555-0131", "--by", "Jo", "-t", t)
+    ok(
+        "access",
+        "set",
+        "Kevin Tran",
+        "Password Reset",
+        "--spoc-called",
+        "2026-11-23",
+        "--incident",
+        "INC42",
+        "--phone",
+        "513-555-0131",
+        "--by",
+        "Jo",
+        "-t",
+        t,
+    )
     ok("note", "add", "Sofia Rossi", "Called", "--by", "Jo", "-t", t)
     assert _cells_and_lists(path) != original
     res = ok("undo", "-t", t)  # the note
@@ -355,8 +367,7 @@ def test_undo_empties_a_column_esp_added_and_leaves_its_header(tmp_path: Path) -
         tmp_path / "ESP Tracker.xlsx",
         [{"Class": "A", "Agent Name": "Ann Lee", "ESP Start Date": date(2026, 11, 16)}],
     )
-    ok("record-step", "Ann Lee", "coaching", "--date", "2026-11-19", "--by", "Jo",
-       "-t", str(path))
+    ok("record-step", "Ann Lee", "coaching", "--date", "2026-11-19", "--by", "Jo", "-t", str(path))
     (entry,) = entries(path)
     (added,) = entry["added_columns"]
     letter = added["column"]
@@ -484,8 +495,9 @@ def test_a_write_made_by_a_program_records_no_command_line(book: Path) -> None:
     from esp_cli.services.notes import add_note
 
     ok("note", "add", "Ann Lee", "from the command line", "--by", "Jo", "-t", str(book))
-    add_note(book, Config(), "Bob Ray", "from a script", kind=NoteKind.NOTES, by="Jo",
-             on=date.today())
+    add_note(
+        book, Config(), "Bob Ray", "from a script", kind=NoteKind.NOTES, by="Jo", on=date.today()
+    )
     first, second = entries(book)
     assert first["command"].startswith("esp note add 'Ann Lee'")
     assert second["command"] == "" and second["signer"] == "Jo"
@@ -504,8 +516,16 @@ def test_a_change_made_outside_esp_is_not_undone_by_esp(book: Path) -> None:
 def test_a_days_work_can_always_be_rolled_back(book: Path) -> None:
     start = book.read_bytes()
     for i in range(35):  # a busy day: more writes than the 30 backups kept before
-        ok("note", "add", "Ann Lee" if i % 2 else "Bob Ray", f"call {i}", "--by", "Jo",
-           "-t", str(book))
+        ok(
+            "note",
+            "add",
+            "Ann Lee" if i % 2 else "Bob Ray",
+            f"call {i}",
+            "--by",
+            "Jo",
+            "-t",
+            str(book),
+        )
     ops = entries(book)
     assert len(ops) == 35
     first = book.parent / "esp-backups" / ops[0]["backup"]

@@ -44,8 +44,10 @@ class Msg:
 
     def fixed(self, tag: int, storage: str | None = None) -> int:
         """A 4-byte property from a property stream (32-byte header at the top, 8 below)."""
-        data = self.stream(storage, "__properties_version1.0") if storage else self.stream(
-            "__properties_version1.0"
+        data = (
+            self.stream(storage, "__properties_version1.0")
+            if storage
+            else self.stream("__properties_version1.0")
         )
         start = 8 if storage else 32
         for off in range(start, len(data) - 15, 16):

@@ -77,7 +77,7 @@ def eml(sender: str, body: str, content_type: str = 'text/plain; charset="utf-8"
 
 SIGNED_EML = eml(
     "Devon Price <devon.price@x.com>",
-    '--b1\r\nContent-Type: text/plain\r\n\r\nSigned update.\r\n--b1\r\nContent-Type: '
+    "--b1\r\nContent-Type: text/plain\r\n\r\nSigned update.\r\n--b1\r\nContent-Type: "
     "application/pkcs7-signature; name=smime.p7s\r\n\r\nMIIB\r\n--b1--",
     'multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="b1"',
 )

@@ -99,9 +99,7 @@ def test_every_line_fits_and_no_date_or_name_is_cut(limit: int) -> None:
 
 
 def test_a_header_wraps_at_spaces_instead_of_overflowing_its_box() -> None:
-    text = format_table(
-        "T", ["Agent", "Next step if recorded today"], [["Ann", "coaching"]], 28
-    )
+    text = format_table("T", ["Agent", "Next step if recorded today"], [["Ann", "coaching"]], 28)
     lines = text.splitlines()
     assert all(len(line) <= 28 for line in lines)
     assert len({len(line) for line in lines[1:]}) == 1

@@ -152,8 +152,7 @@ PLACEHOLDERS: dict[str, str] = {
     "coordinator_name": "the Cert Coordinator ([people] coordinator, else [people] user)",
     "coordinator_email": "the Cert Coordinator's address ([people] coordinator_email, "
     "else [people] user_email)",
-    "course": "the course the agent cannot locate (quoted in TBT Notes), else "
-    "'one of your TBTs'",
+    "course": "the course the agent cannot locate (quoted in TBT Notes), else 'one of your TBTs'",
     "due_date": "the last day of the agent's 2-business-day target (needs ESP Start Date)",
     "breakout": "the SMEs' breakout room, a link or a time ([advice] breakout or --breakout)",
     "signer": "who sends the message (--by, else [people] user)",
@@ -426,7 +425,7 @@ def to_html(subject: str, text: str) -> str:
             inner = "<br>".join(_inline(ln) for ln in lines)
             blocks.append(f'<p style="{FONT};margin:0 0 14px 0">{inner}</p>')
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(subject)}</title></head>"
         f'<body style="{FONT};margin:0;padding:12px">'

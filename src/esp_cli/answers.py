@@ -255,9 +255,7 @@ def answer_fields(answer: Answer) -> dict[str, Any]:
 
 def answer_from(data: Mapping[str, Any]) -> Answer:
     """An answer read back from the journal (KeyError/ValueError when it is not one)."""
-    effects = tuple(
-        Effect(Op(e["op"]), str(e["key"]), decode(e["value"])) for e in data["effects"]
-    )
+    effects = tuple(Effect(Op(e["op"]), str(e["key"]), decode(e["value"])) for e in data["effects"])
     return Answer(Key(data["key"]), str(data["label"]), effects)
 
 

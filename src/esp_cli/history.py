@@ -605,8 +605,7 @@ def outside_operation(
         note = "; ".join(
             n
             for n in (
-                f"esp operation {stopped} wrote the tracker but was stopped before it was "
-                "recorded",
+                f"esp operation {stopped} wrote the tracker but was stopped before it was recorded",
                 note,
             )
             if n

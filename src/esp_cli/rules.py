@@ -399,9 +399,7 @@ def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
         changes[dated] = None
         if getattr(facts, flag) is True:
             changes[flag] = False
-            notes.append(
-                f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not complete yet."
-            )
+            notes.append(f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not complete yet.")
         else:
             notes.append(f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not counted yet.")
     if not changes:

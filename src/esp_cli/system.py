@@ -437,4 +437,3 @@ def reconfigure_output() -> None:
                 reconfigure(errors=_ERRORS)
             else:
                 reconfigure(encoding="utf-8", errors="replace")
-

@@ -90,7 +90,3 @@ def access_set_command(
         dry_run=dry_run,
     )
     render(result, fmt)
-
-
-
-

@@ -30,5 +30,3 @@ def doctor_command(
     render(result, fmt)
     if not result.ok:
         raise typer.Exit(int(ExitCode.FINDINGS))
-
-

@@ -69,38 +69,7 @@ def escalations_command(
     render(result, fmt, today)
 
 
-
-
-
-
-
 # -- JSON shapes (a contract: stable snake_case keys, ISO dates) ------------------------------
 
 
-
-
-
-
-
-
 # -- rendering -----------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

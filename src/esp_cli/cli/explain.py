@@ -39,9 +39,3 @@ def explain_command(
     day, now = as_of_and_now(as_of)
     result = explain_agent(tracker_file, cfg, agent, day, now, cls=cls)
     render(result, fmt)
-
-
-
-
-
-

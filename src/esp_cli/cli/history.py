@@ -26,17 +26,19 @@ def history_command(
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only operations on or after this day (YYYY-MM-DD).",
-                     show_default=False),
+        typer.Option(
+            "--since", help="Only operations on or after this day (YYYY-MM-DD).", show_default=False
+        ),
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Only operations signed by, or run by the login of, NAME.",
-                     show_default=False),
+        typer.Option(
+            "--by",
+            help="Only operations signed by, or run by the login of, NAME.",
+            show_default=False,
+        ),
     ] = None,
-    limit: Annotated[
-        int, typer.Option("--limit", help="Show the newest N (0: all).", min=0)
-    ] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="Show the newest N (0: all).", min=0)] = 50,
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     fmt: FormatOpt = Format.table,

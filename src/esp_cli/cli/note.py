@@ -68,8 +68,6 @@ def note_add_command(
     render(result, fmt)
 
 
-
-
 @note_app.command("import")
 def note_import_command(
     file: Annotated[

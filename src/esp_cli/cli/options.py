@@ -87,8 +87,6 @@ SmeOpt = Annotated[
 ]
 
 
-
-
 # Where --as-of is given, timeboxes (the 4-hour Call Cert) are measured at the end of that
 # day, so a replay of a past day is complete and the same on every run; without it, now.
 END_OF_DAY = time(23, 59)

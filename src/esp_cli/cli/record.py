@@ -58,9 +58,7 @@ def record_step_command(
     ] = None,
     early: Annotated[
         bool,
-        typer.Option(
-            "--early", help="Record the step before its due date (needs --reason)."
-        ),
+        typer.Option("--early", help="Record the step before its due date (needs --reason)."),
     ] = False,
     reason: Annotated[
         str | None,
@@ -95,7 +93,3 @@ def record_step_command(
         early=why_early,
     )
     render(result, fmt)
-
-
-
-

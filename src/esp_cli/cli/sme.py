@@ -62,11 +62,3 @@ def list_command(
     """Each class with its TBT SMEs, how many agents each has and how many are outstanding."""
     cfg, tracker_file = config_and_tracker(config, tracker)
     render_list(list_smes(tracker_file, cfg, cls), fmt)
-
-
-
-
-
-
-
-

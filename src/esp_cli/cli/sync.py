@@ -47,11 +47,5 @@ def sync_command(
             "No Master N Number Tracker given.",
             fix="pass --from MASTER.xlsx or set [tracker] master in esp.toml.",
         )
-    result = sync_nnumbers(
-        tracker_file, master_path, cfg, dry_run=dry_run, overwrite=overwrite
-    )
+    result = sync_nnumbers(tracker_file, master_path, cfg, dry_run=dry_run, overwrite=overwrite)
     render(result, fmt)
-
-
-
-

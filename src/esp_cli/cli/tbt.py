@@ -61,9 +61,3 @@ def proofs_command(
         dry_run=dry_run,
     )
     render(result, fmt)
-
-
-
-
-
-

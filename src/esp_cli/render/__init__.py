@@ -102,9 +102,7 @@ def print_table(
         return
     plain_ascii = not can_encode(sys.stdout, _BOX)
     sys.stdout.write(
-        format_table(
-            title, columns, cells, terminal_width(), optional, ascii_only=plain_ascii
-        )
+        format_table(title, columns, cells, terminal_width(), optional, ascii_only=plain_ascii)
     )
 
 
@@ -284,7 +282,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def scope_note(cls: str | None, sme: str | None) -> str:
-    """", class AET-1109, TBT SME Keisha Grant" for what a list is limited to ("" for all)."""
+    """ ", class AET-1109, TBT SME Keisha Grant" for what a list is limited to ("" for all)."""
     parts = []
     if cls:
         parts.append(f", class {' '.join(cls.split())}")

@@ -367,9 +367,7 @@ def heading_row(text: str) -> str:
 
 def _names_and_classes(agents: Sequence[tuple[str, str]]) -> str:
     """`Name (CLASS), …`, the class code kept on one line."""
-    return ", ".join(
-        f'{escape(n)} <span style="{_NOWRAP}">({escape(c)})</span>' for n, c in agents
-    )
+    return ", ".join(f'{escape(n)} <span style="{_NOWRAP}">({escape(c)})</span>' for n, c in agents)
 
 
 def _pairs(items: Sequence[tuple[str, int]]) -> list[list[str]]:
@@ -482,7 +480,7 @@ def mail_document(title: str, rows: Sequence[str]) -> str:
         f'cellspacing="0" border="0" align="center"><tr><td style="{FONT}"><![endif]-->'
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         f'style="width:100%;max-width:{WIDTH}px;border-collapse:collapse;text-align:left">'
-        f'{"".join(rows)}</table>'
+        f"{''.join(rows)}</table>"
         "<!--[if mso]></td></tr></table><![endif]-->"
         "</td></tr></table></body></html>\n"
     )

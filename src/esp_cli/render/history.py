@@ -236,11 +236,15 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
             f"operation {t.op}; left as it is."
         )
     for column in emptied:
-        say(f"Column {column} was added by operation {t.op}: its cells are emptied, its "
-            "header is left (delete the column in Excel if it is not wanted).")
+        say(
+            f"Column {column} was added by operation {t.op}: its cells are emptied, its "
+            "header is left (delete the column in Excel if it is not wanted)."
+        )
     if not result.exact and result.write.changes:
-        say("The tracker was saved outside esp since that operation: the cells get their "
-            "values back (their formatting is kept as it is now).")
+        say(
+            "The tracker was saved outside esp since that operation: the cells get their "
+            "values back (their formatting is kept as it is now)."
+        )
     say_written(result.write)
 
 

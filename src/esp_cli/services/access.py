@@ -44,10 +44,6 @@ TBT = NoteKind.TBT
 READ_KEYS = (*LOOKUP_KEYS, ACCESS, SPOC_CALLED, INCIDENT, CALLBACK, SEARCHED, TBT.column_key)
 
 
-
-
-
-
 def parse_phone(text: str) -> str:
     try:
         return us_phone(text)
@@ -130,9 +126,7 @@ def set_access(
         )
     signer = config.who_signs(by)
     writer = signer.name
-    with write_session(
-        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer
-    ) as s:
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
         row = find_agent(s.table, query, cls)
         sheet = s.table.sheet(row.sheet)
         allowed = allowed_values(s.table, sheet, row.row, config)

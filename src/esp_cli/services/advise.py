@@ -385,9 +385,7 @@ def _start(
     return run
 
 
-def _session(
-    tracker_path: Path, config: Config, run: _Run
-) -> AbstractContextManager[WriteSession]:
+def _session(tracker_path: Path, config: Config, run: _Run) -> AbstractContextManager[WriteSession]:
     return write_session(
         tracker_path,
         config,

@@ -37,14 +37,6 @@ EXPECTED = (
 )
 
 
-
-
-
-
-
-
-
-
 def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     wb = Workbook.open(tracker_path)
     table = read_table(wb, config.columns)

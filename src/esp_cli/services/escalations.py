@@ -42,13 +42,6 @@ COMPUTED_KEYS = (STAGE_KEY, NEXT_ACTION_KEY, NEXT_DUE_KEY)
 READ_KEYS = (*FACT_KEYS, "n_number", SME_KEY, *COMPUTED_KEYS)
 
 
-
-
-
-
-
-
-
 # -- pure parts --------------------------------------------------------------------------------
 
 
@@ -167,9 +160,7 @@ def run_escalations(
     """Evaluate every agent (of `cls`, when given) as of `as_of`, the Call Cert timebox at
     `now`; with `write`, put the computed columns in the tracker (not with `dry_run`)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
-    with write_session(
-        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write
-    ) as s:
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
         rows, sme_name = agents_for(s.table, cls, sme)
         evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone)
         if write:

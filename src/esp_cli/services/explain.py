@@ -23,10 +23,6 @@ from esp_cli.xlsx.workbook import Workbook
 _IDENTITY_KEYS = ("class", "agent_name", "agent_id", "email", "n_number")
 
 
-
-
-
-
 def explain_agent(
     tracker_path: Path,
     config: Config,
@@ -74,5 +70,3 @@ def cell_views(row: Row, sheet: Sheet) -> list[CellView]:
     order = {key: i for i, key in enumerate((*_IDENTITY_KEYS, *FACT_KEYS))}
     views.sort(key=lambda v: (sheet.col(v.key) or 10**6, order[v.key]))
     return views
-
-

@@ -96,9 +96,7 @@ def locate_cases(
     """The open Cannot Locate TBT cases; with `write` (not `dry_run`), Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
     files = screenshot_files(screenshots) if screenshots is not None else []
-    with write_session(
-        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write
-    ) as s:
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
         found: list[tuple[Row, str]] = []
         for row in s.table.rows():
             if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:

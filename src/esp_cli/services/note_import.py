@@ -142,8 +142,10 @@ def import_notes(
                 item.refuse("no agent given" if not query else "no note given")
                 continue
             if signer is None:
-                item.refuse("no name to sign the note: give a 'by' column, --by, or "
-                            "[people] user in esp.toml")
+                item.refuse(
+                    "no name to sign the note: give a 'by' column, --by, or "
+                    "[people] user in esp.toml"
+                )
                 continue
             try:
                 row = find_agent(s.table, query, _text(values.get("class")) or None)
@@ -157,9 +159,7 @@ def import_notes(
         for (_sheet, _row, kind), (row, items) in planned.items():
             _plan_cell(s, row, kind, items)
         s.plan.sort()
-    return NoteImportResult(
-        tracker=s.report.tracker, source=name, notes=results, write=s.report
-    )
+    return NoteImportResult(tracker=s.report.tracker, source=name, notes=results, write=s.report)
 
 
 def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNote]) -> None:

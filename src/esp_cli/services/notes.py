@@ -64,8 +64,6 @@ def plan_note(plan: ChangePlan, row: Row, kind: NoteKind, line: str) -> bool:
     return True
 
 
-
-
 def add_note(
     tracker_path: Path,
     config: Config,

@@ -339,16 +339,6 @@ def _closest(rows: Sequence[Row], name: str) -> list[str]:
 # ------------------------------------------------------------------------------ import
 
 
-
-
-
-
-
-
-
-
-
-
 def import_reports(
     tracker_path: Path,
     config: Config,
@@ -491,10 +481,6 @@ def _words(text: str) -> str:
 # ----------------------------------------------------------------------------- missing
 
 
-
-
-
-
 MISSING_KEYS = (
     "call_cert_complete",
     "call_cert_date",
@@ -570,7 +556,5 @@ def missing_in(table: Table, on: date, rows: Iterable[Row] | None = None) -> Mis
             reported += 1
             continue
         earlier = [d for d in days if d < on]
-        missing.append(
-            MissingAgent(row.ref(), row.text("tbt_sme"), max(earlier, default=None))
-        )
+        missing.append(MissingAgent(row.ref(), row.text("tbt_sme"), max(earlier, default=None)))
     return MissingResult(table.path, on, incomplete, reported, missing, not_started, table.findings)

@@ -56,12 +56,6 @@ TRACKING_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-
-
-
-
-
-
 # ------------------------------------------------------------------------- pure checks
 
 
@@ -365,9 +359,7 @@ def record_proofs(
         )
     signer = config.who_signs(by)
     writer = signer.name
-    with write_session(
-        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer
-    ) as s:
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
         good, rejected = check_files(files, s.table)
         created = not sheet_path.exists()
         sheet_write = None

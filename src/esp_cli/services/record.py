@@ -70,8 +70,6 @@ _NOTE_PREFIX: dict[Step, str] = {
 }
 
 
-
-
 def parse_step(text: str) -> Step:
     """A ladder step from what a person types ("written CAP", "written-cap", "final")."""
     key = re.sub(r"[\s_\-]+", "", text).casefold()
@@ -133,9 +131,7 @@ def record_step(
     signer = config.who_signs(by)
     writer = signer.name
     cal = calendar_from(config)
-    with write_session(
-        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer
-    ) as s:
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
         row = find_agent(s.table, query, cls)
         facts = facts_from_row(row)
         _refuse_if_wrong(row, step, on)

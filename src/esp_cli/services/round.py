@@ -84,8 +84,14 @@ WRITE_KEYS = (
 )
 READ_KEYS = (*LOOKUP_KEYS, *FACT_KEYS, SME, *WRITE_KEYS, *COMPUTED_KEYS)
 # What every row is parsed for: choosing the agents, and the notes shown.
-SELECT_KEYS = (*LOOKUP_KEYS, SME, "call_cert_complete", "tbts_complete", NOTES.column_key,
-               TBT.column_key)
+SELECT_KEYS = (
+    *LOOKUP_KEYS,
+    SME,
+    "call_cert_complete",
+    "tbts_complete",
+    NOTES.column_key,
+    TBT.column_key,
+)
 DETAIL_KEYS = tuple(dict.fromkeys(k for k in READ_KEYS if k not in SELECT_KEYS))
 # Applying a journal: the agents, the cells it writes, and what the computed columns need.
 APPLY_KEYS = tuple(dict.fromkeys((*LOOKUP_KEYS, *FACT_KEYS, *WRITE_KEYS, *COMPUTED_KEYS)))
@@ -628,7 +634,8 @@ def apply_answers(
             sheet = s.table.sheet(row.sheet)
             try:
                 current = {
-                    k: cell_text(row, k, sheet) if k in (NOTES.column_key, TBT.column_key)
+                    k: cell_text(row, k, sheet)
+                    if k in (NOTES.column_key, TBT.column_key)
                     else row.raw.get(k)
                     for k in agent.keys
                 }
@@ -643,7 +650,8 @@ def apply_answers(
                         agent=row.label(),
                         cell=address(row.sheet, row.row, col) if col else where,
                         column=sheet.headers.get(col, BY_KEY[clash.key].header)
-                        if col else BY_KEY[clash.key].header,
+                        if col
+                        else BY_KEY[clash.key].header,
                         shown=clash.shown,
                         now=clash.now,
                         wanted=clash.wanted,

@@ -79,10 +79,6 @@ def split_evenly(current: Sequence[str | None], smes: Sequence[str]) -> list[str
     return [s for s in out if s is not None]
 
 
-
-
-
-
 def assign_smes(
     tracker_path: Path,
     config: Config,
@@ -114,12 +110,6 @@ def assign_smes(
 
 
 # --------------------------------------------------------------------------------- list
-
-
-
-
-
-
 
 
 def _outstanding(row: Row) -> bool:

@@ -29,14 +29,6 @@ DATE_KEY = "n_number_requested"
 NNUM_KEY = "n_number"
 
 
-
-
-
-
-
-
-
-
 @dataclass
 class _Proposal:
     source: MasterRef

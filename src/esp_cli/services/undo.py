@@ -86,8 +86,7 @@ def _target(log: Log, op: str | None) -> Operation:
     target = found[0]
     if target.kind == history.OUTSIDE:
         raise EspError(
-            f"Operation {target.op} is a save made outside esp; esp only undoes its own "
-            "writes.",
+            f"Operation {target.op} is a save made outside esp; esp only undoes its own writes.",
             fix=f"to go back to before it, copy a backup from {log.path.parent} "
             "(esp history shows which).",
         )
@@ -124,7 +123,14 @@ def _cells(target: Operation) -> list[CellRecord]:
         final = last[key]
         out.append(
             CellRecord(
-                c.sheet, c.row, c.col, c.agent, c.cls, c.column, c.before, final.after,
+                c.sheet,
+                c.row,
+                c.col,
+                c.agent,
+                c.cls,
+                c.column,
+                c.before,
+                final.after,
                 c.before_xml,
             )
         )
