@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.selfreports import parse_email, reports_from_rows
-from esp_cli.services.progress import same_person
+from esp_cli.services.agents import same_person
 from tests import factories
 
 AGENTS: list[dict[str, Any]] = [

@@ -49,6 +49,11 @@ class ChangePlan:
         self._planned_cols: dict[tuple[str, str], int] = {}
 
     @property
+    def agent_rows(self) -> Table | None:
+        """The tracker's rows, or None for a sheet written by address."""
+        return self._table
+
+    @property
     def table(self) -> Table:
         if self._table is None:
             raise TypeError("this plan writes cells by address; it has no agent rows")
@@ -196,7 +201,7 @@ class WriteSession:
                         previous,
                         self.workbook,
                         folder,
-                        _describer(self.plan._table),
+                        _describer(self.plan.agent_rows),
                     )
                 )
             patcher = self.plan.patcher

@@ -233,3 +233,15 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     raise AgentLookupError(
         query, closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
     )
+
+
+def same_person(author: str, name: str) -> bool:
+    """Is a note's author this agent? Names in either order and any case; a middle name
+    or initial on one side only still matches (two words at least must agree)."""
+    a, b = name_tokens(author), name_tokens(name)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    small, large = (set(a), set(b)) if len(a) <= len(b) else (set(b), set(a))
+    return len(small) >= 2 and small <= large

@@ -47,7 +47,14 @@ from esp_cli.selfreports import (
     read_mail,
     reports_from_rows,
 )
-from esp_cli.services.agents import agents_for, class_key, closest, describe, name_tokens
+from esp_cli.services.agents import (
+    agents_for,
+    class_key,
+    closest,
+    describe,
+    name_tokens,
+    same_person,
+)
 from esp_cli.services.notes import cell_text
 from esp_cli.session import ChangePlan, write_session
 from esp_cli.system import is_system_file
@@ -490,18 +497,6 @@ MISSING_KEYS = (
     "tbt_sme",
     NOTES.column_key,
 )
-
-
-def same_person(author: str, name: str) -> bool:
-    """Is a note's author this agent? Names in either order and any case; a middle name
-    or initial on one side only still matches (two words at least must agree)."""
-    a, b = name_tokens(author), name_tokens(name)
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    small, large = (set(a), set(b)) if len(a) <= len(b) else (set(b), set(a))
-    return len(small) >= 2 and small <= large
 
 
 def _self_reports(row: Row) -> list[date]:

@@ -44,11 +44,10 @@ from esp_cli.rules import (
     step_order_error,
 )
 from esp_cli.services.access import ACCESS, allowed_values, match_issue
-from esp_cli.services.agents import LOOKUP_KEYS, agents_in_class, find_agents
+from esp_cli.services.agents import LOOKUP_KEYS, agents_in_class, find_agents, same_person
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import cell_text
-from esp_cli.services.progress import same_person
 from esp_cli.services.record import note_line
 from esp_cli.services.smes import SME
 from esp_cli.session import write_session
