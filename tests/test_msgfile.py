@@ -372,3 +372,15 @@ def test_a_bad_timezone_is_a_config_error(folder: dict[str, Path]) -> None:
     assert res.exit_code == 2
     assert "America/Chicagoo" in res.stderr and "IANA" in res.stderr
     assert res.stdout == ""
+
+
+def test_a_name_split_across_encoded_words_is_read_whole() -> None:
+    """Some mailers cut a name's UTF-8 bytes between two encoded words; joined before they
+    are decoded, the name reads as sent (decoded one by one it gets broken characters)."""
+    mail = (
+        b"From: =?utf-8?Q?Zo=C3=AB_Nguy=E1=BB?=\r\n =?utf-8?Q?=85n?= <zoe@x.com>\r\n"
+        b"Date: Tue, 24 Nov 2026 17:30:00 -0500\r\nSubject: progress\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nDid 2 TBTs.\r\n"
+    )
+    report = read_mail(mail, "split.eml", EASTERN)
+    assert (report.name, report.email) == ("Zoë Nguyễn", "zoe@x.com")

@@ -13,6 +13,8 @@ import email.policy
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
@@ -135,6 +137,19 @@ def read_mail(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     return parse_email(data, source, tz)
 
 
+def _from_header(msg: EmailMessage) -> str:
+    """The From header as text. Adjacent encoded words are joined before they are decoded:
+    some mailers split a name's UTF-8 bytes across two of them (`=?utf-8?Q?...=E3?=
+    =?utf-8?Q?=82=B9...?=`), which decoded one by one gives broken characters."""
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == "from"), None)
+    if raw is not None and "=?" in raw:
+        try:
+            return str(make_header(decode_header(raw)))
+        except (LookupError, UnicodeError, HeaderParseError):
+            pass  # the header as the parser read it, below
+    return str(msg.get("From", ""))
+
+
 def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender."""
     if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
@@ -149,7 +164,7 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
             "encrypted or signed",
             f"{sealed}; ask the agent to send the report without signing or encrypting it",
         )
-    name, addr = parseaddr(str(msg.get("From", "")))
+    name, addr = parseaddr(_from_header(msg))
     if not addr and not name:
         raise UnreadableMail("no sender", "no From address")
     when_raw = msg.get("Date")
