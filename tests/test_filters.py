@@ -129,3 +129,15 @@ def test_report_eod_for_a_class_or_an_sme(tracker: Path) -> None:
     whole = run(tracker, "report", "eod", "--date", "2026-11-24", "-f", "json")
     assert "scope" not in json.loads(whole.stdout)
     assert json.loads(whole.stdout)["totals"]["agents"] == 6
+
+
+def test_a_cell_naming_two_smes_belongs_to_both(tmp_path: Path) -> None:
+    rows = [*AGENTS, agent("AET-2", "Gus Hale", "Tom Alvarez / Keisha Grant")]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    for sme in ("Tom Alvarez", "grant, keisha"):
+        res = run(path, "escalations", "--sme", sme, "--as-of", "2026-11-24", "--format", "json")
+        assert "Gus Hale" in names(res), sme
+    res = run(
+        path, "escalations", "--sme", "Kim Green", "--as-of", "2026-11-24", "--format", "json"
+    )
+    assert names(res) == {"Dev Eng"}

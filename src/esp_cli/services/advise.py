@@ -58,7 +58,13 @@ from esp_cli.notes import NoteKind, appended, format_line
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
 from esp_cli.rules import TARGET_CLOCK_DAY, evaluate
-from esp_cli.services.agents import LOOKUP_KEYS, agents_in_class, class_key, find_agent
+from esp_cli.services.agents import (
+    LOOKUP_KEYS,
+    agents_for,
+    class_key,
+    find_agent,
+    sme_names,
+)
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
@@ -87,8 +93,6 @@ def write_msg(msg: EmailMessage, path: Path) -> Path:
 
 DRAFT_WRITERS: dict[str, DraftWriter] = {"eml": write_eml, "msg": write_msg}
 
-# Several SMEs in one TBT SME cell: 'Priya Natarajan / Marcus Lee', '... & ...', '...; ...'.
-_SME_SPLIT = re.compile(r"\s*(?:/|&|;|\+|\n|\band\b)\s*", re.IGNORECASE)
 # Characters Windows does not allow in a file name.
 _UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
@@ -115,13 +119,6 @@ def load_templates(config: Config) -> dict[AdviceKind, Template]:
             raise TemplateError(f"{path}: cannot be read as UTF-8 text ({exc}).") from exc
         out[kind] = parse_template(kind, text, str(path))
     return out
-
-
-def sme_names(cell: object) -> list[str]:
-    """The SMEs one TBT SME cell names, tidied."""
-    if not isinstance(cell, str):
-        return []
-    return [" ".join(n.split()) for n in _SME_SPLIT.split(cell) if n.strip()]
 
 
 def email_address(text: str) -> str | None:
@@ -506,9 +503,7 @@ def advise_due(
     with _session(tracker_path, config, run) as s:
         all_rows = list(s.table.rows())
         smes = _class_smes(all_rows)
-        rows = agents_in_class(s.table, cls)
-        if sme is not None:
-            rows = _of_sme(rows, sme)
+        rows, _ = agents_for(s.table, cls, sme)
         for row in rows:
             if not row.has_identity:
                 continue
@@ -537,15 +532,3 @@ def advise_due(
         if run.writes:
             _plan_notes(run, s)
     return _result(run, s, as_of)
-
-
-def _of_sme(rows: list[Row], sme: str) -> list[Row]:
-    wanted = sme_key(sme)
-    found = [r for r in rows if any(sme_key(n) == wanted for n in sme_names(r.raw.get(SME)))]
-    if not found:
-        known = sorted({n for r in rows for n in sme_names(r.raw.get(SME))})
-        raise UsageError(
-            f"No agent has the TBT SME {sme!r} (TBT SMEs: {', '.join(known) or 'none'}).",
-            fix="pass --sme with one of those names.",
-        )
-    return found

@@ -12,6 +12,7 @@ one of several on a person's behalf.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from esp_cli.errors import AgentNotFoundError, UsageError
@@ -184,6 +185,35 @@ def agents_for(
     return agents_of_sme(rows, sme, where)
 
 
+# Several SMEs in one TBT SME cell: 'Priya Natarajan / Marcus Lee', '... & ...', '...; ...'.
+_SME_SPLIT = re.compile(r"\s*(?:/|&|;|\+|\n|\band\b)\s*", re.IGNORECASE)
+
+
+def sme_names(cell: object) -> list[str]:
+    """The SMEs one TBT SME cell names, tidied."""
+    if not isinstance(cell, str):
+        return []
+    return [" ".join(n.split()) for n in _SME_SPLIT.split(cell) if n.strip()]
+
+
+def rows_of_sme(rows: Iterable[Row], sme: str) -> list[Row]:
+    """The rows whose TBT SME cell names `sme` (either name order, any case); each distinct
+    cell is split and keyed once (a column of a few names repeated down the sheet)."""
+    wanted = name_tokens(sme)
+    seen: dict[str, bool] = {}
+    mine = []
+    for row in rows:
+        cell = row.raw.get(SME_KEY)
+        if not isinstance(cell, str):
+            continue
+        hit = seen.get(cell)
+        if hit is None:
+            hit = seen[cell] = any(name_tokens(n) == wanted for n in sme_names(cell))
+        if hit:
+            mine.append(row)
+    return mine
+
+
 def agents_of_sme(rows: Sequence[Row], sme: str, where: str) -> tuple[list[Row], str]:
     """The rows whose TBT SME is `sme`, and that SME's name as typed in the tracker: `sme`
     is the full name in either order or, like an agent's, a first name, last name or
@@ -191,8 +221,7 @@ def agents_of_sme(rows: Sequence[Row], sme: str, where: str) -> tuple[list[Row],
     listing the SMEs there are."""
     names: dict[tuple[str, ...], str] = {}
     for row in rows:
-        text = " ".join(row.text(SME_KEY).split())
-        if text:
+        for text in sme_names(row.raw.get(SME_KEY)):
             names.setdefault(name_tokens(text), text)
     wanted = name_tokens(sme)
     if wanted not in names:
@@ -209,7 +238,7 @@ def agents_of_sme(rows: Sequence[Row], sme: str, where: str) -> tuple[list[Row],
                 f"{head} (TBT SMEs: {listed}).", fix="pass --sme with one of those names."
             )
         wanted = found[0]
-    return [r for r in rows if name_tokens(r.text(SME_KEY)) == wanted], names[wanted]
+    return rows_of_sme(rows, names[wanted]), names[wanted]
 
 
 def find_agents(rows: Iterable[Row], query: str) -> list[Row]:

@@ -33,7 +33,6 @@ from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageErro
 from esp_cli.model import is_issue
 from esp_cli.notes import NoteKind, format_line, latest, lines_of, parse_line
 from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
-from esp_cli.results.smes import sme_key
 from esp_cli.rules import (
     ACTION_LABELS,
     LADDER,
@@ -44,7 +43,13 @@ from esp_cli.rules import (
     step_order_error,
 )
 from esp_cli.services.access import ACCESS, allowed_values, match_issue
-from esp_cli.services.agents import LOOKUP_KEYS, agents_in_class, find_agents, same_person
+from esp_cli.services.agents import (
+    LOOKUP_KEYS,
+    agents_in_class,
+    find_agents,
+    rows_of_sme,
+    same_person,
+)
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import cell_text
@@ -264,29 +269,12 @@ def _outstanding(row: Row) -> bool:
     return not (row.get("call_cert_complete") is True and row.get("tbts_complete") is True)
 
 
-def _of_sme(rows: Iterable[Row], name: str) -> list[Row]:
-    """The rows whose TBT SME is `name` (either name order, any case)."""
-    wanted = sme_key(name)
-    keys: dict[str, str] = {}  # a column of a few names, repeated: each keyed once
-    mine = []
-    for r in rows:
-        text = r.values.get(SME)
-        if text is None:
-            continue
-        got = keys.get(text)
-        if got is None:
-            got = keys[text] = sme_key(str(text))
-        if got == wanted:
-            mine.append(r)
-    return mine
-
-
 def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | None) -> list[Row]:
     """The outstanding agents of the class and/or SME; with neither, the signer's agents
     when the signer is a TBT SME in the tracker."""
     rows = agents_in_class(table, cls) if cls else list(table.rows())
     if sme is None and cls is None:
-        mine = _of_sme(rows, signer) if signer else []
+        mine = rows_of_sme(rows, signer) if signer else []
         if not mine:
             who = f"{signer} is not a TBT SME in {table.path.name}" if signer else "no signer"
             raise UsageError(
@@ -295,7 +283,7 @@ def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | 
             )
         rows = mine
     elif sme is not None:
-        mine = _of_sme(rows, sme)
+        mine = rows_of_sme(rows, sme)
         if not mine:
             known = sorted({" ".join(r.text(SME).split()) for r in rows if r.text(SME)})
             raise UsageError(
