@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -47,6 +48,9 @@ CSV_COLUMNS = [
     "escalations_due",
 ]
 SUMMARY_HEADERS = ["Class", "Agents", "Call Certs", "All TBTs", "Complete", "Outstanding", "%"]
+# In the e-mail, the long one-word headers may hyphenate on a phone (a soft hyphen shows
+# only where the line breaks), so the summary fits 400 px beside a long class code.
+SOFT_HYPHENS = {"Complete": "Com\u00adplete", "Outstanding": "Out\u00adstand\u00ading"}
 OUTSTANDING_HEADERS = ["Agent", "Class", "Missing", "Pending action", "Due", "Latest note"]
 BAR_CELLS = 20  # the chart's width in cells: 5 % a cell
 BAR_DONE = "#2e7d32"
@@ -289,13 +293,30 @@ _NOWRAP = "white-space:nowrap"
 _TITLE = "font-size:20px;line-height:26px;font-weight:bold;color:#1f3864"
 
 
-def _cell(tag: str, style: str, text: str, *, nowrap: bool = False, right: bool = False) -> str:
-    """A table cell; `nowrap` (a class code, a number) never breaks, other text wraps only
-    between words (a header such as "Call Certs")."""
+def code_html(code: str) -> str:
+    """A class code that never breaks inside a number ("AET-/1102" never happens) but may
+    break after a hyphen before a word on a phone: AET-1109-EVENING-WAVE → AET-1109-⏎EVENING-WAVE.
+    """
+    parts = re.split(r"(?<=-)(?=[^\W\d_])", code)
+    return "<wbr>".join(f'<span style="{_NOWRAP}">{escape(p)}</span>' for p in parts)
+
+
+def _cell(
+    tag: str,
+    style: str,
+    text: str,
+    *,
+    nowrap: bool = False,
+    right: bool = False,
+    code: bool = False,
+) -> str:
+    """A table cell; `nowrap` (a number) never breaks, a `code` (a class code) breaks only as
+    `code_html` says, other text wraps only between words (a header such as "Call Certs")."""
     attrs = ' nowrap="nowrap"' if nowrap else ""
     style += f";{_NOWRAP}" if nowrap else ""
     style += ";text-align:right" if right else ""
-    return f'<{tag}{attrs} style="{style}">{escape(text)}</{tag}>'
+    body = code_html(text) if code else escape(text)
+    return f'<{tag}{attrs} style="{style}">{body}</{tag}>'
 
 
 def data_table(
@@ -303,18 +324,18 @@ def data_table(
     rows: Sequence[Sequence[str]],
     *,
     total_last: bool = False,
-    nowrap: Sequence[int] = (),
+    codes: Sequence[int] = (),
     numbers: Sequence[int] = (),
 ) -> str:
     """A data table (no role="presentation": screen readers keep its rows and columns) as
-    wide as the column. Cells of the `nowrap` columns (a class code) and the `numbers`
-    columns (right-aligned) never wrap; the others wrap between words."""
+    wide as the column. Cells of the `codes` columns (a class code) break only between its
+    words, the `numbers` columns (right-aligned) never; the others wrap between words."""
     head = "".join(_cell("th", _TH, h, right=i in numbers) for i, h in enumerate(headers))
     body = []
     for n, r in enumerate(rows):
         style = _TOTAL if total_last and n == len(rows) - 1 else _TD
         cells = "".join(
-            _cell("td", style, c, nowrap=i in nowrap or i in numbers, right=i in numbers)
+            _cell("td", style, c, nowrap=i in numbers, right=i in numbers, code=i in codes)
             for i, c in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
@@ -341,8 +362,7 @@ def _bar(summary: ClassSummary) -> str:
         bar_cell.format(w=w, c=c) for w, c in ((done, BAR_DONE), (100 - done, BAR_LEFT)) if w > 0
     )
     return (
-        f'<tr><td nowrap="nowrap" style="{FONT};padding:6px 8px 2px 0;{_NOWRAP}">'
-        f"{escape(summary.cls)}</td>"
+        f'<tr><td style="{FONT};padding:6px 8px 2px 0">{code_html(summary.cls)}</td>'
         f'<td nowrap="nowrap" style="{FONT};padding:6px 0 2px 0;text-align:right;{_NOWRAP}">'
         f"{escape(label)}</td></tr>"
         f'<tr><td colspan="2" style="{SMALL};padding:0">'
@@ -431,10 +451,10 @@ def render_html(
         heading_row("Summary"),
         text_row(
             data_table(
-                SUMMARY_HEADERS,
+                [SOFT_HYPHENS.get(h, h) for h in SUMMARY_HEADERS],
                 [summary_row(c) for c in [*report.classes, report.totals]],
                 total_last=True,
-                nowrap=[0],
+                codes=[0],
                 numbers=range(1, len(SUMMARY_HEADERS)),
             ),
             raw=True,

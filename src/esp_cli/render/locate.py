@@ -65,7 +65,7 @@ def render_html(
     rows = [text_row(html_lines(greeting), "padding:0 0 12px 0", raw=True)] if greeting else []
     rows += [
         text_row(_intro(cases)),
-        text_row(data_table(HEADERS, [case_row(c) for c in cases], nowrap=[1]), raw=True),
+        text_row(data_table(HEADERS, [case_row(c) for c in cases], codes=[1]), raw=True),
     ]
     if signoff:
         rows.append(text_row(html_lines(signoff), "padding:16px 0 0 0", raw=True))
