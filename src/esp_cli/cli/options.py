@@ -11,7 +11,7 @@ import typer
 
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.errors import UsageError
-from esp_cli.render import Format
+from esp_cli.render import Format, say
 
 TrackerOpt = Annotated[
     Path | None,
@@ -97,7 +97,10 @@ def config_for(path: Path | None, tracker: Path | None = None) -> Config:
     (--tracker or ESP_TRACKER), else the person's own (config.find_config)."""
     if path is None and tracker is None and os.environ.get(TRACKER_ENV):
         tracker = Path(os.environ[TRACKER_ENV])
-    return load_config(path, tracker=tracker)
+    cfg = load_config(path, tracker=tracker)
+    for warning in cfg.warnings:
+        say(f"warning: {warning}")
+    return cfg
 
 
 def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Config, Path]:
