@@ -13,6 +13,7 @@ import base64
 import copy
 import mimetypes
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -457,21 +458,27 @@ def attach(msg: EmailMessage, files: list[Path]) -> None:
     standard) and as an RFC 2047 encoded-word `name=` on Content-Type, the form Outlook
     reads (given `filename*=` alone it shows "Untitled attachment" or ATT00001)."""
     for path in files:
-        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        # A line break or other control character in a file name (possible on Linux and
+        # macOS) cannot go in a header: shown as a space.
+        name = " ".join(_CONTROL_CHARS.sub(" ", path.name).split()) or "attachment"
+        ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
         maintype, subtype = ctype.split("/", 1)
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
         *_, part = msg.iter_attachments()  # the one just added
-        if path.name.isascii():
-            part.set_param("name", path.name)
+        if name.isascii():
+            part.set_param("name", name)
         else:
             # Set raw, already folded: the policy would otherwise re-encode it as RFC 2231.
             del part["Content-Type"]
-            words = "\n ".join(_encoded_words(path.name))
+            words = "\n ".join(_encoded_words(name))
             part.set_raw("Content-Type", f'{ctype};\n name="{words}"')
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _encoded_words(text: str) -> list[str]:

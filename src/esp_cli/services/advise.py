@@ -93,6 +93,9 @@ def write_msg(msg: EmailMessage, path: Path) -> Path:
 
 DRAFT_WRITERS: dict[str, DraftWriter] = {"eml": write_eml, "msg": write_msg}
 
+# The agent's name in a draft's file name, at most: the whole name then stays well within
+# the 255 characters a file name may have, and Windows' 260 for a path in most folders.
+MAX_NAME_IN_FILE = 60
 # Characters Windows does not allow in a file name.
 _UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
@@ -139,6 +142,9 @@ def email_addresses(text: str) -> list[str] | None:
 def file_stem(day: date, agent: str, kind: AdviceKind) -> str:
     """'2026-11-24 Ana Lopez - SPOC steps' (characters Windows refuses left out)."""
     name = " ".join(_UNSAFE_FILE_CHARS.sub(" ", agent).split()) or "agent"
+    if len(name) > MAX_NAME_IN_FILE:
+        # A name pasted with a note after it must not make a name no system accepts.
+        name = name[:MAX_NAME_IN_FILE].rstrip(" .") + "…"
     return f"{day:%Y-%m-%d} {name} - {kind.heading}"
 
 
@@ -201,11 +207,20 @@ class _Run:
         assert self.out is not None
         candidate = self.out / f"{stem}.{self.suffix}"
         n = 2
-        while candidate.exists() or candidate in self._taken:
+        while _exists(candidate) or candidate in self._taken:
             candidate = self.out / f"{stem} ({n}).{self.suffix}"
             n += 1
         self._taken.add(candidate)
         return candidate
+
+
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a name the system refuses (too long) does not, and writing
+    it says why."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def _check_notes_cell(s: WriteSession, row: Row) -> None:
@@ -290,7 +305,7 @@ def _make(
     note = format_line(NOTES, run.today, run.signer, advised_text(kind))
     advice = Advice(ref, kind, to, cc, subject, text, html, note)
     if run.writes:
-        advice = _deliver(run, s, advice)
+        advice = _deliver(run, s, advice, strict=strict)
         if advice.file is None and not advice.sent and not run.dry_run:
             return  # sending failed: the message is saved, not noted
     run.messages.append(advice)
@@ -298,7 +313,9 @@ def _make(
         run._lines.setdefault((row.sheet, row.row), (row, []))[1].append(note)
 
 
-def _deliver(run: _Run, s: WriteSession, advice: Advice) -> Advice:
+def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Advice:
+    """Save or send one message. A draft that cannot be written stops the run (`strict`:
+    raises) with the drafts before it still noted, as a failed send does."""
     assert run.sender is not None
     env = mail.Envelope(run.sender, tuple(split_addresses(advice.to)), advice.cc)
     msg = mail.build_message(env, advice.subject, advice.text, advice.html, datetime.now())
@@ -306,7 +323,13 @@ def _deliver(run: _Run, s: WriteSession, advice: Advice) -> Advice:
     if run.delivery is Delivery.DRAFT:
         path = run.draft_path(stem)
         if not run.dry_run:
-            run.draft(msg, path)
+            try:
+                run.draft(msg, path)
+            except WriteFailedError as exc:
+                if strict:
+                    raise
+                run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
+                return advice
         return replace(advice, file=path)
     if run.dry_run:
         return advice
