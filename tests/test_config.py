@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.options import config_and_tracker
+from esp_cli.cli.options import resolve_config_and_tracker
 from esp_cli.config import SCHEMA, Config, load_config, set_user_name, user_config_path
 from esp_cli.errors import ConfigError, ExitCode
 from tests import factories
@@ -158,7 +158,7 @@ def test_record_step_signs_from_the_team_config_beside_the_tracker(
 
 
 def used(config: Path | None, tracker: Path | None) -> tuple[Path | None, Path]:
-    cfg, path = config_and_tracker(config, tracker)
+    cfg, path, _ = resolve_config_and_tracker(config, tracker)
     return cfg.source, path
 
 
@@ -194,7 +194,7 @@ def test_relative_paths_stay_relative_to_the_config_found_beside_the_tracker(
     )
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
-    cfg, _ = config_and_tracker(None, share / "ESP Tracker.xlsx")
+    cfg, _, _ = resolve_config_and_tracker(None, share / "ESP Tracker.xlsx")
     assert cfg.master == share / "master" / "Master.xlsx"
     assert cfg.backup_dir == share / "backups"
 

@@ -26,6 +26,7 @@ from typing import Any
 from esp_cli.columns import normalise_header
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
+from esp_cli.inputs import check_not_lock_file
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
@@ -357,6 +358,9 @@ def record_proofs(
 ) -> ProofsResult:
     files = _files(folder)
     sheet_path = tracking_path(tracking_sheet, config, tracker_path)
+    from_config = tracking_sheet is None and config.tbt_tracking_sheet is not None
+    source = "[tracker] tbt_tracking_sheet" if from_config else "--tracking-sheet"
+    check_not_lock_file(sheet_path, "TBT Tracking Sheet", source)
     if sheet_path.resolve() == tracker_path.resolve():
         raise UsageError(
             f"{sheet_path} is the ESP Tracker itself.",
