@@ -211,7 +211,7 @@ def _converse(conn: socket.socket, rfile: BinaryIO, until: str) -> None:
 
 
 def _read_message(server: Scripted, rfile: BinaryIO) -> None:
-    while (line := rfile.readline()) not in (b".\r\n", b""):
+    while rfile.readline() not in (b".\r\n", b""):
         pass
     server.got_dot.set()
 
@@ -431,3 +431,40 @@ def test_a_bad_sme_address_is_named(tmp_path: Path) -> None:
     assert (
         "[people] sme_emails (Priya Natarajan): 'priya' is not an e-mail address" in result.stderr
     )
+
+
+# -- the address rules themselves (pure) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
+        ("ana@x.com", "ana@x.com"),
+        ("Ana Lopez <ana@x.com>", "ana@x.com"),
+        ('"Lopez, Ana" <ana@x.com>', "ana@x.com"),
+        ("<ana@x.com>", "ana@x.com"),
+        ("mailto:ana@x.com", "ana@x.com"),
+        ("ana@x.com (home)", "ana@x.com"),
+        ("ana@x.com; ben@x.com", None),  # two: split them first
+        ("ana@x.com junk", None),
+        ("ana@x", None),
+        ("a@b@x.com", None),
+        ("Ana Lopez", None),
+        ("ana@x.com\nBcc: spy@x.com", None),
+        ("", None),
+    ],
+)
+def test_address_spec(text: str, spec: str | None) -> None:
+    from esp_cli.addresses import address_spec
+
+    assert address_spec(text) == spec
+
+
+def test_split_addresses_keeps_quoted_and_bracketed_separators() -> None:
+    from esp_cli.addresses import split_addresses
+
+    assert split_addresses('a@x.com; "Reyes; J" <j@x.com>, <k@x.com>;;') == [
+        "a@x.com",
+        '"Reyes; J" <j@x.com>',
+        "<k@x.com>",
+    ]

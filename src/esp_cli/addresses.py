@@ -58,10 +58,12 @@ def address_spec(text: str) -> str | None:
     if not _ADDR_SPEC.fullmatch(addr):
         return None
     # parseaddr drops what it does not understand: the address must be what was written,
-    # alone or in angle brackets after a name.
-    if text != addr and not text.endswith(f"<{addr}>"):
-        return None
-    return addr
+    # alone, in angle brackets after a name, or before a comment ('ana@x.com (home)').
+    if text == addr or text.endswith(f"<{addr}>"):
+        return addr
+    if re.fullmatch(rf"{re.escape(addr)}\s*\([^()]*\)", text):
+        return addr
+    return None
 
 
 def recipient(text: str) -> str | None:

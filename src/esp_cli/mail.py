@@ -25,15 +25,12 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from esp_cli.addresses import address_spec, recipient, split_addresses
 from esp_cli.config import Config
 from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
 from esp_cli.system import write_file_atomically
-
-if TYPE_CHECKING:
-    from _typeshed import ReadableBuffer
 
 PASSWORD_ENV = "ESP_SMTP_PASSWORD"
 DEFAULT_PORT = 587
@@ -276,7 +273,7 @@ class _Client(smtplib.SMTP):
         self.file = None
         return self.getreply()
 
-    def send(self, s: ReadableBuffer | str) -> None:
+    def send(self, s: Any) -> None:  # bytes or str, as smtplib's
         if self.sock is not None:
             self.sock.settimeout(self._budget())
         try:
@@ -294,7 +291,7 @@ class _Client(smtplib.SMTP):
         except smtplib.SMTPServerDisconnected as exc:
             raise _timed_out(exc) from exc
 
-    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
+    def data(self, msg: Any) -> tuple[int, bytes]:
         self.in_data = True
         return super().data(msg)
 

@@ -124,15 +124,10 @@ def load_templates(config: Config) -> dict[AdviceKind, Template]:
     return out
 
 
-def email_address(text: str) -> str | None:
-    """The address in a cell ('ana@x.com', 'Ana <ana@x.com>', 'mailto:ana@x.com'), or None
-    when the cell is not exactly one well-formed address."""
-    return address_spec(text)
-
-
 def email_addresses(text: str) -> list[str] | None:
-    """Every address in a cell that may hold several (`ana@x.com; ana.l@y.com`, Outlook's
-    way), or None when any of them is not a well-formed address (or there is none)."""
+    """Every address in a cell ('ana@x.com', 'Ana <ana@x.com>', 'mailto:ana@x.com'), which
+    may hold several (`ana@x.com; ana.l@y.com`, Outlook's way), or None when any of them is
+    not a well-formed address (or there is none)."""
     found = [address_spec(piece) for piece in split_addresses(text)]
     if not found or any(a is None for a in found):
         return None
