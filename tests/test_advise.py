@@ -819,3 +819,60 @@ def test_msg_drafts_are_outlook_drafts_with_the_same_message(folder: Path) -> No
 def test_msg_goes_with_out(folder: Path) -> None:
     result = run("advise", "gia ross", "breakout", "--msg", "-c", str(folder / "esp.toml"))
     assert result.exit_code == 2 and "--msg goes with --out" in result.stderr
+
+
+# -- drafts that cannot be written ----------------------------------------------------------------
+
+LONG_NAME = "Zara " + "Quintanilla-" * 24 + "Okafor"
+
+
+def test_a_very_long_name_still_makes_a_draft_and_is_noted(tmp_path: Path) -> None:
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [agent("Ana Lopez", **SPOC), agent(LONG_NAME, **{**SPOC, "Email": "zara@example.com"})],
+        headers=HEADERS,
+    )
+    write_config(tmp_path)
+    out = tmp_path / "drafts"
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
+                 "-c", str(tmp_path / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 2 and all(len(n) < 120 for n in names)
+    assert any(n.startswith(f"{TODAY:%Y-%m-%d} Zara Quintanilla-") and "…" in n for n in names)
+    notes = notes_by_name(tmp_path / "ESP Tracker.xlsx")
+    assert notes["Ana Lopez"] == notes[LONG_NAME] == f"{STAMP} - {SIGNER} - Advised: SPOC steps"
+
+
+def test_a_draft_that_cannot_be_written_stops_the_run_and_the_ones_before_are_noted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from esp_cli import mail
+    from esp_cli.services import advise as service
+
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [agent("Ana Lopez", **SPOC), agent("Ben Carter", **SPOC), agent("Cy Moss", **SPOC)],
+        headers=HEADERS,
+    )
+    write_config(tmp_path)
+    written: list[str] = []
+
+    def disk_full_on_the_second(msg: EmailMessage, path: Path) -> Path:
+        if written:
+            raise service.WriteFailedError(f"{path}: cannot be written (No space left on device).")
+        written.append(path.name)
+        return mail.write_atomic(path, mail.draft_bytes(msg))
+
+    monkeypatch.setitem(service.DRAFT_WRITERS, "eml", disk_full_on_the_second)
+    out = tmp_path / "drafts"
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
+                 "-c", str(tmp_path / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Saving drafts stopped: Ben Carter (spoc)" in result.stderr
+    assert "No space left on device" in result.stderr
+    assert [p.name for p in out.iterdir()] == written
+    notes = notes_by_name(tmp_path / "ESP Tracker.xlsx")
+    assert notes["Ana Lopez"] == f"{STAMP} - {SIGNER} - Advised: SPOC steps"
+    assert notes["Ben Carter"] is None and notes["Cy Moss"] is None

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.options import config_and_tracker
-from esp_cli.config import Config, load_config, set_user_name, user_config_path
+from esp_cli.cli.options import resolve_config_and_tracker
+from esp_cli.config import SCHEMA, Config, load_config, set_user_name, user_config_path
 from esp_cli.errors import ConfigError, ExitCode
 from tests import factories
 
@@ -158,7 +158,7 @@ def test_record_step_signs_from_the_team_config_beside_the_tracker(
 
 
 def used(config: Path | None, tracker: Path | None) -> tuple[Path | None, Path]:
-    cfg, path = config_and_tracker(config, tracker)
+    cfg, path, _ = resolve_config_and_tracker(config, tracker)
     return cfg.source, path
 
 
@@ -194,7 +194,7 @@ def test_relative_paths_stay_relative_to_the_config_found_beside_the_tracker(
     )
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
-    cfg, _ = config_and_tracker(None, share / "ESP Tracker.xlsx")
+    cfg, _, _ = resolve_config_and_tracker(None, share / "ESP Tracker.xlsx")
     assert cfg.master == share / "master" / "Master.xlsx"
     assert cfg.backup_dir == share / "backups"
 
@@ -226,3 +226,126 @@ def test_config_user_reports_a_broken_own_config_as_such(home: Path) -> None:
     res = CliRunner().invoke(app, ["config", "user"])
     assert res.exit_code == ExitCode.USAGE
     assert "not valid TOML" in res.stderr and "No name set" not in res.stderr
+
+
+# -- a mistyped esp.toml: one line naming the key and the fix, never a traceback ---------------
+
+
+def config_where(tmp_path: Path, text: str | bytes) -> Any:
+    path = tmp_path / "esp.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        write(path, text)
+    return CliRunner().invoke(app, ["config", "where", "--config", str(path)])
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "what"),
+    [
+        ("[people]\nuser = 5\n", "[people] user", "a string (got 5)"),
+        ("[report]\nfrom = 5\n", "[report] from", "a string (got 5)"),
+        ("[calendar]\nsubdivision = 5\n", "[calendar] subdivision", "a string (got 5)"),
+        (
+            "[calendar]\ncompany_days_off = 2026-12-24\n",
+            "[calendar] company_days_off",
+            "a list of dates (got 2026-12-24)",
+        ),
+        ("[smtp]\nport = '587'\n", "[smtp] port", "a port number such as 587"),
+        ("[backup]\nkeep_days = true\n", "[backup] keep_days", "a whole number"),
+    ],
+)
+def test_a_value_of_the_wrong_type_names_the_key_and_the_type(
+    home: Path, tmp_path: Path, text: str, key: str, what: str
+) -> None:
+    res = config_where(tmp_path, text)
+    assert res.exit_code == ExitCode.USAGE, res.output
+    assert f"{key} must be {what}" in res.stderr
+    assert "Fix: write it as" in res.stderr
+    assert "Traceback" not in res.output and res.stdout == ""
+
+
+# A value no key accepts: a table of numbers (sme_emails takes a table of strings).
+WRONG = "{ a = 1 }"
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [(s, k) for s, keys in SCHEMA.items() for k in keys],
+)
+def test_every_key_refuses_a_wrong_type_with_a_clear_error(
+    home: Path, tmp_path: Path, section: str, key: str
+) -> None:
+    res = config_where(tmp_path, f"[{section}]\n{key} = {WRONG}\n")
+    assert res.exit_code == ExitCode.USAGE, res.output
+    assert f"[{section}] {key} must be" in res.stderr
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_a_column_spelling_of_the_wrong_type_is_a_clear_error(home: Path, tmp_path: Path) -> None:
+    res = config_where(tmp_path, '[columns]\n"Agent ID" = 5\n')
+    assert res.exit_code == ExitCode.USAGE
+    assert "[columns] 'Agent ID' must be a string or a list of strings" in res.stderr
+
+
+def test_a_notepad_byte_order_mark_is_read(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "esp.toml"
+    path.write_bytes(b'\xef\xbb\xbf[people]\nuser = "Dana"\n')
+    assert load_config(path).user == "Dana"
+
+
+def test_a_utf16_file_is_read(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "esp.toml"
+    path.write_bytes('[people]\nuser = "Zoë Ångström"\n'.encode("utf-16"))
+    assert load_config(path).user == "Zoë Ångström"
+
+
+def test_esp_config_user_keeps_a_file_with_a_byte_order_mark(home: Path) -> None:
+    own = user_config_path()
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_bytes(b'\xef\xbb\xbf[calendar]\ncountry = "US"\n')
+    set_user_name("Dana")
+    assert load_config(own).user == "Dana" and load_config(own).country == "US"
+
+
+def test_a_file_in_another_encoding_says_to_save_it_as_utf8(home: Path, tmp_path: Path) -> None:
+    res = config_where(tmp_path, '[people]\nuser = "Zoë"\n'.encode("cp1252"))
+    assert res.exit_code == ExitCode.USAGE
+    assert "not UTF-8 text" in res.stderr and "Encoding: UTF-8" in res.stderr
+
+
+def test_a_windows_path_in_double_quotes_says_how_to_write_it(home: Path, tmp_path: Path) -> None:
+    res = config_where(tmp_path, '[tracker]\npath = "C:\\Users\\jr\\ESP Tracker.xlsx"\n')
+    assert res.exit_code == ExitCode.USAGE
+    assert "line 2" in res.stderr
+    assert "single quotes" in res.stderr and "forward slashes" in res.stderr
+
+
+def test_a_windows_path_in_single_quotes_is_read(home: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "esp.toml", "[tracker]\npath = 'C:\\Users\\jr\\ESP Tracker.xlsx'\n")
+    assert str(load_config(path).tracker).endswith("ESP Tracker.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ('[calender]\ncountry = "US"\n', "[calender] is not a section esp knows; did you mean "
+         "[calendar]?"),
+        ('[people]\nuser_emial = "a@b.com"\n', "[people] user_emial is not a key esp knows; "
+         "did you mean user_email?"),
+        ('user = "Dana"\n', "user is outside any [section]; it belongs under [people]"),
+        ('[columns]\n"Agnet ID" = ["Associate"]\n', "[columns] 'Agnet ID' is not a column esp "
+         'knows; did you mean "Agent ID"?'),
+    ],
+)  # fmt: skip
+def test_an_unknown_section_or_key_is_a_warning_naming_the_closest(
+    home: Path, tmp_path: Path, text: str, warning: str
+) -> None:
+    res = config_where(tmp_path, text)
+    assert res.exit_code == 0, res.output
+    assert f"warning: {tmp_path / 'esp.toml'}: {warning}" in res.stderr
+
+
+def test_known_keys_give_no_warning(home: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "src" / "esp_cli" / "sample" / "esp.toml"
+    assert load_config(sample).warnings == ()

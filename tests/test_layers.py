@@ -39,7 +39,15 @@ def _offending(paths: list[Path], forbidden: tuple[str, ...]) -> dict[str, list[
 
 PURE = [
     SRC / name
-    for name in ("model.py", "rules.py", "calendar.py", "notes.py", "values.py", "columns.py")
+    for name in (
+        "model.py",
+        "rules.py",
+        "calendar.py",
+        "notes.py",
+        "values.py",
+        "columns.py",
+        "addresses.py",
+    )
 ] + _modules("results")
 
 

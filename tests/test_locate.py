@@ -168,3 +168,60 @@ def test_non_ascii_screenshot_names_reach_outlook(folder: Path) -> None:
 )  # fmt: skip
 def test_course_searched(notes: str | None, course: str | None) -> None:
     assert course_searched(notes) == course
+
+
+# -- the e-mail first, the tracker last ------------------------------------------------------
+
+
+def test_an_email_that_cannot_be_saved_leaves_the_tracker_unchanged(folder: Path) -> None:
+    tracker = folder / "ESP Tracker.xlsx"
+    before = tracker.read_bytes()
+    (folder / "a folder.eml").mkdir()  # --eml names a folder: the draft cannot be written
+    result = run("report", "locate", "--screenshots", str(folder / "shots"),
+                 "--eml", str(folder / "a folder.eml"), "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 6, result.output
+    assert "cannot be written" in result.stderr
+    assert tracker.read_bytes() == before
+    assert searched(folder)[0] == "No"
+    assert not (folder / "esp-backups").exists()
+
+
+def test_a_send_that_fails_leaves_the_tracker_unchanged(folder: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = folder / "esp.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n',
+        encoding="utf-8",
+    )
+    before = (folder / "ESP Tracker.xlsx").read_bytes()
+    result = run("report", "locate", "--screenshots", str(folder / "shots"), "--send",
+                 "-c", str(config))  # fmt: skip
+    assert result.exit_code == 1
+    assert "cannot connect" in result.stderr
+    assert (folder / "ESP Tracker.xlsx").read_bytes() == before
+    assert list(folder.glob("Cannot Locate TBT*.eml"))  # the message is kept
+
+
+def test_a_screenshot_name_with_a_line_break_is_attached(folder: Path) -> None:
+    (folder / "shots" / "Amira Hassan\ncourse name.png").write_bytes(b"\x89PNG x")
+    eml = folder / "locate.eml"
+    result = run("report", "locate", "--screenshots", str(folder / "shots"), "--eml", str(eml),
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    msg = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    names = [part.get_filename() for part in msg.iter_attachments()]
+    assert "Amira Hassan course name.png" in names
+    assert searched(folder)[1] == "Yes"
+
+
+def test_the_email_is_saved_before_the_tracker_is_written(folder: Path) -> None:
+    eml = folder / "locate.eml"
+    result = run("report", "locate", "--screenshots", str(folder / "shots"), "--eml", str(eml),
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr.index("Saved the e-mail") < result.stderr.index("Wrote 2 cell(s)")

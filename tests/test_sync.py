@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,10 +13,10 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.config import Config
-from esp_cli.errors import ExitCode
+from esp_cli.errors import ExitCode, InputFileError
 from esp_cli.services.sync import sync_nnumbers
 
-from .factories import master, tracker
+from .factories import make_workbook, master, tracker
 
 AGENTS = [
     {"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E100", "Email": "devon@x.com"},
@@ -221,3 +222,150 @@ def test_no_tracker_anywhere_is_a_usage_error(
     res = CliRunner().invoke(app, ["sync-nnumbers", "--from", "m.xlsx"])
     assert res.exit_code == ExitCode.USAGE
     assert "No tracker given" in res.stderr and "--tracker" in res.stderr
+
+
+# -- two class rows, a Master without a Class column, the tracker given as the Master ------------
+
+
+def run_sync(*args: str) -> Any:
+    return CliRunner().invoke(app, ["sync-nnumbers", *args])
+
+
+def test_two_class_rows_with_different_dates_are_a_conflict_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    esp = tracker(tmp_path / "ESP.xlsx", AGENTS)
+    mst = master(
+        tmp_path / "Master.xlsx",
+        [
+            ("AET-2", None, None, None, None, date(2026, 11, 11)),
+            ("AET-2", None, None, None, None, date(2026, 11, 12)),
+            ("AET-1", "Ana Ruiz", None, None, None, date(2026, 11, 5)),
+        ],
+    )
+    result = sync_nnumbers(esp, mst, Config())
+    # AET-2's agents (Lee Park, Kim Ode) keep their blank dates; Ana's own row is applied.
+    assert cells(esp, "F")[2:5] == [date(2026, 11, 5), None, None]
+    conflicts = {c.agent: c for c in result.conflicts}
+    assert sorted(conflicts) == ["Kim Ode", "Lee Park"]
+    lee = conflicts["Lee Park"]
+    assert (lee.cell, lee.master) == ("F6", "2026-11-11 / 2026-11-12")
+    assert "the Master's class rows for AET-2 give different dates" in lee.reason
+    assert "Master!row 2: 2026-11-11" in lee.reason and "Master!row 3: 2026-11-12" in lee.reason
+
+
+def test_two_class_rows_with_the_same_date_are_applied(tmp_path: Path) -> None:
+    esp = tracker(tmp_path / "ESP.xlsx", AGENTS)
+    row = ("AET-2", None, None, None, None, date(2026, 11, 11))
+    mst = master(tmp_path / "Master.xlsx", [row, row])
+    result = sync_nnumbers(esp, mst, Config())
+    assert cells(esp, "F")[3:5] == [date(2026, 11, 11), date(2026, 11, 11)]
+    assert result.conflicts == [] and result.unmatched == []
+
+
+NO_CLASS_HEADERS = ("Employee Name", "Emp ID", "E-mail", "N#", "Date Requested")
+
+
+def test_a_master_without_a_class_column_matches_across_the_whole_tracker(tmp_path: Path) -> None:
+    esp = tracker(tmp_path / "ESP.xlsx", AGENTS)
+    mst = make_workbook(
+        tmp_path / "Master.xlsx",
+        {
+            "Sheet1": [
+                NO_CLASS_HEADERS,
+                ("Ana Ruiz", None, None, "N5", date(2026, 11, 5)),  # by name, unique
+                ("Kim Ode", None, None, None, date(2026, 11, 6)),
+                (None, "E100", None, None, date(2026, 11, 7)),  # by ID
+                ("Price", None, None, None, date(2026, 11, 8)),  # no one has only this name
+            ]
+        },
+    )
+    result = sync_nnumbers(esp, mst, Config())
+    assert cells(esp, "F") == [
+        date(2026, 11, 7),
+        date(2026, 11, 2),
+        date(2026, 11, 5),
+        None,
+        date(2026, 11, 6),
+        "TBD",
+    ]
+    assert cells(esp, "E")[2] == "N5"
+    assert [(u.row, u.cls) for u in result.unmatched] == [(5, "")]
+
+
+def test_a_master_with_a_sheet_per_class_takes_the_class_from_the_sheet(tmp_path: Path) -> None:
+    esp = tracker(
+        tmp_path / "ESP.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Sam Lee", "Agent ID": "E1"},
+            {"Class": "AET-2", "Agent Name": "Sam Lee", "Agent ID": "E2"},
+        ],
+    )
+    mst = make_workbook(
+        tmp_path / "Master.xlsx",
+        {
+            "AET-2": [NO_CLASS_HEADERS, ("Sam Lee", None, None, None, date(2026, 11, 9))],
+        },
+    )
+    result = sync_nnumbers(esp, mst, Config())
+    ws = openpyxl.load_workbook(esp)["ESP Tracker"]
+    assert (ws["F3"].value, ws["F4"].value.date()) == (None, date(2026, 11, 9))
+    assert result.unmatched == []
+
+
+def test_the_tracker_given_as_the_master_is_said_plainly(files: tuple[Path, Path]) -> None:
+    esp, _ = files
+    before = esp.read_bytes()
+    res = run_sync("-t", str(esp), "--from", str(esp))
+    assert res.exit_code == ExitCode.USAGE
+    assert "is the ESP Tracker itself (--from)" in res.stderr
+    assert "nothing to change" not in res.output
+    copy = esp.with_name("ESP copy.xlsx")
+    copy.write_bytes(before)
+    res = run_sync("-t", str(esp), "--from", str(copy))
+    assert res.exit_code == ExitCode.USAGE
+    assert "is a copy of the ESP Tracker" in res.stderr
+    assert esp.read_bytes() == before
+
+
+def test_a_missing_master_names_the_option_and_a_similar_file(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    esp, mst = files
+    with pytest.raises(InputFileError) as caught:
+        sync_nnumbers(esp, tmp_path / "Master .xlsx", Config())
+    text = str(caught.value)
+    assert "no such file (the Master N Number Tracker, from --from)" in text
+    assert "beside it is 'Master.xlsx'" in text
+    assert "tracker in esp.toml" not in text
+    config = tmp_path / "esp.toml"
+    config.write_text('[tracker]\nmaster = "Mastr.xlsx"\n', encoding="utf-8")
+    res = run_sync("-t", str(esp), "-c", str(config))
+    assert res.exit_code == ExitCode.BAD_INPUT
+    stderr = res.stderr
+    assert f"from [tracker] master in {config}" in stderr
+    assert "did you mean 'Master.xlsx'?" in stderr
+
+
+def test_excels_lock_file_given_as_the_master_is_named_as_such(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    esp, mst = files
+    lock = tmp_path / "~$ster.xlsx"  # Excel's owner file for Master.xlsx while it is open
+    lock.write_bytes(b"\x0bJordan Reyes" + b" " * 40)
+    res = run_sync("-t", str(esp), "--from", str(lock))
+    assert res.exit_code == ExitCode.BAD_INPUT
+    stderr = res.stderr
+    assert "this is Excel's lock file" in stderr and "CSV" not in stderr
+    assert "give 'Master.xlsx' with --from" in stderr
+
+
+def test_excels_lock_file_given_as_the_tracker_is_named_as_such(files: tuple[Path, Path]) -> None:
+    esp, _ = files
+    lock = esp.with_name("~$P.xlsx")
+    lock.write_bytes(b"\x0bJordan Reyes" + b" " * 40)
+    res = CliRunner().invoke(app, ["doctor", "-t", str(lock)])
+    assert res.exit_code == ExitCode.BAD_INPUT
+    assert (
+        "this is Excel's lock file" in res.stderr and "give 'ESP.xlsx' with --tracker" in res.stderr
+    )

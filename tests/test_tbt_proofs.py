@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ from esp_cli.errors import ExitCode
 from esp_cli.results.proofs import Rejected
 from esp_cli.services.proofs import check_name, misnaming, name_in, pdf_problem
 from esp_cli.tracker import Row
+from tests.factories import make_workbook
 
 HEADERS = ["Class", "Agent Name", "Agent ID", "All TBTs Complete?", "TBT Complete Date"]
 # Title in row 1, headers in row 2; agents from row 3. D: All TBTs Complete?, E: the date.
@@ -359,3 +361,63 @@ def test_the_right_name_matches_the_agent() -> None:
 def test_two_agents_of_the_same_name_are_not_guessed() -> None:
     got = check_name("Devon Price TBT.pdf", [_row("Devon Price"), _row("Devon Price", 9)], "t")
     assert isinstance(got, Rejected) and "2 agents are named" in got.reason
+
+
+# -------------------------------------------------- a tracking sheet that cannot be written
+
+
+def _refuse_creating_in(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    # As root a folder's permissions would not stop the test, so the refusal a user gets is
+    # simulated where a file is first created there.
+    real = os.open
+
+    def open_(file: Any, flags: int, *args: Any) -> int:
+        if flags & os.O_CREAT and Path(file).parent == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real(file, flags, *args)
+
+    monkeypatch.setattr(os, "open", open_)
+
+
+def test_a_tracking_sheet_in_a_missing_folder_is_exit_6_and_the_tracker_unchanged(
+    tracker: Path, folder: Path
+) -> None:
+    before = tracker.read_bytes()
+    sheet = tracker.parent / "no such folder" / "TBT Tracking Sheet.xlsx"
+    res = CliRunner().invoke(
+        app,
+        ["tbt", "proofs", str(folder), "--tracker", str(tracker), "--tracking-sheet", str(sheet),
+         "--by", "Jordan Reyes"],
+    )  # fmt: skip
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    assert "the TBT Tracking Sheet cannot be created" in res.stderr
+    assert "--tracking-sheet" in res.stderr and "no such folder" in res.stderr
+    assert tracker.read_bytes() == before
+    assert not sheet.parent.exists()
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_tracking_sheet_folder_that_cannot_be_written_is_exit_6(
+    tracker: Path, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    sheet = shared / "TBT Tracking Sheet.xlsx"
+    if existing:
+        make_workbook(sheet, {"TBT Tracking": [["Agent", "Class", "File"]]})
+    sheet_before = sheet.read_bytes() if existing else None
+    before = tracker.read_bytes()
+    _refuse_creating_in(monkeypatch, shared)
+    res = CliRunner().invoke(
+        app,
+        ["tbt", "proofs", str(folder), "--tracker", str(tracker), "--tracking-sheet", str(sheet),
+         "--by", "Jordan Reyes"],
+    )  # fmt: skip
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    assert "Permission denied" in res.stderr
+    assert "Traceback" not in res.output
+    assert tracker.read_bytes() == before
+    assert (sheet.read_bytes() if existing else None) == sheet_before
+    assert sorted(p.name for p in shared.iterdir()) == (
+        ["TBT Tracking Sheet.xlsx"] if existing else []
+    )

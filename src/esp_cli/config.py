@@ -7,16 +7,21 @@ are relative to the file. Who signs is the person's own business: see Config.sig
 
 from __future__ import annotations
 
+import codecs
+import difflib
 import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from esp_cli.addresses import split_addresses
+from esp_cli.columns import COLUMNS, resolve_key
 from esp_cli.errors import ConfigError, NoSignerError
 from esp_cli.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.system import user_config_dir
@@ -78,6 +83,7 @@ class Config:
     advice: AdviceConfig = field(default_factory=AdviceConfig)
     backup_keep_days: int = 14  # every backup younger than this is kept
     backup_keep_count: int = 30  # and at least this many of the newest
+    warnings: tuple[str, ...] = ()  # sections and keys esp does not know (likely typos)
 
     def tracker_path(self, given: Path | None) -> Path:
         """--tracker, else ESP_TRACKER, else esp.toml's [tracker] path."""
@@ -144,10 +150,7 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
     if not tidy:
         raise ConfigError("The name is empty.", fix="give your name as notes should show it.")
     target = path or user_config_path()
-    try:
-        text = target.read_text(encoding="utf-8") if target.is_file() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{target}: cannot be read ({exc}).") from exc
+    text = read_toml_text(target) if target.is_file() else ""
     updated = _with_user(text, tidy)
     try:
         tomllib.loads(updated)
@@ -215,52 +218,244 @@ def load_config(
         path = found
     elif not path.is_file():
         raise ConfigError(f"{path}: no such config file.", fix="check the --config path.")
+    raw = parse_toml(read_toml_text(path), path)
+    warnings = check_schema(raw, path)
+    return replace(_from_dict(raw, path), warnings=tuple(warnings))
+
+
+def read_toml_text(path: Path) -> str:
+    """The file's text, as Windows editors save it: UTF-8 with or without the byte-order
+    mark Notepad writes, or UTF-16 ("Unicode" in Notepad's Save As) with its mark."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    return _from_dict(raw, path)
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start + 1} cannot be read).",
+            fix="save it as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8).",
+        ) from exc
 
 
-def _section(raw: dict[str, Any], name: str, where: Path) -> dict[str, Any]:
-    value = raw.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: [{name}] must be a table.")
-    return value
+_TOML_LINE = re.compile(r"line (\d+)")
 
 
-def _strs(value: Any, key: str, where: Path) -> tuple[str, ...]:
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """The TOML in `text`; a syntax error names the file and line, and a Windows path
+    typed in double quotes (where a backslash starts an escape) says how to write it."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        fix = None
+        found = _TOML_LINE.search(str(exc))
+        lines = text.splitlines()
+        if found and 0 < int(found.group(1)) <= len(lines):
+            line = lines[int(found.group(1)) - 1]
+            if "\\" in line and '"' in line:
+                fix = (
+                    "a backslash inside double quotes starts an escape (\\U, \\n...): write "
+                    "Windows paths in single quotes, 'C:\\Users\\you\\ESP Tracker.xlsx', or "
+                    'with forward slashes, "C:/Users/you/ESP Tracker.xlsx".'
+                )
+        raise ConfigError(f"{path}: not valid TOML ({exc}).", fix=fix) from exc
+
+
+# ----------------------------------------------------------------------------- the schema
+#
+# Every key esp reads, with the type it must have. A value of another type is an error that
+# names the key and the type, before any of it is used; a section or key not listed here is
+# a warning naming the closest known one (a typo must not be silently ignored).
+
+
+@dataclass(frozen=True)
+class _Type:
+    what: str  # the expected type, as the error says it
+    check: Callable[[Any], bool]
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_strs(v: Any) -> bool:
+    return isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v))
+
+
+def _is_dates(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(i, date | str) for i in v)
+
+
+def _is_count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _is_port(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 0 < v < 65536
+
+
+def _is_seconds(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+
+
+def _is_str_table(v: Any) -> bool:
+    return isinstance(v, dict) and all(isinstance(i, str) for i in v.values())
+
+
+TEXT = _Type("a string", _is_str)
+TEXTS = _Type("a string or a list of strings", _is_strs)
+DATES = _Type("a list of dates", _is_dates)
+COUNT = _Type("a whole number, 0 or more", _is_count)
+PORT = _Type("a port number such as 587", _is_port)
+SECONDS = _Type("a number of seconds, more than 0", _is_seconds)
+BOOL = _Type("true or false", lambda v: isinstance(v, bool))
+NAMES_TO_ADDRESSES = _Type("a table of names and addresses", _is_str_table)
+
+# section -> key -> (type, an example value as it is written in esp.toml)
+SCHEMA: dict[str, dict[str, tuple[_Type, str]]] = {
+    "tracker": {
+        "path": (TEXT, '"ESP Tracker.xlsx"'),
+        "master": (TEXT, '"Master N Number Tracker.xlsx"'),
+        "progress_report": (TEXT, '"ESP Agent Progress Report.xlsx"'),
+        "self_reports": (TEXT, '"self-reports"'),
+        "tbt_tracking_sheet": (TEXT, '"TBT Tracking Sheet.xlsx"'),
+    },
+    "columns": {},  # any header: a spelling or a list of them (checked by _check_columns)
+    "calendar": {
+        "country": (TEXT, '"US"'),
+        "subdivision": (TEXT, '"TX"'),
+        "company_days_off": (DATES, '["2026-12-24"]'),
+        "company_workdays": (DATES, '["2026-11-11"]'),
+        "timezone": (TEXT, '"America/New_York"'),
+    },
+    "people": {
+        "user": (TEXT, '"Jordan Reyes"'),
+        "user_email": (TEXT, '"jordan.reyes@example.com"'),
+        "learning_contacts": (TEXTS, '["torrey.lane@example.com"]'),
+        "coordinator": (TEXT, '"Jordan Reyes"'),
+        "coordinator_email": (TEXT, '"jordan.reyes@example.com"'),
+        "sme_emails": (NAMES_TO_ADDRESSES, '{ "Priya Natarajan" = "priya@example.com" }'),
+    },
+    "access": {"values": (TEXTS, '["Yes", "No", "Cannot Locate TBT"]')},
+    "report": {
+        "to": (TEXTS, '["leadership@example.com"]'),
+        "cc": (TEXTS, '["cert-team@example.com"]'),
+        "from": (TEXT, '"Jordan Reyes <jordan.reyes@example.com>"'),
+        "greeting": (TEXT, '"Hello,"'),
+        "signoff": (TEXT, '"Thank you,\\nJordan Reyes"'),
+    },
+    "smtp": {
+        "host": (TEXT, '"smtp.example.com"'),
+        "port": (PORT, "587"),
+        "starttls": (BOOL, "true"),
+        "username": (TEXT, '"jordan.reyes@example.com"'),
+        "timeout": (SECONDS, "120"),
+    },
+    "backup": {
+        "dir": (TEXT, '"esp-backups"'),
+        "keep_days": (COUNT, "14"),
+        "keep_count": (COUNT, "30"),
+    },
+    "spoc": {"phone": (TEXT, '"(888) 905-9500"')},
+    "advice": {
+        "learning_hub_link": (TEXT, '"http://cvshealth.sabacloud.com"'),
+        "templates": (TEXT, '"advice"'),
+        "breakout": (TEXT, '"https://teams.example.com/tbt-breakout (2pm ET)"'),
+    },
+}
+
+
+def _closest(word: str, known: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(word.lower(), list(known), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, date | bool | int | float):
+        return f"{value}".lower() if isinstance(value, bool) else f"{value}"
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)
+
+
+def check_schema(raw: dict[str, Any], where: Path) -> list[str]:
+    """Every known key's type checked (a ConfigError naming the key and the type it must
+    have); the warnings for sections and keys esp does not know."""
+    warnings: list[str] = []
+    for name, section in raw.items():
+        keys = SCHEMA.get(name)
+        if keys is None:
+            owner = next((s for s, k in SCHEMA.items() if name in k), None)
+            if not isinstance(section, dict):
+                where_to = f"it belongs under [{owner}]" if owner else "esp ignores it"
+                warnings.append(f"{where}: {name} is outside any [section]; {where_to}")
+                continue
+            guess = _closest(name, SCHEMA)
+            hint = f"did you mean [{guess}]?" if guess else "esp ignores it"
+            warnings.append(f"{where}: [{name}] is not a section esp knows; {hint}")
+            continue
+        if not isinstance(section, dict):
+            raise ConfigError(
+                f"{where}: [{name}] must be a table (a [{name}] heading with keys under it).",
+                fix=f"write it as a heading, [{name}], with its keys on the lines below.",
+            )
+        if name == "columns":
+            warnings += _check_columns(section, where)
+            continue
+        for key, value in section.items():
+            spec = keys.get(key)
+            if spec is None:
+                if name == "smtp" and key == "password":
+                    continue  # refused with its own message in _from_dict
+                guess = _closest(key, keys)
+                hint = f"did you mean {guess}?" if guess else "esp ignores it"
+                warnings.append(f"{where}: [{name}] {key} is not a key esp knows; {hint}")
+                continue
+            kind, example = spec
+            if not kind.check(value):
+                raise ConfigError(
+                    f"{where}: [{name}] {key} must be {kind.what} (got {_shown_value(value)}).",
+                    fix=f"write it as {key} = {example}.",
+                )
+    return warnings
+
+
+def _check_columns(section: dict[str, Any], where: Path) -> list[str]:
+    warnings = []
+    headers = [col.header for col in COLUMNS]
+    for target, spellings in section.items():
+        if not _is_strs(spellings):
+            raise ConfigError(
+                f"{where}: [columns] {target!r} must be {TEXTS.what} "
+                f"(got {_shown_value(spellings)}).",
+                fix=f'write it as "{target}" = ["Your Header"].',
+            )
+        if resolve_key(target) is None:
+            guess = difflib.get_close_matches(target, headers, n=1, cutoff=0.6)
+            hint = f'did you mean "{guess[0]}"?' if guess else "esp ignores it"
+            warnings.append(f"{where}: [columns] {target!r} is not a column esp knows; {hint}")
+    return warnings
+
+
+def _strs(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise ConfigError(f"{where}: {key} must be a string or a list of strings.")
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _str(value: Any, key: str, where: Path) -> str | None:
+def _recipients(value: Any) -> tuple[str, ...]:
+    """A list of recipients, each entry split at Outlook's `;` (and `,`): `["a; b"]` is two."""
+    return tuple(piece for entry in _strs(value) for piece in split_addresses(entry))
+
+
+def _tidy(value: Any) -> str | None:
     """A text setting, spaces tidied; None when absent or blank."""
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: {key} must be a string.")
-    return " ".join(value.split()) or None
-
-
-def _str_table(value: Any, key: str, where: Path) -> dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise ConfigError(
-            f"{where}: {key} must be a table of names and addresses.",
-            fix=f'write it as {key} = {{ "Priya Natarajan" = "priya@example.com" }}.',
-        )
-    return dict(value)
+    return " ".join(str(value).split()) or None
 
 
 def _dates(value: Any, key: str, where: Path) -> tuple[date, ...]:
@@ -268,27 +463,22 @@ def _dates(value: Any, key: str, where: Path) -> tuple[date, ...]:
     for v in value or []:
         if isinstance(v, date):
             out.append(v)
-        elif isinstance(v, str):
-            try:
-                out.append(date.fromisoformat(v))
-            except ValueError as exc:
-                raise ConfigError(f"{where}: {key}: {v!r} is not a YYYY-MM-DD date.") from exc
-        else:
-            raise ConfigError(f"{where}: {key}: {v!r} is not a date.")
+            continue
+        try:
+            out.append(date.fromisoformat(v))
+        except ValueError as exc:
+            raise ConfigError(
+                f"{where}: {key}: {v!r} is not a YYYY-MM-DD date.",
+                fix=f"write it as {key.split()[-1]} = [2026-12-24].",
+            ) from exc
     return tuple(out)
 
 
-def _text(value: Any, key: str, where: Path) -> str:
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: {key} must be a string.")
-    return value
-
-
-def _zone_name(value: Any, where: Path) -> str | None:
+def _zone_name(value: str | None, where: Path) -> str | None:
     """An IANA time zone name esp can use, checked now so a typo fails before any work."""
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip():
+    if not value.strip():
         raise ConfigError(f'{where}: [calendar] timezone must be a name such as "America/Chicago".')
     try:
         ZoneInfo(value.strip())
@@ -301,35 +491,24 @@ def _zone_name(value: Any, where: Path) -> str | None:
     return value.strip()
 
 
-def _count(value: Any, default: int, key: str, where: Path) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{where}: {key} must be a whole number, 0 or more (got {value!r}).")
-    return value
-
-
-def _path(value: Any, base: Path, key: str, where: Path) -> Path | None:
+def _path(value: Any, base: Path) -> Path | None:
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: {key} must be a path string.")
     p = Path(value).expanduser()
     return p if p.is_absolute() else base / p
 
 
 def _from_dict(raw: dict[str, Any], where: Path) -> Config:
+    """The Config of a parsed esp.toml whose types check_schema has checked."""
     base = where.parent
-    tracker = _section(raw, "tracker", where)
-    columns = _section(raw, "columns", where)
-    cal = _section(raw, "calendar", where)
-    people = _section(raw, "people", where)
-    access = _section(raw, "access", where)
-    report = _section(raw, "report", where)
-    smtp = _section(raw, "smtp", where)
-    backup = _section(raw, "backup", where)
-    spoc = _section(raw, "spoc", where)
-    advice = _section(raw, "advice", where)
+
+    def section(name: str) -> dict[str, Any]:
+        value = raw.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+    tracker, cal, people = section("tracker"), section("calendar"), section("people")
+    report, smtp, backup = section("report"), section("smtp"), section("backup")
+    advice = section("advice")
     if "password" in smtp:
         raise ConfigError(
             f"{where}: [smtp] password must not be stored in esp.toml.",
@@ -337,51 +516,37 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         )
     return Config(
         source=where,
-        tracker=_path(tracker.get("path"), base, "[tracker] path", where),
-        master=_path(tracker.get("master"), base, "[tracker] master", where),
-        tbt_tracking_sheet=_path(
-            tracker.get("tbt_tracking_sheet"), base, "[tracker] tbt_tracking_sheet", where
-        ),
-        progress_report=_path(
-            tracker.get("progress_report"), base, "[tracker] progress_report", where
-        ),
-        self_reports=_path(tracker.get("self_reports"), base, "[tracker] self_reports", where),
-        columns={k: _strs(v, f"[columns] {k}", where) for k, v in columns.items()},
-        country=str(cal.get("country", "US")),
-        subdivision=cal.get("subdivision"),
+        tracker=_path(tracker.get("path"), base),
+        master=_path(tracker.get("master"), base),
+        tbt_tracking_sheet=_path(tracker.get("tbt_tracking_sheet"), base),
+        progress_report=_path(tracker.get("progress_report"), base),
+        self_reports=_path(tracker.get("self_reports"), base),
+        columns={k: _strs(v) for k, v in section("columns").items()},
+        country=cal.get("country", "US"),
+        subdivision=_tidy(cal.get("subdivision")),
         extra_days_off=_dates(cal.get("company_days_off"), "[calendar] company_days_off", where),
         working_holidays=_dates(cal.get("company_workdays"), "[calendar] company_workdays", where),
         user=people.get("user"),
-        user_email=people.get("user_email"),
-        coordinator=_str(people.get("coordinator"), "[people] coordinator", where),
-        coordinator_email=_str(
-            people.get("coordinator_email"), "[people] coordinator_email", where
-        ),
-        sme_emails=_str_table(people.get("sme_emails"), "[people] sme_emails", where),
-        spoc_phone=str(spoc.get("phone", SPOC_PHONE)),
-        access_values=_strs(access.get("values"), "[access] values", where)
-        or DEFAULT_ACCESS_VALUES,
-        learning_contacts=_strs(
-            people.get("learning_contacts"), "[people] learning_contacts", where
-        ),
-        report_to=_strs(report.get("to"), "[report] to", where),
-        report_cc=_strs(report.get("cc"), "[report] cc", where),
-        report_from=report.get("from"),
-        greeting=_text(report.get("greeting", "Hello,"), "[report] greeting", where),
-        signoff=None
-        if report.get("signoff") is None
-        else _text(report["signoff"], "[report] signoff", where),
+        user_email=_tidy(people.get("user_email")),
+        coordinator=_tidy(people.get("coordinator")),
+        coordinator_email=_tidy(people.get("coordinator_email")),
+        sme_emails=dict(people.get("sme_emails", {})),
+        spoc_phone=section("spoc").get("phone", SPOC_PHONE),
+        access_values=_strs(section("access").get("values")) or DEFAULT_ACCESS_VALUES,
+        learning_contacts=_recipients(people.get("learning_contacts")),
+        report_to=_recipients(report.get("to")),
+        report_cc=_recipients(report.get("cc")),
+        report_from=_tidy(report.get("from")),
+        greeting=report.get("greeting", "Hello,"),
+        signoff=report.get("signoff"),
         timezone=_zone_name(cal.get("timezone"), where),
         smtp=dict(smtp),
-        backup_dir=_path(backup.get("dir"), base, "[backup] dir", where),
+        backup_dir=_path(backup.get("dir"), base),
         advice=AdviceConfig(
-            learning_hub_link=_str(
-                advice.get("learning_hub_link"), "[advice] learning_hub_link", where
-            )
-            or LEARNING_HUB_LINK,
-            templates=_path(advice.get("templates"), base, "[advice] templates", where),
-            breakout=_str(advice.get("breakout"), "[advice] breakout", where),
+            learning_hub_link=_tidy(advice.get("learning_hub_link")) or LEARNING_HUB_LINK,
+            templates=_path(advice.get("templates"), base),
+            breakout=_tidy(advice.get("breakout")),
         ),
-        backup_keep_days=_count(backup.get("keep_days"), 14, "[backup] keep_days", where),
-        backup_keep_count=_count(backup.get("keep_count"), 30, "[backup] keep_count", where),
+        backup_keep_days=backup.get("keep_days", 14),
+        backup_keep_count=backup.get("keep_count", 30),
     )

@@ -13,24 +13,29 @@ import base64
 import copy
 import mimetypes
 import os
+import re
 import smtplib
+import socket
 import ssl
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
+from esp_cli.addresses import address_spec, recipient, split_addresses
 from esp_cli.config import Config
 from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
 from esp_cli.system import write_file_atomically
 
 PASSWORD_ENV = "ESP_SMTP_PASSWORD"
 DEFAULT_PORT = 587
-TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 30  # the longest esp waits for any one answer
+DEADLINE_SECONDS = 120  # the longest a whole exchange may take ([smtp] timeout)
 
 
 class SendError(EspError):
@@ -39,13 +44,61 @@ class SendError(EspError):
 
 @dataclass(frozen=True)
 class Envelope:
+    """Who sends and who receives: each entry one checked address (see envelope)."""
+
     sender: str
     to: tuple[str, ...]
     cc: tuple[str, ...]
 
     @property
     def recipients(self) -> list[str]:
-        return [addr for _, addr in getaddresses([*self.to, *self.cc])]
+        """The bare addresses the server is given, To then Cc, each once."""
+        out: list[str] = []
+        for entry in (*self.to, *self.cc):
+            addr = address_spec(entry)
+            if addr is not None and addr.lower() not in (a.lower() for a in out):
+                out.append(addr)
+        return out
+
+
+def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tuple[str, ...]:
+    """Every recipient in `entries`, each split at Outlook's `;` (and `,`) and checked to
+    be one well-formed address: a ConfigError naming the first that is not, and `key`."""
+    out: list[str] = []
+    for entry in entries:
+        for piece in split_addresses(entry):
+            shown = recipient(piece)
+            if shown is None:
+                raise ConfigError(
+                    f"{where}: {key}: {piece!r} is not an e-mail address.",
+                    fix=f'give one address per entry ({key}), e.g. ["Name <name@example.com>", '
+                    '"other@example.com"].',
+                )
+            out.append(shown)
+    return tuple(out)
+
+
+def checked_sender(config: Config) -> str:
+    """[report] from, else [people] user_email (with [people] user as its name): one
+    well-formed address, else a ConfigError naming the key to set."""
+    where = config.source or "esp.toml"
+    key = "[report] from" if config.report_from else "[people] user_email"
+    sender = config.report_from or config.user_email
+    if not sender:
+        raise ConfigError(
+            f"{where}: no sender address for the e-mail.",
+            fix='set [report] from = "Name <you@example.com>" (or [people] user_email) in '
+            "esp.toml.",
+        )
+    shown = recipient(sender)
+    if shown is None:
+        raise ConfigError(
+            f"{where}: {key} {sender!r} is not one e-mail address.",
+            fix=f'write it as {key.split()[-1]} = "Name <you@example.com>".',
+        )
+    if not config.report_from and config.user and "<" not in shown:
+        shown = formataddr((config.user, shown))  # 'Name <address>'
+    return shown
 
 
 def envelope(
@@ -57,25 +110,14 @@ def envelope(
     """From, To and Cc from esp.toml ([report], unless `to`/`cc` are given); a clear error
     when they are missing or not addresses."""
     where = config.source or "esp.toml"
-    sender = config.report_from or config.user_email
-    if not sender or not parseaddr(sender)[1]:
-        raise ConfigError(
-            f"{where}: no sender for the report.",
-            fix='set [report] from = "Name <you@example.com>" in esp.toml.',
-        )
-    to = config.report_to if to is None else to
-    cc = config.report_cc if cc is None else cc
+    sender = checked_sender(config)
+    to = checked_recipients(config.report_to if to is None else to, to_key, where)
+    cc = checked_recipients(config.report_cc if cc is None else cc, "[report] cc", where)
     if not to:
         raise ConfigError(
             f"{where}: no recipients ({to_key}).",
             fix=f'set {to_key} = ["someone@example.com"] in esp.toml.',
         )
-    for addr in (*to, *cc):
-        if "@" not in parseaddr(addr)[1]:
-            raise ConfigError(
-                f"{where}: {addr!r} is not an e-mail address.",
-                fix=f'give e-mail addresses ({to_key}), e.g. "Name <name@example.com>".',
-            )
     return Envelope(sender, to, cc)
 
 
@@ -162,9 +204,16 @@ class Server:
     port: int
     starttls: bool
     username: str | None
+    deadline: float = DEADLINE_SECONDS  # seconds for the whole exchange ([smtp] timeout)
+
+    @property
+    def name(self) -> str:
+        return f"{self.host}:{self.port}"
 
 
 def server(config: Config) -> Server:
+    """[smtp] as a Server (its types checked when esp.toml was read); a clear error when
+    there is no host."""
     where = config.source or "esp.toml"
     smtp = config.smtp
     host = smtp.get("host")
@@ -173,16 +222,13 @@ def server(config: Config) -> Server:
             f"{where}: no SMTP server to send through.",
             fix='set [smtp] host = "smtp.example.com" (and port, starttls, username).',
         )
-    port = smtp.get("port", DEFAULT_PORT)
-    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-        raise ConfigError(f"{where}: [smtp] port must be a number such as 587.")
-    starttls = smtp.get("starttls", True)
-    if not isinstance(starttls, bool):
-        raise ConfigError(f"{where}: [smtp] starttls must be true or false.")
-    username = smtp.get("username")
-    if username is not None and not isinstance(username, str):
-        raise ConfigError(f"{where}: [smtp] username must be a string.")
-    return Server(host.strip(), port, starttls, username or None)
+    return Server(
+        host.strip(),
+        smtp.get("port", DEFAULT_PORT),
+        smtp.get("starttls", True),
+        smtp.get("username") or None,
+        float(smtp.get("timeout", DEADLINE_SECONDS)),
+    )
 
 
 def _password(srv: Server) -> str:
@@ -196,45 +242,175 @@ def _password(srv: Server) -> str:
     return password
 
 
-def send(msg: EmailMessage, env: Envelope, srv: Server, save_to: Path) -> None:
+class _NoAnswer(smtplib.SMTPException):
+    """The server did not answer before the exchange's deadline."""
+
+
+class _Client(smtplib.SMTP):
+    """smtplib's client that keeps one deadline for the whole exchange (each wait gets what
+    is left of it: a server answering every line just in time cannot hold esp for ever)
+    and knows how far it got, so a failure can say whether the server has the message."""
+
+    def __init__(self, srv: Server) -> None:
+        super().__init__(timeout=min(TIMEOUT_SECONDS, srv.deadline))
+        self.deadline = time.monotonic() + srv.deadline
+        self.connected = False  # the TCP connection was made
+        self.in_data = False  # the message itself is being handed over
+        self.handed_over = False  # the whole message and its final "." were sent
+
+    def _budget(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _NoAnswer("deadline passed")
+        return min(left, TIMEOUT_SECONDS)
+
+    def connect(
+        self, host: str = "localhost", port: int = 0, source_address: Any = None
+    ) -> tuple[int, bytes]:
+        self._host = host  # the name STARTTLS checks the certificate against
+        self.sock = socket.create_connection((host, port), self._budget())
+        self.connected = True
+        self.file = None
+        return self.getreply()
+
+    def send(self, s: Any) -> None:  # bytes or str, as smtplib's
+        if self.sock is not None:
+            self.sock.settimeout(self._budget())
+        try:
+            super().send(s)
+        except smtplib.SMTPServerDisconnected as exc:
+            raise _timed_out(exc) from exc
+        if self.in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.handed_over = True
+
+    def getreply(self) -> tuple[int, bytes]:
+        if self.sock is not None:
+            self.sock.settimeout(self._budget())
+        try:
+            return super().getreply()
+        except smtplib.SMTPServerDisconnected as exc:
+            raise _timed_out(exc) from exc
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.in_data = True
+        return super().data(msg)
+
+
+def _timed_out(exc: smtplib.SMTPServerDisconnected) -> smtplib.SMTPException:
+    """smtplib reports a timeout as a lost connection: tell them apart."""
+    cause = exc.__context__
+    return _NoAnswer(str(cause)) if isinstance(cause, TimeoutError) else exc
+
+
+def send(
+    msg: EmailMessage, env: Envelope, srv: Server, save_to: Path, what: str = "The report"
+) -> None:
     """Deliver `msg` to every recipient; on any failure save it at `save_to` and raise
-    SendError naming the file. A missing password fails before connecting (nothing saved:
-    nothing was attempted)."""
+    SendError naming the file and saying what is known: not sent, or (the server has the
+    whole message but never confirmed it) perhaps sent. A missing password fails before
+    connecting (nothing saved: nothing was attempted)."""
     password = _password(srv) if srv.username else None
+    smtp = _Client(srv)
+    stage = "connect"
+    refused: dict[str, tuple[int, bytes]] = {}
     try:
-        with smtplib.SMTP(srv.host, srv.port, timeout=TIMEOUT_SECONDS) as smtp:
+        smtp.connect(srv.host, srv.port)
+        stage = "session"
+        smtp.ehlo()
+        if srv.starttls:
+            stage = "starttls"
+            smtp.starttls(context=ssl.create_default_context())
+            stage = "session"
             smtp.ehlo()
-            if srv.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-                smtp.ehlo()
-            if srv.username and password is not None:
-                smtp.login(srv.username, password)
-            refused = smtp.send_message(msg, from_addr=_addr(env.sender), to_addrs=env.recipients)
+        if srv.username and password is not None:
+            smtp.login(srv.username, password)
+        refused = smtp.send_message(msg, from_addr=_addr(env.sender), to_addrs=env.recipients)
     except smtplib.SMTPRecipientsRefused as exc:
-        _fail(msg, save_to, f"the server refused every recipient ({_refused(exc.recipients)})")
+        _fail(
+            msg, save_to, what, f"the server refused every recipient ({_refused(exc.recipients)})"
+        )
     except smtplib.SMTPAuthenticationError as exc:
         _fail(
             msg,
             save_to,
+            what,
             f"the server rejected the login for {srv.username!r} ({_reply(exc, srv, password)})",
             fix=f"check [smtp] username and the {PASSWORD_ENV} environment variable.",
         )
     except smtplib.SMTPResponseException as exc:
-        _fail(msg, save_to, f"the server refused the message ({_reply(exc, srv, password)})")
+        _fail(msg, save_to, what, f"the server refused the message ({_reply(exc, srv, password)})")
     except (smtplib.SMTPException, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        _fail(
-            msg,
-            save_to,
-            f"cannot connect to {srv.host}:{srv.port} ({reason or type(exc).__name__})",
-            fix="check [smtp] host, port and starttls in esp.toml, and the network.",
-        )
+        _lost(msg, save_to, what, srv, smtp, stage, exc)
+    finally:
+        _quit(smtp)
     if refused:
         _fail(
             msg,
             save_to,
+            what,
             f"the server refused some recipients ({_refused(refused)}); the others were sent it",
         )
+
+
+def _quit(smtp: _Client) -> None:
+    """Say goodbye; the message is already accepted (or already failed), so a server that
+    drops the line or answers oddly now changes nothing."""
+    try:
+        if smtp.sock is not None:
+            smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        smtp.close()
+
+
+def _lost(
+    msg: EmailMessage,
+    save_to: Path,
+    what: str,
+    srv: Server,
+    smtp: _Client,
+    stage: str,
+    exc: BaseException,
+) -> NoReturn:
+    """A connection that failed, went quiet or was dropped: what is known of the message."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    reason = reason or type(exc).__name__
+    if isinstance(exc, _NoAnswer):
+        reason = f"no answer within {srv.deadline:g} seconds"
+    if smtp.handed_over:
+        saved = write_atomic(save_to, draft_bytes(msg))
+        raise SendError(
+            f"{what} may have been sent: {srv.name} received the whole message but did not "
+            f"confirm it ({reason}). A copy is saved as {saved}.",
+            fix="ask a recipient whether it arrived before sending the copy: sending it again "
+            "may deliver it twice.",
+        )
+    if not smtp.connected:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"cannot connect to {srv.name} ({reason})",
+            fix="check [smtp] host and port in esp.toml, and the network.",
+        )
+    quiet = isinstance(exc, _NoAnswer)
+    if stage == "connect":
+        why = (
+            f"{srv.name} accepted the connection but did not greet esp as a mail server ({reason})"
+        )
+        fix = "check [smtp] host and port in esp.toml (is it the mail server's SMTP port?)."
+    elif stage == "starttls":
+        why = f"the secure connection (STARTTLS) with {srv.name} failed ({reason})"
+        fix = "check [smtp] starttls and port in esp.toml."
+    else:
+        lost = "stopped answering" if quiet else "dropped the connection"
+        when = "while the message was being handed over" if smtp.in_data else "before it"
+        why = f"{srv.name} {lost} {when} ({reason}); the server does not have the message"
+        fix = "try again later."
+    if quiet:
+        fix = f"try again later, or allow more time with [smtp] timeout (now {srv.deadline:g})."
+    _fail(msg, save_to, what, why, fix=fix)
 
 
 def _addr(text: str) -> str:
@@ -261,10 +437,12 @@ def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:
     )
 
 
-def _fail(msg: EmailMessage, save_to: Path, why: str, fix: str | None = None) -> NoReturn:
+def _fail(
+    msg: EmailMessage, save_to: Path, what: str, why: str, fix: str | None = None
+) -> NoReturn:
     saved = write_atomic(save_to, draft_bytes(msg))
     raise SendError(
-        f"The report was not sent: {why}. It is saved as {saved}; open it in Outlook to send "
+        f"{what} was not sent: {why}. It is saved as {saved}; open it in Outlook to send "
         "it by hand.",
         fix=fix,
     )
@@ -277,21 +455,27 @@ def attach(msg: EmailMessage, files: list[Path]) -> None:
     standard) and as an RFC 2047 encoded-word `name=` on Content-Type, the form Outlook
     reads (given `filename*=` alone it shows "Untitled attachment" or ATT00001)."""
     for path in files:
-        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        # A line break or other control character in a file name (possible on Linux and
+        # macOS) cannot go in a header: shown as a space.
+        name = " ".join(_CONTROL_CHARS.sub(" ", path.name).split()) or "attachment"
+        ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
         maintype, subtype = ctype.split("/", 1)
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
         *_, part = msg.iter_attachments()  # the one just added
-        if path.name.isascii():
-            part.set_param("name", path.name)
+        if name.isascii():
+            part.set_param("name", name)
         else:
             # Set raw, already folded: the policy would otherwise re-encode it as RFC 2231.
             del part["Content-Type"]
-            words = "\n ".join(_encoded_words(path.name))
+            words = "\n ".join(_encoded_words(name))
             part.set_raw("Content-Type", f'{ctype};\n name="{words}"')
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _encoded_words(text: str) -> list[str]:

@@ -11,7 +11,8 @@ import typer
 
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.errors import UsageError
-from esp_cli.render import Format
+from esp_cli.inputs import check_workbook
+from esp_cli.render import Format, say
 
 TrackerOpt = Annotated[
     Path | None,
@@ -97,15 +98,36 @@ def config_for(path: Path | None, tracker: Path | None = None) -> Config:
     (--tracker or ESP_TRACKER), else the person's own (config.find_config)."""
     if path is None and tracker is None and os.environ.get(TRACKER_ENV):
         tracker = Path(os.environ[TRACKER_ENV])
-    return load_config(path, tracker=tracker)
+    cfg = load_config(path, tracker=tracker)
+    for warning in cfg.warnings:
+        say(f"warning: {warning}")
+    return cfg
 
 
-def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Config, Path]:
-    """The esp.toml in use and the tracker, resolved together: the tracker given (--tracker,
+def resolve_config_and_tracker(
+    config: Path | None, tracker: Path | None
+) -> tuple[Config, Path, str]:
+    """The esp.toml in use, the tracker and where its path came from (--tracker,
+    ESP_TRACKER or [tracker] path), resolved together: the tracker given (--tracker,
     ESP_TRACKER) chooses where esp.toml is looked for, and that esp.toml names the tracker
     when none is given."""
     cfg = config_for(config, tracker)
-    return cfg, cfg.tracker_path(tracker)
+    path = cfg.tracker_path(tracker)
+    if tracker is not None:
+        source = "--tracker"
+    elif os.environ.get(TRACKER_ENV):
+        source = TRACKER_ENV
+    else:
+        source = f"[tracker] path in {cfg.source}"
+    return cfg, path, source
+
+
+def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Config, Path]:
+    """The esp.toml in use and the tracker (resolve_config_and_tracker), which must be a
+    workbook that exists: else one line naming where its path came from."""
+    cfg, path, source = resolve_config_and_tracker(config, tracker)
+    check_workbook(path, "ESP Tracker", source)
+    return cfg, path
 
 
 def parse_day(text: str | None, option: str = "--as-of") -> date:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from esp_cli.mail import Envelope, Server
     from esp_cli.results.eod import EodReport
-    from esp_cli.results.locate import LocateResult
+    from esp_cli.results.locate import LocateCase
 
 report_app = command_group(
     "report", "Reports for leadership: the end-of-day TBT Completion report."
@@ -252,14 +252,23 @@ def locate_command(
         # missing recipient must not leave the tracker changed and no e-mail made.
         envelope = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
         server = mail.server(cfg) if send else None
-    result = locate_cases(tracker_file, cfg, screenshots, dry_run=dry_run)
-    render_locate(result, fmt)
+    made = None
     if envelope is not None:
-        _mail_locate(result, cfg, envelope, server, Drafts(eml, msg), dry_run=dry_run)
+        drafts = Drafts(eml, msg)
+
+        def made(cases: list[LocateCase]) -> None:
+            # Before Searched by Course Number is written: when the e-mail cannot be saved
+            # or sent, the tracker is left unchanged.
+            assert envelope is not None
+            _mail_locate(cases, tracker_file, cfg, envelope, server, drafts, dry_run=dry_run)
+
+    result = locate_cases(tracker_file, cfg, screenshots, dry_run=dry_run, before_write=made)
+    render_locate(result, fmt)
 
 
 def _mail_locate(
-    result: LocateResult,
+    cases: list[LocateCase],
+    tracker: Path,
     cfg: Config,
     env: Envelope,
     srv: Server | None,
@@ -272,7 +281,7 @@ def _mail_locate(
     from esp_cli import mail
     from esp_cli.render import locate as lr
 
-    if not result.cases:
+    if not cases:
         say("No open Cannot Locate TBT cases: no e-mail made.")
         return
     today = date.today()
@@ -280,10 +289,10 @@ def _mail_locate(
     msg = mail.build_message(
         env,
         lr.subject(today),
-        lr.render_text(result.cases, today, **words),
-        lr.render_html(result.cases, today, **words),
+        lr.render_text(cases, today, **words),
+        lr.render_html(cases, today, **words),
         datetime.now(),
     )
-    mail.attach(msg, [p for c in result.cases for p in c.screenshots])
+    mail.attach(msg, [p for c in cases for p in c.screenshots])
     stem = f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}"
-    _deliver(msg, env, srv, drafts, result.write.tracker, stem, dry_run)
+    _deliver(msg, env, srv, drafts, tracker, stem, dry_run)

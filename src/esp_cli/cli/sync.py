@@ -47,5 +47,8 @@ def sync_command(
             "No Master N Number Tracker given.",
             fix="pass --from MASTER.xlsx or set [tracker] master in esp.toml.",
         )
-    result = sync_nnumbers(tracker_file, master_path, cfg, dry_run=dry_run, overwrite=overwrite)
+    source = "--from" if master is not None else f"[tracker] master in {cfg.source}"
+    result = sync_nnumbers(
+        tracker_file, master_path, cfg, dry_run=dry_run, overwrite=overwrite, master_source=source
+    )
     render(result, fmt)

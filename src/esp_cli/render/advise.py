@@ -136,5 +136,9 @@ def tell(result: AdviseResult) -> None:
     else:
         say(f"Sent {sum(m.sent for m in result.messages)} message(s).")
     if result.failure is not None:
-        say(f"Sending stopped: {result.failure}")
+        what = "Saving drafts" if result.delivery is Delivery.DRAFT else "Sending"
+        say(
+            f"{what} stopped: {result.failure} The messages before it are noted; the rest wait "
+            "for the next run."
+        )
     say_written(result.write, done="needs no new note")

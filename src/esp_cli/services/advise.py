@@ -30,10 +30,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from esp_cli import mail
+from esp_cli.addresses import address_spec, split_addresses
 from esp_cli.advice import (
     DUE_KINDS,
     AdviceKind,
@@ -93,6 +93,9 @@ def write_msg(msg: EmailMessage, path: Path) -> Path:
 
 DRAFT_WRITERS: dict[str, DraftWriter] = {"eml": write_eml, "msg": write_msg}
 
+# The agent's name in a draft's file name, at most: the whole name then stays well within
+# the 255 characters a file name may have, and Windows' 260 for a path in most folders.
+MAX_NAME_IN_FILE = 60
 # Characters Windows does not allow in a file name.
 _UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
@@ -121,21 +124,22 @@ def load_templates(config: Config) -> dict[AdviceKind, Template]:
     return out
 
 
-def email_address(text: str) -> str | None:
-    """The address in a cell ('ana@x.com', 'Ana <ana@x.com>', 'mailto:ana@x.com'), or None."""
-    text = text.strip()
-    if text.lower().startswith("mailto:"):
-        text = text[7:]
-    addr = parseaddr(text)[1]
-    local, at, domain = addr.partition("@")
-    if not at or not local or "." not in domain or any(c.isspace() for c in addr):
+def email_addresses(text: str) -> list[str] | None:
+    """Every address in a cell ('ana@x.com', 'Ana <ana@x.com>', 'mailto:ana@x.com'), which
+    may hold several (`ana@x.com; ana.l@y.com`, Outlook's way), or None when any of them is
+    not a well-formed address (or there is none)."""
+    found = [address_spec(piece) for piece in split_addresses(text)]
+    if not found or any(a is None for a in found):
         return None
-    return addr
+    return [a for a in found if a is not None]
 
 
 def file_stem(day: date, agent: str, kind: AdviceKind) -> str:
     """'2026-11-24 Ana Lopez - SPOC steps' (characters Windows refuses left out)."""
     name = " ".join(_UNSAFE_FILE_CHARS.sub(" ", agent).split()) or "agent"
+    if len(name) > MAX_NAME_IN_FILE:
+        # A name pasted with a note after it must not make a name no system accepts.
+        name = name[:MAX_NAME_IN_FILE].rstrip(" .") + "…"
     return f"{day:%Y-%m-%d} {name} - {kind.heading}"
 
 
@@ -198,11 +202,20 @@ class _Run:
         assert self.out is not None
         candidate = self.out / f"{stem}.{self.suffix}"
         n = 2
-        while candidate.exists() or candidate in self._taken:
+        while _exists(candidate) or candidate in self._taken:
             candidate = self.out / f"{stem} ({n}).{self.suffix}"
             n += 1
         self._taken.add(candidate)
         return candidate
+
+
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a name the system refuses (too long) does not, and writing
+    it says why."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def _check_notes_cell(s: WriteSession, row: Row) -> None:
@@ -219,7 +232,7 @@ def _no_address(s: WriteSession, row: Row) -> str | None:
     text = row.text("email").strip()
     if not text:
         return f"no e-mail address ({where} is empty)"
-    if email_address(text) is None:
+    if email_addresses(text) is None:
         return f"{text!r} in {where} is not an e-mail address"
     return None
 
@@ -240,18 +253,13 @@ def _class_smes(rows: Iterable[Row]) -> dict[str, list[str]]:
     return out
 
 
-def _sme_addresses(config: Config) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, addr in config.sme_emails.items():
-        found = email_address(addr)
-        if found is None:
-            raise ConfigError(
-                f"{config.source or 'esp.toml'}: [people] sme_emails: {addr!r} ({name}) is "
-                "not an e-mail address.",
-                fix='write it as "Name" = "name@example.com".',
-            )
-        out[sme_key(name)] = addr.strip()
-    return out
+def _sme_addresses(config: Config) -> dict[str, tuple[str, ...]]:
+    """Each SME's address(es) from [people] sme_emails, checked before any message is made."""
+    where = config.source or "esp.toml"
+    return {
+        sme_key(name): mail.checked_recipients((addr,), f"[people] sme_emails ({name})", where)
+        for name, addr in config.sme_emails.items()
+    }
 
 
 def _make(
@@ -285,13 +293,14 @@ def _make(
         key = exc.key if isinstance(exc, MissingPlaceholderError) else None
         run.refused.append(Skipped(ref, kind, str(exc), missing=key))
         return
-    to = email_address(row.text("email"))
-    assert to is not None
+    to_all = email_addresses(row.text("email"))
+    assert to_all is not None
+    to = ", ".join(to_all)
     html = to_html(subject, text)
     note = format_line(NOTES, run.today, run.signer, advised_text(kind))
     advice = Advice(ref, kind, to, cc, subject, text, html, note)
     if run.writes:
-        advice = _deliver(run, s, advice)
+        advice = _deliver(run, s, advice, strict=strict)
         if advice.file is None and not advice.sent and not run.dry_run:
             return  # sending failed: the message is saved, not noted
     run.messages.append(advice)
@@ -299,21 +308,29 @@ def _make(
         run._lines.setdefault((row.sheet, row.row), (row, []))[1].append(note)
 
 
-def _deliver(run: _Run, s: WriteSession, advice: Advice) -> Advice:
+def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Advice:
+    """Save or send one message. A draft that cannot be written stops the run (`strict`:
+    raises) with the drafts before it still noted, as a failed send does."""
     assert run.sender is not None
-    env = mail.Envelope(run.sender, (advice.to,), advice.cc)
+    env = mail.Envelope(run.sender, tuple(split_addresses(advice.to)), advice.cc)
     msg = mail.build_message(env, advice.subject, advice.text, advice.html, datetime.now())
     stem = file_stem(run.today, advice.agent.name, advice.kind)
     if run.delivery is Delivery.DRAFT:
         path = run.draft_path(stem)
         if not run.dry_run:
-            run.draft(msg, path)
+            try:
+                run.draft(msg, path)
+            except WriteFailedError as exc:
+                if strict:
+                    raise
+                run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
+                return advice
         return replace(advice, file=path)
     if run.dry_run:
         return advice
     assert run.server is not None
     try:
-        mail.send(msg, env, run.server, mail.fallback_path(s.path, stem))
+        mail.send(msg, env, run.server, mail.fallback_path(s.path, stem), "The message")
     except mail.SendError as exc:
         run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
         return advice
@@ -359,15 +376,7 @@ def _start(
         breakout=" ".join(breakout.split()) if breakout else None,
     )
     if delivery is not Delivery.LIST:
-        sender = config.report_from or config.user_email
-        if sender and not config.report_from and config.user and "<" not in sender:
-            sender = formataddr((config.user, sender.strip()))  # 'Name <address>'
-        if not sender or email_address(sender) is None:
-            raise ConfigError(
-                f"{config.source or 'esp.toml'}: no sender address for the advice e-mails.",
-                fix='set [people] user_email = "you@example.com" (or [report] from) in esp.toml.',
-            )
-        run.sender = sender
+        run.sender = mail.checked_sender(config)
     if delivery is Delivery.SEND:
         run.server = mail.server(config)  # a bad [smtp] fails before anything is made
     if delivery is Delivery.DRAFT and not run.dry_run:
@@ -409,17 +418,17 @@ def _result(run: _Run, s: WriteSession, as_of: date) -> AdviseResult:
 
 
 def _cc(
-    run: _Run, smes: Sequence[str], addresses: dict[str, str], missing: set[str]
+    run: _Run, smes: Sequence[str], addresses: dict[str, tuple[str, ...]], missing: set[str]
 ) -> tuple[str, ...]:
     cc: list[str] = []
     for name in smes:
-        addr = addresses.get(sme_key(name))
-        if addr is None:
+        found = addresses.get(sme_key(name))
+        if found is None:
             if sme_key(name) not in missing:
                 missing.add(sme_key(name))
                 run.smes_without_address.append(name)
-        elif addr not in cc:
-            cc.append(addr)
+            continue
+        cc += [addr for addr in found if addr not in cc]
     return tuple(cc)
 
 

@@ -13,6 +13,7 @@ is listed too, never attached to a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from esp_cli.config import Config
@@ -92,9 +93,14 @@ def locate_cases(
     *,
     write: bool = True,
     dry_run: bool = False,
+    before_write: Callable[[list[LocateCase]], None] | None = None,
 ) -> LocateResult:
     """The open Cannot Locate TBT cases; with `write` (not `dry_run`), Searched by Course
-    Number set to Yes for each agent whose screenshots were found."""
+    Number set to Yes for each agent whose screenshots were found.
+
+    `before_write` is given the cases once they are known and before the tracker is written
+    (the e-mail made from them: saved or sent first, so an e-mail that cannot be made leaves
+    the tracker unchanged, as its error promises). When it raises, nothing is written."""
     files = screenshot_files(screenshots) if screenshots is not None else []
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
         found: list[tuple[Row, str]] = []
@@ -121,6 +127,8 @@ def locate_cases(
                     screenshots=attached,
                 )
             )
+        if before_write is not None:
+            before_write(cases)
     return LocateResult(
         cases=cases,
         unmatched_files=unmatched,

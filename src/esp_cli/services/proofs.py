@@ -15,7 +15,7 @@ set. Rejected files change nothing.
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,11 +25,12 @@ from typing import Any
 
 from esp_cli.columns import normalise_header
 from esp_cli.config import Config
-from esp_cli.errors import InputFileError, UsageError
+from esp_cli.errors import InputFileError, UsageError, WriteFailedError
+from esp_cli.inputs import check_not_lock_file
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
-from esp_cli.system import is_system_file
+from esp_cli.system import is_system_file, write_file_atomically
 from esp_cli.tracker import Row, Table
 from esp_cli.values import is_blank, text_of
 from esp_cli.xlsx.workbook import Workbook
@@ -241,12 +242,17 @@ def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
         sheet.cell(number, received).number_format = TRACKING_DATE_FORMAT
     book.properties.title = "TBT Tracking Sheet"
     book.properties.creator = by
-    tmp = path.with_name(f".{path.name}.tmp")
+    data = io.BytesIO()
+    book.save(data)
     try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        write_file_atomically(path, data.getvalue())
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: the TBT Tracking Sheet cannot be created ({exc.strerror or exc}); "
+            "nothing was written to it or to the tracker.",
+            fix=f"check that the folder {path.parent} exists and you can write to it, or give "
+            "another file with --tracking-sheet (or [tracker] tbt_tracking_sheet).",
+        ) from exc
 
 
 def _plan_tracking(
@@ -352,6 +358,9 @@ def record_proofs(
 ) -> ProofsResult:
     files = _files(folder)
     sheet_path = tracking_path(tracking_sheet, config, tracker_path)
+    from_config = tracking_sheet is None and config.tbt_tracking_sheet is not None
+    source = "[tracker] tbt_tracking_sheet" if from_config else "--tracking-sheet"
+    check_not_lock_file(sheet_path, "TBT Tracking Sheet", source)
     if sheet_path.resolve() == tracker_path.resolve():
         raise UsageError(
             f"{sheet_path} is the ESP Tracker itself.",

@@ -2,8 +2,13 @@
 
 Matching, per Master row: agent ID, then e-mail, then the normalised name within the class.
 A class-level row (a class and no agent) applies to every agent of that class that no
-other row matched. A different date already in the ESP Tracker is a conflict: listed and
-kept unless --overwrite. Master rows that match nobody are listed.
+other row matched; two class rows of one class with different dates are a conflict for
+each of those agents, and neither is applied. A different date already in the ESP Tracker
+is a conflict: listed and kept unless --overwrite. Master rows that match nobody are listed.
+
+A Master sheet without a Class column is one class only when its name is a class of the
+ESP Tracker (a workbook of one sheet per class); otherwise its rows have no class and are
+matched across the whole tracker (by ID, e-mail, then a name only one agent has).
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from typing import Any
 
 from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
-from esp_cli.errors import EspError
+from esp_cli.errors import EspError, UsageError
+from esp_cli.inputs import check_workbook
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
 from esp_cli.session import ChangePlan, write_session
 from esp_cli.tracker import Row, Table, read_table
@@ -25,6 +31,7 @@ from esp_cli.values import email_key, id_key, name_key, text_of
 from esp_cli.xlsx.refs import col_letter
 from esp_cli.xlsx.workbook import Workbook
 
+ROLE = "Master N Number Tracker"
 DATE_KEY = "n_number_requested"
 NNUM_KEY = "n_number"
 
@@ -69,9 +76,17 @@ def _index(tracker: Table) -> _Index:
     return idx
 
 
-def _match(m: Row, idx: _Index) -> tuple[Row | None, str]:
-    """The ESP row for a Master row, or None and why not."""
-    mid, mail, name, cls = m.text("agent_id"), m.text("email"), m.name, m.cls
+def _master_class(m: Row, master: Table, idx: _Index) -> str:
+    """The class a Master row gives: its Class cell, else its sheet's name when that names
+    a class of the ESP Tracker (one sheet per class), else none ("Sheet1", "N Numbers")."""
+    if master.sheet(m.sheet).class_from_sheet and _class_key(m.sheet) not in idx.by_class:
+        return ""
+    return m.cls
+
+
+def _match(m: Row, cls: str, idx: _Index) -> tuple[Row | None, str]:
+    """The ESP row for a Master row (of class `cls`, or none), or None and why not."""
+    mid, mail, name = m.text("agent_id"), m.text("email"), m.name
     if mid and len(idx.by_id.get(id_key(mid), [])) == 1:
         return idx.by_id[id_key(mid)][0], "agent ID"
     if mail and len(idx.by_email.get(email_key(mail), [])) == 1:
@@ -100,13 +115,25 @@ def sync_nnumbers(
     config: Config,
     dry_run: bool = False,
     overwrite: bool = False,
+    master_source: str = "--from",
 ) -> SyncResult:
+    """`master_source` is where the Master's path came from (--from, or [tracker] master in
+    an esp.toml), named by the errors about it."""
+    check_workbook(master_path, ROLE, master_source)
+    if _same_file(master_path, tracker_path):
+        raise UsageError(
+            f"{master_path} is the ESP Tracker itself ({master_source}), not the client's "
+            f"{ROLE}: there is nothing to take from it.",
+            fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
+        )
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The Master is read while the tracker is: calamine parses a sheet without holding
         # the interpreter, so the two largest steps of the command overlap.
         master_job = pool.submit(_read_master, master_path, config)
         try:
-            return _sync(tracker_path, master_path, master_job, config, dry_run, overwrite)
+            return _sync(
+                tracker_path, master_path, master_job, config, dry_run, overwrite, master_source
+            )
         except EspError:
             master_error = master_job.exception()
             if master_error is not None:
@@ -119,7 +146,7 @@ def _read_master(master_path: Path, config: Config) -> Table:
         Workbook.open(master_path),
         config.columns,
         required=("agent_name", "agent_id", "email"),
-        role="Master N Number Tracker",
+        role=ROLE,
         keep_class_rows=True,
         keys=(DATE_KEY, NNUM_KEY),
     )
@@ -132,9 +159,16 @@ def _sync(
     config: Config,
     dry_run: bool,
     overwrite: bool,
+    master_source: str,
 ) -> SyncResult:
     with write_session(tracker_path, config, keys=(DATE_KEY, NNUM_KEY), dry_run=dry_run) as s:
         master = master_job.result()
+        if master.workbook.pkg.digest == s.workbook.pkg.digest:
+            raise UsageError(
+                f"{master_path} ({master_source}) is a copy of the ESP Tracker "
+                f"{tracker_path}, not the client's {ROLE}: there is nothing to take from it.",
+                fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
+            )
         conflicts, unmatched, matched = _plan(s.table, master, s.plan, overwrite)
     return SyncResult(
         master=master_path,
@@ -153,33 +187,54 @@ def _plan(
     proposals: dict[int, list[_Proposal]] = defaultdict(list)
     rows_by_id: dict[int, Row] = {}
     unmatched: list[Unmatched] = []
-    class_rows: list[Row] = []
+    class_rows: dict[str, list[Row]] = defaultdict(list)
     for m in master.rows():
         requested = m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None
         nnum = m.text(NNUM_KEY) or None
+        cls = _master_class(m, master, idx)
         if not m.has_identity:
-            class_rows.append(m)
+            if cls:
+                class_rows[_class_key(cls)].append(m)
+            else:
+                unmatched.append(_unmatched(m, "no agent and no class on this row", cls))
             continue
-        row, how = _match(m, idx)
+        row, how = _match(m, cls, idx)
         if row is None:
-            unmatched.append(_unmatched(m, how))
+            unmatched.append(_unmatched(m, how, cls))
             continue
         rows_by_id[id(row)] = row
         proposals[id(row)].append(_Proposal(MasterRef(m.sheet, m.row), requested, nnum, how))
-    for m in class_rows:
-        members = idx.by_class.get(_class_key(m.cls), [])
-        if not members:
-            unmatched.append(_unmatched(m, f"no class {m.cls} in the ESP Tracker"))
+    conflicts: list[Conflict] = []
+    for ckey, rows in class_rows.items():
+        members = [r for r in idx.by_class.get(ckey, []) if id(r) not in proposals]
+        if not idx.by_class.get(ckey):
+            unmatched += [_unmatched(m, f"no class {m.cls} in the ESP Tracker") for m in rows]
             continue
-        requested = m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None
+        dated = [(m, m.get(DATE_KEY)) for m in rows if DATE_KEY not in m.unreadable]
+        dates = sorted({d for _, d in dated if d is not None})
+        if len(dates) > 1:
+            # Which of them is the class's is for a person to say: nothing is written.
+            sources = ", ".join(f"{MasterRef(m.sheet, m.row)}: {d.isoformat()}" for m, d in dated)
+            for row in members:
+                conflicts.append(
+                    _conflict(
+                        tracker,
+                        row,
+                        DATE_KEY,
+                        row.get(DATE_KEY),
+                        " / ".join(d.isoformat() for d in dates),
+                        MasterRef(rows[0].sheet, rows[0].row),
+                        f"the Master's class rows for {rows[0].cls} give different dates "
+                        f"({sources})",
+                    )
+                )
+            continue
+        first = next((m for m, d in dated if d is not None), rows[0])
         for row in members:
-            if id(row) in proposals:
-                continue
             rows_by_id[id(row)] = row
             proposals[id(row)].append(
-                _Proposal(MasterRef(m.sheet, m.row), requested, None, "class row")
+                _Proposal(MasterRef(first.sheet, first.row), first.get(DATE_KEY), None, "class row")
             )
-    conflicts: list[Conflict] = []
     for rid, props in proposals.items():
         row = rows_by_id[rid]
         _plan_date(row, props, tracker, plan, overwrite, conflicts)
@@ -288,8 +343,16 @@ def _plan_nnumber(
         )
 
 
-def _unmatched(m: Row, reason: str) -> Unmatched:
-    return Unmatched(m.sheet, m.row, m.name, m.cls, m.text("agent_id"), m.text("email"), reason)
+def _unmatched(m: Row, reason: str, cls: str | None = None) -> Unmatched:
+    shown = m.cls if cls is None else cls
+    return Unmatched(m.sheet, m.row, m.name, shown, m.text("agent_id"), m.text("email"), reason)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
 
 
 def text_for(value: Any) -> str:

@@ -1,0 +1,470 @@
+"""Sending e-mail: every address split and checked, and what a failed send says it knows.
+
+The servers are on loopback: aiosmtpd for a well-behaved one, and a tiny scripted socket
+server for the ones that misbehave (never greet, stop answering, drop the line mid-message,
+take the whole message and never confirm it). No test waits on a clock: a server that
+"never answers" waits on an event the test sets when it is done, and esp's deadline is set
+to a fraction of a second in esp.toml; the assertions are on what esp says, never on time.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import socket
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli import mail
+from esp_cli.cli import app
+from esp_cli.config import Config
+from esp_cli.errors import ConfigError, ExitCode
+from tests import factories
+from tests.test_report import Recorder, start_server
+
+FROM = "Jordan Reyes <jordan.reyes@vendorcx.com>"
+SAVED = "TBT Completion Report 2026-11-24.eml"
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [{"Class": "AET-1", "Agent Name": "Ana Ruiz", "ESP Start Date": date(2026, 11, 16)}],
+    )
+    return tmp_path
+
+
+def config(
+    folder: Path,
+    port: int = 25,
+    *,
+    to: list[str] | None = None,
+    cc: list[str] | None = None,
+    sender: str = FROM,
+    timeout: float | None = None,
+    extra: str = "",
+) -> Path:
+    path = folder / "esp.toml"
+    deadline = f"timeout = {timeout}\n" if timeout is not None else ""
+    path.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n\n'
+        f"[report]\nto = {json.dumps(to or ['lead@example.com'])}\n"
+        f"cc = {json.dumps(cc or [])}\nfrom = {json.dumps(sender)}\n\n"
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n{deadline}\n{extra}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def send_eod(cfg: Path) -> Any:
+    return run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(cfg))
+
+
+def parse(data: bytes) -> EmailMessage:
+    msg = email.message_from_bytes(data, policy=default_policy)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+# -- addresses: Outlook's `;`, and nothing a header could be broken with ---------------------------
+
+
+def test_outlooks_semicolon_gives_two_recipients_and_no_empty_one(folder: Path) -> None:
+    handler = Recorder()
+    controller = start_server(handler)
+    try:
+        cfg = config(
+            folder,
+            int(controller.port),
+            to=["lead-one@example.com; Lead Two <lead-two@example.com>;"],
+            cc=['"Reyes, Jordan" <jr@example.com>, cert@example.com'],
+        )
+        result = send_eod(cfg)
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    (_, rcpt, content), *_ = handler.envelopes
+    assert rcpt == [
+        "lead-one@example.com",
+        "lead-two@example.com",
+        "jr@example.com",
+        "cert@example.com",
+    ]
+    msg = parse(content)
+    assert [a.addr_spec for a in msg["To"].addresses] == rcpt[:2]
+    assert [(a.display_name, a.addr_spec) for a in msg["Cc"].addresses] == [
+        ("Reyes, Jordan", "jr@example.com"),
+        ("", "cert@example.com"),
+    ]
+
+
+def test_the_split_recipients_are_in_the_saved_draft_too(folder: Path) -> None:
+    cfg = config(folder, to=["a@example.com;b@example.com"])
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    assert [a.addr_spec for a in parse(eml.read_bytes())["To"].addresses] == [
+        "a@example.com",
+        "b@example.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("to", ["lead@example.com; not an address"], "[report] to: 'not an address'"),
+        ("to", ["lead@example.com; lead"], "[report] to: 'lead'"),
+        ("cc", ["cert@example"], "[report] cc: 'cert@example'"),
+        ("to", ["a@example.com\r\nBcc: spy@example.com"], "[report] to"),
+        ("sender", "a@example.com; b@example.com", "[report] from"),
+        ("sender", "Jordan <jordan@example.com>\nBcc: spy@example.com", "[report] from"),
+    ],
+)
+def test_every_address_is_checked_before_anything_is_made(
+    folder: Path, field: str, value: Any, named: str
+) -> None:
+    cfg = config(folder, **{field: value})
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert named in result.stderr
+    assert not eml.exists()
+
+
+def test_learning_contacts_are_split_and_checked(folder: Path) -> None:
+    cfg = config(folder, extra='[people]\nlearning_contacts = ["a@example.com; b@example.com"]\n')
+    env = mail.envelope(_load(cfg), _load(cfg).learning_contacts, (), "[people] learning_contacts")
+    assert env.to == ("a@example.com", "b@example.com")
+    bad = config(folder, extra='[people]\nlearning_contacts = ["a@example.com; b"]\n')
+    with pytest.raises(ConfigError, match=r"\[people\] learning_contacts: 'b'"):
+        mail.envelope(_load(bad), _load(bad).learning_contacts, (), "[people] learning_contacts")
+
+
+def _load(path: Path) -> Config:
+    from esp_cli.config import load_config
+
+    return load_config(path)
+
+
+# -- what a failed send says it knows ---------------------------------------------------------
+
+
+class Scripted:
+    """A one-connection SMTP server on loopback that plays `script` with the connection.
+    A script that must never answer waits on `released`, set when the test is done."""
+
+    def __init__(self, script: Callable[[Scripted, socket.socket, BinaryIO], None]) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self.released = threading.Event()
+        self.got_dot = threading.Event()
+        self.script = script
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.listener.accept()
+        try:
+            self.script(self, conn, conn.makefile("rb"))
+        except OSError:
+            pass  # esp hung up first: what the test looks at is what esp said
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self.released.set()
+        self.listener.close()
+        self.thread.join(timeout=30)
+
+
+def _converse(conn: socket.socket, rfile: BinaryIO, until: str) -> None:
+    """Play a plain SMTP server up to the command `until` (not answered)."""
+    conn.sendall(b"220 test ESMTP\r\n")
+    while True:
+        line = rfile.readline()
+        if not line:
+            return
+        verb = line.split(b" ", 1)[0].strip().upper().decode()
+        if verb == until:
+            return
+        if verb == "EHLO":
+            conn.sendall(b"250-test\r\n250 8BITMIME\r\n")
+        elif verb in ("MAIL", "RCPT"):
+            conn.sendall(b"250 OK\r\n")
+        elif verb == "DATA":
+            conn.sendall(b"354 go ahead\r\n")
+            return
+
+
+def _read_message(server: Scripted, rfile: BinaryIO) -> None:
+    while rfile.readline() not in (b".\r\n", b""):
+        pass
+    server.got_dot.set()
+
+
+def never_greets(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    server.released.wait()
+
+
+def hangs_after_mail(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    _converse(conn, rfile, "MAIL")
+    server.released.wait()
+
+
+def drops_mid_data(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    _converse(conn, rfile, "")  # up to DATA's 354
+    # Hang up at once, unread data and all (a reset): the message cannot all have gone.
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def silent_after_dot(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    _converse(conn, rfile, "")
+    _read_message(server, rfile)
+    server.released.wait()
+
+
+def drops_after_dot(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    _converse(conn, rfile, "")
+    _read_message(server, rfile)
+
+
+def odd_goodbye(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    _converse(conn, rfile, "")
+    _read_message(server, rfile)
+    conn.sendall(b"250 queued as 1234\r\n")
+    rfile.readline()  # QUIT
+    conn.sendall(b"500 what?\r\n")
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., Scripted]]:
+    servers: list[Scripted] = []
+
+    def start(script: Callable[[Scripted, socket.socket, BinaryIO], None]) -> Scripted:
+        servers.append(Scripted(script))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def test_a_server_that_never_greets_is_not_a_failure_to_connect(
+    folder: Path, scripted: Callable[..., Scripted]
+) -> None:
+    server = scripted(never_greets)
+    result = send_eod(config(folder, server.port, timeout=0.3))
+    assert result.exit_code == 1
+    assert "cannot connect" not in result.stderr
+    assert (
+        f"was not sent: 127.0.0.1:{server.port} accepted the connection but did not greet esp "
+        "as a mail server (no answer within 0.3 seconds)"
+    ) in result.stderr
+    assert "[smtp] timeout (now 0.3)" in result.stderr
+    assert (folder / SAVED).is_file()
+
+
+def test_a_slow_server_is_given_up_on_at_the_deadline(
+    folder: Path, scripted: Callable[..., Scripted]
+) -> None:
+    server = scripted(hangs_after_mail)
+    result = send_eod(config(folder, server.port, timeout=0.3))
+    assert result.exit_code == 1
+    assert (
+        f"was not sent: 127.0.0.1:{server.port} stopped answering before it (no answer within "
+        "0.3 seconds); the server does not have the message"
+    ) in result.stderr
+    assert "check [smtp] host" not in result.stderr
+    assert (folder / SAVED).is_file()
+
+
+def test_a_drop_mid_message_is_not_sent_and_says_so(
+    folder: Path, scripted: Callable[..., Scripted]
+) -> None:
+    server = scripted(drops_mid_data)
+    msg = _big_message()
+    env = mail.Envelope(FROM, ("lead@example.com",), ())
+    srv = mail.Server("127.0.0.1", server.port, False, None)
+    with pytest.raises(mail.SendError) as caught:
+        mail.send(msg, env, srv, folder / "saved.eml")
+    text = str(caught.value)
+    assert "The report was not sent" in text
+    assert "dropped the connection while the message was being handed over" in text
+    assert "the server does not have the message" in text
+    assert "cannot connect" not in text and "check [smtp] host" not in text
+    assert (folder / "saved.eml").is_file()
+
+
+def _big_message() -> EmailMessage:
+    """Larger than every socket buffer between esp and the server, so it cannot all have
+    been handed over when the server hangs up."""
+    msg = mail.build_message(
+        mail.Envelope(FROM, ("lead@example.com",), ()),
+        "big",
+        "text",
+        "<p>html</p>",
+        __import__("datetime").datetime(2026, 11, 24, 9),
+    )
+    msg.add_attachment(b"\0" * (24 * 1024 * 1024), maintype="application", subtype="octet-stream")
+    return msg
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [(silent_after_dot, "no answer within 0.3 seconds"), (drops_after_dot, "closed")],
+)
+def test_a_whole_message_never_confirmed_may_have_been_sent(
+    folder: Path,
+    scripted: Callable[..., Scripted],
+    script: Callable[..., None],
+    reason: str,
+) -> None:
+    server = scripted(script)
+    result = send_eod(config(folder, server.port, timeout=0.3))
+    assert server.got_dot.is_set()  # the server has the whole message
+    assert result.exit_code == 1
+    assert "was not sent" not in result.stderr and "cannot connect" not in result.stderr
+    assert (
+        f"The report may have been sent: 127.0.0.1:{server.port} received the whole message "
+        "but did not confirm it ("
+    ) in result.stderr
+    assert reason in result.stderr
+    assert "sending it again may deliver it twice" in result.stderr
+    assert f"A copy is saved as {folder / SAVED}" in result.stderr
+    assert (folder / SAVED).is_file()
+
+
+def test_an_odd_answer_to_goodbye_after_the_message_was_accepted_is_still_sent(
+    folder: Path, scripted: Callable[..., Scripted]
+) -> None:
+    server = scripted(odd_goodbye)
+    result = send_eod(config(folder, server.port, timeout=5))
+    assert result.exit_code == 0, result.output
+    assert "Sent TBT Completion Report" in result.stderr
+    assert not (folder / SAVED).exists()
+
+
+def test_nothing_listening_is_still_a_failure_to_connect(folder: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    result = send_eod(config(folder, port))
+    assert result.exit_code == 1
+    assert f"The report was not sent: cannot connect to 127.0.0.1:{port}" in result.stderr
+    assert "check [smtp] host and port" in result.stderr
+
+
+def test_smtp_timeout_must_be_a_positive_number(folder: Path) -> None:
+    cfg = folder / "esp.toml"
+    cfg.write_text("[smtp]\ntimeout = 0\n", encoding="utf-8")
+    result = run("config", "where", "-c", str(cfg))
+    assert result.exit_code == ExitCode.USAGE
+    assert "[smtp] timeout must be a number of seconds, more than 0 (got 0)" in result.stderr
+
+
+# -- esp advise: the agent's Email cell and the SMEs' addresses ----------------------------------
+
+
+def advise_folder(tmp_path: Path, email_cell: str, smes: str) -> Path:
+    from tests import test_advise as ta
+
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [ta.agent("Ana Lopez", **{**ta.SPOC, "Email": email_cell})],
+        headers=ta.HEADERS,
+    )
+    (tmp_path / "esp.toml").write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n\n'
+        f'[people]\nuser = "{ta.SIGNER}"\nuser_email = "priya@vendorcx.com"\n'
+        f'sme_emails = {{ "{ta.SIGNER}" = {json.dumps(smes)} }}\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def advise_draft(folder: Path) -> Any:
+    return run("advise", "Ana Lopez", "spoc", "--out", str(folder / "d"), "-c",
+               str(folder / "esp.toml"))  # fmt: skip
+
+
+def test_an_agents_two_addresses_and_an_smes_two_are_each_a_recipient(tmp_path: Path) -> None:
+    folder = advise_folder(
+        tmp_path, "ana@example.com; Ana L <ana.lopez@home.example>", "priya@x.com;p2@x.com"
+    )
+    result = advise_draft(folder)
+    assert result.exit_code == 0, result.output
+    (draft,) = (folder / "d").iterdir()
+    msg = parse(draft.read_bytes())
+    assert [a.addr_spec for a in msg["To"].addresses] == [
+        "ana@example.com",
+        "ana.lopez@home.example",
+    ]
+    assert [a.addr_spec for a in msg["Cc"].addresses] == ["priya@x.com", "p2@x.com"]
+
+
+def test_an_email_cell_with_a_smuggled_header_is_no_address(tmp_path: Path) -> None:
+    folder = advise_folder(tmp_path, "ana@example.com\nBcc: spy@example.com", "priya@x.com")
+    result = advise_draft(folder)
+    assert result.exit_code == 1
+    assert "is not an e-mail address" in result.stderr
+    assert not list((folder / "d").iterdir())
+
+
+def test_a_bad_sme_address_is_named(tmp_path: Path) -> None:
+    folder = advise_folder(tmp_path, "ana@example.com", "priya@x.com; priya")
+    result = advise_draft(folder)
+    assert result.exit_code == ExitCode.USAGE
+    assert (
+        "[people] sme_emails (Priya Natarajan): 'priya' is not an e-mail address" in result.stderr
+    )
+
+
+# -- the address rules themselves (pure) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
+        ("ana@x.com", "ana@x.com"),
+        ("Ana Lopez <ana@x.com>", "ana@x.com"),
+        ('"Lopez, Ana" <ana@x.com>', "ana@x.com"),
+        ("<ana@x.com>", "ana@x.com"),
+        ("mailto:ana@x.com", "ana@x.com"),
+        ("ana@x.com (home)", "ana@x.com"),
+        ("ana@x.com; ben@x.com", None),  # two: split them first
+        ("ana@x.com junk", None),
+        ("ana@x", None),
+        ("a@b@x.com", None),
+        ("Ana Lopez", None),
+        ("ana@x.com\nBcc: spy@x.com", None),
+        ("", None),
+    ],
+)
+def test_address_spec(text: str, spec: str | None) -> None:
+    from esp_cli.addresses import address_spec
+
+    assert address_spec(text) == spec
+
+
+def test_split_addresses_keeps_quoted_and_bracketed_separators() -> None:
+    from esp_cli.addresses import split_addresses
+
+    assert split_addresses('a@x.com; "Reyes; J" <j@x.com>, <k@x.com>;;') == [
+        "a@x.com",
+        '"Reyes; J" <j@x.com>',
+        "<k@x.com>",
+    ]
