@@ -24,7 +24,7 @@ from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.notes import cell_text
-from esp_cli.services.progress import CSV_SUFFIX, _csv_rows
+from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
 from esp_cli.session import WriteSession, write_session
 from esp_cli.tracker import Row
 from esp_cli.values import Unreadable, is_blank, parse_date, text_of
@@ -60,7 +60,7 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]], bool]:
     suffix = path.suffix.lower()
     date1904 = False
     if suffix == CSV_SUFFIX:
-        sheets: list[tuple[str, list[list[object]]]] = [(path.name, _csv_rows(path))]
+        sheets: list[tuple[str, list[list[object]]]] = [(path.name, read_csv_file(path))]
     elif suffix in SUPPORTED_SUFFIXES:
         wb = Workbook.open(path)
         date1904 = wb.date1904

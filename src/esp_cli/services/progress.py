@@ -17,9 +17,6 @@ with no Notes line dated that day and signed by themselves.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +25,7 @@ from pathlib import Path
 
 from esp_cli.columns import alias_table
 from esp_cli.config import Config
+from esp_cli.csvfile import CsvError, read_csv
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
 from esp_cli.model import AgentRef
 from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
@@ -67,7 +65,6 @@ from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 NOTES = NoteKind.NOTES
 EMAIL_SUFFIXES = (".msg", ".eml")  # Outlook's saved message; MIME from other clients
 CSV_SUFFIX = ".csv"
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
 NO_TEXT = "Self-report (no details given)"
 MAX_SUGGESTIONS = 3
 # Suggestions cost a pass over every agent each; a wrong file can bring hundreds of unknown
@@ -156,7 +153,7 @@ def read_reports(paths: Sequence[Path], config: Config) -> Reports:
             if in_folder or suffix in EMAIL_SUFFIXES:
                 _add_mail(out, entry, zone, hint=suffix in (CSV_SUFFIX, *SUPPORTED_SUFFIXES))
             elif suffix == CSV_SUFFIX:
-                _add_rows(out, entry, [(file.name, _csv_rows(file))], name_headers)
+                _add_rows(out, entry, [(file.name, read_csv_file(file))], name_headers)
             else:
                 _add_rows(out, entry, _workbook_rows(file), name_headers)
     return out
@@ -199,40 +196,18 @@ def _name_headers(config: Config) -> tuple[str, ...]:
     return tuple(k for k, v in alias_table(config.columns).items() if v == "agent_name")
 
 
-def _csv_rows(path: Path) -> list[list[object]]:
+def read_csv_file(path: Path) -> list[list[object]]:
+    """A CSV's rows (csvfile: RFC 4180 quoting, the delimiter guessed); InputFileError
+    naming the file and how to save it when it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    encodings: tuple[str, ...] = CSV_ENCODINGS
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        encodings = ()
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)  # Excel's "Unicode Text"
-    elif b"\x00" in data:
-        encodings = ()  # UTF-16 without its byte-order mark, or not text: cp1252 would take it
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputFileError(
-            f"{path}: not a text CSV in UTF-8 or Windows-1252 (or UTF-16 with a byte-order mark).",
-            fix="open it in Excel and save it as 'CSV UTF-8 (Comma delimited) (*.csv)'.",
-        )
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:4096], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel  # one column, or too little text to tell: commas
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as exc:
+        return [list[object](row) for row in read_csv(data)]
+    except CsvError as exc:
         raise InputFileError(
-            f"{path}: not a readable CSV ({exc}).",
+            f"{path}: {exc}",
             fix="open it in Excel and save it as 'CSV UTF-8 (Comma delimited) (*.csv)'.",
         ) from exc
 
