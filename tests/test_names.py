@@ -1,15 +1,18 @@
 """The one name matcher (names.py): every spelling a person reads as the same name is one
-key, in any order, case, Unicode form, apostrophe or dash; different names stay apart."""
+key, in any order, case, Unicode form, apostrophe or dash; different names stay apart. And
+the e-mail sender reader gives that name back, however the From header encodes it."""
 
 from __future__ import annotations
 
 import unicodedata
+from email.utils import formataddr
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from esp_cli.names import display_name, name_key, name_tokens, same_person
+from esp_cli.names import display_name, name_key, name_tokens, name_words, same_person
+from esp_cli.selfreports import parse_email
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzéèñüöøçãåßĳ"  # ĳ: NFKC makes it "ij"
 APOSTROPHES = ("'", "’", "‘", "ʼ")
@@ -55,6 +58,28 @@ def test_every_spelling_of_a_name_is_one_key(data: st.DataObject, first: str, la
 def test_different_names_are_different_keys(a: str, b: str, c: str, d: str) -> None:
     assume(reading(a, b) != reading(c, d))
     assert name_key(f"{a} {b}") != name_key(f"{c} {d}")
+
+
+@given(st.data(), name_part(), name_part())
+def test_a_sender_name_is_read_back_in_any_encoding(
+    data: st.DataObject, first: str, last: str
+) -> None:
+    """A From header as mail programs write it (RFC 2047 encoded words, `Last, First`
+    quoted) gives the sender's name and address back, and the name matches."""
+    name = as_typed(data.draw, first, last).strip()
+    assume(name_words(name))
+    charset = data.draw(st.sampled_from(["utf-8", "iso-8859-1"]))
+    try:
+        header = formataddr((name, "agent.7@example.com"), charset=charset)
+    except UnicodeEncodeError:
+        header = formataddr((name, "agent.7@example.com"), charset="utf-8")
+    mail = (
+        f"From: {header}\r\nDate: Tue, 24 Nov 2026 17:30:00 -0500\r\nSubject: ESP\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nDid 2 TBTs.\r\n"
+    ).encode()
+    report = parse_email(mail, "a.eml")
+    assert report.email == "agent.7@example.com"
+    assert name_key(report.name) == name_key(f"{first} {last}")
 
 
 @pytest.mark.parametrize(
