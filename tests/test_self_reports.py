@@ -547,3 +547,43 @@ def test_note_import_names_a_second_sheet_of_notes(tmp_path: Path, config: Path)
     assert problem["source"] == "notes.xlsx [Tuesday]"
     assert "only notes.xlsx [Monday] was read" in problem["problem"]
     assert "warning: notes.xlsx [Tuesday]" in res.stderr
+
+
+def test_a_hidden_sheet_of_reports_is_named_and_a_hidden_list_is_not(
+    tmp_path: Path, config: Path
+) -> None:
+    path = factories.make_workbook(
+        tmp_path / "report.xlsx",
+        {
+            "Responses": [["Timestamp", "Agent Name", "Update"],
+                          [datetime(2026, 11, 24, 17), "Sam Lee", "Done"]],
+            "Old": [["Timestamp", "Email", "Update"],
+                    [datetime(2026, 11, 23, 17), "devon.price@x.com", "Hidden"]],
+            "Lists": [["Yes"], ["No"]],
+        },
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(path)
+    wb["Old"].sheet_state = "hidden"
+    wb["Lists"].sheet_state = "hidden"
+    wb.save(path)
+    data = import_json(config, path)
+    assert [i["agent"] for i in data["imported"]] == ["Sam Lee"]
+    (problem,) = data["problems"]
+    assert problem["source"] == "report.xlsx [Old]"
+    assert "hidden" in problem["problem"] and "unhide" in problem["problem"]
+    assert "sheet Old not read" in data["files"][0]["reason"]
+
+
+def test_a_row_with_an_e_mail_and_no_name_is_matched_by_the_e_mail(
+    tmp_path: Path, config: Path
+) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Email,Update\r\n11/24/2026,,devon.price@x.com,Done\r\n"
+        "11/24/2026,,,Nobody\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert [(i["agent"], i["matched_by"]) for i in data["imported"]] == [("Devon Price", "e-mail")]
+    (problem,) = data["problems"]
+    assert problem == {"source": "report.csv!row 3", "problem": "no agent name"}
