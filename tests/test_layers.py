@@ -47,6 +47,11 @@ PURE = [
         "values.py",
         "columns.py",
         "addresses.py",
+        "names.py",
+        "textdates.py",
+        "csvfile.py",
+        "selfreports.py",
+        "msgfile.py",
     )
 ] + _modules("results")
 

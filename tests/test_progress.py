@@ -223,7 +223,7 @@ def test_unreadable_and_unsupported_files_are_clear_errors(
     res = run("progress", "import", str(tmp_path / "nope.xlsx"), "-t", tracker)
     assert res.exit_code == 3 and "no such file" in res.stderr
     res = run("progress", "import", str(files["tracker"]), "-t", tracker)  # not a report
-    assert res.exit_code == 3 and "no sheet has a header row" in res.stderr
+    assert res.exit_code == 3 and "not a progress report: no date column" in res.stderr
     empty = tmp_path / "empty.toml"
     empty.write_text("", encoding="utf-8")
     res = run("progress", "import", "-t", tracker, "--config", str(empty))

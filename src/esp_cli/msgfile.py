@@ -19,12 +19,24 @@ refuses those files whole).
 from __future__ import annotations
 
 import codecs
+import email.policy
 import re
 import struct
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
+from email.parser import HeaderParser
 from typing import Any
 
-from esp_cli.selfreports import SelfReport, UnreadableMail, clean_body, html_to_text, local_day
+from esp_cli.selfreports import (
+    NotAReport,
+    SelfReport,
+    UnreadableMail,
+    automatic,
+    clean_body,
+    html_to_text,
+    local_day,
+    subject_text,
+)
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 PROPERTIES = "__properties_version1.0"
@@ -40,6 +52,7 @@ PT_BINARY = 0x0102
 
 MESSAGE_CLASS = 0x001A
 SUBJECT = 0x0037
+TRANSPORT_HEADERS = 0x007D
 CLIENT_SUBMIT_TIME = 0x0039
 SENT_REPRESENTING_NAME = 0x0042
 SENT_REPRESENTING_ADDRTYPE = 0x0064
@@ -58,6 +71,22 @@ SENT_REPRESENTING_SMTP = 0x5D02
 
 # Message classes whose content is a signed or encrypted MIME blob, or rights-protected.
 _SEALED = ("ipm.note.smime", "ipm.note.secure", "ipm.note.microsoft.rpmsg")
+# Items Outlook makes that no agent wrote as a report: (class prefix, kind, in words).
+_NOT_REPORTS = (
+    ("ipm.note.rules.ooftemplate", "automatic reply", "an out-of-office reply"),
+    ("ipm.note.rules.replytemplate", "automatic reply", "a reply sent by an Outlook rule"),
+    ("ipm.schedule.meeting.request", "meeting request", "a meeting invitation"),
+    ("ipm.schedule.meeting.resp", "meeting request", "a response to a meeting invitation"),
+    ("ipm.schedule.meeting.canceled", "meeting request", "a meeting cancellation"),
+    ("ipm.schedule.meeting", "meeting request", "a meeting notice"),
+    ("ipm.appointment", "meeting request", "a calendar item"),
+    ("report.ipm.note.ndr", "delivery report", "a message that could not be delivered"),
+    ("report.ipm.note.dr", "delivery report", "a delivery receipt"),
+    ("report.ipm.note.ipnrn", "read receipt", "a read receipt"),
+    ("report.ipm.note.ipnnrn", "read receipt", "a not-read notice"),
+)
+# The classes of messages a person wrote (IPM.Note and its kinds, a post to a folder).
+_MESSAGES = ("ipm.note", "ipm.post")
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 _CODEPAGES = {65001: "utf-8", 20127: "ascii", 28591: "latin-1", 1200: "utf-16-le"}
 
@@ -198,20 +227,44 @@ def _body(props: _Properties) -> str:
     return ""
 
 
-def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
-    """The self-report an Outlook .msg holds; UnreadableMail says why there is none."""
-    props = _properties(data)
-    kind = props.text(MESSAGE_CLASS).casefold()
+def _transport_header(props: _Properties) -> Callable[[str], str | None]:
+    """The Internet headers a received message keeps (PidTagTransportMessageHeaders), as a
+    lookup by name; nothing for a message written in Outlook."""
+    text = props.text(TRANSPORT_HEADERS)
+    parsed = HeaderParser(policy=email.policy.default).parsestr(text) if text else None
+
+    def header(name: str) -> str | None:
+        value = parsed.get(name) if parsed is not None else None
+        return None if value is None else str(value)
+
+    return header
+
+
+def _not_a_report(props: _Properties) -> UnreadableMail | None:
+    """Why the item is no agent's report (its class, its Internet headers, its subject), or
+    None for a message a person wrote."""
+    shown = props.text(MESSAGE_CLASS)
+    kind = shown.casefold()
     if kind.startswith(_SEALED):
-        raise UnreadableMail(
+        return UnreadableMail(
             "encrypted or signed",
-            f"{props.text(MESSAGE_CLASS)}; ask the agent to send the report without "
-            "signing or encrypting it",
+            f"{shown}; ask the agent to send the report without signing or encrypting it",
         )
-    if kind and not kind.startswith("ipm"):
-        raise UnreadableMail(
-            "not an e-mail", f"an Outlook item of class {props.text(MESSAGE_CLASS)}"
-        )
+    for prefix, why, words in _NOT_REPORTS:
+        if kind.startswith(prefix):
+            return NotAReport(why, f"{why}: {words} ({shown})")
+    if kind and not kind.startswith(_MESSAGES):
+        return UnreadableMail("not an e-mail", f"an Outlook item of class {shown}")
+    return automatic(_transport_header(props), props.text(SUBJECT))
+
+
+def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+    """The self-report an Outlook .msg holds; UnreadableMail says why there is none
+    (NotAReport when no person wrote it)."""
+    props = _properties(data)
+    skipped = _not_a_report(props)
+    if skipped is not None:
+        raise skipped
     name, addr = _sender(props)
     if not name and not addr:
         raise UnreadableMail(
@@ -220,5 +273,5 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
-    text = clean_body(_body(props), name) or props.text(SUBJECT)
+    text = clean_body(_body(props), name) or subject_text(props.text(SUBJECT))
     return SelfReport(local_day(when, tz), name, addr.lower(), text, source)

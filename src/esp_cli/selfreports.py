@@ -1,9 +1,11 @@
 """Agents' self-reports: e-mails to the coordinator and rows of the progress-report sheet.
 
 Pure parsing (bytes and plain values in, reports out). An e-mail's text is its plain part
-(or its HTML with the tags removed), without the quoted earlier messages, the signature,
-the greeting and the sign-off, folded onto one line so it fits the `Date - Name - Note`
-format of the tracker's Notes.
+(or its HTML with the tags removed), without the quoted or forwarded earlier messages, the
+signature, the greeting and the sign-off, folded onto one line so it fits the
+`Date - Name - Note` format of the tracker's Notes. Messages no agent wrote — automatic
+replies, meeting requests, delivery reports, read receipts — are not reports: they raise
+NotAReport, so they are listed as skipped instead of counting as the agent's report.
 """
 
 from __future__ import annotations
@@ -11,13 +13,19 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
+
+from esp_cli.columns import normalise_header
+from esp_cli.names import display_name, name_words
+from esp_cli.textdates import MONTH_FIRST, DateOrder, read_day
+from esp_cli.values import Unreadable, text_of
 
 MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
 
@@ -41,7 +49,13 @@ class UnreadableMail(ValueError):
         self.kind = kind
 
 
+class NotAReport(UnreadableMail):
+    """A message no agent wrote as a report (`kind` one of SKIPPED_KINDS): skipped, with the
+    reason, so the agent does not count as having reported."""
+
+
 UNREADABLE_KINDS = ("corrupt", "encrypted or signed", "no sender", "no date", "not an e-mail")
+SKIPPED_KINDS = ("automatic reply", "meeting request", "delivery report", "read receipt")
 # S/MIME: a signed message's text sits in a part Outlook verifies; an encrypted one's is sealed.
 _SEALED_TYPES = (
     "multipart/signed",
@@ -61,6 +75,74 @@ def local_day(when: datetime, tz: tzinfo | None) -> date:
     return when.astimezone(tz).date()
 
 
+# ------------------------------------------------------------------ messages no one wrote
+
+# The subject Outlook, Exchange, Gmail and other clients give an automatic reply, in the
+# languages a US team's agents' mail is set to most often.
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(automatic reply|auto[- ]?reply|auto[- ]?response|out of (the )?office"
+    r"( auto[- ]?reply| reply)?|respuesta autom[aá]tica|r[ée]ponse automatique|"
+    r"automatische antwort|abwesenheitsnotiz|resposta autom[aá]tica|risposta automatica)\s*:",
+    re.IGNORECASE,
+)
+_CALENDAR_WORDS = {
+    "REQUEST": "a meeting invitation",
+    "REPLY": "a response to a meeting invitation",
+    "CANCEL": "a meeting cancellation",
+    "COUNTER": "a new time proposed for a meeting",
+}
+_METHOD_LINE = re.compile(r"^METHOD:(\w+)", re.MULTILINE)
+
+
+def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport | None:
+    """Why a message's headers (`header(name)` -> its value or None) show that no person
+    wrote it, or None: RFC 3834's Auto-Submitted (anything but `no`), the de-facto
+    X-Autoreply, X-Autorespond and `Precedence: auto_reply`, a delivery or read report, or a
+    subject an automatic reply begins with."""
+    kind = (header("Content-Type") or "").split(";")[0].strip().casefold()
+    report_type = re.search(r"report-type=\"?([\w-]+)", header("Content-Type") or "", re.I)
+    if kind in ("multipart/report", "message/delivery-status"):
+        if report_type and report_type.group(1).casefold() == "disposition-notification":
+            return NotAReport("read receipt", "read receipt: not a report the agent wrote")
+        return NotAReport(
+            "delivery report", f"delivery report ({kind}): a message that could not be delivered"
+        )
+    auto = (header("Auto-Submitted") or "").strip()
+    if auto and auto.split(";")[0].strip().casefold() != "no":
+        return NotAReport("automatic reply", f"automatic reply (Auto-Submitted: {auto})")
+    for name in ("X-Autoreply", "X-Autorespond"):
+        if (value := header(name)) is not None:
+            return NotAReport("automatic reply", f"automatic reply ({name}: {value.strip()})")
+    if (header("Precedence") or "").strip().casefold() == "auto_reply":
+        return NotAReport("automatic reply", "automatic reply (Precedence: auto_reply)")
+    found = _AUTO_SUBJECT.match(subject)
+    if found:
+        return NotAReport(
+            "automatic reply", f"automatic reply: the subject begins {found.group(0).strip()!r}"
+        )
+    return None
+
+
+def _meeting(msg: EmailMessage) -> NotAReport | None:
+    """A meeting invitation, response or cancellation: a text/calendar part that is not an
+    attachment (an .ics attached to an ordinary report does not count)."""
+    for part in msg.walk():
+        if part.get_content_type() != "text/calendar" or part.is_attachment():
+            continue
+        method = str(part.get_param("method") or "").upper()
+        if not method:
+            payload = part.get_payload(decode=True)
+            text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+            found = _METHOD_LINE.search(text)
+            method = found.group(1).upper() if found else ""
+        what = _CALENDAR_WORDS.get(method, "a calendar item")
+        shown = f"text/calendar, METHOD:{method}" if method else "text/calendar"
+        return NotAReport("meeting request", f"meeting request: {what} ({shown})")
+    return None
+
+
+# ---------------------------------------------------------------------- an e-mail's text
+
 _GREETING = re.compile(
     r"^(hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?]{0,40}[,!]?$", re.I
 )
@@ -69,9 +151,37 @@ _SIGNOFF = re.compile(
     r"sincerely|respectfully)\b[ ,.!]*(\w+)?[,.!]?$",
     re.I,
 )
-_SIGNED_NAME = re.compile(r"^[^\W\d_][\w.'-]*(?: [^\W\d_][\w.'-]*){0,2}$")
-_ON_WROTE = re.compile(r"^On .{5,200} wrote:\s*$")
-_OUTLOOK_HEADER = re.compile(r"^(-{2,}\s*Original Message\s*-{2,}|From:\s.+|_{5,})\s*$", re.I)
+_SIGNED_NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,2}$")
+# Where the quoted or forwarded earlier message starts: Outlook's, Thunderbird's and
+# Gmail's separators, Apple Mail's forward line, Outlook's "From: …" header block.
+_QUOTE_START = re.compile(
+    r"^(-{2,}\s*(original message|forwarded message)\s*-{2,}|begin forwarded message:|"
+    r"from:\s.+|_{5,})\s*$",
+    re.I,
+)
+# The attribution above a quoted reply, on one line or wrapped over two or three
+# ("On Tue, Nov 24, 2026 at 5:00 PM Jordan Reyes <\njordan@x.com> wrote:"); every mail
+# program puts a date in it, which "On Monday I wrote:" in an agent's own text lacks.
+_ATTRIBUTION = re.compile(
+    r"^(?=.*\d)(on\s.{5,300}\swrote|le\s.{5,300}\sa [ée]crit|el\s.{5,300}\sescribi[oó]|"
+    r"am\s.{5,300}\sschrieb\s.{0,200}|em\s.{5,300}\sescreveu)\s?:$",
+    re.I,
+)
+_ATTRIBUTION_LINES = 3
+# A phone's or an app's signature line, the end of what the agent typed.
+_MOBILE_SIGNATURE = re.compile(
+    r"^(sent from (my |the )?(iphone|ipad|android|samsung|galaxy|mobile|blackberry|"
+    r"outlook|mail for windows|yahoo mail)\b.*|get outlook for (ios|android)\b.*)$",
+    re.I,
+)
+# HTML bodies mark the quoted message: Gmail, Apple Mail, Thunderbird, Outlook on the web,
+# Outlook for Windows (the quote's block), Yahoo.
+_HTML_QUOTE = re.compile(
+    r"<(div|blockquote)\b[^>]*(class=\"?(gmail_quote|moz-cite-prefix|yahoo_quoted)|"
+    r"type=\"?cite|id=\"?(appendonsend|divRplyFwdMsg))",
+    re.I,
+)
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr|rv|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
 
 def _body(msg: EmailMessage) -> str:
@@ -89,32 +199,58 @@ def _body(msg: EmailMessage) -> str:
 
 
 def html_to_text(html: str) -> str:
-    """An HTML body's words, one line per paragraph, without scripts and styles."""
+    """An HTML body's own words, one line per paragraph: no scripts and styles, and nothing
+    from the quoted message the mail client marked on."""
+    quoted = _HTML_QUOTE.search(html)
+    if quoted is not None:
+        html = html[: quoted.start()]
     text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
-    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</h\d>", "\n", text)
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</h\d>|<hr\b[^>]*>", "\n", text)
     return unescape(re.sub(r"<[^>]+>", " ", text))
 
 
+def _attribution_lines(lines: Sequence[str], i: int) -> int:
+    """How many lines (up to three) the "On … wrote:" attribution starting at lines[i]
+    takes; 0 when there is none."""
+    joined = ""
+    for n, line in enumerate(lines[i : i + _ATTRIBUTION_LINES], start=1):
+        joined = f"{joined} {line.strip()}".strip()
+        if _ATTRIBUTION.match(joined):
+            return n
+    return 0
+
+
 def clean_body(text: str, sender_name: str = "") -> str:
-    """The message itself: no quotes, signature, greeting or sign-off; one line."""
+    """The message itself: no quotes, forwards, signature, greeting or sign-off; one line."""
+    lines = text.replace("\r\n", "\n").split("\n")
     kept: list[str] = []
-    for raw in text.replace("\r\n", "\n").split("\n"):
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
         line = raw.strip()
-        if raw.rstrip() == "--" or raw == "-- " or _OUTLOOK_HEADER.match(line):
+        if raw.rstrip() == "--" or raw == "-- " or _QUOTE_START.match(line):
             break  # signature or the start of the quoted original
-        if line.startswith(">") or _ON_WROTE.match(line):
-            continue
-        kept.append(line)
+        if _MOBILE_SIGNATURE.match(line):
+            break
+        if attribution := _attribution_lines(lines, i):
+            i += attribution
+            following = next((x.strip() for x in lines[i:] if x.strip()), "")
+            if following.startswith(">"):
+                continue  # a quote marked with '>': the agent may write below it
+            break  # the rest is the quoted message, unmarked
+        if not line.startswith(">"):  # a quote the agent answers between
+            kept.append(line)
+        i += 1
     while kept and not kept[0]:
         kept.pop(0)
     if kept and _GREETING.match(kept[0]):
         kept.pop(0)
     while kept and not kept[-1]:
         kept.pop()
-    first = sender_name.split()[0].lower() if sender_name.split() else ""
+    sender = name_words(sender_name)
     while kept and (
         _SIGNOFF.match(kept[-1])
-        or (first and kept[-1].lower().rstrip(",.") in (first, sender_name.lower()))
+        or (sender and name_words(kept[-1]) in (sender[:1], sender))
         # "Thanks,\nDev": a name under a sign-off, whatever the display name says.
         or (len(kept) >= 2 and _SIGNOFF.match(kept[-2]) and _SIGNED_NAME.match(kept[-1]))
     ):
@@ -127,9 +263,16 @@ def clean_body(text: str, sender_name: str = "") -> str:
     return folded
 
 
+def subject_text(subject: str) -> str:
+    """A subject without its `RE:`/`FW:`/`Fwd:` prefixes, for a message with no text of its
+    own."""
+    return " ".join(_REPLY_PREFIX.sub("", subject).split())
+
+
 def read_mail(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
-    .eml, whatever the file is called); UnreadableMail says why there is none."""
+    .eml, whatever the file is called); UnreadableMail says why there is none (NotAReport
+    when no person wrote it)."""
     from esp_cli.msgfile import is_msg, parse_msg
 
     if is_msg(data):
@@ -137,34 +280,46 @@ def read_mail(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     return parse_email(data, source, tz)
 
 
-def _from_header(msg: EmailMessage) -> str:
-    """The From header as text. Adjacent encoded words are joined before they are decoded:
-    some mailers split a name's UTF-8 bytes across two of them (`=?utf-8?Q?...=E3?=
-    =?utf-8?Q?=82=B9...?=`), which decoded one by one gives broken characters."""
+def _sender(msg: EmailMessage) -> tuple[str, str]:
+    """The From header's (display name, address). The header is split into name and address
+    before its encoded words are decoded: decoded first, an encoded `Price, Devon` would
+    read as two addresses. Adjacent encoded words are decoded together, since some mailers
+    split a name's UTF-8 bytes across two of them (`=?utf-8?Q?...=E3?= =?utf-8?Q?=82...?=`)."""
     raw = next((str(v) for k, v in msg.raw_items() if k.lower() == "from"), None)
     if raw is not None and "=?" in raw:
+        name, addr = parseaddr(" ".join(raw.split()))
         try:
-            return str(make_header(decode_header(raw)))
+            return str(make_header(decode_header(name))), addr
         except (LookupError, UnicodeError, HeaderParseError):
             pass  # the header as the parser read it, below
-    return str(msg.get("From", ""))
+    return parseaddr(str(msg.get("From", "")))
 
 
 def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
-    """Raises UnreadableMail (a ValueError) when the message has no usable date or sender."""
+    """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
+    NotAReport when no person wrote it."""
     if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
         raise UnreadableMail("not an e-mail", "a binary file, not an e-mail")
     msg = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
     if not any(msg.get(h) is not None for h in _MAIL_HEADERS):
         raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    subject = str(msg.get("Subject", "")).strip()
+
+    def header(name: str) -> str | None:
+        value = msg.get(name)
+        return None if value is None else str(value)
+
+    skipped = automatic(header, subject) or _meeting(msg)
+    if skipped is not None:
+        raise skipped
     sealed = msg.get_content_type()
     if sealed in _SEALED_TYPES:
         raise UnreadableMail(
             "encrypted or signed",
             f"{sealed}; ask the agent to send the report without signing or encrypting it",
         )
-    name, addr = parseaddr(_from_header(msg))
+    name, addr = _sender(msg)
     if not addr and not name:
         raise UnreadableMail("no sender", "no From address")
     when_raw = msg.get("Date")
@@ -176,13 +331,30 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
             when = None
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
-    text = clean_body(_body(msg), name)
-    if not text:
-        text = str(msg.get("Subject", "")).strip()
+    text = clean_body(_body(msg), name) or subject_text(subject)
     return SelfReport(local_day(when, tz), name.strip(), addr.strip().lower(), text, source)
 
 
-_WHEN_HEADERS = ("timestamp", "date", "report date", "submitted", "submitted at", "date time")
+# ------------------------------------------------------------------------- report sheets
+
+# The report's date column, best first: Microsoft Forms' Completion time before its Start
+# time, Google Forms' Timestamp, and the headers people give a sheet of their own.
+WHEN_HEADERS = (
+    "completion time",
+    "timestamp",
+    "submitted on",
+    "submitted at",
+    "submitted",
+    "date submitted",
+    "submission date",
+    "submission time",
+    "date time",
+    "report date",
+    "date",
+    "created",
+    "created at",
+    "start time",
+)
 _UPDATE_HEADERS = (
     "update",
     "progress",
@@ -194,16 +366,176 @@ _UPDATE_HEADERS = (
     "progress update",
     "what did you complete today",
 )
-
-
-_CLASS_HEADERS = ("class", "wave", "class id", "class name", "class #")
-_EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
+CLASS_HEADERS = ("class", "wave", "class id", "class name", "class #")
+EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
+HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
+# Names a report's own form asks for, after the tracker's spellings of Agent Name.
+REPORT_NAME_HEADERS = ("your name", "full name", "agent full name", "employee")
+# What Microsoft Forms adds to every response: not part of what the agent reported.
+FORMS_HEADERS = ("id", "start time", "completion time", "last modified time")
+_FORMS_FIX = (
+    "in Microsoft Forms, set the form to 'Only people in my organization can respond' with "
+    "'Record name' on (or add an 'Agent Name' question), then export the responses again."
+)
+_DATE_FIX = (
+    "give the date column a header esp knows (Timestamp, Date, Submitted On, Completion time)."
+)
+_NAME_FIX = (
+    "add an Agent Name (or Email) column, or map your name header in esp.toml [columns] agent_name."
+)
 
 
 @dataclass(frozen=True)
 class RowProblem:
-    source: str  # "File!row 7" for a row; the source itself when the whole file is unusable
+    source: str  # "File!row 7" for a row; the source itself when the whole sheet is unusable
     message: str
+    fix: str = ""  # for a whole sheet: what makes it readable
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a report sheet's header row and columns are (indexes from 0)."""
+
+    header_row: int
+    labels: list[str]
+    when: int
+    name: int | None
+    email: int | None
+    update: int | None
+    cls: int | None
+    extra: list[int] = field(default_factory=list)  # other columns: `Header: value` details
+    forms: bool = False  # a Microsoft Forms export
+
+    def when_values(self, rows: Sequence[Sequence[object]]) -> list[object]:
+        return [r[self.when] for r in rows[self.header_row + 1 :] if self.when < len(r)]
+
+
+def _first(norms: list[str], wanted: Sequence[str]) -> int | None:
+    """The column of the first of `wanted` (best first) the header has."""
+    for header in wanted:
+        if header in norms:
+            return norms.index(header)
+    return None
+
+
+def find_layout(
+    rows: Sequence[Sequence[object]], source: str, name_headers: Sequence[str]
+) -> Layout | RowProblem:
+    """The report's header row (in its first rows): a date column and a name or e-mail
+    column. Without one — or when the only e-mail column holds no address, as an anonymous
+    Microsoft Forms export's 'anonymous' — a problem naming what is missing and the fix."""
+    names = (*name_headers, *REPORT_NAME_HEADERS)
+    closest: tuple[int, Sequence[object], list[str]] | None = None  # the row most like one
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        norms = [normalise_header(v) for v in row]
+        when, who, mail = (
+            _first(norms, WHEN_HEADERS),
+            _first(norms, names),
+            _first(norms, EMAIL_HEADERS),
+        )
+        if when is not None and who is not None:
+            return _layout(i, row, norms, when, who, mail)
+        if when is not None and mail is not None:
+            if any("@" in text_of(r[mail]) for r in rows[i + 1 :] if mail < len(r)):
+                return _layout(i, row, norms, when, who, mail)
+            return _nobody(source, norms)
+        known = sum(x is not None for x in (when, who, mail, _first(norms, _UPDATE_HEADERS)))
+        if known and (closest is None or known > closest[0]):
+            closest = (known, row, norms)
+    if closest is None:
+        return RowProblem(
+            source,
+            "no header row with a date or timestamp and the agent's name (e.g. 'Timestamp', "
+            f"'Agent Name', 'Update') in its first {HEADER_SCAN_ROWS} rows",
+            "give the ESP Agent Progress Report, or a sheet with those columns.",
+        )
+    _, row, norms = closest
+    if _first(norms, WHEN_HEADERS) is None:
+        shown = [text_of(v) for v in row if text_of(v)]
+        listed = ", ".join(map(repr, shown[:8])) + (", …" if len(shown) > 8 else "")
+        return RowProblem(source, f"no date column (its headers: {listed})", _DATE_FIX)
+    return _nobody(source, norms)
+
+
+def _is_forms(norms: Sequence[str]) -> bool:
+    return all(h in norms for h in ("id", "start time", "completion time"))
+
+
+def _nobody(source: str, norms: Sequence[str]) -> RowProblem:
+    """A sheet with dates but nothing that says who reported."""
+    if _is_forms(norms):
+        return RowProblem(
+            source,
+            "a Microsoft Forms export that records neither the responder's name nor their "
+            "e-mail address",
+            _FORMS_FIX,
+        )
+    return RowProblem(source, "no agent name column, and no e-mail address", _NAME_FIX)
+
+
+def _layout(
+    at: int, row: Sequence[object], norms: list[str], when: int, who: int | None, mail: int | None
+) -> Layout:
+    forms = _is_forms(norms)
+    update = _first(norms, _UPDATE_HEADERS)
+    cls = _first(norms, CLASS_HEADERS)
+    used = {when, who, mail, update, cls}
+    # Every name, e-mail, class and date column is the report's bookkeeping, not its text;
+    # so are the columns Forms adds to every response.
+    bookkeeping = {*EMAIL_HEADERS, *CLASS_HEADERS, *WHEN_HEADERS}
+    if forms:
+        bookkeeping |= {*FORMS_HEADERS, "name"}
+    extra = [i for i, n in enumerate(norms) if n and i not in used and n not in bookkeeping]
+    return Layout(at, [text_of(v) for v in row], when, who, mail, update, cls, extra, forms)
+
+
+def read_rows(
+    rows: Sequence[Sequence[object]],
+    layout: Layout,
+    source: str,
+    *,
+    order: DateOrder = MONTH_FIRST,
+    tz: tzinfo | None = None,
+) -> tuple[list[SelfReport], list[RowProblem]]:
+    """The report rows under the header: each with its day (in the file's date `order`, a
+    zoned timestamp in the team's zone `tz`), the agent's name and e-mail, the update, and
+    the other columns as `(Header: value; …)`. A row with a date but no name nor e-mail, or
+    no readable date, is a problem; an empty row is passed over."""
+    reports: list[SelfReport] = []
+    problems: list[RowProblem] = []
+    for r, row in enumerate(rows[layout.header_row + 1 :], start=layout.header_row + 2):
+
+        def cell(i: int | None, row: Sequence[object] = row) -> str:
+            return text_of(row[i]) if i is not None and i < len(row) else ""
+
+        name = cell(layout.name)
+        given = cell(layout.email)
+        address = given.lower() if "@" in given else ""  # Forms writes 'anonymous'
+        update = cell(layout.update)
+        details = [f"{layout.labels[i]}: {cell(i)}" for i in layout.extra if cell(i)]
+        if not name and not address:
+            if update or details:
+                why = f"no name, and the e-mail is {given!r}" if given else "no agent name"
+                problems.append(RowProblem(f"{source}!row {r}", why))
+            continue
+        where = f"{source}!row {r}"
+        try:
+            day = read_day(row[layout.when] if layout.when < len(row) else None, order, tz)
+        except Unreadable as exc:
+            problems.append(RowProblem(where, f"{exc}"))
+            continue
+        if day is None:
+            problems.append(RowProblem(where, "no date"))
+            continue
+        text = update
+        if details:
+            text = (text + " (" if text else "(") + "; ".join(details) + ")"
+        reports.append(
+            SelfReport(
+                day, display_name(name), address, " ".join(text.split()), where, cell(layout.cls)
+            )
+        )
+    return reports, problems
 
 
 def reports_from_rows(
@@ -211,76 +543,14 @@ def reports_from_rows(
     source: str,
     name_headers: tuple[str, ...],
     *,
-    class_headers: tuple[str, ...] = _CLASS_HEADERS,
-    email_headers: tuple[str, ...] = _EMAIL_HEADERS,
+    tz: tzinfo | None = None,
 ) -> tuple[list[SelfReport], list[RowProblem]]:
-    """Self-reports from a sheet or CSV: a date/timestamp, the agent's name, the update, and
-    any other columns (TBTs completed, blockers) added as `Header: value`. A Class or e-mail
-    column, when there is one, goes into the report (to tell agents of the same name apart)
-    rather than into its text. Headers are compared normalised (columns.normalise_header)."""
-    from esp_cli.columns import normalise_header
-    from esp_cli.values import Unreadable, display_name, parse_date, text_of
+    """Self-reports from one sheet or CSV (find_layout, then read_rows with the date order
+    its own dates decide). A sheet without the header row gives one problem, for the whole
+    sheet (its `source` is the sheet's)."""
+    from esp_cli.textdates import date_order
 
-    header_at = None
-    for i, row in enumerate(rows[:20]):
-        norms = [normalise_header(v) for v in row]
-        if any(n in _WHEN_HEADERS for n in norms) and any(n in name_headers for n in norms):
-            header_at = i
-            break
-    if header_at is None:
-        return [], [
-            RowProblem(
-                source,
-                "no header row with a date/timestamp and an agent "
-                "name column (e.g. 'Timestamp', 'Agent Name', 'Update')",
-            )
-        ]
-    header = [normalise_header(v) for v in rows[header_at]]
-    labels = [text_of(v) for v in rows[header_at]]
-    when_col = next(i for i, n in enumerate(header) if n in _WHEN_HEADERS)
-    name_col = next(i for i, n in enumerate(header) if n in name_headers)
-    update_col = next((i for i, n in enumerate(header) if n in _UPDATE_HEADERS), None)
-    class_col = next((i for i, n in enumerate(header) if n in class_headers), None)
-    email_col = next((i for i, n in enumerate(header) if n in email_headers), None)
-    skip = {
-        when_col,
-        name_col,
-        update_col,
-        *(i for i, n in enumerate(header) if n in (*class_headers, *email_headers)),
-    }
-    extra = [i for i, n in enumerate(header) if n and i not in skip]
-    reports: list[SelfReport] = []
-    problems: list[RowProblem] = []
-    for r, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-
-        def cell(i: int | None, row: list[object] = row) -> object:
-            return row[i] if i is not None and i < len(row) else None
-
-        name = text_of(cell(name_col))
-        if not name:
-            continue
-        where = f"{source}!row {r}"
-        try:
-            day = parse_date(cell(when_col))
-        except Unreadable as exc:
-            problems.append(RowProblem(where, f"{exc}"))
-            continue
-        if day is None:
-            problems.append(RowProblem(where, "no date"))
-            continue
-        parts = [text_of(cell(update_col))] if update_col is not None else []
-        details = [f"{labels[i]}: {text_of(cell(i))}" for i in extra if text_of(cell(i))]
-        text = " ".join(p for p in parts if p)
-        if details:
-            text = (text + " (" if text else "(") + "; ".join(details) + ")"
-        reports.append(
-            SelfReport(
-                day,
-                display_name(name),
-                text_of(cell(email_col)).lower(),
-                " ".join(text.split()),
-                where,
-                text_of(cell(class_col)),
-            )
-        )
-    return reports, problems
+    layout = find_layout(rows, source, name_headers)
+    if isinstance(layout, RowProblem):
+        return [], [layout]
+    return read_rows(rows, layout, source, order=date_order(layout.when_values(rows)), tz=tz)

@@ -10,6 +10,11 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+# Names are cell values too: the one matcher for them lives in names.py (re-exported here,
+# where the readers of the tracker and the Master look for it).
+from esp_cli.names import display_name as display_name
+from esp_cli.names import name_key as name_key
+
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_EPOCH_1904 = date(1904, 1, 1)
 _MIN_YEAR, _MAX_YEAR = 1990, 2100  # a tracker date outside this is a typo, not a date
@@ -236,28 +241,7 @@ def text_of(value: Any) -> str:
     return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
 
 
-def display_name(raw: str) -> str:
-    """'Smith,  John ' -> 'John Smith'; 'john smith' stays as typed apart from spaces."""
-    text = " ".join(raw.split())
-    if "," in text:
-        last, _, first = text.partition(",")
-        if first.strip() and last.strip():
-            return f"{first.strip()} {last.strip()}"
-    return text
-
-
-_NAME_PUNCT = re.compile(r"[^\w\s'-]")
-_NAME_JOINERS = re.compile(r"[-']")
 _SPACES = re.compile(r"\s+")
-
-
-def name_key(raw: str) -> str:
-    """A key that is the same for 'Devon Price', 'price, devon' and 'PRICE,DEVON'."""
-    if raw.replace(" ", "").isalpha():  # letters and spaces only: nearly every name
-        return " ".join(raw.lower().split())
-    name = display_name(raw).lower()
-    name = _NAME_JOINERS.sub("", _NAME_PUNCT.sub(" ", name))
-    return " ".join(name.split())
 
 
 def id_key(raw: str) -> str:

@@ -32,11 +32,14 @@ def as_dict(result: NoteImportResult) -> dict[str, Any]:
         "already_there": result.count(Status.ALREADY_THERE),
         "not_applied": result.count(Status.NOT_APPLIED),
         "notes": [note_dict(n) for n in result.notes],
+        "problems": [{"source": src, "problem": why} for src, why in result.unread],
         **write_fields(result.write),
     }
 
 
 def render(result: NoteImportResult, fmt: Format) -> None:
+    for source, why in result.unread:
+        say(f"warning: {source}: {why}")
     if fmt is Format.json:
         write_json(as_dict(result))
     elif fmt is Format.csv:

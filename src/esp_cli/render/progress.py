@@ -78,7 +78,7 @@ def render_import(result: ImportResult, fmt: Format) -> None:
         rows += [
             {"status": f.status, "source": f.file.name, "reason": f.reason}
             for f in result.files
-            if f.status in ("unreadable", "ignored", "no_reports")
+            if f.status in ("unreadable", "skipped", "ignored", "no_reports")
         ]
         write_csv(rows, ["status", "source", "date", "agent", "class", "note", "reason"])
     else:
@@ -102,7 +102,7 @@ def render_import(result: ImportResult, fmt: Format) -> None:
             ],
         )
         # System files are only counted (below): the table names what needs a look.
-        left = [f for f in result.files if f.status in ("unreadable", "no_reports")]
+        left = [f for f in result.files if f.status in ("unreadable", "skipped", "no_reports")]
         if left:
             print_table(
                 f"Files with no report ({len(left)})",
@@ -122,8 +122,14 @@ def render_import(result: ImportResult, fmt: Format) -> None:
 
 def _file_counts(result: ImportResult) -> str:
     unreadable = sum(1 for f in result.files if f.status == "unreadable")
+    skipped = sum(1 for f in result.files if f.status == "skipped")
     ignored = sum(1 for f in result.files if f.status == "ignored")
     parts = [f"{unreadable} file(s) unreadable"] if unreadable else []
+    parts += (
+        [f"{skipped} skipped (automatic replies, meeting requests, delivery reports)"]
+        if skipped
+        else []
+    )
     parts += [f"{ignored} ignored (system files)"] if ignored else []
     return f" {'; '.join(parts)}." if parts else ""
 

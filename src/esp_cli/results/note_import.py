@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -40,6 +40,7 @@ class NoteImportResult:
     source: str  # the file (and sheet) the rows came from
     notes: list[ImportedNote]
     write: WriteReport
+    unread: list[tuple[str, str]] = field(default_factory=list)  # other sheets: (source, why)
 
     def count(self, status: Status) -> int:
         return sum(1 for n in self.notes if n.status is status)

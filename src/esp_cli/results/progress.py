@@ -36,6 +36,7 @@ FILE_STATUSES = (
     "other_day",  # left out by --date
     "unreadable",  # no report could be read from it: the reason says why
     "ignored",  # a system file (Thumbs.db, desktop.ini, ~$ and dot files) or a folder
+    "skipped",  # a message no agent wrote: an automatic reply, a meeting request, a bounce
     "no_reports",  # a progress report with no report rows
 )
 

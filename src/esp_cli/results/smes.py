@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from esp_cli.model import AgentRef, Finding, WriteReport
-from esp_cli.values import name_key
+from esp_cli.names import name_key
 
 
 def sme_key(text: str | None) -> str:
     """'Priya Natarajan', ' priya  natarajan' and 'Natarajan, Priya' are the same SME."""
-    return " ".join(sorted(name_key(text or "").split()))
+    return name_key(text or "")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from esp_cli.errors import AgentNotFoundError, UsageError
+from esp_cli.names import name_key, name_words
+from esp_cli.names import name_tokens as name_tokens
+from esp_cli.names import same_person as same_person
 from esp_cli.tracker import Row, Table
-from esp_cli.values import email_key, id_key, name_key
+from esp_cli.values import email_key, id_key
 
 # The columns find_agent looks at: read them (read_table(keys=...)) before calling it.
 LOOKUP_KEYS = ("agent_name", "agent_id", "email", "n_number", "class")
@@ -78,12 +81,6 @@ def class_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def name_tokens(text: str) -> tuple[str, ...]:
-    """Name tokens in sorted order: 'Price Devon', 'price, devon' and 'Devon Price' are the
-    same name."""
-    return tuple(sorted(name_key(text).split()))
-
-
 def _exact(rows: Sequence[Row], query: str) -> list[Row]:
     """Rows the query names exactly, trying the most specific identifiers first."""
     wanted_id, wanted_mail, wanted_name = id_key(query), email_key(query), name_key(query)
@@ -91,9 +88,8 @@ def _exact(rows: Sequence[Row], query: str) -> list[Row]:
         (wanted_id, lambda r: id_key(r.text("agent_id"))),
         (wanted_id, lambda r: id_key(r.text("n_number"))),
         (wanted_mail if "@" in wanted_mail else "", lambda r: email_key(r.text("email"))),
+        # names.name_key: any order ("Price Devon"), any Unicode form, any apostrophe
         (wanted_name, lambda r: name_key(r.name)),
-        # "Price Devon" (no comma): the same words in another order.
-        (" ".join(name_tokens(query)), lambda r: " ".join(name_tokens(r.name))),
     ]
     for wanted, key in tries:
         if wanted:
@@ -125,14 +121,15 @@ def _partial(rows: Sequence[Row], query: str) -> list[Row]:
 
 def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
     """The agents a misspelt or partial query most likely meant, best first."""
-    wanted = name_key(query)
-    wanted_tokens = set(wanted.split())
+    wanted = " ".join(name_words(query))
+    wanted_tokens = set(name_tokens(query))
     if not wanted:
         return []
     matcher = difflib.SequenceMatcher(a=wanted)
     scored: list[tuple[float, int, Row]] = []
     for index, row in enumerate(rows):
-        keys = {name_key(row.name), " ".join(name_tokens(row.name))} if row.name else set()
+        # The name as written and its words sorted: a typo in a first or a last name
+        keys = {" ".join(name_words(row.name)), name_key(row.name)} if row.name else set()
         keys |= {
             k for k in (id_key(row.text("agent_id")).lower(), email_key(row.text("email"))) if k
         }
@@ -145,7 +142,7 @@ def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
             ):
                 best = max(best, matcher.ratio())
         # A partial name ("Devon", "price") suggests every agent who has all its words.
-        if wanted_tokens and wanted_tokens <= set(name_key(row.name).split()):
+        if wanted_tokens and wanted_tokens <= set(name_tokens(row.name)):
             best = max(best, 0.9)
         if best >= SIMILARITY_CUTOFF:
             scored.append((-best, index, row))
@@ -262,15 +259,3 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     raise AgentLookupError(
         query, closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
     )
-
-
-def same_person(author: str, name: str) -> bool:
-    """Is a note's author this agent? Names in either order and any case; a middle name
-    or initial on one side only still matches (two words at least must agree)."""
-    a, b = name_tokens(author), name_tokens(name)
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    small, large = (set(a), set(b)) if len(a) <= len(b) else (set(b), set(a))
-    return len(small) >= 2 and small <= large

@@ -12,7 +12,8 @@ file twice adds nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,11 @@ from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
 from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.notes import cell_text
-from esp_cli.services.progress import CSV_SUFFIX, _csv_rows
+from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
 from esp_cli.session import WriteSession, write_session
+from esp_cli.textdates import DateOrder, date_order, read_day
 from esp_cli.tracker import Row
-from esp_cli.values import Unreadable, is_blank, parse_date, text_of
+from esp_cli.values import Unreadable, is_blank, text_of
 from esp_cli.xlsx.patch import check_cell_text
 from esp_cli.xlsx.refs import address
 from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
@@ -53,14 +55,25 @@ _KINDS = {
 }
 
 
-def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]], bool]:
-    """The file's note rows as (line or row number, field -> value), its source name, and
-    whether dates are in the 1904 system. Raises InputFileError for a file without a
-    header row naming agent and note."""
+@dataclass
+class NoteFile:
+    """The note rows of a file: (line or row number, field -> value) each, where they came
+    from, whether its dates are in the 1904 system, and the other sheets that have note
+    rows too but were not read, with why."""
+
+    source: str
+    rows: list[tuple[int, dict[str, Any]]]
+    date1904: bool = False
+    unread: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_rows(path: Path) -> NoteFile:
+    """The note rows of the first sheet with a header row naming agent and note. Raises
+    InputFileError for a file without one."""
     suffix = path.suffix.lower()
     date1904 = False
     if suffix == CSV_SUFFIX:
-        sheets: list[tuple[str, list[list[object]]]] = [(path.name, _csv_rows(path))]
+        sheets: list[tuple[str, list[list[object]]]] = [(path.name, read_csv_file(path))]
     elif suffix in SUPPORTED_SUFFIXES:
         wb = Workbook.open(path)
         date1904 = wb.date1904
@@ -70,21 +83,30 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]], bool]:
             f"{path}: esp imports notes from a .csv or .xlsx file.",
             fix="save the list as CSV UTF-8 or as an Excel workbook.",
         )
+    found: NoteFile | None = None
     for source, rows in sheets:
-        found = _header(rows)
-        if found is None:
+        header = _header(rows)
+        if header is None:
             continue
-        at, fields = found
+        if found is not None:  # one sheet per import: the others are named, not dropped
+            found.unread.append(
+                (source, f"has agent and note columns too, but only {found.source} was read: "
+                 "import this sheet saved as a file of its own")
+            )  # fmt: skip
+            continue
+        at, fields = header
         out = []
         for n, line in enumerate(rows[at + 1 :], start=at + 2):
             values = {f: line[c] if c < len(line) else None for c, f in fields.items()}
             if not all(is_blank(v) for v in values.values()):
                 out.append((n, values))
-        return source, out, date1904
-    raise InputFileError(
-        f"{path}: no header row with an agent and a note column in its first rows.",
-        fix="put a header row first, e.g. agent,note,column,by,date.",
-    )
+        found = NoteFile(source, out, date1904)
+    if found is None:
+        raise InputFileError(
+            f"{path}: no header row with an agent and a note column in its first rows.",
+            fix="put a header row first, e.g. agent,note,column,by,date.",
+        )
+    return found
 
 
 def _header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]] | None:
@@ -115,7 +137,10 @@ def import_notes(
 ) -> NoteImportResult:
     """Append every row's note line to its agent's Notes or TBT Notes, in one write."""
     now = today or date.today()
-    name, rows, date1904 = read_rows(source)
+    file = read_rows(source)
+    name, rows, date1904 = file.source, file.rows, file.date1904
+    # One day/month order for the whole file's dates, a zoned timestamp on the team's day.
+    order, zone = date_order(v.get("date") for _, v in rows), config.zone()
     default_kind = NoteKind.TBT if tbt else NoteKind.NOTES
     try:
         default_by: str | None = config.signer(by)
@@ -134,7 +159,7 @@ def import_notes(
             try:
                 kind = _kind(values.get("column"), default_kind)
                 signer = _text(values.get("by")) or default_by
-                day = _day(values.get("date"), now, date1904)
+                day = _day(values.get("date"), now, date1904, order, zone)
             except Unreadable as exc:
                 item.refuse(str(exc))
                 continue
@@ -159,7 +184,9 @@ def import_notes(
         for (_sheet, _row, kind), (row, items) in planned.items():
             _plan_cell(s, row, kind, items)
         s.plan.sort()
-    return NoteImportResult(tracker=s.report.tracker, source=name, notes=results, write=s.report)
+    return NoteImportResult(
+        tracker=s.report.tracker, source=name, notes=results, write=s.report, unread=file.unread
+    )
 
 
 def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNote]) -> None:
@@ -210,8 +237,8 @@ def _kind(value: Any, default: NoteKind) -> NoteKind:
     return kind
 
 
-def _day(value: Any, today: date, date1904: bool) -> date:
-    day = parse_date(value, date1904)
+def _day(value: Any, today: date, date1904: bool, order: DateOrder, zone: tzinfo | None) -> date:
+    day = read_day(value, order, zone, date1904)
     if day is None:
         return today
     if day > today:

@@ -9,7 +9,9 @@ the sheet has a Class column. A report matching
 no agent, or several, is listed with the reason — never dropped, never guessed. Lines
 already in Notes are not added again, so importing the same files twice adds nothing.
 Every file looked at is accounted for (`files`): imported, already imported, matched to
-nobody, of another day, unreadable (with the reason), or ignored (system files).
+nobody, of another day, unreadable (with the reason), skipped (a message no agent wrote: an
+automatic reply, a meeting request, a delivery report), or ignored (system files); and
+every sheet of a workbook is read or named with the reason it was not.
 
 missing: the incomplete agents (Call Cert Complete? and All TBTs Complete? not both yes)
 with no Notes line dated that day and signed by themselves.
@@ -17,9 +19,6 @@ with no Notes line dated that day and signed by themselves.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from esp_cli.columns import alias_table
 from esp_cli.config import Config
+from esp_cli.csvfile import CsvError, read_csv
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
 from esp_cli.model import AgentRef
 from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
@@ -41,11 +41,14 @@ from esp_cli.results.progress import (
 )
 from esp_cli.rules import done_by
 from esp_cli.selfreports import (
+    Layout,
+    NotAReport,
     RowProblem,
     SelfReport,
     UnreadableMail,
+    find_layout,
     read_mail,
-    reports_from_rows,
+    read_rows,
 )
 from esp_cli.services.agents import (
     agents_for,
@@ -58,6 +61,7 @@ from esp_cli.services.agents import (
 from esp_cli.services.notes import cell_text
 from esp_cli.session import ChangePlan, write_session
 from esp_cli.system import is_system_file
+from esp_cli.textdates import date_order
 from esp_cli.tracker import Row, Table, read_table
 from esp_cli.values import email_key
 from esp_cli.xlsx.patch import check_cell_text
@@ -67,7 +71,6 @@ from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 NOTES = NoteKind.NOTES
 EMAIL_SUFFIXES = (".msg", ".eml")  # Outlook's saved message; MIME from other clients
 CSV_SUFFIX = ".csv"
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
 NO_TEXT = "Self-report (no details given)"
 MAX_SUGGESTIONS = 3
 # Suggestions cost a pass over every agent each; a wrong file can bring hundreds of unknown
@@ -82,12 +85,25 @@ READ_KEYS = ("agent_name", "email", "class", NOTES.column_key)
 @dataclass
 class SourceFile:
     """One file esp looked at, and what it gave: reports, or why none (unreadable), or
-    nothing on purpose (ignored: a system file such as Thumbs.db)."""
+    nothing on purpose (ignored: a system file such as Thumbs.db; skipped: a message no
+    agent wrote, such as an automatic reply). `unread` names the sheets of a workbook that
+    were not read, and why."""
 
     path: Path
     reports: list[SelfReport] = field(default_factory=list)
     unreadable: str | None = None
     ignored: str | None = None
+    skipped: str | None = None
+    unread: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a report file: a CSV, or a sheet of a workbook."""
+
+    source: str  # "report.csv", "report.xlsx", or "report.xlsx [Sheet2]" when it has several
+    rows: list[list[object]]
+    visible: bool = True
 
 
 @dataclass
@@ -154,20 +170,31 @@ def read_reports(paths: Sequence[Path], config: Config) -> Reports:
             out.sources.append(file)
             suffix = file.suffix.lower()
             if in_folder or suffix in EMAIL_SUFFIXES:
-                _add_mail(out, entry, zone, hint=suffix in (CSV_SUFFIX, *SUPPORTED_SUFFIXES))
+                _add_mail(out, entry, zone, in_folder=in_folder)
             elif suffix == CSV_SUFFIX:
-                _add_rows(out, entry, [(file.name, _csv_rows(file))], name_headers)
+                sheets = [Sheet(file.name, read_csv_file(file))]
+                _add_rows(out, entry, sheets, name_headers, zone)
             else:
-                _add_rows(out, entry, _workbook_rows(file), name_headers)
+                _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
     return out
 
 
-def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, hint: bool) -> None:
+def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder: bool) -> None:
+    """The report an e-mail file holds; or why none: skipped (no person wrote it) or
+    unreadable. A file named on its own that is no e-mail at all is an error."""
     try:
         report = read_mail(entry.path.read_bytes(), entry.path.name, zone)
+    except NotAReport as exc:
+        entry.skipped = str(exc) if str(exc).startswith(exc.kind) else f"{exc.kind}: {exc}"
     except UnreadableMail as exc:
         why = str(exc) if str(exc).startswith(exc.kind) else f"{exc.kind}: {exc}"
-        if hint:
+        if not in_folder and exc.kind == "not an e-mail":
+            raise InputFileError(
+                f"{entry.path}: not an e-mail ({why}).",
+                fix="give e-mails as .msg files saved from Outlook or .eml files, and the "
+                "progress report as .xlsx or .csv.",
+            ) from exc
+        if in_folder and entry.path.suffix.lower() in (CSV_SUFFIX, *SUPPORTED_SUFFIXES):
             why += " (name it on the command line to import it as a progress report)"
         entry.unreadable = why
         out.problems.append(RowProblem(entry.path.name, f"not a usable e-mail: {why}"))
@@ -199,77 +226,84 @@ def _name_headers(config: Config) -> tuple[str, ...]:
     return tuple(k for k, v in alias_table(config.columns).items() if v == "agent_name")
 
 
-def _csv_rows(path: Path) -> list[list[object]]:
+def read_csv_file(path: Path) -> list[list[object]]:
+    """A CSV's rows (csvfile: RFC 4180 quoting, the delimiter guessed); InputFileError
+    naming the file and how to save it when it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    encodings: tuple[str, ...] = CSV_ENCODINGS
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        encodings = ()
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)  # Excel's "Unicode Text"
-    elif b"\x00" in data:
-        encodings = ()  # UTF-16 without its byte-order mark, or not text: cp1252 would take it
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputFileError(
-            f"{path}: not a text CSV in UTF-8 or Windows-1252 (or UTF-16 with a byte-order mark).",
-            fix="open it in Excel and save it as 'CSV UTF-8 (Comma delimited) (*.csv)'.",
-        )
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:4096], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel  # one column, or too little text to tell: commas
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as exc:
+        return [list[object](row) for row in read_csv(data)]
+    except CsvError as exc:
         raise InputFileError(
-            f"{path}: not a readable CSV ({exc}).",
+            f"{path}: {exc}",
             fix="open it in Excel and save it as 'CSV UTF-8 (Comma delimited) (*.csv)'.",
         ) from exc
 
 
-def _workbook_rows(path: Path) -> list[tuple[str, list[list[object]]]]:
+def _workbook_sheets(path: Path) -> list[Sheet]:
     wb = Workbook.open(path)
-    visible = [info for info in wb.sheets if info.visible]
+    several = sum(1 for info in wb.sheets if info.visible) > 1
     return [
-        (path.name if len(visible) == 1 else f"{path.name} [{info.name}]", wb.values(info).rows)
-        for info in visible
+        Sheet(
+            f"{path.name} [{info.name}]" if several or not info.visible else path.name,
+            wb.values(info).rows,
+            info.visible,
+        )
+        for info in wb.sheets
     ]
 
 
 def _add_rows(
     out: Reports,
     entry: SourceFile,
-    sheets: list[tuple[str, list[list[object]]]],
+    sheets: list[Sheet],
     name_headers: tuple[str, ...],
+    zone: tzinfo | None,
 ) -> None:
-    """Reports from a file's sheets; a file none of whose sheets has the report's header row
-    is not a progress report: a clear error, since it was named on purpose."""
-    usable = False
-    for source, rows in sheets:
-        reports, problems = reports_from_rows(rows, source, name_headers)
-        whole_source = [p for p in problems if p.source == source]
-        if whole_source and not reports:
-            continue  # a sheet without the header (a summary or lists sheet)
-        usable = True
+    """Reports from every sheet of a file; a sheet that cannot be read is named, with the
+    reason, in `problems` and in the file's outcome. The dates of all the sheets decide
+    their day/month order together (textdates.date_order). A file none of whose sheets is a
+    progress report is an error naming what is missing, since it was named on purpose."""
+    readable: list[tuple[Sheet, Layout]] = []
+    unread: list[RowProblem] = []
+    for sheet in sheets:
+        layout = find_layout(sheet.rows, sheet.source, name_headers)
+        if not sheet.visible:
+            # A hidden sheet of drop-down lists is no report; hidden report rows are named.
+            if not isinstance(layout, RowProblem):
+                unread.append(
+                    RowProblem(sheet.source, "a hidden sheet with report rows",
+                               "unhide it in Excel to import its reports.")
+                )  # fmt: skip
+        elif isinstance(layout, RowProblem):
+            unread.append(layout)
+        else:
+            readable.append((sheet, layout))
+    if not readable:
+        reasons = "; ".join(
+            p.message if p.source == entry.path.name else f"{p.source}: {p.message}" for p in unread
+        )
+        raise InputFileError(
+            f"{entry.path}: not a progress report: {reasons or 'every sheet is hidden'}.",
+            fix=next((p.fix for p in unread if p.fix), "")
+            or "give the ESP Agent Progress Report (columns such as Timestamp, Agent Name, "
+            "Update).",
+        )
+    order = date_order(v for sheet, layout in readable for v in layout.when_values(sheet.rows))
+    for sheet, layout in readable:
+        reports, problems = read_rows(sheet.rows, layout, sheet.source, order=order, tz=zone)
         entry.reports += reports
         out.reports += reports
         out.problems += problems
-    if not usable:
-        raise InputFileError(
-            f"{entry.path}: no sheet has a header row with a date or timestamp and the "
-            "agent's name.",
-            fix="give the ESP Agent Progress Report (columns such as Timestamp, Agent Name, "
-            "Update), or map your name header in esp.toml [columns].",
+    for problem in unread:
+        name = problem.source.removeprefix(f"{entry.path.name} [").removesuffix("]")
+        entry.unread.append(f"sheet {name} not read: {problem.message}")
+        out.problems.append(
+            replace(problem, message=f"{problem.message}: not read ({problem.fix})")
+            if problem.fix
+            else problem
         )
 
 
@@ -409,8 +443,12 @@ def file_outcomes(
         if f.unreadable is not None:
             out.append(FileOutcome(f.path, "unreadable", f.unreadable))
             continue
+        if f.skipped is not None:
+            out.append(FileOutcome(f.path, "skipped", f.skipped))
+            continue
+        unread = "".join(f"; {why}" for why in f.unread)
         if not f.reports:
-            out.append(FileOutcome(f.path, "no_reports", "no report rows"))
+            out.append(FileOutcome(f.path, "no_reports", "no report rows" + unread))
             continue
         fates = [fate.get(id(r)) or ("other_day", _other_day(r.day, on)) for r in f.reports]
         counts = Counter(kind for kind, _ in fates)
@@ -427,7 +465,7 @@ def file_outcomes(
             reason = f"{len(fates)} reports: " + ", ".join(
                 f"{counts[k]} {w}" for k, w in words.items() if counts[k]
             )
-        out.append(FileOutcome(f.path, status, reason))
+        out.append(FileOutcome(f.path, status, reason + unread))
     return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -120,7 +121,8 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
         )
     row = found[0]
     expected = f"{row.name}{SUFFIX}"
-    if file_name != expected:
+    # macOS names files in NFD ('José' as 'Jose' + an accent): the same name to a person.
+    if unicodedata.normalize("NFC", file_name) != unicodedata.normalize("NFC", expected):
         return Rejected(
             file_name,
             f"badly named ({misnaming(file_name, expected)}): rename it to '{expected}'",

@@ -1,0 +1,128 @@
+"""The CSV reader (csvfile.py) against the table a person sees when Excel opens the file:
+any delimiter Excel writes, RFC 4180 quoting (minimal or all), UTF-8 with or without its
+byte-order mark, Windows-1252, UTF-16, CRLF or LF; and a self-report sheet read from it
+gives back each row's name and update whatever order or Unicode form the name is in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from esp_cli.csvfile import CsvError, decode, guess_delimiter, read_csv
+from esp_cli.names import name_key
+from esp_cli.selfreports import reports_from_rows
+
+HEADERS = ("Timestamp", "Agent Name", "Update", "Blockers", "TBTs Completed", "Class")
+# Text as agents type it: quotes of both kinds, every delimiter, line breaks, accents,
+# Windows-1252's curly quotes and dashes, and letters it cannot encode.
+FIELD = st.text(st.sampled_from("ab Z19,;\t\"'\n’—éñ€ễ"), max_size=12)
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16")
+
+
+def to_csv(rows: list[list[str]], delimiter: str, quoting: int, newline: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator=newline).writerows(rows)
+    return out.getvalue()
+
+
+def encoded(text: str, encoding: str) -> bytes:
+    """The file's bytes, or nothing to test when the text cannot be saved that way (or
+    Windows-1252 bytes would also be valid UTF-8, which no reader could tell apart)."""
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        assume(False)
+    if encoding == "cp1252" and not text.isascii():
+        try:
+            data.decode("utf-8")
+            assume(False)
+        except UnicodeDecodeError:
+            pass
+    return data
+
+
+def seen(rows: list[list[str]]) -> list[list[str]]:
+    """What a person sees: spaces around a field are not seen."""
+    return [[f.strip(" ") for f in r] for r in rows]
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> list[list[str]]:
+    width = draw(st.integers(2, len(HEADERS)))
+    header = list(draw(st.permutations(HEADERS))[:width])
+    body = draw(st.lists(st.lists(FIELD, min_size=width, max_size=width), max_size=8))
+    return [header, *body]
+
+
+@given(
+    tables(),
+    st.sampled_from(",;\t"),
+    st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    st.sampled_from(["\r\n", "\n"]),
+    st.sampled_from(ENCODINGS),
+)
+def test_a_csv_reads_as_the_table_that_was_saved(
+    table: list[list[str]], delimiter: str, quoting: int, newline: str, encoding: str
+) -> None:
+    text = to_csv(table, delimiter, quoting, newline)
+    data = encoded(text, encoding)
+    assert guess_delimiter(decode(data)) == delimiter
+    got = [r for r in read_csv(data) if r != []]
+    assert seen(got) == seen([r for r in table if r != []])
+
+
+@st.composite
+def person(draw: st.DrawFn) -> tuple[str, str]:
+    word = st.text("abcdefghijklmnopqrstuvwxyzéñøü", min_size=1, max_size=8)
+    return draw(word).capitalize(), draw(word).capitalize()
+
+
+@given(
+    st.lists(st.tuples(person(), FIELD), min_size=1, max_size=6),
+    st.data(),
+    st.sampled_from(",;\t"),
+    st.sampled_from(ENCODINGS),
+)
+def test_a_self_report_csv_gives_each_name_and_update(
+    reports: list[tuple[tuple[str, str], str]], data: st.DataObject, delimiter: str, encoding: str
+) -> None:
+    rows = [["Timestamp", "Agent Name", "Update"]]
+    for (first, last), update in reports:
+        order = data.draw(st.sampled_from(["{f} {l}", "{l}, {f}", "{l} {f}"]))
+        form = data.draw(st.sampled_from(["NFC", "NFD"]))
+        name = unicodedata.normalize(form, order.format(f=first, l=last))
+        rows.append(["11/24/2026 17:05", name, update])
+    text = to_csv(rows, delimiter, csv.QUOTE_MINIMAL, "\r\n")
+    got, problems = reports_from_rows(
+        list(map(list, read_csv(encoded(text, encoding)))), "r.csv", ("agent name",)
+    )
+    assert problems == []
+    assert [(name_key(r.name), r.text) for r in got] == [
+        (name_key(f"{first} {last}"), " ".join(update.split())) for (first, last), update in reports
+    ]
+
+
+def test_excels_sep_line_names_the_delimiter() -> None:
+    assert read_csv(b"sep=;\r\na;b,c\r\n1;2,3\r\n") == [["a", "b,c"], ["1", "2,3"]]
+
+
+def test_a_hand_typed_space_after_the_delimiter_does_not_break_quoting() -> None:
+    assert read_csv(b'agent, note\r\nSam Lee, "Called, no answer"\r\n')[1] == [
+        "Sam Lee",
+        "Called, no answer",
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xff\xfe\x00\x00a\x00\x00\x00", b"a\x00,\x00b\x00", b"\x81\x8d\x90,\x9d"],
+    ids=["utf-32", "utf-16 without BOM", "not cp1252"],
+)
+def test_text_in_another_encoding_is_refused(data: bytes) -> None:
+    with pytest.raises(CsvError, match="UTF-8 or Windows-1252"):
+        read_csv(data)

@@ -1,0 +1,113 @@
+"""The one name matcher (names.py): every spelling a person reads as the same name is one
+key, in any order, case, Unicode form, apostrophe or dash; different names stay apart. And
+the e-mail sender reader gives that name back, however the From header encodes it."""
+
+from __future__ import annotations
+
+import unicodedata
+from email.utils import formataddr
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from esp_cli.names import display_name, name_key, name_tokens, name_words, same_person
+from esp_cli.selfreports import parse_email
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzéèñüöøçãåßĳ"  # ĳ: NFKC makes it "ij"
+APOSTROPHES = ("'", "’", "‘", "ʼ")
+DASHES = ("-", "‐", "‑", "–", "—")
+
+
+@st.composite
+def name_part(draw: st.DrawFn) -> str:
+    """A first or last name: letters, maybe two parts joined by an apostrophe or a dash
+    ("O'Connor", "Garcia-Lopez"), capitalised as people type them."""
+    parts = draw(st.lists(st.text(LETTERS, min_size=1, max_size=8), min_size=1, max_size=2))
+    joiner = draw(st.sampled_from(["'", "-"]))
+    word = joiner.join(p.capitalize() for p in parts)
+    return word
+
+
+def reading(first: str, last: str) -> list[str]:
+    """The words a person reads in a name, written independently of names.py: the letters
+    of each part, apostrophes closed up, dashes as spaces, case and Unicode form ignored."""
+    text = unicodedata.normalize("NFKC", f"{first} {last}").casefold().replace("'", "")
+    return sorted(unicodedata.normalize("NFC", text).replace("-", " ").split())
+
+
+def as_typed(draw: st.DrawFn, first: str, last: str) -> str:
+    """The same name as some person, program or file system wrote it."""
+    order = draw(st.sampled_from(["{f} {l}", "{l}, {f}", "{l},{f}", "{l} {f}", " {f}  {l} "]))
+    text = order.format(f=first, l=last)
+    text = text.replace("'", draw(st.sampled_from(APOSTROPHES)))
+    text = text.replace("-", draw(st.sampled_from(DASHES)))
+    text = draw(st.sampled_from([str.upper, str.lower, str.title, str]))(text)
+    return unicodedata.normalize(draw(st.sampled_from(["NFC", "NFD", "NFKC", "NFKD"])), text)
+
+
+@given(st.data(), name_part(), name_part())
+def test_every_spelling_of_a_name_is_one_key(data: st.DataObject, first: str, last: str) -> None:
+    typed = as_typed(data.draw, first, last)
+    assert name_key(typed) == name_key(f"{first} {last}")
+    assert list(name_tokens(typed)) == reading(first, last)
+    assert same_person(typed, f"{first} {last}")
+
+
+@given(name_part(), name_part(), name_part(), name_part())
+def test_different_names_are_different_keys(a: str, b: str, c: str, d: str) -> None:
+    assume(reading(a, b) != reading(c, d))
+    assert name_key(f"{a} {b}") != name_key(f"{c} {d}")
+
+
+@given(st.data(), name_part(), name_part())
+def test_a_sender_name_is_read_back_in_any_encoding(
+    data: st.DataObject, first: str, last: str
+) -> None:
+    """A From header as mail programs write it (RFC 2047 encoded words, `Last, First`
+    quoted) gives the sender's name and address back, and the name matches."""
+    name = as_typed(data.draw, first, last).strip()
+    assume(name_words(name))
+    charset = data.draw(st.sampled_from(["utf-8", "iso-8859-1"]))
+    try:
+        header = formataddr((name, "agent.7@example.com"), charset=charset)
+    except UnicodeEncodeError:
+        header = formataddr((name, "agent.7@example.com"), charset="utf-8")
+    mail = (
+        f"From: {header}\r\nDate: Tue, 24 Nov 2026 17:30:00 -0500\r\nSubject: ESP\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nDid 2 TBTs.\r\n"
+    ).encode()
+    report = parse_email(mail, "a.eml")
+    assert report.email == "agent.7@example.com"
+    assert name_key(report.name) == name_key(f"{first} {last}")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Brian O'Connor", "Brian O’Connor"),
+        ("Brian O'Connor", "OCONNOR, BRIAN"),
+        ("José García", unicodedata.normalize("NFD", "García, José")),
+        ("Ana Garcia-Lopez", "Garcia Lopez, Ana"),
+        ("Ana Garcia–Lopez", "ana garcia lopez"),
+        ("Devon J. Price", "Price, Devon J"),
+        ("Price Devon", "Devon Price"),
+        ("ＤＥＶＯＮ Price", "devon price"),  # full-width letters (an IME)
+    ],
+)
+def test_the_same_name(a: str, b: str) -> None:
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Jose Garcia", "José García"), ("Devon Price", "Devon Prince"), ("Ana Lee", "Ana")],
+)
+def test_not_the_same_name(a: str, b: str) -> None:
+    assert name_key(a) != name_key(b)
+
+
+def test_display_name_turns_last_first_round() -> None:
+    assert display_name("Price,  Devon ") == "Devon Price"
+    assert display_name("Devon Price") == "Devon Price"
+    assert display_name("Price,") == "Price,"
