@@ -225,3 +225,33 @@ def test_the_email_is_saved_before_the_tracker_is_written(folder: Path) -> None:
                  "-c", str(folder / "esp.toml"))  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stderr.index("Saved the e-mail") < result.stderr.index("Wrote 2 cell(s)")
+
+
+def test_screenshot_names_match_as_every_other_name_does(folder: Path) -> None:
+    """A macOS file name (NFD), a curly apostrophe, an accent: matched by the one name
+    matcher, as the tracker, the Master and the self-reports are."""
+    factories.tracker(
+        folder / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Zoë O'Connor", "Citrix TBT Access": CL},
+            {"Class": "AET-1", "Agent Name": "José Núñez", "Citrix TBT Access": CL},
+        ],
+        headers=HEADERS,
+    )
+    shots = folder / "shots"
+    for old in shots.iterdir():
+        old.unlink()
+    for name in ("O\u2019Connor Zoe\u0308 course number.png", "Jose\u0301 Nu\u0301n\u0303ez.png"):
+        (shots / name).write_bytes(b"\x89PNG " + name.encode())
+    eml = folder / "locate.eml"
+    result = run("report", "locate", "--screenshots", str(shots), "--eml", str(eml),
+                 "-c", str(folder / "esp.toml"), "-f", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    got = {
+        c["agent"]: [Path(p).name for p in c["screenshots"]]
+        for c in json.loads(result.stdout)["cases"]
+    }
+    assert got == {
+        "Zoë O'Connor": ["O\u2019Connor Zoe\u0308 course number.png"],
+        "José Núñez": ["Jose\u0301 Nu\u0301n\u0303ez.png"],
+    }

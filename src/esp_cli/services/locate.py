@@ -19,9 +19,9 @@ from pathlib import Path
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError
 from esp_cli.model import CANNOT_LOCATE, is_issue
+from esp_cli.names import name_tokens, name_words
 from esp_cli.notes import NoteKind, lines_of, parse_line
 from esp_cli.results.locate import LocateCase, LocateResult
-from esp_cli.services.agents import name_tokens
 from esp_cli.session import write_session
 from esp_cli.system import is_system_file
 from esp_cli.tracker import Row
@@ -32,7 +32,6 @@ SEARCHED = "searched_course"
 READ_KEYS = ("call_cert_complete", "tbts_complete", ACCESS_KEY, SEARCHED, TBT.column_key)
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pdf")
 _QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,}?)['\"’”](?=\W|$)")
-_WORDS = re.compile(r"[a-z]+")
 
 
 def course_searched(tbt_notes: object) -> str | None:
@@ -60,7 +59,7 @@ def screenshot_files(folder: Path) -> list[Path]:
 
 
 def _file_words(path: Path) -> set[str]:
-    return set(_WORDS.findall(path.stem.casefold()))
+    return set(name_words(path.stem))
 
 
 def match_screenshots(
