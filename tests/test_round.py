@@ -397,6 +397,32 @@ def test_apply_reads_again_when_the_file_changed_since_the_round_read_it(
     assert got[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - On module 3"
 
 
+def test_answers_follow_their_agent_after_a_sort_even_between_namesakes(
+    tmp_path: Path,
+) -> None:
+    """Two agents called Sam Lee in one class; Excel sorts them the other way round while the
+    round is open. Each answer goes to the Sam it was typed for (by Agent ID), not to the
+    Sam now in the row where it was shown."""
+    agents = [agent(0, "Sam Lee"), agent(1, "Sam Lee"), agent(2, "Ana Ruiz")]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", agents, headers=HEADERS)
+    config = Config(user="Jordan Reyes")
+    rnd = start_round(path, config, cls="AET-1")
+    shown = [(c.agent.row, c.agent.agent_id) for c in rnd.cards]
+    assert shown == [(3, "E100"), (4, "E101"), (5, "E102")]
+    rnd.add(0, rnd.answer(0, A.parse_typed("for E100"), lambda _: None, lambda _: None))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    first, second = ([c.value for c in ws[r]] for r in (3, 4))
+    for col, (a, b) in enumerate(zip(first, second, strict=True), start=1):
+        ws.cell(3, col).value, ws.cell(4, col).value = b, a
+    wb.save(path)
+    result = apply_answers(path, config, rnd.answers, journal=rnd.journal.path, read=rnd.table)
+    assert [c.cell for c in result.write.changes] == [f"{TBT_NOTES}4"]
+    got = cells(path)
+    assert got["C4"] == "E100" and got[f"{TBT_NOTES}4"].endswith(" - for E100")
+    assert f"{TBT_NOTES}3" not in got
+
+
 def test_cards_show_what_is_due_the_latest_lines_and_todays_self_report(
     tmp_path: Path,
 ) -> None:

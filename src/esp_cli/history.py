@@ -36,7 +36,7 @@ from typing import IO, Any
 
 from esp_cli import __version__
 from esp_cli.errors import WriteFailedError
-from esp_cli.model import AddedColumn, CellChange
+from esp_cli.model import AddedColumn, AgentRef, CellChange
 from esp_cli.values import Unreadable, parse_yes_no
 from esp_cli.xlsx import safety
 from esp_cli.xlsx.reader import ErrorValue
@@ -176,7 +176,10 @@ def same_value(now: Any, recorded: Any) -> bool:
 @dataclass(frozen=True)
 class CellRecord:
     """One cell an operation changed: where, whose, before and after (typed values), and
-    the cell's XML before it (None: there was no cell)."""
+    the cell's XML before it (None: there was no cell). A cell of an agent's row also
+    records the agent's Agent ID and e-mail as they were (maybe empty), so the row can be
+    found again after a sort (services.agents.RowFinder); None: a cell written by
+    address, or recorded before esp kept them."""
 
     sheet: str
     row: int
@@ -187,6 +190,15 @@ class CellRecord:
     before: Any
     after: Any
     before_xml: str | None = None
+    agent_id: str | None = None
+    email: str | None = None
+
+    @property
+    def who(self) -> AgentRef:
+        """The agent as recorded (where it was, and who)."""
+        return AgentRef(
+            self.agent, self.cls, self.sheet, self.row, self.agent_id or "", self.email or ""
+        )
 
     @property
     def cell(self) -> str:
@@ -204,6 +216,11 @@ class CellRecord:
             "before": tag(self.before),
             "after": tag(self.after),
             "before_xml": self.before_xml,
+            **(
+                {"agent_id": self.agent_id, "email": self.email or ""}
+                if self.agent_id is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -218,6 +235,8 @@ class CellRecord:
             before=untag(d.get("before")),
             after=untag(d.get("after")),
             before_xml=d.get("before_xml"),
+            agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
+            email=None if d.get("agent_id") is None else str(d.get("email") or ""),
         )
 
 
@@ -562,6 +581,9 @@ def cell_entries(
                 "before_xml": None if xml is None else xml.decode("utf-8", "surrogateescape"),
             }
         )
+        if c.agent_id is not None:
+            out[-1]["agent_id"] = c.agent_id
+            out[-1]["email"] = c.email or ""
     return out
 
 
