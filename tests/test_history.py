@@ -565,6 +565,57 @@ def test_at_least_the_newest_backups_are_kept_however_old(tmp_path: Path) -> Non
     assert [p.exists() for p in made] == [True] * 5 + [False] * 7
 
 
+def test_only_the_trackers_own_backups_are_ever_removed(tmp_path: Path) -> None:
+    """A [backup] dir shared by several trackers, and the team's own files beside them: the
+    pruning of T.xlsx's backups removes its old backups and nothing else, however old."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    mine = _backups(folder, [20 + i for i in range(3)])
+    others = [
+        "T.2026-09.xlsx",  # the team's September tracker
+        "T.2026-09.2026-01-01_000001.op-0000aaaa.xlsx",  # that tracker's backups
+        "T.2026-09.2026-01-01_000002.123456.xlsx",
+        "T 2.2026-01-01_000001.op-0000bbbb.xlsx",  # another tracker's
+        "T.2026-01-01_000001.op-0000cccc.xlsm",  # the macro workbook T.xlsm's
+        "T.old copy.xlsx",
+        "T.2026-01-01_000001.op-0000dddd.xlsx.txt",
+        ".T.xlsx.esp-lock",
+    ]
+    long_ago = time.time() - 400 * 86400
+    for name in others:
+        (folder / name).write_bytes(b"team")
+        os.utime(folder / name, (long_ago, long_ago))
+    safety._prune(folder, tmp_path / "T.xlsx", safety.Retention(days=14, count=0))
+    assert not any(p.exists() for p in mine)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(others)
+    # A backup of another tracker being written (its temporary file) is not esp's to clear.
+    dead = 2**22 + 1  # above any PID this system hands out
+    temp = folder / f".T.2026-09.2026-01-01_000003.op-0000eeee.xlsx.esp-tmp-{dead}-abcdefgh"
+    ours = folder / f".T.2026-01-01_000003.op-0000ffff.xlsx.esp-tmp-{dead}-abcdefgh"
+    temp.write_bytes(b"x")
+    ours.write_bytes(b"x")
+    safety.remove_leftovers(tmp_path / "T.xlsx", folder)
+    assert temp.exists() and not ours.exists()
+
+
+def test_archived_round_journals_are_pruned_by_their_exact_names(tmp_path: Path) -> None:
+    from esp_cli.config import Config
+    from esp_cli.services.round import archive_journal
+
+    folder = tmp_path / "esp-backups"
+    folder.mkdir()
+    others = ["T.round-notes.jsonl", "T.round-2.round-2026-01-01_000001_000001.jsonl"]
+    for name in others:
+        (folder / name).write_text("{}\n")
+    kept = []
+    for i in range(3):
+        journal = tmp_path / ".T.xlsx.esp-round.jsonl"
+        journal.write_text(f'{{"n": {i}}}\n')
+        kept.append(archive_journal(journal, tmp_path / "T.xlsx", Config(backup_keep_count=2)))
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([*others, kept[1].name, kept[2].name])
+
+
 def test_backup_retention_is_read_from_esp_toml(tmp_path: Path) -> None:
     toml = tmp_path / "esp.toml"
     toml.write_text("[backup]\nkeep_days = 30\nkeep_count = 100\n")

@@ -297,8 +297,8 @@ def test_excel_opening_the_file_during_the_write_is_exit_4_naming_the_user(
     excel.winerror = winerror
     real_backup = safety.make_backup
 
-    def backup_then_excel_opens(path: Path, *args: Any) -> Path:
-        saved = real_backup(path, *args)
+    def backup_then_excel_opens(path: Path, *args: Any, **kwargs: Any) -> Path:
+        saved = real_backup(path, *args, **kwargs)
         excel.open(path, "Zoë Nguyễn")  # between esp's check and its rename
         return saved
 
@@ -531,16 +531,17 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path: Path) ->
         "running": f".ESP Tracker.xlsx.esp-tmp-{os.getpid()}-def",
         "old": f".ESP Tracker.xlsx.esp-tmp-{os.getpid()}-ghi",
         "other workbook": f".Other.xlsx.esp-tmp-{dead.stdout.strip()}-jkl",
+        "a longer name": f".ESP Tracker.xlsx.bak.esp-tmp-{dead.stdout.strip()}-mno",
         "not esp's": ".ESP Tracker.xlsx.tmp",
     }
     for name in names.values():
         (tmp_path / name).write_bytes(b"x")
     hours_ago = time.time() - 2 * system.STALE_AFTER_SECONDS
     os.utime(tmp_path / names["old"], (hours_ago, hours_ago))
-    removed = system.remove_stale_temps(tmp_path, ".ESP Tracker.xlsx")
+    removed = system.remove_stale_temps(tmp_path, lambda target: target == "ESP Tracker.xlsx")
     assert sorted(p.name for p in removed) == sorted([names["killed"], names["old"]])
     left = {p.name for p in tmp_path.iterdir()}
-    assert left == {names["running"], names["other workbook"], names["not esp's"]}
+    assert left == {names[k] for k in ("running", "other workbook", "a longer name", "not esp's")}
 
 
 def test_system_files_are_not_the_teams(tmp_path: Path) -> None:

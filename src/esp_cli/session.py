@@ -196,7 +196,7 @@ class WriteSession:
         its entry written, flushed and synced after (a write that did not happen is never
         recorded). A tracker saved by someone since esp's last write gets its own entry."""
         folder = safety.backup_dir_for(self.path, config.backup_dir)
-        recorder = history.Recorder(history.log_path(self.path, config.backup_dir))
+        recorder = history.Recorder(history.log_path(self.path, config.backup_dir), self.path)
         try:
             op = recorder.new_id()
             entries = []

@@ -15,7 +15,7 @@ set. Rejected files change nothing.
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +29,7 @@ from esp_cli.errors import InputFileError, UsageError
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
-from esp_cli.system import is_system_file
+from esp_cli.system import is_system_file, write_file_atomically
 from esp_cli.tracker import Row, Table
 from esp_cli.values import is_blank, text_of
 from esp_cli.xlsx.workbook import Workbook
@@ -241,12 +241,9 @@ def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
         sheet.cell(number, received).number_format = TRACKING_DATE_FORMAT
     book.properties.title = "TBT Tracking Sheet"
     book.properties.creator = by
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    data = io.BytesIO()
+    book.save(data)
+    write_file_atomically(path, data.getvalue())
 
 
 def _plan_tracking(

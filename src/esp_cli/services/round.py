@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -207,12 +208,15 @@ def read_journal(path: Path) -> JournalContents:
 def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
     """Move an applied (or discarded) journal into the backup folder, named by time."""
     folder = safety.backup_dir_for(tracker, config.backup_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    system.make_folder(folder, like=tracker.parent)
     stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
     target = folder / f"{tracker.stem}.round-{stamp}.jsonl"
     os.replace(journal, target)
-    # As many as the backups kept by count ([backup] keep_count; the names sort by time).
-    for old in sorted(folder.glob(f"{tracker.stem}.round-*.jsonl"))[: -config.backup_keep_count]:
+    # As many as the backups kept by count ([backup] keep_count; the names sort by time),
+    # found by the exact name given above: another tracker's never match.
+    mine = re.compile(re.escape(tracker.stem) + r"\.round-\d{4}-\d\d-\d\d_\d{6}_\d{6}\.jsonl")
+    kept = sorted(p for p in folder.iterdir() if mine.fullmatch(p.name))
+    for old in kept[: -config.backup_keep_count]:
         old.unlink(missing_ok=True)
     return target
 
