@@ -113,6 +113,36 @@ def test_pipe_round_is_one_write_with_every_cell_as_typed(tracker: Path, tmp_pat
     assert "Wrote 5 cell(s)" in done.stderr
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(b"\xef\xbb\xbf/s\nCaf\xc3\xa9 ok\nq\ny\n", id="utf-8 with a byte-order mark"),
+        pytest.param(b"/s\r\nCaf\xe9 ok\r\nq\r\ny\r\n", id="windows-1252"),
+    ],
+)
+def test_answers_piped_from_a_windows_file_are_read_as_typed(
+    tracker: Path, tmp_path: Path, answers: bytes
+) -> None:
+    """Notepad saves UTF-8 with a byte-order mark; Windows' older tools write Windows-1252.
+    Either way the first line is the key /s (not a note starting with the mark), and é is é
+    (not a traceback)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "round", "--class", "AET-1", "-t", str(tracker)],
+        input=answers,
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 0, stderr
+    got = cells(tracker)
+    assert got[f"{COACHING}3"].date() == TODAY
+    assert got[f"{NOTES}3"] == f"{STAMP} - Jordan Reyes - Documented coaching delivered"
+    # The step keeps Devon on screen: the next line is his TBT note, and the only one.
+    assert got[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - Café ok"
+
+
 def test_pipe_without_confirmation_writes_nothing_and_keeps_the_answers(
     tracker: Path, tmp_path: Path
 ) -> None:

@@ -480,6 +480,28 @@ def stand_in(text: str) -> str:
     return "".join(_STAND_INS.get(ch, ch) for ch in text) if not text.isascii() else text
 
 
+def read_line(stream: Any = None) -> str | None:
+    """One line from standard input (or `stream`) without its line end; None at the end.
+
+    Read as bytes and decoded here, so what reaches esp is the text typed whatever made
+    it: a terminal (UTF-8; Windows' console gives UTF-8 bytes too), or a file piped in —
+    UTF-8 with or without Notepad's byte-order mark, or Windows-1252, what Windows' own
+    tools write (a line that is not UTF-8 is read as Windows-1252, never a crash)."""
+    stream = sys.stdin if stream is None else stream
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a text stream with no bytes under it
+        text = str(stream.readline())
+    else:
+        raw = buffer.readline()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+    if not text:
+        return None
+    return text.removeprefix("\ufeff").rstrip("\r\n")
+
+
 def reconfigure_output() -> None:
     """Make standard output and error never fail to encode. Piped or redirected (`> out.txt`,
     `| clip`), they write UTF-8, whatever the code page: JSON and CSV stay UTF-8. On a
