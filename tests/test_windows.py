@@ -144,8 +144,13 @@ CREATED = ("TBT Tracking Sheet.xlsx",)
 
 
 def _backups(folder: Path) -> list[Path]:
-    found = (folder / "esp-backups").glob("ESP Tracker.*.xlsx")
-    return sorted(found, key=lambda p: p.stat().st_mtime_ns)
+    """The tracker's backups in the order they were made: as the operation log lists them
+    (two writes may share a second in the names, or a clock tick in the files' times)."""
+    log = folder / "esp-backups" / "ESP Tracker.history.jsonl"
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    named = [folder / "esp-backups" / e["backup"] for e in entries if e.get("backup")]
+    assert sorted(named) == sorted((folder / "esp-backups").glob("ESP Tracker.*.xlsx"))
+    return named
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
@@ -172,32 +177,37 @@ def _masked(text: str, folder: Path) -> str:
     return re.sub(r"\b[0-9a-f]{8}\b", "{op}", text)  # operation ids
 
 
+# The two runs' folders: names of one length, so that no output can differ by where a long
+# line happens to wrap once the folder is masked.
+LINUX, WINDOWS = "posix", "win32"
+
+
 def test_every_command_writes_the_same_bytes_under_windows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    linux = _run_all(tmp_path / "linux")
+    linux = _run_all(tmp_path / LINUX)
     with monkeypatch.context() as m:
         windows.install(m.setattr)
         windows.hide_fcntl(m.setitem)
         m.setattr(system, "_MALLOC_TRIM", None)
-        under_windows = _run_all(tmp_path / "windows")
+        under_windows = _run_all(tmp_path / WINDOWS)
     for step, a, b in zip(STEPS, linux, under_windows, strict=True):
         assert a[0] == (ExitCode.FINDINGS if step == ["doctor"] else 0), (step, a)
         assert a == b, step  # exit code, stdout and stderr
     for name in WRITTEN:
-        mine = (tmp_path / "windows" / name).read_bytes()
+        mine = (tmp_path / WINDOWS / name).read_bytes()
         if name in CREATED:
-            assert _parts(mine) == _parts((tmp_path / "linux" / name).read_bytes()), name
+            assert _parts(mine) == _parts((tmp_path / LINUX / name).read_bytes()), name
         else:
-            assert mine == (tmp_path / "linux" / name).read_bytes(), name
-    assert b"\r\r\n" not in (tmp_path / "windows" / "eod.eml").read_bytes()
+            assert mine == (tmp_path / LINUX / name).read_bytes(), name
+    assert b"\r\r\n" not in (tmp_path / WINDOWS / "eod.eml").read_bytes()
     # Each backup holds the bytes the workbook had before that write, on both.
-    for folder in ("linux", "windows"):
+    for folder in (LINUX, WINDOWS):
         backups = _backups(tmp_path / folder)
         assert len(backups) == 13, backups  # one per write of the tracker
-    # In the order they were made (a name's operation id is random within a second).
-    linux_backups = _backups(tmp_path / "linux")
-    win_backups = _backups(tmp_path / "windows")
+    # In the order they were made.
+    linux_backups = _backups(tmp_path / LINUX)
+    win_backups = _backups(tmp_path / WINDOWS)
     for a, b in zip(linux_backups, win_backups, strict=True):
         assert a.read_bytes() == b.read_bytes()
     # The system's own files in the scanned folders were passed over without a word.
@@ -205,7 +215,7 @@ def test_every_command_writes_the_same_bytes_under_windows(
         for name in SYSTEM_FILES:
             assert name not in stdout and name not in stderr
     # No temporary file is left; the lock file went with the lock.
-    leftovers = [p.name for p in (tmp_path / "windows").rglob("*") if "esp-" in p.name]
+    leftovers = [p.name for p in (tmp_path / WINDOWS).rglob("*") if "esp-" in p.name]
     assert leftovers == ["esp-backups"]
 
 
