@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -137,6 +138,16 @@ def sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def real_path(path: Path) -> Path:
+    """`path` with every symbolic link (or Windows junction) followed. A link that leads
+    back to itself raises OSError (ELOOP) on every Python: 3.11 and 3.12 raise
+    RuntimeError there."""
+    try:
+        return path.resolve()
+    except RuntimeError as exc:
+        raise OSError(errno.ELOOP, "a link that leads back to itself", str(path)) from exc
 
 
 def read_file(path: Path) -> bytes:
@@ -357,7 +368,7 @@ def synced_folder(path: Path) -> str | None:
     """'OneDrive' or 'SharePoint' when the file is in a folder those services sync (found by
     the OneDrive environment variables Windows sets, or by the path's names), else None."""
     try:
-        full = path.resolve()
+        full = real_path(path)
     except OSError:
         full = path.absolute()
     for var in _SYNC_ENV:

@@ -20,17 +20,13 @@ from esp_cli.results.history import AgentChange, AgentHistoryResult, HistoryResu
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, find_agent
 from esp_cli.tracker import read_table
 from esp_cli.values import email_key, id_key, name_key
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.xlsx.workbook import Workbook, workbook_file
 
 
 def tracker_file(path: Path) -> Path:
     """The workbook a path names (a link is followed, as a write follows it), which must
     exist: its log is beside the file written."""
-    if path.is_symlink():
-        path = path.resolve()
-    if not path.exists():
-        Workbook.open(path)  # raises the clear "no such file" error
-    return path
+    return workbook_file(path)
 
 
 def undone_by(ops: Sequence[Operation]) -> dict[str, str]:

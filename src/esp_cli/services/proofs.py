@@ -29,7 +29,7 @@ from esp_cli.errors import InputFileError, UsageError
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
-from esp_cli.system import is_system_file, write_file_atomically
+from esp_cli.system import is_system_file, real_path, write_file_atomically
 from esp_cli.tracker import Row, Table
 from esp_cli.values import is_blank, text_of
 from esp_cli.xlsx.workbook import Workbook
@@ -274,6 +274,13 @@ def _plan_tracking(
 # ------------------------------------------------------------------------------ command
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return real_path(a) == real_path(b)
+    except OSError:  # a link that loops: the write session says so
+        return a.absolute() == b.absolute()
+
+
 def tracking_path(given: Path | None, config: Config, tracker: Path) -> Path:
     """--tracking-sheet, else esp.toml [tracker] tbt_tracking_sheet, else beside the tracker."""
     return given or config.tbt_tracking_sheet or tracker.parent / TRACKING_FILE
@@ -349,7 +356,7 @@ def record_proofs(
 ) -> ProofsResult:
     files = _files(folder)
     sheet_path = tracking_path(tracking_sheet, config, tracker_path)
-    if sheet_path.resolve() == tracker_path.resolve():
+    if _same_file(sheet_path, tracker_path):
         raise UsageError(
             f"{sheet_path} is the ESP Tracker itself.",
             fix="give the TBT Tracking Sheet workbook with --tracking-sheet.",
