@@ -21,6 +21,7 @@ from esp_cli.answers import Answer, Effect, Key, Op
 from esp_cli.config import Config
 from esp_cli.services.round import apply_answers, journal_path, read_journal, start_round
 from tests import factories
+from tests.support.processes import default_sigint, finish, read_until
 
 SME = "Priya Natarajan"
 HEADERS = (*factories.TRACKER_HEADERS, "TBT SME", "Coaching Date")
@@ -181,18 +182,6 @@ def test_yes_applies_without_asking_and_dry_run_writes_nothing(
     same_cells(cells(tracker), expected_round(before))
 
 
-def _read_until(fd: int, marker: bytes, seen: bytearray, start: int = 0) -> None:
-    """Read output until `marker` appears after `start` (blocking reads, no sleeps)."""
-    while marker not in seen[start:]:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the other side closed
-            break
-        if not chunk:
-            break
-        seen += chunk
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_pseudo_terminal_round(tracker: Path, tmp_path: Path) -> None:
     before = cells(tracker)
@@ -219,15 +208,16 @@ def test_pseudo_terminal_round(tracker: Path, tmp_path: Path) -> None:
             (b"Kim Ng> ", "q"),
             (b"[y/N] ", "y"),
         ]:
-            _read_until(master, prompt, seen, start)
-            assert prompt in seen[start:], seen.decode(errors="replace")[-2000:]
+            read_until(master, prompt, seen, start)
             start = len(seen)
             os.write(master, answer.encode() + b"\r")  # Enter, as a terminal sends it
-        _read_until(master, b"backup:", seen, start)
-        assert proc.wait(timeout=60) == 0, seen.decode(errors="replace")
+        read_until(master, b"backup:", seen, start)
+        finish(proc, said=bytes(seen))
+        assert proc.returncode == 0, seen.decode(errors="replace")
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
         os.close(master)
     same_cells(cells(tracker), expected_round(before))
     assert len(backups(tmp_path)) == 1
@@ -245,17 +235,23 @@ def test_interrupted_round_resumes_with_nothing_lost(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
+        preexec_fn=default_sigint,  # as from a terminal, however the suite was started
     )
     assert proc.stdin is not None and proc.stderr is not None
     proc.stdin.write(b"On module 3\n\n/s\nCoaching done, back on TBTs\n")
     proc.stdin.flush()
     seen = bytearray()
-    _read_until(proc.stderr.fileno(), b"[4/6] Ana Ruiz> ", seen)  # three agents answered
+    try:
+        read_until(proc.stderr.fileno(), b"[4/6] Ana Ruiz> ", seen)  # three agents answered
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
     proc.send_signal(how)
-    proc.wait(timeout=60)
-    rest = proc.stderr.read()
-    proc.stdin.close()
-    proc.stderr.close()
+    # Its stdin stays open (finish would close it): the round ends by the signal, not by EOF.
+    stdin, proc.stdin = proc.stdin, None
+    _, rest = finish(proc, said=bytes(seen))
+    stdin.close()
     if how is signal.SIGINT:
         assert proc.returncode == 130
         assert b"every answer is kept" in rest

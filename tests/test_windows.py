@@ -34,6 +34,7 @@ from esp_cli.errors import ExitCode
 from esp_cli.xlsx import safety
 
 from .support import windows
+from .support.processes import finish, read_to_end
 from .support.windows import FakeExcel, excel_owner_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,7 +246,7 @@ def test_five_concurrent_note_adds_all_land_without_fcntl(tmp_path: Path) -> Non
         for i, agent in enumerate(agents)
     ]  # fmt: skip
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        out, err = finish(p)
         assert p.returncode == 0, err.decode()
         assert json.loads(out)["added"] is True
     res = run("explain", "Tyrone Jackson", "--as-of", DAY, "--config", str(config))
@@ -499,20 +500,12 @@ def test_a_cp1252_console_gets_a_readable_ascii_table(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
         )
         os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # the other end closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        _, err = proc.communicate(timeout=120)
+        console = read_to_end(primary)
+        _, err = finish(proc, said=console)
     finally:
         os.close(primary)
     assert proc.returncode == 0, err.decode()
-    shown = b"".join(chunks).decode("cp1252")
+    shown = console.decode("cp1252")
     assert "\n+-----" in shown and "| Cell " in shown and "| Before -> After " in shown
     assert "11/24/2026 - Nguy?n Th? Ánh - Checked in" in shown  # what cp1252 has, kept
 
