@@ -223,6 +223,47 @@ def test_pseudo_terminal_round(tracker: Path, tmp_path: Path) -> None:
     assert len(backups(tmp_path)) == 1
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_ctrl_c_ends_a_round_at_a_terminal_even_when_started_with_it_ignored(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A launcher or a script's background job may start esp with SIGINT ignored; at a
+    terminal, Ctrl-C must still end the round, keeping every answer."""
+
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    before = cells(tracker)
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "esp_cli", "round", "--class", "AET-1", "-t", str(tracker)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=tmp_path,
+        close_fds=True,
+        preexec_fn=ignore_sigint,
+    )
+    os.close(slave)
+    seen = bytearray()
+    try:
+        read_until(master, b"Devon Price> ", seen)
+        os.write(master, b"On module 3\r")
+        read_until(master, b"Dana Cole> ", seen)
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C at the terminal sends
+        read_until(master, b"esp round --resume applies them", seen)
+        finish(proc, said=bytes(seen))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    assert proc.returncode == 130, seen.decode(errors="replace")
+    assert cells(tracker) == before and backups(tmp_path) == []
+    (kept,) = read_journal(journal_path(tracker)).agents
+    assert kept.agent == "Devon Price"
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_interrupted_round_resumes_with_nothing_lost(

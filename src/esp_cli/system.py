@@ -513,6 +513,20 @@ def read_line(stream: Any = None) -> str | None:
     return text.removeprefix("\ufeff").rstrip("\r\n")
 
 
+def let_ctrl_c_interrupt() -> None:
+    """Make Ctrl-C stop esp (KeyboardInterrupt) even when esp was started with it ignored.
+
+    A process inherits an ignored SIGINT: a script's background job, some launchers and
+    task runners start programs that way. For a person answering at a terminal that would
+    leave Ctrl-C dead, and esp round waiting for a line forever; call this only then (a
+    script's esp keeps what its starter chose). Windows passes on no ignored SIGINT this
+    way: there it changes nothing."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def reconfigure_output() -> None:
     """Make standard output and error never fail to encode. Piped or redirected (`> out.txt`,
     `| clip`), they write UTF-8, whatever the code page: JSON and CSV stay UTF-8. On a

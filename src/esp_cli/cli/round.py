@@ -30,7 +30,7 @@ from esp_cli.services.round import (
     read_journal,
     start_round,
 )
-from esp_cli.system import read_line
+from esp_cli.system import let_ctrl_c_interrupt, read_line
 from esp_cli.tracker import Table
 
 SmeOpt = Annotated[
@@ -119,8 +119,11 @@ def round_command(
                 f"{what} ({journal}).",
                 fix="esp round --resume applies it; esp round --discard sets it aside.",
             )
+    person = sys.stdin.isatty()
+    if person:
+        let_ctrl_c_interrupt()  # Ctrl-C always ends a round typed at a terminal
     # A person's answers are forced to disk one by one; a script's can be given again.
-    rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, durable=sys.stdin.isatty())
+    rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, durable=person)
     if not rnd.rows:
         say("No outstanding agents to go through.")
         return
