@@ -20,9 +20,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# The suite twice with a busy loop on every core, as CI's loaded machine runs it.
+# The suite twice (RUNS=n) with a busy loop on every core, as CI's loaded machine runs it.
+RUNS ?= 2
 test-load: $(STAMP)
-	$(BIN)/python scripts/test_under_load.py
+	$(BIN)/python scripts/test_under_load.py --runs $(RUNS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
