@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint fixtures clean
+.PHONY: demo test test-load bench lint fixtures clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The suite twice (RUNS=n) with a busy loop on every core, as CI's loaded machine runs it.
+RUNS ?= 2
+test-load: $(STAMP)
+	$(BIN)/python scripts/test_under_load.py --runs $(RUNS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

@@ -224,15 +224,27 @@ def _sample(folder: Path) -> None:
         (shots / name).write_bytes(PNG)
 
 
-def _same_ids_every_run() -> None:
-    """Operation ids numbered in order, and one login and computer, so the sessions' output
-    (the history, the undo hints) is the same on every run."""
-    from esp_cli import history
+@contextlib.contextmanager
+def _as_shown() -> Iterator[None]:
+    """While the sessions run: tables as wide as a terminal of WIDTH columns, operation ids
+    numbered in order, and one login and computer, so the sessions' output (the history,
+    the undo hints) is the same on every run. Put back after, whatever happens: the test
+    suite runs in the same process, and a table wrapped at WIDTH there would make a test's
+    output depend on the length of its temporary folder's name."""
+    from unittest import mock
+
+    from esp_cli import history, render
 
     counter = iter(range(0x1A2B3C01, 0x1A2B3C01 + 100_000))
-    history.Recorder.new_id = lambda self: f"{next(counter):08x}"  # type: ignore[method-assign]
-    history.os_login = lambda: "jreyes"
-    history.machine_name = lambda: "CERT-PC-07"
+    with contextlib.ExitStack() as stack:
+        for target, name, value in (
+            (render, "terminal_width", lambda: WIDTH),
+            (history.Recorder, "new_id", lambda self: f"{next(counter):08x}"),
+            (history, "os_login", lambda: "jreyes"),
+            (history, "machine_name", lambda: "CERT-PC-07"),
+        ):
+            stack.enter_context(mock.patch.object(target, name, value))
+        yield
 
 
 class _TerminalRunner(CliRunner):
@@ -251,13 +263,10 @@ def run_all(blocks: Sequence[Block]) -> Iterator[tuple[Command, list[str], Path]
     """Each command's output lines, run in README order in a scratch copy of the sample."""
     import time_machine
 
-    from esp_cli import render
     from esp_cli.cli import app
 
-    render.terminal_width = lambda: WIDTH  # as a terminal this wide shows them
-    _same_ids_every_run()
     runner = _TerminalRunner()
-    with tempfile.TemporaryDirectory(prefix="esp-readme-") as tmp:
+    with _as_shown(), tempfile.TemporaryDirectory(prefix="esp-readme-") as tmp:
         here = Path(tmp) / "sample"
         here.mkdir()
         _sample(here)

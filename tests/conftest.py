@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.support import paths
+from tests.support.processes import describe_timeout
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -31,3 +35,14 @@ def corpus_dir() -> Path:
     if not corpus.is_dir():
         pytest.fail(f"{corpus} not found: in CI the corpus tests must run")
     return corpus
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+    """A test whose subprocess.run(..., timeout=) timed out shows what the process wrote
+    before it was stopped, not only that time ran out."""
+    outcome: Any = yield
+    report = outcome.get_result()
+    exc = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(exc, subprocess.TimeoutExpired):
+        report.sections.append(("what the process wrote", describe_timeout(exc)))

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from esp_cli import __version__
 from esp_cli.cli import app
+from tests.support.processes import DEADLINE_SECONDS
 
 COMMANDS = sorted(
     [c.name for c in app.registered_commands if c.name]
@@ -47,7 +48,11 @@ def test_the_command_groups_are_there() -> None:
 
 def test_python_dash_m_runs() -> None:
     res = subprocess.run(
-        [sys.executable, "-m", "esp_cli", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "esp_cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=DEADLINE_SECONDS,
     )
     assert res.returncode == 0, res.stderr
     for command in COMMANDS:
@@ -165,6 +170,7 @@ def _loaded_modules(*argv: str) -> set[str]:
         text=True,
         env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
         check=False,
+        timeout=DEADLINE_SECONDS,
     )
     return set(ast.literal_eval(done.stderr.strip().splitlines()[-1]))
 

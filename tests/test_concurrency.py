@@ -21,6 +21,7 @@ from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.xlsx import safety
 from tests.support.paths import SAMPLE_DATA
+from tests.support.processes import finish
 
 from .factories import make_workbook
 
@@ -50,7 +51,7 @@ def test_two_writers_both_land(tmp_path: Path) -> None:
         for r, v in ((2, "first"), (3, "second"))
     ]
     for p in procs:
-        _, err = p.communicate(timeout=60)
+        _, err = finish(p)
         assert p.returncode == 0, err.decode()
     ws = openpyxl.load_workbook(path)["S"]
     assert (ws["B2"].value, ws["B3"].value) == ("first", "second")
@@ -104,7 +105,7 @@ def test_notes_added_at_once_by_several_esp_processes_all_land(tmp_path: Path) -
         for agent, text in jobs
     ]
     for p in procs:
-        _, err = p.communicate(timeout=120)
+        _, err = finish(p)
         assert p.returncode == 0, err.decode()
     after = _notes_of(path)
     for agent, text in jobs:
@@ -139,7 +140,7 @@ def test_a_command_waits_while_another_esp_writes(tmp_path: Path) -> None:
         time.sleep(2)
         assert proc.poll() is None  # still waiting for its turn
         assert path.read_bytes() == held
-    _, err = proc.communicate(timeout=120)
+    _, err = finish(proc)
     assert proc.returncode == 0, err.decode()
     assert _notes_of(path)[agent].endswith("11/24/2026 - Jo - waited")
 

@@ -21,6 +21,7 @@ from esp_cli.tracker import read_table
 from esp_cli.xlsx.workbook import Workbook
 
 from .factories import tracker
+from .support.processes import DEADLINE_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +57,7 @@ def test_sigkill_at_increasing_delays(tmp_path: Path) -> None:
     ]
     target.write_bytes(original)
     start = time.monotonic()
-    subprocess.run(argv, env=env, capture_output=True, check=True)
+    subprocess.run(argv, env=env, capture_output=True, check=True, timeout=DEADLINE_SECONDS)
     full = time.monotonic() - start
     new_bytes = target.read_bytes()
     assert new_bytes != original

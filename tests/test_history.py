@@ -231,6 +231,26 @@ def test_history_of_an_agent_is_that_rows_cells_change_by_change(book: Path) -> 
     assert res.exit_code == ExitCode.BAD_INPUT and "matches 2 agents" in res.stderr
 
 
+def test_history_of_an_agent_follows_the_agent_after_a_sort(book: Path) -> None:
+    t = str(book)
+    ok("note", "add", "Ann Lee", "one", "--by", "Jo", "--date", "2026-11-23", "-t", t)
+    ok("note", "add", "Bob Ray", "two", "--by", "Jo", "--date", "2026-11-23", "-t", t)
+    sort_in_excel(book, lambda r: r[1] != "Bob Ray")  # Bob is row 3 now, Ann row 4
+    ok("note", "add", "Ann Lee", "three", "--by", "Jo", "--date", "2026-11-24", "-t", t)
+    ann = json.loads(ok("history", "Ann Lee", "-t", t, "--format", "json").stdout)
+    assert ann["row"] == 4
+    writes = [c for c in ann["changes"] if c["kind"] == "write"]
+    assert [(c["cell"], c["after"].splitlines()[-1]) for c in writes] == [
+        ("K4", "11/24/2026 - Jo - three"),
+        ("K3", "11/23/2026 - Jo - one"),  # where her row was then
+    ]
+    # The sort itself changed her row's cells outside esp: listed, and only in her row.
+    assert {c["cell"][1:] for c in ann["changes"] if c["kind"] == "outside"} == {"4"}
+    bob = json.loads(ok("history", "Bob Ray", "-t", t, "--format", "json").stdout)
+    writes = [c for c in bob["changes"] if c["kind"] == "write"]
+    assert [c["after"].splitlines()[-1] for c in writes] == ["11/23/2026 - Jo - two"]
+
+
 def test_a_damaged_log_line_is_skipped_with_a_warning_naming_it(book: Path) -> None:
     for text in ("one", "two", "three"):
         ok("note", "add", "Ann Lee", text, "--by", "Jo", "-t", str(book))
@@ -379,6 +399,105 @@ def test_undo_empties_a_column_esp_added_and_leaves_its_header(tmp_path: Path) -
     assert cell(path, "K3") is None  # the note line went with it
 
 
+def sort_in_excel(path: Path, key: Any, edits: dict[str, Any] | None = None) -> None:
+    """Someone edits the tracker in Excel, then sorts its agent rows (row 3 down) by `key`
+    (a function of a row's values) and saves."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    for ref, value in (edits or {}).items():
+        ws[ref] = value
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+    for r, values in enumerate(sorted(rows, key=key), start=3):
+        for c, value in enumerate(values, start=1):
+            ws.cell(r, c).value = value
+    wb.save(path)
+
+
+def test_undo_after_a_sort_puts_back_the_agents_own_cells(book: Path) -> None:
+    """The access set wrote Bob's row 4; in Excel Ann got the same access, then the sheet
+    was sorted by ID descending, so Ann is now row 4 with the very value Bob was given.
+    Undo finds Bob again (by his Agent ID) and leaves Ann's cells as they are."""
+    t = str(book)
+    ok("access", "set", "Bob Ray", "Password Reset", "--by", "Al", "--date", "2026-11-24", "-t", t)
+    sort_in_excel(book, lambda r: r[2], {"J3": "Password Reset"})  # E1 Ann, E2 Bob, ...
+    sort_in_excel(book, lambda r: r[2] != "E2")  # Bob first: Bob row 3, Ann row 4
+    assert (cell(book, "B3"), cell(book, "B4")) == ("Bob Ray", "Ann Lee")
+    assert cell(book, "J4") == "Password Reset"  # Ann's, same value as written to Bob
+    res = ok("undo", "-t", t, "--format", "json")
+    data = json.loads(res.stdout)
+    assert sorted((c["cell"], c["agent"]) for c in data["changes"]) == [
+        ("J3", "Bob Ray"),
+        ("L3", "Bob Ray"),
+    ]
+    assert cell(book, "J3") == "No Issues" and cell(book, "L3") is None  # Bob's, put back
+    assert cell(book, "J4") == "Password Reset"  # Ann's, untouched
+    assert cell(book, "K4") == "11/20/2026 - Jo - Hi"
+
+
+def test_undo_refuses_a_cell_whose_agent_cannot_be_found_naming_the_agent(book: Path) -> None:
+    t = str(book)
+    ok("access", "set", "Bob Ray", "Password Reset", "--by", "Al", "-t", t)
+    ok("note", "add", "Ann Lee", "Called", "--by", "Jo", "-t", t)
+    first = entries(book)[0]["op"]
+    # Bob's row now holds another agent with the same access (Bob left the class).
+    sort_in_excel(book, lambda r: 0, {"B4": "Cy Dee", "C4": "E9"})
+    before = book.read_bytes()
+    res = esp("undo", first, "-t", t)
+    assert res.exit_code == ExitCode.FAILED, res.output
+    assert "2 cell(s) whose agent cannot be found again" in res.stderr
+    assert "ESP Tracker!J4 (Citrix TBT Access, Bob Ray): Bob Ray cannot be found" in res.stderr
+    assert "no row has its Agent ID E2 or name in class A any more" in res.stderr
+    assert book.read_bytes() == before
+    # --skip-conflicts leaves those cells; the other agents' cells are not touched.
+    res = ok("undo", first, "--skip-conflicts", "-t", t, "--format", "json")
+    data = json.loads(res.stdout)
+    assert data["changes"] == [] and len(data["skipped_conflicts"]) == 2
+    assert data["skipped_conflicts"][0]["reason"].startswith("Bob Ray cannot be found")
+    assert cell(book, "J4") == "Password Reset"
+
+
+def test_undo_refuses_when_two_rows_answer_to_the_agent(book: Path) -> None:
+    t = str(book)
+    ok("note", "add", "E4", "second Sam", "--by", "Jo", "-t", t)
+    # Sam's row copied over Ann's in Excel: two rows are Sam Lee, E4, class B.
+    edit_in_excel(book, {"A3": "B", "B3": "Sam Lee", "C3": "E4", "K3": cell(book, "K6")})
+    res = esp("undo", "-t", t)
+    assert res.exit_code == ExitCode.FAILED, res.output
+    assert "Sam Lee cannot be found: 2 rows have its Agent ID E4" in res.stderr
+    assert "(ESP Tracker!row 3, ESP Tracker!row 6)" in res.stderr
+    # A typo instead (Ann's ID now E4 too): her name tells the rows apart.
+    edit_in_excel(book, {"A3": "A", "B3": "Ann Lee", "K3": "11/20/2026 - Jo - Hi"})
+    res = ok("undo", "-t", t, "--format", "json")
+    assert [c["cell"] for c in json.loads(res.stdout)["changes"]] == ["K6"]
+
+
+def test_undo_follows_a_column_moved_in_excel(book: Path) -> None:
+    t = str(book)
+    ok("note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", "2026-11-24", "-t", t)
+    wb = openpyxl.load_workbook(book)
+    wb["ESP Tracker"].insert_cols(2)  # a new column B: Notes moves from K to L
+    wb.save(book)
+    assert cell(book, "L3").endswith("11/24/2026 - Jo - Called")
+    res = ok("undo", "-t", t, "--format", "json")
+    assert [c["cell"] for c in json.loads(res.stdout)["changes"]] == ["L3"]
+    assert cell(book, "L3") == "11/20/2026 - Jo - Hi" and cell(book, "K3") is None
+
+
+def test_an_entry_recorded_before_agent_ids_still_finds_the_agent_by_name(book: Path) -> None:
+    t = str(book)
+    ok("access", "set", "Bob Ray", "Password Reset", "--by", "Al", "-t", t)
+    log = log_of(book)
+    old = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    for entry in old:
+        for c in entry["cells"]:
+            del c["agent_id"], c["email"]  # as esp recorded them before
+    log.write_text("".join(json.dumps(e) + "\n" for e in old), encoding="utf-8")
+    sort_in_excel(book, lambda r: r[2] != "E2", {"J3": "Password Reset"})
+    res = ok("undo", "-t", t, "--format", "json")
+    assert sorted(c["cell"] for c in json.loads(res.stdout)["changes"]) == ["J3", "L3"]
+    assert cell(book, "J3") == "No Issues" and cell(book, "J4") == "Password Reset"
+
+
 # -- failures -----------------------------------------------------------------------------------
 
 
@@ -444,6 +563,57 @@ def test_at_least_the_newest_backups_are_kept_however_old(tmp_path: Path) -> Non
     made = _backups(folder, [30 + i for i in range(12)])
     safety._prune(folder, tmp_path / "T.xlsx", safety.Retention(days=14, count=5))
     assert [p.exists() for p in made] == [True] * 5 + [False] * 7
+
+
+def test_only_the_trackers_own_backups_are_ever_removed(tmp_path: Path) -> None:
+    """A [backup] dir shared by several trackers, and the team's own files beside them: the
+    pruning of T.xlsx's backups removes its old backups and nothing else, however old."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    mine = _backups(folder, [20 + i for i in range(3)])
+    others = [
+        "T.2026-09.xlsx",  # the team's September tracker
+        "T.2026-09.2026-01-01_000001.op-0000aaaa.xlsx",  # that tracker's backups
+        "T.2026-09.2026-01-01_000002.123456.xlsx",
+        "T 2.2026-01-01_000001.op-0000bbbb.xlsx",  # another tracker's
+        "T.2026-01-01_000001.op-0000cccc.xlsm",  # the macro workbook T.xlsm's
+        "T.old copy.xlsx",
+        "T.2026-01-01_000001.op-0000dddd.xlsx.txt",
+        ".T.xlsx.esp-lock",
+    ]
+    long_ago = time.time() - 400 * 86400
+    for name in others:
+        (folder / name).write_bytes(b"team")
+        os.utime(folder / name, (long_ago, long_ago))
+    safety._prune(folder, tmp_path / "T.xlsx", safety.Retention(days=14, count=0))
+    assert not any(p.exists() for p in mine)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(others)
+    # A backup of another tracker being written (its temporary file) is not esp's to clear.
+    dead = 2**22 + 1  # above any PID this system hands out
+    temp = folder / f".T.2026-09.2026-01-01_000003.op-0000eeee.xlsx.esp-tmp-{dead}-abcdefgh"
+    ours = folder / f".T.2026-01-01_000003.op-0000ffff.xlsx.esp-tmp-{dead}-abcdefgh"
+    temp.write_bytes(b"x")
+    ours.write_bytes(b"x")
+    safety.remove_leftovers(tmp_path / "T.xlsx", folder)
+    assert temp.exists() and not ours.exists()
+
+
+def test_archived_round_journals_are_pruned_by_their_exact_names(tmp_path: Path) -> None:
+    from esp_cli.config import Config
+    from esp_cli.services.round import archive_journal
+
+    folder = tmp_path / "esp-backups"
+    folder.mkdir()
+    others = ["T.round-notes.jsonl", "T.round-2.round-2026-01-01_000001_000001.jsonl"]
+    for name in others:
+        (folder / name).write_text("{}\n")
+    kept = []
+    for i in range(3):
+        journal = tmp_path / ".T.xlsx.esp-round.jsonl"
+        journal.write_text(f'{{"n": {i}}}\n')
+        kept.append(archive_journal(journal, tmp_path / "T.xlsx", Config(backup_keep_count=2)))
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([*others, kept[1].name, kept[2].name])
 
 
 def test_backup_retention_is_read_from_esp_toml(tmp_path: Path) -> None:

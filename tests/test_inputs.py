@@ -681,6 +681,80 @@ def test_a_write_through_a_link_changes_the_workbook_it_points_to(tmp_path: Path
     assert backup.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["escalations"],
+        ["note", "add", "Ann Lee", "Called", "--by", "Jo"],
+        ["history"],
+        ["undo"],
+        ["doctor"],
+        ["tbt", "proofs", "{proofs}", "--by", "Jo"],
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_a_link_that_leads_back_to_itself_is_one_clear_line(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    (tmp_path / "proofs").mkdir()
+    first, second = tmp_path / "tracker.xlsx", tmp_path / "other.xlsx"
+    first.symlink_to(second)
+    second.symlink_to(first)
+    argv = [a.replace("{proofs}", str(tmp_path / "proofs")) for a in argv]
+    res = run([*argv, "-t", str(first)])
+    assert_one_clear_line(res, ExitCode.BAD_INPUT, "a link to a file that cannot be reached")
+    assert "leads back to itself" in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.xlsx", "proofs", "tracker.xlsx"]
+
+
+def test_a_link_that_loops_among_self_reports_is_listed_as_unreadable(tmp_path: Path) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [ANN])
+    folder = tmp_path / "self-reports"
+    folder.mkdir()
+    (folder / "a.eml").symlink_to(folder / "b.eml")
+    (folder / "b.eml").symlink_to(folder / "a.eml")
+    res = run(["progress", "import", str(folder), "--date", DAY, "-t", str(path), "-n"])
+    assert res.exit_code == 0, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    assert "a.eml: cannot be read" in res.stderr and "b.eml: cannot be read" in res.stderr
+
+
+# -- dates at the ends of the calendar -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["escalations", "--as-of"],
+        ["escalations", "--write", "-n", "--as-of"],
+        ["explain", "Ann Lee", "--as-of"],
+        ["advise", "--due", "-n", "--as-of"],
+        ["report", "eod", "--date"],
+        ["progress", "missing", "--date"],
+        ["note", "add", "Ann Lee", "x", "--by", "Jo", "--date"],
+        ["history", "--since"],
+    ],
+    ids=lambda argv: " ".join(a for a in argv if not a.startswith("-") or a == "--write"),
+)
+@pytest.mark.parametrize("day", ["9999-12-31", "12/31/9999", "0001-01-01", "1899-12-31"])
+def test_a_day_beyond_what_esp_can_count_is_one_clear_line(
+    tmp_path: Path, argv: list[str], day: str
+) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [ANN])
+    before = path.read_bytes()
+    res = run([*argv, day, "-t", str(path)])
+    assert_one_clear_line(res, ExitCode.USAGE, "esp takes days from 1900-01-01 to 9998-12-31")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("day", ["9998-12-31", "1900-01-01"])
+def test_the_last_and_first_days_esp_takes_are_evaluated(tmp_path: Path, day: str) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [ANN])
+    for argv in (["escalations", "--as-of"], ["report", "eod", "--date"]):
+        res = run([*argv, day, "-t", str(path)])
+        assert res.exit_code == 0, res.output
+
+
 # -- text that is not UTF-8 on the command line ---------------------------------------------------
 
 

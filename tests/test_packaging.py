@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.paths import REPO_ROOT, SAMPLE_DATA
+from tests.support.processes import DEADLINE_SECONDS
 
 PACKAGE = REPO_ROOT / "src" / "esp_cli"
 # The builder's entry points: none may be defined or called anywhere in what esp ships.
@@ -45,7 +46,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [sys.executable, "-m", "pip", "wheel", str(project), "--no-deps",
          "--no-build-isolation", "--no-index", "--disable-pip-version-check", "--quiet",
          "--wheel-dir", str(dist)],
-        cwd=base, capture_output=True, text=True, check=False,
+        cwd=base, capture_output=True, text=True, check=False, timeout=4 * DEADLINE_SECONDS,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     (wheel,) = dist.glob("esp_cli-*.whl")
@@ -95,6 +96,7 @@ def test_esp_demo_runs_from_an_installed_copy(installed: Path, tmp_path: Path) -
     done = subprocess.run(
         [sys.executable, "-c", RUN_DEMO, str(demo)],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+        timeout=DEADLINE_SECONDS,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert Path(done.stderr.splitlines()[0]).is_relative_to(installed)  # not the source tree

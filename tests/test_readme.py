@@ -42,3 +42,18 @@ def test_an_ellipsis_stands_for_any_lines_and_nothing_else() -> None:
     assert match(["a", "…", "z"], ["a", "z"], {})
     assert not match(["a", "…", "z"], ["a", "b", "y"], {})
     assert not match(["a", "b"], ["a", "b", "c"], {})
+
+
+def test_running_the_sessions_leaves_esp_as_it_was() -> None:
+    """The sessions run in the test process with tables 100 columns wide and numbered
+    operation ids; a test run after them must see esp as it is (a table wrapped at 100
+    columns made another test's output depend on its temporary folder's name)."""
+    from esp_cli import history, render
+
+    def state() -> tuple[object, ...]:
+        return (render.terminal_width, history.Recorder.new_id, history.os_login)
+
+    before = state()
+    for _ in readme_sessions.run_all([]):
+        pass
+    assert state() == before

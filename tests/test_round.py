@@ -21,6 +21,7 @@ from esp_cli.answers import Answer, Effect, Key, Op
 from esp_cli.config import Config
 from esp_cli.services.round import apply_answers, journal_path, read_journal, start_round
 from tests import factories
+from tests.support.processes import default_sigint, finish, read_until
 
 SME = "Priya Natarajan"
 HEADERS = (*factories.TRACKER_HEADERS, "TBT SME", "Coaching Date")
@@ -113,6 +114,36 @@ def test_pipe_round_is_one_write_with_every_cell_as_typed(tracker: Path, tmp_pat
     assert "Wrote 5 cell(s)" in done.stderr
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(b"\xef\xbb\xbf/s\nCaf\xc3\xa9 ok\nq\ny\n", id="utf-8 with a byte-order mark"),
+        pytest.param(b"/s\r\nCaf\xe9 ok\r\nq\r\ny\r\n", id="windows-1252"),
+    ],
+)
+def test_answers_piped_from_a_windows_file_are_read_as_typed(
+    tracker: Path, tmp_path: Path, answers: bytes
+) -> None:
+    """Notepad saves UTF-8 with a byte-order mark; Windows' older tools write Windows-1252.
+    Either way the first line is the key /s (not a note starting with the mark), and é is é
+    (not a traceback)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "round", "--class", "AET-1", "-t", str(tracker)],
+        input=answers,
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 0, stderr
+    got = cells(tracker)
+    assert got[f"{COACHING}3"].date() == TODAY
+    assert got[f"{NOTES}3"] == f"{STAMP} - Jordan Reyes - Documented coaching delivered"
+    # The step keeps Devon on screen: the next line is his TBT note, and the only one.
+    assert got[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - Café ok"
+
+
 def test_pipe_without_confirmation_writes_nothing_and_keeps_the_answers(
     tracker: Path, tmp_path: Path
 ) -> None:
@@ -151,18 +182,6 @@ def test_yes_applies_without_asking_and_dry_run_writes_nothing(
     same_cells(cells(tracker), expected_round(before))
 
 
-def _read_until(fd: int, marker: bytes, seen: bytearray, start: int = 0) -> None:
-    """Read output until `marker` appears after `start` (blocking reads, no sleeps)."""
-    while marker not in seen[start:]:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the other side closed
-            break
-        if not chunk:
-            break
-        seen += chunk
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_pseudo_terminal_round(tracker: Path, tmp_path: Path) -> None:
     before = cells(tracker)
@@ -189,18 +208,60 @@ def test_pseudo_terminal_round(tracker: Path, tmp_path: Path) -> None:
             (b"Kim Ng> ", "q"),
             (b"[y/N] ", "y"),
         ]:
-            _read_until(master, prompt, seen, start)
-            assert prompt in seen[start:], seen.decode(errors="replace")[-2000:]
+            read_until(master, prompt, seen, start)
             start = len(seen)
             os.write(master, answer.encode() + b"\r")  # Enter, as a terminal sends it
-        _read_until(master, b"backup:", seen, start)
-        assert proc.wait(timeout=60) == 0, seen.decode(errors="replace")
+        read_until(master, b"backup:", seen, start)
+        finish(proc, said=bytes(seen))
+        assert proc.returncode == 0, seen.decode(errors="replace")
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
         os.close(master)
     same_cells(cells(tracker), expected_round(before))
     assert len(backups(tmp_path)) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_ctrl_c_ends_a_round_at_a_terminal_even_when_started_with_it_ignored(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A launcher or a script's background job may start esp with SIGINT ignored; at a
+    terminal, Ctrl-C must still end the round, keeping every answer."""
+
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    before = cells(tracker)
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "esp_cli", "round", "--class", "AET-1", "-t", str(tracker)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=tmp_path,
+        close_fds=True,
+        preexec_fn=ignore_sigint,
+    )
+    os.close(slave)
+    seen = bytearray()
+    try:
+        read_until(master, b"Devon Price> ", seen)
+        os.write(master, b"On module 3\r")
+        read_until(master, b"Dana Cole> ", seen)
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C at the terminal sends
+        read_until(master, b"esp round --resume applies them", seen)
+        finish(proc, said=bytes(seen))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    assert proc.returncode == 130, seen.decode(errors="replace")
+    assert cells(tracker) == before and backups(tmp_path) == []
+    (kept,) = read_journal(journal_path(tracker)).agents
+    assert kept.agent == "Devon Price"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -215,17 +276,23 @@ def test_interrupted_round_resumes_with_nothing_lost(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
+        preexec_fn=default_sigint,  # as from a terminal, however the suite was started
     )
     assert proc.stdin is not None and proc.stderr is not None
     proc.stdin.write(b"On module 3\n\n/s\nCoaching done, back on TBTs\n")
     proc.stdin.flush()
     seen = bytearray()
-    _read_until(proc.stderr.fileno(), b"[4/6] Ana Ruiz> ", seen)  # three agents answered
+    try:
+        read_until(proc.stderr.fileno(), b"[4/6] Ana Ruiz> ", seen)  # three agents answered
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
     proc.send_signal(how)
-    proc.wait(timeout=60)
-    rest = proc.stderr.read()
-    proc.stdin.close()
-    proc.stderr.close()
+    # Its stdin stays open (finish would close it): the round ends by the signal, not by EOF.
+    stdin, proc.stdin = proc.stdin, None
+    _, rest = finish(proc, said=bytes(seen))
+    stdin.close()
     if how is signal.SIGINT:
         assert proc.returncode == 130
         assert b"every answer is kept" in rest
@@ -395,6 +462,32 @@ def test_apply_reads_again_when_the_file_changed_since_the_round_read_it(
     got = cells(tracker)
     assert got[f"{NOTES}7"] == "edited meanwhile"  # the second read kept it
     assert got[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - On module 3"
+
+
+def test_answers_follow_their_agent_after_a_sort_even_between_namesakes(
+    tmp_path: Path,
+) -> None:
+    """Two agents called Sam Lee in one class; Excel sorts them the other way round while the
+    round is open. Each answer goes to the Sam it was typed for (by Agent ID), not to the
+    Sam now in the row where it was shown."""
+    agents = [agent(0, "Sam Lee"), agent(1, "Sam Lee"), agent(2, "Ana Ruiz")]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", agents, headers=HEADERS)
+    config = Config(user="Jordan Reyes")
+    rnd = start_round(path, config, cls="AET-1")
+    shown = [(c.agent.row, c.agent.agent_id) for c in rnd.cards]
+    assert shown == [(3, "E100"), (4, "E101"), (5, "E102")]
+    rnd.add(0, rnd.answer(0, A.parse_typed("for E100"), lambda _: None, lambda _: None))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    first, second = ([c.value for c in ws[r]] for r in (3, 4))
+    for col, (a, b) in enumerate(zip(first, second, strict=True), start=1):
+        ws.cell(3, col).value, ws.cell(4, col).value = b, a
+    wb.save(path)
+    result = apply_answers(path, config, rnd.answers, journal=rnd.journal.path, read=rnd.table)
+    assert [c.cell for c in result.write.changes] == [f"{TBT_NOTES}4"]
+    got = cells(path)
+    assert got["C4"] == "E100" and got[f"{TBT_NOTES}4"].endswith(" - for E100")
+    assert f"{TBT_NOTES}3" not in got
 
 
 def test_cards_show_what_is_due_the_latest_lines_and_todays_self_report(

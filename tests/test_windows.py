@@ -34,6 +34,7 @@ from esp_cli.errors import ExitCode
 from esp_cli.xlsx import safety
 
 from .support import windows
+from .support.processes import finish, read_to_end
 from .support.windows import FakeExcel, excel_owner_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,8 +145,13 @@ CREATED = ("TBT Tracking Sheet.xlsx",)
 
 
 def _backups(folder: Path) -> list[Path]:
-    found = (folder / "esp-backups").glob("ESP Tracker.*.xlsx")
-    return sorted(found, key=lambda p: p.stat().st_mtime_ns)
+    """The tracker's backups in the order they were made: as the operation log lists them
+    (two writes may share a second in the names, or a clock tick in the files' times)."""
+    log = folder / "esp-backups" / "ESP Tracker.history.jsonl"
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    named = [folder / "esp-backups" / e["backup"] for e in entries if e.get("backup")]
+    assert sorted(named) == sorted((folder / "esp-backups").glob("ESP Tracker.*.xlsx"))
+    return named
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
@@ -172,32 +178,37 @@ def _masked(text: str, folder: Path) -> str:
     return re.sub(r"\b[0-9a-f]{8}\b", "{op}", text)  # operation ids
 
 
+# The two runs' folders: names of one length, so that no output can differ by where a long
+# line happens to wrap once the folder is masked.
+LINUX, WINDOWS = "posix", "win32"
+
+
 def test_every_command_writes_the_same_bytes_under_windows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    linux = _run_all(tmp_path / "linux")
+    linux = _run_all(tmp_path / LINUX)
     with monkeypatch.context() as m:
         windows.install(m.setattr)
         windows.hide_fcntl(m.setitem)
         m.setattr(system, "_MALLOC_TRIM", None)
-        under_windows = _run_all(tmp_path / "windows")
+        under_windows = _run_all(tmp_path / WINDOWS)
     for step, a, b in zip(STEPS, linux, under_windows, strict=True):
         assert a[0] == (ExitCode.FINDINGS if step == ["doctor"] else 0), (step, a)
         assert a == b, step  # exit code, stdout and stderr
     for name in WRITTEN:
-        mine = (tmp_path / "windows" / name).read_bytes()
+        mine = (tmp_path / WINDOWS / name).read_bytes()
         if name in CREATED:
-            assert _parts(mine) == _parts((tmp_path / "linux" / name).read_bytes()), name
+            assert _parts(mine) == _parts((tmp_path / LINUX / name).read_bytes()), name
         else:
-            assert mine == (tmp_path / "linux" / name).read_bytes(), name
-    assert b"\r\r\n" not in (tmp_path / "windows" / "eod.eml").read_bytes()
+            assert mine == (tmp_path / LINUX / name).read_bytes(), name
+    assert b"\r\r\n" not in (tmp_path / WINDOWS / "eod.eml").read_bytes()
     # Each backup holds the bytes the workbook had before that write, on both.
-    for folder in ("linux", "windows"):
+    for folder in (LINUX, WINDOWS):
         backups = _backups(tmp_path / folder)
         assert len(backups) == 13, backups  # one per write of the tracker
-    # In the order they were made (a name's operation id is random within a second).
-    linux_backups = _backups(tmp_path / "linux")
-    win_backups = _backups(tmp_path / "windows")
+    # In the order they were made.
+    linux_backups = _backups(tmp_path / LINUX)
+    win_backups = _backups(tmp_path / WINDOWS)
     for a, b in zip(linux_backups, win_backups, strict=True):
         assert a.read_bytes() == b.read_bytes()
     # The system's own files in the scanned folders were passed over without a word.
@@ -205,7 +216,7 @@ def test_every_command_writes_the_same_bytes_under_windows(
         for name in SYSTEM_FILES:
             assert name not in stdout and name not in stderr
     # No temporary file is left; the lock file went with the lock.
-    leftovers = [p.name for p in (tmp_path / "windows").rglob("*") if "esp-" in p.name]
+    leftovers = [p.name for p in (tmp_path / WINDOWS).rglob("*") if "esp-" in p.name]
     assert leftovers == ["esp-backups"]
 
 
@@ -235,7 +246,7 @@ def test_five_concurrent_note_adds_all_land_without_fcntl(tmp_path: Path) -> Non
         for i, agent in enumerate(agents)
     ]  # fmt: skip
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        out, err = finish(p)
         assert p.returncode == 0, err.decode()
         assert json.loads(out)["added"] is True
     res = run("explain", "Tyrone Jackson", "--as-of", DAY, "--config", str(config))
@@ -297,8 +308,8 @@ def test_excel_opening_the_file_during_the_write_is_exit_4_naming_the_user(
     excel.winerror = winerror
     real_backup = safety.make_backup
 
-    def backup_then_excel_opens(path: Path, *args: Any) -> Path:
-        saved = real_backup(path, *args)
+    def backup_then_excel_opens(path: Path, *args: Any, **kwargs: Any) -> Path:
+        saved = real_backup(path, *args, **kwargs)
         excel.open(path, "Zoë Nguyễn")  # between esp's check and its rename
         return saved
 
@@ -489,20 +500,12 @@ def test_a_cp1252_console_gets_a_readable_ascii_table(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
         )
         os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # the other end closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        _, err = proc.communicate(timeout=120)
+        console = read_to_end(primary)
+        _, err = finish(proc, said=console)
     finally:
         os.close(primary)
     assert proc.returncode == 0, err.decode()
-    shown = b"".join(chunks).decode("cp1252")
+    shown = console.decode("cp1252")
     assert "\n+-----" in shown and "| Cell " in shown and "| Before -> After " in shown
     assert "11/24/2026 - Nguy?n Th? Ánh - Checked in" in shown  # what cp1252 has, kept
 
@@ -531,16 +534,17 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path: Path) ->
         "running": f".ESP Tracker.xlsx.esp-tmp-{os.getpid()}-def",
         "old": f".ESP Tracker.xlsx.esp-tmp-{os.getpid()}-ghi",
         "other workbook": f".Other.xlsx.esp-tmp-{dead.stdout.strip()}-jkl",
+        "a longer name": f".ESP Tracker.xlsx.bak.esp-tmp-{dead.stdout.strip()}-mno",
         "not esp's": ".ESP Tracker.xlsx.tmp",
     }
     for name in names.values():
         (tmp_path / name).write_bytes(b"x")
     hours_ago = time.time() - 2 * system.STALE_AFTER_SECONDS
     os.utime(tmp_path / names["old"], (hours_ago, hours_ago))
-    removed = system.remove_stale_temps(tmp_path, ".ESP Tracker.xlsx")
+    removed = system.remove_stale_temps(tmp_path, lambda target: target == "ESP Tracker.xlsx")
     assert sorted(p.name for p in removed) == sorted([names["killed"], names["old"]])
     left = {p.name for p in tmp_path.iterdir()}
-    assert left == {names["running"], names["other workbook"], names["not esp's"]}
+    assert left == {names[k] for k in ("running", "other workbook", "a longer name", "not esp's")}
 
 
 def test_system_files_are_not_the_teams(tmp_path: Path) -> None:

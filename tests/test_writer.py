@@ -486,3 +486,42 @@ def test_a_cell_whose_tag_breaks_across_lines_is_still_found(tmp_path: Path) -> 
     xml = parts(path)["xl/worksheets/sheet1.xml"]
     assert xml.count(b'r="B2"') == 1
     assert openpyxl.load_workbook(path)["S"]["B2"].value == "new"
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="giving a file another user's owner and group needs root",
+)
+def test_a_write_keeps_the_owner_and_group_of_a_shared_folder(tmp_path: Path) -> None:
+    """The team's folder belongs to a group; the tracker to a teammate (uid 4321) and that
+    group (gid 8765), group-writable. esp writing it as someone else must leave it theirs:
+    the same owner, group and permissions, and its backups folder, backups, log and lock
+    open to the group as well."""
+    from typer.testing import CliRunner
+
+    from esp_cli.cli import app
+
+    from .factories import tracker
+
+    uid, gid = 4321, 8765
+    folder = tmp_path / "team"
+    folder.mkdir()
+    os.chown(folder, -1, gid)
+    folder.chmod(0o2775)
+    path = tracker(folder / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    os.chown(path, uid, gid)
+    path.chmod(0o664)
+    res = CliRunner().invoke(
+        app, ["note", "add", "Ann Lee", "Called", "--by", "Jo", "-t", str(path)]
+    )
+    assert res.exit_code == 0, res.output
+    st = path.stat()
+    assert (st.st_uid, st.st_gid, oct(st.st_mode & 0o7777)) == (uid, gid, "0o664")
+    backups = folder / "esp-backups"
+    assert (backups.stat().st_gid, oct(backups.stat().st_mode & 0o7777)) == (gid, "0o2775")
+    (backup,) = backups.glob("*.xlsx")
+    log = backups / "ESP Tracker.history.jsonl"
+    lock = folder / ".ESP Tracker.xlsx.esp-lock"
+    for made in (backup, log, lock):
+        st = made.stat()
+        assert (st.st_gid, oct(st.st_mode & 0o777)) == (gid, "0o664"), made.name

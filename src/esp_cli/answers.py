@@ -127,6 +127,7 @@ class AgentAnswers:
     cls: str
     shown: dict[str, Any] = field(default_factory=dict)  # column key -> token(raw value)
     answers: list[Answer] = field(default_factory=list)
+    email: str = ""  # to find the row again after a sort (with the ID, or the name)
 
     @property
     def keys(self) -> list[str]:
@@ -266,6 +267,7 @@ def agent_fields(agent: AgentAnswers) -> dict[str, Any]:
         "row": agent.row,
         "agent": agent.agent,
         "agent_id": agent.agent_id,
+        "email": agent.email,
         "class": agent.cls,
         "shown": {k: agent.shown.get(k) for k in keys},
         "answers": [answer_fields(a) for a in agent.answers],
@@ -279,6 +281,7 @@ def agent_from(data: Mapping[str, Any]) -> AgentAnswers:
         agent=str(data["agent"]),
         agent_id=str(data.get("agent_id") or ""),
         cls=str(data.get("class") or ""),
+        email=str(data.get("email") or ""),
         shown=dict(data.get("shown") or {}),
         answers=[answer_from(a) for a in data["answers"]],
     )

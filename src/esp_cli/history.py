@@ -34,9 +34,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from esp_cli import __version__
+from esp_cli import __version__, system
 from esp_cli.errors import WriteFailedError
-from esp_cli.model import AddedColumn, CellChange
+from esp_cli.model import AddedColumn, AgentRef, CellChange
 from esp_cli.values import Unreadable, parse_yes_no
 from esp_cli.xlsx import safety
 from esp_cli.xlsx.reader import ErrorValue
@@ -176,7 +176,10 @@ def same_value(now: Any, recorded: Any) -> bool:
 @dataclass(frozen=True)
 class CellRecord:
     """One cell an operation changed: where, whose, before and after (typed values), and
-    the cell's XML before it (None: there was no cell)."""
+    the cell's XML before it (None: there was no cell). A cell of an agent's row also
+    records the agent's Agent ID and e-mail as they were (maybe empty), so the row can be
+    found again after a sort (services.agents.RowFinder); None: a cell written by
+    address, or recorded before esp kept them."""
 
     sheet: str
     row: int
@@ -187,6 +190,15 @@ class CellRecord:
     before: Any
     after: Any
     before_xml: str | None = None
+    agent_id: str | None = None
+    email: str | None = None
+
+    @property
+    def who(self) -> AgentRef:
+        """The agent as recorded (where it was, and who)."""
+        return AgentRef(
+            self.agent, self.cls, self.sheet, self.row, self.agent_id or "", self.email or ""
+        )
 
     @property
     def cell(self) -> str:
@@ -204,6 +216,11 @@ class CellRecord:
             "before": tag(self.before),
             "after": tag(self.after),
             "before_xml": self.before_xml,
+            **(
+                {"agent_id": self.agent_id, "email": self.email or ""}
+                if self.agent_id is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -218,6 +235,8 @@ class CellRecord:
             before=untag(d.get("before")),
             after=untag(d.get("after")),
             before_xml=d.get("before_xml"),
+            agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
+            email=None if d.get("agent_id") is None else str(d.get("email") or ""),
         )
 
 
@@ -439,8 +458,9 @@ class Recorder:
     tracker is replaced — a log that cannot be opened stops the write there; `append`
     runs after the replace, so a write that did not happen is never recorded."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, tracker: Path | None = None) -> None:
         self.path = path
+        self._tracker = tracker  # a new log takes its owner, group and permissions
         self._fh: IO[bytes] | None = None
         self._ids: set[str] = set()
         self._last = last_line(path)
@@ -478,8 +498,17 @@ class Recorder:
 
     def open(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._tracker is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            else:
+                system.make_folder(self.path.parent, like=self._tracker.parent)
+            new = not self.path.exists()
             self._fh = self.path.open("ab")
+            if new and self._tracker is not None:
+                # Every teammate who writes the tracker appends here too.
+                with contextlib.suppress(OSError):
+                    like = self._tracker.stat()
+                    system.take_ownership(self.path, like, system.shared_mode(like))
         except OSError as exc:
             raise WriteFailedError(
                 f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
@@ -562,6 +591,9 @@ def cell_entries(
                 "before_xml": None if xml is None else xml.decode("utf-8", "surrogateescape"),
             }
         )
+        if c.agent_id is not None:
+            out[-1]["agent_id"] = c.agent_id
+            out[-1]["email"] = c.email or ""
     return out
 
 
@@ -632,19 +664,16 @@ def _unrecorded_write(folder: Path, tracker: Path, previous: Operation) -> str |
     """The id of an esp write made after `previous` that never reached the log (stopped
     between replacing the tracker and appending its entry): its backup, named after it, is
     the tracker as `previous` left it."""
-    pattern = re.compile(
-        re.escape(tracker.stem) + r"\.[^.]+\.op-([0-9a-f]+)" + re.escape(tracker.suffix) + "$"
-    )
     since = previous.time.timestamp() - 1
-    for candidate in sorted(folder.glob(f"{tracker.stem}.*.op-*{tracker.suffix}")):
-        m = pattern.match(candidate.name)
-        if m is None or m.group(1) == previous.op:
+    for candidate, m in sorted(safety.backups_of(tracker, folder), key=lambda found: found[0]):
+        op = m.group(2)
+        if op is None or op == previous.op:
             continue
         with contextlib.suppress(OSError):
             if candidate.stat().st_mtime >= since and (
                 safety.digest_of(candidate) == previous.digest_after
             ):
-                return m.group(1)
+                return op
     return None
 
 

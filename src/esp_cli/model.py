@@ -117,6 +117,10 @@ class CellChange:
     column: str
     old: Any
     new: Any
+    # The agent's Agent ID and e-mail (maybe empty) for a cell of an agent's row, recorded
+    # so the row can be found again; None for a cell written by address.
+    agent_id: str | None = None
+    email: str | None = None
 
     @property
     def cell(self) -> str:

@@ -89,6 +89,7 @@ class ChangePlan:
         # Yes/no as typed ('No', 'N'), not as understood (False); others as understood.
         as_typed = key in row.unreadable or BY_KEY[key].kind is Kind.YESNO
         old = row.raw.get(key) if as_typed else row.values.get(key)
+        who = row.ref()
         return self.set_cell(
             row.sheet,
             row.row,
@@ -98,6 +99,8 @@ class ChangePlan:
             cls=row.cls,
             column=sheet.headers.get(col, BY_KEY[key].header),
             old=old,
+            agent_id=who.agent_id,
+            email=who.email,
         )
 
     def set_cell(
@@ -111,9 +114,12 @@ class ChangePlan:
         cls: str = "",
         column: str = "",
         old: Any = None,
+        agent_id: str | None = None,
+        email: str | None = None,
     ) -> CellChange:
+        """`agent_id`, `email`: who the agent of the cell's row is (see CellChange)."""
         self.patcher.set(sheet, row, col, new)
-        change = CellChange(sheet, row, col, agent, cls, column, old, new)
+        change = CellChange(sheet, row, col, agent, cls, column, old, new, agent_id, email)
         self.changes.append(change)
         return change
 
@@ -129,11 +135,13 @@ class ChangePlan:
         cls: str = "",
         column: str = "",
         old: Any = None,
+        agent_id: str | None = None,
+        email: str | None = None,
     ) -> CellChange:
         """Put a cell back exactly as it was (its recorded XML; None: no cell), showing
         `value`. For an undo."""
         self.patcher.restore(sheet, row, col, element, value)
-        change = CellChange(sheet, row, col, agent, cls, column, old, value)
+        change = CellChange(sheet, row, col, agent, cls, column, old, value, agent_id, email)
         self.changes.append(change)
         return change
 
@@ -188,7 +196,7 @@ class WriteSession:
         its entry written, flushed and synced after (a write that did not happen is never
         recorded). A tracker saved by someone since esp's last write gets its own entry."""
         folder = safety.backup_dir_for(self.path, config.backup_dir)
-        recorder = history.Recorder(history.log_path(self.path, config.backup_dir))
+        recorder = history.Recorder(history.log_path(self.path, config.backup_dir), self.path)
         try:
             op = recorder.new_id()
             entries = []

@@ -8,6 +8,9 @@ What differs, and what is done about it:
 - Data is written through binary file objects from `tempfile.mkstemp` (which opens with
   O_BINARY on Windows: a descriptor opened without it turns every LF into CR LF), flushed,
   fsynced and renamed over the target; the folder is fsynced where the system allows it.
+  The new file keeps the replaced one's permissions, and on Linux and macOS its owner and
+  group as far as the user may set them (a group-shared folder stays open to the group);
+  Windows gives a new file the folder's inherited permissions.
 - The lock between esp processes is `filelock` (fcntl on Linux and macOS, msvcrt on Windows;
   a lock file with its owner's PID where neither exists). Its file is removed on release and
   hidden on Windows.
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -54,12 +58,14 @@ _FILE_ATTRIBUTE_HIDDEN = 0x2
 # -- files ----------------------------------------------------------------------------------
 
 
-def write_file_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+def write_file_atomically(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
     """Put `data` at `path` in one step: written in full to a temporary file beside it,
     flushed to disk, then renamed over it. A crash leaves the old file or the complete new
     one, never a part; on failure the temporary file is removed and the error raised.
-    `mode` is the new file's permission bits (the temporary file's 0600 otherwise widened to
-    0644). A target held by another program is retried for a moment (see `retry_shared`)."""
+    `like` is the status of the file replaced (or copied): the new file takes its
+    permission bits, owner and group where the system allows (`take_ownership`); without
+    it, 0644. A target held by another program is retried for a moment (see
+    `retry_shared`)."""
     import tempfile
 
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-")
@@ -69,13 +75,56 @@ def write_file_atomically(path: Path, data: bytes, mode: int | None = None) -> N
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644 if mode is None else mode)
+        if like is None:
+            os.chmod(tmp, 0o644)
+        else:
+            take_ownership(tmp, like)
         retry_shared(lambda: os.replace(tmp, path))
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     sync_folder(path.parent)
+
+
+def take_ownership(path: Path, like: os.stat_result, mode: int | None = None) -> None:
+    """Give `path` the owner, group and permission bits of the file whose status is `like`
+    (or the bits `mode`), as far as the system allows: a file esp writes anew in place of
+    a teammate's stays theirs to open in a group-shared folder.
+
+    Linux and macOS let anyone keep a group they belong to (not another owner, unless
+    root): the owner is asked for, then the group alone; what is refused is left. The
+    permission bits come last (changing the owner clears set-id bits). Windows has no
+    owner or group here: a new file takes the folder's inherited permissions, and only
+    the read-only attribute follows the bits."""
+    if not WINDOWS:
+        current = path.stat()
+        if (current.st_uid, current.st_gid) != (like.st_uid, like.st_gid):
+            for uid in (like.st_uid, -1):
+                try:
+                    os.chown(path, uid, like.st_gid)
+                    break
+                except OSError:
+                    continue
+    os.chmod(path, like.st_mode & 0o7777 if mode is None else mode)
+
+
+def shared_mode(like: os.stat_result) -> int:
+    """The permission bits for a file every writer of `like` appends to or locks (esp's
+    log and lock): read and write for whoever may read and write `like`, and always for
+    its owner."""
+    return (like.st_mode & 0o666) | 0o600
+
+
+def make_folder(folder: Path, like: Path) -> None:
+    """Make `folder` (and its parents) if missing; a folder made here takes the group and
+    permissions of the folder `like` (the tracker's), so a teammate who can write there
+    can write in it too (a group-shared folder made by one is not closed to the rest)."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        take_ownership(folder, like.stat())
 
 
 def sync_folder(folder: Path) -> None:
@@ -89,6 +138,16 @@ def sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def real_path(path: Path) -> Path:
+    """`path` with every symbolic link (or Windows junction) followed. A link that leads
+    back to itself raises OSError (ELOOP) on every Python: 3.11 and 3.12 raise
+    RuntimeError there."""
+    try:
+        return path.resolve()
+    except RuntimeError as exc:
+        raise OSError(errno.ELOOP, "a link that leads back to itself", str(path)) from exc
 
 
 def read_file(path: Path) -> bytes:
@@ -168,13 +227,16 @@ def _windows_pid_alive(pid: int) -> bool:
         kernel32.CloseHandle(handle)
 
 
-_TEMP_PID = re.compile(re.escape(TEMP_MARK) + r"(\d+)")
+# `.TARGET.esp-tmp-PID-xxxxxxxx`: the target's name, then the writer's PID and mkstemp's letters.
+_TEMP_NAME = re.compile(r"\.(.+)" + re.escape(TEMP_MARK) + r"(\d+)-[a-z0-9_]+")
 
 
-def remove_stale_temps(folder: Path, prefix: str) -> list[Path]:
-    """Remove esp's temporary files named `prefix…TEMP_MARK PID…` in `folder` that a run
-    killed mid-write left behind: their process is gone, or they are over an hour old.
-    Call it while holding the file's lock, so no live esp write of that file is touched."""
+def remove_stale_temps(folder: Path, owns: Callable[[str], object]) -> list[Path]:
+    """Remove esp's temporary files in `folder` whose target's name `owns` accepts (the
+    workbook's own name, a name esp gives its backups) that a run killed mid-write left
+    behind: their process is gone, or they are over an hour old. Nothing named otherwise
+    is touched. Call it while holding the file's lock, so no live esp write of that file
+    is touched."""
     removed: list[Path] = []
     now = time.time()
     try:
@@ -182,15 +244,14 @@ def remove_stale_temps(folder: Path, prefix: str) -> list[Path]:
     except OSError:
         return removed
     for entry in entries:
-        name = entry.name
-        if not name.startswith(prefix) or TEMP_MARK not in name:
+        found = _TEMP_NAME.fullmatch(entry.name)
+        if found is None or not owns(found.group(1)):
             continue
-        found = _TEMP_PID.search(name)
         try:
             old = now - entry.stat().st_mtime > STALE_AFTER_SECONDS
         except OSError:
             continue
-        if found is None or old or not pid_alive(int(found.group(1))):
+        if old or not pid_alive(int(found.group(2))):
             with contextlib.suppress(OSError):
                 entry.unlink()
                 removed.append(entry)
@@ -208,9 +269,18 @@ class ExclusiveLock:
     """A lock on `lock_path` between processes: `acquire` waits up to `timeout` seconds
     (LockTimeout after that; OSError when the lock file cannot be created)."""
 
-    def __init__(self, lock_path: Path, timeout: float) -> None:
+    def __init__(self, lock_path: Path, timeout: float, like: os.stat_result | None = None) -> None:
         self.path = lock_path
-        self._lock = _lock_class()(str(lock_path), timeout=timeout)
+        self._like = like
+        kind = _lock_class()
+        # The lock file stays beside the workbook on Linux and macOS: made with the
+        # workbook's read/write bits (and, below, its group), a teammate who may write the
+        # workbook may also take the lock. Windows and the soft lock remove it on release.
+        self._mode = None if like is None else shared_mode(like)
+        shared = self._mode is not None and kind is _filelock().UnixFileLock
+        self._lock = kind(
+            str(lock_path), timeout=timeout, **({"mode": self._mode} if shared else {})
+        )
 
     def acquire(self) -> None:
         try:
@@ -218,6 +288,9 @@ class ExclusiveLock:
         except _filelock().Timeout as exc:
             raise LockTimeout(str(self.path)) from exc
         hide(self.path)
+        if self._like is not None and not WINDOWS:
+            with contextlib.suppress(OSError):  # only its owner may change it
+                take_ownership(self.path, self._like, self._mode)
 
     def release(self) -> None:
         self._lock.release()
@@ -295,7 +368,7 @@ def synced_folder(path: Path) -> str | None:
     """'OneDrive' or 'SharePoint' when the file is in a folder those services sync (found by
     the OneDrive environment variables Windows sets, or by the path's names), else None."""
     try:
-        full = path.resolve()
+        full = real_path(path)
     except OSError:
         full = path.absolute()
     for var in _SYNC_ENV:
@@ -416,6 +489,42 @@ def can_encode(stream: Any, text: str) -> bool:
 def stand_in(text: str) -> str:
     """`text` with box drawing and arrows replaced by ASCII look-alikes."""
     return "".join(_STAND_INS.get(ch, ch) for ch in text) if not text.isascii() else text
+
+
+def read_line(stream: Any = None) -> str | None:
+    """One line from standard input (or `stream`) without its line end; None at the end.
+
+    Read as bytes and decoded here, so what reaches esp is the text typed whatever made
+    it: a terminal (UTF-8; Windows' console gives UTF-8 bytes too), or a file piped in —
+    UTF-8 with or without Notepad's byte-order mark, or Windows-1252, what Windows' own
+    tools write (a line that is not UTF-8 is read as Windows-1252, never a crash)."""
+    stream = sys.stdin if stream is None else stream
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a text stream with no bytes under it
+        text = str(stream.readline())
+    else:
+        raw = buffer.readline()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+    if not text:
+        return None
+    return text.removeprefix("\ufeff").rstrip("\r\n")
+
+
+def let_ctrl_c_interrupt() -> None:
+    """Make Ctrl-C stop esp (KeyboardInterrupt) even when esp was started with it ignored.
+
+    A process inherits an ignored SIGINT: a script's background job, some launchers and
+    task runners start programs that way. For a person answering at a terminal that would
+    leave Ctrl-C dead, and esp round waiting for a line forever; call this only then (a
+    script's esp keeps what its starter chose). Windows passes on no ignored SIGINT this
+    way: there it changes nothing."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def reconfigure_output() -> None:

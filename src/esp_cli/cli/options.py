@@ -130,14 +130,26 @@ def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Confi
     return cfg, path
 
 
+# The days a date option takes: from Excel's first day to a year before Python's (and
+# Excel's) last, since esp counts business days ahead of the day it is given.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
 def parse_day(text: str | None, option: str = "--as-of") -> date:
     if text is None:
         return date.today()
     for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
-            return datetime.strptime(text.strip(), fmt).date()
+            day = datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise UsageError(
+                f"{option} {text}: esp takes days from {FIRST_DAY} to {LAST_DAY} (it counts "
+                "business days ahead of the day given).",
+                fix=f"use {option} YYYY-MM-DD within those, or leave it out for today.",
+            )
+        return day
     raise UsageError(f"{option} {text!r} is not a date.", fix=f"use {option} YYYY-MM-DD.")
 
 

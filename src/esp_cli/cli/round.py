@@ -30,6 +30,7 @@ from esp_cli.services.round import (
     read_journal,
     start_round,
 )
+from esp_cli.system import let_ctrl_c_interrupt, read_line
 from esp_cli.tracker import Table
 
 SmeOpt = Annotated[
@@ -44,16 +45,15 @@ SmeOpt = Annotated[
 
 def ask(prompt: str) -> str | None:
     """One line from standard input, the prompt on stderr (stdout stays data). Plain line
-    input works alike in Windows Terminal, PowerShell, cmd and a pipe; None at the end."""
+    input works alike in Windows Terminal, PowerShell, cmd and a pipe (a file of answers
+    in UTF-8, with a byte-order mark or not, or in Windows-1252); None at the end."""
     sys.stderr.write(prompt)
     sys.stderr.flush()
-    line = sys.stdin.readline()
-    tty = sys.stdin.isatty()
-    if not line:
+    line = read_line()
+    if line is None:
         sys.stderr.write("\n")
         return None
-    line = line.rstrip("\r\n")
-    if not tty:
+    if not sys.stdin.isatty():
         sys.stderr.write(line + "\n")  # a script's answers show in the transcript
     return line
 
@@ -119,8 +119,11 @@ def round_command(
                 f"{what} ({journal}).",
                 fix="esp round --resume applies it; esp round --discard sets it aside.",
             )
+    person = sys.stdin.isatty()
+    if person:
+        let_ctrl_c_interrupt()  # Ctrl-C always ends a round typed at a terminal
     # A person's answers are forced to disk one by one; a script's can be given again.
-    rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, durable=sys.stdin.isatty())
+    rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, durable=person)
     if not rnd.rows:
         say("No outstanding agents to go through.")
         return

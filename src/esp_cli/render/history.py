@@ -191,6 +191,8 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
             "column": c.cell.column,
             "written": tag(c.cell.after),
             "now": tag(c.now),
+            "now_at": c.address or None,
+            "reason": c.reason or None,
         }
         for c in result.conflicts
     ]
@@ -231,10 +233,12 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
         )
     _warn(result.warnings)
     for c in result.conflicts:
-        say(
-            f"Skipped {c.cell.sheet}!{c.cell.cell} ({c.cell.column}): changed since "
-            f"operation {t.op}; left as it is."
-        )
+        where = f"{c.cell.sheet}!{c.cell.cell} ({c.cell.column})"
+        if c.reason:
+            say(f"Skipped {where}: {c.reason}; nothing written for it.")
+        else:
+            now = f", now at {c.address}" if c.address else ""
+            say(f"Skipped {where}{now}: changed since operation {t.op}; left as it is.")
     for column in emptied:
         say(
             f"Column {column} was added by operation {t.op}: its cells are emptied, its "

@@ -38,10 +38,14 @@ class AgentHistoryResult:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A cell the undone operation wrote that holds something else now."""
+    """A cell the undone operation wrote that holds something else now (`address`: where
+    its agent's row is now, when it moved), or whose agent cannot be found again
+    (`reason` says why; `now` is None)."""
 
     cell: CellRecord
     now: Any
+    reason: str = ""
+    address: str = ""
 
 
 @dataclass

@@ -15,21 +15,18 @@ from typing import Any
 
 from esp_cli import history
 from esp_cli.config import Config
-from esp_cli.history import Operation
+from esp_cli.history import CellRecord, Operation
 from esp_cli.results.history import AgentChange, AgentHistoryResult, HistoryResult
-from esp_cli.services.agents import LOOKUP_KEYS, find_agent
+from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, find_agent
 from esp_cli.tracker import read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.values import email_key, id_key, name_key
+from esp_cli.xlsx.workbook import Workbook, workbook_file
 
 
 def tracker_file(path: Path) -> Path:
     """The workbook a path names (a link is followed, as a write follows it), which must
     exist: its log is beside the file written."""
-    if path.is_symlink():
-        path = path.resolve()
-    if not path.exists():
-        Workbook.open(path)  # raises the clear "no such file" error
-    return path
+    return workbook_file(path)
 
 
 def undone_by(ops: Sequence[Operation]) -> dict[str, str]:
@@ -99,31 +96,52 @@ def agent_history(
     by: str | None = None,
     limit: int | None = None,
 ) -> AgentHistoryResult:
-    """The changes to one agent's cells: the cells recorded for the agent's row (its sheet
-    and row, under the agent's name — a row since taken by someone else does not count),
-    and the cells of that row changed outside esp."""
+    """The changes to one agent's cells: every cell recorded for the agent — found again
+    by who it was recorded for (Agent ID, else e-mail, else name within class, as undo
+    does), wherever the row was then, so a sort in Excel since changes nothing — and the
+    cells changed outside esp in the agent's row as it is now."""
     path = tracker_file(tracker_path)
     table = read_table(Workbook.open(path), config.columns, keys=LOOKUP_KEYS)
     row = find_agent(table, query, cls)
-    label = row.label()
-    name = b'"agent":' + json.dumps(label, ensure_ascii=False).encode()
+    who = row.ref()
+    finder = RowFinder(table)
+    needles = [b'"agent":' + json.dumps(who.name, ensure_ascii=False).encode()]
+    for key, value in (("agent_id", who.agent_id), ("email", who.email)):
+        if value:
+            needles.append(f'"{key}":'.encode() + json.dumps(value, ensure_ascii=False).encode())
     outside = b'"kind":"' + history.OUTSIDE.encode() + b'"'
+    ids, mails, names = id_key(who.agent_id), email_key(who.email), name_key(who.name)
 
     def keep(line: bytes) -> bool:
         # Parse only the entries that can hold the agent's cells (a month's log is
         # thousands of lines, some with thousands of cells).
-        return name in line or outside in line
+        return outside in line or any(n in line for n in needles)
 
-    def mine(cell: dict[str, Any]) -> bool:
-        return cell.get("row") == row.row and cell.get("sheet") == row.sheet
+    def maybe_mine(cell: dict[str, Any]) -> bool:
+        # A quick look first; `mine` below decides.
+        if not cell.get("agent"):
+            return cell.get("row") == row.row and cell.get("sheet") == row.sheet
+        return (
+            name_key(str(cell.get("agent"))) == names
+            or (bool(ids) and id_key(str(cell.get("agent_id") or "")) == ids)
+            or (bool(mails) and email_key(str(cell.get("email") or "")) == mails)
+        )
 
-    log = history.read_log(history.log_path(path, config.backup_dir), keep, mine)
+    def mine(cell: CellRecord) -> bool:
+        if not cell.agent:  # changed outside esp: the cells of the row where it is now
+            return (cell.sheet, cell.row) == (row.sheet, row.row)
+        if cell.agent_id is None and (cell.sheet, cell.row) == (row.sheet, row.row):
+            return name_key(cell.agent) == names  # recorded before esp kept IDs
+        found, _ = finder.find(cell.who)
+        return found is row
+
+    log = history.read_log(history.log_path(path, config.backup_dir), keep, maybe_mine)
     changes = []
     for op in reversed(log.operations):
         if not _selected(op, since, by):
             continue
         for cell in op.cells:
-            if (cell.sheet, cell.row) == (row.sheet, row.row) and cell.agent in ("", label):
+            if mine(cell):
                 changes.append(AgentChange(op, cell))
     return AgentHistoryResult(
         tracker=path,

@@ -60,7 +60,7 @@ from esp_cli.services.agents import (
 )
 from esp_cli.services.notes import cell_text
 from esp_cli.session import ChangePlan, write_session
-from esp_cli.system import is_system_file
+from esp_cli.system import is_system_file, real_path
 from esp_cli.textdates import date_order
 from esp_cli.tracker import Row, Table, read_table
 from esp_cli.values import email_key
@@ -155,7 +155,10 @@ def read_reports(paths: Sequence[Path], config: Config) -> Reports:
         if not found:
             out.problems.append(RowProblem(str(path), "an empty folder"))
         for file, in_folder in found:
-            key = file.resolve()
+            try:
+                key = real_path(file)
+            except OSError:  # a link that leads back to itself: listed as unreadable below
+                key = file.absolute()
             if key in seen:  # the same file named twice (or in a folder given too)
                 continue
             seen.add(key)

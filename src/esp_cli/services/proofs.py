@@ -31,7 +31,7 @@ from esp_cli.inputs import check_not_lock_file
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
-from esp_cli.system import is_system_file, write_file_atomically
+from esp_cli.system import is_system_file, real_path, write_file_atomically
 from esp_cli.tracker import Row, Table
 from esp_cli.values import is_blank, text_of
 from esp_cli.xlsx.workbook import Workbook
@@ -285,6 +285,13 @@ def _plan_tracking(
 # ------------------------------------------------------------------------------ command
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return real_path(a) == real_path(b)
+    except OSError:  # a link that loops: the write session says so
+        return a.absolute() == b.absolute()
+
+
 def tracking_path(given: Path | None, config: Config, tracker: Path) -> Path:
     """--tracking-sheet, else esp.toml [tracker] tbt_tracking_sheet, else beside the tracker."""
     return given or config.tbt_tracking_sheet or tracker.parent / TRACKING_FILE
@@ -363,7 +370,7 @@ def record_proofs(
     from_config = tracking_sheet is None and config.tbt_tracking_sheet is not None
     source = "[tracker] tbt_tracking_sheet" if from_config else "--tracking-sheet"
     check_not_lock_file(sheet_path, "TBT Tracking Sheet", source)
-    if sheet_path.resolve() == tracker_path.resolve():
+    if _same_file(sheet_path, tracker_path):
         raise UsageError(
             f"{sheet_path} is the ESP Tracker itself.",
             fix="give the TBT Tracking Sheet workbook with --tracking-sheet.",

@@ -14,9 +14,9 @@ the backup folder.
 
 from __future__ import annotations
 
-import bisect
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,7 +30,7 @@ from esp_cli.calendar import BusinessCalendar
 from esp_cli.columns import BY_KEY, alias_table
 from esp_cli.config import Config
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageError
-from esp_cli.model import is_issue
+from esp_cli.model import AgentRef, is_issue
 from esp_cli.notes import NoteKind, format_line, latest, lines_of, parse_line
 from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
 from esp_cli.rules import (
@@ -45,8 +45,8 @@ from esp_cli.rules import (
 from esp_cli.services.access import ACCESS, allowed_values, match_issue
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
+    RowFinder,
     agents_in_class,
-    find_agents,
     rows_of_sme,
     same_person,
 )
@@ -65,7 +65,7 @@ from esp_cli.tracker import (
     parse_cell,
     read_table,
 )
-from esp_cli.values import Unreadable, id_key, name_key
+from esp_cli.values import Unreadable
 from esp_cli.xlsx import safety
 from esp_cli.xlsx.patch import check_cell_text
 from esp_cli.xlsx.refs import address
@@ -208,12 +208,15 @@ def read_journal(path: Path) -> JournalContents:
 def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
     """Move an applied (or discarded) journal into the backup folder, named by time."""
     folder = safety.backup_dir_for(tracker, config.backup_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    system.make_folder(folder, like=tracker.parent)
     stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
     target = folder / f"{tracker.stem}.round-{stamp}.jsonl"
     os.replace(journal, target)
-    # As many as the backups kept by count ([backup] keep_count; the names sort by time).
-    for old in sorted(folder.glob(f"{tracker.stem}.round-*.jsonl"))[: -config.backup_keep_count]:
+    # As many as the backups kept by count ([backup] keep_count; the names sort by time),
+    # found by the exact name given above: another tracker's never match.
+    mine = re.compile(re.escape(tracker.stem) + r"\.round-\d{4}-\d\d-\d\d_\d{6}_\d{6}\.jsonl")
+    kept = sorted(p for p in folder.iterdir() if mine.fullmatch(p.name))
+    for old in kept[: -config.backup_keep_count]:
         old.unlink(missing_ok=True)
     return target
 
@@ -367,7 +370,9 @@ class Round:
     def __post_init__(self) -> None:
         if not self.answered:
             self.answered = [
-                AgentAnswers(r.sheet, r.row, c.agent.name, c.agent.agent_id, c.agent.cls)
+                AgentAnswers(
+                    r.sheet, r.row, c.agent.name, c.agent.agent_id, c.agent.cls, email=c.agent.email
+                )
                 for r, c in zip(self.rows, self.cards, strict=True)
             ]
 
@@ -549,34 +554,6 @@ def _signer_or_none(config: Config, by: str | None) -> str | None:
 # ----------------------------------------------------------------------------- applying
 
 
-def _row_at(table: Table, sheet: str, number: int) -> Row | None:
-    """The agent row numbered `number` on `sheet` (rows are read in order: a binary search,
-    not an index of ten thousand rows for thirty agents)."""
-    try:
-        rows = table.sheet(sheet).rows
-    except KeyError:
-        return None
-    i = bisect.bisect_left(rows, number, key=lambda r: r.row)
-    return rows[i] if i < len(rows) and rows[i].row == number else None
-
-
-def _row_for(table: Table, agent: AgentAnswers) -> Row | None:
-    """The agent's row: where it was shown, unless rows moved meanwhile (a sort in Excel);
-    then by Agent ID, else by name, when exactly one row has it."""
-    row = _row_at(table, agent.sheet, agent.row)
-    if row is not None and (
-        name_key(row.label()) == name_key(agent.agent)
-        or (agent.agent_id and id_key(row.text("agent_id")) == id_key(agent.agent_id))
-    ):
-        return row
-    for query in (agent.agent_id, agent.agent):
-        if query:
-            found = find_agents(table.rows(), query)
-            if len(found) == 1:
-                return found[0]
-    return None
-
-
 def _with(row: Row, cells: Iterable[A.CellPlan]) -> Row:
     """A copy of the row with the planned cells in it (to evaluate what is next)."""
     values = dict(row.values)
@@ -610,13 +587,17 @@ def apply_answers(
     with write_session(
         tracker_path, config, keys=APPLY_KEYS, dry_run=dry_run, read=read, signer=signer
     ) as s:
+        # The rows may have moved since they were shown (a sort in Excel): each agent is
+        # found again by who it is, as esp undo does.
+        finder = RowFinder(s.table)
         for agent in agents:
             where = f"{agent.sheet}!row {agent.row}"
-            row = _row_for(s.table, agent)
+            who = AgentRef(
+                agent.agent, agent.cls, agent.sheet, agent.row, agent.agent_id, agent.email
+            )
+            row, why = finder.find(who)
             if row is None:
-                not_applied.append(
-                    NotApplied(agent.agent, where, "not found any more (by row, ID or name)")
-                )
+                not_applied.append(NotApplied(agent.agent, where, f"not found: {why}"))
                 continue
             sheet = s.table.sheet(row.sheet)
             try:

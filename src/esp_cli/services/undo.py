@@ -10,17 +10,23 @@ otherwise its value is written back. The undo is itself an operation, so it can 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from esp_cli import history
+from esp_cli.columns import normalise_header
 from esp_cli.config import Config
-from esp_cli.errors import EspError, UndoConflictError, UsageError
+from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.history import CellRecord, Log, Operation
 from esp_cli.results.history import Conflict, UndoResult
+from esp_cli.services.agents import LOOKUP_KEYS, RowFinder
 from esp_cli.services.history import undone_by
 from esp_cli.session import ChangePlan, write_session
+from esp_cli.tracker import Sheet, Table, read_table
+from esp_cli.values import name_key
+from esp_cli.xlsx.refs import col_letter
 from esp_cli.xlsx.workbook import Workbook
 
 MIN_PREFIX = 4
@@ -41,7 +47,7 @@ def undo(
         target = _target(log, op)
         s.undoes = target.op
         exact = _unbroken_since(log, target, s.workbook)
-        conflicts = _plan(s.plan, s.workbook, target, exact)
+        conflicts = _plan(s.plan, s.workbook, target, exact, config)
         if conflicts and not skip_conflicts:
             raise _refusal(target, conflicts)
     return UndoResult(
@@ -118,29 +124,89 @@ def _cells(target: Operation) -> list[CellRecord]:
         key = (c.sheet, c.row, c.col)
         first.setdefault(key, c)
         last[key] = c
-    out = []
-    for key, c in first.items():
-        final = last[key]
-        out.append(
-            CellRecord(
-                c.sheet,
-                c.row,
-                c.col,
-                c.agent,
-                c.cls,
-                c.column,
-                c.before,
-                final.after,
-                c.before_xml,
-            )
-        )
-    return out
+    return [replace(c, after=last[key].after) for key, c in first.items()]
 
 
-def _plan(plan: ChangePlan, wb: Workbook, target: Operation, exact: bool) -> list[Conflict]:
+@dataclass(frozen=True)
+class _Place:
+    """Where a recorded cell is now: its agent's row found again (or the very address, for
+    a cell written by address), and the agent as the tracker has it now."""
+
+    sheet: str
+    row: int
+    col: int
+    agent_id: str | None
+    email: str | None
+
+
+def _agent_rows(wb: Workbook, config: Config) -> Table | None:
+    try:
+        return read_table(wb, config.columns, keys=LOOKUP_KEYS)
+    except MissingColumnsError:
+        return None  # not a tracker (a sheet written by address): its cells stay put
+
+
+def _place(c: CellRecord, table: Table | None, finder: RowFinder | None) -> _Place | str:
+    """Where the cell `c` recorded is now, or why it cannot be known.
+
+    A cell of an agent's row goes with the agent: the rows may have been sorted or moved
+    in Excel since, and a value alone cannot tell agents apart (dates, Yes, a TBT SME
+    repeat down a column). A cell recorded with the agent's Agent ID and e-mail is found
+    by them (RowFinder); an older record, with the agent's name only, stays where it was
+    while that row is still the agent's, else is found by name within its class."""
+    if not c.agent:
+        return _Place(c.sheet, c.row, c.col, c.agent_id, c.email)
+    if table is None or finder is None:
+        if c.agent_id is None:
+            return _Place(c.sheet, c.row, c.col, None, None)
+        return "the tracker has no agent rows to find the agent in"
+    if c.agent_id is None:
+        try:
+            table.sheet(c.sheet)
+        except KeyError:
+            return _Place(c.sheet, c.row, c.col, None, None)  # not a sheet of agent rows
+        there = finder.at(c.sheet, c.row)
+        if there is not None and name_key(there.label()) == name_key(c.agent):
+            return _Place(c.sheet, c.row, c.col, None, None)
+    row, why = finder.find(c.who)
+    if row is None:
+        return why
+    col = _column(table.sheet(row.sheet), c, moved_sheet=row.sheet != c.sheet)
+    if col is None:
+        return f"the sheet '{row.sheet}' has no '{c.column}' column"
+    who = row.ref()
+    return _Place(row.sheet, row.row, col, who.agent_id, who.email)
+
+
+def _column(sheet: Sheet, c: CellRecord, moved_sheet: bool) -> int | None:
+    """The cell's column on the agent's sheet now: where it was while its header is the
+    one recorded, else the one column with that header (columns inserted or moved); on
+    the same sheet, where it was when the header is gone (renamed)."""
+    wanted = normalise_header(c.column)
+    if not wanted or normalise_header(sheet.headers.get(c.col)) == wanted:
+        return c.col
+    same = [col for col, header in sheet.headers.items() if normalise_header(header) == wanted]
+    if len(same) == 1:
+        return same[0]
+    return None if moved_sheet else c.col
+
+
+def _plan(
+    plan: ChangePlan, wb: Workbook, target: Operation, exact: bool, config: Config
+) -> list[Conflict]:
     cells = _cells(target)
+    table = _agent_rows(wb, config) if any(c.agent for c in cells) else None
+    finder = RowFinder(table) if table is not None else None
+    conflicts: list[Conflict] = []
+    placed: list[tuple[CellRecord, _Place]] = []
+    for c in cells:
+        where = _place(c, table, finder)
+        if isinstance(where, str):
+            conflicts.append(Conflict(c, None, reason=f"{c.agent} cannot be found: {where}"))
+        else:
+            placed.append((c, where))
     sheets = {s.name: s for s in wb.sheets}
-    missing = sorted({c.sheet for c in cells} - set(sheets))
+    missing = sorted({p.sheet for _, p in placed} - set(sheets))
     if missing:
         raise EspError(
             f"{wb.path}: operation {target.op} changed the sheet '{missing[0]}', which is no "
@@ -148,23 +214,34 @@ def _plan(plan: ChangePlan, wb: Workbook, target: Operation, exact: bool) -> lis
             fix="restore the sheet, or copy a backup (esp history shows which).",
         )
     values = {}
-    for name in {c.sheet for c in cells}:
-        cols = {c.col for c in cells if c.sheet == name}
+    for name in {p.sheet for _, p in placed}:
+        cols = {p.col for _, p in placed if p.sheet == name}
         values[name] = wb.values(sheets[name], columns=cols)
-    conflicts = []
-    for c in cells:
-        now = values[c.sheet].get(c.row, c.col)
+    for c, p in placed:
+        now = values[p.sheet].get(p.row, p.col)
+        moved = (p.sheet, p.row, p.col) != (c.sheet, c.row, c.col)
         if not history.same_value(now, c.after):
-            conflicts.append(Conflict(c, now))
+            conflicts.append(Conflict(c, now, address=_address(p) if moved else ""))
             continue
-        where = {"agent": c.agent, "cls": c.cls, "column": c.column, "old": now}
-        if exact:
+        who: dict[str, Any] = {
+            "agent": c.agent,
+            "cls": c.cls,
+            "column": c.column,
+            "old": now,
+            "agent_id": p.agent_id,
+            "email": p.email,
+        }
+        if exact and not moved:
             element = c.before_xml.encode("utf-8", "surrogateescape") if c.before_xml else None
-            plan.restore_cell(c.sheet, c.row, c.col, element, _cell_value(c.before), **where)
+            plan.restore_cell(c.sheet, c.row, c.col, element, _cell_value(c.before), **who)
         else:
-            plan.set_cell(c.sheet, c.row, c.col, _cell_value(c.before), **where)
+            plan.set_cell(p.sheet, p.row, p.col, _cell_value(c.before), **who)
     plan.sort()
     return conflicts
+
+
+def _address(p: _Place) -> str:
+    return f"{p.sheet}!{col_letter(p.col)}{p.row}"
 
 
 def _cell_value(value: Any) -> Any:
@@ -186,15 +263,33 @@ def _shown(value: Any) -> str:
 
 
 def _refusal(target: Operation, conflicts: list[Conflict]) -> UndoConflictError:
-    lines = [
-        f"  {c.cell.sheet}!{c.cell.cell} ({c.cell.column or 'cell'}"
-        f"{', ' + c.cell.agent if c.cell.agent else ''}): operation {target.op} wrote "
-        f"{_shown(c.cell.after)}, it now holds {_shown(c.now)}"
-        for c in conflicts
-    ]
+    lines = []
+    for c in conflicts:
+        cell = c.cell
+        head = f"  {cell.sheet}!{cell.cell} ({cell.column or 'cell'}"
+        head += f", {cell.agent})" if cell.agent else ")"
+        if c.reason:
+            lines.append(f"{head}: {c.reason}")
+        else:
+            now = f" (now at {c.address})" if c.address else ""
+            lines.append(
+                f"{head}{now}: operation {target.op} wrote {_shown(cell.after)}, it now "
+                f"holds {_shown(c.now)}"
+            )
+    lost = sum(1 for c in conflicts if c.reason)
+    changed = len(conflicts) - lost
+    why = " and ".join(
+        part
+        for part in (
+            f"{changed} cell(s) changed since it" if changed else "",
+            f"{lost} cell(s) whose agent cannot be found again" if lost else "",
+        )
+        if part
+    )
     return UndoConflictError(
-        f"Operation {target.op} cannot be undone: {len(conflicts)} cell(s) changed since "
-        "it; nothing was written.\n" + "\n".join(lines) + "\n",
+        f"Operation {target.op} cannot be undone: {why}; nothing was written.\n"
+        + "\n".join(lines)
+        + "\n",
         fix="undo the later operations first (esp history), or pass --skip-conflicts to "
         "put back only the other cells.",
     )

@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from esp_cli import system
 from esp_cli.errors import InputFileError
 from esp_cli.xlsx.safety import read_workbook
 
@@ -63,6 +64,20 @@ class SheetInfo:
         return self.state == "visible"
 
 
+def broken_link(path: Path) -> InputFileError:
+    """The error for a path that is a symbolic link (or shortcut folder link) to nothing
+    esp can open: one that leads back to itself, or to a file that is gone."""
+    try:
+        system.real_path(path)
+        why = "its target does not exist"
+    except OSError:
+        why = "it leads back to itself"
+    return InputFileError(
+        f"{path}: a link to a file that cannot be reached ({why}).",
+        fix="point the link at the workbook, or give the workbook's own path.",
+    )
+
+
 @dataclass
 class Package:
     """An opened .xlsx/.xlsm: its bytes, its zip directory and the workbook's sheet list."""
@@ -79,6 +94,8 @@ class Package:
     def open(cls, path: Path | str) -> Package:
         p = Path(path)
         if not p.exists():
+            if p.is_symlink():
+                raise broken_link(p)
             raise InputFileError(
                 f"{p}: no such file.", fix="check the path, or set the tracker in esp.toml."
             )

@@ -22,6 +22,7 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -123,7 +124,10 @@ def digest_of(path: Path) -> str:
 def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """A lock on a hidden sidecar file, so concurrent esp writes never interleave. Windows'
     lock file goes when the lock is released; on Linux and macOS it stays (see system)."""
-    lock = system.ExclusiveLock(path.with_name("." + path.name + ".esp-lock"), wait)
+    like = None
+    with contextlib.suppress(OSError):
+        like = path.stat()
+    lock = system.ExclusiveLock(path.with_name("." + path.name + ".esp-lock"), wait, like)
     try:
         lock.acquire()
     except system.LockTimeout as exc:
@@ -147,30 +151,62 @@ def backup_dir_for(path: Path, configured: Path | None = None) -> Path:
     return configured if configured is not None else path.parent / "esp-backups"
 
 
+# The part of a backup's name after the tracker's stem: `.2026-12-01_101500.op-1a2b3c4d` (the
+# operation it was made for), or `.2026-12-01_101500.123456` (microseconds) without one.
+_BACKUP_TAIL = r"\.(\d{4}-\d\d-\d\d_\d{6})\.(?:op-([0-9a-f]+)|\d{6})"
+
+
+def backup_pattern(path: Path) -> re.Pattern[str]:
+    """The names esp gives the backups of the workbook at `path`, and no other: another
+    file in the folder (`ESP Tracker.2026-09.xlsx`) or another tracker's backups
+    (`ESP Tracker 2.…`, `ESP Tracker.2026-09.2026-12-01_101500.op-….xlsx`) never match.
+    Group 1 is the time stamp, group 2 the operation id (None for a backup made without)."""
+    return re.compile(re.escape(path.stem) + _BACKUP_TAIL + re.escape(path.suffix))
+
+
+def backups_of(path: Path, folder: Path) -> list[tuple[Path, re.Match[str]]]:
+    """The backups of the workbook at `path` in `folder`, each with its name parsed (by
+    the exact name esp gives them; see backup_pattern)."""
+    pattern = backup_pattern(path)
+    found: list[tuple[Path, re.Match[str]]] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return found
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m is not None:
+            found.append((entry, m))
+    return found
+
+
 def make_backup(
     path: Path,
     original: bytes,
     folder: Path,
     op: str | None = None,
     retention: Retention | None = None,
+    like: os.stat_result | None = None,
 ) -> Path:
     """Save the original under a timestamped name that carries the operation it was made
     for (`ESP Tracker.2026-12-01_101500.op-1a2b3c4d.xlsx`): written in full under a
     temporary name first, so a crash mid-backup never leaves a truncated file named like a
-    backup."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
-    label = f"op-{op}" if op else datetime.now().strftime("%f")
-    target = folder / f"{path.stem}.{stamp}.{label}{path.suffix}"
-    system.write_file_atomically(target, original)
+    backup. `like`: the workbook's status, whose owner, group and permissions the backup
+    (and a backups folder made for it) take, so teammates sharing the folder can use them."""
+    system.make_folder(folder, like=folder.parent)
+    moment = datetime.now()
+    label = f"op-{op}" if op else moment.strftime("%f")
+    target = folder / f"{path.stem}.{moment.strftime('%Y-%m-%d_%H%M%S')}.{label}{path.suffix}"
+    system.write_file_atomically(target, original, like=like)
     _prune(folder, path, retention or Retention())
     return target
 
 
 def _prune(folder: Path, path: Path, retention: Retention) -> None:
-    """Remove the backups older than `retention.days`, beyond the newest `retention.count`."""
+    """Remove the backups older than `retention.days`, beyond the newest `retention.count`.
+    Only files named exactly as esp names this workbook's backups are ever removed."""
     mine = []
-    for p in folder.glob(f"{path.stem}.*{path.suffix}"):
+    for p, _m in backups_of(path, folder):
         with contextlib.suppress(OSError):
             mine.append((p.stat().st_mtime, p.name, p))
     mine.sort()
@@ -186,9 +222,10 @@ def _reason(exc: OSError) -> str:
 
 
 def replace_atomically(path: Path, data: bytes) -> None:
+    """The new bytes in place of the workbook's, with its permissions, owner and group
+    (where the system lets esp keep them: see system.write_file_atomically)."""
     try:
-        mode = path.stat().st_mode & 0o777
-        system.write_file_atomically(path, data, mode)
+        system.write_file_atomically(path, data, like=path.stat())
     except OSError as exc:
         # Windows may also refuse a rename over a file open in Excel as "access denied";
         # with Excel's owner file beside it, that is what it is.
@@ -203,9 +240,10 @@ def replace_atomically(path: Path, data: bytes) -> None:
 
 
 def remove_leftovers(path: Path, backup_folder: Path) -> None:
-    """Temporary files a killed esp run left beside the workbook or its backups."""
-    system.remove_stale_temps(path.parent, "." + path.name)
-    system.remove_stale_temps(backup_folder, f".{path.stem}.")
+    """Temporary files a killed esp run left beside the workbook or its backups (only those
+    of this workbook and of its backups, by their exact names)."""
+    system.remove_stale_temps(path.parent, lambda target: target == path.name)
+    system.remove_stale_temps(backup_folder, backup_pattern(path).fullmatch)
 
 
 def commit(
@@ -245,7 +283,7 @@ def commit(
         )
     remove_leftovers(path, backup_folder)
     try:
-        backup = make_backup(path, original, backup_folder, op, retention)
+        backup = make_backup(path, original, backup_folder, op, retention, like=path.stat())
     except OSError as exc:
         reason = _reason(exc)
         raise WriteFailedError(

@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from esp_cli import system
 from esp_cli.errors import InputFileError
 from esp_cli.xlsx import safety
-from esp_cli.xlsx.package import Package, SheetInfo
+from esp_cli.xlsx.package import Package, SheetInfo, broken_link
 from esp_cli.xlsx.patch import Patcher
 from esp_cli.xlsx.reader import SheetValues, WorkbookReader
 from esp_cli.xlsx.validations import ListValidation, list_validations
@@ -126,6 +127,21 @@ class Workbook:
         return SaveResult(path=self.path, backup=backup, cells=patcher.pending, digest=digest)
 
 
+def workbook_file(path: Path) -> Path:
+    """The workbook file a path names, which must exist: a link is followed (a write
+    replaces the file it points to — replacing the link would leave that file unchanged,
+    and miss Excel's owner file and esp's lock beside it — and the operation log is kept
+    beside that file). A link that leads back to itself or to nothing is a clear error."""
+    if path.is_symlink():
+        try:
+            path = system.real_path(path)
+        except OSError:
+            raise broken_link(path) from None
+    if not path.exists():
+        Workbook.open(path)  # raises the clear "no such file" error
+    return path
+
+
 @contextlib.contextmanager
 def locked_for_update(
     path: Path, dry_run: bool = False, reuse: Workbook | None = None
@@ -140,12 +156,7 @@ def locked_for_update(
         wb.pkg.keep_scanned = True  # a dry run plans every cell as a write would
         yield wb
         return
-    if path.is_symlink():
-        # Write the workbook the link points to: replacing the link would leave that file
-        # unchanged, and miss Excel's owner file and esp's lock beside it.
-        path = path.resolve()
-    if not path.exists():
-        Workbook.open(path)  # raises the clear "no such file" error
+    path = workbook_file(path)
     safety.refuse_if_open(path)
     safety.warn_if_synced(path)
     with safety.exclusive(path):
