@@ -53,8 +53,8 @@ def check_workbook(path: Path, role: str, source: str) -> None:
     """Refuse, in one line naming `source` (the option or setting `path` came from), a
     `path` that is Excel's lock file or that does not exist."""
     check_not_lock_file(path, role, source)
-    if path.exists():
-        return
+    if path.exists() or path.is_symlink():
+        return  # a link to nothing is named as such when the workbook is opened
     if not path.parent.is_dir():
         raise InputFileError(
             f"{path}: no such file: the folder {path.parent} does not exist (the {role}, "
