@@ -39,6 +39,7 @@ class ErrorValue:
 class SheetValues:
     info: SheetInfo
     rows: list[list[Any]]  # rows[0] is row 1, rows[r][0] is column A
+    last_col: int = 0  # the rightmost column holding a value anywhere on the sheet
 
     def get(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); None when empty."""
@@ -93,20 +94,11 @@ class WorkbookReader:
                     )
                 sheet = self._wb.get_sheet_by_name(info.name)
                 self._sheets[info.name] = sheet
+            last_col = sheet.end[1] + 1 if sheet.end is not None else 0
             if columns is None:
                 rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
             else:
-                keep = sorted(c - 1 for c in columns)
-                width = keep[-1] + 1 if keep else 0
-                rows = []
-                for n, raw in enumerate(sheet.iter_rows()):
-                    if nrows is not None and n >= nrows:
-                        break
-                    row: list[Any] = [""] * min(width, len(raw))
-                    for i in keep:
-                        if i < len(raw):
-                            row[i] = raw[i]
-                    rows.append(row)
+                rows = _columns_by_address(sheet, columns, nrows)
         except Exception as exc:
             raise InputFileError(
                 f"{self.pkg.path}: sheet {info.name!r} cannot be read ({exc}).",
@@ -121,7 +113,42 @@ class WorkbookReader:
             self._errors.pop(info.name, None)
             release_freed_memory()
         _restore_errors(rows, errors, nrows, columns)
-        return SheetValues(info=info, rows=rows)
+        last_col = max(last_col, max(errors.cols, default=0))
+        return SheetValues(info=info, rows=rows, last_col=last_col)
+
+
+def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> list[list[Any]]:
+    """Only `columns` (1-based) of each row, each value at its own address.
+
+    calamine's row iterator starts each row at the sheet's first used column (a table
+    whose column A is empty comes one column short) and, in the versions esp supports,
+    pads the rows above the first used row. Both offsets are taken from calamine's own
+    `start` and the row it yields, never assumed."""
+    if sheet.start is None:
+        return []
+    first_row, first_col = sheet.start
+    width = sheet.width
+    keep = sorted(c - 1 for c in columns)
+    right = keep[-1] + 1 if keep else 0
+    rows: list[list[Any]] = []
+    shift: int | None = None
+    for raw in sheet.iter_rows():
+        if shift is None:
+            # A row as wide as the used area starts at its first column; one wider
+            # (first_col + width) starts at column A.
+            shift = first_col if len(raw) == width else 0
+            if first_row and any(v != "" for v in raw):
+                # The first row yielded holds data: it is the first used row, not row 1.
+                rows.extend([] for _ in range(first_row))
+        if nrows is not None and len(rows) >= nrows:
+            break
+        row: list[Any] = [""] * max(0, min(right, len(raw) + shift))
+        for i in keep:
+            j = i - shift
+            if 0 <= j < len(raw):
+                row[i] = raw[j]
+        rows.append(row)
+    return rows[:nrows] if nrows is not None else rows
 
 
 _SCANNER: ThreadPoolExecutor | None = None
