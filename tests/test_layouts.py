@@ -74,7 +74,9 @@ def test_a_table_starting_in_column_b_is_read_by_address(tmp_path: Path) -> None
 def test_note_add_in_a_table_starting_in_column_b_keeps_the_earlier_line(tmp_path: Path) -> None:
     path = shifted_tracker(tmp_path / "ESP Tracker.xlsx")
     before = sheet_cells(path)
-    res = ok("note", "add", "E100", "Called SPOC", "--by", "Jo", "--date", "2026-11-24", "-t", str(path))
+    res = ok(
+        "note", "add", "E100", "Called SPOC", "--by", "Jo", "--date", "2026-11-24", "-t", str(path)
+    )
     assert "1 earlier line(s) kept" in res.stdout
     after = sheet_cells(path)
     assert after["L3"] == EARLIER + "\n11/24/2026 - Jo - Called SPOC"
@@ -155,3 +157,93 @@ def test_a_few_columns_read_the_same_cells_as_the_whole_sheet(tmp_path: Path, fi
         for c in range(1, top.column + 5):
             assert some.get(r, c) == (whole.get(r, c) if c in cols else None), (r, c)
     assert whole.last_col == some.last_col == top.column + 3
+
+
+# -- where a column esp adds goes ---------------------------------------------------------
+
+NO_TBT_NOTES = tuple(h for h in factories.TRACKER_HEADERS if h != "TBT Notes")  # A..K
+
+
+def tracker_without_tbt_notes(path: Path, extra: dict[str, Any] | None = None) -> Path:
+    """Notes is the last header (K); `extra` cells ("L3": value) are typed beside it."""
+    factories.tracker(path, [AGENT], headers=NO_TBT_NOTES)
+    if extra:
+        wb = openpyxl.load_workbook(path)
+        for ref, value in extra.items():
+            wb["ESP Tracker"][ref] = value
+        wb.save(path)
+    return path
+
+
+def test_a_column_without_a_header_is_never_overwritten(tmp_path: Path) -> None:
+    path = tracker_without_tbt_notes(tmp_path / "ESP Tracker.xlsx", {"L3": "keep me"})
+    dry = ok(
+        "note", "add", "E100", "On module 3", "--tbt", "--by", "Priya", "--dry-run", "-t", str(path)
+    )
+    assert "Would add column ESP Tracker!M 'TBT Notes'" in dry.stderr
+    assert "L holds data without a header (L3)" in dry.stderr
+    res = ok("note", "add", "E100", "On module 3", "--tbt", "--by", "Priya", "-t", str(path))
+    assert "Added column ESP Tracker!M 'TBT Notes'" in res.stderr
+    after = sheet_cells(path)
+    assert after["L3"] == "keep me"
+    assert after["M2"] == "TBT Notes" and after["M3"].endswith("On module 3")
+
+
+def test_a_value_above_the_header_row_holds_its_column(tmp_path: Path) -> None:
+    path = tracker_without_tbt_notes(tmp_path / "ESP Tracker.xlsx", {"L1": "Updated daily"})
+    ok("note", "add", "E100", "On module 3", "--tbt", "--by", "Priya", "-t", str(path))
+    after = sheet_cells(path)
+    assert after["L1"] == "Updated daily" and "L2" not in after
+    assert after["M2"] == "TBT Notes"
+
+
+def test_an_empty_column_right_of_the_headers_is_used_as_before(tmp_path: Path) -> None:
+    path = tracker_without_tbt_notes(tmp_path / "ESP Tracker.xlsx", {"P9": "far away"})
+    res = ok("note", "add", "E100", "On module 3", "--tbt", "--by", "Priya", "-t", str(path))
+    assert "Added column ESP Tracker!L 'TBT Notes'." in res.stderr
+    assert sheet_cells(path)["L2"] == "TBT Notes"
+
+
+@pytest.mark.parametrize(
+    ("structure", "why"),
+    [
+        ("merge", "inside the merged cells L3:L4"),
+        ("validation", "data validation (L3:L40)"),
+        ("table", "part of the Excel table"),
+    ],
+)
+def test_merged_cells_tables_and_validations_hold_their_column(
+    tmp_path: Path, structure: str, why: str
+) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.table import Table as XLTable
+
+    path = tracker_without_tbt_notes(tmp_path / "ESP Tracker.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    if structure == "merge":
+        ws.merge_cells("L3:L4")
+    elif structure == "validation":
+        dv = DataValidation(type="list", formula1='"A,B"')
+        dv.add("L3:L40")
+        ws.add_data_validation(dv)
+    else:
+        ws["L6"], ws["M6"], ws["L7"], ws["M7"] = "Key", "Value", "a", 1
+        ws.add_table(XLTable(displayName="Lookup", ref="L6:M7"))
+    wb.save(path)
+    res = ok("note", "add", "E100", "On module 3", "--tbt", "--by", "Priya", "-t", str(path))
+    assert why in res.stderr
+    added = "N" if structure == "table" else "M"
+    assert f"Added column ESP Tracker!{added} 'TBT Notes'" in res.stderr
+    assert sheet_cells(path)[f"{added}2"] == "TBT Notes"
+
+
+def test_escalations_write_adds_its_columns_after_unlabelled_data(tmp_path: Path) -> None:
+    path = tracker_without_tbt_notes(tmp_path / "ESP Tracker.xlsx", {"L3": 42, "M5": "x"})
+    res = ok("escalations", "--write", "--as-of", "2026-11-24", "-t", str(path))
+    after = sheet_cells(path)
+    assert after["L3"] == 42 and after["M5"] == "x"
+    added = {k: v for k, v in after.items() if k[1:] == "2" and k[0] > "K"}
+    assert set(added.values()) >= {"Escalation Stage", "Next Action"}
+    assert min(added) == "N2"  # after L and M, which hold data
+    assert "L holds data without a header (L3)" in res.stderr

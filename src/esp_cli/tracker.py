@@ -87,6 +87,7 @@ class Sheet:
     class_from_sheet: bool
     rows: list[Row]
     duplicate_headers: list[tuple[str, int, int]] = field(default_factory=list)
+    last_used_col: int = 0  # the rightmost column holding a value, header or not
 
     @property
     def last_header_col(self) -> int:
@@ -302,7 +303,16 @@ def read_table(
             if row.has_identity or (keep_class_rows and row.cls):
                 rows.append(row)
         sheets.append(
-            Sheet(info.name, header_row, columns, headers, class_from_sheet, rows, duplicates)
+            Sheet(
+                info.name,
+                header_row,
+                columns,
+                headers,
+                class_from_sheet,
+                rows,
+                duplicates,
+                max(values.last_col, head.last_col),
+            )
         )
     if not sheets:
         missing = ", ".join(BY_KEY[k].header for k in required)
