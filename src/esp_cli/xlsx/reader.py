@@ -8,19 +8,22 @@ a byte scan of the sheet part and put back: a `#N/A` must be reported, not read 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from xml.parsers import expat
 
 from esp_cli.errors import InputFileError
 from esp_cli.system import release_freed_memory
 from esp_cli.xlsx.package import Package, SheetInfo
 from esp_cli.xlsx.refs import col_number
+from esp_cli.xlsx.xmlbytes import after_declaration, parse_attrs, start_tag
 
 CellValue = str | float | int | bool | date | datetime | time | timedelta | None
 
@@ -50,14 +53,6 @@ class SheetValues:
             return None
         v = r[col - 1]
         return None if v == "" else v
-
-
-_ERROR_CELL = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*?\bt=\"e\"[^>]*)>\s*(?:<(?:\w+:)?f\b[^>]*(?:/>|>.*?</(?:\w+:)?f>)\s*)?"
-    rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>",
-    re.S,
-)
-_R_ATTR = re.compile(rb"\br=\"([A-Z]+)([0-9]+)\"")
 
 
 class WorkbookReader:
@@ -90,7 +85,9 @@ class WorkbookReader:
                     # The scan for error cells runs while calamine parses the sheet (which it
                     # does without holding the interpreter): it costs no wall time.
                     self._errors[info.name] = _scanner().submit(
-                        _error_cells, self.pkg.chunks(info.part)
+                        _error_cells,
+                        self.pkg.chunks(info.part),
+                        functools.partial(self.pkg.chunks, info.part),
                     )
                 sheet = self._wb.get_sheet_by_name(info.name)
                 self._sheets[info.name] = sheet
@@ -105,7 +102,13 @@ class WorkbookReader:
                 fix="open it in Excel and save it again as *.xlsx.",
             ) from exc
         job = self._errors.get(info.name)
-        errors = job.result() if job is not None else _error_cells(self.pkg.chunks(info.part))
+        errors = (
+            job.result()
+            if job is not None
+            else _error_cells(
+                self.pkg.chunks(info.part), functools.partial(self.pkg.chunks, info.part)
+            )
+        )
         if nrows is None:
             # The whole sheet has been read: calamine's copy of it (tens of MB on a large
             # tracker) and the error cells are not needed again.
@@ -197,33 +200,110 @@ def _restore_errors(
         row[c - 1] = value
 
 
-def _error_cells(sheet_xml: Iterable[bytes]) -> _ErrorCells:
+def _error_cells(
+    sheet_xml: Iterable[bytes], again: Callable[[], Iterable[bytes]] | None = None
+) -> _ErrorCells:
     """Every error cell, in sheet order. The sheet's XML is scanned in pieces cut at row
-    ends, so a cell is never split and the sheet is never held whole."""
+    ends, so a cell is never split and the sheet is never held whole. A sheet the scan
+    cannot follow exactly (a comment, CDATA or processing instruction in it, an error cell
+    without its reference) is parsed as XML instead: `again` gives its bytes a second
+    time (else `sheet_xml` is iterated again)."""
     found = _ErrorCells()
     pending = b""
+    first = True
     for chunk in sheet_xml:
         pending += chunk
         cut = pending.rfind(b"row>")
         if cut < 0:
             continue
         cut += 4
-        _errors_in(pending[:cut], found)
+        if not _errors_in(pending[:cut], found, first):
+            return _errors_parsed(again() if again is not None else sheet_xml)
+        first = False
         pending = pending[cut:]
-    _errors_in(pending, found)
+    if not _errors_in(pending, found, first):
+        return _errors_parsed(again() if again is not None else sheet_xml)
     return found
 
 
-def _errors_in(piece: bytes, found: _ErrorCells) -> None:
-    pos = piece.find(b't="e"')
+_CELL_START = re.compile(rb"<((?:[^\s:<>/!?]+:)?)c(?=[\s/>])")
+
+
+def _errors_in(piece: bytes, found: _ErrorCells, first: bool) -> bool:
+    """Adds the piece's error cells; False when the piece needs a real XML parse. An error
+    cell's value always starts with '#' (#N/A, #REF!...): `v>#` finds every candidate
+    whatever the spelling of its attributes."""
+    start = after_declaration(piece) if first else 0
+    if piece.find(b"<!", start) >= 0 or piece.find(b"<?", start) >= 0:
+        return False
+    pos = piece.find(b"v>#")
     while pos >= 0:
-        start = piece.rfind(b"<", 0, pos)
-        m = _ERROR_CELL.match(piece, start) if start >= 0 else None
-        pos = piece.find(b't="e"', pos + 5)
-        if m is None:
-            continue
-        ref = _R_ATTR.search(m.group(1))
-        if not ref:
-            continue
-        code = m.group(2).decode("utf-8", "replace").strip() or "#ERROR"
-        found.add(int(ref.group(2)), col_number(ref.group(1).decode()), code)
+        window = max(0, pos - 8192)
+        starts = list(_CELL_START.finditer(piece, window, pos))
+        cell = starts[-1] if starts else None  # the cell this value is in
+        nxt = piece.find(b"v>#", pos + 3)
+        tag = start_tag(cell.group(1), b"c").match(piece, cell.start()) if cell else None
+        if cell is None or tag is None:
+            return False
+        attrs = parse_attrs(tag.group(1))
+        if attrs.get(b"t") == b"e":
+            ref = attrs.get(b"r")
+            got = re.fullmatch(rb"\$?([A-Za-z]{1,3})\$?([0-9]+)", ref.strip()) if ref else None
+            end = piece.find(b"<", pos + 2)
+            if got is None or end < 0:
+                return False  # the reference is missing: only its row's parse can place it
+            code = piece[pos + 2 : end].decode("utf-8", "replace").strip() or "#ERROR"
+            found.add(int(got.group(2)), col_number(got.group(1).decode()), code)
+        pos = nxt
+    return True
+
+
+def _errors_parsed(sheet_xml: Iterable[bytes]) -> _ErrorCells:
+    """Every error cell, from a full XML parse (rows and cells without `r` placed after
+    the one before them, as Excel does)."""
+    found = _ErrorCells()
+    parser = expat.ParserCreate(namespace_separator=" ")
+    row = col = 0
+    error = False
+    text: list[str] = []
+    depth_of_v = 0
+    depth = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, error, depth_of_v, depth
+        depth += 1
+        local = name.rsplit(" ", 1)[-1]
+        if local == "row":
+            r = attrs.get("r", "")
+            row = int(r) if r.strip().isdigit() else row + 1
+            col = 0
+        elif local == "c":
+            ref = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?([0-9]+)", attrs.get("r", "").strip())
+            col = col_number(ref.group(1)) if ref else col + 1
+            error = attrs.get("t", "").strip() == "e"
+        elif local == "v" and error:
+            depth_of_v = depth
+            text.clear()
+
+    def end(name: str) -> None:
+        nonlocal error, depth_of_v, depth
+        if depth_of_v and depth == depth_of_v:
+            found.add(row, col, "".join(text).strip() or "#ERROR")
+            depth_of_v = 0
+            error = False
+        depth -= 1
+
+    def chars(data: str) -> None:
+        if depth_of_v:
+            text.append(data)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        for chunk in sheet_xml:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        pass  # a damaged sheet: calamine has read what it could; keep the errors found
+    return found
