@@ -247,3 +247,60 @@ def test_escalations_write_adds_its_columns_after_unlabelled_data(tmp_path: Path
     assert set(added.values()) >= {"Escalation Stage", "Next Action"}
     assert min(added) == "N2"  # after L and M, which hold data
     assert "L holds data without a header (L3)" in res.stderr
+
+
+# -- numbers shown zero-padded ------------------------------------------------------------
+
+
+def padded_tracker(path: Path) -> Path:
+    """Agent ID typed as 42 and N Number as 48290, shown `0042` and `0048290`."""
+    factories.tracker(
+        path,
+        [{"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": 42, "N Number": 48290}],
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    ws["C3"].number_format = "0000"
+    ws["E3"].number_format = "0000000"
+    wb.save(path)
+    return path
+
+
+def test_numbers_shown_zero_padded_are_read_as_shown(tmp_path: Path) -> None:
+    path = padded_tracker(tmp_path / "ESP Tracker.xlsx")
+    (row,) = list(read_table(Workbook.open(path), keys=("n_number",)).rows())
+    assert row.get("agent_id") == "0042"
+    assert row.get("n_number") == "0048290"
+    res = ok("note", "add", "0042", "Called", "--by", "Jo", "--format", "json", "-t", str(path))
+    assert json.loads(res.stdout)["cell"] == "'ESP Tracker'!K3"
+
+
+def test_sync_compares_and_writes_ids_as_shown(tmp_path: Path) -> None:
+    path = padded_tracker(tmp_path / "ESP Tracker.xlsx")
+    master = factories.master(
+        tmp_path / "Master.xlsx",
+        [("AET-1", "Devon Price", 42, None, 48291, date(2026, 11, 9))],
+    )
+    wb = openpyxl.load_workbook(master)
+    wb["Master"]["C2"].number_format = "0000"
+    wb["Master"]["E2"].number_format = "0000000"
+    wb.save(master)
+    result = sync_nnumbers(path, master, Config(), dry_run=True)
+    assert not result.unmatched
+    (conflict,) = [c for c in result.conflicts if c.column == "N Number"]
+    assert (conflict.tracker, conflict.master) == ("0048290", "0048291")
+
+
+def test_a_master_n_number_shown_padded_is_written_as_shown(tmp_path: Path) -> None:
+    path = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [{"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E100"}],
+    )
+    master = factories.master(
+        tmp_path / "Master.xlsx", [("AET-1", "Devon Price", "E100", None, 48290, None)]
+    )
+    wb = openpyxl.load_workbook(master)
+    wb["Master"]["E2"].number_format = '"N"0000000'
+    wb.save(master)
+    sync_nnumbers(path, master, Config())
+    assert openpyxl.load_workbook(path)["ESP Tracker"]["E3"].value == "N0048290"

@@ -14,15 +14,17 @@ import re
 from array import array
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 from xml.parsers import expat
 
 from esp_cli.errors import InputFileError
 from esp_cli.system import release_freed_memory
-from esp_cli.xlsx.package import Package, SheetInfo
+from esp_cli.xlsx.package import REL_STYLES, Package, SheetInfo
 from esp_cli.xlsx.refs import col_number
+from esp_cli.xlsx.styles import Styles
 from esp_cli.xlsx.xmlbytes import after_declaration, parse_attrs, start_tag
 
 CellValue = str | float | int | bool | date | datetime | time | timedelta | None
@@ -43,6 +45,9 @@ class SheetValues:
     info: SheetInfo
     rows: list[list[Any]]  # rows[0] is row 1, rows[r][0] is column A
     last_col: int = 0  # the rightmost column holding a value anywhere on the sheet
+    # (row, col) -> the number format of each cell formatted to show a whole number as
+    # text (`0000000`: an ID typed as a number); see numfmt.
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def get(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); None when empty."""
@@ -72,6 +77,12 @@ class WorkbookReader:
         self._sheets: dict[str, Any] = {}
         self._errors: dict[str, Future[_ErrorCells]] = {}
 
+    @cached_property
+    def _text_formats(self) -> dict[int, str]:
+        """Cell formats that show a whole number as text (an ID typed as a number)."""
+        part = self.pkg.workbook_rel_target(REL_STYLES)
+        return Styles.parse(self.pkg.read_xml(part)).text_formats() if part else {}
+
     def values(
         self, info: SheetInfo, nrows: int | None = None, columns: set[int] | None = None
     ) -> SheetValues:
@@ -88,6 +99,7 @@ class WorkbookReader:
                         _error_cells,
                         self.pkg.chunks(info.part),
                         functools.partial(self.pkg.chunks, info.part),
+                        self._text_formats,
                     )
                 sheet = self._wb.get_sheet_by_name(info.name)
                 self._sheets[info.name] = sheet
@@ -106,7 +118,9 @@ class WorkbookReader:
             job.result()
             if job is not None
             else _error_cells(
-                self.pkg.chunks(info.part), functools.partial(self.pkg.chunks, info.part)
+                self.pkg.chunks(info.part),
+                functools.partial(self.pkg.chunks, info.part),
+                self._text_formats,
             )
         )
         if nrows is None:
@@ -117,7 +131,7 @@ class WorkbookReader:
             release_freed_memory()
         _restore_errors(rows, errors, nrows, columns)
         last_col = max(last_col, max(errors.cols, default=0))
-        return SheetValues(info=info, rows=rows, last_col=last_col)
+        return SheetValues(info=info, rows=rows, last_col=last_col, formats=errors.formats)
 
 
 def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> list[list[Any]]:
@@ -173,6 +187,7 @@ class _ErrorCells:
         self.cols = array("l")
         self.values: list[ErrorValue] = []
         self._interned: dict[str, ErrorValue] = {}
+        self.formats: dict[tuple[int, int], str] = {}
 
     def add(self, row: int, col: int, code: str) -> None:
         value = self._interned.get(code)
@@ -201,14 +216,18 @@ def _restore_errors(
 
 
 def _error_cells(
-    sheet_xml: Iterable[bytes], again: Callable[[], Iterable[bytes]] | None = None
+    sheet_xml: Iterable[bytes],
+    again: Callable[[], Iterable[bytes]] | None = None,
+    text_formats: dict[int, str] | None = None,
 ) -> _ErrorCells:
-    """Every error cell, in sheet order. The sheet's XML is scanned in pieces cut at row
-    ends, so a cell is never split and the sheet is never held whole. A sheet the scan
-    cannot follow exactly (a comment, CDATA or processing instruction in it, an error cell
-    without its reference) is parsed as XML instead: `again` gives its bytes a second
-    time (else `sheet_xml` is iterated again)."""
+    """Every error cell, in sheet order, and the cells whose format shows a number as text
+    (`text_formats`: cell format index -> number format). The sheet's XML is scanned in
+    pieces cut at row ends, so a cell is never split and the sheet is never held whole. A
+    sheet the scan cannot follow exactly (a comment, CDATA or processing instruction in
+    it, a cell it needs without its reference) is parsed as XML instead: `again` gives its
+    bytes a second time (else `sheet_xml` is iterated again)."""
     found = _ErrorCells()
+    styled = _styled_pattern(text_formats) if text_formats else None
     pending = b""
     first = True
     for chunk in sheet_xml:
@@ -217,48 +236,84 @@ def _error_cells(
         if cut < 0:
             continue
         cut += 4
-        if not _errors_in(pending[:cut], found, first):
-            return _errors_parsed(again() if again is not None else sheet_xml)
+        if not _errors_in(pending[:cut], found, first, styled, text_formats):
+            return _errors_parsed(again() if again is not None else sheet_xml, text_formats)
         first = False
         pending = pending[cut:]
-    if not _errors_in(pending, found, first):
-        return _errors_parsed(again() if again is not None else sheet_xml)
+    if not _errors_in(pending, found, first, styled, text_formats):
+        return _errors_parsed(again() if again is not None else sheet_xml, text_formats)
     return found
+
+
+def _styled_pattern(text_formats: dict[int, str]) -> re.Pattern[bytes]:
+    """A style attribute naming one of these formats, in any quoting."""
+    ids = b"|".join(b"%d" % i for i in sorted(text_formats))
+    return re.compile(rb"\ss\s*=\s*[\"'](?:" + ids + rb")[\"']")
+
+
+def _cell_around(piece: bytes, pos: int, in_tag: bool = False) -> dict[bytes, bytes] | None:
+    """The attributes of the cell whose content (or, `in_tag`, whose start tag) holds
+    offset `pos`; None when there is none."""
+    starts = list(_CELL_START.finditer(piece, max(0, pos - 8192), pos))
+    cell = starts[-1] if starts else None  # the cell this offset is in
+    tag = start_tag(cell.group(1), b"c").match(piece, cell.start()) if cell else None
+    if tag is None or (in_tag and tag.end() < pos):
+        return None
+    return parse_attrs(tag.group(1))
+
+
+def _address(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
+    ref = attrs.get(b"r")
+    got = re.fullmatch(rb"\$?([A-Za-z]{1,3})\$?([0-9]+)", ref.strip()) if ref else None
+    return (int(got.group(2)), col_number(got.group(1).decode())) if got else None
 
 
 _CELL_START = re.compile(rb"<((?:[^\s:<>/!?]+:)?)c(?=[\s/>])")
 
 
-def _errors_in(piece: bytes, found: _ErrorCells, first: bool) -> bool:
-    """Adds the piece's error cells; False when the piece needs a real XML parse. An error
-    cell's value always starts with '#' (#N/A, #REF!...): `v>#` finds every candidate
-    whatever the spelling of its attributes."""
+def _errors_in(
+    piece: bytes,
+    found: _ErrorCells,
+    first: bool,
+    styled: re.Pattern[bytes] | None = None,
+    text_formats: dict[int, str] | None = None,
+) -> bool:
+    """Adds the piece's error cells (and text-formatted cells); False when the piece needs
+    a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
+    finds every candidate whatever the spelling of its attributes."""
     start = after_declaration(piece) if first else 0
     if piece.find(b"<!", start) >= 0 or piece.find(b"<?", start) >= 0:
         return False
     pos = piece.find(b"v>#")
     while pos >= 0:
-        window = max(0, pos - 8192)
-        starts = list(_CELL_START.finditer(piece, window, pos))
-        cell = starts[-1] if starts else None  # the cell this value is in
-        nxt = piece.find(b"v>#", pos + 3)
-        tag = start_tag(cell.group(1), b"c").match(piece, cell.start()) if cell else None
-        if cell is None or tag is None:
+        attrs = _cell_around(piece, pos)
+        if attrs is None:
             return False
-        attrs = parse_attrs(tag.group(1))
         if attrs.get(b"t") == b"e":
-            ref = attrs.get(b"r")
-            got = re.fullmatch(rb"\$?([A-Za-z]{1,3})\$?([0-9]+)", ref.strip()) if ref else None
+            where = _address(attrs)
             end = piece.find(b"<", pos + 2)
-            if got is None or end < 0:
+            if where is None or end < 0:
                 return False  # the reference is missing: only its row's parse can place it
             code = piece[pos + 2 : end].decode("utf-8", "replace").strip() or "#ERROR"
-            found.add(int(got.group(2)), col_number(got.group(1).decode()), code)
-        pos = nxt
+            found.add(*where, code)
+        pos = piece.find(b"v>#", pos + 3)
+    if styled is not None and text_formats:
+        for m in styled.finditer(piece):
+            attrs = _cell_around(piece, m.end(), in_tag=True)
+            if attrs is None:
+                continue  # a row's style, not a cell's
+            style = attrs.get(b"s", b"")
+            where = _address(attrs)
+            if where is None:
+                return False
+            if style.isdigit() and int(style) in text_formats:
+                found.formats[where] = text_formats[int(style)]
     return True
 
 
-def _errors_parsed(sheet_xml: Iterable[bytes]) -> _ErrorCells:
+def _errors_parsed(
+    sheet_xml: Iterable[bytes], text_formats: dict[int, str] | None = None
+) -> _ErrorCells:
     """Every error cell, from a full XML parse (rows and cells without `r` placed after
     the one before them, as Excel does)."""
     found = _ErrorCells()
@@ -281,6 +336,9 @@ def _errors_parsed(sheet_xml: Iterable[bytes]) -> _ErrorCells:
             ref = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?([0-9]+)", attrs.get("r", "").strip())
             col = col_number(ref.group(1)) if ref else col + 1
             error = attrs.get("t", "").strip() == "e"
+            style = attrs.get("s", "").strip()
+            if text_formats and style.isdigit() and int(style) in text_formats:
+                found.formats[(row, col)] = text_formats[int(style)]
         elif local == "v" and error:
             depth_of_v = depth
             text.clear()
