@@ -25,7 +25,7 @@ from esp_cli.system import release_freed_memory
 from esp_cli.xlsx.package import REL_STYLES, Package, SheetInfo
 from esp_cli.xlsx.refs import col_number
 from esp_cli.xlsx.styles import Styles
-from esp_cli.xlsx.xmlbytes import after_declaration, parse_attrs, start_tag
+from esp_cli.xlsx.xmlbytes import after_declaration, parse_attrs, start_tag, without_cdata
 
 CellValue = str | float | int | bool | date | datetime | time | timedelta | None
 
@@ -65,15 +65,8 @@ class WorkbookReader:
 
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
-        from python_calamine import CalamineWorkbook
-
-        try:
-            self._wb = CalamineWorkbook.from_filelike(io.BytesIO(pkg.data))
-        except Exception as exc:  # calamine raises its own family; all mean "unreadable"
-            raise InputFileError(
-                f"{pkg.path}: the workbook cannot be read ({exc}).",
-                fix="open it in Excel and save it again as *.xlsx.",
-            ) from exc
+        self._wb = _calamine(pkg, pkg.data)
+        self._plain = False  # read from a copy without CDATA sections
         self._sheets: dict[str, Any] = {}
         self._errors: dict[str, Future[_ErrorCells]] = {}
 
@@ -123,6 +116,13 @@ class WorkbookReader:
                 self._text_formats,
             )
         )
+        if errors.cdata and not self._plain:
+            # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML):
+            # read a copy of the package whose CDATA sections are plain escaped text.
+            self._plain = True
+            self._wb = _calamine(self.pkg, _without_cdata(self.pkg))
+            self._sheets.clear()
+            return self.values(info, nrows, columns)
         if nrows is None:
             # The whole sheet has been read: calamine's copy of it (tens of MB on a large
             # tracker) and the error cells are not needed again.
@@ -168,6 +168,31 @@ def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> lis
     return rows[:nrows] if nrows is not None else rows
 
 
+def _calamine(pkg: Package, data: bytes) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own family; all mean "unreadable"
+        raise InputFileError(
+            f"{pkg.path}: the workbook cannot be read ({exc}).",
+            fix="open it in Excel and save it again as *.xlsx.",
+        ) from exc
+
+
+def _without_cdata(pkg: Package) -> bytes:
+    """The package with every CDATA section of its XML parts written as escaped text."""
+    from esp_cli.xlsx import zipio
+
+    replace: dict[str, zipio.PartData] = {}
+    for name in pkg.names():
+        if name.endswith(".xml"):
+            data = pkg.read_xml(name)
+            if b"<![CDATA[" in data:
+                replace[name] = without_cdata(data)
+    return zipio.rewrite(pkg.data, pkg.zf, replace)
+
+
 _SCANNER: ThreadPoolExecutor | None = None
 
 
@@ -188,6 +213,7 @@ class _ErrorCells:
         self.values: list[ErrorValue] = []
         self._interned: dict[str, ErrorValue] = {}
         self.formats: dict[tuple[int, int], str] = {}
+        self.cdata = False  # the sheet holds CDATA sections
 
     def add(self, row: int, col: int, code: str) -> None:
         value = self._interned.get(code)
@@ -283,6 +309,7 @@ def _errors_in(
     finds every candidate whatever the spelling of its attributes."""
     start = after_declaration(piece) if first else 0
     if piece.find(b"<!", start) >= 0 or piece.find(b"<?", start) >= 0:
+        found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
     pos = piece.find(b"v>#")
     while pos >= 0:
@@ -355,9 +382,13 @@ def _errors_parsed(
         if depth_of_v:
             text.append(data)
 
+    def cdata() -> None:
+        found.cdata = True
+
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
+    parser.StartCdataSectionHandler = cdata
     try:
         for chunk in sheet_xml:
             parser.Parse(chunk, False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from html import unescape
 from xml.parsers import expat
 
@@ -86,37 +87,56 @@ def after_declaration(data: bytes) -> int:
     return start
 
 
-def blank_markup(data: bytes) -> bytes:
-    """`data` with every comment, processing instruction and CDATA section replaced by
-    spaces of the same length (offsets hold), so that a search for tags never matches
-    inside one. `data` itself when there are none (Excel writes none): one fast pass."""
+def markup_spans(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, opener) of every comment, processing instruction and CDATA section
+    after the XML declaration, in order (one inside another is part of it)."""
     pos = after_declaration(data)
     nxt = {b"<!": data.find(b"<!", pos), b"<?": data.find(b"<?", pos)}
-    if nxt[b"<!"] < 0 and nxt[b"<?"] < 0:
-        return data
-    out = bytearray(data)
     while True:
         for opener, at in nxt.items():
             if 0 <= at < pos:
                 nxt[opener] = data.find(opener, pos)
         found = [at for at in nxt.values() if at >= 0]
         if not found:
-            break
+            return
         at = min(found)
         for opener, closer in _BLANKED:
             if data.startswith(opener, at):
                 end = data.find(closer, at + len(opener))
                 if end < 0:
-                    raise ValueError(
-                        f"markup opened at byte {at} ({opener.decode()}) is not closed"
-                    )
+                    what = opener.decode()
+                    raise ValueError(f"the markup opened at byte {at} ({what}) is not closed")
                 end += len(closer)
-                out[at:end] = b" " * (end - at)
+                yield at, end, opener
                 pos = end
                 break
         else:
             pos = at + 2  # "<!" of something else (a DTD is refused when the file is opened)
-    return bytes(out)
+
+
+def blank_markup(data: bytes) -> bytes:
+    """`data` with every comment, processing instruction and CDATA section replaced by
+    spaces of the same length (offsets hold), so that a search for tags never matches
+    inside one. `data` itself when there are none (Excel writes none): one fast pass."""
+    out: bytearray | None = None
+    for start, end, _opener in markup_spans(data):
+        if out is None:
+            out = bytearray(data)
+        out[start:end] = b" " * (end - start)
+    return data if out is None else bytes(out)
+
+
+def without_cdata(data: bytes) -> bytes:
+    """`data` with each CDATA section written as the escaped text it holds (one inside a
+    comment stays as it is)."""
+    out, pos = [], 0
+    for start, end, opener in markup_spans(data):
+        if opener == b"<![CDATA[":
+            text = data[start + 9 : end - 3]
+            text = text.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
+            out += [data[pos:start], text]
+            pos = end
+    return b"".join([*out, data[pos:]]) if out else data
 
 
 def namespace_declarations(*tags: bytes) -> bytes:
