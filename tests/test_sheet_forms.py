@@ -296,3 +296,33 @@ def test_a_binary_workbook_saved_as_xlsx_is_named_for_what_it_is(tmp_path: Path)
     res = CliRunner().invoke(app, ["escalations", "--tracker", str(path)])
     assert res.exit_code == ExitCode.BAD_INPUT
     assert "binary workbook (.xlsb)" in res.stderr and "well-formed" not in res.stderr
+
+
+# -- drop-downs spelled otherwise ---------------------------------------------------------
+
+
+def test_drop_downs_are_read_in_any_quoting_and_prefix(tmp_path: Path) -> None:
+    from esp_cli.xlsx.validations import list_validations
+
+    path = with_sheet(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read(SHEET)
+    tail = (
+        b"<!-- <dataValidations><dataValidation type='list' sqref='Z1'/></dataValidations> -->"
+        b"<dataValidations count = '1'><dataValidation type = 'list' sqref='B2:B9'>"
+        b'<formula1>"Y,N"</formula1></dataValidation></dataValidations>'
+        b"<extLst><ext uri='{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}' "
+        b"xmlns:v='http://schemas.microsoft.com/office/spreadsheetml/2009/9/main'>"
+        b"<v:dataValidations xmlns:m='http://schemas.microsoft.com/office/excel/2006/main'>"
+        b"<v:dataValidation type='list'><v:formula1><m:f>\"Done,Open\"</m:f></v:formula1>"
+        b"<m:sqref>C2:C9</m:sqref></v:dataValidation></v:dataValidations></ext></extLst>"
+    )
+    new = sheet.replace(b"</sheetData>", b"</sheetData>" + tail)
+    with zipfile.ZipFile(path) as z:
+        path.write_bytes(rewrite(path.read_bytes(), z, {SHEET: new}))
+    wb = Workbook.open(path)
+    found = list_validations(wb.pkg, wb.sheets[0])
+    assert [(v.ranges, v.values) for v in found] == [
+        (((2, 2, 9, 2),), ("Y", "N")),
+        (((2, 3, 9, 3),), ("Done", "Open")),
+    ]
