@@ -167,7 +167,7 @@ def test_cells_out_of_order_are_replaced_where_they_stand(tmp_path: Path) -> Non
 def test_a_cell_written_twice_in_its_row_is_refused_naming_it(tmp_path: Path) -> None:
     path = with_sheet(tmp_path, b'<row r="1"><c r="B1"><v>1</v></c><c r="B1"><v>2</v></c></row>')
     before = path.read_bytes()
-    with pytest.raises(UnsafeWriteError, match=r"S!B1: .*B1 appears twice"):
+    with pytest.raises(UnsafeWriteError, match=r"sheet .S. .*cell B1 appears twice"):
         write(path, [(1, 2, "x")])
     assert path.read_bytes() == before
 

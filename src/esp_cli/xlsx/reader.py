@@ -25,7 +25,13 @@ from esp_cli.system import release_freed_memory
 from esp_cli.xlsx.package import REL_STYLES, Package, SheetInfo
 from esp_cli.xlsx.refs import col_number
 from esp_cli.xlsx.styles import Styles
-from esp_cli.xlsx.xmlbytes import after_declaration, parse_attrs, start_tag, without_cdata
+from esp_cli.xlsx.xmlbytes import (
+    after_declaration,
+    has_markup,
+    parse_attrs,
+    start_tag,
+    without_cdata,
+)
 
 CellValue = str | float | int | bool | date | datetime | time | timedelta | None
 
@@ -280,8 +286,14 @@ def _styled_pattern(text_formats: dict[int, str]) -> re.Pattern[bytes]:
 def _cell_around(piece: bytes, pos: int, in_tag: bool = False) -> dict[bytes, bytes] | None:
     """The attributes of the cell whose content (or, `in_tag`, whose start tag) holds
     offset `pos`; None when there is none."""
-    starts = list(_CELL_START.finditer(piece, max(0, pos - 8192), pos))
-    cell = starts[-1] if starts else None  # the cell this offset is in
+    # Back from `pos`, tag by tag, to the start of the cell (a few tags at most: <f>, <v>).
+    at = piece.rfind(b"<", 0, pos)
+    cell = None
+    while at >= 0 and pos - at < 1 << 16:
+        cell = _CELL_START.match(piece, at)
+        if cell is not None:
+            break
+        at = piece.rfind(b"<", 0, at)
     tag = start_tag(cell.group(1), b"c").match(piece, cell.start()) if cell else None
     if tag is None or (in_tag and tag.end() < pos):
         return None
@@ -307,11 +319,10 @@ def _errors_in(
     """Adds the piece's error cells (and text-formatted cells); False when the piece needs
     a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
     finds every candidate whatever the spelling of its attributes."""
-    start = after_declaration(piece) if first else 0
-    if piece.find(b"<!", start) >= 0 or piece.find(b"<?", start) >= 0:
+    if has_markup(piece, after_declaration(piece) if first else 0):
         found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
-    pos = piece.find(b"v>#")
+    pos = piece.find(b"v>#") if b"#" in piece else -1
     while pos >= 0:
         attrs = _cell_around(piece, pos)
         if attrs is None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 _XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _ROW_NUMBER = re.compile(rb"(?:^|\s)r\s*=\s*[\"'](\d+)[\"']")
+_NEXT_ROW = re.compile(rb"\s*<row r=\"(\d+)\"")  # the row after, as Excel writes it
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)")
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ENDS = (b" ", b"\t", b"\n", b"\r", b">", b"/")
@@ -198,8 +199,10 @@ class SheetXml:
         if m is None:
             return None  # no such row, or rows out of order: the index will tell
         got = self._row_at(m, num, True)
-        after = self._row_start.search(scan, got.end, self.sd_close)
-        later = _ROW_NUMBER.search(after.group(1)) if after else None
+        later = _NEXT_ROW.match(scan, got.end, self.sd_close) if not self.prefix else None
+        if later is None:
+            after = self._row_start.search(scan, got.end, self.sd_close)
+            later = _ROW_NUMBER.search(after.group(1)) if after else None
         if later is not None and int(later.group(1)) <= num:
             # The next row is numbered before this one (rows out of order, or this row
             # written twice): only the index of every row can say which row is which.
@@ -296,13 +299,14 @@ class SheetXml:
         return self.data[row.tag_end : row.inner_end]
 
     def is_fast(self, row: RowLoc) -> bool:
-        """Whether every cell of the row carries r first, naming this row, in column order
-        (as Excel, LibreOffice and openpyxl write them): then a cell is found by its
-        reference alone. Only this answer is kept per row, so a write to every row of a
-        50,000-row sheet holds no copies of them."""
+        """Whether every cell of the row carries r first, naming this row (as Excel,
+        LibreOffice and openpyxl write them): then a cell is found by its reference alone.
+        Only this answer is kept per row, so a write to every row of a 50,000-row sheet
+        holds no copies of them. (A row whose cells are out of order, or name a column
+        twice, is spliced the careful way: see fast_columns.)"""
         got = self._fast.get(row.num)
         if got is None:
-            got = self._columns(row) is not None
+            got = self._refs(row) is not None
             self._fast[row.num] = got
         return got
 
@@ -323,21 +327,19 @@ class SheetXml:
     def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
         """(columns, column letters) of a fast row; else None (the row is then parsed and
         spliced cell by cell)."""
-        return self._columns(row) if self.is_fast(row) else None
-
-    def _columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
-        refs = self._refs(row)
-        if refs is None:
+        if not self.is_fast(row):
             return None
+        refs = self._r_first.findall(self.scan, row.tag_end, row.inner_end)
         if not refs:
             return [], []
         letters = b"|".join(refs).translate(None, b"0123456789").split(b"|")
         cols = list(map(_col_of, letters))
-        if any(a >= b for a, b in zip(cols, cols[1:], strict=False)):
-            return None
+        if cols != sorted(set(cols)):
+            return None  # out of column order, or a column twice
         return cols, letters
 
     def cell_in(self, row: RowLoc, col: int) -> CellLoc | None:
+        # A fast row naming this column twice is refused when it is spliced.
         if not self.is_fast(row):
             found = [c for c in self.cells(row) if c.col == col]
             if len(found) > 1:
@@ -543,9 +545,13 @@ class Splicer:
 
     def _checked(self, rows: Iterator[bytes]) -> Iterator[bytes]:
         for row in rows:
-            if self.check is not None:
-                self.check.feed(row)
+            self._feed(row)
             yield row
+
+    def _feed(self, *pieces: bytes) -> None:
+        if self.check is not None:
+            for piece in pieces:
+                self.check.feed(piece)
 
     def _body(self, changes: dict[int, dict[int, bytes]]) -> Iterator[bytes | memoryview]:
         sh = self.sheet
@@ -578,9 +584,8 @@ class Splicer:
                 pos = loc.end
             else:
                 rebuilt = self._new_row(num, changes[num])
+                self._feed(rebuilt)
                 pos = at
-            if self.check is not None:
-                self.check.feed(rebuilt)
             yield rebuilt
         yield view[pos : sh.sd_close]
 
@@ -600,7 +605,7 @@ class Splicer:
         attrs = loc.attrs
         if not loc.has_r:
             attrs = b' r="%d"' % loc.num + attrs
-        spans = parse_attrs(attrs).get(b"spans")
+        spans = parse_attrs(attrs).get(b"spans") if b"spans" in attrs else None
         if spans is not None and not _within_spans(spans, new):
             # spans is only an optimisation (§18.3.1.73): dropping it beats a wrong one.
             attrs = drop_attr(attrs, b"spans")
@@ -608,11 +613,23 @@ class Splicer:
         close_tag = b"</" + p + b"row>"
         if loc.self_closing:
             body = b"".join(new[c] for c in sorted(new))
+            self._feed(open_tag + body + close_tag)
             return open_tag + body + close_tag
         inner = sh.inner(loc)
         fast = sh.fast_columns(loc)
         if fast is not None:
+            # Whole cells replaced by whole cells, found by their tags in a row written
+            # as Excel writes it: what is new is the row's tags and the new cells.
+            self._feed(open_tag, *new.values(), close_tag)
             return open_tag + self._splice_fast(loc, inner, fast, new) + close_tag
+        rebuilt = self._rebuild_slow(loc, inner, open_tag, close_tag, new)
+        self._feed(rebuilt)
+        return rebuilt
+
+    def _rebuild_slow(
+        self, loc: RowLoc, inner: bytes, open_tag: bytes, close_tag: bytes, new: dict[int, bytes]
+    ) -> bytes:
+        sh = self.sheet
         cells = sh.cells(loc)
         for col in new:
             if sum(1 for c in cells if c.col == col) > 1:

@@ -43,9 +43,9 @@ def end_tag(prefix: bytes, name: bytes) -> re.Pattern[bytes]:
 def parse_attrs(attrs: bytes) -> dict[bytes, bytes]:
     """A start tag's attributes (the bytes after its name) by name, values resolved."""
     out: dict[bytes, bytes] = {}
-    for m in _ATTR_ITEM.finditer(attrs):
-        value = m.group(2) if m.group(2) is not None else m.group(3)
-        out[m.group(1)] = _resolve(value) if b"&" in value else value
+    for name, double, single in _ATTR_ITEM.findall(attrs):
+        value = double or single  # the one that matched ("" when the value is empty)
+        out[name] = _resolve(value) if b"&" in value else value
     return out
 
 
@@ -87,10 +87,29 @@ def after_declaration(data: bytes) -> int:
     return start
 
 
+def has_markup(data: bytes, start: int = 0) -> bool:
+    """Whether `data` holds "<!" or "<?" from `start` on: found through the rare "!" and
+    "?" (a byte search), since a search for "<!" stops at every "<" of the sheet."""
+    for mark, opener in ((b"!", b"<!"), (b"?", b"<?")):
+        at, seen = data.find(mark, start), 0
+        while at >= 0:
+            if data[at - 1 : at] == b"<" and at > start:
+                return True
+            seen += 1
+            if seen > 32:  # many of them in text or error values: search the pair
+                if data.find(opener, at) >= 0:
+                    return True
+                break
+            at = data.find(mark, at + 1)
+    return False
+
+
 def markup_spans(data: bytes) -> Iterator[tuple[int, int, bytes]]:
     """(start, end, opener) of every comment, processing instruction and CDATA section
     after the XML declaration, in order (one inside another is part of it)."""
     pos = after_declaration(data)
+    if not has_markup(data, pos):
+        return
     nxt = {b"<!": data.find(b"<!", pos), b"<?": data.find(b"<?", pos)}
     while True:
         for opener, at in nxt.items():
