@@ -77,6 +77,7 @@ class Form:
     instructions: bool
     cdata: bool
     seed: int
+    inline: bool = False  # some shared strings written in the cell, some as rich text
 
 
 forms = st.builds(
@@ -93,16 +94,21 @@ forms = st.builds(
     instructions=st.booleans(),
     cdata=st.booleans(),
     seed=st.integers(0, 2**16),
+    inline=st.booleans(),
 )
 
 
 class _Writer:
     """Serialises the rows of a worksheet in one Form (the rest of the part is kept)."""
 
-    def __init__(self, form: Form, nsmap: dict[str | None, str]) -> None:
+    def __init__(
+        self, form: Form, nsmap: dict[str | None, str], strings: list[str] | None = None
+    ) -> None:
+        self.strings = strings or []
         self.form = form
         self.rng = random.Random(form.seed)
         self.prefixes = {uri: p for p, uri in nsmap.items() if p}
+        self.prefixes["http://www.w3.org/XML/1998/namespace"] = "xml"
         self.main = "x:" if form.prefix else ""
 
     def name(self, tag: str) -> str:
@@ -126,6 +132,9 @@ class _Writer:
         return out
 
     def element(self, el: etree._Element, drop_r: bool = False) -> str:
+        v = el.find(f"{{{MAIN}}}v")
+        if self.form.inline and el.get("t") == "s" and v is not None and self.rng.random() < 0.5:
+            el = self._inline(el, self.strings[int(v.text or "0")])
         items = [(k, v) for k, v in el.attrib.items() if not (drop_r and k == "r")]
         if self.form.r_last:
             items.sort(key=lambda kv: kv[0] == "r")
@@ -144,6 +153,26 @@ class _Writer:
         for child in children:
             body += self.extra() + self.element(child)
         return f"<{tag}{attrs}>{body}</{tag}>"
+
+    def _inline(self, cell: etree._Element, text: str) -> etree._Element:
+        """The cell with its shared string written inline: plain, or as two rich runs."""
+        new = etree.Element(cell.tag, {k: v for k, v in cell.attrib.items() if k != "t"})
+        new.set("t", "inlineStr")
+        inline = etree.SubElement(new, f"{{{MAIN}}}is")
+        cut = self.rng.randint(0, len(text))
+        if len(text) > 1 and self.rng.random() < 0.5:
+            for i, part in enumerate((text[:cut], text[cut:])):
+                run = etree.SubElement(inline, f"{{{MAIN}}}r")
+                if i:
+                    etree.SubElement(etree.SubElement(run, f"{{{MAIN}}}rPr"), f"{{{MAIN}}}b")
+                t = etree.SubElement(run, f"{{{MAIN}}}t")
+                t.text = part
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        else:
+            t = etree.SubElement(inline, f"{{{MAIN}}}t")
+            t.text = text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return new
 
     def rows(self, sheet_data: etree._Element) -> str:
         rows = list(sheet_data)
@@ -184,13 +213,14 @@ def _col(ref: str) -> int:
     return n
 
 
-def respell(xml: bytes, form: Form) -> bytes:
+def respell(xml: bytes, form: Form, strings: list[str] | None = None) -> bytes:
     """The worksheet with its rows written in `form` (and, with a prefix, every element of
-    the main namespace prefixed), everything else as it was."""
+    the main namespace prefixed), everything else as it was. `strings`: the shared strings,
+    for a form that writes some of them inline."""
     root = etree.fromstring(xml)
     sheet_data = root.find(f"{{{MAIN}}}sheetData")
     assert sheet_data is not None
-    writer = _Writer(form, dict(root.nsmap))
+    writer = _Writer(form, dict(root.nsmap), strings)
     rows = writer.rows(sheet_data)
     for row in list(sheet_data):
         sheet_data.remove(row)
@@ -239,8 +269,13 @@ def cell_values(path: Path) -> dict[str, tuple[str | None, str]]:
 
 
 def other_parts(path: Path) -> dict[str, bytes]:
+    """Every part but the tracker sheet; the shared strings without their `count` (cells
+    written inline hold no reference to count)."""
     with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist() if n != SHEET}
+        parts = {n: z.read(n) for n in z.namelist() if n != SHEET}
+    sst = "xl/sharedStrings.xml"
+    parts[sst] = re.sub(rb'\scount="\d+"', b"", parts[sst], count=1)
+    return parts
 
 
 def well_formed_and_readable(path: Path) -> None:
@@ -301,7 +336,9 @@ def respelled_sample(folder: Path, form: Form) -> Path:
     config = setup(folder)
     tracker = folder / "ESP Tracker.xlsx"
     with zipfile.ZipFile(tracker) as z:
-        new = respell(z.read(SHEET), form)
+        sst = etree.fromstring(z.read("xl/sharedStrings.xml"))
+        strings = ["".join(si.itertext()) for si in sst.iterfind(f"{{{MAIN}}}si")]
+        new = respell(z.read(SHEET), form, strings)
         tracker.write_bytes(rewrite(tracker.read_bytes(), z, {SHEET: new}))
     return config
 
@@ -338,7 +375,7 @@ def _first_backup(tracker: Path) -> str:
 
 # A few forms, opened by LibreOffice after every write (soffice is slow: keep this small).
 LIBREOFFICE_FORMS = [
-    Form(True, "'", " ", True, True, True, False, False, True, True, True, 1),
+    Form(True, "'", " ", True, True, True, False, False, True, True, True, 1, inline=True),
     Form(False, "mixed", "\n", False, False, False, True, True, True, False, False, 2),
 ]
 
