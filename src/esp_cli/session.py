@@ -38,8 +38,9 @@ class ChangePlan:
     """The cells a command will write, each with its old value, applied in one write.
 
     `set` takes an agent row and a column key: the column is found on the row's sheet, or
-    planned after the last header when the sheet lacks it. `set_cell` writes a cell of a
-    sheet that is not read as agent rows (the TBT Tracking Sheet)."""
+    added when the sheet lacks it (new_column: after the last header where that column is
+    empty, else after the last used one). `set_cell` writes a cell of a sheet that is not
+    read as agent rows (the TBT Tracking Sheet)."""
 
     def __init__(self, workbook: Workbook, table: Table | None) -> None:
         self.workbook = workbook

@@ -49,10 +49,6 @@ def parse_attrs(attrs: bytes) -> dict[bytes, bytes]:
     return out
 
 
-def attr(attrs: bytes, name: bytes) -> bytes | None:
-    return parse_attrs(attrs).get(name) if name in attrs else None
-
-
 def set_attr(attrs: bytes, name: bytes, value: bytes) -> bytes:
     """`attrs` with `name` set to `value` (written in double quotes), in place when the
     attribute is there (whatever its quoting), else added at the end."""
