@@ -401,8 +401,8 @@ EDGE: dict[str, tuple[Callable[[Path], Path], dict[str, tuple[int, str]]]] = {
         _merged_headers,
         {
             "note": (0, "Wrote 1 cell(s)"),
-            # New columns go after the last header, here inside the merge: refused, not split.
-            "escalations-write": (1, "'ESP Tracker'!L2 is inside the merged cells K2:L2"),
+            # Right after the last header is inside the merge: the new columns go after it.
+            "escalations-write": (0, "L is inside the merged cells K2:L2"),
         },
     ),
     "past-9999": (

@@ -82,3 +82,25 @@ def test_a_workbook_opened_to_write_keeps_the_scanned_sheet(tmp_path: Path) -> N
     with locked_for_update(path) as wb:
         read_table(wb)
         assert wb.pkg._xml[part] == wb.pkg.read(part)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        b"<c r='B2' t='e'><v>#DIV/0!</v></c><c r = \"C2\" t = \"e\"><v>#N/A</v></c>",
+        b'<c r="A2"><v>1</v></c><c t="e"><f>1/0</f><v>#DIV/0!</v></c><c t="e"><v>#N/A</v></c>',
+        b'<c r="B2" t="e"><v>#DIV/0!</v></c><!-- <c r="D2" t="e"><v>#REF!</v></c> -->'
+        b'<c r="C2" t="e"><v>#N/A</v></c>',
+    ],
+    ids=["quoting", "cells without r", "a comment"],
+)
+def test_error_cells_are_found_however_the_sheet_spells_them(cells: bytes) -> None:
+    xml = (
+        b'<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1"><v>0</v></c></row>'
+        b'<row r="2">' + cells + b"</row></sheetData></worksheet>"
+    )
+    pieces = [xml[i : i + 50] for i in range(0, len(xml), 50)]
+    rows: list[list[object]] = [[0], []]
+    _restore_errors(rows, _error_cells(pieces), None, None)
+    assert rows[1][1:] == [ReadError("#DIV/0!"), ReadError("#N/A")]
+    assert len(rows[1]) == 3

@@ -306,6 +306,25 @@ def test_an_existing_hand_made_tracking_sheet_is_appended_to(tracker: Path, fold
     assert tracker_cells(tracker)[0] == ["Y", date(2026, 11, 23)]
 
 
+def test_a_hand_made_tracking_sheet_keeps_its_unlabelled_column(
+    tracker: Path, folder: Path
+) -> None:
+    """The SHA-256 column esp adds goes after the sheet's last used column, never over a
+    column of data that has no header."""
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Proofs"
+    ws.append(["Agent Name", "Class", "File Name", "Date Received", "Uploaded By"])
+    ws.append(["Price, Devon", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 21), "Jo", "ok"])
+    wb.save(sheet)
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    rows = sheet_rows(sheet)
+    assert rows[0][5:] == [None, "SHA-256"]
+    assert rows[1][5] == "ok"
+
+
 def test_no_folder_is_a_clear_error(tracker: Path, tmp_path: Path) -> None:
     res = proofs(tracker, tmp_path / "nowhere")
     assert res.exit_code == ExitCode.BAD_INPUT

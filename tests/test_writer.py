@@ -428,14 +428,37 @@ def _with_sheet(tmp_path: Path, sheet_data: bytes) -> Path:
     return path
 
 
-def test_rows_out_of_order_are_refused_not_spliced(tmp_path: Path) -> None:
+def test_rows_out_of_order_are_written_where_they_are(tmp_path: Path) -> None:
+    """Rows out of order (valid XML, written by some programs): each written cell lands in
+    its own row, a new row goes before the first row numbered after it, none is doubled."""
     path = _with_sheet(
         tmp_path,
-        b'<row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>',
+        b'<row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+        b'<row r="5"><c r="A5"><v>5</v></c></row>',
+    )
+    write(path, [("S", 2, 2, "x"), ("S", 3, 2, "y"), ("S", 4, 1, "new"), ("S", 1, 1, "top")])
+    ws = openpyxl.load_workbook(path)["S"]
+    assert [[c.value for c in r] for r in ws.iter_rows()] == [
+        ["top", None],
+        [2, "x"],
+        [3, "y"],
+        ["new", None],
+        [5, None],
+    ]
+    xml = parts(path)["xl/worksheets/sheet1.xml"]
+    for r in range(1, 6):
+        assert xml.count(b'<row r="%d"' % r) == 1
+
+
+def test_a_row_written_twice_in_the_xml_is_refused_naming_the_cell(tmp_path: Path) -> None:
+    path = _with_sheet(
+        tmp_path,
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+        b'<row r="2"><c r="B2"><v>3</v></c></row>',
     )
     before = path.read_bytes()
-    with pytest.raises(UnsafeWriteError, match="sheet 'S' cannot be changed safely"):
-        write(path, [("S", 2, 2, "x"), ("S", 3, 2, "y")])
+    with pytest.raises(UnsafeWriteError, match=r"S!C2: .*row 2 appears twice"):
+        write(path, [("S", 1, 2, "ok"), ("S", 2, 3, "x")])
     assert path.read_bytes() == before
 
 

@@ -138,6 +138,7 @@ class AddedColumn:
     sheet: str
     col: int
     header: str
+    note: str = ""  # why it is not right after the last header, when it is not
 
     @property
     def letter(self) -> str:

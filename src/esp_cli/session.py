@@ -30,6 +30,7 @@ from esp_cli.model import AddedColumn, CellChange, WriteReport
 from esp_cli.tracker import Row, Sheet, Table, read_table
 from esp_cli.xlsx import safety
 from esp_cli.xlsx.patch import Patcher
+from esp_cli.xlsx.refs import col_letter
 from esp_cli.xlsx.workbook import Workbook, locked_for_update
 
 
@@ -37,8 +38,9 @@ class ChangePlan:
     """The cells a command will write, each with its old value, applied in one write.
 
     `set` takes an agent row and a column key: the column is found on the row's sheet, or
-    planned after the last header when the sheet lacks it. `set_cell` writes a cell of a
-    sheet that is not read as agent rows (the TBT Tracking Sheet)."""
+    added when the sheet lacks it (new_column: after the last header where that column is
+    empty, else after the last used one). `set_cell` writes a cell of a sheet that is not
+    read as agent rows (the TBT Tracking Sheet)."""
 
     def __init__(self, workbook: Workbook, table: Table | None) -> None:
         self.workbook = workbook
@@ -47,6 +49,7 @@ class ChangePlan:
         self.added_columns: list[AddedColumn] = []
         self._patcher: Patcher | None = None
         self._planned_cols: dict[tuple[str, str], int] = {}
+        self._added_cols: dict[str, list[int]] = {}
 
     @property
     def agent_rows(self) -> Table | None:
@@ -73,15 +76,46 @@ class ChangePlan:
         planned = self._planned_cols.get((sheet.name, key))
         if planned is not None:
             return planned
-        used = [c for (s, _k), c in self._planned_cols.items() if s == sheet.name]
-        col = max([sheet.last_header_col, *used]) + 1
-        self.add_column(sheet.name, sheet.header_row, col, BY_KEY[key].header)
+        col = self.new_column(
+            sheet.name,
+            sheet.header_row,
+            BY_KEY[key].header,
+            last_header_col=sheet.last_header_col,
+            last_used_col=sheet.last_used_col,
+        )
         self._planned_cols[(sheet.name, key)] = col
         return col
 
-    def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
+    def new_column(
+        self, sheet: str, header_row: int, header: str, *, last_header_col: int, last_used_col: int
+    ) -> int:
+        """Add a column headed `header` right after the last header (or after a column
+        esp already added there) when that whole column is empty: no value in any row,
+        above the header or below it, and no merged cells, Excel table or data validation
+        over it. Else after the last column the sheet uses (`last_used_col`: the rightmost
+        holding a value), saying why. Returns it."""
+        after = max([last_header_col, *self._added_cols.get(sheet, [])])
+        col = after + 1
+        why = self._column_use(sheet, col, header_row, last_used_col)
+        note = ""
+        if why is not None:
+            last = max(after, last_used_col, self.patcher.structures_end(sheet, header_row))
+            note = f"placed after the last used column: {col_letter(col)} {why}"
+            col = last + 1
         self.patcher.add_column(sheet, header_row, col, header)
-        self.added_columns.append(AddedColumn(sheet, col, header))
+        self._added_cols.setdefault(sheet, []).append(col)
+        self.added_columns.append(AddedColumn(sheet, col, header, note))
+        return col
+
+    def _column_use(self, sheet: str, col: int, header_row: int, last_used: int) -> str | None:
+        """Why `col` is not free for a new column (None: it is)."""
+        why = self.patcher.column_use(sheet, col, header_row)
+        if why is not None or col > last_used:
+            return why
+        row = self.workbook.first_value_in(self.workbook.pkg.sheet(sheet), col)
+        if row is not None:
+            return f"holds data without a header ({col_letter(col)}{row})"
+        return None
 
     def set(self, row: Row, key: str, new: Any) -> CellChange:
         sheet = self.table.sheet(row.sheet)

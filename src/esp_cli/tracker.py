@@ -27,6 +27,7 @@ from esp_cli.values import (
     parse_yes_no,
     text_of,
 )
+from esp_cli.xlsx.numfmt import shown_integer
 from esp_cli.xlsx.reader import ErrorValue, SheetValues
 from esp_cli.xlsx.refs import col_letter
 from esp_cli.xlsx.validations import ListValidation
@@ -87,6 +88,7 @@ class Sheet:
     class_from_sheet: bool
     rows: list[Row]
     duplicate_headers: list[tuple[str, int, int]] = field(default_factory=list)
+    last_used_col: int = 0  # the rightmost column holding a value, header or not
 
     @property
     def last_header_col(self) -> int:
@@ -200,6 +202,20 @@ def find_header(
     return r, columns, headers, duplicates
 
 
+def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
+    """In these (text) columns, a number formatted to show as text (an N Number typed as
+    48290 and shown `0048290`) is read as the text Excel shows."""
+    rows = values.rows
+    for (r, c), code in values.formats.items():
+        if c not in columns or r > len(rows) or c > len(rows[r - 1]):
+            continue
+        v = rows[r - 1][c - 1]
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            shown = shown_integer(v, code)
+            if shown is not None:
+                rows[r - 1][c - 1] = shown
+
+
 def read_table(
     workbook: Workbook,
     aliases: Mapping[str, Iterable[str]] | None = None,
@@ -255,6 +271,8 @@ def read_table(
         values = workbook.values(
             info, columns=None if wanted is None else {c for _, c in items}, cache=False
         )
+        if values.formats:
+            shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
         # Classes, dates and statuses repeat down a column: each distinct value of a column
         # is parsed once (non-text keyed by type too, since 1 == 1.0 == True).
         kinds: list[tuple[str, int, Kind, dict[Any, Any]]] = [
@@ -302,7 +320,16 @@ def read_table(
             if row.has_identity or (keep_class_rows and row.cls):
                 rows.append(row)
         sheets.append(
-            Sheet(info.name, header_row, columns, headers, class_from_sheet, rows, duplicates)
+            Sheet(
+                info.name,
+                header_row,
+                columns,
+                headers,
+                class_from_sheet,
+                rows,
+                duplicates,
+                max(values.last_col, head.last_col),
+            )
         )
     if not sheets:
         missing = ", ".join(BY_KEY[k].header for k in required)

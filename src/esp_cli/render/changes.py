@@ -70,7 +70,8 @@ def say_written(write: WriteReport, done: str = "already says so") -> None:
     """The last word on stderr: what was (or would be) written, and where the backup is."""
     n = len(write.changes)
     for added in write.added_columns:
-        say(f"{'Would add' if write.dry_run else 'Added'} column {added}.")
+        why = f" ({added.note})" if added.note else ""
+        say(f"{'Would add' if write.dry_run else 'Added'} column {added}{why}.")
     if write.dry_run:
         say(f"Dry run: {n} cell(s) would change; {write.tracker} was not written.")
     elif write.backup:

@@ -143,6 +143,7 @@ class TrackingSheet:
     columns: dict[str, int]  # key of TRACKING_COLUMNS -> 1-based column
     last_header_col: int
     last_row: int
+    last_used_col: int = 0  # the rightmost column holding a value, header or not
     hashes: set[str] = field(default_factory=set)
     names: set[tuple[str, str]] = field(default_factory=set)  # (agent key, file) without hash
 
@@ -165,7 +166,8 @@ def read_tracking(wb: Workbook) -> TrackingSheet:
     for info in wb.sheets:
         if not info.visible:
             continue
-        rows = wb.values(info).rows
+        values = wb.values(info)
+        rows = values.rows
         for r, line in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
             columns: dict[str, int] = {}
             for c, value in enumerate(line, start=1):
@@ -175,7 +177,7 @@ def read_tracking(wb: Workbook) -> TrackingSheet:
             if "agent" not in columns or "file" not in columns:
                 continue
             last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))
-            found = TrackingSheet(info.name, r, columns, last_header, r)
+            found = TrackingSheet(info.name, r, columns, last_header, r, values.last_col)
             for number, record in enumerate(rows[r:], start=r + 1):
                 if any(not is_blank(v) for v in record):
                     found.last_row = number
@@ -261,14 +263,17 @@ def _plan_tracking(
     plan: ChangePlan, sheet: TrackingSheet, proofs: Sequence[Proof], by: str
 ) -> None:
     """The new rows of the tracking sheet (and, on a hand-made sheet, the columns esp
-    records that it lacks, after the last one)."""
+    records that it lacks, after the last one: see ChangePlan.new_column)."""
     columns = dict(sheet.columns)
-    next_col = sheet.last_header_col + 1
     for key, (header, _) in TRACKING_COLUMNS.items():
         if key not in columns:
-            plan.add_column(sheet.sheet, sheet.header_row, next_col, header)
-            columns[key] = next_col
-            next_col += 1
+            columns[key] = plan.new_column(
+                sheet.sheet,
+                sheet.header_row,
+                header,
+                last_header_col=sheet.last_header_col,
+                last_used_col=sheet.last_used_col,
+            )
     for number, proof in enumerate(proofs, start=sheet.last_row + 1):
         for key, value in _record_values(proof, by).items():
             plan.set_cell(

@@ -158,8 +158,10 @@ class Package:
                 f"{self.path}: this zip is not an Excel workbook (no [Content_Types].xml).",
                 fix="give the .xlsx file saved by Excel.",
             )
-        if self.workbook_part not in names:
-            if any(n.endswith(".bin") and n.startswith("xl/workbook") for n in names):
+        if self.workbook_part.endswith(".bin") or self.workbook_part not in names:
+            if self.workbook_part.endswith(".bin") or any(
+                n.endswith(".bin") and n.startswith("xl/workbook") for n in names
+            ):
                 raise InputFileError(
                     f"{self.path}: this is a binary workbook (.xlsb), which esp cannot read.",
                     fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",

@@ -17,18 +17,31 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from html import unescape
 
-from esp_cli.errors import UnsafeWriteError, UsageError
+from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.values import Unreadable, parse_yes_no
 from esp_cli.xlsx import zipio
 from esp_cli.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
-from esp_cli.xlsx.refs import address, col_letter, parse_range
+from esp_cli.xlsx.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.xlsx.sheetxml import SheetXml, Splicer
 from esp_cli.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, Styles
+from esp_cli.xlsx.xmlbytes import (
+    FragmentCheck,
+    NotWellFormed,
+    blank_markup,
+    check_document,
+    end_tag,
+    namespace_declarations,
+    parse_attrs,
+    set_attr,
+    start_tag,
+)
 
 Value = str | date | datetime | float | int | bool | None
 
+# A part this small is parsed whole before it is written; a larger one (a sheet of
+# thousands of rows) has what esp wrote parsed where it goes (Patcher._guarded).
+WHOLE_CHECK_BYTES = 1 << 20
 EXCEL_CELL_LIMIT = 32767
 EXCEL_LINE_LIMIT = 253
 
@@ -80,7 +93,8 @@ def check_cell_text(text: str, where: object) -> None:
 def xml_text(text: str) -> bytes:
     """ST_Xstring: escape markup, keep `_xHHHH_`-looking text literal, encode illegal chars."""
     s = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
-    s = s.replace("\r\n", "\n").replace("\r", "_x000D_")
+    # Every CR kept, as Excel keeps one: an earlier note line ending CR LF stays CR LF.
+    s = s.replace("\r", "_x000D_")
     s = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return s.encode("utf-8")
@@ -143,7 +157,7 @@ class Patcher:
         neighbour; refused when a hidden column range would swallow it."""
         sx = self.sheet_xml(sheet)
         spec = sx.col_spec(col)
-        if spec is not None and re.search(rb"\bhidden=\"(1|true)\"", spec):
+        if spec is not None and spec.get(b"hidden", b"").strip() in (b"1", b"true"):
             raise UnsafeWriteError(
                 f"{address(sheet, header_row, col)}: esp needs to add the column '{header}' "
                 f"here, but column {col_letter(col)} is hidden.",
@@ -153,16 +167,63 @@ class Patcher:
         self._new_cols.setdefault(sheet, {})[col] = header_row
         self.set(sheet, header_row, col, header)
 
+    def _occupants(self, sheet: str, from_row: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """What already holds columns of the sheet besides values: merged cells reaching
+        `from_row` or below (a title merged across the top does not hold a column), Excel
+        tables, PivotTables, and data validations (a rule set on whole rows does not count),
+        each as a message names it, with its range."""
+        with self._sheet_errors(sheet):
+            sx = self.sheet_xml(sheet)
+            found = [
+                (f"is inside the merged cells {_range_text(rng)}", rng)
+                for rng in sx.merged_ranges
+                if rng[2] >= from_row
+            ]
+            found += [
+                (f"is part of the Excel table '{name}'", rng)
+                for name, rng in self._table_refs(sheet)
+            ]
+            found += [
+                (f"is part of the PivotTable '{name}'", rng)
+                for name, rng in self._pivot_ranges(sheet)
+            ]
+            found += [
+                (f"has a drop-down or other data validation ({_range_text(rng)})", rng)
+                for rng in sx.validation_ranges
+                if rng[2] >= from_row and not (rng[1] == 1 and rng[3] == MAX_COL)
+            ]
+        return found
+
+    def column_use(self, sheet: str, col: int, from_row: int) -> str | None:
+        """Why column `col` is not free for a new column, values aside (None: it is)."""
+        for why, (_r1, c1, _r2, c2) in self._occupants(sheet, from_row):
+            if c1 <= col <= c2:
+                return why
+        return None
+
+    def structures_end(self, sheet: str, from_row: int) -> int:
+        """The rightmost column held by merged cells, tables or validations (0: none)."""
+        return max((rng[3] for _why, rng in self._occupants(sheet, from_row)), default=0)
+
     @contextlib.contextmanager
-    def _sheet_errors(self, sheet: str | None) -> Iterator[None]:
-        """A sheet whose XML esp cannot follow (a row never closed, rows out of order) is
-        refused, never patched blindly."""
+    def _sheet_errors(self, sheet: str | None, cell: _Where | None = None) -> Iterator[None]:
+        """A sheet whose XML esp cannot follow (a row never closed, a cell written twice)
+        is refused, never patched blindly; a part esp would write malformed is never
+        written."""
         try:
             yield
+        except NotWellFormed as exc:
+            raise WriteFailedError(
+                f"{self.pkg.path}: part {exc.part or '?'} would not be well-formed XML after "
+                f"esp's change ({exc.reason}); nothing was written.",
+                fix="open the workbook in Excel, save it, then run esp again (and report it "
+                "if it happens again).",
+            ) from exc
         except ValueError as exc:
             where = f"sheet '{sheet}'" if sheet else "a sheet"
+            at = f"{cell}: " if cell is not None else ""
             raise UnsafeWriteError(
-                f"{self.pkg.path}: {where} cannot be changed safely: {exc}.",
+                f"{at}{self.pkg.path}: {where} cannot be changed safely: {exc}.",
                 fix="open the workbook in Excel, save it, then run esp again.",
             ) from exc
 
@@ -170,7 +231,7 @@ class Patcher:
         try:
             self._set(sheet, row, col, value)
         except ValueError:
-            with self._sheet_errors(sheet):
+            with self._sheet_errors(sheet, _Where(sheet, row, col)):
                 raise
         self._raw.get(sheet, {}).pop((row, col), None)
 
@@ -182,7 +243,7 @@ class Patcher:
             cell = sx.cell(row, col)  # looked up (and kept) when the cell was planned
             loc = sx.row(row) if cell is not None else None
         except ValueError:
-            with self._sheet_errors(sheet):
+            with self._sheet_errors(sheet, _Where(sheet, row, col)):
                 raise
         if cell is None or loc is None:
             return None
@@ -197,12 +258,18 @@ class Patcher:
         if raw:
             prefix = self.sheet_xml(sheet).prefix
             tag = b"<" + prefix + b"c"
-            if not raw.startswith(tag) or not raw.endswith((b"/>", b"</" + prefix + b"c>")):
+            opening = start_tag(prefix, b"c").match(raw)
+            closed = opening is not None and (
+                opening.end() == len(raw)
+                if opening.group(2)
+                else re.search(rb"</" + re.escape(prefix) + rb"c\s*>\Z", raw) is not None
+            )
+            if opening is None or not closed:
                 raise UnsafeWriteError(
                     f"{address(sheet, row, col)}: the recorded cell cannot be put back as it "
                     "was (it is not a cell of this sheet)."
                 )
-            if not re.search(rb"\sr=\"", raw.split(b">", 1)[0]):
+            if b"r" not in parse_attrs(opening.group(1)):
                 raw = tag + b' r="' + f"{col_letter(col)}{row}".encode() + b'"' + raw[len(tag) :]
         self._raw.setdefault(sheet, {})[(row, col)] = raw
 
@@ -280,15 +347,15 @@ class Patcher:
         if cached is None:
             cached = []
             for target, data in self._related(sheet, REL_TABLE):
-                head = re.search(rb"<(?:\w+:)?table\b[^>]*>", data)
-                ref = re.search(rb"\bref=\"([^\"]+)\"", head.group(0)) if head else None
-                name = re.search(rb"\bdisplayName=\"([^\"]+)\"", head.group(0)) if head else None
+                head = _root_attrs(data, b"table")
+                ref = head.get(b"ref")
                 if ref:
                     try:
-                        rng = parse_range(ref.group(1).decode())
-                    except ValueError:
+                        rng = parse_range(ref.decode())
+                    except (ValueError, UnicodeDecodeError):
                         continue
-                    cached.append((name.group(1).decode() if name else target, rng))
+                    name = head.get(b"displayName")
+                    cached.append((name.decode("utf-8", "replace") if name else target, rng))
             self._tables[sheet] = cached
         return cached
 
@@ -300,20 +367,25 @@ class Patcher:
         if cached is None:
             cached = []
             for target, data in self._related(sheet, REL_PIVOT_TABLE):
-                head = re.search(rb"<(?:\w+:)?pivotTableDefinition\b[^>]*>", data)
-                loc = re.search(rb"<(?:\w+:)?location\b[^>]*>", data)
-                ref = re.search(rb"\bref=\"([^\"]+)\"", loc.group(0)) if loc else None
-                if head is None or loc is None or ref is None:
+                scan = blank_markup(data)
+                head = _root_attrs(data, b"pivotTableDefinition")
+                loc_tag = re.search(rb"<(?:[^\s:<>/!?]+:)?location(?=[\s/>])([^>]*)>", scan)
+                loc = parse_attrs(loc_tag.group(1)) if loc_tag else {}
+                ref = loc.get(b"ref")
+                if not head or ref is None:
                     continue
-                name = re.search(rb"\bname=\"([^\"]*)\"", head.group(0))
-                label = unescape(name.group(1).decode("utf-8", "replace")) if name else target
-                r1, c1, r2, c2 = parse_range(ref.group(1).decode())
+                name = head.get(b"name")
+                label = name.decode("utf-8", "replace") if name is not None else target
+                try:
+                    r1, c1, r2, c2 = parse_range(ref.decode())
+                except (ValueError, UnicodeDecodeError):
+                    continue
                 cached.append((label, (r1, c1, r2, c2)))
-                pages = re.search(rb"\browPageCount=\"(\d+)\"", loc.group(0))
-                page_cols = re.search(rb"\bcolPageCount=\"(\d+)\"", loc.group(0))
-                if pages and int(pages.group(1)) > 0 and r1 > int(pages.group(1)) + 1:
-                    width = 3 * int(page_cols.group(1) if page_cols else b"1") - 1
-                    top = r1 - int(pages.group(1)) - 1
+                pages = loc.get(b"rowPageCount", b"")
+                page_cols = loc.get(b"colPageCount", b"1")
+                if pages.isdigit() and int(pages) > 0 and r1 > int(pages) + 1:
+                    width = 3 * int(page_cols if page_cols.isdigit() else b"1") - 1
+                    top = r1 - int(pages) - 1
                     cached.append((label, (top, c1, r1 - 2, c1 + width - 1)))
             self._pivots[sheet] = cached
         return cached
@@ -332,11 +404,29 @@ class Patcher:
         return self._styles
 
     def _guarded(
-        self, sheet: str, pieces: Iterator[bytes | memoryview]
+        self,
+        sheet: str,
+        part: str,
+        pieces: Iterator[bytes | memoryview],
+        rows: FragmentCheck | None,
+        skeleton: bytes,
     ) -> Iterator[bytes | memoryview]:
+        """The new sheet's pieces, proven well-formed as they pass: the whole part when it
+        is small; else every row the splicer wrote (`rows` is fed them, inside the
+        namespaces in scope) and the sheet without its rows (`skeleton`). What lies between
+        the written rows is the original's bytes, whole rows and what came between them."""
         # The rows are rebuilt as the zip writer asks for them: errors still name the sheet.
-        with self._sheet_errors(sheet):
+        with self._sheet_errors(sheet), _part_named(part):
+            if rows is None:
+                whole = FragmentCheck.document()
+                for piece in pieces:
+                    whole.feed(piece)
+                    yield piece
+                whole.close()
+                return
             yield from pieces
+            rows.close()
+            check_document(skeleton)
 
     def build(self) -> bytes:
         """The complete new package bytes (nothing is written to disk here)."""
@@ -358,23 +448,33 @@ class Patcher:
                     continue
                 style = self._style_for(sx, row, col, value, col in new_cols)
                 changes.setdefault(row, {})[col] = self._cell_xml(sx, row, col, value, style, sst)
-            head, body, tail = Splicer(sx).parts(changes)
-            head = _widen_dimension(head, sx.prefix, changes)
+            rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
+            head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
                 head = _add_col_widths(head, sx, sorted(new_cols))
+            head = _widen_dimension(head, sx.prefix, changes)
             if sx.has_formulas:
                 tail = _full_calc_on_load(tail, sx.prefix)
             info = self.pkg.sheet(sheet)
-            replace[info.part] = itertools.chain((head,), self._guarded(sheet, body), (tail,))
+            replace[info.part] = self._guarded(
+                sheet, info.part, itertools.chain((head,), body, (tail,)), rows, head + tail
+            )
             for col, header_row in new_cols.items():
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
         if sst is not None and sst_part is not None and sst.changed:
             replace[sst_part] = sst.patched()
+            if len(sst.data) > WHOLE_CHECK_BYTES:
+                with _part_named(sst_part):
+                    sst.check()
         styles = self.styles.patched()
         if styles is not None:
             part = self.pkg.workbook_rel_target(REL_STYLES)
             assert part is not None
             replace[part] = styles
+        for part, data in replace.items():
+            if isinstance(data, bytes) and (part != sst_part or len(data) <= WHOLE_CHECK_BYTES):
+                with _part_named(part):
+                    check_document(data)
         return zipio.rewrite(self.pkg.data, self.pkg.zf, replace)
 
     def _restored(
@@ -390,7 +490,8 @@ class Patcher:
             existing = sx.cell(row, col)
             if existing is not None and existing.attr(b"t") == b"s":
                 sst.released()
-            if element and re.search(rb"\st=\"s\"", element.split(b">", 1)[0]):
+            opening = start_tag(sx.prefix, b"c").match(element) if element else None
+            if opening is not None and parse_attrs(opening.group(1)).get(b"t") == b"s":
                 sst.refs_delta += 1
         return element
 
@@ -405,8 +506,8 @@ class Patcher:
                 style = neighbour.style
             else:
                 spec = sx.col_spec(col)
-                m = re.search(rb"\bstyle=\"(\d+)\"", spec) if spec else None
-                style = int(m.group(1)) if m else None
+                spec_style = spec.get(b"style", b"") if spec else b""
+                style = int(spec_style) if spec_style.isdigit() else None
         if isinstance(value, date) and self.styles.count:
             if style is not None and self.styles.is_date_style(style):
                 return style
@@ -501,18 +602,27 @@ class Patcher:
                 continue
             done = replace.get(target)
             data = done if isinstance(done, bytes) else self.pkg.read_xml(target)
-            head = re.search(rb"<(?:\w+:)?table\b[^>]*>", data)
-            ref = re.search(rb"\bref=\"([^\"]+)\"", head.group(0)) if head else None
-            if head is None or ref is None:
+            scan = blank_markup(data)
+            head = re.search(rb"<(?:[^\s:<>/!?]+:)?table(?=[\s/>])", scan)
+            if head is None:
                 continue
-            r1, c1, r2, c2 = parse_range(ref.group(1).decode())
+            prefix = _prefix_of(head.group(0)[1:], b"table")
+            tag = start_tag(prefix, b"table").match(scan, head.start())
+            attrs = parse_attrs(tag.group(1)) if tag else {}
+            ref = attrs.get(b"ref")
+            if tag is None or ref is None:
+                continue
+            r1, c1, r2, c2 = parse_range(ref.decode())
             if r1 != header_row or not (c1 <= col <= c2 + 1):
                 continue
             where = address(sheet, header_row, col)
             if c1 <= col <= c2:
                 raise UnsafeWriteError(f"{where} is inside table '{target}'.")
-            if re.search(rb"\btableType=\"queryTable\"", head.group(0)) or re.search(
-                rb"\btotalsRowCount=\"[1-9]", head.group(0)
+            if attrs.get(b"tableType") == b"queryTable" or attrs.get(
+                b"totalsRowCount", b"0"
+            ) not in (
+                b"0",
+                b"",
             ):
                 raise UnsafeWriteError(
                     f"{where}: the new column would extend a table with a totals row or a "
@@ -520,50 +630,70 @@ class Patcher:
                     fix=f"add the '{writes[(header_row, col)]}' column to the table in Excel.",
                 )
             new_ref = f"{col_letter(c1)}{r1}:{col_letter(col)}{r2}".encode()
-            data = (
-                data[: head.start()]
-                + head.group(0).replace(ref.group(0), b'ref="' + new_ref + b'"')
-                + data[head.end() :]
-            )
-            data = re.sub(
-                rb"(<(?:\w+:)?autoFilter\b[^>]*?\bref=\")([^\"]+)(\")",
-                lambda m: m.group(1) + _widen_ref(m.group(2), col) + m.group(3),
-                data,
-                count=1,
-            )
-            cols = re.search(
-                rb"<((?:\w+:)?)tableColumns\b([^>]*)>(.*?)</(?:\w+:)?tableColumns>", data, re.S
-            )
-            if cols is None:
+            edits: list[tuple[int, int, bytes]] = [
+                (tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", new_ref))
+            ]
+            auto = start_tag(prefix, b"autoFilter").search(scan, tag.end())
+            if auto is not None:
+                auto_ref = parse_attrs(auto.group(1)).get(b"ref")
+                if auto_ref:
+                    widened = _widen_ref(auto_ref, col)
+                    edits.append(
+                        (auto.start(1), auto.end(1), set_attr(auto.group(1), b"ref", widened))
+                    )
+            cols = start_tag(prefix, b"tableColumns").search(scan, tag.end())
+            cols_end = end_tag(prefix, b"tableColumns").search(scan, cols.end()) if cols else None
+            if cols is None or cols_end is None or cols.group(2):
                 continue
+            column_tag = start_tag(prefix, b"tableColumn")
             ids = [
-                int(x)
-                for x in re.findall(rb"<(?:\w+:)?tableColumn\b[^>]*?\bid=\"(\d+)\"", cols.group(3))
+                int(got)
+                for m in column_tag.finditer(scan, cols.end(), cols_end.start())
+                if (got := parse_attrs(m.group(1)).get(b"id", b"")).isdigit()
             ]
             header = writes[(header_row, col)]
-            name = xml_attr(str(header))
-            prefix = cols.group(1)
             new_col = (
                 b"<"
                 + prefix
                 + b'tableColumn id="%d" name="' % (max(ids, default=0) + 1)
-                + name
+                + xml_attr(str(header))
                 + b'"/>'
             )
-            attrs = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % (len(ids) + 1), cols.group(2))
-            block = (
-                b"<"
-                + prefix
-                + b"tableColumns"
-                + attrs
-                + b">"
-                + cols.group(3)
-                + new_col
-                + b"</"
-                + prefix
-                + b"tableColumns>"
-            )
-            replace[target] = data[: cols.start()] + block + data[cols.end() :]
+            count = set_attr(cols.group(1), b"count", b"%d" % (len(ids) + 1))
+            edits.append((cols.start(1), cols.end(1), count))
+            edits.append((cols_end.start(), cols_end.start(), new_col))
+            for at, until, text in sorted(edits, reverse=True):
+                data = data[:at] + text + data[until:]
+            replace[target] = data
+
+
+def _range_text(rng: tuple[int, int, int, int]) -> str:
+    r1, c1, r2, c2 = rng
+    return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+
+
+@contextlib.contextmanager
+def _part_named(part: str) -> Iterator[None]:
+    try:
+        yield
+    except NotWellFormed as exc:
+        exc.part = exc.part or part
+        raise
+
+
+def _prefix_of(name: bytes, local: bytes) -> bytes:
+    """b"x:" for b"x:table", b"" for b"table"."""
+    return name[: len(name) - len(local)]
+
+
+def _root_attrs(data: bytes, local: bytes) -> dict[bytes, bytes]:
+    """The attributes of a part's root element (named `local`, any prefix), else {}."""
+    scan = blank_markup(data)
+    m = re.search(rb"<((?:[^\s:<>/!?]+:)?)" + local + rb"(?=[\s/>])", scan)
+    if m is None:
+        return {}
+    tag = start_tag(m.group(1), local).match(scan, m.start())
+    return parse_attrs(tag.group(1)) if tag else {}
 
 
 def xml_attr(text: str) -> bytes:
@@ -582,11 +712,15 @@ class _SharedStrings:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self.scan = blank_markup(data)  # a comment holding "<si>" is not a string
         self.prefix = b""
-        m = re.search(rb"<(?:(\w+):)?sst\b", data)
+        m = re.search(rb"<(?:([^\s:<>/!?]+):)?sst(?=[\s/>])", self.scan)
         if m and m.group(1):
             self.prefix = m.group(1) + b":"
-        self.base = len(re.findall(rb"<" + re.escape(self.prefix) + rb"si\b", data))
+        si = self.prefix + b"si"
+        self.base = sum(
+            self.scan.count(b"<" + si + end) for end in (b">", b" ", b"/", b"\n", b"\t", b"\r")
+        )
         self.new: list[bytes] = []
         self.index: dict[bytes, int] = {}
         self.refs_delta = 0
@@ -619,44 +753,49 @@ class _SharedStrings:
         return idx
 
     def patched(self) -> bytes:
-        data = self.data
-        head = re.search(rb"<(?:\w+:)?sst\b[^>]*?(/?)>", data)
+        data, scan = self.data, self.scan
+        head = start_tag(self.prefix, b"sst").search(scan)
         assert head is not None
-        tag = head.group(0)
+        attrs = head.group(1)
         unique = self.base + len(self.new)
-        new_tag = tag
-        um = re.search(rb"\buniqueCount=\"(\d+)\"", tag)
-        cm = re.search(rb"\bcount=\"(\d+)\"", tag)
-        if um:
-            new_tag = new_tag.replace(um.group(0), b'uniqueCount="%d"' % unique)
-        if cm:
+        old = parse_attrs(attrs)
+        if b"uniqueCount" in old:
+            attrs = set_attr(attrs, b"uniqueCount", b"%d" % unique)
+        if old.get(b"count", b"").isdigit():
             # count is the number of t="s" cells; an overwritten string's <si> stays (indexes
             # are positional), so count may end up below uniqueCount.
-            count = int(cm.group(1)) + self.refs_delta
-            new_tag = re.sub(rb"\bcount=\"\d+\"", b'count="%d"' % count, new_tag, count=1)
+            attrs = set_attr(attrs, b"count", b"%d" % (int(old[b"count"]) + self.refs_delta))
+        new_tag = b"<" + self.prefix + b"sst" + attrs + b">"
         body = b"".join(self.new)
-        if head.group(1):  # <sst .../>
-            new_tag = new_tag[:-2] + b">"
-            return (
-                data[: head.start()]
-                + new_tag
-                + body
-                + b"</"
-                + self.prefix
-                + b"sst>"
-                + data[head.end() :]
-            )
-        close = data.rfind(b"</" + self.prefix + b"sst>")
-        return data[: head.start()] + new_tag + data[head.end() : close] + body + data[close:]
+        if head.group(2):  # <sst .../>
+            close = b"</" + self.prefix + b"sst>"
+            return data[: head.start()] + new_tag + body + close + data[head.end() :]
+        closing = list(end_tag(self.prefix, b"sst").finditer(scan, head.end()))
+        at = closing[-1].start()
+        return data[: head.start()] + new_tag + data[head.end() : at] + body + data[at:]
+
+    def check(self) -> None:
+        """The new start tag and the appended strings are well-formed where they go."""
+        head = start_tag(self.prefix, b"sst").search(self.scan)
+        assert head is not None
+        declarations = namespace_declarations(head.group(0))
+        patched_head = b"<" + self.prefix + b"sst" + declarations + b">"
+        check_document(patched_head + b"</" + self.prefix + b"sst>")
+        fragment = FragmentCheck(declarations)
+        for si in self.new:
+            fragment.feed(si)
+        fragment.close()
 
 
 def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, bytes]]) -> bytes:
-    m = re.search(rb"<" + re.escape(prefix) + rb"dimension\b[^>]*?\bref=\"([^\"]+)\"", data)
-    if not m:
+    scan = blank_markup(data)
+    m = start_tag(prefix, b"dimension").search(scan)
+    ref = parse_attrs(m.group(1)).get(b"ref") if m else None
+    if m is None or not ref:
         return data
     try:
-        r1, c1, r2, c2 = parse_range(m.group(1).decode())
-    except ValueError:
+        r1, c1, r2, c2 = parse_range(ref.decode())
+    except (ValueError, UnicodeDecodeError):
         return data
     rows = list(changes)
     cols = [c for cells in changes.values() for c in cells]
@@ -664,60 +803,52 @@ def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, by
     nr2, nc2 = max(r2, *rows), max(c2, *cols)
     if (nr1, nc1, nr2, nc2) == (r1, c1, r2, c2):
         return data
-    ref = f"{col_letter(nc1)}{nr1}:{col_letter(nc2)}{nr2}".encode()
-    view = memoryview(data)
-    return b"".join((view[: m.start(1)], ref, view[m.end(1) :]))
+    new = f"{col_letter(nc1)}{nr1}:{col_letter(nc2)}{nr2}".encode()
+    return data[: m.start(1)] + set_attr(m.group(1), b"ref", new) + data[m.end(1) :]
 
 
 def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
-    """Give each new column its left neighbour's width (when the neighbour has one)."""
-    p = re.escape(sx.prefix)
+    """Give each new column its left neighbour's width (when the neighbour has one). `data`
+    is the sheet's head as read (the <col> offsets are into it)."""
+    inserts: list[tuple[int, bytes]] = []
     for col in new_cols:
         if sx.col_spec(col) is not None:
             continue
-        left = sx.col_spec(col - 1)
-        width = re.search(rb"\bwidth=\"([^\"]+)\"", left) if left else None
+        left = next((spec for spec in sx.col_specs if spec[0] <= col - 1 <= spec[1]), None)
+        width = left[2].get(b"width") if left else None
         if left is None or width is None:
             continue
         new = (
             b"<"
             + sx.prefix
             + b'col min="%d" max="%d" width="' % (col, col)
-            + width.group(1)
+            + xml_attr(width.decode("utf-8", "replace"))
             + b'" customWidth="1"/>'
         )
-        at = data.find(left)
-        if at < 0:
-            continue
-        at += len(left)
-        if not left.endswith(b"/>"):
-            close = re.compile(rb"</" + p + rb"col>")
-            cm = close.search(data, at)
-            if cm is None:
-                continue
-            at = cm.end()
+        inserts.append((left[4], new))
+    for at, new in sorted(inserts, key=lambda t: t[0], reverse=True):
         data = data[:at] + new + data[at:]
     return data
 
 
 def _full_calc_on_load(data: bytes, prefix: bytes) -> bytes:
     """Ask Excel to recalculate this sheet on open: formulas may depend on cells esp wrote,
-    and Excel cannot know their cached results are stale (XLSX-NOTES §4)."""
-    p = re.escape(prefix)
-    view = memoryview(data)
-    close_at = data.rfind(b"</" + prefix + b"sheetData>")
-    if close_at >= 0:
-        after = close_at + len(b"</" + prefix + b"sheetData>")
-    else:
-        empty = re.search(rb"<" + p + rb"sheetData\b[^>]*/>", data)
-        if empty is None:
-            return data
-        after = empty.end()
-    existing = re.compile(rb"<" + p + rb"sheetCalcPr\b[^>]*?/?>").search(data, after)
+    and Excel cannot know their cached results are stale (XLSX-NOTES §4). `data` is the
+    sheet's tail, from </sheetData> on."""
+    scan = blank_markup(data)
+    close = end_tag(prefix, b"sheetData").match(scan)
+    if close is None:
+        return data
+    after = close.end()
+    existing = start_tag(prefix, b"sheetCalcPr").search(scan, after)
     if existing:
-        if b"fullCalcOnLoad" in existing.group(0):
+        attrs = existing.group(1)
+        if parse_attrs(attrs).get(b"fullCalcOnLoad", b"").strip() in (b"1", b"true"):
             return data
-        new = existing.group(0).replace(b"sheetCalcPr", b'sheetCalcPr fullCalcOnLoad="1"', 1)
-        return b"".join((view[: existing.start()], new, view[existing.end() :]))
+        return (
+            data[: existing.start(1)]
+            + set_attr(attrs, b"fullCalcOnLoad", b"1")
+            + data[existing.end(1) :]
+        )
     tag = b"<" + prefix + b'sheetCalcPr fullCalcOnLoad="1"/>'
-    return b"".join((view[:after], tag, view[after:]))
+    return data[:after] + tag + data[after:]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import unescape
+
+from esp_cli.xlsx.numfmt import text_like
+from esp_cli.xlsx.xmlbytes import blank_markup, end_tag, parse_attrs, set_attr, start_tag
 
 # Built-in number formats that show dates or times (ECMA-376 §18.8.30; OI 2.1.712),
 # including the East Asian date ids Excel maps to locale dates.
@@ -19,16 +21,7 @@ _BUILTIN_TIME_ONLY = frozenset([18, 19, 20, 21, 45, 46, 47])
 DATE_FMT_ID = 14  # m/d/yyyy
 DATETIME_FMT_ID = 22  # m/d/yyyy h:mm
 
-_XFS = re.compile(rb"<((?:\w+:)?)cellXfs\b([^>]*?)(/>|>(.*?)</(?:\w+:)?cellXfs>)", re.S)
-_XF = re.compile(rb"<(?:\w+:)?xf\b[^>]*?(?:/>|>.*?</(?:\w+:)?xf>)", re.S)
-_NUMFMT = re.compile(
-    rb"<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId=\"(\d+)\"[^>]*?\bformatCode=\"([^\"]*)\""
-)
-_NUMFMT_REV = re.compile(
-    rb"<(?:\w+:)?numFmt\b[^>]*?\bformatCode=\"([^\"]*)\"[^>]*?\bnumFmtId=\"(\d+)\""
-)
-_NUMFMT_ID = re.compile(rb"\bnumFmtId=\"(\d+)\"")
-_COUNT = re.compile(rb"\bcount=\"\d+\"")
+_ROOT = re.compile(rb"<(?:([^\s:<>/!?]+):)?styleSheet(?=[\s/>])")
 
 
 def is_date_code(code: str) -> bool:
@@ -48,23 +41,41 @@ class Styles:
     xf_fmt: list[int] = field(default_factory=list)  # cellXfs index -> numFmtId
     xf_raw: list[bytes] = field(default_factory=list)
     added: list[bytes] = field(default_factory=list)
+    prefix: bytes = b""
+    # <cellXfs>: where it starts, where its start tag ends, where its end tag starts
+    _xfs: tuple[int, int, int] | None = None
 
     @classmethod
     def parse(cls, data: bytes | None) -> Styles:
         st = cls(data=data or b"")
         if not data:
             return st
-        for m in _NUMFMT.finditer(data):
-            st.num_fmts[int(m.group(1))] = unescape(m.group(2).decode("utf-8", "replace"))
-        for m in _NUMFMT_REV.finditer(data):
-            st.num_fmts.setdefault(int(m.group(2)), unescape(m.group(1).decode("utf-8", "replace")))
-        xfs = _XFS.search(data)
-        if xfs and xfs.group(4):
-            for xm in _XF.finditer(xfs.group(4)):
-                raw = xm.group(0)
-                fm = _NUMFMT_ID.search(raw.split(b">", 1)[0])
-                st.xf_raw.append(raw)
-                st.xf_fmt.append(int(fm.group(1)) if fm else 0)
+        scan = blank_markup(data)  # a comment holding an <xf> is not a format
+        root = _ROOT.search(scan)
+        st.prefix = p = (root.group(1) + b":") if root and root.group(1) else b""
+        for m in start_tag(p, b"numFmt").finditer(scan):
+            attrs = parse_attrs(m.group(1))
+            fid, code = attrs.get(b"numFmtId", b""), attrs.get(b"formatCode")
+            if fid.isdigit() and code is not None:
+                st.num_fmts.setdefault(int(fid), code.decode("utf-8", "replace"))
+        xfs = start_tag(p, b"cellXfs").search(scan)
+        if xfs is None or xfs.group(2):
+            return st
+        close = end_tag(p, b"cellXfs").search(scan, xfs.end())
+        if close is None:
+            return st
+        st._xfs = (xfs.start(), xfs.end(), close.start())
+        pos = xfs.end()
+        xf_tag, xf_end = start_tag(p, b"xf"), end_tag(p, b"xf")
+        while (xf := xf_tag.search(scan, pos, close.start())) is not None:
+            end = xf.end()
+            if not xf.group(2):
+                got = xf_end.search(scan, xf.end(), close.start())
+                end = got.end() if got else close.start()
+            st.xf_raw.append(data[xf.start() : end])
+            fid = parse_attrs(xf.group(1)).get(b"numFmtId", b"0")
+            st.xf_fmt.append(int(fid) if fid.isdigit() else 0)
+            pos = end
         return st
 
     @property
@@ -80,6 +91,16 @@ class Styles:
         code = self.num_fmts.get(fid)
         return code is not None and is_date_code(code) and bool(re.search(r"[dy]", code, re.I))
 
+    def text_formats(self) -> dict[int, str]:
+        """Cell format index -> number format, for the formats that show a whole number as
+        text (leading zeros, literal text: see numfmt.text_like)."""
+        out = {}
+        for i, fid in enumerate(self.xf_fmt):
+            code = self.num_fmts.get(fid)
+            if code is not None and text_like(code):
+                out[i] = code
+        return out
+
     def date_variant(self, base: int, fmt_id: int = DATE_FMT_ID) -> int:
         """The index of an xf like `base` but showing a date; appended if none exists."""
         if not self.xf_raw:
@@ -87,17 +108,11 @@ class Styles:
         if not 0 <= base < len(self.xf_raw):
             base = 0
         raw = self.xf_raw[base]
-        head, sep, rest = raw.partition(b">")
-        if _NUMFMT_ID.search(head):
-            head = _NUMFMT_ID.sub(b'numFmtId="%d"' % fmt_id, head, count=1)
-        else:
-            head = head.replace(b"xf", b'xf numFmtId="%d"' % fmt_id, 1)
-        if b"applyNumberFormat=" in head:
-            head = re.sub(rb'applyNumberFormat="[^"]*"', b'applyNumberFormat="1"', head)
-        else:
-            closing = b"/" if head.endswith(b"/") else b""
-            head = head[: len(head) - len(closing)] + b' applyNumberFormat="1"' + closing
-        new = head + sep + rest
+        m = start_tag(self.prefix, b"xf").match(raw)
+        assert m is not None  # xf_raw holds what that pattern found
+        attrs = set_attr(m.group(1), b"numFmtId", b"%d" % fmt_id)
+        attrs = set_attr(attrs, b"applyNumberFormat", b"1")
+        new = raw[: m.start(1)] + attrs + raw[m.end(1) :]
         for i, existing in enumerate(self.xf_raw):
             if existing == new:
                 return i
@@ -110,10 +125,20 @@ class Styles:
         """styles.xml with the added formats, or None when nothing was added."""
         if not self.added:
             return None
-        m = _XFS.search(self.data)
-        assert m is not None  # xf_raw is only non-empty when cellXfs was found
-        prefix, attrs, _close, inner = m.group(1), m.group(2), m.group(3), m.group(4) or b""
-        new_attrs = _COUNT.sub(b'count="%d"' % len(self.xf_raw), attrs)
-        body = inner + b"".join(self.added)
-        block = b"<" + prefix + b"cellXfs" + new_attrs + b">" + body + b"</" + prefix + b"cellXfs>"
-        return self.data[: m.start()] + block + self.data[m.end() :]
+        assert self._xfs is not None  # xf_raw is only non-empty when cellXfs was found
+        start, tag_end, close = self._xfs
+        data = self.data
+        head = start_tag(self.prefix, b"cellXfs").match(data, start)
+        assert head is not None
+        attrs = set_attr(head.group(1), b"count", b"%d" % len(self.xf_raw))
+        return (
+            data[:start]
+            + b"<"
+            + self.prefix
+            + b"cellXfs"
+            + attrs
+            + b">"
+            + data[tag_end:close]
+            + b"".join(self.added)
+            + data[close:]
+        )

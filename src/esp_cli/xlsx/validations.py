@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import unescape
 
 from esp_cli.errors import InputFileError
-from esp_cli.xlsx.package import Package, SheetInfo
+from esp_cli.xlsx.package import NS_MAIN, Package, SheetInfo, parse_xml
 from esp_cli.xlsx.reader import WorkbookReader
 from esp_cli.xlsx.refs import parse_range
+from esp_cli.xlsx.sheetxml import SheetXml
 
-_CLASSIC = re.compile(
-    rb"<(?!x14:)(?:\w+:)?dataValidation\b([^>]*)>(.*?)</(?:\w+:)?dataValidation>", re.S
-)
-_X14 = re.compile(rb"<x14:dataValidation\b([^>]*)>(.*?)</x14:dataValidation>", re.S)
-_F1_CLASSIC = re.compile(rb"<(?:\w+:)?formula1>(.*?)</(?:\w+:)?formula1>", re.S)
-_F1_X14 = re.compile(rb"<x14:formula1>\s*<xm:f>(.*?)</xm:f>", re.S)
-_SQREF_X14 = re.compile(rb"<xm:sqref>(.*?)</xm:sqref>", re.S)
-_ATTR = re.compile(rb"(\w+)=\"([^\"]*)\"")
-_DEFINED = re.compile(rb"<(?:\w+:)?definedName\b([^>]*)>(.*?)</(?:\w+:)?definedName>", re.S)
+_X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+_XM = "http://schemas.microsoft.com/office/excel/2006/main"
 
 
 @dataclass(frozen=True)
@@ -51,23 +44,23 @@ def _ranges(sqref: str) -> tuple[tuple[int, int, int, int], ...]:
 def list_validations(
     pkg: Package, sheet: SheetInfo, reader: WorkbookReader | None = None
 ) -> list[ListValidation]:
-    data = pkg.read_xml(sheet.part)
+    """The sheet's list validations, read as XML from the sheet without its rows (any
+    prefix, any quoting, comments anywhere)."""
+    try:
+        root = SheetXml(pkg.read_xml(sheet.part)).skeleton
+    except ValueError:
+        return []  # a sheet esp cannot follow: its drop-downs are not read (and not written)
+    main = root.tag[1 : root.tag.index("}")] if str(root.tag).startswith("{") else ""
     found: list[tuple[str, str]] = []  # (sqref, formula)
-    for m in _CLASSIC.finditer(data):
-        attrs = dict(_ATTR.findall(m.group(1)))
-        if attrs.get(b"type") != b"list":
-            continue
-        f1 = _F1_CLASSIC.search(m.group(2))
-        if f1:
-            found.append((attrs.get(b"sqref", b"").decode(), unescape(f1.group(1).decode())))
-    for m in _X14.finditer(data):
-        attrs = dict(_ATTR.findall(m.group(1)))
-        if attrs.get(b"type") != b"list":
-            continue
-        f1 = _F1_X14.search(m.group(2))
-        sq = _SQREF_X14.search(m.group(2))
-        if f1 and sq:
-            found.append((sq.group(1).decode(), unescape(f1.group(1).decode())))
+    for el in root.iter(f"{{{main}}}dataValidation"):
+        f1 = el.find(f"{{{main}}}formula1")
+        if el.get("type") == "list" and f1 is not None and f1.text:
+            found.append((str(el.get("sqref", "")), f1.text))
+    for el in root.iter(f"{{{_X14}}}dataValidation"):
+        f1 = el.find(f"{{{_X14}}}formula1/{{{_XM}}}f")
+        sq = el.find(f"{{{_XM}}}sqref")
+        if el.get("type") == "list" and f1 is not None and f1.text and sq is not None:
+            found.append((sq.text or "", f1.text))
     if not found:
         return []
     resolver = _Resolver(pkg, sheet, reader)
@@ -116,8 +109,8 @@ class _Resolver:
         return tuple(out)
 
     def _defined_name(self, name: str) -> str | None:
-        for m in _DEFINED.finditer(self.pkg.workbook_xml):
-            attrs = dict(_ATTR.findall(m.group(1)))
-            if attrs.get(b"name", b"").decode().lower() == name.lower():
-                return unescape(m.group(2).decode())
+        root = parse_xml(self.pkg.path, self.pkg.workbook_part, self.pkg.workbook_xml)
+        for el in root.iter(f"{{{NS_MAIN}}}definedName"):
+            if str(el.get("name", "")).lower() == name.lower() and el.text:
+                return str(el.text)
         return None

@@ -83,6 +83,15 @@ class Workbook:
                 self._values[key] = got
         return got
 
+    def first_value_in(self, sheet: SheetInfo, col: int) -> int | None:
+        """The first row with a value in column `col` (None: the column is empty). Asked
+        only when esp is about to add a column where the sheet has values."""
+        values = self.values(sheet, columns={col}, cache=False)
+        for r, line in enumerate(values.rows, start=1):
+            if col <= len(line) and line[col - 1] not in ("", None):
+                return r
+        return None
+
     def preload(self, sheet: SheetInfo, columns: set[int]) -> SheetValues:
         """Scan these columns of the sheet once; every later read of the sheet's rows gets
         that scan (values outside `columns` read as empty). For a command that reads a few

@@ -1,0 +1,217 @@
+"""XML read at the byte level without being fooled by its spelling.
+
+The patcher finds tags in the bytes of a part, so a splice keeps every other byte. These
+helpers make that search follow XML itself: a comment, processing instruction or CDATA
+section is blanked before searching (so a tag inside one is never taken for a real one),
+attributes are read in either quoting, with spaces around `=` and in any order, and
+character references in their values are resolved. Excel writes none of these forms;
+other programs write all of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from html import unescape
+from xml.parsers import expat
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+# One attribute: name, then its value in double or single quotes (group 2 or 3).
+_ATTR_ITEM = re.compile(rb"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ATTRS = rb"((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*"
+_XMLNS = re.compile(rb"\s(xmlns(?::[^\s=/>]+)?)\s*=\s*(\"[^\"]*\"|'[^']*')")
+_BLANKED = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
+
+
+@functools.lru_cache(maxsize=64)
+def start_tag(prefix: bytes, name: bytes) -> re.Pattern[bytes]:
+    """A start tag `<prefix:name ...>` or `<prefix:name .../>`: group 1 the attributes,
+    group 2 "/" when it is empty. Attribute values may hold '>'."""
+    return re.compile(
+        rb"<" + re.escape(prefix) + re.escape(name) + rb"(?=[\s/>])" + _ATTRS + rb"(/?)>"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def end_tag(prefix: bytes, name: bytes) -> re.Pattern[bytes]:
+    """An end tag, with the spaces XML allows before its '>'."""
+    return re.compile(rb"</" + re.escape(prefix) + re.escape(name) + rb"\s*>")
+
+
+def parse_attrs(attrs: bytes) -> dict[bytes, bytes]:
+    """A start tag's attributes (the bytes after its name) by name, values resolved."""
+    out: dict[bytes, bytes] = {}
+    for name, double, single in _ATTR_ITEM.findall(attrs):
+        value = double or single  # the one that matched ("" when the value is empty)
+        out[name] = _resolve(value) if b"&" in value else value
+    return out
+
+
+def set_attr(attrs: bytes, name: bytes, value: bytes) -> bytes:
+    """`attrs` with `name` set to `value` (written in double quotes), in place when the
+    attribute is there (whatever its quoting), else added at the end."""
+    for m in _ATTR_ITEM.finditer(attrs):
+        if m.group(1) == name:
+            return attrs[: m.start()] + name + b'="' + value + b'"' + attrs[m.end() :]
+    return attrs + b" " + name + b'="' + value + b'"'
+
+
+def drop_attr(attrs: bytes, name: bytes) -> bytes:
+    for m in _ATTR_ITEM.finditer(attrs):
+        if m.group(1) == name:
+            start = m.start()
+            while start > 0 and attrs[start - 1 : start].isspace():
+                start -= 1
+            return attrs[:start] + attrs[m.end() :]
+    return attrs
+
+
+def _resolve(value: bytes) -> bytes:
+    # Only the five XML entities and character references can occur: parts with a DTD
+    # are refused when the package is opened.
+    return unescape(value.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+
+
+def after_declaration(data: bytes) -> int:
+    """The offset just after the XML declaration (and a byte-order mark), else 0."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data.startswith(b"<?xml", start):
+        end = data.find(b"?>", start)
+        return end + 2 if end >= 0 else start
+    return start
+
+
+def has_markup(data: bytes, start: int = 0) -> bool:
+    """Whether `data` holds "<!" or "<?" from `start` on: found through the rare "!" and
+    "?" (a byte search), since a search for "<!" stops at every "<" of the sheet."""
+    for mark, opener in ((b"!", b"<!"), (b"?", b"<?")):
+        at, seen = data.find(mark, start), 0
+        while at >= 0:
+            if data[at - 1 : at] == b"<" and at > start:
+                return True
+            seen += 1
+            if seen > 32:  # many of them in text or error values: search the pair
+                if data.find(opener, at) >= 0:
+                    return True
+                break
+            at = data.find(mark, at + 1)
+    return False
+
+
+def markup_spans(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, opener) of every comment, processing instruction and CDATA section
+    after the XML declaration, in order (one inside another is part of it)."""
+    pos = after_declaration(data)
+    if not has_markup(data, pos):
+        return
+    nxt = {b"<!": data.find(b"<!", pos), b"<?": data.find(b"<?", pos)}
+    while True:
+        for opener, at in nxt.items():
+            if 0 <= at < pos:
+                nxt[opener] = data.find(opener, pos)
+        found = [at for at in nxt.values() if at >= 0]
+        if not found:
+            return
+        at = min(found)
+        for opener, closer in _BLANKED:
+            if data.startswith(opener, at):
+                end = data.find(closer, at + len(opener))
+                if end < 0:
+                    what = opener.decode()
+                    raise ValueError(f"the markup opened at byte {at} ({what}) is not closed")
+                end += len(closer)
+                yield at, end, opener
+                pos = end
+                break
+        else:
+            pos = at + 2  # "<!" of something else (a DTD is refused when the file is opened)
+
+
+def blank_markup(data: bytes) -> bytes:
+    """`data` with every comment, processing instruction and CDATA section replaced by
+    spaces of the same length (offsets hold), so that a search for tags never matches
+    inside one. `data` itself when there are none (Excel writes none): one fast pass."""
+    out: bytearray | None = None
+    for start, end, _opener in markup_spans(data):
+        if out is None:
+            out = bytearray(data)
+        out[start:end] = b" " * (end - start)
+    return data if out is None else bytes(out)
+
+
+def without_cdata(data: bytes) -> bytes:
+    """`data` with each CDATA section written as the escaped text it holds (one inside a
+    comment stays as it is)."""
+    out, pos = [], 0
+    for start, end, opener in markup_spans(data):
+        if opener == b"<![CDATA[":
+            text = data[start + 9 : end - 3]
+            text = text.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
+            out += [data[pos:start], text]
+            pos = end
+    return b"".join([*out, data[pos:]]) if out else data
+
+
+def namespace_declarations(*tags: bytes) -> bytes:
+    """The xmlns attributes of these start tags (outermost first), as attribute bytes to
+    put on a wrapper element: a fragment parsed inside it sees the same prefixes."""
+    seen: dict[bytes, bytes] = {}
+    for tag in tags:
+        for m in _XMLNS.finditer(tag):
+            seen[m.group(1)] = m.group(2)
+    return b"".join(b" " + name + b"=" + value for name, value in seen.items())
+
+
+class NotWellFormed(ValueError):
+    """XML that a conforming parser rejects (`part` names it once known)."""
+
+    def __init__(self, reason: str, part: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.part = part
+
+
+class FragmentCheck:
+    """Parses pieces of XML as they come, inside a wrapper element that declares the
+    namespaces in scope where the pieces go: each piece must be well-formed content."""
+
+    def __init__(self, declarations: bytes | None = b"") -> None:
+        self._parser = expat.ParserCreate(namespace_separator=" ")
+        self._wrapped = declarations is not None
+        if declarations is not None:
+            self._feed(b"<esp-check" + declarations + b">")
+
+    @classmethod
+    def document(cls) -> FragmentCheck:
+        """A check of one whole document fed in pieces."""
+        return cls(None)
+
+    def _feed(self, piece: bytes, final: bool = False) -> None:
+        try:
+            self._parser.Parse(piece, final)
+        except expat.ExpatError as exc:
+            where = f" at line {exc.lineno}" if not self._wrapped else ""
+            raise NotWellFormed(expat.ErrorString(exc.code) + where) from None
+
+    def feed(self, piece: bytes | memoryview) -> None:
+        self._feed(bytes(piece))
+
+    def close(self) -> None:
+        self._feed(b"</esp-check>" if self._wrapped else b"", True)
+
+
+def check_document(pieces: bytes | list[bytes | memoryview]) -> None:
+    """Raises NotWellFormed unless the bytes are one well-formed XML document (namespace
+    prefixes declared)."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    try:
+        if isinstance(pieces, bytes):
+            parser.Parse(pieces, True)
+        else:
+            for piece in pieces:
+                parser.Parse(bytes(piece), False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise NotWellFormed(f"{expat.ErrorString(exc.code)} at line {exc.lineno}") from None
