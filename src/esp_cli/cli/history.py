@@ -34,7 +34,7 @@ def history_command(
         str | None,
         typer.Option(
             "--by",
-            help="Only operations signed by, or run by the login of, NAME.",
+            help="Only the operations NAME signed, or ran under that login.",
             show_default=False,
         ),
     ] = None,

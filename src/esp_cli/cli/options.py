@@ -32,15 +32,13 @@ ConfigOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output: table for people, json/csv for scripts.")
-]
-DryRunOpt = Annotated[
-    bool,
-    typer.Option(
-        "--dry-run", "-n", help="Show every cell that would change (before → after); write nothing."
-    ),
-]
+FORMAT_HELP = "Output: table for people, json or csv for scripts."
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help=FORMAT_HELP)]
+DRY_RUN_HELP = (
+    "Show what would be done (every cell before → after, every e-mail); write, save and "
+    "send nothing."
+)
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=DRY_RUN_HELP)]
 DayOpt = Annotated[
     str | None,
     typer.Option("--date", help="The day (YYYY-MM-DD); default today.", show_default=False),
@@ -53,18 +51,14 @@ AsOfOpt = Annotated[
 ]
 
 
-AgentArg = Annotated[
-    str,
-    typer.Argument(
-        help="The agent: name (either order), Agent ID, N Number or e-mail.", show_default=False
-    ),
-]
+AGENT_HELP = "The agent: name (either order), Agent ID, N Number or e-mail."
+AgentArg = Annotated[str, typer.Argument(help=AGENT_HELP, show_default=False)]
 ByOpt = Annotated[
     str | None,
     typer.Option(
         "--by",
-        help="Who writes the note (else ESP_USER, else your own esp.toml, else esp.toml "
-        "[people] user).",
+        help="Who signs the note lines and changes (else ESP_USER, else your own esp.toml, "
+        "else esp.toml [people] user).",
         show_default=False,
     ),
 ]
@@ -81,9 +75,17 @@ SmeOpt = Annotated[
     str | None,
     typer.Option(
         "--sme",
-        help="Only the agents of this TBT SME (full name, or a first or last name only one "
-        "SME has).",
+        help="Only the agents of this TBT SME (full name in either order, or a first or last "
+        "name only one SME has).",
         show_default=False,
+    ),
+]
+SendOpt = Annotated[
+    bool,
+    typer.Option(
+        "--send",
+        help="Send the e-mail through esp.toml [smtp]; the password comes from the "
+        "ESP_SMTP_PASSWORD environment variable only.",
     ),
 ]
 

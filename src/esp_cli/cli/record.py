@@ -9,6 +9,7 @@ import typer
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AgentArg,
+    ByOpt,
     ClassOpt,
     ConfigOpt,
     DryRunOpt,
@@ -42,14 +43,7 @@ def record_step_command(
             show_default=False,
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Who delivered it, for the note (else esp.toml [people] user).",
-            show_default=False,
-        ),
-    ] = None,
+    by: ByOpt = None,
     note: Annotated[
         str | None,
         typer.Option(

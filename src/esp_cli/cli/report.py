@@ -15,6 +15,7 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DayOpt,
     DryRunOpt,
+    SendOpt,
     SmeOpt,
     TrackerOpt,
     as_of_and_now,
@@ -97,14 +98,7 @@ def eod_command(
     ] = None,
     eml: EmlOpt = None,
     msg: MsgOpt = None,
-    send: Annotated[
-        bool,
-        typer.Option(
-            "--send",
-            help="Send the e-mail through esp.toml [smtp]; the password comes from the "
-            "ESP_SMTP_PASSWORD environment variable only.",
-        ),
-    ] = False,
+    send: SendOpt = False,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -228,10 +222,7 @@ def locate_command(
     ] = None,
     eml: EmlOpt = None,
     msg: MsgOpt = None,
-    send: Annotated[
-        bool,
-        typer.Option("--send", help="Send it through esp.toml [smtp] (ESP_SMTP_PASSWORD)."),
-    ] = False,
+    send: SendOpt = False,
     dry_run: DryRunOpt = False,
     fmt: Annotated[
         LocateFormat, typer.Option("--format", "-f", help="Output: table or json.")

@@ -16,6 +16,7 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    SmeOpt,
     TrackerOpt,
     config_and_tracker,
 )
@@ -32,15 +33,6 @@ from esp_cli.services.round import (
 )
 from esp_cli.system import let_ctrl_c_interrupt, read_line
 from esp_cli.tracker import Table
-
-SmeOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--sme",
-        help="Only this TBT SME's agents (as in the TBT SME column, either name order).",
-        show_default=False,
-    ),
-]
 
 
 def ask(prompt: str) -> str | None:
