@@ -21,6 +21,16 @@ _CLICK: Any = getattr(typer.core, "_click", None) or getattr(typer.core, "click"
 ParseError: Any = _CLICK.exceptions.UsageError
 
 
+def choice_type(values: Sequence[str]) -> Any:
+    """Typer's own choice type for `values` (it lists them in --help and refuses any other
+    with a usage error); click's Choice where Typer still uses click itself."""
+    try:
+        from typer._types import TyperChoice
+    except ImportError:
+        return _CLICK.Choice(list(values))
+    return TyperChoice(list(values))
+
+
 class EspGroup(TyperGroup):
     """Turns esp's own errors into one line on stderr and their documented exit code."""
 

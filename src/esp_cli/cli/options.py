@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from esp_cli.cli.base import choice_type
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.errors import UsageError
 from esp_cli.inputs import check_workbook
@@ -32,8 +34,31 @@ ConfigOpt = Annotated[
         show_default=False,
     ),
 ]
-FORMAT_HELP = "Output: table for people, json or csv for scripts."
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help=FORMAT_HELP)]
+
+
+def format_help(offered: Sequence[Format]) -> str:
+    """--format's help, the same words for every command, naming what it offers."""
+    scripts = " or ".join(f.value for f in offered if f in (Format.json, Format.csv))
+    pasted = [f.value for f in offered if f in (Format.md, Format.html, Format.text)]
+    parts = ["table for people"] + ([f"{scripts} for scripts"] if scripts else [])
+    if pasted:
+        parts.append(f"{', '.join(pasted[:-1])} or {pasted[-1]} to paste or save")
+    return "Output: " + "; ".join(parts) + "."
+
+
+def format_option(*offered: Format, show_default: bool = True) -> Any:
+    """The one --format option, with the formats a command offers: Typer lists them in
+    --help and refuses any other as a usage error (exit 2)."""
+    return typer.Option(
+        "--format",
+        "-f",
+        click_type=choice_type([f.value for f in offered]),
+        help=format_help(offered),
+        show_default=show_default,
+    )
+
+
+FormatOpt = Annotated[Format, format_option(Format.table, Format.json, Format.csv)]
 DRY_RUN_HELP = (
     "Show what would be done (every cell before → after, every e-mail); write, save and "
     "send nothing."

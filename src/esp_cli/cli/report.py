@@ -20,16 +20,14 @@ from esp_cli.cli.options import (
     TrackerOpt,
     as_of_and_now,
     config_and_tracker,
+    format_option,
 )
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
+from esp_cli.render import Format, say
 from esp_cli.render import eod as r
-from esp_cli.render import say
-from esp_cli.render.locate import LocateFormat
+from esp_cli.render.locate import LOCATE_FORMATS
 from esp_cli.render.locate import render as render_locate
-
-ReportFormat = r.ReportFormat
-
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -74,16 +72,7 @@ class Drafts:
         return self.eml is not None or self.msg is not None
 
 
-ReportFormatOpt = Annotated[
-    ReportFormat | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output: table (default), md, html, text, json or csv. With --eml or --send "
-        "alone, nothing is printed unless --format or --out is given.",
-        show_default=False,
-    ),
-]
+ReportFormatOpt = Annotated[Format | None, format_option(*r.REPORT_FORMATS, show_default=False)]
 
 
 @report_app.command("eod")
@@ -112,7 +101,8 @@ def eod_command(
 ) -> None:
     """The TBT Completion report for a day: per class and in total, access issues,
     escalation steps due, who did not self-report, and the outstanding agents. With --class
-    or --sme, the report for those agents only (its title says so)."""
+    or --sme, the report for those agents only (its title says so). With --eml, --msg or
+    --send alone, nothing is printed unless --format or --out is given."""
     if dry_run and not send:
         raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
     from esp_cli import mail
@@ -137,18 +127,18 @@ def eod_command(
             "checked; correct the tracker (esp doctor lists the cells it cannot read)."
         )
     if fmt is not None or out is not None or envelope is None:
-        _show(report, cfg, fmt or ReportFormat.table, out)
+        _show(report, cfg, fmt or Format.table, out)
     if envelope is not None:
         _mail(report, cfg, envelope, server, drafts, dry_run=dry_run)
 
 
-def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -> None:
+def _show(report: EodReport, cfg: Config, fmt: Format, out: Path | None) -> None:
     if out is not None:
         from esp_cli.mail import write_atomic
 
         write_atomic(out, r.as_text(report, cfg.access_values, fmt).encode("utf-8"))
         say(f"Wrote the {fmt.value} report to {out}.")
-    elif fmt is ReportFormat.table:
+    elif fmt is Format.table:
         r.print_report(report, cfg.access_values)
     else:
         sys.stdout.write(r.as_text(report, cfg.access_values, fmt))
@@ -224,9 +214,7 @@ def locate_command(
     msg: MsgOpt = None,
     send: SendOpt = False,
     dry_run: DryRunOpt = False,
-    fmt: Annotated[
-        LocateFormat, typer.Option("--format", "-f", help="Output: table or json.")
-    ] = LocateFormat.table,
+    fmt: Annotated[Format, format_option(*LOCATE_FORMATS)] = Format.table,
     tracker: TrackerOpt = None,
     config: ConfigOpt = None,
 ) -> None:

@@ -17,9 +17,15 @@ from esp_cli.system import can_encode, stand_in
 
 
 class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+    """Every output esp can give. A command offers those it can show (cli.options
+    format_option): the others are refused when the command line is read."""
+
+    table = "table"  # for people, on a terminal
+    json = "json"  # for scripts
+    csv = "csv"  # for scripts and spreadsheets
+    md = "md"  # to paste (the report)
+    html = "html"  # to paste or mail (the report)
+    text = "text"  # plain text (the report)
 
 
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -16,11 +16,10 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
 from html import escape
 from typing import Any
 
-from esp_cli.render import csv_safe, print_table, say
+from esp_cli.render import Format, csv_safe, print_table, say
 from esp_cli.results.eod import (
     ClassSummary,
     EodReport,
@@ -506,32 +505,25 @@ def mail_document(title: str, rows: Sequence[str]) -> str:
     )
 
 
-class ReportFormat(StrEnum):
-    """The formats of a report: table for people, md/html/text for pasting and mail,
-    json/csv for scripts."""
-
-    table = "table"
-    md = "md"
-    html = "html"
-    text = "text"
-    json = "json"
-    csv = "csv"
+# The formats of a report: table for people, md/html/text for pasting and mail, json/csv
+# for scripts.
+REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json, Format.csv)
 
 
-def as_text(report: EodReport, known_access: Sequence[str], fmt: ReportFormat) -> str:
+def as_text(report: EodReport, known_access: Sequence[str], fmt: Format) -> str:
     """The report as text in `fmt` (table: the plain-text layout, for files)."""
-    if fmt is ReportFormat.json:
+    if fmt is Format.json:
         return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
-    if fmt is ReportFormat.csv:
+    if fmt is Format.csv:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for row in csv_rows(report):
             writer.writerow([csv_safe(row.get(c)) for c in CSV_COLUMNS])
         return buf.getvalue()
-    if fmt is ReportFormat.md:
+    if fmt is Format.md:
         return render_markdown(report, known_access)
-    if fmt is ReportFormat.html:
+    if fmt is Format.html:
         return render_html(report, known_access)
     return render_text(report, known_access)
 

@@ -6,9 +6,8 @@ fluid column, the font on every cell, the greeting and sign-off from esp.toml.""
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
-from esp_cli.render import print_table, say, write_json
+from esp_cli.render import Format, print_table, say, write_json
 from esp_cli.render.changes import change_dicts
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
 from esp_cli.results.locate import LocateCase, LocateResult
@@ -72,15 +71,13 @@ def render_html(
     return mail_document(subject(day), rows)
 
 
-class LocateFormat(StrEnum):
-    table = "table"
-    json = "json"
+LOCATE_FORMATS = (Format.table, Format.json)
 
 
-def render(result: LocateResult, fmt: LocateFormat) -> None:
+def render(result: LocateResult, fmt: Format) -> None:
     for finding in result.findings:
         say(f"warning: {finding}")
-    if fmt is LocateFormat.json:
+    if fmt is Format.json:
         write_json(
             {
                 "cases": [
