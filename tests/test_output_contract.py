@@ -106,7 +106,7 @@ CASES: tuple[Case, ...] = (
     sample("eod-mail.txt", "report eod --date {day} --eml {dir}/eod.eml", mail="{dir}/eod.eml"),
     sample(
         "locate-mail.txt",
-        "report locate --screenshots {dir}/shots --dry-run --eml {dir}/locate.eml",
+        "report locate --screenshots {dir}/shots --eml {dir}/locate.eml",
         mail="{dir}/locate.eml",
     ),
     sample(

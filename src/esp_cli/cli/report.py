@@ -23,7 +23,6 @@ from esp_cli.cli.options import (
     format_option,
 )
 from esp_cli.config import Config
-from esp_cli.errors import UsageError
 from esp_cli.render import Format, say
 from esp_cli.render import eod as r
 from esp_cli.render.locate import LOCATE_FORMATS
@@ -88,12 +87,7 @@ def eod_command(
     eml: EmlOpt = None,
     msg: MsgOpt = None,
     send: SendOpt = False,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run", "-n", help="With --send: print the message instead of sending it."
-        ),
-    ] = False,
+    dry_run: DryRunOpt = False,
     cls: ClassOpt = None,
     sme: SmeOpt = None,
     tracker: TrackerOpt = None,
@@ -103,8 +97,6 @@ def eod_command(
     escalation steps due, who did not self-report, and the outstanding agents. With --class
     or --sme, the report for those agents only (its title says so). With --eml, --msg or
     --send alone, nothing is printed unless --format or --out is given."""
-    if dry_run and not send:
-        raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
     from esp_cli import mail
     from esp_cli.services.eod import eod_report
 
@@ -127,13 +119,16 @@ def eod_command(
             "checked; correct the tracker (esp doctor lists the cells it cannot read)."
         )
     if fmt is not None or out is not None or envelope is None:
-        _show(report, cfg, fmt or Format.table, out)
+        _show(report, cfg, fmt or Format.table, out, dry_run=dry_run)
     if envelope is not None:
         _mail(report, cfg, envelope, server, drafts, dry_run=dry_run)
 
 
-def _show(report: EodReport, cfg: Config, fmt: Format, out: Path | None) -> None:
-    if out is not None:
+def _show(report: EodReport, cfg: Config, fmt: Format, out: Path | None, *, dry_run: bool) -> None:
+    if out is not None and dry_run:
+        sys.stdout.write(r.as_text(report, cfg.access_values, fmt))
+        say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
+    elif out is not None:
         from esp_cli.mail import write_atomic
 
         write_atomic(out, r.as_text(report, cfg.access_values, fmt).encode("utf-8"))
@@ -166,7 +161,7 @@ def _mail(
         datetime.now(),
     )
     stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
-    _deliver(msg, env, srv, drafts, report.tracker, stem, dry_run)
+    _deliver(msg, env, srv, drafts, report.tracker, stem, dry_run, show=True)
 
 
 def _deliver(
@@ -177,11 +172,28 @@ def _deliver(
     tracker: Path,
     stem: str,
     dry_run: bool,
+    *,
+    show: bool,
 ) -> None:
-    """Save the message as the drafts asked for; with a server, send it (or with `dry_run`
-    print it); a failed send saves it beside the tracker as `stem`.eml."""
+    """Save the message as the drafts asked for; with a server, send it; a failed send
+    saves it beside the tracker as `stem`.eml. With `dry_run`, say what would be done (and
+    with `show`, print the message): nothing is saved or sent."""
     from esp_cli import mail
 
+    if dry_run:
+        if show:
+            sys.stdout.write(msg.as_string(policy=msg.policy.clone(linesep="\n")))
+        if drafts.eml is not None:
+            say(f"Dry run: would save the e-mail as {drafts.eml}; nothing was saved.")
+        if drafts.msg is not None:
+            say(f"Dry run: would save the e-mail as the Outlook draft {drafts.msg}; nothing was "
+                "saved.")  # fmt: skip
+        if srv is not None:
+            say(
+                f"Dry run: would send to {', '.join(env.recipients)} via {srv.host}:{srv.port}; "
+                "nothing was sent."
+            )
+        return
     if drafts.eml is not None:
         mail.write_atomic(drafts.eml, mail.draft_bytes(msg))
         say(f"Saved the e-mail as {drafts.eml} (open it in Outlook to review and send).")
@@ -191,10 +203,6 @@ def _deliver(
     if srv is None:
         return
     recipients = ", ".join(env.recipients)
-    if dry_run:
-        sys.stdout.write(msg.as_string(policy=msg.policy.clone(linesep="\n")))
-        say(f"Dry run: would send to {recipients} via {srv.host}:{srv.port}; nothing was sent.")
-        return
     mail.send(msg, env, srv, mail.fallback_path(tracker, stem))
     say(f"Sent {msg['Subject']} to {recipients} via {srv.host}:{srv.port}.")
 
@@ -274,4 +282,4 @@ def _mail_locate(
     )
     mail.attach(msg, [p for c in cases for p in c.screenshots])
     stem = f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}"
-    _deliver(msg, env, srv, drafts, tracker, stem, dry_run)
+    _deliver(msg, env, srv, drafts, tracker, stem, dry_run, show=False)
