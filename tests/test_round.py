@@ -508,6 +508,14 @@ def test_cards_show_what_is_due_the_latest_lines_and_todays_self_report(
     assert rnd.rows[0].values["esp_start"] == START
 
 
+@pytest.mark.parametrize("sme", ["natarajan priya", "Priya", "Natarajan"])
+def test_sme_is_named_as_for_every_other_command(tracker: Path, sme: str) -> None:
+    """--sme takes what escalations, progress missing, report eod and advise take: the full
+    name in either order, or a first or last name only one SME has."""
+    rnd = start_round(tracker, Config(user="Jordan Reyes"), sme=sme)
+    assert [r.name for r in rnd.rows] == NAMES
+
+
 def test_an_unknown_sme_lists_the_smes(tracker: Path, tmp_path: Path) -> None:
     done = esp(tmp_path, "round", "--sme", "Nobody Here", "-t", str(tracker), stdin="q\n")
     assert done.returncode == 2

@@ -47,6 +47,7 @@ from esp_cli.services.agents import (
     LOOKUP_KEYS,
     RowFinder,
     agents_in_class,
+    agents_of_sme,
     rows_of_sme,
     same_person,
 )
@@ -286,16 +287,9 @@ def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | 
             )
         rows = mine
     elif sme is not None:
-        mine = rows_of_sme(rows, sme)
-        if not mine:
-            known = sorted({" ".join(r.text(SME).split()) for r in rows if r.text(SME)})
-            raise UsageError(
-                f"No agent has TBT SME {sme!r}"
-                + (f" in class {cls}" if cls else "")
-                + f" (TBT SMEs: {', '.join(known) or 'none'}).",
-                fix="pass --sme with one of those, or --class alone.",
-            )
-        rows = mine
+        # The SME named as for every command (agents_of_sme): a usage error lists the SMEs.
+        where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
+        rows, _ = agents_of_sme(rows, sme, where)
     return [r for r in rows if _outstanding(r)]
 
 
