@@ -1112,8 +1112,8 @@ HISTORY_READS = (
 # appending the entry, synced), and writes the time they took to $ESP_BENCH_RECORDING_FILE.
 RECORDING_DRIVER = """\
 import atexit, hashlib, os, sys, time
-from esp_cli import history
-from esp_cli.xlsx import workbook
+from esp_cli.workbook import history
+from esp_cli.workbook.xlsx import workbook
 spent = [0.0]
 def timed(f):
     def inner(*args, **kwargs):
@@ -1143,7 +1143,7 @@ main()
 # the agent in the tracker, as every one-agent command does.
 READING_DRIVER = """\
 import atexit, os, sys, time
-from esp_cli import history
+from esp_cli.workbook import history
 spent = [0.0]
 real = history.read_log
 def read_log(*args, **kwargs):
@@ -1168,9 +1168,9 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
     and access changes on one agent each, a daily N Number sync of a few hundred cells, one
     escalations --write over every agent; the last one ends on the tracker as it is (no
     change outside esp). Returns how many cells the log holds."""
-    from esp_cli import history
-    from esp_cli.tracker import read_table
-    from esp_cli.xlsx.workbook import Workbook
+    from esp_cli.workbook import history
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx.workbook import Workbook
 
     rng = random.Random(SEED)
     table = read_table(Workbook.open(files.tracker))

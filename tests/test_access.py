@@ -17,9 +17,9 @@ from scripts.sample_builder.sample import ACCESS_OPTIONS, build_sample
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.core.values import Unreadable, us_phone
 from esp_cli.errors import ExitCode
-from esp_cli.values import Unreadable, us_phone
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 HEADERS = [
     "Class", "Agent Name", "Agent ID", "Email", "Call Cert Complete?", "All TBTs Complete?",

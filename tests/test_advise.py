@@ -20,7 +20,8 @@ from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
 from typer.testing import CliRunner
 
-from esp_cli.advice import (
+from esp_cli.cli import app
+from esp_cli.core.advice import (
     PLACEHOLDERS,
     AdviceKind,
     MissingPlaceholderError,
@@ -34,10 +35,9 @@ from esp_cli.advice import (
     situations,
     to_html,
 )
-from esp_cli.calendar import BusinessCalendar
-from esp_cli.cli import app
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.rules import AgentFacts, evaluate
 from esp_cli.errors import UsageError
-from esp_cli.rules import AgentFacts, evaluate
 from tests import factories
 
 DAY = date(2026, 11, 24)  # a Tuesday; Veterans Day 11-11 and Thanksgiving 11-26 are holidays
@@ -847,7 +847,7 @@ def test_a_very_long_name_still_makes_a_draft_and_is_noted(tmp_path: Path) -> No
 def test_a_draft_that_cannot_be_written_stops_the_run_and_the_ones_before_are_noted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from esp_cli import mail
+    from esp_cli.mail import outgoing as mail
     from esp_cli.services import advise as service
 
     factories.tracker(

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from esp_cli.calendar import COMPANY_DAY_OFF, BusinessCalendar
-from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
+from esp_cli.core.calendar import COMPANY_DAY_OFF, BusinessCalendar
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.rules import AgentFacts
 from esp_cli.errors import AgentNotFoundError, ConfigError, ExitCode, UsageError
-from esp_cli.rules import AgentFacts
 from esp_cli.services.agents import AgentLookupError, agents_in_class, find_agent
 from esp_cli.services.facts import (
     FACT_KEYS,
@@ -21,8 +21,8 @@ from esp_cli.services.facts import (
     calendar_from,
     facts_from_row,
 )
-from esp_cli.tracker import Table, read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import Table, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 from .factories import make_workbook
 

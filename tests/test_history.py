@@ -16,11 +16,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from esp_cli import history
 from esp_cli.cli import app
 from esp_cli.config import load_config
 from esp_cli.errors import ConfigError, ExitCode
-from esp_cli.xlsx import safety
+from esp_cli.workbook import history
+from esp_cli.workbook.xlsx import safety
 
 from .factories import master, tracker
 
@@ -661,7 +661,7 @@ def test_a_cell_holds_what_was_written_as_excel_reads_it_back(
 
 def test_a_write_made_by_a_program_records_no_command_line(book: Path) -> None:
     from esp_cli.config import Config
-    from esp_cli.notes import NoteKind
+    from esp_cli.core.notes import NoteKind
     from esp_cli.services.notes import add_note
 
     ok("note", "add", "Ann Lee", "from the command line", "--by", "Jo", "-t", str(book))

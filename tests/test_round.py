@@ -16,9 +16,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from esp_cli import answers as A
-from esp_cli.answers import Answer, Effect, Key, Op
 from esp_cli.config import Config
+from esp_cli.core import answers as A
+from esp_cli.core.answers import Answer, Effect, Key, Op
 from esp_cli.services.round import apply_answers, journal_path, read_journal, start_round
 from tests import factories
 from tests.support.processes import default_sigint, finish, read_until

@@ -24,10 +24,10 @@ from typing import Any, BinaryIO
 import pytest
 from typer.testing import CliRunner
 
-from esp_cli import mail
 from esp_cli.cli import app
 from esp_cli.config import Config
 from esp_cli.errors import ConfigError, ExitCode
+from esp_cli.mail import outgoing as mail
 from tests import factories
 from tests.test_report import Recorder, start_server
 
@@ -455,13 +455,13 @@ def test_a_bad_sme_address_is_named(tmp_path: Path) -> None:
     ],
 )
 def test_address_spec(text: str, spec: str | None) -> None:
-    from esp_cli.addresses import address_spec
+    from esp_cli.core.addresses import address_spec
 
     assert address_spec(text) == spec
 
 
 def test_split_addresses_keeps_quoted_and_bracketed_separators() -> None:
-    from esp_cli.addresses import split_addresses
+    from esp_cli.core.addresses import split_addresses
 
     assert split_addresses('a@x.com; "Reyes; J" <j@x.com>, <k@x.com>;;') == [
         "a@x.com",

@@ -19,7 +19,7 @@ from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.results.proofs import Rejected
 from esp_cli.services.proofs import check_name, misnaming, name_in, pdf_problem
-from esp_cli.tracker import Row
+from esp_cli.workbook.tracker import Row
 from tests.factories import make_workbook
 
 HEADERS = ["Class", "Agent Name", "Agent ID", "All TBTs Complete?", "TBT Complete Date"]

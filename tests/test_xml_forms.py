@@ -33,7 +33,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.cli.demo import copy_sample
-from esp_cli.xlsx.zipio import rewrite
+from esp_cli.workbook.xlsx.zipio import rewrite
 from tests.support import libreoffice
 from tests.support.marks import needs_soffice
 from tests.support.packages import iter_cell_positions, make_ref

@@ -91,7 +91,7 @@ def advise_command(
     """The team's instructions to agents as e-mails, To: the agent, Cc: the class's TBT
     SMEs. Without --out or --send, lists what would go to whom. Each message saved or sent
     is noted in the agent's Notes ('Advised: SPOC steps'), so --due never advises twice."""
-    from esp_cli.advice import parse_kind
+    from esp_cli.core.advice import parse_kind
     from esp_cli.render.advise import render
     from esp_cli.services.advise import advise_agent, advise_due
 

@@ -46,7 +46,7 @@ class EspGroup(TyperGroup):
         rest = super().parse_args(ctx, args)  # --help and --version exit here
         if ctx.parent is None:
             # The command as typed, for the operation log (until the command ends).
-            from esp_cli import history
+            from esp_cli.workbook import history
 
             ctx.meta["esp_command_line"] = history.command_line.set(typed)
         return rest
@@ -68,7 +68,7 @@ class EspGroup(TyperGroup):
         finally:
             token = ctx.meta.pop("esp_command_line", None) if ctx.parent is None else None
             if token is not None:
-                from esp_cli import history
+                from esp_cli.workbook import history
 
                 history.command_line.reset(token)
 

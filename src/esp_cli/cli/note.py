@@ -20,8 +20,8 @@ from esp_cli.cli.options import (
     config_and_tracker,
     parse_day,
 )
+from esp_cli.core.notes import NoteKind
 from esp_cli.errors import ExitCode
-from esp_cli.notes import NoteKind
 from esp_cli.render import Format
 from esp_cli.render.note import render
 from esp_cli.services.notes import add_note

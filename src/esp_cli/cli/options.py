@@ -13,8 +13,8 @@ import typer
 from esp_cli.cli.base import choice_type
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.errors import UsageError
-from esp_cli.inputs import check_workbook
 from esp_cli.render import Format, say
+from esp_cli.workbook.inputs import check_workbook
 
 TrackerOpt = Annotated[
     Path | None,

@@ -31,7 +31,7 @@ from esp_cli.render.locate import render as render_locate
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
-    from esp_cli.mail import Envelope, Server
+    from esp_cli.mail.outgoing import Envelope, Server
     from esp_cli.results.eod import EodReport
     from esp_cli.results.locate import LocateCase
 
@@ -97,7 +97,7 @@ def eod_command(
     escalation steps due, who did not self-report, and the outstanding agents. With --class
     or --sme, the report for those agents only (its title says so). With --eml, --msg or
     --send alone, nothing is printed unless --format or --out is given."""
-    from esp_cli import mail
+    from esp_cli.mail import outgoing as mail
     from esp_cli.services.eod import eod_report
 
     cfg, tracker_file = config_and_tracker(config, tracker)
@@ -129,7 +129,7 @@ def _show(report: EodReport, cfg: Config, fmt: Format, out: Path | None, *, dry_
         sys.stdout.write(r.as_text(report, cfg.access_values, fmt))
         say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
     elif out is not None:
-        from esp_cli.mail import write_atomic
+        from esp_cli.mail.outgoing import write_atomic
 
         write_atomic(out, r.as_text(report, cfg.access_values, fmt).encode("utf-8"))
         say(f"Wrote the {fmt.value} report to {out}.")
@@ -150,7 +150,7 @@ def _mail(
 ) -> None:
     from datetime import datetime
 
-    from esp_cli import mail
+    from esp_cli.mail import outgoing as mail
 
     words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
     msg = mail.build_message(
@@ -178,7 +178,7 @@ def _deliver(
     """Save the message as the drafts asked for; with a server, send it; a failed send
     saves it beside the tracker as `stem`.eml. With `dry_run`, say what would be done (and
     with `show`, print the message): nothing is saved or sent."""
-    from esp_cli import mail
+    from esp_cli.mail import outgoing as mail
 
     if dry_run:
         if show:
@@ -229,7 +229,7 @@ def locate_command(
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
     learning_contacts): agent, class, course searched and screenshots; Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
-    from esp_cli import mail
+    from esp_cli.mail import outgoing as mail
     from esp_cli.services.locate import locate_cases
 
     cfg, tracker_file = config_and_tracker(config, tracker)
@@ -265,7 +265,7 @@ def _mail_locate(
 ) -> None:
     from datetime import date, datetime
 
-    from esp_cli import mail
+    from esp_cli.mail import outgoing as mail
     from esp_cli.render import locate as lr
 
     if not cases:

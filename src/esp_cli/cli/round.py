@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from esp_cli.answers import HELP_LINE, AgentAnswers
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     ByOpt,
@@ -21,6 +20,7 @@ from esp_cli.cli.options import (
     config_and_tracker,
 )
 from esp_cli.config import Config
+from esp_cli.core.answers import HELP_LINE, AgentAnswers
 from esp_cli.errors import EspError, ExitCode, UsageError
 from esp_cli.render import Format, say
 from esp_cli.render.round import print_summary, render_result, show_card
@@ -32,7 +32,7 @@ from esp_cli.services.round import (
     start_round,
 )
 from esp_cli.system import let_ctrl_c_interrupt, read_line
-from esp_cli.tracker import Table
+from esp_cli.workbook.tracker import Table
 
 
 def ask(prompt: str) -> str | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from esp_cli.model import AgentRef, CellChange, Signer, WriteReport
-from esp_cli.notes import lines_of
+from esp_cli.core.model import AgentRef, CellChange, Signer, WriteReport
+from esp_cli.core.notes import lines_of
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 
 

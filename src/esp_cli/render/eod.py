@@ -19,6 +19,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import Format, csv_safe, print_table, say
 from esp_cli.results.eod import (
     ClassSummary,
@@ -27,7 +28,6 @@ from esp_cli.results.eod import (
     ordered_actions,
     ordered_issues,
 )
-from esp_cli.rules import ACTION_LABELS, ActionKind
 
 SUBJECT_PREFIX = "TBT Completion Report"
 COUNT_KEYS = (

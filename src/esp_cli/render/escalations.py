@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from esp_cli.model import AgentRef, CellChange
+from esp_cli.core.model import AgentRef, CellChange
+from esp_cli.core.rules import ACTION_LABELS, Action, Stage, fmt_day
 from esp_cli.render import Format, print_table, say, scope_note, show, write_csv, write_json
 from esp_cli.render.changes import say_written
 from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
-from esp_cli.rules import ACTION_LABELS, Action, Stage, fmt_day
 
 # A people's table of cell changes stops here; json/csv and --dry-run on stderr list all.
 MAX_CHANGES_SHOWN = 200

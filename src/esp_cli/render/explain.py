@@ -6,11 +6,11 @@ from typing import Any
 
 import typer
 
+from esp_cli.core.values import text_of
 from esp_cli.render import Format, print_table, say, show, write_json
 from esp_cli.render.escalations import status_dict
 from esp_cli.results.escalations import AgentStatus
 from esp_cli.results.explain import CellView, Explanation
-from esp_cli.values import text_of
 
 
 def as_dict(result: Explanation) -> dict[str, Any]:

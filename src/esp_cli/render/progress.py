@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from esp_cli.model import AgentRef, Finding
+from esp_cli.core.model import AgentRef, Finding
 from esp_cli.render import Format, print_table, say, scope_note, show, write_csv, write_json
 from esp_cli.render.changes import say_written, write_fields
 from esp_cli.results.progress import ImportResult, MissingResult

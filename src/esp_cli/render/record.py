@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from esp_cli.core.rules import fmt_day
 from esp_cli.render import Format, say, show
 from esp_cli.render.changes import emit_agent_changes, say_signed, say_written, signed_fields
 from esp_cli.results.record import RecordResult
-from esp_cli.rules import fmt_day
 
 
 def as_dict(result: RecordResult) -> dict[str, Any]:

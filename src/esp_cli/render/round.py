@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from esp_cli.answers import Answer
+from esp_cli.core.answers import Answer
 from esp_cli.render import Format, say, show, write_csv, write_json
 from esp_cli.render.changes import change_dicts, print_changes, say_written, write_fields
 from esp_cli.results.round import AgentCard, RoundResult

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from esp_cli.model import (
+from esp_cli.core.model import (
     AgentRef,
     Signer,
     WriteReport,

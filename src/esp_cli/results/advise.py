@@ -7,8 +7,8 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from esp_cli.advice import AdviceKind
-from esp_cli.model import AgentRef, Finding, WriteReport
+from esp_cli.core.advice import AdviceKind
+from esp_cli.core.model import AgentRef, Finding, WriteReport
 
 
 class Delivery(StrEnum):

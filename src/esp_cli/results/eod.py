@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from esp_cli.model import Finding
-from esp_cli.rules import ACTION_ORDER
+from esp_cli.core.model import Finding
+from esp_cli.core.rules import ACTION_ORDER
 
 
 @dataclass

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from esp_cli.model import AgentRef, Finding, WriteReport
-from esp_cli.rules import ActionKind, Evaluation
+from esp_cli.core.model import AgentRef, Finding, WriteReport
+from esp_cli.core.rules import ActionKind, Evaluation
 
 
 @dataclass(frozen=True, slots=True)

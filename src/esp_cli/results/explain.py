@@ -7,9 +7,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli.model import AgentRef
+from esp_cli.core.model import AgentRef
+from esp_cli.core.rules import Evaluation
 from esp_cli.results.escalations import ComputedCells
-from esp_cli.rules import Evaluation
 
 
 @dataclass(frozen=True)

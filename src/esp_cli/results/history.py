@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from esp_cli.history import CellRecord, Operation
-from esp_cli.model import AddedColumn, AgentRef, WriteReport
+from esp_cli.core.model import AddedColumn, AgentRef, WriteReport
+from esp_cli.workbook.history import CellRecord, Operation
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.model import Finding, WriteReport
+from esp_cli.core.model import Finding, WriteReport
 
 
 @dataclass(frozen=True)

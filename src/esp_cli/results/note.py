@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from esp_cli.model import AgentRef, Signer, WriteReport
-from esp_cli.notes import NoteKind
+from esp_cli.core.model import AgentRef, Signer, WriteReport
+from esp_cli.core.notes import NoteKind
 
 
 @dataclass

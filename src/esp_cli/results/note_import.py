@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from esp_cli.model import AgentRef, WriteReport
+from esp_cli.core.model import AgentRef, WriteReport
 
 
 class Status(StrEnum):

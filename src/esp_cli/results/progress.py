@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from esp_cli.model import AgentRef, Finding, WriteReport
-from esp_cli.selfreports import (
+from esp_cli.core.model import AgentRef, Finding, WriteReport
+from esp_cli.mail.selfreports import (
     RowProblem,
     SelfReport,
 )

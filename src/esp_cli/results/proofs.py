@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from esp_cli.model import AgentRef, Signer, WriteReport
+from esp_cli.core.model import AgentRef, Signer, WriteReport
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from esp_cli.model import AgentRef, Signer, WriteReport
-from esp_cli.rules import (
+from esp_cli.core.model import AgentRef, Signer, WriteReport
+from esp_cli.core.rules import (
     Evaluation,
     Step,
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from esp_cli.model import AgentRef, WriteReport
+from esp_cli.core.model import AgentRef, WriteReport
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.model import AgentRef, Finding, WriteReport
-from esp_cli.names import name_key
+from esp_cli.core.model import AgentRef, Finding, WriteReport
+from esp_cli.core.names import name_key
 
 
 def sme_key(text: str | None) -> str:

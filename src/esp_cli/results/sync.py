@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from esp_cli.model import Finding, WriteReport
+from esp_cli.core.model import Finding, WriteReport
 
 
 @dataclass(frozen=True)

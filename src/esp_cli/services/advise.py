@@ -1,7 +1,7 @@
 """esp advise: the team's advice e-mails to agents, drafted or sent, and noted in the tracker.
 
 `advise_agent` makes one message (an agent and a kind, on demand); `advise_due` makes one for
-every agent whose situation calls for it on a day (esp_cli.advice.situations) and who has
+every agent whose situation calls for it on a day (esp_cli.core.advice.situations) and who has
 not been advised of it yet: a Notes line `Advised: <label>` of that kind, written when a
 message is saved or sent, means "already advised" — for good (a second run makes nothing).
 
@@ -32,9 +32,9 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from esp_cli import mail
-from esp_cli.addresses import address_spec, split_addresses
-from esp_cli.advice import (
+from esp_cli.config import Config
+from esp_cli.core.addresses import address_spec, split_addresses
+from esp_cli.core.advice import (
     DUE_KINDS,
     AdviceKind,
     MissingPlaceholderError,
@@ -52,12 +52,13 @@ from esp_cli.advice import (
     situations,
     to_html,
 )
-from esp_cli.config import Config
+from esp_cli.core.notes import NoteKind, appended, format_line
+from esp_cli.core.refs import address
+from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
 from esp_cli.errors import ConfigError, EspError, UnsafeWriteError, UsageError, WriteFailedError
-from esp_cli.notes import NoteKind, appended, format_line
+from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.rules import TARGET_CLOCK_DAY, evaluate
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
     agents_for,
@@ -68,9 +69,8 @@ from esp_cli.services.agents import (
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
-from esp_cli.session import WriteSession, write_session
-from esp_cli.tracker import Row
-from esp_cli.xlsx.refs import address
+from esp_cli.workbook.session import WriteSession, write_session
+from esp_cli.workbook.tracker import Row
 
 NOTES = NoteKind.NOTES
 SME = "tbt_sme"

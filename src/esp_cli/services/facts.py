@@ -11,11 +11,11 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from esp_cli.calendar import BusinessCalendar, CalendarConfig, HolidaySource
 from esp_cli.config import Config
-from esp_cli.holiday_cache import cached_source
-from esp_cli.rules import AgentFacts
-from esp_cli.tracker import Row
+from esp_cli.core.calendar import BusinessCalendar, CalendarConfig, HolidaySource
+from esp_cli.core.rules import AgentFacts
+from esp_cli.services.holidays import cached_source
+from esp_cli.workbook.tracker import Row
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.

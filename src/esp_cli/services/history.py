@@ -13,14 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from esp_cli import history
 from esp_cli.config import Config
-from esp_cli.history import CellRecord, Operation
+from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.history import AgentChange, AgentHistoryResult, HistoryResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, find_agent
-from esp_cli.tracker import read_table
-from esp_cli.values import email_key, id_key, name_key
-from esp_cli.xlsx.workbook import Workbook, workbook_file
+from esp_cli.workbook import history
+from esp_cli.workbook.history import CellRecord, Operation
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
 
 
 def tracker_file(path: Path) -> Path:

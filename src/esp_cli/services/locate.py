@@ -17,14 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.model import CANNOT_LOCATE, is_issue
+from esp_cli.core.names import name_tokens, name_words
+from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.errors import InputFileError
-from esp_cli.model import CANNOT_LOCATE, is_issue
-from esp_cli.names import name_tokens, name_words
-from esp_cli.notes import NoteKind, lines_of, parse_line
 from esp_cli.results.locate import LocateCase, LocateResult
-from esp_cli.session import write_session
 from esp_cli.system import is_system_file
-from esp_cli.tracker import Row
+from esp_cli.workbook.session import write_session
+from esp_cli.workbook.tracker import Row
 
 TBT = NoteKind.TBT
 ACCESS_KEY = "citrix_access"

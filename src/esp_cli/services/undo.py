@@ -15,19 +15,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli import history
-from esp_cli.columns import normalise_header
 from esp_cli.config import Config
+from esp_cli.core.columns import normalise_header
+from esp_cli.core.refs import col_letter
+from esp_cli.core.values import name_key
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
-from esp_cli.history import CellRecord, Log, Operation
 from esp_cli.results.history import Conflict, UndoResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder
 from esp_cli.services.history import undone_by
-from esp_cli.session import ChangePlan, write_session
-from esp_cli.tracker import Sheet, Table, read_table
-from esp_cli.values import name_key
-from esp_cli.xlsx.refs import col_letter
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook import history
+from esp_cli.workbook.history import CellRecord, Log, Operation
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Sheet, Table, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 MIN_PREFIX = 4
 

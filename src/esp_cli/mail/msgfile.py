@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from email.parser import HeaderParser
 from typing import Any
 
-from esp_cli.selfreports import (
+from esp_cli.mail.selfreports import (
     NotAReport,
     SelfReport,
     UnreadableMail,

@@ -16,7 +16,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from esp_cli.calendar import HolidaySource, package_holidays
+from esp_cli.core.calendar import HolidaySource, package_holidays
 from esp_cli.system import user_cache_dir, write_file_atomically
 
 FORMAT = 1  # bump when the file layout changes

@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from esp_cli.columns import BY_KEY, Kind, alias_table, match_header
-from esp_cli.errors import MissingColumnsError
-from esp_cli.model import AgentRef, Finding, spell_yes_no
-from esp_cli.values import (
+from esp_cli.core.columns import BY_KEY, Kind, alias_table, match_header
+from esp_cli.core.model import AgentRef, Finding, spell_yes_no
+from esp_cli.core.refs import col_letter
+from esp_cli.core.values import (
     Unreadable,
     display_name,
     is_blank,
@@ -27,11 +27,11 @@ from esp_cli.values import (
     parse_yes_no,
     text_of,
 )
-from esp_cli.xlsx.numfmt import shown_integer
-from esp_cli.xlsx.reader import ErrorValue, SheetValues
-from esp_cli.xlsx.refs import col_letter
-from esp_cli.xlsx.validations import ListValidation
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.errors import MissingColumnsError
+from esp_cli.workbook.xlsx.numfmt import shown_integer
+from esp_cli.workbook.xlsx.reader import ErrorValue, SheetValues
+from esp_cli.workbook.xlsx.validations import ListValidation
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 HEADER_SCAN_ROWS = 30
 _UNSEEN = object()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from esp_cli.values import Unreadable, parse_date
+from esp_cli.core.values import Unreadable, parse_date
 
 # A date of three numbers with one separator, at the start of the text (a time may follow).
 _NUMERIC = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?=$|[\sT,])")

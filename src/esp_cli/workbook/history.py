@@ -1,7 +1,7 @@
 """The operation log: every write esp makes to a tracker, recorded beside it.
 
 The log lives in the tracker's backups folder as `<tracker name>.history.jsonl`, one JSON
-object a line (JSON Lines), oldest first. The write session (esp_cli.session) appends one
+object a line (JSON Lines), oldest first. The write session (esp_cli.workbook.session) appends one
 entry per write, under the same lock as the write and flushed to disk before the command
 reports success: who (the note signer, the OS login, the machine), the command as typed,
 the tracker's digest before and after, the backup, and every cell changed with its value
@@ -35,13 +35,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from esp_cli import __version__, system
+from esp_cli.core.model import AddedColumn, AgentRef, CellChange
+from esp_cli.core.refs import col_letter
+from esp_cli.core.values import Unreadable, parse_yes_no
 from esp_cli.errors import WriteFailedError
-from esp_cli.model import AddedColumn, AgentRef, CellChange
-from esp_cli.values import Unreadable, parse_yes_no
-from esp_cli.xlsx import safety
-from esp_cli.xlsx.reader import ErrorValue
-from esp_cli.xlsx.refs import col_letter
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.reader import ErrorValue
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 LOG_SUFFIX = ".history.jsonl"
 WRITE, UNDO, OUTSIDE = "write", "undo", "outside"

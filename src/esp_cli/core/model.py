@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from esp_cli.xlsx.refs import address, col_letter
+from esp_cli.core.refs import address, col_letter
 
 # -- the client's helpdesk and the Citrix TBT Access drop-down (seed, DOMAIN.md) -------------
 
@@ -75,7 +75,7 @@ def access_category(value: object, known: Iterable[str]) -> str | None:
 
 def spell_yes_no(options: Iterable[str] | None, value: bool) -> str:
     """Yes or No as a drop-down's options spell it (Y/N, TRUE/FALSE...), else Yes/No."""
-    from esp_cli.values import Unreadable, parse_yes_no
+    from esp_cli.core.values import Unreadable, parse_yes_no
 
     for option in options or ():
         try:

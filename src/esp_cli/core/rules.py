@@ -35,9 +35,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from esp_cli.calendar import BusinessCalendar
-from esp_cli.columns import BY_KEY
-from esp_cli.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
 
 # -- the team's numbers (seed: "TBT SME Team Expectations") -------------------------------------
 

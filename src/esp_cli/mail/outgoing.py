@@ -27,8 +27,8 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, NoReturn
 
-from esp_cli.addresses import address_spec, recipient, split_addresses
 from esp_cli.config import Config
+from esp_cli.core.addresses import address_spec, recipient, split_addresses
 from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
 from esp_cli.system import write_file_atomically
 

@@ -20,12 +20,12 @@ from functools import cached_property
 from typing import Any
 from xml.parsers import expat
 
+from esp_cli.core.refs import col_number
 from esp_cli.errors import InputFileError
 from esp_cli.system import release_freed_memory
-from esp_cli.xlsx.package import REL_STYLES, Package, SheetInfo
-from esp_cli.xlsx.refs import col_number
-from esp_cli.xlsx.styles import Styles
-from esp_cli.xlsx.xmlbytes import (
+from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
+from esp_cli.workbook.xlsx.styles import Styles
+from esp_cli.workbook.xlsx.xmlbytes import (
     after_declaration,
     has_markup,
     parse_attrs,
@@ -188,7 +188,7 @@ def _calamine(pkg: Package, data: bytes) -> Any:
 
 def _without_cdata(pkg: Package) -> bytes:
     """The package with every CDATA section of its XML parts written as escaped text."""
-    from esp_cli.xlsx import zipio
+    from esp_cli.workbook.xlsx import zipio
 
     replace: dict[str, zipio.PartData] = {}
     for name in pkg.names():

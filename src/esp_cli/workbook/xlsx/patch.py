@@ -18,14 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
+from esp_cli.core.values import Unreadable, parse_yes_no
 from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
-from esp_cli.values import Unreadable, parse_yes_no
-from esp_cli.xlsx import zipio
-from esp_cli.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
-from esp_cli.xlsx.refs import MAX_COL, address, col_letter, parse_range
-from esp_cli.xlsx.sheetxml import SheetXml, Splicer
-from esp_cli.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, Styles
-from esp_cli.xlsx.xmlbytes import (
+from esp_cli.workbook.xlsx import zipio
+from esp_cli.workbook.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
+from esp_cli.workbook.xlsx.sheetxml import SheetXml, Splicer
+from esp_cli.workbook.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, Styles
+from esp_cli.workbook.xlsx.xmlbytes import (
     FragmentCheck,
     NotWellFormed,
     blank_markup,

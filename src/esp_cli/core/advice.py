@@ -24,10 +24,10 @@ from datetime import date
 from enum import StrEnum
 from html import escape
 
+from esp_cli.core.model import CANNOT_LOCATE, EQUIPMENT, access_key, is_issue
+from esp_cli.core.notes import NoteKind, lines_of, parse_line
+from esp_cli.core.rules import ActionKind, AgentFacts, Evaluation
 from esp_cli.errors import ConfigError, EspError, UsageError
-from esp_cli.model import CANNOT_LOCATE, EQUIPMENT, access_key, is_issue
-from esp_cli.notes import NoteKind, lines_of, parse_line
-from esp_cli.rules import ActionKind, AgentFacts, Evaluation
 
 
 class AdviceKind(StrEnum):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from esp_cli.xlsx.numfmt import text_like
-from esp_cli.xlsx.xmlbytes import blank_markup, end_tag, parse_attrs, set_attr, start_tag
+from esp_cli.workbook.xlsx.numfmt import text_like
+from esp_cli.workbook.xlsx.xmlbytes import blank_markup, end_tag, parse_attrs, set_attr, start_tag
 
 # Built-in number formats that show dates or times (ECMA-376 §18.8.30; OI 2.1.712),
 # including the East Asian date ids Excel maps to locale dates.

@@ -22,10 +22,10 @@ from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
 
-from esp_cli.columns import normalise_header
-from esp_cli.names import display_name, name_words
-from esp_cli.textdates import MONTH_FIRST, DateOrder, read_day
-from esp_cli.values import Unreadable, text_of
+from esp_cli.core.columns import normalise_header
+from esp_cli.core.names import display_name, name_words
+from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
+from esp_cli.core.values import Unreadable, text_of
 
 MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
 
@@ -273,7 +273,7 @@ def read_mail(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
     .eml, whatever the file is called); UnreadableMail says why there is none (NotAReport
     when no person wrote it)."""
-    from esp_cli.msgfile import is_msg, parse_msg
+    from esp_cli.mail.msgfile import is_msg, parse_msg
 
     if is_msg(data):
         return parse_msg(data, source, tz)
@@ -548,7 +548,7 @@ def reports_from_rows(
     """Self-reports from one sheet or CSV (find_layout, then read_rows with the date order
     its own dates decide). A sheet without the header row gives one problem, for the whole
     sheet (its `source` is the sheet's)."""
-    from esp_cli.textdates import date_order
+    from esp_cli.core.textdates import date_order
 
     layout = find_layout(rows, source, name_headers)
     if isinstance(layout, RowProblem):

@@ -12,8 +12,8 @@ from typing import Any
 
 # Names are cell values too: the one matcher for them lives in names.py (re-exported here,
 # where the readers of the tracker and the Master look for it).
-from esp_cli.names import display_name as display_name
-from esp_cli.names import name_key as name_key
+from esp_cli.core.names import display_name as display_name
+from esp_cli.core.names import name_key as name_key
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_EPOCH_1904 = date(1904, 1, 1)

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from esp_cli.notes import appended, lines_of
+from esp_cli.core.notes import appended, lines_of
 
 # ------------------------------------------------------------------------- what is typed
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from esp_cli import system
 from esp_cli.errors import InputFileError
-from esp_cli.xlsx import safety
-from esp_cli.xlsx.package import Package, SheetInfo, broken_link
-from esp_cli.xlsx.patch import Patcher
-from esp_cli.xlsx.reader import SheetValues, WorkbookReader
-from esp_cli.xlsx.validations import ListValidation, list_validations
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.package import Package, SheetInfo, broken_link
+from esp_cli.workbook.xlsx.patch import Patcher
+from esp_cli.workbook.xlsx.reader import SheetValues, WorkbookReader
+from esp_cli.workbook.xlsx.validations import ListValidation, list_validations
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
 

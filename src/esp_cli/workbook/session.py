@@ -6,7 +6,7 @@ lock from the read to the write, refusing while Excel has it open), reads the tr
 and when the service's block ends without an error applies every planned cell in one
 lossless write (backup, atomic replace) and reports what changed. A `--dry-run` session
 plans the same cells and writes nothing. This is the single place where a write happens, so
-it is also the single place where one is recorded: in the operation log (esp_cli.history),
+it is also the single place where one is recorded: in the operation log (esp_cli.workbook.history),
 appended under the same lock once the new workbook is in place.
 
     with write_session(path, config, keys=READ_KEYS, dry_run=dry_run) as s:
@@ -23,15 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from esp_cli import history
-from esp_cli.columns import BY_KEY, Kind
 from esp_cli.config import Config
-from esp_cli.model import AddedColumn, CellChange, WriteReport
-from esp_cli.tracker import Row, Sheet, Table, read_table
-from esp_cli.xlsx import safety
-from esp_cli.xlsx.patch import Patcher
-from esp_cli.xlsx.refs import col_letter
-from esp_cli.xlsx.workbook import Workbook, locked_for_update
+from esp_cli.core.columns import BY_KEY, Kind
+from esp_cli.core.model import AddedColumn, CellChange, WriteReport
+from esp_cli.core.refs import col_letter
+from esp_cli.workbook import history
+from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.patch import Patcher
+from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update
 
 
 class ChangePlan:

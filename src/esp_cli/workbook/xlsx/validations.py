@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from esp_cli.core.refs import parse_range
 from esp_cli.errors import InputFileError
-from esp_cli.xlsx.package import NS_MAIN, Package, SheetInfo, parse_xml
-from esp_cli.xlsx.reader import WorkbookReader
-from esp_cli.xlsx.refs import parse_range
-from esp_cli.xlsx.sheetxml import SheetXml
+from esp_cli.workbook.xlsx.package import NS_MAIN, Package, SheetInfo, parse_xml
+from esp_cli.workbook.xlsx.reader import WorkbookReader
+from esp_cli.workbook.xlsx.sheetxml import SheetXml
 
 _X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 _XM = "http://schemas.microsoft.com/office/excel/2006/main"

@@ -23,8 +23,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from xml.parsers import expat
 
-from esp_cli.xlsx.refs import MAX_COL, col_letter, col_number, parse_range
-from esp_cli.xlsx.xmlbytes import (
+from esp_cli.core.refs import MAX_COL, col_letter, col_number, parse_range
+from esp_cli.workbook.xlsx.xmlbytes import (
     MAIN_NS,
     FragmentCheck,
     blank_markup,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from esp_cli import system
 from esp_cli.errors import InputFileError
-from esp_cli.xlsx.safety import read_workbook
+from esp_cli.workbook.xlsx.safety import read_workbook
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
