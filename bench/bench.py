@@ -1168,6 +1168,7 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
     and access changes on one agent each, a daily N Number sync of a few hundred cells, one
     escalations --write over every agent; the last one ends on the tracker as it is (no
     change outside esp). Returns how many cells the log holds."""
+    from esp_cli.core import oplog
     from esp_cli.workbook import history
     from esp_cli.workbook.tracker import read_table
     from esp_cli.workbook.xlsx.workbook import Workbook
@@ -1184,7 +1185,7 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
 
     def cell(row: Any, col: int, before: Any, after: Any) -> Any:
         xml = f'<c r="{column_letter(col)}{row.row}" s="7" t="s"><v>{rng.randrange(9999)}</v></c>'
-        return history.CellRecord(
+        return oplog.CellRecord(
             row.sheet, row.row, col, row.label(), row.cls, "Notes", before, after, xml
         )
 
@@ -1211,9 +1212,9 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
             )
             total += len(cells)
             after = final if i == ops - 1 else hashlib.sha256(b"%d" % i).hexdigest()
-            op = history.Operation(
+            op = oplog.Operation(
                 op=f"{i:08x}",
-                kind=history.WRITE,
+                kind=oplog.WRITE,
                 time=when,
                 signer="Jordan Reyes",
                 login="jreyes",

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 from esp_cli.config import Config
-from esp_cli.core.calendar import COMPANY_DAY_OFF, BusinessCalendar
+from esp_cli.core.calendar import COMPANY_DAY_OFF, BusinessCalendar, RememberingCalendar
 from esp_cli.core.columns import BY_KEY
 from esp_cli.core.rules import AgentFacts
 from esp_cli.errors import AgentNotFoundError, ConfigError, ExitCode, UsageError
 from esp_cli.services.agents import AgentLookupError, agents_in_class, find_agent
 from esp_cli.services.facts import (
     FACT_KEYS,
-    RememberingCalendar,
     calendar_config,
     calendar_from,
     facts_from_row,

@@ -14,7 +14,7 @@ from scripts.sample_builder.build import (
     write_workbook,
 )
 
-from esp_cli.workbook.xlsx.reader import ErrorValue as ReadError
+from esp_cli.core.values import ErrorValue as ReadError
 from esp_cli.workbook.xlsx.reader import _error_cells, _restore_errors
 from esp_cli.workbook.xlsx.workbook import Workbook
 

@@ -46,9 +46,9 @@ class EspGroup(TyperGroup):
         rest = super().parse_args(ctx, args)  # --help and --version exit here
         if ctx.parent is None:
             # The command as typed, for the operation log (until the command ends).
-            from esp_cli.workbook import history
+            from esp_cli.core import oplog
 
-            ctx.meta["esp_command_line"] = history.command_line.set(typed)
+            ctx.meta["esp_command_line"] = oplog.command_line.set(typed)
         return rest
 
     def invoke(self, ctx: Any) -> Any:
@@ -68,9 +68,9 @@ class EspGroup(TyperGroup):
         finally:
             token = ctx.meta.pop("esp_command_line", None) if ctx.parent is None else None
             if token is not None:
-                from esp_cli.workbook import history
+                from esp_cli.core import oplog
 
-                history.command_line.reset(token)
+                oplog.command_line.reset(token)
 
 
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$")

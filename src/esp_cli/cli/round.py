@@ -25,6 +25,7 @@ from esp_cli.errors import EspError, ExitCode, UsageError
 from esp_cli.render import Format, say
 from esp_cli.render.round import print_summary, render_result, show_card
 from esp_cli.services.round import (
+    Round,
     apply_answers,
     archive_journal,
     journal_path,
@@ -32,7 +33,6 @@ from esp_cli.services.round import (
     start_round,
 )
 from esp_cli.system import let_ctrl_c_interrupt, read_line
-from esp_cli.workbook.tracker import Table
 
 
 def ask(prompt: str) -> str | None:
@@ -126,7 +126,7 @@ def round_command(
             journal.unlink(missing_ok=True)
             say("Nothing typed; nothing written.")
             return
-        _finish(path, cfg, rnd.answers, rnd.table, journal, yes, dry_run, fmt, rnd.by)
+        _finish(path, cfg, rnd.answers, rnd, journal, yes, dry_run, fmt, rnd.by)
     except KeyboardInterrupt:
         # Applying the journal again is safe even if the write got through: a line already
         # in its cell is not added twice, and a value already there is not rewritten.
@@ -145,7 +145,7 @@ def _finish(
     path: Path,
     cfg: Config,
     agents: list[AgentAnswers],
-    read: Table | None,
+    rnd: Round | None,
     journal: Path,
     yes: bool,
     dry_run: bool,
@@ -153,7 +153,8 @@ def _finish(
     signer: str | None = None,
 ) -> None:
     """The summary, the confirmation (unless --yes), then one write; the journal is kept
-    until the write has succeeded."""
+    until the write has succeeded. `rnd`: the round just typed (its reading is reused)."""
+    read = rnd.table if rnd is not None else None
     shown = False
     if dry_run or not yes:
         preview = apply_answers(

@@ -7,6 +7,7 @@ layer turns that into a finding with the cell's address and goes on with the res
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -70,6 +71,16 @@ _NUMERIC_YMD = re.compile(r"\b\d{4}[/.-](\d{1,2})[/.-](\d{1,2})\b")
 
 class Unreadable(ValueError):
     """A value that cannot be understood; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """An Excel error value such as #N/A, kept distinct from text."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 def is_blank(value: Any) -> bool:

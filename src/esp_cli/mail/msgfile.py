@@ -27,9 +27,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from email.parser import HeaderParser
 from typing import Any
 
+from esp_cli.core.reports import SelfReport
 from esp_cli.mail.selfreports import (
     NotAReport,
-    SelfReport,
     UnreadableMail,
     automatic,
     clean_body,

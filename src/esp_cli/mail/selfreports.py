@@ -24,20 +24,11 @@ from html import unescape
 
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import display_name, name_words
+from esp_cli.core.reports import RowProblem, SelfReport
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of
 
 MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
-
-
-@dataclass(frozen=True)
-class SelfReport:
-    day: date
-    name: str  # the agent's name as given (display name, or the sheet's Agent Name)
-    email: str  # sender address ('' for sheet rows)
-    text: str
-    source: str  # file name, or "File!row 7"
-    cls: str = ""  # the class the sheet row gives ('' for e-mails, or no Class column)
 
 
 class UnreadableMail(ValueError):
@@ -269,17 +260,6 @@ def subject_text(subject: str) -> str:
     return " ".join(_REPLY_PREFIX.sub("", subject).split())
 
 
-def read_mail(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
-    """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
-    .eml, whatever the file is called); UnreadableMail says why there is none (NotAReport
-    when no person wrote it)."""
-    from esp_cli.mail.msgfile import is_msg, parse_msg
-
-    if is_msg(data):
-        return parse_msg(data, source, tz)
-    return parse_email(data, source, tz)
-
-
 def _sender(msg: EmailMessage) -> tuple[str, str]:
     """The From header's (display name, address). The header is split into name and address
     before its encoded words are decoded: decoded first, an encoded `Price, Devon` would
@@ -383,13 +363,6 @@ _DATE_FIX = (
 _NAME_FIX = (
     "add an Agent Name (or Email) column, or map your name header in esp.toml [columns] agent_name."
 )
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    source: str  # "File!row 7" for a row; the source itself when the whole sheet is unusable
-    message: str
-    fix: str = ""  # for a whole sheet: what makes it readable
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from esp_cli.core.model import CellChange
+from esp_cli.core.oplog import CellRecord, Operation, tag
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import before_after, print_changes, say_written, write_fields
 from esp_cli.results.history import AgentHistoryResult, HistoryResult, UndoResult
-from esp_cli.workbook.history import CellRecord, Operation, tag
 
 OP_CSV = [
     "op",

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.core.model import AddedColumn, AgentRef, WriteReport
-from esp_cli.workbook.history import CellRecord, Operation
+from esp_cli.core.oplog import CellRecord, Operation
 
 
 @dataclass

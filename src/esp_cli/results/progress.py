@@ -8,10 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from esp_cli.core.model import AgentRef, Finding, WriteReport
-from esp_cli.mail.selfreports import (
-    RowProblem,
-    SelfReport,
-)
+from esp_cli.core.reports import RowProblem, SelfReport
 
 
 @dataclass(frozen=True)

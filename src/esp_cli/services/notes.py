@@ -17,13 +17,12 @@ from esp_cli.core.columns import BY_KEY
 from esp_cli.core.notes import NoteKind, appended, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import fmt
-from esp_cli.core.values import text_of
+from esp_cli.core.values import ErrorValue, text_of
 from esp_cli.errors import UnsafeWriteError, UsageError
 from esp_cli.results.note import NoteResult
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Sheet
-from esp_cli.workbook.xlsx.reader import ErrorValue
 
 
 def refuse_future(on: date, today: date, what: str) -> None:

@@ -31,18 +31,17 @@ from esp_cli.core.csvfile import CsvError, read_csv
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
+from esp_cli.core.reports import RowProblem, SelfReport
 from esp_cli.core.rules import done_by
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import email_key
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
+from esp_cli.mail.inbox import read_mail
 from esp_cli.mail.selfreports import (
     Layout,
     NotAReport,
-    RowProblem,
-    SelfReport,
     UnreadableMail,
     find_layout,
-    read_mail,
     read_rows,
 )
 from esp_cli.results.progress import (

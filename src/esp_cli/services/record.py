@@ -27,7 +27,7 @@ from esp_cli.core.rules import (
     step_due_basis,
     step_order_error,
 )
-from esp_cli.core.values import text_of
+from esp_cli.core.values import ErrorValue, text_of
 from esp_cli.errors import EarlyStepError, StepOrderError, UsageError
 from esp_cli.results.record import RecordResult
 from esp_cli.services.agents import find_agent
@@ -36,7 +36,6 @@ from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row
-from esp_cli.workbook.xlsx.reader import ErrorValue
 
 NOTES_KEY = "notes"
 # What record-step reads: the rules' facts, the agent's IDs, Notes and the computed columns.

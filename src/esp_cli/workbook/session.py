@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
+from esp_cli.core import oplog
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import AddedColumn, CellChange, WriteReport
 from esp_cli.core.refs import col_letter
@@ -256,9 +257,9 @@ class WriteSession:
                 before_replace=recorder.open,
             )
             entries.append(
-                history.Operation(
+                oplog.Operation(
                     op=op,
-                    kind=history.UNDO if self.undoes else history.WRITE,
+                    kind=oplog.UNDO if self.undoes else oplog.WRITE,
                     time=history.now(),
                     **history.who(self.signer),
                     digest_before=self.workbook.pkg.digest,

@@ -18,6 +18,7 @@ from esp_cli.core.columns import BY_KEY, Kind, alias_table, match_header
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
 from esp_cli.core.refs import col_letter
 from esp_cli.core.values import (
+    ErrorValue,
     Unreadable,
     display_name,
     is_blank,
@@ -29,7 +30,7 @@ from esp_cli.core.values import (
 )
 from esp_cli.errors import MissingColumnsError
 from esp_cli.workbook.xlsx.numfmt import shown_integer
-from esp_cli.workbook.xlsx.reader import ErrorValue, SheetValues
+from esp_cli.workbook.xlsx.reader import SheetValues
 from esp_cli.workbook.xlsx.validations import ListValidation
 from esp_cli.workbook.xlsx.workbook import Workbook
 

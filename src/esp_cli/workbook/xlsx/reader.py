@@ -21,6 +21,7 @@ from typing import Any
 from xml.parsers import expat
 
 from esp_cli.core.refs import col_number
+from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import release_freed_memory
 from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
@@ -34,16 +35,6 @@ from esp_cli.workbook.xlsx.xmlbytes import (
 )
 
 CellValue = str | float | int | bool | date | datetime | time | timedelta | None
-
-
-@dataclass(frozen=True)
-class ErrorValue:
-    """An Excel error value such as #N/A, kept distinct from text."""
-
-    code: str
-
-    def __str__(self) -> str:
-        return self.code
 
 
 @dataclass
