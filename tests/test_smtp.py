@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.config import Config
+from esp_cli.core.model import Letter
 from esp_cli.errors import ConfigError, ExitCode
 from esp_cli.mail import outgoing as mail
 from tests import factories
@@ -314,9 +315,7 @@ def _big_message() -> EmailMessage:
     been handed over when the server hangs up."""
     msg = mail.build_message(
         mail.Envelope(FROM, ("lead@example.com",), ()),
-        "big",
-        "text",
-        "<p>html</p>",
+        Letter("big", "text", "<p>html</p>", "big"),
         __import__("datetime").datetime(2026, 11, 24, 9),
     )
     msg.add_attachment(b"\0" * (24 * 1024 * 1024), maintype="application", subtype="octet-stream")

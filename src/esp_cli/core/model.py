@@ -190,3 +190,35 @@ class Signer:
 
     name: str
     source: str
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A message's words: its subject, its body as plain text and as HTML (the two say the
+    same), and the name a copy of it saved as a file takes."""
+
+    subject: str
+    text: str
+    html: str
+    stem: str  # 'TBT Completion Report 2026-11-24': a saved copy is '<stem>.eml'
+
+
+@dataclass(frozen=True)
+class MailReport:
+    """What was done with one e-mail (or, with --dry-run, would be): the drafts saved, the
+    recipients it was sent to — the counterpart of WriteReport for a message."""
+
+    subject: str
+    eml: Path | None = None  # saved as an .eml draft
+    msg: Path | None = None  # saved as an Outlook .msg draft
+    sent_to: tuple[str, ...] = ()  # the recipients, when it was sent
+    server: str | None = None  # host:port it was sent through
+    dry_run: bool = False  # nothing was saved or sent: the rest says what would have been
+    text: str = ""  # the whole message, headers and both bodies, as text
+
+    @property
+    def sent(self) -> bool:
+        return bool(self.sent_to) and not self.dry_run

@@ -1,10 +1,12 @@
-"""The report as an e-mail: build it, save it as .eml, send it over SMTP.
+"""Messages out, for every command that makes one (esp report eod, esp report locate, esp
+advise): build it, save it as an .eml or Outlook .msg draft, send it over SMTP — through
+`post`, which does what an Outbox says (or, for a dry run, only says what it would do).
 
-Sender and recipients come from esp.toml [report]; the server from [smtp] (host, port,
-starttls, username). The password is read from the ESP_SMTP_PASSWORD environment variable
-only, at the moment of logging in: it is never an argument, never in a message, never in the
-.eml. When sending fails, the message is saved as an .eml beside the tracker so nothing is
-lost, and the error names that file.
+Sender and recipients come from esp.toml [report] (or what the command gives); the server
+from [smtp] (host, port, starttls, username). The password is read from the
+ESP_SMTP_PASSWORD environment variable only, at the moment of logging in: it is never an
+argument, never in a message, never in the .eml. When sending fails, the message is saved
+as an .eml beside the tracker so nothing is lost, and the error names that file.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any, NoReturn
 
 from esp_cli.config import Config
 from esp_cli.core.addresses import address_spec, recipient, split_addresses
+from esp_cli.core.model import Letter, MailReport
 from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
 from esp_cli.system import write_file_atomically
 
@@ -129,10 +132,10 @@ def signoff(config: Config, env: Envelope) -> str:
     return f"Thank you,\n{name}" if name else "Thank you,"
 
 
-def build_message(env: Envelope, subject: str, text: str, html: str, now: datetime) -> EmailMessage:
+def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
     """multipart/alternative: the plain text first, the HTML last (the one clients prefer)."""
     msg = EmailMessage(policy=SMTP)
-    msg["Subject"] = subject
+    msg["Subject"] = letter.subject
     msg["From"] = env.sender
     msg["To"] = ", ".join(env.to)
     if env.cc:
@@ -141,8 +144,8 @@ def build_message(env: Envelope, subject: str, text: str, html: str, now: dateti
     domain = parseaddr(env.sender)[1].rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(domain=domain)
     msg["MIME-Version"] = "1.0"
-    msg.set_content(text, subtype="plain", charset="utf-8")
-    msg.add_alternative(html, subtype="html", charset="utf-8")
+    msg.set_content(letter.text, subtype="plain", charset="utf-8")
+    msg.add_alternative(letter.html, subtype="html", charset="utf-8")
     return msg
 
 
@@ -486,3 +489,60 @@ def _encoded_words(text: str) -> list[str]:
             chunks.append("")
         chunks[-1] += char
     return [f"=?utf-8?b?{base64.b64encode(c.encode()).decode()}?=" for c in chunks]
+
+
+# -- where a message goes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """Where a message goes: saved as an .eml and/or an Outlook .msg draft, sent through a
+    server — any of them. With `dry_run`, nowhere: `post` says what it would have done."""
+
+    eml: Path | None = None
+    msg: Path | None = None
+    server: Server | None = None
+    dry_run: bool = False
+
+    def __bool__(self) -> bool:
+        return self.eml is not None or self.msg is not None or self.server is not None
+
+
+def outbox(
+    config: Config,
+    *,
+    eml: Path | None = None,
+    msg: Path | None = None,
+    send: bool = False,
+    dry_run: bool = False,
+) -> Outbox:
+    """The Outbox the options ask for; [smtp] is checked now when sending is asked, so a
+    bad setting fails before anything is written."""
+    return Outbox(eml, msg, server(config) if send else None, dry_run)
+
+
+def post(
+    message: EmailMessage, env: Envelope, box: Outbox, fallback: Path, what: str = "The report"
+) -> MailReport:
+    """Save `message` as the drafts `box` names, then send it through its server (a failed
+    send saves it at `fallback` and raises SendError); with a dry run, neither. Says what
+    was (or would be) done."""
+    done = MailReport(
+        subject=str(message["Subject"]),
+        eml=box.eml,
+        msg=box.msg,
+        sent_to=tuple(env.recipients) if box.server is not None else (),
+        server=box.server.name if box.server is not None else None,
+        dry_run=box.dry_run,
+        # What a dry run shows instead (a report's screenshots are not read twice otherwise).
+        text=message.as_string(policy=message.policy.clone(linesep="\n")) if box.dry_run else "",
+    )
+    if box.dry_run:
+        return done
+    if box.eml is not None:
+        write_atomic(box.eml, draft_bytes(message))
+    if box.msg is not None:
+        write_atomic(box.msg, draft_msg_bytes(message))
+    if box.server is not None:
+        send(message, env, box.server, fallback, what)
+    return done

@@ -11,9 +11,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum, StrEnum
+from pathlib import Path
 from typing import Any
 
-from esp_cli.system import can_encode, stand_in
+from esp_cli.errors import WriteFailedError
+from esp_cli.system import can_encode, stand_in, write_file_atomically
 
 
 class Format(StrEnum):
@@ -83,6 +85,16 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None
     for row in rows:
         writer.writerow([csv_safe(row.get(c)) for c in columns])
     sys.stdout.write(buf.getvalue())
+
+
+def write_out(path: Path, text: str) -> None:
+    """--out: the output saved as a file, atomically (never half a report), in UTF-8."""
+    try:
+        write_file_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
+        ) from exc
 
 
 def say(message: str) -> None:

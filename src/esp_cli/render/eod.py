@@ -17,10 +17,12 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from html import escape
+from pathlib import Path
 from typing import Any
 
+from esp_cli.core.model import Letter
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
-from esp_cli.render import Format, csv_safe, print_table, say
+from esp_cli.render import Format, csv_safe, print_table, say, write_out
 from esp_cli.results.eod import (
     ClassSummary,
     EodReport,
@@ -526,6 +528,57 @@ def as_text(report: EodReport, known_access: Sequence[str], fmt: Format) -> str:
     if fmt is Format.html:
         return render_html(report, known_access)
     return render_text(report, known_access)
+
+
+def letter(
+    report: EodReport,
+    known_access: Sequence[str],
+    greeting: str | None = None,
+    signoff: str | None = None,
+) -> Letter:
+    """The report as an e-mail's words: the subject, the text and the HTML part."""
+    words = {"greeting": greeting, "signoff": signoff}
+    return Letter(
+        subject(report.day, report.scope),
+        render_text(report, known_access, **words),
+        render_html(report, known_access, **words),
+        stem=f"{SUBJECT_PREFIX} {report.day:%Y-%m-%d}",
+    )
+
+
+def say_problems(report: EodReport) -> None:
+    """The cells that could not be read and the agents that could not be evaluated, for
+    the team on stderr (the report itself only counts them)."""
+    for finding in report.findings:
+        say(f"warning: {finding}")
+    for problem in report.problems:
+        say(
+            f"warning: {problem.name} ({problem.sheet}!row {problem.row}) could not be "
+            f"evaluated: {problem.reason}. The report only counts the agent as being "
+            "checked; correct the tracker (esp doctor lists the cells it cannot read)."
+        )
+
+
+def show(
+    report: EodReport,
+    known_access: Sequence[str],
+    fmt: Format,
+    out: Path | None = None,
+    *,
+    dry_run: bool = False,
+) -> None:
+    """The report in `fmt`: on stdout, or in the file `out` (with `dry_run`, on stdout
+    instead, saying what would be written)."""
+    if out is not None and not dry_run:
+        write_out(out, as_text(report, known_access, fmt))
+        say(f"Wrote the {fmt.value} report to {out}.")
+    elif out is not None:
+        sys.stdout.write(as_text(report, known_access, fmt))
+        say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
+    elif fmt is Format.table:
+        print_report(report, known_access)
+    else:
+        sys.stdout.write(as_text(report, known_access, fmt))
 
 
 def print_report(report: EodReport, known_access: Sequence[str]) -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from esp_cli.core.model import Letter
 from esp_cli.render import Format, print_table, say, write_json
 from esp_cli.render.changes import change_dicts
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
+from esp_cli.render.mail import say_mailed
 from esp_cli.results.locate import LocateCase, LocateResult
 
 SUBJECT_PREFIX = "Cannot Locate TBT"
@@ -71,10 +73,30 @@ def render_html(
     return mail_document(subject(day), rows)
 
 
+def letter(
+    cases: list[LocateCase],
+    day: date,
+    greeting: str | None = "Hello,",
+    signoff: str | None = None,
+) -> Letter:
+    """The cases as an e-mail's words for the learning contacts (the screenshots attached)."""
+    words = {"greeting": greeting, "signoff": signoff}
+    return Letter(
+        subject(day),
+        render_text(cases, day, **words),
+        render_html(cases, day, **words),
+        stem=f"{SUBJECT_PREFIX} {day:%Y-%m-%d}",
+    )
+
+
 LOCATE_FORMATS = (Format.table, Format.json)
 
 
-def render(result: LocateResult, fmt: Format) -> None:
+def render(result: LocateResult, fmt: Format, *, mail_asked: bool = False) -> None:
+    if result.mail is not None:
+        say_mailed(result.mail)
+    elif mail_asked:
+        say("No open Cannot Locate TBT cases: no e-mail made.")
     for finding in result.findings:
         say(f"warning: {finding}")
     if fmt is Format.json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.core.model import Finding, WriteReport
+from esp_cli.core.model import Finding, MailReport, WriteReport
 
 
 @dataclass(frozen=True)
@@ -26,3 +26,4 @@ class LocateResult:
     findings: list[Finding]
     write: WriteReport
     screenshots_dir: Path | None = field(default=None)
+    mail: MailReport | None = None  # the e-mail made of the cases, when one was asked for

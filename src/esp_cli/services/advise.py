@@ -25,11 +25,10 @@ Choices made where the issue is silent:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 from esp_cli.config import Config
@@ -52,6 +51,7 @@ from esp_cli.core.advice import (
     situations,
     to_html,
 )
+from esp_cli.core.model import Letter
 from esp_cli.core.notes import NoteKind, appended, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
@@ -75,23 +75,6 @@ from esp_cli.workbook.tracker import Row
 NOTES = NoteKind.NOTES
 SME = "tbt_sme"
 READ_KEYS = (*FACT_KEYS, *LOOKUP_KEYS, SME, NOTES.column_key, NoteKind.TBT.column_key)
-
-# A draft is written by one of these, given the message and the file (a new format, such as
-# Outlook's .msg, is one more entry).
-DraftWriter = Callable[[EmailMessage, Path], Path]
-
-
-def write_eml(msg: EmailMessage, path: Path) -> Path:
-    """An .eml draft (X-Unsent: 1): Outlook opens it ready to send."""
-    return mail.write_atomic(path, mail.draft_bytes(msg))
-
-
-def write_msg(msg: EmailMessage, path: Path) -> Path:
-    """An Outlook .msg draft (unsent): classic Outlook opens it ready to edit and send."""
-    return mail.write_atomic(path, mail.draft_msg_bytes(msg))
-
-
-DRAFT_WRITERS: dict[str, DraftWriter] = {"eml": write_eml, "msg": write_msg}
 
 # The agent's name in a draft's file name, at most: the whole name then stays well within
 # the 255 characters a file name may have, and Windows' 260 for a path in most folders.
@@ -154,8 +137,7 @@ class _Run:
     delivery: Delivery
     dry_run: bool
     out: Path | None
-    draft: DraftWriter
-    suffix: str
+    suffix: str  # the drafts' kind: eml or msg (Outlook)
     breakout: str | None
     sender: str | None = None
     server: mail.Server | None = None
@@ -313,28 +295,31 @@ def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Adv
     raises) with the drafts before it still noted, as a failed send does."""
     assert run.sender is not None
     env = mail.Envelope(run.sender, tuple(split_addresses(advice.to)), advice.cc)
-    msg = mail.build_message(env, advice.subject, advice.text, advice.html, datetime.now())
     stem = file_stem(run.today, advice.agent.name, advice.kind)
+    message = mail.build_message(
+        env, Letter(advice.subject, advice.text, advice.html, stem), datetime.now()
+    )
+    fallback = mail.fallback_path(s.path, stem)
     if run.delivery is Delivery.DRAFT:
         path = run.draft_path(stem)
-        if not run.dry_run:
-            try:
-                run.draft(msg, path)
-            except WriteFailedError as exc:
-                if strict:
-                    raise
-                run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
-                return advice
+        as_msg = run.suffix == "msg"
+        box = mail.Outbox(None if as_msg else path, path if as_msg else None, dry_run=run.dry_run)
+        try:
+            mail.post(message, env, box, fallback, "The message")
+        except WriteFailedError as exc:
+            if strict:
+                raise
+            run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
+            return advice
         return replace(advice, file=path)
     if run.dry_run:
         return advice
-    assert run.server is not None
     try:
-        mail.send(msg, env, run.server, mail.fallback_path(s.path, stem), "The message")
+        done = mail.post(message, env, mail.Outbox(server=run.server), fallback, "The message")
     except mail.SendError as exc:
         run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
         return advice
-    return replace(advice, sent=True)
+    return replace(advice, sent=done.sent)
 
 
 def _plan_notes(run: _Run, s: WriteSession) -> None:
@@ -371,7 +356,6 @@ def _start(
         delivery=delivery,
         dry_run=dry_run or delivery is Delivery.LIST,
         out=out,
-        draft=DRAFT_WRITERS[draft],
         suffix=draft,
         breakout=" ".join(breakout.split()) if breakout else None,
     )

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.core.model import CANNOT_LOCATE, is_issue
+from esp_cli.core.model import CANNOT_LOCATE, Letter, is_issue
 from esp_cli.core.names import name_tokens, name_words
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.errors import InputFileError
 from esp_cli.results.locate import LocateCase, LocateResult
+from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.system import is_system_file
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row
@@ -31,6 +33,8 @@ ACCESS_KEY = "citrix_access"
 SEARCHED = "searched_course"
 READ_KEYS = ("call_cert_complete", "tbts_complete", ACCESS_KEY, SEARCHED, TBT.column_key)
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pdf")
+# The renderer's words for the cases' e-mail: (cases, day, greeting, sign-off) -> Letter.
+ComposeCases = Callable[[list[LocateCase], date, str | None, str | None], Letter]
 _QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,}?)['\"’”](?=\W|$)")
 
 
@@ -92,14 +96,15 @@ def locate_cases(
     *,
     write: bool = True,
     dry_run: bool = False,
-    before_write: Callable[[list[LocateCase]], None] | None = None,
+    mailing: Mailing | None = None,
+    compose: ComposeCases | None = None,
 ) -> LocateResult:
     """The open Cannot Locate TBT cases; with `write` (not `dry_run`), Searched by Course
     Number set to Yes for each agent whose screenshots were found.
 
-    `before_write` is given the cases once they are known and before the tracker is written
-    (the e-mail made from them: saved or sent first, so an e-mail that cannot be made leaves
-    the tracker unchanged, as its error promises). When it raises, nothing is written."""
+    With `mailing`, the cases go to the learning contacts as an e-mail (`compose`'s words,
+    the screenshots attached) once they are known and before the tracker is written: an
+    e-mail that cannot be saved or sent leaves the tracker unchanged, as its error says."""
     files = screenshot_files(screenshots) if screenshots is not None else []
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
         found: list[tuple[Row, str]] = []
@@ -126,12 +131,21 @@ def locate_cases(
                     screenshots=attached,
                 )
             )
-        if before_write is not None:
-            before_write(cases)
+        mailed = None
+        if mailing is not None and compose is not None and cases:
+            today = date.today()
+            mailed = deliver(
+                mailing,
+                config,
+                lambda greeting, signoff: compose(cases, today, greeting, signoff),
+                tracker_path,
+                [shot for case in cases for shot in case.screenshots],
+            )
     return LocateResult(
         cases=cases,
         unmatched_files=unmatched,
         findings=list(s.table.findings),
         write=s.report,
         screenshots_dir=screenshots,
+        mail=mailed,
     )
