@@ -16,8 +16,6 @@ from esp_cli.cli.options import (
     format_option,
 )
 from esp_cli.render import Format
-from esp_cli.render.explain import render
-from esp_cli.services.explain import explain_agent
 
 
 @app.command("explain")
@@ -31,6 +29,9 @@ def explain_command(
 ) -> None:
     """How the rules judge one agent: every date and count, the weekends and holidays
     skipped, why each action is or is not due, and the cells it was read from."""
+    from esp_cli.render.explain import render
+    from esp_cli.services.explain import explain_agent
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     result = explain_agent(tracker_file, cfg, agent, day, now, cls=cls)

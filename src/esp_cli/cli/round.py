@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,19 +20,13 @@ from esp_cli.cli.options import (
     config_and_tracker,
 )
 from esp_cli.config import Config
-from esp_cli.core.answers import HELP_LINE, AgentAnswers
 from esp_cli.errors import EspError, ExitCode, UsageError
 from esp_cli.render import Format, say
-from esp_cli.render.round import print_summary, render_result, show_card
-from esp_cli.services.round import (
-    Round,
-    apply_answers,
-    archive_journal,
-    journal_path,
-    read_journal,
-    start_round,
-)
 from esp_cli.system import let_ctrl_c_interrupt, read_line
+
+if TYPE_CHECKING:  # the command's modules load when it runs, not for `esp --help`
+    from esp_cli.core.answers import AgentAnswers
+    from esp_cli.services.round import Round
 
 
 def ask(prompt: str) -> str | None:
@@ -82,6 +76,10 @@ def round_command(
     """Walk the outstanding agents of a class or TBT SME: type each one's status (a TBT Notes
     line) or a key; every answer is written at the end in one write. Answers are kept in a
     journal beside the tracker as they are typed: --resume applies it later."""
+    from esp_cli.core.answers import HELP_LINE
+    from esp_cli.render.round import show_card
+    from esp_cli.services.round import archive_journal, journal_path, read_journal, start_round
+
     cfg, path = config_and_tracker(config, tracker)
     journal = journal_path(path)
     if resume and discard:
@@ -154,6 +152,9 @@ def _finish(
 ) -> None:
     """The summary, the confirmation (unless --yes), then one write; the journal is kept
     until the write has succeeded. `rnd`: the round just typed (its reading is reused)."""
+    from esp_cli.render.round import print_summary, render_result
+    from esp_cli.services.round import apply_answers, archive_journal
+
     read = rnd.table if rnd is not None else None
     shown = False
     if dry_run or not yes:
