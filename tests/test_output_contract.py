@@ -231,6 +231,10 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, st
     return _run_all(tmp_path_factory.mktemp("contract"))
 
 
+def _sorted(text: str) -> str:
+    return json.dumps(json.loads(text), sort_keys=True, indent=1, ensure_ascii=False)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_output_is_the_pinned_contract(case: Case, outputs: dict[str, tuple[int, str]]) -> None:
     code, text = outputs[case.name]
@@ -243,8 +247,10 @@ def test_output_is_the_pinned_contract(case: Case, outputs: dict[str, tuple[int,
     first, _, body = want.partition("\n")
     assert f"exit {code}" == first
     if case.name.endswith(".json"):
-        # A JSON object's keys may come in any order; every key, value and nesting may not.
-        assert json.loads(text) == json.loads(body)
+        # The contract is the objects: every key, value, type and nesting (sorted and dumped
+        # again, so true is not 1 and 1 is not 1.0).
+        assert _sorted(text) == _sorted(body)
+    # Each key keeps its place among its siblings too, and every other format its bytes.
     assert text == body
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from esp_cli.core.refs import address, col_letter
+from esp_cli.core.shape import as_json, exported
 
 # -- the client's helpdesk and the Citrix TBT Access drop-down (seed, DOMAIN.md) -------------
 
@@ -93,36 +94,35 @@ def spell_yes_no(options: Iterable[str] | None, value: bool) -> str:
 class AgentRef:
     """Who and where: enough to find the agent's row in Excel."""
 
-    name: str
-    cls: str
+    # Who and where, first in every one-agent command's JSON: agent, class, sheet, row.
+    name: str = field(metadata=as_json(key="agent"))
+    cls: str = field(metadata=as_json(key="class"))
     sheet: str
     row: int
-    agent_id: str
-    email: str
-
-    def fields(self) -> dict[str, Any]:
-        """Who and where, first in every one-agent command's JSON."""
-        return {"agent": self.name, "class": self.cls, "sheet": self.sheet, "row": self.row}
+    agent_id: str = field(metadata=as_json(hidden=True))
+    email: str = field(metadata=as_json(hidden=True))
 
 
 @dataclass(frozen=True, slots=True)
 class CellChange:
     """One cell esp writes (or, with --dry-run, would write): where, whose, old and new."""
 
+    # As JSON and CSV: sheet, cell, agent, column, old, new.
     sheet: str
-    row: int
-    col: int
+    row: int = field(metadata=as_json(hidden=True))
+    col: int = field(metadata=as_json(hidden=True))
     agent: str
-    cls: str
+    cls: str = field(metadata=as_json(hidden=True))
     column: str
     old: Any
     new: Any
     # The agent's Agent ID and e-mail (maybe empty) for a cell of an agent's row, recorded
     # so the row can be found again; None for a cell written by address.
-    agent_id: str | None = None
-    email: str | None = None
+    agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
+    email: str | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
+    @exported(after="sheet")
     def cell(self) -> str:
         return f"{col_letter(self.col)}{self.row}"
 
@@ -135,12 +135,16 @@ class CellChange:
 class AddedColumn:
     """A column esp adds after a sheet's last header because a write needs it."""
 
+    # As JSON (the operation log's): sheet, column (its letter), col, header.
     sheet: str
     col: int
     header: str
-    note: str = ""  # why it is not right after the last header, when it is not
+    note: str = field(
+        default="", metadata=as_json(hidden=True)
+    )  # why not right after the last header
 
     @property
+    @exported(key="column", after="sheet")
     def letter(self) -> str:
         return col_letter(self.col)
 
@@ -152,14 +156,16 @@ class AddedColumn:
 class Finding:
     """A cell esp could not understand (or a structural problem), with where and why."""
 
-    sheet: str
-    row: int
-    col: int
+    # As JSON: cell (Sheet!A1), column, value, problem.
+    sheet: str = field(metadata=as_json(hidden=True))
+    row: int = field(metadata=as_json(hidden=True))
+    col: int = field(metadata=as_json(hidden=True))
     column: str
     value: str
-    message: str
+    message: str = field(metadata=as_json(key="problem"))
 
     @property
+    @exported(key="cell", after="")
     def address(self) -> str:
         return address(self.sheet, self.row, self.col)
 
@@ -171,14 +177,17 @@ class Finding:
 class WriteReport:
     """What a write changed (or, with --dry-run, would change), and where the backup is."""
 
-    tracker: Path
+    # What a writing command's JSON ends with: the cells, the columns added (as labels),
+    # dry_run, the backup and the operation.
+    tracker: Path = field(metadata=as_json(hidden=True))
     changes: list[CellChange]
-    added_columns: list[AddedColumn]
+    added_columns: list[AddedColumn] = field(metadata=as_json(hidden=True))
     dry_run: bool
     backup: Path | None = None  # None: nothing was written
     op: str | None = None  # the operation recorded in the history log
 
     @property
+    @exported(key="added_columns", after="changes")
     def added_column_labels(self) -> list[str]:
         return [str(a) for a in self.added_columns]
 

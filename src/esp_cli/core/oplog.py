@@ -15,6 +15,7 @@ from typing import Any
 
 from esp_cli.core.model import AddedColumn, AgentRef
 from esp_cli.core.refs import col_letter
+from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import ErrorValue, Unreadable, parse_yes_no
 
 WRITE, UNDO, OUTSIDE = "write", "undo", "outside"
@@ -104,19 +105,32 @@ class CellRecord:
     the cell's XML before it (None: there was no cell). A cell of an agent's row also
     records the agent's Agent ID and e-mail as they were (maybe empty), so the row can be
     found again after a sort (services.agents.RowFinder); None: a cell written by
-    address, or recorded before esp kept them."""
+    address, or recorded before esp kept them.
+
+    As esp history shows it (JSON): sheet, cell, agent, class, column, before and after
+    (typed as in the log); its XML stays in the log (`to_json` is the log's form)."""
 
     sheet: str
-    row: int
-    col: int
+    row: int = field(metadata=as_json(hidden=True))
+    col: int = field(metadata=as_json(hidden=True))
     agent: str
-    cls: str
+    cls: str = field(metadata=as_json(key="class"))
     column: str
-    before: Any
-    after: Any
-    before_xml: str | None = None
-    agent_id: str | None = None
-    email: str | None = None
+    before: Any = field(metadata=as_json(hidden=True))
+    after: Any = field(metadata=as_json(hidden=True))
+    before_xml: str | None = field(default=None, metadata=as_json(hidden=True))
+    agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
+    email: str | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    @exported(key="before", after="column")
+    def before_tagged(self) -> Any:
+        return tag(self.before)
+
+    @property
+    @exported(key="after", after="before")
+    def after_tagged(self) -> Any:
+        return tag(self.after)
 
     @property
     def who(self) -> AgentRef:
@@ -126,6 +140,7 @@ class CellRecord:
         )
 
     @property
+    @exported(after="sheet")
     def cell(self) -> str:
         return f"{col_letter(self.col)}{self.row}"
 
@@ -167,27 +182,39 @@ class CellRecord:
 
 @dataclass(frozen=True)
 class Operation:
-    """One entry of the log."""
+    """One entry of the log. As esp history shows it (JSON): the log's keys (`to_json`),
+    each cell as CellRecord shows it."""
 
     op: str
     kind: str  # write, undo or outside
-    time: datetime
+    time: datetime = field(metadata=as_json(hidden=True))
     signer: str | None
     login: str
     machine: str
-    version: str
+    version: str = field(metadata=as_json(key="esp_version"))
     command: str
     digest_before: str
     digest_after: str
     backup: str | None
-    cells: tuple[CellRecord, ...] = ()
-    added_columns: tuple[AddedColumn, ...] = ()
+    cells: tuple[CellRecord, ...] = field(default=(), metadata=as_json(after="added_columns"))
+    added_columns: tuple[AddedColumn, ...] = field(
+        default=(), metadata=as_json(after="cells_omitted")
+    )
     undoes: str | None = None
     note: str = ""
     cells_omitted: int = 0
-    line: int = field(default=0, compare=False)  # where it is in the log (1-based)
+    # Where it is in the log (1-based).
+    line: int = field(default=0, compare=False, metadata=as_json(hidden=True))
     # A new entry's cells already in their JSON form (cell_entries), written as they are.
-    cell_json: list[dict[str, Any]] | None = field(default=None, compare=False, repr=False)
+    cell_json: list[dict[str, Any]] | None = field(
+        default=None, compare=False, repr=False, metadata=as_json(hidden=True)
+    )
+
+    @property
+    @exported(key="time", after="kind")
+    def timestamp(self) -> str:
+        """When, to the second, with its zone (as the log has it)."""
+        return self.time.isoformat(timespec="seconds")
 
     @property
     def who(self) -> str:

@@ -4,22 +4,26 @@ reads them; esp progress import folds them into Notes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+from esp_cli.core.shape import as_json
 
 
 @dataclass(frozen=True)
 class SelfReport:
-    day: date
+    day: date = field(metadata=as_json(key="date"))
     name: str  # the agent's name as given (display name, or the sheet's Agent Name)
     email: str  # sender address ('' for sheet rows)
     text: str
     source: str  # file name, or "File!row 7"
-    cls: str = ""  # the class the sheet row gives ('' for e-mails, or no Class column)
+    # The class the sheet row gives ('' for e-mails, or no Class column).
+    cls: str = field(default="", metadata=as_json(key="class"))
 
 
 @dataclass(frozen=True)
 class RowProblem:
     source: str  # "File!row 7" for a row; the source itself when the whole sheet is unusable
-    message: str
-    fix: str = ""  # for a whole sheet: what makes it readable
+    message: str = field(metadata=as_json(key="problem"))
+    # For a whole sheet: what makes it readable.
+    fix: str = field(default="", metadata=as_json(hidden=True))

@@ -22,7 +22,7 @@ from typing import Any
 
 from esp_cli.core.model import Letter
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
-from esp_cli.render import Format, csv_safe, print_table, say, write_out
+from esp_cli.render import Format, csv_safe, plain, print_table, say, write_out
 from esp_cli.results.eod import (
     ClassSummary,
     EodReport,
@@ -82,48 +82,18 @@ def _missing(agent_cert: bool, agent_tbts: bool) -> str:
 # -- data ---------------------------------------------------------------------------------------
 
 
-def summary_dict(summary: ClassSummary, with_class: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {"class": summary.cls} if with_class else {}
-    out.update(
-        agents=summary.agents,
-        call_certs_complete=summary.call_certs_complete,
-        tbts_complete=summary.tbts_complete,
-        fully_complete=summary.fully_complete,
-        outstanding=summary.outstanding,
-        access_issues=dict(ordered_issues(summary.access_issues, ())),
-        escalations_due=dict(ordered_actions(summary.escalations_due)),
-        not_reported=summary.not_reported,
-        not_evaluated=summary.not_evaluated,
-    )
-    return out
-
-
-def report_dict(report: EodReport) -> dict[str, Any]:
-    """The JSON contract: {"date", "classes": [...], "totals": {...}, "problems": [...]}
-    (and "scope" when the report is for one class's or one TBT SME's agents)."""
-    scope = {"scope": report.scope} if report.scope else {}
-    return {
-        "date": report.day.isoformat(),
-        **scope,
-        "classes": [summary_dict(c) for c in report.classes],
-        "totals": summary_dict(report.totals, with_class=False),
-        "problems": [
-            {"agent": p.name, "class": p.cls, "sheet": p.sheet, "row": p.row, "reason": p.reason}
-            for p in report.problems
-        ],
-    }
-
-
 def csv_rows(report: EodReport) -> list[dict[str, Any]]:
-    """One row a class, then the totals (class "Total")."""
-    rows = []
-    for summary in [*report.classes, report.totals]:
-        row = summary_dict(summary)
-        row["percent_complete"] = summary.percent_complete
-        row["access_issues"] = "; ".join(f"{k}: {n}" for k, n in row["access_issues"].items())
-        row["escalations_due"] = "; ".join(f"{k}: {n}" for k, n in row["escalations_due"].items())
-        rows.append(row)
-    return rows
+    """One row a class, then the totals (class "Total"): the JSON's counts, the percentage,
+    and each count of issues and steps as "name: n; ..." in one cell."""
+    return [
+        {
+            **plain(summary),
+            "percent_complete": summary.percent_complete,
+            "access_issues": "; ".join(f"{k}: {n}" for k, n in summary.issues.items()),
+            "escalations_due": "; ".join(f"{k}: {n}" for k, n in summary.due.items()),
+        }
+        for summary in [*report.classes, report.totals]
+    ]
 
 
 def summary_row(summary: ClassSummary) -> list[str]:
@@ -515,7 +485,7 @@ REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json
 def as_text(report: EodReport, known_access: Sequence[str], fmt: Format) -> str:
     """The report as text in `fmt` (table: the plain-text layout, for files)."""
     if fmt is Format.json:
-        return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(plain(report), indent=2, ensure_ascii=False) + "\n"
     if fmt is Format.csv:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

@@ -9,7 +9,6 @@ from datetime import date
 
 from esp_cli.core.model import Letter
 from esp_cli.render import Format, print_table, say, write_json
-from esp_cli.render.changes import change_dicts
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
 from esp_cli.render.mail import say_mailed
 from esp_cli.results.locate import LocateCase, LocateResult
@@ -100,28 +99,7 @@ def render(result: LocateResult, fmt: Format, *, mail_asked: bool = False) -> No
     for finding in result.findings:
         say(f"warning: {finding}")
     if fmt is Format.json:
-        write_json(
-            {
-                "cases": [
-                    {
-                        "agent": c.agent,
-                        "class": c.cls,
-                        "sheet": c.sheet,
-                        "row": c.row,
-                        "course": c.course,
-                        "searched_before": c.searched_before,
-                        "screenshots": [str(p) for p in c.screenshots],
-                    }
-                    for c in result.cases
-                ],
-                "unmatched_files": [
-                    {"file": str(f), "reason": why} for f, why in result.unmatched_files
-                ],
-                "changes": change_dicts(result.write.changes),
-                "dry_run": result.write.dry_run,
-                "op": result.write.op,
-            }
-        )
+        write_json(result)
     else:
         print_table(
             f"Cannot Locate TBT: {len(result.cases)} case(s)",
@@ -129,8 +107,8 @@ def render(result: LocateResult, fmt: Format, *, mail_asked: bool = False) -> No
             [case_row(c) for c in result.cases],
             empty="no open cases",
         )
-    for file, why in result.unmatched_files:
-        say(f"not attached: {file.name} ({why})")
+    for unmatched in result.unmatched_files:
+        say(f"not attached: {unmatched.file.name} ({unmatched.reason})")
     for c in result.cases:
         if not c.screenshots and result.screenshots_dir is not None:
             say(f"no screenshot for {c.agent} in {result.screenshots_dir}")

@@ -22,7 +22,7 @@ from esp_cli.core.model import CANNOT_LOCATE, Letter, is_issue
 from esp_cli.core.names import name_tokens, name_words
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.errors import InputFileError
-from esp_cli.results.locate import LocateCase, LocateResult
+from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.system import is_system_file
 from esp_cli.workbook.session import write_session
@@ -143,7 +143,7 @@ def locate_cases(
             )
     return LocateResult(
         cases=cases,
-        unmatched_files=unmatched,
+        unmatched_files=[UnmatchedFile(file, why) for file, why in unmatched],
         findings=list(s.table.findings),
         write=s.report,
         screenshots_dir=screenshots,
