@@ -46,23 +46,23 @@ STAMP = f"{TODAY:%m/%d/%Y}"
 SIGNER = "Priya Natarajan"
 COORDINATOR = "Jordan Reyes"
 COORDINATOR_EMAIL = "jordan.reyes@vendorcx.com"
-HEADERS = (
-    "Class",
-    "Agent Name",
-    "Agent ID",
-    "Email",
-    "N Number",
-    "Date of N Number Request",
-    "TBT SME",
-    "ESP Start Date",
-    "Call Cert Complete?",
-    "All TBTs Complete?",
-    "Citrix TBT Access",
-    "SPOC Called Date",
-    "SPOC Incident Number",
-    "Callback Phone",
-    "Notes",
-    "TBT Notes",
+HEADERS = factories.headers(
+    "class",
+    "agent_name",
+    "agent_id",
+    "email",
+    "n_number",
+    "n_number_requested",
+    "tbt_sme",
+    "esp_start",
+    "call_cert_complete",
+    "tbts_complete",
+    "citrix_access",
+    "spoc_called",
+    "incident_number",
+    "callback_phone",
+    "notes",
+    "tbt_notes",
 )
 C1, C2 = "AET-1109", "AET-1116"
 

@@ -22,10 +22,20 @@ from esp_cli.services.facts import (
 )
 from esp_cli.workbook.tracker import Table, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
+from tests import factories
 
 from .factories import make_workbook
 
-HEADERS = ["Agent Name", "Agent ID", "Email", "N Number", "ESP Start Date", "All TBTs Complete?"]
+HEADERS = list(
+    factories.headers(
+        "agent_name",
+        "agent_id",
+        "email",
+        "n_number",
+        "esp_start",
+        "tbts_complete",
+    )
+)
 
 
 @pytest.fixture
@@ -179,14 +189,16 @@ def test_calendar_from_an_unknown_country_is_a_config_error() -> None:
 
 
 def test_facts_carry_date_times_numbers_and_text(tmp_path: Path) -> None:
-    headers = [
-        "Agent Name",
-        "Call Cert Start",
-        "TBT Hours",
-        "SPOC Incident Number",
-        "Citrix TBT Access",
-        "Searched by Course Number",
-    ]
+    headers = list(
+        factories.headers(
+            "agent_name",
+            "call_cert_start",
+            "tbt_hours",
+            "incident_number",
+            "citrix_access",
+            "searched_course",
+        )
+    )
     path = make_workbook(
         tmp_path / "t.xlsx",
         {
