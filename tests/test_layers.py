@@ -10,25 +10,16 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from scripts.architecture_map import LAYERS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "esp_cli"
 PACKAGE = "esp_cli"
 
-# Each layer and what it may import (besides itself). The root package (esp_cli, for
-# __version__) may be imported by all. A layer is a folder, or one of the three modules at
-# the top: errors (the exception family), system (the one OS seam), config (esp.toml).
-MAY_IMPORT: dict[str, set[str]] = {
-    "errors": set(),
-    "system": set(),
-    "core": {"errors"},
-    "config": {"core", "errors", "system"},
-    "results": {"core", "errors"},
-    "workbook": {"core", "config", "errors", "system"},
-    "mail": {"core", "config", "errors", "system"},
-    "services": {"workbook", "mail", "results", "core", "config", "errors", "system"},
-    "render": {"results", "core", "errors", "system"},
-    "cli": {"services", "render", "results", "core", "config", "errors", "system"},
-}
+# Each layer and what it may import (besides itself), as ARCHITECTURE.md's map states it
+# (scripts/architecture_map.py LAYERS). The root package (esp_cli, for __version__) may be
+# imported by all. A layer is a folder, or one of the three modules at the top: errors (the
+# exception family), system (the one OS seam), config (esp.toml).
+MAY_IMPORT: dict[str, set[str]] = {name: set(below) for name, below in LAYERS.items()}
 # The CLI reads the command line; it may check that a workbook named by an option exists
 # before a command runs, and nothing else of the workbook layer.
 CLI_MAY_ALSO = {"esp_cli.workbook.inputs"}
