@@ -143,15 +143,36 @@ def _meeting(msg: EmailMessage) -> NotAReport | None:
 
 # ---------------------------------------------------------------------- an e-mail's text
 
+# A greeting at the start of the report: the word, the people greeted (a name or two,
+# "team", "all") and its comma; only that is dropped, never words that follow on its line.
 _GREETING = re.compile(
-    r"^(hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?]{0,40}[,!]?$", re.I
-)
-_SIGNOFF = re.compile(
-    r"^(thanks|thank you|thx|regards|best|best regards|kind regards|cheers|"
-    r"sincerely|respectfully)\b[ ,.!]*(\w+)?[,.!]?$",
+    r"^(hi|hello|hey|hiya|dear|greetings|good (morning|afternoon|evening|day)|morning|"
+    r"hola|buen[oa]s (d[ií]as|tardes|noches)|bonjour|hallo|guten (morgen|tag|abend)|"
+    r"ol[áa]|bom dia|boa tarde|ciao|buongiorno|goedemorgen)\b"
+    r"(?P<to>( +(?P<name>[^\W\d_][\w.'’-]*)){0,3}?)"
+    r"(\s*[,!]+\s*|\s+[-–—]\s+|\s*$)",
     re.I,
 )
-_SIGNED_NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,2}$")
+# The people a greeting names besides their names.
+_GREETED = {"team", "all", "everyone", "everybody", "there", "folks", "guys", "and", "&", "equipo",
+            "todos", "à", "tous", "zusammen", "alle", "pessoal", "tutti"}  # fmt: skip
+# A sign-off: thanks or regards, alone on its line or followed by the sender's name.
+_SIGNOFF = re.compile(
+    r"^(?P<word>thanks( again| so much| a lot)?|thank you( so much)?|many thanks|thx|ty|"
+    r"regards|best( regards| wishes)?|kind regards|warm(est)? regards|all the best|cheers|"
+    r"sincerely|respectfully|take care|saludos|un saludo|gracias|atentamente|cordialmente|"
+    r"merci|cordialement|bien à vous|viele grüße|beste grüße|liebe grüße|"
+    r"mit freundlichen grüßen|danke|obrigad[oa]|atenciosamente|abraços|grazie|"
+    r"cordiali saluti|saluti|met vriendelijke groet(en)?|groeten)\b"
+    r"(?P<rest>[\s,.!-]*(?P<name>.*?))[\s,.!]*$",
+    re.I,
+)
+_NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
+# Lines only a signature holds: a phone number, an address, a link, `Title | Company`.
+_SIGNATURE_LINE = re.compile(
+    r"(\(?\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\|)", re.I
+)
+_POSTSCRIPT = re.compile(r"^p\.?\s?s\.?\s*[:\-]?\s", re.I)
 # Where the quoted or forwarded earlier message starts: Outlook's, Thunderbird's and
 # Gmail's separators, Apple Mail's forward line, Outlook's "From: …" header block.
 _QUOTE_START = re.compile(
@@ -220,6 +241,73 @@ def _attribution_lines(lines: Sequence[str], i: int) -> int:
     return 0
 
 
+def _without_greeting(line: str) -> str:
+    """The first line without the greeting it starts with ("Hi Jordan, 7 of 8 done" ->
+    "7 of 8 done"): '' when it holds nothing else; unchanged when what follows the greeting
+    word might be the report ("Hi Jordan I finished")."""
+    found = _GREETING.match(line)
+    if found is None:
+        return line
+    greeted = found.group("to").split()
+    rest = line[found.end() :]
+    if not rest.strip():
+        return ""
+    if all(w.casefold() in _GREETED or w[:1].isupper() for w in greeted):
+        return rest
+    return line
+
+
+def _signed_name(text: str, sender: list[str]) -> str:
+    """'sender' when `text` is the sender's name (or their first name, a short form of it,
+    their initials), 'name' when it only looks like a name (one to three capitalised
+    words), else ''."""
+    words = text.split()
+    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
+        return ""
+    folded = name_words(text)
+    if sender and folded:
+        if all(any(s.startswith(w) and len(w) >= 2 for s in sender) for w in folded):
+            return "sender"
+        if "".join(folded) == "".join(s[0] for s in sender):
+            return "sender"
+    if len(words) <= 3 and all(w[:1].isupper() for w in words):
+        return "name"
+    return ""
+
+
+def _signature_at(kept: Sequence[str], i: int, sender: list[str]) -> bool:
+    """Whether a sign-off at kept[i] starts the signature: nothing but the signer's name
+    and a signature's lines (a title, a phone, an address) follow, or the sender's own name
+    does. 'Thanks!' above 'Citrix still down' is the report."""
+    found = _SIGNOFF.match(kept[i])
+    if found is None:
+        return False
+    after = [x for x in kept[i + 1 :] if x]
+    named = found.group("name")
+    if named:
+        who = _signed_name(named, sender)
+        if not who:
+            return False
+    elif after:
+        who = _signed_name(after[0], sender)
+        if not who:
+            return False
+        after = after[1:]
+    else:
+        return True  # a sign-off on the last line
+    return who == "sender" or all(_SIGNATURE_LINE.search(x) for x in after)
+
+
+def _without_signature(kept: list[str], sender: list[str]) -> list[str]:
+    """The lines above the sign-off that starts the signature (all of them when there is
+    none); a P.S. written under the signature is kept."""
+    for i in range(len(kept)):
+        if _signature_at(kept, i, sender):
+            postscript = next((j for j in range(i + 1, len(kept)) if _POSTSCRIPT.match(kept[j])), None)
+            return kept[:i] + (kept[postscript:] if postscript is not None else [])
+    return kept
+
+
 def clean_body(text: str, sender_name: str = "") -> str:
     """The message itself: no quotes, forwards, signature, greeting or sign-off; one line."""
     lines = text.replace("\r\n", "\n").split("\n")
@@ -243,17 +331,14 @@ def clean_body(text: str, sender_name: str = "") -> str:
         i += 1
     while kept and not kept[0]:
         kept.pop(0)
-    if kept and _GREETING.match(kept[0]):
-        kept.pop(0)
+    if kept:
+        kept[0] = _without_greeting(kept[0])
+    sender = name_words(sender_name)
+    kept = _without_signature(kept, sender)
     while kept and not kept[-1]:
         kept.pop()
-    sender = name_words(sender_name)
-    while kept and (
-        _SIGNOFF.match(kept[-1])
-        or (sender and name_words(kept[-1]) in (sender[:1], sender))
-        # "Thanks,\nDev": a name under a sign-off, whatever the display name says.
-        or (len(kept) >= 2 and _SIGNOFF.match(kept[-2]) and _SIGNED_NAME.match(kept[-1]))
-    ):
+    # A name alone on the last line ("Devon"), under no sign-off.
+    while kept and sender and name_words(kept[-1]) in (sender[:1], sender):
         kept.pop()
         while kept and not kept[-1]:
             kept.pop()
