@@ -13,8 +13,8 @@ from aspose.email_foss.msg import MapiMessage
 
 from esp_cli.msgfile import parse_msg
 from esp_cli.selfreports import NotAReport, UnreadableMail, clean_body, read_mail
-from tests.test_msgfile import make_msg
 from tests import factories
+from tests.test_msgfile import make_msg
 from tests.test_self_reports import AGENTS, eml, import_json, notes, run
 
 EASTERN = ZoneInfo("America/New_York")
@@ -39,7 +39,7 @@ def config(tmp_path: Path) -> Path:
     [
         ("Hi Jordan, 7 of 8 TBTs done", "7 of 8 TBTs done"),
         ("Good morning, Call Cert passed", "Call Cert passed"),
-        ("Hello, Citrix still not working\nWill call SPOC", "Citrix still not working Will call SPOC"),
+        ("Hello, Citrix still down\nWill call SPOC", "Citrix still down Will call SPOC"),
         ("Dear Jordan, module 4 done today\n\nSent from my iPhone", "module 4 done today"),
         ("Hey team! Module 2 done.", "Module 2 done."),
         ("Good afternoon Jordan Reyes,\nModule 2 done.", "Module 2 done."),
@@ -162,7 +162,7 @@ def test_a_quoted_message_in_another_language_is_cut(quoted: str) -> None:
 
 def test_the_words_of_a_header_in_the_agents_own_text_are_kept() -> None:
     body = "De: mi parte, todo listo.\nPara: mañana el módulo 5.\nVon: heute an alles gut."
-    assert clean_body(body) == "De: mi parte, todo listo. Para: mañana el módulo 5. Von: heute an alles gut."
+    assert clean_body(body) == " ".join(body.split())
 
 
 def test_a_spanish_msg_reply_keeps_only_the_agents_words(tmp_path: Path) -> None:
@@ -243,11 +243,15 @@ def test_an_unquoted_last_first_sender_is_one_name_and_one_address() -> None:
 
 
 def test_latin_1_labelled_text_is_read_as_windows_1252() -> None:
-    mail = eml(
-        "Module 2 done \x96 Citrix\x92s fine.",
-        sender="=?iso-8859-1?Q?Brian_O=92Connor?= <bocon77@gmail.com>",
-        content_type='text/plain; charset="iso-8859-1"',
-    ).replace("\x96".encode(), b"\x96").replace("\x92".encode(), b"\x92")
+    mail = (
+        eml(
+            "Module 2 done \x96 Citrix\x92s fine.",
+            sender="=?iso-8859-1?Q?Brian_O=92Connor?= <bocon77@gmail.com>",
+            content_type='text/plain; charset="iso-8859-1"',
+        )
+        .replace("\x96".encode(), b"\x96")
+        .replace("\x92".encode(), b"\x92")
+    )
     report = read_mail(mail, "a.eml")
     assert report.name == "Brian O’Connor"
     assert report.text == "Module 2 done – Citrix’s fine."
@@ -348,4 +352,3 @@ def test_a_binary_file_named_eml_is_not_an_e_mail_said_once(tmp_path: Path, conf
     assert res.exit_code == 3
     assert res.stderr.count("not an e-mail") == 1, res.stderr
     assert notes(config.parent / "ESP Tracker.xlsx")["Devon Price"] == ""
-

@@ -19,6 +19,7 @@ with no Notes line dated that day and signed by themselves.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -77,6 +78,8 @@ MAX_SUGGESTIONS = 3
 # names, and after this many the reasons say enough.
 MAX_SUGGESTED_REPORTS = 25
 READ_KEYS = ("agent_name", "email", "class", NOTES.column_key)
+# A company or a note after a display name: "Hassan, Amira (VendorCX)", "Sam Lee [Vendor]".
+_AFFILIATION = re.compile(r"(\s*(\([^()]*\)|\[[^\[\]]*\]))+\s*$")
 
 
 # ------------------------------------------------------------------------ reading reports
@@ -193,7 +196,7 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
         why = str(exc) if str(exc).startswith(exc.kind) else f"{exc.kind}: {exc}"
         if not in_folder and exc.kind == "not an e-mail":
             raise InputFileError(
-                f"{entry.path}: not an e-mail ({why}).",
+                f"{entry.path}: not an e-mail ({exc}).",
                 fix="give e-mails as .msg files saved from Outlook or .eml files, and the "
                 "progress report as .xlsx or .csv.",
             ) from exc
@@ -350,6 +353,9 @@ def _match(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
             return None, f"{len(found)} agents have the e-mail {report.email}: {_several(found)}"
         tried.append(f"no agent has the e-mail {report.email}")
     tokens = name_tokens(report.name)
+    if tokens not in idx.by_name and (bare := name_tokens(_AFFILIATION.sub("", report.name))):
+        # Exchange's "Hassan, Amira (VendorCX)": the company is no part of the name.
+        tokens = bare if bare in idx.by_name else tokens
     if not tokens:
         return None, "; ".join(tried) or "no agent name given"
     if report.cls:
