@@ -28,7 +28,7 @@ from pathlib import Path
 
 from esp_cli.columns import alias_table
 from esp_cli.config import Config
-from esp_cli.csvfile import CsvError, read_csv
+from esp_cli.csvfile import CsvError, read_csv_and_delimiter
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
 from esp_cli.model import AgentRef
 from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
@@ -107,6 +107,7 @@ class Sheet:
     source: str  # "report.csv", "report.xlsx", or "report.xlsx [Sheet2]" when it has several
     rows: list[list[object]]
     visible: bool = True
+    european: bool = False  # a CSV separated by `;`: its dates are day first when undecided
 
 
 @dataclass
@@ -178,7 +179,8 @@ def read_reports(paths: Sequence[Path], config: Config) -> Reports:
             if in_folder or suffix in EMAIL_SUFFIXES:
                 _add_mail(out, entry, zone, in_folder=in_folder)
             elif suffix == CSV_SUFFIX:
-                sheets = [Sheet(file.name, read_csv_file(file))]
+                rows, european = read_csv_file(file)
+                sheets = [Sheet(file.name, rows, european=european)]
                 _add_rows(out, entry, sheets, name_headers, zone)
             else:
                 _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
@@ -232,15 +234,17 @@ def _name_headers(config: Config) -> tuple[str, ...]:
     return tuple(k for k, v in alias_table(config.columns).items() if v == "agent_name")
 
 
-def read_csv_file(path: Path) -> list[list[object]]:
-    """A CSV's rows (csvfile: RFC 4180 quoting, the delimiter guessed); InputFileError
-    naming the file and how to save it when it cannot be read."""
+def read_csv_file(path: Path) -> tuple[list[list[object]], bool]:
+    """A CSV's rows (csvfile: RFC 4180 quoting, the delimiter guessed) and whether it is
+    European (separated by `;`, so its dates are day first unless they say otherwise);
+    InputFileError naming the file and how to save it when it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
     try:
-        return [list[object](row) for row in read_csv(data)]
+        rows, delimiter = read_csv_and_delimiter(data)
+        return [list[object](row) for row in rows], delimiter == ";"
     except CsvError as exc:
         raise InputFileError(
             f"{path}: {exc}",
@@ -297,7 +301,10 @@ def _add_rows(
             or "give the ESP Agent Progress Report (columns such as Timestamp, Agent Name, "
             "Update).",
         )
-    order = date_order(v for sheet, layout in readable for v in layout.when_values(sheet.rows))
+    order = date_order(
+        (v for sheet, layout in readable for v in layout.when_values(sheet.rows)),
+        day_first=any(sheet.european for sheet in sheets),
+    )
     for sheet, layout in readable:
         reports, problems = read_rows(sheet.rows, layout, sheet.source, order=order, tz=zone)
         entry.reports += reports
