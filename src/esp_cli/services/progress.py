@@ -349,20 +349,38 @@ def _several(rows: Sequence[Row]) -> str:
     return "; ".join(describe(r) for r in rows)
 
 
+def _tokens(name: str, idx: _Index) -> tuple[str, ...]:
+    """The name's tokens; without a company after it ("Hassan, Amira (VendorCX)") when only
+    so it names an agent."""
+    tokens = name_tokens(name)
+    if tokens not in idx.by_name and (bare := name_tokens(_AFFILIATION.sub("", name))):
+        return bare if bare in idx.by_name else tokens
+    return tokens
+
+
+def _whose(row: Row) -> str:
+    return f"{row.label()}'s ({row.sheet}!row {row.row})"
+
+
 def _match(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
     """The agent a report is from and how it was matched, or None and why not."""
     tried: list[str] = []
     if report.email:
         found = idx.by_email.get(email_key(report.email), [])
         if len(found) == 1:
+            named = idx.by_name.get(_tokens(report.name, idx), [])
+            if named and not any(r is found[0] for r in named):
+                # Typed on a shared PC, or a colleague's mailbox: the two disagree.
+                return None, (
+                    f"the e-mail {report.email} is {_whose(found[0])}, but the name "
+                    f"{report.name} is {' or '.join(_whose(r) for r in named)}; which of them "
+                    "reported is for a person to say"
+                )
             return found[0], "e-mail"
         if found:
             return None, f"{len(found)} agents have the e-mail {report.email}: {_several(found)}"
         tried.append(f"no agent has the e-mail {report.email}")
-    tokens = name_tokens(report.name)
-    if tokens not in idx.by_name and (bare := name_tokens(_AFFILIATION.sub("", report.name))):
-        # Exchange's "Hassan, Amira (VendorCX)": the company is no part of the name.
-        tokens = bare if bare in idx.by_name else tokens
+    tokens = _tokens(report.name, idx)
     if not tokens:
         return None, "; ".join(tried) or "no agent name given"
     if report.cls:
