@@ -166,7 +166,7 @@ def sync_nnumbers(
 ) -> SyncResult:
     """`master_source` is where the Master's path came from (--from, or [tracker] master in
     an esp.toml), named by the errors about it."""
-    check_workbook(master_path, ROLE, master_source)
+    check_workbook(master_path, ROLE, master_source, other=tracker_path)
     if _same_file(master_path, tracker_path):
         raise UsageError(
             f"{master_path} is the ESP Tracker itself ({master_source}), not the client's "
