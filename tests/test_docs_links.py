@@ -94,6 +94,22 @@ def test_the_project_speaks_of_itself_only() -> None:
     assert not found, "\n".join(found)
 
 
+_CODE_PATH = re.compile(r"`((?:src|esp_cli|scripts|tests|bench|\.ci)/[\w./-]+)`")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=readme_sessions.page_name)
+def test_every_path_named_in_code_exists(page: Path) -> None:
+    """`esp_cli/xlsx/`, `tests/test_windows.py`: a file or folder a page names is there, so
+    a page cannot go on naming a module after it moved."""
+    text = _FENCE.sub("", page.read_text(encoding="utf-8"))
+    missing = []
+    for name in _CODE_PATH.findall(text):
+        path = ROOT / ("src/" + name if name.startswith("esp_cli/") else name)
+        if not path.exists():
+            missing.append(name)
+    assert not missing, f"no such file or folder: {missing}"
+
+
 def test_the_readme_is_short() -> None:
     lines = readme_sessions.README.read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 300, f"README.md has {len(lines)} lines; move detail to docs/"
