@@ -4,7 +4,7 @@ A file of self-reports or notes comes from one place: a European PC writes every
 first (`24.11.2026`), a US one month first (`11/24/2026`). `date_order` decides the order once
 for the whole file from all its values — a first number over 12 can only be a day, a second
 one over 12 only a day in month-first order — and, when no value decides it, month first
-(the US default DOMAIN.md names). A file holding both kinds reads each of those values the
+(the US default docs/rules.md names). A file holding both kinds reads each of those values the
 only way it can be read, and refuses the ones that could be either, rather than guess.
 
 A timestamp with a zone (`2026-11-25T03:30:00Z`, `…-05:00`) counts for the team's calendar
