@@ -1,4 +1,4 @@
-"""Outlook .msg self-reports: real files saved by Outlook (../shared/mail-corpus) and made
+"""Outlook .msg self-reports: real files saved by Outlook (the shared mail corpus) and made
 ones (Exchange senders with and without an SMTP address, no sender, an RTF-only body,
 S/MIME), imported into a tracker whose agents have those addresses or names."""
 
@@ -25,7 +25,7 @@ from tests.support.paths import shared_dir, skip_unless_in_ci
 
 CORPUS = shared_dir() / "mail-corpus"
 needs_corpus = pytest.mark.skipif(
-    skip_unless_in_ci(CORPUS.is_dir()), reason="../shared/mail-corpus is not here"
+    skip_unless_in_ci(CORPUS.is_dir()), reason="the shared mail corpus is not here"
 )
 EASTERN = ZoneInfo("America/New_York")
 EX_DN = "/O=EXCHANGELABS/OU=EXCHANGE ADMINISTRATIVE GROUP (FYDIBOHF23SPDLT)/CN=RECIPIENTS/CN="

@@ -88,7 +88,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, agents: list[et.Agent]) -> P
 
 
 def expected_counts(agents: list[et.Agent]) -> dict[str, dict[str, Any]]:
-    """Per class, from the agents as built, DOMAIN.md's reading, with no esp_cli code."""
+    """Per class, from the agents as built, docs/rules.md's reading, with no esp_cli code."""
     due: dict[str, Counter[str]] = defaultdict(Counter)
     for name, action, _, _, ahead in et.expected_actions(agents, DAY):
         if not ahead:

@@ -72,7 +72,7 @@ def test_a_zoned_timestamp_counts_for_the_teams_day(moment: datetime, zone: str,
         (["24.11.2026", "05.11.2026"], True),
         (["05.11.2026", "24.11.2026 17:00"], True),
         (["11/05/2026", "11/24/2026"], False),
-        (["05/11/2026", "06/11/2026"], False),  # nothing decides: month first (DOMAIN.md)
+        (["05/11/2026", "06/11/2026"], False),  # nothing decides: month first (docs/rules.md)
         (["2026-11-24", "Nov 5, 2026", None, 46350.5, datetime(2026, 11, 5)], False),
         (["24/11/2026", "11/25/2026"], None),
     ],

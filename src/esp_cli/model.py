@@ -16,7 +16,7 @@ from typing import Any
 
 from esp_cli.xlsx.refs import address, col_letter
 
-# -- the client's helpdesk and the Citrix TBT Access drop-down (seed, DOMAIN.md) -------------
+# -- the client's helpdesk and the Citrix TBT Access drop-down (seed, docs/rules.md) -------------
 
 SPOC_PHONE = "(888) 905-9500"  # the default; esp.toml [spoc] phone overrides it
 

@@ -5,7 +5,7 @@ first (`24.11.2026`), a US one month first (`11/24/2026`). `date_order` decides 
 for the whole file from all its values — a first number over 12 can only be a day, a second
 one over 12 only a day in month-first order — and, when no value decides it, day first for a
 file whose dates are all dotted (no US program writes `05.11.2026`) or that the caller knows
-is European (a CSV separated by `;`), else month first (the US default DOMAIN.md names). A
+is European (a CSV separated by `;`), else month first (the US default docs/rules.md names). A
 file holding both kinds reads each of those values the only way it can be read, and refuses
 the ones that could be either, rather than guess.
 

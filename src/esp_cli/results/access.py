@@ -26,6 +26,6 @@ class AccessResult:
     allowed: Allowed
     note_line: str | None  # None: nothing changed, so nothing to note
     note_added: bool
-    still_empty: list[str]  # headers the issue needs that are still empty (DOMAIN: SPOC)
+    still_empty: list[str]  # headers the issue needs that are still empty (docs/rules.md: SPOC)
     write: WriteReport
     signed_by: Signer | None = None
