@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,7 +21,7 @@ from esp_cli.cli.options import (
     config_and_tracker,
 )
 from esp_cli.config import Config
-from esp_cli.errors import UsageError
+from esp_cli.errors import EspError, ExitCode, UsageError
 from esp_cli.render import eod as r
 from esp_cli.render import say
 from esp_cli.render.locate import LocateFormat
@@ -144,8 +144,8 @@ def eod_command(
         )
     if fmt is not None or out is not None or envelope is None:
         _show(report, cfg, fmt or ReportFormat.table, out)
-    if envelope is not None:
-        _mail(report, cfg, envelope, server, drafts, dry_run=dry_run)
+    if envelope is not None and not _mail(report, cfg, envelope, server, drafts, dry_run=dry_run):
+        raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
 
 
 def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -> None:
@@ -168,7 +168,7 @@ def _mail(
     drafts: Drafts,
     *,
     dry_run: bool,
-) -> None:
+) -> bool:
     from datetime import datetime
 
     from esp_cli import mail
@@ -182,7 +182,7 @@ def _mail(
         datetime.now(),
     )
     stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
-    _deliver(msg, env, srv, drafts, report.tracker, stem, dry_run)
+    return _deliver(msg, env, srv, drafts, report.tracker, stem, dry_run)
 
 
 def _deliver(
@@ -193,9 +193,11 @@ def _deliver(
     tracker: Path,
     stem: str,
     dry_run: bool,
-) -> None:
+) -> bool:
     """Save the message as the drafts asked for; with a server, send it (or with `dry_run`
-    print it); a failed send saves it beside the tracker as `stem`.eml."""
+    print it); a failed send saves it beside the tracker as `stem`.eml. False when the
+    server refused some recipients (and took it for the others): they are named, and a copy
+    addressed to them only is saved beside the tracker."""
     from esp_cli import mail
 
     if drafts.eml is not None:
@@ -205,14 +207,24 @@ def _deliver(
         mail.write_atomic(drafts.msg, mail.draft_msg_bytes(msg))
         say(f"Saved the e-mail as the Outlook draft {drafts.msg} (open it, review, Send).")
     if srv is None:
-        return
+        return True
     recipients = ", ".join(env.recipients)
     if dry_run:
         sys.stdout.write(msg.as_string(policy=msg.policy.clone(linesep="\n")))
         say(f"Dry run: would send to {recipients} via {srv.host}:{srv.port}; nothing was sent.")
-        return
-    mail.send(msg, env, srv, mail.fallback_path(tracker, stem))
-    say(f"Sent {msg['Subject']} to {recipients} via {srv.host}:{srv.port}.")
+        return True
+    refused = mail.send(msg, env, srv, mail.fallback_path(tracker, stem))
+    got = ", ".join(a for a in env.recipients if a not in refused)
+    say(f"Sent {msg['Subject']} to {got} via {srv.host}:{srv.port}.")
+    if not refused:
+        return True
+    copy = mail.save_for_refused(msg, refused, mail.fallback_path(tracker, stem))
+    say(
+        f"warning: the server refused {mail.refused_words(refused)}: they did not get it. A copy "
+        f"addressed to them only is saved as {copy}; check the address, then open the copy in "
+        "Outlook and send it (the others have it already)."
+    )
+    return False
 
 
 @report_app.command("locate")
@@ -253,6 +265,7 @@ def locate_command(
         envelope = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
         server = mail.server(cfg) if send else None
     made = None
+    mailed: dict[str, Any] = {}  # what went out before the tracker was written
     if envelope is not None:
         drafts = Drafts(eml, msg)
 
@@ -260,10 +273,56 @@ def locate_command(
             # Before Searched by Course Number is written: when the e-mail cannot be saved
             # or sent, the tracker is left unchanged.
             assert envelope is not None
-            _mail_locate(cases, tracker_file, cfg, envelope, server, drafts, dry_run=dry_run)
+            mailed["complete"] = _mail_locate(
+                cases, tracker_file, cfg, envelope, server, drafts, dry_run=dry_run
+            )
+            if server is not None and not dry_run and cases:
+                mailed["to"] = ", ".join(envelope.recipients)
+                mailed["agents"] = [
+                    c.agent for c in cases if c.screenshots and not c.searched_before
+                ]
 
-    result = locate_cases(tracker_file, cfg, screenshots, dry_run=dry_run, before_write=made)
+    try:
+        result = locate_cases(tracker_file, cfg, screenshots, dry_run=dry_run, before_write=made)
+    except EspError as exc:
+        if "to" not in mailed:
+            raise
+        raise _sent_but_not_written(exc, mailed, screenshots, tracker, config) from exc
     render_locate(result, fmt)
+    if mailed.get("complete") is False:
+        raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
+
+
+def _sent_but_not_written(
+    exc: EspError,
+    mailed: dict[str, Any],
+    screenshots: Path | None,
+    tracker: Path | None,
+    config: Path | None,
+) -> EspError:
+    """The e-mail went, then the tracker could not be written (open in Excel, changed since
+    it was read): say so, and how to record Searched by Course Number without e-mailing
+    the learning contacts a second time."""
+
+    def arg(path: Path) -> str:
+        return f'"{path}"' if " " in str(path) else str(path)
+
+    command = "esp report locate" + "".join(
+        f" {option} {arg(path)}"
+        for option, path in (("--screenshots", screenshots), ("--tracker", tracker),
+                             ("--config", config))
+        if path is not None
+    )  # fmt: skip
+    agents = mailed.get("agents") or []
+    who = f" for {', '.join(agents)}" if agents else ""
+    when = "once the workbook is closed" if exc.exit_code is ExitCode.BUSY else "once that is fixed"
+    error = type(exc)(
+        f"The e-mail was sent to {mailed['to']}, but Searched by Course Number was not "
+        f"set{who}: {exc.message}",
+        fix=f"do not run the command again with --send (the e-mail would go twice); {when}, "
+        f"run {command} (without --send), which only sets Searched by Course Number.",
+    )
+    return error
 
 
 def _mail_locate(
@@ -275,7 +334,7 @@ def _mail_locate(
     drafts: Drafts,
     *,
     dry_run: bool,
-) -> None:
+) -> bool:
     from datetime import date, datetime
 
     from esp_cli import mail
@@ -283,7 +342,7 @@ def _mail_locate(
 
     if not cases:
         say("No open Cannot Locate TBT cases: no e-mail made.")
-        return
+        return True
     today = date.today()
     words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
     msg = mail.build_message(
@@ -295,4 +354,4 @@ def _mail_locate(
     )
     mail.attach(msg, [p for c in cases for p in c.screenshots])
     stem = f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}"
-    _deliver(msg, env, srv, drafts, tracker, stem, dry_run)
+    return _deliver(msg, env, srv, drafts, tracker, stem, dry_run)

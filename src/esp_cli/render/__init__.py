@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any
 
+from esp_cli.errors import printable
 from esp_cli.system import can_encode, stand_in
 
 
@@ -80,8 +81,9 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None
 
 
 def say(message: str) -> None:
-    """A line for people, on stderr (never mixed into data)."""
-    sys.stderr.write(message + "\n")
+    """A line for people, on stderr (never mixed into data); control characters in it (a
+    file or a cell's) written out, never sent to the terminal."""
+    sys.stderr.write(printable(message) + "\n")
 
 
 def print_table(

@@ -33,6 +33,7 @@ class Advice:
     note: str  # the Notes line recorded for it ('MM/DD/YYYY - Name - Advised: ...')
     file: Path | None = None  # the draft saved (or, with --dry-run, that would be)
     sent: bool = False
+    not_delivered: str = ""  # sent, but refused for these (the Cc), and why
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from esp_cli.columns import normalise_header
 from esp_cli.config import Config
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
 from esp_cli.inputs import check_not_lock_file
+from esp_cli.names import same_spelling
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.session import ChangePlan, write_session
@@ -121,8 +121,9 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
         )
     row = found[0]
     expected = f"{row.name}{SUFFIX}"
-    # macOS names files in NFD ('José' as 'Jose' + an accent): the same name to a person.
-    if unicodedata.normalize("NFC", file_name) != unicodedata.normalize("NFC", expected):
+    # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
+    # typed: the same name to a person.
+    if not same_spelling(file_name, expected):
         return Rejected(
             file_name,
             f"badly named ({misnaming(file_name, expected)}): rename it to '{expected}'",
