@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-load bench lint fixtures clean
+.PHONY: demo test test-load bench lint docs fixtures clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/mypy
+
+# The command reference from the commands themselves, then every session in README and docs/
+# rewritten with esp's real output (make test fails when either is out of date).
+docs: $(STAMP)
+	$(BIN)/python scripts/cli_reference.py
+	$(BIN)/python scripts/readme_sessions.py --update
 
 fixtures: $(STAMP)
 	$(BIN)/python scripts/make_fixtures.py

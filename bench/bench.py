@@ -9,7 +9,7 @@ The trackers have the sample's features (scripts/sample_builder/sample.py): titl
 the header on row 4, the sample's columns A..AB plus twelve columns teams add (40 in all),
 shared strings, the x14 drop-down on Citrix TBT Access with its list on the hidden Lists
 sheet, the Status formula with cached results, multi-line notes, dates typed every way
-DOMAIN.md lists, and classes of 20-30 agents, one class starting every business day for
+docs/rules.md lists, and classes of 20-30 agents, one class starting every business day for
 years. The Master N Number Tracker beside each makes `esp sync-nnumbers` do a real day's work:
 most agents already have their request date, about 5% get one, about 2% get their N Number,
 and a handful conflict or match nobody. Built files are cached in bench/out/, keyed by size

@@ -1,16 +1,28 @@
-"""Run every `$ esp …` session in README.md on the bundled sample and compare the output.
+"""Run every `$ esp …` session in README.md and docs/ and compare the output.
 
-README's terminal sessions are the program's real output: `--check` (the default, and
-tests/test_readme.py) runs each command, in README order, on one fresh copy of the sample
-with the clock at the sample's today (Tue 11/24/2026, 9:00), tables drawn 100 columns wide as
-a terminal shows them, and fails on any difference; `--update` writes the real output into
-README.md. A line `…` in a session stands for any number of lines (the rest of a long
-table), and is kept where it is by `--update`. Paths of the scratch folder and the time
-stamps in backup names are compared as shapes, not as text.
+The terminal sessions in README.md and in every page under docs/ are the program's real
+output: `--check` (the default, and tests/test_readme.py) runs each page's commands, in
+order, on its own fresh copy of the bundled sample with the clock at the sample's today
+(Tue 11/24/2026, 9:00), tables drawn 100 columns wide as a terminal shows them, and fails on
+any difference; `--update` writes the real output into the page. Give pages to run only
+those. A line `…` in a session stands for any number of lines (the rest of a long table),
+and is kept where it is by `--update`. Paths of the scratch folder and the time stamps in
+backup names are compared as shapes, not as text; your own config folder shows as
+~/.config/esp.
 
-A fenced block that starts with `$ make demo` is the demo's own output (`esp demo esp-demo`).
-Commands that start with something other than `esp` (an environment variable, `make`) are
-shown for reading only.
+A page makes the files its sessions use in its own text, where the reader sees them:
+
+- `<!-- file: notes.csv -->` before a fenced block writes the block to that file (a `.csv`
+  with CR LF line ends, as Excel saves it);
+- `<!-- workbook: ESP Tracker.xlsx | ESP Tracker -->` before a Markdown table writes the
+  table as that workbook, its one sheet named after the bar (first row the headers;
+  `11/20/2026` and `11/24/2026 8:00 AM` become real dates, whole numbers numbers, empty
+  cells empty), replacing the file: the sample's tracker, or an earlier table's.
+
+A fenced block that starts with `$ make demo` is the demo's own output (`esp demo esp-demo`,
+run in the folder above the sample's); one that starts with `$ esp demo` is that command's.
+Commands that start with something other than `esp` (an environment variable, `make`,
+`printf`) are shown for reading only.
 """
 
 from __future__ import annotations
@@ -25,7 +37,7 @@ import shlex
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,26 +46,13 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 ELLIPSIS = "…"
 WIDTH = 100
 CLOCK = datetime(2026, 11, 24, 9, 0, 0)
 DEMO_FOLDER = "esp-demo"
+CONFIG_SHOWN = "~/.config/esp"  # how your own config folder shows in the pages
 
-# Files the README's sessions use besides the sample: named in the text around them.
-EXTRA_FILES: dict[str, bytes] = {
-    "notes.csv": (
-        b"agent,note,column,by\r\n"
-        b"Kayla Brooks,On module 4 of 8,TBT Notes,Priya Natarajan\r\n"
-        b"Marcus Le,Called; no answer,,\r\n"
-        b"E10316,Coaching booked for tomorrow,,\r\n"
-    ),
-    "late-reports.csv": (
-        b"Timestamp,Class,Agent Name,Update\r\n"
-        b"11/24/2026 17:40,AET-1109,Erin Walsh,All 8 TBTs done; Call Cert tomorrow.\r\n"
-        b"11/24/2026 17:52,AET-1109,Zach Holt,On TBT 6 of 8.\r\n"
-        b"11/24/2026 18:05,AET-1102,Ivy Lin,Learning Hub still not loading.\r\n"
-    ),
-}
 # Screenshots for `esp report locate --screenshots shots`: the names say whose they are.
 SCREENSHOTS = (
     "Ethan Brooks course number.png",
@@ -74,11 +73,15 @@ PNG = (
 _TYPED = re.compile(r"^(\[\d+/\d+\] [^>]*> ?|.*\? \[y/N\] ?)(.*)$")
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}_\d{6}(?:_\d{6})?")
 _OP = re.compile(r"\bop-[0-9a-f]{6,}\b")
+_FILE = re.compile(r"^<!--\s*file:\s*(.+?)\s*-->$")
+_WORKBOOK = re.compile(r"^<!--\s*workbook:\s*(.+?)\s*\|\s*(.+?)\s*-->$")
+_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_DATETIME = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2} [AP]M$")
 
 
 @dataclass
 class Command:
-    line: int  # 0-based line of the `$ …` line in README
+    line: int  # 0-based line of the `$ …` line in the page
     text: str  # what follows `$ `
     expected: list[str]  # the lines shown after it
 
@@ -91,48 +94,114 @@ class Block:
     demo: bool
 
 
-def parse(lines: Sequence[str]) -> list[Block]:
-    blocks: list[Block] = []
+@dataclass
+class Fixture:
+    """A file a page's sessions use, made from the page's own text."""
+
+    line: int  # 0-based line of the `<!-- file: … -->` or `<!-- workbook: … -->` comment
+    name: str  # the file, in the scratch copy of the sample
+    text: list[str] = field(default_factory=list)  # a file's lines
+    sheet: str = ""  # a workbook's sheet
+    rows: list[list[str]] = field(default_factory=list)  # a workbook's table, headers first
+
+
+Step = Block | Fixture
+
+
+def pages() -> list[Path]:
+    """README.md and every Markdown page under docs/, in a stable order."""
+    return [README, *sorted(DOCS.rglob("*.md"))]
+
+
+def page_name(page: Path) -> str:
+    return page.relative_to(ROOT).as_posix() if page.is_relative_to(ROOT) else str(page)
+
+
+def _fence(lines: Sequence[str], i: int) -> tuple[int, list[tuple[int, str]]]:
+    """The body of the fenced block opening at line i, and the line after it closes."""
+    body: list[tuple[int, str]] = []
+    i += 1
+    while i < len(lines) and lines[i].strip() != "```":
+        body.append((i, lines[i]))
+        i += 1
+    return i + 1, body
+
+
+def table_rows(lines: Sequence[str]) -> list[list[str]]:
+    """A Markdown table's rows as cell texts, the separator row left out."""
+    rows: list[list[str]] = []
+    for line in lines:
+        inner = line.strip().removeprefix("|").removesuffix("|")
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+        if all(re.fullmatch(r":?-{3,}:?", c) for c in cells):
+            continue
+        rows.append([c.strip("`") for c in cells])
+    return rows
+
+
+def parse(lines: Sequence[str]) -> list[Step]:
+    """The page's sessions and fixtures, in the order they appear."""
+    steps: list[Step] = []
     i = 0
     while i < len(lines):
-        if lines[i].strip() != "```console":
+        text = lines[i].strip()
+        if (m := _FILE.match(text)) is not None:
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("```"):
+                j += 1
+            after, body = _fence(lines, j)
+            steps.append(Fixture(i, m.group(1), text=[t for _, t in body]))
+            i = after
+            continue
+        if (m := _WORKBOOK.match(text)) is not None:
+            j = i + 1
+            while j < len(lines) and not lines[j].lstrip().startswith("|"):
+                j += 1
+            k = j
+            while k < len(lines) and lines[k].lstrip().startswith("|"):
+                k += 1
+            steps.append(Fixture(i, m.group(1), sheet=m.group(2), rows=table_rows(lines[j:k])))
+            i = k
+            continue
+        if text != "```console":
             i += 1
             continue
         start = i
-        i += 1
-        body: list[tuple[int, str]] = []
-        while i < len(lines) and lines[i].strip() != "```":
-            body.append((i, lines[i]))
-            i += 1
-        end = i
-        i += 1
+        i, body = _fence(lines, i)
         demo = bool(body) and body[0][1].startswith("$ make demo")
         commands: list[Command] = []
-        if demo:
-            commands.append(
-                Command(body[0][0], "esp demo " + DEMO_FOLDER, [t for _, t in body[1:]])
-            )
+        if demo or body and body[0][1].startswith("$ esp demo"):
+            # The demo prints the commands it runs: its whole block is its output.
+            text = "esp demo " + DEMO_FOLDER if demo else body[0][1][2:]
+            commands.append(Command(body[0][0], text, [t for _, t in body[1:]]))
         else:
-            for n, text in body:
-                if text.startswith("$ "):
-                    commands.append(Command(n, text[2:], []))
+            for n, line in body:
+                if line.startswith("$ "):
+                    commands.append(Command(n, line[2:], []))
                 elif commands:
-                    commands[-1].expected.append(text)
+                    commands[-1].expected.append(line)
         if any(c.text.startswith("esp ") for c in commands):
-            blocks.append(Block(start, end, commands, demo))
-    return blocks
+            steps.append(Block(start, i - 1, commands, demo))
+    return steps
 
 
-def relative(text: str, folder: Path) -> str:
+def blocks(steps: Sequence[Step]) -> list[Block]:
+    return [s for s in steps if isinstance(s, Block)]
+
+
+def relative(text: str, folder: Path, config: Path | None = None) -> str:
     """Paths as a person in the sample's folder sees them."""
+    if config is not None:
+        for form in {str(config), str(config.resolve())}:
+            text = text.replace(form, CONFIG_SHOWN)
     for form in {str(folder), str(folder.resolve())}:
         text = text.replace(form + os.sep, "").replace(form, ".")
     return text
 
 
-def normalise(text: str, folder: Path) -> str:
+def normalise(text: str, folder: Path, config: Path | None = None) -> str:
     """A line as compared: the time stamps of backup names as shapes."""
-    text = _STAMP.sub("<stamp>", relative(text, folder))
+    text = _STAMP.sub("<stamp>", relative(text, folder, config))
     return _OP.sub("op-<id>", text)
 
 
@@ -215,13 +284,46 @@ def _sample(folder: Path) -> None:
     from esp_cli.cli.demo import copy_sample
 
     copy_sample(folder)
-    for name, data in EXTRA_FILES.items():
-        (folder / name).write_bytes(data)
     _outlook_folder(folder / "outlook")
     shots = folder / "shots"
     shots.mkdir(exist_ok=True)
     for name in SCREENSHOTS:
         (shots / name).write_bytes(PNG)
+
+
+def _cell_value(text: str) -> Any:
+    """A table cell as the team would have typed it in Excel."""
+    if not text:
+        return None
+    if _DATE.match(text):
+        return datetime.strptime(text, "%m/%d/%Y")
+    if _DATETIME.match(text):
+        return datetime.strptime(text, "%m/%d/%Y %I:%M %p")
+    if text.isdigit() and not text.startswith("0"):
+        return int(text)
+    return text
+
+
+def make_fixture(fixture: Fixture, folder: Path) -> None:
+    """Write a page's file or workbook into the scratch folder."""
+    path = folder / fixture.name
+    if not fixture.rows:
+        newline = "\r\n" if path.suffix.lower() == ".csv" else "\n"
+        path.write_bytes((newline.join(fixture.text) + newline).encode("utf-8"))
+        return
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = fixture.sheet
+    for r, row in enumerate(fixture.rows, start=1):
+        for c, text in enumerate(row, start=1):
+            value = _cell_value(text) if r > 1 else text
+            cell = sheet.cell(r, c, value)
+            if isinstance(value, datetime):
+                timed = value.hour or value.minute
+                cell.number_format = "mm/dd/yyyy h:mm AM/PM" if timed else "mm/dd/yyyy"
+    book.save(path)
 
 
 @contextlib.contextmanager
@@ -260,27 +362,45 @@ class _TerminalRunner(CliRunner):
             yield streams
 
 
-def run_all(blocks: Sequence[Block]) -> Iterator[tuple[Command, list[str], Path]]:
-    """Each command's output lines, run in README order in a scratch copy of the sample."""
+@dataclass
+class Ran:
+    command: Command
+    output: list[str]  # its lines, as printed
+    folder: Path  # where it ran
+    config: Path  # your own config folder while it ran
+
+
+def run_page(steps: Sequence[Step]) -> Iterator[Ran]:
+    """Each command's output lines, run in the page's order in a scratch copy of the sample
+    (its own operation ids and clock, so a page never depends on another)."""
     import time_machine
 
     from esp_cli.cli import app
 
     runner = _TerminalRunner()
-    with _as_shown(), tempfile.TemporaryDirectory(prefix="esp-readme-") as tmp:
+    with _as_shown(), tempfile.TemporaryDirectory(prefix="esp-docs-") as tmp:
         here = Path(tmp) / "sample"
         here.mkdir()
+        config = Path(tmp) / "config"
         _sample(here)
-        env = {"ESP_TRACKER": None, "ESP_USER": None, "COLUMNS": str(WIDTH)}
+        env = {
+            "ESP_TRACKER": None,
+            "ESP_USER": None,
+            "ESP_CONFIG_DIR": str(config),
+            "COLUMNS": str(WIDTH),
+        }
         old = Path.cwd()
         os.chdir(here)
         try:
             with time_machine.travel(CLOCK.astimezone(), tick=True):
-                for block in blocks:
-                    for command in block.commands:
+                for step in steps:
+                    if isinstance(step, Fixture):
+                        make_fixture(step, here)
+                        continue
+                    for command in step.commands:
                         if not command.text.startswith("esp "):
                             continue
-                        folder = Path(tmp) if block.demo else here
+                        folder = Path(tmp) if step.demo else here
                         os.chdir(folder)
                         args = shlex.split(command.text)[1:]
                         typed = [m.group(2) for x in command.expected if (m := _TYPED.match(x))]
@@ -291,38 +411,40 @@ def run_all(blocks: Sequence[Block]) -> Iterator[tuple[Command, list[str], Path]
                             env=env,
                             catch_exceptions=False,
                         )
-                        yield command, result.output.splitlines(), folder
+                        yield Ran(command, result.output.splitlines(), folder, config)
                         os.chdir(here)
         finally:
             os.chdir(old)
 
 
-def check(update: bool) -> int:
-    lines = README.read_text(encoding="utf-8").splitlines()
-    blocks = parse(lines)
+def check_page(page: Path, update: bool) -> int:
+    """The number of sessions of the page that differ from esp's output (with --update:
+    rewritten in the page)."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    steps = parse(lines)
+    name = page_name(page)
     failures = 0
     replacements: dict[int, list[str]] = {}
-    for command, actual, folder in run_all(blocks):
-        got = [normalise(x, folder) for x in actual]
-        norm = {x: normalise(x, folder) for x in command.expected}
+    for ran in run_page(steps):
+        command = ran.command
+        got = [normalise(x, ran.folder, ran.config) for x in ran.output]
+        norm = {x: normalise(x, ran.folder, ran.config) for x in command.expected}
         placeholders = any("<stamp>" in x or "op-<id>" in x for x in command.expected)
         if matches(command.expected, got, norm) and not (update and placeholders):
             continue
         failures += 1
         if update:
             replacements[command.line] = shown(
-                command.expected, [relative(x, folder) for x in actual]
+                command.expected, [relative(x, ran.folder, ran.config) for x in ran.output]
             )
         else:
-            print(f"README.md:{command.line + 1}: $ {command.text}", file=sys.stderr)
-            for diff in difflib.unified_diff(
-                command.expected, got, "README.md", "esp", lineterm="", n=1
-            ):
+            print(f"{name}:{command.line + 1}: $ {command.text}", file=sys.stderr)
+            for diff in difflib.unified_diff(command.expected, got, name, "esp", lineterm="", n=1):
                 print("  " + diff, file=sys.stderr)
     if update and replacements:
         out: list[str] = []
         skip_to = -1
-        commands = {c.line: c for b in blocks for c in b.commands}
+        commands = {c.line: c for b in blocks(steps) for c in b.commands}
         for n, text in enumerate(lines):
             if n < skip_to:
                 continue
@@ -330,22 +452,30 @@ def check(update: bool) -> int:
             if n in replacements:
                 out += replacements[n]
                 skip_to = n + 1 + len(commands[n].expected)
-        README.write_text("\n".join(out) + "\n", encoding="utf-8")
-        print(f"Updated {failures} session(s) in README.md.", file=sys.stderr)
-        return 0
+        page.write_text("\n".join(out) + "\n", encoding="utf-8", newline="\n")
+        print(f"Updated {failures} session(s) in {name}.", file=sys.stderr)
+    return 0 if update else failures
+
+
+def check(update: bool, only: Sequence[Path] = ()) -> int:
+    """The number of sessions that differ, over every page (or the pages given)."""
+    failures = sum(check_page(page, update) for page in (only or pages()))
     if failures:
         print(
-            f"{failures} README session(s) differ from esp's output "
+            f"{failures} session(s) differ from esp's output "
             "(python scripts/readme_sessions.py --update).",
             file=sys.stderr,
         )
-    return 1 if failures else 0
+    return failures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true", help="write the real output in README")
-    sys.exit(check(parser.parse_args().update))
+    parser.add_argument("--update", action="store_true", help="write the real output in the pages")
+    parser.add_argument("pages", nargs="*", type=Path, help="only these pages (default: all)")
+    args = parser.parse_args()
+    only = [p.resolve() for p in args.pages]
+    sys.exit(1 if check(args.update, only) else 0)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ def corpus_dir() -> Path:
     except in CI (``$CI`` set), where a missing corpus is a failure."""
     corpus = paths.corpus_dir()
     if paths.skip_unless_in_ci(corpus.is_dir()):
-        pytest.skip(f"{corpus} not found (../shared/corpus, or $ESP_SHARED_DIR/corpus)")
+        pytest.skip(f"{corpus} not found (beside the repository, or in $ESP_SHARED_DIR)")
     if not corpus.is_dir():
         pytest.fail(f"{corpus} not found: in CI the corpus tests must run")
     return corpus

@@ -1,8 +1,8 @@
-"""An ESP Tracker with many agents in every state, built here with openpyxl, and DOMAIN.md's
+"""An ESP Tracker with many agents in every state, built here with openpyxl, and docs/rules.md's
 rules computed again independently with numpy's busday functions.
 
 Shared by the escalation tests. Nothing here imports esp_cli's rules or calendar: the
-reference is written from DOMAIN.md's text (and the choices rules.py documents), so a slip
+reference is written from docs/rules.md's text (and the choices rules.py documents), so a slip
 in either shows up as a difference.
 """
 
@@ -260,7 +260,7 @@ def _as_date(value: date | str | None) -> date | None | str:
 def expected_actions(
     agents: list[Agent], today: date
 ) -> Iterator[tuple[str, str, date, int, bool]]:
-    """(agent, action, due, business_days_overdue, lookahead) for every action DOMAIN.md's
+    """(agent, action, due, business_days_overdue, lookahead) for every action docs/rules.md's
     rules give as of `today`, the Call Cert timebox measured at the end of that day."""
     now = datetime.combine(today, time(23, 59))
     next_day = next_business_day(today)

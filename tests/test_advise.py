@@ -205,7 +205,7 @@ FULL = {
     "signer": SIGNER,
 }
 
-# What the seed says each message must tell the agent, in the order it must say it.
+# What the TBT SME Team Expectations say each message must tell the agent, in that order.
 KEY_INSTRUCTIONS = {
     AdviceKind.SPOC: [
         "Call SPOC: (888) 905-9500",

@@ -1,4 +1,4 @@
-"""BusinessCalendar against numpy's busday functions, and the DOMAIN.md calendar examples."""
+"""BusinessCalendar against numpy's busday functions, and the docs/rules.md calendar examples."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ offsets = st.integers(-30, 30)
 
 
 def numpy_elapsed(a: date, b: date, hol: np.ndarray) -> int:
-    """DOMAIN.md's elapsed(a, b) = busday_count(a + 1, b + 1) for b >= a.
+    """docs/rules.md's elapsed(a, b) = busday_count(a + 1, b + 1) for b >= a.
 
     Backwards, numpy's busday_count counts the window (b + 1, a + 1] rather than (b, a], so
     "due Monday, seen the Friday before" would be -2; the calendar is antisymmetric instead
@@ -126,7 +126,7 @@ def test_holidays_between_lists_the_closed_weekdays(a: date, b: date) -> None:
 @settings(max_examples=200, deadline=None)
 @given(a=any_date, n=st.integers(0, 40))
 def test_add_is_the_first_day_with_n_business_days_passed(a: date, n: int) -> None:
-    # DOMAIN.md's definition, checked directly: elapsed reaches n on add(a, n), not before.
+    # docs/rules.md's definition, checked directly: elapsed reaches n on add(a, n), not before.
     due = US.add(a, n)
     assert US.elapsed(a, due) >= n
     assert US.elapsed(a, due - ONE_DAY) < n or due - ONE_DAY <= a

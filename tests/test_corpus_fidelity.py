@@ -56,7 +56,7 @@ from tests.support.paths import corpus_files
 
 pytestmark = pytest.mark.corpus
 
-# Collected from ../shared/corpus; without it one placeholder case skips via `corpus_dir`.
+# Collected from the shared corpus; without it one placeholder case skips via `corpus_dir`.
 NAMES = [path.name for path in corpus_files()] or ["(no corpus)"]
 
 FORMULA_TEXT = "=SUM(A1:A2)"  # text that looks like a formula: must stay text

@@ -1,5 +1,5 @@
 """esp escalations through the command line: the to-do list against an independent numpy
-computation of DOMAIN.md's rules, the status list, and --write."""
+computation of docs/rules.md's rules, the status list, and --write."""
 
 from __future__ import annotations
 

@@ -1,39 +1,51 @@
-"""README's terminal sessions are esp's real output on the bundled sample.
+"""The terminal sessions in README.md and docs/ are esp's real output on the bundled sample.
 
-Each `$ esp …` line of README.md is run, in order, on one fresh copy of the sample (the
-clock at the sample's today), and what it prints must match what README shows, `…`
-standing for lines left out. `python scripts/readme_sessions.py --update` rewrites them.
+Each page's `$ esp …` lines are run, in order, on the page's own fresh copy of the sample
+(the clock at the sample's today, the files and small trackers the page makes in its own
+text), and what they print must match what the page shows, `…` standing for lines left out.
+`python scripts/readme_sessions.py --update` rewrites them.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from scripts import readme_sessions
+from scripts import cli_reference, readme_sessions
 
 
-def test_every_readme_session_is_what_esp_prints(capsys: pytest.CaptureFixture[str]) -> None:
-    failures = readme_sessions.check(update=False)
+@pytest.mark.parametrize("page", readme_sessions.pages(), ids=readme_sessions.page_name)
+def test_every_session_is_what_esp_prints(page: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    failures = readme_sessions.check_page(page, update=False)
     assert failures == 0, capsys.readouterr().err
 
 
-def test_the_sessions_are_found_and_run() -> None:
+def _commands() -> list[str]:
+    return [
+        c.text
+        for page in readme_sessions.pages()
+        for b in readme_sessions.blocks(readme_sessions.parse(page.read_text("utf-8").splitlines()))
+        for c in b.commands
+        if c.text.startswith("esp ")
+    ]
+
+
+def test_every_command_is_shown_at_work() -> None:
+    """Each command esp has — read from the app itself, so a new one is not forgotten —
+    appears in at least one executed session."""
+    commands = _commands()
+    missing = [
+        leaf.path
+        for leaf in cli_reference.leaves(cli_reference.esp_command())
+        if not any(c == f"esp {leaf.path}" or c.startswith(f"esp {leaf.path} ") for c in commands)
+    ]
+    assert not missing, f"commands no session in README.md or docs/ runs: {missing}"
+
+
+def test_the_readme_opens_with_the_demo() -> None:
     lines = readme_sessions.README.read_text(encoding="utf-8").splitlines()
-    blocks = readme_sessions.parse(lines)
-    commands = [c.text for b in blocks for c in b.commands if c.text.startswith("esp ")]
-    # Every command's section shows at least one session; the demo is the first.
-    assert commands[0] == f"esp demo {readme_sessions.DEMO_FOLDER}"
-    for name in (
-        "escalations",
-        "record-step",
-        "note add",
-        "access set",
-        "progress import",
-        "tbt proofs",
-        "sme assign",
-        "report eod",
-        "advise",
-    ):
-        assert any(c.startswith(f"esp {name}") for c in commands), name
+    first = readme_sessions.blocks(readme_sessions.parse(lines))[0]
+    assert first.demo and first.commands[0].text == f"esp demo {readme_sessions.DEMO_FOLDER}"
 
 
 def test_an_ellipsis_stands_for_any_lines_and_nothing_else() -> None:
@@ -42,6 +54,47 @@ def test_an_ellipsis_stands_for_any_lines_and_nothing_else() -> None:
     assert match(["a", "…", "z"], ["a", "z"], {})
     assert not match(["a", "…", "z"], ["a", "b", "y"], {})
     assert not match(["a", "b"], ["a", "b", "c"], {})
+
+
+def test_a_page_makes_its_own_files_and_trackers(tmp_path: Path) -> None:
+    """A CSV in a fenced block after `<!-- file: … -->` is written as Excel saves it, and a
+    Markdown table after `<!-- workbook: … | sheet -->` becomes that workbook, with real
+    dates, numbers and empty cells as the team would type them."""
+    page = [
+        "<!-- file: notes.csv -->",
+        "```csv",
+        "agent,note",
+        "Ana Ruiz,Called",
+        "```",
+        "<!-- workbook: ESP Tracker.xlsx | ESP Tracker -->",
+        "| Class | Agent Name | ESP Start Date | Call Cert Start | TBT Hours | Notes |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| AET-1201 | Ana Ruiz | 11/20/2026 | 11/24/2026 8:00 AM | 9 | a \\| b |",
+        "| AET-1201 | Ben Carter | | | | |",
+    ]
+    steps = readme_sessions.parse(page)
+    assert [type(s).__name__ for s in steps] == ["Fixture", "Fixture"]
+    for step in steps:
+        assert isinstance(step, readme_sessions.Fixture)
+        readme_sessions.make_fixture(step, tmp_path)
+    assert (tmp_path / "notes.csv").read_bytes() == b"agent,note\r\nAna Ruiz,Called\r\n"
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "ESP Tracker.xlsx")["ESP Tracker"]
+    row = [c.value for c in sheet[2]]
+    assert row[2].isoformat() == "2026-11-20T00:00:00"
+    assert row[3].isoformat() == "2026-11-24T08:00:00"
+    assert row[4] == 9 and row[5] == "a | b"
+    assert [c.value for c in sheet[3]][2:] == [None] * 4
+
+
+def test_your_own_config_folder_shows_as_on_linux(tmp_path: Path) -> None:
+    here, config = tmp_path / "sample", tmp_path / "config"
+    line = f"Saved [people] user in {config}/esp.toml; tracker {here}/ESP Tracker.xlsx"
+    assert readme_sessions.relative(line, here, config) == (
+        "Saved [people] user in ~/.config/esp/esp.toml; tracker ESP Tracker.xlsx"
+    )
 
 
 def test_running_the_sessions_leaves_esp_as_it_was() -> None:
@@ -55,6 +108,6 @@ def test_running_the_sessions_leaves_esp_as_it_was() -> None:
         return (render.terminal_width, history.Recorder.new_id, history.os_login)
 
     before = state()
-    for _ in readme_sessions.run_all([]):
+    for _ in readme_sessions.run_page([]):
         pass
     assert state() == before

@@ -22,6 +22,7 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.errors import ExitCode
 from tests import escalation_tracker as et
 from tests import factories
 
@@ -87,7 +88,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, agents: list[et.Agent]) -> P
 
 
 def expected_counts(agents: list[et.Agent]) -> dict[str, dict[str, Any]]:
-    """Per class, from the agents as built, DOMAIN.md's reading, with no esp_cli code."""
+    """Per class, from the agents as built, docs/rules.md's reading, with no esp_cli code."""
     due: dict[str, Counter[str]] = defaultdict(Counter)
     for name, action, _, _, ahead in et.expected_actions(agents, DAY):
         if not ahead:
@@ -412,10 +413,15 @@ def test_a_rejected_recipient_is_a_clear_error_and_the_message_is_saved(small: P
         result = run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(config))
     finally:
         controller.stop()
-    assert result.exit_code == 1
-    assert f"refused some recipients ({CC[0]}: 550 5.1.1 no such user here)" in result.stderr
+    # Sent to the others: said so, the refused one named, and a copy for that one only.
+    assert result.exit_code == ExitCode.FINDINGS
+    assert "was not sent" not in result.stderr and "the others were sent it" not in result.stderr
+    assert f"Sent TBT Completion Report — Tue 11/24/2026 to {', '.join(TO)} via" in result.stderr
+    assert f"refused {CC[0]} (550 5.1.1 no such user here): they did not get it" in result.stderr
     saved = small / "TBT Completion Report 2026-11-24.eml"
     assert saved.is_file() and str(saved) in result.stderr
+    copy = _parse(saved.read_bytes())
+    assert [a.addr_spec for a in copy["To"].addresses] == [CC[0]] and copy["Cc"] is None
     assert handler.envelopes[0][1] == TO
 
 

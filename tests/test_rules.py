@@ -1,4 +1,4 @@
-"""The rules: DOMAIN.md's worked examples, the edge cases, and a numpy reference."""
+"""The rules: docs/rules.md's worked examples, the edge cases, and a numpy reference."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def action(ev: Evaluation, kind: ActionKind) -> tuple[date, int]:
 START_FRI = AgentFacts(esp_start=NOV[20], call_cert_complete=False, tbts_complete=False)
 
 
-# -- DOMAIN.md worked example: start Fri 2026-11-20, nothing complete ----------------------------
+# -- docs/rules.md worked example: start Fri 2026-11-20, nothing complete ------------------------
 
 
 def test_on_track_until_clock_day_two() -> None:
@@ -507,7 +507,7 @@ def np_elapsed(a: date, b: date) -> int:
 
 
 def reference(facts: AgentFacts, today: date) -> dict[str, object]:
-    """DOMAIN.md's rules for the ladder, target and SPOC point, written out plainly."""
+    """docs/rules.md's rules for the ladder, target and SPOC point, written out plainly."""
     assert facts.esp_start is not None
     start = facts.esp_start
     target = np_offset(start, 2, "forward")
@@ -642,7 +642,7 @@ def test_explain_never_fails_and_ends_with_the_actions(case: tuple[AgentFacts, d
     assert f"Stage: {ev.stage}." in lines
 
 
-# -- replaying a past day: a date after the as-of day does not hold yet (DOMAIN.md) -------------
+# -- replaying a past day: a date after the as-of day does not hold yet (docs/rules.md) ---------
 
 
 def test_a_spoc_call_after_the_as_of_day_is_not_a_call_yet() -> None:

@@ -1,7 +1,7 @@
 """The shipped sample (src/esp_cli/sample/): no drift from its script, and it is what it claims.
 
 The claims about agents (who is behind, what is due, which SPOC field is missing, what the
-Master sync finds) are checked with a small independent reading of DOMAIN.md's rules here,
+Master sync finds) are checked with a small independent reading of docs/rules.md's rules here,
 so later features can rely on the sample's comments.
 """
 
@@ -112,7 +112,7 @@ def norm_name(value: object) -> str:
 
 
 def as_date(value: object) -> date | None:
-    """A date cell as DOMAIN.md lists them; None when blank or unreadable."""
+    """A date cell as docs/rules.md lists them; None when blank or unreadable."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -409,7 +409,7 @@ LADDER = ("coaching_date", "written_cap_date", "final_cap_date", "term_review_da
 
 
 def pending_step(agent: dict[str, object]) -> tuple[str, date] | None:
-    """DOMAIN.md's ladder: the first step without a recorded date and its due date."""
+    """docs/rules.md's ladder: the first step without a recorded date and its due date."""
     start = as_date(agent["esp_start"])
     assert start is not None
     due = bday_offset(start, 3, "forward")
@@ -484,7 +484,7 @@ def test_behind_target(tracker: Tracker) -> None:
 
 
 def test_spoc_gaps(tracker: Tracker) -> None:
-    """Per DOMAIN.md's Access and SPOC rule: what is missing for each open SPOC issue."""
+    """Per docs/rules.md's Access and SPOC rule: what is missing for each open SPOC issue."""
     spoc_issues = {"Password Reset", "No Citrix Apps Showing", "Learning Hub Issue"}
     gaps: dict[str, list[str]] = {}
     for agent in tracker.agents:
@@ -557,7 +557,7 @@ def test_master_headers_are_known_aliases(built: SampleFiles) -> None:
 
 
 def sync(tracker: Tracker, master: Iterable[dict[str, object]]) -> tuple[dict[str, date], ...]:
-    """DOMAIN.md's sync: agent ID, then e-mail, then name within the class; a class-only row
+    """docs/rules.md's sync: agent ID, then e-mail, then name within the class; a class-only row
     for every agent of the class no other row matched. Returns (fills, conflicts, unmatched)."""
 
     def key(value: object) -> str:

@@ -467,3 +467,40 @@ def test_split_addresses_keeps_quoted_and_bracketed_separators() -> None:
         '"Reyes; J" <j@x.com>',
         "<k@x.com>",
     ]
+
+
+# -- Outlook's To box pasted as it is ------------------------------------------------------------
+
+
+def test_outlooks_to_box_with_last_first_names_is_two_recipients(folder: Path) -> None:
+    cfg = config(folder, to=["Hughes, Torrey <torrey.hughes@example.com>; Li, Amanda "
+                             "<amanda.li@example.com>"])  # fmt: skip
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    assert [(a.display_name, a.addr_spec) for a in parse(eml.read_bytes())["To"].addresses] == [
+        ("Hughes, Torrey", "torrey.hughes@example.com"),
+        ("Li, Amanda", "amanda.li@example.com"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Hughes, Torrey <t@x.com>; Li, Amanda <a@x.com>",
+         ["Hughes, Torrey <t@x.com>", "Li, Amanda <a@x.com>"]),
+        ("Hughes, Torrey <t@x.com>, Li, Amanda <a@x.com>",
+         ["Hughes, Torrey <t@x.com>", "Li, Amanda <a@x.com>"]),
+        ("Hughes, Torrey (VendorCX) <t@x.com>", ["Hughes, Torrey (VendorCX) <t@x.com>"]),
+        ("a@x.com, b@x.com", ["a@x.com", "b@x.com"]),
+        ("Hughes, Torrey", ["Hughes", "Torrey"]),  # no address: each piece is named
+    ],
+)  # fmt: skip
+def test_a_comma_in_a_name_before_its_address_is_part_of_the_name(
+    text: str, pieces: list[str]
+) -> None:
+    from esp_cli.core.addresses import recipient, split_addresses
+
+    assert split_addresses(text) == pieces
+    if "<" in text:
+        assert recipient(pieces[0]) == '"Hughes, Torrey" <t@x.com>' or "(" in pieces[0]

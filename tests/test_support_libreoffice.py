@@ -24,7 +24,7 @@ from tests.support.libreoffice import (
 from tests.support.marks import needs_corpus, needs_soffice
 from tests.support.paths import corpus_dir
 
-# Real files from ../shared/corpus: only the tests marked needs_corpus open them.
+# Real files from the shared corpus: only the tests marked needs_corpus open them.
 TRACKER = corpus_dir() / "libreoffice__lo_tracker.xlsx"  # sheets Tracker, Lists
 AUTOFILTER = corpus_dir() / "xlsxwriter__autofilter01.xlsx"  # one sheet, Sheet1
 

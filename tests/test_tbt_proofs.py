@@ -449,3 +449,17 @@ def test_a_tracking_sheet_folder_that_cannot_be_written_is_exit_6(
     assert sorted(p.name for p in shared.iterdir()) == (
         ["TBT Tracking Sheet.xlsx"] if existing else []
     )
+
+
+@pytest.mark.parametrize(
+    ("file", "agent"),
+    [
+        ("Brian O’Connor TBT.pdf", "Brian O'Connor"),
+        ("Brian O'Connor TBT.pdf", "Brian O’Connor"),
+        ("Brian OʼConnor TBT.pdf", "Brian O'Connor"),
+        ("Brian O`Connor TBT.pdf", "Brian O'Connor"),
+    ],
+)
+def test_any_apostrophe_in_a_proofs_name_is_well_named(file: str, agent: str) -> None:
+    brian = _row(agent)
+    assert check_name(file, [brian, _row("Ana Ruiz", 4)], "t.xlsx") is brian

@@ -6,7 +6,7 @@ esp.toml. The data below is written out by hand, value by value as the team woul
 it: real dates next to text dates and bare serial numbers, `Y`/`TRUE`/`x`/`Complete` for yes,
 stray spaces, a `Last, First` name, an `#N/A`, an impossible date. Every agent is placed on
 the calendar (US holidays: Veterans Day Wed 11-11, Thanksgiving Thu 11-26) so that on the
-reference date each rule of DOMAIN.md has someone to fire for; the comment beside an agent
+reference date each rule of docs/rules.md has someone to fire for; the comment beside an agent
 says what the tool should find. Nothing is random, so the output is identical on every run.
 """
 
@@ -493,7 +493,7 @@ AET_1109 = ClassBlock(
             tbts_done="No",
             access="Password Reset",
         ),
-        # DOMAIN.md's worked example: started Fri 11-20, behind target from today, coaching
+        # docs/rules.md's worked example: started Fri 11-20, behind target from today, coaching
         # due Wed 11-25. Request date left blank for the Master sync to fill.
         Agent(
             "Yasmin Farouk",

@@ -1,7 +1,7 @@
 """Locations of the read-only shared material (ECMA schemas, real-workbook corpus).
 
-The shared folder sits beside the repository (``<repo>/../shared``); in a checkout where it
-does not, the environment variable ``ESP_SHARED_DIR`` names it instead.
+The shared folder sits beside the repository (a sibling named ``shared``); in a checkout
+where it does not, the environment variable ``ESP_SHARED_DIR`` names it instead.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ _DEFAULT_SHARED = REPO_ROOT.parent / "shared"
 
 
 def shared_dir() -> Path:
-    """``<repo>/../shared`` if it exists, else ``$ESP_SHARED_DIR`` if set, else the default.
+    """The ``shared`` folder beside the repository if it exists, else ``$ESP_SHARED_DIR`` if
+    set, else the default.
 
     The default is returned even when missing so that error messages name the expected place.
     """

@@ -153,7 +153,7 @@ def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Confi
     """The esp.toml in use and the tracker (resolve_config_and_tracker), which must be a
     workbook that exists: else one line naming where its path came from."""
     cfg, path, source = resolve_config_and_tracker(config, tracker)
-    check_workbook(path, "ESP Tracker", source)
+    check_workbook(path, "ESP Tracker", source, other=cfg.master)
     return cfg, path
 
 

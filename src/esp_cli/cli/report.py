@@ -21,6 +21,7 @@ from esp_cli.cli.options import (
     config_and_tracker,
     format_option,
 )
+from esp_cli.errors import ExitCode
 from esp_cli.render import Format
 from esp_cli.render import eod as r
 from esp_cli.render import locate as lr
@@ -90,7 +91,10 @@ def eod_command(
         r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
     if mailing is not None:
         compose = partial(r.letter, report, cfg.access_values)
-        say_mailed(deliver(mailing, cfg, compose, report.tracker), show=True)
+        mailed = deliver(mailing, cfg, compose, report.tracker)
+        say_mailed(mailed, show=True)
+        if mailed.refused:
+            raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
 
 
 @report_app.command("locate")
@@ -125,7 +129,22 @@ def locate_command(
         cfg, eml=eml, msg=msg, send=send, dry_run=dry_run,
         to=cfg.learning_contacts, to_key="[people] learning_contacts",
     )  # fmt: skip
+    # Should the tracker not be written once the e-mail is sent: how to set Searched by
+    # Course Number without e-mailing the learning contacts again.
+    again = "esp report locate" + "".join(
+        f" {option} {_arg(path)}"
+        for option, path in (("--screenshots", screenshots), ("--tracker", tracker),
+                             ("--config", config))
+        if path is not None
+    )  # fmt: skip
     result = locate_cases(
-        tracker_file, cfg, screenshots, dry_run=dry_run, mailing=mailing, compose=lr.letter
-    )
+        tracker_file, cfg, screenshots, dry_run=dry_run, mailing=mailing, compose=lr.letter,
+        again=again,
+    )  # fmt: skip
     lr.render(result, fmt, mail_asked=mailing is not None)
+    if result.mail is not None and result.mail.refused:
+        raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
+
+
+def _arg(path: Path) -> str:
+    return f'"{path}"' if " " in str(path) else str(path)

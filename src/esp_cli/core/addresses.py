@@ -17,10 +17,17 @@ _ADDR_SPEC = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# `Hughes, Torrey <t@example.com>`: a name, its commas unquoted as Outlook's To box shows it,
+# then the address in angle brackets.
+_NAME_THEN_ADDRESS = re.compile(r"^(?P<name>[^<>\"@]*?)\s*<(?P<addr>[^<>]+)>$")
+
+
 def split_addresses(text: str) -> list[str]:
     """The recipients in `text`, split at `,` and `;` outside quotes and angle brackets;
-    blank pieces (a trailing `;`) left out."""
+    blank pieces (a trailing `;`) left out. A comma in a name before its `<address>`
+    (`Hughes, Torrey <t@example.com>`, as Outlook's To box shows it) is part of the name."""
     pieces: list[str] = []
+    separators: list[str] = []
     current: list[str] = []
     quoted = False
     angle = False
@@ -38,11 +45,33 @@ def split_addresses(text: str) -> list[str]:
             angle = False
         elif ch in ",;" and not quoted and not angle:
             pieces.append("".join(current))
+            separators.append(ch)
             current = []
             continue
         current.append(ch)
     pieces.append("".join(current))
-    return [p.strip() for p in pieces if p.strip()]
+    merged: list[str] = []
+    for i, piece in enumerate(pieces):
+        joins = (
+            merged
+            and separators[i - 1] == ","
+            and "@" not in merged[-1]
+            and merged[-1].strip()
+            and _NAME_THEN_ADDRESS.match(piece.strip())
+        )
+        if joins:
+            merged[-1] = f"{merged[-1].strip()}, {piece.strip()}"
+        else:
+            merged.append(piece)
+    return [p.strip() for p in merged if p.strip()]
+
+
+def _name_and_address(text: str) -> tuple[str, str]:
+    """parseaddr, but a name with unquoted commas before `<address>` stays the name."""
+    found = _NAME_THEN_ADDRESS.match(text)
+    if found is not None and "," in found.group("name"):
+        return found.group("name").strip(), found.group("addr").strip()
+    return parseaddr(text)
 
 
 def address_spec(text: str) -> str | None:
@@ -54,7 +83,7 @@ def address_spec(text: str) -> str | None:
         text = text[7:].strip()
     if not text or _CONTROL.search(text) or len(split_addresses(text)) != 1:
         return None
-    addr = parseaddr(text)[1]
+    addr = _name_and_address(text)[1]
     if not _ADDR_SPEC.fullmatch(addr):
         return None
     # parseaddr drops what it does not understand: the address must be what was written,
@@ -72,7 +101,7 @@ def recipient(text: str) -> str | None:
     addr = address_spec(text)
     if addr is None:
         return None
-    name = parseaddr(text.strip().removeprefix("mailto:"))[0]
+    name = _name_and_address(text.strip().removeprefix("mailto:"))[0]
     return formataddr((name, addr)) if name else addr
 
 

@@ -83,6 +83,12 @@ def guess_delimiter(text: str) -> str:
 
 def read_csv(data: bytes) -> list[list[str]]:
     """The file's rows, each a list of its fields as text. Raises CsvError."""
+    return read_csv_and_delimiter(data)[0]
+
+
+def read_csv_and_delimiter(data: bytes) -> tuple[list[list[str]], str]:
+    """The file's rows and the delimiter that splits them (`;` is Excel's in most of
+    Europe, where dates are written day first). Raises CsvError."""
     text = decode(data)
     sep = _SEP_LINE.match(text)
     if sep is not None:
@@ -90,6 +96,6 @@ def read_csv(data: bytes) -> list[list[str]]:
     else:
         delimiter = guess_delimiter(text)
     try:
-        return [list(row) for row in _reader(text, delimiter)]
+        return [list(row) for row in _reader(text, delimiter)], delimiter
     except csv.Error as exc:
         raise CsvError(f"not a readable CSV ({exc}).") from exc

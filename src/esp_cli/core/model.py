@@ -17,7 +17,7 @@ from typing import Any
 from esp_cli.core.refs import address, col_letter
 from esp_cli.core.shape import as_json, exported
 
-# -- the client's helpdesk and the Citrix TBT Access drop-down (seed, DOMAIN.md) -------------
+# -- the client's helpdesk and the Citrix TBT Access drop-down (seed, docs/rules.md) -------------
 
 SPOC_PHONE = "(888) 905-9500"  # the default; esp.toml [spoc] phone overrides it
 
@@ -223,10 +223,19 @@ class MailReport:
     subject: str
     eml: Path | None = None  # saved as an .eml draft
     msg: Path | None = None  # saved as an Outlook .msg draft
-    sent_to: tuple[str, ...] = ()  # the recipients, when it was sent
+    sent_to: tuple[str, ...] = ()  # the recipients who got it, when it was sent
     server: str | None = None  # host:port it was sent through
     dry_run: bool = False  # nothing was saved or sent: the rest says what would have been
     text: str = ""  # the whole message, headers and both bodies, as text
+    # The recipients the server refused (address -> its reply) when it took the message for
+    # the others, and the copy addressed to them only, saved to send by hand.
+    refused: dict[str, str] = field(default_factory=dict)
+    refused_copy: Path | None = None
+
+    @property
+    def refused_words(self) -> str:
+        """'a@x.com (550 5.1.1 user unknown); b@x.com (…)'."""
+        return "; ".join(f"{addr} ({reply})" for addr, reply in self.refused.items())
 
     @property
     def sent(self) -> bool:

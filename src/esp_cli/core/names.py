@@ -63,6 +63,16 @@ def name_key(raw: str) -> str:
     return " ".join(name_tokens(raw))
 
 
+def same_spelling(a: str, b: str) -> bool:
+    """The same text to a person: the same letters in the same Unicode form (NFC) with any
+    apostrophe typed ('O’Connor' is 'O'Connor'). Case, spaces and word order still count."""
+
+    def plain(text: str) -> str:
+        return _APOSTROPHES.sub("'", unicodedata.normalize("NFC", text))
+
+    return plain(a) == plain(b)
+
+
 def same_person(author: str, name: str) -> bool:
     """Is a note's author this agent? The same key; or a middle name or initial on one side
     only (two words at least must agree)."""

@@ -1,13 +1,13 @@
-"""The team's rules, as DOMAIN.md states them: plain facts in, plain results out (pure).
+"""The team's rules, as docs/rules.md states them: plain facts in, plain results out (pure).
 
 `evaluate` turns one agent's facts into an Evaluation: completion, the target, the escalation
 ladder's pending step, the access/SPOC chase and the timeboxes, with every action due as of
 a date and those falling due on the next business day. `explain` says, in sentences, how each
 of those was reached. Nothing here reads a file or knows about the command line.
 
-Choices made where DOMAIN.md is silent (each one kept in a single place below):
+Choices made where docs/rules.md is silent (each one kept in a single place below):
 
-- Replaying a past day (DOMAIN.md): every dated column holds only from its date. A ladder
+- Replaying a past day (docs/rules.md): every dated column holds only from its date. A ladder
   step, SPOC Called Date or completion date later than the as-of date counts as not yet
   recorded: a "Complete?" yes whose date is later is not complete yet (see `as_of`). Each
   such date is reported as an inconsistency (on a run for today it is a date in the future).
@@ -20,7 +20,7 @@ Choices made where DOMAIN.md is silent (each one kept in a single place below):
   overdue): the tracker records no date for when the issue was chosen, the incident number
   arrived or the hours were passed, and counting from the ESP start would call the SME late
   for an issue that may have appeared this morning.
-- Stages beyond DOMAIN.md's: "Not started" before the clock starts, and "<step> recorded"
+- Stages beyond docs/rules.md's: "Not started" before the clock starts, and "<step> recorded"
   while the next step is not yet due (written to Escalation Stage, so the sheet shows where
   the ladder stands).
 - `callback_phone` is pending whenever an Incident Number is in without a Callback Phone,

@@ -35,6 +35,7 @@ from esp_cli.mail.selfreports import (
     clean_body,
     html_to_text,
     local_day,
+    mime_body,
     subject_text,
 )
 
@@ -69,7 +70,12 @@ INTERNET_CODEPAGE = 0x3FDE
 SENDER_SMTP = 0x5D01
 SENT_REPRESENTING_SMTP = 0x5D02
 
-# Message classes whose content is a signed or encrypted MIME blob, or rights-protected.
+# A clear-signed message: its text is readable (the body, else the signed MIME attachment).
+SIGNED_CLASS = "ipm.note.smime.multipartsigned"
+ATTACHMENT_STORAGE = "__attach_version1.0_"
+ATTACHMENT_DATA = "__substg1.0_37010102"  # PidTagAttachDataBinary
+# Message classes whose content is an encrypted (or opaque-signed) MIME blob, or
+# rights-protected.
 _SEALED = ("ipm.note.smime", "ipm.note.secure", "ipm.note.microsoft.rpmsg")
 # Items Outlook makes that no agent wrote as a report: (class prefix, kind, in words).
 _NOT_REPORTS = (
@@ -84,11 +90,15 @@ _NOT_REPORTS = (
     ("report.ipm.note.dr", "delivery report", "a delivery receipt"),
     ("report.ipm.note.ipnrn", "read receipt", "a read receipt"),
     ("report.ipm.note.ipnnrn", "read receipt", "a not-read notice"),
+    ("ipm.outlook.recall", "recalled message", "a request to recall an earlier message"),
+    ("ipm.recall.report", "recalled message", "a report on recalling a message"),
 )
 # The classes of messages a person wrote (IPM.Note and its kinds, a post to a folder).
 _MESSAGES = ("ipm.note", "ipm.post")
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
-_CODEPAGES = {65001: "utf-8", 20127: "ascii", 28591: "latin-1", 1200: "utf-16-le"}
+# Latin-1 and ASCII labels are read as Windows-1252, as mail programs do: a "Latin-1"
+# message written on Windows holds its curly quotes (0x92) and dashes.
+_CODEPAGES = {65001: "utf-8", 20127: "cp1252", 28591: "cp1252", 1200: "utf-16-le"}
 
 
 def is_msg(data: bytes) -> bool:
@@ -100,10 +110,14 @@ class _Properties:
     """The message's top-level MAPI properties: id -> (type, inline 8 bytes or stream)."""
 
     def __init__(
-        self, entries: dict[int, tuple[int, bytes]], streams: dict[tuple[int, int], bytes]
+        self,
+        entries: dict[int, tuple[int, bytes]],
+        streams: dict[tuple[int, int], bytes],
+        attachments: list[bytes] | None = None,
     ) -> None:
         self._entries = entries
         self._streams = streams
+        self.attachments = attachments or []  # read only for a signed message (its MIME)
         self.codepage = self._codepage()
 
     def _codepage(self) -> str:
@@ -168,6 +182,14 @@ def _properties(data: bytes) -> _Properties:
             elif match := _VALUE_STREAM.match(child.name):
                 key = (int(match.group(1), 16), int(match.group(2), 16))
                 streams[key] = reader.get_stream_data(child.stream_id)
+        attachments: list[bytes] = []
+        if _is_signed(streams):
+            # A clear-signed message keeps the signed MIME message as its one attachment.
+            for child in reader.iter_children(root.stream_id):
+                if child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE):
+                    found = reader.find_child_by_name(child.stream_id, ATTACHMENT_DATA)
+                    if found is not None and found.is_stream():
+                        attachments.append(reader.get_stream_data(found.stream_id))
     except (CFBError, ValueError, IndexError, struct.error) as exc:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:
@@ -180,7 +202,15 @@ def _properties(data: bytes) -> _Properties:
     for off in range(_HEADER_BYTES, usable, _ENTRY_BYTES):
         tag = struct.unpack_from("<I", table, off)[0]
         entries[tag >> 16] = (tag & 0xFFFF, table[off + 8 : off + 16])
-    return _Properties(entries, streams)
+    return _Properties(entries, streams, attachments)
+
+
+def _is_signed(streams: dict[tuple[int, int], bytes]) -> bool:
+    raw = streams.get((MESSAGE_CLASS, PT_UNICODE))
+    text = raw.decode("utf-16-le", "replace") if raw is not None else ""
+    if raw is None and (raw8 := streams.get((MESSAGE_CLASS, PT_STRING8))) is not None:
+        text = raw8.decode("latin-1")
+    return text.split("\x00", 1)[0].strip().casefold().startswith(SIGNED_CLASS)
 
 
 def _sender(props: _Properties) -> tuple[str, str]:
@@ -213,6 +243,9 @@ def _body(props: _Properties) -> str:
     text = props.text(BODY)
     if text:
         return text
+    for data in props.attachments:  # a signed message's own MIME
+        if text := mime_body(data):
+            return text
     html = props.text(BODY_HTML)
     if not html and (raw := props.binary(BODY_HTML)) is not None:
         html = raw.decode(props.codepage, "replace")
@@ -245,10 +278,11 @@ def _not_a_report(props: _Properties) -> UnreadableMail | None:
     None for a message a person wrote."""
     shown = props.text(MESSAGE_CLASS)
     kind = shown.casefold()
-    if kind.startswith(_SEALED):
+    if kind.startswith(_SEALED) and not kind.startswith(SIGNED_CLASS):
         return UnreadableMail(
             "encrypted or signed",
-            f"{shown}; ask the agent to send the report without signing or encrypting it",
+            f"encrypted or protected ({shown}); ask the agent to send the report without "
+            "encrypting it",
         )
     for prefix, why, words in _NOT_REPORTS:
         if kind.startswith(prefix):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import io
 import mimetypes
 import os
 import re
@@ -20,7 +21,7 @@ import smtplib
 import socket
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -249,20 +250,41 @@ class _NoAnswer(smtplib.SMTPException):
     """The server did not answer before the exchange's deadline."""
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The connection as smtplib reads it, each read given only what is left of the
+    exchange's deadline: a server trickling `220-` lines, or a reply byte by byte, cannot
+    hold esp past [smtp] timeout."""
+
+    def __init__(self, client: _Client) -> None:
+        self.client = client
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        sock = self.client.sock
+        assert sock is not None
+        sock.settimeout(self.client._budget())
+        return int(sock.recv_into(buffer))
+
+
 class _Client(smtplib.SMTP):
-    """smtplib's client that keeps one deadline for the whole exchange (each wait gets what
-    is left of it: a server answering every line just in time cannot hold esp for ever)
-    and knows how far it got, so a failure can say whether the server has the message."""
+    """smtplib's client that keeps one deadline for the whole exchange (each read and each
+    write gets what is left of it: a server answering every line just in time cannot hold
+    esp for ever) and knows how far it got, so a failure can say whether the server has the
+    message."""
+
+    clock = staticmethod(time.monotonic)
 
     def __init__(self, srv: Server) -> None:
         super().__init__(timeout=min(TIMEOUT_SECONDS, srv.deadline))
-        self.deadline = time.monotonic() + srv.deadline
+        self.deadline = self.clock() + srv.deadline
         self.connected = False  # the TCP connection was made
         self.in_data = False  # the message itself is being handed over
         self.handed_over = False  # the whole message and its final "." were sent
 
     def _budget(self) -> float:
-        left = self.deadline - time.monotonic()
+        left = self.deadline - self.clock()
         if left <= 0:
             raise _NoAnswer("deadline passed")
         return min(left, TIMEOUT_SECONDS)
@@ -287,8 +309,9 @@ class _Client(smtplib.SMTP):
             self.handed_over = True
 
     def getreply(self) -> tuple[int, bytes]:
-        if self.sock is not None:
-            self.sock.settimeout(self._budget())
+        if self.sock is not None and self.file is None:
+            # smtplib drops its reader after STARTTLS; this one reads the secure socket.
+            self.file = io.BufferedReader(_DeadlineReader(self))
         try:
             return super().getreply()
         except smtplib.SMTPServerDisconnected as exc:
@@ -302,22 +325,29 @@ class _Client(smtplib.SMTP):
 def _timed_out(exc: smtplib.SMTPServerDisconnected) -> smtplib.SMTPException:
     """smtplib reports a timeout as a lost connection: tell them apart."""
     cause = exc.__context__
-    return _NoAnswer(str(cause)) if isinstance(cause, TimeoutError) else exc
+    return _NoAnswer(str(cause)) if isinstance(cause, TimeoutError | _NoAnswer) else exc
+
+
+class _NoLogin(smtplib.SMTPException):
+    """The server offers no login (SMTP AUTH), yet [smtp] username asks for one."""
 
 
 def send(
     msg: EmailMessage, env: Envelope, srv: Server, save_to: Path, what: str = "The report"
-) -> None:
-    """Deliver `msg` to every recipient; on any failure save it at `save_to` and raise
-    SendError naming the file and saying what is known: not sent, or (the server has the
-    whole message but never confirmed it) perhaps sent. A missing password fails before
-    connecting (nothing saved: nothing was attempted)."""
+) -> dict[str, str]:
+    """Deliver `msg` to every recipient; the recipients the server refused (address ->
+    its reply), when it took the message for the others. On any other failure save it at
+    `save_to` and raise SendError naming the file and saying what is known: not sent, or
+    (the server has the whole message but never confirmed it) perhaps sent. A missing
+    password fails before connecting (nothing saved: nothing was attempted)."""
     password = _password(srv) if srv.username else None
     smtp = _Client(srv)
     stage = "connect"
     refused: dict[str, tuple[int, bytes]] = {}
     try:
-        smtp.connect(srv.host, srv.port)
+        code, greeting = smtp.connect(srv.host, srv.port)
+        if code != 220:  # "554 … blocked": the server said why it will not take mail
+            raise smtplib.SMTPConnectError(code, greeting)
         stage = "session"
         smtp.ehlo()
         if srv.starttls:
@@ -326,11 +356,42 @@ def send(
             stage = "session"
             smtp.ehlo()
         if srv.username and password is not None:
+            if not smtp.has_extn("auth"):
+                raise _NoLogin()
             smtp.login(srv.username, password)
         refused = smtp.send_message(msg, from_addr=_addr(env.sender), to_addrs=env.recipients)
+    except _NoLogin:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"{srv.name} offers no login (SMTP AUTH) for [smtp] username {srv.username!r}"
+            + ("" if srv.starttls else " on a connection without STARTTLS"),
+            fix="set [smtp] starttls = true and port = 587 (Office 365 and Gmail offer the "
+            "login only after STARTTLS), or remove [smtp] username if this server takes mail "
+            "without one.",
+        )
+    except smtplib.SMTPConnectError as exc:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"{srv.name} refused the connection ({_reply(exc, srv, password)})",
+            fix="the server's reply says why: a blocked computer or network is for the mail "
+            "administrator to allow; else check [smtp] host and port in esp.toml.",
+        )
     except smtplib.SMTPRecipientsRefused as exc:
         _fail(
             msg, save_to, what, f"the server refused every recipient ({_refused(exc.recipients)})"
+        )
+    except smtplib.SMTPSenderRefused as exc:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"the server refused the sender {exc.sender!r} ({_reply(exc, srv, password)})",
+            fix="check [report] from (else [people] user_email) in esp.toml: many servers send "
+            "only from the address you log in with.",
         )
     except smtplib.SMTPAuthenticationError as exc:
         _fail(
@@ -346,13 +407,20 @@ def send(
         _lost(msg, save_to, what, srv, smtp, stage, exc)
     finally:
         _quit(smtp)
-    if refused:
-        _fail(
-            msg,
-            save_to,
-            what,
-            f"the server refused some recipients ({_refused(refused)}); the others were sent it",
-        )
+    return {
+        addr: f"{code} {reply.decode('utf-8', 'replace')}".strip()
+        for addr, (code, reply) in refused.items()
+    }
+
+
+def save_for_refused(msg: EmailMessage, refused: dict[str, str], save_to: Path) -> Path:
+    """A copy of a message the server refused for some recipients, addressed to them only
+    (To; no Cc), saved as a draft at `save_to`: sending it reaches no one twice."""
+    copy_ = copy.deepcopy(msg)
+    del copy_["To"]
+    del copy_["Cc"]
+    copy_["To"] = ", ".join(refused)
+    return write_atomic(save_to, draft_bytes(copy_))
 
 
 def _quit(smtp: _Client) -> None:
@@ -525,8 +593,9 @@ def post(
     message: EmailMessage, env: Envelope, box: Outbox, fallback: Path, what: str = "The report"
 ) -> MailReport:
     """Save `message` as the drafts `box` names, then send it through its server (a failed
-    send saves it at `fallback` and raises SendError); with a dry run, neither. Says what
-    was (or would be) done."""
+    send saves it at `fallback` and raises SendError; recipients the server refused, when it
+    took it for the others, get a copy addressed to them only, saved at `fallback`); with a
+    dry run, neither. Says what was (or would be) done."""
     done = MailReport(
         subject=str(message["Subject"]),
         eml=box.eml,
@@ -544,5 +613,9 @@ def post(
     if box.msg is not None:
         write_atomic(box.msg, draft_msg_bytes(message))
     if box.server is not None:
-        send(message, env, box.server, fallback, what)
+        refused = send(message, env, box.server, fallback, what)
+        if refused:
+            got = tuple(a for a in env.recipients if a not in refused)
+            copy_ = save_for_refused(message, refused, fallback)
+            return replace(done, sent_to=got, refused=refused, refused_copy=copy_)
     return done

@@ -10,14 +10,15 @@ NotAReport, so they are listed as skipped instead of counting as the agent's rep
 
 from __future__ import annotations
 
+import codecs
 import email
 import email.policy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError
-from email.header import decode_header, make_header
+from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
@@ -46,14 +47,16 @@ class NotAReport(UnreadableMail):
 
 
 UNREADABLE_KINDS = ("corrupt", "encrypted or signed", "no sender", "no date", "not an e-mail")
-SKIPPED_KINDS = ("automatic reply", "meeting request", "delivery report", "read receipt")
-# S/MIME: a signed message's text sits in a part Outlook verifies; an encrypted one's is sealed.
-_SEALED_TYPES = (
-    "multipart/signed",
-    "application/pkcs7-mime",
-    "application/x-pkcs7-mime",
-    "multipart/encrypted",
+SKIPPED_KINDS = (
+    "automatic reply",
+    "meeting request",
+    "delivery report",
+    "read receipt",
+    "recalled message",
 )
+# S/MIME and PGP: an encrypted message's text is sealed. A clear-signed one (multipart/signed)
+# is read: its first part is the message.
+_ENCRYPTED_TYPES = ("multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime")
 # A file with none of these headers is not an e-mail (a note, a picture, a renamed workbook).
 _MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime-version")
 
@@ -68,14 +71,54 @@ def local_day(when: datetime, tz: tzinfo | None) -> date:
 
 # ------------------------------------------------------------------ messages no one wrote
 
-# The subject Outlook, Exchange, Gmail and other clients give an automatic reply, in the
-# languages a US team's agents' mail is set to most often.
-_AUTO_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto[- ]?reply|auto[- ]?response|out of (the )?office"
-    r"( auto[- ]?reply| reply)?|respuesta autom[aá]tica|r[ée]ponse automatique|"
-    r"automatische antwort|abwesenheitsnotiz|resposta autom[aá]tica|risposta automatica)\s*:",
-    re.IGNORECASE,
+# The subjects Outlook, Exchange, Gmail and other mail systems give the messages they make,
+# in the languages a US team's agents' mail is set to most often: each a prefix followed by
+# a colon, or the whole subject ("Out of Office"). An agent's "Out of office tomorrow,
+# module 3 done" or "Read the HIPAA module" is a report.
+_MADE_SUBJECTS = (
+    (
+        "automatic reply",
+        r"automatic reply|auto[- ]?reply|auto[- ]?response|autoreply|"
+        r"out of (the )?office( auto[- ]?reply| reply)?|respuesta autom[aá]tica|"
+        r"fuera de la oficina|r[ée]ponse automatique|absent\(e\)? du bureau|"
+        r"automatische antwort|abwesenheitsnotiz|resposta autom[aá]tica|risposta automatica|"
+        r"automatisch antwoord|afwezig|automatiskt svar|automatisk svar|autosvar|"
+        r"odpowied[zź] automatyczna",
+    ),
+    (
+        "read receipt",
+        r"read|not read|gelesen|ungelesen|le[ií]do|no le[ií]do|lu|non lu|lido|n[ãa]o lido|"
+        r"letto|non letto|gelezen|niet gelezen|läst|przeczytane",
+    ),
+    ("recalled message", r"recall|message recall"),
+    (
+        "delivery report",
+        r"undeliverable|undelivered mail returned to sender|undelivered mail|"
+        r"delivery status notification( \((failure|delay)\))?|delivery has failed|"
+        r"mail delivery failed|returned mail|failure notice|delivery failure|"
+        r"non remis|unzustellbar|no se puede entregar|n[ãa]o é poss[ií]vel entregar|"
+        r"onbestelbaar|non recapitabile|delivered|relayed|zugestellt|entregado",
+    ),
+    (
+        "meeting request",
+        r"accepted|declined|tentative|tentatively accepted|new time proposed|canceled|"
+        r"cancelled|invitation|updated invitation|aceptado|rechazado|provisional|"
+        r"angenommen|abgelehnt|mit vorbehalt angenommen|accepté|refusé|provisoire|"
+        r"aceito|recusado|accettato|rifiutato|geaccepteerd|geweigerd",
+    ),
 )
+# Only these stand alone as a whole subject ("Out of Office", "Undeliverable").
+_WHOLE_SUBJECT_KINDS = ("automatic reply", "delivery report")
+_MADE_SUBJECT = [
+    (
+        kind,
+        re.compile(
+            rf"^\s*(({words})\s*:" + (rf"|({words})\s*$)" if kind in _WHOLE_SUBJECT_KINDS else ")"),
+            re.IGNORECASE,
+        ),
+    )
+    for kind, words in _MADE_SUBJECTS
+]
 _CALENDAR_WORDS = {
     "REQUEST": "a meeting invitation",
     "REPLY": "a response to a meeting invitation",
@@ -89,7 +132,8 @@ def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport |
     """Why a message's headers (`header(name)` -> its value or None) show that no person
     wrote it, or None: RFC 3834's Auto-Submitted (anything but `no`), the de-facto
     X-Autoreply, X-Autorespond and `Precedence: auto_reply`, a delivery or read report, or a
-    subject an automatic reply begins with."""
+    subject only a mail system writes (an automatic reply's, a read receipt's, a recall's,
+    a delivery report's, a meeting response's)."""
     kind = (header("Content-Type") or "").split(";")[0].strip().casefold()
     report_type = re.search(r"report-type=\"?([\w-]+)", header("Content-Type") or "", re.I)
     if kind in ("multipart/report", "message/delivery-status"):
@@ -106,11 +150,9 @@ def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport |
             return NotAReport("automatic reply", f"automatic reply ({name}: {value.strip()})")
     if (header("Precedence") or "").strip().casefold() == "auto_reply":
         return NotAReport("automatic reply", "automatic reply (Precedence: auto_reply)")
-    found = _AUTO_SUBJECT.match(subject)
-    if found:
-        return NotAReport(
-            "automatic reply", f"automatic reply: the subject begins {found.group(0).strip()!r}"
-        )
+    for kind, pattern in _MADE_SUBJECT:
+        if found := pattern.match(subject):
+            return NotAReport(kind, f"{kind}: the subject begins {found.group(0).strip()!r}")
     return None
 
 
@@ -134,15 +176,36 @@ def _meeting(msg: EmailMessage) -> NotAReport | None:
 
 # ---------------------------------------------------------------------- an e-mail's text
 
+# A greeting at the start of the report: the word, the people greeted (a name or two,
+# "team", "all") and its comma; only that is dropped, never words that follow on its line.
 _GREETING = re.compile(
-    r"^(hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?]{0,40}[,!]?$", re.I
-)
-_SIGNOFF = re.compile(
-    r"^(thanks|thank you|thx|regards|best|best regards|kind regards|cheers|"
-    r"sincerely|respectfully)\b[ ,.!]*(\w+)?[,.!]?$",
+    r"^(hi|hello|hey|hiya|dear|greetings|good (morning|afternoon|evening|day)|morning|"
+    r"hola|buen[oa]s (d[ií]as|tardes|noches)|bonjour|hallo|guten (morgen|tag|abend)|"
+    r"ol[áa]|bom dia|boa tarde|ciao|buongiorno|goedemorgen)\b"
+    r"(?P<to>( +(?P<name>[^\W\d_][\w.'’-]*)){0,3}?)"
+    r"(\s*[,!]+\s*|\s+[-–—]\s+|\s*$)",
     re.I,
 )
-_SIGNED_NAME = re.compile(r"^[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,2}$")
+# The people a greeting names besides their names.
+_GREETED = {"team", "all", "everyone", "everybody", "there", "folks", "guys", "and", "&", "equipo",
+            "todos", "à", "tous", "zusammen", "alle", "pessoal", "tutti"}  # fmt: skip
+# A sign-off: thanks or regards, alone on its line or followed by the sender's name.
+_SIGNOFF = re.compile(
+    r"^(?P<word>thanks( again| so much| a lot)?|thank you( so much)?|many thanks|thx|ty|"
+    r"regards|best( regards| wishes)?|kind regards|warm(est)? regards|all the best|cheers|"
+    r"sincerely|respectfully|take care|saludos|un saludo|gracias|atentamente|cordialmente|"
+    r"merci|cordialement|bien à vous|viele grüße|beste grüße|liebe grüße|"
+    r"mit freundlichen grüßen|danke|obrigad[oa]|atenciosamente|abraços|grazie|"
+    r"cordiali saluti|saluti|met vriendelijke groet(en)?|groeten)\b"
+    r"(?P<rest>[\s,.!-]*(?P<name>.*?))[\s,.!]*$",
+    re.I,
+)
+_NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
+# Lines only a signature holds: a phone number, an address, a link, `Title | Company`.
+_SIGNATURE_LINE = re.compile(
+    r"(\(?\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\|)", re.I
+)
+_POSTSCRIPT = re.compile(r"^p\.?\s?s\.?\s*[:\-]?\s", re.I)
 # Where the quoted or forwarded earlier message starts: Outlook's, Thunderbird's and
 # Gmail's separators, Apple Mail's forward line, Outlook's "From: …" header block.
 _QUOTE_START = re.compile(
@@ -150,12 +213,26 @@ _QUOTE_START = re.compile(
     r"from:\s.+|_{5,})\s*$",
     re.I,
 )
+# Outlook's header block above a quoted message in the languages it is set to most often:
+# "De: …" then "Enviado: …", "Von: …" then "Gesendet: …", "De : …" then "Envoyé : …".
+# A line that only starts like one is the agent's own unless a second header follows.
+_FROM_HEADER = re.compile(r"^(de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
+_SENT_HEADER = re.compile(
+    r"^(sent|date|subject|enviado|enviada|enviada em|fecha|asunto|assunto|envoyé|objet|"
+    r"gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|ämne|sendt|"
+    r"emne|wysłano|temat)\s?:",
+    re.I,
+)
+# Who a header block's From line names: an address, or a name with no sentence in it.
+_FROM_VALUE = re.compile(r"[@<]|^[^.,;!?]{1,60}$")
+_HEADER_LOOKAHEAD = 4
 # The attribution above a quoted reply, on one line or wrapped over two or three
 # ("On Tue, Nov 24, 2026 at 5:00 PM Jordan Reyes <\njordan@x.com> wrote:"); every mail
 # program puts a date in it, which "On Monday I wrote:" in an agent's own text lacks.
 _ATTRIBUTION = re.compile(
     r"^(?=.*\d)(on\s.{5,300}\swrote|le\s.{5,300}\sa [ée]crit|el\s.{5,300}\sescribi[oó]|"
-    r"am\s.{5,300}\sschrieb\s.{0,200}|em\s.{5,300}\sescreveu)\s?:$",
+    r"am\s.{5,300}\sschrieb\s.{0,200}|em\s.{5,300}\sescreveu|il\s.{5,300}\sha scritto|"
+    r"op\s.{5,300}\sschreef\s.{0,200}|den\s.{5,300}\sskrev\s.{0,200})\s?:$",
     re.I,
 )
 _ATTRIBUTION_LINES = 3
@@ -179,14 +256,56 @@ def _body(msg: EmailMessage) -> str:
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    try:
-        text = part.get_content()
-    except (LookupError, UnicodeDecodeError):
-        payload = part.get_payload(decode=True)
-        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    payload = part.get_payload(decode=True)
+    text = decode_text(payload, part.get_content_charset()) if isinstance(payload, bytes) else ""
     if part.get_content_subtype() == "html":
-        return html_to_text(str(text))
-    return str(text)
+        return html_to_text(text)
+    return text
+
+
+def mime_body(data: bytes) -> str:
+    """The text of a MIME message given as bytes (a signed .msg keeps its message so)."""
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    return _body(msg) if isinstance(msg, EmailMessage) else ""
+
+
+# Labels mail programs read as Windows-1252: a "Latin-1" message written on Windows holds
+# its curly apostrophes (0x92) and dashes (0x96), which Latin-1 has as control characters.
+_AS_WINDOWS_1252 = ("iso8859-1", "ascii", "cp1252")
+
+
+def decode_text(data: bytes, charset: str | None) -> str:
+    """Bytes in the character set a message labels them with: Latin-1 and ASCII as
+    Windows-1252 (UTF-8 first when unlabelled or labelled ASCII), an unknown label as
+    UTF-8; never an error."""
+    try:
+        codec = codecs.lookup(charset).name if charset else "ascii"
+    except LookupError:
+        codec = "utf-8"
+    if codec in _AS_WINDOWS_1252:
+        if codec == "ascii":
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+            return data.decode("latin-1")
+    return data.decode(codec, "replace")
+
+
+def decode_words(text: str) -> str:
+    """A header's RFC 2047 encoded words decoded (with decode_text's character sets);
+    adjacent words are decoded together, since some mailers split a character's UTF-8
+    bytes across two of them."""
+    if "=?" not in text:
+        return text
+    try:
+        parts = decode_header(text)
+    except (HeaderParseError, ValueError):
+        return text
+    return "".join(p if isinstance(p, str) else decode_text(p, cs) for p, cs in parts)
 
 
 def html_to_text(html: str) -> str:
@@ -200,6 +319,17 @@ def html_to_text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", text))
 
 
+def _header_block(lines: Sequence[str], i: int) -> bool:
+    """Whether lines[i] starts Outlook's header block in another language: a From line
+    naming someone ("De: Jordan Reyes <…>") with a Sent or Subject line among the next
+    few."""
+    found = _FROM_HEADER.match(lines[i].strip())
+    if not found or not _FROM_VALUE.search(lines[i].strip()[found.end() - 1 :]):
+        return False
+    following = [x.strip() for x in lines[i + 1 : i + 1 + 2 * _HEADER_LOOKAHEAD] if x.strip()]
+    return any(_SENT_HEADER.match(x) for x in following[:_HEADER_LOOKAHEAD])
+
+
 def _attribution_lines(lines: Sequence[str], i: int) -> int:
     """How many lines (up to three) the "On … wrote:" attribution starting at lines[i]
     takes; 0 when there is none."""
@@ -209,6 +339,74 @@ def _attribution_lines(lines: Sequence[str], i: int) -> int:
         if _ATTRIBUTION.match(joined):
             return n
     return 0
+
+
+def _without_greeting(line: str) -> str:
+    """The first line without the greeting it starts with ("Hi Jordan, 7 of 8 done" ->
+    "7 of 8 done"): '' when it holds nothing else; unchanged when what follows the greeting
+    word might be the report ("Hi Jordan I finished")."""
+    found = _GREETING.match(line)
+    if found is None:
+        return line
+    greeted = found.group("to").split()
+    rest = line[found.end() :]
+    if not rest.strip():
+        return ""
+    if all(w.casefold() in _GREETED or w[:1].isupper() for w in greeted):
+        return rest
+    return line
+
+
+def _signed_name(text: str, sender: list[str]) -> str:
+    """'sender' when `text` is the sender's name (or their first name, a short form of it,
+    their initials), 'name' when it only looks like a name (one to three capitalised
+    words), else ''."""
+    words = text.split()
+    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
+        return ""
+    folded = name_words(text)
+    if sender and folded:
+        if all(any(s.startswith(w) and len(w) >= 2 for s in sender) for w in folded):
+            return "sender"
+        if "".join(folded) == "".join(s[0] for s in sender):
+            return "sender"
+    if len(words) <= 3 and all(w[:1].isupper() for w in words):
+        return "name"
+    return ""
+
+
+def _signature_at(kept: Sequence[str], i: int, sender: list[str]) -> bool:
+    """Whether a sign-off at kept[i] starts the signature: nothing but the signer's name
+    and a signature's lines (a title, a phone, an address) follow, or the sender's own name
+    does. 'Thanks!' above 'Citrix still down' is the report."""
+    found = _SIGNOFF.match(kept[i])
+    if found is None:
+        return False
+    after = [x for x in kept[i + 1 :] if x]
+    named = found.group("name")
+    if named:
+        who = _signed_name(named, sender)
+        if not who:
+            return False
+    elif after:
+        who = _signed_name(after[0], sender)
+        if not who:
+            return False
+        after = after[1:]
+    else:
+        return True  # a sign-off on the last line
+    return who == "sender" or all(_SIGNATURE_LINE.search(x) for x in after)
+
+
+def _without_signature(kept: list[str], sender: list[str]) -> list[str]:
+    """The lines above the sign-off that starts the signature (all of them when there is
+    none); a P.S. written under the signature is kept."""
+    for i in range(len(kept)):
+        if _signature_at(kept, i, sender):
+            after = range(i + 1, len(kept))
+            postscript = next((j for j in after if _POSTSCRIPT.match(kept[j])), len(kept))
+            return kept[:i] + kept[postscript:]
+    return kept
 
 
 def clean_body(text: str, sender_name: str = "") -> str:
@@ -221,7 +419,7 @@ def clean_body(text: str, sender_name: str = "") -> str:
         line = raw.strip()
         if raw.rstrip() == "--" or raw == "-- " or _QUOTE_START.match(line):
             break  # signature or the start of the quoted original
-        if _MOBILE_SIGNATURE.match(line):
+        if _header_block(lines, i) or _MOBILE_SIGNATURE.match(line):
             break
         if attribution := _attribution_lines(lines, i):
             i += attribution
@@ -234,17 +432,14 @@ def clean_body(text: str, sender_name: str = "") -> str:
         i += 1
     while kept and not kept[0]:
         kept.pop(0)
-    if kept and _GREETING.match(kept[0]):
-        kept.pop(0)
+    if kept:
+        kept[0] = _without_greeting(kept[0])
+    sender = name_words(sender_name)
+    kept = _without_signature(kept, sender)
     while kept and not kept[-1]:
         kept.pop()
-    sender = name_words(sender_name)
-    while kept and (
-        _SIGNOFF.match(kept[-1])
-        or (sender and name_words(kept[-1]) in (sender[:1], sender))
-        # "Thanks,\nDev": a name under a sign-off, whatever the display name says.
-        or (len(kept) >= 2 and _SIGNOFF.match(kept[-2]) and _SIGNED_NAME.match(kept[-1]))
-    ):
+    # A name alone on the last line ("Devon"), under no sign-off.
+    while kept and sender and name_words(kept[-1]) in (sender[:1], sender):
         kept.pop()
         while kept and not kept[-1]:
             kept.pop()
@@ -260,31 +455,44 @@ def subject_text(subject: str) -> str:
     return " ".join(_REPLY_PREFIX.sub("", subject).split())
 
 
+# `Brooks, Kayla <kayla.brooks@x.com>`: a name with a comma, unquoted, then one address.
+_NAME_AND_ADDRESS = re.compile(r"^(?P<name>[^\"<>@]*?)\s*<(?P<addr>[^<>\s@]+@[^<>\s@]+)>$")
+
+
+def _raw_header(msg: EmailMessage, name: str) -> str | None:
+    """A header as written, unfolded; 8-bit text in it (no encoded words, against the
+    standard, as some mailers write) read as UTF-8, else Windows-1252."""
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), None)
+    if raw is None:
+        return None
+    if not raw.isascii():
+        raw = decode_text(raw.encode("utf-8", "surrogateescape"), None)
+    return " ".join(raw.split())
+
+
 def _sender(msg: EmailMessage) -> tuple[str, str]:
     """The From header's (display name, address). The header is split into name and address
     before its encoded words are decoded: decoded first, an encoded `Price, Devon` would
-    read as two addresses. Adjacent encoded words are decoded together, since some mailers
-    split a name's UTF-8 bytes across two of them (`=?utf-8?Q?...=E3?= =?utf-8?Q?=82...?=`)."""
-    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == "from"), None)
-    if raw is not None and "=?" in raw:
-        name, addr = parseaddr(" ".join(raw.split()))
-        try:
-            return str(make_header(decode_header(name))), addr
-        except (LookupError, UnicodeError, HeaderParseError):
-            pass  # the header as the parser read it, below
-    return parseaddr(str(msg.get("From", "")))
+    read as two addresses. A name with a comma that its mailer did not quote (`Brooks,
+    Kayla <kayla@x.com>`) is still one name."""
+    raw = _raw_header(msg, "from")
+    if raw is None:
+        return "", ""
+    found = _NAME_AND_ADDRESS.match(raw)
+    name, addr = (found.group("name"), found.group("addr")) if found else parseaddr(raw)
+    return decode_words(name).strip(), addr
 
 
 def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it."""
     if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
-        raise UnreadableMail("not an e-mail", "a binary file, not an e-mail")
+        raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
     msg = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
     if not any(msg.get(h) is not None for h in _MAIL_HEADERS):
         raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
-    subject = str(msg.get("Subject", "")).strip()
+    subject = decode_words(_raw_header(msg, "subject") or "").strip()
 
     def header(name: str) -> str | None:
         value = msg.get(name)
@@ -294,10 +502,14 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     if skipped is not None:
         raise skipped
     sealed = msg.get_content_type()
-    if sealed in _SEALED_TYPES:
+    if sealed in _ENCRYPTED_TYPES:
+        signed = str(msg.get_param("smime-type", "")).casefold() == "signed-data"
         raise UnreadableMail(
             "encrypted or signed",
-            f"{sealed}; ask the agent to send the report without signing or encrypting it",
+            f"signed in a form only Outlook reads ({sealed}; smime-type=signed-data); ask the "
+            "agent to send the report unsigned, or with a clear signature"
+            if signed
+            else f"encrypted ({sealed}); ask the agent to send the report without encrypting it",
         )
     name, addr = _sender(msg)
     if not addr and not name:
@@ -311,6 +523,8 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
             when = None
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
+    if when.tzinfo is None and re.search(r"-0000\s*(\(.*\))?$", str(when_raw).strip()):
+        when = when.replace(tzinfo=UTC)  # RFC 5322: a UTC time whose sender's zone is unknown
     text = clean_body(_body(msg), name) or subject_text(subject)
     return SelfReport(local_day(when, tz), name.strip(), addr.strip().lower(), text, source)
 

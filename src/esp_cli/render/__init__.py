@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.core.shape import PLAIN, SHAPE, Shape
-from esp_cli.errors import WriteFailedError
+from esp_cli.errors import WriteFailedError, printable
 from esp_cli.system import can_encode, stand_in, write_file_atomically
 
 
@@ -196,8 +196,9 @@ def write_out(path: Path, text: str) -> None:
 
 
 def say(message: str) -> None:
-    """A line for people, on stderr (never mixed into data)."""
-    sys.stderr.write(message + "\n")
+    """A line for people, on stderr (never mixed into data); control characters in it (a
+    file or a cell's) written out, never sent to the terminal."""
+    sys.stderr.write(printable(message) + "\n")
 
 
 def print_table(

@@ -65,6 +65,10 @@ def tell(result: AdviseResult) -> None:
         say(f"not addressed: {s.agent.name} ({s.agent.cls}, {s.kind.value}): {s.reason}")
     for s in result.refused:
         say(f"refused: {s.agent.name} ({s.agent.cls}, {s.kind.value}): {s.reason}")
+    for m in result.messages:
+        if m.not_delivered:
+            say(f"not delivered to all: {m.agent.name} ({m.kind.value}) has it, but "
+                f"{m.not_delivered}")  # fmt: skip
     for name in result.smes_without_address:
         say(
             f"not in Cc: TBT SME {name} has no address in esp.toml [people] sme_emails "

@@ -34,3 +34,9 @@ def say_mailed(done: MailReport, *, show: bool = False) -> None:
         say(f"Saved the e-mail as the Outlook draft {done.msg} (open it, review, Send).")
     if done.sent:
         say(f"Sent {done.subject} to {', '.join(done.sent_to)} via {done.server}.")
+    if done.refused:
+        say(
+            f"warning: the server refused {done.refused_words}: they did not get it. A copy "
+            f"addressed to them only is saved as {done.refused_copy}; check the address, then "
+            "open the copy in Outlook and send it (the others have it already)."
+        )

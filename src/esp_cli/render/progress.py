@@ -72,7 +72,7 @@ def _file_counts(result: ImportResult) -> str:
     ignored = sum(1 for f in result.files if f.status == "ignored")
     parts = [f"{unreadable} file(s) unreadable"] if unreadable else []
     parts += (
-        [f"{skipped} skipped (automatic replies, meeting requests, delivery reports)"]
+        [f"{skipped} skipped (automatic replies, meeting requests, delivery reports, recalls)"]
         if skipped
         else []
     )

@@ -28,7 +28,7 @@ class AccessResult:
     # None: nothing changed, so nothing to note
     note_line: str | None = field(metadata=as_json(key="note"))
     note_added: bool
-    still_empty: list[str]  # headers the issue needs that are still empty (DOMAIN: SPOC)
+    still_empty: list[str]  # headers the issue needs that are still empty (docs/rules.md: SPOC)
     write: WriteReport = field(metadata=as_json(flat=True))
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
 

@@ -35,6 +35,7 @@ class Advice:
     note: str = field(metadata=as_json(after="sent"))
     file: Path | None = None  # the draft saved (or, with --dry-run, that would be)
     sent: bool = False
+    not_delivered: str = ""  # sent, but refused for these (the Cc), and why
 
     @property
     @exported(key="advice", after="kind")

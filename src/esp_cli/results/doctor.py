@@ -32,8 +32,8 @@ RULES = {
         Rule(
             "ESP006",
             "access-missing-spoc",
-            "fill every Citrix/SPOC column for an agent with an "
-            "access issue (seed: 'all Citrix/SPOC related columns should be immediately "
+            "fill every Citrix/SPOC column for an agent with an access issue (the TBT SME "
+            "Team Expectations: 'all Citrix/SPOC related columns should be immediately "
             "completed')",
         ),
         Rule("ESP007", "value-not-in-list", "choose a value from the cell's drop-down list"),

@@ -25,8 +25,8 @@ Choices made where the issue is silent:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -55,7 +55,14 @@ from esp_cli.core.model import Letter
 from esp_cli.core.notes import NoteKind, appended, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
-from esp_cli.errors import ConfigError, EspError, UnsafeWriteError, UsageError, WriteFailedError
+from esp_cli.errors import (
+    ConfigError,
+    EspError,
+    ExitCode,
+    UnsafeWriteError,
+    UsageError,
+    WriteFailedError,
+)
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
@@ -282,7 +289,10 @@ def _make(
     note = format_line(NOTES, run.today, run.signer, advised_text(kind))
     advice = Advice(ref, kind, to, cc, subject, text, html, note)
     if run.writes:
-        advice = _deliver(run, s, advice, strict=strict)
+        delivered = _deliver(run, s, advice, strict=strict)
+        if delivered is None:
+            return  # the agent's address was refused: listed, not noted
+        advice = delivered
         if advice.file is None and not advice.sent and not run.dry_run:
             return  # sending failed: the message is saved, not noted
     run.messages.append(advice)
@@ -290,9 +300,11 @@ def _make(
         run._lines.setdefault((row.sheet, row.row), (row, []))[1].append(note)
 
 
-def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Advice:
+def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Advice | None:
     """Save or send one message. A draft that cannot be written stops the run (`strict`:
-    raises) with the drafts before it still noted, as a failed send does."""
+    raises) with the drafts before it still noted, as a failed send does. A message the
+    server took but refused for some recipients is sent when the agent (To) has it — who
+    did not get it is said — and None (listed as refused) when the agent does not."""
     assert run.sender is not None
     env = mail.Envelope(run.sender, tuple(split_addresses(advice.to)), advice.cc)
     stem = file_stem(run.today, advice.agent.name, advice.kind)
@@ -319,7 +331,19 @@ def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Adv
     except mail.SendError as exc:
         run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
         return advice
-    return replace(advice, sent=done.sent)
+    if not done.refused:
+        return replace(advice, sent=done.sent)
+    agent = [a for t in env.to if (a := address_spec(t) or t) not in done.refused]
+    words = (
+        f"the server refused {done.refused_words}; a copy addressed to them "
+        f"only is saved as {done.refused_copy}"
+    )
+    if not agent:
+        # The agent was not told: not noted, so the next run tells them (the Cc have it).
+        got = ", ".join(done.sent_to)
+        run.refused.append(Skipped(advice.agent, advice.kind, f"{words} (sent only to {got})"))
+        return None
+    return replace(advice, sent=True, not_delivered=words)
 
 
 def _plan_notes(run: _Run, s: WriteSession) -> None:
@@ -386,6 +410,32 @@ def _session(tracker_path: Path, config: Config, run: _Run) -> AbstractContextMa
     )
 
 
+@contextmanager
+def _told_if_not_noted(run: _Run) -> Iterator[None]:
+    """Messages sent, then the tracker not written (open in Excel, changed since it was
+    read): say who was e-mailed and how to record their Advised lines without e-mailing
+    them again, since running the command again would."""
+    try:
+        yield
+    except EspError as exc:
+        sent = [m for m in run.messages if m.sent]
+        if not sent:
+            raise
+        commands = "; ".join(
+            f'esp note add "{m.agent.name}" "{advised_text(m.kind)}" --by "{run.signer}"'
+            + (f' --class "{m.agent.cls}"' if m.agent.cls else "")
+            for m in sent
+        )
+        names = ", ".join(f"{m.agent.name} ({m.kind.value})" for m in sent)
+        when = "once the workbook is closed" if exc.exit_code is ExitCode.BUSY else "then"
+        raise type(exc)(
+            f"Sent {len(sent)} message(s) — {names} — but their Advised lines were not "
+            f"written to Notes: {exc.message}",
+            fix=f"do not run advise --send again for them (they would be e-mailed twice); "
+            f"{when}, record them: {commands}.",
+        ) from exc
+
+
 def _result(run: _Run, s: WriteSession, as_of: date) -> AdviseResult:
     return AdviseResult(
         as_of=as_of,
@@ -447,7 +497,7 @@ def advise_agent(
     )
     addresses = _sme_addresses(config)
     cal = calendar_from(config)
-    with _session(tracker_path, config, run) as s:
+    with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         row = find_agent(s.table, query, cls)
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=config.spoc_phone)
         due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
@@ -493,7 +543,7 @@ def advise_due(
     addresses = _sme_addresses(config)
     cal = calendar_from(config)
     missing: set[str] = set()
-    with _session(tracker_path, config, run) as s:
+    with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         all_rows = list(s.table.rows())
         smes = _class_smes(all_rows)
         rows, _ = agents_for(s.table, cls, sme)

@@ -241,8 +241,8 @@ def _smes(table: Table) -> list[DoctorFinding]:
                 DoctorFinding(
                     "ESP009",
                     f"class {cls}",
-                    f"class {cls} has {len(smes)} TBT SMEs ({', '.join(sorted(smes))}); the seed "
-                    "says 1-2",
+                    f"class {cls} has {len(smes)} TBT SMEs ({', '.join(sorted(smes))}); "
+                    "the TBT SME Team Expectations say 1-2",
                 )
             )
     return out

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.core.model import CANNOT_LOCATE, Letter, is_issue
+from esp_cli.core.model import CANNOT_LOCATE, Letter, MailReport, is_issue
 from esp_cli.core.names import name_tokens, name_words
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
-from esp_cli.errors import InputFileError
+from esp_cli.errors import EspError, ExitCode, InputFileError
 from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.system import is_system_file
@@ -89,6 +89,23 @@ def match_screenshots(
     return by_case, unmatched
 
 
+def _sent_but_not_written(
+    exc: EspError, mailed: MailReport, cases: list[LocateCase], again: str
+) -> EspError:
+    """The e-mail went, then the tracker could not be written (open in Excel, changed since
+    it was read): say so, and how to record Searched by Course Number without e-mailing the
+    learning contacts a second time."""
+    agents = [c.agent for c in cases if c.screenshots and not c.searched_before]
+    who = f" for {', '.join(agents)}" if agents else ""
+    when = "once the workbook is closed" if exc.exit_code is ExitCode.BUSY else "once that is fixed"
+    return type(exc)(
+        f"The e-mail was sent to {', '.join(mailed.sent_to)}, but Searched by Course Number "
+        f"was not set{who}: {exc.message}",
+        fix=f"do not run the command again with --send (the e-mail would go twice); {when}, "
+        f"run {again} (without --send), which only sets Searched by Course Number.",
+    )
+
+
 def locate_cases(
     tracker_path: Path,
     config: Config,
@@ -98,49 +115,57 @@ def locate_cases(
     dry_run: bool = False,
     mailing: Mailing | None = None,
     compose: ComposeCases | None = None,
+    again: str = "esp report locate",
 ) -> LocateResult:
     """The open Cannot Locate TBT cases; with `write` (not `dry_run`), Searched by Course
     Number set to Yes for each agent whose screenshots were found.
 
     With `mailing`, the cases go to the learning contacts as an e-mail (`compose`'s words,
     the screenshots attached) once they are known and before the tracker is written: an
-    e-mail that cannot be saved or sent leaves the tracker unchanged, as its error says."""
+    e-mail that cannot be saved or sent leaves the tracker unchanged, as its error says. An
+    e-mail sent when the tracker then cannot be written is said, with `again` (the command
+    that sets Searched by Course Number without sending it twice) in the fix."""
     files = screenshot_files(screenshots) if screenshots is not None else []
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
-        found: list[tuple[Row, str]] = []
-        for row in s.table.rows():
-            if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:
-                continue
-            if is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE):
-                found.append((row, CANNOT_LOCATE))
-        by_case, unmatched = match_screenshots(files, found)
-        cases = []
-        for i, (row, _) in enumerate(found):
-            searched = row.get(SEARCHED) is True
-            attached = tuple(by_case.get(i, []))
-            if attached and not searched:
-                s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
-            cases.append(
-                LocateCase(
-                    agent=row.label(),
-                    cls=" ".join(row.cls.split()),
-                    sheet=row.sheet,
-                    row=row.row,
-                    course=course_searched(row.raw.get(TBT.column_key)),
-                    searched_before=searched,
-                    screenshots=attached,
+    mailed: MailReport | None = None
+    cases: list[LocateCase] = []
+    try:
+        with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
+            found: list[tuple[Row, str]] = []
+            for row in s.table.rows():
+                if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:
+                    continue
+                if is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE):
+                    found.append((row, CANNOT_LOCATE))
+            by_case, unmatched = match_screenshots(files, found)
+            for i, (row, _) in enumerate(found):
+                searched = row.get(SEARCHED) is True
+                attached = tuple(by_case.get(i, []))
+                if attached and not searched:
+                    s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
+                cases.append(
+                    LocateCase(
+                        agent=row.label(),
+                        cls=" ".join(row.cls.split()),
+                        sheet=row.sheet,
+                        row=row.row,
+                        course=course_searched(row.raw.get(TBT.column_key)),
+                        searched_before=searched,
+                        screenshots=attached,
+                    )
                 )
-            )
-        mailed = None
-        if mailing is not None and compose is not None and cases:
-            today = date.today()
-            mailed = deliver(
-                mailing,
-                config,
-                lambda greeting, signoff: compose(cases, today, greeting, signoff),
-                tracker_path,
-                [shot for case in cases for shot in case.screenshots],
-            )
+            if mailing is not None and compose is not None and cases:
+                today = date.today()
+                mailed = deliver(
+                    mailing,
+                    config,
+                    lambda greeting, signoff: compose(cases, today, greeting, signoff),
+                    tracker_path,
+                    [shot for case in cases for shot in case.screenshots],
+                )
+    except EspError as exc:
+        if mailed is None or not mailed.sent:
+            raise
+        raise _sent_but_not_written(exc, mailed, cases, again) from exc
     return LocateResult(
         cases=cases,
         unmatched_files=[UnmatchedFile(file, why) for file, why in unmatched],

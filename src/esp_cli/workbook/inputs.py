@@ -42,16 +42,27 @@ def locked_workbook(lock: Path) -> Path | None:
     return None
 
 
-def similar_workbook(path: Path) -> Path | None:
-    """A workbook beside `path` whose name is close to its name, or None."""
-    siblings = {p.name.casefold(): p for p in _siblings(path.parent)}
+def similar_workbook(path: Path, other: Path | None = None) -> Path | None:
+    """A workbook beside `path` whose name is close to its name, or None; never `other`
+    (the tracker, when the Master is missing: sync would be refused with it anyway)."""
+    siblings = {
+        p.name.casefold(): p for p in _siblings(path.parent) if other is None or not _same(p, other)
+    }
     found = difflib.get_close_matches(path.name.casefold(), list(siblings), n=1, cutoff=0.6)
     return siblings[found[0]] if found else None
 
 
-def check_workbook(path: Path, role: str, source: str) -> None:
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def check_workbook(path: Path, role: str, source: str, other: Path | None = None) -> None:
     """Refuse, in one line naming `source` (the option or setting `path` came from), a
-    `path` that is Excel's lock file or that does not exist."""
+    `path` that is Excel's lock file or that does not exist. `other` is the workbook of the
+    other role (the tracker for the Master, the Master for the tracker), never suggested."""
     check_not_lock_file(path, role, source)
     if path.exists() or path.is_symlink():
         return  # a link to nothing is named as such when the workbook is opened
@@ -61,7 +72,7 @@ def check_workbook(path: Path, role: str, source: str) -> None:
             f"from {source}).",
             fix=f"check {source}.",
         )
-    near = similar_workbook(path)
+    near = similar_workbook(path, other)
     raise InputFileError(
         f"{path}: no such file (the {role}, from {source})"
         + (f"; beside it is '{near.name}'." if near else "."),

@@ -1,0 +1,139 @@
+"""README.md and docs/: every relative link leads to a file, and every #anchor to a heading.
+
+Anchors are the ones GitHub gives a heading: its text without Markdown, lower case, with
+punctuation dropped and spaces as hyphens (a repeated heading gets -1, -2, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from scripts import readme_sessions
+
+ROOT = readme_sessions.ROOT
+PAGES = readme_sessions.pages()
+
+_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_CODE = re.compile(r"`[^`\n]*`")
+_LINK = re.compile(r"\[(?:[^\[\]]|\[[^\]]*\])*\]\(([^)\s]+)\)")
+_HEADING = re.compile(r"^#{1,6} +(.+?) *#*$", re.MULTILINE)
+
+
+def slug(heading: str) -> str:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link: its text
+    text = text.replace("`", "").strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def anchors(page: Path) -> set[str]:
+    text = _FENCE.sub("", page.read_text(encoding="utf-8"))
+    seen: dict[str, int] = {}
+    out: set[str] = set()
+    for heading in _HEADING.findall(text):
+        base = slug(heading)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.add(base if n == 0 else f"{base}-{n}")
+    return out
+
+
+def links(page: Path) -> list[str]:
+    text = _FENCE.sub("", page.read_text(encoding="utf-8"))
+    return _LINK.findall(_CODE.sub("", text))
+
+
+def test_the_pages_are_found() -> None:
+    names = {readme_sessions.page_name(p) for p in PAGES}
+    assert {"README.md", "docs/index.md", "docs/rules.md", "docs/reference.md"} <= names
+
+
+@pytest.mark.parametrize("page", PAGES, ids=readme_sessions.page_name)
+def test_every_relative_link_leads_somewhere(page: Path) -> None:
+    broken: list[str] = []
+    for target in links(page):
+        if re.match(r"^[a-z]+:", target):  # https:, mailto:
+            continue
+        path, _, anchor = target.partition("#")
+        file = (page.parent / path).resolve() if path else page
+        if not file.exists():
+            shown = file.relative_to(ROOT) if file.is_relative_to(ROOT) else file
+            broken.append(f"{target}: no file {shown}")
+        elif anchor and file.suffix == ".md" and anchor not in anchors(file):
+            broken.append(f"{target}: no heading with this anchor in {file.name}")
+    assert not broken, "\n".join(broken)
+
+
+# Documents outside the repository, spelt so that this file does not name them itself.
+OUTSIDE = ("DOMAIN" + ".md", "../" + "shared")
+
+
+def test_the_project_speaks_of_itself_only() -> None:
+    """The rules are stated in docs/rules.md: no file of the project points at a document
+    outside the repository for them."""
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    found = []
+    for name in listed.stdout.splitlines():
+        path = ROOT / name
+        if not path.is_file() or path.suffix in {".xlsx", ".pdf", ".png", ".eml", ".msg"}:
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found += [f"{name}: {outside}" for outside in OUTSIDE if outside in text]
+    assert not found, "\n".join(found)
+
+
+_CODE_PATH = re.compile(r"`((?:src|esp_cli|scripts|tests|bench|\.ci)/[\w./-]+)`")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=readme_sessions.page_name)
+def test_every_path_named_in_code_exists(page: Path) -> None:
+    """`esp_cli/xlsx/`, `tests/test_windows.py`: a file or folder a page names is there, so
+    a page cannot go on naming a module after it moved."""
+    text = _FENCE.sub("", page.read_text(encoding="utf-8"))
+    missing = []
+    for name in _CODE_PATH.findall(text):
+        path = ROOT / ("src/" + name if name.startswith("esp_cli/") else name)
+        if not path.exists():
+            missing.append(name)
+    assert not missing, f"no such file or folder: {missing}"
+
+
+def test_the_readme_is_short() -> None:
+    lines = readme_sessions.README.read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 300, f"README.md has {len(lines)} lines; move detail to docs/"
+
+
+def test_every_page_is_linked_from_the_index_or_readme() -> None:
+    reachable: set[Path] = set()
+    todo = [readme_sessions.README]
+    while todo:
+        page = todo.pop()
+        if page in reachable:
+            continue
+        reachable.add(page)
+        for target in links(page):
+            path = target.partition("#")[0]
+            target_page = (page.parent / path).resolve()
+            if path.endswith(".md") and not re.match(r"^[a-z]+:", path) and target_page.exists():
+                todo.append(target_page)
+    missing = [readme_sessions.page_name(p) for p in PAGES if p.resolve() not in reachable]
+    assert not missing, f"pages no link leads to from README.md: {missing}"
+
+
+def test_slugs_are_githubs() -> None:
+    assert slug("`esp config user`, `esp config where`") == "esp-config-user-esp-config-where"
+    assert slug("What esp depends on, and why") == "what-esp-depends-on-and-why"
+    assert slug("Configuration: `esp.toml`") == "configuration-esptoml"
+    assert slug("Outlook `.msg`") == "outlook-msg"
