@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from bench.bench import build_master, build_tracker
 
-from esp_cli.tracker import read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 from .factories import tracker
 from .support.processes import DEADLINE_SECONDS

@@ -17,9 +17,9 @@ from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
 from typer.testing import CliRunner
 
-from esp_cli import mail
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
+from esp_cli.mail import outgoing as mail
 from tests import test_advise as ta
 from tests.test_locate import SEARCHED_COL
 from tests.test_locate import folder as locate_folder  # noqa: F401 (a fixture)

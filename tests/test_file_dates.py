@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from esp_cli.textdates import date_order, read_day
+from esp_cli.core.textdates import date_order, read_day
 from tests import factories
 from tests.test_self_reports import AGENTS, import_json, run
 

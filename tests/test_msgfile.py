@@ -18,8 +18,9 @@ from compressed_rtf import compress
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.msgfile import parse_msg
-from esp_cli.selfreports import UnreadableMail, read_mail
+from esp_cli.mail.inbox import read_mail
+from esp_cli.mail.msgfile import parse_msg
+from esp_cli.mail.selfreports import UnreadableMail
 from tests import factories
 from tests.support.paths import shared_dir, skip_unless_in_ci
 

@@ -435,10 +435,38 @@ def test_dry_run_prints_the_message_and_sends_nothing(small: Path) -> None:
     assert not list(small.glob("*.eml"))
 
 
-def test_dry_run_needs_send(small: Path) -> None:
-    result = run("report", "eod", "-t", str(small / "ESP Tracker.xlsx"), "--dry-run")
-    assert result.exit_code == 2
-    assert "--dry-run goes with --send" in result.stderr
+def test_dry_run_writes_no_report_file_and_shows_it_instead(small: Path) -> None:
+    """--dry-run means what it means for every command: show, write nothing."""
+    out = small / "report.md"
+    tracker = str(small / "ESP Tracker.xlsx")
+    result = run("report", "eod", "--date", "2026-11-24", "-t", tracker, "-f", "md", "--out",
+                 str(out), "--dry-run")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not out.exists()
+    assert result.stdout.startswith("# TBT Completion Report")
+    assert f"Dry run: would write the md report to {out}" in result.stderr
+
+
+def test_dry_run_saves_no_draft_and_shows_the_message(small: Path) -> None:
+    config = write_config(small, _refused_port())
+    eml, msg = small / "report.eml", small / "report.msg"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "--msg", str(msg),
+                 "--send", "--dry-run", "-c", str(config))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not eml.exists() and not msg.exists()
+    assert not list(small.glob("*.eml"))
+    _check_message(_parse(result.stdout.encode("utf-8")))
+    assert f"would save the e-mail as {eml}" in result.stderr
+    assert f"would save the e-mail as the Outlook draft {msg}" in result.stderr
+    assert "nothing was sent" in result.stderr
+
+
+def test_dry_run_alone_shows_the_report(small: Path) -> None:
+    tracker = str(small / "ESP Tracker.xlsx")
+    plain = run("report", "eod", "--date", "2026-11-24", "-t", tracker, "-f", "json")
+    dry = run("report", "eod", "--date", "2026-11-24", "-t", tracker, "-f", "json", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout == plain.stdout
 
 
 def test_no_recipients_is_a_config_error(small: Path) -> None:

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from aspose.email_foss.msg import MapiMessage
 
-from esp_cli.msgfile import parse_msg
-from esp_cli.selfreports import NotAReport, UnreadableMail, clean_body, read_mail
+from esp_cli.mail.inbox import read_mail
+from esp_cli.mail.msgfile import parse_msg
+from esp_cli.mail.selfreports import NotAReport, UnreadableMail, clean_body
 from tests import factories
 from tests.test_msgfile import make_msg
 from tests.test_self_reports import AGENTS, eml, import_json, notes, run

@@ -24,10 +24,11 @@ from typing import Any, BinaryIO
 import pytest
 from typer.testing import CliRunner
 
-from esp_cli import mail
 from esp_cli.cli import app
 from esp_cli.config import Config
+from esp_cli.core.model import Letter
 from esp_cli.errors import ConfigError, ExitCode
+from esp_cli.mail import outgoing as mail
 from tests import factories
 from tests.test_report import Recorder, start_server
 
@@ -314,9 +315,7 @@ def _big_message() -> EmailMessage:
     been handed over when the server hangs up."""
     msg = mail.build_message(
         mail.Envelope(FROM, ("lead@example.com",), ()),
-        "big",
-        "text",
-        "<p>html</p>",
+        Letter("big", "text", "<p>html</p>", "big"),
         __import__("datetime").datetime(2026, 11, 24, 9),
     )
     msg.add_attachment(b"\0" * (24 * 1024 * 1024), maintype="application", subtype="octet-stream")
@@ -455,13 +454,13 @@ def test_a_bad_sme_address_is_named(tmp_path: Path) -> None:
     ],
 )
 def test_address_spec(text: str, spec: str | None) -> None:
-    from esp_cli.addresses import address_spec
+    from esp_cli.core.addresses import address_spec
 
     assert address_spec(text) == spec
 
 
 def test_split_addresses_keeps_quoted_and_bracketed_separators() -> None:
-    from esp_cli.addresses import split_addresses
+    from esp_cli.core.addresses import split_addresses
 
     assert split_addresses('a@x.com; "Reyes; J" <j@x.com>, <k@x.com>;;') == [
         "a@x.com",
@@ -500,7 +499,7 @@ def test_outlooks_to_box_with_last_first_names_is_two_recipients(folder: Path) -
 def test_a_comma_in_a_name_before_its_address_is_part_of_the_name(
     text: str, pieces: list[str]
 ) -> None:
-    from esp_cli.addresses import recipient, split_addresses
+    from esp_cli.core.addresses import recipient, split_addresses
 
     assert split_addresses(text) == pieces
     if "<" in text:

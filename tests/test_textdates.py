@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from esp_cli.textdates import MONTH_FIRST, DateOrder, date_order, read_day
-from esp_cli.values import Unreadable
+from esp_cli.core.textdates import MONTH_FIRST, DateOrder, date_order, read_day
+from esp_cli.core.values import Unreadable
 
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))
 

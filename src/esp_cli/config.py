@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from esp_cli.addresses import split_addresses
-from esp_cli.columns import COLUMNS, resolve_key
+from esp_cli.core.addresses import split_addresses
+from esp_cli.core.columns import COLUMNS, resolve_key
+from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.errors import ConfigError, NoSignerError, printable
-from esp_cli.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.system import user_config_dir
 
 CONFIG_NAME = "esp.toml"

@@ -17,22 +17,22 @@ from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
-from esp_cli.columns import BY_KEY, normalise_header
 from esp_cli.config import Config
+from esp_cli.core.columns import BY_KEY, normalise_header
+from esp_cli.core.notes import NoteKind, appended, format_line
+from esp_cli.core.refs import address
+from esp_cli.core.rules import fmt
+from esp_cli.core.textdates import DateOrder, date_order, read_day
+from esp_cli.core.values import Unreadable, is_blank, text_of
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError
-from esp_cli.notes import NoteKind, appended, format_line
 from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
-from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.notes import cell_text
 from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
-from esp_cli.session import WriteSession, write_session
-from esp_cli.textdates import DateOrder, date_order, read_day
-from esp_cli.tracker import Row
-from esp_cli.values import Unreadable, is_blank, text_of
-from esp_cli.xlsx.patch import check_cell_text
-from esp_cli.xlsx.refs import address
-from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
+from esp_cli.workbook.session import WriteSession, write_session
+from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.xlsx.patch import check_cell_text
+from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
 READ_KEYS = (*LOOKUP_KEYS, NoteKind.NOTES.column_key, NoteKind.TBT.column_key)
 HEADER_SCAN_ROWS = 10

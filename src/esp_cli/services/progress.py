@@ -26,12 +26,25 @@ from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from pathlib import Path
 
-from esp_cli.columns import alias_table
 from esp_cli.config import Config
-from esp_cli.csvfile import CsvError, read_csv_and_delimiter
+from esp_cli.core.columns import alias_table
+from esp_cli.core.csvfile import CsvError, read_csv_and_delimiter
+from esp_cli.core.model import AgentRef
+from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
+from esp_cli.core.refs import address
+from esp_cli.core.reports import RowProblem, SelfReport
+from esp_cli.core.rules import done_by
+from esp_cli.core.textdates import date_order
+from esp_cli.core.values import email_key
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
-from esp_cli.model import AgentRef
-from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
+from esp_cli.mail.inbox import read_mail
+from esp_cli.mail.selfreports import (
+    Layout,
+    NotAReport,
+    UnreadableMail,
+    find_layout,
+    read_rows,
+)
 from esp_cli.results.progress import (
     FileOutcome,
     Imported,
@@ -39,17 +52,6 @@ from esp_cli.results.progress import (
     MissingAgent,
     MissingResult,
     NotImported,
-)
-from esp_cli.rules import done_by
-from esp_cli.selfreports import (
-    Layout,
-    NotAReport,
-    RowProblem,
-    SelfReport,
-    UnreadableMail,
-    find_layout,
-    read_mail,
-    read_rows,
 )
 from esp_cli.services.agents import (
     agents_for,
@@ -60,14 +62,11 @@ from esp_cli.services.agents import (
     same_person,
 )
 from esp_cli.services.notes import cell_text
-from esp_cli.session import ChangePlan, write_session
 from esp_cli.system import is_system_file, real_path
-from esp_cli.textdates import date_order
-from esp_cli.tracker import Row, Table, read_table
-from esp_cli.values import email_key
-from esp_cli.xlsx.patch import check_cell_text
-from esp_cli.xlsx.refs import address
-from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.workbook.xlsx.patch import check_cell_text
+from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
 NOTES = NoteKind.NOTES
 EMAIL_SUFFIXES = (".msg", ".eml")  # Outlook's saved message; MIME from other clients

@@ -20,16 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.refs import col_letter
+from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
-from esp_cli.inputs import check_workbook
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
-from esp_cli.session import ChangePlan, write_session
-from esp_cli.tracker import Row, Table, read_table
-from esp_cli.values import email_key, id_key, name_key, text_of
-from esp_cli.xlsx.refs import col_letter
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.inputs import check_workbook
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 ROLE = "Master N Number Tracker"
 DATE_KEY = "n_number_requested"

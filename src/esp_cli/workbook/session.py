@@ -1,0 +1,345 @@
+"""The one way esp writes a workbook: open, lock, read, plan, apply, save, report.
+
+Every writing command goes through `write_session`. A service only states its plan — which
+cells get which values — inside the session; the session opens the workbook (holding esp's
+lock from the read to the write, refusing while Excel has it open), reads the tracker's rows,
+and when the service's block ends without an error applies every planned cell in one
+lossless write (backup, atomic replace) and reports what changed. A `--dry-run` session
+plans the same cells and writes nothing. This is the single place where a write happens, so
+it is also the single place where one is recorded: in the operation log (esp_cli.workbook.history),
+appended under the same lock once the new workbook is in place.
+
+    with write_session(path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+        row = find_agent(s.table, query)
+        s.plan.set(row, "notes", text)
+    return Result(..., write=s.report)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from esp_cli.config import Config
+from esp_cli.core import oplog
+from esp_cli.core.columns import BY_KEY, Kind
+from esp_cli.core.model import AddedColumn, CellChange, WriteReport
+from esp_cli.core.refs import col_letter
+from esp_cli.workbook import history
+from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.patch import Patcher
+from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update
+
+
+class ChangePlan:
+    """The cells a command will write, each with its old value, applied in one write.
+
+    `set` takes an agent row and a column key: the column is found on the row's sheet, or
+    added when the sheet lacks it (new_column: after the last header where that column is
+    empty, else after the last used one). `set_cell` writes a cell of a sheet that is not
+    read as agent rows (the TBT Tracking Sheet)."""
+
+    def __init__(self, workbook: Workbook, table: Table | None) -> None:
+        self.workbook = workbook
+        self._table = table
+        self.changes: list[CellChange] = []
+        self.added_columns: list[AddedColumn] = []
+        self._patcher: Patcher | None = None
+        self._planned_cols: dict[tuple[str, str], int] = {}
+        self._added_cols: dict[str, list[int]] = {}
+
+    @property
+    def agent_rows(self) -> Table | None:
+        """The tracker's rows, or None for a sheet written by address."""
+        return self._table
+
+    @property
+    def table(self) -> Table:
+        if self._table is None:
+            raise TypeError("this plan writes cells by address; it has no agent rows")
+        return self._table
+
+    @property
+    def patcher(self) -> Patcher:
+        if self._patcher is None:
+            self._patcher = self.workbook.patcher()
+        return self._patcher
+
+    def column(self, sheet: Sheet, key: str) -> int:
+        """The column for `key` on `sheet`; added after the last header when missing."""
+        col = sheet.col(key)
+        if col is not None:
+            return col
+        planned = self._planned_cols.get((sheet.name, key))
+        if planned is not None:
+            return planned
+        col = self.new_column(
+            sheet.name,
+            sheet.header_row,
+            BY_KEY[key].header,
+            last_header_col=sheet.last_header_col,
+            last_used_col=sheet.last_used_col,
+        )
+        self._planned_cols[(sheet.name, key)] = col
+        return col
+
+    def new_column(
+        self, sheet: str, header_row: int, header: str, *, last_header_col: int, last_used_col: int
+    ) -> int:
+        """Add a column headed `header` right after the last header (or after a column
+        esp already added there) when that whole column is empty: no value in any row,
+        above the header or below it, and no merged cells, Excel table or data validation
+        over it. Else after the last column the sheet uses (`last_used_col`: the rightmost
+        holding a value), saying why. Returns it."""
+        after = max([last_header_col, *self._added_cols.get(sheet, [])])
+        col = after + 1
+        why = self._column_use(sheet, col, header_row, last_used_col)
+        note = ""
+        if why is not None:
+            last = max(after, last_used_col, self.patcher.structures_end(sheet, header_row))
+            note = f"placed after the last used column: {col_letter(col)} {why}"
+            col = last + 1
+        self.patcher.add_column(sheet, header_row, col, header)
+        self._added_cols.setdefault(sheet, []).append(col)
+        self.added_columns.append(AddedColumn(sheet, col, header, note))
+        return col
+
+    def _column_use(self, sheet: str, col: int, header_row: int, last_used: int) -> str | None:
+        """Why `col` is not free for a new column (None: it is)."""
+        why = self.patcher.column_use(sheet, col, header_row)
+        if why is not None or col > last_used:
+            return why
+        row = self.workbook.first_value_in(self.workbook.pkg.sheet(sheet), col)
+        if row is not None:
+            return f"holds data without a header ({col_letter(col)}{row})"
+        return None
+
+    def set(self, row: Row, key: str, new: Any) -> CellChange:
+        sheet = self.table.sheet(row.sheet)
+        col = self.column(sheet, key)
+        # Yes/no as typed ('No', 'N'), not as understood (False); others as understood.
+        as_typed = key in row.unreadable or BY_KEY[key].kind is Kind.YESNO
+        old = row.raw.get(key) if as_typed else row.values.get(key)
+        who = row.ref()
+        return self.set_cell(
+            row.sheet,
+            row.row,
+            col,
+            new,
+            agent=row.label(),
+            cls=row.cls,
+            column=sheet.headers.get(col, BY_KEY[key].header),
+            old=old,
+            agent_id=who.agent_id,
+            email=who.email,
+        )
+
+    def set_cell(
+        self,
+        sheet: str,
+        row: int,
+        col: int,
+        new: Any,
+        *,
+        agent: str = "",
+        cls: str = "",
+        column: str = "",
+        old: Any = None,
+        agent_id: str | None = None,
+        email: str | None = None,
+    ) -> CellChange:
+        """`agent_id`, `email`: who the agent of the cell's row is (see CellChange)."""
+        self.patcher.set(sheet, row, col, new)
+        change = CellChange(sheet, row, col, agent, cls, column, old, new, agent_id, email)
+        self.changes.append(change)
+        return change
+
+    def restore_cell(
+        self,
+        sheet: str,
+        row: int,
+        col: int,
+        element: bytes | None,
+        value: Any,
+        *,
+        agent: str = "",
+        cls: str = "",
+        column: str = "",
+        old: Any = None,
+        agent_id: str | None = None,
+        email: str | None = None,
+    ) -> CellChange:
+        """Put a cell back exactly as it was (its recorded XML; None: no cell), showing
+        `value`. For an undo."""
+        self.patcher.restore(sheet, row, col, element, value)
+        change = CellChange(sheet, row, col, agent, cls, column, old, value, agent_id, email)
+        self.changes.append(change)
+        return change
+
+    def sort(self) -> None:
+        """Changes in sheet order (a table of thousands of them reads top to bottom)."""
+        self.changes.sort(key=lambda c: (c.sheet, c.row, c.col))
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes and not self.added_columns
+
+
+@dataclass
+class WriteSession:
+    """An open workbook about to be written: its rows (`table`) and the `plan`."""
+
+    path: Path
+    workbook: Workbook
+    plan: ChangePlan
+    dry_run: bool
+    signer: str | None = None
+    undoes: str | None = None  # an undo: the operation it undoes
+    _report: WriteReport | None = field(default=None, repr=False)
+
+    @property
+    def table(self) -> Table:
+        return self.plan.table
+
+    @property
+    def report(self) -> WriteReport:
+        if self._report is None:
+            raise RuntimeError("the session's report is ready once its block has ended")
+        return self._report
+
+    def _finish(self, config: Config) -> None:
+        backup = None
+        op = None
+        if not self.dry_run and not self.plan.empty:
+            backup, op = self._write_and_record(config)
+        self._report = WriteReport(
+            tracker=self.path,
+            changes=self.plan.changes,
+            added_columns=self.plan.added_columns,
+            dry_run=self.dry_run,
+            backup=backup,
+            op=op,
+        )
+
+    def _write_and_record(self, config: Config) -> tuple[Path, str]:
+        """Write the planned cells and append the operation to the log: the log is opened
+        before the tracker is replaced (a log that cannot be written stops the write) and
+        its entry written, flushed and synced after (a write that did not happen is never
+        recorded). A tracker saved by someone since esp's last write gets its own entry."""
+        folder = safety.backup_dir_for(self.path, config.backup_dir)
+        recorder = history.Recorder(history.log_path(self.path, config.backup_dir), self.path)
+        try:
+            op = recorder.new_id()
+            entries = []
+            seen = recorder.previous_digest
+            previous = recorder.previous() if seen not in (None, self.workbook.pkg.digest) else None
+            if previous is not None:
+                entries.append(
+                    history.outside_operation(
+                        recorder.new_id(),
+                        previous,
+                        self.workbook,
+                        folder,
+                        _describer(self.plan.agent_rows),
+                    )
+                )
+            patcher = self.plan.patcher
+            cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
+            saved = self.workbook.save(
+                patcher,
+                config.backup_dir,
+                op=op,
+                retention=safety.Retention(config.backup_keep_days, config.backup_keep_count),
+                before_replace=recorder.open,
+            )
+            entries.append(
+                oplog.Operation(
+                    op=op,
+                    kind=oplog.UNDO if self.undoes else oplog.WRITE,
+                    time=history.now(),
+                    **history.who(self.signer),
+                    digest_before=self.workbook.pkg.digest,
+                    digest_after=saved.digest,
+                    backup=saved.backup.name,
+                    cell_json=cells,
+                    added_columns=tuple(self.plan.added_columns),
+                    undoes=self.undoes,
+                )
+            )
+            recorder.append(entries)
+        finally:
+            recorder.close()
+        return saved.backup, op
+
+
+def _describer(table: Table | None) -> history.Describe | None:
+    """Names a cell's agent, class and column as the table read them."""
+    if table is None:
+        return None
+    rows: dict[tuple[str, int], Row] = {}
+
+    def describe(sheet: str, row: int, col: int) -> tuple[str, str, str]:
+        if not rows:
+            rows.update(((r.sheet, r.row), r) for r in table.rows())
+        found = rows.get((sheet, row))
+        try:
+            column = table.sheet(sheet).headers.get(col, "")
+        except KeyError:
+            column = ""
+        if found is None:
+            return "", "", column
+        return found.label(), " ".join(found.cls.split()), column
+
+    return describe
+
+
+@contextlib.contextmanager
+def write_session(
+    path: Path,
+    config: Config,
+    *,
+    keys: Iterable[str] | None = None,
+    rows: bool = True,
+    dry_run: bool = False,
+    write: bool = True,
+    signer: str | None = None,
+    read: Table | None = None,
+) -> Iterator[WriteSession]:
+    """Open `path` to be written and read its agent rows (only the columns `keys` names,
+    besides identity and class; `rows=False` reads none: a sheet written by address). The
+    planned cells are written when the block ends without an error, unless `dry_run`.
+
+    `write=False` serves a command that writes only when asked (`escalations --write`):
+    the workbook is opened to be read, without esp's lock, and nothing is written.
+
+    `signer` is who signs the change (the command's --by, else [people] user), recorded in
+    the operation log with the OS login; None for commands that sign nothing.
+
+    `read`: the tracker as read earlier with these `keys` (esp round reads it, then asks
+    for a long while); used as is when the file has not changed since, else read again."""
+    earlier = read.workbook if read is not None else None
+    opened = (
+        locked_for_update(path, dry_run=dry_run, reuse=earlier)
+        if write
+        else contextlib.nullcontext(Workbook.open(path))
+    )
+    with opened as wb:
+        if not rows:
+            table = None
+        elif read is not None and wb is earlier:
+            table = read
+        else:
+            table = read_table(wb, config.columns, keys=keys)
+        session = WriteSession(
+            path=table.path if table is not None else wb.path,
+            workbook=wb,
+            plan=ChangePlan(wb, table),
+            dry_run=dry_run or not write,
+            signer=signer,
+        )
+        yield session
+        session._finish(config)
