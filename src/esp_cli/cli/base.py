@@ -53,6 +53,8 @@ class EspGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            if ctx.parent is None:
+                refuse_control_characters(self.argv)
             return super().invoke(ctx)
         except EspError as exc:
             sys.stderr.write(f"esp: {exc}\n")
@@ -71,6 +73,24 @@ class EspGroup(TyperGroup):
                 from esp_cli.core import oplog
 
                 oplog.command_line.reset(token)
+
+
+def refuse_control_characters(argv: Sequence[str]) -> None:
+    """Refuse a command line whose text holds a character no cell can show (an arrow key's
+    escape code, a bell): every command may put what it is given in a cell (a note, an
+    incident number, a name), so none is run with one. Line breaks and tabs are fine."""
+    from esp_cli.core.typed import refusal
+    from esp_cli.errors import UsageError, printable
+
+    for arg in argv:
+        shown = printable(arg if len(arg) <= 60 else arg[:57] + "...")
+        why = refusal(arg, f"The argument '{shown}'")
+        if why:
+            raise UsageError(
+                f"{why}; nothing was done.",
+                fix="type it again without it (in a shell that does not edit lines, an arrow "
+                "key becomes part of the text).",
+            )
 
 
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$")
