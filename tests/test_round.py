@@ -204,7 +204,7 @@ def test_pseudo_terminal_round(tracker: Path, tmp_path: Path) -> None:
             (b"Sam Lee> ", "/s"),
             (b"coaching delivered", "Coaching done, back on TBTs"),
             (b"Ana Ruiz> ", "?"),
-            (b"quit and apply", "Waiting on SPOC"),
+            (b"Saved phrases", "Waiting on SPOC"),
             (b"Kim Ng> ", "q"),
             (b"[y/N] ", "y"),
         ]:

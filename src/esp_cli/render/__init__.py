@@ -269,15 +269,15 @@ def format_table(
                 del row[i]
             dropped.append(name)
         _fit(widths, floors, _room(limit, len(names)))
-    out = _wrap(title, limit) if limit is not None else [title]
+    out = wrap(title, limit) if limit is not None else [title]
     out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
-    out += _lines("┃", [_wrap(c, w) for c, w in zip(names, widths, strict=True)], widths)
+    out += _lines("┃", [wrap(c, w) for c, w in zip(names, widths, strict=True)], widths)
     out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
     for row in rows:
-        out += _lines("│", [_wrap(text, w) for text, w in zip(row, widths, strict=True)], widths)
+        out += _lines("│", [wrap(text, w) for text, w in zip(row, widths, strict=True)], widths)
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
     if dropped and limit is not None:
-        out += _wrap(
+        out += wrap(
             f"(Not shown at this width: {', '.join(dropped)}; a wider window or --format csv "
             "shows every column.)",
             limit,
@@ -360,7 +360,7 @@ def _fit(widths: list[int], floors: Sequence[int], room: int) -> None:
         over -= 1
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` columns, broken at spaces; a word longer than the width is
     cut (format_table keeps columns at least as wide as their words where it can)."""
     out: list[str] = []
