@@ -538,3 +538,36 @@ def test_the_card_shows_where_the_agent_stands(tmp_path: Path) -> None:
     assert "access:    Password Reset · incident INC0049311 · no SPOC Called Date," in text
     assert "             11/23/2026 - Devon Price - Module 5 done" in text
     assert "Oldest" not in text
+
+
+class _Console:
+    """Standard input as a console gives it: a terminal, bytes underneath."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.buffer = io.BytesIO(data)
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("platform", ["windows", "no readline"])
+def test_a_line_is_read_as_typed_where_readline_is_not_used(
+    platform: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Windows' console edits the line itself (readline is never loaded there); a Python
+    without readline reads the line as typed, its prompt on standard error."""
+    from esp_cli import system
+
+    if platform == "windows":
+        monkeypatch.setattr(system, "WINDOWS", True)
+        monkeypatch.setattr(system, "_line_editor", lambda: pytest.fail("readline loaded"))
+    else:
+        monkeypatch.setitem(sys.modules, "readline", None)  # import readline fails
+        monkeypatch.setattr(system, "_EDITOR", [])
+    monkeypatch.setattr(sys, "stdin", _Console("Café ok\r\n".encode()))
+    assert system.read_typed_line("[1/3] Devon Price> ") == "Café ok"
+    assert system.read_typed_line("[2/3] Dana Cole> ") is None
+    out, err = capsys.readouterr()
+    assert out == "" and err == "[1/3] Devon Price> [2/3] Dana Cole> "
