@@ -186,7 +186,7 @@ def test_the_legend_and_the_card_fit_the_terminal_without_a_word_cut(
     assert all(len(line) <= columns for line in lines), "\n".join(lines)
     text = "\n".join(lines)
     for item in A.LEGEND:  # every key's words on one line
-        assert item in text, item
+        assert item.format(last=9) in text, item
     assert long.split()[-1] in text and "Certifier since" in text.replace("\n ", " ")
 
 
@@ -496,7 +496,9 @@ def test_the_legend_wraps_between_entries(width: int) -> None:
     lines = legend_lines(width)
     assert all(len(line) <= width for line in lines)
     joined = " ".join(lines).replace(" · ", "|").replace(" ·", "|")
-    assert joined.split("|") == list(A.LEGEND)
+    assert joined.split("|") == [item.format(last=9) for item in A.LEGEND]
+    assert "1-3: saved phrase" in " ".join(legend_lines(width, 3))
+    assert "saved phrase" not in " ".join(legend_lines(width, 0))
     assert all(len(line) <= width for line in help_lines(A.ROUND_PHRASES, width))
 
 

@@ -149,7 +149,7 @@ def round_command(
     say(f"{len(rnd.rows)} outstanding agent(s); signing as {rnd.by}{dated}.")
     if rnd.day_note:
         tell(rnd.day_note)
-    say("\n".join(legend_lines(people_width())))
+    say("\n".join(legend_lines(people_width(), len(rnd.phrases))))
     try:
         rnd.run(ask, show_card, tell, show_help)
         if not rnd.answers:

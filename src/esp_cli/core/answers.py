@@ -78,7 +78,7 @@ COMMAND_WORDS = {
 # The keys in a few words, shown when the round starts (wrapped between entries).
 LEGEND = (
     "text: TBT note",
-    "1-9: saved phrase",
+    "1-{last}: saved phrase",  # as many as there are phrases (left out when none)
     "/n text: Notes",
     "/s: due step done",
     "/a issue: Citrix access",
@@ -102,7 +102,7 @@ HELP = (
         "/i ...",
         "SPOC: the incident number, the callback phone (10 digits) and the day SPOC was "
         "called, in any order, any of them: /i INC0049311 513-555-0142 11/23 (no day: "
-        "today, when the cell is empty)",
+        "the round's day, when the cell is empty)",
     ),
     ("/c, /t", "Call Cert complete, All TBTs complete (and their date)"),
     ("u", "undo: forget this agent's answers, or the last agent's and go back to it"),

@@ -22,9 +22,10 @@ def people_width() -> int | None:
     if not sys.stderr.isatty():
         return None
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns
     except OSError:
         return None
+    return columns or None  # a terminal that does not say its size
 
 
 def _fit(text: str, width: int | None, indent: int) -> list[str]:
@@ -95,16 +96,21 @@ def show_card(index: int, total: int, card: AgentCard, answers: Sequence[Answer]
     say("\n".join(card_lines(index, total, card, answers, people_width())))
 
 
-def legend_lines(width: int | None) -> list[str]:
-    """The keys in a few words, wrapped between entries (never inside one) to `width`."""
+def legend_lines(width: int | None, phrases: int = 9) -> list[str]:
+    """The keys in a few words, wrapped between entries (never inside one) to `width`;
+    `phrases`: how many saved phrases there are."""
     sep = " · "
     lines: list[str] = []
     line = ""
-    for item in LEGEND:
-        wider = f"{line}{sep}{item}" if line else item
+    for entry in LEGEND:
+        if "{last}" in entry:
+            if not phrases:
+                continue
+            entry = entry.replace("1-{last}", "1" if phrases == 1 else f"1-{phrases}")
+        wider = f"{line}{sep}{entry}" if line else entry
         if line and width is not None and len(wider) > width:
             lines.append(line + " ·")
-            line = item
+            line = entry
         else:
             line = wider
     return [*lines, line]
