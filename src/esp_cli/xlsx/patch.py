@@ -369,7 +369,12 @@ class Patcher:
             for target, data in self._related(sheet, REL_PIVOT_TABLE):
                 scan = blank_markup(data)
                 head = _root_attrs(data, b"pivotTableDefinition")
-                loc_tag = re.search(rb"<(?:[^\s:<>/!?]+:)?location(?=[\s/>])([^>]*)>", scan)
+                found = re.search(rb"<((?:[^\s:<>/!?]+:)?)location(?=[\s/>])", scan)
+                loc_tag = (
+                    start_tag(found.group(1), b"location").match(scan, found.start())
+                    if found
+                    else None
+                )
                 loc = parse_attrs(loc_tag.group(1)) if loc_tag else {}
                 ref = loc.get(b"ref")
                 if not head or ref is None:

@@ -71,8 +71,10 @@ class WorkbookReader:
 
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
-        self._wb = _calamine(pkg, pkg.data)
-        self._plain = False  # read from a copy without CDATA sections
+        # calamine reads UTF-8 parts only: a package with UTF-16 parts is read as a copy
+        # of it whose XML is UTF-8 (and plain: see values).
+        self._plain = bool(pkg.utf16_parts)  # read from a copy calamine reads as XML means
+        self._wb = _calamine(pkg, _readable(pkg) if self._plain else pkg.data)
         self._sheets: dict[str, Any] = {}
         self._errors: dict[str, Future[_ErrorCells]] = {}
 
@@ -126,7 +128,7 @@ class WorkbookReader:
             # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML):
             # read a copy of the package whose CDATA sections are plain escaped text.
             self._plain = True
-            self._wb = _calamine(self.pkg, _without_cdata(self.pkg))
+            self._wb = _calamine(self.pkg, _readable(self.pkg))
             self._sheets.clear()
             return self.values(info, nrows, columns)
         if nrows is None:
@@ -186,16 +188,18 @@ def _calamine(pkg: Package, data: bytes) -> Any:
         ) from exc
 
 
-def _without_cdata(pkg: Package) -> bytes:
-    """The package with every CDATA section of its XML parts written as escaped text."""
+def _readable(pkg: Package) -> bytes:
+    """The package as calamine reads it right: every XML part in UTF-8, its CDATA sections
+    written as escaped text."""
     from esp_cli.xlsx import zipio
 
     replace: dict[str, zipio.PartData] = {}
     for name in pkg.names():
-        if name.endswith(".xml"):
+        if name.endswith((".xml", ".rels")):
             data = pkg.read_xml(name)
-            if b"<![CDATA[" in data:
-                replace[name] = without_cdata(data)
+            plain = without_cdata(data) if b"<![CDATA[" in data else data
+            if plain is not data or name in pkg.utf16_parts:
+                replace[name] = plain
     return zipio.rewrite(pkg.data, pkg.zf, replace)
 
 
@@ -280,7 +284,7 @@ def _error_cells(
 def _styled_pattern(text_formats: dict[int, str]) -> re.Pattern[bytes]:
     """A style attribute naming one of these formats, in any quoting."""
     ids = b"|".join(b"%d" % i for i in sorted(text_formats))
-    return re.compile(rb"\ss\s*=\s*[\"'](?:" + ids + rb")[\"']")
+    return re.compile(rb"\ss\s*=\s*[\"']\s*(?:" + ids + rb")\s*[\"']")
 
 
 def _cell_around(piece: bytes, pos: int, in_tag: bool = False) -> dict[bytes, bytes] | None:
@@ -340,7 +344,7 @@ def _errors_in(
             attrs = _cell_around(piece, m.end(), in_tag=True)
             if attrs is None:
                 continue  # a row's style, not a cell's
-            style = attrs.get(b"s", b"")
+            style = attrs.get(b"s", b"").strip()
             where = _address(attrs)
             if where is None:
                 return False

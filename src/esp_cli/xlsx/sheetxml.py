@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from xml.parsers import expat
 
+from esp_cli.xlsx.package import element_text
 from esp_cli.xlsx.refs import MAX_COL, col_letter, col_number, parse_range
 from esp_cli.xlsx.xmlbytes import (
     MAIN_NS,
@@ -71,7 +72,7 @@ class CellLoc:
     @property
     def style(self) -> int | None:
         s = self.attr(b"s")
-        return int(s) if s is not None and s.isdigit() else None
+        return int(s) if s is not None and s.strip().isdigit() else None
 
     @property
     def has_formula(self) -> bool:
@@ -437,7 +438,7 @@ class SheetXml:
         classic ones and Excel 2010's in extLst."""
         ns = self._ns
         refs = [str(el.get("sqref", "")) for el in self.skeleton.iter(f"{{{ns}}}dataValidation")]
-        refs += [str(el.text or "") for el in self.skeleton.iter(f"{{{_XM_NS}}}sqref")]
+        refs += [element_text(el) for el in self.skeleton.iter(f"{{{_XM_NS}}}sqref")]
         return self._ranges_of(refs)
 
     @cached_property
