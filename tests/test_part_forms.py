@@ -8,6 +8,7 @@ part, a rich-text Notes cell — and runs the commands the team runs on it.
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 import zipfile
@@ -24,6 +25,7 @@ from esp_cli.cli import app
 from esp_cli.cli.demo import copy_sample
 from esp_cli.xlsx.package import Package
 from esp_cli.xlsx.workbook import Workbook
+from tests.support import ooxml
 from tests.support.packages import copy_with_parts, zip_parts
 
 DAY = "2026-11-24"
@@ -61,6 +63,12 @@ def read(folder: Path, row: int, col: int, sheet: str = "ESP Tracker") -> Any:
     """A cell as esp reads it (openpyxl cannot open some valid packages)."""
     wb = Workbook.open(folder / "ESP Tracker.xlsx")
     return wb.values(wb.pkg.sheet(sheet)).get(row, col)
+
+
+def written_cells(folder: Path) -> list[tuple[str, Any]]:
+    """Every cell esp's writes changed, with what they wrote (from esp history)."""
+    data = json.loads(esp(folder, "history", "--format", "json").stdout)
+    return [(c["cell"], c["after"]) for op in data["operations"] for c in op["cells"]]
 
 
 def well_formed(folder: Path) -> None:
@@ -280,3 +288,176 @@ def test_the_strict_namespace_named_in_a_comment_is_not_strict(tmp_path: Path) -
     )
     res = esp(sample(tmp_path, {WORKBOOK: workbook}), "escalations", "--as-of", DAY)
     assert res.exit_code == 0, res.output
+
+
+# -- values with spaces around them (a pretty-printed sheet) ------------------------------------
+
+
+def pretty_values(sheet: bytes) -> bytes:
+    """Every <v> of a text index, number, date or TRUE/FALSE written on lines of its own,
+    as xml.dom.minidom's toprettyxml writes them; formula text results keep their spaces."""
+    sheet = re.sub(
+        rb'(<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="[sbn]")?>)<v>([^<]*)</v>',
+        rb"\1<v>\n\t\t\2\n\t</v>",
+        sheet,
+    )
+    return re.sub(rb'(<c r="AB25" t="str"><f>[^<]*</f>)<v>Open</v>', rb"\1<v> Open </v>", sheet)
+
+
+def test_values_written_on_lines_of_their_own_are_read_as_excel_reads_them(
+    tmp_path: Path,
+) -> None:
+    folder = sample(tmp_path, {SHEET: pretty_values(original(SHEET))})
+    clean = sample(tmp_path / "clean")
+    args = ("escalations", "--as-of", DAY, "--format", "csv")
+    res, want = esp(folder, *args), esp(clean, *args)
+    assert res.exit_code == want.exit_code, res.output
+    assert res.stdout == want.stdout
+    assert read(folder, 25, 2) == "Tyrone Jackson"
+    assert read(folder, 25, 14) == 7  # TBT Hours, a number
+    assert read(folder, 25, 28) == " Open "  # a formula's text result: its spaces are text
+    for folder_ in (folder, clean):
+        res = esp(folder_, "escalations", "--write", "--as-of", DAY, "--format", "json")
+        assert res.exit_code == 0, res.output
+    assert written_cells(folder) == written_cells(clean)
+    res = esp(folder, "note", "add", "Tyrone Jackson", "hello", "--date", DAY)
+    assert res.exit_code == 0, res.output
+    well_formed(folder)
+
+
+# -- a workbook without a styles part -----------------------------------------------------------
+
+HEADERS = ["Class", "Agent Name", "Agent ID", "ESP Start Date", "Call Cert Complete?",
+           "All TBTs Complete?", "Coaching Date", "Notes"]  # fmt: skip
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def bare_tracker(path: Path) -> Path:
+    """A valid workbook as a program writes it by hand: no styles part, no shared strings,
+    inline strings, cells without r."""
+
+    def cell(v: Any) -> str:
+        if v is None:
+            return "<c/>"
+        if isinstance(v, int):
+            return f"<c><v>{v}</v></c>"
+        return f'<c t="inlineStr"><is><t>{v}</t></is></c>'
+
+    rows = [HEADERS, ["AET-1", "Ann Lee", "E1", 46345, "No", "No", None, None]]
+    sheet = (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
+        + "".join("<row>" + "".join(cell(v) for v in r) + "</row>" for r in rows)
+        + "</sheetData></worksheet>"
+    )
+    types = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        'worksheet+xml"/></Types>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" '
+            f'Type="{DOC_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{MAIN_NS}" xmlns:r="{DOC_REL}"><sheets>'
+            '<sheet name="Agents" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{PKG_REL}"><!-- the sheet --><Relationship Id="rId1" '
+            f'Type="{DOC_REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def test_a_date_written_to_a_workbook_without_styles_shows_as_a_date(tmp_path: Path) -> None:
+    path = bare_tracker(tmp_path / "t.xlsx")
+    res = CliRunner().invoke(
+        app,
+        ["record-step", "Ann Lee", "coaching", "--date", "2026-12-01", "--early", "--reason",
+         "x", "-t", str(path), "--by", "T"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    parts = zip_parts(path)
+    cell = re.search(rb'<c r="G2" s="(\d+)"><v>(\d+)</v></c>', parts["xl/worksheets/sheet1.xml"])
+    assert cell is not None
+    assert date(1899, 12, 30) + timedelta(days=int(cell.group(2))) == date(2026, 12, 1)
+    styles = etree.fromstring(parts["xl/styles.xml"])
+    xfs = styles.find(f"{{{MAIN_NS}}}cellXfs")
+    assert xfs is not None
+    assert xfs[int(cell.group(1))].get("numFmtId") == "14"  # m/d/yyyy: shown as a date
+    rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    targets = {r.get("Target") for r in rels.iterchildren(f"{{{PKG_REL}}}Relationship")}
+    assert targets == {"worksheets/sheet1.xml", "styles.xml"}
+    assert b'PartName="/xl/styles.xml"' in parts["[Content_Types].xml"]
+    if ooxml.schemas_available():
+        for name in ("xl/styles.xml", "xl/worksheets/sheet1.xml"):
+            assert ooxml.validate_part(name, parts[name]) == [], name
+    # Read again, and written again: the part is there once.
+    res = CliRunner().invoke(app, ["note", "add", "Ann Lee", "again", "-t", str(path), "--by", "T"])
+    assert res.exit_code == 0, res.output
+    assert sorted(zip_parts(path)) == sorted(parts)
+
+
+# -- rich text ------------------------------------------------------------------------------------
+
+RICH = (
+    b'<si><r><rPr><b/><color rgb="FFFF0000"/></rPr><t>URGENT</t></r>'
+    b'<r><t xml:space="preserve"> 11/23/2026 - Jordan Reyes - call back</t></r></si>'
+)
+
+
+def test_a_note_appended_to_rich_text_keeps_its_runs(tmp_path: Path) -> None:
+    sst = original("xl/sharedStrings.xml")
+    count = len(re.findall(rb"<si>", sst))
+    sst = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="%d"' % (count + 1), sst)
+    sst = sst.replace(b"</sst>", RICH + b"</sst>")
+    sheet = re.sub(rb'(<c r="Z25"[^>]*t="s"><v>)\d+', rb"\g<1>%d" % count, original(SHEET))
+    folder = sample(tmp_path, {"xl/sharedStrings.xml": sst, SHEET: sheet})
+    res = esp(folder, "note", "add", "Tyrone Jackson", "third", "--date", DAY, "--by", "T")
+    assert res.exit_code == 0, res.output
+    now = part(folder, "xl/sharedStrings.xml")
+    last = now[now.rfind(b"<si>") :]
+    assert last == (
+        RICH[: -len(b"</si>")]
+        + b'<r><t xml:space="preserve">\n11/24/2026 - T - third</t></r></si></sst>'
+    )
+    assert read(folder, 25, 26) == (
+        "URGENT 11/23/2026 - Jordan Reyes - call back\n11/24/2026 - T - third"
+    )
+    # Undone, the cell is the rich text it was.
+    assert esp(folder, "undo").exit_code == 0
+    assert re.search(rb'<c r="Z25"[^>]*t="s"><v>%d</v>' % count, part(folder, SHEET))
+
+
+def test_an_inline_rich_text_note_keeps_its_runs(tmp_path: Path) -> None:
+    path = bare_tracker(tmp_path / "t.xlsx")
+    sheet = zip_parts(path)["xl/worksheets/sheet1.xml"].replace(
+        b"<c/></row></sheetData>",
+        b'<c t="inlineStr"><is><r><rPr><b/></rPr><t>Hold</t></r>'
+        b'<r><t xml:space="preserve"> - see HR</t></r></is></c></row></sheetData>',
+    )
+    copy_with_parts(path, tmp_path / "r.xlsx", {"xl/worksheets/sheet1.xml": sheet})
+    path = tmp_path / "r.xlsx"
+    res = CliRunner().invoke(
+        app, ["note", "add", "Ann Lee", "ok", "-t", str(path), "--by", "T", "--date", DAY]
+    )
+    assert res.exit_code == 0, res.output
+    cell = re.search(rb'<c r="H2".*?</c>', zip_parts(path)["xl/worksheets/sheet1.xml"], re.S)
+    assert cell is not None
+    assert cell.group(0) == (
+        b'<c r="H2" t="inlineStr"><is><r><rPr><b/></rPr><t>Hold</t></r>'
+        b'<r><t xml:space="preserve"> - see HR</t></r>'
+        b'<r><t xml:space="preserve">\n11/24/2026 - T - ok</t></r></is></c>'
+    )

@@ -11,8 +11,10 @@ before anything is written, naming the cell.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,10 +23,17 @@ from datetime import date, datetime
 from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.values import Unreadable, parse_yes_no
 from esp_cli.xlsx import zipio
-from esp_cli.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
+from esp_cli.xlsx.package import (
+    REL_PIVOT_TABLE,
+    REL_SST,
+    REL_STYLES,
+    REL_TABLE,
+    Package,
+    relationships,
+)
 from esp_cli.xlsx.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.xlsx.sheetxml import SheetXml, Splicer
-from esp_cli.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, Styles
+from esp_cli.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, STYLES_CONTENT_TYPE, Styles
 from esp_cli.xlsx.xmlbytes import (
     FragmentCheck,
     NotWellFormed,
@@ -405,7 +414,11 @@ class Patcher:
     def styles(self) -> Styles:
         if self._styles is None:
             part = self.pkg.workbook_rel_target(REL_STYLES)
-            self._styles = Styles.parse(self.pkg.read_xml(part) if part else None)
+            if part is not None and self.pkg.has(part):
+                self._styles = Styles.parse(self.pkg.read_xml(part))
+            else:
+                # No styles part (it is optional): one is added if a date needs a format.
+                self._styles = Styles.minimal()
         return self._styles
 
     def _guarded(
@@ -472,15 +485,62 @@ class Patcher:
                 with _part_named(sst_part):
                     sst.check()
         styles = self.styles.patched()
-        if styles is not None:
+        added: tuple[zipio.NewPart, ...] = ()
+        if styles is not None and self.styles.new_part:
+            part = self._free_name("xl/styles.xml")
+            added = (zipio.NewPart(part, styles),)
+            self._relate(part, REL_STYLES, STYLES_CONTENT_TYPE, replace)
+        elif styles is not None:
             part = self.pkg.workbook_rel_target(REL_STYLES)
             assert part is not None
             replace[part] = styles
-        for part, data in replace.items():
+        for part, data in [*replace.items(), *((p.name, p.data) for p in added)]:
             if isinstance(data, bytes) and (part != sst_part or len(data) <= WHOLE_CHECK_BYTES):
                 with _part_named(part):
                     check_document(data)
-        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace)
+        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added)
+
+    def _free_name(self, wanted: str) -> str:
+        """`wanted`, or `wanted` numbered (styles1.xml...) when a part has that name."""
+        stem, dot, ext = wanted.rpartition(".")
+        name, n = wanted, 0
+        while self.pkg.has(name) or any(n_.lower() == name.lower() for n_ in self.pkg.names()):
+            n += 1
+            name = f"{stem}{n}{dot}{ext}"
+        return name
+
+    def _relate(
+        self, part: str, rel_type: str, content_type: str, replace: dict[str, zipio.PartData]
+    ) -> None:
+        """Make a new part of the workbook known: a relationship from the workbook part
+        and its content type (both parts patched in place, markup-aware)."""
+        wb_part = self.pkg.workbook_part
+        rels_name = self.pkg.rels_part_name(wb_part)
+        rels = self.pkg.read_xml(rels_name)
+        ids = {str(rel.get("Id", "")) for rel in relationships(self.pkg.parse(rels_name))}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        target = posixpath.relpath(part, posixpath.dirname(wb_part) or ".")
+        replace[rels_name] = _with_child(
+            rels,
+            b"Relationships",
+            b'Relationship Id="rId%d" Type="' % n
+            + xml_attr(rel_type)
+            + b'" Target="'
+            + xml_attr(target)
+            + b'"/',
+        )
+        types_name = "[Content_Types].xml"
+        replace[types_name] = _with_child(
+            self.pkg.read_xml(types_name),
+            b"Types",
+            b'Override PartName="/'
+            + xml_attr(part)
+            + b'" ContentType="'
+            + xml_attr(content_type)
+            + b'"/',
+        )
 
     def _restored(
         self,
@@ -571,9 +631,16 @@ class Patcher:
             return head + b"><" + p + b"v>" + _num(value) + b"</" + p + b"v></" + p + b"c>"
         text = xml_text(value)
         space = b' xml:space="preserve"' if value != value.strip() or "\n" in value else b""
+        rich = self._rich_appended(sx, row, col, value, sst)
         if sst is not None:
-            idx = sst.add(b"<" + p + b"t" + space + b">" + text + b"</" + p + b"t>", p)
+            if rich is not None:
+                idx = sst.add_entry(rich)
+            else:
+                idx = sst.add(b"<" + p + b"t" + space + b">" + text + b"</" + p + b"t>", p)
             return head + b' t="s"><' + p + b"v>%d</" % idx + p + b"v></" + p + b"c>"
+        if rich is not None:
+            inline = b"<" + p + b"is>" + rich + b"</" + p + b"is>"
+            return head + b' t="inlineStr">' + inline + b"</" + p + b"c>"
         return (
             head
             + b' t="inlineStr"><'
@@ -592,6 +659,35 @@ class Patcher:
             + p
             + b"c>"
         )
+
+    def _rich_appended(
+        self, sx: SheetXml, row: int, col: int, value: str, sst: _SharedStrings | None
+    ) -> bytes | None:
+        """A cell of rich text (runs with their own fonts: a red bold "URGENT") written with
+        text that adds to it (a note line appended): its runs kept as they are and the new
+        text as one more run — the inside of the new <si> (or <is>). None otherwise."""
+        existing = sx.cell(row, col)
+        if existing is None or existing.body is None:
+            return None
+        kind = (existing.attr(b"t") or b"").strip()
+        if kind == b"s" and sst is not None and sst.has_runs:
+            index = re.search(rb"<(?:[^\s:<>/!?]+:)?v>\s*(\d+)\s*<", existing.body)
+            inner = sst.entry(int(index.group(1))) if index else None
+            if inner is None:
+                return None
+            return _with_run(inner, sst.prefix, sst.declarations, value)
+        if kind == b"inlineStr" and (sst is None or sst.prefix == sx.prefix):
+            loc = sx.row(row)
+            assert loc is not None  # the cell was found in it
+            raw = sx.data[loc.tag_end + existing.start : loc.tag_end + existing.end]
+            scan = blank_markup(raw)
+            opening = start_tag(sx.prefix, b"is").search(scan)
+            closing = end_tag(sx.prefix, b"is").search(scan, opening.end()) if opening else None
+            if opening is None or closing is None or opening.group(2):
+                return None
+            inner = raw[opening.end() : closing.start()]
+            return _with_run(inner, sx.prefix, sx.declarations, value)
+        return None
 
     def _extend_tables(
         self,
@@ -672,6 +768,54 @@ class Patcher:
             replace[target] = data
 
 
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xstring(text: str) -> str:
+    """ST_Xstring's `_xHHHH_` escapes resolved, as Excel (and calamine) read the text."""
+    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _with_run(inner: bytes, prefix: bytes, declarations: bytes, value: str) -> bytes | None:
+    """The inside of a rich-text string (<si> or <is>) with one run more holding what
+    `value` adds to its text; None when it has no runs or `value` does not start with its
+    text. Every earlier byte is kept: the runs, their fonts, phonetic runs after them."""
+    from lxml import etree
+
+    scan = blank_markup(inner)
+    runs = list(start_tag(prefix, b"r").finditer(scan))
+    if not runs:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(b"<esp-rich" + declarations + b">" + inner + b"</esp-rich>", parser)
+    except etree.XMLSyntaxError:
+        return None
+    text = "".join(
+        "".join(t.itertext())
+        for r in root
+        if isinstance(r.tag, str) and etree.QName(r).localname == "r"
+        for t in r
+        if isinstance(t.tag, str) and etree.QName(t).localname == "t"
+    )
+    old = _xstring(text)
+    if not value.startswith(old) or len(value) == len(old):
+        return None
+    last = runs[-1]
+    at = last.end()
+    if not last.group(2):
+        close = end_tag(prefix, b"r").search(scan, last.end())
+        if close is None:
+            return None
+        at = close.end()
+    run = (
+        b"<" + prefix + b"r><" + prefix + b't xml:space="preserve">'
+        + xml_text(value[len(old) :])
+        + b"</" + prefix + b"t></" + prefix + b"r>"
+    )  # fmt: skip
+    return inner[:at] + run + inner[at:]
+
+
 def _range_text(rng: tuple[int, int, int, int]) -> str:
     r1, c1, r2, c2 = rng
     return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
@@ -689,6 +833,27 @@ def _part_named(part: str) -> Iterator[None]:
 def _prefix_of(name: bytes, local: bytes) -> bytes:
     """b"x:" for b"x:table", b"" for b"table"."""
     return name[: len(name) - len(local)]
+
+
+def _with_child(data: bytes, root: bytes, element: bytes) -> bytes:
+    """`data` with `<element>` (its name and attributes, ending in "/") added as the last
+    child of the root element `root` (any prefix; a self-closing root opened up)."""
+    scan = blank_markup(data)
+    m = re.search(rb"<((?:[^\s:<>/!?]+:)?)" + root + rb"(?=[\s/>])", scan)
+    tag = start_tag(m.group(1), root).match(scan, m.start()) if m else None
+    if m is None or tag is None:
+        raise NotWellFormed(f"no <{root.decode()}> element")
+    prefix = m.group(1)
+    child = b"<" + prefix + element + b">"
+    if tag.group(2):
+        opened = b"<" + prefix + root + tag.group(1) + b">"
+        close = b"</" + prefix + root + b">"
+        return data[: tag.start()] + opened + child + close + data[tag.end() :]
+    closing = list(end_tag(prefix, root).finditer(scan, tag.end()))
+    if not closing:
+        raise NotWellFormed(f"<{root.decode()}> is not closed")
+    at = closing[-1].start()
+    return data[:at] + child + data[at:]
 
 
 def _root_attrs(data: bytes, local: bytes) -> dict[bytes, bytes]:
@@ -729,6 +894,41 @@ class _SharedStrings:
         self.new: list[bytes] = []
         self.index: dict[bytes, int] = {}
         self.refs_delta = 0
+        self._starts: list[re.Match[bytes]] | None = None
+
+    @functools.cached_property
+    def has_runs(self) -> bool:
+        """Whether any string is rich text (runs: <r>)."""
+        return start_tag(self.prefix, b"r").search(self.scan) is not None
+
+    @functools.cached_property
+    def declarations(self) -> bytes:
+        head = start_tag(self.prefix, b"sst").search(self.scan)
+        return namespace_declarations(head.group(0)) if head else b""
+
+    def entry(self, index: int) -> bytes | None:
+        """The inside of the string at `index` (an <si> of the part, not one added)."""
+        if self._starts is None:
+            self._starts = list(start_tag(self.prefix, b"si").finditer(self.scan))
+        if not 0 <= index < len(self._starts):
+            return None
+        m = self._starts[index]
+        if m.group(2):
+            return b""
+        close = end_tag(self.prefix, b"si").search(self.scan, m.end())
+        return self.data[m.end() : close.start()] if close else None
+
+    def add_entry(self, inner: bytes) -> int:
+        """Append a string given as the inside of its <si> (rich text); its index."""
+        self.refs_delta += 1
+        key = b"<si>" + inner
+        got = self.index.get(key)
+        if got is not None:
+            return got
+        idx = self.base + len(self.new)
+        self.new.append(b"<" + self.prefix + b"si>" + inner + b"</" + self.prefix + b"si>")
+        self.index[key] = idx
+        return idx
 
     @property
     def changed(self) -> bool:

@@ -124,9 +124,11 @@ class WorkbookReader:
                 self._text_formats,
             )
         )
-        if errors.cdata and not self._plain:
-            # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML):
-            # read a copy of the package whose CDATA sections are plain escaped text.
+        if (errors.cdata or errors.spaced) and not self._plain:
+            # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML) and
+            # misreads a value with spaces around it (<v>\n12\n</v>: string #0): read a
+            # copy of the package whose CDATA sections are plain escaped text and whose
+            # values are written without those spaces.
             self._plain = True
             self._wb = _calamine(self.pkg, _readable(self.pkg))
             self._sheets.clear()
@@ -190,17 +192,53 @@ def _calamine(pkg: Package, data: bytes) -> Any:
 
 def _readable(pkg: Package) -> bytes:
     """The package as calamine reads it right: every XML part in UTF-8, its CDATA sections
-    written as escaped text."""
+    written as escaped text, and the sheets' values without spaces around them."""
     from esp_cli.xlsx import zipio
 
+    sheets = {info.part for info in pkg.sheets}
     replace: dict[str, zipio.PartData] = {}
     for name in pkg.names():
         if name.endswith((".xml", ".rels")):
             data = pkg.read_xml(name)
             plain = without_cdata(data) if b"<![CDATA[" in data else data
+            if name in sheets and _spaced(plain):
+                plain = unspaced_values(plain)
             if plain is not data or name in pkg.utf16_parts:
                 replace[name] = plain
     return zipio.rewrite(pkg.data, pkg.zf, replace)
+
+
+# A value with spaces (line breaks, tabs) around it: <v>\n\t12\n</v>.
+_SPACED_VALUE = re.compile(
+    rb"<((?:[^\s:<>/!?]+:)?)v>([ \t\r\n]+[^<]*|[^<]*[ \t\r\n])</\1v[ \t\r\n]*>"
+)
+_SPACE_HINTS = tuple(
+    hint for ws in (b" ", b"\t", b"\r", b"\n") for hint in (b"<v>" + ws, ws + b"</v>", b":v>" + ws)
+)
+_SPACED_PREFIXED = re.compile(rb"[ \t\r\n]</[^\s:<>/!?]+:v[ \t\r\n]*>")
+
+
+def _spaced(piece: bytes) -> bool:
+    """Whether a value of the sheet (a piece of it) may have spaces around it: a few byte
+    searches, since a sheet as Excel writes it has none."""
+    if any(hint in piece for hint in _SPACE_HINTS):
+        return _SPACED_VALUE.search(piece) is not None
+    return b":v" in piece and _SPACED_PREFIXED.search(piece) is not None
+
+
+def unspaced_values(sheet: bytes) -> bytes:
+    """The sheet with the spaces around its values dropped, as Excel and openpyxl read
+    them: a shared string's index, a number, TRUE/FALSE, an error or an ISO date; a
+    formula's text result (t="str") keeps them, for they are its text."""
+
+    def strip(m: re.Match[bytes]) -> bytes:
+        attrs = _cell_around(sheet, m.start())
+        if attrs is not None and attrs.get(b"t", b"").strip() == b"str":
+            return m.group(0)
+        p = m.group(1)
+        return b"<" + p + b"v>" + m.group(2).strip(b" \t\r\n") + b"</" + p + b"v>"
+
+    return _SPACED_VALUE.sub(strip, sheet)
 
 
 _SCANNER: ThreadPoolExecutor | None = None
@@ -224,6 +262,7 @@ class _ErrorCells:
         self._interned: dict[str, ErrorValue] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.cdata = False  # the sheet holds CDATA sections
+        self.spaced = False  # a value of the sheet has spaces around it
 
     def add(self, row: int, col: int, code: str) -> None:
         value = self._interned.get(code)
@@ -323,6 +362,8 @@ def _errors_in(
     """Adds the piece's error cells (and text-formatted cells); False when the piece needs
     a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
     finds every candidate whatever the spelling of its attributes."""
+    if not found.spaced and _spaced(piece):
+        found.spaced = True
     if has_markup(piece, after_declaration(piece) if first else 0):
         found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
