@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from esp_cli import history
 from esp_cli.columns import BY_KEY, Kind
 from esp_cli.config import Config
+from esp_cli.errors import UnsafeWriteError
 from esp_cli.model import AddedColumn, CellChange, WriteReport
 from esp_cli.tracker import Row, Sheet, Table, read_table
 from esp_cli.xlsx import safety
 from esp_cli.xlsx.patch import Patcher
-from esp_cli.xlsx.refs import col_letter
+from esp_cli.xlsx.refs import MAX_COL, address, col_letter
 from esp_cli.xlsx.workbook import Workbook, locked_for_update
 
 
@@ -89,30 +90,109 @@ class ChangePlan:
     def new_column(
         self, sheet: str, header_row: int, header: str, *, last_header_col: int, last_used_col: int
     ) -> int:
-        """Add a column headed `header` right after the last header (or after a column
-        esp already added there) when that whole column is empty: no value in any row,
-        above the header or below it, and no merged cells, Excel table or data validation
-        over it. Else after the last column the sheet uses (`last_used_col`: the rightmost
-        holding a value), saying why. Returns it."""
-        after = max([last_header_col, *self._added_cols.get(sheet, [])])
-        col = after + 1
-        why = self._column_use(sheet, col, header_row, last_used_col)
+        """Add a column headed `header` right after the last header when that whole column
+        is empty: no value or formula in any row, above the header or below it, and no
+        merged cells, Excel table, PivotTable or data validation over it. Else after the
+        last column the sheet uses, saying why. The columns one write adds stay together,
+        in the order they were asked for: when the next one does not fit beside those
+        already placed, all of them move to after the last used column. Returns it."""
+        group = self._added_cols.get(sheet, [])
+        start = group[0] if group else last_header_col + 1
         note = ""
-        if why is not None:
-            last = max(after, last_used_col, self.patcher.structures_end(sheet, header_row))
+        while True:
+            end = start + len(group)  # the new column's place
+            if end > MAX_COL:
+                raise self._no_room(sheet, header_row, header, last_header_col)
+            used = next(
+                (
+                    (col, why)
+                    for col in range(start, end + 1)
+                    if (why := self._column_use(sheet, col, header_row, last_used_col))
+                ),
+                None,
+            )
+            if used is None:
+                break
+            col, why = used
+            last = max(
+                last_header_col,
+                last_used_col,
+                self.patcher.structures_end(sheet, header_row),
+                col,
+            )
             note = f"placed after the last used column: {col_letter(col)} {why}"
-            col = last + 1
+            start = last + 1
+        if group and start != group[0]:
+            self._move_columns(sheet, group, start, note)
+        col = start + len(group)
+        if not note and group:  # beside the others, for the same reason
+            note = next(a.note for a in self.added_columns if (a.sheet, a.col) == (sheet, group[0]))
         self.patcher.add_column(sheet, header_row, col, header)
         self._added_cols.setdefault(sheet, []).append(col)
         self.added_columns.append(AddedColumn(sheet, col, header, note))
         return col
 
+    def added_column(self, sheet: str, header: str) -> int:
+        """Where the column esp adds with this header went (after every move)."""
+        for added in self.added_columns:
+            if added.sheet == sheet and added.header == header:
+                return added.col
+        raise KeyError(header)
+
+    def _move_columns(self, sheet: str, cols: list[int], start: int, note: str) -> None:
+        """Move the columns this write adds to `sheet` to `start` on, in their order: the
+        header and every planned cell go with them (checked again where they land)."""
+        moves = {old: start + i for i, old in enumerate(cols)}
+        self.patcher.move_columns(sheet, moves)
+        self.changes = [
+            replace(c, col=moves[c.col]) if c.sheet == sheet and c.col in moves else c
+            for c in self.changes
+        ]
+        self.added_columns = [
+            replace(a, col=moves[a.col], note=note) if a.sheet == sheet and a.col in moves else a
+            for a in self.added_columns
+        ]
+        self._added_cols[sheet] = [moves[c] for c in cols]
+        for key, col in list(self._planned_cols.items()):
+            if key[0] == sheet and col in moves:
+                self._planned_cols[key] = moves[col]
+
+    def _no_room(
+        self, sheet: str, header_row: int, header: str, last_header: int
+    ) -> UnsafeWriteError:
+        """No column is left for a new one: the sheet uses its last column, XFD."""
+        sheet_info = self.workbook.pkg.sheet(sheet)
+        row = self.patcher.first_used_row(sheet, MAX_COL) or self.workbook.first_value_in(
+            sheet_info, MAX_COL
+        )
+        where = f"{col_letter(MAX_COL)}{row}" if row else col_letter(MAX_COL)
+        value = (
+            self.workbook.values(sheet_info, columns={MAX_COL}).get(row, MAX_COL) if row else None
+        )
+        shown = f"{where} holds {str(value)[:40]!r}" if value is not None else f"{where} is used"
+        holds = (
+            f"the header row reaches Excel's last column, {col_letter(MAX_COL)}"
+            if last_header >= MAX_COL
+            else f"the sheet uses Excel's last column, {col_letter(MAX_COL)}"
+        )
+        return UnsafeWriteError(
+            f"{address(sheet, header_row, MAX_COL)}: esp needs to add the column '{header}', "
+            f"but {holds} ({shown}): there is no column after it; nothing "
+            "was written.",
+            fix=f"clear {where} if it was typed there by mistake (Ctrl+End in Excel goes to "
+            f"it), or add a '{header}' header yourself in a free column.",
+        )
+
     def _column_use(self, sheet: str, col: int, header_row: int, last_used: int) -> str | None:
-        """Why `col` is not free for a new column (None: it is)."""
+        """Why `col` is not free for a new column (None: it is): merged cells, a table or
+        a drop-down over it, or a cell in it holding a value or a formula (one that shows
+        nothing, ="", counts: writing over it would destroy it)."""
         why = self.patcher.column_use(sheet, col, header_row)
-        if why is not None or col > last_used:
+        if why is not None:
             return why
-        row = self.workbook.first_value_in(self.workbook.pkg.sheet(sheet), col)
+        row = self.patcher.first_used_row(sheet, col)
+        if row is None and col <= last_used:
+            row = self.workbook.first_value_in(self.workbook.pkg.sheet(sheet), col)
         if row is not None:
             return f"holds data without a header ({col_letter(col)}{row})"
         return None

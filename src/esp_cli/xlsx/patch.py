@@ -203,6 +203,27 @@ class Patcher:
             ]
         return found
 
+    def move_columns(self, sheet: str, moves: dict[int, int]) -> None:
+        """Move columns this write adds (`moves`: old column -> new), with every cell
+        planned in them; each is checked again where it lands."""
+        writes = self._writes.get(sheet, {})
+        headers = self._new_cols.get(sheet, {})
+        moved = {(r, c): v for (r, c), v in writes.items() if c in moves}
+        for key in moved:
+            del writes[key]
+        rows = {c: headers.pop(c) for c in list(headers) if c in moves}
+        for old, header_row in rows.items():
+            header = moved.pop((header_row, old))
+            self.add_column(sheet, header_row, moves[old], str(header))
+        for (r, c), value in moved.items():
+            self.set(sheet, r, moves[c], value)
+
+    def first_used_row(self, sheet: str, col: int) -> int | None:
+        """The first row whose cell in column `col` holds a value or a formula (one showing
+        nothing included), as the sheet's XML has it."""
+        with self._sheet_errors(sheet):
+            return self.sheet_xml(sheet).first_used_row(col)
+
     def column_use(self, sheet: str, col: int, from_row: int) -> str | None:
         """Why column `col` is not free for a new column, values aside (None: it is)."""
         for why, (_r1, c1, _r2, c2) in self._occupants(sheet, from_row):
