@@ -305,51 +305,71 @@ class WriteSession:
         )
 
     def _write_and_record(self, config: Config) -> tuple[Path, str]:
-        """Write the planned cells and append the operation to the log: the log is opened
-        before the tracker is replaced (a log that cannot be written stops the write) and
-        its entry written, flushed and synced after (a write that did not happen is never
-        recorded). A tracker saved by someone since esp's last write gets its own entry."""
+        """Write the planned cells and record the operation in the log: its entry is
+        written, flushed and synced once the backup is made and before the tracker is
+        replaced (a log that cannot be written stops the write; nothing is left to fail
+        once the tracker is replaced), pending until the replace is done. A tracker saved
+        by someone since esp's last write gets its own entry first."""
         folder = safety.backup_dir_for(self.path, config.backup_dir)
-        recorder = history.Recorder(history.log_path(self.path, config.backup_dir), self.path)
+        before = self.workbook.pkg.digest
+        recorder = history.Recorder(
+            history.log_path(self.path, config.backup_dir), self.path, current=before
+        )
+        replaced = False
         try:
             op = recorder.new_id()
             entries = []
             seen = recorder.previous_digest
-            previous = recorder.previous() if seen not in (None, self.workbook.pkg.digest) else None
+            previous = recorder.previous() if seen not in (None, before) else None
             if previous is not None:
                 entries.append(
                     history.outside_operation(
                         recorder.new_id(),
                         previous,
                         self.workbook,
-                        folder,
+                        [folder, safety.legacy_backup_dir(self.path, config.backup_dir)],
                         _describer(self.plan.agent_rows),
                     )
                 )
             patcher = self.plan.patcher
             cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
+
+            def record(backup: Path, digest_after: str) -> None:
+                entries.append(
+                    history.Operation(
+                        op=op,
+                        kind=history.UNDO if self.undoes else history.WRITE,
+                        time=history.now(),
+                        **history.who(self.signer),
+                        digest_before=before,
+                        digest_after=digest_after,
+                        backup=backup.name,
+                        cell_json=cells,
+                        added_columns=tuple(self.plan.added_columns),
+                        undoes=self.undoes,
+                    )
+                )
+                recorder.append(entries, pending=True)
+
             saved = self.workbook.save(
                 patcher,
                 config.backup_dir,
                 op=op,
                 retention=safety.Retention(config.backup_keep_days, config.backup_keep_count),
-                before_replace=recorder.open,
+                before_replace=record,
             )
-            entries.append(
-                history.Operation(
-                    op=op,
-                    kind=history.UNDO if self.undoes else history.WRITE,
-                    time=history.now(),
-                    **history.who(self.signer),
-                    digest_before=self.workbook.pkg.digest,
-                    digest_after=saved.digest,
-                    backup=saved.backup.name,
-                    cell_json=cells,
-                    added_columns=tuple(self.plan.added_columns),
-                    undoes=self.undoes,
-                )
-            )
-            recorder.append(entries)
+            replaced = True
+            recorder.confirm()
+        except BaseException:
+            if not replaced:
+                # Stopped before the tracker was replaced, or while (Ctrl-C): the tracker
+                # says which; a log that cannot tell is settled by the next command.
+                with contextlib.suppress(OSError):
+                    if safety.digest_of(self.path) == before:
+                        recorder.withdraw()
+                    else:
+                        recorder.confirm()
+            raise
         finally:
             recorder.close()
         return saved.backup, op
@@ -407,6 +427,12 @@ def write_session(
         else contextlib.nullcontext(Workbook.open(path))
     )
     with opened as wb:
+        if write and not dry_run:
+            # The tracker's own log (from the one esp kept before, the first time), and a
+            # write stopped while it replaced the tracker settled, before anything reads
+            # the log (esp undo) or appends to it.
+            history.migrate(wb.path, config.backup_dir)
+            history.settle(history.log_path(wb.path, config.backup_dir), wb.pkg.digest)
         if not rows:
             table = None
         elif read is not None and wb is earlier:

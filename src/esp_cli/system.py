@@ -384,6 +384,29 @@ def synced_folder(path: Path) -> str | None:
     return None
 
 
+def folder_label(path: Path) -> str:
+    """The name of the folder a file is in, the same on every computer that reaches it: a
+    link followed, a mapped drive (S:) as the share it maps (\\\\server\\cert), so at a
+    share's root it is the share's name ("cert"), at a drive's root the drive ("C")."""
+    try:
+        folder = real_path(path).parent
+    except OSError:
+        folder = path.absolute().parent
+    if folder.name:
+        return folder.name
+    anchor = folder.anchor.strip("\\/")
+    return anchor.replace(":", "").rsplit("\\", 1)[-1].rsplit("/", 1)[-1] or "root"
+
+
+def is_within(inner: Path, outer: Path) -> bool:
+    """Whether the folder `inner` is `outer` or inside it (links followed)."""
+    try:
+        a, b = real_path(inner), real_path(outer)
+    except OSError:
+        a, b = inner.absolute(), outer.absolute()
+    return a == b or b in a.parents
+
+
 # -- folders the team fills by hand ---------------------------------------------------------
 
 _SYSTEM_NAMES = frozenset({"desktop.ini", "thumbs.db", "ehthumbs.db", ".ds_store", "icon\r"})

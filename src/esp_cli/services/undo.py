@@ -43,7 +43,8 @@ def undo(
 ) -> UndoResult:
     signer = next((" ".join(n.split()) for n in (by, config.user) if n and n.strip()), None)
     with write_session(tracker_path, config, rows=False, dry_run=dry_run, signer=signer) as s:
-        log = history.read_log(history.log_path(s.path, config.backup_dir))
+        path, mine = history.log_to_read(s.path, config.backup_dir)
+        log = history.read_log(path, mine, current=lambda: s.workbook.pkg.digest)
         target = _target(log, op)
         s.undoes = target.op
         exact = _unbroken_since(log, target, s.workbook)

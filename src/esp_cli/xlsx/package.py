@@ -401,7 +401,7 @@ def element_text(el: _Element) -> str:
 def relationships(root: _Element) -> Iterator[_Element]:
     """The <Relationship> elements of a parsed .rels part (not its comments or
     processing instructions, which are nodes too)."""
-    return root.iterchildren(f"{{{NS_PKG_REL}}}Relationship")
+    yield from root.iterchildren(f"{{{NS_PKG_REL}}}Relationship")
 
 
 def _refuse_non_workbooks(path: Path, data: bytes) -> None:

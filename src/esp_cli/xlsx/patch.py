@@ -512,9 +512,9 @@ class Patcher:
             added = (zipio.NewPart(part, styles),)
             self._relate(part, REL_STYLES, STYLES_CONTENT_TYPE, replace)
         elif styles is not None:
-            part = self.pkg.workbook_rel_target(REL_STYLES)
-            assert part is not None
-            replace[part] = styles
+            existing = self.pkg.workbook_rel_target(REL_STYLES)
+            assert existing is not None
+            replace[existing] = styles
         for part, data in [*replace.items(), *((p.name, p.data) for p in added)]:
             if isinstance(data, bytes) and (part != sst_part or len(data) <= WHOLE_CHECK_BYTES):
                 with _part_named(part):
