@@ -11,6 +11,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +227,108 @@ def test_an_old_log_shared_by_an_xlsx_and_an_xlsm_is_split_by_their_backups(
     assert "Natalie" in op["command"]
     (op,) = history_of(folder, "-t", "ESP Tracker.xlsx")
     assert "Tyrone" in op["command"]
+
+
+# -- namesakes, and conflicts named right ---------------------------------------------------------
+
+
+def load(path: Path) -> Any:
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl on the x14 drop-downs it does not keep
+        return openpyxl.load_workbook(path)
+
+
+def namesakes(folder: Path) -> Path:
+    """Rows 25 and 26 of class AET-1102 both "Tyrone Jackson", without Agent ID or e-mail
+    (a tracker that keeps names only); their N Numbers differ (N482933 is row 25's)."""
+    path = folder / "ESP Tracker.xlsx"
+    wb = load(path)
+    ws = wb["ESP Tracker"]
+    for r in (25, 26):
+        ws[f"C{r}"] = None
+        ws[f"D{r}"] = None
+    ws["B26"] = "Tyrone Jackson"
+    wb.save(path)
+    return path
+
+
+def cell_value(path: Path, ref: str) -> Any:
+    return load(path)["ESP Tracker"][ref].value
+
+
+def test_an_immediate_undo_between_namesakes_puts_the_cell_back(folder: Path) -> None:
+    path = namesakes(folder)
+    before = cell_value(path, "Z25"), cell_value(path, "Z26")
+    res = esp("note", "add", "N482933", "hello", "--date", DAY, "--by", "T", cwd=folder)
+    assert res.exit_code == 0, res.output
+    res = esp("undo", cwd=folder)
+    assert res.exit_code == 0, res.output
+    assert (cell_value(path, "Z25"), cell_value(path, "Z26")) == before
+
+
+def test_namesakes_are_told_apart_by_their_n_number_after_a_sort(folder: Path) -> None:
+    path = namesakes(folder)
+    res = esp("note", "add", "N482933", "hello", "--date", DAY, "--by", "T", cwd=folder)
+    assert res.exit_code == 0, res.output
+    (entry,) = log_lines(folder / "esp-backups" / "ESP Tracker.xlsx.history.jsonl")
+    assert entry["cells"][0]["n_number"] == "N482933"
+    wb = load(path)
+    ws = wb["ESP Tracker"]
+    for col in range(1, ws.max_column + 1):  # the two rows swapped (a sort in Excel)
+        a, b = ws.cell(25, col), ws.cell(26, col)
+        a.value, b.value = b.value, a.value
+    wb.save(path)
+    assert cell_value(path, "F26") == "N482933"
+    res = esp("undo", cwd=folder)
+    assert res.exit_code == 0, res.output
+    assert "hello" not in str(cell_value(path, "Z26")) and "hello" not in str(
+        cell_value(path, "Z25")
+    )
+
+
+def test_namesakes_without_anything_to_tell_them_apart_get_the_right_fix(folder: Path) -> None:
+    path = namesakes(folder)
+    res = esp("note", "add", "N482933", "hello", "--date", DAY, "--by", "T", cwd=folder)
+    assert res.exit_code == 0, res.output
+    wb = load(path)
+    ws = wb["ESP Tracker"]
+    ws["F25"] = ws["F26"] = None  # nothing left to tell them apart
+    ws["A1"] = "saved in Excel"
+    wb.save(path)
+    res = esp("undo", cwd=folder)
+    assert res.exit_code == 1
+    assert "2 rows have its name in class AET-1102" in res.stderr
+    assert "undo the later operations" not in res.stderr
+    assert "Agent ID, e-mail or N Number" in res.stderr
+
+
+def test_a_conflict_shows_where_the_two_texts_differ_and_who_changed_it(folder: Path) -> None:
+    res = esp("note", "add", "Tyrone Jackson", "esp line", "--date", DAY, "--by", "T", cwd=folder)
+    assert res.exit_code == 0, res.output
+    path = folder / "ESP Tracker.xlsx"
+    wb = load(path)
+    c = wb["ESP Tracker"]["Z25"]
+    c.value = c.value + "\n11/24/2026 - Dana - typed in Excel"
+    wb.save(path)
+    res = esp("undo", cwd=folder)
+    assert res.exit_code == 1
+    (line,) = [x for x in res.stderr.splitlines() if x.startswith("  ESP Tracker!Z25")]
+    assert "typed in Excel" in line  # the part that differs is shown
+    wrote, _, now = line.partition(", it now holds ")
+    assert wrote.split(" wrote ")[1] != now.split(" (")[0]
+    assert "changed outside esp" in line
+    assert "undo the later operations" not in res.stderr
+
+
+def test_a_conflict_with_a_later_esp_write_names_it(folder: Path) -> None:
+    first = esp("note", "add", "Tyrone Jackson", "one", "--date", DAY, "--by", "T", cwd=folder)
+    assert first.exit_code == 0
+    later = esp("note", "add", "Tyrone Jackson", "two", "--date", DAY, "--by", "T", cwd=folder)
+    assert later.exit_code == 0
+    ops = [o["op"] for o in history_of(folder)]
+    res = esp("undo", ops[1], cwd=folder)
+    assert res.exit_code == 1
+    assert f"changed by esp operation {ops[0]}" in res.stderr
+    assert f"esp undo {ops[0]}" in res.stderr

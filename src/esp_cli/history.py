@@ -267,12 +267,19 @@ class CellRecord:
     before_xml: str | None = None
     agent_id: str | None = None
     email: str | None = None
+    n_number: str | None = None  # None too in an entry recorded before esp kept it
 
     @property
     def who(self) -> AgentRef:
         """The agent as recorded (where it was, and who)."""
         return AgentRef(
-            self.agent, self.cls, self.sheet, self.row, self.agent_id or "", self.email or ""
+            self.agent,
+            self.cls,
+            self.sheet,
+            self.row,
+            self.agent_id or "",
+            self.email or "",
+            self.n_number or "",
         )
 
     @property
@@ -296,6 +303,7 @@ class CellRecord:
                 if self.agent_id is not None
                 else {}
             ),
+            **({"n_number": self.n_number} if self.n_number is not None else {}),
         }
 
     @classmethod
@@ -312,6 +320,7 @@ class CellRecord:
             before_xml=d.get("before_xml"),
             agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
             email=None if d.get("agent_id") is None else str(d.get("email") or ""),
+            n_number=None if d.get("n_number") is None else str(d["n_number"]),
         )
 
 
@@ -800,6 +809,7 @@ def cell_entries(
         if c.agent_id is not None:
             out[-1]["agent_id"] = c.agent_id
             out[-1]["email"] = c.email or ""
+            out[-1]["n_number"] = c.n_number or ""
     return out
 
 

@@ -99,6 +99,7 @@ class AgentRef:
     row: int
     agent_id: str
     email: str
+    n_number: str = ""  # with the ID and e-mail, tells namesakes apart
 
     def fields(self) -> dict[str, Any]:
         """Who and where, first in every one-agent command's JSON."""
@@ -117,10 +118,11 @@ class CellChange:
     column: str
     old: Any
     new: Any
-    # The agent's Agent ID and e-mail (maybe empty) for a cell of an agent's row, recorded
-    # so the row can be found again; None for a cell written by address.
+    # The agent's Agent ID, e-mail and N Number (maybe empty) for a cell of an agent's row,
+    # recorded so the row can be found again; None for a cell written by address.
     agent_id: str | None = None
     email: str | None = None
+    n_number: str | None = None
 
     @property
     def cell(self) -> str:

@@ -215,6 +215,7 @@ class ChangePlan:
             old=old,
             agent_id=who.agent_id,
             email=who.email,
+            n_number=who.n_number,
         )
 
     def set_cell(
@@ -230,10 +231,14 @@ class ChangePlan:
         old: Any = None,
         agent_id: str | None = None,
         email: str | None = None,
+        n_number: str | None = None,
     ) -> CellChange:
-        """`agent_id`, `email`: who the agent of the cell's row is (see CellChange)."""
+        """`agent_id`, `email`, `n_number`: who the agent of the cell's row is (see
+        CellChange)."""
         self.patcher.set(sheet, row, col, new)
-        change = CellChange(sheet, row, col, agent, cls, column, old, new, agent_id, email)
+        change = CellChange(
+            sheet, row, col, agent, cls, column, old, new, agent_id, email, n_number
+        )
         self.changes.append(change)
         return change
 
@@ -251,11 +256,14 @@ class ChangePlan:
         old: Any = None,
         agent_id: str | None = None,
         email: str | None = None,
+        n_number: str | None = None,
     ) -> CellChange:
         """Put a cell back exactly as it was (its recorded XML; None: no cell), showing
         `value`. For an undo."""
         self.patcher.restore(sheet, row, col, element, value)
-        change = CellChange(sheet, row, col, agent, cls, column, old, value, agent_id, email)
+        change = CellChange(
+            sheet, row, col, agent, cls, column, old, value, agent_id, email, n_number
+        )
         self.changes.append(change)
         return change
 

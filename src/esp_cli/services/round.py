@@ -372,7 +372,13 @@ class Round:
         if not self.answered:
             self.answered = [
                 AgentAnswers(
-                    r.sheet, r.row, c.agent.name, c.agent.agent_id, c.agent.cls, email=c.agent.email
+                    r.sheet,
+                    r.row,
+                    c.agent.name,
+                    c.agent.agent_id,
+                    c.agent.cls,
+                    email=c.agent.email,
+                    n_number=r.ref().n_number,
                 )
                 for r, c in zip(self.rows, self.cards, strict=True)
             ]
@@ -594,7 +600,13 @@ def apply_answers(
         for agent in agents:
             where = f"{agent.sheet}!row {agent.row}"
             who = AgentRef(
-                agent.agent, agent.cls, agent.sheet, agent.row, agent.agent_id, agent.email
+                agent.agent,
+                agent.cls,
+                agent.sheet,
+                agent.row,
+                agent.agent_id,
+                agent.email,
+                agent.n_number,
             )
             row, why = finder.find(who)
             if row is None:
