@@ -26,9 +26,10 @@ from typing import Any
 from esp_cli import history
 from esp_cli.columns import BY_KEY, Kind
 from esp_cli.config import Config
-from esp_cli.errors import UnsafeWriteError
+from esp_cli.errors import UnsafeWriteError, UsageError
 from esp_cli.model import AddedColumn, CellChange, WriteReport
 from esp_cli.tracker import Row, Sheet, Table, read_table
+from esp_cli.values import control_characters, describe_character
 from esp_cli.xlsx import safety
 from esp_cli.xlsx.patch import Patcher
 from esp_cli.xlsx.refs import MAX_COL, address, col_letter
@@ -232,9 +233,12 @@ class ChangePlan:
         agent_id: str | None = None,
         email: str | None = None,
         n_number: str | None = None,
+        restoring: bool = False,
     ) -> CellChange:
         """`agent_id`, `email`, `n_number`: who the agent of the cell's row is (see
-        CellChange)."""
+        CellChange). `restoring`: what the cell held before (an undo), written as it was."""
+        if isinstance(new, str) and not restoring:
+            _refuse_control_characters(new, old, address(sheet, row, col))
         self.patcher.set(sheet, row, col, new)
         change = CellChange(
             sheet, row, col, agent, cls, column, old, new, agent_id, email, n_number
@@ -381,6 +385,21 @@ class WriteSession:
         finally:
             recorder.close()
         return saved.backup, op
+
+
+def _refuse_control_characters(new: str, old: Any, where: str) -> None:
+    """No command writes a character a cell cannot show (a NUL from a UTF-16 file read as
+    text, an escape code): one the cell already held (Excel can store them) stays."""
+    held = set(control_characters(old)) if isinstance(old, str) else set()
+    bad = [ch for ch in control_characters(new) if ch not in held]
+    if bad:
+        shown = ", ".join(describe_character(ch) for ch in bad)
+        raise UsageError(
+            f"{where}: the text to write holds {shown}, which no cell can show; nothing was "
+            "written.",
+            fix='remove it from the text (a file saved as "Unicode" or by a terminal program '
+            "may hold it: save it as UTF-8 text).",
+        )
 
 
 def _describer(table: Table | None) -> history.Describe | None:

@@ -32,6 +32,7 @@ from esp_cli.services.round import (
 )
 from esp_cli.system import let_ctrl_c_interrupt, read_line
 from esp_cli.tracker import Table
+from esp_cli.values import control_characters, describe_character, without_control_characters
 
 SmeOpt = Annotated[
     str | None,
@@ -53,8 +54,15 @@ def ask(prompt: str) -> str | None:
     if line is None:
         sys.stderr.write("\n")
         return None
+    bad = control_characters(line)
+    if bad:
+        # Never written to a cell: Excel would show them as garbage (_x0000_).
+        line = without_control_characters(line)
     if not sys.stdin.isatty():
         sys.stderr.write(line + "\n")  # a script's answers show in the transcript
+    if bad:
+        shown = ", ".join(describe_character(ch) for ch in bad)
+        sys.stderr.write(f"warning: that line held {shown}, which no cell can show; left out.\n")
     return line
 
 

@@ -240,7 +240,7 @@ def _plan(
             element = c.before_xml.encode("utf-8", "surrogateescape") if c.before_xml else None
             plan.restore_cell(c.sheet, c.row, c.col, element, _cell_value(c.before), **who)
         else:
-            plan.set_cell(p.sheet, p.row, p.col, _cell_value(c.before), **who)
+            plan.set_cell(p.sheet, p.row, p.col, _cell_value(c.before), restoring=True, **who)
     plan.sort()
     return conflicts
 

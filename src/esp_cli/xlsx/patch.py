@@ -109,11 +109,24 @@ def xml_text(text: str) -> bytes:
     return s.encode("utf-8")
 
 
+_MARCH_1900 = datetime(1900, 3, 1)
+
+
 def excel_serial(value: date | datetime, date1904: bool) -> float:
+    """The serial Excel stores for a date. In the 1900 system Excel counts 02/29/1900, a
+    day that never was (Lotus 1-2-3's leap-year bug, kept for compatibility): serials from
+    03/01/1900 on count from 12/30/1899, the ones before it from 12/31/1899."""
     epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
     dt = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-    delta = dt.replace(tzinfo=None) - epoch
-    return delta.days + delta.seconds / 86400
+    dt = dt.replace(tzinfo=None)
+    delta = dt - epoch
+    serial = delta.days + delta.seconds / 86400
+    return serial - 1 if not date1904 and dt < _MARCH_1900 else serial
+
+
+def first_date(date1904: bool) -> date:
+    """The first day a workbook's date system can store."""
+    return date(1904, 1, 1) if date1904 else date(1900, 1, 1)
 
 
 def _num(v: float) -> bytes:
@@ -336,11 +349,18 @@ class Patcher:
                     f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}.",
                     fix="unmerge those cells in Excel.",
                 )
-        for r1, c1, r2, c2 in sx.array_ranges:
+        for (r1, c1, r2, c2), kind in sx.filled_ranges:
             if r1 <= row <= r2 and c1 <= col <= c2:
+                span = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+                if kind == "dataTable":
+                    raise UnsafeWriteError(
+                        f"{where} is part of a What-If data table ({span}); Excel fills it, "
+                        "esp will not overwrite it.",
+                        fix="move the data table (Data > What-If Analysis), or map that column "
+                        "to another header in esp.toml.",
+                    )
                 raise UnsafeWriteError(
-                    f"{where} is filled by an array formula "
-                    f"({col_letter(c1)}{r1}:{col_letter(c2)}{r2}); esp will not overwrite it.",
+                    f"{where} is filled by an array formula ({span}); esp will not overwrite it.",
                     fix="move the formula, or map that column to another header in esp.toml.",
                 )
         if col not in self._new_cols.get(sheet, {}):
@@ -362,6 +382,15 @@ class Patcher:
             check_cell_text(value, where)
         if isinstance(value, float) and not math.isfinite(value):
             raise UnsafeWriteError(f"{where}: {value} is not a number Excel can store.")
+        if isinstance(value, date):
+            day = value.date() if isinstance(value, datetime) else value
+            first = first_date(self.pkg.date1904)
+            if day < first:
+                raise UsageError(
+                    f"{where}: {day:%m/%d/%Y} is before {first:%m/%d/%Y}, the first date "
+                    "Excel can store in this workbook; nothing was written.",
+                    fix="check the date given.",
+                )
         self._writes.setdefault(sheet, {})[(row, col)] = value
 
     def _related(self, sheet: str, rel_type: str) -> list[tuple[str, bytes]]:

@@ -137,6 +137,17 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
             fix="wait for it to finish and run the command again.",
         ) from exc
     except OSError as exc:
+        if isinstance(exc, PermissionError) and lock.path.exists():
+            owner = system.file_owner(lock.path)
+            who = owner or "another user"
+            raise WriteFailedError(
+                f"{lock.path}: esp's lock file for the workbook belongs to {who}, and only "
+                f"they may use it ({exc.strerror}); nothing was written.",
+                fix=f"ask {owner or 'its owner'} or an administrator to delete "
+                f"{lock.path.name} (it is safe to delete while no esp command is running) "
+                "or to let the team write it; esp then makes it writable for whoever may "
+                "write the workbook.",
+            ) from exc
         raise WriteFailedError(
             f"{path.parent}: cannot create the lock file ({exc.strerror}); nothing was written.",
             fix="check that the folder is writable.",

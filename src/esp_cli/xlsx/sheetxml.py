@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from xml.parsers import expat
 
 from esp_cli.xlsx.package import element_text
-from esp_cli.xlsx.refs import MAX_COL, col_letter, col_number, parse_range
+from esp_cli.xlsx.refs import MAX_COL, col_letter, col_number, parse_area, parse_range
 from esp_cli.xlsx.xmlbytes import (
     MAIN_NS,
     FragmentCheck,
@@ -477,7 +477,7 @@ class SheetXml:
         for ref in refs:
             for part in ref.split():
                 try:
-                    out.append(parse_range(part))
+                    out.append(parse_area(part))
                 except ValueError:
                     continue
         return out
@@ -507,15 +507,21 @@ class SheetXml:
     def array_ranges(self) -> list[tuple[int, int, int, int]]:
         """Ranges filled by array and dynamic-array (spill) formulas, and by What-If data
         tables (`<f t="dataTable" ref>` on the table's first result cell)."""
+        return [rng for rng, _kind in self.filled_ranges]
+
+    @cached_property
+    def filled_ranges(self) -> list[tuple[tuple[int, int, int, int], str]]:
+        """array_ranges, each with what fills it: "array" or "dataTable"."""
         out = []
         for m in start_tag(self.prefix, b"f").finditer(self.scan, self.sd_open_end, self.sd_close):
             attrs = parse_attrs(m.group(1))
-            if attrs.get(b"t") not in (b"array", b"dataTable"):
+            kind = attrs.get(b"t", b"").strip()
+            if kind not in (b"array", b"dataTable"):
                 continue
             ref = attrs.get(b"ref")
             if ref:
                 try:
-                    out.append(parse_range(ref.decode()))
+                    out.append((parse_range(ref.decode().strip()), kind.decode()))
                 except (ValueError, UnicodeDecodeError):
                     continue
         return out

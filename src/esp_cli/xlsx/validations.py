@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from esp_cli.errors import InputFileError
 from esp_cli.xlsx.package import NS_MAIN, Package, SheetInfo, element_text
 from esp_cli.xlsx.reader import WorkbookReader
-from esp_cli.xlsx.refs import parse_range
+from esp_cli.xlsx.refs import parse_area
 from esp_cli.xlsx.sheetxml import SheetXml
 
 _X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
@@ -35,7 +35,7 @@ def _ranges(sqref: str) -> tuple[tuple[int, int, int, int], ...]:
     out = []
     for part in sqref.split():
         try:
-            out.append(parse_range(part))
+            out.append(parse_area(part))
         except ValueError:
             continue
     return tuple(out)
@@ -91,14 +91,15 @@ class _Resolver:
         if not ref:
             return None
         if not sheet_name and not re.fullmatch(
-            r"\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?", ref
+            r"\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}",
+            ref,
         ):
             target = self._defined_name(ref)
             return self.values(target, depth + 1) if target else None
         name = sheet_name.strip("'").replace("''", "'") if sheet_name else self.sheet.name
         try:
             info = self.pkg.sheet(name)
-            r1, c1, r2, c2 = parse_range(ref.replace("$", ""))
+            r1, c1, r2, c2 = parse_area(ref.replace("$", ""))
         except (ValueError, InputFileError):
             return None
         values = self.reader.values(info)
