@@ -163,8 +163,8 @@ class ChangePlan:
     ) -> UnsafeWriteError:
         """No column is left for a new one: the sheet uses its last column, XFD."""
         sheet_info = self.workbook.pkg.sheet(sheet)
-        row = self.patcher.first_used_row(sheet, MAX_COL) or self.workbook.first_value_in(
-            sheet_info, MAX_COL
+        row = self.workbook.first_value_in(sheet_info, MAX_COL) or self.patcher.first_formula_row(
+            sheet, MAX_COL
         )
         where = f"{col_letter(MAX_COL)}{row}" if row else col_letter(MAX_COL)
         value = (
@@ -191,11 +191,14 @@ class ChangePlan:
         why = self.patcher.column_use(sheet, col, header_row)
         if why is not None:
             return why
-        row = self.patcher.first_used_row(sheet, col)
-        if row is None and col <= last_used:
-            row = self.workbook.first_value_in(self.workbook.pkg.sheet(sheet), col)
-        if row is not None:
-            return f"holds data without a header ({col_letter(col)}{row})"
+        # Values as read (a column past the last one holding a value holds none), and the
+        # formulas, which a value does not show when their result is empty.
+        found = [self.patcher.first_formula_row(sheet, col)]
+        if col <= last_used:
+            found.append(self.workbook.first_value_in(self.workbook.pkg.sheet(sheet), col))
+        rows = [r for r in found if r is not None]
+        if rows:
+            return f"holds data without a header ({col_letter(col)}{min(rows)})"
         return None
 
     def set(self, row: Row, key: str, new: Any) -> CellChange:
@@ -238,7 +241,7 @@ class ChangePlan:
         """`agent_id`, `email`, `n_number`: who the agent of the cell's row is (see
         CellChange). `restoring`: what the cell held before (an undo), written as it was."""
         if isinstance(new, str) and not restoring:
-            _refuse_control_characters(new, old, address(sheet, row, col))
+            _refuse_control_characters(new, old, sheet, row, col)
         self.patcher.set(sheet, row, col, new)
         change = CellChange(
             sheet, row, col, agent, cls, column, old, new, agent_id, email, n_number
@@ -387,16 +390,19 @@ class WriteSession:
         return saved.backup, op
 
 
-def _refuse_control_characters(new: str, old: Any, where: str) -> None:
+def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: int) -> None:
     """No command writes a character a cell cannot show (a NUL from a UTF-16 file read as
     text, an escape code): one the cell already held (Excel can store them) stays."""
+    found = control_characters(new)
+    if not found:
+        return
     held = set(control_characters(old)) if isinstance(old, str) else set()
-    bad = [ch for ch in control_characters(new) if ch not in held]
+    bad = [ch for ch in found if ch not in held]
     if bad:
         shown = ", ".join(describe_character(ch) for ch in bad)
         raise UsageError(
-            f"{where}: the text to write holds {shown}, which no cell can show; nothing was "
-            "written.",
+            f"{address(sheet, row, col)}: the text to write holds {shown}, which no cell can "
+            "show; nothing was written.",
             fix='remove it from the text (a file saved as "Unicode" or by a terminal program '
             "may hold it: save it as UTF-8 text).",
         )

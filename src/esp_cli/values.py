@@ -284,6 +284,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def control_characters(text: str) -> list[str]:
     """The characters of `text` a cell cannot show, each once, in order."""
+    if _CONTROL.search(text) is None:
+        return []
     return list(dict.fromkeys(_CONTROL.findall(text)))
 
 

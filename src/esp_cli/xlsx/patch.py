@@ -231,11 +231,11 @@ class Patcher:
         for (r, c), value in moved.items():
             self.set(sheet, r, moves[c], value)
 
-    def first_used_row(self, sheet: str, col: int) -> int | None:
-        """The first row whose cell in column `col` holds a value or a formula (one showing
-        nothing included), as the sheet's XML has it."""
+    def first_formula_row(self, sheet: str, col: int) -> int | None:
+        """The first row whose cell in column `col` holds a formula (one showing nothing
+        included), as the sheet's XML has it."""
         with self._sheet_errors(sheet):
-            return self.sheet_xml(sheet).first_used_row(col)
+            return self.sheet_xml(sheet).first_formula_row(col)
 
     def column_use(self, sheet: str, col: int, from_row: int) -> str | None:
         """Why column `col` is not free for a new column, values aside (None: it is)."""

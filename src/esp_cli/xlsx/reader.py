@@ -212,18 +212,22 @@ def _readable(pkg: Package) -> bytes:
 _SPACED_VALUE = re.compile(
     rb"<((?:[^\s:<>/!?]+:)?)v>([ \t\r\n]+[^<]*|[^<]*[ \t\r\n])</\1v[ \t\r\n]*>"
 )
-_SPACE_HINTS = tuple(
-    hint for ws in (b" ", b"\t", b"\r", b"\n") for hint in (b"<v>" + ws, ws + b"</v>", b":v>" + ws)
-)
-_SPACED_PREFIXED = re.compile(rb"[ \t\r\n]</[^\s:<>/!?]+:v[ \t\r\n]*>")
+_AFTER_VALUE_TAG = re.compile(rb"v>[ \t\r\n]")  # "<v> ", "<x:v>\n" (and "</v>\n")
+_BEFORE_END_TAG = re.compile(rb"[ \t\r\n]</")
 
 
-def _spaced(piece: bytes) -> bool:
-    """Whether a value of the sheet (a piece of it) may have spaces around it: a few byte
-    searches, since a sheet as Excel writes it has none."""
-    if any(hint in piece for hint in _SPACE_HINTS):
-        return _SPACED_VALUE.search(piece) is not None
-    return b":v" in piece and _SPACED_PREFIXED.search(piece) is not None
+def _spaced(piece: bytes, start: int = 0) -> bool:
+    """Whether a value of the sheet (a piece of it, from `start`) has spaces around it.
+    A sheet as Excel writes it has none, nor any line break, tab or carriage return: two
+    quick searches tell, and only a hint is looked at closely."""
+    hint = _AFTER_VALUE_TAG.search(piece, start) is not None
+    if not hint:
+        lines = piece.find(b"\n", start) >= 0 or piece.find(b"\r", start) >= 0
+        if lines or piece.find(b"\t", start) >= 0:
+            hint = _BEFORE_END_TAG.search(piece, start) is not None
+        else:
+            hint = piece.find(b" </", start) >= 0
+    return hint and _SPACED_VALUE.search(piece, start) is not None
 
 
 def unspaced_values(sheet: bytes) -> bytes:
@@ -362,7 +366,7 @@ def _errors_in(
     """Adds the piece's error cells (and text-formatted cells); False when the piece needs
     a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
     finds every candidate whatever the spelling of its attributes."""
-    if not found.spaced and _spaced(piece):
+    if not found.spaced and _spaced(piece, after_declaration(piece) if first else 0):
         found.spaced = True
     if has_markup(piece, after_declaration(piece) if first else 0):
         found.cdata = found.cdata or b"<![CDATA[" in piece

@@ -395,62 +395,49 @@ class SheetXml:
                     break
         return out
 
-    def first_used_row(self, col: int) -> int | None:
-        """The first row whose cell in column `col` holds something: a value, or a formula
-        (a shared formula's member, or one whose result is empty, ="", included). Found by
-        the cells' references (a few byte searches); a cell without one is placed by
-        parsing its row, on a sheet that has such cells."""
-        letters = col_letter(col).encode()
-        scan, start, stop = self.scan, self.sd_open_end, self.sd_close
-        found: list[int] = []
-        spaced = any(hint in scan for hint in (b" r ", b" r\n", b" r\t", b"r= ", b"r=\n", b"r=\t"))
-        if spaced:
-            pattern = re.compile(rb"(?<=\s)r\s*=\s*[\"']" + letters + rb"(\d+)[\"']")
-            hits = [(m.start(), int(m.group(1))) for m in pattern.finditer(scan, start, stop)]
-        else:
-            hits = []
-            for quote in (b'"', b"'"):
-                needle = b"r=" + quote + letters
-                at = scan.find(needle, start, stop)
-                while at >= 0:
-                    digits = re.match(rb"(\d+)" + quote, scan[at + len(needle) : at + 20])
-                    if digits is not None and scan[at - 1 : at].isspace():
-                        hits.append((at, int(digits.group(1))))
-                    at = scan.find(needle, at + 1, stop)
-        for at, row in sorted(hits, key=lambda h: h[1]):
-            cell = self._cell_open.match(scan, scan.rfind(b"<", start, at), stop)
-            if cell is None or cell.end() < at or cell.group(2):
-                continue  # another element's attribute, or an empty cell
-            close = self._cell_close.search(scan, cell.end(), stop)
-            if close is not None and _holds_something(scan[cell.end() : close.start()]):
-                found.append(row)
-                break
-        if not found and self._has_cells_without_r:
-            for loc in self.rows:
-                for cell_loc in self.cells(loc):
-                    if (
-                        cell_loc.col == col
-                        and cell_loc.body
-                        and _holds_something(
-                            self.data[loc.tag_end + cell_loc.start : loc.tag_end + cell_loc.end]
-                        )
-                    ):
-                        found.append(loc.num)
-                        break
-                if found:
-                    break
-        return min(found) if found else None
+    def first_formula_row(self, col: int) -> int | None:
+        """The first row whose cell in column `col` holds a formula — one whose result is
+        empty (="") or a shared formula's member included, which a value scan misses."""
+        return self._formula_rows.get(col)
 
     @cached_property
-    def _has_cells_without_r(self) -> bool:
-        """Whether some cell lacks its reference (its column then follows from the cells
-        before it)."""
+    def _formula_rows(self) -> dict[int, int]:
+        """Column -> the first row with a formula in it: one pass over the formulas' tags
+        (a few byte searches each), the rows parsed only where a cell has no reference."""
+        out: dict[int, int] = {}
+        if not self.has_formulas:
+            return out
         scan, p = self.scan, self.prefix
-        cells = sum(scan.count(b"<" + p + b"c" + end) for end in _ENDS)
-        if scan.count(b"<" + p + b'c r="') == cells:
-            return False  # as Excel writes them: r first on every cell
-        with_r = len(re.findall(rb"<" + re.escape(p) + rb"c\s[^>]*?(?<=\s)r\s*=", scan))
-        return with_r < cells
+        needle = b"<" + p + b"f"
+        cell_tag = b"<" + p + b"c"
+        excel = cell_tag + b' r="'  # a cell as Excel writes it: its reference first
+        first = self.sd_open_end
+        at = scan.find(needle, first, self.sd_close)
+        while at >= 0:
+            after = scan[at + len(needle) : at + len(needle) + 1]
+            if after in (b">", b"/", b" ", b"\t", b"\n", b"\r"):
+                start = scan.rfind(cell_tag, first, at)
+                if scan.startswith(excel, start):
+                    ref = scan[start + len(excel) : scan.find(b'"', start + len(excel), at)]
+                else:
+                    cell = self._cell_open.match(scan, start) if start >= 0 else None
+                    ref = parse_attrs(cell.group(1)).get(b"r", b"") if cell else b""
+                got = _CELL_REF.fullmatch(ref.strip())
+                if got is None:
+                    return self._formula_rows_parsed()  # a cell without its reference
+                row, col = int(got.group(2)), _col_of(got.group(1))
+                if row < out.get(col, row + 1):
+                    out[col] = row
+            at = scan.find(needle, at + 1, self.sd_close)
+        return out
+
+    def _formula_rows_parsed(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for loc in self.rows:
+            for cell in self.cells(loc):
+                if cell.has_formula:
+                    out[cell.col] = min(out.get(cell.col, loc.num), loc.num)
+        return out
 
     # -- what surrounds the rows ------------------------------------------------------
 
@@ -569,17 +556,6 @@ class SheetXml:
     def fragment_check(self) -> FragmentCheck:
         """A check for rows as they are written into this sheet's <sheetData>."""
         return FragmentCheck(self.declarations)
-
-
-_FILLED = re.compile(
-    rb"<(?:[^\s:<>/!?]+:)?f(?=[\s/>])"  # a formula, whatever its result
-    rb"|<(?:[^\s:<>/!?]+:)?(?:v|t)(?:\s[^>]*)?>[^<]"  # a value, or text of a string
-)
-
-
-def _holds_something(body: bytes) -> bool:
-    """Whether a cell's content (between its tags) holds a formula or a value."""
-    return _FILLED.search(body) is not None
 
 
 @functools.lru_cache(maxsize=4096)
