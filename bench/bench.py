@@ -1112,8 +1112,8 @@ HISTORY_READS = (
 # appending the entry, synced), and writes the time they took to $ESP_BENCH_RECORDING_FILE.
 RECORDING_DRIVER = """\
 import atexit, hashlib, os, sys, time
-from esp_cli import history
-from esp_cli.xlsx import workbook
+from esp_cli.workbook import history
+from esp_cli.workbook.xlsx import workbook
 spent = [0.0]
 def timed(f):
     def inner(*args, **kwargs):
@@ -1143,7 +1143,7 @@ main()
 # the agent in the tracker, as every one-agent command does.
 READING_DRIVER = """\
 import atexit, os, sys, time
-from esp_cli import history
+from esp_cli.workbook import history
 spent = [0.0]
 real = history.read_log
 def read_log(*args, **kwargs):
@@ -1168,9 +1168,10 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
     and access changes on one agent each, a daily N Number sync of a few hundred cells, one
     escalations --write over every agent; the last one ends on the tracker as it is (no
     change outside esp). Returns how many cells the log holds."""
-    from esp_cli import history
-    from esp_cli.tracker import read_table
-    from esp_cli.xlsx.workbook import Workbook
+    from esp_cli.core import oplog
+    from esp_cli.workbook import history
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx.workbook import Workbook
 
     rng = random.Random(SEED)
     table = read_table(Workbook.open(files.tracker))
@@ -1184,7 +1185,7 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
 
     def cell(row: Any, col: int, before: Any, after: Any) -> Any:
         xml = f'<c r="{column_letter(col)}{row.row}" s="7" t="s"><v>{rng.randrange(9999)}</v></c>'
-        return history.CellRecord(
+        return oplog.CellRecord(
             row.sheet, row.row, col, row.label(), row.cls, "Notes", before, after, xml
         )
 
@@ -1211,9 +1212,9 @@ def build_history_log(files: BenchFiles, path: Path, ops: int = HISTORY_OPS) -> 
             )
             total += len(cells)
             after = final if i == ops - 1 else hashlib.sha256(b"%d" % i).hexdigest()
-            op = history.Operation(
+            op = oplog.Operation(
                 op=f"{i:08x}",
-                kind=history.WRITE,
+                kind=oplog.WRITE,
                 time=when,
                 signer="Jordan Reyes",
                 login="jreyes",

@@ -279,7 +279,7 @@ _KIND_WORDS = {
 
 def columns_section() -> list[str]:
     """The tracker's columns, as esp's header matching knows them."""
-    from esp_cli.columns import COLUMNS
+    from esp_cli.core.columns import COLUMNS
 
     out = [
         "## Tracker columns",
@@ -300,7 +300,7 @@ def columns_section() -> list[str]:
 
 def actions_section() -> list[str]:
     """The actions and stages, as JSON and the tracker spell them."""
-    from esp_cli.rules import ACTION_LABELS, Stage
+    from esp_cli.core.rules import ACTION_LABELS, Stage
 
     out = [
         "## Actions and stages",

@@ -335,7 +335,8 @@ def _as_shown() -> Iterator[None]:
     output depend on the length of its temporary folder's name."""
     from unittest import mock
 
-    from esp_cli import history, render
+    from esp_cli import render
+    from esp_cli.workbook import history
 
     counter = iter(range(0x1A2B3C01, 0x1A2B3C01 + 100_000))
     with contextlib.ExitStack() as stack:

@@ -19,6 +19,8 @@ import holidays
 import numpy as np
 import openpyxl
 
+from tests.factories import headers
+
 ONE_DAY = timedelta(days=1)
 HOLIDAYS = sorted(
     str(d) for d in holidays.country_holidays("US", years=range(2025, 2029)) if d.weekday() < 5
@@ -35,31 +37,33 @@ ACCESS = [
     "Other",
 ]
 HEADERS = [
-    "Class",
-    "Agent Name",
-    "Agent ID",
-    "Email",
-    "N Number",
-    "Date of N Number Request",
-    "ESP Start Date",
-    "Call Cert Start",
-    "Call Cert Complete?",
-    "TBT Hours",
-    "All TBTs Complete?",
-    "Citrix TBT Access",
-    "SPOC Called Date",
-    "SPOC Incident Number",
-    "Callback Phone",
-    "Coaching Date",
-    "Written CAP Date",
-    "Final CAP Date",
-    "Term Review Date",
-    "Notes",
+    *headers(
+        "class",
+        "agent_name",
+        "agent_id",
+        "email",
+        "n_number",
+        "n_number_requested",
+        "esp_start",
+        "call_cert_start",
+        "call_cert_complete",
+        "tbt_hours",
+        "tbts_complete",
+        "citrix_access",
+        "spoc_called",
+        "incident_number",
+        "callback_phone",
+        "coaching_date",
+        "written_cap_date",
+        "final_cap_date",
+        "term_review_date",
+        "notes",
+    ),
     "Status",
 ]
 TITLE_ROWS = 2  # a title and a blank row above the header, as teams keep it
 FIRST_ROW = TITLE_ROWS + 2
-STEP_HEADERS = ("Coaching Date", "Written CAP Date", "Final CAP Date", "Term Review Date")
+STEP_HEADERS = headers("coaching_date", "written_cap_date", "final_cap_date", "term_review_date")
 STEPS = ("coaching", "written_cap", "final_cap", "term_review")
 FIRSTS = ["Ana", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kai", "Lia"]
 LASTS = ["Adler", "Baker", "Cruz", "Diaz", "Eng", "Fox", "Gray", "Hale", "Ito", "Jain", "Kerr"]

@@ -9,20 +9,32 @@ from typing import Any
 
 import openpyxl
 
-TRACKER_HEADERS = (
-    "Class",
-    "Agent Name",
-    "Agent ID",
-    "Email",
-    "N Number",
-    "Date of N Number Request",
-    "ESP Start Date",
-    "Call Cert Complete?",
-    "All TBTs Complete?",
-    "Citrix TBT Access",
-    "Notes",
-    "TBT Notes",
+from esp_cli.core.columns import BY_KEY
+
+
+def headers(*keys: str) -> tuple[str, ...]:
+    """The canonical headers of these column keys, in this order, from the column
+    definitions (esp_cli.core.columns.COLUMNS): a test tracker is spelled as esp spells it,
+    and a renamed header changes every test tracker at once."""
+    return tuple(BY_KEY[key].header for key in keys)
+
+
+# The columns of a typical test tracker (more are added where a test needs them).
+TRACKER_KEYS = (
+    "class",
+    "agent_name",
+    "agent_id",
+    "email",
+    "n_number",
+    "n_number_requested",
+    "esp_start",
+    "call_cert_complete",
+    "tbts_complete",
+    "citrix_access",
+    "notes",
+    "tbt_notes",
 )
+TRACKER_HEADERS = headers(*TRACKER_KEYS)
 
 
 def make_workbook(

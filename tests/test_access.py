@@ -17,15 +17,27 @@ from scripts.sample_builder.sample import ACCESS_OPTIONS, build_sample
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.core.values import Unreadable, us_phone
 from esp_cli.errors import ExitCode
-from esp_cli.values import Unreadable, us_phone
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.xlsx.workbook import Workbook
+from tests import factories
 
-HEADERS = [
-    "Class", "Agent Name", "Agent ID", "Email", "Call Cert Complete?", "All TBTs Complete?",
-    "Citrix TBT Access", "SPOC Called Date", "SPOC Incident Number", "Callback Phone",
-    "Searched by Course Number", "TBT Notes",
-]  # fmt: skip
+HEADERS = list(
+    factories.headers(
+        "class",
+        "agent_name",
+        "agent_id",
+        "email",
+        "call_cert_complete",
+        "tbts_complete",
+        "citrix_access",
+        "spoc_called",
+        "incident_number",
+        "callback_phone",
+        "searched_course",
+        "tbt_notes",
+    )
+)
 # Under a title row: headers in row 2, agents from row 3. Columns G..L as above.
 ACCESS, CALLED, INCIDENT, PHONE, SEARCHED, TBT = "G", "H", "I", "J", "K", "L"
 OPTIONS = ["No Issues", "Password Reset", "Citrix Down", "Cannot Locate TBT", "Other"]

@@ -20,7 +20,8 @@ from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
 from typer.testing import CliRunner
 
-from esp_cli.advice import (
+from esp_cli.cli import app
+from esp_cli.core.advice import (
     PLACEHOLDERS,
     AdviceKind,
     MissingPlaceholderError,
@@ -34,10 +35,9 @@ from esp_cli.advice import (
     situations,
     to_html,
 )
-from esp_cli.calendar import BusinessCalendar
-from esp_cli.cli import app
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.rules import AgentFacts, evaluate
 from esp_cli.errors import UsageError
-from esp_cli.rules import AgentFacts, evaluate
 from tests import factories
 
 DAY = date(2026, 11, 24)  # a Tuesday; Veterans Day 11-11 and Thanksgiving 11-26 are holidays
@@ -46,23 +46,23 @@ STAMP = f"{TODAY:%m/%d/%Y}"
 SIGNER = "Priya Natarajan"
 COORDINATOR = "Jordan Reyes"
 COORDINATOR_EMAIL = "jordan.reyes@vendorcx.com"
-HEADERS = (
-    "Class",
-    "Agent Name",
-    "Agent ID",
-    "Email",
-    "N Number",
-    "Date of N Number Request",
-    "TBT SME",
-    "ESP Start Date",
-    "Call Cert Complete?",
-    "All TBTs Complete?",
-    "Citrix TBT Access",
-    "SPOC Called Date",
-    "SPOC Incident Number",
-    "Callback Phone",
-    "Notes",
-    "TBT Notes",
+HEADERS = factories.headers(
+    "class",
+    "agent_name",
+    "agent_id",
+    "email",
+    "n_number",
+    "n_number_requested",
+    "tbt_sme",
+    "esp_start",
+    "call_cert_complete",
+    "tbts_complete",
+    "citrix_access",
+    "spoc_called",
+    "incident_number",
+    "callback_phone",
+    "notes",
+    "tbt_notes",
 )
 C1, C2 = "AET-1109", "AET-1116"
 
@@ -847,7 +847,7 @@ def test_a_very_long_name_still_makes_a_draft_and_is_noted(tmp_path: Path) -> No
 def test_a_draft_that_cannot_be_written_stops_the_run_and_the_ones_before_are_noted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from esp_cli import mail
+    from esp_cli.mail import outgoing as mail
     from esp_cli.services import advise as service
 
     factories.tracker(
@@ -858,13 +858,15 @@ def test_a_draft_that_cannot_be_written_stops_the_run_and_the_ones_before_are_no
     write_config(tmp_path)
     written: list[str] = []
 
-    def disk_full_on_the_second(msg: EmailMessage, path: Path) -> Path:
+    write_atomic = mail.write_atomic
+
+    def disk_full_on_the_second(path: Path, data: bytes) -> Path:
         if written:
             raise service.WriteFailedError(f"{path}: cannot be written (No space left on device).")
         written.append(path.name)
-        return mail.write_atomic(path, mail.draft_bytes(msg))
+        return write_atomic(path, data)
 
-    monkeypatch.setitem(service.DRAFT_WRITERS, "eml", disk_full_on_the_second)
+    monkeypatch.setattr(mail, "write_atomic", disk_full_on_the_second)
     out = tmp_path / "drafts"
     result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
                  "-c", str(tmp_path / "esp.toml"))  # fmt: skip

@@ -8,25 +8,34 @@ from pathlib import Path
 
 import pytest
 
-from esp_cli.calendar import COMPANY_DAY_OFF, BusinessCalendar
-from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
+from esp_cli.core.calendar import COMPANY_DAY_OFF, BusinessCalendar, RememberingCalendar
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.rules import AgentFacts
 from esp_cli.errors import AgentNotFoundError, ConfigError, ExitCode, UsageError
-from esp_cli.rules import AgentFacts
 from esp_cli.services.agents import AgentLookupError, agents_in_class, find_agent
 from esp_cli.services.facts import (
     FACT_KEYS,
-    RememberingCalendar,
     calendar_config,
     calendar_from,
     facts_from_row,
 )
-from esp_cli.tracker import Table, read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import Table, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
+from tests import factories
 
 from .factories import make_workbook
 
-HEADERS = ["Agent Name", "Agent ID", "Email", "N Number", "ESP Start Date", "All TBTs Complete?"]
+HEADERS = list(
+    factories.headers(
+        "agent_name",
+        "agent_id",
+        "email",
+        "n_number",
+        "esp_start",
+        "tbts_complete",
+    )
+)
 
 
 @pytest.fixture
@@ -180,14 +189,16 @@ def test_calendar_from_an_unknown_country_is_a_config_error() -> None:
 
 
 def test_facts_carry_date_times_numbers_and_text(tmp_path: Path) -> None:
-    headers = [
-        "Agent Name",
-        "Call Cert Start",
-        "TBT Hours",
-        "SPOC Incident Number",
-        "Citrix TBT Access",
-        "Searched by Course Number",
-    ]
+    headers = list(
+        factories.headers(
+            "agent_name",
+            "call_cert_start",
+            "tbt_hours",
+            "incident_number",
+            "citrix_access",
+            "searched_course",
+        )
+    )
     path = make_workbook(
         tmp_path / "t.xlsx",
         {

@@ -11,8 +11,8 @@ from scripts.sample_builder.sample import LISTS_SHEET, TRACKER_COLUMNS
 
 from esp_cli.config import Config
 from esp_cli.services.sync import sync_nnumbers
-from esp_cli.tracker import read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 N = 50
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esp_cli.calendar import COMPANY_DAY_OFF, BusinessCalendar, CalendarConfig, CalendarError
+from esp_cli.core.calendar import COMPANY_DAY_OFF, BusinessCalendar, CalendarConfig, CalendarError
 from esp_cli.errors import EspError
 
 ONE_DAY = timedelta(days=1)

@@ -158,7 +158,7 @@ try:
     main()
 except SystemExit:
     pass
-print(sorted(m for m in sys.modules if m.startswith("esp_cli.cli.")), file=sys.stderr)
+print(sorted(m for m in sys.modules if m.startswith("esp_cli.")), file=sys.stderr)
 """
 
 
@@ -185,3 +185,12 @@ def test_help_and_unknown_commands_load_every_command() -> None:
     every = {f"esp_cli.cli.{m}" for m in ("sync", "note", "report", "demo", "tbt")}
     assert every <= _loaded_modules("--help")
     assert every <= _loaded_modules("no-such-command")
+
+
+def test_help_loads_no_service_nor_workbook_nor_mail() -> None:
+    """`esp --help` registers every command without doing any command's work: a command's
+    service, its workbook and mail code load when it runs (`make bench` times --help)."""
+    loaded = _loaded_modules("--help")
+    heavy = {m for m in loaded if m.startswith(("esp_cli.services", "esp_cli.workbook.xlsx"))}
+    heavy |= {m for m in loaded if m.startswith(("esp_cli.mail", "esp_cli.workbook.session"))}
+    assert heavy == set()

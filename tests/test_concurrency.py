@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
-from esp_cli.xlsx import safety
+from esp_cli.workbook.xlsx import safety
 from tests.support.paths import SAMPLE_DATA
 from tests.support.processes import finish
 
@@ -28,7 +28,7 @@ from .factories import make_workbook
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from esp_cli.xlsx.workbook import locked_for_update
+    from esp_cli.workbook.xlsx.workbook import locked_for_update
     path, row, value = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     with locked_for_update(path) as wb:
         p = wb.patcher()

@@ -30,8 +30,8 @@ import pytest
 from lxml import etree
 
 from esp_cli.errors import UnsafeWriteError
-from esp_cli.xlsx.patch import Value
-from esp_cli.xlsx.workbook import Workbook, locked_for_update
+from esp_cli.workbook.xlsx.patch import Value
+from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update
 from tests.support.libreoffice import Rows, cell, convert_workbooks
 from tests.support.marks import needs_schemas, needs_soffice
 from tests.support.ooxml import validate_package

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from esp_cli.errors import MissingColumnsError
-from esp_cli.tracker import read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 pytestmark = pytest.mark.corpus
 

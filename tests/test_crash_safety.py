@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from bench.bench import build_master, build_tracker
 
-from esp_cli.tracker import read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 from .factories import tracker
 from .support.processes import DEADLINE_SECONDS
@@ -234,7 +234,7 @@ def test_a_write_stopped_by_ctrl_c_after_the_replace_is_recorded(
     from typer.testing import CliRunner
 
     from esp_cli.cli import app
-    from esp_cli.xlsx import safety
+    from esp_cli.workbook.xlsx import safety
 
     path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
     real = safety.replace_atomically

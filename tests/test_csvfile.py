@@ -13,9 +13,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from esp_cli.csvfile import CsvError, decode, guess_delimiter, read_csv
-from esp_cli.names import name_key
-from esp_cli.selfreports import reports_from_rows
+from esp_cli.core.csvfile import CsvError, decode, guess_delimiter, read_csv
+from esp_cli.core.names import name_key
+from esp_cli.mail.selfreports import reports_from_rows
 
 HEADERS = ("Timestamp", "Agent Name", "Update", "Blockers", "TBTs Completed", "Class")
 # Text as agents type it: quotes of both kinds, every delimiter, line breaks, accents,

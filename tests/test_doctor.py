@@ -12,30 +12,31 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
+from tests import factories
 from tests.support.paths import SAMPLE_DATA
 
-HEADERS = (
-    "Class",
-    "Agent Name",
-    "Agent ID",
-    "Email",
-    "N Number",
-    "Date of N Number Request",
-    "TBT SME",
-    "ESP Start Date",
-    "Call Cert Complete?",
-    "All TBTs Complete?",
-    "Citrix TBT Access",
-    "SPOC Called Date",
-    "SPOC Incident Number",
-    "Callback Phone",
-    "Searched by Course Number",
-    "Coaching Date",
-    "Written CAP Date",
-    "Final CAP Date",
-    "Term Review Date",
-    "Notes",
-    "TBT Notes",
+HEADERS = factories.headers(
+    "class",
+    "agent_name",
+    "agent_id",
+    "email",
+    "n_number",
+    "n_number_requested",
+    "tbt_sme",
+    "esp_start",
+    "call_cert_complete",
+    "tbts_complete",
+    "citrix_access",
+    "spoc_called",
+    "incident_number",
+    "callback_phone",
+    "searched_course",
+    "coaching_date",
+    "written_cap_date",
+    "final_cap_date",
+    "term_review_date",
+    "notes",
+    "tbt_notes",
 )
 
 

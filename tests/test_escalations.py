@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.config import Config
-from esp_cli.rules import ActionKind
+from esp_cli.core.rules import ActionKind
 from esp_cli.services.escalations import run_escalations
 from tests import escalation_tracker as et
 from tests import test_sample as sample_checks

@@ -107,4 +107,4 @@ def test_explain_json(tracker: Path) -> None:
 
 def test_explain_refuses_csv(tracker: Path) -> None:
     res = run("E100", "-t", str(tracker), "-f", "csv")
-    assert res.exit_code == 2 and "table or JSON" in res.stderr
+    assert res.exit_code == 2 and "'csv' is not one of 'table', 'json'" in res.stderr

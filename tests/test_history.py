@@ -16,11 +16,12 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from esp_cli import history
 from esp_cli.cli import app
 from esp_cli.config import load_config
+from esp_cli.core import oplog
 from esp_cli.errors import ConfigError, ExitCode
-from esp_cli.xlsx import safety
+from esp_cli.workbook import history
+from esp_cli.workbook.xlsx import safety
 
 from .factories import master, tracker
 
@@ -639,8 +640,8 @@ def test_backup_retention_is_read_from_esp_toml(tmp_path: Path) -> None:
     [None, "", "text", 3, 2.5, True, date(2026, 11, 24), datetime(2026, 11, 24, 9, 30)],
 )
 def test_values_read_back_as_they_were_written(value: Any) -> None:
-    assert history.untag(json.loads(json.dumps(history.tag(value)))) == value
-    assert type(history.untag(history.tag(value))) is type(value)
+    assert oplog.untag(json.loads(json.dumps(oplog.tag(value)))) == value
+    assert type(oplog.untag(oplog.tag(value))) is type(value)
 
 
 @pytest.mark.parametrize(
@@ -660,12 +661,12 @@ def test_values_read_back_as_they_were_written(value: Any) -> None:
 def test_a_cell_holds_what_was_written_as_excel_reads_it_back(
     now: Any, recorded: Any, same: bool
 ) -> None:
-    assert history.same_value(now, recorded) is same
+    assert oplog.same_value(now, recorded) is same
 
 
 def test_a_write_made_by_a_program_records_no_command_line(book: Path) -> None:
     from esp_cli.config import Config
-    from esp_cli.notes import NoteKind
+    from esp_cli.core.notes import NoteKind
     from esp_cli.services.notes import add_note
 
     ok("note", "add", "Ann Lee", "from the command line", "--by", "Jo", "-t", str(book))

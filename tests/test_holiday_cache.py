@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from esp_cli.calendar import BusinessCalendar, CalendarConfig, CalendarError, package_holidays
-from esp_cli.holiday_cache import CachedHolidays, cache_dir, package_version
+from esp_cli.core.calendar import BusinessCalendar, CalendarConfig, CalendarError, package_holidays
+from esp_cli.services.holidays import CachedHolidays, cache_dir, package_version
 
 
 class Counting:

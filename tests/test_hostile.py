@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode, InputFileError
-from esp_cli.tracker import read_table
-from esp_cli.xlsx.package import NS_MAIN
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.package import NS_MAIN
+from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.support.paths import SAMPLE_DATA
 
 from .factories import tracker

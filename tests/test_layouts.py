@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.config import Config
 from esp_cli.services.sync import sync_nnumbers
-from esp_cli.tracker import read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 from tests import factories
 
 EARLIER = "11/20/2026 - Jordan Reyes - Started TBTs."

@@ -107,6 +107,18 @@ def test_dry_run_writes_nothing(folder: Path) -> None:
     assert searched(folder) == ["No", None, None, None, None]
 
 
+def test_dry_run_saves_no_draft_and_keeps_stdout_data(folder: Path) -> None:
+    """--dry-run writes nothing: not the tracker, not the .eml it would save."""
+    eml = folder / "locate.eml"
+    result = run("report", "locate", "--screenshots", str(folder / "shots"), "--dry-run",
+                 "--eml", str(eml), "-f", "json", "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not eml.exists()
+    assert json.loads(result.stdout)["dry_run"] is True
+    assert f"Dry run: would save the e-mail as {eml}" in result.stderr
+    assert searched(folder) == ["No", None, None, None, None]
+
+
 @pytest.mark.parametrize("draft", ["--eml", "--msg", "--send"])
 def test_the_email_settings_are_checked_before_the_tracker_is_written(
     folder: Path, draft: str

@@ -18,8 +18,9 @@ from compressed_rtf import compress
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.msgfile import parse_msg
-from esp_cli.selfreports import UnreadableMail, read_mail
+from esp_cli.mail.inbox import read_mail
+from esp_cli.mail.msgfile import parse_msg
+from esp_cli.mail.selfreports import UnreadableMail
 from tests import factories
 from tests.support.paths import shared_dir, skip_unless_in_ci
 
@@ -133,7 +134,6 @@ def test_an_html_only_body_is_read_as_text(tmp_path: Path) -> None:
     [
         ({"name": None, "smtp": None}, "no sender"),
         ({"message_class": "IPM.Note.SMIME"}, "encrypted or signed"),
-        ({"message_class": "IPM.Note.SMIME.MultipartSigned"}, "encrypted or signed"),
         ({"sent": None}, "no date"),
     ],
 )
@@ -159,9 +159,7 @@ def test_the_content_decides_not_the_name(tmp_path: Path) -> None:
     mime = eml("Devon Price <devon.price@x.com>", "From the web.")
     assert read_mail(msg, "renamed.eml", EASTERN).email == "devon.price@x.com"
     assert read_mail(mime, "renamed.msg", EASTERN).text == "From the web."
-    with pytest.raises(UnreadableMail) as caught:
-        read_mail(SIGNED_EML, "signed.eml", EASTERN)
-    assert caught.value.kind == "encrypted or signed"
+    assert read_mail(SIGNED_EML, "signed.eml", EASTERN).text == "Signed update."
     with pytest.raises(UnreadableMail) as caught:
         read_mail(b"call Kim tomorrow\r\n", "notes.eml", EASTERN)
     assert caught.value.kind == "not an e-mail"
@@ -275,7 +273,7 @@ EXPECTED = {
     "broken.msg": "unreadable",
     "outlook renamed.eml": "imported",
     "web renamed.msg": "imported",
-    "signed.eml": "unreadable",
+    "signed.eml": "imported",
     "encrypted.eml": "unreadable",
     "stranger.eml": "unmatched",
     "notes.txt": "unreadable",
@@ -308,9 +306,9 @@ def test_every_file_of_a_mixed_folder_is_accounted_for(folder: dict[str, Path]) 
     assert sorted(files) == sorted(p.name for p in folder["mails"].iterdir())
     assert files["draft.msg"]["reason"].startswith("no sender")
     assert files["sealed.msg"]["reason"].startswith("encrypted or signed")
-    assert files["signed.eml"]["reason"].startswith("encrypted or signed: multipart/signed")
+    assert "matched by e-mail" in files["signed.eml"]["reason"]
     assert files["encrypted.eml"]["reason"].startswith(
-        "encrypted or signed: application/pkcs7-mime"
+        "encrypted or signed: encrypted (application/pkcs7-mime)"
     )
     assert files["broken.msg"]["reason"].startswith("corrupt")
     assert files["notes.txt"]["reason"].startswith("not an e-mail")
@@ -320,7 +318,9 @@ def test_every_file_of_a_mixed_folder_is_accounted_for(folder: dict[str, Path]) 
     assert "matched by name" in files["ana.msg"]["reason"]
 
     after = notes(folder["tracker"])
-    assert after["Devon Price"] == "11/24/2026 - Devon Price - Did 2 TBTs today."
+    assert after["Devon Price"] == (
+        "11/24/2026 - Devon Price - Did 2 TBTs today.\n11/24/2026 - Devon Price - Signed update."
+    )
     assert after["Ana Ruiz"] == (
         "11/24/2026 - Ana Ruiz - Waiting on SPOC.\n11/24/2026 - Ana Ruiz - From the web."
     )
@@ -329,7 +329,8 @@ def test_every_file_of_a_mixed_folder_is_accounted_for(folder: dict[str, Path]) 
     )
     if CORPUS.is_dir():
         assert after["Chris Wilson"].startswith("10/23/2017 - Chris Wilson - BOOK ONE: 1805")
-        assert after["Myriam Vareme"].startswith("03/31/2026 - Myriam Vareme - Cordialement")
+        # Only a sign-off, a signature and a quoted French message: the subject stands in.
+        assert after["Myriam Vareme"] == "03/31/2026 - Myriam Vareme - CHANTIER ST CHEF"
         assert after["Julie Clarebots"] == (
             "03/27/2024 - Julie Clarebots - Testing .msg subject encoding"
         )

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from esp_cli.names import display_name, name_key, name_tokens, name_words, same_person
-from esp_cli.selfreports import parse_email
+from esp_cli.core.names import display_name, name_key, name_tokens, name_words, same_person
+from esp_cli.mail.selfreports import parse_email
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzéèñüöøçãåßĳ"  # ĳ: NFKC makes it "ij"
 APOSTROPHES = ("'", "’", "‘", "ʼ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from esp_cli.notes import NoteKind, appended, format_line, latest, parse_line
+from esp_cli.core.notes import NoteKind, appended, format_line, latest, parse_line
 
 DAY = date(2026, 11, 24)
 

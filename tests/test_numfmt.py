@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from esp_cli.xlsx.numfmt import shown_integer, text_like
-from esp_cli.xlsx.reader import _error_cells
+from esp_cli.workbook.xlsx.numfmt import shown_integer, text_like
+from esp_cli.workbook.xlsx.reader import _error_cells
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,9 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.cli.demo import copy_sample
-from esp_cli.xlsx.package import Package
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.xlsx.package import Package
+from esp_cli.workbook.xlsx.workbook import Workbook
+from tests.factories import headers
 from tests.support import ooxml
 from tests.support.packages import copy_with_parts, zip_parts
 
@@ -327,8 +328,8 @@ def test_values_written_on_lines_of_their_own_are_read_as_excel_reads_them(
 
 # -- a workbook without a styles part -----------------------------------------------------------
 
-HEADERS = ["Class", "Agent Name", "Agent ID", "ESP Start Date", "Call Cert Complete?",
-           "All TBTs Complete?", "Coaching Date", "Notes"]  # fmt: skip
+HEADERS = headers("class", "agent_name", "agent_id", "esp_start", "call_cert_complete",
+                  "tbts_complete", "coaching_date", "notes")  # fmt: skip
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

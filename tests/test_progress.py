@@ -15,7 +15,7 @@ from scripts.sample_builder.sample import PROGRESS_ROWS, REFERENCE_DATE, build_s
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.selfreports import parse_email, reports_from_rows
+from esp_cli.mail.selfreports import parse_email, reports_from_rows
 from esp_cli.services.agents import same_person
 from tests import factories
 

@@ -14,9 +14,9 @@ from scripts.sample_builder.build import (
     write_workbook,
 )
 
-from esp_cli.xlsx.reader import ErrorValue as ReadError
-from esp_cli.xlsx.reader import _error_cells, _restore_errors
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.core.values import ErrorValue as ReadError
+from esp_cli.workbook.xlsx.reader import _error_cells, _restore_errors
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 ROWS = 3000
 ERROR_ROWS = {2: "#N/A", 1234: "#REF!", 2047: "#DIV/0!", ROWS + 1: "#VALUE!"}
@@ -71,8 +71,8 @@ def test_pieces_of_any_size_find_the_same_errors(size: int) -> None:
 def test_a_workbook_opened_to_write_keeps_the_scanned_sheet(tmp_path: Path) -> None:
     """The scan for error cells decompresses the sheet anyway: a write keeps it for the
     writer; a read-only command does not hold it."""
-    from esp_cli.tracker import read_table
-    from esp_cli.xlsx.workbook import locked_for_update
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx.workbook import locked_for_update
 
     path = _sheet(tmp_path / "t.xlsx")
     read_only = Workbook.open(path)

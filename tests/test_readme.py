@@ -101,7 +101,8 @@ def test_running_the_sessions_leaves_esp_as_it_was() -> None:
     """The sessions run in the test process with tables 100 columns wide and numbered
     operation ids; a test run after them must see esp as it is (a table wrapped at 100
     columns made another test's output depend on its temporary folder's name)."""
-    from esp_cli import history, render
+    from esp_cli import render
+    from esp_cli.workbook import history
 
     def state() -> tuple[object, ...]:
         return (render.terminal_width, history.Recorder.new_id, history.os_login)

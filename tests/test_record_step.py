@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.notes import appended
-from esp_cli.rules import Step
+from esp_cli.core.notes import appended
+from esp_cli.core.rules import Step
 from esp_cli.services.record import note_line, parse_step
 from tests import escalation_tracker as et
 

@@ -22,6 +22,7 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.errors import ExitCode
 from tests import escalation_tracker as et
 from tests import factories
 
@@ -412,10 +413,15 @@ def test_a_rejected_recipient_is_a_clear_error_and_the_message_is_saved(small: P
         result = run("report", "eod", "--date", "2026-11-24", "--send", "-c", str(config))
     finally:
         controller.stop()
-    assert result.exit_code == 1
-    assert f"refused some recipients ({CC[0]}: 550 5.1.1 no such user here)" in result.stderr
+    # Sent to the others: said so, the refused one named, and a copy for that one only.
+    assert result.exit_code == ExitCode.FINDINGS
+    assert "was not sent" not in result.stderr and "the others were sent it" not in result.stderr
+    assert f"Sent TBT Completion Report — Tue 11/24/2026 to {', '.join(TO)} via" in result.stderr
+    assert f"refused {CC[0]} (550 5.1.1 no such user here): they did not get it" in result.stderr
     saved = small / "TBT Completion Report 2026-11-24.eml"
     assert saved.is_file() and str(saved) in result.stderr
+    copy = _parse(saved.read_bytes())
+    assert [a.addr_spec for a in copy["To"].addresses] == [CC[0]] and copy["Cc"] is None
     assert handler.envelopes[0][1] == TO
 
 
@@ -429,10 +435,38 @@ def test_dry_run_prints_the_message_and_sends_nothing(small: Path) -> None:
     assert not list(small.glob("*.eml"))
 
 
-def test_dry_run_needs_send(small: Path) -> None:
-    result = run("report", "eod", "-t", str(small / "ESP Tracker.xlsx"), "--dry-run")
-    assert result.exit_code == 2
-    assert "--dry-run goes with --send" in result.stderr
+def test_dry_run_writes_no_report_file_and_shows_it_instead(small: Path) -> None:
+    """--dry-run means what it means for every command: show, write nothing."""
+    out = small / "report.md"
+    tracker = str(small / "ESP Tracker.xlsx")
+    result = run("report", "eod", "--date", "2026-11-24", "-t", tracker, "-f", "md", "--out",
+                 str(out), "--dry-run")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not out.exists()
+    assert result.stdout.startswith("# TBT Completion Report")
+    assert f"Dry run: would write the md report to {out}" in result.stderr
+
+
+def test_dry_run_saves_no_draft_and_shows_the_message(small: Path) -> None:
+    config = write_config(small, _refused_port())
+    eml, msg = small / "report.eml", small / "report.msg"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "--msg", str(msg),
+                 "--send", "--dry-run", "-c", str(config))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not eml.exists() and not msg.exists()
+    assert not list(small.glob("*.eml"))
+    _check_message(_parse(result.stdout.encode("utf-8")))
+    assert f"would save the e-mail as {eml}" in result.stderr
+    assert f"would save the e-mail as the Outlook draft {msg}" in result.stderr
+    assert "nothing was sent" in result.stderr
+
+
+def test_dry_run_alone_shows_the_report(small: Path) -> None:
+    tracker = str(small / "ESP Tracker.xlsx")
+    plain = run("report", "eod", "--date", "2026-11-24", "-t", tracker, "-f", "json")
+    dry = run("report", "eod", "--date", "2026-11-24", "-t", tracker, "-f", "json", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout == plain.stdout
 
 
 def test_no_recipients_is_a_config_error(small: Path) -> None:

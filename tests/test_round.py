@@ -16,9 +16,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from esp_cli import answers as A
-from esp_cli.answers import Answer, Effect, Key, Op
 from esp_cli.config import Config
+from esp_cli.core import answers as A
+from esp_cli.core.answers import Answer, Effect, Key, Op
 from esp_cli.services.round import apply_answers, journal_path, read_journal, start_round
 from tests import factories
 from tests.support.processes import default_sigint, finish, read_until
@@ -506,6 +506,14 @@ def test_cards_show_what_is_due_the_latest_lines_and_todays_self_report(
     assert card.self_report == "Module 5 done"
     # The card was made from one reading: the rules' columns are there for this agent.
     assert rnd.rows[0].values["esp_start"] == START
+
+
+@pytest.mark.parametrize("sme", ["natarajan priya", "Priya", "Natarajan"])
+def test_sme_is_named_as_for_every_other_command(tracker: Path, sme: str) -> None:
+    """--sme takes what escalations, progress missing, report eod and advise take: the full
+    name in either order, or a first or last name only one SME has."""
+    rnd = start_round(tracker, Config(user="Jordan Reyes"), sme=sme)
+    assert [r.name for r in rnd.rows] == NAMES
 
 
 def test_an_unknown_sme_lists_the_smes(tracker: Path, tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esp_cli.calendar import BusinessCalendar
-from esp_cli.rules import (
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.rules import (
     LADDER,
     ActionKind,
     AgentFacts,

@@ -45,8 +45,8 @@ from scripts.sample_builder.sample import (
     write_proofs,
 )
 
-from esp_cli import columns
 from esp_cli.config import load_config
+from esp_cli.core import columns
 from tests.sample_facts import SYNC_CONFLICTS, SYNC_FILLS, SYNC_UNMATCHED
 from tests.support.libreoffice import convert_all_sheets
 from tests.support.marks import needs_schemas, needs_soffice

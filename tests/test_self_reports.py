@@ -16,7 +16,8 @@ from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.selfreports import UnreadableMail, clean_body, html_to_text, read_mail
+from esp_cli.mail.inbox import read_mail
+from esp_cli.mail.selfreports import UnreadableMail, clean_body, html_to_text
 from tests import factories
 
 AGENTS: list[dict[str, Any]] = [

@@ -9,9 +9,9 @@ import pytest
 
 from esp_cli.config import Config
 from esp_cli.errors import UsageError
-from esp_cli.session import write_session
-from esp_cli.tracker import read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.session import write_session
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.factories import tracker
 
 AGENTS = [

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode, InputFileError, UnsafeWriteError, WriteFailedError
-from esp_cli.xlsx import patch as patch_module
-from esp_cli.xlsx.workbook import Workbook, locked_for_update
-from esp_cli.xlsx.zipio import rewrite
+from esp_cli.workbook.xlsx import patch as patch_module
+from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update
+from esp_cli.workbook.xlsx.zipio import rewrite
 
 from .factories import make_workbook
 
@@ -302,7 +302,7 @@ def test_a_binary_workbook_saved_as_xlsx_is_named_for_what_it_is(tmp_path: Path)
 
 
 def test_drop_downs_are_read_in_any_quoting_and_prefix(tmp_path: Path) -> None:
-    from esp_cli.xlsx.validations import list_validations
+    from esp_cli.workbook.xlsx.validations import list_validations
 
     path = with_sheet(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>')
     with zipfile.ZipFile(path) as z:

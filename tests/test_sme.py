@@ -15,8 +15,17 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.services.smes import split_evenly
+from tests import factories
 
-HEADERS = ["Class", "Agent Name", "TBT SME", "Call Cert Complete?", "All TBTs Complete?"]
+HEADERS = list(
+    factories.headers(
+        "class",
+        "agent_name",
+        "tbt_sme",
+        "call_cert_complete",
+        "tbts_complete",
+    )
+)
 # Headers in row 1; agents from row 2. C: TBT SME.
 AGENTS = [
     ["AET-1", "Devon Price", None, "Yes", "Yes"],

@@ -24,10 +24,11 @@ from typing import Any, BinaryIO
 import pytest
 from typer.testing import CliRunner
 
-from esp_cli import mail
 from esp_cli.cli import app
 from esp_cli.config import Config
+from esp_cli.core.model import Letter
 from esp_cli.errors import ConfigError, ExitCode
+from esp_cli.mail import outgoing as mail
 from tests import factories
 from tests.test_report import Recorder, start_server
 
@@ -314,9 +315,7 @@ def _big_message() -> EmailMessage:
     been handed over when the server hangs up."""
     msg = mail.build_message(
         mail.Envelope(FROM, ("lead@example.com",), ()),
-        "big",
-        "text",
-        "<p>html</p>",
+        Letter("big", "text", "<p>html</p>", "big"),
         __import__("datetime").datetime(2026, 11, 24, 9),
     )
     msg.add_attachment(b"\0" * (24 * 1024 * 1024), maintype="application", subtype="octet-stream")
@@ -455,16 +454,53 @@ def test_a_bad_sme_address_is_named(tmp_path: Path) -> None:
     ],
 )
 def test_address_spec(text: str, spec: str | None) -> None:
-    from esp_cli.addresses import address_spec
+    from esp_cli.core.addresses import address_spec
 
     assert address_spec(text) == spec
 
 
 def test_split_addresses_keeps_quoted_and_bracketed_separators() -> None:
-    from esp_cli.addresses import split_addresses
+    from esp_cli.core.addresses import split_addresses
 
     assert split_addresses('a@x.com; "Reyes; J" <j@x.com>, <k@x.com>;;') == [
         "a@x.com",
         '"Reyes; J" <j@x.com>',
         "<k@x.com>",
     ]
+
+
+# -- Outlook's To box pasted as it is ------------------------------------------------------------
+
+
+def test_outlooks_to_box_with_last_first_names_is_two_recipients(folder: Path) -> None:
+    cfg = config(folder, to=["Hughes, Torrey <torrey.hughes@example.com>; Li, Amanda "
+                             "<amanda.li@example.com>"])  # fmt: skip
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    assert [(a.display_name, a.addr_spec) for a in parse(eml.read_bytes())["To"].addresses] == [
+        ("Hughes, Torrey", "torrey.hughes@example.com"),
+        ("Li, Amanda", "amanda.li@example.com"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Hughes, Torrey <t@x.com>; Li, Amanda <a@x.com>",
+         ["Hughes, Torrey <t@x.com>", "Li, Amanda <a@x.com>"]),
+        ("Hughes, Torrey <t@x.com>, Li, Amanda <a@x.com>",
+         ["Hughes, Torrey <t@x.com>", "Li, Amanda <a@x.com>"]),
+        ("Hughes, Torrey (VendorCX) <t@x.com>", ["Hughes, Torrey (VendorCX) <t@x.com>"]),
+        ("a@x.com, b@x.com", ["a@x.com", "b@x.com"]),
+        ("Hughes, Torrey", ["Hughes", "Torrey"]),  # no address: each piece is named
+    ],
+)  # fmt: skip
+def test_a_comma_in_a_name_before_its_address_is_part_of_the_name(
+    text: str, pieces: list[str]
+) -> None:
+    from esp_cli.core.addresses import recipient, split_addresses
+
+    assert split_addresses(text) == pieces
+    if "<" in text:
+        assert recipient(pieces[0]) == '"Hughes, Torrey" <t@x.com>' or "(" in pieces[0]

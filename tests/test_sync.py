@@ -15,6 +15,7 @@ from esp_cli.cli import app
 from esp_cli.config import Config
 from esp_cli.errors import ExitCode, InputFileError
 from esp_cli.services.sync import sync_nnumbers
+from tests import factories
 
 from .factories import make_workbook, master, tracker
 
@@ -110,7 +111,7 @@ def test_second_run_changes_nothing(files: tuple[Path, Path]) -> None:
 
 
 def test_missing_date_column_is_added_after_the_last_header(tmp_path: Path) -> None:
-    headers = ("Class", "Agent Name", "Agent ID", "Notes")
+    headers = factories.headers("class", "agent_name", "agent_id", "notes")
     esp = tracker(tmp_path / "ESP.xlsx", AGENTS[:1], headers=headers)
     mst = master(tmp_path / "M.xlsx", MASTER[:1])
     result = sync_nnumbers(esp, mst, Config())

@@ -19,10 +19,19 @@ from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.results.proofs import Rejected
 from esp_cli.services.proofs import check_name, misnaming, name_in, pdf_problem
-from esp_cli.tracker import Row
+from esp_cli.workbook.tracker import Row
+from tests import factories
 from tests.factories import make_workbook
 
-HEADERS = ["Class", "Agent Name", "Agent ID", "All TBTs Complete?", "TBT Complete Date"]
+HEADERS = list(
+    factories.headers(
+        "class",
+        "agent_name",
+        "agent_id",
+        "tbts_complete",
+        "tbt_complete_date",
+    )
+)
 # Title in row 1, headers in row 2; agents from row 3. D: All TBTs Complete?, E: the date.
 AGENTS = [
     ["AET-1", "Devon Price", "E100", "N", None],
@@ -440,3 +449,17 @@ def test_a_tracking_sheet_folder_that_cannot_be_written_is_exit_6(
     assert sorted(p.name for p in shared.iterdir()) == (
         ["TBT Tracking Sheet.xlsx"] if existing else []
     )
+
+
+@pytest.mark.parametrize(
+    ("file", "agent"),
+    [
+        ("Brian O’Connor TBT.pdf", "Brian O'Connor"),
+        ("Brian O'Connor TBT.pdf", "Brian O’Connor"),
+        ("Brian OʼConnor TBT.pdf", "Brian O'Connor"),
+        ("Brian O`Connor TBT.pdf", "Brian O'Connor"),
+    ],
+)
+def test_any_apostrophe_in_a_proofs_name_is_well_named(file: str, agent: str) -> None:
+    brian = _row(agent)
+    assert check_name(file, [brian, _row("Ana Ruiz", 4)], "t.xlsx") is brian

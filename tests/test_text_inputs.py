@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 from esp_cli import system
 from esp_cli.cli import app
 from esp_cli.cli.demo import copy_sample
-from esp_cli.values import serial_to_datetime
-from esp_cli.xlsx.patch import excel_serial
+from esp_cli.core.values import serial_to_datetime
+from esp_cli.workbook.xlsx.patch import excel_serial
 from tests.support.packages import copy_with_parts, zip_parts
 
 DAY = "2026-11-24"
@@ -211,8 +211,8 @@ def test_a_date_before_the_workbooks_first_is_refused(tmp_path: Path) -> None:
     """A 1904-system workbook stores no date before 01/01/1904 (the command line takes
     dates from 1900 on)."""
     from esp_cli.errors import UsageError
-    from esp_cli.xlsx.package import Package
-    from esp_cli.xlsx.patch import Patcher
+    from esp_cli.workbook.xlsx.package import Package
+    from esp_cli.workbook.xlsx.patch import Patcher
     from tests.factories import tracker
 
     path = tracker(tmp_path / "t.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.support.paths import SAMPLE_DATA
 
 

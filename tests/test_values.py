@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from esp_cli.columns import alias_table, match_header, normalise_header
-from esp_cli.values import (
+from esp_cli.core.columns import alias_table, match_header, normalise_header
+from esp_cli.core.values import (
     Unreadable,
     display_name,
     name_key,
@@ -141,7 +141,7 @@ def test_text_without_a_number_never_loads_dateutil() -> None:
     """`TBD` or `Pending` in a date column is common: it costs no import of dateutil."""
     code = (
         "import sys\n"
-        "from esp_cli.values import Unreadable, parse_date\n"
+        "from esp_cli.core.values import Unreadable, parse_date\n"
         "for text in ('TBD', 'Pending', 'N/A', 'Monday'):\n"
         "    try:\n"
         "        parse_date(text)\n"

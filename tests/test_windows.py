@@ -31,7 +31,7 @@ from esp_cli import system
 from esp_cli.cli import app
 from esp_cli.cli.demo import PROOFS_DIR, copy_sample
 from esp_cli.errors import ExitCode
-from esp_cli.xlsx import safety
+from esp_cli.workbook.xlsx import safety
 
 from .support import windows
 from .support.processes import finish, read_to_end

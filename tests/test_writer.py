@@ -15,9 +15,9 @@ from openpyxl.worksheet.table import Table as XLTable
 from scripts.sample_builder.build import SheetSpec, WorkbookSpec, write_workbook
 
 from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
-from esp_cli.xlsx.patch import xml_text
-from esp_cli.xlsx.workbook import Workbook, locked_for_update
-from esp_cli.xlsx.zipio import rewrite
+from esp_cli.workbook.xlsx.patch import xml_text
+from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update
+from esp_cli.workbook.xlsx.zipio import rewrite
 
 from .factories import make_workbook
 from .support.disk import route_writes
@@ -392,7 +392,7 @@ def test_yes_no_into_a_boolean_cell_stays_boolean(corpus_dir: Path, tmp_path: Pa
     sheet = parts(path)["xl/worksheets/sheet1.xml"]
     ref = re.search(rb'<c r="([A-Z]+\d+)"[^>]*t="b"', sheet)
     assert ref is not None
-    from esp_cli.xlsx.refs import parse_ref
+    from esp_cli.core.refs import parse_ref
 
     row, col = parse_ref(ref.group(1).decode())
     write(path, [("Sheet1", row, col, "Yes")])

@@ -33,7 +33,8 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.cli.demo import copy_sample
-from esp_cli.xlsx.zipio import rewrite
+from esp_cli.workbook.xlsx.zipio import rewrite
+from tests import factories
 from tests.support import libreoffice
 from tests.support.marks import needs_soffice
 from tests.support.packages import iter_cell_positions, make_ref
@@ -402,7 +403,7 @@ def test_libreoffice_reads_what_every_write_left(
 # -- trackers with empty leading columns and columns of data without a header -------------
 
 
-HEADERS = ("Class", "Agent Name", "Agent ID", "Notes")
+HEADERS = factories.headers("class", "agent_name", "agent_id", "notes")
 
 
 @st.composite

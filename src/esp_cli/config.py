@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import json
 import os
 import re
 import tomllib
@@ -20,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from esp_cli.addresses import split_addresses
-from esp_cli.columns import COLUMNS, resolve_key
-from esp_cli.errors import ConfigError, NoSignerError, UsageError
-from esp_cli.model import ACCESS_VALUES, SPOC_PHONE, Signer
+from esp_cli.core.addresses import split_addresses
+from esp_cli.core.columns import COLUMNS, resolve_key
+from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
+from esp_cli.errors import ConfigError, NoSignerError, UsageError, printable
 from esp_cli.system import user_config_dir
 
 CONFIG_NAME = "esp.toml"
@@ -131,7 +130,7 @@ class Config:
 def _check_name(name: str, source: str) -> None:
     """A signer's name esp can write: one from the system (ESP_USER, --by) with bytes that
     are not UTF-8, or control characters, is refused naming where it came from."""
-    from esp_cli.values import control_characters, describe_character
+    from esp_cli.core.values import control_characters, describe_character
 
     try:
         name.encode("utf-8")
@@ -175,19 +174,43 @@ def _user_of(path: Path) -> str | None:
 
 def set_user_name(name: str, path: Path | None = None) -> Path:
     """Write `[people] user = NAME` into the person's own esp.toml (user_config_path(), or
-    `path`), creating it if needed and keeping everything else in it; returns the file."""
+    `path`), creating it if needed and keeping everything else in it as written (tomlkit
+    edits TOML without reformatting it: a `[people]` heading, an inline `people = { … }` or
+    dotted `people.user` keys alike); returns the file."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     tidy = " ".join(name.split())
     if not tidy:
         raise ConfigError("The name is empty.", fix="give your name as notes should show it.")
     target = path or user_config_path()
     text = read_toml_text(target) if target.is_file() else ""
-    updated = _with_user(text, tidy)
     try:
-        tomllib.loads(updated)
-    except tomllib.TOMLDecodeError as exc:
+        tomllib.loads(text)
+        doc = tomlkit.parse(text)
+    except (tomllib.TOMLDecodeError, TOMLKitError) as exc:
         raise ConfigError(
             f"{target}: not valid TOML ({exc}); esp will not change it.",
             fix="correct the file, or delete it and run the command again.",
+        ) from exc
+    people = doc.get("people")
+    if people is None:
+        doc["people"] = {"user": tidy}
+    elif isinstance(people, dict):
+        people["user"] = tidy
+    else:
+        raise ConfigError(
+            f"{target}: people is not a table (it is {_shown_value(people.unwrap())}); esp "
+            "will not change it.",
+            fix='write it as a [people] heading with user = "Your Name" under it.',
+        )
+    updated = tomlkit.dumps(doc)
+    try:
+        tomllib.loads(updated)
+    except tomllib.TOMLDecodeError as exc:  # not expected: tomlkit writes valid TOML
+        raise ConfigError(
+            f"{target}: esp could not set [people] user in it ({exc}); it was not changed.",
+            fix='add [people] with user = "Your Name" under it by hand.',
         ) from exc
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -197,33 +220,6 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
     except OSError as exc:
         raise ConfigError(f"{target}: cannot be written ({exc.strerror}).") from exc
     return target
-
-
-_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
-_USER_KEY = re.compile(r"^\s*user\s*=")
-
-
-def _with_user(text: str, name: str) -> str:
-    """`text` (an esp.toml) with [people] user set to `name`, other lines untouched."""
-    entry = f"user = {json.dumps(name, ensure_ascii=False)}"
-    lines = text.splitlines()
-    section: str | None = None
-    people_at: int | None = None
-    for i, line in enumerate(lines):
-        found = _SECTION.match(line)
-        if found:
-            section = found.group(1).strip()
-            if section == "people":
-                people_at = i
-            continue
-        if section == "people" and _USER_KEY.match(line):
-            lines[i] = entry
-            return "\n".join(lines) + "\n"
-    if people_at is not None:
-        lines.insert(people_at + 1, entry)
-    else:
-        lines += [*([""] if lines else []), "[people]", entry]
-    return "\n".join(lines) + "\n"
 
 
 def find_config(cwd: Path | None = None, tracker: Path | None = None) -> Path | None:
@@ -521,9 +517,21 @@ def _zone_name(value: str | None, where: Path) -> str | None:
     return value.strip()
 
 
-def _path(value: Any, base: Path) -> Path | None:
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> Path | None:
     if value is None:
         return None
+    if _CONTROL_CHARS.search(value):
+        # "S:\team\reports" in double quotes: TOML read \t as a tab and \r as a return.
+        typed = printable(value)
+        raise ConfigError(
+            f"{where}: {key} '{typed}' holds control characters: in esp.toml a backslash in "
+            'double quotes starts an escape ("\\t" is a tab, "\\r" a return).',
+            fix=f"write the path in single quotes, {key.split()[-1]} = '{typed}', or with "
+            "each backslash doubled (\\\\) or as a forward slash (/).",
+        )
     p = Path(value).expanduser()
     return p if p.is_absolute() else base / p
 
@@ -546,11 +554,15 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         )
     return Config(
         source=where,
-        tracker=_path(tracker.get("path"), base),
-        master=_path(tracker.get("master"), base),
-        tbt_tracking_sheet=_path(tracker.get("tbt_tracking_sheet"), base),
-        progress_report=_path(tracker.get("progress_report"), base),
-        self_reports=_path(tracker.get("self_reports"), base),
+        tracker=_path(tracker.get("path"), base, "[tracker] path", where),
+        master=_path(tracker.get("master"), base, "[tracker] master", where),
+        tbt_tracking_sheet=_path(
+            tracker.get("tbt_tracking_sheet"), base, "[tracker] tbt_tracking_sheet", where
+        ),
+        progress_report=_path(
+            tracker.get("progress_report"), base, "[tracker] progress_report", where
+        ),
+        self_reports=_path(tracker.get("self_reports"), base, "[tracker] self_reports", where),
         columns={k: _strs(v) for k, v in section("columns").items()},
         country=cal.get("country", "US"),
         subdivision=_tidy(cal.get("subdivision")),
@@ -571,10 +583,10 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         signoff=report.get("signoff"),
         timezone=_zone_name(cal.get("timezone"), where),
         smtp=dict(smtp),
-        backup_dir=_path(backup.get("dir"), base),
+        backup_dir=_path(backup.get("dir"), base, "[backup] dir", where),
         advice=AdviceConfig(
             learning_hub_link=_tidy(advice.get("learning_hub_link")) or LEARNING_HUB_LINK,
-            templates=_path(advice.get("templates"), base),
+            templates=_path(advice.get("templates"), base, "[advice] templates", where),
             breakout=_tidy(advice.get("breakout")),
         ),
         backup_keep_days=backup.get("keep_days", 14),

@@ -6,7 +6,19 @@ Anything else that escapes is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+# What a terminal would act on rather than show: a carriage return overwrites the line, an
+# escape starts a colour or moves the cursor. A line break is kept.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_NAMED = {"\t": "\\t", "\r": "\\r", "\x00": "\\0"}
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters written out (`\\t`, `\\r`, `\\x1b`), so a
+    path holding one reads as typed and cannot overwrite or recolour the line."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 class ExitCode(IntEnum):
@@ -33,8 +45,8 @@ class EspError(Exception):
 
     def __str__(self) -> str:
         if self.fix:
-            return f"{self.message} Fix: {self.fix}"
-        return self.message
+            return printable(f"{self.message} Fix: {self.fix}")
+        return printable(self.message)
 
 
 class UsageError(EspError):

@@ -1,4 +1,4 @@
-"""The Typer app: parse options, call one core function, render its result, exit.
+"""The Typer app: parse options, call one service, render its result, exit.
 
 Each command lives in its own module, which registers it on the app when imported. `esp`
 imports only the module of the command it was asked to run, so a command does not pay

@@ -20,8 +20,6 @@ from esp_cli.cli.options import (
     parse_day,
 )
 from esp_cli.render import Format
-from esp_cli.render.access import render
-from esp_cli.services.access import set_access
 
 access_app = command_group(
     "access", "Citrix TBT Access issues and the SPOC columns that go with them."
@@ -74,6 +72,9 @@ def access_set_command(
 ) -> None:
     """Set an agent's Citrix TBT Access (one of the column's drop-down values) and the SPOC
     columns given; the change is noted in TBT Notes ('Name - MM/DD/YYYY - ...')."""
+    from esp_cli.render.access import render
+    from esp_cli.services.access import set_access
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     result = set_access(
         tracker_file,

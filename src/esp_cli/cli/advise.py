@@ -9,12 +9,15 @@ import typer
 
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
+    AGENT_HELP,
     AsOfOpt,
     ByOpt,
     ClassOpt,
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    SendOpt,
+    SmeOpt,
     TrackerOpt,
     as_of_and_now,
     config_and_tracker,
@@ -31,7 +34,7 @@ def advise_command(
         str | None,
         typer.Argument(
             metavar="[AGENT]",
-            help="The agent: name (either order), Agent ID, N Number or e-mail.",
+            help=AGENT_HELP,
             show_default=False,
         ),
     ] = None,
@@ -49,10 +52,7 @@ def advise_command(
     ] = False,
     as_of: AsOfOpt = None,
     cls: ClassOpt = None,
-    sme: Annotated[
-        str | None,
-        typer.Option("--sme", help="With --due: only this TBT SME's agents.", show_default=False),
-    ] = None,
+    sme: SmeOpt = None,
     breakout: Annotated[
         str | None,
         typer.Option(
@@ -81,13 +81,7 @@ def advise_command(
             "edit and send) instead of .eml.",
         ),
     ] = False,
-    send: Annotated[
-        bool,
-        typer.Option(
-            "--send",
-            help="Send each message through esp.toml [smtp] (password: ESP_SMTP_PASSWORD).",
-        ),
-    ] = False,
+    send: SendOpt = False,
     by: ByOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
@@ -97,7 +91,7 @@ def advise_command(
     """The team's instructions to agents as e-mails, To: the agent, Cc: the class's TBT
     SMEs. Without --out or --send, lists what would go to whom. Each message saved or sent
     is noted in the agent's Notes ('Advised: SPOC steps'), so --due never advises twice."""
-    from esp_cli.advice import parse_kind
+    from esp_cli.core.advice import parse_kind
     from esp_cli.render.advise import render
     from esp_cli.services.advise import advise_agent, advise_due
 

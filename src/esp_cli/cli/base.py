@@ -21,6 +21,16 @@ _CLICK: Any = getattr(typer.core, "_click", None) or getattr(typer.core, "click"
 ParseError: Any = _CLICK.exceptions.UsageError
 
 
+def choice_type(values: Sequence[str]) -> Any:
+    """Typer's own choice type for `values` (it lists them in --help and refuses any other
+    with a usage error); click's Choice where Typer still uses click itself."""
+    try:
+        from typer._types import TyperChoice
+    except ImportError:
+        return _CLICK.Choice(list(values))
+    return TyperChoice(list(values))
+
+
 class EspGroup(TyperGroup):
     """Turns esp's own errors into one line on stderr and their documented exit code."""
 
@@ -36,9 +46,9 @@ class EspGroup(TyperGroup):
         rest = super().parse_args(ctx, args)  # --help and --version exit here
         if ctx.parent is None:
             # The command as typed, for the operation log (until the command ends).
-            from esp_cli import history
+            from esp_cli.core import oplog
 
-            ctx.meta["esp_command_line"] = history.command_line.set(typed)
+            ctx.meta["esp_command_line"] = oplog.command_line.set(typed)
         return rest
 
     def invoke(self, ctx: Any) -> Any:
@@ -58,9 +68,9 @@ class EspGroup(TyperGroup):
         finally:
             token = ctx.meta.pop("esp_command_line", None) if ctx.parent is None else None
             if token is not None:
-                from esp_cli import history
+                from esp_cli.core import oplog
 
-                history.command_line.reset(token)
+                oplog.command_line.reset(token)
 
 
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$")

@@ -8,9 +8,7 @@ from esp_cli.cli.base import app
 from esp_cli.cli.options import ConfigOpt, FormatOpt, TrackerOpt, config_and_tracker
 from esp_cli.errors import ExitCode
 from esp_cli.render import Format
-from esp_cli.render.doctor import render
 from esp_cli.results.doctor import RULES
-from esp_cli.services.doctor import diagnose
 
 DOCTOR_HELP = (
     "Check the tracker for problems; exit 5 when any is found. Rules: "
@@ -25,6 +23,9 @@ def doctor_command(
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
+    from esp_cli.render.doctor import render
+    from esp_cli.services.doctor import diagnose
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     result = diagnose(tracker_file, cfg)
     render(result, fmt)

@@ -19,8 +19,6 @@ from esp_cli.cli.options import (
     config_and_tracker,
 )
 from esp_cli.render import Format
-from esp_cli.render.escalations import render
-from esp_cli.services.escalations import run_escalations
 
 
 @app.command("escalations")
@@ -54,6 +52,9 @@ def escalations_command(
     With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
     of that day; without it, today and now. --dry-run shows what --write would change.
     """
+    from esp_cli.render.escalations import render
+    from esp_cli.services.escalations import run_escalations
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     result = run_escalations(

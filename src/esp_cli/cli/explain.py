@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AgentArg,
     AsOfOpt,
     ClassOpt,
     ConfigOpt,
-    FormatOpt,
     TrackerOpt,
     as_of_and_now,
     config_and_tracker,
+    format_option,
 )
-from esp_cli.errors import UsageError
 from esp_cli.render import Format
-from esp_cli.render.explain import render
-from esp_cli.services.explain import explain_agent
 
 
 @app.command("explain")
@@ -25,16 +24,14 @@ def explain_command(
     tracker: TrackerOpt = None,
     as_of: AsOfOpt = None,
     cls: ClassOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[Format, format_option(Format.table, Format.json)] = Format.table,
     config: ConfigOpt = None,
 ) -> None:
     """How the rules judge one agent: every date and count, the weekends and holidays
     skipped, why each action is or is not due, and the cells it was read from."""
-    if fmt is Format.csv:
-        raise UsageError(
-            "esp explain prints a table or JSON, not CSV.",
-            fix="use --format table or --format json.",
-        )
+    from esp_cli.render.explain import render
+    from esp_cli.services.explain import explain_agent
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     result = explain_agent(tracker_file, cfg, agent, day, now, cls=cls)

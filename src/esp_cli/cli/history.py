@@ -10,8 +10,6 @@ from esp_cli.cli.base import app
 from esp_cli.cli.options import ClassOpt, ConfigOpt, FormatOpt, TrackerOpt, config_for, parse_day
 from esp_cli.errors import UsageError
 from esp_cli.render import Format
-from esp_cli.render.history import render_agent_history, render_history
-from esp_cli.services.history import agent_history, operations
 
 
 @app.command("history")
@@ -34,7 +32,7 @@ def history_command(
         str | None,
         typer.Option(
             "--by",
-            help="Only operations signed by, or run by the login of, NAME.",
+            help="Only the operations NAME signed, or ran under that login.",
             show_default=False,
         ),
     ] = None,
@@ -46,6 +44,9 @@ def history_command(
 ) -> None:
     """Every write esp made to the tracker, newest first: who ran it, the command, the
     cells changed — and the saves made outside esp that it noticed."""
+    from esp_cli.render.history import render_agent_history, render_history
+    from esp_cli.services.history import agent_history, operations
+
     if cls is not None and agent is None:
         raise UsageError("--class picks among agents of the same name.", fix="give an AGENT.")
     cfg = config_for(config)

@@ -20,11 +20,9 @@ from esp_cli.cli.options import (
     config_and_tracker,
     parse_day,
 )
+from esp_cli.core.notes import NoteKind
 from esp_cli.errors import ExitCode
-from esp_cli.notes import NoteKind
 from esp_cli.render import Format
-from esp_cli.render.note import render
-from esp_cli.services.notes import add_note
 
 note_app = command_group(
     "note",
@@ -53,6 +51,9 @@ def note_add_command(
 ) -> None:
     """Add a note line for an agent, after the earlier lines (kept as they are); the same line
     is never added twice."""
+    from esp_cli.render.note import render
+    from esp_cli.services.notes import add_note
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     result = add_note(
         tracker_file,

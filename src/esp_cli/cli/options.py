@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from esp_cli.cli.base import choice_type
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.errors import UsageError
-from esp_cli.inputs import check_workbook
 from esp_cli.render import Format, say
+from esp_cli.workbook.inputs import check_workbook
 
 TrackerOpt = Annotated[
     Path | None,
@@ -32,15 +34,36 @@ ConfigOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output: table for people, json/csv for scripts.")
-]
-DryRunOpt = Annotated[
-    bool,
-    typer.Option(
-        "--dry-run", "-n", help="Show every cell that would change (before → after); write nothing."
-    ),
-]
+
+
+def format_help(offered: Sequence[Format]) -> str:
+    """--format's help, the same words for every command, naming what it offers."""
+    scripts = " or ".join(f.value for f in offered if f in (Format.json, Format.csv))
+    pasted = [f.value for f in offered if f in (Format.md, Format.html, Format.text)]
+    parts = ["table for people"] + ([f"{scripts} for scripts"] if scripts else [])
+    if pasted:
+        parts.append(f"{', '.join(pasted[:-1])} or {pasted[-1]} to paste or save")
+    return "Output: " + "; ".join(parts) + "."
+
+
+def format_option(*offered: Format, show_default: bool = True) -> Any:
+    """The one --format option, with the formats a command offers: Typer lists them in
+    --help and refuses any other as a usage error (exit 2)."""
+    return typer.Option(
+        "--format",
+        "-f",
+        click_type=choice_type([f.value for f in offered]),
+        help=format_help(offered),
+        show_default=show_default,
+    )
+
+
+FormatOpt = Annotated[Format, format_option(Format.table, Format.json, Format.csv)]
+DRY_RUN_HELP = (
+    "Show what would be done (every cell before → after, every e-mail); write, save and "
+    "send nothing."
+)
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=DRY_RUN_HELP)]
 DayOpt = Annotated[
     str | None,
     typer.Option("--date", help="The day (YYYY-MM-DD); default today.", show_default=False),
@@ -53,18 +76,14 @@ AsOfOpt = Annotated[
 ]
 
 
-AgentArg = Annotated[
-    str,
-    typer.Argument(
-        help="The agent: name (either order), Agent ID, N Number or e-mail.", show_default=False
-    ),
-]
+AGENT_HELP = "The agent: name (either order), Agent ID, N Number or e-mail."
+AgentArg = Annotated[str, typer.Argument(help=AGENT_HELP, show_default=False)]
 ByOpt = Annotated[
     str | None,
     typer.Option(
         "--by",
-        help="Who writes the note (else ESP_USER, else your own esp.toml, else esp.toml "
-        "[people] user).",
+        help="Who signs the note lines and changes (else ESP_USER, else your own esp.toml, "
+        "else esp.toml [people] user).",
         show_default=False,
     ),
 ]
@@ -81,9 +100,17 @@ SmeOpt = Annotated[
     str | None,
     typer.Option(
         "--sme",
-        help="Only the agents of this TBT SME (full name, or a first or last name only one "
-        "SME has).",
+        help="Only the agents of this TBT SME (full name in either order, or a first or last "
+        "name only one SME has).",
         show_default=False,
+    ),
+]
+SendOpt = Annotated[
+    bool,
+    typer.Option(
+        "--send",
+        help="Send the e-mail through esp.toml [smtp]; the password comes from the "
+        "ESP_SMTP_PASSWORD environment variable only.",
     ),
 ]
 
@@ -126,7 +153,7 @@ def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Confi
     """The esp.toml in use and the tracker (resolve_config_and_tracker), which must be a
     workbook that exists: else one line naming where its path came from."""
     cfg, path, source = resolve_config_and_tracker(config, tracker)
-    check_workbook(path, "ESP Tracker", source)
+    check_workbook(path, "ESP Tracker", source, other=cfg.master)
     return cfg, path
 
 

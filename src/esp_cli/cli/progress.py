@@ -20,8 +20,6 @@ from esp_cli.cli.options import (
     parse_day,
 )
 from esp_cli.render import Format
-from esp_cli.render.progress import render_import, render_missing
-from esp_cli.services.progress import default_sources, import_reports, missing_reports, read_reports
 
 progress_app = command_group(
     "progress", "The agents' daily self-reports: fold them into Notes, list who has not reported."
@@ -57,6 +55,9 @@ def import_command(
     """Put each self-report in the agent's Notes as 'MM/DD/YYYY - Agent Name - Note'.
     Importing the same files again adds nothing; every file is listed with what became of
     it (imported, already imported, matched to nobody, unreadable and why, ignored)."""
+    from esp_cli.render.progress import render_import
+    from esp_cli.services.progress import default_sources, import_reports, read_reports
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     found = read_reports(files or default_sources(cfg), cfg)
     day = parse_day(on, "--date") if on is not None else None
@@ -75,6 +76,9 @@ def missing_command(
 ) -> None:
     """List the incomplete agents with no self-report in Notes for the day (a Notes line of
     that date signed by the agent: import the reports first)."""
+    from esp_cli.render.progress import render_missing
+    from esp_cli.services.progress import missing_reports
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     result = missing_reports(tracker_file, cfg, parse_day(on, "--date"), cls=cls, sme=sme)
     render_missing(result, fmt)

@@ -9,6 +9,7 @@ import typer
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AgentArg,
+    ByOpt,
     ClassOpt,
     ConfigOpt,
     DryRunOpt,
@@ -18,8 +19,6 @@ from esp_cli.cli.options import (
     parse_day,
 )
 from esp_cli.render import Format
-from esp_cli.render.record import render
-from esp_cli.services.record import early_reason, parse_step, record_step
 
 StepArg = Annotated[
     str,
@@ -42,14 +41,7 @@ def record_step_command(
             show_default=False,
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Who delivered it, for the note (else esp.toml [people] user).",
-            show_default=False,
-        ),
-    ] = None,
+    by: ByOpt = None,
     note: Annotated[
         str | None,
         typer.Option(
@@ -78,6 +70,9 @@ def record_step_command(
     'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order or before its due
     date (coaching on clock day 3, each later step the business day after the one before),
     and says why; --early --reason records it anyway, the reason in the note."""
+    from esp_cli.render.record import render
+    from esp_cli.services.record import early_reason, parse_step, record_step
+
     why_early = early_reason(early, reason)
     cfg, tracker_file = config_and_tracker(config, tracker)
     result = record_step(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -15,27 +14,18 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DayOpt,
     DryRunOpt,
+    SendOpt,
     SmeOpt,
     TrackerOpt,
     as_of_and_now,
     config_and_tracker,
+    format_option,
 )
-from esp_cli.config import Config
-from esp_cli.errors import UsageError
+from esp_cli.errors import ExitCode
+from esp_cli.render import Format
 from esp_cli.render import eod as r
-from esp_cli.render import say
-from esp_cli.render.locate import LocateFormat
-from esp_cli.render.locate import render as render_locate
-
-ReportFormat = r.ReportFormat
-
-
-if TYPE_CHECKING:
-    from email.message import EmailMessage
-
-    from esp_cli.mail import Envelope, Server
-    from esp_cli.results.eod import EodReport
-    from esp_cli.results.locate import LocateCase
+from esp_cli.render import locate as lr
+from esp_cli.render.mail import say_mailed
 
 report_app = command_group(
     "report", "Reports for leadership: the end-of-day TBT Completion report."
@@ -62,27 +52,7 @@ MsgOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Drafts:
-    """Where to save the e-mail: as .eml, as an Outlook .msg draft, or both."""
-
-    eml: Path | None = None
-    msg: Path | None = None
-
-    def __bool__(self) -> bool:
-        return self.eml is not None or self.msg is not None
-
-
-ReportFormatOpt = Annotated[
-    ReportFormat | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output: table (default), md, html, text, json or csv. With --eml or --send "
-        "alone, nothing is printed unless --format or --out is given.",
-        show_default=False,
-    ),
-]
+ReportFormatOpt = Annotated[Format | None, format_option(*r.REPORT_FORMATS, show_default=False)]
 
 
 @report_app.command("eod")
@@ -97,20 +67,8 @@ def eod_command(
     ] = None,
     eml: EmlOpt = None,
     msg: MsgOpt = None,
-    send: Annotated[
-        bool,
-        typer.Option(
-            "--send",
-            help="Send the e-mail through esp.toml [smtp]; the password comes from the "
-            "ESP_SMTP_PASSWORD environment variable only.",
-        ),
-    ] = False,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run", "-n", help="With --send: print the message instead of sending it."
-        ),
-    ] = False,
+    send: SendOpt = False,
+    dry_run: DryRunOpt = False,
     cls: ClassOpt = None,
     sme: SmeOpt = None,
     tracker: TrackerOpt = None,
@@ -118,101 +76,25 @@ def eod_command(
 ) -> None:
     """The TBT Completion report for a day: per class and in total, access issues,
     escalation steps due, who did not self-report, and the outstanding agents. With --class
-    or --sme, the report for those agents only (its title says so)."""
-    if dry_run and not send:
-        raise UsageError("--dry-run goes with --send.", fix="add --send, or drop --dry-run.")
-    from esp_cli import mail
+    or --sme, the report for those agents only (its title says so). With --eml, --msg or
+    --send alone, nothing is printed unless --format or --out is given."""
     from esp_cli.services.eod import eod_report
+    from esp_cli.services.mailing import deliver, prepare
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     when, now = as_of_and_now(day, "--date")
-    drafts = Drafts(eml, msg)
-    envelope = server = None
-    if drafts or send:
-        # The e-mail's settings fail before anything is written (--out, a draft).
-        envelope = mail.envelope(cfg)
-        server = mail.server(cfg) if send else None
+    # The e-mail's settings fail before anything is written (--out, a draft).
+    mailing = prepare(cfg, eml=eml, msg=msg, send=send, dry_run=dry_run)
     report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
-    for finding in report.findings:
-        say(f"warning: {finding}")
-    for problem in report.problems:
-        # For the team, not the client: the report itself only counts these agents.
-        say(
-            f"warning: {problem.name} ({problem.sheet}!row {problem.row}) could not be "
-            f"evaluated: {problem.reason}. The report only counts the agent as being "
-            "checked; correct the tracker (esp doctor lists the cells it cannot read)."
-        )
-    if fmt is not None or out is not None or envelope is None:
-        _show(report, cfg, fmt or ReportFormat.table, out)
-    if envelope is not None:
-        _mail(report, cfg, envelope, server, drafts, dry_run=dry_run)
-
-
-def _show(report: EodReport, cfg: Config, fmt: ReportFormat, out: Path | None) -> None:
-    if out is not None:
-        from esp_cli.mail import write_atomic
-
-        write_atomic(out, r.as_text(report, cfg.access_values, fmt).encode("utf-8"))
-        say(f"Wrote the {fmt.value} report to {out}.")
-    elif fmt is ReportFormat.table:
-        r.print_report(report, cfg.access_values)
-    else:
-        sys.stdout.write(r.as_text(report, cfg.access_values, fmt))
-
-
-def _mail(
-    report: EodReport,
-    cfg: Config,
-    env: Envelope,
-    srv: Server | None,
-    drafts: Drafts,
-    *,
-    dry_run: bool,
-) -> None:
-    from datetime import datetime
-
-    from esp_cli import mail
-
-    words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
-    msg = mail.build_message(
-        env,
-        r.subject(report.day, report.scope),
-        r.render_text(report, cfg.access_values, **words),
-        r.render_html(report, cfg.access_values, **words),
-        datetime.now(),
-    )
-    stem = f"{r.SUBJECT_PREFIX} {report.day:%Y-%m-%d}"
-    _deliver(msg, env, srv, drafts, report.tracker, stem, dry_run)
-
-
-def _deliver(
-    msg: EmailMessage,
-    env: Envelope,
-    srv: Server | None,
-    drafts: Drafts,
-    tracker: Path,
-    stem: str,
-    dry_run: bool,
-) -> None:
-    """Save the message as the drafts asked for; with a server, send it (or with `dry_run`
-    print it); a failed send saves it beside the tracker as `stem`.eml."""
-    from esp_cli import mail
-
-    if drafts.eml is not None:
-        mail.write_atomic(drafts.eml, mail.draft_bytes(msg))
-        say(f"Saved the e-mail as {drafts.eml} (open it in Outlook to review and send).")
-    if drafts.msg is not None:
-        mail.write_atomic(drafts.msg, mail.draft_msg_bytes(msg))
-        say(f"Saved the e-mail as the Outlook draft {drafts.msg} (open it, review, Send).")
-    if srv is None:
-        return
-    recipients = ", ".join(env.recipients)
-    if dry_run:
-        sys.stdout.write(msg.as_string(policy=msg.policy.clone(linesep="\n")))
-        say(f"Dry run: would send to {recipients} via {srv.host}:{srv.port}; nothing was sent.")
-        return
-    mail.send(msg, env, srv, mail.fallback_path(tracker, stem))
-    say(f"Sent {msg['Subject']} to {recipients} via {srv.host}:{srv.port}.")
+    r.say_problems(report)
+    if fmt is not None or out is not None or mailing is None:
+        r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
+    if mailing is not None:
+        compose = partial(r.letter, report, cfg.access_values)
+        mailed = deliver(mailing, cfg, compose, report.tracker)
+        say_mailed(mailed, show=True)
+        if mailed.refused:
+            raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
 
 
 @report_app.command("locate")
@@ -228,71 +110,41 @@ def locate_command(
     ] = None,
     eml: EmlOpt = None,
     msg: MsgOpt = None,
-    send: Annotated[
-        bool,
-        typer.Option("--send", help="Send it through esp.toml [smtp] (ESP_SMTP_PASSWORD)."),
-    ] = False,
+    send: SendOpt = False,
     dry_run: DryRunOpt = False,
-    fmt: Annotated[
-        LocateFormat, typer.Option("--format", "-f", help="Output: table or json.")
-    ] = LocateFormat.table,
+    fmt: Annotated[Format, format_option(*lr.LOCATE_FORMATS)] = Format.table,
     tracker: TrackerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
     learning_contacts): agent, class, course searched and screenshots; Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
-    from esp_cli import mail
     from esp_cli.services.locate import locate_cases
+    from esp_cli.services.mailing import prepare
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    envelope = server = None
-    if eml is not None or msg is not None or send:
-        # The e-mail's settings are checked before Searched by Course Number is written: a
-        # missing recipient must not leave the tracker changed and no e-mail made.
-        envelope = mail.envelope(cfg, cfg.learning_contacts, (), "[people] learning_contacts")
-        server = mail.server(cfg) if send else None
-    made = None
-    if envelope is not None:
-        drafts = Drafts(eml, msg)
+    # The e-mail's settings are checked before Searched by Course Number is written: a
+    # missing recipient must not leave the tracker changed and no e-mail made.
+    mailing = prepare(
+        cfg, eml=eml, msg=msg, send=send, dry_run=dry_run,
+        to=cfg.learning_contacts, to_key="[people] learning_contacts",
+    )  # fmt: skip
+    # Should the tracker not be written once the e-mail is sent: how to set Searched by
+    # Course Number without e-mailing the learning contacts again.
+    again = "esp report locate" + "".join(
+        f" {option} {_arg(path)}"
+        for option, path in (("--screenshots", screenshots), ("--tracker", tracker),
+                             ("--config", config))
+        if path is not None
+    )  # fmt: skip
+    result = locate_cases(
+        tracker_file, cfg, screenshots, dry_run=dry_run, mailing=mailing, compose=lr.letter,
+        again=again,
+    )  # fmt: skip
+    lr.render(result, fmt, mail_asked=mailing is not None)
+    if result.mail is not None and result.mail.refused:
+        raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
 
-        def made(cases: list[LocateCase]) -> None:
-            # Before Searched by Course Number is written: when the e-mail cannot be saved
-            # or sent, the tracker is left unchanged.
-            assert envelope is not None
-            _mail_locate(cases, tracker_file, cfg, envelope, server, drafts, dry_run=dry_run)
 
-    result = locate_cases(tracker_file, cfg, screenshots, dry_run=dry_run, before_write=made)
-    render_locate(result, fmt)
-
-
-def _mail_locate(
-    cases: list[LocateCase],
-    tracker: Path,
-    cfg: Config,
-    env: Envelope,
-    srv: Server | None,
-    drafts: Drafts,
-    *,
-    dry_run: bool,
-) -> None:
-    from datetime import date, datetime
-
-    from esp_cli import mail
-    from esp_cli.render import locate as lr
-
-    if not cases:
-        say("No open Cannot Locate TBT cases: no e-mail made.")
-        return
-    today = date.today()
-    words = {"greeting": cfg.greeting, "signoff": mail.signoff(cfg, env)}
-    msg = mail.build_message(
-        env,
-        lr.subject(today),
-        lr.render_text(cases, today, **words),
-        lr.render_html(cases, today, **words),
-        datetime.now(),
-    )
-    mail.attach(msg, [p for c in cases for p in c.screenshots])
-    stem = f"{lr.SUBJECT_PREFIX} {today:%Y-%m-%d}"
-    _deliver(msg, env, srv, drafts, tracker, stem, dry_run)
+def _arg(path: Path) -> str:
+    return f'"{path}"' if " " in str(path) else str(path)

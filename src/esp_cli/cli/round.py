@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from esp_cli.answers import HELP_LINE, AgentAnswers
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     ByOpt,
@@ -16,32 +15,18 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    SmeOpt,
     TrackerOpt,
     config_and_tracker,
 )
 from esp_cli.config import Config
 from esp_cli.errors import EspError, ExitCode, UsageError
 from esp_cli.render import Format, say
-from esp_cli.render.round import print_summary, render_result, show_card
-from esp_cli.services.round import (
-    apply_answers,
-    archive_journal,
-    journal_path,
-    read_journal,
-    start_round,
-)
 from esp_cli.system import let_ctrl_c_interrupt, read_line
-from esp_cli.tracker import Table
-from esp_cli.values import control_characters, describe_character, without_control_characters
 
-SmeOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--sme",
-        help="Only this TBT SME's agents (as in the TBT SME column, either name order).",
-        show_default=False,
-    ),
-]
+if TYPE_CHECKING:  # the command's modules load when it runs, not for `esp --help`
+    from esp_cli.core.answers import AgentAnswers
+    from esp_cli.services.round import Round
 
 
 def ask(prompt: str) -> str | None:
@@ -50,6 +35,12 @@ def ask(prompt: str) -> str | None:
     in UTF-8, with a byte-order mark or not, or in Windows-1252); None at the end."""
     sys.stderr.write(prompt)
     sys.stderr.flush()
+    from esp_cli.core.values import (
+        control_characters,
+        describe_character,
+        without_control_characters,
+    )
+
     line = read_line()
     if line is None:
         sys.stderr.write("\n")
@@ -98,6 +89,10 @@ def round_command(
     """Walk the outstanding agents of a class or TBT SME: type each one's status (a TBT Notes
     line) or a key; every answer is written at the end in one write. Answers are kept in a
     journal beside the tracker as they are typed: --resume applies it later."""
+    from esp_cli.core.answers import HELP_LINE
+    from esp_cli.render.round import show_card
+    from esp_cli.services.round import archive_journal, journal_path, read_journal, start_round
+
     cfg, path = config_and_tracker(config, tracker)
     journal = journal_path(path)
     if resume and discard:
@@ -142,7 +137,7 @@ def round_command(
             journal.unlink(missing_ok=True)
             say("Nothing typed; nothing written.")
             return
-        _finish(path, cfg, rnd.answers, rnd.table, journal, yes, dry_run, fmt, rnd.by)
+        _finish(path, cfg, rnd.answers, rnd, journal, yes, dry_run, fmt, rnd.by)
     except KeyboardInterrupt:
         # Applying the journal again is safe even if the write got through: a line already
         # in its cell is not added twice, and a value already there is not rewritten.
@@ -161,7 +156,7 @@ def _finish(
     path: Path,
     cfg: Config,
     agents: list[AgentAnswers],
-    read: Table | None,
+    rnd: Round | None,
     journal: Path,
     yes: bool,
     dry_run: bool,
@@ -169,7 +164,11 @@ def _finish(
     signer: str | None = None,
 ) -> None:
     """The summary, the confirmation (unless --yes), then one write; the journal is kept
-    until the write has succeeded."""
+    until the write has succeeded. `rnd`: the round just typed (its reading is reused)."""
+    from esp_cli.render.round import print_summary, render_result
+    from esp_cli.services.round import apply_answers, archive_journal
+
+    read = rnd.table if rnd is not None else None
     shown = False
     if dry_run or not yes:
         preview = apply_answers(

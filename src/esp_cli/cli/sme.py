@@ -16,8 +16,6 @@ from esp_cli.cli.options import (
     config_and_tracker,
 )
 from esp_cli.render import Format
-from esp_cli.render.sme import render_assign, render_list
-from esp_cli.services.smes import assign_smes, list_smes
 
 sme_app = command_group(
     "sme", "TBT SMEs: the 1-2 Certifiers per class who follow its agents' TBTs."
@@ -47,6 +45,9 @@ def assign_command(
 ) -> None:
     """Split the class's agents evenly between one or two TBT SMEs, in TBT SME. Agents who
     already have one of them keep them; running it again changes nothing."""
+    from esp_cli.render.sme import render_assign
+    from esp_cli.services.smes import assign_smes
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     result = assign_smes(tracker_file, cfg, cls, smes or [], dry_run=dry_run)
     render_assign(result, fmt)
@@ -60,5 +61,8 @@ def list_command(
     config: ConfigOpt = None,
 ) -> None:
     """Each class with its TBT SMEs, how many agents each has and how many are outstanding."""
+    from esp_cli.render.sme import render_list
+    from esp_cli.services.smes import list_smes
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     render_list(list_smes(tracker_file, cfg, cls), fmt)

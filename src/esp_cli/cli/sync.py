@@ -11,8 +11,6 @@ from esp_cli.cli.base import app
 from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_and_tracker
 from esp_cli.errors import ConfigError
 from esp_cli.render import Format
-from esp_cli.render.sync import render
-from esp_cli.services.sync import sync_nnumbers
 
 FromOpt = Annotated[
     Path | None,
@@ -40,6 +38,9 @@ def sync_command(
     config: ConfigOpt = None,
 ) -> None:
     """Fill Date of N Number Request (and blank N Numbers) from the Master N Number Tracker."""
+    from esp_cli.render.sync import render
+    from esp_cli.services.sync import sync_nnumbers
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     master_path = master or cfg.master
     if master_path is None:

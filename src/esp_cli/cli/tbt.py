@@ -17,8 +17,6 @@ from esp_cli.cli.options import (
     config_and_tracker,
 )
 from esp_cli.render import Format
-from esp_cli.render.tbt import render
-from esp_cli.services.proofs import record_proofs
 
 tbt_app = command_group(
     "tbt", "TBT completion proofs: the TBT Tracking Sheet and All TBTs Complete?."
@@ -51,6 +49,9 @@ def proofs_command(
     """Record every good proof in the TBT Tracking Sheet (never the same file twice) and set
     All TBTs Complete? to Yes with TBT Complete Date; files that are not PDFs, are badly named
     or match no agent are listed with the reason and change nothing."""
+    from esp_cli.render.tbt import render
+    from esp_cli.services.proofs import record_proofs
+
     cfg, tracker_file = config_and_tracker(config, tracker)
     result = record_proofs(
         folder,

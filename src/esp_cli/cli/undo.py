@@ -9,8 +9,6 @@ import typer
 from esp_cli.cli.base import app
 from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
 from esp_cli.render import Format
-from esp_cli.render.history import render_undo
-from esp_cli.services.undo import undo
 
 
 @app.command("undo")
@@ -40,6 +38,9 @@ def undo_command(
     """Put back the cells an esp operation changed, where they still hold what it wrote; a
     cell changed since is a conflict and refuses the undo. The undo is an operation too:
     undo it to redo."""
+    from esp_cli.render.history import render_undo
+    from esp_cli.services.undo import undo
+
     cfg = config_for(config)
     result = undo(
         cfg.tracker_path(tracker),

@@ -9,37 +9,141 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
+from pathlib import Path
 from typing import Any
 
-from esp_cli.system import can_encode, stand_in
+from esp_cli.core.shape import PLAIN, SHAPE, Shape
+from esp_cli.errors import WriteFailedError, printable
+from esp_cli.system import can_encode, stand_in, write_file_atomically
 
 
 class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+    """Every output esp can give. A command offers those it can show (cli.options
+    format_option): the others are refused when the command line is read."""
+
+    table = "table"  # for people, on a terminal
+    json = "json"  # for scripts
+    csv = "csv"  # for scripts and spreadsheets
+    md = "md"  # to paste (the report)
+    html = "html"  # to paste or mail (the report)
+    text = "text"  # plain text (the report)
 
 
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready: ISO dates, enums by value, nested containers converted."""
+    """JSON-ready, the one way every command's result becomes JSON (and CSV): a record (a
+    dataclass) as the object its fields and core.shape declarations say, ISO dates, enums
+    by value, paths as text, nested containers converted."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
+    if is_dataclass(value) and not isinstance(value, type):
+        return _record(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
     return str(value)
+
+
+def _record(record: Any) -> dict[str, Any]:
+    """A record's JSON object: its fields in order, then its exported values; those whose
+    shape names a key to follow go after it once the others are in."""
+    pairs: list[tuple[str, Any]] = []
+    in_turn, placed = _plan(type(record))
+    for attr, key, shape in in_turn:
+        _put(pairs, record, attr, key, shape, len(pairs))
+    for attr, key, shape in placed:
+        _put(pairs, record, attr, key, shape, _after(pairs, shape.after or ""))
+    return dict(pairs)
+
+
+def _put(
+    pairs: list[tuple[str, Any]], record: Any, attr: str, key: str, shape: Shape, at: int
+) -> None:
+    """Insert the record's value `attr`, as its shape says, at `at`."""
+    value = getattr(record, attr)
+    if shape.none_if_empty and (value == "" or value == [] or value == ()):
+        value = None
+    if value is None and (shape.omit_none or shape.flat):
+        return
+    data = plain(value)
+    if shape.drop:
+        data = _without(data, shape.drop)
+    pairs[at:at] = list(data.items()) if shape.flat else [(key, data)]
+
+
+def _after(pairs: list[tuple[str, Any]], key: str) -> int:
+    if not key:
+        return 0
+    for i, (k, _) in enumerate(pairs):
+        if k == key:
+            return i + 1
+    return len(pairs)
+
+
+def _without(data: Any, keys: tuple[str, ...]) -> Any:
+    """`data` without `keys` ("changes.agent": without "agent" in each of its "changes")."""
+    if isinstance(data, list):
+        return [_without(item, keys) for item in data]
+    if not isinstance(data, dict):
+        return data
+    inner: dict[str, list[str]] = {}
+    for key in keys:
+        head, _, rest = key.partition(".")
+        if rest:
+            inner.setdefault(head, []).append(rest)
+    return {
+        k: _without(v, tuple(inner[k])) if k in inner else v
+        for k, v in data.items()
+        if k not in keys
+    }
+
+
+_Entry = tuple[str, str, Shape]  # attribute, JSON key, shape
+_Plan = tuple[tuple[_Entry, ...], tuple[_Entry, ...]]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    """A record type's fields and exported properties with their shapes: those that come in
+    their turn, then those placed after another key — each after the one it follows, when
+    that one is placed too (worked out once per type)."""
+    found = _PLANS.get(cls)
+    if found is not None:
+        return found
+    entries = [
+        (f.name, shape.key or f.name, shape)
+        for f in fields(cls)
+        if not (shape := f.metadata.get(SHAPE, PLAIN)).hidden
+    ]
+    exports: dict[str, _Entry] = {}
+    for klass in reversed(cls.__mro__):
+        for name, attr in vars(klass).items():
+            shape = getattr(getattr(attr, "fget", None), SHAPE, None)
+            if isinstance(attr, property) and isinstance(shape, Shape):
+                exports[name] = (name, shape.key or name, shape)
+    entries += exports.values()
+    in_turn = tuple(e for e in entries if e[2].after is None)
+    waiting = [e for e in entries if e[2].after is not None]
+    placed: list[_Entry] = []
+    while waiting:
+        pending = {e[1] for e in waiting}
+        ready = [e for e in waiting if e[2].after not in pending] or waiting[:1]
+        placed += ready
+        waiting = [e for e in waiting if e not in ready]
+    found = _PLANS[cls] = (in_turn, tuple(placed))
+    return found
 
 
 def show(value: Any) -> str:
@@ -70,18 +174,31 @@ def csv_safe(value: Any) -> str:
     return text
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
+def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
+    """A CSV table of `columns`: each row a record (as its JSON object) or a mapping."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([csv_safe(row.get(c)) for c in columns])
+        data = row if isinstance(row, Mapping) else plain(row)
+        writer.writerow([csv_safe(data.get(c)) for c in columns])
     sys.stdout.write(buf.getvalue())
 
 
+def write_out(path: Path, text: str) -> None:
+    """--out: the output saved as a file, atomically (never half a report), in UTF-8."""
+    try:
+        write_file_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
+        ) from exc
+
+
 def say(message: str) -> None:
-    """A line for people, on stderr (never mixed into data)."""
-    sys.stderr.write(message + "\n")
+    """A line for people, on stderr (never mixed into data); control characters in it (a
+    file or a cell's) written out, never sent to the terminal."""
+    sys.stderr.write(printable(message) + "\n")
 
 
 def print_table(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import say_written, write_fields
-from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
+from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
+from esp_cli.render.changes import say_written
+from esp_cli.results.advise import Advice, AdviseResult, Delivery
 
 CSV_COLUMNS = [
     "agent",
@@ -24,43 +22,6 @@ CSV_COLUMNS = [
 ]
 
 
-def message_dict(m: Advice) -> dict[str, Any]:
-    return {
-        **m.agent.fields(),
-        "kind": m.kind.value,
-        "advice": m.kind.label,
-        "to": m.to,
-        "cc": list(m.cc),
-        "subject": m.subject,
-        "file": str(m.file) if m.file else None,
-        "sent": m.sent,
-        "note": m.note,
-    }
-
-
-def skipped_dict(s: Skipped) -> dict[str, Any]:
-    out: dict[str, Any] = {**s.agent.fields(), "kind": s.kind.value, "reason": s.reason}
-    if s.missing is not None:
-        out["missing"] = s.missing
-    if s.advised_on is not None:
-        out["advised_on"] = s.advised_on
-    return out
-
-
-def as_dict(result: AdviseResult) -> dict[str, Any]:
-    return {
-        "as_of": result.as_of,
-        "delivery": result.delivery.value,
-        "messages": [message_dict(m) for m in result.messages],
-        "no_address": [skipped_dict(s) for s in result.no_address],
-        "refused": [skipped_dict(s) for s in result.refused],
-        "already_advised": [skipped_dict(s) for s in result.already_advised],
-        "smes_without_address": result.smes_without_address,
-        "failure": result.failure,
-        **write_fields(result.write),
-    }
-
-
 def _status(m: Advice, result: AdviseResult) -> str:
     dry = result.write.dry_run
     if result.delivery is Delivery.DRAFT and m.file is not None:
@@ -72,14 +33,9 @@ def _status(m: Advice, result: AdviseResult) -> str:
 
 def render(result: AdviseResult, fmt: Format) -> None:
     if fmt is Format.json:
-        write_json(as_dict(result))
+        write_json(result)
     elif fmt is Format.csv:
-        rows = []
-        for m in result.messages:
-            row = message_dict(m)
-            row["cc"] = "; ".join(m.cc)
-            rows.append(row)
-        write_csv(rows, CSV_COLUMNS)
+        write_csv([{**plain(m), "cc": "; ".join(m.cc)} for m in result.messages], CSV_COLUMNS)
     else:
         print_table(
             f"Advice as of {result.as_of:%a %m/%d/%Y}: {len(result.messages)} message(s)",
@@ -109,6 +65,10 @@ def tell(result: AdviseResult) -> None:
         say(f"not addressed: {s.agent.name} ({s.agent.cls}, {s.kind.value}): {s.reason}")
     for s in result.refused:
         say(f"refused: {s.agent.name} ({s.agent.cls}, {s.kind.value}): {s.reason}")
+    for m in result.messages:
+        if m.not_delivered:
+            say(f"not delivered to all: {m.agent.name} ({m.kind.value}) has it, but "
+                f"{m.not_delivered}")  # fmt: skip
     for name in result.smes_without_address:
         say(
             f"not in Cc: TBT SME {name} has no address in esp.toml [people] sme_emails "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from esp_cli.model import AgentRef, CellChange, Signer, WriteReport
-from esp_cli.notes import lines_of
+from esp_cli.core.model import AgentRef, CellChange, Signer, WriteReport
+from esp_cli.core.notes import lines_of
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 
 
@@ -20,19 +20,7 @@ def before_after(change: CellChange) -> str:
     return f"{show(old)} → {show(new)}"
 
 
-def change_dicts(changes: Sequence[CellChange]) -> list[dict[str, Any]]:
-    """The JSON/CSV shape of a change: where, whose, which column, old and new values."""
-    return [
-        {
-            "sheet": c.sheet,
-            "cell": c.cell,
-            "agent": c.agent,
-            "column": c.column,
-            "old": c.old,
-            "new": c.new,
-        }
-        for c in changes
-    ]
+CHANGE_COLUMNS = ["sheet", "cell", "agent", "column", "old", "new"]
 
 
 def print_changes(title: str, changes: Sequence[CellChange], *, with_agent: bool = False) -> None:
@@ -42,22 +30,6 @@ def print_changes(title: str, changes: Sequence[CellChange], *, with_agent: bool
         for c in changes
     ]
     print_table(title, columns, rows, empty="nothing to change")
-
-
-def write_fields(write: WriteReport) -> dict[str, Any]:
-    """What a writing command's JSON ends with: the cells, the columns added, the backup."""
-    return {
-        "changes": change_dicts(write.changes),
-        "added_columns": write.added_column_labels,
-        "dry_run": write.dry_run,
-        "backup": str(write.backup) if write.backup else None,
-        "op": write.op,
-    }
-
-
-def signed_fields(signer: Signer | None) -> dict[str, Any]:
-    """The JSON key naming who signed the note lines (a command that signs has one)."""
-    return {} if signer is None else {"signed_by": signer.name}
 
 
 def say_signed(signer: Signer | None) -> None:
@@ -81,16 +53,14 @@ def say_written(write: WriteReport, done: str = "already says so") -> None:
         say(f"{write.tracker} {done}; nothing written.")
 
 
-def emit_agent_changes(
-    data: dict[str, Any], write: WriteReport, agent: AgentRef, fmt: Format
-) -> None:
-    """A one-agent writing command's output: the JSON object, the changes as CSV, or a
+def emit_agent_changes(result: Any, write: WriteReport, agent: AgentRef, fmt: Format) -> None:
+    """A one-agent writing command's output: the result as JSON, the changes as CSV, or a
     table of the cells changed (or that would change)."""
     changes = write.changes
     if fmt is Format.json:
-        write_json(data)
+        write_json(result)
     elif fmt is Format.csv:
-        write_csv(change_dicts(changes), ["sheet", "cell", "agent", "column", "old", "new"])
+        write_csv(changes, CHANGE_COLUMNS)
     else:
         verb = "Would change" if write.dry_run else "Changed"
         print_changes(f"{verb} {len(changes)} cell(s) for {agent.name}", changes)

@@ -7,21 +7,10 @@ from esp_cli.results.doctor import DoctorResult
 
 
 def render(result: DoctorResult, fmt: Format) -> None:
-    rows = [
-        {"rule": f.rule, "name": f.name, "cell": f.cell, "message": f.message, "fix": f.fix}
-        for f in result.findings
-    ]
     if fmt is Format.json:
-        write_json(
-            {
-                "tracker": str(result.tracker),
-                "agents": result.agents,
-                "ok": result.ok,
-                "findings": rows,
-            }
-        )
+        write_json(result)
     elif fmt is Format.csv:
-        write_csv(rows, ["rule", "name", "cell", "message", "fix"])
+        write_csv(result.findings, ["rule", "name", "cell", "message", "fix"])
     else:
         print_table(
             f"{len(result.findings)} problem(s) in {result.tracker.name}",

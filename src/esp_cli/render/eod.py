@@ -16,11 +16,13 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from esp_cli.render import csv_safe, print_table, say
+from esp_cli.core.model import Letter
+from esp_cli.core.rules import ACTION_LABELS, ActionKind
+from esp_cli.render import Format, csv_safe, plain, print_table, say, write_out
 from esp_cli.results.eod import (
     ClassSummary,
     EodReport,
@@ -28,7 +30,6 @@ from esp_cli.results.eod import (
     ordered_actions,
     ordered_issues,
 )
-from esp_cli.rules import ACTION_LABELS, ActionKind
 
 SUBJECT_PREFIX = "TBT Completion Report"
 COUNT_KEYS = (
@@ -81,48 +82,18 @@ def _missing(agent_cert: bool, agent_tbts: bool) -> str:
 # -- data ---------------------------------------------------------------------------------------
 
 
-def summary_dict(summary: ClassSummary, with_class: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {"class": summary.cls} if with_class else {}
-    out.update(
-        agents=summary.agents,
-        call_certs_complete=summary.call_certs_complete,
-        tbts_complete=summary.tbts_complete,
-        fully_complete=summary.fully_complete,
-        outstanding=summary.outstanding,
-        access_issues=dict(ordered_issues(summary.access_issues, ())),
-        escalations_due=dict(ordered_actions(summary.escalations_due)),
-        not_reported=summary.not_reported,
-        not_evaluated=summary.not_evaluated,
-    )
-    return out
-
-
-def report_dict(report: EodReport) -> dict[str, Any]:
-    """The JSON contract: {"date", "classes": [...], "totals": {...}, "problems": [...]}
-    (and "scope" when the report is for one class's or one TBT SME's agents)."""
-    scope = {"scope": report.scope} if report.scope else {}
-    return {
-        "date": report.day.isoformat(),
-        **scope,
-        "classes": [summary_dict(c) for c in report.classes],
-        "totals": summary_dict(report.totals, with_class=False),
-        "problems": [
-            {"agent": p.name, "class": p.cls, "sheet": p.sheet, "row": p.row, "reason": p.reason}
-            for p in report.problems
-        ],
-    }
-
-
 def csv_rows(report: EodReport) -> list[dict[str, Any]]:
-    """One row a class, then the totals (class "Total")."""
-    rows = []
-    for summary in [*report.classes, report.totals]:
-        row = summary_dict(summary)
-        row["percent_complete"] = summary.percent_complete
-        row["access_issues"] = "; ".join(f"{k}: {n}" for k, n in row["access_issues"].items())
-        row["escalations_due"] = "; ".join(f"{k}: {n}" for k, n in row["escalations_due"].items())
-        rows.append(row)
-    return rows
+    """One row a class, then the totals (class "Total"): the JSON's counts, the percentage,
+    and each count of issues and steps as "name: n; ..." in one cell."""
+    return [
+        {
+            **plain(summary),
+            "percent_complete": summary.percent_complete,
+            "access_issues": "; ".join(f"{k}: {n}" for k, n in summary.issues.items()),
+            "escalations_due": "; ".join(f"{k}: {n}" for k, n in summary.due.items()),
+        }
+        for summary in [*report.classes, report.totals]
+    ]
 
 
 def summary_row(summary: ClassSummary) -> list[str]:
@@ -506,34 +477,78 @@ def mail_document(title: str, rows: Sequence[str]) -> str:
     )
 
 
-class ReportFormat(StrEnum):
-    """The formats of a report: table for people, md/html/text for pasting and mail,
-    json/csv for scripts."""
-
-    table = "table"
-    md = "md"
-    html = "html"
-    text = "text"
-    json = "json"
-    csv = "csv"
+# The formats of a report: table for people, md/html/text for pasting and mail, json/csv
+# for scripts.
+REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json, Format.csv)
 
 
-def as_text(report: EodReport, known_access: Sequence[str], fmt: ReportFormat) -> str:
+def as_text(report: EodReport, known_access: Sequence[str], fmt: Format) -> str:
     """The report as text in `fmt` (table: the plain-text layout, for files)."""
-    if fmt is ReportFormat.json:
-        return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
-    if fmt is ReportFormat.csv:
+    if fmt is Format.json:
+        return json.dumps(plain(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt is Format.csv:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for row in csv_rows(report):
             writer.writerow([csv_safe(row.get(c)) for c in CSV_COLUMNS])
         return buf.getvalue()
-    if fmt is ReportFormat.md:
+    if fmt is Format.md:
         return render_markdown(report, known_access)
-    if fmt is ReportFormat.html:
+    if fmt is Format.html:
         return render_html(report, known_access)
     return render_text(report, known_access)
+
+
+def letter(
+    report: EodReport,
+    known_access: Sequence[str],
+    greeting: str | None = None,
+    signoff: str | None = None,
+) -> Letter:
+    """The report as an e-mail's words: the subject, the text and the HTML part."""
+    words = {"greeting": greeting, "signoff": signoff}
+    return Letter(
+        subject(report.day, report.scope),
+        render_text(report, known_access, **words),
+        render_html(report, known_access, **words),
+        stem=f"{SUBJECT_PREFIX} {report.day:%Y-%m-%d}",
+    )
+
+
+def say_problems(report: EodReport) -> None:
+    """The cells that could not be read and the agents that could not be evaluated, for
+    the team on stderr (the report itself only counts them)."""
+    for finding in report.findings:
+        say(f"warning: {finding}")
+    for problem in report.problems:
+        say(
+            f"warning: {problem.name} ({problem.sheet}!row {problem.row}) could not be "
+            f"evaluated: {problem.reason}. The report only counts the agent as being "
+            "checked; correct the tracker (esp doctor lists the cells it cannot read)."
+        )
+
+
+def show(
+    report: EodReport,
+    known_access: Sequence[str],
+    fmt: Format,
+    out: Path | None = None,
+    *,
+    dry_run: bool = False,
+) -> None:
+    """The report in `fmt`: on stdout, or in the file `out` (with `dry_run`, on stdout
+    instead, saying what would be written)."""
+    if out is not None and not dry_run:
+        write_out(out, as_text(report, known_access, fmt))
+        say(f"Wrote the {fmt.value} report to {out}.")
+    elif out is not None:
+        sys.stdout.write(as_text(report, known_access, fmt))
+        say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
+    elif fmt is Format.table:
+        print_report(report, known_access)
+    else:
+        sys.stdout.write(as_text(report, known_access, fmt))
 
 
 def print_report(report: EodReport, known_access: Sequence[str]) -> None:

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from esp_cli.model import AgentRef, CellChange
-from esp_cli.render import Format, print_table, say, scope_note, show, write_csv, write_json
+from esp_cli.core.model import AgentRef, CellChange
+from esp_cli.core.rules import ACTION_LABELS, Stage, fmt_day
+from esp_cli.render import Format, plain, print_table, say, scope_note, show, write_csv, write_json
 from esp_cli.render.changes import say_written
-from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
-from esp_cli.rules import ACTION_LABELS, Action, Stage, fmt_day
+from esp_cli.results.escalations import AgentStatus, EscalationsResult
 
 # A people's table of cell changes stops here; json/csv and --dry-run on stderr list all.
 MAX_CHANGES_SHOWN = 200
@@ -96,61 +96,6 @@ def shared_part(details: Sequence[str]) -> tuple[str | None, list[str]]:
     return f"{before}{joiner_before}…{joiner_after}{after}".strip(), own
 
 
-def todo_dict(item: TodoItem) -> dict[str, Any]:
-    return {
-        "agent": item.agent.name,
-        "class": item.agent.cls,
-        "sheet": item.agent.sheet,
-        "row": item.agent.row,
-        "action": item.action.value,
-        "due": item.due,
-        "business_days_overdue": item.business_days_overdue,
-        "lookahead": item.lookahead,
-        "detail": item.detail,
-        "agent_id": item.agent.agent_id or None,
-        "email": item.agent.email or None,
-    }
-
-
-def _action_dict(action: Action) -> dict[str, Any]:
-    return {
-        "action": action.action.value,
-        "due": action.due,
-        "business_days_overdue": action.business_days_overdue,
-        "detail": action.detail,
-    }
-
-
-def status_dict(status: AgentStatus) -> dict[str, Any]:
-    ev, agent, cells = status.evaluation, status.agent, status.computed
-    projected = ev.next_step_if_recorded_today
-    return {
-        "agent": agent.name,
-        "class": agent.cls,
-        "sheet": agent.sheet,
-        "row": agent.row,
-        "agent_id": agent.agent_id or None,
-        "email": agent.email or None,
-        "status": status.status,
-        "stage": ev.stage.value,
-        "clock_start": ev.clock_start,
-        "target_date": ev.target_date,
-        "behind_target": ev.behind_target,
-        "pending_step": ev.pending_step.value if ev.pending_step else None,
-        "pending_due": ev.pending_due,
-        "business_days_overdue": ev.business_days_overdue,
-        "next_step": projected.step.value if projected else None,
-        "next_step_due_if_recorded_today": projected.due if projected else None,
-        "next_action": cells.next_action,
-        "next_action_due": cells.next_action_due,
-        "actions": [_action_dict(a) for a in ev.actions],
-        "upcoming": [_action_dict(a) for a in ev.upcoming],
-        "not_evaluated_reason": None if ev.evaluable else ev.reason,
-        "inconsistencies": list(ev.inconsistencies),
-        "unchecked": list(ev.unchecked),
-    }
-
-
 def render(result: EscalationsResult, fmt: Format, today: bool) -> None:
     for finding in result.findings:
         say(f"warning: {finding}")
@@ -164,10 +109,10 @@ def render(result: EscalationsResult, fmt: Format, today: bool) -> None:
 def _render_todo(result: EscalationsResult, fmt: Format) -> None:
     items = [*result.todo, *result.lookahead]
     if fmt is Format.json:
-        write_json([todo_dict(i) for i in items])
+        write_json(items)
         return
     if fmt is Format.csv:
-        write_csv([todo_dict(i) for i in items], TODO_COLUMNS)
+        write_csv(items, TODO_COLUMNS)
         return
     many = _many_sheets(result)
     agents = len({(i.agent.sheet, i.agent.row) for i in result.todo})
@@ -225,14 +170,13 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
 def _render_status(result: EscalationsResult, fmt: Format) -> None:
     outstanding = result.outstanding
     if fmt is Format.json:
-        write_json([status_dict(s) for s in outstanding])
+        write_json(outstanding)
         return
     if fmt is Format.csv:
-        rows = []
-        for s in outstanding:
-            row = status_dict(s)
-            row["actions"] = "; ".join(a["action"] for a in row["actions"])
-            rows.append(row)
+        # A cell of a spreadsheet holds the actions' names, not their objects.
+        rows = [
+            {**plain(s), "actions": "; ".join(a.action for a in s.actions)} for s in outstanding
+        ]
         write_csv(rows, STATUS_COLUMNS)
         return
     counts = Counter(s.evaluation.stage for s in outstanding)

@@ -6,39 +6,14 @@ from typing import Any
 
 import typer
 
+from esp_cli.core.values import text_of
 from esp_cli.render import Format, print_table, say, show, write_json
-from esp_cli.render.escalations import status_dict
-from esp_cli.results.escalations import AgentStatus
 from esp_cli.results.explain import CellView, Explanation
-from esp_cli.values import text_of
-
-
-def as_dict(result: Explanation) -> dict[str, Any]:
-    status = status_dict(
-        AgentStatus(result.agent, result.evaluation, result.computed, result.as_of)
-    )
-    return {
-        **status,
-        "as_of": result.as_of,
-        "timeboxes_measured_at": result.now,
-        "explanation": result.lines,
-        "cells": [
-            {
-                "column": c.header,
-                "key": c.key,
-                "cell": c.address,
-                "raw": text_of(c.raw) if c.raw is not None else None,
-                "value": c.value,
-                "unreadable": c.unreadable,
-            }
-            for c in result.cells
-        ],
-    }
 
 
 def render(result: Explanation, fmt: Format) -> None:
     if fmt is Format.json:
-        write_json(as_dict(result))
+        write_json(result)
         return
     agent = result.agent
     ids = ", ".join(x for x in (agent.agent_id and f"ID {agent.agent_id}", agent.email) if x)

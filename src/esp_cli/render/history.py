@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from esp_cli.history import CellRecord, Operation, tag
-from esp_cli.model import CellChange
-from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import before_after, print_changes, say_written, write_fields
+from esp_cli.core.model import CellChange
+from esp_cli.core.oplog import CellRecord, Operation
+from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
+from esp_cli.render.changes import CHANGE_COLUMNS, before_after, print_changes, say_written
 from esp_cli.results.history import AgentHistoryResult, HistoryResult, UndoResult
 
 OP_CSV = [
@@ -39,26 +37,6 @@ AGENT_CSV = [
 ]
 
 
-def cell_dict(c: CellRecord) -> dict[str, Any]:
-    """A cell as history shows it (values typed as in the log; its XML stays in the log)."""
-    return {
-        "sheet": c.sheet,
-        "cell": c.cell,
-        "agent": c.agent,
-        "class": c.cls,
-        "column": c.column,
-        "before": tag(c.before),
-        "after": tag(c.after),
-    }
-
-
-def op_dict(op: Operation, undone_by: str | None = None) -> dict[str, Any]:
-    data = op.to_json()
-    data["undone_by"] = undone_by
-    data["cells"] = [cell_dict(c) for c in op.cells]
-    return data
-
-
 def describe(op: Operation, undone_by: str | None = None) -> str:
     """What the operation was, in a few words."""
     parts = []
@@ -87,21 +65,17 @@ def _cells_shown(op: Operation) -> str:
 def render_history(result: HistoryResult, fmt: Format) -> None:
     ops = result.operations
     if fmt is Format.json:
-        write_json(
-            {
-                "tracker": str(result.tracker),
-                "log": str(result.log),
-                "operations": [op_dict(o, result.undone_by.get(o.op)) for o in ops],
-                "warnings": result.warnings,
-            }
-        )
+        write_json(result)
     elif fmt is Format.csv:
-        rows = []
-        for o in ops:
-            d = op_dict(o, result.undone_by.get(o.op))
-            d["cells"] = len(o.cells) + o.cells_omitted
-            d["added_columns"] = "; ".join(str(a) for a in o.added_columns)
-            rows.append(d)
+        # A row an operation: how many cells it changed, the columns it added by name.
+        rows = [
+            {
+                **plain(shown),
+                "cells": len(shown.op.cells) + shown.op.cells_omitted,
+                "added_columns": "; ".join(str(a) for a in shown.op.added_columns),
+            }
+            for shown in result.shown
+        ]
         write_csv(rows, OP_CSV)
     else:
         print_table(
@@ -127,33 +101,12 @@ def render_history(result: HistoryResult, fmt: Format) -> None:
 
 def render_agent_history(result: AgentHistoryResult, fmt: Format) -> None:
     changes = result.changes
-    rows = [
-        {
-            "op": ch.op.op,
-            "kind": ch.op.kind,
-            "time": ch.op.time.isoformat(timespec="seconds"),
-            "signer": ch.op.signer,
-            "login": ch.op.login,
-            **cell_dict(ch.cell),
-        }
-        for ch in changes
-    ]
     if fmt is Format.json:
-        write_json(
-            {
-                **result.agent.fields(),
-                "log": str(result.log),
-                "changes": rows,
-                "warnings": result.warnings,
-            }
-        )
+        write_json(result)
     elif fmt is Format.csv:
         # A spreadsheet reads dates as ISO text, not as {"date": ...}.
-        plain_values = [
-            {**row, "before": ch.cell.before, "after": ch.cell.after}
-            for row, ch in zip(rows, changes, strict=True)
-        ]
-        write_csv(plain_values, AGENT_CSV)
+        rows = [{**plain(ch), "before": ch.cell.before, "after": ch.cell.after} for ch in changes]
+        write_csv(rows, AGENT_CSV)
     else:
         a = result.agent
         print_table(
@@ -183,47 +136,10 @@ def _as_change(c: CellRecord) -> CellChange:
 
 def render_undo(result: UndoResult, fmt: Format) -> None:
     t = result.target
-    skipped = [
-        {
-            "sheet": c.cell.sheet,
-            "cell": c.cell.cell,
-            "agent": c.cell.agent,
-            "column": c.cell.column,
-            "written": tag(c.cell.after),
-            "now": tag(c.now),
-            "now_at": c.address or None,
-            "reason": c.reason or None,
-        }
-        for c in result.conflicts
-    ]
-    emptied = [str(a) for a in result.emptied_columns]
     if fmt is Format.json:
-        write_json(
-            {
-                "undoes": t.op,
-                "undone_command": t.command,
-                "skipped_conflicts": skipped,
-                "emptied_columns": emptied,
-                "exact": result.exact,
-                "warnings": result.warnings,
-                **write_fields(result.write),
-            }
-        )
+        write_json(result)
     elif fmt is Format.csv:
-        write_csv(
-            [
-                {
-                    "sheet": c.sheet,
-                    "cell": c.cell,
-                    "agent": c.agent,
-                    "column": c.column,
-                    "old": c.old,
-                    "new": c.new,
-                }
-                for c in result.write.changes
-            ],
-            ["sheet", "cell", "agent", "column", "old", "new"],
-        )
+        write_csv(result.write.changes, CHANGE_COLUMNS)
     else:
         verb = "Would put back" if result.write.dry_run else "Put back"
         print_changes(
@@ -239,7 +155,7 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
         else:
             now = f", now at {c.address}" if c.address else ""
             say(f"Skipped {where}{now}: changed since operation {t.op}; left as it is.")
-    for column in emptied:
+    for column in result.emptied:
         say(
             f"Column {column} was added by operation {t.op}: its cells are emptied, its "
             "header is left (delete the column in Excel if it is not wanted)."

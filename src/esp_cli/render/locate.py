@@ -6,11 +6,11 @@ fluid column, the font on every cell, the greeting and sign-off from esp.toml.""
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
-from esp_cli.render import print_table, say, write_json
-from esp_cli.render.changes import change_dicts
+from esp_cli.core.model import Letter
+from esp_cli.render import Format, print_table, say, write_json
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
+from esp_cli.render.mail import say_mailed
 from esp_cli.results.locate import LocateCase, LocateResult
 
 SUBJECT_PREFIX = "Cannot Locate TBT"
@@ -72,37 +72,34 @@ def render_html(
     return mail_document(subject(day), rows)
 
 
-class LocateFormat(StrEnum):
-    table = "table"
-    json = "json"
+def letter(
+    cases: list[LocateCase],
+    day: date,
+    greeting: str | None = "Hello,",
+    signoff: str | None = None,
+) -> Letter:
+    """The cases as an e-mail's words for the learning contacts (the screenshots attached)."""
+    words = {"greeting": greeting, "signoff": signoff}
+    return Letter(
+        subject(day),
+        render_text(cases, day, **words),
+        render_html(cases, day, **words),
+        stem=f"{SUBJECT_PREFIX} {day:%Y-%m-%d}",
+    )
 
 
-def render(result: LocateResult, fmt: LocateFormat) -> None:
+LOCATE_FORMATS = (Format.table, Format.json)
+
+
+def render(result: LocateResult, fmt: Format, *, mail_asked: bool = False) -> None:
+    if result.mail is not None:
+        say_mailed(result.mail)
+    elif mail_asked:
+        say("No open Cannot Locate TBT cases: no e-mail made.")
     for finding in result.findings:
         say(f"warning: {finding}")
-    if fmt is LocateFormat.json:
-        write_json(
-            {
-                "cases": [
-                    {
-                        "agent": c.agent,
-                        "class": c.cls,
-                        "sheet": c.sheet,
-                        "row": c.row,
-                        "course": c.course,
-                        "searched_before": c.searched_before,
-                        "screenshots": [str(p) for p in c.screenshots],
-                    }
-                    for c in result.cases
-                ],
-                "unmatched_files": [
-                    {"file": str(f), "reason": why} for f, why in result.unmatched_files
-                ],
-                "changes": change_dicts(result.write.changes),
-                "dry_run": result.write.dry_run,
-                "op": result.write.op,
-            }
-        )
+    if fmt is Format.json:
+        write_json(result)
     else:
         print_table(
             f"Cannot Locate TBT: {len(result.cases)} case(s)",
@@ -110,8 +107,8 @@ def render(result: LocateResult, fmt: LocateFormat) -> None:
             [case_row(c) for c in result.cases],
             empty="no open cases",
         )
-    for file, why in result.unmatched_files:
-        say(f"not attached: {file.name} ({why})")
+    for unmatched in result.unmatched_files:
+        say(f"not attached: {unmatched.file.name} ({unmatched.reason})")
     for c in result.cases:
         if not c.screenshots and result.screenshots_dir is not None:
             say(f"no screenshot for {c.agent} in {result.screenshots_dir}")

@@ -2,48 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import say_written, write_fields
-from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
+from esp_cli.render.changes import say_written
+from esp_cli.results.note_import import NoteImportResult, Status
 
 CSV_COLUMNS = ["row", "agent", "class", "column", "cell", "status", "line", "reason"]
-
-
-def note_dict(note: ImportedNote) -> dict[str, Any]:
-    return {
-        "row": note.line_number,
-        "agent": note.agent.name if note.agent else note.query,
-        "class": note.agent.cls if note.agent else "",
-        "column": note.column,
-        "cell": note.cell,
-        "status": note.status.value,
-        "line": note.line or note.note,
-        "reason": note.reason,
-    }
-
-
-def as_dict(result: NoteImportResult) -> dict[str, Any]:
-    return {
-        "tracker": str(result.tracker),
-        "source": result.source,
-        "added": result.count(Status.ADDED),
-        "already_there": result.count(Status.ALREADY_THERE),
-        "not_applied": result.count(Status.NOT_APPLIED),
-        "notes": [note_dict(n) for n in result.notes],
-        "problems": [{"source": src, "problem": why} for src, why in result.unread],
-        **write_fields(result.write),
-    }
 
 
 def render(result: NoteImportResult, fmt: Format) -> None:
     for source, why in result.unread:
         say(f"warning: {source}: {why}")
     if fmt is Format.json:
-        write_json(as_dict(result))
+        write_json(result)
     elif fmt is Format.csv:
-        write_csv([note_dict(n) for n in result.notes], CSV_COLUMNS)
+        write_csv(result.notes, CSV_COLUMNS)
     else:
         verb = "would be" if result.write.dry_run else "were"
         print_table(

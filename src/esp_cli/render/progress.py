@@ -2,63 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from esp_cli.model import AgentRef, Finding
-from esp_cli.render import Format, print_table, say, scope_note, show, write_csv, write_json
-from esp_cli.render.changes import say_written, write_fields
+from esp_cli.render import Format, plain, print_table, say, scope_note, show, write_csv, write_json
+from esp_cli.render.changes import say_written
 from esp_cli.results.progress import ImportResult, MissingResult
-
-
-def _agent(ref: AgentRef) -> dict[str, Any]:
-    return {"agent": ref.name, "class": ref.cls, "sheet": ref.sheet, "row": ref.row}
-
-
-def _findings(findings: list[Finding]) -> list[dict[str, Any]]:
-    return [
-        {"cell": f.address, "column": f.column, "value": f.value, "problem": f.message}
-        for f in findings
-    ]
-
-
-def import_dict(result: ImportResult) -> dict[str, Any]:
-    return {
-        "tracker": str(result.write.tracker),
-        "date": result.on,
-        "sources": [str(p) for p in result.sources],
-        "added": result.added,
-        "already_there": result.already_there,
-        "other_days": result.other_days,
-        "imported": [
-            {
-                **_agent(i.agent),
-                "date": i.report.day,
-                "source": i.report.source,
-                "matched_by": i.matched_by,
-                "note": i.line,
-                "added": i.added,
-            }
-            for i in result.imported
-        ],
-        "unmatched": [
-            {
-                "source": u.report.source,
-                "date": u.report.day,
-                "name": u.report.name,
-                "email": u.report.email,
-                "class": u.report.cls,
-                "text": u.report.text,
-                "reason": u.reason,
-            }
-            for u in result.unmatched
-        ],
-        "problems": [{"source": p.source, "problem": p.message} for p in result.problems],
-        "files": [
-            {"file": str(f.file), "status": f.status, "reason": f.reason} for f in result.files
-        ],
-        "unreadable": _findings(result.findings),
-        **write_fields(result.write),
-    }
 
 
 def render_import(result: ImportResult, fmt: Format) -> None:
@@ -66,10 +12,10 @@ def render_import(result: ImportResult, fmt: Format) -> None:
         say(f"warning: {f}")
     for p in result.problems:
         say(f"warning: {p.source}: {p.message}")
-    data = import_dict(result)
     if fmt is Format.json:
-        write_json(data)
+        write_json(result)
     elif fmt is Format.csv:
+        data = plain(result)
         rows = [
             {"status": "added" if i["added"] else "already_there", **i} for i in data["imported"]
         ]
@@ -126,35 +72,12 @@ def _file_counts(result: ImportResult) -> str:
     ignored = sum(1 for f in result.files if f.status == "ignored")
     parts = [f"{unreadable} file(s) unreadable"] if unreadable else []
     parts += (
-        [f"{skipped} skipped (automatic replies, meeting requests, delivery reports)"]
+        [f"{skipped} skipped (automatic replies, meeting requests, delivery reports, recalls)"]
         if skipped
         else []
     )
     parts += [f"{ignored} ignored (system files)"] if ignored else []
     return f" {'; '.join(parts)}." if parts else ""
-
-
-def missing_dict(result: MissingResult) -> dict[str, Any]:
-    return {
-        "tracker": str(result.tracker),
-        "date": result.on,
-        "class": result.cls,
-        "tbt_sme": result.sme,
-        "incomplete": result.incomplete,
-        "reported": result.reported,
-        "missing": [
-            {
-                **_agent(m.agent),
-                "agent_id": m.agent.agent_id,
-                "email": m.agent.email,
-                "tbt_sme": m.tbt_sme,
-                "last_report": m.last_report,
-            }
-            for m in result.missing
-        ],
-        "not_started": [{**_agent(ref), "esp_start": start} for ref, start in result.not_started],
-        "unreadable": _findings(result.findings),
-    }
 
 
 MISSING_COLUMNS = ["agent", "class", "sheet", "row", "agent_id", "email", "tbt_sme", "last_report"]
@@ -163,12 +86,11 @@ MISSING_COLUMNS = ["agent", "class", "sheet", "row", "agent_id", "email", "tbt_s
 def render_missing(result: MissingResult, fmt: Format) -> None:
     for f in result.findings:
         say(f"warning: {f}")
-    data = missing_dict(result)
     day = f"{result.on:%a} {show(result.on)}"
     if fmt is Format.json:
-        write_json(data)
+        write_json(result)
     elif fmt is Format.csv:
-        write_csv(data["missing"], MISSING_COLUMNS)
+        write_csv(result.missing, MISSING_COLUMNS)
     else:
         print_table(
             f"No self-report for {day}{scope_note(result.cls, result.sme)}: "

@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from esp_cli.core.rules import fmt_day
 from esp_cli.render import Format, say, show
-from esp_cli.render.changes import emit_agent_changes, say_signed, say_written, signed_fields
+from esp_cli.render.changes import emit_agent_changes, say_signed, say_written
 from esp_cli.results.record import RecordResult
-from esp_cli.rules import fmt_day
-
-
-def as_dict(result: RecordResult) -> dict[str, Any]:
-    projected = result.evaluation.next_step_if_recorded_today
-    ev = result.evaluation
-    return {
-        **result.agent.fields(),
-        "step": result.step.value,
-        "date": result.on,
-        "by": result.by,
-        **signed_fields(result.signed_by),
-        "note": result.note_line,
-        "due": result.due,
-        "early": result.early_reason is not None,
-        "early_reason": result.early_reason,
-        "date_written": result.date_written,
-        "note_added": result.note_added,
-        "stage": ev.stage.value,
-        "pending_step": ev.pending_step.value if ev.pending_step else None,
-        "pending_due": ev.pending_due,
-        "next_step_due_if_recorded_today": projected.due if projected else None,
-        "changes": [
-            {"sheet": c.sheet, "cell": c.cell, "column": c.column, "old": c.old, "new": c.new}
-            for c in result.write.changes
-        ],
-        "added_columns": result.write.added_column_labels,
-        "dry_run": result.write.dry_run,
-        "backup": str(result.write.backup) if result.write.backup else None,
-        "op": result.write.op,
-    }
 
 
 def render(result: RecordResult, fmt: Format) -> None:
-    emit_agent_changes(as_dict(result), result.write, result.agent, fmt)
+    emit_agent_changes(result, result.write, result.agent, fmt)
     say_signed(result.signed_by)
     label = result.step.label
     if result.early_reason is not None and result.due is not None:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from esp_cli.answers import Answer
+from esp_cli.core.answers import Answer
 from esp_cli.render import Format, say, show, write_csv, write_json
-from esp_cli.render.changes import change_dicts, print_changes, say_written, write_fields
+from esp_cli.render.changes import CHANGE_COLUMNS, print_changes, say_written
 from esp_cli.results.round import AgentCard, RoundResult
 
 
@@ -62,38 +62,12 @@ def print_summary(result: RoundResult) -> None:
     say_problems(result)
 
 
-def as_dict(result: RoundResult) -> dict[str, Any]:
-    return {
-        "tracker": str(result.tracker),
-        "agents": result.agents,
-        "answers": result.answers,
-        "conflicts": [
-            {
-                "agent": c.agent,
-                "cell": c.cell,
-                "column": c.column,
-                "shown": c.shown,
-                "now": c.now,
-                "wanted": c.wanted,
-            }
-            for c in result.conflicts
-        ],
-        "not_applied": [
-            {"agent": n.agent, "where": n.where, "reason": n.reason} for n in result.not_applied
-        ],
-        "journal": str(result.archived or result.journal),
-        **write_fields(result.write),
-    }
-
-
 def render_result(result: RoundResult, fmt: Format, *, summary_shown: bool) -> None:
     """The command's data (stdout) and its last words (stderr)."""
     if fmt is Format.json:
-        write_json(as_dict(result))
+        write_json(result)
     elif fmt is Format.csv:
-        write_csv(
-            change_dicts(result.write.changes), ["sheet", "cell", "agent", "column", "old", "new"]
-        )
+        write_csv(result.write.changes, CHANGE_COLUMNS)
     elif not summary_shown:
         print_summary(result)
     if fmt is not Format.table:

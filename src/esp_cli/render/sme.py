@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import print_changes, say_written, write_fields
+from esp_cli.render.changes import print_changes, say_written
 from esp_cli.results.smes import AssignResult, SmeListResult
 
 
-def assign_dict(result: AssignResult) -> dict[str, Any]:
-    return {
-        "tracker": str(result.write.tracker),
-        "class": result.cls,
-        "smes": [{"sme": sme, "agents": n} for sme, n in result.load().items()],
-        "assignments": [
-            {
-                "agent": a.agent.name,
-                "sheet": a.agent.sheet,
-                "row": a.agent.row,
-                "before": a.before or None,
-                "sme": a.sme,
-                "changed": a.changed,
-            }
-            for a in result.assignments
-        ],
-        **write_fields(result.write),
-    }
-
-
 def render_assign(result: AssignResult, fmt: Format) -> None:
-    data = assign_dict(result)
     if fmt is Format.json:
-        write_json(data)
+        write_json(result)
     elif fmt is Format.csv:
-        write_csv(data["assignments"], ["agent", "sheet", "row", "before", "sme", "changed"])
+        write_csv(result.assignments, ["agent", "sheet", "row", "before", "sme", "changed"])
     else:
         verb = "Would change" if result.write.dry_run else "Changed"
         print_changes(
@@ -50,27 +27,6 @@ def render_assign(result: AssignResult, fmt: Format) -> None:
     say_written(result.write)
 
 
-def list_dict(result: SmeListResult) -> dict[str, Any]:
-    return {
-        "tracker": str(result.tracker),
-        "classes": [
-            {
-                "class": c.cls,
-                "agents": c.agents,
-                "outstanding": c.outstanding,
-                "smes": [
-                    {"sme": s.sme, "agents": s.agents, "outstanding": s.outstanding} for s in c.smes
-                ],
-                "unassigned": {
-                    "agents": c.unassigned.agents,
-                    "outstanding": c.unassigned.outstanding,
-                },
-            }
-            for c in result.classes
-        ],
-    }
-
-
 def render_list(result: SmeListResult, fmt: Format) -> None:
     for f in result.findings:
         say(f"warning: {f}")
@@ -80,7 +36,7 @@ def render_list(result: SmeListResult, fmt: Format) -> None:
         for s in [*c.smes, *([c.unassigned] if c.unassigned.agents else [])]
     ]
     if fmt is Format.json:
-        write_json(list_dict(result))
+        write_json(result)
     elif fmt is Format.csv:
         write_csv(
             [dict(zip(("class", "sme", "agents", "outstanding"), r, strict=True)) for r in rows],

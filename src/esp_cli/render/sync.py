@@ -2,72 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import say_written
 from esp_cli.results.sync import SyncResult
-
-
-def as_dict(result: SyncResult) -> dict[str, Any]:
-    return {
-        "changes": [
-            {
-                "sheet": c.sheet,
-                "cell": c.cell,
-                "agent": c.agent,
-                "class": c.cls,
-                "column": c.column,
-                "old": c.old,
-                "new": c.new,
-            }
-            for c in result.write.changes
-        ],
-        "conflicts": [
-            {
-                "sheet": c.sheet,
-                "cell": c.cell,
-                "agent": c.agent,
-                "class": c.cls,
-                "column": c.column,
-                "tracker": c.tracker,
-                "master": c.master,
-                "master_sheet": c.master_row.sheet,
-                "master_row": c.master_row.row,
-                "reason": c.reason,
-            }
-            for c in result.conflicts
-        ],
-        "unmatched": [
-            {
-                "sheet": u.sheet,
-                "row": u.row,
-                "agent": u.agent,
-                "class": u.cls,
-                "agent_id": u.agent_id,
-                "email": u.email,
-                "reason": u.reason,
-            }
-            for u in result.unmatched
-        ],
-        "added_columns": result.write.added_column_labels,
-        "unreadable": [
-            {"cell": f.address, "column": f.column, "value": f.value, "problem": f.message}
-            for f in result.findings
-        ],
-        "dry_run": result.write.dry_run,
-        "backup": str(result.write.backup) if result.write.backup else None,
-        "op": result.write.op,
-    }
 
 
 def render(result: SyncResult, fmt: Format) -> None:
     for f in result.findings:
         say(f"warning: {f}")
     if fmt is Format.json:
-        write_json(as_dict(result))
+        write_json(result)
     elif fmt is Format.csv:
-        data = as_dict(result)
+        data = plain(result)
         rows = [{"kind": "change", **c} for c in data["changes"]]
         rows += [
             {"kind": "conflict", "old": c["tracker"], "new": c["master"], **c}

@@ -2,52 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
     print_changes,
     say_signed,
     say_written,
-    signed_fields,
-    write_fields,
 )
-from esp_cli.results.proofs import Proof, ProofsResult
-
-
-def _proof(proof: Proof) -> dict[str, Any]:
-    return {
-        "file": proof.file,
-        "agent": proof.agent.name,
-        "class": proof.agent.cls,
-        "sheet": proof.agent.sheet,
-        "row": proof.agent.row,
-        "received": proof.received,
-        "sha256": proof.sha256,
-    }
-
-
-def as_dict(result: ProofsResult) -> dict[str, Any]:
-    return {
-        "folder": str(result.folder),
-        "tracker": str(result.write.tracker),
-        "tracking_sheet": str(result.tracking_sheet),
-        "recorded": [_proof(p) for p in result.recorded],
-        "already_recorded": [_proof(p) for p in result.already],
-        "rejected": [
-            {"file": r.file, "reason": r.reason, "expected": r.expected} for r in result.rejected
-        ],
-        "created_tracking_sheet": result.created_sheet,
-        **signed_fields(result.signed_by if result.recorded else None),
-        **write_fields(result.write),
-    }
+from esp_cli.results.proofs import ProofsResult
 
 
 def render(result: ProofsResult, fmt: Format) -> None:
-    data = as_dict(result)
     if fmt is Format.json:
-        write_json(data)
+        write_json(result)
     elif fmt is Format.csv:
+        data = plain(result)
         rows = [{"status": "recorded", **p} for p in data["recorded"]]
         rows += [{"status": "already_recorded", **p} for p in data["already_recorded"]]
         rows += [{"status": "rejected", **r} for r in data["rejected"]]

@@ -7,8 +7,9 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from esp_cli.advice import AdviceKind
-from esp_cli.model import AgentRef, Finding, WriteReport
+from esp_cli.core.advice import AdviceKind
+from esp_cli.core.model import AgentRef, Finding, WriteReport
+from esp_cli.core.shape import as_json, exported
 
 
 class Delivery(StrEnum):
@@ -23,16 +24,23 @@ class Delivery(StrEnum):
 class Advice:
     """One message to one agent."""
 
-    agent: AgentRef
+    agent: AgentRef = field(metadata=as_json(flat=True))
     kind: AdviceKind
     to: str
     cc: tuple[str, ...]
     subject: str
-    text: str
-    html: str
-    note: str  # the Notes line recorded for it ('MM/DD/YYYY - Name - Advised: ...')
+    text: str = field(metadata=as_json(hidden=True))
+    html: str = field(metadata=as_json(hidden=True))
+    # The Notes line recorded for it ('MM/DD/YYYY - Name - Advised: ...').
+    note: str = field(metadata=as_json(after="sent"))
     file: Path | None = None  # the draft saved (or, with --dry-run, that would be)
     sent: bool = False
+    not_delivered: str = ""  # sent, but refused for these (the Cc), and why
+
+    @property
+    @exported(key="advice", after="kind")
+    def label(self) -> str:
+        return self.kind.label
 
 
 @dataclass(frozen=True)
@@ -40,11 +48,13 @@ class Skipped:
     """An agent whose advice was not made, and why (no address; a placeholder without a
     value; advised before)."""
 
-    agent: AgentRef
+    agent: AgentRef = field(metadata=as_json(flat=True))
     kind: AdviceKind
     reason: str
-    missing: str | None = None  # the placeholder with no value
-    advised_on: date | None = None  # the earlier Advised line's day
+    # The placeholder with no value.
+    missing: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # The earlier Advised line's day.
+    advised_on: date | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass
@@ -56,6 +66,8 @@ class AdviseResult:
     refused: list[Skipped]
     already_advised: list[Skipped]
     smes_without_address: list[str]
-    findings: list[Finding]
-    write: WriteReport
-    failure: str | None = field(default=None)  # why sending stopped (the rest were kept)
+    findings: list[Finding] = field(metadata=as_json(hidden=True))
+    write: WriteReport = field(metadata=as_json(flat=True))
+    failure: str | None = field(
+        default=None, metadata=as_json(after="smes_without_address")
+    )  # why sending stopped (the rest were kept)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from esp_cli.core.shape import exported
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -54,10 +56,12 @@ class DoctorFinding:
     message: str
 
     @property
+    @exported(after="rule")
     def name(self) -> str:
         return RULES[self.rule].name
 
     @property
+    @exported()
     def fix(self) -> str:
         return RULES[self.rule].fix
 
@@ -69,5 +73,6 @@ class DoctorResult:
     findings: list[DoctorFinding]
 
     @property
+    @exported(after="agents")
     def ok(self) -> bool:
         return not self.findings

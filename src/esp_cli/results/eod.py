@@ -8,27 +8,41 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from esp_cli.model import Finding
-from esp_cli.rules import ACTION_ORDER
+from esp_cli.core.model import Finding
+from esp_cli.core.rules import ACTION_ORDER
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass
 class ClassSummary:
     """The counts for one class (or, as `totals`, for all of them)."""
 
-    cls: str
+    cls: str = field(metadata=as_json(key="class"))
     agents: int = 0
     call_certs_complete: int = 0
     tbts_complete: int = 0
     fully_complete: int = 0
-    access_issues: Counter[str] = field(default_factory=Counter)
-    escalations_due: Counter[str] = field(default_factory=Counter)
+    access_issues: Counter[str] = field(default_factory=Counter, metadata=as_json(hidden=True))
+    escalations_due: Counter[str] = field(default_factory=Counter, metadata=as_json(hidden=True))
     not_reported: int = 0
     not_evaluated: int = 0
 
     @property
+    @exported(after="fully_complete")
     def outstanding(self) -> int:
         return self.agents - self.fully_complete
+
+    @property
+    @exported(key="access_issues", after="outstanding")
+    def issues(self) -> dict[str, int]:
+        """The access issues counted, by name (the tracker's own spellings)."""
+        return dict(ordered_issues(self.access_issues, ()))
+
+    @property
+    @exported(key="escalations_due", after="access_issues")
+    def due(self) -> dict[str, int]:
+        """The escalation steps due, by action, the ladder first."""
+        return dict(ordered_actions(self.escalations_due))
 
     @property
     def percent_complete(self) -> float:
@@ -69,8 +83,8 @@ class OutstandingAgent:
 class DataProblem:
     """An agent the rules could not evaluate, and why: for the team to fix in the tracker."""
 
-    name: str
-    cls: str
+    name: str = field(metadata=as_json(key="agent"))
+    cls: str = field(metadata=as_json(key="class"))
     sheet: str
     row: int
     reason: str
@@ -78,15 +92,22 @@ class DataProblem:
 
 @dataclass
 class EodReport:
-    tracker: Path
-    day: date
+    """As JSON: {"date", "classes": [...], "totals": {...}, "problems": [...]} (and "scope"
+    when the report is for one class's or one TBT SME's agents)."""
+
+    tracker: Path = field(metadata=as_json(hidden=True))
+    day: date = field(metadata=as_json(key="date"))
     classes: list[ClassSummary]
-    totals: ClassSummary
-    outstanding: list[OutstandingAgent]
-    not_reported: list[tuple[str, str]]  # (agent, class), in tracker order
-    findings: list[Finding]
+    totals: ClassSummary = field(metadata=as_json(drop=("class",)))
+    outstanding: list[OutstandingAgent] = field(metadata=as_json(hidden=True))
+    # (agent, class), in tracker order.
+    not_reported: list[tuple[str, str]] = field(metadata=as_json(hidden=True))
+    findings: list[Finding] = field(metadata=as_json(hidden=True))
     problems: list[DataProblem] = field(default_factory=list)
-    scope: str | None = None  # "class AET-1109", "TBT SME Keisha Grant": whose agents only
+    # "class AET-1109", "TBT SME Keisha Grant": whose agents only.
+    scope: str | None = field(
+        default=None, metadata=as_json(omit_none=True, none_if_empty=True, after="date")
+    )
 
 
 def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:

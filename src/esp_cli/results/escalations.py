@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from esp_cli.model import AgentRef, Finding, WriteReport
-from esp_cli.rules import ActionKind, Evaluation
+from esp_cli.core.model import AgentRef, Finding, WriteReport
+from esp_cli.core.rules import Action, ActionKind, Evaluation, Stage, Step
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,12 +22,26 @@ class ComputedCells:
 
 @dataclass(frozen=True, slots=True)
 class AgentStatus:
-    agent: AgentRef
-    evaluation: Evaluation
-    computed: ComputedCells
-    as_of: date
+    """As JSON and CSV: the agent, its status and stage, the ladder's dates, what is due and
+    what the tracker lacks (see the exported properties, in their order)."""
+
+    agent: AgentRef = field(metadata=as_json(flat=True))
+    evaluation: Evaluation = field(metadata=as_json(hidden=True))
+    computed: ComputedCells = field(metadata=as_json(hidden=True))
+    as_of: date = field(metadata=as_json(hidden=True))
 
     @property
+    @exported(after="row", none_if_empty=True)
+    def agent_id(self) -> str:
+        return self.agent.agent_id
+
+    @property
+    @exported(after="agent_id", none_if_empty=True)
+    def email(self) -> str:
+        return self.agent.email
+
+    @property
+    @exported(after="email")
     def status(self) -> str:
         """on_track, behind_target, not_started, not_evaluated or complete (stable names)."""
         ev = self.evaluation
@@ -38,18 +53,111 @@ class AgentStatus:
             return "not_started"
         return "behind_target" if ev.behind_target else "on_track"
 
+    @property
+    @exported(after="status")
+    def stage(self) -> Stage:
+        return self.evaluation.stage
+
+    @property
+    @exported(after="stage")
+    def clock_start(self) -> date | None:
+        return self.evaluation.clock_start
+
+    @property
+    @exported(after="clock_start")
+    def target_date(self) -> date | None:
+        return self.evaluation.target_date
+
+    @property
+    @exported(after="target_date")
+    def behind_target(self) -> bool:
+        return self.evaluation.behind_target
+
+    @property
+    @exported(after="behind_target")
+    def pending_step(self) -> Step | None:
+        return self.evaluation.pending_step
+
+    @property
+    @exported(after="pending_step")
+    def pending_due(self) -> date | None:
+        return self.evaluation.pending_due
+
+    @property
+    @exported(after="pending_due")
+    def business_days_overdue(self) -> int | None:
+        return self.evaluation.business_days_overdue
+
+    @property
+    @exported(after="business_days_overdue")
+    def next_step(self) -> Step | None:
+        projected = self.evaluation.next_step_if_recorded_today
+        return projected.step if projected else None
+
+    @property
+    @exported(after="next_step")
+    def next_step_due_if_recorded_today(self) -> date | None:
+        projected = self.evaluation.next_step_if_recorded_today
+        return projected.due if projected else None
+
+    @property
+    @exported(after="next_step_due_if_recorded_today")
+    def next_action(self) -> str | None:
+        return self.computed.next_action
+
+    @property
+    @exported(after="next_action")
+    def next_action_due(self) -> date | None:
+        return self.computed.next_action_due
+
+    @property
+    @exported(after="next_action_due")
+    def actions(self) -> tuple[Action, ...]:
+        return tuple(self.evaluation.actions)
+
+    @property
+    @exported(after="actions")
+    def upcoming(self) -> tuple[Action, ...]:
+        return tuple(self.evaluation.upcoming)
+
+    @property
+    @exported(after="upcoming")
+    def not_evaluated_reason(self) -> str | None:
+        ev = self.evaluation
+        return None if ev.evaluable else ev.reason
+
+    @property
+    @exported(after="not_evaluated_reason")
+    def inconsistencies(self) -> tuple[str, ...]:
+        return tuple(self.evaluation.inconsistencies)
+
+    @property
+    @exported(after="inconsistencies")
+    def unchecked(self) -> tuple[str, ...]:
+        return tuple(self.evaluation.unchecked)
+
 
 @dataclass(frozen=True, slots=True)
 class TodoItem:
     """One line of the to-do list: an action for an agent, due (or, in the look-ahead,
     falling due on the next business day)."""
 
-    agent: AgentRef
+    agent: AgentRef = field(metadata=as_json(flat=True))
     action: ActionKind
     due: date
     business_days_overdue: int
     detail: str
-    lookahead: bool
+    lookahead: bool = field(metadata=as_json(after="business_days_overdue"))
+
+    @property
+    @exported(none_if_empty=True)
+    def agent_id(self) -> str:
+        return self.agent.agent_id
+
+    @property
+    @exported(none_if_empty=True)
+    def email(self) -> str:
+        return self.agent.email
 
 
 @dataclass

@@ -2,35 +2,55 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli.model import AgentRef
-from esp_cli.results.escalations import ComputedCells
-from esp_cli.rules import Evaluation
+from esp_cli.core.model import AgentRef
+from esp_cli.core.rules import Evaluation
+from esp_cli.core.shape import as_json, exported
+from esp_cli.core.values import text_of
+from esp_cli.results.escalations import AgentStatus, ComputedCells
 
 
 @dataclass(frozen=True)
 class CellView:
     """One tracker cell as typed and as esp understood it."""
 
+    # As JSON: column, key, cell, raw (as text), value, unreadable.
     key: str
-    header: str  # as typed in the sheet (the canonical header when the column is missing)
-    address: str | None  # None: the sheet has no such column
-    raw: Any  # the value as stored (text, number, date, ErrorValue) or None
+    # As typed in the sheet (the canonical header when the column is missing).
+    header: str = field(metadata=as_json(key="column", after=""))
+    # None: the sheet has no such column.
+    address: str | None = field(metadata=as_json(key="cell"))
+    # The value as stored (text, number, date, ErrorValue) or None.
+    raw: Any = field(metadata=as_json(hidden=True))
     value: Any  # the parsed value, None when empty or unreadable
     unreadable: bool
+
+    @property
+    @exported(key="raw", after="cell")
+    def typed(self) -> str | None:
+        """The value as typed, as text."""
+        return text_of(self.raw) if self.raw is not None else None
 
 
 @dataclass
 class Explanation:
-    tracker: Path
-    agent: AgentRef
+    """As JSON: the agent's status as esp escalations gives it, then the day, the moment
+    the timeboxes were measured at, the explanation's lines and the cells read."""
+
+    tracker: Path = field(metadata=as_json(hidden=True))
+    agent: AgentRef = field(metadata=as_json(hidden=True))
     as_of: date
-    now: datetime
-    lines: list[str]
-    evaluation: Evaluation
-    computed: ComputedCells
+    now: datetime = field(metadata=as_json(key="timeboxes_measured_at"))
+    lines: list[str] = field(metadata=as_json(key="explanation"))
+    evaluation: Evaluation = field(metadata=as_json(hidden=True))
+    computed: ComputedCells = field(metadata=as_json(hidden=True))
     cells: list[CellView]
+
+    @property
+    @exported(after="", flat=True)
+    def status(self) -> AgentStatus:
+        return AgentStatus(self.agent, self.evaluation, self.computed, self.as_of)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.model import Finding, WriteReport
+from esp_cli.core.model import Finding, MailReport, WriteReport
+from esp_cli.core.shape import as_json
 
 
 @dataclass(frozen=True)
 class LocateCase:
     agent: str
-    cls: str
+    cls: str = field(metadata=as_json(key="class"))
     sheet: str
     row: int
     course: str | None
@@ -19,10 +20,20 @@ class LocateCase:
     screenshots: tuple[Path, ...]
 
 
+@dataclass(frozen=True)
+class UnmatchedFile:
+    """A screenshot attached to no case, and why (it names no agent, or several)."""
+
+    file: Path
+    reason: str
+
+
 @dataclass
 class LocateResult:
     cases: list[LocateCase]
-    unmatched_files: list[tuple[Path, str]]  # (file, why it was not attached)
-    findings: list[Finding]
-    write: WriteReport
-    screenshots_dir: Path | None = field(default=None)
+    unmatched_files: list[UnmatchedFile]
+    findings: list[Finding] = field(metadata=as_json(hidden=True))
+    write: WriteReport = field(metadata=as_json(flat=True, drop=("added_columns", "backup")))
+    screenshots_dir: Path | None = field(default=None, metadata=as_json(hidden=True))
+    # The e-mail made of the cases, when one was asked for.
+    mail: MailReport | None = field(default=None, metadata=as_json(hidden=True))

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from esp_cli.model import AgentRef, Signer, WriteReport
-from esp_cli.notes import NoteKind
+from esp_cli.core.model import AgentRef, Signer, WriteReport
+from esp_cli.core.notes import NoteKind
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass
 class NoteResult:
-    agent: AgentRef
-    kind: NoteKind
+    agent: AgentRef = field(metadata=as_json(flat=True))
+    kind: NoteKind = field(metadata=as_json(hidden=True))
     column: str  # the header as the sheet spells it
     cell: str  # Sheet!A1 of the notes cell
-    line: str
+    line: str = field(metadata=as_json(key="note"))
     added: bool  # False: the very same line was already there
-    write: WriteReport
-    signed_by: Signer | None = None
+    write: WriteReport = field(metadata=as_json(flat=True))
+    signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    @exported(key="signed_by", after="added", omit_none=True)
+    def signer_name(self) -> str | None:
+        return self.signed_by.name if self.signed_by else None

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from esp_cli.model import AgentRef, WriteReport
+from esp_cli.core.model import AgentRef, WriteReport
+from esp_cli.core.shape import as_json, exported
 
 
 class Status(StrEnum):
@@ -19,15 +20,34 @@ class Status(StrEnum):
 class ImportedNote:
     """One row of the file: its agent and line, and whether it was added."""
 
-    line_number: int  # the row in the file (the header is counted)
-    query: str  # the agent as the file gives it
-    note: str
-    agent: AgentRef | None = None
+    # As JSON and CSV: row, agent, class, column, cell, status, line, reason.
+    line_number: int = field(metadata=as_json(key="row"))  # the header row is counted
+    query: str = field(metadata=as_json(hidden=True))  # the agent as the file gives it
+    note: str = field(metadata=as_json(hidden=True))
+    agent: AgentRef | None = field(default=None, metadata=as_json(hidden=True))
     column: str = ""  # Notes or TBT Notes
-    line: str | None = None  # the note line as written
+    # The note line as written.
+    line: str | None = field(default=None, metadata=as_json(hidden=True))
     cell: str = ""  # Sheet!A1 of the notes cell
     status: Status = Status.NOT_APPLIED
     reason: str = ""  # why it was not applied
+
+    @property
+    @exported(key="agent", after="row")
+    def who(self) -> str:
+        """The agent found, else as the file gives it."""
+        return self.agent.name if self.agent else self.query
+
+    @property
+    @exported(key="class", after="agent")
+    def cls(self) -> str:
+        return self.agent.cls if self.agent else ""
+
+    @property
+    @exported(key="line", after="status")
+    def text(self) -> str:
+        """The line written (or that would be), else the note as given."""
+        return self.line or self.note
 
     def refuse(self, reason: str) -> None:
         self.status = Status.NOT_APPLIED
@@ -39,8 +59,37 @@ class NoteImportResult:
     tracker: Path
     source: str  # the file (and sheet) the rows came from
     notes: list[ImportedNote]
-    write: WriteReport
-    unread: list[tuple[str, str]] = field(default_factory=list)  # other sheets: (source, why)
+    write: WriteReport = field(metadata=as_json(flat=True))
+    # Other sheets that gave no rows: (source, why).
+    unread: list[tuple[str, str]] = field(default_factory=list, metadata=as_json(hidden=True))
 
     def count(self, status: Status) -> int:
         return sum(1 for n in self.notes if n.status is status)
+
+    @property
+    @exported(after="source")
+    def added(self) -> int:
+        return self.count(Status.ADDED)
+
+    @property
+    @exported(after="added")
+    def already_there(self) -> int:
+        return self.count(Status.ALREADY_THERE)
+
+    @property
+    @exported(after="already_there")
+    def not_applied(self) -> int:
+        return self.count(Status.NOT_APPLIED)
+
+    @property
+    @exported(after="notes")
+    def problems(self) -> list[SourceProblem]:
+        return [SourceProblem(source, why) for source, why in self.unread]
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """A sheet or file that gave nothing, and why."""
+
+    source: str
+    problem: str

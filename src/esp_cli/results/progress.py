@@ -7,25 +7,34 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from esp_cli.model import AgentRef, Finding, WriteReport
-from esp_cli.selfreports import (
-    RowProblem,
-    SelfReport,
-)
+from esp_cli.core.model import AgentRef, Finding, WriteReport
+from esp_cli.core.reports import RowProblem, SelfReport
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass(frozen=True)
 class Imported:
-    report: SelfReport
-    agent: AgentRef
+    # As JSON: agent, class, sheet, row, date, source, matched_by, note, added.
+    report: SelfReport = field(metadata=as_json(hidden=True))
+    agent: AgentRef = field(metadata=as_json(flat=True))
     matched_by: str  # e-mail | name | name and class
-    line: str
+    line: str = field(metadata=as_json(key="note"))
     added: bool  # False: the very same line was already in Notes
+
+    @property
+    @exported(after="row")
+    def date(self) -> date:
+        return self.report.day
+
+    @property
+    @exported(after="date")
+    def source(self) -> str:
+        return self.report.source
 
 
 @dataclass(frozen=True)
 class NotImported:
-    report: SelfReport
+    report: SelfReport = field(metadata=as_json(flat=True))
     reason: str
 
 
@@ -50,40 +59,74 @@ class FileOutcome:
 
 @dataclass
 class ImportResult:
-    on: date | None
+    on: date | None = field(metadata=as_json(key="date"))
     sources: list[Path]
     imported: list[Imported]
     unmatched: list[NotImported]
     problems: list[RowProblem]
-    other_days: int  # reports left out by --date
-    findings: list[Finding]
-    write: WriteReport
-    files: list[FileOutcome] = field(default_factory=list)
+    # Reports left out by --date.
+    other_days: int = field(metadata=as_json(after="already_there"))
+    findings: list[Finding] = field(metadata=as_json(key="unreadable", after="files"))
+    write: WriteReport = field(metadata=as_json(flat=True))
+    files: list[FileOutcome] = field(default_factory=list, metadata=as_json(after="problems"))
 
     @property
+    @exported(after="")
+    def tracker(self) -> Path:
+        return self.write.tracker
+
+    @property
+    @exported(after="sources")
     def added(self) -> int:
         return sum(1 for i in self.imported if i.added)
 
     @property
+    @exported(after="added")
     def already_there(self) -> int:
         return sum(1 for i in self.imported if not i.added)
 
 
 @dataclass(frozen=True)
 class MissingAgent:
-    agent: AgentRef
+    agent: AgentRef = field(metadata=as_json(flat=True))
     tbt_sme: str
     last_report: date | None  # the agent's latest self-report line before the day
+
+    @property
+    @exported(after="row")
+    def agent_id(self) -> str:
+        return self.agent.agent_id
+
+    @property
+    @exported(after="agent_id")
+    def email(self) -> str:
+        return self.agent.email
+
+
+@dataclass(frozen=True)
+class NotStarted:
+    """An incomplete agent whose ESP starts after the day: not expected to report yet."""
+
+    agent: AgentRef = field(metadata=as_json(flat=True))
+    esp_start: date
 
 
 @dataclass
 class MissingResult:
     tracker: Path
-    on: date
+    on: date = field(metadata=as_json(key="date"))
     incomplete: int  # incomplete agents expected to report that day
     reported: int
     missing: list[MissingAgent]
-    not_started: list[tuple[AgentRef, date]]  # incomplete, but their ESP starts later
-    findings: list[Finding]
-    cls: str | None = None  # --class: only that class's agents
-    sme: str | None = None  # --sme: only that TBT SME's agents (as the tracker spells it)
+    # Incomplete, but their ESP starts later.
+    not_started: list[tuple[AgentRef, date]] = field(metadata=as_json(hidden=True))
+    findings: list[Finding] = field(metadata=as_json(key="unreadable"))
+    # --class: only that class's agents.
+    cls: str | None = field(default=None, metadata=as_json(key="class", after="date"))
+    # --sme: only that TBT SME's agents (as the tracker spells it).
+    sme: str | None = field(default=None, metadata=as_json(key="tbt_sme", after="class"))
+
+    @property
+    @exported(key="not_started", after="missing")
+    def starting_later(self) -> list[NotStarted]:
+        return [NotStarted(ref, start) for ref, start in self.not_started]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from esp_cli.model import AgentRef, Signer, WriteReport
+from esp_cli.core.model import AgentRef, Signer, WriteReport
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class Proof:
     """A good proof file: whose it is, when it came, and its fingerprint."""
 
     file: str
-    agent: AgentRef
+    agent: AgentRef = field(metadata=as_json(flat=True))
     received: date
     sha256: str
 
@@ -31,9 +32,23 @@ class ProofsResult:
     folder: Path
     tracking_sheet: Path
     recorded: list[Proof]  # new rows in the tracking sheet
-    already: list[Proof]  # good files the tracking sheet already holds
+    # Good files the tracking sheet already holds.
+    already: list[Proof] = field(metadata=as_json(key="already_recorded"))
     rejected: list[Rejected]
-    created_sheet: bool  # the tracking sheet was (or would be) created
-    write: WriteReport  # the ESP Tracker's cells
-    sheet_write: WriteReport | None = None  # the rows added to an existing tracking sheet
-    signed_by: Signer | None = None
+    # The tracking sheet was (or would be) created.
+    created_sheet: bool = field(metadata=as_json(key="created_tracking_sheet"))
+    write: WriteReport = field(metadata=as_json(flat=True))  # the ESP Tracker's cells
+    # The rows added to an existing tracking sheet.
+    sheet_write: WriteReport | None = field(default=None, metadata=as_json(hidden=True))
+    signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    @exported(after="folder")
+    def tracker(self) -> Path:
+        return self.write.tracker
+
+    @property
+    @exported(key="signed_by", after="created_tracking_sheet", omit_none=True)
+    def signer_name(self) -> str | None:
+        """Who signed the rows recorded (when there are any)."""
+        return self.signed_by.name if self.signed_by and self.recorded else None

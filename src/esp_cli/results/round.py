@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from esp_cli.model import AgentRef, WriteReport
+from esp_cli.core.model import AgentRef, WriteReport
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,18 @@ class NotApplied:
 @dataclass
 class RoundResult:
     tracker: Path
-    journal: Path  # where the answers were kept while typed
+    # Where the answers were kept while typed.
+    journal: Path = field(metadata=as_json(hidden=True))
     agents: int  # agents with answers
     answers: int
     conflicts: list[RoundConflict]
     not_applied: list[NotApplied]
-    write: WriteReport
-    archived: Path | None = field(default=None)  # the journal, once applied
+    write: WriteReport = field(metadata=as_json(flat=True))
+    # The journal, once applied.
+    archived: Path | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    @exported(key="journal", after="not_applied")
+    def kept_in(self) -> Path:
+        """Where the answers are now: the journal, or where it was set aside."""
+        return self.archived or self.journal

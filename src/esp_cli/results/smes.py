@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.model import AgentRef, Finding, WriteReport
-from esp_cli.names import name_key
+from esp_cli.core.model import AgentRef, Finding, WriteReport
+from esp_cli.core.names import name_key
+from esp_cli.core.shape import as_json, exported
 
 
 def sme_key(text: str | None) -> str:
@@ -16,18 +17,31 @@ def sme_key(text: str | None) -> str:
 
 @dataclass(frozen=True)
 class Assignment:
-    agent: AgentRef
-    before: str  # the TBT SME cell as it was ('' when blank)
+    # As JSON and CSV: agent, sheet, row, before (null when blank), sme, changed.
+    agent: AgentRef = field(metadata=as_json(flat=True, drop=("class",)))
+    # The TBT SME cell as it was ('' when blank).
+    before: str = field(metadata=as_json(none_if_empty=True))
     sme: str  # the SME the agent has now (as given, or as already typed when kept)
     changed: bool
 
 
 @dataclass
 class AssignResult:
-    cls: str
-    smes: tuple[str, ...]
+    cls: str = field(metadata=as_json(key="class"))
+    smes: tuple[str, ...] = field(metadata=as_json(hidden=True))
     assignments: list[Assignment]
-    write: WriteReport
+    write: WriteReport = field(metadata=as_json(flat=True))
+
+    @property
+    @exported(after="")
+    def tracker(self) -> Path:
+        return self.write.tracker
+
+    @property
+    @exported(key="smes", after="class")
+    def counts(self) -> list[SmeCount]:
+        """Each SME assigned and how many of the class's agents it has now."""
+        return [SmeCount(sme, n) for sme, n in self.load().items()]
 
     def load(self) -> dict[str, int]:
         counts = dict.fromkeys(self.smes, 0)
@@ -36,6 +50,12 @@ class AssignResult:
                 if sme_key(sme) == sme_key(a.sme):
                     counts[sme] += 1
         return counts
+
+
+@dataclass(frozen=True)
+class SmeCount:
+    sme: str
+    agents: int
 
 
 @dataclass
@@ -47,15 +67,17 @@ class SmeLoad:
 
 @dataclass
 class ClassLoad:
-    cls: str
+    cls: str = field(metadata=as_json(key="class"))
     agents: int = 0
     outstanding: int = 0
     smes: list[SmeLoad] = field(default_factory=list)  # in order of first appearance
-    unassigned: SmeLoad = field(default_factory=lambda: SmeLoad(""))
+    unassigned: SmeLoad = field(
+        default_factory=lambda: SmeLoad(""), metadata=as_json(drop=("sme",))
+    )
 
 
 @dataclass
 class SmeListResult:
     tracker: Path
     classes: list[ClassLoad]
-    findings: list[Finding]
+    findings: list[Finding] = field(metadata=as_json(hidden=True))

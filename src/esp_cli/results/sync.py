@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from esp_cli.model import Finding, WriteReport
+from esp_cli.core.model import CellChange, Finding, WriteReport
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,22 @@ class Conflict:
     sheet: str
     cell: str
     agent: str
-    cls: str
+    cls: str = field(metadata=as_json(key="class"))
     column: str
     tracker: Any
     master: Any
-    master_row: MasterRef
+    master_row: MasterRef = field(metadata=as_json(hidden=True))
     reason: str
+
+    @property
+    @exported(after="master")
+    def master_sheet(self) -> str:
+        return self.master_row.sheet
+
+    @property
+    @exported(key="master_row", after="master_sheet")
+    def master_row_number(self) -> int:
+        return self.master_row.row
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class Unmatched:
     sheet: str
     row: int
     agent: str
-    cls: str
+    cls: str = field(metadata=as_json(key="class"))
     agent_id: str
     email: str
     reason: str
@@ -44,9 +55,27 @@ class Unmatched:
 
 @dataclass
 class SyncResult:
-    master: Path
+    master: Path = field(metadata=as_json(hidden=True))
     conflicts: list[Conflict]
     unmatched: list[Unmatched]
-    findings: list[Finding]
-    matched_agents: int
-    write: WriteReport
+    findings: list[Finding] = field(metadata=as_json(key="unreadable", after="added_columns"))
+    matched_agents: int = field(metadata=as_json(hidden=True))
+    write: WriteReport = field(metadata=as_json(flat=True, drop=("changes",)))
+
+    @property
+    @exported(key="changes", after="")
+    def filled(self) -> list[Filled]:
+        """The cells filled in (or that would be), with the agent's class."""
+        return [Filled(c) for c in self.write.changes]
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A cell sync-nnumbers fills: as every change, and the agent's class."""
+
+    change: CellChange = field(metadata=as_json(flat=True))
+
+    @property
+    @exported(key="class", after="agent")
+    def cls(self) -> str:
+        return self.change.cls

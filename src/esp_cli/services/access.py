@@ -15,25 +15,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from esp_cli.columns import BY_KEY
 from esp_cli.config import DEFAULT_ACCESS_VALUES, Config
-from esp_cli.errors import UsageError
-from esp_cli.model import (
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.model import (
     CANNOT_LOCATE,
     access_key,
     is_issue,
     is_spoc_issue,
 )
-from esp_cli.notes import NoteKind, format_line
+from esp_cli.core.notes import NoteKind, format_line
+from esp_cli.core.refs import address, col_letter
+from esp_cli.core.rules import fmt
+from esp_cli.core.values import Unreadable, us_phone
+from esp_cli.errors import UsageError
 from esp_cli.results.access import AccessResult, Allowed
-from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.notes import plan_note, refuse_future
-from esp_cli.session import write_session
-from esp_cli.tracker import Row, Sheet, Table
-from esp_cli.values import Unreadable, us_phone
-from esp_cli.xlsx.refs import address, col_letter
-from esp_cli.xlsx.validations import ListValidation
+from esp_cli.workbook.session import write_session
+from esp_cli.workbook.tracker import Row, Sheet, Table
+from esp_cli.workbook.xlsx.validations import ListValidation
 
 ACCESS = "citrix_access"
 SPOC_CALLED = "spoc_called"

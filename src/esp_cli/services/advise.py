@@ -1,7 +1,7 @@
 """esp advise: the team's advice e-mails to agents, drafted or sent, and noted in the tracker.
 
 `advise_agent` makes one message (an agent and a kind, on demand); `advise_due` makes one for
-every agent whose situation calls for it on a day (esp_cli.advice.situations) and who has
+every agent whose situation calls for it on a day (esp_cli.core.advice.situations) and who has
 not been advised of it yet: a Notes line `Advised: <label>` of that kind, written when a
 message is saved or sent, means "already advised" — for good (a second run makes nothing).
 
@@ -25,16 +25,15 @@ Choices made where the issue is silent:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from email.message import EmailMessage
 from pathlib import Path
 
-from esp_cli import mail
-from esp_cli.addresses import address_spec, split_addresses
-from esp_cli.advice import (
+from esp_cli.config import Config
+from esp_cli.core.addresses import address_spec, split_addresses
+from esp_cli.core.advice import (
     DUE_KINDS,
     AdviceKind,
     MissingPlaceholderError,
@@ -52,12 +51,21 @@ from esp_cli.advice import (
     situations,
     to_html,
 )
-from esp_cli.config import Config
-from esp_cli.errors import ConfigError, EspError, UnsafeWriteError, UsageError, WriteFailedError
-from esp_cli.notes import NoteKind, appended, format_line
+from esp_cli.core.model import Letter
+from esp_cli.core.notes import NoteKind, appended, format_line
+from esp_cli.core.refs import address
+from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
+from esp_cli.errors import (
+    ConfigError,
+    EspError,
+    ExitCode,
+    UnsafeWriteError,
+    UsageError,
+    WriteFailedError,
+)
+from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.rules import TARGET_CLOCK_DAY, evaluate
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
     agents_for,
@@ -68,30 +76,12 @@ from esp_cli.services.agents import (
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
-from esp_cli.session import WriteSession, write_session
-from esp_cli.tracker import Row
-from esp_cli.xlsx.refs import address
+from esp_cli.workbook.session import WriteSession, write_session
+from esp_cli.workbook.tracker import Row
 
 NOTES = NoteKind.NOTES
 SME = "tbt_sme"
 READ_KEYS = (*FACT_KEYS, *LOOKUP_KEYS, SME, NOTES.column_key, NoteKind.TBT.column_key)
-
-# A draft is written by one of these, given the message and the file (a new format, such as
-# Outlook's .msg, is one more entry).
-DraftWriter = Callable[[EmailMessage, Path], Path]
-
-
-def write_eml(msg: EmailMessage, path: Path) -> Path:
-    """An .eml draft (X-Unsent: 1): Outlook opens it ready to send."""
-    return mail.write_atomic(path, mail.draft_bytes(msg))
-
-
-def write_msg(msg: EmailMessage, path: Path) -> Path:
-    """An Outlook .msg draft (unsent): classic Outlook opens it ready to edit and send."""
-    return mail.write_atomic(path, mail.draft_msg_bytes(msg))
-
-
-DRAFT_WRITERS: dict[str, DraftWriter] = {"eml": write_eml, "msg": write_msg}
 
 # The agent's name in a draft's file name, at most: the whole name then stays well within
 # the 255 characters a file name may have, and Windows' 260 for a path in most folders.
@@ -154,8 +144,7 @@ class _Run:
     delivery: Delivery
     dry_run: bool
     out: Path | None
-    draft: DraftWriter
-    suffix: str
+    suffix: str  # the drafts' kind: eml or msg (Outlook)
     breakout: str | None
     sender: str | None = None
     server: mail.Server | None = None
@@ -300,7 +289,10 @@ def _make(
     note = format_line(NOTES, run.today, run.signer, advised_text(kind))
     advice = Advice(ref, kind, to, cc, subject, text, html, note)
     if run.writes:
-        advice = _deliver(run, s, advice, strict=strict)
+        delivered = _deliver(run, s, advice, strict=strict)
+        if delivered is None:
+            return  # the agent's address was refused: listed, not noted
+        advice = delivered
         if advice.file is None and not advice.sent and not run.dry_run:
             return  # sending failed: the message is saved, not noted
     run.messages.append(advice)
@@ -308,33 +300,50 @@ def _make(
         run._lines.setdefault((row.sheet, row.row), (row, []))[1].append(note)
 
 
-def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Advice:
+def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Advice | None:
     """Save or send one message. A draft that cannot be written stops the run (`strict`:
-    raises) with the drafts before it still noted, as a failed send does."""
+    raises) with the drafts before it still noted, as a failed send does. A message the
+    server took but refused for some recipients is sent when the agent (To) has it — who
+    did not get it is said — and None (listed as refused) when the agent does not."""
     assert run.sender is not None
     env = mail.Envelope(run.sender, tuple(split_addresses(advice.to)), advice.cc)
-    msg = mail.build_message(env, advice.subject, advice.text, advice.html, datetime.now())
     stem = file_stem(run.today, advice.agent.name, advice.kind)
+    message = mail.build_message(
+        env, Letter(advice.subject, advice.text, advice.html, stem), datetime.now()
+    )
+    fallback = mail.fallback_path(s.path, stem)
     if run.delivery is Delivery.DRAFT:
         path = run.draft_path(stem)
-        if not run.dry_run:
-            try:
-                run.draft(msg, path)
-            except WriteFailedError as exc:
-                if strict:
-                    raise
-                run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
-                return advice
+        as_msg = run.suffix == "msg"
+        box = mail.Outbox(None if as_msg else path, path if as_msg else None, dry_run=run.dry_run)
+        try:
+            mail.post(message, env, box, fallback, "The message")
+        except WriteFailedError as exc:
+            if strict:
+                raise
+            run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
+            return advice
         return replace(advice, file=path)
     if run.dry_run:
         return advice
-    assert run.server is not None
     try:
-        mail.send(msg, env, run.server, mail.fallback_path(s.path, stem), "The message")
+        done = mail.post(message, env, mail.Outbox(server=run.server), fallback, "The message")
     except mail.SendError as exc:
         run.failure = f"{advice.agent.name} ({advice.kind.value}): {exc}"
         return advice
-    return replace(advice, sent=True)
+    if not done.refused:
+        return replace(advice, sent=done.sent)
+    agent = [a for t in env.to if (a := address_spec(t) or t) not in done.refused]
+    words = (
+        f"the server refused {done.refused_words}; a copy addressed to them "
+        f"only is saved as {done.refused_copy}"
+    )
+    if not agent:
+        # The agent was not told: not noted, so the next run tells them (the Cc have it).
+        got = ", ".join(done.sent_to)
+        run.refused.append(Skipped(advice.agent, advice.kind, f"{words} (sent only to {got})"))
+        return None
+    return replace(advice, sent=True, not_delivered=words)
 
 
 def _plan_notes(run: _Run, s: WriteSession) -> None:
@@ -371,7 +380,6 @@ def _start(
         delivery=delivery,
         dry_run=dry_run or delivery is Delivery.LIST,
         out=out,
-        draft=DRAFT_WRITERS[draft],
         suffix=draft,
         breakout=" ".join(breakout.split()) if breakout else None,
     )
@@ -400,6 +408,32 @@ def _session(tracker_path: Path, config: Config, run: _Run) -> AbstractContextMa
         write=run.delivery is not Delivery.LIST,
         signer=run.signer,
     )
+
+
+@contextmanager
+def _told_if_not_noted(run: _Run) -> Iterator[None]:
+    """Messages sent, then the tracker not written (open in Excel, changed since it was
+    read): say who was e-mailed and how to record their Advised lines without e-mailing
+    them again, since running the command again would."""
+    try:
+        yield
+    except EspError as exc:
+        sent = [m for m in run.messages if m.sent]
+        if not sent:
+            raise
+        commands = "; ".join(
+            f'esp note add "{m.agent.name}" "{advised_text(m.kind)}" --by "{run.signer}"'
+            + (f' --class "{m.agent.cls}"' if m.agent.cls else "")
+            for m in sent
+        )
+        names = ", ".join(f"{m.agent.name} ({m.kind.value})" for m in sent)
+        when = "once the workbook is closed" if exc.exit_code is ExitCode.BUSY else "then"
+        raise type(exc)(
+            f"Sent {len(sent)} message(s) — {names} — but their Advised lines were not "
+            f"written to Notes: {exc.message}",
+            fix=f"do not run advise --send again for them (they would be e-mailed twice); "
+            f"{when}, record them: {commands}.",
+        ) from exc
 
 
 def _result(run: _Run, s: WriteSession, as_of: date) -> AdviseResult:
@@ -463,7 +497,7 @@ def advise_agent(
     )
     addresses = _sme_addresses(config)
     cal = calendar_from(config)
-    with _session(tracker_path, config, run) as s:
+    with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         row = find_agent(s.table, query, cls)
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=config.spoc_phone)
         due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
@@ -509,7 +543,7 @@ def advise_due(
     addresses = _sme_addresses(config)
     cal = calendar_from(config)
     missing: set[str] = set()
-    with _session(tracker_path, config, run) as s:
+    with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         all_rows = list(s.table.rows())
         smes = _class_smes(all_rows)
         rows, _ = agents_for(s.table, cls, sme)

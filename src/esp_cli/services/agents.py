@@ -16,13 +16,13 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from esp_cli.core.model import AgentRef
+from esp_cli.core.names import name_key, name_words
+from esp_cli.core.names import name_tokens as name_tokens
+from esp_cli.core.names import same_person as same_person
+from esp_cli.core.values import email_key, id_key
 from esp_cli.errors import AgentNotFoundError, UsageError
-from esp_cli.model import AgentRef
-from esp_cli.names import name_key, name_words
-from esp_cli.names import name_tokens as name_tokens
-from esp_cli.names import same_person as same_person
-from esp_cli.tracker import Row, Table
-from esp_cli.values import email_key, id_key
+from esp_cli.workbook.tracker import Row, Table
 
 # The columns find_agent looks at: read them (read_table(keys=...)) before calling it.
 LOOKUP_KEYS = ("agent_name", "agent_id", "email", "n_number", "class")

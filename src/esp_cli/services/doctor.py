@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from esp_cli.columns import BY_KEY, Kind
 from esp_cli.config import Config
-from esp_cli.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
-from esp_cli.notes import NoteKind, lines_of, parse_line
+from esp_cli.core.columns import BY_KEY, Kind
+from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
+from esp_cli.core.notes import NoteKind, lines_of, parse_line
+from esp_cli.core.refs import address, col_letter
+from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult
-from esp_cli.tracker import Row, Sheet, Table, read_table
-from esp_cli.values import email_key, id_key, name_key
-from esp_cli.xlsx.refs import address, col_letter
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 REQUIRED = ("agent_name", "esp_start", "call_cert_complete", "tbts_complete")
 EXPECTED = (

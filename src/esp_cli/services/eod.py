@@ -29,11 +29,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.model import access_category
-from esp_cli.notes import NoteKind, latest
+from esp_cli.core.model import access_category
+from esp_cli.core.notes import NoteKind, latest
+from esp_cli.core.rules import ActionKind, done_by
 from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
 from esp_cli.results.escalations import AgentStatus
-from esp_cli.rules import ActionKind, done_by
 from esp_cli.services.agents import agents_for, class_key
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
@@ -41,8 +41,8 @@ from esp_cli.services.escalations import (
 from esp_cli.services.escalations import evaluate_rows, todo_lists
 from esp_cli.services.facts import calendar_from
 from esp_cli.services.progress import MISSING_KEYS, missing_in
-from esp_cli.tracker import Row, read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import Row, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 ACCESS_KEY = "citrix_access"
 NOTES = NoteKind.NOTES

@@ -23,15 +23,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli.calendar import BusinessCalendar
 from esp_cli.config import Config
-from esp_cli.model import AgentRef
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.model import AgentRef
+from esp_cli.core.rules import ACTION_LABELS, ACTION_ORDER, ActionKind, Evaluation, evaluate
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
-from esp_cli.rules import ACTION_LABELS, ACTION_ORDER, ActionKind, Evaluation, evaluate
 from esp_cli.services.agents import SME_KEY, agents_for
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.session import ChangePlan, write_session
-from esp_cli.tracker import Row
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Row
 
 STAGE_KEY = "escalation_stage"
 NEXT_ACTION_KEY = "next_action"

@@ -8,16 +8,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.refs import address
+from esp_cli.core.rules import evaluate, explain
 from esp_cli.results.explain import CellView, Explanation
-from esp_cli.rules import evaluate, explain
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import READ_KEYS, computed_cells
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.tracker import Row, Sheet, read_table
-from esp_cli.xlsx.refs import address
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.tracker import Row, Sheet, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 # The cells shown besides the ones the rules read: who the agent is.
 _IDENTITY_KEYS = ("class", "agent_name", "agent_id", "email", "n_number")

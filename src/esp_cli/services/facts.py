@@ -8,14 +8,13 @@ everywhere.
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date
 from typing import Any
 
-from esp_cli.calendar import BusinessCalendar, CalendarConfig, HolidaySource
 from esp_cli.config import Config
-from esp_cli.holiday_cache import cached_source
-from esp_cli.rules import AgentFacts
-from esp_cli.tracker import Row
+from esp_cli.core.calendar import BusinessCalendar, CalendarConfig, RememberingCalendar
+from esp_cli.core.rules import AgentFacts
+from esp_cli.services.holidays import cached_source
+from esp_cli.workbook.tracker import Row
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.
@@ -43,44 +42,6 @@ def calendar_config(config: Config) -> CalendarConfig:
         extra_days_off=config.extra_days_off,
         working_holidays=config.working_holidays,
     )
-
-
-class RememberingCalendar(BusinessCalendar):
-    """The same calendar, answers remembered.
-
-    A tracker of 10,000 agents asks the same few hundred questions (a class shares its start
-    and request dates) tens of thousands of times; each answer is pure, so it is kept.
-    """
-
-    def __init__(
-        self, config: CalendarConfig | None = None, source: HolidaySource | None = None
-    ) -> None:
-        super().__init__(config, source)
-        self._clock_days: dict[tuple[date, int], date] = {}
-        self._adds: dict[tuple[date, int], date] = {}
-        self._elapsed: dict[tuple[date, date], int] = {}
-
-    def clock_day(self, start: date, n: int) -> date:
-        # next_business_day and first_business_day_on_or_after come through here too.
-        key = (start, n)
-        found = self._clock_days.get(key)
-        if found is None:
-            found = self._clock_days[key] = super().clock_day(start, n)
-        return found
-
-    def add(self, day: date, n: int) -> date:
-        key = (day, n)
-        found = self._adds.get(key)
-        if found is None:
-            found = self._adds[key] = super().add(day, n)
-        return found
-
-    def elapsed(self, start: date, end: date) -> int:
-        key = (start, end)
-        found = self._elapsed.get(key)
-        if found is None:
-            found = self._elapsed[key] = super().elapsed(start, end)
-        return found
 
 
 def calendar_from(config: Config) -> BusinessCalendar:

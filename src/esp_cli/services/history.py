@@ -13,15 +13,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from esp_cli import history
 from esp_cli.config import Config
-from esp_cli.history import CellRecord, Operation
+from esp_cli.core import oplog
+from esp_cli.core.oplog import CellRecord, Operation
+from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.history import AgentChange, AgentHistoryResult, HistoryResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, find_agent
-from esp_cli.tracker import read_table
-from esp_cli.values import email_key, id_key, name_key
-from esp_cli.xlsx import safety
-from esp_cli.xlsx.workbook import Workbook, workbook_file
+from esp_cli.workbook import history
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
 
 
 def tracker_file(path: Path) -> Path:
@@ -35,7 +36,7 @@ def undone_by(ops: Sequence[Operation]) -> dict[str, str]:
     undone puts its operation back)."""
     undos: dict[str, list[Operation]] = {}
     for op in ops:
-        if op.kind == history.UNDO and op.undoes:
+        if op.kind == oplog.UNDO and op.undoes:
             undos.setdefault(op.undoes, []).append(op)
     effective: dict[str, bool] = {}
 
@@ -111,7 +112,7 @@ def agent_history(
     for key, value in (("agent_id", who.agent_id), ("email", who.email)):
         if value:
             needles.append(f'"{key}":'.encode() + json.dumps(value, ensure_ascii=False).encode())
-    outside = b'"kind":"' + history.OUTSIDE.encode() + b'"'
+    outside = b'"kind":"' + oplog.OUTSIDE.encode() + b'"'
     ids, mails, names = id_key(who.agent_id), email_key(who.email), name_key(who.name)
 
     def keep(line: bytes) -> bool:

@@ -14,23 +14,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.errors import InputFileError
-from esp_cli.model import CANNOT_LOCATE, is_issue
-from esp_cli.names import name_tokens, name_words
-from esp_cli.notes import NoteKind, lines_of, parse_line
-from esp_cli.results.locate import LocateCase, LocateResult
-from esp_cli.session import write_session
+from esp_cli.core.model import CANNOT_LOCATE, Letter, MailReport, is_issue
+from esp_cli.core.names import name_tokens, name_words
+from esp_cli.core.notes import NoteKind, lines_of, parse_line
+from esp_cli.errors import EspError, ExitCode, InputFileError
+from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
+from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.system import is_system_file
-from esp_cli.tracker import Row
+from esp_cli.workbook.session import write_session
+from esp_cli.workbook.tracker import Row
 
 TBT = NoteKind.TBT
 ACCESS_KEY = "citrix_access"
 SEARCHED = "searched_course"
 READ_KEYS = ("call_cert_complete", "tbts_complete", ACCESS_KEY, SEARCHED, TBT.column_key)
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pdf")
+# The renderer's words for the cases' e-mail: (cases, day, greeting, sign-off) -> Letter.
+ComposeCases = Callable[[list[LocateCase], date, str | None, str | None], Letter]
 _QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,}?)['\"’”](?=\W|$)")
 
 
@@ -85,6 +89,23 @@ def match_screenshots(
     return by_case, unmatched
 
 
+def _sent_but_not_written(
+    exc: EspError, mailed: MailReport, cases: list[LocateCase], again: str
+) -> EspError:
+    """The e-mail went, then the tracker could not be written (open in Excel, changed since
+    it was read): say so, and how to record Searched by Course Number without e-mailing the
+    learning contacts a second time."""
+    agents = [c.agent for c in cases if c.screenshots and not c.searched_before]
+    who = f" for {', '.join(agents)}" if agents else ""
+    when = "once the workbook is closed" if exc.exit_code is ExitCode.BUSY else "once that is fixed"
+    return type(exc)(
+        f"The e-mail was sent to {', '.join(mailed.sent_to)}, but Searched by Course Number "
+        f"was not set{who}: {exc.message}",
+        fix=f"do not run the command again with --send (the e-mail would go twice); {when}, "
+        f"run {again} (without --send), which only sets Searched by Course Number.",
+    )
+
+
 def locate_cases(
     tracker_path: Path,
     config: Config,
@@ -92,46 +113,64 @@ def locate_cases(
     *,
     write: bool = True,
     dry_run: bool = False,
-    before_write: Callable[[list[LocateCase]], None] | None = None,
+    mailing: Mailing | None = None,
+    compose: ComposeCases | None = None,
+    again: str = "esp report locate",
 ) -> LocateResult:
     """The open Cannot Locate TBT cases; with `write` (not `dry_run`), Searched by Course
     Number set to Yes for each agent whose screenshots were found.
 
-    `before_write` is given the cases once they are known and before the tracker is written
-    (the e-mail made from them: saved or sent first, so an e-mail that cannot be made leaves
-    the tracker unchanged, as its error promises). When it raises, nothing is written."""
+    With `mailing`, the cases go to the learning contacts as an e-mail (`compose`'s words,
+    the screenshots attached) once they are known and before the tracker is written: an
+    e-mail that cannot be saved or sent leaves the tracker unchanged, as its error says. An
+    e-mail sent when the tracker then cannot be written is said, with `again` (the command
+    that sets Searched by Course Number without sending it twice) in the fix."""
     files = screenshot_files(screenshots) if screenshots is not None else []
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
-        found: list[tuple[Row, str]] = []
-        for row in s.table.rows():
-            if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:
-                continue
-            if is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE):
-                found.append((row, CANNOT_LOCATE))
-        by_case, unmatched = match_screenshots(files, found)
-        cases = []
-        for i, (row, _) in enumerate(found):
-            searched = row.get(SEARCHED) is True
-            attached = tuple(by_case.get(i, []))
-            if attached and not searched:
-                s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
-            cases.append(
-                LocateCase(
-                    agent=row.label(),
-                    cls=" ".join(row.cls.split()),
-                    sheet=row.sheet,
-                    row=row.row,
-                    course=course_searched(row.raw.get(TBT.column_key)),
-                    searched_before=searched,
-                    screenshots=attached,
+    mailed: MailReport | None = None
+    cases: list[LocateCase] = []
+    try:
+        with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
+            found: list[tuple[Row, str]] = []
+            for row in s.table.rows():
+                if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:
+                    continue
+                if is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE):
+                    found.append((row, CANNOT_LOCATE))
+            by_case, unmatched = match_screenshots(files, found)
+            for i, (row, _) in enumerate(found):
+                searched = row.get(SEARCHED) is True
+                attached = tuple(by_case.get(i, []))
+                if attached and not searched:
+                    s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
+                cases.append(
+                    LocateCase(
+                        agent=row.label(),
+                        cls=" ".join(row.cls.split()),
+                        sheet=row.sheet,
+                        row=row.row,
+                        course=course_searched(row.raw.get(TBT.column_key)),
+                        searched_before=searched,
+                        screenshots=attached,
+                    )
                 )
-            )
-        if before_write is not None:
-            before_write(cases)
+            if mailing is not None and compose is not None and cases:
+                today = date.today()
+                mailed = deliver(
+                    mailing,
+                    config,
+                    lambda greeting, signoff: compose(cases, today, greeting, signoff),
+                    tracker_path,
+                    [shot for case in cases for shot in case.screenshots],
+                )
+    except EspError as exc:
+        if mailed is None or not mailed.sent:
+            raise
+        raise _sent_but_not_written(exc, mailed, cases, again) from exc
     return LocateResult(
         cases=cases,
-        unmatched_files=unmatched,
+        unmatched_files=[UnmatchedFile(file, why) for file, why in unmatched],
         findings=list(s.table.findings),
         write=s.report,
         screenshots_dir=screenshots,
+        mail=mailed,
     )

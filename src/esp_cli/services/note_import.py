@@ -17,22 +17,22 @@ from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
-from esp_cli.columns import BY_KEY, normalise_header
 from esp_cli.config import Config
+from esp_cli.core.columns import BY_KEY, normalise_header
+from esp_cli.core.notes import NoteKind, appended, format_line
+from esp_cli.core.refs import address
+from esp_cli.core.rules import fmt
+from esp_cli.core.textdates import DateOrder, date_order, read_day
+from esp_cli.core.values import Unreadable, is_blank, text_of
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError
-from esp_cli.notes import NoteKind, appended, format_line
 from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
-from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.notes import cell_text
 from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
-from esp_cli.session import WriteSession, write_session
-from esp_cli.textdates import DateOrder, date_order, read_day
-from esp_cli.tracker import Row
-from esp_cli.values import Unreadable, is_blank, text_of
-from esp_cli.xlsx.patch import check_cell_text
-from esp_cli.xlsx.refs import address
-from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
+from esp_cli.workbook.session import WriteSession, write_session
+from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.xlsx.patch import check_cell_text
+from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
 READ_KEYS = (*LOOKUP_KEYS, NoteKind.NOTES.column_key, NoteKind.TBT.column_key)
 HEADER_SCAN_ROWS = 10
@@ -59,21 +59,24 @@ _KINDS = {
 class NoteFile:
     """The note rows of a file: (line or row number, field -> value) each, where they came
     from, whether its dates are in the 1904 system, and the other sheets that have note
-    rows too but were not read, with why."""
+    rows too but were not read, with why. `european`: a CSV separated by `;`, whose dates
+    are day first unless they say otherwise."""
 
     source: str
     rows: list[tuple[int, dict[str, Any]]]
     date1904: bool = False
     unread: list[tuple[str, str]] = field(default_factory=list)
+    european: bool = False
 
 
 def read_rows(path: Path) -> NoteFile:
     """The note rows of the first sheet with a header row naming agent and note. Raises
     InputFileError for a file without one."""
     suffix = path.suffix.lower()
-    date1904 = False
+    date1904 = european = False
     if suffix == CSV_SUFFIX:
-        sheets: list[tuple[str, list[list[object]]]] = [(path.name, read_csv_file(path))]
+        csv_rows, european = read_csv_file(path)
+        sheets: list[tuple[str, list[list[object]]]] = [(path.name, csv_rows)]
     elif suffix in SUPPORTED_SUFFIXES:
         wb = Workbook.open(path)
         date1904 = wb.date1904
@@ -100,7 +103,7 @@ def read_rows(path: Path) -> NoteFile:
             values = {f: line[c] if c < len(line) else None for c, f in fields.items()}
             if not all(is_blank(v) for v in values.values()):
                 out.append((n, values))
-        found = NoteFile(source, out, date1904)
+        found = NoteFile(source, out, date1904, european=european)
     if found is None:
         raise InputFileError(
             f"{path}: no header row with an agent and a note column in its first rows.",
@@ -140,7 +143,8 @@ def import_notes(
     file = read_rows(source)
     name, rows, date1904 = file.source, file.rows, file.date1904
     # One day/month order for the whole file's dates, a zoned timestamp on the team's day.
-    order, zone = date_order(v.get("date") for _, v in rows), config.zone()
+    order = date_order((v.get("date") for _, v in rows), day_first=file.european)
+    zone = config.zone()
     default_kind = NoteKind.TBT if tbt else NoteKind.NOTES
     try:
         default_by: str | None = config.signer(by)

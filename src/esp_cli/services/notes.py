@@ -1,6 +1,6 @@
 """esp note add, and what every command that leaves a note line shares.
 
-Notes take `MM/DD/YYYY - Name - Note`, TBT Notes `Name - MM/DD/YYYY - Note` (esp_cli.notes).
+Notes take `MM/DD/YYYY - Name - Note`, TBT Notes `Name - MM/DD/YYYY - Note` (esp_cli.core.notes).
 A line is appended after the cell's earlier lines, which are kept exactly as typed; a line
 already there is not added again; the text is written as text, so a note starting with `=`
 is never a formula; and the writer refuses a cell that would pass Excel's 32,767-character
@@ -12,18 +12,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.notes import NoteKind, appended, format_line
+from esp_cli.core.refs import address
+from esp_cli.core.rules import fmt
+from esp_cli.core.values import ErrorValue, text_of
 from esp_cli.errors import UnsafeWriteError, UsageError
-from esp_cli.notes import NoteKind, appended, format_line
 from esp_cli.results.note import NoteResult
-from esp_cli.rules import fmt
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
-from esp_cli.session import ChangePlan, write_session
-from esp_cli.tracker import Row, Sheet
-from esp_cli.values import text_of
-from esp_cli.xlsx.reader import ErrorValue
-from esp_cli.xlsx.refs import address
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Row, Sheet
 
 
 def refuse_future(on: date, today: date, what: str) -> None:

@@ -19,18 +19,32 @@ with no Notes line dated that day and signed by themselves.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from pathlib import Path
 
-from esp_cli.columns import alias_table
 from esp_cli.config import Config
-from esp_cli.csvfile import CsvError, read_csv
+from esp_cli.core.columns import alias_table
+from esp_cli.core.csvfile import CsvError, read_csv_and_delimiter
+from esp_cli.core.model import AgentRef
+from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
+from esp_cli.core.refs import address
+from esp_cli.core.reports import RowProblem, SelfReport
+from esp_cli.core.rules import done_by
+from esp_cli.core.textdates import date_order
+from esp_cli.core.values import email_key
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
-from esp_cli.model import AgentRef
-from esp_cli.notes import NoteKind, appended, format_line, lines_of, parse_line
+from esp_cli.mail.inbox import read_mail
+from esp_cli.mail.selfreports import (
+    Layout,
+    NotAReport,
+    UnreadableMail,
+    find_layout,
+    read_rows,
+)
 from esp_cli.results.progress import (
     FileOutcome,
     Imported,
@@ -38,17 +52,6 @@ from esp_cli.results.progress import (
     MissingAgent,
     MissingResult,
     NotImported,
-)
-from esp_cli.rules import done_by
-from esp_cli.selfreports import (
-    Layout,
-    NotAReport,
-    RowProblem,
-    SelfReport,
-    UnreadableMail,
-    find_layout,
-    read_mail,
-    read_rows,
 )
 from esp_cli.services.agents import (
     agents_for,
@@ -59,14 +62,11 @@ from esp_cli.services.agents import (
     same_person,
 )
 from esp_cli.services.notes import cell_text
-from esp_cli.session import ChangePlan, write_session
 from esp_cli.system import is_system_file, real_path
-from esp_cli.textdates import date_order
-from esp_cli.tracker import Row, Table, read_table
-from esp_cli.values import email_key
-from esp_cli.xlsx.patch import check_cell_text
-from esp_cli.xlsx.refs import address
-from esp_cli.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.workbook.xlsx.patch import check_cell_text
+from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
 NOTES = NoteKind.NOTES
 EMAIL_SUFFIXES = (".msg", ".eml")  # Outlook's saved message; MIME from other clients
@@ -77,6 +77,8 @@ MAX_SUGGESTIONS = 3
 # names, and after this many the reasons say enough.
 MAX_SUGGESTED_REPORTS = 25
 READ_KEYS = ("agent_name", "email", "class", NOTES.column_key)
+# A company or a note after a display name: "Hassan, Amira (VendorCX)", "Sam Lee [Vendor]".
+_AFFILIATION = re.compile(r"(\s*(\([^()]*\)|\[[^\[\]]*\]))+\s*$")
 
 
 # ------------------------------------------------------------------------ reading reports
@@ -104,6 +106,7 @@ class Sheet:
     source: str  # "report.csv", "report.xlsx", or "report.xlsx [Sheet2]" when it has several
     rows: list[list[object]]
     visible: bool = True
+    european: bool = False  # a CSV separated by `;`: its dates are day first when undecided
 
 
 @dataclass
@@ -175,7 +178,8 @@ def read_reports(paths: Sequence[Path], config: Config) -> Reports:
             if in_folder or suffix in EMAIL_SUFFIXES:
                 _add_mail(out, entry, zone, in_folder=in_folder)
             elif suffix == CSV_SUFFIX:
-                sheets = [Sheet(file.name, read_csv_file(file))]
+                rows, european = read_csv_file(file)
+                sheets = [Sheet(file.name, rows, european=european)]
                 _add_rows(out, entry, sheets, name_headers, zone)
             else:
                 _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
@@ -193,7 +197,7 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
         why = str(exc) if str(exc).startswith(exc.kind) else f"{exc.kind}: {exc}"
         if not in_folder and exc.kind == "not an e-mail":
             raise InputFileError(
-                f"{entry.path}: not an e-mail ({why}).",
+                f"{entry.path}: not an e-mail ({exc}).",
                 fix="give e-mails as .msg files saved from Outlook or .eml files, and the "
                 "progress report as .xlsx or .csv.",
             ) from exc
@@ -229,15 +233,17 @@ def _name_headers(config: Config) -> tuple[str, ...]:
     return tuple(k for k, v in alias_table(config.columns).items() if v == "agent_name")
 
 
-def read_csv_file(path: Path) -> list[list[object]]:
-    """A CSV's rows (csvfile: RFC 4180 quoting, the delimiter guessed); InputFileError
-    naming the file and how to save it when it cannot be read."""
+def read_csv_file(path: Path) -> tuple[list[list[object]], bool]:
+    """A CSV's rows (csvfile: RFC 4180 quoting, the delimiter guessed) and whether it is
+    European (separated by `;`, so its dates are day first unless they say otherwise);
+    InputFileError naming the file and how to save it when it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
     try:
-        return [list[object](row) for row in read_csv(data)]
+        rows, delimiter = read_csv_and_delimiter(data)
+        return [list[object](row) for row in rows], delimiter == ";"
     except CsvError as exc:
         raise InputFileError(
             f"{path}: {exc}",
@@ -294,7 +300,10 @@ def _add_rows(
             or "give the ESP Agent Progress Report (columns such as Timestamp, Agent Name, "
             "Update).",
         )
-    order = date_order(v for sheet, layout in readable for v in layout.when_values(sheet.rows))
+    order = date_order(
+        (v for sheet, layout in readable for v in layout.when_values(sheet.rows)),
+        day_first=any(sheet.european for sheet in sheets),
+    )
     for sheet, layout in readable:
         reports, problems = read_rows(sheet.rows, layout, sheet.source, order=order, tz=zone)
         entry.reports += reports
@@ -339,17 +348,38 @@ def _several(rows: Sequence[Row]) -> str:
     return "; ".join(describe(r) for r in rows)
 
 
+def _tokens(name: str, idx: _Index) -> tuple[str, ...]:
+    """The name's tokens; without a company after it ("Hassan, Amira (VendorCX)") when only
+    so it names an agent."""
+    tokens = name_tokens(name)
+    if tokens not in idx.by_name and (bare := name_tokens(_AFFILIATION.sub("", name))):
+        return bare if bare in idx.by_name else tokens
+    return tokens
+
+
+def _whose(row: Row) -> str:
+    return f"{row.label()}'s ({row.sheet}!row {row.row})"
+
+
 def _match(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
     """The agent a report is from and how it was matched, or None and why not."""
     tried: list[str] = []
     if report.email:
         found = idx.by_email.get(email_key(report.email), [])
         if len(found) == 1:
+            named = idx.by_name.get(_tokens(report.name, idx), [])
+            if named and not any(r is found[0] for r in named):
+                # Typed on a shared PC, or a colleague's mailbox: the two disagree.
+                return None, (
+                    f"the e-mail {report.email} is {_whose(found[0])}, but the name "
+                    f"{report.name} is {' or '.join(_whose(r) for r in named)}; which of them "
+                    "reported is for a person to say"
+                )
             return found[0], "e-mail"
         if found:
             return None, f"{len(found)} agents have the e-mail {report.email}: {_several(found)}"
         tried.append(f"no agent has the e-mail {report.email}")
-    tokens = name_tokens(report.name)
+    tokens = _tokens(report.name, idx)
     if not tokens:
         return None, "; ".join(tried) or "no agent name given"
     if report.cls:

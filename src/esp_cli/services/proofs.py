@@ -17,24 +17,24 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli.columns import normalise_header
 from esp_cli.config import Config
+from esp_cli.core.columns import normalise_header
+from esp_cli.core.names import same_spelling
+from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
-from esp_cli.inputs import check_not_lock_file
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
-from esp_cli.session import ChangePlan, write_session
 from esp_cli.system import is_system_file, real_path, write_file_atomically
-from esp_cli.tracker import Row, Table
-from esp_cli.values import is_blank, text_of
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.inputs import check_not_lock_file
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Row, Table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 PDF_HEADER = b"%PDF-"
 PDF_EOF = b"%%EOF"
@@ -121,8 +121,9 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
         )
     row = found[0]
     expected = f"{row.name}{SUFFIX}"
-    # macOS names files in NFD ('José' as 'Jose' + an accent): the same name to a person.
-    if unicodedata.normalize("NFC", file_name) != unicodedata.normalize("NFC", expected):
+    # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
+    # typed: the same name to a person.
+    if not same_spelling(file_name, expected):
         return Rejected(
             file_name,
             f"badly named ({misnaming(file_name, expected)}): rename it to '{expected}'",

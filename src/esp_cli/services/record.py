@@ -16,10 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.errors import EarlyStepError, StepOrderError, UsageError
-from esp_cli.notes import NoteKind, format_line
-from esp_cli.results.record import RecordResult
-from esp_cli.rules import (
+from esp_cli.core.notes import NoteKind, format_line
+from esp_cli.core.rules import (
     LADDER,
     Step,
     evaluate,
@@ -29,14 +27,15 @@ from esp_cli.rules import (
     step_due_basis,
     step_order_error,
 )
+from esp_cli.core.values import ErrorValue, text_of
+from esp_cli.errors import EarlyStepError, StepOrderError, UsageError
+from esp_cli.results.record import RecordResult
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
-from esp_cli.session import write_session
-from esp_cli.tracker import Row
-from esp_cli.values import text_of
-from esp_cli.xlsx.reader import ErrorValue
+from esp_cli.workbook.session import write_session
+from esp_cli.workbook.tracker import Row
 
 NOTES_KEY = "notes"
 # What record-step reads: the rules' facts, the agent's IDs, Notes and the computed columns.

@@ -2,7 +2,7 @@
 
 The tracker is read once, without esp's lock (the person may take an hour; Excel and the
 other esp commands must not wait). Each outstanding agent of the class or SME is shown from
-that reading; what is typed becomes an answer (esp_cli.answers) and is appended at once to
+that reading; what is typed becomes an answer (esp_cli.core.answers) and is appended at once to
 a journal beside the tracker, so Ctrl-C, a crash or a refused write loses nothing. At the
 end every answer is applied in ONE write_session, each target cell checked against what was
 shown: a cell changed meanwhile is a conflict, shown and not overwritten. When the file has
@@ -23,17 +23,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli import answers as A
 from esp_cli import system
-from esp_cli.answers import AgentAnswers, Answer, Effect, Key, Op, Typed
-from esp_cli.calendar import BusinessCalendar
-from esp_cli.columns import BY_KEY, alias_table
 from esp_cli.config import Config
-from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageError
-from esp_cli.model import AgentRef, is_issue
-from esp_cli.notes import NoteKind, format_line, latest, lines_of, parse_line
-from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
-from esp_cli.rules import (
+from esp_cli.core import answers as A
+from esp_cli.core.answers import AgentAnswers, Answer, Effect, Key, Op, Typed
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.columns import BY_KEY, alias_table
+from esp_cli.core.model import AgentRef, is_issue
+from esp_cli.core.notes import NoteKind, format_line, latest, lines_of, parse_line
+from esp_cli.core.refs import address
+from esp_cli.core.rules import (
     ACTION_LABELS,
     LADDER,
     ActionKind,
@@ -42,11 +41,15 @@ from esp_cli.rules import (
     fmt,
     step_order_error,
 )
+from esp_cli.core.values import Unreadable
+from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageError
+from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
 from esp_cli.services.access import ACCESS, allowed_values, match_issue
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
     RowFinder,
     agents_in_class,
+    agents_of_sme,
     rows_of_sme,
     same_person,
 )
@@ -55,8 +58,8 @@ from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import cell_text
 from esp_cli.services.record import note_line
 from esp_cli.services.smes import SME
-from esp_cli.session import write_session
-from esp_cli.tracker import (
+from esp_cli.workbook.session import write_session
+from esp_cli.workbook.tracker import (
     HEADER_SCAN_ROWS,
     IDENTITY_KEYS,
     Row,
@@ -65,11 +68,9 @@ from esp_cli.tracker import (
     parse_cell,
     read_table,
 )
-from esp_cli.values import Unreadable
-from esp_cli.xlsx import safety
-from esp_cli.xlsx.patch import check_cell_text
-from esp_cli.xlsx.refs import address
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.patch import check_cell_text
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 NOTES = NoteKind.NOTES
 TBT = NoteKind.TBT
@@ -287,16 +288,9 @@ def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | 
             )
         rows = mine
     elif sme is not None:
-        mine = rows_of_sme(rows, sme)
-        if not mine:
-            known = sorted({" ".join(r.text(SME).split()) for r in rows if r.text(SME)})
-            raise UsageError(
-                f"No agent has TBT SME {sme!r}"
-                + (f" in class {cls}" if cls else "")
-                + f" (TBT SMEs: {', '.join(known) or 'none'}).",
-                fix="pass --sme with one of those, or --class alone.",
-            )
-        rows = mine
+        # The SME named as for every command (agents_of_sme): a usage error lists the SMEs.
+        where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
+        rows, _ = agents_of_sme(rows, sme, where)
     return [r for r in rows if _outstanding(r)]
 
 

@@ -27,9 +27,9 @@ from esp_cli.results.smes import (
     sme_key,
 )
 from esp_cli.services.agents import agents_in_class, class_key
-from esp_cli.session import write_session
-from esp_cli.tracker import Row, read_table
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.session import write_session
+from esp_cli.workbook.tracker import Row, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 SME = "tbt_sme"
 MAX_SMES = 2  # the seed: "Assign 1-2 Certifiers as TBT SMEs"

@@ -20,16 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from esp_cli.columns import BY_KEY
 from esp_cli.config import Config
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.refs import col_letter
+from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
-from esp_cli.inputs import check_workbook
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
-from esp_cli.session import ChangePlan, write_session
-from esp_cli.tracker import Row, Table, read_table
-from esp_cli.values import email_key, id_key, name_key, text_of
-from esp_cli.xlsx.refs import col_letter
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook.inputs import check_workbook
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 ROLE = "Master N Number Tracker"
 DATE_KEY = "n_number_requested"
@@ -85,19 +85,23 @@ def _master_class(m: Row, master: Table, idx: _Index) -> str:
 
 
 def _match(m: Row, cls: str, idx: _Index) -> tuple[Row | None, str]:
-    """The ESP row for a Master row (of class `cls`, or none), or None and why not."""
+    """The ESP row for a Master row (of class `cls`, or none), or None and why not. A row
+    whose Agent ID, e-mail and name point at different agents — another vendor's agent of
+    the same name, a colleague's ID typed on the wrong row — matches no one."""
     mid, mail, name = m.text("agent_id"), m.text("email"), m.name
     if mid and len(idx.by_id.get(id_key(mid), [])) == 1:
-        return idx.by_id[id_key(mid)][0], "agent ID"
+        row = idx.by_id[id_key(mid)][0]
+        return _unless_contradicted(m, row, "agent ID", idx)
     if mail and len(idx.by_email.get(email_key(mail), [])) == 1:
-        return idx.by_email[email_key(mail)][0], "e-mail"
+        row = idx.by_email[email_key(mail)][0]
+        return _unless_contradicted(m, row, "e-mail", idx)
     if name:
         key = name_key(name)
         found = (
             idx.by_class_name.get((_class_key(cls), key), []) if cls else idx.by_name.get(key, [])
         )
         if len(found) == 1:
-            return found[0], "name"
+            return _unless_contradicted(m, found[0], "name", idx)
         if len(found) > 1:
             return None, f"{len(found)} agents are named {name}" + (
                 f" in class {cls}" if cls else ""
@@ -107,6 +111,49 @@ def _match(m: Row, cls: str, idx: _Index) -> tuple[Row | None, str]:
             return None, f"{name} is in class {other} in the ESP Tracker, not {cls}"
     tried = [label for label, v in (("agent ID", mid), ("e-mail", mail), ("name", name)) if v]
     return None, "no agent with this " + " or ".join(tried) if tried else "no agent named"
+
+
+def _whose(row: Row) -> str:
+    return f"{row.label()}'s ({row.sheet}!row {row.row})"
+
+
+def _unless_contradicted(m: Row, row: Row, how: str, idx: _Index) -> tuple[Row | None, str]:
+    """`row`, matched by `how`, unless the Master row's other identities say someone else:
+    an Agent ID or e-mail of another agent, or one the matched agent's cell contradicts
+    (for a match by name); a name only another agent has (for a match by ID or e-mail)."""
+    mid, mail, name = m.text("agent_id"), m.text("email"), m.name
+    if how != "agent ID" and mid:
+        owners = idx.by_id.get(id_key(mid), [])
+        theirs = row.text("agent_id") if "agent_id" not in row.unreadable else ""
+        if owners and not any(r is row for r in owners):
+            return None, f"the {how} gives {_whose(row)}, but Agent ID {mid} is " + (
+                " or ".join(_whose(r) for r in owners)
+            )
+        if theirs and id_key(theirs) != id_key(mid):
+            return None, (
+                f"the {how} gives {_whose(row)}, but the Master's Agent ID {mid} is not "
+                f"theirs ({theirs})"
+            )
+    if how != "e-mail" and mail:
+        owners = idx.by_email.get(email_key(mail), [])
+        theirs = row.text("email") if "email" not in row.unreadable else ""
+        if owners and not any(r is row for r in owners):
+            return None, f"the {how} gives {_whose(row)}, but the e-mail {mail} is " + (
+                " or ".join(_whose(r) for r in owners)
+            )
+        if how == "name" and theirs and email_key(theirs) != email_key(mail):
+            return None, (
+                f"the name gives {_whose(row)}, but the Master's e-mail {mail} is not "
+                f"theirs ({theirs})"
+            )
+    if how != "name" and name:
+        named = idx.by_name.get(name_key(name), [])
+        if named and not any(r is row for r in named):
+            given = f"Agent ID {mid}" if how == "agent ID" else f"the e-mail {mail}"
+            return None, f"{given} is {_whose(row)}, but the name {name} is " + (
+                " or ".join(_whose(r) for r in named)
+            )
+    return row, how
 
 
 def sync_nnumbers(
@@ -119,7 +166,7 @@ def sync_nnumbers(
 ) -> SyncResult:
     """`master_source` is where the Master's path came from (--from, or [tracker] master in
     an esp.toml), named by the errors about it."""
-    check_workbook(master_path, ROLE, master_source)
+    check_workbook(master_path, ROLE, master_source, other=tracker_path)
     if _same_file(master_path, tracker_path):
         raise UsageError(
             f"{master_path} is the ESP Tracker itself ({master_source}), not the client's "

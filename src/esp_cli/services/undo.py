@@ -15,19 +15,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli import history
-from esp_cli.columns import normalise_header
 from esp_cli.config import Config
+from esp_cli.core import oplog
+from esp_cli.core.columns import normalise_header
+from esp_cli.core.oplog import CellRecord, Operation
+from esp_cli.core.refs import col_letter
+from esp_cli.core.values import name_key
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
-from esp_cli.history import CellRecord, Log, Operation
 from esp_cli.results.history import Conflict, UndoResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder
 from esp_cli.services.history import undone_by
-from esp_cli.session import ChangePlan, write_session
-from esp_cli.tracker import Sheet, Table, read_table
-from esp_cli.values import name_key
-from esp_cli.xlsx.refs import col_letter
-from esp_cli.xlsx.workbook import Workbook
+from esp_cli.workbook import history
+from esp_cli.workbook.history import Log
+from esp_cli.workbook.session import ChangePlan, write_session
+from esp_cli.workbook.tracker import Sheet, Table, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 MIN_PREFIX = 4
 
@@ -66,7 +68,7 @@ def _target(log: Log, op: str | None) -> Operation:
     undone = undone_by(ops)
     if op is None:
         for candidate in reversed(ops):
-            if candidate.kind == history.WRITE and candidate.op not in undone:
+            if candidate.kind == oplog.WRITE and candidate.op not in undone:
                 return candidate
         raise EspError(
             f"{log.path}: no esp write to undo (every one recorded is undone already)."
@@ -91,7 +93,7 @@ def _target(log: Log, op: str | None) -> Operation:
             fix="give more characters of the id.",
         )
     target = found[0]
-    if target.kind == history.OUTSIDE:
+    if target.kind == oplog.OUTSIDE:
         raise EspError(
             f"Operation {target.op} is a save made outside esp; esp only undoes its own writes.",
             fix=f"to go back to before it, copy a backup from {log.path.parent} "
@@ -112,7 +114,7 @@ def _unbroken_since(log: Log, target: Operation, wb: Workbook) -> bool:
     if not log.operations or any(n > target.line for n in log.bad_lines):
         return False  # a damaged entry after it may have been a save outside esp
     after = [o for o in log.operations if o.line > target.line]
-    if any(o.kind == history.OUTSIDE for o in after):
+    if any(o.kind == oplog.OUTSIDE for o in after):
         return False
     return log.operations[-1].digest_after == wb.pkg.digest
 
@@ -225,7 +227,7 @@ def _plan(
     for c, p in placed:
         now = values[p.sheet].get(p.row, p.col)
         moved = (p.sheet, p.row, p.col) != (c.sheet, c.row, c.col)
-        if not history.same_value(now, c.after):
+        if not oplog.same_value(now, c.after):
             conflicts.append(Conflict(c, now, address=_address(p) if moved else ""))
             continue
         who: dict[str, Any] = {
@@ -343,7 +345,7 @@ def _refusal(
         now = f" (now at {c.address})" if c.address else ""
         wrote, holds = _difference(cell.after, c.now)
         found = _changed_by(later, cell)
-        if found is not None and found[0] != history.OUTSIDE:
+        if found is not None and found[0] != oplog.OUTSIDE:
             who = f"changed by esp operation {found[1]}"
             by_esp.append(found[1])
         else:

@@ -1,0 +1,110 @@
+"""E-mail addresses as the team types them: one, or several in one string.
+
+Outlook separates recipients with `;`, most other clients with `,`; a display name may hold
+either inside quotes (`"Reyes, Jordan" <jordan@example.com>`). Every piece is checked on its
+own, strictly: what the standard library's parseaddr forgives (a second address after `;`, a
+line break that would start a new header) is refused here, so a header esp writes never
+holds an empty recipient or a smuggled one.
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import formataddr, parseaddr
+
+# local@domain.tld: no spaces, no second @, a dot in the domain.
+_ADDR_SPEC = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# `Hughes, Torrey <t@example.com>`: a name, its commas unquoted as Outlook's To box shows it,
+# then the address in angle brackets.
+_NAME_THEN_ADDRESS = re.compile(r"^(?P<name>[^<>\"@]*?)\s*<(?P<addr>[^<>]+)>$")
+
+
+def split_addresses(text: str) -> list[str]:
+    """The recipients in `text`, split at `,` and `;` outside quotes and angle brackets;
+    blank pieces (a trailing `;`) left out. A comma in a name before its `<address>`
+    (`Hughes, Torrey <t@example.com>`, as Outlook's To box shows it) is part of the name."""
+    pieces: list[str] = []
+    separators: list[str] = []
+    current: list[str] = []
+    quoted = False
+    angle = False
+    escaped = False
+    for ch in text:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quoted:
+            escaped = True
+        elif ch == '"' and not angle:
+            quoted = not quoted
+        elif ch == "<" and not quoted:
+            angle = True
+        elif ch == ">" and not quoted:
+            angle = False
+        elif ch in ",;" and not quoted and not angle:
+            pieces.append("".join(current))
+            separators.append(ch)
+            current = []
+            continue
+        current.append(ch)
+    pieces.append("".join(current))
+    merged: list[str] = []
+    for i, piece in enumerate(pieces):
+        joins = (
+            merged
+            and separators[i - 1] == ","
+            and "@" not in merged[-1]
+            and merged[-1].strip()
+            and _NAME_THEN_ADDRESS.match(piece.strip())
+        )
+        if joins:
+            merged[-1] = f"{merged[-1].strip()}, {piece.strip()}"
+        else:
+            merged.append(piece)
+    return [p.strip() for p in merged if p.strip()]
+
+
+def _name_and_address(text: str) -> tuple[str, str]:
+    """parseaddr, but a name with unquoted commas before `<address>` stays the name."""
+    found = _NAME_THEN_ADDRESS.match(text)
+    if found is not None and "," in found.group("name"):
+        return found.group("name").strip(), found.group("addr").strip()
+    return parseaddr(text)
+
+
+def address_spec(text: str) -> str | None:
+    """The bare address (`name@example.com`) of one recipient — `name@example.com`,
+    `Name <name@example.com>`, `mailto:name@example.com` — or None when it is not exactly
+    one well-formed address."""
+    text = text.strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:].strip()
+    if not text or _CONTROL.search(text) or len(split_addresses(text)) != 1:
+        return None
+    addr = _name_and_address(text)[1]
+    if not _ADDR_SPEC.fullmatch(addr):
+        return None
+    # parseaddr drops what it does not understand: the address must be what was written,
+    # alone, in angle brackets after a name, or before a comment ('ana@x.com (home)').
+    if text == addr or text.endswith(f"<{addr}>"):
+        return addr
+    if re.fullmatch(rf"{re.escape(addr)}\s*\([^()]*\)", text):
+        return addr
+    return None
+
+
+def recipient(text: str) -> str | None:
+    """One recipient as a header shows it (`Name <name@example.com>` or the bare address),
+    or None when `text` is not exactly one well-formed address."""
+    addr = address_spec(text)
+    if addr is None:
+        return None
+    name = _name_and_address(text.strip().removeprefix("mailto:"))[0]
+    return formataddr((name, addr)) if name else addr
+
+
+def bad_addresses(texts: tuple[str, ...] | list[str]) -> list[str]:
+    """The entries of `texts` that are not one well-formed address each."""
+    return [t for t in texts if address_spec(t) is None]

@@ -1,0 +1,245 @@
+"""The words every command shares, defined once (pure: no I/O).
+
+Who an agent is and where their row is (AgentRef), a cell esp changes (CellChange) or a
+column it adds (AddedColumn), the Citrix TBT Access values and which of them SPOC handles,
+the SPOC phone, and Yes/No as a column's drop-down spells it. Services, renderers and the
+rules import these from here, so each is typed once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from esp_cli.core.refs import address, col_letter
+from esp_cli.core.shape import as_json, exported
+
+# -- the client's helpdesk and the Citrix TBT Access drop-down (seed, docs/rules.md) -------------
+
+SPOC_PHONE = "(888) 905-9500"  # the default; esp.toml [spoc] phone overrides it
+
+NO_ISSUES = "No Issues"
+PASSWORD_RESET = "Password Reset"
+NO_CITRIX_APPS = "No Citrix Apps Showing"
+LEARNING_HUB = "Learning Hub Issue"
+CANNOT_LOCATE = "Cannot Locate TBT"
+EQUIPMENT = "Equipment Issue"
+OTHER = "Other"
+ACCESS_VALUES: tuple[str, ...] = (
+    NO_ISSUES,
+    PASSWORD_RESET,
+    NO_CITRIX_APPS,
+    LEARNING_HUB,
+    CANNOT_LOCATE,
+    EQUIPMENT,
+    OTHER,
+)
+# The issues SPOC handles: SPOC is called, and after 10 business days the agent is advised.
+SPOC_ISSUES: frozenset[str] = frozenset({PASSWORD_RESET, NO_CITRIX_APPS, LEARNING_HUB})
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def access_key(text: str) -> str:
+    """'password-reset', ' Password  Reset ' and 'PASSWORD_RESET' are the same value."""
+    return " ".join(_NON_WORD.sub(" ", text).split()).casefold()
+
+
+_SPOC_KEYS = frozenset(access_key(v) for v in SPOC_ISSUES)
+
+
+def is_spoc_issue(text: str | None) -> bool:
+    return text is not None and access_key(text) in _SPOC_KEYS
+
+
+def is_issue(text: str | None, value: str) -> bool:
+    """Does a Citrix TBT Access cell say `value` (case, spacing, punctuation ignored)?"""
+    return text is not None and access_key(text) == access_key(value)
+
+
+def access_category(value: object, known: Iterable[str]) -> str | None:
+    """The access issue a Citrix TBT Access cell names, in the spelling of `known` when it
+    matches one, else as typed; None for a blank cell or No Issues."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if not text or access_key(text) == access_key(NO_ISSUES):
+        return None
+    for spelling in known:
+        if access_key(spelling) == access_key(text):
+            return spelling
+    return text
+
+
+def spell_yes_no(options: Iterable[str] | None, value: bool) -> str:
+    """Yes or No as a drop-down's options spell it (Y/N, TRUE/FALSE...), else Yes/No."""
+    from esp_cli.core.values import Unreadable, parse_yes_no
+
+    for option in options or ():
+        try:
+            if parse_yes_no(option) is value:
+                return option
+        except Unreadable:
+            continue
+    return "Yes" if value else "No"
+
+
+# -- agents and cells --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRef:
+    """Who and where: enough to find the agent's row in Excel."""
+
+    # Who and where, first in every one-agent command's JSON: agent, class, sheet, row.
+    name: str = field(metadata=as_json(key="agent"))
+    cls: str = field(metadata=as_json(key="class"))
+    sheet: str
+    row: int
+    agent_id: str = field(metadata=as_json(hidden=True))
+    email: str = field(metadata=as_json(hidden=True))
+    # With the ID and e-mail, tells namesakes apart.
+    n_number: str = field(default="", metadata=as_json(hidden=True))
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """One cell esp writes (or, with --dry-run, would write): where, whose, old and new."""
+
+    # As JSON and CSV: sheet, cell, agent, column, old, new.
+    sheet: str
+    row: int = field(metadata=as_json(hidden=True))
+    col: int = field(metadata=as_json(hidden=True))
+    agent: str
+    cls: str = field(metadata=as_json(hidden=True))
+    column: str
+    old: Any
+    new: Any
+    # The agent's Agent ID, e-mail and N Number (maybe empty) for a cell of an agent's row,
+    # recorded so the row can be found again; None for a cell written by address.
+    agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
+    email: str | None = field(default=None, metadata=as_json(hidden=True))
+    n_number: str | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    @exported(after="sheet")
+    def cell(self) -> str:
+        return f"{col_letter(self.col)}{self.row}"
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.col)
+
+
+@dataclass(frozen=True, slots=True)
+class AddedColumn:
+    """A column esp adds after a sheet's last header because a write needs it."""
+
+    # As JSON (the operation log's): sheet, column (its letter), col, header.
+    sheet: str
+    col: int
+    header: str
+    note: str = field(
+        default="", metadata=as_json(hidden=True)
+    )  # why not right after the last header
+
+    @property
+    @exported(key="column", after="sheet")
+    def letter(self) -> str:
+        return col_letter(self.col)
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.letter} '{self.header}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A cell esp could not understand (or a structural problem), with where and why."""
+
+    # As JSON: cell (Sheet!A1), column, value, problem.
+    sheet: str = field(metadata=as_json(hidden=True))
+    row: int = field(metadata=as_json(hidden=True))
+    col: int = field(metadata=as_json(hidden=True))
+    column: str
+    value: str
+    message: str = field(metadata=as_json(key="problem"))
+
+    @property
+    @exported(key="cell", after="")
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.col)
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.column}): {self.message}"
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What a write changed (or, with --dry-run, would change), and where the backup is."""
+
+    # What a writing command's JSON ends with: the cells, the columns added (as labels),
+    # dry_run, the backup and the operation.
+    tracker: Path = field(metadata=as_json(hidden=True))
+    changes: list[CellChange]
+    added_columns: list[AddedColumn] = field(metadata=as_json(hidden=True))
+    dry_run: bool
+    backup: Path | None = None  # None: nothing was written
+    op: str | None = None  # the operation recorded in the history log
+
+    @property
+    @exported(key="added_columns", after="changes")
+    def added_column_labels(self) -> list[str]:
+        return [str(a) for a in self.added_columns]
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs a note line or a change, and where that name came from ("--by",
+    "ESP_USER", or the esp.toml it was read from), for the "Signed:" line."""
+
+    name: str
+    source: str
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A message's words: its subject, its body as plain text and as HTML (the two say the
+    same), and the name a copy of it saved as a file takes."""
+
+    subject: str
+    text: str
+    html: str
+    stem: str  # 'TBT Completion Report 2026-11-24': a saved copy is '<stem>.eml'
+
+
+@dataclass(frozen=True)
+class MailReport:
+    """What was done with one e-mail (or, with --dry-run, would be): the drafts saved, the
+    recipients it was sent to — the counterpart of WriteReport for a message."""
+
+    subject: str
+    eml: Path | None = None  # saved as an .eml draft
+    msg: Path | None = None  # saved as an Outlook .msg draft
+    sent_to: tuple[str, ...] = ()  # the recipients who got it, when it was sent
+    server: str | None = None  # host:port it was sent through
+    dry_run: bool = False  # nothing was saved or sent: the rest says what would have been
+    text: str = ""  # the whole message, headers and both bodies, as text
+    # The recipients the server refused (address -> its reply) when it took the message for
+    # the others, and the copy addressed to them only, saved to send by hand.
+    refused: dict[str, str] = field(default_factory=dict)
+    refused_copy: Path | None = None
+
+    @property
+    def refused_words(self) -> str:
+        """'a@x.com (550 5.1.1 user unknown); b@x.com (…)'."""
+        return "; ".join(f"{addr} ({reply})" for addr, reply in self.refused.items())
+
+    @property
+    def sent(self) -> bool:
+        return bool(self.sent_to) and not self.dry_run

@@ -1,0 +1,85 @@
+"""People's names, compared the way a person reads them (pure: no I/O).
+
+Every input that names a person — the tracker, the Master, a self-report's sheet row or
+e-mail sender, a TBT SME cell, a proof's file name, a note's author — is compared through
+`name_key`, so one name matches in all of them or in none:
+
+- Unicode-normalised (NFKC): `José` typed on Windows and `Jose` + a combining accent from a
+  macOS file name are one name; full-width letters are letters;
+- case-folded;
+- apostrophes of every kind dropped (`O'Connor`, `O’Connor`, `OʼConnor`, `OConnor`);
+- dashes of every kind, periods and other punctuation between words are spaces
+  (`Garcia-Lopez` = `Garcia Lopez`, `J. Smith` = `J Smith`);
+- `Last, First` turned round, and then the words in any order (`Price Devon`).
+
+Accents are kept: `Jose` and `José` are different spellings a person would correct in the
+tracker, not a match to make silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Apostrophes and the marks typed for one (a smart quote, a modifier letter, a prime, a
+# backtick, an acute accent on its own).
+_APOSTROPHES = re.compile(r"['’‘ʼʻʹ`´′ꞌ]")
+
+
+def _is_word_char(char: str) -> bool:
+    """Letters, marks (an accent NFC cannot compose, an Indic vowel sign) and digits; all
+    else — spaces, hyphens and dashes of every width, periods, slashes — parts words."""
+    return unicodedata.category(char)[0] in "LMN"
+
+
+def display_name(raw: str) -> str:
+    """'Smith,  John ' -> 'John Smith'; 'john smith' stays as typed apart from spaces."""
+    text = " ".join(raw.split())
+    if "," in text:
+        last, _, first = text.partition(",")
+        if first.strip() and last.strip():
+            return f"{first.strip()} {last.strip()}"
+    return text
+
+
+def name_words(raw: str) -> list[str]:
+    """The name's words, folded, in reading order ('Price, Devon' -> ['devon', 'price'])."""
+    if raw.isascii() and raw.replace(" ", "").isalpha():  # nearly every name: the quick way
+        return raw.casefold().split()
+    text = unicodedata.normalize("NFKC", display_name(raw)).casefold()
+    # NFKC composes what it can; casefold may decompose again ('İ'), so compose once more.
+    text = unicodedata.normalize("NFC", _APOSTROPHES.sub("", text))
+    return "".join(c if _is_word_char(c) else " " for c in text).split()
+
+
+def name_tokens(raw: str) -> tuple[str, ...]:
+    """The name's folded words in sorted order: 'Price Devon', 'price, devon' and 'Devon
+    Price' are the same name."""
+    return tuple(sorted(name_words(raw)))
+
+
+def name_key(raw: str) -> str:
+    """The one key two spellings of a name share (see the module's rules)."""
+    return " ".join(name_tokens(raw))
+
+
+def same_spelling(a: str, b: str) -> bool:
+    """The same text to a person: the same letters in the same Unicode form (NFC) with any
+    apostrophe typed ('O’Connor' is 'O'Connor'). Case, spaces and word order still count."""
+
+    def plain(text: str) -> str:
+        return _APOSTROPHES.sub("'", unicodedata.normalize("NFC", text))
+
+    return plain(a) == plain(b)
+
+
+def same_person(author: str, name: str) -> bool:
+    """Is a note's author this agent? The same key; or a middle name or initial on one side
+    only (two words at least must agree)."""
+    a, b = name_tokens(author), name_tokens(name)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    small, large = (set(a), set(b)) if len(a) <= len(b) else (set(b), set(a))
+    return len(small) >= 2 and small <= large

@@ -1,0 +1,297 @@
+"""The operation log's entries as data (pure): each write esp makes to a tracker is an
+Operation with the CellRecords it changed; both read and write their JSON form here, so the
+log (workbook/history.py), `esp history` and `esp undo` share one shape. Cell values keep
+their type in JSON: a date is {"date": ...}, an error cell {"error": "#N/A"}.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from esp_cli.core.model import AddedColumn, AgentRef
+from esp_cli.core.refs import col_letter
+from esp_cli.core.shape import as_json, exported
+from esp_cli.core.values import ErrorValue, Unreadable, parse_yes_no
+
+WRITE, UNDO, OUTSIDE = "write", "undo", "outside"
+WRITTEN, PENDING = "written", "pending"  # the same length: one is written over the other
+
+# The command line as typed, set once by the CLI for the command being run; the write
+# session records it with each operation.
+command_line: ContextVar[tuple[str, ...] | None] = ContextVar("command_line", default=None)
+
+
+# -- values in JSON: dates keep their type ------------------------------------------------
+
+
+def tag(value: Any) -> Any:
+    """A cell value as JSON that reads back as the same value (`untag`): dates and times
+    as {"date": ...}, {"datetime": ...}, {"time": ...}, error cells as {"error": "#N/A"}."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, time):
+        return {"time": value.isoformat()}
+    if isinstance(value, ErrorValue):
+        return {"error": value.code}
+    return str(value)
+
+
+def untag(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1:
+        ((kind, text),) = value.items()
+        try:
+            if kind == "datetime":
+                return datetime.fromisoformat(text)
+            if kind == "date":
+                return date.fromisoformat(text)
+            if kind == "time":
+                return time.fromisoformat(text)
+        except (TypeError, ValueError):
+            return str(text)
+        if kind == "error":
+            return ErrorValue(str(text))
+    return value
+
+
+def _norm(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, datetime):
+        # A serial number read back may be a few microseconds off.
+        value = (value.replace(tzinfo=None) + timedelta(microseconds=500_000)).replace(
+            microsecond=0
+        )
+        return value.date() if value.time() == time(0) else value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, ErrorValue):
+        return value.code
+    return value
+
+
+def same_value(now: Any, recorded: Any) -> bool:
+    """Does a cell read `now` hold the value esp recorded? A date written reads back as a
+    date-time at midnight, a number as a float, Yes written to a TRUE/FALSE cell as True."""
+    a, b = _norm(now), _norm(recorded)
+    if a == b:
+        return True
+    for flag, text in ((a, b), (b, a)):
+        if isinstance(flag, bool) and isinstance(text, str):
+            try:
+                return parse_yes_no(text) is flag
+            except Unreadable:
+                return False
+    return False
+
+
+# -- entries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellRecord:
+    """One cell an operation changed: where, whose, before and after (typed values), and
+    the cell's XML before it (None: there was no cell). A cell of an agent's row also
+    records the agent's Agent ID and e-mail as they were (maybe empty), so the row can be
+    found again after a sort (services.agents.RowFinder); None: a cell written by
+    address, or recorded before esp kept them.
+
+    As esp history shows it (JSON): sheet, cell, agent, class, column, before and after
+    (typed as in the log); its XML stays in the log (`to_json` is the log's form)."""
+
+    sheet: str
+    row: int = field(metadata=as_json(hidden=True))
+    col: int = field(metadata=as_json(hidden=True))
+    agent: str
+    cls: str = field(metadata=as_json(key="class"))
+    column: str
+    before: Any = field(metadata=as_json(hidden=True))
+    after: Any = field(metadata=as_json(hidden=True))
+    before_xml: str | None = field(default=None, metadata=as_json(hidden=True))
+    agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
+    email: str | None = field(default=None, metadata=as_json(hidden=True))
+    # With the ID and e-mail, tells namesakes apart; None in an entry recorded before.
+    n_number: str | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    @exported(key="before", after="column")
+    def before_tagged(self) -> Any:
+        return tag(self.before)
+
+    @property
+    @exported(key="after", after="before")
+    def after_tagged(self) -> Any:
+        return tag(self.after)
+
+    @property
+    def who(self) -> AgentRef:
+        """The agent as recorded (where it was, and who)."""
+        return AgentRef(
+            self.agent,
+            self.cls,
+            self.sheet,
+            self.row,
+            self.agent_id or "",
+            self.email or "",
+            self.n_number or "",
+        )
+
+    @property
+    @exported(after="sheet")
+    def cell(self) -> str:
+        return f"{col_letter(self.col)}{self.row}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "col": self.col,
+            "agent": self.agent,
+            "class": self.cls,
+            "column": self.column,
+            "before": tag(self.before),
+            "after": tag(self.after),
+            "before_xml": self.before_xml,
+            **(
+                {"agent_id": self.agent_id, "email": self.email or ""}
+                if self.agent_id is not None
+                else {}
+            ),
+            **({"n_number": self.n_number} if self.n_number is not None else {}),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> CellRecord:
+        return cls(
+            sheet=str(d["sheet"]),
+            row=int(d["row"]),
+            col=int(d["col"]),
+            agent=str(d.get("agent") or ""),
+            cls=str(d.get("class") or ""),
+            column=str(d.get("column") or ""),
+            before=untag(d.get("before")),
+            after=untag(d.get("after")),
+            before_xml=d.get("before_xml"),
+            agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
+            email=None if d.get("agent_id") is None else str(d.get("email") or ""),
+            n_number=None if d.get("n_number") is None else str(d["n_number"]),
+        )
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One entry of the log. As esp history shows it (JSON): the log's keys (`to_json`),
+    each cell as CellRecord shows it."""
+
+    op: str
+    kind: str  # write, undo or outside
+    time: datetime = field(metadata=as_json(hidden=True))
+    signer: str | None
+    login: str
+    machine: str
+    version: str = field(metadata=as_json(key="esp_version"))
+    command: str
+    digest_before: str
+    digest_after: str
+    backup: str | None
+    cells: tuple[CellRecord, ...] = field(default=(), metadata=as_json(after="added_columns"))
+    added_columns: tuple[AddedColumn, ...] = field(
+        default=(), metadata=as_json(after="cells_omitted")
+    )
+    undoes: str | None = None
+    note: str = ""
+    cells_omitted: int = 0
+    # "written"; "pending" while the tracker is being replaced (see workbook.history's
+    # Recorder), and for a write stopped right then until the next command settles it.
+    state: str = field(default=WRITTEN, metadata=as_json(hidden=True))
+    # Where it is in the log (1-based).
+    line: int = field(default=0, compare=False, metadata=as_json(hidden=True))
+    # A new entry's cells already in their JSON form (cell_entries), written as they are.
+    cell_json: list[dict[str, Any]] | None = field(
+        default=None, compare=False, repr=False, metadata=as_json(hidden=True)
+    )
+
+    @property
+    @exported(key="time", after="kind")
+    def timestamp(self) -> str:
+        """When, to the second, with its zone (as the log has it)."""
+        return self.time.isoformat(timespec="seconds")
+
+    @property
+    def who(self) -> str:
+        if self.signer and self.signer != self.login:
+            return f"{self.signer} ({self.login})"
+        return self.signer or self.login
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "kind": self.kind,
+            "state": self.state,  # right after the kind: changed in place (see Recorder)
+            "time": self.time.isoformat(timespec="seconds"),
+            "signer": self.signer,
+            "login": self.login,
+            "machine": self.machine,
+            "esp_version": self.version,
+            "command": self.command,
+            "digest_before": self.digest_before,
+            "digest_after": self.digest_after,
+            "backup": self.backup,
+            "undoes": self.undoes,
+            "note": self.note,
+            "cells_omitted": self.cells_omitted,
+            "added_columns": [
+                {"sheet": a.sheet, "column": a.letter, "col": a.col, "header": a.header}
+                for a in self.added_columns
+            ],
+            "cells": (
+                self.cell_json if self.cell_json is not None else [c.to_json() for c in self.cells]
+            ),
+        }
+
+    @classmethod
+    def from_json(
+        cls,
+        d: dict[str, Any],
+        line: int = 0,
+        cell_filter: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> Operation:
+        cells = d.get("cells") or ()
+        if cell_filter is not None:
+            cells = [c for c in cells if cell_filter(c)]
+        return cls(
+            op=str(d["op"]),
+            kind=str(d["kind"]),
+            time=datetime.fromisoformat(d["time"]),
+            signer=d.get("signer"),
+            login=str(d.get("login") or ""),
+            machine=str(d.get("machine") or ""),
+            version=str(d.get("esp_version") or ""),
+            command=str(d.get("command") or ""),
+            digest_before=str(d.get("digest_before") or ""),
+            digest_after=str(d.get("digest_after") or ""),
+            backup=d.get("backup"),
+            cells=tuple(CellRecord.from_json(c) for c in cells),
+            added_columns=tuple(
+                AddedColumn(str(a["sheet"]), int(a["col"]), str(a["header"]))
+                for a in d.get("added_columns") or ()
+            ),
+            undoes=d.get("undoes"),
+            note=str(d.get("note") or ""),
+            cells_omitted=int(d.get("cells_omitted") or 0),
+            state=str(d.get("state") or WRITTEN),
+            line=line,
+        )

@@ -1,0 +1,29 @@
+"""What an agent reported, as data (pure): a SelfReport read from an e-mail or a row of the
+progress-report sheet, and a RowProblem for a row or sheet that gave none (mail/selfreports
+reads them; esp progress import folds them into Notes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from esp_cli.core.shape import as_json
+
+
+@dataclass(frozen=True)
+class SelfReport:
+    day: date = field(metadata=as_json(key="date"))
+    name: str  # the agent's name as given (display name, or the sheet's Agent Name)
+    email: str  # sender address ('' for sheet rows)
+    text: str
+    source: str  # file name, or "File!row 7"
+    # The class the sheet row gives ('' for e-mails, or no Class column).
+    cls: str = field(default="", metadata=as_json(key="class"))
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    source: str  # "File!row 7" for a row; the source itself when the whole sheet is unusable
+    message: str = field(metadata=as_json(key="problem"))
+    # For a whole sheet: what makes it readable.
+    fix: str = field(default="", metadata=as_json(hidden=True))

@@ -1,0 +1,973 @@
+"""The team's rules, as docs/rules.md states them: plain facts in, plain results out (pure).
+
+`evaluate` turns one agent's facts into an Evaluation: completion, the target, the escalation
+ladder's pending step, the access/SPOC chase and the timeboxes, with every action due as of
+a date and those falling due on the next business day. `explain` says, in sentences, how each
+of those was reached. Nothing here reads a file or knows about the command line.
+
+Choices made where docs/rules.md is silent (each one kept in a single place below):
+
+- Replaying a past day (docs/rules.md): every dated column holds only from its date. A ladder
+  step, SPOC Called Date or completion date later than the as-of date counts as not yet
+  recorded: a "Complete?" yes whose date is later is not complete yet (see `as_of`). Each
+  such date is reported as an inconsistency (on a run for today it is a date in the future).
+  A "Complete?" yes without a date stays complete: nothing says when it became true.
+- Without a readable ESP Start Date, or with an unreadable step date, the ladder cannot be
+  evaluated (`evaluable` is False and a `not_evaluated` action says why), but the rules that
+  do not need it (target when the start is known, SPOC, timeboxes) still run. With an
+  unreadable "Complete?" value nothing else runs: the agent may be complete.
+- `call_spoc`, `callback_phone` and `tbt_over_8h` are due on the as-of date itself (0 days
+  overdue): the tracker records no date for when the issue was chosen, the incident number
+  arrived or the hours were passed, and counting from the ESP start would call the SME late
+  for an issue that may have appeared this morning.
+- Stages beyond docs/rules.md's: "Not started" before the clock starts, and "<step> recorded"
+  while the next step is not yet due (written to Escalation Stage, so the sheet shows where
+  the ladder stands).
+- `callback_phone` is pending whenever an Incident Number is in without a Callback Phone,
+  before the 10-day point too: the team fills every SPOC column "immediately".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
+
+# -- the team's numbers (seed: "TBT SME Team Expectations") -------------------------------------
+
+CALL_CERT_TIMEBOX = timedelta(hours=4)
+TBT_HOURS_LIMIT = 8.0
+TARGET_CLOCK_DAY = 2
+COACHING_CLOCK_DAY = 3
+SPOC_WAIT_BUSINESS_DAYS = 10
+
+
+class Step(StrEnum):
+    """The escalation ladder, in order. Each value is also the action's name."""
+
+    COACHING = "coaching"
+    WRITTEN_CAP = "written_cap"
+    FINAL_CAP = "final_cap"
+    TERM_REVIEW = "term_review"
+
+    @property
+    def label(self) -> str:
+        return _STEP_LABELS[self]
+
+    @property
+    def column(self) -> str:
+        """The tracker column (and AgentFacts field) holding the step's recorded date."""
+        return f"{self.value}_date"
+
+    @property
+    def header(self) -> str:
+        return BY_KEY[self.column].header
+
+
+_STEP_LABELS = {
+    Step.COACHING: "coaching",
+    Step.WRITTEN_CAP: "written CAP",
+    Step.FINAL_CAP: "final CAP",
+    Step.TERM_REVIEW: "term review",
+}
+LADDER: tuple[Step, ...] = tuple(Step)
+
+
+class ActionKind(StrEnum):
+    """Stable action names (JSON keys); actions are listed in this order."""
+
+    COACHING = "coaching"
+    WRITTEN_CAP = "written_cap"
+    FINAL_CAP = "final_cap"
+    TERM_REVIEW = "term_review"
+    CALL_SPOC = "call_spoc"
+    ADVISE_SPOC = "advise_spoc"
+    CALLBACK_PHONE = "callback_phone"
+    CALL_CERT_OVER_4H = "call_cert_over_4h"
+    TBT_OVER_8H = "tbt_over_8h"
+    BEHIND_TARGET = "behind_target"
+    NOT_EVALUATED = "not_evaluated"
+
+
+ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
+
+# How each action reads in the Next Action column and in table titles.
+ACTION_LABELS: dict[ActionKind, str] = {
+    ActionKind.COACHING: "Documented coaching",
+    ActionKind.WRITTEN_CAP: "Written CAP",
+    ActionKind.FINAL_CAP: "Final CAP",
+    ActionKind.TERM_REVIEW: "Term review",
+    ActionKind.CALL_SPOC: "Call SPOC",
+    ActionKind.ADVISE_SPOC: "Advise agent to call SPOC",
+    ActionKind.CALLBACK_PHONE: "Get a callback phone",
+    ActionKind.CALL_CERT_OVER_4H: "Call Cert over 4 h",
+    ActionKind.TBT_OVER_8H: "TBT hours over 8",
+    ActionKind.BEHIND_TARGET: "Behind target",
+    ActionKind.NOT_EVALUATED: "Not evaluated",
+}
+
+
+class Stage(StrEnum):
+    """The short label written to the Escalation Stage column."""
+
+    COMPLETE = "Complete"
+    NOT_EVALUATED = "Not evaluated"
+    NOT_STARTED = "Not started"
+    ON_TRACK = "On track"
+    BEHIND_TARGET = "Behind target"
+    COACHING_DUE = "Coaching due"
+    WRITTEN_CAP_DUE = "Written CAP due"
+    FINAL_CAP_DUE = "Final CAP due"
+    TERM_REVIEW_DUE = "Term review due"
+    COACHING_RECORDED = "Coaching recorded"
+    WRITTEN_CAP_RECORDED = "Written CAP recorded"
+    FINAL_CAP_RECORDED = "Final CAP recorded"
+    TERM_REVIEW_RECORDED = "Term review recorded"
+
+
+_STAGE_DUE = {
+    Step.COACHING: Stage.COACHING_DUE,
+    Step.WRITTEN_CAP: Stage.WRITTEN_CAP_DUE,
+    Step.FINAL_CAP: Stage.FINAL_CAP_DUE,
+    Step.TERM_REVIEW: Stage.TERM_REVIEW_DUE,
+}
+_STAGE_RECORDED = {
+    Step.COACHING: Stage.COACHING_RECORDED,
+    Step.WRITTEN_CAP: Stage.WRITTEN_CAP_RECORDED,
+    Step.FINAL_CAP: Stage.FINAL_CAP_RECORDED,
+    Step.TERM_REVIEW: Stage.TERM_REVIEW_RECORDED,
+}
+
+
+# -- input and output ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgentFacts:
+    """One agent's row as the rules need it, already parsed.
+
+    A None is an empty cell. `unreadable` holds the column keys (see columns.py) whose cell
+    had something that could not be understood; their field is None too.
+    """
+
+    esp_start: date | None = None
+    call_cert_complete: bool | None = None
+    call_cert_date: date | None = None
+    tbts_complete: bool | None = None
+    tbt_complete_date: date | None = None
+    call_cert_start: datetime | None = None
+    tbt_hours: float | None = None
+    n_number_requested: date | None = None
+    citrix_access: str | None = None
+    spoc_called: date | None = None
+    incident_number: str | None = None
+    callback_phone: str | None = None
+    searched_course: bool | None = None
+    coaching_date: date | None = None
+    written_cap_date: date | None = None
+    final_cap_date: date | None = None
+    term_review_date: date | None = None
+    unreadable: tuple[str, ...] = ()
+
+    def step_date(self, step: Step) -> date | None:
+        value = getattr(self, step.column)
+        assert value is None or isinstance(value, date)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something to do for an agent. `business_days_overdue` is elapsed(due, as-of): 0 on
+    the due date, negative for a look-ahead action (-1: due on the next business day)."""
+
+    action: ActionKind
+    due: date
+    business_days_overdue: int
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectedStep:
+    """When a later ladder step would fall due if the pending one were recorded today."""
+
+    step: Step
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    complete: bool
+    # False when the escalation ladder could not be evaluated; `reason` says why.
+    evaluable: bool
+    reason: str | None
+    stage: Stage
+    clock_start: date | None
+    target_date: date | None
+    behind_target: bool
+    pending_step: Step | None
+    pending_due: date | None
+    business_days_overdue: int | None  # elapsed(pending_due, as-of); negative before it
+    next_step_if_recorded_today: ProjectedStep | None
+    actions: tuple[Action, ...]  # due on or before the as-of date
+    upcoming: tuple[Action, ...]  # falling due by the next business day after it
+    access_issue: str | None  # the Citrix TBT Access choice, tidied; None for none
+    spoc_ten_day_point: date | None  # add(Date of N Number Request, 10), for SPOC issues
+    inconsistencies: tuple[str, ...]  # contradictions in the row, for the team to fix
+    unchecked: tuple[str, ...]  # rules that could not be checked, and why
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+
+def fmt(day: date) -> str:
+    """The team's date format (as in notes): MM/DD/YYYY."""
+    return day.strftime("%m/%d/%Y")
+
+
+def fmt_day(day: date) -> str:
+    return day.strftime("%a ") + fmt(day)
+
+
+def _header(key: str) -> str:
+    return BY_KEY[key].header
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def normalise_access(text: str | None) -> str | None:
+    """The Citrix TBT Access choice in its canonical spelling (case and spacing ignored);
+    other text is kept, tidied. None for an empty cell or "No Issues"."""
+    if text is None:
+        return None
+    tidy = " ".join(str(text).split())
+    if not tidy:
+        return None
+    for choice in ACCESS_VALUES:
+        if choice.casefold() == tidy.casefold():
+            return None if choice == NO_ISSUES else choice
+    return tidy
+
+
+def _filled(text: str | None) -> bool:
+    return text is not None and bool(str(text).strip())
+
+
+def _previous(step: Step) -> Step | None:
+    index = LADDER.index(step)
+    return LADDER[index - 1] if index else None
+
+
+def _following(step: Step) -> Step | None:
+    index = LADDER.index(step)
+    return LADDER[index + 1] if index + 1 < len(LADDER) else None
+
+
+# -- the ladder ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Ladder:
+    recorded: dict[Step, date]  # steps delivered as of the as-of date
+    pending: Step | None
+    due: date | None
+    inconsistencies: tuple[str, ...]
+
+
+def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCalendar) -> _Ladder:
+    recorded: dict[Step, date] = {}
+    problems: list[str] = []
+    for step in LADDER:
+        day = facts.step_date(step)
+        if day is None:
+            continue
+        if day > today:
+            problems.append(
+                f"{step.header} {fmt(day)} is after {fmt(today)}: not counted as delivered yet."
+            )
+            continue
+        recorded[step] = day
+    pending = next((s for s in LADDER if s not in recorded), None)
+    for step, day in recorded.items():
+        missing = [s for s in LADDER[: LADDER.index(step)] if s not in recorded]
+        if missing:
+            problems.append(
+                f"{step.header} {fmt(day)} is recorded but {missing[0].header} is not: "
+                f"the ladder never skips a step, so the {missing[0].label} is still pending."
+            )
+            continue
+        before = _previous(step)
+        if before is not None and day < recorded[before]:
+            problems.append(
+                f"{step.header} {fmt(day)} is before {before.header} {fmt(recorded[before])}."
+            )
+    due: date | None = None
+    if pending is Step.COACHING:
+        due = cal.clock_day(clock_start, COACHING_CLOCK_DAY)
+    elif pending is not None:
+        before = _previous(pending)
+        assert before is not None
+        due = cal.next_business_day(recorded[before])
+    return _Ladder(recorded, pending, due, tuple(problems))
+
+
+def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> str | None:
+    """Why recording `step` (on date `on`, if given) would break the ladder's order, or None.
+
+    Every earlier step must have a readable recorded date, no later than `on`.
+    """
+    for earlier in LADDER[: LADDER.index(step)]:
+        if earlier.column in facts.unreadable:
+            return (
+                f"{step.label} cannot be recorded: the {earlier.header} cannot be read "
+                f"(fix that cell first)"
+            )
+        day = facts.step_date(earlier)
+        if day is None:
+            return (
+                f"{step.label} cannot be recorded before the {earlier.label} "
+                f"({earlier.header} is empty)"
+            )
+        if on is not None and on < day:
+            return (
+                f"{step.label} cannot be recorded on {fmt(on)}, before the {earlier.label} "
+                f"recorded {fmt(day)}"
+            )
+    return None
+
+
+def step_due(facts: AgentFacts, step: Step, cal: BusinessCalendar) -> date | None:
+    """The day `step` falls due by the ladder's timing: the coaching on clock day 3, a later
+    step the business day after the one before it was recorded. None when that cannot be
+    told (no readable ESP Start Date, the step before not recorded)."""
+    before = _previous(step)
+    if before is None:
+        if facts.esp_start is None or "esp_start" in facts.unreadable:
+            return None
+        return cal.clock_day(facts.esp_start, COACHING_CLOCK_DAY)
+    recorded = facts.step_date(before)
+    return None if recorded is None else cal.next_business_day(recorded)
+
+
+def step_due_basis(step: Step, facts: AgentFacts) -> str:
+    """Why `step` falls due when step_due says (for messages)."""
+    before = _previous(step)
+    if before is None:
+        return f"clock day {COACHING_CLOCK_DAY} from the ESP Start Date"
+    recorded = facts.step_date(before)
+    when = f" recorded {fmt(recorded)}" if recorded else ""
+    return f"the business day after the {before.label}{when}"
+
+
+# -- replaying a past day -----------------------------------------------------------------------
+
+# A completion flag and the column that dates it.
+_COMPLETION_DATES = (
+    ("call_cert_complete", "call_cert_date"),
+    ("tbts_complete", "tbt_complete_date"),
+)
+
+
+def done_by(flag: object, when: object, today: date) -> bool:
+    """Is a "Complete?" yes on `today`: yes, and not dated after it."""
+    return flag is True and not (isinstance(when, date) and when > today)
+
+
+def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
+    """The facts as they stood on `today`: a SPOC Called Date or completion date after it is
+    not recorded yet (and its "Complete?" not yes yet), with one line saying so for each.
+    Ladder step dates are left to _ladder, which treats them the same way."""
+    changes: dict[str, Any] = {}
+    notes: list[str] = []
+    called = facts.spoc_called
+    if called is not None and called > today:
+        changes["spoc_called"] = None
+        notes.append(
+            f"{_header('spoc_called')} {fmt(called)} is after {fmt(today)}: not called yet."
+        )
+    for flag, dated in _COMPLETION_DATES:
+        day = getattr(facts, dated)
+        if day is None or day <= today:
+            continue
+        changes[dated] = None
+        if getattr(facts, flag) is True:
+            changes[flag] = False
+            notes.append(f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not complete yet.")
+        else:
+            notes.append(f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not counted yet.")
+    if not changes:
+        return facts, ()
+    return replace(facts, **changes), tuple(notes)
+
+
+# -- evaluate ------------------------------------------------------------------------------------
+
+
+class _Actions:
+    """Collects actions: those due as of `today`, and those falling due by the next
+    business day (the look-ahead)."""
+
+    def __init__(self, today: date, cal: BusinessCalendar) -> None:
+        self.today = today
+        self.cal = cal
+        self.next_day = cal.next_business_day(today)
+        self.due: list[Action] = []
+        self.upcoming: list[Action] = []
+
+    def add(self, kind: ActionKind, due: date, detail: str, *, is_due: bool | None = None) -> None:
+        """File an action due on `due`. `is_due` overrides the date test, for a timebox that
+        runs out at a time of day rather than on a date."""
+        if is_due is None:
+            is_due = due <= self.today
+        action = Action(kind, due, self.cal.elapsed(due, self.today), detail)
+        if is_due:
+            self.due.append(action)
+        elif due <= self.next_day:
+            self.upcoming.append(action)
+
+    @staticmethod
+    def ordered(actions: Iterable[Action]) -> tuple[Action, ...]:
+        return tuple(sorted(actions, key=lambda a: (ACTION_ORDER[a.action], a.due)))
+
+
+def _unreadable_reason(facts: AgentFacts, keys: Iterable[str]) -> str | None:
+    bad = [_header(k) for k in keys if k in facts.unreadable]
+    if not bad:
+        return None
+    return "; ".join(f"{h} cannot be read" for h in bad)
+
+
+def _ladder_blocked(facts: AgentFacts, start_known: bool) -> str | None:
+    """Why the escalation ladder cannot be evaluated, or None when it can."""
+    reasons = []
+    if not start_known:
+        empty = f"{_header('esp_start')} is empty"
+        reasons.append(_unreadable_reason(facts, ("esp_start",)) or empty)
+    steps = _unreadable_reason(facts, (step.column for step in LADDER))
+    if steps:
+        reasons.append(steps)
+    return "; ".join(reasons) or None
+
+
+def evaluate(
+    facts: AgentFacts,
+    today: date,
+    now: datetime,
+    cal: BusinessCalendar,
+    *,
+    spoc_phone: str = SPOC_PHONE,
+) -> Evaluation:
+    """Apply the rules to one agent as of `today`; `now` is the moment the Call Cert timebox
+    is measured at (clock hours). Dates after `today` do not count yet (see as_of)."""
+    facts, later = as_of(facts, today)
+    access = normalise_access(facts.citrix_access)
+    found = _Actions(today, cal)
+    unchecked: list[str] = []
+
+    completion_unreadable = _unreadable_reason(facts, ("call_cert_complete", "tbts_complete"))
+    complete = (
+        completion_unreadable is None
+        and facts.call_cert_complete is True
+        and facts.tbts_complete is True
+    )
+    start_known = facts.esp_start is not None and "esp_start" not in facts.unreadable
+    clock_start = target = None
+    if start_known:
+        assert facts.esp_start is not None
+        clock_start = cal.first_business_day_on_or_after(facts.esp_start)
+        target = cal.clock_day(clock_start, TARGET_CLOCK_DAY)
+
+    if complete or completion_unreadable:
+        # A complete agent has no further actions; one whose completion cannot be read
+        # might be complete, so nothing else is claimed about them.
+        if completion_unreadable:
+            found.add(ActionKind.NOT_EVALUATED, today, completion_unreadable)
+        return Evaluation(
+            complete=complete,
+            evaluable=complete,
+            reason=completion_unreadable,
+            stage=Stage.COMPLETE if complete else Stage.NOT_EVALUATED,
+            clock_start=clock_start,
+            target_date=target,
+            behind_target=False,
+            pending_step=None,
+            pending_due=None,
+            business_days_overdue=None,
+            next_step_if_recorded_today=None,
+            actions=_Actions.ordered(found.due),
+            upcoming=(),
+            access_issue=access,
+            spoc_ten_day_point=None,
+            inconsistencies=later,
+            unchecked=(),
+        )
+
+    # Target: from clock day 2 on, an incomplete agent is behind.
+    behind = target is not None and today >= target
+    if target is not None:
+        found.add(
+            ActionKind.BEHIND_TARGET,
+            target,
+            f"not complete by clock day {TARGET_CLOCK_DAY} ({fmt(target)})",
+        )
+
+    # Escalation ladder: it needs the clock and every step date.
+    reason = _ladder_blocked(facts, start_known)
+    ladder: _Ladder | None = None
+    overdue: int | None = None
+    projected: ProjectedStep | None = None
+    if reason is not None:
+        found.add(ActionKind.NOT_EVALUATED, today, f"escalation not evaluated: {reason}")
+    else:
+        assert clock_start is not None
+        ladder = _ladder(facts, clock_start, today, cal)
+        if ladder.pending is not None and ladder.due is not None:
+            overdue = cal.elapsed(ladder.due, today)
+            found.add(ActionKind(ladder.pending.value), ladder.due, _step_detail(ladder))
+            after = _following(ladder.pending)
+            if after is not None:
+                projected = ProjectedStep(after, cal.next_business_day(today))
+
+    spoc_point = _access_actions(facts, access, found, unchecked, spoc_phone)
+    _timebox_actions(facts, now, found, unchecked)
+
+    return Evaluation(
+        complete=False,
+        evaluable=reason is None,
+        reason=reason,
+        stage=_stage(today, clock_start, behind, ladder),
+        clock_start=clock_start,
+        target_date=target,
+        behind_target=behind,
+        pending_step=ladder.pending if ladder else None,
+        pending_due=ladder.due if ladder else None,
+        business_days_overdue=overdue,
+        next_step_if_recorded_today=projected,
+        actions=_Actions.ordered(found.due),
+        upcoming=_Actions.ordered(found.upcoming),
+        access_issue=access,
+        spoc_ten_day_point=spoc_point,
+        inconsistencies=later + (ladder.inconsistencies if ladder else ()),
+        unchecked=tuple(unchecked),
+    )
+
+
+def _stage(today: date, clock_start: date | None, behind: bool, ladder: _Ladder | None) -> Stage:
+    if ladder is None or clock_start is None:
+        return Stage.NOT_EVALUATED
+    if today < clock_start:
+        return Stage.NOT_STARTED
+    if ladder.pending is None:
+        return Stage.TERM_REVIEW_RECORDED
+    if ladder.due is not None and ladder.due <= today:
+        return _STAGE_DUE[ladder.pending]
+    before = _previous(ladder.pending)
+    if before is not None:
+        return _STAGE_RECORDED[before]
+    return Stage.BEHIND_TARGET if behind else Stage.ON_TRACK
+
+
+def _step_detail(ladder: _Ladder) -> str:
+    step = ladder.pending
+    assert step is not None and ladder.due is not None
+    if step is Step.COACHING:
+        return f"deliver the documented coaching (clock day {COACHING_CLOCK_DAY})"
+    before = _previous(step)
+    assert before is not None
+    since = f"the business day after the {before.label} recorded {fmt(ladder.recorded[before])}"
+    if step is Step.TERM_REVIEW:
+        return f"term review: the agent may be termed ({since})"
+    return f"deliver the {step.label} ({since})"
+
+
+def _access_actions(
+    facts: AgentFacts,
+    access: str | None,
+    found: _Actions,
+    unchecked: list[str],
+    spoc_phone: str,
+) -> date | None:
+    """The SPOC chase for an incomplete agent; returns the 10-business-day point if known."""
+    if access not in SPOC_ISSUES:
+        return None
+    today, cal = found.today, found.cal
+    if facts.spoc_called is None:
+        if "spoc_called" in facts.unreadable:
+            unchecked.append(f"{_header('spoc_called')} cannot be read: is SPOC called?")
+        else:
+            found.add(
+                ActionKind.CALL_SPOC,
+                today,
+                f"call SPOC {spoc_phone} about the {access} and record the SPOC Called Date",
+            )
+    incident_in = _filled(facts.incident_number)
+    point: date | None = None
+    if facts.n_number_requested is not None:
+        point = cal.add(facts.n_number_requested, SPOC_WAIT_BUSINESS_DAYS)
+        if not incident_in:
+            found.add(
+                ActionKind.ADVISE_SPOC,
+                point,
+                f"{SPOC_WAIT_BUSINESS_DAYS} business days since the N Number request "
+                f"({fmt(facts.n_number_requested)}): advise the agent to call SPOC {spoc_phone}, "
+                "get an Incident Number and leave a working callback phone",
+            )
+    elif not incident_in:
+        why = "cannot be read" if "n_number_requested" in facts.unreadable else "is empty"
+        unchecked.append(
+            f"{_header('n_number_requested')} {why}: the {SPOC_WAIT_BUSINESS_DAYS}-business-day "
+            "SPOC point cannot be checked"
+        )
+    if incident_in and not _filled(facts.callback_phone):
+        found.add(
+            ActionKind.CALLBACK_PHONE,
+            today,
+            f"get a working Callback Phone from the agent for SPOC incident "
+            f"{str(facts.incident_number).strip()}",
+        )
+    return point
+
+
+def _timebox_actions(
+    facts: AgentFacts, now: datetime, found: _Actions, unchecked: list[str]
+) -> None:
+    if facts.call_cert_complete is not True:
+        if facts.call_cert_start is not None:
+            start = facts.call_cert_start
+            if (start.tzinfo is None) != (now.tzinfo is None):
+                # The workbook's times are local wall-clock times: compare them as such.
+                start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
+            limit = start + CALL_CERT_TIMEBOX
+            hours = (now - start).total_seconds() / 3600
+            found.add(
+                ActionKind.CALL_CERT_OVER_4H,
+                limit.date(),
+                f"Call Cert started {fmt(start)} {start:%H:%M}, not complete after "
+                f"{hours:.1f} h (limit {CALL_CERT_TIMEBOX.total_seconds() / 3600:g} h)",
+                is_due=now > limit,
+            )
+        elif "call_cert_start" in facts.unreadable:
+            unchecked.append(
+                f"{_header('call_cert_start')} cannot be read: the 4-hour timebox is unchecked"
+            )
+    if facts.tbts_complete is not True:
+        if facts.tbt_hours is not None and facts.tbt_hours > TBT_HOURS_LIMIT:
+            found.add(
+                ActionKind.TBT_OVER_8H,
+                found.today,
+                f"TBT Hours {facts.tbt_hours:g} are over the {TBT_HOURS_LIMIT:g}-hour limit",
+            )
+        elif "tbt_hours" in facts.unreadable:
+            unchecked.append(
+                f"{_header('tbt_hours')} cannot be read: the 8-hour timebox is unchecked"
+            )
+
+
+# -- explain -------------------------------------------------------------------------------------
+
+_ONE_DAY = timedelta(days=1)
+_MAX_NAMED_CLOSURES = 6
+
+
+def explain(
+    facts: AgentFacts,
+    today: date,
+    now: datetime,
+    cal: BusinessCalendar,
+    *,
+    spoc_phone: str = SPOC_PHONE,
+) -> list[str]:
+    """How `evaluate` reached its result, one sentence a line: every date used, every count,
+    the weekends and holidays skipped (holidays by name), and why each action is or is not
+    due. For `esp explain AGENT`."""
+    ev = evaluate(facts, today, now, cal, spoc_phone=spoc_phone)
+    facts, _ = as_of(facts, today)  # what was recorded by then; ev.inconsistencies says what not
+    lines = [_calendar_line(today, now, cal)]
+    lines.append(
+        f"Completion: {_header('call_cert_complete')} {_shown(facts, 'call_cert_complete')}; "
+        f"{_header('tbts_complete')} {_shown(facts, 'tbts_complete')}: "
+        + ("complete, so no further actions." if ev.complete else "not complete.")
+    )
+    if ev.complete:
+        return lines
+    completion_unreadable = _unreadable_reason(facts, ("call_cert_complete", "tbts_complete"))
+    if completion_unreadable:
+        lines.append(f"Not evaluated: {completion_unreadable}; the agent may be complete.")
+        return lines
+    lines += _clock_lines(facts, today, cal, ev)
+    lines += _ladder_lines(facts, today, cal, ev)
+    lines += _access_lines(facts, today, cal, ev, spoc_phone)
+    lines += _timebox_lines(facts, now)
+    lines += [f"Inconsistent: {text}" for text in ev.inconsistencies]
+    lines += [f"Unchecked: {text}" for text in ev.unchecked]
+    lines.append(f"Stage: {ev.stage}.")
+    lines += _action_lines(today, cal, ev)
+    return lines
+
+
+def _calendar_line(today: date, now: datetime, cal: BusinessCalendar) -> str:
+    config = cal.config
+    where = config.country.strip().upper()
+    if config.subdivision:
+        where += f"-{config.subdivision.strip()}"
+    extras = ""
+    if config.extra_days_off:
+        extras += f", less {_plural(len(config.extra_days_off), 'company day')} off"
+    if config.working_holidays:
+        extras += f", plus {_plural(len(config.working_holidays), 'holiday')} the company works"
+    return (
+        f"As of {fmt_day(today)}, timeboxes measured at {fmt(now)} {now:%H:%M}. Business days: "
+        f"Monday-Friday less {where} holidays{extras}."
+    )
+
+
+def _shown(facts: AgentFacts, key: str) -> str:
+    if key in facts.unreadable:
+        return "cannot be read"
+    value = getattr(facts, key)
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return f"{fmt(value)} {value:%H:%M}"
+    if isinstance(value, date):
+        return fmt_day(value)
+    return str(value).strip()
+
+
+def _skipped(cal: BusinessCalendar, after: date, upto: date) -> str:
+    """ ", skipping 2 weekend days and Thu 11/26/2026 Thanksgiving Day" for the days in
+    (after, upto] that are not business days; "" when none are."""
+    if upto <= after:
+        return ""
+    closed = cal.holidays_between(after + _ONE_DAY, upto)
+    weekend = (upto - after).days - cal.elapsed(after, upto) - len(closed)
+    parts = [_plural(weekend, "weekend day")] if weekend else []
+    parts += [f"{fmt_day(day)} {name}" for day, name in closed[:_MAX_NAMED_CLOSURES]]
+    if len(closed) > _MAX_NAMED_CLOSURES:
+        parts.append(f"{len(closed) - _MAX_NAMED_CLOSURES} more holidays")
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f", skipping {listed}"
+
+
+def _when(cal: BusinessCalendar, due: date, today: date) -> str:
+    """How `due` stands as of `today`, in business days."""
+    count = cal.elapsed(due, today)
+    if due > today:
+        return f"not due yet ({_plural(-count, 'business day')} to go)"
+    if count == 0:
+        return "due today" if due == today else "due (0 business days overdue)"
+    return f"{_plural(count, 'business day')} overdue"
+
+
+def _clock_lines(
+    facts: AgentFacts, today: date, cal: BusinessCalendar, ev: Evaluation
+) -> list[str]:
+    start = facts.esp_start
+    if ev.clock_start is None or ev.target_date is None or start is None:
+        return [
+            f"{_header('esp_start')} {_shown(facts, 'esp_start')}: no clock, so no target "
+            "and no escalation ladder."
+        ]
+    lines = []
+    if ev.clock_start == start:
+        lines.append(
+            f"{_header('esp_start')} {fmt_day(start)} is a business day: the clock starts "
+            "that day (clock day 0)."
+        )
+    else:
+        closed = cal.holidays_between(start, start)
+        why = closed[0][1] if closed else "a weekend"
+        lines.append(
+            f"{_header('esp_start')} {fmt_day(start)} is not a business day ({why}): the clock "
+            f"starts on the next one, {fmt_day(ev.clock_start)} (clock day 0)."
+        )
+    lines.append(
+        f"Target, clock day {TARGET_CLOCK_DAY}: {fmt_day(ev.target_date)}"
+        f"{_skipped(cal, ev.clock_start, ev.target_date)}."
+    )
+    passed = cal.elapsed(ev.clock_start, today)
+    if today < ev.clock_start:
+        lines.append(f"The clock has not started as of {fmt(today)}.")
+    elif ev.behind_target:
+        lines.append(
+            f"Behind target: {_plural(passed, 'business day')} since the clock start"
+            f"{_skipped(cal, ev.clock_start, today)}; behind since {fmt(ev.target_date)}."
+        )
+    else:
+        lines.append(
+            f"On target: {_plural(passed, 'business day')} since the clock start; behind "
+            f"from {fmt(ev.target_date)} if still not complete."
+        )
+    return lines
+
+
+def _ladder_lines(
+    facts: AgentFacts, today: date, cal: BusinessCalendar, ev: Evaluation
+) -> list[str]:
+    if not ev.evaluable:
+        return [f"Escalation ladder not evaluated: {ev.reason}."]
+    assert ev.clock_start is not None
+    lines = []
+    pending = ev.pending_step
+    for step in LADDER:
+        name = step.label[0].upper() + step.label[1:]
+        day = facts.step_date(step)
+        is_pending = step is pending
+        before_pending = pending is None or LADDER.index(step) < LADDER.index(pending)
+        if before_pending and day is not None:
+            lines.append(f"{name}: recorded {fmt_day(day)}.")
+        elif is_pending and ev.pending_due is not None:
+            due = ev.pending_due
+            before = _previous(step)
+            if before is None:
+                basis = f"clock day {COACHING_CLOCK_DAY}{_skipped(cal, ev.clock_start, due)}"
+            else:
+                prior = facts.step_date(before)
+                assert prior is not None
+                basis = (
+                    f"the business day after the {before.label} recorded {fmt_day(prior)}"
+                    f"{_skipped(cal, prior, due)}"
+                )
+            lines.append(
+                f"{name}: not recorded; due {fmt_day(due)} ({basis}): {_when(cal, due, today)}."
+            )
+        elif pending is not None and step is _following(pending):
+            projected = ev.next_step_if_recorded_today
+            assert projected is not None
+            lines.append(
+                f"{name}: not due until the {pending.label} is recorded; recorded today, it "
+                f"would be due {fmt_day(projected.due)}{_skipped(cal, today, projected.due)}."
+            )
+        else:
+            # A step past the next one: it waits for the one just before it.
+            before = _previous(step)
+            assert before is not None
+            lines.append(f"{name}: not due until the {before.label} is recorded.")
+    return lines
+
+
+def _access_lines(
+    facts: AgentFacts, today: date, cal: BusinessCalendar, ev: Evaluation, spoc_phone: str
+) -> list[str]:
+    issue = ev.access_issue
+    header = _header("citrix_access")
+    if issue is None:
+        return [f"{header}: no issue recorded."]
+    if issue == "Cannot Locate TBT":
+        return [
+            f"{header}: Cannot Locate TBT. The agent screenshots a search by course number and "
+            f"by course name, the case goes to the learning contacts; "
+            f"{_header('searched_course')} is {_shown(facts, 'searched_course')}."
+        ]
+    if issue == "Equipment Issue":
+        return [
+            f"{header}: Equipment Issue. The agent prints the transcript from the external "
+            "Learning Hub to 'First Last TBT.pdf' and e-mails it to the Cert Coordinator."
+        ]
+    if issue not in SPOC_ISSUES:
+        return [f"{header}: {issue}. No rule of its own: keep the TBT notes current."]
+    lines = [f"{header}: {issue}, one of SPOC's issues: every Citrix/SPOC column is needed."]
+    if facts.spoc_called is not None:
+        lines.append(f"SPOC called {fmt_day(facts.spoc_called)}.")
+    else:
+        lines.append(
+            f"{_header('spoc_called')} {_shown(facts, 'spoc_called')}: call SPOC {spoc_phone} "
+            "as soon as the issue is seen (due today)."
+        )
+    incident_in = _filled(facts.incident_number)
+    point = ev.spoc_ten_day_point
+    requested = facts.n_number_requested
+    if point is not None and requested is not None:
+        passed = cal.elapsed(requested, today)
+        reached = passed >= SPOC_WAIT_BUSINESS_DAYS
+        lines.append(
+            f"{_header('n_number_requested')} {fmt_day(requested)}: "
+            f"{SPOC_WAIT_BUSINESS_DAYS} business days have passed on {fmt_day(point)}"
+            f"{_skipped(cal, requested, point)}. As of {fmt(today)}, "
+            f"{_plural(passed, 'business day')} have passed: the point is "
+            + ("reached." if reached else "not reached yet.")
+        )
+        if not incident_in:
+            lines.append(
+                f"{_header('incident_number')} empty: "
+                + (
+                    f"advise the agent to call SPOC {spoc_phone}, get an Incident Number and "
+                    f"leave a working callback phone ({_when(cal, point, today)})."
+                    if reached
+                    else f"the agent is advised to call SPOC from {fmt_day(point)} on."
+                )
+            )
+    elif not incident_in:
+        lines.append(
+            f"{_header('n_number_requested')} {_shown(facts, 'n_number_requested')}: the "
+            f"{SPOC_WAIT_BUSINESS_DAYS}-business-day point cannot be found."
+        )
+    if incident_in:
+        lines.append(
+            f"{_header('incident_number')} {_shown(facts, 'incident_number')}; "
+            f"{_header('callback_phone')} {_shown(facts, 'callback_phone')}"
+            + ("." if _filled(facts.callback_phone) else ": get a working number (due today).")
+        )
+    return lines
+
+
+def _timebox_lines(facts: AgentFacts, now: datetime) -> list[str]:
+    limit_h = CALL_CERT_TIMEBOX.total_seconds() / 3600
+    if facts.call_cert_complete is True:
+        call_cert = "Call Cert complete: no timebox."
+    elif facts.call_cert_start is None:
+        call_cert = (
+            f"{_header('call_cert_start')} {_shown(facts, 'call_cert_start')}: the "
+            f"{limit_h:g}-hour timebox starts when a Certifier connects."
+        )
+    else:
+        start = facts.call_cert_start
+        if (start.tzinfo is None) != (now.tzinfo is None):
+            start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
+        hours = (now - start).total_seconds() / 3600
+        over = now > start + CALL_CERT_TIMEBOX
+        call_cert = (
+            f"Call Cert started {fmt(start)} {start:%H:%M}: {hours:.1f} h by {fmt(now)} "
+            f"{now:%H:%M}, " + ("over" if over else "within") + f" the {limit_h:g}-hour timebox."
+        )
+    if facts.tbts_complete is True:
+        tbts = "All TBTs complete: no timebox."
+    elif facts.tbt_hours is None:
+        tbts = f"{_header('tbt_hours')} {_shown(facts, 'tbt_hours')}: nothing to compare."
+    else:
+        over = facts.tbt_hours > TBT_HOURS_LIMIT
+        tbts = (
+            f"{_header('tbt_hours')} {facts.tbt_hours:g}: "
+            + ("over" if over else "within")
+            + f" the {TBT_HOURS_LIMIT:g}-hour limit."
+        )
+    return [call_cert, tbts]
+
+
+def _action_lines(today: date, cal: BusinessCalendar, ev: Evaluation) -> list[str]:
+    lines = []
+    if ev.actions:
+        lines.append(f"Due as of {fmt_day(today)}:")
+        lines += [
+            f"  {a.action}: due {fmt_day(a.due)}, {_when(cal, a.due, today)} - {a.detail}"
+            for a in ev.actions
+        ]
+    else:
+        lines.append(f"Nothing due as of {fmt_day(today)}.")
+    if ev.upcoming:
+        lines.append(
+            f"Falling due by the next business day, {fmt_day(cal.next_business_day(today))}:"
+        )
+        lines += [f"  {a.action}: due {fmt_day(a.due)} - {a.detail}" for a in ev.upcoming]
+    return lines

@@ -1,0 +1,312 @@
+"""Understanding cell values as the team types them (pure: no I/O).
+
+Each parser returns the value or raises `Unreadable` with a short reason; the tracker
+layer turns that into a finding with the cell's address and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+# Names are cell values too: the one matcher for them lives in names.py (re-exported here,
+# where the readers of the tracker and the Master look for it).
+from esp_cli.core.names import display_name as display_name
+from esp_cli.core.names import name_key as name_key
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_EPOCH_1904 = date(1904, 1, 1)
+_MIN_YEAR, _MAX_YEAR = 1990, 2100  # a tracker date outside this is a typo, not a date
+
+_YES = {"yes", "y", "true", "x", "complete", "completed", "done", "1", "✓", "✔", "yes!"}
+_NO = {"no", "n", "false", "0", "incomplete", "not complete", "pending", "-", "in progress"}
+
+_TEXT_DATE_FORMATS = (
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%Y-%m-%d",
+    "%m-%d-%Y",
+    "%m-%d-%y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%m.%d.%Y",
+    "%Y/%m/%d",
+    "%a %m/%d/%Y",
+    "%A %m/%d/%Y",
+    "%a, %b %d, %Y",
+)
+_TEXT_DATETIME_FORMATS = (
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M%p",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y %I:%M %p",
+)
+
+
+# dateutil reads what the formats above miss (`11/23/2026 3:00:00 PM`, `23-Nov-2026`,
+# `Nov. 23, 2026`), and its reading is kept only when the text alone decides it: the same
+# under two defaults that differ in day, month and year, so `Monday`, `Nov 2026` or `8 hours`
+# (which dateutil completes from its default) stay unreadable. US order: month first.
+_LOOSE_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
+# A date has numbers (its day and year) and a separator or a month name: not `TBD`, `1 2 3`.
+_DIGIT = re.compile(r"\d")
+_DATE_SHAPE = re.compile(r"[/.,-]|[A-Za-z]{3}")
+# Numbers in month-day-year (or year-month-day) order: dateutil swaps day and month when the
+# month would be over 12 (`13/01/2026`); a US tracker's 13th month is a typo, not a day.
+_NUMERIC_MDY = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+_NUMERIC_YMD = re.compile(r"\b\d{4}[/.-](\d{1,2})[/.-](\d{1,2})\b")
+
+
+class Unreadable(ValueError):
+    """A value that cannot be understood; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """An Excel error value such as #N/A, kept distinct from text."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_year(d: date, raw: Any) -> date:
+    if not _MIN_YEAR <= d.year <= _MAX_YEAR:
+        raise Unreadable(f"{raw!r} is not a plausible date (year {d.year})")
+    return d
+
+
+def serial_to_datetime(serial: float, date1904: bool = False) -> datetime:
+    if serial < 0 or serial > 2958465:  # 9999-12-31
+        raise Unreadable(f"{serial!r} is not an Excel date serial")
+    epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
+    days = int(serial)
+    frac = serial - days
+    if not date1904 and days < 60:
+        # Excel counts 02/29/1900, a day that never was: before it, serials count from
+        # 12/31/1899 (serial 60 itself is read as 02/28/1900, as calamine reads it).
+        days += 1
+    base = datetime(epoch.year, epoch.month, epoch.day) + timedelta(days=days)
+    return base + timedelta(seconds=round(frac * 86400))
+
+
+def parse_date(value: Any, date1904: bool = False) -> date | None:
+    """A date from anything the team types: real dates, date-times, serials, text dates."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Unreadable(f"{value!r} is not a date")
+    if isinstance(value, datetime):
+        return _check_year(value.date(), value)
+    if isinstance(value, date):
+        return _check_year(value, value)
+    if isinstance(value, (int, float)):
+        return _check_year(serial_to_datetime(float(value), date1904).date(), value)
+    if isinstance(value, str):
+        text = " ".join(value.strip().split())
+        found = _text_date(text, value, date1904)
+        if found is None:
+            loose = _loose_datetime(text)
+            if loose is None:
+                raise Unreadable(f"{value!r} is not a date (expected e.g. 11/23/2026)")
+            found = loose.date()
+        return found
+    raise Unreadable(f"{value!r} is not a date")
+
+
+def _text_date(text: str, raw: Any, date1904: bool) -> date | None:
+    """A serial typed as text, or a text date in one of the formats the team uses."""
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return _check_year(serial_to_datetime(float(text), date1904).date(), raw)
+    for fmt in _TEXT_DATE_FORMATS:
+        try:
+            return _check_year(datetime.strptime(text, fmt).date(), raw)
+        except ValueError:
+            continue
+    for fmt in _TEXT_DATETIME_FORMATS:
+        try:
+            return _check_year(datetime.strptime(text, fmt).date(), raw)
+        except ValueError:
+            continue
+    return None
+
+
+def _loose_datetime(text: str) -> datetime | None:
+    """dateutil's reading of a text date the formats missed, or None unless it is certain:
+    the same under both defaults (the text gives day, month and year), a plausible year."""
+    if not (_DIGIT.search(text) and _DATE_SHAPE.search(text)):
+        return None
+    from dateutil import parser  # here: only text the formats missed pays for the import
+
+    try:
+        first, second = (
+            parser.parse(text, default=default, dayfirst=False, yearfirst=False, ignoretz=True)
+            for default in _LOOSE_DEFAULTS
+        )
+    except (ValueError, OverflowError):
+        return None
+    if first != second or not _MIN_YEAR <= first.year <= _MAX_YEAR:
+        return None
+    numeric = _NUMERIC_MDY.search(text) or _NUMERIC_YMD.search(text)
+    if numeric and (first.month, first.day) != tuple(map(int, numeric.groups())):
+        return None
+    found: datetime = first
+    return found
+
+
+def parse_datetime(value: Any, date1904: bool = False) -> datetime | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, bool):
+        raise Unreadable(f"{value!r} is not a date and time")
+    if isinstance(value, (int, float)):
+        dt = serial_to_datetime(float(value), date1904)
+        _check_year(dt.date(), value)
+        return dt
+    if isinstance(value, str):
+        text = " ".join(value.strip().split())
+        for fmt in _TEXT_DATETIME_FORMATS:
+            try:
+                dt = datetime.strptime(text.upper() if "%p" in fmt else text, fmt)
+                _check_year(dt.date(), value)
+                return dt
+            except ValueError:
+                continue
+        d = _text_date(text, text, date1904)
+        if d is not None:
+            return datetime(d.year, d.month, d.day)
+        loose = _loose_datetime(text)  # keeps the time: `11/23/2026 3:00:00 PM`
+        if loose is None:
+            raise Unreadable(f"{text!r} is not a date (expected e.g. 11/23/2026)")
+        return loose
+    raise Unreadable(f"{value!r} is not a date and time")
+
+
+def parse_yes_no(value: Any) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if value in (0, 1):
+            return bool(value)
+        raise Unreadable(f"{value!r} is not Yes or No")
+    text = str(value).strip().lower().rstrip(".")
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise Unreadable(f"{value!r} is not Yes or No")
+
+
+def parse_number(value: Any) -> float | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Unreadable(f"{value!r} is not a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, time):
+        return value.hour + value.minute / 60 + value.second / 3600
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 3600
+    text = str(value).strip().lower().replace(",", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hour|hours)?", text)
+    if m:
+        return float(m.group(1))
+    m = re.fullmatch(r"(\d+):(\d{2})", text)
+    if m:
+        return int(m.group(1)) + int(m.group(2)) / 60
+    raise Unreadable(f"{value!r} is not a number")
+
+
+def text_of(value: Any) -> str:
+    """Text as the cell shows it: numbers typed as IDs lose their '.0', spaces are trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%m/%d/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%m/%d/%Y")
+    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def id_key(raw: str) -> str:
+    return _SPACES.sub("", raw).upper()
+
+
+def email_key(raw: str) -> str:
+    text = raw.strip().lower()
+    if text.startswith("mailto:"):
+        text = text[7:]
+    return text
+
+
+def us_phone(text: str) -> str:
+    """A US phone number in one format: '513.555.0131', '+1 (513) 555-0131' and
+    '5135550131' are all '(513) 555-0131'. Ten digits, an optional leading 1 (+1), any
+    punctuation; area code and exchange as the North American plan allows (not 0 or 1 first).
+    Raises Unreadable otherwise."""
+    if re.search(r"[^\W\d_]", text):  # a letter: an extension or a typo, not a number to call
+        raise Unreadable(f"{text!r} is not a phone number (only digits and punctuation)")
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        raise Unreadable(f"{text!r} is not a 10-digit US phone number")
+    if digits[0] in "01" or digits[3] in "01":
+        raise Unreadable(f"{text!r} is not a US phone number (area code or exchange starts 0/1)")
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
+# Characters a cell cannot show: the C0 controls but tab, line feed and carriage return (NUL
+# from a UTF-16 file read as bytes, an escape code pasted from a terminal), and the two
+# Unicode non-characters. Excel stores them escaped (_x0000_) and shows them as garbage.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_characters(text: str) -> list[str]:
+    """The characters of `text` a cell cannot show, each once, in order."""
+    if _CONTROL.search(text) is None:
+        return []
+    return list(dict.fromkeys(_CONTROL.findall(text)))
+
+
+def without_control_characters(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def describe_character(ch: str) -> str:
+    """'U+0000 (NUL)': a character named as a person can look it up."""
+    names = {0: "NUL", 7: "BEL", 8: "backspace", 0xB: "vertical tab", 0xC: "form feed",
+             0x1B: "escape"}  # fmt: skip
+    name = names.get(ord(ch))
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")

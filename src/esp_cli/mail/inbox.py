@@ -1,0 +1,19 @@
+"""An e-mail file read as an agent's self-report, whatever it is: an Outlook .msg
+(mail/msgfile.py) or a MIME .eml (mail/selfreports.py), told by its content."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from esp_cli.core.reports import SelfReport
+from esp_cli.mail.msgfile import is_msg, parse_msg
+from esp_cli.mail.selfreports import parse_email
+
+
+def read_mail(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+    """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
+    .eml, whatever the file is called); UnreadableMail says why there is none (NotAReport
+    when no person wrote it)."""
+    if is_msg(data):
+        return parse_msg(data, source, tz)
+    return parse_email(data, source, tz)

@@ -1,0 +1,311 @@
+"""Outlook .msg files: an agent's self-report read from one (pure: bytes in, report out).
+
+Classic Outlook for Windows saves a message dragged to a folder as .msg, a Compound File
+Binary container of MAPI properties. The container is opened with aspose-email-foss (MIT);
+the message's own properties are read here from its property stream, tolerating the stray
+bytes some real Outlook files carry after the last entry (the library's own message reader
+refuses those files whole).
+
+- Sender: inside an organisation the address property holds an Exchange X.500 DN, not an
+  address, so the SMTP address is taken from PidTagSenderSmtpAddress (0x5D01), else the
+  sent-representing one (0x5D02), else the address property when its type is SMTP; the
+  display name (0x0C1A, else 0x0042) is kept for matching by name.
+- Body: plain text (0x1000), else HTML (0x1013) as text, else the compressed RTF (0x1009)
+  decompressed and stripped to text.
+- Day: the stored UTC time (PidTagClientSubmitTime 0x0039, else PidTagMessageDeliveryTime
+  0x0E06) in the team's time zone.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.policy
+import re
+import struct
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from email.parser import HeaderParser
+from typing import Any
+
+from esp_cli.core.reports import SelfReport
+from esp_cli.mail.selfreports import (
+    NotAReport,
+    UnreadableMail,
+    automatic,
+    clean_body,
+    html_to_text,
+    local_day,
+    mime_body,
+    subject_text,
+)
+
+CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+PROPERTIES = "__properties_version1.0"
+_VALUE_STREAM = re.compile(r"^__substg1\.0_([0-9A-Fa-f]{4})([0-9A-Fa-f]{4})$")
+_HEADER_BYTES = 32  # the top-level property stream's header
+_ENTRY_BYTES = 16
+
+PT_LONG = 0x0003
+PT_SYSTIME = 0x0040
+PT_STRING8 = 0x001E
+PT_UNICODE = 0x001F
+PT_BINARY = 0x0102
+
+MESSAGE_CLASS = 0x001A
+SUBJECT = 0x0037
+TRANSPORT_HEADERS = 0x007D
+CLIENT_SUBMIT_TIME = 0x0039
+SENT_REPRESENTING_NAME = 0x0042
+SENT_REPRESENTING_ADDRTYPE = 0x0064
+SENT_REPRESENTING_ADDRESS = 0x0065
+SENDER_NAME = 0x0C1A
+SENDER_ADDRTYPE = 0x0C1E
+SENDER_ADDRESS = 0x0C1F
+DELIVERY_TIME = 0x0E06
+BODY = 0x1000
+RTF_COMPRESSED = 0x1009
+BODY_HTML = 0x1013
+MESSAGE_CODEPAGE = 0x3FFD
+INTERNET_CODEPAGE = 0x3FDE
+SENDER_SMTP = 0x5D01
+SENT_REPRESENTING_SMTP = 0x5D02
+
+# A clear-signed message: its text is readable (the body, else the signed MIME attachment).
+SIGNED_CLASS = "ipm.note.smime.multipartsigned"
+ATTACHMENT_STORAGE = "__attach_version1.0_"
+ATTACHMENT_DATA = "__substg1.0_37010102"  # PidTagAttachDataBinary
+# Message classes whose content is an encrypted (or opaque-signed) MIME blob, or
+# rights-protected.
+_SEALED = ("ipm.note.smime", "ipm.note.secure", "ipm.note.microsoft.rpmsg")
+# Items Outlook makes that no agent wrote as a report: (class prefix, kind, in words).
+_NOT_REPORTS = (
+    ("ipm.note.rules.ooftemplate", "automatic reply", "an out-of-office reply"),
+    ("ipm.note.rules.replytemplate", "automatic reply", "a reply sent by an Outlook rule"),
+    ("ipm.schedule.meeting.request", "meeting request", "a meeting invitation"),
+    ("ipm.schedule.meeting.resp", "meeting request", "a response to a meeting invitation"),
+    ("ipm.schedule.meeting.canceled", "meeting request", "a meeting cancellation"),
+    ("ipm.schedule.meeting", "meeting request", "a meeting notice"),
+    ("ipm.appointment", "meeting request", "a calendar item"),
+    ("report.ipm.note.ndr", "delivery report", "a message that could not be delivered"),
+    ("report.ipm.note.dr", "delivery report", "a delivery receipt"),
+    ("report.ipm.note.ipnrn", "read receipt", "a read receipt"),
+    ("report.ipm.note.ipnnrn", "read receipt", "a not-read notice"),
+    ("ipm.outlook.recall", "recalled message", "a request to recall an earlier message"),
+    ("ipm.recall.report", "recalled message", "a report on recalling a message"),
+)
+# The classes of messages a person wrote (IPM.Note and its kinds, a post to a folder).
+_MESSAGES = ("ipm.note", "ipm.post")
+_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+# Latin-1 and ASCII labels are read as Windows-1252, as mail programs do: a "Latin-1"
+# message written on Windows holds its curly quotes (0x92) and dashes.
+_CODEPAGES = {65001: "utf-8", 20127: "cp1252", 28591: "cp1252", 1200: "utf-16-le"}
+
+
+def is_msg(data: bytes) -> bool:
+    """Whether `data` is a Compound File (what Outlook's .msg is), whatever its name."""
+    return data[:8] == CFB_MAGIC
+
+
+class _Properties:
+    """The message's top-level MAPI properties: id -> (type, inline 8 bytes or stream)."""
+
+    def __init__(
+        self,
+        entries: dict[int, tuple[int, bytes]],
+        streams: dict[tuple[int, int], bytes],
+        attachments: list[bytes] | None = None,
+    ) -> None:
+        self._entries = entries
+        self._streams = streams
+        self.attachments = attachments or []  # read only for a signed message (its MIME)
+        self.codepage = self._codepage()
+
+    def _codepage(self) -> str:
+        for pid in (MESSAGE_CODEPAGE, INTERNET_CODEPAGE):
+            number = self.long(pid)
+            if number is None:
+                continue
+            name = _CODEPAGES.get(number, f"cp{number}")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                continue
+        return "cp1252"
+
+    def long(self, pid: int) -> int | None:
+        found = self._entries.get(pid)
+        if found is None or found[0] != PT_LONG:
+            return None
+        return int(struct.unpack_from("<i", found[1])[0])
+
+    def time(self, pid: int) -> datetime | None:
+        found = self._entries.get(pid)
+        if found is None or found[0] != PT_SYSTIME:
+            return None
+        ticks = struct.unpack_from("<Q", found[1])[0]
+        try:
+            return _FILETIME_EPOCH + timedelta(microseconds=ticks // 10)
+        except OverflowError:
+            return None
+
+    def binary(self, pid: int) -> bytes | None:
+        return self._streams.get((pid, PT_BINARY))
+
+    def text(self, pid: int) -> str:
+        """A string property ('' when absent), Unicode or in the message's code page."""
+        raw = self._streams.get((pid, PT_UNICODE))
+        if raw is not None:
+            return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
+        raw = self._streams.get((pid, PT_STRING8))
+        if raw is not None:
+            return raw.decode(self.codepage, "replace").split("\x00", 1)[0].strip()
+        return ""
+
+
+def _properties(data: bytes) -> _Properties:
+    from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
+
+    try:
+        reader = CFBReader(data)
+    except (CFBError, ValueError, IndexError, struct.error) as exc:
+        raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
+    try:
+        root = reader.get_entry(ROOT_STREAM_ID)
+        entries: dict[int, tuple[int, bytes]] = {}
+        streams: dict[tuple[int, int], bytes] = {}
+        table = None
+        for child in reader.iter_children(root.stream_id):
+            if not child.is_stream():
+                continue
+            if child.name == PROPERTIES:
+                table = reader.get_stream_data(child.stream_id)
+            elif match := _VALUE_STREAM.match(child.name):
+                key = (int(match.group(1), 16), int(match.group(2), 16))
+                streams[key] = reader.get_stream_data(child.stream_id)
+        attachments: list[bytes] = []
+        if _is_signed(streams):
+            # A clear-signed message keeps the signed MIME message as its one attachment.
+            for child in reader.iter_children(root.stream_id):
+                if child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE):
+                    found = reader.find_child_by_name(child.stream_id, ATTACHMENT_DATA)
+                    if found is not None and found.is_stream():
+                        attachments.append(reader.get_stream_data(found.stream_id))
+    except (CFBError, ValueError, IndexError, struct.error) as exc:
+        raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
+    finally:
+        reader.close()
+    if table is None:
+        raise UnreadableMail(
+            "not an e-mail", "a Compound File (Word 97, Excel 97...) but not an Outlook message"
+        )
+    usable = len(table) - (len(table) - _HEADER_BYTES) % _ENTRY_BYTES
+    for off in range(_HEADER_BYTES, usable, _ENTRY_BYTES):
+        tag = struct.unpack_from("<I", table, off)[0]
+        entries[tag >> 16] = (tag & 0xFFFF, table[off + 8 : off + 16])
+    return _Properties(entries, streams, attachments)
+
+
+def _is_signed(streams: dict[tuple[int, int], bytes]) -> bool:
+    raw = streams.get((MESSAGE_CLASS, PT_UNICODE))
+    text = raw.decode("utf-16-le", "replace") if raw is not None else ""
+    if raw is None and (raw8 := streams.get((MESSAGE_CLASS, PT_STRING8))) is not None:
+        text = raw8.decode("latin-1")
+    return text.split("\x00", 1)[0].strip().casefold().startswith(SIGNED_CLASS)
+
+
+def _sender(props: _Properties) -> tuple[str, str]:
+    """(display name, SMTP address), either possibly ''."""
+    name = props.text(SENDER_NAME) or props.text(SENT_REPRESENTING_NAME)
+    for pid in (SENDER_SMTP, SENT_REPRESENTING_SMTP):
+        if "@" in (addr := props.text(pid)):
+            return name, addr
+    for type_pid, addr_pid in (
+        (SENDER_ADDRTYPE, SENDER_ADDRESS),
+        (SENT_REPRESENTING_ADDRTYPE, SENT_REPRESENTING_ADDRESS),
+    ):
+        addr = props.text(addr_pid)
+        # An EX address is an X.500 DN ('/O=EXCHANGELABS/...'): no use for matching.
+        if props.text(type_pid).upper() != "EX" and "@" in addr and not addr.startswith("/"):
+            return name, addr
+    return name, ""
+
+
+def _rtf_text(compressed: bytes) -> str:
+    from compressed_rtf import decompress
+    from striprtf.striprtf import rtf_to_text
+
+    rtf: Any = decompress(compressed)
+    to_text: Any = rtf_to_text  # untyped
+    return str(to_text(bytes(rtf).decode("latin-1"), errors="ignore"))
+
+
+def _body(props: _Properties) -> str:
+    text = props.text(BODY)
+    if text:
+        return text
+    for data in props.attachments:  # a signed message's own MIME
+        if text := mime_body(data):
+            return text
+    html = props.text(BODY_HTML)
+    if not html and (raw := props.binary(BODY_HTML)) is not None:
+        html = raw.decode(props.codepage, "replace")
+    if html:
+        return html_to_text(html)
+    rtf = props.binary(RTF_COMPRESSED)
+    if rtf:
+        try:
+            return _rtf_text(rtf)
+        except Exception as exc:  # the decompressor raises bare Exceptions on bad data
+            raise UnreadableMail("corrupt", f"its RTF body cannot be read ({exc})") from exc
+    return ""
+
+
+def _transport_header(props: _Properties) -> Callable[[str], str | None]:
+    """The Internet headers a received message keeps (PidTagTransportMessageHeaders), as a
+    lookup by name; nothing for a message written in Outlook."""
+    text = props.text(TRANSPORT_HEADERS)
+    parsed = HeaderParser(policy=email.policy.default).parsestr(text) if text else None
+
+    def header(name: str) -> str | None:
+        value = parsed.get(name) if parsed is not None else None
+        return None if value is None else str(value)
+
+    return header
+
+
+def _not_a_report(props: _Properties) -> UnreadableMail | None:
+    """Why the item is no agent's report (its class, its Internet headers, its subject), or
+    None for a message a person wrote."""
+    shown = props.text(MESSAGE_CLASS)
+    kind = shown.casefold()
+    if kind.startswith(_SEALED) and not kind.startswith(SIGNED_CLASS):
+        return UnreadableMail(
+            "encrypted or signed",
+            f"encrypted or protected ({shown}); ask the agent to send the report without "
+            "encrypting it",
+        )
+    for prefix, why, words in _NOT_REPORTS:
+        if kind.startswith(prefix):
+            return NotAReport(why, f"{why}: {words} ({shown})")
+    if kind and not kind.startswith(_MESSAGES):
+        return UnreadableMail("not an e-mail", f"an Outlook item of class {shown}")
+    return automatic(_transport_header(props), props.text(SUBJECT))
+
+
+def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+    """The self-report an Outlook .msg holds; UnreadableMail says why there is none
+    (NotAReport when no person wrote it)."""
+    props = _properties(data)
+    skipped = _not_a_report(props)
+    if skipped is not None:
+        raise skipped
+    name, addr = _sender(props)
+    if not name and not addr:
+        raise UnreadableMail(
+            "no sender", "no sender (a draft, or a message saved from inside another one)"
+        )
+    when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
+    if when is None:
+        raise UnreadableMail("no date", "no sent or received time")
+    text = clean_body(_body(props), name) or subject_text(props.text(SUBJECT))
+    return SelfReport(local_day(when, tz), name, addr.lower(), text, source)

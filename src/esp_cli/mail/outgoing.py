@@ -1,0 +1,621 @@
+"""Messages out, for every command that makes one (esp report eod, esp report locate, esp
+advise): build it, save it as an .eml or Outlook .msg draft, send it over SMTP — through
+`post`, which does what an Outbox says (or, for a dry run, only says what it would do).
+
+Sender and recipients come from esp.toml [report] (or what the command gives); the server
+from [smtp] (host, port, starttls, username). The password is read from the
+ESP_SMTP_PASSWORD environment variable only, at the moment of logging in: it is never an
+argument, never in a message, never in the .eml. When sending fails, the message is saved
+as an .eml beside the tracker so nothing is lost, and the error names that file.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import io
+import mimetypes
+import os
+import re
+import smtplib
+import socket
+import ssl
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from pathlib import Path
+from typing import Any, NoReturn
+
+from esp_cli.config import Config
+from esp_cli.core.addresses import address_spec, recipient, split_addresses
+from esp_cli.core.model import Letter, MailReport
+from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
+from esp_cli.system import write_file_atomically
+
+PASSWORD_ENV = "ESP_SMTP_PASSWORD"
+DEFAULT_PORT = 587
+TIMEOUT_SECONDS = 30  # the longest esp waits for any one answer
+DEADLINE_SECONDS = 120  # the longest a whole exchange may take ([smtp] timeout)
+
+
+class SendError(EspError):
+    """The SMTP server could not be reached or refused the message; it was saved instead."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Who sends and who receives: each entry one checked address (see envelope)."""
+
+    sender: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+
+    @property
+    def recipients(self) -> list[str]:
+        """The bare addresses the server is given, To then Cc, each once."""
+        out: list[str] = []
+        for entry in (*self.to, *self.cc):
+            addr = address_spec(entry)
+            if addr is not None and addr.lower() not in (a.lower() for a in out):
+                out.append(addr)
+        return out
+
+
+def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tuple[str, ...]:
+    """Every recipient in `entries`, each split at Outlook's `;` (and `,`) and checked to
+    be one well-formed address: a ConfigError naming the first that is not, and `key`."""
+    out: list[str] = []
+    for entry in entries:
+        for piece in split_addresses(entry):
+            shown = recipient(piece)
+            if shown is None:
+                raise ConfigError(
+                    f"{where}: {key}: {piece!r} is not an e-mail address.",
+                    fix=f'give one address per entry ({key}), e.g. ["Name <name@example.com>", '
+                    '"other@example.com"].',
+                )
+            out.append(shown)
+    return tuple(out)
+
+
+def checked_sender(config: Config) -> str:
+    """[report] from, else [people] user_email (with [people] user as its name): one
+    well-formed address, else a ConfigError naming the key to set."""
+    where = config.source or "esp.toml"
+    key = "[report] from" if config.report_from else "[people] user_email"
+    sender = config.report_from or config.user_email
+    if not sender:
+        raise ConfigError(
+            f"{where}: no sender address for the e-mail.",
+            fix='set [report] from = "Name <you@example.com>" (or [people] user_email) in '
+            "esp.toml.",
+        )
+    shown = recipient(sender)
+    if shown is None:
+        raise ConfigError(
+            f"{where}: {key} {sender!r} is not one e-mail address.",
+            fix=f'write it as {key.split()[-1]} = "Name <you@example.com>".',
+        )
+    if not config.report_from and config.user and "<" not in shown:
+        shown = formataddr((config.user, shown))  # 'Name <address>'
+    return shown
+
+
+def envelope(
+    config: Config,
+    to: tuple[str, ...] | None = None,
+    cc: tuple[str, ...] | None = None,
+    to_key: str = "[report] to",
+) -> Envelope:
+    """From, To and Cc from esp.toml ([report], unless `to`/`cc` are given); a clear error
+    when they are missing or not addresses."""
+    where = config.source or "esp.toml"
+    sender = checked_sender(config)
+    to = checked_recipients(config.report_to if to is None else to, to_key, where)
+    cc = checked_recipients(config.report_cc if cc is None else cc, "[report] cc", where)
+    if not to:
+        raise ConfigError(
+            f"{where}: no recipients ({to_key}).",
+            fix=f'set {to_key} = ["someone@example.com"] in esp.toml.',
+        )
+    return Envelope(sender, to, cc)
+
+
+def signoff(config: Config, env: Envelope) -> str:
+    """esp.toml [report] signoff, else "Thank you," and the sender's name."""
+    if config.signoff is not None:
+        return config.signoff
+    name = parseaddr(env.sender)[0] or config.user or ""
+    return f"Thank you,\n{name}" if name else "Thank you,"
+
+
+def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
+    """multipart/alternative: the plain text first, the HTML last (the one clients prefer)."""
+    msg = EmailMessage(policy=SMTP)
+    msg["Subject"] = letter.subject
+    msg["From"] = env.sender
+    msg["To"] = ", ".join(env.to)
+    if env.cc:
+        msg["Cc"] = ", ".join(env.cc)
+    msg["Date"] = format_datetime(now.astimezone())
+    domain = parseaddr(env.sender)[1].rpartition("@")[2] or None
+    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["MIME-Version"] = "1.0"
+    msg.set_content(letter.text, subtype="plain", charset="utf-8")
+    msg.add_alternative(letter.html, subtype="html", charset="utf-8")
+    return msg
+
+
+def draft_bytes(msg: EmailMessage) -> bytes:
+    """The .eml file: the message with X-Unsent so Outlook opens it as a draft ready to send."""
+    draft = copy.deepcopy(msg)
+    draft["X-Unsent"] = "1"
+    return draft.as_bytes()
+
+
+MSGFLAG_READ = 0x1  # PidTagMessageFlags: not shown as unread
+MSGFLAG_UNSENT = 0x8  # a draft, opened ready to edit and send
+MSGFLAG_HASATTACH = 0x10
+MESSAGE_FLAGS = 0x0E07
+CLIENT_SUBMIT_TIME = 0x0039
+DELIVERY_TIME = 0x0E06
+
+
+def draft_msg_bytes(msg: EmailMessage) -> bytes:
+    """The message as an Outlook .msg draft (classic Outlook cannot open an .eml as one):
+    the same recipients, subject, text and HTML bodies and attachments, flagged unsent
+    and with no sent or received time, so Outlook opens it ready to edit and send."""
+    from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
+
+    draft = MapiMessage.from_email_message(msg)
+    draft.message_class = "IPM.Note"
+    for pid in (CLIENT_SUBMIT_TIME, DELIVERY_TIME):
+        draft.properties.remove(pid)
+    flags = MSGFLAG_READ | MSGFLAG_UNSENT | (MSGFLAG_HASATTACH if draft.attachments else 0)
+    draft.set_property(MESSAGE_FLAGS, PropertyTypeCode.PTYP_INTEGER32, flags)
+    data: bytes = draft.to_bytes()
+    return data
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write atomically: a half-written .eml or .msg is never left behind."""
+    try:
+        write_file_atomically(path, data)
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
+        ) from exc
+    return path
+
+
+def fallback_path(tracker: Path, stem: str) -> Path:
+    """A new .eml name beside the tracker (never overwriting an earlier one)."""
+    candidate = tracker.parent / f"{stem}.eml"
+    n = 2
+    while candidate.exists():
+        candidate = tracker.parent / f"{stem} ({n}).eml"
+        n += 1
+    return candidate
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    starttls: bool
+    username: str | None
+    deadline: float = DEADLINE_SECONDS  # seconds for the whole exchange ([smtp] timeout)
+
+    @property
+    def name(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def server(config: Config) -> Server:
+    """[smtp] as a Server (its types checked when esp.toml was read); a clear error when
+    there is no host."""
+    where = config.source or "esp.toml"
+    smtp = config.smtp
+    host = smtp.get("host")
+    if not isinstance(host, str) or not host.strip():
+        raise ConfigError(
+            f"{where}: no SMTP server to send through.",
+            fix='set [smtp] host = "smtp.example.com" (and port, starttls, username).',
+        )
+    return Server(
+        host.strip(),
+        smtp.get("port", DEFAULT_PORT),
+        smtp.get("starttls", True),
+        smtp.get("username") or None,
+        float(smtp.get("timeout", DEADLINE_SECONDS)),
+    )
+
+
+def _password(srv: Server) -> str:
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        raise ConfigError(
+            f"[smtp] username is {srv.username!r} but {PASSWORD_ENV} is not set.",
+            fix=f"set the {PASSWORD_ENV} environment variable to the SMTP password "
+            "(or remove [smtp] username for a server that needs no login).",
+        )
+    return password
+
+
+class _NoAnswer(smtplib.SMTPException):
+    """The server did not answer before the exchange's deadline."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The connection as smtplib reads it, each read given only what is left of the
+    exchange's deadline: a server trickling `220-` lines, or a reply byte by byte, cannot
+    hold esp past [smtp] timeout."""
+
+    def __init__(self, client: _Client) -> None:
+        self.client = client
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        sock = self.client.sock
+        assert sock is not None
+        sock.settimeout(self.client._budget())
+        return int(sock.recv_into(buffer))
+
+
+class _Client(smtplib.SMTP):
+    """smtplib's client that keeps one deadline for the whole exchange (each read and each
+    write gets what is left of it: a server answering every line just in time cannot hold
+    esp for ever) and knows how far it got, so a failure can say whether the server has the
+    message."""
+
+    clock = staticmethod(time.monotonic)
+
+    def __init__(self, srv: Server) -> None:
+        super().__init__(timeout=min(TIMEOUT_SECONDS, srv.deadline))
+        self.deadline = self.clock() + srv.deadline
+        self.connected = False  # the TCP connection was made
+        self.in_data = False  # the message itself is being handed over
+        self.handed_over = False  # the whole message and its final "." were sent
+
+    def _budget(self) -> float:
+        left = self.deadline - self.clock()
+        if left <= 0:
+            raise _NoAnswer("deadline passed")
+        return min(left, TIMEOUT_SECONDS)
+
+    def connect(
+        self, host: str = "localhost", port: int = 0, source_address: Any = None
+    ) -> tuple[int, bytes]:
+        self._host = host  # the name STARTTLS checks the certificate against
+        self.sock = socket.create_connection((host, port), self._budget())
+        self.connected = True
+        self.file = None
+        return self.getreply()
+
+    def send(self, s: Any) -> None:  # bytes or str, as smtplib's
+        if self.sock is not None:
+            self.sock.settimeout(self._budget())
+        try:
+            super().send(s)
+        except smtplib.SMTPServerDisconnected as exc:
+            raise _timed_out(exc) from exc
+        if self.in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.handed_over = True
+
+    def getreply(self) -> tuple[int, bytes]:
+        if self.sock is not None and self.file is None:
+            # smtplib drops its reader after STARTTLS; this one reads the secure socket.
+            self.file = io.BufferedReader(_DeadlineReader(self))
+        try:
+            return super().getreply()
+        except smtplib.SMTPServerDisconnected as exc:
+            raise _timed_out(exc) from exc
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.in_data = True
+        return super().data(msg)
+
+
+def _timed_out(exc: smtplib.SMTPServerDisconnected) -> smtplib.SMTPException:
+    """smtplib reports a timeout as a lost connection: tell them apart."""
+    cause = exc.__context__
+    return _NoAnswer(str(cause)) if isinstance(cause, TimeoutError | _NoAnswer) else exc
+
+
+class _NoLogin(smtplib.SMTPException):
+    """The server offers no login (SMTP AUTH), yet [smtp] username asks for one."""
+
+
+def send(
+    msg: EmailMessage, env: Envelope, srv: Server, save_to: Path, what: str = "The report"
+) -> dict[str, str]:
+    """Deliver `msg` to every recipient; the recipients the server refused (address ->
+    its reply), when it took the message for the others. On any other failure save it at
+    `save_to` and raise SendError naming the file and saying what is known: not sent, or
+    (the server has the whole message but never confirmed it) perhaps sent. A missing
+    password fails before connecting (nothing saved: nothing was attempted)."""
+    password = _password(srv) if srv.username else None
+    smtp = _Client(srv)
+    stage = "connect"
+    refused: dict[str, tuple[int, bytes]] = {}
+    try:
+        code, greeting = smtp.connect(srv.host, srv.port)
+        if code != 220:  # "554 … blocked": the server said why it will not take mail
+            raise smtplib.SMTPConnectError(code, greeting)
+        stage = "session"
+        smtp.ehlo()
+        if srv.starttls:
+            stage = "starttls"
+            smtp.starttls(context=ssl.create_default_context())
+            stage = "session"
+            smtp.ehlo()
+        if srv.username and password is not None:
+            if not smtp.has_extn("auth"):
+                raise _NoLogin()
+            smtp.login(srv.username, password)
+        refused = smtp.send_message(msg, from_addr=_addr(env.sender), to_addrs=env.recipients)
+    except _NoLogin:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"{srv.name} offers no login (SMTP AUTH) for [smtp] username {srv.username!r}"
+            + ("" if srv.starttls else " on a connection without STARTTLS"),
+            fix="set [smtp] starttls = true and port = 587 (Office 365 and Gmail offer the "
+            "login only after STARTTLS), or remove [smtp] username if this server takes mail "
+            "without one.",
+        )
+    except smtplib.SMTPConnectError as exc:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"{srv.name} refused the connection ({_reply(exc, srv, password)})",
+            fix="the server's reply says why: a blocked computer or network is for the mail "
+            "administrator to allow; else check [smtp] host and port in esp.toml.",
+        )
+    except smtplib.SMTPRecipientsRefused as exc:
+        _fail(
+            msg, save_to, what, f"the server refused every recipient ({_refused(exc.recipients)})"
+        )
+    except smtplib.SMTPSenderRefused as exc:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"the server refused the sender {exc.sender!r} ({_reply(exc, srv, password)})",
+            fix="check [report] from (else [people] user_email) in esp.toml: many servers send "
+            "only from the address you log in with.",
+        )
+    except smtplib.SMTPAuthenticationError as exc:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"the server rejected the login for {srv.username!r} ({_reply(exc, srv, password)})",
+            fix=f"check [smtp] username and the {PASSWORD_ENV} environment variable.",
+        )
+    except smtplib.SMTPResponseException as exc:
+        _fail(msg, save_to, what, f"the server refused the message ({_reply(exc, srv, password)})")
+    except (smtplib.SMTPException, OSError) as exc:
+        _lost(msg, save_to, what, srv, smtp, stage, exc)
+    finally:
+        _quit(smtp)
+    return {
+        addr: f"{code} {reply.decode('utf-8', 'replace')}".strip()
+        for addr, (code, reply) in refused.items()
+    }
+
+
+def save_for_refused(msg: EmailMessage, refused: dict[str, str], save_to: Path) -> Path:
+    """A copy of a message the server refused for some recipients, addressed to them only
+    (To; no Cc), saved as a draft at `save_to`: sending it reaches no one twice."""
+    copy_ = copy.deepcopy(msg)
+    del copy_["To"]
+    del copy_["Cc"]
+    copy_["To"] = ", ".join(refused)
+    return write_atomic(save_to, draft_bytes(copy_))
+
+
+def _quit(smtp: _Client) -> None:
+    """Say goodbye; the message is already accepted (or already failed), so a server that
+    drops the line or answers oddly now changes nothing."""
+    try:
+        if smtp.sock is not None:
+            smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        smtp.close()
+
+
+def _lost(
+    msg: EmailMessage,
+    save_to: Path,
+    what: str,
+    srv: Server,
+    smtp: _Client,
+    stage: str,
+    exc: BaseException,
+) -> NoReturn:
+    """A connection that failed, went quiet or was dropped: what is known of the message."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    reason = reason or type(exc).__name__
+    if isinstance(exc, _NoAnswer):
+        reason = f"no answer within {srv.deadline:g} seconds"
+    if smtp.handed_over:
+        saved = write_atomic(save_to, draft_bytes(msg))
+        raise SendError(
+            f"{what} may have been sent: {srv.name} received the whole message but did not "
+            f"confirm it ({reason}). A copy is saved as {saved}.",
+            fix="ask a recipient whether it arrived before sending the copy: sending it again "
+            "may deliver it twice.",
+        )
+    if not smtp.connected:
+        _fail(
+            msg,
+            save_to,
+            what,
+            f"cannot connect to {srv.name} ({reason})",
+            fix="check [smtp] host and port in esp.toml, and the network.",
+        )
+    quiet = isinstance(exc, _NoAnswer)
+    if stage == "connect":
+        why = (
+            f"{srv.name} accepted the connection but did not greet esp as a mail server ({reason})"
+        )
+        fix = "check [smtp] host and port in esp.toml (is it the mail server's SMTP port?)."
+    elif stage == "starttls":
+        why = f"the secure connection (STARTTLS) with {srv.name} failed ({reason})"
+        fix = "check [smtp] starttls and port in esp.toml."
+    else:
+        lost = "stopped answering" if quiet else "dropped the connection"
+        when = "while the message was being handed over" if smtp.in_data else "before it"
+        why = f"{srv.name} {lost} {when} ({reason}); the server does not have the message"
+        fix = "try again later."
+    if quiet:
+        fix = f"try again later, or allow more time with [smtp] timeout (now {srv.deadline:g})."
+    _fail(msg, save_to, what, why, fix=fix)
+
+
+def _addr(text: str) -> str:
+    return Address(addr_spec=parseaddr(text)[1]).addr_spec
+
+
+def _reply(exc: smtplib.SMTPResponseException, srv: Server, password: str | None) -> str:
+    """The server's reply, without the password should the server repeat what it was sent
+    (as typed, or base64-encoded as AUTH LOGIN and AUTH PLAIN send it)."""
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else ""
+    reply = f"{exc.smtp_code} {text}".strip()
+    if password:
+        plain = f"\0{srv.username or ''}\0{password}".encode()
+        for form in (base64.b64encode(plain), base64.b64encode(password.encode())):
+            reply = reply.replace(form.decode(), "(hidden)")
+        reply = reply.replace(password, "(hidden)")
+    return reply
+
+
+def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(
+        f"{addr}: {code} {reply.decode('utf-8', 'replace')}".strip()
+        for addr, (code, reply) in recipients.items()
+    )
+
+
+def _fail(
+    msg: EmailMessage, save_to: Path, what: str, why: str, fix: str | None = None
+) -> NoReturn:
+    saved = write_atomic(save_to, draft_bytes(msg))
+    raise SendError(
+        f"{what} was not sent: {why}. It is saved as {saved}; open it in Outlook to send "
+        "it by hand.",
+        fix=fix,
+    )
+
+
+def attach(msg: EmailMessage, files: list[Path]) -> None:
+    """Attach each file, typed by its extension (unknown: application/octet-stream).
+
+    A name that is not ASCII goes both as RFC 2231 `filename*=` on Content-Disposition (the
+    standard) and as an RFC 2047 encoded-word `name=` on Content-Type, the form Outlook
+    reads (given `filename*=` alone it shows "Untitled attachment" or ATT00001)."""
+    for path in files:
+        # A line break or other control character in a file name (possible on Linux and
+        # macOS) cannot go in a header: shown as a space.
+        name = " ".join(_CONTROL_CHARS.sub(" ", path.name).split()) or "attachment"
+        ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        maintype, subtype = ctype.split("/", 1)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+        *_, part = msg.iter_attachments()  # the one just added
+        if name.isascii():
+            part.set_param("name", name)
+        else:
+            # Set raw, already folded: the policy would otherwise re-encode it as RFC 2231.
+            del part["Content-Type"]
+            words = "\n ".join(_encoded_words(name))
+            part.set_raw("Content-Type", f'{ctype};\n name="{words}"')
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _encoded_words(text: str) -> list[str]:
+    """`text` as RFC 2047 base64 encoded-words short enough for one header line each."""
+    chunks = [""]
+    for char in text:
+        if len(base64.b64encode((chunks[-1] + char).encode())) > 44:  # a word of 56 chars
+            chunks.append("")
+        chunks[-1] += char
+    return [f"=?utf-8?b?{base64.b64encode(c.encode()).decode()}?=" for c in chunks]
+
+
+# -- where a message goes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """Where a message goes: saved as an .eml and/or an Outlook .msg draft, sent through a
+    server — any of them. With `dry_run`, nowhere: `post` says what it would have done."""
+
+    eml: Path | None = None
+    msg: Path | None = None
+    server: Server | None = None
+    dry_run: bool = False
+
+    def __bool__(self) -> bool:
+        return self.eml is not None or self.msg is not None or self.server is not None
+
+
+def outbox(
+    config: Config,
+    *,
+    eml: Path | None = None,
+    msg: Path | None = None,
+    send: bool = False,
+    dry_run: bool = False,
+) -> Outbox:
+    """The Outbox the options ask for; [smtp] is checked now when sending is asked, so a
+    bad setting fails before anything is written."""
+    return Outbox(eml, msg, server(config) if send else None, dry_run)
+
+
+def post(
+    message: EmailMessage, env: Envelope, box: Outbox, fallback: Path, what: str = "The report"
+) -> MailReport:
+    """Save `message` as the drafts `box` names, then send it through its server (a failed
+    send saves it at `fallback` and raises SendError; recipients the server refused, when it
+    took it for the others, get a copy addressed to them only, saved at `fallback`); with a
+    dry run, neither. Says what was (or would be) done."""
+    done = MailReport(
+        subject=str(message["Subject"]),
+        eml=box.eml,
+        msg=box.msg,
+        sent_to=tuple(env.recipients) if box.server is not None else (),
+        server=box.server.name if box.server is not None else None,
+        dry_run=box.dry_run,
+        # What a dry run shows instead (a report's screenshots are not read twice otherwise).
+        text=message.as_string(policy=message.policy.clone(linesep="\n")) if box.dry_run else "",
+    )
+    if box.dry_run:
+        return done
+    if box.eml is not None:
+        write_atomic(box.eml, draft_bytes(message))
+    if box.msg is not None:
+        write_atomic(box.msg, draft_msg_bytes(message))
+    if box.server is not None:
+        refused = send(message, env, box.server, fallback, what)
+        if refused:
+            got = tuple(a for a in env.recipients if a not in refused)
+            copy_ = save_for_refused(message, refused, fallback)
+            return replace(done, sent_to=got, refused=refused, refused_copy=copy_)
+    return done

@@ -1,0 +1,743 @@
+"""Agents' self-reports: e-mails to the coordinator and rows of the progress-report sheet.
+
+Pure parsing (bytes and plain values in, reports out). An e-mail's text is its plain part
+(or its HTML with the tags removed), without the quoted or forwarded earlier messages, the
+signature, the greeting and the sign-off, folded onto one line so it fits the
+`Date - Name - Note` format of the tracker's Notes. Messages no agent wrote — automatic
+replies, meeting requests, delivery reports, read receipts — are not reports: they raise
+NotAReport, so they are listed as skipped instead of counting as the agent's report.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.policy
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from email.errors import HeaderParseError
+from email.header import decode_header
+from email.message import EmailMessage
+from email.utils import parseaddr, parsedate_to_datetime
+from html import unescape
+
+from esp_cli.core.columns import normalise_header
+from esp_cli.core.names import display_name, name_words
+from esp_cli.core.reports import RowProblem, SelfReport
+from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
+from esp_cli.core.values import Unreadable, text_of
+
+MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
+
+
+class UnreadableMail(ValueError):
+    """An e-mail file that holds no usable self-report. `kind` is one of UNREADABLE_KINDS
+    (for scripts); the message says what is wrong in words."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class NotAReport(UnreadableMail):
+    """A message no agent wrote as a report (`kind` one of SKIPPED_KINDS): skipped, with the
+    reason, so the agent does not count as having reported."""
+
+
+UNREADABLE_KINDS = ("corrupt", "encrypted or signed", "no sender", "no date", "not an e-mail")
+SKIPPED_KINDS = (
+    "automatic reply",
+    "meeting request",
+    "delivery report",
+    "read receipt",
+    "recalled message",
+)
+# S/MIME and PGP: an encrypted message's text is sealed. A clear-signed one (multipart/signed)
+# is read: its first part is the message.
+_ENCRYPTED_TYPES = ("multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime")
+# A file with none of these headers is not an e-mail (a note, a picture, a renamed workbook).
+_MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime-version")
+
+
+def local_day(when: datetime, tz: tzinfo | None) -> date:
+    """The team's calendar day of a moment: an aware time converted to `tz` (None: the
+    machine's zone); a time with no zone keeps its own date."""
+    if when.tzinfo is None:
+        return when.date()
+    return when.astimezone(tz).date()
+
+
+# ------------------------------------------------------------------ messages no one wrote
+
+# The subjects Outlook, Exchange, Gmail and other mail systems give the messages they make,
+# in the languages a US team's agents' mail is set to most often: each a prefix followed by
+# a colon, or the whole subject ("Out of Office"). An agent's "Out of office tomorrow,
+# module 3 done" or "Read the HIPAA module" is a report.
+_MADE_SUBJECTS = (
+    (
+        "automatic reply",
+        r"automatic reply|auto[- ]?reply|auto[- ]?response|autoreply|"
+        r"out of (the )?office( auto[- ]?reply| reply)?|respuesta autom[aá]tica|"
+        r"fuera de la oficina|r[ée]ponse automatique|absent\(e\)? du bureau|"
+        r"automatische antwort|abwesenheitsnotiz|resposta autom[aá]tica|risposta automatica|"
+        r"automatisch antwoord|afwezig|automatiskt svar|automatisk svar|autosvar|"
+        r"odpowied[zź] automatyczna",
+    ),
+    (
+        "read receipt",
+        r"read|not read|gelesen|ungelesen|le[ií]do|no le[ií]do|lu|non lu|lido|n[ãa]o lido|"
+        r"letto|non letto|gelezen|niet gelezen|läst|przeczytane",
+    ),
+    ("recalled message", r"recall|message recall"),
+    (
+        "delivery report",
+        r"undeliverable|undelivered mail returned to sender|undelivered mail|"
+        r"delivery status notification( \((failure|delay)\))?|delivery has failed|"
+        r"mail delivery failed|returned mail|failure notice|delivery failure|"
+        r"non remis|unzustellbar|no se puede entregar|n[ãa]o é poss[ií]vel entregar|"
+        r"onbestelbaar|non recapitabile|delivered|relayed|zugestellt|entregado",
+    ),
+    (
+        "meeting request",
+        r"accepted|declined|tentative|tentatively accepted|new time proposed|canceled|"
+        r"cancelled|invitation|updated invitation|aceptado|rechazado|provisional|"
+        r"angenommen|abgelehnt|mit vorbehalt angenommen|accepté|refusé|provisoire|"
+        r"aceito|recusado|accettato|rifiutato|geaccepteerd|geweigerd",
+    ),
+)
+# Only these stand alone as a whole subject ("Out of Office", "Undeliverable").
+_WHOLE_SUBJECT_KINDS = ("automatic reply", "delivery report")
+_MADE_SUBJECT = [
+    (
+        kind,
+        re.compile(
+            rf"^\s*(({words})\s*:" + (rf"|({words})\s*$)" if kind in _WHOLE_SUBJECT_KINDS else ")"),
+            re.IGNORECASE,
+        ),
+    )
+    for kind, words in _MADE_SUBJECTS
+]
+_CALENDAR_WORDS = {
+    "REQUEST": "a meeting invitation",
+    "REPLY": "a response to a meeting invitation",
+    "CANCEL": "a meeting cancellation",
+    "COUNTER": "a new time proposed for a meeting",
+}
+_METHOD_LINE = re.compile(r"^METHOD:(\w+)", re.MULTILINE)
+
+
+def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport | None:
+    """Why a message's headers (`header(name)` -> its value or None) show that no person
+    wrote it, or None: RFC 3834's Auto-Submitted (anything but `no`), the de-facto
+    X-Autoreply, X-Autorespond and `Precedence: auto_reply`, a delivery or read report, or a
+    subject only a mail system writes (an automatic reply's, a read receipt's, a recall's,
+    a delivery report's, a meeting response's)."""
+    kind = (header("Content-Type") or "").split(";")[0].strip().casefold()
+    report_type = re.search(r"report-type=\"?([\w-]+)", header("Content-Type") or "", re.I)
+    if kind in ("multipart/report", "message/delivery-status"):
+        if report_type and report_type.group(1).casefold() == "disposition-notification":
+            return NotAReport("read receipt", "read receipt: not a report the agent wrote")
+        return NotAReport(
+            "delivery report", f"delivery report ({kind}): a message that could not be delivered"
+        )
+    auto = (header("Auto-Submitted") or "").strip()
+    if auto and auto.split(";")[0].strip().casefold() != "no":
+        return NotAReport("automatic reply", f"automatic reply (Auto-Submitted: {auto})")
+    for name in ("X-Autoreply", "X-Autorespond"):
+        if (value := header(name)) is not None:
+            return NotAReport("automatic reply", f"automatic reply ({name}: {value.strip()})")
+    if (header("Precedence") or "").strip().casefold() == "auto_reply":
+        return NotAReport("automatic reply", "automatic reply (Precedence: auto_reply)")
+    for kind, pattern in _MADE_SUBJECT:
+        if found := pattern.match(subject):
+            return NotAReport(kind, f"{kind}: the subject begins {found.group(0).strip()!r}")
+    return None
+
+
+def _meeting(msg: EmailMessage) -> NotAReport | None:
+    """A meeting invitation, response or cancellation: a text/calendar part that is not an
+    attachment (an .ics attached to an ordinary report does not count)."""
+    for part in msg.walk():
+        if part.get_content_type() != "text/calendar" or part.is_attachment():
+            continue
+        method = str(part.get_param("method") or "").upper()
+        if not method:
+            payload = part.get_payload(decode=True)
+            text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+            found = _METHOD_LINE.search(text)
+            method = found.group(1).upper() if found else ""
+        what = _CALENDAR_WORDS.get(method, "a calendar item")
+        shown = f"text/calendar, METHOD:{method}" if method else "text/calendar"
+        return NotAReport("meeting request", f"meeting request: {what} ({shown})")
+    return None
+
+
+# ---------------------------------------------------------------------- an e-mail's text
+
+# A greeting at the start of the report: the word, the people greeted (a name or two,
+# "team", "all") and its comma; only that is dropped, never words that follow on its line.
+_GREETING = re.compile(
+    r"^(hi|hello|hey|hiya|dear|greetings|good (morning|afternoon|evening|day)|morning|"
+    r"hola|buen[oa]s (d[ií]as|tardes|noches)|bonjour|hallo|guten (morgen|tag|abend)|"
+    r"ol[áa]|bom dia|boa tarde|ciao|buongiorno|goedemorgen)\b"
+    r"(?P<to>( +(?P<name>[^\W\d_][\w.'’-]*)){0,3}?)"
+    r"(\s*[,!]+\s*|\s+[-–—]\s+|\s*$)",
+    re.I,
+)
+# The people a greeting names besides their names.
+_GREETED = {"team", "all", "everyone", "everybody", "there", "folks", "guys", "and", "&", "equipo",
+            "todos", "à", "tous", "zusammen", "alle", "pessoal", "tutti"}  # fmt: skip
+# A sign-off: thanks or regards, alone on its line or followed by the sender's name.
+_SIGNOFF = re.compile(
+    r"^(?P<word>thanks( again| so much| a lot)?|thank you( so much)?|many thanks|thx|ty|"
+    r"regards|best( regards| wishes)?|kind regards|warm(est)? regards|all the best|cheers|"
+    r"sincerely|respectfully|take care|saludos|un saludo|gracias|atentamente|cordialmente|"
+    r"merci|cordialement|bien à vous|viele grüße|beste grüße|liebe grüße|"
+    r"mit freundlichen grüßen|danke|obrigad[oa]|atenciosamente|abraços|grazie|"
+    r"cordiali saluti|saluti|met vriendelijke groet(en)?|groeten)\b"
+    r"(?P<rest>[\s,.!-]*(?P<name>.*?))[\s,.!]*$",
+    re.I,
+)
+_NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
+# Lines only a signature holds: a phone number, an address, a link, `Title | Company`.
+_SIGNATURE_LINE = re.compile(
+    r"(\(?\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\|)", re.I
+)
+_POSTSCRIPT = re.compile(r"^p\.?\s?s\.?\s*[:\-]?\s", re.I)
+# Where the quoted or forwarded earlier message starts: Outlook's, Thunderbird's and
+# Gmail's separators, Apple Mail's forward line, Outlook's "From: …" header block.
+_QUOTE_START = re.compile(
+    r"^(-{2,}\s*(original message|forwarded message)\s*-{2,}|begin forwarded message:|"
+    r"from:\s.+|_{5,})\s*$",
+    re.I,
+)
+# Outlook's header block above a quoted message in the languages it is set to most often:
+# "De: …" then "Enviado: …", "Von: …" then "Gesendet: …", "De : …" then "Envoyé : …".
+# A line that only starts like one is the agent's own unless a second header follows.
+_FROM_HEADER = re.compile(r"^(de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
+_SENT_HEADER = re.compile(
+    r"^(sent|date|subject|enviado|enviada|enviada em|fecha|asunto|assunto|envoyé|objet|"
+    r"gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|ämne|sendt|"
+    r"emne|wysłano|temat)\s?:",
+    re.I,
+)
+# Who a header block's From line names: an address, or a name with no sentence in it.
+_FROM_VALUE = re.compile(r"[@<]|^[^.,;!?]{1,60}$")
+_HEADER_LOOKAHEAD = 4
+# The attribution above a quoted reply, on one line or wrapped over two or three
+# ("On Tue, Nov 24, 2026 at 5:00 PM Jordan Reyes <\njordan@x.com> wrote:"); every mail
+# program puts a date in it, which "On Monday I wrote:" in an agent's own text lacks.
+_ATTRIBUTION = re.compile(
+    r"^(?=.*\d)(on\s.{5,300}\swrote|le\s.{5,300}\sa [ée]crit|el\s.{5,300}\sescribi[oó]|"
+    r"am\s.{5,300}\sschrieb\s.{0,200}|em\s.{5,300}\sescreveu|il\s.{5,300}\sha scritto|"
+    r"op\s.{5,300}\sschreef\s.{0,200}|den\s.{5,300}\sskrev\s.{0,200})\s?:$",
+    re.I,
+)
+_ATTRIBUTION_LINES = 3
+# A phone's or an app's signature line, the end of what the agent typed.
+_MOBILE_SIGNATURE = re.compile(
+    r"^(sent from (my |the )?(iphone|ipad|android|samsung|galaxy|mobile|blackberry|"
+    r"outlook|mail for windows|yahoo mail)\b.*|get outlook for (ios|android)\b.*)$",
+    re.I,
+)
+# HTML bodies mark the quoted message: Gmail, Apple Mail, Thunderbird, Outlook on the web,
+# Outlook for Windows (the quote's block), Yahoo.
+_HTML_QUOTE = re.compile(
+    r"<(div|blockquote)\b[^>]*(class=\"?(gmail_quote|moz-cite-prefix|yahoo_quoted)|"
+    r"type=\"?cite|id=\"?(appendonsend|divRplyFwdMsg))",
+    re.I,
+)
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr|rv|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.I)
+
+
+def _body(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    payload = part.get_payload(decode=True)
+    text = decode_text(payload, part.get_content_charset()) if isinstance(payload, bytes) else ""
+    if part.get_content_subtype() == "html":
+        return html_to_text(text)
+    return text
+
+
+def mime_body(data: bytes) -> str:
+    """The text of a MIME message given as bytes (a signed .msg keeps its message so)."""
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    return _body(msg) if isinstance(msg, EmailMessage) else ""
+
+
+# Labels mail programs read as Windows-1252: a "Latin-1" message written on Windows holds
+# its curly apostrophes (0x92) and dashes (0x96), which Latin-1 has as control characters.
+_AS_WINDOWS_1252 = ("iso8859-1", "ascii", "cp1252")
+
+
+def decode_text(data: bytes, charset: str | None) -> str:
+    """Bytes in the character set a message labels them with: Latin-1 and ASCII as
+    Windows-1252 (UTF-8 first when unlabelled or labelled ASCII), an unknown label as
+    UTF-8; never an error."""
+    try:
+        codec = codecs.lookup(charset).name if charset else "ascii"
+    except LookupError:
+        codec = "utf-8"
+    if codec in _AS_WINDOWS_1252:
+        if codec == "ascii":
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+            return data.decode("latin-1")
+    return data.decode(codec, "replace")
+
+
+def decode_words(text: str) -> str:
+    """A header's RFC 2047 encoded words decoded (with decode_text's character sets);
+    adjacent words are decoded together, since some mailers split a character's UTF-8
+    bytes across two of them."""
+    if "=?" not in text:
+        return text
+    try:
+        parts = decode_header(text)
+    except (HeaderParseError, ValueError):
+        return text
+    return "".join(p if isinstance(p, str) else decode_text(p, cs) for p, cs in parts)
+
+
+def html_to_text(html: str) -> str:
+    """An HTML body's own words, one line per paragraph: no scripts and styles, and nothing
+    from the quoted message the mail client marked on."""
+    quoted = _HTML_QUOTE.search(html)
+    if quoted is not None:
+        html = html[: quoted.start()]
+    text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</h\d>|<hr\b[^>]*>", "\n", text)
+    return unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def _header_block(lines: Sequence[str], i: int) -> bool:
+    """Whether lines[i] starts Outlook's header block in another language: a From line
+    naming someone ("De: Jordan Reyes <…>") with a Sent or Subject line among the next
+    few."""
+    found = _FROM_HEADER.match(lines[i].strip())
+    if not found or not _FROM_VALUE.search(lines[i].strip()[found.end() - 1 :]):
+        return False
+    following = [x.strip() for x in lines[i + 1 : i + 1 + 2 * _HEADER_LOOKAHEAD] if x.strip()]
+    return any(_SENT_HEADER.match(x) for x in following[:_HEADER_LOOKAHEAD])
+
+
+def _attribution_lines(lines: Sequence[str], i: int) -> int:
+    """How many lines (up to three) the "On … wrote:" attribution starting at lines[i]
+    takes; 0 when there is none."""
+    joined = ""
+    for n, line in enumerate(lines[i : i + _ATTRIBUTION_LINES], start=1):
+        joined = f"{joined} {line.strip()}".strip()
+        if _ATTRIBUTION.match(joined):
+            return n
+    return 0
+
+
+def _without_greeting(line: str) -> str:
+    """The first line without the greeting it starts with ("Hi Jordan, 7 of 8 done" ->
+    "7 of 8 done"): '' when it holds nothing else; unchanged when what follows the greeting
+    word might be the report ("Hi Jordan I finished")."""
+    found = _GREETING.match(line)
+    if found is None:
+        return line
+    greeted = found.group("to").split()
+    rest = line[found.end() :]
+    if not rest.strip():
+        return ""
+    if all(w.casefold() in _GREETED or w[:1].isupper() for w in greeted):
+        return rest
+    return line
+
+
+def _signed_name(text: str, sender: list[str]) -> str:
+    """'sender' when `text` is the sender's name (or their first name, a short form of it,
+    their initials), 'name' when it only looks like a name (one to three capitalised
+    words), else ''."""
+    words = text.split()
+    if not 1 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
+        return ""
+    folded = name_words(text)
+    if sender and folded:
+        if all(any(s.startswith(w) and len(w) >= 2 for s in sender) for w in folded):
+            return "sender"
+        if "".join(folded) == "".join(s[0] for s in sender):
+            return "sender"
+    if len(words) <= 3 and all(w[:1].isupper() for w in words):
+        return "name"
+    return ""
+
+
+def _signature_at(kept: Sequence[str], i: int, sender: list[str]) -> bool:
+    """Whether a sign-off at kept[i] starts the signature: nothing but the signer's name
+    and a signature's lines (a title, a phone, an address) follow, or the sender's own name
+    does. 'Thanks!' above 'Citrix still down' is the report."""
+    found = _SIGNOFF.match(kept[i])
+    if found is None:
+        return False
+    after = [x for x in kept[i + 1 :] if x]
+    named = found.group("name")
+    if named:
+        who = _signed_name(named, sender)
+        if not who:
+            return False
+    elif after:
+        who = _signed_name(after[0], sender)
+        if not who:
+            return False
+        after = after[1:]
+    else:
+        return True  # a sign-off on the last line
+    return who == "sender" or all(_SIGNATURE_LINE.search(x) for x in after)
+
+
+def _without_signature(kept: list[str], sender: list[str]) -> list[str]:
+    """The lines above the sign-off that starts the signature (all of them when there is
+    none); a P.S. written under the signature is kept."""
+    for i in range(len(kept)):
+        if _signature_at(kept, i, sender):
+            after = range(i + 1, len(kept))
+            postscript = next((j for j in after if _POSTSCRIPT.match(kept[j])), len(kept))
+            return kept[:i] + kept[postscript:]
+    return kept
+
+
+def clean_body(text: str, sender_name: str = "") -> str:
+    """The message itself: no quotes, forwards, signature, greeting or sign-off; one line."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        line = raw.strip()
+        if raw.rstrip() == "--" or raw == "-- " or _QUOTE_START.match(line):
+            break  # signature or the start of the quoted original
+        if _header_block(lines, i) or _MOBILE_SIGNATURE.match(line):
+            break
+        if attribution := _attribution_lines(lines, i):
+            i += attribution
+            following = next((x.strip() for x in lines[i:] if x.strip()), "")
+            if following.startswith(">"):
+                continue  # a quote marked with '>': the agent may write below it
+            break  # the rest is the quoted message, unmarked
+        if not line.startswith(">"):  # a quote the agent answers between
+            kept.append(line)
+        i += 1
+    while kept and not kept[0]:
+        kept.pop(0)
+    if kept:
+        kept[0] = _without_greeting(kept[0])
+    sender = name_words(sender_name)
+    kept = _without_signature(kept, sender)
+    while kept and not kept[-1]:
+        kept.pop()
+    # A name alone on the last line ("Devon"), under no sign-off.
+    while kept and sender and name_words(kept[-1]) in (sender[:1], sender):
+        kept.pop()
+        while kept and not kept[-1]:
+            kept.pop()
+    folded = " ".join(" ".join(kept).split())
+    if len(folded) > MAX_NOTE_CHARS:
+        folded = folded[: MAX_NOTE_CHARS - 1].rstrip() + "…"
+    return folded
+
+
+def subject_text(subject: str) -> str:
+    """A subject without its `RE:`/`FW:`/`Fwd:` prefixes, for a message with no text of its
+    own."""
+    return " ".join(_REPLY_PREFIX.sub("", subject).split())
+
+
+# `Brooks, Kayla <kayla.brooks@x.com>`: a name with a comma, unquoted, then one address.
+_NAME_AND_ADDRESS = re.compile(r"^(?P<name>[^\"<>@]*?)\s*<(?P<addr>[^<>\s@]+@[^<>\s@]+)>$")
+
+
+def _raw_header(msg: EmailMessage, name: str) -> str | None:
+    """A header as written, unfolded; 8-bit text in it (no encoded words, against the
+    standard, as some mailers write) read as UTF-8, else Windows-1252."""
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), None)
+    if raw is None:
+        return None
+    if not raw.isascii():
+        raw = decode_text(raw.encode("utf-8", "surrogateescape"), None)
+    return " ".join(raw.split())
+
+
+def _sender(msg: EmailMessage) -> tuple[str, str]:
+    """The From header's (display name, address). The header is split into name and address
+    before its encoded words are decoded: decoded first, an encoded `Price, Devon` would
+    read as two addresses. A name with a comma that its mailer did not quote (`Brooks,
+    Kayla <kayla@x.com>`) is still one name."""
+    raw = _raw_header(msg, "from")
+    if raw is None:
+        return "", ""
+    found = _NAME_AND_ADDRESS.match(raw)
+    name, addr = (found.group("name"), found.group("addr")) if found else parseaddr(raw)
+    return decode_words(name).strip(), addr
+
+
+def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+    """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
+    NotAReport when no person wrote it."""
+    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
+        raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    if not any(msg.get(h) is not None for h in _MAIL_HEADERS):
+        raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    subject = decode_words(_raw_header(msg, "subject") or "").strip()
+
+    def header(name: str) -> str | None:
+        value = msg.get(name)
+        return None if value is None else str(value)
+
+    skipped = automatic(header, subject) or _meeting(msg)
+    if skipped is not None:
+        raise skipped
+    sealed = msg.get_content_type()
+    if sealed in _ENCRYPTED_TYPES:
+        signed = str(msg.get_param("smime-type", "")).casefold() == "signed-data"
+        raise UnreadableMail(
+            "encrypted or signed",
+            f"signed in a form only Outlook reads ({sealed}; smime-type=signed-data); ask the "
+            "agent to send the report unsigned, or with a clear signature"
+            if signed
+            else f"encrypted ({sealed}); ask the agent to send the report without encrypting it",
+        )
+    name, addr = _sender(msg)
+    if not addr and not name:
+        raise UnreadableMail("no sender", "no From address")
+    when_raw = msg.get("Date")
+    when: datetime | None = None
+    if when_raw:
+        try:
+            when = parsedate_to_datetime(str(when_raw))
+        except (TypeError, ValueError):
+            when = None
+    if when is None:
+        raise UnreadableMail("no date", "no readable Date header")
+    if when.tzinfo is None and re.search(r"-0000\s*(\(.*\))?$", str(when_raw).strip()):
+        when = when.replace(tzinfo=UTC)  # RFC 5322: a UTC time whose sender's zone is unknown
+    text = clean_body(_body(msg), name) or subject_text(subject)
+    return SelfReport(local_day(when, tz), name.strip(), addr.strip().lower(), text, source)
+
+
+# ------------------------------------------------------------------------- report sheets
+
+# The report's date column, best first: Microsoft Forms' Completion time before its Start
+# time, Google Forms' Timestamp, and the headers people give a sheet of their own.
+WHEN_HEADERS = (
+    "completion time",
+    "timestamp",
+    "submitted on",
+    "submitted at",
+    "submitted",
+    "date submitted",
+    "submission date",
+    "submission time",
+    "date time",
+    "report date",
+    "date",
+    "created",
+    "created at",
+    "start time",
+)
+_UPDATE_HEADERS = (
+    "update",
+    "progress",
+    "status",
+    "notes",
+    "note",
+    "comments",
+    "today s update",
+    "progress update",
+    "what did you complete today",
+)
+CLASS_HEADERS = ("class", "wave", "class id", "class name", "class #")
+EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
+HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
+# Names a report's own form asks for, after the tracker's spellings of Agent Name.
+REPORT_NAME_HEADERS = ("your name", "full name", "agent full name", "employee")
+# What Microsoft Forms adds to every response: not part of what the agent reported.
+FORMS_HEADERS = ("id", "start time", "completion time", "last modified time")
+_FORMS_FIX = (
+    "in Microsoft Forms, set the form to 'Only people in my organization can respond' with "
+    "'Record name' on (or add an 'Agent Name' question), then export the responses again."
+)
+_DATE_FIX = (
+    "give the date column a header esp knows (Timestamp, Date, Submitted On, Completion time)."
+)
+_NAME_FIX = (
+    "add an Agent Name (or Email) column, or map your name header in esp.toml [columns] agent_name."
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a report sheet's header row and columns are (indexes from 0)."""
+
+    header_row: int
+    labels: list[str]
+    when: int
+    name: int | None
+    email: int | None
+    update: int | None
+    cls: int | None
+    extra: list[int] = field(default_factory=list)  # other columns: `Header: value` details
+    forms: bool = False  # a Microsoft Forms export
+
+    def when_values(self, rows: Sequence[Sequence[object]]) -> list[object]:
+        return [r[self.when] for r in rows[self.header_row + 1 :] if self.when < len(r)]
+
+
+def _first(norms: list[str], wanted: Sequence[str]) -> int | None:
+    """The column of the first of `wanted` (best first) the header has."""
+    for header in wanted:
+        if header in norms:
+            return norms.index(header)
+    return None
+
+
+def find_layout(
+    rows: Sequence[Sequence[object]], source: str, name_headers: Sequence[str]
+) -> Layout | RowProblem:
+    """The report's header row (in its first rows): a date column and a name or e-mail
+    column. Without one — or when the only e-mail column holds no address, as an anonymous
+    Microsoft Forms export's 'anonymous' — a problem naming what is missing and the fix."""
+    names = (*name_headers, *REPORT_NAME_HEADERS)
+    closest: tuple[int, Sequence[object], list[str]] | None = None  # the row most like one
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        norms = [normalise_header(v) for v in row]
+        when, who, mail = (
+            _first(norms, WHEN_HEADERS),
+            _first(norms, names),
+            _first(norms, EMAIL_HEADERS),
+        )
+        if when is not None and who is not None:
+            return _layout(i, row, norms, when, who, mail)
+        if when is not None and mail is not None:
+            if any("@" in text_of(r[mail]) for r in rows[i + 1 :] if mail < len(r)):
+                return _layout(i, row, norms, when, who, mail)
+            return _nobody(source, norms)
+        known = sum(x is not None for x in (when, who, mail, _first(norms, _UPDATE_HEADERS)))
+        if known and (closest is None or known > closest[0]):
+            closest = (known, row, norms)
+    if closest is None:
+        return RowProblem(
+            source,
+            "no header row with a date or timestamp and the agent's name (e.g. 'Timestamp', "
+            f"'Agent Name', 'Update') in its first {HEADER_SCAN_ROWS} rows",
+            "give the ESP Agent Progress Report, or a sheet with those columns.",
+        )
+    _, row, norms = closest
+    if _first(norms, WHEN_HEADERS) is None:
+        shown = [text_of(v) for v in row if text_of(v)]
+        listed = ", ".join(map(repr, shown[:8])) + (", …" if len(shown) > 8 else "")
+        return RowProblem(source, f"no date column (its headers: {listed})", _DATE_FIX)
+    return _nobody(source, norms)
+
+
+def _is_forms(norms: Sequence[str]) -> bool:
+    return all(h in norms for h in ("id", "start time", "completion time"))
+
+
+def _nobody(source: str, norms: Sequence[str]) -> RowProblem:
+    """A sheet with dates but nothing that says who reported."""
+    if _is_forms(norms):
+        return RowProblem(
+            source,
+            "a Microsoft Forms export that records neither the responder's name nor their "
+            "e-mail address",
+            _FORMS_FIX,
+        )
+    return RowProblem(source, "no agent name column, and no e-mail address", _NAME_FIX)
+
+
+def _layout(
+    at: int, row: Sequence[object], norms: list[str], when: int, who: int | None, mail: int | None
+) -> Layout:
+    forms = _is_forms(norms)
+    update = _first(norms, _UPDATE_HEADERS)
+    cls = _first(norms, CLASS_HEADERS)
+    used = {when, who, mail, update, cls}
+    # Every name, e-mail, class and date column is the report's bookkeeping, not its text;
+    # so are the columns Forms adds to every response.
+    bookkeeping = {*EMAIL_HEADERS, *CLASS_HEADERS, *WHEN_HEADERS}
+    if forms:
+        bookkeeping |= {*FORMS_HEADERS, "name"}
+    extra = [i for i, n in enumerate(norms) if n and i not in used and n not in bookkeeping]
+    return Layout(at, [text_of(v) for v in row], when, who, mail, update, cls, extra, forms)
+
+
+def read_rows(
+    rows: Sequence[Sequence[object]],
+    layout: Layout,
+    source: str,
+    *,
+    order: DateOrder = MONTH_FIRST,
+    tz: tzinfo | None = None,
+) -> tuple[list[SelfReport], list[RowProblem]]:
+    """The report rows under the header: each with its day (in the file's date `order`, a
+    zoned timestamp in the team's zone `tz`), the agent's name and e-mail, the update, and
+    the other columns as `(Header: value; …)`. A row with a date but no name nor e-mail, or
+    no readable date, is a problem; an empty row is passed over."""
+    reports: list[SelfReport] = []
+    problems: list[RowProblem] = []
+    for r, row in enumerate(rows[layout.header_row + 1 :], start=layout.header_row + 2):
+
+        def cell(i: int | None, row: Sequence[object] = row) -> str:
+            return text_of(row[i]) if i is not None and i < len(row) else ""
+
+        name = cell(layout.name)
+        given = cell(layout.email)
+        address = given.lower() if "@" in given else ""  # Forms writes 'anonymous'
+        update = cell(layout.update)
+        details = [f"{layout.labels[i]}: {cell(i)}" for i in layout.extra if cell(i)]
+        if not name and not address:
+            if update or details:
+                why = f"no name, and the e-mail is {given!r}" if given else "no agent name"
+                problems.append(RowProblem(f"{source}!row {r}", why))
+            continue
+        where = f"{source}!row {r}"
+        try:
+            day = read_day(row[layout.when] if layout.when < len(row) else None, order, tz)
+        except Unreadable as exc:
+            problems.append(RowProblem(where, f"{exc}"))
+            continue
+        if day is None:
+            problems.append(RowProblem(where, "no date"))
+            continue
+        text = update
+        if details:
+            text = (text + " (" if text else "(") + "; ".join(details) + ")"
+        reports.append(
+            SelfReport(
+                day, display_name(name), address, " ".join(text.split()), where, cell(layout.cls)
+            )
+        )
+    return reports, problems
+
+
+def reports_from_rows(
+    rows: list[list[object]],
+    source: str,
+    name_headers: tuple[str, ...],
+    *,
+    tz: tzinfo | None = None,
+) -> tuple[list[SelfReport], list[RowProblem]]:
+    """Self-reports from one sheet or CSV (find_layout, then read_rows with the date order
+    its own dates decide). A sheet without the header row gives one problem, for the whole
+    sheet (its `source` is the sheet's)."""
+    from esp_cli.core.textdates import date_order
+
+    layout = find_layout(rows, source, name_headers)
+    if isinstance(layout, RowProblem):
+        return [], [layout]
+    return read_rows(rows, layout, source, order=date_order(layout.when_values(rows)), tz=tz)

@@ -1,0 +1,702 @@
+"""The operation log: every write esp makes to a tracker, recorded beside it.
+
+The log lives in the tracker's backups folder as `<tracker name>.history.jsonl`, one JSON
+object a line (JSON Lines), oldest first. The write session (esp_cli.workbook.session) appends one
+entry per write, under the same lock as the write and flushed to disk before the command
+reports success: who (the note signer, the OS login, the machine), the command as typed,
+the tracker's digest before and after, the backup, and every cell changed with its value
+before and after — and the cell's XML as it was, so an undo can put the very cell back.
+
+When the tracker at the start of a write is not what the previous esp write left, someone
+saved it in between: an entry of kind `outside` is recorded first, with the cells that
+differ when the previous write's backup still lets esp rebuild what it left.
+
+Reading never fails on a damaged line: it is skipped, with a warning naming its number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import mmap
+import os
+import platform
+import re
+import secrets
+import shlex
+import socket
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from esp_cli import __version__, system
+from esp_cli.core.model import CellChange
+from esp_cli.core.oplog import (
+    OUTSIDE,
+    PENDING,
+    WRITTEN,
+    CellRecord,
+    Operation,
+    command_line,
+    same_value,
+    tag,
+)
+from esp_cli.core.refs import col_letter
+from esp_cli.errors import WriteFailedError
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.workbook import Workbook
+
+LOG_SUFFIX = ".history.jsonl"
+OP_ID_LENGTH = 8
+# A change made outside esp lists at most this many cells (a re-sort in Excel changes them
+# all); the entry says how many more there were.
+OUTSIDE_CELL_LIMIT = 1000
+
+_SECRET_OPTION = re.compile(r"^--?[\w-]*(password|passwd|secret|token|api-?key)[\w-]*$", re.I)
+
+
+def log_path(tracker: Path, backup_dir: Path | None = None) -> Path:
+    """Where the tracker's operation log is: in its backups folder, named after the
+    tracker's file name (`ESP Tracker.xlsx.history.jsonl`: an .xlsm of the same name has its
+    own)."""
+    return safety.backup_dir_for(tracker, backup_dir) / f"{tracker.name}{LOG_SUFFIX}"
+
+
+def legacy_log_path(tracker: Path, backup_dir: Path | None = None) -> Path:
+    """Where esp kept the log before: named after the name without its suffix, in the
+    `[backup] dir` itself (`ESP Tracker.history.jsonl`)."""
+    return safety.legacy_backup_dir(tracker, backup_dir) / f"{tracker.stem}{LOG_SUFFIX}"
+
+
+def _backup_suffix(line: bytes) -> str | None:
+    m = _BACKUP_NAME.search(line)
+    return Path(m.group(1).decode("utf-8", "replace")).suffix.lower() if m else None
+
+
+_BACKUP_NAME = re.compile(rb'"backup":"((?:[^"\\]|\\.)*)"')
+
+
+def ours(tracker: Path) -> Callable[[bytes], bool]:
+    """For a log kept before trackers were told apart: whether a line is this tracker's. A
+    write's backup carries the tracker's suffix, so the writes of an .xlsm named like an
+    .xlsx (whose log was the same file) are told apart; others cannot be."""
+    suffix = tracker.suffix.lower()
+
+    def keep(line: bytes) -> bool:
+        found = _backup_suffix(line[:8192])
+        return found is None or found == suffix
+
+    return keep
+
+
+def log_to_read(
+    tracker: Path, backup_dir: Path | None = None
+) -> tuple[Path, Callable[[bytes], bool] | None]:
+    """The log to read for the tracker, and which of its lines are the tracker's: its own
+    log; until esp first writes it, the log kept under the name esp gave it before."""
+    path = log_path(tracker, backup_dir)
+    if path.exists():
+        return path, None
+    legacy = legacy_log_path(tracker, backup_dir)
+    if legacy.exists():
+        return legacy, ours(tracker)
+    return path, None
+
+
+def migrate(tracker: Path, backup_dir: Path | None = None) -> None:
+    """Give the tracker its own log from the one esp kept before (first write since): its
+    lines copied, those of another tracker left out (see `ours`). The old log stays as it
+    was, for a tracker it may also be the log of. Under the write's lock."""
+    path = log_path(tracker, backup_dir)
+    legacy = legacy_log_path(tracker, backup_dir)
+    if path.exists() or not legacy.is_file():
+        return
+    try:
+        data = legacy.read_bytes()
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{legacy}: the history log cannot be read ({exc.strerror}); nothing was written.",
+            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
+        ) from exc
+    keep = ours(tracker)
+    lines = [line for line in data.split(b"\n") if line.strip() and keep(line)]
+    try:
+        system.make_folder(path.parent, like=tracker.parent)
+        system.write_file_atomically(path, b"".join(line + b"\n" for line in lines), like=None)
+        with contextlib.suppress(OSError):
+            like = tracker.stat()
+            system.take_ownership(path, like, system.shared_mode(like))
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: the history log cannot be written ({exc.strerror or exc}); "
+            "nothing was written.",
+            fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+        ) from exc
+
+
+def typed_command(args: Sequence[str] | None) -> str:
+    """`esp …` as typed, with the value of any password-like option replaced by ***."""
+    if args is None:
+        return ""
+    out: list[str] = []
+    hide_next = False
+    for arg in args:
+        if hide_next:
+            out.append("***")
+            hide_next = False
+            continue
+        name, eq, _value = arg.partition("=")
+        if _SECRET_OPTION.match(name):
+            if eq:
+                out.append(f"{name}=***")
+            else:
+                out.append(arg)
+                hide_next = True
+            continue
+        out.append(arg)
+    return shlex.join(["esp", *out])
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on this system (getpass raises several kinds)
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
+
+
+def machine_name() -> str:
+    with contextlib.suppress(OSError):
+        name = socket.gethostname()
+        if name:
+            return name
+    return platform.node() or "unknown"
+
+
+def _encode(op: Operation) -> bytes:
+    """One line of the log. Text that came from the system with bytes that are not UTF-8
+    (a file name, an argument, a login: Python keeps each such byte as a lone surrogate)
+    cannot be written as UTF-8: that entry is written with every non-ASCII character
+    escaped (\\udce9), which JSON reads back as exactly the same text."""
+    data = op.to_json()
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+
+
+def _decode(
+    line: bytes, number: int, cell_filter: Callable[[dict[str, Any]], bool] | None = None
+) -> Operation:
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError("not an entry")
+    return Operation.from_json(data, number, cell_filter)
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class Log:
+    """The entries read from a log (oldest first) and the lines that had to be skipped."""
+
+    path: Path
+    operations: list[Operation]
+    warnings: list[str]
+    bad_lines: list[int] = field(default_factory=list)
+
+
+def read_log(
+    path: Path,
+    keep: Callable[[bytes], bool] | None = None,
+    cell_filter: Callable[[dict[str, Any]], bool] | None = None,
+    current: Callable[[], str] | None = None,
+) -> Log:
+    """Every readable entry of the log at `path` (none when there is no log yet). A line
+    that is not a whole entry is skipped with a warning naming it. `keep` looks at a line's
+    bytes first: a line it refuses is not parsed; `cell_filter` keeps only the cells it
+    accepts (both to find one agent's cells quickly). `current` gives the tracker's digest
+    now: a write stopped before it replaced the tracker (its entry still pending, the
+    tracker as it was before it) is no operation; one stopped after, is."""
+    ops: list[Operation] = []
+    warnings: list[str] = []
+    bad: list[int] = []
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Log(path, ops, warnings)
+    except OSError as exc:
+        warnings.append(f"{path}: cannot be read ({exc.strerror}); no history shown.")
+        return Log(path, ops, warnings)
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        if keep is not None and not keep(line):
+            continue
+        try:
+            ops.append(_decode(line, number, cell_filter))
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            warnings.append(
+                f"{path}: line {number} is not a whole history entry ({_why(exc)}); skipped."
+            )
+            bad.append(number)
+    if (
+        ops
+        and ops[-1].state == PENDING
+        and current is not None
+        and not took_effect(ops[-1], current())
+    ):
+        ops.pop()
+    return Log(path, ops, warnings, bad)
+
+
+def took_effect(op: Operation, tracker_digest: str) -> bool:
+    """Whether a pending entry's write replaced the tracker: not when the tracker is still
+    what it was before it. (After it, or changed since: it did, and any later change was
+    made outside esp.)"""
+    return tracker_digest == op.digest_after or tracker_digest != op.digest_before
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return "cut short or damaged"
+    if isinstance(exc, KeyError):
+        return f"no {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__
+
+
+def _reverse_lines(fh: IO[bytes], block: int = 1 << 16) -> Iterator[bytes]:
+    for _at, line in _lines_from_end(fh, block):
+        yield line
+
+
+def _lines_from_end(fh: IO[bytes], block: int = 1 << 16) -> Iterator[tuple[int, bytes]]:
+    """(offset, line) of each line, the last first."""
+    fh.seek(0, os.SEEK_END)
+    pos = fh.tell()
+    tail = b""
+    while pos > 0:
+        step = min(block, pos)
+        pos -= step
+        fh.seek(pos)
+        parts = (fh.read(step) + tail).split(b"\n")
+        tail = parts[0]
+        at = pos + len(parts[0]) + 1
+        found = []
+        for part in parts[1:]:
+            found.append((at, part))
+            at += len(part) + 1
+        yield from reversed(found)
+    yield 0, tail
+
+
+_DIGEST_AFTER = re.compile(rb'"digest_after":"([0-9a-f]*)"')
+_DIGEST_BEFORE = re.compile(rb'"digest_before":"([0-9a-f]*)"')
+_PENDING = b'"state":"' + PENDING.encode() + b'"'
+
+
+def settle(path: Path, tracker_digest: str) -> None:
+    """Settle the entry of a write that was stopped (killed, the power cut) while it was
+    replacing the tracker — the log's last entry, still pending: kept as written when the
+    write took effect (see took_effect), else taken out of the log. Run under the write's
+    lock, before anything else reads the log to write."""
+    try:
+        fh = path.open("r+b")
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
+            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
+        ) from exc
+    with fh:
+        for at, line in _lines_from_end(fh):
+            if not line.strip():
+                continue
+            state = line.find(_PENDING, 0, 200)
+            before, after = (
+                _DIGEST_BEFORE.search(line, 0, 4096),
+                _DIGEST_AFTER.search(line, 0, 4096),
+            )
+            if state < 0 or before is None or after is None:
+                return  # the newest entry is settled (or not one esp can read)
+            written = tracker_digest == after.group(1).decode() or (
+                tracker_digest != before.group(1).decode()
+            )
+            try:
+                if written:
+                    fh.seek(at + state + len(b'"state":"'))
+                    fh.write(WRITTEN.encode())
+                else:
+                    fh.truncate(at)
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                raise WriteFailedError(
+                    f"{path}: the history log cannot be written ({exc.strerror or exc}); "
+                    "nothing was written.",
+                    fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+                ) from exc
+            return
+
+
+def last_line(path: Path) -> tuple[bytes, str] | None:
+    """The newest entry's line that reads as one, and its digest after (the line is not
+    parsed whole: the entry of a write of 10,000 cells is megabytes)."""
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
+            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
+        ) from exc
+    with fh:
+        for line in _reverse_lines(fh):
+            line = line.strip()
+            m = _DIGEST_AFTER.search(line, 0, 4096)
+            if line.startswith(b"{") and line.endswith(b"}") and m is not None:
+                return line, m.group(1).decode()
+    return None
+
+
+def last_operation(path: Path) -> Operation | None:
+    """The newest readable entry, read from the end of the log (a long log is not read)."""
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return None
+    with fh:
+        for line in _reverse_lines(fh):
+            if line.strip():
+                with contextlib.suppress(ValueError, KeyError, TypeError, RecursionError):
+                    return _decode(line, 0)
+    return None
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+class Recorder:
+    """Appends a write's entries to the log. Made before the write, under its lock (it
+    settles a write stopped earlier, reads the previous entry and picks an unused id).
+    `append` runs once the backup is made and before the tracker is replaced: the entries
+    are written, flushed and synced there, the write's own marked pending — a log that
+    cannot be written stops the write, and nothing can fail to be recorded once the tracker
+    is replaced. `confirm` marks it written once the tracker is replaced; `withdraw` takes
+    it out when the replace failed. A write killed in between is settled by the next
+    command (see settle): never a write the log does not know, nor an entry for a write
+    that did not happen."""
+
+    def __init__(self, path: Path, tracker: Path | None = None, current: str | None = None) -> None:
+        self.path = path
+        self._tracker = tracker  # a new log takes its owner, group and permissions
+        self._fh: IO[bytes] | None = None
+        self._ids: set[str] = set()
+        if current is not None:
+            settle(path, current)
+        self._last = last_line(path)
+        self._pending: tuple[int, int] | None = None  # (line start, offset of its state)
+
+    @property
+    def previous_digest(self) -> str | None:
+        """The tracker's digest after the previous esp write (None: none recorded)."""
+        return self._last[1] if self._last is not None else None
+
+    def previous(self) -> Operation | None:
+        """The previous entry, read whole (only when the tracker changed since it)."""
+        if self._last is None:
+            return None
+        try:
+            return _decode(self._last[0], 0)
+        except (ValueError, KeyError, TypeError, RecursionError):  # cut short: the newest whole one
+            return last_operation(self.path)
+
+    def new_id(self) -> str:
+        while True:
+            op = secrets.token_hex(OP_ID_LENGTH // 2)
+            if op not in self._ids and not self._used(op):
+                self._ids.add(op)
+                return op
+
+    def _used(self, op: str) -> bool:
+        try:
+            with self.path.open("rb") as fh:
+                if os.fstat(fh.fileno()).st_size == 0:
+                    return False
+                with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                    return mm.find(b'"op":"' + op.encode() + b'"') >= 0
+        except FileNotFoundError:
+            return False
+
+    def open(self) -> None:
+        try:
+            if self._tracker is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            else:
+                system.make_folder(self.path.parent, like=self._tracker.parent)
+            new = not self.path.exists()
+            self._fh = self.path.open("ab")
+            if new and self._tracker is not None:
+                # Every teammate who writes the tracker appends here too.
+                with contextlib.suppress(OSError):
+                    like = self._tracker.stat()
+                    system.take_ownership(self.path, like, system.shared_mode(like))
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
+                "the workbook is unchanged.",
+                fix="check that the backups folder is writable, or set [backup] dir in "
+                "esp.toml to a writable folder.",
+            ) from exc
+
+    def append(self, ops: Sequence[Operation], pending: bool = False) -> None:
+        """Write `ops`, flushed and synced; with `pending`, the last one is the write about
+        to replace the tracker."""
+        if self._fh is None:
+            self.open()
+        fh = self._fh
+        assert fh is not None
+        lines = [_encode(replace(op, state=PENDING) if pending and i == len(ops) - 1 else op)
+                 for i, op in enumerate(ops)]  # fmt: skip
+        data = b"".join(lines)
+        try:
+            fh.seek(0, os.SEEK_END)
+            if fh.tell() > 0 and not self._ends_with_newline():
+                data = b"\n" + data  # a line cut short by a crash stays on its own line
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+            end = fh.tell()
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
+                "the workbook is unchanged.",
+                fix="free some space in the backups folder, or set [backup] dir in esp.toml "
+                "to a writable folder.",
+            ) from exc
+        if pending:
+            start = end - len(lines[-1])
+            self._pending = (start, start + lines[-1].index(_PENDING) + len(b'"state":"'))
+
+    def confirm(self) -> None:
+        """The tracker is replaced: the pending entry is a write. (Should this fail, the
+        next command settles the entry from the tracker's digest.)"""
+        if self._pending is None:
+            return
+        _start, state = self._pending
+        with contextlib.suppress(OSError), self.path.open("r+b") as fh:
+            fh.seek(state)
+            if fh.read(len(PENDING)) == PENDING.encode():
+                fh.seek(state)
+                fh.write(WRITTEN.encode())
+                fh.flush()
+                os.fsync(fh.fileno())
+        self._pending = None
+
+    def withdraw(self) -> None:
+        """The tracker was not replaced: the pending entry is taken out of the log."""
+        if self._pending is None:
+            return
+        start, _state = self._pending
+        with contextlib.suppress(OSError), self.path.open("r+b") as fh:
+            fh.truncate(start)
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._pending = None
+
+    def _ends_with_newline(self) -> bool:
+        with self.path.open("rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) == b"\n"
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def who(signer: str | None) -> dict[str, Any]:
+    return {
+        "signer": signer,
+        "login": os_login(),
+        "machine": machine_name(),
+        "version": __version__,
+        "command": typed_command(command_line.get()),
+    }
+
+
+def now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def cell_entries(
+    changes: Sequence[CellChange], before_xml: Callable[[str, int, int], bytes | None]
+) -> list[dict[str, Any]]:
+    """The changes as the log's cells (CellRecord.to_json, built directly: a write of
+    10,000 cells records them in a few hundredths of a second); `before_xml` gives a cell's
+    XML before the write."""
+    out: list[dict[str, Any]] = []
+    append = out.append
+    letters: dict[int, str] = {}
+    for c in changes:
+        xml = before_xml(c.sheet, c.row, c.col)
+        old, new = c.old, c.new
+        letter = letters.get(c.col)
+        if letter is None:
+            letter = letters[c.col] = col_letter(c.col)
+        append(
+            {
+                "sheet": c.sheet,
+                "cell": f"{letter}{c.row}",
+                "row": c.row,
+                "col": c.col,
+                "agent": c.agent,
+                "class": c.cls,
+                "column": c.column,
+                "before": old if old is None or type(old) is str else tag(old),
+                "after": new if new is None or type(new) is str else tag(new),
+                "before_xml": None if xml is None else xml.decode("utf-8", "surrogateescape"),
+            }
+        )
+        if c.agent_id is not None:
+            out[-1]["agent_id"] = c.agent_id
+            out[-1]["email"] = c.email or ""
+            out[-1]["n_number"] = c.n_number or ""
+    return out
+
+
+# -- changes made outside esp -------------------------------------------------------------
+
+
+Describe = Callable[[str, int, int], tuple[str, str, str]]  # -> agent, class, column
+
+
+def outside_operation(
+    op: str,
+    previous: Operation,
+    current: Workbook,
+    folders: Sequence[Path],
+    describe: Describe | None = None,
+) -> Operation:
+    """The entry for a tracker saved by someone between esp's previous write and this one,
+    with the cells that differ when the previous write's backup is still kept in one of
+    `folders` (its backups folder, then where esp kept them before; `describe` names a
+    cell's agent, class and column as the tracker has them now)."""
+    cells: list[CellRecord] = []
+    note = ""
+    omitted = 0
+    kept = [f / previous.backup for f in folders if previous.backup]
+    backup = next((b for b in kept if b.is_file()), None)
+    if backup is None:
+        note = (
+            f"the backup of operation {previous.op} is no longer kept; the cells that "
+            "changed cannot be listed"
+        )
+    else:
+        try:
+            cells, omitted, note = _diff(Workbook.open(backup), previous, current)
+        except Exception as exc:  # a backup esp cannot read: the entry still says it changed
+            note = f"the cells that changed cannot be listed ({exc})"
+    if describe is not None:
+        cells = [
+            CellRecord(c.sheet, c.row, c.col, *describe(c.sheet, c.row, c.col), c.before, c.after)
+            for c in cells
+        ]
+    stopped = next(
+        (
+            found
+            for f in dict.fromkeys(folders)
+            if (found := _unrecorded_write(f, current.path, previous))
+        ),
+        None,
+    )
+    if stopped is not None:
+        note = "; ".join(
+            n
+            for n in (
+                f"esp operation {stopped} wrote the tracker but was stopped before it was recorded",
+                note,
+            )
+            if n
+        )
+    return Operation(
+        op=op,
+        kind=OUTSIDE,
+        time=now(),
+        signer=None,
+        login="",
+        machine="",
+        version=__version__,
+        command="",
+        digest_before=previous.digest_after,
+        digest_after=current.pkg.digest,
+        backup=None,
+        cells=tuple(cells),
+        note=note,
+        cells_omitted=omitted,
+    )
+
+
+def _unrecorded_write(folder: Path, tracker: Path, previous: Operation) -> str | None:
+    """The id of an esp write made after `previous` that never reached the log (stopped
+    between replacing the tracker and appending its entry): its backup, named after it, is
+    the tracker as `previous` left it."""
+    since = previous.time.timestamp() - 1
+    for candidate, m in sorted(safety.backups_of(tracker, folder), key=lambda found: found[0]):
+        op = m.group(2)
+        if op is None or op == previous.op:
+            continue
+        with contextlib.suppress(OSError):
+            if candidate.stat().st_mtime >= since and (
+                safety.digest_of(candidate) == previous.digest_after
+            ):
+                return op
+    return None
+
+
+def _diff(
+    before_previous: Workbook, previous: Operation, current: Workbook
+) -> tuple[list[CellRecord], int, str]:
+    """The cells whose values differ between what `previous` left (its backup with its
+    cells written) and `current`, sheet by sheet."""
+    written: dict[tuple[str, int, int], Any] = {}
+    for record in previous.cells:
+        written[(record.sheet, record.row, record.col)] = record.after
+    old_sheets = {s.name: s for s in before_previous.sheets}
+    new_sheets = {s.name: s for s in current.sheets}
+    notes = []
+    added = [n for n in new_sheets if n not in old_sheets]
+    removed = [n for n in old_sheets if n not in new_sheets]
+    if added:
+        notes.append("sheets added: " + ", ".join(added))
+    if removed:
+        notes.append("sheets removed: " + ", ".join(removed))
+    cells: list[CellRecord] = []
+    omitted = 0
+    for name, info in new_sheets.items():
+        if name not in old_sheets:
+            continue
+        old = before_previous.values(old_sheets[name], cache=False)
+        new = current.values(info, cache=False)
+        rows = max(len(old.rows), len(new.rows))
+        for r in range(1, rows + 1):
+            width = max(
+                len(old.rows[r - 1]) if r <= len(old.rows) else 0,
+                len(new.rows[r - 1]) if r <= len(new.rows) else 0,
+            )
+            for c in range(1, width + 1):
+                key = (name, r, c)
+                was = written[key] if key in written else old.get(r, c)
+                now_ = new.get(r, c)
+                if now_ == was or same_value(now_, was):
+                    continue
+                if len(cells) >= OUTSIDE_CELL_LIMIT:
+                    omitted += 1
+                    continue
+                cells.append(CellRecord(name, r, c, "", "", "", was, now_))
+    return cells, omitted, "; ".join(notes)

@@ -1,0 +1,94 @@
+"""Workbooks named by an option or a setting, checked before they are opened.
+
+A missing one is reported naming the option or setting it came from (so the fix is where the
+name was typed) and any similarly named workbook beside it (`Master N Number Tracker (1).xlsx`
+downloaded twice, a renamed copy). Excel's lock file (`~$ster N Number Tracker.xlsx`, which
+Excel keeps beside a workbook while it is open, and which a file picker or Tab completion
+offers first) is told apart from the workbook it stands for.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from esp_cli.errors import InputFileError
+
+LOCK_PREFIX = "~$"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".csv", ".ods")
+
+
+def _siblings(folder: Path) -> list[Path]:
+    try:
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in WORKBOOK_SUFFIXES
+            and not p.name.startswith((LOCK_PREFIX, "."))
+            and p.is_file()
+        )
+    except OSError:
+        return []
+
+
+def locked_workbook(lock: Path) -> Path | None:
+    """The workbook beside `lock` that Excel's lock file stands for: Excel names it after
+    the workbook with its first two characters replaced by ~$ (or, for a short name,
+    prefixed)."""
+    rest = lock.name[len(LOCK_PREFIX) :]
+    for p in _siblings(lock.parent):
+        if p.name[2:] == rest or p.name == rest:
+            return p
+    return None
+
+
+def similar_workbook(path: Path, other: Path | None = None) -> Path | None:
+    """A workbook beside `path` whose name is close to its name, or None; never `other`
+    (the tracker, when the Master is missing: sync would be refused with it anyway)."""
+    siblings = {
+        p.name.casefold(): p for p in _siblings(path.parent) if other is None or not _same(p, other)
+    }
+    found = difflib.get_close_matches(path.name.casefold(), list(siblings), n=1, cutoff=0.6)
+    return siblings[found[0]] if found else None
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def check_workbook(path: Path, role: str, source: str, other: Path | None = None) -> None:
+    """Refuse, in one line naming `source` (the option or setting `path` came from), a
+    `path` that is Excel's lock file or that does not exist. `other` is the workbook of the
+    other role (the tracker for the Master, the Master for the tracker), never suggested."""
+    check_not_lock_file(path, role, source)
+    if path.exists() or path.is_symlink():
+        return  # a link to nothing is named as such when the workbook is opened
+    if not path.parent.is_dir():
+        raise InputFileError(
+            f"{path}: no such file: the folder {path.parent} does not exist (the {role}, "
+            f"from {source}).",
+            fix=f"check {source}.",
+        )
+    near = similar_workbook(path, other)
+    raise InputFileError(
+        f"{path}: no such file (the {role}, from {source})"
+        + (f"; beside it is '{near.name}'." if near else "."),
+        fix=f"check {source}" + (f": did you mean '{near.name}'?" if near else "."),
+    )
+
+
+def check_not_lock_file(path: Path, role: str, source: str) -> None:
+    """Refuse Excel's lock file (`~$…`) given for a workbook, naming the workbook it stands
+    for when it is beside it."""
+    if not path.name.startswith(LOCK_PREFIX):
+        return
+    target = locked_workbook(path)
+    give = f"'{target.name}'" if target else "the workbook itself"
+    raise InputFileError(
+        f"{path}: this is Excel's lock file, which Excel keeps beside a workbook while it "
+        f"is open, not the {role}.",
+        fix=f"give {give} with {source} (names starting with ~$ are never workbooks).",
+    )

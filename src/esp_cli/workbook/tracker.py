@@ -1,0 +1,366 @@
+"""The ESP Tracker (and the Master N Number Tracker) as rows of agents.
+
+Finds the header row in the first rows of each visible sheet, maps headers to canonical
+columns, and reads every row's values the way the team types them. A value that cannot be
+understood becomes a `Finding` with its Sheet!A1 address; the row is still read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from esp_cli.core.columns import BY_KEY, Kind, alias_table, match_header
+from esp_cli.core.model import AgentRef, Finding, spell_yes_no
+from esp_cli.core.refs import col_letter
+from esp_cli.core.values import (
+    ErrorValue,
+    Unreadable,
+    display_name,
+    is_blank,
+    parse_date,
+    parse_datetime,
+    parse_number,
+    parse_yes_no,
+    text_of,
+)
+from esp_cli.errors import MissingColumnsError
+from esp_cli.workbook.xlsx.numfmt import shown_integer
+from esp_cli.workbook.xlsx.reader import SheetValues
+from esp_cli.workbook.xlsx.validations import ListValidation
+from esp_cli.workbook.xlsx.workbook import Workbook
+
+HEADER_SCAN_ROWS = 30
+_UNSEEN = object()
+IDENTITY_KEYS = ("agent_name", "agent_id", "email")
+
+
+@dataclass(slots=True)
+class Row:
+    sheet: str
+    row: int
+    cls: str
+    raw: dict[str, Any]
+    values: dict[str, Any]
+    unreadable: AbstractSet[str] = frozenset()  # keys whose cell could not be read
+
+    @property
+    def name(self) -> str:
+        v = self.values.get("agent_name")
+        return str(v) if v else ""
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def text(self, key: str) -> str:
+        v = self.values.get(key)
+        return "" if v is None else str(v)
+
+    @property
+    def has_identity(self) -> bool:
+        v = self.values
+        return bool(v.get("agent_name") or v.get("agent_id") or v.get("email"))
+
+    def label(self) -> str:
+        return self.name or self.text("agent_id") or self.text("email") or f"row {self.row}"
+
+    def ref(self) -> AgentRef:
+        """Who and where, as every result names an agent."""
+        return AgentRef(
+            name=self.label(),
+            cls=" ".join(self.cls.split()),
+            sheet=self.sheet,
+            row=self.row,
+            agent_id=self.text("agent_id") if "agent_id" not in self.unreadable else "",
+            email=self.text("email").strip() if "email" not in self.unreadable else "",
+            n_number=self.text("n_number").strip() if "n_number" not in self.unreadable else "",
+        )
+
+
+@dataclass
+class Sheet:
+    name: str
+    header_row: int
+    columns: dict[str, int]  # column key -> 1-based column
+    headers: dict[int, str]  # 1-based column -> header text as typed
+    class_from_sheet: bool
+    rows: list[Row]
+    duplicate_headers: list[tuple[str, int, int]] = field(default_factory=list)
+    last_used_col: int = 0  # the rightmost column holding a value, header or not
+
+    @property
+    def last_header_col(self) -> int:
+        return max(self.headers, default=0)
+
+    def col(self, key: str) -> int | None:
+        return self.columns.get(key)
+
+
+@dataclass
+class Table:
+    """A workbook read as agent rows: the ESP Tracker or the Master N Number Tracker."""
+
+    path: Path
+    workbook: Workbook
+    sheets: list[Sheet]
+    findings: list[Finding]
+
+    def rows(self) -> Iterator[Row]:
+        for sheet in self.sheets:
+            yield from sheet.rows
+
+    def sheet(self, name: str) -> Sheet:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def dropdown(self, sheet: Sheet, row: int, col: int | None) -> ListValidation | None:
+        """The drop-down on a cell, else one on the same column (a list applied to rows
+        5-200 still says what the column allows for row 201)."""
+        if col is None:
+            return None
+        lists = [
+            v for v in self.workbook.validations(self.workbook.pkg.sheet(sheet.name)) if v.values
+        ]
+        for v in lists:
+            if v.covers(row, col):
+                return v
+        for v in lists:
+            if any(c1 <= col <= c2 for _, c1, _, c2 in v.ranges):
+                return v
+        return None
+
+    def yes_no(self, row: Row, key: str, value: bool) -> str:
+        """Yes or No as the column's drop-down spells it (Y/N, TRUE/FALSE...), else Yes/No."""
+        sheet = self.sheet(row.sheet)
+        found = self.dropdown(sheet, row.row, sheet.col(key))
+        return spell_yes_no(found.values if found is not None else None, value)
+
+
+def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
+    # Fast paths first: this runs for every used cell of every row.
+    cls = type(value)
+    if kind is Kind.TEXT and cls is str:
+        text = " ".join(value.split()) if "\n" not in value else value.strip()
+        return text or None
+    if kind is Kind.DATE and cls is date:
+        return parse_date(value, date1904)
+    if isinstance(value, ErrorValue):
+        raise Unreadable(f"the cell shows the error {value.code}")
+    if kind is Kind.DATE:
+        return parse_date(value, date1904)
+    if kind is Kind.DATETIME:
+        return parse_datetime(value, date1904)
+    if kind is Kind.YESNO:
+        return parse_yes_no(value)
+    if kind is Kind.NUMBER:
+        return parse_number(value)
+    if is_blank(value):
+        return None
+    if kind is Kind.NAME:
+        return display_name(text_of(value))
+    return text_of(value)
+
+
+# One cell as the team typed it -> its value for the column's kind (raises Unreadable).
+parse_cell = _parse
+
+
+def find_header(
+    values: SheetValues, table: Mapping[str, str]
+) -> tuple[int, dict[str, int], dict[int, str], list[tuple[str, int, int]]] | None:
+    """The header row among the first rows: the one naming the most known columns,
+    with at least two of them and one identifying an agent or a class."""
+    best: tuple[int, int] | None = None
+    for r in range(1, min(HEADER_SCAN_ROWS, len(values.rows)) + 1):
+        keys = {match_header(v, table) for v in values.rows[r - 1] if isinstance(v, str)}
+        keys.discard(None)
+        if len(keys) >= 2 and (keys & {*IDENTITY_KEYS, "class"}):
+            score = len(keys)
+            if best is None or score > best[1]:
+                best = (r, score)
+    if best is None:
+        return None
+    r = best[0]
+    columns: dict[str, int] = {}
+    headers: dict[int, str] = {}
+    duplicates: list[tuple[str, int, int]] = []
+    for c, v in enumerate(values.rows[r - 1], start=1):
+        if is_blank(v) or isinstance(v, ErrorValue):
+            continue
+        headers[c] = text_of(v)
+        key = match_header(v, table)
+        if key is None:
+            continue
+        if key in columns:
+            duplicates.append((key, columns[key], c))
+            continue
+        columns[key] = c
+    return r, columns, headers, duplicates
+
+
+def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
+    """In these (text) columns, a number formatted to show as text (an N Number typed as
+    48290 and shown `0048290`) is read as the text Excel shows."""
+    rows = values.rows
+    for (r, c), code in values.formats.items():
+        if c not in columns or r > len(rows) or c > len(rows[r - 1]):
+            continue
+        v = rows[r - 1][c - 1]
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            shown = shown_integer(v, code)
+            if shown is not None:
+                rows[r - 1][c - 1] = shown
+
+
+def read_table(
+    workbook: Workbook,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    required: tuple[str, ...] = ("agent_name",),
+    role: str = "ESP Tracker",
+    keep_class_rows: bool = False,
+    keys: Iterable[str] | None = None,
+) -> Table:
+    """Every visible sheet with a recognisable header row, as rows of parsed values.
+
+    `keys` limits parsing (and so findings) to the columns a command uses; identity and
+    class columns are always read. None reads every known column (esp doctor)."""
+    wanted = None if keys is None else {*keys, *IDENTITY_KEYS, "class"}
+    table = alias_table(aliases)
+    sheets: list[Sheet] = []
+    findings: list[Finding] = []
+    seen_headers: dict[str, list[str]] = {}
+    date1904 = workbook.date1904
+    for info in workbook.sheets:
+        if not info.visible:
+            continue
+        head = workbook.values(info, nrows=HEADER_SCAN_ROWS)
+        found = find_header(head, table)
+        if found is None:
+            first = [
+                text_of(v)
+                for row in head.rows[:HEADER_SCAN_ROWS]
+                for v in row
+                if isinstance(v, str) and v.strip()
+            ]
+            seen_headers[info.name] = first[:12]
+            continue
+        header_row, columns, headers, duplicates = found
+        if not any(k in columns for k in required) and not (keep_class_rows and "class" in columns):
+            seen_headers[info.name] = list(headers.values())
+            continue
+        for key, first_col, again in duplicates:
+            findings.append(
+                Finding(
+                    info.name,
+                    header_row,
+                    again,
+                    BY_KEY[key].header,
+                    headers[again],
+                    f"a second '{BY_KEY[key].header}' column; esp uses column "
+                    f"{col_letter(first_col)}",
+                )
+            )
+        class_from_sheet = "class" not in columns
+        rows: list[Row] = []
+        items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
+        # Not kept in the workbook's cache: the rows below hold what is needed of it.
+        values = workbook.values(
+            info, columns=None if wanted is None else {c for _, c in items}, cache=False
+        )
+        if values.formats:
+            shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
+        # Classes, dates and statuses repeat down a column: each distinct value of a column
+        # is parsed once (non-text keyed by type too, since 1 == 1.0 == True).
+        kinds: list[tuple[str, int, Kind, dict[Any, Any]]] = [
+            (k, c - 1, BY_KEY[k].kind, {}) for k, c in items
+        ]
+        for r in range(header_row + 1, len(values.rows) + 1):
+            line = values.rows[r - 1]
+            if not line:
+                continue
+            raw: dict[str, Any] = {}
+            parsed: dict[str, Any] = {}
+            bad: AbstractSet[str] = frozenset()
+            width = len(line)
+            for key, i, kind, seen in kinds:
+                v = line[i] if i < width else None
+                if v == "" or v is None:
+                    continue
+                raw[key] = v
+                memo = v if v.__class__ is str else (v.__class__, v)
+                got = seen.get(memo, _UNSEEN)
+                if got is _UNSEEN:
+                    try:
+                        got = _parse(kind, v, date1904)
+                    except Unreadable as exc:
+                        got = exc
+                    seen[memo] = got
+                if isinstance(got, Unreadable):
+                    bad = bad | {key}
+                    findings.append(
+                        Finding(
+                            info.name,
+                            r,
+                            i + 1,
+                            headers.get(i + 1, BY_KEY[key].header),
+                            text_of(v) if not isinstance(v, ErrorValue) else v.code,
+                            str(got),
+                        )
+                    )
+                else:
+                    parsed[key] = got
+            if not raw:
+                continue
+            cls = parsed.get("class") or (info.name if class_from_sheet else "")
+            row = Row(info.name, r, str(cls or ""), raw, parsed, bad)
+            if row.has_identity or (keep_class_rows and row.cls):
+                rows.append(row)
+        sheets.append(
+            Sheet(
+                info.name,
+                header_row,
+                columns,
+                headers,
+                class_from_sheet,
+                rows,
+                duplicates,
+                max(values.last_col, head.last_col),
+            )
+        )
+    if not sheets:
+        missing = ", ".join(BY_KEY[k].header for k in required)
+        found_text = (
+            "; ".join(
+                f"{name}: {', '.join(h) if h else '(no headers)'}"
+                for name, h in seen_headers.items()
+            )
+            or "no visible sheets"
+        )
+        raise MissingColumnsError(
+            f"{workbook.path}: no sheet looks like the {role}: missing column(s) {missing} "
+            f"(headers found — {found_text}).",
+            fix="rename the header, or map it in esp.toml, e.g. [columns] "
+            f'"{BY_KEY[required[0]].header}" = ["Your Header"].',
+        )
+    return Table(workbook.path, workbook, sheets, findings)
+
+
+def require_columns(table: Table, keys: Iterable[str], role: str = "ESP Tracker") -> None:
+    """Every agent sheet must have these columns (read-only needs; writes add columns)."""
+    for sheet in table.sheets:
+        missing = [k for k in keys if k not in sheet.columns]
+        if missing:
+            names = ", ".join(BY_KEY[k].header for k in missing)
+            found = ", ".join(sheet.headers.values())
+            raise MissingColumnsError(
+                f"{table.path}: sheet '{sheet.name}' has no {names} column "
+                f"(headers found in row {sheet.header_row}: {found}).",
+                fix=f"add the column, or map your header in esp.toml [columns] "
+                f'"{BY_KEY[missing[0]].header}" = ["Your Header"].',
+            )

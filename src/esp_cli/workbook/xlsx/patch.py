@@ -1,0 +1,1114 @@
+"""Lossless writes: set cells (and add columns) by patching the package in place.
+
+Only the parts that must change are rewritten: the touched worksheets (only their touched
+rows), the shared strings (appended to), styles (a date format appended when the column
+has none), and a table part when a new column extends a table. Every other zip entry is
+copied as its original compressed bytes (see zipio). A write that would damage the
+workbook — over a formula, inside a merged range, on a protected sheet — is refused
+before anything is written, naming the cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import math
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
+from esp_cli.core.values import Unreadable, parse_yes_no
+from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
+from esp_cli.workbook.xlsx import zipio
+from esp_cli.workbook.xlsx.package import (
+    REL_PIVOT_TABLE,
+    REL_SST,
+    REL_STYLES,
+    REL_TABLE,
+    Package,
+    relationships,
+)
+from esp_cli.workbook.xlsx.sheetxml import SheetXml, Splicer
+from esp_cli.workbook.xlsx.styles import (
+    DATE_FMT_ID,
+    DATETIME_FMT_ID,
+    STYLES_CONTENT_TYPE,
+    Styles,
+)
+from esp_cli.workbook.xlsx.xmlbytes import (
+    FragmentCheck,
+    NotWellFormed,
+    blank_markup,
+    check_document,
+    end_tag,
+    namespace_declarations,
+    parse_attrs,
+    set_attr,
+    start_tag,
+)
+
+Value = str | date | datetime | float | int | bool | None
+
+# A part this small is parsed whole before it is written; a larger one (a sheet of
+# thousands of rows) has what esp wrote parsed where it goes (Patcher._guarded).
+WHOLE_CHECK_BYTES = 1 << 20
+EXCEL_CELL_LIMIT = 32767
+EXCEL_LINE_LIMIT = 253
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _Where:
+    """A cell's Sheet!A1 address, spelled out only when a message needs it (a write of
+    10,000 cells names none of them)."""
+
+    __slots__ = ("sheet", "row", "col")
+
+    def __init__(self, sheet: str, row: int, col: int) -> None:
+        self.sheet, self.row, self.col = sheet, row, col
+
+    def __str__(self) -> str:
+        return address(self.sheet, self.row, self.col)
+
+
+def check_cell_text(text: str, where: object) -> None:
+    """Excel's limits for one cell (XLSX-NOTES §2): refuse rather than let Excel truncate."""
+    try:
+        n = utf16_len(text)
+    except UnicodeEncodeError as exc:  # bytes that were not UTF-8, kept as lone surrogates
+        bad = text[exc.start : exc.end].encode("utf-8", "surrogateescape")
+        raise UsageError(
+            f"{where}: the text holds bytes that are not UTF-8 ({bad!r}); nothing was written.",
+            fix="set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type the text again.",
+        ) from exc
+    if n > EXCEL_CELL_LIMIT:
+        raise UnsafeWriteError(
+            f"{where}: the text would be {n:,} characters; Excel allows {EXCEL_CELL_LIMIT:,} "
+            "in one cell.",
+            fix="shorten the text, or move older lines out of the cell first.",
+        )
+    if text.count("\n") > EXCEL_LINE_LIMIT:
+        raise UnsafeWriteError(
+            f"{where}: the text would have {text.count(chr(10))} line breaks; Excel shows at "
+            f"most {EXCEL_LINE_LIMIT} in one cell.",
+            fix="move older lines out of the cell first.",
+        )
+
+
+def xml_text(text: str) -> bytes:
+    """ST_Xstring: escape markup, keep `_xHHHH_`-looking text literal, encode illegal chars."""
+    s = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
+    # Every CR kept, as Excel keeps one: an earlier note line ending CR LF stays CR LF.
+    s = s.replace("\r", "_x000D_")
+    s = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.encode("utf-8")
+
+
+_MARCH_1900 = datetime(1900, 3, 1)
+
+
+def excel_serial(value: date | datetime, date1904: bool) -> float:
+    """The serial Excel stores for a date. In the 1900 system Excel counts 02/29/1900, a
+    day that never was (Lotus 1-2-3's leap-year bug, kept for compatibility): serials from
+    03/01/1900 on count from 12/30/1899, the ones before it from 12/31/1899."""
+    epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    dt = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    dt = dt.replace(tzinfo=None)
+    delta = dt - epoch
+    serial = delta.days + delta.seconds / 86400
+    return serial - 1 if not date1904 and dt < _MARCH_1900 else serial
+
+
+def first_date(date1904: bool) -> date:
+    """The first day a workbook's date system can store."""
+    return date(1904, 1, 1) if date1904 else date(1900, 1, 1)
+
+
+def _num(v: float) -> bytes:
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer() and abs(v) < 1e15):
+        return str(int(v)).encode()
+    return repr(float(v)).encode()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell esp will write, with what it holds now (for --dry-run and reports)."""
+
+    sheet: str
+    row: int
+    col: int
+    new: Value
+
+    @property
+    def address(self) -> str:
+        return address(self.sheet, self.row, self.col)
+
+
+class Patcher:
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self._sheets: dict[str, SheetXml] = {}
+        self._writes: dict[str, dict[tuple[int, int], Value]] = {}
+        # Cells put back exactly as they were (an undo): their original <c> element, or
+        # b"" where there was no cell.
+        self._raw: dict[str, dict[tuple[int, int], bytes]] = {}
+        self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
+        self._styles: Styles | None = None
+        self._column_date_style: dict[tuple[int, int], int | None] = {}
+        self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+        self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+
+    # -- what to write ------------------------------------------------------------------
+
+    def sheet_xml(self, sheet: str) -> SheetXml:
+        sx = self._sheets.get(sheet)
+        if sx is None:
+            info = self.pkg.sheet(sheet)
+            with self._sheet_errors(sheet):
+                sx = SheetXml(self.pkg.read_xml(info.part))
+            self._sheets[sheet] = sx
+        return sx
+
+    def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
+        """A new column at `col` (right after the last header), header styled like its left
+        neighbour; refused when a hidden column range would swallow it."""
+        sx = self.sheet_xml(sheet)
+        spec = sx.col_spec(col)
+        if spec is not None and spec.get(b"hidden", b"").strip() in (b"1", b"true"):
+            raise UnsafeWriteError(
+                f"{address(sheet, header_row, col)}: esp needs to add the column '{header}' "
+                f"here, but column {col_letter(col)} is hidden.",
+                fix=f"unhide column {col_letter(col)} in Excel, or add a '{header}' header "
+                "yourself.",
+            )
+        self._new_cols.setdefault(sheet, {})[col] = header_row
+        self.set(sheet, header_row, col, header)
+
+    def _occupants(self, sheet: str, from_row: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """What already holds columns of the sheet besides values: merged cells reaching
+        `from_row` or below (a title merged across the top does not hold a column), Excel
+        tables, PivotTables, and data validations (a rule set on whole rows does not count),
+        each as a message names it, with its range."""
+        with self._sheet_errors(sheet):
+            sx = self.sheet_xml(sheet)
+            found = [
+                (f"is inside the merged cells {_range_text(rng)}", rng)
+                for rng in sx.merged_ranges
+                if rng[2] >= from_row
+            ]
+            found += [
+                (f"is part of the Excel table '{name}'", rng)
+                for name, rng in self._table_refs(sheet)
+            ]
+            found += [
+                (f"is part of the PivotTable '{name}'", rng)
+                for name, rng in self._pivot_ranges(sheet)
+            ]
+            found += [
+                (f"has a drop-down or other data validation ({_range_text(rng)})", rng)
+                for rng in sx.validation_ranges
+                if rng[2] >= from_row and not (rng[1] == 1 and rng[3] == MAX_COL)
+            ]
+        return found
+
+    def move_columns(self, sheet: str, moves: dict[int, int]) -> None:
+        """Move columns this write adds (`moves`: old column -> new), with every cell
+        planned in them; each is checked again where it lands."""
+        writes = self._writes.get(sheet, {})
+        headers = self._new_cols.get(sheet, {})
+        moved = {(r, c): v for (r, c), v in writes.items() if c in moves}
+        for key in moved:
+            del writes[key]
+        rows = {c: headers.pop(c) for c in list(headers) if c in moves}
+        for old, header_row in rows.items():
+            header = moved.pop((header_row, old))
+            self.add_column(sheet, header_row, moves[old], str(header))
+        for (r, c), value in moved.items():
+            self.set(sheet, r, moves[c], value)
+
+    def first_formula_row(self, sheet: str, col: int) -> int | None:
+        """The first row whose cell in column `col` holds a formula (one showing nothing
+        included), as the sheet's XML has it."""
+        with self._sheet_errors(sheet):
+            return self.sheet_xml(sheet).first_formula_row(col)
+
+    def column_use(self, sheet: str, col: int, from_row: int) -> str | None:
+        """Why column `col` is not free for a new column, values aside (None: it is)."""
+        for why, (_r1, c1, _r2, c2) in self._occupants(sheet, from_row):
+            if c1 <= col <= c2:
+                return why
+        return None
+
+    def structures_end(self, sheet: str, from_row: int) -> int:
+        """The rightmost column held by merged cells, tables or validations (0: none)."""
+        return max((rng[3] for _why, rng in self._occupants(sheet, from_row)), default=0)
+
+    @contextlib.contextmanager
+    def _sheet_errors(self, sheet: str | None, cell: _Where | None = None) -> Iterator[None]:
+        """A sheet whose XML esp cannot follow (a row never closed, a cell written twice)
+        is refused, never patched blindly; a part esp would write malformed is never
+        written."""
+        try:
+            yield
+        except NotWellFormed as exc:
+            raise WriteFailedError(
+                f"{self.pkg.path}: part {exc.part or '?'} would not be well-formed XML after "
+                f"esp's change ({exc.reason}); nothing was written.",
+                fix="open the workbook in Excel, save it, then run esp again (and report it "
+                "if it happens again).",
+            ) from exc
+        except ValueError as exc:
+            where = f"sheet '{sheet}'" if sheet else "a sheet"
+            at = f"{cell}: " if cell is not None else ""
+            raise UnsafeWriteError(
+                f"{at}{self.pkg.path}: {where} cannot be changed safely: {exc}.",
+                fix="open the workbook in Excel, save it, then run esp again.",
+            ) from exc
+
+    def set(self, sheet: str, row: int, col: int, value: Value) -> None:
+        try:
+            self._set(sheet, row, col, value)
+        except ValueError:
+            with self._sheet_errors(sheet, _Where(sheet, row, col)):
+                raise
+        self._raw.get(sheet, {}).pop((row, col), None)
+
+    def cell_xml(self, sheet: str, row: int, col: int) -> bytes | None:
+        """The cell's <c> element as it is in the file now (None: the sheet has no such
+        cell) — what an undo puts back."""
+        sx = self._sheets.get(sheet) or self.sheet_xml(sheet)
+        try:
+            cell = sx.cell(row, col)  # looked up (and kept) when the cell was planned
+            loc = sx.row(row) if cell is not None else None
+        except ValueError:
+            with self._sheet_errors(sheet, _Where(sheet, row, col)):
+                raise
+        if cell is None or loc is None:
+            return None
+        return sx.data[loc.tag_end + cell.start : loc.tag_end + cell.end]
+
+    def restore(self, sheet: str, row: int, col: int, element: bytes | None, value: Value) -> None:
+        """Put a cell back exactly as `element` (a <c> element this sheet held before; None:
+        no cell). Its shared-string and style indexes still hold, because esp only appends
+        to those tables. `value` is what it shows, for the same checks as `set`."""
+        self.set(sheet, row, col, value)
+        raw = b"" if element is None else element
+        if raw:
+            prefix = self.sheet_xml(sheet).prefix
+            tag = b"<" + prefix + b"c"
+            opening = start_tag(prefix, b"c").match(raw)
+            closed = opening is not None and (
+                opening.end() == len(raw)
+                if opening.group(2)
+                else re.search(rb"</" + re.escape(prefix) + rb"c\s*>\Z", raw) is not None
+            )
+            if opening is None or not closed:
+                raise UnsafeWriteError(
+                    f"{address(sheet, row, col)}: the recorded cell cannot be put back as it "
+                    "was (it is not a cell of this sheet)."
+                )
+            if b"r" not in parse_attrs(opening.group(1)):
+                raw = tag + b' r="' + f"{col_letter(col)}{row}".encode() + b'"' + raw[len(tag) :]
+        self._raw.setdefault(sheet, {})[(row, col)] = raw
+
+    def _set(self, sheet: str, row: int, col: int, value: Value) -> None:
+        where = _Where(sheet, row, col)
+        sx = self.sheet_xml(sheet)
+        if sx.protected:
+            raise UnsafeWriteError(
+                f"{where}: sheet '{sheet}' is protected.",
+                fix="unprotect it in Excel (Review > Unprotect Sheet), then run esp again.",
+            )
+        cell = sx.cell(row, col)
+        if cell is not None:
+            if cell.has_formula:
+                raise UnsafeWriteError(
+                    f"{where} holds a formula; esp will not overwrite it.",
+                    fix="move the formula, or map that column to another header in esp.toml.",
+                )
+            if cell.attr(b"vm") is not None:
+                raise UnsafeWriteError(f"{where} holds a picture or rich value; not overwritten.")
+            if cell.attr(b"t") == b"b" and isinstance(value, str):
+                # A TRUE/FALSE cell (an Excel 365 checkbox among them) stays boolean: Yes/No
+                # text would turn the checkbox into a text cell.
+                try:
+                    flag = parse_yes_no(value)
+                except Unreadable:
+                    flag = None
+                if flag is not None:
+                    value = flag
+        for r1, c1, r2, c2 in sx.merged_ranges:
+            if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
+                raise UnsafeWriteError(
+                    f"{where} is inside the merged cells "
+                    f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}.",
+                    fix="unmerge those cells in Excel.",
+                )
+        for (r1, c1, r2, c2), kind in sx.filled_ranges:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                span = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+                if kind == "dataTable":
+                    raise UnsafeWriteError(
+                        f"{where} is part of a What-If data table ({span}); Excel fills it, "
+                        "esp will not overwrite it.",
+                        fix="move the data table (Data > What-If Analysis), or map that column "
+                        "to another header in esp.toml.",
+                    )
+                raise UnsafeWriteError(
+                    f"{where} is filled by an array formula ({span}); esp will not overwrite it.",
+                    fix="move the formula, or map that column to another header in esp.toml.",
+                )
+        if col not in self._new_cols.get(sheet, {}):
+            for name, (r1, c1, _r2, c2) in self._table_refs(sheet):
+                if row == r1 and c1 <= col <= c2:
+                    raise UnsafeWriteError(
+                        f"{where} is a header of the Excel table '{name}'; esp does not "
+                        "rename table columns.",
+                        fix="rename the header in Excel, or map it in esp.toml [columns].",
+                    )
+        for name, (r1, c1, r2, c2) in self._pivot_ranges(sheet):
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                raise UnsafeWriteError(
+                    f"{where} is part of the PivotTable '{name}'; a refresh would replace what "
+                    "esp wrote.",
+                    fix="change the pivot table's source data instead, or move the PivotTable.",
+                )
+        if isinstance(value, str):
+            check_cell_text(value, where)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UnsafeWriteError(f"{where}: {value} is not a number Excel can store.")
+        if isinstance(value, date):
+            day = value.date() if isinstance(value, datetime) else value
+            first = first_date(self.pkg.date1904)
+            if day < first:
+                raise UsageError(
+                    f"{where}: {day:%m/%d/%Y} is before {first:%m/%d/%Y}, the first date "
+                    "Excel can store in this workbook; nothing was written.",
+                    fix="check the date given.",
+                )
+        self._writes.setdefault(sheet, {})[(row, col)] = value
+
+    def _related(self, sheet: str, rel_type: str) -> list[tuple[str, bytes]]:
+        """The sheet's related parts of one type (tables, pivot tables), with their XML."""
+        return [
+            (target, self.pkg.read_xml(target))
+            for typ, target in self.pkg.rels(self.pkg.sheet(sheet).part).values()
+            if typ == rel_type and self.pkg.has(target)
+        ]
+
+    def _table_refs(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+        cached = self._tables.get(sheet)
+        if cached is None:
+            cached = []
+            for target, data in self._related(sheet, REL_TABLE):
+                head = _root_attrs(data, b"table")
+                ref = head.get(b"ref")
+                if ref:
+                    try:
+                        rng = parse_range(ref.decode())
+                    except (ValueError, UnicodeDecodeError):
+                        continue
+                    name = head.get(b"displayName")
+                    cached.append((name.decode("utf-8", "replace") if name else target, rng))
+            self._tables[sheet] = cached
+        return cached
+
+    def _pivot_ranges(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """The cells each PivotTable on the sheet owns: its body (`<location ref>`) and its
+        report filters, which sit `rowPageCount` rows above it with one blank row between,
+        one name and one value column per filter plus a gap column."""
+        cached = self._pivots.get(sheet)
+        if cached is None:
+            cached = []
+            for target, data in self._related(sheet, REL_PIVOT_TABLE):
+                scan = blank_markup(data)
+                head = _root_attrs(data, b"pivotTableDefinition")
+                found = re.search(rb"<((?:[^\s:<>/!?]+:)?)location(?=[\s/>])", scan)
+                loc_tag = (
+                    start_tag(found.group(1), b"location").match(scan, found.start())
+                    if found
+                    else None
+                )
+                loc = parse_attrs(loc_tag.group(1)) if loc_tag else {}
+                ref = loc.get(b"ref")
+                if not head or ref is None:
+                    continue
+                name = head.get(b"name")
+                label = name.decode("utf-8", "replace") if name is not None else target
+                try:
+                    r1, c1, r2, c2 = parse_range(ref.decode())
+                except (ValueError, UnicodeDecodeError):
+                    continue
+                cached.append((label, (r1, c1, r2, c2)))
+                pages = loc.get(b"rowPageCount", b"")
+                page_cols = loc.get(b"colPageCount", b"1")
+                if pages.isdigit() and int(pages) > 0 and r1 > int(pages) + 1:
+                    width = 3 * int(page_cols if page_cols.isdigit() else b"1") - 1
+                    top = r1 - int(pages) - 1
+                    cached.append((label, (top, c1, r1 - 2, c1 + width - 1)))
+            self._pivots[sheet] = cached
+        return cached
+
+    @property
+    def pending(self) -> int:
+        return sum(len(w) for w in self._writes.values())
+
+    # -- building the new package -----------------------------------------------------
+
+    @property
+    def styles(self) -> Styles:
+        if self._styles is None:
+            part = self.pkg.workbook_rel_target(REL_STYLES)
+            if part is not None and self.pkg.has(part):
+                self._styles = Styles.parse(self.pkg.read_xml(part))
+            else:
+                # No styles part (it is optional): one is added if a date needs a format.
+                self._styles = Styles.minimal()
+        return self._styles
+
+    def _guarded(
+        self,
+        sheet: str,
+        part: str,
+        pieces: Iterator[bytes | memoryview],
+        rows: FragmentCheck | None,
+        skeleton: bytes,
+    ) -> Iterator[bytes | memoryview]:
+        """The new sheet's pieces, proven well-formed as they pass: the whole part when it
+        is small; else every row the splicer wrote (`rows` is fed them, inside the
+        namespaces in scope) and the sheet without its rows (`skeleton`). What lies between
+        the written rows is the original's bytes, whole rows and what came between them."""
+        # The rows are rebuilt as the zip writer asks for them: errors still name the sheet.
+        with self._sheet_errors(sheet), _part_named(part):
+            if rows is None:
+                whole = FragmentCheck.document()
+                for piece in pieces:
+                    whole.feed(piece)
+                    yield piece
+                whole.close()
+                return
+            yield from pieces
+            rows.close()
+            check_document(skeleton)
+
+    def build(self) -> bytes:
+        """The complete new package bytes (nothing is written to disk here)."""
+        with self._sheet_errors(None):
+            return self._build()
+
+    def _build(self) -> bytes:
+        sst_part = self.pkg.workbook_rel_target(REL_SST)
+        sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
+        replace: dict[str, zipio.PartData] = {}
+        for sheet, writes in self._writes.items():
+            sx = self.sheet_xml(sheet)
+            new_cols = self._new_cols.get(sheet, {})
+            changes: dict[int, dict[int, bytes]] = {}
+            raw = self._raw.get(sheet, {})
+            for (row, col), value in sorted(writes.items()):
+                if (row, col) in raw:
+                    changes.setdefault(row, {})[col] = self._restored(sx, row, col, raw, sst)
+                    continue
+                style = self._style_for(sx, row, col, value, col in new_cols)
+                changes.setdefault(row, {})[col] = self._cell_xml(sx, row, col, value, style, sst)
+            rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
+            head, body, tail = Splicer(sx, rows).parts(changes)
+            if new_cols:
+                head = _add_col_widths(head, sx, sorted(new_cols))
+            head = _widen_dimension(head, sx.prefix, changes)
+            if sx.has_formulas:
+                tail = _full_calc_on_load(tail, sx.prefix)
+            info = self.pkg.sheet(sheet)
+            replace[info.part] = self._guarded(
+                sheet, info.part, itertools.chain((head,), body, (tail,)), rows, head + tail
+            )
+            for col, header_row in new_cols.items():
+                self._extend_tables(info.part, sheet, header_row, col, writes, replace)
+        if sst is not None and sst_part is not None and sst.changed:
+            replace[sst_part] = sst.patched()
+            if len(sst.data) > WHOLE_CHECK_BYTES:
+                with _part_named(sst_part):
+                    sst.check()
+        styles = self.styles.patched()
+        added: tuple[zipio.NewPart, ...] = ()
+        if styles is not None and self.styles.new_part:
+            part = self._free_name("xl/styles.xml")
+            added = (zipio.NewPart(part, styles),)
+            self._relate(part, REL_STYLES, STYLES_CONTENT_TYPE, replace)
+        elif styles is not None:
+            existing = self.pkg.workbook_rel_target(REL_STYLES)
+            assert existing is not None
+            replace[existing] = styles
+        for part, data in [*replace.items(), *((p.name, p.data) for p in added)]:
+            if isinstance(data, bytes) and (part != sst_part or len(data) <= WHOLE_CHECK_BYTES):
+                with _part_named(part):
+                    check_document(data)
+        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added)
+
+    def _free_name(self, wanted: str) -> str:
+        """`wanted`, or `wanted` numbered (styles1.xml...) when a part has that name."""
+        stem, dot, ext = wanted.rpartition(".")
+        name, n = wanted, 0
+        while self.pkg.has(name) or any(n_.lower() == name.lower() for n_ in self.pkg.names()):
+            n += 1
+            name = f"{stem}{n}{dot}{ext}"
+        return name
+
+    def _relate(
+        self, part: str, rel_type: str, content_type: str, replace: dict[str, zipio.PartData]
+    ) -> None:
+        """Make a new part of the workbook known: a relationship from the workbook part
+        and its content type (both parts patched in place, markup-aware)."""
+        wb_part = self.pkg.workbook_part
+        rels_name = self.pkg.rels_part_name(wb_part)
+        rels = self.pkg.read_xml(rels_name)
+        ids = {str(rel.get("Id", "")) for rel in relationships(self.pkg.parse(rels_name))}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        target = posixpath.relpath(part, posixpath.dirname(wb_part) or ".")
+        replace[rels_name] = _with_child(
+            rels,
+            b"Relationships",
+            b'Relationship Id="rId%d" Type="' % n
+            + xml_attr(rel_type)
+            + b'" Target="'
+            + xml_attr(target)
+            + b'"/',
+        )
+        types_name = "[Content_Types].xml"
+        replace[types_name] = _with_child(
+            self.pkg.read_xml(types_name),
+            b"Types",
+            b'Override PartName="/'
+            + xml_attr(part)
+            + b'" ContentType="'
+            + xml_attr(content_type)
+            + b'"/',
+        )
+
+    def _restored(
+        self,
+        sx: SheetXml,
+        row: int,
+        col: int,
+        raw: dict[tuple[int, int], bytes],
+        sst: _SharedStrings | None,
+    ) -> bytes:
+        element = raw[(row, col)]
+        if sst is not None:
+            existing = sx.cell(row, col)
+            if existing is not None and existing.attr(b"t") == b"s":
+                sst.released()
+            opening = start_tag(sx.prefix, b"c").match(element) if element else None
+            if opening is not None and parse_attrs(opening.group(1)).get(b"t") == b"s":
+                sst.refs_delta += 1
+        return element
+
+    def _style_for(
+        self, sx: SheetXml, row: int, col: int, value: Value, new_col: bool
+    ) -> int | None:
+        existing = sx.cell(row, col)
+        style = existing.style if existing is not None else None
+        if existing is None:
+            neighbour = sx.cell(row, col - 1) if new_col and col > 1 else None
+            if neighbour is not None:
+                style = neighbour.style
+            else:
+                spec = sx.col_spec(col)
+                spec_style = spec.get(b"style", b"") if spec else b""
+                style = int(spec_style) if spec_style.isdigit() else None
+        if isinstance(value, date) and self.styles.count:
+            if style is not None and self.styles.is_date_style(style):
+                return style
+            key = (id(sx), col)
+            if key not in self._column_date_style:
+                # A column esp adds has no cells yet: nothing to scan.
+                self._column_date_style[key] = (
+                    None
+                    if new_col
+                    else next(
+                        (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None
+                    )
+                )
+            found = self._column_date_style[key]
+            if found is not None:
+                return found
+            fmt = DATETIME_FMT_ID if isinstance(value, datetime) else DATE_FMT_ID
+            return self.styles.date_variant(style or 0, fmt)
+        return style
+
+    def _cell_xml(
+        self,
+        sx: SheetXml,
+        row: int,
+        col: int,
+        value: Value,
+        style: int | None,
+        sst: _SharedStrings | None,
+    ) -> bytes:
+        p = sx.prefix
+        head = b"<" + p + b'c r="' + f"{col_letter(col)}{row}".encode() + b'"'
+        if style is not None and style != 0:
+            head += b' s="%d"' % style
+        existing = sx.cell(row, col)
+        if sst is not None and existing is not None and existing.attr(b"t") == b"s":
+            sst.released()
+        if value is None or value == "":
+            return head + b"/>"
+        if isinstance(value, bool):
+            return (
+                head
+                + b' t="b"><'
+                + p
+                + b"v>"
+                + (b"1" if value else b"0")
+                + b"</"
+                + p
+                + b"v></"
+                + p
+                + b"c>"
+            )
+        if isinstance(value, (date, datetime)):
+            serial = excel_serial(value, self.pkg.date1904)
+            return head + b"><" + p + b"v>" + _num(serial) + b"</" + p + b"v></" + p + b"c>"
+        if isinstance(value, (int, float)):
+            return head + b"><" + p + b"v>" + _num(value) + b"</" + p + b"v></" + p + b"c>"
+        text = xml_text(value)
+        space = b' xml:space="preserve"' if value != value.strip() or "\n" in value else b""
+        rich = self._rich_appended(sx, row, col, value, sst)
+        if sst is not None:
+            if rich is not None:
+                idx = sst.add_entry(rich)
+            else:
+                idx = sst.add(b"<" + p + b"t" + space + b">" + text + b"</" + p + b"t>", p)
+            return head + b' t="s"><' + p + b"v>%d</" % idx + p + b"v></" + p + b"c>"
+        if rich is not None:
+            inline = b"<" + p + b"is>" + rich + b"</" + p + b"is>"
+            return head + b' t="inlineStr">' + inline + b"</" + p + b"c>"
+        return (
+            head
+            + b' t="inlineStr"><'
+            + p
+            + b"is><"
+            + p
+            + b"t"
+            + space
+            + b">"
+            + text
+            + b"</"
+            + p
+            + b"t></"
+            + p
+            + b"is></"
+            + p
+            + b"c>"
+        )
+
+    def _rich_appended(
+        self, sx: SheetXml, row: int, col: int, value: str, sst: _SharedStrings | None
+    ) -> bytes | None:
+        """A cell of rich text (runs with their own fonts: a red bold "URGENT") written with
+        text that adds to it (a note line appended): its runs kept as they are and the new
+        text as one more run — the inside of the new <si> (or <is>). None otherwise."""
+        existing = sx.cell(row, col)
+        if existing is None or existing.body is None:
+            return None
+        kind = (existing.attr(b"t") or b"").strip()
+        if kind == b"s" and sst is not None and sst.has_runs:
+            index = re.search(rb"<(?:[^\s:<>/!?]+:)?v>\s*(\d+)\s*<", existing.body)
+            inner = sst.entry(int(index.group(1))) if index else None
+            if inner is None:
+                return None
+            return _with_run(inner, sst.prefix, sst.declarations, value)
+        if kind == b"inlineStr" and (sst is None or sst.prefix == sx.prefix):
+            loc = sx.row(row)
+            assert loc is not None  # the cell was found in it
+            raw = sx.data[loc.tag_end + existing.start : loc.tag_end + existing.end]
+            scan = blank_markup(raw)
+            opening = start_tag(sx.prefix, b"is").search(scan)
+            closing = end_tag(sx.prefix, b"is").search(scan, opening.end()) if opening else None
+            if opening is None or closing is None or opening.group(2):
+                return None
+            inner = raw[opening.end() : closing.start()]
+            return _with_run(inner, sx.prefix, sx.declarations, value)
+        return None
+
+    def _extend_tables(
+        self,
+        sheet_part: str,
+        sheet: str,
+        header_row: int,
+        col: int,
+        writes: dict[tuple[int, int], Value],
+        replace: dict[str, zipio.PartData],
+    ) -> None:
+        for typ, target in self.pkg.rels(sheet_part).values():
+            if typ != REL_TABLE:
+                continue
+            done = replace.get(target)
+            data = done if isinstance(done, bytes) else self.pkg.read_xml(target)
+            scan = blank_markup(data)
+            head = re.search(rb"<(?:[^\s:<>/!?]+:)?table(?=[\s/>])", scan)
+            if head is None:
+                continue
+            prefix = _prefix_of(head.group(0)[1:], b"table")
+            tag = start_tag(prefix, b"table").match(scan, head.start())
+            attrs = parse_attrs(tag.group(1)) if tag else {}
+            ref = attrs.get(b"ref")
+            if tag is None or ref is None:
+                continue
+            r1, c1, r2, c2 = parse_range(ref.decode())
+            if r1 != header_row or not (c1 <= col <= c2 + 1):
+                continue
+            where = address(sheet, header_row, col)
+            if c1 <= col <= c2:
+                raise UnsafeWriteError(f"{where} is inside table '{target}'.")
+            if attrs.get(b"tableType") == b"queryTable" or attrs.get(
+                b"totalsRowCount", b"0"
+            ) not in (
+                b"0",
+                b"",
+            ):
+                raise UnsafeWriteError(
+                    f"{where}: the new column would extend a table with a totals row or a "
+                    "query, which esp does not change.",
+                    fix=f"add the '{writes[(header_row, col)]}' column to the table in Excel.",
+                )
+            new_ref = f"{col_letter(c1)}{r1}:{col_letter(col)}{r2}".encode()
+            edits: list[tuple[int, int, bytes]] = [
+                (tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", new_ref))
+            ]
+            auto = start_tag(prefix, b"autoFilter").search(scan, tag.end())
+            if auto is not None:
+                auto_ref = parse_attrs(auto.group(1)).get(b"ref")
+                if auto_ref:
+                    widened = _widen_ref(auto_ref, col)
+                    edits.append(
+                        (auto.start(1), auto.end(1), set_attr(auto.group(1), b"ref", widened))
+                    )
+            cols = start_tag(prefix, b"tableColumns").search(scan, tag.end())
+            cols_end = end_tag(prefix, b"tableColumns").search(scan, cols.end()) if cols else None
+            if cols is None or cols_end is None or cols.group(2):
+                continue
+            column_tag = start_tag(prefix, b"tableColumn")
+            ids = [
+                int(got)
+                for m in column_tag.finditer(scan, cols.end(), cols_end.start())
+                if (got := parse_attrs(m.group(1)).get(b"id", b"")).isdigit()
+            ]
+            header = writes[(header_row, col)]
+            new_col = (
+                b"<"
+                + prefix
+                + b'tableColumn id="%d" name="' % (max(ids, default=0) + 1)
+                + xml_attr(str(header))
+                + b'"/>'
+            )
+            count = set_attr(cols.group(1), b"count", b"%d" % (len(ids) + 1))
+            edits.append((cols.start(1), cols.end(1), count))
+            edits.append((cols_end.start(), cols_end.start(), new_col))
+            for at, until, text in sorted(edits, reverse=True):
+                data = data[:at] + text + data[until:]
+            replace[target] = data
+
+
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xstring(text: str) -> str:
+    """ST_Xstring's `_xHHHH_` escapes resolved, as Excel (and calamine) read the text."""
+    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _with_run(inner: bytes, prefix: bytes, declarations: bytes, value: str) -> bytes | None:
+    """The inside of a rich-text string (<si> or <is>) with one run more holding what
+    `value` adds to its text; None when it has no runs or `value` does not start with its
+    text. Every earlier byte is kept: the runs, their fonts, phonetic runs after them."""
+    from lxml import etree
+
+    scan = blank_markup(inner)
+    runs = list(start_tag(prefix, b"r").finditer(scan))
+    if not runs:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(b"<esp-rich" + declarations + b">" + inner + b"</esp-rich>", parser)
+    except etree.XMLSyntaxError:
+        return None
+    text = "".join(
+        "".join(t.itertext())
+        for r in root
+        if isinstance(r.tag, str) and etree.QName(r).localname == "r"
+        for t in r
+        if isinstance(t.tag, str) and etree.QName(t).localname == "t"
+    )
+    old = _xstring(text)
+    if not value.startswith(old) or len(value) == len(old):
+        return None
+    last = runs[-1]
+    at = last.end()
+    if not last.group(2):
+        close = end_tag(prefix, b"r").search(scan, last.end())
+        if close is None:
+            return None
+        at = close.end()
+    run = (
+        b"<" + prefix + b"r><" + prefix + b't xml:space="preserve">'
+        + xml_text(value[len(old) :])
+        + b"</" + prefix + b"t></" + prefix + b"r>"
+    )  # fmt: skip
+    return inner[:at] + run + inner[at:]
+
+
+def _range_text(rng: tuple[int, int, int, int]) -> str:
+    r1, c1, r2, c2 = rng
+    return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+
+
+@contextlib.contextmanager
+def _part_named(part: str) -> Iterator[None]:
+    try:
+        yield
+    except NotWellFormed as exc:
+        exc.part = exc.part or part
+        raise
+
+
+def _prefix_of(name: bytes, local: bytes) -> bytes:
+    """b"x:" for b"x:table", b"" for b"table"."""
+    return name[: len(name) - len(local)]
+
+
+def _with_child(data: bytes, root: bytes, element: bytes) -> bytes:
+    """`data` with `<element>` (its name and attributes, ending in "/") added as the last
+    child of the root element `root` (any prefix; a self-closing root opened up)."""
+    scan = blank_markup(data)
+    m = re.search(rb"<((?:[^\s:<>/!?]+:)?)" + root + rb"(?=[\s/>])", scan)
+    tag = start_tag(m.group(1), root).match(scan, m.start()) if m else None
+    if m is None or tag is None:
+        raise NotWellFormed(f"no <{root.decode()}> element")
+    prefix = m.group(1)
+    child = b"<" + prefix + element + b">"
+    if tag.group(2):
+        opened = b"<" + prefix + root + tag.group(1) + b">"
+        close = b"</" + prefix + root + b">"
+        return data[: tag.start()] + opened + child + close + data[tag.end() :]
+    closing = list(end_tag(prefix, root).finditer(scan, tag.end()))
+    if not closing:
+        raise NotWellFormed(f"<{root.decode()}> is not closed")
+    at = closing[-1].start()
+    return data[:at] + child + data[at:]
+
+
+def _root_attrs(data: bytes, local: bytes) -> dict[bytes, bytes]:
+    """The attributes of a part's root element (named `local`, any prefix), else {}."""
+    scan = blank_markup(data)
+    m = re.search(rb"<((?:[^\s:<>/!?]+:)?)" + local + rb"(?=[\s/>])", scan)
+    if m is None:
+        return {}
+    tag = start_tag(m.group(1), local).match(scan, m.start())
+    return parse_attrs(tag.group(1)) if tag else {}
+
+
+def xml_attr(text: str) -> bytes:
+    s = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    s = s.replace("\n", "_x000a_").replace("\t", "_x0009_")
+    return s.encode("utf-8")
+
+
+def _widen_ref(ref: bytes, col: int) -> bytes:
+    r1, c1, r2, c2 = parse_range(ref.decode())
+    return f"{col_letter(c1)}{r1}:{col_letter(max(c2, col))}{r2}".encode()
+
+
+class _SharedStrings:
+    """Appends to xl/sharedStrings.xml; indexes are positional, so nothing is reordered."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.scan = blank_markup(data)  # a comment holding "<si>" is not a string
+        self.prefix = b""
+        m = re.search(rb"<(?:([^\s:<>/!?]+):)?sst(?=[\s/>])", self.scan)
+        if m and m.group(1):
+            self.prefix = m.group(1) + b":"
+        si = self.prefix + b"si"
+        self.base = sum(
+            self.scan.count(b"<" + si + end) for end in (b">", b" ", b"/", b"\n", b"\t", b"\r")
+        )
+        self.new: list[bytes] = []
+        self.index: dict[bytes, int] = {}
+        self.refs_delta = 0
+        self._starts: list[re.Match[bytes]] | None = None
+
+    @functools.cached_property
+    def has_runs(self) -> bool:
+        """Whether any string is rich text (runs: <r>)."""
+        return start_tag(self.prefix, b"r").search(self.scan) is not None
+
+    @functools.cached_property
+    def declarations(self) -> bytes:
+        head = start_tag(self.prefix, b"sst").search(self.scan)
+        return namespace_declarations(head.group(0)) if head else b""
+
+    def entry(self, index: int) -> bytes | None:
+        """The inside of the string at `index` (an <si> of the part, not one added)."""
+        if self._starts is None:
+            self._starts = list(start_tag(self.prefix, b"si").finditer(self.scan))
+        if not 0 <= index < len(self._starts):
+            return None
+        m = self._starts[index]
+        if m.group(2):
+            return b""
+        close = end_tag(self.prefix, b"si").search(self.scan, m.end())
+        return self.data[m.end() : close.start()] if close else None
+
+    def add_entry(self, inner: bytes) -> int:
+        """Append a string given as the inside of its <si> (rich text); its index."""
+        self.refs_delta += 1
+        key = b"<si>" + inner
+        got = self.index.get(key)
+        if got is not None:
+            return got
+        idx = self.base + len(self.new)
+        self.new.append(b"<" + self.prefix + b"si>" + inner + b"</" + self.prefix + b"si>")
+        self.index[key] = idx
+        return idx
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new) or self.refs_delta != 0
+
+    def released(self) -> None:
+        self.refs_delta -= 1
+
+    def add(self, t_elem: bytes, prefix: bytes) -> int:
+        self.refs_delta += 1
+        got = self.index.get(t_elem)
+        if got is not None:
+            return got
+        idx = self.base + len(self.new)
+        self.new.append(
+            b"<"
+            + self.prefix
+            + b"si>"
+            + t_elem.replace(b"<" + prefix + b"t", b"<" + self.prefix + b"t").replace(
+                b"</" + prefix + b"t>", b"</" + self.prefix + b"t>"
+            )
+            + b"</"
+            + self.prefix
+            + b"si>"
+        )
+        self.index[t_elem] = idx
+        return idx
+
+    def patched(self) -> bytes:
+        data, scan = self.data, self.scan
+        head = start_tag(self.prefix, b"sst").search(scan)
+        assert head is not None
+        attrs = head.group(1)
+        unique = self.base + len(self.new)
+        old = parse_attrs(attrs)
+        if b"uniqueCount" in old:
+            attrs = set_attr(attrs, b"uniqueCount", b"%d" % unique)
+        if old.get(b"count", b"").isdigit():
+            # count is the number of t="s" cells; an overwritten string's <si> stays (indexes
+            # are positional), so count may end up below uniqueCount.
+            attrs = set_attr(attrs, b"count", b"%d" % (int(old[b"count"]) + self.refs_delta))
+        new_tag = b"<" + self.prefix + b"sst" + attrs + b">"
+        body = b"".join(self.new)
+        if head.group(2):  # <sst .../>
+            close = b"</" + self.prefix + b"sst>"
+            return data[: head.start()] + new_tag + body + close + data[head.end() :]
+        closing = list(end_tag(self.prefix, b"sst").finditer(scan, head.end()))
+        at = closing[-1].start()
+        return data[: head.start()] + new_tag + data[head.end() : at] + body + data[at:]
+
+    def check(self) -> None:
+        """The new start tag and the appended strings are well-formed where they go."""
+        head = start_tag(self.prefix, b"sst").search(self.scan)
+        assert head is not None
+        declarations = namespace_declarations(head.group(0))
+        patched_head = b"<" + self.prefix + b"sst" + declarations + b">"
+        check_document(patched_head + b"</" + self.prefix + b"sst>")
+        fragment = FragmentCheck(declarations)
+        for si in self.new:
+            fragment.feed(si)
+        fragment.close()
+
+
+def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, bytes]]) -> bytes:
+    scan = blank_markup(data)
+    m = start_tag(prefix, b"dimension").search(scan)
+    ref = parse_attrs(m.group(1)).get(b"ref") if m else None
+    if m is None or not ref:
+        return data
+    try:
+        r1, c1, r2, c2 = parse_range(ref.decode())
+    except (ValueError, UnicodeDecodeError):
+        return data
+    rows = list(changes)
+    cols = [c for cells in changes.values() for c in cells]
+    nr1, nc1 = min(r1, *rows), min(c1, *cols)
+    nr2, nc2 = max(r2, *rows), max(c2, *cols)
+    if (nr1, nc1, nr2, nc2) == (r1, c1, r2, c2):
+        return data
+    new = f"{col_letter(nc1)}{nr1}:{col_letter(nc2)}{nr2}".encode()
+    return data[: m.start(1)] + set_attr(m.group(1), b"ref", new) + data[m.end(1) :]
+
+
+def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
+    """Give each new column its left neighbour's width (when the neighbour has one). `data`
+    is the sheet's head as read (the <col> offsets are into it)."""
+    inserts: list[tuple[int, bytes]] = []
+    for col in new_cols:
+        if sx.col_spec(col) is not None:
+            continue
+        left = next((spec for spec in sx.col_specs if spec[0] <= col - 1 <= spec[1]), None)
+        width = left[2].get(b"width") if left else None
+        if left is None or width is None:
+            continue
+        new = (
+            b"<"
+            + sx.prefix
+            + b'col min="%d" max="%d" width="' % (col, col)
+            + xml_attr(width.decode("utf-8", "replace"))
+            + b'" customWidth="1"/>'
+        )
+        inserts.append((left[4], new))
+    for at, new in sorted(inserts, key=lambda t: t[0], reverse=True):
+        data = data[:at] + new + data[at:]
+    return data
+
+
+def _full_calc_on_load(data: bytes, prefix: bytes) -> bytes:
+    """Ask Excel to recalculate this sheet on open: formulas may depend on cells esp wrote,
+    and Excel cannot know their cached results are stale (XLSX-NOTES §4). `data` is the
+    sheet's tail, from </sheetData> on."""
+    scan = blank_markup(data)
+    close = end_tag(prefix, b"sheetData").match(scan)
+    if close is None:
+        return data
+    after = close.end()
+    existing = start_tag(prefix, b"sheetCalcPr").search(scan, after)
+    if existing:
+        attrs = existing.group(1)
+        if parse_attrs(attrs).get(b"fullCalcOnLoad", b"").strip() in (b"1", b"true"):
+            return data
+        return (
+            data[: existing.start(1)]
+            + set_attr(attrs, b"fullCalcOnLoad", b"1")
+            + data[existing.end(1) :]
+        )
+    tag = b"<" + prefix + b'sheetCalcPr fullCalcOnLoad="1"/>'
+    return data[:after] + tag + data[after:]

@@ -1,0 +1,449 @@
+"""Cell values of a worksheet, fast.
+
+Values come from python-calamine (Rust), which reads a 10,000-row tracker in a fraction of
+a second and returns cached formula results, dates for date-formatted numbers and text for
+shared strings. calamine shows error cells (#N/A) as blanks, so error cells are found with
+a byte scan of the sheet part and put back: a `#N/A` must be reported, not read as empty.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from array import array
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from typing import Any
+from xml.parsers import expat
+
+from esp_cli.core.refs import col_number
+from esp_cli.core.values import ErrorValue
+from esp_cli.errors import InputFileError
+from esp_cli.system import release_freed_memory
+from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
+from esp_cli.workbook.xlsx.styles import Styles
+from esp_cli.workbook.xlsx.xmlbytes import (
+    after_declaration,
+    has_markup,
+    parse_attrs,
+    start_tag,
+    without_cdata,
+)
+
+CellValue = str | float | int | bool | date | datetime | time | timedelta | None
+
+
+@dataclass
+class SheetValues:
+    info: SheetInfo
+    rows: list[list[Any]]  # rows[0] is row 1, rows[r][0] is column A
+    last_col: int = 0  # the rightmost column holding a value anywhere on the sheet
+    # (row, col) -> the number format of each cell formatted to show a whole number as
+    # text (`0000000`: an ID typed as a number); see numfmt.
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def get(self, row: int, col: int) -> Any:
+        """Value at 1-based (row, col); None when empty."""
+        if row - 1 >= len(self.rows):
+            return None
+        r = self.rows[row - 1]
+        if col - 1 >= len(r):
+            return None
+        v = r[col - 1]
+        return None if v == "" else v
+
+
+class WorkbookReader:
+    """Reads visible sheets' values from a Package (one calamine workbook per package)."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        # calamine reads UTF-8 parts only: a package with UTF-16 parts is read as a copy
+        # of it whose XML is UTF-8 (and plain: see values).
+        self._plain = bool(pkg.utf16_parts)  # read from a copy calamine reads as XML means
+        self._wb = _calamine(pkg, _readable(pkg) if self._plain else pkg.data)
+        self._sheets: dict[str, Any] = {}
+        self._errors: dict[str, Future[_ErrorCells]] = {}
+
+    @cached_property
+    def _text_formats(self) -> dict[int, str]:
+        """Cell formats that show a whole number as text (an ID typed as a number)."""
+        part = self.pkg.workbook_rel_target(REL_STYLES)
+        return Styles.parse(self.pkg.read_xml(part)).text_formats() if part else {}
+
+    def values(
+        self, info: SheetInfo, nrows: int | None = None, columns: set[int] | None = None
+    ) -> SheetValues:
+        """The sheet's values. `columns` (1-based) keeps only those columns' values, the
+        others read as blank: a command that needs 8 of 40 columns then holds a fifth of the
+        Python objects (memory on 50,000-row trackers)."""
+        try:
+            sheet = self._sheets.get(info.name)
+            if sheet is None:
+                if info.name not in self._errors:
+                    # The scan for error cells runs while calamine parses the sheet (which it
+                    # does without holding the interpreter): it costs no wall time.
+                    self._errors[info.name] = _scanner().submit(
+                        _error_cells,
+                        self.pkg.chunks(info.part),
+                        functools.partial(self.pkg.chunks, info.part),
+                        self._text_formats,
+                    )
+                sheet = self._wb.get_sheet_by_name(info.name)
+                self._sheets[info.name] = sheet
+            last_col = sheet.end[1] + 1 if sheet.end is not None else 0
+            if columns is None:
+                rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
+            else:
+                rows = _columns_by_address(sheet, columns, nrows)
+        except Exception as exc:
+            raise InputFileError(
+                f"{self.pkg.path}: sheet {info.name!r} cannot be read ({exc}).",
+                fix="open it in Excel and save it again as *.xlsx.",
+            ) from exc
+        job = self._errors.get(info.name)
+        errors = (
+            job.result()
+            if job is not None
+            else _error_cells(
+                self.pkg.chunks(info.part),
+                functools.partial(self.pkg.chunks, info.part),
+                self._text_formats,
+            )
+        )
+        if (errors.cdata or errors.spaced) and not self._plain:
+            # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML) and
+            # misreads a value with spaces around it (<v>\n12\n</v>: string #0): read a
+            # copy of the package whose CDATA sections are plain escaped text and whose
+            # values are written without those spaces.
+            self._plain = True
+            self._wb = _calamine(self.pkg, _readable(self.pkg))
+            self._sheets.clear()
+            return self.values(info, nrows, columns)
+        if nrows is None:
+            # The whole sheet has been read: calamine's copy of it (tens of MB on a large
+            # tracker) and the error cells are not needed again.
+            self._sheets.pop(info.name, None)
+            self._errors.pop(info.name, None)
+            release_freed_memory()
+        _restore_errors(rows, errors, nrows, columns)
+        last_col = max(last_col, max(errors.cols, default=0))
+        return SheetValues(info=info, rows=rows, last_col=last_col, formats=errors.formats)
+
+
+def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> list[list[Any]]:
+    """Only `columns` (1-based) of each row, each value at its own address.
+
+    calamine's row iterator starts each row at the sheet's first used column (a table
+    whose column A is empty comes one column short) and, in the versions esp supports,
+    pads the rows above the first used row. Both offsets are taken from calamine's own
+    `start` and the row it yields, never assumed."""
+    if sheet.start is None:
+        return []
+    first_row, first_col = sheet.start
+    width = sheet.width
+    keep = sorted(c - 1 for c in columns)
+    right = keep[-1] + 1 if keep else 0
+    rows: list[list[Any]] = []
+    shift: int | None = None
+    for raw in sheet.iter_rows():
+        if shift is None:
+            # A row as wide as the used area starts at its first column; one wider
+            # (first_col + width) starts at column A.
+            shift = first_col if len(raw) == width else 0
+            if first_row and any(v != "" for v in raw):
+                # The first row yielded holds data: it is the first used row, not row 1.
+                rows.extend([] for _ in range(first_row))
+        if nrows is not None and len(rows) >= nrows:
+            break
+        row: list[Any] = [""] * max(0, min(right, len(raw) + shift))
+        for i in keep:
+            j = i - shift
+            if 0 <= j < len(raw):
+                row[i] = raw[j]
+        rows.append(row)
+    return rows[:nrows] if nrows is not None else rows
+
+
+def _calamine(pkg: Package, data: bytes) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own family; all mean "unreadable"
+        raise InputFileError(
+            f"{pkg.path}: the workbook cannot be read ({exc}).",
+            fix="open it in Excel and save it again as *.xlsx.",
+        ) from exc
+
+
+def _readable(pkg: Package) -> bytes:
+    """The package as calamine reads it right: every XML part in UTF-8, its CDATA sections
+    written as escaped text, and the sheets' values without spaces around them."""
+    from esp_cli.workbook.xlsx import zipio
+
+    sheets = {info.part for info in pkg.sheets}
+    replace: dict[str, zipio.PartData] = {}
+    for name in pkg.names():
+        if name.endswith((".xml", ".rels")):
+            data = pkg.read_xml(name)
+            plain = without_cdata(data) if b"<![CDATA[" in data else data
+            if name in sheets and _spaced(plain):
+                plain = unspaced_values(plain)
+            if plain is not data or name in pkg.utf16_parts:
+                replace[name] = plain
+    return zipio.rewrite(pkg.data, pkg.zf, replace)
+
+
+# A value with spaces (line breaks, tabs) around it: <v>\n\t12\n</v>.
+_SPACED_VALUE = re.compile(
+    rb"<((?:[^\s:<>/!?]+:)?)v>([ \t\r\n]+[^<]*|[^<]*[ \t\r\n])</\1v[ \t\r\n]*>"
+)
+_AFTER_VALUE_TAG = re.compile(rb"v>[ \t\r\n]")  # "<v> ", "<x:v>\n" (and "</v>\n")
+_BEFORE_END_TAG = re.compile(rb"[ \t\r\n]</")
+
+
+def _spaced(piece: bytes, start: int = 0) -> bool:
+    """Whether a value of the sheet (a piece of it, from `start`) has spaces around it.
+    A sheet as Excel writes it has none, nor any line break, tab or carriage return: two
+    quick searches tell, and only a hint is looked at closely."""
+    hint = _AFTER_VALUE_TAG.search(piece, start) is not None
+    if not hint:
+        lines = piece.find(b"\n", start) >= 0 or piece.find(b"\r", start) >= 0
+        if lines or piece.find(b"\t", start) >= 0:
+            hint = _BEFORE_END_TAG.search(piece, start) is not None
+        else:
+            hint = piece.find(b" </", start) >= 0
+    return hint and _SPACED_VALUE.search(piece, start) is not None
+
+
+def unspaced_values(sheet: bytes) -> bytes:
+    """The sheet with the spaces around its values dropped, as Excel and openpyxl read
+    them: a shared string's index, a number, TRUE/FALSE, an error or an ISO date; a
+    formula's text result (t="str") keeps them, for they are its text."""
+
+    def strip(m: re.Match[bytes]) -> bytes:
+        attrs = _cell_around(sheet, m.start())
+        if attrs is not None and attrs.get(b"t", b"").strip() == b"str":
+            return m.group(0)
+        p = m.group(1)
+        return b"<" + p + b"v>" + m.group(2).strip(b" \t\r\n") + b"</" + p + b"v>"
+
+    return _SPACED_VALUE.sub(strip, sheet)
+
+
+_SCANNER: ThreadPoolExecutor | None = None
+
+
+def _scanner() -> ThreadPoolExecutor:
+    global _SCANNER
+    if _SCANNER is None:
+        _SCANNER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="esp-scan")
+    return _SCANNER
+
+
+class _ErrorCells:
+    """Where the error cells are, compactly: a sheet with #REF! in every cell of 50,000 rows
+    has two million of them."""
+
+    def __init__(self) -> None:
+        self.rows = array("l")
+        self.cols = array("l")
+        self.values: list[ErrorValue] = []
+        self._interned: dict[str, ErrorValue] = {}
+        self.formats: dict[tuple[int, int], str] = {}
+        self.cdata = False  # the sheet holds CDATA sections
+        self.spaced = False  # a value of the sheet has spaces around it
+
+    def add(self, row: int, col: int, code: str) -> None:
+        value = self._interned.get(code)
+        if value is None:
+            value = self._interned[code] = ErrorValue(code)
+        self.rows.append(row)
+        self.cols.append(col)
+        self.values.append(value)
+
+
+def _restore_errors(
+    rows: list[list[Any]], errors: _ErrorCells, nrows: int | None, columns: set[int] | None
+) -> None:
+    """Put error cells back into the rows read (calamine reads them as blank)."""
+    for r, c, value in zip(errors.rows, errors.cols, errors.values, strict=True):
+        if nrows is not None and r > nrows:
+            continue
+        if columns is not None and c not in columns:
+            continue
+        while len(rows) < r:
+            rows.append([])
+        row = rows[r - 1]
+        while len(row) < c:
+            row.append("")
+        row[c - 1] = value
+
+
+def _error_cells(
+    sheet_xml: Iterable[bytes],
+    again: Callable[[], Iterable[bytes]] | None = None,
+    text_formats: dict[int, str] | None = None,
+) -> _ErrorCells:
+    """Every error cell, in sheet order, and the cells whose format shows a number as text
+    (`text_formats`: cell format index -> number format). The sheet's XML is scanned in
+    pieces cut at row ends, so a cell is never split and the sheet is never held whole. A
+    sheet the scan cannot follow exactly (a comment, CDATA or processing instruction in
+    it, a cell it needs without its reference) is parsed as XML instead: `again` gives its
+    bytes a second time (else `sheet_xml` is iterated again)."""
+    found = _ErrorCells()
+    styled = _styled_pattern(text_formats) if text_formats else None
+    pending = b""
+    first = True
+    for chunk in sheet_xml:
+        pending += chunk
+        cut = pending.rfind(b"row>")
+        if cut < 0:
+            continue
+        cut += 4
+        if not _errors_in(pending[:cut], found, first, styled, text_formats):
+            return _errors_parsed(again() if again is not None else sheet_xml, text_formats)
+        first = False
+        pending = pending[cut:]
+    if not _errors_in(pending, found, first, styled, text_formats):
+        return _errors_parsed(again() if again is not None else sheet_xml, text_formats)
+    return found
+
+
+def _styled_pattern(text_formats: dict[int, str]) -> re.Pattern[bytes]:
+    """A style attribute naming one of these formats, in any quoting."""
+    ids = b"|".join(b"%d" % i for i in sorted(text_formats))
+    return re.compile(rb"\ss\s*=\s*[\"']\s*(?:" + ids + rb")\s*[\"']")
+
+
+def _cell_around(piece: bytes, pos: int, in_tag: bool = False) -> dict[bytes, bytes] | None:
+    """The attributes of the cell whose content (or, `in_tag`, whose start tag) holds
+    offset `pos`; None when there is none."""
+    # Back from `pos`, tag by tag, to the start of the cell (a few tags at most: <f>, <v>).
+    at = piece.rfind(b"<", 0, pos)
+    cell = None
+    while at >= 0 and pos - at < 1 << 16:
+        cell = _CELL_START.match(piece, at)
+        if cell is not None:
+            break
+        at = piece.rfind(b"<", 0, at)
+    tag = start_tag(cell.group(1), b"c").match(piece, cell.start()) if cell else None
+    if tag is None or (in_tag and tag.end() < pos):
+        return None
+    return parse_attrs(tag.group(1))
+
+
+def _address(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
+    ref = attrs.get(b"r")
+    got = re.fullmatch(rb"\$?([A-Za-z]{1,3})\$?([0-9]+)", ref.strip()) if ref else None
+    return (int(got.group(2)), col_number(got.group(1).decode())) if got else None
+
+
+_CELL_START = re.compile(rb"<((?:[^\s:<>/!?]+:)?)c(?=[\s/>])")
+
+
+def _errors_in(
+    piece: bytes,
+    found: _ErrorCells,
+    first: bool,
+    styled: re.Pattern[bytes] | None = None,
+    text_formats: dict[int, str] | None = None,
+) -> bool:
+    """Adds the piece's error cells (and text-formatted cells); False when the piece needs
+    a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
+    finds every candidate whatever the spelling of its attributes."""
+    if not found.spaced and _spaced(piece, after_declaration(piece) if first else 0):
+        found.spaced = True
+    if has_markup(piece, after_declaration(piece) if first else 0):
+        found.cdata = found.cdata or b"<![CDATA[" in piece
+        return False
+    pos = piece.find(b"v>#") if b"#" in piece else -1
+    while pos >= 0:
+        attrs = _cell_around(piece, pos)
+        if attrs is None:
+            return False
+        if attrs.get(b"t") == b"e":
+            where = _address(attrs)
+            end = piece.find(b"<", pos + 2)
+            if where is None or end < 0:
+                return False  # the reference is missing: only its row's parse can place it
+            code = piece[pos + 2 : end].decode("utf-8", "replace").strip() or "#ERROR"
+            found.add(*where, code)
+        pos = piece.find(b"v>#", pos + 3)
+    if styled is not None and text_formats:
+        for m in styled.finditer(piece):
+            attrs = _cell_around(piece, m.end(), in_tag=True)
+            if attrs is None:
+                continue  # a row's style, not a cell's
+            style = attrs.get(b"s", b"").strip()
+            where = _address(attrs)
+            if where is None:
+                return False
+            if style.isdigit() and int(style) in text_formats:
+                found.formats[where] = text_formats[int(style)]
+    return True
+
+
+def _errors_parsed(
+    sheet_xml: Iterable[bytes], text_formats: dict[int, str] | None = None
+) -> _ErrorCells:
+    """Every error cell, from a full XML parse (rows and cells without `r` placed after
+    the one before them, as Excel does)."""
+    found = _ErrorCells()
+    parser = expat.ParserCreate(namespace_separator=" ")
+    row = col = 0
+    error = False
+    text: list[str] = []
+    depth_of_v = 0
+    depth = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, error, depth_of_v, depth
+        depth += 1
+        local = name.rsplit(" ", 1)[-1]
+        if local == "row":
+            r = attrs.get("r", "")
+            row = int(r) if r.strip().isdigit() else row + 1
+            col = 0
+        elif local == "c":
+            ref = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?([0-9]+)", attrs.get("r", "").strip())
+            col = col_number(ref.group(1)) if ref else col + 1
+            error = attrs.get("t", "").strip() == "e"
+            style = attrs.get("s", "").strip()
+            if text_formats and style.isdigit() and int(style) in text_formats:
+                found.formats[(row, col)] = text_formats[int(style)]
+        elif local == "v" and error:
+            depth_of_v = depth
+            text.clear()
+
+    def end(name: str) -> None:
+        nonlocal error, depth_of_v, depth
+        if depth_of_v and depth == depth_of_v:
+            found.add(row, col, "".join(text).strip() or "#ERROR")
+            depth_of_v = 0
+            error = False
+        depth -= 1
+
+    def chars(data: str) -> None:
+        if depth_of_v:
+            text.append(data)
+
+    def cdata() -> None:
+        found.cdata = True
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.StartCdataSectionHandler = cdata
+    try:
+        for chunk in sheet_xml:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        pass  # a damaged sheet: calamine has read what it could; keep the errors found
+    return found

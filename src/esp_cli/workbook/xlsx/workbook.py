@@ -1,0 +1,185 @@
+"""The one door to a workbook file: open it, read values, patch cells, save safely."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from esp_cli import system
+from esp_cli.errors import InputFileError
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.package import Package, SheetInfo, broken_link
+from esp_cli.workbook.xlsx.patch import Patcher
+from esp_cli.workbook.xlsx.reader import SheetValues, WorkbookReader
+from esp_cli.workbook.xlsx.validations import ListValidation, list_validations
+
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    path: Path
+    backup: Path
+    cells: int
+    digest: str  # sha256 of the bytes written
+
+
+class Workbook:
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self._reader: WorkbookReader | None = None
+        self._values: dict[tuple[str, int | None, frozenset[int] | None], SheetValues] = {}
+
+    @classmethod
+    def open(cls, path: Path | str) -> Workbook:
+        p = Path(path)
+        if p.suffix.lower() in (".xls", ".xlsb", ".csv", ".ods") and p.is_file():
+            kind = {
+                ".xls": "a legacy Excel 97-2003 (.xls)",
+                ".xlsb": "a binary (.xlsb)",
+                ".csv": "a CSV",
+                ".ods": "an OpenDocument (.ods)",
+            }[p.suffix.lower()]
+            raise InputFileError(
+                f"{p}: this is {kind} file; esp works on Excel workbooks (.xlsx, .xlsm).",
+                fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",
+            )
+        return cls(Package.open(p))
+
+    @property
+    def path(self) -> Path:
+        return self.pkg.path
+
+    @property
+    def sheets(self) -> list[SheetInfo]:
+        return self.pkg.sheets
+
+    @property
+    def date1904(self) -> bool:
+        return self.pkg.date1904
+
+    def values(
+        self,
+        sheet: SheetInfo,
+        nrows: int | None = None,
+        columns: set[int] | None = None,
+        cache: bool = True,
+    ) -> SheetValues:
+        """A sheet's values (kept for the next call unless `cache` is False); `nrows` reads
+        only the first rows, `columns` only those columns (see WorkbookReader.values)."""
+        key = (sheet.name, nrows, frozenset(columns) if columns is not None else None)
+        got = self._values.get(key)
+        if got is None:
+            full = self._values.get((sheet.name, None, None))
+            if full is not None:
+                return full
+            if self._reader is None:
+                self._reader = WorkbookReader(self.pkg)
+            got = self._reader.values(sheet, nrows=nrows, columns=columns)
+            if cache:
+                self._values[key] = got
+        return got
+
+    def first_value_in(self, sheet: SheetInfo, col: int) -> int | None:
+        """The first row with a value in column `col` (None: the column is empty). Asked
+        only when esp is about to add a column where the sheet has values."""
+        values = self.values(sheet, columns={col}, cache=False)
+        for r, line in enumerate(values.rows, start=1):
+            if col <= len(line) and line[col - 1] not in ("", None):
+                return r
+        return None
+
+    def preload(self, sheet: SheetInfo, columns: set[int]) -> SheetValues:
+        """Scan these columns of the sheet once; every later read of the sheet's rows gets
+        that scan (values outside `columns` read as empty). For a command that reads a few
+        columns of every row and more of some rows: one scan serves both."""
+        got = self.values(sheet, columns=columns, cache=False)
+        self._values[(sheet.name, None, None)] = got
+        return got
+
+    def validations(self, sheet: SheetInfo) -> list[ListValidation]:
+        """The sheet's drop-down lists with their allowed values (x14 ones included)."""
+        if self._reader is None:
+            self._reader = WorkbookReader(self.pkg)
+        return list_validations(self.pkg, sheet, self._reader)
+
+    def patcher(self) -> Patcher:
+        return Patcher(self.pkg)
+
+    def save(
+        self,
+        patcher: Patcher,
+        backup_dir: Path | None = None,
+        *,
+        op: str | None = None,
+        retention: safety.Retention | None = None,
+        before_replace: Callable[[Path, str], None] | None = None,
+    ) -> SaveResult:
+        """Write the patched package over the file (caller holds `locked_for_update`); the
+        backup is named after the operation `op`. `before_replace(backup, digest)` runs
+        once the backup is made, before the file is replaced by the bytes whose SHA-256 is
+        `digest` (see safety.commit)."""
+        new = patcher.build()
+        digest = hashlib.sha256(new).hexdigest()
+        folder = safety.backup_dir_for(self.path, backup_dir)
+        backup = safety.commit(
+            self.path,
+            self.pkg.digest,
+            self.pkg.data,
+            new,
+            folder,
+            op=op,
+            retention=retention,
+            before_replace=(
+                None if before_replace is None else lambda made: before_replace(made, digest)
+            ),
+        )
+        return SaveResult(path=self.path, backup=backup, cells=patcher.pending, digest=digest)
+
+
+def workbook_file(path: Path) -> Path:
+    """The workbook file a path names, which must exist: a link is followed (a write
+    replaces the file it points to — replacing the link would leave that file unchanged,
+    and miss Excel's owner file and esp's lock beside it — and the operation log is kept
+    beside that file). A link that leads back to itself or to nothing is a clear error."""
+    if path.is_symlink():
+        try:
+            path = system.real_path(path)
+        except OSError:
+            raise broken_link(path) from None
+    if not path.exists():
+        Workbook.open(path)  # raises the clear "no such file" error
+    return path
+
+
+@contextlib.contextmanager
+def locked_for_update(
+    path: Path, dry_run: bool = False, reuse: Workbook | None = None
+) -> Iterator[Workbook]:
+    """Open a workbook that is about to be written: refuse early if it is open in Excel,
+    and hold esp's own lock from read to write so concurrent esp commands take turns.
+
+    `reuse`: the same file opened earlier; it is used as is when the file still holds the
+    bytes it was opened from (no second read), else the file is opened again."""
+    if dry_run:
+        wb = _same_or_open(path, reuse)
+        wb.pkg.keep_scanned = True  # a dry run plans every cell as a write would
+        yield wb
+        return
+    path = workbook_file(path)
+    safety.refuse_if_open(path)
+    safety.warn_if_synced(path)
+    with safety.exclusive(path):
+        wb = _same_or_open(path, reuse)
+        wb.pkg.keep_scanned = True
+        yield wb
+
+
+def _same_or_open(path: Path, earlier: Workbook | None) -> Workbook:
+    same = earlier is not None and earlier.path == path
+    if same and earlier is not None and safety.digest_of(path) == earlier.pkg.digest:
+        return earlier
+    return Workbook.open(path)

@@ -1,0 +1,250 @@
+"""What esp says when a mail server takes a message for some recipients only, offers no
+login, refuses the connection in its greeting or trickles its greeting, and when the
+tracker cannot be written after the e-mail went. No test waits on a clock: the tarpit's
+clock is esp's own, advanced by each read."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import openpyxl
+import pytest
+from aiosmtpd.smtp import SMTP as SMTPServer
+from aiosmtpd.smtp import Envelope, Session
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from esp_cli.mail import outgoing as mail
+from tests import test_advise as ta
+from tests.test_locate import SEARCHED_COL
+from tests.test_locate import folder as locate_folder  # noqa: F401 (a fixture)
+from tests.test_report import Recorder, start_server
+from tests.test_smtp import Scripted, config, send_eod
+from tests.test_smtp import folder as smtp_folder  # noqa: F401 (a fixture)
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., Scripted]]:
+    servers: list[Scripted] = []
+
+    def start(script: Callable[[Scripted, socket.socket, BinaryIO], None]) -> Scripted:
+        servers.append(Scripted(script))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+# -------------------------------------------------------- esp advise, partly refused
+
+
+class RefuseOne(Recorder):
+    """Takes every message but refuses RCPT to one address."""
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: SMTPServer, session: Session, envelope: Envelope, address: str, _: list[str]
+    ) -> str:
+        if address == self.refuse:
+            return "550 5.1.1 user unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def _advise(folder: Path, refuse: str) -> tuple[Any, RefuseOne]:
+    handler = RefuseOne(refuse=refuse)
+    controller = start_server(handler)
+    try:
+        config = ta.write_config(folder, port=int(controller.port))
+        result = run("advise", "Ana Lopez", "spoc", "--send", "-c", str(config), "-f", "json")
+    finally:
+        controller.stop()
+    return result, handler
+
+
+def test_advice_the_agent_got_is_noted_and_the_refused_cc_is_named(tmp_path: Path) -> None:
+    folder = ta.folder.__wrapped__(tmp_path)  # type: ignore[attr-defined]
+    result, handler = _advise(folder, "priya@vendorcx.com")
+    assert result.exit_code == 0, result.output
+    (message,) = json.loads(result.stdout)["messages"]
+    assert message["sent"] is True
+    assert "priya@vendorcx.com (550 5.1.1 user unknown)" in message["not_delivered"]
+    assert "priya@vendorcx.com (550 5.1.1 user unknown)" in result.stderr
+    assert ta.notes_by_name(folder / "ESP Tracker.xlsx")["Ana Lopez"] == (
+        f"{ta.STAMP} - {ta.SIGNER} - Advised: SPOC steps"
+    )
+    (copy,) = folder.glob("*.eml")  # for the refused one only
+    assert "To: priya@vendorcx.com" in copy.read_text(encoding="utf-8")
+    assert handler.envelopes[0][1] == ["ana@example.com"]
+
+
+def test_advice_the_agent_did_not_get_is_not_noted(tmp_path: Path) -> None:
+    folder = ta.folder.__wrapped__(tmp_path)  # type: ignore[attr-defined]
+    before = (folder / "ESP Tracker.xlsx").read_bytes()
+    result, handler = _advise(folder, "ana@example.com")
+    data = json.loads(result.stdout)
+    assert data["messages"] == []
+    (refused,) = data["refused"]
+    assert "ana@example.com (550 5.1.1 user unknown)" in refused["reason"]
+    assert "sent only to priya@vendorcx.com" in refused["reason"]
+    assert (folder / "ESP Tracker.xlsx").read_bytes() == before  # not noted: tried again next
+
+
+# ------------------------------------------------------------------ the server's word
+
+
+def no_auth(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    conn.sendall(b"220 test ESMTP\r\n")
+    while line := rfile.readline():
+        if line.upper().startswith(b"EHLO"):
+            conn.sendall(b"250-test\r\n250 8BITMIME\r\n")  # no AUTH
+        elif line.upper().startswith(b"QUIT"):
+            conn.sendall(b"221 bye\r\n")
+            return
+        else:
+            conn.sendall(b"503 5.5.1 no\r\n")
+
+
+def blocked(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    conn.sendall(b"554 5.7.1 Client host [127.0.0.1] blocked using Spamhaus\r\n")
+
+
+def tarpit(server: Scripted, conn: socket.socket, rfile: BinaryIO) -> None:
+    for _ in range(20_000):  # then it hangs up: before the fix, what esp reported
+        conn.sendall(b"220-please wait\r\n")
+
+
+def test_a_server_that_offers_no_login_names_the_settings(
+    smtp_folder: Path,  # noqa: F811
+    scripted: Callable[..., Scripted],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ESP_SMTP_PASSWORD", "secret")
+    server = scripted(no_auth)
+    result = send_eod(config(smtp_folder, server.port, extra='username = "jordan@x.com"\n'))
+    assert result.exit_code == 1
+    assert "dropped the connection" not in result.stderr and "try again later" not in result.stderr
+    assert "offers no login (SMTP AUTH) for [smtp] username 'jordan@x.com'" in result.stderr
+    assert "starttls = true and port = 587" in result.stderr
+    assert "remove [smtp] username" in result.stderr
+
+
+def test_a_refusing_greeting_is_quoted(
+    smtp_folder: Path,  # noqa: F811
+    scripted: Callable[..., Scripted],
+) -> None:
+    server = scripted(blocked)
+    result = send_eod(config(smtp_folder, server.port))
+    assert result.exit_code == 1
+    assert (
+        f"127.0.0.1:{server.port} refused the connection (554 5.7.1 Client host [127.0.0.1] "
+        "blocked using Spamhaus)"
+    ) in result.stderr
+    assert "dropped the connection" not in result.stderr and "try again later" not in result.stderr
+
+
+def test_a_greeting_trickled_line_by_line_is_given_up_at_the_deadline(
+    smtp_folder: Path,  # noqa: F811
+    scripted: Callable[..., Scripted],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ticks = iter(range(0, 10**9))
+    monkeypatch.setattr(mail._Client, "clock", staticmethod(lambda: float(next(ticks))))
+    server = scripted(tarpit)
+    result = send_eod(config(smtp_folder, server.port, timeout=5))
+    assert result.exit_code == 1
+    assert (
+        f"127.0.0.1:{server.port} accepted the connection but did not greet esp as a mail "
+        "server (no answer within 5 seconds)"
+    ) in result.stderr
+
+
+# ------------------------------------------- esp report locate: sent, then not written
+
+
+class LockOnData(Recorder):
+    """Takes the message, and while it does, a colleague opens the tracker in Excel."""
+
+    def __init__(self, lock: Path) -> None:
+        super().__init__()
+        self.lock = lock
+
+    async def handle_DATA(  # noqa: N802
+        self, server: SMTPServer, session: Session, envelope: Envelope
+    ) -> str:
+        self.lock.write_bytes(b"\x0cKeisha Grant" + b" " * 40)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_locate_sent_then_the_tracker_open_says_how_to_record_without_sending_again(
+    locate_folder: Path,  # noqa: F811
+) -> None:
+    folder = locate_folder
+    handler = LockOnData(folder / "~$ESP Tracker.xlsx")
+    controller = start_server(handler)
+    config = folder / "esp.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f'[smtp]\nhost = "127.0.0.1"\nport = {controller.port}\nstarttls = false\n',
+        encoding="utf-8",
+    )
+    before = (folder / "ESP Tracker.xlsx").read_bytes()
+    shots = folder / "shots"
+    try:
+        result = run("report", "locate", "--screenshots", str(shots), "--send", "-c", str(config))
+    finally:
+        controller.stop()
+    assert len(handler.envelopes) == 1  # the e-mail went, once
+    assert result.exit_code == ExitCode.BUSY
+    assert (folder / "ESP Tracker.xlsx").read_bytes() == before
+    err = " ".join(result.stderr.split())
+    assert "The e-mail was sent to torrey@example.com, amanda@example.com" in err
+    assert "Searched by Course Number was not set for Ethan Brooks, Amira Hassan" in err
+    assert "open in Excel by Keisha Grant" in err
+    assert "do not run the command again with --send" in err
+    assert f"run esp report locate --screenshots {shots} --config {config} (without --send)" in err
+    assert "and run the command again" not in err
+    # The command it gives records the change and sends nothing.
+    (folder / "~$ESP Tracker.xlsx").unlink()
+    again = run("report", "locate", "--screenshots", str(shots), "--config", str(config))
+    assert again.exit_code == 0, again.output
+    ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    assert [ws.cell(r, SEARCHED_COL).value for r in (3, 4)] == ["Yes", "Yes"]
+    assert len(handler.envelopes) == 1
+
+
+def test_advice_sent_then_the_tracker_open_says_how_to_note_it_without_sending_again(
+    tmp_path: Path,
+) -> None:
+    folder = ta.folder.__wrapped__(tmp_path)  # type: ignore[attr-defined]
+    handler = LockOnData(folder / "~$ESP Tracker.xlsx")
+    controller = start_server(handler)
+    try:
+        config = ta.write_config(folder, port=int(controller.port))
+        result = run("advise", "Ana Lopez", "spoc", "--send", "-c", str(config))
+    finally:
+        controller.stop()
+    assert len(handler.envelopes) == 1
+    assert result.exit_code == ExitCode.BUSY
+    err = " ".join(result.stderr.split())
+    assert "Sent 1 message(s) — Ana Lopez (spoc) — but their Advised lines were not written" in err
+    assert "do not run advise --send again for them" in err
+    command = f'esp note add "Ana Lopez" "Advised: SPOC steps" --by "{ta.SIGNER}"'
+    assert command in err
+    # The command it gives is the note a later --due finds: nothing is sent again.
+    (folder / "~$ESP Tracker.xlsx").unlink()
+    added = run("note", "add", "Ana Lopez", "Advised: SPOC steps", "--by", ta.SIGNER,
+                "-c", str(config))  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert ta.notes_by_name(folder / "ESP Tracker.xlsx")["Ana Lopez"] == (
+        f"{ta.STAMP} - {ta.SIGNER} - Advised: SPOC steps"
+    )

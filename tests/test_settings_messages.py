@@ -1,0 +1,136 @@
+"""What esp says about the files and settings it is given: never the tracker suggested as the
+Master, a Windows path's backslashes read as escapes, control characters never printed raw,
+and a person's own esp.toml edited whatever TOML form it is in."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.config import load_config, set_user_name
+from esp_cli.errors import ConfigError, ExitCode
+from tests import factories
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+# --------------------------------------------------------------- the missing Master
+
+
+def test_the_tracker_is_never_suggested_as_the_missing_master(tmp_path: Path) -> None:
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ana Ruiz"}])
+    config = tmp_path / "esp.toml"
+    config.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\nmaster = "Master N Number Tracker.xlsx"\n',
+        encoding="utf-8",
+    )
+    res = run("sync-nnumbers", "-c", str(config), "--dry-run")
+    assert res.exit_code == ExitCode.BAD_INPUT
+    assert "Master N Number Tracker.xlsx: no such file" in res.stderr
+    assert "ESP Tracker.xlsx'" not in res.stderr  # neither "beside it is" nor "did you mean"
+    # A real near miss beside it is still suggested.
+    factories.master(tmp_path / "Master N Number Tracker (1).xlsx", [])
+    res = run("sync-nnumbers", "-c", str(config), "--dry-run")
+    assert "did you mean 'Master N Number Tracker (1).xlsx'?" in res.stderr
+
+
+def test_the_master_is_never_suggested_as_the_missing_tracker(tmp_path: Path) -> None:
+    factories.master(tmp_path / "Master Tracker.xlsx", [])
+    config = tmp_path / "esp.toml"
+    config.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\nmaster = "Master Tracker.xlsx"\n', encoding="utf-8"
+    )
+    res = run("doctor", "-c", str(config))
+    assert res.exit_code == ExitCode.BAD_INPUT
+    assert "Master Tracker.xlsx'" not in res.stderr
+
+
+# ------------------------------------------------------------ control characters
+
+
+@pytest.mark.parametrize("key", ["self_reports", "path", "master", "progress_report"])
+def test_a_windows_path_with_single_backslashes_is_refused_with_the_fix(
+    tmp_path: Path, key: str
+) -> None:
+    config = tmp_path / "esp.toml"
+    config.write_text(f'[tracker]\n{key} = "S:\\team\\reports"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    text = f"{caught.value} {caught.value.fix}"
+    assert "\t" not in text and "\r" not in text
+    assert "[tracker] " + key in text
+    assert "'S:\\\\team" not in text and "S:\\team" in text  # shown as typed: \t, \r
+    assert "\\\\" in str(caught.value.fix) and "'S:\\team\\reports'" in str(caught.value.fix)
+
+
+def test_the_cli_never_prints_a_control_character(tmp_path: Path) -> None:
+    config = tmp_path / "esp.toml"
+    config.write_text('[tracker]\nself_reports = "S:\\team\\reports"\n', encoding="utf-8")
+    res = run("progress", "import", "-c", str(config))
+    assert res.exit_code == ExitCode.USAGE
+    assert not any(ch in res.stderr for ch in "\t\r\x1b"), repr(res.stderr)
+    assert "backslash" in res.stderr
+
+
+def test_an_error_naming_a_file_escapes_its_control_characters(tmp_path: Path) -> None:
+    odd = tmp_path / "rep\rorts"
+    res = run("doctor", "-t", str(odd / "ESP Tracker.xlsx"))
+    assert res.exit_code != 0
+    assert "\r" not in res.stderr and "rep\\rorts" in res.stderr
+
+
+# ------------------------------------------------------------- esp config user
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'people = { user = "Old Name" }\n',
+        'people = { user = "Old Name", user_email = "old@x.com" }\n',
+        'people.user = "Old Name"\n',
+        '"people" = { user = "Old Name" }\n',
+        '[tracker]\npath = "ESP.xlsx"\n\n[people]\nuser = "Old Name"  # me\n',
+    ],
+)
+def test_config_user_edits_any_form_of_people(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "esp.toml"
+    path.write_text(text, encoding="utf-8")
+    set_user_name("Jordan Reyes", path)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["people"]["user"] == "Jordan Reyes"
+    before = tomllib.loads(text)
+    assert {k: v for k, v in data["people"].items() if k != "user"} == {
+        k: v for k, v in before["people"].items() if k != "user"
+    }
+    assert {k: v for k, v in data.items() if k != "people"} == {
+        k: v for k, v in before.items() if k != "people"
+    }
+
+
+def test_config_user_through_the_cli_on_an_inline_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "esp.toml").write_text('people = { user = "Old Name" }\n', encoding="utf-8")
+    res = run("config", "user", "Jordan Reyes")
+    assert res.exit_code == 0, res.output
+    assert "not valid TOML" not in res.stderr
+    assert res.stdout.strip() == "Jordan Reyes"
+
+
+def test_config_user_says_why_it_cannot_edit_people_that_is_no_table(tmp_path: Path) -> None:
+    path = tmp_path / "esp.toml"
+    path.write_text('people = "Old Name"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        set_user_name("Jordan Reyes", path)
+    assert "people is not a table" in str(caught.value)
+    assert "[people]" in str(caught.value.fix)
+    assert path.read_text(encoding="utf-8") == 'people = "Old Name"\n'
