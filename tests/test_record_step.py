@@ -235,7 +235,7 @@ def test_a_coaching_before_clock_day_three_is_refused_with_its_due_date(tracker:
     assert res.exit_code == 1
     assert res.stdout == ""
     assert (
-        "the coaching is not due until Thu 11/19/2026 (clock day 3 from the ESP Start Date); "
+        "the coaching is not due until Thu 11/19/2026 (3 business days after the ESP Start Date); "
         "11/18/2026 is before it." in res.stderr
     )
     assert "--early --reason" in res.stderr

@@ -39,7 +39,7 @@ class EspGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
         # Kept for the hint on an unquoted name (see quote_hint).
         self.argv = list(sys.argv[1:] if args is None else args)
-        return super().main(args, *more, **options)
+        return super().main(colour_first(self.argv), *more, **options)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         typed = tuple(args)
@@ -71,6 +71,19 @@ class EspGroup(TyperGroup):
                 from esp_cli.core import oplog
 
                 oplog.command_line.reset(token)
+
+
+def colour_first(argv: Sequence[str]) -> list[str]:
+    """`esp escalations --today --color never` as `esp --color never escalations --today`:
+    --color is esp's own option, taken wherever it is typed (before a `--`)."""
+    words = list(argv)
+    end = words.index("--") if "--" in words else len(words)
+    for i, word in enumerate(words[:end]):
+        if word.startswith("--color=") and i > 0:
+            return [word, *words[:i], *words[i + 1 :]]
+        if word == "--color" and i > 0 and i + 1 < end:
+            return [word, words[i + 1], *words[:i], *words[i + 2 :]]
+    return words
 
 
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$")
@@ -160,6 +173,16 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    colour: str = typer.Option(
+        "auto",
+        "--color",
+        click_type=choice_type(["auto", "always", "never"]),
+        help="Colour on a terminal: auto (not when piped, nor with NO_COLOR set), always or "
+        "never. Taken anywhere on the command line.",
+    ),
 ) -> None:
     """The ESP certification team's daily work on the ESP Tracker workbook."""
+    from esp_cli.render import style
+
+    style.set_mode(colour)
     _core_warnings_to_stderr()

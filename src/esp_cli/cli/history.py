@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.options import ClassOpt, ConfigOpt, FormatOpt, TrackerOpt, config_for, parse_day
+from esp_cli.cli.options import (
+    DAY_FORMS,
+    ClassOpt,
+    ConfigOpt,
+    FormatOpt,
+    TrackerOpt,
+    config_for,
+    parse_day,
+)
 from esp_cli.errors import UsageError
 from esp_cli.render import Format
 
@@ -25,7 +33,9 @@ def history_command(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", help="Only operations on or after this day (YYYY-MM-DD).", show_default=False
+            "--since",
+            help=f"Only operations on or after this day ({DAY_FORMS}).",
+            show_default=False,
         ),
     ] = None,
     by: Annotated[

@@ -9,6 +9,7 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    DAY_FORMS,
     ClassOpt,
     ConfigOpt,
     DayOpt,
@@ -43,7 +44,7 @@ def import_command(
         str | None,
         typer.Option(
             "--date",
-            help="Only the reports of this day (YYYY-MM-DD); default every day in the files.",
+            help=f"Only the reports of this day ({DAY_FORMS}); default every day in the files.",
             show_default=False,
         ),
     ] = None,
