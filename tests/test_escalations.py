@@ -231,7 +231,8 @@ def test_csv_today_neutralises_formula_triggers(tmp_path: Path) -> None:
 
 
 def test_group_step_keeps_a_table_per_action_with_counts(built: Path) -> None:
-    res = run("escalations", "-t", str(built), "--today", "--as-of", "2026-11-30", "--group", "step")
+    args = ("-t", str(built), "--today", "--as-of", "2026-11-30", "--group", "step")
+    res = run("escalations", *args)
     assert res.exit_code == 0, res.output
     assert "Documented coaching: " in res.stdout
     assert "Falling due next business day, Tue 12/01/2026: " in res.stdout
