@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import choice_type
+from esp_cli.cli.complete import complete_agent
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
 from esp_cli.errors import UsageError
@@ -82,7 +83,9 @@ AsOfOpt = Annotated[
 
 
 AGENT_HELP = "The agent: name (either order), Agent ID, N Number or e-mail."
-AgentArg = Annotated[str, typer.Argument(help=AGENT_HELP, show_default=False)]
+AgentArg = Annotated[
+    str, typer.Argument(help=AGENT_HELP, show_default=False, autocompletion=complete_agent)
+]
 ByOpt = Annotated[
     str | None,
     typer.Option(

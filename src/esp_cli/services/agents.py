@@ -15,7 +15,9 @@ import bisect
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
+from esp_cli.config import Config
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key, name_words
 from esp_cli.core.names import name_tokens as name_tokens
@@ -343,3 +345,13 @@ def _contradicts(row: Row, wanted_id: str, wanted_mail: str) -> bool:
     if wanted_mail and row.text("email") and "email" not in row.unreadable:
         return email_key(row.text("email")) != wanted_mail
     return False
+
+
+def agent_names(tracker_path: Path, config: Config) -> list[str]:
+    """Every agent's name in the tracker, once each, in sheet order (shell completion, and
+    the hint for a name typed without quotes)."""
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx.workbook import Workbook
+
+    table = read_table(Workbook.open(tracker_path), config.columns, keys=("agent_name",))
+    return list(dict.fromkeys(row.name for row in table.rows() if row.name))
