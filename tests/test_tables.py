@@ -124,3 +124,32 @@ def test_the_days_list_is_one_line_an_agent_most_urgent_first(
         return next(i for i, word in enumerate(order) if word in w)
 
     assert [rank(w) for w in when] == sorted(rank(w) for w in when)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_eod_report_fits_the_window_and_never_splits_a_date(
+    width: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from tests.support.paths import SAMPLE_DATA
+
+    for name in ("ESP Tracker.xlsx", "esp.toml"):
+        shutil.copy(SAMPLE_DATA / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    monkeypatch.setattr("esp_cli.render.terminal_width", lambda: width)
+    res = CliRunner().invoke(app, ["report", "eod", "--date", DAY])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("TBT Completion Report — Tue 11/24/2026: ")  # the headline
+    assert all(len(line) <= width for line in lines), [ln for ln in lines if len(ln) > width]
+    assert not DATE_PIECE.findall(res.stdout), DATE_PIECE.findall(res.stdout)[:5]
+    assert "Latest note: 11/23/2026 - Tom Alvarez" in res.stdout
+    warned = [line for line in res.stderr.splitlines() if line.startswith("warning:")]
+    assert warned == [
+        "warning: 3 cells of the tracker could not be read and 5 agents could not be "
+        "evaluated; esp doctor lists the cells (-v shows them here)."
+    ]
+    every = CliRunner().invoke(app, ["report", "eod", "--date", DAY, "-v"])
+    assert every.stderr.count("warning:") == 8

@@ -196,14 +196,27 @@ def write_out(path: Path, text: str) -> None:
         ) from exc
 
 
-def write_lines(text: str, mark: str | None = None) -> None:
+def write_lines(text: str, mark: str | None = None, hang: int = 0) -> None:
     """Text for people on stdout, each line wrapped at spaces to the terminal's width (a
-    date or a name is never split); piped, as it is. `mark`: its style (render.style)."""
+    date or a name is never split), its continuation indented by `hang` more columns than
+    the line; piped, as it is. `mark`: its style (render.style)."""
     width = terminal_width()
-    lines = text.split("\n") if width is None else _wrap(text, width)
+    lines = text.split("\n")
+    if width is not None:
+        lines = [part for line in lines for part in _hanging(line, width, hang)]
     if mark and style.enabled(sys.stdout):
         lines = [style.paint(line, mark) for line in lines]
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _hanging(line: str, width: int, hang: int) -> list[str]:
+    """`line` wrapped at `width`, the lines after its first indented as it is plus `hang`."""
+    first = _wrap(line, width)
+    if len(first) == 1:
+        return first
+    indent = " " * (len(line) - len(line.lstrip()) + hang)
+    rest = _wrap(line[len(first[0]) :].strip(), max(width - len(indent), 10))
+    return [first[0], *(indent + part for part in rest)]
 
 
 def say(message: str) -> None:
