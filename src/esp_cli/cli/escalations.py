@@ -64,19 +64,21 @@ def escalations_command(
     With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
     of that day; without it, today and now. --dry-run shows what --write would change.
     """
+    from esp_cli.render.busy import working
     from esp_cli.render.escalations import render
     from esp_cli.services.escalations import run_escalations
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
-    result = run_escalations(
-        tracker_file,
-        cfg,
-        day,
-        now,
-        cls=cls,
-        sme=sme,
-        write=write or dry_run,
-        dry_run=dry_run,
-    )
+    with working(f"Checking every agent of {tracker_file.name}"):
+        result = run_escalations(
+            tracker_file,
+            cfg,
+            day,
+            now,
+            cls=cls,
+            sme=sme,
+            write=write or dry_run,
+            dry_run=dry_run,
+        )
     render(result, fmt, today, group=group, verbose=verbose)

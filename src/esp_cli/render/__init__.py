@@ -17,7 +17,7 @@ from typing import Any
 
 from esp_cli.core.shape import PLAIN, SHAPE, Shape
 from esp_cli.errors import WriteFailedError, printable
-from esp_cli.render import style
+from esp_cli.render import busy, style
 from esp_cli.system import can_encode, stand_in, write_file_atomically
 
 
@@ -161,6 +161,7 @@ def show(value: Any) -> str:
 
 
 def write_json(obj: Any) -> None:
+    busy.pause()
     sys.stdout.write(json.dumps(plain(obj), indent=2, ensure_ascii=False) + "\n")
 
 
@@ -183,6 +184,7 @@ def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
     for row in rows:
         data = row if isinstance(row, Mapping) else plain(row)
         writer.writerow([csv_safe(data.get(c)) for c in columns])
+    busy.pause()
     sys.stdout.write(buf.getvalue())
 
 
@@ -200,6 +202,7 @@ def write_lines(text: str, mark: str | None = None, hang: int = 0) -> None:
     """Text for people on stdout, each line wrapped at spaces to the terminal's width (a
     date or a name is never split), its continuation indented by `hang` more columns than
     the line; piped, as it is. `mark`: its style (render.style)."""
+    busy.pause()
     width = terminal_width()
     lines = text.split("\n")
     if width is not None:
@@ -222,6 +225,7 @@ def _hanging(line: str, width: int, hang: int) -> list[str]:
 def say(message: str) -> None:
     """A line for people, on stderr (never mixed into data); control characters in it (a
     file or a cell's) written out, never sent to the terminal."""
+    busy.pause()
     sys.stderr.write(printable(message) + "\n")
 
 
@@ -277,6 +281,7 @@ def print_table(
     every cell as an object and took 0.3 s for a 364-row table; this takes milliseconds.
     On a terminal, long columns wrap to fit its width (see format_table); piped, lines are
     never wrapped. A Styled cell is coloured where colour is on (render.style)."""
+    busy.pause()
     coloured = style.enabled(sys.stdout)
     cells: list[list[str]] = []
     styles: list[list[str | None]] | None = [] if coloured else None
