@@ -44,8 +44,9 @@ class EspGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         typed = tuple(args)
         rest = super().parse_args(ctx, args)  # --help and --version exit here
-        if ctx.parent is None:
-            # The command as typed, for the operation log (until the command ends).
+        if ctx.parent is None and not ctx.resilient_parsing:
+            # The command as typed, for the operation log (until the command ends; shell
+            # completion parses without running anything, so it records nothing).
             from esp_cli.core import oplog
 
             ctx.meta["esp_command_line"] = oplog.command_line.set(typed)

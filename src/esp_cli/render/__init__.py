@@ -249,7 +249,7 @@ def say_findings(
     each on its own line with `verbose`, else one line with their count and where to see
     them — esp doctor, or `verbose_flag` on the same command — so the day's list comes
     first, not the tracker's problems."""
-    if verbose or len(findings) + len(unevaluated) == 1:
+    if verbose or len(findings) + len(unevaluated) <= 1:
         for finding in findings:
             say(f"warning: {finding}")
         for line in unevaluated:
@@ -257,9 +257,11 @@ def say_findings(
         return
     parts = []
     if findings:
-        parts.append(f"{len(findings)} cells of the tracker could not be read")
+        cells = "1 cell" if len(findings) == 1 else f"{len(findings)} cells"
+        parts.append(f"{cells} of the tracker could not be read")
     if unevaluated:
-        parts.append(f"{len(unevaluated)} agents could not be evaluated")
+        agents = "1 agent" if len(unevaluated) == 1 else f"{len(unevaluated)} agents"
+        parts.append(f"{agents} could not be evaluated")
     if parts:
         where = "esp doctor lists the cells"
         say(
