@@ -47,7 +47,8 @@ def ask(prompt: str) -> str | None:
     if not person:
         sys.stderr.write(printable(cleaned.text) + "\n")  # a script's answers show too
     if cleaned.removed:
-        say(f"  (left out of that line: {', '.join(cleaned.removed)}; no cell can show it)")
+        shown = ", ".join(cleaned.removed)
+        say(f"warning: that line held {shown}, which no cell can show; left out.")
     return cleaned.text
 
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from esp_cli.core.dayphrase import FORMS, NotADay, parse_day_phrase
 from esp_cli.core.notes import appended, lines_of
 from esp_cli.core.values import Unreadable, us_phone
 
@@ -241,7 +242,7 @@ def read_spoc(text: str, today: date, read_day: Callable[[str, date], date | Non
                 raise UnknownKey(f"two days ({fmt_day(called)}, {clean})")
             called = day
         elif _DATE_LIKE.fullmatch(clean) and not _LOCAL_PHONE.fullmatch(clean):
-            raise UnknownKey(f"{clean!r} is not a day (11/23, 11/23/2026 or 2026-11-23)")
+            raise UnknownKey(f"{clean!r} is not a day ({FORMS})")
         elif _LOCAL_PHONE.fullmatch(clean):
             raise UnknownKey(f"{clean} has no area code: give the callback phone's 10 digits")
         elif _INCIDENT.fullmatch(clean):
@@ -261,29 +262,12 @@ def fmt_day(day: date) -> str:
 
 
 def typed_day(word: str, today: date) -> date | None:
-    """A day as an SME types it for SPOC: 11/23, 11/23/26, 11/23/2026, 2026-11-23, today,
-    yesterday; a month and day without a year is the latest such day up to `today`. None
-    when `word` is not a day."""
-    lowered = word.casefold()
-    if lowered == "today":
-        return today
-    if lowered == "yesterday":
-        return today - timedelta(days=1)
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", word)
-    us = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?", word)
+    """A day as the SME types it (core.dayphrase: 11/23, 11/23/2026, 2026-11-23, yesterday,
+    monday), or None when `word` is not one."""
     try:
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if us:
-            month, day = int(us[1]), int(us[2])
-            if us[3] is not None:
-                year = int(us[3])
-                return date(year + 2000 if year < 100 else year, month, day)
-            found = date(today.year, month, day)
-            return found if found <= today else date(today.year - 1, month, day)
-    except ValueError:
+        return parse_day_phrase(word, today)
+    except NotADay:
         return None
-    return None
 
 
 # ------------------------------------------------------------------ answers and effects
@@ -320,6 +304,7 @@ class AgentAnswers:
     shown: dict[str, Any] = field(default_factory=dict)  # column key -> token(raw value)
     answers: list[Answer] = field(default_factory=list)
     email: str = ""  # to find the row again after a sort (with the ID, or the name)
+    n_number: str = ""  # and the N Number, which tells namesakes apart
 
     @property
     def keys(self) -> list[str]:
@@ -460,6 +445,7 @@ def agent_fields(agent: AgentAnswers) -> dict[str, Any]:
         "agent": agent.agent,
         "agent_id": agent.agent_id,
         "email": agent.email,
+        "n_number": agent.n_number,
         "class": agent.cls,
         "shown": {k: agent.shown.get(k) for k in keys},
         "answers": [answer_fields(a) for a in agent.answers],
@@ -474,6 +460,7 @@ def agent_from(data: Mapping[str, Any]) -> AgentAnswers:
         agent_id=str(data.get("agent_id") or ""),
         cls=str(data.get("class") or ""),
         email=str(data.get("email") or ""),
+        n_number=str(data.get("n_number") or ""),
         shown=dict(data.get("shown") or {}),
         answers=[answer_from(a) for a in data["answers"]],
     )

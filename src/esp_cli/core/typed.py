@@ -5,15 +5,20 @@ lines, an arrow key arrives as an escape sequence (`ESC [ D` for Left), Home and
 Delete and the function keys too; pasted text may carry a bell or a form feed. No cell can
 show such characters (Excel keeps them as `_x001B_`), and the letters of a sequence (`[D`)
 read as garbage. `clean` takes every sequence out whole, and every other control character
-but the tab; `refusal` says so for a command-line argument, which is refused rather than
-changed (it was not typed at esp's prompt).
+but the tab (core.values says which); `refusal` says so for a setting, which is refused
+rather than changed.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from esp_cli.core.values import (
+    control_characters,
+    describe_character,
+    without_control_characters,
+)
 
 # A terminal's escape sequences (ECMA-48): CSI `ESC [ params intermediates final` (arrows,
 # Home, End, Delete, F5...), SS3 `ESC O x` (arrows and F1-F4 in application mode), OSC and
@@ -28,10 +33,6 @@ _SEQUENCE = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-# Every other character a cell cannot show, or that a person cannot see: C0 controls but
-# the tab, DEL, C1 controls, and Unicode's non-characters U+FFFE and U+FFFF. Line ends are
-# not expected in one typed line; they are taken out too.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ufffe\uffff]")
 _ERASE = "\x08\x7f"  # backspace and DEL, as a terminal without line editing passes them
 _KEYS = {
     "A": "Up",
@@ -47,14 +48,12 @@ _KEYS = {
     "5~": "Page Up",
     "6~": "Page Down",
 }
-_NAMES = {0: "NUL", 7: "bell", 8: "backspace", 0xB: "vertical tab", 0xC: "form feed",
-          0xD: "carriage return", 0xA: "line feed", 0x1B: "escape", 0x7F: "delete"}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Cleaned:
     """A typed line as a cell may hold it, and what was taken out (each kind once, as a
-    person names it: 'the Left arrow key', 'U+0007 (bell)')."""
+    person names it: 'the Left arrow key', 'U+0007 (BEL)')."""
 
     text: str
     removed: tuple[str, ...] = ()
@@ -67,12 +66,6 @@ def _key_name(sequence: str) -> str:
     if name is None:
         return "a terminal key code"
     return f"the {name} arrow key" if name in ("Up", "Down", "Left", "Right") else f"the {name} key"
-
-
-def describe(ch: str) -> str:
-    """'U+001B (escape)': a character named as a person can look it up."""
-    name = _NAMES.get(ord(ch)) or unicodedata.name(ch, "").lower()
-    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
 
 
 def clean(line: str) -> Cleaned:
@@ -95,24 +88,15 @@ def clean(line: str) -> Cleaned:
             else:
                 kept.append(ch)
         text = "".join(kept)
-    for ch in _CONTROL.findall(text):
-        removed[describe(ch)] = None
-    text = _CONTROL.sub("", text)
-    return Cleaned(text, tuple(removed))
-
-
-def control_characters(text: str) -> list[str]:
-    """The characters of `text` no cell should get (escape sequences' ESC included), each
-    once, in order; a tab is fine."""
-    found = re.findall("[\x00-\x08\x0a-\x1f\x7f-\x9f\ufffe\uffff]", text)
-    return list(dict.fromkeys(found))
+    for ch in control_characters(text):
+        removed[describe_character(ch)] = None
+    return Cleaned(without_control_characters(text), tuple(removed))
 
 
 def refusal(text: str, what: str) -> str | None:
-    """Why `text`, given as `what` (an argument, an option), cannot become a cell's text,
-    or None when it can. Line breaks are allowed: a note may be pasted on several lines."""
-    bad = [ch for ch in control_characters(text) if ch not in "\n\r"]
+    """Why `text`, given as `what` (a setting, an argument), cannot become a cell's text, or
+    None when it can (line breaks and tabs can)."""
+    bad = control_characters(text)
     if not bad:
         return None
-    shown = ", ".join(describe(ch) for ch in bad)
-    return f"{what} holds {shown}, which no cell can show"
+    return f"{what} holds {', '.join(map(describe_character, bad))}, which no cell can show"

@@ -9,11 +9,14 @@ from datetime import date
 from typing import Any
 
 from esp_cli.core.answers import HELP, LEGEND, Answer
-from esp_cli.render import Format, say, show, wrap, write_csv, write_json
+from esp_cli.core.model import NO_ISSUES, is_issue
+from esp_cli.errors import printable
+from esp_cli.render import Format, busy, hanging, say, show, style, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, print_changes, say_written
 from esp_cli.results.round import AgentCard, RoundResult
 
 LABEL = 13  # "  TBT Notes: ": the values of a card start in this column
+Line = tuple[str, "str | None"]  # a line of text and what it is (render.style), if anything
 
 
 def people_width() -> int | None:
@@ -28,18 +31,9 @@ def people_width() -> int | None:
     return columns or None  # a terminal that does not say its size
 
 
-def _fit(text: str, width: int | None, indent: int) -> list[str]:
-    """`text` (its first line already indented by the caller) wrapped at words to `width`,
-    each further line indented by `indent` spaces."""
-    if width is None or width <= indent + 20:
-        return [text]
-    first, *rest = wrap(text, width)
-    more = " ".join(rest)
-    return [first, *(" " * indent + line for line in wrap(more, width - indent) if more)]
-
-
-def _row(label: str, value: str, width: int | None) -> list[str]:
-    return _fit(f"  {label + ':':<10} {value}", width, LABEL)
+def _row(label: str, value: str, width: int | None, mark: str | None = None) -> list[Line]:
+    """`label: value`, the value wrapped at words under itself."""
+    return [(line, mark) for line in hanging(f"  {label + ':':<10} {value}", width, LABEL - 2)]
 
 
 def _yes_no(value: bool | None, day: date | None) -> str:
@@ -61,6 +55,49 @@ def _access(card: AgentCard) -> str:
     return " · ".join(parts)
 
 
+def _due_mark(days: int | None) -> str | None:
+    """Overdue in red, due today in yellow; behind target (no days) in its own colour."""
+    return style.BEHIND if days is None else style.overdue_style(days)
+
+
+def card_rows(
+    index: int,
+    total: int,
+    card: AgentCard,
+    answers: Sequence[Answer],
+    width: int | None = None,
+) -> list[Line]:
+    """The card's lines, each with what it is (for colour on a terminal)."""
+    a = card.agent
+    head = f"[{index + 1}/{total}] {a.name} — {a.cls or 'no class'} ({a.sheet}!row {a.row})"
+    head += f" · SME {card.sme}" if card.sme else ""
+    out: list[Line] = [("", None)]
+    out += [(line, style.HEADER) for line in hanging(head, width, 2)]
+    days = [d for d in card.due_days if d is not None]
+    out += _row("status", card.status, width, style.overdue_style(max(days)) if days else None)
+    for i, line in enumerate(card.due):
+        out += _row("due", line, width, _due_mark(card.due_days[i]) if card.due_days else None)
+    if not card.due:
+        out += _row("due", "nothing today", width)
+    hours = "—" if card.tbt_hours is None else show(card.tbt_hours)
+    done = (
+        f"Call Cert {_yes_no(card.call_cert, card.call_cert_date)} · "
+        f"TBTs {_yes_no(card.tbts, card.tbts_date)} · TBT Hours {hours}"
+    )
+    out += _row("done", done, width)
+    issue = card.access is not None and not is_issue(card.access, NO_ISSUES)
+    out += _row("access", _access(card), width, style.BEHIND if issue else None)
+    for label, lines in (("Notes", card.notes), ("TBT Notes", card.tbt_notes)):
+        out += _row(label, lines[0] if lines else "—", width)
+        for line in lines[1:]:
+            out += [(text, None) for text in hanging(" " * LABEL + line, width)]
+    if card.self_report:
+        out += _row("today", card.self_report, width)
+    for answer in answers:
+        out += _row("typed", answer.label, width, style.DONE)
+    return out
+
+
 def card_lines(
     index: int,
     total: int,
@@ -68,32 +105,27 @@ def card_lines(
     answers: Sequence[Answer],
     width: int | None = None,
 ) -> list[str]:
-    a = card.agent
-    head = f"[{index + 1}/{total}] {a.name} — {a.cls or 'no class'} ({a.sheet}!row {a.row})"
-    out = ["", *_fit(head + (f" · SME {card.sme}" if card.sme else ""), width, 2)]
-    out += _row("status", card.status, width)
-    for line in card.due or ("nothing today",):
-        out += _row("due", line, width)
-    hours = "—" if card.tbt_hours is None else show(card.tbt_hours)
-    done = (
-        f"Call Cert {_yes_no(card.call_cert, card.call_cert_date)} · "
-        f"TBTs {_yes_no(card.tbts, card.tbts_date)} · TBT Hours {hours}"
-    )
-    out += _row("done", done, width)
-    out += _row("access", _access(card), width)
-    for label, lines in (("Notes", card.notes), ("TBT Notes", card.tbt_notes)):
-        out += _row(label, lines[0] if lines else "—", width)
-        for line in lines[1:]:
-            out += _fit(" " * LABEL + line, width, LABEL)
-    if card.self_report:
-        out += _row("today", card.self_report, width)
-    for answer in answers:
-        out += _row("typed", answer.label, width)
-    return out
+    return [text for text, _ in card_rows(index, total, card, answers, width)]
+
+
+def _write(lines: Sequence[Line]) -> None:
+    """Lines for the person on standard error, in colour where it shows; what came from a
+    cell is written out, never sent to the terminal as a control character."""
+    busy.pause()
+    on = style.enabled(sys.stderr)
+    out = []
+    for text, mark in lines:
+        text = printable(text)
+        if on and mark:
+            # A card's row keeps its label plain; a heading is painted whole.
+            cut = LABEL if text.startswith("  ") and mark is not style.HEADER else 0
+            text = text[:cut] + style.paint(text[cut:], mark)
+        out.append(text)
+    sys.stderr.write("\n".join(out) + "\n")
 
 
 def show_card(index: int, total: int, card: AgentCard, answers: Sequence[Answer]) -> None:
-    say("\n".join(card_lines(index, total, card, answers, people_width())))
+    _write(card_rows(index, total, card, answers, people_width()))
 
 
 def legend_lines(width: int | None, phrases: int = 9) -> list[str]:
@@ -121,7 +153,7 @@ def help_lines(phrases: Sequence[str], width: int | None) -> list[str]:
     key_width = max(len(key) for key, _ in HELP) + 2
     out: list[str] = []
     for key, meaning in HELP:
-        out += _fit(f"  {key:<{key_width}}{meaning}", width, 2 + key_width)
+        out += hanging(f"  {key:<{key_width}}{meaning}", width, key_width)
     out += phrase_lines(phrases, width)
     return out
 
@@ -131,7 +163,7 @@ def phrase_lines(phrases: Sequence[str], width: int | None) -> list[str]:
         return ["  No saved phrases ([round] phrases in esp.toml)."]
     out = ["  Saved phrases (type the number):"]
     for n, phrase in enumerate(phrases, 1):
-        out += _fit(f"  {n:>3}  {phrase}", width, 7)
+        out += hanging(f"  {n:>3}  {phrase}", width, 5)
     return out
 
 
@@ -142,11 +174,7 @@ def show_help(phrases: Sequence[str]) -> None:
 def tell(message: str) -> None:
     """One of the round's remarks (`  + TBT note: ...`), wrapped to the terminal."""
     width = people_width()
-    lines: list[str] = []
-    for line in message.split("\n"):
-        indent = len(line) - len(line.lstrip()) + 2
-        lines += _fit(line, width, indent)
-    say("\n".join(lines))
+    say("\n".join(part for line in message.split("\n") for part in hanging(line, width, 2)))
 
 
 def _value(value: Any) -> str:

@@ -36,6 +36,8 @@ class AgentCard:
     missing: tuple[str, ...] = ()  # SPOC columns the issue wants that are empty
     notes: tuple[str, ...] = ()  # the last two Notes lines, oldest first
     tbt_notes: tuple[str, ...] = ()  # the last two TBT Notes lines
+    # Business days overdue of each `due` line (0: today, -1: tomorrow); None: behind target.
+    due_days: tuple[int | None, ...] = ()
 
 
 @dataclass(frozen=True)
