@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -60,6 +61,15 @@ def record_step_command(
             show_default=False,
         ),
     ] = None,
+    document: Annotated[
+        Path | None,
+        typer.Option(
+            "--document",
+            help="The step's Word document (.docx, as esp document makes it); the Notes line "
+            "names it.",
+            show_default=False,
+        ),
+    ] = None,
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
@@ -69,7 +79,8 @@ def record_step_command(
     """Record an escalation step delivered to an agent: its date column and a
     'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order or before its due
     date (coaching on clock day 3, each later step the business day after the one before),
-    and says why; --early --reason records it anyway, the reason in the note."""
+    and says why; --early --reason records it anyway, the reason in the note. --document
+    names the step's Word document in the Notes line."""
     from esp_cli.render.record import render
     from esp_cli.services.record import early_reason, parse_step, record_step
 
@@ -86,5 +97,6 @@ def record_step_command(
         cls=cls,
         dry_run=dry_run,
         early=why_early,
+        document=document,
     )
     render(result, fmt)
