@@ -227,7 +227,7 @@ def test_a_coaching_holds_every_fact_the_domain_lists(
         "Kayla Brooks", "E10342", "AET-1109", "Priya Natarajan",
         "Friday 11/20/2026",  # ESP Start Date
         "Tuesday 11/24/2026",  # the 2-day target passed
-        "Call Cert: not complete", "TBTs: not complete (3.5 TBT Hours so far)",
+        "Call Cert: not complete", "TBTs: not complete (TBT Hours so far: 3.5)",
         "Citrix TBT Access issue: Password Reset",
         "Documented coaching | Wednesday 11/25/2026 | Delivered with this document",
         "Written CAP | Friday 11/27/2026", "Final CAP | Monday 11/30/2026",

@@ -162,7 +162,7 @@ class StepDocument:
             hours = _hours(self.tbt_hours)
             out.append(
                 "TBTs: not complete"
-                + (f" ({hours} TBT Hours so far)" if hours else " (no TBT Hours recorded)")
+                + (f" (TBT Hours so far: {hours})" if hours else " (no TBT Hours recorded)")
             )
         if self.access_issue:
             out.append(f"Citrix TBT Access issue: {self.access_issue}")

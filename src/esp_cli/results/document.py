@@ -61,10 +61,14 @@ class DocumentResult:
     refused: list[NotMade]
     smes_without_address: list[str]
     recorded: bool  # the steps were (or, with --dry-run, would be) recorded (--record)
-    dry_run: bool  # nothing was (or would have been) saved or recorded
     findings: list[Finding] = field(metadata=as_json(hidden=True))
     write: WriteReport = field(metadata=as_json(flat=True))
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    def dry_run(self) -> bool:
+        """Nothing was saved, sent or recorded: the run only says what it would do."""
+        return self.write.dry_run
 
     @property
     @exported(key="signed_by", after="recorded", omit_none=True)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
@@ -490,9 +490,9 @@ def _result(run: _Run, s: WriteSession, on: date) -> DocumentResult:
         refused=run.refused,
         smes_without_address=run.smes_without_address,
         recorded=run.record,
-        dry_run=run.dry_run,
         findings=list(s.table.findings),
-        write=s.report,
+        # Without --record the tracker is only read: the run is a dry run when asked to be.
+        write=s.report if run.record else replace(s.report, dry_run=run.dry_run),
         signed_by=run.signer,
     )
 
