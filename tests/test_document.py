@@ -640,3 +640,11 @@ def test_only_esp_document_imports_the_word_libraries() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=120)  # fmt: skip
     assert done.stdout.strip() == "[]"
+
+
+def test_the_guide_names_every_placeholder() -> None:
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "commands" / "document.md").read_text(
+        encoding="utf-8"
+    )
+    table = guide[guide.index("| placeholder | what |") :]
+    assert [p for p in PLACEHOLDERS if f"`{p}`" not in table] == []

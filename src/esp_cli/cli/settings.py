@@ -86,4 +86,4 @@ def config_templates_command(
         + (f" ({kept} already there, kept)" if kept else "")
         + f". Placeholders: {', '.join(PLACEHOLDERS)}."
     )
-    say(f"To use them, add to esp.toml:\n[documents]\ntemplates = '{folder}'")
+    say(f"To use them, add to esp.toml:\n[documents]\ntemplates = '{folder.resolve()}'")

@@ -44,15 +44,15 @@ def render(result: DocumentResult, fmt: Format) -> None:
         verb = "would make" if result.dry_run else "made"
         print_table(
             f"Documents for {result.on:%a %m/%d/%Y}: {len(result.documents)} {verb}",
-            ["Agent", "Class", "Step", "Date", "Document", "Steps ahead"],
+            ["Agent", "Class", "Step", "Document", "Steps ahead"],
             [
                 (
                     d.agent.name,
                     d.agent.cls,
                     heading(d.step),
-                    d.on,
-                    "\n".join(p.name for p in (d.file, *d.drafts)),
-                    "\n".join(f"{heading(a.step)} {a.day:%m/%d/%Y}" for a in d.facts.ahead) or "—",
+                    d.file.name
+                    + (f"\n+ {' '.join(p.suffix for p in d.drafts)}" if d.drafts else ""),
+                    "\n".join(f"{heading(a.step)} {a.day:%a %m/%d}" for a in d.facts.ahead) or "—",
                 )
                 for d in result.documents
             ],
@@ -83,6 +83,8 @@ def tell(result: DocumentResult) -> None:
     if result.dry_run:
         say(f"Dry run: {n} document(s) would be made in {result.folder}; nothing was written.")
     elif n:
-        say(f"Saved {n} document(s) in {result.folder}.")
+        drafts = sum(len(d.drafts) for d in result.documents)
+        with_drafts = f" and {drafts} e-mail draft(s)" if drafts else ""
+        say(f"Saved {n} document(s){with_drafts} in {result.folder}.")
     if result.recorded:
         say_written(result.write, done="needs no change")
