@@ -1,5 +1,7 @@
-"""An e-mail file's attached files and who sent it, whatever the e-mail is: an Outlook .msg
-(mail/msgfile.py) or a MIME .eml, told by its content (pure: bytes in, files out).
+"""The files attached to an e-mail file and who sent it, from an Outlook message or a MIME one
+(pure: bytes in, files out).
+
+Either kind is told by its content: Outlook's .msg (read in mail/msgfile.py) or a MIME .eml.
 
 Agents with an equipment issue e-mail their transcript, `First Last TBT.pdf`, to the Cert
 Coordinator; `esp tbt proofs` takes those e-mails as they were saved from Outlook. Files

@@ -1,4 +1,4 @@
-"""Outlook .msg files: an agent's self-report read from one (pure: bytes in, report out).
+"""Outlook .msg files: an agent's self-report, or the files attached, read from one (pure).
 
 Classic Outlook for Windows saves a message dragged to a folder as .msg, a Compound File
 Binary container of MAPI properties. The container is opened with aspose-email-foss (MIT);
