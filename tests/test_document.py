@@ -648,3 +648,17 @@ def test_the_guide_names_every_placeholder() -> None:
     )
     table = guide[guide.index("| placeholder | what |") :]
     assert [p for p in PLACEHOLDERS if f"`{p}`" not in table] == []
+
+
+def test_record_step_with_a_document_still_refuses_an_early_step(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    made = team_template(tmp_path, Step.COACHING, ("Documented Coaching", "Coaching"))
+    before = book.read_bytes()
+    with time_machine.travel(TODAY, tick=False):
+        res = CliRunner().invoke(app, [
+            "record-step", "Dee Early", "coaching", "--document", str(made),
+            "--tracker", str(book), "--config", str(config),
+        ])  # fmt: skip
+    assert res.exit_code == ExitCode.FAILED
+    assert "not due until Fri 11/27/2026" in res.stderr and book.read_bytes() == before

@@ -24,7 +24,8 @@ from esp_cli.cli.options import (
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
 
-STEPS_HELP = "coaching, written_cap, final_cap or term_review (any case; 'written CAP' works)"
+STEPS = "coaching, written_cap, final_cap or term_review"
+STEPS_HELP = f"{STEPS} (any case; 'written CAP' works)"
 
 
 @app.command("document")
@@ -118,7 +119,7 @@ def document_command(
         )
     if not due and (agent is None or step is None):
         raise UsageError(
-            "Which agent, and which step?", fix=f"give AGENT STEP ({STEPS_HELP}), or --due."
+            "Which agent, and which step?", fix=f"give AGENT STEP (STEP: {STEPS}), or --due."
         )
     if due and on is not None:
         raise UsageError("--due takes the day as --as-of.", fix="use --as-of instead of --date.")
