@@ -662,3 +662,25 @@ def test_record_step_with_a_document_still_refuses_an_early_step(
         ])  # fmt: skip
     assert res.exit_code == ExitCode.FAILED
     assert "not due until Fri 11/27/2026" in res.stderr and book.read_bytes() == before
+
+
+def test_due_record_refuses_an_agent_whose_notes_cannot_be_written_and_makes_the_rest(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    wb = openpyxl.load_workbook(book)
+    sheet = wb.active
+    assert sheet is not None
+    sheet.cell(3, list(H.values()).index(H["notes"]) + 1).value = "#N/A"  # Kayla's Notes
+    wb.save(book)
+    out = tmp_path / "out"
+    res = run(book, config, "--due", "--as-of", "2026-11-25", "--out", str(out), "--record",
+              "-f", "json")  # fmt: skip
+    assert res.exit_code == ExitCode.FAILED, res.output
+    data = json.loads(res.stdout)
+    assert [d["agent"] for d in data["documents"]] == ["Ana Ruiz"]
+    refused = {r["agent"]: r["reason"] for r in data["refused"]}
+    assert "shows the error #N/A; esp will not overwrite it" in refused["Kayla Brooks"]
+    assert sorted(p.name for p in out.iterdir()) == ["2026-11-25 Ana Ruiz - Written CAP.docx"]
+    notes, _ = notes_and_coaching(book, row=4)
+    assert notes.endswith("(document: 2026-11-25 Ana Ruiz - Written CAP.docx)")
+    assert notes_and_coaching(book)[1] is None  # Kayla's coaching not recorded

@@ -56,14 +56,21 @@ from esp_cli.core.model import Letter, Signer
 from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind
 from esp_cli.core.rules import LADDER, Evaluation, Step, evaluate, fmt_day
-from esp_cli.errors import ConfigError, EspError, StepOrderError, UsageError, WriteFailedError
+from esp_cli.errors import (
+    ConfigError,
+    EspError,
+    StepOrderError,
+    UnsafeWriteError,
+    UsageError,
+    WriteFailedError,
+)
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.document import Document, DocumentResult, NotMade
 from esp_cli.services.advise import email_addresses
 from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_agent, sme_names
 from esp_cli.services.escalations import COMPUTED_KEYS
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.services.notes import refuse_future
+from esp_cli.services.notes import cell_text, refuse_future
 from esp_cli.services.record import check_step, plan_step
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
@@ -359,6 +366,17 @@ def _address(row: Row) -> tuple[str, ...] | None:
     return tuple(found) if found else None
 
 
+@dataclass(frozen=True)
+class _Made:
+    """A document filled in and its step planned, waiting to be saved with the others."""
+
+    document: Document
+    facts: StepDocument
+    data: bytes
+    stem: str
+    to: tuple[str, ...]  # the agent's address(es), for the drafts
+
+
 def _make(
     run: _Run,
     s: WriteSession,
@@ -367,9 +385,10 @@ def _make(
     wanted: _Candidate,
     *,
     strict: bool,
-) -> None:
-    """Make one document (and its drafts; plan recording its step), or say why not. With
-    `strict` (one agent asked for), a reason not to make it is an error instead."""
+) -> _Made | None:
+    """Fill one document in and plan recording its step (--record), or say why not (None);
+    nothing is saved yet. With `strict` (one agent asked for), a reason not to make it is an
+    error instead."""
     row, step, on = wanted.row, wanted.step, wanted.on
     ref = row.ref()
     stem = file_stem(on, ref.name, heading(step))
@@ -382,16 +401,18 @@ def _make(
                 fix="move or rename it to make the document again, or give another --out folder.",
             )
         run.already.append(NotMade(ref, step, "already made", file=there))
-        return
+        return None
     try:
         facts = _facts(row, step, on, run)
         values = filled(facts, templates[step].names)
-    except (MissingFactError, StepOrderError) as exc:
+        if run.record:
+            cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
+    except (MissingFactError, StepOrderError, UnsafeWriteError) as exc:
         if strict:
             raise
         missing = exc.key if isinstance(exc, MissingFactError) else None
         run.refused.append(NotMade(ref, step, exc.message, missing=missing))
-        return
+        return None
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
     if run.drafts:
@@ -403,17 +424,12 @@ def _make(
                     f"{why}.", fix="fill in the agent's Email column, or leave out --eml/--msg."
                 )
             run.refused.append(NotMade(ref, step, why))
-            return
+            return None
         to = found
         cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
     data = fill(templates[step], values, run.signer.name)
     docx_path, draft_paths = paths[0], tuple(paths[1:])
-    if not run.dry_run:
-        _prepare_out(run)
-        _write_new(docx_path, data)
-        if run.drafts:
-            _draft(run, s, facts, docx_path.name, data, to, cc, draft_paths, stem)
     note = None
     if run.record:
         planned = plan_step(
@@ -421,36 +437,40 @@ def _make(
             moment=datetime.now(), note=run.note, document=docx_path.name,
         )  # fmt: skip
         note = planned.line
-    run.made.append(
-        Document(
-            ref, step, on, docx_path, draft_paths, ", ".join(to), cc,
-            templates[step].source, facts, note,
-        )
+    document = Document(
+        ref, step, on, docx_path, draft_paths, ", ".join(to), cc,
+        templates[step].source, facts, note,
     )  # fmt: skip
+    run.made.append(document)
+    return _Made(document, facts, data, stem, to)
 
 
-def _draft(
-    run: _Run,
-    s: WriteSession,
-    facts: StepDocument,
-    name: str,
-    data: bytes,
-    to: tuple[str, ...],
-    cc: tuple[str, ...],
-    paths: tuple[Path, ...],
-    stem: str,
-) -> None:
+def _save(run: _Run, s: WriteSession, made: Sequence[_Made]) -> None:
+    """Every document of the run and its drafts, once all are made and their steps planned
+    (a run that stops before this saved nothing)."""
+    if run.dry_run or not made:
+        return
+    _prepare_out(run)
+    for one in made:
+        _write_new(one.document.file, one.data)
+        if run.drafts:
+            _draft(run, s, one)
+
+
+def _draft(run: _Run, s: WriteSession, one: _Made) -> None:
     """The unsent e-mail to the agent with the document attached, saved as each draft."""
     assert run.sender is not None
-    subject, text = docs.letter_text(facts, name)
-    env = mail.Envelope(run.sender, to, cc)
-    message = mail.build_message(
-        env, Letter(subject, text, to_html(subject, text), stem), datetime.now()
-    )
-    mail.attach_data(message, name, data, DOCX_TYPE)
-    eml = next((p for p in paths if p.suffix == ".eml"), None)
-    msg = next((p for p in paths if p.suffix == ".msg"), None)
-    mail.post(message, env, mail.Outbox(eml, msg), mail.fallback_path(s.path, stem), "The e-mail")
+    doc = one.document
+    name = doc.file.name
+    subject, text = docs.letter_text(one.facts, name)
+    env = mail.Envelope(run.sender, one.to, doc.cc)
+    letter = Letter(subject, text, to_html(subject, text), one.stem)
+    message = mail.build_message(env, letter, datetime.now())
+    mail.attach_data(message, name, one.data, DOCX_TYPE)
+    eml = next((p for p in doc.drafts if p.suffix == ".eml"), None)
+    msg = next((p for p in doc.drafts if p.suffix == ".msg"), None)
+    fallback = mail.fallback_path(s.path, one.stem)
+    mail.post(message, env, mail.Outbox(eml, msg), fallback, "The e-mail")
 
 
 @contextmanager
@@ -539,7 +559,8 @@ def document_one(
         if record:
             refuse_future(day, today, "a step is recorded once it is delivered")
         smes = class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
-        _make(run, s, templates, smes, _Candidate(row, step, day), strict=True)
+        made = _make(run, s, templates, smes, _Candidate(row, step, day), strict=True)
+        _save(run, s, [made] if made is not None else [])
     return _result(run, s, day)
 
 
@@ -589,8 +610,8 @@ def document_due(
         wanted = due_steps(rows, on, run)
         templates = load_templates(config, [c.step for c in wanted])
         smes = class_smes(s.table.rows())
-        for candidate in wanted:
-            _make(run, s, templates, smes, candidate, strict=False)
+        made = [_make(run, s, templates, smes, c, strict=False) for c in wanted]
+        _save(run, s, [m for m in made if m is not None])
         if record:
             s.plan.sort()
     return _result(run, s, on)
