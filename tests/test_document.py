@@ -542,8 +542,7 @@ def test_record_writes_the_step_naming_the_document_in_one_write(
     assert notes == (
         f"11/25/2026 - Jordan Reyes - Coaching: Went through the TBT plan (document: {KAYLA}.docx)"
     )
-    log = (tmp_path / "esp-backups" / "ESP Tracker.history.jsonl").read_text().splitlines()
-    assert len(log) == 1  # one write
+    assert len(list((tmp_path / "esp-backups").glob("ESP Tracker.*.xlsx"))) == 1  # one write
 
 
 def test_record_refuses_an_early_step_and_makes_no_document(
