@@ -10,6 +10,7 @@ import typer
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AGENT_HELP,
+    DAY_FORMS,
     AsOfOpt,
     ByOpt,
     ClassOpt,
@@ -50,7 +51,7 @@ def document_command(
         str | None,
         typer.Option(
             "--date",
-            help="The day the step is delivered (YYYY-MM-DD); default the step's recorded "
+            help=f"The day the step is delivered ({DAY_FORMS}); default the step's recorded "
             "date, else today.",
             show_default=False,
         ),

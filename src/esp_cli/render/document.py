@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from esp_cli.core.documents import heading
 from esp_cli.core.rules import LADDER
-from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
+from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import say_written
 from esp_cli.results.document import Document, DocumentResult
 
@@ -64,8 +64,7 @@ def render(result: DocumentResult, fmt: Format) -> None:
 def tell(result: DocumentResult) -> None:
     """What people should know, on stderr: findings, what was not made and why, where the
     documents are, what was recorded."""
-    for finding in result.findings:
-        say(f"warning: {finding}")
+    say_findings(result.findings, verbose=False, verbose_flag=None)
     for made in result.already_made:
         where = f": {made.file}" if made.file else ""
         say(f"already made: {made.agent.name} ({made.agent.cls}, {heading(made.step)}){where}")

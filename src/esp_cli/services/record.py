@@ -271,6 +271,7 @@ def record_step(
         due=done.due,
         early_reason=done.early_reason,
         document=document_name,
+        not_a_business_day=cal.why_closed(on),
     )
 
 
