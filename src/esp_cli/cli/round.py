@@ -35,9 +35,10 @@ if TYPE_CHECKING:  # the command's modules load when it runs, not for `esp --hel
 def ask(prompt: str) -> str | None:
     """One line from standard input, the prompt on stderr (stdout stays data); None at the
     end. At a terminal the line can be edited as it is typed (arrow keys, Home, End); from
-    a pipe it is read as a file of answers (UTF-8, with a byte-order mark or not, or
-    Windows-1252). Whatever a terminal's keys or a paste left in it that no cell can show
-    (an arrow key's escape code, a bell) is taken out, and the person told."""
+    a pipe it is read as a file of answers (UTF-8, with a byte-order mark or not,
+    Windows-1252 or UTF-16: system.read_line). Whatever a terminal's keys or a paste left
+    in it that no cell can show (an arrow key's escape code, a bell) is taken out, and the
+    person told."""
     person = sys.stdin.isatty()
     line = read_typed_line(prompt)
     if line is None:
