@@ -11,6 +11,7 @@ from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AGENT_HELP,
     DAY_FORMS,
+    STEP_NAMES,
     AsOfOpt,
     ByOpt,
     ClassOpt,
@@ -25,8 +26,8 @@ from esp_cli.cli.options import (
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
 
-STEPS = "coaching, written_cap, final_cap or term_review"
-STEPS_HELP = f"{STEPS} (any case; 'written CAP' works)"
+STEPS = STEP_NAMES
+STEPS_HELP = f"{STEPS}, any case"
 
 
 @app.command("document")

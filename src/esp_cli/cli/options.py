@@ -67,6 +67,9 @@ DRY_RUN_HELP = (
     "send nothing."
 )
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=DRY_RUN_HELP)]
+# The ladder's steps as a person types them (services.record.parse_step takes any case,
+# spacing, - or _).
+STEP_NAMES = 'coaching, "written CAP", "final CAP" or "term review" (written-cap unquoted)'
 # How every date option says what it takes (docs/basics.md lists every form).
 DAY_FORMS = "2026-11-24, 11/24, today, yesterday, monday"
 DayOpt = Annotated[
