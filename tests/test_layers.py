@@ -23,7 +23,9 @@ MAY_IMPORT: dict[str, set[str]] = {name: set(below) for name, below in LAYERS.it
 # The CLI reads the command line; it may check that a workbook named by an option exists
 # before a command runs, and nothing else of the workbook layer.
 CLI_MAY_ALSO = {"esp_cli.workbook.inputs"}
-TOP = {"__init__", "__main__"}
+# The package, and the entry points that start it (launch.py: Ctrl-C quiet before the rest
+# loads, then esp_cli.cli), sit above every layer.
+TOP = {"__init__", "__main__", "launch"}
 
 
 def _name(path: Path) -> str:
