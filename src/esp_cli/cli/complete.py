@@ -75,6 +75,14 @@ def for_shell(name: str, shell: str) -> str:
     return name
 
 
+def names_matching(names: Sequence[str], typed: str) -> list[str]:
+    """The names `typed` would name as an agent's (services.agents.find_agent's rules on
+    names: exactly, in either order, else every word the start of one of the name's)."""
+    from esp_cli.services.agents import name_matches
+
+    return name_matches(names, typed)
+
+
 def name_at_start(words: Sequence[str], names: Sequence[str]) -> int:
     """How many of `words` name an agent: the longest run at their start that is an agent's
     name (either order, any case), or the start of each of one agent's name's words ("dev",
