@@ -25,6 +25,8 @@ REPLAYS = [
     ["escalations", "--today", "--as-of", DAY],
     ["explain", "Kayla Brooks", "--as-of", DAY],
     ["explain", "Marcus Lee", "--as-of", DAY],
+    ["explain", "Priyanka Shah", "--as-of", DAY],
+    ["advise", "--due", "--as-of", DAY, "-n"],
 ]
 
 
