@@ -91,12 +91,13 @@ def eod_command(
     with working(f"Counting {tracker_file.name}"):
         report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
     r.say_problems(report, verbose)
+    shown = False
     if fmt is not None or out is not None or mailing is None:
-        r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
+        shown = r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
     if mailing is not None:
         compose = partial(r.letter, report, cfg.access_values)
         mailed = deliver(mailing, cfg, compose, report.tracker)
-        say_mailed(mailed, show=True)
+        say_mailed(mailed, data_on_stdout=shown)
         if mailed.refused:
             raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
 

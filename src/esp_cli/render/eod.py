@@ -549,19 +549,21 @@ def show(
     out: Path | None = None,
     *,
     dry_run: bool = False,
-) -> None:
+) -> bool:
     """The report in `fmt`: on stdout, or in the file `out` (with `dry_run`, on stdout
-    instead, saying what would be written)."""
+    instead, saying what would be written). True when it went to stdout."""
     if out is not None and not dry_run:
         write_out(out, as_text(report, known_access, fmt))
         say(f"Wrote the {fmt.value} report to {out}.")
-    elif out is not None:
+        return False
+    if out is not None:
         sys.stdout.write(as_text(report, known_access, fmt))
         say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
     elif fmt is Format.table:
         print_report(report, known_access)
     else:
         sys.stdout.write(as_text(report, known_access, fmt))
+    return True
 
 
 def print_report(report: EodReport, known_access: Sequence[str]) -> None:
