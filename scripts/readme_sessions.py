@@ -281,7 +281,7 @@ def _outlook_folder(folder: Path) -> None:
 
 
 def _sample(folder: Path) -> None:
-    from esp_cli.cli.demo import copy_sample
+    from esp_cli.services.demo import copy_sample
 
     copy_sample(folder)
     _outlook_folder(folder / "outlook")

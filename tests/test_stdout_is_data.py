@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.demo import AS_OF, copy_sample
+from esp_cli.services.demo import AS_OF, copy_sample
 
 MAIL_HEADERS = ("Subject:", "MIME-Version:", "Content-Type:", "Message-ID:")
 
