@@ -23,7 +23,7 @@ from esp_cli.cli.options import (
     format_option,
 )
 from esp_cli.errors import ExitCode
-from esp_cli.render import Format
+from esp_cli.render import Format, check_out
 from esp_cli.render import eod as r
 from esp_cli.render import locate as lr
 from esp_cli.render.mail import say_mailed
@@ -86,6 +86,8 @@ def eod_command(
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     when, now = as_of_and_now(day, "--date")
+    if out is not None:
+        check_out(out)  # refused before any work, with --dry-run too
     # The e-mail's settings fail before anything is written (--out, a draft).
     mailing = prepare(cfg, eml=eml, msg=msg, send=send, dry_run=dry_run)
     with working(f"Counting {tracker_file.name}"):

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.core.shape import PLAIN, SHAPE, Shape
-from esp_cli.errors import WriteFailedError, printable
+from esp_cli.errors import UsageError, WriteFailedError, printable
 from esp_cli.render import busy, style
-from esp_cli.system import can_encode, stand_in, write_file_atomically
+from esp_cli.system import can_encode, cannot_put, stand_in, write_file_atomically
 
 
 class Format(StrEnum):
@@ -186,6 +186,17 @@ def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
         writer.writerow([csv_safe(data.get(c)) for c in columns])
     busy.pause()
     sys.stdout.write(buf.getvalue())
+
+
+def check_out(path: Path, option: str = "--out") -> None:
+    """Refuse a file to write the output to that cannot be written where it says (a folder,
+    a folder that does not exist), with a dry run as without (mail/outgoing.check_target
+    says the same of drafts)."""
+    why = cannot_put(path)
+    if why is not None:
+        raise UsageError(
+            f"{option} {path}: {why}.", fix=f"give {option} a file name in an existing folder."
+        )
 
 
 def write_out(path: Path, text: str) -> None:
