@@ -193,9 +193,17 @@ def test_help_loads_no_service_nor_workbook_nor_mail() -> None:
     """`esp --help` registers every command without doing any command's work: a command's
     service, its workbook and mail code load when it runs (`make bench` times --help)."""
     loaded = _loaded_modules("--help")
-    heavy = {m for m in loaded if m.startswith(("esp_cli.services", "esp_cli.workbook.xlsx"))}
-    heavy |= {m for m in loaded if m.startswith(("esp_cli.mail", "esp_cli.workbook.session"))}
+    heavy = {m for m in loaded if m.startswith(("esp_cli.services", "esp_cli.workbook"))}
+    heavy |= {m for m in loaded if m.startswith("esp_cli.mail")}
     assert heavy == set()
+
+
+def test_help_loads_no_command_renderer() -> None:
+    """A command's renderer (render/eod.py, render/locate.py ...) loads when the command
+    runs, as its service does: `esp --help` needs only the formats' names."""
+    loaded = _loaded_modules("--help")
+    shared = {"esp_cli.render", "esp_cli.render.style", "esp_cli.render.busy"}
+    assert {m for m in loaded if m.startswith("esp_cli.render")} == shared
 
 
 @pytest.mark.parametrize("where", ["loading", "parsing"])

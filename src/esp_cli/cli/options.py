@@ -17,7 +17,6 @@ from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
 from esp_cli.core.rules import END_OF_DAY
 from esp_cli.errors import UsageError
 from esp_cli.render import Format, say
-from esp_cli.workbook.inputs import check_workbook
 
 TrackerOpt = Annotated[
     Path | None,
@@ -165,8 +164,10 @@ def resolve_config_and_tracker(
 def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Config, Path]:
     """The esp.toml in use and the tracker (resolve_config_and_tracker), which must be a
     workbook that exists: else one line naming where its path came from."""
+    from esp_cli.services.inputs import check_tracker
+
     cfg, path, source = resolve_config_and_tracker(config, tracker)
-    check_workbook(path, "ESP Tracker", source, other=cfg.master)
+    check_tracker(path, source, master=cfg.master)
     return cfg, path
 
 

@@ -23,10 +23,7 @@ from esp_cli.cli.options import (
     format_option,
 )
 from esp_cli.errors import ExitCode
-from esp_cli.render import Format, check_out
-from esp_cli.render import eod as r
-from esp_cli.render import locate as lr
-from esp_cli.render.mail import say_mailed
+from esp_cli.render import Format
 
 report_app = command_group(
     "report", "Reports for leadership: the end-of-day TBT Completion report."
@@ -53,7 +50,12 @@ MsgOpt = Annotated[
 ]
 
 
-ReportFormatOpt = Annotated[Format | None, format_option(*r.REPORT_FORMATS, show_default=False)]
+# The formats of a report: table for people, md/html/text for pasting and mail, json/csv
+# for scripts (render.eod writes each); the Cannot Locate cases: table and json.
+REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json, Format.csv)
+LOCATE_FORMATS = (Format.table, Format.json)
+
+ReportFormatOpt = Annotated[Format | None, format_option(*REPORT_FORMATS, show_default=False)]
 
 
 @report_app.command("eod")
@@ -80,7 +82,10 @@ def eod_command(
     escalation steps due, who did not self-report, and the outstanding agents. With --class
     or --sme, the report for those agents only (its title says so). With --eml, --msg or
     --send alone, nothing is printed unless --format or --out is given."""
+    from esp_cli.render import check_out
+    from esp_cli.render import eod as r
     from esp_cli.render.busy import working
+    from esp_cli.render.mail import say_mailed
     from esp_cli.services.eod import eod_report
     from esp_cli.services.mailing import deliver, prepare
 
@@ -119,13 +124,14 @@ def locate_command(
     msg: MsgOpt = None,
     send: SendOpt = False,
     dry_run: DryRunOpt = False,
-    fmt: Annotated[Format, format_option(*lr.LOCATE_FORMATS)] = Format.table,
+    fmt: Annotated[Format, format_option(*LOCATE_FORMATS)] = Format.table,
     tracker: TrackerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
     learning_contacts): agent, class, course searched and screenshots; Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
+    from esp_cli.render import locate as lr
     from esp_cli.services.locate import locate_cases
     from esp_cli.services.mailing import prepare
 

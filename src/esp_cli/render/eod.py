@@ -487,11 +487,6 @@ def mail_document(title: str, rows: Sequence[str]) -> str:
     )
 
 
-# The formats of a report: table for people, md/html/text for pasting and mail, json/csv
-# for scripts.
-REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json, Format.csv)
-
-
 def as_text(report: EodReport, known_access: Sequence[str], fmt: Format) -> str:
     """The report as text in `fmt` (table: the plain-text layout, for files)."""
     if fmt is Format.json:

@@ -88,9 +88,6 @@ def letter(
     )
 
 
-LOCATE_FORMATS = (Format.table, Format.json)
-
-
 def render(result: LocateResult, fmt: Format, *, mail_asked: bool = False) -> None:
     if result.mail is not None:
         say_mailed(result.mail, data_on_stdout=True)  # the cases, as a table or JSON
