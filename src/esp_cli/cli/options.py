@@ -66,16 +66,26 @@ DRY_RUN_HELP = (
     "send nothing."
 )
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=DRY_RUN_HELP)]
-# How every date option says what it takes (docs/basics.md lists every form).
+# How every date option says what it takes: DATE in its usage, a few forms in its help
+# (docs/basics.md lists every form; docs/reference.md says what DATE takes, from DAY_EXAMPLES).
+DATE = "DATE"
 DAY_FORMS = "2026-11-24, 11/24, today, yesterday, monday"
+# What a DATE may be, as the reference shows it; each is a form core.dayphrase reads.
+DAY_EXAMPLES = (
+    "2026-11-24", "11/24/2026", "11/24", "today", "yesterday", "tomorrow", "monday",
+    "last monday",
+)  # fmt: skip
 DayOpt = Annotated[
     str | None,
-    typer.Option("--date", help=f"The day ({DAY_FORMS}); default today.", show_default=False),
+    typer.Option(
+        "--date", metavar=DATE, help=f"The day ({DAY_FORMS}); default today.", show_default=False
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar=DATE,
         help=f"Evaluate as of this day ({DAY_FORMS}); default today.",
         show_default=False,
     ),

@@ -26,7 +26,9 @@ from esp_cli.errors import ExitCode
 from esp_cli.render import Format
 
 report_app = command_group(
-    "report", "Reports for leadership: the end-of-day TBT Completion report."
+    "report",
+    "Reports: the end-of-day TBT Completion report for leadership, and the Cannot Locate TBT "
+    "cases for the learning contacts.",
 )
 
 
