@@ -163,8 +163,8 @@ Step = Block | Fixture
 
 
 def pages() -> list[Path]:
-    """README.md and every Markdown page under docs/, in a stable order."""
-    return [README, *sorted(DOCS.rglob("*.md"))]
+    """README.md, every Markdown page under docs/ and CONTRIBUTING.md, in a stable order."""
+    return [README, *sorted(DOCS.rglob("*.md")), ROOT / "CONTRIBUTING.md"]
 
 
 def page_name(page: Path) -> str:
