@@ -18,7 +18,7 @@ from esp_cli.cli import app
 from esp_cli.services.locate import course_searched
 from tests import factories
 
-HEADERS = (*factories.TRACKER_HEADERS, "Searched by Course Number")
+HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("searched_course"))
 CL = "Cannot Locate TBT"
 CONTACTS = ["Torrey Lane <torrey@example.com>", "amanda@example.com"]
 SEARCHED_COL = len(HEADERS)

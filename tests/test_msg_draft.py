@@ -74,7 +74,7 @@ class Msg:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    headers = (*factories.TRACKER_HEADERS, "Searched by Course Number")
+    headers = (*factories.TRACKER_HEADERS, *factories.headers("searched_course"))
     factories.tracker(
         tmp_path / "ESP Tracker.xlsx",
         [

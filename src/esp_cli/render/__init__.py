@@ -160,9 +160,15 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def json_text(obj: Any) -> str:
+    """A result as JSON, the one spelling every command's --format json uses, on stdout and
+    in a file (--out) alike."""
+    return json.dumps(plain(obj), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_json(obj: Any) -> None:
     busy.pause()
-    sys.stdout.write(json.dumps(plain(obj), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(obj))
 
 
 def csv_safe(value: Any) -> str:
@@ -176,16 +182,22 @@ def csv_safe(value: Any) -> str:
     return text
 
 
-def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
-    """A CSV table of `columns`: each row a record (as its JSON object) or a mapping."""
+def csv_text(rows: Iterable[Any], columns: Sequence[str]) -> str:
+    """A CSV table of `columns`: each row a record (as its JSON object) or a mapping; on
+    stdout and in a file (--out) alike."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         data = row if isinstance(row, Mapping) else plain(row)
         writer.writerow([csv_safe(data.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
+    text = csv_text(rows, columns)
     busy.pause()
-    sys.stdout.write(buf.getvalue())
+    sys.stdout.write(text)
 
 
 def check_out(path: Path, option: str = "--out") -> None:

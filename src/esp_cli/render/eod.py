@@ -9,9 +9,6 @@ they go to the team on stderr; the mail says only how many agents are being chec
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -24,7 +21,8 @@ from esp_cli.core.model import Letter
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import (
     Format,
-    csv_safe,
+    csv_text,
+    json_text,
     plain,
     print_table,
     say,
@@ -490,14 +488,9 @@ def mail_document(title: str, rows: Sequence[str]) -> str:
 def as_text(report: EodReport, known_access: Sequence[str], fmt: Format) -> str:
     """The report as text in `fmt` (table: the plain-text layout, for files)."""
     if fmt is Format.json:
-        return json.dumps(plain(report), indent=2, ensure_ascii=False) + "\n"
+        return json_text(report)
     if fmt is Format.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for row in csv_rows(report):
-            writer.writerow([csv_safe(row.get(c)) for c in CSV_COLUMNS])
-        return buf.getvalue()
+        return csv_text(csv_rows(report), CSV_COLUMNS)
     if fmt is Format.md:
         return render_markdown(report, known_access)
     if fmt is Format.html:
