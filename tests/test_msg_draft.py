@@ -74,7 +74,7 @@ class Msg:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    headers = (*factories.TRACKER_HEADERS, "Searched by Course Number")
+    headers = (*factories.TRACKER_HEADERS, *factories.headers("searched_course"))
     factories.tracker(
         tmp_path / "ESP Tracker.xlsx",
         [
@@ -156,5 +156,6 @@ def test_an_unwritable_draft_is_a_clear_error(folder: Path) -> None:
     target = folder / "no such folder" / "eod.msg"
     res = run("report", "eod", "-c", str(folder / "esp.toml"), "--date", "2026-11-24",
               "--msg", str(target))  # fmt: skip
-    assert res.exit_code == 6
-    assert "cannot be written" in res.stderr and "Traceback" not in res.output
+    assert res.exit_code == 2  # refused before any work, as with --dry-run
+    assert f"the folder {target.parent} does not exist" in res.stderr
+    assert "Traceback" not in res.output

@@ -30,7 +30,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.demo import AS_OF, copy_sample
+from esp_cli.services.demo import AS_OF, copy_sample
 from tests import escalation_tracker as et
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -189,6 +189,20 @@ def test_out_writes_the_file_not_stdout(built: Path, tmp_path: Path) -> None:
     assert str(out) in result.stderr
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "html", "text"])
+def test_out_holds_what_stdout_shows(built: Path, tmp_path: Path, fmt: str) -> None:
+    """--out and stdout are one rendering: the file holds exactly what the screen shows
+    (JSON and CSV as every other command writes them)."""
+    args = ("report", "eod", "-t", str(built), "--date", "2026-11-24", "-f", fmt)
+    shown = run(*args)
+    out = tmp_path / f"eod.{fmt}"
+    saved = run(*args, "-o", str(out))
+    assert (shown.exit_code, saved.exit_code) == (0, 0), shown.output + saved.output
+    assert out.read_bytes().decode("utf-8") == shown.stdout
+    if fmt == "json":
+        assert json.loads(shown.stdout)["date"] == "2026-11-24"
+
+
 # -- a small tracker: escaping and the e-mail ------------------------------------------------------
 
 HOSTILE = "<script>alert('x')</script>"

@@ -24,12 +24,11 @@ from esp_cli.cli.options import (
 )
 from esp_cli.errors import ExitCode
 from esp_cli.render import Format
-from esp_cli.render import eod as r
-from esp_cli.render import locate as lr
-from esp_cli.render.mail import say_mailed
 
 report_app = command_group(
-    "report", "Reports for leadership: the end-of-day TBT Completion report."
+    "report",
+    "Reports: the end-of-day TBT Completion report for leadership, and the Cannot Locate TBT "
+    "cases for the learning contacts.",
 )
 
 
@@ -53,7 +52,12 @@ MsgOpt = Annotated[
 ]
 
 
-ReportFormatOpt = Annotated[Format | None, format_option(*r.REPORT_FORMATS, show_default=False)]
+# The formats of a report: table for people, md/html/text for pasting and mail, json/csv
+# for scripts (render.eod writes each); the Cannot Locate cases: table and json.
+REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json, Format.csv)
+LOCATE_FORMATS = (Format.table, Format.json)
+
+ReportFormatOpt = Annotated[Format | None, format_option(*REPORT_FORMATS, show_default=False)]
 
 
 @report_app.command("eod")
@@ -80,23 +84,29 @@ def eod_command(
     escalation steps due, who did not self-report, and the outstanding agents. With --class
     or --sme, the report for those agents only (its title says so). With --eml, --msg or
     --send alone, nothing is printed unless --format or --out is given."""
+    from esp_cli.render import check_out
+    from esp_cli.render import eod as r
     from esp_cli.render.busy import working
+    from esp_cli.render.mail import say_mailed
     from esp_cli.services.eod import eod_report
     from esp_cli.services.mailing import deliver, prepare
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     when, now = as_of_and_now(day, "--date")
+    if out is not None:
+        check_out(out)  # refused before any work, with --dry-run too
     # The e-mail's settings fail before anything is written (--out, a draft).
     mailing = prepare(cfg, eml=eml, msg=msg, send=send, dry_run=dry_run)
     with working(f"Counting {tracker_file.name}"):
         report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
     r.say_problems(report, verbose)
+    shown = False
     if fmt is not None or out is not None or mailing is None:
-        r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
+        shown = r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
     if mailing is not None:
         compose = partial(r.letter, report, cfg.access_values)
         mailed = deliver(mailing, cfg, compose, report.tracker)
-        say_mailed(mailed, show=True)
+        say_mailed(mailed, data_on_stdout=shown)
         if mailed.refused:
             raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
 
@@ -116,13 +126,14 @@ def locate_command(
     msg: MsgOpt = None,
     send: SendOpt = False,
     dry_run: DryRunOpt = False,
-    fmt: Annotated[Format, format_option(*lr.LOCATE_FORMATS)] = Format.table,
+    fmt: Annotated[Format, format_option(*LOCATE_FORMATS)] = Format.table,
     tracker: TrackerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
     learning_contacts): agent, class, course searched and screenshots; Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
+    from esp_cli.render import locate as lr
     from esp_cli.services.locate import locate_cases
     from esp_cli.services.mailing import prepare
 

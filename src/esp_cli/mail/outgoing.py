@@ -33,8 +33,8 @@ from typing import Any, NoReturn
 from esp_cli.config import Config
 from esp_cli.core.addresses import address_spec, recipient, split_addresses
 from esp_cli.core.model import Letter, MailReport
-from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
-from esp_cli.system import write_file_atomically
+from esp_cli.errors import ConfigError, EspError, InputFileError, UsageError, WriteFailedError
+from esp_cli.system import cannot_put, write_file_atomically
 
 PASSWORD_ENV = "ESP_SMTP_PASSWORD"
 DEFAULT_PORT = 587
@@ -190,6 +190,16 @@ def write_atomic(path: Path, data: bytes) -> Path:
             f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
         ) from exc
     return path
+
+
+def check_target(path: Path, option: str, *, folder: bool = False) -> None:
+    """Refuse, before any work and with a dry run too, a file (with `folder`, a folder) named
+    by `option` that cannot be saved where it says: a folder for a file, a file for a folder,
+    a folder that does not exist."""
+    why = cannot_put(path, folder=folder)
+    if why is not None:
+        want = "a folder (a new one is made)" if folder else "a file name in an existing folder"
+        raise UsageError(f"{option} {path}: {why}.", fix=f"give {option} {want}.")
 
 
 def fallback_path(tracker: Path, stem: str) -> Path:
@@ -593,8 +603,11 @@ def outbox(
     send: bool = False,
     dry_run: bool = False,
 ) -> Outbox:
-    """The Outbox the options ask for; [smtp] is checked now when sending is asked, so a
-    bad setting fails before anything is written."""
+    """The Outbox the options ask for; the drafts' files, and [smtp] when sending is asked,
+    are checked now (with a dry run too), so a bad one fails before anything is written."""
+    for option, path in (("--eml", eml), ("--msg", msg)):
+        if path is not None:
+            check_target(path, option)
     return Outbox(eml, msg, server(config) if send else None, dry_run)
 
 

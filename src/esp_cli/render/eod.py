@@ -9,9 +9,6 @@ they go to the team on stderr; the mail says only how many agents are being chec
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -24,7 +21,8 @@ from esp_cli.core.model import Letter
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import (
     Format,
-    csv_safe,
+    csv_text,
+    json_text,
     plain,
     print_table,
     say,
@@ -487,22 +485,12 @@ def mail_document(title: str, rows: Sequence[str]) -> str:
     )
 
 
-# The formats of a report: table for people, md/html/text for pasting and mail, json/csv
-# for scripts.
-REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json, Format.csv)
-
-
 def as_text(report: EodReport, known_access: Sequence[str], fmt: Format) -> str:
     """The report as text in `fmt` (table: the plain-text layout, for files)."""
     if fmt is Format.json:
-        return json.dumps(plain(report), indent=2, ensure_ascii=False) + "\n"
+        return json_text(report)
     if fmt is Format.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for row in csv_rows(report):
-            writer.writerow([csv_safe(row.get(c)) for c in CSV_COLUMNS])
-        return buf.getvalue()
+        return csv_text(csv_rows(report), CSV_COLUMNS)
     if fmt is Format.md:
         return render_markdown(report, known_access)
     if fmt is Format.html:
@@ -549,19 +537,21 @@ def show(
     out: Path | None = None,
     *,
     dry_run: bool = False,
-) -> None:
+) -> bool:
     """The report in `fmt`: on stdout, or in the file `out` (with `dry_run`, on stdout
-    instead, saying what would be written)."""
+    instead, saying what would be written). True when it went to stdout."""
     if out is not None and not dry_run:
         write_out(out, as_text(report, known_access, fmt))
         say(f"Wrote the {fmt.value} report to {out}.")
-    elif out is not None:
+        return False
+    if out is not None:
         sys.stdout.write(as_text(report, known_access, fmt))
         say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
     elif fmt is Format.table:
         print_report(report, known_access)
     else:
         sys.stdout.write(as_text(report, known_access, fmt))
+    return True
 
 
 def print_report(report: EodReport, known_access: Sequence[str]) -> None:
