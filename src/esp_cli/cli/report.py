@@ -1,4 +1,5 @@
-"""esp report eod: the end-of-day TBT Completion report, on screen, in a file, as an e-mail."""
+"""esp report eod / kpi / locate: the end-of-day TBT Completion report (on screen, in a file, as
+an e-mail), the leadership KPIs of a period, and the Cannot Locate TBT cases."""
 
 from __future__ import annotations
 
@@ -20,15 +21,19 @@ from esp_cli.cli.options import (
     as_of_and_now,
     config_and_tracker,
     format_option,
+    parse_day,
 )
-from esp_cli.errors import ExitCode
+from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
 from esp_cli.render import eod as r
+from esp_cli.render import kpi as kr
 from esp_cli.render import locate as lr
 from esp_cli.render.mail import say_mailed
+from esp_cli.workbook.inputs import check_new_workbook
 
 report_app = command_group(
-    "report", "Reports for leadership: the end-of-day TBT Completion report."
+    "report",
+    "Reports for leadership: the end-of-day TBT Completion report, the KPIs and their trend.",
 )
 
 
@@ -85,16 +90,79 @@ def eod_command(
     when, now = as_of_and_now(day, "--date")
     # The e-mail's settings fail before anything is written (--out, a draft).
     mailing = prepare(cfg, eml=eml, msg=msg, send=send, dry_run=dry_run)
-    report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
+    report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme, kpis=mailing is not None)
     r.say_problems(report)
     if fmt is not None or out is not None or mailing is None:
         r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
     if mailing is not None:
-        compose = partial(r.letter, report, cfg.access_values)
+        from esp_cli.render import kpi as kr
+
+        top = None
+        if report.kpi is not None:
+            kr.say_findings(report.kpi, no_clock=False)
+            top = kr.mail_section(report.kpi)
+        compose = partial(r.letter, report, cfg.access_values, top=top)
         mailed = deliver(mailing, cfg, compose, report.tracker)
         say_mailed(mailed, show=True)
         if mailed.refused:
             raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
+
+
+@report_app.command("kpi")
+def kpi_command(
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="The period's first day (YYYY-MM-DD); default: the 10 business days up to --to.",
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="The period's last day (YYYY-MM-DD); default today.", show_default=False
+        ),
+    ] = None,
+    cls: ClassOpt = None,
+    sme: SmeOpt = None,
+    fmt: Annotated[Format | None, format_option(*kr.KPI_FORMATS, show_default=False)] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help="Save the KPIs, the trend with an Excel line chart of it and what each "
+            "figure means as a new workbook FILE (.xlsx).",
+            show_default=False,
+        ),
+    ] = None,
+    tracker: TrackerOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Leadership KPIs for a period (default: the 10 business days up to today), per class
+    and for all: completion rate, open and behind target, on-time rate and business days
+    to complete (median, 90th percentile), ladder steps due by step, SPOC cases open, and
+    the trend each business day. With --xlsx alone, nothing is printed unless --format is
+    given."""
+    from esp_cli.services.kpi import kpi_report
+
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    last = parse_day(end, "--to")
+    first = parse_day(start, "--from") if start is not None else None
+    if first is not None and first > last:
+        raise UsageError(
+            f"--from {first:%Y-%m-%d} is after --to {last:%Y-%m-%d}.",
+            fix="give --from on or before --to (or leave --from out for the 10 business days "
+            "up to --to).",
+        )
+    if xlsx is not None:
+        check_new_workbook(xlsx, "--xlsx", tracker_file, cfg.master)
+    report = kpi_report(tracker_file, cfg, last, first, cls=cls, sme=sme)
+    kr.say_findings(report)
+    if fmt is not None or xlsx is None:
+        kr.show(report, fmt or Format.table)
+    if xlsx is not None:
+        kr.write_xlsx(report, xlsx)
 
 
 @report_app.command("locate")
