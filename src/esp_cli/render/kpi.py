@@ -278,22 +278,29 @@ def xlsx_bytes(report: KpiReport) -> bytes:
     head_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     wrap = Alignment(wrap_text=True, vertical="top")
 
+    def put(ws: Any, row: int, col: int, value: Any) -> Any:
+        """A cell; text stays text even when it starts with = (a class or a name from the
+        tracker: openpyxl would write it as a formula, which Excel would run)."""
+        cell = ws.cell(row=row, column=col, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        return cell
+
     def header(ws: Any, row: int, names: Sequence[str]) -> None:
         for col, name in enumerate(names, start=1):
-            cell = ws.cell(row=row, column=col, value=name)
+            cell = put(ws, row, col, name)
             cell.font, cell.fill, cell.alignment = head_font, head_fill, wrap
 
     wb = Workbook()
     ws = wb.active
     ws.title = "KPIs"
-    ws["A1"] = title(report)
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = headline(report)
+    put(ws, 1, 1, title(report)).font = Font(bold=True, size=14)
+    put(ws, 2, 1, headline(report))
     header(ws, 4, XLSX_HEADERS)
     rows = [*report.classes, report.overall]
     for r, fig in enumerate(rows, start=5):
         for c, value in enumerate(_xlsx_row(fig), start=1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = put(ws, r, c, value)
             if c in _RATE_COLUMNS:
                 cell.number_format = "0.0%"
             if fig is report.overall:
@@ -305,8 +312,7 @@ def xlsx_bytes(report: KpiReport) -> bytes:
     ws.row_dimensions[4].height = 45
 
     trend = wb.create_sheet("Trend")
-    trend["A1"] = f"Trend, each business day: {period(report)}"
-    trend["A1"].font = Font(bold=True, size=14)
+    put(trend, 1, 1, f"Trend, each business day: {period(report)}").font = Font(bold=True, size=14)
     header(trend, 3, TREND_HEADERS)
     for r, point in enumerate(report.trend, start=4):
         trend.cell(row=r, column=1, value=point.day).number_format = "ddd mm/dd/yyyy"
@@ -339,8 +345,8 @@ def xlsx_bytes(report: KpiReport) -> bytes:
     notes = wb.create_sheet("Definitions")
     header(notes, 1, ["Figure", "What it counts"])
     for r, (name, words) in enumerate(DEFINITIONS, start=2):
-        notes.cell(row=r, column=1, value=name).font = bold
-        notes.cell(row=r, column=2, value=words).alignment = wrap
+        put(notes, r, 1, name).font = bold
+        put(notes, r, 2, words).alignment = wrap
     notes.column_dimensions["A"].width = 26
     notes.column_dimensions["B"].width = 100
 
@@ -349,7 +355,7 @@ def xlsx_bytes(report: KpiReport) -> bytes:
         header(found, 1, ["Cell", "Agent", "Class", "Kind", "Finding"])
         for r, f in enumerate(report.findings, start=2):
             for c, value in enumerate((f.cell, f.agent, f.cls, f.kind.value, f.message), 1):
-                found.cell(row=r, column=c, value=value)
+                put(found, r, c, value)
         for letter, width in zip("ABCDE", (22, 24, 16, 24, 100), strict=True):
             found.column_dimensions[letter].width = width
     buf = io.BytesIO()
