@@ -80,8 +80,10 @@ def body(msg: EmailMessage, kind: str) -> str:
     return str(part.get_content()).replace("\r\n", "\n")
 
 
-def test_every_text_cell_carries_its_font_and_exact_line_height(tracker: Path) -> None:
-    tree = lxml.html.fromstring(eod_html(tracker))
+@pytest.mark.parametrize("where", ["--format html", "the e-mail"])
+def test_every_text_cell_carries_its_font_and_exact_line_height(tracker: Path, where: str) -> None:
+    html = eod_html(tracker) if where == "--format html" else body(eod_mail(tracker)[0], "html")
+    tree = lxml.html.fromstring(html)
     cells = tree.xpath("//td|//th")
     text_cells = [c for c in cells if not c.xpath(".//table") and c.text_content().strip("\xa0 ")]
     assert len(text_cells) > 30

@@ -187,9 +187,7 @@ def test_csv_output_neutralises_formula_like_values(hostile: Path, command: list
     ), res.stdout
 
 
-def test_the_kpi_workbook_writes_formula_like_values_as_text(
-    hostile: Path, tmp_path: Path
-) -> None:
+def test_the_kpi_workbook_writes_formula_like_values_as_text(hostile: Path, tmp_path: Path) -> None:
     """Classes, agents and findings that look like formulas are text in the KPI workbook
     (openpyxl writes a string starting with = as a formula unless told otherwise)."""
     wb = openpyxl.load_workbook(hostile)

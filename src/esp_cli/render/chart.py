@@ -18,7 +18,7 @@ from esp_cli.core.kpi import TrendDay
 # Drawn at twice the size the e-mail shows it (560 x 240 CSS px), so it stays sharp on a
 # high-density screen and when Outlook scales it.
 WIDTH_PX, HEIGHT_PX = 1120, 480
-SHOWN_WIDTH = 560
+SHOWN_WIDTH, SHOWN_HEIGHT = 560, 240
 DPI = 200
 MAX_LABELS = 10  # date labels on the axis; a longer period labels every k-th day
 SERIES = (

@@ -419,7 +419,7 @@ def trend_words(report: KpiReport) -> str:
 
 def mail_section(report: KpiReport) -> MailSection:
     """The KPI block at the top of the evening e-mail: text lines, HTML rows, the picture."""
-    from esp_cli.render.chart import SHOWN_WIDTH, trend_png
+    from esp_cli.render.chart import SHOWN_HEIGHT, SHOWN_WIDTH, trend_png
 
     heading = f"Leadership KPIs: {period(report)}"
     o = report.overall
@@ -443,7 +443,9 @@ def mail_section(report: KpiReport) -> MailSection:
         text_row(_stage_bars(o), raw=True),
         heading_row("Each business day"),
         text_row(
-            f'<img src="cid:{escape(cid)}" width="{SHOWN_WIDTH}" '
+            # Outlook for Windows sizes the picture by its attributes; others by the style,
+            # which lets it shrink with a phone's screen.
+            f'<img src="cid:{escape(cid)}" width="{SHOWN_WIDTH}" height="{SHOWN_HEIGHT}" '
             f'alt="{escape(trend_words(report))}" '
             f'style="display:block;width:100%;max-width:{SHOWN_WIDTH}px;height:auto;border:0;'
             'outline:none;text-decoration:none">',
