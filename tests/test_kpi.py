@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import struct
 import subprocess
 import sys
 import zipfile
@@ -29,7 +30,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.core.calendar import BusinessCalendar, CalendarConfig
-from esp_cli.core.kpi import KpiAgent, default_period, kpis, nearest_rank_p90
+from esp_cli.core.kpi import KpiAgent, TrendDay, default_period, kpis, nearest_rank_p90
 from esp_cli.core.model import AgentRef
 from esp_cli.core.rules import AgentFacts, complete_from, done_by
 from esp_cli.render import plain
@@ -673,3 +674,30 @@ def test_only_the_commands_that_draw_load_matplotlib(tracker: Path) -> None:
     assert not {"matplotlib", "openpyxl", "numpy"} & table
     eod = loaded("report", "eod", "-t", str(tracker), "-f", "json", "--date", TO.isoformat())
     assert not {"matplotlib", "numpy"} & eod
+
+
+# -- the picture --------------------------------------------------------------------------------
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@pytest.mark.parametrize("days", [0, 1, 10, 60])
+def test_the_chart_is_drawn_for_any_period_the_same_way_every_time(days: int) -> None:
+    from esp_cli.render.chart import HEIGHT_PX, WIDTH_PX, trend_png
+
+    trend = [
+        TrendDay(date(2026, 9, 1) + timedelta(days=i), i % 7, i % 3, i % 5) for i in range(days)
+    ]
+    first = trend_png(trend)
+    assert png_size(first) == (WIDTH_PX, HEIGHT_PX)
+    assert trend_png(trend) == first
+    assert b"tEXt" not in first and b"tIME" not in first
+
+
+def test_the_docs_show_the_samples_chart() -> None:
+    picture = Path(__file__).resolve().parents[1] / "docs" / "images" / "kpi-trend.png"
+    assert png_size(picture.read_bytes()) == (1120, 480)

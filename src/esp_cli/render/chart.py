@@ -21,6 +21,7 @@ WIDTH_PX, HEIGHT_PX = 1120, 480
 SHOWN_WIDTH, SHOWN_HEIGHT = 560, 240
 DPI = 200
 MAX_LABELS = 10  # date labels on the axis; a longer period labels every k-th day
+MAX_MARKED = 25  # days up to which each point is marked
 SERIES = (
     # (TrendDay field, legend, colour, marker)
     ("open", "Open", "#1f3864", "o"),
@@ -59,13 +60,16 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
         canvas = FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         xs = list(range(len(trend)))
+        peak = 0
         for key, label, colour, marker in SERIES:
             ys = [getattr(point, key) for point in trend]
-            ax.plot(xs, ys, label=label, color=colour, marker=marker, markersize=3, linewidth=1.4)
+            peak = max([peak, *ys])
+            shown = marker if len(trend) <= MAX_MARKED else None  # a long period: lines only
+            ax.plot(xs, ys, label=label, color=colour, marker=shown, markersize=3, linewidth=1.4)
         step = max(1, -(-len(trend) // MAX_LABELS))
         ax.set_xticks(xs[::step], [f"{p.day:%a}\n{p.day:%m/%d}" for p in trend][::step])
         ax.set_xlim(-0.4, max(len(trend) - 0.6, 0.4))
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, max(peak, 1) * 1.08)  # whole agents, from 0, even when all are 0
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("Agents")
         ax.legend(loc="upper left", ncols=3, bbox_to_anchor=(0, 1.16), borderaxespad=0)
