@@ -73,7 +73,7 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("Agents")
         ax.legend(loc="upper left", ncols=3, bbox_to_anchor=(0, 1.16), borderaxespad=0)
-        fig.subplots_adjust(left=0.08, right=0.985, top=0.86, bottom=0.16)
+        fig.subplots_adjust(left=0.095, right=0.985, top=0.86, bottom=0.16)
         buf = io.BytesIO()
         canvas.print_png(buf, metadata={"Software": None})  # type: ignore[no-untyped-call]
     return buf.getvalue()

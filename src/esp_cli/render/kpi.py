@@ -308,7 +308,7 @@ def xlsx_bytes(report: KpiReport) -> bytes:
     ws.freeze_panes = "B5"
     ws.column_dimensions["A"].width = 24
     for col in range(2, len(XLSX_HEADERS) + 1):
-        ws.column_dimensions[ws.cell(row=4, column=col).column_letter].width = 13
+        ws.column_dimensions[ws.cell(row=4, column=col).column_letter].width = 15
     ws.row_dimensions[4].height = 45
 
     trend = wb.create_sheet("Trend")
@@ -347,6 +347,7 @@ def xlsx_bytes(report: KpiReport) -> bytes:
     for r, (name, words) in enumerate(DEFINITIONS, start=2):
         put(notes, r, 1, name).font = bold
         put(notes, r, 2, words).alignment = wrap
+        notes.row_dimensions[r].height = _height(words, 100)
     notes.column_dimensions["A"].width = 26
     notes.column_dimensions["B"].width = 100
 
@@ -355,12 +356,20 @@ def xlsx_bytes(report: KpiReport) -> bytes:
         header(found, 1, ["Cell", "Agent", "Class", "Kind", "Finding"])
         for r, f in enumerate(report.findings, start=2):
             for c, value in enumerate((f.cell, f.agent, f.cls, f.kind.value, f.message), 1):
-                put(found, r, c, value)
+                put(found, r, c, value).alignment = wrap
+            found.row_dimensions[r].height = _height(f.message, 100)
         for letter, width in zip("ABCDE", (22, 24, 16, 24, 100), strict=True):
             found.column_dimensions[letter].width = width
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _height(text: str, width: int) -> float:
+    """The points a row of wrapped `text` needs in a column `width` characters wide: Excel
+    and LibreOffice keep a row's stored height, and openpyxl stores none of its own."""
+    lines = max(1, -(-len(text) // (width - 5)))
+    return 15.0 * lines
 
 
 def write_xlsx(report: KpiReport, path: Path) -> None:
