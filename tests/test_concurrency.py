@@ -114,7 +114,7 @@ def test_notes_added_at_once_by_several_esp_processes_all_land(tmp_path: Path) -
     assert sum(len(after[a].splitlines()) - len(before[a].splitlines()) for a in after) == 5
     assert len(list((tmp_path / "esp-backups").glob("*.xlsx"))) == 5
     # Every write is in the history, in the order they took turns: one chain of digests.
-    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
+    log = tmp_path / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
     ops = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [o["kind"] for o in ops] == ["write"] * 5
     assert all(a["digest_after"] == b["digest_before"] for a, b in zip(ops, ops[1:], strict=False))

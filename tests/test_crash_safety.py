@@ -116,17 +116,20 @@ KILLER = textwrap.dedent("""
     main()
 """)
 
-# Writing is: the backup (write, fsync, rename, fsync of its folder), then the workbook
-# (write, fsync, rename, fsync of its folder).
+# Writing is: the backup (write, fsync, rename, fsync of its folder), the history entry,
+# pending (fsync), then the workbook (write, fsync, rename, fsync of its folder), and the
+# entry marked written (fsync).
 POINTS = {
     "mid-write-1": "old",  # the backup half written
     "after-fsync-1": "old",  # the backup on disk, not yet under its name
     "after-replace-1": "old",  # the backup in place, the workbook not yet written
     "after-fsync-2": "old",  # the backup's name on disk
-    "mid-write-3": "old",  # the new workbook half written
-    "after-fsync-3": "old",  # the new workbook on disk, not yet renamed
-    "after-replace-2": "new",  # renamed: the new workbook is the tracker
-    "after-fsync-4": "new",  # and its name on disk
+    "after-fsync-3": "old",  # the entry on disk, pending; the workbook not yet written
+    "mid-write-4": "old",  # the new workbook half written
+    "after-fsync-4": "old",  # the new workbook on disk, not yet renamed
+    "after-replace-2": "new",  # renamed: the new workbook is the tracker, its entry pending
+    "after-fsync-5": "new",  # and its name on disk
+    "after-fsync-6": "new",  # and its entry marked written
 }
 
 
@@ -143,14 +146,18 @@ def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
         timeout=120,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
-    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
+    log = tmp_path / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
     if POINTS[point] == "old":
         assert path.read_bytes() == original
-        # The write did not happen: no history entry says it did.
-        assert not log.exists() or log.read_bytes() == b""
+        # The write did not happen: no history says it did (an entry left pending is no
+        # operation while the tracker is as it was before it).
+        assert _history(path) == []
     else:
         assert _opens(path)
         assert _notes(path) == "11/24/2026 - Jo - Called"
+        # The write happened: it is in the history, and it can be undone.
+        (op,) = _history(path)
+        assert op["digest_after"] == _digest(path.read_bytes())
     backups = tmp_path / "esp-backups"
     for backup in backups.glob("ESP Tracker.*.xlsx") if backups.exists() else []:
         assert backup.read_bytes() == original, backup.name  # never a truncated backup
@@ -170,8 +177,8 @@ def test_sigkill_at_each_step_of_a_write(tmp_path: Path, point: str) -> None:
 def test_a_write_killed_after_its_entry_was_synced_is_recorded_once(tmp_path: Path) -> None:
     path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
     argv = ["note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", "2026-11-24"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    # fsyncs: the backup, its folder, the workbook, its folder, then the history entry.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    # fsyncs: the backup, its folder, the entry (pending), the workbook, its folder.
     proc = subprocess.run(
         [sys.executable, "-c", KILLER, "after-fsync-5", *argv, "-t", str(path)],
         env=env,
@@ -179,10 +186,127 @@ def test_a_write_killed_after_its_entry_was_synced_is_recorded_once(tmp_path: Pa
         timeout=120,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
-    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
+    log = tmp_path / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
     (entry,) = (json.loads(line) for line in log.read_text().splitlines())
     assert entry["digest_after"] == _digest(path.read_bytes())
     assert entry["cells"][0]["after"] == "11/24/2026 - Jo - Called"
+
+
+def _run(path: Path, *args: str, killer: str | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    code = ["-c", KILLER, killer] if killer else ["-m", "esp_cli"]
+    return subprocess.run(
+        [sys.executable, *code, *args, "-t", str(path)], env=env, capture_output=True, timeout=120
+    )
+
+
+def _note(text: str) -> list[str]:
+    return ["note", "add", "Ann Lee", text, "--by", "Jo", "--date", "2026-11-24"]
+
+
+def test_a_write_killed_after_the_replace_is_in_the_history_and_can_be_undone(
+    tmp_path: Path,
+) -> None:
+    """Killed between the replace and the end of its entry: the write is recorded, esp
+    undo takes it back, and the next write does not take it for a save made outside esp."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    killed = _run(path, *_note("second"), killer="after-replace-2")
+    assert killed.returncode == -signal.SIGKILL
+    ops = _history(path)
+    assert [op["command"].split("'")[1] for op in ops] == ["Ann Lee", "Ann Lee"]  # type: ignore[union-attr]
+    second = str(ops[0]["op"])
+    res = _run(path, "undo", "--dry-run")
+    assert res.returncode == 0 and second in (res.stdout + res.stderr).decode(), res.stderr
+    assert _run(path, *_note("third")).returncode == 0
+    log = tmp_path / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
+    kinds = [json.loads(line)["kind"] for line in log.read_text().splitlines()]
+    assert kinds == ["write", "write", "write"]  # no "changed outside esp"
+    assert all(json.loads(line)["state"] == "written" for line in log.read_text().splitlines())
+    assert _run(path, "undo").returncode == 0  # the third
+    assert _run(path, "undo").returncode == 0  # the second, killed when it was written
+    assert _notes(path) == "11/24/2026 - Jo - first"
+
+
+def test_a_write_stopped_by_ctrl_c_after_the_replace_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from esp_cli.cli import app
+    from esp_cli.workbook.xlsx import safety
+
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    real = safety.replace_atomically
+
+    def then_ctrl_c(target: Path, data: bytes) -> None:
+        real(target, data)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(safety, "replace_atomically", then_ctrl_c)
+    res = CliRunner().invoke(app, [*_note("Called"), "-t", str(path)])
+    assert res.exit_code == 130, res.output
+    monkeypatch.setattr(safety, "replace_atomically", real)
+    (op,) = _history(path)
+    assert op["digest_after"] == _digest(path.read_bytes())
+    res = CliRunner().invoke(app, ["undo", "-t", str(path)])
+    assert res.exit_code == 0, res.output
+    assert _notes(path) == "None"
+
+
+def test_a_write_whose_replace_fails_leaves_no_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from esp_cli import system
+    from esp_cli.cli import app
+
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+
+    real = system.write_file_atomically
+
+    def full_disk(target: Path, data: bytes, like: object = None) -> None:
+        if target == path:
+            raise OSError(28, "No space left on device")
+        real(target, data, like)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(system, "write_file_atomically", full_disk)
+    res = CliRunner().invoke(app, [*_note("Called"), "-t", str(path)])
+    assert res.exit_code == 6, res.output
+    log = tmp_path / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
+    assert not log.exists() or log.read_bytes() == b""
+
+
+def test_a_write_stopped_before_it_was_recorded_by_an_older_esp_is_named(
+    tmp_path: Path,
+) -> None:
+    """An esp before this one appended its entry after the replace: killed in between, it
+    left a write the log does not know. The next write records it as made outside esp and
+    names the stopped operation from its backup."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    assert _run(path, *_note("second"), killer="after-replace-2").returncode == -signal.SIGKILL
+    log = tmp_path / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
+    lines = log.read_text().splitlines()
+    log.write_text(lines[0] + "\n")  # as the older esp left it: no entry for the second
+    assert _run(path, *_note("third")).returncode == 0
+    first, outside, third = (json.loads(line) for line in log.read_text().splitlines())
+    assert (first["kind"], outside["kind"], third["kind"]) == ("write", "outside", "write")
+    assert "wrote the tracker but was stopped before it was recorded" in outside["note"]
+    (changed,) = outside["cells"]
+    assert changed["cell"] == "K3" and changed["after"].endswith("11/24/2026 - Jo - second")
+
+
+def _history(path: Path) -> list[dict[str, object]]:
+    from typer.testing import CliRunner
+
+    from esp_cli.cli import app
+
+    res = CliRunner().invoke(app, ["history", "-t", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    ops: list[dict[str, object]] = json.loads(res.stdout)["operations"]
+    return ops
 
 
 def _digest(data: bytes) -> str:
@@ -191,28 +315,3 @@ def _digest(data: bytes) -> str:
 
 def _notes(path: Path) -> str:
     return str(openpyxl.load_workbook(path)["ESP Tracker"]["K3"].value)
-
-
-def test_a_write_stopped_before_it_was_recorded_is_named_by_the_next_one(tmp_path: Path) -> None:
-    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-
-    def note(text: str, *killer: str) -> subprocess.CompletedProcess[bytes]:
-        argv = ["note", "add", "Ann Lee", text, "--by", "Jo", "--date", "2026-11-24"]
-        code = ["-c", KILLER, *killer] if killer else ["-m", "esp_cli"]
-        return subprocess.run(
-            [sys.executable, *code, *argv, "-t", str(path)],
-            env=env,
-            capture_output=True,
-            timeout=120,
-        )
-
-    assert note("first").returncode == 0
-    assert note("second", "after-replace-2").returncode == -signal.SIGKILL
-    assert note("third").returncode == 0
-    log = tmp_path / "esp-backups" / "ESP Tracker.history.jsonl"
-    first, outside, third = (json.loads(line) for line in log.read_text().splitlines())
-    assert (first["kind"], outside["kind"], third["kind"]) == ("write", "outside", "write")
-    assert "wrote the tracker but was stopped before it was recorded" in outside["note"]
-    (changed,) = outside["cells"]
-    assert changed["cell"] == "K3" and changed["after"].endswith("11/24/2026 - Jo - second")

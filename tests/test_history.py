@@ -53,7 +53,7 @@ def book(tmp_path: Path) -> Path:
 
 
 def log_of(path: Path) -> Path:
-    return path.parent / "esp-backups" / f"{path.stem}.history.jsonl"
+    return path.parent / "esp-backups" / f"{path.name}.history.jsonl"
 
 
 def entries(path: Path) -> list[dict[str, Any]]:
@@ -605,7 +605,11 @@ def test_archived_round_journals_are_pruned_by_their_exact_names(tmp_path: Path)
 
     folder = tmp_path / "esp-backups"
     folder.mkdir()
-    others = ["T.round-notes.jsonl", "T.round-2.round-2026-01-01_000001_000001.jsonl"]
+    others = [
+        "T.round-notes.jsonl",
+        "T.round-2.round-2026-01-01_000001_000001.jsonl",
+        "T.xlsm.round-2026-01-01_000001_000001.jsonl",  # an .xlsm named alike: its own
+    ]
     for name in others:
         (folder / name).write_text("{}\n")
     kept = []

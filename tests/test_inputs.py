@@ -568,7 +568,7 @@ def test_a_failed_write_is_exit_6_and_the_workbook_is_unchanged(
     backups = tmp_path / "esp-backups"
     for backup in backups.glob("*.xlsx") if backups.exists() else []:
         assert backup.read_bytes() == before  # a backup left is a whole one
-    log = backups / "ESP Tracker.history.jsonl"
+    log = backups / "ESP Tracker.xlsx.history.jsonl"
     assert not log.exists() or log.read_bytes() == b""  # a write that failed is not recorded
 
 

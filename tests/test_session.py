@@ -30,7 +30,7 @@ def _backups(path: Path) -> list[Path]:
 
 
 def _log(path: Path) -> list[str]:
-    log = path.parent / "esp-backups" / f"{path.stem}.history.jsonl"
+    log = path.parent / "esp-backups" / f"{path.name}.history.jsonl"
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 

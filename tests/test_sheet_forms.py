@@ -210,7 +210,7 @@ def test_a_what_if_data_table_cell_is_refused(tmp_path: Path) -> None:
         b'<row r="3"><c r="B3"><v>7</v></c><c r="C3"><v>8</v></c></row>',
     )
     before = path.read_bytes()
-    with pytest.raises(UnsafeWriteError, match=r"S!C3 is filled by .*B2:C3"):
+    with pytest.raises(UnsafeWriteError, match=r"S!C3 is part of a What-If data table \(B2:C3\)"):
         write(path, [(3, 3, "x")])
     assert path.read_bytes() == before
 

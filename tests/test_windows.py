@@ -147,7 +147,7 @@ CREATED = ("TBT Tracking Sheet.xlsx",)
 def _backups(folder: Path) -> list[Path]:
     """The tracker's backups in the order they were made: as the operation log lists them
     (two writes may share a second in the names, or a clock tick in the files' times)."""
-    log = folder / "esp-backups" / "ESP Tracker.history.jsonl"
+    log = folder / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
     entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     named = [folder / "esp-backups" / e["backup"] for e in entries if e.get("backup")]
     assert sorted(named) == sorted((folder / "esp-backups").glob("ESP Tracker.*.xlsx"))

@@ -543,7 +543,7 @@ def test_a_write_keeps_the_owner_and_group_of_a_shared_folder(tmp_path: Path) ->
     backups = folder / "esp-backups"
     assert (backups.stat().st_gid, oct(backups.stat().st_mode & 0o7777)) == (gid, "0o2775")
     (backup,) = backups.glob("*.xlsx")
-    log = backups / "ESP Tracker.history.jsonl"
+    log = backups / "ESP Tracker.xlsx.history.jsonl"
     lock = folder / ".ESP Tracker.xlsx.esp-lock"
     for made in (backup, log, lock):
         st = made.stat()

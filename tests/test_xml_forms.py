@@ -270,12 +270,15 @@ def cell_values(path: Path) -> dict[str, tuple[str | None, str]]:
 
 
 def other_parts(path: Path) -> dict[str, bytes]:
-    """Every part but the tracker sheet; the shared strings without their `count` (cells
-    written inline hold no reference to count)."""
+    """Every part but the tracker sheet; the shared strings as their texts and uniqueCount
+    (cells written inline hold no reference to count, and a note appended to a cell written
+    as rich text keeps its runs: the same text in another form)."""
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist() if n != SHEET}
     sst = "xl/sharedStrings.xml"
-    parts[sst] = re.sub(rb'\scount="\d+"', b"", parts[sst], count=1)
+    root = etree.fromstring(parts[sst])
+    texts = ["".join(si.itertext()) for si in root.iterfind(f"{{{MAIN}}}si")]
+    parts[sst] = repr((root.get("uniqueCount"), texts)).encode()
     return parts
 
 

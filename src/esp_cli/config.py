@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from esp_cli.core.addresses import split_addresses
 from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
-from esp_cli.errors import ConfigError, NoSignerError, printable
+from esp_cli.errors import ConfigError, NoSignerError, UsageError, printable
 from esp_cli.system import user_config_dir
 
 CONFIG_NAME = "esp.toml"
@@ -114,6 +114,7 @@ class Config:
         tries.append((self.user, _shown(self.source) if self.source else CONFIG_NAME))
         for name, source in tries:
             if name is not None and name.strip():
+                _check_name(name, source)
                 return Signer(" ".join(name.split()), source)
         raise NoSignerError(
             "No name for the note: every note line says who wrote it.",
@@ -124,6 +125,35 @@ class Config:
     def zone(self) -> tzinfo | None:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
         return None if self.timezone is None else ZoneInfo(self.timezone)
+
+
+def _check_name(name: str, source: str) -> None:
+    """A signer's name esp can write: one from the system (ESP_USER, --by) with bytes that
+    are not UTF-8, or control characters, is refused naming where it came from."""
+    from esp_cli.core.values import control_characters, describe_character
+
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = name[exc.start : exc.end].encode("utf-8", "surrogateescape")
+        how = (
+            f"set {USER_ENV} again in a terminal set to UTF-8 (on Windows: setx {USER_ENV} "
+            '"Your Name")'
+            if source == USER_ENV
+            else f"give {source} again in a terminal set to UTF-8 (e.g. LANG=C.UTF-8)"
+        )
+        raise UsageError(
+            f"{source} holds bytes that are not UTF-8 ({bad!r}); the name to sign with "
+            "cannot be read, nothing was written.",
+            fix=how + ".",
+        ) from exc
+    bad_chars = control_characters(name)
+    if bad_chars:
+        shown = ", ".join(describe_character(ch) for ch in bad_chars)
+        raise UsageError(
+            f"{source} holds {shown}, which a note cannot show; nothing was written.",
+            fix=f"set {source} to the name alone." if source == USER_ENV else f"correct {source}.",
+        )
 
 
 def _shown(path: Path) -> str:

@@ -32,6 +32,7 @@ import re
 import sys
 import time
 import warnings
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -384,6 +385,41 @@ def synced_folder(path: Path) -> str | None:
     return None
 
 
+def folder_label(path: Path) -> str:
+    """The name of the folder a file is in, the same on every computer that reaches it: a
+    link followed, a mapped drive (S:) as the share it maps (\\\\server\\cert), so at a
+    share's root it is the share's name ("cert"), at a drive's root the drive ("C")."""
+    try:
+        folder = real_path(path).parent
+    except OSError:
+        folder = path.absolute().parent
+    if folder.name:
+        return folder.name
+    anchor = folder.anchor.strip("\\/")
+    return anchor.replace(":", "").rsplit("\\", 1)[-1].rsplit("/", 1)[-1] or "root"
+
+
+def file_owner(path: Path) -> str | None:
+    """The login of a file's owner (Linux and macOS; None on Windows or when unknown)."""
+    if WINDOWS:
+        return None
+    try:
+        import pwd
+
+        return pwd.getpwuid(path.stat().st_uid).pw_name
+    except (ImportError, KeyError, OSError):
+        return None
+
+
+def is_within(inner: Path, outer: Path) -> bool:
+    """Whether the folder `inner` is `outer` or inside it (links followed)."""
+    try:
+        a, b = real_path(inner), real_path(outer)
+    except OSError:
+        a, b = inner.absolute(), outer.absolute()
+    return a == b or b in a.parents
+
+
 # -- folders the team fills by hand ---------------------------------------------------------
 
 _SYSTEM_NAMES = frozenset({"desktop.ini", "thumbs.db", "ehthumbs.db", ".ds_store", "icon\r"})
@@ -496,21 +532,68 @@ def read_line(stream: Any = None) -> str | None:
 
     Read as bytes and decoded here, so what reaches esp is the text typed whatever made
     it: a terminal (UTF-8; Windows' console gives UTF-8 bytes too), or a file piped in —
-    UTF-8 with or without Notepad's byte-order mark, or Windows-1252, what Windows' own
-    tools write (a line that is not UTF-8 is read as Windows-1252, never a crash)."""
+    UTF-8 with or without Notepad's byte-order mark, Windows-1252, what Windows' own tools
+    write (a line that is not UTF-8 is read as Windows-1252, never a crash), or UTF-16
+    (Notepad's "Unicode", PowerShell 5's `>` and Out-File), with its byte-order mark or
+    without (told by its NUL bytes), decided from the first line for the whole stream."""
     stream = sys.stdin if stream is None else stream
     buffer = getattr(stream, "buffer", None)
     if buffer is None:  # a text stream with no bytes under it
         text = str(stream.readline())
     else:
+        encoding = _STREAM_ENCODING.get(buffer)
         raw = buffer.readline()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
+        if encoding is None:
+            encoding = _utf16_of(raw) or "utf-8"
+            with contextlib.suppress(TypeError):  # a stream that takes no weak reference
+                _STREAM_ENCODING[buffer] = encoding
+        if encoding == "utf-8":
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252", errors="replace")
+        else:
+            text = _utf16_line(buffer, raw, encoding).decode(encoding, errors="replace")
     if not text:
         return None
     return text.removeprefix("\ufeff").rstrip("\r\n")
+
+
+_STREAM_ENCODING: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _utf16_of(first: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when a stream's first line is UTF-16."""
+    if first.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if first.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    if len(first) >= 2 and first[0] and not first[1]:
+        return "utf-16-le"  # 'M\x00o\x00...': no byte-order mark
+    if len(first) >= 2 and not first[0] and first[1]:
+        return "utf-16-be"
+    return None
+
+
+def _utf16_line(buffer: Any, raw: bytes, encoding: str) -> bytes:
+    """The rest of a UTF-16 line whose bytes up to a 0x0A byte are `raw` (`readline` stops
+    at a byte, so a line ends at the 0x0A that is a whole "\\n": LE `0A 00`, BE `00 0A`),
+    without a byte-order mark."""
+    data = raw
+    start = 2 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else 0
+    end = b"\n\x00" if encoding == "utf-16-le" else b"\x00\n"
+    while data:
+        body = len(data) - start
+        if encoding == "utf-16-le" and data.endswith(b"\n") and body % 2:
+            data += buffer.read(1)  # the NUL after it
+            continue
+        if body % 2 == 0 and data.endswith(end):
+            break
+        more = buffer.readline()
+        if not more:
+            break
+        data += more
+    return data[start:]
 
 
 def let_ctrl_c_interrupt() -> None:

@@ -35,12 +35,25 @@ def ask(prompt: str) -> str | None:
     in UTF-8, with a byte-order mark or not, or in Windows-1252); None at the end."""
     sys.stderr.write(prompt)
     sys.stderr.flush()
+    from esp_cli.core.values import (
+        control_characters,
+        describe_character,
+        without_control_characters,
+    )
+
     line = read_line()
     if line is None:
         sys.stderr.write("\n")
         return None
+    bad = control_characters(line)
+    if bad:
+        # Never written to a cell: Excel would show them as garbage (_x0000_).
+        line = without_control_characters(line)
     if not sys.stdin.isatty():
         sys.stderr.write(line + "\n")  # a script's answers show in the transcript
+    if bad:
+        shown = ", ".join(describe_character(ch) for ch in bad)
+        sys.stderr.write(f"warning: that line held {shown}, which no cell can show; left out.\n")
     return line
 
 

@@ -128,6 +128,7 @@ class AgentAnswers:
     shown: dict[str, Any] = field(default_factory=dict)  # column key -> token(raw value)
     answers: list[Answer] = field(default_factory=list)
     email: str = ""  # to find the row again after a sort (with the ID, or the name)
+    n_number: str = ""  # and the N Number, which tells namesakes apart
 
     @property
     def keys(self) -> list[str]:
@@ -268,6 +269,7 @@ def agent_fields(agent: AgentAnswers) -> dict[str, Any]:
         "agent": agent.agent,
         "agent_id": agent.agent_id,
         "email": agent.email,
+        "n_number": agent.n_number,
         "class": agent.cls,
         "shown": {k: agent.shown.get(k) for k in keys},
         "answers": [answer_fields(a) for a in agent.answers],
@@ -282,6 +284,7 @@ def agent_from(data: Mapping[str, Any]) -> AgentAnswers:
         agent_id=str(data.get("agent_id") or ""),
         cls=str(data.get("class") or ""),
         email=str(data.get("email") or ""),
+        n_number=str(data.get("n_number") or ""),
         shown=dict(data.get("shown") or {}),
         answers=[answer_from(a) for a in data["answers"]],
     )

@@ -101,6 +101,8 @@ class AgentRef:
     row: int
     agent_id: str = field(metadata=as_json(hidden=True))
     email: str = field(metadata=as_json(hidden=True))
+    # With the ID and e-mail, tells namesakes apart.
+    n_number: str = field(default="", metadata=as_json(hidden=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +118,11 @@ class CellChange:
     column: str
     old: Any
     new: Any
-    # The agent's Agent ID and e-mail (maybe empty) for a cell of an agent's row, recorded
-    # so the row can be found again; None for a cell written by address.
+    # The agent's Agent ID, e-mail and N Number (maybe empty) for a cell of an agent's row,
+    # recorded so the row can be found again; None for a cell written by address.
     agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
     email: str | None = field(default=None, metadata=as_json(hidden=True))
+    n_number: str | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(after="sheet")

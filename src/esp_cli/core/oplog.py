@@ -19,6 +19,7 @@ from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import ErrorValue, Unreadable, parse_yes_no
 
 WRITE, UNDO, OUTSIDE = "write", "undo", "outside"
+WRITTEN, PENDING = "written", "pending"  # the same length: one is written over the other
 
 # The command line as typed, set once by the CLI for the command being run; the write
 # session records it with each operation.
@@ -121,6 +122,8 @@ class CellRecord:
     before_xml: str | None = field(default=None, metadata=as_json(hidden=True))
     agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
     email: str | None = field(default=None, metadata=as_json(hidden=True))
+    # With the ID and e-mail, tells namesakes apart; None in an entry recorded before.
+    n_number: str | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="before", after="column")
@@ -136,7 +139,13 @@ class CellRecord:
     def who(self) -> AgentRef:
         """The agent as recorded (where it was, and who)."""
         return AgentRef(
-            self.agent, self.cls, self.sheet, self.row, self.agent_id or "", self.email or ""
+            self.agent,
+            self.cls,
+            self.sheet,
+            self.row,
+            self.agent_id or "",
+            self.email or "",
+            self.n_number or "",
         )
 
     @property
@@ -161,6 +170,7 @@ class CellRecord:
                 if self.agent_id is not None
                 else {}
             ),
+            **({"n_number": self.n_number} if self.n_number is not None else {}),
         }
 
     @classmethod
@@ -177,6 +187,7 @@ class CellRecord:
             before_xml=d.get("before_xml"),
             agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
             email=None if d.get("agent_id") is None else str(d.get("email") or ""),
+            n_number=None if d.get("n_number") is None else str(d["n_number"]),
         )
 
 
@@ -203,6 +214,9 @@ class Operation:
     undoes: str | None = None
     note: str = ""
     cells_omitted: int = 0
+    # "written"; "pending" while the tracker is being replaced (see workbook.history's
+    # Recorder), and for a write stopped right then until the next command settles it.
+    state: str = field(default=WRITTEN, metadata=as_json(hidden=True))
     # Where it is in the log (1-based).
     line: int = field(default=0, compare=False, metadata=as_json(hidden=True))
     # A new entry's cells already in their JSON form (cell_entries), written as they are.
@@ -226,6 +240,7 @@ class Operation:
         return {
             "op": self.op,
             "kind": self.kind,
+            "state": self.state,  # right after the kind: changed in place (see Recorder)
             "time": self.time.isoformat(timespec="seconds"),
             "signer": self.signer,
             "login": self.login,
@@ -277,5 +292,6 @@ class Operation:
             undoes=d.get("undoes"),
             note=str(d.get("note") or ""),
             cells_omitted=int(d.get("cells_omitted") or 0),
+            state=str(d.get("state") or WRITTEN),
             line=line,
         )

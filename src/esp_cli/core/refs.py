@@ -54,6 +54,27 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
+_WHOLE_COLS = re.compile(r"^\$?([A-Za-z]{1,3}):\$?([A-Za-z]{1,3})$")
+_WHOLE_ROWS = re.compile(r"^\$?([0-9]+):\$?([0-9]+)$")
+
+
+def parse_area(ref: str) -> tuple[int, int, int, int]:
+    """Like parse_range, and whole columns ('A:A', '$L:$N') or rows ('4:4') too, as a
+    drop-down's list or where it applies may be given."""
+    text = ref.strip()
+    cols = _WHOLE_COLS.match(text)
+    if cols:
+        c1, c2 = col_number(cols.group(1)), col_number(cols.group(2))
+        return 1, min(c1, c2), MAX_ROW, max(c1, c2)
+    rows = _WHOLE_ROWS.match(text)
+    if rows:
+        r1, r2 = int(rows.group(1)), int(rows.group(2))
+        if not (1 <= r1 <= MAX_ROW and 1 <= r2 <= MAX_ROW):
+            raise ValueError(f"{ref!r} is not a range of rows")
+        return min(r1, r2), 1, max(r1, r2), MAX_COL
+    return parse_range(text)
+
+
 def quote_sheet(name: str) -> str:
     """How Excel writes a sheet name in a reference: 'ESP Tracker'!A1."""
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):

@@ -99,6 +99,10 @@ def serial_to_datetime(serial: float, date1904: bool = False) -> datetime:
     epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
     days = int(serial)
     frac = serial - days
+    if not date1904 and days < 60:
+        # Excel counts 02/29/1900, a day that never was: before it, serials count from
+        # 12/31/1899 (serial 60 itself is read as 02/28/1900, as calamine reads it).
+        days += 1
     base = datetime(epoch.year, epoch.month, epoch.day) + timedelta(days=days)
     return base + timedelta(seconds=round(frac * 86400))
 
@@ -281,3 +285,28 @@ def us_phone(text: str) -> str:
     if digits[0] in "01" or digits[3] in "01":
         raise Unreadable(f"{text!r} is not a US phone number (area code or exchange starts 0/1)")
     return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
+# Characters a cell cannot show: the C0 controls but tab, line feed and carriage return (NUL
+# from a UTF-16 file read as bytes, an escape code pasted from a terminal), and the two
+# Unicode non-characters. Excel stores them escaped (_x0000_) and shows them as garbage.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_characters(text: str) -> list[str]:
+    """The characters of `text` a cell cannot show, each once, in order."""
+    if _CONTROL.search(text) is None:
+        return []
+    return list(dict.fromkeys(_CONTROL.findall(text)))
+
+
+def without_control_characters(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def describe_character(ch: str) -> str:
+    """'U+0000 (NUL)': a character named as a person can look it up."""
+    names = {0: "NUL", 7: "BEL", 8: "backspace", 0xB: "vertical tab", 0xC: "form feed",
+             0x1B: "escape"}  # fmt: skip
+    name = names.get(ord(ch))
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")

@@ -42,4 +42,10 @@ def render(result: NoteImportResult, fmt: Format) -> None:
     there = result.count(Status.ALREADY_THERE)
     if there:
         say(f"{there} line(s) already in the tracker; not added again.")
-    say_written(result.write)
+    if result.count(Status.ADDED) or not refused:
+        say_written(result.write)
+    elif there:
+        say_written(result.write, f"is unchanged: {there} line(s) are there already and "
+                    f"{len(refused)} row(s) could not be applied")  # fmt: skip
+    else:
+        say_written(result.write, f"is unchanged: no row of {result.source} could be applied")

@@ -289,6 +289,7 @@ class RowFinder:
         self.table = table
         self._ids: dict[str, list[Row]] | None = None
         self._emails: dict[str, list[Row]] = {}
+        self._nnums: dict[str, list[Row]] = {}
         self._names: dict[tuple[str, str], list[Row]] = {}
 
     def _index(self) -> None:
@@ -298,6 +299,8 @@ class RowFinder:
                 self._ids.setdefault(id_key(row.text("agent_id")), []).append(row)
             if row.text("email") and "email" not in row.unreadable:
                 self._emails.setdefault(email_key(row.text("email")), []).append(row)
+            if row.text("n_number") and "n_number" not in row.unreadable:
+                self._nnums.setdefault(id_key(row.text("n_number")), []).append(row)
             if row.name:
                 self._names.setdefault((class_key(row.cls), name_key(row.name)), []).append(row)
 
@@ -307,17 +310,20 @@ class RowFinder:
             self._index()
         assert self._ids is not None
         wanted_id, wanted_mail = id_key(who.agent_id), email_key(who.email)
+        wanted_n = id_key(who.n_number)
         tries: list[tuple[str, list[Row]]] = []
         if wanted_id:
             tries.append((f"Agent ID {who.agent_id.strip()}", self._ids.get(wanted_id, [])))
         if wanted_mail:
             tries.append((f"e-mail {who.email.strip()}", self._emails.get(wanted_mail, [])))
+        if wanted_n:
+            tries.append((f"N Number {who.n_number.strip()}", self._nnums.get(wanted_n, [])))
         if who.name and name_key(who.name):
             in_class = f" in class {' '.join(who.cls.split())}" if who.cls.strip() else ""
             named = self._names.get((class_key(who.cls), name_key(who.name)), [])
             tries.append((f"name{in_class}", named))
         for i, (what, rows) in enumerate(tries):
-            found = [r for r in rows if not _contradicts(r, wanted_id, wanted_mail)]
+            found = [r for r in rows if not _contradicts(r, wanted_id, wanted_mail, wanted_n)]
             # Several rows with its ID (a row copied in Excel, a typo): the next of what is
             # recorded (e-mail, name and class) may still tell which is the agent's.
             for _, then in tries[i + 1 :]:
@@ -345,11 +351,15 @@ class RowFinder:
         return rows[i] if i < len(rows) and rows[i].row == number else None
 
 
-def _contradicts(row: Row, wanted_id: str, wanted_mail: str) -> bool:
-    """Does the row name someone else: its Agent ID or e-mail differs from the recorded one?"""
+def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "") -> bool:
+    """Does the row name someone else: its Agent ID, e-mail or N Number differs from the
+    recorded one?"""
     if wanted_id and row.text("agent_id") and "agent_id" not in row.unreadable:
         if id_key(row.text("agent_id")) != wanted_id:
             return True
     if wanted_mail and row.text("email") and "email" not in row.unreadable:
-        return email_key(row.text("email")) != wanted_mail
+        if email_key(row.text("email")) != wanted_mail:
+            return True
+    if wanted_n and row.text("n_number") and "n_number" not in row.unreadable:
+        return id_key(row.text("n_number")) != wanted_n
     return False

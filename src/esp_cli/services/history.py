@@ -21,6 +21,7 @@ from esp_cli.results.history import AgentChange, AgentHistoryResult, HistoryResu
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, find_agent
 from esp_cli.workbook import history
 from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
 
 
@@ -75,7 +76,8 @@ def operations(
     limit: int | None = None,
 ) -> HistoryResult:
     path = tracker_file(tracker_path)
-    log = history.read_log(history.log_path(path, config.backup_dir))
+    log_file, mine = history.log_to_read(path, config.backup_dir)
+    log = history.read_log(log_file, mine, current=lambda: safety.digest_of(path))
     chosen = [op for op in reversed(log.operations) if _selected(op, since, by)]
     return HistoryResult(
         tracker=path,
@@ -136,7 +138,13 @@ def agent_history(
         found, _ = finder.find(cell.who)
         return found is row
 
-    log = history.read_log(history.log_path(path, config.backup_dir), keep, maybe_mine)
+    log_file, of_tracker = history.log_to_read(path, config.backup_dir)
+    log = history.read_log(
+        log_file,
+        keep if of_tracker is None else lambda line: of_tracker(line) and keep(line),
+        maybe_mine,
+        current=lambda: safety.digest_of(path),
+    )
     changes = []
     for op in reversed(log.operations):
         if not _selected(op, since, by):

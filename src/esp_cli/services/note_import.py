@@ -187,6 +187,15 @@ def import_notes(
             planned.setdefault((row.sheet, row.row, kind), (row, []))[1].append(item)
         for (_sheet, _row, kind), (row, items) in planned.items():
             _plan_cell(s, row, kind, items)
+        for (_sheet, _row, kind), (row, items) in planned.items():
+            # Where each line went, once every column a row needed is placed.
+            col = s.table.sheet(row.sheet).col(kind.column_key)
+            if col is None and any(i.status is Status.ADDED for i in items):
+                col = s.plan.column(s.table.sheet(row.sheet), kind.column_key)
+            if col is not None:
+                for item in items:
+                    if item.status is not Status.NOT_APPLIED:
+                        item.cell = address(row.sheet, row.row, col)
         s.plan.sort()
     return NoteImportResult(
         tracker=s.report.tracker, source=name, notes=results, write=s.report, unread=file.unread
@@ -226,9 +235,6 @@ def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNo
                 item.refuse(exc.message)
         return
     s.plan.set(row, key, text)
-    col = s.plan.column(sheet, key)
-    for item in items:
-        item.cell = address(row.sheet, row.row, col)
 
 
 def _kind(value: Any, default: NoteKind) -> NoteKind:

@@ -268,13 +268,16 @@ def _plan_tracking(
     columns = dict(sheet.columns)
     for key, (header, _) in TRACKING_COLUMNS.items():
         if key not in columns:
-            columns[key] = plan.new_column(
+            plan.new_column(
                 sheet.sheet,
                 sheet.header_row,
                 header,
                 last_header_col=sheet.last_header_col,
                 last_used_col=sheet.last_used_col,
             )
+    for key, (header, _) in TRACKING_COLUMNS.items():
+        if key not in columns:  # where it went once all of them are placed
+            columns[key] = plan.added_column(sheet.sheet, header)
     for number, proof in enumerate(proofs, start=sheet.last_row + 1):
         for key, value in _record_values(proof, by).items():
             plan.set_cell(

@@ -211,11 +211,12 @@ def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
     folder = safety.backup_dir_for(tracker, config.backup_dir)
     system.make_folder(folder, like=tracker.parent)
     stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
-    target = folder / f"{tracker.stem}.round-{stamp}.jsonl"
+    target = folder / f"{tracker.name}.round-{stamp}.jsonl"
     os.replace(journal, target)
     # As many as the backups kept by count ([backup] keep_count; the names sort by time),
-    # found by the exact name given above: another tracker's never match.
-    mine = re.compile(re.escape(tracker.stem) + r"\.round-\d{4}-\d\d-\d\d_\d{6}_\d{6}\.jsonl")
+    # found by the exact name given above: another tracker's (an .xlsm named alike) never
+    # match.
+    mine = re.compile(re.escape(tracker.name) + r"\.round-\d{4}-\d\d-\d\d_\d{6}_\d{6}\.jsonl")
     kept = sorted(p for p in folder.iterdir() if mine.fullmatch(p.name))
     for old in kept[: -config.backup_keep_count]:
         old.unlink(missing_ok=True)
@@ -365,7 +366,13 @@ class Round:
         if not self.answered:
             self.answered = [
                 AgentAnswers(
-                    r.sheet, r.row, c.agent.name, c.agent.agent_id, c.agent.cls, email=c.agent.email
+                    r.sheet,
+                    r.row,
+                    c.agent.name,
+                    c.agent.agent_id,
+                    c.agent.cls,
+                    email=c.agent.email,
+                    n_number=r.ref().n_number,
                 )
                 for r, c in zip(self.rows, self.cards, strict=True)
             ]
@@ -587,7 +594,13 @@ def apply_answers(
         for agent in agents:
             where = f"{agent.sheet}!row {agent.row}"
             who = AgentRef(
-                agent.agent, agent.cls, agent.sheet, agent.row, agent.agent_id, agent.email
+                agent.agent,
+                agent.cls,
+                agent.sheet,
+                agent.row,
+                agent.agent_id,
+                agent.email,
+                agent.n_number,
             )
             row, why = finder.find(who)
             if row is None:

@@ -45,13 +45,14 @@ def undo(
 ) -> UndoResult:
     signer = next((" ".join(n.split()) for n in (by, config.user) if n and n.strip()), None)
     with write_session(tracker_path, config, rows=False, dry_run=dry_run, signer=signer) as s:
-        log = history.read_log(history.log_path(s.path, config.backup_dir))
+        path, mine = history.log_to_read(s.path, config.backup_dir)
+        log = history.read_log(path, mine, current=lambda: s.workbook.pkg.digest)
         target = _target(log, op)
         s.undoes = target.op
         exact = _unbroken_since(log, target, s.workbook)
         conflicts = _plan(s.plan, s.workbook, target, exact, config)
         if conflicts and not skip_conflicts:
-            raise _refusal(target, conflicts)
+            raise _refusal(target, conflicts, [o for o in log.operations if o.line > target.line])
     return UndoResult(
         target=target,
         conflicts=conflicts,
@@ -148,15 +149,19 @@ def _agent_rows(wb: Workbook, config: Config) -> Table | None:
         return None  # not a tracker (a sheet written by address): its cells stay put
 
 
-def _place(c: CellRecord, table: Table | None, finder: RowFinder | None) -> _Place | str:
+def _place(
+    c: CellRecord, table: Table | None, finder: RowFinder | None, in_place: bool = False
+) -> _Place | str:
     """Where the cell `c` recorded is now, or why it cannot be known.
 
-    A cell of an agent's row goes with the agent: the rows may have been sorted or moved
-    in Excel since, and a value alone cannot tell agents apart (dates, Yes, a TBT SME
-    repeat down a column). A cell recorded with the agent's Agent ID and e-mail is found
-    by them (RowFinder); an older record, with the agent's name only, stays where it was
-    while that row is still the agent's, else is found by name within its class."""
-    if not c.agent:
+    Only esp has written the tracker since (`in_place`): esp moves no rows, so every cell
+    is where the operation left it. Else a cell of an agent's row goes with the agent: the
+    rows may have been sorted or moved in Excel since, and a value alone cannot tell agents
+    apart (dates, Yes, a TBT SME repeat down a column). A cell recorded with the agent's
+    Agent ID, e-mail and N Number is found by them (RowFinder); an older record, with the
+    agent's name only, stays where it was while that row is still the agent's, else is
+    found by name within its class."""
+    if not c.agent or in_place:
         return _Place(c.sheet, c.row, c.col, c.agent_id, c.email)
     if table is None or finder is None:
         if c.agent_id is None:
@@ -197,12 +202,12 @@ def _plan(
     plan: ChangePlan, wb: Workbook, target: Operation, exact: bool, config: Config
 ) -> list[Conflict]:
     cells = _cells(target)
-    table = _agent_rows(wb, config) if any(c.agent for c in cells) else None
+    table = _agent_rows(wb, config) if any(c.agent for c in cells) and not exact else None
     finder = RowFinder(table) if table is not None else None
     conflicts: list[Conflict] = []
     placed: list[tuple[CellRecord, _Place]] = []
     for c in cells:
-        where = _place(c, table, finder)
+        where = _place(c, table, finder, in_place=exact)
         if isinstance(where, str):
             conflicts.append(Conflict(c, None, reason=f"{c.agent} cannot be found: {where}"))
         else:
@@ -237,7 +242,7 @@ def _plan(
             element = c.before_xml.encode("utf-8", "surrogateescape") if c.before_xml else None
             plan.restore_cell(c.sheet, c.row, c.col, element, _cell_value(c.before), **who)
         else:
-            plan.set_cell(p.sheet, p.row, p.col, _cell_value(c.before), **who)
+            plan.set_cell(p.sheet, p.row, p.col, _cell_value(c.before), restoring=True, **who)
     plan.sort()
     return conflicts
 
@@ -253,31 +258,102 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def _shown(value: Any) -> str:
+def _text(value: Any) -> str:
     if value is None or value == "":
-        return "(empty)"
+        return ""
     if isinstance(value, datetime):
         return value.strftime("%m/%d/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%m/%d/%Y")
-    text = " / ".join(str(value).splitlines())
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+    return " / ".join(str(value).splitlines())
 
 
-def _refusal(target: Operation, conflicts: list[Conflict]) -> UndoConflictError:
+SHOWN = 60  # characters of a value shown in a conflict
+
+
+def _shown(value: Any, start: int = 0) -> str:
+    """A value as a conflict shows it: quoted, cut to SHOWN characters from `start` (with
+    "..." where it is cut)."""
+    text = _text(value)
+    if not text:
+        return "(empty)"
+    if isinstance(value, (date, datetime)):
+        return text
+    space = text.find(" ", start, start + 12) if start else -1
+    start = space + 1 if space >= 0 else start  # from the start of a word
+    head = "..." if start > 0 else ""
+    part = text[start:]
+    return repr(head + (part if len(part) <= SHOWN else part[: SHOWN - 3] + "..."))
+
+
+def _difference(wrote: Any, now: Any) -> tuple[str, str]:
+    """The two values as a conflict shows them, where they differ: a text with a line
+    added after esp's shows what was added; two texts alike for their first characters
+    are shown from just before the first difference."""
+    a, b = _text(wrote), _text(now)
+    if isinstance(wrote, str) and isinstance(now, str) and a and b != a:
+        if b.startswith(a):
+            return _shown(wrote, max(0, len(a) - 30)), "the same followed by " + _shown(b[len(a) :])
+        if b and a.startswith(b):
+            return _shown(wrote, max(0, len(b) - 30)), "only its start, without " + _shown(
+                a[len(b) :]
+            )
+        common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
+        if common > 30:
+            return _shown(wrote, common - 10), _shown(now, common - 10)
+    return _shown(wrote), _shown(now)
+
+
+def _changed_by(later: list[Operation], c: CellRecord) -> tuple[str, str] | None:
+    """(kind, op) of the newest later entry that changed the cell: an esp write or undo
+    that wrote it (by its address, or by its agent and column), or a save recorded as made
+    outside esp; None when the log does not say (a save since esp's last write)."""
+    for o in reversed(later):
+        for cell in o.cells:
+            same_place = (cell.sheet, cell.row, cell.col) == (c.sheet, c.row, c.col)
+            same_agent = (
+                bool(c.agent)
+                and cell.agent == c.agent
+                and cell.cls == c.cls
+                and normalise_header(cell.column) == normalise_header(c.column)
+            )
+            if same_place or same_agent:
+                return o.kind, o.op
+    return None
+
+
+_NOT_FOUND_FIX = (
+    "give each agent an Agent ID, e-mail or N Number the other does not have, so esp can "
+    "tell them apart"
+)
+
+
+def _refusal(
+    target: Operation, conflicts: list[Conflict], later: list[Operation] | None = None
+) -> UndoConflictError:
+    later = later or []
     lines = []
+    by_esp: list[str] = []
+    outside = False
     for c in conflicts:
         cell = c.cell
         head = f"  {cell.sheet}!{cell.cell} ({cell.column or 'cell'}"
         head += f", {cell.agent})" if cell.agent else ")"
         if c.reason:
             lines.append(f"{head}: {c.reason}")
+            continue
+        now = f" (now at {c.address})" if c.address else ""
+        wrote, holds = _difference(cell.after, c.now)
+        found = _changed_by(later, cell)
+        if found is not None and found[0] != oplog.OUTSIDE:
+            who = f"changed by esp operation {found[1]}"
+            by_esp.append(found[1])
         else:
-            now = f" (now at {c.address})" if c.address else ""
-            lines.append(
-                f"{head}{now}: operation {target.op} wrote {_shown(cell.after)}, it now "
-                f"holds {_shown(c.now)}"
-            )
+            who = "changed outside esp"
+            outside = True
+        lines.append(
+            f"{head}{now}: operation {target.op} wrote {wrote}, it now holds {holds} ({who})"
+        )
     lost = sum(1 for c in conflicts if c.reason)
     changed = len(conflicts) - lost
     why = " and ".join(
@@ -288,10 +364,24 @@ def _refusal(target: Operation, conflicts: list[Conflict]) -> UndoConflictError:
         )
         if part
     )
+    fixes = []
+    if by_esp:
+        newest = [o.op for o in reversed(later) if o.op in by_esp]
+        fixes.append(
+            "undo the later esp operation(s) first, newest first (esp undo "
+            + ", then esp undo ".join(dict.fromkeys(newest))
+            + ")"
+        )
+    if outside:
+        fixes.append(
+            "change those cells in Excel yourself (esp does not overwrite a change it did not make)"
+        )
+    if lost:
+        fixes.append(_NOT_FOUND_FIX)
+    fixes.append("or pass --skip-conflicts to put back only the other cells")
     return UndoConflictError(
         f"Operation {target.op} cannot be undone: {why}; nothing was written.\n"
         + "\n".join(lines)
         + "\n",
-        fix="undo the later operations first (esp history), or pass --skip-conflicts to "
-        "put back only the other cells.",
+        fix="; ".join(fixes) + ".",
     )

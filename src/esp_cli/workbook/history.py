@@ -27,14 +27,23 @@ import secrets
 import shlex
 import socket
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from esp_cli import __version__, system
 from esp_cli.core.model import CellChange
-from esp_cli.core.oplog import OUTSIDE, CellRecord, Operation, command_line, same_value, tag
+from esp_cli.core.oplog import (
+    OUTSIDE,
+    PENDING,
+    WRITTEN,
+    CellRecord,
+    Operation,
+    command_line,
+    same_value,
+    tag,
+)
 from esp_cli.core.refs import col_letter
 from esp_cli.errors import WriteFailedError
 from esp_cli.workbook.xlsx import safety
@@ -50,8 +59,82 @@ _SECRET_OPTION = re.compile(r"^--?[\w-]*(password|passwd|secret|token|api-?key)[
 
 
 def log_path(tracker: Path, backup_dir: Path | None = None) -> Path:
-    """Where the tracker's operation log is: in its backups folder."""
-    return safety.backup_dir_for(tracker, backup_dir) / f"{tracker.stem}{LOG_SUFFIX}"
+    """Where the tracker's operation log is: in its backups folder, named after the
+    tracker's file name (`ESP Tracker.xlsx.history.jsonl`: an .xlsm of the same name has its
+    own)."""
+    return safety.backup_dir_for(tracker, backup_dir) / f"{tracker.name}{LOG_SUFFIX}"
+
+
+def legacy_log_path(tracker: Path, backup_dir: Path | None = None) -> Path:
+    """Where esp kept the log before: named after the name without its suffix, in the
+    `[backup] dir` itself (`ESP Tracker.history.jsonl`)."""
+    return safety.legacy_backup_dir(tracker, backup_dir) / f"{tracker.stem}{LOG_SUFFIX}"
+
+
+def _backup_suffix(line: bytes) -> str | None:
+    m = _BACKUP_NAME.search(line)
+    return Path(m.group(1).decode("utf-8", "replace")).suffix.lower() if m else None
+
+
+_BACKUP_NAME = re.compile(rb'"backup":"((?:[^"\\]|\\.)*)"')
+
+
+def ours(tracker: Path) -> Callable[[bytes], bool]:
+    """For a log kept before trackers were told apart: whether a line is this tracker's. A
+    write's backup carries the tracker's suffix, so the writes of an .xlsm named like an
+    .xlsx (whose log was the same file) are told apart; others cannot be."""
+    suffix = tracker.suffix.lower()
+
+    def keep(line: bytes) -> bool:
+        found = _backup_suffix(line[:8192])
+        return found is None or found == suffix
+
+    return keep
+
+
+def log_to_read(
+    tracker: Path, backup_dir: Path | None = None
+) -> tuple[Path, Callable[[bytes], bool] | None]:
+    """The log to read for the tracker, and which of its lines are the tracker's: its own
+    log; until esp first writes it, the log kept under the name esp gave it before."""
+    path = log_path(tracker, backup_dir)
+    if path.exists():
+        return path, None
+    legacy = legacy_log_path(tracker, backup_dir)
+    if legacy.exists():
+        return legacy, ours(tracker)
+    return path, None
+
+
+def migrate(tracker: Path, backup_dir: Path | None = None) -> None:
+    """Give the tracker its own log from the one esp kept before (first write since): its
+    lines copied, those of another tracker left out (see `ours`). The old log stays as it
+    was, for a tracker it may also be the log of. Under the write's lock."""
+    path = log_path(tracker, backup_dir)
+    legacy = legacy_log_path(tracker, backup_dir)
+    if path.exists() or not legacy.is_file():
+        return
+    try:
+        data = legacy.read_bytes()
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{legacy}: the history log cannot be read ({exc.strerror}); nothing was written.",
+            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
+        ) from exc
+    keep = ours(tracker)
+    lines = [line for line in data.split(b"\n") if line.strip() and keep(line)]
+    try:
+        system.make_folder(path.parent, like=tracker.parent)
+        system.write_file_atomically(path, b"".join(line + b"\n" for line in lines), like=None)
+        with contextlib.suppress(OSError):
+            like = tracker.stat()
+            system.take_ownership(path, like, system.shared_mode(like))
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: the history log cannot be written ({exc.strerror or exc}); "
+            "nothing was written.",
+            fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+        ) from exc
 
 
 def typed_command(args: Sequence[str] | None) -> str:
@@ -93,7 +176,15 @@ def machine_name() -> str:
 
 
 def _encode(op: Operation) -> bytes:
-    return json.dumps(op.to_json(), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    """One line of the log. Text that came from the system with bytes that are not UTF-8
+    (a file name, an argument, a login: Python keeps each such byte as a lone surrogate)
+    cannot be written as UTF-8: that entry is written with every non-ASCII character
+    escaped (\\udce9), which JSON reads back as exactly the same text."""
+    data = op.to_json()
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
 
 
 def _decode(
@@ -122,11 +213,14 @@ def read_log(
     path: Path,
     keep: Callable[[bytes], bool] | None = None,
     cell_filter: Callable[[dict[str, Any]], bool] | None = None,
+    current: Callable[[], str] | None = None,
 ) -> Log:
     """Every readable entry of the log at `path` (none when there is no log yet). A line
     that is not a whole entry is skipped with a warning naming it. `keep` looks at a line's
     bytes first: a line it refuses is not parsed; `cell_filter` keeps only the cells it
-    accepts (both to find one agent's cells quickly)."""
+    accepts (both to find one agent's cells quickly). `current` gives the tracker's digest
+    now: a write stopped before it replaced the tracker (its entry still pending, the
+    tracker as it was before it) is no operation; one stopped after, is."""
     ops: list[Operation] = []
     warnings: list[str] = []
     bad: list[int] = []
@@ -149,7 +243,21 @@ def read_log(
                 f"{path}: line {number} is not a whole history entry ({_why(exc)}); skipped."
             )
             bad.append(number)
+    if (
+        ops
+        and ops[-1].state == PENDING
+        and current is not None
+        and not took_effect(ops[-1], current())
+    ):
+        ops.pop()
     return Log(path, ops, warnings, bad)
+
+
+def took_effect(op: Operation, tracker_digest: str) -> bool:
+    """Whether a pending entry's write replaced the tracker: not when the tracker is still
+    what it was before it. (After it, or changed since: it did, and any later change was
+    made outside esp.)"""
+    return tracker_digest == op.digest_after or tracker_digest != op.digest_before
 
 
 def _why(exc: Exception) -> str:
@@ -161,6 +269,12 @@ def _why(exc: Exception) -> str:
 
 
 def _reverse_lines(fh: IO[bytes], block: int = 1 << 16) -> Iterator[bytes]:
+    for _at, line in _lines_from_end(fh, block):
+        yield line
+
+
+def _lines_from_end(fh: IO[bytes], block: int = 1 << 16) -> Iterator[tuple[int, bytes]]:
+    """(offset, line) of each line, the last first."""
     fh.seek(0, os.SEEK_END)
     pos = fh.tell()
     tail = b""
@@ -170,11 +284,63 @@ def _reverse_lines(fh: IO[bytes], block: int = 1 << 16) -> Iterator[bytes]:
         fh.seek(pos)
         parts = (fh.read(step) + tail).split(b"\n")
         tail = parts[0]
-        yield from reversed(parts[1:])
-    yield tail
+        at = pos + len(parts[0]) + 1
+        found = []
+        for part in parts[1:]:
+            found.append((at, part))
+            at += len(part) + 1
+        yield from reversed(found)
+    yield 0, tail
 
 
 _DIGEST_AFTER = re.compile(rb'"digest_after":"([0-9a-f]*)"')
+_DIGEST_BEFORE = re.compile(rb'"digest_before":"([0-9a-f]*)"')
+_PENDING = b'"state":"' + PENDING.encode() + b'"'
+
+
+def settle(path: Path, tracker_digest: str) -> None:
+    """Settle the entry of a write that was stopped (killed, the power cut) while it was
+    replacing the tracker — the log's last entry, still pending: kept as written when the
+    write took effect (see took_effect), else taken out of the log. Run under the write's
+    lock, before anything else reads the log to write."""
+    try:
+        fh = path.open("r+b")
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
+            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
+        ) from exc
+    with fh:
+        for at, line in _lines_from_end(fh):
+            if not line.strip():
+                continue
+            state = line.find(_PENDING, 0, 200)
+            before, after = (
+                _DIGEST_BEFORE.search(line, 0, 4096),
+                _DIGEST_AFTER.search(line, 0, 4096),
+            )
+            if state < 0 or before is None or after is None:
+                return  # the newest entry is settled (or not one esp can read)
+            written = tracker_digest == after.group(1).decode() or (
+                tracker_digest != before.group(1).decode()
+            )
+            try:
+                if written:
+                    fh.seek(at + state + len(b'"state":"'))
+                    fh.write(WRITTEN.encode())
+                else:
+                    fh.truncate(at)
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                raise WriteFailedError(
+                    f"{path}: the history log cannot be written ({exc.strerror or exc}); "
+                    "nothing was written.",
+                    fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+                ) from exc
+            return
 
 
 def last_line(path: Path) -> tuple[bytes, str] | None:
@@ -216,17 +382,25 @@ def last_operation(path: Path) -> Operation | None:
 
 
 class Recorder:
-    """Appends a write's entries to the log. Made before the write (it reads the previous
-    entry and picks an unused id); `open` runs once the backup is made and before the
-    tracker is replaced — a log that cannot be opened stops the write there; `append`
-    runs after the replace, so a write that did not happen is never recorded."""
+    """Appends a write's entries to the log. Made before the write, under its lock (it
+    settles a write stopped earlier, reads the previous entry and picks an unused id).
+    `append` runs once the backup is made and before the tracker is replaced: the entries
+    are written, flushed and synced there, the write's own marked pending — a log that
+    cannot be written stops the write, and nothing can fail to be recorded once the tracker
+    is replaced. `confirm` marks it written once the tracker is replaced; `withdraw` takes
+    it out when the replace failed. A write killed in between is settled by the next
+    command (see settle): never a write the log does not know, nor an entry for a write
+    that did not happen."""
 
-    def __init__(self, path: Path, tracker: Path | None = None) -> None:
+    def __init__(self, path: Path, tracker: Path | None = None, current: str | None = None) -> None:
         self.path = path
         self._tracker = tracker  # a new log takes its owner, group and permissions
         self._fh: IO[bytes] | None = None
         self._ids: set[str] = set()
+        if current is not None:
+            settle(path, current)
         self._last = last_line(path)
+        self._pending: tuple[int, int] | None = None  # (line start, offset of its state)
 
     @property
     def previous_digest(self) -> str | None:
@@ -280,25 +454,60 @@ class Recorder:
                 "esp.toml to a writable folder.",
             ) from exc
 
-    def append(self, ops: Sequence[Operation]) -> None:
+    def append(self, ops: Sequence[Operation], pending: bool = False) -> None:
+        """Write `ops`, flushed and synced; with `pending`, the last one is the write about
+        to replace the tracker."""
         if self._fh is None:
             self.open()
         fh = self._fh
         assert fh is not None
+        lines = [_encode(replace(op, state=PENDING) if pending and i == len(ops) - 1 else op)
+                 for i, op in enumerate(ops)]  # fmt: skip
+        data = b"".join(lines)
         try:
-            data = b"".join(_encode(op) for op in ops)
+            fh.seek(0, os.SEEK_END)
             if fh.tell() > 0 and not self._ends_with_newline():
                 data = b"\n" + data  # a line cut short by a crash stays on its own line
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+            end = fh.tell()
         except OSError as exc:
             raise WriteFailedError(
-                f"{self.path}: the workbook was written, but its history entry could not be "
-                f"recorded ({exc.strerror or exc}).",
-                fix="free some space in the backups folder; the next write records the "
-                "change as made outside esp.",
+                f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
+                "the workbook is unchanged.",
+                fix="free some space in the backups folder, or set [backup] dir in esp.toml "
+                "to a writable folder.",
             ) from exc
+        if pending:
+            start = end - len(lines[-1])
+            self._pending = (start, start + lines[-1].index(_PENDING) + len(b'"state":"'))
+
+    def confirm(self) -> None:
+        """The tracker is replaced: the pending entry is a write. (Should this fail, the
+        next command settles the entry from the tracker's digest.)"""
+        if self._pending is None:
+            return
+        _start, state = self._pending
+        with contextlib.suppress(OSError), self.path.open("r+b") as fh:
+            fh.seek(state)
+            if fh.read(len(PENDING)) == PENDING.encode():
+                fh.seek(state)
+                fh.write(WRITTEN.encode())
+                fh.flush()
+                os.fsync(fh.fileno())
+        self._pending = None
+
+    def withdraw(self) -> None:
+        """The tracker was not replaced: the pending entry is taken out of the log."""
+        if self._pending is None:
+            return
+        start, _state = self._pending
+        with contextlib.suppress(OSError), self.path.open("r+b") as fh:
+            fh.truncate(start)
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._pending = None
 
     def _ends_with_newline(self) -> bool:
         with self.path.open("rb") as fh:
@@ -357,6 +566,7 @@ def cell_entries(
         if c.agent_id is not None:
             out[-1]["agent_id"] = c.agent_id
             out[-1]["email"] = c.email or ""
+            out[-1]["n_number"] = c.n_number or ""
     return out
 
 
@@ -370,17 +580,19 @@ def outside_operation(
     op: str,
     previous: Operation,
     current: Workbook,
-    folder: Path,
+    folders: Sequence[Path],
     describe: Describe | None = None,
 ) -> Operation:
     """The entry for a tracker saved by someone between esp's previous write and this one,
-    with the cells that differ when the previous write's backup is still kept (`describe`
-    names a cell's agent, class and column as the tracker has them now)."""
+    with the cells that differ when the previous write's backup is still kept in one of
+    `folders` (its backups folder, then where esp kept them before; `describe` names a
+    cell's agent, class and column as the tracker has them now)."""
     cells: list[CellRecord] = []
     note = ""
     omitted = 0
-    backup = folder / previous.backup if previous.backup else None
-    if backup is None or not backup.is_file():
+    kept = [f / previous.backup for f in folders if previous.backup]
+    backup = next((b for b in kept if b.is_file()), None)
+    if backup is None:
         note = (
             f"the backup of operation {previous.op} is no longer kept; the cells that "
             "changed cannot be listed"
@@ -395,7 +607,14 @@ def outside_operation(
             CellRecord(c.sheet, c.row, c.col, *describe(c.sheet, c.row, c.col), c.before, c.after)
             for c in cells
         ]
-    stopped = _unrecorded_write(folder, current.path, previous)
+    stopped = next(
+        (
+            found
+            for f in dict.fromkeys(folders)
+            if (found := _unrecorded_write(f, current.path, previous))
+        ),
+        None,
+    )
     if stopped is not None:
         note = "; ".join(
             n

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,9 @@ from esp_cli.config import Config
 from esp_cli.core import oplog
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import AddedColumn, CellChange, WriteReport
-from esp_cli.core.refs import col_letter
+from esp_cli.core.refs import MAX_COL, address, col_letter
+from esp_cli.core.values import control_characters, describe_character
+from esp_cli.errors import UnsafeWriteError, UsageError
 from esp_cli.workbook import history
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx import safety
@@ -90,32 +92,114 @@ class ChangePlan:
     def new_column(
         self, sheet: str, header_row: int, header: str, *, last_header_col: int, last_used_col: int
     ) -> int:
-        """Add a column headed `header` right after the last header (or after a column
-        esp already added there) when that whole column is empty: no value in any row,
-        above the header or below it, and no merged cells, Excel table or data validation
-        over it. Else after the last column the sheet uses (`last_used_col`: the rightmost
-        holding a value), saying why. Returns it."""
-        after = max([last_header_col, *self._added_cols.get(sheet, [])])
-        col = after + 1
-        why = self._column_use(sheet, col, header_row, last_used_col)
+        """Add a column headed `header` right after the last header when that whole column
+        is empty: no value or formula in any row, above the header or below it, and no
+        merged cells, Excel table, PivotTable or data validation over it. Else after the
+        last column the sheet uses, saying why. The columns one write adds stay together,
+        in the order they were asked for: when the next one does not fit beside those
+        already placed, all of them move to after the last used column. Returns it."""
+        group = self._added_cols.get(sheet, [])
+        start = group[0] if group else last_header_col + 1
         note = ""
-        if why is not None:
-            last = max(after, last_used_col, self.patcher.structures_end(sheet, header_row))
+        while True:
+            end = start + len(group)  # the new column's place
+            if end > MAX_COL:
+                raise self._no_room(sheet, header_row, header, last_header_col)
+            used = next(
+                (
+                    (col, why)
+                    for col in range(start, end + 1)
+                    if (why := self._column_use(sheet, col, header_row, last_used_col))
+                ),
+                None,
+            )
+            if used is None:
+                break
+            col, why = used
+            last = max(
+                last_header_col,
+                last_used_col,
+                self.patcher.structures_end(sheet, header_row),
+                col,
+            )
             note = f"placed after the last used column: {col_letter(col)} {why}"
-            col = last + 1
+            start = last + 1
+        if group and start != group[0]:
+            self._move_columns(sheet, group, start, note)
+        col = start + len(group)
+        if not note and group:  # beside the others, for the same reason
+            note = next(a.note for a in self.added_columns if (a.sheet, a.col) == (sheet, group[0]))
         self.patcher.add_column(sheet, header_row, col, header)
         self._added_cols.setdefault(sheet, []).append(col)
         self.added_columns.append(AddedColumn(sheet, col, header, note))
         return col
 
+    def added_column(self, sheet: str, header: str) -> int:
+        """Where the column esp adds with this header went (after every move)."""
+        for added in self.added_columns:
+            if added.sheet == sheet and added.header == header:
+                return added.col
+        raise KeyError(header)
+
+    def _move_columns(self, sheet: str, cols: list[int], start: int, note: str) -> None:
+        """Move the columns this write adds to `sheet` to `start` on, in their order: the
+        header and every planned cell go with them (checked again where they land)."""
+        moves = {old: start + i for i, old in enumerate(cols)}
+        self.patcher.move_columns(sheet, moves)
+        self.changes = [
+            replace(c, col=moves[c.col]) if c.sheet == sheet and c.col in moves else c
+            for c in self.changes
+        ]
+        self.added_columns = [
+            replace(a, col=moves[a.col], note=note) if a.sheet == sheet and a.col in moves else a
+            for a in self.added_columns
+        ]
+        self._added_cols[sheet] = [moves[c] for c in cols]
+        for key, col in list(self._planned_cols.items()):
+            if key[0] == sheet and col in moves:
+                self._planned_cols[key] = moves[col]
+
+    def _no_room(
+        self, sheet: str, header_row: int, header: str, last_header: int
+    ) -> UnsafeWriteError:
+        """No column is left for a new one: the sheet uses its last column, XFD."""
+        sheet_info = self.workbook.pkg.sheet(sheet)
+        row = self.workbook.first_value_in(sheet_info, MAX_COL) or self.patcher.first_formula_row(
+            sheet, MAX_COL
+        )
+        where = f"{col_letter(MAX_COL)}{row}" if row else col_letter(MAX_COL)
+        value = (
+            self.workbook.values(sheet_info, columns={MAX_COL}).get(row, MAX_COL) if row else None
+        )
+        shown = f"{where} holds {str(value)[:40]!r}" if value is not None else f"{where} is used"
+        holds = (
+            f"the header row reaches Excel's last column, {col_letter(MAX_COL)}"
+            if last_header >= MAX_COL
+            else f"the sheet uses Excel's last column, {col_letter(MAX_COL)}"
+        )
+        return UnsafeWriteError(
+            f"{address(sheet, header_row, MAX_COL)}: esp needs to add the column '{header}', "
+            f"but {holds} ({shown}): there is no column after it; nothing "
+            "was written.",
+            fix=f"clear {where} if it was typed there by mistake (Ctrl+End in Excel goes to "
+            f"it), or add a '{header}' header yourself in a free column.",
+        )
+
     def _column_use(self, sheet: str, col: int, header_row: int, last_used: int) -> str | None:
-        """Why `col` is not free for a new column (None: it is)."""
+        """Why `col` is not free for a new column (None: it is): merged cells, a table or
+        a drop-down over it, or a cell in it holding a value or a formula (one that shows
+        nothing, ="", counts: writing over it would destroy it)."""
         why = self.patcher.column_use(sheet, col, header_row)
-        if why is not None or col > last_used:
+        if why is not None:
             return why
-        row = self.workbook.first_value_in(self.workbook.pkg.sheet(sheet), col)
-        if row is not None:
-            return f"holds data without a header ({col_letter(col)}{row})"
+        # Values as read (a column past the last one holding a value holds none), and the
+        # formulas, which a value does not show when their result is empty.
+        found = [self.patcher.first_formula_row(sheet, col)]
+        if col <= last_used:
+            found.append(self.workbook.first_value_in(self.workbook.pkg.sheet(sheet), col))
+        rows = [r for r in found if r is not None]
+        if rows:
+            return f"holds data without a header ({col_letter(col)}{min(rows)})"
         return None
 
     def set(self, row: Row, key: str, new: Any) -> CellChange:
@@ -136,6 +220,7 @@ class ChangePlan:
             old=old,
             agent_id=who.agent_id,
             email=who.email,
+            n_number=who.n_number,
         )
 
     def set_cell(
@@ -151,10 +236,17 @@ class ChangePlan:
         old: Any = None,
         agent_id: str | None = None,
         email: str | None = None,
+        n_number: str | None = None,
+        restoring: bool = False,
     ) -> CellChange:
-        """`agent_id`, `email`: who the agent of the cell's row is (see CellChange)."""
+        """`agent_id`, `email`, `n_number`: who the agent of the cell's row is (see
+        CellChange). `restoring`: what the cell held before (an undo), written as it was."""
+        if isinstance(new, str) and not restoring:
+            _refuse_control_characters(new, old, sheet, row, col)
         self.patcher.set(sheet, row, col, new)
-        change = CellChange(sheet, row, col, agent, cls, column, old, new, agent_id, email)
+        change = CellChange(
+            sheet, row, col, agent, cls, column, old, new, agent_id, email, n_number
+        )
         self.changes.append(change)
         return change
 
@@ -172,11 +264,14 @@ class ChangePlan:
         old: Any = None,
         agent_id: str | None = None,
         email: str | None = None,
+        n_number: str | None = None,
     ) -> CellChange:
         """Put a cell back exactly as it was (its recorded XML; None: no cell), showing
         `value`. For an undo."""
         self.patcher.restore(sheet, row, col, element, value)
-        change = CellChange(sheet, row, col, agent, cls, column, old, value, agent_id, email)
+        change = CellChange(
+            sheet, row, col, agent, cls, column, old, value, agent_id, email, n_number
+        )
         self.changes.append(change)
         return change
 
@@ -226,54 +321,92 @@ class WriteSession:
         )
 
     def _write_and_record(self, config: Config) -> tuple[Path, str]:
-        """Write the planned cells and append the operation to the log: the log is opened
-        before the tracker is replaced (a log that cannot be written stops the write) and
-        its entry written, flushed and synced after (a write that did not happen is never
-        recorded). A tracker saved by someone since esp's last write gets its own entry."""
+        """Write the planned cells and record the operation in the log: its entry is
+        written, flushed and synced once the backup is made and before the tracker is
+        replaced (a log that cannot be written stops the write; nothing is left to fail
+        once the tracker is replaced), pending until the replace is done. A tracker saved
+        by someone since esp's last write gets its own entry first."""
         folder = safety.backup_dir_for(self.path, config.backup_dir)
-        recorder = history.Recorder(history.log_path(self.path, config.backup_dir), self.path)
+        before = self.workbook.pkg.digest
+        recorder = history.Recorder(
+            history.log_path(self.path, config.backup_dir), self.path, current=before
+        )
+        replaced = False
         try:
             op = recorder.new_id()
             entries = []
             seen = recorder.previous_digest
-            previous = recorder.previous() if seen not in (None, self.workbook.pkg.digest) else None
+            previous = recorder.previous() if seen not in (None, before) else None
             if previous is not None:
                 entries.append(
                     history.outside_operation(
                         recorder.new_id(),
                         previous,
                         self.workbook,
-                        folder,
+                        [folder, safety.legacy_backup_dir(self.path, config.backup_dir)],
                         _describer(self.plan.agent_rows),
                     )
                 )
             patcher = self.plan.patcher
             cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
+
+            def record(backup: Path, digest_after: str) -> None:
+                entries.append(
+                    oplog.Operation(
+                        op=op,
+                        kind=oplog.UNDO if self.undoes else oplog.WRITE,
+                        time=history.now(),
+                        **history.who(self.signer),
+                        digest_before=before,
+                        digest_after=digest_after,
+                        backup=backup.name,
+                        cell_json=cells,
+                        added_columns=tuple(self.plan.added_columns),
+                        undoes=self.undoes,
+                    )
+                )
+                recorder.append(entries, pending=True)
+
             saved = self.workbook.save(
                 patcher,
                 config.backup_dir,
                 op=op,
                 retention=safety.Retention(config.backup_keep_days, config.backup_keep_count),
-                before_replace=recorder.open,
+                before_replace=record,
             )
-            entries.append(
-                oplog.Operation(
-                    op=op,
-                    kind=oplog.UNDO if self.undoes else oplog.WRITE,
-                    time=history.now(),
-                    **history.who(self.signer),
-                    digest_before=self.workbook.pkg.digest,
-                    digest_after=saved.digest,
-                    backup=saved.backup.name,
-                    cell_json=cells,
-                    added_columns=tuple(self.plan.added_columns),
-                    undoes=self.undoes,
-                )
-            )
-            recorder.append(entries)
+            replaced = True
+            recorder.confirm()
+        except BaseException:
+            if not replaced:
+                # Stopped before the tracker was replaced, or while (Ctrl-C): the tracker
+                # says which; a log that cannot tell is settled by the next command.
+                with contextlib.suppress(OSError):
+                    if safety.digest_of(self.path) == before:
+                        recorder.withdraw()
+                    else:
+                        recorder.confirm()
+            raise
         finally:
             recorder.close()
         return saved.backup, op
+
+
+def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: int) -> None:
+    """No command writes a character a cell cannot show (a NUL from a UTF-16 file read as
+    text, an escape code): one the cell already held (Excel can store them) stays."""
+    found = control_characters(new)
+    if not found:
+        return
+    held = set(control_characters(old)) if isinstance(old, str) else set()
+    bad = [ch for ch in found if ch not in held]
+    if bad:
+        shown = ", ".join(describe_character(ch) for ch in bad)
+        raise UsageError(
+            f"{address(sheet, row, col)}: the text to write holds {shown}, which no cell can "
+            "show; nothing was written.",
+            fix='remove it from the text (a file saved as "Unicode" or by a terminal program '
+            "may hold it: save it as UTF-8 text).",
+        )
 
 
 def _describer(table: Table | None) -> history.Describe | None:
@@ -328,6 +461,12 @@ def write_session(
         else contextlib.nullcontext(Workbook.open(path))
     )
     with opened as wb:
+        if write and not dry_run:
+            # The tracker's own log (from the one esp kept before, the first time), and a
+            # write stopped while it replaced the tracker settled, before anything reads
+            # the log (esp undo) or appends to it.
+            history.migrate(wb.path, config.backup_dir)
+            history.settle(history.log_path(wb.path, config.backup_dir), wb.pkg.digest)
         if not rows:
             table = None
         elif read is not None and wb is earlier:

@@ -77,6 +77,7 @@ class Row:
             row=self.row,
             agent_id=self.text("agent_id") if "agent_id" not in self.unreadable else "",
             email=self.text("email").strip() if "email" not in self.unreadable else "",
+            n_number=self.text("n_number").strip() if "n_number" not in self.unreadable else "",
         )
 
 

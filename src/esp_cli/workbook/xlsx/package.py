@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from esp_cli import system
 from esp_cli.errors import InputFileError
 from esp_cli.workbook.xlsx.safety import read_workbook
+from esp_cli.workbook.xlsx.xmlbytes import transcoded, utf16
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -49,6 +50,7 @@ MAX_ENTRIES = 20000
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_PROLOG_SPACE = re.compile(rb"[ \t\r\n]*")
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Package:
     # Set when the workbook is about to be written: a part scanned in pieces is then kept
     # whole, since the writer will need it (decompressing a large sheet twice costs more).
     keep_scanned: bool = field(default=False, repr=False)
+    # The XML parts written in UTF-16 (seen when the package is opened): read as UTF-8.
+    utf16_parts: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def open(cls, path: Path | str) -> Package:
@@ -179,19 +183,18 @@ class Package:
             with self.zf.open(info) as fh:
                 while len(seen) < 1 << 20:
                     chunk = fh.read(4096)
-                    if not chunk:
-                        break
+                    if not seen and utf16(chunk):
+                        self.utf16_parts.add(info.filename)
                     seen += chunk
-                    if _DTD.search(seen):
-                        return True
-                    if re.search(rb"<[A-Za-z_]", seen):
-                        return False
+                    found = prolog_dtd(seen, complete=not chunk)
+                    if found is not None:
+                        return found
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise InputFileError(
                 f"{self.path}: part {info.filename} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",
             ) from exc
-        return False
+        return True  # a megabyte of prolog is no workbook part
 
     @cached_property
     def digest(self) -> str:
@@ -237,6 +240,8 @@ class Package:
         """A part's bytes in pieces, decompressed as they are needed (a 50,000-row sheet
         is 60 MB of XML; a scan of it need not hold it). A part already read is given whole."""
         cached = self._xml.get(name)
+        if cached is None and name in self.utf16_parts:
+            cached = self.read_xml(name)  # scanned as UTF-8, whole
         if cached is not None:
             yield cached
             return
@@ -264,11 +269,21 @@ class Package:
             self._xml.setdefault(name, data)
 
     def read_xml(self, name: str) -> bytes:
-        """An XML part, checked for DTDs; kept, since reader and writer both need the
-        sheet (decompressing a 50,000-row sheet twice costs more than holding it)."""
+        """An XML part, checked for DTDs, in UTF-8 (a UTF-16 part transcoded); kept, since
+        reader and writer both need the sheet (decompressing a 50,000-row sheet twice
+        costs more than holding it)."""
         got = self._xml.get(name)
         if got is None:
             got = self.read(name)
+            if name in self.utf16_parts or utf16(got):
+                try:
+                    got = transcoded(got)
+                except UnicodeDecodeError as exc:
+                    raise InputFileError(
+                        f"{self.path}: part {name} is damaged (not valid UTF-16: {exc.reason}).",
+                        fix="restore the workbook from a backup or re-save it from Excel.",
+                    ) from exc
+                self.utf16_parts.add(name)
             check_no_dtd(self.path, name, got)
             self._xml[name] = got
         return got
@@ -283,7 +298,7 @@ class Package:
         rels = "_rels/.rels"
         if self.has(rels):
             root = parse_xml(self.path, rels, self.read_xml(rels))
-            for rel in root:
+            for rel in relationships(root):
                 if rel.get("Type", "").endswith("/officeDocument"):
                     target = str(rel.get("Target", ""))
                     return posixpath.normpath(target.lstrip("/"))
@@ -297,7 +312,7 @@ class Package:
             return {}
         root = self.parse(rels_name)
         out: dict[str, tuple[str, str]] = {}
-        for rel in root:
+        for rel in relationships(root):
             if rel.get("TargetMode") == "External":
                 continue
             target = rel.get("Target", "")
@@ -315,7 +330,9 @@ class Package:
     @cached_property
     def workbook_xml(self) -> bytes:
         data = self.read_xml(self.workbook_part)
-        if STRICT_NS.encode() in data[:2000]:
+        if STRICT_NS.encode() in data[:2000] and parse_xml(
+            self.path, self.workbook_part, data
+        ).tag.startswith("{" + STRICT_NS + "}"):
             raise InputFileError(
                 f"{self.path}: saved as 'Strict Open XML', which esp does not write.",
                 fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",
@@ -323,12 +340,19 @@ class Package:
         return data
 
     @cached_property
+    def workbook_root(self) -> _Element:
+        """workbook.xml parsed (comments and instructions are nodes of their own, never
+        read as elements or attributes)."""
+        return parse_xml(self.path, self.workbook_part, self.workbook_xml)
+
+    @cached_property
     def sheets(self) -> list[SheetInfo]:
-        root = parse_xml(self.path, self.workbook_part, self.workbook_xml)
+        root = self.workbook_root
         rels = self.rels(self.workbook_part)
         out: list[SheetInfo] = []
         sheets_el = root.find(f"{{{NS_MAIN}}}sheets")
-        for i, el in enumerate(sheets_el if sheets_el is not None else []):
+        found = sheets_el.iterchildren(f"{{{NS_MAIN}}}sheet") if sheets_el is not None else ()
+        for i, el in enumerate(found):
             rid = el.get(f"{{{NS_REL}}}id", "")
             typ, target = rels.get(rid, ("", ""))
             if typ != REL_WORKSHEET:
@@ -352,8 +376,11 @@ class Package:
 
     @cached_property
     def date1904(self) -> bool:
-        m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"([^\"]*)\"", self.workbook_xml)
-        return m is not None and m.group(1).strip().lower() in (b"1", b"true")
+        """The workbook's date system, from <workbookPr date1904> read as XML (either
+        quoting, spaces, character references; a comment mentioning it is not it)."""
+        pr = self.workbook_root.find(f"{{{NS_MAIN}}}workbookPr")
+        flag = pr.get("date1904") if pr is not None else None
+        return flag is not None and flag.strip() in ("1", "true")
 
     def workbook_rel_target(self, rel_type: str) -> str | None:
         for typ, target in self.rels(self.workbook_part).values():
@@ -363,6 +390,18 @@ class Package:
 
     def iter_parts(self) -> Iterator[zipfile.ZipInfo]:
         yield from self.zf.infolist()
+
+
+def element_text(el: _Element) -> str:
+    """An element's text as XML means it: its text and CDATA pieces joined, without the
+    comments or processing instructions between them (`el.text` stops at the first)."""
+    return "".join(el.itertext())
+
+
+def relationships(root: _Element) -> Iterator[_Element]:
+    """The <Relationship> elements of a parsed .rels part (not its comments or
+    processing instructions, which are nodes too)."""
+    yield from root.iterchildren(f"{{{NS_PKG_REL}}}Relationship")
 
 
 def _refuse_non_workbooks(path: Path, data: bytes) -> None:
@@ -411,9 +450,35 @@ def _looks_like_text(sample: bytes) -> bool:
     return True
 
 
+def prolog_dtd(data: bytes, complete: bool = True) -> bool | None:
+    """Whether the XML in `data` declares a DTD: one can only stand in the prolog, before
+    the root element, among comments and processing instructions (a `<!DOCTYPE` in a
+    comment or in CDATA text is text; one after the root element is not well-formed, and
+    every parser refuses it). None when `data` ends before that is known (`complete`
+    False: more bytes are coming)."""
+    text = transcoded(data, strict=False) if utf16(data) else data
+    pos = 3 if text.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        m = _PROLOG_SPACE.match(text, pos)
+        pos = m.end() if m else pos
+        if _DTD.match(text, pos):
+            return True
+        for opener, closer in ((b"<!--", b"-->"), (b"<?", b"?>")):
+            if text.startswith(opener, pos):
+                end = text.find(closer, pos + len(opener))
+                if end < 0:
+                    return None if not complete else False
+                pos = end + len(closer)
+                break
+        else:
+            if len(text) - pos < 9 and not complete:
+                return None  # "<!DOCTYPE" may be cut
+            return False
+
+
 def check_no_dtd(path: Path, part: str, data: bytes) -> None:
     # OOXML never uses a DTD; one in a part is an entity-expansion or XXE attempt.
-    if _DTD.search(data[:4096]) or _DTD.search(data):
+    if prolog_dtd(data):
         raise InputFileError(f"{path}: part {part} declares a DTD; refusing a hostile file.")
 
 

@@ -11,8 +11,10 @@ before anything is written, naming the cell.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,9 +24,21 @@ from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import Unreadable, parse_yes_no
 from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
-from esp_cli.workbook.xlsx.package import REL_PIVOT_TABLE, REL_SST, REL_STYLES, REL_TABLE, Package
+from esp_cli.workbook.xlsx.package import (
+    REL_PIVOT_TABLE,
+    REL_SST,
+    REL_STYLES,
+    REL_TABLE,
+    Package,
+    relationships,
+)
 from esp_cli.workbook.xlsx.sheetxml import SheetXml, Splicer
-from esp_cli.workbook.xlsx.styles import DATE_FMT_ID, DATETIME_FMT_ID, Styles
+from esp_cli.workbook.xlsx.styles import (
+    DATE_FMT_ID,
+    DATETIME_FMT_ID,
+    STYLES_CONTENT_TYPE,
+    Styles,
+)
 from esp_cli.workbook.xlsx.xmlbytes import (
     FragmentCheck,
     NotWellFormed,
@@ -100,11 +114,24 @@ def xml_text(text: str) -> bytes:
     return s.encode("utf-8")
 
 
+_MARCH_1900 = datetime(1900, 3, 1)
+
+
 def excel_serial(value: date | datetime, date1904: bool) -> float:
+    """The serial Excel stores for a date. In the 1900 system Excel counts 02/29/1900, a
+    day that never was (Lotus 1-2-3's leap-year bug, kept for compatibility): serials from
+    03/01/1900 on count from 12/30/1899, the ones before it from 12/31/1899."""
     epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
     dt = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-    delta = dt.replace(tzinfo=None) - epoch
-    return delta.days + delta.seconds / 86400
+    dt = dt.replace(tzinfo=None)
+    delta = dt - epoch
+    serial = delta.days + delta.seconds / 86400
+    return serial - 1 if not date1904 and dt < _MARCH_1900 else serial
+
+
+def first_date(date1904: bool) -> date:
+    """The first day a workbook's date system can store."""
+    return date(1904, 1, 1) if date1904 else date(1900, 1, 1)
 
 
 def _num(v: float) -> bytes:
@@ -193,6 +220,27 @@ class Patcher:
                 if rng[2] >= from_row and not (rng[1] == 1 and rng[3] == MAX_COL)
             ]
         return found
+
+    def move_columns(self, sheet: str, moves: dict[int, int]) -> None:
+        """Move columns this write adds (`moves`: old column -> new), with every cell
+        planned in them; each is checked again where it lands."""
+        writes = self._writes.get(sheet, {})
+        headers = self._new_cols.get(sheet, {})
+        moved = {(r, c): v for (r, c), v in writes.items() if c in moves}
+        for key in moved:
+            del writes[key]
+        rows = {c: headers.pop(c) for c in list(headers) if c in moves}
+        for old, header_row in rows.items():
+            header = moved.pop((header_row, old))
+            self.add_column(sheet, header_row, moves[old], str(header))
+        for (r, c), value in moved.items():
+            self.set(sheet, r, moves[c], value)
+
+    def first_formula_row(self, sheet: str, col: int) -> int | None:
+        """The first row whose cell in column `col` holds a formula (one showing nothing
+        included), as the sheet's XML has it."""
+        with self._sheet_errors(sheet):
+            return self.sheet_xml(sheet).first_formula_row(col)
 
     def column_use(self, sheet: str, col: int, from_row: int) -> str | None:
         """Why column `col` is not free for a new column, values aside (None: it is)."""
@@ -306,11 +354,18 @@ class Patcher:
                     f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}.",
                     fix="unmerge those cells in Excel.",
                 )
-        for r1, c1, r2, c2 in sx.array_ranges:
+        for (r1, c1, r2, c2), kind in sx.filled_ranges:
             if r1 <= row <= r2 and c1 <= col <= c2:
+                span = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+                if kind == "dataTable":
+                    raise UnsafeWriteError(
+                        f"{where} is part of a What-If data table ({span}); Excel fills it, "
+                        "esp will not overwrite it.",
+                        fix="move the data table (Data > What-If Analysis), or map that column "
+                        "to another header in esp.toml.",
+                    )
                 raise UnsafeWriteError(
-                    f"{where} is filled by an array formula "
-                    f"({col_letter(c1)}{r1}:{col_letter(c2)}{r2}); esp will not overwrite it.",
+                    f"{where} is filled by an array formula ({span}); esp will not overwrite it.",
                     fix="move the formula, or map that column to another header in esp.toml.",
                 )
         if col not in self._new_cols.get(sheet, {}):
@@ -332,6 +387,15 @@ class Patcher:
             check_cell_text(value, where)
         if isinstance(value, float) and not math.isfinite(value):
             raise UnsafeWriteError(f"{where}: {value} is not a number Excel can store.")
+        if isinstance(value, date):
+            day = value.date() if isinstance(value, datetime) else value
+            first = first_date(self.pkg.date1904)
+            if day < first:
+                raise UsageError(
+                    f"{where}: {day:%m/%d/%Y} is before {first:%m/%d/%Y}, the first date "
+                    "Excel can store in this workbook; nothing was written.",
+                    fix="check the date given.",
+                )
         self._writes.setdefault(sheet, {})[(row, col)] = value
 
     def _related(self, sheet: str, rel_type: str) -> list[tuple[str, bytes]]:
@@ -369,7 +433,12 @@ class Patcher:
             for target, data in self._related(sheet, REL_PIVOT_TABLE):
                 scan = blank_markup(data)
                 head = _root_attrs(data, b"pivotTableDefinition")
-                loc_tag = re.search(rb"<(?:[^\s:<>/!?]+:)?location(?=[\s/>])([^>]*)>", scan)
+                found = re.search(rb"<((?:[^\s:<>/!?]+:)?)location(?=[\s/>])", scan)
+                loc_tag = (
+                    start_tag(found.group(1), b"location").match(scan, found.start())
+                    if found
+                    else None
+                )
                 loc = parse_attrs(loc_tag.group(1)) if loc_tag else {}
                 ref = loc.get(b"ref")
                 if not head or ref is None:
@@ -400,7 +469,11 @@ class Patcher:
     def styles(self) -> Styles:
         if self._styles is None:
             part = self.pkg.workbook_rel_target(REL_STYLES)
-            self._styles = Styles.parse(self.pkg.read_xml(part) if part else None)
+            if part is not None and self.pkg.has(part):
+                self._styles = Styles.parse(self.pkg.read_xml(part))
+            else:
+                # No styles part (it is optional): one is added if a date needs a format.
+                self._styles = Styles.minimal()
         return self._styles
 
     def _guarded(
@@ -467,15 +540,62 @@ class Patcher:
                 with _part_named(sst_part):
                     sst.check()
         styles = self.styles.patched()
-        if styles is not None:
-            part = self.pkg.workbook_rel_target(REL_STYLES)
-            assert part is not None
-            replace[part] = styles
-        for part, data in replace.items():
+        added: tuple[zipio.NewPart, ...] = ()
+        if styles is not None and self.styles.new_part:
+            part = self._free_name("xl/styles.xml")
+            added = (zipio.NewPart(part, styles),)
+            self._relate(part, REL_STYLES, STYLES_CONTENT_TYPE, replace)
+        elif styles is not None:
+            existing = self.pkg.workbook_rel_target(REL_STYLES)
+            assert existing is not None
+            replace[existing] = styles
+        for part, data in [*replace.items(), *((p.name, p.data) for p in added)]:
             if isinstance(data, bytes) and (part != sst_part or len(data) <= WHOLE_CHECK_BYTES):
                 with _part_named(part):
                     check_document(data)
-        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace)
+        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added)
+
+    def _free_name(self, wanted: str) -> str:
+        """`wanted`, or `wanted` numbered (styles1.xml...) when a part has that name."""
+        stem, dot, ext = wanted.rpartition(".")
+        name, n = wanted, 0
+        while self.pkg.has(name) or any(n_.lower() == name.lower() for n_ in self.pkg.names()):
+            n += 1
+            name = f"{stem}{n}{dot}{ext}"
+        return name
+
+    def _relate(
+        self, part: str, rel_type: str, content_type: str, replace: dict[str, zipio.PartData]
+    ) -> None:
+        """Make a new part of the workbook known: a relationship from the workbook part
+        and its content type (both parts patched in place, markup-aware)."""
+        wb_part = self.pkg.workbook_part
+        rels_name = self.pkg.rels_part_name(wb_part)
+        rels = self.pkg.read_xml(rels_name)
+        ids = {str(rel.get("Id", "")) for rel in relationships(self.pkg.parse(rels_name))}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        target = posixpath.relpath(part, posixpath.dirname(wb_part) or ".")
+        replace[rels_name] = _with_child(
+            rels,
+            b"Relationships",
+            b'Relationship Id="rId%d" Type="' % n
+            + xml_attr(rel_type)
+            + b'" Target="'
+            + xml_attr(target)
+            + b'"/',
+        )
+        types_name = "[Content_Types].xml"
+        replace[types_name] = _with_child(
+            self.pkg.read_xml(types_name),
+            b"Types",
+            b'Override PartName="/'
+            + xml_attr(part)
+            + b'" ContentType="'
+            + xml_attr(content_type)
+            + b'"/',
+        )
 
     def _restored(
         self,
@@ -566,9 +686,16 @@ class Patcher:
             return head + b"><" + p + b"v>" + _num(value) + b"</" + p + b"v></" + p + b"c>"
         text = xml_text(value)
         space = b' xml:space="preserve"' if value != value.strip() or "\n" in value else b""
+        rich = self._rich_appended(sx, row, col, value, sst)
         if sst is not None:
-            idx = sst.add(b"<" + p + b"t" + space + b">" + text + b"</" + p + b"t>", p)
+            if rich is not None:
+                idx = sst.add_entry(rich)
+            else:
+                idx = sst.add(b"<" + p + b"t" + space + b">" + text + b"</" + p + b"t>", p)
             return head + b' t="s"><' + p + b"v>%d</" % idx + p + b"v></" + p + b"c>"
+        if rich is not None:
+            inline = b"<" + p + b"is>" + rich + b"</" + p + b"is>"
+            return head + b' t="inlineStr">' + inline + b"</" + p + b"c>"
         return (
             head
             + b' t="inlineStr"><'
@@ -587,6 +714,35 @@ class Patcher:
             + p
             + b"c>"
         )
+
+    def _rich_appended(
+        self, sx: SheetXml, row: int, col: int, value: str, sst: _SharedStrings | None
+    ) -> bytes | None:
+        """A cell of rich text (runs with their own fonts: a red bold "URGENT") written with
+        text that adds to it (a note line appended): its runs kept as they are and the new
+        text as one more run — the inside of the new <si> (or <is>). None otherwise."""
+        existing = sx.cell(row, col)
+        if existing is None or existing.body is None:
+            return None
+        kind = (existing.attr(b"t") or b"").strip()
+        if kind == b"s" and sst is not None and sst.has_runs:
+            index = re.search(rb"<(?:[^\s:<>/!?]+:)?v>\s*(\d+)\s*<", existing.body)
+            inner = sst.entry(int(index.group(1))) if index else None
+            if inner is None:
+                return None
+            return _with_run(inner, sst.prefix, sst.declarations, value)
+        if kind == b"inlineStr" and (sst is None or sst.prefix == sx.prefix):
+            loc = sx.row(row)
+            assert loc is not None  # the cell was found in it
+            raw = sx.data[loc.tag_end + existing.start : loc.tag_end + existing.end]
+            scan = blank_markup(raw)
+            opening = start_tag(sx.prefix, b"is").search(scan)
+            closing = end_tag(sx.prefix, b"is").search(scan, opening.end()) if opening else None
+            if opening is None or closing is None or opening.group(2):
+                return None
+            inner = raw[opening.end() : closing.start()]
+            return _with_run(inner, sx.prefix, sx.declarations, value)
+        return None
 
     def _extend_tables(
         self,
@@ -667,6 +823,54 @@ class Patcher:
             replace[target] = data
 
 
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xstring(text: str) -> str:
+    """ST_Xstring's `_xHHHH_` escapes resolved, as Excel (and calamine) read the text."""
+    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _with_run(inner: bytes, prefix: bytes, declarations: bytes, value: str) -> bytes | None:
+    """The inside of a rich-text string (<si> or <is>) with one run more holding what
+    `value` adds to its text; None when it has no runs or `value` does not start with its
+    text. Every earlier byte is kept: the runs, their fonts, phonetic runs after them."""
+    from lxml import etree
+
+    scan = blank_markup(inner)
+    runs = list(start_tag(prefix, b"r").finditer(scan))
+    if not runs:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(b"<esp-rich" + declarations + b">" + inner + b"</esp-rich>", parser)
+    except etree.XMLSyntaxError:
+        return None
+    text = "".join(
+        "".join(t.itertext())
+        for r in root
+        if isinstance(r.tag, str) and etree.QName(r).localname == "r"
+        for t in r
+        if isinstance(t.tag, str) and etree.QName(t).localname == "t"
+    )
+    old = _xstring(text)
+    if not value.startswith(old) or len(value) == len(old):
+        return None
+    last = runs[-1]
+    at = last.end()
+    if not last.group(2):
+        close = end_tag(prefix, b"r").search(scan, last.end())
+        if close is None:
+            return None
+        at = close.end()
+    run = (
+        b"<" + prefix + b"r><" + prefix + b't xml:space="preserve">'
+        + xml_text(value[len(old) :])
+        + b"</" + prefix + b"t></" + prefix + b"r>"
+    )  # fmt: skip
+    return inner[:at] + run + inner[at:]
+
+
 def _range_text(rng: tuple[int, int, int, int]) -> str:
     r1, c1, r2, c2 = rng
     return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
@@ -684,6 +888,27 @@ def _part_named(part: str) -> Iterator[None]:
 def _prefix_of(name: bytes, local: bytes) -> bytes:
     """b"x:" for b"x:table", b"" for b"table"."""
     return name[: len(name) - len(local)]
+
+
+def _with_child(data: bytes, root: bytes, element: bytes) -> bytes:
+    """`data` with `<element>` (its name and attributes, ending in "/") added as the last
+    child of the root element `root` (any prefix; a self-closing root opened up)."""
+    scan = blank_markup(data)
+    m = re.search(rb"<((?:[^\s:<>/!?]+:)?)" + root + rb"(?=[\s/>])", scan)
+    tag = start_tag(m.group(1), root).match(scan, m.start()) if m else None
+    if m is None or tag is None:
+        raise NotWellFormed(f"no <{root.decode()}> element")
+    prefix = m.group(1)
+    child = b"<" + prefix + element + b">"
+    if tag.group(2):
+        opened = b"<" + prefix + root + tag.group(1) + b">"
+        close = b"</" + prefix + root + b">"
+        return data[: tag.start()] + opened + child + close + data[tag.end() :]
+    closing = list(end_tag(prefix, root).finditer(scan, tag.end()))
+    if not closing:
+        raise NotWellFormed(f"<{root.decode()}> is not closed")
+    at = closing[-1].start()
+    return data[:at] + child + data[at:]
 
 
 def _root_attrs(data: bytes, local: bytes) -> dict[bytes, bytes]:
@@ -724,6 +949,41 @@ class _SharedStrings:
         self.new: list[bytes] = []
         self.index: dict[bytes, int] = {}
         self.refs_delta = 0
+        self._starts: list[re.Match[bytes]] | None = None
+
+    @functools.cached_property
+    def has_runs(self) -> bool:
+        """Whether any string is rich text (runs: <r>)."""
+        return start_tag(self.prefix, b"r").search(self.scan) is not None
+
+    @functools.cached_property
+    def declarations(self) -> bytes:
+        head = start_tag(self.prefix, b"sst").search(self.scan)
+        return namespace_declarations(head.group(0)) if head else b""
+
+    def entry(self, index: int) -> bytes | None:
+        """The inside of the string at `index` (an <si> of the part, not one added)."""
+        if self._starts is None:
+            self._starts = list(start_tag(self.prefix, b"si").finditer(self.scan))
+        if not 0 <= index < len(self._starts):
+            return None
+        m = self._starts[index]
+        if m.group(2):
+            return b""
+        close = end_tag(self.prefix, b"si").search(self.scan, m.end())
+        return self.data[m.end() : close.start()] if close else None
+
+    def add_entry(self, inner: bytes) -> int:
+        """Append a string given as the inside of its <si> (rich text); its index."""
+        self.refs_delta += 1
+        key = b"<si>" + inner
+        got = self.index.get(key)
+        if got is not None:
+            return got
+        idx = self.base + len(self.new)
+        self.new.append(b"<" + self.prefix + b"si>" + inner + b"</" + self.prefix + b"si>")
+        self.index[key] = idx
+        return idx
 
     @property
     def changed(self) -> bool:

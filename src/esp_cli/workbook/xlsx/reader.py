@@ -62,8 +62,10 @@ class WorkbookReader:
 
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
-        self._wb = _calamine(pkg, pkg.data)
-        self._plain = False  # read from a copy without CDATA sections
+        # calamine reads UTF-8 parts only: a package with UTF-16 parts is read as a copy
+        # of it whose XML is UTF-8 (and plain: see values).
+        self._plain = bool(pkg.utf16_parts)  # read from a copy calamine reads as XML means
+        self._wb = _calamine(pkg, _readable(pkg) if self._plain else pkg.data)
         self._sheets: dict[str, Any] = {}
         self._errors: dict[str, Future[_ErrorCells]] = {}
 
@@ -113,11 +115,13 @@ class WorkbookReader:
                 self._text_formats,
             )
         )
-        if errors.cdata and not self._plain:
-            # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML):
-            # read a copy of the package whose CDATA sections are plain escaped text.
+        if (errors.cdata or errors.spaced) and not self._plain:
+            # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML) and
+            # misreads a value with spaces around it (<v>\n12\n</v>: string #0): read a
+            # copy of the package whose CDATA sections are plain escaped text and whose
+            # values are written without those spaces.
             self._plain = True
-            self._wb = _calamine(self.pkg, _without_cdata(self.pkg))
+            self._wb = _calamine(self.pkg, _readable(self.pkg))
             self._sheets.clear()
             return self.values(info, nrows, columns)
         if nrows is None:
@@ -177,17 +181,59 @@ def _calamine(pkg: Package, data: bytes) -> Any:
         ) from exc
 
 
-def _without_cdata(pkg: Package) -> bytes:
-    """The package with every CDATA section of its XML parts written as escaped text."""
+def _readable(pkg: Package) -> bytes:
+    """The package as calamine reads it right: every XML part in UTF-8, its CDATA sections
+    written as escaped text, and the sheets' values without spaces around them."""
     from esp_cli.workbook.xlsx import zipio
 
+    sheets = {info.part for info in pkg.sheets}
     replace: dict[str, zipio.PartData] = {}
     for name in pkg.names():
-        if name.endswith(".xml"):
+        if name.endswith((".xml", ".rels")):
             data = pkg.read_xml(name)
-            if b"<![CDATA[" in data:
-                replace[name] = without_cdata(data)
+            plain = without_cdata(data) if b"<![CDATA[" in data else data
+            if name in sheets and _spaced(plain):
+                plain = unspaced_values(plain)
+            if plain is not data or name in pkg.utf16_parts:
+                replace[name] = plain
     return zipio.rewrite(pkg.data, pkg.zf, replace)
+
+
+# A value with spaces (line breaks, tabs) around it: <v>\n\t12\n</v>.
+_SPACED_VALUE = re.compile(
+    rb"<((?:[^\s:<>/!?]+:)?)v>([ \t\r\n]+[^<]*|[^<]*[ \t\r\n])</\1v[ \t\r\n]*>"
+)
+_AFTER_VALUE_TAG = re.compile(rb"v>[ \t\r\n]")  # "<v> ", "<x:v>\n" (and "</v>\n")
+_BEFORE_END_TAG = re.compile(rb"[ \t\r\n]</")
+
+
+def _spaced(piece: bytes, start: int = 0) -> bool:
+    """Whether a value of the sheet (a piece of it, from `start`) has spaces around it.
+    A sheet as Excel writes it has none, nor any line break, tab or carriage return: two
+    quick searches tell, and only a hint is looked at closely."""
+    hint = _AFTER_VALUE_TAG.search(piece, start) is not None
+    if not hint:
+        lines = piece.find(b"\n", start) >= 0 or piece.find(b"\r", start) >= 0
+        if lines or piece.find(b"\t", start) >= 0:
+            hint = _BEFORE_END_TAG.search(piece, start) is not None
+        else:
+            hint = piece.find(b" </", start) >= 0
+    return hint and _SPACED_VALUE.search(piece, start) is not None
+
+
+def unspaced_values(sheet: bytes) -> bytes:
+    """The sheet with the spaces around its values dropped, as Excel and openpyxl read
+    them: a shared string's index, a number, TRUE/FALSE, an error or an ISO date; a
+    formula's text result (t="str") keeps them, for they are its text."""
+
+    def strip(m: re.Match[bytes]) -> bytes:
+        attrs = _cell_around(sheet, m.start())
+        if attrs is not None and attrs.get(b"t", b"").strip() == b"str":
+            return m.group(0)
+        p = m.group(1)
+        return b"<" + p + b"v>" + m.group(2).strip(b" \t\r\n") + b"</" + p + b"v>"
+
+    return _SPACED_VALUE.sub(strip, sheet)
 
 
 _SCANNER: ThreadPoolExecutor | None = None
@@ -211,6 +257,7 @@ class _ErrorCells:
         self._interned: dict[str, ErrorValue] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.cdata = False  # the sheet holds CDATA sections
+        self.spaced = False  # a value of the sheet has spaces around it
 
     def add(self, row: int, col: int, code: str) -> None:
         value = self._interned.get(code)
@@ -271,7 +318,7 @@ def _error_cells(
 def _styled_pattern(text_formats: dict[int, str]) -> re.Pattern[bytes]:
     """A style attribute naming one of these formats, in any quoting."""
     ids = b"|".join(b"%d" % i for i in sorted(text_formats))
-    return re.compile(rb"\ss\s*=\s*[\"'](?:" + ids + rb")[\"']")
+    return re.compile(rb"\ss\s*=\s*[\"']\s*(?:" + ids + rb")\s*[\"']")
 
 
 def _cell_around(piece: bytes, pos: int, in_tag: bool = False) -> dict[bytes, bytes] | None:
@@ -310,6 +357,8 @@ def _errors_in(
     """Adds the piece's error cells (and text-formatted cells); False when the piece needs
     a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
     finds every candidate whatever the spelling of its attributes."""
+    if not found.spaced and _spaced(piece, after_declaration(piece) if first else 0):
+        found.spaced = True
     if has_markup(piece, after_declaration(piece) if first else 0):
         found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
@@ -331,7 +380,7 @@ def _errors_in(
             attrs = _cell_around(piece, m.end(), in_tag=True)
             if attrs is None:
                 continue  # a row's style, not a cell's
-            style = attrs.get(b"s", b"")
+            style = attrs.get(b"s", b"").strip()
             where = _address(attrs)
             if where is None:
                 return False

@@ -137,6 +137,17 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
             fix="wait for it to finish and run the command again.",
         ) from exc
     except OSError as exc:
+        if isinstance(exc, PermissionError) and lock.path.exists():
+            owner = system.file_owner(lock.path)
+            who = owner or "another user"
+            raise WriteFailedError(
+                f"{lock.path}: esp's lock file for the workbook belongs to {who}, and only "
+                f"they may use it ({exc.strerror}); nothing was written.",
+                fix=f"ask {owner or 'its owner'} or an administrator to delete "
+                f"{lock.path.name} (it is safe to delete while no esp command is running) "
+                "or to let the team write it; esp then makes it writable for whoever may "
+                "write the workbook.",
+            ) from exc
         raise WriteFailedError(
             f"{path.parent}: cannot create the lock file ({exc.strerror}); nothing was written.",
             fix="check that the folder is writable.",
@@ -148,6 +159,21 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
 
 
 def backup_dir_for(path: Path, configured: Path | None = None) -> Path:
+    """Where the backups (and the operation log) of the tracker at `path` go: `esp-backups`
+    beside it; a `[backup] dir` in its own folder (or below it) as it is; a `[backup] dir`
+    elsewhere — a folder several trackers may share, each maybe named "ESP Tracker.xlsx" —
+    in a folder of its own there named after the tracker and the folder it is in, which
+    every computer reaching the tracker names alike (see system.folder_label):
+    `<dir>/ESP Tracker.xlsx (Team A)`."""
+    if configured is None:
+        return path.parent / "esp-backups"
+    if system.is_within(configured, path.parent):
+        return configured
+    return configured / f"{path.name} ({system.folder_label(path)})"
+
+
+def legacy_backup_dir(path: Path, configured: Path | None = None) -> Path:
+    """Where esp kept them before it told trackers apart: the `[backup] dir` itself."""
     return configured if configured is not None else path.parent / "esp-backups"
 
 
@@ -254,11 +280,11 @@ def commit(
     backup_folder: Path,
     op: str | None = None,
     retention: Retention | None = None,
-    before_replace: Callable[[], None] | None = None,
+    before_replace: Callable[[Path], None] | None = None,
 ) -> Path:
     """Checks, backup, atomic replace. Returns the backup's path. Call inside `exclusive`.
-    `before_replace` runs once the backup is made and before the workbook is touched (the
-    operation log checks it can be written there): an error it raises stops the write."""
+    `before_replace(backup)` runs once the backup is made and before the workbook is
+    touched (the operation log records the write there): an error it raises stops it."""
     refuse_if_open(path)
     # The owner's write bit is what Windows' read-only attribute maps to; root ignores it
     # in os.access, but the team marked the file read-only on purpose.
@@ -291,6 +317,6 @@ def commit(
             fix="free some space or set [backup] dir in esp.toml to a writable folder.",
         ) from exc
     if before_replace is not None:
-        before_replace()
+        before_replace(backup)
     replace_atomically(path, new)
     return backup

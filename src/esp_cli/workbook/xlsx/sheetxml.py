@@ -23,7 +23,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from xml.parsers import expat
 
-from esp_cli.core.refs import MAX_COL, col_letter, col_number, parse_range
+from esp_cli.core.refs import MAX_COL, col_letter, col_number, parse_area, parse_range
+from esp_cli.workbook.xlsx.package import element_text
 from esp_cli.workbook.xlsx.xmlbytes import (
     MAIN_NS,
     FragmentCheck,
@@ -71,7 +72,7 @@ class CellLoc:
     @property
     def style(self) -> int | None:
         s = self.attr(b"s")
-        return int(s) if s is not None and s.isdigit() else None
+        return int(s) if s is not None and s.strip().isdigit() else None
 
     @property
     def has_formula(self) -> bool:
@@ -394,6 +395,50 @@ class SheetXml:
                     break
         return out
 
+    def first_formula_row(self, col: int) -> int | None:
+        """The first row whose cell in column `col` holds a formula — one whose result is
+        empty (="") or a shared formula's member included, which a value scan misses."""
+        return self._formula_rows.get(col)
+
+    @cached_property
+    def _formula_rows(self) -> dict[int, int]:
+        """Column -> the first row with a formula in it: one pass over the formulas' tags
+        (a few byte searches each), the rows parsed only where a cell has no reference."""
+        out: dict[int, int] = {}
+        if not self.has_formulas:
+            return out
+        scan, p = self.scan, self.prefix
+        needle = b"<" + p + b"f"
+        cell_tag = b"<" + p + b"c"
+        excel = cell_tag + b' r="'  # a cell as Excel writes it: its reference first
+        first = self.sd_open_end
+        at = scan.find(needle, first, self.sd_close)
+        while at >= 0:
+            after = scan[at + len(needle) : at + len(needle) + 1]
+            if after in (b">", b"/", b" ", b"\t", b"\n", b"\r"):
+                start = scan.rfind(cell_tag, first, at)
+                if scan.startswith(excel, start):
+                    ref = scan[start + len(excel) : scan.find(b'"', start + len(excel), at)]
+                else:
+                    cell = self._cell_open.match(scan, start) if start >= 0 else None
+                    ref = parse_attrs(cell.group(1)).get(b"r", b"") if cell else b""
+                got = _CELL_REF.fullmatch(ref.strip())
+                if got is None:
+                    return self._formula_rows_parsed()  # a cell without its reference
+                row, col = int(got.group(2)), _col_of(got.group(1))
+                if row < out.get(col, row + 1):
+                    out[col] = row
+            at = scan.find(needle, at + 1, self.sd_close)
+        return out
+
+    def _formula_rows_parsed(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for loc in self.rows:
+            for cell in self.cells(loc):
+                if cell.has_formula:
+                    out[cell.col] = min(out.get(cell.col, loc.num), loc.num)
+        return out
+
     # -- what surrounds the rows ------------------------------------------------------
 
     @cached_property
@@ -419,7 +464,7 @@ class SheetXml:
         for ref in refs:
             for part in ref.split():
                 try:
-                    out.append(parse_range(part))
+                    out.append(parse_area(part))
                 except ValueError:
                     continue
         return out
@@ -437,7 +482,7 @@ class SheetXml:
         classic ones and Excel 2010's in extLst."""
         ns = self._ns
         refs = [str(el.get("sqref", "")) for el in self.skeleton.iter(f"{{{ns}}}dataValidation")]
-        refs += [str(el.text or "") for el in self.skeleton.iter(f"{{{_XM_NS}}}sqref")]
+        refs += [element_text(el) for el in self.skeleton.iter(f"{{{_XM_NS}}}sqref")]
         return self._ranges_of(refs)
 
     @cached_property
@@ -449,15 +494,21 @@ class SheetXml:
     def array_ranges(self) -> list[tuple[int, int, int, int]]:
         """Ranges filled by array and dynamic-array (spill) formulas, and by What-If data
         tables (`<f t="dataTable" ref>` on the table's first result cell)."""
+        return [rng for rng, _kind in self.filled_ranges]
+
+    @cached_property
+    def filled_ranges(self) -> list[tuple[tuple[int, int, int, int], str]]:
+        """array_ranges, each with what fills it: "array" or "dataTable"."""
         out = []
         for m in start_tag(self.prefix, b"f").finditer(self.scan, self.sd_open_end, self.sd_close):
             attrs = parse_attrs(m.group(1))
-            if attrs.get(b"t") not in (b"array", b"dataTable"):
+            kind = attrs.get(b"t", b"").strip()
+            if kind not in (b"array", b"dataTable"):
                 continue
             ref = attrs.get(b"ref")
             if ref:
                 try:
-                    out.append(parse_range(ref.decode()))
+                    out.append((parse_range(ref.decode().strip()), kind.decode()))
                 except (ValueError, UnicodeDecodeError):
                     continue
         return out

@@ -23,6 +23,23 @@ DATETIME_FMT_ID = 22  # m/d/yyyy h:mm
 
 _ROOT = re.compile(rb"<(?:([^\s:<>/!?]+):)?styleSheet(?=[\s/>])")
 
+# The styles part esp adds to a workbook that has none (the part is optional), so a date
+# it writes shows as a date: Excel's defaults (Calibri 11, no fill, no border, Normal),
+# which is how Excel shows a workbook without one.
+MINIMAL_STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    b'<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    b'<fill><patternFill patternType="gray125"/></fill></fills>'
+    b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    b'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    b'<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    b'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    b"</styleSheet>"
+)
+STYLES_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+
 
 def is_date_code(code: str) -> bool:
     """A custom number format shows a date/time if it has d, m, y, h or s outside quotes,
@@ -44,6 +61,7 @@ class Styles:
     prefix: bytes = b""
     # <cellXfs>: where it starts, where its start tag ends, where its end tag starts
     _xfs: tuple[int, int, int] | None = None
+    new_part: bool = False  # the workbook has no styles part: this one is to be added
 
     @classmethod
     def parse(cls, data: bytes | None) -> Styles:
@@ -76,6 +94,13 @@ class Styles:
             fid = parse_attrs(xf.group(1)).get(b"numFmtId", b"0")
             st.xf_fmt.append(int(fid) if fid.isdigit() else 0)
             pos = end
+        return st
+
+    @classmethod
+    def minimal(cls) -> Styles:
+        """The styles of a workbook without a styles part, as a part esp may add."""
+        st = cls.parse(MINIMAL_STYLES)
+        st.new_part = True
         return st
 
     @property

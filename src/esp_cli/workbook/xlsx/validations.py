@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from esp_cli.core.refs import parse_range
+from esp_cli.core.refs import parse_area
 from esp_cli.errors import InputFileError
-from esp_cli.workbook.xlsx.package import NS_MAIN, Package, SheetInfo, parse_xml
+from esp_cli.workbook.xlsx.package import NS_MAIN, Package, SheetInfo, element_text
 from esp_cli.workbook.xlsx.reader import WorkbookReader
 from esp_cli.workbook.xlsx.sheetxml import SheetXml
 
@@ -35,7 +35,7 @@ def _ranges(sqref: str) -> tuple[tuple[int, int, int, int], ...]:
     out = []
     for part in sqref.split():
         try:
-            out.append(parse_range(part))
+            out.append(parse_area(part))
         except ValueError:
             continue
     return tuple(out)
@@ -54,13 +54,15 @@ def list_validations(
     found: list[tuple[str, str]] = []  # (sqref, formula)
     for el in root.iter(f"{{{main}}}dataValidation"):
         f1 = el.find(f"{{{main}}}formula1")
-        if el.get("type") == "list" and f1 is not None and f1.text:
-            found.append((str(el.get("sqref", "")), f1.text))
+        formula = element_text(f1) if f1 is not None else ""
+        if (el.get("type") or "").strip() == "list" and formula.strip():
+            found.append((str(el.get("sqref", "")), formula))
     for el in root.iter(f"{{{_X14}}}dataValidation"):
         f1 = el.find(f"{{{_X14}}}formula1/{{{_XM}}}f")
         sq = el.find(f"{{{_XM}}}sqref")
-        if el.get("type") == "list" and f1 is not None and f1.text and sq is not None:
-            found.append((sq.text or "", f1.text))
+        formula = element_text(f1) if f1 is not None else ""
+        if (el.get("type") or "").strip() == "list" and formula.strip() and sq is not None:
+            found.append((element_text(sq), formula))
     if not found:
         return []
     resolver = _Resolver(pkg, sheet, reader)
@@ -89,14 +91,15 @@ class _Resolver:
         if not ref:
             return None
         if not sheet_name and not re.fullmatch(
-            r"\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?", ref
+            r"\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}",
+            ref,
         ):
             target = self._defined_name(ref)
             return self.values(target, depth + 1) if target else None
         name = sheet_name.strip("'").replace("''", "'") if sheet_name else self.sheet.name
         try:
             info = self.pkg.sheet(name)
-            r1, c1, r2, c2 = parse_range(ref.replace("$", ""))
+            r1, c1, r2, c2 = parse_area(ref.replace("$", ""))
         except (ValueError, InputFileError):
             return None
         values = self.reader.values(info)
@@ -109,8 +112,8 @@ class _Resolver:
         return tuple(out)
 
     def _defined_name(self, name: str) -> str | None:
-        root = parse_xml(self.pkg.path, self.pkg.workbook_part, self.pkg.workbook_xml)
-        for el in root.iter(f"{{{NS_MAIN}}}definedName"):
-            if str(el.get("name", "")).lower() == name.lower() and el.text:
-                return str(el.text)
+        for el in self.pkg.workbook_root.iter(f"{{{NS_MAIN}}}definedName"):
+            text = element_text(el)
+            if str(el.get("name", "")).strip().lower() == name.lower() and text.strip():
+                return text
         return None

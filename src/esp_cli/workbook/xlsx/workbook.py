@@ -116,11 +116,14 @@ class Workbook:
         *,
         op: str | None = None,
         retention: safety.Retention | None = None,
-        before_replace: Callable[[], None] | None = None,
+        before_replace: Callable[[Path, str], None] | None = None,
     ) -> SaveResult:
         """Write the patched package over the file (caller holds `locked_for_update`); the
-        backup is named after the operation `op`. See safety.commit for `before_replace`."""
+        backup is named after the operation `op`. `before_replace(backup, digest)` runs
+        once the backup is made, before the file is replaced by the bytes whose SHA-256 is
+        `digest` (see safety.commit)."""
         new = patcher.build()
+        digest = hashlib.sha256(new).hexdigest()
         folder = safety.backup_dir_for(self.path, backup_dir)
         backup = safety.commit(
             self.path,
@@ -130,9 +133,10 @@ class Workbook:
             folder,
             op=op,
             retention=retention,
-            before_replace=before_replace,
+            before_replace=(
+                None if before_replace is None else lambda made: before_replace(made, digest)
+            ),
         )
-        digest = hashlib.sha256(new).hexdigest()
         return SaveResult(path=self.path, backup=backup, cells=patcher.pending, digest=digest)
 
 

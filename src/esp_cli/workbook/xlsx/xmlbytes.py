@@ -215,3 +215,44 @@ def check_document(pieces: bytes | list[bytes | memoryview]) -> None:
             parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise NotWellFormed(f"{expat.ErrorString(exc.code)} at line {exc.lineno}") from None
+
+
+# -- UTF-16 parts ---------------------------------------------------------------------------
+# OPC lets a part be UTF-8 or UTF-16 (ECMA-376 Part 2, §8.1.4): Excel writes UTF-8, other
+# programs may not. esp reads, scans and patches UTF-8, so a UTF-16 part is read as its
+# UTF-8 transcoding (its declaration saying so); written back, it stays UTF-8.
+
+_DECLARED_ENCODING = re.compile(rb"""(\sencoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the XML in `data` is UTF-16 (by its byte-order mark,
+    or without one by where the NUL bytes of its first '<' fall), else None."""
+    head = data[:4]
+    if head.startswith(b"\xff\xfe") and not head.startswith(b"\xff\xfe\x00\x00"):
+        return "utf-16-le"
+    if head.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    if head[:2] == b"<\x00":
+        return "utf-16-le"
+    if head[:2] == b"\x00<":
+        return "utf-16-be"
+    return None
+
+
+def transcoded(data: bytes, strict: bool = True) -> bytes:
+    """UTF-16 XML as UTF-8 XML: the byte-order mark dropped and the declaration's encoding
+    made UTF-8. `strict` False: a piece cut anywhere (a prolog being checked) is decoded as
+    far as it goes."""
+    encoding = utf16(data)
+    if encoding is None:
+        return data
+    start = 2 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else 0
+    body = data[start:] if strict else data[start : start + (len(data) - start) // 2 * 2]
+    text = body.decode(encoding, "strict" if strict else "replace").encode("utf-8")
+    if text.startswith(b"<?xml"):
+        end = text.find(b"?>")
+        if end > 0:
+            declaration = _DECLARED_ENCODING.sub(rb"\1\2UTF-8\2", text[:end])
+            text = declaration + text[end:]
+    return text

@@ -1,0 +1,163 @@
+"""Where esp puts a column the tracker lacks: after the last header where the whole column is
+free — no value and no formula, not even one showing nothing — else after the last column the
+sheet uses; the columns one write adds stay together; and when no column is left (XFD is
+used), a refusal naming the cell.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.cli.demo import copy_sample
+from tests.support.packages import copy_with_parts, zip_parts
+
+DAY = "2026-11-24"
+SHEET = "xl/worksheets/sheet1.xml"
+COMPUTED = ["Escalation Stage", "Next Action", "Next Action Due"]
+
+
+def esp(folder: Path, *args: str) -> Any:
+    return CliRunner().invoke(app, [*args, "--config", str(folder / "esp.toml")])
+
+
+def sample(tmp_path: Path, edit: Any = None) -> Path:
+    """The sample (headers A..AB; escalations --write adds its three columns after AB),
+    edited with openpyxl as someone would in Excel."""
+    folder = tmp_path / "s"
+    copy_sample(folder)
+    if edit is not None:
+        path = folder / "ESP Tracker.xlsx"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path)
+        edit(wb["ESP Tracker"])
+        wb.save(path)
+    return folder
+
+
+def headers(folder: Path) -> dict[str, Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    return {c.column_letter: c.value for c in ws[4] if c.value is not None}
+
+
+def cell(folder: Path, ref: str) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"][ref].value
+
+
+def test_the_new_columns_go_right_after_the_last_header_when_free(tmp_path: Path) -> None:
+    folder = sample(tmp_path)
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
+    assert "placed after" not in res.stderr
+
+
+def test_a_formula_showing_nothing_is_not_a_free_column(tmp_path: Path) -> None:
+    """AC40 holds ="" (it shows nothing): the columns go after it, and it is kept."""
+    folder = sample(tmp_path, lambda ws: ws.__setitem__("AC40", '=""'))
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert "AC" not in got and [got["AD"], got["AE"], got["AF"]] == COMPUTED
+    assert cell(folder, "AC40") == '=""'
+    for letter, header in zip(("AD", "AE", "AF"), COMPUTED, strict=True):
+        assert (
+            f"Added column ESP Tracker!{letter} '{header}' (placed after the last used column: "
+            "AC holds data without a header (AC40))." in res.stderr
+        )
+    res = esp(folder, "note", "add", "Tyrone Jackson", "x", "--tbt", "--date", DAY)
+    assert res.exit_code == 0, res.output  # TBT Notes is there (AA): nothing to add
+
+
+def test_a_note_column_is_not_added_over_a_formula(tmp_path: Path) -> None:
+    def edit(ws: Any) -> None:
+        ws.delete_cols(27, 2)  # TBT Notes and Status: the headers end at Z
+        ws["AA40"] = '=""'
+
+    folder = sample(tmp_path, edit)
+    res = esp(folder, "note", "add", "Tyrone Jackson", "x", "--tbt", "--date", DAY, "--by", "T")
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert "AA" not in got and got["AB"] == "TBT Notes"
+    assert cell(folder, "AA40") == '=""'
+    assert cell(folder, "AB25") == "T - 11/24/2026 - x"
+
+
+def test_a_shared_formulas_members_make_a_column_used(tmp_path: Path) -> None:
+    """A shared formula's members carry only <f t="shared" si="9"/> and an empty result:
+    the column is used."""
+    folder = sample(tmp_path)
+    path = folder / "ESP Tracker.xlsx"
+    sheet = zip_parts(path)[SHEET]
+    for r in range(30, 34):
+        member = (
+            b'<c r="AC30"><f t="shared" ref="AC30:AC33" si="9">""</f><v></v></c>'
+            if r == 30
+            else b'<c r="AC%d"><f t="shared" si="9"/><v></v></c>' % r
+        )
+        sheet, n = re.subn(
+            rb'(<row r="%d"[^>]*>.*?)(</row>)' % r,
+            lambda m, member=member: m.group(1) + member + m.group(2),
+            sheet,
+            count=1,
+            flags=re.S,
+        )
+        assert n == 1
+    edited = folder / "e.xlsx"
+    copy_with_parts(path, edited, {SHEET: sheet})
+    edited.replace(path)
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert [got["AD"], got["AE"], got["AF"]] == COMPUTED
+    assert b'<c r="AC31"><f t="shared" si="9"/><v></v></c>' in zip_parts(path)[SHEET]
+
+
+def test_the_columns_of_one_write_stay_together(tmp_path: Path) -> None:
+    """Data without a header at AE, the third place: all three go after it, not AC, AD and
+    then AF."""
+    folder = sample(tmp_path, lambda ws: ws.__setitem__("AE12", "kept"))
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert "AC" not in got and "AD" not in got
+    assert [got["AF"], got["AG"], got["AH"]] == COMPUTED
+    assert cell(folder, "AE12") == "kept"
+    assert res.stderr.count("(placed after the last used column: AE holds data without a "
+                            "header (AE12))") == 3  # fmt: skip
+    # What the command reports is where the cells are.
+    data = esp(folder, "history", "--format", "json").stdout
+    assert '"cell":"AC' not in data.replace(" ", "") and '"cell":"AF5"' in data.replace(" ", "")
+
+
+def test_a_stray_value_in_the_last_column_is_refused_naming_it(tmp_path: Path) -> None:
+    folder = sample(tmp_path, lambda ws: ws.cell(4, 16384, "x"))
+    before = (folder / "ESP Tracker.xlsx").read_bytes()
+    for dry in ([], ["--dry-run"]):
+        res = esp(folder, "escalations", "--write", "--as-of", DAY, *dry)
+        assert res.exit_code == 1, res.output
+        (line,) = res.stderr.strip().splitlines()
+        assert "XFD4" in line and "'x'" in line and "no column after it" in line
+        assert "Fix: clear XFD4" in line
+        assert "Traceback" not in res.output
+    assert (folder / "ESP Tracker.xlsx").read_bytes() == before
+
+
+def test_a_stray_value_in_the_last_column_leaves_free_columns_usable(tmp_path: Path) -> None:
+    folder = sample(tmp_path, lambda ws: ws.cell(40, 16384, "x"))
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
