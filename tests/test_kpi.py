@@ -532,8 +532,17 @@ def test_csv_is_a_row_a_class_then_all(tracker: Path) -> None:
     assert last["overdue_written_cap"] == "1" and last["on_time_rate"] == "0.5"
 
 
+def test_the_findings_are_counted_on_one_line_unless_asked(tracker: Path) -> None:
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert res.stderr == (
+        "warning: 3 agents are left out of some figures (-v shows them here, each with its cell).\n"
+    )
+    assert len(json.loads(res.stdout)["findings"]) == 3  # the data lists them all
+
+
 def test_the_table_and_the_findings_for_people(tracker: Path) -> None:
-    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat())
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "-v")
     assert res.exit_code == 0, res.output
     assert "Leadership KPIs, Mon 11/16/2026 – Mon 11/30/2026 (10 business days)" in res.stdout
     assert "│ AET-2 " in res.stdout and "│ All " in res.stdout

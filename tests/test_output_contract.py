@@ -143,6 +143,8 @@ CASES: tuple[Case, ...] = (
     sample("history.csv", "history -f csv"),
     sample("history-agent.json", f"history {TYRONE} -f json"),
     sample("history-agent.csv", f"history {TYRONE} -f csv"),
+    sample("history-cells.json", "history --by Jordan --cells -f json"),
+    sample("history-cells.csv", "history --by Jordan --cells -f csv"),
     sample("undo-dry.json", "undo {op} --dry-run -f json"),
     sample("undo-dry.csv", "undo {op} --dry-run -f csv"),
     sample("undo.json", "undo {op} -f json"),

@@ -8,6 +8,7 @@ import typer
 
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
+    DAY_FORMS,
     AgentArg,
     ByOpt,
     ClassOpt,
@@ -37,7 +38,7 @@ def record_step_command(
         str | None,
         typer.Option(
             "--date",
-            help="The day the step was delivered (YYYY-MM-DD); default today.",
+            help=f"The day the step was delivered ({DAY_FORMS}); default today.",
             show_default=False,
         ),
     ] = None,
@@ -68,8 +69,9 @@ def record_step_command(
 ) -> None:
     """Record an escalation step delivered to an agent: its date column and a
     'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order or before its due
-    date (coaching on clock day 3, each later step the business day after the one before),
-    and says why; --early --reason records it anyway, the reason in the note."""
+    date (coaching 3 business days after the start, each later step the business day after
+    the one before), and says why; --early --reason records it anyway, the reason in the
+    note."""
     from esp_cli.render.record import render
     from esp_cli.services.record import early_reason, parse_step, record_step
 

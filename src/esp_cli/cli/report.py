@@ -18,6 +18,7 @@ from esp_cli.cli.options import (
     SendOpt,
     SmeOpt,
     TrackerOpt,
+    VerboseOpt,
     as_of_and_now,
     config_and_tracker,
     format_option,
@@ -77,12 +78,14 @@ def eod_command(
     cls: ClassOpt = None,
     sme: SmeOpt = None,
     tracker: TrackerOpt = None,
+    verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """The TBT Completion report for a day: per class and in total, access issues,
     escalation steps due, who did not self-report, and the outstanding agents. With --class
     or --sme, the report for those agents only (its title says so). With --eml, --msg or
     --send alone, nothing is printed unless --format or --out is given."""
+    from esp_cli.render.busy import working
     from esp_cli.services.eod import eod_report
     from esp_cli.services.mailing import deliver, prepare
 
@@ -90,8 +93,11 @@ def eod_command(
     when, now = as_of_and_now(day, "--date")
     # The e-mail's settings fail before anything is written (--out, a draft).
     mailing = prepare(cfg, eml=eml, msg=msg, send=send, dry_run=dry_run)
-    report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme, kpis=mailing is not None)
-    r.say_problems(report)
+    with working(f"Counting {tracker_file.name}"):
+        report = eod_report(
+            tracker_file, cfg, when, now, cls=cls, sme=sme, kpis=mailing is not None
+        )
+    r.say_problems(report, verbose)
     if fmt is not None or out is not None or mailing is None:
         r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
     if mailing is not None:
@@ -99,7 +105,7 @@ def eod_command(
 
         top = None
         if report.kpi is not None:
-            kr.say_findings(report.kpi, no_clock=False)
+            kr.say_findings(report.kpi, verbose, no_clock=False)
             top = kr.mail_section(report.kpi)
         compose = partial(r.letter, report, cfg.access_values, top=top)
         mailed = deliver(mailing, cfg, compose, report.tracker)
@@ -136,6 +142,7 @@ def kpi_command(
             show_default=False,
         ),
     ] = None,
+    verbose: VerboseOpt = False,
     tracker: TrackerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -144,6 +151,7 @@ def kpi_command(
     to complete (median, 90th percentile), ladder steps due by step, SPOC cases open, and
     the trend each business day. With --xlsx alone, nothing is printed unless --format is
     given."""
+    from esp_cli.render.busy import working
     from esp_cli.services.kpi import kpi_report
 
     cfg, tracker_file = config_and_tracker(config, tracker)
@@ -157,8 +165,9 @@ def kpi_command(
         )
     if xlsx is not None:
         check_new_workbook(xlsx, "--xlsx", tracker_file, cfg.master)
-    report = kpi_report(tracker_file, cfg, last, first, cls=cls, sme=sme)
-    kr.say_findings(report)
+    with working(f"Counting {tracker_file.name}"):
+        report = kpi_report(tracker_file, cfg, last, first, cls=cls, sme=sme)
+    kr.say_findings(report, verbose)
     if fmt is not None or xlsx is None:
         kr.show(report, fmt or Format.table)
     if xlsx is not None:

@@ -20,7 +20,16 @@ from esp_cli.core.kpi import ON_TIME_DAYS, FindingKind, KpiFigures, TrendDay
 from esp_cli.core.model import InlineImage
 from esp_cli.core.rules import LADDER, Step
 from esp_cli.errors import WriteFailedError
-from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
+from esp_cli.render import (
+    Format,
+    plain,
+    print_table,
+    say,
+    style,
+    write_csv,
+    write_json,
+    write_lines,
+)
 from esp_cli.render.eod import (
     FONT,
     SMALL,
@@ -194,14 +203,30 @@ def csv_row(fig: KpiFigures) -> dict[str, Any]:
 # -- the command's output --------------------------------------------------------------------------
 
 
-def say_findings(report: KpiReport, *, no_clock: bool = True) -> None:
-    """The cells esp could not read, and the agents the figures leave out, for the team
-    (without `no_clock`, not those without a clock start: the evening report names them)."""
-    for finding in report.cell_findings:
-        say(f"warning: {finding}")
-    for kpi_finding in report.findings:
-        if no_clock or kpi_finding.kind is not FindingKind.NO_CLOCK:
+def say_findings(report: KpiReport, verbose: bool = False, *, no_clock: bool = True) -> None:
+    """The cells esp could not read, and the agents the figures leave out, for the team on
+    stderr: each on its own line with `verbose` (or when there is one), else one line
+    counting them, so the figures come first (without `no_clock`, not the agents without a
+    clock start: the evening report names them itself)."""
+    left = [f for f in report.findings if no_clock or f.kind is not FindingKind.NO_CLOCK]
+    cells = report.cell_findings
+    if verbose or len(cells) + len(left) <= 1:
+        for finding in cells:
+            say(f"warning: {finding}")
+        for kpi_finding in left:
             say(f"warning: {kpi_finding}")
+        return
+    parts = []
+    if cells:
+        parts.append(f"{_count(len(cells), 'cell')} of the tracker could not be read")
+    if left:
+        are = "is" if len(left) == 1 else "are"
+        parts.append(f"{_count(len(left), 'agent')} {are} left out of some figures")
+    say(f"warning: {' and '.join(parts)} (-v shows them here, each with its cell).")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def show(report: KpiReport, fmt: Format) -> None:
@@ -214,9 +239,10 @@ def show(report: KpiReport, fmt: Format) -> None:
 
 
 def print_report(report: KpiReport) -> None:
-    say(f"{title(report)}: {headline(report)}")
+    """The KPIs as tables on a terminal, under their headline."""
+    write_lines(f"{title(report)}: {headline(report)}", style.HEADER)
     rows = [*report.classes, report.overall]
-    print_table(title(report), STATUS_HEADERS, [status_row(f) for f in rows])
+    print_table(f"As of {report.end:%a %m/%d/%Y}", STATUS_HEADERS, [status_row(f) for f in rows])
     print_table(
         f"Completed in the period (on time: within {ON_TIME_DAYS} business days)",
         PERIOD_HEADERS,

@@ -15,7 +15,9 @@ import bisect
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
+from esp_cli.config import Config
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key, name_words
 from esp_cli.core.names import name_tokens as name_tokens
@@ -363,3 +365,13 @@ def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "")
     if wanted_n and row.text("n_number") and "n_number" not in row.unreadable:
         return id_key(row.text("n_number")) != wanted_n
     return False
+
+
+def agent_names(tracker_path: Path, config: Config) -> list[str]:
+    """Every agent's name in the tracker, once each, in sheet order (shell completion, and
+    the hint for a name typed without quotes)."""
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx.workbook import Workbook
+
+    table = read_table(Workbook.open(tracker_path), config.columns, keys=("agent_name",))
+    return list(dict.fromkeys(row.name for row in table.rows() if row.name))

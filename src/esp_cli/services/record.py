@@ -177,6 +177,7 @@ def record_step(
         signed_by=signer,
         due=due,
         early_reason=early if early_note else None,
+        not_a_business_day=cal.why_closed(on),
     )
 
 
