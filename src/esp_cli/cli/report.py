@@ -11,6 +11,7 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    DAY_FORMS,
     ClassOpt,
     ConfigOpt,
     DayOpt,
@@ -120,14 +121,14 @@ def kpi_command(
         str | None,
         typer.Option(
             "--from",
-            help="The period's first day (YYYY-MM-DD); default: the 10 business days up to --to.",
+            help=f"The period's first day ({DAY_FORMS}); default: the 10 business days up to --to.",
             show_default=False,
         ),
     ] = None,
     end: Annotated[
         str | None,
         typer.Option(
-            "--to", help="The period's last day (YYYY-MM-DD); default today.", show_default=False
+            "--to", help=f"The period's last day ({DAY_FORMS}); default today.", show_default=False
         ),
     ] = None,
     cls: ClassOpt = None,
