@@ -35,6 +35,9 @@ from esp_cli.core.model import AgentRef
 from esp_cli.core.rules import AgentFacts, complete_from, done_by
 from esp_cli.render import plain
 from tests import factories
+from tests.support.libreoffice import convert_all_sheets
+from tests.support.marks import needs_schemas, needs_soffice
+from tests.support.ooxml import validate_package
 
 ONE_DAY = timedelta(days=1)
 SPOC_ISSUES = {"password reset", "no citrix apps showing", "learning hub issue"}
@@ -619,6 +622,39 @@ def test_the_workbook_has_the_table_the_trend_and_a_native_line_chart(
     assert axis.find("c:delete", ns).get("val") == "0"
     findings = [[c.value for c in r] for r in wb["Findings"].iter_rows(min_row=2)]
     assert sorted(r[3] for r in findings) == sorted(f["kind"] for f in data["findings"])
+
+
+@needs_schemas
+def test_the_workbook_is_valid_office_open_xml(tracker: Path, tmp_path: Path) -> None:
+    """Every part, the chart's DrawingML included, against the ECMA-376 schemas."""
+    out = tmp_path / "KPIs.xlsx"
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "--xlsx", str(out))
+    assert res.exit_code == 0, res.output
+    assert validate_package(out) == []
+
+
+@pytest.mark.interop
+@needs_soffice
+def test_libreoffice_opens_the_workbook(tracker: Path, tmp_path: Path) -> None:
+    """A second spreadsheet application reads what leadership would see in Excel."""
+    out = tmp_path / "KPIs.xlsx"
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "--xlsx", str(out))
+    assert res.exit_code == 0, res.output
+    data = kpi_json(tracker, "--to", TO.isoformat())
+    sheets = convert_all_sheets(out, tmp_path / "csv", as_shown=True)
+    assert list(sheets) == ["KPIs", "Trend", "Definitions", "Findings"]
+    kpi = sheets["KPIs"]
+    assert kpi[0][0].startswith("Leadership KPIs, Mon 11/16/2026 – Mon 11/30/2026")
+    assert [r[0] for r in kpi[4:7]] == ["AET-1", "AET-2", "All"]
+    overall = data["overall"]
+    assert kpi[6][1:4] == [str(overall["agents"]), str(overall["complete"]), "66.7%"]
+    assert kpi[5][3] == ""  # AET-2 has no agent: no rate, an empty cell (not 0%)
+    trend = sheets["Trend"]
+    assert [r[:4] for r in trend[3 : 3 + len(data["trend"])]] == [
+        [date.fromisoformat(t["date"]).strftime("%a %m/%d/%Y"), str(t["open"]),
+         str(t["completed"]), str(t["behind_target"])]
+        for t in data["trend"]
+    ]  # fmt: skip
 
 
 def test_the_workbook_never_replaces_the_tracker(tracker: Path) -> None:

@@ -348,6 +348,7 @@ def xlsx_bytes(report: KpiReport) -> bytes:
     trend.column_dimensions["A"].width = 16
     for letter in "BCD":
         trend.column_dimensions[letter].width = 13
+    trend.row_dimensions[3].height = 30  # "Behind target" wraps onto a second line
     if report.trend:
         last = 3 + len(report.trend)
         chart = LineChart()
