@@ -102,8 +102,6 @@ def eod_command(
     if fmt is not None or out is not None or mailing is None:
         r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
     if mailing is not None:
-        from esp_cli.render import kpi as kr
-
         top = None
         if report.kpi is not None:
             kr.say_findings(report.kpi, verbose, no_clock=False)
