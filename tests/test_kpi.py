@@ -756,7 +756,9 @@ def test_the_evening_email_draws_its_chart_with_matplotlib(tracker: Path) -> Non
         encoding="utf-8",
     )
     eml = tracker.parent / "eod.eml"
-    modules = loaded("report", "eod", "-c", str(config), "--date", TO.isoformat(), "--eml", str(eml))
+    modules = loaded(
+        "report", "eod", "-c", str(config), "--date", TO.isoformat(), "--eml", str(eml)
+    )
     assert eml.exists() and "matplotlib" in modules
 
 
