@@ -51,6 +51,7 @@ GUIDES: dict[str, tuple[str, str]] = {
     "progress missing": ("commands/progress.md", "Self-reports"),
     "record-step": ("commands/escalations.md", "Escalations"),
     "report eod": ("commands/reports.md", "Reports and e-mail"),
+    "report kpi": ("commands/kpi.md", "Leadership KPIs"),
     "report locate": ("commands/reports.md", "Reports and e-mail"),
     "round": ("commands/round.md", "The daily round"),
     "sme assign": ("commands/sme.md", "TBT SMEs"),

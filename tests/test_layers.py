@@ -203,6 +203,7 @@ IO_CALLS = {
 # Names that are I/O even unless called (`f = open`, `os.environ["X"]`).
 IO_NAMES = {"open", "print", "input", "breakpoint", "__import__", "environ", "stdin",
             "stdout", "stderr"}  # fmt: skip
+IO_ATTRIBUTES = {"environ", "stdin", "stdout", "stderr"}
 
 
 def _pure_modules() -> list[str]:
@@ -227,10 +228,10 @@ def io_used(source: str) -> list[str]:
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in IO_CALLS - {"replace"}:
                 found.add(f"{name}()")
-        elif isinstance(node, ast.Name) and node.id in IO_NAMES:
+        elif isinstance(node, ast.Name) and node.id in IO_NAMES and isinstance(node.ctx, ast.Load):
             found.add(node.id)
-        elif isinstance(node, ast.Attribute) and node.attr in IO_NAMES:
-            found.add(node.attr)
+        elif isinstance(node, ast.Attribute) and node.attr in IO_ATTRIBUTES:
+            found.add(node.attr)  # a field named `open` on a figure is not the builtin
     return sorted(found)
 
 

@@ -258,8 +258,11 @@ def _check_message(msg: EmailMessage) -> tuple[str, str]:
     assert msg["Date"] is not None and msg["Date"].datetime is not None
     assert msg["Message-ID"].endswith("@vendorcx.com>")
     assert msg.get_content_type() == "multipart/alternative"
+    # The text, then the HTML with the KPI trend's picture it shows by Content-ID.
     parts = [p.get_content_type() for p in msg.iter_parts()]
-    assert parts == ["text/plain", "text/html"]
+    assert parts == ["text/plain", "multipart/related"]
+    related = [p.get_content_type() for p in list(msg.iter_parts())[1].iter_parts()]
+    assert related == ["text/html", "image/png"]
     text = msg.get_body(("plain",))
     html = msg.get_body(("html",))
     assert text is not None and html is not None

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from esp_cli.workbook.inputs import check_workbook
+from esp_cli.workbook.inputs import check_new_workbook, check_workbook
+
+__all__ = ["check_new_workbook", "check_tracker"]
 
 
 def check_tracker(path: Path, source: str, master: Path | None = None) -> None:
