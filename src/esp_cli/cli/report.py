@@ -11,6 +11,7 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    DATE,
     DAY_FORMS,
     ClassOpt,
     ConfigOpt,
@@ -128,6 +129,7 @@ def kpi_command(
         str | None,
         typer.Option(
             "--from",
+            metavar=DATE,
             help=f"The period's first day ({DAY_FORMS}); default: the 10 business days up to --to.",
             show_default=False,
         ),
@@ -135,7 +137,10 @@ def kpi_command(
     end: Annotated[
         str | None,
         typer.Option(
-            "--to", help=f"The period's last day ({DAY_FORMS}); default today.", show_default=False
+            "--to",
+            metavar=DATE,
+            help=f"The period's last day ({DAY_FORMS}); default today.",
+            show_default=False,
         ),
     ] = None,
     cls: ClassOpt = None,
