@@ -24,7 +24,7 @@ from esp_cli.core.values import name_key
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.results.history import Conflict, UndoResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder
-from esp_cli.services.history import undone_by
+from esp_cli.services.history import undone_by, worked_out
 from esp_cli.workbook import history
 from esp_cli.workbook.history import Log
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -52,7 +52,8 @@ def undo(
         exact = _unbroken_since(log, target, s.workbook)
         conflicts = _plan(s.plan, s.workbook, target, exact, config)
         if conflicts and not skip_conflicts:
-            raise _refusal(target, conflicts, [o for o in log.operations if o.line > target.line])
+            later = [o for o in log.operations if o.line > target.line]
+            raise _refusal(target, conflicts, worked_out(later, log.path, s.path, config))
     return UndoResult(
         target=target,
         conflicts=conflicts,
