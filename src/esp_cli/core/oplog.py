@@ -7,7 +7,7 @@ their type in JSON: a date is {"date": ...}, an error cell {"error": "#N/A"}.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -255,8 +255,9 @@ class Operation:
     state: str = field(default=WRITTEN, metadata=as_json(hidden=True))
     # Where it is in the log (1-based).
     line: int = field(default=0, compare=False, metadata=as_json(hidden=True))
-    # A new entry's cells already in their JSON form (cell_entries), written as they are.
-    cell_json: list[dict[str, Any]] | None = field(
+    # A new entry's cells already in their JSON form (cell_entries), written as they are
+    # (one at a time: read once, as the entry is written).
+    cell_json: Iterable[dict[str, Any]] | None = field(
         default=None, compare=False, repr=False, metadata=as_json(hidden=True)
     )
     # A write's: each part of the package it wrote, as "CRC-32:size" (from the zip's

@@ -181,15 +181,42 @@ def machine_name() -> str:
 
 
 def _encode(op: Operation) -> bytes:
-    """One line of the log. Text that came from the system with bytes that are not UTF-8
-    (a file name, an argument, a login: Python keeps each such byte as a lone surrogate)
-    cannot be written as UTF-8: that entry is written with every non-ASCII character
-    escaped (\\udce9), which JSON reads back as exactly the same text."""
-    data = op.to_json()
+    """One line of the log (see _pieces)."""
+    return b"".join(_pieces(op))
+
+
+def _json(data: Any) -> bytes:
+    """JSON as UTF-8. Text that came from the system with bytes that are not UTF-8 (a file
+    name, an argument, a login: Python keeps each such byte as a lone surrogate) cannot be
+    written as UTF-8: it is written with every non-ASCII character escaped (\\udce9),
+    which JSON reads back as exactly the same text."""
     try:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     except UnicodeEncodeError:
-        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode()
+
+
+_PIECE = 1 << 20
+
+
+def _pieces(op: Operation) -> Iterator[bytes]:
+    """One line of the log in pieces of about a megabyte: the entry of a write of 50,000
+    cells (tens of megabytes) is never held whole, nor its cells all at once."""
+    data = op.to_json()
+    cells = data.pop("cells")  # the last key
+    head = _json(data)
+    yield head[:-1] + b',"cells":['
+    held: list[bytes] = []
+    size = 0
+    for i, cell in enumerate(cells):
+        piece = _json(cell)
+        held.append(b"," + piece if i else piece)
+        size += len(piece)
+        if size >= _PIECE:
+            yield b"".join(held)
+            held, size = [], 0
+    held.append(b"]}\n")
+    yield b"".join(held)
 
 
 def _decode(
@@ -466,17 +493,20 @@ class Recorder:
             self.open()
         fh = self._fh
         assert fh is not None
-        lines = [_encode(replace(op, state=PENDING) if pending and i == len(ops) - 1 else op)
-                 for i, op in enumerate(ops)]  # fmt: skip
-        data = b"".join(lines)
         try:
             fh.seek(0, os.SEEK_END)
             if fh.tell() > 0 and not self._ends_with_newline():
-                data = b"\n" + data  # a line cut short by a crash stays on its own line
-            fh.write(data)
+                fh.write(b"\n")  # a line cut short by a crash stays on its own line
+            for i, op in enumerate(ops):
+                last = pending and i == len(ops) - 1
+                start = fh.tell()
+                for n, piece in enumerate(_pieces(replace(op, state=PENDING) if last else op)):
+                    if last and n == 0:
+                        state = start + piece.index(_PENDING) + len(b'"state":"')
+                        self._pending = (start, state)
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
-            end = fh.tell()
         except OSError as exc:
             raise WriteFailedError(
                 f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
@@ -484,9 +514,6 @@ class Recorder:
                 fix="free some space in the backups folder, or set [backup] dir in esp.toml "
                 "to a writable folder.",
             ) from exc
-        if pending:
-            start = end - len(lines[-1])
-            self._pending = (start, start + lines[-1].index(_PENDING) + len(b'"state":"'))
 
     def confirm(self) -> None:
         """The tracker is replaced: the pending entry is a write. (Should this fail, the
@@ -541,12 +568,10 @@ def now() -> datetime:
 
 def cell_entries(
     changes: Sequence[CellChange], before_xml: Callable[[str, int, int], bytes | None]
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """The changes as the log's cells (CellRecord.to_json, built directly: a write of
-    10,000 cells records them in a few hundredths of a second); `before_xml` gives a cell's
-    XML before the write."""
-    out: list[dict[str, Any]] = []
-    append = out.append
+    10,000 cells records them in a few hundredths of a second), one at a time as the entry
+    is written; `before_xml` gives a cell's XML before the write."""
     letters: dict[int, str] = {}
     for c in changes:
         xml = before_xml(c.sheet, c.row, c.col)
@@ -554,25 +579,23 @@ def cell_entries(
         letter = letters.get(c.col)
         if letter is None:
             letter = letters[c.col] = col_letter(c.col)
-        append(
-            {
-                "sheet": c.sheet,
-                "cell": f"{letter}{c.row}",
-                "row": c.row,
-                "col": c.col,
-                "agent": c.agent,
-                "class": c.cls,
-                "column": c.column,
-                "before": old if old is None or type(old) is str else tag(old),
-                "after": new if new is None or type(new) is str else tag(new),
-                "before_xml": None if xml is None else xml.decode("utf-8", "surrogateescape"),
-            }
-        )
+        cell = {
+            "sheet": c.sheet,
+            "cell": f"{letter}{c.row}",
+            "row": c.row,
+            "col": c.col,
+            "agent": c.agent,
+            "class": c.cls,
+            "column": c.column,
+            "before": old if old is None or type(old) is str else tag(old),
+            "after": new if new is None or type(new) is str else tag(new),
+            "before_xml": None if xml is None else xml.decode("utf-8", "surrogateescape"),
+        }
         if c.agent_id is not None:
-            out[-1]["agent_id"] = c.agent_id
-            out[-1]["email"] = c.email or ""
-            out[-1]["n_number"] = c.n_number or ""
-    return out
+            cell["agent_id"] = c.agent_id
+            cell["email"] = c.email or ""
+            cell["n_number"] = c.n_number or ""
+        yield cell
 
 
 # -- changes made outside esp -------------------------------------------------------------

@@ -349,7 +349,6 @@ class WriteSession:
                 else None
             )
             patcher = self.plan.patcher
-            cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
 
             def record(backup: Path, digest_after: str, parts: dict[str, str]) -> None:
                 entries = [history.noticed(outside, backup)] if outside is not None else []
@@ -362,7 +361,7 @@ class WriteSession:
                         digest_before=before,
                         digest_after=digest_after,
                         backup=backup.name,
-                        cell_json=cells,
+                        cell_json=history.cell_entries(self.plan.changes, patcher.cell_xml),
                         added_columns=tuple(self.plan.added_columns),
                         undoes=self.undoes,
                         parts=parts,

@@ -102,6 +102,14 @@ class Workbook:
         self._values[(sheet.name, None, None)] = got
         return got
 
+    def release_reader(self) -> None:
+        """Let go of the value reader (calamine's copy of the package and its strings:
+        some 50 MB for a 50,000-agent tracker) once the rows are read; a later read makes
+        it again."""
+        if self._reader is not None:
+            self._reader = None
+            system.release_freed_memory()
+
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:
         """The sheet's drop-down lists with their allowed values (x14 ones included)."""
         if self._reader is None:
