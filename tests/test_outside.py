@@ -17,9 +17,12 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.core.oplog import CellRecord, tag
+from esp_cli.core.refs import col_letter
 from esp_cli.workbook import history
 from esp_cli.workbook.xlsx import reader
 from esp_cli.workbook.xlsx.package import Package
+from esp_cli.workbook.xlsx.workbook import Workbook
 
 from .factories import TRACKER_HEADERS, make_workbook
 
@@ -285,3 +288,68 @@ def test_a_backup_is_not_removed_before_the_cells_it_holds_are_worked_out(
     res = ok("history", "-t", t, "--config", str(cfg), "--format", "json")
     (shown,) = [o for o in json.loads(res.stdout)["operations"] if o["kind"] == "outside"]
     assert [(c["cell"], c["after"]) for c in shown["cells"]] == [("E4", "N777")]
+
+
+# -- worked out later, the same cells as worked out at once --------------------------------------
+
+
+def _eager(before: Path, first: dict[str, Any], saved: Path) -> list[tuple[Any, ...]]:
+    """The cells as the write that noticed the save would have worked them out at once:
+    the previous write's backup (with the cells it wrote) against the tracker as saved,
+    every sheet compared, named as esp reads the saved tracker."""
+    written = {
+        (c["sheet"], c["row"], c["col"]): CellRecord.from_json(c).after for c in first["cells"]
+    }
+    now_ = Workbook.open(saved)
+    cells, omitted, _note = history._diff(Workbook.open(before), written, now_, None)
+    assert omitted == 0
+    describe = history.names()(now_)
+    assert describe is not None
+    return [
+        (c.sheet, f"{col_letter(c.col)}{c.row}", *describe(c.sheet, c.row, c.col),
+         tag(c.before), tag(c.after))
+        for c in cells
+    ]  # fmt: skip
+
+
+def _saved_in_excel_on_two_sheets(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    tracker = wb["ESP Tracker"]
+    tracker["E4"] = "N777"  # a new value
+    tracker["C3"] = "E1"  # the same value, written again
+    tracker["B5"] = "Sam Leigh"  # a name (the agent is named as the save left it)
+    tracker["G3"] = 45976  # a number where there was nothing
+    tracker["E2"] = None  # a header cell emptied
+    wb["Lists"]["A2"] = "No issues at all"
+    wb.save(path)
+
+
+def _sheet_rewritten_as_excel_would(path: Path) -> None:
+    edit = {
+        "xl/worksheets/sheet1.xml": lambda x: x.replace(b">Bob Ray<", b">Robert Ray<", 1),
+    }
+    save_as_excel_would(path, edit)
+
+
+@pytest.mark.parametrize(
+    "save",
+    [_saved_in_excel_on_two_sheets, _sheet_rewritten_as_excel_would],
+    ids=["openpyxl", "sheet"],
+)
+def test_the_cells_worked_out_later_are_those_worked_out_at_once(
+    book: Path, tmp_path: Path, save: Callable[[Path], None]
+) -> None:
+    note(book, "Ann Lee", "first")
+    save(book)
+    saved = tmp_path / "as saved.xlsx"
+    saved.write_bytes(book.read_bytes())
+    note(book, "E3", "second")  # by Agent ID: the save renamed Sam Lee
+    first = entries(book)[0]
+    expected = _eager(book.parent / "esp-backups" / first["backup"], first, saved)
+    assert expected  # the save changed cells
+    (shown,) = outside_ops(book)
+    got = [
+        (c["sheet"], c["cell"], c["agent"], c["class"], c["column"], c["before"], c["after"])
+        for c in shown["cells"]
+    ]
+    assert got == expected
