@@ -20,8 +20,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from esp_cli.core.addresses import split_addresses
+from esp_cli.core.answers import ROUND_PHRASES
 from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
+from esp_cli.core.typed import refusal
 from esp_cli.errors import ConfigError, NoSignerError, UsageError, printable
 from esp_cli.system import user_config_dir
 
@@ -70,6 +72,7 @@ class Config:
     sme_emails: dict[str, str] = field(default_factory=dict)
     spoc_phone: str = SPOC_PHONE
     access_values: tuple[str, ...] = DEFAULT_ACCESS_VALUES
+    round_phrases: tuple[str, ...] = ROUND_PHRASES  # esp round: statuses typed by number
     learning_contacts: tuple[str, ...] = ()
     report_to: tuple[str, ...] = ()
     report_cc: tuple[str, ...] = ()
@@ -80,6 +83,9 @@ class Config:
     smtp: dict[str, Any] = field(default_factory=dict)
     backup_dir: Path | None = None
     advice: AdviceConfig = field(default_factory=AdviceConfig)
+    # A folder of the ladder documents' Word templates (coaching.docx, written-cap.docx,
+    # final-cap.docx, term-review.docx) overriding the built-in ones ([documents] templates).
+    document_templates: Path | None = None
     backup_keep_days: int = 14  # every backup younger than this is kept
     backup_keep_count: int = 30  # and at least this many of the newest
     warnings: tuple[str, ...] = ()  # sections and keys esp does not know (likely typos)
@@ -386,11 +392,13 @@ SCHEMA: dict[str, dict[str, tuple[_Type, str]]] = {
         "keep_count": (COUNT, "30"),
     },
     "spoc": {"phone": (TEXT, '"(888) 905-9500"')},
+    "round": {"phrases": (TEXTS, '["Working on TBTs; no issues.", "Waiting on a Certifier."]')},
     "advice": {
         "learning_hub_link": (TEXT, '"http://cvshealth.sabacloud.com"'),
         "templates": (TEXT, '"advice"'),
         "breakout": (TEXT, '"https://teams.example.com/tbt-breakout (2pm ET)"'),
     },
+    "documents": {"templates": (TEXT, '"document-templates"')},
 }
 
 
@@ -536,6 +544,24 @@ def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> P
     return p if p.is_absolute() else base / p
 
 
+def _phrases(value: Any, where: Path) -> tuple[str, ...]:
+    """[round] phrases, spaces tidied; the built-in ones when the key is absent (an empty
+    list: none)."""
+    if value is None:
+        return ROUND_PHRASES
+    phrases = []
+    for n, text in enumerate(_strs(value), 1):
+        why = refusal(text, f"[round] phrases {n}")
+        if why:
+            raise ConfigError(
+                f"{where}: {why}.",
+                fix="write it without it (a newline in a phrase: write two phrases).",
+            )
+        if text.strip():
+            phrases.append(" ".join(text.split()))
+    return tuple(phrases)
+
+
 def _from_dict(raw: dict[str, Any], where: Path) -> Config:
     """The Config of a parsed esp.toml whose types check_schema has checked."""
     base = where.parent
@@ -546,7 +572,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
 
     tracker, cal, people = section("tracker"), section("calendar"), section("people")
     report, smtp, backup = section("report"), section("smtp"), section("backup")
-    advice = section("advice")
+    advice, documents = section("advice"), section("documents")
     if "password" in smtp:
         raise ConfigError(
             f"{where}: [smtp] password must not be stored in esp.toml.",
@@ -575,6 +601,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         sme_emails=dict(people.get("sme_emails", {})),
         spoc_phone=section("spoc").get("phone", SPOC_PHONE),
         access_values=_strs(section("access").get("values")) or DEFAULT_ACCESS_VALUES,
+        round_phrases=_phrases(section("round").get("phrases"), where),
         learning_contacts=_recipients(people.get("learning_contacts")),
         report_to=_recipients(report.get("to")),
         report_cc=_recipients(report.get("cc")),
@@ -589,6 +616,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
             templates=_path(advice.get("templates"), base, "[advice] templates", where),
             breakout=_tidy(advice.get("breakout")),
         ),
+        document_templates=_path(documents.get("templates"), base, "[documents] templates", where),
         backup_keep_days=backup.get("keep_days", 14),
         backup_keep_count=backup.get("keep_count", 30),
     )

@@ -22,6 +22,7 @@ COMMAND_MODULES = {
     "escalations": "escalations",
     "round": "round",
     "record-step": "record",
+    "document": "document",
     "explain": "explain",
     "advise": "advise",
     "history": "history",

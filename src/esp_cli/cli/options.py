@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +14,7 @@ from esp_cli.cli.base import choice_type
 from esp_cli.cli.complete import complete_agent
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
+from esp_cli.core.rules import END_OF_DAY
 from esp_cli.errors import UsageError
 from esp_cli.render import Format, say
 from esp_cli.workbook.inputs import check_workbook
@@ -130,11 +131,6 @@ SendOpt = Annotated[
         "ESP_SMTP_PASSWORD environment variable only.",
     ),
 ]
-
-
-# Where --as-of is given, timeboxes (the 4-hour Call Cert) are measured at the end of that
-# day, so a replay of a past day is complete and the same on every run; without it, now.
-END_OF_DAY = time(23, 59)
 
 
 def config_for(path: Path | None, tracker: Path | None = None) -> Config:

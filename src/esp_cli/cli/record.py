@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -61,6 +62,15 @@ def record_step_command(
             show_default=False,
         ),
     ] = None,
+    document: Annotated[
+        Path | None,
+        typer.Option(
+            "--document",
+            help="The step's Word document (.docx, as esp document makes it); the Notes line "
+            "names it.",
+            show_default=False,
+        ),
+    ] = None,
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
@@ -71,7 +81,7 @@ def record_step_command(
     'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order or before its due
     date (coaching 3 business days after the start, each later step the business day after
     the one before), and says why; --early --reason records it anyway, the reason in the
-    note."""
+    note. --document names the step's Word document in the Notes line."""
     from esp_cli.render.record import render
     from esp_cli.services.record import early_reason, parse_step, record_step
 
@@ -88,5 +98,6 @@ def record_step_command(
         cls=cls,
         dry_run=dry_run,
         early=why_early,
+        document=document,
     )
     render(result, fmt)
