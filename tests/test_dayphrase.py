@@ -185,3 +185,14 @@ def test_the_rounds_spoc_key_takes_a_month_day_as_a_day_that_has_happened() -> N
 
     assert read_spoc("INC0049311 12/1", SAT, typed_day).called == date(2026, 12, 1)
     assert read_spoc("INC0049311 12/6", SAT, typed_day).called == date(2025, 12, 6)
+
+
+def test_a_kpi_period_may_end_ahead_but_starts_on_a_day_that_has_happened(sample: Path) -> None:
+    """On 12/05/2026, `report kpi --from 11/2 --to 12/31` is 11/02/2026 to 12/31/2026."""
+    with time_machine.travel(SAT, tick=False):
+        got = CliRunner().invoke(
+            app, ["report", "kpi", "--from", "11/2", "--to", "12/31", "-f", "json"]
+        )
+    assert got.exit_code == 0, got.output
+    period = json.loads(got.stdout)
+    assert "2026-11-02" in json.dumps(period) and "2026-12-31" in json.dumps(period)
