@@ -50,6 +50,8 @@ class NotMade:
     file: Path | None = field(default=None, metadata=as_json(omit_none=True))
     # The placeholder whose fact is missing.
     missing: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # --record and the document already made: the Notes line recorded with it, naming it.
+    note: str | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass

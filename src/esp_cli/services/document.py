@@ -29,8 +29,10 @@ Choices made where the issue is silent:
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -53,12 +55,14 @@ from esp_cli.core.documents import (
     ladder_dates,
 )
 from esp_cli.core.model import Letter, Signer
-from esp_cli.core.names import file_stem
+from esp_cli.core.names import file_stem, name_in_file, name_key
 from esp_cli.core.notes import NoteKind
-from esp_cli.core.rules import LADDER, Evaluation, Step, evaluate, fmt_day
+from esp_cli.core.rules import LADDER, Evaluation, Step, evaluate, fmt_day, step_due
 from esp_cli.errors import (
     ConfigError,
+    EarlyStepError,
     EspError,
+    InputFileError,
     StepOrderError,
     UnsafeWriteError,
     UsageError,
@@ -71,7 +75,7 @@ from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_age
 from esp_cli.services.escalations import COMPUTED_KEYS
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import cell_text, refuse_future
-from esp_cli.services.record import check_step, plan_step
+from esp_cli.services.record import check_document, check_step, plan_step, read_document
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
 from esp_cli.system import write_file_atomically
@@ -103,12 +107,26 @@ def built_in_template(step: Step) -> bytes:
     return resources.files("esp_cli").joinpath("templates", docs.TEMPLATE_FILES[step]).read_bytes()
 
 
-def _environment() -> Any:
+def _environment(*, escaped: bool = True) -> Any:
     """Jinja as the documents use it: a value esp does not have is an error, never a blank
-    (StrictUndefined), and values are escaped for the document's XML."""
+    (StrictUndefined), and values are escaped for the document's XML (`escaped`; not in
+    its properties, plain text that python-docx escapes itself)."""
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(undefined=StrictUndefined, autoescape=True)
+    return Environment(undefined=StrictUndefined, autoescape=escaped)
+
+
+@functools.cache
+def _template_class() -> Any:
+    """docxtpl's DocxTemplate, its properties (title, author, ...) filled in as plain text:
+    XML-escaped once, by python-docx, not twice ('O&#39;Connor' in File › Info)."""
+    from docxtpl import DocxTemplate
+
+    class Template(DocxTemplate):  # type: ignore[misc]
+        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            super().render_properties(context, _environment(escaped=False))
+
+    return Template
 
 
 def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -> StepTemplate:
@@ -140,7 +158,8 @@ def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -
         ) from exc
     checked = StepTemplate(step, data, source, check_placeholders(names, source))
     if trial:
-        fill(checked, docs.values(_example(step)), "esp")
+        example = _example(step)
+        fill(checked, docs.values(example), "esp", docs.stamp(example))
     return checked
 
 
@@ -169,12 +188,12 @@ def load_templates(config: Config, steps: Sequence[Step]) -> dict[Step, StepTemp
     return out
 
 
-def fill(template: StepTemplate, values: dict[str, Any], deliverer: str) -> bytes:
-    """The document: the template with `values` filled in, as the bytes of a .docx."""
-    from docxtpl import DocxTemplate
+def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: str) -> bytes:
+    """The document: the template with `values` filled in, as the bytes of a .docx that
+    carries `stamp` (whose, which step's and which day's it is: docs.read_stamp)."""
     from jinja2 import UndefinedError
 
-    document = DocxTemplate(io.BytesIO(template.data))
+    document = _template_class()(io.BytesIO(template.data))
     try:
         document.render(values, _environment())
     except UndefinedError as exc:
@@ -187,6 +206,7 @@ def fill(template: StepTemplate, values: dict[str, Any], deliverer: str) -> byte
     props.created = props.modified = datetime.now().replace(microsecond=0)
     props.last_modified_by = deliverer
     props.revision = 1
+    props.identifier = stamp
     out = io.BytesIO()
     document.save(out)
     # A filled template leaves cycles of XML objects behind; esp collects rarely (cli.main),
@@ -271,6 +291,9 @@ class _Run:
     already: list[NotMade] = field(default_factory=list)
     refused: list[NotMade] = field(default_factory=list)
     smes_without_address: list[str] = field(default_factory=list)
+    # How many agents of the tracker have each name as a file name holds it (name_key).
+    names_in_files: Counter[str] = field(default_factory=Counter)
+    taken: set[str] = field(default_factory=set)  # the file names of this run, folded
 
     def paths(self, stem: str) -> list[Path]:
         return [self.out / f"{stem}{DOCX}", *(self.out / f"{stem}.{k}" for k in self.drafts)]
@@ -332,7 +355,16 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
             f"{row.label()}: the escalation ladder cannot be evaluated ({ev.reason}).",
             fix="fill in the agent's ESP Start Date (and correct any unreadable step date).",
         )
-    check_step(row, step, on, run.cal)
+    try:
+        check_step(row, step, on, run.cal)
+    except EarlyStepError as exc:
+        due = step_due(facts_from_row(row), step, run.cal)
+        raise EarlyStepError(
+            exc.message,
+            fix=(f"give --date {due:%Y-%m-%d} or later, or " if due else "")
+            + f'record it early first (esp record-step "{row.label()}" {step.value} --date '
+            f"{on:%Y-%m-%d} --early --reason 'why'), then make its document.",
+        ) from exc
     facts = facts_from_row(row)
     recorded = {s: d for s in LADDER if (d := facts.step_date(s)) is not None}
     delivered, ahead = ladder_dates(recorded, step, on, run.cal)
@@ -366,6 +398,62 @@ def _address(row: Row) -> tuple[str, ...] | None:
     return tuple(found) if found else None
 
 
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a name the system refuses (too long) does not, and writing
+    it says why."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _stem(run: _Run, s: WriteSession, row: Row, step: Step, on: date) -> str:
+    """The document's file name (without its extension): the agent's name, and their Agent
+    ID (else row) when another agent of the tracker has a name that makes the same file
+    name (namesakes, long names the same once cut), so every agent has a name of their own
+    in every run; never one already taken in this run."""
+    if not run.names_in_files:
+        run.names_in_files.update(
+            name_key(name_in_file(r.name)) for r in s.table.rows() if r.has_identity
+        )
+    tag = ""
+    if run.names_in_files[name_key(name_in_file(row.name))] > 1:
+        agent_id = row.text("agent_id").strip() if "agent_id" not in row.unreadable else ""
+        tag = agent_id or f"row {row.row}"
+    stem = base = file_stem(on, row.name, heading(step), tag)
+    n = 2
+    while stem.casefold() in run.taken:
+        stem = f"{base} ({n})"
+        n += 1
+    run.taken.add(stem.casefold())
+    return stem
+
+
+def _record_made(
+    run: _Run, s: WriteSession, wanted: _Candidate, docx: Path, *, strict: bool
+) -> None:
+    """--record, and the step's document is already there (made earlier, a run stopped
+    before the tracker was written): its step recorded naming it, once it is checked to be
+    this agent's, this step's and this day's; never made again."""
+    row, step, on = wanted.row, wanted.step, wanted.on
+    ref = row.ref()
+    try:
+        check_document(read_document(docx), row, step, on, on)
+        _facts(row, step, on, run)  # the ladder allows it
+        cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
+        planned = plan_step(
+            s, row, step, on, writer=run.signer.name, config=run.config, cal=run.cal,
+            moment=datetime.now(), note=run.note, document=docx.name,
+        )  # fmt: skip
+    except (InputFileError, StepOrderError, UnsafeWriteError) as exc:
+        if strict:
+            raise
+        run.refused.append(NotMade(ref, step, exc.message, file=docx))
+        return None
+    run.already.append(NotMade(ref, step, "already made", file=docx, note=planned.line))
+    return None
+
+
 @dataclass(frozen=True)
 class _Made:
     """A document filled in and its step planned, waiting to be saved with the others."""
@@ -391,10 +479,11 @@ def _make(
     error instead."""
     row, step, on = wanted.row, wanted.step, wanted.on
     ref = row.ref()
-    stem = file_stem(on, ref.name, heading(step))
-    paths = run.paths(stem)
-    there = next((p for p in paths if p.exists()), None)
+    paths = run.paths(_stem(run, s, row, step, on))
+    there = next((p for p in paths if _exists(p)), None)
     if there is not None:
+        if run.record and paths[0].is_file():
+            return _record_made(run, s, wanted, paths[0], strict=strict)
         if strict:
             raise WriteFailedError(
                 f"{there}: already there; esp never writes over a file.",
@@ -402,6 +491,7 @@ def _make(
             )
         run.already.append(NotMade(ref, step, "already made", file=there))
         return None
+    stem = paths[0].stem
     try:
         facts = _facts(row, step, on, run)
         values = filled(facts, templates[step].names)
@@ -428,7 +518,7 @@ def _make(
         to = found
         cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
-    data = fill(templates[step], values, run.signer.name)
+    data = fill(templates[step], values, run.signer.name, docs.stamp(facts))
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:
