@@ -619,11 +619,17 @@ def test_a_tracker_changed_while_writing_keeps_the_document_and_says_how_to_reco
     assert res.exit_code == ExitCode.BUSY, res.output
     assert (tmp_path / f"{KAYLA}.docx").is_file()
     assert f"Saved 1 document(s) — {KAYLA}.docx — but their steps were not recorded" in res.stderr
-    assert (
-        f'esp record-step "Kayla Brooks" coaching --date 2026-11-25 --document '
-        f'"{tmp_path / KAYLA}.docx"' in res.stderr
-    )
-    assert notes_and_coaching(book) == (None, None)
+    assert "once the workbook is free" in res.stderr
+    command = f'esp record-step "E10342" coaching --document "{tmp_path / KAYLA}.docx"'
+    assert command in res.stderr and notes_and_coaching(book) == (None, None)
+    # The command it gives records it (the date is the document's).
+    with time_machine.travel(TODAY, tick=False):
+        res = CliRunner().invoke(app, [
+            "record-step", "E10342", "coaching", "--document", f"{tmp_path / KAYLA}.docx",
+            "--tracker", str(book), "--config", str(config),
+        ])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert notes_and_coaching(book)[1].date() == WED
 
 
 # -- what esp --help pays ------------------------------------------------------------------------

@@ -65,6 +65,8 @@ def tell(result: DocumentResult) -> None:
     """What people should know, on stderr: findings, what was not made and why, where the
     documents are, what was recorded."""
     say_findings(result.findings, verbose=False, verbose_flag=None)
+    for warning in result.template_warnings:
+        say(f"warning: {warning}")
     for made in result.already_made:
         where = f": {made.file}" if made.file else ""
         recorded = "; its step recorded with it" if made.note else ""

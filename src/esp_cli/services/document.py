@@ -66,6 +66,7 @@ from esp_cli.errors import (
     StepOrderError,
     UnsafeWriteError,
     UsageError,
+    WorkbookBusyError,
     WriteFailedError,
 )
 from esp_cli.mail import outgoing as mail
@@ -188,6 +189,38 @@ def load_templates(config: Config, steps: Sequence[Step]) -> dict[Step, StepTemp
     return out
 
 
+def stray_templates(config: Config, used: dict[Step, StepTemplate]) -> list[str]:
+    """What to say of the .docx files in the templates folder whose name is no step's: a
+    template saved as 'Written CAP.docx' is never read, its step uses the built-in one."""
+    folder = config.document_templates
+    if folder is None or not folder.is_dir():
+        return []
+    from esp_cli.services.record import parse_step
+
+    files = docs.TEMPLATE_FILES
+    said = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name.casefold()):
+        if path.suffix.lower() != DOCX or path.name.startswith("~$") or path.name in files.values():
+            continue
+        try:
+            step = parse_step(path.stem)
+        except UsageError:
+            said.append(
+                f"{path}: no step's template (esp reads {', '.join(files.values())}): not used."
+            )
+            continue
+        wanted = folder / files[step]
+        if wanted.is_file() and path.samefile(wanted):
+            continue  # a folder that ignores case (Windows): it is the one read
+        source = used[step].source if step in used else "built-in"
+        shown = "the built-in one" if source == "built-in" else source
+        said.append(
+            f"{path}: not read; the {docs.in_text(step)}'s template is {wanted.name} (this run "
+            f"used {shown}): rename it {wanted.name} to use it."
+        )
+    return said
+
+
 def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: str) -> bytes:
     """The document: the template with `values` filled in, as the bytes of a .docx that
     carries `stamp` (whose, which step's and which day's it is: docs.read_stamp)."""
@@ -291,6 +324,7 @@ class _Run:
     already: list[NotMade] = field(default_factory=list)
     refused: list[NotMade] = field(default_factory=list)
     smes_without_address: list[str] = field(default_factory=list)
+    template_warnings: list[str] = field(default_factory=list)
     # How many agents of the tracker have each name as a file name holds it (name_key).
     names_in_files: Counter[str] = field(default_factory=Counter)
     taken: set[str] = field(default_factory=set)  # the file names of this run, folded
@@ -573,16 +607,20 @@ def _told_if_not_recorded(run: _Run) -> Iterator[None]:
         saved = [d for d in run.made if d.file.exists()] if run.record and not run.dry_run else []
         if not saved:
             raise
+        # The Agent ID names one agent where two share a name.
         commands = "; ".join(
-            f'esp record-step "{d.agent.name}" {d.step.value} --date {d.on:%Y-%m-%d} '
-            f'--document "{d.file}"' + (f' --class "{d.agent.cls}"' if d.agent.cls else "")
+            f'esp record-step "{d.agent.agent_id or d.agent.name}" {d.step.value} '
+            f'--document "{d.file}"'
+            + (f' --class "{d.agent.cls}"' if d.agent.cls and not d.agent.agent_id else "")
             for d in saved
         )
         names = ", ".join(d.file.name for d in saved)
+        when = " once the workbook is free" if isinstance(exc, WorkbookBusyError) else ""
         raise type(exc)(
             f"Saved {len(saved)} document(s) — {names} — but their steps were not recorded: "
             f"{exc.message}",
-            fix=f"record them (once the workbook is free): {commands}.",
+            fix=f"record them{when}: run the same esp document command with --record again "
+            f"(it records the documents already made), or {commands}.",
         ) from exc
 
 
@@ -606,6 +644,7 @@ def _result(run: _Run, s: WriteSession, on: date) -> DocumentResult:
         already_made=run.already,
         refused=run.refused,
         smes_without_address=run.smes_without_address,
+        template_warnings=run.template_warnings,
         recorded=run.record,
         findings=list(s.table.findings),
         # Without --record the tracker is only read: the run is a dry run when asked to be.
@@ -637,6 +676,7 @@ def document_one(
     if record and on is not None:
         refuse_future(on, today, "a step is recorded once it is delivered")
     templates = load_templates(config, [step])
+    run.template_warnings = stray_templates(config, templates)
     with (
         _told_if_not_recorded(run),
         write_session(
@@ -699,6 +739,7 @@ def document_due(
         rows, _ = agents_for(s.table, cls, sme)
         wanted = due_steps(rows, on, run)
         templates = load_templates(config, [c.step for c in wanted])
+        run.template_warnings = stray_templates(config, templates)
         smes = class_smes(s.table.rows())
         made = [_make(run, s, templates, smes, c, strict=False) for c in wanted]
         _save(run, s, [m for m in made if m is not None])
