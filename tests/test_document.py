@@ -906,3 +906,29 @@ def test_record_step_accepts_the_signed_scan_checked_by_its_name(
     res = record_step(book, config, "Ana Ruiz", "written_cap", "--document", str(wrong))
     assert res.exit_code == ExitCode.BAD_INPUT
     assert "2026-11-25 Ana Ruiz - Written CAP" in res.stderr  # the name to give it
+
+
+def test_the_wording_says_what_is_not_complete_and_fits_a_late_step(
+    tmp_path: Path, config: Path
+) -> None:
+    people = [
+        agent("Monique Hart", "E8", call_cert_complete="Yes", coaching_date=date(2026, 11, 24),
+              written_cap_date=date(2026, 11, 25)),  # fmt: skip
+        agent("Yasmin Farouk", "E9"),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    res = run(book, config, "Monique Hart", "final_cap", "--date", "2026-11-27", "--out",
+              str(tmp_path))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    text = text_of(tmp_path / "2026-11-27 Monique Hart - Final CAP.docx")
+    assert "Monique's TBTs are still not complete after the written CAP" in text
+    assert "Call Certs and TBTs are" not in text
+    with time_machine.travel("2026-12-03 17:00", tick=False):
+        res = CliRunner().invoke(app, [
+            "document", "Yasmin Farouk", "coaching", "--date", "2026-12-03", "--out",
+            str(tmp_path), "--tracker", str(book), "--config", str(config),
+        ])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    text = text_of(tmp_path / "2026-12-03 Yasmin Farouk - Documented coaching.docx")
+    assert "after 3 business days" not in text
+    assert "Yasmin's Call Certs and TBTs are not complete." in text

@@ -67,6 +67,8 @@ PLACEHOLDERS: dict[str, str] = {
     "tbts": "'Complete' or 'Not complete' (All TBTs Complete?)",
     "tbt_hours": "the TBT Hours so far (may be empty)",
     "access_issue": "the Citrix TBT Access issue (may be empty: no issue)",
+    "not_complete": "what is not complete, in a sentence: 'Call Certs and TBTs', 'Call Certs' "
+    "or 'TBTs'",
     "missing": "what is still missing, a list of lines (Call Cert, TBTs with TBT Hours, "
     "the access issue)",
     "step": "the step this document delivers: 'Documented coaching', 'Written CAP', ...",
@@ -240,6 +242,7 @@ def values(doc: StepDocument) -> dict[str, Any]:
         "tbts": "Complete" if doc.tbts_complete else "Not complete",
         "tbt_hours": _hours(doc.tbt_hours),
         "access_issue": doc.access_issue or "",
+        "not_complete": _not_complete(doc),
         "missing": Lines(doc.missing),
         "step": heading(doc.step),
         "step_date": fmt_long(doc.on),
@@ -250,6 +253,12 @@ def values(doc: StepDocument) -> dict[str, Any]:
     for step, key in _STEP_DATE_KEYS.items():
         out[key] = fmt_long(dates[step.value])
     return out
+
+
+def _not_complete(doc: StepDocument) -> str:
+    if doc.call_cert_complete:
+        return "TBTs"
+    return "Call Certs" if doc.tbts_complete else "Call Certs and TBTs"
 
 
 def _dated(d: DatedStep) -> DatedLine:
