@@ -932,3 +932,12 @@ def test_the_wording_says_what_is_not_complete_and_fits_a_late_step(
     text = text_of(tmp_path / "2026-12-03 Yasmin Farouk - Documented coaching.docx")
     assert "after 3 business days" not in text
     assert "Yasmin's Call Certs and TBTs are not complete." in text
+
+
+def test_due_refuses_a_future_day_naming_its_own_option(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    res = run(book, config, "--due", "--as-of", "2026-12-01", "--out", str(tmp_path), "--record")
+    assert res.exit_code == ExitCode.USAGE
+    fix = res.stderr.split("Fix:")[-1]
+    assert "--as-of" in fix and "--date" not in fix

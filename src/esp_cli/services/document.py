@@ -727,7 +727,9 @@ def document_due(
     """A document for every agent (of `cls`; of the TBT SME `sme`) whose pending step is due
     on `on`; none for an agent whose step is recorded, nor over a document already made."""
     if record:
-        refuse_future(on, today or date.today(), "a step is recorded once it is delivered")
+        refuse_future(
+            on, today or date.today(), "a step is recorded once it is delivered", "--as-of"
+        )
     run = _start(config, by=by, out=out, drafts=drafts, record=record, dry_run=dry_run, note=None)
     with (
         _told_if_not_recorded(run),
