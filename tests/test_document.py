@@ -912,8 +912,13 @@ def test_the_wording_says_what_is_not_complete_and_fits_a_late_step(
     tmp_path: Path, config: Path
 ) -> None:
     people = [
-        agent("Monique Hart", "E8", call_cert_complete="Yes", coaching_date=date(2026, 11, 24),
-              written_cap_date=date(2026, 11, 25)),  # fmt: skip
+        agent(
+            "Monique Hart",
+            "E8",
+            call_cert_complete="Yes",
+            coaching_date=date(2026, 11, 24),
+            written_cap_date=date(2026, 11, 25),
+        ),
         agent("Yasmin Farouk", "E9"),
     ]
     book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))

@@ -11,6 +11,7 @@ attached to a message forwarded as an attachment are found too.
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -83,7 +84,7 @@ def _emails(msg: EmailMessage) -> tuple[str, ...]:
         if part.get_content_type() != "message/rfc822":
             continue
         inner = part.get_payload(0) if part.is_multipart() else None
-        subject = inner.get("subject", "") if inner is not None else ""
+        subject = inner.get("subject", "") if isinstance(inner, email.message.Message) else ""
         out.append(" ".join(decode_words(str(subject or part.get_filename() or "")).split()))
     return tuple(out)
 

@@ -517,7 +517,8 @@ def _make(
     there = next((p for p in paths if _exists(p)), None)
     if there is not None:
         if run.record and paths[0].is_file():
-            return _record_made(run, s, wanted, paths[0], strict=strict)
+            _record_made(run, s, wanted, paths[0], strict=strict)
+            return None
         if strict:
             raise WriteFailedError(
                 f"{there}: already there; esp never writes over a file.",

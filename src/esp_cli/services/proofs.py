@@ -370,9 +370,9 @@ def _from_mail(
         return [], [Rejected(path.name, f"an e-mail esp cannot read: {exc}")]
     pdfs = [a for a in found.files if a.name.lower().endswith(".pdf") or not a.name]
     if not pdfs:
-        attached = [a.name or "(no name)" for a in found.files]
-        attached += [f"an e-mail ({e})" if e else "an e-mail" for e in found.emails]
-        others = ", ".join(attached)
+        names = [a.name or "(no name)" for a in found.files]
+        names += [f"an e-mail ({e})" if e else "an e-mail" for e in found.emails]
+        others = ", ".join(names)
         with_none = " with no PDF in it" if found.emails and not found.files else ""
         what = f"its attachments are {others}{with_none}" if others else "it has no attachment"
         why = f"an e-mail with no PDF attached ({what}): the agent's 'First Last TBT.pdf' is"
