@@ -9,6 +9,7 @@ import typer
 
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
+    DATE,
     DAY_FORMS,
     AgentArg,
     ByOpt,
@@ -39,6 +40,7 @@ def record_step_command(
         str | None,
         typer.Option(
             "--date",
+            metavar=DATE,
             help=f"The day the step was delivered ({DAY_FORMS}); default the date of its "
             "--document, else today.",
             show_default=False,

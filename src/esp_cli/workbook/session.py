@@ -325,32 +325,33 @@ class WriteSession:
         written, flushed and synced once the backup is made and before the tracker is
         replaced (a log that cannot be written stops the write; nothing is left to fail
         once the tracker is replaced), pending until the replace is done. A tracker saved
-        by someone since esp's last write gets its own entry first."""
+        by someone since esp's last write gets its own entry first (its cells are worked
+        out later, when asked for: see history.work_out)."""
         folder = safety.backup_dir_for(self.path, config.backup_dir)
+        folders = [folder, safety.legacy_backup_dir(self.path, config.backup_dir)]
         before = self.workbook.pkg.digest
-        recorder = history.Recorder(
-            history.log_path(self.path, config.backup_dir), self.path, current=before
-        )
+        log = history.log_path(self.path, config.backup_dir)
+        recorder = history.Recorder(log, self.path, current=before)
         replaced = False
         try:
             op = recorder.new_id()
-            entries = []
             seen = recorder.previous_digest
             previous = recorder.previous() if seen not in (None, before) else None
-            if previous is not None:
-                entries.append(
-                    history.outside_operation(
-                        recorder.new_id(),
-                        previous,
-                        self.workbook,
-                        [folder, safety.legacy_backup_dir(self.path, config.backup_dir)],
-                        _describer(self.plan.agent_rows),
-                    )
+            outside = (
+                history.outside_operation(
+                    recorder.new_id(),
+                    previous,
+                    self.workbook,
+                    folders,
+                    by=op,
                 )
+                if previous is not None
+                else None
+            )
             patcher = self.plan.patcher
-            cells = history.cell_entries(self.plan.changes, patcher.cell_xml)
 
-            def record(backup: Path, digest_after: str) -> None:
+            def record(backup: Path, digest_after: str, parts: dict[str, str]) -> None:
+                entries = [history.noticed(outside, backup)] if outside is not None else []
                 entries.append(
                     oplog.Operation(
                         op=op,
@@ -360,9 +361,10 @@ class WriteSession:
                         digest_before=before,
                         digest_after=digest_after,
                         backup=backup.name,
-                        cell_json=cells,
+                        cell_json=history.cell_entries(self.plan.changes, patcher.cell_xml),
                         added_columns=tuple(self.plan.added_columns),
                         undoes=self.undoes,
+                        parts=parts,
                     )
                 )
                 recorder.append(entries, pending=True)
@@ -371,7 +373,13 @@ class WriteSession:
                 patcher,
                 config.backup_dir,
                 op=op,
-                retention=safety.Retention(config.backup_keep_days, config.backup_keep_count),
+                retention=safety.Retention(
+                    config.backup_keep_days,
+                    config.backup_keep_count,
+                    history.before_removing(
+                        log, folders, history.names(config.columns), noticed=outside
+                    ),
+                ),
                 before_replace=record,
             )
             replaced = True
@@ -407,27 +415,6 @@ def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: in
             fix='remove it from the text (a file saved as "Unicode" or by a terminal program '
             "may hold it: save it as UTF-8 text).",
         )
-
-
-def _describer(table: Table | None) -> history.Describe | None:
-    """Names a cell's agent, class and column as the table read them."""
-    if table is None:
-        return None
-    rows: dict[tuple[str, int], Row] = {}
-
-    def describe(sheet: str, row: int, col: int) -> tuple[str, str, str]:
-        if not rows:
-            rows.update(((r.sheet, r.row), r) for r in table.rows())
-        found = rows.get((sheet, row))
-        try:
-            column = table.sheet(sheet).headers.get(col, "")
-        except KeyError:
-            column = ""
-        if found is None:
-            return "", "", column
-        return found.label(), " ".join(found.cls.split()), column
-
-    return describe
 
 
 @contextlib.contextmanager
