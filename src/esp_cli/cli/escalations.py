@@ -13,10 +13,13 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     SmeOpt,
     TrackerOpt,
     as_of_and_now,
     config_and_tracker,
+    exit_if_waiting,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -45,6 +48,7 @@ def escalations_command(
         ),
     ] = False,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Every outstanding agent's escalation status; with --today, the day's to-do list.
@@ -57,17 +61,19 @@ def escalations_command(
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
-    result = run_escalations(
-        tracker_file,
-        cfg,
-        day,
-        now,
-        cls=cls,
-        sme=sme,
-        write=write or dry_run,
-        dry_run=dry_run,
-    )
+    with waiting_allowed(no_wait):
+        result = run_escalations(
+            tracker_file,
+            cfg,
+            day,
+            now,
+            cls=cls,
+            sme=sme,
+            write=write or dry_run,
+            dry_run=dry_run,
+        )
     render(result, fmt, today)
+    exit_if_waiting(result.write)
 
 
 # -- JSON shapes (a contract: stable snake_case keys, ISO dates) ------------------------------

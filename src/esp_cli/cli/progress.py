@@ -14,10 +14,13 @@ from esp_cli.cli.options import (
     DayOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     SmeOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -49,6 +52,7 @@ def import_command(
     ] = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -61,8 +65,10 @@ def import_command(
     cfg, tracker_file = config_and_tracker(config, tracker)
     found = read_reports(files or default_sources(cfg), cfg)
     day = parse_day(on, "--date") if on is not None else None
-    result = import_reports(tracker_file, cfg, found, on=day, dry_run=dry_run)
+    with waiting_allowed(no_wait):
+        result = import_reports(tracker_file, cfg, found, on=day, dry_run=dry_run)
     render_import(result, fmt)
+    exit_if_waiting(result.write)
 
 
 @progress_app.command("missing")

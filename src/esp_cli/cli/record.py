@@ -14,9 +14,12 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -63,6 +66,7 @@ def record_step_command(
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -75,16 +79,18 @@ def record_step_command(
 
     why_early = early_reason(early, reason)
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = record_step(
-        tracker_file,
-        cfg,
-        agent,
-        parse_step(step),
-        parse_day(on, "--date"),
-        by=by,
-        note=note,
-        cls=cls,
-        dry_run=dry_run,
-        early=why_early,
-    )
+    with waiting_allowed(no_wait):
+        result = record_step(
+            tracker_file,
+            cfg,
+            agent,
+            parse_step(step),
+            parse_day(on, "--date"),
+            by=by,
+            note=note,
+            cls=cls,
+            dry_run=dry_run,
+            early=why_early,
+        )
     render(result, fmt)
+    exit_if_waiting(result.write)

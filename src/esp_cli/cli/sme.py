@@ -12,8 +12,11 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -40,6 +43,7 @@ def assign_command(
     ] = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -49,8 +53,10 @@ def assign_command(
     from esp_cli.services.smes import assign_smes
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = assign_smes(tracker_file, cfg, cls, smes or [], dry_run=dry_run)
+    with waiting_allowed(no_wait):
+        result = assign_smes(tracker_file, cfg, cls, smes or [], dry_run=dry_run)
     render_assign(result, fmt)
+    exit_if_waiting(result.write)
 
 
 @sme_app.command("list")

@@ -11,7 +11,7 @@ from typing import Any
 from esp_cli.core.model import AgentRef, CellChange
 from esp_cli.core.rules import ACTION_LABELS, Stage, fmt_day
 from esp_cli.render import Format, plain, print_table, say, scope_note, show, write_csv, write_json
-from esp_cli.render.changes import say_written
+from esp_cli.render.changes import changed_verb, say_written
 from esp_cli.results.escalations import AgentStatus, EscalationsResult
 
 # A people's table of cell changes stops here; json/csv and --dry-run on stderr list all.
@@ -227,7 +227,7 @@ def _render_write(result: EscalationsResult, fmt: Format) -> None:
         return
     write = result.write
     changes = write.changes
-    verb = "Would change" if write.dry_run else "Changed"
+    verb = changed_verb(write)
     if fmt is Format.table:
         shown = changes[:MAX_CHANGES_SHOWN]
         more = len(changes) - len(shown)

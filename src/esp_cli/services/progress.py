@@ -547,7 +547,10 @@ def _plan_lines(
                 unmatched += [NotImported(i.report, exc.message) for i in mine if i.added]
                 imported += [i for i in mine if not i.added]
                 continue
-            plan.set(row, NOTES.column_key, text)
+            for item in mine:
+                if item.added:
+                    with plan.unit():  # each report on its own, should it wait
+                        plan.append(row, NOTES.column_key, item.line, before)
         imported += mine
     return imported
 

@@ -50,7 +50,8 @@ def undo(
         target = _target(log, op)
         s.undoes = target.op
         exact = _unbroken_since(log, target, s.workbook)
-        conflicts = _plan(s.plan, s.workbook, target, exact, config)
+        with s.plan.unit():  # should it wait: every cell, or none
+            conflicts = _plan(s.plan, s.workbook, target, exact, config)
         if conflicts and not skip_conflicts:
             raise _refusal(target, conflicts, [o for o in log.operations if o.line > target.line])
     return UndoResult(
@@ -238,7 +239,7 @@ def _plan(
             "agent_id": p.agent_id,
             "email": p.email,
         }
-        if exact and not moved:
+        if exact and not moved and not c.chained:
             element = c.before_xml.encode("utf-8", "surrogateescape") if c.before_xml else None
             plan.restore_cell(c.sheet, c.row, c.col, element, _cell_value(c.before), **who)
         else:

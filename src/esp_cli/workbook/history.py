@@ -35,6 +35,7 @@ from typing import IO, Any
 from esp_cli import __version__, system
 from esp_cli.core.model import CellChange
 from esp_cli.core.oplog import (
+    DROPPED,
     OUTSIDE,
     PENDING,
     WRITTEN,
@@ -243,13 +244,11 @@ def read_log(
                 f"{path}: line {number} is not a whole history entry ({_why(exc)}); skipped."
             )
             bad.append(number)
-    if (
-        ops
-        and ops[-1].state == PENDING
-        and current is not None
-        and not took_effect(ops[-1], current())
-    ):
-        ops.pop()
+    if ops and ops[-1].state == PENDING and current is not None:
+        # A write's entries (the changes that waited, then its own) share its fate.
+        if not took_effect(ops[-1], current()):
+            while ops and ops[-1].state == PENDING:
+                ops.pop()
     return Log(path, ops, warnings, bad)
 
 
@@ -313,6 +312,10 @@ def settle(path: Path, tracker_digest: str) -> None:
             fix="check the backups folder's permissions ([backup] dir in esp.toml).",
         ) from exc
     with fh:
+        # The write's entries at the end of the log, all pending (the changes that waited
+        # and were written with it, then its own): one fate for all of them.
+        pending: list[int] = []  # offsets of their state values, newest first
+        start = written = None
         for at, line in _lines_from_end(fh):
             if not line.strip():
                 continue
@@ -322,25 +325,30 @@ def settle(path: Path, tracker_digest: str) -> None:
                 _DIGEST_AFTER.search(line, 0, 4096),
             )
             if state < 0 or before is None or after is None:
-                return  # the newest entry is settled (or not one esp can read)
-            written = tracker_digest == after.group(1).decode() or (
-                tracker_digest != before.group(1).decode()
-            )
-            try:
-                if written:
-                    fh.seek(at + state + len(b'"state":"'))
-                    fh.write(WRITTEN.encode())
-                else:
-                    fh.truncate(at)
-                fh.flush()
-                os.fsync(fh.fileno())
-            except OSError as exc:
-                raise WriteFailedError(
-                    f"{path}: the history log cannot be written ({exc.strerror or exc}); "
-                    "nothing was written.",
-                    fix="check that the backups folder is writable ([backup] dir in esp.toml).",
-                ) from exc
+                break  # a settled entry (or not one esp can read)
+            if written is None:
+                written = tracker_digest == after.group(1).decode() or (
+                    tracker_digest != before.group(1).decode()
+                )
+            pending.append(at + state + len(b'"state":"'))
+            start = at
+        if start is None:
             return
+        try:
+            if written:
+                for offset in pending:
+                    fh.seek(offset)
+                    fh.write(WRITTEN.encode())
+            else:
+                fh.truncate(start)
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{path}: the history log cannot be written ({exc.strerror or exc}); "
+                "nothing was written.",
+                fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+            ) from exc
 
 
 def last_line(path: Path) -> tuple[bytes, str] | None:
@@ -362,6 +370,52 @@ def last_line(path: Path) -> tuple[bytes, str] | None:
             if line.startswith(b"{") and line.endswith(b"}") and m is not None:
                 return line, m.group(1).decode()
     return None
+
+
+def mark(path: Path) -> int:
+    """Where an entry appended from now on can start: the log's length, or where the
+    write that is replacing the tracker now began its entries (still pending: stopped, it
+    takes them out again, and the next entry starts there). 0 when there is no log."""
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return 0
+    with fh:
+        start = os.fstat(fh.fileno()).st_size
+        for at, line in _lines_from_end(fh):
+            if not line.strip():
+                continue
+            if line.find(_PENDING, 0, 200) < 0:
+                break
+            start = at
+    return start
+
+
+_OP_ID = re.compile(rb'"op":"([0-9a-f]+)"')
+
+
+def recorded_among(path: Path, ids: Sequence[str], since: int = 0) -> set[str]:
+    """Which of `ids` an entry of the log records as its operation (a change that waited
+    is written, or dropped, under its own id), looking from offset `since` on: one pass
+    over what was appended since the oldest of them was made, however long the log."""
+    wanted = {i.encode() for i in ids}
+    if not wanted:
+        return set()
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return set()
+    found: set[str] = set()
+    with fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size <= since:
+            return found
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            # Each entry's "op" is its first key: a line's start, then the id.
+            for m in _OP_ID.finditer(mm, max(since, 0)):
+                if m.group(1) in wanted and (m.start() <= 1 or mm[m.start() - 2] == 0x0A):
+                    found.add(m.group(1).decode())
+    return found
 
 
 def last_operation(path: Path) -> Operation | None:
@@ -400,7 +454,8 @@ class Recorder:
         if current is not None:
             settle(path, current)
         self._last = last_line(path)
-        self._pending: tuple[int, int] | None = None  # (line start, offset of its state)
+        # The pending entries: where the first line starts, and the offset of each state.
+        self._pending: tuple[int, list[int]] | None = None
 
     @property
     def previous_digest(self) -> str | None:
@@ -408,13 +463,40 @@ class Recorder:
         return self._last[1] if self._last is not None else None
 
     def previous(self) -> Operation | None:
-        """The previous entry, read whole (only when the tracker changed since it)."""
+        """The previous write's entry, read whole (only when the tracker changed since it).
+        A write that also wrote changes that waited has an entry for each: their cells, in
+        order, are the previous write's. A change dropped unwritten is no write."""
         if self._last is None:
             return None
-        try:
-            return _decode(self._last[0], 0)
-        except (ValueError, KeyError, TypeError, RecursionError):  # cut short: the newest whole one
-            return last_operation(self.path)
+        last: Operation | None = None
+        cells: list[CellRecord] = []
+        with contextlib.suppress(OSError), self.path.open("rb") as fh:
+            for line in _reverse_lines(fh):
+                if not line.strip():
+                    continue
+                try:
+                    entry = _decode(line, 0)
+                except (ValueError, KeyError, TypeError, RecursionError):
+                    if last is None:
+                        continue  # cut short: the newest whole one
+                    break
+                if entry.kind == DROPPED:
+                    if last is None:
+                        continue
+                    break
+                if last is None:
+                    last = entry
+                elif entry.backup is None or (entry.backup, entry.digest_after) != (
+                    last.backup,
+                    last.digest_after,
+                ):
+                    break
+                cells[:0] = entry.cells
+                if last.backup is None:
+                    break
+        if last is None:
+            return None
+        return replace(last, cells=tuple(cells))
 
     def new_id(self) -> str:
         while True:
@@ -454,14 +536,16 @@ class Recorder:
                 "esp.toml to a writable folder.",
             ) from exc
 
-    def append(self, ops: Sequence[Operation], pending: bool = False) -> None:
-        """Write `ops`, flushed and synced; with `pending`, the last one is the write about
-        to replace the tracker."""
+    def append(self, ops: Sequence[Operation], pending: int | bool = False) -> None:
+        """Write `ops`, flushed and synced; the last `pending` of them (True: the last one)
+        are the write about to replace the tracker: the changes that waited and are written
+        with it, then its own."""
         if self._fh is None:
             self.open()
         fh = self._fh
         assert fh is not None
-        lines = [_encode(replace(op, state=PENDING) if pending and i == len(ops) - 1 else op)
+        first = len(ops) - int(pending)
+        lines = [_encode(replace(op, state=PENDING) if i >= first else op)
                  for i, op in enumerate(ops)]  # fmt: skip
         data = b"".join(lines)
         try:
@@ -480,29 +564,34 @@ class Recorder:
                 "to a writable folder.",
             ) from exc
         if pending:
-            start = end - len(lines[-1])
-            self._pending = (start, start + lines[-1].index(_PENDING) + len(b'"state":"'))
+            start = end - sum(len(line) for line in lines[first:])
+            states, at = [], start
+            for line in lines[first:]:
+                states.append(at + line.index(_PENDING) + len(b'"state":"'))
+                at += len(line)
+            self._pending = (start, states)
 
     def confirm(self) -> None:
         """The tracker is replaced: the pending entry is a write. (Should this fail, the
         next command settles the entry from the tracker's digest.)"""
         if self._pending is None:
             return
-        _start, state = self._pending
+        _start, states = self._pending
         with contextlib.suppress(OSError), self.path.open("r+b") as fh:
-            fh.seek(state)
-            if fh.read(len(PENDING)) == PENDING.encode():
+            for state in states:
                 fh.seek(state)
-                fh.write(WRITTEN.encode())
-                fh.flush()
-                os.fsync(fh.fileno())
+                if fh.read(len(PENDING)) == PENDING.encode():
+                    fh.seek(state)
+                    fh.write(WRITTEN.encode())
+            fh.flush()
+            os.fsync(fh.fileno())
         self._pending = None
 
     def withdraw(self) -> None:
-        """The tracker was not replaced: the pending entry is taken out of the log."""
+        """The tracker was not replaced: the pending entries are taken out of the log."""
         if self._pending is None:
             return
-        start, _state = self._pending
+        start, _states = self._pending
         with contextlib.suppress(OSError), self.path.open("r+b") as fh:
             fh.truncate(start)
             fh.flush()
@@ -535,16 +624,24 @@ def now() -> datetime:
 
 
 def cell_entries(
-    changes: Sequence[CellChange], before_xml: Callable[[str, int, int], bytes | None]
+    changes: Sequence[CellChange],
+    before_xml: Callable[[str, int, int], bytes | None],
+    touched: set[tuple[str, int, int]] | None = None,
 ) -> list[dict[str, Any]]:
     """The changes as the log's cells (CellRecord.to_json, built directly: a write of
     10,000 cells records them in a few hundredths of a second); `before_xml` gives a cell's
-    XML before the write."""
+    XML before the write. `touched`: the cells an earlier entry of the same write changed
+    (updated here): such a cell's XML before is not the file's, so it is recorded as
+    `chained`, without XML (an undo writes its value back)."""
     out: list[dict[str, Any]] = []
     append = out.append
     letters: dict[int, str] = {}
     for c in changes:
-        xml = before_xml(c.sheet, c.row, c.col)
+        where = (c.sheet, c.row, c.col)
+        chained = touched is not None and where in touched
+        xml = None if chained else before_xml(c.sheet, c.row, c.col)
+        if touched is not None:
+            touched.add(where)
         old, new = c.old, c.new
         letter = letters.get(c.col)
         if letter is None:
@@ -567,6 +664,8 @@ def cell_entries(
             out[-1]["agent_id"] = c.agent_id
             out[-1]["email"] = c.email or ""
             out[-1]["n_number"] = c.n_number or ""
+        if chained:
+            out[-1]["chained"] = True
     return out
 
 
