@@ -59,7 +59,8 @@ class WaitingCell:
     @property
     @exported(after="sheet")
     def cell(self) -> str:
-        return f"{col_letter(self.col)}{self.row}"
+        """A1; a column the sheet did not have yet (esp adds it): the row alone."""
+        return f"{col_letter(self.col)}{self.row}" if self.col > 0 else f"row {self.row}"
 
     @property
     @exported(key="seen", after="action")

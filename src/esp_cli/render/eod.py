@@ -133,6 +133,14 @@ def not_evaluated_line(report: EodReport) -> str:
     return f"{n} agent{'s' if n != 1 else ''} could not be evaluated; the team is checking."
 
 
+def waiting_line(report: EodReport) -> str:
+    n = len(report.waiting)
+    return (
+        f"Counted with {n} change{'s' if n != 1 else ''} still waiting beside the tracker "
+        "(it was open or busy): made, not yet in the workbook."
+    )
+
+
 def headline(report: EodReport) -> str:
     t = report.totals
     return (
@@ -167,6 +175,8 @@ def render_text(
     title = subject(report.day, report.scope)
     out = [*greeting.splitlines(), ""] if greeting else []
     out += [title, "=" * len(title), "", headline(report), ""]
+    if report.waiting:
+        out += [waiting_line(report), ""]
     out += _text_table(SUMMARY_HEADERS, [summary_row(c) for c in [*report.classes, report.totals]])
     out += ["", "Access issues (outstanding agents)"]
     out += [f"  {k}: {n}" for k, n in access_lines(report, known_access)] or ["  none"]
@@ -213,6 +223,8 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
     out = [f"# {subject(report.day, report.scope)}", "", headline(report), ""]
+    if report.waiting:
+        out += [waiting_line(report), ""]
     rows = [summary_row(c) for c in report.classes]
     rows.append([f"**{c}**" for c in summary_row(report.totals)])
     out += _md_table(SUMMARY_HEADERS, rows)
@@ -411,6 +423,7 @@ def render_html(
     parts += [
         text_row(subject(report.day, report.scope), _TITLE),
         text_row(headline(report)),
+        *([text_row(waiting_line(report))] if report.waiting else []),
         heading_row("Completion by class"),
         text_row(
             '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
@@ -554,6 +567,8 @@ def show(
 def print_report(report: EodReport, known_access: Sequence[str]) -> None:
     """The report as tables on a terminal (its headline on stderr)."""
     say(f"{subject(report.day, report.scope)}: {headline(report)}")
+    if report.waiting:
+        say(waiting_line(report))
     print_table(
         f"TBT completion, {report.day:%a %m/%d/%Y}"
         + (f" — {report.scope}" if report.scope else ""),

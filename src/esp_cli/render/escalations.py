@@ -103,7 +103,17 @@ def render(result: EscalationsResult, fmt: Format, today: bool) -> None:
         _render_todo(result, fmt)
     else:
         _render_status(result, fmt)
+    if result.waiting:
+        say(
+            f"Counted with {len(result.waiting)} change(s) waiting beside the tracker, not yet "
+            "in the workbook (agents marked *; esp pending lists them)."
+        )
     _render_write(result, fmt)
+
+
+def _name(agent: AgentRef, waiting: Sequence[str]) -> str:
+    """The agent's name, marked * when changes waiting beside the tracker are counted."""
+    return f"{agent.name} *" if waiting else agent.name
 
 
 def _render_todo(result: EscalationsResult, fmt: Format) -> None:
@@ -136,7 +146,7 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
             ["Agent", "Class", "Row", "Due", "Overdue", *(["Detail"] if with_detail else [])],
             [
                 (
-                    i.agent.name,
+                    _name(i.agent, i.waiting),
                     i.agent.cls,
                     _where(i.agent, many),
                     i.due,
@@ -154,7 +164,7 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
         [
             (
                 i.action.value,
-                i.agent.name,
+                _name(i.agent, i.waiting),
                 i.agent.cls,
                 _where(i.agent, many),
                 i.due,
@@ -210,7 +220,7 @@ def _status_row(s: AgentStatus, many: bool) -> Sequence[Any]:
     ev = s.evaluation
     projected = ev.next_step_if_recorded_today
     return (
-        s.agent.name,
+        _name(s.agent, s.waiting),
         s.agent.cls,
         _where(s.agent, many),
         s.status.replace("_", " "),

@@ -41,7 +41,8 @@ from esp_cli.services.escalations import (
 from esp_cli.services.escalations import evaluate_rows, todo_lists
 from esp_cli.services.facts import calendar_from
 from esp_cli.services.progress import MISSING_KEYS, missing_in
-from esp_cli.workbook.tracker import Row, read_table
+from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 ACCESS_KEY = "citrix_access"
@@ -90,14 +91,14 @@ def eod_report(
     """The report for `day` (for the agents of a class and/or a TBT SME when given), the
     Call Cert timebox measured at `now`."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
-    table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
+    table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     evaluated = {
         (row.sheet, row.row): status
         for row, status in evaluate_rows(
-            [r for r in rows if not all(_done(r, day))], day, now, cal, config.spoc_phone
+            [r for r in rows if not all(_done(r, day))], day, now, cal, config.spoc_phone, counted
         )
     }
     due, _ = todo_lists(list(evaluated.values()))
@@ -177,4 +178,5 @@ def eod_report(
             if part
         )
         or None,
+        waiting=list(dict.fromkeys(op for row in rows for op in counted.ops_of(row))),
     )

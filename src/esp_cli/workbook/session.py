@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli import __version__
 from esp_cli.config import Config
 from esp_cli.core import oplog
 from esp_cli.core import waiting as waiting_ops
@@ -493,6 +492,15 @@ class WriteSession:
         return self._report
 
     @property
+    def counted(self) -> waiting.Overlay:
+        """The waiting changes put on the rows read, for a report to count and mark."""
+        if self.applier is None:
+            return waiting.Overlay(warnings=self.warnings)
+        return waiting.Overlay(
+            self.pending, self.applier.marks, self.applier.outcomes, self.warnings
+        )
+
+    @property
     def written_waiting(self) -> list[waiting.Outcome]:
         """The waiting operations this write writes (under way: not held)."""
         if self.applier is None or self.dry_run or self.busy is not None:
@@ -548,18 +556,14 @@ class WriteSession:
         units: dict[Hashable, list[WaitingCell]] = {}
         for unit, cell in self.plan.intents:
             units.setdefault(unit, []).append(cell)
-        mark = history.mark(store.log)
-        op = WaitingOp(
-            op=store.new_id(o.op for o in self.pending),
-            time=history.now(),
-            **{k: v for k, v in history.who(self.signer).items() if k != "version"},
-            version=__version__,
+        op = waiting.new_op(
+            store,
+            list(units.values()),
+            signer=self.signer,
             why=busy.holder or "busy",
-            units=tuple(tuple(cells) for cells in units.values()),
-            tracker=self.path.name,
             digest=self.workbook.pkg.digest,
-            log_from=mark,
             undoes=self.undoes,
+            taken=[o.op for o in self.pending],
         )
         return store.keep(op).op
 
@@ -750,6 +754,7 @@ def write_session(
     signer: str | None = None,
     read: Table | None = None,
     skip_conflicts: bool = False,
+    also: Sequence[WaitingOp] = (),
 ) -> Iterator[WriteSession]:
     """Open `path` to be written and read its agent rows (only the columns `keys` names,
     besides identity and class; `rows=False` reads none: a sheet written by address). The
@@ -769,7 +774,8 @@ def write_session(
     same write, before the command's own (`skip_conflicts`: those with a conflict write
     their other units). When it is busy (open in Excel or LibreOffice, held by a program,
     another esp writing it past the wait) the plan waits beside it instead: the report says
-    so (status "waiting"), unless waiting is turned off (--no-wait: the refusal, exit 4)."""
+    so (status "waiting"), unless waiting is turned off (--no-wait: the refusal, exit 4).
+    `also`: operations not kept in a file (a dry run's), put after those that are."""
     earlier = read.workbook if read is not None else None
     wants = write and not dry_run
     busy: WorkbookBusyError | None = None
@@ -797,6 +803,8 @@ def write_session(
             history.migrate(wb.path, config.backup_dir)
             history.settle(history.log_path(wb.path, config.backup_dir), wb.pkg.digest)
         found = store.unwritten(clean=locked)
+        if also:
+            found.ops = [*found.ops, *also]
         asked = None if keys is None else tuple(keys)
         wanted = waiting.reading_keys(asked, found.ops) if found.ops else asked
         if not rows:
@@ -831,5 +839,9 @@ def write_session(
             for op in found.ops:
                 applier.put(op, skip_conflicts=skip_conflicts and free)
             session.applier = applier
-        yield session
-        session._finish(config)
+        try:
+            yield session
+            session._finish(config)
+        finally:
+            if table is read and session.applier is not None:
+                session.applier.revert()  # the caller's rows, as they were read

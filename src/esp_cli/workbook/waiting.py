@@ -249,6 +249,36 @@ class Store:
                 system.remove_file(self.folder / op.file)
 
 
+def new_op(
+    store: Store,
+    units: Sequence[Sequence[WaitingCell]],
+    *,
+    signer: str | None,
+    why: str,
+    digest: str,
+    undoes: str | None = None,
+    taken: Iterable[str] = (),
+) -> WaitingOp:
+    """A waiting operation of these cells, by `signer` (with the OS login, the machine and
+    the command as typed), made now, not yet kept."""
+    who = history.who(signer)
+    return WaitingOp(
+        op=store.new_id(taken),
+        time=history.now(),
+        signer=who["signer"],
+        login=who["login"],
+        machine=who["machine"],
+        version=who["version"],
+        command=who["command"],
+        why=why,
+        units=tuple(tuple(cells) for cells in units if cells),
+        tracker=store.tracker.name,
+        digest=digest,
+        log_from=history.mark(store.log),
+        undoes=undoes,
+    )
+
+
 def _encode(op: WaitingOp) -> bytes:
     """The file's bytes: UTF-8 JSON; text with bytes the system gave that are not UTF-8 (a
     file name, an argument) is escaped, which JSON reads back as the very same text."""
