@@ -102,8 +102,14 @@ def round_command(
     write writes what is left (esp apply, or --resume)."""
     from esp_cli.core.answers import HELP_LINE
     from esp_cli.render.round import show_card
-    from esp_cli.services.round import adopt_journal, drop_rounds, round_ops, start_round
-    from esp_cli.workbook.waiting import Store
+    from esp_cli.services.round import (
+        ROUND_COMMAND,
+        adopt_journal,
+        drop_rounds,
+        round_ops,
+        start_round,
+        waiting_now,
+    )
 
     cfg, path = config_and_tracker(config, tracker)
     if resume and discard:
@@ -130,13 +136,14 @@ def round_command(
             )
             return
         if resume:
-            store = Store(path, cfg.backup_dir)
-            if not store.unwritten().ops:
+            waits = waiting_now(path, cfg)
+            if not waits:
                 raise UsageError(
                     f"No round to resume: nothing waits beside {path.name}.",
                     fix="start one with esp round --class CLASS (or --sme NAME).",
                 )
-            _finish(path, cfg, round_ops(store), None, yes, dry_run, fmt, None)
+            mine = [o for o in waits if o.command.startswith(ROUND_COMMAND)]
+            _finish(path, cfg, mine, None, yes, dry_run, fmt, None)
             return
         person = sys.stdin.isatty()
         if person:

@@ -336,6 +336,11 @@ def drop_rounds(tracker: Path, config: Config, signer: str) -> list[str]:
     return [store.drop(op.op, signer)[0] for op in round_ops(store, signer)]
 
 
+def waiting_now(tracker: Path, config: Config) -> list[WaitingOp]:
+    """Every change waiting beside the tracker, oldest first."""
+    return waiting.Store(workbook_file(tracker), config.backup_dir).unwritten().ops
+
+
 def round_ops(store: waiting.Store, signer: str | None = None) -> list[WaitingOp]:
     """The waiting operations made by esp round (by `signer`, when given)."""
     mine = [o for o in store.unwritten().ops if o.command.startswith(ROUND_COMMAND)]

@@ -29,10 +29,11 @@ import json
 import re
 import secrets
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from esp_cli import system
 from esp_cli.core.columns import BY_KEY, Kind, normalise_header
@@ -57,7 +58,34 @@ from esp_cli.workbook.xlsx.workbook import Workbook
 
 if TYPE_CHECKING:
     from esp_cli.config import Config
-    from esp_cli.workbook.session import ChangePlan
+    from esp_cli.core.model import CellChange
+
+
+class Plan(Protocol):
+    """What the applier asks of a write's plan (esp_cli.workbook.session.ChangePlan)."""
+
+    def on_behalf(self, op: str) -> AbstractContextManager[None]: ...
+
+    def check(self, sheet: str, row: int, col: int, value: Any) -> None: ...
+
+    def set(self, row: Row, key: str, new: Any) -> CellChange: ...
+
+    def set_cell(
+        self,
+        sheet: str,
+        row: int,
+        col: int,
+        new: Any,
+        *,
+        agent: str = "",
+        cls: str = "",
+        column: str = "",
+        old: Any = None,
+        agent_id: str | None = None,
+        email: str | None = None,
+        n_number: str | None = None,
+        restoring: bool = False,
+    ) -> CellChange: ...
 
 SUFFIX = ".waiting"
 ID_LENGTH = 8
@@ -342,7 +370,7 @@ class Applier:
         self,
         workbook: Workbook,
         table: Table | None,
-        plan: ChangePlan | None = None,
+        plan: Plan | None = None,
         keys: Iterable[str] | None = None,
     ) -> None:
         self.workbook = workbook

@@ -100,7 +100,7 @@ def held_error(path: Path, exc: OSError) -> WorkbookBusyError:
         "nothing was written.",
         fix="close the workbook in Excel (or wait for OneDrive to finish syncing it) and run "
         "the command again.",
-        holder=f"held by {who}" if found else "held by a program (Excel or OneDrive)",
+        holder=f"open in {who}" if found else "held by a program (Excel or OneDrive)",
     )
 
 
