@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-load bench lint docs fixtures clean
+.PHONY: demo test test-load bench lint docs picture fixtures clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,14 @@ docs: $(STAMP)
 	$(BIN)/python scripts/cli_reference.py
 	$(BIN)/python scripts/readme_sessions.py --update
 
+# The picture of a document's page in docs/commands/document.md (needs LibreOffice Writer
+# and pdftoppm); after changing the built-in templates (scripts/make_templates.py).
+picture: $(STAMP)
+	$(BIN)/python scripts/document_picture.py
+
 fixtures: $(STAMP)
 	$(BIN)/python scripts/make_fixtures.py
+	$(BIN)/python scripts/make_templates.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

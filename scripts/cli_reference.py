@@ -36,10 +36,12 @@ WIDTH = 96  # synopsis and help text are wrapped here, whatever the terminal
 GUIDES: dict[str, tuple[str, str]] = {
     "access set": ("commands/access.md", "Citrix TBT Access and SPOC"),
     "advise": ("commands/advise.md", "Advice to agents"),
+    "config templates": ("commands/document.md", "The ladder's documents"),
     "config user": ("configuration.md", "Configuration"),
     "config where": ("configuration.md", "Configuration"),
     "demo": ("commands/demo.md", "The demo and the sample"),
     "doctor": ("commands/doctor.md", "Checking the tracker"),
+    "document": ("commands/document.md", "The ladder's documents"),
     "escalations": ("commands/escalations.md", "Escalations"),
     "explain": ("commands/escalations.md", "Escalations"),
     "history": ("commands/history.md", "History and undo"),

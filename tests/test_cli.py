@@ -194,3 +194,26 @@ def test_help_loads_no_service_nor_workbook_nor_mail() -> None:
     heavy = {m for m in loaded if m.startswith(("esp_cli.services", "esp_cli.workbook.xlsx"))}
     heavy |= {m for m in loaded if m.startswith(("esp_cli.mail", "esp_cli.workbook.session"))}
     assert heavy == set()
+
+
+@pytest.mark.parametrize("where", ["loading", "parsing"])
+def test_ctrl_c_while_esp_starts_is_one_line_and_no_traceback(
+    where: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C in the first moments (Typer and the command still loading, or the command
+    line being read) stops esp with one line and exit code 130, as it does later."""
+    import esp_cli.cli as cli
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    if where == "loading":
+        monkeypatch.setattr(cli, "load_commands", interrupted)
+    else:
+        monkeypatch.setattr(cli, "load_commands", lambda names=None: interrupted)
+    monkeypatch.setattr(sys, "argv", ["esp", "escalations", "--today"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 130
+    err = capsys.readouterr().err
+    assert err == "esp: interrupted; nothing more was written.\n"

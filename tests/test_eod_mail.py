@@ -132,7 +132,10 @@ def test_the_client_reads_no_internal_wording(tracker: Path) -> None:
         assert "Not evaluated" not in text
         assert "1 agent could not be evaluated; the team is checking." in text
         assert "being checked by the team" in text  # Cara Diaz's next step
-    # The team gets the reason, with the cell's row, on stderr.
+    # The team is told on stderr, and gets the reason, with the cell's row, with -v.
+    assert "1 agent could not be evaluated; esp doctor lists the cells" in res.stderr
+    config = str(tracker.parent / "esp.toml")
+    res = run("report", "eod", "--config", config, "--date", DAY, "-v", "-f", "text")
     assert "Cara Diaz (ESP Tracker!row 5) could not be evaluated" in res.stderr
     assert "ESP Start Date cannot be read" in res.stderr
 

@@ -230,24 +230,37 @@ def test_csv_today_neutralises_formula_triggers(tmp_path: Path) -> None:
     assert any(line.startswith("'@Devon Price,'+AET-1,") for line in lines[1:])
 
 
-def test_table_output_groups_by_action_with_counts(built: Path) -> None:
-    res = run("escalations", "-t", str(built), "--today", "--as-of", "2026-11-30")
+def test_group_step_keeps_a_table_per_action_with_counts(built: Path) -> None:
+    args = ("-t", str(built), "--today", "--as-of", "2026-11-30", "--group", "step")
+    res = run("escalations", *args)
     assert res.exit_code == 0, res.output
-    assert "Documented coaching (coaching): " in res.stdout
+    assert "Documented coaching: " in res.stdout
     assert "Falling due next business day, Tue 12/01/2026: " in res.stdout
-    assert "action(s) due for" in res.stderr
+    assert "actions due for" in res.stdout.splitlines()[0]  # the headline, with the table
 
 
 # -- findings ---------------------------------------------------------------------------------
 
 
 def test_unreadable_cells_are_warnings_on_stderr_and_agents_are_not_dropped(built: Path) -> None:
-    res = run("escalations", "-t", str(built), "--today", "--as-of", "2026-11-30", "-f", "json")
+    res = run(
+        "escalations", "-t", str(built), "--today", "--as-of", "2026-11-30", "-f", "json", "-v"
+    )
     assert "warning: 'ESP Tracker'!G" in res.stderr and "'TBD' is not a date" in res.stderr
     assert "'maybe' is not Yes or No" in res.stderr
     items = json.loads(res.stdout)  # stdout stays pure JSON
     not_evaluated = [i for i in items if i["action"] == "not_evaluated"]
     assert any("cannot be read" in i["detail"] for i in not_evaluated)
+
+
+def test_unreadable_cells_are_one_line_that_says_where_to_see_them(built: Path) -> None:
+    res = run("escalations", "-t", str(built), "--today", "--as-of", "2026-11-30")
+    assert res.exit_code == 0, res.output
+    warned = [line for line in res.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warned) == 1, res.stderr
+    assert "cells of the tracker could not be read; esp doctor lists the cells" in warned[0]
+    assert "-v shows them here" in warned[0]
+    assert "'TBD' is not a date" not in res.stderr
 
 
 # -- --write ----------------------------------------------------------------------------------

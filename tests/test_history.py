@@ -211,6 +211,31 @@ def test_history_selects_by_signer_day_and_count(book: Path) -> None:
     assert csv[0].startswith("op,kind,time,signer") and len(csv) == 4
 
 
+def test_what_did_i_do_today_lists_each_cell_written_with_its_agent(book: Path) -> None:
+    ok("note", "add", "Ann Lee", "one", "--by", "Jo Park", "-t", str(book))
+    ok("access", "set", "Bob Ray", "Password Reset", "--by", "Jo Park", "-t", str(book))
+    ok("note", "add", "Bob Ray", "not mine", "--by", "Al", "-t", str(book))
+    res = ok("history", "--by", "Jo Park", "--since", "today", "-t", str(book))
+    assert "Cells written by Jo Park since" in res.stdout
+    rows = [line for line in res.stdout.splitlines() if line.startswith("│")]
+    shown = "\n".join(rows)
+    assert "Ann Lee" in shown and "Bob Ray" in shown and "Citrix TBT Access" in shown
+    assert "not mine" not in res.stdout
+    # The same as data: a row per cell, with the agent and its class.
+    data = history_json(book, "--by", "jo", "--since", "today", "--cells")
+    assert [(c["agent"], c["column"]) for c in data["cells"]] == [
+        ("Bob Ray", "Citrix TBT Access"),
+        ("Bob Ray", "TBT Notes"),
+        ("Ann Lee", "Notes"),
+    ]
+    assert data["cells"][0]["after"] == "Password Reset" and data["cells"][0]["class"] == "A"
+    csv = ok("history", "--by", "jo", "--cells", "-f", "csv", "-t", str(book)).stdout
+    header = "op,kind,time,signer,login,sheet,cell,agent,class,column,before,after"
+    assert csv.splitlines()[0] == header
+    # JSON without --cells keeps its one shape: the operations.
+    assert "operations" in history_json(book, "--by", "jo")
+
+
 def test_history_of_an_agent_is_that_rows_cells_change_by_change(book: Path) -> None:
     t = str(book)
     ok("note", "add", "Ann Lee", "one", "--by", "Jo", "--date", "2026-11-23", "-t", t)

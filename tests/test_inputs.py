@@ -196,11 +196,13 @@ BAD = [
 # Each command reading the tracker; the writing ones (marked) must leave nothing beside it.
 COMMANDS: dict[str, tuple[bool, Callable[[Path, Path], list[str]]]] = {
     "sync-nnumbers": (True, lambda t, m: ["sync-nnumbers", "-t", str(t), "--from", str(m)]),
-    "escalations": (False, lambda t, m: ["escalations", "--today", "--as-of", DAY, "-t", str(t)]),
-    "escalations-write": (True, lambda t, m: ["escalations", "--write", "--as-of", DAY,
+    # -v: every unreadable cell on its own line (else one line counts them).
+    "escalations": (False, lambda t, m: ["escalations", "--today", "--as-of", DAY, "-v",
+                                         "-t", str(t)]),
+    "escalations-write": (True, lambda t, m: ["escalations", "--write", "--as-of", DAY, "-v",
                                               "-t", str(t)]),
     "note": (True, lambda t, m: ["note", "add", "Ann Lee", "Called", "--by", "Jo", "-t", str(t)]),
-    "report": (False, lambda t, m: ["report", "eod", "--date", DAY, "-t", str(t)]),
+    "report": (False, lambda t, m: ["report", "eod", "--date", DAY, "-v", "-t", str(t)]),
     "doctor": (False, lambda t, m: ["doctor", "-t", str(t)]),
 }  # fmt: skip
 # The other commands that read the tracker, for the bad files only.
@@ -391,7 +393,7 @@ EDGE: dict[str, tuple[Callable[[Path], Path], dict[str, tuple[int, str]]]] = {
         _headers_only,
         {
             "sync-nnumbers": (0, "already up to date"),
-            "escalations": (0, "0 action(s) due for 0 agent(s)"),
+            "escalations": (0, "As of Tue 11/24/2026: nothing is due."),
             "escalations-write": (0, "already up to date"),
             "note": (3, "No agent matches 'Ann Lee'"),
             "report": (0, "0 of 0 agents"),

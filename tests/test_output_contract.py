@@ -112,6 +112,19 @@ CASES: tuple[Case, ...] = (
     sample(
         "advise-drafts.txt", "advise --due --as-of {day} --out {dir}/drafts", mail="{dir}/drafts"
     ),
+    sample(
+        "document-due-dry.csv",
+        "document --due --as-of {day} --out {dir}/documents --dry-run -f csv",
+    ),
+    sample(
+        "document-one.json",
+        "document 'Kayla Brooks' written_cap --date {day} --out {dir}/documents --eml -f json",
+    ),
+    sample(
+        "document-mail.txt",
+        "document 'Marcus Lee' coaching --date {day} --out {dir}/doc-mail --eml",
+        mail="{dir}/doc-mail",
+    ),
     sample("sync.json", "sync-nnumbers -f json"),
     sample(
         "record-dry.csv", f"record-step {TYRONE} coaching --date {{day}} {NOTE} --dry-run -f csv"
@@ -138,9 +151,12 @@ CASES: tuple[Case, ...] = (
     sample("history.csv", "history -f csv"),
     sample("history-agent.json", f"history {TYRONE} -f json"),
     sample("history-agent.csv", f"history {TYRONE} -f csv"),
+    sample("history-cells.json", "history --by Jordan --cells -f json"),
+    sample("history-cells.csv", "history --by Jordan --cells -f csv"),
     sample("undo-dry.json", "undo {op} --dry-run -f json"),
     sample("undo-dry.csv", "undo {op} --dry-run -f csv"),
     sample("undo.json", "undo {op} -f json"),
+    sample("document-due.json", "document --due --as-of {day} --out {dir}/due --record -f json"),
     ladder("ladder-escalations.json", "escalations --as-of {day} -f json"),
     ladder("ladder-escalations.csv", "escalations --as-of {day} -f csv"),
     ladder("ladder-today.json", "escalations --today --as-of {day} -f json"),
@@ -267,5 +283,5 @@ def test_the_cases_cover_every_output_format_of_every_data_command() -> None:
         "sync-nnumbers", "doctor", "escalations", "explain", "progress missing",
         "progress import", "sme list", "sme assign", "report eod", "report locate", "advise",
         "record-step", "access set", "note add", "note import", "tbt proofs", "round",
-        "history", "undo",
+        "history", "undo", "document",
     } <= commands  # fmt: skip

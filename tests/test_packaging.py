@@ -75,6 +75,13 @@ def test_the_sample_ships_as_package_data(installed: Path) -> None:
     assert {p.parent.name for p in shipped} >= {"self-reports", "tbt-proofs"}
 
 
+def test_the_document_templates_ship_as_package_data(installed: Path) -> None:
+    shipped = sorted(p.name for p in (REPO_ROOT / "src" / "esp_cli" / "templates").glob("*.docx"))
+    packaged = installed / "esp_cli" / "templates"
+    assert len(shipped) == 4
+    assert sorted(p.name for p in packaged.iterdir()) == shipped
+
+
 def test_no_sample_building_code_ships(installed: Path) -> None:
     modules = sorted(installed.rglob("*.py"))
     assert modules and not [p for p in modules if p.stem in {"sample", "build"}]

@@ -235,7 +235,7 @@ def test_a_coaching_before_clock_day_three_is_refused_with_its_due_date(tracker:
     assert res.exit_code == 1
     assert res.stdout == ""
     assert (
-        "the coaching is not due until Thu 11/19/2026 (clock day 3 from the ESP Start Date); "
+        "the coaching is not due until Thu 11/19/2026 (3 business days after the ESP Start Date); "
         "11/18/2026 is before it." in res.stderr
     )
     assert "--early --reason" in res.stderr
@@ -295,3 +295,23 @@ def test_early_and_reason_go_together(tracker: Path, extra: list[str], message: 
     assert res.exit_code == 2
     assert message in res.stderr
     assert tracker.read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    ("who", "step", "day", "why"),
+    [
+        ("Devon Price", "coaching", "2026-11-21", "a Saturday"),
+        ("Ana Ruiz", "written_cap", "2026-11-26", "Thanksgiving Day"),
+        ("Devon Price", "coaching", "2026-11-23", None),
+    ],
+)
+def test_a_step_dated_on_a_weekend_or_holiday_is_recorded_with_a_warning(
+    tracker: Path, who: str, step: str, day: str, why: str | None
+) -> None:
+    res = run(tracker, who, step, "--date", day, "--by", "Dana", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout).get("not_a_business_day") == why
+    if why is None:
+        assert "not a business day" not in res.stderr
+    else:
+        assert f"is not a business day ({why}): the " in res.stderr

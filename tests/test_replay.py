@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -85,3 +85,51 @@ def test_explain_says_the_later_date_does_not_count_yet(tracker: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "SPOC Called Date 11/25/2026 is after 11/24/2026: not called yet." in res.stdout
+
+
+# -- the report's notes and access values, as of its day ----------------------------------------
+
+
+@pytest.fixture
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    import shutil
+
+    from tests.support.paths import SAMPLE_DATA
+
+    for name in ("ESP Tracker.xlsx", "esp.toml"):
+        shutil.copy(SAMPLE_DATA / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path
+
+
+def _later(*args: str) -> None:
+    """A command run on Sat 12/05/2026, after the day the report replays."""
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 12, 5, 10, 0), tick=False):
+        res = CliRunner().invoke(app, [*args, "--by", "Dana Cole"])
+    assert res.exit_code == 0, res.output
+
+
+def test_a_replayed_report_shows_no_note_written_after_its_day(sample: Path) -> None:
+    _later("note", "add", "Marcus Lee", "Called, no answer", "--date", "2026-12-05")
+    res = CliRunner().invoke(app, ["report", "eod", "--date", "2026-11-24", "-f", "text"])
+    assert res.exit_code == 0, res.output
+    marcus = res.stdout.split("- Marcus Lee (AET-1109)")[1].split("\n- ")[0]
+    assert "Latest note: 11/23/2026 - Tom Alvarez - Agent says Citrix login fails" in marcus
+    assert "12/05/2026" not in res.stdout
+
+
+def test_a_replayed_report_counts_access_issues_as_they_were_that_day(sample: Path) -> None:
+    def issues() -> dict[str, int]:
+        res = CliRunner().invoke(app, ["report", "eod", "--date", "2026-11-24", "-f", "json"])
+        assert res.exit_code == 0, res.output
+        return dict(json.loads(res.stdout)["totals"]["access_issues"])
+
+    before = issues()
+    _later("access", "set", "Marcus Lee", "Equipment Issue")
+    assert issues() == before
+    today = CliRunner().invoke(app, ["report", "eod", "--date", "2026-12-05", "-f", "json"])
+    assert json.loads(today.stdout)["totals"]["access_issues"] != before

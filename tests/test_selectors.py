@@ -76,3 +76,55 @@ def test_no_hint_for_a_command_without_an_agent(tracker: Path) -> None:
     assert res.exit_code == ExitCode.USAGE
     assert "unexpected extra argument" in res.stderr
     assert "Hint" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint", "then"),
+    [
+        # The note's text unquoted too: the name ends where the tracker's name does.
+        (
+            ["note", "add", "Devon", "Price", "Called,", "no", "answer"],
+            'quote the name and the text: "Devon Price" "Called, no answer"',
+            ["note", "add", "Devon Price", "Called, no answer"],
+        ),
+        (
+            ["note", "add", "Marcus", "Lee", "Left", "a", "message"],
+            'quote the name and the text: "Marcus Lee" "Left a message"',
+            ["note", "add", "Marcus Lee", "Left a message"],
+        ),
+        (
+            ["note", "add", "devon", "Called", "twice"],
+            'quote the text: "Called twice"',
+            ["note", "add", "devon", "Called twice"],
+        ),
+        (
+            ["record-step", "Marcus", "Lee", "written", "CAP", "--date", "2026-11-23"],
+            'quote the name and the step: "Marcus Lee" "written CAP"',
+            None,
+        ),
+    ],
+)
+def test_the_hint_for_an_unquoted_name_and_text_is_one_that_works(
+    tracker: Path, typed: list[str], hint: str, then: list[str] | None
+) -> None:
+    before = tracker.read_bytes()
+    res = run(tracker, *typed, "--by", "Dana")
+    assert res.exit_code == ExitCode.USAGE
+    assert res.stderr.rstrip().endswith(f"Hint: {hint}")
+    assert tracker.read_bytes() == before
+    if then is not None:
+        again = run(tracker, *then, "--by", "Dana")
+        assert again.exit_code == 0, again.output
+
+
+def test_without_a_tracker_the_hint_ends_the_name_before_a_comma(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(tmp_path / "config"))
+    res = CliRunner().invoke(app, ["note", "add", "Kayla", "Brooks", "Called,", "no", "answer"])
+    assert res.exit_code == ExitCode.USAGE
+    assert res.stderr.rstrip().endswith(
+        'Hint: quote the name and the text: "Kayla Brooks" "Called, no answer"'
+    )

@@ -13,6 +13,7 @@ from esp_cli.render.escalations import shared_part
 from tests import escalation_tracker as et
 
 DAY = "2026-11-24"
+DAY_SHOWN = "Tue 11/24/2026"
 DATE_PIECE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2}(?!\d)|(?<![\d/])\d{1,4}/\d{1,2}(?![\d/])")
 
 
@@ -29,7 +30,7 @@ def shown(tracker: Path, width: int, monkeypatch: pytest.MonkeyPatch, *args: str
 
 
 @pytest.mark.parametrize("width", [80, 120])
-@pytest.mark.parametrize("args", [("--today",), ()])
+@pytest.mark.parametrize("args", [("--today",), ("--today", "--group", "step"), ()])
 def test_escalation_tables_fit_and_never_cut_a_date_or_a_name(
     tracker: Path, width: int, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -56,13 +57,13 @@ def test_escalation_tables_fit_and_never_cut_a_date_or_a_name(
 def test_today_does_not_repeat_the_group_title_on_each_row(
     tracker: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = shown(tracker, 120, monkeypatch, "--today")
-    coaching = text.split("Documented coaching (coaching):")[1].split("└")[0]
+    text = shown(tracker, 120, monkeypatch, "--today", "--group", "step")
+    coaching = text.split("Documented coaching:")[1].split("└")[0]
     assert coaching.count("deliver the documented coaching") == 1  # in the title only
     assert "Detail" not in coaching.splitlines()[2]
-    behind = text.split("Behind target (behind_target):")[1].split("└")[0]
-    assert behind.splitlines()[0].endswith("— not complete by clock day 2")
-    assert "clock day 2" not in "".join(behind.splitlines()[1:])
+    behind = text.split("Behind target:")[1].split("└")[0]
+    assert behind.splitlines()[0].endswith("— not complete within the 2-day target")
+    assert "2-day target" not in "".join(behind.splitlines()[1:])
 
 
 def test_shared_part_moves_what_rows_say_alike_to_the_title() -> None:
@@ -74,7 +75,7 @@ def test_shared_part_moves_what_rows_say_alike_to_the_title() -> None:
         "deliver the written CAP (the business day after the coaching recorded …)",
         ["11/19/2026", "11/23/2026"],
     )
-    same = ["deliver the documented coaching (clock day 3)"] * 3
+    same = ["deliver the documented coaching (not complete after 3 business days)"] * 3
     assert shared_part(same) == (same[0], ["", "", ""])
     spoc = [
         "call SPOC (888) 905-9500 about the Password Reset and record the SPOC Called Date",
@@ -85,3 +86,70 @@ def test_shared_part_moves_what_rows_say_alike_to_the_title() -> None:
     assert own == ["Password Reset", "Learning Hub Issue"]
     assert shared_part(["only one"]) == (None, ["only one"])
     assert shared_part(["a b", "c d"]) == (None, ["a b", "c d"])
+
+
+def test_a_unit_stays_with_its_number_when_rows_share_the_rest() -> None:
+    details = [
+        "Call Cert started 11/23/2026 10:15, not complete after 37.7 h (limit 4 h)",
+        "Call Cert started 11/24/2026 08:30, not complete after 15.5 h (limit 4 h)",
+    ]
+    said, own = shared_part(details)
+    assert said == "Call Cert started … (limit 4 h)"
+    assert own == [
+        "11/23/2026 10:15, not complete after 37.7 h",
+        "11/24/2026 08:30, not complete after 15.5 h",
+    ]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_days_list_is_one_line_an_agent_most_urgent_first(
+    tracker: Path, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = shown(tracker, width, monkeypatch, "--today")
+    lines = text.splitlines()
+    assert lines[0].startswith(f"As of {DAY_SHOWN}: ") and "with something due" in lines[0]
+    rows = [line for line in lines if line.startswith("│")]
+    header = next(line for line in lines if line.startswith("┃"))
+    names = [c.strip() for c in header.split("┃")[1:-1]]
+    agents = [r.split("│")[1 + names.index("Agent")].strip() for r in rows]
+    assert all(agents), rows[:3]  # no row wraps onto a second line
+    assert len(agents) == len(set(zip(agents, range(len(agents)), strict=True)))
+    when = [r.split("│")[1 + names.index("When")].strip() for r in rows]
+    overdue = [int(w.split()[0]) for w in when if w.endswith("overdue")]
+    assert overdue == sorted(overdue, reverse=True) and overdue
+    # Overdue before due today, before those only behind target, before those to check.
+    order = ["overdue", "due today", "behind", "not evaluated"]
+
+    def rank(w: str) -> int:
+        return next(i for i, word in enumerate(order) if word in w)
+
+    assert [rank(w) for w in when] == sorted(rank(w) for w in when)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_eod_report_fits_the_window_and_never_splits_a_date(
+    width: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from tests.support.paths import SAMPLE_DATA
+
+    for name in ("ESP Tracker.xlsx", "esp.toml"):
+        shutil.copy(SAMPLE_DATA / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    monkeypatch.setattr("esp_cli.render.terminal_width", lambda: width)
+    res = CliRunner().invoke(app, ["report", "eod", "--date", DAY])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("TBT Completion Report — Tue 11/24/2026: ")  # the headline
+    assert all(len(line) <= width for line in lines), [ln for ln in lines if len(ln) > width]
+    assert not DATE_PIECE.findall(res.stdout), DATE_PIECE.findall(res.stdout)[:5]
+    assert "Latest note: 11/23/2026 - Tom Alvarez" in res.stdout
+    warned = [line for line in res.stderr.splitlines() if line.startswith("warning:")]
+    assert warned == [
+        "warning: 3 cells of the tracker could not be read and 5 agents could not be "
+        "evaluated; esp doctor lists the cells (-v shows them here)."
+    ]
+    every = CliRunner().invoke(app, ["report", "eod", "--date", DAY, "-v"])
+    assert every.stderr.count("warning:") == 8

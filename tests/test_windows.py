@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import ctypes
+import email
+import email.policy
 import json
 import os
 import pty
@@ -21,10 +23,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aspose.email_foss.msg import MapiMessage
 from typer.testing import CliRunner
 
 from esp_cli import system
@@ -108,6 +112,21 @@ def _sample(folder: Path) -> Path:
     shots.mkdir()
     for name in ("Amira Hassan course number.png", "Ethan Brooks course name.png"):
         (shots / name).write_bytes(b"\x89PNG\r\n\x1a\n" + name.encode())
+    # Samuel Okoye's transcript, e-mailed from a personal address, saved from Outlook both ways.
+    transcript = EmailMessage()
+    transcript["From"] = "Samuel Okoye <sam.okoye@gmail.com>"
+    transcript["To"] = "jordan.reyes@vendorcx.com"
+    transcript["Subject"] = "My TBTs — transcript"
+    transcript["Date"] = "Mon, 23 Nov 2026 22:05:00 +0000"
+    transcript.set_content("Attached.\r\n")
+    transcript.add_attachment(
+        b"%PDF-1.7\r\n%\xe2\xe3\n1 0 obj<<>>endobj\r\n%%EOF\r\n",
+        maintype="application", subtype="pdf", filename="Samuel Okoye TBT.pdf",
+    )  # fmt: skip
+    (proofs / "RE TBTs.eml").write_bytes(transcript.as_bytes())
+    del transcript["Subject"]
+    transcript["Subject"] = "Fwd: My TBTs"
+    (proofs / "Fwd My TBTs.msg").write_bytes(MapiMessage.from_email_message(transcript).to_bytes())
     for where in (proofs, shots, folder / "self-reports"):
         for name in SYSTEM_FILES:
             (where / name).write_bytes(b"[.ShellClassInfo]\r\nIconResource=x\r\n")
@@ -141,12 +160,24 @@ STEPS: list[list[str]] = [
     ["report", "eod", "--date", DAY, "--format", "json"],
     ["report", "eod", "--date", DAY, "--format", "text", "--out", "{folder}/eod.txt"],
     ["report", "eod", "--date", DAY, "--eml", "{folder}/eod.eml"],
+    ["document", "Rebecca Stone", "coaching", "--date", DAY, "--out", "{folder}/documents",
+     "--eml", "--msg"],
+    ["document", "--due", "--as-of", DAY, "--out", "{folder}/documents", "--record"],
 ]  # fmt: skip
 
-WRITTEN = ("ESP Tracker.xlsx", "TBT Tracking Sheet.xlsx", "eod.txt")
-# Made new by openpyxl, which stamps the time of making in the zip and docProps/core.xml:
-# compared part by part (the content), those stamps aside.
-CREATED = ("TBT Tracking Sheet.xlsx",)
+WRITTEN = (
+    "ESP Tracker.xlsx",
+    "TBT Tracking Sheet.xlsx",
+    "eod.txt",
+    "tbt-proofs/Samuel Okoye TBT.pdf",  # saved from the e-mail
+    "documents/2026-11-24 Rebecca Stone - Documented coaching.docx",
+    "documents/2026-11-24 Monique Dubois - Term review.docx",
+    "documents/2026-11-24 Priyanka Shah - Written CAP.docx",
+)
+# Made new by openpyxl and python-docx, which stamp the time of making in the zip and
+# docProps/core.xml: compared part by part (the content), those stamps aside.
+CREATED = ("TBT Tracking Sheet.xlsx", *(n for n in WRITTEN if n.endswith(".docx")))
+DRAFTS = ("documents/2026-11-24 Rebecca Stone - Documented coaching",)
 
 
 def _backups(folder: Path) -> list[Path]:
@@ -165,6 +196,22 @@ def _parts(data: bytes) -> dict[str, bytes]:
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}
+
+
+def _draft(stem: Path) -> tuple[str, str, bytes, bytes]:
+    """An .eml draft's subject and text and the file it carries, and what the .msg beside it
+    carries (read with an independent reader)."""
+    import olefile
+
+    eml = stem.with_name(stem.name + ".eml").read_bytes()
+    assert b"\r\r\n" not in eml
+    msg = email.message_from_bytes(eml, policy=email.policy.default)
+    body = msg.get_body(("plain",))
+    assert body is not None
+    (attached,) = msg.iter_attachments()
+    with olefile.OleFileIO(str(stem.with_name(stem.name + ".msg"))) as ole:
+        in_msg = ole.openstream("__attach_version1.0_#00000000/__substg1.0_37010102").read()
+    return str(msg["Subject"]), body.get_content(), attached.get_content(), in_msg
 
 
 def _run_all(folder: Path) -> list[tuple[int, str, str]]:
@@ -207,10 +254,16 @@ def test_every_command_writes_the_same_bytes_under_windows(
         else:
             assert mine == (tmp_path / LINUX / name).read_bytes(), name
     assert b"\r\r\n" not in (tmp_path / WINDOWS / "eod.eml").read_bytes()
+    # The drafts with the document attached: the same message, the same bytes attached.
+    for stem in DRAFTS:
+        mine, theirs = (_draft(tmp_path / run / stem) for run in (WINDOWS, LINUX))
+        assert mine[:2] == theirs[:2] and _parts(mine[2]) == _parts(theirs[2])
+        assert mine[2] == mine[3] == (tmp_path / WINDOWS / f"{stem}.docx").read_bytes()
+    assert len(list((tmp_path / WINDOWS / "documents").glob("*.docx"))) == 11
     # Each backup holds the bytes the workbook had before that write, on both.
     for folder in (LINUX, WINDOWS):
         backups = _backups(tmp_path / folder)
-        assert len(backups) == 13, backups  # one per write of the tracker
+        assert len(backups) == 14, backups  # one per write of the tracker
     # In the order they were made.
     linux_backups = _backups(tmp_path / LINUX)
     win_backups = _backups(tmp_path / WINDOWS)
@@ -625,7 +678,8 @@ def test_a_cp1252_console_gets_a_readable_ascii_table(tmp_path: Path) -> None:
     finally:
         os.close(primary)
     assert proc.returncode == 0, err.decode()
-    shown = console.decode("cp1252")
+    # Colour codes aside (a console takes them), the table is drawn in ASCII.
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", console.decode("cp1252"))
     assert "\n+-----" in shown and "| Cell " in shown and "| Before -> After " in shown
     assert "11/24/2026 - Nguy?n Th? Ánh - Checked in" in shown  # what cp1252 has, kept
 

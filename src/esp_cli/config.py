@@ -80,6 +80,9 @@ class Config:
     smtp: dict[str, Any] = field(default_factory=dict)
     backup_dir: Path | None = None
     advice: AdviceConfig = field(default_factory=AdviceConfig)
+    # A folder of the ladder documents' Word templates (coaching.docx, written-cap.docx,
+    # final-cap.docx, term-review.docx) overriding the built-in ones ([documents] templates).
+    document_templates: Path | None = None
     backup_keep_days: int = 14  # every backup younger than this is kept
     backup_keep_count: int = 30  # and at least this many of the newest
     warnings: tuple[str, ...] = ()  # sections and keys esp does not know (likely typos)
@@ -391,6 +394,7 @@ SCHEMA: dict[str, dict[str, tuple[_Type, str]]] = {
         "templates": (TEXT, '"advice"'),
         "breakout": (TEXT, '"https://teams.example.com/tbt-breakout (2pm ET)"'),
     },
+    "documents": {"templates": (TEXT, '"document-templates"')},
 }
 
 
@@ -546,7 +550,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
 
     tracker, cal, people = section("tracker"), section("calendar"), section("people")
     report, smtp, backup = section("report"), section("smtp"), section("backup")
-    advice = section("advice")
+    advice, documents = section("advice"), section("documents")
     if "password" in smtp:
         raise ConfigError(
             f"{where}: [smtp] password must not be stored in esp.toml.",
@@ -589,6 +593,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
             templates=_path(advice.get("templates"), base, "[advice] templates", where),
             breakout=_tidy(advice.get("breakout")),
         ),
+        document_templates=_path(documents.get("templates"), base, "[documents] templates", where),
         backup_keep_days=backup.get("keep_days", 14),
         backup_keep_count=backup.get("keep_count", 30),
     )

@@ -690,3 +690,41 @@ def reconfigure_output() -> None:
                 reconfigure(errors=_ERRORS)
             else:
                 reconfigure(encoding="utf-8", errors="replace")
+
+
+# Windows' console takes ANSI colour codes only once asked to (Windows 10 and later, the
+# console's ENABLE_VIRTUAL_TERMINAL_PROCESSING mode); an older console (or one that refuses)
+# would print them as text, so esp shows no colour there.
+_ENABLE_VIRTUAL_TERMINAL_PROCESSING = 0x0004
+_STD_HANDLES = {1: -11, 2: -12}  # STD_OUTPUT_HANDLE, STD_ERROR_HANDLE
+
+
+def is_terminal(stream: Any) -> bool:
+    """Whether `stream` is a terminal (a console window), not a pipe or a file."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def console_takes_colour(stream: Any) -> bool:
+    """Whether colour codes written to the terminal `stream` show as colour. Elsewhere than
+    Windows a terminal always does (TERM=dumb aside); on Windows the console is switched to
+    take them, and a console that cannot be (before Windows 10) gets none."""
+    if not WINDOWS:
+        return os.environ.get("TERM") != "dumb"
+    try:
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined,unused-ignore]
+        handle = kernel32.GetStdHandle(_STD_HANDLES.get(stream.fileno(), -11))
+        mode = ctypes.c_uint32()
+        if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+            return False
+        if mode.value & _ENABLE_VIRTUAL_TERMINAL_PROCESSING:
+            return True
+        return bool(
+            kernel32.SetConsoleMode(handle, mode.value | _ENABLE_VIRTUAL_TERMINAL_PROCESSING)
+        )
+    except (AttributeError, OSError, ValueError):
+        return False

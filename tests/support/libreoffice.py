@@ -314,3 +314,29 @@ def convert_workbooks(
         timeout = DEFAULT_TIMEOUT + 5.0 * len(paths)
     log = _run_soffice(paths, outdir, -1, as_shown, timeout)
     return {path: _collect(outdir, path, names[path], log) for path in paths}
+
+
+def convert_document(
+    document: Path, outdir: Path, target: str, *, timeout: float = DEFAULT_TIMEOUT
+) -> Path:
+    """A Word document converted by LibreOffice Writer: `target` is an extension with an
+    optional filter (``pdf``, ``txt:Text (encoded):UTF8``). Returns the file written,
+    ``<outdir>/<stem>.<extension>``; LibreOfficeError when soffice wrote none (Writer not
+    installed, or the document not readable)."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise LibreOfficeError("soffice not found on PATH (install LibreOffice Writer)")
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = outdir / f"{document.stem}.{target.split(':', 1)[0]}"
+    written.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="esp-soffice-") as tmp:
+        copy = Path(tmp) / "in" / document.name
+        copy.parent.mkdir()
+        shutil.copyfile(document, copy)
+        code, output = run_soffice(
+            soffice, Path(tmp), "--convert-to", target, "--outdir", str(outdir), str(copy),
+            timeout=timeout,
+        )  # fmt: skip
+    if code != 0 or not written.is_file():
+        raise LibreOfficeError(f"LibreOffice wrote no {written} (exit {code}):\n{output}")
+    return written

@@ -22,6 +22,7 @@ COMMAND_MODULES = {
     "escalations": "escalations",
     "round": "round",
     "record-step": "record",
+    "document": "document",
     "explain": "explain",
     "advise": "advise",
     "history": "history",
@@ -65,17 +66,25 @@ def _requested(argv: list[str]) -> list[str] | None:
     return None
 
 
+INTERRUPTED = "esp: interrupted; nothing more was written.\n"
+
+
 def main() -> None:
     # esp builds a few objects per cell of the tracker and frees them together at exit;
     # the collector's default pace (every 700 allocations, full passes as the heap grows)
     # cost a quarter of the time on a 50,000-agent tracker. Cycles are still collected.
     gc.set_threshold(100_000, 50, 1000)
-    reconfigure_output()  # `esp ... > out.txt` and `| clip` on Windows must never crash
-    app = load_commands(_requested(sys.argv[1:]))
     try:
+        reconfigure_output()  # `esp ... > out.txt` and `| clip` on Windows must never crash
+        # Ctrl-C while Typer and the command load (the first tenth of a second or so)
+        # stops esp as quietly as during the command: one line, no traceback.
+        app = load_commands(_requested(sys.argv[1:]))
         app()
     except SystemExit:
         raise
+    except KeyboardInterrupt:
+        sys.stderr.write(INTERRUPTED)
+        sys.exit(130)  # as a shell reports a program stopped by Ctrl-C (128 + SIGINT)
     except EspError as exc:  # raised outside a command (e.g. while parsing)
         sys.stderr.write(f"esp: {exc}\n")
         sys.exit(int(exc.exit_code))

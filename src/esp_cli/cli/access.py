@@ -8,6 +8,7 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    DAY_FORMS,
     AgentArg,
     ByOpt,
     ClassOpt,
@@ -42,7 +43,7 @@ def access_set_command(
     spoc_called: Annotated[
         str | None,
         typer.Option(
-            "--spoc-called", help="The day SPOC was called (YYYY-MM-DD).", show_default=False
+            "--spoc-called", help=f"The day SPOC was called ({DAY_FORMS}).", show_default=False
         ),
     ] = None,
     incident: Annotated[

@@ -39,13 +39,14 @@ class EspGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
         # Kept for the hint on an unquoted name (see quote_hint).
         self.argv = list(sys.argv[1:] if args is None else args)
-        return super().main(args, *more, **options)
+        return super().main(colour_first(self.argv), *more, **options)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         typed = tuple(args)
         rest = super().parse_args(ctx, args)  # --help and --version exit here
-        if ctx.parent is None:
-            # The command as typed, for the operation log (until the command ends).
+        if ctx.parent is None and not ctx.resilient_parsing:
+            # The command as typed, for the operation log (until the command ends; shell
+            # completion parses without running anything, so it records nothing).
             from esp_cli.core import oplog
 
             ctx.meta["esp_command_line"] = oplog.command_line.set(typed)
@@ -73,25 +74,69 @@ class EspGroup(TyperGroup):
                 oplog.command_line.reset(token)
 
 
+def colour_first(argv: Sequence[str]) -> list[str]:
+    """`esp escalations --today --color never` as `esp --color never escalations --today`:
+    --color is esp's own option, taken wherever it is typed (before a `--`)."""
+    words = list(argv)
+    end = words.index("--") if "--" in words else len(words)
+    for i, word in enumerate(words[:end]):
+        if word.startswith("--color=") and i > 0:
+            return [word, *words[:i], *words[i + 1 :]]
+        if word == "--color" and i > 0 and i + 1 < end:
+            return [word, words[i + 1], *words[:i], *words[i + 2 :]]
+    return words
+
+
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$")
 
 
 def quote_hint(exc: ParseError, argv: Sequence[str]) -> str | None:
-    """For `esp note add Devon Price "text"`: the name was not quoted, so its second word took
-    the next argument's place. Returns 'quote the name: "Devon Price"', else None. `argv` is
-    the command line as given (after `esp`)."""
+    """For `esp note add Devon Price Called, no answer`: the name (and the text) were not
+    quoted, so their words took the places of the arguments after them. Returns a hint
+    that works: 'quote the name and the text: "Devon Price" "Called, no answer"' (or only
+    the name, or only the text, when only that needs it), else None. Where the name ends
+    is asked of the tracker the command line would use (the longest run of words that is
+    an agent's name); without one, a name ends before a word no name has (a comma, a
+    digit). `argv` is the command line as given (after `esp`)."""
     ctx = exc.ctx
     if _EXTRA.match(exc.message) is None or ctx is None:
         return None
-    names = [p.name for p in ctx.command.params if p.param_type_name == "argument"]
+    params = [p for p in ctx.command.params if p.param_type_name == "argument"]
+    names = [p.name for p in params]
     if "agent" not in names:
         return None
     after_agent = len(names) - names.index("agent") - 1
     words = _positionals(argv, ctx.command.params)[len(ctx.command_path.split()) - 1 :]
-    name = words[: len(words) - after_agent]
-    if len(name) < 2:
-        return None
-    return f'quote the name: "{" ".join(name)}"'
+    if after_agent == 0:
+        return f'quote the name: "{" ".join(words)}"' if len(words) > 1 else None
+    from esp_cli.cli.complete import known_names, name_at_start
+
+    ends = name_at_start(words, known_names(argv)) or _name_end(words, after_agent)
+    name, rest = words[:ends], words[ends:]
+    if len(rest) <= after_agent:
+        return f'quote the name: "{" ".join(name)}"' if len(name) > 1 else None
+    if after_agent > 1:
+        return None  # which of several arguments took the extra words cannot be told
+    last = str(names[-1])
+    if len(name) == 1:
+        return f"quote the {last}: {_quoted(rest)}"
+    return f"quote the name and the {last}: {_quoted(name)} {_quoted(rest)}"
+
+
+# A word a person's name does not have: it ends the name ("Devon Price Called, no").
+_NOT_A_NAME = re.compile(r"[0-9,;:!?()/@]")
+
+
+def _name_end(words: Sequence[str], after: int) -> int:
+    for i, word in enumerate(words):
+        if _NOT_A_NAME.search(word):
+            return max(i, 1)
+    return max(len(words) - after, 1)
+
+
+def _quoted(words: Sequence[str]) -> str:
+    text = " ".join(words)
+    return f"'{text}'" if '"' in text else f'"{text}"'
 
 
 def _positionals(argv: Sequence[str], params: Sequence[Any]) -> list[str]:
@@ -121,7 +166,9 @@ app = typer.Typer(
     name="esp",
     help="The ESP certification team's daily work on the ESP Tracker workbook.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion: Tab completes commands, options and the
+    # agents' names (cli.complete).
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -160,6 +207,16 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    colour: str = typer.Option(
+        "auto",
+        "--color",
+        click_type=choice_type(["auto", "always", "never"]),
+        help="Colour on a terminal: auto (not when piped, nor with NO_COLOR set), always or "
+        "never. Taken anywhere on the command line.",
+    ),
 ) -> None:
     """The ESP certification team's daily work on the ESP Tracker workbook."""
+    from esp_cli.render import style
+
+    style.set_mode(colour)
     _core_warnings_to_stderr()

@@ -23,11 +23,13 @@ def doctor_command(
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
+    from esp_cli.render.busy import working
     from esp_cli.render.doctor import render
     from esp_cli.services.doctor import diagnose
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = diagnose(tracker_file, cfg)
+    with working(f"Checking {tracker_file.name}"):
+        result = diagnose(tracker_file, cfg)
     render(result, fmt)
     if not result.ok:
         raise typer.Exit(int(ExitCode.FINDINGS))

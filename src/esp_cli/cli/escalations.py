@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from esp_cli.cli.base import app
+from esp_cli.cli.base import app, choice_type
 from esp_cli.cli.options import (
     AsOfOpt,
     ClassOpt,
@@ -16,6 +16,7 @@ from esp_cli.cli.options import (
     NoWaitOpt,
     SmeOpt,
     TrackerOpt,
+    VerboseOpt,
     as_of_and_now,
     config_and_tracker,
     exit_if_waiting,
@@ -32,10 +33,20 @@ def escalations_command(
         bool,
         typer.Option(
             "--today",
-            help="The day's to-do list: every action due, grouped by action, most "
-            "overdue first, then what falls due on the next business day.",
+            help="The day's to-do list: a summary, then each agent with something due, the "
+            "most urgent first (most overdue, then furthest up the ladder), then what falls "
+            "due on the next business day.",
         ),
     ] = False,
+    group: Annotated[
+        str,
+        typer.Option(
+            "--group",
+            click_type=choice_type(["agent", "step"]),
+            help="With --today: one line per agent, most urgent first (agent), or a table "
+            "per action in the ladder's order with every detail (step).",
+        ),
+    ] = "agent",
     cls: ClassOpt = None,
     sme: SmeOpt = None,
     fmt: FormatOpt = Format.table,
@@ -49,6 +60,7 @@ def escalations_command(
     ] = False,
     dry_run: DryRunOpt = False,
     no_wait: NoWaitOpt = False,
+    verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Every outstanding agent's escalation status; with --today, the day's to-do list.
@@ -56,12 +68,13 @@ def escalations_command(
     With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
     of that day; without it, today and now. --dry-run shows what --write would change.
     """
+    from esp_cli.render.busy import working
     from esp_cli.render.escalations import render
     from esp_cli.services.escalations import run_escalations
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
-    with waiting_allowed(no_wait):
+    with waiting_allowed(no_wait), working(f"Checking every agent of {tracker_file.name}"):
         result = run_escalations(
             tracker_file,
             cfg,
@@ -72,11 +85,5 @@ def escalations_command(
             write=write or dry_run,
             dry_run=dry_run,
         )
-    render(result, fmt, today)
+    render(result, fmt, today, group=group, verbose=verbose)
     exit_if_waiting(result.write)
-
-
-# -- JSON shapes (a contract: stable snake_case keys, ISO dates) ------------------------------
-
-
-# -- rendering -----------------------------------------------------------------------------------

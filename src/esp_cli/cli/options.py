@@ -13,8 +13,10 @@ from typing import Annotated, Any
 import typer
 
 from esp_cli.cli.base import choice_type
+from esp_cli.cli.complete import complete_agent
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.core import waiting
+from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
 from esp_cli.core.model import WriteReport
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format, say
@@ -96,20 +98,26 @@ def exit_if_waiting(*writes: WriteReport | None) -> None:
         raise typer.Exit(int(ExitCode.WAITING))
 
 
+# How every date option says what it takes (docs/basics.md lists every form).
+DAY_FORMS = "2026-11-24, 11/24, today, yesterday, monday"
 DayOpt = Annotated[
     str | None,
-    typer.Option("--date", help="The day (YYYY-MM-DD); default today.", show_default=False),
+    typer.Option("--date", help=f"The day ({DAY_FORMS}); default today.", show_default=False),
 ]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
-        "--as-of", help="Evaluate as of this date (YYYY-MM-DD); default today.", show_default=False
+        "--as-of",
+        help=f"Evaluate as of this day ({DAY_FORMS}); default today.",
+        show_default=False,
     ),
 ]
 
 
 AGENT_HELP = "The agent: name (either order), Agent ID, N Number or e-mail."
-AgentArg = Annotated[str, typer.Argument(help=AGENT_HELP, show_default=False)]
+AgentArg = Annotated[
+    str, typer.Argument(help=AGENT_HELP, show_default=False, autocompletion=complete_agent)
+]
 ByOpt = Annotated[
     str | None,
     typer.Option(
@@ -135,6 +143,15 @@ SmeOpt = Annotated[
         help="Only the agents of this TBT SME (full name in either order, or a first or last "
         "name only one SME has).",
         show_default=False,
+    ),
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Every cell of the tracker that could not be read, each on its own line "
+        "(else one line counts them; esp doctor lists them too).",
     ),
 ]
 SendOpt = Annotated[
@@ -209,27 +226,28 @@ FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 def parse_day(text: str | None, option: str = "--as-of") -> date:
+    """The day an option names, in any form people type (core.dayphrase: 2026-11-24,
+    11/24, today, yesterday, monday); today when it is not given."""
+    today = date.today()
     if text is None:
-        return date.today()
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            day = datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise UsageError(
-                f"{option} {text}: esp takes days from {FIRST_DAY} to {LAST_DAY} (it counts "
-                "business days ahead of the day given).",
-                fix=f"use {option} YYYY-MM-DD within those, or leave it out for today.",
-            )
-        return day
-    raise UsageError(f"{option} {text!r} is not a date.", fix=f"use {option} YYYY-MM-DD.")
+        return today
+    try:
+        day = parse_day_phrase(text, today)
+    except NotADay as exc:
+        raise UsageError(f"{option} {exc}.", fix=f"use {option} with {FORMS}.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(
+            f"{option} {text}: esp takes days from {FIRST_DAY} to {LAST_DAY} (it counts "
+            "business days ahead of the day given).",
+            fix=f"use {option} YYYY-MM-DD within those, or leave it out for today.",
+        )
+    return day
 
 
 def as_of_and_now(text: str | None, option: str = "--as-of") -> tuple[date, datetime]:
     """The day to evaluate and the moment to measure clock-hour timeboxes at: today and now,
     or the given day and its end (see END_OF_DAY)."""
-    if text is None:
+    if text is None or is_word(text):  # `--as-of today` is today, not a replay of it
         now = datetime.now()
         return now.date(), now
     day = parse_day(text, option)

@@ -9,6 +9,7 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    DAY_FORMS,
     ClassOpt,
     ConfigOpt,
     DayOpt,
@@ -46,7 +47,7 @@ def import_command(
         str | None,
         typer.Option(
             "--date",
-            help="Only the reports of this day (YYYY-MM-DD); default every day in the files.",
+            help=f"Only the reports of this day ({DAY_FORMS}); default every day in the files.",
             show_default=False,
         ),
     ] = None,
@@ -59,13 +60,15 @@ def import_command(
     """Put each self-report in the agent's Notes as 'MM/DD/YYYY - Agent Name - Note'.
     Importing the same files again adds nothing; every file is listed with what became of
     it (imported, already imported, matched to nobody, unreadable and why, ignored)."""
+    from esp_cli.render.busy import working
     from esp_cli.render.progress import render_import
     from esp_cli.services.progress import default_sources, import_reports, read_reports
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    found = read_reports(files or default_sources(cfg), cfg)
     day = parse_day(on, "--date") if on is not None else None
-    with waiting_allowed(no_wait):
+    with working("Reading the self-reports") as line:
+        found = read_reports(files or default_sources(cfg), cfg, line)
+    with waiting_allowed(no_wait), working(f"Putting them in {tracker_file.name}"):
         result = import_reports(tracker_file, cfg, found, on=day, dry_run=dry_run)
     render_import(result, fmt)
     exit_if_waiting(result.write)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
+    DAY_FORMS,
     AgentArg,
     ByOpt,
     ClassOpt,
@@ -40,7 +42,7 @@ def record_step_command(
         str | None,
         typer.Option(
             "--date",
-            help="The day the step was delivered (YYYY-MM-DD); default today.",
+            help=f"The day the step was delivered ({DAY_FORMS}); default today.",
             show_default=False,
         ),
     ] = None,
@@ -63,6 +65,15 @@ def record_step_command(
             show_default=False,
         ),
     ] = None,
+    document: Annotated[
+        Path | None,
+        typer.Option(
+            "--document",
+            help="The step's Word document (.docx, as esp document makes it); the Notes line "
+            "names it.",
+            show_default=False,
+        ),
+    ] = None,
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
@@ -72,8 +83,9 @@ def record_step_command(
 ) -> None:
     """Record an escalation step delivered to an agent: its date column and a
     'MM/DD/YYYY - Name - Note' line in Notes. Refuses a step out of order or before its due
-    date (coaching on clock day 3, each later step the business day after the one before),
-    and says why; --early --reason records it anyway, the reason in the note."""
+    date (coaching 3 business days after the start, each later step the business day after
+    the one before), and says why; --early --reason records it anyway, the reason in the
+    note. --document names the step's Word document in the Notes line."""
     from esp_cli.render.record import render
     from esp_cli.services.record import early_reason, parse_step, record_step
 
@@ -91,6 +103,7 @@ def record_step_command(
             cls=cls,
             dry_run=dry_run,
             early=why_early,
+            document=document,
         )
     render(result, fmt)
     exit_if_waiting(result.write)

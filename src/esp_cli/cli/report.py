@@ -18,6 +18,7 @@ from esp_cli.cli.options import (
     SendOpt,
     SmeOpt,
     TrackerOpt,
+    VerboseOpt,
     as_of_and_now,
     config_and_tracker,
     exit_if_waiting,
@@ -75,12 +76,14 @@ def eod_command(
     cls: ClassOpt = None,
     sme: SmeOpt = None,
     tracker: TrackerOpt = None,
+    verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """The TBT Completion report for a day: per class and in total, access issues,
     escalation steps due, who did not self-report, and the outstanding agents. With --class
     or --sme, the report for those agents only (its title says so). With --eml, --msg or
     --send alone, nothing is printed unless --format or --out is given."""
+    from esp_cli.render.busy import working
     from esp_cli.services.eod import eod_report
     from esp_cli.services.mailing import deliver, prepare
 
@@ -88,8 +91,9 @@ def eod_command(
     when, now = as_of_and_now(day, "--date")
     # The e-mail's settings fail before anything is written (--out, a draft).
     mailing = prepare(cfg, eml=eml, msg=msg, send=send, dry_run=dry_run)
-    report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
-    r.say_problems(report)
+    with working(f"Counting {tracker_file.name}"):
+        report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
+    r.say_problems(report, verbose)
     if fmt is not None or out is not None or mailing is None:
         r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
     if mailing is not None:

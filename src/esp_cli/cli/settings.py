@@ -1,7 +1,9 @@
-"""esp config user [NAME], esp config where: who signs, and which esp.toml is in use."""
+"""esp config user [NAME], esp config where, esp config templates DIR: who signs, which
+esp.toml is in use, and the team's own document templates."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +15,9 @@ from esp_cli.errors import ConfigError, NoSignerError
 from esp_cli.render import say
 
 config_app = command_group(
-    "config", "Your own settings: the name that signs your notes, and which esp.toml is used."
+    "config",
+    "Your own settings: the name that signs your notes, which esp.toml is used, and the "
+    "team's document templates.",
 )
 
 
@@ -55,3 +59,31 @@ def config_where_command(tracker: TrackerOpt = None, config: ConfigOpt = None) -
         typer.echo(f"tracker: {cfg.tracker_path(tracker)}")
     except ConfigError:
         typer.echo(f"tracker: none (pass --tracker, set {TRACKER_ENV} or [tracker] path)")
+
+
+@config_app.command("templates")
+def config_templates_command(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="The folder for the team's own document templates.", show_default=False
+        ),
+    ],
+) -> None:
+    """Copy the built-in Word templates of the ladder's documents (coaching.docx,
+    written-cap.docx, final-cap.docx, term-review.docx) into FOLDER, to edit in Word;
+    esp document uses them once esp.toml says [documents] templates = 'FOLDER'. A file
+    already in FOLDER is kept as it is."""
+    from esp_cli.core.documents import PLACEHOLDERS
+    from esp_cli.services.document import save_templates
+
+    saved = save_templates(folder)
+    for path in saved:
+        typer.echo(str(path))
+    kept = 4 - len(saved)
+    say(
+        f"Copied {len(saved)} template(s) into {folder}"
+        + (f" ({kept} already there, kept)" if kept else "")
+        + f". Placeholders: {', '.join(PLACEHOLDERS)}."
+    )
+    say(f"To use them, add to esp.toml:\n[documents]\ntemplates = '{folder.resolve()}'")

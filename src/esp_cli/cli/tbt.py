@@ -31,7 +31,9 @@ def proofs_command(
     folder: Annotated[
         Path,
         typer.Argument(
-            help="The folder holding the agents' 'First Last TBT.pdf' files.", show_default=False
+            help="The folder holding the agents' 'First Last TBT.pdf' files, or the e-mails "
+            "(.eml, Outlook .msg) they came attached to.",
+            show_default=False,
         ),
     ],
     tracking_sheet: Annotated[
@@ -52,7 +54,9 @@ def proofs_command(
 ) -> None:
     """Record every good proof in the TBT Tracking Sheet (never the same file twice) and set
     All TBTs Complete? to Yes with TBT Complete Date; files that are not PDFs, are badly named
-    or match no agent are listed with the reason and change nothing."""
+    or match no agent are listed with the reason and change nothing. A PDF attached to an
+    e-mail in the folder is checked the same way, saved into the folder under its own name
+    (never over another file), and its sender checked against the agent's address."""
     from esp_cli.render.tbt import render
     from esp_cli.services.proofs import record_proofs
 

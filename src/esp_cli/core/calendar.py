@@ -169,6 +169,17 @@ class BusinessCalendar:
         self._cover(day)
         return day.weekday() < 5 and day.toordinal() not in self._names
 
+    def why_closed(self, day: date) -> str | None:
+        """Why `day` is not a business day ("a Saturday", "Thanksgiving Day", "a company
+        day off"); None when it is one."""
+        if day.weekday() >= 5:
+            return f"a {day:%A}"
+        self._cover(day)
+        name = self._names.get(day.toordinal())
+        if name is None:
+            return None
+        return "a company day off" if name == COMPANY_DAY_OFF else name
+
     def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """The weekdays from `start` to `end` (both included) that are closed, with their
         names (a company day off is named COMPANY_DAY_OFF). Holidays that fall on a weekend

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 # Apostrophes and the marks typed for one (a smart quote, a modifier letter, a prime, a
 # backtick, an acute accent on its own).
@@ -83,3 +84,20 @@ def same_person(author: str, name: str) -> bool:
         return True
     small, large = (set(a), set(b)) if len(a) <= len(b) else (set(b), set(a))
     return len(small) >= 2 and small <= large
+
+
+# The agent's name in a file esp makes for them, at most: the whole name then stays well
+# within the 255 characters a file name may have, and Windows' 260 for a path in most folders.
+MAX_NAME_IN_FILE = 60
+# Characters Windows does not allow in a file name.
+_UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def file_stem(day: date, agent: str, what: str) -> str:
+    """'2026-11-24 Ana Lopez - SPOC steps': the name (without its extension) of a file esp
+    makes for an agent, characters Windows refuses left out and a very long name cut."""
+    name = " ".join(_UNSAFE_FILE_CHARS.sub(" ", agent).split()) or "agent"
+    if len(name) > MAX_NAME_IN_FILE:
+        # A name pasted with a note after it must not make a name no system accepts.
+        name = name[:MAX_NAME_IN_FILE].rstrip(" .") + "…"
+    return f"{day:%Y-%m-%d} {name} - {what}"

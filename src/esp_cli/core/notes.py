@@ -92,7 +92,12 @@ def appended(cell: str | None, line: str) -> str | None:
     return cell.rstrip("\r\n") + "\n" + line
 
 
-def latest(kind: NoteKind, cell: str | None) -> NoteLine | None:
-    """The most recent line in the team's format (by date, then position)."""
-    parsed = [(p.day, i, p) for i, ln in enumerate(lines_of(cell)) if (p := parse_line(kind, ln))]
+def latest(kind: NoteKind, cell: str | None, by: date | None = None) -> NoteLine | None:
+    """The most recent line in the team's format (by date, then position); with `by`, the
+    most recent dated on or before it (a replayed day knows no later note)."""
+    parsed = [
+        (p.day, i, p)
+        for i, ln in enumerate(lines_of(cell))
+        if (p := parse_line(kind, ln)) and (by is None or p.day <= by)
+    ]
     return max(parsed, key=lambda t: (t[0], t[1]))[2] if parsed else None

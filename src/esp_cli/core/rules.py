@@ -360,7 +360,7 @@ def step_due_basis(step: Step, facts: AgentFacts) -> str:
     """Why `step` falls due when step_due says (for messages)."""
     before = _previous(step)
     if before is None:
-        return f"clock day {COACHING_CLOCK_DAY} from the ESP Start Date"
+        return f"{COACHING_CLOCK_DAY} business days after the ESP Start Date"
     recorded = facts.step_date(before)
     when = f" recorded {fmt(recorded)}" if recorded else ""
     return f"the business day after the {before.label}{when}"
@@ -515,7 +515,7 @@ def evaluate(
         found.add(
             ActionKind.BEHIND_TARGET,
             target,
-            f"not complete by clock day {TARGET_CLOCK_DAY} ({fmt(target)})",
+            f"not complete within the {TARGET_CLOCK_DAY}-day target ({fmt(target)})",
         )
 
     # Escalation ladder: it needs the clock and every step date.
@@ -578,7 +578,10 @@ def _step_detail(ladder: _Ladder) -> str:
     step = ladder.pending
     assert step is not None and ladder.due is not None
     if step is Step.COACHING:
-        return f"deliver the documented coaching (clock day {COACHING_CLOCK_DAY})"
+        return (
+            "deliver the documented coaching "
+            f"(not complete after {COACHING_CLOCK_DAY} business days)"
+        )
     before = _previous(step)
     assert before is not None
     since = f"the business day after the {before.label} recorded {fmt(ladder.recorded[before])}"

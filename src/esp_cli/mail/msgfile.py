@@ -1,4 +1,4 @@
-"""Outlook .msg files: an agent's self-report read from one (pure: bytes in, report out).
+"""Outlook .msg files: an agent's self-report, or the files attached, read from one (pure).
 
 Classic Outlook for Windows saves a message dragged to a folder as .msg, a Compound File
 Binary container of MAPI properties. The container is opened with aspose-email-foss (MIT);
@@ -309,3 +309,75 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
         raise UnreadableMail("no date", "no sent or received time")
     text = clean_body(_body(props), name) or subject_text(props.text(SUBJECT))
     return SelfReport(local_day(when, tz), name, addr.lower(), text, source)
+
+
+# -- the files attached ----------------------------------------------------------------------
+
+ATTACH_DATA = 0x3701  # PidTagAttachDataBinary (a file), or PtypObject (an embedded message)
+ATTACH_NAMES = (0x3707, 0x3704, 0x3001)  # long file name, short (8.3) name, display name
+PT_OBJECT = 0x000D
+_MAX_DEPTH = 5  # forwarded within forwarded: deeper than this is not an agent's e-mail
+
+
+def _stream(reader: Any, storage: int, pid: int, kind: int) -> bytes | None:
+    found = reader.find_child_by_name(storage, f"__substg1.0_{pid:04X}{kind:04X}")
+    if found is None or not found.is_stream():
+        return None
+    data: bytes = reader.get_stream_data(found.stream_id)
+    return data
+
+
+def _attachment_name(reader: Any, storage: int) -> str:
+    for pid in ATTACH_NAMES:
+        raw = _stream(reader, storage, pid, PT_UNICODE)
+        if raw is not None and (text := raw.decode("utf-16-le", "replace").split("\x00")[0]):
+            return text.strip()
+        raw = _stream(reader, storage, pid, PT_STRING8)
+        if raw is not None and (text := raw.decode("cp1252", "replace").split("\x00")[0]):
+            return text.strip()
+    return ""
+
+
+def _files_in(reader: Any, storage: int, depth: int) -> list[tuple[str, bytes]]:
+    """The files attached in `storage` (a message), and those of the messages attached to
+    it (an e-mail forwarded as an attachment), a few levels deep."""
+    out: list[tuple[str, bytes]] = []
+    for child in reader.iter_children(storage):
+        if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
+            continue
+        data = _stream(reader, child.stream_id, ATTACH_DATA, PT_BINARY)
+        if data is not None:
+            out.append((_attachment_name(reader, child.stream_id), data))
+            continue
+        inner = reader.find_child_by_name(
+            child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
+        )
+        if inner is not None and inner.is_storage() and depth < _MAX_DEPTH:
+            out += _files_in(reader, inner.stream_id, depth + 1)
+    return out
+
+
+def msg_files(data: bytes) -> tuple[str, str, datetime | None, list[tuple[str, bytes]]]:
+    """An Outlook .msg's (sender name, SMTP address, time sent or received, [(file name,
+    bytes)] of every file attached, in order); UnreadableMail when it is not a message esp
+    can read (damaged, encrypted)."""
+    from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
+
+    props = _properties(data)
+    shown = props.text(MESSAGE_CLASS)
+    kind = shown.casefold()
+    if kind.startswith(_SEALED) and not kind.startswith(SIGNED_CLASS):
+        raise UnreadableMail("encrypted or signed", f"encrypted or protected ({shown})")
+    name, addr = _sender(props)
+    when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
+    try:
+        reader = CFBReader(data)
+    except (CFBError, ValueError, IndexError, struct.error) as exc:
+        raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
+    try:
+        files = _files_in(reader, reader.get_entry(ROOT_STREAM_ID).stream_id, 0)
+    except (CFBError, ValueError, IndexError, struct.error) as exc:
+        raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
+    finally:
+        reader.close()
+    return name, addr.lower(), when, files

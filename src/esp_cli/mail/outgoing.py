@@ -520,30 +520,39 @@ def _fail(
 
 
 def attach(msg: EmailMessage, files: list[Path]) -> None:
-    """Attach each file, typed by its extension (unknown: application/octet-stream).
-
-    A name that is not ASCII goes both as RFC 2231 `filename*=` on Content-Disposition (the
-    standard) and as an RFC 2047 encoded-word `name=` on Content-Type, the form Outlook
-    reads (given `filename*=` alone it shows "Untitled attachment" or ATT00001)."""
+    """Attach each file, typed by its extension (see attach_data)."""
     for path in files:
-        # A line break or other control character in a file name (possible on Linux and
-        # macOS) cannot go in a header: shown as a space.
-        name = " ".join(_CONTROL_CHARS.sub(" ", path.name).split()) or "attachment"
-        ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        maintype, subtype = ctype.split("/", 1)
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-        *_, part = msg.iter_attachments()  # the one just added
-        if name.isascii():
-            part.set_param("name", name)
-        else:
-            # Set raw, already folded: the policy would otherwise re-encode it as RFC 2231.
-            del part["Content-Type"]
-            words = "\n ".join(_encoded_words(name))
-            part.set_raw("Content-Type", f'{ctype};\n name="{words}"')
+        attach_data(msg, path.name, data)
+
+
+def attach_data(
+    msg: EmailMessage, file_name: str, data: bytes, content_type: str | None = None
+) -> None:
+    """Attach `data` as a file named `file_name`, typed `content_type`, else by its
+    extension (unknown: application/octet-stream; the system's table of types may not know
+    .docx, so a caller that knows says).
+
+    A name that is not ASCII goes both as RFC 2231 `filename*=` on Content-Disposition (the
+    standard) and as an RFC 2047 encoded-word `name=` on Content-Type, the form Outlook
+    reads (given `filename*=` alone it shows "Untitled attachment" or ATT00001)."""
+    # A line break or other control character in a file name (possible on Linux and
+    # macOS) cannot go in a header: shown as a space.
+    name = " ".join(_CONTROL_CHARS.sub(" ", file_name).split()) or "attachment"
+    ctype = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    maintype, subtype = ctype.split("/", 1)
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    *_, part = msg.iter_attachments()  # the one just added
+    if name.isascii():
+        part.set_param("name", name)
+    else:
+        # Set raw, already folded: the policy would otherwise re-encode it as RFC 2231.
+        del part["Content-Type"]
+        words = "\n ".join(_encoded_words(name))
+        part.set_raw("Content-Type", f'{ctype};\n name="{words}"')
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")

@@ -56,9 +56,9 @@ SKIPPED_KINDS = (
 )
 # S/MIME and PGP: an encrypted message's text is sealed. A clear-signed one (multipart/signed)
 # is read: its first part is the message.
-_ENCRYPTED_TYPES = ("multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime")
+ENCRYPTED_TYPES = ("multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime")
 # A file with none of these headers is not an e-mail (a note, a picture, a renamed workbook).
-_MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime-version")
+MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime-version")
 
 
 def local_day(when: datetime, tz: tzinfo | None) -> date:
@@ -470,7 +470,7 @@ def _raw_header(msg: EmailMessage, name: str) -> str | None:
     return " ".join(raw.split())
 
 
-def _sender(msg: EmailMessage) -> tuple[str, str]:
+def sender_of(msg: EmailMessage) -> tuple[str, str]:
     """The From header's (display name, address). The header is split into name and address
     before its encoded words are decoded: decoded first, an encoded `Price, Devon` would
     read as two addresses. A name with a comma that its mailer did not quote (`Brooks,
@@ -483,6 +483,20 @@ def _sender(msg: EmailMessage) -> tuple[str, str]:
     return decode_words(name).strip(), addr
 
 
+def sent_time(msg: EmailMessage) -> datetime | None:
+    """When the message was sent, from its Date header (None when it has no readable one)."""
+    when_raw = msg.get("Date")
+    if not when_raw:
+        return None
+    try:
+        when = parsedate_to_datetime(str(when_raw))
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None and re.search(r"-0000\s*(\(.*\))?$", str(when_raw).strip()):
+        when = when.replace(tzinfo=UTC)  # RFC 5322: a UTC time whose sender's zone is unknown
+    return when
+
+
 def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it."""
@@ -490,7 +504,7 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
         raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
     msg = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
-    if not any(msg.get(h) is not None for h in _MAIL_HEADERS):
+    if not any(msg.get(h) is not None for h in MAIL_HEADERS):
         raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
     subject = decode_words(_raw_header(msg, "subject") or "").strip()
 
@@ -502,7 +516,7 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     if skipped is not None:
         raise skipped
     sealed = msg.get_content_type()
-    if sealed in _ENCRYPTED_TYPES:
+    if sealed in ENCRYPTED_TYPES:
         signed = str(msg.get_param("smime-type", "")).casefold() == "signed-data"
         raise UnreadableMail(
             "encrypted or signed",
@@ -511,20 +525,12 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
             if signed
             else f"encrypted ({sealed}); ask the agent to send the report without encrypting it",
         )
-    name, addr = _sender(msg)
+    name, addr = sender_of(msg)
     if not addr and not name:
         raise UnreadableMail("no sender", "no From address")
-    when_raw = msg.get("Date")
-    when: datetime | None = None
-    if when_raw:
-        try:
-            when = parsedate_to_datetime(str(when_raw))
-        except (TypeError, ValueError):
-            when = None
+    when = sent_time(msg)
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
-    if when.tzinfo is None and re.search(r"-0000\s*(\(.*\))?$", str(when_raw).strip()):
-        when = when.replace(tzinfo=UTC)  # RFC 5322: a UTC time whose sender's zone is unknown
     text = clean_body(_body(msg), name) or subject_text(subject)
     return SelfReport(local_day(when, tz), name.strip(), addr.strip().lower(), text, source)
 

@@ -9,7 +9,7 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 
 from esp_cli.core.shape import PLAIN, SHAPE, Shape
 from esp_cli.errors import WriteFailedError, printable
+from esp_cli.render import busy, style
 from esp_cli.system import can_encode, stand_in, write_file_atomically
 
 
@@ -160,6 +161,7 @@ def show(value: Any) -> str:
 
 
 def write_json(obj: Any) -> None:
+    busy.pause()
     sys.stdout.write(json.dumps(plain(obj), indent=2, ensure_ascii=False) + "\n")
 
 
@@ -182,6 +184,7 @@ def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
     for row in rows:
         data = row if isinstance(row, Mapping) else plain(row)
         writer.writerow([csv_safe(data.get(c)) for c in columns])
+    busy.pause()
     sys.stdout.write(buf.getvalue())
 
 
@@ -195,10 +198,76 @@ def write_out(path: Path, text: str) -> None:
         ) from exc
 
 
+def write_lines(text: str, mark: str | None = None, hang: int = 0) -> None:
+    """Text for people on stdout, each line wrapped at spaces to the terminal's width (a
+    date or a name is never split), its continuation indented by `hang` more columns than
+    the line; piped, as it is. `mark`: its style (render.style)."""
+    busy.pause()
+    width = terminal_width()
+    lines = text.split("\n")
+    if width is not None:
+        lines = [part for line in lines for part in _hanging(line, width, hang)]
+    if mark and style.enabled(sys.stdout):
+        lines = [style.paint(line, mark) for line in lines]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _hanging(line: str, width: int, hang: int) -> list[str]:
+    """`line` wrapped at `width`, the lines after its first indented as it is plus `hang`."""
+    first = _wrap(line, width)
+    if len(first) == 1:
+        return first
+    indent = " " * (len(line) - len(line.lstrip()) + hang)
+    rest = _wrap(line[len(first[0]) :].strip(), max(width - len(indent), 10))
+    return [first[0], *(indent + part for part in rest)]
+
+
 def say(message: str) -> None:
     """A line for people, on stderr (never mixed into data); control characters in it (a
     file or a cell's) written out, never sent to the terminal."""
+    busy.pause()
     sys.stderr.write(printable(message) + "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """A table cell's value with what it is (render.style: OVERDUE, TODAY…), coloured on a
+    terminal that shows colour and plain everywhere else."""
+
+    value: Any
+    style: str | None
+
+
+def say_findings(
+    findings: Sequence[Any],
+    verbose: bool,
+    *,
+    unevaluated: Sequence[str] = (),
+    verbose_flag: str | None = "-v",
+) -> None:
+    """The cells a command could not read (and the agents it could not evaluate), on stderr:
+    each on its own line with `verbose`, else one line with their count and where to see
+    them — esp doctor, or `verbose_flag` on the same command — so the day's list comes
+    first, not the tracker's problems."""
+    if verbose or len(findings) + len(unevaluated) <= 1:
+        for finding in findings:
+            say(f"warning: {finding}")
+        for line in unevaluated:
+            say(f"warning: {line}")
+        return
+    parts = []
+    if findings:
+        cells = "1 cell" if len(findings) == 1 else f"{len(findings)} cells"
+        parts.append(f"{cells} of the tracker could not be read")
+    if unevaluated:
+        agents = "1 agent" if len(unevaluated) == 1 else f"{len(unevaluated)} agents"
+        parts.append(f"{agents} could not be evaluated")
+    if parts:
+        where = "esp doctor lists the cells"
+        say(
+            f"warning: {' and '.join(parts)}; {where}"
+            + (f" ({verbose_flag} shows them here)." if verbose_flag else ".")
+        )
 
 
 def print_table(
@@ -207,19 +276,37 @@ def print_table(
     rows: Iterable[Sequence[Any]],
     empty: str | None = None,
     optional: Sequence[str] = (),
+    *,
+    one_line: bool = False,
 ) -> None:
     """A boxed table on stdout. Drawn here rather than with rich: rich measures and wraps
     every cell as an object and took 0.3 s for a 364-row table; this takes milliseconds.
     On a terminal, long columns wrap to fit its width (see format_table); piped, lines are
-    never wrapped."""
-    cells = [[show(v) for v in r] for r in rows]
+    never wrapped. A Styled cell is coloured where colour is on (render.style)."""
+    busy.pause()
+    coloured = style.enabled(sys.stdout)
+    cells: list[list[str]] = []
+    styles: list[list[str | None]] | None = [] if coloured else None
+    for r in rows:
+        cells.append([show(v.value if isinstance(v, Styled) else v) for v in r])
+        if styles is not None:
+            styles.append([v.style if isinstance(v, Styled) else None for v in r])
     if not cells:
         if empty:
-            sys.stdout.write(f"{title}: {empty}\n")
+            sys.stdout.write(f"{style.paint(title, style.HEADER, coloured)}: {empty}\n")
         return
     plain_ascii = not can_encode(sys.stdout, _BOX)
     sys.stdout.write(
-        format_table(title, columns, cells, terminal_width(), optional, ascii_only=plain_ascii)
+        format_table(
+            title,
+            columns,
+            cells,
+            terminal_width(),
+            optional,
+            ascii_only=plain_ascii,
+            styles=styles,
+            one_line=one_line,
+        )
     )
 
 
@@ -241,6 +328,8 @@ def format_table(
     optional: Sequence[str] = (),
     *,
     ascii_only: bool = False,
+    styles: Sequence[Sequence[str | None]] | None = None,
+    one_line: bool = False,
 ) -> str:
     """The table as text. With `limit`, every line fits in it: long columns wrap at spaces,
     never inside a word (a date, a name, an action); when that is not enough without
@@ -248,33 +337,55 @@ def format_table(
     first named first, and a last line says so. Only a table that still cannot fit has its
     short columns wrapped, and at last its longest words cut. With `ascii_only` (a console
     whose code page lacks box drawing, such as cp1252 or cp437) the borders are +-| and
-    arrows ->."""
+    arrows ->. With `styles` (a style or None for each cell, render.style), the cells,
+    the header and the title are coloured. With `one_line`, the optional columns are left
+    out before any row would take two lines (a list read down, one line a row)."""
     if ascii_only:
         title = stand_in(title)
         columns = [stand_in(c) for c in columns]
         cells = [[stand_in(text) for text in row] for row in cells]
     names = list(columns)
     rows = [list(r) for r in cells]
+    marks = [list(r) for r in styles] if styles is not None else None
     dropped: list[str] = []
     widths = _natural(names, rows)
     if limit is not None:
         floors = _floors(names, rows)
         for name in optional:
-            needed = sum(w if w <= _COMFORTABLE else f for w, f in zip(widths, floors, strict=True))
+            needed = (
+                sum(widths)
+                if one_line
+                else sum(w if w <= _COMFORTABLE else f for w, f in zip(widths, floors, strict=True))
+            )
             if needed <= _room(limit, len(names)) or name not in names:
                 continue
             i = names.index(name)
             del names[i], widths[i], floors[i]
             for row in rows:
                 del row[i]
+            for mark in marks or ():
+                del mark[i]
             dropped.append(name)
         _fit(widths, floors, _room(limit, len(names)))
+    head = style.HEADER if marks is not None else None
     out = _wrap(title, limit) if limit is not None else [title]
+    if head:
+        out = [style.paint(line, head) for line in out]
     out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
-    out += _lines("┃", [_wrap(c, w) for c, w in zip(names, widths, strict=True)], widths)
+    out += _lines(
+        "┃",
+        [_wrap(c, w) for c, w in zip(names, widths, strict=True)],
+        widths,
+        [head] * len(widths) if head else None,
+    )
     out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
-    for row in rows:
-        out += _lines("│", [_wrap(text, w) for text, w in zip(row, widths, strict=True)], widths)
+    for k, row in enumerate(rows):
+        out += _lines(
+            "│",
+            [_wrap(text, w) for text, w in zip(row, widths, strict=True)],
+            widths,
+            marks[k] if marks is not None else None,
+        )
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
     if dropped and limit is not None:
         out += _wrap(
@@ -316,17 +427,32 @@ def _floors(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
     return floors
 
 
-def _lines(bar: str, wrapped: Sequence[Sequence[str]], widths: Sequence[int]) -> list[str]:
+def _lines(
+    bar: str,
+    wrapped: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    marks: Sequence[str | None] | None = None,
+) -> list[str]:
     height = max(len(w) for w in wrapped)
-    return [
-        bar
-        + bar.join(
-            " " + _pad(part[k] if k < len(part) else "", w) + " "
-            for part, w in zip(wrapped, widths, strict=True)
-        )
-        + bar
-        for k in range(height)
-    ]
+    if marks is None or not any(marks):
+        return [
+            bar
+            + bar.join(
+                " " + _pad(part[k] if k < len(part) else "", w) + " "
+                for part, w in zip(wrapped, widths, strict=True)
+            )
+            + bar
+            for k in range(height)
+        ]
+    # Coloured: the codes go round the text only, so the padding keeps the widths.
+    lines = []
+    for k in range(height):
+        parts = []
+        for part, w, mark in zip(wrapped, widths, marks, strict=True):
+            text = part[k] if k < len(part) else ""
+            parts.append(" " + style.paint(text, mark) + " " * (w - _width(text)) + " ")
+        lines.append(bar + bar.join(parts) + bar)
+    return lines
 
 
 # Columns up to this wide are short (names, classes, dates, stages): they keep their width

@@ -22,7 +22,17 @@ from typing import Any
 
 from esp_cli.core.model import Letter
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
-from esp_cli.render import Format, csv_safe, plain, print_table, say, write_out
+from esp_cli.render import (
+    Format,
+    csv_safe,
+    plain,
+    print_table,
+    say,
+    say_findings,
+    style,
+    write_lines,
+    write_out,
+)
 from esp_cli.results.eod import (
     ClassSummary,
     EodReport,
@@ -529,17 +539,20 @@ def letter(
     )
 
 
-def say_problems(report: EodReport) -> None:
+def say_problems(report: EodReport, verbose: bool = False) -> None:
     """The cells that could not be read and the agents that could not be evaluated, for
-    the team on stderr (the report itself only counts them)."""
-    for finding in report.findings:
-        say(f"warning: {finding}")
-    for problem in report.problems:
-        say(
-            f"warning: {problem.name} ({problem.sheet}!row {problem.row}) could not be "
+    the team on stderr (the report itself only counts them): one line counting them, or
+    with `verbose` each on its own."""
+    say_findings(
+        report.findings,
+        verbose,
+        unevaluated=[
+            f"{problem.name} ({problem.sheet}!row {problem.row}) could not be "
             f"evaluated: {problem.reason}. The report only counts the agent as being "
             "checked; correct the tracker (esp doctor lists the cells it cannot read)."
-        )
+            for problem in report.problems
+        ],
+    )
 
 
 def show(
@@ -565,8 +578,8 @@ def show(
 
 
 def print_report(report: EodReport, known_access: Sequence[str]) -> None:
-    """The report as tables on a terminal (its headline on stderr)."""
-    say(f"{subject(report.day, report.scope)}: {headline(report)}")
+    """The report as tables on a terminal, under its headline."""
+    write_lines(f"{subject(report.day, report.scope)}: {headline(report)}", style.HEADER)
     if report.waiting:
         say(waiting_line(report))
     print_table(
@@ -591,5 +604,5 @@ def print_report(report: EodReport, known_access: Sequence[str]) -> None:
         report.not_reported,
         empty="everyone reported",
     )
-    lines = [f"Outstanding agents: {len(report.outstanding)}", *outstanding_lines(report)]
-    sys.stdout.write("\n".join(lines) + "\n")
+    write_lines(f"Outstanding agents: {len(report.outstanding)}", style.HEADER)
+    write_lines("\n".join(outstanding_lines(report)), hang=2)

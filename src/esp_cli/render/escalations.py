@@ -5,14 +5,37 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 from esp_cli.core.model import AgentRef, CellChange
-from esp_cli.core.rules import ACTION_LABELS, Stage, fmt_day
-from esp_cli.render import Format, plain, print_table, say, scope_note, show, write_csv, write_json
+from esp_cli.core.rules import ACTION_ORDER, TARGET_CLOCK_DAY, ActionKind, Stage, fmt_day
+from esp_cli.core.words import (
+    LADDER_RANK,
+    action_words,
+    overdue_words,
+    plural,
+    status_words,
+    step_words,
+)
+from esp_cli.render import (
+    Format,
+    Styled,
+    plain,
+    print_table,
+    say,
+    say_findings,
+    scope_note,
+    show,
+    style,
+    write_csv,
+    write_json,
+    write_lines,
+)
 from esp_cli.render.changes import changed_verb, say_written
-from esp_cli.results.escalations import AgentStatus, EscalationsResult
+from esp_cli.render.style import overdue_style
+from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
 
 # A people's table of cell changes stops here; json/csv and --dry-run on stderr list all.
 MAX_CHANGES_SHOWN = 200
@@ -54,12 +77,14 @@ STATUS_COLUMNS = [
 
 # Columns a narrow window leaves out (first named first) rather than cut a date or a name.
 TODO_OPTIONAL = ("Class", "Row")
+URGENT_OPTIONAL = ("Row", "Due", "Class")
 
 
 STATUS_OPTIONAL = ("Next step if recorded today", "Status", "Pending step", "Row", "Class")
 
 
 _TOKEN = re.compile(r"[()]|[^\s()]+")
+_UNITS = frozenset({"h", "hour", "hours", "day", "days", "business", "min", "%"})
 
 
 def shared_part(details: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -80,6 +105,9 @@ def shared_part(details: Sequence[str]) -> tuple[str | None, list[str]]:
     tail = 0
     while tail < shortest - head and all(w[-1 - tail] == words[0][-1 - tail] for w in words):
         tail += 1
+    # A unit stays with its number: "… 37.7 h (limit 4 h)" keeps "37.7 h" in the row.
+    while tail and head < shortest - tail and words[0][-tail] in _UNITS:
+        tail -= 1
     if head == 0 and tail == 0:
         return None, list(details)
     first, first_spans = details[0], spans[0]
@@ -96,11 +124,17 @@ def shared_part(details: Sequence[str]) -> tuple[str | None, list[str]]:
     return f"{before}{joiner_before}…{joiner_after}{after}".strip(), own
 
 
-def render(result: EscalationsResult, fmt: Format, today: bool) -> None:
-    for finding in result.findings:
-        say(f"warning: {finding}")
+def render(
+    result: EscalationsResult,
+    fmt: Format,
+    today: bool,
+    *,
+    group: str = "agent",
+    verbose: bool = False,
+) -> None:
+    say_findings(result.findings, verbose)
     if today:
-        _render_todo(result, fmt)
+        _render_todo(result, fmt, group)
     else:
         _render_status(result, fmt)
     if result.waiting:
@@ -116,7 +150,12 @@ def _name(agent: AgentRef, waiting: Sequence[str]) -> str:
     return f"{agent.name} *" if waiting else agent.name
 
 
-def _render_todo(result: EscalationsResult, fmt: Format) -> None:
+def headline(text: str) -> None:
+    """The headline above a table: on standard output with it, in bold on a terminal."""
+    write_lines(text, style.HEADER)
+
+
+def _render_todo(result: EscalationsResult, fmt: Format, group: str) -> None:
     items = [*result.todo, *result.lookahead]
     if fmt is Format.json:
         write_json(items)
@@ -124,25 +163,207 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
     if fmt is Format.csv:
         write_csv(items, TODO_COLUMNS)
         return
+    if group == "step":
+        _render_by_step(result)
+    else:
+        _render_by_agent(result)
+
+
+@dataclass(frozen=True, slots=True)
+class Urgent:
+    """One agent's line of the day's list: what to do first, how late it is, what else."""
+
+    agent: AgentRef
+    first: TodoItem
+    others: tuple[TodoItem, ...]
+
+    @property
+    def overdue(self) -> int:
+        return self.first.business_days_overdue
+
+    @property
+    def kind(self) -> str:
+        """ "late", "today", "behind" (behind the target, nothing else due) or "check" (the
+        rules could not evaluate the agent)."""
+        action = self.first.action
+        if action is ActionKind.BEHIND_TARGET:
+            return "behind"
+        if action is ActionKind.NOT_EVALUATED:
+            return "check"
+        return "late" if self.overdue > 0 else "today"
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """Something to do before being behind or to check; then the most overdue first;
+        then the one furthest up the ladder; then the rules' order."""
+        a = self.first
+        return (
+            self.kind in ("behind", "check"),
+            -a.business_days_overdue,
+            -LADDER_RANK.get(a.action, 0),
+            ACTION_ORDER[a.action],
+            self.agent.cls.casefold(),
+            self.agent.sheet,
+            self.agent.row,
+        )
+
+
+def by_urgency(todo: Sequence[TodoItem]) -> list[Urgent]:
+    """Each agent with something due, once, the most urgent first (Urgent.key). An agent's
+    first thing to do is their most overdue action (the one furthest up the ladder on a
+    tie); behind target counts only when nothing else is due (it is why the ladder's steps
+    are due)."""
+    mine: dict[tuple[str, int], list[TodoItem]] = {}
+    for item in todo:
+        mine.setdefault((item.agent.sheet, item.agent.row), []).append(item)
+    out = []
+    for items in mine.values():
+        doing = [i for i in items if i.action is not ActionKind.BEHIND_TARGET] or items
+        doing.sort(
+            key=lambda i: (
+                i.action is ActionKind.NOT_EVALUATED,
+                -i.business_days_overdue,
+                -LADDER_RANK.get(i.action, 0),
+                ACTION_ORDER[i.action],
+            )
+        )
+        out.append(Urgent(doing[0].agent, doing[0], tuple(doing[1:])))
+    out.sort(key=lambda u: u.key)
+    return out
+
+
+# Access and SPOC actions are marked (an access issue keeps an agent from the TBTs).
+_ACCESS = {ActionKind.CALL_SPOC, ActionKind.ADVISE_SPOC, ActionKind.CALLBACK_PHONE}
+
+# The To do column's words, kept short so a line fits 80 columns.
+_SHORT = {
+    ActionKind.ADVISE_SPOC: "Advise to call SPOC",
+    ActionKind.CALLBACK_PHONE: "Get callback phone",
+    ActionKind.BEHIND_TARGET: f"Behind {TARGET_CLOCK_DAY}-day target",
+    ActionKind.NOT_EVALUATED: "Check the tracker",
+}
+
+
+def _todo_style(action: ActionKind) -> str | None:
+    if action is ActionKind.TERM_REVIEW:
+        return style.OVERDUE
+    if action in _ACCESS or action is ActionKind.BEHIND_TARGET:
+        return style.BEHIND
+    return None
+
+
+def _when(item: TodoItem) -> Styled:
+    days = item.business_days_overdue
+    if item.action is ActionKind.BEHIND_TARGET:
+        text = "newly behind" if days == 0 else f"behind {plural(days, 'day')}"
+        return Styled(text, style.BEHIND)
+    if item.action is ActionKind.NOT_EVALUATED:
+        return Styled("not evaluated", style.TODAY)
+    return Styled(overdue_words(days), overdue_style(days))
+
+
+def _counted(kinds: Counter[ActionKind]) -> str:
+    """ "1 term review, 4 final CAPs, 6 documented coachings" in the rules' order."""
+    return ", ".join(
+        plural(kinds[k], action_words(k), action_words(k) + "s")
+        for k in ActionKind
+        if kinds[k] and k is not ActionKind.BEHIND_TARGET
+    )
+
+
+def _render_by_agent(result: EscalationsResult) -> None:
+    agents = by_urgency(result.todo)
+    many = _many_sheets(result)
+    kinds = Counter(u.kind for u in agents)
+    said = [
+        f"{kinds['late']} overdue",
+        f"{kinds['today']} due today",
+        *(
+            [f"{kinds['behind']} behind the {TARGET_CLOCK_DAY}-day target"]
+            if kinds["behind"]
+            else []
+        ),
+        *([f"{kinds['check']} not evaluated"] if kinds["check"] else []),
+    ]
+    headline(
+        f"As of {fmt_day(result.as_of)}{_class_note(result)}: "
+        + (
+            f"{plural(len(agents), 'agent')} with something due: {', '.join(said)}."
+            if agents
+            else "nothing is due."
+        )
+    )
+    steps = Counter(i.action for i in result.todo if i.action in LADDER_RANK)
+    termed = [
+        u.agent.name
+        for u in agents
+        if any(i.action is ActionKind.TERM_REVIEW for i in (u.first, *u.others))
+    ]
+    if steps:
+        line = f"Ladder steps due: {_counted(steps)}."
+        if termed:
+            line += f" May be termed: {', '.join(termed)}."
+        write_lines(line)
+    if agents:
+        print_table(
+            "Most urgent first",
+            ["Agent", "Class", "Row", "Due", "When", "To do"],
+            [
+                (
+                    _name(u.agent, u.first.waiting),
+                    u.agent.cls,
+                    _where(u.agent, many),
+                    u.first.due,
+                    _when(u.first),
+                    Styled(_to_do(u), _todo_style(u.first.action)),
+                )
+                for u in agents
+            ],
+            optional=URGENT_OPTIONAL,
+            one_line=True,
+        )
+        if any(u.others for u in agents):
+            write_lines(
+                "+N: that many more things due for the agent (--group step lists every "
+                "one; esp explain AGENT says why)."
+            )
+    ahead = Counter(i.action for i in result.lookahead)
+    falling = sum(1 for i in result.lookahead if i.action is ActionKind.BEHIND_TARGET)
+    parts = [p for p in (_counted(ahead),) if p]
+    if falling:
+        parts.append(f"{plural(falling, 'agent')} behind the {TARGET_CLOCK_DAY}-day target")
+    write_lines(
+        f"Next business day, {fmt_day(result.next_business_day)}: "
+        + ("; ".join(parts) + " (--group step lists them)." if parts else "nothing falls due.")
+    )
+
+
+def _to_do(u: Urgent) -> str:
+    """ "Written CAP +2": the first thing to do, and how many others."""
+    action = u.first.action
+    text = _SHORT.get(action) or action_words(action, capital=True)
+    return text + (f" +{len(u.others)}" if u.others else "")
+
+
+def _render_by_step(result: EscalationsResult) -> None:
     many = _many_sheets(result)
     agents = len({(i.agent.sheet, i.agent.row) for i in result.todo})
-    say(
-        f"As of {fmt_day(result.as_of)}: {len(result.todo)} action(s) due for {agents} "
-        f"agent(s){_class_note(result)}."
+    headline(
+        f"As of {fmt_day(result.as_of)}: {plural(len(result.todo), 'action')} due for "
+        f"{plural(agents, 'agent')}{_class_note(result)}."
     )
     if not result.todo:
         print_table("Due", [], [], empty="nothing is due")
     for action, group in groupby(result.todo, key=lambda i: i.action):
         rows = list(group)
-        # What every row's detail says goes in the title once; the rows keep the rest.
+        # What every row's detail says alike goes in the title once; the rows keep the rest.
         said, details = shared_part([i.detail for i in rows])
         with_detail = any(details)
         if said and all(d == show(i.due) for d, i in zip(details, rows, strict=True)):
-            # "not complete by clock day 2 (11/18/2026)": the date is the Due column's.
+            # "not complete within the 2-day target (11/18/2026)": the date is Due's.
             said, with_detail = said.replace(" (…)", ""), False
         print_table(
-            f"{ACTION_LABELS[action]} ({action.value}): {len(rows)}"
-            + (f" — {said}" if said else ""),
+            f"{action_words(action, capital=True)}: {len(rows)}" + (f" — {said}" if said else ""),
             ["Agent", "Class", "Row", "Due", "Overdue", *(["Detail"] if with_detail else [])],
             [
                 (
@@ -150,7 +371,7 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
                     i.agent.cls,
                     _where(i.agent, many),
                     i.due,
-                    _overdue(i.business_days_overdue),
+                    _when(i),
                     *([detail] if with_detail else []),
                 )
                 for i, detail in zip(rows, details, strict=True)
@@ -160,10 +381,10 @@ def _render_todo(result: EscalationsResult, fmt: Format) -> None:
     print_table(
         f"Falling due next business day, {fmt_day(result.next_business_day)}: "
         f"{len(result.lookahead)}",
-        ["Action", "Agent", "Class", "Row", "Due", "Detail"],
+        ["To do", "Agent", "Class", "Row", "Due", "Detail"],
         [
             (
-                i.action.value,
+                action_words(i.action, capital=True),
                 _name(i.agent, i.waiting),
                 i.agent.cls,
                 _where(i.agent, many),
@@ -192,9 +413,10 @@ def _render_status(result: EscalationsResult, fmt: Format) -> None:
     counts = Counter(s.evaluation.stage for s in outstanding)
     summary = ", ".join(f"{counts[stage]} {stage.value}" for stage in Stage if counts[stage])
     complete = len(result.statuses) - len(outstanding)
-    say(
-        f"As of {fmt_day(result.as_of)}{_class_note(result)}: {len(outstanding)} outstanding "
-        f"agent(s) ({summary or 'none'}); {complete} complete."
+    headline(
+        f"As of {fmt_day(result.as_of)}{_class_note(result)}: "
+        f"{plural(len(outstanding), 'outstanding agent')} ({summary or 'none'}); "
+        f"{complete} complete."
     )
     many = _many_sheets(result)
     print_table(
@@ -216,19 +438,25 @@ def _render_status(result: EscalationsResult, fmt: Format) -> None:
     )
 
 
+_STATUS_STYLES = {"behind_target": style.BEHIND, "not_evaluated": style.TODAY}
+
+
 def _status_row(s: AgentStatus, many: bool) -> Sequence[Any]:
     ev = s.evaluation
     projected = ev.next_step_if_recorded_today
+    days = ev.business_days_overdue
     return (
         _name(s.agent, s.waiting),
         s.agent.cls,
         _where(s.agent, many),
-        s.status.replace("_", " "),
+        Styled(status_words(s.status), _STATUS_STYLES.get(s.status)),
         ev.stage.value,
-        ev.pending_step.label if ev.pending_step else (ev.reason if not ev.evaluable else None),
+        step_words(ev.pending_step)
+        if ev.pending_step
+        else (ev.reason if not ev.evaluable else None),
         ev.pending_due,
-        _overdue(ev.business_days_overdue) if ev.business_days_overdue is not None else None,
-        f"{projected.step.label}: {show(projected.due)}" if projected else None,
+        Styled(overdue_words(days), overdue_style(days)) if days is not None else None,
+        f"{step_words(projected.step)}: {show(projected.due)}" if projected else None,
     )
 
 
@@ -264,12 +492,6 @@ def _where(agent: AgentRef, many_sheets: bool) -> str:
 
 def _many_sheets(result: EscalationsResult) -> bool:
     return len({s.agent.sheet for s in result.statuses}) > 1
-
-
-def _overdue(days: int) -> str:
-    if days < 0:
-        return f"in {-days}"
-    return str(days)
 
 
 def _class_note(result: EscalationsResult) -> str:

@@ -6,7 +6,7 @@ from esp_cli.core.model import CellChange
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after, print_changes, say_written
-from esp_cli.results.history import AgentHistoryResult, HistoryResult, UndoResult
+from esp_cli.results.history import AgentHistoryResult, CellsResult, HistoryResult, UndoResult
 
 OP_CSV = [
     "op",
@@ -128,6 +128,56 @@ def render_agent_history(result: AgentHistoryResult, fmt: Format) -> None:
     _warn(result.warnings)
     if len(changes) < result.total:
         say(f"Showing the newest {len(changes)} of {result.total} changes (--limit 0: all).")
+
+
+CELLS_CSV = [
+    "op",
+    "kind",
+    "time",
+    "signer",
+    "login",
+    "sheet",
+    "cell",
+    "agent",
+    "class",
+    "column",
+    "before",
+    "after",
+]
+
+
+def render_cells(result: CellsResult, fmt: Format) -> None:
+    """esp history --cells: each cell written, with its agent."""
+    cells = result.cells
+    if fmt is Format.json:
+        write_json(result)
+    elif fmt is Format.csv:
+        rows = [{**plain(ch), "before": ch.cell.before, "after": ch.cell.after} for ch in cells]
+        write_csv(rows, CELLS_CSV)
+    else:
+        who = f" by {result.by}" if result.by else ""
+        since = f" since {result.since:%a %m/%d/%Y}" if result.since else ""
+        print_table(
+            f"Cells written{who}{since} in {result.tracker.name} (newest first): {result.total}",
+            ["When", "Agent", "Class", "Column", "Before → After", "Op"],
+            [
+                (
+                    ch.op.time.strftime("%m/%d/%Y %H:%M"),
+                    ch.cell.agent or f"{ch.cell.sheet}!{ch.cell.cell}",
+                    ch.cell.cls,
+                    ch.cell.column,
+                    before_after(_as_change(ch.cell)),
+                    ch.op.op if ch.op.kind != "outside" else "outside esp",
+                )
+                for ch in cells
+            ],
+            empty="no cell written",
+            optional=("Op", "Class"),
+            one_line=True,  # the optional columns go first: Before → After needs the room
+        )
+    _warn(result.warnings)
+    if len(cells) < result.total:
+        say(f"Showing the newest {len(cells)} of {result.total} cells (--limit 0: all).")
 
 
 def _as_change(c: CellRecord) -> CellChange:

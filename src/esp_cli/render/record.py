@@ -17,6 +17,12 @@ def render(result: RecordResult, fmt: Format) -> None:
     emit_agent_changes(result, result.write, result.agent, fmt)
     say_signed(result.signed_by)
     label = result.step.label
+    if result.not_a_business_day:
+        say(
+            f"warning: {fmt_day(result.on)} is not a business day "
+            f"({result.not_a_business_day}): the {label} is recorded on it as given (--date "
+            "another day if that is not when it was delivered)."
+        )
     if result.early_reason is not None and result.due is not None:
         say(f"Recorded early: the {label} was due {fmt_day(result.due)} ({result.early_reason}).")
     if not result.date_written:

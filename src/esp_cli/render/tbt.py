@@ -12,6 +12,11 @@ from esp_cli.render.changes import (
 from esp_cli.results.proofs import ProofsResult
 
 
+def _shown(file: str, mail: str | None) -> str:
+    """A file, and the e-mail it came attached to."""
+    return f"{file}\n(from {mail})" if mail else file
+
+
 def render(result: ProofsResult, fmt: Format) -> None:
     if fmt is Format.json:
         write_json(result)
@@ -20,25 +25,40 @@ def render(result: ProofsResult, fmt: Format) -> None:
         rows = [{"status": "recorded", **p} for p in data["recorded"]]
         rows += [{"status": "already_recorded", **p} for p in data["already_recorded"]]
         rows += [{"status": "rejected", **r} for r in data["rejected"]]
-        write_csv(rows, ["status", "file", "agent", "class", "received", "reason"])
+        columns = ["status", "file", "agent", "class", "received", "reason"]
+        write_csv(rows, [*columns, "from_email", "sender_mismatch"])
     else:
         verb = "Would record" if result.write.dry_run else "Recorded"
         print_table(
             f"{verb} {len(result.recorded)} proof(s) in {result.tracking_sheet.name}",
             ["File", "Agent", "Class", "Received"],
-            [(p.file, p.agent.name, p.agent.cls, p.received) for p in result.recorded],
+            [
+                (_shown(p.file, p.mail), p.agent.name, p.agent.cls, p.received)
+                for p in result.recorded
+            ],
             empty="nothing new",
         )
         print_table(
             f"Rejected ({len(result.rejected)}): nothing changed for these",
             ["File", "Why"],
-            [(r.file, r.reason) for r in result.rejected],
+            [(_shown(r.file, r.mail), r.reason) for r in result.rejected],
         )
         print_changes(
             f"{changed_verb(result.write)} "
             f"{len(result.write.changes)} cell(s) in {result.write.tracker.name}",
             result.write.changes,
             with_agent=True,
+        )
+    for p in (*result.recorded, *result.already):
+        if p.sender_mismatch:
+            say(f"check the sender: {p.file} (from {p.mail}), {p.agent.name}: {p.sender_mismatch}")
+    saved = [p for p in (*result.recorded, *result.already) if p.mail]
+    if saved:
+        verb = "Would save" if result.write.dry_run else "Saved"
+        say(
+            f"{verb} {len(saved)} attachment(s) into {result.folder}: "
+            + ", ".join(f"{p.file} (from {p.mail})" for p in saved)
+            + "."
         )
     if result.already:
         say(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,21 @@ class AgentChange:
     @exported(after="signer")
     def login(self) -> str:
         return self.op.login
+
+
+@dataclass
+class CellsResult:
+    """esp history --cells (and --by in a table): each cell written, newest first, with
+    its agent. As JSON: {"tracker", "log", "cells": [...], "warnings"}; a cell as esp
+    history AGENT lists its changes (op, kind, time, signer, login, then the cell)."""
+
+    tracker: Path
+    log: Path
+    cells: list[AgentChange]
+    total: int = field(metadata=as_json(hidden=True))  # matching before --limit
+    warnings: list[str]
+    by: str | None = field(default=None, metadata=as_json(hidden=True))
+    since: date | None = field(default=None, metadata=as_json(hidden=True))
 
 
 @dataclass

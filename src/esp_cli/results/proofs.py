@@ -18,6 +18,11 @@ class Proof:
     agent: AgentRef = field(metadata=as_json(flat=True))
     received: date
     sha256: str
+    # For a PDF that came attached to an e-mail: the e-mail file, its sender's address, and
+    # why that sender is not the agent's address in the tracker (None: it is).
+    mail: str | None = field(default=None, metadata=as_json(key="from_email", omit_none=True))
+    sender: str | None = field(default=None, metadata=as_json(omit_none=True))
+    sender_mismatch: str | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,8 @@ class Rejected:
     file: str
     reason: str
     expected: str | None = None  # the name the file should have, when esp can tell
+    # The e-mail the file came attached to.
+    mail: str | None = field(default=None, metadata=as_json(key="from_email", omit_none=True))
 
 
 @dataclass

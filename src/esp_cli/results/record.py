@@ -31,6 +31,12 @@ class RecordResult:
     due: date | None = field(default=None, metadata=as_json(after="note"))
     # Recorded before `due`, with --early --reason.
     early_reason: str | None = field(default=None, metadata=as_json(after="early"))
+    # The step's document (--document), named in the Notes line.
+    document: str | None = field(default=None, metadata=as_json(after="note"))
+    # Why the date is not a business day ("a Saturday", "Thanksgiving Day").
+    not_a_business_day: str | None = field(
+        default=None, metadata=as_json(after="date", omit_none=True)
+    )
 
     @property
     @exported(key="signed_by", after="by", omit_none=True)

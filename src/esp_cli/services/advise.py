@@ -24,8 +24,7 @@ Choices made where the issue is silent:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -52,6 +51,7 @@ from esp_cli.core.advice import (
     to_html,
 )
 from esp_cli.core.model import Letter
+from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
@@ -66,28 +66,17 @@ from esp_cli.errors import (
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.services.agents import (
-    LOOKUP_KEYS,
-    agents_for,
-    class_key,
-    find_agent,
-    sme_names,
-)
+from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
+from esp_cli.services.smes import class_smes, sme_addresses, sme_cc
 from esp_cli.workbook.session import WriteSession, write_session
 from esp_cli.workbook.tracker import Row
 
 NOTES = NoteKind.NOTES
 SME = "tbt_sme"
 READ_KEYS = (*FACT_KEYS, *LOOKUP_KEYS, SME, NOTES.column_key, NoteKind.TBT.column_key)
-
-# The agent's name in a draft's file name, at most: the whole name then stays well within
-# the 255 characters a file name may have, and Windows' 260 for a path in most folders.
-MAX_NAME_IN_FILE = 60
-# Characters Windows does not allow in a file name.
-_UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 def load_templates(config: Config) -> dict[AdviceKind, Template]:
@@ -122,15 +111,6 @@ def email_addresses(text: str) -> list[str] | None:
     if not found or any(a is None for a in found):
         return None
     return [a for a in found if a is not None]
-
-
-def file_stem(day: date, agent: str, kind: AdviceKind) -> str:
-    """'2026-11-24 Ana Lopez - SPOC steps' (characters Windows refuses left out)."""
-    name = " ".join(_UNSAFE_FILE_CHARS.sub(" ", agent).split()) or "agent"
-    if len(name) > MAX_NAME_IN_FILE:
-        # A name pasted with a note after it must not make a name no system accepts.
-        name = name[:MAX_NAME_IN_FILE].rstrip(" .") + "…"
-    return f"{day:%Y-%m-%d} {name} - {kind.heading}"
 
 
 @dataclass
@@ -226,31 +206,6 @@ def _no_address(s: WriteSession, row: Row) -> str | None:
     return None
 
 
-def _class_smes(rows: Iterable[Row]) -> dict[str, list[str]]:
-    """Per class, the TBT SMEs its rows name (first spelling kept, in order of appearance)."""
-    out: dict[str, list[str]] = {}
-    seen: set[tuple[str, str]] = set()
-    for row in rows:
-        ckey = class_key(row.cls)
-        names = out.setdefault(ckey, [])
-        if SME in row.unreadable:
-            continue
-        for name in sme_names(row.raw.get(SME)):
-            if (ckey, sme_key(name)) not in seen:
-                seen.add((ckey, sme_key(name)))
-                names.append(name)
-    return out
-
-
-def _sme_addresses(config: Config) -> dict[str, tuple[str, ...]]:
-    """Each SME's address(es) from [people] sme_emails, checked before any message is made."""
-    where = config.source or "esp.toml"
-    return {
-        sme_key(name): mail.checked_recipients((addr,), f"[people] sme_emails ({name})", where)
-        for name, addr in config.sme_emails.items()
-    }
-
-
 def _make(
     run: _Run,
     s: WriteSession,
@@ -307,7 +262,7 @@ def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Adv
     did not get it is said — and None (listed as refused) when the agent does not."""
     assert run.sender is not None
     env = mail.Envelope(run.sender, tuple(split_addresses(advice.to)), advice.cc)
-    stem = file_stem(run.today, advice.agent.name, advice.kind)
+    stem = file_stem(run.today, advice.agent.name, advice.kind.heading)
     message = mail.build_message(
         env, Letter(advice.subject, advice.text, advice.html, stem), datetime.now()
     )
@@ -452,16 +407,12 @@ def _result(run: _Run, s: WriteSession, as_of: date) -> AdviseResult:
 def _cc(
     run: _Run, smes: Sequence[str], addresses: dict[str, tuple[str, ...]], missing: set[str]
 ) -> tuple[str, ...]:
-    cc: list[str] = []
-    for name in smes:
-        found = addresses.get(sme_key(name))
-        if found is None:
-            if sme_key(name) not in missing:
-                missing.add(sme_key(name))
-                run.smes_without_address.append(name)
-            continue
-        cc += [addr for addr in found if addr not in cc]
-    return tuple(cc)
+    cc, without = sme_cc(smes, addresses)
+    for name in without:
+        if sme_key(name) not in missing:
+            missing.add(sme_key(name))
+            run.smes_without_address.append(name)
+    return cc
 
 
 def advise_agent(
@@ -493,13 +444,13 @@ def advise_agent(
         breakout=breakout,
         draft=draft,
     )
-    addresses = _sme_addresses(config)
+    addresses = sme_addresses(config)
     cal = calendar_from(config)
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         row = find_agent(s.table, query, cls)
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=config.spoc_phone)
         due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
-        smes = _class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
+        smes = class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
         cc = _cc(run, smes.get(class_key(row.cls), []), addresses, set())
         _make(run, s, row, kind, due, cc, strict=True)
         if run.writes:
@@ -538,12 +489,12 @@ def advise_due(
         breakout=breakout,
         draft=draft,
     )
-    addresses = _sme_addresses(config)
+    addresses = sme_addresses(config)
     cal = calendar_from(config)
     missing: set[str] = set()
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         all_rows = list(s.table.rows())
-        smes = _class_smes(all_rows)
+        smes = class_smes(all_rows)
         rows, _ = agents_for(s.table, cls, sme)
         for row in rows:
             if not row.has_identity:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
+from esp_cli.config import Config
 from esp_cli.core.names import name_key, name_words
 from esp_cli.core.names import name_tokens as name_tokens
 from esp_cli.core.names import same_person as same_person
@@ -256,3 +258,13 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     raise AgentLookupError(
         query, closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
     )
+
+
+def agent_names(tracker_path: Path, config: Config) -> list[str]:
+    """Every agent's name in the tracker, once each, in sheet order (shell completion, and
+    the hint for a name typed without quotes)."""
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx.workbook import Workbook
+
+    table = read_table(Workbook.open(tracker_path), config.columns, keys=("agent_name",))
+    return list(dict.fromkeys(row.name for row in table.rows() if row.name))

@@ -12,8 +12,11 @@ Choices made where the issue is silent:
   cannot be read) is counted apart (`not_evaluated`), not as an escalation step: the
   reason is a data problem for the team (`problems`: stderr and `esp doctor`), not words
   for leadership's mail.
-- The latest note is the newest line across Notes and TBT Notes (a TBT Notes line wins a
-  tie of dates: the SMEs write theirs after the agents' reports).
+- The latest note is the newest line across Notes and TBT Notes dated on or before the
+  report's day (a TBT Notes line wins a tie of dates: the SMEs write theirs after the
+  agents' reports): a report replayed for a past day shows no later note.
+- Access issues are as they were at the end of the report's day: a Citrix TBT Access value
+  esp changed later is taken from before the change (the operation log).
 - Access issues are counted for outstanding agents only (a complete agent's old issue is no
   longer in the way); "No Issues" and blanks are not issues. A value is counted under the
   spelling of esp.toml's [access] values when it matches one (ignoring case, spacing and
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.model import access_category
@@ -34,14 +38,15 @@ from esp_cli.core.notes import NoteKind, latest
 from esp_cli.core.rules import ActionKind, done_by
 from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
 from esp_cli.results.escalations import AgentStatus
-from esp_cli.services.agents import agents_for, class_key
+from esp_cli.services.agents import RowFinder, agents_for, class_key
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
 from esp_cli.services.escalations import evaluate_rows, todo_lists
 from esp_cli.services.facts import calendar_from
 from esp_cli.services.progress import MISSING_KEYS, missing_in
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook import history
+from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
 
@@ -57,18 +62,51 @@ def _pending(status: AgentStatus) -> tuple[str | None, date | None]:
     return status.computed.next_action, status.computed.next_action_due
 
 
-def _latest_note(row: Row) -> str | None:
-    """The newest line of Notes and TBT Notes, as `MM/DD/YYYY - Name - Note`."""
+def _latest_note(row: Row, day: date) -> str | None:
+    """The newest line of Notes and TBT Notes dated on or before `day`, as `MM/DD/YYYY -
+    Name - Note`."""
     found = []
     for order, kind in enumerate((NOTES, TBT_NOTES)):
         raw = row.raw.get(kind.column_key)
-        line = latest(kind, raw if isinstance(raw, str) else None)
+        line = latest(kind, raw if isinstance(raw, str) else None, by=day)
         if line is not None:
             found.append((line.day, order, line))
     if not found:
         return None
     line = max(found, key=lambda t: (t[0], t[1]))[2]
     return f"{line.day:%m/%d/%Y} - {line.author} - {line.text}"
+
+
+def values_then(table: Table, config: Config, day: date, key: str) -> dict[tuple[str, int], Any]:
+    """The cells of column `key` that esp changed after `day`, as they were at its end:
+    (sheet, row as it is now) -> the value before the first later change, from the
+    operation log (a column with no date of its own, such as Citrix TBT Access, is
+    replayed this way; a change made outside esp and never seen by it cannot be)."""
+    headers = {
+        sheet.headers[col].encode("utf-8")
+        for sheet in table.sheets
+        if (col := sheet.col(key)) is not None and col in sheet.headers
+    }
+    if not headers:
+        return {}
+    wanted = {h.decode("utf-8") for h in headers}
+    log = history.read_log(
+        history.log_path(table.path, config.backup_dir),
+        keep=lambda line: any(h in line for h in headers),
+        cell_filter=lambda cell: cell.get("column") in wanted,
+    )
+    finder = RowFinder(table)
+    found: dict[tuple[str, int], Any] = {}
+    for op in log.operations:  # oldest first: the first change after the day wins
+        if op.time.date() <= day:
+            continue
+        for cell in op.cells:
+            if cell.column not in wanted or not cell.agent:
+                continue
+            row, _ = finder.find(cell.who)
+            if row is not None:
+                found.setdefault((row.sheet, row.row), cell.before)
+    return found
 
 
 def _done(row: Row, day: date) -> tuple[bool, bool]:
@@ -108,6 +146,7 @@ def eod_report(
     for item in due:
         due_at.setdefault((item.agent.sheet, item.agent.row), []).append(item.action)
 
+    access_then = values_then(table, config, day, ACCESS_KEY)
     classes: dict[str, ClassSummary] = {}
     outstanding: list[OutstandingAgent] = []
     problems: list[DataProblem] = []
@@ -133,7 +172,8 @@ def eod_report(
             problems.append(
                 DataProblem(status.agent.name, status.agent.cls, row.sheet, row.row, reason)
             )
-        issue = access_category(row.get(ACCESS_KEY), config.access_values)
+        access = access_then.get(where, row.get(ACCESS_KEY))
+        issue = access_category(access, config.access_values)
         if issue is not None:
             summary.access_issues[issue] += 1
         pending, when = _pending(status)
@@ -150,7 +190,7 @@ def eod_report(
                 pending_due=when,
                 access_issue=issue,
                 reported=where not in missing_at,
-                latest_note=_latest_note(row),
+                latest_note=_latest_note(row, day),
                 evaluated=status.evaluation.evaluable,
             )
         )

@@ -18,7 +18,7 @@ from esp_cli.core import oplog
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.core.waiting import APPEND, WaitingOp
-from esp_cli.results.history import AgentChange, AgentHistoryResult, HistoryResult
+from esp_cli.results.history import AgentChange, AgentHistoryResult, CellsResult, HistoryResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, find_agent
 from esp_cli.workbook import history, waiting
 from esp_cli.workbook.tracker import read_table
@@ -127,6 +127,35 @@ def as_operation(op: WaitingOp) -> Operation:
         ),
         undoes=op.undoes,
         note=f"waiting beside the tracker ({op.why}): not yet in the workbook",
+    )
+
+
+def cells_written(
+    tracker_path: Path,
+    config: Config,
+    *,
+    since: date | None = None,
+    by: str | None = None,
+    limit: int | None = None,
+) -> CellsResult:
+    """Each cell esp wrote (a round's and an undo's too; and those it saw changed outside
+    esp), newest first, selected as `operations` selects: "what did I do today"."""
+    path = tracker_file(tracker_path)
+    log = history.read_log(history.log_path(path, config.backup_dir))
+    cells = [
+        AgentChange(op, cell)
+        for op in reversed(log.operations)
+        if _selected(op, since, by)
+        for cell in op.cells
+    ]
+    return CellsResult(
+        tracker=path,
+        log=log.path,
+        cells=cells[:limit] if limit else cells,
+        total=len(cells),
+        warnings=log.warnings,
+        by=by,
+        since=since,
     )
 
 

@@ -27,6 +27,7 @@ from datetime import date, tzinfo
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.busy import QUIET, Busy
 from esp_cli.core.columns import alias_table
 from esp_cli.core.csvfile import CsvError, read_csv_and_delimiter
 from esp_cli.core.model import AgentRef
@@ -146,19 +147,24 @@ def default_sources(config: Config) -> list[Path]:
     return [path for _, path in configured]
 
 
-def read_reports(paths: Sequence[Path], config: Config) -> Reports:
+def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> Reports:
     """Every report in the given files and folders. A folder's files are all looked at:
     each is read as an e-mail by its content (.msg or .eml, whatever its name), or listed
-    as unreadable with the reason, or ignored when it is a system file."""
+    as unreadable with the reason, or ignored when it is a system file. `busy` hears of
+    each file as it is read."""
     name_headers = _name_headers(config)
     zone = config.zone()
     out = Reports()
     seen: set[Path] = set()
-    for path in paths:
-        found = _expand(path)
+    given = [(path, _expand(path)) for path in paths]
+    total = sum(len(found) for _, found in given)
+    done = 0
+    for path, found in given:
         if not found:
             out.problems.append(RowProblem(str(path), "an empty folder"))
         for file, in_folder in found:
+            busy.step(done, total, file.name)
+            done += 1
             try:
                 key = real_path(file)
             except OSError:  # a link that leads back to itself: listed as unreadable below

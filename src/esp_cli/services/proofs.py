@@ -10,16 +10,25 @@ created when absent) unless the same file — the same SHA-256 — is already th
 agent gets All TBTs Complete? = Yes (spelt as the column's drop-down spells it) and TBT
 Complete Date = the day the file was received (its modification date), where not already
 set. Rejected files change nothing.
+
+The agents e-mail their transcript: an e-mail saved in the folder (.eml, or Outlook's .msg)
+gives the PDFs attached to it (in a forwarded message too), each checked and recorded exactly
+as a file would be. A good one is saved into the folder under its own name — never over
+another file: a different file of that name already there refuses it — dated the day the
+e-mail was sent, which is also the day it was received. The sender's address is checked
+against the agent's Email column: a mismatch is said (another agent's address, one the
+tracker does not know, none at all), never used to guess whose proof it is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +37,10 @@ from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import same_spelling
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
+from esp_cli.mail.attachments import read_files
+from esp_cli.mail.selfreports import UnreadableMail
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
+from esp_cli.services.advise import email_addresses
 from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
 from esp_cli.system import is_system_file, real_path, write_file_atomically
 from esp_cli.workbook.inputs import check_not_lock_file
@@ -42,7 +54,8 @@ PDF_EOF = b"%%EOF"
 # (trailing blank lines, a stray byte from a mail client): the PDF spec's 1024 bytes.
 PDF_SLACK = 1024
 SUFFIX = " TBT.pdf"
-MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail saved instead of its attachment
+MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
+NEVER_OVER = "esp never saves over another file: compare the two and keep one"
 TRACKING_FILE = "TBT Tracking Sheet.xlsx"
 TRACKING_SHEET = "TBT Tracking"
 READ_KEYS = (*LOOKUP_KEYS, "tbts_complete", "tbt_complete_date")
@@ -306,15 +319,18 @@ def tracking_path(given: Path | None, config: Config, tracker: Path) -> Path:
     return given or config.tbt_tracking_sheet or tracker.parent / TRACKING_FILE
 
 
-def _received(path: Path) -> date:
-    return datetime.fromtimestamp(path.stat().st_mtime).date()
+def _received(path: Path, tz: tzinfo | None = None) -> date:
+    """The day a file came: its modification time, on the team's calendar ([calendar]
+    timezone; else the machine's)."""
+    return datetime.fromtimestamp(path.stat().st_mtime, tz).date()
 
 
 def _files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise InputFileError(
             f"{folder}: no such folder.",
-            fix="give the folder the agents' 'First Last TBT.pdf' files were saved to.",
+            fix="give the folder the agents' 'First Last TBT.pdf' files (or their e-mails) "
+            "were saved to.",
         )
     # The system's own files (desktop.ini, Thumbs.db, ~$ owner files) and sub-folders are
     # not proofs.
@@ -324,34 +340,172 @@ def _files(folder: Path) -> list[Path]:
     )
 
 
-def check_files(files: Sequence[Path], table: Table) -> tuple[list[Proof], list[Rejected]]:
-    rows = list(table.rows())
-    good: list[Proof] = []
+@dataclass
+class Incoming:
+    """A proof as it came: a file in the folder, or a PDF attached to an e-mail saved there
+    (`mail`), to be saved into the folder under its own name once it is found good."""
+
+    name: str
+    data: bytes
+    received: date
+    mail: str | None = None  # the e-mail file it came in
+    sender: str = ""  # that e-mail's sender address ('' when it has none)
+    sent: datetime | None = None  # when that e-mail was sent
+    saved: bool = True  # the file is in the folder already
+
+
+def _from_mail(
+    path: Path, data: bytes, folder: Path, tz: tzinfo | None
+) -> tuple[list[Incoming], list[Rejected]]:
+    """The PDFs attached to one e-mail file, or why it gives none. An attachment already in
+    the folder with the same bytes is that file (not a proof of its own); with other bytes
+    it is refused: esp never saves over another file."""
+    try:
+        found = read_files(data)
+    except UnreadableMail as exc:
+        return [], [Rejected(path.name, f"an e-mail esp cannot read: {exc}")]
+    pdfs = [a for a in found.files if a.name.lower().endswith(".pdf") or not a.name]
+    if not pdfs:
+        others = ", ".join(a.name or "(no name)" for a in found.files)
+        what = f"its attachments are {others}" if others else "it has no attachment"
+        why = f"an e-mail with no PDF attached ({what}): the agent's 'First Last TBT.pdf' is"
+        return [], [Rejected(path.name, f"{why} what to send")]
+    received = found.day(tz) or _received(path, tz)
+    incoming, rejected = [], []
+    for attached in pdfs:
+        # Only the name: a sender's path ('C:\\Users\\..\\x.pdf', '../x.pdf') never
+        # decides where esp saves it.
+        name = attached.name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+        attached = replace(attached, name="" if name in (".", "..") else name)
+        if not attached.name:
+            why = "badly named: no agent name in it; name it 'First Last TBT.pdf'"
+            rejected.append(Rejected("(a PDF with no file name)", why, mail=path.name))
+            continue
+        there = folder / attached.name
+        if there.exists():
+            if there.is_file() and there.read_bytes() == attached.data:
+                continue  # saved by an earlier run: the file in the folder is the proof
+            why = f"a different '{attached.name}' is already in the folder; {NEVER_OVER}"
+            rejected.append(Rejected(attached.name, why, mail=path.name))
+            continue
+        incoming.append(
+            Incoming(
+                attached.name,
+                attached.data,
+                received,
+                mail=path.name,
+                sender=found.sender,
+                sent=found.sent,
+                saved=False,
+            )
+        )
+    return incoming, rejected
+
+
+def incoming_proofs(
+    files: Sequence[Path], folder: Path, tz: tzinfo | None = None
+) -> tuple[list[Incoming], list[Rejected]]:
+    """Every proof the folder holds: its files, and the PDFs attached to its e-mails."""
+    incoming: list[Incoming] = []
     rejected: list[Rejected] = []
-    seen: dict[str, str] = {}
     for path in files:
         try:
             data = path.read_bytes()
         except OSError as exc:
             rejected.append(Rejected(path.name, f"cannot be read ({exc.strerror})"))
             continue
-        problem = pdf_problem(data)
-        if problem is not None and path.suffix.lower() in MAIL_SUFFIXES:
-            problem = "an e-mail, not a PDF: save its 'First Last TBT.pdf' attachment here"
+        if path.suffix.lower() in MAIL_SUFFIXES and pdf_problem(data) is not None:
+            got, refused = _from_mail(path, data, folder, tz)
+            incoming += got
+            rejected += refused
+        else:
+            incoming.append(Incoming(path.name, data, _received(path, tz)))
+    return incoming, rejected
+
+
+def _addresses(row: Row) -> list[str]:
+    """The agent's addresses in the Email column, lower case."""
+    if "email" in row.unreadable:
+        return []
+    return [a.lower() for a in email_addresses(row.text("email")) or []]
+
+
+def sender_check(row: Row, sender: str, rows: Sequence[Row]) -> str | None:
+    """Why the e-mail's sender is not the agent's address in the tracker (None: it is),
+    said as it is: another agent's address, an address the tracker does not know, no
+    address at all. Never a guess at whose proof it is."""
+    if not sender:
+        return "the e-mail has no sender address (a draft?): check who sent it"
+    own = email_addresses(row.text("email")) or []
+    if sender in _addresses(row):
+        return None
+    others = [r for r in rows if r is not row and sender in _addresses(r)]
+    if others:
+        other = others[0]
+        return f"sent by {sender}, the address of {other.label()} ({other.cls}, row {other.row})"
+    has = f"the tracker has {', '.join(own)}" if own else "the tracker has no address for them"
+    return f"sent by {sender}, not the agent's address ({has})"
+
+
+def check_files(
+    incoming: Sequence[Incoming], table: Table
+) -> tuple[list[Proof], list[Rejected], dict[str, Incoming]]:
+    """The good proofs, those rejected and why, and the attachments to save into the folder
+    (by file name) once recorded."""
+    rows = list(table.rows())
+    good: list[Proof] = []
+    rejected: list[Rejected] = []
+    seen: dict[str, str] = {}
+    to_save: dict[str, Incoming] = {}
+    for item in incoming:
+        problem = pdf_problem(item.data)
         if problem is not None:
-            rejected.append(Rejected(path.name, problem))
+            rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
-        found = check_name(path.name, rows, table.path.name)
+        found = check_name(item.name, rows, table.path.name)
         if isinstance(found, Rejected):
-            rejected.append(found)
+            rejected.append(replace(found, mail=item.mail))
             continue
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(item.data).hexdigest()
         if digest in seen:
-            rejected.append(Rejected(path.name, f"the same file as {seen[digest]}"))
+            why = f"the same file as {seen[digest]}"
+            rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
-        seen[digest] = path.name
-        good.append(Proof(path.name, found.ref(), _received(path), digest))
-    return good, rejected
+        if not item.saved and item.name in to_save:
+            why = f"a different '{item.name}' came in {to_save[item.name].mail}; {NEVER_OVER}"
+            rejected.append(Rejected(item.name, why, mail=item.mail))
+            continue
+        seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
+        check = sender_check(found, item.sender, rows) if item.mail is not None else None
+        sender = item.sender if item.mail is not None else None
+        good.append(Proof(item.name, found.ref(), item.received, digest, item.mail, sender, check))
+        if not item.saved:
+            to_save[item.name] = item
+    return good, rejected, to_save
+
+
+def save_attachments(folder: Path, items: Sequence[Incoming]) -> None:
+    """Each attachment into the folder under its own name, dated the day its e-mail was
+    sent (a later run reads that date from the file); never over a file that is there."""
+    for item in items:
+        path = folder / item.name
+        if path.exists():
+            raise WriteFailedError(
+                f"{path}: appeared while esp was recording it; esp never saves over another "
+                "file, and recorded nothing.",
+                fix="run esp tbt proofs again.",
+            )
+        try:
+            write_file_atomically(path, item.data)
+            if item.sent is not None:
+                stamp = item.sent.timestamp()
+                os.utime(path, (stamp, stamp))
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{path}: the attachment of {item.mail} cannot be saved ({exc.strerror}); "
+                "nothing was recorded.",
+                fix=f"check that you can write to {folder}.",
+            ) from exc
 
 
 def _plan_tracker(plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof]) -> None:
@@ -386,13 +540,16 @@ def record_proofs(
         )
     signer = config.who_signs(by)
     writer = signer.name
+    incoming, refused = incoming_proofs(files, folder, config.zone())
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
-        good, rejected = check_files(files, s.table)
+        good, rejected, to_save = check_files(incoming, s.table)
+        rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
         created = not sheet_path.exists()
         sheet_write = None
         if created:
             recorded, already = good, []
             if good and not dry_run:
+                save_attachments(folder, list(to_save.values()))
                 _create_tracking(sheet_path, good, writer)
         else:
             with write_session(
@@ -402,6 +559,8 @@ def record_proofs(
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]
                 _plan_tracking(sheet_s.plan, sheet, recorded, writer)
+                if not dry_run:
+                    save_attachments(folder, list(to_save.values()))
             sheet_write = sheet_s.report
         # Already-recorded proofs are flagged too: a run stopped between the two
         # workbooks is finished by the next one.

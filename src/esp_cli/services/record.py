@@ -7,18 +7,22 @@ recorded, or recorded later than this date) is refused with the rules' reason, a
 date that would overwrite a different recorded one: the ladder is documentation, and esp
 never rewrites it silently. When the sheet already has the computed columns (Escalation
 Stage, Next Action, Next Action Due), the agent's are brought up to date in the same write.
+With --document, the Notes line names the step's Word document (esp document makes one).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.rules import (
     LADDER,
+    Evaluation,
     Step,
     evaluate,
     fmt,
@@ -28,13 +32,14 @@ from esp_cli.core.rules import (
     step_order_error,
 )
 from esp_cli.core.values import ErrorValue, text_of
-from esp_cli.errors import EarlyStepError, StepOrderError, UsageError
+from esp_cli.errors import EarlyStepError, InputFileError, StepOrderError, UsageError
 from esp_cli.results.record import RecordResult
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
-from esp_cli.workbook.session import write_session
+from esp_cli.services.word import word_problem
+from esp_cli.workbook.session import WriteSession, write_session
 from esp_cli.workbook.tracker import Row
 
 NOTES_KEY = "notes"
@@ -86,15 +91,44 @@ def note_line(
     note: str | None,
     *,
     early: tuple[date, str] | None = None,
+    document: str | None = None,
 ) -> str:
     """`MM/DD/YYYY - Name - Note`, the step named in the note so the line says what it
-    documents; for a step recorded before it was due, `early` = (due date, reason)."""
+    documents; for a step recorded before it was due, `early` = (due date, reason); the
+    step's document named last, `(document: 2026-11-25 Kayla Brooks - Documented coaching.docx)`."""
     text = " ".join((note or "").split())
     body = f"{_NOTE_PREFIX[step]}: {text}" if text else _DEFAULT_NOTES[step]
     if early is not None:
         due, reason = early
         body += f"; early (due {fmt(due)}): {' '.join(reason.split())}"
+    if document:
+        body += f" (document: {' '.join(document.split())})"
     return format_line(NoteKind.NOTES, on, by, body)
+
+
+def check_document(path: Path) -> str:
+    """The name of a step's document given with --document, once it is checked to be a
+    Word document (.docx) that exists: the Notes line names it."""
+    if not path.is_file():
+        raise InputFileError(
+            f"{path}: no such file." if not path.exists() else f"{path}: not a file.",
+            fix="give the .docx the step was delivered with (esp document makes one).",
+        )
+    if path.suffix.lower() != ".docx":
+        raise InputFileError(
+            f"{path}: not a Word document (.docx).",
+            fix="give the .docx the step was delivered with (save it as .docx in Word).",
+        )
+    try:
+        problem = word_problem(path.read_bytes())
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if problem is not None:
+        raise InputFileError(
+            f"{path}: named .docx but not a Word document ({problem}).",
+            fix="open it in Word and save it as a Word Document (.docx).",
+        )
+    return path.name
 
 
 def early_reason(early: bool, reason: str | None) -> str | None:
@@ -107,6 +141,81 @@ def early_reason(early: bool, reason: str | None) -> str | None:
     if tidy and not early:
         raise UsageError("--reason goes with --early.", fix="add --early, or leave --reason out.")
     return tidy or None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A step recorded in a write session's plan: the Notes line, whether the date and the
+    line are new, and the agent as the rules see them afterwards."""
+
+    line: str
+    date_written: bool
+    note_added: bool
+    evaluation: Evaluation
+    due: date | None  # when the step fell due by the ladder's timing, when known
+    early_reason: str | None  # recorded before `due`, with this reason
+
+
+def check_step(
+    row: Row, step: Step, on: date, cal: BusinessCalendar, early: str | None = None
+) -> tuple[date | None, bool]:
+    """(the day `step` falls due, whether `on` is before it) once recording it on `on` keeps
+    the ladder: never over a different recorded date, never out of order, never before it
+    is due unless `early` gives the reason (StepOrderError, EarlyStepError)."""
+    facts = facts_from_row(row)
+    _refuse_if_wrong(row, step, on)
+    reason = step_order_error(facts, step, on)
+    if reason is not None:
+        raise StepOrderError(
+            f"{row.label()} ({_where(row, step)}): {reason}.",
+            fix="record the earlier step first, or correct its date.",
+        )
+    due = step_due(facts, step, cal)
+    is_early = due is not None and on < due and facts.step_date(step) != on
+    if is_early and early is None:
+        assert due is not None
+        raise EarlyStepError(
+            f"{row.label()} ({_where(row, step)}): the {step.label} is not due until "
+            f"{fmt_day(due)} ({step_due_basis(step, facts)}); {fmt(on)} is before it.",
+            fix="record it once it is due, or pass --early --reason 'why' to record it "
+            "now (the reason goes in the note).",
+        )
+    return due, is_early
+
+
+def plan_step(
+    s: WriteSession,
+    row: Row,
+    step: Step,
+    on: date,
+    *,
+    writer: str,
+    config: Config,
+    cal: BusinessCalendar,
+    moment: datetime,
+    note: str | None = None,
+    early: str | None = None,
+    document: str | None = None,
+) -> Planned:
+    """Plan recording `step` for `row` on `on` (check_step's checks first): its date column,
+    the Notes line (naming `document`, when given), and the computed columns where the
+    sheet has them."""
+    due, is_early = check_step(row, step, on, cal, early)
+    early_note = (due, early) if is_early and due is not None and early else None
+    line = note_line(on, writer, step, note, early=early_note, document=document)
+    date_written = row.values.get(step.column) != on
+    if date_written:
+        s.plan.set(row, step.column, on)
+    note_added = plan_note(s.plan, row, NoteKind.NOTES, line)
+    sheet = s.table.sheet(row.sheet)
+    # Keep the computed columns true for this agent, where the sheet has them.
+    after = _recorded(row, step, on)
+    ev = evaluate(facts_from_row(after), moment.date(), moment, cal, spoc_phone=config.spoc_phone)
+    if all(sheet.col(key) is not None for key in COMPUTED_KEYS):
+        plan_computed(s.plan, row, computed_cells(ev))
+    return Planned(
+        line, date_written, note_added, ev, due, early if early_note is not None else None
+    )
 
 
 def record_step(
@@ -122,61 +231,47 @@ def record_step(
     dry_run: bool = False,
     now: datetime | None = None,
     early: str | None = None,
+    document: Path | None = None,
 ) -> RecordResult:
     """Record `step` for the agent `query` names, delivered on `on` by `by`. A step before
-    its due date is refused, unless `early` gives the reason (it goes in the note)."""
+    its due date is refused, unless `early` gives the reason (it goes in the note);
+    `document`, the step's .docx, is named in the Notes line."""
     moment = now or datetime.now()
     refuse_future(on, moment.date(), "a step is recorded once it is delivered")
+    document_name = check_document(document) if document is not None else None
     signer = config.who_signs(by)
     writer = signer.name
     cal = calendar_from(config)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
         row = find_agent(s.table, query, cls)
-        facts = facts_from_row(row)
-        _refuse_if_wrong(row, step, on)
-        reason = step_order_error(facts, step, on)
-        if reason is not None:
-            raise StepOrderError(
-                f"{row.label()} ({_where(row, step)}): {reason}.",
-                fix="record the earlier step first, or correct its date.",
-            )
-        due = step_due(facts, step, cal)
-        is_early = due is not None and on < due and facts.step_date(step) != on
-        if is_early and early is None:
-            assert due is not None
-            raise EarlyStepError(
-                f"{row.label()} ({_where(row, step)}): the {step.label} is not due until "
-                f"{fmt_day(due)} ({step_due_basis(step, facts)}); {fmt(on)} is before it.",
-                fix="record it once it is due, or pass --early --reason 'why' to record it "
-                "now (the reason goes in the note).",
-            )
-        early_note = (due, early) if is_early and due is not None and early else None
-        line = note_line(on, writer, step, note, early=early_note)
-        date_written = facts.step_date(step) != on
-        if date_written:
-            s.plan.set(row, step.column, on)
-        note_added = plan_note(s.plan, row, NoteKind.NOTES, line)
-        sheet = s.table.sheet(row.sheet)
-        # Keep the computed columns true for this agent, where the sheet has them.
-        after = _recorded(row, step, on)
-        ev = evaluate(
-            facts_from_row(after), moment.date(), moment, cal, spoc_phone=config.spoc_phone
+        done = plan_step(
+            s,
+            row,
+            step,
+            on,
+            writer=writer,
+            config=config,
+            cal=cal,
+            moment=moment,
+            note=note,
+            early=early,
+            document=document_name,
         )
-        if all(sheet.col(key) is not None for key in COMPUTED_KEYS):
-            plan_computed(s.plan, row, computed_cells(ev))
     return RecordResult(
         agent=row.ref(),
         step=step,
         on=on,
         by=writer,
-        note_line=line,
-        date_written=date_written,
-        note_added=note_added,
-        evaluation=ev,
+        note_line=done.line,
+        date_written=done.date_written,
+        note_added=done.note_added,
+        evaluation=done.evaluation,
         write=s.report,
         signed_by=signer,
-        due=due,
-        early_reason=early if early_note else None,
+        due=done.due,
+        early_reason=done.early_reason,
+        document=document_name,
+        not_a_business_day=cal.why_closed(on),
     )
 
 

@@ -13,7 +13,7 @@ list: per class, each SME with the agents they have and how many of those are ou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from esp_cli.config import Config
@@ -26,7 +26,7 @@ from esp_cli.results.smes import (
     SmeLoad,
     sme_key,
 )
-from esp_cli.services.agents import agents_in_class, class_key
+from esp_cli.services.agents import agents_in_class, class_key, sme_names
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -144,3 +144,50 @@ def list_smes(tracker_path: Path, config: Config, cls: str | None = None) -> Sme
     table = read_table(wb, config.columns, keys=READ_KEYS)
     rows = agents_in_class(table, cls)
     return SmeListResult(table.path, sme_loads(rows), table.findings)
+
+
+# -- the TBT SMEs of a class, as the e-mails to its agents copy them ---------------------------
+
+
+def class_smes(rows: Iterable[Row]) -> dict[str, list[str]]:
+    """Per class, the TBT SMEs its rows name (first spelling kept, in order of appearance)."""
+    out: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        ckey = class_key(row.cls)
+        names = out.setdefault(ckey, [])
+        if SME in row.unreadable:
+            continue
+        for name in sme_names(row.raw.get(SME)):
+            if (ckey, sme_key(name)) not in seen:
+                seen.add((ckey, sme_key(name)))
+                names.append(name)
+    return out
+
+
+def sme_addresses(config: Config) -> dict[str, tuple[str, ...]]:
+    """Each SME's address(es) from [people] sme_emails, checked before any message is made
+    (the tracker has no SME addresses of its own: SMEs are Certifiers, not agent rows)."""
+    from esp_cli.mail.outgoing import checked_recipients
+
+    where = config.source or "esp.toml"
+    return {
+        sme_key(name): checked_recipients((addr,), f"[people] sme_emails ({name})", where)
+        for name, addr in config.sme_emails.items()
+    }
+
+
+def sme_cc(
+    smes: Sequence[str], addresses: dict[str, tuple[str, ...]]
+) -> tuple[tuple[str, ...], list[str]]:
+    """(the Cc of a message to an agent whose class has these SMEs, the SMEs left out of it
+    for want of an address)."""
+    cc: list[str] = []
+    without: list[str] = []
+    for name in smes:
+        found = addresses.get(sme_key(name))
+        if found is None:
+            without.append(name)
+            continue
+        cc += [addr for addr in found if addr not in cc]
+    return tuple(cc), without

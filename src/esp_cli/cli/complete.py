@@ -1,0 +1,74 @@
+"""Shell completion of agent names, and the agents a mistyped command line may name.
+
+`esp --install-completion` (Typer's) sets up the person's shell; then Tab after a command
+that takes an AGENT offers the names in the tracker: the one named by --tracker on the
+line, else ESP_TRACKER, else esp.toml's [tracker] path. Completion never fails aloud: with
+no tracker found, or one that cannot be read, it offers nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from esp_cli.core.names import name_key
+
+
+def tracker_on_line(words: Sequence[str]) -> Path | None:
+    """The --tracker (-t) given on a command line, if any."""
+    for i, word in enumerate(words):
+        if word in ("--tracker", "-t") and i + 1 < len(words):
+            return Path(words[i + 1])
+        if word.startswith("--tracker="):
+            return Path(word.split("=", 1)[1])
+    return None
+
+
+def known_names(words: Sequence[str]) -> list[str]:
+    """The agents' names in the tracker a command line would use; [] when there is none."""
+    try:
+        from esp_cli.config import load_config
+        from esp_cli.services.agents import agent_names
+
+        given = tracker_on_line(words)
+        config = load_config(None, tracker=given)
+        return agent_names(config.tracker_path(given), config)
+    except Exception:  # noqa: BLE001 - completion and hints offer nothing rather than fail
+        return []
+
+
+def matching(names: Sequence[str], typed: str) -> list[str]:
+    """The names that start with what is typed, any case (the shell shows those that start
+    with it exactly)."""
+    wanted = typed.strip("\"'").casefold()
+    return [n for n in names if n.casefold().startswith(wanted)]
+
+
+def complete_agent(ctx: Any, args: list[str], incomplete: str) -> list[str]:
+    """Typer's completion for an AGENT argument."""
+    found = matching(known_names(args), incomplete)
+    if os.environ.get("_ESP_COMPLETE") == "complete_bash":
+        # bash inserts a completion as it is: the spaces of a name are escaped.
+        return [n.replace(" ", "\\ ") for n in found]
+    return found
+
+
+def name_at_start(words: Sequence[str], names: Sequence[str]) -> int:
+    """How many of `words` name an agent: the longest run at their start that is an agent's
+    name (either order, any case), or the start of each of one agent's name's words ("dev",
+    "devon pr"), as find_agent takes them; 0 when they start with none."""
+    known = [name_key(n).split() for n in names]
+    exact = {" ".join(k) for k in known}
+    for n in range(len(words), 0, -1):
+        if name_key(" ".join(words[:n])) in exact:
+            return n
+    for n in range(len(words), 0, -1):
+        typed = name_key(" ".join(words[:n])).split()
+        if typed and any(
+            len(typed) <= len(k) and all(any(t.startswith(w) for t in k) for w in typed)
+            for k in known
+        ):
+            return n
+    return 0

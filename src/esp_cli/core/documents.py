@@ -1,0 +1,284 @@
+"""The ladder's documents: what a step's document says, as the facts its template fills in (pure).
+
+Each step of the escalation ladder is documented: the documented coaching, the written CAP,
+the final CAP and the term review each have a Word template (the team's wording, see
+services/document.py) whose placeholders are the facts below. A document names the agent,
+the ESP Start Date and the day the 2-day target passed, what is still missing, the steps
+already delivered with their dates, the step delivered and its date D, and the dates of the
+steps still ahead — each the business day after the one before it, counted from D by the
+ladder's own rule (core/rules.py: next_business_day, holidays and company days included).
+
+- A template names only the placeholders of PLACEHOLDERS; any other is refused by name
+  (TemplateError, naming the file and the known ones) before anything is written.
+- A placeholder the template uses whose fact is missing (no Agent ID in the tracker, say)
+  refuses the document (MissingFactError, naming the fact and the fix): a document is
+  never handed over with a hole in it. The facts of OPTIONAL may be empty: a template
+  shows them under `{% if ... %}`.
+
+Nothing here reads a file or knows about the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from esp_cli.core.advice import first_name
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.rules import ACTION_LABELS, LADDER, ActionKind, Step
+from esp_cli.core.shape import as_json, exported
+from esp_cli.errors import ConfigError, EspError
+
+# The template of each step: its file name (built in, or in the [documents] templates
+# folder) and the words a document's title and file name use.
+TEMPLATE_FILES: dict[Step, str] = {
+    Step.COACHING: "coaching.docx",
+    Step.WRITTEN_CAP: "written-cap.docx",
+    Step.FINAL_CAP: "final-cap.docx",
+    Step.TERM_REVIEW: "term-review.docx",
+}
+
+
+def heading(step: Step) -> str:
+    """'Documented coaching', 'Written CAP', 'Final CAP', 'Term review'."""
+    return ACTION_LABELS[ActionKind(step.value)]
+
+
+def in_text(step: Step) -> str:
+    """The step as a sentence names it: 'documented coaching', 'written CAP', ..."""
+    return "documented coaching" if step is Step.COACHING else step.label
+
+
+PLACEHOLDERS: dict[str, str] = {
+    "agent_name": "the agent's name, first name first",
+    "first_name": "the agent's first name",
+    "agent_id": "the agent's Agent ID",
+    "n_number": "the agent's N Number (may be empty)",
+    "class_name": "the agent's class",
+    "tbt_sme": "the class's TBT SMEs named on the agent's row (may be empty)",
+    "esp_start": "the ESP Start Date",
+    "clock_start": "the first business day on or after the ESP Start Date (clock day 0)",
+    "target_passed": "the day the 2-day target passed (clock day 2: behind target from then)",
+    "call_cert": "'Complete' or 'Not complete'",
+    "tbts": "'Complete' or 'Not complete' (All TBTs Complete?)",
+    "tbt_hours": "the TBT Hours so far (may be empty)",
+    "access_issue": "the Citrix TBT Access issue (may be empty: no issue)",
+    "missing": "what is still missing, a list of lines (Call Cert, TBTs with TBT Hours, "
+    "the access issue)",
+    "step": "the step this document delivers: 'Documented coaching', 'Written CAP', ...",
+    "step_date": "the day it is delivered (D)",
+    "delivered": "the steps delivered before it, a list of {step, date}",
+    "ahead": "the steps still ahead, a list of {step, date}: each the business day after "
+    "the one before it, counted from D",
+    "coaching_date": "the documented coaching's date (delivered, D, or ahead)",
+    "written_cap_date": "the written CAP's date (delivered, D, or ahead)",
+    "final_cap_date": "the final CAP's date (delivered, D, or ahead)",
+    "term_review_date": "the term review's date (D, or ahead)",
+    "deliverer": "who delivers the step (--by, else [people] user)",
+}
+# Facts a document may lack: a template shows them under {% if ... %}.
+OPTIONAL = frozenset({"n_number", "tbt_sme", "tbt_hours", "access_issue"})
+# What fixes each fact a document needs and the tracker does not give.
+MISSING_FIX: dict[str, str] = {
+    "agent_name": "fill in the agent's name in the Agent Name column.",
+    "first_name": "fill in the agent's name in the Agent Name column.",
+    "agent_id": "fill in the agent's Agent ID column.",
+    "class_name": "fill in the agent's Class column.",
+    "deliverer": 'pass --by "Your Name", or set [people] user in esp.toml.',
+}
+_STEP_DATE_KEYS: dict[Step, str] = {step: f"{step.value}_date" for step in LADDER}
+
+
+class TemplateError(ConfigError):
+    """A document template esp cannot use: not a Word document, a placeholder it does not
+    know, a Jinja tag it cannot read."""
+
+
+class MissingFactError(EspError):
+    """A document needs a fact the tracker does not give: refused, not made with a hole."""
+
+    def __init__(self, key: str, step: Step, agent: str) -> None:
+        self.key = key
+        super().__init__(
+            f"The {in_text(step)} document for {agent} needs {{{{ {key} }}}} "
+            f"({PLACEHOLDERS[key]}), which has no value; the document was not made.",
+            fix=MISSING_FIX.get(key, "fill in the value in the tracker."),
+        )
+
+
+def check_placeholders(names: Iterable[str], source: str) -> frozenset[str]:
+    """The placeholders a template uses, each one esp knows; an unknown one is a
+    TemplateError naming it, `source` and the ones esp knows."""
+    found = frozenset(names)
+    unknown = sorted(found - PLACEHOLDERS.keys())
+    if unknown:
+        shown = ", ".join("{{ " + n + " }}" for n in unknown)
+        raise TemplateError(
+            f"{source}: unknown placeholder{'s' if len(unknown) > 1 else ''} {shown}.",
+            fix=f"use only {', '.join(PLACEHOLDERS)}.",
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class DatedStep:
+    """A ladder step and its day: delivered on it, or falling due on it."""
+
+    step: Step
+    day: date = field(metadata=as_json(key="date"))
+
+
+@dataclass(frozen=True)
+class StepDocument:
+    """The facts of one step's document, before any wording."""
+
+    agent_name: str = field(metadata=as_json(hidden=True))
+    agent_id: str = field(metadata=as_json(hidden=True))
+    n_number: str = field(metadata=as_json(hidden=True))
+    class_name: str = field(metadata=as_json(hidden=True))
+    tbt_sme: str = field(metadata=as_json(hidden=True))
+    esp_start: date
+    clock_start: date
+    target_passed: date
+    call_cert_complete: bool = field(metadata=as_json(hidden=True))
+    tbts_complete: bool = field(metadata=as_json(hidden=True))
+    tbt_hours: float | None = field(metadata=as_json(hidden=True))
+    access_issue: str | None = field(metadata=as_json(hidden=True))
+    step: Step = field(metadata=as_json(hidden=True))
+    on: date = field(metadata=as_json(hidden=True))
+    delivered: tuple[DatedStep, ...]
+    ahead: tuple[DatedStep, ...]
+    deliverer: str = field(metadata=as_json(hidden=True))
+
+    @property
+    def missing(self) -> list[str]:
+        """What the agent has still not done, in a person's words."""
+        out = []
+        if not self.call_cert_complete:
+            out.append("Call Cert: not complete")
+        if not self.tbts_complete:
+            hours = _hours(self.tbt_hours)
+            out.append(
+                "TBTs: not complete"
+                + (f" (TBT Hours so far: {hours})" if hours else " (no TBT Hours recorded)")
+            )
+        if self.access_issue:
+            out.append(f"Citrix TBT Access issue: {self.access_issue}")
+        return out
+
+    @property
+    @exported(key="dates", after="ahead")
+    def dates(self) -> dict[str, date]:
+        """Every step's day, by the step's name: delivered, D, or ahead."""
+        out = {d.step.value: d.day for d in self.delivered}
+        out[self.step.value] = self.on
+        out.update({d.step.value: d.day for d in self.ahead})
+        return out
+
+
+def ladder_dates(
+    recorded: Mapping[Step, date], step: Step, on: date, cal: BusinessCalendar
+) -> tuple[tuple[DatedStep, ...], tuple[DatedStep, ...]]:
+    """(the steps before `step` with their recorded dates, the steps after it with the day
+    each falls due if the one before it is delivered when due): the first ahead is the
+    business day after `on`, each next one the business day after the one before it."""
+    index = LADDER.index(step)
+    delivered = tuple(DatedStep(s, recorded[s]) for s in LADDER[:index])
+    ahead: list[DatedStep] = []
+    day = on
+    for later in LADDER[index + 1 :]:
+        day = cal.next_business_day(day)
+        ahead.append(DatedStep(later, day))
+    return delivered, tuple(ahead)
+
+
+def fmt_long(day: date) -> str:
+    """How a document shows a day: 'Wednesday 11/25/2026'."""
+    return f"{day:%A} {day:%m/%d/%Y}"
+
+
+def _hours(hours: float | None) -> str:
+    if hours is None:
+        return ""
+    return f"{hours:g}"
+
+
+def values(doc: StepDocument) -> dict[str, Any]:
+    """Every placeholder's value for `doc` (a missing fact as None)."""
+    dates = doc.dates
+    out: dict[str, Any] = {
+        "agent_name": " ".join(doc.agent_name.split()) or None,
+        "first_name": first_name(doc.agent_name),
+        "agent_id": doc.agent_id.strip() or None,
+        "n_number": doc.n_number.strip(),
+        "class_name": " ".join(doc.class_name.split()) or None,
+        "tbt_sme": doc.tbt_sme,
+        "esp_start": fmt_long(doc.esp_start),
+        "clock_start": fmt_long(doc.clock_start),
+        "target_passed": fmt_long(doc.target_passed),
+        "call_cert": "Complete" if doc.call_cert_complete else "Not complete",
+        "tbts": "Complete" if doc.tbts_complete else "Not complete",
+        "tbt_hours": _hours(doc.tbt_hours),
+        "access_issue": doc.access_issue or "",
+        "missing": doc.missing,
+        "step": heading(doc.step),
+        "step_date": fmt_long(doc.on),
+        "delivered": [{"step": heading(d.step), "date": fmt_long(d.day)} for d in doc.delivered],
+        "ahead": [{"step": heading(d.step), "date": fmt_long(d.day)} for d in doc.ahead],
+        "deliverer": " ".join(doc.deliverer.split()) or None,
+    }
+    for step, key in _STEP_DATE_KEYS.items():
+        out[key] = fmt_long(dates[step.value])
+    return out
+
+
+def filled(doc: StepDocument, used: Iterable[str]) -> dict[str, Any]:
+    """The values of every placeholder, once each one `used` that a document needs has a
+    value: else MissingFactError naming the first (in PLACEHOLDERS' order)."""
+    found = values(doc)
+    order = list(PLACEHOLDERS)
+    for key in sorted(set(used) - OPTIONAL, key=order.index):
+        value = found.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise MissingFactError(key, doc.step, doc.agent_name or "the agent")
+    return found
+
+
+# -- the e-mail that hands the document over ---------------------------------------------------
+
+# What the agent is told comes next, by the step delivered: the seed's expectation.
+_NEXT: dict[Step, str] = {
+    Step.COACHING: "Should you not complete your Call Certs and TBTs within one more "
+    "business day, a written CAP will be delivered on {day}.",
+    Step.WRITTEN_CAP: "Should you not complete your Call Certs and TBTs within one more "
+    "business day, a Final CAP will be delivered on {day}.",
+    Step.FINAL_CAP: "If your Call Certs and TBTs are not completed after one more business "
+    "day, you may be termed ({day}).",
+}
+
+
+def letter_text(doc: StepDocument, file_name: str) -> tuple[str, str]:
+    """(subject, text) of the e-mail that hands `doc` to the agent, attached as `file_name`."""
+    what = heading(doc.step)
+    subject = f"{what}: {' '.join(doc.agent_name.split())}, {fmt_long(doc.on)}"
+    lines = [
+        f"Hi {first_name(doc.agent_name) or 'there'},",
+        "",
+        f"Attached is your {in_text(doc.step)} of {fmt_long(doc.on)} ({file_name}).",
+    ]
+    missing = doc.missing
+    if missing:
+        lines += ["", "Still not complete:", *(f"- {line}" for line in missing)]
+    follow = _NEXT.get(doc.step)
+    if follow is not None and doc.ahead:
+        lines += ["", follow.format(day=fmt_long(doc.ahead[0].day))]
+    lines += [
+        "",
+        "Please read it before we go through it together and sign it.",
+        "",
+        "Thank you,",
+        " ".join(doc.deliverer.split()),
+    ]
+    return subject, "\n".join(lines) + "\n"

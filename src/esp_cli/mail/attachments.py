@@ -1,0 +1,89 @@
+"""The files attached to an e-mail file and who sent it, from an Outlook message or a MIME one
+(pure: bytes in, files out).
+
+Either kind is told by its content: Outlook's .msg (read in mail/msgfile.py) or a MIME .eml.
+
+Agents with an equipment issue e-mail their transcript, `First Last TBT.pdf`, to the Cert
+Coordinator; `esp tbt proofs` takes those e-mails as they were saved from Outlook. Files
+attached to a message forwarded as an attachment are found too.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from email.message import EmailMessage
+
+from esp_cli.mail.msgfile import is_msg, msg_files
+from esp_cli.mail.selfreports import (
+    ENCRYPTED_TYPES,
+    MAIL_HEADERS,
+    UnreadableMail,
+    decode_words,
+    local_day,
+    sender_of,
+    sent_time,
+)
+
+
+@dataclass(frozen=True)
+class Attached:
+    name: str  # the file name the sender gave it ('' when it has none)
+    data: bytes
+
+
+@dataclass(frozen=True)
+class MailFiles:
+    """The files an e-mail carries, who sent it and when."""
+
+    sender_name: str
+    sender: str  # the SMTP address, lower case; '' when the message has none (a draft)
+    sent: datetime | None  # sent (else received); None when the message says neither
+    files: tuple[Attached, ...]
+
+    def day(self, tz: tzinfo | None) -> date | None:
+        """The team's calendar day it was sent (None when unknown)."""
+        return local_day(self.sent, tz) if self.sent is not None else None
+
+
+def read_files(data: bytes) -> MailFiles:
+    """The files attached to an e-mail file, told by its content; UnreadableMail says why
+    it cannot be read (not an e-mail, damaged, encrypted)."""
+    if is_msg(data):
+        name, addr, when, files = msg_files(data)
+        return MailFiles(name, addr, when, tuple(Attached(n, d) for n, d in files))
+    return _eml_files(data)
+
+
+def _eml_files(data: bytes) -> MailFiles:
+    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
+        raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    if not any(msg.get(h) is not None for h in MAIL_HEADERS):
+        raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    if msg.get_content_type() in ENCRYPTED_TYPES:
+        raise UnreadableMail(
+            "encrypted or signed",
+            f"encrypted ({msg.get_content_type()}); ask the agent to send it without encrypting",
+        )
+    name, addr = sender_of(msg)
+    return MailFiles(name, addr.strip().lower(), sent_time(msg), tuple(_attached(msg)))
+
+
+def _attached(msg: EmailMessage) -> list[Attached]:
+    """Every part with a file name, or typed as a PDF, in the order the message holds them
+    (inside an attached message too)."""
+    out: list[Attached] = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        name = part.get_filename()
+        if not name and part.get_content_type() != "application/pdf":
+            continue
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            out.append(Attached(" ".join(decode_words(name or "").split()), payload))
+    return out

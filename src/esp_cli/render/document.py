@@ -1,0 +1,89 @@
+"""esp document: the documents made as a table, JSON or CSV, and what was not made, on stderr."""
+
+from __future__ import annotations
+
+from esp_cli.core.documents import heading
+from esp_cli.core.rules import LADDER
+from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
+from esp_cli.render.changes import say_written
+from esp_cli.results.document import Document, DocumentResult
+
+CSV_COLUMNS = [
+    "agent",
+    "class",
+    "sheet",
+    "row",
+    "step",
+    "date",
+    "file",
+    "drafts",
+    "to",
+    "cc",
+    *(f"{s.value}_date" for s in LADDER),
+    "note",
+]
+
+
+def _csv_row(d: Document) -> dict[str, object]:
+    data = plain(d)
+    dates = data.pop("dates")
+    return {
+        **data,
+        "drafts": "; ".join(data["drafts"]),
+        "cc": "; ".join(d.cc),
+        **{f"{step}_date": day for step, day in dates.items()},
+    }
+
+
+def render(result: DocumentResult, fmt: Format) -> None:
+    if fmt is Format.json:
+        write_json(result)
+    elif fmt is Format.csv:
+        write_csv([_csv_row(d) for d in result.documents], CSV_COLUMNS)
+    else:
+        verb = "would make" if result.dry_run else "made"
+        print_table(
+            f"Documents for {result.on:%a %m/%d/%Y}: {len(result.documents)} {verb}",
+            ["Agent", "Class", "Step", "Document", "Steps ahead"],
+            [
+                (
+                    d.agent.name,
+                    d.agent.cls,
+                    heading(d.step),
+                    d.file.name
+                    + (f"\n+ {' '.join(p.suffix for p in d.drafts)}" if d.drafts else ""),
+                    "\n".join(f"{heading(a.step)} {a.day:%a %m/%d}" for a in d.facts.ahead) or "—",
+                )
+                for d in result.documents
+            ],
+            empty="no document to make",
+        )
+    tell(result)
+
+
+def tell(result: DocumentResult) -> None:
+    """What people should know, on stderr: findings, what was not made and why, where the
+    documents are, what was recorded."""
+    say_findings(result.findings, verbose=False, verbose_flag=None)
+    for made in result.already_made:
+        where = f": {made.file}" if made.file else ""
+        say(f"already made: {made.agent.name} ({made.agent.cls}, {heading(made.step)}){where}")
+    for refused in result.refused:
+        say(
+            f"not made: {refused.agent.name} ({refused.agent.cls}, {heading(refused.step)}): "
+            f"{refused.reason}"
+        )
+    for name in result.smes_without_address:
+        say(
+            f"not in Cc: TBT SME {name} has no address in esp.toml [people] sme_emails "
+            f'(add "{name}" = "name@example.com").'
+        )
+    n = len(result.documents)
+    if result.dry_run:
+        say(f"Dry run: {n} document(s) would be made in {result.folder}; nothing was written.")
+    elif n:
+        drafts = sum(len(d.drafts) for d in result.documents)
+        with_drafts = f" and {drafts} e-mail draft(s)" if drafts else ""
+        say(f"Saved {n} document(s){with_drafts} in {result.folder}.")
+    if result.recorded:
+        say_written(result.write, done="needs no change")

@@ -1,0 +1,617 @@
+"""esp document: the ladder's documents as Word files, from the team's own templates.
+
+`document_one` makes the document of one step for one agent (AGENT STEP, on --date D);
+`document_due` makes one for every agent whose pending step is due on the day. Each is a
+.docx filled in from the step's template (core/documents.py says with what), optionally an
+unsent e-mail to the agent with it attached, and optionally the step recorded in the tracker
+naming it (as `esp record-step --document` does), in one write.
+
+Choices made where the issue is silent:
+
+- D is --date, else the step's recorded date when it is recorded (the document of a step
+  already delivered, made again), else today. With --due it is the day (--as-of).
+- A step is documented only on a day the ladder would record it (record-step's checks:
+  the steps before it recorded, not before it falls due, never over a different recorded
+  date); an agent complete by D, or whose ladder cannot be evaluated, gets none.
+- The templates a run uses are read and checked — placeholders, Jinja tags, a trial fill —
+  before anything is written: a template the team broke stops the run, not halfway.
+- A document is `YYYY-MM-DD First Last - Documented coaching.docx` in --out (default: the
+  folder esp runs in), its drafts beside it under the same name. esp never writes over a
+  file: for one agent that is an error; --due lists the agent as already made, so running
+  it again makes nothing new.
+- The e-mail: To the agent's Email, Cc the class's TBT SMEs at their [people] sme_emails
+  addresses (an SME without one is listed and left out, as esp advise does), From [report]
+  from else [people] user_email; saved, never sent: the deliverer reads it first.
+- --record writes every step of the run in one write, after the documents are saved;
+  should that write fail (the tracker open in Excel), the documents stay and the message
+  says how to record them.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from esp_cli.config import Config
+from esp_cli.core import documents as docs
+from esp_cli.core.advice import to_html
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.documents import (
+    MissingFactError,
+    StepDocument,
+    TemplateError,
+    check_placeholders,
+    filled,
+    heading,
+    ladder_dates,
+)
+from esp_cli.core.model import Letter, Signer
+from esp_cli.core.names import file_stem
+from esp_cli.core.notes import NoteKind
+from esp_cli.core.rules import LADDER, Evaluation, Step, evaluate, fmt_day
+from esp_cli.errors import (
+    ConfigError,
+    EspError,
+    StepOrderError,
+    UnsafeWriteError,
+    UsageError,
+    WriteFailedError,
+)
+from esp_cli.mail import outgoing as mail
+from esp_cli.results.document import Document, DocumentResult, NotMade
+from esp_cli.services.advise import email_addresses
+from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_agent, sme_names
+from esp_cli.services.escalations import COMPUTED_KEYS
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.notes import cell_text, refuse_future
+from esp_cli.services.record import check_step, plan_step
+from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
+from esp_cli.services.word import word_problem
+from esp_cli.system import write_file_atomically
+from esp_cli.workbook.session import WriteSession, write_session
+from esp_cli.workbook.tracker import Row
+
+READ_KEYS = (*FACT_KEYS, *LOOKUP_KEYS, SME, NoteKind.NOTES.column_key, *COMPUTED_KEYS)
+DOCX = ".docx"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DRAFT_KINDS = ("eml", "msg")
+_END_OF_DAY = time(23, 59)
+
+
+# -- the templates -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepTemplate:
+    """One step's Word template, read and checked."""
+
+    step: Step
+    data: bytes
+    source: str  # 'built-in' or the file
+    names: frozenset[str]  # the placeholders it uses
+
+
+def built_in_template(step: Step) -> bytes:
+    """The template esp ships for `step` (package data, made by scripts/make_templates.py)."""
+    return resources.files("esp_cli").joinpath("templates", docs.TEMPLATE_FILES[step]).read_bytes()
+
+
+def _environment() -> Any:
+    """Jinja as the documents use it: a value esp does not have is an error, never a blank
+    (StrictUndefined), and values are escaped for the document's XML."""
+    from jinja2 import Environment, StrictUndefined
+
+    return Environment(undefined=StrictUndefined, autoescape=True)
+
+
+def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -> StepTemplate:
+    """A template checked: a Word document, its Jinja tags readable, every placeholder one
+    esp knows (core/documents.PLACEHOLDERS), and (`trial`) a trial fill that goes through (a
+    typo in `{{ s.dat }}` shows here, before anything is written)."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateSyntaxError, meta
+
+    problem = word_problem(data)
+    if problem is not None:
+        raise TemplateError(
+            f"{source}: not a Word document esp can read ({problem}).",
+            fix="save it from Word as a Word Document (.docx).",
+        )
+    env = _environment()
+    template = DocxTemplate(io.BytesIO(data))
+    try:
+        names = set(template.get_undeclared_template_variables(env))
+        props = template.get_docx().core_properties
+        for text in (props.title, props.subject, props.author, props.comments):
+            if text:
+                names |= meta.find_undeclared_variables(env.parse(text))
+    except TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"{source}: a placeholder cannot be read ({exc.message}).",
+            fix="write a placeholder as {{ agent_name }}, a repeated paragraph as "
+            "{%p for line in missing %} ... {%p endfor %} (see esp config templates).",
+        ) from exc
+    checked = StepTemplate(step, data, source, check_placeholders(names, source))
+    if trial:
+        fill(checked, docs.values(_example(step)), "esp")
+    return checked
+
+
+def load_templates(config: Config, steps: Sequence[Step]) -> dict[Step, StepTemplate]:
+    """The templates of `steps`: each the [documents] templates folder's file when it has
+    one, else the built-in one; every one checked before any document is made."""
+    folder = config.document_templates
+    if folder is not None and not folder.is_dir():
+        raise ConfigError(
+            f"{config.source or 'esp.toml'}: [documents] templates: {folder} is not a folder.",
+            fix="create it (esp config templates FOLDER copies the built-in templates into "
+            "it), or correct the path.",
+        )
+    out: dict[Step, StepTemplate] = {}
+    for step in dict.fromkeys(steps):
+        path = folder / docs.TEMPLATE_FILES[step] if folder is not None else None
+        if path is not None and path.is_file():
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise TemplateError(f"{path}: cannot be read ({exc.strerror}).") from exc
+            out[step] = read_template(step, data, str(path))
+        else:
+            # The built-in ones are filled by the tests: no trial fill on every run.
+            out[step] = read_template(step, built_in_template(step), "built-in", trial=False)
+    return out
+
+
+def fill(template: StepTemplate, values: dict[str, Any], deliverer: str) -> bytes:
+    """The document: the template with `values` filled in, as the bytes of a .docx."""
+    from docxtpl import DocxTemplate
+    from jinja2 import UndefinedError
+
+    document = DocxTemplate(io.BytesIO(template.data))
+    try:
+        document.render(values, _environment())
+    except UndefinedError as exc:
+        raise TemplateError(
+            f"{template.source}: {exc.message}.",
+            fix=f"use only {', '.join(docs.PLACEHOLDERS)}; a step of delivered or ahead "
+            "has .step and .date.",
+        ) from exc
+    props = document.docx.core_properties  # (get_docx() would reload the template)
+    props.created = props.modified = datetime.now().replace(microsecond=0)
+    props.last_modified_by = deliverer
+    props.revision = 1
+    out = io.BytesIO()
+    document.save(out)
+    # A filled template leaves cycles of XML objects behind; esp collects rarely (cli.main),
+    # so a run of many documents would keep every one of them: the young ones go now.
+    del document
+    gc.collect(1)
+    return out.getvalue()
+
+
+def _example(step: Step) -> StepDocument:
+    """A document with every fact filled in, for the trial fill of a template."""
+    day = date(2026, 11, 25)
+    recorded = dict.fromkeys(LADDER[: LADDER.index(step)], day)
+    delivered, ahead = [], []
+    for s in LADDER:
+        if s in recorded:
+            delivered.append(docs.DatedStep(s, day))
+        elif s is not step:
+            ahead.append(docs.DatedStep(s, day))
+    return StepDocument(
+        agent_name="Agent Example", agent_id="E1", n_number="N1", class_name="C1",
+        tbt_sme="SME Example", esp_start=day, clock_start=day, target_passed=day,
+        call_cert_complete=False, tbts_complete=False, tbt_hours=1.0, access_issue="Other",
+        step=step, on=day, delivered=tuple(delivered), ahead=tuple(ahead),
+        deliverer="Deliverer Example",
+    )  # fmt: skip
+
+
+def save_templates(folder: Path) -> list[Path]:
+    """Copy the built-in templates into `folder` for the team to edit (never over a file
+    that is there: the team's own wording is kept)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{folder}: the folder cannot be made ({exc.strerror}).",
+            fix="give a folder you can write to.",
+        ) from exc
+    saved = []
+    for step in LADDER:
+        path = folder / docs.TEMPLATE_FILES[step]
+        if path.exists():
+            continue
+        _write_new(path, built_in_template(step))
+        saved.append(path)
+    return saved
+
+
+# -- one document ------------------------------------------------------------------------------
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a new file atomically; one that is there is never written over."""
+    if path.exists():
+        raise WriteFailedError(
+            f"{path}: already there; esp never writes over a file.",
+            fix="move or rename it, or give another --out folder.",
+        )
+    try:
+        write_file_atomically(path, data)
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
+        ) from exc
+
+
+@dataclass
+class _Run:
+    """What every document of a run shares, and what the run has made so far."""
+
+    config: Config
+    signer: Signer
+    cal: BusinessCalendar
+    out: Path
+    drafts: tuple[str, ...]  # eml, msg: the e-mails made with each document
+    record: bool
+    dry_run: bool
+    note: str | None
+    sender: str | None = None
+    addresses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    made: list[Document] = field(default_factory=list)
+    already: list[NotMade] = field(default_factory=list)
+    refused: list[NotMade] = field(default_factory=list)
+    smes_without_address: list[str] = field(default_factory=list)
+
+    def paths(self, stem: str) -> list[Path]:
+        return [self.out / f"{stem}{DOCX}", *(self.out / f"{stem}.{k}" for k in self.drafts)]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    row: Row
+    step: Step
+    on: date
+
+
+def _start(
+    config: Config,
+    *,
+    by: str | None,
+    out: Path,
+    drafts: Sequence[str],
+    record: bool,
+    dry_run: bool,
+    note: str | None,
+) -> _Run:
+    unknown = [k for k in drafts if k not in DRAFT_KINDS]
+    if unknown:
+        raise UsageError(f"{unknown[0]!r} is not a kind of draft.", fix="use eml or msg.")
+    run = _Run(
+        config=config,
+        signer=config.who_signs(by),
+        cal=calendar_from(config),
+        out=out,
+        drafts=tuple(dict.fromkeys(drafts)),
+        record=record,
+        dry_run=dry_run,
+        note=note,
+    )
+    if run.drafts:
+        run.sender = mail.checked_sender(config)  # a bad setting fails before any work
+        run.addresses = sme_addresses(config)
+    return run
+
+
+def _evaluated(row: Row, on: date, run: _Run) -> Evaluation:
+    moment = datetime.combine(on, _END_OF_DAY)
+    return evaluate(facts_from_row(row), on, moment, run.cal, spoc_phone=run.config.spoc_phone)
+
+
+def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
+    """The document's facts, once the ladder allows documenting `step` on `on` (else an
+    error saying why)."""
+    ev = _evaluated(row, on, run)
+    if ev.complete:
+        raise StepOrderError(
+            f"{row.label()} is complete as of {fmt_day(on)} (Call Cert and All TBTs): there is "
+            "no ladder step to document.",
+            fix="check Call Cert Complete? and All TBTs Complete? in the tracker.",
+        )
+    if not ev.evaluable or ev.clock_start is None or ev.target_date is None:
+        raise StepOrderError(
+            f"{row.label()}: the escalation ladder cannot be evaluated ({ev.reason}).",
+            fix="fill in the agent's ESP Start Date (and correct any unreadable step date).",
+        )
+    check_step(row, step, on, run.cal)
+    facts = facts_from_row(row)
+    recorded = {s: d for s in LADDER if (d := facts.step_date(s)) is not None}
+    delivered, ahead = ladder_dates(recorded, step, on, run.cal)
+    assert facts.esp_start is not None  # evaluable
+    return StepDocument(
+        agent_name=row.name if "agent_name" not in row.unreadable else "",
+        agent_id=row.text("agent_id") if "agent_id" not in row.unreadable else "",
+        n_number=row.text("n_number") if "n_number" not in row.unreadable else "",
+        class_name=row.cls,
+        tbt_sme=", ".join(sme_names(row.raw.get(SME))) if SME not in row.unreadable else "",
+        esp_start=facts.esp_start,
+        clock_start=ev.clock_start,
+        target_passed=ev.target_date,
+        call_cert_complete=facts.call_cert_complete is True,
+        tbts_complete=facts.tbts_complete is True,
+        tbt_hours=facts.tbt_hours,
+        access_issue=ev.access_issue,
+        step=step,
+        on=on,
+        delivered=delivered,
+        ahead=ahead,
+        deliverer=run.signer.name,
+    )
+
+
+def _address(row: Row) -> tuple[str, ...] | None:
+    """The agent's address(es) from the Email column, or None when it gives none."""
+    if "email" in row.unreadable:
+        return None
+    found = email_addresses(row.text("email").strip())
+    return tuple(found) if found else None
+
+
+@dataclass(frozen=True)
+class _Made:
+    """A document filled in and its step planned, waiting to be saved with the others."""
+
+    document: Document
+    facts: StepDocument
+    data: bytes
+    stem: str
+    to: tuple[str, ...]  # the agent's address(es), for the drafts
+
+
+def _make(
+    run: _Run,
+    s: WriteSession,
+    templates: dict[Step, StepTemplate],
+    smes: dict[str, list[str]],
+    wanted: _Candidate,
+    *,
+    strict: bool,
+) -> _Made | None:
+    """Fill one document in and plan recording its step (--record), or say why not (None);
+    nothing is saved yet. With `strict` (one agent asked for), a reason not to make it is an
+    error instead."""
+    row, step, on = wanted.row, wanted.step, wanted.on
+    ref = row.ref()
+    stem = file_stem(on, ref.name, heading(step))
+    paths = run.paths(stem)
+    there = next((p for p in paths if p.exists()), None)
+    if there is not None:
+        if strict:
+            raise WriteFailedError(
+                f"{there}: already there; esp never writes over a file.",
+                fix="move or rename it to make the document again, or give another --out folder.",
+            )
+        run.already.append(NotMade(ref, step, "already made", file=there))
+        return None
+    try:
+        facts = _facts(row, step, on, run)
+        values = filled(facts, templates[step].names)
+        if run.record:
+            cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
+    except (MissingFactError, StepOrderError, UnsafeWriteError) as exc:
+        if strict:
+            raise
+        missing = exc.key if isinstance(exc, MissingFactError) else None
+        run.refused.append(NotMade(ref, step, exc.message, missing=missing))
+        return None
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    if run.drafts:
+        found = _address(row)
+        if found is None:
+            why = f"{ref.name} has no e-mail address in the Email column: no draft to address"
+            if strict:
+                raise EspError(
+                    f"{why}.", fix="fill in the agent's Email column, or leave out --eml/--msg."
+                )
+            run.refused.append(NotMade(ref, step, why))
+            return None
+        to = found
+        cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
+        run.smes_without_address += [n for n in without if n not in run.smes_without_address]
+    data = fill(templates[step], values, run.signer.name)
+    docx_path, draft_paths = paths[0], tuple(paths[1:])
+    note = None
+    if run.record:
+        planned = plan_step(
+            s, row, step, on, writer=run.signer.name, config=run.config, cal=run.cal,
+            moment=datetime.now(), note=run.note, document=docx_path.name,
+        )  # fmt: skip
+        note = planned.line
+    document = Document(
+        ref, step, on, docx_path, draft_paths, ", ".join(to), cc,
+        templates[step].source, facts, note,
+    )  # fmt: skip
+    run.made.append(document)
+    return _Made(document, facts, data, stem, to)
+
+
+def _save(run: _Run, s: WriteSession, made: Sequence[_Made]) -> None:
+    """Every document of the run and its drafts, once all are made and their steps planned
+    (a run that stops before this saved nothing)."""
+    if run.dry_run or not made:
+        return
+    _prepare_out(run)
+    for one in made:
+        _write_new(one.document.file, one.data)
+        if run.drafts:
+            _draft(run, s, one)
+
+
+def _draft(run: _Run, s: WriteSession, one: _Made) -> None:
+    """The unsent e-mail to the agent with the document attached, saved as each draft."""
+    assert run.sender is not None
+    doc = one.document
+    name = doc.file.name
+    subject, text = docs.letter_text(one.facts, name)
+    env = mail.Envelope(run.sender, one.to, doc.cc)
+    letter = Letter(subject, text, to_html(subject, text), one.stem)
+    message = mail.build_message(env, letter, datetime.now())
+    mail.attach_data(message, name, one.data, DOCX_TYPE)
+    eml = next((p for p in doc.drafts if p.suffix == ".eml"), None)
+    msg = next((p for p in doc.drafts if p.suffix == ".msg"), None)
+    fallback = mail.fallback_path(s.path, one.stem)
+    mail.post(message, env, mail.Outbox(eml, msg), fallback, "The e-mail")
+
+
+@contextmanager
+def _told_if_not_recorded(run: _Run) -> Iterator[None]:
+    """Documents saved, then the tracker not written (open in Excel, changed since it was
+    read): they stay, and the message says how to record them."""
+    try:
+        yield
+    except EspError as exc:
+        saved = [d for d in run.made if d.file.exists()] if run.record and not run.dry_run else []
+        if not saved:
+            raise
+        commands = "; ".join(
+            f'esp record-step "{d.agent.name}" {d.step.value} --date {d.on:%Y-%m-%d} '
+            f'--document "{d.file}"' + (f' --class "{d.agent.cls}"' if d.agent.cls else "")
+            for d in saved
+        )
+        names = ", ".join(d.file.name for d in saved)
+        raise type(exc)(
+            f"Saved {len(saved)} document(s) — {names} — but their steps were not recorded: "
+            f"{exc.message}",
+            fix=f"record them (once the workbook is free): {commands}.",
+        ) from exc
+
+
+def _prepare_out(run: _Run) -> None:
+    if run.dry_run:
+        return
+    try:
+        run.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{run.out}: the folder cannot be made ({exc.strerror}).",
+            fix="give --out a folder you can write to.",
+        ) from exc
+
+
+def _result(run: _Run, s: WriteSession, on: date) -> DocumentResult:
+    return DocumentResult(
+        on=on,
+        folder=run.out,
+        documents=run.made,
+        already_made=run.already,
+        refused=run.refused,
+        smes_without_address=run.smes_without_address,
+        recorded=run.record,
+        findings=list(s.table.findings),
+        # Without --record the tracker is only read: the run is a dry run when asked to be.
+        write=s.report if run.record else replace(s.report, dry_run=run.dry_run),
+        signed_by=run.signer,
+    )
+
+
+def document_one(
+    tracker_path: Path,
+    config: Config,
+    query: str,
+    step: Step,
+    on: date | None = None,
+    *,
+    out: Path,
+    cls: str | None = None,
+    by: str | None = None,
+    drafts: Sequence[str] = (),
+    record: bool = False,
+    note: str | None = None,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> DocumentResult:
+    """The document of `step` for the agent `query` names, delivered on `on` (else the
+    step's recorded date, else today); a reason it cannot be made is an error."""
+    today = today or date.today()
+    run = _start(config, by=by, out=out, drafts=drafts, record=record, dry_run=dry_run, note=note)
+    if record and on is not None:
+        refuse_future(on, today, "a step is recorded once it is delivered")
+    templates = load_templates(config, [step])
+    with (
+        _told_if_not_recorded(run),
+        write_session(
+            tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=record,
+            signer=run.signer.name,
+        ) as s,
+    ):  # fmt: skip
+        row = find_agent(s.table, query, cls)
+        day = on or row.values.get(step.column) or today
+        if record:
+            refuse_future(day, today, "a step is recorded once it is delivered")
+        smes = class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
+        made = _make(run, s, templates, smes, _Candidate(row, step, day), strict=True)
+        _save(run, s, [made] if made is not None else [])
+    return _result(run, s, day)
+
+
+def due_steps(rows: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
+    """The agents whose pending ladder step is due on `on` (not yet recorded), each with it."""
+    found = []
+    for row in rows:
+        if not row.has_identity:
+            continue
+        ev = _evaluated(row, on, run)
+        step, due = ev.pending_step, ev.pending_due
+        if ev.complete or not ev.evaluable or step is None or due is None or due > on:
+            continue
+        if row.values.get(step.column) is not None or step.column in row.unreadable:
+            continue  # recorded after `on` (a replay), or a cell to fix first: not due here
+        found.append(_Candidate(row, step, on))
+    return found
+
+
+def document_due(
+    tracker_path: Path,
+    config: Config,
+    *,
+    on: date,
+    out: Path,
+    cls: str | None = None,
+    sme: str | None = None,
+    by: str | None = None,
+    drafts: Sequence[str] = (),
+    record: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> DocumentResult:
+    """A document for every agent (of `cls`; of the TBT SME `sme`) whose pending step is due
+    on `on`; none for an agent whose step is recorded, nor over a document already made."""
+    if record:
+        refuse_future(on, today or date.today(), "a step is recorded once it is delivered")
+    run = _start(config, by=by, out=out, drafts=drafts, record=record, dry_run=dry_run, note=None)
+    with (
+        _told_if_not_recorded(run),
+        write_session(
+            tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=record,
+            signer=run.signer.name,
+        ) as s,
+    ):  # fmt: skip
+        rows, _ = agents_for(s.table, cls, sme)
+        wanted = due_steps(rows, on, run)
+        templates = load_templates(config, [c.step for c in wanted])
+        smes = class_smes(s.table.rows())
+        made = [_make(run, s, templates, smes, c, strict=False) for c in wanted]
+        _save(run, s, [m for m in made if m is not None])
+        if record:
+            s.plan.sort()
+    return _result(run, s, on)

@@ -1,0 +1,25 @@
+"""Word documents (.docx) as esp reads them: with python-docx, a damaged one said so."""
+
+from __future__ import annotations
+
+import io
+
+
+def word_problem(data: bytes) -> str | None:
+    """Why `data` is not a Word document python-docx can open (None: it is one).
+
+    python-docx raises whatever its zip and XML readers raise for a file that is not one:
+    BadZipFile for text or a cut-short file, zlib.error for a damaged entry, KeyError for a
+    missing part, ValueError for another Office file (a workbook renamed .docx), an XML
+    syntax error for a broken part. Any of them means the same to the person who gave the
+    file, so they are caught together here, around the one call that opens it."""
+    from docx import Document
+
+    try:
+        Document(io.BytesIO(data))
+    except Exception as exc:  # the file, not esp, is at fault: see above
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        if "not a Word file" in text:
+            return "another kind of Office file, not a Word document"
+        return text
+    return None

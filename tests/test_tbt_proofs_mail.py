@@ -1,0 +1,267 @@
+"""esp tbt proofs on the agents' e-mails: each PDF attached to an .eml or Outlook .msg is
+checked and recorded as a file would be, saved into the folder under its own name (never over
+another file), and its sender matched to the agent by address — a mismatch said, not guessed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from aspose.email_foss.msg import MapiMessage
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from tests import factories
+
+HEADERS = factories.headers(
+    "class", "agent_name", "agent_id", "email", "tbts_complete", "tbt_complete_date"
+)
+AGENTS = [
+    ["AET-1", "Devon Price", "E100", "devon.price@vendorcx.com", "No", None],
+    ["AET-1", "Ana Ruiz", "E101", "ana.ruiz@vendorcx.com", "No", None],
+    ["AET-2", "Kim Lee", "E102", "kim.lee@vendorcx.com", "No", None],
+    ["AET-2", "Omar Haddad", "E103", "", "No", None],
+]
+# Sent 9:30 pm in New York on Mon 11/23, which is Tue 11/24 in UTC: the team's day counts.
+SENT = "Tue, 24 Nov 2026 02:30:00 +0000"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+OLD = datetime(2026, 11, 20, 9, 0).timestamp()
+
+
+def pdf(agent: str) -> bytes:
+    return PDF.replace(b"/Catalog", b"/Catalog /Title (" + agent.encode() + b")")
+
+
+def message(sender: str, *files: tuple[str, bytes], date: str = SENT) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "Jordan Reyes <jordan.reyes@vendorcx.com>"
+    msg["Subject"] = "My TBT transcript"
+    msg["Date"] = date
+    msg.set_content("Hi Jordan, my transcript is attached.\n\nThanks,\nDevon")
+    for name, data in files:
+        kind = ("application", "pdf") if name.lower().endswith(".pdf") else ("image", "png")
+        msg.add_attachment(data, maintype=kind[0], subtype=kind[1], filename=name)
+    return msg
+
+
+def save(folder: Path, name: str, msg: EmailMessage) -> Path:
+    path = folder / name
+    if name.endswith(".msg"):
+        path.write_bytes(MapiMessage.from_email_message(msg).to_bytes())
+    else:
+        path.write_bytes(msg.as_bytes())
+    os.utime(path, (OLD, OLD))  # saved from Outlook days later than it was sent: not used
+    return path
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a, strict=True))
+                             for a in AGENTS], headers=HEADERS)  # fmt: skip
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "esp.toml"
+    path.write_text('[calendar]\ntimezone = "America/New_York"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    folder = tmp_path / "proofs"
+    folder.mkdir()
+    return folder
+
+
+def proofs(tracker: Path, config: Path, folder: Path, *args: str) -> Any:
+    return CliRunner().invoke(app, [
+        "tbt", "proofs", str(folder), "--tracker", str(tracker), "--config", str(config),
+        "--by", "Jordan Reyes", "-f", "json", *args,
+    ])  # fmt: skip
+
+
+def cells(tracker: Path) -> list[list[Any]]:
+    ws = openpyxl.load_workbook(tracker).active
+    assert ws is not None
+    out = []
+    for row in ws.iter_rows(min_row=3, values_only=True):
+        done, when = row[4], row[5]
+        out.append([done, when.date() if isinstance(when, datetime) else when])
+    return out
+
+
+def test_a_pdf_in_an_eml_and_in_a_msg_is_recorded_and_saved(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    save(inbox, "RE TBT.eml", message("Devon Price <devon.price@vendorcx.com>",
+                                      ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    save(inbox, "Ana's transcript.msg", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+         ("image001.png", b"\x89PNG"), ("Ana Ruiz TBT.pdf", pdf("Ana Ruiz"))))  # fmt: skip
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [(p["file"], p["agent"], p["from_email"], p["sender"]) for p in data["recorded"]] == [
+        ("Ana Ruiz TBT.pdf", "Ana Ruiz", "Ana's transcript.msg", "ana.ruiz@vendorcx.com"),
+        ("Devon Price TBT.pdf", "Devon Price", "RE TBT.eml", "devon.price@vendorcx.com"),
+    ]
+    assert all("sender_mismatch" not in p for p in data["recorded"])
+    assert data["rejected"] == []
+    # Saved under its own name, the very bytes; dated the day the e-mail was sent, there.
+    for agent in ("Devon Price", "Ana Ruiz"):
+        assert (inbox / f"{agent} TBT.pdf").read_bytes() == pdf(agent)
+    assert all(p["received"] == "2026-11-23" for p in data["recorded"])
+    assert cells(tracker)[:2] == [["Yes", date(2026, 11, 23)]] * 2
+    sheet = openpyxl.load_workbook(tracker.parent / "TBT Tracking Sheet.xlsx").active
+    assert sheet is not None
+    assert [r[5] for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        hashlib.sha256(pdf("Ana Ruiz")).hexdigest(),
+        hashlib.sha256(pdf("Devon Price")).hexdigest(),
+    ]
+    assert "Saved 2 attachment(s) into" in res.stderr
+
+    # Again: the saved files are the proofs now; nothing twice, nothing rejected.
+    res = proofs(tracker, config, inbox)
+    again = json.loads(res.stdout)
+    assert again["recorded"] == [] and again["rejected"] == []
+    assert [p["file"] for p in again["already_recorded"]] == ["Ana Ruiz TBT.pdf",
+                                                               "Devon Price TBT.pdf"]  # fmt: skip
+    assert again["already_recorded"][0]["received"] == "2026-11-23"  # the file's date
+
+
+def test_a_sender_that_is_not_the_agent_is_said_not_guessed(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    save(inbox, "a.eml", message("Devon <devon.p@gmail.com>",
+                                 ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    save(inbox, "b.msg", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                 ("Kim Lee TBT.pdf", pdf("Kim Lee"))))  # fmt: skip
+    save(inbox, "c.eml", message("omar@home.net", ("Omar Haddad TBT.pdf", pdf("Omar Haddad"))))
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    found = {p["agent"]: p["sender_mismatch"] for p in json.loads(res.stdout)["recorded"]}
+    assert found == {
+        "Devon Price": "sent by devon.p@gmail.com, not the agent's address (the tracker has "
+        "devon.price@vendorcx.com)",
+        "Kim Lee": "sent by ana.ruiz@vendorcx.com, the address of Ana Ruiz (AET-1, row 4)",
+        "Omar Haddad": "sent by omar@home.net, not the agent's address (the tracker has no "
+        "address for them)",
+    }
+    assert "check the sender: Kim Lee TBT.pdf (from b.msg), Kim Lee: sent by ana.ruiz" in res.stderr
+
+
+def test_an_email_without_a_real_pdf_is_listed_with_the_reason(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    save(inbox, "no pdf.eml", message("kim.lee@vendorcx.com", ("screenshot.png", b"\x89PNG")))
+    save(inbox, "bare.msg", message("kim.lee@vendorcx.com"))
+    save(inbox, "fake.eml", message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", b"PK\x03\x04")))
+    save(inbox, "misnamed.eml", message("kim.lee@vendorcx.com", ("kim_lee.pdf", pdf("Kim Lee"))))
+    (inbox / "broken.msg").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 100)
+    before = tracker.read_bytes()
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == []
+    why = {(r["file"], r.get("from_email")): r["reason"] for r in data["rejected"]}
+    assert why[("no pdf.eml", None)].startswith(
+        "an e-mail with no PDF attached (its attachments are screenshot.png)"
+    )
+    assert why[("bare.msg", None)].startswith("an e-mail with no PDF attached (it has no")
+    assert why[("Kim Lee TBT.pdf", "fake.eml")].startswith("not a PDF")
+    assert "rename it to 'Kim Lee TBT.pdf'" in why[("kim_lee.pdf", "misnamed.eml")]
+    assert why[("broken.msg", None)].startswith("an e-mail esp cannot read: a damaged Outlook")
+    assert tracker.read_bytes() == before
+    assert sorted(p.name for p in inbox.iterdir()) == [
+        "bare.msg",
+        "broken.msg",
+        "fake.eml",
+        "misnamed.eml",
+        "no pdf.eml",
+    ]  # fmt: skip: nothing saved
+
+
+def test_never_over_another_file_and_never_twice(tracker: Path, config: Path, inbox: Path) -> None:
+    (inbox / "Kim Lee TBT.pdf").write_bytes(pdf("Kim Lee, the first one"))
+    save(inbox, "kim.eml", message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", pdf("Kim Lee"))))
+    devon = pdf("Devon Price")
+    save(inbox, "devon 1.eml", message("devon.price@vendorcx.com", ("Devon Price TBT.pdf", devon)))
+    save(inbox, "devon 2.msg", message("devon.price@vendorcx.com", ("Devon Price TBT.pdf", devon)))
+    save(inbox, "devon 3.eml", message("devon.price@vendorcx.com",
+                                       ("Devon Price TBT.pdf", pdf("Devon Price v2"))))  # fmt: skip
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [(p["file"], p.get("from_email")) for p in data["recorded"]] == [
+        ("Devon Price TBT.pdf", "devon 1.eml"),
+        ("Kim Lee TBT.pdf", None),  # the file that was there
+    ]
+    why = {(r["file"], r.get("from_email")): r["reason"] for r in data["rejected"]}
+    assert why[("Devon Price TBT.pdf", "devon 2.msg")] == (
+        "the same file as Devon Price TBT.pdf (in devon 1.eml)"
+    )
+    assert why[("Devon Price TBT.pdf", "devon 3.eml")].startswith(
+        "a different 'Devon Price TBT.pdf' came in devon 1.eml; esp never saves over"
+    )
+    assert why[("Kim Lee TBT.pdf", "kim.eml")].startswith(
+        "a different 'Kim Lee TBT.pdf' is already in the folder; esp never saves over"
+    )
+    assert (inbox / "Kim Lee TBT.pdf").read_bytes() == pdf("Kim Lee, the first one")
+    assert (inbox / "Devon Price TBT.pdf").read_bytes() == devon
+
+
+def test_a_pdf_in_a_forwarded_message_and_a_sender_path_stay_in_the_folder(
+    tracker: Path, config: Path, inbox: Path, tmp_path: Path
+) -> None:
+    inner = message("devon.price@vendorcx.com", ("Devon Price TBT.pdf", pdf("Devon Price")))
+    outer = message("devon.price@vendorcx.com")
+    outer.add_attachment(inner, filename="original.eml")
+    save(inbox, "FW TBT.eml", outer)
+    save(inbox, "path.eml", message("ana.ruiz@vendorcx.com",
+                                    ("..\\..\\Ana Ruiz TBT.pdf", pdf("Ana Ruiz"))))  # fmt: skip
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    assert [p["file"] for p in json.loads(res.stdout)["recorded"]] == [
+        "Devon Price TBT.pdf",  # in the message FW TBT.eml forwards
+        "Ana Ruiz TBT.pdf",
+    ]
+    assert (inbox / "Ana Ruiz TBT.pdf").read_bytes() == pdf("Ana Ruiz")
+    assert not (tmp_path / "Ana Ruiz TBT.pdf").exists()
+
+
+def test_dry_run_saves_no_attachment(tracker: Path, config: Path, inbox: Path) -> None:
+    save(inbox, "RE TBT.eml", message("devon.price@vendorcx.com",
+                                      ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert [p["file"] for p in json.loads(res.stdout)["recorded"]] == ["Devon Price TBT.pdf"]
+    assert "Would save 1 attachment(s)" in res.stderr
+    assert sorted(p.name for p in inbox.iterdir()) == ["RE TBT.eml"]
+
+
+def test_an_attachment_that_cannot_be_saved_records_nothing(
+    tracker: Path, config: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from esp_cli.services import proofs as service
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    save(inbox, "RE TBT.eml", message("devon.price@vendorcx.com",
+                                      ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    before = tracker.read_bytes()
+    monkeypatch.setattr(service, "write_file_atomically", refuse)
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == ExitCode.WRITE_FAILED
+    assert "the attachment of RE TBT.eml cannot be saved" in res.stderr
+    assert tracker.read_bytes() == before
+    assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
