@@ -34,7 +34,7 @@ from esp_cli.core.notes import appended
 from esp_cli.core.refs import MAX_COL, address, col_letter
 from esp_cli.core.values import control_characters, describe_character
 from esp_cli.core.waiting import WaitingCell, WaitingOp
-from esp_cli.errors import UnsafeWriteError, UsageError, WorkbookBusyError
+from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, WorkbookBusyError
 from esp_cli.workbook import history, waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx import safety
@@ -98,6 +98,12 @@ class ChangePlan:
         if self._behalf is not None:
             return
         unit = self._unit if self._unit is not None else ("row", change.sheet, change.row)
+        if key is None and self._table is not None:
+            # A cell of an agent's column written by its address (an undo): its key, so
+            # the row is read with it when the change waits.
+            with contextlib.suppress(KeyError):
+                columns = self._table.sheet(change.sheet).columns
+                key = next((k for k, c in columns.items() if c == change.col), None)
         if action == waiting_ops.SET:
             for i, (_u, earlier) in enumerate(self.intents):
                 same = (earlier.sheet, earlier.row, earlier.col) == (
@@ -835,7 +841,13 @@ def write_session(
         if found.ops:
             # Into the plan when the tracker is free (a dry run shows them as a write would).
             free = locked or (write and dry_run)
-            applier = waiting.Applier(wb, table, session.plan if free else None, wanted)
+            agents, read_keys = table, wanted
+            if agents is None and any(c.by_agent for o in found.ops for c in o.cells):
+                # A write by address (an undo): the agents' rows still find theirs.
+                read_keys = waiting.reading_keys((), found.ops)
+                with contextlib.suppress(MissingColumnsError):
+                    agents = read_table(wb, config.columns, keys=read_keys)
+            applier = waiting.Applier(wb, agents, session.plan if free else None, read_keys)
             for op in found.ops:
                 applier.put(op, skip_conflicts=skip_conflicts and free)
             session.applier = applier

@@ -64,6 +64,9 @@ if TYPE_CHECKING:
 class Plan(Protocol):
     """What the applier asks of a write's plan (esp_cli.workbook.session.ChangePlan)."""
 
+    @property
+    def agent_rows(self) -> Table | None: ...
+
     def on_behalf(self, op: str) -> AbstractContextManager[None]: ...
 
     def check(self, sheet: str, row: int, col: int, value: Any) -> None: ...
@@ -86,6 +89,7 @@ class Plan(Protocol):
         n_number: str | None = None,
         restoring: bool = False,
     ) -> CellChange: ...
+
 
 SUFFIX = ".waiting"
 ID_LENGTH = 8
@@ -439,7 +443,9 @@ class Applier:
         row, key = place.agent_row, place.key
         if row is not None and key is not None:
             if self.keys is not None and key not in self.keys and key not in IDENTITY:
-                return _UNKNOWN
+                if self.plan is None or place.col is None:
+                    return _UNKNOWN  # a report that does not read the column: not judged
+                return self._value_at(place.sheet, place.row, place.col)
             if cell.action == APPEND:
                 return row.raw.get(key)
             as_typed = key in row.unreadable or BY_KEY[key].kind is Kind.YESNO
@@ -515,7 +521,11 @@ class Applier:
     def _refusal(self, place: _Place, new: Any) -> str | None:
         """Why the write would refuse this cell (a formula, a merged cell, Excel's cell
         limit): the unit waits on rather than stop the whole write."""
-        if self.plan is None or place.col is None:
+        if self.plan is None:
+            return None
+        if place.col is None:
+            if self.plan.agent_rows is not self.table:
+                return "its column is not in the sheet (the next write of the tracker adds it)"
             return None
         try:
             self.plan.check(place.sheet, place.row, place.col, new)
@@ -527,7 +537,8 @@ class Applier:
         row, key = place.agent_row, place.key
         if self.plan is not None:
             with self.plan.on_behalf(op.op):
-                if row is not None and key is not None and cell.action != RESTORE:
+                by_rows = self.plan.agent_rows is self.table and self.table is not None
+                if row is not None and key is not None and cell.action != RESTORE and by_rows:
                     self.plan.set(row, key, new)
                 else:
                     assert place.col is not None
