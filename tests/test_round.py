@@ -614,3 +614,30 @@ def test_windows_line_ends_from_a_pipe(tracker: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     same_cells(cells(tracker), expected_round(before))
+
+
+def test_a_round_is_one_operation_and_its_answers_are_written_once(
+    tracker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers wait one agent each as they are typed; the round's write records them
+    all in its one entry (so one undo takes the round back), naming the waiting changes it
+    wrote: one left behind by a stop before its file went is known as written."""
+    before = cells(tracker)
+    config = Config(user="Jordan Reyes")
+    rnd = start_round(tracker, config, cls="AET-1")
+    for i, text in ((0, "On module 3"), (2, "Waiting on SPOC")):
+        rnd.add(i, rnd.answer(i, A.parse_typed(text), lambda _: None, lambda _: None))
+    kept = {op.op: (Store(tracker).folder / op.file).read_bytes() for op in rnd.keeper.ops}
+    assert len(kept) == 2
+    result = finish_round(tracker, config, rnd.keeper.ops, read=rnd.table)
+    assert result.write.op is not None and len(result.write.changes) == 2
+    # As if stopped after the write, before the files went: they are written, not waiting.
+    for name, data in zip((o.file for o in rnd.keeper.ops), kept.values(), strict=True):
+        (Store(tracker).folder / name).write_bytes(data)
+    assert waiting_agents(tracker) == []
+    log = (tmp_path / "esp-backups" / f"{tracker.name}.history.jsonl").read_text("utf-8")
+    (entry,) = [json.loads(line) for line in log.splitlines()]
+    assert sorted(entry["wrote_waiting"]) == sorted(kept)
+    undone = esp(tmp_path, "undo", "-t", str(tracker))
+    assert undone.returncode == 0, undone.stderr
+    assert cells(tracker) == before

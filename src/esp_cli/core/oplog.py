@@ -233,6 +233,9 @@ class Operation:
     # A change that waited beside the busy tracker: when it was written (`time` is when it
     # was made); None for a change written when it was made.
     written_at: datetime | None = field(default=None, metadata=as_json(hidden=True))
+    # The waiting operations this write wrote as its own (esp round's answers, kept as they
+    # were typed): written once, as the log says.
+    wrote_waiting: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
 
     @property
     @exported(key="time", after="kind")
@@ -271,6 +274,7 @@ class Operation:
             "digest_after": self.digest_after,
             "backup": self.backup,
             "undoes": self.undoes,
+            **({"wrote_waiting": list(self.wrote_waiting)} if self.wrote_waiting else {}),
             "note": self.note,
             "cells_omitted": self.cells_omitted,
             "added_columns": [
@@ -317,4 +321,5 @@ class Operation:
             written_at=(
                 None if d.get("written_at") is None else datetime.fromisoformat(d["written_at"])
             ),
+            wrote_waiting=tuple(str(i) for i in d.get("wrote_waiting") or ()),
         )

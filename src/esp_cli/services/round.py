@@ -730,6 +730,7 @@ def finish_round(
         signer=signer,
         also=also,
         skip_conflicts=skip_conflicts,
+        own=ids,
     ) as s:
         outcomes = [o for o in (s.applier.outcomes if s.applier else []) if o.op.op in ids]
         if s.busy is None:
@@ -766,16 +767,6 @@ def finish_round(
                 )
             else:
                 not_applied.append(NotApplied(c.cell.agent, where, c.reason))
-    written = (
-        []
-        if s.report.status == "waiting"
-        else [c for o in outcomes if not o.held for c in s.plan.applied.get(o.op.op, [])]
-    )
-    report = replace(
-        s.report,
-        changes=sorted([*written, *s.report.changes], key=lambda c: (c.sheet, c.row, c.col)),
-        waiting_written=[i for i in s.report.waiting_written if i not in ids],
-    )
     agents = {(o.op.cells[0].sheet, o.op.cells[0].row) for o in outcomes}
     return RoundResult(
         tracker=s.report.tracker,
@@ -784,7 +775,7 @@ def finish_round(
         answers=sum(len(o.op.units) for o in outcomes),
         conflicts=conflicts,
         not_applied=not_applied,
-        write=report,
+        write=s.report,
     )
 
 

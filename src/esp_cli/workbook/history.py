@@ -391,13 +391,16 @@ def mark(path: Path) -> int:
     return start
 
 
-_OP_ID = re.compile(rb'"op":"([0-9a-f]+)"')
+# An entry's own id, or the ids of the waiting operations it wrote as its own.
+_OP_ID = re.compile(rb'"op":"([0-9a-f]+)"|"wrote_waiting":\[([^\]]*)\]')
+_IDS = re.compile(rb"[0-9a-f]+")
 
 
 def recorded_among(path: Path, ids: Sequence[str], since: int = 0) -> set[str]:
     """Which of `ids` an entry of the log records as its operation (a change that waited
-    is written, or dropped, under its own id), looking from offset `since` on: one pass
-    over what was appended since the oldest of them was made, however long the log."""
+    is written, or dropped, under its own id) or as a waiting operation it wrote as its own
+    (`wrote_waiting`), looking from offset `since` on: one pass over what was appended
+    since the oldest of them was made, however long the log."""
     wanted = {i.encode() for i in ids}
     if not wanted:
         return set()
@@ -413,7 +416,9 @@ def recorded_among(path: Path, ids: Sequence[str], since: int = 0) -> set[str]:
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             # Each entry's "op" is its first key: a line's start, then the id.
             for m in _OP_ID.finditer(mm, max(since, 0)):
-                if m.group(1) in wanted and (m.start() <= 1 or mm[m.start() - 2] == 0x0A):
+                if m.group(1) is None:
+                    found |= {i.decode() for i in _IDS.findall(m.group(2)) if i in wanted}
+                elif m.group(1) in wanted and (m.start() <= 1 or mm[m.start() - 2] == 0x0A):
                     found.add(m.group(1).decode())
     return found
 

@@ -485,6 +485,9 @@ class WriteSession:
     applier: waiting.Applier | None = field(default=None, repr=False)
     store: waiting.Store | None = field(default=None, repr=False)
     warnings: list[str] = field(default_factory=list)  # waiting files that were skipped
+    # The waiting operations that are the command's own (esp round's answers, kept as they
+    # were typed): written as part of its change, in its entry of the log.
+    own: frozenset[str] = frozenset()
     _report: WriteReport | None = field(default=None, repr=False)
 
     @property
@@ -512,6 +515,18 @@ class WriteSession:
         if self.applier is None or self.dry_run or self.busy is not None:
             return []
         return [o for o in self.applier.outcomes if not o.held]
+
+    def _own_changes(self) -> list[CellChange]:
+        """The cells of the command's own waiting operations the plan writes (or, in a dry
+        run, would)."""
+        if self.applier is None or not self.own or self.busy is not None:
+            return []
+        return [
+            c
+            for o in self.applier.outcomes
+            if not o.held and o.op.op in self.own
+            for c in self.plan.applied.get(o.op.op, [])
+        ]
 
     @property
     def held_waiting(self) -> list[waiting.Outcome]:
@@ -544,15 +559,19 @@ class WriteSession:
                 assert self.store is not None
                 for outcome in applied:
                     self.store.remove(outcome.op)
+        own = self._own_changes() if kept is None else []
+        changes = self.plan.changes
+        if own:
+            changes = sorted([*own, *changes], key=lambda c: (c.sheet, c.row, c.col))
         self._report = WriteReport(
             tracker=self.path,
-            changes=self.plan.changes,
+            changes=changes,
             added_columns=self.plan.added_columns,
             dry_run=self.dry_run,
             backup=backup,
             op=op,
             waiting=kept,
-            waiting_written=[o.op.op for o in applied],
+            waiting_written=[o.op.op for o in applied if o.op.op not in self.own],
             waiting_held=[o.op.op for o in self.held_waiting],
         )
 
@@ -589,8 +608,10 @@ class WriteSession:
             history.log_path(self.path, config.backup_dir), self.path, current=before
         )
         replaced = False
+        mine = [o for o in applied if o.op.op in self.own]
+        others = [o for o in applied if o.op.op not in self.own]
         try:
-            op = recorder.new_id() if not self.plan.empty else None
+            op = recorder.new_id() if not self.plan.empty or mine else None
             entries = []
             seen = recorder.previous_digest
             previous = recorder.previous() if seen not in (None, before) else None
@@ -607,22 +628,25 @@ class WriteSession:
             patcher = self.plan.patcher
             touched: set[tuple[str, int, int]] = set()
             groups: list[tuple[WaitingOp | None, list[dict[str, Any]]]] = []
-            for outcome in applied:
+            for outcome in others:
                 changes = self.plan.applied.get(outcome.op.op, [])
                 groups.append(
                     (outcome.op, history.cell_entries(changes, patcher.cell_xml, touched))
                 )
             if op is not None:
-                groups.append(
-                    (None, history.cell_entries(self.plan.changes, patcher.cell_xml, touched))
-                )
+                own = [c for o in mine for c in self.plan.applied.get(o.op.op, [])]
+                cells = history.cell_entries([*own, *self.plan.changes], patcher.cell_xml, touched)
+                groups.append((None, cells))
 
             def record(backup: Path, digest_after: str) -> None:
                 moment = history.now()
                 for made, cells in groups:
-                    entries.append(
-                        _entry(self, made, op, moment, before, digest_after, backup, cells, applied)
+                    entry = _entry(
+                        self, made, op, moment, before, digest_after, backup, cells, others
                     )
+                    if made is None and mine:
+                        entry = replace(entry, wrote_waiting=tuple(o.op.op for o in mine))
+                    entries.append(entry)
                 recorder.append(entries, pending=len(groups))
 
             saved = self.workbook.save(
@@ -761,6 +785,7 @@ def write_session(
     read: Table | None = None,
     skip_conflicts: bool = False,
     also: Sequence[WaitingOp] = (),
+    own: Iterable[str] = (),
 ) -> Iterator[WriteSession]:
     """Open `path` to be written and read its agent rows (only the columns `keys` names,
     besides identity and class; `rows=False` reads none: a sheet written by address). The
@@ -781,7 +806,8 @@ def write_session(
     their other units). When it is busy (open in Excel or LibreOffice, held by a program,
     another esp writing it past the wait) the plan waits beside it instead: the report says
     so (status "waiting"), unless waiting is turned off (--no-wait: the refusal, exit 4).
-    `also`: operations not kept in a file (a dry run's), put after those that are."""
+    `also`: operations not kept in a file (a dry run's), put after those that are; `own`:
+    the ids of those that are the command's own change (esp round's answers)."""
     earlier = read.workbook if read is not None else None
     wants = write and not dry_run
     busy: WorkbookBusyError | None = None
@@ -835,6 +861,7 @@ def write_session(
             pending=found.ops,
             store=store,
             warnings=found.warnings,
+            own=frozenset(own),
         )
         for warning in found.warnings:
             log.warning("%s", warning)
