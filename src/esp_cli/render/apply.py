@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after
-from esp_cli.render.pending import conflict_words
+from esp_cli.render.pending import conflict_words, op_title
 from esp_cli.results.apply import ApplyResult
 
 
@@ -27,24 +27,13 @@ def render(result: ApplyResult, fmt: Format) -> None:
         )
     elif result.applied or write.dry_run:
         verb = "Would write" if write.dry_run else "Wrote"
-        print_table(
-            f"{verb} {len(result.applied)} waiting change(s) to {result.tracker.name}",
-            ["Op", "Who", "Command", "Cell", "Agent", "Column", "Before → After"],
-            [
-                (
-                    a.op.op,
-                    a.op.who,
-                    a.op.command,
-                    f"{c.sheet}!{c.cell}",
-                    c.agent,
-                    c.column,
-                    before_after(c),
-                )
-                for a in result.applied
-                for c in a.changes
-            ],
-            empty="nothing written",
-        )
+        for a in result.applied:
+            print_table(
+                f"{verb} {op_title(a.op)}",
+                ["Cell", "Agent", "Column", "Before → After"],
+                [(f"{c.sheet}!{c.cell}", c.agent, c.column, before_after(c)) for c in a.changes],
+                empty="nothing left to change",
+            )
     for a in result.applied:
         for c in a.skipped:
             say(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from esp_cli.core.waiting import APPEND, Conflict, WaitingCell
+from esp_cli.core.waiting import APPEND, Conflict, WaitingCell, WaitingOp
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.results.pending import DropResult, PendingResult
 
@@ -33,6 +33,11 @@ def wanted(cell: WaitingCell) -> str:
     if cell.action == APPEND:
         return f"adds: {cell.value}"
     return f"{show(cell.seen)} → {show(cell.value)}"
+
+
+def op_title(op: WaitingOp) -> str:
+    """A waiting operation's title: its id, who made it and when, and the command."""
+    return f"{op.op} — {op.who}, {op.time:%m/%d/%Y %H:%M}: {op.command or 'esp'}"
 
 
 def conflict_words(c: Conflict) -> str:
@@ -79,25 +84,17 @@ def render(result: PendingResult, fmt: Format) -> None:
                 )
         write_csv(rows, PENDING_CSV)
     else:
-        print_table(
-            f"Waiting beside {result.tracker.name} (oldest first)",
-            ["Op", "Made", "Who", "Command", "Cell", "Agent", "Column", "Change"],
-            [
-                (
-                    p.op.op,
-                    p.op.time.strftime("%m/%d/%Y %H:%M"),
-                    p.op.who,
-                    p.op.command,
-                    f"{cell.sheet}!{cell.cell}",
-                    cell.agent,
-                    cell.column,
-                    wanted(cell),
-                )
-                for p in result.operations
-                for cell in p.op.cells
-            ],
-            empty="nothing waits",
-        )
+        if not result.operations:
+            print_table(f"Waiting beside {result.tracker.name}", [], [], empty="nothing waits")
+        for p in result.operations:
+            print_table(
+                op_title(p.op),
+                ["Cell", "Agent", "Column", "Change"],
+                [
+                    (f"{cell.sheet}!{cell.cell}", cell.agent, cell.column, wanted(cell))
+                    for cell in p.op.cells
+                ],
+            )
         for p in result.operations:
             for c in p.conflicts:
                 say(
