@@ -676,3 +676,27 @@ def test_an_undo_writes_what_waits_for_other_agents_too(tmp_path: Path) -> None:
     got = values(tmp_path / TRACKER)
     assert got["ESP Tracker!Z44"].endswith("Waited")
     assert not got["ESP Tracker!Z25"].endswith("Called about Call Cert")
+
+
+def test_apply_with_nothing_waiting_says_so_even_while_excel_has_it(small: Path) -> None:
+    open_in_excel(small.parent)
+    res = run("apply", "-t", str(small))
+    assert res.exit_code == 0, res.output
+    assert "Nothing waits" in res.stderr
+
+
+def test_a_change_already_in_the_tracker_is_recorded_without_writing_it(small: Path) -> None:
+    """The line that waited was typed by hand meanwhile: nothing to write, no backup; the
+    change is recorded as written and waits no more."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Typed twice", "-t", str(small)).exit_code == 7
+    (op,) = Store(small).unwritten().ops
+    owner.unlink()
+    line = op.cells[0].value
+    in_excel(small, lambda ws: ws.__setitem__("K4", line))
+    before = small.read_bytes()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert small.read_bytes() == before and backups(small.parent) == []
+    (entry,) = log_entries(small.parent)
+    assert entry["op"] == op.op and entry["backup"] is None and "held it already" in entry["note"]
+    assert Store(small).unwritten().ops == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from esp_cli.config import Config
@@ -41,7 +41,10 @@ def apply_waiting(
     applied: list[AppliedOp] = []
     held: list[HeldOp] = []
     outcomes = s.applier.outcomes if s.applier is not None else []
-    busy = s.report.status == "waiting"
+    report = s.report
+    if not s.pending and report.status == "waiting":
+        report = replace(report, waiting=None)  # nothing waits: nothing to wait for either
+    busy = report.status == "waiting"
     for outcome in outcomes:
         if outcome.held:
             held.append(HeldOp(outcome.op, outcome.conflicts))
@@ -54,7 +57,7 @@ def apply_waiting(
         held=held,
         waiting=list(s.pending) if busy else [],
         warnings=s.warnings,
-        write=s.report,
+        write=report,
     )
 
 

@@ -423,6 +423,18 @@ def recorded_among(path: Path, ids: Sequence[str], since: int = 0) -> set[str]:
     return found
 
 
+def id_used(path: Path, op: str) -> bool:
+    """Whether an entry of the log at `path` has the id `op` (one quick search)."""
+    try:
+        with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return False
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b'"op":"' + op.encode() + b'"') >= 0
+    except FileNotFoundError:
+        return False
+
+
 def last_operation(path: Path) -> Operation | None:
     """The newest readable entry, read from the end of the log (a long log is not read)."""
     try:
@@ -511,14 +523,7 @@ class Recorder:
                 return op
 
     def _used(self, op: str) -> bool:
-        try:
-            with self.path.open("rb") as fh:
-                if os.fstat(fh.fileno()).st_size == 0:
-                    return False
-                with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                    return mm.find(b'"op":"' + op.encode() + b'"') >= 0
-        except FileNotFoundError:
-            return False
+        return id_used(self.path, op)
 
     def open(self) -> None:
         try:

@@ -544,6 +544,10 @@ class WriteSession:
                 op = self._keep_waiting(config, self.busy)
             kept = self.busy.holder or "busy"
             applied = []
+        elif not self.dry_run and self.plan.empty and applied and not self._applied_cells(applied):
+            # Each one's cells hold what it would write already (a line typed by hand
+            # meanwhile): recorded as written, nothing to replace the tracker with.
+            self._record_unchanged(config, applied)
         elif not self.dry_run and (not self.plan.empty or applied):
             try:
                 backup, op = self._write_and_record(config, applied)
@@ -574,6 +578,30 @@ class WriteSession:
             waiting_written=[o.op.op for o in applied if o.op.op not in self.own],
             waiting_held=[o.op.op for o in self.held_waiting],
         )
+
+    def _applied_cells(self, applied: list[waiting.Outcome]) -> bool:
+        return any(self.plan.applied.get(o.op.op) for o in applied) or bool(self.plan.added_columns)
+
+    def _record_unchanged(self, config: Config, applied: list[waiting.Outcome]) -> None:
+        """Waiting operations with nothing left to write: their entries (no backup, and
+        the digests of the previous write: a save made outside esp since is still noticed
+        by the next write), then their files go."""
+        recorder = history.Recorder(history.log_path(self.path, config.backup_dir), self.path)
+        digest = recorder.previous_digest or self.workbook.pkg.digest
+        try:
+            moment = history.now()
+            entries = []
+            for o in applied:
+                entry = _entry(self, o.op, None, moment, digest, digest, None, [], applied)
+                if not o.conflicts:
+                    entry = replace(entry, note=f"{entry.note}; the tracker held it already")
+                entries.append(entry)
+            recorder.append(entries)
+        finally:
+            recorder.close()
+        assert self.store is not None
+        for outcome in applied:
+            self.store.remove(outcome.op)
 
     def _keep_waiting(self, config: Config, busy: WorkbookBusyError) -> str:
         """The command's plan, kept beside the tracker to be written when it is free."""
@@ -680,7 +708,7 @@ def _entry(
     moment: datetime,
     before: str,
     after: str,
-    backup: Path,
+    backup: Path | None,
     cells: list[dict[str, Any]],
     applied: list[waiting.Outcome],
 ) -> oplog.Operation:
@@ -694,7 +722,7 @@ def _entry(
             **history.who(session.signer),
             digest_before=before,
             digest_after=after,
-            backup=backup.name,
+            backup=backup.name if backup is not None else None,
             cell_json=cells,
             added_columns=tuple(a for a in session.plan.added_columns if not session.plan.applied),
             undoes=session.undoes,
@@ -714,7 +742,7 @@ def _entry(
         command=made.command,
         digest_before=before,
         digest_after=after,
-        backup=backup.name,
+        backup=backup.name if backup is not None else None,
         cell_json=cells,
         undoes=made.undoes,
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),

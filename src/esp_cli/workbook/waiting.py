@@ -203,7 +203,7 @@ class Store:
         avoid = set(taken) | set(self.damaged())
         while True:
             op = secrets.token_hex(ID_LENGTH // 2)
-            if op not in avoid and not history.recorded_among(self.log, [op]):
+            if op not in avoid and not history.id_used(self.log, op):
                 return op
 
     def keep(self, op: WaitingOp) -> WaitingOp:
