@@ -476,30 +476,6 @@ def _note(line: str) -> Answer:
     return Answer(Key.TBT_NOTE, line, (Effect(Op.APPEND, "tbt_notes", line),))
 
 
-def test_plan_cells_appends_sets_and_finds_conflicts() -> None:
-    day = date(2026, 11, 24)
-    step = Answer(Key.STEP, "coaching", (Effect(Op.SET, "coaching_date", day),))
-    shown = {"tbt_notes": "a - 11/23/2026 - x", "coaching_date": None}
-    # Unchanged: both written, the line after the earlier one.
-    cells, conflicts = A.plan_cells([_note("b"), step], shown, {"tbt_notes": "a - 11/23/2026 - x"})
-    assert conflicts == []
-    assert cells == [
-        A.CellPlan("tbt_notes", "a - 11/23/2026 - x\nb"),
-        A.CellPlan("coaching_date", day),
-    ]
-    # A line already there is not added again; a date already there is not rewritten.
-    now = {"tbt_notes": "a - 11/23/2026 - x\nB", "coaching_date": day}
-    cells, conflicts = A.plan_cells([_note("b"), step], shown, now)
-    assert cells == [] and conflicts == []
-    # Shown lines gone, a different date: conflicts, nothing written.
-    cells, conflicts = A.plan_cells(
-        [_note("b"), step], shown, {"tbt_notes": "edited", "coaching_date": date(2026, 11, 20)}
-    )
-    assert cells == []
-    assert [c.key for c in conflicts] == ["tbt_notes", "coaching_date"]
-    assert conflicts[1].now == {"date": "2026-11-20"}
-
-
 def test_journal_round_trip_keeps_the_last_state_of_each_agent() -> None:
     first = A.AgentAnswers("S", 3, "Devon", "E1", "AET-1", {"tbt_notes": None}, [_note("x")])
     second = A.AgentAnswers("S", 4, "Dana", "E2", "AET-1", {"tbt_notes": None}, [_note("y")])

@@ -559,8 +559,6 @@ class Round:
     def add(self, i: int, answer: Answer) -> None:
         agent = self.answered[i]
         row = self.rows[i]
-        for effect in answer.effects:
-            agent.shown.setdefault(effect.key, A.token(row.raw.get(effect.key)))
         agent.answers.append(answer)
         self.keeper.record(agent, row, self.table)
 
