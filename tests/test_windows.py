@@ -779,7 +779,8 @@ def test_pid_alive() -> None:
 
 OS_SPECIFIC = re.compile(
     r"\bfcntl\b|\bmsvcrt\b|\bctypes\b|\bwinreg\b|O_BINARY|sys\.platform|os\.name\b|"
-    r"malloc_trim|\bplatformdirs\b|\bfilelock\b|\bos\.open\(|\bos\.kill\(|\bwindll\b"
+    r"malloc_trim|\bplatformdirs\b|\bfilelock\b|\bos\.open\(|\bos\.kill\(|\bwindll\b|"
+    r"^\s*(?:import|from) readline\b"
 )
 
 
@@ -797,7 +798,8 @@ def test_nothing_os_specific_outside_system_py() -> None:
 
 def test_the_scan_would_see_an_os_specific_call(tmp_path: Path) -> None:
     for line in ("import fcntl", "fd = os.open(p, os.O_WRONLY)", "if sys.platform == 'win32':",
-                 "ctypes.CDLL(None).malloc_trim(0)", "from filelock import FileLock"):  # fmt: skip
+                 "ctypes.CDLL(None).malloc_trim(0)", "from filelock import FileLock",
+                 "    import readline"):  # fmt: skip
         assert OS_SPECIFIC.search(line), line
     assert not OS_SPECIFIC.search("path.open('rb')")
 

@@ -20,8 +20,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from esp_cli.core.addresses import split_addresses
+from esp_cli.core.answers import ROUND_PHRASES
 from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
+from esp_cli.core.typed import refusal
 from esp_cli.errors import ConfigError, NoSignerError, UsageError, printable
 from esp_cli.system import user_config_dir
 
@@ -70,6 +72,7 @@ class Config:
     sme_emails: dict[str, str] = field(default_factory=dict)
     spoc_phone: str = SPOC_PHONE
     access_values: tuple[str, ...] = DEFAULT_ACCESS_VALUES
+    round_phrases: tuple[str, ...] = ROUND_PHRASES  # esp round: statuses typed by number
     learning_contacts: tuple[str, ...] = ()
     report_to: tuple[str, ...] = ()
     report_cc: tuple[str, ...] = ()
@@ -389,6 +392,7 @@ SCHEMA: dict[str, dict[str, tuple[_Type, str]]] = {
         "keep_count": (COUNT, "30"),
     },
     "spoc": {"phone": (TEXT, '"(888) 905-9500"')},
+    "round": {"phrases": (TEXTS, '["Working on TBTs; no issues.", "Waiting on a Certifier."]')},
     "advice": {
         "learning_hub_link": (TEXT, '"http://cvshealth.sabacloud.com"'),
         "templates": (TEXT, '"advice"'),
@@ -540,6 +544,24 @@ def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> P
     return p if p.is_absolute() else base / p
 
 
+def _phrases(value: Any, where: Path) -> tuple[str, ...]:
+    """[round] phrases, spaces tidied; the built-in ones when the key is absent (an empty
+    list: none)."""
+    if value is None:
+        return ROUND_PHRASES
+    phrases = []
+    for n, text in enumerate(_strs(value), 1):
+        why = refusal(text, f"[round] phrases {n}")
+        if why:
+            raise ConfigError(
+                f"{where}: {why}.",
+                fix="write it without it (a newline in a phrase: write two phrases).",
+            )
+        if text.strip():
+            phrases.append(" ".join(text.split()))
+    return tuple(phrases)
+
+
 def _from_dict(raw: dict[str, Any], where: Path) -> Config:
     """The Config of a parsed esp.toml whose types check_schema has checked."""
     base = where.parent
@@ -579,6 +601,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         sme_emails=dict(people.get("sme_emails", {})),
         spoc_phone=section("spoc").get("phone", SPOC_PHONE),
         access_values=_strs(section("access").get("values")) or DEFAULT_ACCESS_VALUES,
+        round_phrases=_phrases(section("round").get("phrases"), where),
         learning_contacts=_recipients(people.get("learning_contacts")),
         report_to=_recipients(report.get("to")),
         report_cc=_recipients(report.get("cc")),

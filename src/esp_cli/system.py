@@ -20,6 +20,9 @@ What differs, and what is done about it:
   `~/Library/Caches/esp` on macOS).
 - Standard output and error always encode: UTF-8 when piped or redirected, and on a console
   whose code page lacks a character, a readable stand-in rather than a crash.
+- A line typed at a prompt can be edited (arrow keys, Home, End, Delete, history): on Linux
+  and macOS through Python's readline (GNU readline or libedit), on Windows by the console
+  itself, which edits every line a program reads from it.
 """
 
 from __future__ import annotations
@@ -655,6 +658,55 @@ def _utf16_line(buffer: Any, raw: bytes, encoding: str) -> bytes:
             break
         data += more
     return data[start:]
+
+
+def read_typed_line(prompt: str) -> str | None:
+    """One line a person types at a terminal, the prompt on standard error (standard output
+    stays for data); None at the end of input (Ctrl-D, Ctrl-Z).
+
+    The line can be edited as it is typed, so an arrow key moves the cursor instead of
+    becoming part of the text: on Windows the console edits it (its own line editing works
+    for every program that reads a line); on Linux and macOS readline does, given a
+    terminal on standard error to draw on. Readline draws on standard output, so for the
+    length of one line standard output is pointed at standard error's terminal (data
+    written before is flushed first). Without readline (a Python built without it), the
+    line is read as typed; esp_cli.core.typed takes what the keys left in it out."""
+    editor = None if WINDOWS else _line_editor()
+    if editor is None or not (sys.stdin.isatty() and sys.stderr.isatty()):
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+        return read_line()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        return input(prompt)
+    except EOFError:
+        return None
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_EDITOR: list[Any] = []  # the readline module once set up, or None when there is none
+
+
+def _line_editor() -> Any:
+    """Python's readline, set up for typing answers: Tab types a tab rather than completing
+    file names, and nothing is kept in a history file (the answers stay in the process)."""
+    if not _EDITOR:
+        try:
+            import readline
+        except ImportError:  # a Python built without it
+            _EDITOR.append(None)
+            return None
+        if "libedit" in (readline.__doc__ or ""):  # macOS's system Python
+            readline.parse_and_bind("bind ^I ed-insert")
+        else:
+            readline.parse_and_bind("tab: tab-insert")
+        _EDITOR.append(readline)
+    return _EDITOR[0]
 
 
 def let_ctrl_c_interrupt() -> None:

@@ -36,7 +36,8 @@ def access_set_command(
     issue: Annotated[
         str,
         typer.Argument(
-            help="A value of the Citrix TBT Access drop-down (any case), e.g. 'Password Reset'.",
+            help="A value of the Citrix TBT Access drop-down (any case, or a word of it that "
+            "names one value only), e.g. 'Password Reset' or 'locate'.",
             show_default=False,
         ),
     ],

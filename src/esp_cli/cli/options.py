@@ -6,7 +6,7 @@ import contextlib
 import os
 import re
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +18,7 @@ from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.core import waiting
 from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
 from esp_cli.core.model import WriteReport
+from esp_cli.core.rules import END_OF_DAY
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format, say
 from esp_cli.workbook.inputs import check_workbook
@@ -162,11 +163,6 @@ SendOpt = Annotated[
         "ESP_SMTP_PASSWORD environment variable only.",
     ),
 ]
-
-
-# Where --as-of is given, timeboxes (the 4-hour Call Cert) are measured at the end of that
-# day, so a replay of a past day is complete and the same on every run; without it, now.
-END_OF_DAY = time(23, 59)
 
 
 def config_for(path: Path | None, tracker: Path | None = None) -> Config:

@@ -13,6 +13,7 @@ from esp_cli.cli.options import (
     ByOpt,
     ClassOpt,
     ConfigOpt,
+    DayOpt,
     DryRunOpt,
     FormatOpt,
     NoWaitOpt,
@@ -20,12 +21,14 @@ from esp_cli.cli.options import (
     TrackerOpt,
     config_and_tracker,
     exit_if_waiting,
+    parse_day,
     waiting_allowed,
 )
 from esp_cli.config import Config
-from esp_cli.errors import EspError, ExitCode, UsageError
+from esp_cli.core.typed import clean
+from esp_cli.errors import EspError, ExitCode, UsageError, printable
 from esp_cli.render import Format, say
-from esp_cli.system import let_ctrl_c_interrupt, read_line
+from esp_cli.system import let_ctrl_c_interrupt, read_typed_line
 
 if TYPE_CHECKING:  # the command's modules load when it runs, not for `esp --help`
     from esp_cli.core.waiting import WaitingOp
@@ -33,36 +36,48 @@ if TYPE_CHECKING:  # the command's modules load when it runs, not for `esp --hel
 
 
 def ask(prompt: str) -> str | None:
-    """One line from standard input, the prompt on stderr (stdout stays data). Plain line
-    input works alike in Windows Terminal, PowerShell, cmd and a pipe (a file of answers
-    in UTF-8, with a byte-order mark or not, or in Windows-1252); None at the end."""
-    sys.stderr.write(prompt)
-    sys.stderr.flush()
-    from esp_cli.core.values import (
-        control_characters,
-        describe_character,
-        without_control_characters,
-    )
-
-    line = read_line()
+    """One line from standard input, the prompt on stderr (stdout stays data); None at the
+    end. At a terminal the line can be edited as it is typed (arrow keys, Home, End); from
+    a pipe it is read as a file of answers (UTF-8, with a byte-order mark or not,
+    Windows-1252 or UTF-16: system.read_line). Whatever a terminal's keys or a paste left
+    in it that no cell can show (an arrow key's escape code, a bell) is taken out, and the
+    person told."""
+    person = sys.stdin.isatty()
+    line = read_typed_line(prompt)
     if line is None:
         sys.stderr.write("\n")
         return None
-    bad = control_characters(line)
-    if bad:
-        # Never written to a cell: Excel would show them as garbage (_x0000_).
-        line = without_control_characters(line)
-    if not sys.stdin.isatty():
-        sys.stderr.write(line + "\n")  # a script's answers show in the transcript
-    if bad:
-        shown = ", ".join(describe_character(ch) for ch in bad)
-        sys.stderr.write(f"warning: that line held {shown}, which no cell can show; left out.\n")
-    return line
+    cleaned = clean(line)
+    if not person:
+        sys.stderr.write(printable(cleaned.text) + "\n")  # a script's answers show too
+    if cleaned.removed:
+        shown = ", ".join(cleaned.removed)
+        say(f"warning: that line held {shown}, which no cell can show; left out.")
+    return cleaned.text
+
+
+# What a person may type at the write prompt by habit when the round is over: the round's
+# own commands, asked again rather than taken for "no".
+_ROUND_WORDS = frozenset({"q", "quit", "exit", "next", "skip", "/q"})
 
 
 def confirm(prompt: str) -> bool:
-    answer = ask(prompt)
-    return answer is not None and answer.strip().casefold() in ("y", "yes")
+    """y or yes writes; n, no, Enter or the end of input does not. A round command typed
+    out of habit (q after the last agent) asks again; so does anything else typed at a
+    terminal (from a script, anything else is no)."""
+    while True:
+        answer = ask(prompt)
+        if answer is None:
+            return False
+        word = answer.strip().casefold()
+        if word in ("y", "yes"):
+            return True
+        if word in ("", "n", "no"):
+            return False
+        if word in _ROUND_WORDS or sys.stdin.isatty():
+            say("  The round is over: y writes the cells shown, n keeps them for later.")
+            continue
+        return False
 
 
 @app.command("round")
@@ -70,6 +85,7 @@ def round_command(
     cls: ClassOpt = None,
     sme: SmeOpt = None,
     by: ByOpt = None,
+    on: DayOpt = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -96,12 +112,12 @@ def round_command(
     config: ConfigOpt = None,
 ) -> None:
     """Walk the outstanding agents of a class or TBT SME: type each one's status (a TBT Notes
-    line) or a key; every answer is written at the end in one write. Each agent's answers
-    wait beside the tracker the moment they are typed, so nothing typed is lost (Ctrl-C, a
-    crash, the tracker open in Excel) and every teammate's esp counts them; the next esp
-    write writes what is left (esp apply, or --resume)."""
-    from esp_cli.core.answers import HELP_LINE
-    from esp_cli.render.round import show_card
+    line, or a saved phrase by its number) or a key; every answer is written at the end in
+    one write. --date dates a round typed on a later day. Each agent's answers wait beside
+    the tracker the moment they are typed, so nothing typed is lost (Ctrl-C, a crash, the
+    tracker open in Excel) and every teammate's esp counts them; the next esp write writes
+    what is left (esp apply, or --resume)."""
+    from esp_cli.render.round import legend_lines, people_width, show_card, show_help, tell
     from esp_cli.services.round import (
         ROUND_COMMAND,
         adopt_journal,
@@ -148,7 +164,8 @@ def round_command(
         person = sys.stdin.isatty()
         if person:
             let_ctrl_c_interrupt()  # Ctrl-C always ends a round typed at a terminal
-        rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, dry_run=dry_run)
+        day = parse_day(on, "--date") if on is not None else None
+        rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, day=day, dry_run=dry_run)
         if not rnd.rows:
             say("No outstanding agents to go through.")
             return
@@ -158,9 +175,13 @@ def round_command(
                 f"Answers of an earlier round of yours for {len(earlier)} agent(s) still wait "
                 "beside the tracker; this round's write writes them too."
             )
-        say(f"{len(rnd.rows)} outstanding agent(s); signing as {rnd.by}.\n{HELP_LINE}")
+        dated = f", dated {rnd.day:%a %m/%d/%Y}" if on is not None else ""
+        say(f"{len(rnd.rows)} outstanding agent(s); signing as {rnd.by}{dated}.")
+        if rnd.day_note:
+            tell(rnd.day_note)
+        say("\n".join(legend_lines(people_width(), len(rnd.phrases))))
         try:
-            rnd.run(ask, show_card, say)
+            rnd.run(ask, show_card, tell, show_help)
             if not rnd.answers:
                 say("Nothing typed; nothing written.")
                 return

@@ -31,6 +31,15 @@ def undo_command(
             show_default=False,
         ),
     ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option(
+            "--agent",
+            help="Only this agent's cells (name, Agent ID, N Number or e-mail): one agent's "
+            "answers of a round, say.",
+            show_default=False,
+        ),
+    ] = None,
     skip_conflicts: Annotated[
         bool,
         typer.Option(
@@ -48,7 +57,7 @@ def undo_command(
 ) -> None:
     """Put back the cells an esp operation changed, where they still hold what it wrote; a
     cell changed since is a conflict and refuses the undo. The undo is an operation too:
-    undo it to redo."""
+    undo it to redo. --agent puts back one agent's cells and leaves the rest."""
     from esp_cli.render.history import render_undo
     from esp_cli.services.undo import undo
 
@@ -58,6 +67,7 @@ def undo_command(
             cfg.tracker_path(tracker),
             cfg,
             op,
+            agent=agent,
             skip_conflicts=skip_conflicts,
             by=by,
             dry_run=dry_run,

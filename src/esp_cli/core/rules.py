@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -367,6 +367,10 @@ def step_due_basis(step: Step, facts: AgentFacts) -> str:
 
 
 # -- replaying a past day -----------------------------------------------------------------------
+
+# A past day is evaluated at its end: timeboxes (the 4-hour Call Cert) are measured at 23:59,
+# so a replay of that day is complete and the same on every run.
+END_OF_DAY = time(23, 59)
 
 # A completion flag and the column that dates it.
 _COMPLETION_DATES = (

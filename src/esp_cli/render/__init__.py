@@ -212,6 +212,13 @@ def write_lines(text: str, mark: str | None = None, hang: int = 0) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+def hanging(line: str, width: int | None, hang: int = 0) -> list[str]:
+    """`line` wrapped at spaces to `width` (as it is when None), the lines after its first
+    indented as it is plus `hang`: how text for people reads when it wraps, on standard
+    error too (esp round's cards)."""
+    return [line] if width is None else _hanging(line, width, hang)
+
+
 def _hanging(line: str, width: int, hang: int) -> list[str]:
     """`line` wrapped at `width`, the lines after its first indented as it is plus `hang`."""
     first = _wrap(line, width)

@@ -192,8 +192,9 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
         write_csv(result.write.changes, CHANGE_COLUMNS)
     else:
         verb = "Would put back" if result.write.dry_run else "Put back"
+        whose = f" for {result.agent}" if result.agent else ""
         print_changes(
-            f"{verb} {len(result.write.changes)} cell(s) of operation {t.op} ({t.command})",
+            f"{verb} {len(result.write.changes)} cell(s){whose} of operation {t.op} ({t.command})",
             result.write.changes,
             with_agent=True,
         )

@@ -162,6 +162,8 @@ class UndoResult:
     write: WriteReport = field(metadata=as_json(flat=True))
     # Cells put back byte for byte (else by value).
     exact: bool = field(default=True, metadata=as_json(after="emptied_columns"))
+    # The one agent whose cells were put back (esp undo OP --agent NAME); None: all.
+    agent: str | None = field(default=None, metadata=as_json(after="undone_command"))
 
     @property
     @exported(after="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,22 @@ class AgentCard:
     latest_note: str | None  # the latest Notes line
     latest_tbt_note: str | None  # the latest TBT Notes line
     self_report: str | None  # today's Notes line signed by the agent, if any
+    # Where the agent stands: completion (None: empty), the TBT hours logged, the Citrix
+    # TBT Access issue and the SPOC columns, those the issue still needs, the last notes.
+    call_cert: bool | None = None
+    call_cert_date: date | None = None
+    tbts: bool | None = None
+    tbts_date: date | None = None
+    tbt_hours: float | None = None
+    access: str | None = None
+    spoc_called: date | None = None
+    incident: str | None = None
+    callback: str | None = None
+    missing: tuple[str, ...] = ()  # SPOC columns the issue wants that are empty
+    notes: tuple[str, ...] = ()  # the last two Notes lines, oldest first
+    tbt_notes: tuple[str, ...] = ()  # the last two TBT Notes lines
+    # Business days overdue of each `due` line (0: today, -1: tomorrow); None: behind target.
+    due_days: tuple[int | None, ...] = ()
 
 
 @dataclass(frozen=True)

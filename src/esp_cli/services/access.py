@@ -74,15 +74,31 @@ def allowed_values(table: Table, sheet: Sheet, row: int, config: Config) -> Allo
 
 
 def match_issue(text: str, allowed: Allowed) -> str:
+    """The allowed value `text` names: the value itself (any case, spacing, punctuation),
+    else the one value it begins (`pass`), else the one whose words begin with its words
+    (`cannot locate`, `citrix`, `hub`). Several matching is an error listing them."""
     wanted = access_key(text)
     for value in allowed.values:
         if access_key(value) == wanted:
             return value
+    words = wanted.split()
+    found = [v for v in allowed.values if wanted and access_key(v).startswith(wanted)] or [
+        v
+        for v in allowed.values
+        if words and all(any(w.startswith(t) for w in access_key(v).split()) for t in words)
+    ]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(
+            f"{text!r} could be any of: " + ", ".join(found) + ".",
+            fix="type more of the one you mean.",
+        )
     raise UsageError(
         f"{text!r} is not a Citrix TBT Access value. Allowed, from {allowed.source}: "
         + ", ".join(allowed.values)
         + ".",
-        fix="give one of those (any case).",
+        fix="give one of those (any case), or a word of it.",
     )
 
 

@@ -248,11 +248,16 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     Raises AgentLookupError, listing candidates, when none or several match."""
     if not query.strip():
         raise UsageError("No agent given.", fix="give a name, Agent ID, N Number or e-mail.")
-    rows = agents_in_class(table, cls)
+    where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
+    return pick_agent(agents_in_class(table, cls), query, where)
+
+
+def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
+    """The one row of `rows` that `query` names, as find_agent finds it (AgentLookupError,
+    listing candidates, naming `where`, when none or several match)."""
     found = _exact(rows, query) or _partial(rows, query)
     if len(found) == 1:
         return found[0]
-    where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
     if found:
         raise AgentLookupError(query, found, ambiguous=True, tracker=where)
     raise AgentLookupError(

@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +34,12 @@ from esp_cli.core import answers as A
 from esp_cli.core.answers import AgentAnswers, Answer, Effect, Key, Op, Typed
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY, alias_table
-from esp_cli.core.model import AgentRef, is_issue
-from esp_cli.core.notes import NoteKind, format_line, latest, lines_of, parse_line
+from esp_cli.core.model import AgentRef, is_issue, is_spoc_issue
+from esp_cli.core.notes import NoteKind, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import (
     ACTION_LABELS,
+    END_OF_DAY,
     LADDER,
     ActionKind,
     Evaluation,
@@ -50,7 +51,14 @@ from esp_cli.core.values import Unreadable
 from esp_cli.core.waiting import APPEND, SET, WaitingCell, WaitingOp
 from esp_cli.errors import EspError, InputFileError, UsageError
 from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
-from esp_cli.services.access import ACCESS, allowed_values, match_issue
+from esp_cli.services.access import (
+    ACCESS,
+    CALLBACK,
+    INCIDENT,
+    SPOC_CALLED,
+    allowed_values,
+    match_issue,
+)
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
     RowFinder,
@@ -86,6 +94,9 @@ WRITE_KEYS = (
     NOTES.column_key,
     TBT.column_key,
     ACCESS,
+    SPOC_CALLED,
+    INCIDENT,
+    CALLBACK,
     "call_cert_complete",
     CALL_CERT_DATE,
     "tbts_complete",
@@ -107,10 +118,18 @@ DETAIL_KEYS = tuple(dict.fromkeys(k for k in READ_KEYS if k not in SELECT_KEYS))
 APPLY_KEYS = tuple(dict.fromkeys((*LOOKUP_KEYS, *FACT_KEYS, *WRITE_KEYS, *COMPUTED_KEYS)))
 # Answers after which the rules may say something else: the computed columns (Escalation
 # Stage, Next Action, Next Action Due), where the sheet has them, are brought up to date.
-REEVALUATE = frozenset({Key.STEP, Key.ACCESS, Key.CALL_CERT, Key.TBTS})
+REEVALUATE = frozenset({Key.STEP, Key.ACCESS, Key.SPOC, Key.CALL_CERT, Key.TBTS})
 # The columns those answers write.
 REEVALUATE_KEYS = frozenset(
-    {ACCESS, "call_cert_complete", "tbts_complete", *(step.column for step in LADDER)}
+    {
+        ACCESS,
+        SPOC_CALLED,
+        INCIDENT,
+        CALLBACK,
+        "call_cert_complete",
+        "tbts_complete",
+        *(step.column for step in LADDER),
+    }
 )
 JOURNAL_VERSION = 1
 _STEPS = frozenset(step.value for step in LADDER)
@@ -421,9 +440,15 @@ def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | 
     return [r for r in rows if _outstanding(r)]
 
 
-def _shown_line(kind: NoteKind, raw: Any) -> str | None:
-    found = latest(kind, raw if isinstance(raw, str) else None)
-    return format_line(kind, found.day, found.author, found.text) if found else None
+def last_lines(kind: NoteKind, raw: Any, count: int = 2) -> tuple[str, ...]:
+    """The `count` most recent lines of a notes cell, oldest first: by their date where
+    they are in the team's format (then by place), else the last ones of the cell."""
+    lines = lines_of(raw if isinstance(raw, str) else None)
+    dated = [(p.day, i, p) for i, ln in enumerate(lines) if (p := parse_line(kind, ln))]
+    if not dated:
+        return tuple(" ".join(ln.split()) for ln in lines[-count:])
+    newest = sorted(dated, key=lambda t: (t[0], t[1]))[-count:]
+    return tuple(format_line(kind, p.day, p.author, p.text) for _, _, p in newest)
 
 
 def self_report(row: Row, day: date) -> str | None:
@@ -455,14 +480,47 @@ def due_lines(ev: Evaluation) -> tuple[str, ...]:
 
 
 def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
+    facts = facts_from_row(row)
+    access = facts.citrix_access
+    if access is None and ACCESS in row.unreadable:
+        access = str(row.raw.get(ACCESS))
+    notes = last_lines(NOTES, row.raw.get(NOTES.column_key))
+    tbt_notes = last_lines(TBT, row.raw.get(TBT.column_key))
     return AgentCard(
         agent=row.ref(),
         sme=" ".join(row.text(SME).split()) if SME not in row.unreadable else "",
         status=str(ev.stage),
         due=due_lines(ev),
-        latest_note=_shown_line(NOTES, row.raw.get(NOTES.column_key)),
-        latest_tbt_note=_shown_line(TBT, row.raw.get(TBT.column_key)),
+        latest_note=notes[-1] if notes else None,
+        latest_tbt_note=tbt_notes[-1] if tbt_notes else None,
         self_report=self_report(row, day),
+        call_cert=facts.call_cert_complete,
+        call_cert_date=facts.call_cert_date,
+        tbts=facts.tbts_complete,
+        tbts_date=facts.tbt_complete_date,
+        tbt_hours=facts.tbt_hours,
+        access=access,
+        spoc_called=facts.spoc_called,
+        incident=facts.incident_number,
+        callback=facts.callback_phone,
+        missing=_spoc_missing(facts),
+        notes=notes,
+        tbt_notes=tbt_notes,
+        due_days=tuple(
+            None if a.action is ActionKind.BEHIND_TARGET else a.business_days_overdue
+            for a in ev.actions
+        ),
+    )
+
+
+def _spoc_missing(facts: Any) -> tuple[str, ...]:
+    """The SPOC columns the agent's issue wants filled at once that are still empty."""
+    if not is_spoc_issue(facts.citrix_access):
+        return ()
+    return tuple(
+        BY_KEY[key].header
+        for key in (SPOC_CALLED, INCIDENT, CALLBACK)
+        if getattr(facts, key) is None and key not in facts.unreadable
     )
 
 
@@ -472,6 +530,7 @@ def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
 Ask = Callable[[str], "str | None"]  # a prompt -> the line typed (None at the end of input)
 Tell = Callable[[str], None]
 Show = Callable[[int, int, AgentCard, Sequence[Answer]], None]
+Help = Callable[[Sequence[str]], None]  # the keys and the saved phrases, shown on `?`
 
 
 @dataclass
@@ -490,6 +549,11 @@ class Round:
     keeper: Keeper
     answered: list[AgentAnswers] = field(default_factory=list)
     overlay: waiting.Overlay | None = None  # the waiting changes counted in the rows
+    # Said once before the first agent: the day is not a business day, and what to do.
+    day_note: str | None = None
+    # The agents in the order their answers were typed (the last one is what `u` undoes
+    # from an agent with no answers).
+    typed_order: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.answered:
@@ -510,12 +574,22 @@ class Round:
     def answers(self) -> list[AgentAnswers]:
         return [a for a in self.answered if a.answers]
 
-    def run(self, ask: Ask, show: Show, tell: Tell) -> None:
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """The saved phrases, with esp.toml's SPOC phone in them."""
+        return tuple(
+            p.replace("{spoc_phone}", self.config.spoc_phone) for p in self.config.round_phrases
+        )
+
+    def run(self, ask: Ask, show: Show, tell: Tell, help: Help | None = None) -> None:
         """Walk the agents until the last one, `q`, or the end of input."""
         i = 0
         total = len(self.rows)
+        shown = True
         while i < total:
-            show(i, total, self.cards[i], self.answered[i].answers)
+            if shown:
+                show(i, total, self.cards[i], self.answered[i].answers)
+            shown = True
             while True:
                 line = ask(f"[{i + 1}/{total}] {self.cards[i].agent.name}> ")
                 if line is None:
@@ -528,7 +602,10 @@ class Round:
                 if typed.key is Key.QUIT:
                     return
                 if typed.key is Key.HELP:
-                    tell("  " + A.HELP_LINE)
+                    (help or (lambda phrases: tell("  " + " · ".join(A.LEGEND))))(self.phrases)
+                    continue
+                if typed.key is Key.PHRASE and typed.number == 0:
+                    tell(self._phrase_list())
                     continue
                 if typed.key is Key.NEXT:
                     i += 1
@@ -540,12 +617,21 @@ class Round:
                     i -= 1
                     break
                 if typed.key is Key.UNDO:
-                    self.undo(i)
-                    tell("  Answers for this agent forgotten; type them again.")
-                    continue
+                    j = self.undo_target(i)
+                    if j is None:
+                        tell("  Nothing typed in this round to undo.")
+                        continue
+                    labels = [a.label for a in self.answered[j].answers]
+                    self.undo(j)
+                    who = "" if j == i else f" for {self.cards[j].agent.name}"
+                    tell(f"  - undone{who}: " + "; ".join(labels))
+                    if j == i:
+                        continue
+                    i = j  # back to that agent, to type the answers again
+                    break
                 try:
                     answer = self.answer(i, typed, ask, tell)
-                except EspError as exc:
+                except (EspError, A.UnknownKey) as exc:
                     tell(f"  {exc}")
                     continue
                 if answer is None:
@@ -556,10 +642,26 @@ class Round:
                     i += 1
                     break
 
+    def _phrase_list(self) -> str:
+        if not self.phrases:
+            return "  No saved phrases ([round] phrases in esp.toml)."
+        return "\n".join(f"  {n}: {p}" for n, p in enumerate(self.phrases, 1))
+
+    def undo_target(self, i: int) -> int | None:
+        """The agent `u` undoes at agent `i`: this one when it has answers, else the agent
+        answered last (None when there is none)."""
+        if self.answered[i].answers:
+            return i
+        for j in reversed(self.typed_order):
+            if self.answered[j].answers:
+                return j
+        return None
+
     def add(self, i: int, answer: Answer) -> None:
         agent = self.answered[i]
         row = self.rows[i]
         agent.answers.append(answer)
+        self.typed_order.append(i)
         self.keeper.record(agent, row, self.table)
 
     def undo(self, i: int) -> None:
@@ -570,20 +672,25 @@ class Round:
             self.keeper.record(agent, self.rows[i], self.table)
 
     def answer(self, i: int, typed: Typed, ask: Ask, tell: Tell) -> Answer | None:
-        """The answer a typed key makes for agent `i` (EspError when it cannot be one)."""
+        """The answer a typed key makes for agent `i` (EspError or UnknownKey when it cannot
+        be one)."""
         row, day, by = self.rows[i], self.day, self.by
         done = {a.key for a in self.answered[i].answers}
+        if typed.key is Key.PHRASE:
+            typed = Typed(Key.TBT_NOTE, A.phrase_text(self.phrases, typed.number, typed.text))
         if typed.key in (Key.TBT_NOTE, Key.NOTE):
             kind = TBT if typed.key is Key.TBT_NOTE else NOTES
             line = format_line(kind, day, by, typed.text)
             label = ("TBT note: " if kind is TBT else "Note: ") + typed.text
             return Answer(typed.key, label, (Effect(Op.APPEND, kind.column_key, line),))
         if typed.key in done:
-            raise UsageError("Already answered for this agent in this round.", fix="/u undoes.")
+            raise UsageError("Already answered for this agent in this round.", fix="u undoes.")
         if typed.key is Key.STEP:
             return self._step(i, typed.text)
         if typed.key is Key.ACCESS:
             return self._access(i, typed.text, ask, tell)
+        if typed.key is Key.SPOC:
+            return self._spoc(i, typed.text, tell)
         key, date_key, what = (
             ("call_cert_complete", CALL_CERT_DATE, "Call Cert")
             if typed.key is Key.CALL_CERT
@@ -625,7 +732,7 @@ class Round:
         allowed = allowed_values(self.table, self.table.sheet(row.sheet), row.row, self.config)
         if not text:
             tell("  " + " · ".join(f"{n}: {v}" for n, v in enumerate(allowed.values, 1)))
-            picked = ask("  Citrix TBT Access (number or name; Enter: none)> ")
+            picked = ask("  Citrix TBT Access (number or a word of it; Enter: none)> ")
             if picked is None or not picked.strip():
                 return None
             text = picked.strip()
@@ -640,6 +747,66 @@ class Round:
         effects = (Effect(Op.SET, ACCESS, value), Effect(Op.APPEND, TBT.column_key, line))
         return Answer(Key.ACCESS, f"Citrix TBT Access: {value}", effects)
 
+    def _spoc(self, i: int, text: str, tell: Tell) -> Answer | None:
+        """SPOC Called Date, Incident Number and Callback Phone from one line, in any order;
+        with no day the SPOC Called Date is the round's day when the cell is empty."""
+        row = self.rows[i]
+        if not text:
+            tell(
+                "  /i takes the incident number, the callback phone and the day SPOC was "
+                "called, in any order: /i INC0049311 513-555-0142 11/23"
+            )
+            return None
+        got = A.read_spoc(text, self.day, A.typed_day)
+        if got.called is not None and got.called > self.day:
+            raise UsageError(
+                f"SPOC cannot have been called on {fmt(got.called)}, after the round's day "
+                f"{fmt(self.day)}.",
+                fix="give the day the agent called SPOC.",
+            )
+        called = got.called
+        if called is None and row.get(SPOC_CALLED) is None and SPOC_CALLED not in row.unreadable:
+            called = self.day
+        wanted = [
+            (SPOC_CALLED, called, f"SPOC called {fmt(called)}" if called else ""),
+            (INCIDENT, got.incident, f"Incident {got.incident}"),
+            (CALLBACK, got.phone, f"Callback {got.phone}"),
+        ]
+        effects: list[Effect] = []
+        said: list[str] = []
+        for key, value, words in wanted:
+            if value is None or (key not in row.unreadable and row.get(key) == value):
+                continue
+            effects.append(Effect(Op.SET, key, value))
+            said.append(words)
+        if not effects:
+            raise UsageError(f"The SPOC columns of {row.label()} already say so.")
+        line = format_line(TBT, self.day, self.by, "; ".join(said))
+        effects.append(Effect(Op.APPEND, TBT.column_key, line))
+        access = row.values.get(ACCESS)
+        if not is_spoc_issue(access if isinstance(access, str) else None) and not any(
+            a.key is Key.ACCESS for a in self.answered[i].answers
+        ):
+            tell("  (Citrix TBT Access names no SPOC issue: /a picks it.)")
+        return Answer(Key.SPOC, "; ".join(said), tuple(effects))
+
+
+def day_note(day: date, cal: BusinessCalendar) -> str | None:
+    """What to say when the round's day is not a business day: its notes and steps are
+    dated it all the same, and which day to give instead."""
+    if cal.is_business_day(day):
+        return None
+    closed = cal.holidays_between(day, day)
+    why = closed[0][1] if closed else "a weekend"
+    before = day - timedelta(days=1)
+    while not cal.is_business_day(before):
+        before -= timedelta(days=1)
+    return (
+        f"warning: {day:%a} {fmt(day)} is not a business day ({why}), and every note and "
+        f"step of this round is dated it. For {before:%A}'s round: esp round --date "
+        f"{before.isoformat()}."
+    )
+
 
 def start_round(
     tracker_path: Path,
@@ -649,12 +816,24 @@ def start_round(
     sme: str | None = None,
     by: str | None = None,
     now: datetime | None = None,
+    day: date | None = None,
     dry_run: bool = False,
 ) -> Round:
     """Read the tracker once, with what waits beside it counted, and line up the
     outstanding agents; each agent's answers are kept beside it as they are typed (in
-    memory only for a dry run)."""
+    memory only for a dry run). `day`: the day the statuses were taken (default today):
+    every note and step is dated it, and what was due is as of its end."""
     moment = now or datetime.now()
+    today = moment.date()
+    if day is not None and day > today:
+        raise UsageError(
+            f"--date {day.isoformat()} is after today: a round is dated the day its statuses "
+            "were taken.",
+            fix="give that day, or leave --date out for today.",
+        )
+    if day is not None and day != today:
+        moment = datetime.combine(day, END_OF_DAY)
+    day = moment.date()
     signer = _signer_or_none(config, by)
     table = read_for_round(tracker_path, config)
     overlay = waiting.overlay(table, config, SELECT_KEYS)
@@ -669,14 +848,12 @@ def start_round(
         signer = config.signer(by)
     cal = calendar_from(config)
     evaluations = [
-        evaluate(facts_from_row(r), moment.date(), moment, cal, spoc_phone=config.spoc_phone)
-        for r in rows
+        evaluate(facts_from_row(r), day, moment, cal, spoc_phone=config.spoc_phone) for r in rows
     ]
-    cards = [card_for(r, ev, moment.date()) for r, ev in zip(rows, evaluations, strict=True)]
+    cards = [card_for(r, ev, day) for r, ev in zip(rows, evaluations, strict=True)]
     store = waiting.Store(table.path, config.backup_dir)
     keeper = Keeper(store, signer, table.workbook.pkg.digest, dry_run=dry_run)
-    day = moment.date()
-    return Round(
+    rnd = Round(
         table.path,
         config,
         table,
@@ -688,6 +865,8 @@ def start_round(
         keeper,
         overlay=overlay if overlay.ops else None,
     )
+    rnd.day_note = day_note(day, cal)
+    return rnd
 
 
 def _signer_or_none(config: Config, by: str | None) -> str | None:

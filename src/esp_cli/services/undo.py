@@ -18,12 +18,13 @@ from typing import Any
 from esp_cli.config import Config
 from esp_cli.core import oplog
 from esp_cli.core.columns import normalise_header
+from esp_cli.core.names import same_person
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.core.refs import col_letter
 from esp_cli.core.values import name_key
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.results.history import Conflict, UndoResult
-from esp_cli.services.agents import LOOKUP_KEYS, RowFinder
+from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, pick_agent
 from esp_cli.services.history import undone_by
 from esp_cli.workbook import history
 from esp_cli.workbook.history import Log
@@ -39,28 +40,36 @@ def undo(
     config: Config,
     op: str | None = None,
     *,
+    agent: str | None = None,
     skip_conflicts: bool = False,
     by: str | None = None,
     dry_run: bool = False,
 ) -> UndoResult:
+    """Put back the cells operation `op` changed; with `agent`, that agent's cells only (a
+    round's answers for one agent, say). One agent's undo is a write of its own, not the
+    operation's undo: the operation's other cells can still be undone, and the agent's undo
+    undone in turn."""
     signer = next((" ".join(n.split()) for n in (by, config.user) if n and n.strip()), None)
     with write_session(tracker_path, config, rows=False, dry_run=dry_run, signer=signer) as s:
         path, mine = history.log_to_read(s.path, config.backup_dir)
         log = history.read_log(path, mine, current=lambda: s.workbook.pkg.digest)
         target = _target(log, op)
-        s.undoes = target.op
+        if agent is None:
+            s.undoes = target.op
         exact = _unbroken_since(log, target, s.workbook)
         with s.plan.unit():  # should it wait: every cell, or none
-            conflicts = _plan(s.plan, s.workbook, target, exact, config)
-        if conflicts and not skip_conflicts:
-            raise _refusal(target, conflicts, [o for o in log.operations if o.line > target.line])
+            found = _plan(s.plan, s.workbook, target, exact, config, agent)
+        if found.conflicts and not skip_conflicts:
+            later = [o for o in log.operations if o.line > target.line]
+            raise _refusal(target, found.conflicts, later)
     return UndoResult(
         target=target,
-        conflicts=conflicts,
-        emptied_columns=list(target.added_columns),
+        conflicts=found.conflicts,
+        emptied_columns=list(target.added_columns) if agent is None else [],
         warnings=log.warnings,
         write=s.report,
         exact=exact,
+        agent=found.agent,
     )
 
 
@@ -199,11 +208,24 @@ def _column(sheet: Sheet, c: CellRecord, moved_sheet: bool) -> int | None:
     return None if moved_sheet else c.col
 
 
+@dataclass(frozen=True)
+class _Planned:
+    conflicts: list[Conflict]
+    agent: str | None  # the agent whose cells alone are put back, as the tracker names it
+
+
 def _plan(
-    plan: ChangePlan, wb: Workbook, target: Operation, exact: bool, config: Config
-) -> list[Conflict]:
+    plan: ChangePlan,
+    wb: Workbook,
+    target: Operation,
+    exact: bool,
+    config: Config,
+    agent: str | None = None,
+) -> _Planned:
     cells = _cells(target)
-    table = _agent_rows(wb, config) if any(c.agent for c in cells) and not exact else None
+    # The agents' rows are read when they may have moved, or to tell one agent's cells.
+    wanted = any(c.agent for c in cells) and (not exact or agent is not None)
+    table = _agent_rows(wb, config) if wanted else None
     finder = RowFinder(table) if table is not None else None
     conflicts: list[Conflict] = []
     placed: list[tuple[CellRecord, _Place]] = []
@@ -213,6 +235,9 @@ def _plan(
             conflicts.append(Conflict(c, None, reason=f"{c.agent} cannot be found: {where}"))
         else:
             placed.append((c, where))
+    named = None
+    if agent is not None:
+        placed, conflicts, named = _of_agent(target, placed, conflicts, finder, agent)
     sheets = {s.name: s for s in wb.sheets}
     missing = sorted({p.sheet for _, p in placed} - set(sheets))
     if missing:
@@ -245,7 +270,42 @@ def _plan(
         else:
             plan.set_cell(p.sheet, p.row, p.col, _cell_value(c.before), restoring=True, **who)
     plan.sort()
-    return conflicts
+    if named is not None and plan.empty and conflicts:
+        if all(not c.reason and oplog.same_value(c.now, c.cell.before) for c in conflicts):
+            raise EspError(
+                f"{named}'s cells hold what they held before operation {target.op}: "
+                "nothing to undo for this agent.",
+                fix="see the cells' changes with: esp history '" + named + "'",
+            )
+    return _Planned(conflicts, named)
+
+
+def _of_agent(
+    target: Operation,
+    placed: list[tuple[CellRecord, _Place]],
+    conflicts: list[Conflict],
+    finder: RowFinder | None,
+    query: str,
+) -> tuple[list[tuple[CellRecord, _Place]], list[Conflict], str]:
+    """The cells of one agent of the operation (named as any command takes an agent: a
+    name, part of it, an Agent ID, an e-mail), found among the agents it wrote for."""
+    rows = {}
+    if finder is not None:
+        for _, p in placed:
+            row = finder.at(p.sheet, p.row)
+            if row is not None:
+                rows[(row.sheet, row.row)] = row
+    if not rows:
+        raise UsageError(
+            f"Operation {target.op} wrote no agent's cells that can be found now.",
+            fix=f"undo all of it: esp undo {target.op}",
+        )
+    row = pick_agent(list(rows.values()), query, f"the agents of operation {target.op}")
+    mine = [(c, p) for c, p in placed if (p.sheet, p.row) == (row.sheet, row.row)]
+    lost = [
+        c for c in conflicts if c.reason and c.cell.agent and same_person(c.cell.agent, row.name)
+    ]
+    return mine, lost, row.label()
 
 
 def _address(p: _Place) -> str:
