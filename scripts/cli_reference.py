@@ -80,13 +80,16 @@ def esp_command() -> Any:
 
 
 def leaves(group: Any, prefix: str = "") -> Iterator[Leaf]:
-    """Every command that runs (not the groups), alphabetically by its full name."""
+    """Every command that runs (not the groups, but a group that runs on its own: esp
+    pending lists, esp pending drop drops), alphabetically by its full name."""
     for name in sorted(getattr(group, "commands", {})):
         sub = group.commands[name]
         if getattr(sub, "hidden", False):
             continue
         path = f"{prefix} {name}".strip()
         if getattr(sub, "commands", None) is not None:
+            if getattr(sub, "invoke_without_command", False):
+                yield Leaf(path, sub)
             yield from leaves(sub, path)
         else:
             yield Leaf(path, sub)
