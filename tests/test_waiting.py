@@ -700,3 +700,86 @@ def test_a_change_already_in_the_tracker_is_recorded_without_writing_it(small: P
     (entry,) = log_entries(small.parent)
     assert entry["op"] == op.op and entry["backup"] is None and "held it already" in entry["note"]
     assert Store(small).unwritten().ops == []
+
+
+_KILL_SITE = """
+import os
+point = os.environ.get("ESP_TEST_KILL_AT")
+if point:
+    from esp_cli.workbook import history, waiting
+    from esp_cli.workbook.xlsx import safety
+
+    def killed_at(owner, name, after):
+        real = getattr(owner, name)
+        def wrapper(*a, **k):
+            if not after:
+                os._exit(137)  # the power cut: no finally, no except, nothing flushed
+            result = real(*a, **k)
+            os._exit(137)
+        setattr(owner, name, wrapper)
+
+    where, name = {
+        "before the log entry": (history.Recorder, "append"),
+        "after the log entry": (history.Recorder, "append"),
+        "after the replace": (safety, "replace_atomically"),
+        "after the confirm": (history.Recorder, "confirm"),
+        "after one file went": (waiting.Store, "remove"),
+    }[point]
+    killed_at(where, name, after=point != "before the log entry")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a process killed as on POSIX")
+@pytest.mark.parametrize(
+    "point",
+    [
+        "before the log entry",
+        "after the log entry",
+        "after the replace",
+        "after the confirm",
+        "after one file went",
+    ],
+)
+def test_a_kill_at_each_step_of_the_write_writes_each_change_once(
+    small: Path, tmp_path: Path, point: str
+) -> None:
+    """esp apply killed outright (no cleanup at all) at each step of its write: until the
+    next write, what waits is still counted; the next write writes each change exactly
+    once and leaves no file behind."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Not lost", "-t", str(small)).exit_code == 7
+    assert run("access", "set", "Devon Price", "other", "-t", str(small)).exit_code == 7
+    kept = sorted(o.op for o in Store(small).unwritten().ops)
+    owner.unlink()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(_KILL_SITE, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(ROOT / "src")]),
+        "ESP_TEST_KILL_AT": point,
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "apply", "-t", str(small)],
+        env=env,
+        cwd=small.parent,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 137, proc.stderr.decode()
+    replaced = point not in ("before the log entry", "after the log entry")
+    assert ("Not lost" in str(values(small).get("ESP Tracker!K4"))) is replaced
+    if not replaced:  # not in the workbook: still counted as waiting by every report
+        listed = run("pending", "-t", str(small), "-f", "json")
+        shown = json.loads(listed.stdout)["operations"]
+        assert sorted(o["op"] for o in shown) == kept, listed.output
+    assert run("apply", "-t", str(small)).exit_code == 0
+    got = values(small)
+    assert got["ESP Tracker!K4"].count("Not lost") == 1
+    assert got["ESP Tracker!J3"] == "Other"
+    entries = log_entries(small.parent)
+    assert sorted(e["op"] for e in entries) == kept
+    assert all(e["state"] == "written" for e in entries)
+    assert Store(small).unwritten().ops == [] and list(Store(small).folder.glob("*")) == []
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert len(log_entries(small.parent)) == 2

@@ -396,11 +396,20 @@ _OP_ID = re.compile(rb'"op":"([0-9a-f]+)"|"wrote_waiting":\[([^\]]*)\]')
 _IDS = re.compile(rb"[0-9a-f]+")
 
 
-def recorded_among(path: Path, ids: Sequence[str], since: int = 0) -> set[str]:
+def recorded_among(
+    path: Path,
+    ids: Sequence[str],
+    since: int = 0,
+    current: Callable[[], str] | None = None,
+) -> set[str]:
     """Which of `ids` an entry of the log records as its operation (a change that waited
     is written, or dropped, under its own id) or as a waiting operation it wrote as its own
     (`wrote_waiting`), looking from offset `since` on: one pass over what was appended
-    since the oldest of them was made, however long the log."""
+    since the oldest of them was made, however long the log.
+
+    An entry still pending (a write replacing the tracker now, or one stopped while it did
+    and not yet settled) records its ids only if its write took effect, as the tracker's
+    digest (`current`) tells: until then they still wait, and every report counts them."""
     wanted = {i.encode() for i in ids}
     if not wanted:
         return set()
@@ -409,6 +418,21 @@ def recorded_among(path: Path, ids: Sequence[str], since: int = 0) -> set[str]:
     except OSError:
         return set()
     found: set[str] = set()
+    digest: list[str] = []  # the tracker's, read once, only if a pending entry names one
+
+    def took(mm: mmap.mmap, at: int) -> bool:
+        start = mm.rfind(b"\n", 0, at) + 1
+        end = mm.find(b"\n", at)
+        line = mm[start : end if end >= 0 else len(mm)]
+        if line.find(_PENDING, 0, 200) < 0:
+            return True
+        before, after = _DIGEST_BEFORE.search(line), _DIGEST_AFTER.search(line)
+        if current is None or before is None or after is None:
+            return False
+        if not digest:
+            digest.append(current())
+        return digest[0] == after.group(1).decode() or digest[0] != before.group(1).decode()
+
     with fh:
         size = os.fstat(fh.fileno()).st_size
         if size <= since:
@@ -417,8 +441,14 @@ def recorded_among(path: Path, ids: Sequence[str], since: int = 0) -> set[str]:
             # Each entry's "op" is its first key: a line's start, then the id.
             for m in _OP_ID.finditer(mm, max(since, 0)):
                 if m.group(1) is None:
-                    found |= {i.decode() for i in _IDS.findall(m.group(2)) if i in wanted}
-                elif m.group(1) in wanted and (m.start() <= 1 or mm[m.start() - 2] == 0x0A):
+                    named = {i.decode() for i in _IDS.findall(m.group(2)) if i in wanted}
+                    if named and took(mm, m.start()):
+                        found |= named
+                elif (
+                    m.group(1) in wanted
+                    and (m.start() <= 1 or mm[m.start() - 2] == 0x0A)
+                    and took(mm, m.start())
+                ):
                     found.add(m.group(1).decode())
     return found
 

@@ -180,7 +180,14 @@ class Store:
         if not ops:
             return set()
         since = min(o.log_from for o in ops)
-        return history.recorded_among(self.log, [o.op for o in ops], since)
+
+        def current() -> str:  # only asked when a write's entry is still pending
+            try:
+                return safety.digest_of(self.tracker)
+            except OSError:
+                return ""
+
+        return history.recorded_among(self.log, [o.op for o in ops], since, current)
 
     def unwritten(self, clean: bool = False) -> Waiting:
         """The waiting operations the log does not record yet. With `clean` (under esp's
