@@ -34,11 +34,11 @@ from typer.testing import CliRunner
 
 from esp_cli import system
 from esp_cli.cli import app
-from esp_cli.cli.demo import PROOFS_DIR, copy_sample
 from esp_cli.config import Config
 from esp_cli.core.waiting import APPEND, SET, WaitingCell, resolve
 from esp_cli.errors import ExitCode
 from esp_cli.services.apply import Waiter, apply_when_free
+from esp_cli.services.demo import PROOFS_DIR, copy_sample
 from esp_cli.workbook import history
 from esp_cli.workbook.waiting import Store
 from esp_cli.workbook.xlsx import safety
@@ -785,3 +785,77 @@ def test_a_kill_at_each_step_of_the_write_writes_each_change_once(
     assert Store(small).unwritten().ops == [] and list(Store(small).folder.glob("*")) == []
     assert run("apply", "-t", str(small)).exit_code == 0
     assert len(log_entries(small.parent)) == 2
+
+
+# -- saves made outside esp after a write of changes that waited ----------------------------------
+
+
+def _outside_cells(folder: Path, tracker: Path) -> list[tuple[str, Any]]:
+    hist = json.loads(run("history", "-t", str(tracker), "-f", "json").stdout)
+    (outside,) = [o for o in hist["operations"] if o["kind"] == "outside"]
+    return [(c["cell"], c["after"]) for c in outside["cells"]]
+
+
+def test_a_save_after_a_write_of_changes_that_waited_lists_only_its_own_cells(
+    small: Path,
+) -> None:
+    """The write before the save wrote a change that waited and its own (an entry each):
+    the save's cells are what it changed, never the cells of the change that waited."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Waiting on SPOC", "-t", str(small)).exit_code == 7
+    owner.unlink()
+    assert run("note", "add", "Devon Price", "Called him", "-t", str(small)).exit_code == 0
+    assert len(log_entries(small.parent)) == 2
+    in_excel(small, lambda ws: ws.__setitem__("J3", "Equipment Issue"))
+    assert run("note", "add", "Devon Price", "Called again", "-t", str(small)).exit_code == 0
+    assert _outside_cells(small.parent, small) == [("J3", "Equipment Issue")]
+
+
+def test_a_save_after_a_change_recorded_without_a_write_is_still_listed(small: Path) -> None:
+    """A change that waited and that the tracker held already is recorded without a write:
+    the save noticed next is measured from the write before it, whose backup esp has."""
+    assert run("note", "add", "Devon Price", "Called him", "-t", str(small)).exit_code == 0
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Typed twice", "-t", str(small)).exit_code == 7
+    (op,) = Store(small).unwritten().ops
+    owner.unlink()
+    in_excel(small, lambda ws: ws.__setitem__("K4", op.cells[0].value))
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert run("note", "add", "Devon Price", "Called again", "-t", str(small)).exit_code == 0
+    assert _outside_cells(small.parent, small) == [("K4", op.cells[0].value)]
+
+
+def test_the_kpis_and_the_evening_emails_kpi_section_count_a_waiting_coaching(
+    tmp_path: Path,
+) -> None:
+    """A coaching that waits is delivered: no longer among the coachings due, in esp report
+    kpi and in the KPI section at the top of the evening e-mail alike."""
+    from datetime import datetime
+
+    from esp_cli.config import load_config
+    from esp_cli.services.eod import eod_report
+
+    config = sample(tmp_path)
+
+    def coachings_due() -> tuple[int, int, list[str]]:
+        res = run("report", "kpi", "--to", DAY, "--config", str(config), "-f", "json")
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        cfg = load_config(config)
+        now = datetime(2026, 11, 24, 17, 0)
+        mail = eod_report(tmp_path / TRACKER, cfg, date(2026, 11, 24), now, kpis=True).kpi
+        assert mail is not None
+        return (
+            data["overall"]["overdue_by_stage"]["coaching"],
+            mail.overall.overdue_by_stage.coaching,
+            data.get("waiting", []),
+        )
+
+    kpi, mail, waits = coachings_due()
+    assert kpi == mail and waits == []
+    open_in_excel(tmp_path)
+    assert run(*WRITERS[1], "--config", str(config)).exit_code == ExitCode.WAITING
+    (op,) = Store(tmp_path / TRACKER).unwritten().ops
+    assert coachings_due() == (kpi - 1, mail - 1, [op.op])
+    text = run("report", "kpi", "--to", DAY, "--config", str(config))
+    assert "1 change still waiting beside the tracker" in text.stdout

@@ -9,6 +9,7 @@ import typer
 
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
+    DATE,
     DAY_FORMS,
     AgentArg,
     ByOpt,
@@ -42,6 +43,7 @@ def record_step_command(
         str | None,
         typer.Option(
             "--date",
+            metavar=DATE,
             help=f"The day the step was delivered ({DAY_FORMS}); default today.",
             show_default=False,
         ),

@@ -7,7 +7,7 @@ their type in JSON: a date is {"date": ...}, an error cell {"error": "#N/A"}.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -199,6 +199,42 @@ class CellRecord:
 
 
 @dataclass(frozen=True)
+class Diff:
+    """How to work out, when they are asked for, the cells a save made outside esp changed
+    (an `outside` entry records this instead of its cells, so the write that notices the
+    save does not read the whole workbook twice): the tracker as esp left it is the backup
+    `before` with the cells operation `since` wrote; the tracker as the save left it is
+    the backup `after`, made by operation `by` (the write that noticed it). `sheets`: the
+    sheets whose parts differ (None: any may, as when the shared strings changed)."""
+
+    since: str
+    before: str | None
+    after: str
+    by: str
+    sheets: tuple[str, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "from": self.before,
+            "to": self.after,
+            "by": self.by,
+            "sheets": None if self.sheets is None else list(self.sheets),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Diff:
+        sheets = d.get("sheets")
+        return cls(
+            since=str(d["since"]),
+            before=None if d.get("from") is None else str(d["from"]),
+            after=str(d["to"]),
+            by=str(d.get("by") or ""),
+            sheets=None if sheets is None else tuple(str(s) for s in sheets),
+        )
+
+
+@dataclass(frozen=True)
 class Operation:
     """One entry of the log. As esp history shows it (JSON): the log's keys (`to_json`),
     each cell as CellRecord shows it."""
@@ -226,8 +262,9 @@ class Operation:
     state: str = field(default=WRITTEN, metadata=as_json(hidden=True))
     # Where it is in the log (1-based).
     line: int = field(default=0, compare=False, metadata=as_json(hidden=True))
-    # A new entry's cells already in their JSON form (cell_entries), written as they are.
-    cell_json: list[dict[str, Any]] | None = field(
+    # A new entry's cells already in their JSON form (cell_entries), written as they are
+    # (one at a time: read once, as the entry is written).
+    cell_json: Iterable[dict[str, Any]] | None = field(
         default=None, compare=False, repr=False, metadata=as_json(hidden=True)
     )
     # A change that waited beside the busy tracker: when it was written (`time` is when it
@@ -236,6 +273,13 @@ class Operation:
     # The waiting operations this write wrote as its own (esp round's answers, kept as they
     # were typed): written once, as the log says.
     wrote_waiting: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
+    # A write's: each part of the package it wrote, as "CRC-32:size" (from the zip's
+    # directory), so the next write tells which parts a save outside esp changed.
+    parts: dict[str, str] = field(
+        default_factory=dict, compare=False, repr=False, metadata=as_json(hidden=True)
+    )
+    # An outside entry's cells still to be worked out (see Diff); None once they are.
+    diff: Diff | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="time", after="kind")
@@ -281,6 +325,8 @@ class Operation:
                 {"sheet": a.sheet, "column": a.letter, "col": a.col, "header": a.header}
                 for a in self.added_columns
             ],
+            **({"parts": self.parts} if self.parts else {}),
+            **({"diff": self.diff.to_json()} if self.diff is not None else {}),
             "cells": (
                 self.cell_json if self.cell_json is not None else [c.to_json() for c in self.cells]
             ),
@@ -322,4 +368,6 @@ class Operation:
                 None if d.get("written_at") is None else datetime.fromisoformat(d["written_at"])
             ),
             wrote_waiting=tuple(str(i) for i in d.get("wrote_waiting") or ()),
+            parts={str(k): str(v) for k, v in (d.get("parts") or {}).items()},
+            diff=Diff.from_json(d["diff"]) if d.get("diff") else None,
         )

@@ -306,6 +306,7 @@ def _start(
         dry_run=dry_run,
         note=note,
     )
+    mail.check_target(out, "--out", folder=True)  # with a dry run too
     if run.drafts:
         run.sender = mail.checked_sender(config)  # a bad setting fails before any work
         run.addresses = sme_addresses(config)

@@ -32,6 +32,19 @@ def tracker_file(path: Path) -> Path:
     return workbook_file(path)
 
 
+def worked_out(
+    ops: Sequence[Operation], log: Path, tracker: Path, config: Config
+) -> list[Operation]:
+    """The entries with the cells of each save made outside esp worked out (the first
+    time they are asked for: from the backups; then as kept beside the log)."""
+    folders = [
+        safety.backup_dir_for(tracker, config.backup_dir),
+        safety.legacy_backup_dir(tracker, config.backup_dir),
+    ]
+    names = history.names(config.columns)
+    return [history.work_out(op, log, folders, names) if history.pending(op) else op for op in ops]
+
+
 def undone_by(ops: Sequence[Operation]) -> dict[str, str]:
     """op -> the undo that undid it, for the operations undone now (an undo that was itself
     undone puts its operation back)."""
@@ -85,7 +98,7 @@ def operations(
     return HistoryResult(
         tracker=path,
         log=log.path,
-        operations=chosen[:limit] if limit else chosen,
+        operations=worked_out(chosen[:limit] if limit else chosen, log.path, path, config),
         total=len(chosen),
         undone_by=undone_by(log.operations),
         warnings=[*found.warnings, *log.warnings],
@@ -142,12 +155,9 @@ def cells_written(
     esp), newest first, selected as `operations` selects: "what did I do today"."""
     path = tracker_file(tracker_path)
     log = history.read_log(history.log_path(path, config.backup_dir))
-    cells = [
-        AgentChange(op, cell)
-        for op in reversed(log.operations)
-        if _selected(op, since, by)
-        for cell in op.cells
-    ]
+    chosen = [op for op in reversed(log.operations) if _selected(op, since, by)]
+    ops = worked_out(chosen, log.path, path, config)
+    cells = [AgentChange(op, cell) for op in ops for cell in op.cells]
     return CellsResult(
         tracker=path,
         log=log.path,
@@ -225,9 +235,12 @@ def agent_history(
         if c.action == APPEND
     }
     waits = {o.op for o in found.ops}
-    for op in [*kept, *reversed(log.operations)]:
-        if not _selected(op, since, by) or op.kind == oplog.DROPPED:
-            continue
+    chosen = [
+        op
+        for op in [*kept, *reversed(log.operations)]
+        if _selected(op, since, by) and op.kind != oplog.DROPPED
+    ]
+    for op in worked_out(chosen, log.path, path, config):
         for cell in op.cells:
             if mine(cell):
                 line = (op.op, cell.sheet, cell.row, cell.col, str(cell.after))

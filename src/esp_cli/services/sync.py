@@ -217,11 +217,15 @@ def _sync(
                 fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
             )
         conflicts, unmatched, matched = _plan(s.table, master, s.plan, overwrite)
+        findings = [*s.table.findings, *master.findings]
+        # Planned: the Master's rows are not needed while the tracker is written.
+        del master
+        master_job.result().sheets.clear()
     return SyncResult(
         master=master_path,
         conflicts=conflicts,
         unmatched=unmatched,
-        findings=[*s.table.findings, *master.findings],
+        findings=findings,
         matched_agents=matched,
         write=s.report,
     )

@@ -25,7 +25,7 @@ from esp_cli.core.values import name_key
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.results.history import Conflict, UndoResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, pick_agent
-from esp_cli.services.history import undone_by
+from esp_cli.services.history import undone_by, worked_out
 from esp_cli.workbook import history
 from esp_cli.workbook.history import Log
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -61,7 +61,7 @@ def undo(
             found = _plan(s.plan, s.workbook, target, exact, config, agent)
         if found.conflicts and not skip_conflicts:
             later = [o for o in log.operations if o.line > target.line]
-            raise _refusal(target, found.conflicts, later)
+            raise _refusal(target, found.conflicts, worked_out(later, log.path, s.path, config))
     return UndoResult(
         target=target,
         conflicts=found.conflicts,

@@ -8,8 +8,10 @@ the tracker's digest before and after, the backup, and every cell changed with i
 before and after — and the cell's XML as it was, so an undo can put the very cell back.
 
 When the tracker at the start of a write is not what the previous esp write left, someone
-saved it in between: an entry of kind `outside` is recorded first, with the cells that
-differ when the previous write's backup still lets esp rebuild what it left.
+saved it in between: an entry of kind `outside` is recorded first. Noticing it costs the
+write nothing more than comparing the package's parts with those esp wrote; the cells that
+differ are worked out from the backups when `esp history` (or `esp undo`) first asks for
+them, and kept beside the log from then on.
 
 Reading never fails on a damaged line: it is skipped, with a warning naming its number.
 """
@@ -26,7 +28,7 @@ import re
 import secrets
 import shlex
 import socket
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -40,14 +42,17 @@ from esp_cli.core.oplog import (
     PENDING,
     WRITTEN,
     CellRecord,
+    Diff,
     Operation,
     command_line,
     same_value,
     tag,
 )
 from esp_cli.core.refs import col_letter
-from esp_cli.errors import WriteFailedError
+from esp_cli.errors import EspError, WriteFailedError
+from esp_cli.workbook.tracker import Row, Table, read_table
 from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 LOG_SUFFIX = ".history.jsonl"
@@ -177,15 +182,42 @@ def machine_name() -> str:
 
 
 def _encode(op: Operation) -> bytes:
-    """One line of the log. Text that came from the system with bytes that are not UTF-8
-    (a file name, an argument, a login: Python keeps each such byte as a lone surrogate)
-    cannot be written as UTF-8: that entry is written with every non-ASCII character
-    escaped (\\udce9), which JSON reads back as exactly the same text."""
-    data = op.to_json()
+    """One line of the log (see _pieces)."""
+    return b"".join(_pieces(op))
+
+
+def _json(data: Any) -> bytes:
+    """JSON as UTF-8. Text that came from the system with bytes that are not UTF-8 (a file
+    name, an argument, a login: Python keeps each such byte as a lone surrogate) cannot be
+    written as UTF-8: it is written with every non-ASCII character escaped (\\udce9),
+    which JSON reads back as exactly the same text."""
     try:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     except UnicodeEncodeError:
-        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode()
+
+
+_PIECE = 1 << 20
+
+
+def _pieces(op: Operation) -> Iterator[bytes]:
+    """One line of the log in pieces of about a megabyte: the entry of a write of 50,000
+    cells (tens of megabytes) is never held whole, nor its cells all at once."""
+    data = op.to_json()
+    cells = data.pop("cells")  # the last key
+    head = _json(data)
+    yield head[:-1] + b',"cells":['
+    held: list[bytes] = []
+    size = 0
+    for i, cell in enumerate(cells):
+        piece = _json(cell)
+        held.append(b"," + piece if i else piece)
+        size += len(piece)
+        if size >= _PIECE:
+            yield b"".join(held)
+            held, size = [], 0
+    held.append(b"]}\n")
+    yield b"".join(held)
 
 
 def _decode(
@@ -396,6 +428,12 @@ _OP_ID = re.compile(rb'"op":"([0-9a-f]+)"|"wrote_waiting":\[([^\]]*)\]')
 _IDS = re.compile(rb"[0-9a-f]+")
 
 
+def _unwritten(entry: Operation) -> bool:
+    """A change that waited and was recorded without a write (the tracker held it already):
+    it made no backup, and the tracker is as the write before it left it."""
+    return entry.written_at is not None and entry.backup is None
+
+
 def recorded_among(
     path: Path,
     ids: Sequence[str],
@@ -512,7 +550,8 @@ class Recorder:
     def previous(self) -> Operation | None:
         """The previous write's entry, read whole (only when the tracker changed since it).
         A write that also wrote changes that waited has an entry for each: their cells, in
-        order, are the previous write's. A change dropped unwritten is no write."""
+        order, are the previous write's. A change dropped unwritten is no write, nor one
+        recorded without a write (the tracker held it already)."""
         if self._last is None:
             return None
         last: Operation | None = None
@@ -527,7 +566,7 @@ class Recorder:
                     if last is None:
                         continue  # cut short: the newest whole one
                     break
-                if entry.kind == DROPPED:
+                if entry.kind == DROPPED or _unwritten(entry):
                     if last is None:
                         continue
                     break
@@ -585,17 +624,23 @@ class Recorder:
         fh = self._fh
         assert fh is not None
         first = len(ops) - int(pending)
-        lines = [_encode(replace(op, state=PENDING) if i >= first else op)
-                 for i, op in enumerate(ops)]  # fmt: skip
-        data = b"".join(lines)
         try:
             fh.seek(0, os.SEEK_END)
             if fh.tell() > 0 and not self._ends_with_newline():
-                data = b"\n" + data  # a line cut short by a crash stays on its own line
-            fh.write(data)
+                fh.write(b"\n")  # a line cut short by a crash stays on its own line
+            for i, op in enumerate(ops):
+                mark = i >= first
+                start = fh.tell()
+                for n, piece in enumerate(_pieces(replace(op, state=PENDING) if mark else op)):
+                    if mark and n == 0:
+                        state = start + piece.index(_PENDING) + len(b'"state":"')
+                        if self._pending is None:
+                            self._pending = (start, [state])
+                        else:
+                            self._pending[1].append(state)
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
-            end = fh.tell()
         except OSError as exc:
             raise WriteFailedError(
                 f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
@@ -603,13 +648,6 @@ class Recorder:
                 fix="free some space in the backups folder, or set [backup] dir in esp.toml "
                 "to a writable folder.",
             ) from exc
-        if pending:
-            start = end - sum(len(line) for line in lines[first:])
-            states, at = [], start
-            for line in lines[first:]:
-                states.append(at + line.index(_PENDING) + len(b'"state":"'))
-                at += len(line)
-            self._pending = (start, states)
 
     def confirm(self) -> None:
         """The tracker is replaced: the pending entry is a write. (Should this fail, the
@@ -667,14 +705,13 @@ def cell_entries(
     changes: Sequence[CellChange],
     before_xml: Callable[[str, int, int], bytes | None],
     touched: set[tuple[str, int, int]] | None = None,
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """The changes as the log's cells (CellRecord.to_json, built directly: a write of
-    10,000 cells records them in a few hundredths of a second); `before_xml` gives a cell's
-    XML before the write. `touched`: the cells an earlier entry of the same write changed
-    (updated here): such a cell's XML before is not the file's, so it is recorded as
-    `chained`, without XML (an undo writes its value back)."""
-    out: list[dict[str, Any]] = []
-    append = out.append
+    10,000 cells records them in a few hundredths of a second), one at a time as the entry
+    is written; `before_xml` gives a cell's XML before the write. `touched`: the cells an
+    earlier entry of the same write changed (updated here): such a cell's XML before is not
+    the file's, so it is recorded as `chained`, without XML (an undo writes its value
+    back)."""
     letters: dict[int, str] = {}
     for c in changes:
         where = (c.sheet, c.row, c.col)
@@ -686,66 +723,78 @@ def cell_entries(
         letter = letters.get(c.col)
         if letter is None:
             letter = letters[c.col] = col_letter(c.col)
-        append(
-            {
-                "sheet": c.sheet,
-                "cell": f"{letter}{c.row}",
-                "row": c.row,
-                "col": c.col,
-                "agent": c.agent,
-                "class": c.cls,
-                "column": c.column,
-                "before": old if old is None or type(old) is str else tag(old),
-                "after": new if new is None or type(new) is str else tag(new),
-                "before_xml": None if xml is None else xml.decode("utf-8", "surrogateescape"),
-            }
-        )
+        cell = {
+            "sheet": c.sheet,
+            "cell": f"{letter}{c.row}",
+            "row": c.row,
+            "col": c.col,
+            "agent": c.agent,
+            "class": c.cls,
+            "column": c.column,
+            "before": old if old is None or type(old) is str else tag(old),
+            "after": new if new is None or type(new) is str else tag(new),
+            "before_xml": None if xml is None else xml.decode("utf-8", "surrogateescape"),
+        }
         if c.agent_id is not None:
-            out[-1]["agent_id"] = c.agent_id
-            out[-1]["email"] = c.email or ""
-            out[-1]["n_number"] = c.n_number or ""
+            cell["agent_id"] = c.agent_id
+            cell["email"] = c.email or ""
+            cell["n_number"] = c.n_number or ""
         if chained:
-            out[-1]["chained"] = True
-    return out
+            cell["chained"] = True
+        yield cell
 
 
 # -- changes made outside esp -------------------------------------------------------------
 
 
 Describe = Callable[[str, int, int], tuple[str, str, str]]  # -> agent, class, column
+# Names a workbook's cells as the command reads them (its agents, classes and columns);
+# None when it has no agent rows.
+Describer = Callable[[Workbook], Describe | None]
+
+
+def describer(table: Table | None) -> Describe | None:
+    """Names a cell's agent, class and column as the table read them."""
+    if table is None:
+        return None
+    rows: dict[tuple[str, int], Row] = {}
+
+    def describe(sheet: str, row: int, col: int) -> tuple[str, str, str]:
+        if not rows:
+            rows.update(((r.sheet, r.row), r) for r in table.rows())
+        found = rows.get((sheet, row))
+        try:
+            column = table.sheet(sheet).headers.get(col, "")
+        except KeyError:
+            column = ""
+        if found is None:
+            return "", "", column
+        return found.label(), " ".join(found.cls.split()), column
+
+    return describe
+
+
+def names(aliases: Mapping[str, Iterable[str]] | None = None) -> Describer:
+    """Names a workbook's cells as esp reads the tracker (with esp.toml's [columns])."""
+
+    def describe(wb: Workbook) -> Describe | None:
+        try:
+            return describer(read_table(wb, aliases, keys=()))
+        except EspError:
+            return None
+
+    return describe
 
 
 def outside_operation(
-    op: str,
-    previous: Operation,
-    current: Workbook,
-    folders: Sequence[Path],
-    describe: Describe | None = None,
+    op: str, previous: Operation, current: Workbook, folders: Sequence[Path], by: str
 ) -> Operation:
-    """The entry for a tracker saved by someone between esp's previous write and this one,
-    with the cells that differ when the previous write's backup is still kept in one of
-    `folders` (its backups folder, then where esp kept them before; `describe` names a
-    cell's agent, class and column as the tracker has them now)."""
-    cells: list[CellRecord] = []
+    """The entry for a tracker saved by someone between esp's previous write and this one
+    (operation `by`, whose backup holds the tracker as that save left it: see `noticed`).
+    Only which parts of the package differ from what esp left is looked at now; the cells
+    are worked out when they are asked for (`work_out`), from the backups. `folders`: the
+    backups folder, then where esp kept them before."""
     note = ""
-    omitted = 0
-    kept = [f / previous.backup for f in folders if previous.backup]
-    backup = next((b for b in kept if b.is_file()), None)
-    if backup is None:
-        note = (
-            f"the backup of operation {previous.op} is no longer kept; the cells that "
-            "changed cannot be listed"
-        )
-    else:
-        try:
-            cells, omitted, note = _diff(Workbook.open(backup), previous, current)
-        except Exception as exc:  # a backup esp cannot read: the entry still says it changed
-            note = f"the cells that changed cannot be listed ({exc})"
-    if describe is not None:
-        cells = [
-            CellRecord(c.sheet, c.row, c.col, *describe(c.sheet, c.row, c.col), c.before, c.after)
-            for c in cells
-        ]
     stopped = next(
         (
             found
@@ -755,14 +804,8 @@ def outside_operation(
         None,
     )
     if stopped is not None:
-        note = "; ".join(
-            n
-            for n in (
-                f"esp operation {stopped} wrote the tracker but was stopped before it was recorded",
-                note,
-            )
-            if n
-        )
+        note = f"esp operation {stopped} wrote the tracker but was stopped before it was recorded"
+    left = previous.backup if previous.kind != OUTSIDE else _after(previous)
     return Operation(
         op=op,
         kind=OUTSIDE,
@@ -775,10 +818,44 @@ def outside_operation(
         digest_before=previous.digest_after,
         digest_after=current.pkg.digest,
         backup=None,
-        cells=tuple(cells),
         note=note,
-        cells_omitted=omitted,
+        diff=Diff(previous.op, left, "", by, _changed_sheets(previous, current)),
     )
+
+
+def noticed(outside: Operation, backup: Path) -> Operation:
+    """The outside entry, once the write that noticed it has made its backup."""
+    assert outside.diff is not None
+    return replace(outside, diff=replace(outside.diff, after=backup.name))
+
+
+def _after(outside: Operation) -> str | None:
+    """The backup holding the tracker as a save outside esp left it."""
+    return outside.diff.after if outside.diff is not None and outside.diff.after else None
+
+
+def _changed_sheets(previous: Operation, current: Workbook) -> tuple[str, ...] | None:
+    """The sheets whose parts differ from what the previous write left (by the CRC-32 and
+    size the zips' directories record; decompressing nothing). None: any cell may read
+    differently (the shared strings, the styles or the workbook's sheet list changed, or
+    the previous entry does not say what it wrote)."""
+    if not previous.parts:
+        return None
+    pkg = current.pkg
+    now = pkg.part_digests
+    changed = {n for n in now.keys() | previous.parts.keys() if now.get(n) != previous.parts.get(n)}
+    if not changed:
+        return ()
+    shared = {
+        "[Content_Types].xml",
+        pkg.workbook_part,
+        pkg.rels_part_name(pkg.workbook_part),
+        pkg.workbook_rel_target(REL_SST),
+        pkg.workbook_rel_target(REL_STYLES),
+    }
+    if changed & shared:
+        return None
+    return tuple(info.name for info in current.sheets if info.part in changed)
 
 
 def _unrecorded_write(folder: Path, tracker: Path, previous: Operation) -> str | None:
@@ -798,14 +875,231 @@ def _unrecorded_write(folder: Path, tracker: Path, previous: Operation) -> str |
     return None
 
 
+# Worked out once, the cells are kept beside the log (a file per entry, written whole):
+# `esp history` then shows them at once, and a backup removed later loses nothing.
+_WORKED_OUT_VERSION = 1
+
+
+def worked_out_dir(log: Path) -> Path:
+    """Where the cells of the saves made outside esp are kept once worked out."""
+    name = log.name[: -len(LOG_SUFFIX)] if log.name.endswith(LOG_SUFFIX) else log.stem
+    return log.with_name(f"{name}.outside")
+
+
+def before_removing(
+    log: Path,
+    folders: Sequence[Path],
+    describe: Describer | None = None,
+    noticed: Operation | None = None,
+) -> Callable[[list[Path]], list[Path]]:
+    """For the backups' retention: before backups are removed, the cells of each save
+    made outside esp that needs one of them are worked out and kept, so removing a backup
+    never loses what `esp history` shows. The backup an outside entry being recorded
+    (`noticed`) needs is kept until the next write (its entry is in the log by then)."""
+
+    def work_out_first(removed: list[Path]) -> list[Path]:
+        keep = {noticed.diff.before} if noticed is not None and noticed.diff else set()
+        gone = {p.name for p in removed} - keep
+        for op in _outside_entries(log):
+            diff = op.diff
+            if diff is not None and (diff.before in gone or diff.after in gone):
+                if _kept(log, op.op) is None:
+                    work_out(op, log, folders, describe)
+        return [p for p in removed if p.name in gone]
+
+    return work_out_first
+
+
+def _outside_entries(log: Path) -> list[Operation]:
+    """The log's outside entries (short lines, found without reading the others)."""
+    found: list[Operation] = []
+    try:
+        fh = log.open("rb")
+    except OSError:
+        return found
+    needle = b'"kind":"' + OUTSIDE.encode() + b'"'
+    with fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return found
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            at = mm.find(needle)
+            while at >= 0:
+                start = mm.rfind(b"\n", 0, at) + 1
+                end = mm.find(b"\n", at)
+                end = end if end >= 0 else len(mm)
+                with contextlib.suppress(ValueError, KeyError, TypeError, RecursionError):
+                    found.append(_decode(mm[start:end], 0))
+                at = mm.find(needle, end)
+    return found
+
+
+def pending(op: Operation) -> bool:
+    """Whether an entry's cells are still to be worked out (see work_out)."""
+    return op.diff is not None
+
+
+def work_out(
+    op: Operation,
+    log: Path,
+    folders: Sequence[Path],
+    describe: Describer | None = None,
+    *,
+    keep: bool = True,
+) -> Operation:
+    """An outside entry with its cells: those whose values differ between the tracker as
+    esp left it and as the save left it (see oplog.Diff), named as `describe` reads the
+    latter. Worked out from the backups the first time they are asked for, then kept
+    beside the log (unless not `keep`). Any other entry is returned as it is."""
+    diff = op.diff
+    if diff is None:
+        return op
+    got = _kept(log, op.op)
+    if got is None:
+        got = _work_out(diff, log, folders, describe)
+        if keep and got[3]:
+            _keep(log, op.op, got)
+    cells, omitted, note, _final = got
+    return replace(
+        op,
+        cells=tuple(cells),
+        cells_omitted=omitted,
+        note="; ".join(n for n in (op.note, note) if n),
+        diff=None,
+    )
+
+
+_Worked = tuple[list[CellRecord], int, str, bool]  # cells, omitted, note, final
+
+
+def _work_out(
+    diff: Diff, log: Path, folders: Sequence[Path], describe: Describer | None
+) -> _Worked:
+    if diff.sheets == ():
+        return [], 0, "", True
+    since = entry(log, diff.since)
+    if since is None:
+        return [], 0, f"operation {diff.since} is not in the log; the cells cannot be listed", True
+    kept = list(dict.fromkeys(folders))
+    before = _backup_in(kept, diff.before)
+    if before is None:
+        gone = f"the backup of operation {diff.since} is no longer kept"
+        return [], 0, gone + "; the cells that changed cannot be listed", True
+    after = _backup_in(kept, diff.after)
+    if after is None:
+        gone = f"the backup of operation {diff.by} is no longer kept"
+        return [], 0, gone + "; the cells that changed cannot be listed", True
+    written = {(c.sheet, c.row, c.col): c.after for c in _write_cells(log, since)}
+    try:
+        now_ = Workbook.open(after)
+        cells, omitted, note = _diff(Workbook.open(before), written, now_, diff.sheets)
+        names = describe(now_) if describe is not None and cells else None
+    except Exception as exc:  # a backup esp cannot read: the entry still says it changed
+        return [], 0, f"the cells that changed cannot be listed ({exc})", False
+    if names is not None:
+        cells = [
+            CellRecord(c.sheet, c.row, c.col, *names(c.sheet, c.row, c.col), c.before, c.after)
+            for c in cells
+        ]
+    return cells, omitted, note, True
+
+
+def _backup_in(folders: Sequence[Path], name: str | None) -> Path | None:
+    if not name:
+        return None
+    return next((f / name for f in folders if (f / name).is_file()), None)
+
+
+def entry(log: Path, op: str) -> Operation | None:
+    """The entry of operation `op`, read whole from the log (None: not there, or damaged)."""
+    try:
+        fh = log.open("rb")
+    except OSError:
+        return None
+    with fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return None
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            at = mm.find(b'{"op":"' + op.encode() + b'"')
+            while at > 0 and mm[at - 1 : at] != b"\n":  # not at a line's start: look on
+                at = mm.find(b'{"op":"' + op.encode() + b'"', at + 1)
+            if at < 0:
+                return None
+            end = mm.find(b"\n", at)
+            line = mm[at : end if end >= 0 else len(mm)]
+    try:
+        return _decode(line, 0)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def _write_cells(log: Path, since: Operation) -> list[CellRecord]:
+    """The cells esp wrote in the write of entry `since`: a write that also wrote changes
+    that waited has an entry for each (the same backup and digest after), their cells in
+    log order."""
+    if since.kind == OUTSIDE:
+        return []
+    if not since.backup:
+        return list(since.cells)
+    needle = b'"backup":' + _json(since.backup)
+    cells: list[CellRecord] = []
+    try:
+        fh = log.open("rb")
+    except OSError:
+        return list(since.cells)
+    with fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return list(since.cells)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            at = mm.find(needle)
+            while at >= 0:
+                start = mm.rfind(b"\n", 0, at) + 1
+                end = mm.find(b"\n", at)
+                end = end if end >= 0 else len(mm)
+                with contextlib.suppress(ValueError, KeyError, TypeError, RecursionError):
+                    got = _decode(mm[start:end], 0)
+                    if got.kind != OUTSIDE and got.digest_after == since.digest_after:
+                        cells += got.cells
+                at = mm.find(needle, end)
+    return cells or list(since.cells)
+
+
+def _kept(log: Path, op: str) -> _Worked | None:
+    try:
+        data = json.loads((worked_out_dir(log) / f"{op}.json").read_bytes())
+        if data.get("version") != _WORKED_OUT_VERSION:
+            return None
+        cells = [CellRecord.from_json(c) for c in data["cells"]]
+        return cells, int(data.get("cells_omitted") or 0), str(data.get("note") or ""), True
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _keep(log: Path, op: str, got: _Worked) -> None:
+    """Kept for the next time (a folder that cannot be written: worked out again then)."""
+    cells, omitted, note, _final = got
+    data = {
+        "version": _WORKED_OUT_VERSION,
+        "op": op,
+        "cells_omitted": omitted,
+        "note": note,
+        "cells": [c.to_json() for c in cells],
+    }
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+    folder = worked_out_dir(log)
+    with contextlib.suppress(OSError):
+        system.make_folder(folder, like=log.parent)
+        system.write_file_atomically(folder / f"{op}.json", text, like=None)
+
+
 def _diff(
-    before_previous: Workbook, previous: Operation, current: Workbook
+    before_previous: Workbook,
+    written: dict[tuple[str, int, int], Any],
+    current: Workbook,
+    only: tuple[str, ...] | None = None,
 ) -> tuple[list[CellRecord], int, str]:
-    """The cells whose values differ between what `previous` left (its backup with its
-    cells written) and `current`, sheet by sheet."""
-    written: dict[tuple[str, int, int], Any] = {}
-    for record in previous.cells:
-        written[(record.sheet, record.row, record.col)] = record.after
+    """The cells whose values differ between what the previous write left (its backup
+    with its `written` cells) and `current`, sheet by sheet (`only` these sheets, when
+    given: the others' parts are as esp left them)."""
     old_sheets = {s.name: s for s in before_previous.sheets}
     new_sheets = {s.name: s for s in current.sheets}
     notes = []
@@ -815,23 +1109,31 @@ def _diff(
         notes.append("sheets added: " + ", ".join(added))
     if removed:
         notes.append("sheets removed: " + ", ".join(removed))
+    touched: dict[str, set[int]] = {}
+    for name, r, _c in written:
+        touched.setdefault(name, set()).add(r)
     cells: list[CellRecord] = []
     omitted = 0
     for name, info in new_sheets.items():
-        if name not in old_sheets:
+        if name not in old_sheets or (only is not None and name not in only):
             continue
-        old = before_previous.values(old_sheets[name], cache=False)
-        new = current.values(info, cache=False)
-        rows = max(len(old.rows), len(new.rows))
-        for r in range(1, rows + 1):
-            width = max(
-                len(old.rows[r - 1]) if r <= len(old.rows) else 0,
-                len(new.rows[r - 1]) if r <= len(new.rows) else 0,
-            )
-            for c in range(1, width + 1):
+        old = before_previous.values(old_sheets[name], cache=False).rows
+        new = current.values(info).rows  # kept: `describe` reads the same sheet next
+        rows_written = touched.get(name, set())
+        for r in range(1, max(len(old), len(new)) + 1):
+            was_row = old[r - 1] if r <= len(old) else []
+            now_row = new[r - 1] if r <= len(new) else []
+            if was_row == now_row and r not in rows_written:
+                continue  # the same values (compared in one step: most rows are)
+            for c in range(1, max(len(was_row), len(now_row)) + 1):
                 key = (name, r, c)
-                was = written[key] if key in written else old.get(r, c)
-                now_ = new.get(r, c)
+                if key in written:
+                    was = written[key]
+                else:
+                    was = was_row[c - 1] if c <= len(was_row) else None
+                    was = None if was == "" else was
+                now_ = now_row[c - 1] if c <= len(now_row) else None
+                now_ = None if now_ == "" else now_
                 if now_ == was or same_value(now_, was):
                     continue
                 if len(cells) >= OUTSIDE_CELL_LIMIT:

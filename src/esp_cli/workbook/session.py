@@ -627,35 +627,38 @@ class WriteSession:
         written, flushed and synced once the backup is made and before the tracker is
         replaced (a log that cannot be written stops the write; nothing is left to fail
         once the tracker is replaced), pending until the replace is done. A tracker saved
-        by someone since esp's last write gets its own entry first. The changes that waited
-        and are written with this one come before its own, each an entry of its own
-        (under its own id, author, time and command), pending with it."""
+        by someone since esp's last write gets its own entry first (its cells are worked
+        out later, when asked for: see history.work_out). The changes that waited and are
+        written with this one come before its own, each an entry of its own (under its own
+        id, author, time and command), pending with it."""
         folder = safety.backup_dir_for(self.path, config.backup_dir)
+        folders = [folder, safety.legacy_backup_dir(self.path, config.backup_dir)]
         before = self.workbook.pkg.digest
-        recorder = history.Recorder(
-            history.log_path(self.path, config.backup_dir), self.path, current=before
-        )
+        log = history.log_path(self.path, config.backup_dir)
+        recorder = history.Recorder(log, self.path, current=before)
         replaced = False
         mine = [o for o in applied if o.op.op in self.own]
         others = [o for o in applied if o.op.op not in self.own]
         try:
             op = recorder.new_id() if not self.plan.empty or mine else None
-            entries = []
+            # The backup is named after the write's own id, else the first change written.
+            stamp = op or applied[0].op.op
             seen = recorder.previous_digest
             previous = recorder.previous() if seen not in (None, before) else None
-            if previous is not None:
-                entries.append(
-                    history.outside_operation(
-                        recorder.new_id(),
-                        previous,
-                        self.workbook,
-                        [folder, safety.legacy_backup_dir(self.path, config.backup_dir)],
-                        _describer(self.plan.agent_rows),
-                    )
+            outside = (
+                history.outside_operation(
+                    recorder.new_id(),
+                    previous,
+                    self.workbook,
+                    folders,
+                    by=stamp,
                 )
+                if previous is not None
+                else None
+            )
             patcher = self.plan.patcher
             touched: set[tuple[str, int, int]] = set()
-            groups: list[tuple[WaitingOp | None, list[dict[str, Any]]]] = []
+            groups: list[tuple[WaitingOp | None, Iterator[dict[str, Any]]]] = []
             for outcome in others:
                 changes = self.plan.applied.get(outcome.op.op, [])
                 groups.append(
@@ -666,11 +669,12 @@ class WriteSession:
                 cells = history.cell_entries([*own, *self.plan.changes], patcher.cell_xml, touched)
                 groups.append((None, cells))
 
-            def record(backup: Path, digest_after: str) -> None:
+            def record(backup: Path, digest_after: str, parts: dict[str, str]) -> None:
                 moment = history.now()
+                entries = [history.noticed(outside, backup)] if outside is not None else []
                 for made, cells in groups:
                     entry = _entry(
-                        self, made, op, moment, before, digest_after, backup, cells, others
+                        self, made, op, moment, before, digest_after, backup, cells, others, parts
                     )
                     if made is None and mine:
                         entry = replace(entry, wrote_waiting=tuple(o.op.op for o in mine))
@@ -680,8 +684,14 @@ class WriteSession:
             saved = self.workbook.save(
                 patcher,
                 config.backup_dir,
-                op=op or (applied[0].op.op if applied else None),
-                retention=safety.Retention(config.backup_keep_days, config.backup_keep_count),
+                op=stamp,
+                retention=safety.Retention(
+                    config.backup_keep_days,
+                    config.backup_keep_count,
+                    history.before_removing(
+                        log, folders, history.names(config.columns), noticed=outside
+                    ),
+                ),
                 before_replace=record,
             )
             replaced = True
@@ -709,8 +719,9 @@ def _entry(
     before: str,
     after: str,
     backup: Path | None,
-    cells: list[dict[str, Any]],
+    cells: Iterable[dict[str, Any]],
     applied: list[waiting.Outcome],
+    parts: dict[str, str] | None = None,
 ) -> oplog.Operation:
     """One entry of a write: the command's own (`made` None), or a change that waited."""
     if made is None:
@@ -726,6 +737,7 @@ def _entry(
             cell_json=cells,
             added_columns=tuple(a for a in session.plan.added_columns if not session.plan.applied),
             undoes=session.undoes,
+            parts=parts or {},
         )
     outcome = next(o for o in applied if o.op is made)
     left = "; ".join(
@@ -747,6 +759,7 @@ def _entry(
         undoes=made.undoes,
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),
         written_at=moment,
+        parts=parts or {},
     )
 
 
@@ -777,27 +790,6 @@ def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: in
             fix='remove it from the text (a file saved as "Unicode" or by a terminal program '
             "may hold it: save it as UTF-8 text).",
         )
-
-
-def _describer(table: Table | None) -> history.Describe | None:
-    """Names a cell's agent, class and column as the table read them."""
-    if table is None:
-        return None
-    rows: dict[tuple[str, int], Row] = {}
-
-    def describe(sheet: str, row: int, col: int) -> tuple[str, str, str]:
-        if not rows:
-            rows.update(((r.sheet, r.row), r) for r in table.rows())
-        found = rows.get((sheet, row))
-        try:
-            column = table.sheet(sheet).headers.get(col, "")
-        except KeyError:
-            column = ""
-        if found is None:
-            return "", "", column
-        return found.label(), " ".join(found.cls.split()), column
-
-    return describe
 
 
 @contextlib.contextmanager

@@ -147,7 +147,7 @@ def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
     cls = type(value)
     if kind is Kind.TEXT and cls is str:
         text = " ".join(value.split()) if "\n" not in value else value.strip()
-        return text or None
+        return (value if text == value else text) or None  # unchanged: held once
     if kind is Kind.DATE and cls is date:
         return parse_date(value, date1904)
     if isinstance(value, ErrorValue):
@@ -292,7 +292,6 @@ def read_table(
                 v = line[i] if i < width else None
                 if v == "" or v is None:
                     continue
-                raw[key] = v
                 memo = v if v.__class__ is str else (v.__class__, v)
                 got = seen.get(memo, _UNSEEN)
                 if got is _UNSEEN:
@@ -300,7 +299,12 @@ def read_table(
                         got = _parse(kind, v, date1904)
                     except Unreadable as exc:
                         got = exc
-                    seen[memo] = got
+                    seen[memo] = (v, got)
+                else:
+                    # A value seen before in this column: the row keeps the one object
+                    # (a class, a date, Yes typed down 50,000 rows is held once).
+                    v, got = got
+                raw[key] = v
                 if isinstance(got, Unreadable):
                     bad = bad | {key}
                     findings.append(
@@ -348,6 +352,7 @@ def read_table(
             fix="rename the header, or map it in esp.toml, e.g. [columns] "
             f'"{BY_KEY[required[0]].header}" = ["Your Header"].',
         )
+    workbook.release_reader()  # the rows hold what is needed of it
     return Table(workbook.path, workbook, sheets, findings)
 
 

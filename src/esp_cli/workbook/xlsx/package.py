@@ -47,6 +47,7 @@ MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 1000  # uncompressed / compressed, checked on parts larger than RATIO_FLOOR
 RATIO_FLOOR = 8 * 1024 * 1024
 MAX_ENTRIES = 20000
+KEEP_SCANNED_BYTES = 32 * 1024 * 1024
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
@@ -64,6 +65,12 @@ class SheetInfo:
     @property
     def visible(self) -> bool:
         return self.state == "visible"
+
+
+def part_digests(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Each part's CRC-32 and size as the zip's directory records them ("1a2b3c4d:1234"):
+    which parts differ between two packages, told without decompressing either."""
+    return {i.filename: f"{i.CRC:08x}:{i.file_size}" for i in zf.infolist()}
 
 
 def broken_link(path: Path) -> InputFileError:
@@ -89,7 +96,10 @@ class Package:
     zf: zipfile.ZipFile = field(repr=False)
     _xml: dict[str, bytes] = field(default_factory=dict, repr=False)
     # Set when the workbook is about to be written: a part scanned in pieces is then kept
-    # whole, since the writer will need it (decompressing a large sheet twice costs more).
+    # whole, since the writer will need it (decompressing a sheet twice costs more) —
+    # unless it is larger than KEEP_SCANNED_BYTES: a 50,000-row sheet (60 MB of XML) is
+    # decompressed again when it is written, once calamine's copy of it (twice that) is
+    # gone, rather than held beside it.
     keep_scanned: bool = field(default=False, repr=False)
     # The XML parts written in UTF-16 (seen when the package is opened): read as UTF-8.
     utf16_parts: set[str] = field(default_factory=set, repr=False)
@@ -105,6 +115,7 @@ class Package:
             )
         if p.is_dir():
             raise InputFileError(f"{p} is a folder, not a workbook.", fix="give the .xlsx file.")
+        system.keep_large_blocks_apart()
         try:
             data = read_workbook(p)
         except OSError as exc:
@@ -200,6 +211,10 @@ class Package:
     def digest(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
+    @cached_property
+    def part_digests(self) -> dict[str, str]:
+        return part_digests(self.zf)
+
     def names(self) -> list[str]:
         return [i.filename for i in self.zf.infolist()]
 
@@ -246,7 +261,7 @@ class Package:
             yield cached
             return
         read = 0
-        kept = io.BytesIO() if self.keep_scanned else None
+        kept = io.BytesIO() if self.keep_scanned and self._small(name) else None
         try:
             with self.zf.open(name) as fh:
                 while chunk := fh.read(size):
@@ -267,6 +282,12 @@ class Package:
             data = kept.getvalue()
             check_no_dtd(self.path, name, data)
             self._xml.setdefault(name, data)
+
+    def _small(self, name: str) -> bool:
+        try:
+            return self.zf.getinfo(name).file_size <= KEEP_SCANNED_BYTES
+        except KeyError:
+            return False
 
     def read_xml(self, name: str) -> bytes:
         """An XML part, checked for DTDs, in UTF-8 (a UTF-16 part transcoded); kept, since

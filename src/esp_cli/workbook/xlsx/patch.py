@@ -61,6 +61,7 @@ EXCEL_LINE_LIMIT = 253
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_SPECIAL = re.compile("[_\r&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def utf16_len(text: str) -> int:
@@ -106,6 +107,8 @@ def check_cell_text(text: str, where: object) -> None:
 
 def xml_text(text: str) -> bytes:
     """ST_Xstring: escape markup, keep `_xHHHH_`-looking text literal, encode illegal chars."""
+    if _SPECIAL.search(text) is None:
+        return text.encode("utf-8")  # most text: nothing to escape
     s = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
     # Every CR kept, as Excel keeps one: an earlier note line ending CR LF stays CR LF.
     s = s.replace("\r", "_x000D_")
@@ -634,9 +637,11 @@ class Patcher:
         existing = sx.cell(row, col)
         style = existing.style if existing is not None else None
         if existing is None:
-            neighbour = sx.cell(row, col - 1) if new_col and col > 1 else None
-            if neighbour is not None:
-                style = neighbour.style
+            beside, neighbour_style = (
+                sx.style_of(row, col - 1) if new_col and col > 1 else (False, None)
+            )
+            if beside:
+                style = neighbour_style
             else:
                 spec = sx.col_spec(col)
                 spec_style = spec.get(b"style", b"") if spec else b""

@@ -44,6 +44,9 @@ class Retention:
 
     days: int = 14
     count: int = 30
+    # Told which backups are about to be removed, before they are: returns those that may
+    # be (the operation log works out what it still needs of them first).
+    before_removing: Callable[[list[Path]], list[Path]] | None = None
 
 
 def owner_files(path: Path) -> list[Path]:
@@ -240,10 +243,14 @@ def _prune(folder: Path, path: Path, retention: Retention) -> None:
             mine.append((p.stat().st_mtime, p.name, p))
     mine.sort()
     cutoff = (datetime.now() - timedelta(days=retention.days)).timestamp()
-    for mtime, _name, old in mine[: max(len(mine) - retention.count, 0)]:
-        if mtime < cutoff:
-            with contextlib.suppress(OSError):
-                old.unlink()
+    gone = [
+        old for mtime, _name, old in mine[: max(len(mine) - retention.count, 0)] if mtime < cutoff
+    ]
+    if gone and retention.before_removing is not None:
+        gone = retention.before_removing(gone)
+    for old in gone:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def _reason(exc: OSError) -> str:

@@ -168,6 +168,8 @@ class SheetXml:
                     self._by_num[loc.num] = loc
             self.ordered = all(a.num < b.num for a, b in zip(rows, rows[1:], strict=False))
             self._rows = rows
+            self._direct.clear()  # the index answers from now on
+            self._direct_nums.clear()
         return self._rows
 
     @cached_property
@@ -314,9 +316,14 @@ class SheetXml:
     def _refs(self, row: RowLoc) -> list[bytes] | None:
         """The cells' references ("AO12") when every cell starts with r= naming this row."""
         start, end, scan, p = row.tag_end, row.inner_end, self.scan, self.prefix
-        # Every <c> start tag, however its name ends (a space, a line break, > or />).
-        cells = sum(scan.count(b"<" + p + b"c" + end_of_name, start, end) for end_of_name in _ENDS)
         refs = self._r_first.findall(scan, start, end)
+        # Every <c> start tag, however its name ends (a space, a line break, > or />): as
+        # many as there are references. Counted at once when no other element's name in
+        # the row starts with "c" (Excel writes none), else ending by ending.
+        opened = b"<" + p + b"c"
+        cells = scan.count(opened, start, end)
+        if cells != len(refs):
+            cells = sum(scan.count(opened + end_of_name, start, end) for end_of_name in _ENDS)
         if len(refs) != cells:
             return None
         # Every reference names this row: strip the letters and compare, all in C.
@@ -378,6 +385,17 @@ class SheetXml:
         found = None if loc is None else self.cell_in(loc, col)
         self._cell_cache[key] = found
         return found
+
+    def style_of(self, row: int, col: int) -> tuple[bool, int | None]:
+        """(whether the cell exists, its style), looked up without keeping the cell: asked
+        of the left neighbour of every cell of a column esp adds (50,000 of them)."""
+        key = (row, col)
+        if key in self._cell_cache:
+            found = self._cell_cache[key]
+        else:
+            loc = self.row(row)
+            found = None if loc is None else self.cell_in(loc, col)
+        return found is not None, (found.style if found is not None else None)
 
     def column_styles(self, col: int, limit: int = 400) -> list[int]:
         """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
@@ -755,7 +773,7 @@ class Splicer:
         for col in sorted(new):
             i = bisect.bisect_left(cols, col)
             if i < len(cols) and cols[i] == col:
-                cell = sh.cell_in(loc, col)
+                cell = sh.cell(loc.num, col)  # as the write planned it (kept)
                 assert cell is not None
                 out.append(inner[pos : cell.start])
                 out.append(new[col])

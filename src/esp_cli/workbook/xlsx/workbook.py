@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 from esp_cli import system
 from esp_cli.errors import InputFileError
 from esp_cli.workbook.xlsx import safety
-from esp_cli.workbook.xlsx.package import Package, SheetInfo, broken_link
+from esp_cli.workbook.xlsx.package import Package, SheetInfo, broken_link, part_digests
 from esp_cli.workbook.xlsx.patch import Patcher
 from esp_cli.workbook.xlsx.reader import SheetValues, WorkbookReader
 from esp_cli.workbook.xlsx.validations import ListValidation, list_validations
@@ -100,6 +102,14 @@ class Workbook:
         self._values[(sheet.name, None, None)] = got
         return got
 
+    def release_reader(self) -> None:
+        """Let go of the value reader (calamine's copy of the package and its strings:
+        some 50 MB for a 50,000-agent tracker) once the rows are read; a later read makes
+        it again."""
+        if self._reader is not None:
+            self._reader = None
+            system.release_freed_memory()
+
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:
         """The sheet's drop-down lists with their allowed values (x14 ones included)."""
         if self._reader is None:
@@ -116,14 +126,16 @@ class Workbook:
         *,
         op: str | None = None,
         retention: safety.Retention | None = None,
-        before_replace: Callable[[Path, str], None] | None = None,
+        before_replace: Callable[[Path, str, dict[str, str]], None] | None = None,
     ) -> SaveResult:
         """Write the patched package over the file (caller holds `locked_for_update`); the
-        backup is named after the operation `op`. `before_replace(backup, digest)` runs
-        once the backup is made, before the file is replaced by the bytes whose SHA-256 is
-        `digest` (see safety.commit)."""
+        backup is named after the operation `op`. `before_replace(backup, digest, parts)`
+        runs once the backup is made, before the file is replaced by the bytes whose
+        SHA-256 is `digest` and whose parts are `parts` (see package.part_digests and
+        safety.commit)."""
         new = patcher.build()
         digest = hashlib.sha256(new).hexdigest()
+        parts = part_digests(zipfile.ZipFile(io.BytesIO(new)))
         folder = safety.backup_dir_for(self.path, backup_dir)
         backup = safety.commit(
             self.path,
@@ -134,7 +146,7 @@ class Workbook:
             op=op,
             retention=retention,
             before_replace=(
-                None if before_replace is None else lambda made: before_replace(made, digest)
+                None if before_replace is None else lambda made: before_replace(made, digest, parts)
             ),
         )
         return SaveResult(path=self.path, backup=backup, cells=patcher.pending, digest=digest)

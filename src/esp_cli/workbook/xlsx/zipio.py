@@ -8,6 +8,7 @@ ZIP64 extras or data descriptors, which Excel is strict about (XLSX-NOTES §7).
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -41,32 +42,33 @@ def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
 
 
-def _deflate(data: PartData) -> tuple[bytes, int, int]:
-    """(compressed bytes, CRC-32, size) of a part given whole or in pieces. A part over
-    1 MB (a big rewritten sheet, a large shared-strings table) is compressed at level 1,
-    three times faster than the default for a slightly larger file; pieces are held only
-    until that size is passed."""
+def _deflate(data: PartData, out: io.BytesIO) -> tuple[int, int]:
+    """Compress a part given whole or in pieces into `out` as they come: (CRC-32, size).
+    A part over 1 MB (a big rewritten sheet, a large shared-strings table) is compressed at
+    level 1, three times faster than the default for a slightly larger file; pieces are
+    held only until that size is passed."""
     pieces: Iterable[bytes | memoryview] = (data,) if isinstance(data, bytes) else data
     held: list[bytes | memoryview] = []
     comp: Any = None
-    out = []
     crc = size = 0
     for piece in pieces:
         crc = zlib.crc32(piece, crc)
         size += len(piece)
         if comp is not None:
-            out.append(comp.compress(piece))
+            out.write(comp.compress(piece))
             continue
         held.append(piece)
         if size > BIG_PART:
             comp = zlib.compressobj(1, zlib.DEFLATED, -15)
-            out += [comp.compress(p) for p in held]
+            for p in held:
+                out.write(comp.compress(p))
             held = []
     if comp is None:
         comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        out += [comp.compress(p) for p in held]
-    out.append(comp.flush())
-    return b"".join(out), crc, size
+        for p in held:
+            out.write(comp.compress(p))
+    out.write(comp.flush())
+    return crc, size
 
 
 def _joined(data: PartData) -> bytes:
@@ -81,17 +83,33 @@ def rewrite(
     add: tuple[NewPart, ...] = (),
 ) -> bytes:
     """A new package: `replace`d parts recompressed, `remove`d dropped, `add`ed inserted,
-    every other entry's local record rebuilt around its original compressed bytes."""
-    out = bytearray()
+    every other entry's local record rebuilt around its original compressed bytes. The
+    package is written once, into one buffer: a part is compressed straight into it behind
+    a header filled in once its sizes are known."""
+    out = io.BytesIO()
     central = bytearray()
     count = 0
     infos = zf.infolist()
     pending_add = {p.after: p for p in add if p.after}
     tail_add = [p for p in add if not p.after]
 
-    def emit(
+    def header(
+        name: str, raw_size: int, crc: int, usize: int, method: int, date_time: Any
+    ) -> tuple[bytes, bytes, int]:
+        if out.tell() > _LIMIT32 or raw_size > _LIMIT32 or usize > _LIMIT32:
+            raise ValueError("package too large for a plain (non-ZIP64) zip")
+        name_b = name.encode("utf-8")
+        flags = _UTF8_FLAG if not name.isascii() else 0
+        t, d = _dos_time(date_time)
+        local = _LOCAL.pack(
+            b"PK\x03\x04", 20, flags, method, t, d, crc, raw_size, usize, len(name_b), 0
+        )
+        return local + name_b, name_b, flags
+
+    def record(
         name: str,
-        raw: bytes,
+        offset: int,
+        raw_size: int,
         crc: int,
         usize: int,
         method: int,
@@ -100,19 +118,8 @@ def rewrite(
         create_system: int,
     ) -> None:
         nonlocal count
-        if len(out) > _LIMIT32 or len(raw) > _LIMIT32 or usize > _LIMIT32:
-            raise ValueError("package too large for a plain (non-ZIP64) zip")
-        name_b = name.encode("utf-8")
-        flags = _UTF8_FLAG if not name.isascii() else 0
+        local, name_b, flags = header(name, raw_size, crc, usize, method, date_time)
         t, d = _dos_time(date_time)
-        offset = len(out)
-        out.extend(
-            _LOCAL.pack(
-                b"PK\x03\x04", 20, flags, method, t, d, crc, len(raw), usize, len(name_b), 0
-            )
-        )
-        out.extend(name_b)
-        out.extend(raw)
         central.extend(
             _CENTRAL.pack(
                 b"PK\x01\x02",
@@ -123,7 +130,7 @@ def rewrite(
                 t,
                 d,
                 crc,
-                len(raw),
+                raw_size,
                 usize,
                 len(name_b),
                 0,
@@ -137,20 +144,46 @@ def rewrite(
         central.extend(name_b)
         count += 1
 
+    def emit(
+        name: str,
+        raw: bytes | memoryview,
+        crc: int,
+        usize: int,
+        method: int,
+        date_time: tuple[int, int, int, int, int, int],
+        ext_attr: int,
+        create_system: int,
+    ) -> None:
+        offset = out.tell()
+        out.write(header(name, len(raw), crc, usize, method, date_time)[0])
+        out.write(raw)
+        record(name, offset, len(raw), crc, usize, method, date_time, ext_attr, create_system)
+
     def emit_new(name: str, data: PartData, like: zipfile.ZipInfo | None) -> None:
         method = like.compress_type if like is not None else zipfile.ZIP_DEFLATED
         if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             method = zipfile.ZIP_DEFLATED
-        if method == zipfile.ZIP_DEFLATED:
-            raw, crc, size = _deflate(data)
-        else:
-            raw = _joined(data)
-            crc, size = zlib.crc32(raw), len(raw)
         dt = like.date_time if like is not None else (1980, 1, 1, 0, 0, 0)
         ext_attr = like.external_attr if like is not None else 0
         system = like.create_system if like is not None else 0
-        emit(name, raw, crc, size, method, dt, ext_attr, system)
+        if method != zipfile.ZIP_DEFLATED:
+            raw = _joined(data)
+            emit(name, raw, zlib.crc32(raw), len(raw), method, dt, ext_attr, system)
+            return
+        # The header first with sizes to come, the part compressed behind it, then the
+        # header again with its sizes (the same length: it is written over in place).
+        offset = out.tell()
+        placeholder = header(name, 0, 0, 0, method, dt)[0]
+        out.write(placeholder)
+        crc, size = _deflate(data, out)
+        end = out.tell()
+        raw_size = end - offset - len(placeholder)
+        out.seek(offset)
+        out.write(header(name, raw_size, crc, size, method, dt)[0])
+        out.seek(end)
+        record(name, offset, raw_size, crc, size, method, dt, ext_attr, system)
 
+    view = memoryview(src)
     for info in infos:
         name = info.filename
         if name in remove:
@@ -162,10 +195,9 @@ def rewrite(
                 src, info.header_offset
             )
             start = info.header_offset + _LOCAL.size + nlen + elen
-            raw = src[start : start + info.compress_size]
             emit(
                 name,
-                raw,
+                view[start : start + info.compress_size],
                 info.CRC,
                 info.file_size,
                 info.compress_type,
@@ -179,9 +211,11 @@ def rewrite(
     for p in [*pending_add.values(), *tail_add]:
         emit_new(p.name, p.data, None)
 
-    cd_offset = len(out)
-    out.extend(central)
+    cd_offset = out.tell()
+    if cd_offset > _LIMIT32:
+        raise ValueError("package too large for a plain (non-ZIP64) zip")
+    out.write(central)
     if count > 0xFFFF:
         raise ValueError("too many parts for a plain (non-ZIP64) zip")
-    out.extend(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(central), cd_offset, 0))
-    return bytes(out)
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(central), cd_offset, 0))
+    return out.getvalue()  # the buffer itself, not a copy of it
