@@ -621,3 +621,27 @@ def test_a_round_is_one_operation_and_its_answers_are_written_once(
     undone = esp(tmp_path, "undo", "-t", str(tracker))
     assert undone.returncode == 0, undone.stderr
     assert cells(tracker) == before
+
+
+def test_an_answer_not_written_for_a_conflict_leaves_its_note_and_the_computed_columns(
+    tmp_path: Path,
+) -> None:
+    """Devon's access answered (/a with the line documenting it); before the write the
+    access cell is changed in Excel. Written with the conflicts skipped: the other value
+    stays, no "Citrix TBT Access" line is added, and Next Action / Escalation Stage are not
+    worked out again for an answer whose only value was not written."""
+    headers = (*HEADERS, *factories.headers("escalation_stage", "next_action", "next_action_due"))
+    path = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx", [agent(i, n) for i, n in enumerate(NAMES)], headers=headers
+    )
+    config = Config(user="Jordan Reyes")
+    rnd = start_round(path, config, cls="AET-1")
+    rnd.add(0, rnd.answer(0, A.parse_typed("/a 6"), lambda _: None, lambda _: None))
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"]["J3"] = "Password Reset"  # meanwhile, in Excel
+    wb.save(path)
+    before = cells(path)
+    result = finish_round(path, config, rnd.keeper.ops, read=rnd.table, skip_conflicts=True)
+    assert [c.column for c in result.conflicts] == ["Citrix TBT Access"]
+    assert result.write.changes == []
+    assert cells(path) == before

@@ -913,7 +913,7 @@ def finish_round(
         if s.busy is None:
             finder = RowFinder(s.table)
             for outcome in outcomes:
-                if outcome.held or not _reevaluates(outcome.op):
+                if outcome.held or not _reevaluates(outcome):
                     continue
                 cell = outcome.op.cells[0]
                 row, _why = finder.find(cell.who)
@@ -956,8 +956,9 @@ def finish_round(
     )
 
 
-def _reevaluates(op: WaitingOp) -> bool:
-    """Whether an agent's answers may change what the rules say (a step, access, a
-    completion): the computed columns are then brought up to date."""
-    keys = {c.key for c in op.cells}
+def _reevaluates(outcome: waiting.Outcome) -> bool:
+    """Whether an agent's answers, as written, may change what the rules say (a step,
+    access, a completion): the computed columns are then brought up to date. An answer
+    left out for a conflict changed nothing."""
+    keys = {cell.key for cell, _new in outcome.written}
     return bool(keys & REEVALUATE_KEYS)
