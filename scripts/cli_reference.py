@@ -36,6 +36,7 @@ WIDTH = 96  # synopsis and help text are wrapped here, whatever the terminal
 GUIDES: dict[str, tuple[str, str]] = {
     "access set": ("commands/access.md", "Citrix TBT Access and SPOC"),
     "advise": ("commands/advise.md", "Advice to agents"),
+    "apply": ("commands/waiting.md", "When the tracker is busy"),
     "config templates": ("commands/document.md", "The ladder's documents"),
     "config user": ("configuration.md", "Configuration"),
     "config where": ("configuration.md", "Configuration"),
@@ -47,6 +48,8 @@ GUIDES: dict[str, tuple[str, str]] = {
     "history": ("commands/history.md", "History and undo"),
     "note add": ("commands/notes.md", "Notes"),
     "note import": ("commands/notes.md", "Notes"),
+    "pending": ("commands/waiting.md", "When the tracker is busy"),
+    "pending drop": ("commands/waiting.md", "When the tracker is busy"),
     "progress import": ("commands/progress.md", "Self-reports"),
     "progress missing": ("commands/progress.md", "Self-reports"),
     "record-step": ("commands/escalations.md", "Escalations"),
@@ -78,13 +81,16 @@ def esp_command() -> Any:
 
 
 def leaves(group: Any, prefix: str = "") -> Iterator[Leaf]:
-    """Every command that runs (not the groups), alphabetically by its full name."""
+    """Every command that runs (not the groups, but a group that runs on its own: esp
+    pending lists, esp pending drop drops), alphabetically by its full name."""
     for name in sorted(getattr(group, "commands", {})):
         sub = group.commands[name]
         if getattr(sub, "hidden", False):
             continue
         path = f"{prefix} {name}".strip()
         if getattr(sub, "commands", None) is not None:
+            if getattr(sub, "invoke_without_command", False):
+                yield Leaf(path, sub)
             yield from leaves(sub, path)
         else:
             yield Leaf(path, sub)

@@ -17,7 +17,10 @@ A page makes the files its sessions use in its own text, where the reader sees t
 - `<!-- workbook: ESP Tracker.xlsx | ESP Tracker -->` before a Markdown table writes the
   table as that workbook, its one sheet named after the bar (first row the headers;
   `11/20/2026` and `11/24/2026 8:00 AM` become real dates, whole numbers numbers, empty
-  cells empty), replacing the file: the sample's tracker, or an earlier table's.
+  cells empty), replacing the file: the sample's tracker, or an earlier table's;
+- `<!-- file: ~$ESP Tracker.xlsx -->` before a block holding a name makes Excel's owner
+  file for that name (what Excel puts beside a workbook it has open: the tracker is busy),
+  and `<!-- gone: ~$ESP Tracker.xlsx -->` removes a file again (Excel closed it).
 
 A fenced block that starts with `$ make demo` is the demo's own output (`esp demo esp-demo`,
 run in the folder above the sample's); one that starts with `$ esp demo` is that command's.
@@ -79,6 +82,7 @@ _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}_\d{6}(?:_\d{6})?")
 _OP = re.compile(r"\bop-[0-9a-f]{6,}\b")
 _FILE = re.compile(r"^<!--\s*file:\s*(.+?)\s*-->$")
 _WORKBOOK = re.compile(r"^<!--\s*workbook:\s*(.+?)\s*\|\s*(.+?)\s*-->$")
+_GONE = re.compile(r"^<!--\s*gone:\s*(.+?)\s*-->$")
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _DATETIME = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2} [AP]M$")
 
@@ -157,6 +161,7 @@ class Fixture:
     text: list[str] = field(default_factory=list)  # a file's lines
     sheet: str = ""  # a workbook's sheet
     rows: list[list[str]] = field(default_factory=list)  # a workbook's table, headers first
+    gone: bool = False  # the file is removed
 
 
 Step = Block | Fixture
@@ -206,6 +211,10 @@ def parse(lines: Sequence[str]) -> list[Step]:
             after, body = _fence(lines, j)
             steps.append(Fixture(i, m.group(1), text=[t for _, t in body]))
             i = after
+            continue
+        if (m := _GONE.match(text)) is not None:
+            steps.append(Fixture(i, m.group(1), gone=True))
+            i += 1
             continue
         if (m := _WORKBOOK.match(text)) is not None:
             j = i + 1
@@ -361,6 +370,12 @@ def _cell_value(text: str) -> Any:
 def make_fixture(fixture: Fixture, folder: Path) -> None:
     """Write a page's file or workbook into the scratch folder."""
     path = folder / fixture.name
+    if fixture.gone:
+        path.unlink()
+        return
+    if path.name.startswith("~$"):
+        path.write_bytes(excel_owner_file(" ".join(fixture.text).strip()))
+        return
     if not fixture.rows:
         newline = "\r\n" if path.suffix.lower() == ".csv" else "\n"
         path.write_bytes((newline.join(fixture.text) + newline).encode("utf-8"))
@@ -380,6 +395,20 @@ def make_fixture(fixture: Fixture, folder: Path) -> None:
     book.save(path)
 
 
+def excel_owner_file(user: str) -> bytes:
+    """The 165 bytes Excel writes to `~$Name.xlsx` for `user`: the name's length, the name
+    in the 8-bit code page, spaces to byte 55, the length again as two bytes, the name in
+    UTF-16-LE, then space/zero pairs."""
+    name = user[:52]
+    out = bytearray([len(name)])
+    out += name.encode("cp1252", "replace")
+    out += b" " * (55 - len(out))
+    out += len(name).to_bytes(2, "little") + name.encode("utf-16-le")
+    while len(out) < 165:
+        out += b" \x00"
+    return bytes(out[:165])
+
+
 @contextlib.contextmanager
 def _as_shown() -> Iterator[None]:
     """While the sessions run: tables as wide as a terminal of WIDTH columns, operation ids
@@ -390,7 +419,7 @@ def _as_shown() -> Iterator[None]:
     from unittest import mock
 
     from esp_cli import render
-    from esp_cli.workbook import history
+    from esp_cli.workbook import history, waiting
 
     counter = iter(range(0x1A2B3C01, 0x1A2B3C01 + 100_000))
 
@@ -402,6 +431,7 @@ def _as_shown() -> Iterator[None]:
             (socket, "create_connection", no_network),
             (render, "terminal_width", lambda: WIDTH),
             (history.Recorder, "new_id", lambda self: f"{next(counter):08x}"),
+            (waiting.Store, "new_id", lambda self, taken=(): f"{next(counter):08x}"),
             (history, "os_login", lambda: "jreyes"),
             (history, "machine_name", lambda: "CERT-PC-07"),
         ):

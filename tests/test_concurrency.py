@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
+from esp_cli.workbook.waiting import Store
 from esp_cli.workbook.xlsx import safety
 from tests.support.paths import SAMPLE_DATA
 from tests.support.processes import finish
@@ -145,7 +146,7 @@ def test_a_command_waits_while_another_esp_writes(tmp_path: Path) -> None:
     assert _notes_of(path)[agent].endswith("11/24/2026 - Jo - waited")
 
 
-def test_a_command_that_cannot_get_its_turn_is_refused(
+def test_a_command_that_cannot_get_its_turn_waits_beside_the_tracker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "ESP Tracker.xlsx"
@@ -153,18 +154,30 @@ def test_a_command_that_cannot_get_its_turn_is_refused(
     before = path.read_bytes()
     agent = list(_notes_of(path))[0]
     monkeypatch.setattr(safety, "exclusive", functools.partial(safety.exclusive, wait=0.2))
+    argv = ["note", "add", agent, "hi", "--by", "Jo", "--date", DAY, "-t", str(path)]
     with safety.exclusive(path):
-        res = CliRunner().invoke(app, ["note", "add", agent, "hi", "--by", "Jo", "-t", str(path)])
-    assert res.exit_code == ExitCode.BUSY, res.output
-    assert res.stderr.count("\n") == 1 and res.stdout == ""
-    assert "another esp command has been writing it" in res.stderr and "Fix:" in res.stderr
+        refused = CliRunner().invoke(app, [*argv, "--no-wait"])
+        res = CliRunner().invoke(app, argv)
+    # --no-wait: the refusal of old, one line, nothing kept.
+    assert refused.exit_code == ExitCode.BUSY, refused.output
+    assert refused.stderr.count("\n") == 1 and refused.stdout == ""
+    assert "another esp command has been writing it" in refused.stderr
+    assert "Fix:" in refused.stderr
+    # Else the change waits, and says who has the tracker.
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "being written by another esp command" in res.stderr
     assert path.read_bytes() == before
+    (kept,) = Store(path).unwritten().ops
+    assert kept.cells[0].value == "11/24/2026 - Jo - hi"
+    done = CliRunner().invoke(app, ["apply", "-t", str(path)])
+    assert done.exit_code == 0, done.output
+    assert _notes_of(path)[agent].endswith("11/24/2026 - Jo - hi")
 
 
-def _save_elsewhere(path: Path) -> None:
+def _save_elsewhere(path: Path, text: str = "Edited by someone else") -> None:
     """Someone saves the workbook (as Excel would) while esp is working on it."""
     wb = _openpyxl(path)
-    wb["ESP Tracker"]["A1"] = "Edited by someone else"
+    wb["ESP Tracker"]["A1"] = text
     wb.save(path)
 
 
@@ -186,15 +199,27 @@ def test_a_save_by_someone_else_between_read_and_write_is_detected(
     theirs: list[bytes] = []
 
     def commit_after_their_save(p: Path, *args: Any, **kwargs: Any) -> Path:
-        _save_elsewhere(p)
+        _save_elsewhere(p, f"Edited by someone else ({len(theirs) + 1})")
         theirs.append(p.read_bytes())
         return real_commit(p, *args, **kwargs)
 
     monkeypatch.setattr(safety, "commit", commit_after_their_save)
     argv = [a.format(agent=agent) for a in command]
-    res = CliRunner().invoke(app, [*argv, "-t", str(path)])
-    assert res.exit_code == ExitCode.BUSY, res.output
-    assert res.stderr.count("\n") == 1 and res.stdout == ""
-    assert "changed on disk after esp read it" in res.stderr and "nothing was written" in res.stderr
+    refused = CliRunner().invoke(app, [*argv, "-t", str(path), "--no-wait"])
+    assert refused.exit_code == ExitCode.BUSY, refused.output
+    assert refused.stderr.count("\n") == 1 and refused.stdout == ""
+    assert "changed on disk after esp read it" in refused.stderr
+    assert "nothing was written" in refused.stderr
     assert theirs and path.read_bytes() == theirs[0]  # their save is kept, esp's is not made
-    assert not (tmp_path / "esp-backups").exists()
+    assert not list((tmp_path / "esp-backups").glob("*.xlsx"))
+    assert not Store(path).unwritten().ops
+    # Without --no-wait the change waits instead, and is written on top of their save.
+    res = CliRunner().invoke(app, [*argv, "-t", str(path)])
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert path.read_bytes() == theirs[-1]
+    monkeypatch.setattr(safety, "commit", real_commit)
+    done = CliRunner().invoke(app, ["apply", "-t", str(path)])
+    assert done.exit_code == 0, done.output
+    assert _openpyxl(path)["ESP Tracker"]["A1"].value == "Edited by someone else (2)"
+    if command[0] == "note":
+        assert _notes_of(path)[agent].endswith(" - Jo - hi")

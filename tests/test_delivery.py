@@ -185,9 +185,11 @@ class LockOnData(Recorder):
         return await super().handle_DATA(server, session, envelope)
 
 
-def test_locate_sent_then_the_tracker_open_says_how_to_record_without_sending_again(
+def test_locate_sent_then_the_tracker_open_keeps_the_change_waiting(
     locate_folder: Path,  # noqa: F811
 ) -> None:
+    """The e-mail went; then Excel had the tracker: the Searched by Course Number cells wait
+    beside it and are written once it is free, and nothing is sent again."""
     folder = locate_folder
     handler = LockOnData(folder / "~$ESP Tracker.xlsx")
     controller = start_server(handler)
@@ -201,6 +203,42 @@ def test_locate_sent_then_the_tracker_open_says_how_to_record_without_sending_ag
     shots = folder / "shots"
     try:
         result = run("report", "locate", "--screenshots", str(shots), "--send", "-c", str(config))
+    finally:
+        controller.stop()
+    assert len(handler.envelopes) == 1
+    assert result.exit_code == ExitCode.WAITING, result.output
+    assert (folder / "ESP Tracker.xlsx").read_bytes() == before
+    err = " ".join(result.stderr.split())
+    assert "open in Excel by Keisha Grant" in err and "wait beside it" in err
+    (folder / "~$ESP Tracker.xlsx").unlink()
+    again = run("apply", "--config", str(config))
+    assert again.exit_code == 0, again.output
+    ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    assert [ws.cell(r, SEARCHED_COL).value for r in (3, 4)] == ["Yes", "Yes"]
+    assert len(handler.envelopes) == 1
+
+
+def test_locate_sent_then_the_tracker_open_says_how_to_record_without_sending_again(
+    locate_folder: Path,  # noqa: F811
+) -> None:
+    """With --no-wait the write is refused: the message says how to record the change
+    without sending the e-mail again."""
+    folder = locate_folder
+    handler = LockOnData(folder / "~$ESP Tracker.xlsx")
+    controller = start_server(handler)
+    config = folder / "esp.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f'[smtp]\nhost = "127.0.0.1"\nport = {controller.port}\nstarttls = false\n',
+        encoding="utf-8",
+    )
+    before = (folder / "ESP Tracker.xlsx").read_bytes()
+    shots = folder / "shots"
+    try:
+        result = run(
+            "report", "locate", "--screenshots", str(shots), "--send", "-c", str(config),
+            "--no-wait",
+        )  # fmt: skip
     finally:
         controller.stop()
     assert len(handler.envelopes) == 1  # the e-mail went, once
@@ -222,6 +260,25 @@ def test_locate_sent_then_the_tracker_open_says_how_to_record_without_sending_ag
     assert len(handler.envelopes) == 1
 
 
+def test_advice_sent_then_the_tracker_open_keeps_its_note_waiting(tmp_path: Path) -> None:
+    folder = ta.folder.__wrapped__(tmp_path)  # type: ignore[attr-defined]
+    handler = LockOnData(folder / "~$ESP Tracker.xlsx")
+    controller = start_server(handler)
+    try:
+        config = ta.write_config(folder, port=int(controller.port))
+        result = run("advise", "Ana Lopez", "spoc", "--send", "-c", str(config))
+    finally:
+        controller.stop()
+    assert len(handler.envelopes) == 1
+    assert result.exit_code == ExitCode.WAITING, result.output
+    (folder / "~$ESP Tracker.xlsx").unlink()
+    assert run("apply", "-c", str(config)).exit_code == 0
+    assert ta.notes_by_name(folder / "ESP Tracker.xlsx")["Ana Lopez"].endswith(
+        f"{ta.SIGNER} - Advised: SPOC steps"
+    )
+    assert len(handler.envelopes) == 1
+
+
 def test_advice_sent_then_the_tracker_open_says_how_to_note_it_without_sending_again(
     tmp_path: Path,
 ) -> None:
@@ -230,7 +287,7 @@ def test_advice_sent_then_the_tracker_open_says_how_to_note_it_without_sending_a
     controller = start_server(handler)
     try:
         config = ta.write_config(folder, port=int(controller.port))
-        result = run("advise", "Ana Lopez", "spoc", "--send", "-c", str(config))
+        result = run("advise", "Ana Lopez", "spoc", "--send", "-c", str(config), "--no-wait")
     finally:
         controller.stop()
     assert len(handler.envelopes) == 1

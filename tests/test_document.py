@@ -595,11 +595,33 @@ def test_record_step_refuses_a_document_that_is_not_one(
     assert said in res.stderr and book.read_bytes() == before
 
 
-def test_a_busy_tracker_makes_nothing(book: Path, config: Path, tmp_path: Path) -> None:
+def test_a_busy_tracker_with_no_wait_makes_nothing(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
     (tmp_path / "~$ESP Tracker.xlsx").write_bytes(excel_owner_file("Jo Smith"))
-    res = run(book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path / "out"), "--record")
+    res = run(
+        book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path / "out"), "--record",
+        "--no-wait",
+    )  # fmt: skip
     assert res.exit_code == ExitCode.BUSY, res.output
     assert "Jo Smith" in res.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_busy_tracker_makes_the_document_and_its_step_waits(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    owner = tmp_path / "~$ESP Tracker.xlsx"
+    owner.write_bytes(excel_owner_file("Jo Smith"))
+    res = run(book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path / "out"), "--record")
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "open in Excel by Jo Smith" in res.stderr
+    assert (tmp_path / "out" / f"{KAYLA}.docx").is_file()
+    assert notes_and_coaching(book) == (None, None)
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(book), "--config", str(config)])
+    assert applied.exit_code == 0, applied.output
+    notes, coaching = notes_and_coaching(book)
+    assert f"{KAYLA}.docx" in notes and coaching is not None
 
 
 def test_a_tracker_changed_while_writing_keeps_the_document_and_says_how_to_record_it(
@@ -615,7 +637,9 @@ def test_a_tracker_changed_while_writing_keeps_the_document_and_says_how_to_reco
         wb.save(book)
 
     monkeypatch.setattr(document, "_write_new", and_excel_saves)
-    res = run(book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path), "--record")
+    res = run(
+        book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path), "--record", "--no-wait"
+    )
     assert res.exit_code == ExitCode.BUSY, res.output
     assert (tmp_path / f"{KAYLA}.docx").is_file()
     assert f"Saved 1 document(s) — {KAYLA}.docx — but their steps were not recorded" in res.stderr

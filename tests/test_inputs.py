@@ -676,8 +676,11 @@ def test_a_write_through_a_link_changes_the_workbook_it_points_to(tmp_path: Path
     before = real.read_bytes()
     argv = ["note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", DAY, "-t", str(link)]
     res = run(argv)
-    assert_one_clear_line(res, ExitCode.BUSY, "is open in Excel by someone")
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "is open in Excel by someone" in res.stderr
     assert real.read_bytes() == before and link.is_symlink()
+    # The change waits beside the workbook itself, where every teammate's esp looks.
+    assert list((real.parent / "esp-backups" / f"{real.name}.waiting").glob("*.json"))
     owner.unlink()
     res = run(argv)
     assert res.exit_code == 0, res.output

@@ -193,8 +193,14 @@ def test_open_in_excel_exits_busy_and_writes_nothing(sample: SampleFiles, tmp_pa
     assert owner.name == "~$ESP Tracker.xlsx"
     owner.write_bytes(b"\x0cJordan Reyes" + b" " * 40)
     before = tracker.read_bytes()
-    result = sync(tracker, master)
+    result = sync(tracker, master, "--no-wait")
     assert result.exit_code == int(ExitCode.BUSY) == 4
     assert "open in Excel" in result.stderr and owner.name in result.stderr
     assert tracker.read_bytes() == before
     assert not (tracker.parent / "esp-backups").exists()
+    # Without --no-wait the change waits beside it: nothing written yet, nothing lost.
+    waited = sync(tracker, master)
+    assert waited.exit_code == int(ExitCode.WAITING) == 7
+    assert "open in Excel by Jordan Reyes" in waited.stderr
+    assert tracker.read_bytes() == before
+    assert not list((tracker.parent / "esp-backups").glob("*.xlsx"))

@@ -126,7 +126,8 @@ def test_json_totals_agree_with_an_independent_count(
     result = run("report", "eod", "--tracker", str(built), "--date", DAY.isoformat(), "-f", "json")
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
-    assert set(got) == {"date", "classes", "totals", "problems"}
+    assert set(got) == {"date", "classes", "totals", "problems", "waiting"}
+    assert got["waiting"] == []  # nothing waits beside this tracker
     assert got["date"] == "2026-11-24"
     expected = expected_counts(agents)
     assert [c["class"] for c in got["classes"]] == sorted(expected)

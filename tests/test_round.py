@@ -1,10 +1,12 @@
 """esp round: many agents in one sitting, one write, nothing typed ever lost.
 
 Driven as a person would: through a pseudo-terminal and through a pipe, in a real process
-(the journal must survive the process), checking the cells, the backups and the journal."""
+(the answers must survive the process: they wait beside the tracker as they are typed),
+checking the cells, the backups and the waiting changes."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -19,7 +21,8 @@ import pytest
 from esp_cli.config import Config
 from esp_cli.core import answers as A
 from esp_cli.core.answers import Answer, Effect, Key, Op
-from esp_cli.services.round import apply_answers, journal_path, read_journal, start_round
+from esp_cli.services.round import finish_round, journal_path, start_round
+from esp_cli.workbook.waiting import Store
 from tests import factories
 from tests.support.processes import default_sigint, finish, read_until
 
@@ -72,6 +75,11 @@ def cells(path: Path) -> dict[str, Any]:
     return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
 
 
+def waiting_agents(tracker: Path) -> list[str]:
+    """The agents whose answers wait beside the tracker, oldest first."""
+    return [op.cells[0].agent for op in Store(tracker).unwritten().ops]
+
+
 def backups(tmp_path: Path) -> list[Path]:
     folder = tmp_path / "esp-backups"
     return sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
@@ -106,7 +114,7 @@ def test_pipe_round_is_one_write_with_every_cell_as_typed(tracker: Path, tmp_pat
     assert done.returncode == 0, done.stderr
     same_cells(cells(tracker), expected_round(before))
     assert len(backups(tmp_path)) == 1
-    assert not journal_path(tracker).exists()
+    assert waiting_agents(tracker) == []
     # The summary (stdout) lists every cell; the person's talk is on stderr.
     assert done.stdout.count("ESP Tracker!") == 5
     assert "[1/6] Devon Price" in done.stderr  # Done Agent (complete) is not listed
@@ -152,19 +160,22 @@ def test_pipe_without_confirmation_writes_nothing_and_keeps_the_answers(
     assert done.returncode == 0, done.stderr
     assert "Not confirmed" in done.stderr
     assert cells(tracker) == before and backups(tmp_path) == []
-    kept = read_journal(journal_path(tracker))
-    assert [a.agent for a in kept.agents] == ["Devon Price", "Sam Lee", "Ana Ruiz"]
-    # A new round says so rather than start over...
-    again = esp(tmp_path, "round", "--class", "AET-1", "--tracker", str(tracker), stdin="x\n")
-    assert again.returncode == 2
-    assert "was not written" in again.stderr and "--resume" in again.stderr
+    assert waiting_agents(tracker) == ["Devon Price", "Sam Lee", "Ana Ruiz"]
+    # Every teammate's esp counts them: Sam's coaching is delivered, not due.
+    today = esp(tmp_path, "escalations", "--today", "-f", "json", "-t", str(tracker))
+    due = [i["agent"] for i in json.loads(today.stdout) if i["action"] == "coaching"]
+    assert "Sam Lee" not in due and "Dana Cole" in due
+    # A new round says so, and goes on...
+    again = esp(tmp_path, "round", "--class", "AET-1", "--tracker", str(tracker), stdin="q\n")
+    assert again.returncode == 0, again.stderr
+    assert "still wait" in again.stderr
     assert cells(tracker) == before
-    # ...and --resume applies it.
+    # ...and --resume writes them.
     resumed = esp(tmp_path, "round", "--resume", "--yes", "--tracker", str(tracker))
     assert resumed.returncode == 0, resumed.stderr
     same_cells(cells(tracker), expected_round(before))
     assert len(backups(tmp_path)) == 1
-    assert not journal_path(tracker).exists()
+    assert waiting_agents(tracker) == []
 
 
 def test_yes_applies_without_asking_and_dry_run_writes_nothing(
@@ -174,9 +185,8 @@ def test_yes_applies_without_asking_and_dry_run_writes_nothing(
     dry = esp(tmp_path, "round", "--class", "AET-1", "-n", "-t", str(tracker), stdin=ANSWERS)
     assert dry.returncode == 0, dry.stderr
     assert "Dry run" in dry.stderr and cells(tracker) == before
-    assert journal_path(tracker).exists()  # nothing typed is lost, even in a dry run
-    esp(tmp_path, "round", "--discard", "-t", str(tracker))
-    assert not journal_path(tracker).exists()
+    assert waiting_agents(tracker) == []  # a dry run keeps nothing waiting
+    assert dry.stdout.count("ESP Tracker!") == 5  # yet shows every cell
     done = esp(tmp_path, "round", "--class", "AET-1", "--yes", "-t", str(tracker), stdin=ANSWERS)
     assert done.returncode == 0, done.stderr
     same_cells(cells(tracker), expected_round(before))
@@ -255,7 +265,7 @@ def test_ctrl_c_ends_a_round_at_a_terminal_even_when_started_with_it_ignored(
         # a key is acted on when the line ends (Python runs its handler then): as a person
         # would, press Enter. The answer is never taken; the round still ends.
         os.write(master, b"\r")
-        read_until(master, b"esp round --resume applies them", seen)
+        read_until(master, b"nothing lost", seen)
         finish(proc, said=bytes(seen))
     finally:
         if proc.poll() is None:
@@ -264,8 +274,7 @@ def test_ctrl_c_ends_a_round_at_a_terminal_even_when_started_with_it_ignored(
         os.close(master)
     assert proc.returncode == 130, seen.decode(errors="replace")
     assert cells(tracker) == before and backups(tmp_path) == []
-    (kept,) = read_journal(journal_path(tracker)).agents
-    assert kept.agent == "Devon Price"
+    assert waiting_agents(tracker) == ["Devon Price"]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -299,7 +308,7 @@ def test_interrupted_round_resumes_with_nothing_lost(
     stdin.close()
     if how is signal.SIGINT:
         assert proc.returncode == 130
-        assert b"every answer is kept" in rest
+        assert b"every answer waits beside the tracker" in rest
     assert cells(tracker) == before and backups(tmp_path) == []
     resumed = esp(tmp_path, "round", "--resume", "--yes", "-t", str(tracker))
     assert resumed.returncode == 0, resumed.stderr
@@ -316,16 +325,16 @@ def test_round_refused_while_open_is_applied_by_resume_once_closed(
     owner = tracker.with_name("~$" + tracker.name)
     owner.write_bytes(b"Priya")
     done = esp(tmp_path, "round", "--class", "AET-1", "-t", str(tracker), stdin=ANSWERS + "y\n")
-    assert done.returncode == 4, done.stderr
-    assert "open in Excel" in done.stderr and "--resume" in done.stderr
+    assert done.returncode == 7, done.stderr
+    assert "open in Excel" in done.stderr and "nothing lost" in done.stderr
     assert cells(tracker) == before and backups(tmp_path) == []
-    assert journal_path(tracker).exists()
+    assert waiting_agents(tracker) == ["Devon Price", "Sam Lee", "Ana Ruiz"]
     owner.unlink()
     resumed = esp(tmp_path, "round", "--resume", "-t", str(tracker), stdin="y\n")
     assert resumed.returncode == 0, resumed.stderr
     same_cells(cells(tracker), expected_round(before))
     assert len(backups(tmp_path)) == 1
-    assert not journal_path(tracker).exists()
+    assert waiting_agents(tracker) == []
 
 
 def test_a_cell_changed_meanwhile_is_a_conflict_not_overwritten(
@@ -351,15 +360,70 @@ def test_a_cell_changed_meanwhile_is_a_conflict_not_overwritten(
         f"Tom Alvarez - 11/30/2026 - Called the agent.\nJordan Reyes - {STAMP} - On module 3"
     )
     assert got[f"{TBT_NOTES}6"] == f"Jordan Reyes - {STAMP} - Waiting on SPOC"
-    # The whole journal is kept in the backup folder, conflicts and all.
+    # Sam's answers wait on, every one of them, until the conflict is settled.
+    assert waiting_agents(tracker) == ["Sam Lee"]
+    assert f"{TBT_NOTES}5" not in got
+
+
+def test_a_journal_an_older_esp_left_is_written_by_resume(tracker: Path, tmp_path: Path) -> None:
+    """A round's journal from before answers waited beside the tracker: its answers become
+    waiting changes and are written; the journal is set aside in the backups folder."""
+    line = f"Jordan Reyes - {STAMP} - From an old round"
+    kept = A.AgentAnswers(
+        "ESP Tracker",
+        3,
+        "Devon Price",
+        "E100",
+        "AET-1",
+        shown={"tbt_notes": None},
+        answers=[Answer(Key.TBT_NOTE, "TBT note", (Effect(Op.APPEND, "tbt_notes", line),))],
+    )
+    header = {"esp_round": 1, "tracker": tracker.name, "by": "Jordan Reyes", "day": "x"}
+    journal_path(tracker).write_text(
+        json.dumps(header) + "\n" + json.dumps(A.agent_fields(kept)) + "\n", encoding="utf-8"
+    )
+    resumed = esp(tmp_path, "round", "--resume", "--yes", "-t", str(tracker))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "kept by an older esp" in resumed.stderr
+    assert cells(tracker)[f"{TBT_NOTES}3"] == line
+    assert not journal_path(tracker).exists()
     assert list((tmp_path / "esp-backups").glob("*.round-*.jsonl"))
+
+
+def test_an_answer_in_conflict_takes_the_note_documenting_it_along(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Devon's access answered while the tracker is open, with a TBT note of its own; then
+    the access cell is changed in Excel. The access answer is a conflict, and the line that
+    documents it ("Citrix TBT Access: Equipment Issue") goes in only with it: both or
+    neither. The plain note is written once the conflict is resolved (--skip-conflicts)."""
+    owner = tracker.with_name("~$" + tracker.name)
+    owner.write_bytes(b"Priya")
+    typed = "/a 6\nStill no Citrix on the laptop\nq\ny\n"
+    esp(tmp_path, "round", "--class", "AET-1", "-t", str(tracker), stdin=typed)
+    owner.unlink()
+    wb = openpyxl.load_workbook(tracker)
+    wb["ESP Tracker"]["J3"] = "Learning Hub Issue"  # meanwhile, in Excel
+    wb.save(tracker)
+    resumed = esp(tmp_path, "round", "--resume", "--yes", "-t", str(tracker))
+    assert resumed.returncode == 5, resumed.stderr
+    got = cells(tracker)
+    assert got["J3"] == "Learning Hub Issue"
+    assert "Equipment Issue" not in str(got.get(f"{TBT_NOTES}3"))
+    assert "Equipment Issue" in resumed.stderr  # the conflict is shown
+    settled = esp(tmp_path, "apply", "--skip-conflicts", "-t", str(tracker))
+    assert settled.returncode == 0, settled.stderr
+    got = cells(tracker)
+    assert got["J3"] == "Learning Hub Issue"
+    assert got[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - Still no Citrix on the laptop"
+    assert esp(tmp_path, "pending", "-t", str(tracker)).stderr.startswith("Nothing waits")
 
 
 def test_default_agents_are_the_signers_when_a_tbt_sme(tracker: Path, tmp_path: Path) -> None:
     mine = esp(tmp_path, "round", "--by", "Tom Alvarez", "-t", str(tracker), stdin="q\n")
     assert mine.returncode == 0, mine.stderr
     assert "[1/1] Other Sme" in mine.stderr
-    assert "Nothing typed" in mine.stderr and not journal_path(tracker).exists()
+    assert "Nothing typed" in mine.stderr and waiting_agents(tracker) == []
     nobody = esp(tmp_path, "round", "-t", str(tracker), stdin="q\n")  # Jordan is no SME
     assert nobody.returncode == 2
     assert "--class" in nobody.stderr and "--sme" in nobody.stderr
@@ -416,30 +480,6 @@ def _note(line: str) -> Answer:
     return Answer(Key.TBT_NOTE, line, (Effect(Op.APPEND, "tbt_notes", line),))
 
 
-def test_plan_cells_appends_sets_and_finds_conflicts() -> None:
-    day = date(2026, 11, 24)
-    step = Answer(Key.STEP, "coaching", (Effect(Op.SET, "coaching_date", day),))
-    shown = {"tbt_notes": "a - 11/23/2026 - x", "coaching_date": None}
-    # Unchanged: both written, the line after the earlier one.
-    cells, conflicts = A.plan_cells([_note("b"), step], shown, {"tbt_notes": "a - 11/23/2026 - x"})
-    assert conflicts == []
-    assert cells == [
-        A.CellPlan("tbt_notes", "a - 11/23/2026 - x\nb"),
-        A.CellPlan("coaching_date", day),
-    ]
-    # A line already there is not added again; a date already there is not rewritten.
-    now = {"tbt_notes": "a - 11/23/2026 - x\nB", "coaching_date": day}
-    cells, conflicts = A.plan_cells([_note("b"), step], shown, now)
-    assert cells == [] and conflicts == []
-    # Shown lines gone, a different date: conflicts, nothing written.
-    cells, conflicts = A.plan_cells(
-        [_note("b"), step], shown, {"tbt_notes": "edited", "coaching_date": date(2026, 11, 20)}
-    )
-    assert cells == []
-    assert [c.key for c in conflicts] == ["tbt_notes", "coaching_date"]
-    assert conflicts[1].now == {"date": "2026-11-20"}
-
-
 def test_journal_round_trip_keeps_the_last_state_of_each_agent() -> None:
     first = A.AgentAnswers("S", 3, "Devon", "E1", "AET-1", {"tbt_notes": None}, [_note("x")])
     second = A.AgentAnswers("S", 4, "Dana", "E2", "AET-1", {"tbt_notes": None}, [_note("y")])
@@ -461,7 +501,7 @@ def test_apply_reads_again_when_the_file_changed_since_the_round_read_it(
     wb = openpyxl.load_workbook(tracker)
     wb["ESP Tracker"][f"{NOTES}7"] = "edited meanwhile"
     wb.save(tracker)
-    result = apply_answers(tracker, config, rnd.answers, journal=rnd.journal.path, read=rnd.table)
+    result = finish_round(tracker, config, rnd.keeper.ops, read=rnd.table)
     assert [c.cell for c in result.write.changes] == [f"{TBT_NOTES}3"]
     got = cells(tracker)
     assert got[f"{NOTES}7"] == "edited meanwhile"  # the second read kept it
@@ -487,7 +527,7 @@ def test_answers_follow_their_agent_after_a_sort_even_between_namesakes(
     for col, (a, b) in enumerate(zip(first, second, strict=True), start=1):
         ws.cell(3, col).value, ws.cell(4, col).value = b, a
     wb.save(path)
-    result = apply_answers(path, config, rnd.answers, journal=rnd.journal.path, read=rnd.table)
+    result = finish_round(path, config, rnd.keeper.ops, read=rnd.table)
     assert [c.cell for c in result.write.changes] == [f"{TBT_NOTES}4"]
     got = cells(path)
     assert got["C4"] == "E100" and got[f"{TBT_NOTES}4"].endswith(" - for E100")
@@ -554,3 +594,54 @@ def test_windows_line_ends_from_a_pipe(tracker: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     same_cells(cells(tracker), expected_round(before))
+
+
+def test_a_round_is_one_operation_and_its_answers_are_written_once(
+    tracker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers wait one agent each as they are typed; the round's write records them
+    all in its one entry (so one undo takes the round back), naming the waiting changes it
+    wrote: one left behind by a stop before its file went is known as written."""
+    before = cells(tracker)
+    config = Config(user="Jordan Reyes")
+    rnd = start_round(tracker, config, cls="AET-1")
+    for i, text in ((0, "On module 3"), (2, "Waiting on SPOC")):
+        rnd.add(i, rnd.answer(i, A.parse_typed(text), lambda _: None, lambda _: None))
+    kept = {op.op: (Store(tracker).folder / op.file).read_bytes() for op in rnd.keeper.ops}
+    assert len(kept) == 2
+    result = finish_round(tracker, config, rnd.keeper.ops, read=rnd.table)
+    assert result.write.op is not None and len(result.write.changes) == 2
+    # As if stopped after the write, before the files went: they are written, not waiting.
+    for name, data in zip((o.file for o in rnd.keeper.ops), kept.values(), strict=True):
+        (Store(tracker).folder / name).write_bytes(data)
+    assert waiting_agents(tracker) == []
+    log = (tmp_path / "esp-backups" / f"{tracker.name}.history.jsonl").read_text("utf-8")
+    (entry,) = [json.loads(line) for line in log.splitlines()]
+    assert sorted(entry["wrote_waiting"]) == sorted(kept)
+    undone = esp(tmp_path, "undo", "-t", str(tracker))
+    assert undone.returncode == 0, undone.stderr
+    assert cells(tracker) == before
+
+
+def test_an_answer_not_written_for_a_conflict_leaves_its_note_and_the_computed_columns(
+    tmp_path: Path,
+) -> None:
+    """Devon's access answered (/a with the line documenting it); before the write the
+    access cell is changed in Excel. Written with the conflicts skipped: the other value
+    stays, no "Citrix TBT Access" line is added, and Next Action / Escalation Stage are not
+    worked out again for an answer whose only value was not written."""
+    headers = (*HEADERS, *factories.headers("escalation_stage", "next_action", "next_action_due"))
+    path = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx", [agent(i, n) for i, n in enumerate(NAMES)], headers=headers
+    )
+    config = Config(user="Jordan Reyes")
+    rnd = start_round(path, config, cls="AET-1")
+    rnd.add(0, rnd.answer(0, A.parse_typed("/a 6"), lambda _: None, lambda _: None))
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"]["J3"] = "Password Reset"  # meanwhile, in Excel
+    wb.save(path)
+    before = cells(path)
+    result = finish_round(path, config, rnd.keeper.ops, read=rnd.table, skip_conflicts=True)
+    assert [c.column for c in result.conflicts] == ["Citrix TBT Access"]
+    assert result.write.changes == []
+    assert cells(path) == before

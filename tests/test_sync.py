@@ -179,9 +179,13 @@ def test_owner_file_blocks_with_busy_exit(files: tuple[Path, Path]) -> None:
     esp, mst = files
     before = esp.read_bytes()
     (esp.parent / ("~$" + esp.name)).write_bytes(b"someone")
-    res = CliRunner().invoke(app, ["sync-nnumbers", "-t", str(esp), "--from", str(mst)])
+    argv = ["sync-nnumbers", "-t", str(esp), "--from", str(mst)]
+    res = CliRunner().invoke(app, [*argv, "--no-wait"])
     assert res.exit_code == ExitCode.BUSY
     assert "open in Excel" in res.stderr
+    assert esp.read_bytes() == before
+    res = CliRunner().invoke(app, argv)
+    assert res.exit_code == ExitCode.WAITING
     assert esp.read_bytes() == before
 
 

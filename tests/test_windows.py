@@ -35,6 +35,7 @@ from esp_cli import system
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.services.demo import PROOFS_DIR, copy_sample
+from esp_cli.workbook.waiting import Store
 from esp_cli.workbook.xlsx import safety
 
 from .support import windows
@@ -50,6 +51,10 @@ SYSTEM_FILES = ("desktop.ini", "Thumbs.db", "~$notes.docx", ".DS_Store", "._Hect
 @pytest.fixture
 def on_windows(monkeypatch: pytest.MonkeyPatch) -> windows.Reproduction:
     """The rest of the test runs with Windows' behaviours (in this process)."""
+    # filelock learns at its import whether fcntl exists, once per process: imported here
+    # first, as any esp process has it, a later test without the reproduction is not left
+    # with a filelock that thinks this Linux lacks fcntl.
+    system._filelock()
     rep = windows.install(monkeypatch.setattr)
     windows.hide_fcntl(monkeypatch.setitem)
     monkeypatch.setattr(system, "_MALLOC_TRIM", None)  # ask ctypes again, as a new process
@@ -355,6 +360,7 @@ def test_excel_opening_the_file_during_the_write_is_exit_4_naming_the_user(
     quick_retries: None,
     winerror: int,
 ) -> None:
+    """With --no-wait: the refusal of old, and nothing kept."""
     tracker, config = book
     before = tracker.read_bytes()
     excel = FakeExcel(monkeypatch.setattr)
@@ -367,13 +373,116 @@ def test_excel_opening_the_file_during_the_write_is_exit_4_naming_the_user(
         return saved
 
     monkeypatch.setattr(safety, "make_backup", backup_then_excel_opens)
-    res = run(*NOTE, "--config", str(config))
+    res = run(*NOTE, "--config", str(config), "--no-wait")
     assert res.exit_code == ExitCode.BUSY, res.output
     assert res.stdout == "" and res.stderr.count("\n") == 1
     assert "is open in Excel by Zoë Nguyễn" in res.stderr and "nothing was written" in res.stderr
     assert (excel.refusals > 1) == (winerror == 32)  # a sharing violation is retried first
     assert tracker.read_bytes() == before
     assert _temps(tracker.parent) == []
+    assert Store(tracker).unwritten().ops == []
+
+
+@pytest.mark.parametrize("winerror", [32, 5], ids=["sharing-violation", "access-denied"])
+def test_excel_opening_the_file_during_the_write_keeps_the_change_waiting(
+    book: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    on_windows: windows.Reproduction,
+    quick_retries: None,
+    winerror: int,
+) -> None:
+    """Excel takes the file between esp's check and its rename: the change waits beside
+    the tracker (exit 7, naming who has it); once Excel closes it, esp apply writes it."""
+    tracker, config = book
+    before = tracker.read_bytes()
+    excel = FakeExcel(monkeypatch.setattr)
+    excel.winerror = winerror
+    real_backup = safety.make_backup
+
+    def backup_then_excel_opens(path: Path, *args: Any, **kwargs: Any) -> Path:
+        saved = real_backup(path, *args, **kwargs)
+        excel.open(path, "Zoë Nguyễn")
+        return saved
+
+    monkeypatch.setattr(safety, "make_backup", backup_then_excel_opens)
+    res = run(*NOTE, "--config", str(config))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "is open in Excel by Zoë Nguyễn" in res.stderr and "Nothing written yet" in res.stderr
+    assert tracker.read_bytes() == before
+    assert _temps(tracker.parent) == []
+    (kept,) = Store(tracker).unwritten().ops
+    assert kept.why == "open in Excel by Zoë Nguyễn"
+    monkeypatch.setattr(safety, "make_backup", real_backup)
+    excel.close()
+    done = run("apply", "--config", str(config))
+    assert done.exit_code == 0, done.output
+    assert _notes(tracker)["Tyrone Jackson"].endswith("11/24/2026 - Jo - Called")
+    assert Store(tracker).unwritten().ops == []
+
+
+def test_waiting_and_applying_write_the_same_bytes_under_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel has the tracker while three commands run, then esp apply writes them: the
+    waiting files (UTF-8 JSON, LF line ends) and the tracker written are byte for byte what
+    they are without the reproduction (times and ids aside)."""
+
+    def day(folder: Path) -> tuple[list[tuple[int, str, str]], list[bytes]]:
+        config = _sample(folder)
+        owner = folder / f"~${TRACKER_FILE}"
+        owner.write_bytes(excel_owner_file("Keisha Grant"))
+        out = []
+        for step in (NOTE, *WAITING_STEPS):
+            res = run(*step, "--config", str(config))
+            out.append((res.exit_code, _masked(res.stdout, folder), _masked(res.stderr, folder)))
+        kept = sorted((folder / "esp-backups" / f"{TRACKER_FILE}.waiting").glob("*.json"))
+        files = [_masked_json(p.read_bytes(), folder) for p in kept]
+        owner.unlink()
+        for step in (["pending"], ["apply"]):
+            res = run(*step, "--config", str(config))
+            out.append((res.exit_code, _masked(res.stdout, folder), _masked(res.stderr, folder)))
+        return out, files
+
+    linux, linux_files = day(tmp_path / LINUX)
+    with monkeypatch.context() as m:
+        windows.install(m.setattr)
+        windows.hide_fcntl(m.setitem)
+        m.setattr(system, "_MALLOC_TRIM", None)
+        under_windows, windows_files = day(tmp_path / WINDOWS)
+    assert [code for code, _, _ in linux] == [7, 7, 7, 0, 0], linux[-1]
+    assert linux == under_windows
+    assert len(linux_files) == 3 and linux_files == windows_files
+    assert all(b"\r\n" not in f for f in windows_files)
+    mine = (tmp_path / WINDOWS / TRACKER_FILE).read_bytes()
+    assert mine == (tmp_path / LINUX / TRACKER_FILE).read_bytes()
+    assert "Keisha Grant" in linux[0][2]
+
+
+WAITING_STEPS = [
+    ["record-step", "Marcus Lee", "coaching", "--date", DAY, "--note", "Coaching — ça va"],
+    ["access", "set", "Marcus Lee", "password reset", "--date", DAY],
+]
+
+
+def _masked_json(data: bytes, folder: Path) -> bytes:
+    text = data.decode("utf-8").replace(str(folder), "{folder}")
+    text = re.sub(r'"(time|op)": "[^"]*"', r'"\1": "?"', text)
+    text = re.sub(r'"(login|machine|log_from)": [^,\n]*', r'"\1": ?', text)
+    return text.encode("utf-8")
+
+
+def test_waiting_files_are_hidden_on_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hidden: list[str] = []
+    monkeypatch.setattr(system, "hide", lambda path: hidden.append(Path(path).name))
+    tracker = tmp_path / TRACKER_FILE
+    _sample(tmp_path)
+    (tmp_path / f"~${TRACKER_FILE}").write_bytes(excel_owner_file("Keisha Grant"))
+    res = run(*NOTE, "--config", str(tmp_path / "esp.toml"))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    (kept,) = Store(tracker).unwritten().ops
+    assert kept.file in hidden and f"{TRACKER_FILE}.waiting" in hidden
 
 
 def test_excel_letting_go_during_the_retries_lets_the_write_through(
@@ -433,13 +542,21 @@ def test_a_file_held_after_esp_read_it_is_exit_4_too(
             excel.hold(path)
 
     monkeypatch.setattr(safety, "refuse_if_open", check_then_onedrive_takes_it)
-    res = run(*NOTE, "--config", str(config))
+    res = run(*NOTE, "--config", str(config), "--no-wait")
     assert res.exit_code == ExitCode.BUSY, res.output
     assert res.stdout == "" and res.stderr.count("\n") == 1
     assert "is open in Excel by someone" in res.stderr
     excel.close()
     assert tracker.read_bytes() == before and not (tracker.parent / "esp-backups").exists()
     assert _temps(tracker.parent) == []
+    # Without --no-wait the change read before the program took the file waits.
+    checks.clear()
+    res = run(*NOTE, "--config", str(config))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "held by a program" in res.stderr
+    excel.close()
+    assert tracker.read_bytes() == before
+    assert len(Store(tracker).unwritten().ops) == 1
 
 
 def test_the_owner_file_names_who_has_it_open(
@@ -449,10 +566,13 @@ def test_the_owner_file_names_who_has_it_open(
     before = tracker.read_bytes()
     owner = tracker.with_name("~$" + tracker.name)
     owner.write_bytes(excel_owner_file("Keisha Grant"))
-    res = run(*NOTE, "--config", str(config))
+    res = run(*NOTE, "--config", str(config), "--no-wait")
     assert res.exit_code == ExitCode.BUSY, res.output
     assert res.stderr.startswith(f"esp: {tracker} is open in Excel by Keisha Grant (~$")
     assert tracker.read_bytes() == before and not (tracker.parent / "esp-backups").exists()
+    res = run(*NOTE, "--config", str(config))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert f"{tracker.name} is open in Excel by Keisha Grant" in res.stderr
 
 
 @pytest.mark.parametrize(

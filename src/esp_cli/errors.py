@@ -31,6 +31,7 @@ class ExitCode(IntEnum):
     BUSY = 4  # the workbook is open in Excel, being written, or changed since it was read
     FINDINGS = 5  # a check ran and found problems (esp doctor; conflicts left unresolved)
     WRITE_FAILED = 6  # writing failed (permissions, disk full); the original is untouched
+    WAITING = 7  # busy: the change waits beside the tracker; nothing written yet, nothing lost
 
 
 class EspError(Exception):
@@ -87,9 +88,17 @@ class EarlyStepError(StepOrderError):
 
 
 class WorkbookBusyError(EspError):
-    """The workbook is open elsewhere or changed under us: nothing was written."""
+    """The workbook is open elsewhere or changed under us: nothing was written.
+
+    `holder` says who or what has it, as a sentence goes on ("open in Excel by Jo Smith",
+    "being written by another esp command"); a change refused for it can wait beside the
+    tracker (see esp_cli.workbook.waiting). None: a refusal a waiting change cannot help."""
 
     exit_code = ExitCode.BUSY
+
+    def __init__(self, message: str, *, fix: str | None = None, holder: str | None = None) -> None:
+        super().__init__(message, fix=fix)
+        self.holder = holder
 
 
 class UnsafeWriteError(EspError):

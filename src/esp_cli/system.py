@@ -91,6 +91,67 @@ def write_file_atomically(path: Path, data: bytes, like: os.stat_result | None =
     sync_folder(path.parent)
 
 
+def create_file_atomically(path: Path, data: bytes, like: os.stat_result | None = None) -> bool:
+    """Put `data` at `path` in one step, only when no file has that name (False: one has).
+    Written in full to a temporary file beside it and flushed, then given its name by a
+    hard link, which fails when the name is taken — so two computers writing into one
+    network folder at once never replace each other's file, and a reader sees the whole
+    file or none. Where the folder takes no hard links: Windows' rename (it refuses a name
+    that is taken); elsewhere the name is reserved with an exclusive create first (a reader
+    may then see it empty for a moment). The new file is hidden on Windows."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if like is None:
+            os.chmod(tmp, 0o644)
+        else:
+            take_ownership(tmp, like, shared_mode(like))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:
+            if not _publish_without_link(tmp, path):
+                return False
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    sync_folder(path.parent)
+    hide(path)
+    return True
+
+
+def _publish_without_link(tmp: Path, path: Path) -> bool:
+    if WINDOWS:
+        try:
+            os.rename(tmp, path)
+        except FileExistsError:
+            return False
+        return True
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    os.replace(tmp, path)
+    return True
+
+
+def remove_file(path: Path) -> bool:
+    """Delete a file esp made (a reader holding it open on Windows is waited for a moment);
+    False when it was already gone."""
+    try:
+        retry_shared(path.unlink)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def take_ownership(path: Path, like: os.stat_result, mode: int | None = None) -> None:
     """Give `path` the owner, group and permission bits of the file whose status is `like`
     (or the bits `mode`), as far as the system allows: a file esp writes anew in place of

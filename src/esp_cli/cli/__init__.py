@@ -27,6 +27,8 @@ COMMAND_MODULES = {
     "advise": "advise",
     "history": "history",
     "undo": "undo",
+    "apply": "apply",
+    "pending": "pending",
     "note": "note",
     "progress": "progress",
     "access": "access",

@@ -17,9 +17,12 @@ from esp_cli.cli.options import (
     DayOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -73,6 +76,7 @@ def access_set_command(
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -82,18 +86,20 @@ def access_set_command(
     from esp_cli.services.access import set_access
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = set_access(
-        tracker_file,
-        cfg,
-        agent,
-        issue,
-        spoc_called=parse_day(spoc_called, "--spoc-called") if spoc_called else None,
-        incident=incident,
-        phone=phone,
-        searched=searched,
-        by=by,
-        on=parse_day(on, "--date"),
-        cls=cls,
-        dry_run=dry_run,
-    )
+    with waiting_allowed(no_wait):
+        result = set_access(
+            tracker_file,
+            cfg,
+            agent,
+            issue,
+            spoc_called=parse_day(spoc_called, "--spoc-called") if spoc_called else None,
+            incident=incident,
+            phone=phone,
+            searched=searched,
+            by=by,
+            on=parse_day(on, "--date"),
+            cls=cls,
+            dry_run=dry_run,
+        )
     render(result, fmt)
+    exit_if_waiting(result.write)

@@ -16,12 +16,15 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     SendOpt,
     SmeOpt,
     TrackerOpt,
     VerboseOpt,
     as_of_and_now,
     config_and_tracker,
+    exit_if_waiting,
+    waiting_allowed,
 )
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
@@ -86,6 +89,7 @@ def advise_command(
     by: ByOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     verbose: VerboseOpt = False,
     config: ConfigOpt = None,
@@ -114,17 +118,19 @@ def advise_command(
     cfg, path = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     draft = "msg" if as_msg else "eml"
-    if due:
-        result = advise_due(
-            path, cfg, as_of=day, now=now, cls=cls, sme=sme, by=by, breakout=breakout,
-            out=out, send=send, dry_run=dry_run, draft=draft,
-        )  # fmt: skip
-    else:
-        assert agent is not None and kind is not None
-        result = advise_agent(
-            path, cfg, agent, parse_kind(kind), as_of=day, now=now, cls=cls, by=by,
-            breakout=breakout, out=out, send=send, dry_run=dry_run, draft=draft,
-        )  # fmt: skip
+    with waiting_allowed(no_wait):
+        if due:
+            result = advise_due(
+                path, cfg, as_of=day, now=now, cls=cls, sme=sme, by=by, breakout=breakout,
+                out=out, send=send, dry_run=dry_run, draft=draft,
+            )  # fmt: skip
+        else:
+            assert agent is not None and kind is not None
+            result = advise_agent(
+                path, cfg, agent, parse_kind(kind), as_of=day, now=now, cls=cls, by=by,
+                breakout=breakout, out=out, send=send, dry_run=dry_run, draft=draft,
+            )  # fmt: skip
     render(result, fmt, verbose)
+    exit_if_waiting(result.write)
     if result.failure is not None or result.refused:
         raise typer.Exit(int(ExitCode.FAILED))

@@ -19,10 +19,13 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     SmeOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
@@ -105,6 +108,7 @@ def document_command(
     by: ByOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -143,18 +147,20 @@ def document_command(
     cfg, path = config_and_tracker(config, tracker)
     # The day documents are made for may be ahead (prepared the day before): a month/day is
     # the nearest one, not only a past one.
-    if due:
-        result = document_due(
-            path, cfg, on=parse_day(as_of, future=True), out=out or Path("."), cls=cls,
-            sme=sme, by=by, drafts=drafts, record=record, dry_run=dry_run,
-        )  # fmt: skip
-    else:
-        assert agent is not None and step is not None
-        result = document_one(
-            path, cfg, agent, parse_step(step),
-            parse_day(on, "--date", future=True) if on else None, out=out or Path("."),
-            cls=cls, by=by, drafts=drafts, record=record, note=note, dry_run=dry_run,
-        )  # fmt: skip
+    with waiting_allowed(no_wait):
+        if due:
+            result = document_due(
+                path, cfg, on=parse_day(as_of, future=True), out=out or Path("."), cls=cls,
+                sme=sme, by=by, drafts=drafts, record=record, dry_run=dry_run,
+            )  # fmt: skip
+        else:
+            assert agent is not None and step is not None
+            result = document_one(
+                path, cfg, agent, parse_step(step),
+                parse_day(on, "--date", future=True) if on else None, out=out or Path("."),
+                cls=cls, by=by, drafts=drafts, record=record, note=note, dry_run=dry_run,
+            )  # fmt: skip
     render(result, fmt)
+    exit_if_waiting(result.write)
     if result.refused:
         raise typer.Exit(int(ExitCode.FAILED))

@@ -13,11 +13,14 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     SmeOpt,
     TrackerOpt,
     VerboseOpt,
     as_of_and_now,
     config_and_tracker,
+    exit_if_waiting,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -56,6 +59,7 @@ def escalations_command(
         ),
     ] = False,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
@@ -70,7 +74,7 @@ def escalations_command(
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
-    with working(f"Checking every agent of {tracker_file.name}"):
+    with waiting_allowed(no_wait), working(f"Checking every agent of {tracker_file.name}"):
         result = run_escalations(
             tracker_file,
             cfg,
@@ -82,3 +86,4 @@ def escalations_command(
             dry_run=dry_run,
         )
     render(result, fmt, today, group=group, verbose=verbose)
+    exit_if_waiting(result.write)

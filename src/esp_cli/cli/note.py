@@ -16,9 +16,12 @@ from esp_cli.cli.options import (
     DayOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.core.notes import NoteKind
 from esp_cli.errors import ExitCode
@@ -46,6 +49,7 @@ def note_add_command(
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -55,18 +59,20 @@ def note_add_command(
     from esp_cli.services.notes import add_note
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = add_note(
-        tracker_file,
-        cfg,
-        agent,
-        text,
-        kind=NoteKind.TBT if tbt else NoteKind.NOTES,
-        by=by,
-        on=parse_day(on, "--date"),
-        cls=cls,
-        dry_run=dry_run,
-    )
+    with waiting_allowed(no_wait):
+        result = add_note(
+            tracker_file,
+            cfg,
+            agent,
+            text,
+            kind=NoteKind.TBT if tbt else NoteKind.NOTES,
+            by=by,
+            on=parse_day(on, "--date"),
+            cls=cls,
+            dry_run=dry_run,
+        )
     render(result, fmt)
+    exit_if_waiting(result.write)
 
 
 @note_app.command("import")
@@ -87,6 +93,7 @@ def note_import_command(
     by: ByOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -97,7 +104,9 @@ def note_import_command(
     from esp_cli.services.note_import import import_notes
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = import_notes(tracker_file, cfg, file, by=by, tbt=tbt, dry_run=dry_run)
+    with waiting_allowed(no_wait):
+        result = import_notes(tracker_file, cfg, file, by=by, tbt=tbt, dry_run=dry_run)
     render_import(result, fmt)
+    exit_if_waiting(result.write)
     if result.count(Status.NOT_APPLIED):
         raise typer.Exit(int(ExitCode.FINDINGS))

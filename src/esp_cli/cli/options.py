@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,9 +15,11 @@ import typer
 from esp_cli.cli.base import choice_type
 from esp_cli.cli.complete import complete_agent
 from esp_cli.config import TRACKER_ENV, Config, load_config
+from esp_cli.core import waiting
 from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
+from esp_cli.core.model import WriteReport
 from esp_cli.core.rules import END_OF_DAY
-from esp_cli.errors import UsageError
+from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format, say
 
 TrackerOpt = Annotated[
@@ -69,6 +73,36 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=DRY_RUN_HELP)]
 # The ladder's steps as a person types them (services.record.parse_step takes any case,
 # spacing, - or _).
 STEP_NAMES = 'coaching, "written CAP", "final CAP" or "term review" (written-cap unquoted)'
+
+
+NoWaitOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-wait",
+        help="When the tracker is busy (open in Excel, held by a program, another esp "
+        "writing it), refuse and keep nothing (exit 4) instead of keeping the change to wait "
+        "beside it (exit 7).",
+    ),
+]
+
+
+@contextlib.contextmanager
+def waiting_allowed(no_wait: bool) -> Iterator[None]:
+    """The command's writes may wait beside a busy tracker, unless --no-wait."""
+    token = waiting.may_wait.set(not no_wait)
+    try:
+        yield
+    finally:
+        waiting.may_wait.reset(token)
+
+
+def exit_if_waiting(*writes: WriteReport | None) -> None:
+    """Exit 7 when a change of the command waits beside a busy tracker: nothing written
+    yet, nothing lost."""
+    if any(w is not None and w.status == "waiting" for w in writes):
+        raise typer.Exit(int(ExitCode.WAITING))
+
+
 # How every date option says what it takes: DATE in its usage, a few forms in its help
 # (docs/basics.md lists every form; docs/reference.md says what DATE takes, from DAY_EXAMPLES).
 DATE = "DATE"
@@ -182,6 +216,20 @@ def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Confi
     cfg, path, source = resolve_config_and_tracker(config, tracker)
     check_tracker(path, source, master=cfg.master)
     return cfg, path
+
+
+_DURATION = re.compile(r"(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s?)?", re.IGNORECASE)
+
+
+def parse_duration(text: str, option: str) -> float:
+    """Seconds from '90s', '30m', '2h', '1h30m' (a bare number is seconds)."""
+    m = _DURATION.fullmatch(text.strip())
+    if m is None or not any(m.groups()):
+        raise UsageError(
+            f"{option} {text!r} is not a duration.", fix=f"use {option} 90s, 30m, 2h or 1h30m."
+        )
+    hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
+    return float(hours * 3600 + minutes * 60 + seconds)
 
 
 # The days a date option takes: from Excel's first day to a year before Python's (and

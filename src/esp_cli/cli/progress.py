@@ -16,11 +16,14 @@ from esp_cli.cli.options import (
     DayOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     SmeOpt,
     TrackerOpt,
     VerboseOpt,
     config_and_tracker,
+    exit_if_waiting,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -53,6 +56,7 @@ def import_command(
     ] = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     verbose: VerboseOpt = False,
     config: ConfigOpt = None,
@@ -68,9 +72,10 @@ def import_command(
     day = parse_day(on, "--date") if on is not None else None
     with working("Reading the self-reports") as line:
         found = read_reports(files or default_sources(cfg), cfg, line)
-    with working(f"Putting them in {tracker_file.name}"):
+    with waiting_allowed(no_wait), working(f"Putting them in {tracker_file.name}"):
         result = import_reports(tracker_file, cfg, found, on=day, dry_run=dry_run)
     render_import(result, fmt, verbose)
+    exit_if_waiting(result.write)
 
 
 @progress_app.command("missing")

@@ -18,9 +18,12 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -79,6 +82,7 @@ def record_step_command(
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -92,17 +96,19 @@ def record_step_command(
 
     why_early = early_reason(early, reason)
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = record_step(
-        tracker_file,
-        cfg,
-        agent,
-        parse_step(step),
-        parse_day(on, "--date") if on is not None else None,
-        by=by,
-        note=note,
-        cls=cls,
-        dry_run=dry_run,
-        early=why_early,
-        document=document,
-    )
+    with waiting_allowed(no_wait):
+        result = record_step(
+            tracker_file,
+            cfg,
+            agent,
+            parse_step(step),
+            parse_day(on, "--date") if on is not None else None,
+            by=by,
+            note=note,
+            cls=cls,
+            dry_run=dry_run,
+            early=why_early,
+            document=document,
+        )
     render(result, fmt)
+    exit_if_waiting(result.write)

@@ -17,14 +17,17 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DayOpt,
     DryRunOpt,
+    NoWaitOpt,
     SendOpt,
     SmeOpt,
     TrackerOpt,
     VerboseOpt,
     as_of_and_now,
     config_and_tracker,
+    exit_if_waiting,
     format_option,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
@@ -206,6 +209,7 @@ def locate_command(
     msg: MsgOpt = None,
     send: SendOpt = False,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: Annotated[Format, format_option(*LOCATE_FORMATS)] = Format.table,
     tracker: TrackerOpt = None,
     verbose: VerboseOpt = False,
@@ -233,11 +237,13 @@ def locate_command(
                              ("--config", config))
         if path is not None
     )  # fmt: skip
-    result = locate_cases(
-        tracker_file, cfg, screenshots, dry_run=dry_run, mailing=mailing, compose=lr.letter,
-        again=again,
-    )  # fmt: skip
+    with waiting_allowed(no_wait):
+        result = locate_cases(
+            tracker_file, cfg, screenshots, dry_run=dry_run, mailing=mailing, compose=lr.letter,
+            again=again,
+        )  # fmt: skip
     lr.render(result, fmt, mail_asked=mailing is not None, verbose=verbose)
+    exit_if_waiting(result.write)
     if result.mail is not None and result.mail.refused:
         raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
 

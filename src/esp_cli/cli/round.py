@@ -16,10 +16,13 @@ from esp_cli.cli.options import (
     DayOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     SmeOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
     parse_day,
+    waiting_allowed,
 )
 from esp_cli.config import Config
 from esp_cli.core.typed import clean
@@ -28,7 +31,7 @@ from esp_cli.render import Format, say
 from esp_cli.system import let_ctrl_c_interrupt, read_typed_line
 
 if TYPE_CHECKING:  # the command's modules load when it runs, not for `esp --help`
-    from esp_cli.core.answers import AgentAnswers
+    from esp_cli.core.waiting import WaitingOp
     from esp_cli.services.round import Round
 
 
@@ -85,13 +88,18 @@ def round_command(
     on: DayOpt = None,
     resume: Annotated[
         bool,
-        typer.Option("--resume", help="Apply the answers of a round that was not written."),
+        typer.Option(
+            "--resume",
+            help="Write the answers still waiting beside the tracker (with every other "
+            "waiting change, as esp apply does).",
+        ),
     ] = False,
     discard: Annotated[
         bool,
         typer.Option(
             "--discard",
-            help="Set aside (in the backup folder) the answers of a round that was not written.",
+            help="Drop your round answers still waiting beside the tracker, unwritten "
+            "(recorded in the history).",
         ),
     ] = False,
     yes: Annotated[
@@ -99,105 +107,127 @@ def round_command(
     ] = False,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
     """Walk the outstanding agents of a class or TBT SME: type each one's status (a TBT Notes
     line, or a saved phrase by its number) or a key; every answer is written at the end in
-    one write. --date dates a round typed on a later day. Answers are kept in a journal
-    beside the tracker as they are typed: --resume applies it later."""
+    one write. --date dates a round typed on a later day. Each agent's answers wait beside
+    the tracker the moment they are typed, so nothing typed is lost (Ctrl-C, a crash, the
+    tracker open in Excel) and every teammate's esp counts them; the next esp write writes
+    what is left (esp apply, or --resume)."""
     from esp_cli.render.round import legend_lines, people_width, show_card, show_help, tell
-    from esp_cli.services.round import archive_journal, journal_path, read_journal, start_round
+    from esp_cli.services.round import (
+        ROUND_COMMAND,
+        adopt_journal,
+        drop_rounds,
+        round_ops,
+        start_round,
+        waiting_now,
+    )
 
     cfg, path = config_and_tracker(config, tracker)
-    journal = journal_path(path)
     if resume and discard:
         raise UsageError("--resume and --discard exclude each other.", fix="give one.")
-    if discard:
-        read_journal(journal)  # the clear "no round" error when there is none
-        say(f"The round's answers are set aside in {archive_journal(journal, path, cfg)}.")
-        return
-    if resume:
-        kept = read_journal(journal)
-        _finish(path, cfg, kept.agents, None, journal, yes, dry_run, fmt, kept.by)
-        return
-    if journal.exists():
-        kept = read_journal(journal)
-        if not kept.agents:
-            journal.unlink()  # a round left before any answer
-        else:
-            when = kept.started.replace("T", " ")[:16] or "an earlier day"
-            what = (
-                f"A round of {when} by {kept.by or 'someone'} with "
-                f"{kept.answers} answer(s) for {len(kept.agents)} agent(s) was not written"
+    with waiting_allowed(no_wait):
+        if not dry_run:
+            adopted = adopt_journal(path, cfg)
+            if adopted:
+                say(
+                    f"The answers of an earlier round for {adopted} agent(s), kept by an "
+                    "older esp, now wait beside the tracker."
+                )
+        if discard:
+            signer = cfg.signer(by)
+            dropped = drop_rounds(path, cfg, signer)
+            if not dropped:
+                raise UsageError(
+                    f"No round answers of {signer} wait beside {path.name}.",
+                    fix="see what waits with: esp pending",
+                )
+            say(
+                f"Dropped {len(dropped)} agent(s)' round answers of {signer}, never written "
+                f"({', '.join(dropped)}); recorded in the history."
             )
-            if sys.stdin.isatty() and confirm(f"{what}. Apply it now? [y/N] "):
-                _finish(path, cfg, kept.agents, None, journal, yes, dry_run, fmt, kept.by)
-                return
-            raise UsageError(
-                f"{what} ({journal}).",
-                fix="esp round --resume applies it; esp round --discard sets it aside.",
-            )
-    person = sys.stdin.isatty()
-    if person:
-        let_ctrl_c_interrupt()  # Ctrl-C always ends a round typed at a terminal
-    # A person's answers are forced to disk one by one; a script's can be given again.
-    day = parse_day(on, "--date") if on is not None else None
-    rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, day=day, durable=person)
-    if not rnd.rows:
-        say("No outstanding agents to go through.")
-        return
-    dated = f", dated {rnd.day:%a %m/%d/%Y}" if on is not None else ""
-    say(f"{len(rnd.rows)} outstanding agent(s); signing as {rnd.by}{dated}.")
-    if rnd.day_note:
-        tell(rnd.day_note)
-    say("\n".join(legend_lines(people_width(), len(rnd.phrases))))
-    try:
-        rnd.run(ask, show_card, tell, show_help)
-        if not rnd.answers:
-            journal.unlink(missing_ok=True)
-            say("Nothing typed; nothing written.")
             return
-        _finish(path, cfg, rnd.answers, rnd, journal, yes, dry_run, fmt, rnd.by)
-    except KeyboardInterrupt:
-        # Applying the journal again is safe even if the write got through: a line already
-        # in its cell is not added twice, and a value already there is not rewritten.
-        _kept(journal, "Interrupted")
-        raise typer.Exit(130) from None
+        if resume:
+            waits = waiting_now(path, cfg)
+            if not waits:
+                raise UsageError(
+                    f"No round to resume: nothing waits beside {path.name}.",
+                    fix="start one with esp round --class CLASS (or --sme NAME).",
+                )
+            mine = [o for o in waits if o.command.startswith(ROUND_COMMAND)]
+            _finish(path, cfg, mine, None, yes, dry_run, fmt, None)
+            return
+        person = sys.stdin.isatty()
+        if person:
+            let_ctrl_c_interrupt()  # Ctrl-C always ends a round typed at a terminal
+        day = parse_day(on, "--date") if on is not None else None
+        rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, day=day, dry_run=dry_run)
+        if not rnd.rows:
+            say("No outstanding agents to go through.")
+            return
+        earlier = round_ops(rnd.keeper.store, rnd.by)
+        if earlier and not dry_run:
+            say(
+                f"Answers of an earlier round of yours for {len(earlier)} agent(s) still wait "
+                "beside the tracker; this round's write writes them too."
+            )
+        dated = f", dated {rnd.day:%a %m/%d/%Y}" if on is not None else ""
+        say(f"{len(rnd.rows)} outstanding agent(s); signing as {rnd.by}{dated}.")
+        if rnd.day_note:
+            tell(rnd.day_note)
+        say("\n".join(legend_lines(people_width(), len(rnd.phrases))))
+        try:
+            rnd.run(ask, show_card, tell, show_help)
+            if not rnd.answers:
+                say("Nothing typed; nothing written.")
+                return
+            _finish(path, cfg, rnd.keeper.ops, rnd, yes, dry_run, fmt, rnd.by)
+        except KeyboardInterrupt:
+            _kept("Interrupted", dry_run)
+            raise typer.Exit(130) from None
 
 
-def _kept(journal: Path, why: str) -> None:
+def _kept(why: str, dry_run: bool = False) -> None:
+    if dry_run:
+        say(f"{why}: a dry run; nothing was written and nothing kept.")
+        return
     say(
-        f"{why}: nothing was written; every answer is kept in {journal}. "
-        "esp round --resume applies them."
+        f"{why}: nothing written yet; every answer waits beside the tracker, nothing lost: "
+        "the next esp write writes them (esp apply --wait as soon as the tracker is free; "
+        "esp pending lists them; esp round --discard drops yours)."
     )
 
 
 def _finish(
     path: Path,
     cfg: Config,
-    agents: list[AgentAnswers],
+    mine: list[WaitingOp],
     rnd: Round | None,
-    journal: Path,
     yes: bool,
     dry_run: bool,
     fmt: Format,
     signer: str | None = None,
 ) -> None:
-    """The summary, the confirmation (unless --yes), then one write; the journal is kept
-    until the write has succeeded. `rnd`: the round just typed (its reading is reused)."""
+    """The summary, the confirmation (unless --yes), then one write of what waits (the
+    round's answers among it). `rnd`: the round just typed (its reading is reused)."""
     from esp_cli.render.round import print_summary, render_result
-    from esp_cli.services.round import apply_answers, archive_journal
+    from esp_cli.services.round import finish_round
 
     read = rnd.table if rnd is not None else None
+    if rnd is not None and rnd.overlay is not None:
+        rnd.overlay.revert()  # the rows as read: the write puts what waits on them itself
+    kept = [] if dry_run else mine
+    also = mine if dry_run else []
     shown = False
     if dry_run or not yes:
-        preview = apply_answers(
-            path, cfg, agents, journal=journal, read=read, dry_run=True, signer=signer
-        )
+        preview = finish_round(path, cfg, kept, read=read, dry_run=True, signer=signer, also=also)
         if dry_run:
             render_result(preview, fmt, summary_shown=False)
-            _kept(journal, "Dry run")
+            _kept("Dry run", dry_run=True)
             return
         shown = fmt is Format.table
         if shown:
@@ -207,15 +237,15 @@ def _finish(
         if not preview.write.changes:
             say("Nothing to write.")
         elif not confirm(f"Write {len(preview.write.changes)} cell(s) to {path.name}? [y/N] "):
-            _kept(journal, "Not confirmed")
+            _kept("Not confirmed")
             return
     try:
-        result = apply_answers(path, cfg, agents, journal=journal, read=read, signer=signer)
+        result = finish_round(path, cfg, kept, read=read, signer=signer)
     except EspError as exc:
         say(f"esp: {exc}")
-        _kept(journal, "Not written")
+        _kept("Not written")
         raise typer.Exit(int(exc.exit_code)) from None
-    result.archived = archive_journal(journal, path, cfg)
     render_result(result, fmt, summary_shown=shown)
+    exit_if_waiting(result.write)
     if result.conflicts or result.not_applied:
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -12,9 +12,12 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     TrackerOpt,
     VerboseOpt,
     config_and_tracker,
+    exit_if_waiting,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -41,6 +44,7 @@ def assign_command(
     ] = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -50,8 +54,10 @@ def assign_command(
     from esp_cli.services.smes import assign_smes
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = assign_smes(tracker_file, cfg, cls, smes or [], dry_run=dry_run)
+    with waiting_allowed(no_wait):
+        result = assign_smes(tracker_file, cfg, cls, smes or [], dry_run=dry_run)
     render_assign(result, fmt)
+    exit_if_waiting(result.write)
 
 
 @sme_app.command("list")

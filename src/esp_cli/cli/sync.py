@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.options import ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_and_tracker
+from esp_cli.cli.options import (
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    NoWaitOpt,
+    TrackerOpt,
+    config_and_tracker,
+    exit_if_waiting,
+    waiting_allowed,
+)
 from esp_cli.errors import ConfigError
 from esp_cli.render import Format
 
@@ -28,6 +37,7 @@ def sync_command(
     tracker: TrackerOpt = None,
     master: FromOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     overwrite: Annotated[
         bool,
         typer.Option(
@@ -49,7 +59,14 @@ def sync_command(
             fix="pass --from MASTER.xlsx or set [tracker] master in esp.toml.",
         )
     source = "--from" if master is not None else f"[tracker] master in {cfg.source}"
-    result = sync_nnumbers(
-        tracker_file, master_path, cfg, dry_run=dry_run, overwrite=overwrite, master_source=source
-    )
+    with waiting_allowed(no_wait):
+        result = sync_nnumbers(
+            tracker_file,
+            master_path,
+            cfg,
+            dry_run=dry_run,
+            overwrite=overwrite,
+            master_source=source,
+        )
     render(result, fmt)
+    exit_if_waiting(result.write)

@@ -13,8 +13,11 @@ from esp_cli.cli.options import (
     ConfigOpt,
     DryRunOpt,
     FormatOpt,
+    NoWaitOpt,
     TrackerOpt,
     config_and_tracker,
+    exit_if_waiting,
+    waiting_allowed,
 )
 from esp_cli.render import Format
 
@@ -45,6 +48,7 @@ def proofs_command(
     by: ByOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -57,12 +61,14 @@ def proofs_command(
     from esp_cli.services.proofs import record_proofs
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    result = record_proofs(
-        folder,
-        tracker_file,
-        cfg,
-        tracking_sheet=tracking_sheet,
-        by=by,
-        dry_run=dry_run,
-    )
+    with waiting_allowed(no_wait):
+        result = record_proofs(
+            folder,
+            tracker_file,
+            cfg,
+            tracking_sheet=tracking_sheet,
+            by=by,
+            dry_run=dry_run,
+        )
     render(result, fmt)
+    exit_if_waiting(result.write, result.sheet_write)

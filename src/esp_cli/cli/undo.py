@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.options import ByOpt, ConfigOpt, DryRunOpt, FormatOpt, TrackerOpt, config_for
+from esp_cli.cli.options import (
+    ByOpt,
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    NoWaitOpt,
+    TrackerOpt,
+    config_for,
+    exit_if_waiting,
+    waiting_allowed,
+)
 from esp_cli.render import Format
 
 
@@ -41,6 +51,7 @@ def undo_command(
     by: ByOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
+    no_wait: NoWaitOpt = False,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -51,13 +62,15 @@ def undo_command(
     from esp_cli.services.undo import undo
 
     cfg = config_for(config)
-    result = undo(
-        cfg.tracker_path(tracker),
-        cfg,
-        op,
-        agent=agent,
-        skip_conflicts=skip_conflicts,
-        by=by,
-        dry_run=dry_run,
-    )
+    with waiting_allowed(no_wait):
+        result = undo(
+            cfg.tracker_path(tracker),
+            cfg,
+            op,
+            agent=agent,
+            skip_conflicts=skip_conflicts,
+            by=by,
+            dry_run=dry_run,
+        )
     render_undo(result, fmt)
+    exit_if_waiting(result.write)

@@ -3,26 +3,22 @@
 `esp round` shows the agents one by one; for each the person types a status or a key. What
 is typed becomes an `Answer`: what it reads as, and its effects on the agent's cells (a line
 appended to Notes or TBT Notes, a value set). The effects are fixed when the answer is typed
-(the note line with its date and signer, Yes as the column spells it), so an answer kept in
-the journal and applied an hour later writes exactly what was typed.
-
-When the round is applied the tracker is read again; `plan_cells` turns an agent's answers
-into the cells to write, checking each cell still holds what was shown. A notes cell may
-have gained lines meanwhile (ours go after them); one whose shown lines are gone, or a value
-cell that now says something else, is a `Conflict`: shown, never overwritten.
+(the note line with its date and signer, Yes as the column spells it), so an answer that
+waits beside the tracker and is written an hour later writes exactly what was typed (each
+answer one unit of the agent's waiting operation: esp_cli.core.waiting). The journal an
+older esp kept of a round (one JSON line per agent) is read here too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from esp_cli.core.dayphrase import FORMS, NotADay, parse_day_phrase
-from esp_cli.core.notes import appended, lines_of
 from esp_cli.core.values import Unreadable, us_phone
 
 # ------------------------------------------------------------------------- what is typed
@@ -346,78 +342,6 @@ def decode(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"date"}:
         return date.fromisoformat(value["date"])
     return value
-
-
-# --------------------------------------------------------------------------- planning
-
-
-@dataclass(frozen=True)
-class CellPlan:
-    key: str
-    new: Any
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A cell that no longer holds what was shown: not written."""
-
-    key: str
-    shown: Any  # token
-    now: Any  # token
-    wanted: Any  # what the answers would have written (a line, or a value)
-
-
-def _text(raw: Any) -> str:
-    return raw if isinstance(raw, str) else ""
-
-
-def _same_line(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def lines_kept(shown: Any, now: Any) -> bool:
-    """Does a notes cell still hold every line it held when shown (lines added meanwhile
-    are fine)?"""
-    current = lines_of(_text(now))
-    return all(any(_same_line(old, new) for new in current) for old in lines_of(_text(shown)))
-
-
-def plan_cells(
-    answers: Iterable[Answer], shown: Mapping[str, Any], current: Mapping[str, Any]
-) -> tuple[list[CellPlan], list[Conflict]]:
-    """The cells one agent's answers write, given what was shown (tokens) and what the cells
-    hold now (raw values), and the conflicts. A line already in its cell is not added again;
-    a value the cell already holds is not written."""
-    appends: dict[str, list[str]] = {}
-    sets: dict[str, Any] = {}
-    for answer in answers:
-        for effect in answer.effects:
-            if effect.op is Op.APPEND:
-                appends.setdefault(effect.key, []).append(effect.value)
-            else:
-                sets[effect.key] = effect.value
-    cells: list[CellPlan] = []
-    conflicts: list[Conflict] = []
-    for key, lines in appends.items():
-        now = current.get(key)
-        if not lines_kept(shown.get(key), now):
-            conflicts.append(Conflict(key, shown.get(key), token(now), "\n".join(lines)))
-            continue
-        before = _text(now)
-        text = before
-        for line in lines:
-            text = appended(text, line) or text
-        if text != before:
-            cells.append(CellPlan(key, text))
-    for key, value in sets.items():
-        now = token(current.get(key))
-        if now == token(value):
-            continue
-        if now != shown.get(key):
-            conflicts.append(Conflict(key, shown.get(key), now, value))
-            continue
-        cells.append(CellPlan(key, value))
-    return cells, conflicts
 
 
 def answer_fields(answer: Answer) -> dict[str, Any]:

@@ -187,12 +187,32 @@ class WriteReport:
     added_columns: list[AddedColumn] = field(metadata=as_json(hidden=True))
     dry_run: bool
     backup: Path | None = None  # None: nothing was written
-    op: str | None = None  # the operation recorded in the history log
+    # The operation recorded in the history log; for a change that waits, the waiting
+    # operation's id (the log records it under the same id once it is written).
+    op: str | None = None
+    # Why the change waits beside the tracker ("open in Excel by Keisha Grant"); None: it
+    # did not wait.
+    waiting: str | None = field(default=None, metadata=as_json(hidden=True))
+    # The changes that waited beside the tracker and were written with this one (their
+    # operations), and those still waiting because a cell of theirs conflicts.
+    waiting_written: list[str] = field(default_factory=list, metadata=as_json(after="status"))
+    waiting_held: list[str] = field(default_factory=list, metadata=as_json(after="waiting_written"))
 
     @property
     @exported(key="added_columns", after="changes")
     def added_column_labels(self) -> list[str]:
         return [str(a) for a in self.added_columns]
+
+    @property
+    @exported(after="op")
+    def status(self) -> str:
+        """written; waiting (nothing written yet, nothing lost: the change waits beside the
+        busy tracker); dry_run; or unchanged (nothing to write)."""
+        if self.dry_run:
+            return "dry_run"
+        if self.waiting is not None:
+            return "waiting"
+        return "written" if self.backup is not None else "unchanged"
 
 
 @dataclass(frozen=True)

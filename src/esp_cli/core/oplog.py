@@ -19,6 +19,8 @@ from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import ErrorValue, Unreadable, parse_yes_no
 
 WRITE, UNDO, OUTSIDE = "write", "undo", "outside"
+# A change that waited beside a busy tracker and was discarded unwritten (esp pending drop).
+DROPPED = "dropped"
 WRITTEN, PENDING = "written", "pending"  # the same length: one is written over the other
 
 # The command line as typed, set once by the CLI for the command being run; the write
@@ -105,7 +107,7 @@ class CellRecord:
     """One cell an operation changed: where, whose, before and after (typed values), and
     the cell's XML before it (None: there was no cell). A cell of an agent's row also
     records the agent's Agent ID and e-mail as they were (maybe empty), so the row can be
-    found again after a sort (services.agents.RowFinder); None: a cell written by
+    found again after a sort (workbook.finder.RowFinder); None: a cell written by
     address, or recorded before esp kept them.
 
     As esp history shows it (JSON): sheet, cell, agent, class, column, before and after
@@ -124,6 +126,9 @@ class CellRecord:
     email: str | None = field(default=None, metadata=as_json(hidden=True))
     # With the ID and e-mail, tells namesakes apart; None in an entry recorded before.
     n_number: str | None = field(default=None, metadata=as_json(hidden=True))
+    # An earlier entry of the same write (a change that waited) changed the cell first:
+    # `before_xml` is not recorded, and an undo writes the value back.
+    chained: bool = field(default=False, metadata=as_json(hidden=True))
 
     @property
     @exported(key="before", after="column")
@@ -171,6 +176,7 @@ class CellRecord:
                 else {}
             ),
             **({"n_number": self.n_number} if self.n_number is not None else {}),
+            **({"chained": True} if self.chained else {}),
         }
 
     @classmethod
@@ -188,6 +194,7 @@ class CellRecord:
             agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
             email=None if d.get("agent_id") is None else str(d.get("email") or ""),
             n_number=None if d.get("n_number") is None else str(d["n_number"]),
+            chained=bool(d.get("chained")),
         )
 
 
@@ -260,6 +267,12 @@ class Operation:
     cell_json: Iterable[dict[str, Any]] | None = field(
         default=None, compare=False, repr=False, metadata=as_json(hidden=True)
     )
+    # A change that waited beside the busy tracker: when it was written (`time` is when it
+    # was made); None for a change written when it was made.
+    written_at: datetime | None = field(default=None, metadata=as_json(hidden=True))
+    # The waiting operations this write wrote as its own (esp round's answers, kept as they
+    # were typed): written once, as the log says.
+    wrote_waiting: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
     # A write's: each part of the package it wrote, as "CRC-32:size" (from the zip's
     # directory), so the next write tells which parts a save outside esp changed.
     parts: dict[str, str] = field(
@@ -275,6 +288,11 @@ class Operation:
         return self.time.isoformat(timespec="seconds")
 
     @property
+    @exported(key="written_at", after="time")
+    def written_stamp(self) -> str | None:
+        return None if self.written_at is None else self.written_at.isoformat(timespec="seconds")
+
+    @property
     def who(self) -> str:
         if self.signer and self.signer != self.login:
             return f"{self.signer} ({self.login})"
@@ -286,6 +304,11 @@ class Operation:
             "kind": self.kind,
             "state": self.state,  # right after the kind: changed in place (see Recorder)
             "time": self.time.isoformat(timespec="seconds"),
+            **(
+                {"written_at": self.written_at.isoformat(timespec="seconds")}
+                if self.written_at is not None
+                else {}
+            ),
             "signer": self.signer,
             "login": self.login,
             "machine": self.machine,
@@ -295,6 +318,7 @@ class Operation:
             "digest_after": self.digest_after,
             "backup": self.backup,
             "undoes": self.undoes,
+            **({"wrote_waiting": list(self.wrote_waiting)} if self.wrote_waiting else {}),
             "note": self.note,
             "cells_omitted": self.cells_omitted,
             "added_columns": [
@@ -340,6 +364,10 @@ class Operation:
             cells_omitted=int(d.get("cells_omitted") or 0),
             state=str(d.get("state") or WRITTEN),
             line=line,
+            written_at=(
+                None if d.get("written_at") is None else datetime.fromisoformat(d["written_at"])
+            ),
+            wrote_waiting=tuple(str(i) for i in d.get("wrote_waiting") or ()),
             parts={str(k): str(v) for k, v in (d.get("parts") or {}).items()},
             diff=Diff.from_json(d["diff"]) if d.get("diff") else None,
         )

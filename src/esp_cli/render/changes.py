@@ -55,19 +55,68 @@ def say_signed(signer: Signer | None) -> None:
         say(f"Signed: {signer.name} (from {signer.source})")
 
 
+def changed_verb(write: WriteReport, verb: str = "change", done: str = "changed") -> str:
+    """How a table's title says what happens to the cells: "Would change" (a dry run),
+    "Waiting to change" (the tracker is busy), else `done` ("Changed")."""
+    if write.dry_run:
+        return f"Would {verb}"
+    if write.status == "waiting":
+        return f"Waiting to {verb}"
+    return done[:1].upper() + done[1:]
+
+
+def say_waiting(write: WriteReport) -> None:
+    """The one line of a change that waits: who has the tracker, the operation, and how it
+    will be written."""
+    name = write.tracker.name
+    if write.op is None:
+        say(
+            f"{name} is {write.waiting}: nothing of this command to write; the changes "
+            "waiting beside it still wait (esp pending lists them)."
+        )
+        return
+    n = len(write.changes)
+    say(
+        f"Nothing written yet: {name} is {write.waiting}. {n} cell(s) wait beside it as "
+        f"operation {write.op}, written by the next esp write that finds it free "
+        "(esp apply --wait writes it as soon as it is; esp pending lists what waits)."
+    )
+
+
 def say_written(write: WriteReport, done: str = "already says so") -> None:
-    """The last word on stderr: what was (or would be) written, and where the backup is."""
+    """The last word on stderr: what was (or would be) written, and where the backup is;
+    or that it waits beside the busy tracker."""
     n = len(write.changes)
     for added in write.added_columns:
         why = f" ({added.note})" if added.note else ""
-        say(f"{'Would add' if write.dry_run else 'Added'} column {added}{why}.")
+        verb = "Would add" if write.dry_run or write.status == "waiting" else "Added"
+        say(f"{verb} column {added}{why}.")
     if write.dry_run:
         say(f"Dry run: {n} cell(s) would change; {write.tracker} was not written.")
+    elif write.status == "waiting":
+        say_waiting(write)
+        return
+    elif write.backup and not n and write.waiting_written:
+        say(f"{write.tracker} {done}; backup: {write.backup}.")
     elif write.backup:
         op = f"; undo with: esp undo {write.op}" if write.op else ""
         say(f"Wrote {n} cell(s) to {write.tracker} (backup: {write.backup}{op}).")
     else:
         say(f"{write.tracker} {done}; nothing written.")
+    say_waiting_written(write)
+
+
+def say_waiting_written(write: WriteReport) -> None:
+    """The changes that waited and were written with this one, and those still waiting."""
+    if write.waiting_written:
+        ops = ", ".join(write.waiting_written)
+        say(f"Also wrote {len(write.waiting_written)} change(s) that waited beside it: {ops}.")
+    if write.waiting_held:
+        ops = ", ".join(write.waiting_held)
+        say(
+            f"{len(write.waiting_held)} waiting change(s) conflict with the tracker and still "
+            f"wait ({ops}): esp pending shows both values."
+        )
 
 
 def emit_agent_changes(result: Any, write: WriteReport, agent: AgentRef, fmt: Format) -> None:
@@ -79,5 +128,4 @@ def emit_agent_changes(result: Any, write: WriteReport, agent: AgentRef, fmt: Fo
     elif fmt is Format.csv:
         write_csv(changes, CHANGE_COLUMNS)
     else:
-        verb = "Would change" if write.dry_run else "Changed"
-        print_changes(f"{verb} {len(changes)} cell(s) for {agent.name}", changes)
+        print_changes(f"{changed_verb(write)} {len(changes)} cell(s) for {agent.name}", changes)

@@ -75,5 +75,5 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
         ax.legend(loc="upper left", ncols=3, bbox_to_anchor=(0, 1.16), borderaxespad=0)
         fig.subplots_adjust(left=0.095, right=0.985, top=0.86, bottom=0.16)
         buf = io.BytesIO()
-        canvas.print_png(buf, metadata={"Software": None})  # type: ignore[no-untyped-call]
+        canvas.print_png(buf, metadata={"Software": None})  # type: ignore[no-untyped-call,unused-ignore]
     return buf.getvalue()

@@ -153,6 +153,14 @@ def not_evaluated_line(report: EodReport) -> str:
     return f"{n} agent{'s' if n != 1 else ''} could not be evaluated; the team is checking."
 
 
+def waiting_line(report: EodReport) -> str:
+    n = len(report.waiting)
+    return (
+        f"Counted with {n} change{'s' if n != 1 else ''} still waiting beside the tracker "
+        "(it was open or busy): made, not yet in the workbook."
+    )
+
+
 def headline(report: EodReport) -> str:
     t = report.totals
     return (
@@ -188,6 +196,8 @@ def render_text(
     title = subject(report.day, report.scope)
     out = [*greeting.splitlines(), ""] if greeting else []
     out += [title, "=" * len(title), "", headline(report), ""]
+    if report.waiting:
+        out += [waiting_line(report), ""]
     if top is not None:
         out += [*top.text, ""]
     out += _text_table(SUMMARY_HEADERS, [summary_row(c) for c in [*report.classes, report.totals]])
@@ -236,6 +246,8 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
     out = [f"# {subject(report.day, report.scope)}", "", headline(report), ""]
+    if report.waiting:
+        out += [waiting_line(report), ""]
     rows = [summary_row(c) for c in report.classes]
     rows.append([f"**{c}**" for c in summary_row(report.totals)])
     out += _md_table(SUMMARY_HEADERS, rows)
@@ -435,6 +447,7 @@ def render_html(
     parts += [
         text_row(subject(report.day, report.scope), _TITLE),
         text_row(headline(report)),
+        *([text_row(waiting_line(report))] if report.waiting else []),
         *(top.html if top is not None else ()),
         heading_row("Completion by class"),
         text_row(
@@ -577,6 +590,8 @@ def show(
 def print_report(report: EodReport, known_access: Sequence[str]) -> None:
     """The report as tables on a terminal, under its headline."""
     write_lines(f"{subject(report.day, report.scope)}: {headline(report)}", style.HEADER)
+    if report.waiting:
+        say(waiting_line(report))
     print_table(
         f"TBT completion, {report.day:%a %m/%d/%Y}"
         + (f" — {report.scope}" if report.scope else ""),

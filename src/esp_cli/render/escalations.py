@@ -33,7 +33,7 @@ from esp_cli.render import (
     write_json,
     write_lines,
 )
-from esp_cli.render.changes import say_written
+from esp_cli.render.changes import changed_verb, say_written
 from esp_cli.render.style import overdue_style
 from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
 
@@ -137,7 +137,17 @@ def render(
         _render_todo(result, fmt, group)
     else:
         _render_status(result, fmt)
+    if result.waiting:
+        say(
+            f"Counted with {len(result.waiting)} change(s) waiting beside the tracker, not yet "
+            "in the workbook (agents marked *; esp pending lists them)."
+        )
     _render_write(result, fmt)
+
+
+def _name(agent: AgentRef, waiting: Sequence[str]) -> str:
+    """The agent's name, marked * when changes waiting beside the tracker are counted."""
+    return f"{agent.name} *" if waiting else agent.name
 
 
 def headline(text: str) -> None:
@@ -300,7 +310,7 @@ def _render_by_agent(result: EscalationsResult) -> None:
             ["Agent", "Class", "Row", "Due", "When", "To do"],
             [
                 (
-                    u.agent.name,
+                    _name(u.agent, u.first.waiting),
                     u.agent.cls,
                     _where(u.agent, many),
                     u.first.due,
@@ -357,7 +367,7 @@ def _render_by_step(result: EscalationsResult) -> None:
             ["Agent", "Class", "Row", "Due", "Overdue", *(["Detail"] if with_detail else [])],
             [
                 (
-                    i.agent.name,
+                    _name(i.agent, i.waiting),
                     i.agent.cls,
                     _where(i.agent, many),
                     i.due,
@@ -375,7 +385,7 @@ def _render_by_step(result: EscalationsResult) -> None:
         [
             (
                 action_words(i.action, capital=True),
-                i.agent.name,
+                _name(i.agent, i.waiting),
                 i.agent.cls,
                 _where(i.agent, many),
                 i.due,
@@ -436,7 +446,7 @@ def _status_row(s: AgentStatus, many: bool) -> Sequence[Any]:
     projected = ev.next_step_if_recorded_today
     days = ev.business_days_overdue
     return (
-        s.agent.name,
+        _name(s.agent, s.waiting),
         s.agent.cls,
         _where(s.agent, many),
         Styled(status_words(s.status), _STATUS_STYLES.get(s.status)),
@@ -455,7 +465,7 @@ def _render_write(result: EscalationsResult, fmt: Format) -> None:
         return
     write = result.write
     changes = write.changes
-    verb = "Would change" if write.dry_run else "Changed"
+    verb = changed_verb(write)
     if fmt is Format.table:
         shown = changes[:MAX_CHANGES_SHOWN]
         more = len(changes) - len(shown)

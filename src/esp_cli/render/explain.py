@@ -36,11 +36,18 @@ def render(result: Explanation, fmt: Format) -> None:
                 c.header,
                 c.address or "(no column)",
                 text_of(c.raw) if c.raw is not None else None,
-                _read_as(c),
+                _read_as(c) if c.waiting is None else f"{show(_read_as(c))} (waiting: {c.waiting})",
             )
             for c in result.cells
         ],
     )
+    for w in result.waiting:
+        verb = "adds" if w.action == "append" else "→"
+        when = w.made[:16].replace("T", " ")
+        typer.echo(
+            f"Counted, not yet in the workbook: {w.column} {verb} {show(w.cell.value)} "
+            f"(waiting as {w.op}: {w.who}, {when}, {w.command or 'esp'})."
+        )
     if result.evaluation.unchecked or result.evaluation.inconsistencies:
         say(f"{result.agent.name}: the tracker has gaps or contradictions; see above.")
 

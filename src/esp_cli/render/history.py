@@ -114,12 +114,12 @@ def render_agent_history(result: AgentHistoryResult, fmt: Format) -> None:
             ["When", "Op", "Who", "Cell", "Column", "Before → After"],
             [
                 (
-                    ch.op.time.strftime("%m/%d/%Y %H:%M"),
+                    ch.op.time.strftime("%m/%d/%Y %H:%M") + (" (waiting)" if ch.waiting else ""),
                     ch.op.op,
                     ch.op.who if ch.op.kind != "outside" else "changed outside esp",
                     ch.cell.cell,
                     ch.cell.column,
-                    before_after(_as_change(ch.cell)),
+                    f"adds: {ch.cell.after}" if ch.appends else before_after(_as_change(ch.cell)),
                 )
                 for ch in changes
             ],

@@ -142,6 +142,14 @@ def title(report: KpiReport) -> str:
     return f"Leadership KPIs, {period(report)}" + (f" — {report.scope}" if report.scope else "")
 
 
+def waiting_line(report: KpiReport) -> str:
+    n = len(report.waiting)
+    return (
+        f"Counted with {n} change{'s' if n != 1 else ''} still waiting beside the tracker "
+        "(it was open or busy): made, not yet in the workbook."
+    )
+
+
 def headline(report: KpiReport) -> str:
     o = report.overall
     done = (
@@ -240,6 +248,8 @@ def show(report: KpiReport, fmt: Format) -> None:
 def print_report(report: KpiReport) -> None:
     """The KPIs as tables on a terminal, under their headline."""
     write_lines(f"{title(report)}: {headline(report)}", style.HEADER)
+    if report.waiting:
+        write_lines(waiting_line(report))
     rows = [*report.classes, report.overall]
     print_table(f"As of {report.end:%a %m/%d/%Y}", STATUS_HEADERS, [status_row(f) for f in rows])
     print_table(

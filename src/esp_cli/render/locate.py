@@ -9,6 +9,7 @@ from datetime import date
 
 from esp_cli.core.model import Letter
 from esp_cli.render import Format, print_table, say, say_findings, write_json
+from esp_cli.render.changes import changed_verb, say_waiting, say_waiting_written
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
 from esp_cli.render.mail import say_mailed
 from esp_cli.results.locate import LocateCase, LocateResult
@@ -110,9 +111,12 @@ def render(
     for c in result.cases:
         if not c.screenshots and result.screenshots_dir is not None:
             say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
-    verb = "Would set" if result.write.dry_run else "Set"
+    verb = changed_verb(result.write, "set", "set")
     for change in result.write.changes:
         say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
-    if result.write.backup is not None:
+    if result.write.status == "waiting":
+        say_waiting(result.write)
+    elif result.write.backup is not None:
         op = f"; undo with: esp undo {result.write.op}" if result.write.op else ""
         say(f"Wrote {len(result.write.changes)} cell(s) (backup: {result.write.backup}{op}).")
+        say_waiting_written(result.write)

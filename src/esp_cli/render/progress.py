@@ -122,3 +122,8 @@ def render_missing(result: MissingResult, fmt: Format, verbose: bool = False) ->
         f"{day}{scope_note(result.cls, result.sme)}; "
         f"{len(result.missing)} did not."
     )
+    if result.waiting:
+        say(
+            f"Counted with {len(result.waiting)} change(s) waiting beside the tracker, not yet "
+            "in the workbook (esp pending lists them)."
+        )

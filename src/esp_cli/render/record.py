@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from esp_cli.core.rules import fmt_day
 from esp_cli.render import Format, say, show
-from esp_cli.render.changes import emit_agent_changes, say_signed, say_written
+from esp_cli.render.changes import (
+    emit_agent_changes,
+    say_signed,
+    say_waiting_written,
+    say_written,
+)
 from esp_cli.results.record import RecordResult
 
 
@@ -42,5 +47,6 @@ def render(result: RecordResult, fmt: Format) -> None:
             + (f"; undo with: esp undo {write.op}" if write.op else "")
             + ")."
         )
+        say_waiting_written(write)
     else:
         say_written(write)

@@ -220,9 +220,19 @@ def render_result(result: RoundResult, fmt: Format, *, summary_shown: bool) -> N
         print_summary(result)
     if fmt is not Format.table:
         say_problems(result)
-    say_written(result.write)
-    op = result.write.op
-    if op is not None and result.write.changes and not result.write.dry_run:
-        say(f"One agent's cells only: esp undo {op} --agent NAME.")
-    if result.archived is not None and (result.conflicts or result.not_applied):
-        say(f"The round's journal is kept in {result.archived}.")
+    write = result.write
+    if write.status == "waiting":
+        say(
+            f"Nothing written yet: {result.tracker.name} is {write.waiting}; the round's "
+            f"answers for {result.agents} agent(s) wait beside it, nothing lost. The next esp "
+            "write that finds it free writes them (esp apply --wait as soon as it is)."
+        )
+        return
+    say_written(write)
+    if write.op is not None and write.changes and not write.dry_run:
+        say(f"One agent's cells only: esp undo {write.op} --agent NAME.")
+    if result.conflicts or result.not_applied:
+        say(
+            "The answers of those agents wait on beside the tracker: esp apply "
+            "--skip-conflicts writes the rest of them, esp pending drop OP discards them."
+        )

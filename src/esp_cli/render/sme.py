@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.render import Format, print_table, say, say_findings, write_csv, write_json
-from esp_cli.render.changes import print_changes, say_written
+from esp_cli.render.changes import changed_verb, print_changes, say_written
 from esp_cli.results.smes import AssignResult, SmeListResult
 
 
@@ -13,7 +13,7 @@ def render_assign(result: AssignResult, fmt: Format) -> None:
     elif fmt is Format.csv:
         write_csv(result.assignments, ["agent", "sheet", "row", "before", "sme", "changed"])
     else:
-        verb = "Would change" if result.write.dry_run else "Changed"
+        verb = changed_verb(result.write)
         print_changes(
             f"{verb} {len(result.write.changes)} TBT SME cell(s) in class {result.cls}",
             result.write.changes,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
-from esp_cli.render.changes import say_written
+from esp_cli.render.changes import changed_verb, say_written
 from esp_cli.results.sync import SyncResult
 
 
@@ -24,7 +24,7 @@ def render(result: SyncResult, fmt: Format) -> None:
             rows, ["kind", "sheet", "cell", "agent", "class", "column", "old", "new", "reason"]
         )
     else:
-        verb = "Would change" if result.write.dry_run else "Changed"
+        verb = changed_verb(result.write)
         print_table(
             f"{verb} {len(result.write.changes)} cell(s)",
             ["Cell", "Agent", "Class", "Column", "Before → After"],

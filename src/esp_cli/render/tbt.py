@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
+    changed_verb,
     print_changes,
     say_signed,
     say_written,
@@ -43,7 +44,7 @@ def render(result: ProofsResult, fmt: Format) -> None:
             [(_shown(r.file, r.mail), r.reason) for r in result.rejected],
         )
         print_changes(
-            f"{'Would change' if result.write.dry_run else 'Changed'} "
+            f"{changed_verb(result.write)} "
             f"{len(result.write.changes)} cell(s) in {result.write.tracker.name}",
             result.write.changes,
             with_agent=True,

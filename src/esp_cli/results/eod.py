@@ -105,6 +105,9 @@ class EodReport:
     not_reported: list[tuple[str, str]] = field(metadata=as_json(hidden=True))
     findings: list[Finding] = field(metadata=as_json(hidden=True))
     problems: list[DataProblem] = field(default_factory=list)
+    # The changes waiting beside the tracker counted in the report (their operations): not
+    # yet in the workbook.
+    waiting: list[str] = field(default_factory=list)
     # "class AET-1109", "TBT SME Keisha Grant": whose agents only.
     scope: str | None = field(
         default=None, metadata=as_json(omit_none=True, none_if_empty=True, after="date")

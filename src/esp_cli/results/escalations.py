@@ -29,6 +29,9 @@ class AgentStatus:
     evaluation: Evaluation = field(metadata=as_json(hidden=True))
     computed: ComputedCells = field(metadata=as_json(hidden=True))
     as_of: date = field(metadata=as_json(hidden=True))
+    # The changes waiting beside the tracker (their operations) counted in this agent's
+    # row: not yet in the workbook.
+    waiting: tuple[str, ...] = field(default=(), metadata=as_json(after="unchecked"))
 
     @property
     @exported(after="row", none_if_empty=True)
@@ -148,6 +151,8 @@ class TodoItem:
     business_days_overdue: int
     detail: str
     lookahead: bool = field(metadata=as_json(after="business_days_overdue"))
+    # The waiting changes counted in the agent's row (not yet in the workbook).
+    waiting: tuple[str, ...] = field(default=(), metadata=as_json(after="email"))
 
     @property
     @exported(none_if_empty=True)
@@ -173,6 +178,11 @@ class EscalationsResult:
     write: WriteReport
     wrote: bool  # --write (or --dry-run) was asked for: `write` lists the computed cells
     sme: str | None = None  # --sme: only that TBT SME's agents
+
+    @property
+    def waiting(self) -> list[str]:
+        """The waiting changes counted (their operations), oldest first."""
+        return list(dict.fromkeys(op for s in self.statuses for op in s.waiting))
 
     @property
     def outstanding(self) -> list[AgentStatus]:

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.core.model import AgentRef
+from esp_cli.core.oplog import tag
 from esp_cli.core.rules import Evaluation
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import text_of
+from esp_cli.core.waiting import WaitingCell
 from esp_cli.results.escalations import AgentStatus, ComputedCells
 
 
@@ -28,12 +30,42 @@ class CellView:
     raw: Any = field(metadata=as_json(hidden=True))
     value: Any  # the parsed value, None when empty or unreadable
     unreadable: bool
+    # The waiting change (its operation) counted in this cell: not yet in the workbook.
+    waiting: str | None = None
 
     @property
     @exported(key="raw", after="cell")
     def typed(self) -> str | None:
         """The value as typed, as text."""
         return text_of(self.raw) if self.raw is not None else None
+
+
+@dataclass(frozen=True)
+class WaitingChange:
+    """A change waiting beside the tracker for this agent, counted in the explanation."""
+
+    op: str
+    time: datetime = field(metadata=as_json(hidden=True))
+    who: str
+    command: str
+    column: str
+    cell: WaitingCell = field(metadata=as_json(hidden=True))
+
+    @property
+    @exported(key="time", after="op")
+    def made(self) -> str:
+        return self.time.isoformat(timespec="seconds")
+
+    @property
+    @exported(after="column")
+    def action(self) -> str:
+        return self.cell.action
+
+    @property
+    @exported(after="action")
+    def value(self) -> Any:
+        """What it writes: the note line appended, or the value set."""
+        return tag(self.cell.value)
 
 
 @dataclass
@@ -49,6 +81,8 @@ class Explanation:
     evaluation: Evaluation = field(metadata=as_json(hidden=True))
     computed: ComputedCells = field(metadata=as_json(hidden=True))
     cells: list[CellView]
+    # The changes waiting beside the tracker counted for this agent (not yet in it).
+    waiting: list[WaitingChange] = field(default_factory=list)
 
     @property
     @exported(after="", flat=True)

@@ -23,19 +23,26 @@ class HistoryResult:
     # op -> the undo in effect that undid it.
     undone_by: dict[str, str] = field(metadata=as_json(hidden=True))
     warnings: list[str]
+    # The operations among `operations` still waiting beside the tracker (not yet in it).
+    waiting: set[str] = field(default_factory=set, metadata=as_json(hidden=True))
 
     @property
     @exported(key="operations", after="log")
     def shown(self) -> list[ShownOperation]:
-        return [ShownOperation(op, self.undone_by.get(op.op)) for op in self.operations]
+        return [
+            ShownOperation(op, self.undone_by.get(op.op), op.op in self.waiting)
+            for op in self.operations
+        ]
 
 
 @dataclass(frozen=True)
 class ShownOperation:
-    """An operation as esp history lists it: the entry and the undo that undid it."""
+    """An operation as esp history lists it: the entry, the undo that undid it, and whether
+    it still waits beside the tracker (made, not yet in the workbook)."""
 
     op: Operation = field(metadata=as_json(flat=True))
     undone_by: str | None
+    waiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,10 @@ class AgentChange:
 
     op: Operation = field(metadata=as_json(hidden=True))
     cell: CellRecord = field(metadata=as_json(flat=True))
+    # Still waiting beside the tracker: made, not yet in the workbook.
+    waiting: bool = False
+    # A waiting note line: `cell.after` is the line it appends, not the cell's text.
+    appends: bool = field(default=False, metadata=as_json(hidden=True))
 
     @property
     @exported(key="op", after="")

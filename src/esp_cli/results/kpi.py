@@ -16,7 +16,7 @@ class KpiReport:
     """As JSON: {"from", "to", "overall": {...}, "classes": [{"class", ...}], "trend":
     [{"date", "open", "completed", "behind_target"}], "findings": [{"agent", "class",
     "cell", "kind", "message"}]} (and "scope" after "to" for one class's or one TBT SME's
-    agents)."""
+    agents; "waiting": [op, ...] when changes waiting beside a busy tracker are counted)."""
 
     tracker: Path = field(metadata=as_json(hidden=True))
     start: date = field(metadata=as_json(key="from"))
@@ -30,6 +30,11 @@ class KpiReport:
     scope: str | None = field(
         default=None, metadata=as_json(omit_none=True, none_if_empty=True, after="to")
     )
+    # The changes waiting beside a busy tracker counted in the figures (their operations):
+    # not yet in the workbook. Left out when none.
+    waiting: list[str] = field(
+        default_factory=list, metadata=as_json(omit_none=True, none_if_empty=True)
+    )
 
     @classmethod
     def of(
@@ -38,6 +43,7 @@ class KpiReport:
         figures: Kpis,
         cell_findings: list[Finding],
         scope: str | None = None,
+        waiting: list[str] | None = None,
     ) -> KpiReport:
         return cls(
             tracker,
@@ -49,6 +55,7 @@ class KpiReport:
             figures.findings,
             cell_findings,
             scope,
+            list(waiting or ()),
         )
 
     @property

@@ -125,6 +125,9 @@ class MissingResult:
     cls: str | None = field(default=None, metadata=as_json(key="class", after="date"))
     # --sme: only that TBT SME's agents (as the tracker spells it).
     sme: str | None = field(default=None, metadata=as_json(key="tbt_sme", after="class"))
+    # The changes waiting beside the tracker counted (their operations): a self-report
+    # imported while the tracker was open counts as reported, not yet in the workbook.
+    waiting: list[str] = field(default_factory=list)
 
     @property
     @exported(key="not_started", after="missing")

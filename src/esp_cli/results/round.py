@@ -64,18 +64,16 @@ class NotApplied:
 @dataclass
 class RoundResult:
     tracker: Path
-    # Where the answers were kept while typed.
+    # Where the answers wait while typed (the tracker's waiting changes' folder).
     journal: Path = field(metadata=as_json(hidden=True))
     agents: int  # agents with answers
     answers: int
     conflicts: list[RoundConflict]
     not_applied: list[NotApplied]
     write: WriteReport = field(metadata=as_json(flat=True))
-    # The journal, once applied.
-    archived: Path | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="journal", after="not_applied")
     def kept_in(self) -> Path:
-        """Where the answers are now: the journal, or where it was set aside."""
-        return self.archived or self.journal
+        """Where the answers waited as they were typed."""
+        return self.journal

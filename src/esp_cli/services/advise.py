@@ -52,7 +52,7 @@ from esp_cli.core.advice import (
 )
 from esp_cli.core.model import Letter
 from esp_cli.core.names import file_stem
-from esp_cli.core.notes import NoteKind, appended, format_line
+from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
 from esp_cli.errors import (
@@ -306,11 +306,9 @@ def _plan_notes(run: _Run, s: WriteSession) -> None:
     """Every Advised line of the run, appended to each agent's Notes in one change."""
     for row, lines in run._lines.values():
         old = cell_text(row, NOTES.column_key, s.table.sheet(row.sheet))
-        new = old
         for line in lines:
-            new = appended(new, line) or new
-        if new != old:
-            s.plan.set(row, NOTES.column_key, new)
+            with s.plan.unit():  # each message's line on its own, should it wait
+                s.plan.append(row, NOTES.column_key, line, old)
     s.plan.sort()
 
 

@@ -11,19 +11,19 @@ one of several on a person's behalf.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key, name_words
 from esp_cli.core.names import name_tokens as name_tokens
 from esp_cli.core.names import same_person as same_person
 from esp_cli.core.values import email_key, id_key
 from esp_cli.errors import AgentNotFoundError, UsageError
+from esp_cli.workbook.finder import RowFinder as RowFinder
+from esp_cli.workbook.finder import class_key as class_key
 from esp_cli.workbook.tracker import Row, Table
 
 # The columns find_agent looks at: read them (read_table(keys=...)) before calling it.
@@ -78,11 +78,6 @@ def describe(row: Row) -> str:
     where = f"{row.sheet}!row {row.row}"
     cls = f"class {row.cls}" if row.cls else "no class"
     return f"{row.label()} — {cls}, {where}" + (f" ({', '.join(ids)})" if ids else "")
-
-
-def class_key(text: str) -> str:
-    """A class as typed ('AET-1109 ', 'aet-1109') -> one key."""
-    return " ".join(text.split()).casefold()
 
 
 def scope_words(cls: str | None, sme_name: str | None) -> str | None:
@@ -291,98 +286,6 @@ def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     raise AgentLookupError(
         query, closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
     )
-
-
-# -- finding a recorded agent again -----------------------------------------------------------
-
-
-class RowFinder:
-    """Finds the row of an agent recorded earlier (in the operation log, a round's journal)
-    after the rows may have moved — a sort in Excel, rows inserted or deleted — by who the
-    agent is, never by where the agent was: by Agent ID, else by e-mail, else by name within
-    the class, the first of these recorded for the agent that some row has. A row whose own
-    Agent ID or e-mail differs from the one recorded is another person, whatever its name.
-    When no row, or more than one, answers to the agent, there is no answer: the caller
-    refuses rather than guess (values repeat between agents, so a value proves nothing)."""
-
-    def __init__(self, table: Table) -> None:
-        self.table = table
-        self._ids: dict[str, list[Row]] | None = None
-        self._emails: dict[str, list[Row]] = {}
-        self._nnums: dict[str, list[Row]] = {}
-        self._names: dict[tuple[str, str], list[Row]] = {}
-
-    def _index(self) -> None:
-        self._ids = {}
-        for row in self.table.rows():
-            if row.text("agent_id") and "agent_id" not in row.unreadable:
-                self._ids.setdefault(id_key(row.text("agent_id")), []).append(row)
-            if row.text("email") and "email" not in row.unreadable:
-                self._emails.setdefault(email_key(row.text("email")), []).append(row)
-            if row.text("n_number") and "n_number" not in row.unreadable:
-                self._nnums.setdefault(id_key(row.text("n_number")), []).append(row)
-            if row.name:
-                self._names.setdefault((class_key(row.cls), name_key(row.name)), []).append(row)
-
-    def find(self, who: AgentRef) -> tuple[Row | None, str]:
-        """The agent's row, or None and why not (a phrase: "no row has it any more")."""
-        if self._ids is None:
-            self._index()
-        assert self._ids is not None
-        wanted_id, wanted_mail = id_key(who.agent_id), email_key(who.email)
-        wanted_n = id_key(who.n_number)
-        tries: list[tuple[str, list[Row]]] = []
-        if wanted_id:
-            tries.append((f"Agent ID {who.agent_id.strip()}", self._ids.get(wanted_id, [])))
-        if wanted_mail:
-            tries.append((f"e-mail {who.email.strip()}", self._emails.get(wanted_mail, [])))
-        if wanted_n:
-            tries.append((f"N Number {who.n_number.strip()}", self._nnums.get(wanted_n, [])))
-        if who.name and name_key(who.name):
-            in_class = f" in class {' '.join(who.cls.split())}" if who.cls.strip() else ""
-            named = self._names.get((class_key(who.cls), name_key(who.name)), [])
-            tries.append((f"name{in_class}", named))
-        for i, (what, rows) in enumerate(tries):
-            found = [r for r in rows if not _contradicts(r, wanted_id, wanted_mail, wanted_n)]
-            # Several rows with its ID (a row copied in Excel, a typo): the next of what is
-            # recorded (e-mail, name and class) may still tell which is the agent's.
-            for _, then in tries[i + 1 :]:
-                narrower = [r for r in found if any(r is t for t in then)]
-                if len(found) > 1 and narrower:
-                    found = narrower
-            if len(found) == 1:
-                return found[0], ""
-            if found:
-                where = ", ".join(f"{r.sheet}!row {r.row}" for r in found[:MAX_CANDIDATES])
-                return None, f"{len(found)} rows have its {what} ({where})"
-        if not tries:
-            return None, "nothing recorded tells who the agent is"
-        asked = " or ".join(what for what, _ in tries)
-        return None, f"no row has its {asked} any more"
-
-    def at(self, sheet: str, number: int) -> Row | None:
-        """The agent row numbered `number` on `sheet` (None: not an agent row, or no such
-        sheet)."""
-        try:
-            rows = self.table.sheet(sheet).rows
-        except KeyError:
-            return None
-        i = bisect.bisect_left(rows, number, key=lambda r: r.row)
-        return rows[i] if i < len(rows) and rows[i].row == number else None
-
-
-def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "") -> bool:
-    """Does the row name someone else: its Agent ID, e-mail or N Number differs from the
-    recorded one?"""
-    if wanted_id and row.text("agent_id") and "agent_id" not in row.unreadable:
-        if id_key(row.text("agent_id")) != wanted_id:
-            return True
-    if wanted_mail and row.text("email") and "email" not in row.unreadable:
-        if email_key(row.text("email")) != wanted_mail:
-            return True
-    if wanted_n and row.text("n_number") and "n_number" not in row.unreadable:
-        return id_key(row.text("n_number")) != wanted_n
-    return False
 
 
 def agent_names(tracker_path: Path, config: Config) -> list[str]:

@@ -48,7 +48,8 @@ from esp_cli.services.facts import calendar_from
 from esp_cli.services.kpi import kpis_of
 from esp_cli.services.progress import MISSING_KEYS, missing_in
 from esp_cli.services.replay import rows_as_of
-from esp_cli.workbook.tracker import Row, read_table
+from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 ACCESS_KEY = "citrix_access"
@@ -100,7 +101,7 @@ def eod_report(
     Call Cert timebox measured at `now`; with `kpis`, the leadership KPIs of the 10
     business days up to `day` too (the e-mail's top section)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
-    table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
+    table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
     # Access issues and the SPOC columns as they were at the end of the day (services.replay):
     # the rules and the access tally read the same values.
@@ -110,7 +111,7 @@ def eod_report(
     evaluated = {
         (row.sheet, row.row): status
         for row, status in evaluate_rows(
-            [r for r in rows if not all(_done(r, day))], day, now, cal, config.spoc_phone
+            [r for r in rows if not all(_done(r, day))], day, now, cal, config.spoc_phone, counted
         )
     }
     due, _ = todo_lists(list(evaluated.values()))
@@ -173,10 +174,12 @@ def eod_report(
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
     scope = scope_words(cls, sme_name)
+    waiting = list(dict.fromkeys(op for row in rows for op in counted.ops_of(row)))
     kpi = None
     if kpis:
         start, _ = default_period(cal, day)
-        kpi = KpiReport.of(table.path, kpis_of(table, rows, config, cal, start, day), [], scope)
+        figures = kpis_of(table, rows, config, cal, start, day)
+        kpi = KpiReport.of(table.path, figures, [], scope, waiting)
     return EodReport(
         tracker=table.path,
         day=day,
@@ -188,4 +191,5 @@ def eod_report(
         problems=problems,
         scope=scope,
         kpi=kpi,
+        waiting=waiting,
     )

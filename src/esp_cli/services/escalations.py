@@ -33,6 +33,7 @@ from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.waiting import Overlay
 
 STAGE_KEY = "escalation_stage"
 NEXT_ACTION_KEY = "next_action"
@@ -75,13 +76,20 @@ def computed_cells(ev: Evaluation) -> ComputedCells:
 
 
 def evaluate_rows(
-    rows: Iterable[Row], as_of: date, now: datetime, cal: BusinessCalendar, spoc_phone: str
+    rows: Iterable[Row],
+    as_of: date,
+    now: datetime,
+    cal: BusinessCalendar,
+    spoc_phone: str,
+    waiting: Overlay | None = None,
 ) -> list[tuple[Row, AgentStatus]]:
-    """Every row through the rules once, in the order given."""
+    """Every row through the rules once, in the order given (`waiting`: the changes waiting
+    beside the tracker counted in the rows, each agent's named on its status)."""
     out = []
     for row in rows:
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=spoc_phone)
-        out.append((row, AgentStatus(row.ref(), ev, computed_cells(ev), as_of)))
+        ops = tuple(waiting.ops_of(row)) if waiting is not None else ()
+        out.append((row, AgentStatus(row.ref(), ev, computed_cells(ev), as_of, ops)))
     return out
 
 
@@ -105,12 +113,19 @@ def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[To
                     a.business_days_overdue,
                     a.detail,
                     lookahead=False,
+                    waiting=status.waiting,
                 )
             )
         for a in ev.upcoming:
             ahead.append(
                 TodoItem(
-                    status.agent, a.action, a.due, a.business_days_overdue, a.detail, lookahead=True
+                    status.agent,
+                    a.action,
+                    a.due,
+                    a.business_days_overdue,
+                    a.detail,
+                    lookahead=True,
+                    waiting=status.waiting,
                 )
             )
 
@@ -165,7 +180,7 @@ def run_escalations(
         rows, sme_name = agents_for(s.table, cls, sme)
         # a past day: the access columns as they were then (services.replay)
         rows = rows_as_of(s.table, config, as_of, rows)
-        evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone)
+        evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone, s.counted)
         if write:
             for row, status in evaluated:
                 plan_computed(s.plan, row, status.computed)

@@ -5,6 +5,7 @@ skipped, why each action is or is not due, and the cells it was all read from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,12 +13,13 @@ from esp_cli.config import Config
 from esp_cli.core.columns import BY_KEY
 from esp_cli.core.refs import address
 from esp_cli.core.rules import evaluate, explain
-from esp_cli.results.explain import CellView, Explanation
+from esp_cli.results.explain import CellView, Explanation, WaitingChange
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import READ_KEYS, computed_cells
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.replay import rows_as_of
-from esp_cli.workbook.tracker import Row, Sheet, read_table
+from esp_cli.workbook.tracker import Row, Sheet
+from esp_cli.workbook.waiting import Mark, read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 # The cells shown besides the ones the rules read: who the agent is.
@@ -34,12 +36,14 @@ def explain_agent(
     cls: str | None = None,
 ) -> Explanation:
     cal = calendar_from(config)
-    table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
+    wb = Workbook.open(tracker_path)
+    table, counted = read_counting_waiting(wb, config, READ_KEYS)
     # a past day: the access columns as they were then (services.replay)
     (row,) = rows_as_of(table, config, as_of, [find_agent(table, query, cls)])
     facts = facts_from_row(row)
     ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
     lines = explain(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
+    marks = counted.of(row)
     return Explanation(
         tracker=table.path,
         agent=row.ref(),
@@ -48,14 +52,19 @@ def explain_agent(
         lines=lines,
         evaluation=ev,
         computed=computed_cells(ev),
-        cells=cell_views(row, table.sheet(row.sheet)),
+        cells=cell_views(row, table.sheet(row.sheet), marks),
+        waiting=[
+            WaitingChange(m.op.op, m.op.time, m.op.who, m.op.command, m.cell.column, m.cell)
+            for m in marks
+        ],
     )
 
 
-def cell_views(row: Row, sheet: Sheet) -> list[CellView]:
+def cell_views(row: Row, sheet: Sheet, marks: Sequence[Mark] = ()) -> list[CellView]:
     """The identity cells and every cell the rules read, in the sheet's column order (the
-    columns the sheet lacks last)."""
+    columns the sheet lacks last); a cell a waiting change is counted in names it."""
     views = []
+    waits = {m.key: m.op.op for m in marks if m.key is not None}
     for key in (*_IDENTITY_KEYS, *FACT_KEYS):
         col = sheet.col(key)
         raw = row.raw.get(key)
@@ -67,6 +76,7 @@ def cell_views(row: Row, sheet: Sheet) -> list[CellView]:
                 raw=raw,
                 value=None if key in row.unreadable else row.values.get(key),
                 unreadable=key in row.unreadable,
+                waiting=waits.get(key),
             )
         )
     order = {key: i for i, key in enumerate((*_IDENTITY_KEYS, *FACT_KEYS))}

@@ -18,10 +18,11 @@ from esp_cli.core import oplog
 from esp_cli.core.names import name_tokens
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.core.values import email_key, id_key, name_key
+from esp_cli.core.waiting import APPEND, WaitingOp
 from esp_cli.errors import UsageError
 from esp_cli.results.history import AgentChange, AgentHistoryResult, CellsResult, HistoryResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, find_agent
-from esp_cli.workbook import history
+from esp_cli.workbook import history, waiting
 from esp_cli.workbook.tracker import read_table
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
@@ -113,15 +114,55 @@ def operations(
     path = tracker_file(tracker_path)
     log_file, mine = history.log_to_read(path, config.backup_dir)
     log = history.read_log(log_file, mine, current=lambda: safety.digest_of(path))
-    _check_signer(log.operations, by, log.path)
-    chosen = [op for op in reversed(log.operations) if _selected(op, since, by)]
+    found = waiting.Store(path, config.backup_dir).unwritten()
+    kept = [as_operation(o) for o in reversed(found.ops)]
+    _check_signer([*kept, *log.operations], by, log.path)
+    chosen = [op for op in [*kept, *reversed(log.operations)] if _selected(op, since, by)]
     return HistoryResult(
         tracker=path,
         log=log.path,
         operations=worked_out(chosen[:limit] if limit else chosen, log.path, path, config),
         total=len(chosen),
         undone_by=undone_by(log.operations),
-        warnings=log.warnings,
+        warnings=[*found.warnings, *log.warnings],
+        waiting={o.op for o in found.ops},
+    )
+
+
+def as_operation(op: WaitingOp) -> Operation:
+    """A change still waiting beside the tracker, as esp history lists an operation: its
+    cells with the value esp saw before, and after them what it will write (a note line:
+    the line it appends)."""
+    return Operation(
+        op=op.op,
+        kind=oplog.UNDO if op.undoes else oplog.WRITE,
+        time=op.time,
+        signer=op.signer,
+        login=op.login,
+        machine=op.machine,
+        version=op.version,
+        command=op.command,
+        digest_before=op.digest,
+        digest_after="",
+        backup=None,
+        cells=tuple(
+            CellRecord(
+                c.sheet,
+                c.row,
+                c.col,
+                c.agent,
+                c.cls,
+                c.column,
+                c.seen,
+                c.value,
+                agent_id=c.agent_id,
+                email=c.email,
+                n_number=c.n_number,
+            )
+            for c in op.cells
+        ),
+        undoes=op.undoes,
+        note=f"waiting beside the tracker ({op.why}): not yet in the workbook",
     )
 
 
@@ -209,11 +250,25 @@ def agent_history(
         current=lambda: safety.digest_of(path),
     )
     changes = []
-    chosen = [op for op in reversed(log.operations) if _selected(op, since, by)]
+    found = waiting.Store(path, config.backup_dir).unwritten()
+    kept = [as_operation(o) for o in reversed(found.ops)]
+    appends = {
+        (o.op, c.sheet, c.row, c.col, str(c.value))
+        for o in found.ops
+        for c in o.cells
+        if c.action == APPEND
+    }
+    waits = {o.op for o in found.ops}
+    chosen = [
+        op
+        for op in [*kept, *reversed(log.operations)]
+        if _selected(op, since, by) and op.kind != oplog.DROPPED
+    ]
     for op in worked_out(chosen, log.path, path, config):
         for cell in op.cells:
             if mine(cell):
-                changes.append(AgentChange(op, cell))
+                line = (op.op, cell.sheet, cell.row, cell.col, str(cell.after))
+                changes.append(AgentChange(op, cell, op.op in waits, line in appends))
     return AgentHistoryResult(
         tracker=path,
         log=log.path,

@@ -17,7 +17,8 @@ from esp_cli.core.kpi import KpiAgent, Kpis, default_period, kpis
 from esp_cli.results.kpi import KpiReport
 from esp_cli.services.agents import SME_KEY, agents_for, class_key, scope_words
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.workbook.tracker import Row, Table
+from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 READ_KEYS = (*FACT_KEYS, SME_KEY)
@@ -55,11 +56,15 @@ def kpi_report(
     sme: str | None = None,
 ) -> KpiReport:
     """The KPIs of [start, end] (by default the 10 business days up to `end`) for every
-    agent, or those of a class and/or a TBT SME."""
+    agent, or those of a class and/or a TBT SME. The changes waiting beside a busy tracker
+    count, as in every report (a coaching that waits is delivered)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     if start is None:
         start, _ = default_period(cal, end)
-    table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
+    table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
     figures = kpis_of(table, rows, config, cal, start, end)
-    return KpiReport.of(table.path, figures, list(table.findings), scope_words(cls, sme_name))
+    waiting = list(dict.fromkeys(op for row in rows for op in counted.ops_of(row)))
+    return KpiReport.of(
+        table.path, figures, list(table.findings), scope_words(cls, sme_name), waiting
+    )

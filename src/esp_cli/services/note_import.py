@@ -234,7 +234,10 @@ def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNo
             if item.status is Status.ADDED:
                 item.refuse(exc.message)
         return
-    s.plan.set(row, key, text)
+    for item in items:
+        if item.status is Status.ADDED and item.line is not None:
+            with s.plan.unit():  # each row of the file on its own, should it wait
+                s.plan.append(row, key, item.line, before)
 
 
 def _kind(value: Any, default: NoteKind) -> NoteKind:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.columns import BY_KEY
-from esp_cli.core.notes import NoteKind, appended, format_line
+from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import fmt
 from esp_cli.core.values import ErrorValue, text_of
@@ -57,11 +57,8 @@ def plan_note(plan: ChangePlan, row: Row, kind: NoteKind, line: str) -> bool:
 
     Raises UnsafeWriteError (with the cell) when the cell would pass Excel's limits."""
     sheet = plan.table.sheet(row.sheet)
-    new = appended(cell_text(row, kind.column_key, sheet), line)
-    if new is None:
-        return False
-    plan.set(row, kind.column_key, new)
-    return True
+    text = cell_text(row, kind.column_key, sheet)
+    return plan.append(row, kind.column_key, line, text) is not None
 
 
 def add_note(

@@ -65,7 +65,8 @@ from esp_cli.services.agents import (
 from esp_cli.services.notes import cell_text
 from esp_cli.system import is_system_file, real_path
 from esp_cli.workbook.session import ChangePlan, write_session
-from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.workbook.tracker import Row, Table
+from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.patch import check_cell_text
 from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
@@ -553,7 +554,10 @@ def _plan_lines(
                 unmatched += [NotImported(i.report, exc.message) for i in mine if i.added]
                 imported += [i for i in mine if not i.added]
                 continue
-            plan.set(row, NOTES.column_key, text)
+            for item in mine:
+                if item.added:
+                    with plan.unit():  # each report on its own, should it wait
+                        plan.append(row, NOTES.column_key, item.line, before)
         imported += mine
     return imported
 
@@ -600,9 +604,10 @@ def missing_reports(
     """The incomplete agents (of a class, of a TBT SME) with no self-report line dated `on`
     in their Notes."""
     wb = Workbook.open(tracker_path)
-    table = read_table(wb, config.columns, keys=MISSING_KEYS)
+    table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
-    return replace(missing_in(table, on, rows), cls=cls, sme=sme_name)
+    waits = list(dict.fromkeys(op for row in rows for op in counted.ops_of(row)))
+    return replace(missing_in(table, on, rows), cls=cls, sme=sme_name, waiting=waits)
 
 
 def missing_in(table: Table, on: date, rows: Iterable[Row] | None = None) -> MissingResult:

@@ -1,15 +1,20 @@
 """esp round: the day's status from many agents in one sitting, written in one write.
 
 The tracker is read once, without esp's lock (the person may take an hour; Excel and the
-other esp commands must not wait). Each outstanding agent of the class or SME is shown from
-that reading; what is typed becomes an answer (esp_cli.core.answers) and is appended at once to
-a journal beside the tracker, so Ctrl-C, a crash or a refused write loses nothing. At the
-end every answer is applied in ONE write_session, each target cell checked against what was
-shown: a cell changed meanwhile is a conflict, shown and not overwritten. When the file has
-not changed since it was read, the write uses that reading (no second read).
+other esp commands must not wait), with the changes already waiting beside it counted.
+Each outstanding agent of the class or SME is shown from that reading; what is typed
+becomes an answer (esp_cli.core.answers), and each agent's answers are kept at once as a
+waiting operation beside the tracker (esp_cli.workbook.waiting), each answer a unit — a
+change and the note line that documents it go in both or neither. So Ctrl-C, a crash or a
+busy tracker loses nothing, and every teammate's esp counts the answers as they are typed.
+At the end every waiting change is written in ONE write_session, each cell checked against
+what was shown: a cell changed meanwhile is a conflict, shown and not overwritten, and its
+agent's answers wait on. When the file has not changed since it was read, the write uses
+that reading (no second read).
 
-`esp round --resume` applies a journal left behind; a successful apply moves the journal to
-the backup folder.
+`esp round --resume` writes what waits (as esp apply does); `esp round --discard` drops the
+signer's round answers still waiting. A journal an older esp left beside the tracker
+(`.Name.xlsx.esp-round.jsonl`) becomes waiting operations the first time esp round runs.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,8 +48,9 @@ from esp_cli.core.rules import (
     step_order_error,
 )
 from esp_cli.core.values import Unreadable
+from esp_cli.core.waiting import APPEND, SET, WaitingCell, WaitingOp
 from esp_cli.core.words import overdue_words
-from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageError
+from esp_cli.errors import EspError, InputFileError, UsageError
 from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
 from esp_cli.services.access import (
     ACCESS,
@@ -64,10 +70,10 @@ from esp_cli.services.agents import (
 )
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.services.notes import cell_text
 from esp_cli.services.record import note_line
 from esp_cli.services.smes import SME
-from esp_cli.workbook.session import write_session
+from esp_cli.workbook import waiting
+from esp_cli.workbook.session import seen_value, write_session
 from esp_cli.workbook.tracker import (
     HEADER_SCAN_ROWS,
     IDENTITY_KEYS,
@@ -78,8 +84,7 @@ from esp_cli.workbook.tracker import (
     read_table,
 )
 from esp_cli.workbook.xlsx import safety
-from esp_cli.workbook.xlsx.patch import check_cell_text
-from esp_cli.workbook.xlsx.workbook import Workbook
+from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
 
 NOTES = NoteKind.NOTES
 TBT = NoteKind.TBT
@@ -115,60 +120,170 @@ APPLY_KEYS = tuple(dict.fromkeys((*LOOKUP_KEYS, *FACT_KEYS, *WRITE_KEYS, *COMPUT
 # Answers after which the rules may say something else: the computed columns (Escalation
 # Stage, Next Action, Next Action Due), where the sheet has them, are brought up to date.
 REEVALUATE = frozenset({Key.STEP, Key.ACCESS, Key.SPOC, Key.CALL_CERT, Key.TBTS})
+# The columns those answers write.
+REEVALUATE_KEYS = frozenset(
+    {
+        ACCESS,
+        SPOC_CALLED,
+        INCIDENT,
+        CALLBACK,
+        "call_cert_complete",
+        "tbts_complete",
+        *(step.column for step in LADDER),
+    }
+)
 JOURNAL_VERSION = 1
 _STEPS = frozenset(step.value for step in LADDER)
 
 
 def journal_path(tracker: Path) -> Path:
-    """Beside the tracker, named like esp's lock file there: `.Name.xlsx.esp-round.jsonl`."""
+    """Where an older esp kept a round's answers: `.Name.xlsx.esp-round.jsonl`."""
     return tracker.with_name(f".{tracker.name}.esp-round.jsonl")
 
 
-# ------------------------------------------------------------------------------ journal
+ROUND_WHY = "answered in esp round, written at its end"
+ROUND_COMMAND = "esp round"
 
 
-class Journal:
-    """The answers as they are typed, one JSON line per change, each flushed. An agent's
-    line holds all of that agent's answers (the last line of an agent wins).
+# ------------------------------------------------------------- answers kept as they are typed
 
-    `durable`: each line is also forced to the disk (fsync), so even a power cut keeps what
-    a person typed. A script's answers can be given again: it skips that (thirty forced
-    writes cost a tenth of a second, a sixth of a whole round)."""
 
-    def __init__(self, path: Path, durable: bool = True) -> None:
-        self.path = path
-        self.durable = durable
+def answer_units(agent: AgentAnswers, row: Row, table: Table) -> list[list[WaitingCell]]:
+    """An agent's answers as a waiting operation's units, one per answer: each effect a
+    cell of the agent's row, with the value it held when shown."""
+    sheet = table.sheet(row.sheet)
+    who = row.ref()
+    units: list[list[WaitingCell]] = []
+    for answer in agent.answers:
+        cells = []
+        for effect in answer.effects:
+            col = sheet.col(effect.key) or 0
+            append = effect.op is Op.APPEND
+            cells.append(
+                WaitingCell(
+                    row.sheet,
+                    row.row,
+                    col,
+                    row.label(),
+                    " ".join(row.cls.split()),
+                    sheet.headers.get(col, BY_KEY[effect.key].header),
+                    effect.key,
+                    APPEND if append else SET,
+                    row.raw.get(effect.key) if append else seen_value(row, effect.key),
+                    effect.value,
+                    who.agent_id,
+                    who.email,
+                    who.n_number,
+                )
+            )
+        units.append(cells)
+    return units
 
-    def start(self, tracker: Path, by: str, day: date) -> None:
-        new = not self.path.exists()
-        self._append(
-            {
-                "esp_round": JOURNAL_VERSION,
-                "tracker": tracker.name,
-                "by": by,
-                "day": day.isoformat(),
-                "started": datetime.now().isoformat(timespec="seconds"),
-            }
-        )
-        if new:
-            system.hide(self.path)  # a sidecar beside the tracker, like esp's lock file
 
-    def record(self, agent: AgentAnswers) -> None:
-        self._append(A.agent_fields(agent))
+class Keeper:
+    """Each agent's answers, kept beside the tracker the moment they are typed: one waiting
+    operation per agent, made anew when the answers change (the new one kept before the
+    old one goes, so nothing is ever lost). A dry run keeps them in memory only."""
 
-    def _append(self, data: dict[str, Any]) -> None:
-        line = json.dumps(data, ensure_ascii=False) + "\n"
-        try:
-            with self.path.open("a", encoding="utf-8", newline="\n") as fh:
-                fh.write(line)
-                fh.flush()
-                if self.durable:
-                    os.fsync(fh.fileno())
-        except OSError as exc:
-            raise InputFileError(
-                f"{self.path}: the round's journal cannot be written ({exc.strerror}).",
-                fix="check that the tracker's folder is writable.",
-            ) from exc
+    def __init__(
+        self, store: waiting.Store, signer: str, digest: str, *, dry_run: bool = False
+    ) -> None:
+        self.store = store
+        self.signer = signer
+        self.digest = digest
+        self.dry_run = dry_run
+        self.kept: dict[tuple[str, int], WaitingOp] = {}
+        self.written_meanwhile: list[str] = []  # ops another write wrote during the round
+
+    @property
+    def ops(self) -> list[WaitingOp]:
+        return list(self.kept.values())
+
+    def record(self, agent: AgentAnswers, row: Row, table: Table) -> None:
+        key = (agent.sheet, agent.row)
+        old = self.kept.pop(key, None)
+        units = answer_units(agent, row, table)
+        if any(units):
+            op = waiting.new_op(
+                self.store,
+                units,
+                signer=self.signer,
+                why=ROUND_WHY,
+                digest=self.digest,
+                taken=[o.op for o in self.kept.values()],
+            )
+            self.kept[key] = op if self.dry_run else self.store.keep(op)
+        if old is not None and not self.dry_run:
+            self.store.remove(old)
+            if self.store.recorded([old]):
+                self.written_meanwhile.append(old.op)
+
+
+def adopt_journal(tracker: Path, config: Config) -> int:
+    """Turn a round's journal an older esp left beside the tracker into waiting operations
+    (one per agent), then set the journal aside in the backups folder. Returns how many
+    agents' answers now wait (0: no journal)."""
+    path = journal_path(tracker)
+    if not path.exists():
+        return 0
+    kept = read_journal(path)
+    if kept.agents:
+        wb = Workbook.open(tracker)
+        table = read_table(wb, config.columns, keys=APPLY_KEYS)
+        store = waiting.Store(wb.path, config.backup_dir)
+        finder = RowFinder(table)
+        for agent in kept.agents:
+            row, _why = finder.find(_ref(agent))
+            if row is None:
+                row = Row(agent.sheet, agent.row, agent.cls, {}, {})
+                row.values["agent_name"] = agent.agent
+            # The values shown then, as the journal kept them, are what esp saw.
+            for key, shown in agent.shown.items():
+                if shown is not None:
+                    row = _with_shown(row, key, shown, wb.date1904)
+            units = answer_units(agent, row, table) if row.sheet in _sheets(table) else []
+            if units:
+                op = waiting.new_op(
+                    store, units, signer=kept.by or None, why=ROUND_WHY, digest=wb.pkg.digest
+                )
+                store.keep(replace(op, command=f"{ROUND_COMMAND} (kept by an older esp)"))
+    archive_journal(path, tracker, config)
+    return len(kept.agents)
+
+
+def _sheets(table: Table) -> set[str]:
+    return {s.name for s in table.sheets}
+
+
+def _with_shown(row: Row, key: str, shown: Any, date1904: bool) -> Row:
+    raw = A.decode(shown) if isinstance(shown, dict) and set(shown) == {"date"} else shown
+    if isinstance(shown, dict) and "datetime" in shown:
+        raw = datetime.fromisoformat(shown["datetime"])
+    values = dict(row.values)
+    bad = set(row.unreadable)
+    try:
+        parsed = parse_cell(BY_KEY[key].kind, raw, date1904)
+        if parsed is not None:
+            values[key] = parsed
+        bad.discard(key)
+    except Unreadable:
+        bad.add(key)
+    return Row(row.sheet, row.row, row.cls, {**row.raw, key: raw}, values, frozenset(bad))
+
+
+def _ref(agent: AgentAnswers) -> AgentRef:
+    return AgentRef(
+        agent.agent,
+        agent.cls,
+        agent.sheet,
+        agent.row,
+        agent.agent_id,
+        agent.email,
+        agent.n_number,
+    )
+
+
+# ------------------------------------------------------------------- an older esp's journal
 
 
 @dataclass
@@ -219,7 +334,7 @@ def read_journal(path: Path) -> JournalContents:
 
 
 def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
-    """Move an applied (or discarded) journal into the backup folder, named by time."""
+    """Move an older esp's journal into the backup folder, named by time."""
     folder = safety.backup_dir_for(tracker, config.backup_dir)
     system.make_folder(folder, like=tracker.parent)
     stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
@@ -233,6 +348,26 @@ def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
     for old in kept[: -config.backup_keep_count]:
         old.unlink(missing_ok=True)
     return target
+
+
+def drop_rounds(tracker: Path, config: Config, signer: str) -> list[str]:
+    """Drop `signer`'s round answers still waiting, unwritten (each recorded)."""
+    store = waiting.Store(workbook_file(tracker), config.backup_dir)
+    return [store.drop(op.op, signer)[0] for op in round_ops(store, signer)]
+
+
+def waiting_now(tracker: Path, config: Config) -> list[WaitingOp]:
+    """Every change waiting beside the tracker, oldest first."""
+    return waiting.Store(workbook_file(tracker), config.backup_dir).unwritten().ops
+
+
+def round_ops(store: waiting.Store, signer: str | None = None) -> list[WaitingOp]:
+    """The waiting operations made by esp round (by `signer`, when given)."""
+    mine = [o for o in store.unwritten().ops if o.command.startswith(ROUND_COMMAND)]
+    if signer is not None:
+        key = " ".join(signer.split()).casefold()
+        mine = [o for o in mine if " ".join((o.signer or "").split()).casefold() == key]
+    return mine
 
 
 # ---------------------------------------------------------------------- reading, cards
@@ -401,7 +536,8 @@ Help = Callable[[Sequence[str]], None]  # the keys and the saved phrases, shown 
 
 @dataclass
 class Round:
-    """A round in progress: the rows as read, each agent's card and answers, the journal."""
+    """A round in progress: the rows as read (with what waits beside the tracker counted),
+    each agent's card and answers, and where they are kept as they are typed."""
 
     tracker: Path
     config: Config
@@ -411,8 +547,9 @@ class Round:
     cards: list[AgentCard]
     by: str
     day: date
-    journal: Journal
+    keeper: Keeper
     answered: list[AgentAnswers] = field(default_factory=list)
+    overlay: waiting.Overlay | None = None  # the waiting changes counted in the rows
     # Said once before the first agent: the day is not a business day, and what to do.
     day_note: str | None = None
     # The agents in the order their answers were typed (the last one is what `u` undoes
@@ -524,18 +661,16 @@ class Round:
     def add(self, i: int, answer: Answer) -> None:
         agent = self.answered[i]
         row = self.rows[i]
-        for effect in answer.effects:
-            agent.shown.setdefault(effect.key, A.token(row.raw.get(effect.key)))
         agent.answers.append(answer)
         self.typed_order.append(i)
-        self.journal.record(agent)
+        self.keeper.record(agent, row, self.table)
 
     def undo(self, i: int) -> None:
         agent = self.answered[i]
         if agent.answers:
             agent.answers.clear()
             agent.shown.clear()
-            self.journal.record(agent)
+            self.keeper.record(agent, self.rows[i], self.table)
 
     def answer(self, i: int, typed: Typed, ask: Ask, tell: Tell) -> Answer | None:
         """The answer a typed key makes for agent `i` (EspError or UnknownKey when it cannot
@@ -683,11 +818,12 @@ def start_round(
     by: str | None = None,
     now: datetime | None = None,
     day: date | None = None,
-    durable: bool = True,
+    dry_run: bool = False,
 ) -> Round:
-    """Read the tracker once and line up the outstanding agents; the journal is started.
-    `day`: the day the statuses were taken (default today): every note and step is dated
-    it, and what was due is as of its end."""
+    """Read the tracker once, with what waits beside it counted, and line up the
+    outstanding agents; each agent's answers are kept beside it as they are typed (in
+    memory only for a dry run). `day`: the day the statuses were taken (default today):
+    every note and step is dated it, and what was due is as of its end."""
     moment = now or datetime.now()
     today = moment.date()
     if day is not None and day > today:
@@ -701,8 +837,14 @@ def start_round(
     day = moment.date()
     signer = _signer_or_none(config, by)
     table = read_for_round(tracker_path, config)
+    overlay = waiting.overlay(table, config, SELECT_KEYS)
     rows = select_agents(table, cls, sme, signer)
-    add_details(table, rows)
+    if overlay.ops:
+        overlay.revert()
+        add_details(table, rows)
+        overlay = waiting.overlay(table, config, READ_KEYS)
+    else:
+        add_details(table, rows)
     if signer is None:
         signer = config.signer(by)
     cal = calendar_from(config)
@@ -710,10 +852,20 @@ def start_round(
         evaluate(facts_from_row(r), day, moment, cal, spoc_phone=config.spoc_phone) for r in rows
     ]
     cards = [card_for(r, ev, day) for r, ev in zip(rows, evaluations, strict=True)]
-    journal = Journal(journal_path(table.path), durable)
-    if rows:
-        journal.start(table.path, signer, day)
-    rnd = Round(table.path, config, table, rows, evaluations, cards, signer, day, journal)
+    store = waiting.Store(table.path, config.backup_dir)
+    keeper = Keeper(store, signer, table.workbook.pkg.digest, dry_run=dry_run)
+    rnd = Round(
+        table.path,
+        config,
+        table,
+        rows,
+        evaluations,
+        cards,
+        signer,
+        day,
+        keeper,
+        overlay=overlay if overlay.ops else None,
+    )
     rnd.day_note = day_note(day, cal)
     return rnd
 
@@ -728,109 +880,86 @@ def _signer_or_none(config: Config, by: str | None) -> str | None:
 # ----------------------------------------------------------------------------- applying
 
 
-def _with(row: Row, cells: Iterable[A.CellPlan]) -> Row:
-    """A copy of the row with the planned cells in it (to evaluate what is next)."""
-    values = dict(row.values)
-    bad = set(row.unreadable)
-    for cell in cells:
-        try:
-            values[cell.key] = parse_cell(BY_KEY[cell.key].kind, cell.new, False)
-            bad.discard(cell.key)
-        except Unreadable:
-            continue
-    return Row(row.sheet, row.row, row.cls, dict(row.raw), values, frozenset(bad))
-
-
-def apply_answers(
+def finish_round(
     tracker_path: Path,
     config: Config,
-    agents: Iterable[AgentAnswers],
+    mine: Sequence[WaitingOp],
     *,
-    journal: Path,
     read: Table | None = None,
     dry_run: bool = False,
     signer: str | None = None,
+    also: Sequence[WaitingOp] = (),
+    skip_conflicts: bool = False,
 ) -> RoundResult:
-    """Every answer in ONE write: each cell checked against what was shown; `signer` is
-    who typed them, for the operation log."""
-    agents = list(agents)
+    """Every waiting change in ONE write (the round's answers `mine` among them, and any
+    other waiting beside the tracker): each cell checked against what was shown, each
+    answer written with the note documenting it or not at all; an agent with a conflict
+    waits on. The computed columns of the agents whose step, access or completion was
+    answered are brought up to date. `also`: a dry run's answers, kept in memory."""
     now = datetime.now()
     cal: BusinessCalendar | None = None
+    ids = {o.op for o in (*mine, *also)}
+    with write_session(
+        tracker_path,
+        config,
+        keys=APPLY_KEYS,
+        dry_run=dry_run,
+        read=read,
+        signer=signer,
+        also=also,
+        skip_conflicts=skip_conflicts,
+        own=ids,
+    ) as s:
+        outcomes = [o for o in (s.applier.outcomes if s.applier else []) if o.op.op in ids]
+        if s.busy is None:
+            finder = RowFinder(s.table)
+            for outcome in outcomes:
+                if outcome.held or not _reevaluates(outcome):
+                    continue
+                cell = outcome.op.cells[0]
+                row, _why = finder.find(cell.who)
+                if row is None:
+                    continue
+                sheet = s.table.sheet(row.sheet)
+                if all(sheet.col(k) is not None for k in COMPUTED_KEYS):
+                    cal = cal or calendar_from(config)
+                    facts = facts_from_row(row)
+                    ev = evaluate(facts, now.date(), now, cal, spoc_phone=config.spoc_phone)
+                    plan_computed(s.plan, row, computed_cells(ev))
+        s.plan.sort()
     conflicts: list[RoundConflict] = []
     not_applied: list[NotApplied] = []
-    with write_session(
-        tracker_path, config, keys=APPLY_KEYS, dry_run=dry_run, read=read, signer=signer
-    ) as s:
-        # The rows may have moved since they were shown (a sort in Excel): each agent is
-        # found again by who it is, as esp undo does.
-        finder = RowFinder(s.table)
-        for agent in agents:
-            where = f"{agent.sheet}!row {agent.row}"
-            who = AgentRef(
-                agent.agent,
-                agent.cls,
-                agent.sheet,
-                agent.row,
-                agent.agent_id,
-                agent.email,
-                agent.n_number,
-            )
-            row, why = finder.find(who)
-            if row is None:
-                not_applied.append(NotApplied(agent.agent, where, f"not found: {why}"))
-                continue
-            sheet = s.table.sheet(row.sheet)
-            try:
-                current = {
-                    k: cell_text(row, k, sheet)
-                    if k in (NOTES.column_key, TBT.column_key)
-                    else row.raw.get(k)
-                    for k in agent.keys
-                }
-            except UnsafeWriteError as exc:
-                not_applied.append(NotApplied(agent.agent, where, exc.message))
-                continue
-            cells, clashes = A.plan_cells(agent.answers, agent.shown, current)
-            for clash in clashes:
-                col = sheet.col(clash.key)
+    for outcome in outcomes:
+        for c in outcome.conflicts:
+            where = f"{c.cell.sheet}!row {c.cell.row}"
+            if c.reason == "changed since esp saw it":
                 conflicts.append(
                     RoundConflict(
-                        agent=row.label(),
-                        cell=address(row.sheet, row.row, col) if col else where,
-                        column=sheet.headers.get(col, BY_KEY[clash.key].header)
-                        if col
-                        else BY_KEY[clash.key].header,
-                        shown=clash.shown,
-                        now=clash.now,
-                        wanted=clash.wanted,
+                        agent=c.cell.agent,
+                        cell=address(c.cell.sheet, c.cell.row, c.cell.col) if c.cell.col else where,
+                        column=c.cell.column,
+                        shown=A.token(c.cell.seen),
+                        now=A.token(c.now),
+                        wanted=c.cell.value,
                     )
                 )
-            try:
-                for cell in cells:
-                    col = sheet.col(cell.key)
-                    if isinstance(cell.new, str) and col is not None:
-                        check_cell_text(cell.new, address(row.sheet, row.row, col))
-            except UnsafeWriteError as exc:
-                not_applied.append(NotApplied(agent.agent, where, exc.message))
-                continue
-            for cell in cells:
-                s.plan.set(row, cell.key, cell.new)
-            if (
-                cells
-                and any(a.key in REEVALUATE for a in agent.answers)
-                and all(sheet.col(k) is not None for k in COMPUTED_KEYS)
-            ):
-                cal = cal or calendar_from(config)
-                facts = facts_from_row(_with(row, cells))
-                ev = evaluate(facts, now.date(), now, cal, spoc_phone=config.spoc_phone)
-                plan_computed(s.plan, row, computed_cells(ev))
-        s.plan.sort()
+            else:
+                not_applied.append(NotApplied(c.cell.agent, where, c.reason))
+    agents = {(o.op.cells[0].sheet, o.op.cells[0].row) for o in outcomes}
     return RoundResult(
         tracker=s.report.tracker,
-        journal=journal,
+        journal=s.store.folder if s.store is not None else tracker_path.parent,
         agents=len(agents),
-        answers=sum(len(a.answers) for a in agents),
+        answers=sum(len(o.op.units) for o in outcomes),
         conflicts=conflicts,
         not_applied=not_applied,
         write=s.report,
     )
+
+
+def _reevaluates(outcome: waiting.Outcome) -> bool:
+    """Whether an agent's answers, as written, may change what the rules say (a step,
+    access, a completion): the computed columns are then brought up to date. An answer
+    left out for a conflict changed nothing."""
+    keys = {cell.key for cell, _new in outcome.written}
+    return bool(keys & REEVALUATE_KEYS)

@@ -57,7 +57,8 @@ def undo(
         if agent is None:
             s.undoes = target.op
         exact = _unbroken_since(log, target, s.workbook)
-        found = _plan(s.plan, s.workbook, target, exact, config, agent)
+        with s.plan.unit():  # should it wait: every cell, or none
+            found = _plan(s.plan, s.workbook, target, exact, config, agent)
         if found.conflicts and not skip_conflicts:
             later = [o for o in log.operations if o.line > target.line]
             raise _refusal(target, found.conflicts, worked_out(later, log.path, s.path, config))
@@ -263,7 +264,7 @@ def _plan(
             "agent_id": p.agent_id,
             "email": p.email,
         }
-        if exact and not moved:
+        if exact and not moved and not c.chained:
             element = c.before_xml.encode("utf-8", "surrogateescape") if c.before_xml else None
             plan.restore_cell(c.sheet, c.row, c.col, element, _cell_value(c.before), **who)
         else:

@@ -37,6 +37,7 @@ from typing import IO, Any
 from esp_cli import __version__, system
 from esp_cli.core.model import CellChange
 from esp_cli.core.oplog import (
+    DROPPED,
     OUTSIDE,
     PENDING,
     WRITTEN,
@@ -275,13 +276,11 @@ def read_log(
                 f"{path}: line {number} is not a whole history entry ({_why(exc)}); skipped."
             )
             bad.append(number)
-    if (
-        ops
-        and ops[-1].state == PENDING
-        and current is not None
-        and not took_effect(ops[-1], current())
-    ):
-        ops.pop()
+    if ops and ops[-1].state == PENDING and current is not None:
+        # A write's entries (the changes that waited, then its own) share its fate.
+        if not took_effect(ops[-1], current()):
+            while ops and ops[-1].state == PENDING:
+                ops.pop()
     return Log(path, ops, warnings, bad)
 
 
@@ -345,6 +344,10 @@ def settle(path: Path, tracker_digest: str) -> None:
             fix="check the backups folder's permissions ([backup] dir in esp.toml).",
         ) from exc
     with fh:
+        # The write's entries at the end of the log, all pending (the changes that waited
+        # and were written with it, then its own): one fate for all of them.
+        pending: list[int] = []  # offsets of their state values, newest first
+        start = written = None
         for at, line in _lines_from_end(fh):
             if not line.strip():
                 continue
@@ -354,25 +357,30 @@ def settle(path: Path, tracker_digest: str) -> None:
                 _DIGEST_AFTER.search(line, 0, 4096),
             )
             if state < 0 or before is None or after is None:
-                return  # the newest entry is settled (or not one esp can read)
-            written = tracker_digest == after.group(1).decode() or (
-                tracker_digest != before.group(1).decode()
-            )
-            try:
-                if written:
-                    fh.seek(at + state + len(b'"state":"'))
-                    fh.write(WRITTEN.encode())
-                else:
-                    fh.truncate(at)
-                fh.flush()
-                os.fsync(fh.fileno())
-            except OSError as exc:
-                raise WriteFailedError(
-                    f"{path}: the history log cannot be written ({exc.strerror or exc}); "
-                    "nothing was written.",
-                    fix="check that the backups folder is writable ([backup] dir in esp.toml).",
-                ) from exc
+                break  # a settled entry (or not one esp can read)
+            if written is None:
+                written = tracker_digest == after.group(1).decode() or (
+                    tracker_digest != before.group(1).decode()
+                )
+            pending.append(at + state + len(b'"state":"'))
+            start = at
+        if start is None:
             return
+        try:
+            if written:
+                for offset in pending:
+                    fh.seek(offset)
+                    fh.write(WRITTEN.encode())
+            else:
+                fh.truncate(start)
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{path}: the history log cannot be written ({exc.strerror or exc}); "
+                "nothing was written.",
+                fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+            ) from exc
 
 
 def last_line(path: Path) -> tuple[bytes, str] | None:
@@ -394,6 +402,105 @@ def last_line(path: Path) -> tuple[bytes, str] | None:
             if line.startswith(b"{") and line.endswith(b"}") and m is not None:
                 return line, m.group(1).decode()
     return None
+
+
+def mark(path: Path) -> int:
+    """Where an entry appended from now on can start: the log's length, or where the
+    write that is replacing the tracker now began its entries (still pending: stopped, it
+    takes them out again, and the next entry starts there). 0 when there is no log."""
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return 0
+    with fh:
+        start = os.fstat(fh.fileno()).st_size
+        for at, line in _lines_from_end(fh):
+            if not line.strip():
+                continue
+            if line.find(_PENDING, 0, 200) < 0:
+                break
+            start = at
+    return start
+
+
+# An entry's own id, or the ids of the waiting operations it wrote as its own.
+_OP_ID = re.compile(rb'"op":"([0-9a-f]+)"|"wrote_waiting":\[([^\]]*)\]')
+_IDS = re.compile(rb"[0-9a-f]+")
+
+
+def _unwritten(entry: Operation) -> bool:
+    """A change that waited and was recorded without a write (the tracker held it already):
+    it made no backup, and the tracker is as the write before it left it."""
+    return entry.written_at is not None and entry.backup is None
+
+
+def recorded_among(
+    path: Path,
+    ids: Sequence[str],
+    since: int = 0,
+    current: Callable[[], str] | None = None,
+) -> set[str]:
+    """Which of `ids` an entry of the log records as its operation (a change that waited
+    is written, or dropped, under its own id) or as a waiting operation it wrote as its own
+    (`wrote_waiting`), looking from offset `since` on: one pass over what was appended
+    since the oldest of them was made, however long the log.
+
+    An entry still pending (a write replacing the tracker now, or one stopped while it did
+    and not yet settled) records its ids only if its write took effect, as the tracker's
+    digest (`current`) tells: until then they still wait, and every report counts them."""
+    wanted = {i.encode() for i in ids}
+    if not wanted:
+        return set()
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return set()
+    found: set[str] = set()
+    digest: list[str] = []  # the tracker's, read once, only if a pending entry names one
+
+    def took(mm: mmap.mmap, at: int) -> bool:
+        start = mm.rfind(b"\n", 0, at) + 1
+        end = mm.find(b"\n", at)
+        line = mm[start : end if end >= 0 else len(mm)]
+        if line.find(_PENDING, 0, 200) < 0:
+            return True
+        before, after = _DIGEST_BEFORE.search(line), _DIGEST_AFTER.search(line)
+        if current is None or before is None or after is None:
+            return False
+        if not digest:
+            digest.append(current())
+        return digest[0] == after.group(1).decode() or digest[0] != before.group(1).decode()
+
+    with fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size <= since:
+            return found
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            # Each entry's "op" is its first key: a line's start, then the id.
+            for m in _OP_ID.finditer(mm, max(since, 0)):
+                if m.group(1) is None:
+                    named = {i.decode() for i in _IDS.findall(m.group(2)) if i in wanted}
+                    if named and took(mm, m.start()):
+                        found |= named
+                elif (
+                    m.group(1) in wanted
+                    and (m.start() <= 1 or mm[m.start() - 2] == 0x0A)
+                    and took(mm, m.start())
+                ):
+                    found.add(m.group(1).decode())
+    return found
+
+
+def id_used(path: Path, op: str) -> bool:
+    """Whether an entry of the log at `path` has the id `op` (one quick search)."""
+    try:
+        with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return False
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b'"op":"' + op.encode() + b'"') >= 0
+    except FileNotFoundError:
+        return False
 
 
 def last_operation(path: Path) -> Operation | None:
@@ -432,7 +539,8 @@ class Recorder:
         if current is not None:
             settle(path, current)
         self._last = last_line(path)
-        self._pending: tuple[int, int] | None = None  # (line start, offset of its state)
+        # The pending entries: where the first line starts, and the offset of each state.
+        self._pending: tuple[int, list[int]] | None = None
 
     @property
     def previous_digest(self) -> str | None:
@@ -440,13 +548,41 @@ class Recorder:
         return self._last[1] if self._last is not None else None
 
     def previous(self) -> Operation | None:
-        """The previous entry, read whole (only when the tracker changed since it)."""
+        """The previous write's entry, read whole (only when the tracker changed since it).
+        A write that also wrote changes that waited has an entry for each: their cells, in
+        order, are the previous write's. A change dropped unwritten is no write, nor one
+        recorded without a write (the tracker held it already)."""
         if self._last is None:
             return None
-        try:
-            return _decode(self._last[0], 0)
-        except (ValueError, KeyError, TypeError, RecursionError):  # cut short: the newest whole one
-            return last_operation(self.path)
+        last: Operation | None = None
+        cells: list[CellRecord] = []
+        with contextlib.suppress(OSError), self.path.open("rb") as fh:
+            for line in _reverse_lines(fh):
+                if not line.strip():
+                    continue
+                try:
+                    entry = _decode(line, 0)
+                except (ValueError, KeyError, TypeError, RecursionError):
+                    if last is None:
+                        continue  # cut short: the newest whole one
+                    break
+                if entry.kind == DROPPED or _unwritten(entry):
+                    if last is None:
+                        continue
+                    break
+                if last is None:
+                    last = entry
+                elif entry.backup is None or (entry.backup, entry.digest_after) != (
+                    last.backup,
+                    last.digest_after,
+                ):
+                    break
+                cells[:0] = entry.cells
+                if last.backup is None:
+                    break
+        if last is None:
+            return None
+        return replace(last, cells=tuple(cells))
 
     def new_id(self) -> str:
         while True:
@@ -456,14 +592,7 @@ class Recorder:
                 return op
 
     def _used(self, op: str) -> bool:
-        try:
-            with self.path.open("rb") as fh:
-                if os.fstat(fh.fileno()).st_size == 0:
-                    return False
-                with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                    return mm.find(b'"op":"' + op.encode() + b'"') >= 0
-        except FileNotFoundError:
-            return False
+        return id_used(self.path, op)
 
     def open(self) -> None:
         try:
@@ -486,24 +615,29 @@ class Recorder:
                 "esp.toml to a writable folder.",
             ) from exc
 
-    def append(self, ops: Sequence[Operation], pending: bool = False) -> None:
-        """Write `ops`, flushed and synced; with `pending`, the last one is the write about
-        to replace the tracker."""
+    def append(self, ops: Sequence[Operation], pending: int | bool = False) -> None:
+        """Write `ops`, flushed and synced; the last `pending` of them (True: the last one)
+        are the write about to replace the tracker: the changes that waited and are written
+        with it, then its own."""
         if self._fh is None:
             self.open()
         fh = self._fh
         assert fh is not None
+        first = len(ops) - int(pending)
         try:
             fh.seek(0, os.SEEK_END)
             if fh.tell() > 0 and not self._ends_with_newline():
                 fh.write(b"\n")  # a line cut short by a crash stays on its own line
             for i, op in enumerate(ops):
-                last = pending and i == len(ops) - 1
+                mark = i >= first
                 start = fh.tell()
-                for n, piece in enumerate(_pieces(replace(op, state=PENDING) if last else op)):
-                    if last and n == 0:
+                for n, piece in enumerate(_pieces(replace(op, state=PENDING) if mark else op)):
+                    if mark and n == 0:
                         state = start + piece.index(_PENDING) + len(b'"state":"')
-                        self._pending = (start, state)
+                        if self._pending is None:
+                            self._pending = (start, [state])
+                        else:
+                            self._pending[1].append(state)
                     fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
@@ -520,21 +654,22 @@ class Recorder:
         next command settles the entry from the tracker's digest.)"""
         if self._pending is None:
             return
-        _start, state = self._pending
+        _start, states = self._pending
         with contextlib.suppress(OSError), self.path.open("r+b") as fh:
-            fh.seek(state)
-            if fh.read(len(PENDING)) == PENDING.encode():
+            for state in states:
                 fh.seek(state)
-                fh.write(WRITTEN.encode())
-                fh.flush()
-                os.fsync(fh.fileno())
+                if fh.read(len(PENDING)) == PENDING.encode():
+                    fh.seek(state)
+                    fh.write(WRITTEN.encode())
+            fh.flush()
+            os.fsync(fh.fileno())
         self._pending = None
 
     def withdraw(self) -> None:
-        """The tracker was not replaced: the pending entry is taken out of the log."""
+        """The tracker was not replaced: the pending entries are taken out of the log."""
         if self._pending is None:
             return
-        start, _state = self._pending
+        start, _states = self._pending
         with contextlib.suppress(OSError), self.path.open("r+b") as fh:
             fh.truncate(start)
             fh.flush()
@@ -567,14 +702,23 @@ def now() -> datetime:
 
 
 def cell_entries(
-    changes: Sequence[CellChange], before_xml: Callable[[str, int, int], bytes | None]
+    changes: Sequence[CellChange],
+    before_xml: Callable[[str, int, int], bytes | None],
+    touched: set[tuple[str, int, int]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The changes as the log's cells (CellRecord.to_json, built directly: a write of
     10,000 cells records them in a few hundredths of a second), one at a time as the entry
-    is written; `before_xml` gives a cell's XML before the write."""
+    is written; `before_xml` gives a cell's XML before the write. `touched`: the cells an
+    earlier entry of the same write changed (updated here): such a cell's XML before is not
+    the file's, so it is recorded as `chained`, without XML (an undo writes its value
+    back)."""
     letters: dict[int, str] = {}
     for c in changes:
-        xml = before_xml(c.sheet, c.row, c.col)
+        where = (c.sheet, c.row, c.col)
+        chained = touched is not None and where in touched
+        xml = None if chained else before_xml(c.sheet, c.row, c.col)
+        if touched is not None:
+            touched.add(where)
         old, new = c.old, c.new
         letter = letters.get(c.col)
         if letter is None:
@@ -595,6 +739,8 @@ def cell_entries(
             cell["agent_id"] = c.agent_id
             cell["email"] = c.email or ""
             cell["n_number"] = c.n_number or ""
+        if chained:
+            cell["chained"] = True
         yield cell
 
 
@@ -842,7 +988,7 @@ def _work_out(
     if after is None:
         gone = f"the backup of operation {diff.by} is no longer kept"
         return [], 0, gone + "; the cells that changed cannot be listed", True
-    written = {(c.sheet, c.row, c.col): c.after for c in since.cells if since.kind != OUTSIDE}
+    written = {(c.sheet, c.row, c.col): c.after for c in _write_cells(log, since)}
     try:
         now_ = Workbook.open(after)
         cells, omitted, note = _diff(Workbook.open(before), written, now_, diff.sheets)
@@ -884,6 +1030,37 @@ def entry(log: Path, op: str) -> Operation | None:
         return _decode(line, 0)
     except (ValueError, KeyError, TypeError, RecursionError):
         return None
+
+
+def _write_cells(log: Path, since: Operation) -> list[CellRecord]:
+    """The cells esp wrote in the write of entry `since`: a write that also wrote changes
+    that waited has an entry for each (the same backup and digest after), their cells in
+    log order."""
+    if since.kind == OUTSIDE:
+        return []
+    if not since.backup:
+        return list(since.cells)
+    needle = b'"backup":' + _json(since.backup)
+    cells: list[CellRecord] = []
+    try:
+        fh = log.open("rb")
+    except OSError:
+        return list(since.cells)
+    with fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return list(since.cells)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            at = mm.find(needle)
+            while at >= 0:
+                start = mm.rfind(b"\n", 0, at) + 1
+                end = mm.find(b"\n", at)
+                end = end if end >= 0 else len(mm)
+                with contextlib.suppress(ValueError, KeyError, TypeError, RecursionError):
+                    got = _decode(mm[start:end], 0)
+                    if got.kind != OUTSIDE and got.digest_after == since.digest_after:
+                        cells += got.cells
+                at = mm.find(needle, end)
+    return cells or list(since.cells)
 
 
 def _kept(log: Path, op: str) -> _Worked | None:

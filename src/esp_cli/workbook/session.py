@@ -18,23 +18,30 @@ appended under the same lock once the new workbook is in place.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core import oplog
+from esp_cli.core import waiting as waiting_ops
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import AddedColumn, CellChange, WriteReport
+from esp_cli.core.notes import appended
 from esp_cli.core.refs import MAX_COL, address, col_letter
 from esp_cli.core.values import control_characters, describe_character
-from esp_cli.errors import UnsafeWriteError, UsageError
-from esp_cli.workbook import history
+from esp_cli.core.waiting import WaitingCell, WaitingOp
+from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, WorkbookBusyError
+from esp_cli.workbook import history, waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.patch import Patcher
-from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update
+from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update, same_or_open, workbook_file
+
+log = logging.getLogger("esp")
 
 
 class ChangePlan:
@@ -53,6 +60,80 @@ class ChangePlan:
         self._patcher: Patcher | None = None
         self._planned_cols: dict[tuple[str, str], int] = {}
         self._added_cols: dict[str, list[int]] = {}
+        # What the command means to do, cell by cell, in units written both or neither:
+        # kept as a waiting operation when the tracker is busy (see esp_cli.workbook.waiting).
+        self.intents: list[tuple[Hashable, WaitingCell]] = []
+        self._unit: Hashable | None = None
+        self._units = 0
+        # The changes that waited beside the tracker and are written with this one, by
+        # operation (their cells are not the command's own `changes`).
+        self.applied: dict[str, list[CellChange]] = {}
+        self._behalf: str | None = None
+        self._where: dict[tuple[str, int, int], int] = {}  # a cell -> its place in `changes`
+
+    @contextlib.contextmanager
+    def unit(self) -> Iterator[None]:
+        """The cells planned inside belong together: a change and the note line that
+        documents it, written both or neither should they have to wait. (Outside a unit,
+        the cells of one row are one unit.)"""
+        outer = self._unit
+        self._units += 1
+        self._unit = ("unit", self._units)
+        try:
+            yield
+        finally:
+            self._unit = outer
+
+    @contextlib.contextmanager
+    def on_behalf(self, op: str) -> Iterator[None]:
+        """The cells planned inside are those of the waiting operation `op`."""
+        self._behalf = op
+        self.applied.setdefault(op, [])
+        try:
+            yield
+        finally:
+            self._behalf = None
+
+    def _intend(self, change: CellChange, key: str | None, action: str, value: Any) -> None:
+        if self._behalf is not None:
+            return
+        unit = self._unit if self._unit is not None else ("row", change.sheet, change.row)
+        if key is None and self._table is not None:
+            # A cell of an agent's column written by its address (an undo): its key, so
+            # the row is read with it when the change waits.
+            with contextlib.suppress(KeyError):
+                columns = self._table.sheet(change.sheet).columns
+                key = next((k for k, c in columns.items() if c == change.col), None)
+        if action == waiting_ops.SET:
+            for i, (_u, earlier) in enumerate(self.intents):
+                same = (earlier.sheet, earlier.row, earlier.col) == (
+                    change.sheet,
+                    change.row,
+                    change.col,
+                )
+                if same and earlier.action != waiting_ops.APPEND:
+                    self.intents[i] = (_u, replace(earlier, value=value))  # the last word
+                    return
+        self.intents.append(
+            (
+                unit,
+                WaitingCell(
+                    change.sheet,
+                    change.row,
+                    change.col,
+                    change.agent,
+                    change.cls,
+                    change.column,
+                    key,
+                    action,
+                    change.old,
+                    value,
+                    change.agent_id,
+                    change.email,
+                    change.n_number,
+                ),
+            )
+        )
 
     @property
     def agent_rows(self) -> Table | None:
@@ -158,6 +239,16 @@ class ChangePlan:
         for key, col in list(self._planned_cols.items()):
             if key[0] == sheet and col in moves:
                 self._planned_cols[key] = moves[col]
+        self.intents = [
+            (u, replace(c, col=moves[c.col])) if c.sheet == sheet and c.col in moves else (u, c)
+            for u, c in self.intents
+        ]
+        for op, changes in self.applied.items():
+            self.applied[op] = [
+                replace(c, col=moves[c.col]) if c.sheet == sheet and c.col in moves else c
+                for c in changes
+            ]
+        self._where = {_at(c): i for i, c in enumerate(self.changes)}
 
     def _no_room(
         self, sheet: str, header_row: int, header: str, last_header: int
@@ -205,11 +296,8 @@ class ChangePlan:
     def set(self, row: Row, key: str, new: Any) -> CellChange:
         sheet = self.table.sheet(row.sheet)
         col = self.column(sheet, key)
-        # Yes/no as typed ('No', 'N'), not as understood (False); others as understood.
-        as_typed = key in row.unreadable or BY_KEY[key].kind is Kind.YESNO
-        old = row.raw.get(key) if as_typed else row.values.get(key)
         who = row.ref()
-        return self.set_cell(
+        change = self._set_cell(
             row.sheet,
             row.row,
             col,
@@ -217,11 +305,46 @@ class ChangePlan:
             agent=row.label(),
             cls=row.cls,
             column=sheet.headers.get(col, BY_KEY[key].header),
-            old=old,
+            old=seen_value(row, key),
             agent_id=who.agent_id,
             email=who.email,
             n_number=who.n_number,
         )
+        self._intend(change, key, waiting_ops.SET, new)
+        return change
+
+    def append(self, row: Row, key: str, line: str, text: str | None = None) -> CellChange | None:
+        """Plan appending the note `line` to the row's notes cell `key`, after the lines the
+        cell holds (`text`: the cell as text, when the caller has it; lines planned earlier
+        in this plan come before). None when the line is there already."""
+        sheet = self.table.sheet(row.sheet)
+        col = sheet.col(key) or self._planned_cols.get((row.sheet, key))
+        at = self._where.get((row.sheet, row.row, col)) if col is not None else None
+        if at is not None and self._behalf is None and at < len(self.changes):
+            before = self.changes[at].new
+            current = before if isinstance(before, str) else ""
+        else:
+            current = text if text is not None else (waiting_ops.note_text(row.raw.get(key)) or "")
+        new = appended(current, line)
+        if new is None:
+            return None
+        col = self.column(sheet, key)
+        who = row.ref()
+        change = self._set_cell(
+            row.sheet,
+            row.row,
+            col,
+            new,
+            agent=row.label(),
+            cls=row.cls,
+            column=sheet.headers.get(col, BY_KEY[key].header),
+            old=seen_value(row, key),
+            agent_id=who.agent_id,
+            email=who.email,
+            n_number=who.n_number,
+        )
+        self._intend(change, key, waiting_ops.APPEND, line)
+        return change
 
     def set_cell(
         self,
@@ -241,14 +364,69 @@ class ChangePlan:
     ) -> CellChange:
         """`agent_id`, `email`, `n_number`: who the agent of the cell's row is (see
         CellChange). `restoring`: what the cell held before (an undo), written as it was."""
+        change = self._set_cell(
+            sheet,
+            row,
+            col,
+            new,
+            agent=agent,
+            cls=cls,
+            column=column,
+            old=old,
+            agent_id=agent_id,
+            email=email,
+            n_number=n_number,
+            restoring=restoring,
+        )
+        self._intend(change, None, waiting_ops.RESTORE if restoring else waiting_ops.SET, new)
+        return change
+
+    def _set_cell(
+        self,
+        sheet: str,
+        row: int,
+        col: int,
+        new: Any,
+        *,
+        agent: str,
+        cls: str,
+        column: str,
+        old: Any,
+        agent_id: str | None,
+        email: str | None,
+        n_number: str | None,
+        restoring: bool = False,
+    ) -> CellChange:
         if isinstance(new, str) and not restoring:
             _refuse_control_characters(new, old, sheet, row, col)
         self.patcher.set(sheet, row, col, new)
         change = CellChange(
             sheet, row, col, agent, cls, column, old, new, agent_id, email, n_number
         )
-        self.changes.append(change)
+        self._record(change)
         return change
+
+    def _record(self, change: CellChange) -> None:
+        """One change per cell: a cell planned again keeps what it held first."""
+        changes = self.changes if self._behalf is None else self.applied[self._behalf]
+        where = (change.sheet, change.row, change.col)
+        if self._behalf is None:
+            at = self._where.get(where)
+            if at is not None and at < len(changes) and _at(changes[at]) == where:
+                changes[at] = replace(change, old=changes[at].old)
+                return
+            self._where[where] = len(changes)
+        else:
+            for i in range(len(changes) - 1, -1, -1):
+                if _at(changes[i]) == where:
+                    changes[i] = replace(change, old=changes[i].old)
+                    return
+        changes.append(change)
+
+    def check(self, sheet: str, row: int, col: int, value: Any) -> None:
+        """Raise what writing `value` there would raise (a formula, a merged cell, Excel's
+        limits); nothing is planned."""
+        self.patcher.check(sheet, row, col, value)
 
     def restore_cell(
         self,
@@ -272,21 +450,29 @@ class ChangePlan:
         change = CellChange(
             sheet, row, col, agent, cls, column, old, value, agent_id, email, n_number
         )
-        self.changes.append(change)
+        self._record(change)
+        self._intend(change, None, waiting_ops.RESTORE, value)
         return change
 
     def sort(self) -> None:
         """Changes in sheet order (a table of thousands of them reads top to bottom)."""
         self.changes.sort(key=lambda c: (c.sheet, c.row, c.col))
+        self._where = {_at(c): i for i, c in enumerate(self.changes)}
 
     @property
     def empty(self) -> bool:
-        return not self.changes and not self.added_columns
+        """Nothing of the command's own to write."""
+        return not self.changes and not (self.added_columns and not any(self.applied.values()))
 
 
 @dataclass
 class WriteSession:
-    """An open workbook about to be written: its rows (`table`) and the `plan`."""
+    """An open workbook about to be written: its rows (`table`) and the `plan`.
+
+    `busy`: the tracker cannot be written now (open in Excel, another esp writing it); the
+    plan is kept as a waiting operation instead. `pending`: the waiting operations found
+    beside the tracker; `applier` put them on the rows read (and, when the tracker is free,
+    into the plan, to be written with the command's own change)."""
 
     path: Path
     workbook: Workbook
@@ -294,6 +480,14 @@ class WriteSession:
     dry_run: bool
     signer: str | None = None
     undoes: str | None = None  # an undo: the operation it undoes
+    busy: WorkbookBusyError | None = None
+    pending: list[WaitingOp] = field(default_factory=list)
+    applier: waiting.Applier | None = field(default=None, repr=False)
+    store: waiting.Store | None = field(default=None, repr=False)
+    warnings: list[str] = field(default_factory=list)  # waiting files that were skipped
+    # The waiting operations that are the command's own (esp round's answers, kept as they
+    # were typed): written as part of its change, in its entry of the log.
+    own: frozenset[str] = frozenset()
     _report: WriteReport | None = field(default=None, repr=False)
 
     @property
@@ -306,35 +500,149 @@ class WriteSession:
             raise RuntimeError("the session's report is ready once its block has ended")
         return self._report
 
+    @property
+    def counted(self) -> waiting.Overlay:
+        """The waiting changes put on the rows read, for a report to count and mark."""
+        if self.applier is None:
+            return waiting.Overlay(warnings=self.warnings)
+        return waiting.Overlay(
+            self.pending, self.applier.marks, self.applier.outcomes, self.warnings
+        )
+
+    @property
+    def written_waiting(self) -> list[waiting.Outcome]:
+        """The waiting operations this write writes (under way: not held)."""
+        if self.applier is None or self.dry_run or self.busy is not None:
+            return []
+        return [o for o in self.applier.outcomes if not o.held]
+
+    def _own_changes(self) -> list[CellChange]:
+        """The cells of the command's own waiting operations the plan writes (or, in a dry
+        run, would)."""
+        if self.applier is None or not self.own or self.busy is not None:
+            return []
+        return [
+            c
+            for o in self.applier.outcomes
+            if not o.held and o.op.op in self.own
+            for c in self.plan.applied.get(o.op.op, [])
+        ]
+
+    @property
+    def held_waiting(self) -> list[waiting.Outcome]:
+        if self.applier is None:
+            return []
+        return [o for o in self.applier.outcomes if o.held]
+
     def _finish(self, config: Config) -> None:
         backup = None
         op = None
-        if not self.dry_run and not self.plan.empty:
-            backup, op = self._write_and_record(config)
+        kept = None
+        applied = self.written_waiting
+        if not self.dry_run and self.busy is not None:
+            if not self.plan.empty:
+                op = self._keep_waiting(config, self.busy)
+            kept = self.busy.holder or "busy"
+            applied = []
+        elif not self.dry_run and self.plan.empty and applied and not self._applied_cells(applied):
+            # Each one's cells hold what it would write already (a line typed by hand
+            # meanwhile): recorded as written, nothing to replace the tracker with.
+            self._record_unchanged(config, applied)
+        elif not self.dry_run and (not self.plan.empty or applied):
+            try:
+                backup, op = self._write_and_record(config, applied)
+            except WorkbookBusyError as exc:
+                # Refused at the last moment (Excel opened it, a program holds it, someone
+                # saved it): the change waits; the waiting ones wait on, untouched.
+                if exc.holder is None or not waiting_ops.may_wait.get():
+                    raise
+                op = self._keep_waiting(config, exc) if not self.plan.empty else None
+                kept = exc.holder
+                applied = []
+            else:
+                assert self.store is not None
+                for outcome in applied:
+                    self.store.remove(outcome.op)
+        own = self._own_changes() if kept is None else []
+        changes = self.plan.changes
+        if own:
+            changes = sorted([*own, *changes], key=lambda c: (c.sheet, c.row, c.col))
         self._report = WriteReport(
             tracker=self.path,
-            changes=self.plan.changes,
+            changes=changes,
             added_columns=self.plan.added_columns,
             dry_run=self.dry_run,
             backup=backup,
             op=op,
+            waiting=kept,
+            waiting_written=[o.op.op for o in applied if o.op.op not in self.own],
+            waiting_held=[o.op.op for o in self.held_waiting],
         )
 
-    def _write_and_record(self, config: Config) -> tuple[Path, str]:
+    def _applied_cells(self, applied: list[waiting.Outcome]) -> bool:
+        return any(self.plan.applied.get(o.op.op) for o in applied) or bool(self.plan.added_columns)
+
+    def _record_unchanged(self, config: Config, applied: list[waiting.Outcome]) -> None:
+        """Waiting operations with nothing left to write: their entries (no backup, and
+        the digests of the previous write: a save made outside esp since is still noticed
+        by the next write), then their files go."""
+        recorder = history.Recorder(history.log_path(self.path, config.backup_dir), self.path)
+        digest = recorder.previous_digest or self.workbook.pkg.digest
+        try:
+            moment = history.now()
+            entries = []
+            for o in applied:
+                entry = _entry(self, o.op, None, moment, digest, digest, None, [], applied)
+                if not o.conflicts:
+                    entry = replace(entry, note=f"{entry.note}; the tracker held it already")
+                entries.append(entry)
+            recorder.append(entries)
+        finally:
+            recorder.close()
+        assert self.store is not None
+        for outcome in applied:
+            self.store.remove(outcome.op)
+
+    def _keep_waiting(self, config: Config, busy: WorkbookBusyError) -> str:
+        """The command's plan, kept beside the tracker to be written when it is free."""
+        store = self.store or waiting.Store(self.path, config.backup_dir)
+        units: dict[Hashable, list[WaitingCell]] = {}
+        for unit, cell in self.plan.intents:
+            units.setdefault(unit, []).append(cell)
+        op = waiting.new_op(
+            store,
+            list(units.values()),
+            signer=self.signer,
+            why=busy.holder or "busy",
+            digest=self.workbook.pkg.digest,
+            undoes=self.undoes,
+            taken=[o.op for o in self.pending],
+        )
+        return store.keep(op).op
+
+    def _write_and_record(
+        self, config: Config, applied: list[waiting.Outcome]
+    ) -> tuple[Path, str | None]:
         """Write the planned cells and record the operation in the log: its entry is
         written, flushed and synced once the backup is made and before the tracker is
         replaced (a log that cannot be written stops the write; nothing is left to fail
         once the tracker is replaced), pending until the replace is done. A tracker saved
         by someone since esp's last write gets its own entry first (its cells are worked
-        out later, when asked for: see history.work_out)."""
+        out later, when asked for: see history.work_out). The changes that waited and are
+        written with this one come before its own, each an entry of its own (under its own
+        id, author, time and command), pending with it."""
         folder = safety.backup_dir_for(self.path, config.backup_dir)
         folders = [folder, safety.legacy_backup_dir(self.path, config.backup_dir)]
         before = self.workbook.pkg.digest
         log = history.log_path(self.path, config.backup_dir)
         recorder = history.Recorder(log, self.path, current=before)
         replaced = False
+        mine = [o for o in applied if o.op.op in self.own]
+        others = [o for o in applied if o.op.op not in self.own]
         try:
-            op = recorder.new_id()
+            op = recorder.new_id() if not self.plan.empty or mine else None
+            # The backup is named after the write's own id, else the first change written.
+            stamp = op or applied[0].op.op
             seen = recorder.previous_digest
             previous = recorder.previous() if seen not in (None, before) else None
             outside = (
@@ -343,36 +651,40 @@ class WriteSession:
                     previous,
                     self.workbook,
                     folders,
-                    by=op,
+                    by=stamp,
                 )
                 if previous is not None
                 else None
             )
             patcher = self.plan.patcher
+            touched: set[tuple[str, int, int]] = set()
+            groups: list[tuple[WaitingOp | None, Iterator[dict[str, Any]]]] = []
+            for outcome in others:
+                changes = self.plan.applied.get(outcome.op.op, [])
+                groups.append(
+                    (outcome.op, history.cell_entries(changes, patcher.cell_xml, touched))
+                )
+            if op is not None:
+                own = [c for o in mine for c in self.plan.applied.get(o.op.op, [])]
+                cells = history.cell_entries([*own, *self.plan.changes], patcher.cell_xml, touched)
+                groups.append((None, cells))
 
             def record(backup: Path, digest_after: str, parts: dict[str, str]) -> None:
+                moment = history.now()
                 entries = [history.noticed(outside, backup)] if outside is not None else []
-                entries.append(
-                    oplog.Operation(
-                        op=op,
-                        kind=oplog.UNDO if self.undoes else oplog.WRITE,
-                        time=history.now(),
-                        **history.who(self.signer),
-                        digest_before=before,
-                        digest_after=digest_after,
-                        backup=backup.name,
-                        cell_json=history.cell_entries(self.plan.changes, patcher.cell_xml),
-                        added_columns=tuple(self.plan.added_columns),
-                        undoes=self.undoes,
-                        parts=parts,
+                for made, cells in groups:
+                    entry = _entry(
+                        self, made, op, moment, before, digest_after, backup, cells, others, parts
                     )
-                )
-                recorder.append(entries, pending=True)
+                    if made is None and mine:
+                        entry = replace(entry, wrote_waiting=tuple(o.op.op for o in mine))
+                    entries.append(entry)
+                recorder.append(entries, pending=len(groups))
 
             saved = self.workbook.save(
                 patcher,
                 config.backup_dir,
-                op=op,
+                op=stamp,
                 retention=safety.Retention(
                     config.backup_keep_days,
                     config.backup_keep_count,
@@ -397,6 +709,69 @@ class WriteSession:
         finally:
             recorder.close()
         return saved.backup, op
+
+
+def _entry(
+    session: WriteSession,
+    made: WaitingOp | None,
+    op: str | None,
+    moment: datetime,
+    before: str,
+    after: str,
+    backup: Path | None,
+    cells: Iterable[dict[str, Any]],
+    applied: list[waiting.Outcome],
+    parts: dict[str, str] | None = None,
+) -> oplog.Operation:
+    """One entry of a write: the command's own (`made` None), or a change that waited."""
+    if made is None:
+        assert op is not None
+        return oplog.Operation(
+            op=op,
+            kind=oplog.UNDO if session.undoes else oplog.WRITE,
+            time=moment,
+            **history.who(session.signer),
+            digest_before=before,
+            digest_after=after,
+            backup=backup.name if backup is not None else None,
+            cell_json=cells,
+            added_columns=tuple(a for a in session.plan.added_columns if not session.plan.applied),
+            undoes=session.undoes,
+            parts=parts or {},
+        )
+    outcome = next(o for o in applied if o.op is made)
+    left = "; ".join(
+        f"{c.sheet}!{c.cell_ref} ({c.column}) left out: {c.reason}" for c in outcome.conflicts
+    )
+    return oplog.Operation(
+        op=made.op,
+        kind=oplog.UNDO if made.undoes else oplog.WRITE,
+        time=made.time,
+        signer=made.signer,
+        login=made.login,
+        machine=made.machine,
+        version=made.version,
+        command=made.command,
+        digest_before=before,
+        digest_after=after,
+        backup=backup.name if backup is not None else None,
+        cell_json=cells,
+        undoes=made.undoes,
+        note="; ".join(n for n in (f"waited: {made.why}", left) if n),
+        written_at=moment,
+        parts=parts or {},
+    )
+
+
+def _at(change: CellChange) -> tuple[str, int, int]:
+    return change.sheet, change.row, change.col
+
+
+def seen_value(row: Row, key: str) -> Any:
+    """A cell's value as a change records what it held: yes/no as typed ('No', 'N'), not as
+    understood (False), and a cell esp could not read as typed; others as understood."""
+    as_typed = key in row.unreadable or BY_KEY[key].kind is Kind.YESNO
+    return row.raw.get(key) if as_typed else row.values.get(key)
 
 
 def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: int) -> None:
@@ -428,6 +803,9 @@ def write_session(
     write: bool = True,
     signer: str | None = None,
     read: Table | None = None,
+    skip_conflicts: bool = False,
+    also: Sequence[WaitingOp] = (),
+    own: Iterable[str] = (),
 ) -> Iterator[WriteSession]:
     """Open `path` to be written and read its agent rows (only the columns `keys` names,
     besides identity and class; `rows=False` reads none: a sheet written by address). The
@@ -440,32 +818,89 @@ def write_session(
     the operation log with the OS login; None for commands that sign nothing.
 
     `read`: the tracker as read earlier with these `keys` (esp round reads it, then asks
-    for a long while); used as is when the file has not changed since, else read again."""
+    for a long while); used as is when the file has not changed since, else read again.
+
+    The changes waiting beside the tracker (esp_cli.workbook.waiting) are put on the rows
+    read, so the command builds on them; when the tracker is free they are written in the
+    same write, before the command's own (`skip_conflicts`: those with a conflict write
+    their other units). When it is busy (open in Excel or LibreOffice, held by a program,
+    another esp writing it past the wait) the plan waits beside it instead: the report says
+    so (status "waiting"), unless waiting is turned off (--no-wait: the refusal, exit 4).
+    `also`: operations not kept in a file (a dry run's), put after those that are; `own`:
+    the ids of those that are the command's own change (esp round's answers)."""
     earlier = read.workbook if read is not None else None
-    opened = (
-        locked_for_update(path, dry_run=dry_run, reuse=earlier)
-        if write
-        else contextlib.nullcontext(Workbook.open(path))
-    )
-    with opened as wb:
-        if write and not dry_run:
+    wants = write and not dry_run
+    busy: WorkbookBusyError | None = None
+    with contextlib.ExitStack() as stack:
+        if not write:
+            wb = Workbook.open(path)
+        elif dry_run:
+            wb = stack.enter_context(locked_for_update(path, dry_run=True, reuse=earlier))
+        else:
+            try:
+                wb = stack.enter_context(locked_for_update(path, reuse=earlier))
+            except WorkbookBusyError as exc:
+                if exc.holder is None or not waiting_ops.may_wait.get():
+                    raise
+                # Read as it is (a file Excel has open can be read), planned, then kept.
+                busy = exc
+                wb = same_or_open(workbook_file(path), earlier)
+        store = waiting.Store(wb.path, config.backup_dir)
+        locked = wants and busy is None
+        if locked:
             # The tracker's own log (from the one esp kept before, the first time), and a
             # write stopped while it replaced the tracker settled, before anything reads
-            # the log (esp undo) or appends to it.
+            # the log (esp undo) or appends to it; then the waiting changes it records are
+            # written already: their files go.
             history.migrate(wb.path, config.backup_dir)
             history.settle(history.log_path(wb.path, config.backup_dir), wb.pkg.digest)
+        found = store.unwritten(clean=locked)
+        if also:
+            found.ops = [*found.ops, *also]
+        asked = None if keys is None else tuple(keys)
+        wanted = waiting.reading_keys(asked, found.ops) if found.ops else asked
         if not rows:
             table = None
-        elif read is not None and wb is earlier:
+        elif (
+            read is not None
+            and wb is earlier
+            and not (found.ops and waiting.keys_of(found.ops) - set(asked or ()))
+        ):
             table = read
         else:
-            table = read_table(wb, config.columns, keys=keys)
+            table = read_table(wb, config.columns, keys=wanted)
+            if wanted != asked:
+                waiting.without_extra_findings(table, asked, wanted or ())
         session = WriteSession(
             path=table.path if table is not None else wb.path,
             workbook=wb,
             plan=ChangePlan(wb, table),
             dry_run=dry_run or not write,
             signer=signer,
+            busy=busy,
+            pending=found.ops,
+            store=store,
+            warnings=found.warnings,
+            own=frozenset(own),
         )
-        yield session
-        session._finish(config)
+        for warning in found.warnings:
+            log.warning("%s", warning)
+        if found.ops:
+            # Into the plan when the tracker is free (a dry run shows them as a write would).
+            free = locked or (write and dry_run)
+            agents, read_keys = table, wanted
+            if agents is None and any(c.by_agent for o in found.ops for c in o.cells):
+                # A write by address (an undo): the agents' rows still find theirs.
+                read_keys = waiting.reading_keys((), found.ops)
+                with contextlib.suppress(MissingColumnsError):
+                    agents = read_table(wb, config.columns, keys=read_keys)
+            applier = waiting.Applier(wb, agents, session.plan if free else None, read_keys)
+            for op in found.ops:
+                applier.put(op, skip_conflicts=skip_conflicts and free)
+            session.applier = applier
+        try:
+            yield session
+            session._finish(config)
+        finally:
+            if table is read and session.applier is not None:
+                session.applier.revert()  # the caller's rows, as they were read

@@ -324,7 +324,20 @@ class Patcher:
                 raw = tag + b' r="' + f"{col_letter(col)}{row}".encode() + b'"' + raw[len(tag) :]
         self._raw.setdefault(sheet, {})[(row, col)] = raw
 
+    def check(self, sheet: str, row: int, col: int, value: Value) -> None:
+        """Raise what `set` would raise for this cell and value; nothing is planned."""
+        try:
+            self._checked(sheet, row, col, value)
+        except ValueError:
+            with self._sheet_errors(sheet, _Where(sheet, row, col)):
+                raise
+
     def _set(self, sheet: str, row: int, col: int, value: Value) -> None:
+        self._writes.setdefault(sheet, {})[(row, col)] = self._checked(sheet, row, col, value)
+
+    def _checked(self, sheet: str, row: int, col: int, value: Value) -> Value:
+        """The value as it will be written (a Yes to a TRUE/FALSE cell as True), once every
+        check has passed."""
         where = _Where(sheet, row, col)
         sx = self.sheet_xml(sheet)
         if sx.protected:
@@ -399,7 +412,7 @@ class Patcher:
                     "Excel can store in this workbook; nothing was written.",
                     fix="check the date given.",
                 )
-        self._writes.setdefault(sheet, {})[(row, col)] = value
+        return value
 
     def _related(self, sheet: str, rel_type: str) -> list[tuple[str, bytes]]:
         """The sheet's related parts of one type (tables, pivot tables), with their XML."""

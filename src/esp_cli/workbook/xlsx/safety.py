@@ -75,6 +75,7 @@ def refuse_if_open(path: Path) -> None:
             "nothing was written.",
             fix=f"close the workbook and run the command again (if nobody has it open, "
             f"delete {found[0].name}).",
+            holder=f"open in {holder(found[0])}",
         )
 
 
@@ -102,6 +103,7 @@ def held_error(path: Path, exc: OSError) -> WorkbookBusyError:
         "nothing was written.",
         fix="close the workbook in Excel (or wait for OneDrive to finish syncing it) and run "
         "the command again.",
+        holder=f"open in {who}" if found else "held by a program (Excel or OneDrive)",
     )
 
 
@@ -138,6 +140,7 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
             f"{path}: another esp command has been writing it for {wait:.0f} s; "
             "nothing was written.",
             fix="wait for it to finish and run the command again.",
+            holder="being written by another esp command",
         ) from exc
     except OSError as exc:
         if isinstance(exc, PermissionError) and lock.path.exists():
@@ -313,6 +316,7 @@ def commit(
         raise WorkbookBusyError(
             f"{path} changed on disk after esp read it (someone saved it); nothing was written.",
             fix="run the command again to work on the current file.",
+            holder="saved by someone while esp worked",
         )
     remove_leftovers(path, backup_folder)
     try:

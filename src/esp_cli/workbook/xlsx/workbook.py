@@ -177,7 +177,7 @@ def locked_for_update(
     `reuse`: the same file opened earlier; it is used as is when the file still holds the
     bytes it was opened from (no second read), else the file is opened again."""
     if dry_run:
-        wb = _same_or_open(path, reuse)
+        wb = same_or_open(path, reuse)
         wb.pkg.keep_scanned = True  # a dry run plans every cell as a write would
         yield wb
         return
@@ -185,12 +185,14 @@ def locked_for_update(
     safety.refuse_if_open(path)
     safety.warn_if_synced(path)
     with safety.exclusive(path):
-        wb = _same_or_open(path, reuse)
+        wb = same_or_open(path, reuse)
         wb.pkg.keep_scanned = True
         yield wb
 
 
-def _same_or_open(path: Path, earlier: Workbook | None) -> Workbook:
+def same_or_open(path: Path, earlier: Workbook | None) -> Workbook:
+    """`earlier` when it is the same file and the file still holds its bytes, else the
+    file opened again."""
     same = earlier is not None and earlier.path == path
     if same and earlier is not None and safety.digest_of(path) == earlier.pkg.digest:
         return earlier

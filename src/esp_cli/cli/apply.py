@@ -1,0 +1,77 @@
+"""esp apply [--wait [--timeout DURATION]] [--skip-conflicts]."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from esp_cli.cli.base import app
+from esp_cli.cli.options import (
+    ConfigOpt,
+    DryRunOpt,
+    FormatOpt,
+    TrackerOpt,
+    config_and_tracker,
+    exit_if_waiting,
+    parse_duration,
+)
+from esp_cli.errors import ExitCode, UsageError
+from esp_cli.render import Format, say
+
+
+@app.command("apply")
+def apply_command(
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="While the tracker is busy, wait (looking every few seconds, saying who has "
+            "it open) until it is free, then write.",
+        ),
+    ] = False,
+    timeout: Annotated[
+        str | None,
+        typer.Option(
+            "--timeout",
+            metavar="DURATION",
+            help="With --wait: give up after this long (90s, 30m, 2h); default: wait on.",
+            show_default=False,
+        ),
+    ] = None,
+    skip_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--skip-conflicts",
+            help="Write the changes that conflict too, leaving out only their cells that "
+            "changed since esp saw them (recorded); without it such a change waits on, whole.",
+        ),
+    ] = False,
+    tracker: TrackerOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Write the changes waiting beside the tracker (kept while it was open in Excel or
+    busy), oldest first, in one write: note lines after whatever the cells hold now, other
+    cells only where they still hold what esp saw. Every other writing command writes them
+    too, before its own change."""
+    from esp_cli.render.apply import render
+    from esp_cli.services.apply import Waiter, apply_waiting, apply_when_free
+
+    if timeout is not None and not wait:
+        raise UsageError("--timeout goes with --wait.", fix="add --wait, or drop --timeout.")
+    if wait and dry_run:
+        raise UsageError("--wait and --dry-run exclude each other.", fix="give one.")
+    cfg, path = config_and_tracker(config, tracker)
+    if wait:
+        limit = parse_duration(timeout, "--timeout") if timeout is not None else None
+        result = apply_when_free(
+            path, cfg, Waiter(say), timeout=limit, skip_conflicts=skip_conflicts
+        )
+    else:
+        result = apply_waiting(path, cfg, skip_conflicts=skip_conflicts, dry_run=dry_run)
+    render(result, fmt)
+    exit_if_waiting(result.write)
+    if result.held:
+        raise typer.Exit(int(ExitCode.FINDINGS))

@@ -1,0 +1,311 @@
+"""Changes that wait beside a busy tracker (pure): what a waiting operation holds, and how
+each of its cells is written once the tracker is free.
+
+A writing command that cannot write (the tracker open in Excel, held by a program, another
+esp writing it) keeps its plan as a WaitingOp: who, when, the command, and for every cell
+the agent it belongs to, the column, the value esp saw and what to write there. Its cells
+come in units: a change and the note line that documents it are one unit, written both or
+neither. When the operation is written (`resolve`, cell by cell): a note line is appended
+to whatever the cell holds then, never twice; any other cell is written only where it still
+holds what esp saw — else it is a conflict, kept and shown, never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from esp_cli.core.model import AgentRef
+from esp_cli.core.notes import appended
+from esp_cli.core.oplog import same_value, tag, untag
+from esp_cli.core.refs import col_letter
+from esp_cli.core.shape import as_json, exported
+from esp_cli.core.values import ErrorValue, text_of
+
+FORMAT = 1  # the file's "esp_waiting" version
+SET, APPEND, RESTORE = "set", "append", "restore"
+
+# Whether a write the tracker refuses may wait beside it (False: `--no-wait`, the refusal
+# of old, exit 4). Set by the CLI for the command being run, read by the write session.
+may_wait: ContextVar[bool] = ContextVar("may_wait", default=True)
+
+
+@dataclass(frozen=True)
+class WaitingCell:
+    """One cell of a waiting operation: where esp saw it, whose it is, the value esp saw,
+    and what to do there — `set` the value, `append` the note line, or `restore` the value
+    an operation found there (an undo: written back as it was, by value — a save in Excel
+    meanwhile may renumber what a cell's XML refers to). `key` is the column's key
+    (columns.py); None for a cell written by its address (a sheet that is not agent rows).
+    `agent_id` None: a cell found by its address, not by its agent."""
+
+    sheet: str
+    row: int = field(metadata=as_json(hidden=True))
+    col: int = field(metadata=as_json(hidden=True))
+    agent: str
+    cls: str = field(metadata=as_json(key="class"))
+    column: str
+    key: str | None = field(metadata=as_json(hidden=True))
+    action: str
+    seen: Any = field(metadata=as_json(hidden=True))
+    value: Any = field(metadata=as_json(hidden=True))
+    agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
+    email: str | None = field(default=None, metadata=as_json(hidden=True))
+    n_number: str | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    @exported(after="sheet")
+    def cell(self) -> str:
+        """A1; a column the sheet did not have yet (esp adds it): the row alone."""
+        return f"{col_letter(self.col)}{self.row}" if self.col > 0 else f"row {self.row}"
+
+    @property
+    @exported(key="seen", after="action")
+    def seen_tagged(self) -> Any:
+        return tag(self.seen)
+
+    @property
+    @exported(key="value", after="seen")
+    def value_tagged(self) -> Any:
+        return tag(self.value)
+
+    @property
+    def by_agent(self) -> bool:
+        return self.agent_id is not None
+
+    @property
+    def who(self) -> AgentRef:
+        return AgentRef(
+            self.agent,
+            self.cls,
+            self.sheet,
+            self.row,
+            self.agent_id or "",
+            self.email or "",
+            self.n_number or "",
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "col": self.col,
+            "agent": self.agent,
+            "class": self.cls,
+            "key": self.key,
+            "column": self.column,
+            "action": self.action,
+            "seen": tag(self.seen),
+            "value": tag(self.value),
+        }
+        if self.agent_id is not None:
+            out.update(agent_id=self.agent_id, email=self.email or "", n_number=self.n_number or "")
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> WaitingCell:
+        action = str(d["action"])
+        if action not in (SET, APPEND, RESTORE):
+            raise ValueError(f"unknown action {action!r}")
+        if action == APPEND and not isinstance(d.get("value"), str):
+            raise ValueError("a note line to append is not text")
+        return cls(
+            sheet=str(d["sheet"]),
+            row=int(d["row"]),
+            col=int(d["col"]),
+            agent=str(d.get("agent") or ""),
+            cls=str(d.get("class") or ""),
+            column=str(d.get("column") or ""),
+            key=None if d.get("key") is None else str(d["key"]),
+            action=action,
+            seen=untag(d.get("seen")),
+            value=untag(d.get("value")),
+            agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
+            email=None if d.get("agent_id") is None else str(d.get("email") or ""),
+            n_number=None if d.get("agent_id") is None else str(d.get("n_number") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class WaitingOp:
+    """A change esp could not write yet, as its file beside the tracker holds it."""
+
+    op: str
+    time: datetime = field(metadata=as_json(hidden=True))
+    signer: str | None
+    login: str
+    machine: str
+    version: str = field(metadata=as_json(key="esp_version"))
+    command: str
+    why: str  # why it waits: "open in Excel by Keisha Grant"
+    units: tuple[tuple[WaitingCell, ...], ...] = field(metadata=as_json(hidden=True))
+    tracker: str = field(default="", metadata=as_json(hidden=True))  # the file name
+    digest: str = field(default="", metadata=as_json(hidden=True))  # the tracker esp read
+    # Where in the tracker's operation log an entry writing it can be: the log's length
+    # then, less its last line (a write stopped then may take that line out again).
+    log_from: int = field(default=0, metadata=as_json(hidden=True))
+    undoes: str | None = field(default=None, metadata=as_json(hidden=True))
+    file: str = field(default="", compare=False, metadata=as_json(hidden=True))
+
+    @property
+    @exported(key="time", after="op")
+    def timestamp(self) -> str:
+        return self.time.isoformat(timespec="seconds")
+
+    @property
+    @exported(after="why")
+    def cells(self) -> tuple[WaitingCell, ...]:
+        return tuple(c for unit in self.units for c in unit)
+
+    @property
+    def who(self) -> str:
+        if self.signer and self.signer != self.login:
+            return f"{self.signer} ({self.login})" if self.login else self.signer
+        return self.signer or self.login or "someone"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "esp_waiting": FORMAT,
+            "op": self.op,
+            "time": self.time.isoformat(timespec="seconds"),
+            "signer": self.signer,
+            "login": self.login,
+            "machine": self.machine,
+            "esp_version": self.version,
+            "command": self.command,
+            "tracker": self.tracker,
+            "digest": self.digest,
+            "why": self.why,
+            "log_from": self.log_from,
+            "undoes": self.undoes,
+            "units": [{"cells": [c.to_json() for c in unit]} for unit in self.units],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], file: str = "") -> WaitingOp:
+        if not isinstance(d, dict) or d.get("esp_waiting") is None:
+            raise ValueError("not a waiting operation")
+        if int(d["esp_waiting"]) > FORMAT:
+            raise ValueError(f"written by a newer esp (format {d['esp_waiting']})")
+        units = tuple(tuple(WaitingCell.from_json(c) for c in unit["cells"]) for unit in d["units"])
+        if not units or not all(units):
+            raise ValueError("no cells")
+        time = datetime.fromisoformat(str(d["time"]))
+        return cls(
+            op=str(d["op"]),
+            time=time,
+            signer=None if d.get("signer") is None else str(d["signer"]),
+            login=str(d.get("login") or ""),
+            machine=str(d.get("machine") or ""),
+            version=str(d.get("esp_version") or ""),
+            command=str(d.get("command") or ""),
+            why=str(d.get("why") or ""),
+            units=units,
+            tracker=str(d.get("tracker") or ""),
+            digest=str(d.get("digest") or ""),
+            log_from=int(d.get("log_from") or 0),
+            undoes=None if d.get("undoes") is None else str(d["undoes"]),
+            file=file,
+        )
+
+
+# -- writing a cell when the tracker is free ----------------------------------------------
+
+
+WRITE, ALREADY, CONFLICT = "write", "already", "conflict"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What becomes of one waiting cell against the value the cell holds now: `write`
+    `new`, nothing to do (`already`: the line or value is there), or a `conflict` (why)."""
+
+    outcome: str
+    new: Any = None
+    reason: str = ""
+
+
+def note_text(current: Any) -> str | None:
+    """A notes cell as text to append to (None: it shows an Excel error and is left)."""
+    if current is None or current == "":
+        return ""
+    if isinstance(current, ErrorValue):
+        return None
+    return current if isinstance(current, str) else text_of(current)
+
+
+def resolve(cell: WaitingCell, current: Any) -> Resolution:
+    """The domain's rule for one cell: a note line goes after whatever the cell holds now
+    (never twice); any other value only where the cell still holds what esp saw."""
+    if cell.action == APPEND:
+        text = note_text(current)
+        if text is None:
+            code = current.code if isinstance(current, ErrorValue) else str(current)
+            return Resolution(CONFLICT, reason=f"the cell shows the error {code}")
+        new = appended(text, str(cell.value))
+        return Resolution(ALREADY) if new is None else Resolution(WRITE, new)
+    if same_value(current, cell.value):
+        return Resolution(ALREADY)
+    if same_value(current, cell.seen):
+        return Resolution(WRITE, cell.value)
+    return Resolution(CONFLICT, reason="changed since esp saw it")
+
+
+# -- what became of an operation ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A waiting cell that cannot be written as it is: it holds something else than esp
+    saw (`now`), or its agent or cell cannot be found (`reason`). Its unit stays waiting."""
+
+    op: str
+    cell: WaitingCell = field(metadata=as_json(hidden=True))
+    now: Any = field(metadata=as_json(hidden=True))
+    reason: str
+    address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
+
+    @property
+    @exported(after="op")
+    def sheet(self) -> str:
+        return self.cell.sheet
+
+    @property
+    @exported(key="cell", after="sheet")
+    def cell_ref(self) -> str:
+        return self.cell.cell
+
+    @property
+    @exported(after="cell")
+    def agent(self) -> str:
+        return self.cell.agent
+
+    @property
+    @exported(after="agent")
+    def column(self) -> str:
+        return self.cell.column
+
+    @property
+    @exported(after="column")
+    def seen(self) -> Any:
+        """What the cell held when the change was made."""
+        return tag(self.cell.seen)
+
+    @property
+    @exported(key="now", after="seen")
+    def now_tagged(self) -> Any:
+        return tag(self.now)
+
+    @property
+    @exported(after="now")
+    def wanted(self) -> Any:
+        """What the change would write (a note line, or a value)."""
+        return tag(self.cell.value)
+
+
+def held_cells(conflicts: Sequence[Conflict]) -> set[tuple[str, int, int]]:
+    return {(c.cell.sheet, c.cell.row, c.cell.col) for c in conflicts}

@@ -1,0 +1,70 @@
+"""esp apply: the waiting changes written, those that still wait, and why."""
+
+from __future__ import annotations
+
+from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.render.changes import CHANGE_COLUMNS, before_after
+from esp_cli.render.pending import conflict_words, op_title
+from esp_cli.results.apply import ApplyResult
+
+
+def render(result: ApplyResult, fmt: Format) -> None:
+    write = result.write
+    for warning in result.warnings:
+        say(f"warning: {warning}")
+    if fmt is Format.json:
+        write_json(result)
+    elif fmt is Format.csv:
+        write_csv(result.changes, CHANGE_COLUMNS)
+    elif result.waiting:
+        print_table(
+            f"Still waiting beside {result.tracker.name}: {len(result.waiting)} change(s)",
+            ["Op", "Made", "Who", "Command", "Cells"],
+            [
+                (o.op, o.time.strftime("%m/%d/%Y %H:%M"), o.who, o.command, len(o.cells))
+                for o in result.waiting
+            ],
+        )
+    elif result.applied or write.dry_run:
+        verb = "Would write" if write.dry_run else "Wrote"
+        for a in result.applied:
+            print_table(
+                f"{verb} {op_title(a.op)}",
+                ["Cell", "Agent", "Column", "Before → After"],
+                [(f"{c.sheet}!{c.cell}", c.agent, c.column, before_after(c)) for c in a.changes],
+                empty="nothing left to change",
+            )
+    for a in result.applied:
+        for c in a.skipped:
+            say(
+                f"left out of {a.op.op}: {c.cell.sheet}!{c.cell.cell} ({c.cell.column}, "
+                f"{c.cell.agent}): {conflict_words(c)}"
+            )
+    for h in result.held:
+        for c in h.conflicts:
+            say(
+                f"still waiting, {h.op.op} ({h.op.who}, {h.op.command}): {c.cell.sheet}!"
+                f"{c.cell.cell} ({c.cell.column}, {c.cell.agent}): {conflict_words(c)}"
+            )
+    if write.status == "waiting":
+        say(
+            f"Nothing written yet: {result.tracker.name} is {write.waiting}; "
+            f"{len(result.waiting)} change(s) still wait beside it, nothing lost. "
+            "esp apply --wait writes them as soon as it is free."
+        )
+    elif write.dry_run:
+        say(f"Dry run: {len(result.changes)} cell(s) would change; nothing was written.")
+    elif write.backup is not None:
+        say(
+            f"Wrote {len(result.applied)} waiting change(s), {len(result.changes)} cell(s), "
+            f"to {write.tracker} (backup: {write.backup}); each is in esp history under its "
+            "own id (esp undo OP undoes one)."
+        )
+    elif not result.held:
+        say(f"Nothing waits beside {result.tracker.name}.")
+    if result.held:
+        say(
+            f"{len(result.held)} change(s) still wait: a cell of theirs changed since esp saw "
+            "it. esp apply --skip-conflicts writes the rest of each; esp pending drop OP "
+            "discards one."
+        )

@@ -1,0 +1,136 @@
+"""esp pending and esp pending drop as tables, JSON or CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from esp_cli.core.waiting import APPEND, Conflict, WaitingCell, WaitingOp
+from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.results.pending import DropResult, PendingResult
+
+PENDING_CSV = [
+    "op",
+    "time",
+    "signer",
+    "login",
+    "command",
+    "why",
+    "sheet",
+    "cell",
+    "agent",
+    "class",
+    "column",
+    "action",
+    "seen",
+    "value",
+    "conflict",
+    "now",
+]
+
+
+def wanted(cell: WaitingCell) -> str:
+    """What a waiting cell does, in a few words."""
+    if cell.action == APPEND:
+        return f"adds: {cell.value}"
+    return f"{show(cell.seen)} → {show(cell.value)}"
+
+
+def op_title(op: WaitingOp) -> str:
+    """A waiting operation's title: its id, who made it and when, and the command."""
+    return f"{op.op} — {op.who}, {op.time:%m/%d/%Y %H:%M}: {op.command or 'esp'}"
+
+
+def conflict_words(c: Conflict) -> str:
+    """A conflict as a person reads it: both values, or why the cell cannot be found."""
+    if c.cell.action != APPEND and c.reason == "changed since esp saw it":
+        where = f" (now at {c.address})" if c.address else ""
+        return (
+            f"esp saw {show(c.cell.seen)}, it now holds {show(c.now)}{where}; "
+            f"would write {show(c.cell.value)}"
+        )
+    return c.reason
+
+
+def render(result: PendingResult, fmt: Format) -> None:
+    for warning in result.warnings:
+        say(f"warning: {warning}")
+    if fmt is Format.json:
+        write_json(result)
+    elif fmt is Format.csv:
+        rows: list[dict[str, Any]] = []
+        for p in result.operations:
+            clash = {(c.cell.sheet, c.cell.row, c.cell.col): c for c in p.conflicts}
+            for cell in p.op.cells:
+                c = clash.get((cell.sheet, cell.row, cell.col))
+                rows.append(
+                    {
+                        "op": p.op.op,
+                        "time": p.op.timestamp,
+                        "signer": p.op.signer,
+                        "login": p.op.login,
+                        "command": p.op.command,
+                        "why": p.op.why,
+                        "sheet": cell.sheet,
+                        "cell": cell.cell,
+                        "agent": cell.agent,
+                        "class": cell.cls,
+                        "column": cell.column,
+                        "action": cell.action,
+                        "seen": cell.seen,
+                        "value": cell.value,
+                        "conflict": c.reason if c is not None else "",
+                        "now": c.now if c is not None else None,
+                    }
+                )
+        write_csv(rows, PENDING_CSV)
+    else:
+        if not result.operations:
+            print_table(f"Waiting beside {result.tracker.name}", [], [], empty="nothing waits")
+        for p in result.operations:
+            print_table(
+                op_title(p.op),
+                ["Cell", "Agent", "Column", "Change"],
+                [
+                    (f"{cell.sheet}!{cell.cell}", cell.agent, cell.column, wanted(cell))
+                    for cell in p.op.cells
+                ],
+            )
+        for p in result.operations:
+            for c in p.conflicts:
+                say(
+                    f"conflict in {p.op.op}: {c.cell.sheet}!{c.cell.cell} ({c.cell.column}, "
+                    f"{c.cell.agent}): {conflict_words(c)}"
+                )
+    _summary(result)
+
+
+def _summary(result: PendingResult) -> None:
+    ops = result.operations
+    if not ops:
+        say(f"Nothing waits beside {result.tracker.name}.")
+        return
+    held = [p.op.op for p in ops if not p.writable]
+    now = f"{result.tracker.name} is {result.busy}" if result.busy else "nobody has it open"
+    say(
+        f"{len(ops)} change(s), {result.cells} cell(s), wait in {result.folder} ({now}); "
+        "the next esp write that finds the tracker free writes them (esp apply --wait as "
+        "soon as it is)."
+    )
+    if held:
+        say(
+            f"{len(held)} of them conflict with the tracker and stay waiting "
+            f"({', '.join(held)}): esp apply --skip-conflicts writes the rest of each, esp "
+            "pending drop OP discards one."
+        )
+
+
+def render_drop(result: DropResult, fmt: Format) -> None:
+    if fmt is Format.json:
+        write_json(result)
+    whose = (
+        f"{result.dropped.who}'s change ({result.dropped.command or 'esp'}, "
+        f"{len(result.dropped.cells)} cell(s))"
+        if result.dropped is not None
+        else f"the unreadable {result.file.name}"
+    )
+    say(f"Dropped {result.op}: {whose}, never written; recorded in {result.log}.")

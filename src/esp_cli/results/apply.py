@@ -1,0 +1,46 @@
+"""The waiting changes esp apply wrote, and those that still wait (esp apply)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from esp_cli.core.model import CellChange, WriteReport
+from esp_cli.core.shape import as_json, exported
+from esp_cli.core.waiting import Conflict, WaitingOp
+
+
+@dataclass(frozen=True)
+class AppliedOp:
+    """A waiting operation written (or, with --dry-run, that would be): the cells it
+    changed, and with --skip-conflicts the ones left out."""
+
+    op: WaitingOp = field(metadata=as_json(flat=True, drop=("cells", "why")))
+    waited: str  # why it waited
+    changes: list[CellChange]
+    skipped: list[Conflict]
+
+
+@dataclass(frozen=True)
+class HeldOp:
+    """A waiting operation that still waits: a cell of it conflicts with the tracker."""
+
+    op: WaitingOp = field(metadata=as_json(flat=True, drop=("cells",)))
+    conflicts: list[Conflict]
+
+
+@dataclass
+class ApplyResult:
+    tracker: Path
+    applied: list[AppliedOp]  # oldest first
+    held: list[HeldOp]
+    # Every change still waiting because the tracker is busy (nothing was written).
+    waiting: list[WaitingOp] = field(metadata=as_json(drop=("cells",)))
+    warnings: list[str]
+    write: WriteReport = field(metadata=as_json(flat=True, drop=("changes",)))
+
+    @property
+    @exported(after="held")
+    def changes(self) -> list[CellChange]:
+        """Every cell written, operation by operation."""
+        return [c for a in self.applied for c in a.changes]

@@ -1,0 +1,48 @@
+"""esp pending / esp pending drop OP: the changes waiting beside a busy tracker.
+
+`esp pending` reads the tracker as it is now (without esp's lock: Excel may have it open)
+and puts each waiting operation on it as the next write would, oldest first: one that
+would be written as it is, and one held by a conflict (a cell changed since esp saw it, an
+agent no longer found), shown with both values. `esp pending drop OP` discards one,
+unwritten, recorded in the operation log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from esp_cli.config import Config
+from esp_cli.results.pending import DropResult, PendingOp, PendingResult
+from esp_cli.workbook import waiting
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
+
+
+def list_pending(tracker_path: Path, config: Config) -> PendingResult:
+    path = workbook_file(tracker_path)
+    store = waiting.Store(path, config.backup_dir)
+    found = store.unwritten()
+    owners = safety.owner_files(path)
+    busy = f"open in {safety.holder(owners[0])}" if owners else None
+    operations: list[PendingOp] = []
+    if found.ops:
+        _table, overlay = waiting.read_counting_waiting(Workbook.open(path), config, keys=())
+        by_op = {o.op.op: o for o in overlay.outcomes}
+        for op in found.ops:
+            outcome = by_op.get(op.op)
+            operations.append(PendingOp(op, outcome.conflicts if outcome is not None else []))
+    return PendingResult(
+        tracker=path,
+        folder=store.folder,
+        busy=busy,
+        operations=operations,
+        warnings=found.warnings,
+    )
+
+
+def drop_pending(tracker_path: Path, config: Config, op: str, by: str | None) -> DropResult:
+    path = workbook_file(tracker_path)
+    store = waiting.Store(path, config.backup_dir)
+    signer = next((" ".join(n.split()) for n in (by, config.user) if n and n.strip()), None)
+    chosen, dropped, file = store.drop(op, signer)
+    return DropResult(tracker=path, op=chosen, file=file, dropped=dropped, log=store.log)

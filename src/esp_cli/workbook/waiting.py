@@ -1,0 +1,737 @@
+"""Changes waiting beside a busy tracker: one file each, counted by every report, written by
+the next write that finds the tracker free.
+
+A write the tracker refuses (open in Excel or LibreOffice, held by a program, another esp
+writing it) keeps its plan as a waiting operation (esp_cli.core.waiting) in the tracker's
+backups folder, where the operation log is and every teammate's esp looks:
+`esp-backups/ESP Tracker.xlsx.waiting/20261201T151500123456Z-3f9a1c2b.json` (in a shared
+`[backup] dir`, the tracker's own folder there). Each file is created whole under a name no
+other can take (system.create_file_atomically), so two computers keeping one at the same
+moment on a network share keep both; a file that cannot be read is reported and skipped.
+
+Writing them (`Applier`, from the write session, under esp's lock): oldest first, each cell
+placed on its agent's row as the tracker has it now (RowFinder: a sort or an inserted row
+moves nothing), each unit written both or neither, an operation with a conflict kept
+waiting whole. The write records each one in the operation log under its own id, author,
+time and command, in the same synced lines as the write; a file whose id the log records
+is written already and is removed, never written again — so a kill at any moment loses
+nothing and writes nothing twice, and two computers applying at once (taking turns on the
+lock) write each once.
+
+Counting them (`overlay`): the same placing on a tracker read for a report, in memory only,
+so today's list, explain and the evening report see a waiting coaching as delivered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from esp_cli import system
+from esp_cli.core.columns import BY_KEY, Kind, normalise_header
+from esp_cli.core.oplog import DROPPED, CellRecord, Operation
+from esp_cli.core.values import Unreadable
+from esp_cli.core.waiting import (
+    ALREADY,
+    APPEND,
+    CONFLICT,
+    RESTORE,
+    Conflict,
+    WaitingCell,
+    WaitingOp,
+    resolve,
+)
+from esp_cli.errors import EspError, UsageError, WriteFailedError
+from esp_cli.workbook import history
+from esp_cli.workbook.finder import RowFinder
+from esp_cli.workbook.tracker import Row, Sheet, Table, parse_cell, read_table
+from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.workbook import Workbook
+
+if TYPE_CHECKING:
+    from esp_cli.config import Config
+    from esp_cli.core.model import CellChange
+
+
+class Plan(Protocol):
+    """What the applier asks of a write's plan (esp_cli.workbook.session.ChangePlan)."""
+
+    @property
+    def agent_rows(self) -> Table | None: ...
+
+    def on_behalf(self, op: str) -> AbstractContextManager[None]: ...
+
+    def check(self, sheet: str, row: int, col: int, value: Any) -> None: ...
+
+    def set(self, row: Row, key: str, new: Any) -> CellChange: ...
+
+    def set_cell(
+        self,
+        sheet: str,
+        row: int,
+        col: int,
+        new: Any,
+        *,
+        agent: str = "",
+        cls: str = "",
+        column: str = "",
+        old: Any = None,
+        agent_id: str | None = None,
+        email: str | None = None,
+        n_number: str | None = None,
+        restoring: bool = False,
+    ) -> CellChange: ...
+
+
+SUFFIX = ".waiting"
+ID_LENGTH = 8
+# `20261201T151500123456Z-3f9a1c2b.json`: made then (UTC, to the microsecond), its id.
+_NAME = re.compile(r"(\d{8}T\d{12}Z)-([0-9a-f]{8})\.json")
+# Keys every placing reads: who the agent is.
+IDENTITY = ("agent_name", "agent_id", "email", "n_number", "class")
+
+
+def folder_for(tracker: Path, backup_dir: Path | None = None) -> Path:
+    """Where the tracker's waiting operations are: beside its operation log."""
+    return safety.backup_dir_for(tracker, backup_dir) / f"{tracker.name}{SUFFIX}"
+
+
+@dataclass
+class Waiting:
+    """A tracker's waiting operations, oldest first, and the files that had to be skipped."""
+
+    ops: list[WaitingOp] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Store:
+    """The waiting operations of the tracker at `tracker`."""
+
+    def __init__(self, tracker: Path, backup_dir: Path | None = None) -> None:
+        self.tracker = tracker
+        self.folder = folder_for(tracker, backup_dir)
+        self.log = history.log_path(tracker, backup_dir)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def load(self) -> Waiting:
+        """Every waiting operation, oldest first. A file that is not a whole one (cut short,
+        damaged, from a newer esp) is skipped with a warning naming it; never fatal."""
+        try:
+            entries = list(self.folder.iterdir())
+        except FileNotFoundError:
+            return Waiting()
+        except OSError as exc:
+            return Waiting(
+                warnings=[
+                    f"{self.folder}: cannot be read ({exc.strerror}); the changes waiting "
+                    "there are not counted."
+                ]
+            )
+        found = Waiting()
+        for entry in entries:
+            m = _NAME.fullmatch(entry.name)
+            if m is None:
+                continue
+            try:
+                data = entry.read_bytes()
+            except FileNotFoundError:
+                continue  # written and removed meanwhile
+            except OSError as exc:
+                found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
+                continue
+            if not data:
+                continue  # being made (a folder without hard links reserves its name first)
+            try:
+                op = WaitingOp.from_json(json.loads(data.decode("utf-8")), entry.name)
+                if op.op != m.group(2):
+                    raise ValueError("its id is not the one in its name")
+            except (ValueError, KeyError, TypeError, RecursionError) as exc:
+                why = "cut short or damaged" if isinstance(exc, json.JSONDecodeError) else exc
+                found.warnings.append(
+                    f"{entry}: not a whole waiting change ({why}); skipped (esp pending drop "
+                    f"{m.group(2)} removes it)."
+                )
+                continue
+            found.ops.append(op)
+        found.ops.sort(key=lambda o: (o.time, o.file))
+        return found
+
+    def damaged(self) -> dict[str, Path]:
+        """The ids of the files `load` skipped (by their names), for esp pending drop."""
+        out: dict[str, Path] = {}
+        with contextlib.suppress(OSError):
+            for entry in self.folder.iterdir():
+                m = _NAME.fullmatch(entry.name)
+                if m is not None:
+                    out[m.group(2)] = entry
+        return out
+
+    def recorded(self, ops: Sequence[WaitingOp]) -> set[str]:
+        """The ids of `ops` the operation log records: written (or dropped) already."""
+        if not ops:
+            return set()
+        since = min(o.log_from for o in ops)
+
+        def current() -> str:  # only asked when a write's entry is still pending
+            try:
+                return safety.digest_of(self.tracker)
+            except OSError:
+                return ""
+
+        return history.recorded_among(self.log, [o.op for o in ops], since, current)
+
+    def unwritten(self, clean: bool = False) -> Waiting:
+        """The waiting operations the log does not record yet. With `clean` (under esp's
+        lock), the files of those it records — a write stopped after writing them and
+        before removing them — are removed, and so are temporary files a killed esp left."""
+        found = self.load()
+        done = self.recorded(found.ops)
+        if clean:
+            system.remove_stale_temps(self.folder, _NAME.fullmatch)
+            for op in found.ops:
+                if op.op in done:
+                    self.remove(op)
+        found.ops = [o for o in found.ops if o.op not in done]
+        return found
+
+    # -- writing ------------------------------------------------------------------------
+
+    def new_id(self, taken: Iterable[str] = ()) -> str:
+        """An id no operation of the log, nor another waiting file, has."""
+        avoid = set(taken) | set(self.damaged())
+        while True:
+            op = secrets.token_hex(ID_LENGTH // 2)
+            if op not in avoid and not history.id_used(self.log, op):
+                return op
+
+    def keep(self, op: WaitingOp) -> WaitingOp:
+        """Keep `op` as its own file, created whole under a name no other file can take; a
+        name taken meanwhile (the same id made elsewhere) gives the operation a new id."""
+        try:
+            system.make_folder(self.folder, like=self.tracker.parent)
+            system.hide(self.folder)
+            like = None
+            with contextlib.suppress(OSError):
+                like = self.tracker.stat()
+            while True:
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+                name = f"{stamp}-{op.op}.json"
+                if system.create_file_atomically(self.folder / name, _encode(op), like):
+                    return replace(op, file=name)
+                op = replace(op, op=self.new_id([op.op]))
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{self.folder}: the change cannot be kept to wait for the tracker "
+                f"({exc.strerror or exc}); nothing was written and nothing kept.",
+                fix="check that the backups folder is writable ([backup] dir in esp.toml), "
+                "or run the command again once the tracker is free.",
+            ) from exc
+
+    def drop(
+        self, wanted: str, signer: str | None, min_prefix: int = 4
+    ) -> tuple[str, WaitingOp | None, Path]:
+        """Discard the waiting operation whose id starts with `wanted`, unwritten: under
+        esp's lock (so a write applying it at that moment goes first, and then there is
+        nothing to drop), an entry recording it in the operation log (who dropped what,
+        whose change it was), then its file. A file that could not be read can be dropped
+        too (its entry says so). Returns its id, the operation (None: a damaged file) and
+        the file."""
+        key = wanted.strip().lower()
+        if len(key) < min_prefix:
+            raise UsageError(
+                f"{wanted!r} is too short to name a waiting change.",
+                fix=f"give at least {min_prefix} characters of its id (esp pending lists them).",
+            )
+        with safety.exclusive(self.tracker):
+            with contextlib.suppress(OSError):
+                history.settle(self.log, safety.digest_of(self.tracker))
+            found = self.unwritten(clean=True)
+            files = self.damaged()
+            ids = sorted({o.op for o in found.ops} | set(files))
+            matches = [i for i in ids if i.startswith(key)]
+            if not matches:
+                raise UsageError(
+                    f"No change {wanted!r} waits beside {self.tracker.name}.",
+                    fix="see what waits with: esp pending",
+                )
+            if len(matches) > 1:
+                raise UsageError(
+                    f"{wanted!r} names {len(matches)} waiting changes ({', '.join(matches)}).",
+                    fix="give more characters of the id.",
+                )
+            chosen = matches[0]
+            op = next((o for o in found.ops if o.op == chosen), None)
+            file = self.folder / op.file if op is not None else files[chosen]
+            recorder = history.Recorder(self.log, self.tracker)
+            try:
+                recorder.append([_dropped_entry(chosen, op, file, signer, recorder)])
+            finally:
+                recorder.close()
+            with contextlib.suppress(OSError):
+                system.remove_file(file)
+        return chosen, op, file
+
+    def remove(self, op: WaitingOp) -> None:
+        """Its file goes (written or dropped, as the log records). A file that cannot be
+        removed now is removed by the next write: the log says it is done."""
+        if op.file:
+            with contextlib.suppress(OSError):
+                system.remove_file(self.folder / op.file)
+
+
+def new_op(
+    store: Store,
+    units: Sequence[Sequence[WaitingCell]],
+    *,
+    signer: str | None,
+    why: str,
+    digest: str,
+    undoes: str | None = None,
+    taken: Iterable[str] = (),
+) -> WaitingOp:
+    """A waiting operation of these cells, by `signer` (with the OS login, the machine and
+    the command as typed), made now, not yet kept."""
+    who = history.who(signer)
+    return WaitingOp(
+        op=store.new_id(taken),
+        time=history.now(),
+        signer=who["signer"],
+        login=who["login"],
+        machine=who["machine"],
+        version=who["version"],
+        command=who["command"],
+        why=why,
+        units=tuple(tuple(cells) for cells in units if cells),
+        tracker=store.tracker.name,
+        digest=digest,
+        log_from=history.mark(store.log),
+        undoes=undoes,
+    )
+
+
+def _encode(op: WaitingOp) -> bytes:
+    """The file's bytes: UTF-8 JSON; text with bytes the system gave that are not UTF-8 (a
+    file name, an argument) is escaped, which JSON reads back as the very same text."""
+    data = op.to_json()
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, indent=1).encode("utf-8") + b"\n"
+
+
+def keys_of(ops: Iterable[WaitingOp]) -> set[str]:
+    """The column keys the operations' cells are in (what a reading must include)."""
+    return {c.key for op in ops for c in op.cells if c.key is not None and c.key in BY_KEY}
+
+
+# -- placing and writing --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A cell of an agent's row as a waiting operation makes it (not yet in the workbook)."""
+
+    op: WaitingOp
+    cell: WaitingCell
+    key: str | None
+    new: Any
+
+
+@dataclass
+class Outcome:
+    """What became of one waiting operation: the cells it writes (`written`, none when it
+    waits on), its conflicts (kept waiting; with skip_conflicts, left out), and whether it
+    is held (waits on, whole)."""
+
+    op: WaitingOp
+    written: list[tuple[WaitingCell, Any]] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    held: bool = False
+
+
+@dataclass(frozen=True)
+class _Place:
+    sheet: str
+    row: int
+    col: int | None  # None: the column is not there yet (the write adds it)
+    agent_row: Row | None
+    key: str | None
+
+
+_UNKNOWN = object()
+
+
+class Applier:
+    """Waiting operations put on the tracker as read: into the write's `plan` (under esp's
+    lock), or only onto the rows in memory (a report: `plan` None). The rows read are
+    changed as each one is written, so the next operation (and the command's own change)
+    builds on it; `revert` puts them back. `keys`: the columns the table was read with
+    (None: all), so a cell of a column not read is not judged from a blank."""
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        table: Table | None,
+        plan: Plan | None = None,
+        keys: Iterable[str] | None = None,
+    ) -> None:
+        self.workbook = workbook
+        self.table = table
+        self.plan = plan
+        self.keys = None if keys is None else frozenset(keys)
+        self.finder = RowFinder(table) if table is not None else None
+        self.marks: dict[tuple[str, int], list[Mark]] = {}
+        self.outcomes: list[Outcome] = []
+        self._by_address: dict[tuple[str, int, int], Any] = {}
+        self._sheet_values: dict[str, Any] = {}
+        self._changed: list[tuple[Row, str, Any, Any, bool]] = []
+
+    # -- the rows in memory -----------------------------------------------------------
+
+    def revert(self) -> None:
+        """The rows as they were read, before any operation was put on them."""
+        for row, key, raw, value, unreadable in reversed(self._changed):
+            _put(row.raw, key, raw)
+            _put(row.values, key, value)
+            bad = set(row.unreadable)
+            (bad.add if unreadable else bad.discard)(key)
+            row.unreadable = frozenset(bad)
+        self._changed.clear()
+        self.marks.clear()
+
+    def _update(self, row: Row, key: str, new: Any) -> None:
+        self._changed.append(
+            (row, key, row.raw.get(key), row.values.get(key), key in row.unreadable)
+        )
+        bad = set(row.unreadable)
+        _put(row.raw, key, None if new == "" else new)
+        try:
+            _put(row.values, key, parse_cell(BY_KEY[key].kind, new, self.workbook.date1904))
+            bad.discard(key)
+        except Unreadable:
+            row.values.pop(key, None)
+            bad.add(key)
+        row.unreadable = frozenset(bad)
+
+    # -- placing ------------------------------------------------------------------------
+
+    def _place(self, cell: WaitingCell) -> _Place | str:
+        if cell.by_agent:
+            if self.table is None or self.finder is None:
+                return "the tracker has no agent rows to find the agent in"
+            row, why = self.finder.find(cell.who)
+            if row is None:
+                return f"{cell.agent or 'the agent'} cannot be found: {why}"
+            sheet = self.table.sheet(row.sheet)
+            key = cell.key if cell.key in BY_KEY else _key_of(sheet, cell.column)
+            if key is not None:
+                return _Place(row.sheet, row.row, sheet.col(key), row, key)
+            col = _column(sheet, cell, moved=row.sheet != cell.sheet)
+            if col is None:
+                return f"the sheet '{row.sheet}' has no '{cell.column}' column"
+            return _Place(row.sheet, row.row, col, row, None)
+        if cell.sheet not in {s.name for s in self.workbook.sheets}:
+            return f"the sheet '{cell.sheet}' is no longer in the workbook"
+        return _Place(cell.sheet, cell.row, cell.col, None, None)
+
+    def _current(self, cell: WaitingCell, place: _Place, local: dict[Any, Any]) -> Any:
+        spot = (place.sheet, place.row, place.col if place.col is not None else place.key)
+        if spot in local:
+            return local[spot]
+        row, key = place.agent_row, place.key
+        if row is not None and key is not None:
+            if self.keys is not None and key not in self.keys and key not in IDENTITY:
+                if self.plan is None or place.col is None:
+                    return _UNKNOWN  # a report that does not read the column: not judged
+                return self._value_at(place.sheet, place.row, place.col)
+            if cell.action == APPEND:
+                return row.raw.get(key)
+            as_typed = key in row.unreadable or BY_KEY[key].kind is Kind.YESNO
+            return row.raw.get(key) if as_typed else row.values.get(key)
+        if place.col is None:
+            return None
+        at = (place.sheet, place.row, place.col)
+        if at in self._by_address:
+            return self._by_address[at]
+        return self._value_at(place.sheet, place.row, place.col)
+
+    def _value_at(self, sheet: str, row: int, col: int) -> Any:
+        values = self._sheet_values.get(sheet)
+        if values is None:
+            info = self.workbook.pkg.sheet(sheet)
+            values = self._sheet_values[sheet] = self.workbook.values(info)
+        return values.get(row, col)
+
+    # -- one operation ------------------------------------------------------------------
+
+    def put(self, op: WaitingOp, skip_conflicts: bool = False) -> Outcome:
+        """Judge every cell of `op` against the tracker as it is now (and as the
+        operations before it leave it); write it, unit by unit, unless a cell conflicts
+        (then it waits on, whole; with `skip_conflicts` its other units are written and
+        the conflicting ones left out)."""
+        outcome = Outcome(op)
+        ready: list[list[tuple[WaitingCell, _Place, Any]]] = []
+        local: dict[Any, Any] = {}
+        for unit in op.units:
+            planned: list[tuple[WaitingCell, _Place, Any]] = []
+            bad: list[Conflict] = []
+            mine: dict[Any, Any] = {}
+            for cell in unit:
+                place = self._place(cell)
+                if isinstance(place, str):
+                    bad.append(Conflict(op.op, cell, None, place))
+                    continue
+                spot = (place.sheet, place.row, place.col if place.col is not None else place.key)
+                merged = {**local, **mine}
+                current = self._current(cell, place, merged)
+                moved = (place.sheet, place.row) != (cell.sheet, cell.row)
+                where = f"{place.sheet}!row {place.row}" if moved else ""
+                if current is _UNKNOWN:
+                    continue  # a column this report does not read: nothing to show there
+                got = resolve(cell, current)
+                if got.outcome == CONFLICT:
+                    bad.append(Conflict(op.op, cell, current, got.reason, where))
+                    continue
+                if got.outcome == ALREADY:
+                    continue
+                problem = self._refusal(place, got.new)
+                if problem is not None:
+                    bad.append(Conflict(op.op, cell, current, problem, where))
+                    continue
+                planned.append((cell, place, got.new))
+                mine[spot] = got.new
+            if bad:
+                outcome.conflicts.extend(bad)
+            else:
+                ready.append(planned)
+                local.update(mine)
+        if outcome.conflicts and not skip_conflicts:
+            outcome.held = True
+            self.outcomes.append(outcome)
+            return outcome
+        for planned in ready:
+            for cell, place, new in planned:
+                self._write(op, cell, place, new)
+                outcome.written.append((cell, new))
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _refusal(self, place: _Place, new: Any) -> str | None:
+        """Why the write would refuse this cell (a formula, a merged cell, Excel's cell
+        limit): the unit waits on rather than stop the whole write."""
+        if self.plan is None:
+            return None
+        if place.col is None:
+            if self.plan.agent_rows is not self.table:
+                return "its column is not in the sheet (the next write of the tracker adds it)"
+            return None
+        try:
+            self.plan.check(place.sheet, place.row, place.col, new)
+        except EspError as exc:
+            return exc.message
+        return None
+
+    def _write(self, op: WaitingOp, cell: WaitingCell, place: _Place, new: Any) -> None:
+        row, key = place.agent_row, place.key
+        if self.plan is not None:
+            with self.plan.on_behalf(op.op):
+                by_rows = self.plan.agent_rows is self.table and self.table is not None
+                if row is not None and key is not None and cell.action != RESTORE and by_rows:
+                    self.plan.set(row, key, new)
+                else:
+                    assert place.col is not None
+                    who = row.ref() if row is not None else None
+                    self.plan.set_cell(
+                        place.sheet,
+                        place.row,
+                        place.col,
+                        new,
+                        agent=cell.agent if who is None else who.name,
+                        cls=cell.cls if who is None else who.cls,
+                        column=cell.column,
+                        old=self._current(cell, place, {}),
+                        agent_id=None if who is None else who.agent_id,
+                        email=None if who is None else who.email,
+                        n_number=None if who is None else who.n_number,
+                        restoring=cell.action == RESTORE,
+                    )
+        if row is not None:
+            if key is None and place.col is not None:
+                key = _key_at(self.table, place.sheet, place.col)
+            if key is not None:
+                self._update(row, key, new)
+            self.marks.setdefault((row.sheet, row.row), []).append(Mark(op, cell, key, new))
+        elif place.col is not None:
+            self._by_address[(place.sheet, place.row, place.col)] = new
+
+
+def _put(d: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        d.pop(key, None)
+    else:
+        d[key] = value
+
+
+def _key_of(sheet: Sheet, header: str) -> str | None:
+    wanted = normalise_header(header)
+    for key, col in sheet.columns.items():
+        if normalise_header(sheet.headers.get(col, "")) == wanted:
+            return key
+    return None
+
+
+def _key_at(table: Table | None, sheet: str, col: int) -> str | None:
+    if table is None:
+        return None
+    try:
+        columns = table.sheet(sheet).columns
+    except KeyError:
+        return None
+    return next((k for k, c in columns.items() if c == col), None)
+
+
+def _column(sheet: Sheet, cell: WaitingCell, moved: bool) -> int | None:
+    """The cell's column on its agent's sheet: where it was while its header is the same,
+    else the one column with that header; on the same sheet, where it was."""
+    wanted = normalise_header(cell.column)
+    if not wanted or normalise_header(sheet.headers.get(cell.col)) == wanted:
+        return cell.col
+    same = [c for c, h in sheet.headers.items() if normalise_header(h) == wanted]
+    if len(same) == 1:
+        return same[0]
+    return None if moved else cell.col
+
+
+# -- reading a tracker with its waiting changes counted -----------------------------------
+
+
+@dataclass
+class Overlay:
+    """The waiting changes put on a tracker read for a report (in memory only): the cells
+    of each agent's row they change (`marks`), what became of each operation, and the
+    files skipped."""
+
+    ops: list[WaitingOp] = field(default_factory=list)
+    marks: dict[tuple[str, int], list[Mark]] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    applier: Applier | None = field(default=None, repr=False)
+
+    def of(self, row: Row) -> list[Mark]:
+        """The waiting changes counted in this row."""
+        return self.marks.get((row.sheet, row.row), [])
+
+    def ops_of(self, row: Row) -> list[str]:
+        """The ids of the waiting operations counted in this row, oldest first."""
+        return list(dict.fromkeys(m.op.op for m in self.of(row)))
+
+    @property
+    def held(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.held]
+
+    def revert(self) -> None:
+        if self.applier is not None:
+            self.applier.revert()
+        self.marks = {}
+
+
+def reading_keys(keys: Iterable[str] | None, ops: Iterable[WaitingOp]) -> tuple[str, ...] | None:
+    """The columns to read for `keys` with the waiting operations' own (and who the agent
+    is): None (every column) stays None."""
+    if keys is None:
+        return None
+    return tuple(dict.fromkeys((*keys, *IDENTITY, *sorted(keys_of(ops)))))
+
+
+def without_extra_findings(table: Table, asked: Iterable[str] | None, read: Iterable[str]) -> None:
+    """Findings only for the columns a command asked for: those read for the waiting
+    changes alone are theirs to judge (in place)."""
+    if asked is None:
+        return
+    extra = set(read) - set(asked) - {"agent_name", "agent_id", "email", "class"}
+    if not extra:
+        return
+    by_col = {s.name: {c: k for k, c in s.columns.items() if k in extra} for s in table.sheets}
+    table.findings = [f for f in table.findings if f.col not in by_col.get(f.sheet, {})]
+
+
+def overlay(
+    table: Table, config: Config, keys: Iterable[str] | None = None, ops: Waiting | None = None
+) -> Overlay:
+    """Put the tracker's waiting changes on `table` (read with `keys`), in memory."""
+    found = ops if ops is not None else Store(table.path, config.backup_dir).unwritten()
+    if not found.ops:
+        return Overlay(warnings=list(found.warnings))
+    applier = Applier(table.workbook, table, None, keys)
+    for op in found.ops:
+        applier.put(op)
+    return Overlay(found.ops, applier.marks, applier.outcomes, list(found.warnings), applier)
+
+
+def read_counting_waiting(
+    workbook: Workbook, config: Config, keys: Iterable[str] | None = None, **options: Any
+) -> tuple[Table, Overlay]:
+    """The tracker read for a report (read_table's `keys` and `options`), with its waiting
+    changes counted: a coaching that waits is delivered, marked as not yet in the
+    workbook."""
+    asked = None if keys is None else tuple(keys)
+    found = Store(workbook.path, config.backup_dir).unwritten()
+    read = reading_keys(asked, found.ops) if found.ops else asked
+    table = read_table(workbook, config.columns, keys=read, **options)
+    if read is not None and asked is not None and read != asked:
+        without_extra_findings(table, asked, read)
+    return table, overlay(table, config, read, found)
+
+
+def _dropped_entry(
+    op_id: str, op: WaitingOp | None, file: Path, signer: str | None, recorder: history.Recorder
+) -> Operation:
+    """The log's entry for a waiting change discarded unwritten: who dropped it (the
+    entry's author and command), whose change it was and its cells (what they would have
+    written). The tracker's digests are the previous write's: nothing changed."""
+    digest = recorder.previous_digest or ""
+    if op is None:
+        note = f"dropped unwritten: {file.name} could not be read"
+        cells: tuple[CellRecord, ...] = ()
+    else:
+        note = (
+            f"dropped unwritten: {op.who}'s change of "
+            f"{op.time.isoformat(timespec='seconds')} ({op.command or 'esp'}), "
+            f"which waited: {op.why}"
+        )
+        cells = tuple(
+            CellRecord(
+                c.sheet,
+                c.row,
+                c.col,
+                c.agent,
+                c.cls,
+                c.column,
+                c.seen,
+                c.value,
+                agent_id=c.agent_id,
+                email=c.email,
+                n_number=c.n_number,
+            )
+            for c in op.cells
+        )
+    return Operation(
+        op=op_id,
+        kind=DROPPED,
+        time=history.now(),
+        **history.who(signer),
+        digest_before=digest,
+        digest_after=digest,
+        backup=None,
+        cells=cells,
+        note=note,
+    )
