@@ -550,3 +550,19 @@ def test_a_shared_older_log_tells_trackers_apart_whatever_the_commands_length() 
     ).encode()  # fmt: skip
     assert history.ours(Path("ESP Tracker.xlsx"))(line)
     assert not history.ours(Path("ESP Tracker.xlsm"))(line)
+
+
+def test_without_hard_links_the_states_are_copied_aside(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk without hard links (FAT, some network shares): copies are set aside."""
+
+    def no_links(*_args: Any) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    _first, outside, _second = _noticed_save(book)
+    for backup in (book.parent / "esp-backups").glob("*.xlsx"):
+        backup.unlink()
+    (shown,) = outside_ops(book)
+    assert [(c["cell"], c["after"]) for c in shown["cells"]] == [("E4", "N777")]

@@ -28,7 +28,6 @@ import platform
 import re
 import secrets
 import shlex
-import shutil
 import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -935,10 +934,7 @@ def set_aside(log: Path, outside: Operation, folders: Sequence[Path]) -> None:
         target = _set_aside_name(log, outside.op, which, name)
         with contextlib.suppress(OSError):
             system.make_folder(target.parent, like=log.parent)
-            try:
-                os.link(found, target)
-            except OSError:  # no hard links here (FAT, some network shares): a copy
-                shutil.copyfile(found, target)
+            system.link_or_copy(found, target)
 
 
 def _let_go(log: Path, op: str) -> None:
