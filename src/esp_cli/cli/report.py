@@ -170,7 +170,9 @@ def kpi_command(
     from esp_cli.services.kpi import kpi_report
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    last = parse_day(end, "--to")
+    # A period may end ahead (the rest of the month): --to is the nearest month/day, --from
+    # one that has happened.
+    last = parse_day(end, "--to", future=True)
     first = parse_day(start, "--from") if start is not None else None
     if first is not None and first > last:
         raise UsageError(
