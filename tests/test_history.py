@@ -189,7 +189,7 @@ def test_an_outside_save_is_listed_without_cells_when_the_backup_is_gone(book: P
     ok("note", "add", "Bob Ray", "Checked", "--by", "Jo", "-t", str(book))
     outside = history_json(book)["operations"][1]
     assert outside["kind"] == "outside" and outside["cells"] == []
-    assert "no longer kept" in outside["note"]
+    assert f"the backup {first['backup']} (operation {first['op']}) is not in" in outside["note"]
 
 
 # -- esp history ------------------------------------------------------------------------------

@@ -179,9 +179,12 @@ def test_the_noticing_writes_backup_gone_is_said(book: Path) -> None:
     note(book, "Bob Ray", "second")
     _first, outside, second = entries(book)
     (book.parent / "esp-backups" / second["backup"]).unlink()
+    for kept in history.worked_out_dir(log_of(book)).glob(f"{outside['op']}.to.*"):
+        kept.unlink()  # and the state set aside
     (shown,) = outside_ops(book)
     assert shown["cells"] == []
-    assert f"the backup of operation {second['op']} is no longer kept" in shown["note"]
+    assert f"the backup {second['backup']} (operation {second['op']}) is not in" in shown["note"]
+    assert not (history.worked_out_dir(log_of(book)) / f"{outside['op']}.json").exists()
     table = ok("history", "-t", str(book)).stdout
     assert "changed outside esp" in table and "?" in table
 
@@ -353,3 +356,213 @@ def test_the_cells_worked_out_later_are_those_worked_out_at_once(
         for c in shown["cells"]
     ]
     assert got == expected
+
+
+# -- backups missing when history asks -----------------------------------------------------------
+
+
+def _noticed_save(book: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    note(book, "Ann Lee", "first")
+    edit_in_excel(book, {"E4": "N777"})
+    note(book, "Bob Ray", "second")
+    first, outside, second = entries(book)
+    return first, outside, second
+
+
+def test_backups_not_there_yet_are_said_and_the_cells_show_once_they_are(
+    book: Path, tmp_path: Path
+) -> None:
+    """The backups folder synced after the log (or moved away for a while): history says
+    which backup is missing, remembers nothing, and lists the cells once it is back."""
+    first, _outside, _second = _noticed_save(book)
+    folder = book.parent / "esp-backups"
+    hold = tmp_path / "hold"
+    hold.mkdir()
+    for p in [*folder.glob("*.xlsx"), *folder.rglob("*.xlsx")]:
+        if p.exists():
+            p.rename(hold / f"{p.parent.name}-{p.name}")
+    (shown,) = outside_ops(book)
+    assert shown["cells"] == []
+    assert first["backup"] in shown["note"] and "will be listed once" in shown["note"]
+    assert "no longer kept" not in shown["note"]
+    table = ok("history", "-t", str(book)).stdout
+    assert "?" in table
+    for p in hold.iterdir():
+        where, _, name = p.name.partition("-")
+        target = folder / name if where == "esp-backups" else folder / where / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        p.rename(target)
+    (again,) = outside_ops(book)
+    assert [(c["cell"], c["after"]) for c in again["cells"]] == [("E4", "N777")]
+    assert again["note"] == ""
+
+
+def test_the_cells_survive_the_backups_being_deleted_by_hand(book: Path) -> None:
+    """The team clears the backups folder before history first asks: the two states the
+    cells are worked out from are kept aside until they are worked out."""
+    _first, outside, _second = _noticed_save(book)
+    folder = book.parent / "esp-backups"
+    for backup in folder.glob("*.xlsx"):
+        backup.unlink()
+    (shown,) = outside_ops(book)
+    assert [(c["cell"], c["after"]) for c in shown["cells"]] == [("E4", "N777")]
+    kept = history.worked_out_dir(log_of(book))
+    assert (kept / f"{outside['op']}.json").is_file()
+    assert not list(kept.glob("*.xlsx"))  # let go once the cells are kept
+
+
+def test_a_write_after_an_outside_save_keeps_no_copy_once_its_cells_are_kept(book: Path) -> None:
+    _first, outside, _second = _noticed_save(book)
+    kept = history.worked_out_dir(log_of(book))
+    assert sorted(p.name for p in kept.glob("*.xlsx")) == sorted(
+        [f"{outside['op']}.from.xlsx", f"{outside['op']}.to.xlsx"]
+    )
+    outside_ops(book)
+    assert not list(kept.glob("*.xlsx"))
+
+
+# -- esp's own added columns ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header_row_recorded", [True, False], ids=["row", "no-row"])
+def test_a_column_esp_added_is_not_changed_outside_esp(
+    tmp_path: Path, header_row_recorded: bool
+) -> None:
+    headers = [h for h in TRACKER_HEADERS if h != "TBT Notes"]
+    path = make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {
+            "ESP Tracker": [headers, *([*row(*a)[: len(headers)]] for a in AGENTS)],
+            "Lists": [["Access"], ["No Issues"]],
+        },
+        title_rows=1,
+    )
+    ok("note", "add", "Ann Lee", "x", "--tbt", "--by", "Jo", "-t", str(path))
+    (added,) = entries(path)[0]["added_columns"]
+    assert added["row"] == 2
+    if not header_row_recorded:  # as an older esp recorded it
+        log_of(path).write_bytes(log_of(path).read_bytes().replace(b',"row":2}', b"}", 1))
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"]["E4"] = "N777"
+    wb["Lists"]["A2"] = "Manual"
+    wb.save(path)
+    note(path, "Bob Ray", "second")
+    (shown,) = outside_ops(path)
+    assert [(c["sheet"], c["cell"], c["after"]) for c in shown["cells"]] == [
+        ("ESP Tracker", "E4", "N777"),
+        ("Lists", "A2", "Manual"),
+    ]
+
+
+# -- sheets renamed, saves that changed no value -----------------------------------------------
+
+
+def test_a_cell_changed_in_a_sheet_renamed_outside_esp_is_listed(book: Path) -> None:
+    note(book, "Ann Lee", "first")
+    wb = openpyxl.load_workbook(book)
+    wb["Lists"].title = "Lists 2"
+    wb["Lists 2"]["A2"] = "Manual"
+    wb.save(book)
+    note(book, "Bob Ray", "second")
+    (shown,) = outside_ops(book)
+    assert [(c["sheet"], c["cell"], c["before"], c["after"]) for c in shown["cells"]] == [
+        ("Lists 2", "A2", "Access", "Manual")
+    ]
+    assert "Lists renamed Lists 2" in shown["note"]
+    assert "added" not in shown["note"] and "removed" not in shown["note"]
+
+
+def test_a_save_that_changed_no_value_shows_no_cell_not_a_question_mark(book: Path) -> None:
+    note(book, "Ann Lee", "first")
+    wb = openpyxl.load_workbook(book)  # a column widened: the sheet's part changed
+    wb["ESP Tracker"].column_dimensions["B"].width = 30
+    wb.save(book)
+    note(book, "Bob Ray", "second")
+    assert entries(book)[1]["diff"]["sheets"] != []
+    (shown,) = outside_ops(book)
+    assert shown["cells"] == [] and shown["note"] == ""
+    res = ok("history", "-t", str(book), "--limit", "2")
+    (line,) = [ln for ln in res.stdout.splitlines() if "changed outside esp" in ln]
+    assert "?" not in line and " 0 " in line
+
+
+def test_a_save_that_changed_no_sheet_shows_no_cell_not_a_question_mark(book: Path) -> None:
+    note(book, "Ann Lee", "first")
+    props = {
+        "docProps/core.xml": lambda x: x.replace(
+            b"</cp:coreProperties>", b"<dc:title>T</dc:title></cp:coreProperties>"
+        )
+    }
+    save_as_excel_would(book, props)
+    note(book, "Bob Ray", "second")
+    res = ok("history", "-t", str(book))
+    (line,) = [ln for ln in res.stdout.splitlines() if "changed outside esp" in ln]
+    assert "?" not in line
+
+
+# -- long commands -------------------------------------------------------------------------------
+
+
+def test_a_long_command_is_no_change_outside_esp(book: Path) -> None:
+    """A note pasted from an e-mail makes a line whose digests sit far from its start."""
+    note(book, "Sam Lee", "short")
+    note(book, "Ann Lee", "long note " * 600)
+    note(book, "Bob Ray", "short")
+    assert [e["kind"] for e in entries(book)] == ["write", "write", "write"]
+
+
+def test_a_long_command_of_an_older_log_is_read_whole(book: Path) -> None:
+    """An entry written before the digests came first (the command before them)."""
+    note(book, "Sam Lee", "short")
+    note(book, "Ann Lee", "long note " * 600)
+    head, line = log_of(book).read_bytes().rstrip(b"\n").split(b"\n")
+    data = json.loads(line)
+    old_order = ["op", "kind", "state", "time", "signer", "login", "machine", "esp_version",
+                 "command", "digest_before", "digest_after", "backup", "undoes", "note",
+                 "cells_omitted", "added_columns", "parts", "cells"]  # fmt: skip
+    old = {k: data[k] for k in old_order if k in data}
+    assert len(json.dumps(old)) > 5000 and json.dumps(old).index("digest_after") > 4096
+    old_line = json.dumps(old, ensure_ascii=False, separators=(",", ":")).encode()
+    log_of(book).write_bytes(head + b"\n" + old_line + b"\n")
+    note(book, "Bob Ray", "short")
+    assert [e["kind"] for e in entries(book)] == ["write", "write", "write"]
+
+
+def test_a_stopped_write_of_a_long_command_is_settled(book: Path) -> None:
+    note(book, "Ann Lee", "long note " * 600)
+    log = log_of(book)
+    line = log.read_bytes()
+    # Stopped before the tracker was replaced: the entry is still pending.
+    log.write_bytes(line.replace(b'"state":"written"', b'"state":"pending"', 1))
+    before = json.loads(line)["digest_before"]
+    history.settle(log, before)
+    assert log.read_bytes() == b""
+
+
+def test_a_shared_older_log_tells_trackers_apart_whatever_the_commands_length() -> None:
+    """A log kept before trackers were told apart: a write's line is the .xlsx's by its
+    backup's suffix, found however long the command before it."""
+    line = json.dumps(
+        {"op": "1a2b3c4d", "kind": "write", "command": "esp note add x '" + "y" * 9000 + "'",
+         "digest_before": "aa", "digest_after": "bb",
+         "backup": "ESP Tracker.2026-12-01_101500.op-1a2b3c4d.xlsx", "cells": []},
+        separators=(",", ":"),
+    ).encode()  # fmt: skip
+    assert history.ours(Path("ESP Tracker.xlsx"))(line)
+    assert not history.ours(Path("ESP Tracker.xlsm"))(line)
+
+
+def test_without_hard_links_the_states_are_copied_aside(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk without hard links (FAT, some network shares): copies are set aside."""
+
+    def no_links(*_args: Any) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    _first, outside, _second = _noticed_save(book)
+    for backup in (book.parent / "esp-backups").glob("*.xlsx"):
+        backup.unlink()
+    (shown,) = outside_ops(book)
+    assert [(c["cell"], c["after"]) for c in shown["cells"]] == [("E4", "N777")]

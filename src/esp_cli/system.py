@@ -32,6 +32,7 @@ import contextlib
 import errno
 import os
 import re
+import shutil
 import sys
 import time
 import warnings
@@ -190,6 +191,18 @@ def make_folder(folder: Path, like: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):
         take_ownership(folder, like.stat())
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """`target` the same file as `source`: a hard link where the disk has them (NTFS, every
+    Linux and macOS disk: no second copy of the data), else a copy (FAT, exFAT, some
+    network shares)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        return
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def sync_folder(folder: Path) -> None:

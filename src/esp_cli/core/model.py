@@ -145,6 +145,8 @@ class AddedColumn:
     note: str = field(
         default="", metadata=as_json(hidden=True)
     )  # why not right after the last header
+    # The header's row (0: not known, in an entry an older esp recorded).
+    row: int = field(default=0, metadata=as_json(hidden=True))
 
     @property
     @exported(key="column", after="sheet")

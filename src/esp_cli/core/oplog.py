@@ -22,6 +22,8 @@ WRITE, UNDO, OUTSIDE = "write", "undo", "outside"
 # A change that waited beside a busy tracker and was discarded unwritten (esp pending drop).
 DROPPED = "dropped"
 WRITTEN, PENDING = "written", "pending"  # the same length: one is written over the other
+# How an older esp said an outside entry's cells could not be listed (its cells: none).
+_NOT_LISTED = "the cells that changed cannot be listed"
 
 # The command line as typed, set once by the CLI for the command being run; the write
 # session records it with each operation.
@@ -293,6 +295,15 @@ class Operation:
         return None if self.written_at is None else self.written_at.isoformat(timespec="seconds")
 
     @property
+    def cells_known(self) -> bool:
+        """Whether `cells` (with `cells_omitted`) are all the cells it changed: not for a
+        save outside esp whose cells are still to be worked out (see Diff), nor for one an
+        older esp recorded as not listable (it said so in the note)."""
+        if self.kind != OUTSIDE:
+            return True
+        return self.diff is None and not (not self.cells and _NOT_LISTED in self.note)
+
+    @property
     def who(self) -> str:
         if self.signer and self.signer != self.login:
             return f"{self.signer} ({self.login})"
@@ -303,6 +314,11 @@ class Operation:
             "op": self.op,
             "kind": self.kind,
             "state": self.state,  # right after the kind: changed in place (see Recorder)
+            # Before the fields of any length (the command as typed): found near the
+            # line's start without parsing it (see workbook.history).
+            "digest_before": self.digest_before,
+            "digest_after": self.digest_after,
+            "backup": self.backup,
             "time": self.time.isoformat(timespec="seconds"),
             **(
                 {"written_at": self.written_at.isoformat(timespec="seconds")}
@@ -314,15 +330,18 @@ class Operation:
             "machine": self.machine,
             "esp_version": self.version,
             "command": self.command,
-            "digest_before": self.digest_before,
-            "digest_after": self.digest_after,
-            "backup": self.backup,
             "undoes": self.undoes,
             **({"wrote_waiting": list(self.wrote_waiting)} if self.wrote_waiting else {}),
             "note": self.note,
             "cells_omitted": self.cells_omitted,
             "added_columns": [
-                {"sheet": a.sheet, "column": a.letter, "col": a.col, "header": a.header}
+                {
+                    "sheet": a.sheet,
+                    "column": a.letter,
+                    "col": a.col,
+                    "header": a.header,
+                    **({"row": a.row} if a.row else {}),
+                }
                 for a in self.added_columns
             ],
             **({"parts": self.parts} if self.parts else {}),
@@ -356,7 +375,9 @@ class Operation:
             backup=d.get("backup"),
             cells=tuple(CellRecord.from_json(c) for c in cells),
             added_columns=tuple(
-                AddedColumn(str(a["sheet"]), int(a["col"]), str(a["header"]))
+                AddedColumn(
+                    str(a["sheet"]), int(a["col"]), str(a["header"]), row=int(a.get("row") or 0)
+                )
                 for a in d.get("added_columns") or ()
             ),
             undoes=d.get("undoes"),

@@ -56,10 +56,9 @@ def describe(op: Operation, undone_by: str | None = None) -> str:
 
 
 def _cells_shown(op: Operation) -> str:
-    n = len(op.cells) + op.cells_omitted
-    if not op.cells and op.kind == "outside":
+    if not op.cells_known:
         return "?"
-    return str(n)
+    return str(len(op.cells) + op.cells_omitted)
 
 
 def render_history(result: HistoryResult, fmt: Format) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import glob
 import json
 import mmap
 import os
@@ -78,11 +79,22 @@ def legacy_log_path(tracker: Path, backup_dir: Path | None = None) -> Path:
 
 
 def _backup_suffix(line: bytes) -> str | None:
-    m = _BACKUP_NAME.search(line)
+    m = _BACKUP_NAME.search(line, 0, _head_end(line))
     return Path(m.group(1).decode("utf-8", "replace")).suffix.lower() if m else None
 
 
 _BACKUP_NAME = re.compile(rb'"backup":"((?:[^"\\]|\\.)*)"')
+_CELLS = b'"cells":['
+
+
+def _head_end(line: bytes) -> int:
+    """Where an entry's line ends its fields before its cells (the last key, the only one
+    that may be megabytes). A key can only be found before it: inside a JSON string a
+    quote is escaped, so `"digest_after":"` never matches a command or a note's text. An
+    entry esp wrote before the digests came first has them after the command as typed,
+    which may be of any length."""
+    end = line.find(_CELLS)
+    return end if end >= 0 else len(line)
 
 
 def ours(tracker: Path) -> Callable[[bytes], bool]:
@@ -92,7 +104,7 @@ def ours(tracker: Path) -> Callable[[bytes], bool]:
     suffix = tracker.suffix.lower()
 
     def keep(line: bytes) -> bool:
-        found = _backup_suffix(line[:8192])
+        found = _backup_suffix(line)
         return found is None or found == suffix
 
     return keep
@@ -352,9 +364,10 @@ def settle(path: Path, tracker_digest: str) -> None:
             if not line.strip():
                 continue
             state = line.find(_PENDING, 0, 200)
+            head = _head_end(line)
             before, after = (
-                _DIGEST_BEFORE.search(line, 0, 4096),
-                _DIGEST_AFTER.search(line, 0, 4096),
+                _DIGEST_BEFORE.search(line, 0, head),
+                _DIGEST_AFTER.search(line, 0, head),
             )
             if state < 0 or before is None or after is None:
                 break  # a settled entry (or not one esp can read)
@@ -398,7 +411,7 @@ def last_line(path: Path) -> tuple[bytes, str] | None:
     with fh:
         for line in _reverse_lines(fh):
             line = line.strip()
-            m = _DIGEST_AFTER.search(line, 0, 4096)
+            m = _DIGEST_AFTER.search(line, 0, _head_end(line))
             if line.startswith(b"{") and line.endswith(b"}") and m is not None:
                 return line, m.group(1).decode()
     return None
@@ -949,52 +962,74 @@ def work_out(
     """An outside entry with its cells: those whose values differ between the tracker as
     esp left it and as the save left it (see oplog.Diff), named as `describe` reads the
     latter. Worked out from the backups the first time they are asked for, then kept
-    beside the log (unless not `keep`). Any other entry is returned as it is."""
+    beside the log (unless not `keep`). Only cells worked out are kept: while a backup
+    needed is not there (not synced yet, moved away), the entry says so and stays to be
+    worked out (its `diff` kept), so the cells show once it is back. Any other entry is
+    returned as it is."""
     diff = op.diff
     if diff is None:
         return op
     got = _kept(log, op.op)
     if got is None:
-        got = _work_out(diff, log, folders, describe)
-        if keep and got[3]:
-            _keep(log, op.op, got)
-    cells, omitted, note, _final = got
+        got = _work_out(op.op, diff, log, folders, describe)
+        if keep and got[3] and _keep(log, op.op, got):
+            _let_go(log, op.op)
+    cells, omitted, note, final = got
     return replace(
         op,
         cells=tuple(cells),
         cells_omitted=omitted,
         note="; ".join(n for n in (op.note, note) if n),
-        diff=None,
+        diff=None if final else diff,
     )
 
 
-_Worked = tuple[list[CellRecord], int, str, bool]  # cells, omitted, note, final
+_Worked = tuple[list[CellRecord], int, str, bool]  # cells, omitted, note, worked out
 
 
 def _work_out(
-    diff: Diff, log: Path, folders: Sequence[Path], describe: Describer | None
+    op: str, diff: Diff, log: Path, folders: Sequence[Path], describe: Describer | None
 ) -> _Worked:
     if diff.sheets == ():
         return [], 0, "", True
     since = entry(log, diff.since)
     if since is None:
-        return [], 0, f"operation {diff.since} is not in the log; the cells cannot be listed", True
+        return [], 0, f"operation {diff.since} is not in the log; the cells cannot be listed", False
+    if not diff.before:
+        return [], 0, f"esp kept no backup of operation {diff.since}; " + _NOT_LISTED, False
     kept = list(dict.fromkeys(folders))
-    before = _backup_in(kept, diff.before)
-    if before is None:
-        gone = f"the backup of operation {diff.since} is no longer kept"
-        return [], 0, gone + "; the cells that changed cannot be listed", True
-    after = _backup_in(kept, diff.after)
-    if after is None:
-        gone = f"the backup of operation {diff.by} is no longer kept"
-        return [], 0, gone + "; the cells that changed cannot be listed", True
+    before = _backup_in(kept, diff.before) or _set_aside_copy(log, op, _FROM, diff.before)
+    after = _backup_in(kept, diff.after) or _set_aside_copy(log, op, _TO, diff.after)
+    missing = [
+        f"{name} (operation {of})"
+        for name, of, found in ((diff.before, diff.since, before), (diff.after, diff.by, after))
+        if found is None
+    ]
+    if before is None or after is None:
+        where = kept[0] if kept else log.parent
+        one = len(missing) == 1
+        return (
+            [],
+            0,
+            f"the backup{'' if one else 's'} {' and '.join(missing)} "
+            f"{'is' if one else 'are'} not in {where}; the cells that changed will be listed "
+            f"once {'it is' if one else 'they are'} there",
+            False,
+        )
     written = {(c.sheet, c.row, c.col): c.after for c in _write_cells(log, since)}
+    # The headers of the columns it added are its own cells too.
+    headers: dict[tuple[str, int], str] = {}
+    for added in since.added_columns if since.kind != OUTSIDE else ():
+        if added.row:
+            written.setdefault((added.sheet, added.row, added.col), added.header)
+        else:  # recorded without its row: the topmost cell showing it (see _diff)
+            headers[(added.sheet, added.col)] = added.header
     try:
         now_ = Workbook.open(after)
-        cells, omitted, note = _diff(Workbook.open(before), written, now_, diff.sheets)
+        cells, omitted, note = _diff(Workbook.open(before), written, now_, diff.sheets, headers)
         names = describe(now_) if describe is not None and cells else None
     except Exception as exc:  # a backup esp cannot read: the entry still says it changed
-        return [], 0, f"the cells that changed cannot be listed ({exc})", False
+        return [], 0, f"{_NOT_LISTED} ({exc})", False
     if names is not None:
         cells = [
             CellRecord(c.sheet, c.row, c.col, *names(c.sheet, c.row, c.col), c.before, c.after)
@@ -1003,10 +1038,57 @@ def _work_out(
     return cells, omitted, note, True
 
 
+_NOT_LISTED = "the cells that changed cannot be listed"
+
+
 def _backup_in(folders: Sequence[Path], name: str | None) -> Path | None:
     if not name:
         return None
     return next((f / name for f in folders if (f / name).is_file()), None)
+
+
+# The two states an outside entry's cells are worked out from, set aside beside the kept
+# cells by the write that noticed the save (a hard link where the disk allows, no copy):
+# clearing the backups folder, or a backup removed by hand, loses no cell. Let go once the
+# cells are kept.
+_FROM, _TO = "from", "to"
+
+
+def _set_aside_name(log: Path, op: str, which: str, backup: str) -> Path:
+    return worked_out_dir(log) / f"{op}.{which}{Path(backup).suffix}"
+
+
+def _set_aside_copy(log: Path, op: str, which: str, backup: str | None) -> Path | None:
+    if not backup:
+        return None
+    path = _set_aside_name(log, op, which, backup)
+    return path if path.is_file() else None
+
+
+def set_aside(log: Path, outside: Operation, folders: Sequence[Path]) -> None:
+    """Keep the two backups the outside entry's cells are worked out from until they are
+    (run by the write that noticed the save, once its backup is made). Best effort: the
+    backups themselves are still there."""
+    diff = outside.diff
+    if diff is None:
+        return
+    kept = list(dict.fromkeys(folders))
+    for which, name in ((_FROM, diff.before), (_TO, diff.after)):
+        found = _backup_in(kept, name)
+        if found is None or name is None:
+            continue
+        target = _set_aside_name(log, outside.op, which, name)
+        with contextlib.suppress(OSError):
+            system.make_folder(target.parent, like=log.parent)
+            system.link_or_copy(found, target)
+
+
+def _let_go(log: Path, op: str) -> None:
+    """The states set aside for an outside entry, once its cells are kept."""
+    for which in (_FROM, _TO):
+        for path in worked_out_dir(log).glob(f"{glob.escape(op)}.{which}.*"):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def entry(log: Path, op: str) -> Operation | None:
@@ -1074,8 +1156,9 @@ def _kept(log: Path, op: str) -> _Worked | None:
         return None
 
 
-def _keep(log: Path, op: str, got: _Worked) -> None:
-    """Kept for the next time (a folder that cannot be written: worked out again then)."""
+def _keep(log: Path, op: str, got: _Worked) -> bool:
+    """Kept for the next time (a folder that cannot be written: worked out again then).
+    Whether it was."""
     cells, omitted, note, _final = got
     data = {
         "version": _WORKED_OUT_VERSION,
@@ -1086,9 +1169,12 @@ def _keep(log: Path, op: str, got: _Worked) -> None:
     }
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
     folder = worked_out_dir(log)
-    with contextlib.suppress(OSError):
+    try:
         system.make_folder(folder, like=log.parent)
         system.write_file_atomically(folder / f"{op}.json", text, like=None)
+    except OSError:
+        return False
+    return True
 
 
 def _diff(
@@ -1096,15 +1182,22 @@ def _diff(
     written: dict[tuple[str, int, int], Any],
     current: Workbook,
     only: tuple[str, ...] | None = None,
+    headers: Mapping[tuple[str, int], str] | None = None,
 ) -> tuple[list[CellRecord], int, str]:
     """The cells whose values differ between what the previous write left (its backup
     with its `written` cells) and `current`, sheet by sheet (`only` these sheets, when
-    given: the others' parts are as esp left them)."""
+    given: the others' parts are as esp left them). A sheet renamed since is the same
+    sheet (its part, else its sheetId, tells it); its cells are named as it is now.
+    `headers`: the columns the previous write added whose header row it did not record
+    ((sheet, col) -> header): the topmost cell showing the header is its own."""
     old_sheets = {s.name: s for s in before_previous.sheets}
-    new_sheets = {s.name: s for s in current.sheets}
+    matched = _match_sheets(before_previous, current)
     notes = []
-    added = [n for n in new_sheets if n not in old_sheets]
-    removed = [n for n in old_sheets if n not in new_sheets]
+    renamed = [f"{old} renamed {new}" for new, old in matched.items() if old != new]
+    added = [s.name for s in current.sheets if s.name not in matched]
+    removed = [n for n in old_sheets if n not in set(matched.values())]
+    if renamed:
+        notes.append("sheet " + ", ".join(renamed))
     if added:
         notes.append("sheets added: " + ", ".join(added))
     if removed:
@@ -1112,21 +1205,24 @@ def _diff(
     touched: dict[str, set[int]] = {}
     for name, r, _c in written:
         touched.setdefault(name, set()).add(r)
+    unplaced = dict(headers or {})
     cells: list[CellRecord] = []
     omitted = 0
-    for name, info in new_sheets.items():
-        if name not in old_sheets or (only is not None and name not in only):
+    for info in current.sheets:
+        name = info.name
+        was_name = matched.get(name)
+        if was_name is None or (only is not None and name not in only):
             continue
-        old = before_previous.values(old_sheets[name], cache=False).rows
+        old = before_previous.values(old_sheets[was_name], cache=False).rows
         new = current.values(info).rows  # kept: `describe` reads the same sheet next
-        rows_written = touched.get(name, set())
+        rows_written = touched.get(was_name, set())
         for r in range(1, max(len(old), len(new)) + 1):
             was_row = old[r - 1] if r <= len(old) else []
             now_row = new[r - 1] if r <= len(new) else []
             if was_row == now_row and r not in rows_written:
                 continue  # the same values (compared in one step: most rows are)
             for c in range(1, max(len(was_row), len(now_row)) + 1):
-                key = (name, r, c)
+                key = (was_name, r, c)
                 if key in written:
                     was = written[key]
                 else:
@@ -1134,6 +1230,9 @@ def _diff(
                     was = None if was == "" else was
                 now_ = now_row[c - 1] if c <= len(now_row) else None
                 now_ = None if now_ == "" else now_
+                if was is None and now_ is not None and unplaced.get((was_name, c)) == now_:
+                    del unplaced[(was_name, c)]  # the header esp added
+                    continue
                 if now_ == was or same_value(now_, was):
                     continue
                 if len(cells) >= OUTSIDE_CELL_LIMIT:
@@ -1141,3 +1240,21 @@ def _diff(
                     continue
                 cells.append(CellRecord(name, r, c, "", "", "", was, now_))
     return cells, omitted, "; ".join(notes)
+
+
+def _match_sheets(before: Workbook, now_: Workbook) -> dict[str, str]:
+    """Each sheet of `now_` that was in `before` -> its name there: by name, else (renamed)
+    by its part, else by its sheetId — a save renumbering the parts (LibreOffice) keeps
+    the names of the sheets it did not rename."""
+    old = {s.name: s for s in before.sheets}
+    matched = {s.name: s.name for s in now_.sheets if s.name in old}
+    left = [s for s in before.sheets if s.name not in matched]
+    for key in ("part", "sheet_id"):
+        for info in now_.sheets:
+            if info.name in matched:
+                continue
+            found = next((s for s in left if getattr(s, key) == getattr(info, key)), None)
+            if found is not None:
+                matched[info.name] = found.name
+                left.remove(found)
+    return matched

@@ -212,7 +212,7 @@ class ChangePlan:
             note = next(a.note for a in self.added_columns if (a.sheet, a.col) == (sheet, group[0]))
         self.patcher.add_column(sheet, header_row, col, header)
         self._added_cols.setdefault(sheet, []).append(col)
-        self.added_columns.append(AddedColumn(sheet, col, header, note))
+        self.added_columns.append(AddedColumn(sheet, col, header, note, row=header_row))
         return col
 
     def added_column(self, sheet: str, header: str) -> int:
@@ -696,6 +696,8 @@ class WriteSession:
             )
             replaced = True
             recorder.confirm()
+            if outside is not None:
+                history.set_aside(log, history.noticed(outside, saved.backup), folders)
         except BaseException:
             if not replaced:
                 # Stopped before the tracker was replaced, or while (Ctrl-C): the tracker

@@ -71,6 +71,22 @@ def _deflate(data: PartData, out: io.BytesIO) -> tuple[int, int]:
     return crc, size
 
 
+def _encoded(name: str) -> tuple[bytes, int]:
+    """A new entry's name as bytes, and its flags (the UTF-8 flag when it needs it)."""
+    return name.encode("utf-8"), (_UTF8_FLAG if not name.isascii() else 0)
+
+
+def _original_name(info: zipfile.ZipInfo) -> tuple[bytes, int]:
+    """An entry's name bytes and its UTF-8 flag as the package has them (zipfile decodes a
+    name without the flag as code page 437, which encodes back to the very bytes)."""
+    if info.flag_bits & _UTF8_FLAG:
+        return info.orig_filename.encode("utf-8"), _UTF8_FLAG
+    try:
+        return info.orig_filename.encode("cp437"), 0
+    except UnicodeEncodeError:  # decoded otherwise (a name zipfile was given as text)
+        return _encoded(info.orig_filename)
+
+
 def _joined(data: PartData) -> bytes:
     return data if isinstance(data, bytes) else b"".join(data)
 
@@ -90,6 +106,10 @@ def rewrite(
     central = bytearray()
     count = 0
     infos = zf.infolist()
+    # An entry of the package keeps its name's bytes and how they are flagged: a name
+    # another tool wrote as UTF-8 without the UTF-8 flag reads as code page 437, and
+    # written back as that text it would be another name.
+    names = {info.filename: _original_name(info) for info in infos}
     pending_add = {p.after: p for p in add if p.after}
     tail_add = [p for p in add if not p.after]
 
@@ -98,8 +118,7 @@ def rewrite(
     ) -> tuple[bytes, bytes, int]:
         if out.tell() > _LIMIT32 or raw_size > _LIMIT32 or usize > _LIMIT32:
             raise ValueError("package too large for a plain (non-ZIP64) zip")
-        name_b = name.encode("utf-8")
-        flags = _UTF8_FLAG if not name.isascii() else 0
+        name_b, flags = names.get(name) or _encoded(name)
         t, d = _dos_time(date_time)
         local = _LOCAL.pack(
             b"PK\x03\x04", 20, flags, method, t, d, crc, raw_size, usize, len(name_b), 0
