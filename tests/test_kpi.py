@@ -667,9 +667,8 @@ def test_the_workbook_never_replaces_the_tracker(tracker: Path) -> None:
 def test_the_workbook_is_written_atomically(
     tracker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A failing write leaves the earlier file whole and no temporary file behind."""
+    """A failing write leaves no file, whole or in part, and no temporary file behind."""
     out = tmp_path / "KPIs.xlsx"
-    out.write_bytes(b"last week's workbook")
     import esp_cli.system as system
 
     real = system.os.fsync
@@ -682,8 +681,7 @@ def test_the_workbook_is_written_atomically(
     monkeypatch.setattr(system.os, "fsync", real)
     assert res.exit_code == 6, res.output
     assert "KPIs.xlsx: cannot be written (No space left on device)" in res.stderr
-    assert out.read_bytes() == b"last week's workbook"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ESP Tracker.xlsx", "KPIs.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ESP Tracker.xlsx"]
 
 
 # -- what the commands load -----------------------------------------------------------------------
@@ -787,3 +785,50 @@ def test_the_chart_is_drawn_for_any_period_the_same_way_every_time(days: int) ->
 def test_the_docs_show_the_samples_chart() -> None:
     picture = Path(__file__).resolve().parents[1] / "docs" / "images" / "kpi-trend.png"
     assert png_size(picture.read_bytes()) == (1120, 480)
+
+
+# -- what no cell can show ------------------------------------------------------------------------
+
+
+def with_control_character(path: Path, marker: str, escaped: str) -> Path:
+    """The workbook with `marker` written as Excel writes a pasted control character
+    (`_x0001_` in the XML: openpyxl refuses to write one)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    hits = [n for n, data in parts.items() if marker.encode() in data]
+    assert hits, marker
+    for n in hits:
+        parts[n] = parts[n].replace(marker.encode(), escaped.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    return path
+
+
+def test_a_class_name_with_a_control_character_is_shown_and_named(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        agent("XQQY", "Ana Ruiz", D[20], **YES, call_cert_date=D[23], tbt_complete_date=D[24]),
+        agent("AET-1", "BenQQZ Carter", D[20], call_cert_complete="No", tbts_complete="No"),
+    ]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    with_control_character(path, "QQ", "_x0001_")
+    out = tmp_path / "KPIs.xlsx"
+    base = ("report", "kpi", "-t", str(path), "--to", TO.isoformat())
+    res = run(*base, "--xlsx", str(out), "-f", "csv", "-v")
+    assert res.exit_code == 0, res.output
+    assert "\x01" not in res.stdout and "X\ufffdY," in res.stdout
+    said = [ln for ln in res.stderr.splitlines() if "U+0001" in ln]
+    assert len(said) == 1 and "'ESP Tracker'!A3 (Class)" in said[0], res.stderr
+    book = openpyxl.load_workbook(out)
+    assert [c.value for c in book["KPIs"]["A"][4:6]] == ["AET-1", "X\ufffdY"]
+    # The same name everywhere: the table, JSON, the evening report's CSV.
+    assert "X\ufffdY" in run(*base).stdout
+    assert [c["class"] for c in kpi_json(path, "--to", TO.isoformat())["classes"]] == [
+        "AET-1",
+        "X\ufffdY",
+    ]
+    eod = run("report", "eod", "-t", str(path), "--date", TO.isoformat(), "-f", "csv")
+    assert eod.exit_code == 0, eod.output
+    assert "\x01" not in eod.stdout and "X\ufffdY" in eod.stdout

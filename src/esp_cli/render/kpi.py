@@ -19,6 +19,7 @@ from typing import Any
 from esp_cli.core.kpi import ON_TIME_DAYS, FindingKind, KpiFigures, TrendDay
 from esp_cli.core.model import InlineImage
 from esp_cli.core.rules import LADDER, Step
+from esp_cli.core.values import shown_text
 from esp_cli.errors import WriteFailedError
 from esp_cli.render import (
     Format,
@@ -305,9 +306,11 @@ def xlsx_bytes(report: KpiReport) -> bytes:
 
     def put(ws: Any, row: int, col: int, value: Any) -> Any:
         """A cell; text stays text even when it starts with = (a class or a name from the
-        tracker: openpyxl would write it as a formula, which Excel would run)."""
-        cell = ws.cell(row=row, column=col, value=value)
-        if isinstance(value, str):
+        tracker: openpyxl would write it as a formula, which Excel would run), and a
+        character no cell can show is U+FFFD (openpyxl refuses it)."""
+        text = isinstance(value, str)
+        cell = ws.cell(row=row, column=col, value=shown_text(value) if text else value)
+        if text:
             cell.data_type = "s"
         return cell
 
