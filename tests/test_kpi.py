@@ -832,3 +832,68 @@ def test_a_class_name_with_a_control_character_is_shown_and_named(
     eod = run("report", "eod", "-t", str(path), "--date", TO.isoformat(), "-f", "csv")
     assert eod.exit_code == 0, eod.output
     assert "\x01" not in eod.stdout and "X\ufffdY" in eod.stdout
+
+
+# -- one set of figures: the table, the trend and the e-mail agree ---------------------------------
+
+
+def mail_text(tracker: Path, day: str) -> tuple[str, str]:
+    """The evening e-mail of `day`: its plain text and its chart's alt text."""
+    import email
+    from email.policy import default as default_policy
+
+    config = tracker.parent / "esp.toml"
+    config.write_text(
+        f'[tracker]\npath = "{tracker.name}"\n[report]\nto = ["lead@example.com"]\n'
+        'from = "Jordan Reyes <jordan.reyes@example.com>"\n',
+        encoding="utf-8",
+    )
+    eml = tracker.parent / f"eod {day}.eml"
+    res = run("report", "eod", "-c", str(config), "--date", day, "--eml", str(eml))
+    assert res.exit_code == 0, res.output
+    msg = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    alt = html.split('alt="', 1)[1].split('"', 1)[0]
+    return text.replace("\r\n", "\n"), alt
+
+
+def test_on_a_saturday_the_emails_figures_and_chart_are_of_one_day(tracker: Path) -> None:
+    """Cara completes on Saturday 11/28: the section is as of Friday 11/27 (the last business
+    day up to the report's date), for its table, its text and its chart alike."""
+    text, alt = mail_text(tracker, "2026-11-28")
+    assert "As of Fri 11/27/2026, the last business day up to Sat 11/28/2026." in text
+    assert "Fri 11/13/2026 – Fri 11/27/2026 (10 business days)" in text
+    open_line = next(ln for ln in text.splitlines() if ln.strip().startswith("Open: "))
+    last = next(ln for ln in text.splitlines() if ln.strip().startswith("Fri 11/27:"))
+    n_open, behind = (int(w) for w in open_line.replace(",", "").split() if w.isdigit())
+    t_open, _, t_behind = (int(w) for w in last.split(":")[1].split("/"))
+    assert (n_open, behind) == (t_open, t_behind)
+    assert f"to {n_open} (most" in alt and f"behind target from 0 to {behind};" in alt
+    done = int(next(ln for ln in text.splitlines() if "Completed in the period:" in ln).split()[-1])
+    assert f"; {done} completions on these days." in alt
+
+
+def test_the_trend_and_the_period_say_why_their_completions_differ(
+    tracker: Path, tmp_path: Path
+) -> None:
+    # From Monday 11/30: Cara's Saturday completion is on the trend's Monday, not in the period.
+    base = ("report", "kpi", "-t", str(tracker))
+    res = run(*base, "--from", "2026-11-30", "--to", "2026-12-04")
+    assert res.exit_code == 0, res.output
+    note = (
+        "The trend counts 2 completions and the period 1: one dated on a weekend or holiday "
+        "counts on the next business day; 1 dated on the days off before Mon 11/30 is on "
+        "Mon 11/30."
+    )
+    assert note in " ".join(res.stdout.split())
+    out = tmp_path / "KPIs.xlsx"
+    assert run(*base, "--from", "2026-11-30", "--to", "2026-12-04", "--xlsx", str(out)).exit_code == 0
+    assert openpyxl.load_workbook(out)["Trend"]["A2"].value == note
+    # To Saturday 11/28: Cara is in the period and on no business day of it.
+    res = run(*base, "--from", "2026-11-16", "--to", "2026-11-28")
+    words = " ".join(res.stdout.split())
+    assert "1 dated after Fri 11/27 is on no business day of the period." in words
+    assert "Trend, each business day (to Fri 11/27/2026, the last up to --to)" in words
+    # The same words where the figures agree: none.
+    assert "The trend counts" not in run(*base, "--to", TO.isoformat()).stdout

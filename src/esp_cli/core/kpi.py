@@ -237,6 +237,11 @@ class Kpis:
     classes: list[KpiFigures]
     trend: list[TrendDay]
     findings: list[KpiFinding]
+    # Why the trend's completions and the period's differ (a completion dated on a weekend
+    # or holiday is on the trend's next business day): dated before `start`, on the trend's
+    # first day; dated within the period but after its last business day, on no trend day.
+    trend_before: int = 0
+    after_trend: int = 0
 
 
 # -- the computation -----------------------------------------------------------------------------
@@ -327,6 +332,7 @@ def kpis(
     days = business_days(cal, start, end)
     trend = {day: TrendDay(day) for day in days}
     findings: list[KpiFinding] = []
+    trend_before = after_trend = 0
     for agent in agents:
         fig = figures.get(agent.cls)
         if fig is None:
@@ -362,6 +368,9 @@ def kpis(
             shown = trend.get(cal.first_business_day_on_or_after(done))
             if shown is not None:
                 shown.completed += 1
+                trend_before += done < start
+            elif start <= done <= end:
+                after_trend += 1
         for day in days:
             if day < began or (done is not None and done <= day):
                 continue  # not started yet, or complete that day
@@ -373,7 +382,9 @@ def kpis(
     overall = KpiFigures("All")
     for fig in classes_out:
         overall.add(fig)
-    return Kpis(start, end, overall, classes_out, list(trend.values()), findings)
+    return Kpis(
+        start, end, overall, classes_out, list(trend.values()), findings, trend_before, after_trend
+    )
 
 
 def _as_of_end(

@@ -30,6 +30,10 @@ class KpiReport:
     scope: str | None = field(
         default=None, metadata=as_json(omit_none=True, none_if_empty=True, after="to")
     )
+    # The period's completions the trend shows on its first day though dated before the
+    # period, and those it shows on no day (dated after its last business day): Kpis.
+    trend_before: int = field(default=0, metadata=as_json(hidden=True))
+    after_trend: int = field(default=0, metadata=as_json(hidden=True))
 
     @classmethod
     def of(
@@ -49,6 +53,8 @@ class KpiReport:
             figures.findings,
             cell_findings,
             scope,
+            figures.trend_before,
+            figures.after_trend,
         )
 
     @property

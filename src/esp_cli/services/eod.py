@@ -207,8 +207,11 @@ def eod_report(
     scope = scope_words(cls, sme_name)
     kpi = None
     if kpis:
-        start, _ = default_period(cal, day)
-        kpi = KpiReport.of(table.path, kpis_of(table, rows, config, cal, start, day), [], scope)
+        # One day for the section's figures and its trend: the last business day up to the
+        # report's date (its 10 business days end there; on a Saturday, Friday).
+        end = cal.add(day, 0)
+        start, _ = default_period(cal, end)
+        kpi = KpiReport.of(table.path, kpis_of(table, rows, config, cal, start, end), [], scope)
     return EodReport(
         tracker=table.path,
         day=day,
