@@ -888,7 +888,9 @@ def test_the_trend_and_the_period_say_why_their_completions_differ(
     )
     assert note in " ".join(res.stdout.split())
     out = tmp_path / "KPIs.xlsx"
-    assert run(*base, "--from", "2026-11-30", "--to", "2026-12-04", "--xlsx", str(out)).exit_code == 0
+    assert (
+        run(*base, "--from", "2026-11-30", "--to", "2026-12-04", "--xlsx", str(out)).exit_code == 0
+    )
     assert openpyxl.load_workbook(out)["Trend"]["A2"].value == note
     # To Saturday 11/28: Cara is in the period and on no business day of it.
     res = run(*base, "--from", "2026-11-16", "--to", "2026-11-28")
@@ -897,3 +899,52 @@ def test_the_trend_and_the_period_say_why_their_completions_differ(
     assert "Trend, each business day (to Fri 11/27/2026, the last up to --to)" in words
     # The same words where the figures agree: none.
     assert "The trend counts" not in run(*base, "--to", TO.isoformat()).stdout
+
+
+# -- a class named as the overall row; a date cell that cannot be read ---------------------------
+
+
+def test_a_class_named_all_or_no_class_is_never_taken_for_another_row(tmp_path: Path) -> None:
+    rows = [
+        agent("All", "Ana Ruiz", D[20], call_cert_complete="No", tbts_complete="No"),
+        agent("(no class)", "Ben Carter", D[20], call_cert_complete="No", tbts_complete="No"),
+        agent(None, "Cara Diaz", D[20], call_cert_complete="No", tbts_complete="No"),  # type: ignore[arg-type]
+        agent("Total", "Dev Patel", D[20], call_cert_complete="No", tbts_complete="No"),
+    ]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    res = run("report", "kpi", "-t", str(path), "--to", TO.isoformat(), "-f", "csv")
+    assert res.exit_code == 0, res.output
+    first = [line.split(",")[0] for line in res.stdout.splitlines()[1:]]
+    assert first == ["(no class)", "(no class) (class)", "All (class)", "Total", "All"]
+    assert res.stdout.splitlines()[1].split(",")[1] == "1"  # Cara alone has no class
+    eod = run("report", "eod", "-t", str(path), "--date", TO.isoformat(), "-f", "csv")
+    assert eod.exit_code == 0, eod.output
+    classes = [line.split(",")[0] for line in eod.stdout.splitlines()[1:]]
+    assert classes.count("Total") == 1 and "Total (class)" in classes, eod.stdout
+
+
+def test_an_undated_completion_says_a_date_that_cannot_be_read_is_not_empty(
+    tmp_path: Path,
+) -> None:
+    rows = [agent("AET-1", "Ana Ruiz", D[20], **YES, call_cert_date="#N/A",
+                  tbt_complete_date=D[24])]  # fmt: skip
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    data = kpi_json(path, "--to", TO.isoformat())
+    (finding,) = [f for f in data["findings"] if f["kind"] == "undated_completion"]
+    assert finding["message"].startswith("complete, but Call Cert Complete Date cannot be read:")
+
+
+def test_the_workbook_prints_a_page_wide_in_landscape(tracker: Path, tmp_path: Path) -> None:
+    out = tmp_path / "KPIs.xlsx"
+    assert (
+        run(
+            "report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "--xlsx", str(out)
+        ).exit_code
+        == 0
+    )
+    book = openpyxl.load_workbook(out)
+    for name in ("KPIs", "Trend"):
+        ws = book[name]
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0, name

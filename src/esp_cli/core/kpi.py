@@ -60,6 +60,7 @@ ON_TIME_DAYS = TARGET_CLOCK_DAY
 # The 90th percentile by nearest rank: the ceil(9n/10)-th smallest, in whole numbers.
 PERCENTILE_NUMERATOR, PERCENTILE_DENOMINATOR = 9, 10
 RATE_PLACES = 4
+OVERALL = "All"  # the overall row's class (CSV "one row per class plus All")
 # Timeboxes play no part in a KPI; a replayed day is measured at its end, as --as-of does.
 _END_OF_DAY = time(23, 59)
 
@@ -275,13 +276,17 @@ def _no_clock(agent: KpiAgent) -> KpiFinding:
 def _undated(agent: KpiAgent) -> KpiFinding:
     f = agent.facts
     missing = [k for k in ("call_cert_date", "tbt_complete_date") if getattr(f, k) is None]
-    names = " and ".join(_header(k) for k in missing)
+    # A cell holding #N/A or text that is no date is not empty: said as such (as _no_clock).
+    empty = [_header(k) for k in missing if k not in f.unreadable]
+    unread = [_header(k) for k in missing if k in f.unreadable]
+    why = [f"{' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty"] if empty else []
+    why += [f"{' and '.join(unread)} cannot be read"] if unread else []
     return _finding(
         agent,
         missing[0],
         FindingKind.UNDATED,
-        f"complete, but {names} {'is' if len(missing) == 1 else 'are'} empty: counted as "
-        "complete, left out of the days-to-complete figures and the trend's completions.",
+        f"complete, but {' and '.join(why)}: counted as complete, left out of the "
+        "days-to-complete figures and the trend's completions.",
     )
 
 
@@ -379,7 +384,7 @@ def kpis(
             point.open += 1
             point.behind_target += ev.behind_target
     classes_out = list(figures.values())
-    overall = KpiFigures("All")
+    overall = KpiFigures(OVERALL)
     for fig in classes_out:
         overall.add(fig)
     return Kpis(

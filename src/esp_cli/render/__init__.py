@@ -15,8 +15,8 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
-from esp_cli.core.values import shown_text
 from esp_cli.core.shape import PLAIN, SHAPE, Shape
+from esp_cli.core.values import shown_text
 from esp_cli.errors import UsageError, WriteFailedError, printable
 from esp_cli.render import busy, style
 from esp_cli.system import can_encode, put_refusal, stand_in, write_file_atomically
@@ -204,8 +204,8 @@ def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
 
 def check_out(path: Path, option: str = "--out") -> None:
     """Refuse a file to write the output to that cannot be written where it says (a folder,
-    a folder that does not exist, a file already there), with a dry run as without (mail/outgoing.check_target
-    says the same of drafts)."""
+    a folder that does not exist, a file already there), with a dry run as without
+    (mail/outgoing.check_target says the same of drafts)."""
     refused = put_refusal(path, option)
     if refused is not None:
         raise UsageError(refused[0], fix=refused[1])

@@ -397,6 +397,12 @@ def xlsx_bytes(report: KpiReport) -> bytes:
             found.row_dimensions[r].height = _height(f.message, 100)
         for letter, width in zip("ABCDE", (22, 24, 16, 24, 100), strict=True):
             found.column_dimensions[letter].width = width
+    for sheet in wb.worksheets:
+        # Printed (or saved as PDF) a page wide, in landscape: the 17 columns of KPIs and
+        # the chart beside the trend are not cut across pages.
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -465,9 +471,7 @@ def trend_note(report: KpiReport) -> str | None:
             f"{'is' if report.trend_before == 1 else 'are'} on {first:%a %m/%d}"
         )
     if report.after_trend:
-        after = (
-            f"after {report.trend[-1].day:%a %m/%d}" if report.trend else "on days off"
-        )
+        after = f"after {report.trend[-1].day:%a %m/%d}" if report.trend else "on days off"
         parts.append(
             f"{report.after_trend} dated {after} {'is' if report.after_trend == 1 else 'are'} "
             "on no business day of the period"

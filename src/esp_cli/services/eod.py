@@ -40,7 +40,7 @@ from esp_cli.core.rules import ActionKind, done_by
 from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
 from esp_cli.results.escalations import AgentStatus
 from esp_cli.results.kpi import KpiReport
-from esp_cli.services.agents import RowFinder, agents_for, class_key, scope_words
+from esp_cli.services.agents import RowFinder, agents_for, class_key, class_label, scope_words
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
@@ -51,6 +51,8 @@ from esp_cli.services.progress import MISSING_KEYS, missing_in
 from esp_cli.workbook import history
 from esp_cli.workbook.tracker import Row, Table, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
+
+TOTAL = "Total"  # the totals row's class
 
 ACCESS_KEY = "citrix_access"
 NOTES = NoteKind.NOTES
@@ -156,8 +158,8 @@ def eod_report(
     problems: list[DataProblem] = []
     for row in rows:
         where = (row.sheet, row.row)
-        name = " ".join(row.cls.split()) or "(no class)"
-        summary = classes.setdefault(class_key(name), ClassSummary(name))
+        key, name = class_label(row.cls, TOTAL)
+        summary = classes.setdefault(key, ClassSummary(name))
         cert, tbts = _done(row, day)
         summary.agents += 1
         summary.call_certs_complete += cert
@@ -200,7 +202,7 @@ def eod_report(
         )
 
     ordered = sorted(classes.values(), key=lambda c: class_key(c.cls))
-    totals = ClassSummary("Total")
+    totals = ClassSummary(TOTAL)
     for summary in ordered:
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))

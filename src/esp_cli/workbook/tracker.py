@@ -221,9 +221,13 @@ def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
                 rows[r - 1][c - 1] = shown
 
 
-
 def _shown_class(
-    cls: str, sheet: str, row: int, col: int | None, headers: Mapping[int, str], found: list[Finding]
+    cls: str,
+    sheet: str,
+    row: int,
+    col: int | None,
+    headers: Mapping[int, str],
+    found: list[Finding],
 ) -> str:
     """A class name holding characters no cell, CSV or terminal can show (a pasted U+0001,
     which Excel keeps as _x0001_): each shown as U+FFFD in every report, and a finding
