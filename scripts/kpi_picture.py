@@ -14,9 +14,9 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from esp_cli.services.demo import AS_OF, CONFIG_FILE, TRACKER_FILE, copy_sample
 from esp_cli.config import load_config
 from esp_cli.render.chart import trend_png
+from esp_cli.services.demo import AS_OF, CONFIG_FILE, TRACKER_FILE, copy_sample
 from esp_cli.services.kpi import kpi_report
 
 ROOT = Path(__file__).resolve().parents[1]
