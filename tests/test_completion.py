@@ -3,7 +3,12 @@ the tracker esp.toml or ESP_TRACKER names; nothing, and no error, without one.""
 
 from __future__ import annotations
 
+import os
+import pty
+import re
+import select
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.complete import matching, name_at_start
+from esp_cli.cli.complete import for_shell, matching, name_at_start
 from tests.support.paths import SAMPLE_DATA
+from tests.support.processes import DEADLINE_SECONDS, read_until
 
 
 def complete(line: str, shell: str = "zsh", **env: str) -> Any:
@@ -50,6 +56,84 @@ def test_bash_gets_the_space_of_a_name_escaped(sample: Path) -> None:
     got = complete("esp explain Marc", shell="bash")
     assert got.exit_code == 0, got.output
     assert got.stdout.splitlines() == ["Marcus\\ Lee"]
+
+
+@pytest.mark.parametrize(
+    ("shell", "expected"),
+    [
+        ("bash", "Brian\\ O\\'Connor"),
+        ("powershell", "'Brian O''Connor'"),
+        ("fish", "Brian O'Connor"),  # fish escapes what it inserts
+        ("zsh", "Brian O\u2019Connor"),
+    ],
+)
+def test_each_shell_gets_a_name_it_inserts_whole(shell: str, expected: str) -> None:
+    assert for_shell("Brian O'Connor", shell) == expected
+    assert for_shell("Ana-María Ruiz", "bash") == "Ana-María\\ Ruiz"
+    assert for_shell('Ana Ruiz $(x) `y` "z" & a;b|c', "bash") == (
+        'Ana\\ Ruiz\\ \\$\\(x\\)\\ \\`y\\`\\ \\"z\\"\\ \\&\\ a\\;b\\|c'
+    )
+
+
+# The shells, driven as a person at a terminal: the script `esp --show-completion` prints
+# sourced, `esp explain Bri` and Tab, then the line run as `printf '[%s]' esp explain ...` so
+# each word the command would get is shown between brackets.
+SHELLS = {
+    # (the prompts in two pieces: the line typed is echoed, and must not look like one)
+    "bash": (["bash", "--norc", "--noprofile", "-i"], "PS1='RE''ADY> '; PS2='MO''RE> '"),
+    "zsh": (
+        ["zsh", "-f", "-i"],
+        "PS1='RE''ADY> '; PS2='MO''RE> '; autoload -U compinit; compinit -u",
+    ),
+    "fish": (["fish", "--no-config", "-i"], "function fish_prompt; echo -n 'RE''ADY> '; end"),
+}
+
+
+def _read_some(fd: int, seen: bytearray) -> None:
+    ready, _, _ = select.select([fd], [], [], DEADLINE_SECONDS)
+    chunk = os.read(fd, 4096) if ready else b""
+    if not chunk:
+        pytest.fail(f"the shell said nothing more; read:\n{bytes(seen)!r}")
+    seen += chunk
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shell", list(SHELLS))
+def test_a_name_with_an_apostrophe_completes_in_the_real_shell(sample: Path, shell: str) -> None:
+    argv, setup = SHELLS[shell]
+    if shutil.which(argv[0]) is None:
+        pytest.skip(f"{argv[0]} is not installed")
+    script = sample / f"esp.{shell}"
+    env = {
+        **os.environ,
+        "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"],
+        "TERM": "dumb",
+        "HOME": str(sample),
+    }
+    source = CliRunner().invoke(app, [], env={"_ESP_COMPLETE": f"source_{shell}"}, prog_name="esp")
+    script.write_text(source.stdout, encoding="utf-8")
+    pid, fd = pty.fork()
+    if pid == 0:  # the shell, in the sample's folder
+        os.chdir(sample)
+        os.execvpe(argv[0], argv, env)
+    seen = bytearray()
+    try:
+        os.write(fd, f"{setup}; source {script}\r".encode())
+        read_until(fd, b"READY> ", seen)
+        start = len(seen)
+        # Tab runs the completion to its end before the keys after it are read.
+        os.write(fd, b"esp explain Bri\t\x01printf '[%s]' \r")
+        ran = re.compile(rb"\[explain\]\[([^\]\r\n]*)\]")
+        while b"MORE> " not in seen[start:] and not ran.search(seen, start):
+            _read_some(fd, seen)
+        assert b"MORE> " not in seen[start:], bytes(seen[start:])  # left inside a quote
+        found = ran.search(seen, start)
+        assert found is not None
+        assert found[1].decode().replace("\u2019", "'") == "Brian O'Connor", bytes(seen[start:])
+    finally:
+        os.write(fd, b"\x03\x03exit\r")
+        os.close(fd)
+        os.waitpid(pid, 0)
 
 
 def test_esp_tracker_names_the_tracker(

@@ -54,7 +54,10 @@ def test_explain_shows_dates_counts_skipped_holidays_and_cells(tracker: Path) ->
     assert res.exit_code == 0, res.output
     out = res.stdout
     assert out.startswith("Devon Price — class AET-1, ESP Tracker!row 4 (ID E100,")
-    assert "Target, clock day 2: Tue 11/24/2026, skipping 2 weekend days." in out
+    assert (
+        "Target, 2 business days after the clock start: Tue 11/24/2026, skipping 2 weekend days."
+        in out
+    )
     assert "Coaching: not recorded; due Wed 11/25/2026" in out
     assert "it would be due Fri 11/27/2026, skipping Thu 11/26/2026 Thanksgiving" in out
     assert "10 business days have passed on Tue 11/24/2026" in out  # Veterans Day skipped
@@ -69,7 +72,10 @@ def test_explain_a_saturday_start(tracker: Path) -> None:
     res = run("E101", "-t", str(tracker), "--as-of", "2026-11-25")
     assert res.exit_code == 0, res.output
     assert "ESP Start Date Sat 11/21/2026 is not a business day (a weekend)" in res.stdout
-    assert "due Fri 11/27/2026 (clock day 3, skipping Thu 11/26/2026 Thanksgiving" in res.stdout
+    assert (
+        "due Fri 11/27/2026 (3 business days after the clock start, skipping Thu 11/26/2026 "
+        "Thanksgiving" in res.stdout
+    )
 
 
 def test_an_ambiguous_name_lists_the_candidates(tracker: Path) -> None:

@@ -211,6 +211,27 @@ def test_history_selects_by_signer_day_and_count(book: Path) -> None:
     assert csv[0].startswith("op,kind,time,signer") and len(csv) == 4
 
 
+def test_history_by_takes_the_name_in_either_order_and_refuses_a_name_nobody_signed(
+    book: Path,
+) -> None:
+    ok("note", "add", "Ann Lee", "one", "--by", "Tom Alvarez", "-t", str(book))
+    ok("note", "add", "Bob Ray", "two", "--by", "Al", "-t", str(book))
+    for by in ("Alvarez Tom", "Alvarez, Tom", "tom", "TOM ALVAREZ"):
+        ops = history_json(book, "--by", by)["operations"]
+        assert [o["signer"] for o in ops] == ["Tom Alvarez"], by
+        cells = history_json(book, "--by", by, "--cells")["cells"]
+        assert [c["agent"] for c in cells] == ["Ann Lee"], by
+    for args in (["--by", "Nobody Here"], ["--by", "Nobody Here", "--cells"]):
+        res = esp("history", *args, "-t", str(book))
+        assert res.exit_code == ExitCode.USAGE, res.output
+        assert res.stdout == "" and res.stderr.count("\n") == 1
+        assert "signed by 'Nobody Here'" in res.stderr
+        assert "Fix: give --by one of the names that signed: Al, Tom Alvarez." in res.stderr
+    # A signer with nothing in the chosen days is an empty day, not a mistyped name.
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert history_json(book, "--by", "Al", "--since", tomorrow)["operations"] == []
+
+
 def test_what_did_i_do_today_lists_each_cell_written_with_its_agent(book: Path) -> None:
     ok("note", "add", "Ann Lee", "one", "--by", "Jo Park", "-t", str(book))
     ok("access", "set", "Bob Ray", "Password Reset", "--by", "Jo Park", "-t", str(book))

@@ -22,10 +22,19 @@ PACKAGE = "esp_cli"
 # imported by all. A layer is a folder, or one of the three modules at the top: errors (the
 # exception family), system (the one OS seam), config (esp.toml).
 MAY_IMPORT: dict[str, set[str]] = {name: set(below) for name, below in LAYERS.items()}
-TOP = {"__init__", "__main__"}
+# The CLI reads the command line; it may check that a workbook named by an option exists
+# before a command runs, and nothing else of the workbook layer.
+CLI_MAY_ALSO = {"esp_cli.workbook.inputs"}
+TOP = {"__init__", "__main__", "launch"}
 # The package itself (esp_cli/__init__.py) holds the version and imports nothing of esp_cli;
-# `python -m esp_cli` (esp_cli/__main__.py) starts the command line and nothing else.
-TOP_MAY_IMPORT: dict[str, set[str]] = {"esp_cli": set(), "esp_cli.__main__": {"cli"}}
+# the `esp` command starts in esp_cli/launch.py (Ctrl-C quiet before the rest loads), which
+# then loads the command line; `python -m esp_cli` (esp_cli/__main__.py) goes through it.
+# (A layer's name, or a module above the layers.)
+TOP_MAY_IMPORT: dict[str, set[str]] = {
+    "esp_cli": set(),
+    "esp_cli.__main__": {"esp_cli.launch"},
+    "esp_cli.launch": {"cli"},
+}
 # An import whose module is not written in the source (importlib.import_module(name) with
 # a name made at run time): no layer check can see where it goes, so none is allowed.
 DYNAMIC = "<a module named at run time>"
@@ -116,7 +125,7 @@ def test_a_layer_imports_only_the_layers_below_it(layer: str) -> None:
 
 @pytest.mark.parametrize("module", TOP_MAY_IMPORT)
 def test_the_package_and_its_main_import_only_what_they_must(module: str) -> None:
-    wrong = sorted(m for m in imports(module) if layer_of(m) not in TOP_MAY_IMPORT[module])
+    wrong = sorted(m for m in imports(module) if (layer_of(m) or m) not in TOP_MAY_IMPORT[module])
     assert wrong == []
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.rules import (
+    ACTION_LABELS,
     LADDER,
     ActionKind,
     AgentFacts,
@@ -444,8 +445,11 @@ def test_explain_names_every_date_count_and_holiday() -> None:
         n_number_requested=NOV[9],
     )
     text = "\n".join(explain(facts, NOV[27], datetime(2026, 11, 27, 16), CAL))
-    assert "clock starts that day (clock day 0)" in text
-    assert "Target, clock day 2: Tue 11/24/2026, skipping 2 weekend days." in text
+    assert "the clock starts that day." in text
+    assert (
+        "Target, 2 business days after the clock start: Tue 11/24/2026, skipping 2 weekend days."
+        in text
+    )
     assert "Coaching: recorded Wed 11/25/2026." in text
     assert (
         "Written CAP: not recorded; due Fri 11/27/2026 (the business day after the coaching "
@@ -455,15 +459,15 @@ def test_explain_names_every_date_count_and_holiday() -> None:
     assert "skipping 4 weekend days and Wed 11/11/2026 Veterans Day" in text
     assert "12 business days have passed: the point is reached." in text
     assert "Stage: Written CAP due." in text
-    assert "  written_cap: due Fri 11/27/2026, due today" in text
-    assert "  advise_spoc: due Tue 11/24/2026, 2 business days overdue" in text
+    assert "  Written CAP: due Fri 11/27/2026, due today" in text
+    assert "  Advise agent to call SPOC: due Tue 11/24/2026, 2 business days overdue" in text
 
 
 def test_explain_a_weekend_start_and_the_look_ahead() -> None:
     lines = explain(replace(START_FRI, esp_start=NOV[21]), NOV[26], datetime(2026, 11, 26), CAL)
     assert (
         "ESP Start Date Sat 11/21/2026 is not a business day (a weekend): the clock starts on "
-        "the next one, Mon 11/23/2026 (clock day 0)."
+        "the next one, Mon 11/23/2026."
     ) in lines
     assert "Falling due by the next business day, Fri 11/27/2026:" in lines
 
@@ -638,7 +642,7 @@ def test_explain_never_fails_and_ends_with_the_actions(case: tuple[AgentFacts, d
     lines = explain(facts, today, datetime.combine(today, time(12)), CAL)
     ev = run(facts, today, datetime.combine(today, time(12)))
     for a in ev.actions:
-        assert any(line.startswith(f"  {a.action}: due") for line in lines)
+        assert any(line.startswith(f"  {ACTION_LABELS[a.action]}: due") for line in lines)
     assert f"Stage: {ev.stage}." in lines
 
 

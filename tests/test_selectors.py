@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from tests import factories
+from tests.support.paths import SAMPLE_DATA
 
 AGENTS = [
     {"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E100"},
@@ -128,3 +131,62 @@ def test_without_a_tracker_the_hint_ends_the_name_before_a_comma(
     assert res.stderr.rstrip().endswith(
         'Hint: quote the name and the text: "Kayla Brooks" "Called, no answer"'
     )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ["Kayla", "Brooks", "She", "said", '"I', "can't", "log", 'in"'],
+        ["Brooks", "Called,", "no"],  # Kayla Brooks and Ethan Brooks: name one of them
+        ["Kayla", "Brooks", "Paid", "$20", "for", "`VPN`"],
+    ],
+)
+def test_the_hint_run_in_a_real_shell_does_what_was_meant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: list[str]
+) -> None:
+    """The command a hint gives, typed into bash as it is shown, adds the note."""
+    import shlex
+    import subprocess
+    import sys
+
+    for name in ("ESP Tracker.xlsx", "esp.toml"):
+        shutil.copy(SAMPLE_DATA / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    res = CliRunner().invoke(app, ["note", "add", *typed])
+    assert res.exit_code == ExitCode.USAGE
+    hint = res.stderr.rstrip().rsplit("Hint: ", 1)[1]
+    words = hint.split(": ", 1)[1].split(" or ")[0]  # the first agent, when it names several
+    esp = shlex.quote(str(Path(sys.executable).parent / "esp"))
+    done = subprocess.run(
+        ["bash", "-c", f"{esp} note add {words} -n --date 2026-11-24 -f json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, (hint, done.stderr)
+    text = " ".join(typed).split(" ", 2 if typed[0] == "Kayla" else 1)[-1]
+    assert json.dumps(text)[1:-1] in done.stdout, (hint, done.stdout)
+
+
+@pytest.mark.parametrize(
+    ("windows", "text", "word"),
+    [
+        (False, "Called, no answer", '"Called, no answer"'),
+        (False, "I can't log in", '"I can\'t log in"'),
+        (False, 'She said "I can\'t"', "'She said \"I can'\"'\"'t\"'"),
+        (False, "Paid $20", "'Paid $20'"),
+        # PowerShell's single quotes: nothing inside is expanded, a ' is doubled
+        (True, 'She said "I can\'t"', "'She said \"I can''t\"'"),
+        (True, "Paid $20", "'Paid $20'"),
+        (True, "I can't log in", '"I can\'t log in"'),
+    ],
+)
+def test_a_hint_quotes_for_the_shell_of_the_system(
+    monkeypatch: pytest.MonkeyPatch, windows: bool, text: str, word: str
+) -> None:
+    from esp_cli import system
+
+    monkeypatch.setattr(system, "WINDOWS", windows)
+    assert system.shell_quote(text) == word

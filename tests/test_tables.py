@@ -153,3 +153,34 @@ def test_the_eod_report_fits_the_window_and_never_splits_a_date(
     ]
     every = CliRunner().invoke(app, ["report", "eod", "--date", DAY, "-v"])
     assert every.stderr.count("warning:") == 8
+
+
+@pytest.mark.parametrize(
+    ("command", "cells"),
+    [
+        (["progress", "missing", "--date", DAY], 2),
+        (["advise", "--due", "--as-of", DAY, "--dry-run"], 3),
+    ],
+    ids=["progress missing", "advise"],
+)
+def test_every_list_counts_the_unreadable_cells_in_one_line(
+    command: list[str], cells: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from tests.support.paths import SAMPLE_DATA
+
+    for name in ("ESP Tracker.xlsx", "esp.toml"):
+        shutil.copy(SAMPLE_DATA / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    res = CliRunner().invoke(app, command)
+    assert res.exit_code == 0, res.output
+    warned = [line for line in res.stderr.splitlines() if line.startswith("warning:")]
+    assert warned == [
+        f"warning: {cells} cells of the tracker could not be read; esp doctor lists the cells "
+        "(-v shows them here)."
+    ]
+    every = CliRunner().invoke(app, [*command, "-v"])
+    assert every.exit_code == 0, every.output
+    assert every.stderr.count("warning: 'ESP Tracker'!") == cells

@@ -1,3 +1,3 @@
-from esp_cli.cli import main
+from esp_cli.launch import main
 
 main()

@@ -737,6 +737,20 @@ def _line_editor() -> Any:
     return _EDITOR[0]
 
 
+def shell_quote(text: str) -> str:
+    """`text` as one word to type in the user's shell, for a hint to copy: in double quotes
+    where nothing in it needs more ("Called, no answer"). Else on Windows in PowerShell's
+    single quotes, each ' doubled ('Paid $20'); elsewhere in single quotes, or as POSIX
+    shells and fish take a ' (shlex.quote: 'I can'"'"'t')."""
+    if not set('"$`\\!') & set(text):
+        return f'"{text}"'
+    if WINDOWS:
+        return "'" + text.replace("'", "''") + "'"
+    import shlex
+
+    return shlex.quote(text)
+
+
 def let_ctrl_c_interrupt() -> None:
     """Make Ctrl-C stop esp (KeyboardInterrupt) even when esp was started with it ignored.
 

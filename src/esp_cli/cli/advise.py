@@ -19,6 +19,7 @@ from esp_cli.cli.options import (
     SendOpt,
     SmeOpt,
     TrackerOpt,
+    VerboseOpt,
     as_of_and_now,
     config_and_tracker,
 )
@@ -86,6 +87,7 @@ def advise_command(
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
+    verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """The team's instructions to agents as e-mails, To: the agent, Cc: the class's TBT
@@ -123,6 +125,6 @@ def advise_command(
             path, cfg, agent, parse_kind(kind), as_of=day, now=now, cls=cls, by=by,
             breakout=breakout, out=out, send=send, dry_run=dry_run, draft=draft,
         )  # fmt: skip
-    render(result, fmt)
+    render(result, fmt, verbose)
     if result.failure is not None or result.refused:
         raise typer.Exit(int(ExitCode.FAILED))

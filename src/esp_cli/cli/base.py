@@ -109,15 +109,22 @@ def quote_hint(exc: ParseError, argv: Sequence[str]) -> str | None:
     words = _positionals(argv, ctx.command.params)[len(ctx.command_path.split()) - 1 :]
     if after_agent == 0:
         return f'quote the name: "{" ".join(words)}"' if len(words) > 1 else None
-    from esp_cli.cli.complete import known_names, name_at_start
+    from esp_cli.cli.complete import known_names, name_at_start, names_matching
 
-    ends = name_at_start(words, known_names(argv)) or _name_end(words, after_agent)
+    known = known_names(argv)
+    ends = name_at_start(words, known) or _name_end(words, after_agent)
     name, rest = words[:ends], words[ends:]
     if len(rest) <= after_agent:
-        return f'quote the name: "{" ".join(name)}"' if len(name) > 1 else None
+        return f"quote the name: {_quoted(name)}" if len(name) > 1 else None
     if after_agent > 1:
         return None  # which of several arguments took the extra words cannot be told
     last = str(names[-1])
+    # The name as typed may name several agents ("Brooks"): then the hint names each, so
+    # the command it gives is one that works.
+    named = names_matching(known, " ".join(name)) if known else []
+    if len(named) > 1:
+        choices = " or ".join(f"{_quoted([n])} {_quoted(rest)}" for n in named)
+        return f"quote the {last} and name one agent: {choices}"
     if len(name) == 1:
         return f"quote the {last}: {_quoted(rest)}"
     return f"quote the name and the {last}: {_quoted(name)} {_quoted(rest)}"
@@ -135,8 +142,9 @@ def _name_end(words: Sequence[str], after: int) -> int:
 
 
 def _quoted(words: Sequence[str]) -> str:
-    text = " ".join(words)
-    return f"'{text}'" if '"' in text else f'"{text}"'
+    from esp_cli.system import shell_quote
+
+    return shell_quote(" ".join(words))
 
 
 def _positionals(argv: Sequence[str], params: Sequence[Any]) -> list[str]:

@@ -47,12 +47,40 @@ def matching(names: Sequence[str], typed: str) -> list[str]:
 
 
 def complete_agent(ctx: Any, args: list[str], incomplete: str) -> list[str]:
-    """Typer's completion for an AGENT argument."""
+    """Typer's completion for an AGENT argument, each name as the shell must get it."""
     found = matching(known_names(args), incomplete)
-    if os.environ.get("_ESP_COMPLETE") == "complete_bash":
-        # bash inserts a completion as it is: the spaces of a name are escaped.
-        return [n.replace(" ", "\\ ") for n in found]
-    return found
+    shell = os.environ.get("_ESP_COMPLETE", "").removeprefix("complete_")
+    return [for_shell(name, shell) for name in found]
+
+
+# What a shell takes as it is in a word: letters, digits and these.
+_PLAIN = frozenset("@%+=,./_-")
+
+
+def for_shell(name: str, shell: str) -> str:
+    """A name as `shell` inserts it on the command line, so that the command gets it whole:
+    bash inserts a completion as it is (every space and metacharacter escaped with a
+    backslash, as bash does for a file name: Brian\\ O\\'Connor); PowerShell too (in single
+    quotes, ' doubled); fish escapes what it inserts itself. Typer hands zsh's completions
+    to it in single quotes with a ' doubled, which zsh reads as no ' at all: there the
+    apostrophe is the typographic one, which finds the same agent (names.name_key)."""
+    if shell == "bash":
+        return "".join(ch if ch.isalnum() or ch in _PLAIN else "\\" + ch for ch in name)
+    if shell in ("powershell", "pwsh"):
+        if all(ch.isalnum() or ch in _PLAIN for ch in name):
+            return name
+        return "'" + name.replace("'", "''") + "'"
+    if shell == "zsh":
+        return name.replace("'", "\u2019")
+    return name
+
+
+def names_matching(names: Sequence[str], typed: str) -> list[str]:
+    """The names `typed` would name as an agent's (services.agents.find_agent's rules on
+    names: exactly, in either order, else every word the start of one of the name's)."""
+    from esp_cli.services.agents import name_matches
+
+    return name_matches(names, typed)
 
 
 def name_at_start(words: Sequence[str], names: Sequence[str]) -> int:

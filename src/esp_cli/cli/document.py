@@ -12,6 +12,7 @@ from esp_cli.cli.options import (
     AGENT_HELP,
     DATE,
     DAY_FORMS,
+    STEP_NAMES,
     AsOfOpt,
     ByOpt,
     ClassOpt,
@@ -26,8 +27,8 @@ from esp_cli.cli.options import (
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
 
-STEPS = "coaching, written_cap, final_cap or term_review"
-STEPS_HELP = f"{STEPS} (any case; 'written CAP' works)"
+STEPS = STEP_NAMES
+STEPS_HELP = f"{STEPS}, any case"
 
 
 @app.command("document")
@@ -140,17 +141,19 @@ def document_command(
         )
     drafts = [k for k, wanted in (("eml", eml), ("msg", as_msg)) if wanted]
     cfg, path = config_and_tracker(config, tracker)
+    # The day documents are made for may be ahead (prepared the day before): a month/day is
+    # the nearest one, not only a past one.
     if due:
         result = document_due(
-            path, cfg, on=parse_day(as_of), out=out or Path("."), cls=cls, sme=sme, by=by,
-            drafts=drafts, record=record, dry_run=dry_run,
+            path, cfg, on=parse_day(as_of, future=True), out=out or Path("."), cls=cls,
+            sme=sme, by=by, drafts=drafts, record=record, dry_run=dry_run,
         )  # fmt: skip
     else:
         assert agent is not None and step is not None
         result = document_one(
-            path, cfg, agent, parse_step(step), parse_day(on, "--date") if on else None,
-            out=out or Path("."), cls=cls, by=by, drafts=drafts, record=record, note=note,
-            dry_run=dry_run,
+            path, cfg, agent, parse_step(step),
+            parse_day(on, "--date", future=True) if on else None, out=out or Path("."),
+            cls=cls, by=by, drafts=drafts, record=record, note=note, dry_run=dry_run,
         )  # fmt: skip
     render(result, fmt)
     if result.refused:

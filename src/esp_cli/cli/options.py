@@ -66,6 +66,9 @@ DRY_RUN_HELP = (
     "send nothing."
 )
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=DRY_RUN_HELP)]
+# The ladder's steps as a person types them (services.record.parse_step takes any case,
+# spacing, - or _).
+STEP_NAMES = 'coaching, "written CAP", "final CAP" or "term review" (written-cap unquoted)'
 # How every date option says what it takes: DATE in its usage, a few forms in its help
 # (docs/basics.md lists every form; docs/reference.md says what DATE takes, from DAY_EXAMPLES).
 DATE = "DATE"
@@ -186,14 +189,16 @@ def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Confi
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
-def parse_day(text: str | None, option: str = "--as-of") -> date:
+def parse_day(text: str | None, option: str = "--as-of", *, future: bool = False) -> date:
     """The day an option names, in any form people type (core.dayphrase: 2026-11-24,
-    11/24, today, yesterday, monday); today when it is not given."""
+    11/24, today, yesterday, monday); today when it is not given. A month/day is the most
+    recent one up to today: the options name days that have happened (a step delivered, a
+    day replayed); with `future`, one that may be ahead (the nearest)."""
     today = date.today()
     if text is None:
         return today
     try:
-        day = parse_day_phrase(text, today)
+        day = parse_day_phrase(text, today, future=future)
     except NotADay as exc:
         raise UsageError(f"{option} {exc}.", fix=f"use {option} with {FORMS}.") from None
     if not FIRST_DAY <= day <= LAST_DAY:

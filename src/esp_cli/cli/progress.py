@@ -18,6 +18,7 @@ from esp_cli.cli.options import (
     FormatOpt,
     SmeOpt,
     TrackerOpt,
+    VerboseOpt,
     config_and_tracker,
     parse_day,
 )
@@ -53,6 +54,7 @@ def import_command(
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
+    verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Put each self-report in the agent's Notes as 'MM/DD/YYYY - Agent Name - Note'.
@@ -68,7 +70,7 @@ def import_command(
         found = read_reports(files or default_sources(cfg), cfg, line)
     with working(f"Putting them in {tracker_file.name}"):
         result = import_reports(tracker_file, cfg, found, on=day, dry_run=dry_run)
-    render_import(result, fmt)
+    render_import(result, fmt, verbose)
 
 
 @progress_app.command("missing")
@@ -78,6 +80,7 @@ def missing_command(
     sme: SmeOpt = None,
     tracker: TrackerOpt = None,
     fmt: FormatOpt = Format.table,
+    verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """List the incomplete agents with no self-report in Notes for the day (a Notes line of
@@ -87,7 +90,7 @@ def missing_command(
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     result = missing_reports(tracker_file, cfg, parse_day(on, "--date"), cls=cls, sme=sme)
-    render_missing(result, fmt)
+    render_missing(result, fmt, verbose)
 
 
 # ------------------------------------------------------------------------------ import

@@ -11,6 +11,7 @@ from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     DATE,
     DAY_FORMS,
+    STEP_NAMES,
     AgentArg,
     ByOpt,
     ClassOpt,
@@ -26,7 +27,7 @@ from esp_cli.render import Format
 StepArg = Annotated[
     str,
     typer.Argument(
-        help="coaching, written_cap, final_cap or term_review (any case; 'written CAP' works).",
+        help=f"The step: {STEP_NAMES}, any case.",
         show_default=False,
     ),
 ]

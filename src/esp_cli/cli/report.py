@@ -170,7 +170,9 @@ def kpi_command(
     from esp_cli.services.kpi import kpi_report
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    last = parse_day(end, "--to")
+    # A period may end ahead (the rest of the month): --to is the nearest month/day, --from
+    # one that has happened.
+    last = parse_day(end, "--to", future=True)
     first = parse_day(start, "--from") if start is not None else None
     if first is not None and first > last:
         raise UsageError(
@@ -206,6 +208,7 @@ def locate_command(
     dry_run: DryRunOpt = False,
     fmt: Annotated[Format, format_option(*LOCATE_FORMATS)] = Format.table,
     tracker: TrackerOpt = None,
+    verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
@@ -234,7 +237,7 @@ def locate_command(
         tracker_file, cfg, screenshots, dry_run=dry_run, mailing=mailing, compose=lr.letter,
         again=again,
     )  # fmt: skip
-    lr.render(result, fmt, mail_asked=mailing is not None)
+    lr.render(result, fmt, mail_asked=mailing is not None, verbose=verbose)
     if result.mail is not None and result.mail.refused:
         raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
 

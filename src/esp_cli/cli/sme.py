@@ -13,6 +13,7 @@ from esp_cli.cli.options import (
     DryRunOpt,
     FormatOpt,
     TrackerOpt,
+    VerboseOpt,
     config_and_tracker,
 )
 from esp_cli.render import Format
@@ -58,6 +59,7 @@ def list_command(
     cls: ClassOpt = None,
     tracker: TrackerOpt = None,
     fmt: FormatOpt = Format.table,
+    verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Each class with its TBT SMEs, how many agents each has and how many are outstanding."""
@@ -65,4 +67,4 @@ def list_command(
     from esp_cli.services.smes import list_smes
 
     cfg, tracker_file = config_and_tracker(config, tracker)
-    render_list(list_smes(tracker_file, cfg, cls), fmt)
+    render_list(list_smes(tracker_file, cfg, cls), fmt, verbose)

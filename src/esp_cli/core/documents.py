@@ -61,8 +61,9 @@ PLACEHOLDERS: dict[str, str] = {
     "class_name": "the agent's class",
     "tbt_sme": "the class's TBT SMEs named on the agent's row (may be empty)",
     "esp_start": "the ESP Start Date",
-    "clock_start": "the first business day on or after the ESP Start Date (clock day 0)",
-    "target_passed": "the day the 2-day target passed (clock day 2: behind target from then)",
+    "clock_start": "the first business day on or after the ESP Start Date (the clock starts)",
+    "target_passed": "the day the 2-day target passed (2 business days after the clock start: "
+    "behind the target from then)",
     "call_cert": "'Complete' or 'Not complete'",
     "tbts": "'Complete' or 'Not complete' (All TBTs Complete?)",
     "tbt_hours": "the TBT Hours so far (may be empty)",

@@ -804,19 +804,18 @@ def _clock_lines(
     lines = []
     if ev.clock_start == start:
         lines.append(
-            f"{_header('esp_start')} {fmt_day(start)} is a business day: the clock starts "
-            "that day (clock day 0)."
+            f"{_header('esp_start')} {fmt_day(start)} is a business day: the clock starts that day."
         )
     else:
         closed = cal.holidays_between(start, start)
         why = closed[0][1] if closed else "a weekend"
         lines.append(
             f"{_header('esp_start')} {fmt_day(start)} is not a business day ({why}): the clock "
-            f"starts on the next one, {fmt_day(ev.clock_start)} (clock day 0)."
+            f"starts on the next one, {fmt_day(ev.clock_start)}."
         )
     lines.append(
-        f"Target, clock day {TARGET_CLOCK_DAY}: {fmt_day(ev.target_date)}"
-        f"{_skipped(cal, ev.clock_start, ev.target_date)}."
+        f"Target, {_plural(TARGET_CLOCK_DAY, 'business day')} after the clock start: "
+        f"{fmt_day(ev.target_date)}{_skipped(cal, ev.clock_start, ev.target_date)}."
     )
     passed = cal.elapsed(ev.clock_start, today)
     if today < ev.clock_start:
@@ -853,7 +852,10 @@ def _ladder_lines(
             due = ev.pending_due
             before = _previous(step)
             if before is None:
-                basis = f"clock day {COACHING_CLOCK_DAY}{_skipped(cal, ev.clock_start, due)}"
+                basis = (
+                    f"{_plural(COACHING_CLOCK_DAY, 'business day')} after the clock start"
+                    f"{_skipped(cal, ev.clock_start, due)}"
+                )
             else:
                 prior = facts.step_date(before)
                 assert prior is not None
@@ -982,7 +984,8 @@ def _action_lines(today: date, cal: BusinessCalendar, ev: Evaluation) -> list[st
     if ev.actions:
         lines.append(f"Due as of {fmt_day(today)}:")
         lines += [
-            f"  {a.action}: due {fmt_day(a.due)}, {_when(cal, a.due, today)} - {a.detail}"
+            f"  {ACTION_LABELS[a.action]}: due {fmt_day(a.due)}, {_when(cal, a.due, today)} - "
+            f"{a.detail}"
             for a in ev.actions
         ]
     else:
@@ -991,5 +994,7 @@ def _action_lines(today: date, cal: BusinessCalendar, ev: Evaluation) -> list[st
         lines.append(
             f"Falling due by the next business day, {fmt_day(cal.next_business_day(today))}:"
         )
-        lines += [f"  {a.action}: due {fmt_day(a.due)} - {a.detail}" for a in ev.upcoming]
+        lines += [
+            f"  {ACTION_LABELS[a.action]}: due {fmt_day(a.due)} - {a.detail}" for a in ev.upcoming
+        ]
     return lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
+from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import say_written
 from esp_cli.results.advise import Advice, AdviseResult, Delivery
 
@@ -31,7 +31,7 @@ def _status(m: Advice, result: AdviseResult) -> str:
     return "listed"
 
 
-def render(result: AdviseResult, fmt: Format) -> None:
+def render(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:
@@ -53,14 +53,13 @@ def render(result: AdviseResult, fmt: Format) -> None:
             ],
             empty="no advice to give",
         )
-    tell(result)
+    tell(result, verbose)
 
 
-def tell(result: AdviseResult) -> None:
+def tell(result: AdviseResult, verbose: bool = False) -> None:
     """What people should know, on stderr: findings, who was left out and why, what was
     saved, sent and noted."""
-    for finding in result.findings:
-        say(f"warning: {finding}")
+    say_findings(result.findings, verbose)
     for s in result.no_address:
         say(f"not addressed: {s.agent.name} ({s.agent.cls}, {s.kind.value}): {s.reason}")
     for s in result.refused:

@@ -6,18 +6,35 @@ from collections.abc import Sequence
 from typing import Any
 
 from esp_cli.core.model import AgentRef, CellChange, Signer, WriteReport
-from esp_cli.core.notes import lines_of
+from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 
 
 def before_after(change: CellChange) -> str:
     """Before → after; for an appended note, only the new line (the earlier ones stay)."""
     old, new = change.old, change.new
-    if isinstance(old, str) and isinstance(new, str) and old and new.startswith(old.rstrip()):
-        kept = len(lines_of(old))
-        added = new[len(old.rstrip()) :].strip()
-        return f"{kept} earlier line(s) kept; adds: {added}"
+    added = _note_added(old, new)
+    if added is not None:
+        return f"{len(lines_of(old))} earlier line(s) kept; adds: {added}"
     return f"{show(old)} → {show(new)}"
+
+
+def _note_added(old: Any, new: Any) -> str | None:
+    """The note line(s) `new` adds after the lines of `old`, when that is all it does: the
+    text kept, then on a line of its own a note in the team's format (Notes or TBT Notes).
+    A computed cell that grows ("Written CAP" → "Written CAP (+2 more)") is no note: None."""
+    if not (isinstance(old, str) and isinstance(new, str) and old.strip()):
+        return None
+    kept = old.rstrip()
+    if not new.startswith(kept):
+        return None
+    rest = new[len(kept) :]
+    added = lines_of(rest)
+    if not added or not rest.lstrip(" \t").startswith(("\n", "\r")):
+        return None
+    if parse_line(NoteKind.NOTES, added[0]) is None and parse_line(NoteKind.TBT, added[0]) is None:
+        return None
+    return rest.strip()
 
 
 CHANGE_COLUMNS = ["sheet", "cell", "agent", "column", "old", "new"]

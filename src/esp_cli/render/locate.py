@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from esp_cli.core.model import Letter
-from esp_cli.render import Format, print_table, say, write_json
+from esp_cli.render import Format, print_table, say, say_findings, write_json
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
 from esp_cli.render.mail import say_mailed
 from esp_cli.results.locate import LocateCase, LocateResult
@@ -88,13 +88,14 @@ def letter(
     )
 
 
-def render(result: LocateResult, fmt: Format, *, mail_asked: bool = False) -> None:
+def render(
+    result: LocateResult, fmt: Format, *, mail_asked: bool = False, verbose: bool = False
+) -> None:
     if result.mail is not None:
         say_mailed(result.mail, data_on_stdout=True)  # the cases, as a table or JSON
     elif mail_asked:
         say("No open Cannot Locate TBT cases: no e-mail made.")
-    for finding in result.findings:
-        say(f"warning: {finding}")
+    say_findings(result.findings, verbose)
     if fmt is Format.json:
         write_json(result)
     else:

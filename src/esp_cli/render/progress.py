@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from esp_cli.render import Format, plain, print_table, say, scope_note, show, write_csv, write_json
+from esp_cli.render import (
+    Format,
+    plain,
+    print_table,
+    say,
+    say_findings,
+    scope_note,
+    show,
+    write_csv,
+    write_json,
+)
 from esp_cli.render.changes import say_written
 from esp_cli.results.progress import ImportResult, MissingResult
 
 
-def render_import(result: ImportResult, fmt: Format) -> None:
-    for f in result.findings:
-        say(f"warning: {f}")
+def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> None:
+    say_findings(result.findings, verbose)
     for p in result.problems:
         say(f"warning: {p.source}: {p.message}")
     if fmt is Format.json:
@@ -83,9 +92,8 @@ def _file_counts(result: ImportResult) -> str:
 MISSING_COLUMNS = ["agent", "class", "sheet", "row", "agent_id", "email", "tbt_sme", "last_report"]
 
 
-def render_missing(result: MissingResult, fmt: Format) -> None:
-    for f in result.findings:
-        say(f"warning: {f}")
+def render_missing(result: MissingResult, fmt: Format, verbose: bool = False) -> None:
+    say_findings(result.findings, verbose)
     day = f"{result.on:%a} {show(result.on)}"
     if fmt is Format.json:
         write_json(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esp_cli.render import Format, print_table, say, write_csv, write_json
+from esp_cli.render import Format, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import print_changes, say_written
 from esp_cli.results.smes import AssignResult, SmeListResult
 
@@ -27,9 +27,8 @@ def render_assign(result: AssignResult, fmt: Format) -> None:
     say_written(result.write)
 
 
-def render_list(result: SmeListResult, fmt: Format) -> None:
-    for f in result.findings:
-        say(f"warning: {f}")
+def render_list(result: SmeListResult, fmt: Format, verbose: bool = False) -> None:
+    say_findings(result.findings, verbose)
     rows = [
         (c.cls, s.sme or "(no TBT SME)", s.agents, s.outstanding)
         for c in result.classes

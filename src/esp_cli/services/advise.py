@@ -70,6 +70,7 @@ from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_age
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
+from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import class_smes, sme_addresses, sme_cc
 from esp_cli.workbook.session import WriteSession, write_session
 from esp_cli.workbook.tracker import Row
@@ -501,10 +502,12 @@ def advise_due(
         all_rows = list(s.table.rows())
         smes = class_smes(all_rows)
         rows, _ = agents_for(s.table, cls, sme)
+        # a past day: the access columns as they were then (services.replay)
+        then = {(r.sheet, r.row): r for r in rows_as_of(s.table, config, as_of, rows)}
         for row in rows:
             if not row.has_identity:
                 continue
-            facts = facts_from_row(row)
+            facts = facts_from_row(then[(row.sheet, row.row)])
             ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
             kinds = [k for k in situations(facts, ev, as_of) if k in DUE_KINDS]
             if not kinds:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.kpi import default_period
@@ -40,7 +39,7 @@ from esp_cli.core.rules import ActionKind, done_by
 from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
 from esp_cli.results.escalations import AgentStatus
 from esp_cli.results.kpi import KpiReport
-from esp_cli.services.agents import RowFinder, agents_for, class_key, class_label, scope_words
+from esp_cli.services.agents import agents_for, class_key, class_label, scope_words
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
@@ -48,8 +47,8 @@ from esp_cli.services.escalations import evaluate_rows, todo_lists
 from esp_cli.services.facts import calendar_from
 from esp_cli.services.kpi import kpis_of
 from esp_cli.services.progress import MISSING_KEYS, missing_in
-from esp_cli.workbook import history
-from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.services.replay import rows_as_of
+from esp_cli.workbook.tracker import Row, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 TOTAL = "Total"  # the totals row's class
@@ -81,38 +80,6 @@ def _latest_note(row: Row, day: date) -> str | None:
     return f"{line.day:%m/%d/%Y} - {line.author} - {line.text}"
 
 
-def values_then(table: Table, config: Config, day: date, key: str) -> dict[tuple[str, int], Any]:
-    """The cells of column `key` that esp changed after `day`, as they were at its end:
-    (sheet, row as it is now) -> the value before the first later change, from the
-    operation log (a column with no date of its own, such as Citrix TBT Access, is
-    replayed this way; a change made outside esp and never seen by it cannot be)."""
-    headers = {
-        sheet.headers[col].encode("utf-8")
-        for sheet in table.sheets
-        if (col := sheet.col(key)) is not None and col in sheet.headers
-    }
-    if not headers:
-        return {}
-    wanted = {h.decode("utf-8") for h in headers}
-    log = history.read_log(
-        history.log_path(table.path, config.backup_dir),
-        keep=lambda line: any(h in line for h in headers),
-        cell_filter=lambda cell: cell.get("column") in wanted,
-    )
-    finder = RowFinder(table)
-    found: dict[tuple[str, int], Any] = {}
-    for op in log.operations:  # oldest first: the first change after the day wins
-        if op.time.date() <= day:
-            continue
-        for cell in op.cells:
-            if cell.column not in wanted or not cell.agent:
-                continue
-            row, _ = finder.find(cell.who)
-            if row is not None:
-                found.setdefault((row.sheet, row.row), cell.before)
-    return found
-
-
 def _done(row: Row, day: date) -> tuple[bool, bool]:
     """Call Cert and all TBTs complete on `day` (a completion dated after it is not yet)."""
     return (
@@ -137,6 +104,9 @@ def eod_report(
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
+    # Access issues and the SPOC columns as they were at the end of the day (services.replay):
+    # the rules and the access tally read the same values.
+    rows = rows_as_of(table, config, day, rows)
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     evaluated = {
@@ -152,7 +122,6 @@ def eod_report(
     for item in due:
         due_at.setdefault((item.agent.sheet, item.agent.row), []).append(item.action)
 
-    access_then = values_then(table, config, day, ACCESS_KEY)
     classes: dict[str, ClassSummary] = {}
     outstanding: list[OutstandingAgent] = []
     problems: list[DataProblem] = []
@@ -178,8 +147,7 @@ def eod_report(
             problems.append(
                 DataProblem(status.agent.name, status.agent.cls, row.sheet, row.row, reason)
             )
-        access = access_then.get(where, row.get(ACCESS_KEY))
-        issue = access_category(access, config.access_values)
+        issue = access_category(row.get(ACCESS_KEY), config.access_values)
         if issue is not None:
             summary.access_issues[issue] += 1
         pending, when = _pending(status)

@@ -30,6 +30,7 @@ from esp_cli.core.rules import ACTION_LABELS, ACTION_ORDER, ActionKind, Evaluati
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
 from esp_cli.services.agents import SME_KEY, agents_for
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row
 
@@ -162,6 +163,8 @@ def run_escalations(
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
         rows, sme_name = agents_for(s.table, cls, sme)
+        # a past day: the access columns as they were then (services.replay)
+        rows = rows_as_of(s.table, config, as_of, rows)
         evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone)
         if write:
             for row, status in evaluated:

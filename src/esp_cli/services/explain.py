@@ -16,6 +16,7 @@ from esp_cli.results.explain import CellView, Explanation
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import READ_KEYS, computed_cells
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.tracker import Row, Sheet, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 
@@ -34,7 +35,8 @@ def explain_agent(
 ) -> Explanation:
     cal = calendar_from(config)
     table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
-    row = find_agent(table, query, cls)
+    # a past day: the access columns as they were then (services.replay)
+    (row,) = rows_as_of(table, config, as_of, [find_agent(table, query, cls)])
     facts = facts_from_row(row)
     ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
     lines = explain(facts, as_of, now, cal, spoc_phone=config.spoc_phone)

@@ -15,8 +15,10 @@ from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core import oplog
+from esp_cli.core.names import name_tokens
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.core.values import email_key, id_key, name_key
+from esp_cli.errors import UsageError
 from esp_cli.results.history import AgentChange, AgentHistoryResult, CellsResult, HistoryResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, find_agent
 from esp_cli.workbook import history
@@ -72,12 +74,32 @@ def undone_by(ops: Sequence[Operation]) -> dict[str, str]:
 def _selected(op: Operation, since: date | None, by: str | None) -> bool:
     if since is not None and op.time.date() < since:
         return False
-    if by is not None:
-        needle = " ".join(by.split()).casefold()
-        names = [(op.signer or "").casefold(), op.login.casefold()]
-        if not any(needle and needle in name for name in names):
-            return False
-    return True
+    return by is None or _signed_by(op, by)
+
+
+def _signed_by(op: Operation, by: str) -> bool:
+    """Did `by` sign `op`? Every word of `by` is a word of the signer's name, in any order
+    and case ('Tom', 'Alvarez, Tom' and 'tom alvarez' are Tom Alvarez), or `by` is part of
+    the computer login the operation was made under."""
+    words = set(name_tokens(by))
+    if words and words <= set(name_tokens(op.signer or "")):
+        return True
+    needle = " ".join(by.split()).casefold()
+    return bool(needle) and needle in op.login.casefold()
+
+
+def _check_signer(ops: Sequence[Operation], by: str | None, log: Path) -> None:
+    """A name nobody in the log signed with is a mistyped name, not an empty day: say so and
+    name who did sign (as `--sme` names the SMEs when one is not found)."""
+    if by is None or not ops or any(_signed_by(op, by) for op in ops):
+        return
+    signers = sorted({op.signer for op in ops if op.signer}, key=str.casefold)
+    raise UsageError(
+        f"No operation in {log.name} was signed by {by!r}.",
+        fix=f"give --by one of the names that signed: {', '.join(signers)}."
+        if signers
+        else "leave out --by: no operation in this log names who signed it.",
+    )
 
 
 def operations(
@@ -91,6 +113,7 @@ def operations(
     path = tracker_file(tracker_path)
     log_file, mine = history.log_to_read(path, config.backup_dir)
     log = history.read_log(log_file, mine, current=lambda: safety.digest_of(path))
+    _check_signer(log.operations, by, log.path)
     chosen = [op for op in reversed(log.operations) if _selected(op, since, by)]
     return HistoryResult(
         tracker=path,
@@ -114,6 +137,7 @@ def cells_written(
     esp), newest first, selected as `operations` selects: "what did I do today"."""
     path = tracker_file(tracker_path)
     log = history.read_log(history.log_path(path, config.backup_dir))
+    _check_signer(log.operations, by, log.path)
     chosen = [op for op in reversed(log.operations) if _selected(op, since, by)]
     ops = worked_out(chosen, log.path, path, config)
     cells = [AgentChange(op, cell) for op in ops for cell in op.cells]

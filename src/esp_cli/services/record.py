@@ -89,8 +89,11 @@ def parse_step(text: str) -> Step:
     key = re.sub(r"[\s_\-]+", "", text).casefold()
     step = _STEP_WORDS.get(key)
     if step is None:
-        names = ", ".join(s.value for s in LADDER)
-        raise UsageError(f"{text!r} is not an escalation step.", fix=f"use one of {names}.")
+        raise UsageError(
+            f"{text!r} is not an escalation step.",
+            fix='use coaching, "written CAP", "final CAP" or "term review" (any case; '
+            "written-cap unquoted).",
+        )
     return step
 
 

@@ -43,6 +43,7 @@ from esp_cli.core.rules import (
     step_order_error,
 )
 from esp_cli.core.values import Unreadable
+from esp_cli.core.words import overdue_words
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError, UsageError
 from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
 from esp_cli.services.access import (
@@ -333,7 +334,7 @@ def due_lines(ev: Evaluation) -> tuple[str, ...]:
     out = []
     for action in ev.actions:
         late = action.business_days_overdue
-        when = fmt(action.due) + (f", {late} business day(s) overdue" if late > 0 else "")
+        when = fmt(action.due) + (f", {overdue_words(late)}" if late > 0 else "")
         label = ACTION_LABELS[action.action]
         if action.action is ActionKind.BEHIND_TARGET:
             out.append(f"{label} since {fmt(action.due)}")
