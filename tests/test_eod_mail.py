@@ -67,6 +67,7 @@ def eod_mail(tracker: Path, *toml: str) -> tuple[EmailMessage, Any]:
     if toml:
         config.write_text(config.read_text(encoding="utf-8") + "".join(toml), encoding="utf-8")
     out = tracker.parent / "eod.eml"
+    out.unlink(missing_ok=True)  # a draft is a new file: esp never writes over one
     res = run("report", "eod", "--config", str(config), "--date", DAY, "--eml", str(out))
     assert res.exit_code == 0, res.output
     msg = email.message_from_bytes(out.read_bytes(), policy=default_policy)
@@ -307,6 +308,7 @@ def test_the_email_with_its_chart_fits_a_phone_and_a_desktop_window(
 
 def test_a_dry_run_shows_the_message_without_pages_of_base64(tracker: Path) -> None:
     out = tracker.parent / "eod.eml"
+    out.unlink(missing_ok=True)  # a draft is a new file: esp never writes over one
     res = run("report", "eod", "-c", str(tracker.parent / "esp.toml"), "--date", DAY,
               "--eml", str(out), "--dry-run")  # fmt: skip
     assert res.exit_code == 0, res.output

@@ -667,9 +667,8 @@ def test_the_workbook_never_replaces_the_tracker(tracker: Path) -> None:
 def test_the_workbook_is_written_atomically(
     tracker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A failing write leaves the earlier file whole and no temporary file behind."""
+    """A failing write leaves no file, whole or in part, and no temporary file behind."""
     out = tmp_path / "KPIs.xlsx"
-    out.write_bytes(b"last week's workbook")
     import esp_cli.system as system
 
     real = system.os.fsync
@@ -682,8 +681,7 @@ def test_the_workbook_is_written_atomically(
     monkeypatch.setattr(system.os, "fsync", real)
     assert res.exit_code == 6, res.output
     assert "KPIs.xlsx: cannot be written (No space left on device)" in res.stderr
-    assert out.read_bytes() == b"last week's workbook"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ESP Tracker.xlsx", "KPIs.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ESP Tracker.xlsx"]
 
 
 # -- what the commands load -----------------------------------------------------------------------
@@ -792,3 +790,166 @@ def test_the_docs_show_the_samples_chart(tmp_path: Path) -> None:
     # The script that draws it still runs (`make docs`), and draws the same size.
     drawn = kpi_picture.draw(tmp_path / "kpi-trend.png")
     assert png_size(drawn.read_bytes()) == (1120, 480)
+
+
+# -- what no cell can show ------------------------------------------------------------------------
+
+
+def with_control_character(path: Path, marker: str, escaped: str) -> Path:
+    """The workbook with `marker` written as Excel writes a pasted control character
+    (`_x0001_` in the XML: openpyxl refuses to write one)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    hits = [n for n, data in parts.items() if marker.encode() in data]
+    assert hits, marker
+    for n in hits:
+        parts[n] = parts[n].replace(marker.encode(), escaped.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    return path
+
+
+def test_a_class_name_with_a_control_character_is_shown_and_named(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        agent("XQQY", "Ana Ruiz", D[20], **YES, call_cert_date=D[23], tbt_complete_date=D[24]),
+        agent("AET-1", "BenQQZ Carter", D[20], call_cert_complete="No", tbts_complete="No"),
+    ]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    with_control_character(path, "QQ", "_x0001_")
+    out = tmp_path / "KPIs.xlsx"
+    base = ("report", "kpi", "-t", str(path), "--to", TO.isoformat())
+    res = run(*base, "--xlsx", str(out), "-f", "csv", "-v")
+    assert res.exit_code == 0, res.output
+    assert "\x01" not in res.stdout and "X\ufffdY," in res.stdout
+    said = [ln for ln in res.stderr.splitlines() if "U+0001" in ln]
+    assert len(said) == 1 and "'ESP Tracker'!A3 (Class)" in said[0], res.stderr
+    book = openpyxl.load_workbook(out)
+    assert [c.value for c in book["KPIs"]["A"][4:6]] == ["AET-1", "X\ufffdY"]
+    # The same name everywhere: the table, JSON, the evening report's CSV.
+    assert "X\ufffdY" in run(*base).stdout
+    assert [c["class"] for c in kpi_json(path, "--to", TO.isoformat())["classes"]] == [
+        "AET-1",
+        "X\ufffdY",
+    ]
+    eod = run("report", "eod", "-t", str(path), "--date", TO.isoformat(), "-f", "csv")
+    assert eod.exit_code == 0, eod.output
+    assert "\x01" not in eod.stdout and "X\ufffdY" in eod.stdout
+
+
+# -- one set of figures: the table, the trend and the e-mail agree ---------------------------------
+
+
+def mail_text(tracker: Path, day: str) -> tuple[str, str]:
+    """The evening e-mail of `day`: its plain text and its chart's alt text."""
+    import email
+    from email.policy import default as default_policy
+
+    config = tracker.parent / "esp.toml"
+    config.write_text(
+        f'[tracker]\npath = "{tracker.name}"\n[report]\nto = ["lead@example.com"]\n'
+        'from = "Jordan Reyes <jordan.reyes@example.com>"\n',
+        encoding="utf-8",
+    )
+    eml = tracker.parent / f"eod {day}.eml"
+    res = run("report", "eod", "-c", str(config), "--date", day, "--eml", str(eml))
+    assert res.exit_code == 0, res.output
+    msg = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    alt = html.split('alt="', 1)[1].split('"', 1)[0]
+    return text.replace("\r\n", "\n"), alt
+
+
+def test_on_a_saturday_the_emails_figures_and_chart_are_of_one_day(tracker: Path) -> None:
+    """Cara completes on Saturday 11/28: the section is as of Friday 11/27 (the last business
+    day up to the report's date), for its table, its text and its chart alike."""
+    text, alt = mail_text(tracker, "2026-11-28")
+    assert "As of Fri 11/27/2026, the last business day up to Sat 11/28/2026." in text
+    assert "Fri 11/13/2026 – Fri 11/27/2026 (10 business days)" in text
+    open_line = next(ln for ln in text.splitlines() if ln.strip().startswith("Open: "))
+    last = next(ln for ln in text.splitlines() if ln.strip().startswith("Fri 11/27:"))
+    n_open, behind = (int(w) for w in open_line.replace(",", "").split() if w.isdigit())
+    t_open, _, t_behind = (int(w) for w in last.split(":")[1].split("/"))
+    assert (n_open, behind) == (t_open, t_behind)
+    assert f"to {n_open} (most" in alt and f"behind target from 0 to {behind};" in alt
+    done = int(next(ln for ln in text.splitlines() if "Completed in the period:" in ln).split()[-1])
+    assert f"; {done} completions on these days." in alt
+
+
+def test_the_trend_and_the_period_say_why_their_completions_differ(
+    tracker: Path, tmp_path: Path
+) -> None:
+    # From Monday 11/30: Cara's Saturday completion is on the trend's Monday, not in the period.
+    base = ("report", "kpi", "-t", str(tracker))
+    res = run(*base, "--from", "2026-11-30", "--to", "2026-12-04")
+    assert res.exit_code == 0, res.output
+    note = (
+        "The trend counts 2 completions and the period 1: one dated on a weekend or holiday "
+        "counts on the next business day; 1 dated on the days off before Mon 11/30 is on "
+        "Mon 11/30."
+    )
+    assert note in " ".join(res.stdout.split())
+    out = tmp_path / "KPIs.xlsx"
+    assert (
+        run(*base, "--from", "2026-11-30", "--to", "2026-12-04", "--xlsx", str(out)).exit_code == 0
+    )
+    assert openpyxl.load_workbook(out)["Trend"]["A2"].value == note
+    # To Saturday 11/28: Cara is in the period and on no business day of it.
+    res = run(*base, "--from", "2026-11-16", "--to", "2026-11-28")
+    words = " ".join(res.stdout.split())
+    assert "1 dated after Fri 11/27 is on no business day of the period." in words
+    assert "Trend, each business day (to Fri 11/27/2026, the last up to --to)" in words
+    # The same words where the figures agree: none.
+    assert "The trend counts" not in run(*base, "--to", TO.isoformat()).stdout
+
+
+# -- a class named as the overall row; a date cell that cannot be read ---------------------------
+
+
+def test_a_class_named_all_or_no_class_is_never_taken_for_another_row(tmp_path: Path) -> None:
+    rows = [
+        agent("All", "Ana Ruiz", D[20], call_cert_complete="No", tbts_complete="No"),
+        agent("(no class)", "Ben Carter", D[20], call_cert_complete="No", tbts_complete="No"),
+        agent(None, "Cara Diaz", D[20], call_cert_complete="No", tbts_complete="No"),  # type: ignore[arg-type]
+        agent("Total", "Dev Patel", D[20], call_cert_complete="No", tbts_complete="No"),
+    ]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    res = run("report", "kpi", "-t", str(path), "--to", TO.isoformat(), "-f", "csv")
+    assert res.exit_code == 0, res.output
+    first = [line.split(",")[0] for line in res.stdout.splitlines()[1:]]
+    assert first == ["(no class)", "(no class) (class)", "All (class)", "Total", "All"]
+    assert res.stdout.splitlines()[1].split(",")[1] == "1"  # Cara alone has no class
+    eod = run("report", "eod", "-t", str(path), "--date", TO.isoformat(), "-f", "csv")
+    assert eod.exit_code == 0, eod.output
+    classes = [line.split(",")[0] for line in eod.stdout.splitlines()[1:]]
+    assert classes.count("Total") == 1 and "Total (class)" in classes, eod.stdout
+
+
+def test_an_undated_completion_says_a_date_that_cannot_be_read_is_not_empty(
+    tmp_path: Path,
+) -> None:
+    rows = [agent("AET-1", "Ana Ruiz", D[20], **YES, call_cert_date="#N/A",
+                  tbt_complete_date=D[24])]  # fmt: skip
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    data = kpi_json(path, "--to", TO.isoformat())
+    (finding,) = [f for f in data["findings"] if f["kind"] == "undated_completion"]
+    assert finding["message"].startswith("complete, but Call Cert Complete Date cannot be read:")
+
+
+def test_the_workbook_prints_a_page_wide_in_landscape(tracker: Path, tmp_path: Path) -> None:
+    out = tmp_path / "KPIs.xlsx"
+    assert (
+        run(
+            "report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "--xlsx", str(out)
+        ).exit_code
+        == 0
+    )
+    book = openpyxl.load_workbook(out)
+    for name in ("KPIs", "Trend"):
+        ws = book[name]
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0, name

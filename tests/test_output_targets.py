@@ -90,3 +90,52 @@ def test_targets_that_can_be_made_are_taken_alike(folder: Path, args: tuple[str,
     assert dry.exit_code == 0, dry.output
     real = run(folder, *args)
     assert real.exit_code == 0, real.output
+
+
+# Every option that saves one new file, each given a file that is already there: the team's
+# workbooks (the tracker, the Master, the progress report), esp's backup, last week's output
+# (open in Excel, its ~$ owner file beside it) and a folder named like a file.
+NEW_FILE_OPTIONS = {
+    "eod --out": (*EOD, "-f", "md", "--out"),
+    "eod --eml": (*EOD, "--eml"),
+    "eod --msg": (*EOD, "--msg"),
+    "locate --eml": ("report", "locate", "--eml"),
+    "locate --msg": ("report", "locate", "--msg"),
+    "kpi --xlsx": ("report", "kpi", "--to", AS_OF, "--xlsx"),
+}
+TAKEN = {
+    "the tracker": ("ESP Tracker.xlsx", "already there"),
+    "the Master": ("Master N Number Tracker.xlsx", "already there"),
+    "the progress report": ("ESP Agent Progress Report.xlsx", "already there"),
+    "a backup": ("esp-backups/ESP Tracker.20261124-170000.xlsx", "already there"),
+    "a file open in Excel": ("last week.xlsx", "~$st week.xlsx is beside it"),
+    "a folder": ("adir.xlsx", "is a folder"),
+}
+
+
+@pytest.mark.parametrize("taken", TAKEN)
+@pytest.mark.parametrize("option", NEW_FILE_OPTIONS)
+def test_a_new_file_never_goes_over_a_file_that_is_there(
+    folder: Path, option: str, taken: str
+) -> None:
+    (folder / "esp-backups").mkdir()
+    (folder / "esp-backups/ESP Tracker.20261124-170000.xlsx").write_bytes(b"a backup")
+    (folder / "last week.xlsx").write_bytes(b"last week's file")
+    (folder / "~$st week.xlsx").write_bytes(b"owner")
+    (folder / "adir.xlsx").mkdir()
+    name, why = TAKEN[taken]
+    read_from = taken in ("the tracker", "the Master") and option == "kpi --xlsx"
+    if read_from:
+        why = "is the workbook the figures are read from; esp never replaces it"
+    before = files(folder)
+    res = run(folder, *NEW_FILE_OPTIONS[option], f"{{dir}}/{name}")
+    assert res.exit_code == 2, res.output
+    said = [ln for ln in res.stderr.splitlines() if ln.startswith("esp: ")]
+    assert len(said) == 1 and why in said[0], res.stderr
+    if taken == "a folder":
+        assert "a file name is needed" in said[0] and "close it in Excel" not in said[0]
+    elif not read_from:
+        assert "esp never writes over a file" in said[0]
+        assert f"move or delete '{Path(name).name}' first" in said[0]
+    assert "Counting" not in res.stderr  # refused before the tracker is read
+    assert files(folder) == before

@@ -497,9 +497,14 @@ def is_within(inner: Path, outer: Path) -> bool:
     return a == b or b in a.parents
 
 
+OWNER_PREFIX = "~$"
+
+
 def cannot_put(path: Path, *, folder: bool = False) -> str | None:
-    """Why a file (with `folder`, a folder, made with its parents if need be) cannot be put
-    at `path`, as far as can be told without writing; None when nothing stands in the way.
+    """Why a new file (with `folder`, a folder, made with its parents if need be) cannot be
+    put at `path`, as far as can be told without writing; None when nothing stands in the
+    way. A file already there is never written over (a report, a draft, a workbook of its
+    own: each is a new file; the team's workbook or esp's backup under that name is kept).
     A dry run asks the same as the real run, so it never promises a save that is refused."""
     if folder:
         if path.exists() and not path.is_dir():
@@ -515,6 +520,44 @@ def cannot_put(path: Path, *, folder: bool = False) -> str | None:
         return f"the folder {parent} does not exist"
     if not parent.is_dir():
         return f"{parent} is a file, not a folder"
+    if path.name.startswith(OWNER_PREFIX):
+        return "is named as an owner file (~$), which Excel and Word keep beside an open file"
+    if is_taken(path):
+        owner = owner_file(path)
+        open_in = f" (open in Excel or Word: {owner.name} is beside it)" if owner else ""
+        return f"is already there{open_in}; esp never writes over a file"
+    return None
+
+
+def is_taken(path: Path) -> bool:
+    """Whether a file (or a link, even to nothing) is at `path`: a new file never goes there."""
+    return path.is_symlink() or (path.exists() and not path.is_dir())
+
+
+def put_refusal(path: Path, option: str, *, folder: bool = False) -> tuple[str, str] | None:
+    """(why, fix) when `option`'s file (with `folder`, its folder) cannot be put at `path`
+    (see `cannot_put`), in the words of a one-line error; None when nothing stands in the
+    way. A file already there is never written over: the fix is a new name."""
+    why = cannot_put(path, folder=folder)
+    if why is None:
+        return None
+    if folder:
+        fix = f"give {option} a folder (a new one is made)."
+    elif is_taken(path):
+        fix = f"give {option} a new file name, or move or delete '{path.name}' first."
+    else:
+        fix = f"give {option} a file name in an existing folder."
+    return f"{option} {path}: {why}.", fix
+
+
+def owner_file(path: Path) -> Path | None:
+    """The owner file Excel or Word keeps beside `path` while it is open (`~$` and the name
+    less its first two characters, or the whole of a short name), if there is one."""
+    for name in (OWNER_PREFIX + path.name[2:], OWNER_PREFIX + path.name):
+        owner = path.with_name(name)
+        with contextlib.suppress(OSError):
+            if owner.is_file():
+                return owner
     return None
 
 

@@ -118,7 +118,7 @@ def eod_command(
         top = None
         if report.kpi is not None:
             kr.say_findings(report.kpi, verbose, no_clock=False)
-            top = kr.mail_section(report.kpi)
+            top = kr.mail_section(report.kpi, when)
         compose = partial(r.letter, report, cfg.access_values, top=top)
         mailed = deliver(mailing, cfg, compose, report.tracker)
         say_mailed(mailed, data_on_stdout=shown)

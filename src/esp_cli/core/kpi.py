@@ -60,6 +60,7 @@ ON_TIME_DAYS = TARGET_CLOCK_DAY
 # The 90th percentile by nearest rank: the ceil(9n/10)-th smallest, in whole numbers.
 PERCENTILE_NUMERATOR, PERCENTILE_DENOMINATOR = 9, 10
 RATE_PLACES = 4
+OVERALL = "All"  # the overall row's class (CSV "one row per class plus All")
 # Timeboxes play no part in a KPI; a replayed day is measured at its end, as --as-of does.
 _END_OF_DAY = time(23, 59)
 
@@ -237,6 +238,11 @@ class Kpis:
     classes: list[KpiFigures]
     trend: list[TrendDay]
     findings: list[KpiFinding]
+    # Why the trend's completions and the period's differ (a completion dated on a weekend
+    # or holiday is on the trend's next business day): dated before `start`, on the trend's
+    # first day; dated within the period but after its last business day, on no trend day.
+    trend_before: int = 0
+    after_trend: int = 0
 
 
 # -- the computation -----------------------------------------------------------------------------
@@ -270,13 +276,17 @@ def _no_clock(agent: KpiAgent) -> KpiFinding:
 def _undated(agent: KpiAgent) -> KpiFinding:
     f = agent.facts
     missing = [k for k in ("call_cert_date", "tbt_complete_date") if getattr(f, k) is None]
-    names = " and ".join(_header(k) for k in missing)
+    # A cell holding #N/A or text that is no date is not empty: said as such (as _no_clock).
+    empty = [_header(k) for k in missing if k not in f.unreadable]
+    unread = [_header(k) for k in missing if k in f.unreadable]
+    why = [f"{' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty"] if empty else []
+    why += [f"{' and '.join(unread)} cannot be read"] if unread else []
     return _finding(
         agent,
         missing[0],
         FindingKind.UNDATED,
-        f"complete, but {names} {'is' if len(missing) == 1 else 'are'} empty: counted as "
-        "complete, left out of the days-to-complete figures and the trend's completions.",
+        f"complete, but {' and '.join(why)}: counted as complete, left out of the "
+        "days-to-complete figures and the trend's completions.",
     )
 
 
@@ -327,6 +337,7 @@ def kpis(
     days = business_days(cal, start, end)
     trend = {day: TrendDay(day) for day in days}
     findings: list[KpiFinding] = []
+    trend_before = after_trend = 0
     for agent in agents:
         fig = figures.get(agent.cls)
         if fig is None:
@@ -362,6 +373,9 @@ def kpis(
             shown = trend.get(cal.first_business_day_on_or_after(done))
             if shown is not None:
                 shown.completed += 1
+                trend_before += done < start
+            elif start <= done <= end:
+                after_trend += 1
         for day in days:
             if day < began or (done is not None and done <= day):
                 continue  # not started yet, or complete that day
@@ -370,10 +384,12 @@ def kpis(
             point.open += 1
             point.behind_target += ev.behind_target
     classes_out = list(figures.values())
-    overall = KpiFigures("All")
+    overall = KpiFigures(OVERALL)
     for fig in classes_out:
         overall.add(fig)
-    return Kpis(start, end, overall, classes_out, list(trend.values()), findings)
+    return Kpis(
+        start, end, overall, classes_out, list(trend.values()), findings, trend_before, after_trend
+    )
 
 
 def _as_of_end(

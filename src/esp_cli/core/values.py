@@ -304,6 +304,18 @@ def without_control_characters(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# What a character no cell, CSV reader or terminal can show becomes in esp's output: the
+# replacement character, a visible mark where it was (Excel would show _x0001_).
+REPLACEMENT = "\ufffd"
+
+
+def shown_text(text: str) -> str:
+    """`text` with each character a cell cannot show as U+FFFD (REPLACEMENT)."""
+    if text.isprintable():  # nearly every text: the quick way
+        return text
+    return _CONTROL.sub(REPLACEMENT, text)
+
+
 def describe_character(ch: str) -> str:
     """'U+0000 (NUL)': a character named as a person can look it up."""
     names = {0: "NUL", 7: "BEL", 8: "backspace", 0xB: "vertical tab", 0xC: "form feed",

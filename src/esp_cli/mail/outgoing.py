@@ -34,7 +34,7 @@ from esp_cli.config import Config
 from esp_cli.core.addresses import address_spec, recipient, split_addresses
 from esp_cli.core.model import Letter, MailReport
 from esp_cli.errors import ConfigError, EspError, InputFileError, UsageError, WriteFailedError
-from esp_cli.system import cannot_put, write_file_atomically
+from esp_cli.system import put_refusal, write_file_atomically
 
 PASSWORD_ENV = "ESP_SMTP_PASSWORD"
 DEFAULT_PORT = 587
@@ -245,11 +245,10 @@ def write_atomic(path: Path, data: bytes) -> Path:
 def check_target(path: Path, option: str, *, folder: bool = False) -> None:
     """Refuse, before any work and with a dry run too, a file (with `folder`, a folder) named
     by `option` that cannot be saved where it says: a folder for a file, a file for a folder,
-    a folder that does not exist."""
-    why = cannot_put(path, folder=folder)
-    if why is not None:
-        want = "a folder (a new one is made)" if folder else "a file name in an existing folder"
-        raise UsageError(f"{option} {path}: {why}.", fix=f"give {option} {want}.")
+    a folder that does not exist, a file already there."""
+    refused = put_refusal(path, option, folder=folder)
+    if refused is not None:
+        raise UsageError(refused[0], fix=refused[1])
 
 
 def fallback_path(tracker: Path, stem: str) -> Path:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.core.shape import PLAIN, SHAPE, Shape
+from esp_cli.core.values import shown_text
 from esp_cli.errors import UsageError, WriteFailedError, printable
 from esp_cli.render import busy, style
-from esp_cli.system import can_encode, cannot_put, stand_in, write_file_atomically
+from esp_cli.system import can_encode, put_refusal, stand_in, write_file_atomically
 
 
 class Format(StrEnum):
@@ -173,10 +174,11 @@ def write_json(obj: Any) -> None:
 
 def csv_safe(value: Any) -> str:
     """Spreadsheet apps run cells starting with = + - @ as formulas: neutralise them. A number
-    is left a number (-1 days overdue stays -1, not '-1)."""
+    is left a number (-1 days overdue stays -1, not '-1). A character no cell can show (a
+    pasted U+0001) is U+FFFD, as in every output (core.values.shown_text)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    text = "" if value is None else str(plain(value))
+    text = "" if value is None else shown_text(str(plain(value)))
     if text.startswith(_CSV_TRIGGERS):
         return "'" + text
     return text
@@ -202,13 +204,11 @@ def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
 
 def check_out(path: Path, option: str = "--out") -> None:
     """Refuse a file to write the output to that cannot be written where it says (a folder,
-    a folder that does not exist), with a dry run as without (mail/outgoing.check_target
-    says the same of drafts)."""
-    why = cannot_put(path)
-    if why is not None:
-        raise UsageError(
-            f"{option} {path}: {why}.", fix=f"give {option} a file name in an existing folder."
-        )
+    a folder that does not exist, a file already there), with a dry run as without
+    (mail/outgoing.check_target says the same of drafts)."""
+    refused = put_refusal(path, option)
+    if refused is not None:
+        raise UsageError(refused[0], fix=refused[1])
 
 
 def write_out(path: Path, text: str) -> None:

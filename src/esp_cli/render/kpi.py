@@ -19,6 +19,7 @@ from typing import Any
 from esp_cli.core.kpi import ON_TIME_DAYS, FindingKind, KpiFigures, TrendDay
 from esp_cli.core.model import InlineImage
 from esp_cli.core.rules import LADDER, Step
+from esp_cli.core.values import shown_text
 from esp_cli.errors import WriteFailedError
 from esp_cli.render import (
     Format,
@@ -262,12 +263,17 @@ def print_report(report: KpiReport) -> None:
         STAGE_HEADERS,
         [stage_row(f) for f in rows],
     )
+    last = report.trend[-1].day if report.trend else report.end
     print_table(
-        "Trend, each business day",
+        "Trend, each business day"
+        + (f" (to {last:%a %m/%d/%Y}, the last up to --to)" if last != report.end else ""),
         TREND_HEADERS,
         [trend_row(p) for p in report.trend],
         empty="no business day in the period",
     )
+    note = trend_note(report)
+    if note:
+        write_lines(note)
 
 
 # -- the workbook ----------------------------------------------------------------------------------
@@ -315,9 +321,11 @@ def xlsx_bytes(report: KpiReport) -> bytes:
 
     def put(ws: Any, row: int, col: int, value: Any) -> Any:
         """A cell; text stays text even when it starts with = (a class or a name from the
-        tracker: openpyxl would write it as a formula, which Excel would run)."""
-        cell = ws.cell(row=row, column=col, value=value)
-        if isinstance(value, str):
+        tracker: openpyxl would write it as a formula, which Excel would run), and a
+        character no cell can show is U+FFFD (openpyxl refuses it)."""
+        text = isinstance(value, str)
+        cell = ws.cell(row=row, column=col, value=shown_text(value) if text else value)
+        if text:
             cell.data_type = "s"
         return cell
 
@@ -348,6 +356,9 @@ def xlsx_bytes(report: KpiReport) -> bytes:
 
     trend = wb.create_sheet("Trend")
     put(trend, 1, 1, f"Trend, each business day: {period(report)}").font = Font(bold=True, size=14)
+    note = trend_note(report)
+    if note:
+        put(trend, 2, 1, note)
     header(trend, 3, TREND_HEADERS)
     for r, point in enumerate(report.trend, start=4):
         trend.cell(row=r, column=1, value=point.day).number_format = "ddd mm/dd/yyyy"
@@ -396,6 +407,12 @@ def xlsx_bytes(report: KpiReport) -> bytes:
             found.row_dimensions[r].height = _height(f.message, 100)
         for letter, width in zip("ABCDE", (22, 24, 16, 24, 100), strict=True):
             found.column_dimensions[letter].width = width
+    for sheet in wb.worksheets:
+        # Printed (or saved as PDF) a page wide, in landscape: the 17 columns of KPIs and
+        # the chart beside the trend are not cut across pages.
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -447,6 +464,36 @@ def summary_lines(report: KpiReport) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def trend_note(report: KpiReport) -> str | None:
+    """Why the trend's completions are not the period's, when they are not: a completion
+    dated on a weekend or holiday is on the trend's next business day (docs/rules.md), so
+    one dated on the days off before the period is on its first day, and one dated after
+    its last business day (a period ending on a Saturday) on none. None when they agree."""
+    shown = sum(p.completed for p in report.trend)
+    total = report.overall.completed_in_period
+    if shown == total:
+        return None
+    parts = []
+    if report.trend_before:
+        first = report.trend[0].day
+        parts.append(
+            f"{report.trend_before} dated on the days off before {report.start:%a %m/%d} "
+            f"{'is' if report.trend_before == 1 else 'are'} on {first:%a %m/%d}"
+        )
+    if report.after_trend:
+        after = f"after {report.trend[-1].day:%a %m/%d}" if report.trend else "on days off"
+        parts.append(
+            f"{report.after_trend} dated {after} {'is' if report.after_trend == 1 else 'are'} "
+            "on no business day of the period"
+        )
+    return (
+        f"The trend counts {shown} completion{'' if shown == 1 else 's'} and the period "
+        f"{total}: one dated on a weekend or holiday counts on the next business day; "
+        + "; ".join(parts)
+        + "."
+    )
+
+
 def trend_words(report: KpiReport) -> str:
     """The chart in words (its alt text): where each line starts and ends."""
     t = report.trend
@@ -455,20 +502,34 @@ def trend_words(report: KpiReport) -> str:
     first, last = t[0], t[-1]
     peak = max(t, key=lambda p: (p.open, p.day))
     done = sum(p.completed for p in t)
+    note = trend_note(report)
     return (
         f"Trend chart, {first.day:%m/%d} to {last.day:%m/%d/%Y}: open agents went from "
         f"{first.open} to {last.open} (most: {peak.open} on {peak.day:%m/%d}); behind target "
-        f"from {first.behind_target} to {last.behind_target}; {done} completions in all."
+        f"from {first.behind_target} to {last.behind_target}; {done} completions on these "
+        "days." + (f" {note}" if note else "")
     )
 
 
-def mail_section(report: KpiReport) -> MailSection:
-    """The KPI block at the top of the evening e-mail: text lines, HTML rows, the picture."""
+def as_of_words(report: KpiReport, asked: date | None = None) -> str:
+    """The one day the section's figures and its chart are as of; when the report's date
+    `asked` is not a business day, the business day before it, saying so."""
+    words = f"As of {report.end:%a %m/%d/%Y}"
+    if asked is not None and asked != report.end:
+        words += f", the last business day up to {asked:%a %m/%d/%Y}"
+    return words
+
+
+def mail_section(report: KpiReport, asked: date | None = None) -> MailSection:
+    """The KPI block at the top of the evening e-mail (the report's date `asked`): text
+    lines, HTML rows, the picture. Its figures and its chart are as of one day."""
     from esp_cli.render.chart import SHOWN_HEIGHT, SHOWN_WIDTH, trend_png
 
     heading = f"Leadership KPIs: {period(report)}"
+    as_of = as_of_words(report, asked)
+    note = trend_note(report)
     o = report.overall
-    text = [heading, ""]
+    text = [heading, f"  {as_of}.", ""]
     text += [f"  {what}: {value}" for what, value in summary_lines(report)]
     text += ["", "  Due on the ladder, by step:"]
     text += [f"    {STEP_LABELS[s]}: {o.overdue_by_stage.count(s)}" for s in LADDER]
@@ -476,10 +537,13 @@ def mail_section(report: KpiReport) -> MailSection:
     text += [
         f"    {p.day:%a %m/%d}: {p.open} / {p.completed} / {p.behind_target}" for p in report.trend
     ]
+    if note:
+        text += [f"  {note}"]
     cid = chart_cid(report.end)
     image = InlineImage(cid, trend_png(report.trend), "png", CHART_FILE)
     html = [
         heading_row(heading),
+        text_row(f"{as_of}.", "font-size:12px;line-height:16px;color:#555555"),
         text_row(
             data_table(["Figure", "Value"], [list(p) for p in summary_lines(report)]),
             raw=True,
@@ -496,7 +560,8 @@ def mail_section(report: KpiReport) -> MailSection:
             'outline:none;text-decoration:none">',
             raw=True,
         ),
-        text_row("Open agents, agents behind target and completions, each business day.",
+        text_row("Open agents, agents behind target and completions, each business day."
+                 + (f" {note}" if note else ""),
                  "font-size:12px;line-height:16px;color:#555555"),
     ]  # fmt: skip
     return MailSection(tuple(text), tuple(html), (image,))

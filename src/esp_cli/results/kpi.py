@@ -35,6 +35,10 @@ class KpiReport:
     waiting: list[str] = field(
         default_factory=list, metadata=as_json(omit_none=True, none_if_empty=True)
     )
+    # The period's completions the trend shows on its first day though dated before the
+    # period, and those it shows on no day (dated after its last business day): Kpis.
+    trend_before: int = field(default=0, metadata=as_json(hidden=True))
+    after_trend: int = field(default=0, metadata=as_json(hidden=True))
 
     @classmethod
     def of(
@@ -56,6 +60,8 @@ class KpiReport:
             cell_findings,
             scope,
             list(waiting or ()),
+            figures.trend_before,
+            figures.after_trend,
         )
 
     @property

@@ -80,6 +80,24 @@ def describe(row: Row) -> str:
     return f"{row.label()} — {cls}, {where}" + (f" ({', '.join(ids)})" if ids else "")
 
 
+NO_CLASS = "(no class)"
+CLASS_MARK = " (class)"
+
+
+def class_label(cls: str, overall: str) -> tuple[str, str]:
+    """(key, name) a report lists a class under: agents with no class under NO_CLASS, and
+    a class typed as the report's overall row (`overall`: "All", "Total") or as NO_CLASS
+    marked " (class)", so a reader (or a CSV reader) never takes it for another row."""
+    name = " ".join(cls.split())
+    if not name:
+        return "", NO_CLASS
+    key = name.casefold()
+    if key in (overall.casefold(), NO_CLASS):
+        name += CLASS_MARK
+        key += CLASS_MARK
+    return key, name
+
+
 def scope_words(cls: str | None, sme_name: str | None) -> str | None:
     """Whose agents a report covers, for its title: "class AET-1109, TBT SME Keisha Grant";
     None for every agent."""

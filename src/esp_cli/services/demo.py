@@ -28,6 +28,9 @@ CONFIG_FILE = "esp.toml"
 SAMPLE = "sample"  # the package data folder holding the sample
 PROOFS_RECEIVED = time(17)  # the proofs were saved on the sample's today at 5 PM
 MARKER = ".esp-demo.json"  # in a folder the demo made: the files it copied there
+# What the demo's steps save (esp never writes a new file over one that is there): removed
+# when the demo runs again in its own folder, so each run makes them afresh.
+OUTPUTS = (f"TBT-Completion-Report-{AS_OF}.eml",)
 
 
 def demo_folder(folder: Path | None) -> Path:
@@ -40,6 +43,9 @@ def demo_folder(folder: Path | None) -> Path:
         target = folder
     try:
         target.mkdir(parents=True, exist_ok=True)
+        if _made_before(target) is not None:
+            for name in OUTPUTS:
+                (target / name).unlink(missing_ok=True)
         copied = copy_sample(target)
         (target / MARKER).write_text(
             json.dumps({"made_by": "esp demo", "files": copied}, indent=1) + "\n",

@@ -39,7 +39,7 @@ from esp_cli.core.rules import ActionKind, done_by
 from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
 from esp_cli.results.escalations import AgentStatus
 from esp_cli.results.kpi import KpiReport
-from esp_cli.services.agents import agents_for, class_key, scope_words
+from esp_cli.services.agents import agents_for, class_key, class_label, scope_words
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
@@ -51,6 +51,8 @@ from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.tracker import Row
 from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
+
+TOTAL = "Total"  # the totals row's class
 
 ACCESS_KEY = "citrix_access"
 NOTES = NoteKind.NOTES
@@ -126,8 +128,8 @@ def eod_report(
     problems: list[DataProblem] = []
     for row in rows:
         where = (row.sheet, row.row)
-        name = " ".join(row.cls.split()) or "(no class)"
-        summary = classes.setdefault(class_key(name), ClassSummary(name))
+        key, name = class_label(row.cls, TOTAL)
+        summary = classes.setdefault(key, ClassSummary(name))
         cert, tbts = _done(row, day)
         summary.agents += 1
         summary.call_certs_complete += cert
@@ -169,7 +171,7 @@ def eod_report(
         )
 
     ordered = sorted(classes.values(), key=lambda c: class_key(c.cls))
-    totals = ClassSummary("Total")
+    totals = ClassSummary(TOTAL)
     for summary in ordered:
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
@@ -177,8 +179,11 @@ def eod_report(
     waiting = list(dict.fromkeys(op for row in rows for op in counted.ops_of(row)))
     kpi = None
     if kpis:
-        start, _ = default_period(cal, day)
-        figures = kpis_of(table, rows, config, cal, start, day)
+        # One day for the section's figures and its trend: the last business day up to the
+        # report's date (its 10 business days end there; on a Saturday, Friday).
+        end = cal.add(day, 0)
+        start, _ = default_period(cal, end)
+        figures = kpis_of(table, rows, config, cal, start, end)
         kpi = KpiReport.of(table.path, figures, [], scope, waiting)
     return EodReport(
         tracker=table.path,

@@ -13,16 +13,15 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
-from esp_cli.core.kpi import KpiAgent, Kpis, default_period, kpis
+from esp_cli.core.kpi import OVERALL, KpiAgent, Kpis, default_period, kpis
 from esp_cli.results.kpi import KpiReport
-from esp_cli.services.agents import SME_KEY, agents_for, class_key, scope_words
+from esp_cli.services.agents import SME_KEY, agents_for, class_label, scope_words
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 READ_KEYS = (*FACT_KEYS, SME_KEY)
-NO_CLASS = "(no class)"
 
 
 def kpis_of(
@@ -39,8 +38,8 @@ def kpis_of(
     columns = {sheet.name: sheet.columns for sheet in table.sheets}
     agents = []
     for row in rows:
-        shown = " ".join(row.cls.split()) or NO_CLASS
-        name = names.setdefault(class_key(shown), shown)
+        key, shown = class_label(row.cls, OVERALL)
+        name = names.setdefault(key, shown)
         agents.append(KpiAgent(row.ref(), facts_from_row(row), name, columns[row.sheet]))
     order = [names[key] for key in sorted(names)]
     return kpis(agents, start, end, cal, spoc_phone=config.spoc_phone, classes=order)

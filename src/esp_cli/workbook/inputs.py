@@ -13,6 +13,7 @@ import difflib
 from pathlib import Path
 
 from esp_cli.errors import InputFileError, UsageError
+from esp_cli.system import put_refusal
 
 LOCK_PREFIX = "~$"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".csv", ".ods")
@@ -96,17 +97,13 @@ def check_not_lock_file(path: Path, role: str, source: str) -> None:
 
 def check_new_workbook(path: Path, option: str, *keep: Path | None) -> None:
     """Refuse, before any work, an output workbook (`option`, e.g. --xlsx) that could not be
-    opened in Excel as one (not .xlsx), whose folder does not exist, or that is one of the
-    workbooks `keep` (the tracker, the Master): a report never replaces the team's file."""
+    opened in Excel as one (not .xlsx), that is one of the workbooks `keep` (the tracker,
+    the Master), a folder, in no folder, or any file already there (the team's other
+    workbooks, esp's backups, last week's KPIs): a new workbook never replaces a file."""
     if path.suffix.lower() != ".xlsx":
         raise UsageError(
             f"{option} {path}: a new workbook's name must end in .xlsx.",
             fix=f"give {option} a file name such as 'KPIs.xlsx'.",
-        )
-    if not path.parent.is_dir():
-        raise UsageError(
-            f"{option} {path}: the folder {path.parent} does not exist.",
-            fix=f"give {option} a file in an existing folder.",
         )
     for other in keep:
         if other is not None and (path.exists() or path.is_symlink()) and _same(path, other):
@@ -115,3 +112,6 @@ def check_new_workbook(path: Path, option: str, *keep: Path | None) -> None:
                 "replaces it.",
                 fix=f"give {option} a new file name, such as 'KPIs.xlsx'.",
             )
+    refused = put_refusal(path, option)
+    if refused is not None:
+        raise UsageError(refused[0], fix=refused[1])

@@ -20,12 +20,15 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.values import (
     ErrorValue,
     Unreadable,
+    control_characters,
+    describe_character,
     display_name,
     is_blank,
     parse_date,
     parse_datetime,
     parse_number,
     parse_yes_no,
+    shown_text,
     text_of,
 )
 from esp_cli.errors import MissingColumnsError
@@ -218,6 +221,34 @@ def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
                 rows[r - 1][c - 1] = shown
 
 
+def _shown_class(
+    cls: str,
+    sheet: str,
+    row: int,
+    col: int | None,
+    headers: Mapping[int, str],
+    found: list[Finding],
+) -> str:
+    """A class name holding characters no cell, CSV or terminal can show (a pasted U+0001,
+    which Excel keeps as _x0001_): each shown as U+FFFD in every report, and a finding
+    naming the cell."""
+    shown = shown_text(cls)
+    if col is not None:
+        chars = ", ".join(describe_character(c) for c in control_characters(cls))
+        found.append(
+            Finding(
+                sheet,
+                row,
+                col,
+                headers.get(col, BY_KEY["class"].header),
+                shown,
+                f"the class name holds {chars}, which no cell can show; reports show "
+                f"'{shown}' (retype the class name to correct it)",
+            )
+        )
+    return shown
+
+
 def read_table(
     workbook: Workbook,
     aliases: Mapping[str, Iterable[str]] | None = None,
@@ -321,8 +352,10 @@ def read_table(
                     parsed[key] = got
             if not raw:
                 continue
-            cls = parsed.get("class") or (info.name if class_from_sheet else "")
-            row = Row(info.name, r, str(cls or ""), raw, parsed, bad)
+            cls = str(parsed.get("class") or (info.name if class_from_sheet else ""))
+            if not cls.isprintable() and control_characters(cls):
+                cls = _shown_class(cls, info.name, r, columns.get("class"), headers, findings)
+            row = Row(info.name, r, cls, raw, parsed, bad)
             if row.has_identity or (keep_class_rows and row.cls):
                 rows.append(row)
         sheets.append(
