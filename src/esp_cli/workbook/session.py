@@ -60,6 +60,8 @@ class ChangePlan:
         self._patcher: Patcher | None = None
         self._planned_cols: dict[tuple[str, str], int] = {}
         self._added_cols: dict[str, list[int]] = {}
+        # Which waiting operation each added column is written for (None: the command's).
+        self._added_for: dict[tuple[str, str], str | None] = {}
         # What the command means to do, cell by cell, in units written both or neither:
         # kept as a waiting operation when the tracker is busy (see esp_cli.workbook.waiting).
         self.intents: list[tuple[Hashable, WaitingCell]] = []
@@ -212,8 +214,25 @@ class ChangePlan:
             note = next(a.note for a in self.added_columns if (a.sheet, a.col) == (sheet, group[0]))
         self.patcher.add_column(sheet, header_row, col, header)
         self._added_cols.setdefault(sheet, []).append(col)
+        self._added_for[(sheet, header)] = self._behalf
         self.added_columns.append(AddedColumn(sheet, col, header, note, row=header_row))
         return col
+
+    def columns_added_for(self, ops: Iterable[str | None]) -> tuple[AddedColumn, ...]:
+        """The columns this write adds for these operations (None: the command's own)."""
+        wanted = set(ops)
+        return tuple(
+            a for a in self.added_columns if self._added_for.get((a.sheet, a.header)) in wanted
+        )
+
+    def intended_cells(self) -> list[tuple[Hashable, WaitingCell]]:
+        """The intents as a waiting operation keeps them: a cell of a column this plan
+        adds has col 0 (its column is added again when written, where there is room then;
+        any other column not found then is a conflict)."""
+        added = {(a.sheet, a.col) for a in self.added_columns}
+        return [
+            (u, replace(c, col=0) if (c.sheet, c.col) in added else c) for u, c in self.intents
+        ]
 
     def added_column(self, sheet: str, header: str) -> int:
         """Where the column esp adds with this header went (after every move)."""
@@ -607,7 +626,7 @@ class WriteSession:
         """The command's plan, kept beside the tracker to be written when it is free."""
         store = self.store or waiting.Store(self.path, config.backup_dir)
         units: dict[Hashable, list[WaitingCell]] = {}
-        for unit, cell in self.plan.intents:
+        for unit, cell in self.plan.intended_cells():
             units.setdefault(unit, []).append(cell)
         op = waiting.new_op(
             store,
@@ -737,7 +756,7 @@ def _entry(
             digest_after=after,
             backup=backup.name if backup is not None else None,
             cell_json=cells,
-            added_columns=tuple(a for a in session.plan.added_columns if not session.plan.applied),
+            added_columns=session.plan.columns_added_for([None, *session.own]),
             undoes=session.undoes,
             parts=parts or {},
         )
@@ -758,6 +777,7 @@ def _entry(
         digest_after=after,
         backup=backup.name if backup is not None else None,
         cell_json=cells,
+        added_columns=session.plan.columns_added_for([made.op]),
         undoes=made.undoes,
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),
         written_at=moment,

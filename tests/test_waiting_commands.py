@@ -1,0 +1,145 @@
+"""What the writing commands say and do about changes that wait beside a busy tracker: a
+column gone since is a conflict (never a column added anew), every writing command's JSON
+names the waiting operation, a line already waiting is not kept twice, a dry run says the
+real run would wait, the messages name who has the tracker and why a change is held, and
+the answers of a round written by another write are not kept again."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from esp_cli.workbook.waiting import Store
+from tests import factories
+from tests.support.windows import excel_owner_file
+from tests.test_waiting import WRITERS, _argv, sample
+
+DAY = "2026-11-24"
+TRACKER = "ESP Tracker.xlsx"
+HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("coaching_date"))
+AGENTS = [
+    {"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E101",
+     "ESP Start Date": date(2026, 11, 16)},
+    {"Class": "AET-1", "Agent Name": "Dana Cole", "Agent ID": "E102",
+     "ESP Start Date": date(2026, 11, 16)},
+]  # fmt: skip
+# A title row, the headers on row 2, Devon on row 3 and Dana on row 4; Citrix TBT Access J,
+# Notes K, TBT Notes L, Coaching Date M.
+
+
+def run(*argv: str) -> Any:
+    return CliRunner().invoke(app, list(argv))
+
+
+def open_in_excel(folder: Path, user: str = "Keisha Grant") -> Path:
+    owner = folder / f"~${TRACKER}"
+    owner.write_bytes(excel_owner_file(user))
+    return owner
+
+
+def in_excel(path: Path, edit: Callable[[Any], None]) -> None:
+    """Someone edits and saves the tracker in Excel (while esp's change waits)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    edit(wb.worksheets[0])
+    wb.save(path)
+
+
+def headers(path: Path, row: int = 2) -> dict[str, Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(path).worksheets[0]
+    return {c.coordinate: c.value for c in ws[row] if c.value is not None}
+
+
+def log_entries(folder: Path) -> list[dict[str, Any]]:
+    log = folder / "esp-backups" / f"{TRACKER}.history.jsonl"
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    return factories.tracker(tmp_path / TRACKER, AGENTS, headers=HEADERS)
+
+
+# -- a column renamed or deleted while a change waits -----------------------------------------
+
+
+def test_a_column_renamed_meanwhile_is_a_conflict_never_a_new_column(small: Path) -> None:
+    owner = open_in_excel(small.parent)
+    res = run("record-step", "Devon Price", "coaching", "--date", DAY, "-t", str(small))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    (op,) = Store(small).unwritten().ops
+    owner.unlink()
+    in_excel(small, lambda ws: ws.__setitem__("M2", "Coaching Delivered"))
+    before = headers(small)
+    held = run("apply", "-t", str(small))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert headers(small) == before  # no "Coaching Date" column added anew
+    assert "'Coaching Date' column is no longer on the sheet" in held.stderr
+    assert "M2 now reads 'Coaching Delivered'" in held.stderr
+    assert "a column of theirs is no longer there" in held.stderr
+    assert "changed since esp saw it" not in held.stderr
+    shown = json.loads(run("pending", "-t", str(small), "--format", "json").stdout)
+    assert [c["kind"] for c in shown["operations"][0]["conflicts"]] == ["column"]
+    assert [o.op for o in Store(small).unwritten().ops] == [op.op]
+    # Its header back: written there.
+    in_excel(small, lambda ws: ws.__setitem__("M2", "Coaching Date"))
+    assert run("apply", "-t", str(small)).exit_code == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(small).worksheets[0]
+    assert ws["M3"].value is not None and Store(small).unwritten().ops == []
+
+
+def test_a_column_its_command_meant_to_add_is_added_said_and_recorded(tmp_path: Path) -> None:
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    small = factories.tracker(tmp_path / TRACKER, AGENTS, headers=factories.TRACKER_HEADERS)
+    owner = open_in_excel(small.parent)
+    res = run("record-step", "Devon Price", "coaching", "--date", DAY, "-t", str(small))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    (op,) = Store(small).unwritten().ops
+    assert any(c.col == 0 for c in op.cells)  # kept as "the column its command adds"
+    owner.unlink()
+    applied = run("apply", "-t", str(small))
+    assert applied.exit_code == 0, applied.output
+    assert "Coaching Date" in headers(small).values()
+    assert f"{op.op} added column" in applied.stderr
+    (entry,) = [e for e in log_entries(small.parent) if e["op"] == op.op]
+    assert [a["header"] for a in entry["added_columns"]] == ["Coaching Date"]
+
+
+# -- every writing command's JSON names the operation that waits ------------------------------
+
+
+@pytest.mark.parametrize("step", WRITERS, ids=[" ".join(s[:2]) for s in WRITERS])
+def test_every_writing_commands_json_names_the_waiting_operation(
+    tmp_path: Path, step: list[str]
+) -> None:
+    config = sample(tmp_path)
+    open_in_excel(tmp_path)
+    res = run(*_argv(step, tmp_path), "--config", str(config), "--format", "json")
+    assert res.exit_code == ExitCode.WAITING, res.output
+    (kept,) = Store(tmp_path / TRACKER).unwritten().ops
+    data = json.loads(res.stdout)
+    if isinstance(data, dict):
+        assert data["status"] == "waiting" and data["op"] == kept.op, data
+        return
+    # esp escalations keeps its list of (outstanding) agents: each whose cells wait names
+    # the operation, and no other does.
+    listed = {(a["sheet"], a["row"]) for a in data}
+    rows = {(c.sheet, c.row) for c in kept.cells} & listed
+    named = {(a["sheet"], a["row"]) for a in data if kept.op in a["waiting"]}
+    assert rows and named == rows
