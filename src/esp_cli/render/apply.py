@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from esp_cli.core.waiting import AGENT, CHANGED, COLUMN
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after
 from esp_cli.render.pending import conflict_words, op_title
-from esp_cli.core.waiting import AGENT, CHANGED, COLUMN
 from esp_cli.results.apply import ApplyResult, HeldOp
 
 

@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from esp_cli import system
 from esp_cli.core.columns import BY_KEY, Kind, normalise_header
 from esp_cli.core.oplog import DROPPED, CellRecord, Operation
-from esp_cli.core.values import Unreadable
 from esp_cli.core.refs import col_letter
+from esp_cli.core.values import Unreadable
 from esp_cli.core.waiting import (
     AGENT,
     ALREADY,
