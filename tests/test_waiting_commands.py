@@ -143,3 +143,23 @@ def test_every_writing_commands_json_names_the_waiting_operation(
     rows = {(c.sheet, c.row) for c in kept.cells} & listed
     named = {(a["sheet"], a["row"]) for a in data if kept.op in a["waiting"]}
     assert rows and named == rows
+
+
+# -- the same note typed twice while the first waits ---------------------------------------------
+
+
+def test_the_same_note_again_while_the_first_waits_names_it_and_keeps_nothing(
+    small: Path,
+) -> None:
+    open_in_excel(small.parent)
+    first = run("note", "add", "Dana Cole", "first wait", "-t", str(small))
+    assert first.exit_code == ExitCode.WAITING, first.output
+    (op,) = Store(small).unwritten().ops
+    again = run("note", "add", "Dana Cole", "first wait", "-t", str(small), "-f", "json")
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.stdout)
+    assert data["status"] == "waiting" and data["op"] == op.op, data
+    assert data["added"] is False and data["already_waiting"] == op.op
+    assert f"already waits as operation {op.op}" in again.stderr
+    assert "already holds" not in again.stderr
+    assert [o.op for o in Store(small).unwritten().ops] == [op.op]

@@ -51,9 +51,7 @@ def apply_waiting(
         elif not busy:
             changes = s.plan.applied.get(outcome.op.op, [])
             added = s.plan.columns_added_for([outcome.op.op])
-            applied.append(
-                AppliedOp(outcome.op, outcome.op.why, changes, outcome.conflicts, added)
-            )
+            applied.append(AppliedOp(outcome.op, outcome.op.why, changes, outcome.conflicts, added))
     return ApplyResult(
         tracker=s.path,
         applied=applied,

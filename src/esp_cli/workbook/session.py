@@ -230,9 +230,7 @@ class ChangePlan:
         adds has col 0 (its column is added again when written, where there is room then;
         any other column not found then is a conflict)."""
         added = {(a.sheet, a.col) for a in self.added_columns}
-        return [
-            (u, replace(c, col=0) if (c.sheet, c.col) in added else c) for u, c in self.intents
-        ]
+        return [(u, replace(c, col=0) if (c.sheet, c.col) in added else c) for u, c in self.intents]
 
     def added_column(self, sheet: str, header: str) -> int:
         """Where the column esp adds with this header went (after every move)."""
