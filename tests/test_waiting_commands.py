@@ -163,3 +163,27 @@ def test_the_same_note_again_while_the_first_waits_names_it_and_keeps_nothing(
     assert f"already waits as operation {op.op}" in again.stderr
     assert "already holds" not in again.stderr
     assert [o.op for o in Store(small).unwritten().ops] == [op.op]
+
+
+# -- a dry run while the tracker is busy ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("step", WRITERS, ids=[" ".join(s[:2]) for s in WRITERS])
+def test_a_dry_run_says_the_real_run_would_wait_and_who_has_the_tracker(
+    tmp_path: Path, step: list[str]
+) -> None:
+    config = sample(tmp_path)
+    open_in_excel(tmp_path)
+    dry = run(*_argv(step, tmp_path), "--config", str(config), "--dry-run")
+    assert dry.exit_code == 0, dry.output  # a dry run's exit code, as documented
+    said = [line for line in dry.stderr.splitlines() if "real run would" in line]
+    assert len(said) == 1 and "open in Excel by Keisha Grant" in said[0], dry.stderr
+    assert "exit 7" in said[0]
+    as_json = run(*_argv(step, tmp_path), "--config", str(config), "--dry-run", "-f", "json")
+    data = json.loads(as_json.stdout)
+    if isinstance(data, dict):
+        assert data["status"] == "dry_run"
+        assert data["would_wait"] == "open in Excel by Keisha Grant"
+    refused = run(*_argv(step, tmp_path), "--config", str(config), "--dry-run", "--no-wait")
+    assert "would write nothing now and refuse it (--no-wait: exit 4)" in refused.stderr
+    assert Store(tmp_path / TRACKER).unwritten().ops == []

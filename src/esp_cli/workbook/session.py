@@ -505,6 +505,7 @@ class WriteSession:
     # The waiting operations that are the command's own (esp round's answers, kept as they
     # were typed): written as part of its change, in its entry of the log.
     own: frozenset[str] = frozenset()
+    would_wait: str | None = None  # a dry run: who has the tracker now, if anyone
     _report: WriteReport | None = field(default=None, repr=False)
 
     @property
@@ -594,6 +595,7 @@ class WriteSession:
             waiting=kept,
             waiting_written=[o.op.op for o in applied if o.op.op not in self.own],
             waiting_held=[o.op.op for o in self.held_waiting],
+            would_wait=self.would_wait if self.dry_run else None,
         )
 
     def _applied_cells(self, applied: list[waiting.Outcome]) -> bool:
@@ -812,6 +814,25 @@ def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: in
         )
 
 
+def _would_wait(path: Path) -> str | None:
+    """A dry run of a write: who has the tracker now (Excel's or LibreOffice's owner file
+    beside it), said on stderr, since the real run would write nothing and keep its change
+    waiting. None: nobody seen."""
+    try:
+        safety.refuse_if_open(path)
+    except WorkbookBusyError as exc:
+        then = (
+            "keep its change waiting beside it (exit 7), written once the tracker is free"
+            if waiting_ops.may_wait.get()
+            else "refuse it (--no-wait: exit 4)"
+        )
+        log.warning(
+            "%s is %s: the real run would write nothing now and %s.", path.name, exc.holder, then
+        )
+        return exc.holder
+    return None
+
+
 @contextlib.contextmanager
 def write_session(
     path: Path,
@@ -850,12 +871,14 @@ def write_session(
     the ids of those that are the command's own change (esp round's answers)."""
     earlier = read.workbook if read is not None else None
     wants = write and not dry_run
+    would_wait: str | None = None
     busy: WorkbookBusyError | None = None
     with contextlib.ExitStack() as stack:
         if not write:
             wb = Workbook.open(path)
         elif dry_run:
             wb = stack.enter_context(locked_for_update(path, dry_run=True, reuse=earlier))
+            would_wait = _would_wait(wb.path)
         else:
             try:
                 wb = stack.enter_context(locked_for_update(path, reuse=earlier))
@@ -902,6 +925,7 @@ def write_session(
             store=store,
             warnings=found.warnings,
             own=frozenset(own),
+            would_wait=would_wait,
         )
         for warning in found.warnings:
             log.warning("%s", warning)
