@@ -18,7 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.config import Config
+from esp_cli.core.answers import Answer, Effect, Key, Op
 from esp_cli.errors import ExitCode
+from esp_cli.services.round import finish_round, start_round
 from esp_cli.workbook.waiting import Store
 from tests import factories
 from tests.support.windows import excel_owner_file
@@ -187,3 +190,34 @@ def test_a_dry_run_says_the_real_run_would_wait_and_who_has_the_tracker(
     refused = run(*_argv(step, tmp_path), "--config", str(config), "--dry-run", "--no-wait")
     assert "would write nothing now and refuse it (--no-wait: exit 4)" in refused.stderr
     assert Store(tmp_path / TRACKER).unwritten().ops == []
+
+
+# -- a round's answers written by another write meanwhile -----------------------------------------
+
+
+def test_a_round_never_keeps_again_the_answers_another_write_has_written(small: Path) -> None:
+    """Devon's access answered in a round; a teammate's write meanwhile writes it (with
+    what waits) and then sets another access issue. Devon's next answer is kept alone: the
+    access answer, written already, is not kept again to conflict with the teammate's."""
+    config = Config(user="Jordan Reyes")
+    rnd = start_round(small, config, cls="AET-1")
+    i = next(n for n, r in enumerate(rnd.rows) if r.row == 3)
+    access = Effect(Op.SET, "citrix_access", "Password Reset")
+    rnd.add(i, Answer(Key.ACCESS, "access: password reset", (access,)))
+    (first,) = rnd.keeper.ops
+    teammate = run("access", "set", "Devon Price", "equipment issue", "-t", str(small))
+    assert teammate.exit_code == 0, teammate.output
+    assert first.op in teammate.stderr  # written with the teammate's change
+    line = f"{date.today():%m/%d/%Y} - Jordan Reyes - Called him"
+    rnd.add(i, Answer(Key.NOTE, "note", (Effect(Op.APPEND, "notes", line),)))
+    (kept,) = rnd.keeper.ops
+    assert [c.key for c in kept.cells] == ["notes"]
+    assert rnd.keeper.written_meanwhile == [first.op]
+    result = finish_round(small, config, rnd.keeper.ops, read=rnd.table)
+    assert result.write.status == "written", result
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(small).worksheets[0]
+    assert ws["J3"].value == "Equipment Issue"
+    assert ws["K3"].value.endswith("Called him")
+    assert Store(small).unwritten().ops == []
