@@ -221,3 +221,49 @@ def test_a_round_never_keeps_again_the_answers_another_write_has_written(small: 
     assert ws["J3"].value == "Equipment Issue"
     assert ws["K3"].value.endswith("Called him")
     assert Store(small).unwritten().ops == []
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [
+        ["apply"],
+        ["note", "add", "Dana Cole", "Unrelated"],
+        ["access", "set", "Dana Cole", "password reset"],
+    ],
+    ids=["apply", "note add", "access set"],
+)
+def test_round_answers_written_by_another_command_bring_the_computed_columns_up_to_date(
+    tmp_path: Path, writer: list[str]
+) -> None:
+    """A round's coaching answer waits (the tracker was open at its end); whichever write
+    writes it later fills in Stage and Next Action as the round itself would have."""
+    for folder in ("direct", "busy"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "esp.toml").write_text(
+            '[people]\nuser = "Jordan Reyes"\n', encoding="utf-8"
+        )
+    computed = factories.headers("escalation_stage", "next_action", "next_action_due")
+    start = date.today().replace(day=1)
+    agents = [{**a, "ESP Start Date": start} for a in AGENTS]
+    direct = factories.tracker(tmp_path / "direct" / TRACKER, agents, headers=(*HEADERS, *computed))
+    busy = factories.tracker(tmp_path / "busy" / TRACKER, agents, headers=(*HEADERS, *computed))
+    config = Config(user="Jordan Reyes")
+    step = Answer(Key.STEP, "coaching", (Effect(Op.SET, "coaching_date", date.today()),))
+    for path in (direct, busy):
+        rnd = start_round(path, config, cls="AET-1")
+        rnd.add(next(n for n, r in enumerate(rnd.rows) if r.row == 3), step)
+        if path is busy:
+            continue
+        assert finish_round(path, config, rnd.keeper.ops, read=rnd.table).write.backup
+    res = run(*writer, "-t", str(busy))
+    assert res.exit_code == 0, res.output
+    assert Store(busy).unwritten().ops == []
+
+    def row3(path: Path) -> list[Any]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ws = openpyxl.load_workbook(path).worksheets[0]
+        return [c.value for c in ws[3]]
+
+    assert row3(busy) == row3(direct)
+    assert row3(busy)[len(HEADERS)] is not None  # the stage is filled in

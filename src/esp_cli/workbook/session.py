@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -814,6 +814,39 @@ def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: in
         )
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """What a write adds for the waiting changes it writes, once they are in its plan: the
+    computed columns of the agents they change, brought up to date as the command that made
+    them would have (esp_cli.services.computed registers it: the rules are not this
+    layer's). `trigger`: the columns whose change calls for it; `keys`: what it reads."""
+
+    trigger: frozenset[str]
+    keys: tuple[str, ...]
+    plan: Callable[[WriteSession, Config, list[waiting.Outcome]], None]
+
+
+FOLLOW_UPS: list[FollowUp] = []
+
+
+def _follow_up_keys(ops: Sequence[WaitingOp]) -> tuple[str, ...]:
+    touched = waiting.keys_of(ops)
+    return tuple(dict.fromkeys(k for f in FOLLOW_UPS if touched & f.trigger for k in f.keys))
+
+
+def _follow_up(session: WriteSession, config: Config, applier: waiting.Applier) -> None:
+    for f in FOLLOW_UPS:
+        outcomes = [
+            o
+            for o in applier.outcomes
+            if not o.held
+            and o.op.op not in session.own  # the command's own: it plans them itself
+            and {c.key for c, _new in o.written} & f.trigger
+        ]
+        if outcomes:
+            f.plan(session, config, outcomes)
+
+
 def _would_wait(path: Path) -> str | None:
     """A dry run of a write: who has the tracker now (Excel's or LibreOffice's owner file
     beside it), said on stderr, since the real run would write nothing and keep its change
@@ -902,12 +935,16 @@ def write_session(
             found.ops = [*found.ops, *also]
         asked = None if keys is None else tuple(keys)
         wanted = waiting.reading_keys(asked, found.ops) if found.ops else asked
+        follow = _follow_up_keys(found.ops) if write and rows else ()
+        if wanted is not None and follow:
+            wanted = tuple(dict.fromkeys((*wanted, *follow)))
         if not rows:
             table = None
         elif (
             read is not None
             and wb is earlier
             and not (found.ops and waiting.keys_of(found.ops) - set(asked or ()))
+            and not set(follow) - set(asked or ())
         ):
             table = read
         else:
@@ -942,6 +979,8 @@ def write_session(
             for op in found.ops:
                 applier.put(op, skip_conflicts=skip_conflicts and free)
             session.applier = applier
+            if free and agents is table and table is not None:
+                _follow_up(session, config, applier)
         try:
             yield session
             session._finish(config)
