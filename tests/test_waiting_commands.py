@@ -6,6 +6,7 @@ the answers of a round written by another write are not kept again."""
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 from collections.abc import Callable
@@ -22,7 +23,9 @@ from esp_cli.config import Config
 from esp_cli.core.answers import Answer, Effect, Key, Op
 from esp_cli.errors import ExitCode
 from esp_cli.services.round import finish_round, start_round
+from esp_cli.workbook import history
 from esp_cli.workbook.waiting import Store
+from esp_cli.workbook.xlsx import safety
 from tests import factories
 from tests.support.windows import excel_owner_file
 from tests.test_waiting import WRITERS, _argv, sample
@@ -267,3 +270,45 @@ def test_round_answers_written_by_another_command_bring_the_computed_columns_up_
 
     assert row3(busy) == row3(direct)
     assert row3(busy)[len(HEADERS)] is not None  # the stage is filled in
+
+
+# -- the messages: who holds esp's lock, a backups folder that cannot be written ------------------
+
+
+def test_a_change_waiting_for_esps_lock_names_who_holds_it(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(safety, "exclusive", functools.partial(safety.exclusive, wait=0.2))
+    who = f"{history.os_login()} on {history.machine_name()}"
+    with safety.exclusive(small):
+        res = run("note", "add", "Dana Cole", "hi", "-t", str(small))
+        refused = run("note", "add", "Dana Cole", "hi", "-t", str(small), "--no-wait")
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert f"being written by another esp command ({who} since " in res.stderr
+    (op,) = Store(small).unwritten().ops
+    assert op.why.startswith(f"being written by another esp command ({who} since ")
+    assert refused.exit_code == ExitCode.BUSY and f"({who} since " in refused.stderr
+    # Released: nobody is named any more.
+    assert not list(small.parent.glob(".*.who"))
+
+
+def test_a_backups_folder_that_cannot_be_written_says_the_tracker_is_busy_too(
+    small: Path,
+) -> None:
+    open_in_excel(small.parent)
+    (small.parent / "esp-backups").write_text("not a folder", encoding="utf-8")  # even for root
+    res = run("note", "add", "Dana Cole", "hi", "-t", str(small))
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    assert "is open in Excel by Keisha Grant, and its change cannot be kept" in res.stderr
+
+
+def test_a_change_for_an_agent_whose_row_was_deleted_says_so(small: Path) -> None:
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "hi", "-t", str(small)).exit_code == ExitCode.WAITING
+    owner.unlink()
+    in_excel(small, lambda ws: ws.delete_rows(4))
+    held = run("apply", "-t", str(small))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "Dana Cole's row is no longer there" in held.stderr
+    assert "an agent's row is no longer there" in held.stderr
+    assert "a cell of theirs changed" not in held.stderr

@@ -628,15 +628,18 @@ class WriteSession:
         units: dict[Hashable, list[WaitingCell]] = {}
         for unit, cell in self.plan.intended_cells():
             units.setdefault(unit, []).append(cell)
-        op = waiting.new_op(
-            store,
-            list(units.values()),
-            signer=self.signer,
-            why=busy.holder or "busy",
-            digest=self.workbook.pkg.digest,
-            undoes=self.undoes,
-            taken=[o.op for o in self.pending],
-        )
+        try:
+            op = waiting.new_op(
+                store,
+                list(units.values()),
+                signer=self.signer,
+                why=busy.holder or "busy",
+                digest=self.workbook.pkg.digest,
+                undoes=self.undoes,
+                taken=[o.op for o in self.pending],
+            )
+        except OSError as exc:  # its log cannot be read for a fresh id
+            raise store.cannot_keep(busy.holder or "", exc) from exc
         return store.keep(op).op
 
     def _write_and_record(

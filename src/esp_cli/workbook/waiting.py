@@ -233,12 +233,18 @@ class Store:
                     return replace(op, file=name)
                 op = replace(op, op=self.new_id([op.op]))
         except OSError as exc:
-            raise WriteFailedError(
-                f"{self.folder}: the change cannot be kept to wait for the tracker "
-                f"({exc.strerror or exc}); nothing was written and nothing kept.",
-                fix="check that the backups folder is writable ([backup] dir in esp.toml), "
-                "or run the command again once the tracker is free.",
-            ) from exc
+            raise self.cannot_keep(op.why, exc) from exc
+
+    def cannot_keep(self, why: str, exc: OSError) -> WriteFailedError:
+        """A change that can neither be written (the tracker is busy: `why`) nor kept to
+        wait: both said, and who has the tracker."""
+        busy = f"{self.tracker.name} is {why}" if why else "the tracker is busy"
+        return WriteFailedError(
+            f"{busy}, and its change cannot be kept to wait beside it in {self.folder} "
+            f"({exc.strerror or exc}); nothing was written and nothing kept.",
+            fix="check that the backups folder is writable ([backup] dir in esp.toml), "
+            "or run the command again once the tracker is free.",
+        )
 
     def drop(
         self, wanted: str, signer: str | None, min_prefix: int = 4
