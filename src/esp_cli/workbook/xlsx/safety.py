@@ -133,11 +133,11 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     with contextlib.suppress(OSError):
         like = path.stat()
     lock = system.ExclusiveLock(path.with_name("." + path.name + ".esp-lock"), wait, like)
-    owner = lock.path.with_name(lock.path.name + ".who")
+    who_file = lock.path.with_name(lock.path.name + ".who")
     try:
         lock.acquire()
     except system.LockTimeout as exc:
-        by = _lock_owner(owner)
+        by = _lock_owner(who_file)
         raise WorkbookBusyError(
             f"{path}: another esp command has been writing it for {wait:.0f} s{by}; "
             "nothing was written.",
@@ -160,12 +160,12 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
             f"{path.parent}: cannot create the lock file ({exc.strerror}); nothing was written.",
             fix="check that the folder is writable.",
         ) from exc
-    _say_lock_owner(owner)
+    _say_lock_owner(who_file)
     try:
         yield
     finally:
         with contextlib.suppress(OSError):
-            owner.unlink()
+            who_file.unlink()
         lock.release()
 
 
