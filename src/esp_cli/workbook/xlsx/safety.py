@@ -172,11 +172,11 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
 def _say_lock_owner(owner: Path) -> None:
     """Who holds esp's lock (login, machine, since when), beside the lock file, so a
     command that waits for it in vain can name them. Best effort: never stops a write."""
-    from esp_cli.workbook.history import machine_name, os_login  # history imports this module
-
     since = datetime.now().astimezone().strftime("%H:%M")
     with contextlib.suppress(OSError):
-        owner.write_text(f"{os_login()} on {machine_name()} since {since}\n", encoding="utf-8")
+        owner.write_text(
+            f"{system.login_name()} on {system.computer_name()} since {since}\n", encoding="utf-8"
+        )
         system.hide(owner)
 
 
