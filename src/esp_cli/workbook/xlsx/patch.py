@@ -23,6 +23,7 @@ from datetime import date, datetime
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import Unreadable, parse_yes_no
 from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
+from esp_cli.system import release_freed_memory
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
     REL_PIVOT_TABLE,
@@ -180,6 +181,7 @@ class Patcher:
             with self._sheet_errors(sheet):
                 sx = SheetXml(self.pkg.read_xml(info.part))
             self._sheets[sheet] = sx
+            release_freed_memory()  # what decompressing a large sheet left behind
         return sx
 
     def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
@@ -1017,8 +1019,17 @@ class _SharedStrings:
         self.index[t_elem] = idx
         return idx
 
-    def patched(self) -> bytes:
+    def patched(self) -> bytes | list[bytes | memoryview]:
+        """The new part: whole when it is small, else as pieces around views of the old
+        bytes (a 50,000-agent tracker's strings are some 10 MB: never copied)."""
+        pieces = self._pieces()
+        if len(self.data) <= WHOLE_CHECK_BYTES:
+            return b"".join(pieces)
+        return pieces
+
+    def _pieces(self) -> list[bytes | memoryview]:
         data, scan = self.data, self.scan
+        view = memoryview(data)
         head = start_tag(self.prefix, b"sst").search(scan)
         assert head is not None
         attrs = head.group(1)
@@ -1034,10 +1045,10 @@ class _SharedStrings:
         body = b"".join(self.new)
         if head.group(2):  # <sst .../>
             close = b"</" + self.prefix + b"sst>"
-            return data[: head.start()] + new_tag + body + close + data[head.end() :]
+            return [view[: head.start()], new_tag, body, close, view[head.end() :]]
         closing = list(end_tag(self.prefix, b"sst").finditer(scan, head.end()))
         at = closing[-1].start()
-        return data[: head.start()] + new_tag + data[head.end() : at] + body + data[at:]
+        return [view[: head.start()], new_tag, view[head.end() : at], body, view[at:]]
 
     def check(self) -> None:
         """The new start tag and the appended strings are well-formed where they go."""

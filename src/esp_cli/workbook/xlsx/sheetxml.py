@@ -45,6 +45,7 @@ _NEXT_ROW = re.compile(rb"\s*<row r=\"(\d+)\"")  # the row after, as Excel write
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)")
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DIGITS = b"0123456789"
+_ROW_BITS = 21  # Excel's rows, 1..1,048,576, fit in 21 bits (the splicer's plan packs them)
 _ENDS = (b" ", b"\t", b"\n", b"\r", b">", b"/")
 _ROOT = re.compile(rb"<(?:([^\s:<>/!?]+):)?worksheet(?=[\s/>])")
 
@@ -402,6 +403,8 @@ class SheetXml:
         if key in self._cell_cache:
             return self._cell_cache[key]
         loc = self.row(row)
+        if loc is not None and col > self.last_col(loc) >= 0:
+            return None  # after a fast row's last cell: known at once, nothing kept
         found = None if loc is None else self.cell_in(loc, col)
         self._cell_cache[key] = found
         return found
@@ -697,13 +700,17 @@ class Splicer:
     def _body(self, changes: dict[int, dict[int, bytes]]) -> Iterator[bytes | memoryview]:
         sh = self.sheet
         view = memoryview(sh.data)  # slices without copying a sheet that may be 100 MB
-        # (where, kind, row): an existing row is edited (kind 1); a new row is inserted
-        # (kind 0) before the first row written after it, so rows stay in ascending order.
-        plan: list[tuple[int, int, int]] = []
+        # (where, kind, row) as one int each, sorted as the tuples would be (50,000 rows'
+        # tuples would take more memory than the rows' new cells): an existing row is
+        # edited (kind 1); a new row is inserted (kind 0) before the first row written
+        # after it, so rows stay in ascending order.
+        plan: list[int] = []
         for num in changes:
+            if not 0 < num < 1 << _ROW_BITS:
+                raise ValueError(f"row {num} is outside the sheet")
             loc = sh.row(num)
             if loc is not None:
-                plan.append((loc.start, 1, num))
+                plan.append((loc.start << 1 | 1) << _ROW_BITS | num)
                 continue
             rows = sh.rows
             if sh.ordered:
@@ -711,12 +718,13 @@ class Splicer:
                 at = rows[i].start if i < len(rows) else sh.sd_close
             else:
                 at = next((r.start for r in rows if r.num > num), sh.sd_close)
-            plan.append((at, 0, num))
+            plan.append(at << 1 + _ROW_BITS | num)
         plan.sort()
         block: list[bytes | memoryview] = []
         size = 0
         pos = sh.sd_open_end
-        for at, kind, num in plan:
+        for key in plan:
+            at, kind, num = key >> 1 + _ROW_BITS, key >> _ROW_BITS & 1, key & (1 << _ROW_BITS) - 1
             if at < pos:
                 raise ValueError(f"row {num} overlaps a row written before it")
             if kind:
