@@ -518,14 +518,17 @@ class Patcher:
         for sheet, writes in self._writes.items():
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
-            changes: dict[int, dict[int, bytes]] = {}
+            # Each row's new cells as (col, element) pairs, in order: a dict for each of
+            # 50,000 rows would hold twice the memory.
+            changes: dict[int, tuple[tuple[int, bytes], ...]] = {}
             raw = self._raw.get(sheet, {})
             for (row, col), value in sorted(writes.items()):
                 if (row, col) in raw:
-                    changes.setdefault(row, {})[col] = self._restored(sx, row, col, raw, sst)
-                    continue
-                style = self._style_for(sx, row, col, value, col in new_cols)
-                changes.setdefault(row, {})[col] = self._cell_xml(sx, row, col, value, style, sst)
+                    element = self._restored(sx, row, col, raw, sst)
+                else:
+                    style = self._style_for(sx, row, col, value, col in new_cols)
+                    element = self._cell_xml(sx, row, col, value, style, sst)
+                changes[row] = (*changes.get(row, ()), (col, element))
             rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
             head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
@@ -1063,7 +1066,9 @@ class _SharedStrings:
         fragment.close()
 
 
-def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, bytes]]) -> bytes:
+def _widen_dimension(
+    data: bytes, prefix: bytes, changes: dict[int, tuple[tuple[int, bytes], ...]]
+) -> bytes:
     scan = blank_markup(data)
     m = start_tag(prefix, b"dimension").search(scan)
     ref = parse_attrs(m.group(1)).get(b"ref") if m else None
@@ -1074,7 +1079,7 @@ def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, by
     except (ValueError, UnicodeDecodeError):
         return data
     rows = list(changes)
-    cols = [c for cells in changes.values() for c in cells]
+    cols = [c for cells in changes.values() for c, _element in cells]
     nr1, nc1 = min(r1, *rows), min(c1, *cols)
     nr2, nc2 = max(r2, *rows), max(c2, *cols)
     if (nr1, nc1, nr2, nc2) == (r1, c1, r2, c2):

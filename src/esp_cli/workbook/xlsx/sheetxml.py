@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -631,6 +631,16 @@ def _col_of(letters: bytes) -> int:
     return col_number(letters.decode())
 
 
+# A row's new cells: col -> its <c> element, or (col, element) pairs in column order (lighter
+# than a dict for each of 50,000 rows).
+RowCells = Mapping[int, bytes] | tuple[tuple[int, bytes], ...]
+
+
+def cells_of(cells: RowCells) -> tuple[tuple[int, bytes], ...]:
+    """A row's new cells as (col, element) pairs in column order."""
+    return tuple(sorted(cells.items())) if isinstance(cells, Mapping) else cells
+
+
 # The new sheet's pieces are joined into blocks of about this size (each compressed in one
 # call, not three calls a row); a longer stretch of the old bytes passes as a view, uncopied.
 BLOCK_BYTES = 1 << 20
@@ -658,7 +668,7 @@ class Splicer:
         self._unchecked_bytes = 0
 
     def parts(
-        self, changes: dict[int, dict[int, bytes]]
+        self, changes: Mapping[int, RowCells]
     ) -> tuple[bytes, Iterator[bytes | memoryview], bytes]:
         """The new sheet as (head, body, tail): head runs to the <sheetData> start tag, the
         body yields the rows as pieces (long untouched stretches are views of the old
@@ -677,7 +687,7 @@ class Splicer:
             )
         return data[: sh.sd_open_end], self._body(changes), data[sh.sd_close :]
 
-    def _new_rows(self, changes: dict[int, dict[int, bytes]]) -> Iterator[bytes]:
+    def _new_rows(self, changes: Mapping[int, RowCells]) -> Iterator[bytes]:
         for n in sorted(changes):
             row = self._new_row(n, changes[n])
             self._feed(row)
@@ -697,7 +707,7 @@ class Splicer:
             self._unchecked = []
             self._unchecked_bytes = 0
 
-    def _body(self, changes: dict[int, dict[int, bytes]]) -> Iterator[bytes | memoryview]:
+    def _body(self, changes: Mapping[int, RowCells]) -> Iterator[bytes | memoryview]:
         sh = self.sheet
         view = memoryview(sh.data)  # slices without copying a sheet that may be 100 MB
         # (where, kind, row) as one int each, sorted as the tuples would be (50,000 rows'
@@ -757,18 +767,19 @@ class Splicer:
             yield b"".join(block)
         yield view[pos : sh.sd_close]
 
-    def splice(self, changes: dict[int, dict[int, bytes]]) -> bytes:
+    def splice(self, changes: Mapping[int, RowCells]) -> bytes:
         """The whole new sheet as one bytes object."""
         head, body, tail = self.parts(changes)
         return b"".join((head, *body, tail))
 
-    def _row_edits(self, loc: RowLoc, new: dict[int, bytes]) -> list[tuple[int, int, bytes]]:
+    def _row_edits(self, loc: RowLoc, new_cells: RowCells) -> list[tuple[int, int, bytes]]:
         """The edits one touched row needs, in order: (start, end, new bytes), offsets into
         the sheet. A fast row (see SheetXml.is_fast) keeps every byte but its start tag
         (given r, or its spans dropped, when it needs) and the cells replaced or added; any
         other row is rebuilt whole, cell by cell."""
         sh = self.sheet
         p = sh.prefix
+        pairs = cells_of(new_cells)
         attrs = loc.attrs
         retagged = False
         if not loc.has_r:
@@ -776,19 +787,19 @@ class Splicer:
             retagged = True
         if b"spans" in attrs:
             spans = parse_attrs(attrs).get(b"spans")
-            if spans is not None and not _within_spans(spans, tuple(new)):
+            if spans is not None and not _within_spans(spans, tuple(c for c, _ in pairs)):
                 # spans is only an optimisation (§18.3.1.73): dropping it beats a wrong one.
                 attrs = drop_attr(attrs, b"spans")
                 retagged = True
         open_tag = b"<" + p + b"row" + attrs + b">"
         close_tag = b"</" + p + b"row>"
         if loc.self_closing:
-            whole = open_tag + b"".join(new[c] for c in sorted(new)) + close_tag
+            whole = open_tag + b"".join(element for _c, element in pairs) + close_tag
             self._feed(whole)
             return [(loc.start, loc.end, whole)]
         last = sh.last_col(loc)
         if last < 0:
-            rebuilt = self._rebuild_slow(loc, sh.inner(loc), open_tag, close_tag, new)
+            rebuilt = self._rebuild_slow(loc, sh.inner(loc), open_tag, close_tag, dict(pairs))
             self._feed(rebuilt)
             return [(loc.start, loc.end, rebuilt)]
         # The new cells are checked inside the row's start tag (it may declare a prefix).
@@ -798,8 +809,7 @@ class Splicer:
         cells = [open_tag]
         at_end: int | None = None
         fast: tuple[list[int], list[bytes]] | None = None
-        for col in sorted(new):
-            element = new[col]
+        for col, element in pairs:
             cells.append(element)
             cell = sh.cell(loc.num, col) if col <= last else None  # as planned (kept)
             if cell is not None:
@@ -823,9 +833,9 @@ class Splicer:
         self._feed(*cells)
         return edits
 
-    def _new_row(self, num: int, cells: dict[int, bytes]) -> bytes:
+    def _new_row(self, num: int, cells: RowCells) -> bytes:
         p = self.sheet.prefix
-        body = b"".join(cells[c] for c in sorted(cells))
+        body = b"".join(element for _c, element in cells_of(cells))
         return b"<" + p + b'row r="%d">' % num + body + b"</" + p + b"row>"
 
     def _rebuild_slow(
