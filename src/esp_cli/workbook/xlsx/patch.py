@@ -84,6 +84,8 @@ class _Where:
 
 def check_cell_text(text: str, where: object) -> None:
     """Excel's limits for one cell (XLSX-NOTES §2): refuse rather than let Excel truncate."""
+    if len(text) <= EXCEL_LINE_LIMIT and text.isascii():
+        return  # short plain text (most cells): within both limits, nothing to encode
     try:
         n = utf16_len(text)
     except UnicodeEncodeError as exc:  # bytes that were not UTF-8, kept as lone surrogates
