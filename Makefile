@@ -34,10 +34,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # The command reference from the commands themselves, then every session in README and docs/
-# rewritten with esp's real output (make test fails when either is out of date).
+# rewritten with esp's real output (make test fails when either is out of date), and the KPI
+# chart's picture in docs/images/ redrawn from the sample.
 docs: $(STAMP)
 	$(BIN)/python scripts/cli_reference.py
 	$(BIN)/python scripts/readme_sessions.py --update
+	$(BIN)/python scripts/kpi_picture.py
 
 # The picture of a document's page in docs/commands/document.md (needs LibreOffice Writer
 # and pdftoppm); after changing the built-in templates (scripts/make_templates.py).

@@ -51,6 +51,7 @@ GUIDES: dict[str, tuple[str, str]] = {
     "progress missing": ("commands/progress.md", "Self-reports"),
     "record-step": ("commands/escalations.md", "Escalations"),
     "report eod": ("commands/reports.md", "Reports and e-mail"),
+    "report kpi": ("commands/kpi.md", "Leadership KPIs"),
     "report locate": ("commands/reports.md", "Reports and e-mail"),
     "round": ("commands/round.md", "The daily round"),
     "sme assign": ("commands/sme.md", "TBT SMEs"),
@@ -124,8 +125,10 @@ def _kind(param: Any) -> str:
 
 
 def _is_date(param: Any) -> bool:
-    """A text option that takes a day: its help says how to write one."""
-    return _kind(param) == "text" and "YYYY-MM-DD" in (param.help or "")
+    """An option that takes a day: its metavar says DATE (cli/options.py DATE)."""
+    from esp_cli.cli.options import DATE
+
+    return getattr(param, "metavar", None) == DATE
 
 
 def value_name(param: Any) -> str:
@@ -155,7 +158,7 @@ def value_kind(param: Any) -> str:
         bounds = [f"≥ {low}" if low is not None else "", f"≤ {high}" if high is not None else ""]
         return "number " + " ".join(b for b in bounds if b) if any(bounds) else "number"
     if _is_date(param):
-        return "date"
+        return "[date](#dates)"
     return {"range": "number"}.get(_kind(param), _kind(param))
 
 
@@ -279,6 +282,71 @@ _KIND_WORDS = {
 }
 
 
+def groups(root: Any) -> list[tuple[str, Any]]:
+    """The command groups (`esp report`, `esp note` ...), alphabetically, with their Click
+    groups."""
+    return [
+        (name, sub)
+        for name, sub in sorted(root.commands.items())
+        if getattr(sub, "commands", None) is not None and not getattr(sub, "hidden", False)
+    ]
+
+
+def groups_section(root: Any) -> list[str]:
+    """Each command group's help, and the commands in it."""
+    out = [
+        "## Command groups",
+        "",
+        "Some commands come in groups: `esp GROUP --help` lists the group's commands.",
+        "",
+        "| group | what it holds | commands |",
+        "| --- | --- | --- |",
+    ]
+    for name, group in groups(root):
+        commands = ", ".join(
+            f"[`esp {leaf.path}`](#{anchor(leaf.path)})" for leaf in leaves(group, name)
+        )
+        out.append(f"| `esp {name}` | {cell(help_text(group))} | {commands} |")
+    return [*out, ""]
+
+
+def root_options(root: Any) -> list[Any]:
+    """The options of `esp` itself, -h/--help among them, as `esp --help` lists them."""
+    ctx = root.context_class(root, info_name="esp", **(root.context_settings or {}))
+    return [p for p in root.get_params(ctx) if p.param_type_name == "option" and not p.hidden]
+
+
+def root_section(root: Any) -> list[str]:
+    """`esp` itself: its help and the options taken before a command."""
+    out = ["## `esp`", "", *prose(help_text(root))]
+    out += ["```text", "esp [OPTIONS] COMMAND [ARGS]...", "```", ""]
+    out += ["| option | value | default | description |", "| --- | --- | --- | --- |"]
+    for p in root_options(root):
+        out.append(
+            f"| {option_names(p)} | {value_kind(p)} | {default_shown(p)} | {cell(p.help or '')} |"
+        )
+    return [*out, ""]
+
+
+def dates_section() -> list[str]:
+    """What an option shown as DATE takes, from the examples cli/options.py gives."""
+    from esp_cli.cli.options import DAY_EXAMPLES
+
+    examples = ", ".join(f"`{e}`" for e in DAY_EXAMPLES)
+    text = (
+        f"An option shown as `DATE` takes a day as people type it: {examples}. A weekday is "
+        "the most recent one, today included (`last monday`: the one before today); a "
+        "month/day without a year is the one nearest today. Every form, with examples: "
+        "[Dates you can type](basics.md#dates-you-can-type)."
+    )
+    return [
+        "## Dates",
+        "",
+        *textwrap.wrap(text, WIDTH, break_long_words=False, break_on_hyphens=False),
+        "",
+    ]
+
+
 def columns_section() -> list[str]:
     """The tracker's columns, as esp's header matching knows them."""
     from esp_cli.core.columns import COLUMNS
@@ -330,10 +398,10 @@ def render() -> str:
         " do not edit. -->",
         "",
         "Every esp command with its arguments and options, exactly as `esp COMMAND --help` gives",
-        "them: this page is generated from the commands themselves, and a test fails when it is",
-        "out of date. The [guides](index.md) explain each command with examples run on the",
-        "sample tracker. Every command also takes `-h` / `--help`; `esp --version` prints the",
-        "version.",
+        "them: this page is generated from the commands themselves, so it cannot fall behind",
+        "them. The [guides](index.md) explain each command with examples run on the",
+        "sample tracker. Every command also takes `-h` / `--help`; [`esp` itself](#esp) takes",
+        "`--version` and `--color` before the command.",
         "",
         "| command | what it does |",
         "| --- | --- |",
@@ -343,10 +411,14 @@ def render() -> str:
         out.append(f"| {link} | {cell(first_sentence(leaf.command))} |")
     out.append("")
     out += [
-        "Below the commands: the [tracker columns](#tracker-columns) esp knows and the",
-        "[actions and stages](#actions-and-stages) it names.",
+        "Below: the [command groups](#command-groups), [`esp` itself](#esp), what a",
+        "[date](#dates) may be, every command, the [tracker columns](#tracker-columns) esp",
+        "knows and the [actions and stages](#actions-and-stages) it names.",
         "",
     ]
+    out += groups_section(root)
+    out += root_section(root)
+    out += dates_section()
     for leaf in commands:
         out += command_section(leaf)
     out += columns_section()

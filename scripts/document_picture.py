@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from esp_cli.cli import app  # noqa: E402
-from esp_cli.cli.demo import copy_sample  # noqa: E402
+from esp_cli.services.demo import copy_sample  # noqa: E402
 
 PICTURE = ROOT / "docs" / "images" / "written-cap.png"
 AGENT, STEP, DAY = "Kayla Brooks", "written_cap", "2026-11-24"

@@ -50,9 +50,9 @@ class Wording:
 COACHING = Wording(
     "coaching.docx",
     "Documented Coaching",
-    "{{ first_name }}'s Call Certs and TBTs are not complete after 3 business days. Call "
-    "Certs and TBTs should take no more than 2 days: the target passed on "
-    "{{ target_passed }}. This documented coaching is delivered on {{ step_date }}.",
+    "{{ first_name }}'s {{ not_complete }} are not complete. Call Certs and TBTs should take "
+    "no more than 2 days: the target passed on {{ target_passed }}. This documented coaching "
+    "is delivered on {{ step_date }}.",
     "This documented coaching sets the expectation that:",
     (
         "Should the agent not complete within one more business day, a written CAP will be "
@@ -66,8 +66,8 @@ COACHING = Wording(
 WRITTEN_CAP = Wording(
     "written-cap.docx",
     "Written Corrective Action Plan (CAP)",
-    "{{ first_name }}'s Call Certs and TBTs are still not complete one business day after "
-    "the documented coaching of {{ coaching_date }}, as that coaching said they must be. "
+    "{{ first_name }}'s {{ not_complete }} are still not complete after the documented "
+    "coaching of {{ coaching_date }}, which set one more business day to complete them. "
     "This written CAP is delivered on {{ step_date }}.",
     "This written CAP sets the expectation that:",
     (
@@ -80,9 +80,9 @@ WRITTEN_CAP = Wording(
 FINAL_CAP = Wording(
     "final-cap.docx",
     "Final Corrective Action Plan (Final CAP)",
-    "{{ first_name }}'s Call Certs and TBTs are still not complete one business day after "
-    "the written CAP of {{ written_cap_date }}. This final CAP is delivered on "
-    "{{ step_date }}.",
+    "{{ first_name }}'s {{ not_complete }} are still not complete after the written CAP of "
+    "{{ written_cap_date }}, which set one more business day to complete them. This final "
+    "CAP is delivered on {{ step_date }}.",
     "This final CAP sets the expectation that:",
     (
         "If not completed after one more business day, the agent may be termed "
@@ -92,8 +92,8 @@ FINAL_CAP = Wording(
 TERM_REVIEW = Wording(
     "term-review.docx",
     "Term Review",
-    "{{ first_name }}'s Call Certs and TBTs are still not complete one business day after "
-    "the final CAP of {{ final_cap_date }}. As the documented coaching, the written CAP and "
+    "{{ first_name }}'s {{ not_complete }} are still not complete after the final CAP of "
+    "{{ final_cap_date }}. As the documented coaching, the written CAP and "
     "the final CAP set out, the agent may be termed. This review of {{ step_date }} "
     "records the decision.",
     "",

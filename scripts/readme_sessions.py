@@ -21,8 +21,11 @@ A page makes the files its sessions use in its own text, where the reader sees t
 
 A fenced block that starts with `$ make demo` is the demo's own output (`esp demo esp-demo`,
 run in the folder above the sample's); one that starts with `$ esp demo` is that command's.
-Commands that start with something other than `esp` (an environment variable, `make`,
-`printf`) are shown for reading only.
+Every `$` line of a session is run, as a shell would run it: `NAME=value esp …` with the
+variable set for that command, `printf '…' | esp …` with the text (its `\\n` line ends) as
+what is typed. A line esp cannot run that way (another command, another pipe) fails the
+check, naming it, rather than being passed over. During the sessions no network is
+reached: a connection to a mail server fails as it does for a name no one knows.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import io
 import os
 import re
 import shlex
+import socket
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -86,6 +90,56 @@ class Command:
     expected: list[str]  # the lines shown after it
 
 
+class NotRunnable(ValueError):
+    """A session's `$` line that is not `esp …` as a shell runs it (the message says why)."""
+
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+@dataclass
+class Invocation:
+    """What a `$` line runs: esp's arguments, the environment variables set for it, and
+    the text piped into it."""
+
+    args: list[str]
+    env: dict[str, str]
+    piped: str | None
+
+
+def invocation(text: str) -> Invocation:
+    """The esp command a `$` line runs: `[NAME=value ...] esp ARGS`, after an optional
+    `printf 'TEXT' |`; NotRunnable for anything else."""
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise NotRunnable(f"cannot be read as a shell line ({exc})") from None
+    piped = None
+    if "|" in words:
+        at = words.index("|")
+        feed, words = words[:at], words[at + 1 :]
+        if len(feed) != 2 or feed[0] != "printf" or "|" in words:
+            raise NotRunnable("only `printf '...' | esp ...` is run as a pipe")
+        piped = feed[1].replace("\\n", "\n")
+    env = {}
+    while words and _ASSIGNMENT.match(words[0]):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    if not words or words[0] != "esp":
+        raise NotRunnable("not an esp command")
+    return Invocation(words[1:], env, piped)
+
+
+def runs_esp(text: str) -> bool:
+    """Whether a `$` line runs esp (how a session block is told from a block of other
+    commands, e.g. an install)."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return False
+    return "esp" in words
+
+
 @dataclass
 class Block:
     start: int  # 0-based line of the opening fence
@@ -109,8 +163,8 @@ Step = Block | Fixture
 
 
 def pages() -> list[Path]:
-    """README.md and every Markdown page under docs/, in a stable order."""
-    return [README, *sorted(DOCS.rglob("*.md"))]
+    """README.md, every Markdown page under docs/ and CONTRIBUTING.md, in a stable order."""
+    return [README, *sorted(DOCS.rglob("*.md")), ROOT / "CONTRIBUTING.md"]
 
 
 def page_name(page: Path) -> str:
@@ -180,7 +234,7 @@ def parse(lines: Sequence[str]) -> list[Step]:
                     commands.append(Command(n, line[2:], []))
                 elif commands:
                     commands[-1].expected.append(line)
-        if any(c.text.startswith("esp ") for c in commands):
+        if any(runs_esp(c.text) for c in commands):
             steps.append(Block(start, i - 1, commands, demo))
     return steps
 
@@ -281,7 +335,7 @@ def _outlook_folder(folder: Path) -> None:
 
 
 def _sample(folder: Path) -> None:
-    from esp_cli.cli.demo import copy_sample
+    from esp_cli.services.demo import copy_sample
 
     copy_sample(folder)
     _outlook_folder(folder / "outlook")
@@ -339,8 +393,13 @@ def _as_shown() -> Iterator[None]:
     from esp_cli.workbook import history
 
     counter = iter(range(0x1A2B3C01, 0x1A2B3C01 + 100_000))
+
+    def no_network(*args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
     with contextlib.ExitStack() as stack:
         for target, name, value in (
+            (socket, "create_connection", no_network),
             (render, "terminal_width", lambda: WIDTH),
             (history.Recorder, "new_id", lambda self: f"{next(counter):08x}"),
             (history, "os_login", lambda: "jreyes"),
@@ -368,6 +427,7 @@ class Ran:
     output: list[str]  # its lines, as printed
     folder: Path  # where it ran
     config: Path  # your own config folder while it ran
+    refused: str | None = None  # why the line was not run (NotRunnable)
 
 
 def run_page(steps: Sequence[Step]) -> Iterator[Ran]:
@@ -398,17 +458,23 @@ def run_page(steps: Sequence[Step]) -> Iterator[Ran]:
                         make_fixture(step, here)
                         continue
                     for command in step.commands:
-                        if not command.text.startswith("esp "):
-                            continue
                         folder = Path(tmp) if step.demo else here
+                        try:
+                            how = invocation(command.text)
+                        except NotRunnable as exc:
+                            yield Ran(command, [], folder, config, refused=str(exc))
+                            continue
                         os.chdir(folder)
-                        args = shlex.split(command.text)[1:]
                         typed = [m.group(2) for x in command.expected if (m := _TYPED.match(x))]
+                        if how.piped is not None:
+                            typed_in: str | None = how.piped
+                        else:
+                            typed_in = "".join(t + "\n" for t in typed) if typed else None
                         result = runner.invoke(
                             app,
-                            args,
-                            input="".join(t + "\n" for t in typed) if typed else None,
-                            env=env,
+                            how.args,
+                            input=typed_in,
+                            env={**env, **how.env},
                             catch_exceptions=False,
                         )
                         yield Ran(command, result.output.splitlines(), folder, config)
@@ -427,6 +493,15 @@ def check_page(page: Path, update: bool) -> int:
     replacements: dict[int, list[str]] = {}
     for ran in run_page(steps):
         command = ran.command
+        if ran.refused is not None:
+            failures += 1
+            print(
+                f"{name}:{command.line + 1}: $ {command.text}: not run: {ran.refused}; a "
+                "session shows `esp ...` as a shell runs it (NAME=value esp ..., printf '...' "
+                "| esp ...).",
+                file=sys.stderr,
+            )
+            continue
         got = [normalise(x, ran.folder, ran.config) for x in ran.output]
         norm = {x: normalise(x, ran.folder, ran.config) for x in command.expected}
         placeholders = any("<stamp>" in x or "op-<id>" in x for x in command.expected)

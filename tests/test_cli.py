@@ -111,10 +111,9 @@ def test_demo_runs_the_day_on_the_sample(tmp_path: Path) -> None:
 def test_demo_as_of_is_the_samples_today() -> None:
     from scripts.sample_builder import sample
 
-    from esp_cli.cli import demo
+    from esp_cli.services import demo
 
     assert demo.AS_OF == sample.REFERENCE_DATE.isoformat()
-    assert demo.PROOFS == "{folder}/" + sample.PROOFS_DIR
     assert (demo.PROOFS_DIR, demo.TRACKER_FILE, demo.CONFIG_FILE) == (
         sample.PROOFS_DIR,
         sample.TRACKER_FILE,
@@ -123,17 +122,20 @@ def test_demo_as_of_is_the_samples_today() -> None:
 
 
 def test_demo_replaces_what_an_earlier_demo_left(tmp_path: Path) -> None:
-    """The sample's files and folders are copied afresh; a proof's received day is today's."""
+    """The sample's files and folders are copied afresh over an earlier demo's (the tracker
+    it changed, a self-report it copied); a proof's received day is the sample's today."""
     from scripts.sample_builder.sample import PROOFS_DIR, REFERENCE_DATE, SAMPLE_DATA
 
-    from esp_cli.cli.demo import copy_sample
+    from esp_cli.services.demo import MARKER, demo_folder
 
-    (tmp_path / "self-reports").mkdir()
-    (tmp_path / "self-reports" / "old.eml").write_bytes(b"From: someone\r\n")
-    (tmp_path / "ESP Tracker.xlsx").write_bytes(b"an edited tracker")
-    copy_sample(tmp_path)
+    demo_folder(tmp_path)
+    (tmp_path / "ESP Tracker.xlsx").write_bytes(b"a tracker the demo's commands changed")
+    (tmp_path / "self-reports" / "marcus-lee-2026-11-24.eml").write_bytes(b"From: edited\r\n")
+    demo_folder(tmp_path)
     shipped = sorted(p.relative_to(SAMPLE_DATA) for p in SAMPLE_DATA.rglob("*") if p.is_file())
-    copied = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    copied = sorted(
+        p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file() and p.name != MARKER
+    )
     assert copied == shipped
     for name in shipped:
         assert (tmp_path / name).read_bytes() == (SAMPLE_DATA / name).read_bytes(), name
@@ -191,9 +193,17 @@ def test_help_loads_no_service_nor_workbook_nor_mail() -> None:
     """`esp --help` registers every command without doing any command's work: a command's
     service, its workbook and mail code load when it runs (`make bench` times --help)."""
     loaded = _loaded_modules("--help")
-    heavy = {m for m in loaded if m.startswith(("esp_cli.services", "esp_cli.workbook.xlsx"))}
-    heavy |= {m for m in loaded if m.startswith(("esp_cli.mail", "esp_cli.workbook.session"))}
+    heavy = {m for m in loaded if m.startswith(("esp_cli.services", "esp_cli.workbook"))}
+    heavy |= {m for m in loaded if m.startswith("esp_cli.mail")}
     assert heavy == set()
+
+
+def test_help_loads_no_command_renderer() -> None:
+    """A command's renderer (render/eod.py, render/locate.py ...) loads when the command
+    runs, as its service does: `esp --help` needs only the formats' names."""
+    loaded = _loaded_modules("--help")
+    shared = {"esp_cli.render", "esp_cli.render.style", "esp_cli.render.busy"}
+    assert {m for m in loaded if m.startswith("esp_cli.render")} == shared
 
 
 @pytest.mark.parametrize("where", ["loading", "parsing"])

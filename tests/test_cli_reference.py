@@ -58,3 +58,62 @@ def test_a_stale_reference_is_reported_with_the_fix(
     err = capsys.readouterr().err
     assert "-| `--limit` | number ≥ 0 | `50` | Show N (0: all). |" in err
     assert "python scripts/cli_reference.py" in err
+
+
+def _section(text: str, heading: str) -> str:
+    return text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_options_of_esp_itself_are_in_the_reference() -> None:
+    """`esp --version`, `--color`, `-h` are taken before any command: the reference says so."""
+    section = _section(cli_reference.render(), "## `esp`")
+    names = {n for p in cli_reference.root_options(cli_reference.esp_command()) for n in p.opts}
+    assert {"--version", "--color", "-h", "--help"} <= names
+    for name in names:
+        assert f"`{name}`" in section, name
+    assert "`auto` \\| `always` \\| `never`" in section
+
+
+def test_every_group_says_what_it_holds() -> None:
+    root = cli_reference.esp_command()
+    section = _section(cli_reference.render(), "## Command groups")
+    found = cli_reference.groups(root)
+    assert {name for name, _ in found} >= {"report", "note", "config", "progress"}
+    for name, group in found:
+        row = next(ln for ln in section.splitlines() if ln.startswith(f"| `esp {name}` |"))
+        assert cli_reference.cell(cli_reference.help_text(group)) in row
+        for leaf in cli_reference.leaves(group, name):
+            assert f"`esp {leaf.path}`" in row
+
+
+def test_every_date_option_says_it_takes_a_date() -> None:
+    """An option that takes a day shows DATE (in `--help` and the reference's synopsis) and
+    links to what a DATE may be, not TEXT."""
+    from esp_cli.cli.options import DATE, DAY_FORMS
+
+    text = cli_reference.render()
+    dated = 0
+    for leaf in cli_reference.leaves(cli_reference.esp_command()):
+        section = text.split(f"## `esp {leaf.path}`\n", 1)[1].split("\n## ", 1)[0]
+        for p in leaf.command.params:
+            if p.param_type_name != "option" or DAY_FORMS not in (p.help or ""):
+                continue
+            dated += 1
+            assert p.metavar == DATE, (leaf.path, p.opts)
+            long = max(p.opts, key=len)
+            assert f"[{long} DATE]" in " ".join(section.split()), (leaf.path, long)
+            row = next(ln for ln in section.splitlines() if ln.startswith(f"| `{long}` |"))
+            assert "| [date](#dates) |" in row, row
+    assert dated >= 10
+
+
+def test_every_date_the_reference_shows_is_one_esp_reads() -> None:
+    from datetime import date
+
+    from esp_cli.cli.options import DAY_EXAMPLES
+    from esp_cli.core.dayphrase import parse_day_phrase
+
+    section = _section(cli_reference.render(), "## Dates")
+    for example in DAY_EXAMPLES:
+        assert f"`{example}`" in section
+        parse_day_phrase(example, date(2026, 12, 4))  # a form esp does not read raises

@@ -15,7 +15,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.demo import copy_sample
+from esp_cli.services.demo import copy_sample
 from tests.support.packages import copy_with_parts, zip_parts
 
 DAY = "2026-11-24"

@@ -137,3 +137,69 @@ def test_slugs_are_githubs() -> None:
     assert slug("What esp depends on, and why") == "what-esp-depends-on-and-why"
     assert slug("Configuration: `esp.toml`") == "configuration-esptoml"
     assert slug("Outlook `.msg`") == "outlook-msg"
+
+
+# Pages for the people who work on esp; every other page speaks to the team that uses it.
+DEVELOPER_PAGES = {"CONTRIBUTING.md", "docs/design.md"}
+# How esp is developed and checked, which a user page has no word of (CI in capitals only:
+# Citrix and CIS are the team's words).
+DEVELOPMENT = re.compile(
+    r"\bpytest\b|\bCI\b|make_fixtures|\bfixtures?\b|\bmake (?:test|lint|bench|docs|fixtures)\b"
+    r"|\bmypy\b|\bruff\b|\btests?/|\btest ?suite\b|\.ci/|\bhypothesis\b|\bgolden\b"
+    r"|\b(?:a|the|esp's|its|our|unit|interop|fidelity) tests?\b|\btest_\w+\.py\b",
+    re.IGNORECASE,
+)
+
+
+def development_words(text: str) -> list[str]:
+    found = []
+    for m in DEVELOPMENT.finditer(text):
+        if m.group(0).lower() == "ci" and m.group(0) != "CI":
+            continue
+        found.append(m.group(0))
+    return found
+
+
+def test_the_developer_pages_are_pages() -> None:
+    names = {readme_sessions.page_name(p) for p in PAGES}
+    assert names >= DEVELOPER_PAGES
+
+
+@pytest.mark.parametrize(
+    "page",
+    [p for p in PAGES if readme_sessions.page_name(p) not in DEVELOPER_PAGES],
+    ids=readme_sessions.page_name,
+)
+def test_user_pages_speak_to_users(page: Path) -> None:
+    """README.md and docs/ are for the team: how esp is built and checked (its tests, CI,
+    the fixtures script) belongs in CONTRIBUTING.md or docs/design.md. README's design notes
+    are the one place a user page says what esp depends on, tests included."""
+    assert development_words(without_design_notes(page.read_text(encoding="utf-8"))) == []
+
+
+def without_design_notes(text: str) -> str:
+    """`text` without its "## Design notes" section (up to the next heading of its level)."""
+    return re.sub(r"(?ms)^## Design notes\n.*?(?=^## |\Z)", "", text)
+
+
+def test_only_the_design_notes_are_passed_over() -> None:
+    text = "## Use\nrun esp\n## Design notes\npytest runs the tests\n## On Windows\nmake test\n"
+    assert development_words(without_design_notes(text)) == ["make test"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["run pytest -q", "How esp does this on Linux-based CI", "made by scripts/make_fixtures.py",
+     "a fixture", "The tests (`tests/test_inputs.py`) check", "run `make test`",
+     "a test renders it", "esp's tests run them"],
+)  # fmt: skip
+def test_the_guard_sees_development_words(text: str) -> None:
+    assert development_words(text) != []
+
+
+def test_the_guard_lets_the_teams_words_be() -> None:
+    text = (
+        "Citrix TBT Access, the CIS team, Call Cert test, a script can test the exit code, "
+        "the latest report"
+    )
+    assert development_words(text) == []

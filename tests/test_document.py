@@ -574,7 +574,8 @@ def test_record_step_names_a_document_given(book: Path, config: Path, tmp_path: 
     ("name", "content", "said"),
     [
         ("missing.docx", None, "no such file"),
-        ("coaching.pdf", b"%PDF-1.4", "not a Word document (.docx)"),
+        ("coaching.txt", b"typed notes", "not a Word document (.docx) nor a PDF scan"),
+        ("coaching.pdf", b"%PDF-1.4", "named .pdf but an incomplete PDF"),
         ("renamed.docx", b"PK\x03\x04 not really", "named .docx but not a Word document"),
     ],
 )
@@ -618,11 +619,17 @@ def test_a_tracker_changed_while_writing_keeps_the_document_and_says_how_to_reco
     assert res.exit_code == ExitCode.BUSY, res.output
     assert (tmp_path / f"{KAYLA}.docx").is_file()
     assert f"Saved 1 document(s) — {KAYLA}.docx — but their steps were not recorded" in res.stderr
-    assert (
-        f'esp record-step "Kayla Brooks" coaching --date 2026-11-25 --document '
-        f'"{tmp_path / KAYLA}.docx"' in res.stderr
-    )
-    assert notes_and_coaching(book) == (None, None)
+    assert "once the workbook is free" in res.stderr
+    command = f'esp record-step "E10342" coaching --document "{tmp_path / KAYLA}.docx"'
+    assert command in res.stderr and notes_and_coaching(book) == (None, None)
+    # The command it gives records it (the date is the document's).
+    with time_machine.travel(TODAY, tick=False):
+        res = CliRunner().invoke(app, [
+            "record-step", "E10342", "coaching", "--document", f"{tmp_path / KAYLA}.docx",
+            "--tracker", str(book), "--config", str(config),
+        ])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert notes_and_coaching(book)[1].date() == WED
 
 
 # -- what esp --help pays ------------------------------------------------------------------------
@@ -652,7 +659,10 @@ def test_the_guide_names_every_placeholder() -> None:
 def test_record_step_with_a_document_still_refuses_an_early_step(
     book: Path, config: Path, tmp_path: Path
 ) -> None:
-    made = team_template(tmp_path, Step.COACHING, ("Documented Coaching", "Coaching"))
+    made = tmp_path / "Dee Early coaching.docx"  # made by hand in Word
+    handmade = WordDocument()
+    handmade.add_paragraph("Documented coaching for Dee Early (E10346)")
+    handmade.save(str(made))
     before = book.read_bytes()
     with time_machine.travel(TODAY, tick=False):
         res = CliRunner().invoke(app, [
@@ -683,3 +693,256 @@ def test_due_record_refuses_an_agent_whose_notes_cannot_be_written_and_makes_the
     notes, _ = notes_and_coaching(book, row=4)
     assert notes.endswith("(document: 2026-11-25 Ana Ruiz - Written CAP.docx)")
     assert notes_and_coaching(book)[1] is None  # Kayla's coaching not recorded
+
+
+# -- what a hostile review found ---------------------------------------------------------------
+
+
+def record_step(book: Path, config: Path, *args: str, when: str = TODAY) -> Any:
+    with time_machine.travel(when, tick=False):
+        return CliRunner().invoke(
+            app, ["record-step", *args, "--tracker", str(book), "--config", str(config)]
+        )
+
+
+LONG = "Maria Fernanda Alejandra Guadalupe de los Santos Villanueva Rodriguez"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("Ana Lopez", "Ana Lopez"), (LONG + " Jr", LONG + " Sr")],
+    ids=["the-same-name", "the-same-once-cut"],
+)
+def test_two_agents_whose_file_names_would_be_one_each_get_their_own_document(
+    tmp_path: Path, config: Path, names: tuple[str, str]
+) -> None:
+    people = [agent(names[0], "E10315"), agent(names[1], "E10316"), agent("Kayla Brooks", "E3")]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    out = tmp_path / "out"
+    args = ("--due", "--as-of", "2026-11-25", "--out", str(out), "-f", "json")
+    dry = json.loads(run(book, config, *args, "--dry-run").stdout)["documents"]
+    planned = [Path(d["file"]).name for d in dry]
+    assert len(planned) == len(set(planned)) == 3, planned
+    res = run(book, config, *args)
+    assert res.exit_code == 0, res.output
+    made = json.loads(res.stdout)["documents"]
+    assert [Path(d["file"]).name for d in made] == planned
+    assert sorted(p.name for p in out.glob("*.docx")) == sorted(planned)
+    for d, person in zip(made, people, strict=True):  # each document is its own agent's
+        assert f"({person[H['agent_id']]})" in text_of(Path(d["file"]))
+    # Again, recording them: each one is already made, each naming its own file.
+    again = json.loads(run(book, config, *args, "--record").stdout)
+    assert again["documents"] == []
+    assert [Path(a["file"]).name for a in again["already_made"]] == planned
+    for row, name in zip((3, 4, 5), planned, strict=True):
+        notes, coaching = notes_and_coaching(book, row)
+        assert coaching.date() == WED and notes.endswith(f"(document: {name})")
+
+
+def test_record_records_the_documents_already_made_for_steps_still_unrecorded(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ("--due", "--as-of", "2026-11-25", "--out", str(out))
+    run(book, config, *args)  # made in the morning, not recorded
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    res = run(book, config, *args, "--record", "-f", "json")
+    assert res.exit_code == ExitCode.FAILED, res.output  # Cy Dunn's (no Agent ID) still refused
+    data = json.loads(res.stdout)
+    assert data["documents"] == []
+    recorded = {a["agent"]: a["note"] for a in data["already_made"]}
+    assert recorded["Kayla Brooks"].endswith(f"(document: {KAYLA}.docx)")
+    assert "needs no change" not in res.stderr and "recorded" in res.stderr
+    notes, coaching = notes_and_coaching(book)
+    assert coaching.date() == WED and notes.endswith(f"(document: {KAYLA}.docx)")
+    assert notes_and_coaching(book, row=4)[0].endswith("Written CAP.docx)")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # never written over
+    # One agent's too: the document there is recorded, not refused as already there.
+    res = run(book, config, "Dee Early", "coaching", "--date", "2026-11-27", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    with time_machine.travel("2026-11-27 17:00", tick=False):
+        res = CliRunner().invoke(app, [
+            "document", "Dee Early", "coaching", "--date", "2026-11-27", "--out", str(out),
+            "--record", "--tracker", str(book), "--config", str(config),
+        ])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert notes_and_coaching(book, row=7)[0].endswith(
+        "(document: 2026-11-27 Dee Early - Documented coaching.docx)"
+    )
+
+
+def test_record_refuses_a_document_there_that_is_another_agents(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    run(book, config, "Ana Ruiz", "written_cap", "--date", "2026-11-25", "--out", str(out))
+    (out / "2026-11-25 Ana Ruiz - Written CAP.docx").rename(out / f"{KAYLA}.docx")
+    before = book.read_bytes()
+    res = run(book, config, "Kayla Brooks", "coaching", "--out", str(out), "--record")
+    assert res.exit_code != 0
+    assert "Ana Ruiz" in res.stderr and book.read_bytes() == before
+
+
+def test_an_early_step_is_refused_with_a_fix_this_command_has(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    res = run(book, config, "Dee Early", "coaching", "--date", "2026-11-25", "--out", str(tmp_path))
+    assert res.exit_code == ExitCode.FAILED
+    assert "--early" not in res.stderr.split("Fix:")[-1].split("esp record-step")[0]
+    assert "--date 2026-11-27" in res.stderr and "esp record-step" in res.stderr
+
+
+def test_the_documents_properties_are_not_escaped_twice(tmp_path: Path, config: Path) -> None:
+    people = [agent("Brian O'Connor", "E7")]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    res = run(book, config, "Brian O'Connor", "coaching", "--by", "Pat O'Reilly & Co",
+              "--out", str(tmp_path))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    props = WordDocument(
+        str(tmp_path / "2026-11-25 Brian O'Connor - Documented coaching.docx")
+    ).core_properties
+    assert props.title == "Documented Coaching: Brian O'Connor"
+    assert props.author == "Pat O'Reilly & Co"
+
+
+def test_list_placeholders_used_as_text_read_as_lines(book: Path, tmp_path: Path) -> None:
+    team_template(tmp_path / "tpl", Step.WRITTEN_CAP,
+                  ("{{ agent_id }}", "{{ agent_id }} M: {{ missing }} D: {{ delivered }} "
+                   "A: {{ ahead[0] }}"))  # fmt: skip
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    res = run(book, config, "Ana Ruiz", "written_cap", "--date", "2026-11-25", "--out",
+              str(tmp_path / "out"))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    text = text_of(tmp_path / "out" / "2026-11-25 Ana Ruiz - Written CAP.docx")
+    assert "[" not in text and "{'" not in text, text
+    assert "M: Call Cert: not complete; TBTs: not complete" in text
+    assert "D: Documented coaching Tuesday 11/24/2026" in text
+    assert "A: Final CAP Friday 11/27/2026" in text
+
+
+def test_a_template_under_a_near_name_is_named_not_ignored(book: Path, tmp_path: Path) -> None:
+    made = team_template(tmp_path / "tpl", Step.WRITTEN_CAP, ("Written Corrective", "Our"))
+    made.rename(tmp_path / "tpl" / "Written CAP.docx")
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    res = run(book, config, "Ana Ruiz", "written_cap", "--date", "2026-11-25", "--out",
+              str(tmp_path / "out"))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "Written CAP.docx" in res.stderr and "written-cap.docx" in res.stderr
+    assert "built-in" in res.stderr
+
+
+def test_config_templates_prints_a_line_toml_reads(tmp_path: Path, monkeypatch: Any) -> None:
+    import tomllib
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jo"\n', encoding="utf-8")
+    for folder in ("Jordan's tpl", "document-templates"):
+        res = CliRunner().invoke(app, ["config", "templates", folder])
+        assert res.exit_code == 0, res.output
+        block = res.stderr[res.stderr.index("[documents]") :]
+        assert tomllib.loads(block)["documents"]["templates"] == folder  # relative, as given
+
+
+# -- record-step --document checks the document is this agent's, this step's, this day's ------
+
+
+@pytest.fixture
+def made(book: Path, config: Path, tmp_path: Path) -> Path:
+    """The documents of the day, made as esp makes them (not recorded)."""
+    out = tmp_path / "d5"
+    assert run(book, config, "--due", "--as-of", "2026-11-25", "--out", str(out)).exit_code
+    return out
+
+
+@pytest.mark.parametrize(
+    ("who", "step", "file", "said"),
+    [
+        ("Kayla Brooks", "coaching", "2026-11-25 Ana Ruiz - Written CAP.docx", "Ana Ruiz"),
+        ("Ana Ruiz", "coaching", "2026-11-25 Ana Ruiz - Written CAP.docx", "Written CAP"),
+        ("Kayla Brooks", "coaching", "../tpl/coaching.docx", "not filled in"),
+    ],
+    ids=["another-agents", "another-steps", "the-template"],
+)
+def test_record_step_refuses_a_document_that_is_not_this_one(
+    book: Path, config: Path, made: Path, tmp_path: Path, who: str, step: str, file: str,
+    said: str,
+) -> None:  # fmt: skip
+    CliRunner().invoke(app, ["config", "templates", str(tmp_path / "tpl")])
+    before = book.read_bytes()
+    res = record_step(book, config, who, step, "--document", str(made / file))
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert said in res.stderr and "Fix:" in res.stderr
+    assert book.read_bytes() == before
+
+
+def test_record_step_takes_the_documents_date_and_refuses_another(
+    book: Path, config: Path, made: Path
+) -> None:
+    doc = str(made / f"{KAYLA}.docx")
+    before = book.read_bytes()
+    res = record_step(book, config, "Kayla Brooks", "coaching", "--date", "2026-11-30",
+                      "--document", doc, when="2026-12-05 10:00")  # fmt: skip
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert "11/25/2026" in res.stderr and book.read_bytes() == before
+    res = record_step(book, config, "Kayla Brooks", "coaching", "--document", doc, "-f", "json",
+                      when="2026-12-05 10:00")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["date"] == "2026-11-25"
+    assert notes_and_coaching(book)[1].date() == WED
+
+
+def test_record_step_accepts_the_signed_scan_checked_by_its_name(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    scan = tmp_path / f"{KAYLA} signed.pdf"
+    scan.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")
+    res = record_step(book, config, "Kayla Brooks", "coaching", "--document", str(scan),
+                      "-f", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["document"] == scan.name
+    assert "checked by its file name" in res.stderr
+    wrong = tmp_path / "signed.pdf"
+    wrong.write_bytes(scan.read_bytes())
+    res = record_step(book, config, "Ana Ruiz", "written_cap", "--document", str(wrong))
+    assert res.exit_code == ExitCode.BAD_INPUT
+    assert "2026-11-25 Ana Ruiz - Written CAP" in res.stderr  # the name to give it
+
+
+def test_the_wording_says_what_is_not_complete_and_fits_a_late_step(
+    tmp_path: Path, config: Path
+) -> None:
+    people = [
+        agent(
+            "Monique Hart",
+            "E8",
+            call_cert_complete="Yes",
+            coaching_date=date(2026, 11, 24),
+            written_cap_date=date(2026, 11, 25),
+        ),
+        agent("Yasmin Farouk", "E9"),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    res = run(book, config, "Monique Hart", "final_cap", "--date", "2026-11-27", "--out",
+              str(tmp_path))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    text = text_of(tmp_path / "2026-11-27 Monique Hart - Final CAP.docx")
+    assert "Monique's TBTs are still not complete after the written CAP" in text
+    assert "Call Certs and TBTs are" not in text
+    with time_machine.travel("2026-12-03 17:00", tick=False):
+        res = CliRunner().invoke(app, [
+            "document", "Yasmin Farouk", "coaching", "--date", "2026-12-03", "--out",
+            str(tmp_path), "--tracker", str(book), "--config", str(config),
+        ])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    text = text_of(tmp_path / "2026-12-03 Yasmin Farouk - Documented coaching.docx")
+    assert "after 3 business days" not in text
+    assert "Yasmin's Call Certs and TBTs are not complete." in text
+
+
+def test_due_refuses_a_future_day_naming_its_own_option(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    res = run(book, config, "--due", "--as-of", "2026-12-01", "--out", str(tmp_path), "--record")
+    assert res.exit_code == ExitCode.USAGE
+    fix = res.stderr.split("Fix:")[-1]
+    assert "--as-of" in fix and "--date" not in fix

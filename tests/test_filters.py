@@ -15,7 +15,7 @@ from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from tests import factories
 
-HEADERS = (*factories.TRACKER_HEADERS, "TBT SME")
+HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("tbt_sme"))
 START = date(2026, 11, 16)  # by Tue 11/24 everyone incomplete is behind target
 
 

@@ -158,6 +158,7 @@ def hostile(tmp_path: Path) -> Path:
 
 CSV_COMMANDS = [
     ["report", "eod", "--date", DAY, "-f", "csv"],
+    ["report", "kpi", "--to", DAY, "-f", "csv"],
     ["escalations", "--as-of", DAY, "-f", "csv"],
     ["escalations", "--today", "--as-of", DAY, "-f", "csv"],
     ["escalations", "--write", "--dry-run", "--as-of", DAY, "-f", "csv"],
@@ -184,6 +185,33 @@ def test_csv_output_neutralises_formula_like_values(hostile: Path, command: list
     assert command[0] == "doctor" or any(
         f.startswith("'") and f[1:].startswith(TRIGGERS) for f in fields
     ), res.stdout
+
+
+def test_the_kpi_workbook_writes_formula_like_values_as_text(hostile: Path, tmp_path: Path) -> None:
+    """Classes, agents and findings that look like formulas are text in the KPI workbook
+    (openpyxl writes a string starting with = as a formula unless told otherwise)."""
+    wb = openpyxl.load_workbook(hostile)
+    sheet = wb["ESP Tracker"]
+    start = 1 + list(TRACKER_HEADERS).index("ESP Start Date")
+    sheet.cell(2, start).value = None  # an agent without an ESP Start Date: a finding names it
+    wb.save(hostile)
+    out = tmp_path / "KPIs.xlsx"
+    res = run("report", "kpi", "--to", DAY, "-t", str(hostile), "--xlsx", str(out))
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out)
+    texts = [
+        cell
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith(TRIGGERS)
+    ]
+    assert {c.value for c in texts} >= {f"{f} class" for f in FORMULAS}
+    assert any(c.value.startswith(FORMULAS[0]) for c in texts if c.parent.title == "Findings")
+    assert [c.coordinate for c in texts if c.data_type != "s"] == []
+    with zipfile.ZipFile(out) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any("<f>" in z.read(n).decode() for n in sheets)
 
 
 # -- HTML output -----------------------------------------------------------------------------

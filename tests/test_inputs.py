@@ -30,7 +30,7 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 
-from .factories import TRACKER_HEADERS, make_workbook, master, tracker
+from .factories import TRACKER_HEADERS, headers, make_workbook, master, tracker
 from .support.disk import route_writes
 from .support.marks import needs_soffice
 from .test_hostile import LAUGHS
@@ -315,7 +315,9 @@ def _dimension(tmp: Path) -> Path:
 
 
 def _duplicate_headers(tmp: Path) -> Path:
-    return tracker(tmp / "duplicate.xlsx", [ANN], headers=(*TRACKER_HEADERS, "Agent Name", "Notes"))
+    return tracker(
+        tmp / "duplicate.xlsx", [ANN], headers=(*TRACKER_HEADERS, *headers("agent_name", "notes"))
+    )
 
 
 def _headers_only(tmp: Path) -> Path:
@@ -324,7 +326,9 @@ def _headers_only(tmp: Path) -> Path:
 
 def _merged_headers(tmp: Path) -> Path:
     # A title merged across the top, and the Notes header merged over the next column.
-    path = tracker(tmp / "merged.xlsx", [ANN], headers=(*TRACKER_HEADERS[:10], "Notes", ""))
+    path = tracker(
+        tmp / "merged.xlsx", [ANN], headers=(*TRACKER_HEADERS[:10], *headers("notes"), "")
+    )
     wb = openpyxl.load_workbook(path)
     ws = wb["ESP Tracker"]
     ws.merge_cells("A1:L1")
@@ -771,7 +775,9 @@ def test_the_last_and_first_days_esp_takes_are_evaluated(tmp_path: Path, day: st
     ids=["note", "author", "step note", "sme"],
 )
 def test_text_that_is_not_utf8_is_one_clear_line(tmp_path: Path, args: list[bytes]) -> None:
-    path = tracker(tmp_path / "ESP Tracker.xlsx", [ANN], headers=(*TRACKER_HEADERS, "TBT SME"))
+    path = tracker(
+        tmp_path / "ESP Tracker.xlsx", [ANN], headers=(*TRACKER_HEADERS, *headers("tbt_sme"))
+    )
     before = path.read_bytes()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"), "LC_ALL": "C.UTF-8"}
     res = subprocess.run(

@@ -161,7 +161,7 @@ def test_a_few_columns_read_the_same_cells_as_the_whole_sheet(tmp_path: Path, fi
 
 # -- where a column esp adds goes ---------------------------------------------------------
 
-NO_TBT_NOTES = tuple(h for h in factories.TRACKER_HEADERS if h != "TBT Notes")  # A..K
+NO_TBT_NOTES = factories.headers(*(k for k in factories.TRACKER_KEYS if k != "tbt_notes"))  # A..K
 
 
 def tracker_without_tbt_notes(path: Path, extra: dict[str, Any] | None = None) -> Path:

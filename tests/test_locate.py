@@ -18,7 +18,7 @@ from esp_cli.cli import app
 from esp_cli.services.locate import course_searched
 from tests import factories
 
-HEADERS = (*factories.TRACKER_HEADERS, "Searched by Course Number")
+HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("searched_course"))
 CL = "Cannot Locate TBT"
 CONTACTS = ["Torrey Lane <torrey@example.com>", "amanda@example.com"]
 SEARCHED_COL = len(HEADERS)
@@ -185,12 +185,23 @@ def test_course_searched(notes: str | None, course: str | None) -> None:
 # -- the e-mail first, the tracker last ------------------------------------------------------
 
 
-def test_an_email_that_cannot_be_saved_leaves_the_tracker_unchanged(folder: Path) -> None:
+def test_an_email_that_cannot_be_saved_leaves_the_tracker_unchanged(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tracker = folder / "ESP Tracker.xlsx"
     before = tracker.read_bytes()
-    (folder / "a folder.eml").mkdir()  # --eml names a folder: the draft cannot be written
+    (folder / "a folder.eml").mkdir()  # --eml names a folder: refused before any work
     result = run("report", "locate", "--screenshots", str(folder / "shots"),
                  "--eml", str(folder / "a folder.eml"), "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "is a folder" in result.stderr
+
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("esp_cli.mail.outgoing.write_file_atomically", disk_full)
+    result = run("report", "locate", "--screenshots", str(folder / "shots"),
+                 "--eml", str(folder / "x.eml"), "-c", str(folder / "esp.toml"))  # fmt: skip
     assert result.exit_code == 6, result.output
     assert "cannot be written" in result.stderr
     assert tracker.read_bytes() == before

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.demo import copy_sample
+from esp_cli.services.demo import copy_sample
 from tests.support.processes import DEADLINE_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]

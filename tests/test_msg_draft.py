@@ -74,7 +74,7 @@ class Msg:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    headers = (*factories.TRACKER_HEADERS, "Searched by Course Number")
+    headers = (*factories.TRACKER_HEADERS, *factories.headers("searched_course"))
     factories.tracker(
         tmp_path / "ESP Tracker.xlsx",
         [
@@ -132,6 +132,30 @@ def test_the_eod_draft_has_every_part_of_the_eml(folder: Path) -> None:
     assert 0x00390040 not in tags and 0x0E060040 not in tags
 
 
+def test_the_eod_draft_shows_the_kpi_chart_inline(folder: Path) -> None:
+    """The trend's picture is an attachment Outlook shows in the body, not in the list:
+    its Content-ID (as the HTML's cid: names it), hidden, referenced by the HTML."""
+    eml, msg = folder / "eod.eml", folder / "eod.msg"
+    res = run("report", "eod", "-c", str(folder / "esp.toml"), "--date", "2026-11-24",
+              "--eml", str(eml), "--msg", str(msg))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    mime = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    (picture,) = [p for p in mime.walk() if p.get_content_type() == "image/png"]
+    cid = str(picture["Content-ID"]).strip("<>")
+    draft = Msg(msg)
+    (storage,) = draft.storages("__attach_version1.0_#")
+    assert draft.text("3712", storage) == cid
+    assert draft.text("370E", storage) == "image/png"
+    assert draft.text("3707", storage) == "kpi-trend.png"
+    assert draft.stream(storage, "__substg1.0_37010102") == picture.get_content()
+    assert draft.fixed(0x7FFE000B, storage) == 1  # PidTagAttachmentHidden
+    assert draft.fixed(0x37140003, storage) == 0x4  # ATT_MHTML_REF: the HTML shows it
+    assert draft.fixed(0x370B0003, storage) == -1  # no place in an RTF body
+    html = draft.stream("__substg1.0_10130102").decode("utf-8")
+    assert f'src="cid:{cid}"' in html
+    assert not draft.fixed(0x0E070003) & MSGFLAG_HASATTACH  # no paper clip: nothing to open
+
+
 def test_the_locate_draft_carries_the_screenshots(folder: Path) -> None:
     msg = folder / "locate.msg"
     res = run("report", "locate", "-c", str(folder / "esp.toml"),
@@ -156,5 +180,6 @@ def test_an_unwritable_draft_is_a_clear_error(folder: Path) -> None:
     target = folder / "no such folder" / "eod.msg"
     res = run("report", "eod", "-c", str(folder / "esp.toml"), "--date", "2026-11-24",
               "--msg", str(target))  # fmt: skip
-    assert res.exit_code == 6
-    assert "cannot be written" in res.stderr and "Traceback" not in res.output
+    assert res.exit_code == 2  # refused before any work, as with --dry-run
+    assert f"the folder {target.parent} does not exist" in res.stderr
+    assert "Traceback" not in res.output

@@ -167,7 +167,7 @@ def test_dry_run_shows_the_change_and_writes_nothing(tracker: Path) -> None:
 
 
 def test_a_missing_notes_column_is_added(tmp_path: Path) -> None:
-    headers = ("Class", "Agent Name", "Agent ID")
+    headers = factories.headers("class", "agent_name", "agent_id")
     path = factories.tracker(tmp_path / "t.xlsx", AGENTS[:1], headers=headers)
     res = note(path, "Devon Price", "First note", "--by", "Dana", "--date", "2026-11-23")
     assert res.exit_code == 0, res.output

@@ -30,7 +30,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.demo import AS_OF, copy_sample
+from esp_cli.services.demo import AS_OF, copy_sample
 from tests import escalation_tracker as et
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -95,6 +95,11 @@ CASES: tuple[Case, ...] = (
     sample("eod.txt", "report eod --date {day} -f text"),
     sample("eod.html", "report eod --date {day} -f html"),
     sample("eod-class.json", "report eod --date {day} --class AET-1116 -f json"),
+    sample("kpi.json", "report kpi --to {day} -f json"),
+    sample("kpi.csv", "report kpi --to {day} -f csv"),
+    sample(
+        "kpi-sme.json", "report kpi --from 2026-11-17 --to {day} --sme 'Priya Natarajan' -f json"
+    ),
     sample("locate-dry.json", "report locate --dry-run -f json"),
     sample("locate.json", "report locate --screenshots {dir}/shots -f json"),
     sample("advise-due.json", "advise --due --as-of {day} -f json"),
@@ -163,6 +168,8 @@ CASES: tuple[Case, ...] = (
     ladder("ladder-today.csv", "escalations --today --as-of {day} -f csv"),
     ladder("ladder-eod.json", "report eod --date {day} -f json"),
     ladder("ladder-eod.csv", "report eod --date {day} -f csv"),
+    ladder("ladder-kpi.json", "report kpi --to {day} -f json"),
+    ladder("ladder-kpi.csv", "report kpi --to {day} -f csv"),
     ladder("ladder-explain.json", "explain 'Ana Adler' --as-of {day} -f json"),
     ladder("ladder-doctor.json", "doctor -f json"),
 )
@@ -281,7 +288,8 @@ def test_the_cases_cover_every_output_format_of_every_data_command() -> None:
                 for c in CASES}  # fmt: skip
     assert {
         "sync-nnumbers", "doctor", "escalations", "explain", "progress missing",
-        "progress import", "sme list", "sme assign", "report eod", "report locate", "advise",
+        "progress import", "sme list", "sme assign", "report eod", "report kpi", "report locate",
+        "advise",
         "record-step", "access set", "note add", "note import", "tbt proofs", "round",
         "history", "undo", "document",
     } <= commands  # fmt: skip

@@ -22,7 +22,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.demo import copy_sample
+from esp_cli.services.demo import copy_sample
 from esp_cli.workbook.xlsx.package import Package
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.factories import headers

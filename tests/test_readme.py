@@ -111,3 +111,42 @@ def test_running_the_sessions_leaves_esp_as_it_was() -> None:
     for _ in readme_sessions.run_page([]):
         pass
     assert state() == before
+
+
+def _page(tmp_path: Path, *session: str) -> Path:
+    page = tmp_path / "page.md"
+    page.write_text("\n".join(["```console", *session, "```", ""]), encoding="utf-8")
+    return page
+
+
+def test_a_variable_set_before_esp_is_set_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`NAME=value esp ...` runs with the variable set: the session fails when esp's output
+    under it differs, as any other does."""
+    right = _page(tmp_path, '$ ESP_USER="Dana Cole" esp config user', "Dana Cole",
+                  "Signed: Dana Cole (from ESP_USER)")  # fmt: skip
+    assert readme_sessions.check_page(right, update=False) == 0, capsys.readouterr().err
+    wrong = _page(tmp_path, '$ ESP_USER="Dana Cole" esp config user', "Someone Else")
+    assert readme_sessions.check_page(wrong, update=False) == 1
+    assert "+Dana Cole" in capsys.readouterr().err
+
+
+def test_text_piped_into_esp_is_what_it_reads() -> None:
+    how = readme_sessions.invocation("printf 'a\\nq\\n' | X=1 esp round --class AET-1 --yes")
+    assert (how.args, how.env, how.piped) == (["round", "--class", "AET-1", "--yes"],
+                                             {"X": "1"}, "a\nq\n")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["$ cat notes.csv | esp note import -", "$ esp doctor | grep AET", "$ sudo esp doctor",
+     "$ ESP_USER=x env esp doctor"],
+)  # fmt: skip
+def test_a_line_esp_cannot_run_fails_loudly(
+    line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session line that runs esp in a way the checker cannot reproduce is an error naming
+    it, never a line passed over (as `NAME=value esp ...` once was)."""
+    assert readme_sessions.check_page(_page(tmp_path, line), update=False) == 1
+    assert "not run" in capsys.readouterr().err

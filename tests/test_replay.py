@@ -14,9 +14,7 @@ from tests import factories
 
 HEADERS = (
     *factories.TRACKER_HEADERS,
-    "SPOC Called Date",
-    "Call Cert Complete Date",
-    "TBT Complete Date",
+    *factories.headers("spoc_called", "call_cert_date", "tbt_complete_date"),
 )
 AGENTS = [
     {  # SPOC called on Wed 11/25: on Tue 11/24 it was still to be called

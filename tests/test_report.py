@@ -189,6 +189,20 @@ def test_out_writes_the_file_not_stdout(built: Path, tmp_path: Path) -> None:
     assert str(out) in result.stderr
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "html", "text"])
+def test_out_holds_what_stdout_shows(built: Path, tmp_path: Path, fmt: str) -> None:
+    """--out and stdout are one rendering: the file holds exactly what the screen shows
+    (JSON and CSV as every other command writes them)."""
+    args = ("report", "eod", "-t", str(built), "--date", "2026-11-24", "-f", fmt)
+    shown = run(*args)
+    out = tmp_path / f"eod.{fmt}"
+    saved = run(*args, "-o", str(out))
+    assert (shown.exit_code, saved.exit_code) == (0, 0), shown.output + saved.output
+    assert out.read_bytes().decode("utf-8") == shown.stdout
+    if fmt == "json":
+        assert json.loads(shown.stdout)["date"] == "2026-11-24"
+
+
 # -- a small tracker: escaping and the e-mail ------------------------------------------------------
 
 HOSTILE = "<script>alert('x')</script>"
@@ -244,8 +258,11 @@ def _check_message(msg: EmailMessage) -> tuple[str, str]:
     assert msg["Date"] is not None and msg["Date"].datetime is not None
     assert msg["Message-ID"].endswith("@vendorcx.com>")
     assert msg.get_content_type() == "multipart/alternative"
+    # The text, then the HTML with the KPI trend's picture it shows by Content-ID.
     parts = [p.get_content_type() for p in msg.iter_parts()]
-    assert parts == ["text/plain", "text/html"]
+    assert parts == ["text/plain", "multipart/related"]
+    related = [p.get_content_type() for p in list(msg.iter_parts())[1].iter_parts()]
+    assert related == ["text/html", "image/png"]
     text = msg.get_body(("plain",))
     html = msg.get_body(("html",))
     assert text is not None and html is not None

@@ -24,7 +24,7 @@ from tests import factories
 from tests.support.processes import default_sigint, finish, read_until
 
 SME = "Priya Natarajan"
-HEADERS = (*factories.TRACKER_HEADERS, "TBT SME", "Coaching Date")
+HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("tbt_sme", "coaching_date"))
 # One title row: the header is row 2, agents from row 3. Notes K, TBT Notes L, Coaching N.
 NOTES, TBT_NOTES, COACHING, CALL_CERT = "K", "L", "N", "H"
 TODAY = date.today()
@@ -528,7 +528,7 @@ def test_an_unknown_sme_lists_the_smes(tracker: Path, tmp_path: Path) -> None:
 
 
 def test_a_step_brings_the_computed_columns_up_to_date(tmp_path: Path) -> None:
-    headers = (*HEADERS, "Escalation Stage", "Next Action", "Next Action Due")
+    headers = (*HEADERS, *factories.headers("escalation_stage", "next_action", "next_action_due"))
     rows = [agent(0, "Devon Price", **{"Escalation Stage": "Coaching due"})]
     path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=headers)
     (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")

@@ -186,7 +186,7 @@ def test_owner_file_blocks_with_busy_exit(files: tuple[Path, Path]) -> None:
 
 
 def test_config_supplies_paths_and_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    headers = ("Class", "Agent Name", "Associate Number", "Requested On")
+    headers = (*factories.headers("class", "agent_name"), "Associate Number", "Requested On")
     esp = tracker(
         tmp_path / "ESP.xlsx",
         [{"Class": "AET-1", "Agent Name": "Devon Price", "Associate Number": "E100"}],

@@ -20,6 +20,12 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from tests import factories
+from tests.support.paths import shared_dir, skip_unless_in_ci
+
+CORPUS = shared_dir() / "mail-corpus"
+needs_corpus = pytest.mark.skipif(
+    skip_unless_in_ci(CORPUS.is_dir()), reason="the shared mail corpus is not here"
+)
 
 HEADERS = factories.headers(
     "class", "agent_name", "agent_id", "email", "tbts_complete", "tbt_complete_date"
@@ -265,3 +271,47 @@ def test_an_attachment_that_cannot_be_saved_records_nothing(
     assert "the attachment of RE TBT.eml cannot be saved" in res.stderr
     assert tracker.read_bytes() == before
     assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
+
+
+def test_an_attachment_name_no_file_can_have_is_rejected_and_the_rest_recorded(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    long_name = "Leah Goldberg " + "x" * 300 + " TBT.pdf"
+    save(inbox, "a-long.eml", message("ana.ruiz@vendorcx.com", (long_name, pdf("Leah"))))
+    save(inbox, "b-good.eml", message("Devon Price <devon.price@vendorcx.com>",
+                                      ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"]
+    (rejected,) = data["rejected"]
+    assert (
+        rejected["from_email"] == "a-long.eml"
+        and "no file can have this name" in (rejected["reason"])
+    )
+    assert len(rejected["file"]) < 100  # shown shortened
+
+
+@needs_corpus
+def test_an_email_whose_attachment_is_an_email_says_so() -> None:
+    from esp_cli.mail.attachments import read_files
+    from esp_cli.services.proofs import incoming_proofs
+
+    path = CORPUS / "EmailWithMsgAttachment.msg"
+    assert read_files(path.read_bytes()).emails  # an attached e-mail, by its name
+    incoming, rejected = incoming_proofs([path], path.parent)
+    assert incoming == []
+    (why,) = rejected
+    assert "its attachments are an e-mail (" in why.reason and "with no PDF in it" in why.reason
+
+
+def test_an_eml_forwarding_an_email_with_no_pdf_says_so(inbox: Path) -> None:
+    from esp_cli.services.proofs import incoming_proofs
+
+    inner = message("devon.price@vendorcx.com")
+    inner.replace_header("Subject", "Fwd: my score")
+    outer = message("Devon Price <devon.price@vendorcx.com>")
+    outer.add_attachment(inner)
+    path = save(inbox, "fwd.eml", outer)
+    _, rejected = incoming_proofs([path], inbox)
+    assert "its attachments are an e-mail (Fwd: my score) with no PDF in it" in rejected[0].reason

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from esp_cli import system
 from esp_cli.cli import app
-from esp_cli.cli.demo import copy_sample
 from esp_cli.core.values import serial_to_datetime
+from esp_cli.services.demo import copy_sample
 from esp_cli.workbook.xlsx.patch import excel_serial
 from tests.support.packages import copy_with_parts, zip_parts
 

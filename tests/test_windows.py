@@ -33,8 +33,8 @@ from typer.testing import CliRunner
 
 from esp_cli import system
 from esp_cli.cli import app
-from esp_cli.cli.demo import PROOFS_DIR, copy_sample
 from esp_cli.errors import ExitCode
+from esp_cli.services.demo import PROOFS_DIR, copy_sample
 from esp_cli.workbook.xlsx import safety
 
 from .support import windows

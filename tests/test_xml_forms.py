@@ -32,7 +32,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.demo import copy_sample
+from esp_cli.services.demo import copy_sample
 from esp_cli.workbook.xlsx.zipio import rewrite
 from tests import factories
 from tests.support import libreoffice

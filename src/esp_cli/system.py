@@ -423,6 +423,27 @@ def is_within(inner: Path, outer: Path) -> bool:
     return a == b or b in a.parents
 
 
+def cannot_put(path: Path, *, folder: bool = False) -> str | None:
+    """Why a file (with `folder`, a folder, made with its parents if need be) cannot be put
+    at `path`, as far as can be told without writing; None when nothing stands in the way.
+    A dry run asks the same as the real run, so it never promises a save that is refused."""
+    if folder:
+        if path.exists() and not path.is_dir():
+            return "is a file, not a folder"
+        above = next((p for p in path.parents if p.exists()), None)
+        if above is not None and not above.is_dir():
+            return f"{above} is a file, not a folder"
+        return None
+    if path.is_dir():
+        return "is a folder; a file name is needed"
+    parent = path.parent
+    if not parent.exists():
+        return f"the folder {parent} does not exist"
+    if not parent.is_dir():
+        return f"{parent} is a file, not a folder"
+    return None
+
+
 # -- folders the team fills by hand ---------------------------------------------------------
 
 _SYSTEM_NAMES = frozenset({"desktop.ini", "thumbs.db", "ehthumbs.db", ".ds_store", "icon\r"})

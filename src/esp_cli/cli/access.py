@@ -8,6 +8,7 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    DATE,
     DAY_FORMS,
     AgentArg,
     ByOpt,
@@ -41,7 +42,10 @@ def access_set_command(
     spoc_called: Annotated[
         str | None,
         typer.Option(
-            "--spoc-called", help=f"The day SPOC was called ({DAY_FORMS}).", show_default=False
+            "--spoc-called",
+            metavar=DATE,
+            help=f"The day SPOC was called ({DAY_FORMS}).",
+            show_default=False,
         ),
     ] = None,
     incident: Annotated[

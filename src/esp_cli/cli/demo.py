@@ -1,10 +1,9 @@
 """esp demo: the day's work on the bundled sample, in a scratch folder.
 
-It runs the real commands, in-process, on a fresh copy of the sample and prints each one as
-the user would type it, so a newcomer sees exactly what a day with esp looks like: by
-default each step's title, its command and one line of what it did; with --verbose, every
-command's whole output. The sample ships as package data (`esp_cli/sample/`, written by
-scripts/make_fixtures.py at development time); the demo only copies it.
+It runs the real commands, in-process, on a fresh copy of the sample (services/demo.py makes
+the folder) and prints each one as the user would type it, so a newcomer sees exactly what a
+day with esp looks like: by default each step's title, its command and one line of what it
+did; with --verbose, every command's whole output.
 """
 
 from __future__ import annotations
@@ -12,12 +11,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import sys
-import tempfile
-from datetime import date, datetime, time
-from importlib.resources import files
-from importlib.resources.abc import Traversable
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -26,14 +21,11 @@ import typer
 from esp_cli.cli import load_commands
 from esp_cli.cli.base import app
 
-AS_OF = "2026-11-24"  # the sample's today (the sample builder's REFERENCE_DATE; a test checks)
-FOLDER = "{folder}"  # in a step's arguments: the demo's folder (shown as the current one)
-PROOFS_DIR = "tbt-proofs"  # the sample's folder of TBT proofs (the builder's; a test checks)
-PROOFS = f"{FOLDER}/{PROOFS_DIR}"
-SAMPLE = "sample"  # the package data folder holding the sample
-TRACKER_FILE = "ESP Tracker.xlsx"
-CONFIG_FILE = "esp.toml"
-PROOFS_RECEIVED = time(17)  # the proofs were saved on the sample's today at 5 PM
+# In a step's arguments, filled in when it runs: the demo's folder (shown as the current
+# one), the sample's today and its folder of TBT proofs (services/demo.py says which).
+FOLDER = "{folder}"
+AS_OF = "{today}"
+PROOFS = f"{FOLDER}/{{proofs}}"
 EOD_EML = f"{FOLDER}/TBT-Completion-Report-{AS_OF}.eml"
 
 # (what the step shows, the command line after `esp`). Every command gets --config.
@@ -124,8 +116,8 @@ def demo_command(
     folder: Annotated[
         Path | None,
         typer.Argument(
-            help="Folder for the sample files (default: a new temporary folder). Files esp "
-            "made there before are replaced.",
+            help="Folder for the sample files: a new or empty one, or one an earlier esp demo "
+            "made (default: a new temporary folder).",
             show_default=False,
         ),
     ] = None,
@@ -136,19 +128,21 @@ def demo_command(
 ) -> None:
     """Copy the sample trackers to a scratch folder and run the day's commands on them: each
     step's command and what it did in one line (--verbose: all its output)."""
-    target = folder or Path(tempfile.mkdtemp(prefix="esp-demo-"))
-    target.mkdir(parents=True, exist_ok=True)
-    copy_sample(target)
+    from esp_cli.services.demo import AS_OF as TODAY
+    from esp_cli.services.demo import CONFIG_FILE, PROOFS_DIR, TRACKER_FILE, demo_folder
+
+    target = demo_folder(folder)
     tracker = target / TRACKER_FILE
     config = target / CONFIG_FILE
     out = sys.stdout
     out.write(f"esp demo — sample files in {target}\n")
     out.write(
-        f"The sample's today is {date.fromisoformat(AS_OF):%a %m/%d/%Y}; the tracker is "
+        f"The sample's today is {date.fromisoformat(TODAY):%a %m/%d/%Y}; the tracker is "
         f"'{tracker.name}'.\n"
     )
     failures = 0
     for number, (title, step) in enumerate(available_steps(), start=1):
+        step = tuple(a.replace(AS_OF, TODAY).replace("{proofs}", PROOFS_DIR) for a in step)
         # Shown as typed inside the demo folder; run with the folder's real path.
         shown = " ".join(_quote(a.replace(FOLDER + "/", "")) for a in step)
         out.write(f"\n── Step {number}: {title}\n$ esp {shown}\n")
@@ -177,27 +171,6 @@ def demo_command(
         out.write("Run esp demo --verbose to see each command's whole output.\n")
     if failures:
         raise typer.Exit(1)
-
-
-def copy_sample(target: Path) -> None:
-    """Copy the packaged sample into `target`: its files replace any of the same name, and
-    its folders (self-reports, tbt-proofs) are replaced whole, so nothing stale lingers."""
-    _copy_tree(files("esp_cli") / SAMPLE, target)
-    received = datetime.combine(date.fromisoformat(AS_OF), PROOFS_RECEIVED).timestamp()
-    for proof in (target / PROOFS_DIR).iterdir():  # esp reads the received day from it
-        os.utime(proof, (received, received))
-
-
-def _copy_tree(source: Traversable, target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for item in source.iterdir():
-        path = target / item.name
-        if item.is_dir():
-            if path.exists():
-                shutil.rmtree(path)
-            _copy_tree(item, path)
-        else:
-            path.write_bytes(item.read_bytes())
 
 
 def _run(argv: list[str]) -> int:

@@ -10,6 +10,7 @@ import typer
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AGENT_HELP,
+    DATE,
     DAY_FORMS,
     AsOfOpt,
     ByOpt,
@@ -51,6 +52,7 @@ def document_command(
         str | None,
         typer.Option(
             "--date",
+            metavar=DATE,
             help=f"The day the step is delivered ({DAY_FORMS}); default the step's recorded "
             "date, else today.",
             show_default=False,

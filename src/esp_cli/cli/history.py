@@ -9,6 +9,7 @@ import typer
 from esp_cli.cli.base import app
 from esp_cli.cli.complete import complete_agent
 from esp_cli.cli.options import (
+    DATE,
     DAY_FORMS,
     ClassOpt,
     ConfigOpt,
@@ -36,6 +37,7 @@ def history_command(
         str | None,
         typer.Option(
             "--since",
+            metavar=DATE,
             help=f"Only operations on or after this day ({DAY_FORMS}).",
             show_default=False,
         ),

@@ -17,7 +17,6 @@ from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
 from esp_cli.core.rules import END_OF_DAY
 from esp_cli.errors import UsageError
 from esp_cli.render import Format, say
-from esp_cli.workbook.inputs import check_workbook
 
 TrackerOpt = Annotated[
     Path | None,
@@ -67,16 +66,26 @@ DRY_RUN_HELP = (
     "send nothing."
 )
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=DRY_RUN_HELP)]
-# How every date option says what it takes (docs/basics.md lists every form).
+# How every date option says what it takes: DATE in its usage, a few forms in its help
+# (docs/basics.md lists every form; docs/reference.md says what DATE takes, from DAY_EXAMPLES).
+DATE = "DATE"
 DAY_FORMS = "2026-11-24, 11/24, today, yesterday, monday"
+# What a DATE may be, as the reference shows it; each is a form core.dayphrase reads.
+DAY_EXAMPLES = (
+    "2026-11-24", "11/24/2026", "11/24", "today", "yesterday", "tomorrow", "monday",
+    "last monday",
+)  # fmt: skip
 DayOpt = Annotated[
     str | None,
-    typer.Option("--date", help=f"The day ({DAY_FORMS}); default today.", show_default=False),
+    typer.Option(
+        "--date", metavar=DATE, help=f"The day ({DAY_FORMS}); default today.", show_default=False
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar=DATE,
         help=f"Evaluate as of this day ({DAY_FORMS}); default today.",
         show_default=False,
     ),
@@ -165,8 +174,10 @@ def resolve_config_and_tracker(
 def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Config, Path]:
     """The esp.toml in use and the tracker (resolve_config_and_tracker), which must be a
     workbook that exists: else one line naming where its path came from."""
+    from esp_cli.services.inputs import check_tracker
+
     cfg, path, source = resolve_config_and_tracker(config, tracker)
-    check_workbook(path, "ESP Tracker", source, other=cfg.master)
+    check_tracker(path, source, master=cfg.master)
     return cfg, path
 
 

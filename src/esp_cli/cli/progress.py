@@ -9,6 +9,7 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    DATE,
     DAY_FORMS,
     ClassOpt,
     ConfigOpt,
@@ -44,6 +45,7 @@ def import_command(
         str | None,
         typer.Option(
             "--date",
+            metavar=DATE,
             help=f"Only the reports of this day ({DAY_FORMS}); default every day in the files.",
             show_default=False,
         ),

@@ -9,6 +9,7 @@ import typer
 
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
+    DATE,
     DAY_FORMS,
     AgentArg,
     ByOpt,
@@ -39,7 +40,9 @@ def record_step_command(
         str | None,
         typer.Option(
             "--date",
-            help=f"The day the step was delivered ({DAY_FORMS}); default today.",
+            metavar=DATE,
+            help=f"The day the step was delivered ({DAY_FORMS}); default the date of its "
+            "--document, else today.",
             show_default=False,
         ),
     ] = None,
@@ -66,8 +69,9 @@ def record_step_command(
         Path | None,
         typer.Option(
             "--document",
-            help="The step's Word document (.docx, as esp document makes it); the Notes line "
-            "names it.",
+            help="The step's Word document (.docx, as esp document makes it), or the PDF scan "
+            "of it signed: checked to be this agent's, this step's and this day's; the Notes "
+            "line names it.",
             show_default=False,
         ),
     ] = None,
@@ -92,7 +96,7 @@ def record_step_command(
         cfg,
         agent,
         parse_step(step),
-        parse_day(on, "--date"),
+        parse_day(on, "--date") if on is not None else None,
         by=by,
         note=note,
         cls=cls,

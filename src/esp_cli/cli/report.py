@@ -1,4 +1,5 @@
-"""esp report eod: the end-of-day TBT Completion report, on screen, in a file, as an e-mail."""
+"""esp report eod / kpi / locate: the end-of-day TBT Completion report (on screen, in a file, as
+an e-mail), the leadership KPIs of a period, and the Cannot Locate TBT cases."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
+    DATE,
+    DAY_FORMS,
     ClassOpt,
     ConfigOpt,
     DayOpt,
@@ -21,15 +24,15 @@ from esp_cli.cli.options import (
     as_of_and_now,
     config_and_tracker,
     format_option,
+    parse_day,
 )
-from esp_cli.errors import ExitCode
+from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format
-from esp_cli.render import eod as r
-from esp_cli.render import locate as lr
-from esp_cli.render.mail import say_mailed
 
 report_app = command_group(
-    "report", "Reports for leadership: the end-of-day TBT Completion report."
+    "report",
+    "Reports for leadership: the end-of-day TBT Completion report, the KPIs and their trend; "
+    "and the Cannot Locate TBT cases for the learning contacts.",
 )
 
 
@@ -53,7 +56,13 @@ MsgOpt = Annotated[
 ]
 
 
-ReportFormatOpt = Annotated[Format | None, format_option(*r.REPORT_FORMATS, show_default=False)]
+# The formats of a report: table for people, md/html/text for pasting and mail, json/csv
+# for scripts (render.eod writes each); the Cannot Locate cases: table and json.
+REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json, Format.csv)
+LOCATE_FORMATS = (Format.table, Format.json)
+KPI_FORMATS = (Format.table, Format.json, Format.csv)
+
+ReportFormatOpt = Annotated[Format | None, format_option(*REPORT_FORMATS, show_default=False)]
 
 
 @report_app.command("eod")
@@ -80,25 +89,104 @@ def eod_command(
     escalation steps due, who did not self-report, and the outstanding agents. With --class
     or --sme, the report for those agents only (its title says so). With --eml, --msg or
     --send alone, nothing is printed unless --format or --out is given."""
+    from esp_cli.render import check_out
+    from esp_cli.render import eod as r
+    from esp_cli.render import kpi as kr
     from esp_cli.render.busy import working
+    from esp_cli.render.mail import say_mailed
     from esp_cli.services.eod import eod_report
     from esp_cli.services.mailing import deliver, prepare
 
     cfg, tracker_file = config_and_tracker(config, tracker)
     when, now = as_of_and_now(day, "--date")
+    if out is not None:
+        check_out(out)  # refused before any work, with --dry-run too
     # The e-mail's settings fail before anything is written (--out, a draft).
     mailing = prepare(cfg, eml=eml, msg=msg, send=send, dry_run=dry_run)
     with working(f"Counting {tracker_file.name}"):
-        report = eod_report(tracker_file, cfg, when, now, cls=cls, sme=sme)
+        report = eod_report(
+            tracker_file, cfg, when, now, cls=cls, sme=sme, kpis=mailing is not None
+        )
     r.say_problems(report, verbose)
+    shown = False
     if fmt is not None or out is not None or mailing is None:
-        r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
+        shown = r.show(report, cfg.access_values, fmt or Format.table, out, dry_run=dry_run)
     if mailing is not None:
-        compose = partial(r.letter, report, cfg.access_values)
+        top = None
+        if report.kpi is not None:
+            kr.say_findings(report.kpi, verbose, no_clock=False)
+            top = kr.mail_section(report.kpi)
+        compose = partial(r.letter, report, cfg.access_values, top=top)
         mailed = deliver(mailing, cfg, compose, report.tracker)
-        say_mailed(mailed, show=True)
+        say_mailed(mailed, data_on_stdout=shown)
         if mailed.refused:
             raise typer.Exit(int(ExitCode.FINDINGS))  # sent, but not to everyone
+
+
+@report_app.command("kpi")
+def kpi_command(
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar=DATE,
+            help=f"The period's first day ({DAY_FORMS}); default: the 10 business days up to --to.",
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar=DATE,
+            help=f"The period's last day ({DAY_FORMS}); default today.",
+            show_default=False,
+        ),
+    ] = None,
+    cls: ClassOpt = None,
+    sme: SmeOpt = None,
+    fmt: Annotated[Format | None, format_option(*KPI_FORMATS, show_default=False)] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help="Save the KPIs, the trend with an Excel line chart of it and what each "
+            "figure means as a new workbook FILE (.xlsx).",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: VerboseOpt = False,
+    tracker: TrackerOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Leadership KPIs for a period (default: the 10 business days up to today), per class
+    and for all: completion rate, open and behind target, on-time rate and business days
+    to complete (median, 90th percentile), ladder steps due by step, SPOC cases open, and
+    the trend each business day. With --xlsx alone, nothing is printed unless --format is
+    given."""
+    from esp_cli.render import kpi as kr
+    from esp_cli.render.busy import working
+    from esp_cli.services.inputs import check_new_workbook
+    from esp_cli.services.kpi import kpi_report
+
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    last = parse_day(end, "--to")
+    first = parse_day(start, "--from") if start is not None else None
+    if first is not None and first > last:
+        raise UsageError(
+            f"--from {first:%Y-%m-%d} is after --to {last:%Y-%m-%d}.",
+            fix="give --from on or before --to (or leave --from out for the 10 business days "
+            "up to --to).",
+        )
+    if xlsx is not None:
+        check_new_workbook(xlsx, "--xlsx", tracker_file, cfg.master)
+    with working(f"Counting {tracker_file.name}"):
+        report = kpi_report(tracker_file, cfg, last, first, cls=cls, sme=sme)
+    kr.say_findings(report, verbose)
+    if fmt is not None or xlsx is None:
+        kr.show(report, fmt or Format.table)
+    if xlsx is not None:
+        kr.write_xlsx(report, xlsx)
 
 
 @report_app.command("locate")
@@ -116,13 +204,14 @@ def locate_command(
     msg: MsgOpt = None,
     send: SendOpt = False,
     dry_run: DryRunOpt = False,
-    fmt: Annotated[Format, format_option(*lr.LOCATE_FORMATS)] = Format.table,
+    fmt: Annotated[Format, format_option(*LOCATE_FORMATS)] = Format.table,
     tracker: TrackerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
     learning_contacts): agent, class, course searched and screenshots; Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
+    from esp_cli.render import locate as lr
     from esp_cli.services.locate import locate_cases
     from esp_cli.services.mailing import prepare
 

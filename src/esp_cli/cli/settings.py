@@ -10,7 +10,7 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import ConfigOpt, TrackerOpt, config_for
-from esp_cli.config import TRACKER_ENV, set_user_name, user_config_path
+from esp_cli.config import TRACKER_ENV, find_config, set_user_name, user_config_path
 from esp_cli.errors import ConfigError, NoSignerError
 from esp_cli.render import say
 
@@ -86,4 +86,21 @@ def config_templates_command(
         + (f" ({kept} already there, kept)" if kept else "")
         + f". Placeholders: {', '.join(PLACEHOLDERS)}."
     )
-    say(f"To use them, add to esp.toml:\n[documents]\ntemplates = '{folder.resolve()}'")
+    toml = find_config()
+    say(f"To use them, add to {toml or 'esp.toml'}:\n{templates_setting(folder, toml)}")
+
+
+def templates_setting(folder: Path, toml: Path | None) -> str:
+    """The lines of esp.toml that name `folder`: relative to that esp.toml's folder when it
+    can be (esp.toml is shared, and each teammate's synced folder has its own path), with
+    forward slashes, quoted as TOML (a folder named Jordan's tpl is a valid string)."""
+    import os
+
+    import tomlkit
+
+    base = (toml.parent if toml is not None else Path.cwd()).resolve()
+    try:
+        shown = Path(os.path.relpath(folder.resolve(), base)).as_posix()
+    except ValueError:  # another drive (Windows): only the whole path names it
+        shown = folder.resolve().as_posix()
+    return tomlkit.dumps({"documents": {"templates": shown}}).strip()

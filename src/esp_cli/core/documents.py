@@ -20,13 +20,15 @@ Nothing here reads a file or knows about the command line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from esp_cli.core.advice import first_name
 from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.names import name_in_file, name_key
 from esp_cli.core.rules import ACTION_LABELS, LADDER, ActionKind, Step
 from esp_cli.core.shape import as_json, exported
 from esp_cli.errors import ConfigError, EspError
@@ -65,6 +67,8 @@ PLACEHOLDERS: dict[str, str] = {
     "tbts": "'Complete' or 'Not complete' (All TBTs Complete?)",
     "tbt_hours": "the TBT Hours so far (may be empty)",
     "access_issue": "the Citrix TBT Access issue (may be empty: no issue)",
+    "not_complete": "what is not complete, in a sentence: 'Call Certs and TBTs', 'Call Certs' "
+    "or 'TBTs'",
     "missing": "what is still missing, a list of lines (Call Cert, TBTs with TBT Hours, "
     "the access issue)",
     "step": "the step this document delivers: 'Documented coaching', 'Written CAP', ...",
@@ -205,6 +209,22 @@ def _hours(hours: float | None) -> str:
     return f"{hours:g}"
 
 
+class Lines(list[Any]):
+    """A list placeholder (missing, delivered, ahead): looped over line by line, and read
+    as text where a template prints it whole (`{{ missing }}`), never as Python's `[...]`."""
+
+    def __str__(self) -> str:
+        return "; ".join(str(item) for item in self)
+
+
+class DatedLine(dict[str, str]):
+    """A step of delivered or ahead: `.step` and `.date` in a template, and as text
+    'Written CAP Friday 11/27/2026' where it is printed whole (`{{ ahead[0] }}`)."""
+
+    def __str__(self) -> str:
+        return f"{self['step']} {self['date']}"
+
+
 def values(doc: StepDocument) -> dict[str, Any]:
     """Every placeholder's value for `doc` (a missing fact as None)."""
     dates = doc.dates
@@ -222,16 +242,27 @@ def values(doc: StepDocument) -> dict[str, Any]:
         "tbts": "Complete" if doc.tbts_complete else "Not complete",
         "tbt_hours": _hours(doc.tbt_hours),
         "access_issue": doc.access_issue or "",
-        "missing": doc.missing,
+        "not_complete": _not_complete(doc),
+        "missing": Lines(doc.missing),
         "step": heading(doc.step),
         "step_date": fmt_long(doc.on),
-        "delivered": [{"step": heading(d.step), "date": fmt_long(d.day)} for d in doc.delivered],
-        "ahead": [{"step": heading(d.step), "date": fmt_long(d.day)} for d in doc.ahead],
+        "delivered": Lines(_dated(d) for d in doc.delivered),
+        "ahead": Lines(_dated(d) for d in doc.ahead),
         "deliverer": " ".join(doc.deliverer.split()) or None,
     }
     for step, key in _STEP_DATE_KEYS.items():
         out[key] = fmt_long(dates[step.value])
     return out
+
+
+def _not_complete(doc: StepDocument) -> str:
+    if doc.call_cert_complete:
+        return "TBTs"
+    return "Call Certs" if doc.tbts_complete else "Call Certs and TBTs"
+
+
+def _dated(d: DatedStep) -> DatedLine:
+    return DatedLine(step=heading(d.step), date=fmt_long(d.day))
 
 
 def filled(doc: StepDocument, used: Iterable[str]) -> dict[str, Any]:
@@ -244,6 +275,85 @@ def filled(doc: StepDocument, used: Iterable[str]) -> dict[str, Any]:
         if value is None or (isinstance(value, str) and not value.strip()):
             raise MissingFactError(key, doc.step, doc.agent_name or "the agent")
     return found
+
+
+# -- which document a file is -----------------------------------------------------------------
+
+# A document esp made says whose, which step's and which day's it is in a core property
+# (Word keeps it through edits; it is not shown): what record-step --document checks first.
+STAMP = "esp document"
+_HEADINGS = {heading(s).casefold(): s for s in LADDER}
+# esp's name for a step's document: '2026-11-25 Kayla Brooks - Documented coaching', the
+# Agent ID in brackets after a name two agents share; a signed scan may add words after
+# the step ('... - Written CAP signed').
+_FILE_NAME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2}) (.+?) - (" + "|".join(map(re.escape, _HEADINGS)) + r")\b",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"^(.*\S) \(([^()]+)\)$")
+
+
+class Identity(NamedTuple):
+    """Whose, which step's and which day's document a file says it is: from esp's stamp
+    (name and Agent ID), or from esp's file name (the name as the file holds it)."""
+
+    step: Step
+    day: date
+    name: str
+    agent_id: str
+
+
+def stamp(doc: StepDocument) -> str:
+    """The core property a document esp makes carries (see read_stamp)."""
+    name = " ".join(doc.agent_name.split())
+    agent_id = doc.agent_id.strip()
+    return f"{STAMP}; step={doc.step.value}; date={doc.on:%Y-%m-%d}; id={agent_id}; name={name}"
+
+
+def read_stamp(text: str | None) -> Identity | None:
+    """The document's identity from its stamp; None when it has none (made by hand)."""
+    if not text or not text.startswith(STAMP + ";"):
+        return None
+    fields = {
+        key.strip(): value.strip()
+        for key, _, value in (p.partition("=") for p in text[len(STAMP) + 1 :].split(";", 3))
+    }
+    try:
+        return Identity(
+            Step(fields["step"].strip()),
+            date.fromisoformat(fields["date"].strip()),
+            fields.get("name", ""),
+            fields.get("id", "").strip(),
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+def read_file_name(stem: str) -> Identity | None:
+    """The document's identity from a name esp gives it ('2026-11-25 Ana Lopez (E10315) -
+    Documented coaching', any extension taken off); None for another name."""
+    found = _FILE_NAME.match(" ".join(stem.split()))
+    if found is None:
+        return None
+    try:
+        day = date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
+    name, agent_id = found[4], ""
+    tagged = _TAG.match(name)
+    if tagged is not None:
+        name, agent_id = tagged[1], tagged[2].strip()
+    return Identity(_HEADINGS[found[5].casefold()], day, name, agent_id)
+
+
+def names_agent(identity: Identity, name: str, agent_id: str) -> bool:
+    """Is the document `identity` says this agent's? The Agent ID when both have one, else
+    the name (as a file name holds it, cut when long)."""
+    if identity.agent_id and agent_id.strip():
+        return identity.agent_id.casefold() == agent_id.strip().casefold()
+    # A long name is cut the same way in every file name: compare the names as cut.
+    held = name_in_file(identity.name.rstrip("…")).rstrip("…")
+    return name_key(held) == name_key(name_in_file(name).rstrip("…"))
 
 
 # -- the e-mail that hands the document over ---------------------------------------------------

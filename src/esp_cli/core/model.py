@@ -210,12 +210,24 @@ class Signer:
 @dataclass(frozen=True)
 class Letter:
     """A message's words: its subject, its body as plain text and as HTML (the two say the
-    same), and the name a copy of it saved as a file takes."""
+    same), the name a copy of it saved as a file takes, and the pictures the HTML shows."""
 
     subject: str
     text: str
     html: str
     stem: str  # 'TBT Completion Report 2026-11-24': a saved copy is '<stem>.eml'
+    images: tuple[InlineImage, ...] = ()
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """A picture shown inside the HTML (`<img src="cid:{cid}">`), sent with the message: a
+    linked or `data:` image is dropped or blocked by Outlook and Gmail."""
+
+    cid: str  # the Content-ID, without its angle brackets
+    data: bytes
+    subtype: str  # image/<subtype>
+    filename: str
 
 
 @dataclass(frozen=True)

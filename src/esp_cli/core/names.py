@@ -93,11 +93,19 @@ MAX_NAME_IN_FILE = 60
 _UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
-def file_stem(day: date, agent: str, what: str) -> str:
-    """'2026-11-24 Ana Lopez - SPOC steps': the name (without its extension) of a file esp
-    makes for an agent, characters Windows refuses left out and a very long name cut."""
+def name_in_file(agent: str) -> str:
+    """The agent's name as a file name holds it: characters Windows refuses left out, a very
+    long name cut (two agents may share it: see file_stem's `tag`)."""
     name = " ".join(_UNSAFE_FILE_CHARS.sub(" ", agent).split()) or "agent"
     if len(name) > MAX_NAME_IN_FILE:
         # A name pasted with a note after it must not make a name no system accepts.
         name = name[:MAX_NAME_IN_FILE].rstrip(" .") + "…"
-    return f"{day:%Y-%m-%d} {name} - {what}"
+    return name
+
+
+def file_stem(day: date, agent: str, what: str, tag: str = "") -> str:
+    """'2026-11-24 Ana Lopez - SPOC steps': the name (without its extension) of a file esp
+    makes for an agent; `tag` (the Agent ID) tells apart two agents whose names would make
+    the same file name: '2026-11-24 Ana Lopez (E10315) - Documented coaching'."""
+    tidy = " ".join(_UNSAFE_FILE_CHARS.sub(" ", tag).split())
+    return f"{day:%Y-%m-%d} {name_in_file(agent)}{f' ({tidy})' if tidy else ''} - {what}"

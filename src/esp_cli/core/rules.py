@@ -384,6 +384,24 @@ def done_by(flag: object, when: object, today: date) -> bool:
     return flag is True and not (isinstance(when, date) and when > today)
 
 
+def complete_from(facts: AgentFacts) -> date | None:
+    """The first day the agent is complete when a day is replayed (done_by, for both flags):
+    the later of the two completion dates; date.min when a yes has no date (complete on
+    every day: nothing says when it became true); None when the two are not both yes."""
+    if facts.call_cert_complete is not True or facts.tbts_complete is not True:
+        return None
+    dates = [d for d in (facts.call_cert_date, facts.tbt_complete_date) if d is not None]
+    return max(dates, default=date.min)
+
+
+def clock_start(facts: AgentFacts, cal: BusinessCalendar) -> date | None:
+    """Clock day 0: the first business day on or after a readable ESP Start Date (None
+    without one)."""
+    if facts.esp_start is None or "esp_start" in facts.unreadable:
+        return None
+    return cal.first_business_day_on_or_after(facts.esp_start)
+
+
 def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
     """The facts as they stood on `today`: a SPOC Called Date or completion date after it is
     not recorded yet (and its "Complete?" not yes yet), with one line saying so for each.
@@ -481,12 +499,9 @@ def evaluate(
         and facts.call_cert_complete is True
         and facts.tbts_complete is True
     )
-    start_known = facts.esp_start is not None and "esp_start" not in facts.unreadable
-    clock_start = target = None
-    if start_known:
-        assert facts.esp_start is not None
-        clock_start = cal.first_business_day_on_or_after(facts.esp_start)
-        target = cal.clock_day(clock_start, TARGET_CLOCK_DAY)
+    start = clock_start(facts, cal)
+    start_known = start is not None
+    target = None if start is None else cal.clock_day(start, TARGET_CLOCK_DAY)
 
     if complete or completion_unreadable:
         # A complete agent has no further actions; one whose completion cannot be read
@@ -498,7 +513,7 @@ def evaluate(
             evaluable=complete,
             reason=completion_unreadable,
             stage=Stage.COMPLETE if complete else Stage.NOT_EVALUATED,
-            clock_start=clock_start,
+            clock_start=start,
             target_date=target,
             behind_target=False,
             pending_step=None,
@@ -530,8 +545,8 @@ def evaluate(
     if reason is not None:
         found.add(ActionKind.NOT_EVALUATED, today, f"escalation not evaluated: {reason}")
     else:
-        assert clock_start is not None
-        ladder = _ladder(facts, clock_start, today, cal)
+        assert start is not None
+        ladder = _ladder(facts, start, today, cal)
         if ladder.pending is not None and ladder.due is not None:
             overdue = cal.elapsed(ladder.due, today)
             found.add(ActionKind(ladder.pending.value), ladder.due, _step_detail(ladder))
@@ -546,8 +561,8 @@ def evaluate(
         complete=False,
         evaluable=reason is None,
         reason=reason,
-        stage=_stage(today, clock_start, behind, ladder),
-        clock_start=clock_start,
+        stage=_stage(today, start, behind, ladder),
+        clock_start=start,
         target_date=target,
         behind_target=behind,
         pending_step=ladder.pending if ladder else None,

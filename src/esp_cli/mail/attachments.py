@@ -11,6 +11,7 @@ attached to a message forwarded as an attachment are found too.
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -42,6 +43,7 @@ class MailFiles:
     sender: str  # the SMTP address, lower case; '' when the message has none (a draft)
     sent: datetime | None  # sent (else received); None when the message says neither
     files: tuple[Attached, ...]
+    emails: tuple[str, ...] = ()  # the e-mails attached to it (forwarded), by name or subject
 
     def day(self, tz: tzinfo | None) -> date | None:
         """The team's calendar day it was sent (None when unknown)."""
@@ -52,8 +54,8 @@ def read_files(data: bytes) -> MailFiles:
     """The files attached to an e-mail file, told by its content; UnreadableMail says why
     it cannot be read (not an e-mail, damaged, encrypted)."""
     if is_msg(data):
-        name, addr, when, files = msg_files(data)
-        return MailFiles(name, addr, when, tuple(Attached(n, d) for n, d in files))
+        name, addr, when, files, emails = msg_files(data)
+        return MailFiles(name, addr, when, tuple(Attached(n, d) for n, d in files), tuple(emails))
     return _eml_files(data)
 
 
@@ -70,7 +72,21 @@ def _eml_files(data: bytes) -> MailFiles:
             f"encrypted ({msg.get_content_type()}); ask the agent to send it without encrypting",
         )
     name, addr = sender_of(msg)
-    return MailFiles(name, addr.strip().lower(), sent_time(msg), tuple(_attached(msg)))
+    return MailFiles(
+        name, addr.strip().lower(), sent_time(msg), tuple(_attached(msg)), _emails(msg)
+    )
+
+
+def _emails(msg: EmailMessage) -> tuple[str, ...]:
+    """The e-mails attached to `msg` (forwarded as an attachment), by subject or file name."""
+    out = []
+    for part in msg.walk():
+        if part.get_content_type() != "message/rfc822":
+            continue
+        inner = part.get_payload(0) if part.is_multipart() else None
+        subject = inner.get("subject", "") if isinstance(inner, email.message.Message) else ""
+        out.append(" ".join(decode_words(str(subject or part.get_filename() or "")).split()))
+    return tuple(out)
 
 
 def _attached(msg: EmailMessage) -> list[Attached]:

@@ -338,9 +338,10 @@ def _attachment_name(reader: Any, storage: int) -> str:
     return ""
 
 
-def _files_in(reader: Any, storage: int, depth: int) -> list[tuple[str, bytes]]:
+def _files_in(reader: Any, storage: int, depth: int, emails: list[str]) -> list[tuple[str, bytes]]:
     """The files attached in `storage` (a message), and those of the messages attached to
-    it (an e-mail forwarded as an attachment), a few levels deep."""
+    it (an e-mail forwarded as an attachment), a few levels deep; each attached message's
+    name goes in `emails` (said when it holds no file esp wants)."""
     out: list[tuple[str, bytes]] = []
     for child in reader.iter_children(storage):
         if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
@@ -352,15 +353,19 @@ def _files_in(reader: Any, storage: int, depth: int) -> list[tuple[str, bytes]]:
         inner = reader.find_child_by_name(
             child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
         )
-        if inner is not None and inner.is_storage() and depth < _MAX_DEPTH:
-            out += _files_in(reader, inner.stream_id, depth + 1)
+        if inner is not None and inner.is_storage():
+            emails.append(_attachment_name(reader, child.stream_id))
+            if depth < _MAX_DEPTH:
+                out += _files_in(reader, inner.stream_id, depth + 1, emails)
     return out
 
 
-def msg_files(data: bytes) -> tuple[str, str, datetime | None, list[tuple[str, bytes]]]:
+def msg_files(
+    data: bytes,
+) -> tuple[str, str, datetime | None, list[tuple[str, bytes]], list[str]]:
     """An Outlook .msg's (sender name, SMTP address, time sent or received, [(file name,
-    bytes)] of every file attached, in order); UnreadableMail when it is not a message esp
-    can read (damaged, encrypted)."""
+    bytes)] of every file attached, in order, [the name of every e-mail attached]);
+    UnreadableMail when it is not a message esp can read (damaged, encrypted)."""
     from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
 
     props = _properties(data)
@@ -375,9 +380,10 @@ def msg_files(data: bytes) -> tuple[str, str, datetime | None, list[tuple[str, b
     except (CFBError, ValueError, IndexError, struct.error) as exc:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     try:
-        files = _files_in(reader, reader.get_entry(ROOT_STREAM_ID).stream_id, 0)
+        emails: list[str] = []
+        files = _files_in(reader, reader.get_entry(ROOT_STREAM_ID).stream_id, 0, emails)
     except (CFBError, ValueError, IndexError, struct.error) as exc:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:
         reader.close()
-    return name, addr.lower(), when, files
+    return name, addr.lower(), when, files, emails

@@ -33,8 +33,8 @@ from typing import Any, NoReturn
 from esp_cli.config import Config
 from esp_cli.core.addresses import address_spec, recipient, split_addresses
 from esp_cli.core.model import Letter, MailReport
-from esp_cli.errors import ConfigError, EspError, InputFileError, WriteFailedError
-from esp_cli.system import write_file_atomically
+from esp_cli.errors import ConfigError, EspError, InputFileError, UsageError, WriteFailedError
+from esp_cli.system import cannot_put, write_file_atomically
 
 PASSWORD_ENV = "ESP_SMTP_PASSWORD"
 DEFAULT_PORT = 587
@@ -134,7 +134,9 @@ def signoff(config: Config, env: Envelope) -> str:
 
 
 def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
-    """multipart/alternative: the plain text first, the HTML last (the one clients prefer)."""
+    """multipart/alternative: the plain text first, the HTML last (the one clients prefer);
+    with pictures, the HTML is a multipart/related of the HTML and each picture, inline,
+    found by its Content-ID — the form Outlook, Gmail and Apple Mail show in place."""
     msg = EmailMessage(policy=SMTP)
     msg["Subject"] = letter.subject
     msg["From"] = env.sender
@@ -147,6 +149,18 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
     msg["MIME-Version"] = "1.0"
     msg.set_content(letter.text, subtype="plain", charset="utf-8")
     msg.add_alternative(letter.html, subtype="html", charset="utf-8")
+    if letter.images:
+        html = msg.get_body(("html",))
+        assert html is not None
+        for image in letter.images:
+            html.add_related(
+                image.data,
+                maintype="image",
+                subtype=image.subtype,
+                cid=f"<{image.cid}>",
+                filename=image.filename,
+                disposition="inline",
+            )
     return msg
 
 
@@ -163,22 +177,58 @@ MSGFLAG_HASATTACH = 0x10
 MESSAGE_FLAGS = 0x0E07
 CLIENT_SUBMIT_TIME = 0x0039
 DELIVERY_TIME = 0x0E06
+# An inline picture, as Outlook itself saves one: its Content-ID (no angle brackets, as
+# cid: URLs name it), hidden from the attachment list, referenced by the HTML body, and
+# rendered nowhere in an RTF body (position -1).
+ATTACH_CONTENT_ID = 0x3712
+ATTACHMENT_HIDDEN = 0x7FFE
+ATTACH_FLAGS = 0x3714
+ATT_MHTML_REF = 0x4
+RENDERING_POSITION = 0x370B
 
 
 def draft_msg_bytes(msg: EmailMessage) -> bytes:
     """The message as an Outlook .msg draft (classic Outlook cannot open an .eml as one):
-    the same recipients, subject, text and HTML bodies and attachments, flagged unsent
-    and with no sent or received time, so Outlook opens it ready to edit and send."""
+    the same recipients, subject, text and HTML bodies and attachments — a picture the HTML
+    shows by its Content-ID as an inline, hidden attachment — flagged unsent and with no
+    sent or received time, so Outlook opens it ready to edit and send."""
     from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
 
     draft = MapiMessage.from_email_message(msg)
     draft.message_class = "IPM.Note"
     for pid in (CLIENT_SUBMIT_TIME, DELIVERY_TIME):
         draft.properties.remove(pid)
-    flags = MSGFLAG_READ | MSGFLAG_UNSENT | (MSGFLAG_HASATTACH if draft.attachments else 0)
+    shown = bool(draft.attachments)
+    for part in _inline_parts(msg):
+        cid = str(part["Content-ID"]).strip().removeprefix("<").removesuffix(">")
+        payload = part.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        name = part.get_filename() or f"{cid}.{part.get_content_subtype()}"
+        inline = draft.add_attachment(
+            name, payload, mime_type=part.get_content_type(), content_id=cid
+        )
+        inline.set_property(ATTACHMENT_HIDDEN, PropertyTypeCode.PTYP_BOOLEAN, True)
+        inline.set_property(ATTACH_FLAGS, PropertyTypeCode.PTYP_INTEGER32, ATT_MHTML_REF)
+        inline.set_property(RENDERING_POSITION, PropertyTypeCode.PTYP_INTEGER32, -1)
+    flags = MSGFLAG_READ | MSGFLAG_UNSENT | (MSGFLAG_HASATTACH if shown else 0)
     draft.set_property(MESSAGE_FLAGS, PropertyTypeCode.PTYP_INTEGER32, flags)
     data: bytes = draft.to_bytes()
     return data
+
+
+def _inline_parts(msg: EmailMessage) -> list[EmailMessage]:
+    """The pictures of the message's multipart/related HTML, found by Content-ID (the
+    .msg writer takes only the message's attachments, not these)."""
+    return [
+        part
+        for related in msg.walk()
+        if related.get_content_type() == "multipart/related"
+        for part in related.iter_parts()
+        if isinstance(part, EmailMessage)
+        and part["Content-ID"]
+        and not part.is_multipart()
+        and part.get_content_maintype() != "text"
+    ]
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -190,6 +240,16 @@ def write_atomic(path: Path, data: bytes) -> Path:
             f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
         ) from exc
     return path
+
+
+def check_target(path: Path, option: str, *, folder: bool = False) -> None:
+    """Refuse, before any work and with a dry run too, a file (with `folder`, a folder) named
+    by `option` that cannot be saved where it says: a folder for a file, a file for a folder,
+    a folder that does not exist."""
+    why = cannot_put(path, folder=folder)
+    if why is not None:
+        want = "a folder (a new one is made)" if folder else "a file name in an existing folder"
+        raise UsageError(f"{option} {path}: {why}.", fix=f"give {option} {want}.")
 
 
 def fallback_path(tracker: Path, stem: str) -> Path:
@@ -593,9 +653,27 @@ def outbox(
     send: bool = False,
     dry_run: bool = False,
 ) -> Outbox:
-    """The Outbox the options ask for; [smtp] is checked now when sending is asked, so a
-    bad setting fails before anything is written."""
+    """The Outbox the options ask for; the drafts' files, and [smtp] when sending is asked,
+    are checked now (with a dry run too), so a bad one fails before anything is written."""
+    for option, path in (("--eml", eml), ("--msg", msg)):
+        if path is not None:
+            check_target(path, option)
     return Outbox(eml, msg, server(config) if send else None, dry_run)
+
+
+def shown(message: EmailMessage) -> str:
+    """The message as a dry run prints it: headers and text parts as they are, a picture
+    or any other binary part as one line saying what it is (not pages of base64)."""
+    copy_ = copy.deepcopy(message)
+    for part in copy_.walk():
+        if part.is_multipart() or part.get_content_maintype() == "text":
+            continue
+        data = part.get_payload(decode=True)
+        size = len(data) if isinstance(data, bytes) else 0
+        del part["Content-Transfer-Encoding"]
+        part.set_payload(f"[{part.get_content_type()}, {size:,} bytes: not shown]\n")
+        part["Content-Transfer-Encoding"] = "7bit"
+    return copy_.as_string(policy=copy_.policy.clone(linesep="\n"))
 
 
 def post(
@@ -613,7 +691,7 @@ def post(
         server=box.server.name if box.server is not None else None,
         dry_run=box.dry_run,
         # What a dry run shows instead (a report's screenshots are not read twice otherwise).
-        text=message.as_string(policy=message.policy.clone(linesep="\n")) if box.dry_run else "",
+        text=shown(message) if box.dry_run else "",
     )
     if box.dry_run:
         return done

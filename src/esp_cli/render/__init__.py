@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.core.shape import PLAIN, SHAPE, Shape
-from esp_cli.errors import WriteFailedError, printable
+from esp_cli.errors import UsageError, WriteFailedError, printable
 from esp_cli.render import busy, style
-from esp_cli.system import can_encode, stand_in, write_file_atomically
+from esp_cli.system import can_encode, cannot_put, stand_in, write_file_atomically
 
 
 class Format(StrEnum):
@@ -160,9 +160,15 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def json_text(obj: Any) -> str:
+    """A result as JSON, the one spelling every command's --format json uses, on stdout and
+    in a file (--out) alike."""
+    return json.dumps(plain(obj), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_json(obj: Any) -> None:
     busy.pause()
-    sys.stdout.write(json.dumps(plain(obj), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(obj))
 
 
 def csv_safe(value: Any) -> str:
@@ -176,16 +182,33 @@ def csv_safe(value: Any) -> str:
     return text
 
 
-def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
-    """A CSV table of `columns`: each row a record (as its JSON object) or a mapping."""
+def csv_text(rows: Iterable[Any], columns: Sequence[str]) -> str:
+    """A CSV table of `columns`: each row a record (as its JSON object) or a mapping; on
+    stdout and in a file (--out) alike."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         data = row if isinstance(row, Mapping) else plain(row)
         writer.writerow([csv_safe(data.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
+    text = csv_text(rows, columns)
     busy.pause()
-    sys.stdout.write(buf.getvalue())
+    sys.stdout.write(text)
+
+
+def check_out(path: Path, option: str = "--out") -> None:
+    """Refuse a file to write the output to that cannot be written where it says (a folder,
+    a folder that does not exist), with a dry run as without (mail/outgoing.check_target
+    says the same of drafts)."""
+    why = cannot_put(path)
+    if why is not None:
+        raise UsageError(
+            f"{option} {path}: {why}.", fix=f"give {option} a file name in an existing folder."
+        )
 
 
 def write_out(path: Path, text: str) -> None:

@@ -65,9 +65,17 @@ def tell(result: DocumentResult) -> None:
     """What people should know, on stderr: findings, what was not made and why, where the
     documents are, what was recorded."""
     say_findings(result.findings, verbose=False, verbose_flag=None)
+    for warning in result.template_warnings:
+        say(f"warning: {warning}")
     for made in result.already_made:
         where = f": {made.file}" if made.file else ""
-        say(f"already made: {made.agent.name} ({made.agent.cls}, {heading(made.step)}){where}")
+        recorded = "; its step recorded with it" if made.note else ""
+        if made.note and result.dry_run:
+            recorded = "; its step would be recorded with it"
+        say(
+            f"already made: {made.agent.name} ({made.agent.cls}, {heading(made.step)}){where}"
+            + recorded
+        )
     for refused in result.refused:
         say(
             f"not made: {refused.agent.name} ({refused.agent.cls}, {heading(refused.step)}): "

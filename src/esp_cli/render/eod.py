@@ -1,30 +1,30 @@
 """The end-of-day report as JSON-ready data, CSV rows, plain text, Markdown and HTML (pure).
 
 The HTML is for Outlook (Windows, whose Word engine ignores most CSS; the web; phones): a
-table-based single column, inline styles only, no scripts, images or external assets; the
-bar chart is table cells with a background colour and a width. Every value from the tracker
+table-based single column, inline styles only, no scripts or external assets; the bar
+chart is table cells with a background colour and a width. The e-mail's one picture (the
+KPI trend) is sent inside the message and shown by its Content-ID. Every value from the tracker
 is HTML-escaped. Data problems (an agent the rules cannot evaluate, and why) are not in it:
 they go to the team on stderr; the mail says only how many agents are being checked.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from esp_cli.core.model import Letter
+from esp_cli.core.model import InlineImage, Letter
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import (
     Format,
-    csv_safe,
+    csv_text,
+    json_text,
     plain,
     print_table,
     say,
@@ -66,6 +66,16 @@ OUTSTANDING_HEADERS = ["Agent", "Class", "Missing", "Pending action", "Due", "La
 BAR_CELLS = 20  # the chart's width in cells: 5 % a cell
 BAR_DONE = "#2e7d32"
 BAR_LEFT = "#e0e0e0"
+
+
+@dataclass(frozen=True)
+class MailSection:
+    """A block the e-mail shows after its headline (the leadership KPIs): its plain-text
+    lines, its HTML rows (text_row, heading_row...) and the pictures those show."""
+
+    text: tuple[str, ...]
+    html: tuple[str, ...]
+    images: tuple[InlineImage, ...] = ()
 
 
 def subject(day: date, scope: str | None = None) -> str:
@@ -172,11 +182,14 @@ def render_text(
     *,
     greeting: str | None = None,
     signoff: str | None = None,
+    top: MailSection | None = None,
 ) -> str:
     """The plain-text part: reads well in a terminal and in a mail client without HTML."""
     title = subject(report.day, report.scope)
     out = [*greeting.splitlines(), ""] if greeting else []
     out += [title, "=" * len(title), "", headline(report), ""]
+    if top is not None:
+        out += [*top.text, ""]
     out += _text_table(SUMMARY_HEADERS, [summary_row(c) for c in [*report.classes, report.totals]])
     out += ["", "Access issues (outstanding agents)"]
     out += [f"  {k}: {n}" for k, n in access_lines(report, known_access)] or ["  none"]
@@ -411,6 +424,7 @@ def render_html(
     *,
     greeting: str | None = None,
     signoff: str | None = None,
+    top: MailSection | None = None,
 ) -> str:
     """A complete HTML document for Outlook (Windows, web, phones) and any other client."""
     access = access_lines(report, known_access)
@@ -421,6 +435,7 @@ def render_html(
     parts += [
         text_row(subject(report.day, report.scope), _TITLE),
         text_row(headline(report)),
+        *(top.html if top is not None else ()),
         heading_row("Completion by class"),
         text_row(
             '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
@@ -487,22 +502,12 @@ def mail_document(title: str, rows: Sequence[str]) -> str:
     )
 
 
-# The formats of a report: table for people, md/html/text for pasting and mail, json/csv
-# for scripts.
-REPORT_FORMATS = (Format.table, Format.md, Format.html, Format.text, Format.json, Format.csv)
-
-
 def as_text(report: EodReport, known_access: Sequence[str], fmt: Format) -> str:
     """The report as text in `fmt` (table: the plain-text layout, for files)."""
     if fmt is Format.json:
-        return json.dumps(plain(report), indent=2, ensure_ascii=False) + "\n"
+        return json_text(report)
     if fmt is Format.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for row in csv_rows(report):
-            writer.writerow([csv_safe(row.get(c)) for c in CSV_COLUMNS])
-        return buf.getvalue()
+        return csv_text(csv_rows(report), CSV_COLUMNS)
     if fmt is Format.md:
         return render_markdown(report, known_access)
     if fmt is Format.html:
@@ -515,14 +520,17 @@ def letter(
     known_access: Sequence[str],
     greeting: str | None = None,
     signoff: str | None = None,
+    *,
+    top: MailSection | None = None,
 ) -> Letter:
-    """The report as an e-mail's words: the subject, the text and the HTML part."""
-    words = {"greeting": greeting, "signoff": signoff}
+    """The report as an e-mail's words: the subject, the text and the HTML part (with
+    `top`, a section after the headline: the leadership KPIs, and their picture)."""
     return Letter(
         subject(report.day, report.scope),
-        render_text(report, known_access, **words),
-        render_html(report, known_access, **words),
+        render_text(report, known_access, greeting=greeting, signoff=signoff, top=top),
+        render_html(report, known_access, greeting=greeting, signoff=signoff, top=top),
         stem=f"{SUBJECT_PREFIX} {report.day:%Y-%m-%d}",
+        images=top.images if top is not None else (),
     )
 
 
@@ -549,19 +557,21 @@ def show(
     out: Path | None = None,
     *,
     dry_run: bool = False,
-) -> None:
+) -> bool:
     """The report in `fmt`: on stdout, or in the file `out` (with `dry_run`, on stdout
-    instead, saying what would be written)."""
+    instead, saying what would be written). True when it went to stdout."""
     if out is not None and not dry_run:
         write_out(out, as_text(report, known_access, fmt))
         say(f"Wrote the {fmt.value} report to {out}.")
-    elif out is not None:
+        return False
+    if out is not None:
         sys.stdout.write(as_text(report, known_access, fmt))
         say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
     elif fmt is Format.table:
         print_report(report, known_access)
     else:
         sys.stdout.write(as_text(report, known_access, fmt))
+    return True
 
 
 def print_report(report: EodReport, known_access: Sequence[str]) -> None:

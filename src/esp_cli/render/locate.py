@@ -88,12 +88,9 @@ def letter(
     )
 
 
-LOCATE_FORMATS = (Format.table, Format.json)
-
-
 def render(result: LocateResult, fmt: Format, *, mail_asked: bool = False) -> None:
     if result.mail is not None:
-        say_mailed(result.mail)
+        say_mailed(result.mail, data_on_stdout=True)  # the cases, as a table or JSON
     elif mail_asked:
         say("No open Cannot Locate TBT cases: no e-mail made.")
     for finding in result.findings:

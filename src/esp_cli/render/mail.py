@@ -9,11 +9,12 @@ from esp_cli.core.model import MailReport
 from esp_cli.render import say
 
 
-def say_mailed(done: MailReport, *, show: bool = False) -> None:
-    """Each draft saved and the send, or with a dry run what would be (and with `show`,
-    the message itself on stdout)."""
+def say_mailed(done: MailReport, *, data_on_stdout: bool) -> None:
+    """Each draft saved and the send, or with a dry run what would be. A dry run shows the
+    message itself on stdout, unless the command printed its data there (`data_on_stdout`):
+    stdout holds one thing, so `--format json` stays JSON and a report stays the report."""
     if done.dry_run:
-        if show:
+        if not data_on_stdout:
             sys.stdout.write(done.text)
         if done.eml is not None:
             say(f"Dry run: would save the e-mail as {done.eml}; nothing was saved.")

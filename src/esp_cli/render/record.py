@@ -18,6 +18,11 @@ def render(result: RecordResult, fmt: Format) -> None:
             f"({result.not_a_business_day}): the {label} is recorded on it as given (--date "
             "another day if that is not when it was delivered)."
         )
+    if result.document_scan:
+        say(
+            f"{result.document}: a scan, checked by its file name only (whose, which step's, "
+            "which day's); esp reads no text in a PDF."
+        )
     if result.early_reason is not None and result.due is not None:
         say(f"Recorded early: the {label} was due {fmt_day(result.due)} ({result.early_reason}).")
     if not result.date_written:

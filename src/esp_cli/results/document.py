@@ -50,6 +50,8 @@ class NotMade:
     file: Path | None = field(default=None, metadata=as_json(omit_none=True))
     # The placeholder whose fact is missing.
     missing: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # --record and the document already made: the Notes line recorded with it, naming it.
+    note: str | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass
@@ -64,6 +66,8 @@ class DocumentResult:
     findings: list[Finding] = field(metadata=as_json(hidden=True))
     write: WriteReport = field(metadata=as_json(flat=True))
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
+    # .docx files in the templates folder that no step reads (named otherwise), said.
+    template_warnings: list[str] = field(default_factory=list)
 
     @property
     def dry_run(self) -> bool:

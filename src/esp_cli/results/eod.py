@@ -11,6 +11,7 @@ from pathlib import Path
 from esp_cli.core.model import Finding
 from esp_cli.core.rules import ACTION_ORDER
 from esp_cli.core.shape import as_json, exported
+from esp_cli.results.kpi import KpiReport
 
 
 @dataclass
@@ -108,6 +109,8 @@ class EodReport:
     scope: str | None = field(
         default=None, metadata=as_json(omit_none=True, none_if_empty=True, after="date")
     )
+    # The leadership KPIs of the 10 business days up to the date, for the e-mail's top.
+    kpi: KpiReport | None = field(default=None, metadata=as_json(hidden=True))
 
 
 def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:

@@ -33,6 +33,8 @@ class RecordResult:
     early_reason: str | None = field(default=None, metadata=as_json(after="early"))
     # The step's document (--document), named in the Notes line.
     document: str | None = field(default=None, metadata=as_json(after="note"))
+    # The document is a PDF scan: checked by its file name only (agent, step, date).
+    document_scan: bool = field(default=False, metadata=as_json(after="document"))
     # Why the date is not a business day ("a Saturday", "Thanksgiving Day").
     not_a_business_day: str | None = field(
         default=None, metadata=as_json(after="date", omit_none=True)

@@ -2,5 +2,6 @@
 
 A command's module does the work: it reads the tracker, states its plan (writing through
 the write session) and returns a result. The shared ones: agents.py (finding an agent),
-facts.py (a row as the rules take it), notes.py (note lines), mailing.py (the e-mail a
-command makes), holidays.py (the holiday cache)."""
+inputs.py (the tracker a command is given, checked first), facts.py (a row as the rules
+take it), notes.py (note lines), mailing.py (the e-mail a command makes), holidays.py (the
+holiday cache)."""

@@ -342,6 +342,9 @@ def _start(
         run.sender = mail.checked_sender(config)
     if delivery is Delivery.SEND:
         run.server = mail.server(config)  # a bad [smtp] fails before anything is made
+    if delivery is Delivery.DRAFT:
+        assert out is not None
+        mail.check_target(out, "--out", folder=True)  # with a dry run too
     if delivery is Delivery.DRAFT and not run.dry_run:
         assert out is not None
         try:

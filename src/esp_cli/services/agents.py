@@ -85,6 +85,16 @@ def class_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def scope_words(cls: str | None, sme_name: str | None) -> str | None:
+    """Whose agents a report covers, for its title: "class AET-1109, TBT SME Keisha Grant";
+    None for every agent."""
+    parts = [
+        f"class {' '.join(cls.split())}" if cls else "",
+        f"TBT SME {sme_name}" if sme_name else "",
+    ]
+    return ", ".join(p for p in parts if p) or None
+
+
 def _exact(rows: Sequence[Row], query: str) -> list[Row]:
     """Rows the query names exactly, trying the most specific identifiers first."""
     wanted_id, wanted_mail, wanted_name = id_key(query), email_key(query), name_key(query)

@@ -29,8 +29,10 @@ Choices made where the issue is silent:
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -53,15 +55,18 @@ from esp_cli.core.documents import (
     ladder_dates,
 )
 from esp_cli.core.model import Letter, Signer
-from esp_cli.core.names import file_stem
+from esp_cli.core.names import file_stem, name_in_file, name_key
 from esp_cli.core.notes import NoteKind
-from esp_cli.core.rules import LADDER, Evaluation, Step, evaluate, fmt_day
+from esp_cli.core.rules import LADDER, Evaluation, Step, evaluate, fmt_day, step_due
 from esp_cli.errors import (
     ConfigError,
+    EarlyStepError,
     EspError,
+    InputFileError,
     StepOrderError,
     UnsafeWriteError,
     UsageError,
+    WorkbookBusyError,
     WriteFailedError,
 )
 from esp_cli.mail import outgoing as mail
@@ -71,7 +76,7 @@ from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_age
 from esp_cli.services.escalations import COMPUTED_KEYS
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import cell_text, refuse_future
-from esp_cli.services.record import check_step, plan_step
+from esp_cli.services.record import check_document, check_step, plan_step, read_document
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
 from esp_cli.system import write_file_atomically
@@ -103,12 +108,26 @@ def built_in_template(step: Step) -> bytes:
     return resources.files("esp_cli").joinpath("templates", docs.TEMPLATE_FILES[step]).read_bytes()
 
 
-def _environment() -> Any:
+def _environment(*, escaped: bool = True) -> Any:
     """Jinja as the documents use it: a value esp does not have is an error, never a blank
-    (StrictUndefined), and values are escaped for the document's XML."""
+    (StrictUndefined), and values are escaped for the document's XML (`escaped`; not in
+    its properties, plain text that python-docx escapes itself)."""
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(undefined=StrictUndefined, autoescape=True)
+    return Environment(undefined=StrictUndefined, autoescape=escaped)
+
+
+@functools.cache
+def _template_class() -> Any:
+    """docxtpl's DocxTemplate, its properties (title, author, ...) filled in as plain text:
+    XML-escaped once, by python-docx, not twice ('O&#39;Connor' in File › Info)."""
+    from docxtpl import DocxTemplate
+
+    class Template(DocxTemplate):  # type: ignore[misc]
+        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            super().render_properties(context, _environment(escaped=False))
+
+    return Template
 
 
 def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -> StepTemplate:
@@ -140,7 +159,8 @@ def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -
         ) from exc
     checked = StepTemplate(step, data, source, check_placeholders(names, source))
     if trial:
-        fill(checked, docs.values(_example(step)), "esp")
+        example = _example(step)
+        fill(checked, docs.values(example), "esp", docs.stamp(example))
     return checked
 
 
@@ -169,12 +189,44 @@ def load_templates(config: Config, steps: Sequence[Step]) -> dict[Step, StepTemp
     return out
 
 
-def fill(template: StepTemplate, values: dict[str, Any], deliverer: str) -> bytes:
-    """The document: the template with `values` filled in, as the bytes of a .docx."""
-    from docxtpl import DocxTemplate
+def stray_templates(config: Config, used: dict[Step, StepTemplate]) -> list[str]:
+    """What to say of the .docx files in the templates folder whose name is no step's: a
+    template saved as 'Written CAP.docx' is never read, its step uses the built-in one."""
+    folder = config.document_templates
+    if folder is None or not folder.is_dir():
+        return []
+    from esp_cli.services.record import parse_step
+
+    files = docs.TEMPLATE_FILES
+    said = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name.casefold()):
+        if path.suffix.lower() != DOCX or path.name.startswith("~$") or path.name in files.values():
+            continue
+        try:
+            step = parse_step(path.stem)
+        except UsageError:
+            said.append(
+                f"{path}: no step's template (esp reads {', '.join(files.values())}): not used."
+            )
+            continue
+        wanted = folder / files[step]
+        if wanted.is_file() and path.samefile(wanted):
+            continue  # a folder that ignores case (Windows): it is the one read
+        source = used[step].source if step in used else "built-in"
+        shown = "the built-in one" if source == "built-in" else source
+        said.append(
+            f"{path}: not read; the {docs.in_text(step)}'s template is {wanted.name} (this run "
+            f"used {shown}): rename it {wanted.name} to use it."
+        )
+    return said
+
+
+def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: str) -> bytes:
+    """The document: the template with `values` filled in, as the bytes of a .docx that
+    carries `stamp` (whose, which step's and which day's it is: docs.read_stamp)."""
     from jinja2 import UndefinedError
 
-    document = DocxTemplate(io.BytesIO(template.data))
+    document = _template_class()(io.BytesIO(template.data))
     try:
         document.render(values, _environment())
     except UndefinedError as exc:
@@ -187,6 +239,7 @@ def fill(template: StepTemplate, values: dict[str, Any], deliverer: str) -> byte
     props.created = props.modified = datetime.now().replace(microsecond=0)
     props.last_modified_by = deliverer
     props.revision = 1
+    props.identifier = stamp
     out = io.BytesIO()
     document.save(out)
     # A filled template leaves cycles of XML objects behind; esp collects rarely (cli.main),
@@ -271,6 +324,10 @@ class _Run:
     already: list[NotMade] = field(default_factory=list)
     refused: list[NotMade] = field(default_factory=list)
     smes_without_address: list[str] = field(default_factory=list)
+    template_warnings: list[str] = field(default_factory=list)
+    # How many agents of the tracker have each name as a file name holds it (name_key).
+    names_in_files: Counter[str] = field(default_factory=Counter)
+    taken: set[str] = field(default_factory=set)  # the file names of this run, folded
 
     def paths(self, stem: str) -> list[Path]:
         return [self.out / f"{stem}{DOCX}", *(self.out / f"{stem}.{k}" for k in self.drafts)]
@@ -306,6 +363,7 @@ def _start(
         dry_run=dry_run,
         note=note,
     )
+    mail.check_target(out, "--out", folder=True)  # with a dry run too
     if run.drafts:
         run.sender = mail.checked_sender(config)  # a bad setting fails before any work
         run.addresses = sme_addresses(config)
@@ -332,7 +390,16 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
             f"{row.label()}: the escalation ladder cannot be evaluated ({ev.reason}).",
             fix="fill in the agent's ESP Start Date (and correct any unreadable step date).",
         )
-    check_step(row, step, on, run.cal)
+    try:
+        check_step(row, step, on, run.cal)
+    except EarlyStepError as exc:
+        due = step_due(facts_from_row(row), step, run.cal)
+        raise EarlyStepError(
+            exc.message,
+            fix=(f"give --date {due:%Y-%m-%d} or later, or " if due else "")
+            + f'record it early first (esp record-step "{row.label()}" {step.value} --date '
+            f"{on:%Y-%m-%d} --early --reason 'why'), then make its document.",
+        ) from exc
     facts = facts_from_row(row)
     recorded = {s: d for s in LADDER if (d := facts.step_date(s)) is not None}
     delivered, ahead = ladder_dates(recorded, step, on, run.cal)
@@ -366,6 +433,62 @@ def _address(row: Row) -> tuple[str, ...] | None:
     return tuple(found) if found else None
 
 
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a name the system refuses (too long) does not, and writing
+    it says why."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _stem(run: _Run, s: WriteSession, row: Row, step: Step, on: date) -> str:
+    """The document's file name (without its extension): the agent's name, and their Agent
+    ID (else row) when another agent of the tracker has a name that makes the same file
+    name (namesakes, long names the same once cut), so every agent has a name of their own
+    in every run; never one already taken in this run."""
+    if not run.names_in_files:
+        run.names_in_files.update(
+            name_key(name_in_file(r.name)) for r in s.table.rows() if r.has_identity
+        )
+    tag = ""
+    if run.names_in_files[name_key(name_in_file(row.name))] > 1:
+        agent_id = row.text("agent_id").strip() if "agent_id" not in row.unreadable else ""
+        tag = agent_id or f"row {row.row}"
+    stem = base = file_stem(on, row.name, heading(step), tag)
+    n = 2
+    while stem.casefold() in run.taken:
+        stem = f"{base} ({n})"
+        n += 1
+    run.taken.add(stem.casefold())
+    return stem
+
+
+def _record_made(
+    run: _Run, s: WriteSession, wanted: _Candidate, docx: Path, *, strict: bool
+) -> None:
+    """--record, and the step's document is already there (made earlier, a run stopped
+    before the tracker was written): its step recorded naming it, once it is checked to be
+    this agent's, this step's and this day's; never made again."""
+    row, step, on = wanted.row, wanted.step, wanted.on
+    ref = row.ref()
+    try:
+        check_document(read_document(docx), row, step, on, on)
+        _facts(row, step, on, run)  # the ladder allows it
+        cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
+        planned = plan_step(
+            s, row, step, on, writer=run.signer.name, config=run.config, cal=run.cal,
+            moment=datetime.now(), note=run.note, document=docx.name,
+        )  # fmt: skip
+    except (InputFileError, StepOrderError, UnsafeWriteError) as exc:
+        if strict:
+            raise
+        run.refused.append(NotMade(ref, step, exc.message, file=docx))
+        return None
+    run.already.append(NotMade(ref, step, "already made", file=docx, note=planned.line))
+    return None
+
+
 @dataclass(frozen=True)
 class _Made:
     """A document filled in and its step planned, waiting to be saved with the others."""
@@ -391,10 +514,12 @@ def _make(
     error instead."""
     row, step, on = wanted.row, wanted.step, wanted.on
     ref = row.ref()
-    stem = file_stem(on, ref.name, heading(step))
-    paths = run.paths(stem)
-    there = next((p for p in paths if p.exists()), None)
+    paths = run.paths(_stem(run, s, row, step, on))
+    there = next((p for p in paths if _exists(p)), None)
     if there is not None:
+        if run.record and paths[0].is_file():
+            _record_made(run, s, wanted, paths[0], strict=strict)
+            return None
         if strict:
             raise WriteFailedError(
                 f"{there}: already there; esp never writes over a file.",
@@ -402,6 +527,7 @@ def _make(
             )
         run.already.append(NotMade(ref, step, "already made", file=there))
         return None
+    stem = paths[0].stem
     try:
         facts = _facts(row, step, on, run)
         values = filled(facts, templates[step].names)
@@ -428,7 +554,7 @@ def _make(
         to = found
         cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
-    data = fill(templates[step], values, run.signer.name)
+    data = fill(templates[step], values, run.signer.name, docs.stamp(facts))
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:
@@ -483,16 +609,20 @@ def _told_if_not_recorded(run: _Run) -> Iterator[None]:
         saved = [d for d in run.made if d.file.exists()] if run.record and not run.dry_run else []
         if not saved:
             raise
+        # The Agent ID names one agent where two share a name.
         commands = "; ".join(
-            f'esp record-step "{d.agent.name}" {d.step.value} --date {d.on:%Y-%m-%d} '
-            f'--document "{d.file}"' + (f' --class "{d.agent.cls}"' if d.agent.cls else "")
+            f'esp record-step "{d.agent.agent_id or d.agent.name}" {d.step.value} '
+            f'--document "{d.file}"'
+            + (f' --class "{d.agent.cls}"' if d.agent.cls and not d.agent.agent_id else "")
             for d in saved
         )
         names = ", ".join(d.file.name for d in saved)
+        when = " once the workbook is free" if isinstance(exc, WorkbookBusyError) else ""
         raise type(exc)(
             f"Saved {len(saved)} document(s) — {names} — but their steps were not recorded: "
             f"{exc.message}",
-            fix=f"record them (once the workbook is free): {commands}.",
+            fix=f"record them{when}: run the same esp document command with --record again "
+            f"(it records the documents already made), or {commands}.",
         ) from exc
 
 
@@ -516,6 +646,7 @@ def _result(run: _Run, s: WriteSession, on: date) -> DocumentResult:
         already_made=run.already,
         refused=run.refused,
         smes_without_address=run.smes_without_address,
+        template_warnings=run.template_warnings,
         recorded=run.record,
         findings=list(s.table.findings),
         # Without --record the tracker is only read: the run is a dry run when asked to be.
@@ -547,6 +678,7 @@ def document_one(
     if record and on is not None:
         refuse_future(on, today, "a step is recorded once it is delivered")
     templates = load_templates(config, [step])
+    run.template_warnings = stray_templates(config, templates)
     with (
         _told_if_not_recorded(run),
         write_session(
@@ -597,7 +729,9 @@ def document_due(
     """A document for every agent (of `cls`; of the TBT SME `sme`) whose pending step is due
     on `on`; none for an agent whose step is recorded, nor over a document already made."""
     if record:
-        refuse_future(on, today or date.today(), "a step is recorded once it is delivered")
+        refuse_future(
+            on, today or date.today(), "a step is recorded once it is delivered", "--as-of"
+        )
     run = _start(config, by=by, out=out, drafts=drafts, record=record, dry_run=dry_run, note=None)
     with (
         _told_if_not_recorded(run),
@@ -609,6 +743,7 @@ def document_due(
         rows, _ = agents_for(s.table, cls, sme)
         wanted = due_steps(rows, on, run)
         templates = load_templates(config, [c.step for c in wanted])
+        run.template_warnings = stray_templates(config, templates)
         smes = class_smes(s.table.rows())
         made = [_make(run, s, templates, smes, c, strict=False) for c in wanted]
         _save(run, s, [m for m in made if m is not None])

@@ -33,17 +33,20 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
+from esp_cli.core.kpi import default_period
 from esp_cli.core.model import access_category
 from esp_cli.core.notes import NoteKind, latest
 from esp_cli.core.rules import ActionKind, done_by
 from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
 from esp_cli.results.escalations import AgentStatus
-from esp_cli.services.agents import RowFinder, agents_for, class_key
+from esp_cli.results.kpi import KpiReport
+from esp_cli.services.agents import RowFinder, agents_for, class_key, scope_words
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
 from esp_cli.services.escalations import evaluate_rows, todo_lists
 from esp_cli.services.facts import calendar_from
+from esp_cli.services.kpi import kpis_of
 from esp_cli.services.progress import MISSING_KEYS, missing_in
 from esp_cli.workbook import history
 from esp_cli.workbook.tracker import Row, Table, read_table
@@ -124,9 +127,11 @@ def eod_report(
     *,
     cls: str | None = None,
     sme: str | None = None,
+    kpis: bool = False,
 ) -> EodReport:
     """The report for `day` (for the agents of a class and/or a TBT SME when given), the
-    Call Cert timebox measured at `now`."""
+    Call Cert timebox measured at `now`; with `kpis`, the leadership KPIs of the 10
+    business days up to `day` too (the e-mail's top section)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
@@ -199,6 +204,11 @@ def eod_report(
     for summary in ordered:
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
+    scope = scope_words(cls, sme_name)
+    kpi = None
+    if kpis:
+        start, _ = default_period(cal, day)
+        kpi = KpiReport.of(table.path, kpis_of(table, rows, config, cal, start, day), [], scope)
     return EodReport(
         tracker=table.path,
         day=day,
@@ -208,13 +218,6 @@ def eod_report(
         not_reported=[(m.agent.name, m.agent.cls) for m in missing.missing],
         findings=list(table.findings),
         problems=problems,
-        scope=", ".join(
-            part
-            for part in (
-                f"class {' '.join(cls.split())}" if cls else "",
-                f"TBT SME {sme_name}" if sme_name else "",
-            )
-            if part
-        )
-        or None,
+        scope=scope,
+        kpi=kpi,
     )

@@ -25,12 +25,13 @@ from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Sheet
 
 
-def refuse_future(on: date, today: date, what: str) -> None:
-    """A note or a step records what happened; a date after today is a typo."""
+def refuse_future(on: date, today: date, what: str, option: str = "--date") -> None:
+    """A note or a step records what happened; a date after today is a typo. `option` is
+    the command's option that gave the day (the fix names it)."""
     if on > today:
         raise UsageError(
             f"{fmt(on)} is in the future: {what}.",
-            fix="leave out --date (today), or give the day it happened.",
+            fix=f"leave out {option} (today), or give the day it happened.",
         )
 
 

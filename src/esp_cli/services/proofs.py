@@ -22,6 +22,7 @@ tracker does not know, none at all), never used to guess whose proof it is.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -54,6 +55,9 @@ PDF_EOF = b"%%EOF"
 # (trailing blank lines, a stray byte from a mail client): the PDF spec's 1024 bytes.
 PDF_SLACK = 1024
 SUFFIX = " TBT.pdf"
+# The longest file name every system takes (255 UTF-16 units on Windows, 255 bytes on Linux
+# and macOS: the safe bound for both).
+MAX_FILE_NAME = 255
 MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
 NEVER_OVER = "esp never saves over another file: compare the two and keep one"
 TRACKING_FILE = "TBT Tracking Sheet.xlsx"
@@ -366,8 +370,11 @@ def _from_mail(
         return [], [Rejected(path.name, f"an e-mail esp cannot read: {exc}")]
     pdfs = [a for a in found.files if a.name.lower().endswith(".pdf") or not a.name]
     if not pdfs:
-        others = ", ".join(a.name or "(no name)" for a in found.files)
-        what = f"its attachments are {others}" if others else "it has no attachment"
+        names = [a.name or "(no name)" for a in found.files]
+        names += [f"an e-mail ({e})" if e else "an e-mail" for e in found.emails]
+        others = ", ".join(names)
+        with_none = " with no PDF in it" if found.emails and not found.files else ""
+        what = f"its attachments are {others}{with_none}" if others else "it has no attachment"
         why = f"an e-mail with no PDF attached ({what}): the agent's 'First Last TBT.pdf' is"
         return [], [Rejected(path.name, f"{why} what to send")]
     received = found.day(tz) or _received(path, tz)
@@ -382,11 +389,21 @@ def _from_mail(
             rejected.append(Rejected("(a PDF with no file name)", why, mail=path.name))
             continue
         there = folder / attached.name
-        if there.exists():
-            if there.is_file() and there.read_bytes() == attached.data:
-                continue  # saved by an earlier run: the file in the folder is the proof
-            why = f"a different '{attached.name}' is already in the folder; {NEVER_OVER}"
-            rejected.append(Rejected(attached.name, why, mail=path.name))
+        try:
+            if len(attached.name) > MAX_FILE_NAME:
+                raise OSError(errno.ENAMETOOLONG, "File name too long")
+            if there.exists():
+                if there.is_file() and there.read_bytes() == attached.data:
+                    continue  # saved by an earlier run: the file in the folder is the proof
+                why = f"a different '{attached.name}' is already in the folder; {NEVER_OVER}"
+                rejected.append(Rejected(attached.name, why, mail=path.name))
+                continue
+        except OSError as exc:  # a name no file can have (too long), on any system
+            why = (
+                f"badly named: no file can have this name ({exc.strerror or exc}); "
+                "name it 'First Last TBT.pdf'"
+            )
+            rejected.append(Rejected(_shortened(attached.name), why, mail=path.name))
             continue
         incoming.append(
             Incoming(
@@ -400,6 +417,11 @@ def _from_mail(
             )
         )
     return incoming, rejected
+
+
+def _shortened(name: str, most: int = 80) -> str:
+    """A name as short as a person reads it in a list: its start, '…', and its end."""
+    return name if len(name) <= most else f"{name[: most - 21]}…{name[-20:]}"
 
 
 def incoming_proofs(

@@ -19,6 +19,15 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.documents import (
+    Identity,
+    heading,
+    in_text,
+    names_agent,
+    read_file_name,
+    read_stamp,
+)
+from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.rules import (
     LADDER,
@@ -38,7 +47,8 @@ from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
-from esp_cli.services.word import word_problem
+from esp_cli.services.proofs import pdf_problem
+from esp_cli.services.word import word_problem, word_text
 from esp_cli.workbook.session import WriteSession, write_session
 from esp_cli.workbook.tracker import Row
 
@@ -106,29 +116,105 @@ def note_line(
     return format_line(NoteKind.NOTES, on, by, body)
 
 
-def check_document(path: Path) -> str:
-    """The name of a step's document given with --document, once it is checked to be a
-    Word document (.docx) that exists: the Notes line names it."""
+@dataclass(frozen=True)
+class GivenDocument:
+    """A step's document given with --document, read: whose, which step's and which day's
+    it says it is (esp's stamp in a .docx it made, else esp's file name), and its text."""
+
+    path: Path
+    identity: Identity | None
+    scan: bool  # a PDF (the signed scan): checked by its file name only
+    text: str = ""  # a .docx's text
+
+
+def read_document(path: Path) -> GivenDocument:
+    """The step's document given with --document, checked to be one: a Word document
+    (.docx) filled in, or a PDF (the signed scan of it)."""
     if not path.is_file():
         raise InputFileError(
             f"{path}: no such file." if not path.exists() else f"{path}: not a file.",
-            fix="give the .docx the step was delivered with (esp document makes one).",
+            fix="give the .docx the step was delivered with (esp document makes one), or the "
+            "PDF scan of it signed.",
         )
-    if path.suffix.lower() != ".docx":
+    kind = path.suffix.lower()
+    if kind not in (".docx", ".pdf"):
         raise InputFileError(
-            f"{path}: not a Word document (.docx).",
-            fix="give the .docx the step was delivered with (save it as .docx in Word).",
+            f"{path}: not a Word document (.docx) nor a PDF scan of one.",
+            fix="give the .docx the step was delivered with (esp document makes one), or the "
+            "PDF scan of it signed.",
         )
     try:
-        problem = word_problem(path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    named = read_file_name(path.stem)
+    if kind == ".pdf":
+        problem = pdf_problem(data)
+        if problem is not None:
+            raise InputFileError(
+                f"{path}: named .pdf but {problem}.", fix="scan or save it again as a PDF."
+            )
+        return GivenDocument(path, named, scan=True)
+    problem = word_problem(data)
     if problem is not None:
         raise InputFileError(
             f"{path}: named .docx but not a Word document ({problem}).",
             fix="open it in Word and save it as a Word Document (.docx).",
         )
-    return path.name
+    text, stamp = word_text(data)
+    if "{{" in text or "{%" in text:
+        raise InputFileError(
+            f"{path}: a template, not filled in (it still holds {{{{ placeholders }}}}).",
+            fix="give the step's document esp document made from it.",
+        )
+    return GivenDocument(path, read_stamp(stamp) or named, scan=False, text=text)
+
+
+def check_document(doc: GivenDocument, row: Row, step: Step, on: date | None, today: date) -> date:
+    """The day to record `step` on with `doc`: its own date (`on`, when given, must be the
+    same). Refused (InputFileError) when it is another agent's, another step's or another
+    day's; a scan is checked by its file name, a .docx made by hand names the agent."""
+    path, found = doc.path.name, doc.identity
+    agent_id = row.text("agent_id") if "agent_id" not in row.unreadable else ""
+    if found is None:
+        if doc.scan:
+            day = on or today
+            raise InputFileError(
+                f"{path}: a scan is checked by its file name, and this one does not say whose, "
+                "which step's and which day's document it is.",
+                fix=f"rename it as esp names the document, with any words after it: "
+                f"'{file_stem(day, row.name, heading(step))} signed.pdf'.",
+            )
+        words = " ".join(doc.text.split()).casefold()
+        ids = [t for t in (agent_id, row.text("n_number")) if t.strip()]
+        if " ".join(row.name.split()).casefold() not in words and not any(
+            t.strip().casefold() in words for t in ids
+        ):
+            raise InputFileError(
+                f"{path}: does not name {row.label()} (nor their Agent ID): not their document.",
+                fix=f"give {row.label()}'s {in_text(step)} document (esp document makes it).",
+            )
+        return on or today
+    if not names_agent(found, row.name, agent_id):
+        whose = found.name + (f" ({found.agent_id})" if found.agent_id else "")
+        raise InputFileError(
+            f"{path}: the document of {whose}, not of {row.label()}.",
+            fix=f"give {row.label()}'s {in_text(step)} document (esp document makes it).",
+        )
+    if found.step is not step:
+        raise InputFileError(
+            f"{path}: a {heading(found.step)} document, not the {step.label}'s.",
+            fix=f"record the {found.step.value} step with it, or give the {in_text(step)} "
+            "document.",
+        )
+    if on is not None and on != found.day:
+        raise InputFileError(
+            f"{path}: the document is dated {fmt(found.day)}, not {fmt(on)}: the step is "
+            "recorded on the day its document says.",
+            fix=f"leave out --date (or give --date {found.day:%Y-%m-%d}), or make the "
+            f"document of {fmt(on)} with esp document.",
+        )
+    return found.day
 
 
 def early_reason(early: bool, reason: str | None) -> str | None:
@@ -223,7 +309,7 @@ def record_step(
     config: Config,
     query: str,
     step: Step,
-    on: date,
+    on: date | None,
     *,
     by: str | None = None,
     note: str | None = None,
@@ -233,34 +319,41 @@ def record_step(
     early: str | None = None,
     document: Path | None = None,
 ) -> RecordResult:
-    """Record `step` for the agent `query` names, delivered on `on` by `by`. A step before
-    its due date is refused, unless `early` gives the reason (it goes in the note);
-    `document`, the step's .docx, is named in the Notes line."""
+    """Record `step` for the agent `query` names, delivered on `on` (else the date of its
+    `document`, else today) by `by`. A step before its due date is refused, unless `early`
+    gives the reason (it goes in the note); `document`, the step's .docx (or the signed
+    scan), is checked to be this agent's, this step's and this day's, and named in the
+    Notes line."""
     moment = now or datetime.now()
-    refuse_future(on, moment.date(), "a step is recorded once it is delivered")
-    document_name = check_document(document) if document is not None else None
+    if on is not None:
+        refuse_future(on, moment.date(), "a step is recorded once it is delivered")
+    given = read_document(document) if document is not None else None
     signer = config.who_signs(by)
     writer = signer.name
     cal = calendar_from(config)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
         row = find_agent(s.table, query, cls)
+        day = on or moment.date()
+        if given is not None:
+            day = check_document(given, row, step, on, moment.date())
+            refuse_future(day, moment.date(), "a step is recorded once it is delivered")
         done = plan_step(
             s,
             row,
             step,
-            on,
+            day,
             writer=writer,
             config=config,
             cal=cal,
             moment=moment,
             note=note,
             early=early,
-            document=document_name,
+            document=given.path.name if given is not None else None,
         )
     return RecordResult(
         agent=row.ref(),
         step=step,
-        on=on,
+        on=day,
         by=writer,
         note_line=done.line,
         date_written=done.date_written,
@@ -270,8 +363,9 @@ def record_step(
         signed_by=signer,
         due=done.due,
         early_reason=done.early_reason,
-        document=document_name,
-        not_a_business_day=cal.why_closed(on),
+        document=given.path.name if given is not None else None,
+        not_a_business_day=cal.why_closed(day),
+        document_scan=given is not None and given.scan,
     )
 
 

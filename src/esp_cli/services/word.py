@@ -23,3 +23,21 @@ def word_problem(data: bytes) -> str | None:
             return "another kind of Office file, not a Word document"
         return text
     return None
+
+
+def word_text(data: bytes) -> tuple[str, str]:
+    """(every paragraph, table cell, header and footer of a Word document, its core
+    `identifier` property: esp's stamp on a document it made). `data` is one word_problem
+    found none in."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    for section in doc.sections:
+        parts += [p.text for p in section.header.paragraphs]
+        parts += [p.text for p in section.footer.paragraphs]
+    props = doc.core_properties
+    parts.append(props.title or "")
+    return "\n".join(parts), props.identifier or ""

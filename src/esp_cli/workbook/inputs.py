@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from esp_cli.errors import InputFileError
+from esp_cli.errors import InputFileError, UsageError
 
 LOCK_PREFIX = "~$"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".csv", ".ods")
@@ -92,3 +92,26 @@ def check_not_lock_file(path: Path, role: str, source: str) -> None:
         f"is open, not the {role}.",
         fix=f"give {give} with {source} (names starting with ~$ are never workbooks).",
     )
+
+
+def check_new_workbook(path: Path, option: str, *keep: Path | None) -> None:
+    """Refuse, before any work, an output workbook (`option`, e.g. --xlsx) that could not be
+    opened in Excel as one (not .xlsx), whose folder does not exist, or that is one of the
+    workbooks `keep` (the tracker, the Master): a report never replaces the team's file."""
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(
+            f"{option} {path}: a new workbook's name must end in .xlsx.",
+            fix=f"give {option} a file name such as 'KPIs.xlsx'.",
+        )
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"{option} {path}: the folder {path.parent} does not exist.",
+            fix=f"give {option} a file in an existing folder.",
+        )
+    for other in keep:
+        if other is not None and (path.exists() or path.is_symlink()) and _same(path, other):
+            raise UsageError(
+                f"{option} {path} is the workbook the figures are read from; esp never "
+                "replaces it.",
+                fix=f"give {option} a new file name, such as 'KPIs.xlsx'.",
+            )

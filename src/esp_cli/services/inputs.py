@@ -1,0 +1,17 @@
+"""The tracker a command is given, checked before any work: it must be a workbook that
+exists, else one line naming the option or setting its path came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from esp_cli.workbook.inputs import check_new_workbook, check_workbook
+
+__all__ = ["check_new_workbook", "check_tracker"]
+
+
+def check_tracker(path: Path, source: str, master: Path | None = None) -> None:
+    """Refuse a tracker that is missing or is Excel's lock file, naming `source` (--tracker,
+    ESP_TRACKER or [tracker] path) and any workbook of a similar name beside it (never the
+    Master N Number Tracker `master`)."""
+    check_workbook(path, "ESP Tracker", source, other=master)

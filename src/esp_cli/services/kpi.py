@@ -1,0 +1,65 @@
+"""esp report kpi: the leadership KPIs of a period, computed from the tracker.
+
+The workbook is read once; core/kpi.py puts every agent through the rules for each day of
+the period it was open (an agent complete before the period is only counted). The evening
+e-mail's KPI section comes from here too (`kpis_of`), from the rows the report has read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from esp_cli.config import Config
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.kpi import KpiAgent, Kpis, default_period, kpis
+from esp_cli.results.kpi import KpiReport
+from esp_cli.services.agents import SME_KEY, agents_for, class_key, scope_words
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
+
+READ_KEYS = (*FACT_KEYS, SME_KEY)
+NO_CLASS = "(no class)"
+
+
+def kpis_of(
+    table: Table,
+    rows: Sequence[Row],
+    config: Config,
+    cal: BusinessCalendar,
+    start: date,
+    end: date,
+) -> Kpis:
+    """The KPIs of [start, end] for `rows` of `table`, classes in the order the evening
+    report lists them (a class typed two ways is one class, under its first spelling)."""
+    names: dict[str, str] = {}
+    columns = {sheet.name: sheet.columns for sheet in table.sheets}
+    agents = []
+    for row in rows:
+        shown = " ".join(row.cls.split()) or NO_CLASS
+        name = names.setdefault(class_key(shown), shown)
+        agents.append(KpiAgent(row.ref(), facts_from_row(row), name, columns[row.sheet]))
+    order = [names[key] for key in sorted(names)]
+    return kpis(agents, start, end, cal, spoc_phone=config.spoc_phone, classes=order)
+
+
+def kpi_report(
+    tracker_path: Path,
+    config: Config,
+    end: date,
+    start: date | None = None,
+    *,
+    cls: str | None = None,
+    sme: str | None = None,
+) -> KpiReport:
+    """The KPIs of [start, end] (by default the 10 business days up to `end`) for every
+    agent, or those of a class and/or a TBT SME."""
+    cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
+    if start is None:
+        start, _ = default_period(cal, end)
+    table = read_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
+    rows, sme_name = agents_for(table, cls, sme)
+    figures = kpis_of(table, rows, config, cal, start, end)
+    return KpiReport.of(table.path, figures, list(table.findings), scope_words(cls, sme_name))

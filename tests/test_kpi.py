@@ -1,0 +1,794 @@
+"""Leadership KPIs (esp report kpi): every figure against an independent computation with
+numpy's busday functions, on generated agents (hypothesis) and on trackers with holidays,
+weekends, undated completions, completions before the start, replayed dates, empty classes
+and a period with no completion; then the command's JSON, CSV, table and workbook."""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+import subprocess
+import sys
+import zipfile
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import holidays
+import numpy as np
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.core.calendar import BusinessCalendar, CalendarConfig
+from esp_cli.core.kpi import KpiAgent, TrendDay, default_period, kpis, nearest_rank_p90
+from esp_cli.core.model import AgentRef
+from esp_cli.core.rules import AgentFacts, complete_from, done_by
+from esp_cli.render import plain
+from tests import factories
+from tests.support.libreoffice import convert_all_sheets
+from tests.support.marks import needs_schemas, needs_soffice
+from tests.support.ooxml import validate_package
+
+ONE_DAY = timedelta(days=1)
+SPOC_ISSUES = {"password reset", "no citrix apps showing", "learning hub issue"}
+STEPS = ("coaching", "written_cap", "final_cap", "term_review")
+FIGURE_KEYS = (
+    "agents", "complete", "completion_rate", "open", "behind_target", "completed_in_period",
+    "on_time", "on_time_rate", "median_days_to_complete", "p90_days_to_complete",
+    "overdue_by_stage", "spoc_open", "spoc_oldest_days",
+)  # fmt: skip
+
+
+# -- the independent reference: docs/rules.md's definitions, with numpy's busday functions ------
+
+
+def d64(d: date) -> np.datetime64:
+    return np.datetime64(d, "D")
+
+
+def py(d: np.datetime64) -> date:
+    out = d.astype(object)
+    assert isinstance(out, date)
+    return out
+
+
+class Numpy:
+    """The business-day counts of docs/rules.md, each one numpy call."""
+
+    def __init__(self, closed: Sequence[date]) -> None:
+        self.hol = np.array(sorted(closed), dtype="datetime64[D]")
+
+    def clock_day(self, start: date, n: int) -> date:
+        return py(np.busday_offset(d64(start), n, roll="forward", holidays=self.hol))
+
+    def elapsed(self, a: date, b: date) -> int:
+        assert b >= a
+        return int(np.busday_count(d64(a + ONE_DAY), d64(b + ONE_DAY), holidays=self.hol))
+
+    def next_business_day(self, day: date) -> date:
+        return self.clock_day(day + ONE_DAY, 0)
+
+    def business_days(self, a: date, b: date) -> list[date]:
+        span = np.arange(d64(a), d64(b + ONE_DAY))
+        return [py(d) for d in span[np.is_busday(span, holidays=self.hol)]]
+
+    def ten_days_up_to(self, day: date) -> date:
+        return py(np.busday_offset(d64(day), -9, roll="backward", holidays=self.hol))
+
+
+def complete_on(f: AgentFacts, day: date) -> bool:
+    dated = (f.call_cert_date, f.tbt_complete_date)
+    return (
+        f.call_cert_complete is True
+        and f.tbts_complete is True
+        and all(d is None or d <= day for d in dated)
+    )
+
+
+def due_step(f: AgentFacts, start: date, day: date, np_: Numpy) -> str | None:
+    """The ladder step due on `day` (docs/rules.md): the first without a date on or before
+    `day`; the coaching on clock day 3, a later step the business day after the one before."""
+    if any(f"{s}_date" in f.unreadable for s in STEPS):
+        return None
+    recorded = [getattr(f, f"{s}_date") for s in STEPS]
+    recorded = [d if d is not None and d <= day else None for d in recorded]
+    if None not in recorded:
+        return None
+    i = recorded.index(None)
+    previous = recorded[i - 1] if i else None
+    due = np_.clock_day(start, 3) if previous is None else np_.next_business_day(previous)
+    return STEPS[i] if due <= day else None
+
+
+def p90(values: list[int]) -> int | None:
+    if not values:
+        return None
+    return sorted(values)[math.ceil(Fraction(9, 10) * len(values)) - 1]
+
+
+def rate(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def reference(
+    agents: Sequence[tuple[str, AgentFacts]],
+    start: date,
+    end: date,
+    np_: Numpy,
+    classes: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Every figure, from the definitions, in the JSON's shape (without "findings" cells)."""
+    names = list(classes)
+    for cls, _ in agents:
+        if cls not in names:
+            names.append(cls)
+    per: dict[str, dict[str, Any]] = {
+        c: {"agents": 0, "complete": 0, "behind_target": 0, "days": [], "on_time": 0,
+            "stages": dict.fromkeys(STEPS, 0), "spoc": []}
+        for c in names
+    }  # fmt: skip
+    days = np_.business_days(start, end)
+    trend = {
+        d: {"date": d.isoformat(), "open": 0, "completed": 0, "behind_target": 0} for d in days
+    }
+    findings: list[str] = []
+    for cls, f in agents:
+        if f.esp_start is None or "esp_start" in f.unreadable:
+            findings.append("no_clock_start")
+            continue
+        began = np_.clock_day(f.esp_start, 0)
+        if began > end:
+            continue
+        fig = per[cls]
+        fig["agents"] += 1
+        both_yes = f.call_cert_complete is True and f.tbts_complete is True
+        dated = both_yes and f.call_cert_date is not None and f.tbt_complete_date is not None
+        done = max(f.call_cert_date, f.tbt_complete_date) if dated else None  # type: ignore[type-var]
+        target = np_.clock_day(began, 2)
+        if complete_on(f, end):
+            fig["complete"] += 1
+            if not dated:
+                findings.append("undated_completion")
+            elif done is not None and done < began:
+                findings.append("completion_before_start")
+            elif done is not None and start <= done:
+                taken = np_.elapsed(began, done) + 1
+                fig["days"].append(taken)
+                fig["on_time"] += taken <= 2
+        else:
+            readable = not {"call_cert_complete", "tbts_complete"} & set(f.unreadable)
+            fig["behind_target"] += readable and end >= target
+            step = due_step(f, began, end, np_) if readable else None
+            if step:
+                fig["stages"][step] += 1
+            access = " ".join((f.citrix_access or "").split()).casefold()
+            if access in SPOC_ISSUES and f.spoc_called is not None and f.spoc_called <= end:
+                fig["spoc"].append(np_.elapsed(f.spoc_called, end))
+        if done is not None and done >= began:
+            on = np_.clock_day(done, 0)
+            if on in trend:
+                trend[on]["completed"] += 1
+        for day in days:
+            if day < began or complete_on(f, day):
+                continue
+            trend[day]["open"] += 1
+            readable = not {"call_cert_complete", "tbts_complete"} & set(f.unreadable)
+            trend[day]["behind_target"] += readable and day >= target
+
+    def figures(fig: dict[str, Any]) -> dict[str, Any]:
+        days_taken = fig["days"]
+        return {
+            "agents": fig["agents"],
+            "complete": fig["complete"],
+            "completion_rate": rate(fig["complete"], fig["agents"]),
+            "open": fig["agents"] - fig["complete"],
+            "behind_target": fig["behind_target"],
+            "completed_in_period": len(days_taken),
+            "on_time": fig["on_time"],
+            "on_time_rate": rate(fig["on_time"], len(days_taken)),
+            "median_days_to_complete": float(np.median(days_taken)) if days_taken else None,
+            "p90_days_to_complete": p90(days_taken),
+            "overdue_by_stage": fig["stages"],
+            "spoc_open": len(fig["spoc"]),
+            "spoc_oldest_days": max(fig["spoc"], default=None),
+        }
+
+    merged: dict[str, Any] = {
+        "agents": 0, "complete": 0, "behind_target": 0, "days": [], "on_time": 0,
+        "stages": dict.fromkeys(STEPS, 0), "spoc": [],
+    }  # fmt: skip
+    for fig in per.values():
+        for key in ("agents", "complete", "behind_target", "on_time"):
+            merged[key] += fig[key]
+        merged["days"] += fig["days"]
+        merged["spoc"] += fig["spoc"]
+        for step in STEPS:
+            merged["stages"][step] += fig["stages"][step]
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "overall": figures(merged),
+        "classes": [{"class": c, **figures(per[c])} for c in names],
+        "trend": list(trend.values()),
+        "findings": sorted(findings),
+    }
+
+
+def as_compared(data: dict[str, Any]) -> dict[str, Any]:
+    """esp's JSON with the findings reduced to their kinds (the reference has no cells)."""
+    return {**data, "findings": sorted(f["kind"] for f in data["findings"])}
+
+
+# -- generated agents against the reference ------------------------------------------------------
+
+WINDOW = (date(2026, 10, 1), date(2027, 1, 29))
+FIXED_CLOSED = (date(2026, 11, 11), date(2026, 11, 26), date(2026, 12, 25), date(2027, 1, 1))
+
+
+def fixed_calendar(closed: Sequence[date]) -> BusinessCalendar:
+    """A calendar closed exactly on `closed` (and weekends): the reference uses the same."""
+
+    def source(country: str, subdivision: str | None, years: range) -> dict[date, str]:
+        return {d: "Closed" for d in closed if d.year in years}
+
+    return BusinessCalendar(CalendarConfig(), source)
+
+
+window_dates = st.dates(*WINDOW)
+maybe_date = st.one_of(st.none(), window_dates)
+flag = st.sampled_from([True, True, True, False, None])
+access = st.sampled_from(
+    [None, "No Issues", "Password Reset", "password  reset", "No Citrix Apps Showing",
+     "Learning Hub Issue", "Cannot Locate TBT", "Other"]
+)  # fmt: skip
+
+
+@st.composite
+def agent_facts(draw: st.DrawFn) -> tuple[str, AgentFacts]:
+    start = draw(st.one_of(st.none(), window_dates))
+    near = st.builds(lambda k: (start or WINDOW[0]) + timedelta(days=k), st.integers(-6, 25))
+    when = st.one_of(st.none(), near, near, near)
+    facts = AgentFacts(
+        esp_start=start,
+        call_cert_complete=draw(flag),
+        call_cert_date=draw(when),
+        tbts_complete=draw(flag),
+        tbt_complete_date=draw(when),
+        citrix_access=draw(access),
+        spoc_called=draw(when),
+        coaching_date=draw(when),
+        written_cap_date=draw(when),
+        final_cap_date=draw(when),
+        term_review_date=draw(when),
+    )
+    broken = draw(st.sampled_from([(), (), (), (), ("esp_start",), ("tbts_complete",),
+                                   ("coaching_date",)]))  # fmt: skip
+    if broken:
+        facts = replace(facts, unreadable=broken, **{broken[0]: None})
+    return draw(st.sampled_from(["AET-1", "AET-2", "AET-3"])), facts
+
+
+@st.composite
+def periods(draw: st.DrawFn) -> tuple[date | None, date]:
+    end = draw(window_dates)
+    if draw(st.booleans()):
+        return None, end
+    return end - timedelta(days=draw(st.integers(0, 45))), end
+
+
+def kpi_agents(agents: Sequence[tuple[str, AgentFacts]]) -> list[KpiAgent]:
+    return [
+        KpiAgent(AgentRef(f"Agent {i}", cls, "ESP Tracker", i + 2, "", ""), f, cls, {})
+        for i, (cls, f) in enumerate(agents)
+    ]
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    agents=st.lists(agent_facts(), max_size=25),
+    period=periods(),
+    extra=st.lists(window_dates, max_size=4),
+)
+def test_every_figure_matches_an_independent_computation(
+    agents: list[tuple[str, AgentFacts]],
+    period: tuple[date | None, date],
+    extra: list[date],
+) -> None:
+    closed = sorted({*FIXED_CLOSED, *extra})
+    cal, np_ = fixed_calendar(closed), Numpy(closed)
+    start, end = period
+    if start is None:
+        start, _ = default_period(cal, end)
+        assert start == np_.ten_days_up_to(end)
+    got = kpis(kpi_agents(agents), start, end, cal, classes=["AET-1", "AET-2", "AET-3", "EMPTY"])
+    want = reference(agents, start, end, np_, classes=["AET-1", "AET-2", "AET-3", "EMPTY"])
+    data = plain(got)
+    shown = {
+        "from": data["start"],
+        "to": data["end"],
+        "overall": {k: data["overall"][k] for k in FIGURE_KEYS},
+        "classes": [
+            {"class": c["class"], **{k: c[k] for k in FIGURE_KEYS}} for c in data["classes"]
+        ],
+        "trend": data["trend"],
+        "findings": data["findings"],
+    }
+    assert as_compared(shown) == want
+
+
+@given(facts=agent_facts().map(lambda pair: pair[1]), day=window_dates)
+def test_complete_from_is_done_by_for_both_flags(facts: AgentFacts, day: date) -> None:
+    done = complete_from(facts)
+    both = done_by(facts.call_cert_complete, facts.call_cert_date, day) and done_by(
+        facts.tbts_complete, facts.tbt_complete_date, day
+    )
+    assert (done is not None and done <= day) == both
+
+
+@pytest.mark.parametrize("n", range(1, 101))
+def test_the_90th_percentile_is_the_nearest_rank(n: int) -> None:
+    values = list(range(1, n + 1))
+    assert nearest_rank_p90(values) == math.ceil(Fraction(9 * n, 10))
+
+
+# -- a tracker with every case, through the command ------------------------------------------------
+
+KEYS = (
+    "class", "agent_name", "esp_start", "call_cert_complete", "call_cert_date", "tbts_complete",
+    "tbt_complete_date", "citrix_access", "spoc_called", "coaching_date", "written_cap_date",
+    "final_cap_date", "term_review_date", "tbt_sme",
+)  # fmt: skip
+HEADERS = factories.headers(*KEYS)
+H = dict(zip(KEYS, HEADERS, strict=True))
+D = {day: date(2026, 11, day) for day in range(1, 31)} | {
+    31 + day: date(2026, 12, day) for day in range(1, 32)
+}
+TO = D[30]  # Monday after Thanksgiving: the period is Mon 11/16 - Mon 11/30
+
+
+def agent(cls: str, name: str, start: date | str | None, **cells: Any) -> dict[str, Any]:
+    row = {H["class"]: cls, H["agent_name"]: name, H["esp_start"]: start}
+    row |= {H[k]: v for k, v in cells.items()}
+    return row
+
+
+YES = {"call_cert_complete": "Yes", "tbts_complete": "Yes"}
+AGENTS = [
+    agent("AET-1", "Ana Ruiz", D[20], **YES, call_cert_date=D[23], tbt_complete_date=D[24],
+          tbt_sme="Priya Natarajan"),
+    # A weekend start: the clock starts Mon 11/23; done the next day, on time.
+    agent("AET-1", "Ben Carter", date(2026, 11, 21), **YES, call_cert_date=D[24],
+          tbt_complete_date=D[24]),
+    # Done on a Saturday: 4 business days (Thanksgiving skipped); on the trend, Monday 11/30.
+    agent("AET-1", "Cara Diaz", D[23], **YES, call_cert_date=D[25],
+          tbt_complete_date=date(2026, 11, 28), tbt_sme="Priya Natarajan"),
+    # Undated: no Call Cert Complete Date.
+    agent("AET-1", "Dev Patel", D[17], **YES, tbt_complete_date=D[19]),
+    agent("AET-1", "Eve Long", D[20], **YES, call_cert_date=D[18], tbt_complete_date=D[18]),
+    # Open; written CAP recorded after --to: still due; a SPOC case called 4 business days ago.
+    agent("AET-1", "Finn Roy", D[20], call_cert_complete="No", tbts_complete="No",
+          coaching_date=D[25], written_cap_date=D[32], citrix_access="Password Reset",
+          spoc_called=D[23]),
+    agent("AET-1", "Gia Long", D[30], call_cert_complete="No", tbts_complete="No"),
+    agent("AET-2", "Hal Price", D[38], call_cert_complete="No", tbts_complete="No"),  # after --to
+    # Complete only after --to: open on every day of the period, coaching overdue.
+    agent("AET-1", "Ivy Stone", D[16], **YES, call_cert_date=D[17], tbt_complete_date=D[33]),
+    agent("AET-1", "Jon Snow", None, call_cert_complete="No", tbts_complete="No"),
+    agent("aet-1 ", "Kim Lee", D[16], **YES, call_cert_date=D[16], tbt_complete_date=D[16]),
+]  # fmt: skip
+
+
+@cache
+def us_closed() -> tuple[date, ...]:
+    return tuple(holidays.country_holidays("US", years=range(2024, 2030)).keys())
+
+
+def facts_of(row: dict[str, Any]) -> AgentFacts:
+    """A row of AGENTS as the rules see it (typed values as factories writes them)."""
+    get = row.get
+
+    def yes(key: str) -> bool | None:
+        value = get(H[key])
+        return None if value is None else value == "Yes"
+
+    return AgentFacts(
+        esp_start=get(H["esp_start"]),
+        call_cert_complete=yes("call_cert_complete"),
+        call_cert_date=get(H["call_cert_date"]),
+        tbts_complete=yes("tbts_complete"),
+        tbt_complete_date=get(H["tbt_complete_date"]),
+        citrix_access=get(H["citrix_access"]),
+        spoc_called=get(H["spoc_called"]),
+        coaching_date=get(H["coaching_date"]),
+        written_cap_date=get(H["written_cap_date"]),
+        final_cap_date=get(H["final_cap_date"]),
+        term_review_date=get(H["term_review_date"]),
+    )
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS, headers=HEADERS)
+
+
+def kpi_json(tracker: Path, *args: str) -> dict[str, Any]:
+    res = run("report", "kpi", "-t", str(tracker), "-f", "json", *args)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def reference_for(rows: Sequence[dict[str, Any]], start: date, end: date) -> dict[str, Any]:
+    named = [(" ".join(str(r[H["class"]]).split()).upper(), facts_of(r)) for r in rows]
+    return reference(named, start, end, Numpy(us_closed()))
+
+
+def test_the_command_matches_the_reference_on_every_case(tracker: Path) -> None:
+    data = kpi_json(tracker, "--to", TO.isoformat())
+    assert (data["from"], data["to"]) == ("2026-11-16", "2026-11-30")
+    assert as_compared(data) == reference_for(AGENTS, D[16], TO)
+
+
+def test_the_cases_come_out_as_the_definitions_say(tracker: Path) -> None:
+    data = kpi_json(tracker, "--to", TO.isoformat())
+    one, two = data["classes"]
+    assert (one["class"], two["class"]) == ("AET-1", "AET-2")  # 'aet-1 ' is the same class
+    # Hal's clock starts after --to: his class is listed, with nothing to compute.
+    assert two == {"class": "AET-2", "agents": 0, "complete": 0, "completion_rate": None,
+                   "open": 0, "behind_target": 0, "completed_in_period": 0, "on_time": 0,
+                   "on_time_rate": None, "median_days_to_complete": None,
+                   "p90_days_to_complete": None,
+                   "overdue_by_stage": dict.fromkeys(STEPS, 0), "spoc_open": 0,
+                   "spoc_oldest_days": None}  # fmt: skip
+    # Ana 3, Ben 2, Cara 4, Kim 1 business days (Dev undated, Eve before the start, Ivy after
+    # --to): on time Ben and Kim.
+    assert one["completed_in_period"] == 4 and one["on_time"] == 2
+    assert (one["median_days_to_complete"], one["p90_days_to_complete"]) == (2.5, 4)
+    assert one["overdue_by_stage"] == {"coaching": 1, "written_cap": 1, "final_cap": 0,
+                                       "term_review": 0}  # fmt: skip
+    assert (one["spoc_open"], one["spoc_oldest_days"]) == (1, 4)
+    trend = {t["date"]: t for t in data["trend"]}
+    assert "2026-11-26" not in trend and "2026-11-28" not in trend  # Thanksgiving, a Saturday
+    assert trend["2026-11-30"]["completed"] == 1  # Cara's Saturday completion
+    assert trend["2026-11-16"] == {"date": "2026-11-16", "open": 1, "completed": 1,
+                                   "behind_target": 0}  # fmt: skip
+    kinds = {f["agent"]: (f["kind"], f["cell"]) for f in data["findings"]}
+    col = {key: openpyxl.utils.get_column_letter(i + 1) for i, key in enumerate(KEYS)}
+    row = {a[H["agent_name"]]: i + 3 for i, a in enumerate(AGENTS)}  # a title row, the headers
+    assert kinds == {
+        "Dev Patel": ("undated_completion",
+                      f"'ESP Tracker'!{col['call_cert_date']}{row['Dev Patel']}"),
+        "Eve Long": ("completion_before_start",
+                     f"'ESP Tracker'!{col['tbt_complete_date']}{row['Eve Long']}"),
+        "Jon Snow": ("no_clock_start", f"'ESP Tracker'!{col['esp_start']}{row['Jon Snow']}"),
+    }  # fmt: skip
+
+
+def test_a_period_with_no_completion(tracker: Path) -> None:
+    data = kpi_json(tracker, "--from", "2026-11-02", "--to", "2026-11-06")
+    assert as_compared(data) == reference_for(AGENTS, D[2], D[6])
+    overall = data["overall"]
+    assert overall["agents"] == 0 and overall["completed_in_period"] == 0
+    for key in ("completion_rate", "on_time_rate", "median_days_to_complete",
+                "p90_days_to_complete", "spoc_oldest_days"):  # fmt: skip
+        assert overall[key] is None, key
+    assert [t["date"] for t in data["trend"]] == [f"2026-11-0{d}" for d in range(2, 7)]
+
+
+def test_replaying_an_earlier_day(tracker: Path) -> None:
+    """--to an earlier day: completions, ladder steps and SPOC calls after it do not count."""
+    data = kpi_json(tracker, "--to", "2026-11-23")
+    assert as_compared(data) == reference_for(AGENTS, D[9], D[23])
+    one = data["classes"][0]
+    assert one["spoc_open"] == 1 and one["spoc_oldest_days"] == 0  # Finn, called that day
+    assert one["overdue_by_stage"]["written_cap"] == 0  # Finn's coaching is not due till 11/25
+
+
+def test_class_and_sme_scope(tracker: Path) -> None:
+    data = kpi_json(tracker, "--to", TO.isoformat(), "--sme", "Priya Natarajan")
+    assert data["scope"] == "TBT SME Priya Natarajan"
+    assert data["overall"]["agents"] == 2 and data["overall"]["completed_in_period"] == 2
+    picked = [a for a in AGENTS if a.get(H["tbt_sme"]) == "Priya Natarajan"]
+    assert as_compared({k: v for k, v in data.items() if k != "scope"}) == reference_for(
+        picked, D[16], TO
+    )
+    data = kpi_json(tracker, "--to", TO.isoformat(), "--class", "AET-2")
+    assert data["scope"] == "class AET-2" and [c["class"] for c in data["classes"]] == ["AET-2"]
+
+
+def test_the_default_period_is_the_ten_business_days_up_to_today(tracker: Path) -> None:
+    res = run("report", "kpi", "-t", str(tracker), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    today = date.today()
+    assert data["to"] == today.isoformat()
+    assert data["from"] == Numpy(us_closed()).ten_days_up_to(today).isoformat()
+
+
+def test_csv_is_a_row_a_class_then_all(tracker: Path) -> None:
+    res = run("report", "kpi", "-t", str(tracker), "-f", "csv", "--to", TO.isoformat())
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("class,agents,complete,completion_rate,open,behind_target,")
+    assert "overdue_coaching,overdue_written_cap,overdue_final_cap,overdue_term_review" in lines[0]
+    assert [line.split(",")[0] for line in lines[1:]] == ["AET-1", "AET-2", "All"]
+    data = kpi_json(tracker, "--to", TO.isoformat())
+    header = lines[0].split(",")
+    last = dict(zip(header, lines[-1].split(","), strict=True))
+    assert last["agents"] == str(data["overall"]["agents"])
+    assert last["median_days_to_complete"] == "2.5" and last["completion_rate"] == "0.6667"
+    assert last["overdue_written_cap"] == "1" and last["on_time_rate"] == "0.5"
+
+
+def test_the_findings_are_counted_on_one_line_unless_asked(tracker: Path) -> None:
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert res.stderr == (
+        "warning: 3 agents are left out of some figures (-v shows them here, each with its cell).\n"
+    )
+    assert len(json.loads(res.stdout)["findings"]) == 3  # the data lists them all
+
+
+def test_the_table_and_the_findings_for_people(tracker: Path) -> None:
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "-v")
+    assert res.exit_code == 0, res.output
+    assert "Leadership KPIs, Mon 11/16/2026 – Mon 11/30/2026 (10 business days)" in res.stdout
+    assert "│ AET-2 " in res.stdout and "│ All " in res.stdout
+    assert "Mon 11/30/2026" in res.stdout and "Thu 11/26/2026" not in res.stdout
+    # Who is left out of which figure, naming the cell, for the team (stderr).
+    assert "(Dev Patel, AET-1): complete, but Call Cert Complete Date is empty" in res.stderr
+    assert "(Eve Long, AET-1): completed 11/18/2026 (TBT Complete Date), before" in res.stderr
+    assert "(Jon Snow, AET-1): ESP Start Date is empty" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--from", "2026-11-30", "--to", "2026-11-16"], "--from 2026-11-30 is after --to"),
+        (["--to", "11/31/2026"], "--to '11/31/2026' is not a date"),
+        (["--xlsx", "kpi.csv"], "must end in .xlsx"),
+        (["--xlsx", "no-such-folder/kpi.xlsx"], "does not exist"),
+    ],
+)
+def test_usage_errors_say_what_to_do(tracker: Path, args: list[str], words: str) -> None:
+    args = [a.replace("no-such-folder", str(tracker.parent / "nope")) for a in args]
+    res = run("report", "kpi", "-t", str(tracker), *args)
+    assert res.exit_code == 2, res.output
+    assert words in res.stderr and res.stdout == ""
+
+
+# -- the workbook ---------------------------------------------------------------------------------
+
+
+def test_the_workbook_has_the_table_the_trend_and_a_native_line_chart(
+    tracker: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "KPIs.xlsx"
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "--xlsx", str(out))
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "" and f"Wrote the KPI workbook to {out}." in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ESP Tracker.xlsx", "KPIs.xlsx"]
+    data = kpi_json(tracker, "--to", TO.isoformat())
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["KPIs", "Trend", "Definitions", "Findings"]
+    kpi = wb["KPIs"]
+    header = [c.value for c in kpi[4]]
+    assert header[:4] == ["Class", "Agents", "Complete", "Completion rate"]
+    rows = [[c.value for c in r] for r in kpi.iter_rows(min_row=5)]
+    assert [r[0] for r in rows] == ["AET-1", "AET-2", "All"]
+    overall = data["overall"]
+    assert rows[-1][1:4] == [overall["agents"], overall["complete"], overall["completion_rate"]]
+    assert kpi.cell(row=7, column=4).number_format == "0.0%"
+    trend = wb["Trend"]
+    got = [[c.value for c in r] for r in trend.iter_rows(min_row=4, max_col=4)]
+    assert [[r[0].date(), *r[1:]] for r in got] == [
+        [date.fromisoformat(t["date"]), t["open"], t["completed"], t["behind_target"]]
+        for t in data["trend"]
+    ]
+    # The chart is Excel's own (DrawingML c:lineChart), three series over the trend's rows.
+    with zipfile.ZipFile(out) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = z.read(charts[0]).decode()
+    tree = etree.fromstring(xml.encode())
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    (line,) = tree.findall(".//c:plotArea/c:lineChart", ns)
+    series = line.findall("c:ser", ns)
+    assert len(series) == 3
+    assert [s.findtext("c:val/c:numRef/c:f", namespaces=ns) for s in series] == [
+        f"'Trend'!${col}$4:${col}$13" for col in "BCD"
+    ]
+    assert {s.findtext("c:cat/c:numRef/c:f", namespaces=ns) for s in series} == {
+        "'Trend'!$A$4:$A$13"
+    }
+    # A text axis (business days evenly spaced, no weekend gaps), shown, not deleted.
+    (axis,) = tree.findall(".//c:plotArea/c:catAx", ns)
+    assert axis.find("c:auto", ns).get("val") == "0"
+    assert axis.find("c:delete", ns).get("val") == "0"
+    findings = [[c.value for c in r] for r in wb["Findings"].iter_rows(min_row=2)]
+    assert sorted(r[3] for r in findings) == sorted(f["kind"] for f in data["findings"])
+
+
+@needs_schemas
+def test_the_workbook_is_valid_office_open_xml(tracker: Path, tmp_path: Path) -> None:
+    """Every part, the chart's DrawingML included, against the ECMA-376 schemas."""
+    out = tmp_path / "KPIs.xlsx"
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "--xlsx", str(out))
+    assert res.exit_code == 0, res.output
+    assert validate_package(out) == []
+
+
+@pytest.mark.interop
+@needs_soffice
+def test_libreoffice_opens_the_workbook(tracker: Path, tmp_path: Path) -> None:
+    """A second spreadsheet application reads what leadership would see in Excel."""
+    out = tmp_path / "KPIs.xlsx"
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "--xlsx", str(out))
+    assert res.exit_code == 0, res.output
+    data = kpi_json(tracker, "--to", TO.isoformat())
+    sheets = convert_all_sheets(out, tmp_path / "csv", as_shown=True)
+    assert list(sheets) == ["KPIs", "Trend", "Definitions", "Findings"]
+    kpi = sheets["KPIs"]
+    assert kpi[0][0].startswith("Leadership KPIs, Mon 11/16/2026 – Mon 11/30/2026")
+    assert [r[0] for r in kpi[4:7]] == ["AET-1", "AET-2", "All"]
+    overall = data["overall"]
+    assert kpi[6][1:4] == [str(overall["agents"]), str(overall["complete"]), "66.7%"]
+    assert kpi[5][3] == ""  # AET-2 has no agent: no rate, an empty cell (not 0%)
+    trend = sheets["Trend"]
+    assert [r[:4] for r in trend[3 : 3 + len(data["trend"])]] == [
+        [date.fromisoformat(t["date"]).strftime("%a %m/%d/%Y"), str(t["open"]),
+         str(t["completed"]), str(t["behind_target"])]
+        for t in data["trend"]
+    ]  # fmt: skip
+
+
+def test_the_workbook_never_replaces_the_tracker(tracker: Path) -> None:
+    before = tracker.read_bytes()
+    res = run("report", "kpi", "-t", str(tracker), "--xlsx", str(tracker))
+    assert res.exit_code == 2 and "esp never replaces it" in res.stderr
+    assert tracker.read_bytes() == before
+
+
+def test_the_workbook_is_written_atomically(
+    tracker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing write leaves the earlier file whole and no temporary file behind."""
+    out = tmp_path / "KPIs.xlsx"
+    out.write_bytes(b"last week's workbook")
+    import esp_cli.system as system
+
+    real = system.os.fsync
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(system.os, "fsync", full)
+    res = run("report", "kpi", "-t", str(tracker), "--to", TO.isoformat(), "--xlsx", str(out))
+    monkeypatch.setattr(system.os, "fsync", real)
+    assert res.exit_code == 6, res.output
+    assert "KPIs.xlsx: cannot be written (No space left on device)" in res.stderr
+    assert out.read_bytes() == b"last week's workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ESP Tracker.xlsx", "KPIs.xlsx"]
+
+
+# -- what the commands load -----------------------------------------------------------------------
+
+LOADED = """
+import sys
+sys.argv = ["esp", *sys.argv[1:]]
+from esp_cli.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(sorted(m.split(".")[0] for m in sys.modules), file=sys.stderr)
+"""
+
+
+def loaded(*argv: str) -> set[str]:
+    src = Path(__file__).resolve().parents[1] / "src"
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, *argv],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        check=False,
+        timeout=120,
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1].replace("'", '"')))
+
+
+HEAVY = {"matplotlib", "pandas"}  # only a command that draws loads them
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["report", "--help"],
+        ["report", "kpi", "--help"],
+        ["report", "kpi", "-f", "json", "--to", "{to}"],
+        ["report", "kpi", "-f", "csv", "--to", "{to}"],
+        ["report", "kpi", "--to", "{to}", "--xlsx", "{out}"],
+        ["report", "eod", "-f", "json", "--date", "{to}"],
+        ["report", "eod", "-f", "html", "--date", "{to}"],
+        ["escalations", "--today", "-f", "json", "--as-of", "{to}"],
+        ["explain", "Ana Ruiz", "--as-of", "{to}"],
+        ["doctor"],
+    ],
+    ids=" ".join,
+)
+def test_commands_that_do_not_draw_do_not_load_matplotlib(
+    tracker: Path, tmp_path: Path, argv: list[str]
+) -> None:
+    """`esp --help` and every command that makes no picture stay as fast as before."""
+    words = [a.format(to=TO.isoformat(), out=tmp_path / "KPIs.xlsx") for a in argv]
+    if "--help" not in words:
+        words += ["-t", str(tracker)]
+    modules = loaded(*words)
+    assert "esp_cli" in modules  # the command ran
+    assert not HEAVY & modules
+    if words[0] == "--help" or words[:2] == ["report", "kpi"] and "--xlsx" not in words:
+        assert not {"openpyxl", "numpy"} & modules
+
+
+def test_the_evening_email_draws_its_chart_with_matplotlib(tracker: Path) -> None:
+    """The one command that draws (the check above can fail: this one loads it)."""
+    config = tracker.parent / "esp.toml"
+    config.write_text(
+        f'[tracker]\npath = "{tracker.name}"\n[report]\nto = ["lead@example.com"]\n'
+        'from = "Jordan Reyes <jordan.reyes@example.com>"\n',
+        encoding="utf-8",
+    )
+    eml = tracker.parent / "eod.eml"
+    modules = loaded(
+        "report", "eod", "-c", str(config), "--date", TO.isoformat(), "--eml", str(eml)
+    )
+    assert eml.exists() and "matplotlib" in modules
+
+
+# -- the picture --------------------------------------------------------------------------------
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@pytest.mark.parametrize("days", [0, 1, 10, 60])
+def test_the_chart_is_drawn_for_any_period_the_same_way_every_time(days: int) -> None:
+    from esp_cli.render.chart import HEIGHT_PX, WIDTH_PX, trend_png
+
+    trend = [
+        TrendDay(date(2026, 9, 1) + timedelta(days=i), i % 7, i % 3, i % 5) for i in range(days)
+    ]
+    first = trend_png(trend)
+    assert png_size(first) == (WIDTH_PX, HEIGHT_PX)
+    assert trend_png(trend) == first
+    assert b"tEXt" not in first and b"tIME" not in first
+
+
+def test_the_docs_show_the_samples_chart(tmp_path: Path) -> None:
+    from scripts import kpi_picture
+
+    picture = Path(__file__).resolve().parents[1] / "docs" / "images" / "kpi-trend.png"
+    assert png_size(picture.read_bytes()) == (1120, 480)
+    # The script that draws it still runs (`make docs`), and draws the same size.
+    drawn = kpi_picture.draw(tmp_path / "kpi-trend.png")
+    assert png_size(drawn.read_bytes()) == (1120, 480)
