@@ -649,8 +649,9 @@ CHECK_BYTES = 1 << 18
 
 
 class Splicer:
-    """Builds the new sheet bytes from `changes`: row -> col -> complete <c> element bytes
-    (already carrying its r attribute and the sheet's namespace prefix).
+    """Builds the new sheet bytes from `changes`: row -> its new cells (RowCells), each a
+    complete <c> element (already carrying its r attribute and the sheet's namespace
+    prefix).
 
     The sheet is spliced in one pass: every change is an edit of the old bytes (a cell
     replaced or inserted, a row's start tag rewritten, a row the careful way rebuilt
