@@ -302,7 +302,7 @@ class ChangePlan:
             row.row,
             col,
             new,
-            agent=row.label(),
+            agent=who.name,
             cls=row.cls,
             column=sheet.headers.get(col, BY_KEY[key].header),
             old=seen_value(row, key),
