@@ -347,8 +347,8 @@ _PENDING = b'"state":"' + PENDING.encode() + b'"'
 def settle(path: Path, tracker_digest: str) -> None:
     """Settle the entry of a write that was stopped (killed, the power cut) while it was
     replacing the tracker — the log's last entries, still pending: kept as written when the
-    tracker is what the write made (see took_effect), else taken out of the log. Run under the write's
-    lock, before anything else reads the log to write."""
+    tracker is what the write made (see took_effect), else taken out of the log. Run under
+    the write's lock, before anything else reads the log to write."""
     try:
         fh = path.open("r+b")
     except FileNotFoundError:
