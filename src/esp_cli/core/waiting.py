@@ -191,7 +191,7 @@ class WaitingOp:
 
     @classmethod
     def from_json(cls, d: dict[str, Any], file: str = "") -> WaitingOp:
-        """Raises ValueError (NewerFormat: from a newer esp), KeyError or TypeError for a
+        """Raises ValueError (FromNewerEsp: from a newer esp), KeyError or TypeError for a
         file that is not a whole waiting operation: every field is checked here, so a
         file edited by hand never stops a command later."""
         if not isinstance(d, dict) or d.get("esp_waiting") is None:
@@ -200,7 +200,7 @@ class WaitingOp:
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise ValueError(f"its format {version!r} is not one esp writes")
         if version > FORMAT:
-            raise NewerFormat(version)
+            raise FromNewerEsp(version)
         if not isinstance(d["units"], list) or not all(
             isinstance(u, dict) and isinstance(u.get("cells"), list) for u in d["units"]
         ):
@@ -232,7 +232,7 @@ class WaitingOp:
         )
 
 
-class NewerFormat(ValueError):
+class FromNewerEsp(ValueError):
     """A waiting file written by a newer esp, in a format this one cannot read."""
 
     def __init__(self, version: int) -> None:

@@ -46,7 +46,7 @@ from esp_cli.core.waiting import (
     CONFLICT,
     RESTORE,
     Conflict,
-    NewerFormat,
+    FromNewerEsp,
     WaitingCell,
     WaitingOp,
     resolve,
@@ -218,7 +218,7 @@ class Store:
             if op.op != op_id:
                 raise ValueError("its id is not the one in its name")
             return op
-        except NewerFormat as exc:
+        except FromNewerEsp as exc:
             found.warnings.append(
                 f"{entry}: {exc}, which this esp ({__version__}) cannot read; it waits for "
                 "that version: update esp, or run esp apply on the computer that made it."
