@@ -5,7 +5,7 @@ from __future__ import annotations
 from esp_cli.core.waiting import AGENT, CHANGED, COLUMN
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after
-from esp_cli.render.pending import conflict_words, op_title
+from esp_cli.render.pending import conflict_words, nothing_waits, op_title
 from esp_cli.results.apply import ApplyResult, HeldOp
 
 
@@ -66,7 +66,7 @@ def render(result: ApplyResult, fmt: Format) -> None:
             "own id (esp undo OP undoes one)."
         )
     elif not result.held:
-        say(f"Nothing waits beside {result.tracker.name}.")
+        say(nothing_waits(result.tracker.name, result.warnings))
     if result.held:
         say(
             f"{len(result.held)} change(s) still wait: {held_why(result.held)}. "

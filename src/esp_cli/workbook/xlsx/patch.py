@@ -23,6 +23,7 @@ from datetime import date, datetime
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import Unreadable, parse_yes_no
 from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
+from esp_cli.system import release_freed_memory
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
     REL_PIVOT_TABLE,
@@ -83,6 +84,8 @@ class _Where:
 
 def check_cell_text(text: str, where: object) -> None:
     """Excel's limits for one cell (XLSX-NOTES §2): refuse rather than let Excel truncate."""
+    if len(text) <= EXCEL_LINE_LIMIT and text.isascii():
+        return  # short plain text (most cells): within both limits, nothing to encode
     try:
         n = utf16_len(text)
     except UnicodeEncodeError as exc:  # bytes that were not UTF-8, kept as lone surrogates
@@ -180,6 +183,7 @@ class Patcher:
             with self._sheet_errors(sheet):
                 sx = SheetXml(self.pkg.read_xml(info.part))
             self._sheets[sheet] = sx
+            release_freed_memory()  # what decompressing a large sheet left behind
         return sx
 
     def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
@@ -529,14 +533,17 @@ class Patcher:
         for sheet, writes in self._writes.items():
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
-            changes: dict[int, dict[int, bytes]] = {}
+            # Each row's new cells as (col, element) pairs, in order: a dict for each of
+            # 50,000 rows would hold twice the memory.
+            changes: dict[int, tuple[tuple[int, bytes], ...]] = {}
             raw = self._raw.get(sheet, {})
             for (row, col), value in sorted(writes.items()):
                 if (row, col) in raw:
-                    changes.setdefault(row, {})[col] = self._restored(sx, row, col, raw, sst)
-                    continue
-                style = self._style_for(sx, row, col, value, col in new_cols)
-                changes.setdefault(row, {})[col] = self._cell_xml(sx, row, col, value, style, sst)
+                    element = self._restored(sx, row, col, raw, sst)
+                else:
+                    style = self._style_for(sx, row, col, value, col in new_cols)
+                    element = self._cell_xml(sx, row, col, value, style, sst)
+                changes[row] = (*changes.get(row, ()), (col, element))
             rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
             head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
@@ -1030,8 +1037,17 @@ class _SharedStrings:
         self.index[t_elem] = idx
         return idx
 
-    def patched(self) -> bytes:
+    def patched(self) -> bytes | list[bytes | memoryview]:
+        """The new part: whole when it is small, else as pieces around views of the old
+        bytes (a 50,000-agent tracker's strings are some 10 MB: never copied)."""
+        pieces = self._pieces()
+        if len(self.data) <= WHOLE_CHECK_BYTES:
+            return b"".join(pieces)
+        return pieces
+
+    def _pieces(self) -> list[bytes | memoryview]:
         data, scan = self.data, self.scan
+        view = memoryview(data)
         head = start_tag(self.prefix, b"sst").search(scan)
         assert head is not None
         attrs = head.group(1)
@@ -1047,10 +1063,10 @@ class _SharedStrings:
         body = b"".join(self.new)
         if head.group(2):  # <sst .../>
             close = b"</" + self.prefix + b"sst>"
-            return data[: head.start()] + new_tag + body + close + data[head.end() :]
+            return [view[: head.start()], new_tag, body, close, view[head.end() :]]
         closing = list(end_tag(self.prefix, b"sst").finditer(scan, head.end()))
         at = closing[-1].start()
-        return data[: head.start()] + new_tag + data[head.end() : at] + body + data[at:]
+        return [view[: head.start()], new_tag, view[head.end() : at], body, view[at:]]
 
     def check(self) -> None:
         """The new start tag and the appended strings are well-formed where they go."""
@@ -1065,7 +1081,9 @@ class _SharedStrings:
         fragment.close()
 
 
-def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, bytes]]) -> bytes:
+def _widen_dimension(
+    data: bytes, prefix: bytes, changes: dict[int, tuple[tuple[int, bytes], ...]]
+) -> bytes:
     scan = blank_markup(data)
     m = start_tag(prefix, b"dimension").search(scan)
     ref = parse_attrs(m.group(1)).get(b"ref") if m else None
@@ -1076,7 +1094,7 @@ def _widen_dimension(data: bytes, prefix: bytes, changes: dict[int, dict[int, by
     except (ValueError, UnicodeDecodeError):
         return data
     rows = list(changes)
-    cols = [c for cells in changes.values() for c in cells]
+    cols = [c for cells in changes.values() for c, _element in cells]
     nr1, nc1 = min(r1, *rows), min(c1, *cols)
     nr2, nc2 = max(r2, *rows), max(c2, *cols)
     if (nr1, nc1, nr2, nc2) == (r1, c1, r2, c2):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -44,6 +44,8 @@ _ROW_NUMBER = re.compile(rb"(?:^|\s)r\s*=\s*[\"'](\d+)[\"']")
 _NEXT_ROW = re.compile(rb"\s*<row r=\"(\d+)\"")  # the row after, as Excel writes it
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)")
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = b"0123456789"
+_ROW_BITS = 21  # Excel's rows, 1..1,048,576, fit in 21 bits (the splicer's plan packs them)
 _ENDS = (b" ", b"\t", b"\n", b"\r", b">", b"/")
 _ROOT = re.compile(rb"<(?:([^\s:<>/!?]+):)?worksheet(?=[\s/>])")
 
@@ -103,12 +105,15 @@ class SheetXml:
         p = re.escape(self.prefix)
         self._row_start = start_tag(self.prefix, b"row")
         self._row_close = end_tag(self.prefix, b"row")
+        self._row_end = b"</" + self.prefix + b"row"
+        self._cell_end = b"</" + self.prefix + b"c"
         self._cell_open = start_tag(self.prefix, b"c")
         self._cell_close = end_tag(self.prefix, b"c")
         # Excel, LibreOffice and openpyxl write r first on every cell: then a row's columns
         # come from one findall, and only the cells esp touches are parsed.
         self._r_first = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3}[0-9]+)\"")
-        self._fast: dict[int, bool] = {}
+        self._fast: dict[int, int] = {}  # row -> its last column when fast, else -1
+        self._orders: dict[bytes, int] = {}  # a row's column letters -> the same, for any row
         sd = start_tag(self.prefix, b"sheetData").search(scan)
         if sd is None:
             raise ValueError("worksheet has no sheetData")
@@ -140,7 +145,7 @@ class SheetXml:
     def _row_at(self, m: re.Match[bytes], num: int, has_r: bool) -> RowLoc:
         if m.group(2):
             return RowLoc(num, m.start(), m.end(), m.end(), m.end(), True, has_r, m.group(1))
-        close = self._row_close.search(self.scan, m.end(), self.sd_close)
+        close = _close_after(self.scan, self._row_end, self._row_close, m.end(), self.sd_close)
         if close is None:
             raise ValueError(f"row {num} is not closed")
         return RowLoc(num, m.start(), m.end(), close.start(), close.end(), False, has_r, m.group(1))
@@ -178,6 +183,9 @@ class SheetXml:
 
     def row(self, num: int) -> RowLoc | None:
         if self._rows is None and self._scanned <= len(self.data):
+            got = self._direct.get(num)  # a write asks for each of its rows several times
+            if got is not None:
+                return got
             # Excel writes r on every row: rows are found by reference, each search starting
             # at the nearest row already found above it, without indexing all 50,000 — until
             # the searches have cost as much as one pass, when the rows are indexed instead.
@@ -302,19 +310,23 @@ class SheetXml:
         return self.data[row.tag_end : row.inner_end]
 
     def is_fast(self, row: RowLoc) -> bool:
-        """Whether every cell of the row carries r first, naming this row (as Excel,
-        LibreOffice and openpyxl write them): then a cell is found by its reference alone.
-        Only this answer is kept per row, so a write to every row of a 50,000-row sheet
-        holds no copies of them. (A row whose cells are out of order, or name a column
-        twice, is spliced the careful way: see fast_columns.)"""
+        """Whether every cell of the row carries r first, naming this row, in column order
+        and each column once (as Excel, LibreOffice and openpyxl write them): then a cell
+        is found by its reference alone, and a new one after the last goes at the end.
+        Only the row's last column is kept, so a write to every row of a 50,000-row sheet
+        holds no copies of them. (Any other row is parsed as XML and spliced the careful
+        way: see cells.)"""
+        return self.last_col(row) >= 0
+
+    def last_col(self, row: RowLoc) -> int:
+        """The last column of a fast row (0: it has no cells); -1 when it is not fast."""
         got = self._fast.get(row.num)
         if got is None:
-            got = self._refs(row) is not None
+            got = self._fast_last(row)
             self._fast[row.num] = got
         return got
 
-    def _refs(self, row: RowLoc) -> list[bytes] | None:
-        """The cells' references ("AO12") when every cell starts with r= naming this row."""
+    def _fast_last(self, row: RowLoc) -> int:
         start, end, scan, p = row.tag_end, row.inner_end, self.scan, self.prefix
         refs = self._r_first.findall(scan, start, end)
         # Every <c> start tag, however its name ends (a space, a line break, > or />): as
@@ -325,34 +337,43 @@ class SheetXml:
         if cells != len(refs):
             cells = sum(scan.count(opened + end_of_name, start, end) for end_of_name in _ENDS)
         if len(refs) != cells:
-            return None
+            return -1
+        if not refs:
+            return 0
         # Every reference names this row: strip the letters and compare, all in C.
         joined = b"|".join(refs) + b"|"
         if joined.translate(None, _LETTERS) != (str(row.num).encode() + b"|") * len(refs):
-            return None  # a cell naming another row: read it the slow, careful way
-        return refs
+            return -1  # a cell naming another row: read it the slow, careful way
+        # The row's columns, as one string ("A|B|...|AN|"): rows of a sheet mostly hold the
+        # same columns, so whether they are in order is worked out once per such string.
+        letters = joined.translate(None, _DIGITS)
+        got = self._orders.get(letters)
+        if got is None:
+            cols = list(map(_col_of, letters.split(b"|")[:-1]))
+            got = cols[-1] if len(cols) < 2 or cols == sorted(set(cols)) else -1
+            if len(self._orders) < 4096:
+                self._orders[letters] = got
+        return got
 
     def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
-        """(columns, column letters) of a fast row; else None (the row is then parsed and
-        spliced cell by cell)."""
+        """(columns, column letters) of a fast row; else None."""
         if not self.is_fast(row):
             return None
         refs = self._r_first.findall(self.scan, row.tag_end, row.inner_end)
         if not refs:
             return [], []
-        letters = b"|".join(refs).translate(None, b"0123456789").split(b"|")
-        cols = list(map(_col_of, letters))
-        if cols != sorted(set(cols)):
-            return None  # out of column order, or a column twice
-        return cols, letters
+        letters = b"|".join(refs).translate(None, _DIGITS).split(b"|")
+        return list(map(_col_of, letters)), letters
 
     def cell_in(self, row: RowLoc, col: int) -> CellLoc | None:
-        # A fast row naming this column twice is refused when it is spliced.
-        if not self.is_fast(row):
+        last = self.last_col(row)
+        if last < 0:
             found = [c for c in self.cells(row) if c.col == col]
             if len(found) > 1:
                 raise ValueError(f"cell {col_letter(col)}{row.num} appears twice in its row")
             return found[0] if found else None
+        if col > last:
+            return None  # after the row's last cell: nothing to look for
         start = self.start_of(row, col_letter(col).encode())
         return None if start < 0 else self._parse_at(row, col, start)
 
@@ -370,7 +391,7 @@ class SheetXml:
             raise ValueError(f"cell {col_letter(col)}{row.num} cannot be read")
         if m.group(2):
             return CellLoc(col, start, m.end() - base, m.group(1), None, True)
-        close = self._cell_close.search(scan, m.end(), end)
+        close = _close_after(scan, self._cell_end, self._cell_close, m.end(), end)
         if close is None:
             raise ValueError(f"cell {col_letter(col)}{row.num} is not closed")
         return CellLoc(
@@ -382,6 +403,8 @@ class SheetXml:
         if key in self._cell_cache:
             return self._cell_cache[key]
         loc = self.row(row)
+        if loc is not None and col > self.last_col(loc) >= 0:
+            return None  # after a fast row's last cell: known at once, nothing kept
         found = None if loc is None else self.cell_in(loc, col)
         self._cell_cache[key] = found
         return found
@@ -392,10 +415,20 @@ class SheetXml:
         key = (row, col)
         if key in self._cell_cache:
             found = self._cell_cache[key]
-        else:
-            loc = self.row(row)
-            found = None if loc is None else self.cell_in(loc, col)
-        return found is not None, (found.style if found is not None else None)
+            return found is not None, (found.style if found is not None else None)
+        loc = self.row(row)
+        if loc is None:
+            return False, None
+        last = self.last_col(loc)
+        if last < 0:
+            found = self.cell_in(loc, col)
+            return found is not None, (found.style if found is not None else None)
+        start = self.start_of(loc, col_letter(col).encode()) if col <= last else -1
+        tag = self._cell_open.match(self.scan, loc.tag_end + start) if start >= 0 else None
+        if tag is None:
+            return False, None
+        s = parse_attrs(tag.group(1)).get(b"s")
+        return True, (int(s) if s is not None and s.strip().isdigit() else None)
 
     def column_styles(self, col: int, limit: int = 400) -> list[int]:
         """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
@@ -517,8 +550,11 @@ class SheetXml:
     @cached_property
     def filled_ranges(self) -> list[tuple[tuple[int, int, int, int], str]]:
         """array_ranges, each with what fills it: "array" or "dataTable"."""
-        out = []
-        for m in start_tag(self.prefix, b"f").finditer(self.scan, self.sd_open_end, self.sd_close):
+        out: list[tuple[tuple[int, int, int, int], str]] = []
+        scan, first, last = self.scan, self.sd_open_end, self.sd_close
+        if scan.find(b"array", first, last) < 0 and scan.find(b"dataTable", first, last) < 0:
+            return out  # no formula of either kind: its t attribute would say so
+        for m in start_tag(self.prefix, b"f").finditer(scan, first, last):
             attrs = parse_attrs(m.group(1))
             kind = attrs.get(b"t", b"").strip()
             if kind not in (b"array", b"dataTable"):
@@ -576,28 +612,68 @@ class SheetXml:
         return FragmentCheck(self.declarations)
 
 
+def _close_after(
+    scan: bytes, name: bytes, close: re.Pattern[bytes], pos: int, end: int
+) -> re.Match[bytes] | None:
+    """The first end tag `close` (`name` is its start, "</row") from `pos`: found by a plain
+    byte search, the end tag's own spaces (`</row >`) checked by the pattern."""
+    at = scan.find(name, pos, end)
+    while at >= 0:
+        got = close.match(scan, at, end)
+        if got is not None:
+            return got
+        at = scan.find(name, at + 1, end)
+    return None
+
+
 @functools.lru_cache(maxsize=4096)
 def _col_of(letters: bytes) -> int:
     return col_number(letters.decode())
 
 
-class Splicer:
-    """Builds the new sheet bytes from `changes`: row -> col -> complete <c> element bytes
-    (already carrying its r attribute and the sheet's namespace prefix).
+# A row's new cells: col -> its <c> element, or (col, element) pairs in column order (lighter
+# than a dict for each of 50,000 rows).
+RowCells = Mapping[int, bytes] | tuple[tuple[int, bytes], ...]
 
-    `check`, when given, is fed every row the splicer writes (rebuilt or new), so the
-    caller can prove them well-formed where they go."""
+
+def cells_of(cells: RowCells) -> tuple[tuple[int, bytes], ...]:
+    """A row's new cells as (col, element) pairs in column order."""
+    return tuple(sorted(cells.items())) if isinstance(cells, Mapping) else cells
+
+
+# The new sheet's pieces are joined into blocks of about this size (each compressed in one
+# call, not three calls a row); a longer stretch of the old bytes passes as a view, uncopied.
+BLOCK_BYTES = 1 << 20
+# What the splicer wrote is proven well-formed in batches of about this size.
+CHECK_BYTES = 1 << 18
+
+
+class Splicer:
+    """Builds the new sheet bytes from `changes`: row -> its new cells (RowCells), each a
+    complete <c> element (already carrying its r attribute and the sheet's namespace
+    prefix).
+
+    The sheet is spliced in one pass: every change is an edit of the old bytes (a cell
+    replaced or inserted, a row's start tag rewritten, a row the careful way rebuilt
+    whole, a new row inserted), and the new sheet is the old bytes between the edits
+    joined with what the edits put there. A row as Excel writes it is never copied.
+
+    `check`, when given, is fed everything the splicer writes (each touched row's start
+    tag, its new cells and its end tag; a rebuilt or new row whole), so the caller can
+    prove it well-formed where it goes."""
 
     def __init__(self, sheet: SheetXml, check: FragmentCheck | None = None) -> None:
         self.sheet = sheet
         self.check = check
+        self._unchecked: list[bytes] = []
+        self._unchecked_bytes = 0
 
     def parts(
-        self, changes: dict[int, dict[int, bytes]]
+        self, changes: Mapping[int, RowCells]
     ) -> tuple[bytes, Iterator[bytes | memoryview], bytes]:
         """The new sheet as (head, body, tail): head runs to the <sheetData> start tag, the
-        body yields the rows as pieces (untouched stretches are views of the old bytes,
-        changed rows are rebuilt only as they are reached), the tail starts with
+        body yields the rows as pieces (long untouched stretches are views of the old
+        bytes; the rest is joined into blocks as it is reached), the tail starts with
         </sheetData>. Head and tail are small, so what follows the rows can be changed
         cheaply, and the body is compressed as it is produced, never held whole."""
         sh = self.sheet
@@ -607,31 +683,45 @@ class Splicer:
             start, end = sh.sd_selfclosing
             return (
                 data[:start] + data[start : end - 2] + b">",
-                self._checked(self._new_row(n, changes[n]) for n in sorted(changes)),
+                self._new_rows(changes),
                 b"</" + p + b"sheetData>" + data[end:],
             )
         return data[: sh.sd_open_end], self._body(changes), data[sh.sd_close :]
 
-    def _checked(self, rows: Iterator[bytes]) -> Iterator[bytes]:
-        for row in rows:
+    def _new_rows(self, changes: Mapping[int, RowCells]) -> Iterator[bytes]:
+        for n in sorted(changes):
+            row = self._new_row(n, changes[n])
             self._feed(row)
             yield row
+        self._flush_check()
 
     def _feed(self, *pieces: bytes) -> None:
         if self.check is not None:
-            for piece in pieces:
-                self.check.feed(piece)
+            self._unchecked += pieces
+            self._unchecked_bytes += sum(map(len, pieces))
+            if self._unchecked_bytes >= CHECK_BYTES:
+                self._flush_check()
 
-    def _body(self, changes: dict[int, dict[int, bytes]]) -> Iterator[bytes | memoryview]:
+    def _flush_check(self) -> None:
+        if self.check is not None and self._unchecked:
+            self.check.feed(b"".join(self._unchecked))
+            self._unchecked = []
+            self._unchecked_bytes = 0
+
+    def _body(self, changes: Mapping[int, RowCells]) -> Iterator[bytes | memoryview]:
         sh = self.sheet
         view = memoryview(sh.data)  # slices without copying a sheet that may be 100 MB
-        # (where, kind, row): an existing row is replaced (kind 1); a new row is inserted
-        # (kind 0) before the first row written after it, so rows stay in ascending order.
-        plan: list[tuple[int, int, int]] = []
+        # (where, kind, row) as one int each, sorted as the tuples would be (50,000 rows'
+        # tuples would take more memory than the rows' new cells): an existing row is
+        # edited (kind 1); a new row is inserted (kind 0) before the first row written
+        # after it, so rows stay in ascending order.
+        plan: list[int] = []
         for num in changes:
+            if not 0 < num < 1 << _ROW_BITS:
+                raise ValueError(f"row {num} is outside the sheet")
             loc = sh.row(num)
             if loc is not None:
-                plan.append((loc.start, 1, num))
+                plan.append((loc.start << 1 | 1) << _ROW_BITS | num)
                 continue
             rows = sh.rows
             if sh.ordered:
@@ -639,61 +729,115 @@ class Splicer:
                 at = rows[i].start if i < len(rows) else sh.sd_close
             else:
                 at = next((r.start for r in rows if r.num > num), sh.sd_close)
-            plan.append((at, 0, num))
+            plan.append(at << 1 + _ROW_BITS | num)
         plan.sort()
+        block: list[bytes | memoryview] = []
+        size = 0
         pos = sh.sd_open_end
-        for at, kind, num in plan:
+        for key in plan:
+            at, kind, num = key >> 1 + _ROW_BITS, key >> _ROW_BITS & 1, key & (1 << _ROW_BITS) - 1
             if at < pos:
                 raise ValueError(f"row {num} overlaps a row written before it")
-            yield view[pos:at]
             if kind:
                 loc = sh.row(num)
                 assert loc is not None
-                rebuilt = self._rebuild_row(loc, changes[num])
-                pos = loc.end
+                edits = self._row_edits(loc, changes[num])
             else:
-                rebuilt = self._new_row(num, changes[num])
-                self._feed(rebuilt)
-                pos = at
-            yield rebuilt
+                new_row = self._new_row(num, changes[num])
+                self._feed(new_row)
+                edits = [(at, at, new_row)]
+            for start, end, new in edits:
+                if start - pos >= BLOCK_BYTES:
+                    # A long untouched stretch (a write near the top of a large sheet)
+                    # passes as it is: only what is around the edits is joined.
+                    if block:
+                        yield b"".join(block)
+                        block, size = [], 0
+                    yield view[pos:start]
+                else:
+                    block.append(view[pos:start])
+                    size += start - pos
+                block.append(new)
+                size += len(new)
+                pos = end
+            if size >= BLOCK_BYTES:
+                yield b"".join(block)
+                block, size = [], 0
+        self._flush_check()  # before the last piece: the caller closes the check after it
+        if block:
+            yield b"".join(block)
         yield view[pos : sh.sd_close]
 
-    def splice(self, changes: dict[int, dict[int, bytes]]) -> bytes:
+    def splice(self, changes: Mapping[int, RowCells]) -> bytes:
         """The whole new sheet as one bytes object."""
         head, body, tail = self.parts(changes)
         return b"".join((head, *body, tail))
 
-    def _new_row(self, num: int, cells: dict[int, bytes]) -> bytes:
-        p = self.sheet.prefix
-        body = b"".join(cells[c] for c in sorted(cells))
-        return b"<" + p + b'row r="%d">' % num + body + b"</" + p + b"row>"
-
-    def _rebuild_row(self, loc: RowLoc, new: dict[int, bytes]) -> bytes:
+    def _row_edits(self, loc: RowLoc, new_cells: RowCells) -> list[tuple[int, int, bytes]]:
+        """The edits one touched row needs, in order: (start, end, new bytes), offsets into
+        the sheet. A fast row (see SheetXml.is_fast) keeps every byte but its start tag
+        (given r, or its spans dropped, when it needs) and the cells replaced or added; any
+        other row is rebuilt whole, cell by cell."""
         sh = self.sheet
         p = sh.prefix
+        pairs = cells_of(new_cells)
         attrs = loc.attrs
+        retagged = False
         if not loc.has_r:
             attrs = b' r="%d"' % loc.num + attrs
-        spans = parse_attrs(attrs).get(b"spans") if b"spans" in attrs else None
-        if spans is not None and not _within_spans(spans, new):
-            # spans is only an optimisation (§18.3.1.73): dropping it beats a wrong one.
-            attrs = drop_attr(attrs, b"spans")
+            retagged = True
+        if b"spans" in attrs:
+            spans = parse_attrs(attrs).get(b"spans")
+            if spans is not None and not _within_spans(spans, tuple(c for c, _ in pairs)):
+                # spans is only an optimisation (§18.3.1.73): dropping it beats a wrong one.
+                attrs = drop_attr(attrs, b"spans")
+                retagged = True
         open_tag = b"<" + p + b"row" + attrs + b">"
         close_tag = b"</" + p + b"row>"
         if loc.self_closing:
-            body = b"".join(new[c] for c in sorted(new))
-            self._feed(open_tag + body + close_tag)
-            return open_tag + body + close_tag
-        inner = sh.inner(loc)
-        fast = sh.fast_columns(loc)
-        if fast is not None:
-            # Whole cells replaced by whole cells, found by their tags in a row written
-            # as Excel writes it: what is new is the row's tags and the new cells.
-            self._feed(open_tag, *new.values(), close_tag)
-            return open_tag + self._splice_fast(loc, inner, fast, new) + close_tag
-        rebuilt = self._rebuild_slow(loc, inner, open_tag, close_tag, new)
-        self._feed(rebuilt)
-        return rebuilt
+            whole = open_tag + b"".join(element for _c, element in pairs) + close_tag
+            self._feed(whole)
+            return [(loc.start, loc.end, whole)]
+        last = sh.last_col(loc)
+        if last < 0:
+            rebuilt = self._rebuild_slow(loc, sh.inner(loc), open_tag, close_tag, dict(pairs))
+            self._feed(rebuilt)
+            return [(loc.start, loc.end, rebuilt)]
+        # The new cells are checked inside the row's start tag (it may declare a prefix).
+        edits = [(loc.start, loc.tag_end, open_tag)] if retagged else []
+        base = loc.tag_end
+        pos = base
+        cells = [open_tag]
+        at_end: int | None = None
+        fast: tuple[list[int], list[bytes]] | None = None
+        for col, element in pairs:
+            cells.append(element)
+            cell = sh.cell(loc.num, col) if col <= last else None  # as planned (kept)
+            if cell is not None:
+                edits.append((base + cell.start, base + cell.end, element))
+                pos = base + cell.end
+                continue
+            if col > last:
+                if at_end is None:
+                    at_end = base + _cells_end(sh, loc)
+                at = at_end
+            else:
+                # Between two cells: before the first one after it.
+                fast = fast or sh.fast_columns(loc)
+                assert fast is not None
+                cols, letters = fast
+                at = base + sh.start_of(loc, letters[bisect.bisect_left(cols, col)])
+            at = max(at, pos)
+            edits.append((at, at, element))
+            pos = at
+        cells.append(close_tag)
+        self._feed(*cells)
+        return edits
+
+    def _new_row(self, num: int, cells: RowCells) -> bytes:
+        p = self.sheet.prefix
+        body = b"".join(element for _c, element in cells_of(cells))
+        return b"<" + p + b'row r="%d">' % num + body + b"</" + p + b"row>"
 
     def _rebuild_slow(
         self, loc: RowLoc, inner: bytes, open_tag: bytes, close_tag: bytes, new: dict[int, bytes]
@@ -762,31 +906,6 @@ class Splicer:
         pieces.sort(key=lambda t: (t[0], t[1]))
         return b"".join(piece for _c, _i, piece in pieces) + inner[pos:]
 
-    def _splice_fast(
-        self, loc: RowLoc, inner: bytes, fast: tuple[list[int], list[bytes]], new: dict[int, bytes]
-    ) -> bytes:
-        """Splice using only the positions of the touched cells and their right neighbours."""
-        sh = self.sheet
-        cols, letters = fast
-        out: list[bytes] = []
-        pos = 0
-        for col in sorted(new):
-            i = bisect.bisect_left(cols, col)
-            if i < len(cols) and cols[i] == col:
-                cell = sh.cell(loc.num, col)  # as the write planned it (kept)
-                assert cell is not None
-                out.append(inner[pos : cell.start])
-                out.append(new[col])
-                pos = cell.end
-            else:
-                at = sh.start_of(loc, letters[i]) if i < len(cols) else _cells_end(sh, loc)
-                at = max(at, pos)
-                out.append(inner[pos:at])
-                out.append(new[col])
-                pos = at
-        out.append(inner[pos:])
-        return b"".join(out)
-
 
 def _cells_end(sh: SheetXml, loc: RowLoc) -> int:
     """Where a cell after a fast row's last cell goes: after that cell, before anything
@@ -805,11 +924,13 @@ def _cells_end(sh: SheetXml, loc: RowLoc) -> int:
     return (close.end() if close else loc.inner_end) - loc.tag_end
 
 
-def _within_spans(spans: bytes, new: dict[int, bytes]) -> bool:
+@functools.lru_cache(maxsize=256)
+def _within_spans(spans: bytes, cols: tuple[int, ...]) -> bool:
+    """Whether every column is inside the row's spans ("1:40"; a few may be given)."""
     ranges = []
     for part in spans.split():
         lo, _, hi = part.partition(b":")
         if not lo.isdigit() or not hi.isdigit():
             return False
         ranges.append((int(lo), int(hi)))
-    return all(any(lo <= c <= hi for lo, hi in ranges) for c in new)
+    return all(any(lo <= c <= hi for lo, hi in ranges) for c in cols)

@@ -103,6 +103,11 @@ def rewrite(
     package is written once, into one buffer: a part is compressed straight into it behind
     a header filled in once its sizes are known."""
     out = io.BytesIO()
+    # The buffer made about the old package's size at once: grown by reallocation as the
+    # parts come, it may be copied on the way (a second 10 MB at the peak of a large write).
+    out.seek(len(src) + len(src) // 8)
+    out.write(b"\0")
+    out.seek(0)
     central = bytearray()
     count = 0
     infos = zf.infolist()
@@ -237,4 +242,5 @@ def rewrite(
     if count > 0xFFFF:
         raise ValueError("too many parts for a plain (non-ZIP64) zip")
     out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(central), cd_offset, 0))
+    out.truncate()  # what is left of the room made at first
     return out.getvalue()  # the buffer itself, not a copy of it

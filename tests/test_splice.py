@@ -1,0 +1,187 @@
+"""Property: the one-pass splice of a sheet writes exactly the cells asked, wherever they are.
+
+A write of a whole column edits thousands of rows in one pass over the sheet's bytes. The
+sheets here are spelled every way the format allows and writes touch them every way: many
+cells across many rows, new rows among the old, cells replaced and added before, between
+and after the others, rows whose cells are out of column order or lack `r`, self-closing
+rows, comments between rows and cells, an extension after a row's cells, spans that the
+new cells fall outside of. The new sheet must be well-formed, hold every cell it held
+(untouched ones byte for byte) plus the new ones, keep rows ascending and a row in column
+order when it was, and leave every untouched row as it was.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from esp_cli.core.refs import col_letter
+from esp_cli.workbook.xlsx.sheetxml import SheetXml, Splicer
+from esp_cli.workbook.xlsx.xmlbytes import FragmentCheck
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+@st.composite
+def sheets(draw: st.DrawFn) -> tuple[bytes, dict[int, dict[int, bytes]]]:
+    """A sheet's XML and the cells to write: row -> col -> a new <c> element."""
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    comments = draw(st.booleans())
+    nums = sorted(rng.sample(range(1, 60), draw(st.integers(0, 25))))
+    rows: list[bytes] = []
+    held: dict[int, list[int]] = {}
+    for num in nums:
+        cols = sorted(rng.sample(range(1, 30), rng.randint(0, 8)))
+        held[num] = cols
+        form = rng.random()
+        cells: list[bytes] = []
+        prev = 0
+        for col in cols:
+            ref = f' r="{col_letter(col)}{num}"'
+            if col == prev + 1 and form < 0.2 and rng.random() < 0.5:
+                ref = ""  # placed by position, after the cell before it
+            value = f"<v>{num * 100 + col}</v>"
+            cell = f"<c{ref}/>" if rng.random() < 0.2 else f'<c{ref} t="n">{value}</c>'
+            if comments and rng.random() < 0.2:
+                cell = "<!-- <c r='ZZ1'/> -->" + cell
+            cells.append(cell.encode())
+            prev = col
+        if 0.2 <= form < 0.35 and all(b' r="' in c for c in cells):
+            rng.shuffle(cells)  # out of column order, each cell naming itself
+        attrs = f' r="{num}"' if form < 0.85 or not rows else ""
+        if attrs and rng.random() < 0.5 and cols:
+            attrs += f' spans="{cols[0]}:{cols[-1]}"'
+        if not attrs:
+            # A row without r follows the one before it: only where it is that row.
+            prev_num = nums[nums.index(num) - 1]
+            if prev_num != num - 1:
+                attrs = f' r="{num}"'
+        inner = b"".join(cells)
+        if rng.random() < 0.1:
+            inner += b'<extLst><ext uri="{x}"><c r="A1"/></ext></extLst>'
+        if not inner and rng.random() < 0.5:
+            rows.append(f"<row{attrs}/>".encode())
+        else:
+            rows.append(f"<row{attrs}>".encode() + inner + b"</row>")
+        if comments and rng.random() < 0.2:
+            rows[-1] += b"<!-- <row r='1'> -->"
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="'
+        + MAIN.encode()
+        + b'"><dimension ref="A1"/><sheetData>'
+        + b"".join(rows)
+        + b"</sheetData></worksheet>"
+    )
+    changes: dict[int, dict[int, bytes]] = {}
+    targets = [(r, c) for r, cs in held.items() for c in cs]
+    for r, c in rng.sample(targets, min(len(targets), draw(st.integers(0, 40)))):
+        changes.setdefault(r, {})[c] = b""
+    for _ in range(draw(st.integers(0, 40))):
+        changes.setdefault(rng.randint(1, 60), {})[rng.randint(1, 32)] = b""
+    for r, cells_of in changes.items():
+        for c in cells_of:
+            cells_of[c] = f'<c r="{col_letter(c)}{r}" t="n"><v>{-(r * 100 + c)}</v></c>'.encode()
+    return sheet, changes
+
+
+def _cells(sheet: bytes) -> dict[int, tuple[list[int], dict[int, bytes]]]:
+    """row -> (its columns in document order, col -> the cell's value and kind)."""
+    root = etree.fromstring(sheet)
+    out: dict[int, tuple[list[int], dict[int, bytes]]] = {}
+    num = 0
+    for row in root.iter(f"{{{MAIN}}}row"):
+        num = int(row.get("r")) if row.get("r") else num + 1
+        order: list[int] = []
+        found: dict[int, bytes] = {}
+        col = 0
+        for c in row.findall(f"{{{MAIN}}}c"):
+            ref = c.get("r")
+            if ref:
+                m = REF.fullmatch(ref)
+                assert m is not None and int(m.group(2)) == num, ref
+                col = _col(m.group(1))
+            else:
+                col += 1
+            v = c.find(f"{{{MAIN}}}v")
+            order.append(col)
+            found[col] = (
+                (c.get("t") or "").encode() + b":" + (v.text or "").encode()
+                if v is not None
+                else b"-"
+            )
+        assert num not in out, f"row {num} twice"
+        out[num] = (order, found)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=sheets())
+def test_a_splice_writes_exactly_the_cells_asked(
+    case: tuple[bytes, dict[int, dict[int, bytes]]],
+) -> None:
+    sheet, changes = case
+    sx = SheetXml(sheet)
+    for r, cols in changes.items():
+        for c in cols:
+            sx.cell(r, c)  # as a write plans them
+    check = FragmentCheck(sx.declarations)
+    new = Splicer(sx, check).splice(changes)
+    check.close()
+    before, after = _cells(sheet), _cells(new)
+    nums = [int(m) for m in re.findall(rb"<row[^>]* r=\"(\d+)\"", new)]
+    assert nums == sorted(nums)
+    assert set(after) == set(before) | set(changes)
+    for num, (order, cells) in after.items():
+        old_order, old = before.get(num, ([], {}))
+        wanted = dict(old)
+        for c in changes.get(num, {}):
+            wanted[c] = b"n:" + str(-(num * 100 + c)).encode()
+        assert cells == wanted, num
+        assert len(order) == len(set(order)), num
+        if num not in changes:
+            assert order == old_order
+        elif old_order == sorted(old_order):
+            assert order == sorted(order), num
+    # Every row esp did not touch is in the new sheet byte for byte.
+    for row in re.findall(rb"<row(?=[\s/>])(?:[^>]*/>|.*?</row>)", sheet.split(b"<sheetData>")[1]):
+        m = re.match(rb"<row[^>]* r=\"(\d+)\"", row)
+        if m and int(m.group(1)) not in changes:
+            assert row in new
+
+
+def test_a_column_written_down_thousands_of_rows_matches_the_cells_it_replaces() -> None:
+    rows = []
+    for num in range(1, 3001):
+        cells = "".join(
+            f'<c r="{col_letter(c)}{num}" s="{c % 3}"><v>{c}</v></c>' for c in range(1, 11)
+        )
+        rows.append(f'<row r="{num}" spans="1:10">{cells}</row>')
+    sheet = (
+        f'<worksheet xmlns="{MAIN}"><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    ).encode()
+    sx = SheetXml(sheet)
+    changes = {
+        num: {c: f'<c r="{col_letter(c)}{num}"><v>-{num}</v></c>'.encode() for c in (4, 11)}
+        for num in range(2, 3001, 2)
+    }
+    for num, cols in changes.items():
+        for c in cols:
+            sx.cell(num, c)
+    new = Splicer(sx, FragmentCheck(sx.declarations)).splice(changes)
+    after = _cells(new)
+    assert after[1] == _cells(sheet)[1]
+    assert after[2][0] == list(range(1, 12))
+    assert after[2][1][4] == b":-2" and after[2][1][11] == b":-2"
+    assert b'<row r="2">' in new and b'<row r="3" spans="1:10">' in new
