@@ -70,6 +70,8 @@ class ChangePlan:
         self.applied: dict[str, list[CellChange]] = {}
         self._behalf: str | None = None
         self._where: dict[tuple[str, int, int], int] = {}  # a cell -> its place in `changes`
+        # A cell -> the place in `intents` of its first one that is not an appended line.
+        self._intended: dict[tuple[str, int, int], int] = {}
 
     @contextlib.contextmanager
     def unit(self) -> Iterator[None]:
@@ -104,16 +106,14 @@ class ChangePlan:
             with contextlib.suppress(KeyError):
                 columns = self._table.sheet(change.sheet).columns
                 key = next((k for k, c in columns.items() if c == change.col), None)
-        if action == waiting_ops.SET:
-            for i, (_u, earlier) in enumerate(self.intents):
-                same = (earlier.sheet, earlier.row, earlier.col) == (
-                    change.sheet,
-                    change.row,
-                    change.col,
-                )
-                if same and earlier.action != waiting_ops.APPEND:
-                    self.intents[i] = (_u, replace(earlier, value=value))  # the last word
-                    return
+        where = _at(change)
+        first = self._intended.get(where)
+        if action == waiting_ops.SET and first is not None:
+            u, earlier = self.intents[first]
+            self.intents[first] = (u, replace(earlier, value=value))  # the last word
+            return
+        if first is None and action != waiting_ops.APPEND:
+            self._intended[where] = len(self.intents)
         self.intents.append(
             (
                 unit,
@@ -243,6 +243,10 @@ class ChangePlan:
             (u, replace(c, col=moves[c.col])) if c.sheet == sheet and c.col in moves else (u, c)
             for u, c in self.intents
         ]
+        self._intended = {}
+        for i, (_u, c) in enumerate(self.intents):
+            if c.action != waiting_ops.APPEND:
+                self._intended.setdefault((c.sheet, c.row, c.col), i)
         for op, changes in self.applied.items():
             self.applied[op] = [
                 replace(c, col=moves[c.col]) if c.sheet == sheet and c.col in moves else c
