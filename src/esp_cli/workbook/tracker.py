@@ -73,14 +73,25 @@ class Row:
 
     def ref(self) -> AgentRef:
         """Who and where, as every result names an agent."""
+        name, agent_id, email, n_number = self.identity()
         return AgentRef(
-            name=self.label(),
+            name=name,
             cls=" ".join(self.cls.split()),
             sheet=self.sheet,
             row=self.row,
-            agent_id=self.text("agent_id") if "agent_id" not in self.unreadable else "",
-            email=self.text("email").strip() if "email" not in self.unreadable else "",
-            n_number=self.text("n_number").strip() if "n_number" not in self.unreadable else "",
+            agent_id=agent_id,
+            email=email,
+            n_number=n_number,
+        )
+
+    def identity(self) -> tuple[str, str, str, str]:
+        """(label, Agent ID, e-mail, N Number) as `ref` gives them (for each cell planned)."""
+        bad = self.unreadable
+        return (
+            self.label(),
+            self.text("agent_id") if "agent_id" not in bad else "",
+            self.text("email").strip() if "email" not in bad else "",
+            self.text("n_number").strip() if "n_number" not in bad else "",
         )
 
 
