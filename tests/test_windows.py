@@ -227,6 +227,8 @@ def _run_all(folder: Path) -> list[tuple[int, str, str]]:
 def _masked(text: str, folder: Path) -> str:
     text = text.replace(str(folder), "{folder}")
     text = re.sub(r"\d{4}-\d\d-\d\d_\d{6}(?:_\d{6})?", "{stamp}", text)  # backup names
+    # when a change was kept or written ("12/05/2026 15:11"): the two runs may straddle a minute
+    text = re.sub(r"\b\d\d/\d\d/\d{4} \d\d:\d\d\b", "{time}", text)
     return re.sub(r"\b[0-9a-f]{8}\b", "{op}", text)  # operation ids
 
 

@@ -144,6 +144,9 @@ class WaitingOp:
     why: str  # why it waits: "open in Excel by Keisha Grant"
     units: tuple[tuple[WaitingCell, ...], ...] = field(metadata=as_json(hidden=True))
     tracker: str = field(default="", metadata=as_json(hidden=True))  # the file name
+    # The tracker's full path as the computer that made it reaches it (with links followed):
+    # which tracker it is for, when trackers of one name share a `[backup] dir`.
+    tracker_path: str = field(default="", metadata=as_json(hidden=True))
     digest: str = field(default="", metadata=as_json(hidden=True))  # the tracker esp read
     # Where in the tracker's operation log an entry writing it can be: the log's length
     # then, less its last line (a write stopped then may take that line out again).
@@ -178,6 +181,7 @@ class WaitingOp:
             "esp_version": self.version,
             "command": self.command,
             "tracker": self.tracker,
+            "tracker_path": self.tracker_path,
             "digest": self.digest,
             "why": self.why,
             "log_from": self.log_from,
@@ -187,14 +191,28 @@ class WaitingOp:
 
     @classmethod
     def from_json(cls, d: dict[str, Any], file: str = "") -> WaitingOp:
+        """Raises ValueError (FromNewerEsp: from a newer esp), KeyError or TypeError for a
+        file that is not a whole waiting operation: every field is checked here, so a
+        file edited by hand never stops a command later."""
         if not isinstance(d, dict) or d.get("esp_waiting") is None:
             raise ValueError("not a waiting operation")
-        if int(d["esp_waiting"]) > FORMAT:
-            raise ValueError(f"written by a newer esp (format {d['esp_waiting']})")
+        version = d["esp_waiting"]
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise ValueError(f"its format {version!r} is not one esp writes")
+        if version > FORMAT:
+            raise FromNewerEsp(version)
+        if not isinstance(d["units"], list) or not all(
+            isinstance(u, dict) and isinstance(u.get("cells"), list) for u in d["units"]
+        ):
+            raise ValueError("its units are not lists of cells")
         units = tuple(tuple(WaitingCell.from_json(c) for c in unit["cells"]) for unit in d["units"])
         if not units or not all(units):
             raise ValueError("no cells")
-        time = datetime.fromisoformat(str(d["time"]))
+        if not isinstance(d["time"], str):
+            raise ValueError(f"its time {d['time']!r} is not a time")
+        time = datetime.fromisoformat(d["time"])
+        if time.tzinfo is None:
+            raise ValueError(f"its time {d['time']!r} has no UTC offset")
         return cls(
             op=str(d["op"]),
             time=time,
@@ -206,11 +224,20 @@ class WaitingOp:
             why=str(d.get("why") or ""),
             units=units,
             tracker=str(d.get("tracker") or ""),
+            tracker_path=str(d.get("tracker_path") or ""),
             digest=str(d.get("digest") or ""),
             log_from=int(d.get("log_from") or 0),
             undoes=None if d.get("undoes") is None else str(d["undoes"]),
             file=file,
         )
+
+
+class FromNewerEsp(ValueError):
+    """A waiting file written by a newer esp, in a format this one cannot read."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"written by a newer esp (format {version})")
+        self.version = version
 
 
 # -- writing a cell when the tracker is free ----------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after
-from esp_cli.render.pending import conflict_words, op_title
+from esp_cli.render.pending import conflict_words, nothing_waits, op_title
 from esp_cli.results.apply import ApplyResult
 
 
@@ -61,7 +61,7 @@ def render(result: ApplyResult, fmt: Format) -> None:
             "own id (esp undo OP undoes one)."
         )
     elif not result.held:
-        say(f"Nothing waits beside {result.tracker.name}.")
+        say(nothing_waits(result.tracker.name, result.warnings))
     if result.held:
         say(
             f"{len(result.held)} change(s) still wait: a cell of theirs changed since esp saw "

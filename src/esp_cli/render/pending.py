@@ -104,10 +104,20 @@ def render(result: PendingResult, fmt: Format) -> None:
     _summary(result)
 
 
+def nothing_waits(tracker: str, skipped: list[str]) -> str:
+    """That nothing waits; with files skipped (damaged, from a newer esp), not quite."""
+    if not skipped:
+        return f"Nothing waits beside {tracker}."
+    return (
+        f"No change this esp can write waits beside {tracker}; {len(skipped)} waiting "
+        "file(s) skipped, said above."
+    )
+
+
 def _summary(result: PendingResult) -> None:
     ops = result.operations
     if not ops:
-        say(f"Nothing waits beside {result.tracker.name}.")
+        say(nothing_waits(result.tracker.name, result.warnings))
         return
     held = [p.op.op for p in ops if not p.writable]
     now = f"{result.tracker.name} is {result.busy}" if result.busy else "nobody has it open"

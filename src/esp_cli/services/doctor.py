@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,8 +13,11 @@ from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.core.refs import address, col_letter
 from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult
+from esp_cli.workbook import waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
+
+log = logging.getLogger("esp")
 
 REQUIRED = ("agent_name", "esp_start", "call_cert_complete", "tbts_complete")
 EXPECTED = (
@@ -39,6 +43,9 @@ EXPECTED = (
 
 def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     wb = Workbook.open(tracker_path)
+    # Waiting changes esp cannot write (damaged files, a tracker renamed): said, with the fix.
+    for warning in waiting.Store(wb.path, config.backup_dir).unwritten().warnings:
+        log.warning("%s", warning)
     table = read_table(wb, config.columns)
     findings: list[DoctorFinding] = []
     for sheet in table.sheets:

@@ -297,10 +297,13 @@ def read_log(
 
 
 def took_effect(op: Operation, tracker_digest: str) -> bool:
-    """Whether a pending entry's write replaced the tracker: not when the tracker is still
-    what it was before it. (After it, or changed since: it did, and any later change was
-    made outside esp.)"""
-    return tracker_digest == op.digest_after or tracker_digest != op.digest_before
+    """Whether a pending entry's write replaced the tracker: only when the tracker is what
+    it made. A tracker that is neither what it was before nor what the write made was saved
+    by someone since (Excel, after a write killed before or after its replace): the write
+    cannot be told to have happened, so it did not — its changes that waited still wait,
+    and are planned again on the tracker as it is (a line already there is not added twice,
+    a value already there is no conflict)."""
+    return tracker_digest == op.digest_after
 
 
 def _why(exc: Exception) -> str:
@@ -343,9 +346,9 @@ _PENDING = b'"state":"' + PENDING.encode() + b'"'
 
 def settle(path: Path, tracker_digest: str) -> None:
     """Settle the entry of a write that was stopped (killed, the power cut) while it was
-    replacing the tracker — the log's last entry, still pending: kept as written when the
-    write took effect (see took_effect), else taken out of the log. Run under the write's
-    lock, before anything else reads the log to write."""
+    replacing the tracker — the log's last entries, still pending: kept as written when the
+    tracker is what the write made (see took_effect), else taken out of the log. Run under
+    the write's lock, before anything else reads the log to write."""
     try:
         fh = path.open("r+b")
     except FileNotFoundError:
@@ -371,10 +374,8 @@ def settle(path: Path, tracker_digest: str) -> None:
             )
             if state < 0 or before is None or after is None:
                 break  # a settled entry (or not one esp can read)
-            if written is None:
-                written = tracker_digest == after.group(1).decode() or (
-                    tracker_digest != before.group(1).decode()
-                )
+            if written is None:  # see took_effect
+                written = tracker_digest == after.group(1).decode()
             pending.append(at + state + len(b'"state":"'))
             start = at
         if start is None:
@@ -459,8 +460,9 @@ def recorded_among(
     since the oldest of them was made, however long the log.
 
     An entry still pending (a write replacing the tracker now, or one stopped while it did
-    and not yet settled) records its ids only if its write took effect, as the tracker's
-    digest (`current`) tells: until then they still wait, and every report counts them."""
+    and not yet settled) records its ids only if its write took effect: the tracker's
+    digest (`current`) is what the write made (see took_effect), or a later settled entry
+    starts from it. Until then they still wait, and every report counts them."""
     wanted = {i.encode() for i in ids}
     if not wanted:
         return set()
@@ -477,12 +479,16 @@ def recorded_among(
         line = mm[start : end if end >= 0 else len(mm)]
         if line.find(_PENDING, 0, 200) < 0:
             return True
-        before, after = _DIGEST_BEFORE.search(line), _DIGEST_AFTER.search(line)
-        if current is None or before is None or after is None:
+        after = _DIGEST_AFTER.search(line, 0, _head_end(line))
+        if after is None or not after.group(1):
+            return False
+        if end >= 0 and mm.find(b'"digest_before":"' + after.group(1) + b'"', end) >= 0:
+            return True  # a later write started from what this one made
+        if current is None:
             return False
         if not digest:
             digest.append(current())
-        return digest[0] == after.group(1).decode() or digest[0] != before.group(1).decode()
+        return digest[0] == after.group(1).decode()
 
     with fh:
         size = os.fstat(fh.fileno()).st_size

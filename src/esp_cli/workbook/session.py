@@ -680,7 +680,10 @@ class WriteSession:
                 cells = history.cell_entries([*own, *self.plan.changes], patcher.cell_xml, touched)
                 groups.append((None, cells))
 
+            makes: list[str] = []  # the tracker's digest the write makes
+
             def record(backup: Path, digest_after: str, parts: dict[str, str]) -> None:
+                makes.append(digest_after)
                 moment = history.now()
                 entries = [history.noticed(outside, backup)] if outside is not None else []
                 for made, cells in groups:
@@ -712,12 +715,13 @@ class WriteSession:
         except BaseException:
             if not replaced:
                 # Stopped before the tracker was replaced, or while (Ctrl-C): the tracker
-                # says which; a log that cannot tell is settled by the next command.
+                # says which (what the write makes: written; anything else, taken out: see
+                # history.took_effect); a log that cannot tell is settled by the next command.
                 with contextlib.suppress(OSError):
-                    if safety.digest_of(self.path) == before:
-                        recorder.withdraw()
-                    else:
+                    if makes and safety.digest_of(self.path) == makes[0]:
                         recorder.confirm()
+                    else:
+                        recorder.withdraw()
             raise
         finally:
             recorder.close()

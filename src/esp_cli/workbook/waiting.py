@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -35,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from esp_cli import system
+from esp_cli import __version__, system
 from esp_cli.core.columns import BY_KEY, Kind, normalise_header
 from esp_cli.core.oplog import DROPPED, CellRecord, Operation
 from esp_cli.core.values import Unreadable
@@ -45,6 +46,7 @@ from esp_cli.core.waiting import (
     CONFLICT,
     RESTORE,
     Conflict,
+    FromNewerEsp,
     WaitingCell,
     WaitingOp,
     resolve,
@@ -106,10 +108,28 @@ def folder_for(tracker: Path, backup_dir: Path | None = None) -> Path:
 
 @dataclass
 class Waiting:
-    """A tracker's waiting operations, oldest first, and the files that had to be skipped."""
+    """A tracker's waiting operations, oldest first, and the files that had to be skipped:
+    `warnings` say why; `unreadable` (id -> files) are those `esp pending drop` removes."""
 
     ops: list[WaitingOp] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unreadable: dict[str, list[Path]] = field(default_factory=dict)
+
+
+def _decode(data: bytes) -> str:
+    """A waiting file's text: UTF-8 as esp writes it, also with the byte-order mark Windows
+    Notepad adds, or UTF-16 (Notepad's "Unicode")."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    with contextlib.suppress(OSError):
+        if os.path.normcase(system.real_path(a)) == os.path.normcase(system.real_path(b)):
+            return True
+        return os.path.samefile(a, b)
+    return False
 
 
 class Store:
@@ -117,16 +137,43 @@ class Store:
 
     def __init__(self, tracker: Path, backup_dir: Path | None = None) -> None:
         self.tracker = tracker
+        self.backup_dir = backup_dir
         self.folder = folder_for(tracker, backup_dir)
         self.log = history.log_path(tracker, backup_dir)
 
     # -- reading ------------------------------------------------------------------------
 
-    def load(self) -> Waiting:
-        """Every waiting operation, oldest first. A file that is not a whole one (cut short,
-        damaged, from a newer esp) is skipped with a warning naming it; never fatal."""
+    def _entries(self) -> list[tuple[Path, str]]:
+        """The folder's waiting files (by their names) and their ids, oldest first."""
+        found = []
+        for entry in self.folder.iterdir():
+            m = _NAME.fullmatch(entry.name)
+            if m is not None:
+                found.append((entry, m.group(2)))
+        return sorted(found, key=lambda e: e[0].name)
+
+    def ours(self, op: WaitingOp) -> bool:
+        """Whether `op` is for this tracker: made for it (its full path is this file), or
+        for a tracker no longer there (renamed or moved: its files were moved here), or
+        by an esp that did not record the path. Never one for another tracker that is
+        there — two trackers of one name sharing a `[backup] dir`."""
+        if not op.tracker_path:
+            return True
+        made_for = Path(op.tracker_path)
+        if _same_file(made_for, self.tracker):
+            return True
         try:
-            entries = list(self.folder.iterdir())
+            return not made_for.is_file()
+        except OSError:
+            return True
+
+    def load(self, clean: bool = False) -> Waiting:
+        """Every waiting operation of this tracker, oldest first. A file that is not a
+        whole one (cut short, damaged, edited by hand, from a newer esp) is skipped with a
+        warning naming it; never fatal. A file with the id of an older one (a copy) is
+        skipped; with `clean` (under esp's lock) it gets an id of its own."""
+        try:
+            entries = self._entries()
         except FileNotFoundError:
             return Waiting()
         except OSError as exc:
@@ -137,42 +184,78 @@ class Store:
                 ]
             )
         found = Waiting()
-        for entry in entries:
-            m = _NAME.fullmatch(entry.name)
-            if m is None:
+        seen: dict[str, WaitingOp] = {}
+        for entry, op_id in entries:
+            op = self._read(entry, op_id, found)
+            if op is None or not self.ours(op):
                 continue
-            try:
-                data = entry.read_bytes()
-            except FileNotFoundError:
-                continue  # written and removed meanwhile
-            except OSError as exc:
-                found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
-                continue
-            if not data:
-                continue  # being made (a folder without hard links reserves its name first)
-            try:
-                op = WaitingOp.from_json(json.loads(data.decode("utf-8")), entry.name)
-                if op.op != m.group(2):
-                    raise ValueError("its id is not the one in its name")
-            except (ValueError, KeyError, TypeError, RecursionError) as exc:
-                why = "cut short or damaged" if isinstance(exc, json.JSONDecodeError) else exc
-                found.warnings.append(
-                    f"{entry}: not a whole waiting change ({why}); skipped (esp pending drop "
-                    f"{m.group(2)} removes it)."
-                )
-                continue
+            if op.op in seen:
+                if clean:
+                    op = self._own_id(op, seen)
+                if op is None or op.op in seen:
+                    found.warnings.append(
+                        f"{entry}: has the same id as {seen[op_id].file} (a copy?); skipped "
+                        "until the next write gives it an id of its own."
+                    )
+                    continue
+            seen[op.op] = op
             found.ops.append(op)
         found.ops.sort(key=lambda o: (o.time, o.file))
         return found
 
+    def _read(self, entry: Path, op_id: str, found: Waiting) -> WaitingOp | None:
+        try:
+            data = entry.read_bytes()
+        except FileNotFoundError:
+            return None  # written and removed meanwhile
+        except OSError as exc:
+            found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
+            return None
+        if not data:
+            return None  # being made (a folder without hard links reserves its name first)
+        try:
+            op = WaitingOp.from_json(json.loads(_decode(data)), entry.name)
+            if op.op != op_id:
+                raise ValueError("its id is not the one in its name")
+            return op
+        except FromNewerEsp as exc:
+            found.warnings.append(
+                f"{entry}: {exc}, which this esp ({__version__}) cannot read; it waits for "
+                "that version: update esp, or run esp apply on the computer that made it."
+            )
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                why = "cut short or damaged"
+            elif isinstance(exc, UnicodeDecodeError):
+                why = "not UTF-8 text"
+            elif isinstance(exc, KeyError):
+                why = f"no {exc.args[0]!r}"
+            else:
+                why = str(exc) or type(exc).__name__
+            found.warnings.append(
+                f"{entry}: not a whole waiting change ({why}); skipped (esp pending drop "
+                f"{entry.name} removes it)."
+            )
+        found.unreadable.setdefault(op_id, []).append(entry)
+        return None
+
+    def _own_id(self, op: WaitingOp, seen: dict[str, WaitingOp]) -> WaitingOp | None:
+        """A copy of an older file's id gets one of its own (its file made again under it,
+        then the copy removed): each is written, and logged, once under its own id."""
+        moved = replace(op, op=self.new_id(seen))
+        name = f"{op.file.split('-', 1)[0]}-{moved.op}.json"
+        with contextlib.suppress(OSError):
+            if system.create_file_atomically(self.folder / name, _encode(moved)):
+                system.remove_file(self.folder / op.file)
+                return replace(moved, file=name)
+        return None
+
     def damaged(self) -> dict[str, Path]:
-        """The ids of the files `load` skipped (by their names), for esp pending drop."""
+        """The ids of every waiting file in the folder (by their names)."""
         out: dict[str, Path] = {}
         with contextlib.suppress(OSError):
-            for entry in self.folder.iterdir():
-                m = _NAME.fullmatch(entry.name)
-                if m is not None:
-                    out[m.group(2)] = entry
+            for entry, op_id in self._entries():
+                out.setdefault(op_id, entry)
         return out
 
     def recorded(self, ops: Sequence[WaitingOp]) -> set[str]:
@@ -192,8 +275,9 @@ class Store:
     def unwritten(self, clean: bool = False) -> Waiting:
         """The waiting operations the log does not record yet. With `clean` (under esp's
         lock), the files of those it records — a write stopped after writing them and
-        before removing them — are removed, and so are temporary files a killed esp left."""
-        found = self.load()
+        before removing them — are removed, and so are temporary files a killed esp left.
+        The warnings name, too, changes waiting for a tracker renamed or moved (strays)."""
+        found = self.load(clean)
         done = self.recorded(found.ops)
         if clean:
             system.remove_stale_temps(self.folder, _NAME.fullmatch)
@@ -201,7 +285,55 @@ class Store:
                 if op.op in done:
                     self.remove(op)
         found.ops = [o for o in found.ops if o.op not in done]
+        found.warnings += self.strays()
         return found
+
+    def strays(self) -> list[str]:
+        """Changes waiting in another tracker's folder beside this one's, for a tracker that
+        is no longer there (renamed, or moved without its backups folder): what esp cannot
+        know to write, said with the fix — their files moved into this tracker's folder."""
+        out: list[str] = []
+        try:
+            folders = [
+                f
+                for f in self.folder.parent.iterdir()
+                if f.name.endswith(SUFFIX) and f != self.folder
+            ]
+        except OSError:
+            return out
+        for folder in sorted(folders):
+            try:
+                files = sorted(f for f in folder.iterdir() if _NAME.fullmatch(f.name))
+            except OSError:
+                continue
+            if not files:
+                continue
+            made_for = self._made_for(folder, files[-1])
+            if made_for is None:
+                continue
+            with contextlib.suppress(OSError):
+                if made_for.exists():
+                    continue
+                out.append(
+                    f"{folder}: {len(files)} change(s) wait there for {made_for.name}, which is "
+                    f"no longer at {made_for} (renamed or moved?). If {self.tracker.name} is "
+                    f"that tracker, move the files into {self.folder} and esp apply writes "
+                    f"them to it; else give {made_for.name} its old name back."
+                )
+        return out
+
+    def _made_for(self, folder: Path, file: Path) -> Path | None:
+        """The tracker a waiting folder is for: as its newest file records it; from an esp
+        that did not record it, the file of its name beside this tracker (the folder
+        beside it, not a shared `[backup] dir`)."""
+        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+            recorded = json.loads(_decode(file.read_bytes())).get("tracker_path")
+            if isinstance(recorded, str) and recorded:
+                return Path(recorded)
+        shared = self.backup_dir is not None and not system.is_within(
+            self.backup_dir, self.tracker.parent
+        )
+        return None if shared else self.tracker.parent / folder.name[: -len(SUFFIX)]
 
     # -- writing ------------------------------------------------------------------------
 
@@ -215,7 +347,9 @@ class Store:
 
     def keep(self, op: WaitingOp) -> WaitingOp:
         """Keep `op` as its own file, created whole under a name no other file can take; a
-        name taken meanwhile (the same id made elsewhere) gives the operation a new id."""
+        name taken meanwhile (the same id made elsewhere) gives the operation a new id, and
+        so does an older file with the same id made at another moment (the older keeps it):
+        an id is one file's."""
         try:
             system.make_folder(self.folder, like=self.tracker.parent)
             system.hide(self.folder)
@@ -226,7 +360,10 @@ class Store:
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
                 name = f"{stamp}-{op.op}.json"
                 if system.create_file_atomically(self.folder / name, _encode(op), like):
-                    return replace(op, file=name)
+                    older = [e for e, i in self._entries() if i == op.op and e.name < name]
+                    if not older:
+                        return replace(op, file=name)
+                    system.remove_file(self.folder / name)
                 op = replace(op, op=self.new_id([op.op]))
         except OSError as exc:
             raise WriteFailedError(
@@ -243,7 +380,8 @@ class Store:
         esp's lock (so a write applying it at that moment goes first, and then there is
         nothing to drop), an entry recording it in the operation log (who dropped what,
         whose change it was), then its file. A file that could not be read can be dropped
-        too (its entry says so). Returns its id, the operation (None: a damaged file) and
+        too (its entry says so), by its id or its file name (two files of one id). Never a
+        file of another tracker. Returns its id, the operation (None: a damaged file) and
         the file."""
         key = wanted.strip().lower()
         if len(key) < min_prefix:
@@ -255,9 +393,12 @@ class Store:
             with contextlib.suppress(OSError):
                 history.settle(self.log, safety.digest_of(self.tracker))
             found = self.unwritten(clean=True)
-            files = self.damaged()
+            by_name = {f.name.lower(): (i, f) for i, fs in found.unreadable.items() for f in fs}
+            by_name.update({o.file.lower(): (o.op, self.folder / o.file) for o in found.ops})
+            named = by_name.get(key) or by_name.get(f"{key}.json")
+            files = {i: fs[0] for i, fs in found.unreadable.items()}
             ids = sorted({o.op for o in found.ops} | set(files))
-            matches = [i for i in ids if i.startswith(key)]
+            matches = [named[0]] if named else [i for i in ids if i.startswith(key)]
             if not matches:
                 raise UsageError(
                     f"No change {wanted!r} waits beside {self.tracker.name}.",
@@ -271,6 +412,9 @@ class Store:
             chosen = matches[0]
             op = next((o for o in found.ops if o.op == chosen), None)
             file = self.folder / op.file if op is not None else files[chosen]
+            if named is not None:
+                file = named[1]
+                op = next((o for o in found.ops if self.folder / o.file == file), None)
             recorder = history.Recorder(self.log, self.tracker)
             try:
                 recorder.append([_dropped_entry(chosen, op, file, signer, recorder)])
@@ -312,10 +456,18 @@ def new_op(
         why=why,
         units=tuple(tuple(cells) for cells in units if cells),
         tracker=store.tracker.name,
+        tracker_path=_full_path(store.tracker),
         digest=digest,
         log_from=history.mark(store.log),
         undoes=undoes,
     )
+
+
+def _full_path(tracker: Path) -> str:
+    try:
+        return str(system.real_path(tracker))
+    except OSError:
+        return str(tracker.absolute())
 
 
 def _encode(op: WaitingOp) -> bytes:

@@ -1,0 +1,296 @@
+"""Where the waiting changes are kept, and which tracker each one is for:
+
+- a write killed between its log entries and the replace, then a save in Excel: the
+  changes still wait (never counted as written because the tracker changed);
+- two trackers of the same name sharing a `[backup] dir`: neither writes the other's;
+- a damaged, hand-edited or newer file is reported and skipped, never fatal, and
+  `esp pending drop` removes any of them; a file saved by Notepad (BOM, UTF-16) reads;
+- a tracker renamed while changes wait: esp says where they are and how to bind them;
+- one id in two files is written once, under one id each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from esp_cli.workbook import history
+from esp_cli.workbook.waiting import Store
+from tests import factories
+from tests.test_waiting import (
+    _KILL_SITE,
+    AGENTS,
+    HEADERS,
+    ROOT,
+    TRACKER,
+    in_excel,
+    log_entries,
+    open_in_excel,
+    run,
+    values,
+)
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """The small tracker of test_waiting: Devon on row 3, Dana on row 4, Notes in K."""
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    return factories.tracker(tmp_path / TRACKER, AGENTS, headers=HEADERS)
+
+
+def _kill_apply(tracker: Path, tmp_path: Path, point: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(_KILL_SITE, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(ROOT / "src")]),
+        "ESP_TEST_KILL_AT": point,
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "apply", "-t", str(tracker)],
+        env=env,
+        cwd=tracker.parent,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 137, proc.stderr.decode()
+
+
+def _pending_ids(tracker: Path) -> list[str]:
+    listed = run("pending", "-t", str(tracker), "-f", "json")
+    assert listed.exit_code == 0, listed.output
+    return sorted(o["op"] for o in json.loads(listed.stdout)["operations"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a process killed as on POSIX")
+def test_a_write_killed_before_the_replace_then_a_save_in_excel_loses_nothing(
+    small: Path, tmp_path: Path
+) -> None:
+    """esp apply killed once its pending entries are in the log and before the tracker is
+    replaced; then someone saves the tracker in Excel. The tracker changed, but not into
+    what the killed write would have made: its changes still wait, and esp apply writes
+    them (into the tracker as saved) and records them once."""
+    owner = open_in_excel(small.parent)
+    for i in range(3):
+        assert run("note", "add", "Dana Cole", f"msg-{i}", "-t", str(small)).exit_code == 7
+    kept = sorted(o.op for o in Store(small).unwritten().ops)
+    owner.unlink()
+    _kill_apply(small, tmp_path, "after the log entry")
+    assert _pending_ids(small) == kept
+    in_excel(small, lambda ws: ws.__setitem__("J3", "Equipment Issue"))
+    assert _pending_ids(small) == kept  # still waiting, not "written"
+    applied = run("apply", "-t", str(small))
+    assert applied.exit_code == 0, applied.output
+    got = values(small)
+    assert got["ESP Tracker!J3"] == "Equipment Issue"  # the save in Excel kept
+    assert [got["ESP Tracker!K4"].count(f"msg-{i}") for i in range(3)] == [1, 1, 1]
+    entries = log_entries(small.parent)
+    written = sorted(e["op"] for e in entries if e["kind"] == "write")
+    assert written == kept and all(e["state"] == "written" for e in entries)
+    assert _pending_ids(small) == [] and list(Store(small).folder.glob("*.json")) == []
+
+
+def test_a_pending_entry_counts_as_written_only_for_its_own_result(tmp_path: Path) -> None:
+    """The rule itself: the tracker as the write would leave it, else not written."""
+    log = tmp_path / "log.jsonl"
+    line = {"op": "aaaa0001", "kind": "write", "state": "pending", "digest_before": "b"}
+    line |= {"digest_after": "a", "cells": []}
+    log.write_text(json.dumps(line, separators=(",", ":")) + "\n", encoding="utf-8")
+    assert history.recorded_among(log, ["aaaa0001"], 0, lambda: "a") == {"aaaa0001"}
+    assert history.recorded_among(log, ["aaaa0001"], 0, lambda: "b") == set()
+    assert history.recorded_among(log, ["aaaa0001"], 0, lambda: "saved-in-excel") == set()
+    history.settle(log, "saved-in-excel")
+    assert log.read_bytes() == b""
+
+
+# -- two trackers of one name, one shared backups folder -------------------------------------
+
+
+def _team(root: Path, team: str, shared: Path) -> Path:
+    folder = root / team / "Current"
+    folder.mkdir(parents=True)
+    (folder / "esp.toml").write_text(
+        f'[people]\nuser = "Jordan Reyes"\n[backup]\ndir = "{shared.as_posix()}"\n',
+        encoding="utf-8",
+    )
+    return factories.tracker(folder / TRACKER, AGENTS, headers=HEADERS)
+
+
+def test_a_change_for_another_tracker_of_the_same_name_is_never_written(tmp_path: Path) -> None:
+    shared = tmp_path / "bk"
+    a, b = _team(tmp_path, "TeamA", shared), _team(tmp_path, "TeamB", shared)
+    owner = open_in_excel(a.parent)
+    assert run("note", "add", "Dana Cole", "Team A note only", "-t", str(a)).exit_code == 7
+    before = b.read_bytes()
+    assert _pending_ids(b) == []
+    applied = run("apply", "-t", str(b))
+    assert applied.exit_code == 0, applied.output
+    assert b.read_bytes() == before
+    owner.unlink()
+    (op,) = Store(a, shared).unwritten().ops
+    assert op.tracker_path == str(a.resolve())
+    assert run("apply", "-t", str(a)).exit_code == 0
+    assert values(a)["ESP Tracker!K4"].endswith("Team A note only")
+    assert "ESP Tracker!K4" not in values(b)
+
+
+# -- damaged, hand-edited and newer files ----------------------------------------------------
+
+
+def _copy_as(tracker: Path, name: str, edit: Any, encode: Any = None) -> Path:
+    """A copy of the one waiting file, under `name`, edited (its JSON) and encoded."""
+    folder = Store(tracker).folder
+    (src,) = sorted(folder.glob("*.json"))[:1]
+    data = json.loads(src.read_bytes())
+    edit(data)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    target = folder / name
+    target.write_bytes(encode(text) if encode else text.encode("utf-8"))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("time", "2026-12-05T15:00:00"),
+        ("time", "2026-12-05"),
+        ("time", 20261205),
+        ("units", "cells"),
+        ("units", [["not a unit"]]),
+        ("log_from", "x"),
+        ("esp_waiting", "one"),
+    ],
+)
+def test_a_hand_edited_file_is_reported_and_skipped_never_fatal(
+    small: Path, field: str, value: Any
+) -> None:
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    bad = _copy_as(
+        small,
+        "20261205T150000000005Z-aaaa0005.json",
+        lambda d: d.update({field: value, "op": "aaaa0005"}),
+    )
+    for argv in (["pending"], ["escalations", "--today"], ["note", "add", "Devon Price", "x"]):
+        res = run(*argv, "-t", str(small))
+        assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+        assert "aaaa0005" in res.stderr and "skipped" in res.stderr, res.output
+    assert len(Store(small).unwritten().ops) == 2
+    dropped = run("pending", "drop", "aaaa0005", "-t", str(small))
+    assert dropped.exit_code == 0, dropped.output
+    assert not bad.exists()
+
+
+def test_a_file_from_a_newer_esp_is_kept_for_it_not_offered_for_dropping(small: Path) -> None:
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    (mine,) = Store(small).folder.glob("*.json")
+    _copy_as(
+        small,
+        "20261205T150000000004Z-aaaa0004.json",
+        lambda d: d.update(esp_waiting=2, op="aaaa0004"),
+    )
+    mine.unlink()
+    (small.parent / f"~${TRACKER}").unlink()
+    for argv in (["pending"], ["apply"]):
+        res = run(*argv, "-t", str(small))
+        assert "newer esp" in res.stderr and "aaaa0004" in res.stderr, res.output
+        assert "drop" not in res.stderr and "Nothing waits" not in res.stderr, res.stderr
+    assert len(list(Store(small).folder.glob("*.json"))) == 1
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), lambda t: t.encode("utf-16")],
+    ids=["utf-8 with a BOM", "utf-16"],
+)
+def test_a_file_saved_by_notepad_reads(small: Path, encode: Any) -> None:
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Ça va — 確認", "-t", str(small)).exit_code == 7
+    (mine,) = Store(small).folder.glob("*.json")
+    data = mine.read_text(encoding="utf-8")
+    mine.write_bytes(encode(data))
+    (op,) = Store(small).unwritten().ops
+    assert op.cells[0].value.endswith("Ça va — 确認".replace("确", "確"))
+    listed = run("pending", "-t", str(small))
+    assert "skipped" not in listed.stderr, listed.stderr
+
+
+# -- a tracker renamed while changes wait ----------------------------------------------------
+
+
+def test_changes_waiting_for_a_renamed_tracker_are_named_with_the_fix(small: Path) -> None:
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Before the rename", "-t", str(small)).exit_code == 7
+    owner.unlink()
+    old = Store(small).folder
+    renamed = small.rename(small.with_name("ESP Tracker 2026.xlsx"))
+    for argv in (["pending"], ["apply"], ["doctor"]):
+        res = run(*argv, "-t", str(renamed))
+        assert "1 change(s)" in res.stderr and TRACKER in res.stderr, (argv, res.output)
+        assert str(Store(renamed).folder.name) in res.stderr, res.stderr
+    # The fix the message names: the files moved into the renamed tracker's folder.
+    Store(renamed).folder.mkdir(parents=True, exist_ok=True)
+    for f in old.glob("*.json"):
+        shutil.move(str(f), Store(renamed).folder / f.name)
+    assert run("apply", "-t", str(renamed)).exit_code == 0
+    assert values(renamed)["ESP Tracker!K4"].endswith("Before the rename")
+    res = run("pending", "-t", str(renamed))
+    assert TRACKER + ".waiting" not in res.stderr, res.stderr
+
+
+# -- one id, two files -----------------------------------------------------------------------
+
+
+def test_one_id_in_two_files_is_logged_once_each_with_its_own_id(small: Path) -> None:
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 7
+    (first,) = Store(small).unwritten().ops
+    for n, text in ((1, None), (2, "Third, other text")):
+
+        def edit(d: dict[str, Any], text: str | None = text) -> None:
+            if text:
+                d["units"][0]["cells"][0]["value"] = d["units"][0]["cells"][0]["value"].replace(
+                    "First", text
+                )
+
+        _copy_as(small, f"2099010{n}T000000000000Z-{first.op}.json", edit)
+    listed = run("pending", "-t", str(small))
+    assert "same id" in listed.stderr, listed.stderr
+    (small.parent / f"~${TRACKER}").unlink()
+    applied = run("apply", "-t", str(small))
+    assert applied.exit_code == 0, applied.output
+    ids = [e["op"] for e in log_entries(small.parent)]
+    assert len(ids) == len(set(ids)) and first.op in ids
+    got = values(small)["ESP Tracker!K4"]
+    assert got.count("First") == 1 and got.count("Third, other text") == 1
+    assert list(Store(small).folder.glob("*.json")) == []
+
+
+def test_a_new_id_is_taken_by_one_file_only(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two computers make a change with the same id at different moments (names differ):
+    the later file takes a new id when it is kept."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "One", "-t", str(small)).exit_code == 7
+    (first,) = Store(small).unwritten().ops
+    ids = iter([first.op, "0000bbbb"])
+    monkeypatch.setattr(history, "id_used", lambda path, op: False)
+    real = Store.new_id
+
+    def new_id(self: Store, taken: Any = ()) -> str:
+        got = next(ids, None)
+        return got if got is not None else real(self, taken)
+
+    monkeypatch.setattr(Store, "new_id", new_id)
+    assert run("note", "add", "Devon Price", "Two", "-t", str(small)).exit_code == 7
+    monkeypatch.undo()
+    ops = Store(small).unwritten().ops
+    assert sorted(o.op for o in ops) == sorted([first.op, "0000bbbb"])
