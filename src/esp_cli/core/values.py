@@ -150,8 +150,8 @@ def _text_date(text: str, raw: Any, date1904: bool) -> date | None:
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _check_year(serial_to_datetime(float(text), date1904).date(), raw)
     quick = _quick_date(text)
-    if quick is not None:
-        return _check_year(quick, raw)
+    if quick is not None and _MIN_YEAR <= quick.year <= _MAX_YEAR:
+        return quick  # else the formats and dateutil say it, as for any other text
     worded = _LETTER.search(text) is not None
     for fmt in _TEXT_DATE_FORMATS:
         if worded and fmt in _NUMBERS_ONLY:
