@@ -162,6 +162,24 @@ def test_the_worked_example_thanksgiving(book: Path, config: Path, tmp_path: Pat
 
 
 @pytest.mark.parametrize(
+    ("day", "why"),
+    [("2026-11-26", "Thanksgiving Day"), ("2026-11-28", "a Saturday"), ("2026-11-25", None)],
+)
+def test_a_document_dated_on_a_day_off_says_so(
+    book: Path, config: Path, tmp_path: Path, day: str, why: str | None
+) -> None:
+    res = run(book, config, "Kayla Brooks", "coaching", "--date", day, "--dry-run",
+              "--format", "json", "--out", str(tmp_path / "out"))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout).get("not_a_business_day") == why
+    warned = [line for line in res.stderr.splitlines() if "is not a business day" in line]
+    if why is None:
+        assert warned == []
+    else:
+        assert len(warned) == 1 and f"({why})" in warned[0], res.stderr
+
+
+@pytest.mark.parametrize(
     ("calendar", "off", "worked"),
     [
         ('company_days_off = ["2026-11-27", "2026-11-30"]\n', ["2026-11-27", "2026-11-30"], []),

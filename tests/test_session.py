@@ -95,3 +95,21 @@ def test_the_report_is_only_there_once_the_block_has_ended(book: Path) -> None:
     with write_session(book, Config(), keys=("notes",), dry_run=True) as s:
         with pytest.raises(RuntimeError):
             _ = s.report
+
+
+def test_a_cell_planned_again_waits_with_its_last_value_and_every_note_line(book: Path) -> None:
+    with write_session(book, Config(), keys=("notes", "coaching_date"), dry_run=True) as s:
+        rows = {r.name: r for r in s.table.rows()}
+        devon, erin = rows["Devon Price"], rows["Erin Walsh"]
+        s.plan.set(devon, "coaching_date", date(2026, 11, 23))
+        s.plan.append(devon, "notes", "11/23/2026 - JR - first")
+        s.plan.set(erin, "coaching_date", date(2026, 11, 23))
+        s.plan.set(devon, "coaching_date", date(2026, 11, 24))
+        s.plan.append(devon, "notes", "11/24/2026 - JR - second")
+        waiting = [(c.row, c.col, c.action, c.value) for _unit, c in s.plan.intents]
+    assert waiting == [
+        (3, 13, "set", date(2026, 11, 24)),
+        (3, 11, "append", "11/23/2026 - JR - first"),
+        (4, 13, "set", date(2026, 11, 23)),
+        (3, 11, "append", "11/24/2026 - JR - second"),
+    ]

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from esp_cli.core import values
 from esp_cli.core.columns import alias_table, match_header, normalise_header
 from esp_cli.core.values import (
     Unreadable,
@@ -46,6 +47,66 @@ NOV23 = date(2026, 11, 23)
 )
 def test_dates_typed_every_way(raw: object) -> None:
     assert parse_date(raw) == NOV23
+
+
+def _by_the_formats(text: str) -> date | None:
+    """The date strptime reads with the first of esp's formats that fits and gives a
+    plausible year, else None."""
+    for fmt in (*values._TEXT_DATE_FORMATS, *values._TEXT_DATETIME_FORMATS):
+        try:
+            day = datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if 1990 <= day.year <= 2100:
+            return day
+    return None
+
+
+_SHAPES = (
+    "{m}/{d}/{Y}",
+    "{mm}/{dd}/{Y}",
+    "{m}/{d}/{y}",
+    "{Y}-{mm}-{dd}",
+    "{Y}-{m}-{d}",
+    "{m}-{d}-{Y}",
+    "{b} {d}, {Y}",
+    "{d} {b} {Y}",
+    "{m}/{d}/{Y} {h}:30",
+    "{Y}-{mm}-{dd}T{h}:30",
+    "{m}/{d}/{Y}x",
+    "{m}/{d}/{Y}{y}",
+)
+
+
+@given(
+    month=st.integers(0, 19),
+    day=st.integers(0, 39),
+    year=st.integers(0, 9999),
+    hour=st.integers(0, 29),
+    shape=st.sampled_from(_SHAPES),
+)
+def test_a_text_date_is_read_as_the_first_format_that_fits_reads_it(
+    month: int, day: int, year: int, hour: int, shape: str
+) -> None:
+    text = shape.format(
+        m=month,
+        d=day,
+        mm=f"{month:02d}",
+        dd=f"{day:02d}",
+        Y=f"{year:04d}",
+        y=f"{year % 100:02d}",
+        b=("Jan", "Nov", "Sept")[month % 3],
+        h=hour,
+    )
+    expected = _by_the_formats(text)
+    if expected is not None:
+        assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("raw", ["1/5/1900", "01/05/1900", "1/5/2200", "2101-01-01"])
+def test_a_text_date_of_an_implausible_year_says_what_is_expected(raw: str) -> None:
+    with pytest.raises(Unreadable, match="is not a date \\(expected e.g. 11/23/2026\\)"):
+        parse_date(raw)
 
 
 def test_1904_serials() -> None:

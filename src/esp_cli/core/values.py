@@ -69,6 +69,20 @@ _NUMERIC_MDY = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 _NUMERIC_YMD = re.compile(r"\b\d{4}[/.-](\d{1,2})[/.-](\d{1,2})\b")
 
 
+# The formats that match digits and separators only (no month or day name, no AM/PM, no
+# letter such as the T of 2026-11-23T09:00): text with a letter in it is none of them.
+_NUMBERS_ONLY = frozenset(
+    f
+    for f in (*_TEXT_DATE_FORMATS, *_TEXT_DATETIME_FORMATS)
+    if not re.search(r"%[aAbBp]", f) and not re.search(r"[^\W\d_]", re.sub(r"%.", "", f))
+)
+_LETTER = re.compile(r"[^\W\d_]")
+# The shapes of _TEXT_DATE_FORMATS' first three, ASCII digits only (%m and %d take one or two).
+_QUICK_DATE = re.compile(
+    r"([0-9]{1,2})/([0-9]{1,2})/(?:([0-9]{4})|([0-9]{2}))|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+)
+
+
 class Unreadable(ValueError):
     """A value that cannot be understood; the message says what was expected."""
 
@@ -135,17 +149,43 @@ def _text_date(text: str, raw: Any, date1904: bool) -> date | None:
     """A serial typed as text, or a text date in one of the formats the team uses."""
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _check_year(serial_to_datetime(float(text), date1904).date(), raw)
+    quick = _quick_date(text)
+    if quick is not None and _MIN_YEAR <= quick.year <= _MAX_YEAR:
+        return quick  # else the formats and dateutil say it, as for any other text
+    worded = _LETTER.search(text) is not None
     for fmt in _TEXT_DATE_FORMATS:
+        if worded and fmt in _NUMBERS_ONLY:
+            continue  # `Nov 23, 2026` is none of 11/23/2026, 2026-11-23...
         try:
             return _check_year(datetime.strptime(text, fmt).date(), raw)
         except ValueError:
             continue
     for fmt in _TEXT_DATETIME_FORMATS:
+        if ":" not in text:
+            break  # each of them has a time: HH:MM
         try:
             return _check_year(datetime.strptime(text, fmt).date(), raw)
         except ValueError:
             continue
     return None
+
+
+def _quick_date(text: str) -> date | None:
+    """The text dates typed most (11/23/2026, 11/23/26, 2026-11-23) read without strptime,
+    as its first matching format reads them; None leaves the text to the formats."""
+    m = _QUICK_DATE.fullmatch(text)
+    if m is None:
+        return None
+    month, day, year, short, iso_year, iso_month, iso_day = m.groups()
+    try:
+        if iso_year is not None:
+            return date(int(iso_year), int(iso_month), int(iso_day))
+        if year is not None:
+            return date(int(year), int(month), int(day))
+        yy = int(short)
+        return date(yy + (2000 if yy < 69 else 1900), int(month), int(day))  # as %y reads it
+    except ValueError:
+        return None  # no such day: the formats say so
 
 
 def _loose_datetime(text: str) -> datetime | None:
@@ -187,6 +227,8 @@ def parse_datetime(value: Any, date1904: bool = False) -> datetime | None:
     if isinstance(value, str):
         text = " ".join(value.strip().split())
         for fmt in _TEXT_DATETIME_FORMATS:
+            if ":" not in text:
+                break  # each of them has a time: HH:MM
             try:
                 dt = datetime.strptime(text.upper() if "%p" in fmt else text, fmt)
                 _check_year(dt.date(), value)

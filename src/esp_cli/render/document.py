@@ -65,6 +65,13 @@ def tell(result: DocumentResult) -> None:
     """What people should know, on stderr: findings, what was not made and why, where the
     documents are, what was recorded."""
     say_findings(result.findings, verbose=False, verbose_flag=None)
+    if result.not_a_business_day:
+        say(
+            f"warning: {result.on:%a %m/%d/%Y} is not a business day "
+            f"({result.not_a_business_day}): the documents are dated on it as given, and the "
+            "steps ahead are counted from it (--date another day if that is not when it is "
+            "delivered)."
+        )
     for warning in result.template_warnings:
         say(f"warning: {warning}")
     for made in result.already_made:

@@ -68,6 +68,10 @@ class DocumentResult:
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
     # .docx files in the templates folder that no step reads (named otherwise), said.
     template_warnings: list[str] = field(default_factory=list)
+    # Why the date given with --date is not a business day ("a Saturday", "Thanksgiving Day").
+    not_a_business_day: str | None = field(
+        default=None, metadata=as_json(after="date", omit_none=True)
+    )
 
     @property
     def dry_run(self) -> bool:

@@ -638,7 +638,8 @@ def _prepare_out(run: _Run) -> None:
         ) from exc
 
 
-def _result(run: _Run, s: WriteSession, on: date) -> DocumentResult:
+def _result(run: _Run, s: WriteSession, on: date, given: bool = False) -> DocumentResult:
+    """The run's result for day `on`; `given`: the user named the day (a day off is said)."""
     return DocumentResult(
         on=on,
         folder=run.out,
@@ -652,6 +653,7 @@ def _result(run: _Run, s: WriteSession, on: date) -> DocumentResult:
         # Without --record the tracker is only read: the run is a dry run when asked to be.
         write=s.report if run.record else replace(s.report, dry_run=run.dry_run),
         signed_by=run.signer,
+        not_a_business_day=run.cal.why_closed(on) if given else None,
     )
 
 
@@ -693,7 +695,7 @@ def document_one(
         smes = class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
         made = _make(run, s, templates, smes, _Candidate(row, step, day), strict=True)
         _save(run, s, [made] if made is not None else [])
-    return _result(run, s, day)
+    return _result(run, s, day, given=on is not None)
 
 
 def due_steps(rows: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:

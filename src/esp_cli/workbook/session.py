@@ -64,7 +64,8 @@ class ChangePlan:
         self._added_for: dict[tuple[str, str], str | None] = {}
         # What the command means to do, cell by cell, in units written both or neither:
         # kept as a waiting operation when the tracker is busy (see esp_cli.workbook.waiting).
-        self.intents: list[tuple[Hashable, WaitingCell]] = []
+        # Each [unit, change, key, action, value]: see `intents`.
+        self._intents: list[list[Any]] = []
         self._unit: Hashable | None = None
         self._units = 0
         # The changes that waited beside the tracker and are written with this one, by
@@ -72,6 +73,8 @@ class ChangePlan:
         self.applied: dict[str, list[CellChange]] = {}
         self._behalf: str | None = None
         self._where: dict[tuple[str, int, int], int] = {}  # a cell -> its place in `changes`
+        # A cell -> the place in `intents` of its first one that is not an appended line.
+        self._intended: dict[tuple[str, int, int], int] = {}
 
     @contextlib.contextmanager
     def unit(self) -> Iterator[None]:
@@ -106,36 +109,40 @@ class ChangePlan:
             with contextlib.suppress(KeyError):
                 columns = self._table.sheet(change.sheet).columns
                 key = next((k for k, c in columns.items() if c == change.col), None)
-        if action == waiting_ops.SET:
-            for i, (_u, earlier) in enumerate(self.intents):
-                same = (earlier.sheet, earlier.row, earlier.col) == (
-                    change.sheet,
-                    change.row,
-                    change.col,
-                )
-                if same and earlier.action != waiting_ops.APPEND:
-                    self.intents[i] = (_u, replace(earlier, value=value))  # the last word
-                    return
-        self.intents.append(
+        where = _at(change)
+        first = self._intended.get(where)
+        if action == waiting_ops.SET and first is not None:
+            self._intents[first][4] = value  # the last word
+            return
+        if first is None and action != waiting_ops.APPEND:
+            self._intended[where] = len(self._intents)
+        self._intents.append([unit, change, key, action, value])
+
+    @property
+    def intents(self) -> list[tuple[Hashable, WaitingCell]]:
+        """What the command means to do, cell by cell, each with its unit (made only when
+        the plan has to wait: a write of 10,000 cells seldom does)."""
+        return [
             (
                 unit,
                 WaitingCell(
-                    change.sheet,
-                    change.row,
-                    change.col,
-                    change.agent,
-                    change.cls,
-                    change.column,
+                    c.sheet,
+                    c.row,
+                    c.col,
+                    c.agent,
+                    c.cls,
+                    c.column,
                     key,
                     action,
-                    change.old,
+                    c.old,
                     value,
-                    change.agent_id,
-                    change.email,
-                    change.n_number,
+                    c.agent_id,
+                    c.email,
+                    c.n_number,
                 ),
             )
-        )
+            for unit, c, key, action, value in self._intents
+        ]
 
     @property
     def agent_rows(self) -> Table | None:
@@ -256,10 +263,14 @@ class ChangePlan:
         for key, col in list(self._planned_cols.items()):
             if key[0] == sheet and col in moves:
                 self._planned_cols[key] = moves[col]
-        self.intents = [
-            (u, replace(c, col=moves[c.col])) if c.sheet == sheet and c.col in moves else (u, c)
-            for u, c in self.intents
-        ]
+        for intent in self._intents:
+            c = intent[1]
+            if c.sheet == sheet and c.col in moves:
+                intent[1] = replace(c, col=moves[c.col])
+        self._intended = {}
+        for i, (_u, c, _k, action, _v) in enumerate(self._intents):
+            if action != waiting_ops.APPEND:
+                self._intended.setdefault(_at(c), i)
         for op, changes in self.applied.items():
             self.applied[op] = [
                 replace(c, col=moves[c.col]) if c.sheet == sheet and c.col in moves else c
@@ -313,19 +324,19 @@ class ChangePlan:
     def set(self, row: Row, key: str, new: Any) -> CellChange:
         sheet = self.table.sheet(row.sheet)
         col = self.column(sheet, key)
-        who = row.ref()
+        name, agent_id, email, n_number = row.identity()
         change = self._set_cell(
             row.sheet,
             row.row,
             col,
             new,
-            agent=who.name,
+            agent=name,
             cls=row.cls,
             column=sheet.headers.get(col, BY_KEY[key].header),
             old=seen_value(row, key),
-            agent_id=who.agent_id,
-            email=who.email,
-            n_number=who.n_number,
+            agent_id=agent_id,
+            email=email,
+            n_number=n_number,
         )
         self._intend(change, key, waiting_ops.SET, new)
         return change
@@ -346,19 +357,19 @@ class ChangePlan:
         if new is None:
             return None
         col = self.column(sheet, key)
-        who = row.ref()
+        name, agent_id, email, n_number = row.identity()
         change = self._set_cell(
             row.sheet,
             row.row,
             col,
             new,
-            agent=row.label(),
+            agent=name,
             cls=row.cls,
             column=sheet.headers.get(col, BY_KEY[key].header),
             old=seen_value(row, key),
-            agent_id=who.agent_id,
-            email=who.email,
-            n_number=who.n_number,
+            agent_id=agent_id,
+            email=email,
+            n_number=n_number,
         )
         self._intend(change, key, waiting_ops.APPEND, line)
         return change

@@ -38,7 +38,7 @@ from esp_cli.workbook.xlsx.validations import ListValidation
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 HEADER_SCAN_ROWS = 30
-_UNSEEN = object()
+_NONE: frozenset[str] = frozenset()
 IDENTITY_KEYS = ("agent_name", "agent_id", "email")
 
 
@@ -73,14 +73,25 @@ class Row:
 
     def ref(self) -> AgentRef:
         """Who and where, as every result names an agent."""
+        name, agent_id, email, n_number = self.identity()
         return AgentRef(
-            name=self.label(),
+            name=name,
             cls=" ".join(self.cls.split()),
             sheet=self.sheet,
             row=self.row,
-            agent_id=self.text("agent_id") if "agent_id" not in self.unreadable else "",
-            email=self.text("email").strip() if "email" not in self.unreadable else "",
-            n_number=self.text("n_number").strip() if "n_number" not in self.unreadable else "",
+            agent_id=agent_id,
+            email=email,
+            n_number=n_number,
+        )
+
+    def identity(self) -> tuple[str, str, str, str]:
+        """(label, Agent ID, e-mail, N Number) as `ref` gives them (for each cell planned)."""
+        bad = self.unreadable
+        return (
+            self.label(),
+            self.text("agent_id") if "agent_id" not in bad else "",
+            self.text("email").strip() if "email" not in bad else "",
+            self.text("n_number").strip() if "n_number" not in bad else "",
         )
 
 
@@ -306,56 +317,68 @@ def read_table(
         )
         if values.formats:
             shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
-        # Classes, dates and statuses repeat down a column: each distinct value of a column
-        # is parsed once (non-text keyed by type too, since 1 == 1.0 == True).
-        kinds: list[tuple[str, int, Kind, dict[Any, Any]]] = [
-            (k, c - 1, BY_KEY[k].kind, {}) for k, c in items
-        ]
-        for r in range(header_row + 1, len(values.rows) + 1):
-            line = values.rows[r - 1]
-            if not line:
-                continue
-            raw: dict[str, Any] = {}
-            parsed: dict[str, Any] = {}
-            bad: AbstractSet[str] = frozenset()
-            width = len(line)
-            for key, i, kind, seen in kinds:
-                v = line[i] if i < width else None
-                if v == "" or v is None:
+        top = header_row  # rows[top] is the first row under the header
+        lines = values.rows
+        count = len(lines) - top
+        raws: list[dict[str, Any]] = [{} for _ in range(count)]
+        parsed: list[dict[str, Any]] = [{} for _ in range(count)]
+        bad: dict[int, set[str]] = {}
+        # (index of the row, place of the column, finding): sorted into sheet order below.
+        late: list[tuple[int, int, Finding]] = []
+        # A column at a time: each distinct value of a column is parsed once (classes, dates
+        # and statuses repeat down it; non-text keyed by type too, since 1 == 1.0 == True),
+        # and every row then holds that one object (a class, a date, Yes typed down 50,000
+        # rows is held once).
+        for place, (key, c) in enumerate(items):
+            i = c - 1
+            kind = BY_KEY[key].kind
+            seen: dict[Any, tuple[Any, Any]] = {}
+            cells = [line[i] if i < len(line) else None for line in lines[top:]]
+            for k, v in enumerate(cells):
+                if v is None or v == "":
                     continue
                 memo = v if v.__class__ is str else (v.__class__, v)
-                got = seen.get(memo, _UNSEEN)
-                if got is _UNSEEN:
+                got = seen.get(memo)
+                if got is None:
                     try:
-                        got = _parse(kind, v, date1904)
+                        got = seen[memo] = (v, _parse(kind, v, date1904))
                     except Unreadable as exc:
-                        got = exc
-                    seen[memo] = (v, got)
-                else:
-                    # A value seen before in this column: the row keeps the one object
-                    # (a class, a date, Yes typed down 50,000 rows is held once).
-                    v, got = got
-                raw[key] = v
-                if isinstance(got, Unreadable):
-                    bad = bad | {key}
-                    findings.append(
-                        Finding(
-                            info.name,
-                            r,
-                            i + 1,
-                            headers.get(i + 1, BY_KEY[key].header),
-                            text_of(v) if not isinstance(v, ErrorValue) else v.code,
-                            str(got),
+                        got = seen[memo] = (v, exc)
+                v, value = got
+                raws[k][key] = v
+                if isinstance(value, Unreadable):
+                    bad.setdefault(k, set()).add(key)
+                    late.append(
+                        (
+                            k,
+                            place,
+                            Finding(
+                                info.name,
+                                top + k + 1,
+                                c,
+                                headers.get(c, BY_KEY[key].header),
+                                text_of(v) if not isinstance(v, ErrorValue) else v.code,
+                                str(value),
+                            ),
                         )
                     )
                 else:
-                    parsed[key] = got
+                    parsed[k][key] = value
+        late.sort(key=lambda f: (f[0], f[1]))
+        at = 0
+        for k, raw in enumerate(raws):
+            # The row's findings first, in column order, then its class's (as read row by row).
+            while at < len(late) and late[at][0] == k:
+                findings.append(late[at][2])
+                at += 1
             if not raw:
                 continue
-            cls = str(parsed.get("class") or (info.name if class_from_sheet else ""))
+            r = top + k + 1
+            values_of = parsed[k]
+            cls = str(values_of.get("class") or (info.name if class_from_sheet else ""))
             if not cls.isprintable() and control_characters(cls):
                 cls = _shown_class(cls, info.name, r, columns.get("class"), headers, findings)
-            row = Row(info.name, r, cls, raw, parsed, bad)
+            row = Row(info.name, r, cls, raw, values_of, frozenset(bad[k]) if k in bad else _NONE)
             if row.has_identity or (keep_class_rows and row.cls):
                 rows.append(row)
         sheets.append(

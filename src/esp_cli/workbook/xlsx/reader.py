@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import operator
 import re
 from array import array
 from collections.abc import Callable, Iterable
@@ -150,6 +151,10 @@ def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> lis
     right = keep[-1] + 1 if keep else 0
     rows: list[list[Any]] = []
     shift: int | None = None
+    # A row as wide as the used area (nearly every row) is picked in one call: from each
+    # kept column's place in it, or from the blank put after its end.
+    pick: Callable[[list[Any]], Any] | None = None
+    picks: list[int] = []
     for raw in sheet.iter_rows():
         if shift is None:
             # A row as wide as the used area starts at its first column; one wider
@@ -158,8 +163,18 @@ def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> lis
             if first_row and any(v != "" for v in raw):
                 # The first row yielded holds data: it is the first used row, not row 1.
                 rows.extend([] for _ in range(first_row))
+            kept = set(keep)
+            picks = [
+                i - shift if i in kept and 0 <= i - shift < width else width
+                for i in range(max(0, min(right, width + shift)))
+            ]
+            pick = operator.itemgetter(*picks) if len(picks) > 1 else None
         if nrows is not None and len(rows) >= nrows:
             break
+        if len(raw) == width and pick is not None:
+            raw.append("")
+            rows.append(list(pick(raw)))
+            continue
         row: list[Any] = [""] * max(0, min(right, len(raw) + shift))
         for i in keep:
             j = i - shift
