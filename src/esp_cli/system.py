@@ -30,9 +30,12 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import getpass
 import os
+import platform
 import re
 import shutil
+import socket
 import sys
 import time
 import warnings
@@ -334,6 +337,25 @@ def remove_stale_temps(folder: Path, owns: Callable[[str], object]) -> list[Path
                 entry.unlink()
                 removed.append(entry)
     return removed
+
+
+# -- who runs esp -------------------------------------------------------------------------------
+
+
+def login_name() -> str:
+    """The OS login of whoever runs esp ("unknown" where the system has none)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on this system (getpass raises several kinds)
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
+
+
+def computer_name() -> str:
+    with contextlib.suppress(OSError):
+        name = socket.gethostname()
+        if name:
+            return name
+    return platform.node() or "unknown"
 
 
 # -- the lock between esp processes ---------------------------------------------------------

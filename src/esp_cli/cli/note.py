@@ -72,7 +72,8 @@ def note_add_command(
             dry_run=dry_run,
         )
     render(result, fmt)
-    exit_if_waiting(result.write)
+    if result.waiting_as is None:  # the same line again: nothing new waits (exit 0)
+        exit_if_waiting(result.write)
 
 
 @note_app.command("import")

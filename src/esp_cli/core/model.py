@@ -199,6 +199,9 @@ class WriteReport:
     # operations), and those still waiting because a cell of theirs conflicts.
     waiting_written: list[str] = field(default_factory=list, metadata=as_json(after="status"))
     waiting_held: list[str] = field(default_factory=list, metadata=as_json(after="waiting_written"))
+    # A dry run while the tracker is busy: who has it ("open in Excel by Keisha Grant"),
+    # so the real run would write nothing now and keep its change waiting (exit 7).
+    would_wait: str | None = field(default=None, metadata=as_json(omit_none=True))
 
     @property
     @exported(key="added_columns", after="changes")

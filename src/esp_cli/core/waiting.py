@@ -244,6 +244,9 @@ class FromNewerEsp(ValueError):
 
 
 WRITE, ALREADY, CONFLICT = "write", "already", "conflict"
+# The kinds of conflict (Conflict.kind), each with its own words and fix.
+CHANGED, AGENT, COLUMN, OTHER = "changed", "agent", "column", "other"
+CHANGED_REASON = "changed since esp saw it"
 
 
 @dataclass(frozen=True)
@@ -279,7 +282,7 @@ def resolve(cell: WaitingCell, current: Any) -> Resolution:
         return Resolution(ALREADY)
     if same_value(current, cell.seen):
         return Resolution(WRITE, cell.value)
-    return Resolution(CONFLICT, reason="changed since esp saw it")
+    return Resolution(CONFLICT, reason=CHANGED_REASON)
 
 
 # -- what became of an operation ------------------------------------------------------------
@@ -295,6 +298,15 @@ class Conflict:
     now: Any = field(metadata=as_json(hidden=True))
     reason: str
     address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
+    # CHANGED (the cell holds something else), AGENT (the agent's row is no longer
+    # there), COLUMN (the cell's column is no longer there) or OTHER; "": from `reason`.
+    cause: str = field(default="", metadata=as_json(hidden=True))
+
+    @property
+    @exported(after="reason")
+    def kind(self) -> str:
+        """What kind of conflict it is, each with its own fix."""
+        return self.cause or (CHANGED if self.reason == CHANGED_REASON else OTHER)
 
     @property
     @exported(after="op")

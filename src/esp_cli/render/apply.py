@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from esp_cli.core.waiting import AGENT, CHANGED, COLUMN
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after
 from esp_cli.render.pending import conflict_words, nothing_waits, op_title
-from esp_cli.results.apply import ApplyResult
+from esp_cli.results.apply import ApplyResult, HeldOp
 
 
 def render(result: ApplyResult, fmt: Format) -> None:
@@ -35,6 +36,10 @@ def render(result: ApplyResult, fmt: Format) -> None:
                 empty="nothing left to change",
             )
     for a in result.applied:
+        for added in a.added_columns:
+            why = f" ({added.note})" if added.note else ""
+            verb = "would add" if write.dry_run else "added"
+            say(f"{a.op.op} {verb} column {added}{why}: its command planned to add it.")
         for c in a.skipped:
             say(
                 f"left out of {a.op.op}: {c.cell.sheet}!{c.cell.cell} ({c.cell.column}, "
@@ -64,7 +69,20 @@ def render(result: ApplyResult, fmt: Format) -> None:
         say(nothing_waits(result.tracker.name, result.warnings))
     if result.held:
         say(
-            f"{len(result.held)} change(s) still wait: a cell of theirs changed since esp saw "
-            "it. esp apply --skip-conflicts writes the rest of each; esp pending drop OP "
+            f"{len(result.held)} change(s) still wait: {held_why(result.held)}. "
+            "esp apply --skip-conflicts writes the rest of each; esp pending drop OP "
             "discards one."
         )
+
+
+def held_why(held: list[HeldOp]) -> str:
+    """Why the held changes wait, each kind of conflict once, with its fix."""
+    kinds = dict.fromkeys(c.kind for h in held for c in h.conflicts)
+    words = {
+        CHANGED: "a cell of theirs changed since esp saw it",
+        AGENT: "an agent's row is no longer there (deleted, or no longer found by ID, "
+        "e-mail or name; put it back to write it there)",
+        COLUMN: "a column of theirs is no longer there (renamed or deleted: give it its "
+        "header back to write it there)",
+    }
+    return "; ".join(words.get(k, "a cell of theirs cannot be written now") for k in kinds)

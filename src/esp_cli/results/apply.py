@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.core.model import CellChange, WriteReport
+from esp_cli.core.model import AddedColumn, CellChange, WriteReport
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.waiting import Conflict, WaitingOp
 
@@ -19,6 +19,8 @@ class AppliedOp:
     waited: str  # why it waited
     changes: list[CellChange]
     skipped: list[Conflict]
+    # The columns added to write it (its command planned to add them too).
+    added_columns: tuple[AddedColumn, ...] = ()
 
 
 @dataclass(frozen=True)

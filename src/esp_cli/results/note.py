@@ -19,6 +19,11 @@ class NoteResult:
     added: bool  # False: the very same line was already there
     write: WriteReport = field(metadata=as_json(flat=True))
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
+    # The waiting operation that holds this very line already (not yet in the workbook):
+    # nothing new is kept. None: the line is not waiting.
+    waiting_as: str | None = field(
+        default=None, metadata=as_json(key="already_waiting", omit_none=True)
+    )
 
     @property
     @exported(key="signed_by", after="added", omit_none=True)

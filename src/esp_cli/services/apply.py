@@ -50,7 +50,8 @@ def apply_waiting(
             held.append(HeldOp(outcome.op, outcome.conflicts))
         elif not busy:
             changes = s.plan.applied.get(outcome.op.op, [])
-            applied.append(AppliedOp(outcome.op, outcome.op.why, changes, outcome.conflicts))
+            added = s.plan.columns_added_for([outcome.op.op])
+            applied.append(AppliedOp(outcome.op, outcome.op.why, changes, outcome.conflicts, added))
     return ApplyResult(
         tracker=s.path,
         applied=applied,

@@ -19,13 +19,14 @@ Choices made where the issue is silent:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
-from esp_cli.core.model import AgentRef
+from esp_cli.core.model import AgentRef, WriteReport
 from esp_cli.core.rules import ACTION_LABELS, ACTION_ORDER, ActionKind, Evaluation, evaluate
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
 from esp_cli.services.agents import SME_KEY, agents_for
@@ -162,6 +163,21 @@ def plan_computed(plan: ChangePlan, row: Row, cells: ComputedCells) -> None:
 # -- the command ---------------------------------------------------------------------------------
 
 
+def with_own_waiting(statuses: list[AgentStatus], report: WriteReport) -> list[AgentStatus]:
+    """The statuses with the command's own waiting operation (--write on a busy tracker)
+    among the changes waiting in the rows whose computed cells it keeps: the JSON and CSV
+    stay the list of agents, each naming the operation its cells wait in."""
+    if report.status != "waiting" or report.op is None:
+        return statuses
+    rows = {(c.sheet, c.row) for c in report.changes}
+    return [
+        replace(st, waiting=(*st.waiting, report.op))
+        if (st.agent.sheet, st.agent.row) in rows and report.op not in st.waiting
+        else st
+        for st in statuses
+    ]
+
+
 def run_escalations(
     tracker_path: Path,
     config: Config,
@@ -185,7 +201,7 @@ def run_escalations(
             for row, status in evaluated:
                 plan_computed(s.plan, row, status.computed)
             s.plan.sort()
-    statuses = [status for _, status in evaluated]
+    statuses = with_own_waiting([status for _, status in evaluated], s.report)
     todo, ahead = todo_lists(statuses)
     return EscalationsResult(
         as_of=as_of,

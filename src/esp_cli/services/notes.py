@@ -9,6 +9,8 @@ limit rather than let Excel cut it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,11 +20,13 @@ from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import fmt
 from esp_cli.core.values import ErrorValue, text_of
+from esp_cli.core.waiting import APPEND
 from esp_cli.errors import UnsafeWriteError, UsageError
 from esp_cli.results.note import NoteResult
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Sheet
+from esp_cli.workbook.waiting import Mark
 
 
 def refuse_future(on: date, today: date, what: str, option: str = "--date") -> None:
@@ -93,7 +97,11 @@ def add_note(
         added = plan_note(s.plan, row, kind, line)
         sheet = s.table.sheet(row.sheet)
         col = s.plan.column(sheet, kind.column_key) if added else sheet.col(kind.column_key)
+        waits = None if added else waiting_with(s.counted.of(row), kind.column_key, line)
     header = BY_KEY[kind.column_key].header
+    write = s.report
+    if waits is not None and write.status == "waiting":
+        write = replace(write, op=waits)  # the change it is part of: nothing new kept
     return NoteResult(
         agent=row.ref(),
         kind=kind,
@@ -101,6 +109,20 @@ def add_note(
         cell=address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}",
         line=line,
         added=added,
-        write=s.report,
+        write=write,
         signed_by=signer,
+        waiting_as=waits,
+    )
+
+
+def waiting_with(marks: Iterable[Mark], key: str, line: str) -> str | None:
+    """The waiting operation that appends this very line to the cell (the same note typed
+    again while the first still waits), or None."""
+    return next(
+        (
+            m.op.op
+            for m in marks
+            if m.key == key and m.cell.action == APPEND and str(m.cell.value) == line
+        ),
+        None,
     )

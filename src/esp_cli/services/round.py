@@ -194,15 +194,28 @@ class Keeper:
         self.dry_run = dry_run
         self.kept: dict[tuple[str, int], WaitingOp] = {}
         self.written_meanwhile: list[str] = []  # ops another write wrote during the round
+        # The answers each kept operation holds, and those another write has written
+        # (kept by identity: an answer undone and typed again is a new one).
+        self._held: dict[tuple[str, int], list[Answer]] = {}
+        self._written: dict[tuple[str, int], list[Answer]] = {}
 
     @property
     def ops(self) -> list[WaitingOp]:
         return list(self.kept.values())
 
     def record(self, agent: AgentAnswers, row: Row, table: Table) -> None:
+        """Keep the agent's answers anew, but for those another write has written during
+        the round (a teammate's write writes what waits): kept again, they would be
+        judged against the first reading of the row and conflict with themselves."""
         key = (agent.sheet, agent.row)
         old = self.kept.pop(key, None)
-        units = answer_units(agent, row, table)
+        if old is not None and not self.dry_run and self.store.recorded([old]):
+            self._written.setdefault(key, []).extend(self._held.get(key, []))
+            self.written_meanwhile.append(old.op)
+        written = self._written.get(key, [])
+        fresh = [a for a in agent.answers if not any(a is w for w in written)]
+        units = answer_units(replace(agent, answers=fresh), row, table)
+        self._held[key] = fresh
         if any(units):
             op = waiting.new_op(
                 self.store,
@@ -215,8 +228,6 @@ class Keeper:
             self.kept[key] = op if self.dry_run else self.store.keep(op)
         if old is not None and not self.dry_run:
             self.store.remove(old)
-            if self.store.recorded([old]):
-                self.written_meanwhile.append(old.op)
 
 
 def adopt_journal(tracker: Path, config: Config) -> int:

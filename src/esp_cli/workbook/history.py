@@ -19,16 +19,13 @@ Reading never fails on a damaged line: it is skipped, with a warning naming its 
 from __future__ import annotations
 
 import contextlib
-import getpass
 import glob
 import json
 import mmap
 import os
-import platform
 import re
 import secrets
 import shlex
-import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -179,18 +176,11 @@ def typed_command(args: Sequence[str] | None) -> str:
 
 
 def os_login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on this system (getpass raises several kinds)
-        return os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
+    return system.login_name()
 
 
 def machine_name() -> str:
-    with contextlib.suppress(OSError):
-        name = socket.gethostname()
-        if name:
-            return name
-    return platform.node() or "unknown"
+    return system.computer_name()
 
 
 def _encode(op: Operation) -> bytes:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +60,8 @@ class ChangePlan:
         self._patcher: Patcher | None = None
         self._planned_cols: dict[tuple[str, str], int] = {}
         self._added_cols: dict[str, list[int]] = {}
+        # Which waiting operation each added column is written for (None: the command's).
+        self._added_for: dict[tuple[str, str], str | None] = {}
         # What the command means to do, cell by cell, in units written both or neither:
         # kept as a waiting operation when the tracker is busy (see esp_cli.workbook.waiting).
         # Each [unit, change, key, action, value]: see `intents`.
@@ -219,8 +221,23 @@ class ChangePlan:
             note = next(a.note for a in self.added_columns if (a.sheet, a.col) == (sheet, group[0]))
         self.patcher.add_column(sheet, header_row, col, header)
         self._added_cols.setdefault(sheet, []).append(col)
+        self._added_for[(sheet, header)] = self._behalf
         self.added_columns.append(AddedColumn(sheet, col, header, note, row=header_row))
         return col
+
+    def columns_added_for(self, ops: Iterable[str | None]) -> tuple[AddedColumn, ...]:
+        """The columns this write adds for these operations (None: the command's own)."""
+        wanted = set(ops)
+        return tuple(
+            a for a in self.added_columns if self._added_for.get((a.sheet, a.header)) in wanted
+        )
+
+    def intended_cells(self) -> list[tuple[Hashable, WaitingCell]]:
+        """The intents as a waiting operation keeps them: a cell of a column this plan
+        adds has col 0 (its column is added again when written, where there is room then;
+        any other column not found then is a conflict)."""
+        added = {(a.sheet, a.col) for a in self.added_columns}
+        return [(u, replace(c, col=0) if (c.sheet, c.col) in added else c) for u, c in self.intents]
 
     def added_column(self, sheet: str, header: str) -> int:
         """Where the column esp adds with this header went (after every move)."""
@@ -499,6 +516,7 @@ class WriteSession:
     # The waiting operations that are the command's own (esp round's answers, kept as they
     # were typed): written as part of its change, in its entry of the log.
     own: frozenset[str] = frozenset()
+    would_wait: str | None = None  # a dry run: who has the tracker now, if anyone
     _report: WriteReport | None = field(default=None, repr=False)
 
     @property
@@ -588,6 +606,7 @@ class WriteSession:
             waiting=kept,
             waiting_written=[o.op.op for o in applied if o.op.op not in self.own],
             waiting_held=[o.op.op for o in self.held_waiting],
+            would_wait=self.would_wait if self.dry_run else None,
         )
 
     def _applied_cells(self, applied: list[waiting.Outcome]) -> bool:
@@ -618,17 +637,20 @@ class WriteSession:
         """The command's plan, kept beside the tracker to be written when it is free."""
         store = self.store or waiting.Store(self.path, config.backup_dir)
         units: dict[Hashable, list[WaitingCell]] = {}
-        for unit, cell in self.plan.intents:
+        for unit, cell in self.plan.intended_cells():
             units.setdefault(unit, []).append(cell)
-        op = waiting.new_op(
-            store,
-            list(units.values()),
-            signer=self.signer,
-            why=busy.holder or "busy",
-            digest=self.workbook.pkg.digest,
-            undoes=self.undoes,
-            taken=[o.op for o in self.pending],
-        )
+        try:
+            op = waiting.new_op(
+                store,
+                list(units.values()),
+                signer=self.signer,
+                why=busy.holder or "busy",
+                digest=self.workbook.pkg.digest,
+                undoes=self.undoes,
+                taken=[o.op for o in self.pending],
+            )
+        except OSError as exc:  # its log cannot be read for a fresh id
+            raise store.cannot_keep(busy.holder or "", exc) from exc
         return store.keep(op).op
 
     def _write_and_record(
@@ -752,7 +774,7 @@ def _entry(
             digest_after=after,
             backup=backup.name if backup is not None else None,
             cell_json=cells,
-            added_columns=tuple(a for a in session.plan.added_columns if not session.plan.applied),
+            added_columns=session.plan.columns_added_for([None, *session.own]),
             undoes=session.undoes,
             parts=parts or {},
         )
@@ -773,6 +795,7 @@ def _entry(
         digest_after=after,
         backup=backup.name if backup is not None else None,
         cell_json=cells,
+        added_columns=session.plan.columns_added_for([made.op]),
         undoes=made.undoes,
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),
         written_at=moment,
@@ -807,6 +830,58 @@ def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: in
             fix='remove it from the text (a file saved as "Unicode" or by a terminal program '
             "may hold it: save it as UTF-8 text).",
         )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a write adds for the waiting changes it writes, once they are in its plan: the
+    computed columns of the agents they change, brought up to date as the command that made
+    them would have (esp_cli.services.computed registers it: the rules are not this
+    layer's). `trigger`: the columns whose change calls for it; `keys`: what it reads."""
+
+    trigger: frozenset[str]
+    keys: tuple[str, ...]
+    plan: Callable[[WriteSession, Config, list[waiting.Outcome]], None]
+
+
+FOLLOW_UPS: list[FollowUp] = []
+
+
+def _follow_up_keys(ops: Sequence[WaitingOp]) -> tuple[str, ...]:
+    touched = waiting.keys_of(ops)
+    return tuple(dict.fromkeys(k for f in FOLLOW_UPS if touched & f.trigger for k in f.keys))
+
+
+def _follow_up(session: WriteSession, config: Config, applier: waiting.Applier) -> None:
+    for f in FOLLOW_UPS:
+        outcomes = [
+            o
+            for o in applier.outcomes
+            if not o.held
+            and o.op.op not in session.own  # the command's own: it plans them itself
+            and {c.key for c, _new in o.written} & f.trigger
+        ]
+        if outcomes:
+            f.plan(session, config, outcomes)
+
+
+def _would_wait(path: Path) -> str | None:
+    """A dry run of a write: who has the tracker now (Excel's or LibreOffice's owner file
+    beside it), said on stderr, since the real run would write nothing and keep its change
+    waiting. None: nobody seen."""
+    try:
+        safety.refuse_if_open(path)
+    except WorkbookBusyError as exc:
+        then = (
+            "keep its change waiting beside it (exit 7), written once the tracker is free"
+            if waiting_ops.may_wait.get()
+            else "refuse it (--no-wait: exit 4)"
+        )
+        log.warning(
+            "%s is %s: the real run would write nothing now and %s.", path.name, exc.holder, then
+        )
+        return exc.holder
+    return None
 
 
 @contextlib.contextmanager
@@ -847,12 +922,14 @@ def write_session(
     the ids of those that are the command's own change (esp round's answers)."""
     earlier = read.workbook if read is not None else None
     wants = write and not dry_run
+    would_wait: str | None = None
     busy: WorkbookBusyError | None = None
     with contextlib.ExitStack() as stack:
         if not write:
             wb = Workbook.open(path)
         elif dry_run:
             wb = stack.enter_context(locked_for_update(path, dry_run=True, reuse=earlier))
+            would_wait = _would_wait(wb.path)
         else:
             try:
                 wb = stack.enter_context(locked_for_update(path, reuse=earlier))
@@ -876,12 +953,16 @@ def write_session(
             found.ops = [*found.ops, *also]
         asked = None if keys is None else tuple(keys)
         wanted = waiting.reading_keys(asked, found.ops) if found.ops else asked
+        follow = _follow_up_keys(found.ops) if write and rows else ()
+        if wanted is not None and follow:
+            wanted = tuple(dict.fromkeys((*wanted, *follow)))
         if not rows:
             table = None
         elif (
             read is not None
             and wb is earlier
             and not (found.ops and waiting.keys_of(found.ops) - set(asked or ()))
+            and not set(follow) - set(asked or ())
         ):
             table = read
         else:
@@ -899,6 +980,7 @@ def write_session(
             store=store,
             warnings=found.warnings,
             own=frozenset(own),
+            would_wait=would_wait,
         )
         for warning in found.warnings:
             log.warning("%s", warning)
@@ -915,6 +997,8 @@ def write_session(
             for op in found.ops:
                 applier.put(op, skip_conflicts=skip_conflicts and free)
             session.applier = applier
+            if free and agents is table and table is not None:
+                _follow_up(session, config, applier)
         try:
             yield session
             session._finish(config)

@@ -39,11 +39,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 from esp_cli import __version__, system
 from esp_cli.core.columns import BY_KEY, Kind, normalise_header
 from esp_cli.core.oplog import DROPPED, CellRecord, Operation
+from esp_cli.core.refs import col_letter
 from esp_cli.core.values import Unreadable
 from esp_cli.core.waiting import (
+    AGENT,
     ALREADY,
     APPEND,
+    COLUMN,
     CONFLICT,
+    OTHER,
     RESTORE,
     Conflict,
     FromNewerEsp,
@@ -366,12 +370,18 @@ class Store:
                     system.remove_file(self.folder / name)
                 op = replace(op, op=self.new_id([op.op]))
         except OSError as exc:
-            raise WriteFailedError(
-                f"{self.folder}: the change cannot be kept to wait for the tracker "
-                f"({exc.strerror or exc}); nothing was written and nothing kept.",
-                fix="check that the backups folder is writable ([backup] dir in esp.toml), "
-                "or run the command again once the tracker is free.",
-            ) from exc
+            raise self.cannot_keep(op.why, exc) from exc
+
+    def cannot_keep(self, why: str, exc: OSError) -> WriteFailedError:
+        """A change that can neither be written (the tracker is busy: `why`) nor kept to
+        wait: both said, and who has the tracker."""
+        busy = f"{self.tracker.name} is {why}" if why else "the tracker is busy"
+        return WriteFailedError(
+            f"{busy}, and its change cannot be kept to wait beside it in {self.folder} "
+            f"({exc.strerror or exc}); nothing was written and nothing kept.",
+            fix="check that the backups folder is writable ([backup] dir in esp.toml), "
+            "or run the command again once the tracker is free.",
+        )
 
     def drop(
         self, wanted: str, signer: str | None, min_prefix: int = 4
@@ -576,23 +586,33 @@ class Applier:
 
     # -- placing ------------------------------------------------------------------------
 
-    def _place(self, cell: WaitingCell) -> _Place | str:
+    def _place(self, cell: WaitingCell) -> _Place | tuple[str, str]:
+        """Where the cell is in the tracker now, or why it cannot be placed (and the kind
+        of conflict that is). A column gone since (renamed or deleted in Excel) is a
+        conflict, never a column added anew: only a cell of a column its command added
+        itself (col 0) gets it added again."""
         if cell.by_agent:
             if self.table is None or self.finder is None:
-                return "the tracker has no agent rows to find the agent in"
+                return "the tracker has no agent rows to find the agent in", AGENT
             row, why = self.finder.find(cell.who)
             if row is None:
-                return f"{cell.agent or 'the agent'} cannot be found: {why}"
+                return (
+                    f"{cell.agent or 'the agent'}'s row is no longer there ({why})",
+                    AGENT,
+                )
             sheet = self.table.sheet(row.sheet)
             key = cell.key if cell.key in BY_KEY else _key_of(sheet, cell.column)
             if key is not None:
-                return _Place(row.sheet, row.row, sheet.col(key), row, key)
-            col = _column(sheet, cell, moved=row.sheet != cell.sheet)
+                col = sheet.col(key)
+                if col is None and cell.col > 0:
+                    return _column_gone(sheet, cell), COLUMN
+                return _Place(row.sheet, row.row, col, row, key)
+            col = _column(sheet, cell)
             if col is None:
-                return f"the sheet '{row.sheet}' has no '{cell.column}' column"
+                return _column_gone(sheet, cell), COLUMN
             return _Place(row.sheet, row.row, col, row, None)
         if cell.sheet not in {s.name for s in self.workbook.sheets}:
-            return f"the sheet '{cell.sheet}' is no longer in the workbook"
+            return f"the sheet '{cell.sheet}' is no longer in the workbook", OTHER
         return _Place(cell.sheet, cell.row, cell.col, None, None)
 
     def _current(self, cell: WaitingCell, place: _Place, local: dict[Any, Any]) -> Any:
@@ -639,8 +659,9 @@ class Applier:
             mine: dict[Any, Any] = {}
             for cell in unit:
                 place = self._place(cell)
-                if isinstance(place, str):
-                    bad.append(Conflict(op.op, cell, None, place))
+                if isinstance(place, tuple):
+                    reason, cause = place
+                    bad.append(Conflict(op.op, cell, None, reason, cause=cause))
                     continue
                 spot = (place.sheet, place.row, place.col if place.col is not None else place.key)
                 merged = {**local, **mine}
@@ -751,16 +772,26 @@ def _key_at(table: Table | None, sheet: str, col: int) -> str | None:
     return next((k for k, c in columns.items() if c == col), None)
 
 
-def _column(sheet: Sheet, cell: WaitingCell, moved: bool) -> int | None:
+def _column(sheet: Sheet, cell: WaitingCell) -> int | None:
     """The cell's column on its agent's sheet: where it was while its header is the same,
-    else the one column with that header; on the same sheet, where it was."""
+    else the one column with that header; None when no column has it any more (renamed or
+    deleted since: a conflict, never written under another header)."""
     wanted = normalise_header(cell.column)
     if not wanted or normalise_header(sheet.headers.get(cell.col)) == wanted:
         return cell.col
     same = [c for c, h in sheet.headers.items() if normalise_header(h) == wanted]
     if len(same) == 1:
         return same[0]
-    return None if moved else cell.col
+    return None
+
+
+def _column_gone(sheet: Sheet, cell: WaitingCell) -> str:
+    """Why a cell's column cannot be found: its header renamed or the column deleted."""
+    gone = f"the '{cell.column}' column is no longer on the sheet '{sheet.name}'"
+    now = sheet.headers.get(cell.col) if cell.col > 0 else None
+    if now is not None and str(now).strip():
+        return f"{gone}: {col_letter(cell.col)}{sheet.header_row} now reads '{now}'"
+    return f"{gone} (renamed or deleted)"
 
 
 # -- reading a tracker with its waiting changes counted -----------------------------------

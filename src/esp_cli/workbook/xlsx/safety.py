@@ -133,14 +133,16 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     with contextlib.suppress(OSError):
         like = path.stat()
     lock = system.ExclusiveLock(path.with_name("." + path.name + ".esp-lock"), wait, like)
+    who_file = lock.path.with_name(lock.path.name + ".who")
     try:
         lock.acquire()
     except system.LockTimeout as exc:
+        by = _lock_owner(who_file)
         raise WorkbookBusyError(
-            f"{path}: another esp command has been writing it for {wait:.0f} s; "
+            f"{path}: another esp command has been writing it for {wait:.0f} s{by}; "
             "nothing was written.",
             fix="wait for it to finish and run the command again.",
-            holder="being written by another esp command",
+            holder=f"being written by another esp command{by}",
         ) from exc
     except OSError as exc:
         if isinstance(exc, PermissionError) and lock.path.exists():
@@ -158,10 +160,34 @@ def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
             f"{path.parent}: cannot create the lock file ({exc.strerror}); nothing was written.",
             fix="check that the folder is writable.",
         ) from exc
+    _say_lock_owner(who_file)
     try:
         yield
     finally:
+        with contextlib.suppress(OSError):
+            who_file.unlink()
         lock.release()
+
+
+def _say_lock_owner(owner: Path) -> None:
+    """Who holds esp's lock (login, machine, since when), beside the lock file, so a
+    command that waits for it in vain can name them. Best effort: never stops a write."""
+    since = datetime.now().astimezone().strftime("%H:%M")
+    with contextlib.suppress(OSError):
+        owner.write_text(
+            f"{system.login_name()} on {system.computer_name()} since {since}\n", encoding="utf-8"
+        )
+        system.hide(owner)
+
+
+def _lock_owner(owner: Path) -> str:
+    """ " (LOGIN on MACHINE since HH:MM)" as the lock's holder wrote it, or ""."""
+    try:
+        text = owner.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    text = " ".join(text.split())[:120]
+    return f" ({text})" if text else ""
 
 
 def backup_dir_for(path: Path, configured: Path | None = None) -> Path:
