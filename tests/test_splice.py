@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -185,3 +186,68 @@ def test_a_column_written_down_thousands_of_rows_matches_the_cells_it_replaces()
     assert after[2][0] == list(range(1, 12))
     assert after[2][1][4] == b":-2" and after[2][1][11] == b":-2"
     assert b'<row r="2">' in new and b'<row r="3" spans="1:10">' in new
+
+
+@pytest.mark.parametrize(
+    ("row", "want"),
+    [
+        # a row's extLst may hold anything, a <c> too: the new cell goes before the extLst
+        (
+            b'<row r="1"><extLst><ext uri="{x}"><c r="A1"/></ext></extLst></row>',
+            b'<row r="1"><c r="R1" t="n"><v>-118</v></c><extLst><ext uri="{x}"><c r="A1"/>'
+            b"</ext></extLst></row>",
+        ),
+        # a cell's own extLst is inside the cell: the new cell goes after that cell
+        (
+            b'<row r="1"><c r="A1"><v>1</v><extLst><ext uri="{y}"/></extLst></c></row>',
+            b'<row r="1"><c r="A1"><v>1</v><extLst><ext uri="{y}"/></extLst></c>'
+            b'<c r="R1" t="n"><v>-118</v></c></row>',
+        ),
+        # both: after the last cell, before the row's extLst
+        (
+            b'<row r="1"><c r="A1"><v>1</v><extLst><ext uri="{y}"/></extLst></c>'
+            b'<extLst><ext uri="{x}"><c r="B1"/></ext></extLst></row>',
+            b'<row r="1"><c r="A1"><v>1</v><extLst><ext uri="{y}"/></extLst></c>'
+            b'<c r="R1" t="n"><v>-118</v></c><extLst><ext uri="{x}"><c r="B1"/></ext></extLst>'
+            b"</row>",
+        ),
+    ],
+    ids=["row-extlst-holding-a-c", "cell-extlst", "both"],
+)
+def test_a_new_cell_goes_between_the_cells_and_the_rows_extlst(row: bytes, want: bytes) -> None:
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+        b'formats.org/spreadsheetml/2006/main"><sheetData>'
+    )
+    sheet = head + row + b"</sheetData></worksheet>"
+    sx = SheetXml(sheet)
+    changes = {1: {18: b'<c r="R1" t="n"><v>-118</v></c>'}}
+    sx.cell(1, 18)
+    check = FragmentCheck(sx.declarations)
+    new = Splicer(sx, check).splice(changes)
+    check.close()
+    assert new == head + want + b"</sheetData></worksheet>"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        b'<row r="1"><extLst><ext uri="{x}"><c r="A1"/></ext></extLst></row>',
+        b'<row r="1"><c r="B1"/><extLst><ext uri="{x}"><c r="A1"/></ext></extLst></row>',
+    ],
+    ids=["only-an-extlst", "a-cell-and-an-extlst"],
+)
+def test_a_c_inside_a_rows_extension_is_not_the_cell(row: bytes) -> None:
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+        b'formats.org/spreadsheetml/2006/main"><sheetData>'
+    )
+    sheet = head + row + b"</sheetData></worksheet>"
+    sx = SheetXml(sheet)
+    assert sx.cell(1, 1) is None  # A1 is not on the sheet: the <c> is the extension's
+    check = FragmentCheck(sx.declarations)
+    new = Splicer(sx, check).splice({1: {1: b'<c r="A1" t="n"><v>5</v></c>'}})
+    check.close()
+    assert b'<ext uri="{x}"><c r="A1"/></ext>' in new  # the extension as it was
+    assert new.count(b'<c r="A1" t="n"><v>5</v></c>') == 1
+    assert new.index(b'<c r="A1" t="n">') < new.index(b"<extLst>")

@@ -328,6 +328,8 @@ class SheetXml:
 
     def _fast_last(self, row: RowLoc) -> int:
         start, end, scan, p = row.tag_end, row.inner_end, self.scan, self.prefix
+        if scan.find(b"extLst", start, end) >= 0:
+            return -1  # an extension (of the row or a cell) may hold anything, a <c> too
         refs = self._r_first.findall(scan, start, end)
         # Every <c> start tag, however its name ends (a space, a line break, > or />): as
         # many as there are references. Counted at once when no other element's name in
@@ -909,19 +911,29 @@ class Splicer:
 
 def _cells_end(sh: SheetXml, loc: RowLoc) -> int:
     """Where a cell after a fast row's last cell goes: after that cell, before anything
-    that follows the cells (an <extLst>)."""
-    if sh.scan.find(b"<" + sh.prefix + b"extLst", loc.tag_end, loc.inner_end) < 0:
+    that follows the cells (the row's <extLst>). A cell may hold an <extLst> of its own, and
+    a row's <extLst> may hold anything, a <c> too: cells are walked from the row's start,
+    so neither is taken for the other."""
+    ext_tag = b"<" + sh.prefix + b"extLst"
+    if sh.scan.find(ext_tag, loc.tag_end, loc.inner_end) < 0:
         return loc.inner_end - loc.tag_end
-    last = None
-    for m in sh._cell_open.finditer(sh.scan, loc.tag_end, loc.inner_end):
-        last = m
-    if last is None:
-        ext = re.compile(rb"<[^\s/!?>]").search(sh.scan, loc.tag_end, loc.inner_end)
-        return ext.start() - loc.tag_end if ext else loc.inner_end - loc.tag_end
-    if last.group(2):
-        return last.end() - loc.tag_end
-    close = sh._cell_close.search(sh.scan, last.end(), loc.inner_end)
-    return (close.end() if close else loc.inner_end) - loc.tag_end
+    pos, seen_cell = loc.tag_end, False
+    while True:
+        cell = sh._cell_open.search(sh.scan, pos, loc.inner_end)
+        ext = sh.scan.find(ext_tag, pos, cell.start() if cell else loc.inner_end)
+        if ext >= 0:  # the row's own <extLst>, before any further cell
+            if not seen_cell:  # before it, maybe elements of another namespace: go first
+                first = re.compile(rb"<[^\s/!?>]").search(sh.scan, loc.tag_end, ext)
+                return (first.start() if first else ext) - loc.tag_end
+            return ext - loc.tag_end
+        if cell is None:
+            return pos - loc.tag_end
+        seen_cell = True
+        if cell.group(2):  # <c .../>
+            pos = cell.end()
+        else:
+            close = sh._cell_close.search(sh.scan, cell.end(), loc.inner_end)
+            pos = close.end() if close else loc.inner_end
 
 
 @functools.lru_cache(maxsize=256)
