@@ -6,6 +6,17 @@ inputs.py (the tracker a command is given, checked first), facts.py (a row as th
 take it), notes.py (note lines), mailing.py (the e-mail a command makes), holidays.py (the
 holiday cache), computed.py (the computed columns of round answers another write writes)."""
 
-# Every write, whichever command makes it, brings the computed columns of the agents whose
-# waiting changes it writes up to date (computed.py registers it with the write session).
-from esp_cli.services import computed as computed  # noqa: E402
+from typing import Any
+
+from esp_cli.workbook import followups
+
+
+def _computed_columns() -> Any:
+    """Every write, whichever command makes it, brings the computed columns of the agents
+    whose waiting changes it writes up to date (computed.py), loaded only when one does."""
+    from esp_cli.services.computed import FOLLOW_UP
+
+    return FOLLOW_UP
+
+
+followups.LOADERS.append(_computed_columns)

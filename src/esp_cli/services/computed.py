@@ -20,7 +20,7 @@ from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.round import REEVALUATE_KEYS, ROUND_WHY
 from esp_cli.workbook import waiting
 from esp_cli.workbook.finder import RowFinder
-from esp_cli.workbook.session import FOLLOW_UPS, FollowUp, WriteSession
+from esp_cli.workbook.session import FollowUp, WriteSession
 
 
 def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Outcome]) -> None:
@@ -46,4 +46,4 @@ def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Out
             plan_computed(s.plan, row, computed_cells(ev))
 
 
-FOLLOW_UPS.append(FollowUp(REEVALUATE_KEYS, (*FACT_KEYS, *COMPUTED_KEYS), plan_for_waiting))
+FOLLOW_UP = FollowUp(REEVALUATE_KEYS, (*FACT_KEYS, *COMPUTED_KEYS), plan_for_waiting)

@@ -35,7 +35,7 @@ from esp_cli.core.refs import MAX_COL, address, col_letter
 from esp_cli.core.values import control_characters, describe_character
 from esp_cli.core.waiting import WaitingCell, WaitingOp
 from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, WorkbookBusyError
-from esp_cli.workbook import history, waiting
+from esp_cli.workbook import followups, history, waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.patch import Patcher
@@ -836,24 +836,32 @@ def _refuse_control_characters(new: str, old: Any, sheet: str, row: int, col: in
 class FollowUp:
     """What a write adds for the waiting changes it writes, once they are in its plan: the
     computed columns of the agents they change, brought up to date as the command that made
-    them would have (esp_cli.services.computed registers it: the rules are not this
-    layer's). `trigger`: the columns whose change calls for it; `keys`: what it reads."""
+    them would have (esp_cli.services registers a loader of it in workbook.followups: the
+    rules are not this layer's). `trigger`: the columns whose change calls for it;
+    `keys`: what it reads."""
 
     trigger: frozenset[str]
     keys: tuple[str, ...]
     plan: Callable[[WriteSession, Config, list[waiting.Outcome]], None]
 
 
-FOLLOW_UPS: list[FollowUp] = []
+def _follow_ups() -> list[FollowUp]:
+    """The follow-ups registered (workbook.followups), each loaded when a write first
+    writes waiting changes: a command with none to write never imports them."""
+    return [load() for load in followups.LOADERS]
 
 
 def _follow_up_keys(ops: Sequence[WaitingOp]) -> tuple[str, ...]:
     touched = waiting.keys_of(ops)
-    return tuple(dict.fromkeys(k for f in FOLLOW_UPS if touched & f.trigger for k in f.keys))
+    if not touched:
+        return ()
+    return tuple(dict.fromkeys(k for f in _follow_ups() if touched & f.trigger for k in f.keys))
 
 
 def _follow_up(session: WriteSession, config: Config, applier: waiting.Applier) -> None:
-    for f in FOLLOW_UPS:
+    if not applier.outcomes:
+        return
+    for f in _follow_ups():
         outcomes = [
             o
             for o in applier.outcomes
