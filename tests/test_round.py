@@ -468,6 +468,12 @@ def test_parse_typed() -> None:
     assert A.parse_typed("  on  module 3 ") == A.Typed(Key.TBT_NOTE, "on module 3")
     assert A.parse_typed("") == A.Typed(Key.NEXT)
     assert A.parse_typed("Q") == A.Typed(Key.QUIT)
+    # a command word with a full stop or a question mark is still that word, never a note
+    assert A.parse_typed("quit.") == A.Typed(Key.QUIT)
+    assert A.parse_typed("Next?") == A.Typed(Key.NEXT)
+    assert A.parse_typed("Help!") == A.Typed(Key.HELP)
+    assert A.parse_typed("?") == A.Typed(Key.HELP)
+    assert A.parse_typed("quit now.") == A.Typed(Key.TBT_NOTE, "quit now.")
     assert A.parse_typed("/s in person") == A.Typed(Key.STEP, "in person")
     assert A.parse_typed("/N called") == A.Typed(Key.NOTE, "called")
     with pytest.raises(A.UnknownKey):

@@ -146,7 +146,10 @@ def parse_typed(line: str) -> Typed:
     text = " ".join(line.split())
     if not text:
         return Typed(Key.NEXT)
-    word = COMMAND_WORDS.get(text.casefold())
+    # A command word typed with a full stop or a question mark ("quit.", "Next?") is still
+    # that word: never a note reading only "quit."
+    folded = text.casefold()
+    word = COMMAND_WORDS.get(folded) or COMMAND_WORDS.get(folded.rstrip(".!?"))
     if word is not None:
         return Typed(word)
     if _NUMBER.fullmatch(text):
