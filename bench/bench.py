@@ -1093,6 +1093,17 @@ def waiting_notes(
     return folder / "esp-backups"
 
 
+def rebind_waiting(backups: Path, tracker: Path) -> None:
+    """Waiting files copied beside another copy of the tracker name the tracker they were
+    kept for, which esp never writes into another (the original still exists): name this
+    copy instead, as if they had been kept beside it."""
+    for file in backups.glob("*.waiting/*.json"):
+        op = json.loads(file.read_text(encoding="utf-8"))
+        if op.get("tracker_path"):
+            op["tracker_path"] = str(tracker.resolve())
+            file.write_text(json.dumps(op, ensure_ascii=False), encoding="utf-8")
+
+
 def save_as_excel_would(tracker: Path) -> None:
     """Someone changes one cell in Excel and saves: the sheet's part is written again with
     the cell's new value (its style kept), and every part of the package is compressed
@@ -1195,6 +1206,7 @@ def bench_size(
                     )
                 if command is not None and command.waiting:
                     shutil.copytree(kept[command.waiting], work / "esp-backups", dirs_exist_ok=True)
+                    rebind_waiting(work / "esp-backups", tracker)
                 if command is not None and command.busy:
                     (work / f"~${TRACKER_FILE}").write_bytes(EXCEL_OWNER)
                 if command is None:
