@@ -25,6 +25,9 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import ErrorValue, text_of
 
+# Why a round's answers wait: they are written when the round ends (esp round).
+ROUND_WHY = "answered in esp round, written at its end"
+
 FORMAT = 1  # the file's "esp_waiting" version
 SET, APPEND, RESTORE = "set", "append", "restore"
 

@@ -6,8 +6,10 @@ inputs.py (the tracker a command is given, checked first), facts.py (a row as th
 take it), notes.py (note lines), mailing.py (the e-mail a command makes), holidays.py (the
 holiday cache), computed.py (the computed columns of round answers another write writes)."""
 
+from collections.abc import Sequence
 from typing import Any
 
+from esp_cli.core.waiting import ROUND_WHY, WaitingOp
 from esp_cli.workbook import followups
 
 
@@ -19,4 +21,8 @@ def _computed_columns() -> Any:
     return FOLLOW_UP
 
 
-followups.LOADERS.append(_computed_columns)
+def _round_answers(ops: Sequence[WaitingOp]) -> bool:
+    return any(op.why == ROUND_WHY for op in ops)
+
+
+followups.LOADERS.append((_round_answers, _computed_columns))

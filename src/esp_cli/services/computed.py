@@ -15,9 +15,10 @@ from datetime import datetime
 
 from esp_cli.config import Config
 from esp_cli.core.rules import evaluate
+from esp_cli.core.waiting import ROUND_WHY
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.services.round import REEVALUATE_KEYS, ROUND_WHY
+from esp_cli.services.round import REEVALUATE_KEYS
 from esp_cli.workbook import waiting
 from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.session import FollowUp, WriteSession

@@ -48,7 +48,7 @@ from esp_cli.core.rules import (
     step_order_error,
 )
 from esp_cli.core.values import Unreadable
-from esp_cli.core.waiting import APPEND, SET, WaitingCell, WaitingOp
+from esp_cli.core.waiting import APPEND, ROUND_WHY, SET, WaitingCell, WaitingOp
 from esp_cli.core.words import overdue_words
 from esp_cli.errors import EspError, InputFileError, UsageError
 from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
@@ -141,7 +141,6 @@ def journal_path(tracker: Path) -> Path:
     return tracker.with_name(f".{tracker.name}.esp-round.jsonl")
 
 
-ROUND_WHY = "answered in esp round, written at its end"
 ROUND_COMMAND = "esp round"
 
 

@@ -8,8 +8,9 @@ with none to write never imports what the follow-up needs (see session.FollowUp)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-# Each gives a session.FollowUp when first asked.
-LOADERS: list[Callable[[], Any]] = []
+# (wanted, load): `wanted(ops)` says, cheaply, whether waiting changes `ops` call for the
+# follow-up; `load()` gives its session.FollowUp, imported only then.
+LOADERS: list[tuple[Callable[[Sequence[Any]], bool], Callable[[], Any]]] = []

@@ -845,23 +845,23 @@ class FollowUp:
     plan: Callable[[WriteSession, Config, list[waiting.Outcome]], None]
 
 
-def _follow_ups() -> list[FollowUp]:
-    """The follow-ups registered (workbook.followups), each loaded when a write first
-    writes waiting changes: a command with none to write never imports them."""
-    return [load() for load in followups.LOADERS]
+def _follow_ups(ops: Sequence[WaitingOp]) -> list[FollowUp]:
+    """The follow-ups registered (workbook.followups) that waiting changes `ops` call for,
+    each loaded only then: a write with none of those never imports them."""
+    return [load() for wanted, load in followups.LOADERS if ops and wanted(ops)]
 
 
 def _follow_up_keys(ops: Sequence[WaitingOp]) -> tuple[str, ...]:
     touched = waiting.keys_of(ops)
     if not touched:
         return ()
-    return tuple(dict.fromkeys(k for f in _follow_ups() if touched & f.trigger for k in f.keys))
+    return tuple(dict.fromkeys(k for f in _follow_ups(ops) if touched & f.trigger for k in f.keys))
 
 
 def _follow_up(session: WriteSession, config: Config, applier: waiting.Applier) -> None:
     if not applier.outcomes:
         return
-    for f in _follow_ups():
+    for f in _follow_ups([o.op for o in applier.outcomes]):
         outcomes = [
             o
             for o in applier.outcomes
