@@ -321,11 +321,11 @@ class ChangePlan:
             return f"holds data without a header ({col_letter(col)}{min(rows)})"
         return None
 
-    def set(self, row: Row, key: str, new: Any) -> CellChange:
-        sheet = self.table.sheet(row.sheet)
-        col = self.column(sheet, key)
+    def _set_row_cell(self, row: Row, sheet: Sheet, key: str, col: int, new: Any) -> CellChange:
+        """Plan the cell of column `key` in the agent's row, recording who the agent is and
+        what esp saw there."""
         name, agent_id, email, n_number = row.identity()
-        change = self._set_cell(
+        return self._set_cell(
             row.sheet,
             row.row,
             col,
@@ -338,6 +338,11 @@ class ChangePlan:
             email=email,
             n_number=n_number,
         )
+
+    def set(self, row: Row, key: str, new: Any) -> CellChange:
+        sheet = self.table.sheet(row.sheet)
+        col = self.column(sheet, key)
+        change = self._set_row_cell(row, sheet, key, col, new)
         self._intend(change, key, waiting_ops.SET, new)
         return change
 
@@ -357,20 +362,7 @@ class ChangePlan:
         if new is None:
             return None
         col = self.column(sheet, key)
-        name, agent_id, email, n_number = row.identity()
-        change = self._set_cell(
-            row.sheet,
-            row.row,
-            col,
-            new,
-            agent=name,
-            cls=row.cls,
-            column=sheet.headers.get(col, BY_KEY[key].header),
-            old=seen_value(row, key),
-            agent_id=agent_id,
-            email=email,
-            n_number=n_number,
-        )
+        change = self._set_row_cell(row, sheet, key, col, new)
         self._intend(change, key, waiting_ops.APPEND, line)
         return change
 
