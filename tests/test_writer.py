@@ -479,8 +479,10 @@ def test_a_few_cells_are_written_without_indexing_every_row(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("order", ["top down", "bottom up"])
 def test_a_write_to_many_rows_never_searches_more_than_one_pass(tmp_path: Path, order: str) -> None:
-    """Rows are found by reference, each search starting at the nearest row found above;
-    when that stops paying (rows asked for bottom up), the sheet is indexed once."""
+    """Rows are found by reference, each search starting from the nearest row found
+    already (above, or below: the sheet's last row is found from the end), so rows asked
+    for bottom up — the newest agents first, as waiting changes come — cost no pass from
+    the top each and need no index of every row."""
     rows = b"".join(
         b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 500)
     )
@@ -491,10 +493,48 @@ def test_a_write_to_many_rows_never_searches_more_than_one_pass(tmp_path: Path, 
         p.set("S", r, 2, f"x{r}")
     sx = p.sheet_xml("S")
     assert sx._scanned <= 2 * len(sx.data)
-    assert (sx._rows is None) == (order == "top down")
+    assert sx._rows is None
     path.write_bytes(p.build())
     ws = openpyxl.load_workbook(path)["S"]
     assert [ws.cell(r, 2).value for r in (1, 250, 499)] == ["x1", "x250", "x499"]
+
+
+def test_a_row_written_twice_is_noticed_when_found_from_below(tmp_path: Path) -> None:
+    """Found searching back from a row below it, a row whose twin comes just before it is
+    caught as a forward search catches the twin after it."""
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 11))
+    twin = b'<row r="8"><c r="B8"><v>0</v></c></row>'
+    path = _with_sheet(tmp_path, rows.replace(b'<row r="9">', twin + b'<row r="9">'))
+    before = path.read_bytes()
+    with pytest.raises(UnsafeWriteError, match=r"S!C8: .*row 8 appears twice"):
+        write(path, [("S", 10, 3, "last"), ("S", 8, 3, "x")])
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [[1, 2, 3, 5, 4], [1, 2, 3, 4, 4], [1, 2, 3, 4, 9, 5]],
+    ids=["last row out of order", "last row twice", "a gap then a row out of order"],
+)
+def test_rows_asked_from_the_bottom_up_on_odd_sheets_land_in_their_own_rows(
+    tmp_path: Path, numbers: list[int]
+) -> None:
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in numbers)
+    path = _with_sheet(tmp_path, rows)
+    before = path.read_bytes()
+    wanted = sorted(set(numbers), reverse=True)
+    if len(set(numbers)) < len(numbers):
+        with pytest.raises(UnsafeWriteError, match="appears twice"):
+            write(path, [("S", r, 2, f"x{r}") for r in wanted])
+        assert path.read_bytes() == before
+        return
+    write(path, [("S", r, 2, f"x{r}") for r in wanted])
+    xml = parts(path)["xl/worksheets/sheet1.xml"]
+    for r in wanted:
+        assert xml.count(b'<row r="%d"' % r) == 1
+    ws = openpyxl.load_workbook(path)["S"]
+    assert [ws.cell(r, 2).value for r in wanted] == [f"x{r}" for r in wanted]
+    assert [ws.cell(r, 1).value for r in wanted] == wanted
 
 
 def test_a_cell_whose_tag_breaks_across_lines_is_still_found(tmp_path: Path) -> None:

@@ -198,17 +198,38 @@ class SheetXml:
         return self._by_num.get(num)
 
     def _row_by_reference(self, num: int) -> RowLoc | None:
+        if not self._direct_nums:
+            self._find_last_row()
         got = self._direct.get(num)
         if got is not None:
             return got
         scan = self.scan
-        i = bisect.bisect_left(self._direct_nums, num)
-        start = self._direct[self._direct_nums[i - 1]].end if i else self.sd_open_end
-        at = scan.find(b"<" + self.prefix + b'row r="%d"' % num, start, self.sd_close)
-        self._scanned += (at if at >= 0 else self.sd_close) - start
+        nums = self._direct_nums
+        i = bisect.bisect_left(nums, num)
+        above, start = (nums[i - 1], self._direct[nums[i - 1]].end) if i else (0, self.sd_open_end)
+        needle = b"<" + self.prefix + b'row r="%d"' % num
+        backwards = False
+        if i < len(nums):
+            # Between two rows found already: searched from the nearer one, as the numbers
+            # tell (rows asked from the bottom up — the newest agents first — or a row near
+            # the end cost the distance to a row found below, not a pass from the top).
+            below_num, below = nums[i], self._direct[nums[i]].start
+            backwards = (num - above) * 2 > below_num - above
+            if backwards:
+                at = scan.rfind(needle, start, below)
+                self._scanned += below - (at if at >= 0 else start)
+            else:
+                at = scan.find(needle, start, below)
+                self._scanned += (at if at >= 0 else below) - start
+        else:
+            at = scan.find(needle, start, self.sd_close)
+            self._scanned += (at if at >= 0 else self.sd_close) - start
         m = self._row_start.match(scan, at) if at >= 0 else None
         if m is None:
             return None  # no such row, or rows out of order: the index will tell
+        if backwards and not self._numbered_before(num, start, at):
+            self._scanned = len(self.data) + 1
+            return None
         got = self._row_at(m, num, True)
         later = _NEXT_ROW.match(scan, got.end, self.sd_close) if not self.prefix else None
         if later is None:
@@ -222,6 +243,36 @@ class SheetXml:
         self._direct[num] = got
         bisect.insort(self._direct_nums, num)
         return got
+
+    def _find_last_row(self) -> None:
+        """The sheet's last row, found from the end (the first row a search from the
+        bottom up starts from), when it carries its number as Excel writes it."""
+        at = self.scan.rfind(b"<" + self.prefix + b"row", self.sd_open_end, self.sd_close)
+        m = self._row_start.match(self.scan, at) if at >= 0 else None
+        rm = _ROW_NUMBER.search(m.group(1)) if m is not None else None
+        if m is None or rm is None:
+            return
+        num = int(rm.group(1))
+        if not self._numbered_before(num, self.sd_open_end, at):
+            return  # out of order or written twice: the index will tell
+        try:
+            loc = self._row_at(m, num, True)
+        except ValueError:
+            return  # not closed: the index will say so when a row is asked for
+        if self._row_start.search(self.scan, loc.end, self.sd_close) is None:
+            self._direct[num] = loc
+            self._direct_nums.append(num)
+
+    def _numbered_before(self, num: int, start: int, at: int) -> bool:
+        """Whether the row just before offset `at` (if any after `start`) is numbered
+        before `num`: found searching back, the row must be checked against the one above
+        it as a forward search checks it against the one after."""
+        before = self.scan.rfind(b"<" + self.prefix + b"row", start, at)
+        if before < 0:
+            return True
+        m = self._row_start.match(self.scan, before)
+        rm = _ROW_NUMBER.search(m.group(1)) if m is not None else None
+        return rm is not None and int(rm.group(1)) < num
 
     def cells(self, row: RowLoc) -> list[CellLoc]:
         """The row's cells in document order, found by parsing the row as XML."""

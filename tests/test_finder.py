@@ -1,0 +1,57 @@
+"""Finding an agent's row again (a waiting change, the log) by who the agent is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from esp_cli.core.model import AgentRef
+from esp_cli.workbook.finder import RowFinder
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
+from tests import factories
+
+HEADERS = ["Class", "Agent Name", "Agent ID", "Email"]
+
+
+def finder(tmp_path: Path, rows: list[list[object]]) -> RowFinder:
+    path = factories.make_workbook(tmp_path / "t.xlsx", {"ESP Tracker": [HEADERS, *rows]})
+    return RowFinder(read_table(Workbook.open(path)))
+
+
+def ref(name: str = "", agent_id: str = "", email: str = "", cls: str = "AET-1") -> AgentRef:
+    return AgentRef(name=name, cls=cls, sheet="ESP Tracker", row=0, agent_id=agent_id, email=email)
+
+
+def test_an_agent_found_by_id_reads_only_the_id_column(tmp_path: Path) -> None:
+    """Thirty waiting changes found by Agent ID index the IDs of the rows, not their
+    e-mails, N Numbers and names too (10,000 rows each)."""
+    f = finder(
+        tmp_path, [["AET-1", "Ann Lee", "E1", "ann@x.com"], ["AET-1", "Bo Kim", "E2", "bo@x.com"]]
+    )
+    row, why = f.find(ref("Bo Kim", " e2 ", "bo@x.com"))
+    assert row is not None and row.row == 3 and why == ""
+    assert set(f._by) == {"agent_id"}
+
+
+def test_two_rows_with_one_id_are_told_apart_by_the_next_of_what_is_recorded(
+    tmp_path: Path,
+) -> None:
+    f = finder(
+        tmp_path,
+        [
+            ["AET-1", "Ann Lee", "E1", "ann@x.com"],
+            ["AET-1", "Ann Lee", "E1", "other@x.com"],
+            ["AET-2", "Cy Diaz", "E3", ""],
+        ],
+    )
+    row, _ = f.find(ref("Ann Lee", "E1", "ann@x.com"))
+    assert row is not None and row.row == 2
+    row, why = f.find(ref("Ann Lee", "E1"))
+    assert (
+        row is None and why == "2 rows have its Agent ID E1 (ESP Tracker!row 2, ESP Tracker!row 3)"
+    )
+    row, _ = f.find(ref("cy diaz", cls="aet-2"))
+    assert row is not None and row.row == 4
+    row, why = f.find(ref("Nobody", "E9", "no@x.com"))
+    assert row is None
+    assert why == "no row has its Agent ID E9 or e-mail no@x.com or name in class AET-1 any more"
