@@ -711,7 +711,7 @@ def loaded(*argv: str) -> set[str]:
     return set(json.loads(done.stderr.strip().splitlines()[-1].replace("'", '"')))
 
 
-HEAVY = {"matplotlib", "pandas"}  # only a command that draws loads them
+HEAVY = {"PIL", "matplotlib", "pandas"}  # only a command that draws loads Pillow; none the rest
 
 
 @pytest.mark.parametrize(
@@ -731,7 +731,7 @@ HEAVY = {"matplotlib", "pandas"}  # only a command that draws loads them
     ],
     ids=" ".join,
 )
-def test_commands_that_do_not_draw_do_not_load_matplotlib(
+def test_commands_that_do_not_draw_do_not_load_a_drawing_library(
     tracker: Path, tmp_path: Path, argv: list[str]
 ) -> None:
     """`esp --help` and every command that makes no picture stay as fast as before."""
@@ -740,12 +740,13 @@ def test_commands_that_do_not_draw_do_not_load_matplotlib(
         words += ["-t", str(tracker)]
     modules = loaded(*words)
     assert "esp_cli" in modules  # the command ran
-    assert not HEAVY & modules
+    # openpyxl, which writes the --xlsx workbook, loads Pillow for pictures of its own.
+    assert not (HEAVY - {"PIL"} if "--xlsx" in words else HEAVY) & modules
     if words[0] == "--help" or words[:2] == ["report", "kpi"] and "--xlsx" not in words:
         assert not {"openpyxl", "numpy"} & modules
 
 
-def test_the_evening_email_draws_its_chart_with_matplotlib(tracker: Path) -> None:
+def test_the_evening_email_draws_its_chart_with_pillow(tracker: Path) -> None:
     """The one command that draws (the check above can fail: this one loads it)."""
     config = tracker.parent / "esp.toml"
     config.write_text(
@@ -757,7 +758,7 @@ def test_the_evening_email_draws_its_chart_with_matplotlib(tracker: Path) -> Non
     modules = loaded(
         "report", "eod", "-c", str(config), "--date", TO.isoformat(), "--eml", str(eml)
     )
-    assert eml.exists() and "matplotlib" in modules
+    assert eml.exists() and "PIL" in modules and "matplotlib" not in modules
 
 
 # -- the picture --------------------------------------------------------------------------------
@@ -780,6 +781,35 @@ def test_the_chart_is_drawn_for_any_period_the_same_way_every_time(days: int) ->
     assert png_size(first) == (WIDTH_PX, HEIGHT_PX)
     assert trend_png(trend) == first
     assert b"tEXt" not in first and b"tIME" not in first
+
+
+@pytest.mark.parametrize("peak", [0, 1, 3, 9, 10, 34, 99, 100, 547, 10_000])
+def test_the_y_axis_counts_whole_agents_from_0_past_the_highest_point(peak: int) -> None:
+    from esp_cli.render.chart import MAX_TICKS, trend_px
+
+    trend = [TrendDay(date(2026, 11, 23), peak, 0, 0), TrendDay(date(2026, 11, 24), 0, 0, 0)]
+    xs, top, ticks = trend_px(trend)
+    assert ticks[0] == 0 and len(ticks) <= MAX_TICKS and len(ticks) >= 2
+    steps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert len(steps) == 1
+    assert top >= max(peak, 1) and ticks[-1] <= top < ticks[-1] + steps.pop()
+    assert xs[0] < xs[1]
+
+
+def test_the_chart_is_drawn_with_pillows_bitmap_font_when_it_has_no_freetype(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import ImageFont, features
+
+    from esp_cli.render import chart
+
+    real = features.check
+    monkeypatch.setattr(
+        features, "check", lambda name: False if name == "freetype2" else real(name)
+    )
+    assert isinstance(chart._font(20), ImageFont.ImageFont)
+    trend = [TrendDay(date(2026, 11, 10) + timedelta(days=i), i, 1, 2) for i in range(10)]
+    assert png_size(chart.trend_png(trend)) == (chart.WIDTH_PX, chart.HEIGHT_PX)
 
 
 def test_the_docs_show_the_samples_chart(tmp_path: Path) -> None:
