@@ -55,3 +55,35 @@ def test_two_rows_with_one_id_are_told_apart_by_the_next_of_what_is_recorded(
     row, why = f.find(ref("Nobody", "E9", "no@x.com"))
     assert row is None
     assert why == "no row has its Agent ID E9 or e-mail no@x.com or name in class AET-1 any more"
+
+
+def test_a_change_placed_in_memory_does_not_change_whom_later_changes_find(tmp_path: Path) -> None:
+    """esp apply puts each waiting change on the rows in memory before it places the next:
+    an N Number one change fills in must not make another change's agent found where the
+    tracker as read would not say who it is (every index is built from the rows as read)."""
+    from esp_cli.workbook.waiting import Applier
+
+    path = factories.make_workbook(
+        tmp_path / "t.xlsx",
+        {
+            "ESP Tracker": [
+                [*HEADERS, "N Number"],
+                ["AET-1", "Cy Diaz", None, None, None],
+                ["AET-1", "Cy Diaz", None, None, None],
+                ["AET-1", "Di Fox", "E7", None, None],
+            ]
+        },
+    )
+    wb = Workbook.open(path)
+    table = read_table(wb)
+    applier = Applier(wb, table)
+    assert applier.finder is not None
+    fox, _ = applier.finder.find(ref("Di Fox", "E7"))
+    assert fox is not None and fox.row == 4
+    first = next(table.rows())
+    applier._update(first, "n_number", "N9")  # as a waiting sync-nnumbers puts it
+    cy = AgentRef(name="Cy Diaz", cls="AET-1", sheet="ESP Tracker", row=0, agent_id="",
+                  email="", n_number="N9")  # fmt: skip
+    row, why = applier.finder.find(cy)
+    assert row is None
+    assert why == "2 rows have its name in class AET-1 (ESP Tracker!row 2, ESP Tracker!row 3)"

@@ -5,6 +5,7 @@ and a period with no completion; then the command's JSON, CSV, table and workboo
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import struct
@@ -796,6 +797,19 @@ def test_the_y_axis_counts_whole_agents_from_0_past_the_highest_point(peak: int)
     assert xs[0] < xs[1]
 
 
+@pytest.mark.parametrize("peak", [9, 34_000, 1_500_000, 10**9])
+def test_the_y_axis_figures_are_never_cut_off_at_the_pictures_edge(peak: int) -> None:
+    """The plot moves right to make room for wide figures (1,000,000,000 agents)."""
+    from PIL import Image
+
+    from esp_cli.render.chart import trend_png
+
+    trend = [TrendDay(date(2026, 11, 10) + timedelta(days=i), peak, 0, 0) for i in range(10)]
+    picture = Image.open(io.BytesIO(trend_png(trend))).convert("L")
+    edge = picture.crop((0, 0, 8, picture.height))
+    assert edge.getextrema()[0] == 255  # nothing drawn at the left edge
+
+
 def test_the_chart_is_drawn_with_pillows_bitmap_font_when_it_has_no_freetype(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -807,7 +821,8 @@ def test_the_chart_is_drawn_with_pillows_bitmap_font_when_it_has_no_freetype(
     monkeypatch.setattr(
         features, "check", lambda name: False if name == "freetype2" else real(name)
     )
-    assert isinstance(chart._font(20), ImageFont.ImageFont)
+    assert not chart._scalable()
+    assert isinstance(chart._font(20, scalable=False), ImageFont.ImageFont)
     trend = [TrendDay(date(2026, 11, 10) + timedelta(days=i), i, 1, 2) for i in range(10)]
     assert png_size(chart.trend_png(trend)) == (chart.WIDTH_PX, chart.HEIGHT_PX)
 

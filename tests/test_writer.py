@@ -513,8 +513,18 @@ def test_a_row_written_twice_is_noticed_when_found_from_below(tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     "numbers",
-    [[1, 2, 3, 5, 4], [1, 2, 3, 4, 4], [1, 2, 3, 4, 9, 5]],
-    ids=["last row out of order", "last row twice", "a gap then a row out of order"],
+    [
+        [1, 2, 3, 5, 4],
+        [1, 2, 3, 4, 4],
+        [1, 2, 3, 4, 9, 5],
+        [1, 2, 3, 4, 5, 10, 6, 7, 8, 9, 10],
+    ],
+    ids=[
+        "last row out of order",
+        "last row twice",
+        "a gap then a row out of order",
+        "last row twice, its first copy out of order",
+    ],
 )
 def test_rows_asked_from_the_bottom_up_on_odd_sheets_land_in_their_own_rows(
     tmp_path: Path, numbers: list[int]

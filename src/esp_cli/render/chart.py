@@ -47,11 +47,14 @@ _TEXT = "#444444"
 _LABEL = "#000000"
 
 
-def trend_px(trend: Sequence[TrendDay]) -> tuple[list[float], float, list[int]]:
-    """Where the days go across the plot (x in picture pixels), the top of the y axis (in
-    agents) and its ticks: whole agents from 0, at most MAX_TICKS of them, with a little
-    room above the highest point (when every figure is 0, the axis still goes to 1)."""
-    left, _top, right, _bottom = _PLOT
+def trend_px(
+    trend: Sequence[TrendDay], left: float = _PLOT[0]
+) -> tuple[list[float], float, list[int]]:
+    """Where the days go across the plot (x in picture pixels, the plot starting at `left`),
+    the top of the y axis (in agents) and its ticks: whole agents from 0, at most MAX_TICKS
+    of them, with a little room above the highest point (when every figure is 0, the axis
+    still goes to 1)."""
+    _left, _top, right, _bottom = _PLOT
     n = len(trend)
     lo, hi = -0.4, max(n - 0.6, 0.4)
     xs = [left + (i - lo) / (hi - lo) * (right - left) for i in range(n)]
@@ -78,23 +81,30 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
     """Open agents, agents behind target and completions, one point per business day."""
     from PIL import Image, ImageDraw
 
-    s = _SCALE
+    scalable = _scalable()
+    s = _SCALE if scalable else 1  # a bitmap font keeps its size: drawn as it is shown
     image = Image.new("RGB", (WIDTH_PX * s, HEIGHT_PX * s), "#ffffff")
     draw = ImageDraw.Draw(image)
-    font = _font(_FONT_PX * s)
-    left, top, right, bottom = (v * s for v in _PLOT)
-    xs, y_top, ticks = trend_px(trend)
+    font = _font(_FONT_PX * s, scalable)
+    _, y_top, ticks = trend_px(trend)
+    figures = [f"{tick:,}" for tick in ticks]
+    # The plot starts right of the widest figure, itself right of the axis title: 1,250,000
+    # agents push it right rather than run under the title or off the picture.
+    widest = max(draw.textlength(f, font=font) for f in figures) / s
+    left_px = max(_PLOT[0], 24 + _FONT_PX / 2 + 12 + widest + 14)
+    xs, y_top, ticks = trend_px(trend, left_px)
     xs = [x * s for x in xs]
+    left, top, right, bottom = left_px * s, _PLOT[1] * s, _PLOT[2] * s, _PLOT[3] * s
 
     def y_of(value: float) -> float:
         return bottom - value / y_top * (bottom - top)
 
     # The grid and the y axis: a tick and a figure for each step.
-    for tick in ticks:
+    for tick, figure in zip(ticks, figures, strict=True):
         y = y_of(tick)
         draw.line([(left, y), (right, y)], fill=_GRID, width=int(1.5 * s))
         draw.line([(left - 10 * s, y), (left, y)], fill=_AXIS, width=int(1.6 * s))
-        _text(draw, (left - 14 * s, y), str(tick), font, _TEXT, "right middle")
+        _text(draw, (left - 14 * s, y), figure, font, _TEXT, "right middle")
     draw.line([(left, top), (left, bottom)], fill=_AXIS, width=int(1.6 * s))
     draw.line([(left, bottom), (right, bottom)], fill=_AXIS, width=int(1.6 * s))
     _vertical_text(image, "Agents", font, (24 * s, (top + bottom) // 2))
@@ -104,7 +114,7 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
     for x, point in list(zip(xs, trend, strict=True))[::step]:
         draw.line([(x, bottom), (x, bottom + 10 * s)], fill=_AXIS, width=int(1.6 * s))
         label = f"{point.day:%a}\n{point.day:%m/%d}"
-        _text(draw, (x, bottom + 16 * s), label, font, _TEXT, "centre top")
+        _text(draw, (x, bottom + 16 * s), label, font, _TEXT, "centre top", 4 * s)
 
     # The series, each a line with a marker on each point (a long period: lines only).
     marked = len(trend) <= MAX_MARKED
@@ -117,7 +127,7 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
                 _marker(draw, marker, at, _MARK_PX * s, colour)
 
     # The legend above the plot, in one row.
-    x = left
+    x = _PLOT[0] * s
     y = 33 * s
     for _key, label, colour, marker in SERIES:
         draw.line([(x, y), (x + 56 * s, y)], fill=colour, width=round(_LINE_PX * s))
@@ -126,34 +136,48 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
         _text(draw, (x, y), label, font, _LABEL, "left middle")
         x += round(draw.textlength(label, font=font)) + 44 * s
 
-    picture = image.resize((WIDTH_PX, HEIGHT_PX), Image.Resampling.LANCZOS)
+    picture = image.resize((WIDTH_PX, HEIGHT_PX), Image.Resampling.LANCZOS) if s > 1 else image
     buf = io.BytesIO()
     picture.save(buf, format="PNG", optimize=False, compress_level=6)
     return buf.getvalue()
 
 
-def _font(size: int) -> Any:
-    """The sans-serif font Pillow ships, at `size` pixels (its small bitmap font where
-    Pillow was built without FreeType: smaller letters, the same chart)."""
-    from PIL import ImageFont, features
+def _scalable() -> bool:
+    """Whether Pillow can draw its own scalable font (it was built with FreeType, as every
+    Pillow wheel is)."""
+    from PIL import features
 
-    if not features.check("freetype2"):
-        return ImageFont.load_default_imagefont()
-    return ImageFont.load_default(size=size)
+    return bool(features.check("freetype2"))
+
+
+def _font(size: int, scalable: bool) -> Any:
+    """The sans-serif font Pillow ships, at `size` pixels; else its small bitmap font
+    (smaller letters, the same chart)."""
+    from PIL import ImageFont
+
+    return ImageFont.load_default(size=size) if scalable else ImageFont.load_default_imagefont()
 
 
 def _text(
-    draw: ImageDraw, at: tuple[float, float], text: str, font: Any, colour: str, where: str
+    draw: ImageDraw,
+    at: tuple[float, float],
+    text: str,
+    font: Any,
+    colour: str,
+    where: str,
+    spacing: int = 4,
 ) -> None:
     """`text` placed by its box (any font, a bitmap one too): `where` says which of its
     edges or middles goes at `at` ("right middle", "left middle", "centre top"); lines
     are centred on each other."""
-    left, top, right, bottom = draw.multiline_textbbox((0, 0), text, font=font, align="center")
+    left, top, right, bottom = draw.multiline_textbbox(
+        (0, 0), text, font=font, align="center", spacing=spacing
+    )
     across, down = where.split()
     x = {"left": at[0] - left, "right": at[0] - right, "centre": at[0] - (left + right) / 2}
     y = {"top": at[1] - top, "middle": at[1] - (top + bottom) / 2}
     draw.multiline_text(
-        (x[across], y[down]), text, fill=colour, font=font, align="center", spacing=4 * _SCALE
+        (x[across], y[down]), text, fill=colour, font=font, align="center", spacing=spacing
     )
 
 

@@ -12,6 +12,7 @@ from esp_cli.core.values import email_key, id_key
 from esp_cli.workbook.tracker import Row, Table
 
 _LISTED = 5  # rows named when several answer to one agent
+_KINDS = ("agent_id", "email", "n_number", "name")
 
 
 def class_key(text: str) -> str:
@@ -51,6 +52,13 @@ class RowFinder:
                     got.setdefault(key_of(str(value)), []).append(row)
         self._by[kind] = got
         return got
+
+    def index_all(self) -> None:
+        """Every index built now, from the rows as they are: before the rows change in
+        memory (a waiting change that fills an N Number), so that every search answers from
+        the rows as they were read, whichever index it needs."""
+        for kind in _KINDS:
+            self._index(kind)
 
     def find(self, who: AgentRef) -> tuple[Row | None, str]:
         """The agent's row, or None and why not (a phrase: "no row has it any more")."""

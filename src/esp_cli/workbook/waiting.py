@@ -571,6 +571,8 @@ class Applier:
         self.marks.clear()
 
     def _update(self, row: Row, key: str, new: Any) -> None:
+        if key in IDENTITY and self.finder is not None:
+            self.finder.index_all()  # the agents are found as the rows were read
         self._changed.append(
             (row, key, row.raw.get(key), row.values.get(key), key in row.unreadable)
         )

@@ -138,6 +138,7 @@ class SheetXml:
         self._direct: dict[int, RowLoc] = {}
         self._direct_nums: list[int] = []  # the rows found by reference, in order
         self._scanned = 0  # bytes those searches have looked through
+        self._budget = 2 * len(data)  # ... before the rows are indexed instead
         self._cells: dict[int, list[CellLoc]] = {}
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
@@ -182,13 +183,14 @@ class SheetXml:
         return [r.num for r in self.rows]
 
     def row(self, num: int) -> RowLoc | None:
-        if self._rows is None and self._scanned <= len(self.data):
+        if self._rows is None and self._scanned <= self._budget:
             got = self._direct.get(num)  # a write asks for each of its rows several times
             if got is not None:
                 return got
             # Excel writes r on every row: rows are found by reference, each search starting
-            # at the nearest row already found above it, without indexing all 50,000 — until
-            # the searches have cost as much as one pass, when the rows are indexed instead.
+            # at the nearest row already found, without indexing all 50,000 — until the
+            # searches have cost as much as two passes (a search is a byte search in C, a
+            # tenth of what indexing costs), when the rows are indexed instead.
             found = self._row_by_reference(num)
             if found is not None:
                 return found
@@ -198,8 +200,6 @@ class SheetXml:
         return self._by_num.get(num)
 
     def _row_by_reference(self, num: int) -> RowLoc | None:
-        if not self._direct_nums:
-            self._find_last_row()
         got = self._direct.get(num)
         if got is not None:
             return got
@@ -211,8 +211,8 @@ class SheetXml:
         backwards = False
         if i < len(nums):
             # Between two rows found already: searched from the nearer one, as the numbers
-            # tell (rows asked from the bottom up — the newest agents first — or a row near
-            # the end cost the distance to a row found below, not a pass from the top).
+            # tell (rows asked from the bottom up — the newest agents first — each cost the
+            # distance to the row found below it, not a pass from the top).
             below_num, below = nums[i], self._direct[nums[i]].start
             backwards = (num - above) * 2 > below_num - above
             if backwards:
@@ -228,7 +228,7 @@ class SheetXml:
         if m is None:
             return None  # no such row, or rows out of order: the index will tell
         if backwards and not self._numbered_before(num, start, at):
-            self._scanned = len(self.data) + 1
+            self._scanned = self._budget + 1
             return None
         got = self._row_at(m, num, True)
         later = _NEXT_ROW.match(scan, got.end, self.sd_close) if not self.prefix else None
@@ -238,30 +238,11 @@ class SheetXml:
         if later is not None and int(later.group(1)) <= num:
             # The next row is numbered before this one (rows out of order, or this row
             # written twice): only the index of every row can say which row is which.
-            self._scanned = len(self.data) + 1
+            self._scanned = self._budget + 1
             return None
         self._direct[num] = got
         bisect.insort(self._direct_nums, num)
         return got
-
-    def _find_last_row(self) -> None:
-        """The sheet's last row, found from the end (the first row a search from the
-        bottom up starts from), when it carries its number as Excel writes it."""
-        at = self.scan.rfind(b"<" + self.prefix + b"row", self.sd_open_end, self.sd_close)
-        m = self._row_start.match(self.scan, at) if at >= 0 else None
-        rm = _ROW_NUMBER.search(m.group(1)) if m is not None else None
-        if m is None or rm is None:
-            return
-        num = int(rm.group(1))
-        if not self._numbered_before(num, self.sd_open_end, at):
-            return  # out of order or written twice: the index will tell
-        try:
-            loc = self._row_at(m, num, True)
-        except ValueError:
-            return  # not closed: the index will say so when a row is asked for
-        if self._row_start.search(self.scan, loc.end, self.sd_close) is None:
-            self._direct[num] = loc
-            self._direct_nums.append(num)
 
     def _numbered_before(self, num: int, start: int, at: int) -> bool:
         """Whether the row just before offset `at` (if any after `start`) is numbered
