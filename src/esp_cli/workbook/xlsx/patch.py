@@ -979,10 +979,14 @@ class _SharedStrings:
         m = re.search(rb"<(?:([^\s:<>/!?]+):)?sst(?=[\s/>])", self.scan)
         if m and m.group(1):
             self.prefix = m.group(1) + b":"
-        si = self.prefix + b"si"
-        self.base = sum(
-            self.scan.count(b"<" + si + end) for end in (b">", b" ", b"/", b"\n", b"\t", b"\r")
-        )
+        si = b"<" + self.prefix + b"si"
+        # Every <si> as Excel writes it ("<si>"): two counts say so; else each way its name
+        # can end is counted (a large table's strings are counted in a few passes, not six).
+        self.base = self.scan.count(si + b">")
+        if self.scan.count(si) != self.base:
+            self.base = sum(
+                self.scan.count(si + end) for end in (b">", b" ", b"/", b"\n", b"\t", b"\r")
+            )
         self.new: list[bytes] = []
         self.index: dict[bytes, int] = {}
         self.refs_delta = 0
