@@ -801,3 +801,34 @@ def test_an_agents_history_as_csv_has_plain_dates(book: Path, tmp_path: Path) ->
         ["E3", "N Number", "", "N9"],
         ["F3", "Date of N Number Request", "", "2026-11-09"],
     ]
+
+
+def test_an_entry_of_many_cells_is_written_as_each_cell_alone_would_be() -> None:
+    """The log's cells are encoded in batches: the line is the very bytes of each cell's own
+    JSON joined by commas, a cell whose text holds a byte that was not UTF-8 (a lone
+    surrogate) escaped on its own, the cells around it as UTF-8."""
+    cells = [
+        {"sheet": "ESP Tracker", "cell": f"K{i}", "row": i, "col": 11, "after": f"Zoë {i}"}
+        for i in range(2, 1300)
+    ]
+    cells[700]["after"] = "caf\udce9"  # a byte that was not UTF-8, kept by Python
+    op = oplog.Operation(
+        op="0123abcd",
+        kind=oplog.WRITE,
+        time=datetime(2026, 11, 24, 9, 30).astimezone(),
+        signer="Jordan Reyes",
+        login="jordan",
+        machine="PC-1",
+        version="1.0",
+        command="esp escalations --write",
+        digest_before="a" * 64,
+        digest_after="b" * 64,
+        backup=None,
+        cell_json=cells,
+    )
+    line = history._encode(op)
+    head = history._json({**op.to_json(), "cells": []})
+    alone = b",".join(history._json(c) for c in cells)
+    assert line == head[: -len(b"[]}")] + b"[" + alone + b"]}\n"
+    assert "Zoë 2".encode() in line and b"caf\\udce9" in line
+    assert json.loads(line)["cells"] == cells

@@ -251,3 +251,30 @@ def test_a_c_inside_a_rows_extension_is_not_the_cell(row: bytes) -> None:
     assert b'<ext uri="{x}"><c r="A1"/></ext>' in new  # the extension as it was
     assert new.count(b'<c r="A1" t="n"><v>5</v></c>') == 1
     assert new.index(b'<c r="A1" t="n">') < new.index(b"<extLst>")
+
+
+def test_the_style_of_a_neighbour_is_read_from_each_spelling_of_its_attributes() -> None:
+    """A column esp adds takes the style of the cell on its left in each row: read from
+    that cell's own attributes however they are spelled (quoting, spaces, order, no s),
+    the same as parsing the cell, row after row of a column sharing few spellings."""
+    cells = [
+        '<c r="B{n}" s="3"/>',
+        "<c r=\"B{n}\" t='s' s='4'><v>0</v></c>",
+        '<c r="B{n}"><v>1</v></c>',
+        '<c r="B{n}"  s = "12" t="n"><v>2</v></c>',
+        '<c r="B{n}" s="5" />',
+        '<c r="B{n}" t="str" s="x"><v>a</v></c>',
+        '<c r="B{n}" s="3"/>',
+    ]
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c>{cells[n % len(cells)].format(n=n)}</row>'
+        for n in range(1, 30)
+    )
+    data = f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    sx = SheetXml(data)
+    for n in range(1, 30):
+        loc = sx.row(n)
+        assert loc is not None and sx.is_fast(loc)
+        parsed = next(c for c in sx.cells(loc) if c.col == 2)
+        assert sx.style_of(n, 2) == (True, parsed.style), n
+    assert sx.style_of(5, 3) == (False, None)

@@ -15,7 +15,9 @@ from esp_cli.cli import app
 from esp_cli.config import Config
 from esp_cli.errors import ExitCode, InputFileError
 from esp_cli.services.sync import sync_nnumbers
+from esp_cli.workbook.waiting import Store
 from tests import factories
+from tests.support.windows import excel_owner_file
 
 from .factories import make_workbook, master, tracker
 
@@ -374,3 +376,22 @@ def test_excels_lock_file_given_as_the_tracker_is_named_as_such(files: tuple[Pat
     assert (
         "this is Excel's lock file" in res.stderr and "give 'ESP.xlsx' with --tracker" in res.stderr
     )
+
+
+def test_a_master_in_another_order_is_planned_in_the_trackers_order(tmp_path: Path) -> None:
+    """The Master lists its agents in its own order: the cells are planned down the
+    tracker's sheet all the same (each row found in one pass), so the same cells are
+    written, and a change kept waiting lists them in the tracker's order."""
+    rows = [m for m in MASTER if m[1] is not None]  # the agents' rows, no class row
+    written = []
+    for name, listed in (("in-order", rows), ("reversed", rows[::-1])):
+        folder = tmp_path / name
+        folder.mkdir()
+        esp, mst = tracker(folder / "ESP.xlsx", AGENTS), master(folder / "Master.xlsx", listed)
+        result = sync_nnumbers(esp, mst, Config(), dry_run=True)
+        written.append([(c.cell, c.new) for c in result.write.changes])
+        (folder / "~$ESP.xlsx").write_bytes(excel_owner_file("Keisha Grant"))
+        sync_nnumbers(esp, mst, Config())
+        (op,) = Store(esp).unwritten().ops
+        assert [c.row for c in op.cells] == sorted(c.row for c in op.cells), name
+    assert written[0] == written[1] and written[0]

@@ -15,12 +15,15 @@ from openpyxl.worksheet.table import Table as XLTable
 from scripts.sample_builder.build import SheetSpec, WorkbookSpec, write_workbook
 
 from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
+from esp_cli.workbook.xlsx import patch as patch_module
 from esp_cli.workbook.xlsx.patch import xml_text
 from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update
 from esp_cli.workbook.xlsx.zipio import rewrite
 
 from .factories import make_workbook
 from .support.disk import route_writes
+
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -598,3 +601,25 @@ def test_a_write_keeps_the_owner_and_group_of_a_shared_folder(tmp_path: Path) ->
     for made in (backup, log, lock):
         st = made.stat()
         assert (st.st_gid, oct(st.st_mode & 0o777)) == (gid, "0o664"), made.name
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_the_strings_are_counted_however_their_tags_are_spelled(prefix: str) -> None:
+    """A new string's index is the number of strings before it: each <si> counted whether
+    its name ends in '>', a space, a line break or '/>', never another element whose name
+    starts the same way, nor one in a comment."""
+    p = prefix.encode()
+    strings = [
+        b"<P:si><P:t>a</P:t></P:si>",
+        b'<P:si ><P:t xml:space="preserve">b </P:t></P:si>',
+        b"<P:si\n><P:t>c</P:t></P:si>",
+        b"<P:si/>",
+        b"<P:si\t/>",
+    ]
+    decoys = (
+        b"<!-- <P:si><P:t>not one</P:t></P:si> --><P:extLst><P:ext><P:sign/></P:ext></P:extLst>"
+    )
+    ns = b' xmlns:x="%s"' % MAIN if prefix else b' xmlns="%s"' % MAIN
+    for body, count in ((strings[0] * 3, 3), (b"".join(strings) + decoys, len(strings))):
+        data = b"<P:sst" + ns + b">" + body + b"</P:sst>"
+        assert patch_module._SharedStrings(data.replace(b"P:", p)).base == count

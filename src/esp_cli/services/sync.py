@@ -236,7 +236,6 @@ def _plan(
 ) -> tuple[list[Conflict], list[Unmatched], int]:
     idx = _index(tracker)
     proposals: dict[int, list[_Proposal]] = defaultdict(list)
-    rows_by_id: dict[int, Row] = {}
     unmatched: list[Unmatched] = []
     class_rows: dict[str, list[Row]] = defaultdict(list)
     for m in master.rows():
@@ -253,7 +252,6 @@ def _plan(
         if row is None:
             unmatched.append(_unmatched(m, how, cls))
             continue
-        rows_by_id[id(row)] = row
         proposals[id(row)].append(_Proposal(MasterRef(m.sheet, m.row), requested, nnum, how))
     conflicts: list[Conflict] = []
     for ckey, rows in class_rows.items():
@@ -282,14 +280,16 @@ def _plan(
             continue
         first = next((m for m, d in dated if d is not None), rows[0])
         for row in members:
-            rows_by_id[id(row)] = row
             proposals[id(row)].append(
                 _Proposal(MasterRef(first.sheet, first.row), first.get(DATE_KEY), None, "class row")
             )
-    for rid, props in proposals.items():
-        row = rows_by_id[rid]
-        _plan_date(row, props, tracker, plan, overwrite, conflicts)
-        _plan_nnumber(row, props, tracker, plan, conflicts)
+    # In the tracker's order, whatever the Master's: the rows written are then found in
+    # one pass down each sheet, not searched for back and forth.
+    for row in tracker.rows():
+        props = proposals.get(id(row))
+        if props:
+            _plan_date(row, props, tracker, plan, overwrite, conflicts)
+            _plan_nnumber(row, props, tracker, plan, conflicts)
     plan.sort()
     conflicts.sort(key=lambda c: (c.sheet, _row_of(c.cell)))
     return conflicts, unmatched, len(proposals)

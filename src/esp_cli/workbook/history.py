@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import itertools
 import json
 import mmap
 import os
@@ -200,20 +201,36 @@ def _json(data: Any) -> bytes:
 
 
 _PIECE = 1 << 20
+# The cells are encoded this many at a time, as one JSON list: one call of the encoder for
+# a batch, not one for each of 10,000 cells (the same bytes: the list's items are joined
+# by "," as each cell's own JSON would be).
+_BATCH = 512
+
+
+def _cells_json(batch: list[Any]) -> bytes:
+    """The cells of `batch` as JSON, comma-separated: those a batch cannot encode as UTF-8
+    (text with bytes that were not UTF-8) each on its own, so every other cell is written
+    exactly as it would be alone."""
+    try:
+        return json.dumps(batch, ensure_ascii=False, separators=(",", ":")).encode()[1:-1]
+    except UnicodeEncodeError:
+        return b",".join(_json(cell) for cell in batch)
 
 
 def _pieces(op: Operation) -> Iterator[bytes]:
     """One line of the log in pieces of about a megabyte: the entry of a write of 50,000
     cells (tens of megabytes) is never held whole, nor its cells all at once."""
     data = op.to_json()
-    cells = data.pop("cells")  # the last key
+    cells = iter(data.pop("cells"))  # the last key
     head = _json(data)
     yield head[:-1] + b',"cells":['
     held: list[bytes] = []
     size = 0
-    for i, cell in enumerate(cells):
-        piece = _json(cell)
-        held.append(b"," + piece if i else piece)
+    first = True
+    while batch := list(itertools.islice(cells, _BATCH)):
+        piece = _cells_json(batch)
+        held.append(piece if first else b"," + piece)
+        first = False
         size += len(piece)
         if size >= _PIECE:
             yield b"".join(held)

@@ -33,7 +33,7 @@ from esp_cli.workbook.xlsx.package import (
     Package,
     relationships,
 )
-from esp_cli.workbook.xlsx.sheetxml import SheetXml, Splicer
+from esp_cli.workbook.xlsx.sheetxml import CellLoc, SheetXml, Splicer
 from esp_cli.workbook.xlsx.styles import (
     DATE_FMT_ID,
     DATETIME_FMT_ID,
@@ -541,8 +541,11 @@ class Patcher:
                 if (row, col) in raw:
                     element = self._restored(sx, row, col, raw, sst)
                 else:
-                    style = self._style_for(sx, row, col, value, col in new_cols)
-                    element = self._cell_xml(sx, row, col, value, style, sst)
+                    # The cell as the sheet has it, looked up once for its style, its kind
+                    # and its text (the splicer finds it again, kept from planning).
+                    current = sx.cell(row, col)
+                    style = self._style_for(sx, row, col, value, col in new_cols, current)
+                    element = self._cell_xml(sx, row, col, value, style, sst, current)
                 changes[row] = (*changes.get(row, ()), (col, element))
             rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
             head, body, tail = Splicer(sx, rows).parts(changes)
@@ -639,9 +642,14 @@ class Patcher:
         return element
 
     def _style_for(
-        self, sx: SheetXml, row: int, col: int, value: Value, new_col: bool
+        self,
+        sx: SheetXml,
+        row: int,
+        col: int,
+        value: Value,
+        new_col: bool,
+        existing: CellLoc | None,
     ) -> int | None:
-        existing = sx.cell(row, col)
         style = existing.style if existing is not None else None
         if existing is None:
             beside, neighbour_style = (
@@ -681,12 +689,12 @@ class Patcher:
         value: Value,
         style: int | None,
         sst: _SharedStrings | None,
+        existing: CellLoc | None,
     ) -> bytes:
         p = sx.prefix
         head = b"<" + p + b'c r="' + f"{col_letter(col)}{row}".encode() + b'"'
         if style is not None and style != 0:
             head += b' s="%d"' % style
-        existing = sx.cell(row, col)
         if sst is not None and existing is not None and existing.attr(b"t") == b"s":
             sst.released()
         if value is None or value == "":
@@ -711,7 +719,7 @@ class Patcher:
             return head + b"><" + p + b"v>" + _num(value) + b"</" + p + b"v></" + p + b"c>"
         text = xml_text(value)
         space = b' xml:space="preserve"' if value != value.strip() or "\n" in value else b""
-        rich = self._rich_appended(sx, row, col, value, sst)
+        rich = self._rich_appended(sx, row, value, sst, existing)
         if sst is not None:
             if rich is not None:
                 idx = sst.add_entry(rich)
@@ -741,12 +749,16 @@ class Patcher:
         )
 
     def _rich_appended(
-        self, sx: SheetXml, row: int, col: int, value: str, sst: _SharedStrings | None
+        self,
+        sx: SheetXml,
+        row: int,
+        value: str,
+        sst: _SharedStrings | None,
+        existing: CellLoc | None,
     ) -> bytes | None:
         """A cell of rich text (runs with their own fonts: a red bold "URGENT") written with
         text that adds to it (a note line appended): its runs kept as they are and the new
         text as one more run — the inside of the new <si> (or <is>). None otherwise."""
-        existing = sx.cell(row, col)
         if existing is None or existing.body is None:
             return None
         kind = (existing.attr(b"t") or b"").strip()
@@ -967,10 +979,14 @@ class _SharedStrings:
         m = re.search(rb"<(?:([^\s:<>/!?]+):)?sst(?=[\s/>])", self.scan)
         if m and m.group(1):
             self.prefix = m.group(1) + b":"
-        si = self.prefix + b"si"
-        self.base = sum(
-            self.scan.count(b"<" + si + end) for end in (b">", b" ", b"/", b"\n", b"\t", b"\r")
-        )
+        si = b"<" + self.prefix + b"si"
+        # Every <si> as Excel writes it ("<si>"): two counts say so; else each way its name
+        # can end is counted (a large table's strings are counted in a few passes, not six).
+        self.base = self.scan.count(si + b">")
+        if self.scan.count(si) != self.base:
+            self.base = sum(
+                self.scan.count(si + end) for end in (b">", b" ", b"/", b"\n", b"\t", b"\r")
+            )
         self.new: list[bytes] = []
         self.index: dict[bytes, int] = {}
         self.refs_delta = 0

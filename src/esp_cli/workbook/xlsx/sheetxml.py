@@ -114,6 +114,7 @@ class SheetXml:
         self._r_first = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3}[0-9]+)\"")
         self._fast: dict[int, int] = {}  # row -> its last column when fast, else -1
         self._orders: dict[bytes, int] = {}  # a row's column letters -> the same, for any row
+        self._styles: dict[bytes, int | None] = {}  # a cell's attributes after r -> its style
         sd = start_tag(self.prefix, b"sheetData").search(scan)
         if sd is None:
             raise ValueError("worksheet has no sheetData")
@@ -457,12 +458,21 @@ class SheetXml:
         if last < 0:
             found = self.cell_in(loc, col)
             return found is not None, (found.style if found is not None else None)
-        start = self.start_of(loc, col_letter(col).encode()) if col <= last else -1
+        letters = col_letter(col).encode()
+        start = self.start_of(loc, letters) if col <= last else -1
         tag = self._cell_open.match(self.scan, loc.tag_end + start) if start >= 0 else None
         if tag is None:
             return False, None
-        s = parse_attrs(tag.group(1)).get(b"s")
-        return True, (int(s) if s is not None and s.strip().isdigit() else None)
+        # The attributes after the reference (' r="AN5"', first in a fast row): the same few
+        # spellings down a column (' s="12"'), each read once.
+        rest = tag.group(1)[len(b' r=""') + len(letters) + len(str(row)) :]
+        style = self._styles.get(rest, -1)
+        if style == -1:
+            s = parse_attrs(rest).get(b"s")
+            style = int(s) if s is not None and s.strip().isdigit() else None
+            if len(self._styles) < 4096:
+                self._styles[rest] = style
+        return True, style
 
     def column_styles(self, col: int, limit: int = 400) -> list[int]:
         """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
