@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from esp_cli.errors import EspError, ExitCode
@@ -57,6 +59,38 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+# The commands that begin by reading the tracker's rows (esp pending drop does not; esp
+# history, undo, config and demo read other things first).
+READS_TRACKER = frozenset(COMMAND_MODULES) - {"pending", "history", "undo", "config", "demo"}
+
+
+def read_early(argv: list[str]) -> None:
+    """Start reading the tracker the command line names (--tracker, else ESP_TRACKER, else
+    esp.toml's, as the command will find it) before Typer and the command load, which
+    takes a tenth of a second: calamine parses it meanwhile. Only a head start: the
+    command opens the tracker it resolves itself, and takes what was read only if it is
+    the same file with the same bytes; so anything unclear here (no tracker, a mistake in
+    the esp.toml, --help) just starts nothing."""
+    words = argv[: argv.index("--")] if "--" in argv else argv
+    command = next((w for w in words if not w.startswith("-")), None)
+    if command not in READS_TRACKER or {"--help", "-h"} & set(words):
+        return
+    try:
+        from esp_cli.cli.complete import path_on_line
+        from esp_cli.config import TRACKER_ENV, load_config
+        from esp_cli.services.inputs import read_ahead
+
+        tracker = path_on_line(words, "--tracker", "-t")
+        config = path_on_line(words, "--config", "-c")
+        env = os.environ.get(TRACKER_ENV)
+        near = Path(env) if config is None and tracker is None and env else tracker
+        path = load_config(config, tracker=near).tracker_path(tracker)
+        if path.is_file():
+            read_ahead(path)
+    except Exception:  # noqa: BLE001 - the command itself says what is wrong
+        return
+
+
 def _requested(argv: list[str]) -> list[str] | None:
     """The command named on the command line, if it is a known one; else None (all)."""
     for arg in argv:
@@ -78,6 +112,7 @@ def main() -> None:
         reconfigure_output()  # `esp ... > out.txt` and `| clip` on Windows must never crash
         # Ctrl-C while Typer and the command load (the first tenth of a second or so)
         # stops esp as quietly as during the command: one line, no traceback.
+        read_early(sys.argv[1:])
         app = load_commands(_requested(sys.argv[1:]))
         app()
     except SystemExit:
