@@ -208,6 +208,8 @@ MAIL_AND_DOCUMENTS = {
     "esp_cli.services.proofs",
     "esp_cli.services.word",
     "esp_cli.services.advise",
+    "esp_cli.services.record",
+    "esp_cli.core.documents",
 }
 
 
