@@ -304,3 +304,9 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
     ):
         assert started(*argv) is None, argv
     reader._READ_AHEAD = None
+
+
+def test_the_early_read_names_the_same_variable_as_the_settings() -> None:
+    from esp_cli import cli, config
+
+    assert cli.TRACKER_ENV == config.TRACKER_ENV

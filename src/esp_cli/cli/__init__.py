@@ -59,6 +59,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+TRACKER_ENV = "ESP_TRACKER"  # config.TRACKER_ENV, named here: esp.toml's code loads later
+
 # The commands that begin by reading the tracker's rows (esp pending drop does not; esp
 # history, undo, config and demo read other things first).
 READS_TRACKER = frozenset(COMMAND_MODULES) - {"pending", "history", "undo", "config", "demo"}
@@ -77,18 +79,27 @@ def read_early(argv: list[str]) -> None:
         return
     try:
         from esp_cli.cli.complete import path_on_line
-        from esp_cli.config import TRACKER_ENV, load_config
-        from esp_cli.services.inputs import read_ahead
 
-        tracker = path_on_line(words, "--tracker", "-t")
-        config = path_on_line(words, "--config", "-c")
-        env = os.environ.get(TRACKER_ENV)
-        near = Path(env) if config is None and tracker is None and env else tracker
-        path = load_config(config, tracker=near).tracker_path(tracker)
+        path = path_on_line(words, "--tracker", "-t") or _configured_tracker(words)
         if path.is_file():
+            from esp_cli.services.inputs import read_ahead
+
             read_ahead(path)
     except Exception:  # noqa: BLE001 - the command itself says what is wrong
         return
+
+
+def _configured_tracker(words: list[str]) -> Path:
+    """The tracker a command line names without --tracker: ESP_TRACKER, else esp.toml's
+    [tracker] path (Config.tracker_path); esp.toml is read only when it is needed."""
+    from esp_cli.cli.complete import path_on_line
+
+    env = os.environ.get(TRACKER_ENV)
+    if env:
+        return Path(env)
+    from esp_cli.config import load_config
+
+    return load_config(path_on_line(words, "--config", "-c")).tracker_path(None)
 
 
 def _requested(argv: list[str]) -> list[str] | None:
