@@ -275,7 +275,7 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
     use (--tracker, -t, ESP_TRACKER, esp.toml's), only for a command that reads it first,
     and never for --help."""
     from esp_cli.cli import read_early
-    from esp_cli.workbook.xlsx import reader
+    from esp_cli.workbook.xlsx import early as inputs
 
     tracker = tmp_path / "ESP Tracker.xlsx"
     tracker.write_bytes(b"read ahead only: never opened here")
@@ -283,9 +283,9 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
     monkeypatch.delenv("ESP_TRACKER", raising=False)
 
     def started(*argv: str) -> Path | None:
-        reader._READ_AHEAD = None
+        inputs._EARLY = None
         read_early(list(argv))
-        early = reader._READ_AHEAD
+        early = inputs._EARLY
         return early.path if early is not None else None
 
     assert started("note", "add", "Ana", "text", "--tracker", str(tracker)) == tracker
@@ -303,7 +303,7 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
         ("note", "add", "Ana", "text", "-c", str(tmp_path / "missing.toml")),
     ):
         assert started(*argv) is None, argv
-    reader._READ_AHEAD = None
+    inputs._EARLY = None
 
 
 def test_the_early_read_names_the_same_variable_as_the_settings() -> None:

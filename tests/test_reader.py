@@ -134,6 +134,41 @@ def test_a_tracker_read_ahead_reads_as_one_opened_then(tmp_path: Path) -> None:
     assert plain[1]  # the sample's findings (an #N/A among them) are compared too
 
 
+def test_a_tracker_parsed_from_the_command_line_on_reads_as_one_opened_then(
+    tmp_path: Path,
+) -> None:
+    """The head start taken from the command line (calamine's parse of the visible sheets,
+    workbook.inputs.parse_early) is what the read ahead uses, and reads the same."""
+    from scripts.sample_builder.sample import build_sample
+
+    from esp_cli.workbook.xlsx import early as inputs
+    from esp_cli.workbook.xlsx import reader
+
+    tracker = build_sample(tmp_path).tracker
+    plain = _table_of(Workbook.open(tracker))
+    inputs.parse_early(tracker)
+    early = reader.read_ahead(tracker)
+    assert early.early is not None  # taken by the read ahead
+    assert early.package.result().data is early.early.data.result()  # the same bytes
+    assert _table_of(Workbook.open(tracker)) == plain
+
+
+def test_a_fault_in_the_early_parse_is_raised_by_the_open(tmp_path: Path) -> None:
+    from esp_cli.errors import InputFileError
+    from esp_cli.workbook.xlsx import early as inputs
+    from esp_cli.workbook.xlsx import reader
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a zip at all")
+    with pytest.raises(InputFileError) as plain:
+        Workbook.open(path)
+    inputs.parse_early(path)
+    reader.read_ahead(path)
+    with pytest.raises(InputFileError) as after:
+        Workbook.open(path)
+    assert str(after.value) == str(plain.value)
+
+
 def test_a_tracker_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path) -> None:
     path = _sheet(tmp_path / "t.xlsx")
     from esp_cli.workbook.xlsx import reader

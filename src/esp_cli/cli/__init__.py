@@ -11,6 +11,7 @@ import gc
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,31 +70,38 @@ READS_TRACKER = frozenset(COMMAND_MODULES) - {"pending", "history", "undo", "con
 def read_early(argv: list[str]) -> None:
     """Start reading the tracker the command line names (--tracker, else ESP_TRACKER, else
     esp.toml's, as the command will find it) before Typer and the command load, which
-    takes a tenth of a second: calamine parses it meanwhile. Only a head start: the
-    command opens the tracker it resolves itself, and takes what was read only if it is
-    the same file with the same bytes; so anything unclear here (no tracker, a mistake in
-    the esp.toml, --help) just starts nothing."""
+    takes a tenth of a second: calamine parses it meanwhile (services.inputs.parse_early).
+    Only a head start: the command opens the tracker it resolves itself, and takes what
+    was read only if it is the same file with the same bytes; so anything unclear here (no
+    tracker, a mistake in the esp.toml, --help) just starts nothing."""
     words = argv[: argv.index("--")] if "--" in argv else argv
     command = next((w for w in words if not w.startswith("-")), None)
     if command not in READS_TRACKER or {"--help", "-h"} & set(words):
         return
     try:
-        from esp_cli.cli.complete import path_on_line
-
         path = path_on_line(words, "--tracker", "-t") or _configured_tracker(words)
         if path.is_file():
-            from esp_cli.services.inputs import read_ahead
+            from esp_cli.services.inputs import parse_early
 
-            read_ahead(path)
+            parse_early(path)
     except Exception:  # noqa: BLE001 - the command itself says what is wrong
         return
+
+
+def path_on_line(words: Sequence[str], option: str, short: str) -> Path | None:
+    """The path an option (--tracker, -t) is given on a command line, if any (as
+    cli.complete.tracker_on_line finds --tracker, without loading what it loads)."""
+    for i, word in enumerate(words):
+        if word in (option, short) and i + 1 < len(words):
+            return Path(words[i + 1])
+        if word.startswith(option + "="):
+            return Path(word.split("=", 1)[1])
+    return None
 
 
 def _configured_tracker(words: list[str]) -> Path:
     """The tracker a command line names without --tracker: ESP_TRACKER, else esp.toml's
     [tracker] path (Config.tracker_path); esp.toml is read only when it is needed."""
-    from esp_cli.cli.complete import path_on_line
-
     env = os.environ.get(TRACKER_ENV)
     if env:
         return Path(env)

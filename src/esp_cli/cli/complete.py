@@ -18,15 +18,10 @@ from esp_cli.core.names import name_key
 
 def tracker_on_line(words: Sequence[str]) -> Path | None:
     """The --tracker (-t) given on a command line, if any."""
-    return path_on_line(words, "--tracker", "-t")
-
-
-def path_on_line(words: Sequence[str], option: str, short: str) -> Path | None:
-    """The path an option (--tracker, -t) is given on a command line, if any."""
     for i, word in enumerate(words):
-        if word in (option, short) and i + 1 < len(words):
+        if word in ("--tracker", "-t") and i + 1 < len(words):
             return Path(words[i + 1])
-        if word.startswith(option + "="):
+        if word.startswith("--tracker="):
             return Path(word.split("=", 1)[1])
     return None
 

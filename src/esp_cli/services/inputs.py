@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from esp_cli.workbook.inputs import check_new_workbook, check_workbook
+from esp_cli.workbook.xlsx.early import parse_early
 
-__all__ = ["check_new_workbook", "check_tracker", "read_ahead"]
+__all__ = ["check_new_workbook", "check_tracker", "parse_early", "read_ahead"]
 
 
 def check_tracker(path: Path, source: str, master: Path | None = None) -> None:

@@ -28,6 +28,7 @@ from esp_cli.core.refs import col_number
 from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart, release_freed_memory
+from esp_cli.workbook.xlsx.early import take_early_parse
 from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
@@ -65,14 +66,33 @@ class SheetValues:
 class WorkbookReader:
     """Reads visible sheets' values from a Package (one calamine workbook per package)."""
 
-    def __init__(self, pkg: Package) -> None:
+    def __init__(
+        self, pkg: Package, early: Future[tuple[Any, dict[str, Any]]] | None = None
+    ) -> None:
+        """`early`: calamine's workbook and visible sheets read from the package's bytes
+        (xlsx.early.EarlyParse), used when it was made without a fault."""
         self.pkg = pkg
         # calamine reads UTF-8 parts only: a package with UTF-16 parts is read as a copy
         # of it whose XML is UTF-8 (and plain: see values).
         self._plain = bool(pkg.utf16_parts)  # read from a copy calamine reads as XML means
-        self._wb = _calamine(pkg, _readable(pkg) if self._plain else pkg.data)
+        self._early = None if self._plain else early
+        self._early_sheets: dict[str, Any] = {}
+        self._wb: Any = None
+        if self._early is None:
+            self._wb = _calamine(pkg, _readable(pkg) if self._plain else pkg.data)
         self._sheets: dict[str, Any] = {}
         self._errors: dict[str, Future[_ErrorCells]] = {}
+
+    def book(self) -> Any:
+        """calamine's workbook: the early one (waited for), else one made here (a fault
+        raised as InputFileError)."""
+        early, self._early = self._early, None
+        if early is not None:
+            with contextlib.suppress(Exception):  # made again below, and raised there
+                self._wb, self._early_sheets = early.result()
+        if self._wb is None:
+            self._wb = _calamine(self.pkg, self.pkg.data)
+        return self._wb
 
     @cached_property
     def _text_formats(self) -> dict[int, str]:
@@ -95,7 +115,10 @@ class WorkbookReader:
                     functools.partial(self.pkg.chunks, info.part),
                     self._text_formats,
                 )
-            sheet = self._wb.get_sheet_by_name(info.name)
+            book = self.book()
+            sheet = self._early_sheets.pop(info.name, None)
+            if sheet is None:
+                sheet = book.get_sheet_by_name(info.name)
             self._sheets[info.name] = sheet
         return sheet
 
@@ -135,6 +158,7 @@ class WorkbookReader:
             self._plain = True
             self._wb = _calamine(self.pkg, _readable(self.pkg))
             self._sheets.clear()
+            self._early_sheets.clear()
             return self.values(info, nrows, columns)
         if nrows is None:
             # The whole sheet has been read: calamine's copy of it (tens of MB on a large
@@ -153,12 +177,19 @@ class ReadAhead:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.early = take_early_parse(path)  # started from the command line, if it was
         self.package: Future[Package] = Future()
         self.reader = in_background("esp-read-ahead", self._read)
 
+    def _open(self) -> Package:
+        if self.early is not None:
+            with contextlib.suppress(Exception):  # opened below, and raised there
+                return Package.from_bytes(self.path, self.early.data.result())
+        return Package.open(self.path)
+
     def _read(self) -> WorkbookReader:
         try:
-            pkg = Package.open(self.path)
+            pkg = self._open()
         except BaseException as exc:  # raised by the command's own open, as without this
             self.package.set_exception(exc)
             raise
@@ -167,11 +198,12 @@ class ReadAhead:
         # only reads lets it go (Workbook.release_reader).
         pkg.keep_for_now = True
         self.package.set_result(pkg)
-        reader = WorkbookReader(pkg)
+        reader = WorkbookReader(pkg, self.early.parsed if self.early is not None else None)
         for info in pkg.sheets:
             if info.visible:
                 with contextlib.suppress(Exception):  # raised again when it is read
                     reader.parse(info)
+        reader.book()  # a workbook calamine cannot read: the command's own reader says so
         return reader
 
     def package_if_current(self) -> Package | None:
@@ -192,14 +224,15 @@ _READ_AHEAD_LOCK = threading.Lock()
 
 def read_ahead(path: Path) -> ReadAhead:
     """Start opening the workbook at `path` and parsing its visible sheets in the
-    background. calamine's parse, most of a read, runs without holding the interpreter: it
-    overlaps the command's other start-up work (loading its code, esp.toml's calendar, the
-    lock, the waiting changes). The next `Workbook.open(path)` takes what was read when the
-    file still holds the same bytes."""
+    background (taking over the parse started from the command line, xlsx.early, when
+    there is one). calamine's parse, most of a read, runs without holding the interpreter:
+    it overlaps the command's other start-up work (loading its code, esp.toml's calendar,
+    the lock, the waiting changes). The next `Workbook.open(path)` takes what was read when
+    the file still holds the same bytes."""
     global _READ_AHEAD
     with _READ_AHEAD_LOCK:
         if _READ_AHEAD is not None and _READ_AHEAD.path == path:
-            return _READ_AHEAD  # under way already (started from the command line)
+            return _READ_AHEAD  # under way already
         # What the thread runs is loaded here first: two threads loading modules at once
         # could wait on each other.
         import lxml.etree  # noqa: F401
