@@ -127,6 +127,7 @@ def test_a_tracker_read_ahead_reads_as_one_opened_then(tmp_path: Path) -> None:
     tracker = build_sample(tmp_path).tracker
     plain = _table_of(Workbook.open(tracker))
     early = reader.read_ahead(tracker)
+    assert early is not None
     wb = Workbook.open(tracker)
     assert wb.pkg is early.package.result()
     assert reader.take_read_ahead(tracker) is None  # taken
@@ -148,7 +149,7 @@ def test_a_tracker_parsed_from_the_command_line_on_reads_as_one_opened_then(
     plain = _table_of(Workbook.open(tracker))
     inputs.parse_early(tracker)
     early = reader.read_ahead(tracker)
-    assert early.early is not None  # taken by the read ahead
+    assert early is not None and early.early is not None  # taken by the read ahead
     assert early.package.result().data is early.early.data.result()  # the same bytes
     assert _table_of(Workbook.open(tracker)) == plain
 
@@ -174,6 +175,7 @@ def test_a_tracker_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path)
     from esp_cli.workbook.xlsx import reader
 
     early = reader.read_ahead(path)
+    assert early is not None
     early.package.result()
     changed = WorkbookSpec([SheetSpec("Agents", rows={1: ["Agent Name"], 2: ["Changed"]})])
     write_workbook(changed, path)
@@ -192,6 +194,7 @@ def test_a_fault_found_reading_ahead_is_raised_by_the_open(tmp_path: Path) -> No
     with pytest.raises(InputFileError) as plain:
         Workbook.open(path)
     early = reader.read_ahead(path)
+    assert early is not None
     with pytest.raises(InputFileError):
         early.reader.result()
     with pytest.raises(InputFileError) as after:
@@ -249,3 +252,21 @@ def test_values_with_spaces_around_them_are_noticed(piece: bytes, spaced: bool) 
     from esp_cli.workbook.xlsx.reader import _spaced
 
     assert _spaced(piece) is spaced
+
+
+def test_a_large_tracker_is_read_when_the_command_reaches_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No head start for a tracker past HEAD_START_MAX_BYTES (its reading takes seconds;
+    memory counts more): nothing is read ahead, and it reads as ever."""
+    from esp_cli.workbook.xlsx import early, reader
+
+    path = _sheet(tmp_path / "t.xlsx")
+    monkeypatch.setattr(early, "HEAD_START_MAX_BYTES", path.stat().st_size - 1)
+    early._EARLY = None
+    early.parse_early(path)
+    assert early._EARLY is None
+    assert reader.read_ahead(path) is None
+    assert reader.take_read_ahead(path) is None
+    values = Workbook.open(path).values(Workbook.open(path).sheets[0])
+    assert values.get(2, 3) == ReadError("#N/A")

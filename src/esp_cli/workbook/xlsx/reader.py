@@ -28,7 +28,7 @@ from esp_cli.core.refs import col_number
 from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart, release_freed_memory
-from esp_cli.workbook.xlsx.early import take_early_parse
+from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
 from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
@@ -222,7 +222,7 @@ _READ_AHEAD: ReadAhead | None = None
 _READ_AHEAD_LOCK = threading.Lock()
 
 
-def read_ahead(path: Path) -> ReadAhead:
+def read_ahead(path: Path) -> ReadAhead | None:
     """Start opening the workbook at `path` and parsing its visible sheets in the
     background (taking over the parse started from the command line, xlsx.early, when
     there is one). calamine's parse, most of a read, runs without holding the interpreter:
@@ -230,6 +230,8 @@ def read_ahead(path: Path) -> ReadAhead:
     the lock, the waiting changes). The next `Workbook.open(path)` takes what was read when
     the file still holds the same bytes."""
     global _READ_AHEAD
+    if not worth_a_head_start(path):
+        return None  # a large tracker: read when the command reaches it
     with _READ_AHEAD_LOCK:
         if _READ_AHEAD is not None and _READ_AHEAD.path == path:
             return _READ_AHEAD  # under way already
