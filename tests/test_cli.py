@@ -164,12 +164,14 @@ print(sorted(m for m in sys.modules if m.startswith("esp_cli.")), file=sys.stder
 """
 
 
-def _loaded_modules(*argv: str) -> set[str]:
+def _loaded_modules(*argv: str, typed: str = "", cwd: Path | None = None) -> set[str]:
     src = Path(__file__).resolve().parents[1] / "src"
     done = subprocess.run(
         [sys.executable, "-c", LOADED, *argv],
         capture_output=True,
         text=True,
+        input=typed,
+        cwd=cwd,
         env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
         check=False,
         timeout=DEADLINE_SECONDS,
@@ -196,6 +198,43 @@ def test_help_loads_no_service_nor_workbook_nor_mail() -> None:
     heavy = {m for m in loaded if m.startswith(("esp_cli.services", "esp_cli.workbook"))}
     heavy |= {m for m in loaded if m.startswith("esp_cli.mail")}
     assert heavy == set()
+
+
+MAIL_AND_DOCUMENTS = {
+    "esp_cli.mail.outgoing",
+    "esp_cli.mail.inbox",
+    "esp_cli.mail.selfreports",
+    "esp_cli.mail.attachments",
+    "esp_cli.services.proofs",
+    "esp_cli.services.word",
+    "esp_cli.services.advise",
+    "esp_cli.services.record",
+    "esp_cli.core.documents",
+}
+
+
+@pytest.mark.parametrize(
+    ("argv", "typed"),
+    [
+        (["report", "eod", "-f", "json"], ""),
+        (["round", "--sme", "Priya Natarajan", "--by", "Priya Natarajan", "--yes"], "q\n"),
+    ],
+    ids=["report eod", "round"],
+)
+def test_a_command_loads_no_mail_nor_document_code_it_does_not_run(
+    tmp_path: Path, argv: list[str], typed: str
+) -> None:
+    """The evening report without an e-mail, and a round (which records steps without a
+    document), load neither the mail code (SMTP, TLS, the e-mail package, reading
+    self-reports) nor the checks of Word and PDF files: every command pays for what it
+    loads (`make bench`)."""
+    from scripts.sample_builder.sample import build_sample
+
+    tracker = build_sample(tmp_path).tracker
+    loaded = _loaded_modules(*argv, "-t", str(tracker), typed=typed, cwd=tmp_path)
+    assert argv[0] in {m.rsplit(".", 1)[-1] for m in loaded}  # the command ran
+    assert {"esp_cli.workbook.tracker", "esp_cli.workbook.xlsx.reader"} <= loaded
+    assert loaded & MAIL_AND_DOCUMENTS == set()
 
 
 def test_help_loads_no_command_renderer() -> None:
@@ -227,3 +266,47 @@ def test_ctrl_c_while_esp_starts_is_one_line_and_no_traceback(
     assert stopped.value.code == 130
     err = capsys.readouterr().err
     assert err == "esp: interrupted; nothing more was written.\n"
+
+
+def test_the_tracker_a_command_line_names_is_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before Typer and the command load, reading starts on the tracker the command will
+    use (--tracker, -t, ESP_TRACKER, esp.toml's), only for a command that reads it first,
+    and never for --help."""
+    from esp_cli.cli import read_early
+    from esp_cli.workbook.xlsx import early as inputs
+
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    tracker.write_bytes(b"read ahead only: never opened here")
+    (tmp_path / "esp.toml").write_text('[tracker]\npath = "ESP Tracker.xlsx"\n', encoding="utf-8")
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+
+    def started(*argv: str) -> Path | None:
+        inputs._EARLY = None
+        read_early(list(argv))
+        early = inputs._EARLY
+        return early.path if early is not None else None
+
+    assert started("note", "add", "Ana", "text", "--tracker", str(tracker)) == tracker
+    assert started("report", "eod", f"--tracker={tracker}") == tracker
+    assert started("escalations", "-t", str(tracker), "--today") == tracker
+    assert started("report", "eod", "-c", str(tmp_path / "esp.toml")) == tracker
+    monkeypatch.setenv("ESP_TRACKER", str(tracker))
+    assert started("report", "kpi") == tracker
+    monkeypatch.delenv("ESP_TRACKER")
+    for argv in (
+        ("note", "add", "--help", "-t", str(tracker)),
+        ("pending", "drop", "abc", "-t", str(tracker)),
+        ("config", "where", "-t", str(tracker)),
+        ("note", "add", "Ana", "text", "-t", str(tmp_path / "missing.xlsx")),
+        ("note", "add", "Ana", "text", "-c", str(tmp_path / "missing.toml")),
+    ):
+        assert started(*argv) is None, argv
+    inputs._EARLY = None
+
+
+def test_the_early_read_names_the_same_variable_as_the_settings() -> None:
+    from esp_cli import cli, config
+
+    assert cli.TRACKER_ENV == config.TRACKER_ENV

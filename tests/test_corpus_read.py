@@ -42,3 +42,26 @@ def test_error_cells_are_kept_distinct_from_blanks(tmp_path: Path) -> None:
     table = read_table(Workbook.open(files.tracker))
     errors = [f for f in table.findings if "#N/A" in f.message]
     assert [f.address for f in errors] == ["'ESP Tracker'!F70"]
+
+
+def test_every_corpus_workbook_reads_the_same_when_read_ahead(corpus_dir: Path) -> None:
+    """The read ahead (calamine's parse started while a command loads) reads every sheet of
+    every real workbook as an open at the time of reading does: values, error cells,
+    numbers shown as text."""
+    from esp_cli.workbook.xlsx import early as inputs
+    from esp_cli.workbook.xlsx import reader
+
+    for path in sorted(corpus_dir.glob("*.xls[xm]")):
+        plain = Workbook.open(path)
+        for from_command_line in (False, True):
+            if from_command_line:
+                inputs.parse_early(path)
+            reader.read_ahead(path)
+            early = Workbook.open(path)
+            assert early._reading is not None, path.name  # the read ahead was taken
+            for info in plain.sheets:
+                a, b = plain.values(info), early.values(info)
+                assert (a.rows, a.last_col, a.formats) == (b.rows, b.last_col, b.formats), (
+                    path.name,
+                    info.name,
+                )

@@ -304,3 +304,17 @@ def test_a_master_n_number_shown_padded_is_written_as_shown(tmp_path: Path) -> N
     wb.save(master)
     sync_nnumbers(path, master, Config())
     assert openpyxl.load_workbook(path)["ESP Tracker"]["E3"].value == "N0048290"
+
+
+# -- rows of different lengths --------------------------------------------------------------
+
+
+def test_a_column_of_rows_of_different_lengths_reads_blank_past_a_short_row() -> None:
+    """The rows read are as wide as the used area, and a column is picked from them all at
+    once; a shorter row (put back for an error cell past the used area) reads as blank."""
+    from esp_cli.workbook.tracker import _column
+
+    rows: list[list[Any]] = [["h1", "h2", "h3"], ["a", "b", "c"], ["d"], ["e", "f", "g"]]
+    assert _column(rows, 1, 2) == ["c", None, "g"]
+    assert _column(rows, 1, 0) == ["a", "d", "e"]
+    assert _column([["a", "b"], ["c", "d"]], 0, 1) == ["b", "d"]

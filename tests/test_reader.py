@@ -104,3 +104,169 @@ def test_error_cells_are_found_however_the_sheet_spells_them(cells: bytes) -> No
     _restore_errors(rows, _error_cells(pieces), None, None)
     assert rows[1][1:] == [ReadError("#DIV/0!"), ReadError("#N/A")]
     assert len(rows[1]) == 3
+
+
+# -- the tracker read ahead, while a command loads ----------------------------------------------
+
+
+def _table_of(wb: Workbook) -> tuple[list[object], list[object]]:
+    from esp_cli.workbook.tracker import read_table
+
+    table = read_table(wb)
+    return [(s.name, s.columns, s.headers, s.rows) for s in table.sheets], table.findings
+
+
+def test_a_tracker_read_ahead_reads_as_one_opened_then(tmp_path: Path) -> None:
+    """The tracker read in the background (xlsx.reader.read_ahead) gives the same rows,
+    values and findings, in the same order, as the tracker opened when it is read; the
+    open takes it (once)."""
+    from scripts.sample_builder.sample import build_sample
+
+    from esp_cli.workbook.xlsx import reader
+
+    tracker = build_sample(tmp_path).tracker
+    plain = _table_of(Workbook.open(tracker))
+    early = reader.read_ahead(tracker)
+    assert early is not None
+    wb = Workbook.open(tracker)
+    assert wb.pkg is early.package.result()
+    assert reader.take_read_ahead(tracker) is None  # taken
+    assert _table_of(wb) == plain
+    assert plain[1]  # the sample's findings (an #N/A among them) are compared too
+
+
+def test_a_tracker_parsed_from_the_command_line_on_reads_as_one_opened_then(
+    tmp_path: Path,
+) -> None:
+    """The head start taken from the command line (calamine's parse of the visible sheets,
+    workbook.inputs.parse_early) is what the read ahead uses, and reads the same."""
+    from scripts.sample_builder.sample import build_sample
+
+    from esp_cli.workbook.xlsx import early as inputs
+    from esp_cli.workbook.xlsx import reader
+
+    tracker = build_sample(tmp_path).tracker
+    plain = _table_of(Workbook.open(tracker))
+    inputs.parse_early(tracker)
+    early = reader.read_ahead(tracker)
+    assert early is not None and early.early is not None  # taken by the read ahead
+    assert early.package.result().data is early.early.data.result()  # the same bytes
+    assert _table_of(Workbook.open(tracker)) == plain
+
+
+def test_a_fault_in_the_early_parse_is_raised_by_the_open(tmp_path: Path) -> None:
+    from esp_cli.errors import InputFileError
+    from esp_cli.workbook.xlsx import early as inputs
+    from esp_cli.workbook.xlsx import reader
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a zip at all")
+    with pytest.raises(InputFileError) as plain:
+        Workbook.open(path)
+    inputs.parse_early(path)
+    reader.read_ahead(path)
+    with pytest.raises(InputFileError) as after:
+        Workbook.open(path)
+    assert str(after.value) == str(plain.value)
+
+
+def test_a_tracker_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "t.xlsx")
+    from esp_cli.workbook.xlsx import reader
+
+    early = reader.read_ahead(path)
+    assert early is not None
+    early.package.result()
+    changed = WorkbookSpec([SheetSpec("Agents", rows={1: ["Agent Name"], 2: ["Changed"]})])
+    write_workbook(changed, path)
+    wb = Workbook.open(path)
+    assert wb.pkg is not early.package.result()
+    assert wb.values(wb.sheets[0]).get(2, 1) == "Changed"
+
+
+def test_a_fault_found_reading_ahead_is_raised_by_the_open(tmp_path: Path) -> None:
+    """A read ahead never raises: the command's own open says what is wrong, as without."""
+    from esp_cli.errors import InputFileError
+    from esp_cli.workbook.xlsx import reader
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a zip at all")
+    with pytest.raises(InputFileError) as plain:
+        Workbook.open(path)
+    early = reader.read_ahead(path)
+    assert early is not None
+    with pytest.raises(InputFileError):
+        early.reader.result()
+    with pytest.raises(InputFileError) as after:
+        Workbook.open(path)
+    assert str(after.value) == str(plain.value)
+
+
+def test_a_read_ahead_keeps_the_sheet_for_a_write_only(tmp_path: Path) -> None:
+    """The sheet the read ahead's scan decompresses is kept for the writer when the
+    workbook is opened to be written, and let go once the rows are read otherwise."""
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx import reader
+    from esp_cli.workbook.xlsx.workbook import locked_for_update
+
+    path = _sheet(tmp_path / "t.xlsx")
+    reader.read_ahead(path)
+    read_only = Workbook.open(path)
+    read_table(read_only)
+    assert reader.take_read_ahead(path) is None  # it was the one read ahead
+    assert read_only.sheets[0].part not in read_only.pkg._xml
+    reader.read_ahead(path)
+    with locked_for_update(path) as wb:
+        assert reader.take_read_ahead(path) is None
+        read_table(wb)
+        part = wb.sheets[0].part
+        assert wb.pkg._xml[part] == wb.pkg.read(part)
+
+
+@pytest.mark.parametrize(
+    ("piece", "spaced"),
+    [
+        (b'<row r="1"><c r="A1"><v>12</v></c><c r="B1" t="s"><v>0</v></c></row>', False),
+        (b'<row r="1"><c r="A1"><v> 12</v></c></row>', True),
+        (b'<row r="1"><c r="A1"><v>12 </v></c></row>', True),
+        (b'<row r="1"><c r="A1"><x:v>\t12</x:v></c></row>', True),
+        (b'<row r="1"><c r="A1"><v>12\r\n</v></c></row>', True),
+        (b'<row r="1">\n<c r="A1"><v>12</v></c>\n</row>', False),
+        (b'<row r="1"><c r="A1" t="inlineStr"><is><t> a b </t></is></c></row>', False),
+        (b'<row r="1"><c r="A1" t="str"><f>B1</f><v> Open </v></c></row>', True),
+    ],
+    ids=[
+        "plain",
+        "space before",
+        "space after",
+        "tab, prefix",
+        "line end",
+        "lines between",
+        "inline text",
+        "formula text",
+    ],  # fmt: skip
+)
+def test_values_with_spaces_around_them_are_noticed(piece: bytes, spaced: bool) -> None:
+    """Only a <v> with spaces, tabs or line breaks around its value sends the sheet to be
+    read through a copy without them (a formula's text keeps its spaces there)."""
+    from esp_cli.workbook.xlsx.reader import _spaced
+
+    assert _spaced(piece) is spaced
+
+
+def test_a_large_tracker_is_read_when_the_command_reaches_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No head start for a tracker past HEAD_START_MAX_BYTES (its reading takes seconds;
+    memory counts more): nothing is read ahead, and it reads as ever."""
+    from esp_cli.workbook.xlsx import early, reader
+
+    path = _sheet(tmp_path / "t.xlsx")
+    monkeypatch.setattr(early, "HEAD_START_MAX_BYTES", path.stat().st_size - 1)
+    early._EARLY = None
+    early.parse_early(path)
+    assert early._EARLY is None
+    assert reader.read_ahead(path) is None
+    assert reader.take_read_ahead(path) is None
+    values = Workbook.open(path).values(Workbook.open(path).sheets[0])
+    assert values.get(2, 3) == ReadError("#N/A")

@@ -631,10 +631,12 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_ARENA_MAX = -1, -3, -8
 def keep_large_blocks_apart() -> None:
     """Before reading a workbook (once): glibc is asked to give every block of a megabyte
     or more (a sheet's XML, a package being written) its own mapping, returned to the
-    system when freed and grown in place, and to keep at most two arenas for esp's few
-    threads. Left to itself it raises that threshold once a large block is freed, and the
-    large blocks that follow come from the heap, where growing one copies it and freeing
-    one keeps its memory: a write to a 50,000-agent tracker peaked some 30-50 MB higher.
+    system when freed and grown in place, and to keep one arena for esp's few threads.
+    Left to itself it raises that threshold once a large block is freed, and the large
+    blocks that follow come from the heap, where growing one copies it and freeing one
+    keeps its memory: a write to a 50,000-agent tracker peaked some 30-50 MB higher. The
+    tracker is parsed on a thread of its own (read ahead) and that reading freed before
+    the write: in an arena of its own, what it freed would not serve the write (30 MB more).
     A no-op elsewhere (macOS and musl have no mallopt; Windows is not asked)."""
     global _TUNED
     if _TUNED:
@@ -648,7 +650,7 @@ def keep_large_blocks_apart() -> None:
         mallopt = ctypes.CDLL(None).mallopt
         mallopt(_M_MMAP_THRESHOLD, 1 << 20)  # setting it turns glibc's raising of it off
         mallopt(_M_TRIM_THRESHOLD, 4 << 20)
-        mallopt(_M_ARENA_MAX, 2)
+        mallopt(_M_ARENA_MAX, 1)
 
 
 def release_freed_memory() -> None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from esp_cli.errors import EspError, ExitCode
@@ -57,6 +60,56 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+TRACKER_ENV = "ESP_TRACKER"  # config.TRACKER_ENV, named here: esp.toml's code loads later
+
+# The commands that begin by reading the tracker's rows (esp pending drop does not; esp
+# history, undo, config and demo read other things first).
+READS_TRACKER = frozenset(COMMAND_MODULES) - {"pending", "history", "undo", "config", "demo"}
+
+
+def read_early(argv: list[str]) -> None:
+    """Start reading the tracker the command line names (--tracker, else ESP_TRACKER, else
+    esp.toml's, as the command will find it) before Typer and the command load, which
+    takes a tenth of a second: calamine parses it meanwhile (services.inputs.parse_early).
+    Only a head start: the command opens the tracker it resolves itself, and takes what
+    was read only if it is the same file with the same bytes; so anything unclear here (no
+    tracker, a mistake in the esp.toml, --help) just starts nothing."""
+    words = argv[: argv.index("--")] if "--" in argv else argv
+    command = next((w for w in words if not w.startswith("-")), None)
+    if command not in READS_TRACKER or {"--help", "-h"} & set(words):
+        return
+    try:
+        path = path_on_line(words, "--tracker", "-t") or _configured_tracker(words)
+        if path.is_file():
+            from esp_cli.services.inputs import parse_early
+
+            parse_early(path)
+    except Exception:  # noqa: BLE001 - the command itself says what is wrong
+        return
+
+
+def path_on_line(words: Sequence[str], option: str, short: str) -> Path | None:
+    """The path an option (--tracker, -t) is given on a command line, if any (as
+    cli.complete.tracker_on_line finds --tracker, without loading what it loads)."""
+    for i, word in enumerate(words):
+        if word in (option, short) and i + 1 < len(words):
+            return Path(words[i + 1])
+        if word.startswith(option + "="):
+            return Path(word.split("=", 1)[1])
+    return None
+
+
+def _configured_tracker(words: list[str]) -> Path:
+    """The tracker a command line names without --tracker: ESP_TRACKER, else esp.toml's
+    [tracker] path (Config.tracker_path); esp.toml is read only when it is needed."""
+    env = os.environ.get(TRACKER_ENV)
+    if env:
+        return Path(env)
+    from esp_cli.config import load_config
+
+    return load_config(path_on_line(words, "--config", "-c")).tracker_path(None)
+
+
 def _requested(argv: list[str]) -> list[str] | None:
     """The command named on the command line, if it is a known one; else None (all)."""
     for arg in argv:
@@ -78,6 +131,7 @@ def main() -> None:
         reconfigure_output()  # `esp ... > out.txt` and `| clip` on Windows must never crash
         # Ctrl-C while Typer and the command load (the first tenth of a second or so)
         # stops esp as quietly as during the command: one line, no traceback.
+        read_early(sys.argv[1:])
         app = load_commands(_requested(sys.argv[1:]))
         app()
     except SystemExit:

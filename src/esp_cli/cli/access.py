@@ -82,10 +82,11 @@ def access_set_command(
 ) -> None:
     """Set an agent's Citrix TBT Access (one of the column's drop-down values) and the SPOC
     columns given; the change is noted in TBT Notes ('Name - MM/DD/YYYY - ...')."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.access import render
     from esp_cli.services.access import set_access
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     with waiting_allowed(no_wait):
         result = set_access(
             tracker_file,

@@ -97,10 +97,6 @@ def advise_command(
     """The team's instructions to agents as e-mails, To: the agent, Cc: the class's TBT
     SMEs. Without --out or --send, lists what would go to whom. Each message saved or sent
     is noted in the agent's Notes ('Advised: SPOC steps'), so --due never advises twice."""
-    from esp_cli.core.advice import parse_kind
-    from esp_cli.render.advise import render
-    from esp_cli.services.advise import advise_agent, advise_due
-
     if due and (agent is not None or kind is not None):
         raise UsageError(
             "--due advises every agent whose situation calls for it; an agent was given too.",
@@ -116,6 +112,11 @@ def advise_command(
     if sme is not None and not due:
         raise UsageError("--sme goes with --due.", fix="add --due, or drop --sme.")
     cfg, path = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
+    from esp_cli.core.advice import parse_kind
+    from esp_cli.render.advise import render
+    from esp_cli.services.advise import advise_agent, advise_due
+
     day, now = as_of_and_now(as_of)
     draft = "msg" if as_msg else "eml"
     with waiting_allowed(no_wait):

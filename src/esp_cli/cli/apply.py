@@ -56,14 +56,15 @@ def apply_command(
     busy), oldest first, in one write: note lines after whatever the cells hold now, other
     cells only where they still hold what esp saw. Every other writing command writes them
     too, before its own change."""
-    from esp_cli.render.apply import render
-    from esp_cli.services.apply import Waiter, apply_waiting, apply_when_free
-
     if timeout is not None and not wait:
         raise UsageError("--timeout goes with --wait.", fix="add --wait, or drop --timeout.")
     if wait and dry_run:
         raise UsageError("--wait and --dry-run exclude each other.", fix="give one.")
     cfg, path = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
+    from esp_cli.render.apply import render
+    from esp_cli.services.apply import Waiter, apply_waiting, apply_when_free
+
     if wait:
         limit = parse_duration(timeout, "--timeout") if timeout is not None else None
         result = apply_when_free(

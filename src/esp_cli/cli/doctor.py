@@ -23,11 +23,12 @@ def doctor_command(
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.busy import working
     from esp_cli.render.doctor import render
     from esp_cli.services.doctor import diagnose
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     with working(f"Checking {tracker_file.name}"):
         result = diagnose(tracker_file, cfg)
     render(result, fmt)

@@ -116,10 +116,6 @@ def document_command(
     review) from the team's template: the agent, what is missing, the steps delivered and
     the dates of those ahead (each the business day after the one before, holidays
     skipped), and lines to sign. Never over an existing file."""
-    from esp_cli.render.document import render
-    from esp_cli.services.document import document_due, document_one
-    from esp_cli.services.record import parse_step
-
     if due and (agent is not None or step is not None):
         raise UsageError(
             "--due makes a document for every agent whose step is due; an agent was given too.",
@@ -145,6 +141,11 @@ def document_command(
         )
     drafts = [k for k, wanted in (("eml", eml), ("msg", as_msg)) if wanted]
     cfg, path = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
+    from esp_cli.render.document import render
+    from esp_cli.services.document import document_due, document_one
+    from esp_cli.services.record import parse_step
+
     # The day documents are made for may be ahead (prepared the day before): a month/day is
     # the nearest one, not only a past one.
     with waiting_allowed(no_wait):

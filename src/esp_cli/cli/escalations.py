@@ -68,11 +68,12 @@ def escalations_command(
     With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
     of that day; without it, today and now. --dry-run shows what --write would change.
     """
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.busy import working
     from esp_cli.render.escalations import render
     from esp_cli.services.escalations import run_escalations
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     with waiting_allowed(no_wait), working(f"Checking every agent of {tracker_file.name}"):
         result = run_escalations(

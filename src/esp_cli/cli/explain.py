@@ -29,10 +29,11 @@ def explain_command(
 ) -> None:
     """How the rules judge one agent: every date and count, the weekends and holidays
     skipped, why each action is or is not due, and the cells it was read from."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.explain import render
     from esp_cli.services.explain import explain_agent
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     day, now = as_of_and_now(as_of)
     result = explain_agent(tracker_file, cfg, agent, day, now, cls=cls)
     render(result, fmt)

@@ -55,10 +55,11 @@ def note_add_command(
 ) -> None:
     """Add a note line for an agent, after the earlier lines (kept as they are); the same line
     is never added twice."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.note import render
     from esp_cli.services.notes import add_note
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     with waiting_allowed(no_wait):
         result = add_note(
             tracker_file,
@@ -100,11 +101,12 @@ def note_import_command(
 ) -> None:
     """Add many note lines from a file in one write; a row that matches no one agent is
     listed with the reason and not applied. The same file imported twice adds nothing."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.note_import import render as render_import
     from esp_cli.results.note_import import Status
     from esp_cli.services.note_import import import_notes
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     with waiting_allowed(no_wait):
         result = import_notes(tracker_file, cfg, file, by=by, tbt=tbt, dry_run=dry_run)
     render_import(result, fmt)

@@ -208,13 +208,19 @@ def resolve_config_and_tracker(
     return cfg, path, source
 
 
-def config_and_tracker(config: Path | None, tracker: Path | None) -> tuple[Config, Path]:
+def config_and_tracker(
+    config: Path | None, tracker: Path | None, *, read: bool = True
+) -> tuple[Config, Path]:
     """The esp.toml in use and the tracker (resolve_config_and_tracker), which must be a
-    workbook that exists: else one line naming where its path came from."""
-    from esp_cli.services.inputs import check_tracker
+    workbook that exists: else one line naming where its path came from. With `read` (a
+    command that reads the tracker's rows), reading it starts in the background: a command
+    loads the rest of its code after this call, meanwhile."""
+    from esp_cli.services.inputs import check_tracker, read_ahead
 
     cfg, path, source = resolve_config_and_tracker(config, tracker)
     check_tracker(path, source, master=cfg.master)
+    if read:
+        read_ahead(path)
     return cfg, path
 
 

@@ -56,8 +56,8 @@ def drop_command(
 ) -> None:
     """Discard one waiting change, never written; the operation log records who dropped
     it and what it would have written."""
+    cfg, path = config_and_tracker(config, tracker, read=False)
     from esp_cli.render.pending import render_drop
     from esp_cli.services.pending import drop_pending
 
-    cfg, path = config_and_tracker(config, tracker)
     render_drop(drop_pending(path, cfg, op, by), fmt)

@@ -64,11 +64,12 @@ def import_command(
     """Put each self-report in the agent's Notes as 'MM/DD/YYYY - Agent Name - Note'.
     Importing the same files again adds nothing; every file is listed with what became of
     it (imported, already imported, matched to nobody, unreadable and why, ignored)."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.busy import working
     from esp_cli.render.progress import render_import
     from esp_cli.services.progress import default_sources, import_reports, read_reports
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     day = parse_day(on, "--date") if on is not None else None
     with working("Reading the self-reports") as line:
         found = read_reports(files or default_sources(cfg), cfg, line)
@@ -90,10 +91,11 @@ def missing_command(
 ) -> None:
     """List the incomplete agents with no self-report in Notes for the day (a Notes line of
     that date signed by the agent: import the reports first)."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.progress import render_missing
     from esp_cli.services.progress import missing_reports
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     result = missing_reports(tracker_file, cfg, parse_day(on, "--date"), cls=cls, sme=sme)
     render_missing(result, fmt, verbose)
 

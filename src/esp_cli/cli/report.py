@@ -92,6 +92,8 @@ def eod_command(
     escalation steps due, who did not self-report, and the outstanding agents. With --class
     or --sme, the report for those agents only (its title says so). With --eml, --msg or
     --send alone, nothing is printed unless --format or --out is given."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render import check_out
     from esp_cli.render import eod as r
     from esp_cli.render import kpi as kr
@@ -100,7 +102,6 @@ def eod_command(
     from esp_cli.services.eod import eod_report
     from esp_cli.services.mailing import deliver, prepare
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     when, now = as_of_and_now(day, "--date")
     if out is not None:
         check_out(out)  # refused before any work, with --dry-run too
@@ -167,12 +168,13 @@ def kpi_command(
     to complete (median, 90th percentile), ladder steps due by step, SPOC cases open, and
     the trend each business day. With --xlsx alone, nothing is printed unless --format is
     given."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render import kpi as kr
     from esp_cli.render.busy import working
     from esp_cli.services.inputs import check_new_workbook
     from esp_cli.services.kpi import kpi_report
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     # A period may end ahead (the rest of the month): --to is the nearest month/day, --from
     # one that has happened.
     last = parse_day(end, "--to", future=True)
@@ -218,11 +220,12 @@ def locate_command(
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
     learning_contacts): agent, class, course searched and screenshots; Searched by Course
     Number set to Yes for each agent whose screenshots were found."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render import locate as lr
     from esp_cli.services.locate import locate_cases
     from esp_cli.services.mailing import prepare
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     # The e-mail's settings are checked before Searched by Course Number is written: a
     # missing recipient must not leave the tracker changed and no e-mail made.
     mailing = prepare(

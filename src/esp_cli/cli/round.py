@@ -117,6 +117,8 @@ def round_command(
     the tracker the moment they are typed, so nothing typed is lost (Ctrl-C, a crash, the
     tracker open in Excel) and every teammate's esp counts them; the next esp write writes
     what is left (esp apply, or --resume)."""
+    cfg, path = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.round import legend_lines, people_width, show_card, show_help, tell
     from esp_cli.services.round import (
         ROUND_COMMAND,
@@ -127,7 +129,6 @@ def round_command(
         waiting_now,
     )
 
-    cfg, path = config_and_tracker(config, tracker)
     if resume and discard:
         raise UsageError("--resume and --discard exclude each other.", fix="give one.")
     with waiting_allowed(no_wait):

@@ -50,10 +50,11 @@ def assign_command(
 ) -> None:
     """Split the class's agents evenly between one or two TBT SMEs, in TBT SME. Agents who
     already have one of them keep them; running it again changes nothing."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.sme import render_assign
     from esp_cli.services.smes import assign_smes
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     with waiting_allowed(no_wait):
         result = assign_smes(tracker_file, cfg, cls, smes or [], dry_run=dry_run)
     render_assign(result, fmt)
@@ -69,8 +70,9 @@ def list_command(
     config: ConfigOpt = None,
 ) -> None:
     """Each class with its TBT SMEs, how many agents each has and how many are outstanding."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.sme import render_list
     from esp_cli.services.smes import list_smes
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     render_list(list_smes(tracker_file, cfg, cls), fmt, verbose)

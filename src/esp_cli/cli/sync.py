@@ -48,10 +48,11 @@ def sync_command(
     config: ConfigOpt = None,
 ) -> None:
     """Fill Date of N Number Request (and blank N Numbers) from the Master N Number Tracker."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.sync import render
     from esp_cli.services.sync import sync_nnumbers
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     master_path = master or cfg.master
     if master_path is None:
         raise ConfigError(

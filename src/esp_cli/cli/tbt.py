@@ -57,10 +57,11 @@ def proofs_command(
     or match no agent are listed with the reason and change nothing. A PDF attached to an
     e-mail in the folder is checked the same way, saved into the folder under its own name
     (never over another file), and its sender checked against the agent's address."""
+    cfg, tracker_file = config_and_tracker(config, tracker)
+    # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.tbt import render
     from esp_cli.services.proofs import record_proofs
 
-    cfg, tracker_file = config_and_tracker(config, tracker)
     with waiting_allowed(no_wait):
         result = record_proofs(
             folder,

@@ -6,11 +6,15 @@ inputs.py (the tracker a command is given, checked first), facts.py (a row as th
 take it), notes.py (note lines), mailing.py (the e-mail a command makes), holidays.py (the
 holiday cache), computed.py (the computed columns of round answers another write writes)."""
 
-from collections.abc import Sequence
-from typing import Any
+from __future__ import annotations
 
-from esp_cli.core.waiting import ROUND_WHY, WaitingOp
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from esp_cli.workbook import followups
+
+if TYPE_CHECKING:
+    from esp_cli.core.waiting import WaitingOp
 
 
 def _computed_columns() -> Any:
@@ -22,6 +26,9 @@ def _computed_columns() -> Any:
 
 
 def _round_answers(ops: Sequence[WaitingOp]) -> bool:
+    # Here: loading this package (services.inputs, from the command line on) loads no more.
+    from esp_cli.core.waiting import ROUND_WHY
+
     return any(op.why == ROUND_WHY for op in ops)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from esp_cli.workbook.inputs import check_new_workbook, check_workbook
+from esp_cli.workbook.xlsx.early import parse_early
 
-__all__ = ["check_new_workbook", "check_tracker"]
+__all__ = ["check_new_workbook", "check_tracker", "parse_early", "read_ahead"]
 
 
 def check_tracker(path: Path, source: str, master: Path | None = None) -> None:
@@ -15,3 +16,11 @@ def check_tracker(path: Path, source: str, master: Path | None = None) -> None:
     ESP_TRACKER or [tracker] path) and any workbook of a similar name beside it (never the
     Master N Number Tracker `master`)."""
     check_workbook(path, "ESP Tracker", source, other=master)
+
+
+def read_ahead(path: Path) -> None:
+    """Start reading the tracker in the background while the command loads (the next open
+    of `path` takes what was read; see xlsx.reader.read_ahead)."""
+    from esp_cli.workbook.xlsx import reader
+
+    reader.read_ahead(path)

@@ -8,11 +8,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from esp_cli.config import Config
 from esp_cli.core.model import Letter, MailReport
-from esp_cli.mail import outgoing
-from esp_cli.mail.outgoing import Envelope, Outbox
+
+if TYPE_CHECKING:
+    from esp_cli.mail.outgoing import Envelope, Outbox
 
 # The renderer's words for the message, given the greeting and the sign-off esp.toml says.
 Compose = Callable[[str | None, str | None], Letter]
@@ -40,6 +42,10 @@ def prepare(
     [smtp] checked now: a bad setting fails before anything is read or written."""
     if eml is None and msg is None and not send:
         return None
+    # Here: building and sending mail (SMTP, TLS, the e-mail package) loads only for a
+    # command asked to mail.
+    from esp_cli.mail import outgoing
+
     cc = () if to is not None else None
     envelope = outgoing.envelope(config, to, cc, to_key)
     return Mailing(envelope, outgoing.outbox(config, eml=eml, msg=msg, send=send, dry_run=dry_run))
@@ -55,6 +61,8 @@ def deliver(
     """Build the message (`compose`'s words, the greeting and sign-off of esp.toml, the
     attachments) and post it; a failed send saves it in the folder of `beside` (the
     tracker) and raises SendError naming the file."""
+    from esp_cli.mail import outgoing
+
     env = mailing.envelope
     letter = compose(config.greeting, outgoing.signoff(config, env))
     message = outgoing.build_message(env, letter, datetime.now())

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from esp_cli.config import Config
 from esp_cli.core.busy import QUIET, Busy
@@ -38,14 +39,6 @@ from esp_cli.core.rules import done_by
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import email_key
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
-from esp_cli.mail.inbox import read_mail
-from esp_cli.mail.selfreports import (
-    Layout,
-    NotAReport,
-    UnreadableMail,
-    find_layout,
-    read_rows,
-)
 from esp_cli.results.progress import (
     FileOutcome,
     Imported,
@@ -69,6 +62,9 @@ from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.patch import check_cell_text
 from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
+
+if TYPE_CHECKING:
+    from esp_cli.mail.selfreports import Layout
 
 NOTES = NoteKind.NOTES
 EMAIL_SUFFIXES = (".msg", ".eml")  # Outlook's saved message; MIME from other clients
@@ -196,6 +192,11 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
 def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder: bool) -> None:
     """The report an e-mail file holds; or why none: skipped (no person wrote it) or
     unreadable. A file named on its own that is no e-mail at all is an error."""
+    # Here: reading self-reports (e-mails, the report's sheets) loads only for the commands
+    # that import them; esp report eod counts who did not report without it.
+    from esp_cli.mail.inbox import read_mail
+    from esp_cli.mail.selfreports import NotAReport, UnreadableMail
+
     try:
         report = read_mail(entry.path.read_bytes(), entry.path.name, zone)
     except NotAReport as exc:
@@ -282,6 +283,8 @@ def _add_rows(
     reason, in `problems` and in the file's outcome. The dates of all the sheets decide
     their day/month order together (textdates.date_order). A file none of whose sheets is a
     progress report is an error naming what is missing, since it was named on purpose."""
+    from esp_cli.mail.selfreports import find_layout, read_rows
+
     readable: list[tuple[Sheet, Layout]] = []
     unread: list[RowProblem] = []
     for sheet in sheets:

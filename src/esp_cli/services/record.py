@@ -47,8 +47,6 @@ from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
-from esp_cli.services.proofs import pdf_problem
-from esp_cli.services.word import word_problem, word_text
 from esp_cli.workbook.session import WriteSession, write_session
 from esp_cli.workbook.tracker import Row
 
@@ -146,6 +144,11 @@ def read_document(path: Path) -> GivenDocument:
             fix="give the .docx the step was delivered with (esp document makes one), or the "
             "PDF scan of it signed.",
         )
+    # Here: the checks of a PDF or Word file load only when a document is given (esp round,
+    # which records steps without one, does not load them).
+    from esp_cli.services.proofs import pdf_problem
+    from esp_cli.services.word import word_problem, word_text
+
     try:
         data = path.read_bytes()
     except OSError as exc:

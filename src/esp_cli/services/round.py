@@ -70,7 +70,6 @@ from esp_cli.services.agents import (
 )
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.services.record import note_line
 from esp_cli.services.smes import SME
 from esp_cli.workbook import waiting
 from esp_cli.workbook.session import seen_value, write_session
@@ -732,6 +731,10 @@ class Round:
             reason = f"the {later[0].label} is already recorded ({later[0].header})"
         if reason is not None:
             raise UsageError(f"{row.label()}: {reason}.", fix="correct the row in Excel first.")
+        # Here: esp record-step's code (its documents and their checks) loads only for a
+        # round that records a step.
+        from esp_cli.services.record import note_line
+
         effects = (
             Effect(Op.SET, step.column, self.day),
             Effect(Op.APPEND, NOTES.column_key, note_line(self.day, self.by, step, note)),

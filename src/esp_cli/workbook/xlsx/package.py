@@ -101,6 +101,11 @@ class Package:
     # decompressed again when it is written, once calamine's copy of it (twice that) is
     # gone, rather than held beside it.
     keep_scanned: bool = field(default=False, repr=False)
+    # Set by a read ahead (reader.read_ahead), which scans before it is known whether the
+    # command writes: what it scans is kept as keep_scanned would keep it, until the rows
+    # are read (forget_scanned lets it go unless the workbook is then to be written).
+    keep_for_now: bool = field(default=False, repr=False)
+    _scanned: set[str] = field(default_factory=set, repr=False)
     # The XML parts written in UTF-16 (seen when the package is opened): read as UTF-8.
     utf16_parts: set[str] = field(default_factory=set, repr=False)
 
@@ -261,7 +266,8 @@ class Package:
             yield cached
             return
         read = 0
-        kept = io.BytesIO() if self.keep_scanned and self._small(name) else None
+        keep = self.keep_scanned or self.keep_for_now
+        kept = io.BytesIO() if keep and self._small(name) else None
         try:
             with self.zf.open(name) as fh:
                 while chunk := fh.read(size):
@@ -281,7 +287,17 @@ class Package:
         if kept is not None:
             data = kept.getvalue()
             check_no_dtd(self.path, name, data)
-            self._xml.setdefault(name, data)
+            if self._xml.setdefault(name, data) is data:
+                self._scanned.add(name)
+
+    def forget_scanned(self) -> None:
+        """Let go of the parts kept only because a read ahead scanned them (a workbook not
+        to be written does not hold its sheets)."""
+        self.keep_for_now = False
+        if not self.keep_scanned:
+            for name in self._scanned:
+                self._xml.pop(name, None)
+        self._scanned.clear()
 
     def _small(self, name: str) -> bool:
         try:

@@ -8,23 +8,27 @@ a byte scan of the sheet part and put back: a `#N/A` must be reported, not read 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import operator
 import re
+import threading
 from array import array
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 from xml.parsers import expat
 
 from esp_cli.core.refs import col_number
 from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
-from esp_cli.system import release_freed_memory
+from esp_cli.system import keep_large_blocks_apart, release_freed_memory
+from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
 from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
@@ -35,6 +39,7 @@ from esp_cli.workbook.xlsx.xmlbytes import (
     without_cdata,
 )
 
+T = TypeVar("T")
 CellValue = str | float | int | bool | date | datetime | time | timedelta | None
 
 
@@ -61,20 +66,61 @@ class SheetValues:
 class WorkbookReader:
     """Reads visible sheets' values from a Package (one calamine workbook per package)."""
 
-    def __init__(self, pkg: Package) -> None:
+    def __init__(
+        self, pkg: Package, early: Future[tuple[Any, dict[str, Any]]] | None = None
+    ) -> None:
+        """`early`: calamine's workbook and visible sheets read from the package's bytes
+        (xlsx.early.EarlyParse), used when it was made without a fault."""
         self.pkg = pkg
         # calamine reads UTF-8 parts only: a package with UTF-16 parts is read as a copy
         # of it whose XML is UTF-8 (and plain: see values).
         self._plain = bool(pkg.utf16_parts)  # read from a copy calamine reads as XML means
-        self._wb = _calamine(pkg, _readable(pkg) if self._plain else pkg.data)
+        self._early = None if self._plain else early
+        self._early_sheets: dict[str, Any] = {}
+        self._wb: Any = None
+        if self._early is None:
+            self._wb = _calamine(pkg, _readable(pkg) if self._plain else pkg.data)
         self._sheets: dict[str, Any] = {}
         self._errors: dict[str, Future[_ErrorCells]] = {}
+
+    def book(self) -> Any:
+        """calamine's workbook: the early one (waited for), else one made here (a fault
+        raised as InputFileError)."""
+        early, self._early = self._early, None
+        if early is not None:
+            with contextlib.suppress(Exception):  # made again below, and raised there
+                self._wb, self._early_sheets = early.result()
+        if self._wb is None:
+            self._wb = _calamine(self.pkg, self.pkg.data)
+        return self._wb
 
     @cached_property
     def _text_formats(self) -> dict[int, str]:
         """Cell formats that show a whole number as text (an ID typed as a number)."""
         part = self.pkg.workbook_rel_target(REL_STYLES)
         return Styles.parse(self.pkg.read_xml(part)).text_formats() if part else {}
+
+    def parse(self, info: SheetInfo) -> Any:
+        """calamine's reading of the sheet (kept until its values are read), with the scan
+        for its error cells started beside it."""
+        sheet = self._sheets.get(info.name)
+        if sheet is None:
+            if info.name not in self._errors:
+                # The scan for error cells runs while calamine parses the sheet (which it
+                # does without holding the interpreter): it costs no wall time.
+                self._errors[info.name] = in_background(
+                    "esp-scan",
+                    _error_cells,
+                    self.pkg.chunks(info.part),
+                    functools.partial(self.pkg.chunks, info.part),
+                    self._text_formats,
+                )
+            book = self.book()
+            sheet = self._early_sheets.pop(info.name, None)
+            if sheet is None:
+                sheet = book.get_sheet_by_name(info.name)
+            self._sheets[info.name] = sheet
+        return sheet
 
     def values(
         self, info: SheetInfo, nrows: int | None = None, columns: set[int] | None = None
@@ -83,19 +129,7 @@ class WorkbookReader:
         others read as blank: a command that needs 8 of 40 columns then holds a fifth of the
         Python objects (memory on 50,000-row trackers)."""
         try:
-            sheet = self._sheets.get(info.name)
-            if sheet is None:
-                if info.name not in self._errors:
-                    # The scan for error cells runs while calamine parses the sheet (which it
-                    # does without holding the interpreter): it costs no wall time.
-                    self._errors[info.name] = _scanner().submit(
-                        _error_cells,
-                        self.pkg.chunks(info.part),
-                        functools.partial(self.pkg.chunks, info.part),
-                        self._text_formats,
-                    )
-                sheet = self._wb.get_sheet_by_name(info.name)
-                self._sheets[info.name] = sheet
+            sheet = self.parse(info)
             last_col = sheet.end[1] + 1 if sheet.end is not None else 0
             if columns is None:
                 rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
@@ -124,6 +158,7 @@ class WorkbookReader:
             self._plain = True
             self._wb = _calamine(self.pkg, _readable(self.pkg))
             self._sheets.clear()
+            self._early_sheets.clear()
             return self.values(info, nrows, columns)
         if nrows is None:
             # The whole sheet has been read: calamine's copy of it (tens of MB on a large
@@ -134,6 +169,91 @@ class WorkbookReader:
         _restore_errors(rows, errors, nrows, columns)
         last_col = max(last_col, max(errors.cols, default=0))
         return SheetValues(info=info, rows=rows, last_col=last_col, formats=errors.formats)
+
+
+class ReadAhead:
+    """A workbook opened, and its visible sheets parsed by calamine, on a thread of its own
+    while the command loads the rest of its code and settings (see read_ahead)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.early = take_early_parse(path)  # started from the command line, if it was
+        self.package: Future[Package] = Future()
+        self.reader = in_background("esp-read-ahead", self._read)
+
+    def _open(self) -> Package:
+        if self.early is not None:
+            with contextlib.suppress(Exception):  # opened below, and raised there
+                return Package.from_bytes(self.path, self.early.data.result())
+        return Package.open(self.path)
+
+    def _read(self) -> WorkbookReader:
+        try:
+            pkg = self._open()
+        except BaseException as exc:  # raised by the command's own open, as without this
+            self.package.set_exception(exc)
+            raise
+        # A write needs the sheet the error scan decompresses: kept (unless it is huge), as
+        # locked_for_update would ask, rather than decompressed again; a command that
+        # only reads lets it go (Workbook.release_reader).
+        pkg.keep_for_now = True
+        self.package.set_result(pkg)
+        reader = WorkbookReader(pkg, self.early.parsed if self.early is not None else None)
+        for info in pkg.sheets:
+            if info.visible:
+                with contextlib.suppress(Exception):  # raised again when it is read
+                    reader.parse(info)
+        reader.book()  # a workbook calamine cannot read: the command's own reader says so
+        return reader
+
+    def package_if_current(self) -> Package | None:
+        """The package read, when the file still holds its bytes (else None: the file is
+        opened again, and a fault in reading it raised there)."""
+        try:
+            pkg = self.package.result()
+            # Compared byte for byte: cheaper than hashing both (a command that only reads
+            # never needs the digest).
+            return pkg if self.path.read_bytes() == pkg.data else None
+        except Exception:
+            return None
+
+
+_READ_AHEAD: ReadAhead | None = None
+_READ_AHEAD_LOCK = threading.Lock()
+
+
+def read_ahead(path: Path) -> ReadAhead | None:
+    """Start opening the workbook at `path` and parsing its visible sheets in the
+    background (taking over the parse started from the command line, xlsx.early, when
+    there is one). calamine's parse, most of a read, runs without holding the interpreter:
+    it overlaps the command's other start-up work (loading its code, esp.toml's calendar,
+    the lock, the waiting changes). The next `Workbook.open(path)` takes what was read when
+    the file still holds the same bytes."""
+    global _READ_AHEAD
+    if not worth_a_head_start(path):
+        return None  # a large tracker: read when the command reaches it
+    with _READ_AHEAD_LOCK:
+        if _READ_AHEAD is not None and _READ_AHEAD.path == path:
+            return _READ_AHEAD  # under way already
+        # What the thread runs is loaded here first: two threads loading modules at once
+        # could wait on each other.
+        import lxml.etree  # noqa: F401
+        import python_calamine  # noqa: F401
+
+        keep_large_blocks_apart()
+        _READ_AHEAD = ReadAhead(path)
+        return _READ_AHEAD
+
+
+def take_read_ahead(path: Path) -> ReadAhead | None:
+    """The read ahead of `path` (once), if one was started."""
+    global _READ_AHEAD
+    with _READ_AHEAD_LOCK:
+        early = _READ_AHEAD
+        if early is None or early.path != path:
+            return None
+        _READ_AHEAD = None
+        return early
 
 
 def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> list[list[Any]]:
@@ -224,15 +344,17 @@ _BEFORE_END_TAG = re.compile(rb"[ \t\r\n]</")
 
 def _spaced(piece: bytes, start: int = 0) -> bool:
     """Whether a value of the sheet (a piece of it, from `start`) has spaces around it.
-    A sheet as Excel writes it has none, nor any line break, tab or carriage return: two
-    quick searches tell, and only a hint is looked at closely."""
-    hint = _AFTER_VALUE_TAG.search(piece, start) is not None
-    if not hint:
-        lines = piece.find(b"\n", start) >= 0 or piece.find(b"\r", start) >= 0
-        if lines or piece.find(b"\t", start) >= 0:
-            hint = _BEFORE_END_TAG.search(piece, start) is not None
-        else:
-            hint = piece.find(b" </", start) >= 0
+    A sheet as Excel writes it has none, nor any line break, tab or carriage return: quick
+    byte searches tell (a pattern runs only where those characters are), and only a hint
+    is looked at closely."""
+    lines = piece.find(b"\n", start) >= 0 or piece.find(b"\r", start) >= 0
+    if lines or piece.find(b"\t", start) >= 0:
+        hint = (
+            _AFTER_VALUE_TAG.search(piece, start) is not None
+            or _BEFORE_END_TAG.search(piece, start) is not None
+        )
+    else:
+        hint = piece.find(b"v> ", start) >= 0 or piece.find(b" </", start) >= 0
     return hint and _SPACED_VALUE.search(piece, start) is not None
 
 
@@ -251,14 +373,22 @@ def unspaced_values(sheet: bytes) -> bytes:
     return _SPACED_VALUE.sub(strip, sheet)
 
 
-_SCANNER: ThreadPoolExecutor | None = None
+def in_background(name: str, work: Callable[..., T], *args: Any) -> Future[T]:
+    """`work(*args)` on a thread of its own, its result (or error) in the future returned.
+    A daemon thread: a command that stops before it needs the result (a mistake in its
+    options) does not wait for it to end."""
+    done: Future[T] = Future()
 
+    def run() -> None:
+        try:
+            result = work(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+            done.set_exception(exc)
+        else:
+            done.set_result(result)
 
-def _scanner() -> ThreadPoolExecutor:
-    global _SCANNER
-    if _SCANNER is None:
-        _SCANNER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="esp-scan")
-    return _SCANNER
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return done
 
 
 class _ErrorCells:

@@ -7,6 +7,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from esp_cli.errors import InputFileError
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.package import Package, SheetInfo, broken_link, part_digests
 from esp_cli.workbook.xlsx.patch import Patcher
-from esp_cli.workbook.xlsx.reader import SheetValues, WorkbookReader
+from esp_cli.workbook.xlsx.reader import SheetValues, WorkbookReader, take_read_ahead
 from esp_cli.workbook.xlsx.validations import ListValidation, list_validations
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
@@ -30,9 +31,10 @@ class SaveResult:
 
 
 class Workbook:
-    def __init__(self, pkg: Package) -> None:
+    def __init__(self, pkg: Package, reader: Future[WorkbookReader] | None = None) -> None:
         self.pkg = pkg
         self._reader: WorkbookReader | None = None
+        self._reading = reader  # the reader read_ahead is making, with its sheets parsed
         self._values: dict[tuple[str, int | None, frozenset[int] | None], SheetValues] = {}
 
     @classmethod
@@ -49,6 +51,10 @@ class Workbook:
                 f"{p}: this is {kind} file; esp works on Excel workbooks (.xlsx, .xlsm).",
                 fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",
             )
+        early = take_read_ahead(p)
+        pkg = early.package_if_current() if early is not None else None
+        if early is not None and pkg is not None:
+            return cls(pkg, early.reader)
         return cls(Package.open(p))
 
     @property
@@ -78,9 +84,7 @@ class Workbook:
             full = self._values.get((sheet.name, None, None))
             if full is not None:
                 return full
-            if self._reader is None:
-                self._reader = WorkbookReader(self.pkg)
-            got = self._reader.values(sheet, nrows=nrows, columns=columns)
+            got = self.reader().values(sheet, nrows=nrows, columns=columns)
             if cache:
                 self._values[key] = got
         return got
@@ -102,19 +106,31 @@ class Workbook:
         self._values[(sheet.name, None, None)] = got
         return got
 
+    def reader(self) -> WorkbookReader:
+        """The value reader: the one read ahead when it was made without a fault (else it
+        is made here, and a fault is raised as it would have been)."""
+        if self._reader is None:
+            reading, self._reading = self._reading, None
+            if reading is not None:
+                with contextlib.suppress(Exception):
+                    self._reader = reading.result()
+            if self._reader is None:
+                self._reader = WorkbookReader(self.pkg)
+        return self._reader
+
     def release_reader(self) -> None:
         """Let go of the value reader (calamine's copy of the package and its strings:
         some 50 MB for a 50,000-agent tracker) once the rows are read; a later read makes
         it again."""
+        self._reading = None
+        self.pkg.forget_scanned()
         if self._reader is not None:
             self._reader = None
             system.release_freed_memory()
 
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:
         """The sheet's drop-down lists with their allowed values (x14 ones included)."""
-        if self._reader is None:
-            self._reader = WorkbookReader(self.pkg)
-        return list_validations(self.pkg, sheet, self._reader)
+        return list_validations(self.pkg, sheet, self.reader())
 
     def patcher(self) -> Patcher:
         return Patcher(self.pkg)
