@@ -10,7 +10,7 @@ from esp_cli.workbook.tracker import read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests import factories
 
-HEADERS = ["Class", "Agent Name", "Agent ID", "Email"]
+HEADERS = list(factories.headers("class", "agent_name", "agent_id", "email"))
 
 
 def finder(tmp_path: Path, rows: list[list[object]]) -> RowFinder:
@@ -67,7 +67,7 @@ def test_a_change_placed_in_memory_does_not_change_whom_later_changes_find(tmp_p
         tmp_path / "t.xlsx",
         {
             "ESP Tracker": [
-                [*HEADERS, "N Number"],
+                [*HEADERS, *factories.headers("n_number")],
                 ["AET-1", "Cy Diaz", None, None, None],
                 ["AET-1", "Cy Diaz", None, None, None],
                 ["AET-1", "Di Fox", "E7", None, None],
