@@ -22,9 +22,6 @@ PACKAGE = "esp_cli"
 # imported by all. A layer is a folder, or one of the three modules at the top: errors (the
 # exception family), system (the one OS seam), config (esp.toml).
 MAY_IMPORT: dict[str, set[str]] = {name: set(below) for name, below in LAYERS.items()}
-# The CLI reads the command line; it may check that a workbook named by an option exists
-# before a command runs, and nothing else of the workbook layer.
-CLI_MAY_ALSO = {"esp_cli.workbook.inputs"}
 TOP = {"__init__", "__main__", "launch"}
 # The package itself (esp_cli/__init__.py) holds the version and imports nothing of esp_cli;
 # the `esp` command starts in esp_cli/launch.py (Ctrl-C quiet before the rest loads), which
