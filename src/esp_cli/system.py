@@ -74,15 +74,8 @@ def write_file_atomically(path: Path, data: bytes, like: os.stat_result | None =
     permission bits, owner and group where the system allows (`take_ownership`); without
     it, 0644. A target held by another program is retried for a moment (see
     `retry_shared`)."""
-    import tempfile
-
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-")
-    tmp = Path(name)
+    tmp = _written_beside(path, data)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         if like is None:
             os.chmod(tmp, 0o644)
         else:
@@ -103,15 +96,8 @@ def create_file_atomically(path: Path, data: bytes, like: os.stat_result | None 
     file or none. Where the folder takes no hard links: Windows' rename (it refuses a name
     that is taken); elsewhere the name is reserved with an exclusive create first (a reader
     may then see it empty for a moment). The new file is hidden on Windows."""
-    import tempfile
-
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-")
-    tmp = Path(name)
+    tmp = _written_beside(path, data)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         if like is None:
             os.chmod(tmp, 0o644)
         else:
@@ -129,6 +115,25 @@ def create_file_atomically(path: Path, data: bytes, like: os.stat_result | None 
     sync_folder(path.parent)
     hide(path)
     return True
+
+
+def _written_beside(path: Path, data: bytes) -> Path:
+    """A temporary file beside `path` (named so esp knows it for its own) holding `data`,
+    flushed to disk; removed again if writing it fails."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
 
 
 def _publish_without_link(tmp: Path, path: Path) -> bool:

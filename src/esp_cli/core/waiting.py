@@ -20,7 +20,7 @@ from typing import Any
 
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import appended
-from esp_cli.core.oplog import same_value, tag, untag
+from esp_cli.core.oplog import CellRecord, same_value, tag, untag
 from esp_cli.core.refs import col_letter
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import ErrorValue, text_of
@@ -58,6 +58,23 @@ class WaitingCell:
     agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
     email: str | None = field(default=None, metadata=as_json(hidden=True))
     n_number: str | None = field(default=None, metadata=as_json(hidden=True))
+
+    def record(self) -> CellRecord:
+        """The cell as the operation log records it: what esp saw there and the value (or
+        note line) the operation puts there."""
+        return CellRecord(
+            self.sheet,
+            self.row,
+            self.col,
+            self.agent,
+            self.cls,
+            self.column,
+            self.seen,
+            self.value,
+            agent_id=self.agent_id,
+            email=self.email,
+            n_number=self.n_number,
+        )
 
     @property
     @exported(after="sheet")

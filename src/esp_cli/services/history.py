@@ -145,22 +145,7 @@ def as_operation(op: WaitingOp) -> Operation:
         digest_before=op.digest,
         digest_after="",
         backup=None,
-        cells=tuple(
-            CellRecord(
-                c.sheet,
-                c.row,
-                c.col,
-                c.agent,
-                c.cls,
-                c.column,
-                c.seen,
-                c.value,
-                agent_id=c.agent_id,
-                email=c.email,
-                n_number=c.n_number,
-            )
-            for c in op.cells
-        ),
+        cells=tuple(c.record() for c in op.cells),
         undoes=op.undoes,
         note=f"waiting beside the tracker ({op.why}): not yet in the workbook",
     )

@@ -893,22 +893,7 @@ def _dropped_entry(
             f"{op.time.isoformat(timespec='seconds')} ({op.command or 'esp'}), "
             f"which waited: {op.why}"
         )
-        cells = tuple(
-            CellRecord(
-                c.sheet,
-                c.row,
-                c.col,
-                c.agent,
-                c.cls,
-                c.column,
-                c.seen,
-                c.value,
-                agent_id=c.agent_id,
-                email=c.email,
-                n_number=c.n_number,
-            )
-            for c in op.cells
-        )
+        cells = tuple(c.record() for c in op.cells)
     return Operation(
         op=op_id,
         kind=DROPPED,
