@@ -12,6 +12,7 @@ as an .eml beside the tracker so nothing is lost, and the error names that file.
 from __future__ import annotations
 
 import base64
+import binascii
 import copy
 import io
 import mimetypes
@@ -23,6 +24,7 @@ import ssl
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
+from email.contentmanager import ContentManager, raw_data_manager
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -133,6 +135,28 @@ def signoff(config: Config, env: Envelope) -> str:
     return f"Thank you,\n{name}" if name else "Thank you,"
 
 
+def _set_text(part: EmailMessage, text: str, subtype: str) -> None:
+    """`text` as the part's UTF-8 body, in the transfer encoding the email package chooses
+    (nothing to encode when every line is short; else quoted-printable, or base64 when that
+    is shorter), its quoted-printable made by binascii: the package's own encoder is
+    written in Python and takes 30 ms for the 1.4 MB evening report of 10,000 agents."""
+    lines = text.encode("utf-8").splitlines()
+    if max(map(len, lines), default=0) <= part.policy.max_line_length:
+        raw_data_manager.set_content(part, text, subtype, charset="utf-8")  # 7bit or 8bit
+        return
+    body = b"\n".join(lines) + b"\n"
+    quoted = binascii.b2a_qp(body, istext=True)
+    if len(quoted) > len(body) * 4 // 3 + len(body) // 57 + 4:  # longer than its base64
+        raw_data_manager.set_content(part, text, subtype, charset="utf-8", cte="base64")
+        return
+    raw_data_manager.set_content(part, "", subtype, charset="utf-8", cte="quoted-printable")
+    part.set_payload(quoted.decode("ascii"))
+
+
+_TEXT = ContentManager()
+_TEXT.add_set_handler(str, _set_text)
+
+
 def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
     """multipart/alternative: the plain text first, the HTML last (the one clients prefer);
     with pictures, the HTML is a multipart/related of the HTML and each picture, inline,
@@ -147,8 +171,8 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
     domain = parseaddr(env.sender)[1].rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(domain=domain)
     msg["MIME-Version"] = "1.0"
-    msg.set_content(letter.text, subtype="plain", charset="utf-8")
-    msg.add_alternative(letter.html, subtype="html", charset="utf-8")
+    msg.set_content(letter.text, subtype="plain", content_manager=_TEXT)
+    msg.add_alternative(letter.html, subtype="html", content_manager=_TEXT)
     if letter.images:
         html = msg.get_body(("html",))
         assert html is not None

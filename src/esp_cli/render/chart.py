@@ -3,10 +3,11 @@
 A line chart of three series over the period's business days, drawn with Pillow: lines,
 markers, a light grid, whole-agent ticks from 0 and the days as labels. Pillow is imported
 here only, inside `trend_png`, so only a command that draws pays for it (about 30 ms, and
-about 30 ms to draw). The picture is drawn at twice its size and scaled down, which
-smooths its lines and letters as a chart library's anti-aliasing would; it is the same bytes
-for the same figures on every run and every machine with the same Pillow: the font is the
-one Pillow ships, the size is fixed, and the PNG carries no software name or time.
+about 20 ms to draw). The picture is drawn at twice its size and each 2 x 2 block of it
+averaged into one pixel, which smooths its lines and letters as a chart library's
+anti-aliasing would; it is the same bytes for the same figures on every run and every
+machine with the same Pillow: the font is the one Pillow ships, the size is fixed, and the
+PNG carries no software name or time.
 """
 
 from __future__ import annotations
@@ -136,7 +137,9 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
         _text(draw, (x, y), label, font, _LABEL, "left middle")
         x += round(draw.textlength(label, font=font)) + 44 * s
 
-    picture = image.resize((WIDTH_PX, HEIGHT_PX), Image.Resampling.LANCZOS) if s > 1 else image
+    # Each pixel the mean of the 2 x 2 drawn for it: the smoothing of supersampling, a tenth
+    # of the time a Lanczos resize takes (2 ms against 23 ms).
+    picture = image.reduce(s) if s > 1 else image
     buf = io.BytesIO()
     picture.save(buf, format="PNG", optimize=False, compress_level=6)
     return buf.getvalue()

@@ -1,0 +1,106 @@
+"""A message's text and HTML bodies reach the reader exactly as written, whatever their
+lines: saved as .eml, read back by a mail program, each body is the same text."""
+
+from __future__ import annotations
+
+import email
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from esp_cli.core.model import Letter
+from esp_cli.mail import outgoing as mail
+
+ENV = mail.Envelope("Jordan Reyes <jordan.reyes@example.com>", ("lead@example.com",), ())
+WHEN = datetime(2026, 11, 24, 18)
+
+
+def _as_read(text: str, html: str) -> tuple[EmailMessage, str, str]:
+    """The message built from these bodies, saved as an .eml and read back: (message read,
+    its plain text, its HTML)."""
+    built = mail.build_message(ENV, Letter("Report", text, html, "report"), WHEN)
+    read = email.message_from_bytes(mail.draft_bytes(built), policy=policy.default)
+    assert isinstance(read, EmailMessage)
+    plain, rich = read.get_body(("plain",)), read.get_body(("html",))
+    assert plain is not None and rich is not None
+    # A program reading the file gives its lines back ended as it ends them: compared here
+    # as newlines.
+    return read, _newlines(plain.get_content()), _newlines(rich.get_content())
+
+
+def _newlines(text: str) -> str:
+    return str(text).replace("\r\n", "\n")
+
+
+def _lines(text: str) -> str:
+    """The text as any mail program gives it back: its lines, each ended by one newline."""
+    return "\n".join(line.decode() for line in text.encode().splitlines()) + "\n"
+
+
+AWKWARD = [
+    "",
+    "short ASCII",
+    "x" * 78,
+    "x" * 79,
+    "y" * 76 + "=" + "z" * 200,
+    "trailing space   \n" + "w" * 300 + "\t\nnext",
+    "." + "a" * 100 + "\n.\nFrom the team\n",
+    "é" * 50 + " — 96.4% — " + "ü" * 200,
+    '<td style="font-family:Segoe UI,Calibri,Arial,sans-serif;padding:5px 4px">30</td>' * 40,
+    "Привет, команда! " * 30,
+    "\r\n".join(["line with CRLF " * 10] * 3) + "\rlone CR" + "q" * 90,
+    "=\n=20\n" + "=" * 200,
+]
+
+
+@pytest.mark.parametrize("body", AWKWARD)
+def test_each_body_reads_back_as_written(body: str) -> None:
+    _, plain, rich = _as_read(body, f"<p>{body}</p>")
+    assert plain == _lines(body)
+    assert rich == _lines(f"<p>{body}</p>")
+
+
+def test_a_long_html_body_is_quoted_printable_within_the_line_limit() -> None:
+    html = "<table>" + '<tr><td style="padding:5px 4px">29</td></tr>' * 5000 + "</table>"
+    read, _, rich = _as_read("Plain words.", html)
+    part = read.get_body(("html",))
+    assert part is not None and part["Content-Transfer-Encoding"] == "quoted-printable"
+    assert rich == html + "\n"
+    raw = mail.draft_bytes(mail.build_message(ENV, Letter("R", "t", html, "r"), WHEN))
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78
+
+
+def test_text_mostly_outside_ascii_in_long_lines_is_base64_as_it_is_shorter() -> None:
+    body = "Привет, команда! " * 30
+    read, plain, _ = _as_read(body, "<p>x</p>")
+    part = read.get_body(("plain",))
+    assert part is not None and part["Content-Transfer-Encoding"] == "base64"
+    assert plain == body + "\n"
+
+
+def test_short_lines_are_sent_as_they_are() -> None:
+    read, plain, _ = _as_read("Hello,\nall done.", "<p>Hello</p>")
+    part = read.get_body(("plain",))
+    assert part is not None and part["Content-Transfer-Encoding"] == "7bit"
+    assert plain == "Hello,\nall done.\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",)),
+        max_size=400,
+    ).map(lambda t: t * 3)
+)
+def test_any_body_reads_back_as_the_email_package_would_give_it(body: str) -> None:
+    """The same text back as a message the email package encodes itself."""
+    _, plain, rich = _as_read(body, body)
+    reference = EmailMessage(policy=policy.SMTP)
+    reference.set_content(body, subtype="plain", charset="utf-8")
+    back = email.message_from_bytes(reference.as_bytes(), policy=policy.default)
+    assert isinstance(back, EmailMessage)
+    assert plain == rich == _newlines(back.get_content())
