@@ -346,6 +346,50 @@ class ChangePlan:
         self._intend(change, key, waiting_ops.SET, new)
         return change
 
+    def set_many(self, cells: Iterable[tuple[Row, str, Any]]) -> None:
+        """`set` for each (row, key, new) in turn, with the same changes, intents and
+        refusals (the same first cell refused, in the same words): what is the same for
+        every cell of a column (where it is, its header, the ranges over it that could
+        refuse a cell) is worked out once, and a row's identity once per row."""
+        if self._behalf is not None:
+            for row, key, new in cells:
+                self.set(row, key, new)
+            return
+        table = self.table
+        # (sheet, key) -> (col, header, read as typed, writer made at its first cell)
+        columns: dict[tuple[str, str], list[Any]] = {}
+        plain: set[str] = set()  # texts seen to hold no control character
+        last: Row | None = None
+        who: tuple[str, str, str, str] = ("", "", "", "")
+        for row, key, new in cells:
+            got = columns.get((row.sheet, key))
+            if got is None:
+                sheet = table.sheet(row.sheet)
+                added = len(self.added_columns)
+                col = self.column(sheet, key)
+                if len(self.added_columns) != added:
+                    columns.clear()  # adding a column may have moved those added before it
+                column = sheet.headers.get(col, BY_KEY[key].header)
+                got = [col, column, BY_KEY[key].kind is Kind.YESNO, None]
+                columns[(row.sheet, key)] = got
+            col, column, as_typed, writer = got
+            if row is not last:
+                last, who = row, row.identity()
+            old = row.raw.get(key) if as_typed or key in row.unreadable else row.values.get(key)
+            if isinstance(new, str) and new not in plain:
+                _refuse_control_characters(new, old, row.sheet, row.row, col)
+                if not control_characters(new):
+                    plain.add(new)
+            if writer is None:
+                writer = got[3] = self.patcher.column_writer(row.sheet, col)
+            writer.set(row.row, new)
+            name, agent_id, email, n_number = who
+            change = CellChange(
+                row.sheet, row.row, col, name, row.cls, column, old, new, agent_id, email, n_number
+            )
+            self._record(change)
+            self._intend(change, key, waiting_ops.SET, new)
+
     def append(self, row: Row, key: str, line: str, text: str | None = None) -> CellChange | None:
         """Plan appending the note `line` to the row's notes cell `key`, after the lines the
         cell holds (`text`: the cell as text, when the caller has it; lines planned earlier

@@ -9,10 +9,13 @@ ZIP64 extras or data descriptors, which Excel is strict about (XLSX-NOTES §7).
 from __future__ import annotations
 
 import io
+import itertools
+import queue
 import struct
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,29 +49,72 @@ def _deflate(data: PartData, out: io.BytesIO) -> tuple[int, int]:
     """Compress a part given whole or in pieces into `out` as they come: (CRC-32, size).
     A part over 1 MB (a big rewritten sheet, a large shared-strings table) is compressed at
     level 1, three times faster than the default for a slightly larger file; pieces are
-    held only until that size is passed."""
+    held only until that size is passed. From there on the pieces are compressed on a
+    worker thread while the next ones are made: zlib lets other threads run while it
+    compresses, so the splicer's Python and the compression overlap (same bytes, same
+    order, one compressor)."""
     pieces: Iterable[bytes | memoryview] = (data,) if isinstance(data, bytes) else data
     held: list[bytes | memoryview] = []
-    comp: Any = None
-    crc = size = 0
-    for piece in pieces:
-        crc = zlib.crc32(piece, crc)
-        size += len(piece)
-        if comp is not None:
-            out.write(comp.compress(piece))
-            continue
+    size = 0
+    source = iter(pieces)
+    for piece in source:
         held.append(piece)
+        size += len(piece)
         if size > BIG_PART:
-            comp = zlib.compressobj(1, zlib.DEFLATED, -15)
-            for p in held:
-                out.write(comp.compress(p))
-            held = []
-    if comp is None:
-        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        for p in held:
-            out.write(comp.compress(p))
+            return _deflate_behind(held, source, out)
+    crc = 0
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    for p in held:
+        crc = zlib.crc32(p, crc)
+        out.write(comp.compress(p))
     out.write(comp.flush())
     return crc, size
+
+
+# Pieces made ahead of the compressor at most (each about a megabyte, or a view of the old
+# bytes): the new part is never held whole.
+_AHEAD = 2
+
+
+def _deflate_behind(
+    held: list[bytes | memoryview], rest: Iterator[bytes | memoryview], out: io.BytesIO
+) -> tuple[int, int]:
+    """Level-1 compression of `held` then `rest`, on a worker thread fed as the pieces are
+    made; `out` is written by the worker alone until it has finished. An error making a
+    piece stops the worker before it is raised; one compressing is raised here."""
+    todo: queue.Queue[bytes | memoryview | None] = queue.Queue(_AHEAD)
+    result: list[tuple[int, int]] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        comp = zlib.compressobj(1, zlib.DEFLATED, -15)
+        crc = size = 0
+        try:
+            while (piece := todo.get()) is not None:
+                crc = zlib.crc32(piece, crc)
+                size += len(piece)
+                out.write(comp.compress(piece))
+            if not failed:
+                out.write(comp.flush())
+                result.append((crc, size))
+        except BaseException as exc:  # raised again on the caller's thread
+            failed.append(exc)
+            while todo.get() is not None:  # drained: the maker never waits on a full queue
+                pass
+
+    worker = threading.Thread(target=work, name="esp-deflate", daemon=True)
+    worker.start()
+    try:
+        for piece in itertools.chain(held, rest):
+            if failed:
+                break
+            todo.put(piece)
+    finally:
+        todo.put(None)
+        worker.join()
+    if failed:
+        raise failed[0]
+    return result[0]
 
 
 def _encoded(name: str) -> tuple[bytes, int]:
