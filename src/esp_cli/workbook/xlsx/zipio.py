@@ -12,6 +12,7 @@ import io
 import itertools
 import queue
 import struct
+import sys
 import threading
 import zipfile
 import zlib
@@ -74,6 +75,7 @@ def _deflate(data: PartData, out: io.BytesIO) -> tuple[int, int]:
 # Pieces made ahead of the compressor at most (each about a megabyte, or a view of the old
 # bytes): the new part is never held whole.
 _AHEAD = 2
+_SWITCH_SECONDS = 0.0002
 
 
 def _deflate_behind(
@@ -103,6 +105,10 @@ def _deflate_behind(
                 pass
 
     worker = threading.Thread(target=work, name="esp-deflate", daemon=True)
+    # zlib takes the GIL back between output blocks: by default the worker would wait up to
+    # 5 ms each time for the splicer's Python to let go, and the two would hardly overlap.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(_SWITCH_SECONDS)
     worker.start()
     try:
         for piece in itertools.chain(held, rest):
@@ -112,6 +118,7 @@ def _deflate_behind(
     finally:
         todo.put(None)
         worker.join()
+        sys.setswitchinterval(interval)
     if failed:
         raise failed[0]
     return result[0]
