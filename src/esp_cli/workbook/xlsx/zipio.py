@@ -74,7 +74,7 @@ def _deflate(data: PartData, out: io.BytesIO) -> tuple[int, int]:
 
 # Pieces made ahead of the compressor at most (each about a megabyte, or a view of the old
 # bytes): the new part is never held whole.
-_AHEAD = 2
+_AHEAD = 1
 _SWITCH_SECONDS = 0.0002
 
 
