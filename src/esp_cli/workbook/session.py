@@ -727,7 +727,7 @@ class WriteSession:
             )
             patcher = self.plan.patcher
             touched: set[tuple[str, int, int]] = set()
-            groups: list[tuple[WaitingOp | None, Iterator[dict[str, Any]]]] = []
+            groups: list[tuple[WaitingOp | None, Iterable[dict[str, Any]]]] = []
             for outcome in others:
                 changes = self.plan.applied.get(outcome.op.op, [])
                 groups.append(
@@ -735,8 +735,17 @@ class WriteSession:
                 )
             if op is not None:
                 own = [c for o in mine for c in self.plan.applied.get(o.op.op, [])]
-                cells = history.cell_entries([*own, *self.plan.changes], patcher.cell_xml, touched)
-                groups.append((None, cells))
+                entries = history.cell_entries(
+                    [*own, *self.plan.changes], patcher.cell_xml, touched
+                )
+                if groups:
+                    groups.append((None, entries))
+                else:
+                    # The only entry's cells, their JSON made while the new sheet is
+                    # compressed (an entry after others waits for theirs: see `touched`).
+                    prepared = history.PreparedCells(entries)
+                    patcher.idle = prepared.step
+                    groups.append((None, prepared))
 
             makes: list[str] = []  # the tracker's digest the write makes
 
@@ -766,6 +775,7 @@ class WriteSession:
                 ),
                 before_replace=record,
             )
+            patcher.idle = None
             replaced = True
             recorder.confirm()
             if outside is not None:

@@ -16,7 +16,7 @@ import itertools
 import math
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -238,6 +238,9 @@ class Patcher:
         self._column_date_style: dict[tuple[int, int], int | None] = {}
         self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+        # Other work of the write, done a step at a time while a large sheet is compressed
+        # (see zipio._deflate): the history's cells made ahead.
+        self.idle: Callable[[], bool] | None = None
 
     # -- what to write ------------------------------------------------------------------
 
@@ -649,7 +652,7 @@ class Patcher:
             if isinstance(data, bytes) and (part != sst_part or len(data) <= WHOLE_CHECK_BYTES):
                 with _part_named(part):
                     check_document(data)
-        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added)
+        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added, idle=self.idle)
 
     def _free_name(self, wanted: str) -> str:
         """`wanted`, or `wanted` numbered (styles1.xml...) when a part has that name."""

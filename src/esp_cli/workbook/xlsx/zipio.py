@@ -16,7 +16,7 @@ import sys
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,14 +46,18 @@ def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
 
 
-def _deflate(data: PartData, out: io.BytesIO) -> tuple[int, int]:
+def _deflate(
+    data: PartData, out: io.BytesIO, idle: Callable[[], bool] | None = None
+) -> tuple[int, int]:
     """Compress a part given whole or in pieces into `out` as they come: (CRC-32, size).
     A part over 1 MB (a big rewritten sheet, a large shared-strings table) is compressed at
     level 1, three times faster than the default for a slightly larger file; pieces are
     held only until that size is passed. From there on the pieces are compressed on a
     worker thread while the next ones are made: zlib lets other threads run while it
     compresses, so the splicer's Python and the compression overlap (same bytes, same
-    order, one compressor)."""
+    order, one compressor). `idle` is called while the worker has pieces enough to
+    compress, and at least once as it compresses the last ones, until it returns False:
+    other work of the write that would otherwise wait for the compression to end."""
     pieces: Iterable[bytes | memoryview] = (data,) if isinstance(data, bytes) else data
     held: list[bytes | memoryview] = []
     size = 0
@@ -62,7 +66,7 @@ def _deflate(data: PartData, out: io.BytesIO) -> tuple[int, int]:
         held.append(piece)
         size += len(piece)
         if size > BIG_PART:
-            return _deflate_behind(held, source, out)
+            return _deflate_behind(held, source, out, idle)
     crc = 0
     comp = zlib.compressobj(6, zlib.DEFLATED, -15)
     for p in held:
@@ -79,7 +83,10 @@ _SWITCH_SECONDS = 0.0002
 
 
 def _deflate_behind(
-    held: list[bytes | memoryview], rest: Iterator[bytes | memoryview], out: io.BytesIO
+    held: list[bytes | memoryview],
+    rest: Iterator[bytes | memoryview],
+    out: io.BytesIO,
+    idle: Callable[[], bool] | None,
 ) -> tuple[int, int]:
     """Level-1 compression of `held` then `rest`, on a worker thread fed as the pieces are
     made; `out` is written by the worker alone until it has finished. An error making a
@@ -110,13 +117,22 @@ def _deflate_behind(
     interval = sys.getswitchinterval()
     sys.setswitchinterval(_SWITCH_SECONDS)
     worker.start()
+    ended = False
     try:
         for piece in itertools.chain(held, rest):
             if failed:
                 break
+            while idle is not None and todo.full() and not failed:
+                idle = idle if idle() else None
             todo.put(piece)
-    finally:
         todo.put(None)
+        ended = True
+        # The worker's last pieces: at least one step, then more while it still works.
+        while idle is not None and not failed:
+            idle = idle if idle() and worker.is_alive() else None
+    finally:
+        if not ended:
+            todo.put(None)
         worker.join()
         sys.setswitchinterval(interval)
     if failed:
@@ -150,11 +166,12 @@ def rewrite(
     replace: Mapping[str, PartData],
     remove: frozenset[str] = frozenset(),
     add: tuple[NewPart, ...] = (),
+    idle: Callable[[], bool] | None = None,
 ) -> bytes:
     """A new package: `replace`d parts recompressed, `remove`d dropped, `add`ed inserted,
     every other entry's local record rebuilt around its original compressed bytes. The
     package is written once, into one buffer: a part is compressed straight into it behind
-    a header filled in once its sizes are known."""
+    a header filled in once its sizes are known. `idle`: see _deflate."""
     out = io.BytesIO()
     # The buffer made about the old package's size at once: grown by reallocation as the
     # parts come, it may be copied on the way (a second 10 MB at the peak of a large write).
@@ -252,7 +269,7 @@ def rewrite(
         offset = out.tell()
         placeholder = header(name, 0, 0, 0, method, dt)[0]
         out.write(placeholder)
-        crc, size = _deflate(data, out)
+        crc, size = _deflate(data, out, idle)
         end = out.tell()
         raw_size = end - offset - len(placeholder)
         out.seek(offset)
