@@ -104,3 +104,18 @@ def test_an_error_compressing_is_raised_where_the_part_is_written() -> None:
     with pytest.raises(TypeError):
         zipio._deflate(iter(pieces), io.BytesIO())
     assert not [t for t in threading.enumerate() if t.name == "esp-deflate"]
+
+
+def test_a_long_piece_is_compressed_a_megabyte_at_a_time_into_the_same_bytes() -> None:
+    """A view of the old sheet's untouched rows, or the old shared strings, may come as one
+    piece of many megabytes: the worker is given it a megabyte at a time."""
+    long = b"".join(_big_pieces(8)) * 3
+    cut = list(zipio._slices([b"<head/>", long, b"<tail/>"]))
+    assert b"".join(cut) == b"<head/>" + long + b"<tail/>"
+    assert max(map(len, cut)) == zipio.BIG_PART
+    out = io.BytesIO()
+    crc, size = zipio._deflate([b"<head/>", long, b"<tail/>"], out)
+    comp = zlib.compressobj(1, zlib.DEFLATED, -15)
+    whole = b"<head/>" + long + b"<tail/>"
+    assert (crc, size) == (zlib.crc32(whole), len(whole))
+    assert out.getvalue() == comp.compress(whole) + comp.flush()

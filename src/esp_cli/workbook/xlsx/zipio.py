@@ -119,7 +119,7 @@ def _deflate_behind(
     worker.start()
     ended = False
     try:
-        for piece in itertools.chain(held, rest):
+        for piece in _slices(itertools.chain(held, rest)):
             if failed:
                 break
             while idle is not None and todo.full() and not failed:
@@ -138,6 +138,19 @@ def _deflate_behind(
     if failed:
         raise failed[0]
     return result[0]
+
+
+def _slices(pieces: Iterable[bytes | memoryview]) -> Iterator[bytes | memoryview]:
+    """The pieces, a long one (a view of the old bytes, 10 MB of shared strings) cut into
+    views of a megabyte: what the worker compresses at a time, and so what its compressed
+    output holds at a time, stays small (deflate's output does not depend on the cuts)."""
+    for piece in pieces:
+        if len(piece) <= BIG_PART:
+            yield piece
+            continue
+        view = memoryview(piece)
+        for at in range(0, len(view), BIG_PART):
+            yield view[at : at + BIG_PART]
 
 
 def _encoded(name: str) -> tuple[bytes, int]:
