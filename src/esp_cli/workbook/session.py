@@ -775,7 +775,6 @@ class WriteSession:
                 ),
                 before_replace=record,
             )
-            patcher.idle = None
             replaced = True
             recorder.confirm()
             if outside is not None:
@@ -792,6 +791,8 @@ class WriteSession:
                         recorder.withdraw()
             raise
         finally:
+            if self.plan._patcher is not None:
+                self.plan._patcher.idle = None  # its cells are written (or will not be)
             recorder.close()
         return saved.backup, op
 
