@@ -278,3 +278,32 @@ def test_the_style_of_a_neighbour_is_read_from_each_spelling_of_its_attributes()
         parsed = next(c for c in sx.cells(loc) if c.col == 2)
         assert sx.style_of(n, 2) == (True, parsed.style), n
     assert sx.style_of(5, 3) == (False, None)
+
+
+_FORMULA_SHEETS = {
+    "plain formulas": b'<c r="A1"><f>B1+1</f><v>2</v></c><c r="B1"><v>1</v></c>',
+    "an array formula": b'<c r="A1"><f t="array" ref="A1:A2">B1:B2</f><v>2</v></c>',
+    "a data table": b'<c r="A1"><f t="dataTable" ref="A1:B2" dt2D="1"/><v>2</v></c>',
+    "attributes after a line break": b'<c r="A1"><f\nt="array"\nref="A1:A3">B1</f></c>',
+    "a shared formula": b'<c r="A1"><f t="shared" ref="A1:A2" si="0">B1</f></c>',
+    "an empty formula tag": b'<c r="A1"><f/><v>2</v></c>',
+    "the word array in text": b'<c r="A1" t="inlineStr"><is><t>array</t></is></c>'
+    b'<c r="B1"><f>C1</f></c>',
+    "a cell without r": b'<c><f t="array" ref="A1:A2">B1</f></c>',
+}
+
+
+@pytest.mark.parametrize("cells", _FORMULA_SHEETS.values(), ids=_FORMULA_SHEETS.keys())
+def test_the_filled_ranges_are_the_same_after_the_formulas_pass(cells: bytes) -> None:
+    """A column esp adds is checked for formulas first (one pass over every formula tag);
+    that pass tells when no formula can fill a range, and the ranges read after it are the
+    ones a sheet read afresh has."""
+    xml = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'.encode()
+        + cells
+        + b'</row><row r="2"><c r="C2"><f>A2</f></c></row></sheetData></worksheet>'
+    )
+    fresh = SheetXml(xml).filled_ranges
+    after = SheetXml(xml)
+    after.first_formula_row(1)
+    assert after.filled_ranges == fresh

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.zipio import rewrite
 
 from .factories import make_workbook
@@ -63,3 +70,52 @@ def test_a_name_without_the_utf8_flag_is_copied_as_its_bytes(tmp_path: Path) -> 
     assert _local_names(out) == _local_names(src)
     with zipfile.ZipFile(io.BytesIO(out)) as zf:
         assert zf.testzip() is None
+
+
+def _big_pieces(n: int = 24) -> list[bytes]:
+    """A part over a megabyte in pieces, as a rewritten sheet comes (rows, then blocks)."""
+    return [b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) * 2000 for i in range(n)]
+
+
+def test_a_big_part_in_pieces_is_compressed_as_one_stream_in_order() -> None:
+    pieces = _big_pieces()
+    out = io.BytesIO()
+    crc, size = zipio._deflate(iter(pieces), out)
+    whole = b"".join(pieces)
+    comp = zlib.compressobj(1, zlib.DEFLATED, -15)
+    expected = b"".join(comp.compress(p) for p in pieces) + comp.flush()
+    assert size == len(whole) > zipio.BIG_PART
+    assert crc == zlib.crc32(whole)
+    assert out.getvalue() == expected
+
+
+def test_an_error_making_a_piece_stops_the_compressor_and_is_raised() -> None:
+    def pieces() -> Iterator[bytes]:
+        yield from _big_pieces()
+        raise ValueError("row 9 overlaps a row written before it")
+
+    with pytest.raises(ValueError, match="row 9 overlaps"):
+        zipio._deflate(pieces(), io.BytesIO())
+    assert not [t for t in threading.enumerate() if t.name == "esp-deflate"]
+
+
+def test_an_error_compressing_is_raised_where_the_part_is_written() -> None:
+    pieces: list[Any] = [*_big_pieces(), 12345, *_big_pieces(40)]  # not bytes
+    with pytest.raises(TypeError):
+        zipio._deflate(iter(pieces), io.BytesIO())
+    assert not [t for t in threading.enumerate() if t.name == "esp-deflate"]
+
+
+def test_a_long_piece_is_compressed_a_megabyte_at_a_time_into_the_same_bytes() -> None:
+    """A view of the old sheet's untouched rows, or the old shared strings, may come as one
+    piece of many megabytes: the worker is given it a megabyte at a time."""
+    long = b"".join(_big_pieces(8)) * 3
+    cut = list(zipio._slices([b"<head/>", long, b"<tail/>"]))
+    assert b"".join(cut) == b"<head/>" + long + b"<tail/>"
+    assert max(map(len, cut)) == zipio.BIG_PART
+    out = io.BytesIO()
+    crc, size = zipio._deflate([b"<head/>", long, b"<tail/>"], out)
+    comp = zlib.compressobj(1, zlib.DEFLATED, -15)
+    whole = b"<head/>" + long + b"<tail/>"
+    assert (crc, size) == (zlib.crc32(whole), len(whole))
+    assert out.getvalue() == comp.compress(whole) + comp.flush()

@@ -18,7 +18,7 @@ Choices made where the issue is silent:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -147,17 +147,22 @@ def _same(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
-def plan_computed(plan: ChangePlan, row: Row, cells: ComputedCells) -> None:
-    """Plan the three computed cells of `row`, only those whose value changes. A cell that
-    held something unreadable is rewritten (its value is not the computed one)."""
+def computed_changes(row: Row, cells: ComputedCells) -> Iterator[tuple[Row, str, Any]]:
+    """The computed cells of `row` to plan, only those whose value changes, as (row, key,
+    new). A cell that held something unreadable is rewritten (its value is not the
+    computed one)."""
     for key, new in (
         (STAGE_KEY, cells.stage),
         (NEXT_ACTION_KEY, cells.next_action),
         (NEXT_DUE_KEY, cells.next_action_due),
     ):
-        if key not in row.unreadable and _same(row.values.get(key), new):
-            continue
-        plan.set(row, key, new)
+        if key in row.unreadable or not _same(row.values.get(key), new):
+            yield row, key, new
+
+
+def plan_computed(plan: ChangePlan, row: Row, cells: ComputedCells) -> None:
+    """Plan the three computed cells of `row` (see computed_changes)."""
+    plan.set_many(computed_changes(row, cells))
 
 
 # -- the command ---------------------------------------------------------------------------------
@@ -198,8 +203,9 @@ def run_escalations(
         rows = rows_as_of(s.table, config, as_of, rows)
         evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone, s.counted)
         if write:
-            for row, status in evaluated:
-                plan_computed(s.plan, row, status.computed)
+            s.plan.set_many(
+                cell for row, status in evaluated for cell in computed_changes(row, status.computed)
+            )
             s.plan.sort()
     statuses = with_own_waiting([status for _, status in evaluated], s.report)
     todo, ahead = todo_lists(statuses)

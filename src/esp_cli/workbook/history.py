@@ -221,14 +221,13 @@ def _pieces(op: Operation) -> Iterator[bytes]:
     """One line of the log in pieces of about a megabyte: the entry of a write of 50,000
     cells (tens of megabytes) is never held whole, nor its cells all at once."""
     data = op.to_json()
-    cells = iter(data.pop("cells"))  # the last key
+    cells = data.pop("cells")  # the last key
     head = _json(data)
     yield head[:-1] + b',"cells":['
     held: list[bytes] = []
     size = 0
     first = True
-    while batch := list(itertools.islice(cells, _BATCH)):
-        piece = _cells_json(batch)
+    for piece in _batches(cells):
         held.append(piece if first else b"," + piece)
         first = False
         size += len(piece)
@@ -237,6 +236,50 @@ def _pieces(op: Operation) -> Iterator[bytes]:
             held, size = [], 0
     held.append(b"]}\n")
     yield b"".join(held)
+
+
+def _batches(cells: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """The cells' JSON a batch at a time: those made ahead first (see PreparedCells)."""
+    if isinstance(cells, PreparedCells):
+        made, cells.made = cells.made, []
+        yield from made
+    rest = iter(cells)
+    while batch := list(itertools.islice(rest, _BATCH)):
+        yield _cells_json(batch)
+
+
+# What a write's cells may have made of them ahead (see PreparedCells), at most.
+_AHEAD_BYTES = _PIECE
+
+
+class PreparedCells:
+    """A write's cells (cell_entries) whose JSON is made ahead, a batch at a time, while
+    the new workbook is compressed and the interpreter would wait (zipio's `idle`): the
+    log's line holds the very bytes it would make of them when written. Iterated, it gives
+    the cells not made ahead. At most `limit` bytes are made ahead: what a large write
+    holds at its peak (the end of the compression) does not grow."""
+
+    def __init__(self, cells: Iterable[dict[str, Any]], limit: int = _AHEAD_BYTES) -> None:
+        self._cells = iter(cells)
+        self.made: list[bytes] = []  # each batch's JSON, in order
+        self._size = 0
+        self._limit = limit
+
+    def step(self) -> bool:
+        """Make the next batch's JSON; False when nothing more is to be made ahead."""
+        if self._size >= self._limit:
+            return False
+        batch = list(itertools.islice(self._cells, _BATCH))
+        if not batch:
+            self._size = self._limit
+            return False
+        piece = _cells_json(batch)
+        self.made.append(piece)
+        self._size += len(piece)
+        return True
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._cells
 
 
 def _decode(

@@ -346,6 +346,50 @@ class ChangePlan:
         self._intend(change, key, waiting_ops.SET, new)
         return change
 
+    def set_many(self, cells: Iterable[tuple[Row, str, Any]]) -> None:
+        """`set` for each (row, key, new) in turn, with the same changes, intents and
+        refusals (the same first cell refused, in the same words): what is the same for
+        every cell of a column (where it is, its header, the ranges over it that could
+        refuse a cell) is worked out once, and a row's identity once per row."""
+        if self._behalf is not None:
+            for row, key, new in cells:
+                self.set(row, key, new)
+            return
+        table = self.table
+        # (sheet, key) -> (col, header, read as typed, writer made at its first cell)
+        columns: dict[tuple[str, str], list[Any]] = {}
+        plain: set[str] = set()  # texts seen to hold no control character
+        last: Row | None = None
+        who: tuple[str, str, str, str] = ("", "", "", "")
+        for row, key, new in cells:
+            got = columns.get((row.sheet, key))
+            if got is None:
+                sheet = table.sheet(row.sheet)
+                added = len(self.added_columns)
+                col = self.column(sheet, key)
+                if len(self.added_columns) != added:
+                    columns.clear()  # adding a column may have moved those added before it
+                column = sheet.headers.get(col, BY_KEY[key].header)
+                got = [col, column, BY_KEY[key].kind is Kind.YESNO, None]
+                columns[(row.sheet, key)] = got
+            col, column, as_typed, writer = got
+            if row is not last:
+                last, who = row, row.identity()
+            old = row.raw.get(key) if as_typed or key in row.unreadable else row.values.get(key)
+            if isinstance(new, str) and new not in plain:
+                _refuse_control_characters(new, old, row.sheet, row.row, col)
+                if not control_characters(new):
+                    plain.add(new)
+            if writer is None:
+                writer = got[3] = self.patcher.column_writer(row.sheet, col)
+            writer.set(row.row, new)
+            name, agent_id, email, n_number = who
+            change = CellChange(
+                row.sheet, row.row, col, name, row.cls, column, old, new, agent_id, email, n_number
+            )
+            self._record(change)
+            self._intend(change, key, waiting_ops.SET, new)
+
     def append(self, row: Row, key: str, line: str, text: str | None = None) -> CellChange | None:
         """Plan appending the note `line` to the row's notes cell `key`, after the lines the
         cell holds (`text`: the cell as text, when the caller has it; lines planned earlier
@@ -683,7 +727,7 @@ class WriteSession:
             )
             patcher = self.plan.patcher
             touched: set[tuple[str, int, int]] = set()
-            groups: list[tuple[WaitingOp | None, Iterator[dict[str, Any]]]] = []
+            groups: list[tuple[WaitingOp | None, Iterable[dict[str, Any]]]] = []
             for outcome in others:
                 changes = self.plan.applied.get(outcome.op.op, [])
                 groups.append(
@@ -691,8 +735,17 @@ class WriteSession:
                 )
             if op is not None:
                 own = [c for o in mine for c in self.plan.applied.get(o.op.op, [])]
-                cells = history.cell_entries([*own, *self.plan.changes], patcher.cell_xml, touched)
-                groups.append((None, cells))
+                entries = history.cell_entries(
+                    [*own, *self.plan.changes], patcher.cell_xml, touched
+                )
+                if groups:
+                    groups.append((None, entries))
+                else:
+                    # The only entry's cells, their JSON made while the new sheet is
+                    # compressed (an entry after others waits for theirs: see `touched`).
+                    prepared = history.PreparedCells(entries)
+                    patcher.idle = prepared.step
+                    groups.append((None, prepared))
 
             makes: list[str] = []  # the tracker's digest the write makes
 
@@ -738,6 +791,8 @@ class WriteSession:
                         recorder.withdraw()
             raise
         finally:
+            if self.plan._patcher is not None:
+                self.plan._patcher.idle = None  # its cells are written (or will not be)
             recorder.close()
         return saved.backup, op
 

@@ -16,7 +16,7 @@ import itertools
 import math
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -160,6 +160,71 @@ class Change:
         return address(self.sheet, self.row, self.col)
 
 
+class ColumnWriter:
+    """Writes cells of one column as `Patcher.set` does, with the same values and the same
+    refusals: a cell plainly fine (no formula, picture or TRUE/FALSE in it, in none of the
+    column's merged, filled, table-header or PivotTable ranges, a value within Excel's
+    limits) is planned at once; any other goes through `Patcher.set`, which says why."""
+
+    __slots__ = ("patcher", "sheet", "col", "sx", "ranges", "first")
+
+    def __init__(self, patcher: Patcher, sheet: str, col: int) -> None:
+        self.patcher, self.sheet, self.col = patcher, sheet, col
+        self.sx = sx = patcher.sheet_xml(sheet)
+        self.first = first_date(patcher.pkg.date1904)
+        # The rows in which a range over the column may refuse a cell; None: every cell goes
+        # the careful way (a protected sheet, or parts that cannot be read: it says so).
+        self.ranges: list[tuple[int, int]] | None = None
+        try:
+            if sx.protected:
+                return
+            ranges = [(r1, r2) for r1, c1, r2, c2 in sx.merged_ranges if c1 <= col <= c2]
+            ranges += [(r1, r2) for (r1, c1, r2, c2), _k in sx.filled_ranges if c1 <= col <= c2]
+            if col not in patcher._new_cols.get(sheet, {}):
+                tables = patcher._table_refs(sheet)
+                ranges += [(r1, r1) for _n, (r1, c1, _r2, c2) in tables if c1 <= col <= c2]
+            pivots = patcher._pivot_ranges(sheet)
+            ranges += [(r1, r2) for _n, (r1, c1, r2, c2) in pivots if c1 <= col <= c2]
+        except ValueError:
+            return
+        self.ranges = ranges
+
+    def set(self, row: int, value: Value) -> None:
+        if not self._plain(row, value):
+            self.patcher.set(self.sheet, row, self.col, value)  # checked the careful way
+            return
+        patcher = self.patcher
+        patcher._writes.setdefault(self.sheet, {})[(row, self.col)] = value
+        raw = patcher._raw.get(self.sheet)
+        if raw:
+            raw.pop((row, self.col), None)
+
+    def _plain(self, row: int, value: Value) -> bool:
+        """Whether `Patcher._checked` would take the value as it is, seen at once."""
+        ranges = self.ranges
+        if ranges is None or any(r1 <= row <= r2 for r1, r2 in ranges):
+            return False
+        try:
+            cell = self.sx.cell(row, self.col)
+        except ValueError:
+            return False  # said with the cell's address by the careful way
+        if cell is not None and (
+            cell.has_formula
+            or cell.attr(b"vm") is not None
+            or (cell.attr(b"t") == b"b" and isinstance(value, str))
+        ):
+            return False
+        if value is None or isinstance(value, (bool, int)):
+            return True
+        if isinstance(value, str):
+            return len(value) <= EXCEL_LINE_LIMIT and value.isascii()
+        if isinstance(value, float):
+            return math.isfinite(value)
+        if isinstance(value, date):
+            return (value.date() if isinstance(value, datetime) else value) >= self.first
+        return False
+
+
 class Patcher:
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
@@ -173,6 +238,9 @@ class Patcher:
         self._column_date_style: dict[tuple[int, int], int | None] = {}
         self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+        # Other work of the write, done a step at a time while a large sheet is compressed
+        # (see zipio._deflate): the history's cells made ahead.
+        self.idle: Callable[[], bool] | None = None
 
     # -- what to write ------------------------------------------------------------------
 
@@ -327,6 +395,11 @@ class Patcher:
             if b"r" not in parse_attrs(opening.group(1)):
                 raw = tag + b' r="' + f"{col_letter(col)}{row}".encode() + b'"' + raw[len(tag) :]
         self._raw.setdefault(sheet, {})[(row, col)] = raw
+
+    def column_writer(self, sheet: str, col: int) -> ColumnWriter:
+        """`set` for many cells of one column: what is the same for every cell of it (the
+        ranges that could refuse one) worked out once. Valid until the column moves."""
+        return ColumnWriter(self, sheet, col)
 
     def check(self, sheet: str, row: int, col: int, value: Value) -> None:
         """Raise what `set` would raise for this cell and value; nothing is planned."""
@@ -579,7 +652,7 @@ class Patcher:
             if isinstance(data, bytes) and (part != sst_part or len(data) <= WHOLE_CHECK_BYTES):
                 with _part_named(part):
                     check_document(data)
-        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added)
+        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added, idle=self.idle)
 
     def _free_name(self, wanted: str) -> str:
         """`wanted`, or `wanted` numbered (styles1.xml...) when a part has that name."""

@@ -141,6 +141,9 @@ class SheetXml:
         self._scanned = 0  # bytes those searches have looked through
         self._budget = 2 * len(data)  # ... before the rows are indexed instead
         self._cells: dict[int, list[CellLoc]] = {}
+        # Whether a formula's tag may hold attributes, once _formula_rows has passed over
+        # them all (None: not known).
+        self._formula_attrs: bool | None = None
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
 
@@ -501,7 +504,9 @@ class SheetXml:
         (a few byte searches each), the rows parsed only where a cell has no reference."""
         out: dict[int, int] = {}
         if not self.has_formulas:
+            self._formula_attrs = False
             return out
+        attrs = False  # whether any formula's tag may hold attributes (t="array", ...)
         scan, p = self.scan, self.prefix
         needle = b"<" + p + b"f"
         cell_tag = b"<" + p + b"c"
@@ -511,6 +516,7 @@ class SheetXml:
         while at >= 0:
             after = scan[at + len(needle) : at + len(needle) + 1]
             if after in (b">", b"/", b" ", b"\t", b"\n", b"\r"):
+                attrs = attrs or after not in (b">", b"/")
                 start = scan.rfind(cell_tag, first, at)
                 if scan.startswith(excel, start):
                     ref = scan[start + len(excel) : scan.find(b'"', start + len(excel), at)]
@@ -524,6 +530,7 @@ class SheetXml:
                 if row < out.get(col, row + 1):
                     out[col] = row
             at = scan.find(needle, at + 1, self.sd_close)
+        self._formula_attrs = attrs
         return out
 
     def _formula_rows_parsed(self) -> dict[int, int]:
@@ -595,6 +602,8 @@ class SheetXml:
     def filled_ranges(self) -> list[tuple[tuple[int, int, int, int], str]]:
         """array_ranges, each with what fills it: "array" or "dataTable"."""
         out: list[tuple[tuple[int, int, int, int], str]] = []
+        if self._formula_attrs is False:
+            return out  # the formulas' pass saw no formula tag with attributes: no t= either
         scan, first, last = self.scan, self.sd_open_end, self.sd_close
         if scan.find(b"array", first, last) < 0 and scan.find(b"dataTable", first, last) < 0:
             return out  # no formula of either kind: its t attribute would say so
@@ -852,7 +861,6 @@ class Splicer:
         base = loc.tag_end
         pos = base
         cells = [open_tag]
-        at_end: int | None = None
         fast: tuple[list[int], list[bytes]] | None = None
         for col, element in pairs:
             cells.append(element)
@@ -862,9 +870,9 @@ class Splicer:
                 pos = base + cell.end
                 continue
             if col > last:
-                if at_end is None:
-                    at_end = base + _cells_end(sh, loc)
-                at = at_end
+                # After the row's last cell: before its end tag (a fast row holds no
+                # <extLst>, which would have to stay last: see SheetXml._fast_last).
+                at = loc.inner_end
             else:
                 # Between two cells: before the first one after it.
                 fast = fast or sh.fast_columns(loc)
@@ -949,33 +957,6 @@ class Splicer:
         pieces += [(col, -1, element) for col, element in new.items() if col not in have]
         pieces.sort(key=lambda t: (t[0], t[1]))
         return b"".join(piece for _c, _i, piece in pieces) + inner[pos:]
-
-
-def _cells_end(sh: SheetXml, loc: RowLoc) -> int:
-    """Where a cell after a fast row's last cell goes: after that cell, before anything
-    that follows the cells (the row's <extLst>). A cell may hold an <extLst> of its own, and
-    a row's <extLst> may hold anything, a <c> too: cells are walked from the row's start,
-    so neither is taken for the other."""
-    ext_tag = b"<" + sh.prefix + b"extLst"
-    if sh.scan.find(ext_tag, loc.tag_end, loc.inner_end) < 0:
-        return loc.inner_end - loc.tag_end
-    pos, seen_cell = loc.tag_end, False
-    while True:
-        cell = sh._cell_open.search(sh.scan, pos, loc.inner_end)
-        ext = sh.scan.find(ext_tag, pos, cell.start() if cell else loc.inner_end)
-        if ext >= 0:  # the row's own <extLst>, before any further cell
-            if not seen_cell:  # before it, maybe elements of another namespace: go first
-                first = re.compile(rb"<[^\s/!?>]").search(sh.scan, loc.tag_end, ext)
-                return (first.start() if first else ext) - loc.tag_end
-            return ext - loc.tag_end
-        if cell is None:
-            return pos - loc.tag_end
-        seen_cell = True
-        if cell.group(2):  # <c .../>
-            pos = cell.end()
-        else:
-            close = sh._cell_close.search(sh.scan, cell.end(), loc.inner_end)
-            pos = close.end() if close else loc.inner_end
 
 
 @functools.lru_cache(maxsize=256)

@@ -9,10 +9,14 @@ ZIP64 extras or data descriptors, which Excel is strict about (XLSX-NOTES §7).
 from __future__ import annotations
 
 import io
+import itertools
+import queue
 import struct
+import sys
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,33 +46,111 @@ def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
 
 
-def _deflate(data: PartData, out: io.BytesIO) -> tuple[int, int]:
+def _deflate(
+    data: PartData, out: io.BytesIO, idle: Callable[[], bool] | None = None
+) -> tuple[int, int]:
     """Compress a part given whole or in pieces into `out` as they come: (CRC-32, size).
     A part over 1 MB (a big rewritten sheet, a large shared-strings table) is compressed at
     level 1, three times faster than the default for a slightly larger file; pieces are
-    held only until that size is passed."""
+    held only until that size is passed. From there on the pieces are compressed on a
+    worker thread while the next ones are made: zlib lets other threads run while it
+    compresses, so the splicer's Python and the compression overlap (same bytes, same
+    order, one compressor). `idle` is called while the worker has pieces enough to
+    compress, and at least once as it compresses the last ones, until it returns False:
+    other work of the write that would otherwise wait for the compression to end."""
     pieces: Iterable[bytes | memoryview] = (data,) if isinstance(data, bytes) else data
     held: list[bytes | memoryview] = []
-    comp: Any = None
-    crc = size = 0
-    for piece in pieces:
-        crc = zlib.crc32(piece, crc)
-        size += len(piece)
-        if comp is not None:
-            out.write(comp.compress(piece))
-            continue
+    size = 0
+    source = iter(pieces)
+    for piece in source:
         held.append(piece)
+        size += len(piece)
         if size > BIG_PART:
-            comp = zlib.compressobj(1, zlib.DEFLATED, -15)
-            for p in held:
-                out.write(comp.compress(p))
-            held = []
-    if comp is None:
-        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        for p in held:
-            out.write(comp.compress(p))
+            return _deflate_behind(held, source, out, idle)
+    crc = 0
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    for p in held:
+        crc = zlib.crc32(p, crc)
+        out.write(comp.compress(p))
     out.write(comp.flush())
     return crc, size
+
+
+# Pieces made ahead of the compressor at most (each about a megabyte, or a view of the old
+# bytes): the new part is never held whole.
+_AHEAD = 1
+_SWITCH_SECONDS = 0.0002
+
+
+def _deflate_behind(
+    held: list[bytes | memoryview],
+    rest: Iterator[bytes | memoryview],
+    out: io.BytesIO,
+    idle: Callable[[], bool] | None,
+) -> tuple[int, int]:
+    """Level-1 compression of `held` then `rest`, on a worker thread fed as the pieces are
+    made; `out` is written by the worker alone until it has finished. An error making a
+    piece stops the worker before it is raised; one compressing is raised here."""
+    todo: queue.Queue[bytes | memoryview | None] = queue.Queue(_AHEAD)
+    result: list[tuple[int, int]] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        comp = zlib.compressobj(1, zlib.DEFLATED, -15)
+        crc = size = 0
+        try:
+            while (piece := todo.get()) is not None:
+                crc = zlib.crc32(piece, crc)
+                size += len(piece)
+                out.write(comp.compress(piece))
+            if not failed:
+                out.write(comp.flush())
+                result.append((crc, size))
+        except BaseException as exc:  # raised again on the caller's thread
+            failed.append(exc)
+            while todo.get() is not None:  # drained: the maker never waits on a full queue
+                pass
+
+    worker = threading.Thread(target=work, name="esp-deflate", daemon=True)
+    # zlib takes the GIL back between output blocks: by default the worker would wait up to
+    # 5 ms each time for the splicer's Python to let go, and the two would hardly overlap.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(_SWITCH_SECONDS)
+    worker.start()
+    ended = False
+    try:
+        for piece in _slices(itertools.chain(held, rest)):
+            if failed:
+                break
+            while idle is not None and todo.full() and not failed:
+                idle = idle if idle() else None
+            todo.put(piece)
+        todo.put(None)
+        ended = True
+        # The worker's last pieces: at least one step, then more while it still works.
+        while idle is not None and not failed:
+            idle = idle if idle() and worker.is_alive() else None
+    finally:
+        if not ended:
+            todo.put(None)
+        worker.join()
+        sys.setswitchinterval(interval)
+    if failed:
+        raise failed[0]
+    return result[0]
+
+
+def _slices(pieces: Iterable[bytes | memoryview]) -> Iterator[bytes | memoryview]:
+    """The pieces, a long one (a view of the old bytes, 10 MB of shared strings) cut into
+    views of a megabyte: what the worker compresses at a time, and so what its compressed
+    output holds at a time, stays small (deflate's output does not depend on the cuts)."""
+    for piece in pieces:
+        if len(piece) <= BIG_PART:
+            yield piece
+            continue
+        view = memoryview(piece)
+        for at in range(0, len(view), BIG_PART):
+            yield view[at : at + BIG_PART]
 
 
 def _encoded(name: str) -> tuple[bytes, int]:
@@ -97,11 +179,12 @@ def rewrite(
     replace: Mapping[str, PartData],
     remove: frozenset[str] = frozenset(),
     add: tuple[NewPart, ...] = (),
+    idle: Callable[[], bool] | None = None,
 ) -> bytes:
     """A new package: `replace`d parts recompressed, `remove`d dropped, `add`ed inserted,
     every other entry's local record rebuilt around its original compressed bytes. The
     package is written once, into one buffer: a part is compressed straight into it behind
-    a header filled in once its sizes are known."""
+    a header filled in once its sizes are known. `idle`: see _deflate."""
     out = io.BytesIO()
     # The buffer made about the old package's size at once: grown by reallocation as the
     # parts come, it may be copied on the way (a second 10 MB at the peak of a large write).
@@ -199,7 +282,7 @@ def rewrite(
         offset = out.tell()
         placeholder = header(name, 0, 0, 0, method, dt)[0]
         out.write(placeholder)
-        crc, size = _deflate(data, out)
+        crc, size = _deflate(data, out, idle)
         end = out.tell()
         raw_size = end - offset - len(placeholder)
         out.seek(offset)
