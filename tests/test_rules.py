@@ -22,6 +22,7 @@ from esp_cli.core.rules import (
     ProjectedStep,
     Stage,
     Step,
+    behind_target_on,
     evaluate,
     evaluate_all,
     explain,
@@ -843,3 +844,22 @@ def test_alike_complete_agents_share_one_evaluation() -> None:
     )
     assert "not complete yet" in yes.inconsistencies[0]
     assert "not counted yet" in no.inconsistencies[0]
+
+
+@settings(max_examples=400, deadline=None)
+@given(agents=alike_agents(), shift=st.integers(-14, 30))
+def test_behind_target_on_is_the_evaluation_s(agents: list[AgentFacts], shift: int) -> None:
+    today = NOV[20] + timedelta(days=shift)
+    now = datetime.combine(today, time(23, 59))
+    for facts in agents:
+        assert behind_target_on(facts, today, CAL) == evaluate(facts, today, now, CAL).behind_target
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=agent_and_day())
+def test_behind_target_on_matches_evaluate_on_the_reference_cases(
+    case: tuple[AgentFacts, date],
+) -> None:
+    facts, today = case
+    now = datetime.combine(today, time(23, 59))
+    assert behind_target_on(facts, today, CAL) == evaluate(facts, today, now, CAL).behind_target

@@ -2,8 +2,9 @@
 
 For a period [from, to], docs/rules.md (Leadership KPIs) defines every figure; this module
 computes them from the agents' facts and the team's calendar, through the rules themselves
-(`rules.clock_start`, `rules.complete_from`, `rules.evaluate` for each day replayed), so a
-KPI never disagrees with what `esp escalations --as-of` says about the same day.
+(`rules.clock_start`, `rules.complete_from`, `rules.evaluate` as of `to` and
+`rules.behind_target_on` for each day replayed), so a KPI never disagrees with what
+`esp escalations --as-of` says about the same day.
 
 - **As of `to`**: agents whose clock has started, complete, open, behind target, the pending
   ladder step that is due by step, and SPOC cases open with the oldest one's age.
@@ -44,6 +45,7 @@ from esp_cli.core.rules import (
     AgentFacts,
     Evaluation,
     Step,
+    behind_target_on,
     clock_start,
     complete_from,
     evaluate,
@@ -303,22 +305,6 @@ def _before_start(agent: KpiAgent, done: date, start: date) -> KpiFinding:
     )
 
 
-class _Replay:
-    """The rules' evaluation of one agent on each day asked, each day once."""
-
-    def __init__(self, agent: KpiAgent, cal: BusinessCalendar, spoc_phone: str) -> None:
-        self.agent, self.cal, self.spoc_phone = agent, cal, spoc_phone
-        self.days: dict[date, Evaluation] = {}
-
-    def on(self, day: date) -> Evaluation:
-        found = self.days.get(day)
-        if found is None:
-            now = datetime.combine(day, _END_OF_DAY)
-            found = evaluate(self.agent.facts, day, now, self.cal, spoc_phone=self.spoc_phone)
-            self.days[day] = found
-        return found
-
-
 def kpis(
     agents: Iterable[KpiAgent],
     start: date,
@@ -348,7 +334,6 @@ def kpis(
             continue
         if began > end:
             continue  # not started by `to`: in no figure
-        replay = _Replay(agent, cal, spoc_phone)
         fig.agents += 1
         done = complete_from(agent.facts)
         f = agent.facts
@@ -368,7 +353,8 @@ def kpis(
                 fig.on_time += days_taken <= ON_TIME_DAYS
                 fig.days_to_complete.append(days_taken)
         else:
-            _as_of_end(fig, replay.on(end), f, end, cal)
+            ev = evaluate(f, end, datetime.combine(end, _END_OF_DAY), cal, spoc_phone=spoc_phone)
+            _as_of_end(fig, ev, f, end, cal)
         if counted and done is not None:
             shown = trend.get(cal.first_business_day_on_or_after(done))
             if shown is not None:
@@ -379,10 +365,10 @@ def kpis(
         for day in days:
             if day < began or (done is not None and done <= day):
                 continue  # not started yet, or complete that day
-            ev = replay.on(day)
             point = trend[day]
             point.open += 1
-            point.behind_target += ev.behind_target
+            # The one figure a trend day counts: the rest of the evaluation is not made.
+            point.behind_target += behind_target_on(f, day, cal)
     classes_out = list(figures.values())
     overall = KpiFigures(OVERALL)
     for fig in classes_out:

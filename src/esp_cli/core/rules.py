@@ -372,6 +372,7 @@ def step_due_basis(step: Step, facts: AgentFacts) -> str:
 # so a replay of that day is complete and the same on every run.
 END_OF_DAY = time(23, 59)
 
+_COMPLETION_KEYS = ("call_cert_complete", "tbts_complete")
 # A completion flag and the column that dates it.
 _COMPLETION_DATES = (
     ("call_cert_complete", "call_cert_date"),
@@ -400,6 +401,21 @@ def clock_start(facts: AgentFacts, cal: BusinessCalendar) -> date | None:
     if facts.esp_start is None or "esp_start" in facts.unreadable:
         return None
     return cal.first_business_day_on_or_after(facts.esp_start)
+
+
+def behind_target_on(facts: AgentFacts, today: date, cal: BusinessCalendar) -> bool:
+    """`evaluate(facts, today, ...).behind_target` alone (for a figure counted on many days):
+    readable, not complete on `today` (done_by, as `as_of` reads the completion dates) and
+    at or past the target day."""
+    unreadable = facts.unreadable
+    if unreadable and any(k in unreadable for k in _COMPLETION_KEYS):
+        return False  # the agent may be complete: nothing is claimed
+    if done_by(facts.call_cert_complete, facts.call_cert_date, today) and done_by(
+        facts.tbts_complete, facts.tbt_complete_date, today
+    ):
+        return False
+    start = clock_start(facts, cal)
+    return start is not None and today >= cal.clock_day(start, TARGET_CLOCK_DAY)
 
 
 def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
@@ -604,9 +620,6 @@ def evaluate_all(
             ev = settled[key] = evaluate(one, today, now, cal, spoc_phone=spoc_phone)
         out.append(ev)
     return out
-
-
-_COMPLETION_KEYS = ("call_cert_complete", "tbts_complete")
 
 
 def _settled_key(facts: AgentFacts, today: date) -> tuple[Any, ...] | None:
