@@ -101,7 +101,7 @@ def evaluate_rows(
         computed = cells.get(id(ev))
         if computed is None:
             computed = cells[id(ev)] = computed_cells(ev)
-        ops = tuple(waiting.ops_of(row)) if waiting is not None else ()
+        ops = tuple(waiting.ops_of(row)) if waiting is not None and waiting.marks else ()
         out.append((row, AgentStatus(row.ref(), ev, computed, as_of, ops)))
     return out
 
