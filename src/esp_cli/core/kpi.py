@@ -30,7 +30,7 @@ Choices made where the definitions are silent (each kept in one place below):
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -104,13 +104,18 @@ def nearest_rank_p90(values: Sequence[int]) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class KpiAgent:
-    """One agent as the KPIs need it: who and where, the facts, the class it counts under
-    (one spelling per class) and the sheet's columns (key -> 1-based), to name cells."""
+    """One agent as the KPIs need it: who and where (`who` makes it: only the few agents a
+    finding names need it), the facts, the class it counts under (one spelling per class)
+    and the sheet's columns (key -> 1-based), to name cells."""
 
-    ref: AgentRef
+    who: Callable[[], AgentRef]
     facts: AgentFacts
     cls: str
     columns: Mapping[str, int]
+
+    @property
+    def ref(self) -> AgentRef:
+        return self.who()
 
 
 # -- what comes out ------------------------------------------------------------------------------
