@@ -367,6 +367,8 @@ def kpis(
                 trend_before += done < start
             elif start <= done <= end:
                 after_trend += 1
+        if done is not None and days and done <= days[0]:
+            continue  # complete before the trend's first day: open on none of its days
         for day in days:
             if day < began or (done is not None and done <= day):
                 continue  # not started yet, or complete that day
