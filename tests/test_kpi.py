@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -289,7 +289,7 @@ def periods(draw: st.DrawFn) -> tuple[date | None, date]:
 
 def kpi_agents(agents: Sequence[tuple[str, AgentFacts]]) -> list[KpiAgent]:
     return [
-        KpiAgent(AgentRef(f"Agent {i}", cls, "ESP Tracker", i + 2, "", ""), f, cls, {})
+        KpiAgent(partial(AgentRef, f"Agent {i}", cls, "ESP Tracker", i + 2, "", ""), f, cls, {})
         for i, (cls, f) in enumerate(agents)
     ]
 

@@ -15,7 +15,7 @@ from scripts.sample_builder.build import (
 )
 
 from esp_cli.core.values import ErrorValue as ReadError
-from esp_cli.workbook.xlsx.reader import _error_cells, _restore_errors
+from esp_cli.workbook.xlsx.reader import _error_cells, _errors_parsed, _restore_errors
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 ROWS = 3000
@@ -104,6 +104,44 @@ def test_error_cells_are_found_however_the_sheet_spells_them(cells: bytes) -> No
     _restore_errors(rows, _error_cells(pieces), None, None)
     assert rows[1][1:] == [ReadError("#DIV/0!"), ReadError("#N/A")]
     assert len(rows[1]) == 3
+
+
+TEXT_FORMATS = {4: "0000000", 12: '"N"0000000'}
+
+
+@pytest.mark.parametrize(
+    ("cells", "formatted"),
+    [
+        # As Excel writes them; an index that only starts like a text format's (44) is not one.
+        (b'<c r="B2" s="4" t="s"><v>0</v></c><c r="C2" s="12"><v>5</v></c>'
+         b'<c r="D2" s="44"><v>6</v></c>', {"B2": 4, "C2": 12}),
+        (b'<c s="4" r="B2"><v>1</v></c><c r="C2" t="n" s="12"><v>2</v></c>', {"B2": 4, "C2": 12}),
+        (b"<c r='B2' s = '4'><v>1</v></c><c r=\"C2\" s=\" 12 \"><v>2</v></c>",
+         {"B2": 4, "C2": 12}),
+        (b'<c\tr="B2"\ts="4"><v>1</v></c><c r="C2"\n s="12"><v>2</v></c>', {"B2": 4, "C2": 12}),
+        (b'<c r="$B$2" s="4"><v>1</v></c><c r="c2" s="12"><v>2</v></c>', {"B2": 4, "C2": 12}),
+        (b'<x:c r="B2" s="4"><x:v>1</x:v></x:c>', {"B2": 4}),
+        # The style's spelling inside another attribute's value, or in a cell's text.
+        (b'<c r="B2" t="s" title="a s=\'4\'"><v>0</v></c>'
+         b'<c r="C2" t="inlineStr"><is><t> s="4"</t></is></c>', {}),
+    ],
+    ids=["excel", "order", "quoting", "tabs and lines", "references", "prefix", "not a style"],
+)  # fmt: skip
+@pytest.mark.parametrize("size", [37, 4096])
+def test_text_formatted_cells_are_found_however_the_sheet_spells_them(
+    cells: bytes, formatted: dict[str, int], size: int
+) -> None:
+    """The scan places a cell formatted as text as the sheet's full parse does, whether the
+    cell is written as Excel writes it (read from one pattern) or any other way."""
+    xml = (
+        b'<?xml version="1.0"?><worksheet xmlns:x="urn:x"><sheetData>'
+        b'<row r="1" s="4" customFormat="1"><c r="A1"><v>0</v></c></row>'
+        b'<row r="2">' + cells + b"</row></sheetData></worksheet>"
+    )
+    pieces = [xml[i : i + size] for i in range(0, len(xml), size)]
+    expected = {(2, ord(ref[0]) - 64): TEXT_FORMATS[i] for ref, i in formatted.items()}
+    assert _error_cells(pieces, None, TEXT_FORMATS).formats == expected
+    assert _errors_parsed([xml], TEXT_FORMATS).formats == expected
 
 
 # -- the tracker read ahead, while a command loads ----------------------------------------------

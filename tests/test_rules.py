@@ -22,7 +22,9 @@ from esp_cli.core.rules import (
     ProjectedStep,
     Stage,
     Step,
+    behind_target_on,
     evaluate,
+    evaluate_all,
     explain,
     normalise_access,
     step_order_error,
@@ -746,3 +748,118 @@ def test_nothing_dated_after_the_as_of_day_changes_it(
         if getattr(facts, key) is not None and getattr(facts, key) > today
     }
     assert outcome(run(facts, today)) == outcome(run(replace(facts, **moved), today))
+
+
+# -- many agents at once: alike agents share one evaluation -------------------------------------
+
+# A few values for each fact, so that drawn agents are often alike in the facts a settled
+# (complete, or unreadable completion) evaluation reads and differ in the others.
+_FEW_DAYS = st.sampled_from([None, NOV[2], NOV[20], NOV[23], NOV[25], DEC[1]])
+_COMPLETION = ("call_cert_complete", "tbts_complete")
+
+
+_FIELDS: dict[str, st.SearchStrategy[object]] = {
+    "esp_start": st.sampled_from([None, NOV[2], NOV[20], NOV[21]]),
+    "call_cert_complete": st.sampled_from([None, False, True, True]),
+    "call_cert_date": _FEW_DAYS,
+    "tbts_complete": st.sampled_from([None, False, True, True]),
+    "tbt_complete_date": _FEW_DAYS,
+    "call_cert_start": st.sampled_from([None, datetime(2026, 11, 23, 9, 30)]),
+    "tbt_hours": st.sampled_from([None, 3.0, 9.5]),
+    "n_number_requested": st.sampled_from([None, NOV[2]]),
+    # 1 and True are equal keys that read as different text ("1", "True").
+    "citrix_access": st.sampled_from(
+        [None, "Password Reset", "password  reset", "No Issues", 1, True]
+    ),
+    "spoc_called": _FEW_DAYS,
+    "incident_number": st.sampled_from([None, "INC7"]),
+    "coaching_date": _FEW_DAYS,
+}
+_UNREADABLE = st.lists(
+    st.sampled_from([*_COMPLETION, "esp_start", "spoc_called", "coaching_date"]),
+    unique=True,
+    max_size=2,
+).map(lambda keys: tuple(sorted(keys)))
+
+
+def _readable_as(facts: AgentFacts) -> AgentFacts:
+    # An unreadable cell reads as None, as facts_from_row gives it.
+    return replace(facts, **dict.fromkeys(facts.unreadable))
+
+
+@st.composite
+def alike_agents(draw: st.DrawFn) -> list[AgentFacts]:
+    """Agents that differ from a first one in a fact or two each: alike in all the facts a
+    settled (complete, or unreadable completion) evaluation reads, or in all but one."""
+    first = AgentFacts(
+        **{key: draw(values) for key, values in _FIELDS.items()}, unreadable=draw(_UNREADABLE)
+    )
+    agents = [first]
+    for _ in range(draw(st.integers(0, 10))):
+        changes = draw(
+            st.dictionaries(st.sampled_from([*_FIELDS, "unreadable"]), st.none(), max_size=2)
+        )
+        agents.append(
+            replace(
+                first,
+                **{
+                    key: draw(_UNREADABLE if key == "unreadable" else _FIELDS[key])
+                    for key in changes
+                },
+            )
+        )
+    return [_readable_as(f) for f in agents]
+
+
+@settings(max_examples=400, deadline=None)
+@given(agents=alike_agents(), shift=st.integers(-2, 12))
+def test_evaluate_all_is_evaluate_for_each_agent(agents: list[AgentFacts], shift: int) -> None:
+    today = NOV[20] + timedelta(days=shift)
+    now = datetime.combine(today, time(17))
+    expected = [evaluate(f, today, now, CAL, spoc_phone="555-0100") for f in agents]
+    assert evaluate_all(agents, today, now, CAL, spoc_phone="555-0100") == expected
+
+
+def test_alike_complete_agents_share_one_evaluation() -> None:
+    # A class: one ESP start, complete on different days, timeboxes and notes of their own.
+    done = AgentFacts(esp_start=NOV[2], call_cert_complete=True, tbts_complete=True)
+    agents = [
+        replace(done, call_cert_date=NOV[5], tbt_complete_date=NOV[6], tbt_hours=3.0),
+        replace(done, call_cert_date=NOV[9], call_cert_start=datetime(2026, 11, 9, 8)),
+        replace(done, call_cert_date=NOV[25]),  # completed after the day: not complete yet
+        replace(done, citrix_access=1),
+        replace(done, citrix_access=True),
+    ]
+    first, second, later, one, true = evaluate_all(agents, NOV[20], datetime(2026, 11, 20), CAL)
+    assert first is second and first.complete
+    assert not later.complete and later is not first
+    assert one.access_issue == "1" and true.access_issue == "True"
+    # An unreadable completion settles it too; a later date's note still reads the flag.
+    unsure = AgentFacts(esp_start=NOV[2], tbt_complete_date=NOV[25], unreadable=(_COMPLETION[0],))
+    yes, no = evaluate_all(
+        [replace(unsure, tbts_complete=True), replace(unsure, tbts_complete=False)],
+        NOV[20],
+        datetime(2026, 11, 20),
+        CAL,
+    )
+    assert "not complete yet" in yes.inconsistencies[0]
+    assert "not counted yet" in no.inconsistencies[0]
+
+
+@settings(max_examples=400, deadline=None)
+@given(agents=alike_agents(), shift=st.integers(-14, 30))
+def test_behind_target_on_is_the_evaluation_s(agents: list[AgentFacts], shift: int) -> None:
+    today = NOV[20] + timedelta(days=shift)
+    now = datetime.combine(today, time(23, 59))
+    for facts in agents:
+        assert behind_target_on(facts, today, CAL) == evaluate(facts, today, now, CAL).behind_target
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=agent_and_day())
+def test_behind_target_on_matches_evaluate_on_the_reference_cases(
+    case: tuple[AgentFacts, date],
+) -> None:
+    facts, today = case
+    now = datetime.combine(today, time(23, 59))
+    assert behind_target_on(facts, today, CAL) == evaluate(facts, today, now, CAL).behind_target

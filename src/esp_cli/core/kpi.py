@@ -2,8 +2,9 @@
 
 For a period [from, to], docs/rules.md (Leadership KPIs) defines every figure; this module
 computes them from the agents' facts and the team's calendar, through the rules themselves
-(`rules.clock_start`, `rules.complete_from`, `rules.evaluate` for each day replayed), so a
-KPI never disagrees with what `esp escalations --as-of` says about the same day.
+(`rules.clock_start`, `rules.complete_from`, `rules.evaluate` as of `to` and
+`rules.behind_target_on` for each day replayed), so a KPI never disagrees with what
+`esp escalations --as-of` says about the same day.
 
 - **As of `to`**: agents whose clock has started, complete, open, behind target, the pending
   ladder step that is due by step, and SPOC cases open with the oldest one's age.
@@ -29,7 +30,7 @@ Choices made where the definitions are silent (each kept in one place below):
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -44,6 +45,7 @@ from esp_cli.core.rules import (
     AgentFacts,
     Evaluation,
     Step,
+    behind_target_on,
     clock_start,
     complete_from,
     evaluate,
@@ -102,13 +104,18 @@ def nearest_rank_p90(values: Sequence[int]) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class KpiAgent:
-    """One agent as the KPIs need it: who and where, the facts, the class it counts under
-    (one spelling per class) and the sheet's columns (key -> 1-based), to name cells."""
+    """One agent as the KPIs need it: who and where (`who` makes it: only the few agents a
+    finding names need it), the facts, the class it counts under (one spelling per class)
+    and the sheet's columns (key -> 1-based), to name cells."""
 
-    ref: AgentRef
+    who: Callable[[], AgentRef]
     facts: AgentFacts
     cls: str
     columns: Mapping[str, int]
+
+    @property
+    def ref(self) -> AgentRef:
+        return self.who()
 
 
 # -- what comes out ------------------------------------------------------------------------------
@@ -303,22 +310,6 @@ def _before_start(agent: KpiAgent, done: date, start: date) -> KpiFinding:
     )
 
 
-class _Replay:
-    """The rules' evaluation of one agent on each day asked, each day once."""
-
-    def __init__(self, agent: KpiAgent, cal: BusinessCalendar, spoc_phone: str) -> None:
-        self.agent, self.cal, self.spoc_phone = agent, cal, spoc_phone
-        self.days: dict[date, Evaluation] = {}
-
-    def on(self, day: date) -> Evaluation:
-        found = self.days.get(day)
-        if found is None:
-            now = datetime.combine(day, _END_OF_DAY)
-            found = evaluate(self.agent.facts, day, now, self.cal, spoc_phone=self.spoc_phone)
-            self.days[day] = found
-        return found
-
-
 def kpis(
     agents: Iterable[KpiAgent],
     start: date,
@@ -348,7 +339,6 @@ def kpis(
             continue
         if began > end:
             continue  # not started by `to`: in no figure
-        replay = _Replay(agent, cal, spoc_phone)
         fig.agents += 1
         done = complete_from(agent.facts)
         f = agent.facts
@@ -368,7 +358,8 @@ def kpis(
                 fig.on_time += days_taken <= ON_TIME_DAYS
                 fig.days_to_complete.append(days_taken)
         else:
-            _as_of_end(fig, replay.on(end), f, end, cal)
+            ev = evaluate(f, end, datetime.combine(end, _END_OF_DAY), cal, spoc_phone=spoc_phone)
+            _as_of_end(fig, ev, f, end, cal)
         if counted and done is not None:
             shown = trend.get(cal.first_business_day_on_or_after(done))
             if shown is not None:
@@ -376,13 +367,15 @@ def kpis(
                 trend_before += done < start
             elif start <= done <= end:
                 after_trend += 1
+        if done is not None and days and done <= days[0]:
+            continue  # complete before the trend's first day: open on none of its days
         for day in days:
             if day < began or (done is not None and done <= day):
                 continue  # not started yet, or complete that day
-            ev = replay.on(day)
             point = trend[day]
             point.open += 1
-            point.behind_target += ev.behind_target
+            # The one figure a trend day counts: the rest of the evaluation is not made.
+            point.behind_target += behind_target_on(f, day, cal)
     classes_out = list(figures.values())
     overall = KpiFigures(OVERALL)
     for fig in classes_out:

@@ -372,6 +372,7 @@ def step_due_basis(step: Step, facts: AgentFacts) -> str:
 # so a replay of that day is complete and the same on every run.
 END_OF_DAY = time(23, 59)
 
+_COMPLETION_KEYS = ("call_cert_complete", "tbts_complete")
 # A completion flag and the column that dates it.
 _COMPLETION_DATES = (
     ("call_cert_complete", "call_cert_date"),
@@ -400,6 +401,21 @@ def clock_start(facts: AgentFacts, cal: BusinessCalendar) -> date | None:
     if facts.esp_start is None or "esp_start" in facts.unreadable:
         return None
     return cal.first_business_day_on_or_after(facts.esp_start)
+
+
+def behind_target_on(facts: AgentFacts, today: date, cal: BusinessCalendar) -> bool:
+    """`evaluate(facts, today, ...).behind_target` alone (for a figure counted on many days):
+    readable, not complete on `today` (done_by, as `as_of` reads the completion dates) and
+    at or past the target day."""
+    unreadable = facts.unreadable
+    if unreadable and any(k in unreadable for k in _COMPLETION_KEYS):
+        return False  # the agent may be complete: nothing is claimed
+    if done_by(facts.call_cert_complete, facts.call_cert_date, today) and done_by(
+        facts.tbts_complete, facts.tbt_complete_date, today
+    ):
+        return False
+    start = clock_start(facts, cal)
+    return start is not None and today >= cal.clock_day(start, TARGET_CLOCK_DAY)
 
 
 def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
@@ -460,6 +476,8 @@ class _Actions:
 
 
 def _unreadable_reason(facts: AgentFacts, keys: Iterable[str]) -> str | None:
+    if not facts.unreadable:
+        return None  # nearly every row: nothing to look up
     bad = [_header(k) for k in keys if k in facts.unreadable]
     if not bad:
         return None
@@ -575,6 +593,63 @@ def evaluate(
         spoc_ten_day_point=spoc_point,
         inconsistencies=later + (ladder.inconsistencies if ladder else ()),
         unchecked=tuple(unchecked),
+    )
+
+
+def evaluate_all(
+    facts: Iterable[AgentFacts],
+    today: date,
+    now: datetime,
+    cal: BusinessCalendar,
+    *,
+    spoc_phone: str = SPOC_PHONE,
+) -> list[Evaluation]:
+    """`evaluate` for each agent, in order. Agents whose evaluation is settled by their
+    completion (complete, or a completion cell unreadable) and who are alike in every fact
+    that evaluation reads (see _settled_key: a class shares its ESP start, most of a
+    tracker is complete) share one Evaluation, made once."""
+    settled: dict[tuple[Any, ...], Evaluation] = {}
+    out = []
+    for one in facts:
+        key = _settled_key(one, today)
+        if key is None:
+            out.append(evaluate(one, today, now, cal, spoc_phone=spoc_phone))
+            continue
+        ev = settled.get(key)
+        if ev is None:
+            ev = settled[key] = evaluate(one, today, now, cal, spoc_phone=spoc_phone)
+        out.append(ev)
+    return out
+
+
+def _settled_key(facts: AgentFacts, today: date) -> tuple[Any, ...] | None:
+    """Every fact `evaluate` reads for an agent whose completion settles the evaluation (its
+    early return), or None when the rest of the rules run. Read there: the completion flags
+    and unreadable cells, each date `as_of` finds after `today` (it names them), the ESP
+    start (clock and target) and the access choice; nothing else (no `now`, no SPOC phone)."""
+    unreadable = facts.unreadable
+    cert_day, tbt_day, called = facts.call_cert_date, facts.tbt_complete_date, facts.spoc_called
+    cert_later = cert_day if cert_day is not None and cert_day > today else None
+    tbt_later = tbt_day if tbt_day is not None and tbt_day > today else None
+    settled = (unreadable and any(k in unreadable for k in _COMPLETION_KEYS)) or (
+        facts.call_cert_complete is True
+        and facts.tbts_complete is True
+        and cert_later is None
+        and tbt_later is None
+    )
+    if not settled:
+        return None
+    access = facts.citrix_access
+    return (
+        facts.call_cert_complete is True,  # the rules ask only whether each flag is yes
+        facts.tbts_complete is True,
+        cert_later,
+        tbt_later,
+        called if called is not None and called > today else None,
+        facts.esp_start,
+        access.__class__,  # read as str(access): the equal 1 and True read apart
+        access,
+        unreadable,
     )
 
 

@@ -110,10 +110,16 @@ def eod_report(
     rows = rows_as_of(table, config, day, rows)
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
+    done = [_done(r, day) for r in rows]
     evaluated = {
         (row.sheet, row.row): status
         for row, status in evaluate_rows(
-            [r for r in rows if not all(_done(r, day))], day, now, cal, config.spoc_phone, counted
+            [r for r, (cert, tbts) in zip(rows, done, strict=True) if not (cert and tbts)],
+            day,
+            now,
+            cal,
+            config.spoc_phone,
+            counted,
         )
     }
     due, _ = todo_lists(list(evaluated.values()))
@@ -126,11 +132,12 @@ def eod_report(
     classes: dict[str, ClassSummary] = {}
     outstanding: list[OutstandingAgent] = []
     problems: list[DataProblem] = []
-    for row in rows:
+    for row, (cert, tbts) in zip(rows, done, strict=True):
         where = (row.sheet, row.row)
         key, name = class_label(row.cls, TOTAL)
-        summary = classes.setdefault(key, ClassSummary(name))
-        cert, tbts = _done(row, day)
+        summary = classes.get(key)
+        if summary is None:  # made once a class: a summary holds two counters
+            summary = classes[key] = ClassSummary(name)
         summary.agents += 1
         summary.call_certs_complete += cert
         summary.tbts_complete += tbts

@@ -27,7 +27,13 @@ from typing import Any
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.model import AgentRef, WriteReport
-from esp_cli.core.rules import ACTION_LABELS, ACTION_ORDER, ActionKind, Evaluation, evaluate
+from esp_cli.core.rules import (
+    ACTION_LABELS,
+    ACTION_ORDER,
+    ActionKind,
+    Evaluation,
+    evaluate_all,
+)
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
 from esp_cli.services.agents import SME_KEY, agents_for
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
@@ -86,11 +92,17 @@ def evaluate_rows(
 ) -> list[tuple[Row, AgentStatus]]:
     """Every row through the rules once, in the order given (`waiting`: the changes waiting
     beside the tracker counted in the rows, each agent's named on its status)."""
+    rows = list(rows)
+    evaluations = evaluate_all(map(facts_from_row, rows), as_of, now, cal, spoc_phone=spoc_phone)
+    # Agents alike share an evaluation (evaluate_all), and so its computed cells.
+    cells: dict[int, ComputedCells] = {}
     out = []
-    for row in rows:
-        ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=spoc_phone)
-        ops = tuple(waiting.ops_of(row)) if waiting is not None else ()
-        out.append((row, AgentStatus(row.ref(), ev, computed_cells(ev), as_of, ops)))
+    for row, ev in zip(rows, evaluations, strict=True):
+        computed = cells.get(id(ev))
+        if computed is None:
+            computed = cells[id(ev)] = computed_cells(ev)
+        ops = tuple(waiting.ops_of(row)) if waiting is not None and waiting.marks else ()
+        out.append((row, AgentStatus(row.ref(), ev, computed, as_of, ops)))
     return out
 
 

@@ -7,6 +7,7 @@ everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import fields
 from typing import Any
 
@@ -28,10 +29,10 @@ def facts_from_row(row: Row) -> AgentFacts:
     get = row.values.get
     # Positional, in the fields' order: this runs for every agent of the tracker.
     if not row.unreadable:
-        args: list[Any] = [get(key) for key in FACT_KEYS]
-        return AgentFacts(*args)
+        values: Iterator[Any] = map(get, FACT_KEYS)
+        return AgentFacts(*values)
     unreadable = tuple(sorted(k for k in row.unreadable if k in _FACT_KEY_SET))
-    args = [*(None if key in unreadable else get(key) for key in FACT_KEYS), unreadable]
+    args: list[Any] = [*(None if key in unreadable else get(key) for key in FACT_KEYS), unreadable]
     return AgentFacts(*args)
 
 

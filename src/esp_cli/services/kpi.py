@@ -40,7 +40,7 @@ def kpis_of(
     for row in rows:
         key, shown = class_label(row.cls, OVERALL)
         name = names.setdefault(key, shown)
-        agents.append(KpiAgent(row.ref(), facts_from_row(row), name, columns[row.sheet]))
+        agents.append(KpiAgent(row.ref, facts_from_row(row), name, columns[row.sheet]))
     order = [names[key] for key in sorted(names)]
     return kpis(agents, start, end, cal, spoc_phone=config.spoc_phone, classes=order)
 
