@@ -141,7 +141,8 @@ def _set_text(part: EmailMessage, text: str, subtype: str) -> None:
     is shorter), its quoted-printable made by binascii: the package's own encoder is
     written in Python and takes 30 ms for the 1.4 MB evening report of 10,000 agents."""
     lines = text.encode("utf-8").splitlines()
-    if max(map(len, lines), default=0) <= part.policy.max_line_length:
+    limit = part.policy.max_line_length  # None: no limit
+    if limit is None or max(map(len, lines), default=0) <= limit:
         raw_data_manager.set_content(part, text, subtype, charset="utf-8")  # 7bit or 8bit
         return
     body = b"\n".join(lines) + b"\n"
