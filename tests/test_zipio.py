@@ -77,16 +77,42 @@ def _big_pieces(n: int = 24) -> list[bytes]:
     return [b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) * 2000 for i in range(n)]
 
 
-def test_a_big_part_in_pieces_is_compressed_as_one_stream_in_order() -> None:
-    pieces = _big_pieces()
+def _deflated(pieces: Any) -> tuple[bytes, int, int]:
     out = io.BytesIO()
-    crc, size = zipio._deflate(iter(pieces), out)
+    crc, size = zipio._deflate(pieces, out)
+    return out.getvalue(), crc, size
+
+
+def _no_deflate_threads() -> bool:
+    return not [t for t in threading.enumerate() if t.name.startswith("esp-deflate")]
+
+
+def test_a_big_part_in_pieces_is_one_deflate_stream_of_its_bytes() -> None:
+    pieces = _big_pieces(60)
     whole = b"".join(pieces)
-    comp = zlib.compressobj(1, zlib.DEFLATED, -15)
-    expected = b"".join(comp.compress(p) for p in pieces) + comp.flush()
-    assert size == len(whole) > zipio.BIG_PART
+    packed, crc, size = _deflated(iter(pieces))
+    assert size == len(whole) > 2 * zipio.BLOCK
     assert crc == zlib.crc32(whole)
-    assert out.getvalue() == expected
+    assert zlib.decompress(packed, -15) == whole
+    # One stream: a reader that stops at its end finds nothing after it.
+    reader = zlib.decompressobj(-15)
+    assert reader.decompress(packed) == whole and reader.eof and not reader.unused_data
+    # About what one compressor makes of it, for all it is made two blocks at a time.
+    single = zlib.compressobj(1, zlib.DEFLATED, -15)
+    assert len(packed) <= len(single.compress(whole) + single.flush()) * 1.01
+    assert _no_deflate_threads()
+
+
+def test_the_same_part_compresses_to_the_same_bytes_however_its_pieces_are_cut() -> None:
+    """The blocks are cut from the part's bytes, not from its pieces: a rewritten sheet
+    comes as views of the old one between its changed rows, wherever those fall."""
+    whole = b"".join(_big_pieces(30))
+    expected = _deflated([whole])[0]
+    cuts = [997, 4096, zipio.BLOCK - 1, zipio.BLOCK, zipio.BLOCK + 3, 3 * zipio.BLOCK // 2]
+    for cut in cuts:
+        pieces = [memoryview(whole)[i : i + cut] for i in range(0, len(whole), cut)]
+        assert _deflated(iter(pieces))[0] == expected, cut
+    assert _deflated(iter([whole[:5], memoryview(whole)[5:]]))[0] == expected
 
 
 def test_an_error_making_a_piece_stops_the_compressor_and_is_raised() -> None:
@@ -96,26 +122,40 @@ def test_an_error_making_a_piece_stops_the_compressor_and_is_raised() -> None:
 
     with pytest.raises(ValueError, match="row 9 overlaps"):
         zipio._deflate(pieces(), io.BytesIO())
-    assert not [t for t in threading.enumerate() if t.name == "esp-deflate"]
+    assert _no_deflate_threads()
 
 
-def test_an_error_compressing_is_raised_where_the_part_is_written() -> None:
+def test_a_piece_that_is_no_bytes_is_raised_where_the_part_is_written() -> None:
     pieces: list[Any] = [*_big_pieces(), 12345, *_big_pieces(40)]  # not bytes
     with pytest.raises(TypeError):
         zipio._deflate(iter(pieces), io.BytesIO())
-    assert not [t for t in threading.enumerate() if t.name == "esp-deflate"]
+    assert _no_deflate_threads()
 
 
-def test_a_long_piece_is_compressed_a_megabyte_at_a_time_into_the_same_bytes() -> None:
+def test_an_error_compressing_a_block_is_raised_where_the_part_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = zipio._compressed
+
+    def failing(block: bytes, before: bytes) -> bytes:
+        if before:
+            raise zlib.error("Error -2 while compressing data")
+        return real(block, before)
+
+    monkeypatch.setattr(zipio, "_compressed", failing)
+    with pytest.raises(zlib.error, match="while compressing"):
+        zipio._deflate(iter(_big_pieces()), io.BytesIO())
+    assert _no_deflate_threads()
+
+
+def test_a_long_piece_is_compressed_a_block_at_a_time() -> None:
     """A view of the old sheet's untouched rows, or the old shared strings, may come as one
-    piece of many megabytes: the worker is given it a megabyte at a time."""
+    piece of many megabytes: it is cut into blocks like any other bytes."""
     long = b"".join(_big_pieces(8)) * 3
-    cut = list(zipio._slices([b"<head/>", long, b"<tail/>"]))
-    assert b"".join(cut) == b"<head/>" + long + b"<tail/>"
-    assert max(map(len, cut)) == zipio.BIG_PART
-    out = io.BytesIO()
-    crc, size = zipio._deflate([b"<head/>", long, b"<tail/>"], out)
-    comp = zlib.compressobj(1, zlib.DEFLATED, -15)
+    blocks = list(zipio._blocks([b"<head/>", long, b"<tail/>"]))
     whole = b"<head/>" + long + b"<tail/>"
+    assert b"".join(blocks) == whole
+    assert [len(b) for b in blocks[:-1]] == [zipio.BLOCK] * (len(blocks) - 1)
+    packed, crc, size = _deflated([b"<head/>", long, b"<tail/>"])
     assert (crc, size) == (zlib.crc32(whole), len(whole))
-    assert out.getvalue() == comp.compress(whole) + comp.flush()
+    assert zlib.decompress(packed, -15) == whole
