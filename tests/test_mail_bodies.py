@@ -104,3 +104,22 @@ def test_any_body_reads_back_as_the_email_package_would_give_it(body: str) -> No
     back = email.message_from_bytes(reference.as_bytes(), policy=policy.default)
     assert isinstance(back, EmailMessage)
     assert plain == rich == _newlines(back.get_content())
+
+
+@pytest.mark.parametrize("body", [b for b in AWKWARD if b] + ["Привет, команда! " * 30])
+def test_a_body_decoded_in_memory_has_one_line_ending_whatever_its_encoding(body: str) -> None:
+    """The .msg draft takes the bodies from the message as built, not as saved: each is
+    the text with its lines ended by a newline, quoted-printable, base64 or as it is."""
+    built = mail.build_message(ENV, Letter("Report", body, f"<p>{body}</p>", "report"), WHEN)
+    plain, rich = built.get_body(("plain",)), built.get_body(("html",))
+    assert plain is not None and rich is not None
+    assert plain.get_content() == _lines(body)
+    assert rich.get_content() == _lines(f"<p>{body}</p>")
+
+
+@pytest.mark.parametrize("text", ["short ASCII", "héllo " * 40, "x" * 500])
+def test_a_policy_without_a_line_limit_sends_the_text_as_it_is(text: str) -> None:
+    part = EmailMessage(policy=policy.SMTP.clone(max_line_length=None))
+    part.set_content(text, subtype="plain", content_manager=mail._TEXT)
+    assert part["Content-Transfer-Encoding"] == ("7bit" if text.isascii() else "8bit")
+    assert part.get_content() == text + "\n"

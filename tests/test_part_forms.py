@@ -326,6 +326,33 @@ def test_values_written_on_lines_of_their_own_are_read_as_excel_reads_them(
     well_formed(folder)
 
 
+@pytest.mark.parametrize("spaces", [b" ", b"\n\t\t", b" \r\n"])
+def test_an_error_value_with_spaces_around_it_reads_as_the_same_error(
+    tmp_path: Path, spaces: bytes
+) -> None:
+    """<v> #N/A</v> stops calamine's parse of the whole sheet; it is read as #N/A is."""
+    sheet = original(SHEET)
+    cell = b'<c r="N25"><v>7</v></c>'
+    assert cell in sheet
+    plain = sample(
+        tmp_path / "plain", {SHEET: sheet.replace(cell, b'<c r="N25" t="e"><v>#N/A</v></c>')}
+    )
+    spaced = sample(
+        tmp_path / "spaced",
+        {
+            SHEET: sheet.replace(
+                cell, b'<c r="N25" t="e"><v>' + spaces + b"#N/A" + spaces + b"</v></c>"
+            )
+        },
+    )
+    for args in (("escalations", "--as-of", DAY, "--format", "json"), ("doctor",)):
+        res, want = esp(spaced, *args), esp(plain, *args)
+        assert res.exit_code == want.exit_code, res.output
+        assert res.stdout.replace(str(spaced), "T") == want.stdout.replace(str(plain), "T")
+    assert esp(spaced, "escalations", "--as-of", DAY).exit_code == 0
+    assert "#N/A" in esp(spaced, "explain", "Tyrone Jackson", "--as-of", DAY).output
+
+
 # -- a workbook without a styles part -----------------------------------------------------------
 
 HEADERS = headers("class", "agent_name", "agent_id", "esp_start", "call_cert_complete",

@@ -15,7 +15,7 @@ import operator
 import re
 import threading
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -136,30 +136,18 @@ class WorkbookReader:
             else:
                 rows = _columns_by_address(sheet, columns, nrows)
         except Exception as exc:
+            # An error value with spaces around it (<v> #N/A</v>) stops calamine's parse
+            # outright: the plain copy is read before the sheet is called unreadable.
+            with contextlib.suppress(Exception):
+                if not self._plain and self._needs_plain(self._scanned(info)):
+                    return self._values_plain(info, nrows, columns)
             raise InputFileError(
                 f"{self.pkg.path}: sheet {info.name!r} cannot be read ({exc}).",
                 fix="open it in Excel and save it again as *.xlsx.",
             ) from exc
-        job = self._errors.get(info.name)
-        errors = (
-            job.result()
-            if job is not None
-            else _error_cells(
-                self.pkg.chunks(info.part),
-                functools.partial(self.pkg.chunks, info.part),
-                self._text_formats,
-            )
-        )
-        if (errors.cdata or errors.spaced) and not self._plain:
-            # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML) and
-            # misreads a value with spaces around it (<v>\n12\n</v>: string #0): read a
-            # copy of the package whose CDATA sections are plain escaped text and whose
-            # values are written without those spaces.
-            self._plain = True
-            self._wb = _calamine(self.pkg, _readable(self.pkg))
-            self._sheets.clear()
-            self._early_sheets.clear()
-            return self.values(info, nrows, columns)
+        errors = self._scanned(info)
+        if not self._plain and self._needs_plain(errors):
+            return self._values_plain(info, nrows, columns)
         if nrows is None:
             # The whole sheet has been read: calamine's copy of it (tens of MB on a large
             # tracker) and the error cells are not needed again.
@@ -169,6 +157,34 @@ class WorkbookReader:
         _restore_errors(rows, errors, nrows, columns)
         last_col = max(last_col, max(errors.cols, default=0))
         return SheetValues(info=info, rows=rows, last_col=last_col, formats=errors.formats)
+
+    def _scanned(self, info: SheetInfo) -> _ErrorCells:
+        """The sheet's error cells and what else its scan found (see _error_cells)."""
+        job = self._errors.get(info.name)
+        if job is not None:
+            return job.result()
+        return _error_cells(
+            self.pkg.chunks(info.part),
+            functools.partial(self.pkg.chunks, info.part),
+            self._text_formats,
+        )
+
+    @staticmethod
+    def _needs_plain(errors: _ErrorCells) -> bool:
+        # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML) and
+        # misreads a value with spaces around it (<v>\n12\n</v>: string #0).
+        return errors.cdata or errors.spaced
+
+    def _values_plain(
+        self, info: SheetInfo, nrows: int | None, columns: set[int] | None
+    ) -> SheetValues:
+        """The sheet's values read from a copy of the package whose CDATA sections are
+        plain escaped text and whose values are written without spaces around them."""
+        self._plain = True
+        self._wb = _calamine(self.pkg, _readable(self.pkg))
+        self._sheets.clear()
+        self._early_sheets.clear()
+        return self.values(info, nrows, columns)
 
 
 class ReadAhead:
@@ -512,6 +528,17 @@ def _address(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
 _CELL_START = re.compile(rb"<((?:[^\s:<>/!?]+:)?)c(?=[\s/>])")
 
 
+_SPACED_ERROR = re.compile(rb"v>[ \t\r\n]+#")
+
+
+def _found_all(piece: bytes, needle: bytes) -> Iterator[int]:
+    """Every offset of `needle` in `piece`, in order."""
+    pos = piece.find(needle)
+    while pos >= 0:
+        yield pos
+        pos = piece.find(needle, pos + len(needle))
+
+
 def _errors_in(
     piece: bytes,
     found: _ErrorCells,
@@ -527,19 +554,22 @@ def _errors_in(
     if has_markup(piece, after_declaration(piece) if first else 0):
         found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
-    pos = piece.find(b"v>#") if b"#" in piece else -1
-    while pos >= 0:
-        attrs = _cell_around(piece, pos)
-        if attrs is None:
-            return False
-        if attrs.get(b"t") == b"e":
-            where = _address(attrs)
-            end = piece.find(b"<", pos + 2)
-            if where is None or end < 0:
-                return False  # the reference is missing: only its row's parse can place it
-            code = piece[pos + 2 : end].decode("utf-8", "replace").strip() or "#ERROR"
-            found.add(*where, code)
-        pos = piece.find(b"v>#", pos + 3)
+    if b"#" in piece:
+        # `v>#`, or on a sheet with values spaced out, `v>` then spaces then '#'.
+        starts: Iterable[int] = _found_all(piece, b"v>#")
+        if found.spaced:
+            starts = sorted({*starts, *(m.start() for m in _SPACED_ERROR.finditer(piece))})
+        for pos in starts:
+            attrs = _cell_around(piece, pos)
+            if attrs is None:
+                return False
+            if attrs.get(b"t") == b"e":
+                where = _address(attrs)
+                end = piece.find(b"<", pos + 2)
+                if where is None or end < 0:
+                    return False  # the reference is missing: only its row's parse places it
+                code = piece[pos + 2 : end].decode("utf-8", "replace").strip() or "#ERROR"
+                found.add(*where, code)
     if styled is not None and text_formats:
         columns: dict[bytes, int] = {}
         spaces_only = all(piece.find(other) < 0 for other in _OTHER_SPACES)
