@@ -159,3 +159,19 @@ def test_a_long_piece_is_compressed_a_block_at_a_time() -> None:
     packed, crc, size = _deflated([b"<head/>", long, b"<tail/>"])
     assert (crc, size) == (zlib.crc32(whole), len(whole))
     assert zlib.decompress(packed, -15) == whole
+
+
+def test_two_compressions_at_once_put_back_the_switch_interval_there_was() -> None:
+    """Two workbooks written (or read) on two threads each compress a large part: the one
+    that ends first does not put back the other's lowered interval for good."""
+    import sys
+
+    before = sys.getswitchinterval()
+    first, second = zipio._quick_switches(), zipio._quick_switches()
+    first.__enter__()
+    second.__enter__()
+    assert sys.getswitchinterval() < before
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() < before  # the other one still compresses
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before

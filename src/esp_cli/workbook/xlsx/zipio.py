@@ -9,10 +9,12 @@ ZIP64 extras or data descriptors, which Excel is strict about (XLSX-NOTES §7).
 from __future__ import annotations
 
 import collections
+import contextlib
 import io
 import itertools
 import struct
 import sys
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -79,7 +81,7 @@ BLOCK = BIG_PART  # the input compressed at a time by one worker
 _WINDOW = 32 * 1024  # what deflate looks back over: a block is primed with as much before it
 _WORKERS = 2
 _IN_FLIGHT = 2 * _WORKERS  # blocks made ahead of the writing at most
-_SWITCH_SECONDS = 0.0002
+_SWITCH_SECONDS = 0.0002  # see _quick_switches
 # A deflate stream's last block: empty, marked final (what a compressor's flush ends with).
 _FINAL_BLOCK = zlib.compressobj(1, zlib.DEFLATED, -15).flush()
 
@@ -100,31 +102,51 @@ def _deflate_behind(
     crc = size = 0
     before = b""
     pending: collections.deque[Future[bytes]] = collections.deque()
-    # zlib takes the GIL back between output blocks: by default a worker would wait up to
-    # 5 ms each time for the splicer's Python to let go, and they would hardly overlap.
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(_SWITCH_SECONDS)
-    try:
-        with ThreadPoolExecutor(_WORKERS, thread_name_prefix="esp-deflate") as pool:
-            try:
-                for block in _blocks(pieces):
-                    crc = zlib.crc32(block, crc)
-                    size += len(block)
-                    pending.append(pool.submit(_compressed, block, before))
-                    before = block[-_WINDOW:]
-                    while len(pending) >= _IN_FLIGHT:
-                        idle = _while_busy(pending[0], idle)
-                        out.write(pending.popleft().result())
-                while pending:
+    with _quick_switches(), ThreadPoolExecutor(_WORKERS, thread_name_prefix="esp-deflate") as pool:
+        try:
+            for block in _blocks(pieces):
+                crc = zlib.crc32(block, crc)
+                size += len(block)
+                pending.append(pool.submit(_compressed, block, before))
+                before = block[-_WINDOW:]
+                while len(pending) >= _IN_FLIGHT:
                     idle = _while_busy(pending[0], idle)
                     out.write(pending.popleft().result())
-            finally:
-                for job in pending:  # an error: the blocks not yet begun are not compressed
-                    job.cancel()
-    finally:
-        sys.setswitchinterval(interval)
+            while pending:
+                idle = _while_busy(pending[0], idle)
+                out.write(pending.popleft().result())
+        finally:
+            for job in pending:  # an error: the blocks not yet begun are not compressed
+                job.cancel()
     out.write(_FINAL_BLOCK)
     return crc, size
+
+
+_switches = threading.Lock()
+_lowered = 0  # compressions under way that asked for quick switches
+_interval = 0.0  # the interval to put back when the last of them ends
+
+
+@contextlib.contextmanager
+def _quick_switches() -> Iterator[None]:
+    """The interpreter switches threads every 0.2 ms instead of 5 ms while a part is
+    compressed: zlib takes the GIL back between output blocks, and by default a worker
+    would wait up to 5 ms each time for the splicer's Python to let go, so the two would
+    hardly overlap. Two compressions at once (two workbooks written or read on two
+    threads) put back the interval there was before the first."""
+    global _lowered, _interval
+    with _switches:
+        if _lowered == 0:
+            _interval = sys.getswitchinterval()
+            sys.setswitchinterval(_SWITCH_SECONDS)
+        _lowered += 1
+    try:
+        yield
+    finally:
+        with _switches:
+            _lowered -= 1
+            if _lowered == 0:
+                sys.setswitchinterval(_interval)
 
 
 def _compressed(block: bytes, before: bytes) -> bytes:
