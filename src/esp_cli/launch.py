@@ -43,3 +43,31 @@ def main() -> None:
     except KeyboardInterrupt:  # between the two lines above and esp's own handling
         sys.stderr.write(INTERRUPTED)
         sys.exit(EXIT_INTERRUPTED)
+    except SystemExit as done:  # how every command ends
+        _leave(done.code)
+        raise  # the usual way out, when _leave did not take the short one
+
+
+def _leave(code: object) -> None:
+    """End the process without taking Python's objects apart one by one: a command that
+    read a 10,000-agent tracker holds a few hundred thousand of them, and freeing them all
+    takes 30-40 ms, for nothing, since the process ends. What a normal exit does that
+    matters is done first — standard output and error flushed, the functions registered
+    to run at exit run. Taken only for a plain exit code, with output flushed, and when no
+    other thread is still at work (the normal exit waits for it); otherwise this returns
+    and the normal exit follows."""
+    import atexit
+    import threading
+
+    if code is not None and not isinstance(code, int):
+        return  # a message as the exit code: Python prints it
+    main = threading.main_thread()
+    if any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # a closed pipe or stream: the normal exit says so as it always has
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
