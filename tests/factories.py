@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 
+from esp_cli.core import oplog
 from esp_cli.core.columns import BY_KEY
 
 
@@ -78,3 +80,22 @@ def master(
     headers: Sequence[str] = ("Wave", "Employee Name", "Emp ID", "E-mail", "N#", "Date Requested"),
 ) -> Path:
     return make_workbook(path, {"Master": [list(headers), *rows]})
+
+
+def logged_write(cells: Any, **changes: Any) -> oplog.Operation:
+    """A write of `cells` as the operation log records one (`changes`: other fields)."""
+    op = oplog.Operation(
+        op="0123abcd",
+        kind=oplog.WRITE,
+        time=datetime(2026, 11, 24, 9, 30),
+        signer="Jordan Reyes",
+        login="jordan",
+        machine="PC-1",
+        version="1.0",
+        command="esp escalations --write",
+        digest_before="a" * 64,
+        digest_after="b" * 64,
+        backup=None,
+        cell_json=cells,
+    )
+    return replace(op, **changes)

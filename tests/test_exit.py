@@ -28,6 +28,18 @@ def _run(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _esp(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`esp ARGS` as its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "esp_cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
 def _tracker(tmp_path: Path) -> Path:
     return Path(shutil.copy(SAMPLE_DATA / "ESP Tracker.xlsx", tmp_path / "ESP Tracker.xlsx"))
 
@@ -35,28 +47,14 @@ def _tracker(tmp_path: Path) -> Path:
 def test_a_commands_whole_output_arrives_through_a_pipe(tmp_path: Path) -> None:
     tracker = _tracker(tmp_path)
     args = ["escalations", "--format", "json", "--as-of", DAY, "--tracker", str(tracker)]
-    proc = subprocess.run(
-        [sys.executable, "-m", "esp_cli", *args],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    proc = _esp(args, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout) > 10_000
     assert json.loads(proc.stdout)  # whole: it parses
 
 
 def test_an_error_keeps_its_exit_code_and_its_message(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "esp_cli", "escalations", "--tracker", str(tmp_path / "no.xlsx")],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    proc = _esp(["escalations", "--tracker", str(tmp_path / "no.xlsx")], tmp_path)
     assert proc.returncode == 3, proc.stderr
     assert "no.xlsx" in proc.stderr
 

@@ -23,7 +23,7 @@ from esp_cli.errors import ConfigError, ExitCode
 from esp_cli.workbook import history
 from esp_cli.workbook.xlsx import safety
 
-from .factories import master, tracker
+from .factories import logged_write, master, tracker
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "src" / "esp_cli" / "sample" / "ESP Tracker.xlsx"
@@ -812,20 +812,7 @@ def test_an_entry_of_many_cells_is_written_as_each_cell_alone_would_be() -> None
         for i in range(2, 1300)
     ]
     cells[700]["after"] = "caf\udce9"  # a byte that was not UTF-8, kept by Python
-    op = oplog.Operation(
-        op="0123abcd",
-        kind=oplog.WRITE,
-        time=datetime(2026, 11, 24, 9, 30).astimezone(),
-        signer="Jordan Reyes",
-        login="jordan",
-        machine="PC-1",
-        version="1.0",
-        command="esp escalations --write",
-        digest_before="a" * 64,
-        digest_after="b" * 64,
-        backup=None,
-        cell_json=cells,
-    )
+    op = logged_write(cells, time=datetime(2026, 11, 24, 9, 30).astimezone())
     line = history._encode(op)
     head = history._json({**op.to_json(), "cells": []})
     alone = b",".join(history._json(c) for c in cells)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,6 +15,8 @@ from esp_cli.core import oplog
 from esp_cli.core.model import CellChange
 from esp_cli.workbook import history
 from esp_cli.workbook.xlsx import zipio
+
+from .factories import logged_write
 
 
 def _changes(n: int) -> list[CellChange]:
@@ -42,19 +44,8 @@ def _changes(n: int) -> list[CellChange]:
 
 
 def _entry(cells: Any) -> oplog.Operation:
-    return oplog.Operation(
-        op="1a2b3c4d",
-        kind=oplog.WRITE,
-        time=datetime(2026, 11, 24, 9, 30),
-        signer="Jordan",
-        login="jordan",
-        machine="PC-1",
-        version="1.0",
-        command="esp escalations --write",
-        digest_before="a" * 64,
-        digest_after="b" * 64,
-        backup="t.2026-11-24_093000.op-1a2b3c4d.xlsx",
-        cell_json=cells,
+    return logged_write(
+        cells, op="1a2b3c4d", signer="Jordan", backup="t.2026-11-24_093000.op-1a2b3c4d.xlsx"
     )
 
 
