@@ -39,6 +39,7 @@ from tests import factories
 from tests.support.libreoffice import convert_all_sheets
 from tests.support.marks import needs_schemas, needs_soffice
 from tests.support.ooxml import validate_package
+from tests.support.processes import DEADLINE_SECONDS
 
 ONE_DAY = timedelta(days=1)
 SPOC_ISSUES = {"password reset", "no citrix apps showing", "learning hub issue"}
@@ -998,3 +999,26 @@ def test_the_workbook_prints_a_page_wide_in_landscape(tracker: Path, tmp_path: P
         assert ws.page_setup.orientation == "landscape", name
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.page_setup.fitToHeight == 0, name
+
+
+def test_the_chart_loads_only_pillows_png_writer() -> None:
+    """Drawing the chart loads Pillow's PNG writer alone, not the other formats Pillow
+    loads when asked for one by name (where Pillow can load a format's writer alone)."""
+    from PIL import Image
+
+    if not hasattr(Image, "_import_plugin_for_extension"):
+        pytest.skip("this Pillow loads its five commonest formats for any of them")
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from esp_cli.core.kpi import TrendDay\n"
+        "from esp_cli.render.chart import trend_png\n"
+        "day = date(2026, 11, 24)\n"
+        "trend_png([TrendDay(day, 3, 1, 2), TrendDay(day, 4, 0, 1)])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('PIL.') and m.endswith('Plugin')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=DEADLINE_SECONDS
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['PIL.PngImagePlugin']"

@@ -17,10 +17,12 @@ import copy
 import io
 import mimetypes
 import os
+import random
 import re
 import smtplib
 import socket
 import ssl
+import sys
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -191,7 +193,27 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
                 filename=image.filename,
                 disposition="inline",
             )
+    _set_boundaries(msg)
     return msg
+
+
+def _set_boundaries(msg: EmailMessage) -> None:
+    """A boundary for each multipart, in the email package's own form (fifteen '=', a
+    random number, '=='), found in none of the parts' encoded bodies or headers. The
+    package would choose them as it writes the message, checking each against all the
+    text inside it with a regular expression: 15 ms for the evening report of 10,000
+    agents, where a plain search takes a tenth of that."""
+    parts = list(msg.walk())
+    texts = [str(part.get_payload()) for part in parts if not part.is_multipart()]
+    texts += [str(value) for part in parts for value in part.values()]
+    for part in parts:
+        if part.is_multipart():
+            while True:
+                boundary = f"{'=' * 15}{random.randrange(sys.maxsize):019d}=="
+                if not any(boundary in text for text in texts):
+                    break
+            part.set_boundary(boundary)
+            texts.append(boundary)  # the next multipart's differs from this one's
 
 
 def draft_bytes(msg: EmailMessage) -> bytes:

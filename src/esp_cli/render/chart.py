@@ -140,9 +140,16 @@ def trend_png(trend: Sequence[TrendDay]) -> bytes:
     # Each pixel the mean of the 2 x 2 drawn for it: the smoothing of supersampling, a tenth
     # of the time a Lanczos resize takes (2 ms against 23 ms).
     picture = image.reduce(s) if s > 1 else image
-    buf = io.BytesIO()
-    picture.save(buf, format="PNG", optimize=False, compress_level=6)
+    buf = _PngFile()
+    picture.save(buf, optimize=False, compress_level=6)
     return buf.getvalue()
+
+
+class _PngFile(io.BytesIO):
+    """The picture's bytes, named as a .png: Pillow then loads its PNG writer alone, where
+    asked for the format by name it loads its five commonest (13 ms)."""
+
+    name = "trend.png"
 
 
 def _scalable() -> bool:
