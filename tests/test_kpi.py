@@ -13,7 +13,6 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import cache, partial
@@ -276,7 +275,7 @@ def agent_facts(draw: st.DrawFn) -> tuple[str, AgentFacts]:
     broken = draw(st.sampled_from([(), (), (), (), ("esp_start",), ("tbts_complete",),
                                    ("coaching_date",)]))  # fmt: skip
     if broken:
-        facts = replace(facts, unreadable=broken, **{broken[0]: None})
+        facts = facts._replace(unreadable=broken, **{broken[0]: None})
     return draw(st.sampled_from(["AET-1", "AET-2", "AET-3"])), facts
 
 

@@ -8,7 +8,6 @@ everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import fields
 from typing import Any
 
 from esp_cli.config import Config
@@ -19,7 +18,7 @@ from esp_cli.workbook.tracker import Row
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.
-FACT_KEYS: tuple[str, ...] = tuple(f.name for f in fields(AgentFacts) if f.name != "unreadable")
+FACT_KEYS: tuple[str, ...] = tuple(f for f in AgentFacts._fields if f != "unreadable")
 _FACT_KEY_SET = frozenset(FACT_KEYS)
 
 
