@@ -762,6 +762,46 @@ def test_the_evening_email_draws_its_chart_with_pillow(tracker: Path) -> None:
     assert eml.exists() and "PIL" in modules and "matplotlib" not in modules
 
 
+BEFORE_READING = """
+import sys
+sys.argv = ["esp", *sys.argv[1:]]
+import esp_cli.services.eod as eod
+counted = eod.eod_report
+def report(*args, **kwargs):
+    print("PIL.ImageDraw" in sys.modules, "PIL.PngImagePlugin" in sys.modules, file=sys.stderr)
+    return counted(*args, **kwargs)
+eod.eod_report = report
+from esp_cli.cli import main
+main()
+"""
+
+
+def test_the_evening_email_loads_pillow_before_it_reads_the_tracker(tracker: Path) -> None:
+    """Pillow loads while the tracker's parse runs on its own thread, not after the read."""
+    config = tracker.parent / "esp.toml"
+    config.write_text(
+        f'[tracker]\npath = "{tracker.name}"\n[report]\nto = ["lead@example.com"]\n'
+        'from = "Jordan Reyes <jordan.reyes@example.com>"\n',
+        encoding="utf-8",
+    )
+    src = Path(__file__).resolve().parents[1] / "src"
+    words = ["report", "eod", "-c", str(config), "--date", TO.isoformat()]
+    for mail, expected in (
+        (["--eml", str(tracker.parent / "eod.eml")], "True True"),
+        ([], "False False"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", BEFORE_READING, *words, *mail],
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines()[0] == expected, done.stderr
+
+
 # -- the picture --------------------------------------------------------------------------------
 
 

@@ -78,6 +78,13 @@ def _nice_step(y_top: float) -> int:
         power *= 10
 
 
+def load_pillow() -> None:
+    """Load what drawing the picture takes from Pillow (about 20 ms): called by a command
+    that will draw it, before it reads the tracker, this is done while the tracker is
+    still being parsed on a thread of its own rather than after it is read."""
+    from PIL import Image, ImageDraw, ImageFont, PngImagePlugin  # noqa: F401
+
+
 def trend_png(trend: Sequence[TrendDay]) -> bytes:
     """Open agents, agents behind target and completions, one point per business day."""
     from PIL import Image, ImageDraw
