@@ -149,3 +149,33 @@ def test_each_multipart_boundary_is_found_in_no_part(monkeypatch: pytest.MonkeyP
     assert _newlines(rich.get_content()) == html + "\n"
     image = next(p for p in read.walk() if p.get_content_maintype() == "image")
     assert image.get_content() == picture.data
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("ab =.\t\n\r é€\x00\x7f"),
+        max_size=300,
+    ).map(lambda t: t * 4)
+)
+@settings(max_examples=200)
+def test_the_saved_draft_is_the_email_packages_own_bytes(body: str) -> None:
+    """The .eml is byte for byte what the email package writes for the message (its
+    generator writing each line on its own), and each body is encoded the shorter way."""
+    import base64
+    import binascii
+    import copy
+
+    built = mail.build_message(ENV, Letter("Report", body, f"<p>{body}</p>", "report"), WHEN)
+    reference = copy.deepcopy(built)
+    reference["X-Unsent"] = "1"
+    assert mail.draft_bytes(built) == reference.as_bytes()
+    for part in built.walk():
+        cte = part["Content-Transfer-Encoding"]
+        if cte in ("quoted-printable", "base64"):
+            data = part.get_payload(decode=True)
+            assert isinstance(data, bytes)
+            quoted = binascii.b2a_qp(data, istext=True)
+            shorter = (
+                "quoted-printable" if len(quoted) <= len(base64.encodebytes(data)) else "base64"
+            )
+            assert cte == shorter

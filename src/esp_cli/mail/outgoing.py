@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.contentmanager import ContentManager, raw_data_manager
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -153,10 +154,12 @@ def _set_text(part: EmailMessage, text: str, subtype: str) -> None:
         raw_data_manager.set_content(part, text, subtype, charset="utf-8", cte=cte)
         return
     quoted = binascii.b2a_qp(body, istext=True)
-    encoded = base64.encodebytes(body)
-    cte, payload = (
-        ("quoted-printable", quoted) if len(quoted) <= len(encoded) else ("base64", encoded)
-    )
+    # base64's length is known without encoding: 4 characters for each 3 bytes, and a line
+    # break after each 76 characters (57 bytes).
+    if len(quoted) <= 4 * -(-len(body) // 3) + -(-len(body) // 57):
+        cte, payload = "quoted-printable", quoted
+    else:
+        cte, payload = "base64", base64.encodebytes(body)
     raw_data_manager.set_content(part, "", subtype, charset="utf-8", cte=cte)
     part.set_payload(payload.decode("ascii"))
 
@@ -220,7 +223,24 @@ def draft_bytes(msg: EmailMessage) -> bytes:
     """The .eml file: the message with X-Unsent so Outlook opens it as a draft ready to send."""
     draft = copy.deepcopy(msg)
     draft["X-Unsent"] = "1"
-    return draft.as_bytes()
+    out = io.BytesIO()
+    _Generator(out, mangle_from_=False, policy=draft.policy).flatten(draft)
+    return out.getvalue()
+
+
+class _Generator(BytesGenerator):
+    """The email package's generator (what `as_bytes` uses), writing a body's lines in one
+    piece: its own writes each line and each line ending on its own, 40,000 writes for the
+    evening report of 10,000 agents (12 ms). The same bytes: each line ending of the text
+    given as the policy's (a last line without one stays without)."""
+
+    def _write_lines(self, lines: str) -> None:
+        if lines:
+            assert self.policy is not None  # flatten sets it: the message's, as given
+            self.write(_LINE_END.sub(self.policy.linesep, lines))
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")  # what the email package's generator takes for one
 
 
 MSGFLAG_READ = 0x1  # PidTagMessageFlags: not shown as unread
