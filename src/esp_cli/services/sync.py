@@ -53,6 +53,10 @@ class _Index:
     )
     by_name: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_class: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    # Each name and ID of the tracker as typed -> its key: the Master spells most of them
+    # the same way, and then need not work them out again.
+    name_keys: dict[str, str] = field(default_factory=dict)
+    id_keys: dict[str, str] = field(default_factory=dict)
 
 
 def _class_key(text: str) -> str:
@@ -65,7 +69,9 @@ def _index(tracker: Table) -> _Index:
     for row in tracker.rows():
         get = row.values.get
         if get("agent_id"):
-            idx.by_id[id_key(row.text("agent_id"))].append(row)
+            typed = row.text("agent_id")
+            key = idx.id_keys[typed] = id_key(typed)
+            idx.by_id[key].append(row)
         if get("email"):
             idx.by_email[email_key(row.text("email"))].append(row)
         cls = row.cls
@@ -74,7 +80,7 @@ def _index(tracker: Table) -> _Index:
             ckey = classes[cls] = _class_key(cls)
         name = row.name
         if name:
-            key = name_key(name)
+            key = idx.name_keys[name] = name_key(name)
             idx.by_class_name[(ckey, key)].append(row)
             idx.by_name[key].append(row)
         if cls:
@@ -102,15 +108,15 @@ class _Said(NamedTuple):
     name_key: str
 
 
-def _said(m: Row) -> _Said:
+def _said(m: Row, idx: _Index) -> _Said:
     mid, mail, name = m.text("agent_id"), m.text("email"), m.name
     return _Said(
         mid,
         mail,
         name,
-        id_key(mid) if mid else "",
+        (idx.id_keys.get(mid) or id_key(mid)) if mid else "",
         email_key(mail) if mail else "",
-        name_key(name) if name else "",
+        (idx.name_keys.get(name) or name_key(name)) if name else "",
     )
 
 
@@ -280,7 +286,7 @@ def _plan(
             else:
                 unmatched.append(_unmatched(m, "no agent and no class on this row", cls))
             continue
-        row, how = _match(_said(m), cls, idx)
+        row, how = _match(_said(m, idx), cls, idx)
         if row is None:
             unmatched.append(_unmatched(m, how, cls))
             continue
