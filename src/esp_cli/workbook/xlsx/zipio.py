@@ -117,7 +117,7 @@ def _deflate_behind(
     with _quick_switches(), ThreadPoolExecutor(_WORKERS, thread_name_prefix="esp-deflate") as pool:
         try:
             for block in _blocks(pieces):
-                crc = zlib.crc32(block, crc)
+                crc = _deflater.crc32(block, crc)
                 size += len(block)
                 pending.append(pool.submit(_compressed, block, before))
                 before = block[-_WINDOW:]
