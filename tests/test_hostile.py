@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import subprocess
@@ -243,3 +244,87 @@ def _run_measured(argv: list[str], folder: Path) -> tuple[int, str, str, int]:
         proc.stderr.decode("utf-8"),
         int(peak.read_text()),
     )
+
+
+# -- a part's bytes, decompressed by the deflate engine ------------------------------------------
+
+
+def _one_part_zip(comp: bytes, crc: int, size: int) -> bytes:
+    return _raw_zip([("xl/part.xml", comp, crc, size)])
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    co = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return co.compress(data) + co.flush()
+
+
+PART = b"<x>" + b"".join(b'<c r="A%d"><v>%d</v></c>' % (i, i * 7) for i in range(40_000)) + b"</x>"
+
+
+@pytest.mark.parametrize("engine", ["installed", "zlib"])
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        ("flipped", "is damaged"),
+        ("cut short", "is damaged"),
+        ("wrong crc", "is damaged"),
+        ("longer than recorded", "is damaged"),
+        ("shorter than recorded", "is damaged"),
+    ],
+)
+def test_a_damaged_part_is_refused_as_damaged_by_either_engine(
+    engine: str, damage: str, why: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deflated part is decompressed from the package's bytes by ISA-L (or zlib where
+    ISA-L is not installed) and checked as zipfile checks it: a flipped byte, a stream cut
+    short, a wrong CRC-32 or a size other than the directory's is a damaged part, never
+    wrong bytes given as the part's."""
+    from esp_cli.workbook.xlsx import deflate
+    from esp_cli.workbook.xlsx.package import Package
+
+    if engine == "zlib":
+        monkeypatch.setattr(deflate, "engine", zlib)
+    comp, crc, size = _raw_deflate(PART), zlib.crc32(PART), len(PART)
+    if damage == "flipped":
+        comp = comp[:500] + bytes([comp[500] ^ 0x55]) + comp[501:]
+    elif damage == "cut short":
+        comp = comp[: len(comp) // 2]
+    elif damage == "wrong crc":
+        crc ^= 1
+    elif damage == "longer than recorded":
+        size -= 10
+    else:
+        size += 10
+    data = _one_part_zip(comp, crc, size)
+    pkg = Package(path=tmp_path / "t.xlsx", data=data, zf=zipfile.ZipFile(io.BytesIO(data)))
+    with pytest.raises(InputFileError, match=why):
+        pkg.read("xl/part.xml")
+    with pytest.raises(InputFileError, match=why):
+        b"".join(pkg.chunks("xl/part.xml", 4096))
+
+
+@pytest.mark.parametrize("engine", ["installed", "zlib"])
+@pytest.mark.parametrize("size", [7, 4096, 1 << 20])
+def test_a_part_decompressed_by_the_engine_is_zipfiles_bytes(
+    engine: str, size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every part of the sample workbooks (as Excel and LibreOffice compress them) and a
+    part far longer than its compressed bytes (a stream the engine holds back while it
+    gives pieces of `size`) read as zipfile reads them."""
+    from esp_cli.workbook.xlsx import deflate
+    from esp_cli.workbook.xlsx.package import Package
+
+    if engine == "zlib":
+        monkeypatch.setattr(deflate, "engine", zlib)
+    books = [p.read_bytes() for p in sorted(SAMPLE_DATA.glob("*.xlsx"))]
+    books.append(_one_part_zip(_raw_deflate(b"a" * 3_000_000), zlib.crc32(b"a" * 3_000_000),
+                               3_000_000))  # fmt: skip
+    for data in books:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        pkg = Package(path=tmp_path / "t.xlsx", data=data, zf=zf)
+        for info in zf.infolist():
+            expected = zf.read(info)
+            assert pkg.read(info.filename) == expected, info.filename
+            pieces = list(pkg.chunks(info.filename, size))
+            assert b"".join(pieces) == expected, info.filename
+            assert all(len(p) <= size for p in pieces), info.filename

@@ -12,6 +12,7 @@ import hashlib
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -22,8 +23,13 @@ from typing import TYPE_CHECKING
 
 from esp_cli import system
 from esp_cli.errors import InputFileError
+from esp_cli.workbook.xlsx import deflate
 from esp_cli.workbook.xlsx.safety import read_workbook
 from esp_cli.workbook.xlsx.xmlbytes import transcoded, utf16
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # a zip entry's local header, 30 bytes
+_INFLATE_STEP = 1 << 16  # compressed bytes given to the engine at a time
+_ENGINE_ERROR: type[Exception] = deflate.engine.error  # what it raises for damaged data
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -230,6 +236,56 @@ class Package:
             return False
         return True
 
+    def _data_start(self, info: zipfile.ZipInfo) -> int | None:
+        """Where the part's compressed bytes start in the package (after its local header),
+        or None when the header is not where the directory says."""
+        at = info.header_offset
+        head = self.data[at : at + _LOCAL_HEADER.size]
+        if len(head) < _LOCAL_HEADER.size:
+            return None
+        fields = _LOCAL_HEADER.unpack(head)
+        if fields[0] != b"PK\x03\x04":
+            return None
+        start = at + _LOCAL_HEADER.size + fields[9] + fields[10]
+        return start if start + info.compress_size <= len(self.data) else None
+
+    def _pieces(self, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
+        """The part's bytes in pieces of at most `size`. A deflated part is decompressed
+        by deflate.engine (ISA-L where it is installed, in less than half zlib's time)
+        straight from the package's bytes, and checked as zipfile checks it: its CRC-32
+        and its size against the package's directory. Any other part is read by zipfile."""
+        start = self._data_start(info) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        if start is None:
+            with self.zf.open(info) as fh:
+                while chunk := fh.read(size):
+                    yield chunk
+            return
+        engine = deflate.engine
+        stream = engine.decompressobj(-15)
+        given = memoryview(self.data)[start : start + info.compress_size]
+        pos = crc = total = 0
+        full = False  # the last piece was cut at `size`: the engine may hold more of it
+        while not stream.eof:
+            if stream.unconsumed_tail:
+                feed: bytes | memoryview = stream.unconsumed_tail
+            elif full:
+                feed = b""
+            elif pos < len(given):
+                feed = given[pos : pos + _INFLATE_STEP]
+                pos += _INFLATE_STEP
+            else:
+                raise zipfile.BadZipFile(f"part {info.filename} ends before its data does")
+            piece = stream.decompress(feed, size)
+            full = len(piece) == size
+            if piece:
+                total += len(piece)
+                if total > info.file_size:
+                    raise zipfile.BadZipFile(f"part {info.filename} is longer than recorded")
+                crc = engine.crc32(piece, crc)
+                yield piece
+        if total != info.file_size or crc != info.CRC:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+
     def read(self, name: str) -> bytes:
         """A part's bytes, decompressed with a hard cap (declared sizes can lie)."""
         try:
@@ -242,12 +298,18 @@ class Package:
         # decompressed data twice while it joins it (60 MB more at the peak).
         buf = io.BytesIO()
         try:
-            with self.zf.open(info) as fh:
-                while chunk := fh.read(1 << 20):
-                    buf.write(chunk)
-                    if buf.tell() > MAX_PART_BYTES:
-                        break
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            for chunk in self._pieces(info, 1 << 20):
+                buf.write(chunk)
+                if buf.tell() > MAX_PART_BYTES:
+                    break
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            zlib.error,
+            _ENGINE_ERROR,
+        ) as exc:
             raise InputFileError(
                 f"{self.path}: part {name} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",
@@ -269,17 +331,24 @@ class Package:
         keep = self.keep_scanned or self.keep_for_now
         kept = io.BytesIO() if keep and self._small(name) else None
         try:
-            with self.zf.open(name) as fh:
-                while chunk := fh.read(size):
-                    read += len(chunk)
-                    if read > MAX_PART_BYTES:
-                        raise InputFileError(
-                            f"{self.path}: part {name} is larger than any workbook part."
-                        )
-                    if kept is not None:
-                        kept.write(chunk)
-                    yield chunk
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            for chunk in self._pieces(self.zf.getinfo(name), size):
+                read += len(chunk)
+                if read > MAX_PART_BYTES:
+                    raise InputFileError(
+                        f"{self.path}: part {name} is larger than any workbook part."
+                    )
+                if kept is not None:
+                    kept.write(chunk)
+                yield chunk
+        except (
+            KeyError,
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            zlib.error,
+            _ENGINE_ERROR,
+        ) as exc:
             raise InputFileError(
                 f"{self.path}: part {name} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",

@@ -15,7 +15,6 @@ import itertools
 import struct
 import sys
 import threading
-import types
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -23,16 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-# ISA-L's deflate: the same format as zlib's, three times as fast at level 1 for the same
-# size. Its wheels are for x86-64 and 64-bit ARM (pyproject.toml's marker); any other
-# machine compresses with zlib, to the same kind of file.
-_deflater: types.ModuleType
-try:
-    from isal import isal_zlib
-
-    _deflater = isal_zlib
-except ImportError:  # pragma: no cover - every machine the tests run on has a wheel
-    _deflater = zlib
+from esp_cli.workbook.xlsx import deflate
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
@@ -117,7 +107,7 @@ def _deflate_behind(
     with _quick_switches(), ThreadPoolExecutor(_WORKERS, thread_name_prefix="esp-deflate") as pool:
         try:
             for block in _blocks(pieces):
-                crc = _deflater.crc32(block, crc)
+                crc = deflate.engine.crc32(block, crc)
                 size += len(block)
                 pending.append(pool.submit(_compressed, block, before))
                 before = block[-_WINDOW:]
@@ -165,7 +155,7 @@ def _compressed(block: bytes, before: bytes) -> bytes:
     """One block compressed at level 1 as a stream would compress it after `before`, ended
     on a byte boundary without ending the stream (Z_SYNC_FLUSH), by ISA-L where it is
     installed, else by zlib."""
-    d = _deflater
+    d = deflate.engine
     raw = (1, d.DEFLATED, -15)  # level 1, a raw deflate stream (a zip entry's)
     comp = d.compressobj(*raw, zdict=before) if before else d.compressobj(*raw)
     return bytes(comp.compress(block) + comp.flush(d.Z_SYNC_FLUSH))
