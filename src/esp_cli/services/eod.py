@@ -183,7 +183,7 @@ def eod_report(
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
     scope = scope_words(cls, sme_name)
-    waiting = list(dict.fromkeys(op for row in rows for op in counted.ops_of(row)))
+    waiting = counted.ops_in(rows)
     kpi = None
     if kpis:
         # One day for the section's figures and its trend: the last business day up to the

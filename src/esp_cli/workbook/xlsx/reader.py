@@ -27,7 +27,7 @@ from xml.parsers import expat
 from esp_cli.core.refs import col_number
 from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
-from esp_cli.system import keep_large_blocks_apart, release_freed_memory
+from esp_cli.system import keep_large_blocks_apart
 from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
 from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
 from esp_cli.workbook.xlsx.styles import Styles
@@ -154,7 +154,7 @@ class WorkbookReader:
             # tracker) and the error cells are not needed again.
             self._sheets.pop(info.name, None)
             self._errors.pop(info.name, None)
-            release_freed_memory()
+            self.pkg.release_freed_memory()
         _restore_errors(rows, errors, nrows, columns)
         last_col = max(last_col, max(errors.cols, default=0))
         return SheetValues(info=info, rows=rows, last_col=last_col, formats=errors.formats)

@@ -129,7 +129,13 @@ class SheetXml:
             self.sd_close = sd.end()
         else:
             self.sd_selfclosing = None
-            close = end_tag(self.prefix, b"sheetData").search(scan, sd.end())
+            close = _close_after(
+                scan,
+                b"</" + self.prefix + b"sheetData",
+                end_tag(self.prefix, b"sheetData"),
+                sd.end(),
+                len(scan),
+            )
             if close is None:
                 raise ValueError("worksheet sheetData is not closed")
             self.sd_close = close.start()
