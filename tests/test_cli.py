@@ -344,6 +344,25 @@ def test_the_early_read_finds_the_tracker_the_settings_name(
     assert configured_tracker(found) == load_config(found).tracker
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_the_early_read_never_opens_a_config_that_is_no_file(tmp_path: Path) -> None:
+    """--config naming a named pipe (or a device) is refused as no such config file, at
+    once: the early read does not open it (it would wait for a writer for ever)."""
+    pipe = tmp_path / "esp.toml"
+    os.mkfifo(pipe)
+    env = {k: v for k, v in os.environ.items() if k != "ESP_TRACKER"}
+    done = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "doctor", "--config", str(pipe)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_SECONDS,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no such config file" in done.stderr
+
+
 def test_the_early_read_loads_only_the_file_half_of_the_settings(tmp_path: Path) -> None:
     """Reading esp.toml's [tracker] path for the head start loads neither esp's settings
     nor Typer: the parse starts before they load, not after."""

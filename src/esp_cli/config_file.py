@@ -89,9 +89,10 @@ def path_in(value: str, base: Path) -> Path:
 def configured_tracker(config: Path | None) -> Path | None:
     """The tracker the esp.toml in use names ([tracker] path), as `config.Config` reads it:
     the file at `config` (--config), else the one find_config finds. None when there is no
-    such file or entry (ConfigError when the file cannot be read as TOML)."""
+    such file (a named pipe or a device is none: it is never opened) or entry (ConfigError
+    when the file cannot be read as TOML)."""
     path = config if config is not None else find_config()
-    if path is None:
+    if path is None or not path.is_file():
         return None
     section = parse_toml(read_toml_text(path), path).get("tracker")
     value = section.get("path") if isinstance(section, dict) else None

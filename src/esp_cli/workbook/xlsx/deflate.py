@@ -3,8 +3,9 @@ it is installed, else Python's zlib.
 
 ISA-L writes and reads the same deflate format as zlib, which every zip reader and Excel
 read: at level 1 it compresses a 10,000-agent sheet in a third of zlib's time for the same
-size, and decompresses it in less than half. Its wheels are for x86-64 and 64-bit ARM
-(pyproject.toml's marker); any other machine uses zlib, for the same files.
+size, and decompresses it in less than half. Its wheels are for x86-64 (Windows, macOS,
+Linux) and 64-bit ARM (macOS, Linux; pyproject.toml's marker); any other machine, Windows
+on ARM among them, uses zlib, for the same files.
 """
 
 from __future__ import annotations
