@@ -22,6 +22,7 @@ from esp_cli.core.rules import (
     Stage,
     Step,
     behind_target_on,
+    complete_from,
     evaluate,
     evaluate_all,
     explain,
@@ -858,3 +859,24 @@ def test_behind_target_on_matches_evaluate_on_the_reference_cases(
     facts, today = case
     now = datetime.combine(today, time(23, 59))
     assert behind_target_on(facts, today, CAL) == evaluate(facts, today, now, CAL).behind_target
+
+
+@given(
+    st.sampled_from([True, False, None, "Yes"]),
+    st.sampled_from([True, False, None]),
+    st.none() | st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+    st.none() | st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+)
+def test_complete_from_is_the_later_completion_date(
+    cert: object, tbts: object, cert_day: date | None, tbt_day: date | None
+) -> None:
+    """The later of the two dates; date.min when neither has one; None unless both are yes."""
+    facts = AgentFacts(
+        call_cert_complete=cert,  # type: ignore[arg-type]
+        tbts_complete=tbts,  # type: ignore[arg-type]
+        call_cert_date=cert_day,
+        tbt_complete_date=tbt_day,
+    )
+    dated = [d for d in (cert_day, tbt_day) if d is not None]
+    expected = max(dated, default=date.min) if cert is True and tbts is True else None
+    assert complete_from(facts) == expected

@@ -394,8 +394,10 @@ def complete_from(facts: AgentFacts) -> date | None:
     every day: nothing says when it became true); None when the two are not both yes."""
     if facts.call_cert_complete is not True or facts.tbts_complete is not True:
         return None
-    dates = [d for d in (facts.call_cert_date, facts.tbt_complete_date) if d is not None]
-    return max(dates, default=date.min)
+    cert, tbts = facts.call_cert_date, facts.tbt_complete_date  # asked for every agent
+    if cert is None or tbts is None:
+        return cert or tbts or date.min
+    return cert if cert >= tbts else tbts
 
 
 def clock_start(facts: AgentFacts, cal: BusinessCalendar) -> date | None:

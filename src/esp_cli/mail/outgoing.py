@@ -237,7 +237,9 @@ class _Generator(BytesGenerator):
     def _write_lines(self, lines: str) -> None:
         if lines:
             assert self.policy is not None  # flatten sets it: the message's, as given
-            self.write(_LINE_END.sub(self.policy.linesep, lines))
+            end = self.policy.linesep
+            # A body as esp sets it ends its lines in \n alone: replaced at once.
+            self.write(lines.replace("\n", end) if "\r" not in lines else _LINE_END.sub(end, lines))
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")  # what the email package's generator takes for one
