@@ -27,6 +27,8 @@ from esp_cli.workbook.xlsx import deflate
 from esp_cli.workbook.xlsx.safety import read_workbook
 from esp_cli.workbook.xlsx.xmlbytes import transcoded, utf16
 
+# The zip compression methods zipfile reads (Excel writes the first two only).
+_READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # a zip entry's local header, 30 bytes
 _INFLATE_STEP = 1 << 16  # compressed bytes given to the engine at a time
 _ENGINE_ERROR: type[Exception] = deflate.engine.error  # what it raises for damaged data
@@ -167,6 +169,14 @@ class Package:
                     f"{self.path}: the package is encrypted.",
                     fix="remove the password in Excel (File > Info > Protect Workbook).",
                 )
+            if info.compress_type not in _READABLE_METHODS or info.flag_bits & 0x20:
+                # Deflate64 (7-Zip's -mm=Deflate64), AES, patched data: zipfile cannot read
+                # them, and Excel never writes them.
+                raise InputFileError(
+                    f"{self.path}: part {info.filename} is compressed in a way esp cannot "
+                    f"read (zip method {info.compress_type}); Excel never writes it so.",
+                    fix="open the workbook in Excel and save it again as *.xlsx.",
+                )
             if info.file_size > MAX_PART_BYTES or (
                 info.file_size > RATIO_FLOOR
                 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
@@ -254,10 +264,12 @@ class Package:
         return start if start + info.compress_size <= len(self.data) else None
 
     def _pieces(self, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
-        """The part's bytes in pieces of at most `size`. A deflated part is decompressed
-        by deflate.engine (ISA-L where it is installed, in less than half zlib's time)
-        straight from the package's bytes, and checked as zipfile checks it: its CRC-32
-        and its size against the package's directory. Any other part is read by zipfile."""
+        """The part's bytes in pieces of at most `size`, as zipfile reads them. A deflated
+        part is decompressed by deflate.engine (ISA-L where it is installed, in less than
+        half zlib's time) straight from the package's bytes, as zipfile decompresses it:
+        until the stream ends, its compressed bytes run out or the directory's size is
+        reached, then checked against the directory's CRC-32. Any other part is read by
+        zipfile itself."""
         start = self._data_start(info) if info.compress_type == zipfile.ZIP_DEFLATED else None
         if start is None:
             with self.zf.open(info) as fh:
@@ -267,27 +279,28 @@ class Package:
         engine = deflate.engine
         stream = engine.decompressobj(-15)
         given = memoryview(self.data)[start : start + info.compress_size]
-        pos = crc = total = 0
-        full = False  # the last piece was cut at `size`: the engine may hold more of it
-        while not stream.eof:
-            if stream.unconsumed_tail:
-                feed: bytes | memoryview = stream.unconsumed_tail
-            elif full:
-                feed = b""
-            elif pos < len(given):
+        pos = crc = 0
+        left = info.file_size
+        while True:
+            feed: bytes | memoryview = stream.unconsumed_tail
+            if not feed and pos < len(given):
                 feed = given[pos : pos + _INFLATE_STEP]
                 pos += _INFLATE_STEP
-            else:
-                raise zipfile.BadZipFile(f"part {info.filename} ends before its data does")
             piece = stream.decompress(feed, size)
-            full = len(piece) == size
+            # Cut at `size`, the engine may hold more of what it was given: asked again.
+            done = stream.eof or (
+                pos >= len(given) and not stream.unconsumed_tail and len(piece) < size
+            )
+            if done:
+                piece += stream.flush()
+            piece = piece[:left]
+            left -= len(piece)
             if piece:
-                total += len(piece)
-                if total > info.file_size:
-                    raise zipfile.BadZipFile(f"part {info.filename} is longer than recorded")
                 crc = engine.crc32(piece, crc)
                 yield piece
-        if total != info.file_size or crc != info.CRC:
+            if done or left <= 0:
+                break
+        if crc != info.CRC:
             raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
 
     def read(self, name: str) -> bytes:
