@@ -352,9 +352,17 @@ def test_a_part_decompressed_by_the_engine_is_zipfiles_bytes(
             assert all(len(p) <= size for p in pieces), info.filename
 
 
-@pytest.mark.parametrize(("method", "flags"), [(9, 0), (99, 0), (8, 0x20)])
+@pytest.mark.parametrize(
+    ("method", "flags", "said"),
+    [
+        (9, 0, "with Deflate64"),
+        (99, 0, "encrypted with AES"),
+        (8, 0x20, "patched data (zip flag bit 5)"),
+        (8, 0x40, "the package is encrypted"),  # strong encryption, bit 0 not set
+    ],
+)
 def test_a_part_compressed_as_excel_never_does_is_refused_in_one_line(
-    good: Path, tmp_path: Path, method: int, flags: int
+    good: Path, tmp_path: Path, method: int, flags: int, said: str
 ) -> None:
     """Deflate64 (7-Zip can write it), AES, patched data: zipfile cannot read them. The
     command says so in one line, naming the part, instead of a traceback."""
@@ -378,5 +386,35 @@ def test_a_part_compressed_as_excel_never_does_is_refused_in_one_line(
         timeout=120,
     )
     assert done.returncode == ExitCode.BAD_INPUT, done.stderr
-    assert done.stderr.count("\n") == 1 and "xl/worksheets/sheet1.xml" in done.stderr
+    assert done.stderr.count("\n") == 1 and said in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_damaged_part_of_a_method_excel_never_writes_is_refused_in_one_line(
+    good: Path, tmp_path: Path
+) -> None:
+    """zipfile reads LZMA and bzip2 parts, which Excel never writes; one damaged is refused
+    in one line as a damaged part, not a traceback of the decompressor's own error."""
+    for method in (zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2):
+        packed = tmp_path / f"packed-{method}.xlsx"
+        with zipfile.ZipFile(good) as zin, zipfile.ZipFile(packed, "w") as zout:
+            for info in zin.infolist():
+                odd = info.filename == "xl/worksheets/sheet1.xml"
+                zout.writestr(info, zin.read(info), compress_type=method if odd else 8)
+        data = bytearray(packed.read_bytes())
+        with zipfile.ZipFile(packed) as z:
+            info = z.getinfo("xl/worksheets/sheet1.xml")
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        for at in range(start + 20, start + info.compress_size - 4, 7):
+            data[at] ^= 0xA5
+        bad = tmp_path / f"bad-{method}.xlsx"
+        bad.write_bytes(bytes(data))
+        done = subprocess.run(
+            [sys.executable, "-m", "esp_cli", "escalations", "--today", "--tracker", str(bad)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            timeout=120,
+        )
+        assert done.returncode == ExitCode.BAD_INPUT, done.stderr
+        assert done.stderr.count("\n") == 1 and "is damaged" in done.stderr, done.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import lzma
 import posixpath
 import re
 import struct
@@ -27,11 +28,28 @@ from esp_cli.workbook.xlsx import deflate
 from esp_cli.workbook.xlsx.safety import read_workbook
 from esp_cli.workbook.xlsx.xmlbytes import transcoded, utf16
 
+# Compression methods zipfile cannot read that other zip programs write.
+_METHOD_NAMES = {9: "with Deflate64", 99: "and encrypted with AES"}
 # The zip compression methods zipfile reads (Excel writes the first two only).
 _READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # a zip entry's local header, 30 bytes
 _INFLATE_STEP = 1 << 16  # compressed bytes given to the engine at a time
 _ENGINE_ERROR: type[Exception] = deflate.engine.error  # what it raises for damaged data
+# What reading a damaged part raises: zipfile's own errors, and those of the decompressors it
+# and esp use (zlib, ISA-L; LZMA, a method zipfile reads though Excel never writes it).
+_DAMAGED: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+    _ENGINE_ERROR,
+)
+_DAMAGED_OR_MISSING: tuple[type[BaseException], ...] = (
+    KeyError,
+    *_DAMAGED,
+)  # not there, or damaged
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -164,7 +182,7 @@ class Package:
             raise InputFileError(f"{self.path}: the package lists a part twice; it is damaged.")
         total = 0
         for info in infos:
-            if info.flag_bits & 0x1:
+            if info.flag_bits & 0x41:  # encrypted (bit 0), or strongly (bit 6)
                 raise InputFileError(
                     f"{self.path}: the package is encrypted.",
                     fix="remove the password in Excel (File > Info > Protect Workbook).",
@@ -172,9 +190,16 @@ class Package:
             if info.compress_type not in _READABLE_METHODS or info.flag_bits & 0x20:
                 # Deflate64 (7-Zip's -mm=Deflate64), AES, patched data: zipfile cannot read
                 # them, and Excel never writes them.
+                how = (
+                    "as patched data (zip flag bit 5)"
+                    if info.flag_bits & 0x20
+                    else _METHOD_NAMES.get(
+                        info.compress_type, f"by zip method {info.compress_type}"
+                    )
+                )
                 raise InputFileError(
-                    f"{self.path}: part {info.filename} is compressed in a way esp cannot "
-                    f"read (zip method {info.compress_type}); Excel never writes it so.",
+                    f"{self.path}: part {info.filename} is compressed {how}, which esp cannot "
+                    "read and Excel never writes.",
                     fix="open the workbook in Excel and save it again as *.xlsx.",
                 )
             if info.file_size > MAX_PART_BYTES or (
@@ -225,7 +250,7 @@ class Package:
                     found = prolog_dtd(seen, complete=not chunk)
                     if found is not None:
                         return found
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        except _DAMAGED as exc:
             raise InputFileError(
                 f"{self.path}: part {info.filename} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",
@@ -319,14 +344,7 @@ class Package:
                 buf.write(chunk)
                 if buf.tell() > MAX_PART_BYTES:
                     break
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            EOFError,
-            ValueError,
-            zlib.error,
-            _ENGINE_ERROR,
-        ) as exc:
+        except _DAMAGED as exc:
             raise InputFileError(
                 f"{self.path}: part {name} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",
@@ -357,15 +375,7 @@ class Package:
                 if kept is not None:
                     kept.write(chunk)
                 yield chunk
-        except (
-            KeyError,
-            zipfile.BadZipFile,
-            OSError,
-            EOFError,
-            ValueError,
-            zlib.error,
-            _ENGINE_ERROR,
-        ) as exc:
+        except _DAMAGED_OR_MISSING as exc:
             raise InputFileError(
                 f"{self.path}: part {name} is damaged ({exc}).",
                 fix="restore the workbook from a backup or re-save it from Excel.",
