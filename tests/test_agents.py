@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import COMPANY_DAY_OFF, BusinessCalendar, RememberingCalendar
-from esp_cli.core.columns import BY_KEY
+from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.rules import AgentFacts
 from esp_cli.errors import AgentNotFoundError, ConfigError, ExitCode, UsageError
 from esp_cli.services.agents import AgentLookupError, agents_in_class, find_agent
@@ -20,7 +21,7 @@ from esp_cli.services.facts import (
     calendar_from,
     facts_from_row,
 )
-from esp_cli.workbook.tracker import Table, read_table
+from esp_cli.workbook.tracker import Table, parse_cell, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests import factories
 
@@ -153,7 +154,9 @@ def test_agents_in_class_ignores_case_and_spacing(table: Table) -> None:
 
 def test_every_fact_is_a_tracker_column() -> None:
     assert set(FACT_KEYS) <= set(BY_KEY)
-    assert {f.name for f in fields(AgentFacts)} == {*FACT_KEYS, "unreadable"}
+    assert set(AgentFacts._fields) == {*FACT_KEYS, "unreadable"}
+    # facts_from_row makes the tuple in this order, `unreadable` last.
+    assert AgentFacts._fields == (*FACT_KEYS, "unreadable")
 
 
 def test_facts_from_a_row_with_unreadable_cells(table: Table) -> None:
@@ -228,3 +231,15 @@ def test_the_remembering_calendar_gives_the_plain_calendars_answers() -> None:
             assert memo.next_business_day(day) == plain.next_business_day(day)
             for other in days[::5]:
                 assert memo.elapsed(day, other) == plain.elapsed(day, other)
+
+
+# Every kind of space str.split() splits on, and characters near them.
+_SPACES = " \t\n\r\xa0\u2003\u3000\x1f\x85\u2028\ufeffaZ9-'.éß"
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES), max_size=12))
+def test_a_text_cell_is_tidied_as_its_words_joined_by_one_space(text: str) -> None:
+    """A text cell reads as its words joined by one space (a multi-line one only trimmed),
+    and an all-space one as empty — however few cells need it, with any whitespace."""
+    tidied = " ".join(text.split()) if "\n" not in text else text.strip()
+    assert parse_cell(Kind.TEXT, text, False) == (tidied or None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from datetime import datetime
@@ -306,7 +307,83 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
     inputs._EARLY = None
 
 
-def test_the_early_read_names_the_same_variable_as_the_settings() -> None:
-    from esp_cli import cli, config
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b'[tracker]\npath = "ESP Tracker.xlsx"\n', "here"),
+        (b"\xef\xbb\xbf[tracker]\npath = 'sub/ESP Tracker.xlsx'\n", "here"),
+        ('[tracker]\npath = "~/ESP Tracker.xlsx"\n'.encode("utf-16"), "here"),
+        (b'[people]\nuser = "Jo"\n[tracker] # the team\'s\n  path = "x.xlsx"\n', "here"),
+        (b'tracker = { path = "inline.xlsx" }\n', "here"),
+        (b'[tracker]\nmaster = "Master.xlsx"\n', "here"),
+        (b'[people]\nuser = "Jo"\n', "here"),
+        (b'[tracker]\npath = "own.xlsx"\n', "own"),
+    ],
+)
+def test_the_early_read_finds_the_tracker_the_settings_name(
+    data: bytes, where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tracker read ahead is the one the command resolves from esp.toml: the same file
+    found (the working folder's, else the person's own), read in any encoding Windows
+    editors save, its path resolved the same way (~, relative to the file)."""
+    from esp_cli.config import load_config
+    from esp_cli.config_file import configured_tracker
 
-    assert cli.TRACKER_ENV == config.TRACKER_ENV
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    own = tmp_path / "own"
+    own.mkdir()
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(own))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    (work if where == "here" else own).joinpath("esp.toml").write_bytes(data)
+    expected = load_config().tracker
+    assert configured_tracker(None) == expected
+    found = work / "esp.toml" if where == "here" else own / "esp.toml"
+    assert configured_tracker(found) == load_config(found).tracker
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_the_early_read_never_opens_a_config_that_is_no_file(tmp_path: Path) -> None:
+    """--config naming a named pipe (or a device) is refused as no such config file, at
+    once: the early read does not open it (it would wait for a writer for ever)."""
+    pipe = tmp_path / "esp.toml"
+    os.mkfifo(pipe)
+    env = {k: v for k, v in os.environ.items() if k != "ESP_TRACKER"}
+    done = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "doctor", "--config", str(pipe)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_SECONDS,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no such config file" in done.stderr
+
+
+def test_the_early_read_loads_only_the_file_half_of_the_settings(tmp_path: Path) -> None:
+    """Reading esp.toml's [tracker] path for the head start loads neither esp's settings
+    nor Typer: the parse starts before they load, not after."""
+    (tmp_path / "esp.toml").write_text('[tracker]\npath = "t.xlsx"\n', encoding="utf-8")
+    (tmp_path / "t.xlsx").write_bytes(b"PK")
+    code = (
+        "import sys\n"
+        "from esp_cli.cli import read_early\n"
+        "from esp_cli.workbook.xlsx import early\n"
+        "read_early(['report', 'eod'])\n"
+        "assert early._EARLY is not None and early._EARLY.path.name == 't.xlsx'\n"
+        "print(sorted(m for m in ('esp_cli.config', 'typer') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ESP_TRACKER"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_SECONDS,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import subprocess
@@ -243,3 +244,177 @@ def _run_measured(argv: list[str], folder: Path) -> tuple[int, str, str, int]:
         proc.stderr.decode("utf-8"),
         int(peak.read_text()),
     )
+
+
+# -- a part's bytes, decompressed by the deflate engine ------------------------------------------
+
+
+def _one_part_zip(comp: bytes, crc: int, size: int) -> bytes:
+    return _raw_zip([("xl/part.xml", comp, crc, size)])
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    co = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return co.compress(data) + co.flush()
+
+
+PART = b"<x>" + b"".join(b'<c r="A%d"><v>%d</v></c>' % (i, i * 7) for i in range(40_000)) + b"</x>"
+
+
+def _no_final_block(data: bytes) -> bytes:
+    co = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return co.compress(data) + co.flush(zlib.Z_SYNC_FLUSH)
+
+
+# (compressed bytes, CRC-32, size the directory records) of the part, as other programs or
+# damage leave them; each read as zipfile reads it, or refused as damaged where it refuses.
+ODD_PARTS = {
+    "whole": lambda: (_raw_deflate(PART), zlib.crc32(PART), len(PART)),
+    "flipped": lambda: (
+        (lambda c: c[:500] + bytes([c[500] ^ 0x55]) + c[501:])(_raw_deflate(PART)),
+        zlib.crc32(PART),
+        len(PART),
+    ),
+    "cut short": lambda: (_raw_deflate(PART)[:2000], zlib.crc32(PART), len(PART)),
+    "wrong crc": lambda: (_raw_deflate(PART), zlib.crc32(PART) ^ 1, len(PART)),
+    "size a byte short": lambda: (_raw_deflate(PART), zlib.crc32(PART), len(PART) - 1),
+    "size a byte long": lambda: (_raw_deflate(PART), zlib.crc32(PART), len(PART) + 1),
+    "no final block": lambda: (_no_final_block(PART), zlib.crc32(PART), len(PART)),
+    "empty, no bytes": lambda: (b"", 0, 0),
+    "empty, one block": lambda: (_raw_deflate(b""), 0, 0),
+    "more after the size": lambda: (
+        _raw_deflate(PART + b"x" * 3_000_000),
+        zlib.crc32(PART),
+        len(PART),
+    ),
+}
+
+
+@pytest.mark.parametrize("engine", ["installed", "zlib"])
+@pytest.mark.parametrize("odd", list(ODD_PARTS))
+def test_a_part_reads_or_is_refused_as_zipfile_reads_or_refuses_it(
+    engine: str, odd: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deflated part is decompressed from the package's bytes by ISA-L (or zlib where
+    ISA-L is not installed) as zipfile decompresses it: the same bytes where zipfile reads
+    the part (a stream without its final block, a directory size one byte long, an empty
+    part with no bytes at all, more data than the directory's size), and refused as damaged
+    where zipfile refuses it (a flipped byte, a stream cut short, a wrong CRC-32, a size a
+    byte short of the data) — never other bytes given as the part's."""
+    from esp_cli.workbook.xlsx import deflate
+    from esp_cli.workbook.xlsx.package import Package
+
+    if engine == "zlib":
+        monkeypatch.setattr(deflate, "engine", zlib)
+    data = _one_part_zip(*ODD_PARTS[odd]())
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        expected: bytes | None = zf.read("xl/part.xml")
+    except (zipfile.BadZipFile, zlib.error):
+        expected = None
+    pkg = Package(path=tmp_path / "t.xlsx", data=data, zf=zf)
+    for size in (4096, 1 << 20):
+        if expected is None:
+            with pytest.raises(InputFileError, match="is damaged"):
+                pkg.read("xl/part.xml")
+            with pytest.raises(InputFileError, match="is damaged"):
+                b"".join(pkg.chunks("xl/part.xml", size))
+        else:
+            assert pkg.read("xl/part.xml") == expected
+            assert b"".join(pkg.chunks("xl/part.xml", size)) == expected
+    assert (expected is None) == (odd in {"flipped", "cut short", "wrong crc", "size a byte short"})
+
+
+@pytest.mark.parametrize("engine", ["installed", "zlib"])
+@pytest.mark.parametrize("size", [7, 4096, 1 << 20])
+def test_a_part_decompressed_by_the_engine_is_zipfiles_bytes(
+    engine: str, size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every part of the sample workbooks (as Excel and LibreOffice compress them) and a
+    part far longer than its compressed bytes (a stream the engine holds back while it
+    gives pieces of `size`) read as zipfile reads them."""
+    from esp_cli.workbook.xlsx import deflate
+    from esp_cli.workbook.xlsx.package import Package
+
+    if engine == "zlib":
+        monkeypatch.setattr(deflate, "engine", zlib)
+    books = [p.read_bytes() for p in sorted(SAMPLE_DATA.glob("*.xlsx"))]
+    books.append(_one_part_zip(_raw_deflate(b"a" * 3_000_000), zlib.crc32(b"a" * 3_000_000),
+                               3_000_000))  # fmt: skip
+    for data in books:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        pkg = Package(path=tmp_path / "t.xlsx", data=data, zf=zf)
+        for info in zf.infolist():
+            expected = zf.read(info)
+            assert pkg.read(info.filename) == expected, info.filename
+            pieces = list(pkg.chunks(info.filename, size))
+            assert b"".join(pieces) == expected, info.filename
+            assert all(len(p) <= size for p in pieces), info.filename
+
+
+@pytest.mark.parametrize(
+    ("method", "flags", "said"),
+    [
+        (9, 0, "with Deflate64"),
+        (99, 0, "encrypted with AES"),
+        (8, 0x20, "patched data (zip flag bit 5)"),
+        (8, 0x40, "the package is encrypted"),  # strong encryption, bit 0 not set
+    ],
+)
+def test_a_part_compressed_as_excel_never_does_is_refused_in_one_line(
+    good: Path, tmp_path: Path, method: int, flags: int, said: str
+) -> None:
+    """Deflate64 (7-Zip can write it), AES, patched data: zipfile cannot read them. The
+    command says so in one line, naming the part, instead of a traceback."""
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        local = info.header_offset
+    name = info.filename.encode()
+    central = bytes(data).index(b"PK\x01\x02")
+    while bytes(data[central + 46 : central + 46 + len(name)]) != name:
+        central = bytes(data).index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<HH", data, local + 6, info.flag_bits | flags, method)
+    struct.pack_into("<HH", data, central + 8, info.flag_bits | flags, method)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(data))
+    done = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "escalations", "--today", "--tracker", str(bad)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+    )
+    assert done.returncode == ExitCode.BAD_INPUT, done.stderr
+    assert done.stderr.count("\n") == 1 and said in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_damaged_part_of_a_method_excel_never_writes_is_refused_in_one_line(
+    good: Path, tmp_path: Path
+) -> None:
+    """zipfile reads LZMA and bzip2 parts, which Excel never writes; one damaged is refused
+    in one line as a damaged part, not a traceback of the decompressor's own error."""
+    for method in (zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2):
+        packed = tmp_path / f"packed-{method}.xlsx"
+        with zipfile.ZipFile(good) as zin, zipfile.ZipFile(packed, "w") as zout:
+            for info in zin.infolist():
+                odd = info.filename == "xl/worksheets/sheet1.xml"
+                zout.writestr(info, zin.read(info), compress_type=method if odd else 8)
+        data = bytearray(packed.read_bytes())
+        with zipfile.ZipFile(packed) as z:
+            info = z.getinfo("xl/worksheets/sheet1.xml")
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        for at in range(start + 20, start + info.compress_size - 4, 7):
+            data[at] ^= 0xA5
+        bad = tmp_path / f"bad-{method}.xlsx"
+        bad.write_bytes(bytes(data))
+        done = subprocess.run(
+            [sys.executable, "-m", "esp_cli", "escalations", "--today", "--tracker", str(bad)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            timeout=120,
+        )
+        assert done.returncode == ExitCode.BAD_INPUT, done.stderr
+        assert done.stderr.count("\n") == 1 and "is damaged" in done.stderr, done.stderr

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import cache, partial
@@ -39,6 +38,7 @@ from tests import factories
 from tests.support.libreoffice import convert_all_sheets
 from tests.support.marks import needs_schemas, needs_soffice
 from tests.support.ooxml import validate_package
+from tests.support.processes import DEADLINE_SECONDS
 
 ONE_DAY = timedelta(days=1)
 SPOC_ISSUES = {"password reset", "no citrix apps showing", "learning hub issue"}
@@ -275,7 +275,7 @@ def agent_facts(draw: st.DrawFn) -> tuple[str, AgentFacts]:
     broken = draw(st.sampled_from([(), (), (), (), ("esp_start",), ("tbts_complete",),
                                    ("coaching_date",)]))  # fmt: skip
     if broken:
-        facts = replace(facts, unreadable=broken, **{broken[0]: None})
+        facts = facts._replace(unreadable=broken, **{broken[0]: None})
     return draw(st.sampled_from(["AET-1", "AET-2", "AET-3"])), facts
 
 
@@ -762,6 +762,46 @@ def test_the_evening_email_draws_its_chart_with_pillow(tracker: Path) -> None:
     assert eml.exists() and "PIL" in modules and "matplotlib" not in modules
 
 
+BEFORE_READING = """
+import sys
+sys.argv = ["esp", *sys.argv[1:]]
+import esp_cli.services.eod as eod
+counted = eod.eod_report
+def report(*args, **kwargs):
+    print("PIL.ImageDraw" in sys.modules, "PIL.PngImagePlugin" in sys.modules, file=sys.stderr)
+    return counted(*args, **kwargs)
+eod.eod_report = report
+from esp_cli.cli import main
+main()
+"""
+
+
+def test_the_evening_email_loads_pillow_before_it_reads_the_tracker(tracker: Path) -> None:
+    """Pillow loads while the tracker's parse runs on its own thread, not after the read."""
+    config = tracker.parent / "esp.toml"
+    config.write_text(
+        f'[tracker]\npath = "{tracker.name}"\n[report]\nto = ["lead@example.com"]\n'
+        'from = "Jordan Reyes <jordan.reyes@example.com>"\n',
+        encoding="utf-8",
+    )
+    src = Path(__file__).resolve().parents[1] / "src"
+    words = ["report", "eod", "-c", str(config), "--date", TO.isoformat()]
+    for mail, expected in (
+        (["--eml", str(tracker.parent / "eod.eml")], "True True"),
+        ([], "False False"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", BEFORE_READING, *words, *mail],
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines()[0] == expected, done.stderr
+
+
 # -- the picture --------------------------------------------------------------------------------
 
 
@@ -998,3 +1038,26 @@ def test_the_workbook_prints_a_page_wide_in_landscape(tracker: Path, tmp_path: P
         assert ws.page_setup.orientation == "landscape", name
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.page_setup.fitToHeight == 0, name
+
+
+def test_the_chart_loads_only_pillows_png_writer() -> None:
+    """Drawing the chart loads Pillow's PNG writer alone, not the other formats Pillow
+    loads when asked for one by name (where Pillow can load a format's writer alone)."""
+    from PIL import Image
+
+    if not hasattr(Image, "_import_plugin_for_extension"):
+        pytest.skip("this Pillow loads its five commonest formats for any of them")
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from esp_cli.core.kpi import TrendDay\n"
+        "from esp_cli.render.chart import trend_png\n"
+        "day = date(2026, 11, 24)\n"
+        "trend_png([TrendDay(day, 3, 1, 2), TrendDay(day, 4, 0, 1)])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('PIL.') and m.endswith('Plugin')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=DEADLINE_SECONDS
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['PIL.PngImagePlugin']"

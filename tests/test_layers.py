@@ -19,8 +19,9 @@ PACKAGE = "esp_cli"
 
 # Each layer and what it may import (besides itself), as ARCHITECTURE.md's map states it
 # (scripts/architecture_map.py LAYERS). The root package (esp_cli, for __version__) may be
-# imported by all. A layer is a folder, or one of the three modules at the top: errors (the
-# exception family), system (the one OS seam), config (esp.toml).
+# imported by all. A layer is a folder, or one of the modules at the top: errors (the
+# exception family), system (the one OS seam), config (esp.toml), config_file (esp.toml's
+# file and the tracker it names, read before the rest loads).
 MAY_IMPORT: dict[str, set[str]] = {name: set(below) for name, below in LAYERS.items()}
 TOP = {"__init__", "__main__", "launch"}
 # The package itself (esp_cli/__init__.py) holds the version and imports nothing of esp_cli;
@@ -195,6 +196,7 @@ IO_MODULES = (
     "fcntl", "msvcrt", "winreg", "pty", "tty", "termios", "readline", "builtins", "importlib",
     "pathlib.Path.home", "lxml", "python_calamine", "openpyxl", "filelock", "platformdirs",
     "typer", "rich", "aspose", "docxtpl", "requests", "esp_cli.system", "esp_cli.config",
+    "esp_cli.config_file",
 )  # fmt: skip
 # Calls (as a name or as a method) that read or write files, the clock or the terminal, or
 # wait (what os, subprocess and time do is refused with their import). str.replace is not

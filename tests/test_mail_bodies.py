@@ -123,3 +123,59 @@ def test_a_policy_without_a_line_limit_sends_the_text_as_it_is(text: str) -> Non
     part.set_content(text, subtype="plain", content_manager=mail._TEXT)
     assert part["Content-Transfer-Encoding"] == ("7bit" if text.isascii() else "8bit")
     assert part.get_content() == text + "\n"
+
+
+def test_each_multipart_boundary_is_found_in_no_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A boundary is never a line of the text it separates: a body holding the first one
+    drawn (the plain text) or the second (an HTML comment) makes esp draw again, and every
+    part reads back whole."""
+    from esp_cli.core.model import InlineImage
+
+    drawn = iter(range(1, 100))
+    monkeypatch.setattr(mail.random, "randrange", lambda _top: next(drawn))
+    first, second = (f"{'=' * 15}{n:019d}==" for n in (1, 2))
+    text = f"Totals\n--{first}\nafter the line\n"
+    html = f"<p>Totals</p><!-- --{second}-- --><p>after</p>"
+    picture = InlineImage("trend@esp", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "png", "t.png")
+    built = mail.build_message(ENV, Letter("Report", text, html, "report", (picture,)), WHEN)
+    boundaries = [p.get_boundary() for p in built.walk() if p.is_multipart()]
+    assert len(boundaries) == 2 and len(set(boundaries)) == 2
+    assert first not in boundaries and second not in boundaries
+    read = email.message_from_bytes(mail.draft_bytes(built), policy=policy.default)
+    assert isinstance(read, EmailMessage)
+    plain, rich = read.get_body(("plain",)), read.get_body(("html",))
+    assert plain is not None and rich is not None
+    assert _newlines(plain.get_content()) == text
+    assert _newlines(rich.get_content()) == html + "\n"
+    image = next(p for p in read.walk() if p.get_content_maintype() == "image")
+    assert image.get_content() == picture.data
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("ab =.\t\n\r é€\x00\x7f"),
+        max_size=300,
+    ).map(lambda t: t * 4)
+)
+@settings(max_examples=200)
+def test_the_saved_draft_is_the_email_packages_own_bytes(body: str) -> None:
+    """The .eml is byte for byte what the email package writes for the message (its
+    generator writing each line on its own), and each body is encoded the shorter way."""
+    import base64
+    import binascii
+    import copy
+
+    built = mail.build_message(ENV, Letter("Report", body, f"<p>{body}</p>", "report"), WHEN)
+    reference = copy.deepcopy(built)
+    reference["X-Unsent"] = "1"
+    assert mail.draft_bytes(built) == reference.as_bytes()
+    for part in built.walk():
+        cte = part["Content-Transfer-Encoding"]
+        if cte in ("quoted-printable", "base64"):
+            data = part.get_payload(decode=True)
+            assert isinstance(data, bytes)
+            quoted = binascii.b2a_qp(data, istext=True)
+            shorter = (
+                "quoted-printable" if len(quoted) <= len(base64.encodebytes(data)) else "base64"
+            )
+            assert cte == shorter

@@ -113,8 +113,14 @@ TEXT_FORMATS = {4: "0000000", 12: '"N"0000000'}
     ("cells", "formatted"),
     [
         # As Excel writes them; an index that only starts like a text format's (44) is not one.
-        (b'<c r="B2" s="4" t="s"><v>0</v></c><c r="C2" s="12"><v>5</v></c>'
+        (b'<c r="B2" s="4"><v>0</v></c><c r="C2" s="12"><v>5</v></c>'
          b'<c r="D2" s="44"><v>6</v></c>', {"B2": 4, "C2": 12}),
+        # A text cell so formatted holds no number to show as text (its type after its style
+        # or before it, in any spelling); a number typed n does.
+        (b'<c r="B2" s="4" t="s"><v>0</v></c><c r="C2" s="12" t = \'str\'><v>5</v></c>'
+         b'<c r="D2" t="inlineStr" s="4"><is><t>7</t></is></c><c r="E2" s="4" t="n"><v>6</v></c>'
+         b'<c r="F2" s="12" t=" b "><v>1</v></c><c t="e" r="G2" s="4"><v>#N/A</v></c>',
+         {"E2": 4}),
         (b'<c s="4" r="B2"><v>1</v></c><c r="C2" t="n" s="12"><v>2</v></c>', {"B2": 4, "C2": 12}),
         (b"<c r='B2' s = '4'><v>1</v></c><c r=\"C2\" s=\" 12 \"><v>2</v></c>",
          {"B2": 4, "C2": 12}),
@@ -125,7 +131,8 @@ TEXT_FORMATS = {4: "0000000", 12: '"N"0000000'}
         (b'<c r="B2" t="s" title="a s=\'4\'"><v>0</v></c>'
          b'<c r="C2" t="inlineStr"><is><t> s="4"</t></is></c>', {}),
     ],
-    ids=["excel", "order", "quoting", "tabs and lines", "references", "prefix", "not a style"],
+    ids=["excel", "text", "order", "quoting", "tabs and lines", "references", "prefix",
+         "not a style"],
 )  # fmt: skip
 @pytest.mark.parametrize("size", [37, 4096])
 def test_text_formatted_cells_are_found_however_the_sheet_spells_them(
@@ -308,3 +315,33 @@ def test_a_large_tracker_is_read_when_the_command_reaches_it(
     assert reader.take_read_ahead(path) is None
     values = Workbook.open(path).values(Workbook.open(path).sheets[0])
     assert values.get(2, 3) == ReadError("#N/A")
+
+
+def test_only_a_large_package_hands_freed_memory_back_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """malloc_trim costs a few milliseconds each time: a tracker of 25,000 agents or more
+    (over 4 MB) has it done after each large step, so its peak stays low; a smaller one
+    ends long before that matters."""
+    import io
+    import zipfile
+
+    from esp_cli import system
+    from esp_cli.workbook.xlsx import package
+
+    trims: list[int] = []
+    monkeypatch.setattr(system, "release_freed_memory", lambda: trims.append(1))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    data = buf.getvalue()
+    small = package.Package(path=tmp_path / "s.xlsx", data=data, zf=zipfile.ZipFile(buf))
+    small.release_freed_memory()
+    assert trims == []
+    big = package.Package(
+        path=tmp_path / "b.xlsx",
+        data=data + b"\0" * package.TRIM_FROM_BYTES,
+        zf=zipfile.ZipFile(buf),
+    )
+    big.release_freed_memory()
+    assert trims == [1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
@@ -23,6 +22,7 @@ from esp_cli.core.rules import (
     Stage,
     Step,
     behind_target_on,
+    complete_from,
     evaluate,
     evaluate_all,
     explain,
@@ -97,26 +97,26 @@ def test_coaching_due_wednesday_and_overdue_past_thanksgiving() -> None:
 
 
 def test_the_ladder_one_business_day_at_a_time() -> None:
-    coached = replace(START_FRI, coaching_date=NOV[25])
+    coached = START_FRI._replace(coaching_date=NOV[25])
     ev = run(coached, NOV[25])
     assert (ev.pending_step, ev.pending_due) == (Step.WRITTEN_CAP, NOV[27])
     assert ev.stage is Stage.COACHING_RECORDED
     assert "coaching" not in kinds(ev.actions)
     assert kinds(ev.upcoming) == ["written_cap"]  # Thursday is Thanksgiving
 
-    written = replace(coached, written_cap_date=NOV[27])
+    written = coached._replace(written_cap_date=NOV[27])
     ev = run(written, NOV[27])
     assert (ev.pending_step, ev.pending_due) == (Step.FINAL_CAP, NOV[30])
     assert ev.next_step_if_recorded_today == ProjectedStep(Step.TERM_REVIEW, NOV[30])
 
-    final = replace(written, final_cap_date=NOV[30])
+    final = written._replace(final_cap_date=NOV[30])
     ev = run(final, DEC[1])
     assert (ev.pending_step, ev.pending_due) == (Step.TERM_REVIEW, DEC[1])
     assert ev.stage is Stage.TERM_REVIEW_DUE
     assert action(ev, ActionKind.TERM_REVIEW) == (DEC[1], 0)
     assert ev.next_step_if_recorded_today is None
 
-    termed = replace(final, term_review_date=DEC[1])
+    termed = final._replace(term_review_date=DEC[1])
     ev = run(termed, DEC[2])
     assert ev.pending_step is None and ev.pending_due is None
     assert ev.stage is Stage.TERM_REVIEW_RECORDED
@@ -124,7 +124,7 @@ def test_the_ladder_one_business_day_at_a_time() -> None:
 
 
 def test_late_coaching_moves_the_written_cap() -> None:
-    ev = run(replace(START_FRI, coaching_date=NOV[27]), NOV[30])
+    ev = run(START_FRI._replace(coaching_date=NOV[27]), NOV[30])
     assert (ev.pending_step, ev.pending_due, ev.business_days_overdue) == (
         Step.WRITTEN_CAP,
         NOV[30],
@@ -134,16 +134,15 @@ def test_late_coaching_moves_the_written_cap() -> None:
 
 
 def test_saturday_start_begins_the_clock_on_monday() -> None:
-    ev = run(replace(START_FRI, esp_start=NOV[21]), NOV[23])
+    ev = run(START_FRI._replace(esp_start=NOV[21]), NOV[23])
     assert (ev.clock_start, ev.target_date) == (NOV[23], NOV[25])
     assert (ev.pending_step, ev.pending_due) == (Step.COACHING, NOV[27])
     assert ev.stage is Stage.ON_TRACK
-    assert run(replace(START_FRI, esp_start=NOV[21]), NOV[21]).stage is Stage.NOT_STARTED
+    assert run(START_FRI._replace(esp_start=NOV[21]), NOV[21]).stage is Stage.NOT_STARTED
 
 
 def test_spoc_ten_business_days_skip_veterans_day() -> None:
-    facts = replace(
-        START_FRI,
+    facts = START_FRI._replace(
         esp_start=NOV[16],
         citrix_access="Password Reset",
         n_number_requested=NOV[9],
@@ -164,7 +163,7 @@ def test_spoc_ten_business_days_skip_veterans_day() -> None:
 
 
 def test_a_later_step_never_replaces_a_missing_earlier_one() -> None:
-    facts = replace(START_FRI, written_cap_date=NOV[27], final_cap_date=NOV[30])
+    facts = START_FRI._replace(written_cap_date=NOV[27], final_cap_date=NOV[30])
     ev = run(facts, DEC[1])
     assert (ev.pending_step, ev.pending_due) == (Step.COACHING, NOV[25])
     assert action(ev, ActionKind.COACHING) == (NOV[25], 3)
@@ -175,7 +174,7 @@ def test_a_later_step_never_replaces_a_missing_earlier_one() -> None:
 
 
 def test_a_step_dated_before_the_previous_one_is_reported() -> None:
-    ev = run(replace(START_FRI, coaching_date=NOV[27], written_cap_date=NOV[25]), DEC[1])
+    ev = run(START_FRI._replace(coaching_date=NOV[27], written_cap_date=NOV[25]), DEC[1])
     assert ev.pending_step is Step.FINAL_CAP
     assert ev.inconsistencies == (
         "Written CAP Date 11/25/2026 is before Coaching Date 11/27/2026.",
@@ -183,7 +182,7 @@ def test_a_step_dated_before_the_previous_one_is_reported() -> None:
 
 
 def test_a_step_dated_after_the_as_of_date_is_not_counted_yet() -> None:
-    facts = replace(START_FRI, coaching_date=NOV[30])
+    facts = START_FRI._replace(coaching_date=NOV[30])
     ev = run(facts, NOV[27])
     assert (ev.pending_step, ev.pending_due) == (Step.COACHING, NOV[25])
     assert "not counted as delivered yet" in ev.inconsistencies[0]
@@ -201,20 +200,20 @@ def test_a_step_dated_after_the_as_of_date_is_not_counted_yet() -> None:
             "written CAP cannot be recorded before the coaching (Coaching Date is empty)",
         ),
         (
-            replace(START_FRI, coaching_date=NOV[25]),
+            START_FRI._replace(coaching_date=NOV[25]),
             Step.TERM_REVIEW,
             None,
             "term review cannot be recorded before the written CAP (Written CAP Date is empty)",
         ),
-        (replace(START_FRI, coaching_date=NOV[25]), Step.WRITTEN_CAP, NOV[27], None),
+        (START_FRI._replace(coaching_date=NOV[25]), Step.WRITTEN_CAP, NOV[27], None),
         (
-            replace(START_FRI, coaching_date=NOV[25]),
+            START_FRI._replace(coaching_date=NOV[25]),
             Step.WRITTEN_CAP,
             NOV[24],
             "written CAP cannot be recorded on 11/24/2026, before the coaching recorded 11/25/2026",
         ),
         (
-            replace(START_FRI, unreadable=("coaching_date",)),
+            START_FRI._replace(unreadable=("coaching_date",)),
             Step.WRITTEN_CAP,
             None,
             "written CAP cannot be recorded: the Coaching Date cannot be read (fix that cell "
@@ -222,7 +221,7 @@ def test_a_step_dated_after_the_as_of_date_is_not_counted_yet() -> None:
         ),
         # A skipped step further back is caught too, not only the one just before.
         (
-            replace(START_FRI, written_cap_date=NOV[27]),
+            START_FRI._replace(written_cap_date=NOV[27]),
             Step.FINAL_CAP,
             None,
             "final CAP cannot be recorded before the coaching (Coaching Date is empty)",
@@ -241,7 +240,7 @@ def test_step_order_error(
 @pytest.mark.parametrize(
     "facts",
     [
-        replace(START_FRI, call_cert_complete=True, tbts_complete=True),
+        START_FRI._replace(call_cert_complete=True, tbts_complete=True),
         AgentFacts(call_cert_complete=True, tbts_complete=True),  # no ESP Start Date
         AgentFacts(
             call_cert_complete=True,
@@ -265,7 +264,7 @@ def test_a_complete_agent_has_no_actions(facts: AgentFacts) -> None:
 
 
 def test_one_of_two_complete_is_not_complete() -> None:
-    ev = run(replace(START_FRI, call_cert_complete=True), NOV[25])
+    ev = run(START_FRI._replace(call_cert_complete=True), NOV[25])
     assert not ev.complete
     assert "coaching" in kinds(ev.actions)
 
@@ -273,13 +272,13 @@ def test_one_of_two_complete_is_not_complete() -> None:
 @pytest.mark.parametrize(
     ("facts", "reason"),
     [
-        (replace(START_FRI, esp_start=None), "ESP Start Date is empty"),
-        (replace(START_FRI, esp_start=None, unreadable=("esp_start",)), "ESP Start Date cannot"),
-        (replace(START_FRI, unreadable=("final_cap_date",)), "Final CAP Date cannot be read"),
+        (START_FRI._replace(esp_start=None), "ESP Start Date is empty"),
+        (START_FRI._replace(esp_start=None, unreadable=("esp_start",)), "ESP Start Date cannot"),
+        (START_FRI._replace(unreadable=("final_cap_date",)), "Final CAP Date cannot be read"),
     ],
 )
 def test_not_evaluable_agents_are_listed_with_the_reason(facts: AgentFacts, reason: str) -> None:
-    facts = replace(facts, citrix_access="No Citrix Apps Showing")
+    facts = facts._replace(citrix_access="No Citrix Apps Showing")
     ev = run(facts, DEC[1])
     assert not ev.evaluable and not ev.complete
     assert ev.reason is not None and reason in ev.reason
@@ -291,18 +290,18 @@ def test_not_evaluable_agents_are_listed_with_the_reason(facts: AgentFacts, reas
 
 
 def test_an_unreadable_step_date_still_reports_behind_target() -> None:
-    ev = run(replace(START_FRI, unreadable=("coaching_date",)), DEC[1])
+    ev = run(START_FRI._replace(unreadable=("coaching_date",)), DEC[1])
     assert kinds(ev.actions) == ["behind_target", "not_evaluated"]
 
 
 def test_an_unreadable_completion_flag_claims_nothing_else() -> None:
-    facts = replace(START_FRI, tbts_complete=None, unreadable=("tbts_complete",), tbt_hours=20)
+    facts = START_FRI._replace(tbts_complete=None, unreadable=("tbts_complete",), tbt_hours=20)
     ev = run(facts, DEC[1])
     assert not ev.evaluable and not ev.complete
     assert kinds(ev.actions) == ["not_evaluated"]
     assert ev.reason == "All TBTs Complete? cannot be read"
     # A yes beside an unreadable flag is not enough to call the agent complete.
-    half = run(replace(facts, call_cert_complete=True), DEC[1])
+    half = run(facts._replace(call_cert_complete=True), DEC[1])
     assert not half.complete and kinds(half.actions) == ["not_evaluated"]
 
 
@@ -318,30 +317,30 @@ def test_an_unreadable_completion_flag_claims_nothing_else() -> None:
     ],
 )
 def test_call_cert_over_four_clock_hours(now: datetime, due: bool, upcoming: bool) -> None:
-    facts = replace(START_FRI, call_cert_start=datetime(2026, 11, 23, 9, 0))
+    facts = START_FRI._replace(call_cert_start=datetime(2026, 11, 23, 9, 0))
     ev = run(facts, NOV[23], now)
     assert ("call_cert_over_4h" in kinds(ev.actions)) is due
     assert ("call_cert_over_4h" in kinds(ev.upcoming)) is upcoming
-    done = run(replace(facts, call_cert_complete=True), NOV[23], now)
+    done = run(facts._replace(call_cert_complete=True), NOV[23], now)
     assert "call_cert_over_4h" not in kinds(done.actions + done.upcoming)
 
 
 def test_call_cert_timebox_counts_clock_hours_across_midnight() -> None:
-    facts = replace(START_FRI, call_cert_start=datetime(2026, 11, 23, 22, 0))
+    facts = START_FRI._replace(call_cert_start=datetime(2026, 11, 23, 22, 0))
     ev = run(facts, NOV[24], datetime(2026, 11, 24, 2, 30))
     assert action(ev, ActionKind.CALL_CERT_OVER_4H) == (NOV[24], 0)
 
 
 @pytest.mark.parametrize(("hours", "due"), [(None, False), (8.0, False), (8.25, True), (40, True)])
 def test_tbt_hours_over_eight(hours: float | None, due: bool) -> None:
-    ev = run(replace(START_FRI, tbt_hours=hours), NOV[23])
+    ev = run(START_FRI._replace(tbt_hours=hours), NOV[23])
     assert ("tbt_over_8h" in kinds(ev.actions)) is due
-    done = run(replace(START_FRI, tbt_hours=hours, tbts_complete=True), NOV[23])
+    done = run(START_FRI._replace(tbt_hours=hours, tbts_complete=True), NOV[23])
     assert "tbt_over_8h" not in kinds(done.actions)
 
 
 def test_unreadable_timebox_values_are_reported_unchecked() -> None:
-    facts = replace(START_FRI, unreadable=("call_cert_start", "tbt_hours"))
+    facts = START_FRI._replace(unreadable=("call_cert_start", "tbt_hours"))
     ev = run(facts, NOV[23])
     assert ev.evaluable
     assert len(ev.unchecked) == 2
@@ -352,7 +351,7 @@ def test_unreadable_timebox_values_are_reported_unchecked() -> None:
 
 
 def test_look_ahead_over_a_weekend() -> None:
-    facts = replace(START_FRI, esp_start=NOV[19])  # day 2 = Mon 11-23, day 3 = Tue 11-24
+    facts = START_FRI._replace(esp_start=NOV[19])  # day 2 = Mon 11-23, day 3 = Tue 11-24
     for today in (NOV[20], NOV[21], NOV[22]):  # Friday, Saturday, Sunday
         ev = run(facts, today)
         assert ev.actions == ()
@@ -387,10 +386,10 @@ def test_normalise_access(text: str | None, canonical: str | None) -> None:
 
 
 def spoc_case(**changes: object) -> AgentFacts:
-    base = replace(
-        START_FRI, citrix_access=" learning hub issue", n_number_requested=NOV[2]
+    base = START_FRI._replace(
+        citrix_access=" learning hub issue", n_number_requested=NOV[2]
     )  # 10-day point Tue 11-17
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return base._replace(**changes)  # type: ignore[arg-type]
 
 
 def test_spoc_chase_in_order() -> None:
@@ -440,8 +439,7 @@ def test_spoc_phone_comes_from_configuration() -> None:
 
 
 def test_explain_names_every_date_count_and_holiday() -> None:
-    facts = replace(
-        START_FRI,
+    facts = START_FRI._replace(
         coaching_date=NOV[25],
         citrix_access="Password Reset",
         n_number_requested=NOV[9],
@@ -466,7 +464,7 @@ def test_explain_names_every_date_count_and_holiday() -> None:
 
 
 def test_explain_a_weekend_start_and_the_look_ahead() -> None:
-    lines = explain(replace(START_FRI, esp_start=NOV[21]), NOV[26], datetime(2026, 11, 26), CAL)
+    lines = explain(START_FRI._replace(esp_start=NOV[21]), NOV[26], datetime(2026, 11, 26), CAL)
     assert (
         "ESP Start Date Sat 11/21/2026 is not a business day (a weekend): the clock starts on "
         "the next one, Mon 11/23/2026."
@@ -476,14 +474,14 @@ def test_explain_a_weekend_start_and_the_look_ahead() -> None:
 
 def test_explain_complete_and_not_evaluated() -> None:
     done = explain(
-        replace(START_FRI, call_cert_complete=True, tbts_complete=True),
+        START_FRI._replace(call_cert_complete=True, tbts_complete=True),
         NOV[30],
         datetime(2026, 11, 30),
         CAL,
     )
     assert done[-1].endswith("complete, so no further actions.")
     missing = "\n".join(
-        explain(replace(START_FRI, esp_start=None), NOV[30], datetime(2026, 11, 30), CAL)
+        explain(START_FRI._replace(esp_start=None), NOV[30], datetime(2026, 11, 30), CAL)
     )
     assert "ESP Start Date empty: no clock" in missing
     assert "Escalation ladder not evaluated: ESP Start Date is empty." in missing
@@ -652,7 +650,7 @@ def test_explain_never_fails_and_ends_with_the_actions(case: tuple[AgentFacts, d
 
 
 def test_a_spoc_call_after_the_as_of_day_is_not_a_call_yet() -> None:
-    facts = replace(START_FRI, citrix_access="Password Reset", spoc_called=NOV[25])
+    facts = START_FRI._replace(citrix_access="Password Reset", spoc_called=NOV[25])
     ev = run(facts, NOV[24])
     assert action(ev, ActionKind.CALL_SPOC) == (NOV[24], 0)
     assert "SPOC Called Date 11/25/2026 is after 11/24/2026: not called yet." in (
@@ -664,8 +662,7 @@ def test_a_spoc_call_after_the_as_of_day_is_not_a_call_yet() -> None:
 
 
 def test_a_completion_dated_after_the_as_of_day_is_not_complete_yet() -> None:
-    facts = replace(
-        START_FRI,
+    facts = START_FRI._replace(
         call_cert_complete=True,
         call_cert_date=NOV[23],
         tbts_complete=True,
@@ -679,7 +676,7 @@ def test_a_completion_dated_after_the_as_of_day_is_not_complete_yet() -> None:
     assert kinds(ev.actions) == [ActionKind.BEHIND_TARGET]
     assert run(facts, NOV[25]).complete
     # A yes without a date stays a yes: nothing says when it became true.
-    assert run(replace(facts, tbt_complete_date=None), NOV[24]).complete
+    assert run(facts._replace(tbt_complete_date=None), NOV[24]).complete
 
 
 DATED = ("spoc_called", "call_cert_date", "tbt_complete_date", *(s.column for s in LADDER))
@@ -732,7 +729,7 @@ def test_a_date_after_the_as_of_day_counts_as_not_recorded(case: tuple[AgentFact
                         ("tbts_complete", "tbt_complete_date")):  # fmt: skip
         if dated in blanked and getattr(facts, flag) is True:
             blanked[flag] = False
-    assert outcome(run(facts, today)) == outcome(run(replace(facts, **blanked), today))
+    assert outcome(run(facts, today)) == outcome(run(facts._replace(**blanked), today))
 
 
 @settings(max_examples=300, deadline=None)
@@ -747,7 +744,7 @@ def test_nothing_dated_after_the_as_of_day_changes_it(
         for key in DATED
         if getattr(facts, key) is not None and getattr(facts, key) > today
     }
-    assert outcome(run(facts, today)) == outcome(run(replace(facts, **moved), today))
+    assert outcome(run(facts, today)) == outcome(run(facts._replace(**moved), today))
 
 
 # -- many agents at once: alike agents share one evaluation -------------------------------------
@@ -784,7 +781,7 @@ _UNREADABLE = st.lists(
 
 def _readable_as(facts: AgentFacts) -> AgentFacts:
     # An unreadable cell reads as None, as facts_from_row gives it.
-    return replace(facts, **dict.fromkeys(facts.unreadable))
+    return facts._replace(**dict.fromkeys(facts.unreadable))
 
 
 @st.composite
@@ -800,8 +797,7 @@ def alike_agents(draw: st.DrawFn) -> list[AgentFacts]:
             st.dictionaries(st.sampled_from([*_FIELDS, "unreadable"]), st.none(), max_size=2)
         )
         agents.append(
-            replace(
-                first,
+            first._replace(
                 **{
                     key: draw(_UNREADABLE if key == "unreadable" else _FIELDS[key])
                     for key in changes
@@ -824,11 +820,11 @@ def test_alike_complete_agents_share_one_evaluation() -> None:
     # A class: one ESP start, complete on different days, timeboxes and notes of their own.
     done = AgentFacts(esp_start=NOV[2], call_cert_complete=True, tbts_complete=True)
     agents = [
-        replace(done, call_cert_date=NOV[5], tbt_complete_date=NOV[6], tbt_hours=3.0),
-        replace(done, call_cert_date=NOV[9], call_cert_start=datetime(2026, 11, 9, 8)),
-        replace(done, call_cert_date=NOV[25]),  # completed after the day: not complete yet
-        replace(done, citrix_access=1),
-        replace(done, citrix_access=True),
+        done._replace(call_cert_date=NOV[5], tbt_complete_date=NOV[6], tbt_hours=3.0),
+        done._replace(call_cert_date=NOV[9], call_cert_start=datetime(2026, 11, 9, 8)),
+        done._replace(call_cert_date=NOV[25]),  # completed after the day: not complete yet
+        done._replace(citrix_access=1),
+        done._replace(citrix_access=True),
     ]
     first, second, later, one, true = evaluate_all(agents, NOV[20], datetime(2026, 11, 20), CAL)
     assert first is second and first.complete
@@ -837,7 +833,7 @@ def test_alike_complete_agents_share_one_evaluation() -> None:
     # An unreadable completion settles it too; a later date's note still reads the flag.
     unsure = AgentFacts(esp_start=NOV[2], tbt_complete_date=NOV[25], unreadable=(_COMPLETION[0],))
     yes, no = evaluate_all(
-        [replace(unsure, tbts_complete=True), replace(unsure, tbts_complete=False)],
+        [unsure._replace(tbts_complete=True), unsure._replace(tbts_complete=False)],
         NOV[20],
         datetime(2026, 11, 20),
         CAL,
@@ -863,3 +859,24 @@ def test_behind_target_on_matches_evaluate_on_the_reference_cases(
     facts, today = case
     now = datetime.combine(today, time(23, 59))
     assert behind_target_on(facts, today, CAL) == evaluate(facts, today, now, CAL).behind_target
+
+
+@given(
+    st.sampled_from([True, False, None, "Yes"]),
+    st.sampled_from([True, False, None]),
+    st.none() | st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+    st.none() | st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+)
+def test_complete_from_is_the_later_completion_date(
+    cert: object, tbts: object, cert_day: date | None, tbt_day: date | None
+) -> None:
+    """The later of the two dates; date.min when neither has one; None unless both are yes."""
+    facts = AgentFacts(
+        call_cert_complete=cert,  # type: ignore[arg-type]
+        tbts_complete=tbts,  # type: ignore[arg-type]
+        call_cert_date=cert_day,
+        tbt_complete_date=tbt_day,
+    )
+    dated = [d for d in (cert_day, tbt_day) if d is not None]
+    expected = max(dated, default=date.min) if cert is True and tbts is True else None
+    assert complete_from(facts) == expected

@@ -304,3 +304,15 @@ def test_configured_alias_wins() -> None:
     table = alias_table({"Agent ID": ["Associate #"]})
     assert match_header("Associate #", table) == "agent_id"
     assert normalise_header("Date of N Number Request?") == "date of n number request"
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u3000\u200baZ9-é"),
+        max_size=20,
+    )
+)
+def test_an_id_is_compared_without_any_unicode_space_in_capitals(raw: str) -> None:
+    import re
+
+    assert values.id_key(raw) == re.sub(r"\s+", "", raw).upper()

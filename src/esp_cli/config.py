@@ -7,7 +7,6 @@ are relative to the file. Who signs is the person's own business: see Config.sig
 
 from __future__ import annotations
 
-import codecs
 import difflib
 import os
 import re
@@ -19,18 +18,22 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from esp_cli.config_file import CONFIG_NAME as CONFIG_NAME
+from esp_cli.config_file import TRACKER_ENV as TRACKER_ENV
+from esp_cli.config_file import find_config as find_config
+from esp_cli.config_file import parse_toml as parse_toml
+from esp_cli.config_file import path_in
+from esp_cli.config_file import read_toml_text as read_toml_text
+from esp_cli.config_file import user_config_path as user_config_path
 from esp_cli.core.addresses import split_addresses
 from esp_cli.core.answers import ROUND_PHRASES
 from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.core.typed import refusal
 from esp_cli.errors import ConfigError, NoSignerError, UsageError, printable
-from esp_cli.system import user_config_dir
 
-CONFIG_NAME = "esp.toml"
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
 USER_ENV = "ESP_USER"
-TRACKER_ENV = "ESP_TRACKER"
 # The external Learning Hub link of the seed's "How to Complete TBTs for Agents with
 # Equipment Issues".
 LEARNING_HUB_LINK = "http://cvshealth.sabacloud.com"
@@ -43,13 +46,6 @@ class AdviceConfig:
     learning_hub_link: str = LEARNING_HUB_LINK
     templates: Path | None = None  # a folder of <kind>.txt overriding the built-in texts
     breakout: str | None = None  # the SMEs' breakout room: a link or a time
-
-
-def user_config_path() -> Path:
-    """The person's own esp.toml, in their platform's config folder (on Windows
-    %LOCALAPPDATA%\\esp\\esp.toml, on macOS ~/Library/Application Support/esp/esp.toml, on
-    Linux ~/.config/esp/esp.toml; ESP_CONFIG_DIR names another folder)."""
-    return user_config_dir() / CONFIG_NAME
 
 
 @dataclass(frozen=True)
@@ -228,17 +224,6 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
     return target
 
 
-def find_config(cwd: Path | None = None, tracker: Path | None = None) -> Path | None:
-    """The esp.toml to use when --config is not given: the working folder's, else the one
-    in the tracker's folder (when the tracker is elsewhere), else the person's own
-    (user_config_path()); None when there is none."""
-    candidates = [(cwd or Path.cwd()) / CONFIG_NAME]
-    if tracker is not None:
-        candidates.append(tracker.parent / CONFIG_NAME)
-    candidates.append(user_config_path())
-    return next((c for c in candidates if c.is_file()), None)
-
-
 def load_config(
     path: Path | None = None, cwd: Path | None = None, tracker: Path | None = None
 ) -> Config:
@@ -253,47 +238,6 @@ def load_config(
     raw = parse_toml(read_toml_text(path), path)
     warnings = check_schema(raw, path)
     return replace(_from_dict(raw, path), warnings=tuple(warnings))
-
-
-def read_toml_text(path: Path) -> str:
-    """The file's text, as Windows editors save it: UTF-8 with or without the byte-order
-    mark Notepad writes, or UTF-16 ("Unicode" in Notepad's Save As) with its mark."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    try:
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not UTF-8 text (byte {exc.start + 1} cannot be read).",
-            fix="save it as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8).",
-        ) from exc
-
-
-_TOML_LINE = re.compile(r"line (\d+)")
-
-
-def parse_toml(text: str, path: Path) -> dict[str, Any]:
-    """The TOML in `text`; a syntax error names the file and line, and a Windows path
-    typed in double quotes (where a backslash starts an escape) says how to write it."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        fix = None
-        found = _TOML_LINE.search(str(exc))
-        lines = text.splitlines()
-        if found and 0 < int(found.group(1)) <= len(lines):
-            line = lines[int(found.group(1)) - 1]
-            if "\\" in line and '"' in line:
-                fix = (
-                    "a backslash inside double quotes starts an escape (\\U, \\n...): write "
-                    "Windows paths in single quotes, 'C:\\Users\\you\\ESP Tracker.xlsx', or "
-                    'with forward slashes, "C:/Users/you/ESP Tracker.xlsx".'
-                )
-        raise ConfigError(f"{path}: not valid TOML ({exc}).", fix=fix) from exc
 
 
 # ----------------------------------------------------------------------------- the schema
@@ -540,8 +484,7 @@ def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> P
             fix=f"write the path in single quotes, {key.split()[-1]} = '{typed}', or with "
             "each backslash doubled (\\\\) or as a forward slash (/).",
         )
-    p = Path(value).expanduser()
-    return p if p.is_absolute() else base / p
+    return path_in(value, base)
 
 
 def _phrases(value: Any, where: Path) -> tuple[str, ...]:

@@ -60,8 +60,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-TRACKER_ENV = "ESP_TRACKER"  # config.TRACKER_ENV, named here: esp.toml's code loads later
-
 # The commands that begin by reading the tracker's rows (esp pending drop does not; esp
 # history, undo, config and demo read other things first).
 READS_TRACKER = frozenset(COMMAND_MODULES) - {"pending", "history", "undo", "config", "demo"}
@@ -80,7 +78,7 @@ def read_early(argv: list[str]) -> None:
         return
     try:
         path = path_on_line(words, "--tracker", "-t") or _configured_tracker(words)
-        if path.is_file():
+        if path is not None and path.is_file():
             from esp_cli.services.inputs import parse_early
 
             parse_early(path)
@@ -99,15 +97,17 @@ def path_on_line(words: Sequence[str], option: str, short: str) -> Path | None:
     return None
 
 
-def _configured_tracker(words: list[str]) -> Path:
+def _configured_tracker(words: list[str]) -> Path | None:
     """The tracker a command line names without --tracker: ESP_TRACKER, else esp.toml's
-    [tracker] path (Config.tracker_path); esp.toml is read only when it is needed."""
+    [tracker] path (Config.tracker_path); esp.toml is read only when it is needed, by
+    config_file alone (the rest of esp's settings loads in a few tens of milliseconds,
+    which the parse would wait for)."""
+    from esp_cli.config_file import TRACKER_ENV, configured_tracker
+
     env = os.environ.get(TRACKER_ENV)
     if env:
         return Path(env)
-    from esp_cli.config import load_config
-
-    return load_config(path_on_line(words, "--config", "-c")).tracker_path(None)
+    return configured_tracker(path_on_line(words, "--config", "-c"))
 
 
 def _requested(argv: list[str]) -> list[str] | None:

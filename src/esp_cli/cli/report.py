@@ -107,6 +107,10 @@ def eod_command(
         check_out(out)  # refused before any work, with --dry-run too
     # The e-mail's settings fail before anything is written (--out, a draft).
     mailing = prepare(cfg, eml=eml, msg=msg, send=send, dry_run=dry_run)
+    if mailing is not None:
+        from esp_cli.render.chart import load_pillow
+
+        load_pillow()  # while the tracker's parse still runs on its own thread
     with working(f"Counting {tracker_file.name}"):
         report = eod_report(
             tracker_file, cfg, when, now, cls=cls, sme=sme, kpis=mailing is not None

@@ -298,11 +298,9 @@ def text_of(value: Any) -> str:
     return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def id_key(raw: str) -> str:
-    return _SPACES.sub("", raw).upper()
+    """An ID as compared: without its spaces (any Unicode space), in capitals."""
+    return "".join(raw.split()).upper()
 
 
 def email_key(raw: str) -> str:

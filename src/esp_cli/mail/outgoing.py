@@ -17,14 +17,17 @@ import copy
 import io
 import mimetypes
 import os
+import random
 import re
 import smtplib
 import socket
 import ssl
+import sys
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.contentmanager import ContentManager, raw_data_manager
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -151,10 +154,12 @@ def _set_text(part: EmailMessage, text: str, subtype: str) -> None:
         raw_data_manager.set_content(part, text, subtype, charset="utf-8", cte=cte)
         return
     quoted = binascii.b2a_qp(body, istext=True)
-    encoded = base64.encodebytes(body)
-    cte, payload = (
-        ("quoted-printable", quoted) if len(quoted) <= len(encoded) else ("base64", encoded)
-    )
+    # base64's length is known without encoding: 4 characters for each 3 bytes, and a line
+    # break after each 76 characters (57 bytes).
+    if len(quoted) <= 4 * -(-len(body) // 3) + -(-len(body) // 57):
+        cte, payload = "quoted-printable", quoted
+    else:
+        cte, payload = "base64", base64.encodebytes(body)
     raw_data_manager.set_content(part, "", subtype, charset="utf-8", cte=cte)
     part.set_payload(payload.decode("ascii"))
 
@@ -191,14 +196,53 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
                 filename=image.filename,
                 disposition="inline",
             )
+    _set_boundaries(msg)
     return msg
+
+
+def _set_boundaries(msg: EmailMessage) -> None:
+    """A boundary for each multipart, in the email package's own form (fifteen '=', a
+    random number, '=='), found in none of the parts' encoded bodies or headers. The
+    package would choose them as it writes the message, checking each against all the
+    text inside it with a regular expression: 15 ms for the evening report of 10,000
+    agents, where a plain search takes a tenth of that."""
+    parts = list(msg.walk())
+    texts = [str(part.get_payload()) for part in parts if not part.is_multipart()]
+    texts += [str(value) for part in parts for value in part.values()]
+    for part in parts:
+        if part.is_multipart():
+            while True:
+                boundary = f"{'=' * 15}{random.randrange(sys.maxsize):019d}=="
+                if not any(boundary in text for text in texts):
+                    break
+            part.set_boundary(boundary)
+            texts.append(boundary)  # the next multipart's differs from this one's
 
 
 def draft_bytes(msg: EmailMessage) -> bytes:
     """The .eml file: the message with X-Unsent so Outlook opens it as a draft ready to send."""
     draft = copy.deepcopy(msg)
     draft["X-Unsent"] = "1"
-    return draft.as_bytes()
+    out = io.BytesIO()
+    _Generator(out, mangle_from_=False, policy=draft.policy).flatten(draft)
+    return out.getvalue()
+
+
+class _Generator(BytesGenerator):
+    """The email package's generator (what `as_bytes` uses), writing a body's lines in one
+    piece: its own writes each line and each line ending on its own, 40,000 writes for the
+    evening report of 10,000 agents (12 ms). The same bytes: each line ending of the text
+    given as the policy's (a last line without one stays without)."""
+
+    def _write_lines(self, lines: str) -> None:
+        if lines:
+            assert self.policy is not None  # flatten sets it: the message's, as given
+            end = self.policy.linesep
+            # A body as esp sets it ends its lines in \n alone: replaced at once.
+            self.write(lines.replace("\n", end) if "\r" not in lines else _LINE_END.sub(end, lines))
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")  # what the email package's generator takes for one
 
 
 MSGFLAG_READ = 0x1  # PidTagMessageFlags: not shown as unread

@@ -37,10 +37,16 @@ class Format(StrEnum):
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Values JSON takes as they are, by their exact type (a StrEnum, a str too, goes the long way).
+_AS_IS = frozenset({type(None), bool, int, float, str})
+
+
 def plain(value: Any) -> Any:
     """JSON-ready, the one way every command's result becomes JSON (and CSV): a record (a
     dataclass) as the object its fields and core.shape declarations say, ISO dates, enums
     by value, paths as text, nested containers converted."""
+    if value.__class__ in _AS_IS:  # most values of a large result: looked up at once
+        return value
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, datetime):
@@ -64,7 +70,10 @@ def _record(record: Any) -> dict[str, Any]:
     pairs: list[tuple[str, Any]] = []
     in_turn, placed = _plan(type(record))
     for attr, key, shape in in_turn:
-        _put(pairs, record, attr, key, shape, len(pairs))
+        if shape is PLAIN:  # most fields: the value under its name, at the end
+            pairs.append((key, plain(getattr(record, attr))))
+        else:
+            _put(pairs, record, attr, key, shape, len(pairs))
     for attr, key, shape in placed:
         _put(pairs, record, attr, key, shape, _after(pairs, shape.after or ""))
     return dict(pairs)

@@ -111,10 +111,11 @@ def eod_report(
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     done = [_done(r, day) for r in rows]
+    open_rows = [r for r, (cert, tbts) in zip(rows, done, strict=True) if not (cert and tbts)]
     evaluated = {
         (row.sheet, row.row): status
         for row, status in evaluate_rows(
-            [r for r, (cert, tbts) in zip(rows, done, strict=True) if not (cert and tbts)],
+            open_rows,
             day,
             now,
             cal,
@@ -123,7 +124,7 @@ def eod_report(
         )
     }
     due, _ = todo_lists(list(evaluated.values()))
-    missing = missing_in(table, day, rows)
+    missing = missing_in(table, day, open_rows)  # a complete agent has no report to miss
     missing_at = {(m.agent.sheet, m.agent.row) for m in missing.missing}
     due_at: dict[tuple[str, int], list[ActionKind]] = {}
     for item in due:
@@ -183,7 +184,7 @@ def eod_report(
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
     scope = scope_words(cls, sme_name)
-    waiting = list(dict.fromkeys(op for row in rows for op in counted.ops_of(row)))
+    waiting = counted.ops_in(rows)
     kpi = None
     if kpis:
         # One day for the section's figures and its trend: the last business day up to the

@@ -7,8 +7,6 @@ everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import fields
 from typing import Any
 
 from esp_cli.config import Config
@@ -19,18 +17,19 @@ from esp_cli.workbook.tracker import Row
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.
-FACT_KEYS: tuple[str, ...] = tuple(f.name for f in fields(AgentFacts) if f.name != "unreadable")
+FACT_KEYS: tuple[str, ...] = tuple(f for f in AgentFacts._fields if f != "unreadable")
 _FACT_KEY_SET = frozenset(FACT_KEYS)
+_new_tuple = tuple.__new__
 
 
 def facts_from_row(row: Row) -> AgentFacts:
     """The rules' view of one tracker row. A cell that could not be read stays None and its
     key goes into `unreadable`, so the rules say "cannot be read" rather than "empty"."""
     get = row.values.get
-    # Positional, in the fields' order: this runs for every agent of the tracker.
+    # Made as the tuple it is, in the fields' order: this runs for every agent of the
+    # tracker (a third less time than through the named tuple's keywords).
     if not row.unreadable:
-        values: Iterator[Any] = map(get, FACT_KEYS)
-        return AgentFacts(*values)
+        return _new_tuple(AgentFacts, (*map(get, FACT_KEYS), ()))
     unreadable = tuple(sorted(k for k in row.unreadable if k in _FACT_KEY_SET))
     args: list[Any] = [*(None if key in unreadable else get(key) for key in FACT_KEYS), unreadable]
     return AgentFacts(*args)

@@ -63,7 +63,7 @@ def kpi_report(
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
     figures = kpis_of(table, rows, config, cal, start, end)
-    waiting = list(dict.fromkeys(op for row in rows for op in counted.ops_of(row)))
+    waiting = counted.ops_in(rows)
     return KpiReport.of(
         table.path, figures, list(table.findings), scope_words(cls, sme_name), waiting
     )

@@ -609,7 +609,7 @@ def missing_reports(
     wb = Workbook.open(tracker_path)
     table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
-    waits = list(dict.fromkeys(op for row in rows for op in counted.ops_of(row)))
+    waits = counted.ops_in(rows)
     return replace(missing_in(table, on, rows), cls=cls, sme=sme_name, waiting=waits)
 
 

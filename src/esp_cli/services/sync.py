@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from esp_cli.config import Config
 from esp_cli.core.columns import BY_KEY
@@ -53,6 +53,10 @@ class _Index:
     )
     by_name: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_class: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    # Each name and ID of the tracker as typed -> its key: the Master spells most of them
+    # the same way, and then need not work them out again.
+    name_keys: dict[str, str] = field(default_factory=dict)
+    id_keys: dict[str, str] = field(default_factory=dict)
 
 
 def _class_key(text: str) -> str:
@@ -61,18 +65,26 @@ def _class_key(text: str) -> str:
 
 def _index(tracker: Table) -> _Index:
     idx = _Index()
+    classes: dict[str, str] = {}  # a class as read -> its key (a class has many agents)
     for row in tracker.rows():
-        if row.get("agent_id"):
-            idx.by_id[id_key(row.text("agent_id"))].append(row)
-        if row.get("email"):
+        get = row.values.get
+        if get("agent_id"):
+            typed = row.text("agent_id")
+            key = idx.id_keys[typed] = id_key(typed)
+            idx.by_id[key].append(row)
+        if get("email"):
             idx.by_email[email_key(row.text("email"))].append(row)
+        cls = row.cls
+        ckey = classes.get(cls)
+        if ckey is None:
+            ckey = classes[cls] = _class_key(cls)
         name = row.name
         if name:
-            key = name_key(name)
-            idx.by_class_name[(_class_key(row.cls), key)].append(row)
+            key = idx.name_keys[name] = name_key(name)
+            idx.by_class_name[(ckey, key)].append(row)
             idx.by_name[key].append(row)
-        if row.cls:
-            idx.by_class[_class_key(row.cls)].append(row)
+        if cls:
+            idx.by_class[ckey].append(row)
     return idx
 
 
@@ -84,19 +96,45 @@ def _master_class(m: Row, master: Table, idx: _Index) -> str:
     return m.cls
 
 
-def _match(m: Row, cls: str, idx: _Index) -> tuple[Row | None, str]:
+class _Said(NamedTuple):
+    """Who a Master row says it is: its Agent ID, e-mail and name as typed, and the keys
+    they are matched by (each worked out once a row)."""
+
+    agent_id: str
+    email: str
+    name: str
+    id_key: str
+    email_key: str
+    name_key: str
+
+
+def _said(m: Row, idx: _Index) -> _Said:
+    mid, mail, name = m.text("agent_id"), m.text("email"), m.name
+    return _Said(
+        mid,
+        mail,
+        name,
+        (idx.id_keys.get(mid) or id_key(mid)) if mid else "",
+        email_key(mail) if mail else "",
+        (idx.name_keys.get(name) or name_key(name)) if name else "",
+    )
+
+
+def _match(m: _Said, cls: str, idx: _Index) -> tuple[Row | None, str]:
     """The ESP row for a Master row (of class `cls`, or none), or None and why not. A row
     whose Agent ID, e-mail and name point at different agents — another vendor's agent of
     the same name, a colleague's ID typed on the wrong row — matches no one."""
-    mid, mail, name = m.text("agent_id"), m.text("email"), m.name
-    if mid and len(idx.by_id.get(id_key(mid), [])) == 1:
-        row = idx.by_id[id_key(mid)][0]
-        return _unless_contradicted(m, row, "agent ID", idx)
-    if mail and len(idx.by_email.get(email_key(mail), [])) == 1:
-        row = idx.by_email[email_key(mail)][0]
-        return _unless_contradicted(m, row, "e-mail", idx)
+    mid, mail, name = m.agent_id, m.email, m.name
+    if mid:
+        owners = idx.by_id.get(m.id_key, [])
+        if len(owners) == 1:
+            return _unless_contradicted(m, owners[0], "agent ID", idx)
+    if mail:
+        owners = idx.by_email.get(m.email_key, [])
+        if len(owners) == 1:
+            return _unless_contradicted(m, owners[0], "e-mail", idx)
     if name:
-        key = name_key(name)
+        key = m.name_key
         found = (
             idx.by_class_name.get((_class_key(cls), key), []) if cls else idx.by_name.get(key, [])
         )
@@ -117,37 +155,37 @@ def _whose(row: Row) -> str:
     return f"{row.label()}'s ({row.sheet}!row {row.row})"
 
 
-def _unless_contradicted(m: Row, row: Row, how: str, idx: _Index) -> tuple[Row | None, str]:
+def _unless_contradicted(m: _Said, row: Row, how: str, idx: _Index) -> tuple[Row | None, str]:
     """`row`, matched by `how`, unless the Master row's other identities say someone else:
     an Agent ID or e-mail of another agent, or one the matched agent's cell contradicts
     (for a match by name); a name only another agent has (for a match by ID or e-mail)."""
-    mid, mail, name = m.text("agent_id"), m.text("email"), m.name
+    mid, mail, name = m.agent_id, m.email, m.name
     if how != "agent ID" and mid:
-        owners = idx.by_id.get(id_key(mid), [])
+        owners = idx.by_id.get(m.id_key, [])
         theirs = row.text("agent_id") if "agent_id" not in row.unreadable else ""
         if owners and not any(r is row for r in owners):
             return None, f"the {how} gives {_whose(row)}, but Agent ID {mid} is " + (
                 " or ".join(_whose(r) for r in owners)
             )
-        if theirs and id_key(theirs) != id_key(mid):
+        if theirs and id_key(theirs) != m.id_key:
             return None, (
                 f"the {how} gives {_whose(row)}, but the Master's Agent ID {mid} is not "
                 f"theirs ({theirs})"
             )
     if how != "e-mail" and mail:
-        owners = idx.by_email.get(email_key(mail), [])
+        owners = idx.by_email.get(m.email_key, [])
         theirs = row.text("email") if "email" not in row.unreadable else ""
         if owners and not any(r is row for r in owners):
             return None, f"the {how} gives {_whose(row)}, but the e-mail {mail} is " + (
                 " or ".join(_whose(r) for r in owners)
             )
-        if how == "name" and theirs and email_key(theirs) != email_key(mail):
+        if how == "name" and theirs and email_key(theirs) != m.email_key:
             return None, (
                 f"the name gives {_whose(row)}, but the Master's e-mail {mail} is not "
                 f"theirs ({theirs})"
             )
     if how != "name" and name:
-        named = idx.by_name.get(name_key(name), [])
+        named = idx.by_name.get(m.name_key, [])
         if named and not any(r is row for r in named):
             given = f"Agent ID {mid}" if how == "agent ID" else f"the e-mail {mail}"
             return None, f"{given} is {_whose(row)}, but the name {name} is " + (
@@ -248,7 +286,7 @@ def _plan(
             else:
                 unmatched.append(_unmatched(m, "no agent and no class on this row", cls))
             continue
-        row, how = _match(m, cls, idx)
+        row, how = _match(_said(m, idx), cls, idx)
         if row is None:
             unmatched.append(_unmatched(m, how, cls))
             continue
@@ -385,7 +423,7 @@ def _plan_nnumber(
         )
     elif not current:
         plan.set(row, NNUM_KEY, new)
-    elif id_key(current) != id_key(new):
+    elif current != new and id_key(current) != id_key(new):
         # N Numbers are only filled where blank: a different one is for a person to check.
         conflicts.append(
             _conflict(

@@ -161,6 +161,8 @@ def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
     # Fast paths first: this runs for every used cell of every row.
     cls = type(value)
     if kind is Kind.TEXT and cls is str:
+        if value and value[0] != " " != value[-1] and "  " not in value and value.isprintable():
+            return value  # no space to tidy (printable: no whitespace but the plain space)
         text = " ".join(value.split()) if "\n" not in value else value.strip()
         return (value if text == value else text) or None  # unchanged: held once
     if kind is Kind.DATE and cls is date:
@@ -342,20 +344,38 @@ def read_table(
         for place, (key, c) in enumerate(items):
             i = c - 1
             kind = BY_KEY[key].kind
+            # Each distinct value as (the first cell's object, its parsed value); those
+            # that cannot be read apart, so that a cell read before costs two lookups.
             seen: dict[Any, tuple[Any, Any]] = {}
+            failed: dict[Any, tuple[Any, Unreadable]] = {}
+            memo: Any
+            got: tuple[Any, Any] | None
+            bad_one: tuple[Any, Unreadable] | None
             for k, v in enumerate(_column(lines, top, i)):
-                if v is None or v == "":
+                if v.__class__ is str:
+                    if not v:
+                        continue
+                    memo = v
+                elif v is None:
                     continue
-                memo = v if v.__class__ is str else (v.__class__, v)
+                else:
+                    memo = (v.__class__, v)
                 got = seen.get(memo)
-                if got is None:
+                if got is not None:
+                    raws[k][key], parsed[k][key] = got
+                    continue
+                bad_one = failed.get(memo)
+                if bad_one is None:
                     try:
-                        got = seen[memo] = (v, _parse(kind, v, date1904))
+                        seen[memo] = got = (v, _parse(kind, v, date1904))
                     except Unreadable as exc:
-                        got = seen[memo] = (v, exc)
-                v, value = got
-                raws[k][key] = v
-                if isinstance(value, Unreadable):
+                        failed[memo] = bad_one = (v, exc)
+                if got is not None:
+                    raws[k][key], parsed[k][key] = got
+                else:
+                    assert bad_one is not None
+                    v, value = bad_one
+                    raws[k][key] = v
                     bad.setdefault(k, set()).add(key)
                     late.append(
                         (
@@ -371,8 +391,6 @@ def read_table(
                             ),
                         )
                     )
-                else:
-                    parsed[k][key] = value
         late.sort(key=lambda f: (f[0], f[1]))
         at = 0
         for k, raw in enumerate(raws):

@@ -819,6 +819,13 @@ class Overlay:
         """The ids of the waiting operations counted in this row, oldest first."""
         return list(dict.fromkeys(m.op.op for m in self.of(row)))
 
+    def ops_in(self, rows: Iterable[Row]) -> list[str]:
+        """The ids of the waiting operations counted in any of these rows, each once, row by
+        row (a report's: nothing to look for, row after row, when nothing waits)."""
+        if not self.marks:
+            return []
+        return list(dict.fromkeys(op for row in rows for op in self.ops_of(row)))
+
     @property
     def held(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.held]

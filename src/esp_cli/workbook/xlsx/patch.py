@@ -23,7 +23,6 @@ from datetime import date, datetime
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import Unreadable, parse_yes_no
 from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
-from esp_cli.system import release_freed_memory
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
     REL_PIVOT_TABLE,
@@ -251,7 +250,7 @@ class Patcher:
             with self._sheet_errors(sheet):
                 sx = SheetXml(self.pkg.read_xml(info.part))
             self._sheets[sheet] = sx
-            release_freed_memory()  # what decompressing a large sheet left behind
+            self.pkg.release_freed_memory()  # what decompressing a large sheet left behind
         return sx
 
     def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:

@@ -27,7 +27,7 @@ from xml.parsers import expat
 from esp_cli.core.refs import col_number
 from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
-from esp_cli.system import keep_large_blocks_apart, release_freed_memory
+from esp_cli.system import keep_large_blocks_apart
 from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
 from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
 from esp_cli.workbook.xlsx.styles import Styles
@@ -48,8 +48,9 @@ class SheetValues:
     info: SheetInfo
     rows: list[list[Any]]  # rows[0] is row 1, rows[r][0] is column A
     last_col: int = 0  # the rightmost column holding a value anywhere on the sheet
-    # (row, col) -> the number format of each cell formatted to show a whole number as
-    # text (`0000000`: an ID typed as a number); see numfmt.
+    # (row, col) -> the number format of each cell holding a number (no type, or t="n")
+    # formatted to show a whole number as text (`0000000`: an ID typed as a number); see
+    # numfmt. A text cell so formatted is not listed: it is read as the text it holds.
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def get(self, row: int, col: int) -> Any:
@@ -153,7 +154,7 @@ class WorkbookReader:
             # tracker) and the error cells are not needed again.
             self._sheets.pop(info.name, None)
             self._errors.pop(info.name, None)
-            release_freed_memory()
+            self.pkg.release_freed_memory()
         _restore_errors(rows, errors, nrows, columns)
         last_col = max(last_col, max(errors.cols, default=0))
         return SheetValues(info=info, rows=rows, last_col=last_col, formats=errors.formats)
@@ -485,12 +486,20 @@ def _error_cells(
 
 def _styled_patterns(text_formats: dict[int, str]) -> tuple[re.Pattern[bytes], ...]:
     """A style attribute naming one of these formats (the format's index its group 1), in
-    any quoting: (the pattern for a piece whose only white space is the space, the pattern
-    for any piece). The first starts with a space: a search for it runs at C speed from one
+    any quoting, unless the type of a value that is no number follows it (t="s", as Excel
+    writes a text cell: a column formatted as text holds mostly text, passed over at C
+    speed): (the pattern for a piece whose only white space is the space, the pattern for
+    any piece). The first starts with a space: a search for it runs at C speed from one
     space to the next, where one starting with any white space looks at every byte."""
     ids = b"|".join(b"%d" % i for i in sorted(text_formats))
-    attr = rb"s\s*=\s*[\"']\s*(" + ids + rb")\s*[\"']"
+    attr = rb"s\s*=\s*[\"']\s*(" + ids + rb")\s*[\"'](?!\s*t\s*=\s*[\"']\s*" + _NOT_A_NUMBER + rb")"
     return re.compile(b" " + attr), re.compile(rb"\s" + attr)
+
+
+# A cell's type when its value is no number (text, a formula's text, inline text, TRUE or
+# FALSE, an error, an ISO date): a format showing a number as text does not change it.
+_NOT_A_NUMBER = rb"(?:s|str|inlineStr|b|e|d)\s*[\"']"
+_NOT_NUMBER_TYPES = {b"s", b"str", b"inlineStr", b"b", b"e", b"d"}
 
 
 # White space other than the space, as a pattern's \s finds it.
@@ -588,6 +597,8 @@ def _errors_in(
             attrs = _cell_around(piece, m.end(), in_tag=True)
             if attrs is None:
                 continue  # a row's style, not a cell's
+            if attrs.get(b"t", b"").strip() in _NOT_NUMBER_TYPES:
+                continue  # its type (before its style) says it holds no number
             style = attrs.get(b"s", b"").strip()
             where = _address(attrs)
             if where is None:
@@ -623,7 +634,8 @@ def _errors_parsed(
             col = col_number(ref.group(1)) if ref else col + 1
             error = attrs.get("t", "").strip() == "e"
             style = attrs.get("s", "").strip()
-            if text_formats and style.isdigit() and int(style) in text_formats:
+            numeric = attrs.get("t", "").strip().encode() not in _NOT_NUMBER_TYPES
+            if text_formats and numeric and style.isdigit() and int(style) in text_formats:
                 found.formats[(row, col)] = text_formats[int(style)]
         elif local == "v" and error:
             depth_of_v = depth

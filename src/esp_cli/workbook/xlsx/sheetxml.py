@@ -114,6 +114,7 @@ class SheetXml:
         self._r_first = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3}[0-9]+)\"")
         self._fast: dict[int, int] = {}  # row -> its last column when fast, else -1
         self._orders: dict[bytes, int] = {}  # a row's column letters -> the same, for any row
+        self._columns_of: dict[bytes, tuple[list[int], list[bytes]]] = {}  # see fast_columns
         self._styles: dict[bytes, int | None] = {}  # a cell's attributes after r -> its style
         sd = start_tag(self.prefix, b"sheetData").search(scan)
         if sd is None:
@@ -128,7 +129,13 @@ class SheetXml:
             self.sd_close = sd.end()
         else:
             self.sd_selfclosing = None
-            close = end_tag(self.prefix, b"sheetData").search(scan, sd.end())
+            close = _close_after(
+                scan,
+                b"</" + self.prefix + b"sheetData",
+                end_tag(self.prefix, b"sheetData"),
+                sd.end(),
+                len(scan),
+            )
             if close is None:
                 raise ValueError("worksheet sheetData is not closed")
             self.sd_close = close.start()
@@ -394,14 +401,21 @@ class SheetXml:
         return got
 
     def fast_columns(self, row: RowLoc) -> tuple[list[int], list[bytes]] | None:
-        """(columns, column letters) of a fast row; else None."""
+        """(columns, column letters) of a fast row; else None. Rows mostly hold the same
+        columns: each such set is worked out once, and its lists are shared (read only)."""
         if not self.is_fast(row):
             return None
         refs = self._r_first.findall(self.scan, row.tag_end, row.inner_end)
         if not refs:
             return [], []
-        letters = b"|".join(refs).translate(None, _DIGITS).split(b"|")
-        return list(map(_col_of, letters)), letters
+        joined = b"|".join(refs).translate(None, _DIGITS)
+        got = self._columns_of.get(joined)
+        if got is None:
+            letters = joined.split(b"|")
+            got = (list(map(_col_of, letters)), letters)
+            if len(self._columns_of) < 4096:
+                self._columns_of[joined] = got
+        return got
 
     def cell_in(self, row: RowLoc, col: int) -> CellLoc | None:
         last = self.last_col(row)

@@ -126,7 +126,7 @@ class Workbook:
         self.pkg.forget_scanned()
         if self._reader is not None:
             self._reader = None
-            system.release_freed_memory()
+            self.pkg.release_freed_memory()
 
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:
         """The sheet's drop-down lists with their allowed values (x14 ones included)."""

@@ -22,6 +22,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from esp_cli.workbook.xlsx import deflate
+
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _END = struct.Struct("<4sHHHHIIH")
@@ -105,7 +107,7 @@ def _deflate_behind(
     with _quick_switches(), ThreadPoolExecutor(_WORKERS, thread_name_prefix="esp-deflate") as pool:
         try:
             for block in _blocks(pieces):
-                crc = zlib.crc32(block, crc)
+                crc = deflate.engine.crc32(block, crc)
                 size += len(block)
                 pending.append(pool.submit(_compressed, block, before))
                 before = block[-_WINDOW:]
@@ -151,13 +153,12 @@ def _quick_switches() -> Iterator[None]:
 
 def _compressed(block: bytes, before: bytes) -> bytes:
     """One block compressed at level 1 as a stream would compress it after `before`, ended
-    on a byte boundary without ending the stream (Z_SYNC_FLUSH)."""
-    comp = (
-        zlib.compressobj(1, zlib.DEFLATED, -15, zdict=before)
-        if before
-        else zlib.compressobj(1, zlib.DEFLATED, -15)
-    )
-    return comp.compress(block) + comp.flush(zlib.Z_SYNC_FLUSH)
+    on a byte boundary without ending the stream (Z_SYNC_FLUSH), by ISA-L where it is
+    installed, else by zlib."""
+    d = deflate.engine
+    raw = (1, d.DEFLATED, -15)  # level 1, a raw deflate stream (a zip entry's)
+    comp = d.compressobj(*raw, zdict=before) if before else d.compressobj(*raw)
+    return bytes(comp.compress(block) + comp.flush(d.Z_SYNC_FLUSH))
 
 
 def _while_busy(job: Future[bytes], idle: Callable[[], bool] | None) -> Callable[[], bool] | None:

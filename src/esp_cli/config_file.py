@@ -1,0 +1,99 @@
+"""esp.toml as a file: where it is found, its text, its TOML, and the tracker it names.
+
+The light half of `config`: the command line reads the tracker's place from here before the
+rest of esp loads, so that the tracker's parse starts at once (cli.read_early); `config`
+reads everything else the file says, from the same text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from esp_cli.errors import ConfigError
+from esp_cli.system import user_config_dir
+
+CONFIG_NAME = "esp.toml"
+TRACKER_ENV = "ESP_TRACKER"
+
+
+def user_config_path() -> Path:
+    """The person's own esp.toml, in their platform's config folder (on Windows
+    %LOCALAPPDATA%\\esp\\esp.toml, on macOS ~/Library/Application Support/esp/esp.toml, on
+    Linux ~/.config/esp/esp.toml; ESP_CONFIG_DIR names another folder)."""
+    return user_config_dir() / CONFIG_NAME
+
+
+def find_config(cwd: Path | None = None, tracker: Path | None = None) -> Path | None:
+    """The esp.toml to use when --config is not given: the working folder's, else the one
+    in the tracker's folder (when the tracker is elsewhere), else the person's own
+    (user_config_path()); None when there is none."""
+    candidates = [(cwd or Path.cwd()) / CONFIG_NAME]
+    if tracker is not None:
+        candidates.append(tracker.parent / CONFIG_NAME)
+    candidates.append(user_config_path())
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def read_toml_text(path: Path) -> str:
+    """The file's text, as Windows editors save it: UTF-8 with or without the byte-order
+    mark Notepad writes, or UTF-16 ("Unicode" in Notepad's Save As) with its mark."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start + 1} cannot be read).",
+            fix="save it as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8).",
+        ) from exc
+
+
+_TOML_LINE = re.compile(r"line (\d+)")
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """The TOML in `text`; a syntax error names the file and line, and a Windows path
+    typed in double quotes (where a backslash starts an escape) says how to write it."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        fix = None
+        found = _TOML_LINE.search(str(exc))
+        lines = text.splitlines()
+        if found and 0 < int(found.group(1)) <= len(lines):
+            line = lines[int(found.group(1)) - 1]
+            if "\\" in line and '"' in line:
+                fix = (
+                    "a backslash inside double quotes starts an escape (\\U, \\n...): write "
+                    "Windows paths in single quotes, 'C:\\Users\\you\\ESP Tracker.xlsx', or "
+                    'with forward slashes, "C:/Users/you/ESP Tracker.xlsx".'
+                )
+        raise ConfigError(f"{path}: not valid TOML ({exc}).", fix=fix) from exc
+
+
+def path_in(value: str, base: Path) -> Path:
+    """A path written in esp.toml: `~` is the home folder; a relative one is relative to
+    the file's folder `base`."""
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+def configured_tracker(config: Path | None) -> Path | None:
+    """The tracker the esp.toml in use names ([tracker] path), as `config.Config` reads it:
+    the file at `config` (--config), else the one find_config finds. None when there is no
+    such file (a named pipe or a device is none: it is never opened) or entry (ConfigError
+    when the file cannot be read as TOML)."""
+    path = config if config is not None else find_config()
+    if path is None or not path.is_file():
+        return None
+    section = parse_toml(read_toml_text(path), path).get("tracker")
+    value = section.get("path") if isinstance(section, dict) else None
+    return path_in(value, path.parent) if isinstance(value, str) else None
