@@ -344,21 +344,26 @@ def test_the_early_read_finds_the_tracker_the_settings_name(
     assert configured_tracker(found) == load_config(found).tracker
 
 
+def _python_in(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Python run with `argv` in `folder`, ESP_TRACKER unset (the early read's own way)."""
+    env = {k: v for k, v in os.environ.items() if k != "ESP_TRACKER"}
+    return subprocess.run(
+        [sys.executable, *argv],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_SECONDS,
+    )
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_the_early_read_never_opens_a_config_that_is_no_file(tmp_path: Path) -> None:
     """--config naming a named pipe (or a device) is refused as no such config file, at
     once: the early read does not open it (it would wait for a writer for ever)."""
     pipe = tmp_path / "esp.toml"
     os.mkfifo(pipe)
-    env = {k: v for k, v in os.environ.items() if k != "ESP_TRACKER"}
-    done = subprocess.run(
-        [sys.executable, "-m", "esp_cli", "doctor", "--config", str(pipe)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=DEADLINE_SECONDS,
-    )
+    done = _python_in(tmp_path, "-m", "esp_cli", "doctor", "--config", str(pipe))
     assert done.returncode == 2, done.stderr
     assert "no such config file" in done.stderr
 
@@ -376,14 +381,6 @@ def test_the_early_read_loads_only_the_file_half_of_the_settings(tmp_path: Path)
         "assert early._EARLY is not None and early._EARLY.path.name == 't.xlsx'\n"
         "print(sorted(m for m in ('esp_cli.config', 'typer') if m in sys.modules))\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "ESP_TRACKER"}
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=DEADLINE_SECONDS,
-    )
+    done = _python_in(tmp_path, "-c", code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -352,6 +352,21 @@ def test_a_part_decompressed_by_the_engine_is_zipfiles_bytes(
             assert all(len(p) <= size for p in pieces), info.filename
 
 
+def _refused_in_one_line(bad: Path) -> str:
+    """What `esp escalations --today` says of the workbook `bad`: refused as bad input, in
+    one line (no traceback)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "esp_cli", "escalations", "--today", "--tracker", str(bad)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+    )
+    assert done.returncode == ExitCode.BAD_INPUT, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    return done.stderr
+
+
 @pytest.mark.parametrize(
     ("method", "flags", "said"),
     [
@@ -378,16 +393,7 @@ def test_a_part_compressed_as_excel_never_does_is_refused_in_one_line(
     struct.pack_into("<HH", data, central + 8, info.flag_bits | flags, method)
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(bytes(data))
-    done = subprocess.run(
-        [sys.executable, "-m", "esp_cli", "escalations", "--today", "--tracker", str(bad)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        timeout=120,
-    )
-    assert done.returncode == ExitCode.BAD_INPUT, done.stderr
-    assert done.stderr.count("\n") == 1 and said in done.stderr, done.stderr
-    assert "Traceback" not in done.stderr
+    assert said in _refused_in_one_line(bad)
 
 
 def test_a_damaged_part_of_a_method_excel_never_writes_is_refused_in_one_line(
@@ -409,12 +415,4 @@ def test_a_damaged_part_of_a_method_excel_never_writes_is_refused_in_one_line(
             data[at] ^= 0xA5
         bad = tmp_path / f"bad-{method}.xlsx"
         bad.write_bytes(bytes(data))
-        done = subprocess.run(
-            [sys.executable, "-m", "esp_cli", "escalations", "--today", "--tracker", str(bad)],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-            timeout=120,
-        )
-        assert done.returncode == ExitCode.BAD_INPUT, done.stderr
-        assert done.stderr.count("\n") == 1 and "is damaged" in done.stderr, done.stderr
+        assert "is damaged" in _refused_in_one_line(bad)

@@ -747,14 +747,20 @@ def test_commands_that_do_not_draw_do_not_load_a_drawing_library(
         assert not {"openpyxl", "numpy"} & modules
 
 
-def test_the_evening_email_draws_its_chart_with_pillow(tracker: Path) -> None:
-    """The one command that draws (the check above can fail: this one loads it)."""
+def _mail_config(tracker: Path) -> Path:
+    """An esp.toml beside `tracker` naming it, with what an e-mail needs."""
     config = tracker.parent / "esp.toml"
     config.write_text(
         f'[tracker]\npath = "{tracker.name}"\n[report]\nto = ["lead@example.com"]\n'
         'from = "Jordan Reyes <jordan.reyes@example.com>"\n',
         encoding="utf-8",
     )
+    return config
+
+
+def test_the_evening_email_draws_its_chart_with_pillow(tracker: Path) -> None:
+    """The one command that draws (the check above can fail: this one loads it)."""
+    config = _mail_config(tracker)
     eml = tracker.parent / "eod.eml"
     modules = loaded(
         "report", "eod", "-c", str(config), "--date", TO.isoformat(), "--eml", str(eml)
@@ -778,12 +784,7 @@ main()
 
 def test_the_evening_email_loads_pillow_before_it_reads_the_tracker(tracker: Path) -> None:
     """Pillow loads while the tracker's parse runs on its own thread, not after the read."""
-    config = tracker.parent / "esp.toml"
-    config.write_text(
-        f'[tracker]\npath = "{tracker.name}"\n[report]\nto = ["lead@example.com"]\n'
-        'from = "Jordan Reyes <jordan.reyes@example.com>"\n',
-        encoding="utf-8",
-    )
+    config = _mail_config(tracker)
     src = Path(__file__).resolve().parents[1] / "src"
     words = ["report", "eod", "-c", str(config), "--date", TO.isoformat()]
     for mail, expected in (
@@ -932,12 +933,7 @@ def mail_text(tracker: Path, day: str) -> tuple[str, str]:
     import email
     from email.policy import default as default_policy
 
-    config = tracker.parent / "esp.toml"
-    config.write_text(
-        f'[tracker]\npath = "{tracker.name}"\n[report]\nto = ["lead@example.com"]\n'
-        'from = "Jordan Reyes <jordan.reyes@example.com>"\n',
-        encoding="utf-8",
-    )
+    config = _mail_config(tracker)
     eml = tracker.parent / f"eod {day}.eml"
     res = run("report", "eod", "-c", str(config), "--date", day, "--eml", str(eml))
     assert res.exit_code == 0, res.output
