@@ -13,7 +13,6 @@ import io
 import lzma
 import posixpath
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -27,12 +26,12 @@ from esp_cli.errors import InputFileError
 from esp_cli.workbook.xlsx import deflate
 from esp_cli.workbook.xlsx.safety import read_workbook
 from esp_cli.workbook.xlsx.xmlbytes import transcoded, utf16
+from esp_cli.workbook.xlsx.zipio import LOCAL_HEADER
 
 # Compression methods zipfile cannot read that other zip programs write.
 _METHOD_NAMES = {9: "with Deflate64", 99: "and encrypted with AES"}
 # The zip compression methods zipfile reads (Excel writes the first two only).
 _READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
-_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # a zip entry's local header, 30 bytes
 _INFLATE_STEP = 1 << 16  # compressed bytes given to the engine at a time
 _ENGINE_ERROR: type[Exception] = deflate.engine.error  # what it raises for damaged data
 # What reading a damaged part raises: zipfile's own errors, and those of the decompressors it
@@ -279,13 +278,13 @@ class Package:
         """Where the part's compressed bytes start in the package (after its local header),
         or None when the header is not where the directory says."""
         at = info.header_offset
-        head = self.data[at : at + _LOCAL_HEADER.size]
-        if len(head) < _LOCAL_HEADER.size:
+        head = self.data[at : at + LOCAL_HEADER.size]
+        if len(head) < LOCAL_HEADER.size:
             return None
-        fields = _LOCAL_HEADER.unpack(head)
+        fields = LOCAL_HEADER.unpack(head)
         if fields[0] != b"PK\x03\x04":
             return None
-        start = at + _LOCAL_HEADER.size + fields[9] + fields[10]
+        start = at + LOCAL_HEADER.size + fields[9] + fields[10]
         return start if start + info.compress_size <= len(self.data) else None
 
     def _pieces(self, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:

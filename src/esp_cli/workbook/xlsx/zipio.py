@@ -24,7 +24,7 @@ from typing import Any
 
 from esp_cli.workbook.xlsx import deflate
 
-_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # an entry's local header (30 bytes)
 _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _END = struct.Struct("<4sHHHHIIH")
 _UTF8_FLAG = 0x800
@@ -245,7 +245,7 @@ def rewrite(
             raise ValueError("package too large for a plain (non-ZIP64) zip")
         name_b, flags = names.get(name) or _encoded(name)
         t, d = _dos_time(date_time)
-        local = _LOCAL.pack(
+        local = LOCAL_HEADER.pack(
             b"PK\x03\x04", 20, flags, method, t, d, crc, raw_size, usize, len(name_b), 0
         )
         return local + name_b, name_b, flags
@@ -335,10 +335,10 @@ def rewrite(
         elif name in replace:
             emit_new(name, replace[name], info)
         else:
-            (_sig, _v, _f, _m, _t, _d, _crc, _cs, _us, nlen, elen) = _LOCAL.unpack_from(
+            (_sig, _v, _f, _m, _t, _d, _crc, _cs, _us, nlen, elen) = LOCAL_HEADER.unpack_from(
                 src, info.header_offset
             )
-            start = info.header_offset + _LOCAL.size + nlen + elen
+            start = info.header_offset + LOCAL_HEADER.size + nlen + elen
             emit(
                 name,
                 view[start : start + info.compress_size],
