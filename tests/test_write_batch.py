@@ -215,3 +215,18 @@ def test_a_row_written_otherwise_is_planned_the_same(tmp_path: Path, layout: str
         assert len(made[0]) == len(CELLS)
     else:
         assert made[0] == "UnsafeWriteError" and "written inside row 4" in made[1], made
+
+
+@pytest.mark.parametrize("agents", [NAMES, NAMES[:2]])
+def test_a_column_written_down_most_of_the_sheet_indexes_its_rows(
+    tmp_path: Path, agents: list[str]
+) -> None:
+    """Every agent's cells (and so the tests above, which compare that with planning them
+    one by one) have the sheet's rows indexed at once; two of four agents' are found by
+    their references."""
+    path = _book(tmp_path)
+    with write_session(path, Config(), keys=KEYS, dry_run=True) as s:
+        rows = {r.name: r for r in s.table.rows()}
+        s.plan.set_many([(rows[name], key, new) for name, key, new in CELLS if name in agents])
+        indexed = s.plan.patcher.sheet_xml("ESP Tracker")._rows is not None
+    assert indexed == (agents == NAMES)

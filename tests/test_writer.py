@@ -502,6 +502,37 @@ def test_a_write_to_many_rows_never_searches_more_than_one_pass(tmp_path: Path, 
     assert [ws.cell(r, 2).value for r in (1, 250, 499)] == ["x1", "x250", "x499"]
 
 
+def test_rows_looked_up_down_most_of_the_sheet_are_indexed_at_once(tmp_path: Path) -> None:
+    """A write about to look up more than two thirds of a sheet's rows indexes them all
+    (cheaper than finding each by its reference); fewer are found one by one."""
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 500)
+    )
+    sx = Workbook.open(_with_sheet(tmp_path, rows)).patcher().sheet_xml("S")
+    sx.expect_rows(332, 499)
+    assert sx._rows is None
+    sx.expect_rows(333, 499)
+    assert sx._rows is not None
+    assert sx.row(250) is not None and sx.row(250).num == 250
+
+
+def test_rows_the_index_cannot_follow_are_left_to_their_lookups(tmp_path: Path) -> None:
+    """An index that cannot be made (the last row never closed) is not made: the rows a
+    write asks for are found by their references, and the fault is said where a write
+    meets it, as without the index."""
+    path = _with_sheet(
+        tmp_path,
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+        b'<row r="3"><c r="A3"><v>3</v></c>',
+    )
+    sx = Workbook.open(path).patcher().sheet_xml("S")
+    sx.expect_rows(3, 3)
+    assert sx._rows is None
+    assert sx.row(2) is not None and sx.row(2).num == 2
+    with pytest.raises(ValueError, match="row 3 is not closed"):
+        sx.row(3)
+
+
 def test_a_row_written_twice_is_noticed_when_found_from_below(tmp_path: Path) -> None:
     """Found searching back from a row below it, a row whose twin comes just before it is
     caught as a forward search catches the twin after it."""

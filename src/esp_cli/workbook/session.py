@@ -356,6 +356,13 @@ class ChangePlan:
                 self.set(row, key, new)
             return
         table = self.table
+        cells = list(cells)
+        # How many rows of each sheet the cells are in: a column written down most of a
+        # sheet has its rows indexed at once (SheetXml.expect_rows).
+        rows_of: dict[str, set[int]] = {}
+        for row, _key, _new in cells:
+            rows_of.setdefault(row.sheet, set()).add(row.row)
+        changes, intents, unit = self.changes, self._intents, self._unit
         # (sheet, key) -> (col, header, read as typed, writer made at its first cell)
         columns: dict[tuple[str, str], list[Any]] = {}
         plain: set[str] = set()  # texts seen to hold no control character
@@ -369,6 +376,7 @@ class ChangePlan:
                 col = self.column(sheet, key)
                 if len(self.added_columns) != added:
                     columns.clear()  # adding a column may have moved those added before it
+                    changes = self.changes  # ... and remade the list of changes
                 column = sheet.headers.get(col, BY_KEY[key].header)
                 got = [col, column, BY_KEY[key].kind is Kind.YESNO, None]
                 columns[(row.sheet, key)] = got
@@ -382,13 +390,30 @@ class ChangePlan:
                     plain.add(new)
             if writer is None:
                 writer = got[3] = self.patcher.column_writer(row.sheet, col)
+                writer.sx.expect_rows(len(rows_of[row.sheet]), len(table.sheet(row.sheet).rows))
             writer.set(row.row, new)
             name, agent_id, email, n_number = who
             change = CellChange(
                 row.sheet, row.row, col, name, row.cls, column, old, new, agent_id, email, n_number
             )
-            self._record(change)
-            self._intend(change, key, waiting_ops.SET, new)
+            # _record and _intend, as they go for the command's own cell (no waiting
+            # operation's, no unit): one lookup each for a cell planned once.
+            where = (row.sheet, row.row, col)
+            at = self._where.get(where)
+            if at is None:
+                self._where[where] = len(changes)
+                changes.append(change)
+            else:
+                self._record(change)
+            if unit is None:
+                first = self._intended.get(where)
+                if first is None:
+                    self._intended[where] = len(intents)
+                    intents.append([("row", *where[:2]), change, key, waiting_ops.SET, new])
+                else:
+                    intents[first][4] = new  # the last word
+            else:
+                self._intend(change, key, waiting_ops.SET, new)
 
     def append(self, row: Row, key: str, line: str, text: str | None = None) -> CellChange | None:
         """Plan appending the note `line` to the row's notes cell `key`, after the lines the

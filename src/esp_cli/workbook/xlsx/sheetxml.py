@@ -15,6 +15,7 @@ exactly where each of its cells starts and ends.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import re
 from collections.abc import Iterator, Mapping
@@ -188,6 +189,15 @@ class SheetXml:
             self._direct.clear()  # the index answers from now on
             self._direct_nums.clear()
         return self._rows
+
+    def expect_rows(self, count: int, of: int) -> None:
+        """A write is about to look up `count` rows of the sheet's `of` (or so): when that
+        is most of them, every row is indexed now, which costs a third less than finding
+        each by its reference. A row the index cannot follow is left for the lookups to
+        report, as they would without it."""
+        if self._rows is None and count * 3 > of * 2:
+            with contextlib.suppress(ValueError):
+                self.rows  # noqa: B018 - builds the index
 
     @cached_property
     def row_numbers(self) -> list[int]:
