@@ -322,12 +322,14 @@ def _plan(
                 _Proposal(MasterRef(first.sheet, first.row), first.get(DATE_KEY), None, "class row")
             )
     # In the tracker's order, whatever the Master's: the rows written are then found in
-    # one pass down each sheet, not searched for back and forth.
+    # one pass down each sheet, not searched for back and forth; planned at once.
+    cells: list[tuple[Row, str, Any]] = []
     for row in tracker.rows():
         props = proposals.get(id(row))
         if props:
-            _plan_date(row, props, tracker, plan, overwrite, conflicts)
-            _plan_nnumber(row, props, tracker, plan, conflicts)
+            _plan_date(row, props, tracker, cells, overwrite, conflicts)
+            _plan_nnumber(row, props, tracker, cells, conflicts)
+    plan.set_many(cells)
     plan.sort()
     conflicts.sort(key=lambda c: (c.sheet, _row_of(c.cell)))
     return conflicts, unmatched, len(proposals)
@@ -352,7 +354,7 @@ def _plan_date(
     row: Row,
     props: list[_Proposal],
     tracker: Table,
-    plan: ChangePlan,
+    cells: list[tuple[Row, str, Any]],
     overwrite: bool,
     conflicts: list[Conflict],
 ) -> None:
@@ -382,13 +384,17 @@ def _plan_date(
         current = row.get(DATE_KEY)
         reason = "the tracker already has a different date"
     if current is None or (current != new and overwrite):
-        plan.set(row, DATE_KEY, new)
+        cells.append((row, DATE_KEY, new))
     elif current != new:
         conflicts.append(_conflict(tracker, row, DATE_KEY, current, new, dated[0].source, reason))
 
 
 def _plan_nnumber(
-    row: Row, props: list[_Proposal], tracker: Table, plan: ChangePlan, conflicts: list[Conflict]
+    row: Row,
+    props: list[_Proposal],
+    tracker: Table,
+    cells: list[tuple[Row, str, Any]],
+    conflicts: list[Conflict],
 ) -> None:
     numbers = sorted({p.n_number.strip() for p in props if p.n_number})
     if not numbers:
@@ -422,7 +428,7 @@ def _plan_nnumber(
             )
         )
     elif not current:
-        plan.set(row, NNUM_KEY, new)
+        cells.append((row, NNUM_KEY, new))
     elif current != new and id_key(current) != id_key(new):
         # N Numbers are only filled where blank: a different one is for a person to check.
         conflicts.append(
