@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from esp_cli.config import Config
 from esp_cli.core.calendar import COMPANY_DAY_OFF, BusinessCalendar, RememberingCalendar
 from esp_cli.core.columns import BY_KEY, Kind
+from esp_cli.core.names import display_name
 from esp_cli.core.rules import AgentFacts
+from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import AgentNotFoundError, ConfigError, ExitCode, UsageError
 from esp_cli.services.agents import AgentLookupError, agents_in_class, find_agent
 from esp_cli.services.facts import (
@@ -243,3 +245,11 @@ def test_a_text_cell_is_tidied_as_its_words_joined_by_one_space(text: str) -> No
     and an all-space one as empty — however few cells need it, with any whitespace."""
     tidied = " ".join(text.split()) if "\n" not in text else text.strip()
     assert parse_cell(Kind.TEXT, text, False) == (tidied or None)
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES + ","), max_size=12))
+def test_a_name_cell_reads_as_its_display_name_with_any_spaces_and_commas(text: str) -> None:
+    """A name reads as display_name of its text ('Price,  Devon ' -> 'Devon Price'), an
+    all-space one as empty; the names typed plainly, nearly all, are taken as they are."""
+    expected = None if is_blank(text) else display_name(text_of(text))
+    assert parse_cell(Kind.NAME, text, False) == expected
