@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from esp_cli.core.notes import NoteKind, appended, format_line, latest, parse_line
 
@@ -40,3 +43,22 @@ def test_latest_by_date() -> None:
     cell = "11/22/2026 - Jo - b\n11/20/2026 - Jo - a\nnot a note"
     got = latest(NoteKind.NOTES, cell)
     assert got is not None and got.text == "b"
+
+
+_DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=4)
+
+
+@given(_DIGITS.filter(lambda t: len(t) <= 2), _DIGITS.filter(lambda t: len(t) <= 2), _DIGITS)
+def test_a_line_s_date_reads_as_strptime_reads_it(month: str, day: str, year: str) -> None:
+    """A note line's MM/DD/YYYY or MM/DD/YY reads as datetime.strptime reads it (%Y, then
+    %y: 69-99 the 1900s), and a date that is no day (02/30, 13/01, 00/10) as none."""
+    text = f"{month}/{day}/{year}"
+    expected = None
+    for fmt in ("%m/%d/%Y", "%m/%d/%y"):
+        try:
+            expected = datetime.strptime(text, fmt).date()
+            break
+        except ValueError:
+            continue
+    line = parse_line(NoteKind.NOTES, f"{text} - Jordan Reyes - Called.")
+    assert (line.day if line is not None else None) == expected

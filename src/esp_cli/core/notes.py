@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 
 
@@ -42,12 +42,19 @@ _TBT_LINE = re.compile(rf"^\s*(.+?){_SEP}{_DATE}{_SEP}(.+?)\s*$")
 
 
 def _day(text: str) -> date | None:
-    for fmt in ("%m/%d/%Y", "%m/%d/%y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """The day of a line's MM/DD/YYYY (or MM/DD/YY: 69-99 the 1900s, else the 2000s, as
+    strptime's %y reads it); None when it is no day."""
+    month, day, year = text.split("/")  # digits, as _DATE matched them
+    if len(year) == 2:
+        number = int(year) + (1900 if int(year) >= 69 else 2000)
+    elif len(year) == 4:
+        number = int(year)
+    else:
+        return None
+    try:
+        return date(number, int(month), int(day))
+    except ValueError:
+        return None
 
 
 def format_line(kind: NoteKind, day: date, author: str, text: str) -> str:
