@@ -390,7 +390,7 @@ class ChangePlan:
                     plain.add(new)
             if writer is None:
                 writer = got[3] = self.patcher.column_writer(row.sheet, col)
-                writer.sx.expect_rows(len(rows_of[row.sheet]), len(table.sheet(row.sheet).rows))
+                writer.sx.expect_rows(len(rows_of[row.sheet]))
             writer.set(row.row, new)
             name, agent_id, email, n_number = who
             change = CellChange(

@@ -190,14 +190,23 @@ class SheetXml:
             self._direct_nums.clear()
         return self._rows
 
-    def expect_rows(self, count: int, of: int) -> None:
-        """A write is about to look up `count` rows of the sheet's `of` (or so): when that
-        is most of them, every row is indexed now, which costs a third less than finding
-        each by its reference. A row the index cannot follow is left for the lookups to
-        report, as they would without it."""
-        if self._rows is None and count * 3 > of * 2:
+    def expect_rows(self, count: int) -> None:
+        """A write is about to look up `count` rows: when that is more than two thirds of
+        the rows the sheet's XML numbers (its last row's number: formatted blank rows below
+        the agents count too), every row is indexed now, which costs a third less than
+        finding each by its reference. A row the index cannot follow is left for the
+        lookups to report, as they would without it."""
+        if self._rows is None and count * 3 > self._last_row_number() * 2:
             with contextlib.suppress(ValueError):
                 self.rows  # noqa: B018 - builds the index
+
+    def _last_row_number(self) -> int:
+        """The number of the sheet's last row element; 0 when it has none (its rows cannot
+        all be found by reference: they are indexed)."""
+        at = self.scan.rfind(b"<" + self.prefix + b"row", self.sd_open_end, self.sd_close)
+        m = self._row_start.match(self.scan, at) if at >= 0 else None
+        rm = _ROW_NUMBER.search(m.group(1)) if m is not None else None
+        return int(rm.group(1)) if rm is not None else 0
 
     @cached_property
     def row_numbers(self) -> list[int]:
