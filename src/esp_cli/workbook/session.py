@@ -578,6 +578,9 @@ class WriteSession:
     # were typed): written as part of its change, in its entry of the log.
     own: frozenset[str] = frozenset()
     would_wait: str | None = None  # a dry run: who has the tracker now, if anyone
+    # A dry run of a write: the new workbook is made in memory as the write makes it (and
+    # thrown away), so that it is refused wherever the write would be.
+    preview: bool = False
     _report: WriteReport | None = field(default=None, repr=False)
 
     @property
@@ -629,6 +632,10 @@ class WriteSession:
         op = None
         kept = None
         applied = self.written_waiting
+        if self.preview and self.would_wait is None and self.plan.patcher.pending:
+            # What only making the new sheet finds (a row written twice far down the XML,
+            # met once the rows are indexed) refuses the dry run as it refuses the write.
+            self.plan.patcher.build()
         if not self.dry_run and self.busy is not None:
             if not self.plan.empty:
                 op = self._keep_waiting(config, self.busy)
@@ -1061,6 +1068,7 @@ def write_session(
             warnings=found.warnings,
             own=frozenset(own),
             would_wait=would_wait,
+            preview=write and dry_run,
         )
         for warning in found.warnings:
             log.warning("%s", warning)

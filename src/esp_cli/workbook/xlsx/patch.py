@@ -609,16 +609,23 @@ class Patcher:
             # 50,000 rows would hold twice the memory.
             changes: dict[int, tuple[tuple[int, bytes], ...]] = {}
             raw = self._raw.get(sheet, {})
-            for (row, col), value in sorted(writes.items()):
-                if (row, col) in raw:
-                    element = self._restored(sx, row, col, raw, sst)
-                else:
-                    # The cell as the sheet has it, looked up once for its style, its kind
-                    # and its text (the splicer finds it again, kept from planning).
-                    current = sx.cell(row, col)
-                    style = self._style_for(sx, row, col, value, col in new_cols, current)
-                    element = self._cell_xml(sx, row, col, value, style, sst, current)
-                changes[row] = (*changes.get(row, ()), (col, element))
+            row = col = 0
+            try:
+                for (row, col), value in sorted(writes.items()):
+                    if (row, col) in raw:
+                        element = self._restored(sx, row, col, raw, sst)
+                    else:
+                        # The cell as the sheet has it, looked up once for its style, its
+                        # kind and its text (the splicer finds it again, kept from planning).
+                        current = sx.cell(row, col)
+                        style = self._style_for(sx, row, col, value, col in new_cols, current)
+                        element = self._cell_xml(sx, row, col, value, style, sst, current)
+                    changes[row] = (*changes.get(row, ()), (col, element))
+            except ValueError:
+                # Found only now (a row written twice, met once the rows are indexed):
+                # said of the cell, as planning says it.
+                with self._sheet_errors(sheet, _Where(sheet, row, col)):
+                    raise
             rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
             head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
