@@ -528,6 +528,19 @@ def test_formatted_blank_rows_below_the_agents_count_as_rows_to_index(tmp_path: 
     assert sx.row(99) is not None and sx._rows is None
 
 
+def test_a_sheet_whose_last_row_has_no_number_is_left_to_its_lookups(tmp_path: Path) -> None:
+    """Its rows are not weighed (the last one says no number): the rows a write asks for
+    are found by their references, as without expect_rows."""
+    rows = (
+        b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 5001))
+        + b'<row s="1" customFormat="1"/>'
+    )
+    sx = Workbook.open(_with_sheet(tmp_path, rows)).patcher().sheet_xml("S")
+    sx.expect_rows(100)
+    assert sx._rows is None
+    assert sx.row(99) is not None and sx._rows is None
+
+
 def test_rows_the_index_cannot_follow_are_left_to_their_lookups(tmp_path: Path) -> None:
     """An index that cannot be made (the last row never closed) is not made: the rows a
     write asks for are found by their references, and the fault is said where a write

@@ -578,8 +578,9 @@ class WriteSession:
     # were typed): written as part of its change, in its entry of the log.
     own: frozenset[str] = frozenset()
     would_wait: str | None = None  # a dry run: who has the tracker now, if anyone
-    # A dry run of a write: the new workbook is made in memory as the write makes it (and
-    # thrown away), so that it is refused wherever the write would be.
+    # A dry run of a write: the new workbook's parts are made in memory as the write makes
+    # them (and thrown away), so that what in the workbook would refuse the write refuses
+    # the dry run (Patcher.rehearse).
     preview: bool = False
     _report: WriteReport | None = field(default=None, repr=False)
 
@@ -635,7 +636,7 @@ class WriteSession:
         if self.preview and self.would_wait is None and self.plan.patcher.pending:
             # What only making the new sheet finds (a row written twice far down the XML,
             # met once the rows are indexed) refuses the dry run as it refuses the write.
-            self.plan.patcher.build()
+            self.plan.patcher.rehearse()
         if not self.dry_run and self.busy is not None:
             if not self.plan.empty:
                 op = self._keep_waiting(config, self.busy)

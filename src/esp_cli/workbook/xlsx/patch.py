@@ -596,9 +596,24 @@ class Patcher:
     def build(self) -> bytes:
         """The complete new package bytes (nothing is written to disk here)."""
         with self._sheet_errors(None):
-            return self._build()
+            replace, added = self._parts()
+            return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added, idle=self.idle)
 
-    def _build(self) -> bytes:
+    def rehearse(self) -> None:
+        """What `build` does but compressing the new parts and putting the package
+        together: every new part is made (each sheet's rows spliced in and proven
+        well-formed as they pass), so whatever in the workbook would refuse `build` refuses
+        this, in the same words. For a dry run."""
+        with self._sheet_errors(None):
+            replace, _added = self._parts()
+            for data in replace.values():
+                if not isinstance(data, bytes):
+                    for _piece in data:
+                        pass
+
+    def _parts(self) -> tuple[dict[str, zipio.PartData], tuple[zipio.NewPart, ...]]:
+        """The parts `build` replaces, by name (a large sheet's as pieces made as they are
+        asked for), and those it adds."""
         sst_part = self.pkg.workbook_rel_target(REL_SST)
         sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
         replace: dict[str, zipio.PartData] = {}
@@ -658,7 +673,7 @@ class Patcher:
             if isinstance(data, bytes) and (part != sst_part or len(data) <= WHOLE_CHECK_BYTES):
                 with _part_named(part):
                     check_document(data)
-        return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added, idle=self.idle)
+        return replace, added
 
     def _free_name(self, wanted: str) -> str:
         """`wanted`, or `wanted` numbered (styles1.xml...) when a part has that name."""

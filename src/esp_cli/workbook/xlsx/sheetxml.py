@@ -195,14 +195,15 @@ class SheetXml:
         the rows the sheet's XML numbers (its last row's number: formatted blank rows below
         the agents count too), every row is indexed now, which costs a third less than
         finding each by its reference. A row the index cannot follow is left for the
-        lookups to report, as they would without it."""
-        if self._rows is None and count * 3 > self._last_row_number() * 2:
+        lookups to report, as they would without it; so is a sheet whose last row has no
+        number (the lookups index the rows themselves when they must)."""
+        last = self._last_row_number()
+        if self._rows is None and last and count * 3 > last * 2:
             with contextlib.suppress(ValueError):
                 self.rows  # noqa: B018 - builds the index
 
     def _last_row_number(self) -> int:
-        """The number of the sheet's last row element; 0 when it has none (its rows cannot
-        all be found by reference: they are indexed)."""
+        """The number of the sheet's last row element (0: no row, or it has no number)."""
         at = self.scan.rfind(b"<" + self.prefix + b"row", self.sd_open_end, self.sd_close)
         m = self._row_start.match(self.scan, at) if at >= 0 else None
         rm = _ROW_NUMBER.search(m.group(1)) if m is not None else None
