@@ -160,21 +160,16 @@ class Table:
 def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
     # Fast paths first: this runs for every used cell of every row.
     cls = type(value)
-    if kind is Kind.TEXT and cls is str:
+    if cls is str and (kind is Kind.TEXT or kind is Kind.NAME):
         if value and value[0] != " " != value[-1] and "  " not in value and value.isprintable():
-            return value  # no space to tidy (printable: no whitespace but the plain space)
+            # No space to tidy (printable: no whitespace but the plain space); a name
+            # without a comma is no "Last, First" either.
+            if kind is Kind.TEXT or "," not in value:
+                return value
+        if kind is Kind.NAME:
+            return display_name(text_of(value)) if not is_blank(value) else None
         text = " ".join(value.split()) if "\n" not in value else value.strip()
         return (value if text == value else text) or None  # unchanged: held once
-    if kind is Kind.NAME and cls is str:
-        if (
-            value
-            and value[0] != " " != value[-1]
-            and "  " not in value
-            and "," not in value
-            and value.isprintable()
-        ):
-            return value  # display_name's as it is: no space to tidy, no "Last, First"
-        return display_name(text_of(value)) if not is_blank(value) else None
     if kind is Kind.DATE and cls is date:
         return parse_date(value, date1904)
     if isinstance(value, ErrorValue):
