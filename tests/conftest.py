@@ -4,12 +4,14 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support import paths
+from tests.support.clock import steady_day
 from tests.support.processes import describe_timeout
 
 
@@ -35,6 +37,14 @@ def corpus_dir() -> Path:
     if not corpus.is_dir():
         pytest.fail(f"{corpus} not found: in CI the corpus tests must run")
     return corpus
+
+
+@pytest.fixture(autouse=True)
+def today() -> date:
+    """Today's date, one day for the whole test: a test starting just before midnight waits
+    for the new day (tests/support/clock.py). A test comparing what esp wrote with today
+    takes today from here (or during the test), never at import."""
+    return steady_day()
 
 
 @pytest.hookimpl(hookwrapper=True)

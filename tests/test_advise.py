@@ -41,8 +41,8 @@ from esp_cli.errors import UsageError
 from tests import factories
 
 DAY = date(2026, 11, 24)  # a Tuesday; Veterans Day 11-11 and Thanksgiving 11-26 are holidays
-TODAY = date.today()
-STAMP = f"{TODAY:%m/%d/%Y}"
+TODAY: date  # set for each test by _dated_today
+STAMP: str  # set for each test by _dated_today
 SIGNER = "Priya Natarajan"
 COORDINATOR = "Jordan Reyes"
 COORDINATOR_EMAIL = "jordan.reyes@vendorcx.com"
@@ -65,6 +65,15 @@ HEADERS = factories.headers(
     "tbt_notes",
 )
 C1, C2 = "AET-1109", "AET-1116"
+
+
+@pytest.fixture(autouse=True)
+def _dated_today(today: date) -> None:
+    """TODAY, STAMP: the test's own day (conftest's `today`), not the day the module was
+    imported, which a suite running across midnight leaves behind."""
+    global TODAY, STAMP
+    TODAY = today
+    STAMP = f"{today:%m/%d/%Y}"
 
 
 def agent(name: str, **cells: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from tests import factories
 
 # factories.TRACKER_HEADERS under one title row: Notes is K, TBT Notes L; agents from row 3.
 NOTES, TBT_NOTES = "K", "L"
-STAMP = date.today().strftime("%m/%d/%Y")
+STAMP: str  # set for each test by _dated_today
 AGENTS = [
     {"Class": "AET-1", "Agent Name": f"Agent {chr(65 + i)} Person", "Agent ID": f"E{100 + i}"}
     for i in range(20)
@@ -26,6 +26,14 @@ AGENTS = [
     {"Class": "AET-3", "Agent Name": "Sam Lee", "Agent ID": "E201"},
 ]
 AGENTS[0]["Notes"] = "11/20/2026 - Jordan Reyes - Started TBTs."
+
+
+@pytest.fixture(autouse=True)
+def _dated_today(today: date) -> None:
+    """STAMP: the test's own day (conftest's `today`), not the day the module was
+    imported, which a suite running across midnight leaves behind."""
+    global STAMP
+    STAMP = f"{today:%m/%d/%Y}"
 
 
 @pytest.fixture

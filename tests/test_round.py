@@ -30,10 +30,20 @@ SME = "Priya Natarajan"
 HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("tbt_sme", "coaching_date"))
 # One title row: the header is row 2, agents from row 3. Notes K, TBT Notes L, Coaching N.
 NOTES, TBT_NOTES, COACHING, CALL_CERT = "K", "L", "N", "H"
-TODAY = date.today()
-STAMP = TODAY.strftime("%m/%d/%Y")
-START = TODAY - timedelta(days=30)  # coaching long due for every agent
+TODAY: date  # set for each test by _dated_today
+STAMP: str  # set for each test by _dated_today
+START: date  # set for each test by _dated_today
 NAMES = ["Devon Price", "Dana Cole", "Sam Lee", "Ana Ruiz", "Kim Ng"]
+
+
+@pytest.fixture(autouse=True)
+def _dated_today(today: date) -> None:
+    """TODAY, STAMP, START: the test's own day (conftest's `today`), not the day the module was
+    imported, which a suite running across midnight leaves behind."""
+    global TODAY, STAMP, START
+    TODAY = today
+    STAMP = f"{today:%m/%d/%Y}"
+    START = today - timedelta(days=30)
 
 
 def agent(i: int, name: str, **extra: Any) -> dict[str, Any]:

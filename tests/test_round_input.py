@@ -48,11 +48,21 @@ KEYS = (
 HEADERS = factories.headers(*KEYS)
 # One title row: the header is row 2, agents from row 3.
 COL = {key: chr(ord("A") + i) for i, key in enumerate(KEYS)}
-TODAY = date.today()
-STAMP = f"{TODAY:%m/%d/%Y}"
-START = TODAY - timedelta(days=30)  # coaching long due for every agent
+TODAY: date  # set for each test by _dated_today
+STAMP: str  # set for each test by _dated_today
+START: date  # set for each test by _dated_today
 NAMES = ["Devon Price", "Dana Cole", "Sam Lee"]
 ESC = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
+
+
+@pytest.fixture(autouse=True)
+def _dated_today(today: date) -> None:
+    """TODAY, STAMP, START: the test's own day (conftest's `today`), not the day the module was
+    imported, which a suite running across midnight leaves behind."""
+    global TODAY, STAMP, START
+    TODAY = today
+    STAMP = f"{today:%m/%d/%Y}"
+    START = today - timedelta(days=30)
 
 
 def agent(i: int, name: str, **extra: Any) -> dict[str, Any]:
