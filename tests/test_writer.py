@@ -465,6 +465,53 @@ def test_a_row_written_twice_in_the_xml_is_refused_naming_the_cell(tmp_path: Pat
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "twin",
+    [
+        b'<row r="30"><c r="B30"><v>0</v></c></row>',  # as Excel writes a row
+        b'<row spans="1:2" r="30"><c r="B30"><v>0</v></c></row>',  # its number not first
+        b"<row r = '30'><c r=\"B30\"><v>0</v></c></row>",  # quoted and spaced otherwise
+    ],
+    ids=["alike", "spans first", "single quotes"],
+)
+@pytest.mark.parametrize("where", ["far below", "far above"])
+def test_a_row_written_twice_far_from_its_twin_is_refused_for_one_cell(
+    tmp_path: Path, twin: bytes, where: str
+) -> None:
+    """A write of one cell finds its row by reference and looks at the rows next to it
+    only; a twin of the row anywhere else in the sheet still refuses it, naming the cell."""
+    rows = [b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 60)]
+    rows.insert(58 if where == "far below" else 3, twin)
+    path = _with_sheet(tmp_path, b"".join(rows))
+    before = path.read_bytes()
+    with pytest.raises(UnsafeWriteError, match=r"S!C30: .*row 30 appears twice"):
+        write(path, [("S", 30, 3, "x")])
+    assert path.read_bytes() == before
+
+
+def test_a_sheet_with_a_row_twice_is_written_where_the_rows_written_are_single(
+    tmp_path: Path,
+) -> None:
+    """A row twice elsewhere in the sheet (not one esp writes) does not stop a write."""
+    rows = [b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 60)]
+    rows.insert(58, b'<row r="50"><c r="B50"><v>0</v></c></row>')
+    path = _with_sheet(tmp_path, b"".join(rows))
+    write(path, [("S", 30, 3, "x")])
+    assert openpyxl.load_workbook(path)["S"]["C30"].value == "x"
+
+
+def test_a_row_without_a_number_leaves_the_rows_to_the_index(tmp_path: Path) -> None:
+    """A row without r is numbered by its place: a write then finds its rows in the index
+    of every row, which tells a row numbered twice that way too."""
+    rows = [b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 30)]
+    rows += [b'<row><c r="A30"><v>30</v></c></row>', b'<row r="30"><c r="B30"><v>0</v></c></row>']
+    path = _with_sheet(tmp_path, b"".join(rows))
+    before = path.read_bytes()
+    with pytest.raises(UnsafeWriteError, match=r"S!C30: .*row 30 appears twice"):
+        write(path, [("S", 30, 3, "x")])
+    assert path.read_bytes() == before
+
+
 def test_a_few_cells_are_written_without_indexing_every_row(tmp_path: Path) -> None:
     rows = b"".join(
         b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 500)

@@ -18,6 +18,7 @@ import bisect
 import contextlib
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -43,6 +44,15 @@ if TYPE_CHECKING:
 _XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 _ROW_NUMBER = re.compile(rb"(?:^|\s)r\s*=\s*[\"'](\d+)[\"']")
 _NEXT_ROW = re.compile(rb"\s*<row r=\"(\d+)\"")  # the row after, as Excel writes it
+
+
+@functools.lru_cache(maxsize=16)
+def _row_numbers(prefix: bytes) -> re.Pattern[bytes]:
+    """Every row start tag, its number captured (b"" for a row without one, or whose
+    number the pattern cannot see: an attribute value holding '>' before it)."""
+    return re.compile(rb"<" + re.escape(prefix) + rb"row(?=[\s/>])(?:[^>]*?\sr\s*=\s*[\"'](\d+))?")
+
+
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)")
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DIGITS = b"0123456789"
@@ -266,14 +276,33 @@ class SheetXml:
         if later is None:
             after = self._row_start.search(scan, got.end, self.sd_close)
             later = _ROW_NUMBER.search(after.group(1)) if after else None
-        if later is not None and int(later.group(1)) <= num:
+        if (later is not None and int(later.group(1)) <= num) or num in self._numbered_twice:
             # The next row is numbered before this one (rows out of order, or this row
-            # written twice): only the index of every row can say which row is which.
+            # written twice), or a row of this number is elsewhere too: only the index of
+            # every row can say which row is which.
             self._scanned = self._budget + 1
             return None
         self._direct[num] = got
         bisect.insort(self._direct_nums, num)
         return got
+
+    @cached_property
+    def _numbered_twice(self) -> frozenset[int]:
+        """The numbers more than one row element of the sheet carries, anywhere in it (a
+        row without r numbered by its place, as the index numbers it): a row found by
+        reference is checked against the rows next to it only, and its twin may be far
+        away. One pass in C over the sheet, once."""
+        found = _row_numbers(self.prefix).findall(self.scan, self.sd_open_end, self.sd_close)
+        if b"" in found:
+            nums, prev = [], 0
+            for number in found:
+                prev = int(number) if number else prev + 1
+                nums.append(prev)
+        else:
+            nums = list(map(int, found))
+        if len(set(nums)) == len(nums):
+            return frozenset()
+        return frozenset(n for n, times in Counter(nums).items() if times > 1)
 
     def _numbered_before(self, num: int, start: int, at: int) -> bool:
         """Whether the row just before offset `at` (if any after `start`) is numbered
