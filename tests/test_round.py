@@ -188,6 +188,28 @@ def test_pipe_without_confirmation_writes_nothing_and_keeps_the_answers(
     assert waiting_agents(tracker) == []
 
 
+def test_a_round_asks_for_the_earlier_answers_it_would_write(tracker: Path, tmp_path: Path) -> None:
+    """Answers not confirmed wait; a new round by the same person writes them with its own,
+    so it shows them and asks for them too — also when it has nothing new of its own (the
+    same line typed again): never "nothing to write" and then a write nobody confirmed."""
+    before = cells(tracker)
+    line = f"{TBT_NOTES}3 │ Devon Price"
+    first = esp(tmp_path, "round", "--class", "AET-1", "-t", str(tracker), stdin="On module 3\nq\n")
+    assert "Not confirmed" in first.stderr
+    again = esp(tmp_path, "round", "--class", "AET-1", "-t", str(tracker), stdin="On module 3\nq\n")
+    assert again.returncode == 0, again.stderr
+    assert "Write 1 cell(s)" in again.stderr and "Not confirmed" in again.stderr
+    assert line in again.stdout + again.stderr
+    assert "Nothing to write" not in again.stderr and "Also wrote" not in again.stderr
+    assert cells(tracker) == before and backups(tmp_path) == []
+    assert waiting_agents(tracker) == ["Devon Price", "Devon Price"]
+    # Confirmed, the line is written once.
+    done = esp(tmp_path, "round", "--resume", "-t", str(tracker), stdin="y\n")
+    assert done.returncode == 0, done.stderr
+    assert cells(tracker)[f"{TBT_NOTES}3"] == f"Jordan Reyes - {STAMP} - On module 3"
+    assert waiting_agents(tracker) == []
+
+
 def test_yes_applies_without_asking_and_dry_run_writes_nothing(
     tracker: Path, tmp_path: Path
 ) -> None:

@@ -186,7 +186,13 @@ def round_command(
             if not rnd.answers:
                 say("Nothing typed; nothing written.")
                 return
-            _finish(path, cfg, rnd.keeper.ops, rnd, yes, dry_run, fmt, rnd.by)
+            # The earlier round's answers are written by this write too: shown and asked
+            # for with this round's.
+            mine = rnd.keeper.ops
+            ids = {o.op for o in mine}
+            if not dry_run:
+                mine = [*(o for o in earlier if o.op not in ids), *mine]
+            _finish(path, cfg, mine, rnd, yes, dry_run, fmt, rnd.by)
         except KeyboardInterrupt:
             _kept("Interrupted", dry_run)
             raise typer.Exit(130) from None
@@ -236,8 +242,12 @@ def _finish(
         else:
             say(f"{len(preview.write.changes)} cell(s) will change.")
         if not preview.write.changes:
-            say("Nothing to write.")
-        elif not confirm(f"Write {len(preview.write.changes)} cell(s) to {path.name}? [y/N] "):
+            # Nothing to ask for, so nothing written: not even what waits, which nobody here
+            # confirmed (the next write, or esp apply, writes it).
+            waits = " (what waits beside the tracker stays there: esp pending)" if mine else ""
+            say(f"Nothing to write{waits}.")
+            return
+        if not confirm(f"Write {len(preview.write.changes)} cell(s) to {path.name}? [y/N] "):
             _kept("Not confirmed")
             return
     try:
