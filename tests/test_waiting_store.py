@@ -294,3 +294,63 @@ def test_a_new_id_is_taken_by_one_file_only(small: Path, monkeypatch: pytest.Mon
     monkeypatch.undo()
     ops = Store(small).unwritten().ops
     assert sorted(o.op for o in ops) == sorted([first.op, "0000bbbb"])
+
+
+# -- a waiting file a sync service renamed -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rename",
+    [
+        lambda stem: f"{stem}-DESKTOP-AB12CD.json",  # OneDrive's conflict copy
+        lambda stem: f"{stem} (Keisha's conflicted copy 2026-12-01).json",  # Dropbox's
+        lambda stem: f"{stem} (1).json",
+        lambda stem: f"{stem}.json (1)",
+        lambda stem: f"{stem}.JSON",
+    ],
+    ids=["onedrive", "dropbox", "numbered", "numbered after", "upper case"],
+)
+def test_a_waiting_file_renamed_by_a_sync_service_is_counted_and_written(
+    small: Path, rename: Any
+) -> None:
+    """Renamed, a change still waits: listed, counted, and written by the next write."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Renamed", "-t", str(small)).exit_code == 7
+    (op,) = Store(small).unwritten().ops
+    kept = Store(small).folder / op.file
+    kept.rename(kept.with_name(rename(kept.name.removesuffix(".json"))))
+    assert _pending_ids(small) == [op.op]
+    (small.parent / f"~${TRACKER}").unlink()
+    applied = run("apply", "-t", str(small))
+    assert applied.exit_code == 0, applied.output
+    assert values(small)["ESP Tracker!K4"].endswith("Jordan Reyes - Renamed")
+    assert [e["op"] for e in log_entries(small.parent)].count(op.op) == 1
+    assert list(Store(small).folder.iterdir()) == []
+
+
+def test_a_waiting_file_and_its_conflict_copy_write_the_line_once(small: Path) -> None:
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Once", "-t", str(small)).exit_code == 7
+    (op,) = Store(small).unwritten().ops
+    kept = Store(small).folder / op.file
+    shutil.copy(kept, kept.with_name(kept.stem + "-LAPTOP-7Q2.json"))
+    listed = run("pending", "-t", str(small))
+    assert "same id" in listed.stderr, listed.stderr
+    (small.parent / f"~${TRACKER}").unlink()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert values(small)["ESP Tracker!K4"].count("Once") == 1
+    assert list(Store(small).folder.iterdir()) == []
+
+
+def test_another_file_among_the_waiting_changes_is_named_never_passed_over(small: Path) -> None:
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    folder = Store(small).folder
+    (folder / "change from Keisha.json").write_text("{}", encoding="utf-8")
+    for quiet in ("desktop.ini", "Thumbs.db", ".DS_Store"):
+        (folder / quiet).write_bytes(b"")
+    listed = run("pending", "-t", str(small))
+    assert listed.exit_code == 0, listed.output
+    assert "change from Keisha.json: not a change esp keeps" in listed.stderr
+    for quiet in ("desktop.ini", "Thumbs.db", ".DS_Store"):
+        assert quiet not in listed.stderr

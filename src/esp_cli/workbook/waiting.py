@@ -101,6 +101,12 @@ SUFFIX = ".waiting"
 ID_LENGTH = 8
 # `20261201T151500123456Z-3f9a1c2b.json`: made then (UTC, to the microsecond), its id.
 _NAME = re.compile(r"(\d{8}T\d{12}Z)-([0-9a-f]{8})\.json")
+# The same name as a sync service or a person leaves it: a conflict copy
+# (`…-3f9a1c2b-DESKTOP-AB12CD.json`, `… (conflicted copy 2026-12-01).json`), a numbered
+# copy (`… (1).json`, `….json (1)`), another case (`….JSON`). Read as the change it is.
+_RENAMED = re.compile(r"(\d{8}T\d{12}Z)-([0-9a-fA-F]{8})(?![0-9a-fA-F]).*", re.S)
+# What Windows and macOS put in any folder.
+_SYSTEM_FILES = frozenset({"desktop.ini", "thumbs.db"})
 # Keys every placing reads: who the agent is.
 IDENTITY = ("agent_name", "agent_id", "email", "n_number", "class")
 
@@ -147,13 +153,23 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------
 
-    def _entries(self) -> list[tuple[Path, str]]:
-        """The folder's waiting files (by their names) and their ids, oldest first."""
+    def _entries(self, odd: list[str] | None = None) -> list[tuple[Path, str]]:
+        """The folder's waiting files (by their names, also as a sync service renames
+        them) and their ids, oldest first. Other files (but esp's temporary ones and the
+        system's) are named in `odd`: a change renamed past recognition is never passed
+        over in silence."""
         found = []
         for entry in self.folder.iterdir():
-            m = _NAME.fullmatch(entry.name)
+            name = entry.name
+            m = _NAME.fullmatch(name) or _RENAMED.fullmatch(name)
             if m is not None:
-                found.append((entry, m.group(2)))
+                found.append((entry, m.group(2).lower()))
+            elif (
+                odd is not None
+                and not name.startswith(".")
+                and name.casefold() not in (_SYSTEM_FILES)
+            ):
+                odd.append(name)
         return sorted(found, key=lambda e: e[0].name)
 
     def ours(self, op: WaitingOp) -> bool:
@@ -176,8 +192,9 @@ class Store:
         whole one (cut short, damaged, edited by hand, from a newer esp) is skipped with a
         warning naming it; never fatal. A file with the id of an older one (a copy) is
         skipped; with `clean` (under esp's lock) it gets an id of its own."""
+        odd: list[str] = []
         try:
-            entries = self._entries()
+            entries = self._entries(odd)
         except FileNotFoundError:
             return Waiting()
         except OSError as exc:
@@ -188,6 +205,12 @@ class Store:
                 ]
             )
         found = Waiting()
+        for name in sorted(odd):
+            found.warnings.append(
+                f"{self.folder / name}: not a change esp keeps (its name is not one esp gives); "
+                "left alone. If it is one renamed, give it back its name "
+                "(`YYYYMMDDTHHMMSSffffffZ-xxxxxxxx.json`), else move it out of the folder."
+            )
         seen: dict[str, WaitingOp] = {}
         for entry, op_id in entries:
             op = self._read(entry, op_id, found)
@@ -307,7 +330,11 @@ class Store:
             return out
         for folder in sorted(folders):
             try:
-                files = sorted(f for f in folder.iterdir() if _NAME.fullmatch(f.name))
+                files = sorted(
+                    f
+                    for f in folder.iterdir()
+                    if _NAME.fullmatch(f.name) or _RENAMED.fullmatch(f.name)
+                )
             except OSError:
                 continue
             if not files:
