@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -379,8 +380,9 @@ def test_a_full_disk_while_backing_up_leaves_no_partial_backup(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     route_writes(monkeypatch.setattr, half_then_full)
-    with pytest.raises(WriteFailedError, match="could not save a backup .*disk is full"):
+    with pytest.raises(WriteFailedError, match="could not save a backup .*disk is full") as got:
         write(book, [("S", 3, 3, "x")])
+    assert "free some space" in str(got.value)
     monkeypatch.undo()
     assert book.read_bytes() == original
     backups = book.parent / "esp-backups"
@@ -726,3 +728,24 @@ def test_the_strings_are_counted_however_their_tags_are_spelled(prefix: str) -> 
     for body, count in ((strings[0] * 3, 3), (b"".join(strings) + decoys, len(strings))):
         data = b"<P:sst" + ns + b">" + body + b"</P:sst>"
         assert patch_module._SharedStrings(data.replace(b"P:", p)).base == count
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
+def test_a_backups_folder_that_cannot_be_written_is_named_with_its_fix(
+    book: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """A read-only backups folder (a share mounted read-only, no permission) is not a full
+    disk: the fix says to make the folder writable, not to free space."""
+    from esp_cli.errors import WriteFailedError
+    from esp_cli.workbook.xlsx import safety
+
+    def refused(*_args: object, **_kwargs: object) -> Path:
+        raise (PermissionError if code == errno.EACCES else OSError)(code, os.strerror(code))
+
+    monkeypatch.setattr(safety, "make_backup", refused)
+    original = book.read_bytes()
+    with pytest.raises(WriteFailedError, match="could not save a backup") as got:
+        write(book, [("S", 3, 3, "x")])
+    assert f"make {book.parent / 'esp-backups'} writable" in str(got.value)
+    assert "free some space" not in str(got.value)
+    assert book.read_bytes() == original

@@ -10,6 +10,7 @@ otherwise its value is written back. The undo is itself an operation, so it can 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from esp_cli.core.names import same_person
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.core.refs import col_letter
 from esp_cli.core.values import name_key
+from esp_cli.core.waiting import WaitingOp
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.results.history import Conflict, UndoResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, pick_agent
@@ -53,8 +55,9 @@ def undo(
     with write_session(tracker_path, config, rows=False, dry_run=dry_run, signer=signer) as s:
         path, mine = history.log_to_read(s.path, config.backup_dir)
         log = history.read_log(path, mine, current=lambda: s.workbook.pkg.digest)
-        target = _target(log, op)
+        target = _target(log, op, s.pending)
         if agent is None:
+            _not_undone_already(target, s.pending)
             s.undoes = target.op
         exact = _unbroken_since(log, target, s.workbook)
         with s.plan.unit():  # should it wait: every cell, or none
@@ -73,7 +76,20 @@ def undo(
     )
 
 
-def _target(log: Log, op: str | None) -> Operation:
+def _not_undone_already(target: Operation, pending: Sequence[WaitingOp]) -> None:
+    """An undo of `target` that waits (the tracker was open) undoes it already: a second
+    one would be written after it and put the same cells back again."""
+    waits = next((w for w in pending if w.undoes == target.op), None)
+    if waits is not None:
+        raise EspError(
+            f"Operation {target.op} is undone already by {waits.op}, which waits beside the "
+            "tracker (not yet written).",
+            fix=f"esp apply writes it once the tracker is free (esp pending lists it; esp "
+            f"pending drop {waits.op} discards it).",
+        )
+
+
+def _target(log: Log, op: str | None, pending: Sequence[WaitingOp] = ()) -> Operation:
     ops = log.operations
     undone = undone_by(ops)
     if op is None:
@@ -94,6 +110,13 @@ def _target(log: Log, op: str | None) -> Operation:
         )
     found = [o for o in ops if o.op.startswith(wanted)]
     if not found:
+        waits = [w.op for w in pending if w.op.startswith(wanted)]
+        if len(waits) == 1:
+            raise UsageError(
+                f"Operation {waits[0]} is not written yet: it waits beside the tracker, so "
+                "there is nothing to undo.",
+                fix=f"to discard it unwritten: esp pending drop {waits[0]}",
+            )
         raise UsageError(
             f"No operation {op!r} in {log.path}.", fix="see the operations with: esp history"
         )

@@ -714,8 +714,7 @@ class Recorder:
             raise WriteFailedError(
                 f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
                 "the workbook is unchanged.",
-                fix="free some space in the backups folder, or set [backup] dir in esp.toml "
-                "to a writable folder.",
+                fix=safety.backups_fix(exc, self.path.parent),
             ) from exc
 
     def confirm(self) -> None:

@@ -283,6 +283,17 @@ def _reason(exc: OSError) -> str:
     return "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
 
 
+def backups_fix(exc: OSError, folder: Path) -> str:
+    """The fix for a backup or log that could not be written in `folder`, for the cause:
+    space for a full disk, the folder's permissions for a refusal (a read-only share)."""
+    elsewhere = "or set [backup] dir in esp.toml to a folder you can write"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"free some space on the disk of {folder}, {elsewhere}."
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return f"make {folder} writable for you (a read-only share or folder?), {elsewhere}."
+    return f"check that {folder} is writable and its disk has space, {elsewhere}."
+
+
 def replace_atomically(path: Path, data: bytes) -> None:
     """The new bytes in place of the workbook's, with its permissions, owner and group
     (where the system lets esp keep them: see system.write_file_atomically)."""
@@ -351,7 +362,7 @@ def commit(
         reason = _reason(exc)
         raise WriteFailedError(
             f"{path}: could not save a backup in {backup_folder} ({reason}); nothing was written.",
-            fix="free some space or set [backup] dir in esp.toml to a writable folder.",
+            fix=backups_fix(exc, backup_folder),
         ) from exc
     if before_replace is not None:
         before_replace(backup)
