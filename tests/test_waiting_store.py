@@ -354,3 +354,38 @@ def test_another_file_among_the_waiting_changes_is_named_never_passed_over(small
     assert "change from Keisha.json: not a change esp keeps" in listed.stderr
     for quiet in ("desktop.ini", "Thumbs.db", ".DS_Store"):
         assert quiet not in listed.stderr
+
+
+@pytest.mark.parametrize(
+    "copy_name",
+    [
+        "ESP Tracker.xlsx.history-DESKTOP-AB12CD.jsonl",
+        "ESP Tracker.xlsx.history (1).jsonl",
+        "ESP Tracker.xlsx.history.jsonl (1)",
+    ],
+)
+def test_a_copy_of_the_operation_log_is_named_by_every_command(small: Path, copy_name: str) -> None:
+    """A sync service's copy of the log holds writes no history shows: said by the commands
+    that read the tracker, and by a write, until the copy is gone."""
+    assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 0
+    log = history.log_path(small)
+    shutil.copy(log, log.with_name(copy_name))
+    for argv in (
+        ["history"],
+        ["pending"],
+        ["escalations", "--today"],
+        ["note", "add", "Dana Cole", "x"],
+    ):
+        done = run(*argv, "-t", str(small))
+        assert done.exit_code == 0, done.output
+        assert f"{copy_name}: a second copy of the operation log" in done.stderr, argv
+    log.with_name(copy_name).unlink()
+    assert "copy of the operation log" not in run("pending", "-t", str(small)).stderr
+
+
+def test_the_log_older_esps_kept_is_not_taken_for_a_copy(small: Path) -> None:
+    assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 0
+    log = history.log_path(small)
+    (log.parent / "ESP Tracker.history.jsonl").write_bytes(b"")
+    (log.parent / "ESP Tracker.xlsx.outside").mkdir()
+    assert "copy of the operation log" not in run("pending", "-t", str(small)).stderr

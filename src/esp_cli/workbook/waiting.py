@@ -318,16 +318,14 @@ class Store:
     def strays(self) -> list[str]:
         """Changes waiting in another tracker's folder beside this one's, for a tracker that
         is no longer there (renamed, or moved without its backups folder): what esp cannot
-        know to write, said with the fix — their files moved into this tracker's folder."""
-        out: list[str] = []
+        know to write, said with the fix — their files moved into this tracker's folder.
+        And copies of the operation log beside it (log_copies)."""
         try:
-            folders = [
-                f
-                for f in self.folder.parent.iterdir()
-                if f.name.endswith(SUFFIX) and f != self.folder
-            ]
+            entries = list(self.folder.parent.iterdir())
         except OSError:
-            return out
+            return []
+        out = self.log_copies(entries)
+        folders = [f for f in entries if f.name.endswith(SUFFIX) and f != self.folder]
         for folder in sorted(folders):
             try:
                 files = sorted(
@@ -351,6 +349,27 @@ class Store:
                     f"that tracker, move the files into {self.folder} and esp apply writes "
                     f"them to it; else give {made_for.name} its old name back."
                 )
+        return out
+
+    def log_copies(self, entries: Iterable[Path]) -> list[str]:
+        """Copies of the operation log beside it, as a sync service leaves one when two
+        computers wrote at once (`ESP Tracker.xlsx.history-DESKTOP-AB12CD.jsonl`, `… (1)`):
+        the writes only a copy records are in no history esp shows, and cannot be undone —
+        said, never passed over."""
+        head = f"{self.tracker.name}.history".casefold()
+        out = []
+        for entry in sorted(entries):
+            if entry.name == self.log.name or not entry.name.casefold().startswith(head):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file():
+                    out.append(
+                        f"{entry}: a second copy of the operation log (a sync service keeps one "
+                        "when two computers write at once): esp history shows only "
+                        f"{self.log.name}, and esp undo cannot undo a write only the copy "
+                        "records. Compare the two (the `op` of each line); keep the copy while "
+                        "it records writes the log does not, else delete it."
+                    )
         return out
 
     def _made_for(self, folder: Path, file: Path) -> Path | None:
