@@ -17,6 +17,8 @@ the next write that finds it free.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -348,6 +350,23 @@ def test_rows_are_found_again_by_the_agent_after_a_sort_and_an_inserted_row(smal
     assert got["ESP Tracker!B4"] == "Dana Cole" and got["ESP Tracker!J4"] == "Equipment Issue"
     assert "Citrix TBT Access: Equipment Issue" in got["ESP Tracker!L4"]
     assert "ESP Tracker!J3" not in got and "ESP Tracker!J5" not in got
+
+
+def test_pending_shows_where_each_change_goes_now_after_a_row_is_inserted(small: Path) -> None:
+    """Dana's note was made at K4; a row inserted above her moves her to row 5: esp pending
+    shows K5, the cell the next write puts it in (and K4, where it was made)."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Moved", "-t", str(small)).exit_code == 7
+    in_excel(small, lambda ws: ws.insert_rows(3))
+    table = run("pending", "-t", str(small))
+    assert table.exit_code == 0, table.output
+    assert "ESP Tracker!K5 (made at K4)" in table.stdout
+    data = json.loads(run("pending", "-t", str(small), "-f", "json").stdout)
+    (op,) = data["operations"]
+    assert op["moved"] == [{"sheet": "ESP Tracker", "cell": "K4", "now": "K5"}]
+    assert op["cells"][0]["cell"] == "K4"  # as made, as before
+    rows = list(csv.DictReader(io.StringIO(run("pending", "-t", str(small), "-f", "csv").stdout)))
+    assert [(r["cell"], r["now_cell"]) for r in rows] == [("K4", "K5")]
 
 
 def test_a_cell_changed_since_is_a_conflict_kept_with_both_values(small: Path) -> None:

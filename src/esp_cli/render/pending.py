@@ -25,6 +25,7 @@ PENDING_CSV = [
     "value",
     "conflict",
     "now",
+    "now_cell",
 ]
 
 
@@ -49,6 +50,12 @@ def conflict_words(c: Conflict) -> str:
             f"would write {show(c.cell.value)}"
         )
     return c.reason
+
+
+def _where(now: str, cell: WaitingCell) -> str:
+    """The cell as it is now, and as made when its agent has moved since."""
+    at = now if "!" in now else f"{cell.sheet}!{now}"
+    return at if now == cell.cell else f"{at} (made at {cell.cell})"
 
 
 def render(result: PendingResult, fmt: Format) -> None:
@@ -80,6 +87,7 @@ def render(result: PendingResult, fmt: Format) -> None:
                         "value": cell.value,
                         "conflict": c.reason if c is not None else "",
                         "now": c.now if c is not None else None,
+                        "now_cell": p.now_at(cell),
                     }
                 )
         write_csv(rows, PENDING_CSV)
@@ -91,7 +99,7 @@ def render(result: PendingResult, fmt: Format) -> None:
                 op_title(p.op),
                 ["Cell", "Agent", "Column", "Change"],
                 [
-                    (f"{cell.sheet}!{cell.cell}", cell.agent, cell.column, wanted(cell))
+                    (_where(p.now_at(cell), cell), cell.agent, cell.column, wanted(cell))
                     for cell in p.op.cells
                 ],
             )

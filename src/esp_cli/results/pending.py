@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from esp_cli.core.refs import col_letter
 from esp_cli.core.shape import as_json, exported
-from esp_cli.core.waiting import Conflict, WaitingOp
+from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
 
 
 @dataclass(frozen=True)
@@ -16,12 +17,37 @@ class PendingOp:
 
     op: WaitingOp = field(metadata=as_json(flat=True))
     conflicts: list[Conflict]
+    # Where each cell's agent is now, by the cell as made (Outcome.places).
+    places: dict[tuple[str, int, int], tuple[str, int, int | None]] = field(
+        default_factory=dict, metadata=as_json(hidden=True)
+    )
 
     @property
     @exported(after="cells")
     def writable(self) -> bool:
         """Written by the next write that finds the tracker free (no conflict)."""
         return not self.conflicts
+
+    def now_at(self, cell: WaitingCell) -> str:
+        """The cell the change goes to on the tracker as it is now (its agent's row after a
+        sort or an inserted row): A1, or as made when its agent is not found."""
+        sheet, row, col = self.places.get((cell.sheet, cell.row, cell.col), (None, 0, None))
+        if sheet is None:
+            return cell.cell
+        shown = f"{col_letter(col)}{row}" if col else f"row {row}"
+        return shown if sheet == cell.sheet else f"{sheet}!{shown}"
+
+    @property
+    @exported(after="writable")
+    def moved(self) -> list[dict[str, str]]:
+        """The cells whose agent is on another row now (sorted, a row inserted): the cell
+        as made and where the next write puts it."""
+        out = []
+        for cell in self.op.cells:
+            now = self.now_at(cell)
+            if now != cell.cell:
+                out.append({"sheet": cell.sheet, "cell": cell.cell, "now": now})
+        return out
 
 
 @dataclass

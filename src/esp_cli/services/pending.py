@@ -30,7 +30,10 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
         by_op = {o.op.op: o for o in overlay.outcomes}
         for op in found.ops:
             outcome = by_op.get(op.op)
-            operations.append(PendingOp(op, outcome.conflicts if outcome is not None else []))
+            if outcome is None:
+                operations.append(PendingOp(op, []))
+                continue
+            operations.append(PendingOp(op, outcome.conflicts, outcome.places))
     return PendingResult(
         tracker=path,
         folder=store.folder,

@@ -564,6 +564,9 @@ class Outcome:
     written: list[tuple[WaitingCell, Any]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     held: bool = False
+    # Where each cell found its agent on the tracker as it is now: (sheet, row, col) as
+    # made -> (sheet, row, col or None while its column is not there yet).
+    places: dict[tuple[str, int, int], tuple[str, int, int | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -711,6 +714,11 @@ class Applier:
                     reason, cause = place
                     bad.append(Conflict(op.op, cell, None, reason, cause=cause))
                     continue
+                outcome.places[(cell.sheet, cell.row, cell.col)] = (
+                    place.sheet,
+                    place.row,
+                    place.col,
+                )
                 spot = (place.sheet, place.row, place.col if place.col is not None else place.key)
                 merged = {**local, **mine}
                 current = self._current(cell, place, merged)
