@@ -163,10 +163,21 @@ def waiting_line(report: EodReport) -> str:
 
 def headline(report: EodReport) -> str:
     t = report.totals
+    later = len(report.starting_later)
     return (
         f"{t.fully_complete} of {t.agents} agents fully complete ({t.percent_complete:g}%); "
-        f"{t.outstanding} outstanding; {t.not_reported} did not self-report."
+        f"{t.outstanding} outstanding; {t.not_reported} did not self-report"
+        + (f"; {later} start{'s' if later == 1 else ''} later, not counted." if later else ".")
     )
+
+
+def starting_later_title(report: EodReport) -> str:
+    return f"Starting later (not counted above): {len(report.starting_later)}"
+
+
+def starting_later_lines(report: EodReport) -> list[str]:
+    """`Name (Class), starts 12/24/2026`, in tracker order."""
+    return [f"{a.name} ({a.cls}), starts {a.start:%m/%d/%Y}" for a in report.starting_later]
 
 
 # -- plain text -----------------------------------------------------------------------------------
@@ -210,6 +221,9 @@ def render_text(
     out += ["", f"Did not self-report: {len(report.not_reported)}"]
     out += [f"  {name} ({cls})" for name, cls in report.not_reported] or ["  everyone reported"]
     out += ["", f"Outstanding agents: {len(report.outstanding)}", *outstanding_lines(report)]
+    if report.starting_later:
+        out += ["", starting_later_title(report)]
+        out += [f"  {line}" for line in starting_later_lines(report)]
     if signoff:
         out += ["", *signoff.splitlines()]
     return "\n".join(out) + "\n"
@@ -269,6 +283,9 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
         )
     else:
         out.append("every agent is complete")
+    if report.starting_later:
+        out += ["", f"## {starting_later_title(report)}", ""]
+        out += [f"- {_md_cell(line)}" for line in starting_later_lines(report)]
     return "\n".join(out) + "\n"
 
 
@@ -489,6 +506,11 @@ def render_html(
         if report.outstanding
         else text_row("Every agent is complete."),
     ]
+    if report.starting_later:
+        parts += [
+            heading_row(starting_later_title(report)),
+            text_row(html_lines("\n".join(starting_later_lines(report))), raw=True),
+        ]
     if signoff:
         parts.append(text_row(html_lines(signoff), "padding:16px 0 0 0", raw=True))
     return mail_document(subject(report.day, report.scope), parts)
@@ -616,3 +638,6 @@ def print_report(report: EodReport, known_access: Sequence[str]) -> None:
     )
     write_lines(f"Outstanding agents: {len(report.outstanding)}", style.HEADER)
     write_lines("\n".join(outstanding_lines(report)), hang=2)
+    if report.starting_later:
+        write_lines(starting_later_title(report), style.HEADER)
+        write_lines("\n".join(f"- {line}" for line in starting_later_lines(report)), hang=2)

@@ -91,6 +91,18 @@ class DataProblem:
     reason: str
 
 
+@dataclass(frozen=True)
+class StartingLater:
+    """An agent whose ESP Start Date is after the report's date: not in certification yet,
+    so neither complete nor outstanding; listed apart, not counted."""
+
+    name: str = field(metadata=as_json(key="agent"))
+    cls: str = field(metadata=as_json(key="class"))
+    sheet: str
+    row: int
+    start: date = field(metadata=as_json(key="esp_start"))
+
+
 @dataclass
 class EodReport:
     """As JSON: {"date", "classes": [...], "totals": {...}, "problems": [...]} (and "scope"
@@ -114,6 +126,8 @@ class EodReport:
     )
     # The leadership KPIs of the 10 business days up to the date, for the e-mail's top.
     kpi: KpiReport | None = field(default=None, metadata=as_json(hidden=True))
+    # Agents who start after the date, in tracker order: not counted in the classes.
+    starting_later: list[StartingLater] = field(default_factory=list)
 
 
 def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:

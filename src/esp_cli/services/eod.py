@@ -32,11 +32,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.kpi import default_period
 from esp_cli.core.model import access_category
 from esp_cli.core.notes import NoteKind, latest
 from esp_cli.core.rules import ActionKind, done_by
-from esp_cli.results.eod import ClassSummary, DataProblem, EodReport, OutstandingAgent
+from esp_cli.results.eod import (
+    ClassSummary,
+    DataProblem,
+    EodReport,
+    OutstandingAgent,
+    StartingLater,
+)
 from esp_cli.results.escalations import AgentStatus
 from esp_cli.results.kpi import KpiReport
 from esp_cli.services.agents import agents_for, class_key, class_label, scope_words
@@ -108,6 +115,10 @@ def eod_report(
     # Access issues and the SPOC columns as they were at the end of the day (services.replay):
     # the rules and the access tally read the same values.
     rows = rows_as_of(table, config, day, rows)
+    # An agent who starts after the day is not in certification yet: neither complete nor
+    # outstanding (as for the KPIs and the self-reports), listed apart.
+    later = [r for r in rows if _starts_after(r, day, cal)]
+    everyone, rows = rows, [r for r in rows if not _starts_after(r, day, cal)] if later else rows
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     done = [_done(r, day) for r in rows]
@@ -184,14 +195,14 @@ def eod_report(
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
     scope = scope_words(cls, sme_name)
-    waiting = counted.ops_in(rows)
+    waiting = counted.ops_in(everyone)
     kpi = None
     if kpis:
         # One day for the section's figures and its trend: the last business day up to the
         # report's date (its 10 business days end there; on a Saturday, Friday).
         end = cal.add(day, 0)
         start, _ = default_period(cal, end)
-        figures = kpis_of(table, rows, config, cal, start, end)
+        figures = kpis_of(table, everyone, config, cal, start, end)
         kpi = KpiReport.of(table.path, figures, [], scope, waiting)
     return EodReport(
         tracker=table.path,
@@ -205,4 +216,19 @@ def eod_report(
         scope=scope,
         kpi=kpi,
         waiting=waiting,
+        starting_later=[_starting_later(r) for r in later],
     )
+
+
+def _starts_after(row: Row, day: date, cal: BusinessCalendar) -> bool:
+    """Whether the agent's clock starts after `day` (the first business day on or after
+    the ESP Start Date, as the KPIs count it)."""
+    start = row.get("esp_start")
+    return isinstance(start, date) and cal.first_business_day_on_or_after(start) > day
+
+
+def _starting_later(row: Row) -> StartingLater:
+    ref = row.ref()
+    start = row.get("esp_start")
+    assert isinstance(start, date)
+    return StartingLater(ref.name, ref.cls, row.sheet, row.row, start)
