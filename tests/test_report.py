@@ -510,3 +510,19 @@ def test_report_date_defaults_to_today(small: Path) -> None:
     result = run("report", "eod", "-t", str(small / "ESP Tracker.xlsx"), "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["date"] == datetime.now().date().isoformat()
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "table"])
+def test_agents_who_start_later_are_listed_apart_in_every_layout(
+    built: Path, agents: list[et.Agent], fmt: str
+) -> None:
+    later = [
+        a for a in agents if isinstance(et._as_date(a.start), date) and et._as_date(a.start) > DAY
+    ]
+    result = run("report", "eod", "-t", str(built), "--date", DAY.isoformat(), "-f", fmt)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"{len(later)} start later, not counted" in " ".join(out.split())
+    assert f"Starting later (not counted above): {len(later)}" in out
+    first = later[0]
+    assert f"{first.name} ({first.cls}), starts {et._as_date(first.start):%m/%d/%Y}" in out
