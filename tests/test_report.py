@@ -526,3 +526,49 @@ def test_agents_who_start_later_are_listed_apart_in_every_layout(
     assert f"Starting later (not counted above): {len(later)}" in out
     first = later[0]
     assert f"{first.name} ({first.cls}), starts {et._as_date(first.start):%m/%d/%Y}" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "day", "why", "again"),
+    [
+        (
+            ["report", "eod", "--date"],
+            "2026-11-28",
+            "a Saturday",
+            "esp report eod --date 2026-11-27",
+        ),
+        (
+            ["report", "eod", "--date"],
+            "2026-11-26",
+            "Thanksgiving",
+            "esp report eod --date 2026-11-25",
+        ),
+        (
+            ["escalations", "--today", "--as-of"],
+            "2026-11-29",
+            "a Sunday",
+            "esp escalations --today --as-of 2026-11-27",
+        ),
+        (
+            ["escalations", "--as-of"],
+            "2026-11-26",
+            "Thanksgiving",
+            "esp escalations --as-of 2026-11-25",
+        ),
+    ],
+)
+def test_a_day_that_is_not_a_business_day_is_said_with_the_day_before(
+    built: Path, argv: list[str], day: str, why: str, again: str
+) -> None:
+    result = run(*argv, day, "-t", str(built), "-f", "json")
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)  # the data is as on any day
+    assert "is not a business day (" in result.stderr and why in result.stderr
+    assert again in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["report", "eod", "--date"], ["escalations", "--as-of"]])
+def test_a_business_day_says_nothing_of_it(built: Path, argv: list[str]) -> None:
+    result = run(*argv, "2026-11-27", "-t", str(built), "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert "not a business day" not in result.stderr

@@ -583,6 +583,14 @@ def say_problems(report: EodReport, verbose: bool = False) -> None:
             for problem in report.problems
         ],
     )
+    if report.not_a_business_day and report.business_day_before is not None:
+        before = report.business_day_before
+        say(
+            f"warning: {report.day:%a %m/%d/%Y} is not a business day "
+            f"({report.not_a_business_day}): nobody self-reports on it, so every agent not "
+            f"complete is listed as not reported. For {before:%A}'s report: esp report eod "
+            f"--date {before.isoformat()}"
+        )
 
 
 def show(

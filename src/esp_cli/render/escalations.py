@@ -133,6 +133,14 @@ def render(
     verbose: bool = False,
 ) -> None:
     say_findings(result.findings, verbose)
+    if result.not_a_business_day and result.business_day_before is not None:
+        before = result.business_day_before
+        again = "esp escalations --today" if today else "esp escalations"
+        say(
+            f"warning: {result.as_of:%a %m/%d/%Y} is not a business day "
+            f"({result.not_a_business_day}): what fell due on {before:%A} still reads as due "
+            f"today. For {before:%A}'s list: {again} --as-of {before.isoformat()}"
+        )
     if today:
         _render_todo(result, fmt, group)
     else:

@@ -128,6 +128,10 @@ class EodReport:
     kpi: KpiReport | None = field(default=None, metadata=as_json(hidden=True))
     # Agents who start after the date, in tracker order: not counted in the classes.
     starting_later: list[StartingLater] = field(default_factory=list)
+    # Why the date is not a business day ("a Saturday", a holiday), and the business day
+    # before it; None when it is one.
+    not_a_business_day: str | None = field(default=None, metadata=as_json(hidden=True))
+    business_day_before: date | None = field(default=None, metadata=as_json(hidden=True))
 
 
 def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:

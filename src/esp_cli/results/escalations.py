@@ -178,6 +178,9 @@ class EscalationsResult:
     write: WriteReport
     wrote: bool  # --write (or --dry-run) was asked for: `write` lists the computed cells
     sme: str | None = None  # --sme: only that TBT SME's agents
+    # Why the as-of day is not a business day ("a Saturday", a holiday); None when it is.
+    not_a_business_day: str | None = None
+    business_day_before: date | None = None  # then: the business day before it
 
     @property
     def waiting(self) -> list[str]:

@@ -217,6 +217,8 @@ def eod_report(
         kpi=kpi,
         waiting=waiting,
         starting_later=[_starting_later(r) for r in later],
+        not_a_business_day=cal.why_closed(day),
+        business_day_before=cal.add(day, 0),
     )
 
 

@@ -233,4 +233,6 @@ def run_escalations(
         write=s.report,
         wrote=write,
         sme=sme_name,
+        not_a_business_day=cal.why_closed(as_of),
+        business_day_before=cal.add(as_of, 0),
     )
