@@ -155,6 +155,30 @@ def test_a_stray_value_in_the_last_column_is_refused_naming_it(tmp_path: Path) -
     assert (folder / "ESP Tracker.xlsx").read_bytes() == before
 
 
+def test_a_drop_down_reaching_the_last_column_is_named_with_a_fix_that_works(
+    tmp_path: Path,
+) -> None:
+    """A drop-down set on part of rows 5:200 from AC to the sheet's end leaves no free column
+    and nothing is typed in XFD: the refusal names the drop-down, not a value in XFD."""
+
+    def validation(ws: Any) -> None:
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        dv = DataValidation(type="list", formula1='"Yes,No"')
+        dv.add("AC5:XFD200")
+        ws.add_data_validation(dv)
+
+    folder = sample(tmp_path, validation)
+    before = (folder / "ESP Tracker.xlsx").read_bytes()
+    for dry in ([], ["--dry-run"]):
+        res = esp(folder, "escalations", "--write", "--as-of", DAY, *dry)
+        assert res.exit_code == 1, res.output
+        (line,) = res.stderr.strip().splitlines()
+        assert "no column after it" in line and "data validation (AC5:XFD200)" in line
+        assert "Data > Data Validation" in line and "clear XFD" not in line
+    assert (folder / "ESP Tracker.xlsx").read_bytes() == before
+
+
 def test_a_stray_value_in_the_last_column_leaves_free_columns_usable(tmp_path: Path) -> None:
     folder = sample(tmp_path, lambda ws: ws.cell(40, 16384, "x"))
     res = esp(folder, "escalations", "--write", "--as-of", DAY)

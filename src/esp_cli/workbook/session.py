@@ -290,18 +290,29 @@ class ChangePlan:
         value = (
             self.workbook.values(sheet_info, columns={MAX_COL}).get(row, MAX_COL) if row else None
         )
-        shown = f"{where} holds {str(value)[:40]!r}" if value is not None else f"{where} is used"
         holds = (
             f"the header row reaches Excel's last column, {col_letter(MAX_COL)}"
             if last_header >= MAX_COL
             else f"the sheet uses Excel's last column, {col_letter(MAX_COL)}"
         )
+        yourself = f"add a '{header}' header yourself in a free column"
+        structure = None if row else self.patcher.column_use(sheet, MAX_COL, header_row)
+        if structure is not None:
+            # Nothing typed there: merged cells, a table or a drop-down reach it.
+            return UnsafeWriteError(
+                f"{address(sheet, header_row, MAX_COL)}: esp needs to add the column "
+                f"'{header}', but {holds} (it {structure}): there is no column after it; "
+                "nothing was written.",
+                fix="make that range end at the last column the agents use (a drop-down: "
+                f"Data > Data Validation on its cells; a table: Resize Table), or {yourself}.",
+            )
+        shown = f"{where} holds {str(value)[:40]!r}" if value is not None else f"{where} is used"
         return UnsafeWriteError(
             f"{address(sheet, header_row, MAX_COL)}: esp needs to add the column '{header}', "
             f"but {holds} ({shown}): there is no column after it; nothing "
             "was written.",
             fix=f"clear {where} if it was typed there by mistake (Ctrl+End in Excel goes to "
-            f"it), or add a '{header}' header yourself in a free column.",
+            f"it), or {yourself}.",
         )
 
     def _column_use(self, sheet: str, col: int, header_row: int, last_used: int) -> str | None:
