@@ -142,6 +142,24 @@ def test_the_columns_of_one_write_stay_together(tmp_path: Path) -> None:
     assert '"cell":"AC' not in data.replace(" ", "") and '"cell":"AF5"' in data.replace(" ", "")
 
 
+def test_the_note_names_the_column_that_sets_the_place(tmp_path: Path) -> None:
+    """AD holds a value and AE another further right: the columns go after AE, and the
+    note says AE sets the place, not only that AD is in the way."""
+
+    def edit(ws: Any) -> None:
+        ws["AD9"] = "stray"
+        ws["AE11"] = "more"
+
+    folder = sample(tmp_path, edit)
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert [got["AF"], got["AG"], got["AH"]] == COMPUTED
+    assert "(placed after the last used column, AE: AD holds data without a header (AD9))" in (
+        res.stderr
+    )
+
+
 def test_a_stray_value_in_the_last_column_is_refused_naming_it(tmp_path: Path) -> None:
     folder = sample(tmp_path, lambda ws: ws.cell(4, 16384, "x"))
     before = (folder / "ESP Tracker.xlsx").read_bytes()

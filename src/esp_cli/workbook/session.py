@@ -212,7 +212,9 @@ class ChangePlan:
                 self.patcher.structures_end(sheet, header_row),
                 col,
             )
-            note = f"placed after the last used column: {col_letter(col)} {why}"
+            # The column that sets the place, and what was found in the way.
+            past = "" if last == col else f", {col_letter(last)}"
+            note = f"placed after the last used column{past}: {col_letter(col)} {why}"
             start = last + 1
         if group and start != group[0]:
             self._move_columns(sheet, group, start, note)
