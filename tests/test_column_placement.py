@@ -144,7 +144,7 @@ def test_the_columns_of_one_write_stay_together(tmp_path: Path) -> None:
 
 def test_the_note_names_the_column_that_sets_the_place(tmp_path: Path) -> None:
     """AD holds a value and AE another further right: the columns go after AE, and the
-    note says AE sets the place, not only that AD is in the way."""
+    note names AE, which sets the place, not AD, the first in the way."""
 
     def edit(ws: Any) -> None:
         ws["AD9"] = "stray"
@@ -155,7 +155,7 @@ def test_the_note_names_the_column_that_sets_the_place(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert [got["AF"], got["AG"], got["AH"]] == COMPUTED
-    assert "(placed after the last used column, AE: AD holds data without a header (AD9))" in (
+    assert "(placed after the last used column: AE holds data without a header (AE11))" in (
         res.stderr
     )
 
@@ -203,3 +203,66 @@ def test_a_stray_value_in_the_last_column_leaves_free_columns_usable(tmp_path: P
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
+
+
+def test_new_columns_go_clear_of_a_chart_beside_the_agents(tmp_path: Path) -> None:
+    """A chart floating over AD:AK beside the agents would hide the new columns' cells: they
+    go after it, and the note names it."""
+
+    def chart(ws: Any) -> None:
+        from openpyxl.chart import BarChart, Reference
+
+        bar = BarChart()
+        bar.add_data(Reference(ws, min_col=1, min_row=5, max_row=9))
+        ws.add_chart(bar, "AD10")  # 15 cm x 7.5 cm from AD10
+
+    folder = sample(tmp_path, chart)
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    first = min(k for k, v in got.items() if v == COMPUTED[0])
+    assert len(first) == 2 and first > "AK", got
+    assert "is under the chart" in res.stderr
+
+
+def test_a_picture_above_the_header_row_does_not_move_the_new_columns(tmp_path: Path) -> None:
+    def logo(ws: Any) -> None:
+        from openpyxl.chart import BarChart, Reference
+
+        bar = BarChart()
+        bar.add_data(Reference(ws, min_col=1, min_row=5, max_row=9))
+        bar.height = 1.5  # cm: rows 1 to 3, above the headers on row 4
+        ws.add_chart(bar, "AC1")
+
+    folder = sample(tmp_path, logo)
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
+
+
+def test_every_kind_of_anchor_is_read_as_its_cells() -> None:
+    from lxml import etree
+
+    from esp_cli.workbook.xlsx.patch import _anchors
+
+    xdr = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+    root = etree.fromstring(
+        f'''<xdr:wsDr xmlns:xdr="{xdr}">
+        <xdr:twoCellAnchor><xdr:from><xdr:col>32</xdr:col><xdr:row>10</xdr:row></xdr:from>
+          <xdr:to><xdr:col>39</xdr:col><xdr:row>24</xdr:row></xdr:to>
+          <xdr:graphicFrame><xdr:nvGraphicFramePr><xdr:cNvPr id="2" name="Chart 2"/>
+          </xdr:nvGraphicFramePr></xdr:graphicFrame></xdr:twoCellAnchor>
+        <xdr:oneCellAnchor><xdr:from><xdr:col>2</xdr:col><xdr:row>0</xdr:row></xdr:from>
+          <xdr:ext cx="1219200" cy="381000"/><xdr:pic><xdr:nvPicPr>
+          <xdr:cNvPr id="3" name="Logo"/></xdr:nvPicPr></xdr:pic></xdr:oneCellAnchor>
+        <xdr:absoluteAnchor><xdr:pos x="0" y="0"/><xdr:ext cx="609600" cy="190500"/>
+          <xdr:sp/></xdr:absoluteAnchor>
+        <xdr:twoCellAnchor><xdr:from><xdr:col>x</xdr:col></xdr:from></xdr:twoCellAnchor>
+        </xdr:wsDr>'''.encode()
+    )
+    assert _anchors(root) == [
+        ("chart 'Chart 2'", (11, 33, 25, 40)),
+        ("picture 'Logo'", (1, 3, 3, 5)),
+        ("shape", (1, 1, 2, 2)),
+    ]

@@ -212,9 +212,12 @@ class ChangePlan:
                 self.patcher.structures_end(sheet, header_row),
                 col,
             )
-            # The column that sets the place, and what was found in the way.
-            past = "" if last == col else f", {col_letter(last)}"
-            note = f"placed after the last used column{past}: {col_letter(col)} {why}"
+            # Said of the column that sets the place (the last one used, or the right edge
+            # of a chart or table further on), not only of the first one in the way.
+            if last != col:
+                setter = self._column_use(sheet, last, header_row, last_used_col)
+                col, why = (last, setter) if setter else (col, why)
+            note = f"placed after the last used column: {col_letter(col)} {why}"
             start = last + 1
         if group and start != group[0]:
             self._move_columns(sheet, group, start, note)

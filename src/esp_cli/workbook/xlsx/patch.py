@@ -19,17 +19,20 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import Unreadable, parse_yes_no
-from esp_cli.errors import UnsafeWriteError, UsageError, WriteFailedError
+from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
+    REL_DRAWING,
     REL_PIVOT_TABLE,
     REL_SST,
     REL_STYLES,
     REL_TABLE,
     Package,
+    parse_xml,
     relationships,
 )
 from esp_cli.workbook.xlsx.sheetxml import CellLoc, SheetXml, Splicer
@@ -50,6 +53,9 @@ from esp_cli.workbook.xlsx.xmlbytes import (
     set_attr,
     start_tag,
 )
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 Value = str | date | datetime | float | int | bool | None
 
@@ -237,6 +243,7 @@ class Patcher:
         self._column_date_style: dict[tuple[int, int], int | None] = {}
         self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+        self._drawings: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         # Other work of the write, done a step at a time while a large sheet is compressed
         # (see zipio._deflate): the history's cells made ahead.
         self.idle: Callable[[], bool] | None = None
@@ -293,7 +300,26 @@ class Patcher:
                 for rng in sx.validation_ranges
                 if rng[2] >= from_row and not (rng[1] == 1 and rng[3] == MAX_COL)
             ]
+            # A chart or picture floating over the cells hides what is written under it.
+            found += [
+                (f"is under the {what} ({_range_text(rng)})", rng)
+                for what, rng in self._drawing_ranges(sheet)
+                if rng[2] >= from_row
+            ]
         return found
+
+    def _drawing_ranges(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """The cells each chart, picture or shape of the sheet's drawing lies over: its
+        anchor's cells (one anchored by a corner and a size, or by its position, is
+        measured in Excel's default cell size: near enough to keep a new column clear)."""
+        cached = self._drawings.get(sheet)
+        if cached is None:
+            cached = []
+            for target, data in self._related(sheet, REL_DRAWING):
+                with contextlib.suppress(InputFileError):
+                    cached += _anchors(parse_xml(self.pkg.path, target, data))
+            self._drawings[sheet] = cached
+        return cached
 
     def move_columns(self, sheet: str, moves: dict[int, int]) -> None:
         """Move columns this write adds (`moves`: old column -> new), with every cell
@@ -1258,3 +1284,57 @@ def _full_calc_on_load(data: bytes, prefix: bytes) -> bytes:
         )
     tag = b"<" + prefix + b'sheetCalcPr fullCalcOnLoad="1"/>'
     return data[:after] + tag + data[after:]
+
+
+_XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+# Excel's default cell, in EMU (914,400 an inch; 96 px an inch): 64 x 20 px.
+_COL_EMU, _ROW_EMU = 64 * 9525, 20 * 9525
+_KINDS = {"graphicFrame": "chart", "pic": "picture", "sp": "shape", "grpSp": "group of shapes",
+          "cxnSp": "connector"}  # fmt: skip
+
+
+def _anchors(root: _Element) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Each anchored object of a drawing part as (what it is, named; its cells, 1-based)."""
+    out = []
+    for anchor in root:
+        tag = anchor.tag if isinstance(anchor.tag, str) else ""
+        kind = tag.removeprefix(_XDR)
+        if kind not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
+            continue
+        try:
+            rng = _anchor_cells(anchor, kind)
+        except (TypeError, ValueError):
+            continue  # an anchor without its numbers: nothing to keep clear of
+        obj = next((c for c in anchor if str(c.tag).removeprefix(_XDR) in _KINDS), None)
+        what = _KINDS[str(obj.tag).removeprefix(_XDR)] if obj is not None else "drawing"
+        props = obj.find(f".//{_XDR}cNvPr") if obj is not None else None
+        name = props.get("name") if props is not None else None
+        out.append((f"{what} '{name}'" if name else what, rng))
+    return out
+
+
+def _anchor_cells(anchor: _Element, kind: str) -> tuple[int, int, int, int]:
+    def num(el: _Element | None, child: str) -> int:
+        found = el.find(f"{_XDR}{child}") if el is not None else None
+        return int(str(found.text if found is not None else None).strip())
+
+    def emu(el: _Element | None, attr: str) -> int:
+        return int(str(el.get(attr) if el is not None else None))
+
+    if kind == "absoluteAnchor":
+        pos, ext = anchor.find(f"{_XDR}pos"), anchor.find(f"{_XDR}ext")
+        c1, r1 = emu(pos, "x") // _COL_EMU, emu(pos, "y") // _ROW_EMU
+        c2 = (emu(pos, "x") + emu(ext, "cx")) // _COL_EMU
+        r2 = (emu(pos, "y") + emu(ext, "cy")) // _ROW_EMU
+    else:
+        start = anchor.find(f"{_XDR}from")
+        c1, r1 = num(start, "col"), num(start, "row")
+        if kind == "twoCellAnchor":
+            end = anchor.find(f"{_XDR}to")
+            c2, r2 = num(end, "col"), num(end, "row")
+        else:
+            ext = anchor.find(f"{_XDR}ext")
+            c2, r2 = c1 + emu(ext, "cx") // _COL_EMU, r1 + emu(ext, "cy") // _ROW_EMU
+    if min(c1, r1, c2, r2) < 0:
+        raise ValueError("an anchor before the first cell")
+    return (r1 + 1, c1 + 1, max(r1, r2) + 1, min(max(c1, c2) + 1, MAX_COL))
