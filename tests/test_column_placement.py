@@ -266,3 +266,32 @@ def test_every_kind_of_anchor_is_read_as_its_cells() -> None:
         ("picture 'Logo'", (1, 3, 3, 5)),
         ("shape", (1, 1, 2, 2)),
     ]
+
+
+def test_a_new_columns_cells_take_the_columns_own_style_and_its_header_the_headers(
+    tmp_path: Path,
+) -> None:
+    """Columns formatted ahead (wrap text on AC to the sheet's end, as "format the columns to
+    the right" leaves it): a cell esp writes there is styled as Excel styles one typed there;
+    the header looks like the headers beside it."""
+
+    def formatted(ws: Any) -> None:
+        from openpyxl.styles import Alignment
+
+        dim = ws.column_dimensions["AC"]
+        dim.min, dim.max = 29, 16384
+        dim.alignment = Alignment(wrap_text=True)
+
+    folder = sample(tmp_path, formatted)
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    assert [ws["AC4"].value, ws["AD4"].value] == COMPUTED[:2]
+    assert ws["AC4"].font.b and ws["AC4"].fill.fgColor.rgb == ws["AB4"].fill.fgColor.rgb
+    written = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 29).value is not None]
+    assert written and all(ws.cell(r, 29).alignment.wrap_text for r in written)
+    dated = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 31).value is not None]
+    assert dated and all(ws.cell(r, 31).alignment.wrap_text for r in dated)
+    assert all(ws.cell(r, 31).is_date for r in dated)

@@ -659,7 +659,9 @@ class Patcher:
                         # The cell as the sheet has it, looked up once for its style, its
                         # kind and its text (the splicer finds it again, kept from planning).
                         current = sx.cell(row, col)
-                        style = self._style_for(sx, row, col, value, col in new_cols, current)
+                        style = self._style_for(
+                            sx, row, col, value, col in new_cols, current, new_cols.get(col) == row
+                        )
                         element = self._cell_xml(sx, row, col, value, style, sst, current)
                     changes[row] = (*changes.get(row, ()), (col, element))
             except ValueError:
@@ -769,18 +771,22 @@ class Patcher:
         value: Value,
         new_col: bool,
         existing: CellLoc | None,
+        header: bool = False,
     ) -> int | None:
+        """A new cell's style: the column's own (`<col style>`), as Excel gives a cell typed
+        there; in a column esp adds, its neighbour's when the column has none of its own,
+        and always for its header (a header looks like the headers)."""
         style = existing.style if existing is not None else None
         if existing is None:
+            spec = sx.col_spec(col)
+            spec_style = spec.get(b"style", b"") if spec else b""
+            own = int(spec_style) if spec_style.isdigit() else None
             beside, neighbour_style = (
-                sx.style_of(row, col - 1) if new_col and col > 1 else (False, None)
+                sx.style_of(row, col - 1)
+                if new_col and col > 1 and (header or not own)
+                else (False, None)
             )
-            if beside:
-                style = neighbour_style
-            else:
-                spec = sx.col_spec(col)
-                spec_style = spec.get(b"style", b"") if spec else b""
-                style = int(spec_style) if spec_style.isdigit() else None
+            style = neighbour_style if beside else own
         if isinstance(value, date) and self.styles.count:
             if style is not None and self.styles.is_date_style(style):
                 return style
