@@ -345,3 +345,46 @@ def test_only_a_large_package_hands_freed_memory_back_as_it_goes(
     )
     big.release_freed_memory()
     assert trims == [1]
+
+
+def test_shared_strings_kept_under_another_name_are_read_and_written_there(
+    tmp_path: Path,
+) -> None:
+    """The workbook's relationship may put its shared strings anywhere (`xl/strings/
+    shared.xml`: valid, and Excel, LibreOffice and openpyxl open it): esp reads the text
+    there, and a write adds its text to that part, adding no other."""
+    import warnings
+    import zipfile
+
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from esp_cli.cli import app
+    from esp_cli.services.demo import copy_sample
+    from tests.support.packages import zip_parts
+
+    copy_sample(tmp_path)
+    path = tmp_path / "ESP Tracker.xlsx"
+    parts = zip_parts(path)
+    moved = {}
+    for name, data in parts.items():
+        if name == "xl/sharedStrings.xml":
+            name = "xl/strings/shared.xml"
+        data = data.replace(b'Target="sharedStrings.xml"', b'Target="strings/shared.xml"')
+        moved[name] = data.replace(b"/xl/sharedStrings.xml", b"/xl/strings/shared.xml")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in moved.items():
+            z.writestr(name, data)
+    config = str(tmp_path / "esp.toml")
+    shown = CliRunner().invoke(app, ["explain", "Maria Gonzalez", "-c", config])
+    assert shown.exit_code == 0, shown.output
+    assert "Maria Gonzalez — class AET-1102" in shown.stdout
+    added = CliRunner().invoke(app, ["note", "add", "Maria Gonzalez", "Read it", "-c", config])
+    assert added.exit_code == 0, added.output
+    names = set(zip_parts(path))
+    assert "xl/strings/shared.xml" in names and "xl/sharedStrings.xml" not in names
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl on the sample's drop-down extension
+        ws = openpyxl.load_workbook(path)["ESP Tracker"]
+    notes = [c.value for c in ws[5] if isinstance(c.value, str) and "Read it" in c.value]
+    assert notes and notes[0].endswith("Jordan Reyes - Read it")

@@ -29,7 +29,7 @@ from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart
 from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
-from esp_cli.workbook.xlsx.package import REL_STYLES, Package, SheetInfo
+from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES, Package, SheetInfo
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
     after_declaration,
@@ -75,7 +75,8 @@ class WorkbookReader:
         self.pkg = pkg
         # calamine reads UTF-8 parts only: a package with UTF-16 parts is read as a copy
         # of it whose XML is UTF-8 (and plain: see values).
-        self._plain = bool(pkg.utf16_parts)  # read from a copy calamine reads as XML means
+        # So is one whose shared strings are not where calamine looks for them.
+        self._plain = bool(pkg.utf16_parts) or _strings_elsewhere(pkg) is not None
         self._early = None if self._plain else early
         self._early_sheets: dict[str, Any] = {}
         self._wb: Any = None
@@ -348,7 +349,31 @@ def _readable(pkg: Package) -> bytes:
                 plain = unspaced_values(plain)
             if plain is not data or name in pkg.utf16_parts:
                 replace[name] = plain
-    return zipio.rewrite(pkg.data, pkg.zf, replace)
+    strings = _strings_elsewhere(pkg)
+    added: tuple[zipio.NewPart, ...] = ()
+    if strings is not None:
+        # The workbook's shared strings, where calamine looks for them (it does not follow
+        # the workbook's relationship): a copy, for reading only.
+        copy = replace.get(strings, pkg.read_xml(strings))
+        assert isinstance(copy, bytes)
+        added = (zipio.NewPart(SST_WHERE_READ, copy),)
+    return zipio.rewrite(pkg.data, pkg.zf, replace, add=added)
+
+
+SST_WHERE_READ = "xl/sharedStrings.xml"
+
+
+def _strings_elsewhere(pkg: Package) -> str | None:
+    """The shared strings part, when the workbook keeps it under another name than the
+    one calamine reads (`xl/strings/shared.xml`: valid, rare) and no part has that name."""
+    target = pkg.workbook_rel_target(REL_SST)
+    if target is None or not pkg.has(target):
+        return None
+    if target.casefold() == SST_WHERE_READ.casefold():
+        return None
+    if any(n.casefold() == SST_WHERE_READ.casefold() for n in pkg.names()):
+        return None  # that name is taken by another part: nothing to put there
+    return target
 
 
 # A value with spaces (line breaks, tabs) around it: <v>\n\t12\n</v>.
