@@ -82,6 +82,29 @@ def test_one_agent_by_name_in_either_order_id_n_number_or_email(table: Table, qu
     assert (row.sheet, row.row, row.name) == ("AET-1", 2, "Devon Price")
 
 
+@pytest.mark.parametrize("query", ["Zoe Nunez", "zoe", "Núñez, Zoe", "Zoë Nunez", "nun"])
+def test_a_name_typed_without_its_accents_finds_the_agent(tmp_path: Path, query: str) -> None:
+    path = make_workbook(
+        tmp_path / "ESP.xlsx",
+        {"AET-1": [HEADERS, ["Zoë Núñez", "E1", "z@x.com", None, None, None], ["Ann Lee", "E2"]]},
+    )
+    assert find_agent(read_table(Workbook.open(path)), query).name == "Zoë Núñez"
+
+
+def test_two_names_told_apart_by_an_accent_stay_apart(tmp_path: Path) -> None:
+    path = make_workbook(
+        tmp_path / "ESP.xlsx",
+        {"AET-1": [HEADERS, ["José Ruiz", "E1"], ["Jose Ruiz", "E2"], ["Renée Ng", "E3"]]},
+    )
+    table = read_table(Workbook.open(path))
+    assert find_agent(table, "Jose Ruiz").text("agent_id") == "E2"
+    assert find_agent(table, "José Ruiz").text("agent_id") == "E1"
+    with pytest.raises(AgentNotFoundError) as caught:
+        find_agent(table, "Renee Ng, Jose")
+    assert not getattr(caught.value, "ambiguous", True)
+    assert find_agent(table, "renee").text("agent_id") == "E3"
+
+
 def test_an_ambiguous_name_lists_every_match_with_sheet_row_and_class(table: Table) -> None:
     with pytest.raises(AgentNotFoundError) as caught:
         find_agent(table, "sam lee")

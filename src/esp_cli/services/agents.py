@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -144,6 +145,25 @@ def _partial(rows: Sequence[Row], query: str) -> list[Row]:
     if not wanted or max(map(len, wanted)) < MIN_PARTIAL:
         return []
     return [r for r in rows if r.name and _covers(wanted, name_key(r.name).split())]
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _unaccented_match(rows: Sequence[Row], query: str) -> list[Row]:
+    """Rows the query names once accents are set aside, on both sides: "Zoe Nunez" typed
+    on a US keyboard for Zoë Núñez (exactly, else by the start of each word). Tried only
+    when nothing matches as typed, so two names told apart by an accent stay apart."""
+    wanted = _unaccented(name_key(query))
+    named = [(r, _unaccented(name_key(r.name))) for r in rows if r.name]
+    exact = [r for r, key in named if key == wanted]
+    if exact:
+        return exact
+    words = wanted.split()
+    if not words or max(map(len, words)) < MIN_PARTIAL:
+        return []
+    return [r for r, key in named if _covers(words, key.split())]
 
 
 def name_matches(names: Sequence[str], query: str) -> list[str]:
@@ -296,7 +316,7 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
 def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     """The one row of `rows` that `query` names, as find_agent finds it (AgentLookupError,
     listing candidates, naming `where`, when none or several match)."""
-    found = _exact(rows, query) or _partial(rows, query)
+    found = _exact(rows, query) or _partial(rows, query) or _unaccented_match(rows, query)
     if len(found) == 1:
         return found[0]
     if found:
