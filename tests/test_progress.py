@@ -243,6 +243,23 @@ def test_a_folder_of_emails(files: dict[str, Path]) -> None:
                       "sam.eml": "unmatched", "stranger.eml": "unmatched"}  # fmt: skip
 
 
+def test_the_same_report_in_two_files_of_one_import_says_so(files: dict[str, Path]) -> None:
+    """A report forwarded twice (the same e-mail saved twice): added once, and the second
+    file is said to be the same report as the first, not "already in Notes" (it was not)."""
+    mails = files["mails"]
+    (mails / "devon again.eml").write_bytes((mails / "devon.eml").read_bytes())
+    res = run("progress", "import", str(mails), "-t", str(files["tracker"]), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    reason = {Path(f["file"]).name: (f["status"], f["reason"]) for f in data["files"]}
+    status, why = reason["devon.eml"]
+    assert status == "already_imported" and why.startswith("the same report as devon again.eml")
+    assert reason["devon again.eml"][0] == "imported"
+    table = run("progress", "import", str(mails), "-t", str(files["tracker"]), "--dry-run")
+    assert "already in Notes" in table.stderr  # a second import: every line is there now
+    assert notes(files["tracker"], ROW["Devon Price"]).count("Finished the Privacy TBT.") == 1
+
+
 def missing(files: dict[str, Path], *extra: str) -> Any:
     return run("progress", "missing", "--date", "2026-11-24", "-t", str(files["tracker"]), *extra)
 

@@ -19,7 +19,9 @@ class Imported:
     agent: AgentRef = field(metadata=as_json(flat=True))
     matched_by: str  # e-mail | name | name and class
     line: str = field(metadata=as_json(key="note"))
-    added: bool  # False: the very same line was already in Notes
+    added: bool  # False: the very same line was already in Notes, or added by `same_as`
+    # Not added because another report of this import (its source) adds the same line.
+    same_as: str | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(after="row")

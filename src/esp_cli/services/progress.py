@@ -475,7 +475,12 @@ def file_outcomes(
     fate: dict[int, tuple[str, str]] = {}
     for i in imported:
         how = f"to {i.agent.name} ({i.agent.sheet}!row {i.agent.row}), matched by {i.matched_by}"
-        fate[id(i.report)] = ("added", how) if i.added else ("already", f"already in Notes ({how})")
+        if i.added:
+            fate[id(i.report)] = ("added", how)
+        elif i.same_as is not None:
+            fate[id(i.report)] = ("already", f"the same report as {i.same_as}, added by it ({how})")
+        else:
+            fate[id(i.report)] = ("already", f"already in Notes ({how})")
     for u in unmatched:
         fate[id(u.report)] = ("unmatched", u.reason)
     out = []
@@ -533,6 +538,7 @@ def _plan_lines(
             continue
         text, mine = before, []
         earlier = [p for ln in lines_of(before) if (p := parse_line(NOTES, ln))]
+        added_by: dict[str, str] = {}  # a line this import adds -> the report's source
         for report, _, how in group:
             body = report.text or NO_TEXT
             line = format_line(NOTES, report.day, row.label(), body)
@@ -545,7 +551,10 @@ def _plan_lines(
                 for e in earlier
             )
             new = None if same else appended(text, line)
-            mine.append(Imported(report, row.ref(), how, line, new is not None))
+            twin = added_by.get(line) if new is None else None
+            mine.append(Imported(report, row.ref(), how, line, new is not None, twin))
+            if new is not None:
+                added_by.setdefault(line, report.source)
             text = new if new is not None else text
         if text != before:
             col = sheet.col(NOTES.column_key)
