@@ -306,6 +306,32 @@ def test_the_rounds_day_dates_every_note_and_step(tracker: Path, tmp_path: Path)
     assert got[f"{COL['tbt_notes']}3"] == f"Jordan Reyes - {day:%m/%d/%Y} - On module 3"
 
 
+def test_a_round_for_an_earlier_day_goes_through_the_agents_outstanding_then(
+    tmp_path: Path,
+) -> None:
+    """As `escalations --as-of` replays a day: an agent who had not started by then is not
+    in it; one complete since (dated after the day) is, as they were outstanding then."""
+    keys = (*KEYS, "tbt_complete_date")
+    day, started = date(2026, 12, 1), date(2026, 11, 20)
+    done = {"Call Cert Complete?": "Yes", "All TBTs Complete?": "Yes"}
+    rows = [
+        {"Class": "AET-1", "Agent Name": "Not Yet", "ESP Start Date": date(2026, 12, 3)},
+        {"Class": "AET-1", "Agent Name": "Done Since", "ESP Start Date": started, **done,
+         "Call Cert Complete Date": date(2026, 11, 24), "TBT Complete Date": date(2026, 12, 4)},
+        {"Class": "AET-1", "Agent Name": "Done Before", "ESP Start Date": started, **done,
+         "Call Cert Complete Date": date(2026, 11, 24), "TBT Complete Date": date(2026, 11, 25)},
+        {"Class": "AET-1", "Agent Name": "Still Open", "ESP Start Date": started},
+    ]  # fmt: skip
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx", rows, headers=factories.headers(*keys)
+    )
+    config = Config(user="Jordan Reyes")
+    then = start_round(tracker, config, cls="AET-1", now=datetime(2026, 12, 7, 10), day=day)
+    assert [r.name for r in then.rows] == ["Done Since", "Still Open"]
+    now = start_round(tracker, config, cls="AET-1", now=datetime(2026, 12, 7, 10))
+    assert [r.name for r in now.rows] == ["Not Yet", "Still Open"]
+
+
 def test_a_weekend_day_warns_and_a_future_day_is_refused(tracker: Path, tmp_path: Path) -> None:
     saturday = TODAY - timedelta(days=TODAY.weekday() + 2 + 7)
     assert saturday.weekday() == 5

@@ -43,6 +43,7 @@ from esp_cli.core.rules import (
     LADDER,
     ActionKind,
     Evaluation,
+    done_by,
     evaluate,
     fmt,
     step_order_error,
@@ -430,9 +431,24 @@ def _outstanding(row: Row) -> bool:
     return not (row.get("call_cert_complete") is True and row.get("tbts_complete") is True)
 
 
-def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | None) -> list[Row]:
+def _outstanding_on(row: Row, day: date) -> bool:
+    """Outstanding at the end of a past `day`, as `escalations --as-of` replays it: started
+    by then, and not complete by then (a completion dated after it was not yet)."""
+    start = row.get("esp_start")
+    if isinstance(start, date) and start > day:
+        return False
+    return not (
+        done_by(row.get("call_cert_complete"), row.get("call_cert_date"), day)
+        and done_by(row.get("tbts_complete"), row.get("tbt_complete_date"), day)
+    )
+
+
+def select_agents(
+    table: Table, cls: str | None, sme: str | None, signer: str | None, past: date | None = None
+) -> list[Row]:
     """The outstanding agents of the class and/or SME; with neither, the signer's agents
-    when the signer is a TBT SME in the tracker."""
+    when the signer is a TBT SME in the tracker. `past`: a round for that earlier day —
+    the agents outstanding then (their dates read for it)."""
     rows = agents_in_class(table, cls) if cls else list(table.rows())
     if sme is None and cls is None:
         mine = rows_of_sme(rows, signer) if signer else []
@@ -447,6 +463,9 @@ def select_agents(table: Table, cls: str | None, sme: str | None, signer: str | 
         # The SME named as for every command (agents_of_sme): a usage error lists the SMEs.
         where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
         rows, _ = agents_of_sme(rows, sme, where)
+    if past is not None:
+        add_details(table, rows)
+        return [r for r in rows if _outstanding_on(r, past)]
     return [r for r in rows if _outstanding(r)]
 
 
@@ -845,13 +864,14 @@ def start_round(
             "were taken.",
             fix="give that day, or leave --date out for today.",
         )
-    if day is not None and day != today:
-        moment = datetime.combine(day, END_OF_DAY)
+    past = day if day is not None and day != today else None
+    if past is not None:
+        moment = datetime.combine(past, END_OF_DAY)
     day = moment.date()
     signer = _signer_or_none(config, by)
     table = read_for_round(tracker_path, config)
     overlay = waiting.overlay(table, config, SELECT_KEYS)
-    rows = select_agents(table, cls, sme, signer)
+    rows = select_agents(table, cls, sme, signer, past)
     if overlay.ops:
         overlay.revert()
         add_details(table, rows)
