@@ -246,7 +246,7 @@ def test_escalations_write_adds_its_columns_after_unlabelled_data(tmp_path: Path
     added = {k: v for k, v in after.items() if k[1:] == "2" and k[0] > "K"}
     assert set(added.values()) >= {"Escalation Stage", "Next Action"}
     assert min(added) == "N2"  # after L and M, which hold data
-    assert "L holds data without a header (L3)" in res.stderr
+    assert "M holds data without a header (M5)" in res.stderr  # M sets the place
 
 
 # -- numbers shown zero-padded ------------------------------------------------------------
