@@ -328,6 +328,9 @@ def test_a_round_for_an_earlier_day_goes_through_the_agents_outstanding_then(
     config = Config(user="Jordan Reyes")
     then = start_round(tracker, config, cls="AET-1", now=datetime(2026, 12, 7, 10), day=day)
     assert [r.name for r in then.rows] == ["Done Since", "Still Open"]
+    shown = "\n".join(card_lines(0, 2, then.cards[0], [], 200))
+    assert "TBTs yes 12/04/2026, after Tue 12/01: not yet then" in shown
+    assert "Call Cert yes 11/24/2026 ·" in shown  # complete by then, as the card says
     now = start_round(tracker, config, cls="AET-1", now=datetime(2026, 12, 7, 10))
     assert [r.name for r in now.rows] == ["Not Yet", "Still Open"]
 

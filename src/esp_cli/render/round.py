@@ -36,9 +36,11 @@ def _row(label: str, value: str, width: int | None, mark: str | None = None) -> 
     return [(line, mark) for line in hanging(f"  {label + ':':<10} {value}", width, LABEL - 2)]
 
 
-def _yes_no(value: bool | None, day: date | None) -> str:
+def _yes_no(value: bool | None, day: date | None, as_of: date | None = None) -> str:
     if value is None:
         return "—"
+    if value and day and as_of and day > as_of:
+        return f"yes {show(day)}, after {as_of:%a %m/%d}: not yet then"
     return ("yes" + (f" {show(day)}" if day else "")) if value else "no"
 
 
@@ -81,8 +83,8 @@ def card_rows(
         out += _row("due", "nothing today", width)
     hours = "—" if card.tbt_hours is None else show(card.tbt_hours)
     done = (
-        f"Call Cert {_yes_no(card.call_cert, card.call_cert_date)} · "
-        f"TBTs {_yes_no(card.tbts, card.tbts_date)} · TBT Hours {hours}"
+        f"Call Cert {_yes_no(card.call_cert, card.call_cert_date, card.day)} · "
+        f"TBTs {_yes_no(card.tbts, card.tbts_date, card.day)} · TBT Hours {hours}"
     )
     out += _row("done", done, width)
     issue = card.access is not None and not is_issue(card.access, NO_ISSUES)

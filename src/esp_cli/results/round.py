@@ -38,6 +38,7 @@ class AgentCard:
     tbt_notes: tuple[str, ...] = ()  # the last two TBT Notes lines
     # Business days overdue of each `due` line (0: today, -1: tomorrow); None: behind target.
     due_days: tuple[int | None, ...] = ()
+    day: date | None = None  # the round's day: a completion dated after it was not yet
 
 
 @dataclass(frozen=True)

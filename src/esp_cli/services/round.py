@@ -539,6 +539,7 @@ def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
             None if a.action is ActionKind.BEHIND_TARGET else a.business_days_overdue
             for a in ev.actions
         ),
+        day=day,
     )
 
 
