@@ -347,12 +347,14 @@ def test_only_a_large_package_hands_freed_memory_back_as_it_goes(
     assert trims == [1]
 
 
+@pytest.mark.parametrize("decoy", [False, True], ids=["alone", "beside another part"])
 def test_shared_strings_kept_under_another_name_are_read_and_written_there(
-    tmp_path: Path,
+    tmp_path: Path, decoy: bool
 ) -> None:
     """The workbook's relationship may put its shared strings anywhere (`xl/strings/
     shared.xml`: valid, and Excel, LibreOffice and openpyxl open it): esp reads the text
-    there, and a write adds its text to that part, adding no other."""
+    there — not a part named `xl/sharedStrings.xml` the workbook does not use, whose names
+    would put a note on another agent's row — and a write adds its text to that part."""
     import warnings
     import zipfile
 
@@ -372,6 +374,11 @@ def test_shared_strings_kept_under_another_name_are_read_and_written_there(
             name = "xl/strings/shared.xml"
         data = data.replace(b'Target="sharedStrings.xml"', b'Target="strings/shared.xml"')
         moved[name] = data.replace(b"/xl/sharedStrings.xml", b"/xl/strings/shared.xml")
+    if decoy:  # the same strings with two agents' names swapped, used by nothing
+        real = parts["xl/sharedStrings.xml"]
+        moved["xl/sharedStrings.xml"] = (
+            real.replace(b"Maria Gonzalez", b"\0").replace(b"Tyrone Jackson", b"Maria Gonzalez")
+        ).replace(b"\0", b"Tyrone Jackson")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in moved.items():
             z.writestr(name, data)
@@ -382,7 +389,7 @@ def test_shared_strings_kept_under_another_name_are_read_and_written_there(
     added = CliRunner().invoke(app, ["note", "add", "Maria Gonzalez", "Read it", "-c", config])
     assert added.exit_code == 0, added.output
     names = set(zip_parts(path))
-    assert "xl/strings/shared.xml" in names and "xl/sharedStrings.xml" not in names
+    assert "xl/strings/shared.xml" in names and ("xl/sharedStrings.xml" in names) == decoy
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl on the sample's drop-down extension
         ws = openpyxl.load_workbook(path)["ESP Tracker"]

@@ -353,10 +353,15 @@ def _readable(pkg: Package) -> bytes:
     added: tuple[zipio.NewPart, ...] = ()
     if strings is not None:
         # The workbook's shared strings, where calamine looks for them (it does not follow
-        # the workbook's relationship): a copy, for reading only.
+        # the workbook's relationship): a copy, for reading only — in place of another
+        # part of that name, which is not the workbook's strings.
         copy = replace.get(strings, pkg.read_xml(strings))
         assert isinstance(copy, bytes)
-        added = (zipio.NewPart(SST_WHERE_READ, copy),)
+        taken = next((n for n in pkg.names() if n.casefold() == SST_WHERE_READ.casefold()), None)
+        if taken is not None:
+            replace[taken] = copy
+        else:
+            added = (zipio.NewPart(SST_WHERE_READ, copy),)
     return zipio.rewrite(pkg.data, pkg.zf, replace, add=added)
 
 
@@ -365,15 +370,11 @@ SST_WHERE_READ = "xl/sharedStrings.xml"
 
 def _strings_elsewhere(pkg: Package) -> str | None:
     """The shared strings part, when the workbook keeps it under another name than the
-    one calamine reads (`xl/strings/shared.xml`: valid, rare) and no part has that name."""
+    one calamine reads (`xl/strings/shared.xml`: valid, rare)."""
     target = pkg.workbook_rel_target(REL_SST)
     if target is None or not pkg.has(target):
         return None
-    if target.casefold() == SST_WHERE_READ.casefold():
-        return None
-    if any(n.casefold() == SST_WHERE_READ.casefold() for n in pkg.names()):
-        return None  # that name is taken by another part: nothing to put there
-    return target
+    return None if target.casefold() == SST_WHERE_READ.casefold() else target
 
 
 # A value with spaces (line breaks, tabs) around it: <v>\n\t12\n</v>.
