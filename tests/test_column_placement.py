@@ -247,6 +247,7 @@ def test_every_kind_of_anchor_is_read_as_its_cells() -> None:
     from esp_cli.workbook.xlsx.patch import _anchors
 
     xdr = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
     root = etree.fromstring(
         f'''<xdr:wsDr xmlns:xdr="{xdr}">
         <xdr:twoCellAnchor><xdr:from><xdr:col>32</xdr:col><xdr:row>10</xdr:row></xdr:from>
@@ -259,12 +260,21 @@ def test_every_kind_of_anchor_is_read_as_its_cells() -> None:
         <xdr:absoluteAnchor><xdr:pos x="0" y="0"/><xdr:ext cx="609600" cy="190500"/>
           <xdr:sp/></xdr:absoluteAnchor>
         <xdr:twoCellAnchor><xdr:from><xdr:col>x</xdr:col></xdr:from></xdr:twoCellAnchor>
+        <mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="cx1">
+          <xdr:twoCellAnchor><xdr:from><xdr:col>3</xdr:col><xdr:row>9</xdr:row></xdr:from>
+          <xdr:to><xdr:col>5</xdr:col><xdr:row>12</xdr:row></xdr:to>
+          <xdr:graphicFrame><xdr:nvGraphicFramePr><xdr:cNvPr id="4" name="Waterfall"/>
+          </xdr:nvGraphicFramePr></xdr:graphicFrame></xdr:twoCellAnchor></mc:Choice>
+          <mc:Fallback><xdr:twoCellAnchor><xdr:from><xdr:col>3</xdr:col><xdr:row>9</xdr:row>
+          </xdr:from><xdr:to><xdr:col>5</xdr:col><xdr:row>12</xdr:row></xdr:to><xdr:sp/>
+          </xdr:twoCellAnchor></mc:Fallback></mc:AlternateContent>
         </xdr:wsDr>'''.encode()
     )
     assert _anchors(root) == [
         ("chart 'Chart 2'", (11, 33, 25, 40)),
         ("picture 'Logo'", (1, 3, 3, 5)),
         ("shape", (1, 1, 2, 2)),
+        ("chart 'Waterfall'", (10, 4, 13, 6)),  # a newer kind of chart, wrapped
     ]
 
 
@@ -295,3 +305,25 @@ def test_a_new_columns_cells_take_the_columns_own_style_and_its_header_the_heade
     dated = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 31).value is not None]
     assert dated and all(ws.cell(r, 31).alignment.wrap_text for r in dated)
     assert all(ws.cell(r, 31).is_date for r in dated)
+
+
+def test_a_chart_reaching_the_last_column_is_named_with_how_to_move_it(tmp_path: Path) -> None:
+    def wide(ws: Any) -> None:
+        from openpyxl.chart import BarChart, Reference
+        from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+
+        bar = BarChart()
+        bar.add_data(Reference(ws, min_col=1, min_row=5, max_row=9))
+        bar.anchor = TwoCellAnchor(
+            _from=AnchorMarker(col=29, row=9), to=AnchorMarker(col=16383, row=30)
+        )
+        ws.add_chart(bar)
+
+    folder = sample(tmp_path, wide)
+    before = (folder / "ESP Tracker.xlsx").read_bytes()
+    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    assert res.exit_code == 1, res.output
+    (line,) = res.stderr.strip().splitlines()
+    assert "no column after it" in line and "is under the chart" in line
+    assert "Fix: move the chart" in line and "make it narrower" in line
+    assert (folder / "ESP Tracker.xlsx").read_bytes() == before

@@ -308,8 +308,7 @@ class ChangePlan:
                 f"{address(sheet, header_row, MAX_COL)}: esp needs to add the column "
                 f"'{header}', but {holds} (it {structure}): there is no column after it; "
                 "nothing was written.",
-                fix="make that range end at the last column the agents use (a drop-down: "
-                f"Data > Data Validation on its cells; a table: Resize Table), or {yourself}.",
+                fix=f"{_make_room(structure)}, or {yourself}.",
             )
         shown = f"{where} holds {str(value)[:40]!r}" if value is not None else f"{where} is used"
         return UnsafeWriteError(
@@ -1110,3 +1109,20 @@ def write_session(
         finally:
             if table is read and session.applier is not None:
                 session.applier.revert()  # the caller's rows, as they were read
+
+
+def _make_room(structure: str) -> str:
+    """How to free Excel's last column of what reaches it (Patcher.column_use's words)."""
+    if structure.startswith("is under the"):
+        what = structure.removeprefix("is under the ").split(" (")[0]
+        return f"move the {what} left, or make it narrower, so it ends before the last column"
+    if structure.startswith("has a drop-down"):
+        return (
+            "make that drop-down's range end at the last column the agents use (Data > Data "
+            "Validation on its cells)"
+        )
+    if structure.startswith("is part of the Excel table"):
+        return "make the table end at the last column the agents use (Table Design > Resize Table)"
+    if structure.startswith("is part of the PivotTable"):
+        return "move the PivotTable to a sheet of its own (PivotTable Analyze > Move PivotTable)"
+    return "unmerge those cells (Home > Merge & Center)"

@@ -1302,7 +1302,7 @@ _KINDS = {"graphicFrame": "chart", "pic": "picture", "sp": "shape", "grpSp": "gr
 def _anchors(root: _Element) -> list[tuple[str, tuple[int, int, int, int]]]:
     """Each anchored object of a drawing part as (what it is, named; its cells, 1-based)."""
     out = []
-    for anchor in root:
+    for anchor in _anchor_elements(root):
         tag = anchor.tag if isinstance(anchor.tag, str) else ""
         kind = tag.removeprefix(_XDR)
         if kind not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
@@ -1317,6 +1317,23 @@ def _anchors(root: _Element) -> list[tuple[str, tuple[int, int, int, int]]]:
         name = props.get("name") if props is not None else None
         out.append((f"{what} '{name}'" if name else what, rng))
     return out
+
+
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def _anchor_elements(root: _Element) -> Iterator[_Element]:
+    """The drawing's anchors, also those Excel wraps for newer readers (a chart of a newer
+    kind, a slicer, a form control: `mc:AlternateContent`, its first choice, else its
+    fallback)."""
+    for child in root:
+        if child.tag != f"{_MC}AlternateContent":
+            yield child
+            continue
+        branches = [b for b in child if b.tag in (f"{_MC}Choice", f"{_MC}Fallback")]
+        chosen = next((b for b in branches if len(b)), None)
+        if chosen is not None:
+            yield from chosen
 
 
 def _anchor_cells(anchor: _Element, kind: str) -> tuple[int, int, int, int]:
