@@ -10,7 +10,7 @@ otherwise its value is written back. The undo is itself an operation, so it can 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from esp_cli.core.names import same_person
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.core.refs import col_letter
 from esp_cli.core.values import name_key
-from esp_cli.core.waiting import WaitingOp
+from esp_cli.core.waiting import RESTORE, WaitingCell, WaitingOp
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.results.history import Conflict, UndoResult
 from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, pick_agent
@@ -57,11 +57,11 @@ def undo(
         log = history.read_log(path, mine, current=lambda: s.workbook.pkg.digest)
         target = _target(log, op, s.pending)
         if agent is None:
-            _not_undone_already(target, s.pending)
             s.undoes = target.op
         exact = _unbroken_since(log, target, s.workbook)
         with s.plan.unit():  # should it wait: every cell, or none
             found = _plan(s.plan, s.workbook, target, exact, config, agent)
+        _not_undone_already(target, s.pending, s.plan.intended_cells())
         if found.conflicts and not skip_conflicts:
             later = [o for o in log.operations if o.line > target.line]
             raise _refusal(target, found.conflicts, worked_out(later, log.path, s.path, config))
@@ -76,10 +76,24 @@ def undo(
     )
 
 
-def _not_undone_already(target: Operation, pending: Sequence[WaitingOp]) -> None:
+def _not_undone_already(
+    target: Operation,
+    pending: Sequence[WaitingOp],
+    planned: Sequence[tuple[Hashable, WaitingCell]],
+) -> None:
     """An undo of `target` that waits (the tracker was open) undoes it already: a second
-    one would be written after it and put the same cells back again."""
-    waits = next((w for w in pending if w.undoes == target.op), None)
+    one would be written after it and put the same cells back again. So does one that
+    waits to put back the very cells, to the very values, this one would (one agent's
+    undo, `--agent`, typed again or after the whole undo)."""
+    wanted = {_restored(c) for _unit, c in planned if c.action == RESTORE}
+    waits = next((w for w in pending if w.undoes == target.op), None) or next(
+        (
+            w
+            for w in pending
+            if wanted and wanted <= {_restored(c) for c in w.cells if c.action == RESTORE}
+        ),
+        None,
+    )
     if waits is not None:
         raise EspError(
             f"Operation {target.op} is undone already by {waits.op}, which waits beside the "
@@ -87,6 +101,10 @@ def _not_undone_already(target: Operation, pending: Sequence[WaitingOp]) -> None
             fix=f"esp apply writes it once the tracker is free (esp pending lists it; esp "
             f"pending drop {waits.op} discards it).",
         )
+
+
+def _restored(cell: WaitingCell) -> tuple[str, int, int, str]:
+    return (cell.sheet, cell.row, cell.col, repr(cell.value))
 
 
 def _target(log: Log, op: str | None, pending: Sequence[WaitingOp] = ()) -> Operation:
