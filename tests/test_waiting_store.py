@@ -328,17 +328,22 @@ def test_a_waiting_file_renamed_by_a_sync_service_is_counted_and_written(
     assert list(Store(small).folder.iterdir()) == []
 
 
-def test_a_waiting_file_and_its_conflict_copy_write_the_line_once(small: Path) -> None:
+def test_a_waiting_file_and_its_sync_copies_are_one_change(small: Path) -> None:
+    """Copies a sync service made of a waiting file (the same change) are that change:
+    listed once, written once under the id the person was given, and gone after."""
     open_in_excel(small.parent)
     assert run("note", "add", "Dana Cole", "Once", "-t", str(small)).exit_code == 7
     (op,) = Store(small).unwritten().ops
     kept = Store(small).folder / op.file
     shutil.copy(kept, kept.with_name(kept.stem + "-LAPTOP-7Q2.json"))
+    shutil.copy(kept, kept.with_name(kept.stem + " (1).json"))
     listed = run("pending", "-t", str(small))
-    assert "same id" in listed.stderr, listed.stderr
+    assert "same id" not in listed.stderr, listed.stderr
+    assert _pending_ids(small) == [op.op]
     (small.parent / f"~${TRACKER}").unlink()
     assert run("apply", "-t", str(small)).exit_code == 0
     assert values(small)["ESP Tracker!K4"].count("Once") == 1
+    assert [e["op"] for e in log_entries(small.parent)] == [op.op]
     assert list(Store(small).folder.iterdir()) == []
 
 

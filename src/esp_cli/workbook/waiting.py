@@ -163,14 +163,17 @@ class Store:
             name = entry.name
             m = _NAME.fullmatch(name) or _RENAMED.fullmatch(name)
             if m is not None:
-                found.append((entry, m.group(2).lower()))
+                # By when it was made, then its id; a file under esp's own name before a
+                # renamed copy of it, which is then the copy.
+                order = (m.group(1), m.group(2).lower(), m.re is not _NAME, name)
+                found.append((order, entry, m.group(2).lower()))
             elif (
                 odd is not None
                 and not name.startswith(".")
                 and name.casefold() not in (_SYSTEM_FILES)
             ):
                 odd.append(name)
-        return sorted(found, key=lambda e: e[0].name)
+        return [(entry, op_id) for _order, entry, op_id in sorted(found)]
 
     def ours(self, op: WaitingOp) -> bool:
         """Whether `op` is for this tracker: made for it (its full path is this file), or
@@ -217,6 +220,13 @@ class Store:
             if op is None or not self.ours(op):
                 continue
             if op.op in seen:
+                if replace(op, file=seen[op.op].file) == seen[op.op]:
+                    # The same change twice (a sync service's copy of its file): one
+                    # change, written once under its id; the copy goes with the next write.
+                    if clean:
+                        with contextlib.suppress(OSError):
+                            system.remove_file(entry)
+                    continue
                 if clean:
                     op = self._own_id(op, seen)
                 if op is None or op.op in seen:
