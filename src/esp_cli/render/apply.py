@@ -10,9 +10,7 @@ from esp_cli.results.apply import ApplyResult, HeldOp
 
 
 def render(result: ApplyResult, fmt: Format) -> None:
-    write = result.write
-    for warning in result.warnings:
-        say(f"warning: {warning}")
+    write = result.write  # its warnings were said as the tracker was read (write_session)
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:

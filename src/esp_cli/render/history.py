@@ -220,4 +220,4 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
 
 def _warn(warnings: list[str]) -> None:
     for w in warnings:
-        say(f"Warning: {w}")
+        say(f"warning: {w}")

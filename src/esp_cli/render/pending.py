@@ -112,14 +112,12 @@ def render(result: PendingResult, fmt: Format) -> None:
     _summary(result)
 
 
-def nothing_waits(tracker: str, skipped: list[str]) -> str:
-    """That nothing waits; with files skipped (damaged, from a newer esp), not quite."""
-    if not skipped:
+def nothing_waits(tracker: str, warnings: list[str]) -> str:
+    """That nothing waits; with warnings (a file skipped, another file in the folder, a
+    copy of the log), not quite."""
+    if not warnings:
         return f"Nothing waits beside {tracker}."
-    return (
-        f"No change this esp can write waits beside {tracker}; {len(skipped)} waiting "
-        "file(s) skipped, said above."
-    )
+    return f"No change this esp can write waits beside {tracker}; see the warning(s) above."
 
 
 def _summary(result: PendingResult) -> None:

@@ -26,7 +26,9 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
     busy = f"open in {safety.holder(owners[0])}" if owners else None
     operations: list[PendingOp] = []
     if found.ops:
-        _table, overlay = waiting.read_counting_waiting(Workbook.open(path), config, keys=())
+        _table, overlay = waiting.read_counting_waiting(
+            Workbook.open(path), config, keys=(), say_warnings=False
+        )
         by_op = {o.op.op: o for o in overlay.outcomes}
         for op in found.ops:
             outcome = by_op.get(op.op)

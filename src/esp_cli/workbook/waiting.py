@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -97,6 +98,8 @@ class Plan(Protocol):
     ) -> CellChange: ...
 
 
+log = logging.getLogger("esp")
+
 SUFFIX = ".waiting"
 ID_LENGTH = 8
 # `20261201T151500123456Z-3f9a1c2b.json`: made then (UTC, to the microsecond), its id.
@@ -106,7 +109,7 @@ _NAME = re.compile(r"(\d{8}T\d{12}Z)-([0-9a-f]{8})\.json")
 # copy (`… (1).json`, `….json (1)`), another case (`….JSON`). Read as the change it is.
 _RENAMED = re.compile(r"(\d{8}T\d{12}Z)-([0-9a-fA-F]{8})(?![0-9a-fA-F]).*", re.S)
 # What Windows and macOS put in any folder.
-_SYSTEM_FILES = frozenset({"desktop.ini", "thumbs.db"})
+_SYSTEM_FILES = frozenset({"desktop.ini", "thumbs.db", "icon\r"})
 # Keys every placing reads: who the agent is.
 IDENTITY = ("agent_name", "agent_id", "email", "n_number", "class")
 
@@ -934,13 +937,23 @@ def overlay(
 
 
 def read_counting_waiting(
-    workbook: Workbook, config: Config, keys: Iterable[str] | None = None, **options: Any
+    workbook: Workbook,
+    config: Config,
+    keys: Iterable[str] | None = None,
+    *,
+    say_warnings: bool = True,
+    **options: Any,
 ) -> tuple[Table, Overlay]:
     """The tracker read for a report (read_table's `keys` and `options`), with its waiting
     changes counted: a coaching that waits is delivered, marked as not yet in the
-    workbook."""
+    workbook. What could not be counted (a file skipped, another file in the folder, a copy
+    of the log) is said on standard error, as a write says it (`say_warnings`: unless the
+    command shows the warnings itself)."""
     asked = None if keys is None else tuple(keys)
     found = Store(workbook.path, config.backup_dir).unwritten()
+    if say_warnings:
+        for warning in found.warnings:
+            log.warning("%s", warning)
     read = reading_keys(asked, found.ops) if found.ops else asked
     table = read_table(workbook, config.columns, keys=read, **options)
     if read is not None and asked is not None and read != asked:
