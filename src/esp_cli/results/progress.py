@@ -21,7 +21,7 @@ class Imported:
     line: str = field(metadata=as_json(key="note"))
     added: bool  # False: the very same line was already in Notes, or added by `same_as`
     # Not added because another report of this import (its source) adds the same line.
-    same_as: str | None = field(default=None, metadata=as_json(hidden=True))
+    same_as: str | None = field(default=None, metadata=as_json(omit_none=True))
 
     @property
     @exported(after="row")
