@@ -91,6 +91,25 @@ def test_a_name_typed_without_its_accents_finds_the_agent(tmp_path: Path, query:
     assert find_agent(read_table(Workbook.open(path)), query).name == "Zoë Núñez"
 
 
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("Łukasz Wróbel", "Lukasz Wrobel"),
+        ("Søren Kierkegaard", "Soren Kierkegaard"),
+        ("Đorđe Petrović", "Dorde Petrovic"),
+        ("Ayşe Yılmaz", "Ayse Yilmaz"),
+        ("Ærin Baek", "Aerin Baek"),
+    ],
+)
+def test_letters_with_their_mark_built_in_are_found_typed_plain(
+    tmp_path: Path, name: str, typed: str
+) -> None:
+    path = make_workbook(
+        tmp_path / "ESP.xlsx", {"AET-1": [HEADERS, [name, "E1"], ["Ann Lee", "E2"]]}
+    )
+    assert find_agent(read_table(Workbook.open(path)), typed).name == name
+
+
 def test_two_names_told_apart_by_an_accent_stay_apart(tmp_path: Path) -> None:
     path = make_workbook(
         tmp_path / "ESP.xlsx",

@@ -147,8 +147,17 @@ def _partial(rows: Sequence[Row], query: str) -> list[Row]:
     return [r for r in rows if r.name and _covers(wanted, name_key(r.name).split())]
 
 
+# Letters that carry their mark in themselves (no accent to set aside), as typed without it.
+_PLAIN_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+)
+
+
 def _unaccented(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """`text` (a name_key: case folded) without its accents: NFKD's marks dropped, and the
+    letters that have none to drop (ł, ø, đ, ı, æ...) spelled as a US keyboard types them."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return bare.translate(_PLAIN_LETTERS)
 
 
 def _unaccented_match(rows: Sequence[Row], query: str) -> list[Row]:
