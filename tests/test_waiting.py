@@ -377,6 +377,20 @@ def test_pending_shows_where_each_change_goes_now_after_a_row_is_inserted(small:
     assert [(r["cell"], r["now_cell"]) for r in rows] == [("K4", "K5")]
 
 
+def test_pending_says_when_a_changes_agent_is_no_longer_found(small: Path) -> None:
+    """Dana's row deleted: her waiting note has no cell now — never shown at K4, which now
+    holds nobody's or another agent's row."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Gone?", "-t", str(small)).exit_code == 7
+    in_excel(small, lambda ws: ws.delete_rows(4))
+    table = run("pending", "-t", str(small))
+    assert "ESP Tracker!K4 (as made; the agent is not found now)" in table.stdout
+    data = json.loads(run("pending", "-t", str(small), "-f", "json").stdout)
+    assert data["operations"][0]["moved"] == [{"sheet": "ESP Tracker", "cell": "K4", "now": None}]
+    rows = list(csv.DictReader(io.StringIO(run("pending", "-t", str(small), "-f", "csv").stdout)))
+    assert [r["now_cell"] for r in rows] == [""]
+
+
 def test_a_cell_changed_since_is_a_conflict_kept_with_both_values(small: Path) -> None:
     owner = open_in_excel(small.parent)
     res = run("record-step", "Devon Price", "coaching", "--date", DAY, "--note", "Late",

@@ -52,8 +52,10 @@ def conflict_words(c: Conflict) -> str:
     return c.reason
 
 
-def _where(now: str, cell: WaitingCell) -> str:
+def _where(now: str | None, cell: WaitingCell) -> str:
     """The cell as it is now, and as made when its agent has moved since."""
+    if now is None:
+        return f"{cell.sheet}!{cell.cell} (as made; the agent is not found now)"
     at = now if "!" in now else f"{cell.sheet}!{now}"
     return at if now == cell.cell else f"{at} (made at {cell.cell})"
 
@@ -87,7 +89,7 @@ def render(result: PendingResult, fmt: Format) -> None:
                         "value": cell.value,
                         "conflict": c.reason if c is not None else "",
                         "now": c.now if c is not None else None,
-                        "now_cell": p.now_at(cell),
+                        "now_cell": p.now_at(cell) or "",
                     }
                 )
         write_csv(rows, PENDING_CSV)

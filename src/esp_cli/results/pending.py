@@ -21,6 +21,7 @@ class PendingOp:
     places: dict[tuple[str, int, int], tuple[str, int, int | None]] = field(
         default_factory=dict, metadata=as_json(hidden=True)
     )
+    placed: bool = field(default=False, metadata=as_json(hidden=True))  # put on the tracker
 
     @property
     @exported(after="cells")
@@ -28,21 +29,23 @@ class PendingOp:
         """Written by the next write that finds the tracker free (no conflict)."""
         return not self.conflicts
 
-    def now_at(self, cell: WaitingCell) -> str:
+    def now_at(self, cell: WaitingCell) -> str | None:
         """The cell the change goes to on the tracker as it is now (its agent's row after a
-        sort or an inserted row): A1, or as made when its agent is not found."""
-        sheet, row, col = self.places.get((cell.sheet, cell.row, cell.col), (None, 0, None))
-        if sheet is None:
-            return cell.cell
+        sort or an inserted row): A1; None when its agent is not found now (the conflict
+        says why); as made when the change was not put on the tracker."""
+        where = self.places.get((cell.sheet, cell.row, cell.col))
+        if where is None:
+            return None if self.placed else cell.cell
+        sheet, row, col = where
         shown = f"{col_letter(col)}{row}" if col else f"row {row}"
         return shown if sheet == cell.sheet else f"{sheet}!{shown}"
 
     @property
     @exported(after="writable")
-    def moved(self) -> list[dict[str, str]]:
-        """The cells whose agent is on another row now (sorted, a row inserted): the cell
-        as made and where the next write puts it."""
-        out = []
+    def moved(self) -> list[dict[str, str | None]]:
+        """The cells whose agent is on another row now (sorted, a row inserted), or is not
+        found (`now`: null): the cell as made and where the next write puts it."""
+        out: list[dict[str, str | None]] = []
         for cell in self.op.cells:
             now = self.now_at(cell)
             if now != cell.cell:

@@ -35,7 +35,7 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
             if outcome is None:
                 operations.append(PendingOp(op, []))
                 continue
-            operations.append(PendingOp(op, outcome.conflicts, outcome.places))
+            operations.append(PendingOp(op, outcome.conflicts, outcome.places, placed=True))
     return PendingResult(
         tracker=path,
         folder=store.folder,
