@@ -572,3 +572,28 @@ def test_a_business_day_says_nothing_of_it(built: Path, argv: list[str]) -> None
     result = run(*argv, "2026-11-27", "-t", str(built), "-f", "json")
     assert result.exit_code == 0, result.output
     assert "not a business day" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("start", "day", "later"),
+    [
+        (date(2026, 11, 30), date(2026, 11, 27), True),  # after the day
+        (date(2026, 11, 27), date(2026, 11, 27), False),  # the day itself
+        (date(2026, 11, 28), date(2026, 11, 29), True),  # a Saturday start: clock Monday
+        (date(2026, 11, 28), date(2026, 11, 30), False),
+        (date(2026, 11, 26), date(2026, 11, 26), True),  # Thanksgiving: clock Friday
+        (None, date(2026, 11, 26), False),  # no start: counted (the rules say why)
+    ],
+)
+def test_an_agent_starts_later_when_the_clock_starts_after_the_day(
+    start: date | None, day: date, later: bool
+) -> None:
+    from esp_cli.core.calendar import BusinessCalendar
+    from esp_cli.services.eod import _starts_after
+
+    class Row:
+        def get(self, key: str) -> Any:
+            assert key == "esp_start"
+            return start
+
+    assert _starts_after(Row(), day, BusinessCalendar()) is later  # type: ignore[arg-type]

@@ -226,7 +226,14 @@ def _starts_after(row: Row, day: date, cal: BusinessCalendar) -> bool:
     """Whether the agent's clock starts after `day` (the first business day on or after
     the ESP Start Date, as the KPIs count it)."""
     start = row.get("esp_start")
-    return isinstance(start, date) and cal.first_business_day_on_or_after(start) > day
+    if not isinstance(start, date):
+        return False
+    if isinstance(start, datetime):
+        start = start.date()
+    if start > day:
+        return True
+    # On or before the day: later only when it is a day off whose clock starts after it.
+    return not cal.is_business_day(start) and cal.first_business_day_on_or_after(start) > day
 
 
 def _starting_later(row: Row) -> StartingLater:
