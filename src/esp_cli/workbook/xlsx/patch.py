@@ -241,6 +241,7 @@ class Patcher:
         self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
+        self._column_own_style: dict[tuple[int, int], int | None] = {}  # <col style>
         self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._drawings: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
@@ -669,6 +670,11 @@ class Patcher:
                 # said of the cell, as planning says it.
                 with self._sheet_errors(sheet, _Where(sheet, row, col)):
                     raise
+            twin = sx.twice_among(changes)
+            if twin is not None:
+                # A row written twice far from its twin (found by reference, never seen).
+                with self._sheet_errors(sheet, _Where(sheet, twin, changes[twin][0][0])):
+                    raise ValueError(f"row {twin} appears twice in the sheet's XML")
             rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
             head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
@@ -778,9 +784,14 @@ class Patcher:
         and always for its header (a header looks like the headers)."""
         style = existing.style if existing is not None else None
         if existing is None:
-            spec = sx.col_spec(col)
-            spec_style = spec.get(b"style", b"") if spec else b""
-            own = int(spec_style) if spec_style.isdigit() else None
+            key = (id(sx), col)
+            own = self._column_own_style.get(key, -1)
+            if own == -1:  # once a column: a write of a whole column asks for every cell
+                spec = sx.col_spec(col)
+                spec_style = spec.get(b"style", b"") if spec else b""
+                own = self._column_own_style[key] = (
+                    int(spec_style) if spec_style.isdigit() else None
+                )
             beside, neighbour_style = (
                 sx.style_of(row, col - 1)
                 if new_col and col > 1 and (header or not own)

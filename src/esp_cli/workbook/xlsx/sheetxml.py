@@ -19,7 +19,7 @@ import contextlib
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -276,15 +276,21 @@ class SheetXml:
         if later is None:
             after = self._row_start.search(scan, got.end, self.sd_close)
             later = _ROW_NUMBER.search(after.group(1)) if after else None
-        if (later is not None and int(later.group(1)) <= num) or num in self._numbered_twice:
+        if later is not None and int(later.group(1)) <= num:
             # The next row is numbered before this one (rows out of order, or this row
-            # written twice), or a row of this number is elsewhere too: only the index of
-            # every row can say which row is which.
+            # written twice): only the index of every row can say which row is which.
             self._scanned = self._budget + 1
             return None
         self._direct[num] = got
         bisect.insort(self._direct_nums, num)
         return got
+
+    def twice_among(self, nums: Iterable[int]) -> int | None:
+        """The first of `nums` that more than one row element of the sheet carries (None:
+        none). A row found by reference was checked against the rows next to it only, and
+        its twin may be far away: the write asks before it splices."""
+        twice = self._twice if self._rows is not None else self._numbered_twice
+        return next((n for n in sorted(nums) if n in twice), None) if twice else None
 
     @cached_property
     def _numbered_twice(self) -> frozenset[int]:
