@@ -110,6 +110,29 @@ def test_letters_with_their_mark_built_in_are_found_typed_plain(
     assert find_agent(read_table(Workbook.open(path)), typed).name == name
 
 
+def test_a_name_typed_without_its_accent_is_that_agent_before_any_by_prefix(
+    tmp_path: Path,
+) -> None:
+    """René Martin typed "Rene Martin" is René Martin, not Rene Martinez (whose name the
+    words start); "Angel Zapata" is Ángel Zapata, not also Ángel Zapatas."""
+    path = make_workbook(
+        tmp_path / "ESP.xlsx",
+        {
+            "AET-1": [
+                HEADERS,
+                ["René Martin", "E1"],
+                ["Rene Martinez", "E2"],
+                ["Ángel Zapata", "E3"],
+                ["Ángel Zapatas", "E4"],
+            ]
+        },
+    )
+    table = read_table(Workbook.open(path))
+    assert find_agent(table, "Rene Martin").text("agent_id") == "E1"
+    assert find_agent(table, "Angel Zapata").text("agent_id") == "E3"
+    assert find_agent(table, "Zapatas, Angel").text("agent_id") == "E4"
+
+
 def test_two_names_told_apart_by_an_accent_stay_apart(tmp_path: Path) -> None:
     path = make_workbook(
         tmp_path / "ESP.xlsx",

@@ -160,19 +160,25 @@ def _unaccented(text: str) -> str:
     return bare.translate(_PLAIN_LETTERS)
 
 
-def _unaccented_match(rows: Sequence[Row], query: str) -> list[Row]:
+def _bare(name: str) -> list[str]:
+    """The words of a name's key without accents, in order again (an accent moves a word
+    in name_key's order: "ángel" sorts after "zapata", "angel" before)."""
+    return sorted(_unaccented(name_key(name)).split())
+
+
+def _unaccented_match(rows: Sequence[Row], query: str, *, partial: bool = False) -> list[Row]:
     """Rows the query names once accents are set aside, on both sides: "Zoe Nunez" typed
-    on a US keyboard for Zoë Núñez (exactly, else by the start of each word). Tried only
-    when nothing matches as typed, so two names told apart by an accent stay apart."""
-    wanted = _unaccented(name_key(query))
-    named = [(r, _unaccented(name_key(r.name))) for r in rows if r.name]
-    exact = [r for r, key in named if key == wanted]
-    if exact:
-        return exact
-    words = wanted.split()
-    if not words or max(map(len, words)) < MIN_PARTIAL:
+    on a US keyboard for Zoë Núñez — exactly (tried right after the exact match, before
+    any by the start of words, so "Rene Martin" is René Martin, not Rene Martinez), or with
+    `partial` by the start of each word. Two names told apart by an accent stay apart: the
+    exact match as typed comes first."""
+    wanted = _bare(query)
+    named = [(r, _bare(r.name)) for r in rows if r.name]
+    if not partial:
+        return [r for r, key in named if key == wanted]
+    if not wanted or max(map(len, wanted)) < MIN_PARTIAL:
         return []
-    return [r for r, key in named if _covers(words, key.split())]
+    return [r for r, key in named if _covers(wanted, key)]
 
 
 def name_matches(names: Sequence[str], query: str) -> list[str]:
@@ -325,7 +331,12 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
 def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     """The one row of `rows` that `query` names, as find_agent finds it (AgentLookupError,
     listing candidates, naming `where`, when none or several match)."""
-    found = _exact(rows, query) or _partial(rows, query) or _unaccented_match(rows, query)
+    found = (
+        _exact(rows, query)
+        or _unaccented_match(rows, query)
+        or _partial(rows, query)
+        or _unaccented_match(rows, query, partial=True)
+    )
     if len(found) == 1:
         return found[0]
     if found:
