@@ -347,9 +347,13 @@ def test_only_a_large_package_hands_freed_memory_back_as_it_goes(
     assert trims == [1]
 
 
-@pytest.mark.parametrize("decoy", [False, True], ids=["alone", "beside another part"])
+@pytest.mark.parametrize(
+    ("decoy", "target"),
+    [(False, "strings/shared.xml"), (True, "strings/shared.xml"), (False, "strings/Shared.xml")],
+    ids=["alone", "beside another part", "named in another case"],
+)
 def test_shared_strings_kept_under_another_name_are_read_and_written_there(
-    tmp_path: Path, decoy: bool
+    tmp_path: Path, decoy: bool, target: str
 ) -> None:
     """The workbook's relationship may put its shared strings anywhere (`xl/strings/
     shared.xml`: valid, and Excel, LibreOffice and openpyxl open it): esp reads the text
@@ -372,7 +376,7 @@ def test_shared_strings_kept_under_another_name_are_read_and_written_there(
     for name, data in parts.items():
         if name == "xl/sharedStrings.xml":
             name = "xl/strings/shared.xml"
-        data = data.replace(b'Target="sharedStrings.xml"', b'Target="strings/shared.xml"')
+        data = data.replace(b'Target="sharedStrings.xml"', f'Target="{target}"'.encode())
         moved[name] = data.replace(b"/xl/sharedStrings.xml", b"/xl/strings/shared.xml")
     if decoy:  # the same strings with two agents' names swapped, used by nothing
         real = parts["xl/sharedStrings.xml"]
@@ -395,3 +399,39 @@ def test_shared_strings_kept_under_another_name_are_read_and_written_there(
         ws = openpyxl.load_workbook(path)["ESP Tracker"]
     notes = [c.value for c in ws[5] if isinstance(c.value, str) and "Read it" in c.value]
     assert notes and notes[0].endswith("Jordan Reyes - Read it")
+
+
+def test_parts_named_alike_but_for_case_are_refused_before_anything_is_read(
+    tmp_path: Path,
+) -> None:
+    """`xl/SharedStrings.xml` (the workbook's) beside `xl/sharedStrings.xml`: part names are
+    the same in any case, so which one a reader takes is a guess — one guess would put a note
+    on another agent's row. The file is refused as damaged, and left as it was."""
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from esp_cli.cli import app
+    from esp_cli.services.demo import copy_sample
+    from tests.support.packages import zip_parts
+
+    copy_sample(tmp_path)
+    path = tmp_path / "ESP Tracker.xlsx"
+    parts = zip_parts(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            if name == "xl/sharedStrings.xml":
+                z.writestr("xl/SharedStrings.xml", data)
+                z.writestr("xl/sharedStrings.xml", data.replace(b"Maria", b"Mario"))
+            else:
+                data = data.replace(b'Target="sharedStrings.xml"', b'Target="SharedStrings.xml"')
+                z.writestr(name, data.replace(b"/xl/sharedStrings.xml", b"/xl/SharedStrings.xml"))
+    before = path.read_bytes()
+    config = str(tmp_path / "esp.toml")
+    for argv in (["note", "add", "Maria Gonzalez", "x"], ["explain", "Maria Gonzalez"]):
+        res = CliRunner().invoke(app, [*argv, "-c", config])
+        assert res.exit_code == 3, res.output
+        assert "names differ only in case (xl/SharedStrings.xml, xl/sharedStrings.xml)" in (
+            res.stderr
+        )
+    assert path.read_bytes() == before

@@ -180,6 +180,16 @@ class Package:
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise InputFileError(f"{self.path}: the package lists a part twice; it is damaged.")
+        folded = [n.casefold() for n in names]
+        if len(set(folded)) != len(folded):
+            # Part names are the same in any case (OPC): which of the two a reader takes
+            # is anyone's guess — a write could put a cell on another agent's row.
+            twins = sorted(n for n, f in zip(names, folded, strict=True) if folded.count(f) > 1)
+            raise InputFileError(
+                f"{self.path}: the package holds parts whose names differ only in case "
+                f"({', '.join(twins)}); it is damaged.",
+                fix="open the workbook in Excel and save it again as *.xlsx.",
+            )
         total = 0
         for info in infos:
             if info.flag_bits & 0x41:  # encrypted (bit 0), or strongly (bit 6)
@@ -443,10 +453,21 @@ class Package:
                     return posixpath.normpath(target.lstrip("/"))
         return "xl/workbook.xml"
 
+    @cached_property
+    def _names_folded(self) -> dict[str, str]:
+        """Each part's name by its case-folded name (no two fold alike: _check_directory)."""
+        return {info.filename.casefold(): info.filename for info in self.zf.infolist()}
+
+    def part_named(self, name: str) -> str:
+        """The part's name as the package spells it: part names are the same in any case
+        (OPC), so a relationship may name `strings/Shared.xml` for `strings/shared.xml`."""
+        return name if self.has(name) else self._names_folded.get(name.casefold(), name)
+
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
-        """Relationship id -> (type, target part path) for `part` (internal targets only)."""
+        """Relationship id -> (type, target part path) for `part` (internal targets only),
+        each target as the package spells its name."""
         folder, base = posixpath.split(part)
-        rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        rels_name = self.part_named(posixpath.join(folder, "_rels", base + ".rels"))
         if not self.has(rels_name):
             return {}
         root = self.parse(rels_name)
@@ -459,7 +480,7 @@ class Package:
                 resolved = target.lstrip("/")
             else:
                 resolved = posixpath.normpath(posixpath.join(folder, target))
-            out[rel.get("Id", "")] = (rel.get("Type", ""), resolved)
+            out[rel.get("Id", "")] = (rel.get("Type", ""), self.part_named(resolved))
         return out
 
     def rels_part_name(self, part: str) -> str:
