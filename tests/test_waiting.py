@@ -190,8 +190,13 @@ def test_undo_waits_too(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [([], []), ([], ["--agent", "Tyrone Jackson"]), (["--agent", "Tyrone Jackson"],) * 2],
-    ids=["whole twice", "agent after whole", "agent twice"],
+    [
+        ([], []),
+        ([], ["--agent", "Tyrone Jackson"]),
+        (["--agent", "Tyrone Jackson"],) * 2,
+        (["--agent", "Tyrone Jackson"], []),
+    ],
+    ids=["whole twice", "agent after whole", "agent twice", "whole after agent"],
 )
 def test_an_undo_typed_twice_while_the_tracker_is_open_waits_once(
     tmp_path: Path, first: list[str], second: list[str]
@@ -207,12 +212,34 @@ def test_an_undo_typed_twice_while_the_tracker_is_open_waits_once(
     assert run("undo", target, *first, "--config", str(config)).exit_code == ExitCode.WAITING
     again = run("undo", target, *second, "--config", str(config))
     assert again.exit_code == ExitCode.FAILED, again.output
-    assert f"Operation {target} is undone already by" in again.stderr
+    assert "already by" in again.stderr and "which waits beside the tracker" in again.stderr
     assert "pending drop" in again.stderr
     owner.unlink()
     assert run("apply", "--config", str(config)).exit_code == 0
     assert values(tmp_path / TRACKER) == before
     assert len(log_entries(tmp_path)) == 2  # the write and one undo of it
+
+
+def test_a_whole_undo_after_one_agents_undo_waits_for_it_then_puts_back_the_rest(
+    tmp_path: Path,
+) -> None:
+    config = sample(tmp_path)
+    before = values(tmp_path / TRACKER)
+    argv = [a.format(folder=tmp_path) for a in WRITERS[3]]  # two agents' notes
+    assert run(*argv, "--config", str(config)).exit_code == 0
+    target = log_entries(tmp_path)[-1]["op"]
+    owner = open_in_excel(tmp_path)
+    one = run("undo", target, "--agent", "Kayla Brooks", "--config", str(config))
+    assert one.exit_code == ExitCode.WAITING, one.output
+    whole = run("undo", target, "--config", str(config))
+    assert whole.exit_code == ExitCode.FAILED, whole.output
+    assert "1 of the cells this undo puts back are put back already by" in whole.stderr
+    assert f"then esp undo {target} --skip-conflicts puts back the rest" in whole.stderr
+    owner.unlink()
+    assert run("apply", "--config", str(config)).exit_code == 0
+    rest = run("undo", target, "--skip-conflicts", "--config", str(config))
+    assert rest.exit_code in (0, ExitCode.FINDINGS), rest.output
+    assert values(tmp_path / TRACKER) == before
 
 
 def test_undo_of_a_change_that_still_waits_points_to_pending_drop(tmp_path: Path) -> None:

@@ -82,24 +82,33 @@ def _not_undone_already(
     planned: Sequence[tuple[Hashable, WaitingCell]],
 ) -> None:
     """An undo of `target` that waits (the tracker was open) undoes it already: a second
-    one would be written after it and put the same cells back again. So does one that
-    waits to put back the very cells, to the very values, this one would (one agent's
-    undo, `--agent`, typed again or after the whole undo)."""
+    one would be written after it and put the same cells back again, its "before" values
+    untrue. So does one waiting to put back any of the very cells, to the very values, this
+    one would (one agent's undo, `--agent`, before or after the whole undo): this one waits
+    for it to be written, then puts back the rest."""
     wanted = {_restored(c) for _unit, c in planned if c.action == RESTORE}
-    waits = next((w for w in pending if w.undoes == target.op), None) or next(
-        (
-            w
-            for w in pending
-            if wanted and wanted <= {_restored(c) for c in w.cells if c.action == RESTORE}
-        ),
-        None,
-    )
-    if waits is not None:
+    whole = next((w for w in pending if w.undoes == target.op), None)
+    if whole is not None:
         raise EspError(
-            f"Operation {target.op} is undone already by {waits.op}, which waits beside the "
+            f"Operation {target.op} is undone already by {whole.op}, which waits beside the "
             "tracker (not yet written).",
             fix=f"esp apply writes it once the tracker is free (esp pending lists it; esp "
-            f"pending drop {waits.op} discards it).",
+            f"pending drop {whole.op} discards it).",
+        )
+    for w in pending:
+        same = wanted & {_restored(c) for c in w.cells if c.action == RESTORE}
+        if not same:
+            continue
+        if same == wanted:
+            said = f"Operation {target.op}'s cells here are put back already by {w.op}"
+            then = ""
+        else:
+            said = f"{len(same)} of the cells this undo puts back are put back already by {w.op}"
+            then = f"; then esp undo {target.op} --skip-conflicts puts back the rest"
+        raise EspError(
+            f"{said}, which waits beside the tracker (not yet written).",
+            fix=f"esp apply writes it once the tracker is free{then} (esp pending lists it; "
+            f"esp pending drop {w.op} discards it).",
         )
 
 
