@@ -257,6 +257,9 @@ def test_every_kind_of_anchor_is_read_as_its_cells() -> None:
         <xdr:oneCellAnchor><xdr:from><xdr:col>2</xdr:col><xdr:row>0</xdr:row></xdr:from>
           <xdr:ext cx="1219200" cy="381000"/><xdr:pic><xdr:nvPicPr>
           <xdr:cNvPr id="3" name="Logo"/></xdr:nvPicPr></xdr:pic></xdr:oneCellAnchor>
+        <xdr:oneCellAnchor><xdr:from><xdr:col>29</xdr:col><xdr:colOff>600000</xdr:colOff>
+          <xdr:row>9</xdr:row></xdr:from><xdr:ext cx="5400000" cy="190500"/>
+          <xdr:sp/></xdr:oneCellAnchor>
         <xdr:absoluteAnchor><xdr:pos x="0" y="0"/><xdr:ext cx="609600" cy="190500"/>
           <xdr:sp/></xdr:absoluteAnchor>
         <xdr:twoCellAnchor><xdr:from><xdr:col>x</xdr:col></xdr:from></xdr:twoCellAnchor>
@@ -273,6 +276,7 @@ def test_every_kind_of_anchor_is_read_as_its_cells() -> None:
     assert _anchors(root) == [
         ("chart 'Chart 2'", (11, 33, 25, 40)),
         ("picture 'Logo'", (1, 3, 3, 5)),
+        ("shape", (10, 30, 11, 39)),  # 0.6M + 5.4M EMU past AD's edge: into AM
         ("shape", (1, 1, 2, 2)),
         ("chart 'Waterfall'", (10, 4, 13, 6)),  # a newer kind of chart, wrapped
     ]

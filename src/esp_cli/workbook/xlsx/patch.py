@@ -1347,6 +1347,13 @@ def _anchor_elements(root: _Element) -> Iterator[_Element]:
             yield from chosen
 
 
+def _offset(marker: _Element | None, child: str) -> int:
+    """A corner's offset into its cell in EMU (0 when not given or not a number)."""
+    found = marker.find(f"{_XDR}{child}") if marker is not None else None
+    text = (found.text or "").strip() if found is not None else ""
+    return int(text) if text.isdigit() else 0
+
+
 def _anchor_cells(anchor: _Element, kind: str) -> tuple[int, int, int, int]:
     def num(el: _Element | None, child: str) -> int:
         found = el.find(f"{_XDR}{child}") if el is not None else None
@@ -1367,8 +1374,11 @@ def _anchor_cells(anchor: _Element, kind: str) -> tuple[int, int, int, int]:
             end = anchor.find(f"{_XDR}to")
             c2, r2 = num(end, "col"), num(end, "row")
         else:
+            # From its corner's offset into the cell, as wide and tall as it says.
             ext = anchor.find(f"{_XDR}ext")
-            c2, r2 = c1 + emu(ext, "cx") // _COL_EMU, r1 + emu(ext, "cy") // _ROW_EMU
+            dx, dy = _offset(start, "colOff"), _offset(start, "rowOff")
+            c2 = c1 + (dx + emu(ext, "cx")) // _COL_EMU
+            r2 = r1 + (dy + emu(ext, "cy")) // _ROW_EMU
     if min(c1, r1, c2, r2) < 0:
         raise ValueError("an anchor before the first cell")
     return (r1 + 1, c1 + 1, max(r1, r2) + 1, min(max(c1, c2) + 1, MAX_COL))
