@@ -352,11 +352,14 @@ def test_another_file_among_the_waiting_changes_is_named_never_passed_over(small
     assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
     folder = Store(small).folder
     (folder / "change from Keisha.json").write_text("{}", encoding="utf-8")
+    (folder / f"{Store(small).unwritten().ops[0].file} (1)").mkdir()  # a folder, named alike
     for quiet in ("desktop.ini", "Thumbs.db", ".DS_Store"):
         (folder / quiet).write_bytes(b"")
     listed = run("pending", "-t", str(small))
     assert listed.exit_code == 0, listed.output
     assert "change from Keisha.json: not a change esp keeps" in listed.stderr
+    assert ".json (1): a folder, not a change esp keeps" in listed.stderr
+    assert "cannot be read" not in listed.stderr and _pending_ids(small) != []
     for quiet in ("desktop.ini", "Thumbs.db", ".DS_Store"):
         assert quiet not in listed.stderr
 

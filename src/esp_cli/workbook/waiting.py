@@ -165,6 +165,8 @@ class Store:
         for entry in self.folder.iterdir():
             name = entry.name
             m = _NAME.fullmatch(name) or _RENAMED.fullmatch(name)
+            if m is not None and m.re is _RENAMED and entry.is_dir():
+                m = None  # a folder named like a change's copy is not one
             if m is not None:
                 # By when it was made, then its id; a file under esp's own name before a
                 # renamed copy of it, which is then the copy.
@@ -212,6 +214,12 @@ class Store:
             )
         found = Waiting()
         for name in sorted(odd):
+            if (self.folder / name).is_dir():
+                found.warnings.append(
+                    f"{self.folder / name}: a folder, not a change esp keeps; left alone. Move "
+                    "it out of the folder."
+                )
+                continue
             found.warnings.append(
                 f"{self.folder / name}: not a change esp keeps (its name is not one esp gives); "
                 "left alone. If it is one renamed, give it back its name "
