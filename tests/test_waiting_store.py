@@ -389,6 +389,7 @@ def test_a_copy_of_the_operation_log_is_named_by_every_command(small: Path, copy
         ["progress", "missing"],
         ["note", "add", "Dana Cole", "x"],
         ["apply"],
+        ["round", "--class", "AET-1", "--dry-run"],
     )
     for argv in commands:
         done = run(*argv, "-t", str(small))

@@ -20,6 +20,7 @@ signer's round answers still waiting. A journal an older esp left beside the tra
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -85,6 +86,8 @@ from esp_cli.workbook.tracker import (
 )
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
+
+log = logging.getLogger("esp")
 
 NOTES = NoteKind.NOTES
 TBT = NoteKind.TBT
@@ -872,6 +875,8 @@ def start_round(
     signer = _signer_or_none(config, by)
     table = read_for_round(tracker_path, config)
     overlay = waiting.overlay(table, config, SELECT_KEYS)
+    for warning in overlay.warnings:  # said once: the overlay is made again below
+        log.warning("%s", warning)
     rows = select_agents(table, cls, sme, signer, past)
     if overlay.ops:
         overlay.revert()
