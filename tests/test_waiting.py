@@ -242,6 +242,18 @@ def test_a_whole_undo_after_one_agents_undo_waits_for_it_then_puts_back_the_rest
     assert values(tmp_path / TRACKER) == before
 
 
+def test_undo_of_one_agent_the_operation_did_not_write_for_names_whose_it_did(
+    tmp_path: Path,
+) -> None:
+    config = sample(tmp_path)
+    assert run(*WRITERS[0], "--config", str(config)).exit_code == 0  # Tyrone's note only
+    target = log_entries(tmp_path)[-1]["op"]
+    res = run("undo", target, "--agent", "Marcus Lee", "--dry-run", "--config", str(config))
+    assert res.exit_code == ExitCode.FAILED, res.output
+    assert f"Operation {target} changed no cell of an agent 'Marcus Lee' names" in res.stderr
+    assert "it wrote for Tyrone Jackson" in res.stderr and "as in the tracker" not in res.stderr
+
+
 def test_undo_of_a_change_that_still_waits_points_to_pending_drop(tmp_path: Path) -> None:
     config = sample(tmp_path)
     open_in_excel(tmp_path)

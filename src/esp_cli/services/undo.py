@@ -26,7 +26,7 @@ from esp_cli.core.values import name_key
 from esp_cli.core.waiting import RESTORE, WaitingCell, WaitingOp
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.results.history import Conflict, UndoResult
-from esp_cli.services.agents import LOOKUP_KEYS, RowFinder, pick_agent
+from esp_cli.services.agents import LOOKUP_KEYS, AgentLookupError, RowFinder, pick_agent
 from esp_cli.services.history import undone_by, worked_out
 from esp_cli.workbook import history
 from esp_cli.workbook.history import Log
@@ -350,7 +350,19 @@ def _of_agent(
             f"Operation {target.op} wrote no agent's cells that can be found now.",
             fix=f"undo all of it: esp undo {target.op}",
         )
-    row = pick_agent(list(rows.values()), query, f"the agents of operation {target.op}")
+    try:
+        row = pick_agent(list(rows.values()), query, f"the agents of operation {target.op}")
+    except AgentLookupError as exc:
+        if exc.ambiguous:
+            raise
+        # Often an agent of the tracker the operation did not write for: say whose it did.
+        names = sorted({r.label() for r in rows.values()})
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        raise EspError(
+            f"Operation {target.op} changed no cell of an agent {query!r} names; it wrote "
+            f"for {shown}.",
+            fix="give one of those agents (esp history --cells lists what each operation wrote).",
+        ) from exc
     mine = [(c, p) for c, p in placed if (p.sheet, p.row) == (row.sheet, row.row)]
     lost = [
         c for c in conflicts if c.reason and c.cell.agent and same_person(c.cell.agent, row.name)
