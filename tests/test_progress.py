@@ -255,6 +255,7 @@ def test_the_same_report_in_two_files_of_one_import_says_so(files: dict[str, Pat
     status, why = reason["devon.eml"]
     assert status == "already_imported" and why.startswith("the same report as devon again.eml")
     assert reason["devon again.eml"][0] == "imported"
+    assert (data["already_there"], data["repeated"]) == (0, 1)
     twins = [i for i in data["imported"] if "same_as" in i]
     assert [(i["added"], i["same_as"]) for i in twins] == [(False, "devon again.eml")]
     table = run("progress", "import", str(mails), "-t", str(files["tracker"]), "--dry-run")

@@ -65,12 +65,10 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
                 [(f.file.name, f.status.replace("_", " "), f.reason) for f in left],
             )
     days = f" of {show(result.on)}" if result.on else ""
-    twins = sum(1 for i in result.imported if not i.added and i.same_as is not None)
-    there = result.already_there - twins
-    repeated = f", {twins} the same as another file's" if twins else ""
+    repeated = f", {result.repeated} the same as another file's" if result.repeated else ""
     say(
         f"{len(result.imported) + len(result.unmatched)} report(s){days} from "
-        f"{len(result.sources)} file(s): {result.added} added, {there} already "
+        f"{len(result.sources)} file(s): {result.added} added, {result.already_there} already "
         f"in Notes{repeated}, {len(result.unmatched)} not imported."
         + (f" {result.other_days} report(s) of other days left out." if result.other_days else "")
         + _file_counts(result)

@@ -85,7 +85,14 @@ class ImportResult:
     @property
     @exported(after="added")
     def already_there(self) -> int:
-        return sum(1 for i in self.imported if not i.added)
+        """Reports whose line was in Notes before this import."""
+        return sum(1 for i in self.imported if not i.added and i.same_as is None)
+
+    @property
+    @exported(after="already_there")
+    def repeated(self) -> int:
+        """Reports that repeat another of this import (the same e-mail saved twice)."""
+        return sum(1 for i in self.imported if not i.added and i.same_as is not None)
 
 
 @dataclass(frozen=True)
