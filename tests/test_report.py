@@ -96,7 +96,9 @@ def expected_counts(agents: list[et.Agent]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for i, a in enumerate(agents):
         start = et._as_date(a.start)
-        if isinstance(start, date) and start > DAY:
+        if not isinstance(start, date):
+            continue  # no clock: listed apart (no_start_date), not counted
+        if start > DAY:
             # Not in certification yet: listed apart (starting_later), not counted. (DAY is
             # a business day: a clock starts after it exactly when the start date is.)
             continue
@@ -129,7 +131,14 @@ def test_json_totals_agree_with_an_independent_count(
     result = run("report", "eod", "--tracker", str(built), "--date", DAY.isoformat(), "-f", "json")
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
-    assert set(got) == {"date", "classes", "totals", "problems", "waiting", "starting_later"}
+    assert set(got) == {
+        "date", "classes", "totals", "problems", "waiting", "starting_later", "no_start_date"
+    }  # fmt: skip
+    unknown = [a.name for a in agents if not isinstance(et._as_date(a.start), date)]
+    assert unknown, "the tracker has agents without a readable start date"
+    assert [s["agent"] for s in got["no_start_date"]] == unknown
+    # Each is for the team as a problem too, with the reason.
+    assert {p["agent"] for p in got["problems"]} >= set(unknown)
     assert got["waiting"] == []  # nothing waits beside this tracker
     later = [
         (a.name, str(et._as_date(a.start)))
@@ -161,7 +170,7 @@ def test_json_totals_agree_with_an_independent_count(
     assert 0 < t["not_reported"] < t["outstanding"]
     assert {"coaching", "written_cap"} <= set(t["escalations_due"])
     assert "not_evaluated" not in t["escalations_due"] and t["not_evaluated"] > 0
-    assert len(got["problems"]) == t["not_evaluated"]
+    assert len(got["problems"]) == t["not_evaluated"] + len(got["no_start_date"])
     assert all(p["reason"] and p["row"] for p in got["problems"])
 
 
@@ -228,7 +237,7 @@ def small(tmp_path: Path) -> Path:
              "Citrix TBT Access": "Password Reset",
              "Notes": "11/23/2026 - Jordan Reyes - said <b>hi</b> & left"},
             {"Class": "AET-1", "Agent Name": "Ana Ruiz", "Call Cert Complete?": "Yes",
-             "All TBTs Complete?": "Yes"},
+             "All TBTs Complete?": "Yes", "ESP Start Date": date(2026, 11, 16)},
             {"Class": "AET-2", "Agent Name": "Bo Chen", "Call Cert Complete?": "Yes",
              "ESP Start Date": date(2026, 11, 23),
              "Notes": "11/24/2026 - Bo Chen - one TBT left"},
@@ -522,7 +531,7 @@ def test_agents_who_start_later_are_listed_apart_in_every_layout(
     result = run("report", "eod", "-t", str(built), "--date", DAY.isoformat(), "-f", fmt)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert f"{len(later)} start later, not counted" in " ".join(out.split())
+    assert f"; {len(later)} start later and " in " ".join(out.split())
     assert f"Starting later (not counted above): {len(later)}" in out
     first = later[0]
     assert f"{first.name} ({first.cls}), starts {et._as_date(first.start):%m/%d/%Y}" in out
@@ -597,3 +606,35 @@ def test_an_agent_starts_later_when_the_clock_starts_after_the_day(
             return start
 
     assert _starts_after(Row(), day, BusinessCalendar()) is later  # type: ignore[arg-type]
+
+
+def test_an_agent_without_a_start_date_is_in_no_count_as_in_the_kpis(tmp_path: Path) -> None:
+    """The report's completion rate and its KPI section's agree: an agent without a readable
+    ESP Start Date (no clock) is in neither, and is listed apart for the team."""
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Ann Lee", "ESP Start Date": date(2026, 11, 16),
+             "Call Cert Complete?": "Yes", "All TBTs Complete?": "Yes",
+             "Call Cert Complete Date": date(2026, 11, 17),
+             "TBT Complete Date": date(2026, 11, 17)},
+            {"Class": "AET-1", "Agent Name": "Bo Chen", "ESP Start Date": date(2026, 11, 16)},
+            {"Class": "AET-1", "Agent Name": "Cy Dunn", "ESP Start Date": "TBD",
+             "Call Cert Complete?": "Yes", "All TBTs Complete?": "Yes"},
+        ],
+        headers=factories.headers(
+            *factories.TRACKER_KEYS, "call_cert_date", "tbt_complete_date"
+        ),
+    )  # fmt: skip
+    tracker = str(tmp_path / "ESP Tracker.xlsx")
+    got = json.loads(
+        run("report", "eod", "-t", tracker, "--date", "2026-11-24", "-f", "json").stdout
+    )
+    assert (got["totals"]["agents"], got["totals"]["fully_complete"]) == (2, 1)
+    assert [a["agent"] for a in got["no_start_date"]] == ["Cy Dunn"]
+    assert any(p["agent"] == "Cy Dunn" for p in got["problems"])
+    text = run("report", "eod", "-t", tracker, "--date", "2026-11-24", "-f", "text").stdout
+    assert "1 of 2 agents fully complete (50%)" in text and "1 without a start date" in text
+    assert "Not counted, no ESP Start Date yet (the team is checking): 1\n  Cy Dunn (AET-1)" in text
+    kpi = json.loads(run("report", "kpi", "-t", tracker, "--to", "2026-11-24", "-f", "json").stdout)
+    assert kpi["overall"]["agents"] == 2

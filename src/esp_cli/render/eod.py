@@ -163,12 +163,22 @@ def waiting_line(report: EodReport) -> str:
 
 def headline(report: EodReport) -> str:
     t = report.totals
-    later = len(report.starting_later)
+    later, unknown = len(report.starting_later), len(report.no_start_date)
+    apart = [f"{later} start{'s' if later == 1 else ''} later"] if later else []
+    apart += [f"{unknown} without a start date"] if unknown else []
     return (
         f"{t.fully_complete} of {t.agents} agents fully complete ({t.percent_complete:g}%); "
         f"{t.outstanding} outstanding; {t.not_reported} did not self-report"
-        + (f"; {later} start{'s' if later == 1 else ''} later, not counted." if later else ".")
+        + (f"; {' and '.join(apart)}, not counted." if apart else ".")
     )
+
+
+def no_start_title(report: EodReport) -> str:
+    return f"Not counted, no ESP Start Date yet (the team is checking): {len(report.no_start_date)}"
+
+
+def no_start_lines(report: EodReport) -> list[str]:
+    return [f"{a.name} ({a.cls})" for a in report.no_start_date]
 
 
 def starting_later_title(report: EodReport) -> str:
@@ -224,6 +234,9 @@ def render_text(
     if report.starting_later:
         out += ["", starting_later_title(report)]
         out += [f"  {line}" for line in starting_later_lines(report)]
+    if report.no_start_date:
+        out += ["", no_start_title(report)]
+        out += [f"  {line}" for line in no_start_lines(report)]
     if signoff:
         out += ["", *signoff.splitlines()]
     return "\n".join(out) + "\n"
@@ -286,6 +299,9 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
     if report.starting_later:
         out += ["", f"## {starting_later_title(report)}", ""]
         out += [f"- {_md_cell(line)}" for line in starting_later_lines(report)]
+    if report.no_start_date:
+        out += ["", f"## {no_start_title(report)}", ""]
+        out += [f"- {_md_cell(line)}" for line in no_start_lines(report)]
     return "\n".join(out) + "\n"
 
 
@@ -511,6 +527,11 @@ def render_html(
             heading_row(starting_later_title(report)),
             text_row(html_lines("\n".join(starting_later_lines(report))), raw=True),
         ]
+    if report.no_start_date:
+        parts += [
+            heading_row(no_start_title(report)),
+            text_row(html_lines("\n".join(no_start_lines(report))), raw=True),
+        ]
     if signoff:
         parts.append(text_row(html_lines(signoff), "padding:16px 0 0 0", raw=True))
     return mail_document(subject(report.day, report.scope), parts)
@@ -649,3 +670,6 @@ def print_report(report: EodReport, known_access: Sequence[str]) -> None:
     if report.starting_later:
         write_lines(starting_later_title(report), style.HEADER)
         write_lines("\n".join(f"- {line}" for line in starting_later_lines(report)), hang=2)
+    if report.no_start_date:
+        write_lines(no_start_title(report), style.HEADER)
+        write_lines("\n".join(f"- {line}" for line in no_start_lines(report)), hang=2)

@@ -103,6 +103,17 @@ class StartingLater:
     start: date = field(metadata=as_json(key="esp_start"))
 
 
+@dataclass(frozen=True)
+class NoStartDate:
+    """An agent without a readable ESP Start Date: no clock, so in no count of the report
+    (nor of the KPIs); listed apart for the team to fill in."""
+
+    name: str = field(metadata=as_json(key="agent"))
+    cls: str = field(metadata=as_json(key="class"))
+    sheet: str
+    row: int
+
+
 @dataclass
 class EodReport:
     """As JSON: {"date", "classes": [...], "totals": {...}, "problems": [...]} (and "scope"
@@ -128,6 +139,8 @@ class EodReport:
     kpi: KpiReport | None = field(default=None, metadata=as_json(hidden=True))
     # Agents who start after the date, in tracker order: not counted in the classes.
     starting_later: list[StartingLater] = field(default_factory=list)
+    # Agents without a readable ESP Start Date, in tracker order: not counted either.
+    no_start_date: list[NoStartDate] = field(default_factory=list)
     # Why the date is not a business day ("a Saturday", a holiday), and the business day
     # before it; None when it is one.
     not_a_business_day: str | None = field(default=None, metadata=as_json(hidden=True))

@@ -41,6 +41,7 @@ from esp_cli.results.eod import (
     ClassSummary,
     DataProblem,
     EodReport,
+    NoStartDate,
     OutstandingAgent,
     StartingLater,
 )
@@ -117,8 +118,12 @@ def eod_report(
     rows = rows_as_of(table, config, day, rows)
     # An agent who starts after the day is not in certification yet: neither complete nor
     # outstanding (as for the KPIs and the self-reports), listed apart.
+    # So is one without a readable ESP Start Date: no clock, no count (the KPIs' rule).
     later = [r for r in rows if _starts_after(r, day, cal)]
-    everyone, rows = rows, [r for r in rows if not _starts_after(r, day, cal)] if later else rows
+    unknown = [r for r in rows if _no_clock(r)]
+    everyone = rows
+    if later or unknown:
+        rows = [r for r in rows if not _no_clock(r) and not _starts_after(r, day, cal)]
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     done = [_done(r, day) for r in rows]
@@ -188,6 +193,12 @@ def eod_report(
                 evaluated=status.evaluation.evaluable,
             )
         )
+    # Those without a clock are for the team to fix as any agent the rules cannot evaluate.
+    for row, status in evaluate_rows(unknown, day, now, cal, config.spoc_phone, counted):
+        reason = status.evaluation.reason or "the ESP Start Date cannot be read"
+        problems.append(
+            DataProblem(status.agent.name, status.agent.cls, row.sheet, row.row, reason)
+        )
 
     ordered = sorted(classes.values(), key=lambda c: class_key(c.cls))
     totals = ClassSummary(TOTAL)
@@ -217,9 +228,14 @@ def eod_report(
         kpi=kpi,
         waiting=waiting,
         starting_later=[_starting_later(r) for r in later],
+        no_start_date=[NoStartDate(r.ref().name, r.ref().cls, r.sheet, r.row) for r in unknown],
         not_a_business_day=cal.why_closed(day),
         business_day_before=cal.add(day, 0),
     )
+
+
+def _no_clock(row: Row) -> bool:
+    return "esp_start" in row.unreadable or not isinstance(row.get("esp_start"), date)
 
 
 def _starts_after(row: Row, day: date, cal: BusinessCalendar) -> bool:
