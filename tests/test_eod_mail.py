@@ -134,10 +134,11 @@ def test_the_client_reads_no_internal_wording(tracker: Path) -> None:
     for text in (body(msg, "plain"), body(msg, "html")):
         assert "cannot be read" not in text and "Check the tracker" not in text
         assert "Not evaluated" not in text
-        assert "1 agent could not be evaluated; the team is checking." in text
-        assert "being checked by the team" in text  # Cara Diaz's next step
+        # Cara Diaz's start date cannot be read, Dev Patel has none: no clock, in no count.
+        assert "Not counted, no ESP Start Date yet (the team is checking): 2" in text
+        assert "Cara Diaz" in text and "Dev Patel" in text
     # The team is told on stderr, and gets the reason, with the cell's row, with -v.
-    assert "1 agent could not be evaluated; esp doctor lists the cells" in res.stderr
+    assert "2 agents could not be evaluated; esp doctor lists the cells" in res.stderr
     config = str(tracker.parent / "esp.toml")
     res = run("report", "eod", "--config", config, "--date", DAY, "-v", "-f", "text")
     assert "Cara Diaz (ESP Tracker!row 5) could not be evaluated" in res.stderr

@@ -402,7 +402,7 @@ def test_one_agents_cells_undone_after_the_write(tracker: Path, tmp_path: Path) 
     assert again.exit_code == 1
     assert "nothing to undo for this agent" in again.output
     nobody = run.invoke(app, ["undo", op[1], "--agent", "Sam Lee", "-t", str(tracker)])
-    assert nobody.exit_code != 0 and "the agents of operation" in nobody.output
+    assert nobody.exit_code != 0 and "changed no cell of an agent" in nobody.output
     # The operation itself is not undone: Dana's cells can be put back in turn.
     res = run.invoke(app, ["undo", op[1], "--agent", "E101", "-f", "json", "-t", str(tracker)])
     assert res.exit_code == 0, res.output

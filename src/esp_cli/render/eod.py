@@ -523,14 +523,17 @@ def render_html(
         else text_row("Every agent is complete."),
     ]
     if report.starting_later:
-        parts += [
-            heading_row(starting_later_title(report)),
-            text_row(html_lines("\n".join(starting_later_lines(report))), raw=True),
+        later = [
+            f'{escape(a.name)} <span style="{_NOWRAP}">({escape(a.cls)})</span>, starts '
+            f"{a.start:%m/%d/%Y}"
+            for a in report.starting_later
         ]
+        parts += [heading_row(starting_later_title(report)), text_row("<br>".join(later), raw=True)]
     if report.no_start_date:
+        unknown = [(a.name, a.cls) for a in report.no_start_date]
         parts += [
             heading_row(no_start_title(report)),
-            text_row(html_lines("\n".join(no_start_lines(report))), raw=True),
+            text_row(_names_and_classes(unknown), raw=True),
         ]
     if signoff:
         parts.append(text_row(html_lines(signoff), "padding:16px 0 0 0", raw=True))
