@@ -133,6 +133,21 @@ def test_a_name_typed_without_its_accent_is_that_agent_before_any_by_prefix(
     assert find_agent(table, "Zapatas, Angel").text("agent_id") == "E4"
 
 
+def test_a_start_of_a_name_that_fits_an_accented_name_too_is_asked(tmp_path: Path) -> None:
+    """ "Jose" typed on a US keyboard fits José Garcia as well as Jose Garcia-Lopez: asked."""
+    path = make_workbook(
+        tmp_path / "ESP.xlsx",
+        {"AET-1": [HEADERS, ["José Garcia", "E1"], ["Jose Garcia-Lopez", "E2"], ["Ann Lee", "E3"]]},
+    )
+    table = read_table(Workbook.open(path))
+    with pytest.raises(AgentNotFoundError) as caught:
+        find_agent(table, "Jose")
+    err = caught.value
+    assert isinstance(err, AgentLookupError) and err.ambiguous
+    assert {r.text("agent_id") for r in err.candidates} == {"E1", "E2"}
+    assert find_agent(table, "José").text("agent_id") == "E1"  # as typed, only one
+
+
 def test_two_names_told_apart_by_an_accent_stay_apart(tmp_path: Path) -> None:
     path = make_workbook(
         tmp_path / "ESP.xlsx",

@@ -331,12 +331,17 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
 def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     """The one row of `rows` that `query` names, as find_agent finds it (AgentLookupError,
     listing candidates, naming `where`, when none or several match)."""
-    found = (
-        _exact(rows, query)
-        or _unaccented_match(rows, query)
-        or _partial(rows, query)
-        or _unaccented_match(rows, query, partial=True)
-    )
+    found = _exact(rows, query) or _unaccented_match(rows, query)
+    if not found:
+        # By the start of words. Typed without accents, also with the names' accents set
+        # aside, together: "Jose" fits José Garcia as well as Jose Garcia-Lopez, so it is
+        # asked which ("José", typed with its accent, is José Garcia).
+        typed = _partial(rows, query)
+        plain = _unaccented(name_key(query)) == name_key(query)
+        if plain or not typed:
+            seen = {id(r) for r in typed}
+            typed += [r for r in _unaccented_match(rows, query, partial=True) if id(r) not in seen]
+        found = typed
     if len(found) == 1:
         return found[0]
     if found:
