@@ -435,3 +435,32 @@ def test_parts_named_alike_but_for_case_are_refused_before_anything_is_read(
             res.stderr
         )
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("case", ["two names, not two cases", "the workbook named otherwise"])
+def test_part_names_compare_as_opc_compares_them(tmp_path: Path, case: str) -> None:
+    """Only ASCII letters' case is set aside: `Straße.xml` and `Strasse.xml` are two parts.
+    The package relationship may name the workbook `XL/Workbook.xml`."""
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from esp_cli.cli import app
+    from esp_cli.services.demo import copy_sample
+    from tests.support.packages import zip_parts
+
+    copy_sample(tmp_path)
+    path = tmp_path / "ESP Tracker.xlsx"
+    parts = zip_parts(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            if case.startswith("the workbook") and name == "_rels/.rels":
+                data = data.replace(b"xl/workbook.xml", b"XL/Workbook.xml")
+            z.writestr(name, data)
+        if case.startswith("two names"):
+            z.writestr("customXml/Straße.xml", b"<a/>")
+            z.writestr("customXml/Strasse.xml", b"<b/>")
+    res = CliRunner().invoke(
+        app, ["note", "add", "Maria Gonzalez", "x", "-c", str(tmp_path / "esp.toml")]
+    )
+    assert res.exit_code == 0, res.output

@@ -63,6 +63,16 @@ REL_STYLES = NS_REL + "/styles"
 REL_TABLE = NS_REL + "/table"
 REL_PIVOT_TABLE = NS_REL + "/pivotTable"
 REL_DRAWING = NS_REL + "/drawing"
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def part_key(name: str) -> str:
+    """A part's name as OPC compares names: ASCII letters in any case (`Straße.xml` and
+    `Strasse.xml` are two names; `Sheet1.xml` and `sheet1.xml` one)."""
+    return name.translate(_ASCII_LOWER)
+
+
 REL_CALCCHAIN = NS_REL + "/calcChain"
 REL_OFFICE_DOC = NS_REL + "/officeDocument"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -180,7 +190,7 @@ class Package:
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise InputFileError(f"{self.path}: the package lists a part twice; it is damaged.")
-        folded = [n.casefold() for n in names]
+        folded = [part_key(n) for n in names]
         if len(set(folded)) != len(folded):
             # Part names are the same in any case (OPC): which of the two a reader takes
             # is anyone's guess — a write could put a cell on another agent's row.
@@ -444,24 +454,24 @@ class Package:
 
     @cached_property
     def workbook_part(self) -> str:
-        rels = "_rels/.rels"
+        rels = self.part_named("_rels/.rels")
         if self.has(rels):
             root = parse_xml(self.path, rels, self.read_xml(rels))
             for rel in relationships(root):
                 if rel.get("Type", "").endswith("/officeDocument"):
                     target = str(rel.get("Target", ""))
-                    return posixpath.normpath(target.lstrip("/"))
-        return "xl/workbook.xml"
+                    return self.part_named(posixpath.normpath(target.lstrip("/")))
+        return self.part_named("xl/workbook.xml")
 
     @cached_property
     def _names_folded(self) -> dict[str, str]:
-        """Each part's name by its case-folded name (no two fold alike: _check_directory)."""
-        return {info.filename.casefold(): info.filename for info in self.zf.infolist()}
+        """Each part's name by its part_key (no two alike: _check_directory)."""
+        return {part_key(info.filename): info.filename for info in self.zf.infolist()}
 
     def part_named(self, name: str) -> str:
         """The part's name as the package spells it: part names are the same in any case
         (OPC), so a relationship may name `strings/Shared.xml` for `strings/shared.xml`."""
-        return name if self.has(name) else self._names_folded.get(name.casefold(), name)
+        return name if self.has(name) else self._names_folded.get(part_key(name), name)
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type, target part path) for `part` (internal targets only),

@@ -29,7 +29,7 @@ from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart
 from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
-from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES, Package, SheetInfo
+from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES, Package, SheetInfo, part_key
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
     after_declaration,
@@ -357,7 +357,7 @@ def _readable(pkg: Package) -> bytes:
         # part of that name, which is not the workbook's strings.
         copy = replace.get(strings, pkg.read_xml(strings))
         assert isinstance(copy, bytes)
-        taken = next((n for n in pkg.names() if n.casefold() == SST_WHERE_READ.casefold()), None)
+        taken = next((n for n in pkg.names() if part_key(n) == part_key(SST_WHERE_READ)), None)
         if taken is not None:
             replace[taken] = copy
         else:
@@ -374,7 +374,7 @@ def _strings_elsewhere(pkg: Package) -> str | None:
     target = pkg.workbook_rel_target(REL_SST)
     if target is None or not pkg.has(target):
         return None
-    return None if target.casefold() == SST_WHERE_READ.casefold() else target
+    return None if part_key(target) == part_key(SST_WHERE_READ) else target
 
 
 # A value with spaces (line breaks, tabs) around it: <v>\n\t12\n</v>.
