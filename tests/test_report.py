@@ -643,3 +643,26 @@ def test_an_agent_without_a_start_date_is_in_no_count_as_in_the_kpis(tmp_path: P
     assert "Not counted, no ESP Start Date yet (the team is checking): 1\n  Cy Dunn (AET-1)" in text
     kpi = json.loads(run("report", "kpi", "-t", tracker, "--to", "2026-11-24", "-f", "json").stdout)
     assert kpi["overall"]["agents"] == 2
+
+
+def test_a_class_whose_agents_all_lack_a_start_date_says_none_is_counted(tmp_path: Path) -> None:
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Ann Lee", "ESP Start Date": date(2026, 11, 16)},
+            {"Class": "AET-2", "Agent Name": "Bo Chen", "ESP Start Date": "TBD"},
+            {"Class": "AET-2", "Agent Name": "Cy Dunn"},
+        ],
+    )
+    tracker = str(tmp_path / "ESP Tracker.xlsx")
+    for fmt in ("text", "md", "html"):
+        res = run(
+            "report", "eod", "-t", tracker, "--date", "2026-11-24", "--class", "AET-2", "-f", fmt
+        )
+        assert res.exit_code == 0, res.output
+        out = res.stdout
+        assert "No agent counted: 2 without a start date." in out
+        assert (
+            "every agent is complete" not in out.lower() and "everyone reported" not in out.lower()
+        )
+        assert "0 of 0" not in out

@@ -166,11 +166,21 @@ def headline(report: EodReport) -> str:
     later, unknown = len(report.starting_later), len(report.no_start_date)
     apart = [f"{later} start{'s' if later == 1 else ''} later"] if later else []
     apart += [f"{unknown} without a start date"] if unknown else []
+    if t.agents == 0 and apart:
+        return f"No agent counted: {' and '.join(apart)}."
     return (
         f"{t.fully_complete} of {t.agents} agents fully complete ({t.percent_complete:g}%); "
         f"{t.outstanding} outstanding; {t.not_reported} did not self-report"
         + (f"; {' and '.join(apart)}, not counted." if apart else ".")
     )
+
+
+def _all(report: EodReport) -> tuple[str, str]:
+    """What an empty list of who did not self-report, and of the outstanding, says: that
+    all did, or (with every agent left out of the counts) that none is counted."""
+    if report.totals.agents == 0 and (report.starting_later or report.no_start_date):
+        return "no agent counted", "no agent counted"
+    return "everyone reported", "every agent is complete"
 
 
 def no_start_title(report: EodReport) -> str:
@@ -229,7 +239,7 @@ def render_text(
     if report.totals.not_evaluated:
         out += ["", not_evaluated_line(report)]
     out += ["", f"Did not self-report: {len(report.not_reported)}"]
-    out += [f"  {name} ({cls})" for name, cls in report.not_reported] or ["  everyone reported"]
+    out += [f"  {name} ({cls})" for name, cls in report.not_reported] or [f"  {_all(report)[0]}"]
     out += ["", f"Outstanding agents: {len(report.outstanding)}", *outstanding_lines(report)]
     if report.starting_later:
         out += ["", starting_later_title(report)]
@@ -255,7 +265,7 @@ def outstanding_lines(report: EodReport) -> list[str]:
         out.append(f"- {a.name} ({a.cls}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
-    return out or ["  every agent is complete"]
+    return out or [f"  {_all(report)[1]}"]
 
 
 # -- Markdown -------------------------------------------------------------------------------------
@@ -285,9 +295,7 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
     if report.totals.not_evaluated:
         out += ["", not_evaluated_line(report)]
     out += ["", f"## Did not self-report: {len(report.not_reported)}", ""]
-    out += [f"- {_md_cell(n)} ({_md_cell(c)})" for n, c in report.not_reported] or [
-        "everyone reported"
-    ]
+    out += [f"- {_md_cell(n)} ({_md_cell(c)})" for n, c in report.not_reported] or [_all(report)[0]]
     out += ["", f"## Outstanding agents: {len(report.outstanding)}", ""]
     if report.outstanding:
         out += _md_table(
@@ -295,7 +303,7 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
             [outstanding_row(report, i) for i in range(len(report.outstanding))],
         )
     else:
-        out.append("every agent is complete")
+        out.append(_all(report)[1])
     if report.starting_later:
         out += ["", f"## {starting_later_title(report)}", ""]
         out += [f"- {_md_cell(line)}" for line in starting_later_lines(report)]
@@ -516,11 +524,11 @@ def render_html(
         heading_row(f"Did not self-report: {len(report.not_reported)}"),
         text_row(_names_and_classes(report.not_reported), raw=True)
         if report.not_reported
-        else text_row("Everyone reported."),
+        else text_row(f"{_all(report)[0].capitalize()}."),
         heading_row(f"Outstanding agents: {len(report.outstanding)}"),
         text_row(_outstanding(report), raw=True)
         if report.outstanding
-        else text_row("Every agent is complete."),
+        else text_row(f"{_all(report)[1].capitalize()}."),
     ]
     if report.starting_later:
         later = [
@@ -597,13 +605,20 @@ def say_problems(report: EodReport, verbose: bool = False) -> None:
     """The cells that could not be read and the agents that could not be evaluated, for
     the team on stderr (the report itself only counts them): one line counting them, or
     with `verbose` each on its own."""
+    apart = {(a.sheet, a.row) for a in report.no_start_date}
     say_findings(
         report.findings,
         verbose,
         unevaluated=[
             f"{problem.name} ({problem.sheet}!row {problem.row}) could not be "
-            f"evaluated: {problem.reason}. The report only counts the agent as being "
-            "checked; correct the tracker (esp doctor lists the cells it cannot read)."
+            f"evaluated: {problem.reason}. "
+            + (
+                "The report counts the agent in nothing until the tracker has it (listed "
+                "apart); correct the tracker (esp doctor lists the cells it cannot read)."
+                if (problem.sheet, problem.row) in apart
+                else "The report only counts the agent as being checked; correct the tracker "
+                "(esp doctor lists the cells it cannot read)."
+            )
             for problem in report.problems
         ],
     )
@@ -666,7 +681,7 @@ def print_report(report: EodReport, known_access: Sequence[str]) -> None:
         f"Did not self-report: {len(report.not_reported)}",
         ["Agent", "Class"],
         report.not_reported,
-        empty="everyone reported",
+        empty=_all(report)[0],
     )
     write_lines(f"Outstanding agents: {len(report.outstanding)}", style.HEADER)
     write_lines("\n".join(outstanding_lines(report)), hang=2)

@@ -195,7 +195,11 @@ def eod_report(
         )
     # Those without a clock are for the team to fix as any agent the rules cannot evaluate.
     for row, status in evaluate_rows(unknown, day, now, cal, config.spoc_phone, counted):
-        reason = status.evaluation.reason or "the ESP Start Date cannot be read"
+        # A complete agent is evaluable without a clock: its reason is the cell's.
+        unread = "esp_start" in row.unreadable
+        reason = status.evaluation.reason or (
+            "ESP Start Date cannot be read" if unread else "ESP Start Date is empty"
+        )
         problems.append(
             DataProblem(status.agent.name, status.agent.cls, row.sheet, row.row, reason)
         )
