@@ -24,15 +24,15 @@ from esp_cli.core.answers import Answer, Effect, Key, Op
 from esp_cli.services.round import finish_round, journal_path, start_round
 from esp_cli.workbook.waiting import Store
 from tests import factories
+from tests.support.clock import dated
 from tests.support.processes import default_sigint, finish, read_until
 
 SME = "Priya Natarajan"
 HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("tbt_sme", "coaching_date"))
 # One title row: the header is row 2, agents from row 3. Notes K, TBT Notes L, Coaching N.
 NOTES, TBT_NOTES, COACHING, CALL_CERT = "K", "L", "N", "H"
-TODAY: date  # set for each test by _dated_today
-STAMP: str  # set for each test by _dated_today
-START: date  # set for each test by _dated_today
+# Set for each test by _dated_today (tests/support/clock.py `dated`), never at import.
+TODAY, STAMP, START = date.min, "", date.min
 NAMES = ["Devon Price", "Dana Cole", "Sam Lee", "Ana Ruiz", "Kim Ng"]
 
 
@@ -40,10 +40,7 @@ NAMES = ["Devon Price", "Dana Cole", "Sam Lee", "Ana Ruiz", "Kim Ng"]
 def _dated_today(today: date) -> None:
     """TODAY, STAMP, START: the test's own day (conftest's `today`), not the day the module was
     imported, which a suite running across midnight leaves behind."""
-    global TODAY, STAMP, START
-    TODAY = today
-    STAMP = f"{today:%m/%d/%Y}"
-    START = today - timedelta(days=30)
+    globals().update(dated(today))
 
 
 def agent(i: int, name: str, **extra: Any) -> dict[str, Any]:

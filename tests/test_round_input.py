@@ -32,6 +32,7 @@ from esp_cli.results.access import Allowed
 from esp_cli.services.access import match_issue
 from esp_cli.services.round import journal_path, start_round
 from tests import factories
+from tests.support.clock import dated
 from tests.support.processes import finish, read_until
 
 SME = "Priya Natarajan"
@@ -48,9 +49,8 @@ KEYS = (
 HEADERS = factories.headers(*KEYS)
 # One title row: the header is row 2, agents from row 3.
 COL = {key: chr(ord("A") + i) for i, key in enumerate(KEYS)}
-TODAY: date  # set for each test by _dated_today
-STAMP: str  # set for each test by _dated_today
-START: date  # set for each test by _dated_today
+# Set for each test by _dated_today (tests/support/clock.py `dated`), never at import.
+TODAY, STAMP, START = date.min, "", date.min
 NAMES = ["Devon Price", "Dana Cole", "Sam Lee"]
 ESC = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
 
@@ -59,10 +59,7 @@ ESC = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
 def _dated_today(today: date) -> None:
     """TODAY, STAMP, START: the test's own day (conftest's `today`), not the day the module was
     imported, which a suite running across midnight leaves behind."""
-    global TODAY, STAMP, START
-    TODAY = today
-    STAMP = f"{today:%m/%d/%Y}"
-    START = today - timedelta(days=30)
+    globals().update(dated(today))
 
 
 def agent(i: int, name: str, **extra: Any) -> dict[str, Any]:

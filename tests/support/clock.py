@@ -39,3 +39,14 @@ def steady_day(
     if wait:
         sleep(wait)
     return now().date()
+
+
+def dated(today: date, start_days_before: int = 30) -> dict[str, object]:
+    """What a test module that runs esp on a tracker dated around today sets for each test:
+    TODAY, STAMP (MM/DD/YYYY, as note lines are dated) and START (ESP Start Dates far enough
+    back for coaching to be due)."""
+    return {
+        "TODAY": today,
+        "STAMP": f"{today:%m/%d/%Y}",
+        "START": today - timedelta(days=start_days_before),
+    }
