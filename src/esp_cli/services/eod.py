@@ -119,11 +119,11 @@ def eod_report(
     # An agent who starts after the day is not in certification yet: neither complete nor
     # outstanding (as for the KPIs and the self-reports), listed apart.
     # So is one without a readable ESP Start Date: no clock, no count (the KPIs' rule).
-    later = [r for r in rows if _starts_after(r, day, cal)]
-    unknown = [r for r in rows if _no_clock(r)]
-    everyone = rows
-    if later or unknown:
-        rows = [r for r in rows if not _no_clock(r) and not _starts_after(r, day, cal)]
+    everyone, rows = rows, []
+    later: list[Row] = []
+    unknown: list[Row] = []
+    for row in everyone:
+        (unknown if _no_clock(row) else later if _starts_after(row, day, cal) else rows).append(row)
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     done = [_done(r, day) for r in rows]
@@ -260,4 +260,5 @@ def _starting_later(row: Row) -> StartingLater:
     ref = row.ref()
     start = row.get("esp_start")
     assert isinstance(start, date)
-    return StartingLater(ref.name, ref.cls, row.sheet, row.row, start)
+    day = start.date() if isinstance(start, datetime) else start
+    return StartingLater(ref.name, ref.cls, row.sheet, row.row, day)

@@ -198,8 +198,11 @@ class Store:
     def load(self, clean: bool = False) -> Waiting:
         """Every waiting operation of this tracker, oldest first. A file that is not a
         whole one (cut short, damaged, edited by hand, from a newer esp) is skipped with a
-        warning naming it; never fatal. A file with the id of an older one (a copy) is
-        skipped; with `clean` (under esp's lock) it gets an id of its own."""
+        warning naming it; never fatal. A copy of a file holding the same change (a sync
+        service's, under another name) is that change, read once (with `clean`, under
+        esp's lock, the copy is removed); one holding another change under the same id is
+        skipped with a warning, and with `clean` gets an id of its own. Any other file in
+        the folder is named in a warning."""
         odd: list[str] = []
         try:
             entries = self._entries(odd)
