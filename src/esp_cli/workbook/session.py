@@ -301,14 +301,14 @@ class ChangePlan:
             else f"the sheet uses Excel's last column, {col_letter(MAX_COL)}"
         )
         yourself = f"add a '{header}' header yourself in a free column"
-        structure = None if row else self.patcher.column_use(sheet, MAX_COL, header_row)
-        if structure is not None:
-            # Nothing typed there: merged cells, a table or a drop-down reach it.
+        occupant = None if row else self.patcher.column_occupant(sheet, MAX_COL, header_row)
+        if occupant is not None:
+            # Nothing typed there: merged cells, a table, a drop-down or a chart reach it.
             return UnsafeWriteError(
                 f"{address(sheet, header_row, MAX_COL)}: esp needs to add the column "
-                f"'{header}', but {holds} (it {structure}): there is no column after it; "
+                f"'{header}', but {holds} (it {occupant.why}): there is no column after it; "
                 "nothing was written.",
-                fix=f"{_make_room(structure)}, or {yourself}.",
+                fix=f"{occupant.free}, or {yourself}.",
             )
         shown = f"{where} holds {str(value)[:40]!r}" if value is not None else f"{where} is used"
         return UnsafeWriteError(
@@ -1109,20 +1109,3 @@ def write_session(
         finally:
             if table is read and session.applier is not None:
                 session.applier.revert()  # the caller's rows, as they were read
-
-
-def _make_room(structure: str) -> str:
-    """How to free Excel's last column of what reaches it (Patcher.column_use's words)."""
-    if structure.startswith("is under the"):
-        what = structure.removeprefix("is under the ").split(" (")[0]
-        return f"move the {what} left, or make it narrower, so it ends before the last column"
-    if structure.startswith("has a drop-down"):
-        return (
-            "make that drop-down's range end at the last column the agents use (Data > Data "
-            "Validation on its cells)"
-        )
-    if structure.startswith("is part of the Excel table"):
-        return "make the table end at the last column the agents use (Table Design > Resize Table)"
-    if structure.startswith("is part of the PivotTable"):
-        return "move the PivotTable to a sheet of its own (PivotTable Analyze > Move PivotTable)"
-    return "unmerge those cells (Home > Merge & Center)"

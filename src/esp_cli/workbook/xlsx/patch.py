@@ -74,6 +74,17 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+@dataclass(frozen=True)
+class Occupant:
+    """Something that holds columns of a sheet besides values (merged cells, a table, a
+    drop-down, a chart): why a column is not free, as a message says it, how to free it,
+    and its cells (row, col, row, col)."""
+
+    why: str
+    free: str
+    cells: tuple[int, int, int, int]
+
+
 class _Where:
     """A cell's Sheet!A1 address, spelled out only when a message needs it (a write of
     10,000 cells names none of them)."""
@@ -276,34 +287,58 @@ class Patcher:
         self._new_cols.setdefault(sheet, {})[col] = header_row
         self.set(sheet, header_row, col, header)
 
-    def _occupants(self, sheet: str, from_row: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+    def _occupants(self, sheet: str, from_row: int) -> list[Occupant]:
         """What already holds columns of the sheet besides values: merged cells reaching
         `from_row` or below (a title merged across the top does not hold a column), Excel
-        tables, PivotTables, and data validations (a rule set on whole rows does not count),
-        each as a message names it, with its range."""
+        tables, PivotTables, data validations (a rule set on whole rows does not count) and
+        charts, pictures or shapes floating over the cells, each as a message names it, with
+        how to free its columns and its range."""
         with self._sheet_errors(sheet):
             sx = self.sheet_xml(sheet)
             found = [
-                (f"is inside the merged cells {_range_text(rng)}", rng)
+                Occupant(
+                    f"is inside the merged cells {_range_text(rng)}",
+                    "unmerge those cells (Home > Merge & Center)",
+                    rng,
+                )
                 for rng in sx.merged_ranges
                 if rng[2] >= from_row
             ]
             found += [
-                (f"is part of the Excel table '{name}'", rng)
+                Occupant(
+                    f"is part of the Excel table '{name}'",
+                    "make the table end at the last column the agents use (Table Design > "
+                    "Resize Table)",
+                    rng,
+                )
                 for name, rng in self._table_refs(sheet)
             ]
             found += [
-                (f"is part of the PivotTable '{name}'", rng)
+                Occupant(
+                    f"is part of the PivotTable '{name}'",
+                    "move the PivotTable to a sheet of its own (PivotTable Analyze > Move "
+                    "PivotTable)",
+                    rng,
+                )
                 for name, rng in self._pivot_ranges(sheet)
             ]
             found += [
-                (f"has a drop-down or other data validation ({_range_text(rng)})", rng)
+                Occupant(
+                    f"has a drop-down or other data validation ({_range_text(rng)})",
+                    "make that drop-down's range end at the last column the agents use (Data "
+                    "> Data Validation on its cells)",
+                    rng,
+                )
                 for rng in sx.validation_ranges
                 if rng[2] >= from_row and not (rng[1] == 1 and rng[3] == MAX_COL)
             ]
             # A chart or picture floating over the cells hides what is written under it.
             found += [
-                (f"is under the {what} ({_range_text(rng)})", rng)
+                Occupant(
+                    f"is under the {what} ({_range_text(rng)})",
+                    f"move the {what} left, or make it narrower, so it ends before the last column",
+                    rng,
+                )
                 for what, rng in self._drawing_ranges(sheet)
                 if rng[2] >= from_row
             ]
@@ -343,16 +378,23 @@ class Patcher:
         with self._sheet_errors(sheet):
             return self.sheet_xml(sheet).first_formula_row(col)
 
+    def column_occupant(self, sheet: str, col: int, from_row: int) -> Occupant | None:
+        """What keeps column `col` from being free for a new column, values aside (None:
+        nothing)."""
+        return next(
+            (o for o in self._occupants(sheet, from_row) if o.cells[1] <= col <= o.cells[3]),
+            None,
+        )
+
     def column_use(self, sheet: str, col: int, from_row: int) -> str | None:
         """Why column `col` is not free for a new column, values aside (None: it is)."""
-        for why, (_r1, c1, _r2, c2) in self._occupants(sheet, from_row):
-            if c1 <= col <= c2:
-                return why
-        return None
+        occupant = self.column_occupant(sheet, col, from_row)
+        return occupant.why if occupant is not None else None
 
     def structures_end(self, sheet: str, from_row: int) -> int:
-        """The rightmost column held by merged cells, tables or validations (0: none)."""
-        return max((rng[3] for _why, rng in self._occupants(sheet, from_row)), default=0)
+        """The rightmost column held by merged cells, tables, validations or drawings (0:
+        none)."""
+        return max((o.cells[3] for o in self._occupants(sheet, from_row)), default=0)
 
     @contextlib.contextmanager
     def _sheet_errors(self, sheet: str | None, cell: _Where | None = None) -> Iterator[None]:
@@ -785,13 +827,11 @@ class Patcher:
         style = existing.style if existing is not None else None
         if existing is None:
             key = (id(sx), col)
-            own = self._column_own_style.get(key, -1)
-            if own == -1:  # once a column: a write of a whole column asks for every cell
+            if key not in self._column_own_style:  # a write of a column asks for every cell
                 spec = sx.col_spec(col)
                 spec_style = spec.get(b"style", b"") if spec else b""
-                own = self._column_own_style[key] = (
-                    int(spec_style) if spec_style.isdigit() else None
-                )
+                self._column_own_style[key] = int(spec_style) if spec_style.isdigit() else None
+            own = self._column_own_style[key]
             beside, neighbour_style = (
                 sx.style_of(row, col - 1)
                 if new_col and col > 1 and (header or not own)
