@@ -175,12 +175,19 @@ def headline(report: EodReport) -> str:
     )
 
 
-def _all(report: EodReport) -> tuple[str, str]:
-    """What an empty list of who did not self-report, and of the outstanding, says: that
-    all did, or (with every agent left out of the counts) that none is counted."""
-    if report.totals.agents == 0 and (report.starting_later or report.no_start_date):
-        return "no agent counted", "no agent counted"
-    return "everyone reported", "every agent is complete"
+def _none_counted(report: EodReport) -> bool:
+    """Every agent of the report left out of its counts (starting later, no start date)."""
+    return report.totals.agents == 0 and bool(report.starting_later or report.no_start_date)
+
+
+def _all_reported(report: EodReport) -> str:
+    """What an empty list of who did not self-report says."""
+    return "no agent counted" if _none_counted(report) else "everyone reported"
+
+
+def _all_complete(report: EodReport) -> str:
+    """What an empty list of the outstanding agents says."""
+    return "no agent counted" if _none_counted(report) else "every agent is complete"
 
 
 def no_start_title(report: EodReport) -> str:
@@ -239,7 +246,9 @@ def render_text(
     if report.totals.not_evaluated:
         out += ["", not_evaluated_line(report)]
     out += ["", f"Did not self-report: {len(report.not_reported)}"]
-    out += [f"  {name} ({cls})" for name, cls in report.not_reported] or [f"  {_all(report)[0]}"]
+    out += [f"  {name} ({cls})" for name, cls in report.not_reported] or [
+        f"  {_all_reported(report)}"
+    ]
     out += ["", f"Outstanding agents: {len(report.outstanding)}", *outstanding_lines(report)]
     if report.starting_later:
         out += ["", starting_later_title(report)]
@@ -265,7 +274,7 @@ def outstanding_lines(report: EodReport) -> list[str]:
         out.append(f"- {a.name} ({a.cls}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
-    return out or [f"  {_all(report)[1]}"]
+    return out or [f"  {_all_complete(report)}"]
 
 
 # -- Markdown -------------------------------------------------------------------------------------
@@ -295,7 +304,9 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
     if report.totals.not_evaluated:
         out += ["", not_evaluated_line(report)]
     out += ["", f"## Did not self-report: {len(report.not_reported)}", ""]
-    out += [f"- {_md_cell(n)} ({_md_cell(c)})" for n, c in report.not_reported] or [_all(report)[0]]
+    out += [f"- {_md_cell(n)} ({_md_cell(c)})" for n, c in report.not_reported] or [
+        _all_reported(report)
+    ]
     out += ["", f"## Outstanding agents: {len(report.outstanding)}", ""]
     if report.outstanding:
         out += _md_table(
@@ -303,7 +314,7 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
             [outstanding_row(report, i) for i in range(len(report.outstanding))],
         )
     else:
-        out.append(_all(report)[1])
+        out.append(_all_complete(report))
     if report.starting_later:
         out += ["", f"## {starting_later_title(report)}", ""]
         out += [f"- {_md_cell(line)}" for line in starting_later_lines(report)]
@@ -524,11 +535,11 @@ def render_html(
         heading_row(f"Did not self-report: {len(report.not_reported)}"),
         text_row(_names_and_classes(report.not_reported), raw=True)
         if report.not_reported
-        else text_row(f"{_all(report)[0].capitalize()}."),
+        else text_row(f"{_all_reported(report).capitalize()}."),
         heading_row(f"Outstanding agents: {len(report.outstanding)}"),
         text_row(_outstanding(report), raw=True)
         if report.outstanding
-        else text_row(f"{_all(report)[1].capitalize()}."),
+        else text_row(f"{_all_complete(report).capitalize()}."),
     ]
     if report.starting_later:
         later = [
@@ -681,7 +692,7 @@ def print_report(report: EodReport, known_access: Sequence[str]) -> None:
         f"Did not self-report: {len(report.not_reported)}",
         ["Agent", "Class"],
         report.not_reported,
-        empty=_all(report)[0],
+        empty=_all_reported(report),
     )
     write_lines(f"Outstanding agents: {len(report.outstanding)}", style.HEADER)
     write_lines("\n".join(outstanding_lines(report)), hang=2)
