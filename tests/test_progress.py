@@ -243,6 +243,25 @@ def test_a_folder_of_emails(files: dict[str, Path]) -> None:
                       "sam.eml": "unmatched", "stranger.eml": "unmatched"}  # fmt: skip
 
 
+def test_a_saved_copy_is_the_copy_not_its_original(files: dict[str, Path]) -> None:
+    """Outlook and Explorer name a second save of a file `Name (1).eml`: the original is
+    taken first and credited, the copy is "the same report as" it (sorted by plain name,
+    the copy came first, a space sorting before a dot), and `(10)` comes after `(2)`."""
+    mails = files["mails"]
+    for n in (1, 2, 10):
+        (mails / f"devon ({n}).eml").write_bytes((mails / "devon.eml").read_bytes())
+    res = run("progress", "import", str(mails), "-t", str(files["tracker"]), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    order = [Path(s).name for s in data["sources"] if Path(s).name.startswith("devon")]
+    assert order == ["devon.eml", "devon (1).eml", "devon (2).eml", "devon (10).eml"]
+    reason = {Path(f["file"]).name: (f["status"], f["reason"]) for f in data["files"]}
+    assert reason["devon.eml"][0] == "imported"
+    for n in (1, 2, 10):
+        status, why = reason[f"devon ({n}).eml"]
+        assert status == "already_imported" and why.startswith("the same report as devon.eml")
+
+
 def test_the_same_report_in_two_files_of_one_import_says_so(files: dict[str, Path]) -> None:
     """A report forwarded twice (the same e-mail saved twice): added once, and the second
     file is said to be the same report as the first, not "already in Notes" (it was not)."""
@@ -252,12 +271,12 @@ def test_the_same_report_in_two_files_of_one_import_says_so(files: dict[str, Pat
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     reason = {Path(f["file"]).name: (f["status"], f["reason"]) for f in data["files"]}
-    status, why = reason["devon.eml"]
-    assert status == "already_imported" and why.startswith("the same report as devon again.eml")
-    assert reason["devon again.eml"][0] == "imported"
+    status, why = reason["devon again.eml"]
+    assert status == "already_imported" and why.startswith("the same report as devon.eml")
+    assert reason["devon.eml"][0] == "imported"
     assert (data["already_there"], data["repeated"]) == (0, 1)
     twins = [i for i in data["imported"] if "same_as" in i]
-    assert [(i["added"], i["same_as"]) for i in twins] == [(False, "devon again.eml")]
+    assert [(i["added"], i["same_as"]) for i in twins] == [(False, "devon.eml")]
     table = run("progress", "import", str(mails), "-t", str(files["tracker"]), "--dry-run")
     assert "already in Notes" in table.stderr  # a second import: every line is there now
     assert notes(files["tracker"], ROW["Devon Price"]).count("Finished the Privacy TBT.") == 1

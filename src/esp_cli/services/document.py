@@ -54,6 +54,7 @@ from esp_cli.core.documents import (
     heading,
     ladder_dates,
 )
+from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import Letter, Signer
 from esp_cli.core.names import file_stem, name_in_file, name_key
 from esp_cli.core.notes import NoteKind
@@ -199,7 +200,7 @@ def stray_templates(config: Config, used: dict[Step, StepTemplate]) -> list[str]
 
     files = docs.TEMPLATE_FILES
     said = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name.casefold()):
+    for path in sorted(folder.iterdir(), key=explorer_order):
         if path.suffix.lower() != DOCX or path.name.startswith("~$") or path.name in files.values():
             continue
         try:

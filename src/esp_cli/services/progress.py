@@ -31,6 +31,7 @@ from esp_cli.config import Config
 from esp_cli.core.busy import QUIET, Busy
 from esp_cli.core.columns import alias_table
 from esp_cli.core.csvfile import CsvError, read_csv_and_delimiter
+from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
@@ -224,7 +225,7 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
 def _expand(path: Path) -> list[tuple[Path, bool]]:
     """The files to read, each with whether it came from a folder."""
     if path.is_dir():
-        return [(p, True) for p in sorted(path.iterdir(), key=lambda p: p.name.casefold())]
+        return [(p, True) for p in sorted(path.iterdir(), key=explorer_order)]
     if not path.exists():
         raise InputFileError(f"{path}: no such file or folder.", fix="check the path.")
     if path.suffix.lower() in (*EMAIL_SUFFIXES, CSV_SUFFIX, *SUPPORTED_SUFFIXES):

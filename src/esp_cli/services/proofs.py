@@ -35,6 +35,7 @@ from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.columns import normalise_header
+from esp_cli.core.filenames import explorer_order
 from esp_cli.core.names import same_spelling
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
@@ -340,7 +341,7 @@ def _files(folder: Path) -> list[Path]:
     # not proofs.
     return sorted(
         (p for p in folder.iterdir() if p.is_file() and not is_system_file(p)),
-        key=lambda p: p.name.casefold(),
+        key=explorer_order,
     )
 
 
