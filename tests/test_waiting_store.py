@@ -275,6 +275,32 @@ def test_one_id_in_two_files_is_logged_once_each_with_its_own_id(small: Path) ->
     assert list(Store(small).folder.glob("*.json")) == []
 
 
+def test_a_copy_made_at_the_same_moment_is_written_after_its_original(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy edited by hand holds the same time as its original: given an id of its own
+    at the next write, it is still written after the original (its new name sorts first)."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 7
+    (first,) = Store(small).unwritten().ops
+
+    def edit(d: dict[str, Any]) -> None:
+        cell = d["units"][0]["cells"][0]
+        cell["value"] = cell["value"].replace("First", "Second")
+
+    stem = first.file.removesuffix(".json")
+    _copy_as(small, f"{stem} (1).json", edit)
+    real = Store.new_id
+    monkeypatch.setattr(Store, "new_id", lambda self, taken=(): "00000000")
+    (small.parent / f"~${TRACKER}").unlink()
+    applied = run("apply", "-t", str(small))
+    monkeypatch.setattr(Store, "new_id", real)
+    assert applied.exit_code == 0, applied.output
+    got = values(small)["ESP Tracker!K4"]
+    assert got.index("First") < got.index("Second"), got
+    assert [e["op"] for e in log_entries(small.parent)][-2:] == [first.op, "00000000"]
+
+
 def test_a_new_id_is_taken_by_one_file_only(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two computers make a change with the same id at different moments (names differ):
     the later file takes a new id when it is kept."""

@@ -229,7 +229,12 @@ class Store:
                 "(`YYYYMMDDTHHMMSSffffffZ-xxxxxxxx.json`), else move it out of the folder."
             )
         seen: dict[str, WaitingOp] = {}
-        for entry, op_id in entries:
+        # Where each change's file came among the entries (its name's time, its id, esp's
+        # own name before a copy's): of two changes made at the same moment, the original
+        # goes before a copy that has just been given an id of its own (its new name would
+        # put it anywhere).
+        place: dict[str, int] = {}
+        for at, (entry, op_id) in enumerate(entries):
             op = self._read(entry, op_id, found)
             if op is None or not self.ours(op):
                 continue
@@ -250,8 +255,9 @@ class Store:
                     )
                     continue
             seen[op.op] = op
+            place[op.file] = at
             found.ops.append(op)
-        found.ops.sort(key=lambda o: (o.time, o.file))
+        found.ops.sort(key=lambda o: (o.time, place[o.file]))
         return found
 
     def _read(self, entry: Path, op_id: str, found: Waiting) -> WaitingOp | None:
