@@ -302,7 +302,8 @@ def expected_actions(
                     out += filed("advise_spoc", offset(a.requested, 10, "backward"))
                 if a.incident and not a.callback:
                     out.append(("callback_phone", today, 0, False))
-            if not cert and a.cert_start is not None:
+            # A Call Cert started after the day has not started yet (a dated column).
+            if not cert and a.cert_start is not None and a.cert_start.date() <= today:
                 limit = a.cert_start + timedelta(hours=4)
                 out += filed("call_cert_over_4h", limit.date(), is_due=now > limit)
             if not tbts and a.tbt_hours is not None and a.tbt_hours > 8:

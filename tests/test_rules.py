@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.calendar import BusinessCalendar, CalendarConfig
 from esp_cli.core.rules import (
     ACTION_LABELS,
     LADDER,
@@ -880,3 +880,58 @@ def test_complete_from_is_the_later_completion_date(
     dated = [d for d in (cert_day, tbt_day) if d is not None]
     expected = max(dated, default=date.min) if cert is True and tbts is True else None
     assert complete_from(facts) == expected
+
+
+# -- a Call Cert Start after the day replayed; the timebox near its limit ----------------------
+
+
+def test_a_call_cert_start_after_the_day_replayed_has_not_happened_yet() -> None:
+    """Replaying 12/01, a Call Cert Start of 12/02 09:00 is not counted (as any date after the
+    day): no "-9.0 h" timebox, and a line saying why."""
+    facts = START_FRI._replace(call_cert_start=datetime(2026, 12, 2, 9), tbts_complete=True)
+    now = datetime.combine(DEC[1], time(23, 59))
+    ev = evaluate(facts, DEC[1], now, CAL)
+    assert ActionKind.CALL_CERT_OVER_4H not in kinds(ev.actions + ev.upcoming)
+    assert "Call Cert Start 12/02/2026 09:00 is after 12/01/2026: not started yet." in (
+        ev.inconsistencies
+    )
+    lines = explain(facts, DEC[1], now, CAL)
+    assert not [ln for ln in lines if "-9" in ln], lines
+    assert any("timebox starts when a Certifier connects" in ln for ln in lines), lines
+    # On the day itself it counts as ever.
+    ev = evaluate(facts, DEC[2], datetime(2026, 12, 2, 14), CAL)
+    assert ActionKind.CALL_CERT_OVER_4H in kinds(ev.actions + ev.upcoming)
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.0 h")])
+def test_a_call_cert_within_its_timebox_never_reads_as_at_its_limit(
+    minutes: int, shown: str
+) -> None:
+    """3 h 59 min reads 3.9 h (rounded it read "4.0 h (limit 4 h)", as if over it); over the
+    limit, hours are rounded as usual."""
+    start = datetime(2026, 11, 24, 9)
+    now = start + timedelta(minutes=minutes)
+    facts = START_FRI._replace(call_cert_start=start)
+    (item,) = [
+        a
+        for a in evaluate(facts, NOV[24], now, CAL).actions
+        + evaluate(facts, NOV[24], now, CAL).upcoming
+        if a.action is ActionKind.CALL_CERT_OVER_4H
+    ]
+    assert f"not complete after {shown} (limit 4 h)" in item.detail
+    assert any(f": {shown} by" in ln for ln in explain(facts, NOV[24], now, CAL))
+
+
+def test_explain_counts_the_company_days_off_that_close_a_day() -> None:
+    """A duplicate, a Saturday and Thanksgiving in company_days_off close nothing more: one
+    company day off (Fri 11/27); a worked holiday that is no holiday opens nothing."""
+    config = CalendarConfig(
+        extra_days_off=(NOV[27], NOV[27], NOV[28], NOV[26]),
+        working_holidays=(NOV[25], DEC[25]),
+    )
+    cal = BusinessCalendar(config)
+    (line, *_) = explain(START_FRI, NOV[24], datetime(2026, 11, 24, 17), cal)
+    assert line.endswith(
+        "less US holidays, less 1 company day off, plus 1 holiday the company works."
+    ), line
+    assert cal.company_days_off() == [NOV[27]] and cal.holidays_worked() == [DEC[25]]

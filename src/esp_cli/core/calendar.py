@@ -180,6 +180,23 @@ class BusinessCalendar:
             return None
         return "a company day off" if name == COMPANY_DAY_OFF else name
 
+    def company_days_off(self) -> list[date]:
+        """The company's own days off that close a business day: on a weekday, not a
+        holiday already, not a holiday it works (a Saturday or Thanksgiving listed too
+        closes nothing more)."""
+        return [d for d in sorted(self._extra_days_off) if self._closes(d, worked=False)]
+
+    def holidays_worked(self) -> list[date]:
+        """The holidays the company works that open a day: a weekday holiday of the
+        package's (a day listed both as worked and as off is worked)."""
+        return [d for d in sorted(self._working_holidays) if self._closes(d, worked=True)]
+
+    def _closes(self, day: date, *, worked: bool) -> bool:
+        if day.weekday() >= 5:
+            return False
+        holiday = day in self._fetch(range(day.year, day.year + 1))
+        return holiday if worked else not holiday and day not in self._working_holidays
+
     def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """The weekdays from `start` to `end` (both included) that are closed, with their
         names (a company day off is named COMPANY_DAY_OFF). Holidays that fall on a weekend

@@ -29,6 +29,7 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -425,10 +426,18 @@ def behind_target_on(facts: AgentFacts, today: date, cal: BusinessCalendar) -> b
 
 def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
     """The facts as they stood on `today`: a SPOC Called Date or completion date after it is
-    not recorded yet (and its "Complete?" not yes yet), with one line saying so for each.
-    Ladder step dates are left to _ladder, which treats them the same way."""
+    not recorded yet (and its "Complete?" not yes yet), a Call Cert Start after it has not
+    happened yet, with one line saying so for each. Ladder step dates are left to _ladder,
+    which treats them the same way."""
     changes: dict[str, Any] = {}
     notes: list[str] = []
+    started = facts.call_cert_start
+    if started is not None and started.date() > today:
+        changes["call_cert_start"] = None
+        notes.append(
+            f"{_header('call_cert_start')} {fmt(started)} {started:%H:%M} is after "
+            f"{fmt(today)}: not started yet."
+        )
     called = facts.spoc_called
     if called is not None and called > today:
         changes["spoc_called"] = None
@@ -737,6 +746,13 @@ def _access_actions(
     return point
 
 
+def _hours(took: timedelta, over: bool) -> str:
+    """Hours to one decimal; within a limit, rounded down, so that 3.98 h reads 3.9 h, never
+    the 4.0 h of a limit it has not reached."""
+    hours = took.total_seconds() / 3600
+    return f"{hours:.1f}" if over else f"{math.floor(hours * 10) / 10:.1f}"
+
+
 def _timebox_actions(
     facts: AgentFacts, now: datetime, found: _Actions, unchecked: list[str]
 ) -> None:
@@ -747,12 +763,12 @@ def _timebox_actions(
                 # The workbook's times are local wall-clock times: compare them as such.
                 start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
             limit = start + CALL_CERT_TIMEBOX
-            hours = (now - start).total_seconds() / 3600
             found.add(
                 ActionKind.CALL_CERT_OVER_4H,
                 limit.date(),
                 f"Call Cert started {fmt(start)} {start:%H:%M}, not complete after "
-                f"{hours:.1f} h (limit {CALL_CERT_TIMEBOX.total_seconds() / 3600:g} h)",
+                f"{_hours(now - start, now > limit)} h "
+                f"(limit {CALL_CERT_TIMEBOX.total_seconds() / 3600:g} h)",
                 is_due=now > limit,
             )
         elif "call_cert_start" in facts.unreadable:
@@ -820,10 +836,12 @@ def _calendar_line(today: date, now: datetime, cal: BusinessCalendar) -> str:
     if config.subdivision:
         where += f"-{config.subdivision.strip()}"
     extras = ""
-    if config.extra_days_off:
-        extras += f", less {_plural(len(config.extra_days_off), 'company day')} off"
-    if config.working_holidays:
-        extras += f", plus {_plural(len(config.working_holidays), 'holiday')} the company works"
+    off = cal.company_days_off()
+    if off:
+        extras += f", less {_plural(len(off), 'company day')} off"
+    worked = cal.holidays_worked()
+    if worked:
+        extras += f", plus {_plural(len(worked), 'holiday')} the company works"
     return (
         f"As of {fmt_day(today)}, timeboxes measured at {fmt(now)} {now:%H:%M}. Business days: "
         f"Monday-Friday less {where} holidays{extras}."
@@ -1039,10 +1057,10 @@ def _timebox_lines(facts: AgentFacts, now: datetime) -> list[str]:
         start = facts.call_cert_start
         if (start.tzinfo is None) != (now.tzinfo is None):
             start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
-        hours = (now - start).total_seconds() / 3600
         over = now > start + CALL_CERT_TIMEBOX
         call_cert = (
-            f"Call Cert started {fmt(start)} {start:%H:%M}: {hours:.1f} h by {fmt(now)} "
+            f"Call Cert started {fmt(start)} {start:%H:%M}: {_hours(now - start, over)} h by "
+            f"{fmt(now)} "
             f"{now:%H:%M}, " + ("over" if over else "within") + f" the {limit_h:g}-hour timebox."
         )
     if facts.tbts_complete is True:
