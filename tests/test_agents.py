@@ -333,3 +333,32 @@ def test_a_name_cell_reads_as_its_display_name_with_any_spaces_and_commas(text: 
     all-space one as empty; the names typed plainly, nearly all, are taken as they are."""
     expected = None if is_blank(text) else display_name(text_of(text))
     assert parse_cell(Kind.NAME, text, False) == expected
+
+
+def test_an_ambiguous_match_suggests_only_what_tells_the_rows_apart(tmp_path: Path) -> None:
+    """The fix names what differs between the rows: not the Agent ID just typed when both rows
+    hold it; rows alike in every way (a re-hire's new row beside the old) are one agent twice,
+    and the fix says how to keep one row per agent."""
+    path = make_workbook(
+        tmp_path / "ESP.xlsx",
+        {
+            "AET-1": [
+                HEADERS,
+                ["Rita Moreno", "E10", "rita@x.com", None, date(2026, 6, 1), "Yes"],
+                ["Rita Moreno", "E10", "rita@x.com", None, date(2026, 11, 30), "No"],
+                ["Kim Ho", "E20", "kim@x.com", "N1", date(2026, 11, 30), "No"],
+                ["Kim Ho", "E20", "kim.ho@x.com", "N2", date(2026, 11, 30), "No"],
+            ],
+            "AET-2": [HEADERS, ["Rita Moreno", "E10", "rita@x.com", None, None, None]],
+        },
+    )
+    table = read_table(Workbook.open(path))
+    with pytest.raises(AgentLookupError) as twice:
+        find_agent(table, "E10", cls="AET-1")
+    assert "one agent twice" in twice.value.fix and "Agent ID" not in twice.value.fix.split(":")[0]
+    with pytest.raises(AgentLookupError) as classes:
+        find_agent(table, "E10")
+    assert classes.value.fix == "give --class CLASS as well."
+    with pytest.raises(AgentLookupError) as by_email:
+        find_agent(table, "E20")
+    assert by_email.value.fix == "give the N Number or e-mail instead."
