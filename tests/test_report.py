@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 import socket
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -666,3 +667,24 @@ def test_a_class_whose_agents_all_lack_a_start_date_says_none_is_counted(tmp_pat
             "every agent is complete" not in out.lower() and "everyone reported" not in out.lower()
         )
         assert "0 of 0" not in out
+
+
+def test_a_share_of_no_agents_is_shown_as_a_dash_never_as_zero(tmp_path: Path) -> None:
+    """Nobody started by the day: the report's Total reads "—" (it read "0%") as its KPI
+    section does; the CSV's cell is empty; JSON says null."""
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Ann Lee", "ESP Start Date": date(2026, 12, 7)},
+            {"Class": "AET-1", "Agent Name": "Bo Chen", "ESP Start Date": date(2026, 12, 8)},
+        ],
+    )
+    tracker = str(tmp_path / "ESP Tracker.xlsx")
+    for fmt in ("text", "md", "html"):
+        res = run("report", "eod", "-t", tracker, "--date", "2026-11-24", "-f", fmt)
+        assert res.exit_code == 0, res.output
+        out = re.sub(r'(width|width:)\s*=?\s*"?\d+%', "", res.stdout)  # HTML's layout widths
+        assert not re.search(r"\b0%", out) and "—" in out, (fmt, out)
+    res = run("report", "eod", "-t", tracker, "--date", "2026-11-24", "-f", "csv")
+    total = next(ln for ln in res.stdout.splitlines() if ln.startswith("Total,"))
+    assert total.split(",")[6] == "", total

@@ -124,8 +124,14 @@ def summary_row(summary: ClassSummary) -> list[str]:
         str(summary.tbts_complete),
         str(summary.fully_complete),
         str(summary.outstanding),
-        f"{summary.percent_complete:g}%",
+        _percent(summary),
     ]
+
+
+def _percent(summary: ClassSummary) -> str:
+    """The share complete as shown: "—" with no agent to count, never 0%."""
+    pct = summary.percent_complete
+    return "—" if pct is None else f"{pct:g}%"
 
 
 def outstanding_row(report: EodReport, index: int) -> list[str]:
@@ -169,7 +175,7 @@ def headline(report: EodReport) -> str:
     if t.agents == 0 and apart:
         return f"No agent counted: {' and '.join(apart)}."
     return (
-        f"{t.fully_complete} of {t.agents} agents fully complete ({t.percent_complete:g}%); "
+        f"{t.fully_complete} of {t.agents} agents fully complete ({_percent(t)}); "
         f"{t.outstanding} outstanding; {t.not_reported} did not self-report"
         + (f"; {' and '.join(apart)}, not counted." if apart else ".")
     )
@@ -406,8 +412,8 @@ def data_table(
 def _bar(summary: ClassSummary) -> str:
     """One class of the chart: its name and % on a line, then a fluid bar (two cells whose
     widths are the done and the open shares) that shrinks with the screen."""
-    pct = summary.percent_complete
-    label = f"{pct:g}% ({summary.fully_complete}/{summary.agents})"
+    pct = summary.percent_complete or 0.0
+    label = f"{_percent(summary)} ({summary.fully_complete}/{summary.agents})"
     # bgcolor as well as the style: Outlook's Word engine honours the attribute; a 1px font
     # keeps &nbsp; from making the cell taller than the bar.
     bar_cell = (

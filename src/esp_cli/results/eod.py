@@ -46,9 +46,10 @@ class ClassSummary:
         return dict(ordered_actions(self.escalations_due))
 
     @property
-    def percent_complete(self) -> float:
-        """Fully complete agents as a percentage of the class, one decimal."""
-        return round(100 * self.fully_complete / self.agents, 1) if self.agents else 0.0
+    def percent_complete(self) -> float | None:
+        """Fully complete agents as a percentage of the class, one decimal; None with no
+        agent to count (shown "—", never 0%, as the KPIs show a rate of nothing)."""
+        return round(100 * self.fully_complete / self.agents, 1) if self.agents else None
 
     def add(self, other: ClassSummary) -> None:
         self.agents += other.agents
