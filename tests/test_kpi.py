@@ -1057,3 +1057,16 @@ def test_the_chart_loads_only_pillows_png_writer() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['PIL.PngImagePlugin']"
+
+
+def test_an_agent_name_with_a_control_character_is_shown_and_named(tmp_path: Path) -> None:
+    """As a class name: shown with U+FFFD in every output, and esp doctor names the cell."""
+    rows = [agent("AET-1", "BenQQZ Carter", D[20], call_cert_complete="No", tbts_complete="No")]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    with_control_character(path, "QQ", "_x0001_")
+    esc = run("escalations", "-t", str(path), "--as-of", TO.isoformat(), "-f", "json")
+    assert esc.exit_code == 0, esc.output
+    assert "\\u0001" not in esc.stdout and "Ben\ufffdZ Carter" in json.loads(esc.stdout)[0]["agent"]
+    doctor = run("doctor", "-t", str(path), "-f", "csv")
+    said = [ln for ln in doctor.stdout.splitlines() if "U+0001" in ln]
+    assert len(said) == 1 and "ESP Tracker!B3," in said[0].replace("'", ""), doctor.stdout

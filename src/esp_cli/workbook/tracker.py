@@ -277,6 +277,27 @@ def _shown_class(
     return shown
 
 
+def _shown_name(
+    name: str, sheet: str, row: int, col: int, headers: Mapping[int, str], found: list[Finding]
+) -> str:
+    """An agent's name holding characters no cell, CSV or terminal can show: each shown as
+    U+FFFD wherever esp names the agent, and a finding naming the cell (as for a class)."""
+    shown = shown_text(name)
+    chars = ", ".join(describe_character(c) for c in control_characters(name))
+    found.append(
+        Finding(
+            sheet,
+            row,
+            col,
+            headers.get(col, BY_KEY["agent_name"].header),
+            shown,
+            f"the name holds {chars}, which no cell can show; esp shows '{shown}' (retype "
+            "the name to correct it)",
+        )
+    )
+    return shown
+
+
 def read_table(
     workbook: Workbook,
     aliases: Mapping[str, Iterable[str]] | None = None,
@@ -410,6 +431,11 @@ def read_table(
             cls = str(values_of.get("class") or (info.name if class_from_sheet else ""))
             if not cls.isprintable() and control_characters(cls):
                 cls = _shown_class(cls, info.name, r, columns.get("class"), headers, findings)
+            name = values_of.get("agent_name")
+            if isinstance(name, str) and not name.isprintable() and control_characters(name):
+                values_of["agent_name"] = _shown_name(
+                    name, info.name, r, columns["agent_name"], headers, findings
+                )
             row = Row(info.name, r, cls, raw, values_of, frozenset(bad[k]) if k in bad else _NONE)
             if row.has_identity or (keep_class_rows and row.cls):
                 rows.append(row)
