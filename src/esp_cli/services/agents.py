@@ -61,12 +61,35 @@ class AgentLookupError(AgentNotFoundError):
 
     def _fix(self) -> str:
         if self.ambiguous:
-            return "give the Agent ID, N Number or e-mail instead (or --class)."
+            return self._ambiguous_fix()
         return "give the agent's name as in the tracker, or the Agent ID, N Number or e-mail."
 
     def __str__(self) -> str:
         # The candidates are a list; the fix reads better on a line of its own after it.
         return f"{self.message}\nFix: {self.fix}"
+
+    def _ambiguous_fix(self) -> str:
+        """What tells the matching agents apart: only what differs from row to row (an
+        Agent ID they share does not); rows alike in every way are one agent twice."""
+        rows = self.candidates
+
+        def apart(key: str) -> bool:
+            seen = {" ".join(r.text(key).split()).casefold() for r in rows}
+            return "" not in seen and len(seen) == len(rows)
+
+        ways = [w for k, w in (("agent_id", "Agent ID"), ("n_number", "N Number"),
+                               ("email", "e-mail")) if apart(k)]  # fmt: skip
+        classes = len({" ".join(r.cls.split()).casefold() for r in rows}) > 1
+        if ways:
+            named = ways[0] if len(ways) == 1 else f"{', '.join(ways[:-1])} or {ways[-1]}"
+            return f"give the {named} instead" + (" (or --class)." if classes else ".")
+        if classes:
+            return "give --class CLASS as well."
+        return (
+            "these rows are one agent twice (a re-hire's new row beside the old one?): keep one "
+            "row per agent — remove the old row, or mark its Agent ID (e.g. add -old) — then "
+            "run the command again; esp doctor lists rows like these."
+        )
 
 
 def describe(row: Row) -> str:
