@@ -92,6 +92,8 @@ MISSING_FIX: dict[str, str] = {
     "agent_id": "fill in the agent's Agent ID column.",
     "class_name": "fill in the agent's Class column.",
     "deliverer": 'pass --by "Your Name", or set [people] user in esp.toml.',
+    "not_complete": "check Call Cert Complete? and All TBTs Complete?: the agent has "
+    "completed both.",
 }
 _STEP_DATE_KEYS: dict[Step, str] = {step: f"{step.value}_date" for step in LADDER}
 
@@ -256,10 +258,10 @@ def values(doc: StepDocument) -> dict[str, Any]:
     return out
 
 
-def _not_complete(doc: StepDocument) -> str:
-    if doc.call_cert_complete:
-        return "TBTs"
-    return "Call Certs" if doc.tbts_complete else "Call Certs and TBTs"
+def _not_complete(doc: StepDocument) -> str | None:
+    """What is not complete, as a sentence names it; None when both are complete."""
+    parts = (("Call Certs", doc.call_cert_complete), ("TBTs", doc.tbts_complete))
+    return " and ".join(what for what, done in parts if not done) or None
 
 
 def _dated(d: DatedStep) -> DatedLine:
@@ -359,14 +361,15 @@ def names_agent(identity: Identity, name: str, agent_id: str) -> bool:
 
 # -- the e-mail that hands the document over ---------------------------------------------------
 
-# What the agent is told comes next, by the step delivered: the seed's expectation.
+# What the agent is told comes next, by the step delivered: the seed's expectation, {what}
+# being what is not complete (the document's not_complete).
 _NEXT: dict[Step, str] = {
-    Step.COACHING: "Should you not complete your Call Certs and TBTs within one more "
-    "business day, a written CAP will be delivered on {day}.",
-    Step.WRITTEN_CAP: "Should you not complete your Call Certs and TBTs within one more "
-    "business day, a Final CAP will be delivered on {day}.",
-    Step.FINAL_CAP: "If your Call Certs and TBTs are not completed after one more business "
-    "day, you may be termed ({day}).",
+    Step.COACHING: "Should you not complete your {what} within one more business day, a "
+    "written CAP will be delivered on {day}.",
+    Step.WRITTEN_CAP: "Should you not complete your {what} within one more business day, a "
+    "Final CAP will be delivered on {day}.",
+    Step.FINAL_CAP: "If your {what} are not completed after one more business day, you may be "
+    "termed ({day}).",
 }
 
 
@@ -382,9 +385,9 @@ def letter_text(doc: StepDocument, file_name: str) -> tuple[str, str]:
     missing = doc.missing
     if missing:
         lines += ["", "Still not complete:", *(f"- {line}" for line in missing)]
-    follow = _NEXT.get(doc.step)
-    if follow is not None and doc.ahead:
-        lines += ["", follow.format(day=fmt_long(doc.ahead[0].day))]
+    follow, not_complete = _NEXT.get(doc.step), _not_complete(doc)
+    if follow is not None and not_complete is not None and doc.ahead:
+        lines += ["", follow.format(what=not_complete, day=fmt_long(doc.ahead[0].day))]
     lines += [
         "",
         "Please read it before we go through it together and sign it.",

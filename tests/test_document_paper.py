@@ -1,0 +1,161 @@
+"""esp document, the paper itself: the day it is dated on (a day off and a day far ahead
+said, --due only on a business day), what it says is not complete as of that day, the
+e-mail handing it over, the name of its signed scan, and its properties' times.
+
+Every .docx is read back with zipfile and lxml (its text and docProps/core.xml), the .eml
+with the e-mail package."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from lxml import etree
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.core.advice import first_name
+from esp_cli.core.calendar import BusinessCalendar, CalendarConfig
+from esp_cli.core.documents import (
+    StepDocument,
+    ladder_dates,
+    letter_text,
+    values,
+)
+from esp_cli.core.rules import LADDER, Step
+from tests.factories import headers, tracker
+from tests.test_document import (
+    AGENTS,
+    TODAY,
+    H,
+    agent,
+    write_config,
+)
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DATE_KEYS = ("call_cert_date", "tbt_complete_date")
+DATES = dict(zip(DATE_KEYS, headers(*DATE_KEYS), strict=True))
+WITH_DATES = (*H.values(), *DATES.values())
+
+
+def paragraphs(path: Path) -> list[str]:
+    """Every paragraph of the document's body (tables included), read with zipfile + lxml."""
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        body = etree.fromstring(z.read("word/document.xml"))
+    texts = ("".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p"))
+    return [t for t in texts if t.strip()]
+
+
+def core_property(path: Path, name: str) -> str:
+    """A core property of the .docx as written in docProps/core.xml."""
+    with zipfile.ZipFile(path) as z:
+        core = etree.fromstring(z.read("docProps/core.xml"))
+    (found,) = [el.text for el in core if etree.QName(el).localname == name]
+    return str(found)
+
+
+def invoke(book: Path, config: Path, *args: str, when: str | datetime = TODAY) -> Any:
+    with time_machine.travel(when, tick=False):
+        return CliRunner().invoke(
+            app, ["document", *args, "--tracker", str(book), "--config", str(config)]
+        )
+
+
+def sample_book(tmp_path: Path) -> Path:
+    return tracker(tmp_path / "ESP Tracker.xlsx", AGENTS, headers=tuple(H.values()))
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return write_config(tmp_path)
+
+
+# -- the e-mail, and what its sentences say is not complete --------------------------------------
+
+
+def ladder_doc(call_cert: bool, tbts: bool, step: Step = Step.COACHING) -> StepDocument:
+    day = date(2026, 11, 25)
+    recorded = dict.fromkeys(LADDER, date(2026, 11, 24))
+    delivered, ahead = ladder_dates(recorded, step, day, BusinessCalendar(CalendarConfig()))
+    return StepDocument(
+        agent_name="Bad: Name?", agent_id="E5", n_number="", class_name="AET-1", tbt_sme="",
+        esp_start=day, clock_start=day, target_passed=day, call_cert_complete=call_cert,
+        tbts_complete=tbts, tbt_hours=None, access_issue=None, step=step, on=day,
+        delivered=delivered, ahead=ahead, deliverer="Jordan Reyes",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("call_cert", "tbts", "said"),
+    [
+        (False, False, "Call Certs and TBTs"),
+        (True, False, "TBTs"),
+        (False, True, "Call Certs"),
+        (True, True, None),
+    ],  # fmt: skip
+)
+def test_not_complete_never_names_what_is_done(
+    call_cert: bool, tbts: bool, said: str | None
+) -> None:
+    assert values(ladder_doc(call_cert, tbts))["not_complete"] == said
+
+
+@pytest.mark.parametrize("step", [Step.COACHING, Step.WRITTEN_CAP, Step.FINAL_CAP])
+@pytest.mark.parametrize(
+    ("call_cert", "tbts", "said"),
+    [(False, False, "Call Certs and TBTs"), (True, False, "TBTs"), (False, True, "Call Certs")],
+)
+def test_the_email_says_what_is_not_complete_as_the_document_does(
+    step: Step, call_cert: bool, tbts: bool, said: str
+) -> None:
+    _, text = letter_text(ladder_doc(call_cert, tbts, step), "file.docx")
+    follow = next(line for line in text.splitlines() if "one more business day" in line)
+    assert f"your {said} " in follow, follow
+    assert text.startswith("Hi Bad,\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("Bad: Name?", "Bad"),
+        ("Zoë O'Brien", "Zoë"),
+        ("Mary-Jo Lee", "Mary-Jo"),
+        ("J.R. Ewing", "J.R."),
+        ('"Kim" Lee', "Kim"),
+        ("— Ana Ruiz", "Ana"),
+        ("?!", None),
+        ("", None),
+    ],
+)
+def test_a_first_name_is_a_word_without_the_punctuation_around_it(
+    name: str, first: str | None
+) -> None:
+    assert first_name(name) == first
+
+
+def test_the_email_to_john_jr_asks_only_for_his_tbts(tmp_path: Path, config: Path) -> None:
+    people = [agent("Bad: Name?", "E5", tbts_complete="Yes", email="bad@vendorcx.com"),
+              agent("John Smith Jr.", "E6", call_cert_complete="Yes")]  # fmt: skip
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    res = invoke(book, config, "--due", "--as-of", "2026-11-25", "--out", str(tmp_path), "--eml")
+    assert res.exit_code == 0, res.output
+    bodies = {}
+    for path in tmp_path.glob("*.eml"):
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = msg.get_body(("plain",))
+        assert body is not None
+        bodies[path.stem] = body.get_content()
+    john = bodies["2026-11-25 John Smith Jr. - Documented coaching"]
+    assert "Should you not complete your TBTs within one more business day" in john
+    assert "Call Certs" not in john
+    bad = bodies["2026-11-25 Bad Name - Documented coaching"]
+    assert bad.startswith("Hi Bad,\r\n") and "complete your Call Certs within" in bad
+    text = paragraphs(tmp_path / "2026-11-25 Bad Name - Documented coaching.docx")
+    assert any(p.startswith("Bad's Call Certs are not complete.") for p in text), text
