@@ -77,6 +77,101 @@ def config(tmp_path: Path) -> Path:
     return write_config(tmp_path)
 
 
+# -- what is not complete, as of the document's day ---------------------------------------------
+
+
+def dated(name: str, agent_id: str, **values: Any) -> dict[str, Any]:
+    """agent(), with the completion dates (call_cert_date, tbt_complete_date) too."""
+    row = agent(name, agent_id, **{k: v for k, v in values.items() if k not in DATES})
+    row.update({DATES[k]: v for k, v in values.items() if k in DATES})
+    return row
+
+
+LATE = [
+    # Call Cert done on 11/27, after the coaching was due (11/25); TBTs not done.
+    dated("Lena Cert", "L1", call_cert_complete="Yes", call_cert_date=date(2026, 11, 27)),
+    # Both done by 11/30, the coaching delivered on 11/25 (recorded).
+    dated(
+        "Lou Both",
+        "L2",
+        call_cert_complete="Yes",
+        call_cert_date=date(2026, 11, 27),
+        tbts_complete="Yes",
+        tbt_complete_date=date(2026, 11, 30),
+        tbt_hours=7,
+        coaching_date=date(2026, 11, 25),
+    ),
+    # The same, no coaching recorded.
+    dated(
+        "Liv Both",
+        "L3",
+        call_cert_complete="Yes",
+        call_cert_date=date(2026, 11, 27),
+        tbts_complete="Yes",
+        tbt_complete_date=date(2026, 11, 30),
+        tbt_hours=7,
+    ),
+]
+
+
+@pytest.fixture
+def late(tmp_path: Path) -> Path:
+    return tracker(tmp_path / "ESP Tracker.xlsx", LATE, headers=WITH_DATES)
+
+
+def late_documents(late: Path, config: Path, out: Path) -> dict[str, list[str]]:
+    """The days' documents, made on 12/01 as the team catches up: name -> paragraphs."""
+    when = "2026-12-01 10:00"
+    for args in (
+        ("--due", "--as-of", "2026-11-25", "--out", str(out), "--eml"),
+        ("Lou Both", "coaching", "--out", str(out), "--eml"),  # on its recorded 11/25
+        ("Lou Both", "written_cap", "--date", "2026-11-27", "--out", str(out), "--eml"),
+    ):
+        res = invoke(late, config, *args, when=when)
+        assert res.exit_code == 0, res.output
+    return {p.stem: paragraphs(p) for p in sorted(out.glob("*.docx"))}
+
+
+def test_a_past_days_document_says_what_was_not_complete_on_that_day(
+    late: Path, config: Path, tmp_path: Path
+) -> None:
+    made = late_documents(late, config, tmp_path / "out")
+    both = ["Call Cert: not complete", "TBTs: not complete (TBT Hours so far: 7)"]
+    expected = {
+        # On 11/25 nobody had completed anything.
+        "2026-11-25 Lena Cert - Documented coaching": (
+            "Lena's Call Certs and TBTs are not complete.",
+            ["Call Cert: not complete", "TBTs: not complete (no TBT Hours recorded)"],
+        ),
+        "2026-11-25 Liv Both - Documented coaching": (
+            "Liv's Call Certs and TBTs are not complete.", both,
+        ),
+        "2026-11-25 Lou Both - Documented coaching": (
+            "Lou's Call Certs and TBTs are not complete.", both,
+        ),
+        # On 11/27 the Call Cert was done, the TBTs not yet.
+        "2026-11-27 Lou Both - Written CAP": (
+            "Lou's TBTs are still not complete", both[1:],
+        ),
+    }  # fmt: skip
+    assert sorted(made) == sorted(expected)
+    for stem, (sentence, missing) in expected.items():
+        text = made[stem]
+        assert any(p.startswith(sentence) for p in text), (stem, text)
+        listed = [p for p in text if p.startswith(("Call Cert:", "TBTs:"))]
+        assert listed == missing, (stem, text)
+    # The e-mail handing each over says the same.
+    lou = email.message_from_bytes(
+        (tmp_path / "out" / "2026-11-27 Lou Both - Written CAP.eml").read_bytes(),
+        policy=email.policy.default,
+    )
+    body = lou.get_body(("plain",))
+    assert body is not None
+    said = body.get_content()
+    assert "- TBTs: not complete" in said and "- Call Cert" not in said
+    assert "complete your TBTs within one more business day" in said
+
+
 # -- the e-mail, and what its sentences say is not complete --------------------------------------
 
 

@@ -68,9 +68,9 @@ PLACEHOLDERS: dict[str, str] = {
     "tbts": "'Complete' or 'Not complete' (All TBTs Complete?)",
     "tbt_hours": "the TBT Hours so far (may be empty)",
     "access_issue": "the Citrix TBT Access issue (may be empty: no issue)",
-    "not_complete": "what is not complete, in a sentence: 'Call Certs and TBTs', 'Call Certs' "
-    "or 'TBTs'",
-    "missing": "what is still missing, a list of lines (Call Cert, TBTs with TBT Hours, "
+    "not_complete": "what is not complete on D, in a sentence: 'Call Certs and TBTs', "
+    "'Call Certs' or 'TBTs'",
+    "missing": "what is still missing on D, a list of lines (Call Cert, TBTs with TBT Hours, "
     "the access issue)",
     "step": "the step this document delivers: 'Documented coaching', 'Written CAP', ...",
     "step_date": "the day it is delivered (D)",

@@ -58,7 +58,7 @@ from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import Letter, Signer
 from esp_cli.core.names import file_stem, name_in_file, name_key
 from esp_cli.core.notes import NoteKind
-from esp_cli.core.rules import LADDER, Evaluation, Step, evaluate, fmt_day, step_due
+from esp_cli.core.rules import LADDER, Evaluation, Step, as_of, evaluate, fmt_day, step_due
 from esp_cli.errors import (
     ConfigError,
     EarlyStepError,
@@ -405,6 +405,7 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
     recorded = {s: d for s in LADDER if (d := facts.step_date(s)) is not None}
     delivered, ahead = ladder_dates(recorded, step, on, run.cal)
     assert facts.esp_start is not None  # evaluable
+    then, _ = as_of(facts, on)  # completion as the ladder saw it on D: a later yes is not yet
     return StepDocument(
         agent_name=row.name if "agent_name" not in row.unreadable else "",
         agent_id=row.text("agent_id") if "agent_id" not in row.unreadable else "",
@@ -414,8 +415,8 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
         esp_start=facts.esp_start,
         clock_start=ev.clock_start,
         target_passed=ev.target_date,
-        call_cert_complete=facts.call_cert_complete is True,
-        tbts_complete=facts.tbts_complete is True,
+        call_cert_complete=then.call_cert_complete is True,
+        tbts_complete=then.tbts_complete is True,
         tbt_hours=facts.tbt_hours,
         access_issue=ev.access_issue,
         step=step,
