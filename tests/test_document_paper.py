@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -23,18 +24,23 @@ from esp_cli.cli import app
 from esp_cli.core.advice import first_name
 from esp_cli.core.calendar import BusinessCalendar, CalendarConfig
 from esp_cli.core.documents import (
+    Identity,
     StepDocument,
     ladder_dates,
     letter_text,
+    names_agent,
+    read_file_name,
     values,
 )
 from esp_cli.core.rules import LADDER, Step
+from esp_cli.errors import ExitCode
 from tests.factories import headers, tracker
 from tests.test_document import (
     AGENTS,
     TODAY,
     H,
     agent,
+    record_step,
     write_config,
 )
 
@@ -254,3 +260,48 @@ def test_the_email_to_john_jr_asks_only_for_his_tbts(tmp_path: Path, config: Pat
     assert bad.startswith("Hi Bad,\r\n") and "complete your Call Certs within" in bad
     text = paragraphs(tmp_path / "2026-11-25 Bad Name - Documented coaching.docx")
     assert any(p.startswith("Bad's Call Certs are not complete.") for p in text), text
+
+
+# -- the signed scan of an agent whose name ends in brackets ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "agent_id"),
+    [("Ana Lopez (Annie)", "E20"), ("Lee, Kim (KJ)", "E21"), ("Ana Lopez (Annie)", None)],
+    ids=["nickname", "last-first-nickname", "no-agent-id"],
+)
+def test_the_signed_scan_of_an_agent_whose_name_ends_in_brackets_is_accepted(
+    tmp_path: Path, config: Path, name: str, agent_id: str | None
+) -> None:
+    people = [agent(name, agent_id)]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    who = agent_id or name
+    res = invoke(book, config, who, "coaching", "--out", str(tmp_path), "-f", "json")
+    if agent_id is None:  # the document needs the Agent ID: the scan of one made by hand
+        assert res.exit_code == ExitCode.FAILED
+        stem = f"2026-11-25 {name} - Documented coaching"
+    else:
+        assert res.exit_code == 0, res.output
+        stem = Path(json.loads(res.stdout)["documents"][0]["file"]).stem
+    scan = tmp_path / f"{stem} signed.pdf"
+    scan.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")
+    res = record_step(book, config, who, "coaching", "--document", str(scan), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["document"] == scan.name
+
+
+def test_a_bracketed_tag_is_still_checked_as_an_agent_id_where_it_is_one() -> None:
+    e2 = read_file_name("2026-11-25 Ana Lopez (E2) - Documented coaching signed")
+    assert e2 is not None
+    assert names_agent(e2, "Ana Lopez", "E2")
+    assert not names_agent(e2, "Ana Lopez", "E3")  # the namesake's
+    annie = read_file_name("2026-11-25 Ana Lopez (Annie) (E20) - Documented coaching")
+    assert annie is not None
+    assert names_agent(annie, "Ana Lopez (Annie)", "E20")
+    assert not names_agent(annie, "Ana Lopez (Annie)", "E22")
+    # A stamp names the agent by Agent ID: a namesake's copy is refused.
+    stamp = Identity(Step.COACHING, date(2026, 11, 25), "Ana Lopez", "E2")
+    assert not names_agent(stamp, "Ana Lopez", "E3")
+    nickname = read_file_name("2026-11-25 Ana Lopez (Annie) - Documented coaching")
+    assert nickname is not None
+    assert not names_agent(nickname, "Ana Lopez", "E5")  # another Ana Lopez

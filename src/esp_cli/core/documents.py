@@ -351,12 +351,21 @@ def read_file_name(stem: str) -> Identity | None:
 
 def names_agent(identity: Identity, name: str, agent_id: str) -> bool:
     """Is the document `identity` says this agent's? The Agent ID when both have one, else
-    the name (as a file name holds it, cut when long)."""
+    the name (as a file name holds it, cut when long). A file name's bracketed end is the
+    Agent ID only when it is not the end of the agent's name: 'Ana Lopez (Annie)' is
+    Ana Lopez (Annie)'s, whatever her Agent ID."""
+    if identity.agent_id and _same_name(f"{identity.name} ({identity.agent_id})", name):
+        return True
     if identity.agent_id and agent_id.strip():
         return identity.agent_id.casefold() == agent_id.strip().casefold()
-    # A long name is cut the same way in every file name: compare the names as cut.
-    held = name_in_file(identity.name.rstrip("…")).rstrip("…")
-    return name_key(held) == name_key(name_in_file(name).rstrip("…"))
+    return _same_name(identity.name, name)
+
+
+def _same_name(held: str, name: str) -> bool:
+    """Is `held` (a name as a file or stamp holds it) the agent's `name`? A long name is cut
+    the same way in every file name: the names are compared as cut."""
+    cut = name_in_file(held.rstrip("…")).rstrip("…")
+    return name_key(cut) == name_key(name_in_file(name).rstrip("…"))
 
 
 # -- the e-mail that hands the document over ---------------------------------------------------
