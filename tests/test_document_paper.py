@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import time_machine
 from lxml import etree
@@ -41,6 +42,7 @@ from tests.test_document import (
     H,
     agent,
     record_step,
+    us_holidays,
     write_config,
 )
 
@@ -81,6 +83,106 @@ def sample_book(tmp_path: Path) -> Path:
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     return write_config(tmp_path)
+
+
+# -- the day: a day off said whatever gave it, --due only on a business day ----------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "step", "when", "why"),
+    [
+        ("Kayla Brooks", "coaching", "2026-11-28 10:00", "a Saturday"),  # today, by default
+        ("Kayla Brooks", "coaching", "2026-11-26 10:00", "Thanksgiving Day"),
+        ("Ana Ruiz", "written_cap", "2026-12-01 10:00", "a Saturday"),  # its recorded date
+    ],
+    ids=["today-a-saturday", "today-thanksgiving", "recorded-on-a-saturday"],
+)
+def test_a_document_dated_on_a_day_off_says_so_however_the_day_came(
+    tmp_path: Path, config: Path, who: str, step: str, when: str, why: str
+) -> None:
+    people = [*AGENTS]
+    people[1] = agent("Ana Ruiz", "E10343", coaching_date=date(2026, 11, 25),
+                      written_cap_date=date(2026, 11, 28))  # fmt: skip
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    res = invoke(book, config, who, step, "--out", str(tmp_path / "out"), "--dry-run",
+                 "-f", "json", when=when)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["not_a_business_day"] == why
+    warned = [line for line in res.stderr.splitlines() if "is not a business day" in line]
+    assert len(warned) == 1 and f"({why})" in warned[0], res.stderr
+    assert "as given" not in warned[0]  # nobody gave it
+
+
+@pytest.mark.parametrize(
+    ("as_of", "when", "before", "after"),
+    [
+        (("--as-of", "2026-11-28"), "2026-11-30 10:00", "2026-11-27", "2026-11-30"),
+        ((), "2026-11-29 10:00", "2026-11-27", "2026-11-30"),  # today, a Sunday
+        (("--as-of", "2026-11-26"), "2026-11-27 10:00", "2026-11-25", "2026-11-27"),
+    ],
+    ids=["as-of-a-saturday", "today-a-sunday", "as-of-thanksgiving"],
+)
+@pytest.mark.parametrize("record", [False, True], ids=["made", "recorded"])
+def test_due_on_a_day_off_is_refused_naming_the_business_days_around_it(
+    tmp_path: Path, config: Path, as_of: tuple[str, ...], when: str, before: str, after: str,
+    record: bool,
+) -> None:  # fmt: skip
+    book = sample_book(tmp_path)
+    original = book.read_bytes()
+    out = tmp_path / "out"
+    extra = ("--record",) if record else ()
+    res = invoke(book, config, "--due", *as_of, "--out", str(out), *extra, when=when)
+    assert res.exit_code == ExitCode.USAGE, res.output
+    message, _, fix = res.stderr.partition("Fix:")
+    assert "is not a business day" in message
+    assert f"--as-of {before}" in fix
+    # The next business day is offered to prepare its documents, never to record them
+    # ahead of the day they are delivered.
+    offered = f"--as-of {after}" in fix
+    assert offered is (not record or after <= when[:10]), fix
+    assert not out.exists() and book.read_bytes() == original
+
+
+def test_due_on_a_business_day_says_nothing_of_the_day(tmp_path: Path, config: Path) -> None:
+    book = sample_book(tmp_path)
+    res = invoke(book, config, "--due", "--out", str(tmp_path / "out"), "--dry-run", "-f", "json")
+    assert "not_a_business_day" not in json.loads(res.stdout)
+    assert "business day" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "far"),
+    [
+        (("Kayla Brooks", "coaching", "--date", "2027-11-24"), True),  # a year typed wrong
+        (("Kayla Brooks", "coaching", "--date", "2026-12-02"), True),
+        (("--due", "--as-of", "2026-12-03"), True),
+        (("Kayla Brooks", "coaching", "--date", "2026-12-01"), False),
+        (("Kayla Brooks", "coaching", "--date", "2026-11-27"), False),  # prepared the day before
+    ],
+    ids=[
+        "a-year-ahead",
+        "four-days-ahead",
+        "due-five-days-ahead",
+        "three-days-ahead",
+        "tomorrow",
+    ],  # fmt: skip
+)
+def test_a_document_dated_far_ahead_says_so(
+    tmp_path: Path, config: Path, args: tuple[str, ...], far: bool
+) -> None:
+    book = sample_book(tmp_path)
+    res = invoke(book, config, *args, "--out", str(tmp_path / "out"), "-n", "-f", "json")
+    assert res.exit_code in (0, ExitCode.FAILED), res.output  # --due: Cy Dunn has no ID
+    day = np.datetime64(args[-1])
+    ahead = int(np.busday_count(np.datetime64("2026-11-26"), day + 1,
+                                holidays=us_holidays(2026, 2027)))  # fmt: skip
+    assert json.loads(res.stdout).get("business_days_ahead") == (ahead if far else None)
+    warned = [line for line in res.stderr.splitlines() if "business days after today" in line]
+    if not far:
+        assert warned == [], res.stderr
+    else:
+        assert len(warned) == 1 and f" {ahead} business days" in warned[0], res.stderr
+        assert ("--as-of" if args[0] == "--due" else "--date") in warned[0]
 
 
 # -- what is not complete, as of the document's day ---------------------------------------------
