@@ -14,6 +14,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -38,6 +39,7 @@ from esp_cli.errors import ExitCode
 from tests.factories import headers, tracker
 from tests.test_document import (
     AGENTS,
+    KAYLA,
     TODAY,
     H,
     agent,
@@ -407,3 +409,17 @@ def test_a_bracketed_tag_is_still_checked_as_an_agent_id_where_it_is_one() -> No
     nickname = read_file_name("2026-11-25 Ana Lopez (Annie) - Documented coaching")
     assert nickname is not None
     assert not names_agent(nickname, "Ana Lopez", "E5")  # another Ana Lopez
+
+
+# -- the properties -------------------------------------------------------------------------------
+
+
+def test_created_and_modified_are_the_utc_time(tmp_path: Path, config: Path) -> None:
+    book = sample_book(tmp_path)
+    evening = datetime(2026, 11, 25, 22, 30, 15, tzinfo=ZoneInfo("America/New_York"))
+    res = invoke(book, config, "Kayla Brooks", "coaching", "--date", "2026-11-25", "--out",
+                 str(tmp_path), when=evening)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    made = tmp_path / f"{KAYLA}.docx"
+    assert core_property(made, "created") == "2026-11-26T03:30:15Z"
+    assert core_property(made, "modified") == "2026-11-26T03:30:15Z"

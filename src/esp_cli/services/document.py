@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -240,7 +240,7 @@ def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: 
             "has .step and .date.",
         ) from exc
     props = document.docx.core_properties  # (get_docx() would reload the template)
-    props.created = props.modified = datetime.now().replace(microsecond=0)
+    props.created = props.modified = _utc_now()
     props.last_modified_by = deliverer
     props.revision = 1
     props.identifier = stamp
@@ -251,6 +251,12 @@ def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: 
     del document
     gc.collect(1)
     return out.getvalue()
+
+
+def _utc_now() -> datetime:
+    """Now in UTC, to the second: a document's created and modified times (Word reads them
+    as UTC, and shows them in the reader's own time)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _example(step: Step) -> StepDocument:
