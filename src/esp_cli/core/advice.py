@@ -353,9 +353,22 @@ def built_in(kind: AdviceKind) -> Template:
 # -- the values --------------------------------------------------------------------------------
 
 
+# A word of a name: from its first letter or digit to its last ('O'Brien', 'Mary-Jo').
+_NAME_WORD = re.compile(r"\w(?:.*\w)?")
+
+
 def first_name(name: str) -> str | None:
-    words = name.split()
-    return words[0] if words else None
+    """The first word of the name with a letter or digit in it, without the punctuation
+    around it ('Bad: Name?' is 'Bad'); an initialism keeps its last dot ('J.R.'). None
+    when the name has no such word."""
+    for word in name.split():
+        found = _NAME_WORD.search(word)
+        if found is None:
+            continue
+        if "." in found[0] and word[found.end() : found.end() + 1] == ".":
+            return found[0] + "."
+        return found[0]
+    return None
 
 
 def proof_file_name(name: str) -> str | None:

@@ -68,9 +68,9 @@ PLACEHOLDERS: dict[str, str] = {
     "tbts": "'Complete' or 'Not complete' (All TBTs Complete?)",
     "tbt_hours": "the TBT Hours so far (may be empty)",
     "access_issue": "the Citrix TBT Access issue (may be empty: no issue)",
-    "not_complete": "what is not complete, in a sentence: 'Call Certs and TBTs', 'Call Certs' "
-    "or 'TBTs'",
-    "missing": "what is still missing, a list of lines (Call Cert, TBTs with TBT Hours, "
+    "not_complete": "what is not complete on D, in a sentence: 'Call Certs and TBTs', "
+    "'Call Certs' or 'TBTs'",
+    "missing": "what is still missing on D, a list of lines (Call Cert, TBTs with TBT Hours, "
     "the access issue)",
     "step": "the step this document delivers: 'Documented coaching', 'Written CAP', ...",
     "step_date": "the day it is delivered (D)",
@@ -92,6 +92,8 @@ MISSING_FIX: dict[str, str] = {
     "agent_id": "fill in the agent's Agent ID column.",
     "class_name": "fill in the agent's Class column.",
     "deliverer": 'pass --by "Your Name", or set [people] user in esp.toml.',
+    "not_complete": "check Call Cert Complete? and All TBTs Complete?: the agent has "
+    "completed both.",
 }
 _STEP_DATE_KEYS: dict[Step, str] = {step: f"{step.value}_date" for step in LADDER}
 
@@ -256,10 +258,10 @@ def values(doc: StepDocument) -> dict[str, Any]:
     return out
 
 
-def _not_complete(doc: StepDocument) -> str:
-    if doc.call_cert_complete:
-        return "TBTs"
-    return "Call Certs" if doc.tbts_complete else "Call Certs and TBTs"
+def _not_complete(doc: StepDocument) -> str | None:
+    """What is not complete, as a sentence names it; None when both are complete."""
+    parts = (("Call Certs", doc.call_cert_complete), ("TBTs", doc.tbts_complete))
+    return " and ".join(what for what, done in parts if not done) or None
 
 
 def _dated(d: DatedStep) -> DatedLine:
@@ -349,24 +351,34 @@ def read_file_name(stem: str) -> Identity | None:
 
 def names_agent(identity: Identity, name: str, agent_id: str) -> bool:
     """Is the document `identity` says this agent's? The Agent ID when both have one, else
-    the name (as a file name holds it, cut when long)."""
+    the name (as a file name holds it, cut when long). A file name's bracketed end is the
+    Agent ID only when it is not the end of the agent's name: 'Ana Lopez (Annie)' is
+    Ana Lopez (Annie)'s, whatever her Agent ID."""
+    if identity.agent_id and _same_name(f"{identity.name} ({identity.agent_id})", name):
+        return True
     if identity.agent_id and agent_id.strip():
         return identity.agent_id.casefold() == agent_id.strip().casefold()
-    # A long name is cut the same way in every file name: compare the names as cut.
-    held = name_in_file(identity.name.rstrip("…")).rstrip("…")
-    return name_key(held) == name_key(name_in_file(name).rstrip("…"))
+    return _same_name(identity.name, name)
+
+
+def _same_name(held: str, name: str) -> bool:
+    """Is `held` (a name as a file or stamp holds it) the agent's `name`? A long name is cut
+    the same way in every file name: the names are compared as cut."""
+    cut = name_in_file(held.rstrip("…")).rstrip("…")
+    return name_key(cut) == name_key(name_in_file(name).rstrip("…"))
 
 
 # -- the e-mail that hands the document over ---------------------------------------------------
 
-# What the agent is told comes next, by the step delivered: the seed's expectation.
+# What the agent is told comes next, by the step delivered: the seed's expectation, {what}
+# being what is not complete (the document's not_complete).
 _NEXT: dict[Step, str] = {
-    Step.COACHING: "Should you not complete your Call Certs and TBTs within one more "
-    "business day, a written CAP will be delivered on {day}.",
-    Step.WRITTEN_CAP: "Should you not complete your Call Certs and TBTs within one more "
-    "business day, a Final CAP will be delivered on {day}.",
-    Step.FINAL_CAP: "If your Call Certs and TBTs are not completed after one more business "
-    "day, you may be termed ({day}).",
+    Step.COACHING: "Should you not complete your {what} within one more business day, a "
+    "written CAP will be delivered on {day}.",
+    Step.WRITTEN_CAP: "Should you not complete your {what} within one more business day, a "
+    "Final CAP will be delivered on {day}.",
+    Step.FINAL_CAP: "If your {what} are not completed after one more business day, you may be "
+    "termed ({day}).",
 }
 
 
@@ -382,9 +394,9 @@ def letter_text(doc: StepDocument, file_name: str) -> tuple[str, str]:
     missing = doc.missing
     if missing:
         lines += ["", "Still not complete:", *(f"- {line}" for line in missing)]
-    follow = _NEXT.get(doc.step)
-    if follow is not None and doc.ahead:
-        lines += ["", follow.format(day=fmt_long(doc.ahead[0].day))]
+    follow, not_complete = _NEXT.get(doc.step), _not_complete(doc)
+    if follow is not None and not_complete is not None and doc.ahead:
+        lines += ["", follow.format(what=not_complete, day=fmt_long(doc.ahead[0].day))]
     lines += [
         "",
         "Please read it before we go through it together and sign it.",

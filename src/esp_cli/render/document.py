@@ -65,13 +65,7 @@ def tell(result: DocumentResult) -> None:
     """What people should know, on stderr: findings, what was not made and why, where the
     documents are, what was recorded."""
     say_findings(result.findings, verbose=False, verbose_flag=None)
-    if result.not_a_business_day:
-        say(
-            f"warning: {result.on:%a %m/%d/%Y} is not a business day "
-            f"({result.not_a_business_day}): the documents are dated on it as given, and the "
-            "steps ahead are counted from it (--date another day if that is not when it is "
-            "delivered)."
-        )
+    say_day(result)
     for warning in result.template_warnings:
         say(f"warning: {warning}")
     for made in result.already_made:
@@ -102,3 +96,33 @@ def tell(result: DocumentResult) -> None:
         say(f"Saved {n} document(s){with_drafts} in {result.folder}.")
     if result.recorded:
         say_written(result.write, done="needs no change")
+
+
+# The day named in a warning, by where it came from (DocumentResult.day_from).
+_DAY_NAMED = {"today": ", today,", "recorded": ", the step's recorded date,"}
+
+
+def say_day(result: DocumentResult) -> None:
+    """A warning, on stderr, when the documents' day is not a business day or is far ahead
+    of today: they are dated on it and the steps ahead are counted from it."""
+    day = f"{result.on:%a %m/%d/%Y}{_DAY_NAMED.get(result.day_from, '')}"
+    given = " as given" if result.day_from in ("--date", "--as-of") else ""
+    dated = f"the documents are dated on it{given}, and the steps ahead are counted from it"
+    if result.not_a_business_day:
+        say(
+            f"warning: {day} is not a business day ({result.not_a_business_day}): {dated} "
+            f"({_other_day(result)})."
+        )
+    if result.business_days_ahead is not None:
+        say(
+            f"warning: {day} is {result.business_days_ahead} business days after today: "
+            f"{dated} ({_other_day(result)})."
+        )
+
+
+def _other_day(result: DocumentResult) -> str:
+    """How to date the documents on another day."""
+    if result.day_from == "recorded":
+        return "correct the step's date in the tracker if that is not when it was delivered"
+    option = "--as-of" if result.day_from == "--as-of" else "--date"
+    return f"{option} another day if that is not when it is delivered"

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from esp_cli.core.documents import StepDocument, heading
 from esp_cli.core.model import AgentRef, Finding, Signer, WriteReport
 from esp_cli.core.rules import Step
 from esp_cli.core.shape import as_json, exported
+
+# Where a run's day came from: --date, --as-of, today by default, or the step's recorded date.
+DaySource = Literal["--date", "--as-of", "today", "recorded"]
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,18 @@ class DocumentResult:
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
     # .docx files in the templates folder that no step reads (named otherwise), said.
     template_warnings: list[str] = field(default_factory=list)
-    # Why the date given with --date is not a business day ("a Saturday", "Thanksgiving Day").
+    # Why the day is not a business day ("a Saturday", "Thanksgiving Day"); None when it is.
     not_a_business_day: str | None = field(
         default=None, metadata=as_json(after="date", omit_none=True)
     )
+    # How many business days after today the day is, when more than a few (a year typed
+    # wrong); None otherwise.
+    business_days_ahead: int | None = field(
+        default=None, metadata=as_json(after="not_a_business_day", omit_none=True)
+    )
+    # Where the day came from: "--date", "--as-of", "today" or "recorded" (the step's
+    # recorded date).
+    day_from: DaySource = field(default="--date", metadata=as_json(hidden=True))
 
     @property
     def dry_run(self) -> bool:

@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import Letter, Signer
 from esp_cli.core.names import file_stem, name_in_file, name_key
 from esp_cli.core.notes import NoteKind
-from esp_cli.core.rules import LADDER, Evaluation, Step, evaluate, fmt_day, step_due
+from esp_cli.core.rules import LADDER, Evaluation, Step, as_of, evaluate, fmt_day, step_due
 from esp_cli.errors import (
     ConfigError,
     EarlyStepError,
@@ -71,7 +71,7 @@ from esp_cli.errors import (
     WriteFailedError,
 )
 from esp_cli.mail import outgoing as mail
-from esp_cli.results.document import Document, DocumentResult, NotMade
+from esp_cli.results.document import DaySource, Document, DocumentResult, NotMade
 from esp_cli.services.advise import email_addresses
 from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_agent, sme_names
 from esp_cli.services.escalations import COMPUTED_KEYS
@@ -89,6 +89,9 @@ DOCX = ".docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DRAFT_KINDS = ("eml", "msg")
 _END_OF_DAY = time(23, 59)
+# A document dated more than this many business days after today is said (a date typed
+# wrong); the next day's, prepared the day before, is not.
+FAR_AHEAD = 3
 
 
 # -- the templates -----------------------------------------------------------------------------
@@ -237,7 +240,7 @@ def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: 
             "has .step and .date.",
         ) from exc
     props = document.docx.core_properties  # (get_docx() would reload the template)
-    props.created = props.modified = datetime.now().replace(microsecond=0)
+    props.created = props.modified = _utc_now()
     props.last_modified_by = deliverer
     props.revision = 1
     props.identifier = stamp
@@ -248,6 +251,12 @@ def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: 
     del document
     gc.collect(1)
     return out.getvalue()
+
+
+def _utc_now() -> datetime:
+    """Now in UTC, to the second: a document's created and modified times (Word reads them
+    as UTC, and shows them in the reader's own time)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _example(step: Step) -> StepDocument:
@@ -405,6 +414,7 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
     recorded = {s: d for s in LADDER if (d := facts.step_date(s)) is not None}
     delivered, ahead = ladder_dates(recorded, step, on, run.cal)
     assert facts.esp_start is not None  # evaluable
+    then, _ = as_of(facts, on)  # completion as the ladder saw it on D: a later yes is not yet
     return StepDocument(
         agent_name=row.name if "agent_name" not in row.unreadable else "",
         agent_id=row.text("agent_id") if "agent_id" not in row.unreadable else "",
@@ -414,8 +424,8 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
         esp_start=facts.esp_start,
         clock_start=ev.clock_start,
         target_passed=ev.target_date,
-        call_cert_complete=facts.call_cert_complete is True,
-        tbts_complete=facts.tbts_complete is True,
+        call_cert_complete=then.call_cert_complete is True,
+        tbts_complete=then.tbts_complete is True,
         tbt_hours=facts.tbt_hours,
         access_issue=ev.access_issue,
         step=step,
@@ -639,8 +649,35 @@ def _prepare_out(run: _Run) -> None:
         ) from exc
 
 
-def _result(run: _Run, s: WriteSession, on: date, given: bool = False) -> DocumentResult:
-    """The run's result for day `on`; `given`: the user named the day (a day off is said)."""
+def _ahead(cal: BusinessCalendar, today: date, on: date) -> int | None:
+    """How many business days after `today` a document dated `on` is, when more than
+    FAR_AHEAD (prepared ahead is fine; a year typed wrong is said); else None."""
+    ahead = cal.elapsed(today, on)
+    return ahead if ahead > FAR_AHEAD else None
+
+
+def _refuse_day_off(cal: BusinessCalendar, on: date, today: date, record: bool) -> None:
+    """--due is for a business day: a step falls due on one, and its document is dated the
+    day it is delivered. A day off is refused, naming the business days around it."""
+    why = cal.why_closed(on)
+    if why is None:
+        return
+    before, after = cal.add(on, 0), cal.next_business_day(on)
+    fix = f"give --as-of {before:%Y-%m-%d} for {before:%A}'s documents"
+    if not record or after <= today:  # a step is never recorded ahead of its day
+        fix += f", or --as-of {after:%Y-%m-%d} to prepare {after:%A}'s"
+    raise UsageError(
+        f"{fmt_day(on)} is not a business day ({why}): --due dates each document on the day "
+        "it is delivered, a business day.",
+        fix=fix + ".",
+    )
+
+
+def _result(
+    run: _Run, s: WriteSession, on: date, today: date, day_from: DaySource
+) -> DocumentResult:
+    """The run's result for day `on`, saying when the day is not a business day or is far
+    ahead of `today`."""
     return DocumentResult(
         on=on,
         folder=run.out,
@@ -654,7 +691,9 @@ def _result(run: _Run, s: WriteSession, on: date, given: bool = False) -> Docume
         # Without --record the tracker is only read: the run is a dry run when asked to be.
         write=s.report if run.record else replace(s.report, dry_run=run.dry_run),
         signed_by=run.signer,
-        not_a_business_day=run.cal.why_closed(on) if given else None,
+        not_a_business_day=run.cal.why_closed(on),
+        business_days_ahead=_ahead(run.cal, today, on),
+        day_from=day_from,
     )
 
 
@@ -690,13 +729,15 @@ def document_one(
         ) as s,
     ):  # fmt: skip
         row = find_agent(s.table, query, cls)
-        day = on or row.values.get(step.column) or today
+        recorded = row.values.get(step.column)
+        day = on or recorded or today
         if record:
             refuse_future(day, today, "a step is recorded once it is delivered")
         smes = class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
         made = _make(run, s, templates, smes, _Candidate(row, step, day), strict=True)
         _save(run, s, [made] if made is not None else [])
-    return _result(run, s, day, given=on is not None)
+    day_from: DaySource = "--date" if on else "recorded" if recorded else "today"
+    return _result(run, s, day, today, day_from)
 
 
 def due_steps(rows: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
@@ -731,11 +772,11 @@ def document_due(
 ) -> DocumentResult:
     """A document for every agent (of `cls`; of the TBT SME `sme`) whose pending step is due
     on `on`; none for an agent whose step is recorded, nor over a document already made."""
+    today = today or date.today()
     if record:
-        refuse_future(
-            on, today or date.today(), "a step is recorded once it is delivered", "--as-of"
-        )
+        refuse_future(on, today, "a step is recorded once it is delivered", "--as-of")
     run = _start(config, by=by, out=out, drafts=drafts, record=record, dry_run=dry_run, note=None)
+    _refuse_day_off(run.cal, on, today, record)
     with (
         _told_if_not_recorded(run),
         write_session(
@@ -752,4 +793,4 @@ def document_due(
         _save(run, s, [m for m in made if m is not None])
         if record:
             s.plan.sort()
-    return _result(run, s, on)
+    return _result(run, s, on, today, "--as-of")
