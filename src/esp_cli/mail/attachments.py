@@ -20,10 +20,10 @@ from email.message import EmailMessage
 from esp_cli.mail.msgfile import is_msg, msg_files
 from esp_cli.mail.selfreports import (
     ENCRYPTED_TYPES,
-    MAIL_HEADERS,
     UnreadableMail,
     decode_words,
     local_day,
+    read_message,
     sender_of,
     sent_time,
 )
@@ -60,12 +60,7 @@ def read_files(data: bytes) -> MailFiles:
 
 
 def _eml_files(data: bytes) -> MailFiles:
-    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
-        raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(msg, EmailMessage)
-    if not any(msg.get(h) is not None for h in MAIL_HEADERS):
-        raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    msg = read_message(data)
     if msg.get_content_type() in ENCRYPTED_TYPES:
         raise UnreadableMail(
             "encrypted or signed",

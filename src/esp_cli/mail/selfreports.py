@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from email.errors import HeaderParseError
+from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
@@ -59,6 +59,8 @@ SKIPPED_KINDS = (
 ENCRYPTED_TYPES = ("multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime")
 # A file with none of these headers is not an e-mail (a note, a picture, a renamed workbook).
 MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime-version")
+# What a file of no bytes is: a copy that did not finish, a cloud file not yet downloaded.
+EMPTY_FILE = "an empty file (0 bytes)"
 
 
 def local_day(when: datetime, tz: tzinfo | None) -> date:
@@ -265,34 +267,95 @@ def _body(msg: EmailMessage) -> str:
 
 def mime_body(data: bytes) -> str:
     """The text of a MIME message given as bytes (a signed .msg keeps its message so)."""
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    return _body(msg) if isinstance(msg, EmailMessage) else ""
+    return _body(_parse(data))
+
+
+# A header line holding only encoded words, not indented: how some mailers (Gmail through
+# Exchange Online) continue a long Subject. The standard says a continuation is indented.
+_ENCODED_WORDS_LINE = re.compile(rb"^(=\?[^?\s]+\?[bq]\?[^?\s]*\?=[ \t]*)+\r?\n?$", re.I)
+# A header line's start: the name, then its colon (RFC 5322: printable ASCII but the colon).
+_HEADER_START = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:|^[ \t]")
+# Headers every mail program writes: after a line that is none, they show the header is
+# damaged, not that the message's text has begun.
+_KNOWN_HEADER = re.compile(
+    r"^(from|to|cc|date|subject|sender|reply-to|message-id|received|return-path|mime-version|"
+    r"content-[\w-]+|x-[\w-]+)\s*:",
+    re.I,
+)
+
+
+def _unfolded(data: bytes) -> bytes:
+    """The message with each unindented line of encoded words in its header indented, as
+    the continuation of the line above it that it is."""
+    end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0), default=-1)
+    header = data if end < 0 else data[:end]
+    if b"\n=?" not in header:
+        return data
+    lines = header.splitlines(keepends=True)
+    for n in range(1, len(lines)):
+        if _ENCODED_WORDS_LINE.match(lines[n]) and _HEADER_START.match(lines[n - 1]):
+            lines[n] = b" " + lines[n]
+    return b"".join(lines) + (b"" if end < 0 else data[end:])
+
+
+def _parse(data: bytes) -> EmailMessage:
+    msg = email.message_from_bytes(_unfolded(data), policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def read_message(data: bytes) -> EmailMessage:
+    """A MIME message (.eml) as bytes, parsed; UnreadableMail when it is no e-mail (a
+    binary file, no e-mail headers) or its header is damaged past reading: a line that is
+    no header among them, with header lines after it, which would otherwise be read as the
+    message's text."""
+    if not data:
+        raise UnreadableMail("not an e-mail", EMPTY_FILE)
+    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
+        raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
+    msg = _parse(data)
+    if not any(msg.get(h) is not None for h in MAIL_HEADERS):
+        raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    if any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in msg.defects):
+        payload = msg.get_payload()
+        text = payload if isinstance(payload, str) else ""
+        head = text.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
+        if any(_KNOWN_HEADER.match(line) for line in head[1:]):
+            shown = head[0].strip()
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            raise UnreadableMail(
+                "corrupt",
+                f"a damaged header: the line {shown!r} among its headers is none, so where the "
+                "text starts cannot be told; ask the agent to send it again",
+            )
+    return msg
 
 
 # Labels mail programs read as Windows-1252: a "Latin-1" message written on Windows holds
 # its curly apostrophes (0x92) and dashes (0x96), which Latin-1 has as control characters.
-_AS_WINDOWS_1252 = ("iso8859-1", "ascii", "cp1252")
+_AS_WINDOWS_1252 = ("iso8859-1", "cp1252")
+# What a text whose label is missing, unknown or wrong is read as, in turn; then Latin-1,
+# which reads every byte.
+_FALLBACKS = ("utf-8", "cp1252")
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
-    """Bytes in the character set a message labels them with: Latin-1 and ASCII as
-    Windows-1252 (UTF-8 first when unlabelled or labelled ASCII), an unknown label as
-    UTF-8; never an error."""
+    """Bytes in the character set a message labels them with, read strictly; when they do
+    not fit it (a PC's Windows-1252 labelled UTF-8), or the label is missing or unknown,
+    UTF-8, else Windows-1252, else Latin-1. Latin-1 labels are read as Windows-1252, ASCII as
+    no label. A byte-order mark is no part of the text. Never an error."""
     try:
-        codec = codecs.lookup(charset).name if charset else "ascii"
+        codec = codecs.lookup(charset).name if charset else None
     except LookupError:
-        codec = "utf-8"
+        codec = None
     if codec in _AS_WINDOWS_1252:
-        if codec == "ascii":
-            try:
-                return data.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
+        codec = "cp1252"
+    for name in (codec, *_FALLBACKS) if codec not in (None, "ascii") else _FALLBACKS:
         try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
-            return data.decode("latin-1")
-    return data.decode(codec, "replace")
+            return data.decode(name).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
 
 
 def decode_words(text: str) -> str:
@@ -500,12 +563,7 @@ def sent_time(msg: EmailMessage) -> datetime | None:
 def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it."""
-    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
-        raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(msg, EmailMessage)
-    if not any(msg.get(h) is not None for h in MAIL_HEADERS):
-        raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    msg = read_message(data)
     subject = decode_words(_raw_header(msg, "subject") or "").strip()
 
     def header(name: str) -> str | None:
