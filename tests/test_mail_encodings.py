@@ -126,3 +126,85 @@ def test_a_mislabelled_body_keeps_every_character(
     report = read_mail(eml(body, charset=charset, cte=cte), "a.eml", EASTERN)
     assert report.text == text
     assert "\ufffd" not in report.text
+
+
+# ------------------------------------------------------------------- Outlook's own bodies
+
+
+def make_msg(
+    path: Path,
+    *,
+    rtf: bytes | None = None,
+    html: bytes | None = None,
+    codepages: tuple[int | None, int | None] = (None, None),
+) -> Path:
+    """A .msg with no plain-text body: its text only as RTF (compressed) or binary HTML, in
+    the message's (PidTagMessageCodepage) and Internet (PidTagInternetCodepage) code pages."""
+    msg = MapiMessage.create("ESP progress", "")
+    string = PropertyTypeCode.PTYP_STRING
+    msg.set_property(0x0C1A, string, "Devon Price")
+    msg.set_property(0x0C1E, string, "SMTP")
+    msg.set_property(0x0C1F, string, "devon.price@x.com")
+    msg.set_property(0x0039, PropertyTypeCode.PTYP_TIME, SENT)
+    for pid, number in zip((0x3FFD, 0x3FDE), codepages, strict=True):
+        if number is not None:
+            msg.set_property(pid, PropertyTypeCode.PTYP_INTEGER32, number)
+    if rtf is not None:
+        msg.set_property(0x1009, PropertyTypeCode.PTYP_BINARY, compress(rtf))
+    if html is not None:
+        msg.set_property(0x1013, PropertyTypeCode.PTYP_BINARY, html)
+    msg.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rtf", "text"),
+    [
+        # Word and Outlook leave 8-bit characters raw in the RTF, in its \ansicpg code page.
+        (b"{\\rtf1\\ansi\\ansicpg1252\\deff0 The \x93Privacy\x94 module won\x92t load \x96 "
+         b"SPOC ticket INC77.\\par}", "The “Privacy” module won’t load – SPOC ticket INC77."),
+        ("{\\rtf1\\ansi\\ansicpg1251\\deff0 Готово 5\\par}".encode("cp1251"), "Готово 5"),
+        # No code page given: Windows-1252, RTF's default.
+        (b"{\\rtf1\\ansi Caf\xe9 \x96 done\\par}", "Café – done"),
+        # Escaped characters as before.
+        (b"{\\rtf1\\ansi\\ansicpg1252 can\\'92t \\u8212? done\\par}", "can’t — done"),
+    ],
+)  # fmt: skip
+def test_an_rtf_only_msg_is_read_in_its_own_code_page(
+    tmp_path: Path, rtf: bytes, text: str
+) -> None:
+    path = make_msg(tmp_path / "a.msg", rtf=rtf)
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == text
+
+
+@needs_corpus
+def test_a_real_outlook_rtf_body_keeps_its_curly_quotes(tmp_path: Path) -> None:
+    real = MapiMessage.from_file(CORPUS / "RtfSampleEmail.msg").get_property_value(0x1009)
+    assert isinstance(real, bytes)
+    from compressed_rtf import decompress
+
+    path = make_msg(tmp_path / "a.msg", rtf=bytes(decompress(real)))
+    text = read_mail(path.read_bytes(), "a.msg", EASTERN).text
+    assert "CHAPTER I “Well, Prince, so Genoa" in text
+    assert not any("\x80" <= ch <= "\x9f" for ch in text)
+
+
+@pytest.mark.parametrize(
+    ("html", "codepages"),
+    [
+        # Outlook's own pair: the message in 1252, its HTML in UTF-8 (the Internet code page).
+        ('<html><head><meta charset="utf-8"></head><body><p>I can’t open the “Privacy” '
+         "module – café.</p></body></html>".encode(), (1252, 65001)),
+        # No Internet code page: the HTML's own <meta charset>.
+        ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+         "</head><body>I can’t open the “Privacy” module – café.</body></html>".encode(),
+         (1252, None)),
+        ("<p>I can’t open the “Privacy” module – café.</p>".encode("cp1252"), (1252, 28591)),
+    ],
+)  # fmt: skip
+def test_an_html_only_msg_is_read_in_the_html_code_page(
+    tmp_path: Path, html: bytes, codepages: tuple[int | None, int | None]
+) -> None:
+    path = make_msg(tmp_path / "a.msg", html=html, codepages=codepages)
+    text = read_mail(path.read_bytes(), "a.msg", EASTERN).text
+    assert text == "I can’t open the “Privacy” module – café."

@@ -10,8 +10,9 @@ refuses those files whole).
   address, so the SMTP address is taken from PidTagSenderSmtpAddress (0x5D01), else the
   sent-representing one (0x5D02), else the address property when its type is SMTP; the
   display name (0x0C1A, else 0x0042) is kept for matching by name.
-- Body: plain text (0x1000), else HTML (0x1013) as text, else the compressed RTF (0x1009)
-  decompressed and stripped to text.
+- Body: plain text (0x1000), else HTML (0x1013) as text — bytes in the Internet code page
+  (0x3FDE), else its own <meta charset> —, else the compressed RTF (0x1009) decompressed,
+  read in the code page its `\\ansicpg` names and stripped to text.
 - Day: the stored UTC time (PidTagClientSubmitTime 0x0039, else PidTagMessageDeliveryTime
   0x0E06) in the team's time zone.
 """
@@ -33,6 +34,7 @@ from esp_cli.mail.selfreports import (
     UnreadableMail,
     automatic,
     clean_body,
+    decode_text,
     html_to_text,
     local_day,
     mime_body,
@@ -118,19 +120,15 @@ class _Properties:
         self._entries = entries
         self._streams = streams
         self.attachments = attachments or []  # read only for a signed message (its MIME)
-        self.codepage = self._codepage()
+        self.codepage = self.codepage_in(MESSAGE_CODEPAGE, INTERNET_CODEPAGE) or "cp1252"
 
-    def _codepage(self) -> str:
-        for pid in (MESSAGE_CODEPAGE, INTERNET_CODEPAGE):
+    def codepage_in(self, *pids: int) -> str | None:
+        """The first of these code page properties that names a code page Python knows."""
+        for pid in pids:
             number = self.long(pid)
-            if number is None:
-                continue
-            name = _CODEPAGES.get(number, f"cp{number}")
-            try:
-                return codecs.lookup(name).name
-            except LookupError:
-                continue
-        return "cp1252"
+            if number is not None and (name := codec_of(number)):
+                return name
+        return None
 
     def long(self, pid: int) -> int | None:
         found = self._entries.get(pid)
@@ -158,7 +156,7 @@ class _Properties:
             return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
         raw = self._streams.get((pid, PT_STRING8))
         if raw is not None:
-            return raw.decode(self.codepage, "replace").split("\x00", 1)[0].strip()
+            return decode_text(raw, self.codepage).split("\x00", 1)[0].strip()
         return ""
 
 
@@ -230,13 +228,46 @@ def _sender(props: _Properties) -> tuple[str, str]:
     return name, ""
 
 
+def codec_of(codepage: int) -> str | None:
+    """Python's name for a Windows code page number (None: one it does not know)."""
+    try:
+        return codecs.lookup(_CODEPAGES.get(codepage, f"cp{codepage}")).name
+    except LookupError:
+        return None
+
+
+_ANSI_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+
+
 def _rtf_text(compressed: bytes) -> str:
+    """The text of a compressed RTF body. Word and Outlook leave 8-bit characters raw in
+    it, in the code page its `\\ansicpgNNNN` names (Windows-1252, RTF's default, when it
+    names none)."""
     from compressed_rtf import decompress
     from striprtf.striprtf import rtf_to_text
 
-    rtf: Any = decompress(compressed)
+    rtf = bytes(decompress(compressed))
+    named = _ANSI_CODEPAGE.search(rtf[:4096])
+    codec = codec_of(int(named.group(1))) if named else None
     to_text: Any = rtf_to_text  # untyped
-    return str(to_text(bytes(rtf).decode("latin-1"), errors="ignore"))
+    return str(to_text(decode_text(rtf, codec or "cp1252"), errors="ignore"))
+
+
+def _html(props: _Properties) -> str:
+    """The HTML body: Unicode, or bytes in the Internet code page Outlook keeps it in
+    (PidTagInternetCodepage), else the one its own <meta charset> names, else the
+    message's."""
+    if html := props.text(BODY_HTML):
+        return html
+    raw = props.binary(BODY_HTML)
+    if raw is None:
+        return ""
+    meta = _META_CHARSET.search(raw[:4096])
+    charset = props.codepage_in(INTERNET_CODEPAGE) or (
+        meta.group(1).decode("ascii") if meta else props.codepage
+    )
+    return decode_text(raw, charset)
 
 
 def _body(props: _Properties) -> str:
@@ -246,10 +277,7 @@ def _body(props: _Properties) -> str:
     for data in props.attachments:  # a signed message's own MIME
         if text := mime_body(data):
             return text
-    html = props.text(BODY_HTML)
-    if not html and (raw := props.binary(BODY_HTML)) is not None:
-        html = raw.decode(props.codepage, "replace")
-    if html:
+    if html := _html(props):
         return html_to_text(html)
     rtf = props.binary(RTF_COMPRESSED)
     if rtf:
@@ -333,7 +361,7 @@ def _attachment_name(reader: Any, storage: int) -> str:
         if raw is not None and (text := raw.decode("utf-16-le", "replace").split("\x00")[0]):
             return text.strip()
         raw = _stream(reader, storage, pid, PT_STRING8)
-        if raw is not None and (text := raw.decode("cp1252", "replace").split("\x00")[0]):
+        if raw is not None and (text := decode_text(raw, "cp1252").split("\x00")[0]):
             return text.strip()
     return ""
 
