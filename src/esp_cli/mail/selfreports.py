@@ -209,24 +209,28 @@ _SIGNATURE_LINE = re.compile(
 )
 _POSTSCRIPT = re.compile(r"^p\.?\s?s\.?\s*[:\-]?\s", re.I)
 # Where the quoted or forwarded earlier message starts: Outlook's, Thunderbird's and
-# Gmail's separators, Apple Mail's forward line, Outlook's "From: …" header block.
+# Gmail's separators, Apple Mail's forward line.
 _QUOTE_START = re.compile(
-    r"^(-{2,}\s*(original message|forwarded message)\s*-{2,}|begin forwarded message:|"
-    r"from:\s.+|_{5,})\s*$",
+    r"^(-{2,}\s*(original message|forwarded message)\s*-{2,}|begin forwarded message:)\s*$",
     re.I,
 )
-# Outlook's header block above a quoted message in the languages it is set to most often:
-# "De: …" then "Enviado: …", "Von: …" then "Gesendet: …", "De : …" then "Envoyé : …".
-# A line that only starts like one is the agent's own unless a second header follows.
-_FROM_HEADER = re.compile(r"^(de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
+# The line Outlook draws above a quoted message's header block: the quote starts there only
+# when a header block follows it (an agent may underline a heading so too).
+_RULE = re.compile(r"^_{5,}$")
+# Outlook's header block above a quoted message, in English and in the languages it is set
+# to most often: "From: …" then "Sent: …", "De: …" then "Enviado: …", "Von: …" then
+# "Gesendet: …", "De : …" then "Envoyé : …". A line that only starts like one ("From: the
+# Learning Hub I get error 403") is the agent's own unless a second header follows.
+_FROM_HEADER = re.compile(r"^(from|de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
 _SENT_HEADER = re.compile(
-    r"^(sent|date|subject|enviado|enviada|enviada em|fecha|asunto|assunto|envoyé|objet|"
+    r"^(sent|date|subject|to|cc|enviado|enviada|enviada em|fecha|asunto|assunto|envoyé|objet|"
     r"gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|ämne|sendt|"
     r"emne|wysłano|temat)\s?:",
     re.I,
 )
-# Who a header block's From line names: an address, or a name with no sentence in it.
-_FROM_VALUE = re.compile(r"[@<]|^[^.,;!?]{1,60}$")
+# Who a header block's From line names: an address, or a name ("Reyes, Jordan") with no
+# sentence in it.
+_FROM_VALUE = re.compile(r"[@<]|^[^.;!?]{1,60}$")
 _HEADER_LOOKAHEAD = 4
 # The attribution above a quoted reply, on one line or wrapped over two or three
 # ("On Tue, Nov 24, 2026 at 5:00 PM Jordan Reyes <\njordan@x.com> wrote:"); every mail
@@ -251,6 +255,7 @@ _HTML_QUOTE = re.compile(
     r"type=\"?cite|id=\"?(appendonsend|divRplyFwdMsg))",
     re.I,
 )
+_REPLY = re.compile(r"^\s*(re|aw|sv|antw|odp)\s*(\[\d+\])?\s*:", re.I)
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr|rv|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
 
@@ -383,9 +388,9 @@ def html_to_text(html: str) -> str:
 
 
 def _header_block(lines: Sequence[str], i: int) -> bool:
-    """Whether lines[i] starts Outlook's header block in another language: a From line
-    naming someone ("De: Jordan Reyes <…>") with a Sent or Subject line among the next
-    few."""
+    """Whether lines[i] starts Outlook's header block: a From line naming someone ("From:
+    Jordan Reyes <…>", "De: Jordan Reyes") with a Sent, Date, To or Subject line among the
+    next few."""
     found = _FROM_HEADER.match(lines[i].strip())
     if not found or not _FROM_VALUE.search(lines[i].strip()[found.end() - 1 :]):
         return False
@@ -484,6 +489,12 @@ def clean_body(text: str, sender_name: str = "") -> str:
             break  # signature or the start of the quoted original
         if _header_block(lines, i) or _MOBILE_SIGNATURE.match(line):
             break
+        if _RULE.match(line):
+            after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+            if after is not None and _header_block(lines, after):
+                break  # Outlook's line above the quoted message's header block
+            i += 1
+            continue  # a rule of the agent's own: no words
         if attribution := _attribution_lines(lines, i):
             i += attribution
             following = next((x.strip() for x in lines[i:] if x.strip()), "")
@@ -513,8 +524,11 @@ def clean_body(text: str, sender_name: str = "") -> str:
 
 
 def subject_text(subject: str) -> str:
-    """A subject without its `RE:`/`FW:`/`Fwd:` prefixes, for a message with no text of its
-    own."""
+    """A subject without its `FW:`/`Fwd:` prefixes, for a message with no text of its own;
+    '' for a reply's (`RE:`, `AW:`, `SV:`): its subject is the message it answers, the
+    coordinator's words, not the agent's."""
+    if _REPLY.match(subject):
+        return ""
     return " ".join(_REPLY_PREFIX.sub("", subject).split())
 
 
