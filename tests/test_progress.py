@@ -448,3 +448,32 @@ def test_a_full_or_error_notes_cell_does_not_stop_the_others(files: dict[str, Pa
     assert "shows the error #N/A" in reasons["ESP Agent Progress Report.xlsx!row 4"]
     assert data["added"] == 2  # Thao and Ana
     assert notes(files["tracker"], ROW["Ana Ruiz"]) == "11/24/2026 - Ana Ruiz - All done."
+
+
+@pytest.mark.parametrize("args", [[], ["--dry-run"]])
+def test_a_control_character_in_one_report_is_left_out_not_the_import(
+    files: dict[str, Path], tmp_path: Path, args: list[str]
+) -> None:
+    """A character no cell can show (an escape code pasted into a form, a stray control in
+    an e-mail) is left out of that report's note and said; every report is imported."""
+    (files["mails"] / "devon.eml").write_bytes(
+        eml("Devon Price <devon.price@x.com>", "Tue, 24 Nov 2026 18:30:00 -0500",
+            "Finished module 3\x01 4 left.")
+    )  # fmt: skip
+    csv = tmp_path / "late.csv"
+    csv.write_text(
+        "Timestamp,Agent Name,Class,Update\r\n"
+        '11/24/2026 17:52,Ana Ruiz,AET-1,"Citrix error: \x1b[0mSession failed"\r\n',
+        encoding="utf-8",
+    )
+    res = run("progress", "import", str(files["mails"]), str(csv), "--config", str(files["config"]),
+              "-f", "json", *args)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    lines = {i["source"]: i["note"] for i in data["imported"]}
+    assert lines["devon.eml"] == "11/24/2026 - Devon Price - Finished module 3 4 left."
+    assert lines["late.csv!row 2"] == "11/24/2026 - Ana Ruiz - Citrix error: [0mSession failed"
+    problems = {p["source"]: p["problem"] for p in data["problems"]}
+    assert "U+0001" in problems["devon.eml"] and "left out" in problems["devon.eml"]
+    assert "U+001B (escape)" in problems["late.csv!row 2"]
+    assert "warning: devon.eml: " in res.stderr

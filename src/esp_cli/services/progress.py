@@ -38,7 +38,12 @@ from esp_cli.core.refs import address
 from esp_cli.core.reports import RowProblem, SelfReport
 from esp_cli.core.rules import done_by
 from esp_cli.core.textdates import date_order
-from esp_cli.core.values import email_key
+from esp_cli.core.values import (
+    control_characters,
+    describe_character,
+    email_key,
+    without_control_characters,
+)
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
 from esp_cli.results.progress import (
     FileOutcome,
@@ -218,8 +223,26 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
         entry.unreadable = f"cannot be read ({exc.strerror or exc})"
         out.problems.append(RowProblem(entry.path.name, entry.unreadable))
     else:
+        report = _showable(report, out.problems)
         entry.reports.append(report)
         out.reports.append(report)
+
+
+def _showable(report: SelfReport, problems: list[RowProblem]) -> SelfReport:
+    """The report without the characters no cell can show (a stray control in an e-mail,
+    an escape code pasted into a form), which are said in `problems`: one report should
+    not stop the import."""
+    found = control_characters(report.text)
+    if not found:
+        return report
+    shown = ", ".join(describe_character(ch) for ch in found)
+    problems.append(
+        RowProblem(
+            report.source,
+            f"the report holds {shown}, which no cell can show: left out of its note",
+        )
+    )
+    return replace(report, text=" ".join(without_control_characters(report.text).split()))
 
 
 def _expand(path: Path) -> list[tuple[Path, bool]]:
@@ -317,6 +340,7 @@ def _add_rows(
     )
     for sheet, layout in readable:
         reports, problems = read_rows(sheet.rows, layout, sheet.source, order=order, tz=zone)
+        reports = [_showable(report, problems) for report in reports]
         entry.reports += reports
         out.reports += reports
         out.problems += problems
