@@ -19,6 +19,10 @@ class SelfReport:
     source: str  # file name, or "File!row 7"
     # The class the sheet row gives ('' for e-mails, or no Class column).
     cls: str = field(default="", metadata=as_json(key="class"))
+    # Who sent an e-mail on behalf of `name` (Outlook's "X on behalf of Y": a delegate, a
+    # shared mailbox's member), when another person; '' when `name` sent it.
+    sender_name: str = field(default="", metadata=as_json(hidden=True))
+    sender_email: str = field(default="", metadata=as_json(hidden=True))
 
 
 @dataclass(frozen=True)

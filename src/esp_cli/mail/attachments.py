@@ -23,6 +23,7 @@ from esp_cli.mail.selfreports import (
     UnreadableMail,
     decode_words,
     local_day,
+    on_behalf,
     read_message,
     sender_of,
     sent_time,
@@ -44,6 +45,9 @@ class MailFiles:
     sent: datetime | None  # sent (else received); None when the message says neither
     files: tuple[Attached, ...]
     emails: tuple[str, ...] = ()  # the e-mails attached to it (forwarded), by name or subject
+    # Who sent it on the sender's behalf (a delegate): the address, lower case; '' when the
+    # sender sent it.
+    sent_by: str = ""
 
     def day(self, tz: tzinfo | None) -> date | None:
         """The team's calendar day it was sent (None when unknown)."""
@@ -54,8 +58,9 @@ def read_files(data: bytes) -> MailFiles:
     """The files attached to an e-mail file, told by its content; UnreadableMail says why
     it cannot be read (not an e-mail, damaged, encrypted)."""
     if is_msg(data):
-        name, addr, when, files, emails = msg_files(data)
-        return MailFiles(name, addr, when, tuple(Attached(n, d) for n, d in files), tuple(emails))
+        (name, addr), by, when, files, emails = msg_files(data)
+        attached = tuple(Attached(n, d) for n, d in files)
+        return MailFiles(name, addr.lower(), when, attached, tuple(emails), by[1].lower())
     return _eml_files(data)
 
 
@@ -67,8 +72,9 @@ def _eml_files(data: bytes) -> MailFiles:
             f"encrypted ({msg.get_content_type()}); ask the agent to send it without encrypting",
         )
     name, addr = sender_of(msg)
+    by = on_behalf(msg, (name, addr))
     return MailFiles(
-        name, addr.strip().lower(), sent_time(msg), tuple(_attached(msg)), _emails(msg)
+        name, addr.lower(), sent_time(msg), tuple(_attached(msg)), _emails(msg), by[1].lower()
     )
 
 

@@ -6,10 +6,12 @@ the message's own properties are read here from its property stream, tolerating 
 bytes some real Outlook files carry after the last entry (the library's own message reader
 refuses those files whole).
 
-- Sender: inside an organisation the address property holds an Exchange X.500 DN, not an
-  address, so the SMTP address is taken from PidTagSenderSmtpAddress (0x5D01), else the
-  sent-representing one (0x5D02), else the address property when its type is SMTP; the
-  display name (0x0C1A, else 0x0042) is kept for matching by name.
+- Sender: the mailbox a message is from is the sent-representing one (0x0042, 0x5D02: an
+  .eml's From), else the sender (0x0C1A, 0x5D01); a sender who is another person sent it on
+  that mailbox's behalf (an .eml's Sender). Inside an organisation the address property
+  holds an Exchange X.500 DN, not an address, so the SMTP address is taken from
+  PidTagSenderSmtpAddress (0x5D01) or PidTagSentRepresentingSmtpAddress (0x5D02), else the
+  address property when its type is SMTP; the display name is kept for matching by name.
 - Body: plain text (0x1000), else HTML (0x1013) as text — bytes in the Internet code page
   (0x3FDE), else its own <meta charset> —, else the compressed RTF (0x1009) decompressed,
   read in the code page its `\\ansicpg` names and stripped to text.
@@ -38,6 +40,7 @@ from esp_cli.mail.selfreports import (
     html_to_text,
     local_day,
     mime_body,
+    same_sender,
     subject_text,
 )
 
@@ -211,21 +214,35 @@ def _is_signed(streams: dict[tuple[int, int], bytes]) -> bool:
     return text.split("\x00", 1)[0].strip().casefold().startswith(SIGNED_CLASS)
 
 
-def _sender(props: _Properties) -> tuple[str, str]:
-    """(display name, SMTP address), either possibly ''."""
-    name = props.text(SENDER_NAME) or props.text(SENT_REPRESENTING_NAME)
-    for pid in (SENDER_SMTP, SENT_REPRESENTING_SMTP):
-        if "@" in (addr := props.text(pid)):
-            return name, addr
-    for type_pid, addr_pid in (
-        (SENDER_ADDRTYPE, SENDER_ADDRESS),
-        (SENT_REPRESENTING_ADDRTYPE, SENT_REPRESENTING_ADDRESS),
-    ):
-        addr = props.text(addr_pid)
-        # An EX address is an X.500 DN ('/O=EXCHANGELABS/...'): no use for matching.
-        if props.text(type_pid).upper() != "EX" and "@" in addr and not addr.startswith("/"):
-            return name, addr
-    return name, ""
+def _person(props: _Properties, name: int, smtp: int, kind: int, address: int) -> tuple[str, str]:
+    """A (display name, SMTP address) from a set of sender properties; the address '' when
+    only an Exchange X.500 DN ('/O=EXCHANGELABS/...') is stored: no use for matching."""
+    addr = props.text(smtp)
+    if "@" not in addr:
+        addr = props.text(address)
+        if props.text(kind).upper() == "EX" or "@" not in addr or addr.startswith("/"):
+            addr = ""
+    return props.text(name), addr
+
+
+def _senders(props: _Properties) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(the mailbox the message is from, who sent it on that mailbox's behalf when another
+    person else ('', '')). Outlook keeps the mailbox as sent-representing (PidTagSent-
+    Representing*, an .eml's From) and who sent it as the sender (PidTagSender*, an .eml's
+    Sender): the two differ for "Uriel Castillo on behalf of Tamara Wells"."""
+    sender = _person(props, SENDER_NAME, SENDER_SMTP, SENDER_ADDRTYPE, SENDER_ADDRESS)
+    mailbox = _person(
+        props,
+        SENT_REPRESENTING_NAME,
+        SENT_REPRESENTING_SMTP,
+        SENT_REPRESENTING_ADDRTYPE,
+        SENT_REPRESENTING_ADDRESS,
+    )
+    if not any(mailbox):
+        return sender, ("", "")
+    if not any(sender) or same_sender(mailbox, sender):
+        return (mailbox[0] or sender[0], mailbox[1] or sender[1]), ("", "")
+    return mailbox, sender
 
 
 def codec_of(codepage: int) -> str | None:
@@ -327,7 +344,7 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     skipped = _not_a_report(props)
     if skipped is not None:
         raise skipped
-    name, addr = _sender(props)
+    (name, addr), (by_name, by_addr) = _senders(props)
     if not name and not addr:
         raise UnreadableMail(
             "no sender", "no sender (a draft, or a message saved from inside another one)"
@@ -336,7 +353,15 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
     text = clean_body(_body(props), name) or subject_text(props.text(SUBJECT))
-    return SelfReport(local_day(when, tz), name, addr.lower(), text, source)
+    return SelfReport(
+        local_day(when, tz),
+        name,
+        addr.lower(),
+        text,
+        source,
+        sender_name=by_name,
+        sender_email=by_addr.lower(),
+    )
 
 
 # -- the files attached ----------------------------------------------------------------------
@@ -390,10 +415,11 @@ def _files_in(reader: Any, storage: int, depth: int, emails: list[str]) -> list[
 
 def msg_files(
     data: bytes,
-) -> tuple[str, str, datetime | None, list[tuple[str, bytes]], list[str]]:
-    """An Outlook .msg's (sender name, SMTP address, time sent or received, [(file name,
-    bytes)] of every file attached, in order, [the name of every e-mail attached]);
-    UnreadableMail when it is not a message esp can read (damaged, encrypted)."""
+) -> tuple[tuple[str, str], tuple[str, str], datetime | None, list[tuple[str, bytes]], list[str]]:
+    """An Outlook .msg's ((sender name, SMTP address), who sent it on that sender's behalf
+    (('', '') when the same), time sent or received, [(file name, bytes)] of every file
+    attached, in order, [the name of every e-mail attached]); UnreadableMail when it is not
+    a message esp can read (damaged, encrypted)."""
     from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
 
     props = _properties(data)
@@ -401,7 +427,7 @@ def msg_files(
     kind = shown.casefold()
     if kind.startswith(_SEALED) and not kind.startswith(SIGNED_CLASS):
         raise UnreadableMail("encrypted or signed", f"encrypted or protected ({shown})")
-    name, addr = _sender(props)
+    mailbox, by = _senders(props)
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     try:
         reader = CFBReader(data)
@@ -414,4 +440,4 @@ def msg_files(
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:
         reader.close()
-    return name, addr.lower(), when, files, emails
+    return mailbox, by, when, files, emails

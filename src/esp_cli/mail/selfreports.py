@@ -24,7 +24,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
 
 from esp_cli.core.columns import normalise_header
-from esp_cli.core.names import display_name, name_words
+from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.reports import RowProblem, SelfReport
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of
@@ -547,17 +547,34 @@ def _raw_header(msg: EmailMessage, name: str) -> str | None:
     return " ".join(raw.split())
 
 
-def sender_of(msg: EmailMessage) -> tuple[str, str]:
-    """The From header's (display name, address). The header is split into name and address
-    before its encoded words are decoded: decoded first, an encoded `Price, Devon` would
-    read as two addresses. A name with a comma that its mailer did not quote (`Brooks,
-    Kayla <kayla@x.com>`) is still one name."""
-    raw = _raw_header(msg, "from")
+def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
+    """The From header's (display name, address), or another address header's. The header
+    is split into name and address before its encoded words are decoded: decoded first, an
+    encoded `Price, Devon` would read as two addresses. A name with a comma that its mailer
+    did not quote (`Brooks, Kayla <kayla@x.com>`) is still one name."""
+    raw = _raw_header(msg, header)
     if raw is None:
         return "", ""
     found = _NAME_AND_ADDRESS.match(raw)
     name, addr = (found.group("name"), found.group("addr")) if found else parseaddr(raw)
-    return decode_words(name).strip(), addr
+    return decode_words(name).strip(), addr.strip()
+
+
+def same_sender(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two (display name, address) pairs are one person: the same address, else
+    (one has none) the same name; False when nothing can be compared."""
+    if a[1] and b[1]:
+        return a[1].casefold() == b[1].casefold()
+    return bool(a[0] and b[0]) and name_tokens(a[0]) == name_tokens(b[0])
+
+
+def on_behalf(msg: EmailMessage, mailbox: tuple[str, str]) -> tuple[str, str]:
+    """Who sent the message on behalf of `mailbox` (its From): the Sender header when it
+    names another person (a delegate, a shared mailbox's member); ('', '') when not."""
+    sender = sender_of(msg, "sender")
+    if not any(sender) or same_sender(sender, mailbox):
+        return "", ""
+    return sender
 
 
 def sent_time(msg: EmailMessage) -> datetime | None:
@@ -604,7 +621,16 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
     text = clean_body(_body(msg), name) or subject_text(subject)
-    return SelfReport(local_day(when, tz), name.strip(), addr.strip().lower(), text, source)
+    by_name, by_addr = on_behalf(msg, (name, addr))
+    return SelfReport(
+        local_day(when, tz),
+        name.strip(),
+        addr.lower(),
+        text,
+        source,
+        sender_name=by_name,
+        sender_email=by_addr.lower(),
+    )
 
 
 # ------------------------------------------------------------------------- report sheets

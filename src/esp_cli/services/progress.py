@@ -397,7 +397,29 @@ def _whose(row: Row) -> str:
 
 
 def _match(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
-    """The agent a report is from and how it was matched, or None and why not."""
+    """The agent a report is from and how it was matched, or None and why not. A message
+    sent on an agent's behalf is that agent's, unless who sent it is another agent: then
+    which of the two reported is for a person to say."""
+    row, how = _match_one(report, idx)
+    if not (report.sender_name or report.sender_email):
+        return row, how
+    by, _ = _match_one(replace(report, name=report.sender_name, email=report.sender_email), idx)
+    if by is None or by is row:
+        return row, how
+    sent = (
+        f"sent by {report.sender_name or report.sender_email} ({_where(by)}) on behalf of "
+        f"{report.name or report.email}"
+    )
+    mailbox = f" ({_where(row)})" if row is not None else f", whom esp cannot match ({how})"
+    return None, f"{sent}{mailbox}; which of them reported is for a person to say"
+
+
+def _where(row: Row) -> str:
+    return f"{row.label()}, {row.sheet}!row {row.row}"
+
+
+def _match_one(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
+    """The agent a report's sender (its From) is, by e-mail, else by name."""
     tried: list[str] = []
     if report.email:
         found = idx.by_email.get(email_key(report.email), [])
