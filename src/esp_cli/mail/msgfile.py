@@ -368,6 +368,7 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
 
 ATTACH_DATA = 0x3701  # PidTagAttachDataBinary (a file), or PtypObject (an embedded message)
 ATTACH_NAMES = (0x3707, 0x3704, 0x3001)  # long file name, short (8.3) name, display name
+ATTACH_MIME_TAG = 0x370E  # PidTagAttachMimeTag: the file's MIME type
 PT_OBJECT = 0x000D
 _MAX_DEPTH = 5  # forwarded within forwarded: deeper than this is not an agent's e-mail
 
@@ -380,8 +381,9 @@ def _stream(reader: Any, storage: int, pid: int, kind: int) -> bytes | None:
     return data
 
 
-def _attachment_name(reader: Any, storage: int) -> str:
-    for pid in ATTACH_NAMES:
+def _attachment_text(reader: Any, storage: int, *pids: int) -> str:
+    """The first of these string properties an attachment has ('' when none)."""
+    for pid in pids:
         raw = _stream(reader, storage, pid, PT_UNICODE)
         if raw is not None and (text := raw.decode("utf-16-le", "replace").split("\x00")[0]):
             return text.strip()
@@ -391,17 +393,26 @@ def _attachment_name(reader: Any, storage: int) -> str:
     return ""
 
 
-def _files_in(reader: Any, storage: int, depth: int, emails: list[str]) -> list[tuple[str, bytes]]:
-    """The files attached in `storage` (a message), and those of the messages attached to
-    it (an e-mail forwarded as an attachment), a few levels deep; each attached message's
-    name goes in `emails` (said when it holds no file esp wants)."""
-    out: list[tuple[str, bytes]] = []
+def _attachment_name(reader: Any, storage: int) -> str:
+    return _attachment_text(reader, storage, *ATTACH_NAMES)
+
+
+def _files_in(
+    reader: Any, storage: int, depth: int, emails: list[str]
+) -> list[tuple[str, bytes, str]]:
+    """The files attached in `storage` (a message), each (name, bytes, MIME type or ''), and
+    those of the messages attached to it (an e-mail forwarded as an attachment), a few
+    levels deep; each attached message's name goes in `emails` (said when it holds no file
+    esp wants)."""
+    out: list[tuple[str, bytes, str]] = []
     for child in reader.iter_children(storage):
         if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
             continue
         data = _stream(reader, child.stream_id, ATTACH_DATA, PT_BINARY)
         if data is not None:
-            out.append((_attachment_name(reader, child.stream_id), data))
+            name = _attachment_name(reader, child.stream_id)
+            kind = _attachment_text(reader, child.stream_id, ATTACH_MIME_TAG).lower()
+            out.append((name, data, kind))
             continue
         inner = reader.find_child_by_name(
             child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
@@ -413,13 +424,17 @@ def _files_in(reader: Any, storage: int, depth: int, emails: list[str]) -> list[
     return out
 
 
+# A .msg's files: (file name, bytes, MIME type or '') each.
+Files = list[tuple[str, bytes, str]]
+
+
 def msg_files(
     data: bytes,
-) -> tuple[tuple[str, str], tuple[str, str], datetime | None, list[tuple[str, bytes]], list[str]]:
+) -> tuple[tuple[str, str], tuple[str, str], datetime | None, Files, list[str]]:
     """An Outlook .msg's ((sender name, SMTP address), who sent it on that sender's behalf
-    (('', '') when the same), time sent or received, [(file name, bytes)] of every file
-    attached, in order, [the name of every e-mail attached]); UnreadableMail when it is not
-    a message esp can read (damaged, encrypted)."""
+    (('', '') when the same), time sent or received, [(file name, bytes, MIME type)] of
+    every file attached, in order, [the name of every e-mail attached]); UnreadableMail when
+    it is not a message esp can read (damaged, encrypted)."""
     from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
 
     props = _properties(data)

@@ -12,12 +12,14 @@ Complete Date = the day the file was received (its modification date), where not
 set. Rejected files change nothing.
 
 The agents e-mail their transcript: an e-mail saved in the folder (.eml, or Outlook's .msg)
-gives the PDFs attached to it (in a forwarded message too), each checked and recorded exactly
-as a file would be. A good one is saved into the folder under its own name — never over
-another file: a different file of that name already there refuses it — dated the day the
-e-mail was sent, which is also the day it was received. The sender's address is checked
-against the agent's Email column: a mismatch is said (another agent's address, one the
-tracker does not know, none at all), never used to guess whose proof it is.
+gives the PDFs attached to it (in a forwarded message, or an e-mail attached as a saved
+.msg or .eml file, too), each checked and recorded exactly as a file would be. A good one is
+saved into the folder under its own name — never over another file: a different file of
+that name already there refuses it — dated the day the e-mail was sent, which is also the
+day it was received. The sender's address is checked against the agent's Email column: a
+mismatch is said (another agent's address, one the tracker does not know, an Exchange
+user's name with no address stored that is not the agent's, none at all, sent on the
+agent's behalf by another agent), never used to guess whose proof it is.
 """
 
 from __future__ import annotations
