@@ -371,6 +371,8 @@ def _row(name: str, r: int = 3) -> Row:
         ("Devon_Price_TBT.pdf", "underscores for spaces"),
         ("Devon Price.pdf", "no ' TBT' before .pdf"),
         ("Price, Devon TBT.pdf", "'Last, First' order"),
+        ("Devon Price TBT", "no '.pdf' at the end"),
+        ("Devon Price", "no ' TBT' and no '.pdf' at the end"),
     ],
 )
 def test_close_names_say_the_expected_name(file: str, why: str) -> None:

@@ -353,3 +353,30 @@ def test_an_email_attached_as_a_file_is_opened_for_its_pdfs(
         ("Devon Price TBT.pdf", "fw-with-msg-file.eml"),
         ("Omar Haddad TBT.pdf", "fw-base64.eml"),
     ]
+
+
+def test_a_pdf_attached_without_pdf_in_its_name_is_called_badly_named(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    msg = message("kim.lee@vendorcx.com")
+    msg.add_attachment(pdf("Kim Lee"), maintype="application", subtype="pdf",
+                       filename="Kim Lee TBT")  # fmt: skip
+    save(inbox, "noext.eml", msg)
+    save(inbox, "octet.eml", message("ana.ruiz@vendorcx.com", ("Ana Ruiz", pdf("Ana Ruiz"))))
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == []
+    why = {r["from_email"]: (r["file"], r["reason"], r["expected"]) for r in data["rejected"]}
+    assert why == {
+        "noext.eml": (
+            "Kim Lee TBT",
+            "badly named (no '.pdf' at the end): rename it to 'Kim Lee TBT.pdf'",
+            "Kim Lee TBT.pdf",
+        ),
+        "octet.eml": (
+            "Ana Ruiz",
+            "badly named (no ' TBT' and no '.pdf' at the end): rename it to 'Ana Ruiz TBT.pdf'",
+            "Ana Ruiz TBT.pdf",
+        ),
+    }

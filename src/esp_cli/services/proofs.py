@@ -115,8 +115,11 @@ def misnaming(file_name: str, expected: str) -> str:
         wrong.append("underscores for spaces")
     if "," in file_name:
         wrong.append("'Last, First' order")
-    if not re.search(r"\btbt\s*\.pdf$", file_name.replace("_", " "), flags=re.I):
-        wrong.append("no ' TBT' before .pdf")
+    pdf = file_name.lower().endswith(".pdf")
+    if not re.search(r"\btbt\s*(\.pdf)?$", file_name.replace("_", " "), flags=re.I):
+        wrong.append("no ' TBT' before .pdf" if pdf else "no ' TBT' and no '.pdf' at the end")
+    elif not pdf:
+        wrong.append("no '.pdf' at the end")
     name_case = f"{name_in(file_name)}{SUFFIX}"
     tbt_case = re.search(r"tbt\s*\.pdf$", file_name, flags=re.I)
     if (name_case != expected and name_case.casefold() == expected.casefold()) or (
@@ -379,7 +382,16 @@ def _from_mail(
         found = read_files(data)
     except UnreadableMail as exc:
         return [], [Rejected(path.name, f"an e-mail esp cannot read: {exc}")]
-    pdfs = [a for a in found.files if a.name.lower().endswith(".pdf") or not a.name]
+    # A PDF by its name, its type or its content: one named without '.pdf' is checked, and
+    # refused as badly named, rather than taken for no PDF at all.
+    pdfs = [
+        a
+        for a in found.files
+        if a.name.lower().endswith(".pdf")
+        or not a.name
+        or a.kind == "application/pdf"
+        or PDF_HEADER in a.data[:PDF_SLACK]
+    ]
     if not pdfs:
         names = [a.name or "(no name)" for a in found.files]
         names += [f"an e-mail ({e})" if e else "an e-mail" for e in found.emails]
