@@ -231,6 +231,49 @@ def test_unreadable_and_unsupported_files_are_clear_errors(
     assert files["tracker"].read_bytes() == original
 
 
+@pytest.mark.parametrize("name", ["zero.msg", "zero.eml", "zero.csv", "zero.xlsx"])
+def test_an_empty_file_named_on_the_command_line_is_said_to_be_empty(
+    files: dict[str, Path], tmp_path: Path, name: str
+) -> None:
+    """A copy that did not finish, a OneDrive file not downloaded: empty, not 'not an
+    e-mail' nor 'no header row'."""
+    empty = tmp_path / name
+    empty.write_bytes(b"")
+    res = run("progress", "import", str(empty), "-t", str(files["tracker"]))
+    assert res.exit_code == 3
+    assert f"{empty}: an empty file (0 bytes)" in res.stderr, res.stderr
+    assert "not an e-mail" not in res.stderr and "header" not in res.stderr
+
+
+def test_an_email_named_on_the_command_line_that_cannot_be_read_is_an_error(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Named on its own, a damaged .msg is a failed input (exit 3), not 'nothing to do';
+    in a folder it is listed and the others imported."""
+    from tests.test_msgfile import make_msg
+
+    whole = make_msg(tmp_path / "whole.msg", name="Devon Price", smtp="devon.price@x.com")
+    cut = tmp_path / "cut.msg"
+    cut.write_bytes(whole.read_bytes()[:3000])
+    (files["mails"] / "zero.msg").write_bytes(b"")
+    (files["mails"] / "cut.msg").write_bytes(cut.read_bytes())
+    original = files["tracker"].read_bytes()
+    for args in ([], ["-f", "json"], ["--dry-run", "-f", "json"]):
+        res = run("progress", "import", str(cut), "-t", str(files["tracker"]), *args)
+        assert res.exit_code == 3, res.output
+        assert f"{cut}: " in res.stderr and "corrupt" in res.stderr
+        assert res.stdout == ""
+    assert files["tracker"].read_bytes() == original
+    res = run("progress", "import", str(files["mails"]), "-t", str(files["tracker"]), "-f", "json")
+    assert res.exit_code == 0, res.output
+    reasons = {
+        Path(f["file"]).name: (f["status"], f["reason"]) for f in json.loads(res.stdout)["files"]
+    }
+    assert reasons["zero.msg"][0] == "unreadable"
+    assert reasons["zero.msg"][1].startswith("an empty file (0 bytes)")
+    assert reasons["cut.msg"][0] == "unreadable" and reasons["devon.eml"][0] == "imported"
+
+
 def test_a_folder_of_emails(files: dict[str, Path]) -> None:
     res = run("progress", "import", str(files["mails"]), "-t", str(files["tracker"]), "-f", "json")
     assert res.exit_code == 0, res.output

@@ -351,7 +351,7 @@ def test_no_folder_is_a_clear_error(tracker: Path, tmp_path: Path) -> None:
         (b"\xef\xbb\xbf" + PDF, None),
         (PDF[:-7], "an incomplete PDF"),
         (b"PK\x03\x04" + PDF[5:], "not a PDF"),
-        (b"", "not a PDF"),
+        (b"", "an empty file (0 bytes)"),
     ],
 )
 def test_pdf_by_content(data: bytes, problem: str | None) -> None:

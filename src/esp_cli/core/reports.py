@@ -9,6 +9,11 @@ from datetime import date
 
 from esp_cli.core.shape import as_json
 
+# What a file of no bytes is: not a damaged report, but one not there yet.
+EMPTY_FILE = (
+    "an empty file (0 bytes): a copy that did not finish, or a OneDrive file not downloaded yet"
+)
+
 
 @dataclass(frozen=True)
 class SelfReport:

@@ -25,7 +25,7 @@ from html import unescape
 
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import display_name, name_tokens, name_words
-from esp_cli.core.reports import RowProblem, SelfReport
+from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of
 
@@ -59,8 +59,6 @@ SKIPPED_KINDS = (
 ENCRYPTED_TYPES = ("multipart/encrypted", "application/pkcs7-mime", "application/x-pkcs7-mime")
 # A file with none of these headers is not an e-mail (a note, a picture, a renamed workbook).
 MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime-version")
-# What a file of no bytes is: a copy that did not finish, a cloud file not yet downloaded.
-EMPTY_FILE = "an empty file (0 bytes)"
 
 
 def local_day(when: datetime, tz: tzinfo | None) -> date:

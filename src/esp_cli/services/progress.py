@@ -35,7 +35,7 @@ from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
-from esp_cli.core.reports import RowProblem, SelfReport
+from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport
 from esp_cli.core.rules import done_by
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import (
@@ -183,6 +183,12 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
                 entry.ignored = "a system file"
                 continue
             out.sources.append(file)
+            if _is_empty(file):
+                if not in_folder:
+                    raise InputFileError(f"{file}: {EMPTY_FILE}.", fix=_AGAIN)
+                entry.unreadable = EMPTY_FILE
+                out.problems.append(RowProblem(file.name, EMPTY_FILE))
+                continue
             suffix = file.suffix.lower()
             if in_folder or suffix in EMAIL_SUFFIXES:
                 _add_mail(out, entry, zone, in_folder=in_folder)
@@ -197,7 +203,7 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
 
 def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder: bool) -> None:
     """The report an e-mail file holds; or why none: skipped (no person wrote it) or
-    unreadable. A file named on its own that is no e-mail at all is an error."""
+    unreadable. A file named on its own that cannot be read is an error."""
     # Here: reading self-reports (e-mails, the report's sheets) loads only for the commands
     # that import them; esp report eod counts who did not report without it.
     from esp_cli.mail.inbox import read_mail
@@ -214,6 +220,12 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
                 f"{entry.path}: not an e-mail ({exc}).",
                 fix="give e-mails as .msg files saved from Outlook or .eml files, and the "
                 "progress report as .xlsx or .csv.",
+            ) from exc
+        if not in_folder:  # named on purpose: a failed input, not "nothing to do"
+            raise InputFileError(
+                f"{entry.path}: not a usable e-mail ({why}).",
+                fix="save it again from Outlook, or ask the agent to send it again (in a "
+                "folder such a file is listed and the others imported).",
             ) from exc
         if in_folder and entry.path.suffix.lower() in (CSV_SUFFIX, *SUPPORTED_SUFFIXES):
             why += " (name it on the command line to import it as a progress report)"
@@ -243,6 +255,16 @@ def _showable(report: SelfReport, problems: list[RowProblem]) -> SelfReport:
         )
     )
     return replace(report, text=" ".join(without_control_characters(report.text).split()))
+
+
+_AGAIN = "copy or save it again (a OneDrive file: open it once so it downloads), then import it."
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:  # a dangling link: read below, where its error is said
+        return False
 
 
 def _expand(path: Path) -> list[tuple[Path, bool]]:

@@ -39,6 +39,7 @@ from esp_cli.config import Config
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.names import same_spelling
+from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
 from esp_cli.mail.attachments import read_files
@@ -89,6 +90,8 @@ TRACKING_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def pdf_problem(data: bytes) -> str | None:
     """Why `data` is not a complete PDF, or None when it is one."""
+    if not data:
+        return EMPTY_FILE
     if PDF_HEADER not in data[:PDF_SLACK]:
         return "not a PDF (its content does not start with %PDF-)"
     if PDF_EOF not in data[-PDF_SLACK:]:
