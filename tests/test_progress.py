@@ -325,6 +325,18 @@ def test_the_same_report_in_two_files_of_one_import_says_so(files: dict[str, Pat
     assert notes(files["tracker"], ROW["Devon Price"]).count("Finished the Privacy TBT.") == 1
 
 
+def test_a_row_repeated_in_one_csv_is_not_called_another_files(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    csv = tmp_path / "late.csv"
+    row = "11/24/2026 17:52,Ana Ruiz,AET-1,Module 5 done.\r\n"
+    csv.write_text(f"Timestamp,Agent Name,Class,Update\r\n{row}{row}", encoding="utf-8")
+    res = run("progress", "import", str(csv), "-t", str(files["tracker"]))
+    assert res.exit_code == 0, res.output
+    assert "another file" not in res.stderr
+    assert "1 added, 0 already in Notes, 1 the same as another report" in res.stderr
+
+
 def missing(files: dict[str, Path], *extra: str) -> Any:
     return run("progress", "missing", "--date", "2026-11-24", "-t", str(files["tracker"]), *extra)
 
