@@ -30,8 +30,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from email.parser import HeaderParser
 from typing import Any
 
-from esp_cli.core.reports import SelfReport
+from esp_cli.core.reports import SelfReport, attached_warning
 from esp_cli.mail.selfreports import (
+    SIGNATURE_FILES,
     NotAReport,
     UnreadableMail,
     automatic,
@@ -352,16 +353,27 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
-    text = clean_body(_body(props), name) or subject_text(props.text(SUBJECT))
+    own = clean_body(_body(props), name)
     return SelfReport(
         local_day(when, tz),
         name,
         addr.lower(),
-        text,
+        own or subject_text(props.text(SUBJECT)),
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
+        warning="" if own else attached_warning(_attached_names(data)),
     )
+
+
+def _attached_names(data: bytes) -> list[str]:
+    """The names of the files and e-mails attached to a message (not a signature's)."""
+    try:
+        _, _, _, files, emails = msg_files(data)
+    except UnreadableMail:  # its text was read: damaged attachments are no matter here
+        return []
+    names = [name for name, _, _ in files if not name.lower().endswith(SIGNATURE_FILES)]
+    return names + emails
 
 
 # -- the files attached ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from html import unescape
 
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import display_name, name_tokens, name_words
-from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport
+from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of
 
@@ -618,17 +618,38 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     when = sent_time(msg)
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
-    text = clean_body(_body(msg), name) or subject_text(subject)
+    own = clean_body(_body(msg), name)
     by_name, by_addr = on_behalf(msg, (name, addr))
     return SelfReport(
         local_day(when, tz),
         name.strip(),
         addr.lower(),
-        text,
+        own or subject_text(subject),
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
+        warning="" if own else attached_warning(_attached_names(msg)),
     )
+
+
+# A signature's file is no one's report.
+SIGNATURE_FILES = (".p7s", ".p7m", ".sig", ".asc")
+_SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature",
+                    "application/pgp-signature")  # fmt: skip
+
+
+def _attached_names(msg: EmailMessage) -> list[str]:
+    """The names of the files attached to a message (not the pictures of its HTML, not a
+    signature)."""
+    names = []
+    for part in msg.walk():
+        if part.is_multipart() or not part.is_attachment():
+            continue
+        name = " ".join(decode_words(str(part.get_filename() or "")).split())
+        signature = part.get_content_type() in _SIGNATURE_TYPES
+        if not signature and not name.lower().endswith(SIGNATURE_FILES):
+            names.append(name)
+    return names
 
 
 # ------------------------------------------------------------------------- report sheets

@@ -235,6 +235,8 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
         entry.unreadable = f"cannot be read ({exc.strerror or exc})"
         out.problems.append(RowProblem(entry.path.name, entry.unreadable))
     else:
+        if report.warning:
+            out.problems.append(RowProblem(entry.path.name, report.warning))
         report = _showable(report, out.problems)
         entry.reports.append(report)
         out.reports.append(report)
