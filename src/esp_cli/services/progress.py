@@ -430,16 +430,17 @@ def _match(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
     by, _ = _match_one(replace(report, name=report.sender_name, email=report.sender_email), idx)
     if by is None or by is row:
         return row, how
-    sent = (
-        f"sent by {report.sender_name or report.sender_email} ({_where(by)}) on behalf of "
-        f"{report.name or report.email}"
-    )
-    mailbox = f" ({_where(row)})" if row is not None else f", whom esp cannot match ({how})"
-    return None, f"{sent}{mailbox}; which of them reported is for a person to say"
+    sender = report.sender_name or report.sender_email
+    mailbox = report.name or report.email
+    sent = f"sent by {sender} ({_where(by, sender)}) on behalf of {mailbox}"
+    whose = f" ({_where(row, mailbox)})" if row is not None else f", whom esp cannot match ({how})"
+    return None, f"{sent}{whose}; which of them reported is for a person to say"
 
 
-def _where(row: Row) -> str:
-    return f"{row.label()}, {row.sheet}!row {row.row}"
+def _where(row: Row, given: str) -> str:
+    """Where the agent `given` names is: their row, and their name when spelt otherwise."""
+    at = f"{row.sheet}!row {row.row}"
+    return at if name_tokens(given) == name_tokens(row.label()) else f"{row.label()}, {at}"
 
 
 def _match_one(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
