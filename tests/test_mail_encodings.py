@@ -5,21 +5,16 @@ RTF body in its own code page with raw 8-bit bytes, an HTML body in the Internet
 from __future__ import annotations
 
 import base64
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import openpyxl
 import pytest
 from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
 from compressed_rtf import compress
-from typer.testing import CliRunner
 
-from esp_cli.cli import app
 from esp_cli.mail.inbox import read_mail
 from esp_cli.mail.selfreports import UnreadableMail, decode_text
-from tests import factories
 from tests.support.paths import shared_dir, skip_unless_in_ci
 
 CORPUS = shared_dir() / "mail-corpus"

@@ -164,9 +164,13 @@ def test_a_row_holding_a_control_character_is_not_applied_and_the_rest_are(
 ) -> None:
     source = write_csv(
         tmp_path / "notes.csv",
-        [["agent", "note", "by"], ["E101", "Citrix error: \x1b[0m failed", ""], ["E102", "fine", ""],
-         ["E103", "signed oddly", "Tom\x07 Alvarez"]],
-    )  # fmt: skip
+        [
+            ["agent", "note", "by"],
+            ["E101", "Citrix error: \x1b[0m failed", ""],
+            ["E102", "fine", ""],
+            ["E103", "signed oddly", "Tom\x07 Alvarez"],
+        ],
+    )
     res = run(tracker, str(source), "--format", "json")
     assert res.exit_code == 5, res.output
     data = json.loads(res.stdout)
