@@ -157,3 +157,25 @@ def test_a_file_without_agent_and_note_headers_is_refused(tracker: Path, tmp_pat
     res = run(tracker, str(source))
     assert res.exit_code == 3
     assert "no header row with an agent and a note column" in res.stderr
+
+
+def test_a_row_holding_a_control_character_is_not_applied_and_the_rest_are(
+    tracker: Path, tmp_path: Path
+) -> None:
+    source = write_csv(
+        tmp_path / "notes.csv",
+        [
+            ["agent", "note", "by"],
+            ["E101", "Citrix error: \x1b[0m failed", ""],
+            ["E102", "fine", ""],
+            ["E103", "signed oddly", "Tom\x07 Alvarez"],
+        ],
+    )
+    res = run(tracker, str(source), "--format", "json")
+    assert res.exit_code == 5, res.output
+    data = json.loads(res.stdout)
+    reasons = {n["row"]: n["reason"] for n in data["notes"]}
+    assert "U+001B (escape)" in reasons[2] and "notes.csv" in reasons[2]
+    assert "U+0007 (BEL)" in reasons[4]
+    assert cells(tracker)[f"{NOTES}5"] == f"{STAMP} - Priya Natarajan - fine"
+    assert f"{NOTES}4" not in cells(tracker)

@@ -231,6 +231,49 @@ def test_unreadable_and_unsupported_files_are_clear_errors(
     assert files["tracker"].read_bytes() == original
 
 
+@pytest.mark.parametrize("name", ["zero.msg", "zero.eml", "zero.csv", "zero.xlsx"])
+def test_an_empty_file_named_on_the_command_line_is_said_to_be_empty(
+    files: dict[str, Path], tmp_path: Path, name: str
+) -> None:
+    """A copy that did not finish, a OneDrive file not downloaded: empty, not 'not an
+    e-mail' nor 'no header row'."""
+    empty = tmp_path / name
+    empty.write_bytes(b"")
+    res = run("progress", "import", str(empty), "-t", str(files["tracker"]))
+    assert res.exit_code == 3
+    assert f"{empty}: an empty file (0 bytes)" in res.stderr, res.stderr
+    assert "not an e-mail" not in res.stderr and "header" not in res.stderr
+
+
+def test_an_email_named_on_the_command_line_that_cannot_be_read_is_an_error(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Named on its own, a damaged .msg is a failed input (exit 3), not 'nothing to do';
+    in a folder it is listed and the others imported."""
+    from tests.test_msgfile import make_msg
+
+    whole = make_msg(tmp_path / "whole.msg", name="Devon Price", smtp="devon.price@x.com")
+    cut = tmp_path / "cut.msg"
+    cut.write_bytes(whole.read_bytes()[:3000])
+    (files["mails"] / "zero.msg").write_bytes(b"")
+    (files["mails"] / "cut.msg").write_bytes(cut.read_bytes())
+    original = files["tracker"].read_bytes()
+    for args in ([], ["-f", "json"], ["--dry-run", "-f", "json"]):
+        res = run("progress", "import", str(cut), "-t", str(files["tracker"]), *args)
+        assert res.exit_code == 3, res.output
+        assert f"{cut}: " in res.stderr and "corrupt" in res.stderr
+        assert res.stdout == ""
+    assert files["tracker"].read_bytes() == original
+    res = run("progress", "import", str(files["mails"]), "-t", str(files["tracker"]), "-f", "json")
+    assert res.exit_code == 0, res.output
+    reasons = {
+        Path(f["file"]).name: (f["status"], f["reason"]) for f in json.loads(res.stdout)["files"]
+    }
+    assert reasons["zero.msg"][0] == "unreadable"
+    assert reasons["zero.msg"][1].startswith("an empty file (0 bytes)")
+    assert reasons["cut.msg"][0] == "unreadable" and reasons["devon.eml"][0] == "imported"
+
+
 def test_a_folder_of_emails(files: dict[str, Path]) -> None:
     res = run("progress", "import", str(files["mails"]), "-t", str(files["tracker"]), "-f", "json")
     assert res.exit_code == 0, res.output
@@ -280,6 +323,18 @@ def test_the_same_report_in_two_files_of_one_import_says_so(files: dict[str, Pat
     table = run("progress", "import", str(mails), "-t", str(files["tracker"]), "--dry-run")
     assert "already in Notes" in table.stderr  # a second import: every line is there now
     assert notes(files["tracker"], ROW["Devon Price"]).count("Finished the Privacy TBT.") == 1
+
+
+def test_a_row_repeated_in_one_csv_is_not_called_another_files(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    csv = tmp_path / "late.csv"
+    row = "11/24/2026 17:52,Ana Ruiz,AET-1,Module 5 done.\r\n"
+    csv.write_text(f"Timestamp,Agent Name,Class,Update\r\n{row}{row}", encoding="utf-8")
+    res = run("progress", "import", str(csv), "-t", str(files["tracker"]))
+    assert res.exit_code == 0, res.output
+    assert "another file" not in res.stderr
+    assert "1 added, 0 already in Notes, 1 the same as another report" in res.stderr
 
 
 def missing(files: dict[str, Path], *extra: str) -> Any:
@@ -448,3 +503,32 @@ def test_a_full_or_error_notes_cell_does_not_stop_the_others(files: dict[str, Pa
     assert "shows the error #N/A" in reasons["ESP Agent Progress Report.xlsx!row 4"]
     assert data["added"] == 2  # Thao and Ana
     assert notes(files["tracker"], ROW["Ana Ruiz"]) == "11/24/2026 - Ana Ruiz - All done."
+
+
+@pytest.mark.parametrize("args", [[], ["--dry-run"]])
+def test_a_control_character_in_one_report_is_left_out_not_the_import(
+    files: dict[str, Path], tmp_path: Path, args: list[str]
+) -> None:
+    """A character no cell can show (an escape code pasted into a form, a stray control in
+    an e-mail) is left out of that report's note and said; every report is imported."""
+    (files["mails"] / "devon.eml").write_bytes(
+        eml("Devon Price <devon.price@x.com>", "Tue, 24 Nov 2026 18:30:00 -0500",
+            "Finished module 3\x01 4 left.")
+    )  # fmt: skip
+    csv = tmp_path / "late.csv"
+    csv.write_text(
+        "Timestamp,Agent Name,Class,Update\r\n"
+        '11/24/2026 17:52,Ana Ruiz,AET-1,"Citrix error: \x1b[0mSession failed"\r\n',
+        encoding="utf-8",
+    )
+    res = run("progress", "import", str(files["mails"]), str(csv), "--config", str(files["config"]),
+              "-f", "json", *args)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    lines = {i["source"]: i["note"] for i in data["imported"]}
+    assert lines["devon.eml"] == "11/24/2026 - Devon Price - Finished module 3 4 left."
+    assert lines["late.csv!row 2"] == "11/24/2026 - Ana Ruiz - Citrix error: [0mSession failed"
+    problems = {p["source"]: p["problem"] for p in data["problems"]}
+    assert "U+0001" in problems["devon.eml"] and "left out" in problems["devon.eml"]
+    assert "U+001B (escape)" in problems["late.csv!row 2"]
+    assert "warning: devon.eml: " in res.stderr

@@ -166,6 +166,66 @@ def test_the_words_of_a_header_in_the_agents_own_text_are_kept() -> None:
     assert clean_body(body) == " ".join(body.split())
 
 
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        # "From:" starting the agent's own sentence, no header after it.
+        (
+            "Hi Jordan,\nFrom: the Learning Hub I get error 403 on the Privacy module, so 5 of 8 "
+            "done.\nSPOC ticket INC0012345.\nThanks,\nMarcus",
+            "From: the Learning Hub I get error 403 on the Privacy module, so 5 of 8 done. SPOC "
+            "ticket INC0012345.",
+        ),
+        ("From: home today\nModule 4 done.", "From: home today Module 4 done."),
+        # A line of underscores between the agent's own lines, no quoted message under it.
+        (
+            "Modules done today:\n- HIPAA\n- Privacy\n_______________\nStill blocked on 3 modules: "
+            "Citrix apps missing, SPOC ticket INC0099.",
+            "Modules done today: - HIPAA - Privacy Still blocked on 3 modules: Citrix apps "
+            "missing, SPOC ticket INC0099.",
+        ),
+        # Outlook's own separator and header block: the quoted message is cut.
+        (
+            "Module 6 done.\n\n________________________________\nFrom: Jordan Reyes "
+            "<jordan.reyes@x.com>\nSent: Tuesday, November 24, 2026 5:00 PM\nTo: ESP Team\n"
+            "Subject: ESP progress\n\nPlease send me your progress.",
+            "Module 6 done.",
+        ),
+        (
+            "Module 6 done.\nFrom: Jordan Reyes\nTo: ESP Team\nSubject: ESP\n\nPlease report.",
+            "Module 6 done.",
+        ),
+        (
+            "Module 6 done.\n\nFrom: Reyes, Jordan\nSent: Tuesday, November 24, 2026 5:00 PM\n"
+            "Subject: ESP\n\nPlease report.",
+            "Module 6 done.",
+        ),
+    ],
+)
+def test_a_from_line_or_a_rule_cuts_only_above_a_quoted_header(body: str, text: str) -> None:
+    assert clean_body(body, "Marcus Lee") == text
+
+
+def test_a_reply_with_no_words_of_its_own_is_not_given_the_coordinators_subject(
+    tmp_path: Path, config: Path
+) -> None:
+    quoted = (
+        "________________________________\nFrom: Jordan Reyes <jordan.reyes@x.com>\n"
+        "Sent: Tuesday, November 24, 2026 5:00 PM\nSubject: Please send your ESP progress\n\n"
+        "Please send your ESP progress before you log off."
+    )
+    reply = eml(quoted, subject="RE: Please send your ESP progress before you log off")
+    assert read_mail(reply, "a.eml").text == ""
+    path = tmp_path / "reply.eml"
+    path.write_bytes(reply)
+    data = import_json(config, path)
+    assert [i["note"] for i in data["imported"]] == [
+        "11/24/2026 - Devon Price - Self-report (no details given)"
+    ]
+    # An agent's own subject still stands in for an empty text.
+    assert read_mail(eml("", subject="All 8 TBTs done"), "b.eml").text == "All 8 TBTs done"
+
+
 def test_a_spanish_msg_reply_keeps_only_the_agents_words(tmp_path: Path) -> None:
     body = (
         "Terminé 2 TBTs hoy.\r\n\r\nDe: Jordan Reyes <jordan.reyes@vendorcx.com>\r\nEnviado: "

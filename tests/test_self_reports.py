@@ -588,3 +588,33 @@ def test_a_row_with_an_e_mail_and_no_name_is_matched_by_the_e_mail(
     assert [(i["agent"], i["matched_by"]) for i in data["imported"]] == [("Devon Price", "e-mail")]
     (problem,) = data["problems"]
     assert problem == {"source": "report.csv!row 3", "problem": "no agent name"}
+
+
+def test_a_message_whose_report_is_in_an_attachment_says_so(tmp_path: Path, config: Path) -> None:
+    """No text of its own and a file attached: esp does not read attachments, so it says
+    the report may be there rather than noting the subject without a word."""
+    mail = eml(
+        "--b\r\nContent-Type: text/plain\r\n\r\n\r\n--b\r\nContent-Type: text/plain; "
+        "name=report.txt\r\nContent-Disposition: attachment; filename=report.txt\r\n\r\n"
+        "Citrix down all day.\r\n--b--",
+        subject="ESP update",
+        content_type="multipart/mixed; boundary=b",
+    )
+    (tmp_path / "farah.eml").write_bytes(mail)
+    msg = MapiMessage.create("ESP update", "")
+    msg.set_property(0x0C1A, PropertyTypeCode.PTYP_STRING, "Sam Lee")
+    msg.set_property(0x0C1E, PropertyTypeCode.PTYP_STRING, "SMTP")
+    msg.set_property(0x0C1F, PropertyTypeCode.PTYP_STRING, "sam.lee@x.com")
+    msg.set_property(0x0039, PropertyTypeCode.PTYP_TIME, datetime(2026, 11, 24, 22, 30))
+    msg.add_attachment("progress.docx", b"PK\x03\x04 a document")
+    msg.save(tmp_path / "sam.msg")
+    data = import_json(config, tmp_path / "farah.eml", tmp_path / "sam.msg")
+    assert [i["note"] for i in data["imported"]] == [
+        "11/24/2026 - Devon Price - ESP update",
+        "11/24/2026 - Sam Lee - ESP update",
+    ]
+    problems = {p["source"]: p["problem"] for p in data["problems"]}
+    assert "report.txt" in problems["farah.eml"] and "progress.docx" in problems["sam.msg"]
+    assert "esp note add" in problems["farah.eml"]
+    # With text of its own, an attachment is no matter.
+    assert read_mail(eml("Module 5 done."), "a.eml").warning == ""

@@ -351,7 +351,7 @@ def test_no_folder_is_a_clear_error(tracker: Path, tmp_path: Path) -> None:
         (b"\xef\xbb\xbf" + PDF, None),
         (PDF[:-7], "an incomplete PDF"),
         (b"PK\x03\x04" + PDF[5:], "not a PDF"),
-        (b"", "not a PDF"),
+        (b"", "an empty file (0 bytes)"),
     ],
 )
 def test_pdf_by_content(data: bytes, problem: str | None) -> None:
@@ -371,6 +371,8 @@ def _row(name: str, r: int = 3) -> Row:
         ("Devon_Price_TBT.pdf", "underscores for spaces"),
         ("Devon Price.pdf", "no ' TBT' before .pdf"),
         ("Price, Devon TBT.pdf", "'Last, First' order"),
+        ("Devon Price TBT", "no '.pdf' at the end"),
+        ("Devon Price", "no ' TBT' and no '.pdf' at the end"),
     ],
 )
 def test_close_names_say_the_expected_name(file: str, why: str) -> None:

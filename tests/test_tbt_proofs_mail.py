@@ -315,3 +315,68 @@ def test_an_eml_forwarding_an_email_with_no_pdf_says_so(inbox: Path) -> None:
     path = save(inbox, "fwd.eml", outer)
     _, rejected = incoming_proofs([path], inbox)
     assert "its attachments are an e-mail (Fwd: my score) with no PDF in it" in rejected[0].reason
+
+
+def outlook_msg(sender: str, *files: tuple[str, bytes]) -> bytes:
+    """An agent's message as classic Outlook saves it (.msg), with these files attached."""
+    return MapiMessage.from_email_message(message(sender, *files)).to_bytes()
+
+
+def test_an_email_attached_as_a_file_is_opened_for_its_pdfs(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """An SME drags the agent's saved .msg into a web mail message, or attaches a saved
+    .eml: the e-mail inside is read as a forwarded one is."""
+    saved_msg = outlook_msg("devon.price@vendorcx.com", ("Devon Price TBT.pdf", pdf("Devon")))
+    outer = message("Kim Lee <kim.lee@vendorcx.com>")
+    outer.add_attachment(saved_msg, maintype="application", subtype="vnd.ms-outlook",
+                         filename="RE My transcript.msg")  # fmt: skip
+    save(inbox, "fw-with-msg-file.eml", outer)
+    saved_eml = message("ana.ruiz@vendorcx.com", ("Ana Ruiz TBT.pdf", pdf("Ana"))).as_bytes()
+    outer_msg = MapiMessage.from_email_message(message("kim.lee@vendorcx.com"))
+    outer_msg.add_attachment("transcript.eml", saved_eml, mime_type="message/rfc822")
+    (inbox / "fw-with-eml-file.msg").write_bytes(outer_msg.to_bytes())
+    # A saved .eml attached as message/rfc822 but base64-encoded, as some web mail sends it.
+    wrapped = message("Kim Lee <kim.lee@vendorcx.com>")
+    wrapped.add_attachment(
+        message("omar@home.net", ("Omar Haddad TBT.pdf", pdf("Omar"))).as_bytes(),
+        maintype="application", subtype="octet-stream", filename="omar.eml",
+    )  # fmt: skip
+    wrapped.get_payload()[1].replace_header("Content-Type", 'message/rfc822; name="omar.eml"')
+    save(inbox, "fw-base64.eml", wrapped)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["rejected"] == []
+    assert sorted((p["file"], p["from_email"]) for p in data["recorded"]) == [
+        ("Ana Ruiz TBT.pdf", "fw-with-eml-file.msg"),
+        ("Devon Price TBT.pdf", "fw-with-msg-file.eml"),
+        ("Omar Haddad TBT.pdf", "fw-base64.eml"),
+    ]
+
+
+def test_a_pdf_attached_without_pdf_in_its_name_is_called_badly_named(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    msg = message("kim.lee@vendorcx.com")
+    msg.add_attachment(pdf("Kim Lee"), maintype="application", subtype="pdf",
+                       filename="Kim Lee TBT")  # fmt: skip
+    save(inbox, "noext.eml", msg)
+    save(inbox, "octet.eml", message("ana.ruiz@vendorcx.com", ("Ana Ruiz", pdf("Ana Ruiz"))))
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == []
+    why = {r["from_email"]: (r["file"], r["reason"], r["expected"]) for r in data["rejected"]}
+    assert why == {
+        "noext.eml": (
+            "Kim Lee TBT",
+            "badly named (no '.pdf' at the end): rename it to 'Kim Lee TBT.pdf'",
+            "Kim Lee TBT.pdf",
+        ),
+        "octet.eml": (
+            "Ana Ruiz",
+            "badly named (no ' TBT' and no '.pdf' at the end): rename it to 'Ana Ruiz TBT.pdf'",
+            "Ana Ruiz TBT.pdf",
+        ),
+    }

@@ -94,11 +94,13 @@ def test_a_note_with_a_control_character_is_refused_naming_it(folder: Path, text
     assert (folder / "ESP Tracker.xlsx").read_bytes() == before
 
 
-def test_a_note_file_with_a_control_character_is_refused(folder: Path) -> None:
+def test_a_note_file_row_with_a_control_character_is_not_applied(folder: Path) -> None:
     (folder / "n.csv").write_text("agent,note\nTyrone Jackson,ring\x07bell\n")
+    before = (folder / "ESP Tracker.xlsx").read_bytes()
     res = esp(folder, "note", "import", str(folder / "n.csv"))
-    assert res.exit_code == 2, res.output
-    assert "U+0007 (BEL)" in res.stderr
+    assert res.exit_code == 5, res.output
+    assert "U+0007 (BEL)" in res.stdout and "n.csv" in res.stdout
+    assert (folder / "ESP Tracker.xlsx").read_bytes() == before
 
 
 def test_a_round_line_with_control_characters_is_written_without_them(folder: Path) -> None:

@@ -4,10 +4,16 @@ reads them; esp progress import folds them into Notes)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from esp_cli.core.shape import as_json
+
+# What a file of no bytes is: not a damaged report, but one not there yet.
+EMPTY_FILE = (
+    "an empty file (0 bytes): a copy that did not finish, or a OneDrive file not downloaded yet"
+)
 
 
 @dataclass(frozen=True)
@@ -19,6 +25,25 @@ class SelfReport:
     source: str  # file name, or "File!row 7"
     # The class the sheet row gives ('' for e-mails, or no Class column).
     cls: str = field(default="", metadata=as_json(key="class"))
+    # Who sent an e-mail on behalf of `name` (Outlook's "X on behalf of Y": a delegate, a
+    # shared mailbox's member), when another person; '' when `name` sent it.
+    sender_name: str = field(default="", metadata=as_json(hidden=True))
+    sender_email: str = field(default="", metadata=as_json(hidden=True))
+    # What a person should know about the report (its text may be in a file attached,
+    # which esp does not read); '' when nothing.
+    warning: str = field(default="", metadata=as_json(hidden=True))
+
+
+def attached_warning(names: Sequence[str]) -> str:
+    """The warning for a message with no text of its own and these files attached ('' when
+    none is)."""
+    shown = [n or "a file with no name" for n in names]
+    if not shown:
+        return ""
+    return (
+        f"no text of its own, and {', '.join(shown)} attached: esp reads only a message's "
+        "text; if the report is in the attachment, add it with esp note add"
+    )
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,15 @@ the message's own properties are read here from its property stream, tolerating 
 bytes some real Outlook files carry after the last entry (the library's own message reader
 refuses those files whole).
 
-- Sender: inside an organisation the address property holds an Exchange X.500 DN, not an
-  address, so the SMTP address is taken from PidTagSenderSmtpAddress (0x5D01), else the
-  sent-representing one (0x5D02), else the address property when its type is SMTP; the
-  display name (0x0C1A, else 0x0042) is kept for matching by name.
-- Body: plain text (0x1000), else HTML (0x1013) as text, else the compressed RTF (0x1009)
-  decompressed and stripped to text.
+- Sender: the mailbox a message is from is the sent-representing one (0x0042, 0x5D02: an
+  .eml's From), else the sender (0x0C1A, 0x5D01); a sender who is another person sent it on
+  that mailbox's behalf (an .eml's Sender). Inside an organisation the address property
+  holds an Exchange X.500 DN, not an address, so the SMTP address is taken from
+  PidTagSenderSmtpAddress (0x5D01) or PidTagSentRepresentingSmtpAddress (0x5D02), else the
+  address property when its type is SMTP; the display name is kept for matching by name.
+- Body: plain text (0x1000), else HTML (0x1013) as text — bytes in the Internet code page
+  (0x3FDE), else its own <meta charset> —, else the compressed RTF (0x1009) decompressed,
+  read in the code page its `\\ansicpg` names and stripped to text.
 - Day: the stored UTC time (PidTagClientSubmitTime 0x0039, else PidTagMessageDeliveryTime
   0x0E06) in the team's time zone.
 """
@@ -27,15 +30,18 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from email.parser import HeaderParser
 from typing import Any
 
-from esp_cli.core.reports import SelfReport
+from esp_cli.core.reports import SelfReport, attached_warning
 from esp_cli.mail.selfreports import (
+    SIGNATURE_FILES,
     NotAReport,
     UnreadableMail,
     automatic,
     clean_body,
+    decode_text,
     html_to_text,
     local_day,
     mime_body,
+    same_sender,
     subject_text,
 )
 
@@ -118,19 +124,15 @@ class _Properties:
         self._entries = entries
         self._streams = streams
         self.attachments = attachments or []  # read only for a signed message (its MIME)
-        self.codepage = self._codepage()
+        self.codepage = self.codepage_in(MESSAGE_CODEPAGE, INTERNET_CODEPAGE) or "cp1252"
 
-    def _codepage(self) -> str:
-        for pid in (MESSAGE_CODEPAGE, INTERNET_CODEPAGE):
+    def codepage_in(self, *pids: int) -> str | None:
+        """The first of these code page properties that names a code page Python knows."""
+        for pid in pids:
             number = self.long(pid)
-            if number is None:
-                continue
-            name = _CODEPAGES.get(number, f"cp{number}")
-            try:
-                return codecs.lookup(name).name
-            except LookupError:
-                continue
-        return "cp1252"
+            if number is not None and (name := codec_of(number)):
+                return name
+        return None
 
     def long(self, pid: int) -> int | None:
         found = self._entries.get(pid)
@@ -158,7 +160,7 @@ class _Properties:
             return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
         raw = self._streams.get((pid, PT_STRING8))
         if raw is not None:
-            return raw.decode(self.codepage, "replace").split("\x00", 1)[0].strip()
+            return decode_text(raw, self.codepage).split("\x00", 1)[0].strip()
         return ""
 
 
@@ -213,30 +215,77 @@ def _is_signed(streams: dict[tuple[int, int], bytes]) -> bool:
     return text.split("\x00", 1)[0].strip().casefold().startswith(SIGNED_CLASS)
 
 
-def _sender(props: _Properties) -> tuple[str, str]:
-    """(display name, SMTP address), either possibly ''."""
-    name = props.text(SENDER_NAME) or props.text(SENT_REPRESENTING_NAME)
-    for pid in (SENDER_SMTP, SENT_REPRESENTING_SMTP):
-        if "@" in (addr := props.text(pid)):
-            return name, addr
-    for type_pid, addr_pid in (
-        (SENDER_ADDRTYPE, SENDER_ADDRESS),
-        (SENT_REPRESENTING_ADDRTYPE, SENT_REPRESENTING_ADDRESS),
-    ):
-        addr = props.text(addr_pid)
-        # An EX address is an X.500 DN ('/O=EXCHANGELABS/...'): no use for matching.
-        if props.text(type_pid).upper() != "EX" and "@" in addr and not addr.startswith("/"):
-            return name, addr
-    return name, ""
+def _person(props: _Properties, name: int, smtp: int, kind: int, address: int) -> tuple[str, str]:
+    """A (display name, SMTP address) from a set of sender properties; the address '' when
+    only an Exchange X.500 DN ('/O=EXCHANGELABS/...') is stored: no use for matching."""
+    addr = props.text(smtp)
+    if "@" not in addr:
+        addr = props.text(address)
+        if props.text(kind).upper() == "EX" or "@" not in addr or addr.startswith("/"):
+            addr = ""
+    return props.text(name), addr
+
+
+def _senders(props: _Properties) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(the mailbox the message is from, who sent it on that mailbox's behalf when another
+    person else ('', '')). Outlook keeps the mailbox as sent-representing (PidTagSent-
+    Representing*, an .eml's From) and who sent it as the sender (PidTagSender*, an .eml's
+    Sender): the two differ for "Uriel Castillo on behalf of Tamara Wells"."""
+    sender = _person(props, SENDER_NAME, SENDER_SMTP, SENDER_ADDRTYPE, SENDER_ADDRESS)
+    mailbox = _person(
+        props,
+        SENT_REPRESENTING_NAME,
+        SENT_REPRESENTING_SMTP,
+        SENT_REPRESENTING_ADDRTYPE,
+        SENT_REPRESENTING_ADDRESS,
+    )
+    if not any(mailbox):
+        return sender, ("", "")
+    if not any(sender) or same_sender(mailbox, sender):
+        return (mailbox[0] or sender[0], mailbox[1] or sender[1]), ("", "")
+    return mailbox, sender
+
+
+def codec_of(codepage: int) -> str | None:
+    """Python's name for a Windows code page number (None: one it does not know)."""
+    try:
+        return codecs.lookup(_CODEPAGES.get(codepage, f"cp{codepage}")).name
+    except LookupError:
+        return None
+
+
+_ANSI_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
 def _rtf_text(compressed: bytes) -> str:
+    """The text of a compressed RTF body. Word and Outlook leave 8-bit characters raw in
+    it, in the code page its `\\ansicpgNNNN` names (Windows-1252, RTF's default, when it
+    names none)."""
     from compressed_rtf import decompress
     from striprtf.striprtf import rtf_to_text
 
-    rtf: Any = decompress(compressed)
+    rtf = bytes(decompress(compressed))
+    named = _ANSI_CODEPAGE.search(rtf[:4096])
+    codec = codec_of(int(named.group(1))) if named else None
     to_text: Any = rtf_to_text  # untyped
-    return str(to_text(bytes(rtf).decode("latin-1"), errors="ignore"))
+    return str(to_text(decode_text(rtf, codec or "cp1252"), errors="ignore"))
+
+
+def _html(props: _Properties) -> str:
+    """The HTML body: Unicode, or bytes in the Internet code page Outlook keeps it in
+    (PidTagInternetCodepage), else the one its own <meta charset> names, else the
+    message's."""
+    if html := props.text(BODY_HTML):
+        return html
+    raw = props.binary(BODY_HTML)
+    if raw is None:
+        return ""
+    meta = _META_CHARSET.search(raw[:4096])
+    charset = props.codepage_in(INTERNET_CODEPAGE) or (
+        meta.group(1).decode("ascii") if meta else props.codepage
+    )
+    return decode_text(raw, charset)
 
 
 def _body(props: _Properties) -> str:
@@ -246,10 +295,7 @@ def _body(props: _Properties) -> str:
     for data in props.attachments:  # a signed message's own MIME
         if text := mime_body(data):
             return text
-    html = props.text(BODY_HTML)
-    if not html and (raw := props.binary(BODY_HTML)) is not None:
-        html = raw.decode(props.codepage, "replace")
-    if html:
+    if html := _html(props):
         return html_to_text(html)
     rtf = props.binary(RTF_COMPRESSED)
     if rtf:
@@ -299,7 +345,7 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     skipped = _not_a_report(props)
     if skipped is not None:
         raise skipped
-    name, addr = _sender(props)
+    (name, addr), (by_name, by_addr) = _senders(props)
     if not name and not addr:
         raise UnreadableMail(
             "no sender", "no sender (a draft, or a message saved from inside another one)"
@@ -307,14 +353,34 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
-    text = clean_body(_body(props), name) or subject_text(props.text(SUBJECT))
-    return SelfReport(local_day(when, tz), name, addr.lower(), text, source)
+    own = clean_body(_body(props), name)
+    return SelfReport(
+        local_day(when, tz),
+        name,
+        addr.lower(),
+        own or subject_text(props.text(SUBJECT)),
+        source,
+        sender_name=by_name,
+        sender_email=by_addr.lower(),
+        warning="" if own else attached_warning(_attached_names(data)),
+    )
+
+
+def _attached_names(data: bytes) -> list[str]:
+    """The names of the files and e-mails attached to a message (not a signature's)."""
+    try:
+        _, _, _, files, emails = msg_files(data)
+    except UnreadableMail:  # its text was read: damaged attachments are no matter here
+        return []
+    names = [name for name, _, _ in files if not name.lower().endswith(SIGNATURE_FILES)]
+    return names + emails
 
 
 # -- the files attached ----------------------------------------------------------------------
 
 ATTACH_DATA = 0x3701  # PidTagAttachDataBinary (a file), or PtypObject (an embedded message)
 ATTACH_NAMES = (0x3707, 0x3704, 0x3001)  # long file name, short (8.3) name, display name
+ATTACH_MIME_TAG = 0x370E  # PidTagAttachMimeTag: the file's MIME type
 PT_OBJECT = 0x000D
 _MAX_DEPTH = 5  # forwarded within forwarded: deeper than this is not an agent's e-mail
 
@@ -327,28 +393,38 @@ def _stream(reader: Any, storage: int, pid: int, kind: int) -> bytes | None:
     return data
 
 
-def _attachment_name(reader: Any, storage: int) -> str:
-    for pid in ATTACH_NAMES:
+def _attachment_text(reader: Any, storage: int, *pids: int) -> str:
+    """The first of these string properties an attachment has ('' when none)."""
+    for pid in pids:
         raw = _stream(reader, storage, pid, PT_UNICODE)
         if raw is not None and (text := raw.decode("utf-16-le", "replace").split("\x00")[0]):
             return text.strip()
         raw = _stream(reader, storage, pid, PT_STRING8)
-        if raw is not None and (text := raw.decode("cp1252", "replace").split("\x00")[0]):
+        if raw is not None and (text := decode_text(raw, "cp1252").split("\x00")[0]):
             return text.strip()
     return ""
 
 
-def _files_in(reader: Any, storage: int, depth: int, emails: list[str]) -> list[tuple[str, bytes]]:
-    """The files attached in `storage` (a message), and those of the messages attached to
-    it (an e-mail forwarded as an attachment), a few levels deep; each attached message's
-    name goes in `emails` (said when it holds no file esp wants)."""
-    out: list[tuple[str, bytes]] = []
+def _attachment_name(reader: Any, storage: int) -> str:
+    return _attachment_text(reader, storage, *ATTACH_NAMES)
+
+
+def _files_in(
+    reader: Any, storage: int, depth: int, emails: list[str]
+) -> list[tuple[str, bytes, str]]:
+    """The files attached in `storage` (a message), each (name, bytes, MIME type or ''), and
+    those of the messages attached to it (an e-mail forwarded as an attachment), a few
+    levels deep; each attached message's name goes in `emails` (said when it holds no file
+    esp wants)."""
+    out: list[tuple[str, bytes, str]] = []
     for child in reader.iter_children(storage):
         if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
             continue
         data = _stream(reader, child.stream_id, ATTACH_DATA, PT_BINARY)
         if data is not None:
-            out.append((_attachment_name(reader, child.stream_id), data))
+            name = _attachment_name(reader, child.stream_id)
+            kind = _attachment_text(reader, child.stream_id, ATTACH_MIME_TAG).lower()
+            out.append((name, data, kind))
             continue
         inner = reader.find_child_by_name(
             child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
@@ -360,12 +436,17 @@ def _files_in(reader: Any, storage: int, depth: int, emails: list[str]) -> list[
     return out
 
 
+# A .msg's files: (file name, bytes, MIME type or '') each.
+Files = list[tuple[str, bytes, str]]
+
+
 def msg_files(
     data: bytes,
-) -> tuple[str, str, datetime | None, list[tuple[str, bytes]], list[str]]:
-    """An Outlook .msg's (sender name, SMTP address, time sent or received, [(file name,
-    bytes)] of every file attached, in order, [the name of every e-mail attached]);
-    UnreadableMail when it is not a message esp can read (damaged, encrypted)."""
+) -> tuple[tuple[str, str], tuple[str, str], datetime | None, Files, list[str]]:
+    """An Outlook .msg's ((sender name, SMTP address), who sent it on that sender's behalf
+    (('', '') when the same), time sent or received, [(file name, bytes, MIME type)] of
+    every file attached, in order, [the name of every e-mail attached]); UnreadableMail when
+    it is not a message esp can read (damaged, encrypted)."""
     from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
 
     props = _properties(data)
@@ -373,7 +454,7 @@ def msg_files(
     kind = shown.casefold()
     if kind.startswith(_SEALED) and not kind.startswith(SIGNED_CLASS):
         raise UnreadableMail("encrypted or signed", f"encrypted or protected ({shown})")
-    name, addr = _sender(props)
+    mailbox, by = _senders(props)
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     try:
         reader = CFBReader(data)
@@ -386,4 +467,4 @@ def msg_files(
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:
         reader.close()
-    return name, addr.lower(), when, files, emails
+    return mailbox, by, when, files, emails

@@ -17,15 +17,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from email.errors import HeaderParseError
+from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
 
 from esp_cli.core.columns import normalise_header
-from esp_cli.core.names import display_name, name_words
-from esp_cli.core.reports import RowProblem, SelfReport
+from esp_cli.core.names import display_name, name_tokens, name_words
+from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of
 
@@ -207,24 +207,28 @@ _SIGNATURE_LINE = re.compile(
 )
 _POSTSCRIPT = re.compile(r"^p\.?\s?s\.?\s*[:\-]?\s", re.I)
 # Where the quoted or forwarded earlier message starts: Outlook's, Thunderbird's and
-# Gmail's separators, Apple Mail's forward line, Outlook's "From: …" header block.
+# Gmail's separators, Apple Mail's forward line.
 _QUOTE_START = re.compile(
-    r"^(-{2,}\s*(original message|forwarded message)\s*-{2,}|begin forwarded message:|"
-    r"from:\s.+|_{5,})\s*$",
+    r"^(-{2,}\s*(original message|forwarded message)\s*-{2,}|begin forwarded message:)\s*$",
     re.I,
 )
-# Outlook's header block above a quoted message in the languages it is set to most often:
-# "De: …" then "Enviado: …", "Von: …" then "Gesendet: …", "De : …" then "Envoyé : …".
-# A line that only starts like one is the agent's own unless a second header follows.
-_FROM_HEADER = re.compile(r"^(de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
+# The line Outlook draws above a quoted message's header block: the quote starts there only
+# when a header block follows it (an agent may underline a heading so too).
+_RULE = re.compile(r"^_{5,}$")
+# Outlook's header block above a quoted message, in English and in the languages it is set
+# to most often: "From: …" then "Sent: …", "De: …" then "Enviado: …", "Von: …" then
+# "Gesendet: …", "De : …" then "Envoyé : …". A line that only starts like one ("From: the
+# Learning Hub I get error 403") is the agent's own unless a second header follows.
+_FROM_HEADER = re.compile(r"^(from|de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
 _SENT_HEADER = re.compile(
-    r"^(sent|date|subject|enviado|enviada|enviada em|fecha|asunto|assunto|envoyé|objet|"
+    r"^(sent|date|subject|to|cc|enviado|enviada|enviada em|fecha|asunto|assunto|envoyé|objet|"
     r"gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|ämne|sendt|"
     r"emne|wysłano|temat)\s?:",
     re.I,
 )
-# Who a header block's From line names: an address, or a name with no sentence in it.
-_FROM_VALUE = re.compile(r"[@<]|^[^.,;!?]{1,60}$")
+# Who a header block's From line names: an address, or a name ("Reyes, Jordan") with no
+# sentence in it.
+_FROM_VALUE = re.compile(r"[@<]|^[^.;!?]{1,60}$")
 _HEADER_LOOKAHEAD = 4
 # The attribution above a quoted reply, on one line or wrapped over two or three
 # ("On Tue, Nov 24, 2026 at 5:00 PM Jordan Reyes <\njordan@x.com> wrote:"); every mail
@@ -249,6 +253,7 @@ _HTML_QUOTE = re.compile(
     r"type=\"?cite|id=\"?(appendonsend|divRplyFwdMsg))",
     re.I,
 )
+_REPLY = re.compile(r"^\s*(re|aw|sv|antw|odp)\s*(\[\d+\])?\s*:", re.I)
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr|rv|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
 
@@ -265,34 +270,95 @@ def _body(msg: EmailMessage) -> str:
 
 def mime_body(data: bytes) -> str:
     """The text of a MIME message given as bytes (a signed .msg keeps its message so)."""
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    return _body(msg) if isinstance(msg, EmailMessage) else ""
+    return _body(_parse(data))
+
+
+# A header line holding only encoded words, not indented: how some mailers (Gmail through
+# Exchange Online) continue a long Subject. The standard says a continuation is indented.
+_ENCODED_WORDS_LINE = re.compile(rb"^(=\?[^?\s]+\?[bq]\?[^?\s]*\?=[ \t]*)+\r?\n?$", re.I)
+# A header line's start: the name, then its colon (RFC 5322: printable ASCII but the colon).
+_HEADER_START = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:|^[ \t]")
+# Headers every mail program writes: after a line that is none, they show the header is
+# damaged, not that the message's text has begun.
+_KNOWN_HEADER = re.compile(
+    r"^(from|to|cc|date|subject|sender|reply-to|message-id|received|return-path|mime-version|"
+    r"content-[\w-]+|x-[\w-]+)\s*:",
+    re.I,
+)
+
+
+def _unfolded(data: bytes) -> bytes:
+    """The message with each unindented line of encoded words in its header indented, as
+    the continuation of the line above it that it is."""
+    end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0), default=-1)
+    header = data if end < 0 else data[:end]
+    if b"\n=?" not in header:
+        return data
+    lines = header.splitlines(keepends=True)
+    for n in range(1, len(lines)):
+        if _ENCODED_WORDS_LINE.match(lines[n]) and _HEADER_START.match(lines[n - 1]):
+            lines[n] = b" " + lines[n]
+    return b"".join(lines) + (b"" if end < 0 else data[end:])
+
+
+def _parse(data: bytes) -> EmailMessage:
+    msg = email.message_from_bytes(_unfolded(data), policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def read_message(data: bytes) -> EmailMessage:
+    """A MIME message (.eml) as bytes, parsed; UnreadableMail when it is no e-mail (a
+    binary file, no e-mail headers) or its header is damaged past reading: a line that is
+    no header among them, with header lines after it, which would otherwise be read as the
+    message's text."""
+    if not data:
+        raise UnreadableMail("not an e-mail", EMPTY_FILE)
+    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
+        raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
+    msg = _parse(data)
+    if not any(msg.get(h) is not None for h in MAIL_HEADERS):
+        raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    if any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in msg.defects):
+        payload = msg.get_payload()
+        text = payload if isinstance(payload, str) else ""
+        head = text.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
+        if any(_KNOWN_HEADER.match(line) for line in head[1:]):
+            shown = head[0].strip()
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            raise UnreadableMail(
+                "corrupt",
+                f"a damaged header: the line {shown!r} among its headers is none, so where the "
+                "text starts cannot be told; ask the agent to send it again",
+            )
+    return msg
 
 
 # Labels mail programs read as Windows-1252: a "Latin-1" message written on Windows holds
 # its curly apostrophes (0x92) and dashes (0x96), which Latin-1 has as control characters.
-_AS_WINDOWS_1252 = ("iso8859-1", "ascii", "cp1252")
+_AS_WINDOWS_1252 = ("iso8859-1", "cp1252")
+# What a text whose label is missing, unknown or wrong is read as, in turn; then Latin-1,
+# which reads every byte.
+_FALLBACKS = ("utf-8", "cp1252")
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
-    """Bytes in the character set a message labels them with: Latin-1 and ASCII as
-    Windows-1252 (UTF-8 first when unlabelled or labelled ASCII), an unknown label as
-    UTF-8; never an error."""
+    """Bytes in the character set a message labels them with, read strictly; when they do
+    not fit it (a PC's Windows-1252 labelled UTF-8), or the label is missing or unknown,
+    UTF-8, else Windows-1252, else Latin-1. Latin-1 labels are read as Windows-1252, ASCII as
+    no label. A byte-order mark is no part of the text. Never an error."""
     try:
-        codec = codecs.lookup(charset).name if charset else "ascii"
+        codec = codecs.lookup(charset).name if charset else None
     except LookupError:
-        codec = "utf-8"
+        codec = None
     if codec in _AS_WINDOWS_1252:
-        if codec == "ascii":
-            try:
-                return data.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
+        codec = "cp1252"
+    for name in (codec, *_FALLBACKS) if codec not in (None, "ascii") else _FALLBACKS:
         try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
-            return data.decode("latin-1")
-    return data.decode(codec, "replace")
+            return data.decode(name).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
 
 
 def decode_words(text: str) -> str:
@@ -320,9 +386,9 @@ def html_to_text(html: str) -> str:
 
 
 def _header_block(lines: Sequence[str], i: int) -> bool:
-    """Whether lines[i] starts Outlook's header block in another language: a From line
-    naming someone ("De: Jordan Reyes <…>") with a Sent or Subject line among the next
-    few."""
+    """Whether lines[i] starts Outlook's header block: a From line naming someone ("From:
+    Jordan Reyes <…>", "De: Jordan Reyes") with a Sent, Date, To or Subject line among the
+    next few."""
     found = _FROM_HEADER.match(lines[i].strip())
     if not found or not _FROM_VALUE.search(lines[i].strip()[found.end() - 1 :]):
         return False
@@ -421,6 +487,12 @@ def clean_body(text: str, sender_name: str = "") -> str:
             break  # signature or the start of the quoted original
         if _header_block(lines, i) or _MOBILE_SIGNATURE.match(line):
             break
+        if _RULE.match(line):
+            after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+            if after is not None and _header_block(lines, after):
+                break  # Outlook's line above the quoted message's header block
+            i += 1
+            continue  # a rule of the agent's own: no words
         if attribution := _attribution_lines(lines, i):
             i += attribution
             following = next((x.strip() for x in lines[i:] if x.strip()), "")
@@ -450,8 +522,11 @@ def clean_body(text: str, sender_name: str = "") -> str:
 
 
 def subject_text(subject: str) -> str:
-    """A subject without its `RE:`/`FW:`/`Fwd:` prefixes, for a message with no text of its
-    own."""
+    """A subject without its `FW:`/`Fwd:` prefixes, for a message with no text of its own;
+    '' for a reply's (`RE:`, `AW:`, `SV:`): its subject is the message it answers, the
+    coordinator's words, not the agent's."""
+    if _REPLY.match(subject):
+        return ""
     return " ".join(_REPLY_PREFIX.sub("", subject).split())
 
 
@@ -470,17 +545,34 @@ def _raw_header(msg: EmailMessage, name: str) -> str | None:
     return " ".join(raw.split())
 
 
-def sender_of(msg: EmailMessage) -> tuple[str, str]:
-    """The From header's (display name, address). The header is split into name and address
-    before its encoded words are decoded: decoded first, an encoded `Price, Devon` would
-    read as two addresses. A name with a comma that its mailer did not quote (`Brooks,
-    Kayla <kayla@x.com>`) is still one name."""
-    raw = _raw_header(msg, "from")
+def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
+    """The From header's (display name, address), or another address header's. The header
+    is split into name and address before its encoded words are decoded: decoded first, an
+    encoded `Price, Devon` would read as two addresses. A name with a comma that its mailer
+    did not quote (`Brooks, Kayla <kayla@x.com>`) is still one name."""
+    raw = _raw_header(msg, header)
     if raw is None:
         return "", ""
     found = _NAME_AND_ADDRESS.match(raw)
     name, addr = (found.group("name"), found.group("addr")) if found else parseaddr(raw)
-    return decode_words(name).strip(), addr
+    return decode_words(name).strip(), addr.strip()
+
+
+def same_sender(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two (display name, address) pairs are one person: the same address, else
+    (one has none) the same name; False when nothing can be compared."""
+    if a[1] and b[1]:
+        return a[1].casefold() == b[1].casefold()
+    return bool(a[0] and b[0]) and name_tokens(a[0]) == name_tokens(b[0])
+
+
+def on_behalf(msg: EmailMessage, mailbox: tuple[str, str]) -> tuple[str, str]:
+    """Who sent the message on behalf of `mailbox` (its From): the Sender header when it
+    names another person (a delegate, a shared mailbox's member); ('', '') when not."""
+    sender = sender_of(msg, "sender")
+    if not any(sender) or same_sender(sender, mailbox):
+        return "", ""
+    return sender
 
 
 def sent_time(msg: EmailMessage) -> datetime | None:
@@ -500,12 +592,7 @@ def sent_time(msg: EmailMessage) -> datetime | None:
 def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it."""
-    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
-        raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(msg, EmailMessage)
-    if not any(msg.get(h) is not None for h in MAIL_HEADERS):
-        raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
+    msg = read_message(data)
     subject = decode_words(_raw_header(msg, "subject") or "").strip()
 
     def header(name: str) -> str | None:
@@ -531,8 +618,38 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     when = sent_time(msg)
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
-    text = clean_body(_body(msg), name) or subject_text(subject)
-    return SelfReport(local_day(when, tz), name.strip(), addr.strip().lower(), text, source)
+    own = clean_body(_body(msg), name)
+    by_name, by_addr = on_behalf(msg, (name, addr))
+    return SelfReport(
+        local_day(when, tz),
+        name.strip(),
+        addr.lower(),
+        own or subject_text(subject),
+        source,
+        sender_name=by_name,
+        sender_email=by_addr.lower(),
+        warning="" if own else attached_warning(_attached_names(msg)),
+    )
+
+
+# A signature's file is no one's report.
+SIGNATURE_FILES = (".p7s", ".p7m", ".sig", ".asc")
+_SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature",
+                    "application/pgp-signature")  # fmt: skip
+
+
+def _attached_names(msg: EmailMessage) -> list[str]:
+    """The names of the files attached to a message (not the pictures of its HTML, not a
+    signature)."""
+    names = []
+    for part in msg.walk():
+        if part.is_multipart() or not part.is_attachment():
+            continue
+        name = " ".join(decode_words(str(part.get_filename() or "")).split())
+        signature = part.get_content_type() in _SIGNATURE_TYPES
+        if not signature and not name.lower().endswith(SIGNATURE_FILES):
+            names.append(name)
+    return names
 
 
 # ------------------------------------------------------------------------- report sheets

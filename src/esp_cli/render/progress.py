@@ -65,7 +65,7 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
                 [(f.file.name, f.status.replace("_", " "), f.reason) for f in left],
             )
     days = f" of {show(result.on)}" if result.on else ""
-    repeated = f", {result.repeated} the same as another file's" if result.repeated else ""
+    repeated = f", {result.repeated} the same as another report" if result.repeated else ""
     say(
         f"{len(result.imported) + len(result.unmatched)} report(s){days} from "
         f"{len(result.sources)} file(s): {result.added} added, {result.already_there} already "

@@ -23,7 +23,13 @@ from esp_cli.core.notes import NoteKind, appended, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import fmt
 from esp_cli.core.textdates import DateOrder, date_order, read_day
-from esp_cli.core.values import Unreadable, is_blank, text_of
+from esp_cli.core.values import (
+    Unreadable,
+    control_characters,
+    describe_character,
+    is_blank,
+    text_of,
+)
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError
 from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
@@ -184,6 +190,13 @@ def import_notes(
             item.agent = row.ref()
             item.column = BY_KEY[kind.column_key].header
             item.line = format_line(kind, day, signer, text)
+            if found := control_characters(item.line):
+                # One row's stray character should not stop the others.
+                shown = ", ".join(describe_character(ch) for ch in found)
+                item.refuse(
+                    f"the line holds {shown}, which no cell can show: remove it from {name}"
+                )
+                continue
             planned.setdefault((row.sheet, row.row, kind), (row, []))[1].append(item)
         for (_sheet, _row, kind), (row, items) in planned.items():
             _plan_cell(s, row, kind, items)

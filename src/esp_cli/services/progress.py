@@ -35,10 +35,15 @@ from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
-from esp_cli.core.reports import RowProblem, SelfReport
+from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport
 from esp_cli.core.rules import done_by
 from esp_cli.core.textdates import date_order
-from esp_cli.core.values import email_key
+from esp_cli.core.values import (
+    control_characters,
+    describe_character,
+    email_key,
+    without_control_characters,
+)
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
 from esp_cli.results.progress import (
     FileOutcome,
@@ -178,6 +183,12 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
                 entry.ignored = "a system file"
                 continue
             out.sources.append(file)
+            if _is_empty(file):
+                if not in_folder:
+                    raise InputFileError(f"{file}: {EMPTY_FILE}.", fix=_AGAIN)
+                entry.unreadable = EMPTY_FILE
+                out.problems.append(RowProblem(file.name, EMPTY_FILE))
+                continue
             suffix = file.suffix.lower()
             if in_folder or suffix in EMAIL_SUFFIXES:
                 _add_mail(out, entry, zone, in_folder=in_folder)
@@ -192,7 +203,7 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
 
 def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder: bool) -> None:
     """The report an e-mail file holds; or why none: skipped (no person wrote it) or
-    unreadable. A file named on its own that is no e-mail at all is an error."""
+    unreadable. A file named on its own that cannot be read is an error."""
     # Here: reading self-reports (e-mails, the report's sheets) loads only for the commands
     # that import them; esp report eod counts who did not report without it.
     from esp_cli.mail.inbox import read_mail
@@ -210,6 +221,12 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
                 fix="give e-mails as .msg files saved from Outlook or .eml files, and the "
                 "progress report as .xlsx or .csv.",
             ) from exc
+        if not in_folder:  # named on purpose: a failed input, not "nothing to do"
+            raise InputFileError(
+                f"{entry.path}: not a usable e-mail ({why}).",
+                fix="save it again from Outlook, or ask the agent to send it again (in a "
+                "folder such a file is listed and the others imported).",
+            ) from exc
         if in_folder and entry.path.suffix.lower() in (CSV_SUFFIX, *SUPPORTED_SUFFIXES):
             why += " (name it on the command line to import it as a progress report)"
         entry.unreadable = why
@@ -218,8 +235,38 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
         entry.unreadable = f"cannot be read ({exc.strerror or exc})"
         out.problems.append(RowProblem(entry.path.name, entry.unreadable))
     else:
+        if report.warning:
+            out.problems.append(RowProblem(entry.path.name, report.warning))
+        report = _showable(report, out.problems)
         entry.reports.append(report)
         out.reports.append(report)
+
+
+def _showable(report: SelfReport, problems: list[RowProblem]) -> SelfReport:
+    """The report without the characters no cell can show (a stray control in an e-mail,
+    an escape code pasted into a form), which are said in `problems`: one report should
+    not stop the import."""
+    found = control_characters(report.text)
+    if not found:
+        return report
+    shown = ", ".join(describe_character(ch) for ch in found)
+    problems.append(
+        RowProblem(
+            report.source,
+            f"the report holds {shown}, which no cell can show: left out of its note",
+        )
+    )
+    return replace(report, text=" ".join(without_control_characters(report.text).split()))
+
+
+_AGAIN = "copy or save it again (a OneDrive file: open it once so it downloads), then import it."
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:  # a dangling link: read below, where its error is said
+        return False
 
 
 def _expand(path: Path) -> list[tuple[Path, bool]]:
@@ -317,6 +364,7 @@ def _add_rows(
     )
     for sheet, layout in readable:
         reports, problems = read_rows(sheet.rows, layout, sheet.source, order=order, tz=zone)
+        reports = [_showable(report, problems) for report in reports]
         entry.reports += reports
         out.reports += reports
         out.problems += problems
@@ -373,7 +421,30 @@ def _whose(row: Row) -> str:
 
 
 def _match(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
-    """The agent a report is from and how it was matched, or None and why not."""
+    """The agent a report is from and how it was matched, or None and why not. A message
+    sent on an agent's behalf is that agent's, unless who sent it is another agent: then
+    which of the two reported is for a person to say."""
+    row, how = _match_one(report, idx)
+    if not (report.sender_name or report.sender_email):
+        return row, how
+    by, _ = _match_one(replace(report, name=report.sender_name, email=report.sender_email), idx)
+    if by is None or by is row:
+        return row, how
+    sender = report.sender_name or report.sender_email
+    mailbox = report.name or report.email
+    sent = f"sent by {sender} ({_where(by, sender)}) on behalf of {mailbox}"
+    whose = f" ({_where(row, mailbox)})" if row is not None else f", whom esp cannot match ({how})"
+    return None, f"{sent}{whose}; which of them reported is for a person to say"
+
+
+def _where(row: Row, given: str) -> str:
+    """Where the agent `given` names is: their row, and their name when spelt otherwise."""
+    at = f"{row.sheet}!row {row.row}"
+    return at if name_tokens(given) == name_tokens(row.label()) else f"{row.label()}, {at}"
+
+
+def _match_one(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
+    """The agent a report's sender (its From) is, by e-mail, else by name."""
     tried: list[str] = []
     if report.email:
         found = idx.by_email.get(email_key(report.email), [])

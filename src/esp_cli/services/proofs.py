@@ -12,12 +12,14 @@ Complete Date = the day the file was received (its modification date), where not
 set. Rejected files change nothing.
 
 The agents e-mail their transcript: an e-mail saved in the folder (.eml, or Outlook's .msg)
-gives the PDFs attached to it (in a forwarded message too), each checked and recorded exactly
-as a file would be. A good one is saved into the folder under its own name — never over
-another file: a different file of that name already there refuses it — dated the day the
-e-mail was sent, which is also the day it was received. The sender's address is checked
-against the agent's Email column: a mismatch is said (another agent's address, one the
-tracker does not know, none at all), never used to guess whose proof it is.
+gives the PDFs attached to it (in a forwarded message, or an e-mail attached as a saved
+.msg or .eml file, too), each checked and recorded exactly as a file would be. A good one is
+saved into the folder under its own name — never over another file: a different file of
+that name already there refuses it — dated the day the e-mail was sent, which is also the
+day it was received. The sender's address is checked against the agent's Email column: a
+mismatch is said (another agent's address, one the tracker does not know, an Exchange
+user's name with no address stored that is not the agent's, none at all, sent on the
+agent's behalf by another agent), never used to guess whose proof it is.
 """
 
 from __future__ import annotations
@@ -37,13 +39,20 @@ from esp_cli.config import Config
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.names import same_spelling
+from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
 from esp_cli.mail.attachments import read_files
 from esp_cli.mail.selfreports import UnreadableMail
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.advise import email_addresses
-from esp_cli.services.agents import LOOKUP_KEYS, describe, find_agents, name_tokens
+from esp_cli.services.agents import (
+    LOOKUP_KEYS,
+    describe,
+    find_agents,
+    name_tokens,
+    same_person,
+)
 from esp_cli.system import is_system_file, real_path, write_file_atomically
 from esp_cli.workbook.inputs import check_not_lock_file
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -81,6 +90,8 @@ TRACKING_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def pdf_problem(data: bytes) -> str | None:
     """Why `data` is not a complete PDF, or None when it is one."""
+    if not data:
+        return EMPTY_FILE
     if PDF_HEADER not in data[:PDF_SLACK]:
         return "not a PDF (its content does not start with %PDF-)"
     if PDF_EOF not in data[-PDF_SLACK:]:
@@ -107,8 +118,11 @@ def misnaming(file_name: str, expected: str) -> str:
         wrong.append("underscores for spaces")
     if "," in file_name:
         wrong.append("'Last, First' order")
-    if not re.search(r"\btbt\s*\.pdf$", file_name.replace("_", " "), flags=re.I):
-        wrong.append("no ' TBT' before .pdf")
+    pdf = file_name.lower().endswith(".pdf")
+    if not re.search(r"\btbt\s*(\.pdf)?$", file_name.replace("_", " "), flags=re.I):
+        wrong.append("no ' TBT' before .pdf" if pdf else "no ' TBT' and no '.pdf' at the end")
+    elif not pdf:
+        wrong.append("no '.pdf' at the end")
     name_case = f"{name_in(file_name)}{SUFFIX}"
     tbt_case = re.search(r"tbt\s*\.pdf$", file_name, flags=re.I)
     if (name_case != expected and name_case.casefold() == expected.casefold()) or (
@@ -355,6 +369,8 @@ class Incoming:
     received: date
     mail: str | None = None  # the e-mail file it came in
     sender: str = ""  # that e-mail's sender address ('' when it has none)
+    sender_name: str = ""  # its display name
+    sent_by: str = ""  # the address of who sent it on the sender's behalf, if another
     sent: datetime | None = None  # when that e-mail was sent
     saved: bool = True  # the file is in the folder already
 
@@ -369,7 +385,16 @@ def _from_mail(
         found = read_files(data)
     except UnreadableMail as exc:
         return [], [Rejected(path.name, f"an e-mail esp cannot read: {exc}")]
-    pdfs = [a for a in found.files if a.name.lower().endswith(".pdf") or not a.name]
+    # A PDF by its name, its type or its content: one named without '.pdf' is checked, and
+    # refused as badly named, rather than taken for no PDF at all.
+    pdfs = [
+        a
+        for a in found.files
+        if a.name.lower().endswith(".pdf")
+        or not a.name
+        or a.kind == "application/pdf"
+        or PDF_HEADER in a.data[:PDF_SLACK]
+    ]
     if not pdfs:
         names = [a.name or "(no name)" for a in found.files]
         names += [f"an e-mail ({e})" if e else "an e-mail" for e in found.emails]
@@ -413,6 +438,8 @@ def _from_mail(
                 received,
                 mail=path.name,
                 sender=found.sender,
+                sender_name=found.sender_name,
+                sent_by=found.sent_by,
                 sent=found.sent,
                 saved=False,
             )
@@ -453,21 +480,51 @@ def _addresses(row: Row) -> list[str]:
     return [a.lower() for a in email_addresses(row.text("email")) or []]
 
 
-def sender_check(row: Row, sender: str, rows: Sequence[Row]) -> str | None:
-    """Why the e-mail's sender is not the agent's address in the tracker (None: it is),
-    said as it is: another agent's address, an address the tracker does not know, no
-    address at all. Never a guess at whose proof it is."""
+def sender_check(
+    row: Row, sender: str, rows: Sequence[Row], *, name: str = "", sent_by: str = ""
+) -> str | None:
+    """Why the e-mail's sender (address `sender`, display name `name`) is not the agent's
+    address in the tracker (None: it is), said as it is: another agent's address, an
+    address the tracker does not know, an Exchange user's name with no address stored that
+    is not the agent's, no sender at all; and sent on its behalf (`sent_by`) by another
+    agent. Never a guess at whose proof it is."""
+    why = _sender_problem(row, sender, rows, name)
+    other = _owner(sent_by, row, rows)
+    if other is None:
+        return why
+    behalf = f"sent by {sent_by}, the address of {_agent(other)}, on behalf of {sender or name}"
+    return behalf if why is None else f"{why}; {behalf}"
+
+
+def _sender_problem(row: Row, sender: str, rows: Sequence[Row], name: str) -> str | None:
     if not sender:
-        return "the e-mail has no sender address (a draft?): check who sent it"
-    own = email_addresses(row.text("email")) or []
+        if not name:
+            return "the e-mail has no sender (a draft?): check who sent it"
+        if same_person(name, row.name):
+            return None  # an Exchange user's display name, with no address stored
+        return (
+            f"sent by {name}, an Exchange user whose e-mail address the message does not "
+            "hold: check who sent it"
+        )
     if sender in _addresses(row):
         return None
-    others = [r for r in rows if r is not row and sender in _addresses(r)]
-    if others:
-        other = others[0]
-        return f"sent by {sender}, the address of {other.label()} ({other.cls}, row {other.row})"
+    other = _owner(sender, row, rows)
+    if other is not None:
+        return f"sent by {sender}, the address of {_agent(other)}"
+    own = email_addresses(row.text("email")) or []
     has = f"the tracker has {', '.join(own)}" if own else "the tracker has no address for them"
     return f"sent by {sender}, not the agent's address ({has})"
+
+
+def _owner(address: str, row: Row, rows: Sequence[Row]) -> Row | None:
+    """The other agent whose address this is (None: none, or it is the agent's own)."""
+    if not address or address in _addresses(row):
+        return None
+    return next((r for r in rows if r is not row and address in _addresses(r)), None)
+
+
+def _agent(row: Row) -> str:
+    return f"{row.label()} ({row.cls}, row {row.row})"
 
 
 def check_files(
@@ -499,7 +556,11 @@ def check_files(
             rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
         seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
-        check = sender_check(found, item.sender, rows) if item.mail is not None else None
+        check = (
+            sender_check(found, item.sender, rows, name=item.sender_name, sent_by=item.sent_by)
+            if item.mail is not None
+            else None
+        )
         sender = item.sender if item.mail is not None else None
         good.append(Proof(item.name, found.ref(), item.received, digest, item.mail, sender, check))
         if not item.saved:

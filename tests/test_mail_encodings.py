@@ -1,0 +1,205 @@
+"""Messages as real mailers write them, damaged or mislabelled: a header continued on lines
+not indented, a body whose character set label is wrong or unknown, a byte-order mark, an
+RTF body in its own code page with raw 8-bit bytes, an HTML body in the Internet code page."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
+from compressed_rtf import compress
+
+from esp_cli.mail.inbox import read_mail
+from esp_cli.mail.selfreports import UnreadableMail, decode_text
+from tests.support.paths import shared_dir, skip_unless_in_ci
+
+CORPUS = shared_dir() / "mail-corpus"
+needs_corpus = pytest.mark.skipif(
+    skip_unless_in_ci(CORPUS.is_dir()), reason="the shared mail corpus is not here"
+)
+EASTERN = ZoneInfo("America/New_York")
+TUE = "Tue, 24 Nov 2026 17:30:00 -0500"
+SENT = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+
+
+def eml(body: bytes, *, headers: str = "", charset: str = "utf-8", cte: str = "8bit") -> bytes:
+    return (
+        (
+            "From: Devon Price <devon.price@x.com>\r\nTo: Jordan Reyes <jordan.reyes@x.com>\r\n"
+            f"Subject: ESP progress\r\nDate: {TUE}\r\nMIME-Version: 1.0\r\n{headers}"
+            f'Content-Type: text/plain; charset="{charset}"\r\nContent-Transfer-Encoding: {cte}'
+            "\r\n\r\n"
+        ).encode()
+        + body
+        + b"\r\n"
+    )
+
+
+# ------------------------------------------------------------ a header continued unindented
+
+
+@needs_corpus
+def test_a_real_subject_continued_on_unindented_lines_is_read_whole() -> None:
+    """Gmail through Exchange Online wrote the encoded subject over three lines, the last
+    two not indented: the rest of the header and the base64 body are still the message's."""
+    report = read_mail((CORPUS / "UTF-8_Test.eml").read_bytes(), "UTF-8_Test.eml", EASTERN)
+    assert report.email == "system@example.com"
+    assert report.text == "メッセージです。通常通りパースされることを確認済みです。"
+    assert "Content-Type" not in report.text and "=?utf-8?" not in report.text
+
+
+def test_an_unindented_encoded_subject_line_is_part_of_the_subject() -> None:
+    mail = (
+        (
+            "From: Devon Price <devon.price@x.com>\r\n"
+            "Subject: =?utf-8?B?UkU6IEVTUCA=?=\r\n=?utf-8?B?cHJvZ3Jlc3M=?=\r\n"
+            f"Date: {TUE}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n"
+        ).encode()
+        + base64.b64encode("Module 4 done – café.".encode())
+        + b"\r\n"
+    )
+    report = read_mail(mail, "a.eml", EASTERN)
+    assert report.text == "Module 4 done – café."
+
+
+def test_header_lines_after_a_damaged_line_are_never_the_note() -> None:
+    mail = (
+        f"From: Devon Price <devon.price@x.com>\r\nSubject: ESP\r\nthis line is no header\r\n"
+        f"Date: {TUE}\r\nContent-Type: text/plain\r\n\r\nModule 4 done.\r\n"
+    ).encode()
+    with pytest.raises(UnreadableMail) as caught:
+        read_mail(mail, "a.eml", EASTERN)
+    assert caught.value.kind == "corrupt"
+    assert "this line is no header" in str(caught.value)
+
+
+# ---------------------------------------------------------------- character set labels
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "text"),
+    [
+        # Labelled UTF-8, written in Windows-1252 (a PC's code page leaking through).
+        (b"can\x92t open the caf\xe9 one \x96 3 left", "utf-8", "can’t open the café one – 3 left"),
+        # A label no one knows: UTF-8, else Windows-1252.
+        (b"All 8 TBTs done \x96 Call Cert tomorrow.", "x-mac-roman-bogus",
+         "All 8 TBTs done – Call Cert tomorrow."),
+        ("Готово 5 из 8".encode(), "x-unknown", "Готово 5 из 8"),
+        # The five bytes Windows-1252 leaves undefined: Latin-1 reads every byte.
+        (b"caf\xe9 \x81", "utf-8", "café \x81"),
+        ("Готово".encode("koi8-r"), "koi8-r", "Готово"),
+        # A byte-order mark is no part of the text.
+        ("\ufeffFinished module 5.".encode(), "utf-8", "Finished module 5."),
+        ("\ufeffFinished module 5.".encode(), None, "Finished module 5."),
+    ],
+)  # fmt: skip
+def test_a_body_is_read_in_the_first_character_set_that_fits(
+    data: bytes, charset: str | None, text: str
+) -> None:
+    assert decode_text(data, charset) == text
+
+
+@pytest.mark.parametrize(
+    ("body", "charset", "cte", "text"),
+    [
+        (b"I finished the \x93HIPAA\x94 module \x96 can\x92t open the caf\xe9 one.", "utf-8",
+         "8bit", "I finished the “HIPAA” module – can’t open the café one."),
+        (b"All 8 TBTs done \x96 Call Cert tomorrow.", "x-mac-roman-bogus", "8bit",
+         "All 8 TBTs done – Call Cert tomorrow."),
+        (base64.b64encode("\ufeffFinished module 5.".encode()), "utf-8", "base64",
+         "Finished module 5."),
+    ],
+)  # fmt: skip
+def test_a_mislabelled_body_keeps_every_character(
+    body: bytes, charset: str, cte: str, text: str
+) -> None:
+    report = read_mail(eml(body, charset=charset, cte=cte), "a.eml", EASTERN)
+    assert report.text == text
+    assert "\ufffd" not in report.text
+
+
+# ------------------------------------------------------------------- Outlook's own bodies
+
+
+def make_msg(
+    path: Path,
+    *,
+    rtf: bytes | None = None,
+    html: bytes | None = None,
+    codepages: tuple[int | None, int | None] = (None, None),
+) -> Path:
+    """A .msg with no plain-text body: its text only as RTF (compressed) or binary HTML, in
+    the message's (PidTagMessageCodepage) and Internet (PidTagInternetCodepage) code pages."""
+    msg = MapiMessage.create("ESP progress", "")
+    string = PropertyTypeCode.PTYP_STRING
+    msg.set_property(0x0C1A, string, "Devon Price")
+    msg.set_property(0x0C1E, string, "SMTP")
+    msg.set_property(0x0C1F, string, "devon.price@x.com")
+    msg.set_property(0x0039, PropertyTypeCode.PTYP_TIME, SENT)
+    for pid, number in zip((0x3FFD, 0x3FDE), codepages, strict=True):
+        if number is not None:
+            msg.set_property(pid, PropertyTypeCode.PTYP_INTEGER32, number)
+    if rtf is not None:
+        msg.set_property(0x1009, PropertyTypeCode.PTYP_BINARY, compress(rtf))
+    if html is not None:
+        msg.set_property(0x1013, PropertyTypeCode.PTYP_BINARY, html)
+    msg.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rtf", "text"),
+    [
+        # Word and Outlook leave 8-bit characters raw in the RTF, in its \ansicpg code page.
+        (b"{\\rtf1\\ansi\\ansicpg1252\\deff0 The \x93Privacy\x94 module won\x92t load \x96 "
+         b"SPOC ticket INC77.\\par}", "The “Privacy” module won’t load – SPOC ticket INC77."),
+        ("{\\rtf1\\ansi\\ansicpg1251\\deff0 Готово 5\\par}".encode("cp1251"), "Готово 5"),
+        # No code page given: Windows-1252, RTF's default.
+        (b"{\\rtf1\\ansi Caf\xe9 \x96 done\\par}", "Café – done"),
+        # Escaped characters as before.
+        (b"{\\rtf1\\ansi\\ansicpg1252 can\\'92t \\u8212? done\\par}", "can’t — done"),
+    ],
+)  # fmt: skip
+def test_an_rtf_only_msg_is_read_in_its_own_code_page(
+    tmp_path: Path, rtf: bytes, text: str
+) -> None:
+    path = make_msg(tmp_path / "a.msg", rtf=rtf)
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == text
+
+
+@needs_corpus
+def test_a_real_outlook_rtf_body_keeps_its_curly_quotes(tmp_path: Path) -> None:
+    real = MapiMessage.from_file(CORPUS / "RtfSampleEmail.msg").get_property_value(0x1009)
+    assert isinstance(real, bytes)
+    from compressed_rtf import decompress
+
+    path = make_msg(tmp_path / "a.msg", rtf=bytes(decompress(real)))
+    text = read_mail(path.read_bytes(), "a.msg", EASTERN).text
+    assert "CHAPTER I “Well, Prince, so Genoa" in text
+    assert not any("\x80" <= ch <= "\x9f" for ch in text)
+
+
+@pytest.mark.parametrize(
+    ("html", "codepages"),
+    [
+        # Outlook's own pair: the message in 1252, its HTML in UTF-8 (the Internet code page).
+        ('<html><head><meta charset="utf-8"></head><body><p>I can’t open the “Privacy” '
+         "module – café.</p></body></html>".encode(), (1252, 65001)),
+        # No Internet code page: the HTML's own <meta charset>.
+        ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+         "</head><body>I can’t open the “Privacy” module – café.</body></html>".encode(),
+         (1252, None)),
+        ("<p>I can’t open the “Privacy” module – café.</p>".encode("cp1252"), (1252, 28591)),
+    ],
+)  # fmt: skip
+def test_an_html_only_msg_is_read_in_the_html_code_page(
+    tmp_path: Path, html: bytes, codepages: tuple[int | None, int | None]
+) -> None:
+    path = make_msg(tmp_path / "a.msg", html=html, codepages=codepages)
+    text = read_mail(path.read_bytes(), "a.msg", EASTERN).text
+    assert text == "I can’t open the “Privacy” module – café."
