@@ -70,6 +70,41 @@ def test_a_windows_path_with_single_backslashes_is_refused_with_the_fix(
     assert "\\\\" in str(caught.value.fix) and "'S:\\team\\reports'" in str(caught.value.fix)
 
 
+@pytest.mark.parametrize(
+    ("section", "key", "typed"),
+    [
+        ("tracker", "path", "S:\\new\\tracker.xlsx"),  # \n: a line break, \t: a tab
+        ("backup", "dir", "S:\\backups\\new"),  # \b: a backspace
+        ("tracker", "self_reports", "S:\\forms\\reports"),  # \f: a form feed, \r
+        ("advice", "templates", "S:\\team\\\\new"),  # \\: one backslash, then \n
+    ],
+)
+def test_a_path_read_with_escapes_is_shown_as_typed_on_one_line(
+    tmp_path: Path, section: str, key: str, typed: str
+) -> None:
+    config = tmp_path / "esp.toml"
+    config.write_text(f'[{section}]\n{key} = "{typed}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    said = str(caught.value)
+    assert "\n" not in said and "\\x" not in said, said  # one line, no \x08
+    meant = typed.replace("\\\\", "\\")  # the path as typed, \\ being one backslash
+    assert f'{key} "{typed}"' in said
+    assert f"{key} = '{meant}'" in str(caught.value.fix)
+
+
+def test_a_path_with_an_apostrophe_read_with_escapes_is_given_with_forward_slashes(
+    tmp_path: Path,
+) -> None:
+    """Single quotes cannot hold a ': the fix writes such a path with forward slashes."""
+    config = tmp_path / "esp.toml"
+    config.write_text('[tracker]\npath = "S:\\new\\fred\'s.xlsx"\n', encoding="utf-8")
+    res = run("config", "where", "-c", str(config))
+    assert res.exit_code == ExitCode.USAGE
+    assert len(res.stderr.splitlines()) == 1, res.stderr
+    assert 'path = "S:/new/fred\'s.xlsx"' in res.stderr
+
+
 def test_the_cli_never_prints_a_control_character(tmp_path: Path) -> None:
     config = tmp_path / "esp.toml"
     config.write_text('[tracker]\nself_reports = "S:\\team\\reports"\n', encoding="utf-8")

@@ -470,19 +470,41 @@ def _zone_name(value: str | None, where: Path) -> str | None:
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# The characters a TOML basic string ("...") writes as a backslash and a letter.
+_ESCAPED = {"\b": "b", "\t": "t", "\n": "n", "\f": "f", "\r": "r"}
+
+
+def _escape(ch: str) -> str:
+    return "\\" + _ESCAPED.get(ch, f"u{ord(ch):04X}")
+
+
+def _as_typed(value: str) -> str:
+    """A string TOML read from double quotes, as it was typed between them: a line break
+    back to \\n, a backslash to \\\\, a quote to \\"."""
+    out = value.replace("\\", "\\\\").replace('"', '\\"')
+    return _CONTROL_CHARS.sub(lambda m: _escape(m.group()), out)
+
+
+def _meant(value: str) -> str:
+    """The path a person meant by a string TOML read escapes in: "S:\\new" typed for the
+    folder new, read as S:, a line break and ew, is S:\\new again."""
+    return _CONTROL_CHARS.sub(lambda m: _escape(m.group()), value)
 
 
 def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> Path | None:
     if value is None:
         return None
     if _CONTROL_CHARS.search(value):
-        # "S:\team\reports" in double quotes: TOML read \t as a tab and \r as a return.
-        typed = printable(value)
+        # "S:\team\new" in double quotes: TOML read \t as a tab and \n as a line break.
+        name, meant = key.split()[-1], _meant(value)
+        # Single quotes hold any path without a ' in it; one with a ' takes forward slashes.
+        slashed = meant.replace("\\", "/")
+        written = f"{name} = '{meant}'" if "'" not in meant else f'{name} = "{slashed}"'
         raise ConfigError(
-            f"{where}: {key} '{typed}' holds control characters: in esp.toml a backslash in "
-            'double quotes starts an escape ("\\t" is a tab, "\\r" a return).',
-            fix=f"write the path in single quotes, {key.split()[-1]} = '{typed}', or with "
-            "each backslash doubled (\\\\) or as a forward slash (/).",
+            f'{where}: {key} "{_as_typed(value)}" does not name that path: in esp.toml a '
+            'backslash in double quotes starts an escape ("\\n" is a line break, "\\t" a tab).',
+            fix=f"write the path in single quotes, {written}, or with each backslash doubled "
+            "(\\\\) or as a forward slash (/).",
         )
     return path_in(value, base)
 
