@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -120,3 +121,13 @@ def test_columns_are_left_out_before_a_word_is_cut() -> None:
 def test_no_column_is_left_out_when_the_table_fits() -> None:
     text = format_table("T", ["Agent", "Class"], [["Ann", "AET-1"]], 80, optional=("Class",))
     assert "Class" in text and "Not shown" not in text
+
+
+def test_nan_and_infinity_are_null_in_json_and_blank_in_csv() -> None:
+    """NaN and infinity (a cell a program other than Excel wrote) are no JSON: null."""
+    from esp_cli.render import json_text
+
+    data = {"nan": float("nan"), "inf": float("inf"), "list": [float("-inf"), 1.5]}
+    parsed = json.loads(json_text(data), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert parsed == {"nan": None, "inf": None, "list": [None, 1.5]}
+    assert [csv_safe(float("nan")), csv_safe(float("inf")), csv_safe(-1.5)] == ["", "", "-1.5"]

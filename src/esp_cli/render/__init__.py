@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import shutil
 import sys
 import unicodedata
@@ -44,10 +45,13 @@ _AS_IS = frozenset({type(None), bool, int, float, str})
 def plain(value: Any) -> Any:
     """JSON-ready, the one way every command's result becomes JSON (and CSV): a record (a
     dataclass) as the object its fields and core.shape declarations say, ISO dates, enums
-    by value, paths as text, nested containers converted."""
+    by value, paths as text, nested containers converted; a number that is none (NaN,
+    infinity: JSON has no such thing) as null."""
     if value.__class__ in _AS_IS:  # most values of a large result: looked up at once
-        return value
-    if value is None or isinstance(value, (bool, int, float, str)):
+        return value if value.__class__ is not float or math.isfinite(value) else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
@@ -186,7 +190,7 @@ def csv_safe(value: Any) -> str:
     is left a number (-1 days overdue stays -1, not '-1). A character no cell can show (a
     pasted U+0001) is U+FFFD, as in every output (core.values.shown_text)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+        return str(value) if math.isfinite(value) else ""
     text = "" if value is None else shown_text(str(plain(value)))
     if text.startswith(_CSV_TRIGGERS):
         return "'" + text
