@@ -169,3 +169,58 @@ def test_config_user_says_why_it_cannot_edit_people_that_is_no_table(tmp_path: P
     assert "people is not a table" in str(caught.value)
     assert "[people]" in str(caught.value.fix)
     assert path.read_text(encoding="utf-8") == 'people = "Old Name"\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Zo\udceb Latin1", "holds bytes that are not UTF-8"),  # a terminal set to Latin-1
+        ("Bad\x01Name", "holds U+0001"),
+    ],
+)
+def test_config_user_refuses_a_name_no_note_can_show_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, said: str
+) -> None:
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Old Name"\n', encoding="utf-8")
+    res = run("config", "user", name)
+    assert res.exit_code == ExitCode.USAGE, res.output
+    assert len(res.stderr.splitlines()) == 1 and said in res.stderr, res.stderr
+    assert "Saved" not in res.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["esp.toml"]  # no temporary file either
+    assert (tmp_path / "esp.toml").read_text(encoding="utf-8") == '[people]\nuser = "Old Name"\n'
+
+
+def test_config_user_that_cannot_write_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """esp.toml read-only (Windows' Read-only attribute, a synced file): writing failed."""
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Old Name"\n', encoding="utf-8")
+
+    def refuse(src: object, dst: object) -> None:
+        raise PermissionError(1, "Operation not permitted", str(dst))
+
+    monkeypatch.setattr("os.replace", refuse)
+    res = run("config", "user", "New Name")
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    assert len(res.stderr.splitlines()) == 1, res.stderr
+    assert "cannot be written (Operation not permitted)" in res.stderr and "Fix:" in res.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["esp.toml"]
+    assert (tmp_path / "esp.toml").read_text(encoding="utf-8") == '[people]\nuser = "Old Name"\n'
+
+
+def test_config_user_says_esp_config_dir_names_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(afile))
+    monkeypatch.chdir(tmp_path)
+    res = run("config", "user", "New Name")
+    assert res.exit_code == ExitCode.USAGE, res.output
+    assert len(res.stderr.splitlines()) == 1, res.stderr
+    assert f"ESP_CONFIG_DIR names {afile}, a file, not a folder" in res.stderr
+    assert afile.read_text(encoding="utf-8") == "not a folder"

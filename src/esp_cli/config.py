@@ -30,7 +30,8 @@ from esp_cli.core.answers import ROUND_PHRASES
 from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.core.typed import refusal
-from esp_cli.errors import ConfigError, NoSignerError, UsageError, printable
+from esp_cli.errors import ConfigError, NoSignerError, UsageError, WriteFailedError
+from esp_cli.system import CONFIG_DIR_ENV, write_file_atomically
 
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
 USER_ENV = "ESP_USER"
@@ -185,7 +186,9 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
     tidy = " ".join(name.split())
     if not tidy:
         raise ConfigError("The name is empty.", fix="give your name as notes should show it.")
+    _check_name(name, "the name")
     target = path or user_config_path()
+    _check_folder(target.parent, named_by_env=path is None)
     text = read_toml_text(target) if target.is_file() else ""
     try:
         tomllib.loads(text)
@@ -216,12 +219,33 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
         ) from exc
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(target.name + ".tmp")
-        temp.write_text(updated, encoding="utf-8")
-        os.replace(temp, target)
+        like = target.stat() if target.is_file() else None
+        write_file_atomically(target, updated.encode("utf-8"), like)
     except OSError as exc:
-        raise ConfigError(f"{target}: cannot be written ({exc.strerror}).") from exc
+        raise WriteFailedError(
+            f"{target}: cannot be written ({exc.strerror}); it was not changed.",
+            fix=f"make sure you can write to {target.parent} and that {target.name} is not "
+            "read-only (in its Properties on Windows).",
+        ) from exc
     return target
+
+
+def _check_folder(folder: Path, *, named_by_env: bool) -> None:
+    """Refuse a folder for the person's own esp.toml that is a file (ESP_CONFIG_DIR naming
+    one, as it says), before anything is written."""
+    if not folder.exists() or folder.is_dir():
+        return
+    if named_by_env and os.environ.get(CONFIG_DIR_ENV):
+        raise ConfigError(
+            f"{CONFIG_DIR_ENV} names {folder}, a file, not a folder; nothing was written.",
+            fix=f"set {CONFIG_DIR_ENV} to a folder (esp makes it if needed), or unset it to "
+            "use your usual one.",
+        )
+    raise WriteFailedError(
+        f"{folder} is a file, not a folder: {CONFIG_NAME} cannot be written in it; nothing "
+        "was written.",
+        fix="move that file away, or keep your settings elsewhere with ESP_CONFIG_DIR.",
+    )
 
 
 def load_config(

@@ -617,10 +617,13 @@ def user_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+CONFIG_DIR_ENV = "ESP_CONFIG_DIR"
+
+
 def user_config_dir() -> Path:
     """ESP_CONFIG_DIR, else the system's config folder for esp (`%LOCALAPPDATA%\\esp`,
     `~/Library/Application Support/esp`, `$XDG_CONFIG_HOME/esp` or `~/.config/esp`)."""
-    explicit = os.environ.get("ESP_CONFIG_DIR")
+    explicit = os.environ.get(CONFIG_DIR_ENV)
     if explicit:
         return Path(explicit)
     import platformdirs
