@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -131,3 +133,51 @@ def test_nan_and_infinity_are_null_in_json_and_blank_in_csv() -> None:
     parsed = json.loads(json_text(data), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
     assert parsed == {"nan": None, "inf": None, "list": [None, 1.5]}
     assert [csv_safe(float("nan")), csv_safe(float("inf")), csv_safe(-1.5)] == ["", "", "-1.5"]
+
+
+# -- CSV for Excel: the byte-order mark in a file, none in a pipe -----------------------------
+
+BOM = b"\xef\xbb\xbf"
+ROWS = [{"agent": "Zoë Nguyễn", "class": "AET-1102"}]
+
+
+def _csv_into(stream: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from esp_cli.render import write_csv
+
+    monkeypatch.setattr(sys, "stdout", stream)
+    write_csv(ROWS, ["agent", "class"])
+    sys.stdout.flush()
+
+
+def test_csv_saved_to_a_file_starts_with_the_mark_excel_reads_as_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`esp … --format csv > list.csv`: Excel opens it showing Zoë, not ZoÃ«."""
+    path = tmp_path / "list.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        _csv_into(file, monkeypatch)
+    data = path.read_bytes()
+    assert data.startswith(BOM) and data.count(BOM) == 1
+    assert data[3:].decode("utf-8") == "agent,class\nZoë Nguyễn,AET-1102\n"
+
+
+def test_csv_added_to_a_file_that_has_text_gets_no_second_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`esp … --format csv >> list.csv`: a mark in the middle would be a stray character."""
+    path = tmp_path / "list.csv"
+    path.write_bytes(BOM + b"agent,class\n")
+    with path.open("a", encoding="utf-8", newline="") as file:
+        _csv_into(file, monkeypatch)
+    assert path.read_bytes().count(BOM) == 1
+
+
+def test_csv_to_a_pipe_has_no_mark(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script reading the pipe gets plain UTF-8."""
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w", encoding="utf-8", newline="") as pipe:
+        _csv_into(pipe, monkeypatch)
+    with os.fdopen(read_end, "rb") as got:
+        assert got.read() == "agent,class\nZoë Nguyễn,AET-1102\n".encode()

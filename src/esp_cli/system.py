@@ -38,6 +38,7 @@ import platform
 import re
 import shutil
 import socket
+import stat
 import sys
 import time
 import warnings
@@ -965,6 +966,17 @@ class Undelivered:
 # would print them as text, so esp shows no colour there.
 _ENABLE_VIRTUAL_TERMINAL_PROCESSING = 0x0004
 _STD_HANDLES = {1: -11, 2: -12}  # STD_OUTPUT_HANDLE, STD_ERROR_HANDLE
+
+
+def starts_a_file(stream: Any) -> bool:
+    """Whether what `stream` writes next opens a regular file (`esp … > list.csv`): not a
+    pipe, a terminal, or a file that already holds text (`>> list.csv`)."""
+    try:
+        stream.flush()
+        status = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size == 0
 
 
 def is_terminal(stream: Any) -> bool:

@@ -20,7 +20,13 @@ from esp_cli.core.shape import PLAIN, SHAPE, Shape
 from esp_cli.core.values import shown_text
 from esp_cli.errors import UsageError, WriteFailedError, printable
 from esp_cli.render import busy, style
-from esp_cli.system import can_encode, put_refusal, stand_in, write_file_atomically
+from esp_cli.system import (
+    can_encode,
+    put_refusal,
+    stand_in,
+    starts_a_file,
+    write_file_atomically,
+)
 
 
 class Format(StrEnum):
@@ -209,9 +215,21 @@ def csv_text(rows: Iterable[Any], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+# What starts a CSV file for Excel, which opens one without it in the PC's code page
+# (José as JosÃ©); scripts reading a pipe get plain UTF-8.
+EXCEL_UTF8 = "\ufeff"
+
+
 def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
-    text = csv_text(rows, columns)
+    put_csv(csv_text(rows, columns))
+
+
+def put_csv(text: str) -> None:
+    """CSV on stdout; when stdout is saved as a file (`> list.csv`), after the mark that
+    makes Excel read it as UTF-8."""
     busy.pause()
+    if starts_a_file(sys.stdout):
+        text = EXCEL_UTF8 + text
     sys.stdout.write(text)
 
 
@@ -224,8 +242,11 @@ def check_out(path: Path, option: str = "--out") -> None:
         raise UsageError(refused[0], fix=refused[1])
 
 
-def write_out(path: Path, text: str) -> None:
-    """--out: the output saved as a file, atomically (never half a report), in UTF-8."""
+def write_out(path: Path, text: str, fmt: Format) -> None:
+    """--out: the output saved as a file, atomically (never half a report), in UTF-8 (a CSV
+    file after the mark that makes Excel read it so)."""
+    if fmt is Format.csv:
+        text = EXCEL_UTF8 + text
     try:
         write_file_atomically(path, text.encode("utf-8"))
     except OSError as exc:
