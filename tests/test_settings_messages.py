@@ -52,6 +52,70 @@ def test_the_master_is_never_suggested_as_the_missing_tracker(tmp_path: Path) ->
     assert "Master Tracker.xlsx'" not in res.stderr
 
 
+# ------------------------------------------------------- a folder, empty, in quotes
+
+
+AGENT = [{"Class": "A", "Agent Name": "Ana Ruiz"}]
+
+
+@pytest.fixture
+def no_tracker_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(tmp_path / "own"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize("given", ["ESP_TRACKER", "esp.toml", "--tracker"])
+def test_a_folder_given_as_the_tracker_names_where_and_the_workbook_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_tracker_env: None, given: str
+) -> None:
+    folder = tmp_path / "trackers"
+    folder.mkdir()
+    factories.tracker(folder / "ESP Tracker.xlsx", AGENT)
+    factories.master(folder / "Master N Number Tracker.xlsx", [])
+    args = ["doctor"]
+    if given == "ESP_TRACKER":
+        monkeypatch.setenv("ESP_TRACKER", str(folder))
+        source = "from ESP_TRACKER"
+    elif given == "esp.toml":
+        (tmp_path / "esp.toml").write_text('[tracker]\npath = "trackers"\n', encoding="utf-8")
+        source = f"from [tracker] path in {tmp_path / 'esp.toml'}"
+    else:
+        args += ["--tracker", str(folder)]
+        source = "from --tracker"
+    res = run(*args)
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert len(res.stderr.splitlines()) == 1, res.stderr
+    assert f"{folder} is a folder, not a workbook (the ESP Tracker, {source})" in res.stderr
+    assert f"did you mean '{folder / 'ESP Tracker.xlsx'}'?" in res.stderr
+
+
+@pytest.mark.parametrize("key", ["path", "master", "self_reports"])
+def test_an_empty_path_in_esp_toml_is_refused_as_empty(
+    tmp_path: Path, no_tracker_env: None, key: str
+) -> None:
+    (tmp_path / "esp.toml").write_text(f'[tracker]\n{key} = ""\n', encoding="utf-8")
+    res = run("doctor")
+    assert res.exit_code == ExitCode.USAGE, res.output
+    assert f"[tracker] {key} is empty" in res.stderr and "is a folder" not in res.stderr
+
+
+def test_a_tracker_path_in_double_quotes_is_taken_without_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_tracker_env: None
+) -> None:
+    """Explorer's "Copy as path" gives "C:\\…\\ESP Tracker.xlsx", quotes and all: pasted
+    into ESP_TRACKER or esp.toml, the quotes stay."""
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENT)
+    monkeypatch.setenv("ESP_TRACKER", f'"{tracker}"')
+    res = run("escalations")
+    assert res.exit_code == 0, res.output
+    assert run("config", "where").stdout.splitlines()[-1] == f"tracker: {tracker}"
+    monkeypatch.delenv("ESP_TRACKER")
+    (tmp_path / "esp.toml").write_text(f"[tracker]\npath = '\"{tracker}\"'\n", encoding="utf-8")
+    res = run("escalations")
+    assert res.exit_code == 0, res.output
+
+
 # ------------------------------------------------------------ control characters
 
 

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from esp_cli.config_file import CONFIG_NAME as CONFIG_NAME
 from esp_cli.config_file import TRACKER_ENV as TRACKER_ENV
+from esp_cli.config_file import env_tracker, path_in, unquoted
 from esp_cli.config_file import find_config as find_config
 from esp_cli.config_file import parse_toml as parse_toml
-from esp_cli.config_file import path_in
 from esp_cli.config_file import read_toml_text as read_toml_text
 from esp_cli.config_file import user_config_path as user_config_path
 from esp_cli.core.addresses import split_addresses
@@ -91,9 +91,9 @@ class Config:
         """--tracker, else ESP_TRACKER, else esp.toml's [tracker] path."""
         if given is not None:
             return given
-        env = os.environ.get(TRACKER_ENV)
-        if env:
-            return Path(env)
+        env = env_tracker()
+        if env is not None:
+            return env
         if self.tracker is not None:
             return self.tracker
         raise ConfigError(
@@ -516,8 +516,18 @@ def _meant(value: str) -> str:
 
 
 def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> Path | None:
+    """A path setting (`key`, e.g. "[tracker] path"): relative to the file's folder `base`,
+    without the double quotes round it that Windows' "Copy as path" adds; refused when
+    empty, or when TOML read a backslash in it as an escape."""
     if value is None:
         return None
+    value = unquoted(value)
+    if not value.strip():
+        section, name = key.strip("[").split("] ")
+        raise ConfigError(
+            f"{where}: {key} is empty.",
+            fix=f"write it as {name} = {SCHEMA[section][name][1]}, or leave the line out.",
+        )
     if _CONTROL_CHARS.search(value):
         # "S:\team\new" in double quotes: TOML read \t as a tab and \n as a line break.
         name, meant = key.split()[-1], _meant(value)
