@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 import shutil
 import sys
 import unicodedata
@@ -415,6 +416,13 @@ def format_table(
     widths = _natural(names, rows)
     if limit is not None:
         floors = _floors(names, rows)
+        dates = _date_floors(names, rows)
+
+        def leave_out(i: int) -> None:
+            dropped.append(names[i])
+            for column in (names, widths, floors, dates, *rows, *(marks or ())):
+                del column[i]
+
         for name in optional:
             needed = (
                 sum(widths)
@@ -423,14 +431,14 @@ def format_table(
             )
             if needed <= _room(limit, len(names)) or name not in names:
                 continue
-            i = names.index(name)
-            del names[i], widths[i], floors[i]
-            for row in rows:
-                del row[i]
-            for mark in marks or ():
-                del mark[i]
-            dropped.append(name)
-        _fit(widths, floors, _room(limit, len(names)))
+            leave_out(names.index(name))
+        # A date is never cut: when the columns left do not fit even with every other word
+        # cut, the last of them are left out as well (never the first).
+        while (
+            len(names) > 1 and any(dates) and _narrowest(widths, dates) > _room(limit, len(names))
+        ):
+            leave_out(len(names) - 1)
+        _fit(widths, floors, _room(limit, len(names)), dates)
     head = style.HEADER if marks is not None else None
     out = _wrap(title, limit) if limit is not None else [title]
     if head:
@@ -491,6 +499,27 @@ def _floors(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
     return floors
 
 
+# A word holding a date (11/24/2026, '11/31/2026', 2026-11-24) or a date's pattern.
+_DATE_WORD = re.compile(r"\d{1,4}[/-]\d{1,2}[/-]\d{1,4}|MM/DD/YY")
+
+
+def _date_floors(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's widest word holding a date (0: none): never cut (format_table)."""
+    floors = [0] * len(columns)
+    for row in rows:
+        for i, text in enumerate(row):
+            if "/" in text or "-" in text:
+                for word in text.split():
+                    if _DATE_WORD.search(word) and _width(word) > floors[i]:
+                        floors[i] = _width(word)
+    return floors
+
+
+def _narrowest(widths: Sequence[int], dates: Sequence[int]) -> int:
+    """The narrowest a table's columns can be drawn, every word cut but the dates."""
+    return sum(min(w, max(_MIN_WIDTH, d)) for w, d in zip(widths, dates, strict=True))
+
+
 def _lines(
     bar: str,
     wrapped: Sequence[Sequence[str]],
@@ -527,11 +556,11 @@ _COMFORTABLE = 16
 _MIN_WIDTH = 8
 
 
-def _fit(widths: list[int], floors: Sequence[int], room: int) -> None:
+def _fit(widths: list[int], floors: Sequence[int], room: int, dates: Sequence[int]) -> None:
     """Narrow columns until they fit in `room`: the long text columns to _COMFORTABLE first
     (the widest first), then each column to its widest word (the widest column first: it
     is the one with the most text to wrap); only if that is not enough, further (words are
-    then cut), never below _MIN_WIDTH."""
+    then cut), never below _MIN_WIDTH nor the widest date in the column (`dates`)."""
     over = sum(widths) - room
     natural = list(widths)
     by_size = sorted(range(len(widths)), key=lambda i: -natural[i])
@@ -542,10 +571,12 @@ def _fit(widths: list[int], floors: Sequence[int], room: int) -> None:
             cut = min(over, max(0, widths[i] - target(i)))
             widths[i] -= cut
             over -= cut
+    least = [max(_MIN_WIDTH, d) for d in dates]
     while over > 0:
-        widest = max(range(len(widths)), key=widths.__getitem__)
-        if widths[widest] <= _MIN_WIDTH:
+        narrower = [i for i in range(len(widths)) if widths[i] > least[i]]
+        if not narrower:
             return
+        widest = max(narrower, key=widths.__getitem__)
         widths[widest] -= 1
         over -= 1
 
