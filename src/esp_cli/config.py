@@ -417,12 +417,26 @@ def check_schema(raw: dict[str, Any], where: Path) -> list[str]:
                 warnings.append(f"{where}: [{name}] {key} is not a key esp knows; {hint}")
                 continue
             kind, example = spec
-            if not kind.check(value):
+            if kind is NAMES_TO_ADDRESSES and isinstance(value, dict):
+                _check_addresses(value, f"[{name}] {key}", where)
+            elif not kind.check(value):
                 raise ConfigError(
                     f"{where}: [{name}] {key} must be {kind.what} (got {_shown_value(value)}).",
                     fix=f"write it as {key} = {example}.",
                 )
     return warnings
+
+
+def _check_addresses(table: dict[str, Any], key: str, where: Path) -> None:
+    """A table of names and addresses (`[people] sme_emails`): the entry whose address is
+    not text is named, with what it holds."""
+    for person, address in table.items():
+        if not isinstance(address, str):
+            raise ConfigError(
+                f'{where}: {key} "{person}" must be an address in quotes (got '
+                f"{_shown_value(address)}).",
+                fix=f'write it as "{person}" = "name@example.com".',
+            )
 
 
 def _check_columns(section: dict[str, Any], where: Path) -> list[str]:
