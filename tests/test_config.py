@@ -155,6 +155,37 @@ def test_record_step_signs_from_the_team_config_beside_the_tracker(
     assert f"Signed: Team Lead (from {Path('shared', 'esp.toml')})" in res.stderr
 
 
+@pytest.mark.parametrize(
+    ("mine", "warning"),
+    [
+        ('[peopel]\nuser = "Priya Natarajan"\n', "[peopel] is not a section esp knows; did "
+         "you mean [people]?"),
+        ('[people]\nusr = "Priya Natarajan"\n', "[people] usr is not a key esp knows; did you "
+         "mean user?"),
+        ('user = "Priya Natarajan"\n', "user is outside any [section]; it belongs under [people]"),
+    ],
+)  # fmt: skip
+def test_a_typo_in_your_own_esp_toml_is_said_when_a_team_one_signs(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mine: str, warning: str
+) -> None:
+    """Your own esp.toml is read for the name that signs even when the team's is in use: a
+    typo in it is said, not left to sign your notes with the team's name unseen."""
+    tracker = shared_tracker(tmp_path)
+    write(tmp_path / "shared" / "esp.toml", '[people]\nuser = "Team Lead"\n')
+    own = write(user_config_path(), mine)
+    monkeypatch.chdir(tmp_path)
+    said = f"warning: {own}: {warning}"
+    add = ["note", "add", "E100", "Called", "--date", "2026-11-23", "-t", str(tracker)]
+    for args in (add, ["config", "user", "-t", str(tracker)]):
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0, res.output
+        assert "Signed: Team Lead" in res.stderr
+        assert res.stderr.count(said) == 1, res.stderr
+    # Your own esp.toml in use (no team one): said once, as for any esp.toml in use.
+    res = CliRunner().invoke(app, ["config", "user"])
+    assert res.stderr.count(said) == 1, res.stderr
+
+
 # -- which esp.toml -----------------------------------------------------------------------------
 
 

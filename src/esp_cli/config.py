@@ -8,6 +8,7 @@ are relative to the file. Who signs is the person's own business: see Config.sig
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import tomllib
@@ -30,10 +31,11 @@ from esp_cli.core.answers import ROUND_PHRASES
 from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.core.typed import refusal
-from esp_cli.errors import ConfigError, NoSignerError, UsageError, WriteFailedError
+from esp_cli.errors import ConfigError, NoSignerError, UsageError, WriteFailedError, printable
 from esp_cli.system import CONFIG_DIR_ENV, write_file_atomically
 
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
+log = logging.getLogger("esp")
 USER_ENV = "ESP_USER"
 # The external Learning Hub link of the seed's "How to Complete TBTs for Agents with
 # Equipment Issues".
@@ -86,6 +88,8 @@ class Config:
     backup_keep_days: int = 14  # every backup younger than this is kept
     backup_keep_count: int = 30  # and at least this many of the newest
     warnings: tuple[str, ...] = ()  # sections and keys esp does not know (likely typos)
+    # The warnings of the person's own esp.toml said so far, when it is not this one.
+    _said: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def tracker_path(self, given: Path | None) -> Path:
         """--tracker, else ESP_TRACKER, else esp.toml's [tracker] path."""
@@ -112,10 +116,14 @@ class Config:
         (every note line says who wrote it). A shared esp.toml beside a shared tracker is
         the team's, so a person's own name comes first."""
         own = user_config_path()
-        tries: list[tuple[str | None, str]] = [(by, "--by"), (os.environ.get(USER_ENV), USER_ENV)]
-        tries.append((_user_of(own), str(own)))
-        tries.append((self.user, _shown(self.source) if self.source else CONFIG_NAME))
-        for name, source in tries:
+        tries: list[tuple[Callable[[], str | None], str]] = [
+            (lambda: by, "--by"),
+            (lambda: os.environ.get(USER_ENV), USER_ENV),
+            (lambda: self._own_user(own), str(own)),
+            (lambda: self.user, _shown(self.source) if self.source else CONFIG_NAME),
+        ]
+        for name_of, source in tries:
+            name = name_of()
             if name is not None and name.strip():
                 _check_name(name, source)
                 return Signer(" ".join(name.split()), source)
@@ -124,6 +132,20 @@ class Config:
             fix=f"pass --by 'Your Name', set {USER_ENV}, or run esp config user 'Your Name' "
             f"once (it writes [people] user to {own}).",
         )
+
+    def _own_user(self, own: Path) -> str | None:
+        """[people] user of the person's own esp.toml `own`, when there is one. Its warnings
+        (a typo in a section or key) are said here, once, unless it is the esp.toml in use,
+        whose warnings are said as it is read: a name left unread must not go unseen."""
+        if not own.is_file():
+            return None
+        mine = load_config(own)
+        if self.source is None or not _same_file(own, self.source):
+            for warning in mine.warnings:
+                if warning not in self._said:
+                    self._said.add(warning)
+                    log.warning("%s", printable(warning))
+        return mine.user if isinstance(mine.user, str) else None
 
     def zone(self) -> tzinfo | None:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
@@ -167,12 +189,11 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _user_of(path: Path) -> str | None:
-    """[people] user of the esp.toml at `path`, when there is one (else None)."""
-    if not path.is_file():
-        return None
-    people = load_config(path).user
-    return people if isinstance(people, str) else None
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.absolute() == b.absolute()
 
 
 def set_user_name(name: str, path: Path | None = None) -> Path:
