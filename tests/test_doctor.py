@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.worksheet.datavalidation import DataValidation
 from typer.testing import CliRunner
 
@@ -144,3 +146,30 @@ def test_sample_tracker_findings_are_stable() -> None:
     assert code == ExitCode.FINDINGS
     cells = {f["cell"] for f in data["findings"]}  # type: ignore[union-attr]
     assert {"'ESP Tracker'!J51", "'ESP Tracker'!J70", "'ESP Tracker'!F70"} <= cells
+
+
+def _typed_in_xml(path: Path, placeholder: bytes, typed: bytes) -> None:
+    """The cell whose value is `placeholder` given the value `typed` in the sheet's XML, as a
+    program other than Excel may write it (`<v>NaN</v>`)."""
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as src:
+        parts = {item: src.read(item) for item in src.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item, data in parts.items():
+            if item.filename == sheet:
+                data = data.replace(b"<v>" + placeholder + b"</v>", b"<v>" + typed + b"</v>")
+            out.writestr(item, data)
+
+
+@pytest.mark.parametrize("typed", [b"NaN", b"inf", b"-inf", b"1e400"])
+def test_a_number_that_is_no_number_is_an_unreadable_cell(tmp_path: Path, typed: bytes) -> None:
+    path = build(tmp_path / "t.xlsx", [agent(1), agent(2, **{"ESP Start Date": 77777})])
+    _typed_in_xml(path, b"77777", typed)
+    res = CliRunner().invoke(app, ["doctor", "--tracker", str(path), "--format", "json"])
+    assert res.exit_code == ExitCode.FINDINGS, res.output
+    data = json.loads(res.stdout, parse_constant=_not_json)
+    assert [f["rule"] for f in data["findings"] if f["cell"] == "'ESP Tracker'!H3"] == ["ESP002"]
+
+
+def _not_json(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON")

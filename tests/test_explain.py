@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from tests import escalation_tracker as et
+from tests.support.paths import SAMPLE_DATA
 
 
 @pytest.fixture
@@ -114,3 +117,28 @@ def test_explain_json(tracker: Path) -> None:
 def test_explain_refuses_csv(tracker: Path) -> None:
     res = run("E100", "-t", str(tracker), "-f", "csv")
     assert res.exit_code == 2 and "'csv' is not one of 'table', 'json'" in res.stderr
+
+
+@pytest.mark.parametrize("typed", [b"NaN", b"inf", b"1e400"])
+def test_explain_json_is_json_whatever_number_a_cell_holds(tmp_path: Path, typed: bytes) -> None:
+    """A program other than Excel may write `<v>NaN</v>` (TBT Hours of Tyrone Jackson, N25):
+    the cell cannot be read, and the JSON says so with null, never NaN or Infinity."""
+    path = Path(shutil.copy(SAMPLE_DATA / "ESP Tracker.xlsx", tmp_path / "ESP Tracker.xlsx"))
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as src:
+        parts = {item: src.read(item) for item in src.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item, data in parts.items():
+            if item.filename == sheet:
+                data = data.replace(b'<c r="N25"><v>7</v>', b'<c r="N25"><v>' + typed + b"</v>")
+            out.writestr(item, data)
+    res = run("Tyrone Jackson", "-t", str(path), "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout, parse_constant=_not_json)
+    hours = next(c for c in data["cells"] if c["cell"] == "'ESP Tracker'!N25")
+    assert hours["value"] is None and hours["unreadable"] is True
+    assert hours["raw"].lower() in ("nan", "inf")
+
+
+def _not_json(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +123,61 @@ def test_columns_are_left_out_before_a_word_is_cut() -> None:
 def test_no_column_is_left_out_when_the_table_fits() -> None:
     text = format_table("T", ["Agent", "Class"], [["Ann", "AET-1"]], 80, optional=("Class",))
     assert "Class" in text and "Not shown" not in text
+
+
+def test_nan_and_infinity_are_null_in_json_and_blank_in_csv() -> None:
+    """NaN and infinity (a cell a program other than Excel wrote) are no JSON: null."""
+    from esp_cli.render import json_text
+
+    data = {"nan": float("nan"), "inf": float("inf"), "list": [float("-inf"), 1.5]}
+    parsed = json.loads(json_text(data), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert parsed == {"nan": None, "inf": None, "list": [None, 1.5]}
+    assert [csv_safe(float("nan")), csv_safe(float("inf")), csv_safe(-1.5)] == ["", "", "-1.5"]
+
+
+# -- CSV for Excel: the byte-order mark in a file, none in a pipe -----------------------------
+
+BOM = b"\xef\xbb\xbf"
+ROWS = [{"agent": "Zoë Nguyễn", "class": "AET-1102"}]
+
+
+def _csv_into(stream: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from esp_cli.render import write_csv
+
+    monkeypatch.setattr(sys, "stdout", stream)
+    write_csv(ROWS, ["agent", "class"])
+    sys.stdout.flush()
+
+
+def test_csv_saved_to_a_file_starts_with_the_mark_excel_reads_as_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`esp … --format csv > list.csv`: Excel opens it showing Zoë, not ZoÃ«."""
+    path = tmp_path / "list.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        _csv_into(file, monkeypatch)
+    data = path.read_bytes()
+    assert data.startswith(BOM) and data.count(BOM) == 1
+    assert data[3:].decode("utf-8") == "agent,class\nZoë Nguyễn,AET-1102\n"
+
+
+def test_csv_added_to_a_file_that_has_text_gets_no_second_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`esp … --format csv >> list.csv`: a mark in the middle would be a stray character."""
+    path = tmp_path / "list.csv"
+    path.write_bytes(BOM + b"agent,class\n")
+    with path.open("a", encoding="utf-8", newline="") as file:
+        _csv_into(file, monkeypatch)
+    assert path.read_bytes().count(BOM) == 1
+
+
+def test_csv_to_a_pipe_has_no_mark(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script reading the pipe gets plain UTF-8."""
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w", encoding="utf-8", newline="") as pipe:
+        _csv_into(pipe, monkeypatch)
+    with os.fdopen(read_end, "rb") as got:
+        assert got.read() == "agent,class\nZoë Nguyễn,AET-1102\n".encode()

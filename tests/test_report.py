@@ -7,6 +7,8 @@ import email
 import json
 import re
 import socket
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -219,9 +221,23 @@ def test_out_holds_what_stdout_shows(built: Path, tmp_path: Path, fmt: str) -> N
     out = tmp_path / f"eod.{fmt}"
     saved = run(*args, "-o", str(out))
     assert (shown.exit_code, saved.exit_code) == (0, 0), shown.output + saved.output
-    assert out.read_bytes().decode("utf-8") == shown.stdout
+    mark = "\ufeff" if fmt == "csv" else ""  # so that Excel opens the file as UTF-8
+    assert out.read_bytes().decode("utf-8") == mark + shown.stdout
     if fmt == "json":
         assert json.loads(shown.stdout)["date"] == "2026-11-24"
+
+
+def test_csv_redirected_to_a_file_opens_in_excel_as_utf8(built: Path, tmp_path: Path) -> None:
+    """`esp report eod --format csv > eod.csv`: the file starts with the byte-order mark."""
+    out = tmp_path / "eod.csv"
+    args = ["report", "eod", "-t", str(built), "--date", "2026-11-24", "-f", "csv"]
+    with out.open("wb") as file:
+        proc = subprocess.run(
+            [sys.executable, "-m", "esp_cli", *args], stdout=file, stderr=subprocess.PIPE,
+            timeout=120,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfclass,")
 
 
 # -- a small tracker: escaping and the e-mail ------------------------------------------------------

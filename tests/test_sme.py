@@ -214,6 +214,29 @@ def test_list_counts_agents_without_an_sme(tracker: Path) -> None:
     assert "No TBT SME yet: AET-1" in res.stderr
 
 
+def test_agents_with_a_blank_class_are_listed_as_no_class(tmp_path: Path) -> None:
+    """Shown as "(no class)" as esp report kpi does, never as the class above them; the
+    agents with no class and no TBT SME are named, with their rows."""
+    agents = [
+        ["AET-1", "Devon Price", "Keisha Grant", "No", "No"],
+        [None, "Ana Ruiz", "Keisha Grant", "No", "No"],  # row 3: her class left blank
+        ["  ", "Kim Lee", None, "Yes", "No"],  # row 4: no class, no TBT SME
+        ["AET-2", "Omar Haddad", None, "No", "No"],
+    ]
+    tracker = build(tmp_path / "ESP Tracker.xlsx", agents)
+    table = esp(tracker, "sme", "list")
+    assert table.exit_code == 0, table.output
+    assert "│ (no class) │ Keisha Grant │" in table.stdout, table.stdout
+    assert "│ (no class) │ (no TBT SME) │" in table.stdout
+    assert "No TBT SME yet: AET-2 (esp sme assign CLASS --sme NAME)." in table.stderr
+    assert "No class: Kim Lee (Roster!row 4) has no TBT SME either" in table.stderr
+    assert "  (" not in table.stderr  # no empty class named
+    rows = esp(tracker, "sme", "list", "-f", "csv").stdout.splitlines()
+    assert "(no class),Keisha Grant,1,1" in rows and "(no class),(no TBT SME),1,1" in rows
+    data = json.loads(esp(tracker, "sme", "list", "-f", "json").stdout)
+    assert [c["class"] for c in data["classes"]] == ["AET-1", "(no class)", "AET-2"]
+
+
 # ------------------------------------------------------------------------------ pure
 
 SME_NAMES = ["Priya Natarajan", "Tom Alvarez", "Marcus Bell"]

@@ -184,3 +184,43 @@ def test_every_list_counts_the_unreadable_cells_in_one_line(
     every = CliRunner().invoke(app, [*command, "-v"])
     assert every.exit_code == 0, every.output
     assert every.stderr.count("warning: 'ESP Tracker'!") == cells
+
+
+NARROW = {
+    "escalations": ["escalations", "--as-of", DAY],
+    "today": ["escalations", "--today", "--as-of", DAY],
+    "by step": ["escalations", "--group", "step", "--as-of", DAY],
+    "doctor": ["doctor"],
+    "history": ["history"],
+    "history of one": ["history", "Tyrone Jackson"],
+    "kpi": ["report", "kpi", "--to", DAY],
+    "explain": ["explain", "Tyrone Jackson", "--as-of", DAY],
+    "eod": ["report", "eod", "--date", DAY],
+}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with one write in its history."""
+    from esp_cli.services.demo import copy_sample
+
+    folder = tmp_path_factory.mktemp("narrow")
+    copy_sample(folder)
+    note = ["note", "add", "Tyrone Jackson", "Called", "--date", DAY, "--by", "Jo Smith"]
+    res = CliRunner().invoke(app, [*note, "-c", str(folder / "esp.toml")])
+    assert res.exit_code == 0, res.output
+    return folder
+
+
+@pytest.mark.parametrize("width", [40, 50])
+@pytest.mark.parametrize("command", NARROW)
+def test_a_narrow_window_never_cuts_a_date_in_two(
+    sample: Path, command: str, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 40 columns the columns a table can spare are left out first; a date stays whole
+    (`11/24/2026`, never `11/24/20` over `26`), as does doctor's `MM/DD/YYYY`."""
+    monkeypatch.setattr("esp_cli.render.terminal_width", lambda: width)
+    res = CliRunner().invoke(app, [*NARROW[command], "-c", str(sample / "esp.toml")])
+    assert res.exit_code in (0, 5), res.output
+    assert not DATE_PIECE.findall(res.stdout), DATE_PIECE.findall(res.stdout)[:5]
+    assert not re.search(r"MM/DD/YY(?!YY)", res.stdout), res.stdout

@@ -114,11 +114,22 @@ def test_1904_serials() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["TBD", "11/31/2026", "13/01/2026", True, 5, "9999-12-31", "12/31/10000"]
-)
+    "raw",
+    ["TBD", "11/31/2026", "13/01/2026", True, 5, "9999-12-31", "12/31/10000", float("nan"),
+     float("inf")],
+)  # fmt: skip
 def test_unreadable_dates_raise(raw: object) -> None:
     with pytest.raises(Unreadable):
         parse_date(raw)
+    with pytest.raises(Unreadable):
+        values.parse_datetime(raw)
+
+
+@pytest.mark.parametrize("raw", [float("nan"), float("inf"), float("-inf")])
+def test_a_number_that_is_none_cannot_be_read(raw: float) -> None:
+    """What a program other than Excel may write (`<v>NaN</v>`, `<v>1e400</v>`)."""
+    with pytest.raises(Unreadable):
+        values.parse_number(raw)
 
 
 # -- text dates the format list misses: dateutil's reading, only when the text decides it

@@ -686,6 +686,47 @@ def test_a_cp1252_console_gets_a_readable_ascii_table(tmp_path: Path) -> None:
     assert "11/24/2026 - Nguy?n Th? Ánh - Checked in" in shown  # what cp1252 has, kept
 
 
+# Standard output as Windows has it once its reader quit (`| Select-Object -First 1`): the C
+# runtime fails every write with EINVAL, until the descriptor is pointed elsewhere.
+_CLOSED_PIPE = """
+import errno, io, os, sys
+
+class ClosedPipe(io.RawIOBase):
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return 1
+
+    def write(self, b):
+        if os.path.samestat(os.fstat(1), os.stat(os.devnull)):
+            return len(b)
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+sys.stdout = io.TextIOWrapper(io.BufferedWriter(ClosedPipe()), encoding="utf-8")
+from esp_cli import system
+system.WINDOWS = True
+sys.argv = ["esp", *sys.argv[1:]]
+from esp_cli.launch import main
+main()
+"""
+
+
+def test_a_reader_that_quit_early_on_windows_is_no_failure(tmp_path: Path) -> None:
+    config = _sample(tmp_path)
+    argv = ["note", "add", "Tyrone Jackson", "Checked in", "--by", "Jo Smith", "--date", DAY]
+    res = subprocess.run(
+        [sys.executable, "-c", _CLOSED_PIPE, *argv, "--format", "json", "--config", str(config)],
+        env=windows.subprocess_env(),
+        capture_output=True,
+        timeout=120,
+    )
+    said = res.stderr.decode("utf-8")
+    assert res.returncode == 0, said
+    assert "undo with: esp undo" in said and "Traceback" not in said
+    assert res.stdout == b""
+
+
 def test_format_table_in_ascii_keeps_columns_aligned() -> None:
     from esp_cli.render import format_table
 

@@ -8,6 +8,7 @@ are relative to the file. Who signs is the person's own business: see Config.sig
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import tomllib
@@ -20,9 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from esp_cli.config_file import CONFIG_NAME as CONFIG_NAME
 from esp_cli.config_file import TRACKER_ENV as TRACKER_ENV
+from esp_cli.config_file import env_tracker, path_in, unquoted
 from esp_cli.config_file import find_config as find_config
 from esp_cli.config_file import parse_toml as parse_toml
-from esp_cli.config_file import path_in
 from esp_cli.config_file import read_toml_text as read_toml_text
 from esp_cli.config_file import user_config_path as user_config_path
 from esp_cli.core.addresses import split_addresses
@@ -30,9 +31,11 @@ from esp_cli.core.answers import ROUND_PHRASES
 from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.core.typed import refusal
-from esp_cli.errors import ConfigError, NoSignerError, UsageError, printable
+from esp_cli.errors import ConfigError, NoSignerError, UsageError, WriteFailedError, printable
+from esp_cli.system import CONFIG_DIR_ENV, write_file_atomically
 
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
+log = logging.getLogger("esp")
 USER_ENV = "ESP_USER"
 # The external Learning Hub link of the seed's "How to Complete TBTs for Agents with
 # Equipment Issues".
@@ -85,14 +88,16 @@ class Config:
     backup_keep_days: int = 14  # every backup younger than this is kept
     backup_keep_count: int = 30  # and at least this many of the newest
     warnings: tuple[str, ...] = ()  # sections and keys esp does not know (likely typos)
+    # The warnings of the person's own esp.toml said so far, when it is not this one.
+    _said: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def tracker_path(self, given: Path | None) -> Path:
         """--tracker, else ESP_TRACKER, else esp.toml's [tracker] path."""
         if given is not None:
             return given
-        env = os.environ.get(TRACKER_ENV)
-        if env:
-            return Path(env)
+        env = env_tracker()
+        if env is not None:
+            return env
         if self.tracker is not None:
             return self.tracker
         raise ConfigError(
@@ -111,10 +116,14 @@ class Config:
         (every note line says who wrote it). A shared esp.toml beside a shared tracker is
         the team's, so a person's own name comes first."""
         own = user_config_path()
-        tries: list[tuple[str | None, str]] = [(by, "--by"), (os.environ.get(USER_ENV), USER_ENV)]
-        tries.append((_user_of(own), str(own)))
-        tries.append((self.user, _shown(self.source) if self.source else CONFIG_NAME))
-        for name, source in tries:
+        tries: list[tuple[Callable[[], str | None], str]] = [
+            (lambda: by, "--by"),
+            (lambda: os.environ.get(USER_ENV), USER_ENV),
+            (lambda: self._own_user(own), str(own)),
+            (lambda: self.user, _shown(self.source) if self.source else CONFIG_NAME),
+        ]
+        for name_of, source in tries:
+            name = name_of()
             if name is not None and name.strip():
                 _check_name(name, source)
                 return Signer(" ".join(name.split()), source)
@@ -123,6 +132,20 @@ class Config:
             fix=f"pass --by 'Your Name', set {USER_ENV}, or run esp config user 'Your Name' "
             f"once (it writes [people] user to {own}).",
         )
+
+    def _own_user(self, own: Path) -> str | None:
+        """[people] user of the person's own esp.toml `own`, when there is one. Its warnings
+        (a typo in a section or key) are said here, once, unless it is the esp.toml in use,
+        whose warnings are said as it is read: a name left unread must not go unseen."""
+        if not own.is_file():
+            return None
+        mine = load_config(own)
+        if self.source is None or not _same_file(own, self.source):
+            for warning in mine.warnings:
+                if warning not in self._said:
+                    self._said.add(warning)
+                    log.warning("%s", printable(warning))
+        return mine.user if isinstance(mine.user, str) else None
 
     def zone(self) -> tzinfo | None:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
@@ -166,12 +189,11 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _user_of(path: Path) -> str | None:
-    """[people] user of the esp.toml at `path`, when there is one (else None)."""
-    if not path.is_file():
-        return None
-    people = load_config(path).user
-    return people if isinstance(people, str) else None
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.absolute() == b.absolute()
 
 
 def set_user_name(name: str, path: Path | None = None) -> Path:
@@ -185,7 +207,9 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
     tidy = " ".join(name.split())
     if not tidy:
         raise ConfigError("The name is empty.", fix="give your name as notes should show it.")
+    _check_name(name, "the name")
     target = path or user_config_path()
+    _check_folder(target.parent, named_by_env=path is None)
     text = read_toml_text(target) if target.is_file() else ""
     try:
         tomllib.loads(text)
@@ -216,12 +240,33 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
         ) from exc
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(target.name + ".tmp")
-        temp.write_text(updated, encoding="utf-8")
-        os.replace(temp, target)
+        like = target.stat() if target.is_file() else None
+        write_file_atomically(target, updated.encode("utf-8"), like)
     except OSError as exc:
-        raise ConfigError(f"{target}: cannot be written ({exc.strerror}).") from exc
+        raise WriteFailedError(
+            f"{target}: cannot be written ({exc.strerror}); it was not changed.",
+            fix=f"make sure you can write to {target.parent} and that {target.name} is not "
+            "read-only (in its Properties on Windows).",
+        ) from exc
     return target
+
+
+def _check_folder(folder: Path, *, named_by_env: bool) -> None:
+    """Refuse a folder for the person's own esp.toml that is a file (ESP_CONFIG_DIR naming
+    one, as it says), before anything is written."""
+    if not folder.exists() or folder.is_dir():
+        return
+    if named_by_env and os.environ.get(CONFIG_DIR_ENV):
+        raise ConfigError(
+            f"{CONFIG_DIR_ENV} names {folder}, a file, not a folder; nothing was written.",
+            fix=f"set {CONFIG_DIR_ENV} to a folder (esp makes it if needed), or unset it to "
+            "use your usual one.",
+        )
+    raise WriteFailedError(
+        f"{folder} is a file, not a folder: {CONFIG_NAME} cannot be written in it; nothing "
+        "was written.",
+        fix="move that file away, or keep your settings elsewhere with ESP_CONFIG_DIR.",
+    )
 
 
 def load_config(
@@ -393,12 +438,26 @@ def check_schema(raw: dict[str, Any], where: Path) -> list[str]:
                 warnings.append(f"{where}: [{name}] {key} is not a key esp knows; {hint}")
                 continue
             kind, example = spec
-            if not kind.check(value):
+            if kind is NAMES_TO_ADDRESSES and isinstance(value, dict):
+                _check_addresses(value, f"[{name}] {key}", where)
+            elif not kind.check(value):
                 raise ConfigError(
                     f"{where}: [{name}] {key} must be {kind.what} (got {_shown_value(value)}).",
                     fix=f"write it as {key} = {example}.",
                 )
     return warnings
+
+
+def _check_addresses(table: dict[str, Any], key: str, where: Path) -> None:
+    """A table of names and addresses (`[people] sme_emails`): the entry whose address is
+    not text is named, with what it holds."""
+    for person, address in table.items():
+        if not isinstance(address, str):
+            raise ConfigError(
+                f'{where}: {key} "{person}" must be an address in quotes (got '
+                f"{_shown_value(address)}).",
+                fix=f'write it as "{person}" = "name@example.com".',
+            )
 
 
 def _check_columns(section: dict[str, Any], where: Path) -> list[str]:
@@ -470,19 +529,51 @@ def _zone_name(value: str | None, where: Path) -> str | None:
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# The characters a TOML basic string ("...") writes as a backslash and a letter.
+_ESCAPED = {"\b": "b", "\t": "t", "\n": "n", "\f": "f", "\r": "r"}
+
+
+def _escape(ch: str) -> str:
+    return "\\" + _ESCAPED.get(ch, f"u{ord(ch):04X}")
+
+
+def _as_typed(value: str) -> str:
+    """A string TOML read from double quotes, as it was typed between them: a line break
+    back to \\n, a backslash to \\\\, a quote to \\"."""
+    out = value.replace("\\", "\\\\").replace('"', '\\"')
+    return _CONTROL_CHARS.sub(lambda m: _escape(m.group()), out)
+
+
+def _meant(value: str) -> str:
+    """The path a person meant by a string TOML read escapes in: "S:\\new" typed for the
+    folder new, read as S:, a line break and ew, is S:\\new again."""
+    return _CONTROL_CHARS.sub(lambda m: _escape(m.group()), value)
 
 
 def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> Path | None:
+    """A path setting (`key`, e.g. "[tracker] path"): relative to the file's folder `base`,
+    without the double quotes round it that Windows' "Copy as path" adds; refused when
+    empty, or when TOML read a backslash in it as an escape."""
     if value is None:
         return None
-    if _CONTROL_CHARS.search(value):
-        # "S:\team\reports" in double quotes: TOML read \t as a tab and \r as a return.
-        typed = printable(value)
+    value = unquoted(value)
+    if not value.strip():
+        section, name = key.strip("[").split("] ")
         raise ConfigError(
-            f"{where}: {key} '{typed}' holds control characters: in esp.toml a backslash in "
-            'double quotes starts an escape ("\\t" is a tab, "\\r" a return).',
-            fix=f"write the path in single quotes, {key.split()[-1]} = '{typed}', or with "
-            "each backslash doubled (\\\\) or as a forward slash (/).",
+            f"{where}: {key} is empty.",
+            fix=f"write it as {name} = {SCHEMA[section][name][1]}, or leave the line out.",
+        )
+    if _CONTROL_CHARS.search(value):
+        # "S:\team\new" in double quotes: TOML read \t as a tab and \n as a line break.
+        name, meant = key.split()[-1], _meant(value)
+        # Single quotes hold any path without a ' in it; one with a ' takes forward slashes.
+        slashed = meant.replace("\\", "/")
+        written = f"{name} = '{meant}'" if "'" not in meant else f'{name} = "{slashed}"'
+        raise ConfigError(
+            f'{where}: {key} "{_as_typed(value)}" does not name that path: in esp.toml a '
+            'backslash in double quotes starts an escape ("\\n" is a line break, "\\t" a tab).',
+            fix=f"write the path in single quotes, {written}, or with each backslash doubled "
+            "(\\\\) or as a forward slash (/).",
         )
     return path_in(value, base)
 

@@ -8,6 +8,7 @@ reads everything else the file says, from the same text.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -79,6 +80,22 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML ({exc}).", fix=fix) from exc
 
 
+def unquoted(text: str) -> str:
+    """A path without the double quotes round it that Windows' "Copy as path" adds (and
+    that stay when it is pasted into ESP_TRACKER or esp.toml); no file name holds one."""
+    inner = text.strip()
+    if len(inner) >= 2 and inner[0] == inner[-1] == '"':
+        return inner[1:-1]
+    return text
+
+
+def env_tracker() -> Path | None:
+    """The tracker ESP_TRACKER names, without quotes round it; None when it is unset or
+    empty."""
+    value = unquoted(os.environ.get(TRACKER_ENV, ""))
+    return Path(value) if value.strip() else None
+
+
 def path_in(value: str, base: Path) -> Path:
     """A path written in esp.toml: `~` is the home folder; a relative one is relative to
     the file's folder `base`."""
@@ -96,4 +113,4 @@ def configured_tracker(config: Path | None) -> Path | None:
         return None
     section = parse_toml(read_toml_text(path), path).get("tracker")
     value = section.get("path") if isinstance(section, dict) else None
-    return path_in(value, path.parent) if isinstance(value, str) else None
+    return path_in(unquoted(value), path.parent) if isinstance(value, str) else None

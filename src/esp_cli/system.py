@@ -19,7 +19,9 @@ What differs, and what is done about it:
 - Folders come from platformdirs (`%LOCALAPPDATA%\\esp` on Windows, `~/.cache/esp` on Linux,
   `~/Library/Caches/esp` on macOS).
 - Standard output and error always encode: UTF-8 when piped or redirected, and on a console
-  whose code page lacks a character, a readable stand-in rather than a crash.
+  whose code page lacks a character, a readable stand-in rather than a crash. A reader that
+  quits early (`| head -1`) ends their delivery, not the command: a closed pipe is
+  BrokenPipeError on Linux and macOS, EINVAL on Windows.
 - A line typed at a prompt can be edited (arrow keys, Home, End, Delete, history): on Linux
   and macOS through Python's readline (GNU readline or libedit), on Windows by the console
   itself, which edits every line a program reads from it.
@@ -36,6 +38,7 @@ import platform
 import re
 import shutil
 import socket
+import stat
 import sys
 import time
 import warnings
@@ -615,10 +618,13 @@ def user_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+CONFIG_DIR_ENV = "ESP_CONFIG_DIR"
+
+
 def user_config_dir() -> Path:
     """ESP_CONFIG_DIR, else the system's config folder for esp (`%LOCALAPPDATA%\\esp`,
     `~/Library/Application Support/esp`, `$XDG_CONFIG_HOME/esp` or `~/.config/esp`)."""
-    explicit = os.environ.get("ESP_CONFIG_DIR")
+    explicit = os.environ.get(CONFIG_DIR_ENV)
     if explicit:
         return Path(explicit)
     import platformdirs
@@ -887,6 +893,72 @@ def reconfigure_output() -> None:
                 reconfigure(errors=_ERRORS)
             else:
                 reconfigure(encoding="utf-8", errors="replace")
+    sys.stdout = Undelivered.around(sys.stdout)
+    sys.stderr = Undelivered.around(sys.stderr)
+
+
+def reader_gone(exc: OSError) -> bool:
+    """Whether a write failed because nobody reads the pipe any more (`| head -1` has its
+    line, `| true`): BrokenPipeError, and on Windows EINVAL, which its C runtime gives for
+    a write to a pipe whose reading end is closed."""
+    return isinstance(exc, BrokenPipeError) or (WINDOWS and exc.errno == errno.EINVAL)
+
+
+class Undelivered:
+    """Standard output (or error) whose reader may quit early: a script's `| head -1`, or
+    `| Select-Object -First 1`. That is no failure of the command's work, so from then on
+    what is written there is dropped, without an error, and the command carries on: a
+    writing command still says on standard error what it wrote and how to undo it, and
+    ends with its own exit code. Any other failure to write (a full disk) is raised."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.gone = False  # the reader quit: nothing more is delivered
+
+    @classmethod
+    def around(cls, stream: Any) -> Any:
+        """`stream` kept from failing when its reader quits (None, no stream, as it is)."""
+        return stream if stream is None or isinstance(stream, cls) else cls(stream)
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return int(self._stream.write(text))
+            except OSError as exc:
+                self._give_up(exc)
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            self._give_up(exc)
+            with contextlib.suppress(OSError, ValueError):
+                self._stream.flush()  # what it still held, into the null device
+
+    def _give_up(self, exc: OSError) -> None:
+        """Stop delivering (re-raising `exc` unless the reader is gone). The stream's
+        descriptor is pointed at the null device, so what its buffer still holds is
+        flushed there when the process ends, instead of failing again then."""
+        if not reader_gone(exc):
+            raise exc
+        self.gone = True
+        try:
+            fd = self._stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            return
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, fd)
+        finally:
+            os.close(null)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 # Windows' console takes ANSI colour codes only once asked to (Windows 10 and later, the
@@ -894,6 +966,17 @@ def reconfigure_output() -> None:
 # would print them as text, so esp shows no colour there.
 _ENABLE_VIRTUAL_TERMINAL_PROCESSING = 0x0004
 _STD_HANDLES = {1: -11, 2: -12}  # STD_OUTPUT_HANDLE, STD_ERROR_HANDLE
+
+
+def starts_a_file(stream: Any) -> bool:
+    """Whether what `stream` writes next opens a regular file (`esp … > list.csv`): not a
+    pipe, a terminal, or a file that already holds text (`>> list.csv`)."""
+    try:
+        stream.flush()
+        status = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size == 0
 
 
 def is_terminal(stream: Any) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,12 +101,9 @@ def _configured_tracker(words: list[str]) -> Path | None:
     [tracker] path (Config.tracker_path); esp.toml is read only when it is needed, by
     config_file alone (the rest of esp's settings loads in a few tens of milliseconds,
     which the parse would wait for)."""
-    from esp_cli.config_file import TRACKER_ENV, configured_tracker
+    from esp_cli.config_file import configured_tracker, env_tracker
 
-    env = os.environ.get(TRACKER_ENV)
-    if env:
-        return Path(env)
-    return configured_tracker(path_on_line(words, "--config", "-c"))
+    return env_tracker() or configured_tracker(path_on_line(words, "--config", "-c"))
 
 
 def _requested(argv: list[str]) -> list[str] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -15,6 +14,7 @@ import typer
 from esp_cli.cli.base import choice_type
 from esp_cli.cli.complete import complete_agent
 from esp_cli.config import TRACKER_ENV, Config, load_config
+from esp_cli.config_file import env_tracker
 from esp_cli.core import waiting
 from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
 from esp_cli.core.model import WriteReport
@@ -182,8 +182,8 @@ SendOpt = Annotated[
 def config_for(path: Path | None, tracker: Path | None = None) -> Config:
     """The esp.toml in use: --config, else ./esp.toml, else the one beside the tracker
     (--tracker or ESP_TRACKER), else the person's own (config.find_config)."""
-    if path is None and tracker is None and os.environ.get(TRACKER_ENV):
-        tracker = Path(os.environ[TRACKER_ENV])
+    if path is None and tracker is None:
+        tracker = env_tracker()
     cfg = load_config(path, tracker=tracker)
     for warning in cfg.warnings:
         say(f"warning: {warning}")
@@ -201,7 +201,7 @@ def resolve_config_and_tracker(
     path = cfg.tracker_path(tracker)
     if tracker is not None:
         source = "--tracker"
-    elif os.environ.get(TRACKER_ENV):
+    elif env_tracker() is not None:
         source = TRACKER_ENV
     else:
         source = f"[tracker] path in {cfg.source}"

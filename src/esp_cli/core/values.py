@@ -6,6 +6,7 @@ layer turns that into a finding with the cell's address and goes on with the res
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -108,7 +109,7 @@ def _check_year(d: date, raw: Any) -> date:
 
 
 def serial_to_datetime(serial: float, date1904: bool = False) -> datetime:
-    if serial < 0 or serial > 2958465:  # 9999-12-31
+    if not 0 <= serial <= 2958465:  # 9999-12-31; NaN too, which a non-Excel program may write
         raise Unreadable(f"{serial!r} is not an Excel date serial")
     epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
     days = int(serial)
@@ -268,6 +269,8 @@ def parse_number(value: Any) -> float | None:
     if isinstance(value, bool):
         raise Unreadable(f"{value!r} is not a number")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):  # <v>NaN</v>, <v>1e400</v>: no program means a number so
+            raise Unreadable(f"{value!r} is not a number")
         return float(value)
     if isinstance(value, time):
         return value.hour + value.minute / 60 + value.second / 3600

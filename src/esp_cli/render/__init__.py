@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 import shutil
 import sys
 import unicodedata
@@ -19,7 +21,13 @@ from esp_cli.core.shape import PLAIN, SHAPE, Shape
 from esp_cli.core.values import shown_text
 from esp_cli.errors import UsageError, WriteFailedError, printable
 from esp_cli.render import busy, style
-from esp_cli.system import can_encode, put_refusal, stand_in, write_file_atomically
+from esp_cli.system import (
+    can_encode,
+    put_refusal,
+    stand_in,
+    starts_a_file,
+    write_file_atomically,
+)
 
 
 class Format(StrEnum):
@@ -44,10 +52,13 @@ _AS_IS = frozenset({type(None), bool, int, float, str})
 def plain(value: Any) -> Any:
     """JSON-ready, the one way every command's result becomes JSON (and CSV): a record (a
     dataclass) as the object its fields and core.shape declarations say, ISO dates, enums
-    by value, paths as text, nested containers converted."""
+    by value, paths as text, nested containers converted; a number that is none (NaN,
+    infinity: JSON has no such thing) as null."""
     if value.__class__ in _AS_IS:  # most values of a large result: looked up at once
-        return value
-    if value is None or isinstance(value, (bool, int, float, str)):
+        return value if value.__class__ is not float or math.isfinite(value) else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes") if value.second == 0 else value.isoformat()
@@ -186,7 +197,7 @@ def csv_safe(value: Any) -> str:
     is left a number (-1 days overdue stays -1, not '-1). A character no cell can show (a
     pasted U+0001) is U+FFFD, as in every output (core.values.shown_text)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+        return str(value) if math.isfinite(value) else ""
     text = "" if value is None else shown_text(str(plain(value)))
     if text.startswith(_CSV_TRIGGERS):
         return "'" + text
@@ -205,9 +216,21 @@ def csv_text(rows: Iterable[Any], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+# What starts a CSV file for Excel, which opens one without it in the PC's code page
+# (José as JosÃ©); scripts reading a pipe get plain UTF-8.
+EXCEL_UTF8 = "\ufeff"
+
+
 def write_csv(rows: Iterable[Any], columns: Sequence[str]) -> None:
-    text = csv_text(rows, columns)
+    put_csv(csv_text(rows, columns))
+
+
+def put_csv(text: str) -> None:
+    """CSV on stdout; when stdout is saved as a file (`> list.csv`), after the mark that
+    makes Excel read it as UTF-8."""
     busy.pause()
+    if starts_a_file(sys.stdout):
+        text = EXCEL_UTF8 + text
     sys.stdout.write(text)
 
 
@@ -220,8 +243,11 @@ def check_out(path: Path, option: str = "--out") -> None:
         raise UsageError(refused[0], fix=refused[1])
 
 
-def write_out(path: Path, text: str) -> None:
-    """--out: the output saved as a file, atomically (never half a report), in UTF-8."""
+def write_out(path: Path, text: str, fmt: Format) -> None:
+    """--out: the output saved as a file, atomically (never half a report), in UTF-8 (a CSV
+    file after the mark that makes Excel read it so)."""
+    if fmt is Format.csv:
+        text = EXCEL_UTF8 + text
     try:
         write_file_atomically(path, text.encode("utf-8"))
     except OSError as exc:
@@ -390,6 +416,13 @@ def format_table(
     widths = _natural(names, rows)
     if limit is not None:
         floors = _floors(names, rows)
+        dates = _date_floors(names, rows)
+
+        def leave_out(i: int) -> None:
+            dropped.append(names[i])
+            for column in (names, widths, floors, dates, *rows, *(marks or ())):
+                del column[i]
+
         for name in optional:
             needed = (
                 sum(widths)
@@ -398,14 +431,14 @@ def format_table(
             )
             if needed <= _room(limit, len(names)) or name not in names:
                 continue
-            i = names.index(name)
-            del names[i], widths[i], floors[i]
-            for row in rows:
-                del row[i]
-            for mark in marks or ():
-                del mark[i]
-            dropped.append(name)
-        _fit(widths, floors, _room(limit, len(names)))
+            leave_out(names.index(name))
+        # A date is never cut: when the columns left do not fit even with every other word
+        # cut, the last of them are left out as well (never the first).
+        while (
+            len(names) > 1 and any(dates) and _narrowest(widths, dates) > _room(limit, len(names))
+        ):
+            leave_out(len(names) - 1)
+        _fit(widths, floors, _room(limit, len(names)), dates)
     head = style.HEADER if marks is not None else None
     out = _wrap(title, limit) if limit is not None else [title]
     if head:
@@ -466,6 +499,27 @@ def _floors(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
     return floors
 
 
+# A word holding a date (11/24/2026, '11/31/2026', 2026-11-24) or a date's pattern.
+_DATE_WORD = re.compile(r"\d{1,4}[/-]\d{1,2}[/-]\d{1,4}|MM/DD/YY")
+
+
+def _date_floors(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's widest word holding a date (0: none): never cut (format_table)."""
+    floors = [0] * len(columns)
+    for row in rows:
+        for i, text in enumerate(row):
+            if "/" in text or "-" in text:
+                for word in text.split():
+                    if _DATE_WORD.search(word) and _width(word) > floors[i]:
+                        floors[i] = _width(word)
+    return floors
+
+
+def _narrowest(widths: Sequence[int], dates: Sequence[int]) -> int:
+    """The narrowest a table's columns can be drawn, every word cut but the dates."""
+    return sum(min(w, max(_MIN_WIDTH, d)) for w, d in zip(widths, dates, strict=True))
+
+
 def _lines(
     bar: str,
     wrapped: Sequence[Sequence[str]],
@@ -502,11 +556,11 @@ _COMFORTABLE = 16
 _MIN_WIDTH = 8
 
 
-def _fit(widths: list[int], floors: Sequence[int], room: int) -> None:
+def _fit(widths: list[int], floors: Sequence[int], room: int, dates: Sequence[int]) -> None:
     """Narrow columns until they fit in `room`: the long text columns to _COMFORTABLE first
     (the widest first), then each column to its widest word (the widest column first: it
     is the one with the most text to wrap); only if that is not enough, further (words are
-    then cut), never below _MIN_WIDTH."""
+    then cut), never below _MIN_WIDTH nor the widest date in the column (`dates`)."""
     over = sum(widths) - room
     natural = list(widths)
     by_size = sorted(range(len(widths)), key=lambda i: -natural[i])
@@ -517,10 +571,12 @@ def _fit(widths: list[int], floors: Sequence[int], room: int) -> None:
             cut = min(over, max(0, widths[i] - target(i)))
             widths[i] -= cut
             over -= cut
+    least = [max(_MIN_WIDTH, d) for d in dates]
     while over > 0:
-        widest = max(range(len(widths)), key=widths.__getitem__)
-        if widths[widest] <= _MIN_WIDTH:
+        narrower = [i for i in range(len(widths)) if widths[i] > least[i]]
+        if not narrower:
             return
+        widest = max(narrower, key=widths.__getitem__)
         widths[widest] -= 1
         over -= 1
 

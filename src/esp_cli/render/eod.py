@@ -27,6 +27,7 @@ from esp_cli.render import (
     json_text,
     plain,
     print_table,
+    put_csv,
     say,
     say_findings,
     style,
@@ -660,16 +661,17 @@ def show(
     """The report in `fmt`: on stdout, or in the file `out` (with `dry_run`, on stdout
     instead, saying what would be written). True when it went to stdout."""
     if out is not None and not dry_run:
-        write_out(out, as_text(report, known_access, fmt))
+        write_out(out, as_text(report, known_access, fmt), fmt)
         say(f"Wrote the {fmt.value} report to {out}.")
         return False
-    if out is not None:
-        sys.stdout.write(as_text(report, known_access, fmt))
-        say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
-    elif fmt is Format.table:
+    if fmt is Format.table and out is None:
         print_report(report, known_access)
+    elif fmt is Format.csv:
+        put_csv(as_text(report, known_access, fmt))
     else:
         sys.stdout.write(as_text(report, known_access, fmt))
+    if out is not None:
+        say(f"Dry run: would write the {fmt.value} report to {out}; nothing was written.")
     return True
 
 

@@ -6,6 +6,8 @@ from esp_cli.render import Format, print_table, say, say_findings, write_csv, wr
 from esp_cli.render.changes import changed_verb, print_changes, say_written
 from esp_cli.results.smes import AssignResult, SmeListResult
 
+UNPLACED_SHOWN = 5  # the agents with no class and no TBT SME named; then how many more
+
 
 def render_assign(result: AssignResult, fmt: Format) -> None:
     if fmt is Format.json:
@@ -46,6 +48,16 @@ def render_list(result: SmeListResult, fmt: Format, verbose: bool = False) -> No
             "TBT SMEs by class", ["Class", "TBT SME", "Agents", "Outstanding"], rows,
             empty="no agents",
         )  # fmt: skip
-    unstaffed = [c.cls for c in result.classes if not c.smes]
+    unstaffed = [c.cls for c in result.classes if c.named and not c.smes]
     if unstaffed:
         say(f"No TBT SME yet: {', '.join(unstaffed)} (esp sme assign CLASS --sme NAME).")
+    unplaced = [a for c in result.classes if not c.named for a in c.unplaced]
+    if unplaced:
+        shown = [f"{a.name} ({a.sheet}!row {a.row})" for a in unplaced[:UNPLACED_SHOWN]]
+        if len(unplaced) > UNPLACED_SHOWN:
+            shown.append(f"{len(unplaced) - UNPLACED_SHOWN} more")
+        say(
+            f"No class: {', '.join(shown)} "
+            + ("has" if len(unplaced) == 1 else "have")
+            + " no TBT SME either; fill in the Class, then esp sme assign CLASS --sme NAME."
+        )

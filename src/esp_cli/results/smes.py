@@ -67,6 +67,7 @@ class SmeLoad:
 
 @dataclass
 class ClassLoad:
+    # The class as typed; "(no class)" for the agents whose Class is blank (named False).
     cls: str = field(metadata=as_json(key="class"))
     agents: int = 0
     outstanding: int = 0
@@ -74,6 +75,9 @@ class ClassLoad:
     unassigned: SmeLoad = field(
         default_factory=lambda: SmeLoad(""), metadata=as_json(drop=("sme",))
     )
+    named: bool = field(default=True, metadata=as_json(hidden=True))
+    # Of the agents with no class, those with no TBT SME either: no class to assign one by.
+    unplaced: list[AgentRef] = field(default_factory=list, metadata=as_json(hidden=True))
 
 
 @dataclass

@@ -108,15 +108,16 @@ NO_CLASS = "(no class)"
 CLASS_MARK = " (class)"
 
 
-def class_label(cls: str, overall: str) -> tuple[str, str]:
+def class_label(cls: str, overall: str = "") -> tuple[str, str]:
     """(key, name) a report lists a class under: agents with no class under NO_CLASS, and
-    a class typed as the report's overall row (`overall`: "All", "Total") or as NO_CLASS
-    marked " (class)", so a reader (or a CSV reader) never takes it for another row."""
+    a class typed as the report's overall row (`overall`: "All", "Total"; none when "") or
+    as NO_CLASS marked " (class)", so a reader (or a CSV reader) never takes it for another
+    row."""
     name = " ".join(cls.split())
     if not name:
         return "", NO_CLASS
     key = name.casefold()
-    if key in (overall.casefold(), NO_CLASS):
+    if key == NO_CLASS or (overall and key == overall.casefold()):
         name += CLASS_MARK
         key += CLASS_MARK
     return key, name

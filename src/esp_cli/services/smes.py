@@ -26,7 +26,7 @@ from esp_cli.results.smes import (
     SmeLoad,
     sme_key,
 )
-from esp_cli.services.agents import agents_in_class, class_key, sme_names
+from esp_cli.services.agents import agents_in_class, class_key, class_label, sme_names
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -123,7 +123,7 @@ def sme_loads(rows: Sequence[Row]) -> list[ClassLoad]:
         ckey = class_key(row.cls)
         load = classes.get(ckey)
         if load is None:
-            load = classes[ckey] = ClassLoad(" ".join(row.cls.split()))
+            load = classes[ckey] = ClassLoad(class_label(row.cls)[1], named=bool(ckey))
         name = "" if SME in row.unreadable else " ".join(row.text(SME).split())
         if name:
             target = smes.get((ckey, sme_key(name)))
@@ -132,6 +132,8 @@ def sme_loads(rows: Sequence[Row]) -> list[ClassLoad]:
                 load.smes.append(target)
         else:
             target = load.unassigned
+            if not load.named:
+                load.unplaced.append(row.ref())
         late = _outstanding(row)
         for counted in (load, target):
             counted.agents += 1

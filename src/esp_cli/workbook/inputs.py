@@ -53,6 +53,21 @@ def similar_workbook(path: Path, other: Path | None = None) -> Path | None:
     return siblings[found[0]] if found else None
 
 
+def workbook_in(folder: Path, role: str, other: Path | None = None) -> Path | None:
+    """The workbook in `folder` that is likely the `role` ("ESP Tracker"): the one named
+    most like it, else the only workbook there; never `other`. None when there is none."""
+    found = [
+        p
+        for p in _siblings(folder)
+        if p.suffix.lower() in (".xlsx", ".xlsm") and (other is None or not _same(p, other))
+    ]
+    names = {p.stem.casefold(): p for p in found}
+    near = difflib.get_close_matches(role.casefold(), list(names), n=1, cutoff=0.6)
+    if near:
+        return names[near[0]]
+    return found[0] if len(found) == 1 else None
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
         return a.samefile(b)
@@ -65,6 +80,14 @@ def check_workbook(path: Path, role: str, source: str, other: Path | None = None
     `path` that is Excel's lock file or that does not exist. `other` is the workbook of the
     other role (the tracker for the Master, the Master for the tracker), never suggested."""
     check_not_lock_file(path, role, source)
+    if path.is_dir():
+        inside = workbook_in(path, role, other)
+        raise InputFileError(
+            f"{path} is a folder, not a workbook (the {role}, from {source})"
+            + (f"; in it is '{inside.name}'." if inside else "."),
+            fix=f"check {source}"
+            + (f": did you mean '{inside}'?" if inside else ": give the workbook's file."),
+        )
     if path.exists() or path.is_symlink():
         return  # a link to nothing is named as such when the workbook is opened
     if not path.parent.is_dir():
