@@ -897,6 +897,12 @@ def reconfigure_output() -> None:
     sys.stderr = Undelivered.around(sys.stderr)
 
 
+def output_failure() -> OSError | None:
+    """Why standard output could not be written, if it could not, for a reason other than
+    its reader quitting (a full disk, a closed descriptor): the command is told so."""
+    return getattr(sys.stdout, "failed", None)
+
+
 def reader_gone(exc: OSError) -> bool:
     """Whether a write failed because nobody reads the pipe any more (`| head -1` has its
     line, `| true`): BrokenPipeError, and on Windows EINVAL, which its C runtime gives for
@@ -909,16 +915,24 @@ class Undelivered:
     `| Select-Object -First 1`. That is no failure of the command's work, so from then on
     what is written there is dropped, without an error, and the command carries on: a
     writing command still says on standard error what it wrote and how to undo it, and
-    ends with its own exit code. Any other failure to write (a full disk) is raised."""
+    ends with its own exit code. Any other failure to write (a full disk, a closed
+    descriptor) stops the delivery the same way and is kept in `failed`, for the command
+    to say once its work is done (a write to the tracker is never left half said)."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, failed: OSError | None = None) -> None:
         self._stream = stream
-        self.gone = False  # the reader quit: nothing more is delivered
+        self.gone = failed is not None  # nothing more is delivered
+        self.failed = failed  # why, when it was not the reader quitting
 
     @classmethod
     def around(cls, stream: Any) -> Any:
-        """`stream` kept from failing when its reader quits (None, no stream, as it is)."""
-        return stream if stream is None or isinstance(stream, cls) else cls(stream)
+        """`stream` kept from failing when its reader quits or it cannot be written; a
+        stream Python could not open (its descriptor closed: `esp ... >&-`) is one that
+        failed from the start."""
+        if stream is None:
+            closed = OSError(errno.EBADF, "it is closed")
+            return cls(open(os.devnull, "w", encoding="utf-8"), failed=closed)  # noqa: SIM115
+        return stream if isinstance(stream, cls) else cls(stream)
 
     def write(self, text: str) -> int:
         if not self.gone:
@@ -941,11 +955,11 @@ class Undelivered:
                 self._stream.flush()  # what it still held, into the null device
 
     def _give_up(self, exc: OSError) -> None:
-        """Stop delivering (re-raising `exc` unless the reader is gone). The stream's
+        """Stop delivering (keeping `exc` unless the reader is gone). The stream's
         descriptor is pointed at the null device, so what its buffer still holds is
         flushed there when the process ends, instead of failing again then."""
-        if not reader_gone(exc):
-            raise exc
+        if not reader_gone(exc) and self.failed is None:
+            self.failed = exc
         self.gone = True
         try:
             fd = self._stream.fileno()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.errors import EspError, ExitCode
-from esp_cli.system import reconfigure_output
+from esp_cli.system import output_failure, reconfigure_output
 
 # Command (or command group) name -> the module under esp_cli.cli that registers it.
 COMMAND_MODULES = {
@@ -130,7 +130,8 @@ def main() -> None:
         read_early(sys.argv[1:])
         app = load_commands(_requested(sys.argv[1:]))
         app()
-    except SystemExit:
+    except SystemExit as done:
+        _said_undelivered(done.code)
         raise
     except KeyboardInterrupt:
         sys.stderr.write(INTERRUPTED)
@@ -138,4 +139,20 @@ def main() -> None:
     except EspError as exc:  # raised outside a command (e.g. while parsing)
         sys.stderr.write(f"esp: {exc}\n")
         sys.exit(int(exc.exit_code))
+    _said_undelivered(0)
     sys.exit(int(ExitCode.OK))
+
+
+def _said_undelivered(code: object) -> None:
+    """When standard output could not be written (a full disk, a closed descriptor; not a
+    reader that quit early), say so once the command's own messages are out — what it wrote
+    and how to undo it — and end with exit code 1 if it was to end well."""
+    failed = output_failure()
+    if failed is None:
+        return
+    why = failed.strerror or str(failed)
+    sys.stderr.write(
+        f"esp: standard output could not be written ({why}): what it shows is cut short.\n"
+    )
+    if code in (0, None):
+        sys.exit(int(ExitCode.FAILED))
