@@ -244,9 +244,7 @@ def test_a_weekend_start_counts_steps_from_the_clock_start() -> None:
 
 def test_an_agent_whose_clock_has_not_started_has_no_ladder_action() -> None:
     # A re-hire's row: the earlier enrolment's coaching and written CAP are still in it.
-    rehire = START_FRI._replace(
-        esp_start=DEC[31], coaching_date=NOV[25], written_cap_date=NOV[27]
-    )
+    rehire = START_FRI._replace(esp_start=DEC[31], coaching_date=NOV[25], written_cap_date=NOV[27])
     ev = run(rehire, DEC[4])
     assert ev.stage is Stage.NOT_STARTED
     assert (ev.pending_step, ev.pending_due) == (Step.COACHING, date(2027, 1, 6))

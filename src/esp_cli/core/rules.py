@@ -338,12 +338,78 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
 def _before_clock_start(step: Step, day: date, facts: AgentFacts, clock_start: date) -> str:
     """'Coaching Date 11/19/2026 is before the clock start, Fri 11/20/2026 (ESP Start Date):
     not counted as delivered' (the ESP Start Date shown when the clock starts later)."""
-    start = facts.esp_start
-    shown = "" if start is None or start == clock_start else f" {fmt_day(start)}"
+    conflict = _clock_start_conflict(step, day, facts.esp_start, clock_start)
+    return f"{conflict}: not counted as delivered"
+
+
+def _clock_start_conflict(step: Step, day: date, esp_start: date | None, clock_start: date) -> str:
+    shown = "" if esp_start is None or esp_start == clock_start else f" {fmt_day(esp_start)}"
     return (
         f"{step.header} {fmt(day)} is before the clock start, {fmt_day(clock_start)} "
-        f"({_header('esp_start')}{shown}): not counted as delivered"
+        f"({_header('esp_start')}{shown})"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LadderConflict:
+    """Two dates of one row the ladder cannot hold together, whatever the day: `step`'s
+    recorded `day` is before `earlier_day`, the recorded date of the step before it
+    (`earlier`), or the clock start when `earlier` is None (read from `esp_start`)."""
+
+    step: Step
+    day: date
+    earlier: Step | None
+    earlier_day: date
+    esp_start: date | None = None
+
+    @property
+    def earlier_key(self) -> str:
+        """The column holding the other date: the step before, or the ESP Start Date."""
+        return self.earlier.column if self.earlier is not None else "esp_start"
+
+    @property
+    def text(self) -> str:
+        """'Written CAP Date 11/27/2026 is before Coaching Date 11/30/2026'."""
+        if self.earlier is None:
+            return _clock_start_conflict(self.step, self.day, self.esp_start, self.earlier_day)
+        return (
+            f"{self.step.header} {fmt(self.day)} is before {self.earlier.header} "
+            f"{fmt(self.earlier_day)}"
+        )
+
+    @property
+    def fix(self) -> str:
+        """How to correct the row (the team corrects dates in Excel; esp never changes a
+        recorded step)."""
+        if self.earlier is None:
+            return (
+                f"correct the {self.step.header} in Excel if it was typed wrong, or clear the "
+                "steps of an earlier enrolment (a step counts from the clock start on)"
+            )
+        return (
+            f"correct whichever of the {self.earlier.header} and the {self.step.header} is "
+            "wrong in Excel (each step on or after the one before it)"
+        )
+
+
+def ladder_conflicts(facts: AgentFacts, cal: BusinessCalendar) -> tuple[LadderConflict, ...]:
+    """The recorded step dates the ladder cannot hold, whatever the day replayed: a step
+    dated before the clock start, or before the step just before it. A date that cannot be
+    read is not compared (it is reported as unreadable)."""
+    start = clock_start(facts, cal)
+    found: list[LadderConflict] = []
+    for step in LADDER:
+        day = facts.step_date(step)
+        if day is None:
+            continue
+        if start is not None and day < start:
+            found.append(LadderConflict(step, day, None, start, facts.esp_start))
+            continue
+        before = _previous(step)
+        prior = facts.step_date(before) if before is not None else None
+        if prior is not None and day < prior:
+            found.append(LadderConflict(step, day, before, prior))
+    return tuple(found)
 
 
 def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> str | None:
