@@ -153,8 +153,14 @@ def test_ladder_dates_the_ladder_cannot_hold_are_found(tmp_path: Path) -> None:
         agent(2, **{"Coaching Date": date(2026, 11, 24), "Written CAP Date": date(2026, 11, 20)}),
         agent(3, **{"Coaching Date": date(2026, 11, 19), "Written CAP Date": date(2026, 11, 20)}),
         # A re-hire: the earlier enrolment's steps are left in the row.
-        agent(4, **{"ESP Start Date": date(2026, 12, 31), "Coaching Date": date(2026, 11, 19),
-                    "Written CAP Date": date(2026, 11, 20)}),  # fmt: skip
+        agent(
+            4,
+            **{
+                "ESP Start Date": date(2026, 12, 31),
+                "Coaching Date": date(2026, 11, 19),
+                "Written CAP Date": date(2026, 11, 20),
+            },
+        ),  # fmt: skip
     ]
     code, data = run(build(tmp_path / "t.xlsx", agents))
     assert code == ExitCode.FINDINGS

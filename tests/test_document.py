@@ -1020,7 +1020,8 @@ def test_no_document_on_a_ladder_whose_dates_do_not_hold(
     out = tmp_path / "out"
     with time_machine.travel("2026-12-04 17:00", tick=False):
         res = CliRunner().invoke(app, ["document", who, step, "--date", "2026-12-01", "--out",
-                                       str(out), "--tracker", str(book), "--config", str(config)])  # fmt: skip
+                                       str(out), "--tracker", str(book),
+                                       "--config", str(config)])  # fmt: skip
     assert res.exit_code == ExitCode.FAILED, res.output
     assert said in " ".join(res.stderr.split())
     assert not out.exists()

@@ -281,9 +281,9 @@ def _refuse_if_inconsistent(row: Row, step: Step, on: date, cal: BusinessCalenda
                 "cannot be recorded until the ladder's dates are corrected.",
                 fix=f"{conflict.fix}.",
             )
-    start = clock_start(facts, cal)
-    if start is not None and on < start:
-        shown = "" if facts.esp_start == start else f" {fmt_day(facts.esp_start)}"
+    start, typed = clock_start(facts, cal), facts.esp_start
+    if start is not None and typed is not None and on < start:
+        shown = "" if typed == start else f" {fmt_day(typed)}"
         raise StepOrderError(
             f"{row.label()} ({_where(row, step)}): the {step.label} cannot be recorded on "
             f"{fmt(on)}, before the clock start, {fmt_day(start)} (ESP Start Date{shown}): a "
