@@ -285,8 +285,12 @@ def expected_actions(
             if not isinstance(start, date) or "unreadable" in steps:
                 out.append(("not_evaluated", today, 0, False))
             else:
-                # A step counts from the day recorded; the first one not counted is pending.
-                counted = [s if isinstance(s, date) and s <= today else None for s in steps]
+                # A step counts from the day recorded (never before the clock start); the
+                # first one not counted is pending.
+                clock = offset(start, 0, "forward")
+                counted = [
+                    s if isinstance(s, date) and clock <= s <= today else None for s in steps
+                ]
                 pending = next((k for k, s in enumerate(counted) if s is None), None)
                 if pending == 0:
                     out += filed("coaching", offset(start, 3, "forward"))

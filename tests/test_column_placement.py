@@ -57,7 +57,7 @@ def cell(folder: Path, ref: str) -> Any:
 
 def test_the_new_columns_go_right_after_the_last_header_when_free(tmp_path: Path) -> None:
     folder = sample(tmp_path)
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
@@ -67,7 +67,7 @@ def test_the_new_columns_go_right_after_the_last_header_when_free(tmp_path: Path
 def test_a_formula_showing_nothing_is_not_a_free_column(tmp_path: Path) -> None:
     """AC40 holds ="" (it shows nothing): the columns go after it, and it is kept."""
     folder = sample(tmp_path, lambda ws: ws.__setitem__("AC40", '=""'))
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert "AC" not in got and [got["AD"], got["AE"], got["AF"]] == COMPUTED
@@ -118,7 +118,7 @@ def test_a_shared_formulas_members_make_a_column_used(tmp_path: Path) -> None:
     edited = folder / "e.xlsx"
     copy_with_parts(path, edited, {SHEET: sheet})
     edited.replace(path)
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert [got["AD"], got["AE"], got["AF"]] == COMPUTED
@@ -129,7 +129,7 @@ def test_the_columns_of_one_write_stay_together(tmp_path: Path) -> None:
     """Data without a header at AE, the third place: all three go after it, not AC, AD and
     then AF."""
     folder = sample(tmp_path, lambda ws: ws.__setitem__("AE12", "kept"))
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert "AC" not in got and "AD" not in got
@@ -151,7 +151,7 @@ def test_the_note_names_the_column_that_sets_the_place(tmp_path: Path) -> None:
         ws["AE11"] = "more"
 
     folder = sample(tmp_path, edit)
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert [got["AF"], got["AG"], got["AH"]] == COMPUTED
@@ -164,7 +164,7 @@ def test_a_stray_value_in_the_last_column_is_refused_naming_it(tmp_path: Path) -
     folder = sample(tmp_path, lambda ws: ws.cell(4, 16384, "x"))
     before = (folder / "ESP Tracker.xlsx").read_bytes()
     for dry in ([], ["--dry-run"]):
-        res = esp(folder, "escalations", "--write", "--as-of", DAY, *dry)
+        res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY, *dry)
         assert res.exit_code == 1, res.output
         (line,) = res.stderr.strip().splitlines()
         assert "XFD4" in line and "'x'" in line and "no column after it" in line
@@ -189,7 +189,7 @@ def test_a_drop_down_reaching_the_last_column_is_named_with_a_fix_that_works(
     folder = sample(tmp_path, validation)
     before = (folder / "ESP Tracker.xlsx").read_bytes()
     for dry in ([], ["--dry-run"]):
-        res = esp(folder, "escalations", "--write", "--as-of", DAY, *dry)
+        res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY, *dry)
         assert res.exit_code == 1, res.output
         (line,) = res.stderr.strip().splitlines()
         assert "no column after it" in line and "data validation (AC5:XFD200)" in line
@@ -199,7 +199,7 @@ def test_a_drop_down_reaching_the_last_column_is_named_with_a_fix_that_works(
 
 def test_a_stray_value_in_the_last_column_leaves_free_columns_usable(tmp_path: Path) -> None:
     folder = sample(tmp_path, lambda ws: ws.cell(40, 16384, "x"))
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
@@ -217,7 +217,7 @@ def test_new_columns_go_clear_of_a_chart_beside_the_agents(tmp_path: Path) -> No
         ws.add_chart(bar, "AD10")  # 15 cm x 7.5 cm from AD10
 
     folder = sample(tmp_path, chart)
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     got = headers(folder)
     first = min(k for k, v in got.items() if v == COMPUTED[0])
@@ -235,7 +235,7 @@ def test_a_picture_above_the_header_row_does_not_move_the_new_columns(tmp_path: 
         ws.add_chart(bar, "AC1")
 
     folder = sample(tmp_path, logo)
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
@@ -297,7 +297,7 @@ def test_a_new_columns_cells_take_the_columns_own_style_and_its_header_the_heade
         dim.alignment = Alignment(wrap_text=True)
 
     folder = sample(tmp_path, formatted)
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 0, res.output
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -325,7 +325,7 @@ def test_a_chart_reaching_the_last_column_is_named_with_how_to_move_it(tmp_path:
 
     folder = sample(tmp_path, wide)
     before = (folder / "ESP Tracker.xlsx").read_bytes()
-    res = esp(folder, "escalations", "--write", "--as-of", DAY)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
     assert res.exit_code == 1, res.output
     (line,) = res.stderr.strip().splitlines()
     assert "no column after it" in line and "is under the chart" in line

@@ -185,8 +185,9 @@ def _save_elsewhere(path: Path, text: str = "Edited by someone else") -> None:
     "command",
     [
         ["note", "add", "{agent}", "hi", "--by", "Jo"],
-        ["record-step", "{agent}", "coaching", "--by", "Jo", "--date", DAY],
-        ["escalations", "--write", "--as-of", DAY],
+        # (an agent whose coaching is due that day: the first of the others is complete)
+        ["record-step", "Tyrone Jackson", "coaching", "--by", "Jo", "--date", DAY],
+        ["escalations", "--write", "--write-past", "--as-of", DAY],
     ],
 )
 def test_a_save_by_someone_else_between_read_and_write_is_detected(

@@ -173,3 +173,47 @@ def test_a_number_that_is_no_number_is_an_unreadable_cell(tmp_path: Path, typed:
 
 def _not_json(constant: str) -> None:
     raise AssertionError(f"{constant} is not JSON")
+
+
+def test_ladder_dates_the_ladder_cannot_hold_are_found(tmp_path: Path) -> None:
+    # ESP Start Date Mon 11/16/2026: the coaching is due Thu 11/19.
+    agents = [
+        agent(1, **{"Coaching Date": date(2025, 11, 19)}),  # a year typed wrong: P2
+        agent(2, **{"Coaching Date": date(2026, 11, 24), "Written CAP Date": date(2026, 11, 20)}),
+        agent(3, **{"Coaching Date": date(2026, 11, 19), "Written CAP Date": date(2026, 11, 20)}),
+        # A re-hire: the earlier enrolment's steps are left in the row.
+        agent(
+            4,
+            **{
+                "ESP Start Date": date(2026, 12, 31),
+                "Coaching Date": date(2026, 11, 19),
+                "Written CAP Date": date(2026, 11, 20),
+            },
+        ),  # fmt: skip
+    ]
+    code, data = run(build(tmp_path / "t.xlsx", agents))
+    assert code == ExitCode.FINDINGS
+    found = [(f["cell"], f["message"]) for f in data["findings"] if f["rule"] == "ESP011"]  # type: ignore
+    assert found == [
+        (
+            "'ESP Tracker'!P2",
+            "Agent1 Person: Coaching Date 11/19/2025 is before the clock start, Mon 11/16/2026 "
+            "(ESP Start Date); the other date is in 'ESP Tracker'!H2",
+        ),
+        (
+            "'ESP Tracker'!Q3",
+            "Agent2 Person: Written CAP Date 11/20/2026 is before Coaching Date 11/24/2026; the "
+            "other date is in 'ESP Tracker'!P3",
+        ),
+        (
+            "'ESP Tracker'!P5",
+            "Agent4 Person: Coaching Date 11/19/2026 is before the clock start, Thu 12/31/2026 "
+            "(ESP Start Date); the other date is in 'ESP Tracker'!H5",
+        ),
+        (
+            "'ESP Tracker'!Q5",
+            "Agent4 Person: Written CAP Date 11/20/2026 is before the clock start, Thu 12/31/2026 "
+            "(ESP Start Date); the other date is in 'ESP Tracker'!H5",
+        ),
+    ]
+    assert "earlier enrolment" in data["findings"][0]["fix"]  # type: ignore[index]

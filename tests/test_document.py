@@ -988,3 +988,60 @@ def test_due_refuses_a_future_day_naming_its_own_option(
     assert res.exit_code == ExitCode.USAGE
     fix = res.stderr.split("Fix:")[-1]
     assert "--as-of" in fix and "--date" not in fix
+
+
+# -- a ladder whose recorded dates esp cannot hold -----------------------------------------------
+
+ODD_LADDERS = [
+    agent("Rey Versed", "Y4", coaching_date=date(2026, 11, 30), written_cap_date=FRI),
+    agent("Yara Typo", "Y1", coaching_date=date(2025, 11, 25)),
+    agent("Gus Rehire", "Y2", esp_start=date(2026, 12, 31), coaching_date=WED,
+          written_cap_date=FRI),
+    agent("Sam Sound", "Y5", coaching_date=date(2026, 11, 30)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("who", "step", "said"),
+    [
+        ("Rey Versed", "final_cap",
+         "Rey Versed (ESP Tracker!row 3): Written CAP Date 11/27/2026 is before Coaching Date "
+         "11/30/2026: the final CAP cannot be recorded until the ladder's dates are corrected."),
+        ("Yara Typo", "written_cap",
+         "Yara Typo (ESP Tracker!row 4): Coaching Date 11/25/2025 is before the clock start, "
+         "Fri 11/20/2026 (ESP Start Date)"),
+        ("Gus Rehire", "final_cap", "Coaching Date 11/25/2026 is before the clock start"),
+    ],
+)  # fmt: skip
+def test_no_document_on_a_ladder_whose_dates_do_not_hold(
+    tmp_path: Path, config: Path, who: str, step: str, said: str
+) -> None:
+    book = tracker(tmp_path / "ESP Tracker.xlsx", ODD_LADDERS, headers=tuple(H.values()))
+    out = tmp_path / "out"
+    with time_machine.travel("2026-12-04 17:00", tick=False):
+        res = CliRunner().invoke(app, ["document", who, step, "--date", "2026-12-01", "--out",
+                                       str(out), "--tracker", str(book),
+                                       "--config", str(config)])  # fmt: skip
+    assert res.exit_code == ExitCode.FAILED, res.output
+    assert said in " ".join(res.stderr.split())
+    assert not out.exists()
+
+
+def test_due_lists_an_agent_whose_ladder_dates_do_not_hold_as_refused(
+    tmp_path: Path, config: Path
+) -> None:
+    book = tracker(tmp_path / "ESP Tracker.xlsx", ODD_LADDERS, headers=tuple(H.values()))
+    out = tmp_path / "out"
+    with time_machine.travel("2026-12-04 17:00", tick=False):
+        res = CliRunner().invoke(app, ["document", "--due", "--as-of", "2026-12-01", "--out",
+                                       str(out), "--tracker", str(book), "--config", str(config),
+                                       "-f", "json"])  # fmt: skip
+    data = json.loads(res.stdout)
+    assert [(d["agent"], d["step"]) for d in data["documents"]] == [("Sam Sound", "written_cap")]
+    refused = {r["agent"]: (r["step"], r["reason"]) for r in data["refused"]}
+    # The re-hire has not started: nothing is due for him.
+    assert set(refused) == {"Rey Versed", "Yara Typo"}
+    assert refused["Rey Versed"][0] == "final_cap"
+    assert "is before Coaching Date 11/30/2026" in refused["Rey Versed"][1]
+    assert refused["Yara Typo"][0] == "coaching"
+    assert "Coaching Date 11/25/2025 is before the clock start" in refused["Yara Typo"][1]

@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import time_machine
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
@@ -285,7 +286,17 @@ def sheet_cells(path: Path, header_row: int = et.TITLE_ROWS + 1) -> dict[str, di
 
 def test_write_changes_only_the_three_computed_columns(tracker: Path) -> None:
     before = sheet_cells(tracker)
-    res = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write", "-f", "json")
+    res = run(
+        "escalations",
+        "-t",
+        str(tracker),
+        "--as-of",
+        "2026-11-30",
+        "--write",
+        "--write-past",
+        "-f",
+        "json",
+    )
     assert res.exit_code == 0, res.output
     after = sheet_cells(tracker)
     added = {k: v for k, v in after["other"].items() if k not in before["other"]}
@@ -309,14 +320,31 @@ def test_write_changes_only_the_three_computed_columns(tracker: Path) -> None:
 
 
 def test_write_again_writes_nothing_and_a_later_day_only_what_changed(tracker: Path) -> None:
-    assert run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write").exit_code == 0
+    assert (
+        run(
+            "escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write", "--write-past"
+        ).exit_code
+        == 0
+    )
     first = tracker.read_bytes()
-    again = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write")
+    again = run(
+        "escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write", "--write-past"
+    )
     assert again.exit_code == 0, again.output
     assert "already up to date; nothing written" in again.stderr
     assert tracker.read_bytes() == first
     before = sheet_cells(tracker)
-    later = run("escalations", "-t", str(tracker), "--as-of", "2026-12-01", "--write", "-f", "json")
+    later = run(
+        "escalations",
+        "-t",
+        str(tracker),
+        "--as-of",
+        "2026-12-01",
+        "--write",
+        "--write-past",
+        "-f",
+        "json",
+    )
     assert later.exit_code == 0, later.output
     after = sheet_cells(tracker)
     assert after["other"] == before["other"]
@@ -332,7 +360,17 @@ def test_write_again_writes_nothing_and_a_later_day_only_what_changed(tracker: P
 
 def test_write_dry_run_leaves_the_file_byte_identical(tracker: Path) -> None:
     original = tracker.read_bytes()
-    res = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--dry-run", "-f", "json")
+    res = run(
+        "escalations",
+        "-t",
+        str(tracker),
+        "--as-of",
+        "2026-11-30",
+        "--dry-run",
+        "--write-past",
+        "-f",
+        "json",
+    )
     assert res.exit_code == 0, res.output
     assert tracker.read_bytes() == original
     assert "would change 'ESP Tracker'!V4" in res.stderr and "Dry run:" in res.stderr
@@ -341,7 +379,12 @@ def test_write_dry_run_leaves_the_file_byte_identical(tracker: Path) -> None:
 
 def test_write_keeps_computed_values_that_are_already_right(tracker: Path) -> None:
     result = run_escalations(
-        tracker, Config(), date(2026, 11, 30), datetime(2026, 11, 30, 23, 59), write=True
+        tracker,
+        Config(),
+        date(2026, 11, 30),
+        datetime(2026, 11, 30, 23, 59),
+        write=True,
+        write_past=True,
     )
     written = len(result.write.changes)
     # A person overwrites one computed cell: only that one is put back.
@@ -349,7 +392,12 @@ def test_write_keeps_computed_values_that_are_already_right(tracker: Path) -> No
     wb["ESP Tracker"]["V5"] = "Something else"
     wb.save(tracker)
     again = run_escalations(
-        tracker, Config(), date(2026, 11, 30), datetime(2026, 11, 30, 23, 59), write=True
+        tracker,
+        Config(),
+        date(2026, 11, 30),
+        datetime(2026, 11, 30, 23, 59),
+        write=True,
+        write_past=True,
     )
     assert written > 100
     assert [(c.cell, c.old) for c in again.write.changes] == [("V5", "Something else")]
@@ -427,7 +475,17 @@ def test_write_on_the_sample_keeps_everything_else(tmp_path: Path) -> None:
     header_row = sample_checks.HEADER_ROW
     before = sheet_cells(sample, header_row)
     parts_before = sample_checks.parts_of(sample)
-    res = run("escalations", "-t", str(sample), "--write", "--as-of", "2026-11-24", "-f", "json")
+    res = run(
+        "escalations",
+        "-t",
+        str(sample),
+        "--write",
+        "--write-past",
+        "--as-of",
+        "2026-11-24",
+        "-f",
+        "json",
+    )
     assert res.exit_code == 0, res.output
     after = sheet_cells(sample, header_row)
     added = {k: v for k, v in after["other"].items() if k not in before["other"]}
@@ -443,3 +501,30 @@ def test_write_on_the_sample_keeps_everything_else(tmp_path: Path) -> None:
     changed = {n for n in parts_before if parts_before[n] != parts_after.get(n)}
     assert changed <= {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"}
     assert b"x14:dataValidation" in parts_after["xl/worksheets/sheet1.xml"]
+
+
+# -- --write for a replayed day -------------------------------------------------------------------
+
+
+def test_write_for_a_past_day_is_refused_unless_asked_for(tracker: Path) -> None:
+    """A replay written to the tracker would set the computed columns back to that day (a row
+    with every step recorded since labelled 'Coaching recorded'): --write-past asks for it."""
+    original = tracker.read_bytes()
+    with time_machine.travel("2026-12-07 09:00", tick=False):
+        for extra in (["--write"], ["--dry-run"], ["--write", "--dry-run"]):
+            res = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", *extra)
+            assert res.exit_code == 2, (extra, res.output)
+            assert "11/30/2026" in res.stderr and "Mon 12/07/2026" in res.stderr
+            assert "--write-past" in res.stderr.split("Fix:")[-1]
+            assert res.stdout == ""
+        assert tracker.read_bytes() == original
+        res = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write-past")
+        assert res.exit_code == 2 and "--write-past goes with --write" in res.stderr
+        assert tracker.read_bytes() == original
+        # Today's, with or without --as-of naming it.
+        res = run("escalations", "-t", str(tracker), "--as-of", "2026-12-07", "--dry-run")
+        assert res.exit_code == 0, res.output
+        res = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write",
+                  "--write-past")  # fmt: skip
+        assert res.exit_code == 0, res.output
+    assert tracker.read_bytes() != original

@@ -161,7 +161,7 @@ CSV_COMMANDS = [
     ["report", "kpi", "--to", DAY, "-f", "csv"],
     ["escalations", "--as-of", DAY, "-f", "csv"],
     ["escalations", "--today", "--as-of", DAY, "-f", "csv"],
-    ["escalations", "--write", "--dry-run", "--as-of", DAY, "-f", "csv"],
+    ["escalations", "--write", "--write-past", "--dry-run", "--as-of", DAY, "-f", "csv"],
     ["progress", "missing", "--date", DAY, "-f", "csv"],
     ["sme", "list", "-f", "csv"],
     ["doctor", "-f", "csv"],

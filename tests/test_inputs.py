@@ -199,8 +199,8 @@ COMMANDS: dict[str, tuple[bool, Callable[[Path, Path], list[str]]]] = {
     # -v: every unreadable cell on its own line (else one line counts them).
     "escalations": (False, lambda t, m: ["escalations", "--today", "--as-of", DAY, "-v",
                                          "-t", str(t)]),
-    "escalations-write": (True, lambda t, m: ["escalations", "--write", "--as-of", DAY, "-v",
-                                              "-t", str(t)]),
+    "escalations-write": (True, lambda t, m: ["escalations", "--write", "--write-past",
+                                              "--as-of", DAY, "-v", "-t", str(t)]),
     "note": (True, lambda t, m: ["note", "add", "Ann Lee", "Called", "--by", "Jo", "-t", str(t)]),
     "report": (False, lambda t, m: ["report", "eod", "--date", DAY, "-v", "-t", str(t)]),
     "doctor": (False, lambda t, m: ["doctor", "-t", str(t)]),

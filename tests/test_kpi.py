@@ -97,12 +97,13 @@ def complete_on(f: AgentFacts, day: date) -> bool:
 
 
 def due_step(f: AgentFacts, start: date, day: date, np_: Numpy) -> str | None:
-    """The ladder step due on `day` (docs/rules.md): the first without a date on or before
-    `day`; the coaching on clock day 3, a later step the business day after the one before."""
+    """The ladder step due on `day` (docs/rules.md): the first without a date from the clock
+    `start` up to `day`; the coaching on clock day 3, a later step the business day after the
+    one before."""
     if any(f"{s}_date" in f.unreadable for s in STEPS):
         return None
     recorded = [getattr(f, f"{s}_date") for s in STEPS]
-    recorded = [d if d is not None and d <= day else None for d in recorded]
+    recorded = [d if d is not None and start <= d <= day else None for d in recorded]
     if None not in recorded:
         return None
     i = recorded.index(None)

@@ -240,7 +240,7 @@ def test_merged_cells_tables_and_validations_hold_their_column(
 
 def test_escalations_write_adds_its_columns_after_unlabelled_data(tmp_path: Path) -> None:
     path = tracker_without_tbt_notes(tmp_path / "ESP Tracker.xlsx", {"L3": 42, "M5": "x"})
-    res = ok("escalations", "--write", "--as-of", "2026-11-24", "-t", str(path))
+    res = ok("escalations", "--write", "--write-past", "--as-of", "2026-11-24", "-t", str(path))
     after = sheet_cells(path)
     assert after["L3"] == 42 and after["M5"] == "x"
     added = {k: v for k, v in after.items() if k[1:] == "2" and k[0] > "K"}

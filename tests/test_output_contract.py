@@ -138,8 +138,11 @@ CASES: tuple[Case, ...] = (
         "record-dry.csv", f"record-step {TYRONE} coaching --date {{day}} {NOTE} --dry-run -f csv"
     ),
     sample("record.json", f"record-step {TYRONE} coaching --date {{day}} {NOTE} -f json"),
-    sample("escalations-write-dry.csv", "escalations --write --as-of {day} --dry-run -f csv"),
-    sample("escalations-write.json", "escalations --write --as-of {day} -f json"),
+    sample(
+        "escalations-write-dry.csv",
+        "escalations --write --write-past --as-of {day} --dry-run -f csv",
+    ),
+    sample("escalations-write.json", "escalations --write --write-past --as-of {day} -f json"),
     sample("import-dry.csv", "progress import --date {day} --dry-run -f csv"),
     sample("import.json", "progress import --date {day} -f json"),
     sample("access-dry.csv", f"access set {ACCESS} --dry-run -f csv"),

@@ -318,7 +318,9 @@ def test_values_written_on_lines_of_their_own_are_read_as_excel_reads_them(
     assert read(folder, 25, 14) == 7  # TBT Hours, a number
     assert read(folder, 25, 28) == " Open "  # a formula's text result: its spaces are text
     for folder_ in (folder, clean):
-        res = esp(folder_, "escalations", "--write", "--as-of", DAY, "--format", "json")
+        res = esp(
+            folder_, "escalations", "--write", "--write-past", "--as-of", DAY, "--format", "json"
+        )
         assert res.exit_code == 0, res.output
     assert written_cells(folder) == written_cells(clean)
     res = esp(folder, "note", "add", "Tyrone Jackson", "hello", "--date", DAY)

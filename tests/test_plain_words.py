@@ -31,7 +31,7 @@ RUNS = [
     ["escalations", "--as-of", DAY],
     ["escalations", "--today", "--as-of", DAY],
     ["escalations", "--today", "--group", "step", "--as-of", DAY],
-    ["escalations", "--write", "-n", "--as-of", DAY],
+    ["escalations", "--write", "--write-past", "-n", "--as-of", DAY],
     *(
         ["explain", name, "--as-of", DAY]
         for name in ("Priyanka Shah", "Monique", "Marcus Lee", "Tyrone Jackson", "Kayla Brooks")

@@ -9,6 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import time_machine
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
@@ -16,6 +17,8 @@ from esp_cli.core.notes import appended
 from esp_cli.core.rules import Step
 from esp_cli.services.record import note_line, parse_step
 from tests import escalation_tracker as et
+from tests.factories import headers
+from tests.factories import tracker as tracker_of
 
 EARLIER_NOTES = "11/02/2026 - Jordan Reyes - Started AET-1.\n11/03/2026 - Dana Whitfield - TBTs  "
 
@@ -317,3 +320,162 @@ def test_a_step_dated_on_a_weekend_or_holiday_is_recorded_with_a_warning(
         assert "not a business day" not in res.stderr
     else:
         assert f"is not a business day ({why}): the " in res.stderr
+
+
+# -- a ladder esp cannot add to: dates out of order, before the clock start, an agent complete ---
+
+LADDER_KEYS = (
+    "class", "agent_name", "agent_id", "esp_start", "call_cert_complete", "call_cert_date",
+    "tbts_complete", "tbt_complete_date", "coaching_date", "written_cap_date", "final_cap_date",
+    "term_review_date", "notes",
+)  # fmt: skip
+LH = dict(zip(LADDER_KEYS, headers(*LADDER_KEYS), strict=True))
+NOV20 = date(2026, 11, 20)  # a Friday: coaching due Wed 11/25 (Thanksgiving Thu 11/26)
+AFTER = "2026-12-07 17:00"  # the day these tests run on: every date below has passed
+
+
+def ladder_agent(name: str, agent_id: str, **values: Any) -> dict[str, Any]:
+    row = {
+        LH["class"]: "AET-4",
+        LH["agent_name"]: name,
+        LH["agent_id"]: agent_id,
+        LH["esp_start"]: NOV20,
+        LH["call_cert_complete"]: "No",
+        LH["tbts_complete"]: "No",
+    }
+    row.update({LH[k]: v for k, v in values.items()})
+    return row
+
+
+LADDER_AGENTS = [
+    ladder_agent("Rey Versed", "Y4", coaching_date=date(2026, 11, 30),
+                 written_cap_date=date(2026, 11, 27)),  # row 3
+    ladder_agent("Yara Typo", "Y1", coaching_date=date(2025, 11, 25)),  # row 4
+    ladder_agent("Gus Rehire", "Y2", esp_start=date(2026, 12, 31),
+                 coaching_date=date(2026, 11, 25), written_cap_date=date(2026, 11, 27)),  # row 5
+    ladder_agent("Hal Precoach", "Y3", esp_start=date(2026, 12, 1),
+                 coaching_date=date(2026, 11, 25)),  # row 6
+    ladder_agent("Lee Late", "L2", call_cert_complete="Yes", call_cert_date=date(2026, 11, 27),
+                 tbts_complete="Yes", tbt_complete_date=date(2026, 11, 30),
+                 coaching_date=date(2026, 11, 25)),  # row 7
+    ladder_agent("Al Done", "N4", call_cert_complete="Yes", tbts_complete="Yes"),  # row 8
+    ladder_agent("Nora Start", "N1", esp_start=None),  # row 9
+    ladder_agent("Bea Start", "N2", esp_start="TBD"),  # row 10
+    ladder_agent("May Done", "N3", call_cert_complete="Perhaps"),  # row 11
+    ladder_agent("Fern Fresh", "F1"),  # row 12
+]  # fmt: skip
+
+
+@pytest.fixture
+def ladder_book(tmp_path: Path) -> Path:
+    return tracker_of(tmp_path / "ESP Tracker.xlsx", LADDER_AGENTS, headers=tuple(LH.values()))
+
+
+def record(book: Path, *args: str) -> Any:
+    with time_machine.travel(AFTER, tick=False):
+        return run(book, *args, "--by", "Dana")
+
+
+def test_a_step_on_a_ladder_out_of_order_is_refused_naming_both_cells(ladder_book: Path) -> None:
+    original = ladder_book.read_bytes()
+    res = record(ladder_book, "Rey Versed", "final_cap", "--date", "2026-11-30")
+    assert res.exit_code == 1, res.output
+    assert (
+        "Rey Versed (ESP Tracker!row 3): Written CAP Date 11/27/2026 is before Coaching Date "
+        "11/30/2026: the final CAP cannot be recorded until the ladder's dates are corrected."
+    ) in res.stderr
+    assert (
+        "correct whichever of the Coaching Date and the Written CAP Date is wrong in Excel"
+    ) in res.stderr
+    assert ladder_book.read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    ("who", "step", "day", "said"),
+    [
+        # A year typed wrong: the coaching does not count, so no written CAP on it.
+        ("Yara Typo", "written_cap", "2026-12-01",
+         "Yara Typo (ESP Tracker!row 4): Coaching Date 11/25/2025 is before the clock start, "
+         "Fri 11/20/2026 (ESP Start Date): the written CAP cannot be recorded"),
+        # A re-hire whose clock has not started: the old enrolment's steps are still there.
+        ("Gus Rehire", "final_cap", "2026-12-04",
+         "Gus Rehire (ESP Tracker!row 5): Coaching Date 11/25/2026 is before the clock start, "
+         "Thu 12/31/2026 (ESP Start Date)"),
+        # A coaching dated before the clock start is not changed by recording another date.
+        ("Hal Precoach", "coaching", "2026-12-04",
+         "Hal Precoach (ESP Tracker!row 6): Coaching Date 11/25/2026 is before the clock start, "
+         "Tue 12/01/2026 (ESP Start Date): the coaching cannot be recorded"),
+    ],
+)  # fmt: skip
+def test_a_step_after_one_dated_before_the_clock_start_is_refused(
+    ladder_book: Path, who: str, step: str, day: str, said: str
+) -> None:
+    original = ladder_book.read_bytes()
+    res = record(ladder_book, who, step, "--date", day)
+    assert res.exit_code == 1, res.output
+    assert said in res.stderr
+    assert "Fix:" in res.stderr
+    assert ladder_book.read_bytes() == original
+
+
+def test_a_step_dated_before_the_clock_start_is_refused_even_early(ladder_book: Path) -> None:
+    original = ladder_book.read_bytes()
+    res = record(ladder_book, "Fern Fresh", "coaching", "--date", "2026-11-19",
+                 "--early", "--reason", "leaves soon")  # fmt: skip
+    assert res.exit_code == 1, res.output
+    assert (
+        "the coaching cannot be recorded on 11/19/2026, before the clock start, Fri 11/20/2026 "
+        "(ESP Start Date)"
+    ) in res.stderr
+    assert ladder_book.read_bytes() == original
+
+
+def test_a_step_for_an_agent_complete_on_its_date_is_refused(ladder_book: Path) -> None:
+    original = ladder_book.read_bytes()
+    res = record(ladder_book, "Lee Late", "written_cap", "--date", "2026-12-01")
+    assert res.exit_code == 1, res.output
+    assert "Lee Late is complete as of Tue 12/01/2026" in res.stderr
+    assert "no ladder step to record" in res.stderr
+    res = record(ladder_book, "Al Done", "coaching", "--date", "2026-12-01")
+    assert res.exit_code == 1 and "Al Done is complete as of" in res.stderr
+    assert ladder_book.read_bytes() == original
+    # Recorded late, for a day the agent was still not complete: recorded.
+    res = record(ladder_book, "Lee Late", "written_cap", "--date", "2026-11-27")
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize(
+    ("who", "said"),
+    [
+        ("Nora Start", "ESP Start Date is empty"),
+        ("Bea Start", "ESP Start Date cannot be read"),
+        ("May Done", "Call Cert Complete? cannot be read"),
+    ],
+)
+def test_a_step_for_an_agent_whose_ladder_cannot_be_checked_is_refused(
+    ladder_book: Path, who: str, said: str
+) -> None:
+    original = ladder_book.read_bytes()
+    res = record(ladder_book, who, "coaching", "--date", "2026-12-01")
+    assert res.exit_code == 1, res.output
+    assert f"{who}: the escalation ladder cannot be evaluated ({said})" in res.stderr
+    assert ladder_book.read_bytes() == original
+
+
+def test_the_command_and_esp_document_refuse_the_same_steps(
+    ladder_book: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "esp.toml"
+    config.write_text('[people]\nuser = "Dana"\n', encoding="utf-8")
+    for who, step in (("Rey Versed", "final_cap"), ("Yara Typo", "written_cap"),
+                      ("Lee Late", "written_cap"), ("Nora Start", "coaching"),
+                      ("May Done", "coaching")):  # fmt: skip
+        args = (who, step, "--date", "2026-12-01", "--tracker", str(ladder_book),
+                "--config", str(config))  # fmt: skip
+        with time_machine.travel(AFTER, tick=False):
+            recorded = CliRunner().invoke(app, ["record-step", *args, "--dry-run"])
+            documented = CliRunner().invoke(
+                app, ["document", *args, "--out", str(tmp_path / "d"), "--dry-run"]
+            )
+        assert recorded.exit_code == documented.exit_code == 1, (who, recorded.output)
+        assert recorded.stderr.split(":")[:2] == documented.stderr.split(":")[:2], who

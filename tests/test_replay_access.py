@@ -1,12 +1,13 @@
 """A replayed day reads Citrix TBT Access and the SPOC columns as they were at its end: a
 later `esp access set` changes neither the evening report of that day, nor its escalations,
-nor how explain judges it (services.replay, docs/rules.md's replay rule)."""
+nor how explain judges it, nor the KPIs of a period ending that day (services.replay,
+docs/rules.md's replay rule)."""
 
 from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ import time_machine
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.config import Config
+from esp_cli.services.eod import eod_report
+from tests import factories
 from tests.support.paths import SAMPLE_DATA
 
 DAY = "2026-11-24"
@@ -27,6 +31,7 @@ REPLAYS = [
     ["explain", "Marcus Lee", "--as-of", DAY],
     ["explain", "Priyanka Shah", "--as-of", DAY],
     ["advise", "--due", "--as-of", DAY, "-n"],
+    ["report", "kpi", "--to", DAY, "-f", "json"],
 ]
 
 
@@ -81,6 +86,9 @@ def _replays() -> list[str]:
          "5135550101"],
         # an issue closed after the day
         ["Marcus Lee", "No Issues"],
+        # an issue recorded after the day, SPOC called (so it says) before it
+        ["Kayla Brooks", "Password Reset", "--spoc-called", "2026-11-23",
+         "--incident", "INC0099998", "--phone", "5135550000"],
     ],
 )  # fmt: skip
 def test_a_later_access_change_leaves_a_replayed_day_as_it_was(
@@ -95,3 +103,91 @@ def test_a_later_access_change_leaves_a_replayed_day_as_it_was(
         assert now == was, args
     eod = json.loads(after[0])
     assert eod["date"] == DAY
+
+
+# -- the KPIs of a past period and the evening e-mail's KPI section agree ------------------------
+
+KPI_KEYS = ("class", "agent_name", "agent_id", "esp_start", "n_number_requested",
+            "call_cert_complete", "call_cert_date", "tbts_complete", "citrix_access",
+            "spoc_called", "incident_number", "callback_phone", "tbt_sme")  # fmt: skip
+FRI = date(2026, 12, 4)
+SUNDAY = datetime(2026, 12, 6, 10, 0)  # after the Friday the KPIs are asked for
+
+
+def _spoc_agent(access: str) -> dict[str, Any]:
+    return dict(zip(factories.headers(*KPI_KEYS), (
+        "AET-1", "Kim Spoc", "E1", date(2026, 11, 30), date(2026, 11, 16), "Yes",
+        date(2026, 11, 30), "No", access, date(2026, 12, 1) if access != "No Issues" else None,
+        "INC1" if access != "No Issues" else None,
+        "(614) 555-0101" if access != "No Issues" else None, "Dana Whitfield",
+    ), strict=True))  # fmt: skip
+
+
+def _spoc_figures(tracker: Path) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """(spoc_open, spoc_oldest_days) of `esp report kpi --to` Friday, and of the evening
+    report's KPI section for Friday."""
+    with time_machine.travel(SUNDAY, tick=False):
+        got = CliRunner().invoke(
+            app, ["report", "kpi", "--to", FRI.isoformat(), "-t", str(tracker), "-f", "json"]
+        )
+        assert got.exit_code == 0, got.output
+        eod = eod_report(tracker, Config(), FRI, datetime.combine(FRI, time(23, 59)), kpis=True)
+    overall = json.loads(got.stdout)["overall"]
+    assert eod.kpi is not None
+    section = eod.kpi.overall
+    return (overall["spoc_open"], overall["spoc_oldest_days"]), (
+        section.spoc_open,
+        section.spoc_oldest_days,
+    )
+
+
+@pytest.mark.parametrize(
+    ("access", "change", "then"),
+    [
+        # The issue resolved on Sunday: on Friday the SPOC case was open, 3 business days old.
+        ("Password Reset", ["No Issues"], (1, 3)),
+        # The issue recorded on Sunday, SPOC called (so it says) on 12/01: none on Friday.
+        ("No Issues", ["Password Reset", "--spoc-called", "2026-12-01", "--incident", "INC9",
+                       "--phone", "6145550101"], (0, None)),
+    ],
+)  # fmt: skip
+def test_the_kpis_of_a_past_day_read_the_access_columns_as_they_were(
+    tmp_path: Path, access: str, change: list[str], then: tuple[Any, Any]
+) -> None:
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx", [_spoc_agent(access)], headers=factories.headers(*KPI_KEYS)
+    )
+    kpi, section = _spoc_figures(tracker)
+    assert kpi == section == then
+    with time_machine.travel(SUNDAY, tick=False):
+        done = CliRunner().invoke(
+            app, ["access", "set", "Kim Spoc", *change, "-t", str(tracker), "--by", "Tom Alvarez"]
+        )
+    assert done.exit_code == 0, done.output
+    kpi, section = _spoc_figures(tracker)
+    assert kpi == section == then
+
+
+def test_a_saturday_evening_reports_kpis_read_the_access_columns_of_its_friday(
+    tmp_path: Path,
+) -> None:
+    # The section's figures are as of Friday, the last business day up to the report's date:
+    # an issue resolved on the Saturday was still open then.
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [_spoc_agent("Password Reset")],
+        headers=factories.headers(*KPI_KEYS),
+    )
+    saturday = FRI + timedelta(days=1)
+    with time_machine.travel(datetime.combine(saturday, time(9)), tick=False):
+        done = CliRunner().invoke(
+            app, ["access", "set", "Kim Spoc", "No Issues", "-t", str(tracker), "--by", "Tom"]
+        )
+        assert done.exit_code == 0, done.output
+    with time_machine.travel(SUNDAY, tick=False):
+        eod = eod_report(
+            tracker, Config(), saturday, datetime.combine(saturday, time(23, 59)), kpis=True
+        )
+    assert eod.kpi is not None and eod.kpi.end == FRI
+    assert (eod.kpi.overall.spoc_open, eod.kpi.overall.spoc_oldest_days) == (1, 3)
+    assert _spoc_figures(tracker)[0] == (1, 3)

@@ -612,3 +612,30 @@ def test_a_line_is_read_as_typed_where_readline_is_not_used(
     assert system.read_typed_line("[2/3] Dana Cole> ") is None
     out, err = capsys.readouterr()
     assert out == "" and err == "[1/3] Devon Price> [2/3] Dana Cole> "
+
+
+def test_no_step_is_answered_on_a_ladder_whose_dates_do_not_hold(tmp_path: Path) -> None:
+    """The round refuses the step as esp record-step does: a written CAP dated before the
+    coaching, or a coaching dated before the clock start (never written over)."""
+    keys = (*KEYS, "written_cap_date")
+    day, started = date(2026, 12, 7), date(2026, 11, 20)
+    rows = [
+        {"Class": "AET-1", "Agent Name": "Rey Versed", "ESP Start Date": started,
+         "Coaching Date": date(2026, 11, 30), "Written CAP Date": date(2026, 11, 27)},
+        {"Class": "AET-1", "Agent Name": "Yara Typo", "ESP Start Date": started,
+         "Coaching Date": date(2025, 11, 25)},
+    ]  # fmt: skip
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx", rows, headers=factories.headers(*keys)
+    )
+    rnd = start_round(tracker, Config(user="Jordan Reyes"), cls="AET-1",
+                      now=datetime(2026, 12, 7, 10), day=day)  # fmt: skip
+    said = {
+        0: "Written CAP Date 11/27/2026 is before Coaching Date 11/30/2026",
+        1: "Coaching Date 11/25/2025 is before the clock start, Fri 11/20/2026",
+    }
+    for i, words in said.items():
+        with pytest.raises(UsageError) as refused:
+            rnd.answer(i, A.parse_typed("/s"), lambda _: None, lambda _: None)
+        assert words in refused.value.message
+        assert "Excel" in (refused.value.fix or "")

@@ -189,6 +189,78 @@ def test_a_step_dated_after_the_as_of_date_is_not_counted_yet() -> None:
     assert run(facts, NOV[30]).pending_step is Step.WRITTEN_CAP
 
 
+# -- a step dated before the clock start (an earlier enrolment's date, a year typed wrong) -------
+
+
+def test_a_step_dated_before_the_clock_start_is_not_counted() -> None:
+    # A year typed wrong: the coaching is still pending, due on clock day 3.
+    typo = START_FRI._replace(coaching_date=date(2025, 11, 25))
+    ev = run(typo, DEC[1])
+    assert (ev.pending_step, ev.pending_due, ev.business_days_overdue) == (
+        Step.COACHING,
+        NOV[25],
+        3,
+    )
+    assert ev.stage is Stage.COACHING_DUE
+    assert ev.inconsistencies == (
+        "Coaching Date 11/25/2025 is before the clock start, Fri 11/20/2026 (ESP Start Date): "
+        "not counted as delivered.",
+    )
+    # Started on 12/01, coached on 11/25: the coaching falls due on clock day 3, 12/04.
+    early = START_FRI._replace(esp_start=DEC[1], coaching_date=NOV[25])
+    ev = run(early, DEC[4])
+    assert (ev.pending_step, ev.pending_due, ev.business_days_overdue) == (
+        Step.COACHING,
+        DEC[4],
+        0,
+    )
+    assert action(ev, ActionKind.COACHING) == (DEC[4], 0)
+    assert "written_cap" not in kinds(ev.actions)
+
+
+def test_a_later_step_after_one_dated_before_the_clock_start_is_not_counted_either() -> None:
+    facts = START_FRI._replace(coaching_date=NOV[19], written_cap_date=NOV[27])
+    ev = run(facts, DEC[1])
+    assert (ev.pending_step, ev.pending_due) == (Step.COACHING, NOV[25])
+    assert ev.inconsistencies == (
+        "Coaching Date 11/19/2026 is before the clock start, Fri 11/20/2026 (ESP Start Date): "
+        "not counted as delivered.",
+        "Written CAP Date 11/27/2026 is recorded but Coaching Date 11/19/2026 is not counted: "
+        "the ladder never skips a step, so the coaching is still pending.",
+    )
+
+
+def test_a_weekend_start_counts_steps_from_the_clock_start() -> None:
+    sat = START_FRI._replace(esp_start=NOV[21], coaching_date=NOV[21])
+    ev = run(sat, NOV[30])
+    assert (ev.pending_step, ev.pending_due) == (Step.COACHING, NOV[27])
+    assert ev.inconsistencies == (
+        "Coaching Date 11/21/2026 is before the clock start, Mon 11/23/2026 (ESP Start Date "
+        "Sat 11/21/2026): not counted as delivered.",
+    )
+    on_the_day = START_FRI._replace(esp_start=NOV[21], coaching_date=NOV[23])
+    assert run(on_the_day, NOV[30]).pending_step is Step.WRITTEN_CAP
+
+
+def test_an_agent_whose_clock_has_not_started_has_no_ladder_action() -> None:
+    # A re-hire's row: the earlier enrolment's coaching and written CAP are still in it.
+    rehire = START_FRI._replace(esp_start=DEC[31], coaching_date=NOV[25], written_cap_date=NOV[27])
+    ev = run(rehire, DEC[4])
+    assert ev.stage is Stage.NOT_STARTED
+    assert (ev.pending_step, ev.pending_due) == (Step.COACHING, date(2027, 1, 6))
+    assert not set(kinds(ev.actions)) & {s.value for s in LADDER}
+    assert ev.upcoming == ()
+    assert ev.next_step_if_recorded_today is None
+    assert len(ev.inconsistencies) == 2
+    assert all("before the clock start, Thu 12/31/2026" in t for t in ev.inconsistencies)
+    text = explain(rehire, DEC[4], datetime(2026, 12, 4, 12), CAL)
+    assert "Written CAP: not due until the coaching is recorded." in text
+    assert (
+        "Inconsistent: Coaching Date 11/25/2026 is before the clock start, Thu 12/31/2026 (ESP "
+        "Start Date): not counted as delivered."
+    ) in text
+
+
 @pytest.mark.parametrize(
     ("facts", "step", "on", "expected"),
     [
@@ -521,7 +593,9 @@ def reference(facts: AgentFacts, today: date) -> dict[str, object]:
         facts.final_cap_date,
         facts.term_review_date,
     ]
-    counted = [d if d is not None and d <= today else None for d in recorded]
+    clock = np_offset(start, 0, "forward")
+    # A step counts as delivered on its date: on or after the clock start, on or before today.
+    counted = [d if d is not None and clock <= d <= today else None for d in recorded]
     missing = [i for i, d in enumerate(counted) if d is None]
     pending = missing[0] if missing else None
     due: date | None = None
@@ -550,7 +624,7 @@ def reference(facts: AgentFacts, today: date) -> dict[str, object]:
             actions.add("advise_spoc")
         elif np_elapsed(facts.n_number_requested, next_day) >= 10:
             upcoming.add("advise_spoc")
-    if today < np_offset(start, 0, "forward"):
+    if today < clock:
         stage = "Not started"
     elif pending is None:
         stage = "Term review recorded"
@@ -561,7 +635,7 @@ def reference(facts: AgentFacts, today: date) -> dict[str, object]:
     else:
         stage = "Behind target" if today >= target else "On track"
     return {
-        "clock_start": np_offset(start, 0, "forward"),
+        "clock_start": clock,
         "target_date": target,
         "behind_target": today >= target,
         "pending_step": names[pending] if pending is not None else None,

@@ -201,13 +201,13 @@ def test_dates_and_serials_follow_excels_1900_calendar(day: date, serial: int) -
 
 
 def test_a_date_in_february_1900_is_written_as_excel_counts_it(folder: Path) -> None:
-    res = esp(folder, "record-step", "Tyrone Jackson", "coaching", "--date", "1900-02-28",
-              "--early", "--reason", "t")  # fmt: skip
+    res = esp(folder, "access", "set", "Tyrone Jackson", "Password Reset", "--spoc-called",
+              "1900-02-28", "--by", "Jo")  # fmt: skip
     assert res.exit_code == 0, res.output
     data = zip_parts(folder / "ESP Tracker.xlsx")["xl/worksheets/sheet1.xml"]
-    cell = re.search(rb'<c r="V25"[^>]*><v>([^<]+)</v>', data)
+    cell = re.search(rb'<c r="R25"[^>]*><v>([^<]+)</v>', data)  # SPOC Called Date
     assert cell is not None and cell.group(1) == b"59"  # Excel's 02/28/1900 (60 is 02/29)
-    assert sheet(folder)["V25"].value.date() == date(1900, 2, 28)
+    assert sheet(folder)["R25"].value.date() == date(1900, 2, 28)
 
 
 def test_a_date_before_the_workbooks_first_is_refused(tmp_path: Path) -> None:

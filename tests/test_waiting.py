@@ -109,7 +109,7 @@ WRITERS: list[list[str]] = [
     ["progress", "import", "--date", DAY],
     ["tbt", "proofs", f"{{folder}}/{PROOFS_DIR}"],
     ["sme", "assign", "AET-1116", "--sme", "Keisha Grant", "--sme", "Marcus Bell"],
-    ["escalations", "--write", "--as-of", DAY],
+    ["escalations", "--write", "--write-past", "--as-of", DAY],
     ["sync-nnumbers"],
     ["advise", "--due", "--as-of", DAY, "--out", "{folder}/drafts"],
     ["document", "Rebecca Stone", "coaching", "--date", DAY, "--out", "{folder}/documents",

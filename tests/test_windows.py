@@ -141,7 +141,7 @@ STEPS: list[list[str]] = [
     ["explain", "Tyrone Jackson", "--as-of", DAY],
     ["doctor"],
     ["record-step", "Tyrone Jackson", "coaching", "--date", DAY, "--note", "TBT plan\nand CAP"],
-    ["escalations", "--write", "--as-of", DAY],
+    ["escalations", "--write", "--write-past", "--as-of", DAY],
     ["progress", "import", "--date", DAY],
     ["progress", "missing", "--date", DAY],
     ["access", "set", "Marcus Lee", "password reset", "--spoc-called", DAY, "--incident",

@@ -47,7 +47,7 @@ DAY = "2026-11-24"
 WRITES: list[tuple[list[str], str]] = [
     (["sync-nnumbers"], ""),
     (["record-step", "Tyrone Jackson", "coaching", "--date", DAY, "--note", "TBT plan"], ""),
-    (["escalations", "--write", "--as-of", DAY], ""),
+    (["escalations", "--write", "--write-past", "--as-of", DAY], ""),
     (["progress", "import", "--date", DAY], ""),
     (["access", "set", "Marcus Lee", "password reset", "--spoc-called", DAY, "--incident",
       "INC0049377", "--phone", "513.555.0131", "--date", DAY], ""),

@@ -55,7 +55,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "Write Escalation Stage, Next Action and Next Action Due into the tracker",
-        ("escalations", "--write", "--as-of", AS_OF),
+        ("escalations", "--write", "--as-of", AS_OF, "--write-past"),
     ),
     (
         "Fold today's self-reports (the progress report and the agents' e-mails) into Notes",

@@ -22,6 +22,7 @@ from esp_cli.cli.options import (
     exit_if_waiting,
     waiting_allowed,
 )
+from esp_cli.errors import UsageError
 from esp_cli.render import Format
 
 
@@ -58,6 +59,15 @@ def escalations_command(
             "tracker (adding the columns if missing).",
         ),
     ] = False,
+    write_past: Annotated[
+        bool,
+        typer.Option(
+            "--write-past",
+            help="With --write and an --as-of before today: write that day's replayed columns "
+            "(a step recorded since then counts as not delivered). Without it such a write "
+            "is refused.",
+        ),
+    ] = False,
     dry_run: DryRunOpt = False,
     no_wait: NoWaitOpt = False,
     verbose: VerboseOpt = False,
@@ -66,8 +76,11 @@ def escalations_command(
     """Every outstanding agent's escalation status; with --today, the day's to-do list.
 
     With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
-    of that day; without it, today and now. --dry-run shows what --write would change.
+    of that day; without it, today and now. --dry-run shows what --write would change; a
+    write for a day before today needs --write-past.
     """
+    if write_past and not (write or dry_run):
+        raise UsageError("--write-past goes with --write.", fix="add --write, or leave it out.")
     cfg, tracker_file = config_and_tracker(config, tracker)
     # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.busy import working
@@ -85,6 +98,7 @@ def escalations_command(
             sme=sme,
             write=write or dry_run,
             dry_run=dry_run,
+            write_past=write_past,
         )
     render(result, fmt, today, group=group, verbose=verbose)
     exit_if_waiting(result.write)

@@ -12,6 +12,10 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
   recorded: a "Complete?" yes whose date is later is not complete yet (see `as_of`). Each
   such date is reported as an inconsistency (on a run for today it is a date in the future).
   A "Complete?" yes without a date stays complete: nothing says when it became true.
+- A ladder step dated before the clock start (an earlier enrolment's date left in a re-hire's
+  row, a year typed wrong) does not count as delivered either, and is reported as an
+  inconsistency. So an agent whose clock has not started has no ladder action, and no step
+  "if recorded today".
 - Without a readable ESP Start Date, or with an unreadable step date, the ladder cannot be
   evaluated (`evaluable` is False and a `not_evaluated` action says why), but the rules that
   do not need it (target when the start is known, SPOC, timeboxes) still run. With an
@@ -292,6 +296,9 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
         day = facts.step_date(step)
         if day is None:
             continue
+        if day < clock_start:
+            problems.append(f"{_before_clock_start(step, day, facts, clock_start)}.")
+            continue
         if day > today:
             problems.append(
                 f"{step.header} {fmt(day)} is after {fmt(today)}: not counted as delivered yet."
@@ -302,9 +309,16 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
     for step, day in recorded.items():
         missing = [s for s in LADDER[: LADDER.index(step)] if s not in recorded]
         if missing:
+            skipped = missing[0]
+            dated = facts.step_date(skipped)
             problems.append(
-                f"{step.header} {fmt(day)} is recorded but {missing[0].header} is not: "
-                f"the ladder never skips a step, so the {missing[0].label} is still pending."
+                f"{step.header} {fmt(day)} is recorded but "
+                + (
+                    f"{skipped.header} is not"
+                    if dated is None
+                    else f"{skipped.header} {fmt(dated)} is not counted"
+                )
+                + f": the ladder never skips a step, so the {skipped.label} is still pending."
             )
             continue
         before = _previous(step)
@@ -320,6 +334,83 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
         assert before is not None
         due = cal.next_business_day(recorded[before])
     return _Ladder(recorded, pending, due, tuple(problems))
+
+
+def _before_clock_start(step: Step, day: date, facts: AgentFacts, clock_start: date) -> str:
+    """'Coaching Date 11/19/2026 is before the clock start, Fri 11/20/2026 (ESP Start Date):
+    not counted as delivered' (the ESP Start Date shown when the clock starts later)."""
+    conflict = _clock_start_conflict(step, day, facts.esp_start, clock_start)
+    return f"{conflict}: not counted as delivered"
+
+
+def _clock_start_conflict(step: Step, day: date, esp_start: date | None, clock_start: date) -> str:
+    shown = "" if esp_start is None or esp_start == clock_start else f" {fmt_day(esp_start)}"
+    return (
+        f"{step.header} {fmt(day)} is before the clock start, {fmt_day(clock_start)} "
+        f"({_header('esp_start')}{shown})"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LadderConflict:
+    """Two dates of one row the ladder cannot hold together, whatever the day: `step`'s
+    recorded `day` is before `earlier_day`, the recorded date of the step before it
+    (`earlier`), or the clock start when `earlier` is None (read from `esp_start`)."""
+
+    step: Step
+    day: date
+    earlier: Step | None
+    earlier_day: date
+    esp_start: date | None = None
+
+    @property
+    def earlier_key(self) -> str:
+        """The column holding the other date: the step before, or the ESP Start Date."""
+        return self.earlier.column if self.earlier is not None else "esp_start"
+
+    @property
+    def text(self) -> str:
+        """'Written CAP Date 11/27/2026 is before Coaching Date 11/30/2026'."""
+        if self.earlier is None:
+            return _clock_start_conflict(self.step, self.day, self.esp_start, self.earlier_day)
+        return (
+            f"{self.step.header} {fmt(self.day)} is before {self.earlier.header} "
+            f"{fmt(self.earlier_day)}"
+        )
+
+    @property
+    def fix(self) -> str:
+        """How to correct the row (the team corrects dates in Excel; esp never changes a
+        recorded step)."""
+        if self.earlier is None:
+            return (
+                f"correct the {self.step.header} in Excel if it was typed wrong, or clear the "
+                "steps of an earlier enrolment (a step counts from the clock start on)"
+            )
+        return (
+            f"correct whichever of the {self.earlier.header} and the {self.step.header} is "
+            "wrong in Excel (each step on or after the one before it)"
+        )
+
+
+def ladder_conflicts(facts: AgentFacts, cal: BusinessCalendar) -> tuple[LadderConflict, ...]:
+    """The recorded step dates the ladder cannot hold, whatever the day replayed: a step
+    dated before the clock start, or before the step just before it. A date that cannot be
+    read is not compared (it is reported as unreadable)."""
+    start = clock_start(facts, cal)
+    found: list[LadderConflict] = []
+    for step in LADDER:
+        day = facts.step_date(step)
+        if day is None:
+            continue
+        if start is not None and day < start:
+            found.append(LadderConflict(step, day, None, start, facts.esp_start))
+            continue
+        before = _previous(step)
+        prior = facts.step_date(before) if before is not None else None
+        if prior is not None and day < prior:
+            found.append(LadderConflict(step, day, before, prior))
+    return tuple(found)
 
 
 def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> str | None:
@@ -583,7 +674,7 @@ def evaluate(
             overdue = cal.elapsed(ladder.due, today)
             found.add(ActionKind(ladder.pending.value), ladder.due, _step_detail(ladder))
             after = _following(ladder.pending)
-            if after is not None:
+            if after is not None and today >= start:
                 projected = ProjectedStep(after, cal.next_business_day(today))
 
     spoc_point = _access_actions(facts, access, found, unchecked, spoc_phone)
@@ -964,15 +1055,18 @@ def _ladder_lines(
             lines.append(
                 f"{name}: not recorded; due {fmt_day(due)} ({basis}): {_when(cal, due, today)}."
             )
-        elif pending is not None and step is _following(pending):
-            projected = ev.next_step_if_recorded_today
-            assert projected is not None
+        elif (
+            pending is not None
+            and step is _following(pending)
+            and (projected := ev.next_step_if_recorded_today) is not None
+        ):
             lines.append(
                 f"{name}: not due until the {pending.label} is recorded; recorded today, it "
                 f"would be due {fmt_day(projected.due)}{_skipped(cal, today, projected.due)}."
             )
         else:
-            # A step past the next one: it waits for the one just before it.
+            # A step past the next one (or any, before the clock starts): it waits for the
+            # one just before it.
             before = _previous(step)
             assert before is not None
             lines.append(f"{name}: not due until the {before.label} is recorded.")

@@ -45,6 +45,13 @@ RULES = {
         ),
         Rule("ESP009", "sme-count", "assign 1-2 TBT SMEs to the class (esp sme assign)"),
         Rule("ESP010", "duplicate-header", "rename or delete the second column"),
+        Rule(
+            "ESP011",
+            "ladder-date",
+            "correct the date typed wrong, or clear the steps left from an earlier enrolment: "
+            "each ladder step is dated on or after the clock start (the ESP Start Date) and the "
+            "step before it",
+        ),
     )
 }
 

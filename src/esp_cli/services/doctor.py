@@ -7,12 +7,15 @@ from collections import defaultdict
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.core.refs import address, col_letter
+from esp_cli.core.rules import ladder_conflicts
 from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult
+from esp_cli.services.facts import calendar_from, facts_from_row
 from esp_cli.workbook import waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -52,9 +55,11 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
         findings += _columns(sheet)
     findings += _unreadable(table.findings)
     findings += _duplicates(table)
+    cal = calendar_from(config)
     for row in table.rows():
         findings += _access(table, row)
         findings += _notes(table, row)
+        findings += _ladder(table, row, cal)
     findings += _dropdowns(table, wb, config)
     findings += _smes(table)
     order = {rid: i for i, rid in enumerate(RULES)}
@@ -170,6 +175,28 @@ def _access(table: Table, row: Row) -> list[DoctorFinding]:
             )
         )
     return out
+
+
+def _ladder(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding]:
+    """Ladder dates the rules cannot hold: a step before the clock start, or before the
+    step before it (each is not counted as delivered, or puts the ladder out of order)."""
+    conflicts = ladder_conflicts(facts_from_row(row), cal)
+    if not conflicts:
+        return []
+    sheet = table.sheet(row.sheet)
+
+    def cell(key: str) -> str:
+        col = sheet.col(key)
+        return address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
+
+    return [
+        DoctorFinding(
+            "ESP011",
+            cell(c.step.column),
+            f"{row.label()}: {c.text}; the other date is in {cell(c.earlier_key)}",
+        )
+        for c in conflicts
+    ]
 
 
 def _notes(table: Table, row: Row) -> list[DoctorFinding]:

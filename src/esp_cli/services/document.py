@@ -77,7 +77,13 @@ from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_age
 from esp_cli.services.escalations import COMPUTED_KEYS
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import cell_text, refuse_future
-from esp_cli.services.record import check_document, check_step, plan_step, read_document
+from esp_cli.services.record import (
+    check_document,
+    check_step,
+    plan_step,
+    read_document,
+    refuse_closed_ladder,
+)
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
 from esp_cli.system import write_file_atomically
@@ -389,17 +395,8 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
     """The document's facts, once the ladder allows documenting `step` on `on` (else an
     error saying why)."""
     ev = _evaluated(row, on, run)
-    if ev.complete:
-        raise StepOrderError(
-            f"{row.label()} is complete as of {fmt_day(on)} (Call Cert and All TBTs): there is "
-            "no ladder step to document.",
-            fix="check Call Cert Complete? and All TBTs Complete? in the tracker.",
-        )
-    if not ev.evaluable or ev.clock_start is None or ev.target_date is None:
-        raise StepOrderError(
-            f"{row.label()}: the escalation ladder cannot be evaluated ({ev.reason}).",
-            fix="fill in the agent's ESP Start Date (and correct any unreadable step date).",
-        )
+    refuse_closed_ladder(row, ev, on, "document")
+    assert ev.clock_start is not None and ev.target_date is not None  # evaluable
     try:
         check_step(row, step, on, run.cal)
     except EarlyStepError as exc:
@@ -750,10 +747,17 @@ def due_steps(rows: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
         step, due = ev.pending_step, ev.pending_due
         if ev.complete or not ev.evaluable or step is None or due is None or due > on:
             continue
-        if row.values.get(step.column) is not None or step.column in row.unreadable:
-            continue  # recorded after `on` (a replay), or a cell to fix first: not due here
+        if _recorded_after(row, step, on):
+            continue  # a replay: delivered after `on`, not due here
         found.append(_Candidate(row, step, on))
     return found
+
+
+def _recorded_after(row: Row, step: Step, on: date) -> bool:
+    """Whether `step` is recorded after `on` (replaying a past day). A date before the clock
+    start is not: the step is pending, and making its document says why it cannot be."""
+    day = row.values.get(step.column)
+    return isinstance(day, date) and day > on
 
 
 def document_due(

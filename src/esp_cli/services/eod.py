@@ -217,7 +217,9 @@ def eod_report(
         # report's date (its 10 business days end there; on a Saturday, Friday).
         end = cal.add(day, 0)
         start, _ = default_period(cal, end)
-        figures = kpis_of(table, everyone, config, cal, start, end)
+        # As of that day, as esp report kpi --to reads it: its access columns too.
+        as_of_end = everyone if end == day else rows_as_of(table, config, end, everyone)
+        figures = kpis_of(table, as_of_end, config, cal, start, end)
         kpi = KpiReport.of(table.path, figures, [], scope, waiting)
     return EodReport(
         tracker=table.path,

@@ -33,7 +33,10 @@ from esp_cli.core.rules import (
     ActionKind,
     Evaluation,
     evaluate_all,
+    fmt,
+    fmt_day,
 )
+from esp_cli.errors import UsageError
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
 from esp_cli.services.agents import SME_KEY, agents_for
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
@@ -195,6 +198,21 @@ def with_own_waiting(statuses: list[AgentStatus], report: WriteReport) -> list[A
     ]
 
 
+def refuse_past_write(as_of: date, today: date, write_past: bool, dry_run: bool) -> None:
+    """Refuse to write the computed columns of a replayed day (UsageError) unless asked for
+    with `write_past`: the team reads them as the tracker's state now, and a replay sets
+    them back (a step recorded since counts as not delivered yet)."""
+    if as_of >= today or write_past:
+        return
+    option = "--dry-run" if dry_run else "--write"
+    raise UsageError(
+        f"{option} with --as-of {fmt(as_of)} would put that day's replayed Escalation Stage, "
+        f"Next Action and Next Action Due in the tracker, over today's ({fmt_day(today)}).",
+        fix="leave out --as-of to write today's, or add --write-past to write that day's "
+        "(a sample, a tracker rebuilt for that day).",
+    )
+
+
 def run_escalations(
     tracker_path: Path,
     config: Config,
@@ -205,9 +223,14 @@ def run_escalations(
     sme: str | None = None,
     write: bool = False,
     dry_run: bool = False,
+    write_past: bool = False,
+    today: date | None = None,
 ) -> EscalationsResult:
     """Evaluate every agent (of `cls`, when given) as of `as_of`, the Call Cert timebox at
-    `now`; with `write`, put the computed columns in the tracker (not with `dry_run`)."""
+    `now`; with `write`, put the computed columns in the tracker (not with `dry_run`): for
+    an `as_of` before `today` only with `write_past` (refuse_past_write)."""
+    if write:
+        refuse_past_write(as_of, today or date.today(), write_past, dry_run)
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
         rows, sme_name = agents_for(s.table, cls, sme)

@@ -17,6 +17,7 @@ from esp_cli.core.kpi import OVERALL, KpiAgent, Kpis, default_period, kpis
 from esp_cli.results.kpi import KpiReport
 from esp_cli.services.agents import SME_KEY, agents_for, class_label, scope_words
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -56,12 +57,16 @@ def kpi_report(
 ) -> KpiReport:
     """The KPIs of [start, end] (by default the 10 business days up to `end`) for every
     agent, or those of a class and/or a TBT SME. The changes waiting beside a busy tracker
-    count, as in every report (a coaching that waits is delivered)."""
+    count, as in every report (a coaching that waits is delivered); the access columns are
+    read as they were at the end of `end` (services.replay)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     if start is None:
         start, _ = default_period(cal, end)
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
+    # A past `end`: the access columns as they were then (services.replay), as the evening
+    # report's KPI section reads them.
+    rows = rows_as_of(table, config, end, rows)
     figures = kpis_of(table, rows, config, cal, start, end)
     waiting = counted.ops_in(rows)
     return KpiReport.of(

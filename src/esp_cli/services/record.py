@@ -30,12 +30,15 @@ from esp_cli.core.documents import (
 from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.rules import (
+    END_OF_DAY,
     LADDER,
     Evaluation,
     Step,
+    clock_start,
     evaluate,
     fmt,
     fmt_day,
+    ladder_conflicts,
     step_due,
     step_due_basis,
     step_order_error,
@@ -248,14 +251,61 @@ class Planned:
     early_reason: str | None  # recorded before `due`, with this reason
 
 
+def refuse_closed_ladder(row: Row, ev: Evaluation, on: date, verb: str) -> None:
+    """Refuse a step (to `verb`: record, document) for an agent complete as of `on` (a
+    complete agent has no further actions), or whose ladder cannot be evaluated then (`ev`,
+    the agent as of `on`): StepOrderError."""
+    if ev.complete:
+        raise StepOrderError(
+            f"{row.label()} is complete as of {fmt_day(on)} (Call Cert and All TBTs): there is "
+            f"no ladder step to {verb}.",
+            fix="check Call Cert Complete? and All TBTs Complete? in the tracker.",
+        )
+    if not ev.evaluable:
+        raise StepOrderError(
+            f"{row.label()}: the escalation ladder cannot be evaluated ({ev.reason}).",
+            fix="fill in or correct those cells in the tracker (esp doctor lists every cell "
+            "esp cannot read).",
+        )
+
+
+def _refuse_if_inconsistent(row: Row, step: Step, on: date, cal: BusinessCalendar) -> None:
+    """Refuse `step` while it or a step before it holds a date the ladder cannot hold (before
+    the clock start, before the step before it), and a step dated before the clock start."""
+    facts = facts_from_row(row)
+    index = LADDER.index(step)
+    for conflict in ladder_conflicts(facts, cal):
+        if LADDER.index(conflict.step) <= index:
+            raise StepOrderError(
+                f"{row.label()} ({row.sheet}!row {row.row}): {conflict.text}: the {step.label} "
+                "cannot be recorded until the ladder's dates are corrected.",
+                fix=f"{conflict.fix}.",
+            )
+    start, typed = clock_start(facts, cal), facts.esp_start
+    if start is not None and typed is not None and on < start:
+        shown = "" if typed == start else f" {fmt_day(typed)}"
+        raise StepOrderError(
+            f"{row.label()} ({_where(row, step)}): the {step.label} cannot be recorded on "
+            f"{fmt(on)}, before the clock start, {fmt_day(start)} (ESP Start Date{shown}): a "
+            "step counts from the clock start on.",
+            fix="give the day it was delivered (--date), or correct the ESP Start Date.",
+        )
+
+
 def check_step(
     row: Row, step: Step, on: date, cal: BusinessCalendar, early: str | None = None
 ) -> tuple[date | None, bool]:
     """(the day `step` falls due, whether `on` is before it) once recording it on `on` keeps
-    the ladder: never over a different recorded date, never out of order, never before it
-    is due unless `early` gives the reason (StepOrderError, EarlyStepError)."""
+    the ladder: never while its recorded dates do not hold (one before the clock start or
+    before the step before it) nor before the clock start, never over a different recorded
+    date, only for an agent not complete on `on` whose ladder can be evaluated, never out of
+    order, never before it is due unless `early` gives the reason (StepOrderError,
+    EarlyStepError)."""
     facts = facts_from_row(row)
+    _refuse_if_inconsistent(row, step, on, cal)
     _refuse_if_wrong(row, step, on)
+    ev = evaluate(facts, on, datetime.combine(on, END_OF_DAY), cal)
+    refuse_closed_ladder(row, ev, on, "record")
     reason = step_order_error(facts, step, on)
     if reason is not None:
         raise StepOrderError(

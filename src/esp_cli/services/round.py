@@ -47,6 +47,7 @@ from esp_cli.core.rules import (
     done_by,
     evaluate,
     fmt,
+    ladder_conflicts,
     step_order_error,
 )
 from esp_cli.core.values import Unreadable
@@ -748,10 +749,19 @@ class Round:
                 fix="record it on or after that day (esp record-step for an exception).",
             )
         facts = facts_from_row(row)
+        index = LADDER.index(step)
+        for conflict in ladder_conflicts(facts, calendar_from(self.config)):
+            if LADDER.index(conflict.step) <= index:
+                raise UsageError(
+                    f"{row.label()}: {conflict.text}: no {step.label} until it is corrected.",
+                    fix=f"{conflict.fix}.",
+                )
         reason = step_order_error(facts, step, self.day)
-        later = [s for s in LADDER[LADDER.index(step) + 1 :] if facts.step_date(s) is not None]
+        later = [s for s in LADDER[index + 1 :] if facts.step_date(s) is not None]
         if reason is None and later:
             reason = f"the {later[0].label} is already recorded ({later[0].header})"
+        if reason is None and facts.step_date(step) is not None:
+            reason = f"the {step.label} is already recorded ({step.header})"
         if reason is not None:
             raise UsageError(f"{row.label()}: {reason}.", fix="correct the row in Excel first.")
         # Here: esp record-step's code (its documents and their checks) loads only for a
