@@ -734,6 +734,7 @@ def _settled_key(facts: AgentFacts, today: date) -> tuple[Any, ...] | None:
     start (clock and target) and the access choice; nothing else (no `now`, no SPOC phone)."""
     unreadable = facts.unreadable
     cert_day, tbt_day, called = facts.call_cert_date, facts.tbt_complete_date, facts.spoc_called
+    started = facts.call_cert_start
     cert_later = cert_day if cert_day is not None and cert_day > today else None
     tbt_later = tbt_day if tbt_day is not None and tbt_day > today else None
     settled = (unreadable and any(k in unreadable for k in _COMPLETION_KEYS)) or (
@@ -751,6 +752,7 @@ def _settled_key(facts: AgentFacts, today: date) -> tuple[Any, ...] | None:
         cert_later,
         tbt_later,
         called if called is not None and called > today else None,
+        started if started is not None and started.date() > today else None,
         facts.esp_start,
         access.__class__,  # read as str(access): the equal 1 and True read apart
         access,
