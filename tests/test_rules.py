@@ -1009,3 +1009,15 @@ def test_explain_counts_the_company_days_off_that_close_a_day() -> None:
         "less US holidays, less 1 company day off, plus 1 holiday the company works."
     ), line
     assert cal.company_days_off() == [NOV[27]] and cal.holidays_worked() == [DEC[25]]
+
+
+def test_settled_agents_share_an_evaluation_only_with_the_same_later_call_cert_start() -> None:
+    """Two agents whose completion cannot be read share one evaluation, unless one's Call Cert
+    Start falls after the day, which its evaluation names."""
+    bad = AgentFacts(unreadable=("call_cert_complete",))
+    later = bad._replace(call_cert_start=datetime(2026, 11, 23, 9, 30))
+    now = datetime.combine(NOV[20], time(17))
+    assert evaluate_all([bad, later], NOV[20], now, CAL) == [
+        evaluate(bad, NOV[20], now, CAL),
+        evaluate(later, NOV[20], now, CAL),
+    ]
