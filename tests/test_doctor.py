@@ -217,3 +217,18 @@ def test_ladder_dates_the_ladder_cannot_hold_are_found(tmp_path: Path) -> None:
         ),
     ]
     assert "earlier enrolment" in data["findings"][0]["fix"]  # type: ignore[index]
+
+
+def test_an_agent_without_a_class_is_found(tmp_path: Path) -> None:
+    """A blank Class: the agent is in no class's SME, round or report; said with its cell."""
+    code, data = run(build(tmp_path / "t.xlsx", [agent(1), agent(2, Class=None)]))
+    assert code == ExitCode.FINDINGS
+    found = [(f["rule"], f["cell"], f["message"]) for f in data["findings"]]  # type: ignore
+    assert found == [
+        (
+            "ESP012",
+            "'ESP Tracker'!A3",
+            "Agent2 Person has no Class: reports count them under '(no class)', and no "
+            "class's TBT SME, round or report reaches them",
+        )
+    ]

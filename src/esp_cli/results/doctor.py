@@ -52,6 +52,11 @@ RULES = {
             "each ladder step is dated on or after the clock start (the ESP Start Date) and the "
             "step before it",
         ),
+        Rule(
+            "ESP012",
+            "missing-class",
+            "type the agent's class as the Master N Number Tracker names it",
+        ),
     )
 }
 

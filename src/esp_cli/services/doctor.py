@@ -60,6 +60,7 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
         findings += _access(table, row)
         findings += _notes(table, row)
         findings += _ladder(table, row, cal)
+        findings += _classless(table, row)
     findings += _dropdowns(table, wb, config)
     findings += _smes(table)
     order = {rid: i for i, rid in enumerate(RULES)}
@@ -196,6 +197,23 @@ def _ladder(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding
             f"{row.label()}: {c.text}; the other date is in {cell(c.earlier_key)}",
         )
         for c in conflicts
+    ]
+
+
+def _classless(table: Table, row: Row) -> list[DoctorFinding]:
+    """An agent whose Class cell is blank (in a sheet with a Class column): reports count
+    the agent under '(no class)', and no class's SME, round or report reaches them."""
+    sheet = table.sheet(row.sheet)
+    col = sheet.col("class")
+    if row.cls or col is None:
+        return []
+    return [
+        DoctorFinding(
+            "ESP012",
+            address(row.sheet, row.row, col),
+            f"{row.label()} has no Class: reports count them under '(no class)', and no "
+            "class's TBT SME, round or report reaches them",
+        )
     ]
 
 
