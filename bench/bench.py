@@ -125,7 +125,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "escalations --write",
-        "escalations --write --as-of {as_of} --tracker {tracker}",
+        "escalations --write --write-past --as-of {as_of} --tracker {tracker}",
         writes=True,
     ),
     Command(
@@ -1242,7 +1242,7 @@ TARGET_HISTORY_AGENT_S = 1.0
 RECORDED = (
     Command(
         "escalations --write",
-        "escalations --write --as-of {as_of} --tracker {tracker}",
+        "escalations --write --write-past --as-of {as_of} --tracker {tracker}",
         writes=True,
     ),
     Command(

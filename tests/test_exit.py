@@ -166,7 +166,8 @@ def test_a_write_whose_reader_quit_early_says_what_it_wrote_and_exits_0(
 def test_a_long_table_whose_reader_quit_early_ends_as_the_command_does(tmp_path: Path) -> None:
     tracker = _tracker(tmp_path)
     proc = _esp_to_closed_pipe(
-        ["escalations", "--write", "--as-of", DAY, "--tracker", str(tracker)], tmp_path
+        ["escalations", "--write", "--write-past", "--as-of", DAY, "--tracker", str(tracker)],
+        tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     assert "undo with: esp undo" in proc.stderr, proc.stderr
