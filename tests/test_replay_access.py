@@ -20,6 +20,7 @@ from esp_cli.config import Config
 from esp_cli.services.eod import eod_report
 from tests import factories
 from tests.support.paths import SAMPLE_DATA
+from tests.test_waiting import open_in_excel
 
 DAY = "2026-11-24"
 LATER = datetime(2026, 12, 5, 10, 0)  # a Saturday, after the sample's day
@@ -191,3 +192,44 @@ def test_a_saturday_evening_reports_kpis_read_the_access_columns_of_its_friday(
     assert eod.kpi is not None and eod.kpi.end == FRI
     assert (eod.kpi.overall.spoc_open, eod.kpi.overall.spoc_oldest_days) == (1, 3)
     assert _spoc_figures(tracker)[0] == (1, 3)
+
+
+# -- a change its command dated for the day replayed ---------------------------------------------
+
+
+def _issues_then() -> dict[str, int]:
+    """The evening report's access issues of 11/24, asked days later."""
+    with time_machine.travel(LATER, tick=False):
+        eod = CliRunner().invoke(app, ["report", "eod", "--date", DAY, "-f", "json"])
+    assert eod.exit_code == 0, eod.output
+    issues: dict[str, int] = json.loads(eod.stdout)["totals"]["access_issues"]
+    return issues
+
+
+@pytest.mark.parametrize("busy", [False, True], ids=["written", "waited"])
+def test_an_access_change_dated_for_the_day_replayed_counts_on_it(sample: Path, busy: bool) -> None:
+    """`esp access set --date 11/24`, typed days later (as the team catches up): the day it
+    is dated for counts it, as the SPOC Called Date it writes — also when it waited beside
+    the tracker and was written later still."""
+    before = _issues_then().get("Password Reset", 0)
+    owner = open_in_excel(sample) if busy else None
+    with time_machine.travel(LATER, tick=False):
+        done = CliRunner().invoke(
+            app,
+            ["access", "set", "Kayla Brooks", "Password Reset", "--spoc-called", DAY,
+             "--incident", "INC0099999", "--phone", "5135550000", "--date", DAY,
+             "--by", "Tom Alvarez"],
+        )  # fmt: skip
+        assert done.exit_code == (7 if busy else 0), done.output
+        if owner is not None:
+            owner.unlink()
+            applied = CliRunner().invoke(app, ["apply"])
+            assert applied.exit_code == 0, applied.output
+        explained = CliRunner().invoke(app, ["explain", "Kayla Brooks", "--as-of", DAY])
+        eod = CliRunner().invoke(app, ["report", "eod", "--date", DAY, "-f", "json"])
+    assert "Citrix TBT Access: Password Reset" in explained.stdout, explained.stdout
+    assert json.loads(eod.stdout)["totals"]["access_issues"]["Password Reset"] == before + 1
+    # The day before it was dated for does not count it.
+    with time_machine.travel(LATER, tick=False):
+        earlier = CliRunner().invoke(app, ["explain", "Kayla Brooks", "--as-of", "2026-11-23"])
+    assert "Citrix TBT Access: Password Reset" not in earlier.stdout

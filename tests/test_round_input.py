@@ -639,3 +639,22 @@ def test_no_step_is_answered_on_a_ladder_whose_dates_do_not_hold(tmp_path: Path)
             rnd.answer(i, A.parse_typed("/s"), lambda _: None, lambda _: None)
         assert words in refused.value.message
         assert "Excel" in (refused.value.fix or "")
+
+
+def test_access_answered_in_a_round_for_an_earlier_day_counts_on_that_day(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A round typed with --date for an earlier day: the access it records belongs to that
+    day, so that day replayed (explain --as-of, the evening report) counts it."""
+    day = TODAY - timedelta(days=7)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    done = round_(tmp_path, tracker, "/a password-reset\nq\ny\n", "--date", day.isoformat())
+    assert done.returncode == 0, done.stderr
+    assert cell(tracker, "citrix_access", 3) == "Password Reset"
+    name = cell(tracker, "agent_name", 3)
+    explained = esp(tmp_path, "explain", name, "-t", str(tracker), "--as-of", day.isoformat())
+    assert "Citrix TBT Access: Password Reset" in explained.stdout, explained.stdout
+    before = day - timedelta(days=1)
+    earlier = esp(tmp_path, "explain", name, "-t", str(tracker), "--as-of", before.isoformat())
+    assert "Citrix TBT Access: Password Reset" not in earlier.stdout

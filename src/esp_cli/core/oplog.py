@@ -282,6 +282,9 @@ class Operation:
     )
     # An outside entry's cells still to be worked out (see Diff); None once they are.
     diff: Diff | None = field(default=None, metadata=as_json(hidden=True))
+    # The day the command dated its change (`esp access set --date`, `esp round --date`),
+    # when it was not the day it was made: a replay of that day counts the change.
+    dated: date | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="time", after="kind")
@@ -346,6 +349,7 @@ class Operation:
             ],
             **({"parts": self.parts} if self.parts else {}),
             **({"diff": self.diff.to_json()} if self.diff is not None else {}),
+            **({"dated": self.dated.isoformat()} if self.dated is not None else {}),
             "cells": (
                 self.cell_json if self.cell_json is not None else [c.to_json() for c in self.cells]
             ),
@@ -391,4 +395,21 @@ class Operation:
             wrote_waiting=tuple(str(i) for i in d.get("wrote_waiting") or ()),
             parts={str(k): str(v) for k, v in (d.get("parts") or {}).items()},
             diff=Diff.from_json(d["diff"]) if d.get("diff") else None,
+            dated=_day_or_none(d.get("dated")),
         )
+
+    @property
+    def day(self) -> date:
+        """The day the change counts for: the day its command dated it, else the day it
+        was made."""
+        return self.dated if self.dated is not None else self.time.date()
+
+
+def _day_or_none(text: object) -> date | None:
+    """A day as the log records it (ISO), or None (absent, or not a day: never fatal)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

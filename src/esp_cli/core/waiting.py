@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from esp_cli.core.model import AgentRef
@@ -173,6 +173,8 @@ class WaitingOp:
     log_from: int = field(default=0, metadata=as_json(hidden=True))
     undoes: str | None = field(default=None, metadata=as_json(hidden=True))
     file: str = field(default="", compare=False, metadata=as_json(hidden=True))
+    # The day its command dated it (--date), when not the day it was made (oplog.Operation).
+    dated: date | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="time", after="op")
@@ -206,6 +208,7 @@ class WaitingOp:
             "why": self.why,
             "log_from": self.log_from,
             "undoes": self.undoes,
+            **({"dated": self.dated.isoformat()} if self.dated is not None else {}),
             "units": [{"cells": [c.to_json() for c in unit]} for unit in self.units],
         }
 
@@ -249,6 +252,7 @@ class WaitingOp:
             log_from=int(d.get("log_from") or 0),
             undoes=None if d.get("undoes") is None else str(d["undoes"]),
             file=file,
+            dated=date.fromisoformat(d["dated"]) if d.get("dated") is not None else None,
         )
 
 

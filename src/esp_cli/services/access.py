@@ -142,7 +142,14 @@ def set_access(
         )
     signer = config.who_signs(by)
     writer = signer.name
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
+    with write_session(
+        tracker_path,
+        config,
+        keys=READ_KEYS,
+        dry_run=dry_run,
+        signer=writer,
+        dated=day if day != now else None,
+    ) as s:
         row = find_agent(s.table, query, cls)
         sheet = s.table.sheet(row.sheet)
         allowed = allowed_values(s.table, sheet, row.row, config)

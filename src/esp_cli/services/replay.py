@@ -33,7 +33,9 @@ def values_then(
     table: Table, config: Config, day: date, keys: Sequence[str] = UNDATED_KEYS
 ) -> dict[tuple[str, int], dict[str, Any]]:
     """The cells of columns `keys` that esp changed after `day`, as they were at its end:
-    (sheet, row as it is now) -> {key: the value before the first later change}."""
+    (sheet, row as it is now) -> {key: the value before the first later change}. A change
+    its command dated (`esp access set --date`, `esp round --date`) belongs to that day,
+    whenever it was written."""
     by_header: dict[str, str] = {}
     for sheet in table.sheets:
         for key in keys:
@@ -51,7 +53,7 @@ def values_then(
     finder = RowFinder(table)
     found: dict[tuple[str, int], dict[str, Any]] = {}
     for op in log.operations:  # oldest first: the first change after the day wins
-        if op.time.date() <= day:
+        if op.day <= day:  # made by then, or dated by its command for a day by then
             continue
         for cell in op.cells:
             if cell.column not in by_header or not cell.agent:

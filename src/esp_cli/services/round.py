@@ -189,12 +189,19 @@ class Keeper:
     old one goes, so nothing is ever lost). A dry run keeps them in memory only."""
 
     def __init__(
-        self, store: waiting.Store, signer: str, digest: str, *, dry_run: bool = False
+        self,
+        store: waiting.Store,
+        signer: str,
+        digest: str,
+        *,
+        dry_run: bool = False,
+        dated: date | None = None,
     ) -> None:
         self.store = store
         self.signer = signer
         self.digest = digest
         self.dry_run = dry_run
+        self.dated = dated  # a round typed for an earlier day (--date): its answers' day
         self.kept: dict[tuple[str, int], WaitingOp] = {}
         self.written_meanwhile: list[str] = []  # ops another write wrote during the round
         # The answers each kept operation holds, and those another write has written
@@ -227,6 +234,7 @@ class Keeper:
                 why=ROUND_WHY,
                 digest=self.digest,
                 taken=[o.op for o in self.kept.values()],
+                dated=self.dated,
             )
             self.kept[key] = op if self.dry_run else self.store.keep(op)
         if old is not None and not self.dry_run:
@@ -902,7 +910,7 @@ def start_round(
     ]
     cards = [card_for(r, ev, day) for r, ev in zip(rows, evaluations, strict=True)]
     store = waiting.Store(table.path, config.backup_dir)
-    keeper = Keeper(store, signer, table.workbook.pkg.digest, dry_run=dry_run)
+    keeper = Keeper(store, signer, table.workbook.pkg.digest, dry_run=dry_run, dated=past)
     rnd = Round(
         table.path,
         config,
@@ -948,6 +956,9 @@ def finish_round(
     now = datetime.now()
     cal: BusinessCalendar | None = None
     ids = {o.op for o in (*mine, *also)}
+    # A round typed for an earlier day (--date): its answers, written in this write's own
+    # entry of the log, are that day's (a replay of it counts them).
+    dated = next((o.dated for o in (*mine, *also) if o.dated is not None), None)
     with write_session(
         tracker_path,
         config,
@@ -958,6 +969,7 @@ def finish_round(
         also=also,
         skip_conflicts=skip_conflicts,
         own=ids,
+        dated=dated,
     ) as s:
         outcomes = [o for o in (s.applier.outcomes if s.applier else []) if o.op.op in ids]
         if s.busy is None:

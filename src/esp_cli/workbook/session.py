@@ -21,7 +21,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -584,6 +584,8 @@ class WriteSession:
     dry_run: bool
     signer: str | None = None
     undoes: str | None = None  # an undo: the operation it undoes
+    # The day the command dates its change, when not today (oplog.Operation.dated).
+    dated: date | None = None
     busy: WorkbookBusyError | None = None
     pending: list[WaitingOp] = field(default_factory=list)
     applier: waiting.Applier | None = field(default=None, repr=False)
@@ -732,6 +734,7 @@ class WriteSession:
                 digest=self.workbook.pkg.digest,
                 undoes=self.undoes,
                 taken=[o.op for o in self.pending],
+                dated=self.dated,
             )
         except OSError as exc:  # its log cannot be read for a fresh id
             raise store.cannot_keep(busy.holder or "", exc) from exc
@@ -872,6 +875,7 @@ def _entry(
             added_columns=session.plan.columns_added_for([None, *session.own]),
             undoes=session.undoes,
             parts=parts or {},
+            dated=session.dated,
         )
     outcome = next(o for o in applied if o.op is made)
     left = "; ".join(
@@ -895,6 +899,7 @@ def _entry(
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),
         written_at=moment,
         parts=parts or {},
+        dated=made.dated,
     )
 
 
@@ -1001,6 +1006,7 @@ def write_session(
     skip_conflicts: bool = False,
     also: Sequence[WaitingOp] = (),
     own: Iterable[str] = (),
+    dated: date | None = None,
 ) -> Iterator[WriteSession]:
     """Open `path` to be written and read its agent rows (only the columns `keys` names,
     besides identity and class; `rows=False` reads none: a sheet written by address). The
@@ -1083,6 +1089,7 @@ def write_session(
             store=store,
             warnings=found.warnings,
             own=frozenset(own),
+            dated=dated,
             would_wait=would_wait,
             preview=write and dry_run,
         )

@@ -33,7 +33,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -527,6 +527,7 @@ def new_op(
     digest: str,
     undoes: str | None = None,
     taken: Iterable[str] = (),
+    dated: date | None = None,
 ) -> WaitingOp:
     """A waiting operation of these cells, by `signer` (with the OS login, the machine and
     the command as typed), made now, not yet kept."""
@@ -546,6 +547,7 @@ def new_op(
         digest=digest,
         log_from=history.mark(store.log),
         undoes=undoes,
+        dated=dated,
     )
 
 
