@@ -235,11 +235,10 @@ def test_any_other_failure_to_write_is_kept_for_the_command_to_say() -> None:
 def _esp_to(args: list[str], cwd: Path, stdout: int | None) -> subprocess.CompletedProcess[str]:
     """`esp ARGS` whose standard output is `stdout` (a file descriptor; None: closed)."""
     code = (
-        "import os, sys\n"
-        + ("os.close(1)\n" if stdout is None else "")
-        + "sys.argv = ['esp', *sys.argv[1:]]\n"
-        "from esp_cli.launch import main\nmain()\n"
+        "import sys\nsys.argv = ['esp', *sys.argv[1:]]\nfrom esp_cli.launch import main\nmain()\n"
     )
+    # Buffered, as in a user's shell: a short output fails only when it is flushed.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=cwd,
@@ -248,6 +247,9 @@ def _esp_to(args: list[str], cwd: Path, stdout: int | None) -> subprocess.Comple
         text=True,
         encoding="utf-8",
         timeout=120,
+        env=env,
+        # Closed before Python starts (`>&-`): Python opens no standard output at all.
+        preexec_fn=(lambda: os.close(1)) if stdout is None else None,  # noqa: PLW1509
     )
 
 
@@ -282,3 +284,14 @@ def test_output_to_a_closed_descriptor_is_said_not_a_traceback(tmp_path: Path) -
     assert last.startswith("esp: standard output could not be written (") and last.endswith(
         "): what it shows is cut short."
     )
+
+
+def test_a_command_that_writes_nothing_to_a_closed_output_ends_well(tmp_path: Path) -> None:
+    """Standard output closed, a command whose work goes to a file (the evening e-mail saved
+    as .eml) has nothing cut short: exit 0, no word of it (a retry would send it twice)."""
+    tracker = _tracker(tmp_path)
+    shutil.copy(SAMPLE_DATA / "esp.toml", tmp_path / "esp.toml")  # the e-mail's sender
+    args = ["report", "eod", "--date", DAY, "--eml", str(tmp_path / "eod.eml")]
+    proc = _esp_to([*args, "--tracker", str(tracker)], tmp_path, None)
+    assert proc.returncode == 0, proc.stderr
+    assert "cut short" not in proc.stderr and (tmp_path / "eod.eml").is_file()

@@ -899,8 +899,12 @@ def reconfigure_output() -> None:
 
 def output_failure() -> OSError | None:
     """Why standard output could not be written, if it could not, for a reason other than
-    its reader quitting (a full disk, a closed descriptor): the command is told so."""
-    return getattr(sys.stdout, "failed", None)
+    its reader quitting (a full disk, a closed descriptor): the command is told so. What it
+    still holds is written first (a short output fails only then)."""
+    stream = sys.stdout
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        stream.flush()
+    return getattr(stream, "failed", None)
 
 
 def reader_gone(exc: OSError) -> bool:
@@ -919,22 +923,24 @@ class Undelivered:
     descriptor) stops the delivery the same way and is kept in `failed`, for the command
     to say once its work is done (a write to the tracker is never left half said)."""
 
-    def __init__(self, stream: Any, failed: OSError | None = None) -> None:
+    def __init__(self, stream: Any, *, closed: bool = False) -> None:
         self._stream = stream
-        self.gone = failed is not None  # nothing more is delivered
-        self.failed = failed  # why, when it was not the reader quitting
+        self._closed = closed  # no stream at all: what is written cannot be delivered
+        self.gone = closed  # nothing more is delivered
+        self.failed: OSError | None = None  # why, when it was not the reader quitting
 
     @classmethod
     def around(cls, stream: Any) -> Any:
         """`stream` kept from failing when its reader quits or it cannot be written; a
-        stream Python could not open (its descriptor closed: `esp ... >&-`) is one that
-        failed from the start."""
+        stream Python could not open (its descriptor closed: `esp ... >&-`) fails at the
+        first text written to it (a command that writes nothing there ends well)."""
         if stream is None:
-            closed = OSError(errno.EBADF, "it is closed")
-            return cls(open(os.devnull, "w", encoding="utf-8"), failed=closed)  # noqa: SIM115
+            return cls(open(os.devnull, "w", encoding="utf-8"), closed=True)  # noqa: SIM115
         return stream if isinstance(stream, cls) else cls(stream)
 
     def write(self, text: str) -> int:
+        if self._closed and text and self.failed is None:
+            self.failed = OSError(errno.EBADF, "it is closed")
         if not self.gone:
             try:
                 return int(self._stream.write(text))
