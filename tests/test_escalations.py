@@ -524,6 +524,13 @@ def test_write_for_a_past_day_is_refused_unless_asked_for(tracker: Path) -> None
         # Today's, with or without --as-of naming it.
         res = run("escalations", "-t", str(tracker), "--as-of", "2026-12-07", "--dry-run")
         assert res.exit_code == 0, res.output
+        # A day still to come: never written (a date typed wrong), --write-past or not.
+        for extra in (["--write"], ["--dry-run"], ["--write", "--write-past"]):
+            res = run("escalations", "-t", str(tracker), "--as-of", "2026-12-17", *extra)
+            assert res.exit_code == 2, (extra, res.output)
+            assert "a day still to come" in res.stderr and "12/17/2026" in res.stderr
+            assert "esp escalations --as-of 2026-12-17" in res.stderr.split("Fix:")[-1]
+        assert tracker.read_bytes() == original
         res = run("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write",
                   "--write-past")  # fmt: skip
         assert res.exit_code == 0, res.output

@@ -77,7 +77,7 @@ def escalations_command(
 
     With --as-of, the day is replayed and the 4-hour Call Cert timebox is measured at the end
     of that day; without it, today and now. --dry-run shows what --write would change; a
-    write for a day before today needs --write-past.
+    write for a day before today needs --write-past, one for a day to come is refused.
     """
     if write_past and not (write or dry_run):
         raise UsageError("--write-past goes with --write.", fix="add --write, or leave it out.")

@@ -201,10 +201,19 @@ def with_own_waiting(statuses: list[AgentStatus], report: WriteReport) -> list[A
 def refuse_past_write(as_of: date, today: date, write_past: bool, dry_run: bool) -> None:
     """Refuse to write the computed columns of a replayed day (UsageError) unless asked for
     with `write_past`: the team reads them as the tracker's state now, and a replay sets
-    them back (a step recorded since counts as not delivered yet)."""
-    if as_of >= today or write_past:
-        return
+    them back (a step recorded since counts as not delivered yet). A day still to come is
+    refused always: its stage is not the tracker's on any day yet (a date typed wrong)."""
     option = "--dry-run" if dry_run else "--write"
+    if as_of > today:
+        raise UsageError(
+            f"{option} with --as-of {fmt(as_of)}, a day still to come, would put that day's "
+            f"Escalation Stage, Next Action and Next Action Due in the tracker before it "
+            f"comes (today is {fmt_day(today)}).",
+            fix=f"leave out --as-of to write today's; to look ahead, leave out {option}: "
+            f"esp escalations --as-of {as_of.isoformat()}",
+        )
+    if as_of == today or write_past:
+        return
     raise UsageError(
         f"{option} with --as-of {fmt(as_of)} would put that day's replayed Escalation Stage, "
         f"Next Action and Next Action Due in the tracker, over today's ({fmt_day(today)}).",
