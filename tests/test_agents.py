@@ -362,3 +362,22 @@ def test_an_ambiguous_match_suggests_only_what_tells_the_rows_apart(tmp_path: Pa
     with pytest.raises(AgentLookupError) as by_email:
         find_agent(table, "E20")
     assert by_email.value.fix == "give the N Number or e-mail instead."
+
+
+def test_one_agent_twice_without_an_agent_id_is_told_to_get_one(tmp_path: Path) -> None:
+    """Marking an Agent ID the rows do not have changes nothing: the fix asks for one."""
+    path = make_workbook(
+        tmp_path / "ESP.xlsx",
+        {
+            "AET-1": [
+                HEADERS,
+                ["Xan Yu", None, None, None, date(2026, 11, 30), "No"],
+                ["Xan Yu", None, None, None, date(2026, 12, 1), "No"],
+            ]
+        },
+    )
+    with pytest.raises(AgentLookupError) as caught:
+        find_agent(read_table(Workbook.open(path)), "Xan Yu")
+    fix = caught.value.fix
+    assert "give the new row an Agent ID of its own and type that" in fix
+    assert "mark its Agent ID" not in fix

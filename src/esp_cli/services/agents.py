@@ -85,10 +85,15 @@ class AgentLookupError(AgentNotFoundError):
             return f"give the {named} instead" + (" (or --class)." if classes else ".")
         if classes:
             return "give --class CLASS as well."
+        if all(not r.text("agent_id").strip() for r in rows):
+            # Nothing to mark: a name still finds both rows.
+            keep = "remove the old row, or give the new row an Agent ID of its own and type that"
+        else:
+            keep = "remove the old row, or mark its Agent ID (e.g. add -old) and type the Agent ID"
         return (
             "these rows are one agent twice (a re-hire's new row beside the old one?): keep one "
-            "row per agent — remove the old row, or mark its Agent ID (e.g. add -old) — then "
-            "run the command again; esp doctor lists rows like these."
+            f"row per agent — {keep} — then run the command again; esp doctor lists rows like "
+            "these."
         )
 
 
