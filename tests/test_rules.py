@@ -1021,3 +1021,23 @@ def test_settled_agents_share_an_evaluation_only_with_the_same_later_call_cert_s
         evaluate(bad, NOV[20], now, CAL),
         evaluate(later, NOV[20], now, CAL),
     ]
+
+
+def test_explain_says_a_later_call_cert_start_is_not_started_then_not_empty() -> None:
+    facts = START_FRI._replace(call_cert_start=datetime(2026, 12, 5, 9))
+    lines = explain(facts, DEC[4], datetime.combine(DEC[4], time(23, 59)), CAL)
+    assert (
+        "Call Cert Start 12/05/2026 09:00 is after 12/04/2026: not started by then; the 4-hour "
+        "timebox starts when a Certifier connects." in lines
+    ), lines
+    assert not [ln for ln in lines if ln.startswith("Call Cert Start empty")]
+
+
+def test_a_holiday_the_company_lists_as_a_day_off_too_keeps_its_name() -> None:
+    cal = BusinessCalendar(CalendarConfig(extra_days_off=(NOV[26], NOV[27])))
+    assert cal.why_closed(NOV[26]) == "Thanksgiving Day"
+    assert cal.why_closed(NOV[27]) == "a company day off"
+    assert [n for _d, n in cal.holidays_between(NOV[26], NOV[27])] == [
+        "Thanksgiving Day",
+        "Company day off",
+    ]

@@ -105,8 +105,11 @@ class BusinessCalendar:
 
     def _close(self, day: date, name: str) -> None:
         # Worked holidays are subtracted last: (package holidays + extra days off) - worked.
+        # A holiday keeps its own name when the company lists the day off too.
         if day.weekday() < 5 and day not in self._working_holidays:
-            self._names.setdefault(day.toordinal(), name)
+            known = self._names.get(day.toordinal())
+            if known is None or known == COMPANY_DAY_OFF:
+                self._names[day.toordinal()] = name
 
     def _reindex(self) -> None:
         self._closed_ordinals = sorted(self._names)

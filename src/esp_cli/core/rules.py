@@ -899,6 +899,7 @@ def explain(
     the weekends and holidays skipped (holidays by name), and why each action is or is not
     due. For `esp explain AGENT`."""
     ev = evaluate(facts, today, now, cal, spoc_phone=spoc_phone)
+    started = facts.call_cert_start
     facts, _ = as_of(facts, today)  # what was recorded by then; ev.inconsistencies says what not
     lines = [_calendar_line(today, now, cal)]
     lines.append(
@@ -915,7 +916,7 @@ def explain(
     lines += _clock_lines(facts, today, cal, ev)
     lines += _ladder_lines(facts, today, cal, ev)
     lines += _access_lines(facts, today, cal, ev, spoc_phone)
-    lines += _timebox_lines(facts, now)
+    lines += _timebox_lines(facts, now, started if facts.call_cert_start is None else None)
     lines += [f"Inconsistent: {text}" for text in ev.inconsistencies]
     lines += [f"Unchecked: {text}" for text in ev.unchecked]
     lines.append(f"Stage: {ev.stage}.")
@@ -1140,10 +1141,18 @@ def _access_lines(
     return lines
 
 
-def _timebox_lines(facts: AgentFacts, now: datetime) -> list[str]:
+def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = None) -> list[str]:
+    """The two timeboxes' lines; `later`: a Call Cert Start after the day replayed (not
+    started yet then)."""
     limit_h = CALL_CERT_TIMEBOX.total_seconds() / 3600
     if facts.call_cert_complete is True:
         call_cert = "Call Cert complete: no timebox."
+    elif later is not None:
+        call_cert = (
+            f"{_header('call_cert_start')} {fmt(later)} {later:%H:%M} is after {fmt(now)}: "
+            f"not started by then; the {limit_h:g}-hour timebox starts when a Certifier "
+            "connects."
+        )
     elif facts.call_cert_start is None:
         call_cert = (
             f"{_header('call_cert_start')} {_shown(facts, 'call_cert_start')}: the "
