@@ -397,18 +397,18 @@ def test_the_signed_scan_of_an_agent_whose_name_ends_in_brackets_is_accepted(
 def test_a_bracketed_tag_is_still_checked_as_an_agent_id_where_it_is_one() -> None:
     e2 = read_file_name("2026-11-25 Ana Lopez (E2) - Documented coaching signed")
     assert e2 is not None
-    assert names_agent(e2, "Ana Lopez", "E2")
-    assert not names_agent(e2, "Ana Lopez", "E3")  # the namesake's
+    assert names_agent(e2, "Ana Lopez", "E2", 3)
+    assert not names_agent(e2, "Ana Lopez", "E3", 3)  # the namesake's
     annie = read_file_name("2026-11-25 Ana Lopez (Annie) (E20) - Documented coaching")
     assert annie is not None
-    assert names_agent(annie, "Ana Lopez (Annie)", "E20")
-    assert not names_agent(annie, "Ana Lopez (Annie)", "E22")
+    assert names_agent(annie, "Ana Lopez (Annie)", "E20", 3)
+    assert not names_agent(annie, "Ana Lopez (Annie)", "E22", 3)
     # A stamp names the agent by Agent ID: a namesake's copy is refused.
     stamp = Identity(Step.COACHING, date(2026, 11, 25), "Ana Lopez", "E2")
-    assert not names_agent(stamp, "Ana Lopez", "E3")
+    assert not names_agent(stamp, "Ana Lopez", "E3", 3)
     nickname = read_file_name("2026-11-25 Ana Lopez (Annie) - Documented coaching")
     assert nickname is not None
-    assert not names_agent(nickname, "Ana Lopez", "E5")  # another Ana Lopez
+    assert not names_agent(nickname, "Ana Lopez", "E5", 3)  # another Ana Lopez
 
 
 # -- the properties -------------------------------------------------------------------------------

@@ -450,20 +450,25 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _stem(run: _Run, s: WriteSession, row: Row, step: Step, on: date) -> str:
-    """The document's file name (without its extension): the agent's name, and their Agent
-    ID (else row) when another agent of the tracker has a name that makes the same file
-    name (namesakes, long names the same once cut), so every agent has a name of their own
-    in every run; never one already taken in this run."""
+def _tag(run: _Run, s: WriteSession, row: Row) -> str:
+    """What the agent's file names carry after the name: their Agent ID (else row) when
+    another agent of the tracker has a name that makes the same file name (namesakes, long
+    names the same once cut); else nothing."""
     if not run.names_in_files:
         run.names_in_files.update(
             name_key(name_in_file(r.name)) for r in s.table.rows() if r.has_identity
         )
-    tag = ""
-    if run.names_in_files[name_key(name_in_file(row.name))] > 1:
-        agent_id = row.text("agent_id").strip() if "agent_id" not in row.unreadable else ""
-        tag = agent_id or f"row {row.row}"
-    stem = base = file_stem(on, row.name, heading(step), tag)
+    if run.names_in_files[name_key(name_in_file(row.name))] <= 1:
+        return ""
+    agent_id = row.text("agent_id").strip() if "agent_id" not in row.unreadable else ""
+    return agent_id or docs.row_tag(row.row)
+
+
+def _stem(run: _Run, s: WriteSession, row: Row, step: Step, on: date) -> str:
+    """The document's file name (without its extension): the agent's name and its tag
+    (_tag), so every agent has a name of their own in every run; never one already taken
+    in this run."""
+    stem = base = file_stem(on, row.name, heading(step), _tag(run, s, row))
     n = 2
     while stem.casefold() in run.taken:
         stem = f"{base} ({n})"
@@ -562,7 +567,9 @@ def _make(
         to = found
         cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
-    data = fill(templates[step], values, run.signer.name, docs.stamp(facts))
+    # A namesake without an Agent ID: the stamp carries the row, as the file name does.
+    by_row = row.row if _tag(run, s, row) == docs.row_tag(row.row) else None
+    data = fill(templates[step], values, run.signer.name, docs.stamp(facts, by_row))
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:

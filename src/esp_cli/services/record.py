@@ -26,6 +26,7 @@ from esp_cli.core.documents import (
     names_agent,
     read_file_name,
     read_stamp,
+    row_tag,
 )
 from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind, format_line
@@ -204,11 +205,18 @@ def check_document(doc: GivenDocument, row: Row, step: Step, on: date | None, to
                 fix=f"give {row.label()}'s {in_text(step)} document (esp document makes it).",
             )
         return on or today
-    if not names_agent(found, row.name, agent_id):
-        whose = found.name + (f" ({found.agent_id})" if found.agent_id else "")
+    if not names_agent(found, row.name, agent_id, row.row):
+        tag = found.agent_id or (row_tag(found.row) if found.row is not None else "")
+        whose = found.name + (f" ({tag})" if tag else "")
+        fix = f"give {row.label()}'s {in_text(step)} document (esp document makes it)"
+        if doc.scan and found.row is not None and not agent_id.strip():
+            fix += (
+                f"; if it is theirs and the rows moved since it was made, rename it with "
+                f"({row_tag(row.row)})"
+            )
         raise InputFileError(
-            f"{path}: the document of {whose}, not of {row.label()}.",
-            fix=f"give {row.label()}'s {in_text(step)} document (esp document makes it).",
+            f"{path}: the document of {whose}, not of {row.label()} ({row.sheet}!row {row.row}).",
+            fix=f"{fix}.",
         )
     if found.step is not step:
         raise InputFileError(
