@@ -423,3 +423,35 @@ def test_created_and_modified_are_the_utc_time(tmp_path: Path, config: Path) -> 
     made = tmp_path / f"{KAYLA}.docx"
     assert core_property(made, "created") == "2026-11-26T03:30:15Z"
     assert core_property(made, "modified") == "2026-11-26T03:30:15Z"
+
+
+# -- the access issue, as it was on the document's day -------------------------------------------
+
+
+def test_a_past_days_document_states_the_access_issue_as_it_was_on_that_day(
+    tmp_path: Path, config: Path
+) -> None:
+    people = [agent("Ada Later", "A1"), agent("Cy Cleared", "A2", citrix_access="Equipment Issue")]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    when = "2026-12-01 10:00"  # the team catches up on 11/25's documents
+    for change in (("Ada Later", "Equipment Issue"), ("Cy Cleared", "No Issues")):
+        with time_machine.travel("2026-12-01 09:00", tick=False):
+            res = CliRunner().invoke(app, ["access", "set", *change, "--tracker", str(book),
+                                           "--config", str(config)])  # fmt: skip
+        assert res.exit_code == 0, res.output
+    out = tmp_path / "out"
+    for args in (("Ada Later", "coaching", "--date", "2026-11-25"),
+                 ("--due", "--as-of", "2026-11-25")):  # fmt: skip
+        res = invoke(book, config, *args, "--out", str(out), "--eml", when=when)
+        assert res.exit_code == 0, res.output
+    said = {}
+    for stem in ("Ada Later", "Cy Cleared"):
+        name = f"2026-11-25 {stem} - Documented coaching"
+        message = email.message_from_bytes((out / f"{name}.eml").read_bytes(),
+                                           policy=email.policy.default)  # fmt: skip
+        body = message.get_body(("plain",))
+        assert body is not None
+        lines = [*paragraphs(out / f"{name}.docx"), *body.get_content().splitlines()]
+        said[stem] = [line.lstrip("- ") for line in lines if "Citrix TBT Access" in line]
+    assert said["Ada Later"] == []  # recorded on 12/01: no issue on 11/25
+    assert said["Cy Cleared"] == ["Citrix TBT Access issue: Equipment Issue"] * 2, said

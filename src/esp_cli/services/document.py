@@ -84,6 +84,7 @@ from esp_cli.services.record import (
     read_document,
     refuse_closed_ladder,
 )
+from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
 from esp_cli.system import write_file_atomically
@@ -351,9 +352,13 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Candidate:
+    """An agent's step to document on `on`: `row` as it is (what is written), `then` as it
+    was on `on` (what the document states: the access columns replayed, services.replay)."""
+
     row: Row
     step: Step
     on: date
+    then: Row
 
 
 def _start(
@@ -391,9 +396,10 @@ def _evaluated(row: Row, on: date, run: _Run) -> Evaluation:
     return evaluate(facts_from_row(row), on, moment, run.cal, spoc_phone=run.config.spoc_phone)
 
 
-def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
-    """The document's facts, once the ladder allows documenting `step` on `on` (else an
+def _facts(wanted: _Candidate, run: _Run) -> StepDocument:
+    """The document's facts, once the ladder allows documenting the step on its day (else an
     error saying why)."""
+    row, step, on = wanted.row, wanted.step, wanted.on
     ev = _evaluated(row, on, run)
     refuse_closed_ladder(row, ev, on, "document")
     assert ev.clock_start is not None and ev.target_date is not None  # evaluable
@@ -424,7 +430,7 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
         call_cert_complete=then.call_cert_complete is True,
         tbts_complete=then.tbts_complete is True,
         tbt_hours=facts.tbt_hours,
-        access_issue=ev.access_issue,
+        access_issue=_evaluated(wanted.then, on, run).access_issue,
         step=step,
         on=on,
         delivered=delivered,
@@ -487,7 +493,7 @@ def _record_made(
     ref = row.ref()
     try:
         check_document(read_document(docx), row, step, on, on)
-        _facts(row, step, on, run)  # the ladder allows it
+        _facts(wanted, run)  # the ladder allows it
         cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
         planned = plan_step(
             s, row, step, on, writer=run.signer.name, config=run.config, cal=run.cal,
@@ -542,7 +548,7 @@ def _make(
         return None
     stem = paths[0].stem
     try:
-        facts = _facts(row, step, on, run)
+        facts = _facts(wanted, run)
         values = filled(facts, templates[step].names)
         if run.record:
             cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
@@ -738,16 +744,19 @@ def document_one(
         if record:
             refuse_future(day, today, "a step is recorded once it is delivered")
         smes = class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
-        made = _make(run, s, templates, smes, _Candidate(row, step, day), strict=True)
+        # a past day: the access columns as they were then (services.replay)
+        (then,) = rows_as_of(s.table, config, day, [row], today=today)
+        made = _make(run, s, templates, smes, _Candidate(row, step, day, then), strict=True)
         _save(run, s, [made] if made is not None else [])
     day_from: DaySource = "--date" if on else "recorded" if recorded else "today"
     return _result(run, s, day, today, day_from)
 
 
-def due_steps(rows: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
-    """The agents whose pending ladder step is due on `on` (not yet recorded), each with it."""
+def due_steps(rows: Sequence[Row], then: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
+    """The agents of `rows` whose pending ladder step is due on `on` (not yet recorded), each
+    with it and the row as it was on `on` (`then`, in the order of `rows`)."""
     found = []
-    for row in rows:
+    for row, was in zip(rows, then, strict=True):
         if not row.has_identity:
             continue
         ev = _evaluated(row, on, run)
@@ -756,7 +765,7 @@ def due_steps(rows: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
             continue
         if _recorded_after(row, step, on):
             continue  # a replay: delivered after `on`, not due here
-        found.append(_Candidate(row, step, on))
+        found.append(_Candidate(row, step, on, was))
     return found
 
 
@@ -796,7 +805,8 @@ def document_due(
         ) as s,
     ):  # fmt: skip
         rows, _ = agents_for(s.table, cls, sme)
-        wanted = due_steps(rows, on, run)
+        # a past day: the access columns as they were then (services.replay)
+        wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)
         templates = load_templates(config, [c.step for c in wanted])
         run.template_warnings = stray_templates(config, templates)
         smes = class_smes(s.table.rows())
