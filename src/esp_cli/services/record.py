@@ -19,6 +19,7 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.columns import BY_KEY
 from esp_cli.core.documents import (
     Identity,
     heading,
@@ -78,6 +79,11 @@ _DEFAULT_NOTES: dict[Step, str] = {
     Step.FINAL_CAP: "Final CAP delivered",
     Step.TERM_REVIEW: "Term review: the agent may be termed",
 }
+# A completion flag and the column that dates it.
+_COMPLETION_DATES = (
+    ("call_cert_complete", "call_cert_date"),
+    ("tbts_complete", "tbt_complete_date"),
+)
 _NOTE_PREFIX: dict[Step, str] = {
     Step.COACHING: "Coaching",
     Step.WRITTEN_CAP: "Written CAP",
@@ -264,10 +270,23 @@ def refuse_closed_ladder(row: Row, ev: Evaluation, on: date, verb: str) -> None:
     complete agent has no further actions), or whose ladder cannot be evaluated then (`ev`,
     the agent as of `on`): StepOrderError."""
     if ev.complete:
+        facts = facts_from_row(row)
+        undated = [
+            BY_KEY[dated].header
+            for flag, dated in _COMPLETION_DATES
+            if getattr(facts, flag) is True and getattr(facts, dated) is None
+        ]
+        fix = "check Call Cert Complete? and All TBTs Complete? in the tracker."
+        if undated:
+            fix = (
+                f"a yes without a date counts as complete on every day: fill in "
+                f"{' and '.join(undated)} ({row.sheet}!row {row.row}) with the day it was "
+                "completed."
+            )
         raise StepOrderError(
             f"{row.label()} is complete as of {fmt_day(on)} (Call Cert and All TBTs): there is "
             f"no ladder step to {verb}.",
-            fix="check Call Cert Complete? and All TBTs Complete? in the tracker.",
+            fix=fix,
         )
     if not ev.evaluable:
         raise StepOrderError(
