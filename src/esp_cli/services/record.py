@@ -34,7 +34,9 @@ from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.rules import (
     END_OF_DAY,
     LADDER,
+    AgentFacts,
     Evaluation,
+    LadderConflict,
     Step,
     clock_start,
     evaluate,
@@ -308,6 +310,13 @@ def _refuse_if_inconsistent(row: Row, step: Step, on: date, cal: BusinessCalenda
                 "cannot be recorded until the ladder's dates are corrected.",
                 fix=f"{conflict.fix}.",
             )
+    between = _no_date_between(facts, step)
+    if between is not None:
+        raise StepOrderError(
+            f"{row.label()} ({row.sheet}!row {row.row}): {between.text}: no date of the "
+            f"{step.label} fits between them.",
+            fix=f"{between.fix}.",
+        )
     start, typed = clock_start(facts, cal), facts.esp_start
     if start is not None and typed is not None and on < start:
         shown = "" if typed == start else f" {fmt_day(typed)}"
@@ -317,6 +326,19 @@ def _refuse_if_inconsistent(row: Row, step: Step, on: date, cal: BusinessCalenda
             "step counts from the clock start on.",
             fix="give the day it was delivered (--date), or correct the ESP Start Date.",
         )
+
+
+def _no_date_between(facts: AgentFacts, step: Step) -> LadderConflict | None:
+    """The two recorded dates no date of `step` can fit between, when there are: the step
+    before it is recorded after the first date recorded for a step after it."""
+    index = LADDER.index(step)
+    before = LADDER[index - 1] if index else None
+    prior = facts.step_date(before) if before is not None else None
+    later = [(d, s) for s in LADDER[index + 1 :] if (d := facts.step_date(s)) is not None]
+    if before is None or prior is None or not later:
+        return None
+    day, first = min(later, key=lambda found: found[0])
+    return LadderConflict(first, day, before, prior) if day < prior else None
 
 
 def check_step(
