@@ -121,8 +121,16 @@ def test_a_document_dated_on_a_day_off_says_so_however_the_day_came(
         (("--as-of", "2026-11-28"), "2026-11-30 10:00", "2026-11-27", "2026-11-30"),
         ((), "2026-11-29 10:00", "2026-11-27", "2026-11-30"),  # today, a Sunday
         (("--as-of", "2026-11-26"), "2026-11-27 10:00", "2026-11-25", "2026-11-27"),
+        (("--as-of", "2026-11-28"), "2026-12-06 10:00", "2026-11-27", "2026-11-30"),
+        (("--as-of", "2026-11-28"), "2026-11-28 10:00", "2026-11-27", "2026-11-30"),
     ],
-    ids=["as-of-a-saturday", "today-a-sunday", "as-of-thanksgiving"],
+    ids=[
+        "as-of-a-saturday",
+        "today-a-sunday",
+        "as-of-thanksgiving",
+        "a-past-saturday",
+        "today-a-saturday",
+    ],
 )
 @pytest.mark.parametrize("record", [False, True], ids=["made", "recorded"])
 def test_due_on_a_day_off_is_refused_naming_the_business_days_around_it(
@@ -142,6 +150,8 @@ def test_due_on_a_day_off_is_refused_naming_the_business_days_around_it(
     # ahead of the day they are delivered.
     offered = f"--as-of {after}" in fix
     assert offered is (not record or after <= when[:10]), fix
+    # Only a day still to come is one to prepare.
+    assert ("to prepare" in fix) is (offered and after > when[:10]), fix
     assert not out.exists() and book.read_bytes() == original
 
 

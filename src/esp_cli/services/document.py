@@ -502,7 +502,7 @@ def _record_made(
     except (InputFileError, StepOrderError, UnsafeWriteError) as exc:
         if strict:
             raise
-        run.refused.append(NotMade(ref, step, exc.message, file=docx))
+        run.refused.append(NotMade(ref, step, exc.message, file=docx, fix=exc.fix))
         return None
     run.already.append(NotMade(ref, step, "already made", file=docx, note=planned.line))
     return None
@@ -556,7 +556,7 @@ def _make(
         if strict:
             raise
         missing = exc.key if isinstance(exc, MissingFactError) else None
-        run.refused.append(NotMade(ref, step, exc.message, missing=missing))
+        run.refused.append(NotMade(ref, step, exc.message, missing=missing, fix=exc.fix))
         return None
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
@@ -564,11 +564,10 @@ def _make(
         found = _address(row)
         if found is None:
             why = f"{ref.name} has no e-mail address in the Email column: no draft to address"
+            fix = "fill in the agent's Email column, or leave out --eml/--msg."
             if strict:
-                raise EspError(
-                    f"{why}.", fix="fill in the agent's Email column, or leave out --eml/--msg."
-                )
-            run.refused.append(NotMade(ref, step, why))
+                raise EspError(f"{why}.", fix=fix)
+            run.refused.append(NotMade(ref, step, why, fix=fix))
             return None
         to = found
         cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
@@ -673,9 +672,14 @@ def _refuse_day_off(cal: BusinessCalendar, on: date, today: date, record: bool) 
     if why is None:
         return
     before, after = cal.add(on, 0), cal.next_business_day(on)
-    fix = f"give --as-of {before:%Y-%m-%d} for {before:%A}'s documents"
+
+    def offer(day: date) -> str:  # a day still to come is one to prepare
+        what = f"to prepare {day:%A}'s" if day > today else f"for {day:%A}'s documents"
+        return f"--as-of {day:%Y-%m-%d} {what}"
+
+    fix = f"give {offer(before)}"
     if not record or after <= today:  # a step is never recorded ahead of its day
-        fix += f", or --as-of {after:%Y-%m-%d} to prepare {after:%A}'s"
+        fix += f", or {offer(after)}"
     raise UsageError(
         f"{fmt_day(on)} is not a business day ({why}): --due dates each document on the day "
         "it is delivered, a business day.",
