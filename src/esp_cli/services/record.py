@@ -300,7 +300,8 @@ def refuse_closed_ladder(row: Row, ev: Evaluation, on: date, verb: str) -> None:
 
 def _refuse_if_inconsistent(row: Row, step: Step, on: date, cal: BusinessCalendar) -> None:
     """Refuse `step` while it or a step before it holds a date the ladder cannot hold (before
-    the clock start, before the step before it), and a step dated before the clock start."""
+    the clock start, before a step recorded before it, after a step left empty), when no
+    date of it can fit between the recorded ones, and a step dated before the clock start."""
     facts = facts_from_row(row)
     index = LADDER.index(step)
     for conflict in ladder_conflicts(facts, cal):
@@ -345,8 +346,8 @@ def check_step(
     row: Row, step: Step, on: date, cal: BusinessCalendar, early: str | None = None
 ) -> tuple[date | None, bool]:
     """(the day `step` falls due, whether `on` is before it) once recording it on `on` keeps
-    the ladder: never while its recorded dates do not hold (one before the clock start or
-    before the step before it) nor before the clock start, never over a different recorded
+    the ladder: never while its recorded dates do not hold (_refuse_if_inconsistent) nor
+    before the clock start, never over a different recorded
     date, only for an agent not complete on `on` whose ladder can be evaluated, never out of
     order, never before it is due unless `early` gives the reason (StepOrderError,
     EarlyStepError)."""
