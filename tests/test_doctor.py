@@ -219,6 +219,45 @@ def test_ladder_dates_the_ladder_cannot_hold_are_found(tmp_path: Path) -> None:
     assert "earlier enrolment" in data["findings"][0]["fix"]  # type: ignore[index]
 
 
+def test_a_skipped_step_and_a_step_before_an_earlier_recorded_one_are_found(
+    tmp_path: Path,
+) -> None:
+    agents = [
+        # The written CAP left empty between a coaching and a final CAP.
+        agent(1, **{"Coaching Date": date(2026, 11, 19), "Final CAP Date": date(2026, 11, 25)}),
+        # The same, the final CAP dated before the coaching: no written CAP date can fit.
+        agent(2, **{"Coaching Date": date(2026, 11, 25), "Final CAP Date": date(2026, 11, 20)}),
+        # No coaching nor written CAP, a final CAP.
+        agent(3, **{"Final CAP Date": date(2026, 11, 25)}),
+    ]
+    code, data = run(build(tmp_path / "t.xlsx", agents))
+    assert code == ExitCode.FINDINGS
+    found = [(f["cell"], f["message"]) for f in data["findings"] if f["rule"] == "ESP011"]  # type: ignore
+    assert found == [
+        (
+            "'ESP Tracker'!R2",
+            "Agent1 Person: Final CAP Date 11/25/2026 is recorded but Written CAP Date is empty "
+            "(the ladder never skips a step); the empty cell is 'ESP Tracker'!Q2",
+        ),
+        (
+            "'ESP Tracker'!R3",
+            "Agent2 Person: Final CAP Date 11/20/2026 is before Coaching Date 11/25/2026; the "
+            "other date is in 'ESP Tracker'!P3",
+        ),
+        (
+            "'ESP Tracker'!R3",
+            "Agent2 Person: Final CAP Date 11/20/2026 is recorded but Written CAP Date is empty "
+            "(the ladder never skips a step); the empty cell is 'ESP Tracker'!Q3",
+        ),
+        (
+            "'ESP Tracker'!R4",
+            "Agent3 Person: Final CAP Date 11/25/2026 is recorded but Coaching Date is empty "
+            "(the ladder never skips a step); the empty cell is 'ESP Tracker'!P4",
+        ),
+    ]
+    assert "never skips a step" in data["findings"][0]["fix"]  # type: ignore[index]
+
+
 def test_an_agent_without_a_class_is_found(tmp_path: Path) -> None:
     """A blank Class: the agent is in no class's SME, round or report; said with its cell."""
     code, data = run(build(tmp_path / "t.xlsx", [agent(1), agent(2, Class=None)]))

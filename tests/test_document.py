@@ -1045,3 +1045,22 @@ def test_due_lists_an_agent_whose_ladder_dates_do_not_hold_as_refused(
     assert "is before Coaching Date 11/30/2026" in refused["Rey Versed"][1]
     assert refused["Yara Typo"][0] == "coaching"
     assert "Coaching Date 11/25/2025 is before the clock start" in refused["Yara Typo"][1]
+
+
+def test_due_says_each_refusal_once_with_its_fix(tmp_path: Path, config: Path) -> None:
+    book = tracker(tmp_path / "ESP Tracker.xlsx", ODD_LADDERS, headers=tuple(H.values()))
+    out = tmp_path / "out"
+    args = ["document", "--due", "--as-of", "2026-12-01", "--out", str(out), "--tracker",
+            str(book), "--config", str(config)]  # fmt: skip
+    with time_machine.travel("2026-12-04 17:00", tick=False):
+        res = CliRunner().invoke(app, args)
+        data = json.loads(CliRunner().invoke(app, [*args, "-n", "-f", "json"]).stdout)
+    lines = [line for line in res.stderr.splitlines() if line.startswith("not made")]
+    assert len(lines) == 2, res.stderr
+    for line in lines:
+        name = line.split(":", 1)[1].split("(", 1)[0].strip()
+        assert name in ("Rey Versed", "Yara Typo") and line.count(name) == 1, line
+        assert " Fix: correct " in line and "in Excel" in line, line
+    rey = next(r for r in data["refused"] if r["agent"] == "Rey Versed")
+    assert rey["reason"].startswith("Rey Versed (ESP Tracker!row 3): Written CAP Date")
+    assert rey["fix"].startswith("correct whichever of the Coaching Date and the Written CAP")

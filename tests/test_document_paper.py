@@ -121,8 +121,16 @@ def test_a_document_dated_on_a_day_off_says_so_however_the_day_came(
         (("--as-of", "2026-11-28"), "2026-11-30 10:00", "2026-11-27", "2026-11-30"),
         ((), "2026-11-29 10:00", "2026-11-27", "2026-11-30"),  # today, a Sunday
         (("--as-of", "2026-11-26"), "2026-11-27 10:00", "2026-11-25", "2026-11-27"),
+        (("--as-of", "2026-11-28"), "2026-12-06 10:00", "2026-11-27", "2026-11-30"),
+        (("--as-of", "2026-11-28"), "2026-11-28 10:00", "2026-11-27", "2026-11-30"),
     ],
-    ids=["as-of-a-saturday", "today-a-sunday", "as-of-thanksgiving"],
+    ids=[
+        "as-of-a-saturday",
+        "today-a-sunday",
+        "as-of-thanksgiving",
+        "a-past-saturday",
+        "today-a-saturday",
+    ],
 )
 @pytest.mark.parametrize("record", [False, True], ids=["made", "recorded"])
 def test_due_on_a_day_off_is_refused_naming_the_business_days_around_it(
@@ -142,6 +150,8 @@ def test_due_on_a_day_off_is_refused_naming_the_business_days_around_it(
     # ahead of the day they are delivered.
     offered = f"--as-of {after}" in fix
     assert offered is (not record or after <= when[:10]), fix
+    # Only a day still to come is one to prepare.
+    assert ("to prepare" in fix) is (offered and after > when[:10]), fix
     assert not out.exists() and book.read_bytes() == original
 
 
@@ -397,18 +407,18 @@ def test_the_signed_scan_of_an_agent_whose_name_ends_in_brackets_is_accepted(
 def test_a_bracketed_tag_is_still_checked_as_an_agent_id_where_it_is_one() -> None:
     e2 = read_file_name("2026-11-25 Ana Lopez (E2) - Documented coaching signed")
     assert e2 is not None
-    assert names_agent(e2, "Ana Lopez", "E2")
-    assert not names_agent(e2, "Ana Lopez", "E3")  # the namesake's
+    assert names_agent(e2, "Ana Lopez", "E2", 3)
+    assert not names_agent(e2, "Ana Lopez", "E3", 3)  # the namesake's
     annie = read_file_name("2026-11-25 Ana Lopez (Annie) (E20) - Documented coaching")
     assert annie is not None
-    assert names_agent(annie, "Ana Lopez (Annie)", "E20")
-    assert not names_agent(annie, "Ana Lopez (Annie)", "E22")
+    assert names_agent(annie, "Ana Lopez (Annie)", "E20", 3)
+    assert not names_agent(annie, "Ana Lopez (Annie)", "E22", 3)
     # A stamp names the agent by Agent ID: a namesake's copy is refused.
     stamp = Identity(Step.COACHING, date(2026, 11, 25), "Ana Lopez", "E2")
-    assert not names_agent(stamp, "Ana Lopez", "E3")
+    assert not names_agent(stamp, "Ana Lopez", "E3", 3)
     nickname = read_file_name("2026-11-25 Ana Lopez (Annie) - Documented coaching")
     assert nickname is not None
-    assert not names_agent(nickname, "Ana Lopez", "E5")  # another Ana Lopez
+    assert not names_agent(nickname, "Ana Lopez", "E5", 3)  # another Ana Lopez
 
 
 # -- the properties -------------------------------------------------------------------------------
@@ -423,3 +433,35 @@ def test_created_and_modified_are_the_utc_time(tmp_path: Path, config: Path) -> 
     made = tmp_path / f"{KAYLA}.docx"
     assert core_property(made, "created") == "2026-11-26T03:30:15Z"
     assert core_property(made, "modified") == "2026-11-26T03:30:15Z"
+
+
+# -- the access issue, as it was on the document's day -------------------------------------------
+
+
+def test_a_past_days_document_states_the_access_issue_as_it_was_on_that_day(
+    tmp_path: Path, config: Path
+) -> None:
+    people = [agent("Ada Later", "A1"), agent("Cy Cleared", "A2", citrix_access="Equipment Issue")]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    when = "2026-12-01 10:00"  # the team catches up on 11/25's documents
+    for change in (("Ada Later", "Equipment Issue"), ("Cy Cleared", "No Issues")):
+        with time_machine.travel("2026-12-01 09:00", tick=False):
+            res = CliRunner().invoke(app, ["access", "set", *change, "--tracker", str(book),
+                                           "--config", str(config)])  # fmt: skip
+        assert res.exit_code == 0, res.output
+    out = tmp_path / "out"
+    for args in (("Ada Later", "coaching", "--date", "2026-11-25"),
+                 ("--due", "--as-of", "2026-11-25")):  # fmt: skip
+        res = invoke(book, config, *args, "--out", str(out), "--eml", when=when)
+        assert res.exit_code == 0, res.output
+    said = {}
+    for stem in ("Ada Later", "Cy Cleared"):
+        name = f"2026-11-25 {stem} - Documented coaching"
+        message = email.message_from_bytes((out / f"{name}.eml").read_bytes(),
+                                           policy=email.policy.default)  # fmt: skip
+        body = message.get_body(("plain",))
+        assert body is not None
+        lines = [*paragraphs(out / f"{name}.docx"), *body.get_content().splitlines()]
+        said[stem] = [line.lstrip("- ") for line in lines if "Citrix TBT Access" in line]
+    assert said["Ada Later"] == []  # recorded on 12/01: no issue on 11/25
+    assert said["Cy Cleared"] == ["Citrix TBT Access issue: Equipment Issue"] * 2, said

@@ -363,6 +363,12 @@ LADDER_AGENTS = [
     ladder_agent("Bea Start", "N2", esp_start="TBD"),  # row 10
     ladder_agent("May Done", "N3", call_cert_complete="Perhaps"),  # row 11
     ladder_agent("Fern Fresh", "F1"),  # row 12
+    ladder_agent("Ona Date", "O1", call_cert_complete="Yes", call_cert_date=date(2026, 11, 24),
+                 tbts_complete="Yes"),  # row 13: the TBTs' yes has no date
+    ladder_agent("Sam Skip", "S1", coaching_date=date(2026, 11, 25),
+                 final_cap_date=date(2026, 11, 30)),  # row 14: the written CAP left empty
+    ladder_agent("Sal Skip", "S2", coaching_date=date(2026, 11, 30),
+                 final_cap_date=date(2026, 11, 25)),  # row 15: and the final CAP before
 ]  # fmt: skip
 
 
@@ -442,6 +448,65 @@ def test_a_step_for_an_agent_complete_on_its_date_is_refused(ladder_book: Path) 
     # Recorded late, for a day the agent was still not complete: recorded.
     res = record(ladder_book, "Lee Late", "written_cap", "--date", "2026-11-27")
     assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("command", ["record-step", "document"])
+@pytest.mark.parametrize("day", ["2026-12-01", "2026-11-27", "2026-11-20"])
+def test_a_step_no_date_can_fit_is_refused_with_the_cells_to_correct(
+    ladder_book: Path, tmp_path: Path, command: str, day: str
+) -> None:
+    original = ladder_book.read_bytes()
+    with time_machine.travel(AFTER, tick=False):
+        res = CliRunner().invoke(app, [
+            command, "Sal Skip", "written_cap", "--date", day, "--tracker", str(ladder_book),
+            *(["--out", str(tmp_path)] if command == "document" else []), "--by", "Dana",
+        ])  # fmt: skip
+    assert res.exit_code == 1, res.output
+    said, fix = res.stderr.split("Fix:", 1)
+    assert "Sal Skip (ESP Tracker!row 15)" in said
+    assert "Final CAP Date 11/25/2026 is before Coaching Date 11/30/2026" in said
+    assert "correct whichever of the Coaching Date and the Final CAP Date is wrong in Excel" in fix
+    assert "--date" not in fix and "record the earlier step" not in fix
+    assert ladder_book.read_bytes() == original
+
+
+def test_the_step_a_ladder_skipped_is_recorded_and_none_after_it(ladder_book: Path) -> None:
+    original = ladder_book.read_bytes()
+    res = record(ladder_book, "Sam Skip", "term_review", "--date", "2026-12-01")
+    assert res.exit_code == 1, res.output
+    said, fix = res.stderr.split("Fix:", 1)
+    assert "Final CAP Date 11/30/2026 is recorded but Written CAP Date is empty" in said
+    assert "record the written CAP" in fix
+    assert ladder_book.read_bytes() == original
+    res = record(ladder_book, "Sam Skip", "written_cap", "--date", "2026-11-27")
+    assert res.exit_code == 0, res.output
+    assert cell(ladder_book, "J14") == date(2026, 11, 27)
+
+
+@pytest.mark.parametrize("command", ["record-step", "document"])
+@pytest.mark.parametrize(
+    ("who", "cells"),
+    [
+        ("Ona Date", "TBT Complete Date (ESP Tracker!row 13)"),
+        ("Al Done", "Call Cert Complete Date and TBT Complete Date (ESP Tracker!row 8)"),
+    ],
+)
+def test_a_complete_agent_without_a_complete_date_is_told_to_fill_it_in(
+    ladder_book: Path, tmp_path: Path, command: str, who: str, cells: str
+) -> None:
+    original = ladder_book.read_bytes()
+    with time_machine.travel(AFTER, tick=False):
+        res = CliRunner().invoke(app, [
+            command, who, "coaching", "--date", "2026-11-25", "--tracker", str(ladder_book),
+            *(["--out", str(tmp_path)] if command == "document" else []), "--by", "Dana",
+        ])  # fmt: skip
+    assert res.exit_code == 1, res.output
+    assert f"{who} is complete as of Wed 11/25/2026" in res.stderr
+    fix = res.stderr.split("Fix:", 1)[1]
+    assert "a yes without a date counts as complete on every day" in fix
+    assert f"fill in {cells}" in fix, fix
+    assert "check Call Cert Complete?" not in fix
+    assert ladder_book.read_bytes() == original
 
 
 @pytest.mark.parametrize(

@@ -287,46 +287,62 @@ def filled(doc: StepDocument, used: Iterable[str]) -> dict[str, Any]:
 STAMP = "esp document"
 _HEADINGS = {heading(s).casefold(): s for s in LADDER}
 # esp's name for a step's document: '2026-11-25 Kayla Brooks - Documented coaching', the
-# Agent ID in brackets after a name two agents share; a signed scan may add words after
-# the step ('... - Written CAP signed').
+# Agent ID in brackets after a name two agents share (their row, '(row 7)', for agents
+# without one); a signed scan may add words after the step ('... - Written CAP signed').
 _FILE_NAME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2}) (.+?) - (" + "|".join(map(re.escape, _HEADINGS)) + r")\b",
     re.IGNORECASE,
 )
 _TAG = re.compile(r"^(.*\S) \(([^()]+)\)$")
+_ROW_TAG = re.compile(r"row (\d+)", re.IGNORECASE)
 
 
 class Identity(NamedTuple):
     """Whose, which step's and which day's document a file says it is: from esp's stamp
-    (name and Agent ID), or from esp's file name (the name as the file holds it)."""
+    (name, Agent ID, and the row of namesakes without one), or from esp's file name (the
+    name as the file holds it, and its bracketed end apart: an Agent ID, a row, or the end
+    of the name itself — `bracketed`)."""
 
     step: Step
     day: date
     name: str
     agent_id: str
+    row: int | None = None
+    bracketed: bool = False
 
 
-def stamp(doc: StepDocument) -> str:
-    """The core property a document esp makes carries (see read_stamp)."""
+def row_tag(row: int) -> str:
+    """What tells apart, in a file name and a stamp, namesakes without an Agent ID: 'row 7'."""
+    return f"row {row}"
+
+
+def stamp(doc: StepDocument, row: int | None = None) -> str:
+    """The core property a document esp makes carries (see read_stamp); `row` for an agent
+    whose file name carries their row (a namesake without an Agent ID)."""
     name = " ".join(doc.agent_name.split())
     agent_id = doc.agent_id.strip()
-    return f"{STAMP}; step={doc.step.value}; date={doc.on:%Y-%m-%d}; id={agent_id}; name={name}"
+    where = f"; row={row}" if row is not None else ""
+    return (
+        f"{STAMP}; step={doc.step.value}; date={doc.on:%Y-%m-%d}; id={agent_id}{where}; name={name}"
+    )
 
 
 def read_stamp(text: str | None) -> Identity | None:
     """The document's identity from its stamp; None when it has none (made by hand)."""
     if not text or not text.startswith(STAMP + ";"):
         return None
+    head, _, name = text[len(STAMP) + 1 :].partition("; name=")
     fields = {
-        key.strip(): value.strip()
-        for key, _, value in (p.partition("=") for p in text[len(STAMP) + 1 :].split(";", 3))
+        key.strip(): value.strip() for key, _, value in (p.partition("=") for p in head.split(";"))
     }
     try:
+        row = fields.get("row")
         return Identity(
-            Step(fields["step"].strip()),
-            date.fromisoformat(fields["date"].strip()),
-            fields.get("name", ""),
-            fields.get("id", "").strip(),
+            Step(fields["step"]),
+            date.fromisoformat(fields["date"]),
+            name.strip(),
+            fields.get("id", ""),
+            int(row) if row else None,
         )
     except (KeyError, ValueError):
         return None
@@ -342,22 +358,30 @@ def read_file_name(stem: str) -> Identity | None:
         day = date(int(found[1]), int(found[2]), int(found[3]))
     except ValueError:
         return None
-    name, agent_id = found[4], ""
-    tagged = _TAG.match(name)
-    if tagged is not None:
-        name, agent_id = tagged[1], tagged[2].strip()
-    return Identity(_HEADINGS[found[5].casefold()], day, name, agent_id)
+    step = _HEADINGS[found[5].casefold()]
+    tagged = _TAG.match(found[4])
+    if tagged is None:
+        return Identity(step, day, found[4], "")
+    row = _ROW_TAG.fullmatch(tagged[2].strip())
+    if row is not None:
+        return Identity(step, day, tagged[1], "", int(row[1]))
+    return Identity(step, day, tagged[1], tagged[2].strip(), bracketed=True)
 
 
-def names_agent(identity: Identity, name: str, agent_id: str) -> bool:
-    """Is the document `identity` says this agent's? The Agent ID when both have one, else
-    the name (as a file name holds it, cut when long). A file name's bracketed end is the
-    Agent ID only when it is not the end of the agent's name: 'Ana Lopez (Annie)' is
-    Ana Lopez (Annie)'s, whatever her Agent ID."""
-    if identity.agent_id and _same_name(f"{identity.name} ({identity.agent_id})", name):
+def names_agent(identity: Identity, name: str, agent_id: str, row: int) -> bool:
+    """Is the document `identity` says this agent's (`name`, `agent_id`, on `row`)? By the
+    Agent ID when both have one; by the row for namesakes without one; else by the whole
+    name. A file name's bracketed end is the Agent ID only where it is the agent's: 'Ana
+    Lopez (Annie)' is Ana Lopez (Annie)'s whatever her Agent ID, and never that of an Ana
+    Lopez without one — a document is never taken for an agent whose name it does not
+    carry, nor one naming an Agent ID for an agent without it."""
+    own_id = agent_id.strip()
+    if identity.bracketed and _same_name(f"{identity.name} ({identity.agent_id})", name):
         return True
-    if identity.agent_id and agent_id.strip():
-        return identity.agent_id.casefold() == agent_id.strip().casefold()
+    if identity.agent_id:
+        return bool(own_id) and identity.agent_id.casefold() == own_id.casefold()
+    if identity.row is not None:
+        return not own_id and identity.row == row and _same_name(identity.name, name)
     return _same_name(identity.name, name)
 
 

@@ -353,26 +353,40 @@ def _clock_start_conflict(step: Step, day: date, esp_start: date | None, clock_s
 
 @dataclass(frozen=True, slots=True)
 class LadderConflict:
-    """Two dates of one row the ladder cannot hold together, whatever the day: `step`'s
-    recorded `day` is before `earlier_day`, the recorded date of the step before it
-    (`earlier`), or the clock start when `earlier` is None (read from `esp_start`)."""
+    """Two cells of one row the ladder cannot hold together, whatever the day: `step`'s
+    recorded `day` is before `earlier_day`, the recorded date of a step before it
+    (`earlier`), or the clock start when `earlier` is None (read from `esp_start`); or
+    `step` is recorded while `earlier`, a step before it, is empty (`earlier_day` None: the
+    ladder never skips a step)."""
 
     step: Step
     day: date
     earlier: Step | None
-    earlier_day: date
+    earlier_day: date | None
     esp_start: date | None = None
 
     @property
+    def skipped(self) -> bool:
+        """Whether `earlier` is a step left empty before `step`."""
+        return self.earlier is not None and self.earlier_day is None
+
+    @property
     def earlier_key(self) -> str:
-        """The column holding the other date: the step before, or the ESP Start Date."""
+        """The column holding the other date (or the empty step): the step before, or the
+        ESP Start Date."""
         return self.earlier.column if self.earlier is not None else "esp_start"
 
     @property
     def text(self) -> str:
         """'Written CAP Date 11/27/2026 is before Coaching Date 11/30/2026'."""
         if self.earlier is None:
+            assert self.earlier_day is not None
             return _clock_start_conflict(self.step, self.day, self.esp_start, self.earlier_day)
+        if self.earlier_day is None:
+            return (
+                f"{self.step.header} {fmt(self.day)} is recorded but {self.earlier.header} is "
+                "empty (the ladder never skips a step)"
+            )
         return (
             f"{self.step.header} {fmt(self.day)} is before {self.earlier.header} "
             f"{fmt(self.earlier_day)}"
@@ -387,6 +401,11 @@ class LadderConflict:
                 f"correct the {self.step.header} in Excel if it was typed wrong, or clear the "
                 "steps of an earlier enrolment (a step counts from the clock start on)"
             )
+        if self.earlier_day is None:
+            return (
+                f"record the {self.earlier.label} if it was delivered (on or before "
+                f"{fmt(self.day)}), or correct the {self.step.header} in Excel"
+            )
         return (
             f"correct whichever of the {self.earlier.header} and the {self.step.header} is "
             "wrong in Excel (each step on or after the one before it)"
@@ -395,21 +414,28 @@ class LadderConflict:
 
 def ladder_conflicts(facts: AgentFacts, cal: BusinessCalendar) -> tuple[LadderConflict, ...]:
     """The recorded step dates the ladder cannot hold, whatever the day replayed: a step
-    dated before the clock start, or before the step just before it. A date that cannot be
-    read is not compared (it is reported as unreadable)."""
+    dated before the clock start, or before the latest step recorded before it; a step
+    recorded while one before it is empty (said once, on the first step recorded after
+    the gap). A date that cannot be read is not compared (it is reported as unreadable)."""
     start = clock_start(facts, cal)
     found: list[LadderConflict] = []
+    prior: tuple[Step, date] | None = None  # the latest step recorded so far
+    gap: Step | None = None  # the first step left empty since then
     for step in LADDER:
         day = facts.step_date(step)
         if day is None:
+            if gap is None and step.column not in facts.unreadable:
+                gap = step
             continue
         if start is not None and day < start:
             found.append(LadderConflict(step, day, None, start, facts.esp_start))
-            continue
-        before = _previous(step)
-        prior = facts.step_date(before) if before is not None else None
-        if prior is not None and day < prior:
-            found.append(LadderConflict(step, day, before, prior))
+        else:
+            if prior is not None and day < prior[1]:
+                found.append(LadderConflict(step, day, *prior))
+            if gap is not None:
+                found.append(LadderConflict(step, day, gap, None))
+                gap = None
+        prior = (step, day)
     return tuple(found)
 
 

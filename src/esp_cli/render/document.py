@@ -6,7 +6,7 @@ from esp_cli.core.documents import heading
 from esp_cli.core.rules import LADDER
 from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import say_written
-from esp_cli.results.document import Document, DocumentResult
+from esp_cli.results.document import Document, DocumentResult, NotMade
 
 CSV_COLUMNS = [
     "agent",
@@ -61,6 +61,17 @@ def render(result: DocumentResult, fmt: Format) -> None:
     tell(result)
 
 
+def _not_made(refused: NotMade) -> str:
+    """'not made: Cy Dunn (AET-1, Documented coaching): why. Fix: what to do', the agent
+    named once: a reason that starts with their name (as the ladder's refusals do) follows
+    the class and step alone."""
+    agent, where = refused.agent, f"({refused.agent.cls}, {heading(refused.step)})"
+    fix = f" Fix: {refused.fix}" if refused.fix else ""
+    if refused.reason.startswith(agent.name):
+        return f"not made {where}: {refused.reason}{fix}"
+    return f"not made: {agent.name} {where}: {refused.reason}{fix}"
+
+
 def tell(result: DocumentResult) -> None:
     """What people should know, on stderr: findings, what was not made and why, where the
     documents are, what was recorded."""
@@ -78,10 +89,7 @@ def tell(result: DocumentResult) -> None:
             + recorded
         )
     for refused in result.refused:
-        say(
-            f"not made: {refused.agent.name} ({refused.agent.cls}, {heading(refused.step)}): "
-            f"{refused.reason}"
-        )
+        say(_not_made(refused))
     for name in result.smes_without_address:
         say(
             f"not in Cc: TBT SME {name} has no address in esp.toml [people] sme_emails "

@@ -50,7 +50,8 @@ RULES = {
             "ladder-date",
             "correct the date typed wrong, or clear the steps left from an earlier enrolment: "
             "each ladder step is dated on or after the clock start (the ESP Start Date) and the "
-            "step before it",
+            "steps before it, and the ladder never skips a step (record the empty one, or "
+            "correct the later one)",
         ),
         Rule(
             "ESP012",

@@ -56,6 +56,8 @@ class NotMade:
     missing: str | None = field(default=None, metadata=as_json(omit_none=True))
     # --record and the document already made: the Notes line recorded with it, naming it.
     note: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # What to do so it can be made (a refusal's fix).
+    fix: str | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass

@@ -179,8 +179,9 @@ def _access(table: Table, row: Row) -> list[DoctorFinding]:
 
 
 def _ladder(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding]:
-    """Ladder dates the rules cannot hold: a step before the clock start, or before the
-    step before it (each is not counted as delivered, or puts the ladder out of order)."""
+    """Ladder dates the rules cannot hold: a step before the clock start, before a step
+    recorded before it, or recorded while a step before it is empty (each is not counted as
+    delivered, or puts the ladder out of order)."""
     conflicts = ladder_conflicts(facts_from_row(row), cal)
     if not conflicts:
         return []
@@ -194,7 +195,8 @@ def _ladder(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding
         DoctorFinding(
             "ESP011",
             cell(c.step.column),
-            f"{row.label()}: {c.text}; the other date is in {cell(c.earlier_key)}",
+            f"{row.label()}: {c.text}; "
+            f"{'the empty cell is' if c.skipped else 'the other date is in'} {cell(c.earlier_key)}",
         )
         for c in conflicts
     ]

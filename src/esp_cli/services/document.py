@@ -84,6 +84,7 @@ from esp_cli.services.record import (
     read_document,
     refuse_closed_ladder,
 )
+from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
 from esp_cli.system import write_file_atomically
@@ -351,9 +352,13 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Candidate:
+    """An agent's step to document on `on`: `row` as it is (what is written), `then` as it
+    was on `on` (what the document states: the access columns replayed, services.replay)."""
+
     row: Row
     step: Step
     on: date
+    then: Row
 
 
 def _start(
@@ -391,9 +396,10 @@ def _evaluated(row: Row, on: date, run: _Run) -> Evaluation:
     return evaluate(facts_from_row(row), on, moment, run.cal, spoc_phone=run.config.spoc_phone)
 
 
-def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
-    """The document's facts, once the ladder allows documenting `step` on `on` (else an
+def _facts(wanted: _Candidate, run: _Run) -> StepDocument:
+    """The document's facts, once the ladder allows documenting the step on its day (else an
     error saying why)."""
+    row, step, on = wanted.row, wanted.step, wanted.on
     ev = _evaluated(row, on, run)
     refuse_closed_ladder(row, ev, on, "document")
     assert ev.clock_start is not None and ev.target_date is not None  # evaluable
@@ -424,7 +430,7 @@ def _facts(row: Row, step: Step, on: date, run: _Run) -> StepDocument:
         call_cert_complete=then.call_cert_complete is True,
         tbts_complete=then.tbts_complete is True,
         tbt_hours=facts.tbt_hours,
-        access_issue=ev.access_issue,
+        access_issue=_evaluated(wanted.then, on, run).access_issue,
         step=step,
         on=on,
         delivered=delivered,
@@ -450,20 +456,25 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _stem(run: _Run, s: WriteSession, row: Row, step: Step, on: date) -> str:
-    """The document's file name (without its extension): the agent's name, and their Agent
-    ID (else row) when another agent of the tracker has a name that makes the same file
-    name (namesakes, long names the same once cut), so every agent has a name of their own
-    in every run; never one already taken in this run."""
+def _tag(run: _Run, s: WriteSession, row: Row) -> str:
+    """What the agent's file names carry after the name: their Agent ID (else row) when
+    another agent of the tracker has a name that makes the same file name (namesakes, long
+    names the same once cut); else nothing."""
     if not run.names_in_files:
         run.names_in_files.update(
             name_key(name_in_file(r.name)) for r in s.table.rows() if r.has_identity
         )
-    tag = ""
-    if run.names_in_files[name_key(name_in_file(row.name))] > 1:
-        agent_id = row.text("agent_id").strip() if "agent_id" not in row.unreadable else ""
-        tag = agent_id or f"row {row.row}"
-    stem = base = file_stem(on, row.name, heading(step), tag)
+    if run.names_in_files[name_key(name_in_file(row.name))] <= 1:
+        return ""
+    agent_id = row.text("agent_id").strip() if "agent_id" not in row.unreadable else ""
+    return agent_id or docs.row_tag(row.row)
+
+
+def _stem(run: _Run, s: WriteSession, row: Row, step: Step, on: date) -> str:
+    """The document's file name (without its extension): the agent's name and its tag
+    (_tag), so every agent has a name of their own in every run; never one already taken
+    in this run."""
+    stem = base = file_stem(on, row.name, heading(step), _tag(run, s, row))
     n = 2
     while stem.casefold() in run.taken:
         stem = f"{base} ({n})"
@@ -482,7 +493,7 @@ def _record_made(
     ref = row.ref()
     try:
         check_document(read_document(docx), row, step, on, on)
-        _facts(row, step, on, run)  # the ladder allows it
+        _facts(wanted, run)  # the ladder allows it
         cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
         planned = plan_step(
             s, row, step, on, writer=run.signer.name, config=run.config, cal=run.cal,
@@ -491,7 +502,7 @@ def _record_made(
     except (InputFileError, StepOrderError, UnsafeWriteError) as exc:
         if strict:
             raise
-        run.refused.append(NotMade(ref, step, exc.message, file=docx))
+        run.refused.append(NotMade(ref, step, exc.message, file=docx, fix=exc.fix))
         return None
     run.already.append(NotMade(ref, step, "already made", file=docx, note=planned.line))
     return None
@@ -537,7 +548,7 @@ def _make(
         return None
     stem = paths[0].stem
     try:
-        facts = _facts(row, step, on, run)
+        facts = _facts(wanted, run)
         values = filled(facts, templates[step].names)
         if run.record:
             cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
@@ -545,7 +556,7 @@ def _make(
         if strict:
             raise
         missing = exc.key if isinstance(exc, MissingFactError) else None
-        run.refused.append(NotMade(ref, step, exc.message, missing=missing))
+        run.refused.append(NotMade(ref, step, exc.message, missing=missing, fix=exc.fix))
         return None
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
@@ -553,16 +564,17 @@ def _make(
         found = _address(row)
         if found is None:
             why = f"{ref.name} has no e-mail address in the Email column: no draft to address"
+            fix = "fill in the agent's Email column, or leave out --eml/--msg."
             if strict:
-                raise EspError(
-                    f"{why}.", fix="fill in the agent's Email column, or leave out --eml/--msg."
-                )
-            run.refused.append(NotMade(ref, step, why))
+                raise EspError(f"{why}.", fix=fix)
+            run.refused.append(NotMade(ref, step, why, fix=fix))
             return None
         to = found
         cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
-    data = fill(templates[step], values, run.signer.name, docs.stamp(facts))
+    # A namesake without an Agent ID: the stamp carries the row, as the file name does.
+    by_row = row.row if _tag(run, s, row) == docs.row_tag(row.row) else None
+    data = fill(templates[step], values, run.signer.name, docs.stamp(facts, by_row))
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:
@@ -660,9 +672,14 @@ def _refuse_day_off(cal: BusinessCalendar, on: date, today: date, record: bool) 
     if why is None:
         return
     before, after = cal.add(on, 0), cal.next_business_day(on)
-    fix = f"give --as-of {before:%Y-%m-%d} for {before:%A}'s documents"
+
+    def offer(day: date) -> str:  # a day still to come is one to prepare
+        what = f"to prepare {day:%A}'s" if day > today else f"for {day:%A}'s documents"
+        return f"--as-of {day:%Y-%m-%d} {what}"
+
+    fix = f"give {offer(before)}"
     if not record or after <= today:  # a step is never recorded ahead of its day
-        fix += f", or --as-of {after:%Y-%m-%d} to prepare {after:%A}'s"
+        fix += f", or {offer(after)}"
     raise UsageError(
         f"{fmt_day(on)} is not a business day ({why}): --due dates each document on the day "
         "it is delivered, a business day.",
@@ -731,16 +748,19 @@ def document_one(
         if record:
             refuse_future(day, today, "a step is recorded once it is delivered")
         smes = class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
-        made = _make(run, s, templates, smes, _Candidate(row, step, day), strict=True)
+        # a past day: the access columns as they were then (services.replay)
+        (then,) = rows_as_of(s.table, config, day, [row], today=today)
+        made = _make(run, s, templates, smes, _Candidate(row, step, day, then), strict=True)
         _save(run, s, [made] if made is not None else [])
     day_from: DaySource = "--date" if on else "recorded" if recorded else "today"
     return _result(run, s, day, today, day_from)
 
 
-def due_steps(rows: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
-    """The agents whose pending ladder step is due on `on` (not yet recorded), each with it."""
+def due_steps(rows: Sequence[Row], then: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
+    """The agents of `rows` whose pending ladder step is due on `on` (not yet recorded), each
+    with it and the row as it was on `on` (`then`, in the order of `rows`)."""
     found = []
-    for row in rows:
+    for row, was in zip(rows, then, strict=True):
         if not row.has_identity:
             continue
         ev = _evaluated(row, on, run)
@@ -749,7 +769,7 @@ def due_steps(rows: Sequence[Row], on: date, run: _Run) -> list[_Candidate]:
             continue
         if _recorded_after(row, step, on):
             continue  # a replay: delivered after `on`, not due here
-        found.append(_Candidate(row, step, on))
+        found.append(_Candidate(row, step, on, was))
     return found
 
 
@@ -789,7 +809,8 @@ def document_due(
         ) as s,
     ):  # fmt: skip
         rows, _ = agents_for(s.table, cls, sme)
-        wanted = due_steps(rows, on, run)
+        # a past day: the access columns as they were then (services.replay)
+        wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)
         templates = load_templates(config, [c.step for c in wanted])
         run.template_warnings = stray_templates(config, templates)
         smes = class_smes(s.table.rows())

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.columns import BY_KEY
 from esp_cli.core.documents import (
     Identity,
     heading,
@@ -26,13 +27,16 @@ from esp_cli.core.documents import (
     names_agent,
     read_file_name,
     read_stamp,
+    row_tag,
 )
 from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.rules import (
     END_OF_DAY,
     LADDER,
+    AgentFacts,
     Evaluation,
+    LadderConflict,
     Step,
     clock_start,
     evaluate,
@@ -77,6 +81,11 @@ _DEFAULT_NOTES: dict[Step, str] = {
     Step.FINAL_CAP: "Final CAP delivered",
     Step.TERM_REVIEW: "Term review: the agent may be termed",
 }
+# A completion flag and the column that dates it.
+_COMPLETION_DATES = (
+    ("call_cert_complete", "call_cert_date"),
+    ("tbts_complete", "tbt_complete_date"),
+)
 _NOTE_PREFIX: dict[Step, str] = {
     Step.COACHING: "Coaching",
     Step.WRITTEN_CAP: "Written CAP",
@@ -204,11 +213,18 @@ def check_document(doc: GivenDocument, row: Row, step: Step, on: date | None, to
                 fix=f"give {row.label()}'s {in_text(step)} document (esp document makes it).",
             )
         return on or today
-    if not names_agent(found, row.name, agent_id):
-        whose = found.name + (f" ({found.agent_id})" if found.agent_id else "")
+    if not names_agent(found, row.name, agent_id, row.row):
+        tag = found.agent_id or (row_tag(found.row) if found.row is not None else "")
+        whose = found.name + (f" ({tag})" if tag else "")
+        fix = f"give {row.label()}'s {in_text(step)} document (esp document makes it)"
+        if doc.scan and found.row is not None and not agent_id.strip():
+            fix += (
+                f"; if it is theirs and the rows moved since it was made, rename it with "
+                f"({row_tag(row.row)})"
+            )
         raise InputFileError(
-            f"{path}: the document of {whose}, not of {row.label()}.",
-            fix=f"give {row.label()}'s {in_text(step)} document (esp document makes it).",
+            f"{path}: the document of {whose}, not of {row.label()} ({row.sheet}!row {row.row}).",
+            fix=f"{fix}.",
         )
     if found.step is not step:
         raise InputFileError(
@@ -256,10 +272,23 @@ def refuse_closed_ladder(row: Row, ev: Evaluation, on: date, verb: str) -> None:
     complete agent has no further actions), or whose ladder cannot be evaluated then (`ev`,
     the agent as of `on`): StepOrderError."""
     if ev.complete:
+        facts = facts_from_row(row)
+        undated = [
+            BY_KEY[dated].header
+            for flag, dated in _COMPLETION_DATES
+            if getattr(facts, flag) is True and getattr(facts, dated) is None
+        ]
+        fix = "check Call Cert Complete? and All TBTs Complete? in the tracker."
+        if undated:
+            fix = (
+                f"a yes without a date counts as complete on every day: fill in "
+                f"{' and '.join(undated)} ({row.sheet}!row {row.row}) with the day it was "
+                "completed."
+            )
         raise StepOrderError(
             f"{row.label()} is complete as of {fmt_day(on)} (Call Cert and All TBTs): there is "
             f"no ladder step to {verb}.",
-            fix="check Call Cert Complete? and All TBTs Complete? in the tracker.",
+            fix=fix,
         )
     if not ev.evaluable:
         raise StepOrderError(
@@ -271,7 +300,8 @@ def refuse_closed_ladder(row: Row, ev: Evaluation, on: date, verb: str) -> None:
 
 def _refuse_if_inconsistent(row: Row, step: Step, on: date, cal: BusinessCalendar) -> None:
     """Refuse `step` while it or a step before it holds a date the ladder cannot hold (before
-    the clock start, before the step before it), and a step dated before the clock start."""
+    the clock start, before a step recorded before it, after a step left empty), when no
+    date of it can fit between the recorded ones, and a step dated before the clock start."""
     facts = facts_from_row(row)
     index = LADDER.index(step)
     for conflict in ladder_conflicts(facts, cal):
@@ -281,6 +311,13 @@ def _refuse_if_inconsistent(row: Row, step: Step, on: date, cal: BusinessCalenda
                 "cannot be recorded until the ladder's dates are corrected.",
                 fix=f"{conflict.fix}.",
             )
+    between = _no_date_between(facts, step)
+    if between is not None:
+        raise StepOrderError(
+            f"{row.label()} ({row.sheet}!row {row.row}): {between.text}: no date of the "
+            f"{step.label} fits between them.",
+            fix=f"{between.fix}.",
+        )
     start, typed = clock_start(facts, cal), facts.esp_start
     if start is not None and typed is not None and on < start:
         shown = "" if typed == start else f" {fmt_day(typed)}"
@@ -292,12 +329,25 @@ def _refuse_if_inconsistent(row: Row, step: Step, on: date, cal: BusinessCalenda
         )
 
 
+def _no_date_between(facts: AgentFacts, step: Step) -> LadderConflict | None:
+    """The two recorded dates no date of `step` can fit between, when there are: the step
+    before it is recorded after the first date recorded for a step after it."""
+    index = LADDER.index(step)
+    before = LADDER[index - 1] if index else None
+    prior = facts.step_date(before) if before is not None else None
+    later = [(d, s) for s in LADDER[index + 1 :] if (d := facts.step_date(s)) is not None]
+    if before is None or prior is None or not later:
+        return None
+    day, first = min(later, key=lambda found: found[0])
+    return LadderConflict(first, day, before, prior) if day < prior else None
+
+
 def check_step(
     row: Row, step: Step, on: date, cal: BusinessCalendar, early: str | None = None
 ) -> tuple[date | None, bool]:
     """(the day `step` falls due, whether `on` is before it) once recording it on `on` keeps
-    the ladder: never while its recorded dates do not hold (one before the clock start or
-    before the step before it) nor before the clock start, never over a different recorded
+    the ladder: never while its recorded dates do not hold (_refuse_if_inconsistent) nor
+    before the clock start, never over a different recorded
     date, only for an agent not complete on `on` whose ladder can be evaluated, never out of
     order, never before it is due unless `early` gives the reason (StepOrderError,
     EarlyStepError)."""

@@ -1,0 +1,185 @@
+"""Whose document a file is: esp record-step --document and esp document --record take a
+document only for the agent it names — by Agent ID where both have one, by the whole name
+(its brackets included) where the agent has none, by row for namesakes without one — and
+never for another agent whose name is part of it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document as WordDocument
+
+from esp_cli.core.documents import Identity, names_agent, read_file_name, read_stamp
+from esp_cli.core.rules import Step
+from esp_cli.errors import ExitCode
+from tests.factories import tracker
+from tests.test_document import H, agent, record_step, run, team_template, write_config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return write_config(tmp_path)
+
+
+SCAN = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+ANNIE_SCAN = "2026-11-25 Ana Lopez (Annie) - Documented coaching signed"
+
+
+def make_file(folder: Path, stem: str, suffix: str) -> Path:
+    """A signed scan (.pdf), or a Word document made by hand (.docx, no esp stamp), under
+    esp's name for a document."""
+    path = folder / f"{stem}{suffix}"
+    if suffix == ".pdf":
+        path.write_bytes(SCAN)
+    else:
+        doc = WordDocument()
+        doc.add_paragraph("Documented coaching of Ana Lopez (Annie), Wednesday 11/25/2026")
+        doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx"])
+@pytest.mark.parametrize("same_class", [True, False], ids=["same-class", "another-class"])
+def test_a_nicknames_document_is_never_taken_for_an_agent_without_an_agent_id(
+    tmp_path: Path, config: Path, suffix: str, same_class: bool
+) -> None:
+    people = [
+        agent("Ana Lopez (Annie)", None, email="annie@x.com"),
+        agent("Ana Lopez", None, email="ana@x.com", **({} if same_class else {"class": "AET-2"})),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    given = make_file(tmp_path, ANNIE_SCAN, suffix)
+    before = book.read_bytes()
+    res = record_step(book, config, "ana@x.com", "coaching", "--document", str(given))
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert "the document of Ana Lopez (Annie), not of Ana Lopez" in res.stderr
+    assert "Fix:" in res.stderr and book.read_bytes() == before
+    res = record_step(book, config, "annie@x.com", "coaching", "--document", str(given),
+                      "-f", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["document"] == given.name
+
+
+def test_a_namesakes_row_tag_names_that_row_only(tmp_path: Path, config: Path) -> None:
+    people = [
+        agent("Ana Lopez", None, email="a3@x.com"),
+        agent("Ana Lopez", None, email="a4@x.com"),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    given = make_file(tmp_path, "2026-11-25 Ana Lopez (row 3) - Documented coaching signed", ".pdf")
+    before = book.read_bytes()
+    res = record_step(book, config, "a4@x.com", "coaching", "--document", str(given))
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert "row 3" in res.stderr and "row 4" in res.stderr and book.read_bytes() == before
+    res = record_step(book, config, "a3@x.com", "coaching", "--document", str(given))
+    assert res.exit_code == 0, res.output
+
+
+def test_a_document_naming_an_agent_id_is_not_taken_for_a_namesake_without_one(
+    tmp_path: Path, config: Path
+) -> None:
+    people = [
+        agent("Ana Lopez", "E20", email="a3@x.com"),
+        agent("Ana Lopez", None, email="a4@x.com", **{"class": "AET-2"}),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    res = run(book, config, "E20", "coaching", "--out", str(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    made = Path(json.loads(res.stdout)["documents"][0]["file"])
+    scan = make_file(tmp_path, f"{made.stem} signed", ".pdf")
+    before = book.read_bytes()
+    for given in (made, scan):  # esp's stamp in the .docx, the scan's file name
+        res = record_step(book, config, "a4@x.com", "coaching", "--document", str(given))
+        assert res.exit_code == ExitCode.BAD_INPUT, (given, res.output)
+        assert "(E20)" in res.stderr and book.read_bytes() == before
+    res = record_step(book, config, "E20", "coaching", "--document", str(made))
+    assert res.exit_code == 0, res.output
+
+
+@pytest.fixture
+def namesakes(tmp_path: Path) -> tuple[Path, Path]:
+    """Two Ana Lopez without an Agent ID (rows 3 and 4) and esp.toml with templates that do
+    not need one."""
+    team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    people = [
+        agent("Ana Lopez", None, email="a3@x.com"),
+        agent("Ana Lopez", None, email="a4@x.com"),
+    ]
+    return tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values())), config
+
+
+def test_the_stamp_of_a_namesake_without_an_agent_id_names_the_row(
+    namesakes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    book, config = namesakes
+    out = tmp_path / "out"
+    res = run(book, config, "--due", "--as-of", "2026-11-25", "--out", str(out), "-f", "json")
+    assert res.exit_code == 0, res.output
+    made = sorted(Path(d["file"]).name for d in json.loads(res.stdout)["documents"])
+    assert made == [f"2026-11-25 Ana Lopez (row {n}) - Documented coaching.docx" for n in (3, 4)]
+    third = out / made[0]
+    # Renamed as the other one's: the stamp still says row 3.
+    moved = third.rename(tmp_path / "2026-11-25 Ana Lopez (row 4) - Documented coaching.docx")
+    before = book.read_bytes()
+    res = record_step(book, config, "a4@x.com", "coaching", "--document", str(moved))
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert "row 3" in res.stderr and book.read_bytes() == before
+    res = record_step(book, config, "a3@x.com", "coaching", "--document", str(moved))
+    assert res.exit_code == 0, res.output
+
+
+def test_record_refuses_a_namesakes_document_there_under_this_agents_name(
+    namesakes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    book, config = namesakes
+    out = tmp_path / "out"
+    args = ("--due", "--as-of", "2026-11-25", "--out", str(out))
+    assert run(book, config, *args).exit_code == 0
+    third, fourth = (out / f"2026-11-25 Ana Lopez (row {n}) - Documented coaching.docx"
+                     for n in (3, 4))  # fmt: skip
+    fourth.unlink()
+    third.rename(fourth)  # row 3's document under row 4's name
+    before = book.read_bytes()
+    res = run(book, config, *args, "--record", "-f", "json")
+    assert res.exit_code == ExitCode.FAILED, res.output
+    refused = json.loads(res.stdout)["refused"]
+    assert [r["agent"] for r in refused] == ["Ana Lopez"] and "row 3" in refused[0]["reason"]
+    assert book.read_bytes() != before  # row 3's own made and recorded
+
+
+def test_which_agent_a_file_name_or_stamp_names() -> None:
+    annie = read_file_name(ANNIE_SCAN)
+    assert annie is not None
+    assert names_agent(annie, "Ana Lopez (Annie)", "", 3)
+    assert names_agent(annie, "Ana Lopez (Annie)", "E20", 3)
+    assert not names_agent(annie, "Ana Lopez", "", 3)  # the bracket cannot be an Agent ID
+    assert not names_agent(annie, "Ana Lopez", "E5", 3)
+    e20 = read_file_name("2026-11-25 Ana Lopez (E20) - Documented coaching")
+    assert e20 is not None
+    assert names_agent(e20, "Ana Lopez", "E20", 9)
+    assert not names_agent(e20, "Ana Lopez", "", 9)  # a namesake without an Agent ID
+    row = read_file_name("2026-11-25 Ana Lopez (row 7) - Documented coaching")
+    assert row is not None and row.row == 7 and row.agent_id == ""
+    assert names_agent(row, "Ana Lopez", "", 7)
+    assert not names_agent(row, "Ana Lopez", "", 8)
+    assert not names_agent(row, "Ana Lopez", "E7", 7)
+    plain = read_file_name("2026-11-25 Ana Lopez - Documented coaching")
+    assert plain is not None
+    assert names_agent(plain, "Ana Lopez", "", 2) and names_agent(plain, "Ana Lopez", "E2", 2)
+    assert not names_agent(plain, "Ana Lopez (Annie)", "", 2)
+    # A stamp: the Agent ID where it has one, else the row where it has one, else the name.
+    stamped = Identity(Step.COACHING, date(2026, 11, 25), "Ana Lopez", "E2")
+    assert names_agent(stamped, "Ana Lopez", "E2", 3)
+    assert not names_agent(stamped, "Ana Lopez", "", 3)
+    assert not names_agent(stamped, "Ana Lopez", "E3", 3)
+
+
+def test_a_stamp_reads_back_with_its_row_and_an_old_one_without() -> None:
+    new = read_stamp("esp document; step=coaching; date=2026-11-25; id=; row=4; name=Ana; Lopez")
+    assert new == Identity(Step.COACHING, date(2026, 11, 25), "Ana; Lopez", "", 4)
+    old = read_stamp("esp document; step=coaching; date=2026-11-25; id=E2; name=Ana Lopez")
+    assert old == Identity(Step.COACHING, date(2026, 11, 25), "Ana Lopez", "E2")
