@@ -532,3 +532,23 @@ def test_a_control_character_in_one_report_is_left_out_not_the_import(
     assert "U+0001" in problems["devon.eml"] and "left out" in problems["devon.eml"]
     assert "U+001B (escape)" in problems["late.csv!row 2"]
     assert "warning: devon.eml: " in res.stderr
+
+
+def test_a_byte_its_character_set_cannot_read_is_replaced_and_said(
+    files: dict[str, Path],
+) -> None:
+    """A correctly labelled body with one stray byte (a gateway's footer) keeps its text;
+    the byte is U+FFFD in the note, and the warning names the file."""
+    body = "I won’t finish the “Privacy” module – Citrix down.".encode() + b" Caf\xe9"
+    mail = eml("Devon Price <devon.price@x.com>", "Tue, 24 Nov 2026 18:30:00 -0500", "BODY")
+    (files["mails"] / "devon.eml").write_bytes(mail.replace(b"BODY", body))
+    res = run("progress", "import", str(files["mails"]), "--config", str(files["config"]),
+              "-f", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    lines = {i["source"]: i["note"] for i in data["imported"]}
+    assert lines["devon.eml"] == (
+        "11/24/2026 - Devon Price - I won’t finish the “Privacy” module – Citrix down. Caf\ufffd"
+    )
+    problems = {p["source"]: p["problem"] for p in data["problems"]}
+    assert "1 character" in problems["devon.eml"] and "\ufffd" in problems["devon.eml"]

@@ -102,9 +102,49 @@ _NOT_REPORTS = (
 # The classes of messages a person wrote (IPM.Note and its kinds, a post to a folder).
 _MESSAGES = ("ipm.note", "ipm.post")
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
-# Latin-1 and ASCII labels are read as Windows-1252, as mail programs do: a "Latin-1"
-# message written on Windows holds its curly quotes (0x92) and dashes.
-_CODEPAGES = {65001: "utf-8", 20127: "cp1252", 28591: "cp1252", 1200: "utf-16-le"}
+# Windows code page numbers Python spells otherwise than `cpNNNN` (Outlook keeps an HTML
+# body in its Internet code page: ISO-2022-JP for Japanese, KOI8-R for Russian...). Latin-1
+# and ASCII are read as Windows-1252, as mail programs do: a "Latin-1" message written on
+# Windows holds its curly quotes (0x92) and dashes.
+_CODEPAGES = {
+    1200: "utf-16-le",
+    1201: "utf-16-be",
+    10000: "mac_roman",
+    10006: "mac_greek",
+    10007: "mac_cyrillic",
+    10029: "mac_latin2",
+    10079: "mac_iceland",
+    10081: "mac_turkish",
+    12000: "utf-32-le",
+    12001: "utf-32-be",
+    20127: "cp1252",
+    20866: "koi8_r",
+    20932: "euc_jp",
+    21866: "koi8_u",
+    28591: "cp1252",
+    28592: "iso8859_2",
+    28593: "iso8859_3",
+    28594: "iso8859_4",
+    28595: "iso8859_5",
+    28596: "iso8859_6",
+    28597: "iso8859_7",
+    28598: "iso8859_8",
+    28599: "cp1254",
+    28603: "iso8859_13",
+    28605: "iso8859_15",
+    38598: "iso8859_8",
+    50220: "iso2022_jp_ext",
+    50221: "iso2022_jp_ext",
+    50222: "iso2022_jp_ext",
+    50225: "iso2022_kr",
+    51932: "euc_jp",
+    51936: "gb18030",
+    51949: "cp949",
+    52936: "hz",
+    54936: "gb18030",
+    65000: "utf-7",
+    65001: "utf-8",
+}
 
 
 def is_msg(data: bytes) -> bool:

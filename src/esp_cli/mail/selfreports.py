@@ -334,31 +334,108 @@ def read_message(data: bytes) -> EmailMessage:
     return msg
 
 
-# Labels mail programs read as Windows-1252: a "Latin-1" message written on Windows holds
-# its curly apostrophes (0x92) and dashes (0x96), which Latin-1 has as control characters.
-_AS_WINDOWS_1252 = ("iso8859-1", "cp1252")
-# What a text whose label is missing, unknown or wrong is read as, in turn; then Latin-1,
-# which reads every byte.
-_FALLBACKS = ("utf-8", "cp1252")
+# Labels mail programs read as the Windows code page that extends them (the WHATWG Encoding
+# Standard's reading): a "Latin-1" message written on Windows holds its curly apostrophes
+# (0x92) and dashes (0x96), a "Shift_JIS" one its circled numbers (①), a "GB2312" one the
+# GBK characters, a "Big5" one the euro sign. Python's codecs of those labels are strict.
+_SUPERSETS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "cp950",
+    "iso2022_jp": "iso2022_jp_ext",
+}
+# Labels mail programs write that Python does not know.
+_LABELS = {
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "x-gbk": "gb18030",
+    "x-euc-jp": "euc_jp",
+    "windows-874": "cp874",
+    "x-user-defined": "cp1252",
+    "unicode-1-1-utf-8": "utf-8",
+}
+# A text whose label is missing, unknown or does not fit is UTF-8 when UTF-8 reads most of
+# it, else Windows-1252 (what Windows PCs write). Latin-1 is never the answer: it reads the
+# bytes 0x80-0x9F as control characters, which no cell can show.
+_WESTERN = "cp1252"
+_UTF16 = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+
+
+def _codec(charset: str | None) -> str | None:
+    """The codec a label is read with (its Windows superset); None when the label is
+    missing or unknown."""
+    if not charset:
+        return None
+    label = charset.strip().strip("\"'").lower()
+    try:
+        name = codecs.lookup(_LABELS.get(label, label)).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 told by its bytes: a byte-order mark, or a NUL at every other byte (the
+    high byte of Latin text); None when the bytes are not UTF-16."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and len(data) % 2 == 0:
+        return "utf-16"
+    pairs = len(data) // 2
+    if pairs < 2 or len(data) % 2:
+        return None
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if odd * 2 > pairs and even * 8 < pairs:
+        return "utf-16-le"
+    if even * 2 > pairs and odd * 8 < pairs:
+        return "utf-16-be"
+    return None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    text: str  # each byte the codec cannot read as U+FFFD
+    bad: int  # the bytes (or byte runs) it cannot read
+    good: int  # the characters beyond ASCII it did read
+
+    @classmethod
+    def of(cls, data: bytes, codec: str) -> _Reading:
+        text = data.decode(codec, "replace")
+        bad = text.count("\ufffd")
+        return cls(text, bad, sum(1 for ch in text if ch > "\x7f") - bad)
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
-    """Bytes in the character set a message labels them with, read strictly; when they do
-    not fit it (a PC's Windows-1252 labelled UTF-8), or the label is missing or unknown,
-    UTF-8, else Windows-1252, else Latin-1. Latin-1 labels are read as Windows-1252, ASCII as
-    no label. A byte-order mark is no part of the text. Never an error."""
-    try:
-        codec = codecs.lookup(charset).name if charset else None
-    except LookupError:
-        codec = None
-    if codec in _AS_WINDOWS_1252:
-        codec = "cp1252"
-    for name in (codec, *_FALLBACKS) if codec not in (None, "ascii") else _FALLBACKS:
-        try:
-            return data.decode(name).removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """Bytes in the character set a message labels them with (read as the Windows code page
+    that extends it: Shift_JIS as cp932, GB2312 as GBK, Latin-1 as Windows-1252). A body
+    that fits its label but for a few bytes keeps it, each of those bytes read as U+FFFD;
+    one the label does not fit for most of its text, or with no label or an unknown one, is
+    read as whichever of UTF-8 and Windows-1252 fits it best. A byte-order mark decides, and
+    is no part of the text. Never an error, and never a control character U+0080-U+009F
+    that the label did not put there."""
+    codec = _codec(charset)
+    if codec not in _UTF16 and (wide := _utf16(data)) is not None:
+        codec = wide
+    elif data.startswith(codecs.BOM_UTF8):
+        codec = "utf-8"
+    if codec is not None and codec != _WESTERN:
+        declared = _Reading.of(data, codec)
+        if declared.bad <= declared.good:
+            return declared.text.removeprefix("\ufeff")
+    else:
+        declared = None
+    # No label, a Western one, or one the bytes do not fit: UTF-8 when it reads more than
+    # it cannot (text from a PC's code page is almost never valid UTF-8 by chance).
+    utf8 = _Reading.of(data, "utf-8")
+    if utf8.bad == 0 or utf8.bad < utf8.good:
+        return utf8.text.removeprefix("\ufeff")
+    readings = [r for r in (declared, utf8, _Reading.of(data, _WESTERN)) if r is not None]
+    return min(readings, key=lambda r: r.bad).text.removeprefix("\ufeff")
 
 
 def decode_words(text: str) -> str:

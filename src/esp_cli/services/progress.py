@@ -39,6 +39,7 @@ from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport
 from esp_cli.core.rules import done_by
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import (
+    REPLACEMENT,
     control_characters,
     describe_character,
     email_key,
@@ -245,7 +246,17 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
 def _showable(report: SelfReport, problems: list[RowProblem]) -> SelfReport:
     """The report without the characters no cell can show (a stray control in an e-mail,
     an escape code pasted into a form), which are said in `problems`: one report should
-    not stop the import."""
+    not stop the import. Characters its sender's mail could not be read in (U+FFFD) are
+    kept, and said."""
+    if unread := report.text.count(REPLACEMENT):
+        problems.append(
+            RowProblem(
+                report.source,
+                f"{unread} character{'s' if unread > 1 else ''} of the report could not be "
+                f"read (its bytes do not fit its character set): shown as {REPLACEMENT}; "
+                "check the original",
+            )
+        )
     found = control_characters(report.text)
     if not found:
         return report
