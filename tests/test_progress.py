@@ -518,7 +518,8 @@ def test_a_control_character_in_one_report_is_left_out_not_the_import(
     csv = tmp_path / "late.csv"
     csv.write_text(
         "Timestamp,Agent Name,Class,Update\r\n"
-        '11/24/2026 17:52,Ana Ruiz,AET-1,"Citrix error: \x1b[0mSession failed"\r\n',
+        '11/24/2026 17:52,Ana Ruiz,AET-1,"Citrix error: \x1b[0mSession failed"\r\n'
+        '11/24/2026 17:53,Thao Nguyen,AET-2,"C1 \x9b char"\r\n',
         encoding="utf-8",
     )
     res = run("progress", "import", str(files["mails"]), str(csv), "--config", str(files["config"]),
@@ -531,6 +532,9 @@ def test_a_control_character_in_one_report_is_left_out_not_the_import(
     problems = {p["source"]: p["problem"] for p in data["problems"]}
     assert "U+0001" in problems["devon.eml"] and "left out" in problems["devon.eml"]
     assert "U+001B (escape)" in problems["late.csv!row 2"]
+    # The C1 controls (U+0080-U+009F) too.
+    assert lines["late.csv!row 3"] == "11/24/2026 - Thao Nguyen - C1 char"
+    assert "U+009B (CSI)" in problems["late.csv!row 3"]
     assert "warning: devon.eml: " in res.stderr
 
 
