@@ -226,6 +226,43 @@ def test_a_reply_with_no_words_of_its_own_is_not_given_the_coordinators_subject(
     assert read_mail(eml("", subject="All 8 TBTs done"), "b.eml").text == "All 8 TBTs done"
 
 
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "RES: Please send your ESP progress",  # Outlook in Portuguese (Brazil)
+        "R: Please send your ESP progress",  # Italian
+        "RIF: Please send your ESP progress",
+        "YNT: Please send your ESP progress",  # Turkish
+        "VS: Please send your ESP progress",  # Finnish
+        "回复: Please send your ESP progress",  # Chinese
+        "答复：Please send your ESP progress",
+        "Fwd: RE: Please send your ESP progress",  # a reply forwarded
+        "FW: AW: Please send your ESP progress",
+        "Re[2]: Please send your ESP progress",
+    ],
+)
+def test_a_reply_in_any_language_is_not_given_the_coordinators_subject(subject: str) -> None:
+    quoted = (
+        "________________________________\nDe: Jordan Reyes <jordan.reyes@x.com>\n"
+        "Enviado: terça-feira, 24 de novembro de 2026 17:00\nAssunto: ESP\n\nTeam, please send."
+    )
+    assert read_mail(eml(quoted, subject=subject), "a.eml").text == ""
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        ("FW: All 8 TBTs done", "All 8 TBTs done"),
+        ("ENC: All 8 TBTs done", "All 8 TBTs done"),  # a forward, in Portuguese
+        ("Re: 7 of 8", ""),
+        ("Results: 7 of 8 done", "Results: 7 of 8 done"),
+        ("Rest: module 8 tomorrow", "Rest: module 8 tomorrow"),
+    ],
+)
+def test_an_agents_own_subject_stands_in_for_an_empty_text(subject: str, text: str) -> None:
+    assert read_mail(eml("", subject=subject), "a.eml").text == text
+
+
 def test_a_spanish_msg_reply_keeps_only_the_agents_words(tmp_path: Path) -> None:
     body = (
         "Terminé 2 TBTs hoy.\r\n\r\nDe: Jordan Reyes <jordan.reyes@vendorcx.com>\r\nEnviado: "

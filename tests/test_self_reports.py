@@ -459,8 +459,11 @@ def test_a_last_first_sender_does_not_leave_their_name_as_the_note() -> None:
 
 
 def test_a_forward_with_no_text_of_its_own_is_its_subject_without_fw() -> None:
+    mail = eml("---------- Forwarded message ---------\nFrom: X\n\nOld.", subject="Fwd: 7 of 8")
+    assert read_mail(mail, "a.eml").text == "7 of 8"
+    # A reply forwarded ("Fwd: RE:") answers the coordinator's message: not the agent's words.
     mail = eml("---------- Forwarded message ---------\nFrom: X\n\nOld.", subject="Fwd: RE: ESP")
-    assert read_mail(mail, "a.eml").text == "ESP"
+    assert read_mail(mail, "a.eml").text == ""
 
 
 # --------------------------------------------------------- 16. Forms export, a bad .eml

@@ -253,8 +253,19 @@ _HTML_QUOTE = re.compile(
     r"type=\"?cite|id=\"?(appendonsend|divRplyFwdMsg))",
     re.I,
 )
-_REPLY = re.compile(r"^\s*(re|aw|sv|antw|odp)\s*(\[\d+\])?\s*:", re.I)
-_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr|rv|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.I)
+# The prefixes mail programs put before a reply's subject, in the languages Outlook, Gmail
+# and the others are set to: English, German (AW), the Nordic languages (SV, VS), Dutch
+# (Antw), Polish (Odp), Portuguese (RES), Italian (R, RIF), Turkish (YNT), Greek, Hebrew,
+# Arabic, Chinese (回复, 答复, 回覆). A forward's (FW, WG, TR, RV, ENC, I, VB, VL, PD, İLT,
+# Doorst, 转发…) come before a forwarded subject.
+_REPLY_WORDS = r"re|aw|sv|vs|antw|antwort|odp|res|r|rif|ynt|απ|σχετ|השב|רד|رد|回复|答复|回覆|答覆"
+_FORWARD_WORDS = (
+    r"fw|fwd|wg|tr|rv|enc|i|vb|vl|pd|i̇lt|ilt|doorst|πρθ|הועבר|إعادة توجيه|转发|轉寄|转寄"
+)
+_PREFIX = re.compile(
+    rf"^\s*(?:(?P<reply>{_REPLY_WORDS})|{_FORWARD_WORDS})\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*",
+    re.I,
+)
 
 
 def _body(msg: EmailMessage) -> str:
@@ -599,12 +610,16 @@ def clean_body(text: str, sender_name: str = "") -> str:
 
 
 def subject_text(subject: str) -> str:
-    """A subject without its `FW:`/`Fwd:` prefixes, for a message with no text of its own;
-    '' for a reply's (`RE:`, `AW:`, `SV:`): its subject is the message it answers, the
-    coordinator's words, not the agent's."""
-    if _REPLY.match(subject):
-        return ""
-    return " ".join(_REPLY_PREFIX.sub("", subject).split())
+    """A subject without its forward prefixes (`FW:`, `Fwd:`, `ENC:`), for a message with no
+    text of its own; '' when a reply prefix is among them (`RE:`, `AW:`, `RES:`, `回复:`,
+    `Fwd: RE:`): a reply's subject is the message it answers, the coordinator's words, not
+    the agent's."""
+    rest = subject
+    while found := _PREFIX.match(rest):
+        if found.group("reply"):
+            return ""
+        rest = rest[found.end() :]
+    return " ".join(rest.split())
 
 
 # `Brooks, Kayla <kayla.brooks@x.com>`: a name with a comma, unquoted, then one address.
