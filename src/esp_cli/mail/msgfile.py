@@ -30,19 +30,20 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from email.parser import HeaderParser
 from typing import Any
 
-from esp_cli.core.reports import SelfReport, attached_warning
+from esp_cli.core.reports import SelfReport
 from esp_cli.mail.selfreports import (
     SIGNATURE_FILES,
     NotAReport,
     UnreadableMail,
     automatic,
-    clean_body,
     decode_text,
     html_to_text,
     local_day,
     mime_body,
+    own_text,
     same_sender,
     subject_text,
+    warnings,
 )
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -393,16 +394,16 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
-    own = clean_body(_body(props), name)
+    own = own_text(_body(props), name)
     return SelfReport(
         local_day(when, tz),
         name,
         addr.lower(),
-        own or subject_text(props.text(SUBJECT)),
+        own.text or subject_text(props.text(SUBJECT)),
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
-        warning="" if own else attached_warning(_attached_names(data)),
+        warning=warnings(own, [] if own.text else _attached_names(data)),
     )
 
 

@@ -221,18 +221,34 @@ _RULE = re.compile(r"^_{5,}$")
 # Learning Hub I get error 403") is the agent's own unless a second header follows.
 _FROM_HEADER = re.compile(r"^(from|de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
 _SENT_HEADER = re.compile(
-    r"^(sent|date|subject|to|cc|enviado|enviada|enviada em|fecha|asunto|assunto|envoyé|objet|"
-    r"gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|ämne|sendt|"
-    r"emne|wysłano|temat)\s?:",
+    r"^(sent|date|subject|to|cc|enviado|enviada|enviada em|enviado el|fecha|asunto|assunto|"
+    r"envoyé|objet|gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|"
+    r"ämne|sendt|emne|wysłano|temat)\s?:",
     re.I,
 )
+# The header that says when the quoted message was sent: every mail program writes its time.
+_DATE_HEADER = re.compile(
+    r"^(sent|date|enviado|enviada|enviada em|enviado el|fecha|envoyé|gesendet|datum|inviato|"
+    r"data|verzonden|skickat|sendt|wysłano)\s?:",
+    re.I,
+)
+# Any header line, in any language ("Đã gửi: …", "Отправлено: …", "送信日時：…"): a label
+# of one to three words, then its colon.
+_HEADER_LINE = re.compile(r"^[^\W\d_][^\W\d]*(?:[ \u00a0'’-][^\W\d_][^\W\d]*){0,2}[ \u00a0]?[:：]")
+# A time of day ("5:00 PM", "17:00", "17.00"): in a quoted message's Sent line, and in an
+# attribution; never in a date alone ("24.11.2026").
+_TIME = re.compile(r"(?<![\d.:/])\d{1,2}([:.])[0-5]\d(\1[0-5]\d)?(?![\d.:/])")
 # Who a header block's From line names: an address, or a name ("Reyes, Jordan") with no
 # sentence in it.
 _FROM_VALUE = re.compile(r"[@<]|^[^.;!?]{1,60}$")
+# A person's name as a From line gives it: "Jordan Reyes", "Reyes, Jordan".
+_PERSON = re.compile(r"^[^\W\d_][\w.'’-]*,?(\s+[^\W\d_][\w.'’-]*){0,3}$")
 _HEADER_LOOKAHEAD = 4
+_BLOCK_LINES = 8
 # The attribution above a quoted reply, on one line or wrapped over two or three
 # ("On Tue, Nov 24, 2026 at 5:00 PM Jordan Reyes <\njordan@x.com> wrote:"); every mail
-# program puts a date in it, which "On Monday I wrote:" in an agent's own text lacks.
+# program puts the time or the address in it, which "On 11/23 the SPOC tech wrote:" in an
+# agent's own text lacks.
 _ATTRIBUTION = re.compile(
     r"^(?=.*\d)(on\s.{5,300}\swrote|le\s.{5,300}\sa [ée]crit|el\s.{5,300}\sescribi[oó]|"
     r"am\s.{5,300}\sschrieb\s.{0,200}|em\s.{5,300}\sescreveu|il\s.{5,300}\sha scritto|"
@@ -473,15 +489,59 @@ def html_to_text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", text))
 
 
-def _header_block(lines: Sequence[str], i: int) -> bool:
-    """Whether lines[i] starts Outlook's header block: a From line naming someone ("From:
-    Jordan Reyes <…>", "De: Jordan Reyes") with a Sent, Date, To or Subject line among the
-    next few."""
-    found = _FROM_HEADER.match(lines[i].strip())
-    if not found or not _FROM_VALUE.search(lines[i].strip()[found.end() - 1 :]):
-        return False
-    following = [x.strip() for x in lines[i + 1 : i + 1 + 2 * _HEADER_LOOKAHEAD] if x.strip()]
-    return any(_SENT_HEADER.match(x) for x in following[:_HEADER_LOOKAHEAD])
+# How sure esp is that a header block starts a quoted message.
+SURE, LIKELY = "sure", "likely"
+
+
+def _quoted_header(
+    lines: Sequence[str], i: int, *, ruled: bool = False, own: bool = False, sender: str = ""
+) -> str:
+    """Whether lines[i] starts the header block of a quoted message: SURE when the block
+    gives an address or the time it was sent (every mail program writes one), or in any
+    language under Outlook's rule (`ruled`) with one; LIKELY when only its words say so: a
+    From line naming another person, below the agent's `own` words, then a To, Subject or
+    Cc line and no date without a time; '' when it is the agent's own (a memo's or a
+    template's "From: home / Date: 11/24", a block that starts above this line)."""
+    first = lines[i].strip()
+    block = [first]
+    for line in lines[i + 1 : i + 1 + 2 * _BLOCK_LINES]:
+        if not line.strip():
+            continue
+        if not _HEADER_LINE.match(line.strip()) or len(block) == _BLOCK_LINES:
+            break
+        block.append(line.strip())
+    if len(block) < 2 or not _HEADER_LINE.match(first):
+        return ""
+    value = first.split(":", 1)[-1].split("：", 1)[-1].strip()
+    marked = "@" in value or any(_TIME.search(x) for x in block)
+    if ruled and marked:
+        return SURE
+    found = _FROM_HEADER.match(first)
+    if not found or not _FROM_VALUE.search(value):
+        return ""
+    if not any(_SENT_HEADER.match(x) for x in block[1 : 1 + _HEADER_LOOKAHEAD]):
+        return ""
+    above = lines[i - 1].strip() if i > 0 else ""
+    if not ruled and above and _HEADER_LINE.match(above):
+        return ""  # the block starts above: a memo's To line, the agent's own
+    if marked:
+        return SURE
+    person = _PERSON.match(value) and value[:1].isupper()
+    dated = any(_DATE_HEADER.match(x) for x in block)
+    himself = bool(sender) and name_tokens(value) == name_tokens(sender)
+    return LIKELY if own and person and not dated and not himself else ""
+
+
+def _signature_below(lines: Sequence[str], i: int, sender: list[str]) -> bool:
+    """Whether a bare `--` line at lines[i] (without RFC 3676's trailing space) is a
+    signature's: nothing follows it, or the sender's name, or only a signature's lines (a
+    title with a `|`, a phone, an address); else it divides the agent's own lines."""
+    after = [x.strip() for x in lines[i + 1 :] if x.strip()]
+    if not after:
+        return True
+    if _signed_name(after[0], sender) == "sender":
+        return True
+    return all(_SIGNATURE_LINE.search(x) for x in after)
 
 
 def _attribution_lines(lines: Sequence[str], i: int) -> int:
@@ -490,7 +550,7 @@ def _attribution_lines(lines: Sequence[str], i: int) -> int:
     joined = ""
     for n, line in enumerate(lines[i : i + _ATTRIBUTION_LINES], start=1):
         joined = f"{joined} {line.strip()}".strip()
-        if _ATTRIBUTION.match(joined):
+        if _ATTRIBUTION.match(joined) and ("@" in joined or _TIME.search(joined)):
             return n
     return 0
 
@@ -563,21 +623,44 @@ def _without_signature(kept: list[str], sender: list[str]) -> list[str]:
     return kept
 
 
+@dataclass(frozen=True)
+class OwnText:
+    """What the agent wrote, on one line, and what a person should know of what was left
+    out ('' when nothing doubtful was)."""
+
+    text: str
+    left_out: str = ""
+
+
 def clean_body(text: str, sender_name: str = "") -> str:
     """The message itself: no quotes, forwards, signature, greeting or sign-off; one line."""
+    return own_text(text, sender_name).text
+
+
+def own_text(text: str, sender_name: str = "") -> OwnText:
+    """The message itself (clean_body), and a word on text left out as a quoted message
+    that only its header's words marked as one."""
     lines = text.replace("\r\n", "\n").split("\n")
+    sender = name_words(sender_name)
     kept: list[str] = []
+    left_out = ""
     i = 0
     while i < len(lines):
         raw = lines[i]
         line = raw.strip()
-        if raw.rstrip() == "--" or raw == "-- " or _QUOTE_START.match(line):
+        if raw.rstrip() == "--" and raw != "-- " and not _signature_below(lines, i, sender):
+            i += 1
+            continue  # a divider of the agent's own: no words
+        if raw.rstrip() == "--" or _QUOTE_START.match(line) or _MOBILE_SIGNATURE.match(line):
             break  # signature or the start of the quoted original
-        if _header_block(lines, i) or _MOBILE_SIGNATURE.match(line):
+        own = any(kept[1:]) or bool(kept and _without_greeting(kept[0]))
+        if line and (found := _quoted_header(lines, i, own=own, sender=sender_name)):
+            if found == LIKELY:
+                left_out = f"from {_shortened(line)!r} down"
             break
         if _RULE.match(line):
             after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
-            if after is not None and _header_block(lines, after):
+            if after is not None and _quoted_header(lines, after, ruled=True) == SURE:
                 break  # Outlook's line above the quoted message's header block
             i += 1
             continue  # a rule of the agent's own: no words
@@ -594,7 +677,6 @@ def clean_body(text: str, sender_name: str = "") -> str:
         kept.pop(0)
     if kept:
         kept[0] = _without_greeting(kept[0])
-    sender = name_words(sender_name)
     kept = _without_signature(kept, sender)
     while kept and not kept[-1]:
         kept.pop()
@@ -606,7 +688,16 @@ def clean_body(text: str, sender_name: str = "") -> str:
     folded = " ".join(" ".join(kept).split())
     if len(folded) > MAX_NOTE_CHARS:
         folded = folded[: MAX_NOTE_CHARS - 1].rstrip() + "…"
-    return folded
+    if left_out:
+        left_out = (
+            f"the text {left_out} was left out as a quoted message (its header words say so); "
+            "if it is the agent's, add it with esp note add"
+        )
+    return OwnText(folded, left_out)
+
+
+def _shortened(line: str, most: int = 60) -> str:
+    return line if len(line) <= most else line[: most - 1] + "…"
 
 
 def subject_text(subject: str) -> str:
@@ -710,18 +801,25 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     when = sent_time(msg)
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
-    own = clean_body(_body(msg), name)
+    own = own_text(_body(msg), name)
     by_name, by_addr = on_behalf(msg, (name, addr))
     return SelfReport(
         local_day(when, tz),
         name.strip(),
         addr.lower(),
-        own or subject_text(subject),
+        own.text or subject_text(subject),
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
-        warning="" if own else attached_warning(_attached_names(msg)),
+        warning=warnings(own, _attached_names(msg)),
     )
+
+
+def warnings(own: OwnText, attached: Sequence[str]) -> str:
+    """What a person should know of a message's report: text left out as a quote, and the
+    files attached to a message with no text of its own ('' when nothing)."""
+    said = [own.left_out, "" if own.text else attached_warning(attached)]
+    return "; ".join(w for w in said if w)
 
 
 # A signature's file is no one's report.
