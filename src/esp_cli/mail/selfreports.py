@@ -484,6 +484,10 @@ def html_to_text(html: str) -> str:
     quoted = _HTML_QUOTE.search(html)
     if quoted is not None:
         html = html[: quoted.start()]
+    # A line break in HTML's source is a space (Word and Outlook wrap their source lines);
+    # only <pre> keeps its lines.
+    parts = re.split(r"(?is)(<pre\b.*?</pre>)", html)
+    html = "".join(p if p[:4].lower() == "<pre" else re.sub(r"\s+", " ", p) for p in parts)
     text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
     text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</h\d>|<hr\b[^>]*>", "\n", text)
     return unescape(re.sub(r"<[^>]+>", " ", text))
