@@ -78,6 +78,36 @@ def test_header_lines_after_a_damaged_line_are_never_the_note() -> None:
     assert "this line is no header" in str(caught.value)
 
 
+PART = (
+    '--b\r\nContent-Type: text/plain;\r\ncharset="utf-8"\r\nContent-Transfer-Encoding: base64'
+    "\r\n\r\nRG9uZSA2IG9mIDgg4oCTIFByaXZhY3kgYmxvY2tlZC4=\r\n"
+)
+
+
+def multipart(parts: str, kind: str = "alternative") -> bytes:
+    return (
+        "From: Devon Price <devon.price@x.com>\r\nSubject: ESP\r\n"
+        f"Date: {TUE}\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/{kind}; boundary="b"\r\n\r\n{parts}--b--\r\n'
+    ).encode()
+
+
+def test_a_part_whose_header_is_damaged_gives_way_to_its_alternative() -> None:
+    """The plain part's header goes on over an unindented line: its header lines and
+    base64 are never the note; the HTML alternative beside it is."""
+    html = (
+        '--b\r\nContent-Type: text/html; charset="utf-8"\r\n\r\n<p>Done 6 of 8 &ndash; ok.</p>\r\n'
+    )
+    assert read_mail(multipart(PART + html), "a.eml", EASTERN).text == "Done 6 of 8 – ok."
+
+
+def test_a_damaged_part_with_no_alternative_is_unreadable() -> None:
+    with pytest.raises(UnreadableMail) as caught:
+        read_mail(multipart(PART, "mixed"), "a.eml", EASTERN)
+    assert caught.value.kind == "corrupt"
+    assert "charset=" in str(caught.value)
+
+
 # ---------------------------------------------------------------- character set labels
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
 
@@ -285,9 +285,17 @@ _PREFIX = re.compile(
 
 
 def _body(msg: EmailMessage) -> str:
+    """The message's text: its plain part, else its HTML; a part whose header is damaged
+    gives way to its alternative, and with none the message is unreadable."""
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
+    if (damaged := _damaged_header(part)) is not None:
+        alternative = "html" if part.get_content_subtype() == "plain" else "plain"
+        other = msg.get_body(preferencelist=(alternative,))
+        if other is None or other is part or _damaged_header(other) is not None:
+            raise _corrupt(damaged)
+        part = other
     payload = part.get_payload(decode=True)
     text = decode_text(payload, part.get_content_charset()) if isinstance(payload, bytes) else ""
     if part.get_content_subtype() == "html":
@@ -346,19 +354,31 @@ def read_message(data: bytes) -> EmailMessage:
     msg = _parse(data)
     if not any(msg.get(h) is not None for h in MAIL_HEADERS):
         raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
-    if any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in msg.defects):
-        payload = msg.get_payload()
-        text = payload if isinstance(payload, str) else ""
-        head = text.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
-        if any(_KNOWN_HEADER.match(line) for line in head[1:]):
-            shown = head[0].strip()
-            shown = shown if len(shown) <= 60 else shown[:59] + "…"
-            raise UnreadableMail(
-                "corrupt",
-                f"a damaged header: the line {shown!r} among its headers is none, so where the "
-                "text starts cannot be told; ask the agent to send it again",
-            )
+    if (damaged := _damaged_header(msg)) is not None:
+        raise _corrupt(damaged)
     return msg
+
+
+def _damaged_header(part: Message) -> str | None:
+    """The line that is no header among a message's (or a part's) header lines, with
+    header lines after it that would be read as its text; None when its header is sound."""
+    if not any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in part.defects):
+        return None
+    payload = part.get_payload()
+    text = payload if isinstance(payload, str) else ""
+    head = text.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
+    if not any(_KNOWN_HEADER.match(line) for line in head[1:]):
+        return None
+    shown = head[0].strip()
+    return shown if len(shown) <= 60 else shown[:59] + "…"
+
+
+def _corrupt(line: str) -> UnreadableMail:
+    return UnreadableMail(
+        "corrupt",
+        f"a damaged header: the line {line!r} among its headers is none, so where the text "
+        "starts cannot be told; ask the agent to send it again",
+    )
 
 
 # Labels mail programs read as the Windows code page that extends them (the WHATWG Encoding
