@@ -312,3 +312,42 @@ def test_an_rtf_byte_its_code_page_leaves_undefined_is_replaced_not_a_control(
     path = make_msg(tmp_path / "a.msg", rtf=rtf)
     text = read_mail(path.read_bytes(), "a.msg", EASTERN).text
     assert text == "The “Privacy” module won’t load – café \ufffd INC77."
+
+
+# ---------------------------------------------------------------- nested past any mailer
+
+
+def nested(levels: int, kind: str) -> bytes:
+    """An e-mail whose parts nest `levels` deep: messages inside messages, or multiparts."""
+    head = f"From: Devon Price <devon.price@x.com>\r\nSubject: ESP\r\nDate: {TUE}\r\n"
+    if kind == "message":
+        mail = f"{head}Content-Type: text/plain\r\n\r\nDone 8 of 8.\r\n".encode()
+        for _ in range(levels):
+            mail = (
+                f"{head}MIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n".encode() + mail
+            )
+        return mail
+    body = b"Content-Type: text/plain\r\n\r\nDone 8 of 8.\r\n"
+    for i in range(levels):
+        body = (
+            f'Content-Type: multipart/mixed; boundary="x{i}"\r\n\r\n--x{i}\r\n'.encode()
+            + body
+            + f"\r\n--x{i}--\r\n".encode()
+        )
+    return f"{head}MIME-Version: 1.0\r\n".encode() + body
+
+
+@pytest.mark.parametrize("levels", [150, 1000, 3000])
+@pytest.mark.parametrize("kind", ["message", "multipart"])
+def test_an_email_nested_past_any_mailer_is_unreadable_not_a_crash(levels: int, kind: str) -> None:
+    from esp_cli.mail.attachments import read_files
+
+    for read in (lambda data: read_mail(data, "a.eml", EASTERN), read_files):
+        with pytest.raises(UnreadableMail) as caught:
+            read(nested(levels, kind))
+        assert caught.value.kind == "corrupt"
+        assert "nest more than 100 levels deep" in str(caught.value)
+
+
+def test_an_email_nested_as_deep_as_a_forward_chain_is_read() -> None:
+    assert read_mail(nested(20, "multipart"), "a.eml", EASTERN).text == "Done 8 of 8."

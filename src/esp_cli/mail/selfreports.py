@@ -336,9 +336,29 @@ def _unfolded(data: bytes) -> bytes:
     return b"".join(lines) + (b"" if end < 0 else data[end:])
 
 
+# How deep parts may nest: a forward of a forward of a reply is a few levels each; past this
+# no mail program wrote the message (and reading it would exhaust the stack).
+MAX_NESTING = 100
+_TOO_DEEP = (
+    f"its parts nest more than {MAX_NESTING} levels deep, as no mail program writes; ask the "
+    "agent to send it again"
+)
+
+
 def _parse(data: bytes) -> EmailMessage:
-    msg = email.message_from_bytes(_unfolded(data), policy=email.policy.default)
+    """The message parsed; UnreadableMail when its parts nest past MAX_NESTING."""
+    try:
+        msg = email.message_from_bytes(_unfolded(data), policy=email.policy.default)
+    except RecursionError:
+        raise UnreadableMail("corrupt", _TOO_DEEP) from None
     assert isinstance(msg, EmailMessage)
+    parts: list[tuple[Message, int]] = [(msg, 0)]
+    while parts:
+        part, depth = parts.pop()
+        if depth > MAX_NESTING:
+            raise UnreadableMail("corrupt", _TOO_DEEP)
+        if part.is_multipart():
+            parts += [(p, depth + 1) for p in part.get_payload() if isinstance(p, Message)]
     return msg
 
 
