@@ -556,3 +556,29 @@ def test_a_byte_its_character_set_cannot_read_is_replaced_and_said(
     )
     problems = {p["source"]: p["problem"] for p in data["problems"]}
     assert "1 character" in problems["devon.eml"] and "\ufffd" in problems["devon.eml"]
+
+
+def test_an_agents_reports_of_one_day_are_written_in_the_order_sent(
+    files: dict[str, Path],
+) -> None:
+    """Outlook names a second message of the same subject `ESP (2).msg` whatever its time:
+    the day's lines follow the times they were sent, so the last is the latest status."""
+    mails = files["mails"]
+    for path in mails.iterdir():
+        path.unlink()
+    devon = "Devon Price <devon.price@x.com>"
+    (mails / "ESP.eml").write_bytes(eml(devon, "Tue, 24 Nov 2026 19:00:00 -0500", "Evening: 7."))
+    (mails / "ESP (2).eml").write_bytes(eml(devon, "Tue, 24 Nov 2026 12:00:00 -0500", "Noon: 6."))
+    (mails / "ESP (3).eml").write_bytes(eml(devon, "Mon, 23 Nov 2026 19:00:00 -0500", "Mon: 5."))
+    config = files["config"]
+    config.write_text(
+        config.read_text(encoding="utf-8") + '[calendar]\ntimezone = "America/New_York"\n',
+        encoding="utf-8",
+    )
+    res = run("progress", "import", str(mails), "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes(files["tracker"], ROW["Devon Price"]).split("\n") == [
+        "11/23/2026 - Devon Price - Mon: 5.",
+        "11/24/2026 - Devon Price - Noon: 6.",
+        "11/24/2026 - Devon Price - Evening: 7.",
+    ]

@@ -39,6 +39,7 @@ from esp_cli.mail.selfreports import (
     decode_text,
     html_to_text,
     local_day,
+    local_time,
     mime_body,
     own_text,
     same_sender,
@@ -404,6 +405,7 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
         sender_name=by_name,
         sender_email=by_addr.lower(),
         warning=warnings(own, [] if own.text else _attached_names(data)),
+        sent=local_time(when, tz),
     )
 
 

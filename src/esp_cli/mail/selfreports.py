@@ -64,9 +64,15 @@ MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime
 def local_day(when: datetime, tz: tzinfo | None) -> date:
     """The team's calendar day of a moment: an aware time converted to `tz` (None: the
     machine's zone); a time with no zone keeps its own date."""
+    return local_time(when, tz).date()
+
+
+def local_time(when: datetime, tz: tzinfo | None) -> datetime:
+    """A moment on the team's clock, with no zone: an aware time converted to `tz` (None:
+    the machine's zone); a time with no zone as it is."""
     if when.tzinfo is None:
-        return when.date()
-    return when.astimezone(tz).date()
+        return when
+    return when.astimezone(tz).replace(tzinfo=None)
 
 
 # ------------------------------------------------------------------ messages no one wrote
@@ -856,6 +862,7 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
         sender_name=by_name,
         sender_email=by_addr.lower(),
         warning=warnings(own, _attached_names(msg)),
+        sent=local_time(when, tz),
     )
 
 

@@ -517,7 +517,7 @@ def import_reports(
     """Put each report in `found` (of day `on`, when given) in its agent's Notes."""
     wanted = [r for r in found.reports if on is None or r.day == on]
     # Oldest first, so each agent's lines land in date order; a stable sort keeps the files'
-    # order within a day.
+    # order within a day (and in_order then an agent's e-mails' sent order).
     wanted.sort(key=lambda r: r.day)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         rows = list(s.table.rows())
@@ -534,7 +534,8 @@ def import_reports(
                 unmatched.append(NotImported(report, how))
             else:
                 by_row[(row.sheet, row.row)].append((report, row, how))
-        imported = _plan_lines(s.plan, by_row.values(), unmatched)
+        groups = [in_order(group) for group in by_row.values()]
+        imported = _plan_lines(s.plan, groups, unmatched)
     return ImportResult(
         on=on,
         sources=found.sources,
@@ -546,6 +547,20 @@ def import_reports(
         write=s.report,
         files=file_outcomes(found.files, imported, unmatched, on),
     )
+
+
+def in_order(
+    group: Sequence[tuple[SelfReport, Row, str]],
+) -> list[tuple[SelfReport, Row, str]]:
+    """One agent's reports (in date order) with each day's e-mails in the order they were
+    sent (Outlook names a later save `ESP (2).msg` whatever its time), each in a place an
+    e-mail held; the rest stay in the files' order."""
+    out = list(group)
+    timed = [i for i, (report, _, _) in enumerate(out) if report.sent is not None]
+    by_time = sorted((out[i] for i in timed), key=lambda item: (item[0].day, item[0].sent))
+    for i, item in zip(timed, by_time, strict=True):
+        out[i] = item
+    return out
 
 
 def file_outcomes(
