@@ -582,3 +582,30 @@ def test_an_agents_reports_of_one_day_are_written_in_the_order_sent(
         "11/24/2026 - Devon Price - Noon: 6.",
         "11/24/2026 - Devon Price - Evening: 7.",
     ]
+
+
+def test_every_unreadable_file_named_on_the_command_line_is_named_at_once(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Not the first only, to be fixed and run again for the next: each, with its reason;
+    nothing is written."""
+    zero = tmp_path / "zero.msg"
+    zero.write_bytes(b"")
+    notmail = tmp_path / "notmail.eml"
+    notmail.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Timestamp,Agent Name\r\n\x81\x8d\xff\xfe,\x90\r\n")
+    good = files["mails"] / "devon.eml"
+    original = files["tracker"].read_bytes()
+    res = run("progress", "import", str(good), str(zero), str(notmail), str(bad),
+              str(tmp_path / "nope.eml"), "-t", str(files["tracker"]))  # fmt: skip
+    assert res.exit_code == 3, res.output
+    for path, why in (
+        (zero, "an empty file"),
+        (notmail, "not an e-mail"),
+        (bad, "not a text CSV"),
+        (tmp_path / "nope.eml", "no such file"),
+    ):
+        assert f"{path}: {why}" in res.stderr, res.stderr
+    assert "4 of the files named cannot be imported" in res.stderr
+    assert files["tracker"].read_bytes() == original

@@ -159,7 +159,13 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
     zone = config.zone()
     out = Reports()
     seen: set[Path] = set()
-    given = [(path, _expand(path)) for path in paths]
+    failed: list[InputFileError] = []  # the files named that cannot be read: all said at once
+    given: list[tuple[Path, list[tuple[Path, bool]]]] = []
+    for path in paths:
+        try:
+            given.append((path, _expand(path)))
+        except InputFileError as exc:
+            failed.append(exc)
     total = sum(len(found) for _, found in given)
     done = 0
     for path, found in given:
@@ -184,22 +190,48 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
                 entry.ignored = "a system file"
                 continue
             out.sources.append(file)
-            if _is_empty(file):
-                if not in_folder:
-                    raise InputFileError(f"{file}: {EMPTY_FILE}.", fix=_AGAIN)
-                entry.unreadable = EMPTY_FILE
-                out.problems.append(RowProblem(file.name, EMPTY_FILE))
-                continue
-            suffix = file.suffix.lower()
-            if in_folder or suffix in EMAIL_SUFFIXES:
-                _add_mail(out, entry, zone, in_folder=in_folder)
-            elif suffix == CSV_SUFFIX:
-                rows, european = read_csv_file(file)
-                sheets = [Sheet(file.name, rows, european=european)]
-                _add_rows(out, entry, sheets, name_headers, zone)
-            else:
-                _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
+            try:
+                _add_file(out, entry, name_headers, zone, in_folder=in_folder)
+            except InputFileError as exc:
+                failed.append(exc)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        fixes = dict.fromkeys(exc.fix for exc in failed if exc.fix)
+        raise InputFileError(
+            f"{len(failed)} of the files named cannot be imported: "
+            + " ".join(exc.message for exc in failed),
+            fix="; ".join(fix.rstrip(".") for fix in fixes) + "." if fixes else None,
+        )
     return out
+
+
+def _add_file(
+    out: Reports,
+    entry: SourceFile,
+    name_headers: tuple[str, ...],
+    zone: tzinfo | None,
+    *,
+    in_folder: bool,
+) -> None:
+    """The reports one file holds, into `out`; InputFileError when a file named on its own
+    cannot be read (one in a folder is listed as unreadable instead)."""
+    file = entry.path
+    if _is_empty(file):
+        if not in_folder:
+            raise InputFileError(f"{file}: {EMPTY_FILE}.", fix=_AGAIN)
+        entry.unreadable = EMPTY_FILE
+        out.problems.append(RowProblem(file.name, EMPTY_FILE))
+        return
+    suffix = file.suffix.lower()
+    if in_folder or suffix in EMAIL_SUFFIXES:
+        _add_mail(out, entry, zone, in_folder=in_folder)
+    elif suffix == CSV_SUFFIX:
+        rows, european = read_csv_file(file)
+        sheets = [Sheet(file.name, rows, european=european)]
+        _add_rows(out, entry, sheets, name_headers, zone)
+    else:
+        _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
 
 
 def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder: bool) -> None:
