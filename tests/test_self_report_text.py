@@ -253,6 +253,11 @@ def test_outlooks_rule_ends_the_text_above_a_header_block_in_any_language(block:
             "Hi Jordan,\nFrom: home (VPN)\nDate: 11/24\nModules: 5 of 8\nThanks,\nMarcus",
             "From: home (VPN) Date: 11/24 Modules: 5 of 8",
         ),
+        # A memo with the time it was written, From the sender.
+        (
+            "From: Marcus Lee\nTo: Jordan Reyes\nDate: 11/24/2026 5:00 PM\n\nCompleted: 5 of 8.",
+            "From: Marcus Lee To: Jordan Reyes Date: 11/24/2026 5:00 PM Completed: 5 of 8.",
+        ),
         ("From: me\nTo: you\nI finished 5 of 8 modules today.",
          "From: me To: you I finished 5 of 8 modules today."),
         (

@@ -547,12 +547,14 @@ def _quoted_header(
     lines: Sequence[str], i: int, *, ruled: bool = False, own: bool = False, sender: str = ""
 ) -> str:
     """Whether lines[i] starts the header block of a quoted message: SURE when the block
-    gives an address or the time it was sent (every mail program writes one), or in any
-    language under Outlook's rule (`ruled`) with one; LIKELY when only its words say so: a
-    From line naming another person, below the agent's `own` words, then a To, Subject or
-    Cc line and no date without a time; '' when it is the agent's own (a memo's or a
-    template's "From: home / Date: 11/24", a block that starts above this line)."""
+    gives an address, or the time it was sent (every mail program writes one) and is not
+    the sender's own memo; in any language under Outlook's rule (`ruled`). LIKELY when only
+    its words say so: a From line naming another person, below the agent's `own` words,
+    then a To, Subject or Cc line and no date without a time. '' when it is the agent's own
+    (a memo's or a template's "From: home / Date: 11/24", a block that starts above)."""
     first = lines[i].strip()
+    if not _HEADER_LINE.match(first):
+        return ""
     block = [first]
     for line in lines[i + 1 : i + 1 + 2 * _BLOCK_LINES]:
         if not line.strip():
@@ -560,11 +562,11 @@ def _quoted_header(
         if not _HEADER_LINE.match(line.strip()) or len(block) == _BLOCK_LINES:
             break
         block.append(line.strip())
-    if len(block) < 2 or not _HEADER_LINE.match(first):
+    if len(block) < 2:
         return ""
     value = first.split(":", 1)[-1].split("：", 1)[-1].strip()
-    marked = "@" in value or any(_TIME.search(x) for x in block)
-    if ruled and marked:
+    timed = any(_TIME.search(x) for x in block)
+    if ruled and ("@" in value or timed):
         return SURE
     found = _FROM_HEADER.match(first)
     if not found or not _FROM_VALUE.search(value):
@@ -574,11 +576,11 @@ def _quoted_header(
     above = lines[i - 1].strip() if i > 0 else ""
     if not ruled and above and _HEADER_LINE.match(above):
         return ""  # the block starts above: a memo's To line, the agent's own
-    if marked:
+    himself = bool(sender) and name_tokens(value) == name_tokens(sender)
+    if "@" in value or (timed and not himself):
         return SURE
     person = _PERSON.match(value) and value[:1].isupper()
     dated = any(_DATE_HEADER.match(x) for x in block)
-    himself = bool(sender) and name_tokens(value) == name_tokens(sender)
     return LIKELY if own and person and not dated and not himself else ""
 
 
@@ -703,7 +705,8 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
             continue  # a divider of the agent's own: no words
         if raw.rstrip() == "--" or _QUOTE_START.match(line) or _MOBILE_SIGNATURE.match(line):
             break  # signature or the start of the quoted original
-        own = any(kept[1:]) or bool(kept and _without_greeting(kept[0]))
+        words = [x for x in kept if x]
+        own = len(words) > 1 or bool(words and _without_greeting(words[0]))
         if line and (found := _quoted_header(lines, i, own=own, sender=sender_name)):
             if found == LIKELY:
                 left_out = f"from {_shortened(line)!r} down"
