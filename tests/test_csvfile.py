@@ -31,18 +31,19 @@ def to_csv(rows: list[list[str]], delimiter: str, quoting: int, newline: str) ->
 
 
 def encoded(text: str, encoding: str) -> bytes:
-    """The file's bytes, or nothing to test when the text cannot be saved that way (or
-    Windows-1252 bytes would also be valid UTF-8, which no reader could tell apart)."""
+    """The file's bytes, or nothing to test when the text cannot be saved that way (or a
+    line of Windows-1252 bytes would also be valid UTF-8, which no reader could tell
+    apart)."""
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError:
         assume(False)
-    if encoding == "cp1252" and not text.isascii():
-        try:
-            data.decode("utf-8")
-            assume(False)
-        except UnicodeDecodeError:
-            pass
+    if encoding == "cp1252":
+        for line in data.splitlines():
+            try:
+                assume(line.isascii() or not line.decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
     return data
 
 
@@ -126,3 +127,15 @@ def test_a_hand_typed_space_after_the_delimiter_does_not_break_quoting() -> None
 def test_text_in_another_encoding_is_refused(data: bytes) -> None:
     with pytest.raises(CsvError, match="UTF-8 or Windows-1252"):
         read_csv(data)
+
+
+def test_a_utf8_file_with_one_windows_1252_line_keeps_its_utf8_lines() -> None:
+    """A file two programs appended to: the UTF-8 rows as written, the one row of
+    Windows-1252 in it read as Windows-1252."""
+    data = (
+        "Timestamp,Agent Name,Update\r\n11/24/2026,Zachary Holt,I won’t finish – café module\r\n"
+    ).encode() + b"11/24/2026,Sam Lee,Module 3 \x96 done\r\n"
+    assert read_csv(data)[1:] == [
+        ["11/24/2026", "Zachary Holt", "I won’t finish – café module"],
+        ["11/24/2026", "Sam Lee", "Module 3 – done"],
+    ]

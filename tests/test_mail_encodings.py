@@ -78,6 +78,36 @@ def test_header_lines_after_a_damaged_line_are_never_the_note() -> None:
     assert "this line is no header" in str(caught.value)
 
 
+PART = (
+    '--b\r\nContent-Type: text/plain;\r\ncharset="utf-8"\r\nContent-Transfer-Encoding: base64'
+    "\r\n\r\nRG9uZSA2IG9mIDgg4oCTIFByaXZhY3kgYmxvY2tlZC4=\r\n"
+)
+
+
+def multipart(parts: str, kind: str = "alternative") -> bytes:
+    return (
+        "From: Devon Price <devon.price@x.com>\r\nSubject: ESP\r\n"
+        f"Date: {TUE}\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/{kind}; boundary="b"\r\n\r\n{parts}--b--\r\n'
+    ).encode()
+
+
+def test_a_part_whose_header_is_damaged_gives_way_to_its_alternative() -> None:
+    """The plain part's header goes on over an unindented line: its header lines and
+    base64 are never the note; the HTML alternative beside it is."""
+    html = (
+        '--b\r\nContent-Type: text/html; charset="utf-8"\r\n\r\n<p>Done 6 of 8 &ndash; ok.</p>\r\n'
+    )
+    assert read_mail(multipart(PART + html), "a.eml", EASTERN).text == "Done 6 of 8 – ok."
+
+
+def test_a_damaged_part_with_no_alternative_is_unreadable() -> None:
+    with pytest.raises(UnreadableMail) as caught:
+        read_mail(multipart(PART, "mixed"), "a.eml", EASTERN)
+    assert caught.value.kind == "corrupt"
+    assert "charset=" in str(caught.value)
+
+
 # ---------------------------------------------------------------- character set labels
 
 
@@ -90,8 +120,8 @@ def test_header_lines_after_a_damaged_line_are_never_the_note() -> None:
         (b"All 8 TBTs done \x96 Call Cert tomorrow.", "x-mac-roman-bogus",
          "All 8 TBTs done – Call Cert tomorrow."),
         ("Готово 5 из 8".encode(), "x-unknown", "Готово 5 из 8"),
-        # The five bytes Windows-1252 leaves undefined: Latin-1 reads every byte.
-        (b"caf\xe9 \x81", "utf-8", "café \x81"),
+        # A byte Windows-1252 leaves undefined is replaced, never read as a control character.
+        (b"caf\xe9 \x81", "utf-8", "café \ufffd"),
         ("Готово".encode("koi8-r"), "koi8-r", "Готово"),
         # A byte-order mark is no part of the text.
         ("\ufeffFinished module 5.".encode(), "utf-8", "Finished module 5."),
@@ -102,6 +132,52 @@ def test_a_body_is_read_in_the_first_character_set_that_fits(
     data: bytes, charset: str | None, text: str
 ) -> None:
     assert decode_text(data, charset) == text
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "text"),
+    [
+        # Labels mail programs read as the Windows code page that extends them.
+        ("モジュール①②完了、残り3つ～ ㈱テスト".encode("cp932"), "shift_jis",
+         "モジュール①②完了、残り3つ～ ㈱テスト"),
+        ("模組五完成，費用 €0。".encode("cp950"), "big5", "模組五完成，費用 €0。"),
+        ("模块五完成。我們的系統".encode("gbk"), "gb2312", "模块五完成。我們的系統"),
+        ("모듈 5 완료, 똠방각하".encode("cp949"), "euc-kr", "모듈 5 완료, 똠방각하"),
+        ("모듈 5 완료".encode("cp949"), "ks_c_5601-1987", "모듈 5 완료"),
+        ("Tamamlandı 5/8 – şimdi".encode("cp1254"), "iso-8859-9", "Tamamlandı 5/8 – şimdi"),
+        ("モジュール①".encode("cp932"), "x-sjis", "モジュール①"),
+        # A correctly labelled body with a stray byte keeps its character set: only that
+        # byte is replaced.
+        ("I won’t finish the “Privacy” module – Citrix down.".encode() + b" Caf\xe9 \xa9 2026",
+         "utf-8", "I won’t finish the “Privacy” module – Citrix down. Caf\ufffd \ufffd 2026"),
+        ("I won’t finish – café".encode() + b" \xa9", None, "I won’t finish – café \ufffd"),
+        ("モジュール5完了".encode("cp932") + b" \x82", "shift_jis", "モジュール5完了 \ufffd"),
+        ("Готово 5 из 8".encode("cp1251") + b"\x98", "windows-1251", "Готово 5 из 8\ufffd"),
+        # Valid UTF-8 labelled Latin-1 (a mailer's default label): the text as written.
+        ("I won’t finish – café".encode(), "iso-8859-1", "I won’t finish – café"),
+        # UTF-16 without a label: by its byte-order mark, or its NUL every other byte.
+        ("Finished module 5 – café".encode("utf-16"), None, "Finished module 5 – café"),
+        ("Finished module 5 – café".encode("utf-16-le"), None, "Finished module 5 – café"),
+        ("Finished module 5 – café".encode("utf-16-be"), "utf-8", "Finished module 5 – café"),
+    ],
+)  # fmt: skip
+def test_a_body_keeps_its_character_set_when_it_mostly_fits(
+    data: bytes, charset: str | None, text: str
+) -> None:
+    assert decode_text(data, charset) == text
+
+
+def test_no_body_is_read_as_control_characters() -> None:
+    """Whatever the bytes, the text never holds the C1 controls (U+0080-U+009F) a Latin-1
+    reading gives."""
+    for data, charset in [
+        (b"The \x93Privacy\x94 module won\x92t load \x96 caf\xe9 \x81 INC77.", "cp1252"),
+        (b"\x81\x8d\x8f\x90\x9d", None),
+        (b"\x81\x8d\x8f\x90\x9d", "utf-8"),
+        ("モジュール".encode("cp932") + b"\x81\x8d", "x-unknown"),
+    ]:
+        text = decode_text(data, charset)
+        assert not any("\x80" <= ch <= "\x9f" for ch in text), (data, charset, text)
 
 
 @pytest.mark.parametrize(
@@ -203,3 +279,75 @@ def test_an_html_only_msg_is_read_in_the_html_code_page(
     path = make_msg(tmp_path / "a.msg", html=html, codepages=codepages)
     text = read_mail(path.read_bytes(), "a.msg", EASTERN).text
     assert text == "I can’t open the “Privacy” module – café."
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "codepage"),
+    [
+        ("Zażółć 5 z 8", "iso8859_2", 28592),
+        ("Готово 5 из 8", "koi8_r", 20866),
+        ("Готово 5 з 8", "koi8_u", 21866),
+        ("Готово 5 из 8", "iso8859_5", 28595),
+        ("モジュール5完了", "iso2022_jp", 50220),
+        ("モジュール5完了", "euc_jp", 51932),
+        ("模块五完成", "gb18030", 54936),
+        ("모듈 5 완료", "euc_kr", 51949),
+    ],
+)
+def test_an_html_only_msg_in_an_internet_code_page_python_spells_otherwise(
+    tmp_path: Path, text: str, codec: str, codepage: int
+) -> None:
+    html = f"<html><body><p>{text}</p></body></html>".encode(codec)
+    path = make_msg(tmp_path / "a.msg", html=html, codepages=(1252, codepage))
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == text
+
+
+def test_an_rtf_byte_its_code_page_leaves_undefined_is_replaced_not_a_control(
+    tmp_path: Path,
+) -> None:
+    rtf = (
+        b"{\\rtf1\\ansi\\ansicpg1252 The \x93Privacy\x94 module won\x92t load \x96 caf\xe9 "
+        b"\x81 INC77.\\par}"
+    )
+    path = make_msg(tmp_path / "a.msg", rtf=rtf)
+    text = read_mail(path.read_bytes(), "a.msg", EASTERN).text
+    assert text == "The “Privacy” module won’t load – café \ufffd INC77."
+
+
+# ---------------------------------------------------------------- nested past any mailer
+
+
+def nested(levels: int, kind: str) -> bytes:
+    """An e-mail whose parts nest `levels` deep: messages inside messages, or multiparts."""
+    head = f"From: Devon Price <devon.price@x.com>\r\nSubject: ESP\r\nDate: {TUE}\r\n"
+    if kind == "message":
+        mail = f"{head}Content-Type: text/plain\r\n\r\nDone 8 of 8.\r\n".encode()
+        for _ in range(levels):
+            mail = (
+                f"{head}MIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n".encode() + mail
+            )
+        return mail
+    body = b"Content-Type: text/plain\r\n\r\nDone 8 of 8.\r\n"
+    for i in range(levels):
+        body = (
+            f'Content-Type: multipart/mixed; boundary="x{i}"\r\n\r\n--x{i}\r\n'.encode()
+            + body
+            + f"\r\n--x{i}--\r\n".encode()
+        )
+    return f"{head}MIME-Version: 1.0\r\n".encode() + body
+
+
+@pytest.mark.parametrize("levels", [150, 1000, 3000])
+@pytest.mark.parametrize("kind", ["message", "multipart"])
+def test_an_email_nested_past_any_mailer_is_unreadable_not_a_crash(levels: int, kind: str) -> None:
+    from esp_cli.mail.attachments import read_files
+
+    for read in (lambda data: read_mail(data, "a.eml", EASTERN), read_files):
+        with pytest.raises(UnreadableMail) as caught:
+            read(nested(levels, kind))
+        assert caught.value.kind == "corrupt"
+        assert "nest more than 100 levels deep" in str(caught.value)
+
+
+def test_an_email_nested_as_deep_as_a_forward_chain_is_read() -> None:
+    assert read_mail(nested(20, "multipart"), "a.eml", EASTERN).text == "Done 8 of 8."

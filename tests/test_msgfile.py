@@ -318,11 +318,12 @@ def test_every_file_of_a_mixed_folder_is_accounted_for(folder: dict[str, Path]) 
     assert "matched by name" in files["ana.msg"]["reason"]
 
     after = notes(folder["tracker"])
+    # In the order sent: the signed e-mail at 6:30 pm, the .msg at 10:30 pm.
     assert after["Devon Price"] == (
-        "11/24/2026 - Devon Price - Did 2 TBTs today.\n11/24/2026 - Devon Price - Signed update."
+        "11/24/2026 - Devon Price - Signed update.\n11/24/2026 - Devon Price - Did 2 TBTs today."
     )
     assert after["Ana Ruiz"] == (
-        "11/24/2026 - Ana Ruiz - Waiting on SPOC.\n11/24/2026 - Ana Ruiz - From the web."
+        "11/24/2026 - Ana Ruiz - From the web.\n11/24/2026 - Ana Ruiz - Waiting on SPOC."
     )
     assert after["Bo Chen"] == (
         "11/24/2026 - Bo Chen - Two TBTs left.\n11/24/2026 - Bo Chen - Renamed."

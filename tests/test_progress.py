@@ -518,7 +518,8 @@ def test_a_control_character_in_one_report_is_left_out_not_the_import(
     csv = tmp_path / "late.csv"
     csv.write_text(
         "Timestamp,Agent Name,Class,Update\r\n"
-        '11/24/2026 17:52,Ana Ruiz,AET-1,"Citrix error: \x1b[0mSession failed"\r\n',
+        '11/24/2026 17:52,Ana Ruiz,AET-1,"Citrix error: \x1b[0mSession failed"\r\n'
+        '11/24/2026 17:53,Thao Nguyen,AET-2,"C1 \x9b char"\r\n',
         encoding="utf-8",
     )
     res = run("progress", "import", str(files["mails"]), str(csv), "--config", str(files["config"]),
@@ -531,4 +532,80 @@ def test_a_control_character_in_one_report_is_left_out_not_the_import(
     problems = {p["source"]: p["problem"] for p in data["problems"]}
     assert "U+0001" in problems["devon.eml"] and "left out" in problems["devon.eml"]
     assert "U+001B (escape)" in problems["late.csv!row 2"]
+    # The C1 controls (U+0080-U+009F) too.
+    assert lines["late.csv!row 3"] == "11/24/2026 - Thao Nguyen - C1 char"
+    assert "U+009B (CSI)" in problems["late.csv!row 3"]
     assert "warning: devon.eml: " in res.stderr
+
+
+def test_a_byte_its_character_set_cannot_read_is_replaced_and_said(
+    files: dict[str, Path],
+) -> None:
+    """A correctly labelled body with one stray byte (a gateway's footer) keeps its text;
+    the byte is U+FFFD in the note, and the warning names the file."""
+    body = "I won’t finish the “Privacy” module – Citrix down.".encode() + b" Caf\xe9"
+    mail = eml("Devon Price <devon.price@x.com>", "Tue, 24 Nov 2026 18:30:00 -0500", "BODY")
+    (files["mails"] / "devon.eml").write_bytes(mail.replace(b"BODY", body))
+    res = run("progress", "import", str(files["mails"]), "--config", str(files["config"]),
+              "-f", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    lines = {i["source"]: i["note"] for i in data["imported"]}
+    assert lines["devon.eml"] == (
+        "11/24/2026 - Devon Price - I won’t finish the “Privacy” module – Citrix down. Caf\ufffd"
+    )
+    problems = {p["source"]: p["problem"] for p in data["problems"]}
+    assert "1 character" in problems["devon.eml"] and "\ufffd" in problems["devon.eml"]
+
+
+def test_an_agents_reports_of_one_day_are_written_in_the_order_sent(
+    files: dict[str, Path],
+) -> None:
+    """Outlook names a second message of the same subject `ESP (2).msg` whatever its time:
+    the day's lines follow the times they were sent, so the last is the latest status."""
+    mails = files["mails"]
+    for path in mails.iterdir():
+        path.unlink()
+    devon = "Devon Price <devon.price@x.com>"
+    (mails / "ESP.eml").write_bytes(eml(devon, "Tue, 24 Nov 2026 19:00:00 -0500", "Evening: 7."))
+    (mails / "ESP (2).eml").write_bytes(eml(devon, "Tue, 24 Nov 2026 12:00:00 -0500", "Noon: 6."))
+    (mails / "ESP (3).eml").write_bytes(eml(devon, "Mon, 23 Nov 2026 19:00:00 -0500", "Mon: 5."))
+    config = files["config"]
+    config.write_text(
+        config.read_text(encoding="utf-8") + '[calendar]\ntimezone = "America/New_York"\n',
+        encoding="utf-8",
+    )
+    res = run("progress", "import", str(mails), "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes(files["tracker"], ROW["Devon Price"]).split("\n") == [
+        "11/23/2026 - Devon Price - Mon: 5.",
+        "11/24/2026 - Devon Price - Noon: 6.",
+        "11/24/2026 - Devon Price - Evening: 7.",
+    ]
+
+
+def test_every_unreadable_file_named_on_the_command_line_is_named_at_once(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Not the first only, to be fixed and run again for the next: each, with its reason;
+    nothing is written."""
+    zero = tmp_path / "zero.msg"
+    zero.write_bytes(b"")
+    notmail = tmp_path / "notmail.eml"
+    notmail.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Timestamp,Agent Name\r\n\x81\x8d\xff\xfe,\x90\r\n")
+    good = files["mails"] / "devon.eml"
+    original = files["tracker"].read_bytes()
+    res = run("progress", "import", str(good), str(zero), str(notmail), str(bad),
+              str(tmp_path / "nope.eml"), "-t", str(files["tracker"]))  # fmt: skip
+    assert res.exit_code == 3, res.output
+    for path, why in (
+        (zero, "an empty file"),
+        (notmail, "not an e-mail"),
+        (bad, "not a text CSV"),
+        (tmp_path / "nope.eml", "no such file"),
+    ):
+        assert f"{path}: {why}" in res.stderr, res.stderr
+    assert "4 of the files named cannot be imported" in res.stderr
+    assert files["tracker"].read_bytes() == original

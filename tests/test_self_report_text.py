@@ -206,6 +206,109 @@ def test_a_from_line_or_a_rule_cuts_only_above_a_quoted_header(body: str, text: 
     assert clean_body(body, "Marcus Lee") == text
 
 
+RULE = "_" * 32
+FOREIGN_QUOTES = {
+    "vi": "Từ: Jordan Reyes <jordan.reyes@vendorcx.com>\nĐã gửi: 24 tháng 11 2026 17:00\n"
+    "Đến: Team AET-1109\nChủ đề: ESP",
+    "ru": "От: Jordan Reyes <jordan.reyes@vendorcx.com>\nОтправлено: 24 ноября 2026 г. 17:00\n"
+    "Кому: Team\nТема: ESP",
+    "ja": "差出人: Jordan Reyes <jordan.reyes@vendorcx.com>\n送信日時: 2026年11月24日 17:00\n"
+    "宛先: Team\n件名: ESP",
+    "zh": "发件人: Jordan Reyes\n发送时间: 2026年11月24日 17:00\n收件人: Team\n主题: ESP",
+    "zh-wide": "发件人：Jordan Reyes\n发送时间：2026年11月24日 17:00\n主题：ESP",
+    "tr": "Kimden: Jordan Reyes <jordan.reyes@vendorcx.com>\nGönderildi: 24 Kasım 2026 17:00\n"
+    "Kime: Team\nKonu: ESP",
+    "fi": "Lähettäjä: Jordan Reyes\nLähetetty: tiistai 24. marraskuuta 2026 17.00\n"
+    "Vastaanottaja: Team\nAihe: ESP",
+}
+
+
+@pytest.mark.parametrize("block", FOREIGN_QUOTES.values(), ids=FOREIGN_QUOTES.keys())
+def test_outlooks_rule_ends_the_text_above_a_header_block_in_any_language(block: str) -> None:
+    body = f"Xong 5/8.\n\n{RULE}\n{block}\n\nPlease send your ESP progress before you log off."
+    assert clean_body(body, "Nina Petrova") == "Xong 5/8."
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        # A memo: the agent's own To/From/Date lines above the report.
+        (
+            "To: Jordan Reyes\nFrom: Marcus Lee\nDate: 11/24/2026\nRe: ESP progress\n\n"
+            "Completed: HIPAA, Privacy, FWA (5 of 8).\nBlocked: Citrix error 403, SPOC INC0012345.",
+            "To: Jordan Reyes From: Marcus Lee Date: 11/24/2026 Re: ESP progress Completed: HIPAA, "
+            "Privacy, FWA (5 of 8). Blocked: Citrix error 403, SPOC INC0012345.",
+        ),
+        (
+            "From: Marcus Lee\nTo: Jordan Reyes\nDate: 11/24/2026\n\nCompleted: 5 of 8.",
+            "From: Marcus Lee To: Jordan Reyes Date: 11/24/2026 Completed: 5 of 8.",
+        ),
+        # The coordinator's template, filled in.
+        (
+            "From: home (VPN)\nDate: 11/24\nModules: 5 of 8\nBlocked: Privacy module, SPOC "
+            "INC0099\nThanks,\nMarcus",
+            "From: home (VPN) Date: 11/24 Modules: 5 of 8 Blocked: Privacy module, SPOC INC0099",
+        ),
+        (
+            "Hi Jordan,\nFrom: home (VPN)\nDate: 11/24\nModules: 5 of 8\nThanks,\nMarcus",
+            "From: home (VPN) Date: 11/24 Modules: 5 of 8",
+        ),
+        # A memo with the time it was written, From the sender.
+        (
+            "From: Marcus Lee\nTo: Jordan Reyes\nDate: 11/24/2026 5:00 PM\n\nCompleted: 5 of 8.",
+            "From: Marcus Lee To: Jordan Reyes Date: 11/24/2026 5:00 PM Completed: 5 of 8.",
+        ),
+        ("From: me\nTo: you\nI finished 5 of 8 modules today.",
+         "From: me To: you I finished 5 of 8 modules today."),
+        (
+            "Update\nFrom: Marcus Lee\nTo: Jordan Reyes\nDone: HIPAA, Privacy, FWA\nLeft: 3",
+            "Update From: Marcus Lee To: Jordan Reyes Done: HIPAA, Privacy, FWA Left: 3",
+        ),
+        # A rule above the agent's own "Word: value" lines.
+        (
+            f"ESP status\n{RULE}\nCompleted: HIPAA\nBlocked: Privacy, SPOC INC0099",
+            "ESP status Completed: HIPAA Blocked: Privacy, SPOC INC0099",
+        ),
+        (
+            "Done 5.\n__________\nFrom: the Learning Hub\nDate: 11/24 I saw the 403 again\n"
+            "SPOC INC0012",
+            "Done 5. From: the Learning Hub Date: 11/24 I saw the 403 again SPOC INC0012",
+        ),
+        # "wrote:" in the agent's own sentence: no time, no address.
+        ("On 11/23 the SPOC tech wrote:\nreinstall Citrix, which I did. Now 6 of 8.",
+         "On 11/23 the SPOC tech wrote: reinstall Citrix, which I did. Now 6 of 8."),
+        # A bare "--" between the agent's own lines is a divider, not a signature.
+        (
+            "Modules done:\n--\nHIPAA\nPrivacy\n--\nStill blocked on 3: Citrix apps missing, "
+            "SPOC ticket INC0077.",
+            "Modules done: HIPAA Privacy Still blocked on 3: Citrix apps missing, SPOC ticket "
+            "INC0077.",
+        ),
+        # ...and the signature under it when the sender's name or a signature's lines follow.
+        ("Module 3 done.\n--\nMarcus Lee\nCustomer Care Agent", "Module 3 done."),
+        ("Module 3 done.\n--\nVendorCX | AET-1109\n(614) 555-0145", "Module 3 done."),
+        ("Module 3 done.\n--", "Module 3 done."),
+        ("Module 3 done.\n-- \nAnything at all", "Module 3 done."),
+    ],
+)  # fmt: skip
+def test_the_agents_own_header_like_lines_are_kept(body: str, text: str) -> None:
+    assert clean_body(body, "Marcus Lee") == text
+
+
+def test_a_quote_told_only_by_its_header_words_is_left_out_and_said(
+    tmp_path: Path, config: Path
+) -> None:
+    """A header block with no address, no time and no rule above it is most likely a quoted
+    message: left out, and said, with the line it starts at."""
+    body = "Module 6 done.\nFrom: Jordan Reyes\nTo: ESP Team\nSubject: ESP\n\nPlease report."
+    report = read_mail(eml(body), "a.eml")
+    assert report.text == "Module 6 done."
+    assert "'From: Jordan Reyes'" in report.warning and "left out" in report.warning
+    # A quote an address or a time marks is left out without a word.
+    sure = body.replace("From: Jordan Reyes", "From: Jordan Reyes <jordan.reyes@x.com>")
+    assert read_mail(eml(sure), "a.eml").warning == ""
+
+
 def test_a_reply_with_no_words_of_its_own_is_not_given_the_coordinators_subject(
     tmp_path: Path, config: Path
 ) -> None:
@@ -224,6 +327,43 @@ def test_a_reply_with_no_words_of_its_own_is_not_given_the_coordinators_subject(
     ]
     # An agent's own subject still stands in for an empty text.
     assert read_mail(eml("", subject="All 8 TBTs done"), "b.eml").text == "All 8 TBTs done"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "RES: Please send your ESP progress",  # Outlook in Portuguese (Brazil)
+        "R: Please send your ESP progress",  # Italian
+        "RIF: Please send your ESP progress",
+        "YNT: Please send your ESP progress",  # Turkish
+        "VS: Please send your ESP progress",  # Finnish
+        "回复: Please send your ESP progress",  # Chinese
+        "答复：Please send your ESP progress",
+        "Fwd: RE: Please send your ESP progress",  # a reply forwarded
+        "FW: AW: Please send your ESP progress",
+        "Re[2]: Please send your ESP progress",
+    ],
+)
+def test_a_reply_in_any_language_is_not_given_the_coordinators_subject(subject: str) -> None:
+    quoted = (
+        "________________________________\nDe: Jordan Reyes <jordan.reyes@x.com>\n"
+        "Enviado: terça-feira, 24 de novembro de 2026 17:00\nAssunto: ESP\n\nTeam, please send."
+    )
+    assert read_mail(eml(quoted, subject=subject), "a.eml").text == ""
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        ("FW: All 8 TBTs done", "All 8 TBTs done"),
+        ("ENC: All 8 TBTs done", "All 8 TBTs done"),  # a forward, in Portuguese
+        ("Re: 7 of 8", ""),
+        ("Results: 7 of 8 done", "Results: 7 of 8 done"),
+        ("Rest: module 8 tomorrow", "Rest: module 8 tomorrow"),
+    ],
+)
+def test_an_agents_own_subject_stands_in_for_an_empty_text(subject: str, text: str) -> None:
+    assert read_mail(eml("", subject=subject), "a.eml").text == text
 
 
 def test_a_spanish_msg_reply_keeps_only_the_agents_words(tmp_path: Path) -> None:

@@ -454,13 +454,30 @@ def test_an_html_reply_keeps_no_quoted_text() -> None:
     assert clean_body(html_to_text(outlook)) == "Did 3 TBTs."
 
 
+def test_an_html_source_wrapped_inside_a_line_is_one_line_of_text() -> None:
+    """Word and Outlook wrap their HTML's source lines (after `<b>From:</b>`): a line break
+    in HTML is a space, so the quoted header block is still found; `<pre>` keeps its lines."""
+    wrapped = (
+        "<p class=MsoNormal>Done 6 of 8 &#8211; Privacy still\r\nblocked.</p>\r\n<div><p "
+        "class=MsoNormal><b>From:</b>\r\nJordan Reyes &lt;jordan.reyes@vendorcx.com&gt; <br>"
+        "<b>Sent:</b> Tuesday, November 24, 2026 5:00 PM<br><b>To:</b> Team<br><b>Subject:"
+        "</b> ESP</p></div>\r\n<p class=MsoNormal>Team, please send your progress.</p>"
+    )
+    assert clean_body(html_to_text(wrapped)) == "Done 6 of 8 – Privacy still blocked."
+    assert html_to_text("<pre>Done 6\nof 8</pre>").split() == ["Done", "6", "of", "8"]
+    assert "Done 6\nof 8" in html_to_text("<pre>Done 6\nof 8</pre>")
+
+
 def test_a_last_first_sender_does_not_leave_their_name_as_the_note() -> None:
     assert clean_body("Did 3 TBTs.\n\nDevon", "Price, Devon") == "Did 3 TBTs."
 
 
 def test_a_forward_with_no_text_of_its_own_is_its_subject_without_fw() -> None:
+    mail = eml("---------- Forwarded message ---------\nFrom: X\n\nOld.", subject="Fwd: 7 of 8")
+    assert read_mail(mail, "a.eml").text == "7 of 8"
+    # A reply forwarded ("Fwd: RE:") answers the coordinator's message: not the agent's words.
     mail = eml("---------- Forwarded message ---------\nFrom: X\n\nOld.", subject="Fwd: RE: ESP")
-    assert read_mail(mail, "a.eml").text == "ESP"
+    assert read_mail(mail, "a.eml").text == ""
 
 
 # --------------------------------------------------------- 16. Forms export, a bad .eml

@@ -380,3 +380,101 @@ def test_a_pdf_attached_without_pdf_in_its_name_is_called_badly_named(
             "Ana Ruiz TBT.pdf",
         ),
     }
+
+
+# -------------------------------------------------- the e-mail a PDF was found in
+
+
+def embedded(outer_sender: str, inner: EmailMessage, name: str = "RE My transcript") -> bytes:
+    """A .msg with the agent's message inside it, as Outlook's "Forward as attachment"
+    keeps one (an embedded message, not a file)."""
+    outer = MapiMessage.from_email_message(message(outer_sender))
+    outer.add_embedded_message_attachment(MapiMessage.from_email_message(inner), filename=name)
+    return outer.to_bytes()
+
+
+def test_a_pdf_in_an_attached_email_is_checked_against_who_sent_that_email(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """An SME forwards the agent's own e-mail — as a saved .msg, as an attached message, as
+    an Outlook embedded message: the PDF's sender is the agent's e-mail's, not the SME's;
+    one another agent sent is said, naming both."""
+    sme = "Pat Sme <pat.sme@vendorcx.com>"
+    devon = message("Devon Price <devon.price@vendorcx.com>", ("Devon Price TBT.pdf", pdf("D")))
+    as_file = message(sme)
+    as_file.add_attachment(MapiMessage.from_email_message(devon).to_bytes(),
+                           maintype="application", subtype="octet-stream",
+                           filename="RE My transcript.msg")  # fmt: skip
+    save(inbox, "p1.eml", as_file)
+    forwarded = message(sme)
+    forwarded.add_attachment(message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", pdf("A"))))  # fmt: skip
+    save(inbox, "p2.eml", forwarded)
+    (inbox / "p3.msg").write_bytes(
+        embedded(sme, message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", pdf("K"))))
+    )
+    # Omar's PDF, in an e-mail Ana sent.
+    other = message(sme)
+    other.add_attachment(MapiMessage.from_email_message(message(
+        "Ana Ruiz <ana.ruiz@vendorcx.com>", ("Omar Haddad TBT.pdf", pdf("O")))).to_bytes(),
+        maintype="application", subtype="octet-stream", filename="FW.msg")  # fmt: skip
+    save(inbox, "p4.eml", other)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["rejected"] == []
+    found = {p["agent"]: (p["sender"], p.get("sender_mismatch")) for p in data["recorded"]}
+    assert found == {
+        "Devon Price": ("devon.price@vendorcx.com", None),
+        "Ana Ruiz": ("ana.ruiz@vendorcx.com", None),
+        "Kim Lee": ("kim.lee@vendorcx.com", None),
+        "Omar Haddad": (
+            "ana.ruiz@vendorcx.com",
+            "sent by ana.ruiz@vendorcx.com, the address of Ana Ruiz (AET-1, row 4), in FW.msg "
+            "forwarded by pat.sme@vendorcx.com",
+        ),
+    }
+
+
+def test_an_attached_email_esp_cannot_open_is_said_so(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """A damaged e-mail attached as a file, or one attached more than five e-mails deep, is
+    not "no PDF attached": esp says it could not open it."""
+    whole = MapiMessage.from_email_message(
+        message("ana.ruiz@vendorcx.com", ("Ana Ruiz TBT.pdf", pdf("A")))
+    ).to_bytes()
+    cut = message("Ana Ruiz <ana.ruiz@vendorcx.com>")
+    cut.add_attachment(whole[: len(whole) // 2], maintype="application",
+                       subtype="octet-stream", filename="mine.msg")  # fmt: skip
+    save(inbox, "cut.eml", cut)
+    deep = message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", pdf("K"))).as_bytes()
+    for level in range(7, 0, -1):
+        wrapper = message("kim.lee@vendorcx.com")
+        wrapper.add_attachment(deep, maintype="application", subtype="octet-stream",
+                               filename=f"level{level}.eml")  # fmt: skip
+        deep = wrapper.as_bytes()
+    (inbox / "deep.eml").write_bytes(deep)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    why = {(r["from_email"], r["file"]): r["reason"] for r in json.loads(res.stdout)["rejected"]}
+    assert why[("cut.eml", "mine.msg")].startswith(
+        "an attached e-mail esp cannot read: a damaged Outlook file"
+    )
+    assert why[("deep.eml", "level6.eml")] == (
+        "an attached e-mail esp did not open: e-mails attached more than 5 deep are not "
+        "opened; ask for the PDF itself"
+    )
+    assert not any("no PDF attached" in reason for reason in why.values())
+
+
+def test_a_pdf_the_agent_sent_on_behalf_of_a_shared_mailbox_is_no_mismatch(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    msg = message("ESP Team <esp.team@vendorcx.com>", ("Kim Lee TBT.pdf", pdf("K")))
+    msg["Sender"] = "Kim Lee <kim.lee@vendorcx.com>"
+    save(inbox, "shared.eml", msg)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["agent"] == "Kim Lee" and "sender_mismatch" not in proof

@@ -84,22 +84,29 @@ def test_read_line_follows_the_first_line_for_the_whole_stream() -> None:
 # -- control characters ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["call\x00back", "\x1b[31mURGENT\x1b[0m", "a\x07b"])
+@pytest.mark.parametrize(
+    "text", ["call\x00back", "\x1b[31mURGENT\x1b[0m", "a\x07b", "SPOC called x\x9b1m", "a\x81b"]
+)
 def test_a_note_with_a_control_character_is_refused_naming_it(folder: Path, text: str) -> None:
+    """The C0 controls and the C1 ones (U+0080-U+009F: U+009B is the 8-bit escape that
+    starts a terminal's codes) alike."""
     before = (folder / "ESP Tracker.xlsx").read_bytes()
     res = esp(folder, "note", "add", "Tyrone Jackson", text, "--date", DAY)
     assert res.exit_code == 2, res.output
     assert "'ESP Tracker'!Z25" in res.stderr and "which no cell can show" in res.stderr
-    assert re.search(r"U\+00(00|1B|07)", res.stderr)
+    assert re.search(r"U\+00(00|1B|07|9B|81)", res.stderr)
     assert (folder / "ESP Tracker.xlsx").read_bytes() == before
 
 
-def test_a_note_file_row_with_a_control_character_is_not_applied(folder: Path) -> None:
-    (folder / "n.csv").write_text("agent,note\nTyrone Jackson,ring\x07bell\n")
+@pytest.mark.parametrize(("char", "named"), [("\x07", "U+0007 (BEL)"), ("\x9b", "U+009B (CSI)")])
+def test_a_note_file_row_with_a_control_character_is_not_applied(
+    folder: Path, char: str, named: str
+) -> None:
+    (folder / "n.csv").write_text(f"agent,note\nTyrone Jackson,ring{char}bell\n", encoding="utf-8")
     before = (folder / "ESP Tracker.xlsx").read_bytes()
     res = esp(folder, "note", "import", str(folder / "n.csv"))
     assert res.exit_code == 5, res.output
-    assert "U+0007 (BEL)" in res.stdout and "n.csv" in res.stdout
+    assert named in res.stdout and "n.csv" in res.stdout
     assert (folder / "ESP Tracker.xlsx").read_bytes() == before
 
 

@@ -36,10 +36,31 @@ class _Rfc4180(csv.Dialect):
     strict = False
 
 
+def _mixed(data: bytes) -> str | None:
+    """A UTF-8 file with lines of Windows-1252 in it (appended to by another program): each
+    line in the one it is written in. None when the file is not mostly UTF-8 (a Windows-1252
+    file) or a line is in neither."""
+    text = data.decode("utf-8-sig", "replace")
+    bad = text.count("\ufffd")
+    if sum(1 for ch in text if ch > "\x7f") - bad <= bad:
+        return None
+    lines: list[str] = []
+    for line in data.splitlines(keepends=True):
+        try:
+            lines.append(line.decode("utf-8-sig" if not lines else "utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                return None
+    return "".join(lines)
+
+
 def decode(data: bytes) -> str:
     """The file's text: UTF-8 (with or without its byte-order mark), UTF-16 with one, or
-    Windows-1252. Raises CsvError for anything else (UTF-32, UTF-16 without a byte-order mark,
-    a binary file), rather than read it as garbage."""
+    Windows-1252; a UTF-8 file with a line of Windows-1252 in it, each line as written.
+    Raises CsvError for anything else (UTF-32, UTF-16 without a byte-order mark, a binary
+    file), rather than read it as garbage."""
     encodings: tuple[str, ...] = ENCODINGS
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         encodings = ()
@@ -51,7 +72,8 @@ def decode(data: bytes) -> str:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
-            continue
+            if encoding == ENCODINGS[0] and (text := _mixed(data)) is not None:
+                return text
     raise CsvError("not a text CSV in UTF-8 or Windows-1252 (or UTF-16 with a byte-order mark).")
 
 

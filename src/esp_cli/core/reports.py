@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from esp_cli.core.shape import as_json
 
@@ -32,6 +32,9 @@ class SelfReport:
     # What a person should know about the report (its text may be in a file attached,
     # which esp does not read); '' when nothing.
     warning: str = field(default="", metadata=as_json(hidden=True))
+    # When an e-mail was sent, on the team's clock (no zone); None for sheet rows. The
+    # reports of one day are written in this order.
+    sent: datetime | None = field(default=None, metadata=as_json(hidden=True))
 
 
 def attached_warning(names: Sequence[str]) -> str:

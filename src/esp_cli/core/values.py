@@ -331,9 +331,11 @@ def us_phone(text: str) -> str:
 
 
 # Characters a cell cannot show: the C0 controls but tab, line feed and carriage return (NUL
-# from a UTF-16 file read as bytes, an escape code pasted from a terminal), and the two
-# Unicode non-characters. Excel stores them escaped (_x0000_) and shows them as garbage.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# from a UTF-16 file read as bytes, an escape code pasted from a terminal), the C1 controls
+# U+0080-U+009F (Windows-1252's quotes and dashes read as Latin-1; U+009B starts a terminal's
+# codes as ESC [ does), and the two Unicode non-characters. Excel stores the C0 ones escaped
+# (_x0000_) and shows them as garbage; none of them shows as anything a person can read.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff]")
 
 
 def control_characters(text: str) -> list[str]:
@@ -362,6 +364,6 @@ def shown_text(text: str) -> str:
 def describe_character(ch: str) -> str:
     """'U+0000 (NUL)': a character named as a person can look it up."""
     names = {0: "NUL", 7: "BEL", 8: "backspace", 0xB: "vertical tab", 0xC: "form feed",
-             0x1B: "escape"}  # fmt: skip
+             0x1B: "escape", 0x85: "next line", 0x9B: "CSI"}  # fmt: skip
     name = names.get(ord(ch))
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")

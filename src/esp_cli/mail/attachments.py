@@ -13,64 +13,36 @@ from __future__ import annotations
 
 import base64
 import quopri
-from dataclasses import dataclass, replace
-from datetime import date, datetime, tzinfo
-from email.message import Message
+from dataclasses import replace
+from email.message import EmailMessage, Message
 
-from esp_cli.mail.msgfile import is_msg, msg_files
+from esp_cli.mail.msgfile import MAX_DEPTH, TOO_DEEP, Attached, MailFiles, is_msg, msg_files
 from esp_cli.mail.selfreports import (
     ENCRYPTED_TYPES,
     UnreadableMail,
     decode_words,
-    local_day,
     on_behalf,
     read_message,
     sender_of,
     sent_time,
 )
 
-
-@dataclass(frozen=True)
-class Attached:
-    name: str  # the file name the sender gave it ('' when it has none)
-    data: bytes
-    kind: str = ""  # its MIME type, as the message gives it ('' when it gives none)
-
-
-@dataclass(frozen=True)
-class MailFiles:
-    """The files an e-mail carries, who sent it and when."""
-
-    sender_name: str
-    sender: str  # the SMTP address, lower case; '' when the message has none (a draft)
-    sent: datetime | None  # sent (else received); None when the message says neither
-    files: tuple[Attached, ...]
-    emails: tuple[str, ...] = ()  # the e-mails attached to it (forwarded), by name or subject
-    # Who sent it on the sender's behalf (a delegate): the address, lower case; '' when the
-    # sender sent it.
-    sent_by: str = ""
-
-    def day(self, tz: tzinfo | None) -> date | None:
-        """The team's calendar day it was sent (None when unknown)."""
-        return local_day(self.sent, tz) if self.sent is not None else None
-
+__all__ = ["MAIL_SUFFIXES", "MAIL_TYPES", "Attached", "MailFiles", "read_files"]
 
 # An e-mail attached as a file (an agent's saved message dragged into a web mail message,
-# a saved .eml attached): opened as a forwarded message is. Deeper than this is not an
-# agent's e-mail.
+# a saved .eml attached): opened as a forwarded message is, MAX_DEPTH levels deep.
 MAIL_TYPES = ("message/rfc822", "application/vnd.ms-outlook")
 MAIL_SUFFIXES = (".eml", ".msg")
-_MAX_DEPTH = 5
 
 
 def read_files(data: bytes, depth: int = 0) -> MailFiles:
     """The files attached to an e-mail file, told by its content — those of an e-mail
-    attached to it, as a message or as a saved file, too; UnreadableMail says why it cannot
-    be read (not an e-mail, damaged, encrypted)."""
+    attached to it, as a message or as a saved file, too, each with who sent the e-mail it
+    came in; UnreadableMail says why it cannot be read (not an e-mail, damaged,
+    encrypted)."""
     if is_msg(data):
-        (name, addr), by, when, files, emails = msg_files(data)
-        attached = [Attached(n, d, k) for n, d, k in files]
-        found = MailFiles(name, addr.lower(), when, (), tuple(emails), by[1].lower())
+        found = msg_files(data)
+        attached = list(found.files)
     else:
         found, attached = _eml_files(data)
     return _opened(found, attached, depth)
@@ -78,22 +50,38 @@ def read_files(data: bytes, depth: int = 0) -> MailFiles:
 
 def _opened(found: MailFiles, attached: list[Attached], depth: int) -> MailFiles:
     """`found` with `attached` as its files; an e-mail attached as a file gives its own
-    files in its place, and its name to `emails` (one esp cannot read stays a file)."""
+    files in its place (each with that e-mail's sender), and its name to `emails`; one esp
+    cannot read, or attached too deep to open, goes to `unopened` with the reason."""
     files: list[Attached] = []
     emails = list(found.emails)
+    unopened = list(found.unopened)
     for item in attached:
-        is_mail = item.kind in MAIL_TYPES or item.name.lower().endswith(MAIL_SUFFIXES)
-        if is_mail and depth < _MAX_DEPTH:
-            try:
-                inner = read_files(item.data, depth + 1)
-            except UnreadableMail:
-                files.append(item)
-                continue
-            emails += [item.name or "(no name)", *inner.emails]
-            files += inner.files
-        else:
+        if not (item.kind in MAIL_TYPES or item.name.lower().endswith(MAIL_SUFFIXES)):
             files.append(item)
-    return replace(found, files=tuple(files), emails=tuple(emails))
+            continue
+        name = item.name or "(no name)"
+        if depth >= MAX_DEPTH:
+            unopened.append((name, TOO_DEEP))
+            continue
+        try:
+            inner = read_files(item.data, depth + 1)
+        except UnreadableMail as exc:
+            unopened.append((name, f"an attached e-mail esp cannot read: {exc}; ask for it again"))
+            continue
+        emails += [name, *inner.emails]
+        unopened += inner.unopened
+        files += [_within(f.inside(name, inner.who), item) for f in inner.files]
+    return replace(found, files=tuple(files), emails=tuple(emails), unopened=tuple(unopened))
+
+
+def _within(found: Attached, mail: Attached) -> Attached:
+    """A file found in the e-mail attached as `mail`, itself perhaps found inside a
+    forwarded message: the outer e-mails before its own, their sender when it has none."""
+    if mail.via:
+        found = replace(found, via=(*mail.via, *found.via))
+    if found.sender or found.sender_name:
+        return found
+    return replace(found, sender_name=mail.sender_name, sender=mail.sender, sent_by=mail.sent_by)
 
 
 def _eml_files(data: bytes) -> tuple[MailFiles, list[Attached]]:
@@ -115,8 +103,9 @@ def _eml_files(data: bytes) -> tuple[MailFiles, list[Attached]]:
 def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
     """Every part of `part` with a file name, or typed as a PDF, in the order the message
     holds them, into `files` — inside an attached message too, whose subject (else file
-    name) goes into `emails`. An attached message its mailer encoded (base64) is a file
-    of its own, opened later like any e-mail attached as a file."""
+    name) goes into `emails`, and whose sender sent its files. An attached message its
+    mailer encoded (base64) is a file of its own, opened later like any e-mail attached as
+    a file."""
     kind = part.get_content_type()
     if kind == "message/rfc822":
         name = " ".join(decode_words(part.get_filename() or "").split())
@@ -126,9 +115,13 @@ def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
             return
         inner = part.get_payload(0) if part.is_multipart() else None
         subject = inner.get("subject", "") if isinstance(inner, Message) else ""
-        emails.append(" ".join(decode_words(str(subject or name)).split()))
+        shown = " ".join(decode_words(str(subject or name)).split())
+        emails.append(shown)
         if isinstance(inner, Message):
-            _contents(inner, files, emails)
+            found: list[Attached] = []
+            _contents(inner, found, emails)
+            sender = _sender(inner)
+            files += [f.inside(shown or "(no name)", sender) for f in found]
         return
     if part.is_multipart():
         for sub in part.get_payload():
@@ -141,6 +134,14 @@ def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
         files.append(Attached(" ".join(decode_words(given or "").split()), payload, kind))
+
+
+def _sender(msg: Message) -> tuple[str, str, str]:
+    """An attached message's (display name, address, on whose behalf), lower case."""
+    if not isinstance(msg, EmailMessage):
+        return "", "", ""
+    name, addr = sender_of(msg)
+    return name, addr.lower(), on_behalf(msg, (name, addr))[1].lower()
 
 
 def _encoded_message(part: Message) -> bytes | None:

@@ -26,29 +26,33 @@ import email.policy
 import re
 import struct
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, tzinfo
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.parser import HeaderParser
 from typing import Any
 
-from esp_cli.core.reports import SelfReport, attached_warning
+from esp_cli.core.reports import SelfReport
 from esp_cli.mail.selfreports import (
     SIGNATURE_FILES,
     NotAReport,
     UnreadableMail,
     automatic,
-    clean_body,
     decode_text,
     html_to_text,
     local_day,
+    local_time,
     mime_body,
+    own_text,
     same_sender,
     subject_text,
+    warnings,
 )
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 PROPERTIES = "__properties_version1.0"
 _VALUE_STREAM = re.compile(r"^__substg1\.0_([0-9A-Fa-f]{4})([0-9A-Fa-f]{4})$")
 _HEADER_BYTES = 32  # the top-level property stream's header
+_EMBEDDED_HEADER_BYTES = 24  # an embedded message's
 _ENTRY_BYTES = 16
 
 PT_LONG = 0x0003
@@ -102,9 +106,49 @@ _NOT_REPORTS = (
 # The classes of messages a person wrote (IPM.Note and its kinds, a post to a folder).
 _MESSAGES = ("ipm.note", "ipm.post")
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
-# Latin-1 and ASCII labels are read as Windows-1252, as mail programs do: a "Latin-1"
-# message written on Windows holds its curly quotes (0x92) and dashes.
-_CODEPAGES = {65001: "utf-8", 20127: "cp1252", 28591: "cp1252", 1200: "utf-16-le"}
+# Windows code page numbers Python spells otherwise than `cpNNNN` (Outlook keeps an HTML
+# body in its Internet code page: ISO-2022-JP for Japanese, KOI8-R for Russian...). Latin-1
+# and ASCII are read as Windows-1252, as mail programs do: a "Latin-1" message written on
+# Windows holds its curly quotes (0x92) and dashes.
+_CODEPAGES = {
+    1200: "utf-16-le",
+    1201: "utf-16-be",
+    10000: "mac_roman",
+    10006: "mac_greek",
+    10007: "mac_cyrillic",
+    10029: "mac_latin2",
+    10079: "mac_iceland",
+    10081: "mac_turkish",
+    12000: "utf-32-le",
+    12001: "utf-32-be",
+    20127: "cp1252",
+    20866: "koi8_r",
+    20932: "euc_jp",
+    21866: "koi8_u",
+    28591: "cp1252",
+    28592: "iso8859_2",
+    28593: "iso8859_3",
+    28594: "iso8859_4",
+    28595: "iso8859_5",
+    28596: "iso8859_6",
+    28597: "iso8859_7",
+    28598: "iso8859_8",
+    28599: "cp1254",
+    28603: "iso8859_13",
+    28605: "iso8859_15",
+    38598: "iso8859_8",
+    50220: "iso2022_jp_ext",
+    50221: "iso2022_jp_ext",
+    50222: "iso2022_jp_ext",
+    50225: "iso2022_kr",
+    51932: "euc_jp",
+    51936: "gb18030",
+    51949: "cp949",
+    52936: "hz",
+    54936: "gb18030",
+    65000: "utf-7",
+    65001: "utf-8",
+}
 
 
 def is_msg(data: bytes) -> bool:
@@ -122,7 +166,7 @@ class _Properties:
         attachments: list[bytes] | None = None,
     ) -> None:
         self._entries = entries
-        self._streams = streams
+        self.streams = streams
         self.attachments = attachments or []  # read only for a signed message (its MIME)
         self.codepage = self.codepage_in(MESSAGE_CODEPAGE, INTERNET_CODEPAGE) or "cp1252"
 
@@ -151,14 +195,14 @@ class _Properties:
             return None
 
     def binary(self, pid: int) -> bytes | None:
-        return self._streams.get((pid, PT_BINARY))
+        return self.streams.get((pid, PT_BINARY))
 
     def text(self, pid: int) -> str:
         """A string property ('' when absent), Unicode or in the message's code page."""
-        raw = self._streams.get((pid, PT_UNICODE))
+        raw = self.streams.get((pid, PT_UNICODE))
         if raw is not None:
             return raw.decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
-        raw = self._streams.get((pid, PT_STRING8))
+        raw = self.streams.get((pid, PT_STRING8))
         if raw is not None:
             return decode_text(raw, self.codepage).split("\x00", 1)[0].strip()
         return ""
@@ -172,39 +216,48 @@ def _properties(data: bytes) -> _Properties:
     except (CFBError, ValueError, IndexError, struct.error) as exc:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     try:
-        root = reader.get_entry(ROOT_STREAM_ID)
-        entries: dict[int, tuple[int, bytes]] = {}
-        streams: dict[tuple[int, int], bytes] = {}
-        table = None
-        for child in reader.iter_children(root.stream_id):
-            if not child.is_stream():
-                continue
-            if child.name == PROPERTIES:
-                table = reader.get_stream_data(child.stream_id)
-            elif match := _VALUE_STREAM.match(child.name):
-                key = (int(match.group(1), 16), int(match.group(2), 16))
-                streams[key] = reader.get_stream_data(child.stream_id)
-        attachments: list[bytes] = []
-        if _is_signed(streams):
+        root = reader.get_entry(ROOT_STREAM_ID).stream_id
+        props = _storage_properties(reader, root, _HEADER_BYTES)
+        if props is not None and _is_signed(props.streams):
             # A clear-signed message keeps the signed MIME message as its one attachment.
-            for child in reader.iter_children(root.stream_id):
+            for child in reader.iter_children(root):
                 if child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE):
                     found = reader.find_child_by_name(child.stream_id, ATTACHMENT_DATA)
                     if found is not None and found.is_stream():
-                        attachments.append(reader.get_stream_data(found.stream_id))
+                        props.attachments.append(reader.get_stream_data(found.stream_id))
     except (CFBError, ValueError, IndexError, struct.error) as exc:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:
         reader.close()
-    if table is None:
+    if props is None:
         raise UnreadableMail(
             "not an e-mail", "a Compound File (Word 97, Excel 97...) but not an Outlook message"
         )
-    usable = len(table) - (len(table) - _HEADER_BYTES) % _ENTRY_BYTES
-    for off in range(_HEADER_BYTES, usable, _ENTRY_BYTES):
+    return props
+
+
+def _storage_properties(reader: Any, storage: int, header: int) -> _Properties | None:
+    """The properties of one message in the file (the message itself, or one embedded in
+    it), whose property stream starts with `header` bytes; None when it has no property
+    stream."""
+    entries: dict[int, tuple[int, bytes]] = {}
+    streams: dict[tuple[int, int], bytes] = {}
+    table = None
+    for child in reader.iter_children(storage):
+        if not child.is_stream():
+            continue
+        if child.name == PROPERTIES:
+            table = reader.get_stream_data(child.stream_id)
+        elif match := _VALUE_STREAM.match(child.name):
+            key = (int(match.group(1), 16), int(match.group(2), 16))
+            streams[key] = reader.get_stream_data(child.stream_id)
+    if table is None:
+        return None
+    usable = len(table) - (len(table) - header) % _ENTRY_BYTES
+    for off in range(header, usable, _ENTRY_BYTES):
         tag = struct.unpack_from("<I", table, off)[0]
         entries[tag >> 16] = (tag & 0xFFFF, table[off + 8 : off + 16])
-    return _Properties(entries, streams, attachments)
+    return _Properties(entries, streams)
 
 
 def _is_signed(streams: dict[tuple[int, int], bytes]) -> bool:
@@ -353,27 +406,28 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
-    own = clean_body(_body(props), name)
+    own = own_text(_body(props), name)
     return SelfReport(
         local_day(when, tz),
         name,
         addr.lower(),
-        own or subject_text(props.text(SUBJECT)),
+        own.text or subject_text(props.text(SUBJECT)),
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
-        warning="" if own else attached_warning(_attached_names(data)),
+        warning=warnings(own, [] if own.text else _attached_names(data)),
+        sent=local_time(when, tz),
     )
 
 
 def _attached_names(data: bytes) -> list[str]:
     """The names of the files and e-mails attached to a message (not a signature's)."""
     try:
-        _, _, _, files, emails = msg_files(data)
+        found = msg_files(data)
     except UnreadableMail:  # its text was read: damaged attachments are no matter here
         return []
-    names = [name for name, _, _ in files if not name.lower().endswith(SIGNATURE_FILES)]
-    return names + emails
+    names = [f.name for f in found.files if not f.name.lower().endswith(SIGNATURE_FILES)]
+    return names + list(found.emails)
 
 
 # -- the files attached ----------------------------------------------------------------------
@@ -382,7 +436,7 @@ ATTACH_DATA = 0x3701  # PidTagAttachDataBinary (a file), or PtypObject (an embed
 ATTACH_NAMES = (0x3707, 0x3704, 0x3001)  # long file name, short (8.3) name, display name
 ATTACH_MIME_TAG = 0x370E  # PidTagAttachMimeTag: the file's MIME type
 PT_OBJECT = 0x000D
-_MAX_DEPTH = 5  # forwarded within forwarded: deeper than this is not an agent's e-mail
+MAX_DEPTH = 5  # forwarded within forwarded: deeper than this is not an agent's e-mail
 
 
 def _stream(reader: Any, storage: int, pid: int, kind: int) -> bytes | None:
@@ -409,14 +463,73 @@ def _attachment_name(reader: Any, storage: int) -> str:
     return _attachment_text(reader, storage, *ATTACH_NAMES)
 
 
+@dataclass(frozen=True)
+class Attached:
+    """A file attached to an e-mail. One found inside an e-mail attached to it (forwarded
+    as an attachment, or attached as a saved .msg or .eml) says which (`via`, the outermost
+    first) and who sent that one; '' when its own message's sender sent it."""
+
+    name: str  # the file name the sender gave it ('' when it has none)
+    data: bytes
+    kind: str = ""  # its MIME type, as the message gives it ('' when it gives none)
+    via: tuple[str, ...] = ()
+    sender_name: str = ""
+    sender: str = ""  # the SMTP address, lower case
+    sent_by: str = ""  # who sent that e-mail on the sender's behalf, if another
+
+    def inside(self, mail: str, sender: tuple[str, str, str]) -> Attached:
+        """This file as found in the attached e-mail `mail`, sent by `sender` (display name,
+        address, on whose behalf): a deeper e-mail's sender, when it has one, stays."""
+        if self.sender or self.sender_name:
+            return replace(self, via=(mail, *self.via))
+        name, addr, by = sender
+        return replace(self, via=(mail, *self.via), sender_name=name, sender=addr, sent_by=by)
+
+
+@dataclass(frozen=True)
+class MailFiles:
+    """The files an e-mail carries, who sent it and when."""
+
+    sender_name: str
+    sender: str  # the SMTP address, lower case; '' when the message has none (a draft)
+    sent: datetime | None  # sent (else received); None when the message says neither
+    files: tuple[Attached, ...]
+    emails: tuple[str, ...] = ()  # the e-mails attached to it (forwarded), by name or subject
+    # Who sent it on the sender's behalf (a delegate): the address, lower case; '' when the
+    # sender sent it.
+    sent_by: str = ""
+    # The e-mails attached to it that esp could not open: (name, why).
+    unopened: tuple[tuple[str, str], ...] = ()
+
+    def day(self, tz: tzinfo | None) -> date | None:
+        """The team's calendar day it was sent (None when unknown)."""
+        return local_day(self.sent, tz) if self.sent is not None else None
+
+    @property
+    def who(self) -> tuple[str, str, str]:
+        """(display name, address, on whose behalf)."""
+        return self.sender_name, self.sender, self.sent_by
+
+
+# Why an e-mail attached deeper than esp opens gives no file.
+TOO_DEEP = (
+    f"an attached e-mail esp did not open: e-mails attached more than {MAX_DEPTH} deep are "
+    "not opened; ask for the PDF itself"
+)
+
+
 def _files_in(
-    reader: Any, storage: int, depth: int, emails: list[str]
-) -> list[tuple[str, bytes, str]]:
-    """The files attached in `storage` (a message), each (name, bytes, MIME type or ''), and
-    those of the messages attached to it (an e-mail forwarded as an attachment), a few
-    levels deep; each attached message's name goes in `emails` (said when it holds no file
-    esp wants)."""
-    out: list[tuple[str, bytes, str]] = []
+    reader: Any,
+    storage: int,
+    depth: int,
+    emails: list[str],
+    unopened: list[tuple[str, str]],
+) -> list[Attached]:
+    """The files attached in `storage` (a message), and those of the messages attached to
+    it (an e-mail forwarded as an attachment), a few levels deep, each with who sent the
+    message it came in; each attached message's name goes in `emails` (said when it holds
+    no file esp wants), and one too deep to open in `unopened`."""
+    out: list[Attached] = []
     for child in reader.iter_children(storage):
         if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
             continue
@@ -424,29 +537,29 @@ def _files_in(
         if data is not None:
             name = _attachment_name(reader, child.stream_id)
             kind = _attachment_text(reader, child.stream_id, ATTACH_MIME_TAG).lower()
-            out.append((name, data, kind))
+            out.append(Attached(name, data, kind))
             continue
         inner = reader.find_child_by_name(
             child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
         )
         if inner is not None and inner.is_storage():
-            emails.append(_attachment_name(reader, child.stream_id))
-            if depth < _MAX_DEPTH:
-                out += _files_in(reader, inner.stream_id, depth + 1, emails)
+            name = _attachment_name(reader, child.stream_id)
+            emails.append(name)
+            if depth >= MAX_DEPTH:
+                unopened.append((name or "(no name)", TOO_DEEP))
+                continue
+            props = _storage_properties(reader, inner.stream_id, _EMBEDDED_HEADER_BYTES)
+            (who, addr), (_, by) = _senders(props) if props else (("", ""), ("", ""))
+            sender = (who, addr.lower(), by.lower())
+            found = _files_in(reader, inner.stream_id, depth + 1, emails, unopened)
+            out += [f.inside(name or "(no name)", sender) for f in found]
     return out
 
 
-# A .msg's files: (file name, bytes, MIME type or '') each.
-Files = list[tuple[str, bytes, str]]
-
-
-def msg_files(
-    data: bytes,
-) -> tuple[tuple[str, str], tuple[str, str], datetime | None, Files, list[str]]:
-    """An Outlook .msg's ((sender name, SMTP address), who sent it on that sender's behalf
-    (('', '') when the same), time sent or received, [(file name, bytes, MIME type)] of
-    every file attached, in order, [the name of every e-mail attached]); UnreadableMail when
-    it is not a message esp can read (damaged, encrypted)."""
+def msg_files(data: bytes) -> MailFiles:
+    """An Outlook .msg's sender, who sent it on that sender's behalf (when another), time
+    sent or received, every file attached, in order, and the name of every e-mail attached;
+    UnreadableMail when it is not a message esp can read (damaged, encrypted)."""
     from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
 
     props = _properties(data)
@@ -454,7 +567,7 @@ def msg_files(
     kind = shown.casefold()
     if kind.startswith(_SEALED) and not kind.startswith(SIGNED_CLASS):
         raise UnreadableMail("encrypted or signed", f"encrypted or protected ({shown})")
-    mailbox, by = _senders(props)
+    (name, addr), (_, by) = _senders(props)
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     try:
         reader = CFBReader(data)
@@ -462,9 +575,13 @@ def msg_files(
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     try:
         emails: list[str] = []
-        files = _files_in(reader, reader.get_entry(ROOT_STREAM_ID).stream_id, 0, emails)
+        unopened: list[tuple[str, str]] = []
+        root = reader.get_entry(ROOT_STREAM_ID).stream_id
+        files = _files_in(reader, root, 0, emails, unopened)
     except (CFBError, ValueError, IndexError, struct.error) as exc:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:
         reader.close()
-    return mailbox, by, when, files, emails
+    return MailFiles(
+        name, addr.lower(), when, tuple(files), tuple(emails), by.lower(), tuple(unopened)
+    )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
 
@@ -64,9 +64,15 @@ MAIL_HEADERS = ("from", "date", "subject", "to", "message-id", "received", "mime
 def local_day(when: datetime, tz: tzinfo | None) -> date:
     """The team's calendar day of a moment: an aware time converted to `tz` (None: the
     machine's zone); a time with no zone keeps its own date."""
+    return local_time(when, tz).date()
+
+
+def local_time(when: datetime, tz: tzinfo | None) -> datetime:
+    """A moment on the team's clock, with no zone: an aware time converted to `tz` (None:
+    the machine's zone); a time with no zone as it is."""
     if when.tzinfo is None:
-        return when.date()
-    return when.astimezone(tz).date()
+        return when
+    return when.astimezone(tz).replace(tzinfo=None)
 
 
 # ------------------------------------------------------------------ messages no one wrote
@@ -221,18 +227,34 @@ _RULE = re.compile(r"^_{5,}$")
 # Learning Hub I get error 403") is the agent's own unless a second header follows.
 _FROM_HEADER = re.compile(r"^(from|de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
 _SENT_HEADER = re.compile(
-    r"^(sent|date|subject|to|cc|enviado|enviada|enviada em|fecha|asunto|assunto|envoyé|objet|"
-    r"gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|ämne|sendt|"
-    r"emne|wysłano|temat)\s?:",
+    r"^(sent|date|subject|to|cc|enviado|enviada|enviada em|enviado el|fecha|asunto|assunto|"
+    r"envoyé|objet|gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|"
+    r"ämne|sendt|emne|wysłano|temat)\s?:",
     re.I,
 )
+# The header that says when the quoted message was sent: every mail program writes its time.
+_DATE_HEADER = re.compile(
+    r"^(sent|date|enviado|enviada|enviada em|enviado el|fecha|envoyé|gesendet|datum|inviato|"
+    r"data|verzonden|skickat|sendt|wysłano)\s?:",
+    re.I,
+)
+# Any header line, in any language ("Đã gửi: …", "Отправлено: …", "送信日時：…"): a label
+# of one to three words, then its colon.
+_HEADER_LINE = re.compile(r"^[^\W\d_][^\W\d]*(?:[ \u00a0'’-][^\W\d_][^\W\d]*){0,2}[ \u00a0]?[:：]")
+# A time of day ("5:00 PM", "17:00", "17.00"): in a quoted message's Sent line, and in an
+# attribution; never in a date alone ("24.11.2026").
+_TIME = re.compile(r"(?<![\d.:/])\d{1,2}([:.])[0-5]\d(\1[0-5]\d)?(?![\d.:/])")
 # Who a header block's From line names: an address, or a name ("Reyes, Jordan") with no
 # sentence in it.
 _FROM_VALUE = re.compile(r"[@<]|^[^.;!?]{1,60}$")
+# A person's name as a From line gives it: "Jordan Reyes", "Reyes, Jordan".
+_PERSON = re.compile(r"^[^\W\d_][\w.'’-]*,?(\s+[^\W\d_][\w.'’-]*){0,3}$")
 _HEADER_LOOKAHEAD = 4
+_BLOCK_LINES = 8
 # The attribution above a quoted reply, on one line or wrapped over two or three
 # ("On Tue, Nov 24, 2026 at 5:00 PM Jordan Reyes <\njordan@x.com> wrote:"); every mail
-# program puts a date in it, which "On Monday I wrote:" in an agent's own text lacks.
+# program puts the time or the address in it, which "On 11/23 the SPOC tech wrote:" in an
+# agent's own text lacks.
 _ATTRIBUTION = re.compile(
     r"^(?=.*\d)(on\s.{5,300}\swrote|le\s.{5,300}\sa [ée]crit|el\s.{5,300}\sescribi[oó]|"
     r"am\s.{5,300}\sschrieb\s.{0,200}|em\s.{5,300}\sescreveu|il\s.{5,300}\sha scritto|"
@@ -253,14 +275,33 @@ _HTML_QUOTE = re.compile(
     r"type=\"?cite|id=\"?(appendonsend|divRplyFwdMsg))",
     re.I,
 )
-_REPLY = re.compile(r"^\s*(re|aw|sv|antw|odp)\s*(\[\d+\])?\s*:", re.I)
-_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr|rv|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.I)
+# The prefixes mail programs put before a reply's subject, in the languages Outlook, Gmail
+# and the others are set to: English, German (AW), the Nordic languages (SV, VS), Dutch
+# (Antw), Polish (Odp), Portuguese (RES), Italian (R, RIF), Turkish (YNT), Greek, Hebrew,
+# Arabic, Chinese (回复, 答复, 回覆). A forward's (FW, WG, TR, RV, ENC, I, VB, VL, PD, İLT,
+# Doorst, 转发…) come before a forwarded subject.
+_REPLY_WORDS = r"re|aw|sv|vs|antw|antwort|odp|res|r|rif|ynt|απ|σχετ|השב|רד|رد|回复|答复|回覆|答覆"
+_FORWARD_WORDS = (
+    r"fw|fwd|wg|tr|rv|enc|i|vb|vl|pd|i̇lt|ilt|doorst|πρθ|הועבר|إعادة توجيه|转发|轉寄|转寄"
+)
+_PREFIX = re.compile(
+    rf"^\s*(?:(?P<reply>{_REPLY_WORDS})|{_FORWARD_WORDS})\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*",
+    re.I,
+)
 
 
 def _body(msg: EmailMessage) -> str:
+    """The message's text: its plain part, else its HTML; a part whose header is damaged
+    gives way to its alternative, and with none the message is unreadable."""
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
+    if (damaged := _damaged_header(part)) is not None:
+        alternative = "html" if part.get_content_subtype() == "plain" else "plain"
+        other = msg.get_body(preferencelist=(alternative,))
+        if other is None or other is part or _damaged_header(other) is not None:
+            raise _corrupt(damaged)
+        part = other
     payload = part.get_payload(decode=True)
     text = decode_text(payload, part.get_content_charset()) if isinstance(payload, bytes) else ""
     if part.get_content_subtype() == "html":
@@ -301,9 +342,29 @@ def _unfolded(data: bytes) -> bytes:
     return b"".join(lines) + (b"" if end < 0 else data[end:])
 
 
+# How deep parts may nest: a forward of a forward of a reply is a few levels each; past this
+# no mail program wrote the message (and reading it would exhaust the stack).
+MAX_NESTING = 100
+_TOO_DEEP = (
+    f"its parts nest more than {MAX_NESTING} levels deep, as no mail program writes; ask the "
+    "agent to send it again"
+)
+
+
 def _parse(data: bytes) -> EmailMessage:
-    msg = email.message_from_bytes(_unfolded(data), policy=email.policy.default)
+    """The message parsed; UnreadableMail when its parts nest past MAX_NESTING."""
+    try:
+        msg = email.message_from_bytes(_unfolded(data), policy=email.policy.default)
+    except RecursionError:
+        raise UnreadableMail("corrupt", _TOO_DEEP) from None
     assert isinstance(msg, EmailMessage)
+    parts: list[tuple[Message, int]] = [(msg, 0)]
+    while parts:
+        part, depth = parts.pop()
+        if depth > MAX_NESTING:
+            raise UnreadableMail("corrupt", _TOO_DEEP)
+        if part.is_multipart():
+            parts += [(p, depth + 1) for p in part.get_payload() if isinstance(p, Message)]
     return msg
 
 
@@ -319,46 +380,135 @@ def read_message(data: bytes) -> EmailMessage:
     msg = _parse(data)
     if not any(msg.get(h) is not None for h in MAIL_HEADERS):
         raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
-    if any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in msg.defects):
-        payload = msg.get_payload()
-        text = payload if isinstance(payload, str) else ""
-        head = text.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
-        if any(_KNOWN_HEADER.match(line) for line in head[1:]):
-            shown = head[0].strip()
-            shown = shown if len(shown) <= 60 else shown[:59] + "…"
-            raise UnreadableMail(
-                "corrupt",
-                f"a damaged header: the line {shown!r} among its headers is none, so where the "
-                "text starts cannot be told; ask the agent to send it again",
-            )
+    if (damaged := _damaged_header(msg)) is not None:
+        raise _corrupt(damaged)
     return msg
 
 
-# Labels mail programs read as Windows-1252: a "Latin-1" message written on Windows holds
-# its curly apostrophes (0x92) and dashes (0x96), which Latin-1 has as control characters.
-_AS_WINDOWS_1252 = ("iso8859-1", "cp1252")
-# What a text whose label is missing, unknown or wrong is read as, in turn; then Latin-1,
-# which reads every byte.
-_FALLBACKS = ("utf-8", "cp1252")
+def _damaged_header(part: Message) -> str | None:
+    """The line that is no header among a message's (or a part's) header lines, with
+    header lines after it that would be read as its text; None when its header is sound."""
+    if not any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in part.defects):
+        return None
+    payload = part.get_payload()
+    text = payload if isinstance(payload, str) else ""
+    head = text.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
+    if not any(_KNOWN_HEADER.match(line) for line in head[1:]):
+        return None
+    shown = head[0].strip()
+    return shown if len(shown) <= 60 else shown[:59] + "…"
+
+
+def _corrupt(line: str) -> UnreadableMail:
+    return UnreadableMail(
+        "corrupt",
+        f"a damaged header: the line {line!r} among its headers is none, so where the text "
+        "starts cannot be told; ask the agent to send it again",
+    )
+
+
+# Labels mail programs read as the Windows code page that extends them (the WHATWG Encoding
+# Standard's reading): a "Latin-1" message written on Windows holds its curly apostrophes
+# (0x92) and dashes (0x96), a "Shift_JIS" one its circled numbers (①), a "GB2312" one the
+# GBK characters, a "Big5" one the euro sign. Python's codecs of those labels are strict.
+_SUPERSETS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "cp950",
+    "iso2022_jp": "iso2022_jp_ext",
+}
+# Labels mail programs write that Python does not know.
+_LABELS = {
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "x-gbk": "gb18030",
+    "x-euc-jp": "euc_jp",
+    "windows-874": "cp874",
+    "x-user-defined": "cp1252",
+    "unicode-1-1-utf-8": "utf-8",
+}
+# A text whose label is missing, unknown or does not fit is UTF-8 when UTF-8 reads most of
+# it, else Windows-1252 (what Windows PCs write). Latin-1 is never the answer: it reads the
+# bytes 0x80-0x9F as control characters, which no cell can show.
+_WESTERN = "cp1252"
+_UTF16 = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+
+
+def _codec(charset: str | None) -> str | None:
+    """The codec a label is read with (its Windows superset); None when the label is
+    missing or unknown."""
+    if not charset:
+        return None
+    label = charset.strip().strip("\"'").lower()
+    try:
+        name = codecs.lookup(_LABELS.get(label, label)).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 told by its bytes: a byte-order mark, or a NUL at every other byte (the
+    high byte of Latin text); None when the bytes are not UTF-16."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and len(data) % 2 == 0:
+        return "utf-16"
+    pairs = len(data) // 2
+    if pairs < 2 or len(data) % 2:
+        return None
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if odd * 2 > pairs and even * 8 < pairs:
+        return "utf-16-le"
+    if even * 2 > pairs and odd * 8 < pairs:
+        return "utf-16-be"
+    return None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    text: str  # each byte the codec cannot read as U+FFFD
+    bad: int  # the bytes (or byte runs) it cannot read
+    good: int  # the characters beyond ASCII it did read
+
+    @classmethod
+    def of(cls, data: bytes, codec: str) -> _Reading:
+        text = data.decode(codec, "replace")
+        bad = text.count("\ufffd")
+        return cls(text, bad, sum(1 for ch in text if ch > "\x7f") - bad)
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
-    """Bytes in the character set a message labels them with, read strictly; when they do
-    not fit it (a PC's Windows-1252 labelled UTF-8), or the label is missing or unknown,
-    UTF-8, else Windows-1252, else Latin-1. Latin-1 labels are read as Windows-1252, ASCII as
-    no label. A byte-order mark is no part of the text. Never an error."""
-    try:
-        codec = codecs.lookup(charset).name if charset else None
-    except LookupError:
-        codec = None
-    if codec in _AS_WINDOWS_1252:
-        codec = "cp1252"
-    for name in (codec, *_FALLBACKS) if codec not in (None, "ascii") else _FALLBACKS:
-        try:
-            return data.decode(name).removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """Bytes in the character set a message labels them with (read as the Windows code page
+    that extends it: Shift_JIS as cp932, GB2312 as GBK, Latin-1 as Windows-1252). A body
+    that fits its label but for a few bytes keeps it, each of those bytes read as U+FFFD;
+    one the label does not fit for most of its text, or with no label or an unknown one, is
+    read as whichever of UTF-8 and Windows-1252 fits it best. A byte-order mark decides, and
+    is no part of the text. Never an error, and never a control character U+0080-U+009F
+    that the label did not put there."""
+    codec = _codec(charset)
+    if codec not in _UTF16 and (wide := _utf16(data)) is not None:
+        codec = wide
+    elif data.startswith(codecs.BOM_UTF8):
+        codec = "utf-8"
+    if codec is not None and codec != _WESTERN:
+        declared = _Reading.of(data, codec)
+        if declared.bad <= declared.good:
+            return declared.text.removeprefix("\ufeff")
+    else:
+        declared = None
+    # No label, a Western one, or one the bytes do not fit: UTF-8 when it reads more than
+    # it cannot (text from a PC's code page is almost never valid UTF-8 by chance).
+    utf8 = _Reading.of(data, "utf-8")
+    if utf8.bad == 0 or utf8.bad < utf8.good:
+        return utf8.text.removeprefix("\ufeff")
+    readings = [r for r in (declared, utf8, _Reading.of(data, _WESTERN)) if r is not None]
+    return min(readings, key=lambda r: r.bad).text.removeprefix("\ufeff")
 
 
 def decode_words(text: str) -> str:
@@ -380,20 +530,70 @@ def html_to_text(html: str) -> str:
     quoted = _HTML_QUOTE.search(html)
     if quoted is not None:
         html = html[: quoted.start()]
+    # A line break in HTML's source is a space (Word and Outlook wrap their source lines);
+    # only <pre> keeps its lines.
+    parts = re.split(r"(?is)(<pre\b.*?</pre>)", html)
+    html = "".join(p if p[:4].lower() == "<pre" else re.sub(r"\s+", " ", p) for p in parts)
     text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
     text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</h\d>|<hr\b[^>]*>", "\n", text)
     return unescape(re.sub(r"<[^>]+>", " ", text))
 
 
-def _header_block(lines: Sequence[str], i: int) -> bool:
-    """Whether lines[i] starts Outlook's header block: a From line naming someone ("From:
-    Jordan Reyes <…>", "De: Jordan Reyes") with a Sent, Date, To or Subject line among the
-    next few."""
-    found = _FROM_HEADER.match(lines[i].strip())
-    if not found or not _FROM_VALUE.search(lines[i].strip()[found.end() - 1 :]):
-        return False
-    following = [x.strip() for x in lines[i + 1 : i + 1 + 2 * _HEADER_LOOKAHEAD] if x.strip()]
-    return any(_SENT_HEADER.match(x) for x in following[:_HEADER_LOOKAHEAD])
+# How sure esp is that a header block starts a quoted message.
+SURE, LIKELY = "sure", "likely"
+
+
+def _quoted_header(
+    lines: Sequence[str], i: int, *, ruled: bool = False, own: bool = False, sender: str = ""
+) -> str:
+    """Whether lines[i] starts the header block of a quoted message: SURE when the block
+    gives an address, or the time it was sent (every mail program writes one) and is not
+    the sender's own memo; in any language under Outlook's rule (`ruled`). LIKELY when only
+    its words say so: a From line naming another person, below the agent's `own` words,
+    then a To, Subject or Cc line and no date without a time. '' when it is the agent's own
+    (a memo's or a template's "From: home / Date: 11/24", a block that starts above)."""
+    first = lines[i].strip()
+    if not _HEADER_LINE.match(first):
+        return ""
+    block = [first]
+    for line in lines[i + 1 : i + 1 + 2 * _BLOCK_LINES]:
+        if not line.strip():
+            continue
+        if not _HEADER_LINE.match(line.strip()) or len(block) == _BLOCK_LINES:
+            break
+        block.append(line.strip())
+    if len(block) < 2:
+        return ""
+    value = first.split(":", 1)[-1].split("：", 1)[-1].strip()
+    timed = any(_TIME.search(x) for x in block)
+    if ruled and ("@" in value or timed):
+        return SURE
+    found = _FROM_HEADER.match(first)
+    if not found or not _FROM_VALUE.search(value):
+        return ""
+    if not any(_SENT_HEADER.match(x) for x in block[1 : 1 + _HEADER_LOOKAHEAD]):
+        return ""
+    above = lines[i - 1].strip() if i > 0 else ""
+    if not ruled and above and _HEADER_LINE.match(above):
+        return ""  # the block starts above: a memo's To line, the agent's own
+    himself = bool(sender) and name_tokens(value) == name_tokens(sender)
+    if "@" in value or (timed and not himself):
+        return SURE
+    person = _PERSON.match(value) and value[:1].isupper()
+    dated = any(_DATE_HEADER.match(x) for x in block)
+    return LIKELY if own and person and not dated and not himself else ""
+
+
+def _signature_below(lines: Sequence[str], i: int, sender: list[str]) -> bool:
+    """Whether a bare `--` line at lines[i] (without RFC 3676's trailing space) is a
+    signature's: nothing follows it, or the sender's name, or only a signature's lines (a
+    title with a `|`, a phone, an address); else it divides the agent's own lines."""
+    after = [x.strip() for x in lines[i + 1 :] if x.strip()]
+    if not after:
+        return True
+    if _signed_name(after[0], sender) == "sender":
+        return True
+    return all(_SIGNATURE_LINE.search(x) for x in after)
 
 
 def _attribution_lines(lines: Sequence[str], i: int) -> int:
@@ -402,7 +602,7 @@ def _attribution_lines(lines: Sequence[str], i: int) -> int:
     joined = ""
     for n, line in enumerate(lines[i : i + _ATTRIBUTION_LINES], start=1):
         joined = f"{joined} {line.strip()}".strip()
-        if _ATTRIBUTION.match(joined):
+        if _ATTRIBUTION.match(joined) and ("@" in joined or _TIME.search(joined)):
             return n
     return 0
 
@@ -475,21 +675,45 @@ def _without_signature(kept: list[str], sender: list[str]) -> list[str]:
     return kept
 
 
+@dataclass(frozen=True)
+class OwnText:
+    """What the agent wrote, on one line, and what a person should know of what was left
+    out ('' when nothing doubtful was)."""
+
+    text: str
+    left_out: str = ""
+
+
 def clean_body(text: str, sender_name: str = "") -> str:
     """The message itself: no quotes, forwards, signature, greeting or sign-off; one line."""
+    return own_text(text, sender_name).text
+
+
+def own_text(text: str, sender_name: str = "") -> OwnText:
+    """The message itself (clean_body), and a word on text left out as a quoted message
+    that only its header's words marked as one."""
     lines = text.replace("\r\n", "\n").split("\n")
+    sender = name_words(sender_name)
     kept: list[str] = []
+    left_out = ""
     i = 0
     while i < len(lines):
         raw = lines[i]
         line = raw.strip()
-        if raw.rstrip() == "--" or raw == "-- " or _QUOTE_START.match(line):
+        if raw.rstrip() == "--" and raw != "-- " and not _signature_below(lines, i, sender):
+            i += 1
+            continue  # a divider of the agent's own: no words
+        if raw.rstrip() == "--" or _QUOTE_START.match(line) or _MOBILE_SIGNATURE.match(line):
             break  # signature or the start of the quoted original
-        if _header_block(lines, i) or _MOBILE_SIGNATURE.match(line):
+        words = [x for x in kept if x]
+        own = len(words) > 1 or bool(words and _without_greeting(words[0]))
+        if line and (found := _quoted_header(lines, i, own=own, sender=sender_name)):
+            if found == LIKELY:
+                left_out = f"from {_shortened(line)!r} down"
             break
         if _RULE.match(line):
             after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
-            if after is not None and _header_block(lines, after):
+            if after is not None and _quoted_header(lines, after, ruled=True) == SURE:
                 break  # Outlook's line above the quoted message's header block
             i += 1
             continue  # a rule of the agent's own: no words
@@ -506,7 +730,6 @@ def clean_body(text: str, sender_name: str = "") -> str:
         kept.pop(0)
     if kept:
         kept[0] = _without_greeting(kept[0])
-    sender = name_words(sender_name)
     kept = _without_signature(kept, sender)
     while kept and not kept[-1]:
         kept.pop()
@@ -518,16 +741,29 @@ def clean_body(text: str, sender_name: str = "") -> str:
     folded = " ".join(" ".join(kept).split())
     if len(folded) > MAX_NOTE_CHARS:
         folded = folded[: MAX_NOTE_CHARS - 1].rstrip() + "…"
-    return folded
+    if left_out:
+        left_out = (
+            f"the text {left_out} was left out as a quoted message (its header words say so); "
+            "if it is the agent's, add it with esp note add"
+        )
+    return OwnText(folded, left_out)
+
+
+def _shortened(line: str, most: int = 60) -> str:
+    return line if len(line) <= most else line[: most - 1] + "…"
 
 
 def subject_text(subject: str) -> str:
-    """A subject without its `FW:`/`Fwd:` prefixes, for a message with no text of its own;
-    '' for a reply's (`RE:`, `AW:`, `SV:`): its subject is the message it answers, the
-    coordinator's words, not the agent's."""
-    if _REPLY.match(subject):
-        return ""
-    return " ".join(_REPLY_PREFIX.sub("", subject).split())
+    """A subject without its forward prefixes (`FW:`, `Fwd:`, `ENC:`), for a message with no
+    text of its own; '' when a reply prefix is among them (`RE:`, `AW:`, `RES:`, `回复:`,
+    `Fwd: RE:`): a reply's subject is the message it answers, the coordinator's words, not
+    the agent's."""
+    rest = subject
+    while found := _PREFIX.match(rest):
+        if found.group("reply"):
+            return ""
+        rest = rest[found.end() :]
+    return " ".join(rest.split())
 
 
 # `Brooks, Kayla <kayla.brooks@x.com>`: a name with a comma, unquoted, then one address.
@@ -618,18 +854,26 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     when = sent_time(msg)
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
-    own = clean_body(_body(msg), name)
+    own = own_text(_body(msg), name)
     by_name, by_addr = on_behalf(msg, (name, addr))
     return SelfReport(
         local_day(when, tz),
         name.strip(),
         addr.lower(),
-        own or subject_text(subject),
+        own.text or subject_text(subject),
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
-        warning="" if own else attached_warning(_attached_names(msg)),
+        warning=warnings(own, _attached_names(msg)),
+        sent=local_time(when, tz),
     )
+
+
+def warnings(own: OwnText, attached: Sequence[str]) -> str:
+    """What a person should know of a message's report: text left out as a quote, and the
+    files attached to a message with no text of its own ('' when nothing)."""
+    said = [own.left_out, "" if own.text else attached_warning(attached)]
+    return "; ".join(w for w in said if w)
 
 
 # A signature's file is no one's report.

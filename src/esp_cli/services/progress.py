@@ -39,6 +39,7 @@ from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport
 from esp_cli.core.rules import done_by
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import (
+    REPLACEMENT,
     control_characters,
     describe_character,
     email_key,
@@ -158,7 +159,13 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
     zone = config.zone()
     out = Reports()
     seen: set[Path] = set()
-    given = [(path, _expand(path)) for path in paths]
+    failed: list[InputFileError] = []  # the files named that cannot be read: all said at once
+    given: list[tuple[Path, list[tuple[Path, bool]]]] = []
+    for path in paths:
+        try:
+            given.append((path, _expand(path)))
+        except InputFileError as exc:
+            failed.append(exc)
     total = sum(len(found) for _, found in given)
     done = 0
     for path, found in given:
@@ -183,22 +190,48 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
                 entry.ignored = "a system file"
                 continue
             out.sources.append(file)
-            if _is_empty(file):
-                if not in_folder:
-                    raise InputFileError(f"{file}: {EMPTY_FILE}.", fix=_AGAIN)
-                entry.unreadable = EMPTY_FILE
-                out.problems.append(RowProblem(file.name, EMPTY_FILE))
-                continue
-            suffix = file.suffix.lower()
-            if in_folder or suffix in EMAIL_SUFFIXES:
-                _add_mail(out, entry, zone, in_folder=in_folder)
-            elif suffix == CSV_SUFFIX:
-                rows, european = read_csv_file(file)
-                sheets = [Sheet(file.name, rows, european=european)]
-                _add_rows(out, entry, sheets, name_headers, zone)
-            else:
-                _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
+            try:
+                _add_file(out, entry, name_headers, zone, in_folder=in_folder)
+            except InputFileError as exc:
+                failed.append(exc)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        fixes = dict.fromkeys(exc.fix for exc in failed if exc.fix)
+        raise InputFileError(
+            f"{len(failed)} of the files named cannot be imported: "
+            + " ".join(exc.message for exc in failed),
+            fix="; ".join(fix.rstrip(".") for fix in fixes) + "." if fixes else None,
+        )
     return out
+
+
+def _add_file(
+    out: Reports,
+    entry: SourceFile,
+    name_headers: tuple[str, ...],
+    zone: tzinfo | None,
+    *,
+    in_folder: bool,
+) -> None:
+    """The reports one file holds, into `out`; InputFileError when a file named on its own
+    cannot be read (one in a folder is listed as unreadable instead)."""
+    file = entry.path
+    if _is_empty(file):
+        if not in_folder:
+            raise InputFileError(f"{file}: {EMPTY_FILE}.", fix=_AGAIN)
+        entry.unreadable = EMPTY_FILE
+        out.problems.append(RowProblem(file.name, EMPTY_FILE))
+        return
+    suffix = file.suffix.lower()
+    if in_folder or suffix in EMAIL_SUFFIXES:
+        _add_mail(out, entry, zone, in_folder=in_folder)
+    elif suffix == CSV_SUFFIX:
+        rows, european = read_csv_file(file)
+        sheets = [Sheet(file.name, rows, european=european)]
+        _add_rows(out, entry, sheets, name_headers, zone)
+    else:
+        _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
 
 
 def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder: bool) -> None:
@@ -245,7 +278,17 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
 def _showable(report: SelfReport, problems: list[RowProblem]) -> SelfReport:
     """The report without the characters no cell can show (a stray control in an e-mail,
     an escape code pasted into a form), which are said in `problems`: one report should
-    not stop the import."""
+    not stop the import. Characters its sender's mail could not be read in (U+FFFD) are
+    kept, and said."""
+    if unread := report.text.count(REPLACEMENT):
+        problems.append(
+            RowProblem(
+                report.source,
+                f"{unread} character{'s' if unread > 1 else ''} of the report could not be "
+                f"read (its bytes do not fit its character set): shown as {REPLACEMENT}; "
+                "check the original",
+            )
+        )
     found = control_characters(report.text)
     if not found:
         return report
@@ -506,7 +549,7 @@ def import_reports(
     """Put each report in `found` (of day `on`, when given) in its agent's Notes."""
     wanted = [r for r in found.reports if on is None or r.day == on]
     # Oldest first, so each agent's lines land in date order; a stable sort keeps the files'
-    # order within a day.
+    # order within a day (and in_order then an agent's e-mails' sent order).
     wanted.sort(key=lambda r: r.day)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         rows = list(s.table.rows())
@@ -523,7 +566,8 @@ def import_reports(
                 unmatched.append(NotImported(report, how))
             else:
                 by_row[(row.sheet, row.row)].append((report, row, how))
-        imported = _plan_lines(s.plan, by_row.values(), unmatched)
+        groups = [in_order(group) for group in by_row.values()]
+        imported = _plan_lines(s.plan, groups, unmatched)
     return ImportResult(
         on=on,
         sources=found.sources,
@@ -535,6 +579,20 @@ def import_reports(
         write=s.report,
         files=file_outcomes(found.files, imported, unmatched, on),
     )
+
+
+def in_order(
+    group: Sequence[tuple[SelfReport, Row, str]],
+) -> list[tuple[SelfReport, Row, str]]:
+    """One agent's reports (in date order) with each day's e-mails in the order they were
+    sent (Outlook names a later save `ESP (2).msg` whatever its time), each in a place an
+    e-mail held; the rest stay in the files' order."""
+    out = list(group)
+    timed = [i for i, (report, _, _) in enumerate(out) if report.sent is not None]
+    by_time = sorted((out[i] for i in timed), key=lambda item: (item[0].day, item[0].sent))
+    for i, item in zip(timed, by_time, strict=True):
+        out[i] = item
+    return out
 
 
 def file_outcomes(

@@ -373,6 +373,10 @@ class Incoming:
     sent_by: str = ""  # the address of who sent it on the sender's behalf, if another
     sent: datetime | None = None  # when that e-mail was sent
     saved: bool = True  # the file is in the folder already
+    # When it came in an e-mail attached to that one: that e-mail's name, and who forwarded
+    # it (the outer e-mail's sender); the sender above is that attached e-mail's.
+    via: str = ""
+    forwarded_by: str = ""
 
 
 def _from_mail(
@@ -395,16 +399,21 @@ def _from_mail(
         or a.kind == "application/pdf"
         or PDF_HEADER in a.data[:PDF_SLACK]
     ]
+    # An attached e-mail esp could not open may hold the PDF: said, whatever else came.
+    unopened = [Rejected(name, why, mail=path.name) for name, why in found.unopened]
     if not pdfs:
+        if unopened and not found.files:
+            return [], unopened
         names = [a.name or "(no name)" for a in found.files]
         names += [f"an e-mail ({e})" if e else "an e-mail" for e in found.emails]
         others = ", ".join(names)
         with_none = " with no PDF in it" if found.emails and not found.files else ""
         what = f"its attachments are {others}{with_none}" if others else "it has no attachment"
         why = f"an e-mail with no PDF attached ({what}): the agent's 'First Last TBT.pdf' is"
-        return [], [Rejected(path.name, f"{why} what to send")]
+        return [], [Rejected(path.name, f"{why} what to send"), *unopened]
     received = found.day(tz) or _received(path, tz)
-    incoming, rejected = [], []
+    incoming: list[Incoming] = []
+    rejected = unopened
     for attached in pdfs:
         # Only the name: a sender's path ('C:\\Users\\..\\x.pdf', '../x.pdf') never
         # decides where esp saves it.
@@ -431,17 +440,23 @@ def _from_mail(
             )
             rejected.append(Rejected(_shortened(attached.name), why, mail=path.name))
             continue
+        # Found in an attached e-mail: that e-mail's sender sent it (the outer's forwarded
+        # it); one with no sender (a draft attached) is taken as the outer's.
+        own = bool(attached.via) and bool(attached.sender or attached.sender_name)
+        sender = (attached if own else found).sender
         incoming.append(
             Incoming(
                 attached.name,
                 attached.data,
                 received,
                 mail=path.name,
-                sender=found.sender,
-                sender_name=found.sender_name,
-                sent_by=found.sent_by,
+                sender=sender,
+                sender_name=(attached if own else found).sender_name,
+                sent_by=(attached if own else found).sent_by,
                 sent=found.sent,
                 saved=False,
+                via=attached.via[-1] if own else "",
+                forwarded_by=(found.sender or found.sender_name) if own else "",
             )
         )
     return incoming, rejected
@@ -484,10 +499,13 @@ def sender_check(
     row: Row, sender: str, rows: Sequence[Row], *, name: str = "", sent_by: str = ""
 ) -> str | None:
     """Why the e-mail's sender (address `sender`, display name `name`) is not the agent's
-    address in the tracker (None: it is), said as it is: another agent's address, an
-    address the tracker does not know, an Exchange user's name with no address stored that
-    is not the agent's, no sender at all; and sent on its behalf (`sent_by`) by another
-    agent. Never a guess at whose proof it is."""
+    address in the tracker (None: it is, or the agent sent it on that sender's behalf, as a
+    member of a shared mailbox), said as it is: another agent's address, an address the
+    tracker does not know, an Exchange user's name with no address stored that is not the
+    agent's, no sender at all; and sent on its behalf (`sent_by`) by another agent. Never a
+    guess at whose proof it is."""
+    if sent_by and sent_by in _addresses(row):
+        return None  # the agent sent it, on behalf of a shared mailbox
     why = _sender_problem(row, sender, rows, name)
     other = _owner(sent_by, row, rows)
     if other is None:
@@ -561,6 +579,8 @@ def check_files(
             if item.mail is not None
             else None
         )
+        if check is not None and item.via:
+            check += f", in {item.via} forwarded by {item.forwarded_by}"
         sender = item.sender if item.mail is not None else None
         good.append(Proof(item.name, found.ref(), item.received, digest, item.mail, sender, check))
         if not item.saved:
