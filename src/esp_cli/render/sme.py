@@ -26,6 +26,12 @@ def render_assign(result: AssignResult, fmt: Format) -> None:
         + ", ".join(f"{sme} {n} agent(s)" for sme, n in result.load().items())
         + "."
     )
+    for name in result.new:
+        known = ", ".join(result.known) or "none yet"
+        say(
+            f"{name} is new: no TBT SME cell or [people] sme_emails names them "
+            f"(TBT SMEs: {known}); written as typed."
+        )
     say_written(result.write)
 
 

@@ -31,6 +31,10 @@ class AssignResult:
     smes: tuple[str, ...] = field(metadata=as_json(hidden=True))
     assignments: list[Assignment]
     write: WriteReport = field(metadata=as_json(flat=True))
+    # The SMEs given whom no TBT SME cell nor [people] sme_emails names: written as typed.
+    new: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
+    # The other TBT SMEs esp knows (for a new name that may be a slip).
+    known: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
 
     @property
     @exported(after="")

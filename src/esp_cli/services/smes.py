@@ -5,7 +5,9 @@ the class gets one of them in TBT SME. The split is even (the loads differ by at
 and stable: an agent who already has one of the given SMEs keeps them while that SME's share
 is not exceeded, and the others are given, in row order, to whichever SME has fewer. A
 fresh class therefore alternates down the sheet, a new agent does not move anyone else, and
-running the same assignment again changes nothing.
+running the same assignment again changes nothing. An SME is named as an agent is: a part of
+the name of one SME the tracker or [people] sme_emails knows is that SME, as spelled there;
+a name nobody known has is a new SME, written as typed.
 
 list: per class, each SME with the agents they have and how many of those are outstanding
 (Call Cert Complete? and All TBTs Complete? not both yes), so the load shows at a glance.
@@ -17,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.names import names_meant
 from esp_cli.errors import UsageError
 from esp_cli.results.smes import (
     Assignment,
@@ -58,6 +61,43 @@ def check_smes(names: Sequence[str]) -> tuple[str, ...]:
     return cleaned
 
 
+def known_smes(rows: Iterable[Row], config: Config) -> list[str]:
+    """Every TBT SME the tracker's TBT SME cells name, then those [people] sme_emails lists:
+    each once, as first spelled."""
+    known: dict[str, str] = {}
+    for row in rows:
+        if SME not in row.unreadable:
+            for name in sme_names(row.raw.get(SME)):
+                known.setdefault(sme_key(name), name)
+    for name in config.sme_emails:
+        known.setdefault(sme_key(name), " ".join(name.split()))
+    return list(known.values())
+
+
+def named_smes(given: Sequence[str], known: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the SMEs `given` names, each as the known SME it names — see names_meant — or as
+    typed when it names none, those of them that are new). Naming two known SMEs, or one
+    SME twice, is a usage error."""
+    smes: list[str] = []
+    new: list[str] = []
+    for name in given:
+        found = names_meant(known, name)
+        if len(found) > 1:
+            raise UsageError(
+                f"{name!r} matches {len(found)} TBT SMEs ({', '.join(sorted(found))}).",
+                fix="give the SME's full name: --sme NAME.",
+            )
+        smes.append(found[0] if found else name)
+        if not found:
+            new.append(name)
+    if len({sme_key(n) for n in smes}) < len(smes):
+        raise UsageError(
+            f"The same TBT SME is given twice ({', '.join(given)}: {', '.join(smes)}).",
+            fix="give two different Certifiers, or --sme once.",
+        )
+    return tuple(smes), tuple(new)
+
+
 def split_evenly(current: Sequence[str | None], smes: Sequence[str]) -> list[str]:
     """The SME for each agent (in row order), given who each has now: even and stable."""
     keys = [sme_key(s) for s in smes]
@@ -87,12 +127,14 @@ def assign_smes(
     *,
     dry_run: bool = False,
 ) -> AssignResult:
-    smes = check_smes(names)
+    given = check_smes(names)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         try:
             rows = agents_in_class(s.table, cls)
         except UsageError as exc:
             raise UsageError(exc.message, fix="give one of those as CLASS.") from None
+        known = known_smes(s.table.rows(), config)
+        smes, new = named_smes(given, known)
         current = [None if SME in r.unreadable else r.text(SME) for r in rows]
         assignments = []
         for row, now, sme in zip(rows, current, split_evenly(current, smes), strict=True):
@@ -106,6 +148,8 @@ def assign_smes(
         smes=smes,
         assignments=assignments,
         write=s.report,
+        new=new,
+        known=tuple(k for k in known if k not in smes),
     )
 
 
