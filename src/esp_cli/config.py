@@ -570,8 +570,13 @@ def _as_typed(value: str) -> str:
 
 def _meant(value: str) -> str:
     """The path a person meant by a string TOML read escapes in: "S:\\new" typed for the
-    folder new, read as S:, a line break and ew, is S:\\new again."""
-    return _CONTROL_CHARS.sub(lambda m: _escape(m.group()), value)
+    folder new, read as S:, a line break and ew, is S:\\new again; "\\\\fs\\team" typed
+    for a network share, read with one backslash before fs, starts with two again."""
+    meant = _CONTROL_CHARS.sub(lambda m: _escape(m.group()), value)
+    if value.startswith("\\") and not value.startswith("\\\\"):
+        # A backslash TOML read as such was typed doubled: at the start, a UNC path's two.
+        meant = "\\" + meant
+    return meant
 
 
 def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> Path | None:
