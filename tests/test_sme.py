@@ -215,8 +215,9 @@ def test_list_counts_agents_without_an_sme(tracker: Path) -> None:
 
 
 def test_agents_with_a_blank_class_are_listed_as_no_class(tmp_path: Path) -> None:
-    """Shown as "(no class)" as esp report kpi does, never as the class above them; the
-    agents with no class and no TBT SME are named, with their rows."""
+    """Shown as "(no class)" as esp report kpi does, never as the class above them (in JSON
+    and CSV, the blank cell's ""); the agents with no class and no TBT SME are named, with
+    their rows."""
     agents = [
         ["AET-1", "Devon Price", "Keisha Grant", "No", "No"],
         [None, "Ana Ruiz", "Keisha Grant", "No", "No"],  # row 3: her class left blank
@@ -232,9 +233,9 @@ def test_agents_with_a_blank_class_are_listed_as_no_class(tmp_path: Path) -> Non
     assert "No class: Kim Lee (Roster!row 4) has no TBT SME either" in table.stderr
     assert "  (" not in table.stderr  # no empty class named
     rows = esp(tracker, "sme", "list", "-f", "csv").stdout.splitlines()
-    assert "(no class),Keisha Grant,1,1" in rows and "(no class),(no TBT SME),1,1" in rows
+    assert ",Keisha Grant,1,1" in rows and ",(no TBT SME),1,1" in rows
     data = json.loads(esp(tracker, "sme", "list", "-f", "json").stdout)
-    assert [c["class"] for c in data["classes"]] == ["AET-1", "(no class)", "AET-2"]
+    assert [c["class"] for c in data["classes"]] == ["AET-1", "", "AET-2"]
 
 
 # -- the SME named as a person types it -------------------------------------------------------

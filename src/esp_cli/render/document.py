@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.core.documents import heading
+from esp_cli.core.model import class_aside, class_shown
 from esp_cli.core.rules import LADDER
 from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import say_written
@@ -48,7 +49,7 @@ def render(result: DocumentResult, fmt: Format) -> None:
             [
                 (
                     d.agent.name,
-                    d.agent.cls,
+                    class_shown(d.agent.cls),
                     heading(d.step),
                     d.file.name
                     + (f"\n+ {' '.join(p.suffix for p in d.drafts)}" if d.drafts else ""),
@@ -73,15 +74,11 @@ def tell(result: DocumentResult) -> None:
         recorded = "; its step recorded with it" if made.note else ""
         if made.note and result.dry_run:
             recorded = "; its step would be recorded with it"
-        say(
-            f"already made: {made.agent.name} ({made.agent.cls}, {heading(made.step)}){where}"
-            + recorded
-        )
+        whose = f"{made.agent.name} ({class_aside(made.agent.cls)}, {heading(made.step)})"
+        say(f"already made: {whose}{where}" + recorded)
     for refused in result.refused:
-        say(
-            f"not made: {refused.agent.name} ({refused.agent.cls}, {heading(refused.step)}): "
-            f"{refused.reason}"
-        )
+        whose = f"{refused.agent.name} ({class_aside(refused.agent.cls)}, {heading(refused.step)})"
+        say(f"not made: {whose}: {refused.reason}")
     for name in result.smes_without_address:
         say(
             f"not in Cc: TBT SME {name} has no address in esp.toml [people] sme_emails "

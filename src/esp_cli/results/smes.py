@@ -71,7 +71,7 @@ class SmeLoad:
 
 @dataclass
 class ClassLoad:
-    # The class as typed; "(no class)" for the agents whose Class is blank (named False).
+    # The class as typed; "" for the agents whose Class is blank (named False).
     cls: str = field(metadata=as_json(key="class"))
     agents: int = 0
     outstanding: int = 0

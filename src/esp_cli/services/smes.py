@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.model import NO_CLASS, class_in_data, is_no_class
 from esp_cli.core.names import names_meant
 from esp_cli.errors import UsageError
 from esp_cli.results.smes import (
@@ -29,7 +30,7 @@ from esp_cli.results.smes import (
     SmeLoad,
     sme_key,
 )
-from esp_cli.services.agents import agents_in_class, class_key, class_label, sme_names
+from esp_cli.services.agents import agents_in_class, class_key, sme_names
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -98,6 +99,16 @@ def named_smes(given: Sequence[str], known: list[str]) -> tuple[tuple[str, ...],
     return tuple(smes), tuple(new)
 
 
+def _no_class() -> UsageError:
+    """Agents whose Class is blank have no class to give a TBT SME by."""
+    return UsageError(
+        f"TBT SMEs are given by class, and {NO_CLASS} is the agents whose Class is blank: "
+        "no class's TBT SME reaches them.",
+        fix="fill in their Class (esp doctor lists them: ESP012 missing-class), then "
+        "esp sme assign CLASS --sme NAME.",
+    )
+
+
 def split_evenly(current: Sequence[str | None], smes: Sequence[str]) -> list[str]:
     """The SME for each agent (in row order), given who each has now: even and stable."""
     keys = [sme_key(s) for s in smes]
@@ -129,9 +140,13 @@ def assign_smes(
 ) -> AssignResult:
     given = check_smes(names)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+        if not class_key(cls):
+            raise _no_class()
         try:
             rows = agents_in_class(s.table, cls)
         except UsageError as exc:
+            if is_no_class(cls):
+                raise _no_class() from None
             raise UsageError(exc.message, fix="give one of those as CLASS.") from None
         known = known_smes(s.table.rows(), config)
         smes, new = named_smes(given, known)
@@ -167,7 +182,7 @@ def sme_loads(rows: Sequence[Row]) -> list[ClassLoad]:
         ckey = class_key(row.cls)
         load = classes.get(ckey)
         if load is None:
-            load = classes[ckey] = ClassLoad(class_label(row.cls)[1], named=bool(ckey))
+            load = classes[ckey] = ClassLoad(class_in_data(row.cls), named=bool(ckey))
         name = "" if SME in row.unreadable else " ".join(row.text(SME).split())
         if name:
             target = smes.get((ckey, sme_key(name)))
