@@ -186,6 +186,81 @@ def test_a_typo_in_your_own_esp_toml_is_said_when_a_team_one_signs(
     assert res.stderr.count(said) == 1, res.stderr
 
 
+@pytest.mark.parametrize("mine", ['[people]\nuser = ""\n', "[people]\nuser = '  '\n"])
+def test_an_empty_name_in_your_own_esp_toml_is_said_when_a_team_one_signs(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mine: str
+) -> None:
+    """`user = ""` left in a copied template: the team's name signs your notes, and esp
+    says why, once."""
+    tracker = shared_tracker(tmp_path)
+    write(tmp_path / "shared" / "esp.toml", '[people]\nuser = "Team Lead"\n')
+    own = write(user_config_path(), mine)
+    monkeypatch.chdir(tmp_path)
+    add = ["note", "add", "E100", "Called", "--date", "2026-11-23", "-t", str(tracker), "-n"]
+    res = CliRunner().invoke(app, add)
+    assert res.exit_code == 0, res.output
+    assert "Signed: Team Lead" in res.stderr
+    said = f"warning: {own}: [people] user is empty"
+    assert res.stderr.count(said) == 1, res.stderr
+    assert "esp config user" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "typed", ['"Priya Natarajan"', "'Priya Natarajan'", "“Priya Natarajan”", ' " Priya Natarajan" ']
+)
+def test_quotes_round_a_name_are_not_part_of_it(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    """cmd.exe keeps the quotes of `set ESP_USER="Priya Natarajan"`: the name signs without
+    them, from ESP_USER, --by, an esp.toml and `esp config user` alike."""
+    cfg = team_config(tmp_path, user=typed.replace('"', '\\"'))
+    assert cfg.signer(None) == "Priya Natarajan"
+    assert cfg.signer(typed) == "Priya Natarajan"
+    monkeypatch.setenv("ESP_USER", typed)
+    assert cfg.signer(None) == "Priya Natarajan"
+    monkeypatch.delenv("ESP_USER")
+    res = CliRunner().invoke(app, ["config", "user", typed])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "Priya Natarajan\n"
+    assert tomllib.loads(user_config_path().read_text(encoding="utf-8"))["people"] == {
+        "user": "Priya Natarajan"
+    }
+
+
+def test_an_undo_by_a_quoted_name_is_recorded_without_the_quotes(
+    home: Path, tmp_path: Path
+) -> None:
+    tracker = shared_tracker(tmp_path)
+    runner = CliRunner()
+    add = ["note", "add", "E100", "Called", "--date", "2026-11-23", "--by", "Me"]
+    assert runner.invoke(app, [*add, "-t", str(tracker)]).exit_code == 0
+    res = runner.invoke(app, ["undo", "--by", '"Priya Natarajan"', "-t", str(tracker)])
+    assert res.exit_code == 0, res.output
+    history = runner.invoke(app, ["history", "-t", str(tracker), "-f", "json"])
+    assert json.loads(history.stdout)["operations"][0]["signer"] == "Priya Natarajan"
+
+
+def test_quotes_inside_a_name_are_kept(home: Path, tmp_path: Path) -> None:
+    assert team_config(tmp_path).signer("Dana 'DW' Whitfield") == "Dana 'DW' Whitfield"
+    assert team_config(tmp_path).signer("O'Connor") == "O'Connor"
+
+
+def test_config_user_writes_through_a_linked_own_esp_toml(home: Path, tmp_path: Path) -> None:
+    """Your own esp.toml kept elsewhere (a synced dotfiles folder) and linked in: the file
+    it links to gets the name, and the link stays, as a linked tracker is written."""
+    real = write(tmp_path / "synced" / "esp.toml", '# synced\n[people]\nuser = "Old"\n')
+    link = user_config_path()
+    link.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        link.symlink_to(real)
+    except OSError:
+        pytest.skip("this system cannot make a symbolic link here")
+    res = CliRunner().invoke(app, ["config", "user", "New Name"])
+    assert res.exit_code == 0, res.output
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == '# synced\n[people]\nuser = "New Name"\n'
+
+
 # -- which esp.toml -----------------------------------------------------------------------------
 
 

@@ -175,6 +175,47 @@ def _not_json(constant: str) -> None:
     raise AssertionError(f"{constant} is not JSON")
 
 
+def sample_holding(tmp_path: Path, **typed: bytes) -> Path:
+    """The sample tracker with cells of its sheet holding the values `typed` as written in
+    its XML, each cell keeping its format (a date's, for a date column)."""
+    import re
+    import shutil
+
+    path = Path(shutil.copy(SAMPLE_DATA / "ESP Tracker.xlsx", tmp_path / "ESP Tracker.xlsx"))
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as src:
+        parts = {item: src.read(item) for item in src.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item, data in parts.items():
+            if item.filename == sheet:
+                for ref, value in typed.items():
+                    cell = re.compile(rb'(<c r="' + ref.encode() + rb'" s="\d+">)<v>[^<]*</v>')
+                    data, n = cell.subn(rb"\1<v>" + value + rb"</v>", data)
+                    assert n == 1, ref
+            out.writestr(item, data)
+    return path
+
+
+@pytest.mark.parametrize("typed", [b"NaN", b"-inf", b"-1e400", b"-5", b"0", b"1", b"367"])
+@pytest.mark.parametrize(
+    ("ref", "column"), [("K25", "Call Cert Start"), ("J30", "ESP Start Date")]
+)  # fmt: skip
+def test_a_date_cell_holding_a_number_that_is_no_date_is_named(
+    tmp_path: Path, typed: bytes, ref: str, column: str
+) -> None:
+    """NaN or -inf in a date-formatted cell (a program other than Excel may write them), a
+    negative number, 0, or a serial of 1900 or 1901 typed by mistake: the cell is named and
+    shown as a person reads it, in a date column and in Call Cert Start (a date and time)."""
+    path = sample_holding(tmp_path, **{ref: typed})
+    res = CliRunner().invoke(app, ["doctor", "--tracker", str(path), "--format", "json"])
+    assert res.exit_code == ExitCode.FINDINGS, res.output
+    data = json.loads(res.stdout, parse_constant=_not_json)
+    (found,) = [f for f in data["findings"] if f["cell"] == f"'ESP Tracker'!{ref}"]
+    assert found["rule"] in ("ESP002", "ESP004")
+    assert found["message"].startswith(f"{column}: ")
+    assert "datetime." not in found["message"]
+
+
 def test_ladder_dates_the_ladder_cannot_hold_are_found(tmp_path: Path) -> None:
     # ESP Start Date Mon 11/16/2026: the coaching is due Thu 11/19.
     agents = [

@@ -142,3 +142,21 @@ def test_explain_json_is_json_whatever_number_a_cell_holds(tmp_path: Path, typed
 
 def _not_json(constant: str) -> None:
     raise AssertionError(f"{constant} is not JSON")
+
+
+@pytest.mark.parametrize("typed", [b"NaN", b"1"])
+def test_a_call_cert_start_that_is_no_date_is_unreadable_not_12_30_1899(
+    tmp_path: Path, typed: bytes
+) -> None:
+    """Tyrone Jackson's Call Cert Start (K25, a date-and-time cell) holding NaN (read by
+    calamine as 12/30/1899) or a serial 1 (01/01/1900): the cell cannot be read, and no
+    timebox is counted from it."""
+    from tests.test_doctor import sample_holding
+
+    path = sample_holding(tmp_path, K25=typed)
+    res = run("Tyrone Jackson", "-t", str(path), "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout, parse_constant=_not_json)
+    start = next(c for c in data["cells"] if c["cell"] == "'ESP Tracker'!K25")
+    assert start["value"] is None and start["unreadable"] is True
+    assert not any("1899" in line or "1900" in line for line in data["explanation"])

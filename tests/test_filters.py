@@ -141,3 +141,77 @@ def test_a_cell_naming_two_smes_belongs_to_both(tmp_path: Path) -> None:
         path, "escalations", "--sme", "Kim Green", "--as-of", "2026-11-24", "--format", "json"
     )
     assert names(res) == {"Dev Eng"}
+
+
+# -- agents whose Class is blank ----------------------------------------------------------------
+
+NO_CLASS_AGENTS = [*AGENTS, agent("", "Gus Hale", "Keisha Grant"), agent("  ", "Hal Ives", "")]
+
+
+@pytest.fixture
+def classless(tmp_path: Path) -> Path:
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", NO_CLASS_AGENTS, headers=HEADERS)
+
+
+def _json(tracker: Path, *args: str) -> Any:
+    res = run(tracker, *args, "-f", "json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def _csv_classes(tracker: Path, *args: str) -> list[str]:
+    res = run(tracker, *args, "-f", "csv")
+    assert res.exit_code == 0, res.output
+    return [line.split(",")[0] for line in res.stdout.lstrip("\ufeff").splitlines()[1:]]
+
+
+def test_a_blank_class_is_empty_in_every_commands_data(classless: Path) -> None:
+    """A blank Class is "" wherever JSON or CSV gives a class — an agent's or a class's row
+    of a report alike — so that two commands' data join on it."""
+    day = ("--date", "2026-11-24")
+    escalations = _json(classless, "escalations", "--as-of", "2026-11-24")
+    assert {a["class"] for a in escalations if a["agent"] in ("Gus Hale", "Hal Ives")} == {""}
+    missing = _json(classless, "progress", "missing", *day)["missing"]
+    assert {a["class"] for a in missing if a["agent"] in ("Gus Hale", "Hal Ives")} == {""}
+    assert "" in [c["class"] for c in _json(classless, "sme", "list")["classes"]]
+    assert "" in [c["class"] for c in _json(classless, "report", "kpi", "--to", "2026-11-24")
+                  ["classes"]]  # fmt: skip
+    eod = _json(classless, "report", "eod", *day)
+    assert "" in [c["class"] for c in eod["classes"]]
+    assert "(no class)" not in json.dumps([escalations, missing, eod])
+    for args in (("sme", "list"), ("report", "kpi", "--to", "2026-11-24"), ("report", "eod", *day)):
+        classes = _csv_classes(classless, *args)
+        assert "" in classes and "(no class)" not in classes, args
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("escalations", "--as-of", "2026-11-24"),
+        ("progress", "missing", "--date", "2026-11-24"),
+        ("sme", "list"),
+        ("report", "kpi", "--to", "2026-11-24"),
+        ("report", "eod", "--date", "2026-11-24"),
+    ],
+)
+def test_a_blank_class_reads_no_class_in_every_table(classless: Path, args: tuple[str]) -> None:
+    res = run(classless, *args)
+    assert res.exit_code == 0, res.output
+    assert "│ (no class)" in res.stdout, res.stdout
+
+
+@pytest.mark.parametrize("label", ["(no class)", "(No Class) "])
+def test_the_no_class_label_names_the_agents_without_a_class(classless: Path, label: str) -> None:
+    res = run(classless, "escalations", "--as-of", "2026-11-24", "-f", "json", "--class", label)
+    assert names(res) == {"Gus Hale", "Hal Ives"}
+    eod = _json(classless, "report", "eod", "--date", "2026-11-24", "--class", label)
+    assert eod["totals"]["agents"] == 2
+
+
+@pytest.mark.parametrize("label", ["(no class)", ""])
+def test_sme_assign_for_no_class_says_how_to_reach_those_agents(
+    classless: Path, label: str
+) -> None:
+    res = run(classless, "sme", "assign", label, "--sme", "Keisha Grant")
+    assert res.exit_code == ExitCode.USAGE
+    assert "Class" in res.stderr and "esp doctor" in res.stderr

@@ -414,7 +414,7 @@ EDGE: dict[str, tuple[Callable[[Path], Path], dict[str, tuple[int, str]]]] = {
     "past-9999": (
         _past_9999,
         {
-            "escalations": (0, "'ESP Tracker'!G3 (ESP Start Date): 3000000.0 is not an Excel "
+            "escalations": (0, "'ESP Tracker'!G3 (ESP Start Date): 3000000 is not an Excel "
                                "date serial"),
             "report": (0, "'ESP Tracker'!G4 (ESP Start Date): '1/2/10000' is not a date"),
             "doctor": (5, "ESP002"),

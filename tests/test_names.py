@@ -117,3 +117,22 @@ def test_display_name_turns_last_first_round() -> None:
 def test_a_names_key_is_its_sorted_folded_words(raw: str) -> None:
     """name_key's quick way for plain names gives the key its words give."""
     assert name_key(raw) == " ".join(name_tokens(raw))
+
+
+@pytest.mark.parametrize(
+    ("query", "meant"),
+    [
+        ("Dana Whitfield", ["Dana Whitfield"]),
+        ("whitfield, dana", ["Dana Whitfield"]),
+        ("Dana", ["Dana Whitfield", "Dana Ortiz"]),  # ambiguous: both
+        ("dan wh", ["Dana Whitfield"]),
+        ("Jose", ["José Ortega"]),  # typed without the accent
+        ("René L", ["Rene Lam"]),  # no René: the one typed without it
+        ("D", []),  # one letter is too little
+        ("Sam Lead", []),
+    ],
+)
+def test_the_people_a_name_means(query: str, meant: list[str]) -> None:
+    from esp_cli.core.names import names_meant
+
+    assert names_meant(["Dana Whitfield", "Dana Ortiz", "José Ortega", "Rene Lam"], query) == meant

@@ -464,3 +464,105 @@ def test_part_names_compare_as_opc_compares_them(tmp_path: Path, case: str) -> N
         app, ["note", "add", "Maria Gonzalez", "x", "-c", str(tmp_path / "esp.toml")]
     )
     assert res.exit_code == 0, res.output
+
+
+# -- numbers in date-formatted cells that are no date -------------------------------------------
+
+
+def _formatted(path: Path, fmt: str, typed: bytes) -> Path:
+    """A sheet whose B2 is formatted `fmt` and holds `typed` as written in its XML (a
+    program other than Excel may write `<v>NaN</v>`), beside a real date in B3."""
+    import zipfile
+    from datetime import date
+
+    from scripts.sample_builder.build import Style
+
+    rows: dict[int, list[object]] = {
+        1: ["Agent Name", "When"],
+        2: ["A", Cell(77777, Style(num_format=fmt))],
+        3: ["B", date(2026, 11, 24)],
+    }
+    write_workbook(WorkbookSpec([SheetSpec("Agents", rows=rows)]), path)
+    with zipfile.ZipFile(path) as src:
+        parts = {item: src.read(item) for item in src.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item, data in parts.items():
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<v>77777</v>", b"<v>" + typed + b"</v>")
+            out.writestr(item, data)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["mm/dd/yyyy", "mm/dd/yyyy hh:mm", "h:mm", "[h]:mm"])
+@pytest.mark.parametrize(
+    "typed", [b"NaN", b"-inf", b"-1e400", b"-5", b"-0.5", b"-1E+17", b"1E+17", b"inf"]
+)
+def test_a_date_formatted_cell_holding_no_date_reads_as_the_number_it_holds(
+    tmp_path: Path, fmt: str, typed: bytes
+) -> None:
+    """calamine would turn NaN into 12/30/1899, a negative number into 00:00, and stop at
+    -inf with a panic: such a cell is read as its number, for the tracker to call it
+    unreadable; the rest of the sheet is read as ever."""
+    import math
+    from datetime import date, datetime
+
+    wb = Workbook.open(_formatted(tmp_path / "t.xlsx", fmt, typed))
+    for columns in (None, {1, 2}):
+        values = wb.values(wb.sheets[0], columns=columns)
+        got = values.get(2, 2)
+        assert isinstance(got, float), got
+        want = float(typed)
+        assert (math.isnan(got) and math.isnan(want)) or got == want
+        assert values.get(3, 2) in (date(2026, 11, 24), datetime(2026, 11, 24))
+
+
+@pytest.mark.parametrize("size", [23, 4096])
+@pytest.mark.parametrize(
+    ("cells", "odd"),
+    [
+        (b'<c r="B2" s="3"><v>46349.4</v></c><c r="C2" s="3"><v>0</v></c>', False),
+        (b'<c r="B2" s="3"><v>NaN</v></c>', True),
+        (b'<c r="B2" s="3"><f>A1-1</f><v>-3</v></c>', True),
+        (b"<c r='B2' s = ' 3 '><v>-inf</v></c>", True),
+        (b'<x:c r="B2" s="3"><x:v>-1E+400</x:v></x:c>', True),
+        # A number in a cell not formatted as a date, or text: read as it is.
+        (b'<c r="B2" s="2"><v>-3</v></c><c r="C2"><v>NaN</v></c>', False),
+        (b'<c r="B2" s="3" t="str"><v>-3</v></c><c r="C2" s="3" t="e"><v>#NUM!</v></c>', False),
+    ],
+    ids=["dates", "nan", "formula", "quoting", "prefix", "not a date", "not a number"],
+)
+def test_numbers_that_are_no_date_are_noticed(cells: bytes, odd: bool, size: int) -> None:
+    """The scan notices a date-formatted cell whose number is none of Excel's dates, as the
+    sheet's full parse does; the copy calamine then reads has it without its format."""
+    from esp_cli.workbook.xlsx.reader import numbers_read_plain
+
+    xml = (
+        b'<?xml version="1.0"?><worksheet xmlns:x="urn:x"><sheetData>'
+        b'<row r="1"><c r="A1"><v>0</v></c></row>'
+        b'<row r="2">' + cells + b"</row></sheetData></worksheet>"
+    )
+    pieces = [xml[i : i + size] for i in range(0, len(xml), size)]
+    dates = frozenset({3})
+    assert _error_cells(pieces, None, None, dates).odd is odd
+    assert _errors_parsed([xml], None, dates).odd is odd
+    plain = numbers_read_plain(xml, dates)
+    assert (plain != xml) is odd
+    assert not _errors_parsed([plain], None, dates).odd
+    assert len(_errors_parsed([plain]).values) == len(_errors_parsed([xml]).values)
+
+
+def test_a_number_calamine_stops_at_is_read_again_as_a_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A date-formatted number the scan does not notice and calamine stops at (-inf: a
+    panic of its Rust code, which Python raises as a BaseException) sends the sheet to be
+    read again from the copy where it is a plain number, never a traceback."""
+    import math
+    import re
+
+    from esp_cli.workbook.xlsx import reader
+
+    monkeypatch.setattr(reader, "_ODD_HINT", re.compile(rb"(?!)"))  # the scan sees nothing
+    wb = Workbook.open(_formatted(tmp_path / "t.xlsx", "mm/dd/yyyy", b"-inf"))
+    got = wb.values(wb.sheets[0]).get(2, 2)
+    assert isinstance(got, float) and math.isinf(got) and got < 0

@@ -157,6 +157,29 @@ def test_a_path_read_with_escapes_is_shown_as_typed_on_one_line(
     assert f"{key} = '{meant}'" in str(caught.value.fix)
 
 
+@pytest.mark.parametrize(
+    ("section", "key", "typed", "meant"),
+    [
+        ("tracker", "path", "\\\\fs\\team\\reports\\tracker.xlsx",
+         "\\\\fs\\team\\reports\\tracker.xlsx"),
+        ("backup", "dir", "\\\\nas\\backups\\team", "\\\\nas\\backups\\team"),
+        ("tracker", "path", "\\\\fs\\\\team\\new.xlsx", "\\\\fs\\team\\new.xlsx"),
+    ],
+)  # fmt: skip
+def test_a_network_path_read_with_escapes_keeps_both_leading_backslashes(
+    tmp_path: Path, section: str, key: str, typed: str, meant: str
+) -> None:
+    """A network (UNC) path in double quotes: TOML reads its two leading backslashes as one
+    (and a backslash then t as a tab); the fix gives the path the person meant, the share's,
+    not a folder at the root of the drive."""
+    config = tmp_path / "esp.toml"
+    config.write_text(f'[{section}]\n{key} = "{typed}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    assert f'{key} "{typed}"' in str(caught.value)
+    assert f"{key} = '{meant}'" in str(caught.value.fix)
+
+
 def test_a_path_with_an_apostrophe_read_with_escapes_is_given_with_forward_slashes(
     tmp_path: Path,
 ) -> None:

@@ -215,8 +215,9 @@ def test_list_counts_agents_without_an_sme(tracker: Path) -> None:
 
 
 def test_agents_with_a_blank_class_are_listed_as_no_class(tmp_path: Path) -> None:
-    """Shown as "(no class)" as esp report kpi does, never as the class above them; the
-    agents with no class and no TBT SME are named, with their rows."""
+    """Shown as "(no class)" as esp report kpi does, never as the class above them (in JSON
+    and CSV, the blank cell's ""); the agents with no class and no TBT SME are named, with
+    their rows."""
     agents = [
         ["AET-1", "Devon Price", "Keisha Grant", "No", "No"],
         [None, "Ana Ruiz", "Keisha Grant", "No", "No"],  # row 3: her class left blank
@@ -232,9 +233,71 @@ def test_agents_with_a_blank_class_are_listed_as_no_class(tmp_path: Path) -> Non
     assert "No class: Kim Lee (Roster!row 4) has no TBT SME either" in table.stderr
     assert "  (" not in table.stderr  # no empty class named
     rows = esp(tracker, "sme", "list", "-f", "csv").stdout.splitlines()
-    assert "(no class),Keisha Grant,1,1" in rows and "(no class),(no TBT SME),1,1" in rows
+    assert ",Keisha Grant,1,1" in rows and ",(no TBT SME),1,1" in rows
     data = json.loads(esp(tracker, "sme", "list", "-f", "json").stdout)
-    assert [c["class"] for c in data["classes"]] == ["AET-1", "(no class)", "AET-2"]
+    assert [c["class"] for c in data["classes"]] == ["AET-1", "", "AET-2"]
+
+
+# -- the SME named as a person types it -------------------------------------------------------
+
+KNOWN = [
+    ["AET-1", "Devon Price", None, "No", "No"],
+    ["AET-1", "Ana Ruiz", None, "No", "No"],
+    ["AET-2", "Omar Haddad", "Dana Whitfield", "No", "No"],
+    ["AET-3", "Kim Lee", "Zoë Núñez", "No", "No"],
+    ["AET-4", "Bo Chen", "Dana Ortiz / Keisha Grant", "No", "No"],
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "known"),
+    [
+        ("Whitfield", "Dana Whitfield"),
+        ("dana w", "Dana Whitfield"),
+        ("whitfield, dana", "Dana Whitfield"),
+        ("Zoe Nunez", "Zoë Núñez"),  # typed on a US keyboard
+        ("zoe", "Zoë Núñez"),
+        ("Keisha", "Keisha Grant"),  # one of two SMEs in one cell
+        ("Marcus", "Marcus Bell"),  # [people] sme_emails
+    ],
+)
+def test_part_of_a_known_smes_name_is_that_sme(tmp_path: Path, typed: str, known: str) -> None:
+    """A first name, a last name, the start of each word or the name without its accents,
+    when one known TBT SME (in the TBT SME column, or in [people] sme_emails) has it: that
+    SME, as the tracker spells them, never what was typed."""
+    tracker = build(tmp_path / "ESP Tracker.xlsx", KNOWN)
+    config = tmp_path / "esp.toml"
+    config.write_text('[people]\nsme_emails = { "Marcus Bell" = "marcus@example.com" }\n')
+    res = esp(tracker, "sme", "assign", "AET-1", "--sme", typed, "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert smes(tracker)[2] == smes(tracker)[3] == known
+    assert "new" not in res.stderr
+
+
+def test_a_name_two_known_smes_share_is_refused_naming_them(tracker: Path) -> None:
+    tracker = build(tracker, KNOWN)
+    before = smes(tracker)
+    res = esp(tracker, "sme", "assign", "AET-1", "--sme", "Dana")
+    assert res.exit_code == ExitCode.USAGE
+    assert "'Dana' matches 2 TBT SMEs" in res.stderr
+    assert "Dana Ortiz, Dana Whitfield" in res.stderr and "--sme" in res.stderr
+    assert smes(tracker) == before
+
+
+def test_a_name_no_known_sme_has_is_written_in_full_and_said_to_be_new(tracker: Path) -> None:
+    tracker = build(tracker, KNOWN)
+    res = esp(tracker, "sme", "assign", "AET-1", "--sme", "Sam  Lead")
+    assert res.exit_code == 0, res.output
+    assert smes(tracker)[2] == "Sam Lead"
+    assert "Sam Lead is new" in res.stderr
+    assert "Dana Whitfield" in res.stderr  # the SMEs there are, for a name mistyped
+
+
+def test_a_part_and_the_full_name_of_one_sme_are_the_same_sme_twice(tracker: Path) -> None:
+    tracker = build(tracker, KNOWN)
+    res = esp(tracker, "sme", "assign", "AET-1", "--sme", "Dana W", "--sme", "Dana Whitfield")
+    assert res.exit_code == ExitCode.USAGE
+    assert "The same TBT SME is given twice" in res.stderr
 
 
 # ------------------------------------------------------------------------------ pure

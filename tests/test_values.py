@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -123,6 +123,49 @@ def test_unreadable_dates_raise(raw: object) -> None:
         parse_date(raw)
     with pytest.raises(Unreadable):
         values.parse_datetime(raw)
+
+
+@pytest.mark.parametrize(
+    "raw", [datetime(1899, 12, 30), date(1900, 1, 1), datetime(1901, 1, 1, 9, 30), date(2150, 1, 1)]
+)
+def test_a_date_and_time_of_an_implausible_year_cannot_be_read(raw: date) -> None:
+    """A serial 1 or 367 typed in a date-and-time column (01/01/1900, 01/01/1901) is a slip,
+    as it is in a date column."""
+    with pytest.raises(Unreadable, match="is not a plausible date"):
+        parse_datetime(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (time(0, 0), "00:00 (a time) is not a date"),
+        (timedelta(hours=26, minutes=30), "26:30 (a duration) is not a date"),
+        (datetime(1899, 12, 30), "12/30/1899 00:00 is not a plausible date (year 1899)"),
+        (date(1900, 1, 1), "01/01/1900 is not a plausible date (year 1900)"),
+        (float("nan"), "NaN is not an Excel date serial"),
+        (-5.0, "-5 is not an Excel date serial"),
+        (float("-inf"), "-inf is not an Excel date serial"),
+        (True, "TRUE is not a date"),
+        ("TBD", "'TBD' is not a date (expected e.g. 11/23/2026)"),
+    ],
+)
+def test_a_cell_that_is_no_date_is_shown_as_a_person_sees_it(raw: object, shown: str) -> None:
+    """Never a Python repr (`datetime.time(0, 0)`): what the cell shows, or holds."""
+    with pytest.raises(Unreadable) as caught:
+        parse_date(raw)
+    assert str(caught.value) == shown
+    with pytest.raises(Unreadable) as caught:
+        parse_datetime(raw)
+    assert str(caught.value) == shown + (" and time" if shown.endswith("not a date") else "")
+
+
+@pytest.mark.parametrize("raw", [time(9, 0), date(2026, 11, 23), -1.5, float("nan")])
+def test_other_readers_show_the_cell_as_a_person_sees_it(raw: object) -> None:
+    for read in (parse_yes_no, parse_number):
+        try:
+            read(raw)
+        except Unreadable as exc:
+            assert "datetime." not in str(exc) and "nan" not in str(exc)
 
 
 @pytest.mark.parametrize("raw", [float("nan"), float("inf"), float("-inf")])

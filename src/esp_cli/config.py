@@ -32,7 +32,7 @@ from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
 from esp_cli.core.typed import refusal
 from esp_cli.errors import ConfigError, NoSignerError, UsageError, WriteFailedError, printable
-from esp_cli.system import CONFIG_DIR_ENV, write_file_atomically
+from esp_cli.system import CONFIG_DIR_ENV, real_path, write_file_atomically
 
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
 log = logging.getLogger("esp")
@@ -124,9 +124,9 @@ class Config:
         ]
         for name_of, source in tries:
             name = name_of()
-            if name is not None and name.strip():
+            if name is not None and unquoted_name(name):
                 _check_name(name, source)
-                return Signer(" ".join(name.split()), source)
+                return Signer(unquoted_name(name), source)
         raise NoSignerError(
             "No name for the note: every note line says who wrote it.",
             fix=f"pass --by 'Your Name', set {USER_ENV}, or run esp config user 'Your Name' "
@@ -141,7 +141,14 @@ class Config:
             return None
         mine = load_config(own)
         if self.source is None or not _same_file(own, self.source):
-            for warning in mine.warnings:
+            warnings = list(mine.warnings)
+            if isinstance(mine.user, str) and not unquoted_name(mine.user):
+                # A template's `user = ""` left unfilled: the next name found signs.
+                warnings.append(
+                    f"{own}: [people] user is empty, so your notes are signed with another "
+                    "name; run esp config user 'Your Name' to sign with yours"
+                )
+            for warning in warnings:
                 if warning not in self._said:
                     self._said.add(warning)
                     log.warning("%s", printable(warning))
@@ -150,6 +157,20 @@ class Config:
     def zone(self) -> tzinfo | None:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
         return None if self.timezone is None else ZoneInfo(self.timezone)
+
+
+# Quotes round a whole name, as cmd.exe keeps them in `set ESP_USER="Priya Natarajan"` or
+# as a name is pasted: straight or curly, double or single.
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
+
+
+def unquoted_name(name: str) -> str:
+    """A person's name with its spaces tidied and without the quotes round it (no name
+    starts and ends with one: `O'Connor`, `Dana 'DW' Whitfield` keep theirs)."""
+    text = " ".join(name.split())
+    while len(text) >= 2 and _QUOTES.get(text[0]) == text[-1]:
+        text = " ".join(text[1:-1].split())
+    return text
 
 
 def _check_name(name: str, source: str) -> None:
@@ -204,7 +225,7 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
-    tidy = " ".join(name.split())
+    tidy = unquoted_name(name)
     if not tidy:
         raise ConfigError("The name is empty.", fix="give your name as notes should show it.")
     _check_name(name, "the name")
@@ -239,9 +260,12 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
             fix='add [people] with user = "Your Name" under it by hand.',
         ) from exc
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        like = target.stat() if target.is_file() else None
-        write_file_atomically(target, updated.encode("utf-8"), like)
+        # An esp.toml linked in from elsewhere (a synced folder): the file it links to is
+        # written, and the link kept.
+        real = real_path(target) if target.is_symlink() else target
+        real.parent.mkdir(parents=True, exist_ok=True)
+        like = real.stat() if real.is_file() else None
+        write_file_atomically(real, updated.encode("utf-8"), like)
     except OSError as exc:
         raise WriteFailedError(
             f"{target}: cannot be written ({exc.strerror}); it was not changed.",
@@ -546,8 +570,13 @@ def _as_typed(value: str) -> str:
 
 def _meant(value: str) -> str:
     """The path a person meant by a string TOML read escapes in: "S:\\new" typed for the
-    folder new, read as S:, a line break and ew, is S:\\new again."""
-    return _CONTROL_CHARS.sub(lambda m: _escape(m.group()), value)
+    folder new, read as S:, a line break and ew, is S:\\new again; "\\\\fs\\team" typed
+    for a network share, read with one backslash before fs, starts with two again."""
+    meant = _CONTROL_CHARS.sub(lambda m: _escape(m.group()), value)
+    if value.startswith("\\") and not value.startswith("\\\\"):
+        # A backslash TOML read as such was typed doubled: at the start, a UNC path's two.
+        meant = "\\" + meant
+    return meant
 
 
 def _path(value: Any, base: Path, key: str = "", where: Path | None = None) -> Path | None:

@@ -17,7 +17,7 @@ from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.config_file import env_tracker
 from esp_cli.core import waiting
 from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
-from esp_cli.core.model import WriteReport
+from esp_cli.core.model import WriteReport, is_no_class
 from esp_cli.core.rules import END_OF_DAY
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format, say
@@ -142,12 +142,22 @@ ByOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _class_named(value: str | None) -> str | None:
+    """--class as typed; "(no class)", as the reports show the agents whose Class is blank,
+    names them (as --class "" does)."""
+    return "" if value is not None and is_no_class(value) else value
+
+
 ClassOpt = Annotated[
     str | None,
     typer.Option(
         "--class",
-        help="Only this class (as in the Class column or sheet name).",
+        help='Only this class (as in the Class column or sheet name; "(no class)": the '
+        "agents whose Class is blank).",
         show_default=False,
+        callback=_class_named,
     ),
 ]
 

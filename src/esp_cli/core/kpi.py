@@ -37,7 +37,7 @@ from enum import StrEnum
 
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY
-from esp_cli.core.model import SPOC_ISSUES, SPOC_PHONE, AgentRef
+from esp_cli.core.model import SPOC_ISSUES, SPOC_PHONE, AgentRef, class_aside
 from esp_cli.core.refs import address, quote_sheet
 from esp_cli.core.rules import (
     LADDER,
@@ -232,7 +232,7 @@ class KpiFinding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.cell} ({self.agent}, {self.cls}): {self.message}"
+        return f"{self.cell} ({self.agent}, {class_aside(self.cls)}): {self.message}"
 
 
 @dataclass

@@ -280,3 +280,39 @@ class MailReport:
     @property
     def sent(self) -> bool:
         return bool(self.sent_to) and not self.dry_run
+
+
+# An agent whose Class is blank, where a person reads it (a table, a report's text, its
+# e-mail, its workbook): JSON and CSV give the cell's own "", in every command.
+NO_CLASS = "(no class)"
+# A class typed as one of the words a report uses for a row of its own ("(no class)",
+# "Total") is shown marked, so a reader never takes it for that row.
+CLASS_MARK = " (class)"
+
+
+def class_shown(cls: str) -> str:
+    """A class as a person reads it: NO_CLASS for a blank one, a class typed as NO_CLASS
+    marked (CLASS_MARK)."""
+    name = " ".join(cls.split())
+    if not name:
+        return NO_CLASS
+    return name + CLASS_MARK if name.casefold() == NO_CLASS else cls
+
+
+def class_aside(cls: str) -> str:
+    """A class inside brackets after a name, "Ana Ruiz (AET-1102)": class_shown, with
+    "no class" for a blank one, whose brackets are the sentence's."""
+    return class_shown(cls) if cls.strip() else NO_CLASS.strip("()")
+
+
+def class_in_data(cls: str, overall: str = "") -> str:
+    """A class as a report's JSON and CSV give it: as typed, spaces tidied ("" when blank);
+    one typed as the name of the report's overall row (`overall`: "All", "Total"), which
+    shares its column, marked (CLASS_MARK)."""
+    name = " ".join(cls.split())
+    return name + CLASS_MARK if overall and name.casefold() == overall.casefold() else name
+
+
+def is_no_class(text: str) -> bool:
+    """Is `text` (an option's value) the NO_CLASS label, in any case or spacing?"""
+    return " ".join(text.split()).casefold() == NO_CLASS

@@ -88,6 +88,60 @@ def same_person(author: str, name: str) -> bool:
     return len(small) >= 2 and small <= large
 
 
+# Letters that carry their mark in themselves (no accent to set aside), as typed without it.
+_PLAIN_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+)
+# The fewest letters a part of a name ("Dana", "Wh") must have to choose a person.
+MIN_PARTIAL = 2
+
+
+def unaccented(text: str) -> str:
+    """`text` (a name_key: case folded) without its accents: NFKD's marks dropped, and the
+    letters that have none to drop (ł, ø, đ, ı, æ...) spelled as a US keyboard types them."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return bare.translate(_PLAIN_LETTERS)
+
+
+def _bare(name: str) -> list[str]:
+    """The words of a name's key without accents, in order again."""
+    return sorted(unaccented(name_key(name)).split())
+
+
+def starts_words(wanted: list[str], words: list[str]) -> bool:
+    """Does each wanted word start a different one of `words` ("dan wh" ~ "dana whitfield")?"""
+    if not wanted:
+        return True
+    first, rest = wanted[0], wanted[1:]
+    return any(
+        word.startswith(first) and starts_words(rest, [*words[:i], *words[i + 1 :]])
+        for i, word in enumerate(words)
+    )
+
+
+def names_meant(names: list[str], query: str) -> list[str]:
+    """Of `names` (people: TBT SMEs, Certifiers), those `query` names, tried as an agent's
+    name is: exactly (any order, case or apostrophe); else with accents set aside on both
+    sides ("Zoe Nunez" for Zoë Núñez); else by the start of each word — a first name, a last
+    name, prefixes — as typed and, for a query typed without accents, also without the
+    names' accents. More than one: the query does not say which; none: nobody known."""
+    wanted = name_key(query)
+    found = [n for n in names if name_key(n) == wanted]
+    if found:
+        return found
+    bare = _bare(query)
+    found = [n for n in names if _bare(n) == bare]
+    if found:
+        return found
+    words = wanted.split()
+    if not words or max(map(len, words)) < MIN_PARTIAL:
+        return []
+    found = [n for n in names if starts_words(words, name_key(n).split())]
+    if unaccented(wanted) == wanted or not found:
+        found += [n for n in names if n not in found and starts_words(bare, _bare(n))]
+    return found
+
+
 # The agent's name in a file esp makes for them, at most: the whole name then stays well
 # within the 255 characters a file name may have, and Windows' 260 for a path in most folders.
 MAX_NAME_IN_FILE = 60

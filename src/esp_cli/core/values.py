@@ -102,15 +102,43 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def shown_value(value: Any) -> str:
+    """A cell's value as a message shows it: text in quotes, a number, date or time as a
+    person reads it (`-5`, `NaN`, `12/30/1899 00:00`, `00:00 (a time)`), never a repr."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return f"{_day(value)} {value:%H:%M}"
+    if isinstance(value, date):
+        return _day(value)
+    if isinstance(value, time):
+        return f"{value:%H:%M} (a time)"
+    if isinstance(value, timedelta):
+        minutes = round(value.total_seconds() / 60)
+        sign = "-" if minutes < 0 else ""
+        return f"{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d} (a duration)"
+    return str(value)
+
+
+def _day(d: date) -> str:
+    return f"{d.month:02d}/{d.day:02d}/{d.year:04d}"
+
+
 def _check_year(d: date, raw: Any) -> date:
     if not _MIN_YEAR <= d.year <= _MAX_YEAR:
-        raise Unreadable(f"{raw!r} is not a plausible date (year {d.year})")
+        raise Unreadable(f"{shown_value(raw)} is not a plausible date (year {d.year})")
     return d
 
 
 def serial_to_datetime(serial: float, date1904: bool = False) -> datetime:
     if not 0 <= serial <= 2958465:  # 9999-12-31; NaN too, which a non-Excel program may write
-        raise Unreadable(f"{serial!r} is not an Excel date serial")
+        raise Unreadable(f"{shown_value(serial)} is not an Excel date serial")
     epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
     days = int(serial)
     frac = serial - days
@@ -127,7 +155,7 @@ def parse_date(value: Any, date1904: bool = False) -> date | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise Unreadable(f"{value!r} is not a date")
+        raise Unreadable(f"{shown_value(value)} is not a date")
     if isinstance(value, datetime):
         return _check_year(value.date(), value)
     if isinstance(value, date):
@@ -143,7 +171,7 @@ def parse_date(value: Any, date1904: bool = False) -> date | None:
                 raise Unreadable(f"{value!r} is not a date (expected e.g. 11/23/2026)")
             found = loose.date()
         return found
-    raise Unreadable(f"{value!r} is not a date")
+    raise Unreadable(f"{shown_value(value)} is not a date")
 
 
 def _text_date(text: str, raw: Any, date1904: bool) -> date | None:
@@ -216,11 +244,13 @@ def parse_datetime(value: Any, date1904: bool = False) -> datetime | None:
     if is_blank(value):
         return None
     if isinstance(value, datetime):
+        _check_year(value.date(), value)
         return value
     if isinstance(value, date):
+        _check_year(value, value)
         return datetime(value.year, value.month, value.day)
     if isinstance(value, bool):
-        raise Unreadable(f"{value!r} is not a date and time")
+        raise Unreadable(f"{shown_value(value)} is not a date and time")
     if isinstance(value, (int, float)):
         dt = serial_to_datetime(float(value), date1904)
         _check_year(dt.date(), value)
@@ -243,7 +273,7 @@ def parse_datetime(value: Any, date1904: bool = False) -> datetime | None:
         if loose is None:
             raise Unreadable(f"{text!r} is not a date (expected e.g. 11/23/2026)")
         return loose
-    raise Unreadable(f"{value!r} is not a date and time")
+    raise Unreadable(f"{shown_value(value)} is not a date and time")
 
 
 def parse_yes_no(value: Any) -> bool | None:
@@ -254,23 +284,23 @@ def parse_yes_no(value: Any) -> bool | None:
     if isinstance(value, (int, float)):
         if value in (0, 1):
             return bool(value)
-        raise Unreadable(f"{value!r} is not Yes or No")
+        raise Unreadable(f"{shown_value(value)} is not Yes or No")
     text = str(value).strip().lower().rstrip(".")
     if text in _YES:
         return True
     if text in _NO:
         return False
-    raise Unreadable(f"{value!r} is not Yes or No")
+    raise Unreadable(f"{shown_value(value)} is not Yes or No")
 
 
 def parse_number(value: Any) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise Unreadable(f"{value!r} is not a number")
+        raise Unreadable(f"{shown_value(value)} is not a number")
     if isinstance(value, (int, float)):
         if not math.isfinite(value):  # <v>NaN</v>, <v>1e400</v>: no program means a number so
-            raise Unreadable(f"{value!r} is not a number")
+            raise Unreadable(f"{shown_value(value)} is not a number")
         return float(value)
     if isinstance(value, time):
         return value.hour + value.minute / 60 + value.second / 3600
@@ -283,7 +313,7 @@ def parse_number(value: Any) -> float | None:
     m = re.fullmatch(r"(\d+):(\d{2})", text)
     if m:
         return int(m.group(1)) + int(m.group(2)) / 60
-    raise Unreadable(f"{value!r} is not a number")
+    raise Unreadable(f"{shown_value(value)} is not a number")
 
 
 def text_of(value: Any) -> str:

@@ -17,6 +17,7 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
+from esp_cli.core.model import class_shown
 from esp_cli.core.shape import PLAIN, SHAPE, Shape
 from esp_cli.core.values import shown_text
 from esp_cli.errors import UsageError, WriteFailedError, printable
@@ -622,8 +623,8 @@ def _pad(text: str, width: int) -> str:
 def scope_note(cls: str | None, sme: str | None) -> str:
     """ ", class AET-1109, TBT SME Keisha Grant" for what a list is limited to ("" for all)."""
     parts = []
-    if cls:
-        parts.append(f", class {' '.join(cls.split())}")
+    if cls is not None:
+        parts.append(f", class {' '.join(class_shown(cls).split())}")
     if sme:
         parts.append(f", TBT SME {' '.join(sme.split())}")
     return "".join(parts)

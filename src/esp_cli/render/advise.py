@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from esp_cli.core.model import class_aside, class_shown
 from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import say_written
 from esp_cli.results.advise import Advice, AdviseResult, Delivery
@@ -43,7 +44,7 @@ def render(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
             [
                 (
                     m.agent.name,
-                    m.agent.cls,
+                    class_shown(m.agent.cls),
                     m.kind.heading,
                     m.to,
                     "\n".join(m.cc),
@@ -61,9 +62,11 @@ def tell(result: AdviseResult, verbose: bool = False) -> None:
     saved, sent and noted."""
     say_findings(result.findings, verbose)
     for s in result.no_address:
-        say(f"not addressed: {s.agent.name} ({s.agent.cls}, {s.kind.value}): {s.reason}")
+        whose = f"{s.agent.name} ({class_aside(s.agent.cls)}, {s.kind.value})"
+        say(f"not addressed: {whose}: {s.reason}")
     for s in result.refused:
-        say(f"refused: {s.agent.name} ({s.agent.cls}, {s.kind.value}): {s.reason}")
+        whose = f"{s.agent.name} ({class_aside(s.agent.cls)}, {s.kind.value})"
+        say(f"refused: {whose}: {s.reason}")
     for m in result.messages:
         if m.not_delivered:
             say(f"not delivered to all: {m.agent.name} ({m.kind.value}) has it, but "

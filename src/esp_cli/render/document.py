@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.core.documents import heading
+from esp_cli.core.model import class_aside, class_shown
 from esp_cli.core.rules import LADDER
 from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import say_written
@@ -48,7 +49,7 @@ def render(result: DocumentResult, fmt: Format) -> None:
             [
                 (
                     d.agent.name,
-                    d.agent.cls,
+                    class_shown(d.agent.cls),
                     heading(d.step),
                     d.file.name
                     + (f"\n+ {' '.join(p.suffix for p in d.drafts)}" if d.drafts else ""),
@@ -65,7 +66,8 @@ def _not_made(refused: NotMade) -> str:
     """'not made: Cy Dunn (AET-1, Documented coaching): why. Fix: what to do', the agent
     named once: a reason that starts with their name (as the ladder's refusals do) follows
     the class and step alone."""
-    agent, where = refused.agent, f"({refused.agent.cls}, {heading(refused.step)})"
+    agent = refused.agent
+    where = f"({class_aside(agent.cls)}, {heading(refused.step)})"
     fix = f" Fix: {refused.fix}" if refused.fix else ""
     if refused.reason.startswith(agent.name):
         return f"not made {where}: {refused.reason}{fix}"
@@ -84,10 +86,8 @@ def tell(result: DocumentResult) -> None:
         recorded = "; its step recorded with it" if made.note else ""
         if made.note and result.dry_run:
             recorded = "; its step would be recorded with it"
-        say(
-            f"already made: {made.agent.name} ({made.agent.cls}, {heading(made.step)}){where}"
-            + recorded
-        )
+        whose = f"{made.agent.name} ({class_aside(made.agent.cls)}, {heading(made.step)})"
+        say(f"already made: {whose}{where}" + recorded)
     for refused in result.refused:
         say(_not_made(refused))
     for name in result.smes_without_address:

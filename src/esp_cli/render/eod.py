@@ -19,7 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from esp_cli.core.model import InlineImage, Letter
+from esp_cli.core.model import InlineImage, Letter, class_aside, class_shown
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import (
     Format,
@@ -119,7 +119,7 @@ def csv_rows(report: EodReport) -> list[dict[str, Any]]:
 
 def summary_row(summary: ClassSummary) -> list[str]:
     return [
-        summary.cls,
+        class_shown(summary.cls),
         str(summary.agents),
         str(summary.call_certs_complete),
         str(summary.tbts_complete),
@@ -139,7 +139,7 @@ def outstanding_row(report: EodReport, index: int) -> list[str]:
     a = report.outstanding[index]
     return [
         a.name,
-        a.cls,
+        class_shown(a.cls),
         _missing(a.call_cert_complete, a.tbts_complete),
         a.pending_action or "",
         _fmt_day(a.pending_due),
@@ -202,7 +202,7 @@ def no_start_title(report: EodReport) -> str:
 
 
 def no_start_lines(report: EodReport) -> list[str]:
-    return [f"{a.name} ({a.cls})" for a in report.no_start_date]
+    return [f"{a.name} ({class_aside(a.cls)})" for a in report.no_start_date]
 
 
 def starting_later_title(report: EodReport) -> str:
@@ -211,7 +211,9 @@ def starting_later_title(report: EodReport) -> str:
 
 def starting_later_lines(report: EodReport) -> list[str]:
     """`Name (Class), starts 12/24/2026`, in tracker order."""
-    return [f"{a.name} ({a.cls}), starts {a.start:%m/%d/%Y}" for a in report.starting_later]
+    return [
+        f"{a.name} ({class_aside(a.cls)}), starts {a.start:%m/%d/%Y}" for a in report.starting_later
+    ]
 
 
 # -- plain text -----------------------------------------------------------------------------------
@@ -253,7 +255,7 @@ def render_text(
     if report.totals.not_evaluated:
         out += ["", not_evaluated_line(report)]
     out += ["", f"Did not self-report: {len(report.not_reported)}"]
-    out += [f"  {name} ({cls})" for name, cls in report.not_reported] or [
+    out += [f"  {name} ({class_aside(cls)})" for name, cls in report.not_reported] or [
         f"  {_all_reported(report)}"
     ]
     out += ["", f"Outstanding agents: {len(report.outstanding)}", *outstanding_lines(report)]
@@ -278,7 +280,7 @@ def outstanding_lines(report: EodReport) -> list[str]:
     for i, a in enumerate(report.outstanding):
         row = outstanding_row(report, i)
         pending = f"{row[3]}, due {row[4]}" if row[4] else (row[3] or _no_step(a))
-        out.append(f"- {a.name} ({a.cls}): missing {row[2]}; next: {pending}")
+        out.append(f"- {a.name} ({class_aside(a.cls)}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
     return out or [f"  {_all_complete(report)}"]
@@ -311,7 +313,7 @@ def render_markdown(report: EodReport, known_access: Sequence[str]) -> str:
     if report.totals.not_evaluated:
         out += ["", not_evaluated_line(report)]
     out += ["", f"## Did not self-report: {len(report.not_reported)}", ""]
-    out += [f"- {_md_cell(n)} ({_md_cell(c)})" for n, c in report.not_reported] or [
+    out += [f"- {_md_cell(n)} ({_md_cell(class_aside(c))})" for n, c in report.not_reported] or [
         _all_reported(report)
     ]
     out += ["", f"## Outstanding agents: {len(report.outstanding)}", ""]
@@ -427,7 +429,7 @@ def _bar(summary: ClassSummary) -> str:
         bar_cell.format(w=w, c=c) for w, c in ((done, BAR_DONE), (100 - done, BAR_LEFT)) if w > 0
     )
     return (
-        f'<tr><td style="{FONT};padding:6px 8px 2px 0">{code_html(summary.cls)}</td>'
+        f'<tr><td style="{FONT};padding:6px 8px 2px 0">{code_html(class_shown(summary.cls))}</td>'
         f'<td nowrap="nowrap" style="{FONT};padding:6px 0 2px 0;text-align:right;{_NOWRAP}">'
         f"{escape(label)}</td></tr>"
         f'<tr><td colspan="2" style="{SMALL};padding:0">'
@@ -452,7 +454,9 @@ def heading_row(text: str) -> str:
 
 def _names_and_classes(agents: Sequence[tuple[str, str]]) -> str:
     """`Name (CLASS), …`, the class code kept on one line."""
-    return ", ".join(f'{escape(n)} <span style="{_NOWRAP}">({escape(c)})</span>' for n, c in agents)
+    return ", ".join(
+        f'{escape(n)} <span style="{_NOWRAP}">({escape(class_aside(c))})</span>' for n, c in agents
+    )
 
 
 def _pairs(items: Sequence[tuple[str, int]]) -> list[list[str]]:
@@ -472,7 +476,7 @@ def _outstanding(report: EodReport) -> str:
         step = f"{pending}, due {due}" if due else (pending or "being checked by the team")
         lines = [
             f'<span style="font-weight:bold">{escape(a.name)}</span> '
-            f'<span style="{_NOWRAP}">({escape(a.cls)})</span>',
+            f'<span style="{_NOWRAP}">({escape(class_aside(a.cls))})</span>',
             f"Missing: {escape(missing)}",
             f"Next: {escape(step)}",
         ]
@@ -550,8 +554,8 @@ def render_html(
     ]
     if report.starting_later:
         later = [
-            f'{escape(a.name)} <span style="{_NOWRAP}">({escape(a.cls)})</span>, starts '
-            f"{a.start:%m/%d/%Y}"
+            f'{escape(a.name)} <span style="{_NOWRAP}">({escape(class_aside(a.cls))})</span>, '
+            f"starts {a.start:%m/%d/%Y}"
             for a in report.starting_later
         ]
         parts += [heading_row(starting_later_title(report)), text_row("<br>".join(later), raw=True)]
@@ -699,7 +703,7 @@ def print_report(report: EodReport, known_access: Sequence[str]) -> None:
     print_table(
         f"Did not self-report: {len(report.not_reported)}",
         ["Agent", "Class"],
-        report.not_reported,
+        [(name, class_shown(cls)) for name, cls in report.not_reported],
         empty=_all_reported(report),
     )
     write_lines(f"Outstanding agents: {len(report.outstanding)}", style.HEADER)

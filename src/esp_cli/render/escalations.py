@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from esp_cli.core.model import AgentRef, CellChange
+from esp_cli.core.model import AgentRef, CellChange, class_shown
 from esp_cli.core.rules import ACTION_ORDER, TARGET_CLOCK_DAY, ActionKind, Stage, fmt_day
 from esp_cli.core.words import (
     LADDER_RANK,
@@ -319,7 +319,7 @@ def _render_by_agent(result: EscalationsResult) -> None:
             [
                 (
                     _name(u.agent, u.first.waiting),
-                    u.agent.cls,
+                    class_shown(u.agent.cls),
                     _where(u.agent, many),
                     u.first.due,
                     _when(u.first),
@@ -376,7 +376,7 @@ def _render_by_step(result: EscalationsResult) -> None:
             [
                 (
                     _name(i.agent, i.waiting),
-                    i.agent.cls,
+                    class_shown(i.agent.cls),
                     _where(i.agent, many),
                     i.due,
                     _when(i),
@@ -394,7 +394,7 @@ def _render_by_step(result: EscalationsResult) -> None:
             (
                 action_words(i.action, capital=True),
                 _name(i.agent, i.waiting),
-                i.agent.cls,
+                class_shown(i.agent.cls),
                 _where(i.agent, many),
                 i.due,
                 i.detail,
@@ -455,7 +455,7 @@ def _status_row(s: AgentStatus, many: bool) -> Sequence[Any]:
     days = ev.business_days_overdue
     return (
         _name(s.agent, s.waiting),
-        s.agent.cls,
+        class_shown(s.agent.cls),
         _where(s.agent, many),
         Styled(status_words(s.status), _STATUS_STYLES.get(s.status)),
         ev.stage.value,

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from esp_cli.core.model import class_shown
 from esp_cli.core.values import text_of
 from esp_cli.render import Format, print_table, say, show, write_json
 from esp_cli.results.explain import CellView, Explanation
@@ -18,7 +19,7 @@ def render(result: Explanation, fmt: Format) -> None:
     agent = result.agent
     ids = ", ".join(x for x in (agent.agent_id and f"ID {agent.agent_id}", agent.email) if x)
     typer.echo(
-        f"{agent.name} — class {agent.cls or '(none)'}, {agent.sheet}!row {agent.row}"
+        f"{agent.name} — class {class_shown(agent.cls)}, {agent.sheet}!row {agent.row}"
         + (f" ({ids})" if ids else "")
     )
     for line in result.lines:

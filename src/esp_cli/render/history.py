@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esp_cli.core.model import CellChange
+from esp_cli.core.model import CellChange, class_shown
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after, print_changes, say_written
@@ -163,7 +163,7 @@ def render_cells(result: CellsResult, fmt: Format) -> None:
                 (
                     ch.op.time.strftime("%m/%d/%Y %H:%M"),
                     ch.cell.agent or f"{ch.cell.sheet}!{ch.cell.cell}",
-                    ch.cell.cls,
+                    class_shown(ch.cell.cls) if ch.cell.agent else "",
                     ch.cell.column,
                     before_after(_as_change(ch.cell)),
                     ch.op.op if ch.op.kind != "outside" else "outside esp",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.core.kpi import ON_TIME_DAYS, FindingKind, KpiFigures, TrendDay
-from esp_cli.core.model import InlineImage
+from esp_cli.core.model import InlineImage, class_shown
 from esp_cli.core.rules import LADDER, Step
 from esp_cli.core.values import shown_text
 from esp_cli.errors import WriteFailedError
@@ -167,7 +167,7 @@ def headline(report: KpiReport) -> str:
 
 def status_row(fig: KpiFigures) -> list[str]:
     return [
-        fig.cls,
+        class_shown(fig.cls),
         str(fig.agents),
         str(fig.complete),
         percent(fig.completion_rate),
@@ -180,7 +180,7 @@ def status_row(fig: KpiFigures) -> list[str]:
 
 def period_row(fig: KpiFigures) -> list[str]:
     return [
-        fig.cls,
+        class_shown(fig.cls),
         str(fig.completed_in_period),
         str(fig.on_time),
         percent(fig.on_time_rate),
@@ -190,7 +190,7 @@ def period_row(fig: KpiFigures) -> list[str]:
 
 
 def stage_row(fig: KpiFigures) -> list[str]:
-    return [fig.cls, *(str(fig.overdue_by_stage.count(step)) for step in LADDER)]
+    return [class_shown(fig.cls), *(str(fig.overdue_by_stage.count(step)) for step in LADDER)]
 
 
 def trend_row(point: TrendDay) -> list[str]:
@@ -290,7 +290,7 @@ _HEADER_FILL = "1F3864"
 
 def _xlsx_row(fig: KpiFigures) -> list[Any]:
     return [
-        fig.cls,
+        class_shown(fig.cls),
         fig.agents,
         fig.complete,
         fig.completion_rate,
@@ -402,7 +402,9 @@ def xlsx_bytes(report: KpiReport) -> bytes:
         found = wb.create_sheet("Findings")
         header(found, 1, ["Cell", "Agent", "Class", "Kind", "Finding"])
         for r, f in enumerate(report.findings, start=2):
-            for c, value in enumerate((f.cell, f.agent, f.cls, f.kind.value, f.message), 1):
+            for c, value in enumerate(
+                (f.cell, f.agent, class_shown(f.cls), f.kind.value, f.message), 1
+            ):
                 put(found, r, c, value).alignment = wrap
             found.row_dimensions[r].height = _height(f.message, 100)
         for letter, width in zip("ABCDE", (22, 24, 16, 24, 100), strict=True):

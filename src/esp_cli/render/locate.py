@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from esp_cli.core.model import Letter
+from esp_cli.core.model import Letter, class_aside, class_shown
 from esp_cli.render import Format, print_table, say, say_findings, write_json
 from esp_cli.render.changes import changed_verb, say_waiting, say_waiting_written
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
@@ -25,7 +25,7 @@ def subject(day: date) -> str:
 def case_row(case: LocateCase) -> list[str]:
     return [
         case.agent,
-        case.cls,
+        class_shown(case.cls),
         case.course or "(not noted)",
         ", ".join(p.name for p in case.screenshots) or "none",
     ]
@@ -49,8 +49,8 @@ def render_text(
     out += [*greeting.splitlines(), ""] if greeting else []
     out += [_intro(cases), ""]
     for case in cases:
-        agent, cls, course, shots = case_row(case)
-        out += [f"- {agent} ({cls}): {course}", f"    Screenshots: {shots}"]
+        agent, _, course, shots = case_row(case)
+        out += [f"- {agent} ({class_aside(case.cls)}): {course}", f"    Screenshots: {shots}"]
     if signoff:
         out += ["", *signoff.splitlines()]
     return "\n".join(out) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from esp_cli.core.model import class_shown
 from esp_cli.render import (
     Format,
     plain,
@@ -106,7 +107,7 @@ def render_missing(result: MissingResult, fmt: Format, verbose: bool = False) ->
             f"{len(result.missing)} of {result.incomplete} incomplete agent(s)",
             ["Agent", "Class", "Row", "TBT SME", "Last report"],
             [
-                (m.agent.name, m.agent.cls, m.agent.row, m.tbt_sme, m.last_report)
+                (m.agent.name, class_shown(m.agent.cls), m.agent.row, m.tbt_sme, m.last_report)
                 for m in result.missing
             ],
             empty="every incomplete agent has reported",

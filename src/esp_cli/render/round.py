@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from esp_cli.core.answers import HELP, LEGEND, Answer
-from esp_cli.core.model import NO_ISSUES, is_issue
+from esp_cli.core.model import NO_ISSUES, class_aside, is_issue
 from esp_cli.errors import printable
 from esp_cli.render import Format, busy, hanging, say, show, style, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, print_changes, say_written
@@ -71,7 +71,7 @@ def card_rows(
 ) -> list[Line]:
     """The card's lines, each with what it is (for colour on a terminal)."""
     a = card.agent
-    head = f"[{index + 1}/{total}] {a.name} — {a.cls or 'no class'} ({a.sheet}!row {a.row})"
+    head = f"[{index + 1}/{total}] {a.name} — {class_aside(a.cls)} ({a.sheet}!row {a.row})"
     head += f" · SME {card.sme}" if card.sme else ""
     out: list[Line] = [("", None)]
     out += [(line, style.HEADER) for line in hanging(head, width, 2)]

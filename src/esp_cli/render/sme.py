@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from esp_cli.core.model import class_shown
 from esp_cli.render import Format, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import changed_verb, print_changes, say_written
 from esp_cli.results.smes import AssignResult, SmeListResult
@@ -26,6 +27,12 @@ def render_assign(result: AssignResult, fmt: Format) -> None:
         + ", ".join(f"{sme} {n} agent(s)" for sme, n in result.load().items())
         + "."
     )
+    for name in result.new:
+        known = ", ".join(result.known) or "none yet"
+        say(
+            f"{name} is new: no TBT SME cell or [people] sme_emails names them "
+            f"(TBT SMEs: {known}); written as typed."
+        )
     say_written(result.write)
 
 
@@ -45,8 +52,8 @@ def render_list(result: SmeListResult, fmt: Format, verbose: bool = False) -> No
         )
     else:
         print_table(
-            "TBT SMEs by class", ["Class", "TBT SME", "Agents", "Outstanding"], rows,
-            empty="no agents",
+            "TBT SMEs by class", ["Class", "TBT SME", "Agents", "Outstanding"],
+            [(class_shown(r[0]), *r[1:]) for r in rows], empty="no agents",
         )  # fmt: skip
     unstaffed = [c.cls for c in result.classes if c.named and not c.smes]
     if unstaffed:

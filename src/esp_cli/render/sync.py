@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from esp_cli.core.model import class_shown
 from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import changed_verb, say_written
 from esp_cli.results.sync import SyncResult
@@ -29,7 +30,13 @@ def render(result: SyncResult, fmt: Format) -> None:
             f"{verb} {len(result.write.changes)} cell(s)",
             ["Cell", "Agent", "Class", "Column", "Before → After"],
             [
-                (f"{c.sheet}!{c.cell}", c.agent, c.cls, c.column, f"{show(c.old)} → {show(c.new)}")
+                (
+                    f"{c.sheet}!{c.cell}",
+                    c.agent,
+                    class_shown(c.cls),
+                    c.column,
+                    f"{show(c.old)} → {show(c.new)}",
+                )
                 for c in result.write.changes
             ],
             empty="nothing to change",
@@ -39,7 +46,14 @@ def render(result: SyncResult, fmt: Format) -> None:
             "dates",
             ["Cell", "Agent", "Class", "Tracker", "Master", "Why"],
             [
-                (f"{c.sheet}!{c.cell}", c.agent, c.cls, show(c.tracker), show(c.master), c.reason)
+                (
+                    f"{c.sheet}!{c.cell}",
+                    c.agent,
+                    class_shown(c.cls),
+                    show(c.tracker),
+                    show(c.master),
+                    c.reason,
+                )
                 for c in result.conflicts
             ],
         )

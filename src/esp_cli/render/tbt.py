@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from esp_cli.core.model import class_shown
 from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
     changed_verb,
@@ -33,7 +34,7 @@ def render(result: ProofsResult, fmt: Format) -> None:
             f"{verb} {len(result.recorded)} proof(s) in {result.tracking_sheet.name}",
             ["File", "Agent", "Class", "Received"],
             [
-                (_shown(p.file, p.mail), p.agent.name, p.agent.cls, p.received)
+                (_shown(p.file, p.mail), p.agent.name, class_shown(p.agent.cls), p.received)
                 for p in result.recorded
             ],
             empty="nothing new",

@@ -31,6 +31,10 @@ class AssignResult:
     smes: tuple[str, ...] = field(metadata=as_json(hidden=True))
     assignments: list[Assignment]
     write: WriteReport = field(metadata=as_json(flat=True))
+    # The SMEs given whom no TBT SME cell nor [people] sme_emails names: written as typed.
+    new: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
+    # The other TBT SMEs esp knows (for a new name that may be a slip).
+    known: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
 
     @property
     @exported(after="")
@@ -67,7 +71,7 @@ class SmeLoad:
 
 @dataclass
 class ClassLoad:
-    # The class as typed; "(no class)" for the agents whose Class is blank (named False).
+    # The class as typed; "" for the agents whose Class is blank (named False).
     cls: str = field(metadata=as_json(key="class"))
     agents: int = 0
     outstanding: int = 0

@@ -34,7 +34,7 @@ from pathlib import Path
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.kpi import default_period
-from esp_cli.core.model import access_category
+from esp_cli.core.model import access_category, class_in_data, class_shown
 from esp_cli.core.notes import NoteKind, latest
 from esp_cli.core.rules import ActionKind, done_by
 from esp_cli.results.eod import (
@@ -151,10 +151,10 @@ def eod_report(
     problems: list[DataProblem] = []
     for row, (cert, tbts) in zip(rows, done, strict=True):
         where = (row.sheet, row.row)
-        key, name = class_label(row.cls, TOTAL)
+        key, _ = class_label(row.cls, TOTAL)
         summary = classes.get(key)
         if summary is None:  # made once a class: a summary holds two counters
-            summary = classes[key] = ClassSummary(name)
+            summary = classes[key] = ClassSummary(class_in_data(row.cls, TOTAL))
         summary.agents += 1
         summary.call_certs_complete += cert
         summary.tbts_complete += tbts
@@ -209,7 +209,7 @@ def eod_report(
     for summary in ordered:
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
-    scope = scope_words(cls, sme_name)
+    scope = scope_words(None if cls is None else class_shown(cls), sme_name)
     waiting = counted.ops_in(everyone)
     kpi = None
     if kpis:

@@ -14,6 +14,7 @@ from pathlib import Path
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.kpi import OVERALL, KpiAgent, Kpis, default_period, kpis
+from esp_cli.core.model import class_in_data, class_shown
 from esp_cli.results.kpi import KpiReport
 from esp_cli.services.agents import SME_KEY, agents_for, class_label, scope_words
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
@@ -39,8 +40,8 @@ def kpis_of(
     columns = {sheet.name: sheet.columns for sheet in table.sheets}
     agents = []
     for row in rows:
-        key, shown = class_label(row.cls, OVERALL)
-        name = names.setdefault(key, shown)
+        key, _ = class_label(row.cls, OVERALL)
+        name = names.setdefault(key, class_in_data(row.cls, OVERALL))
         agents.append(KpiAgent(row.ref, facts_from_row(row), name, columns[row.sheet]))
     order = [names[key] for key in sorted(names)]
     return kpis(agents, start, end, cal, spoc_phone=config.spoc_phone, classes=order)
@@ -70,5 +71,9 @@ def kpi_report(
     figures = kpis_of(table, rows, config, cal, start, end)
     waiting = counted.ops_in(rows)
     return KpiReport.of(
-        table.path, figures, list(table.findings), scope_words(cls, sme_name), waiting
+        table.path,
+        figures,
+        list(table.findings),
+        scope_words(None if cls is None else class_shown(cls), sme_name),
+        waiting,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from esp_cli.config import Config
+from esp_cli.config import Config, unquoted_name
 from esp_cli.results.pending import DropResult, PendingOp, PendingResult
 from esp_cli.workbook import waiting
 from esp_cli.workbook.xlsx import safety
@@ -48,6 +48,6 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
 def drop_pending(tracker_path: Path, config: Config, op: str, by: str | None) -> DropResult:
     path = workbook_file(tracker_path)
     store = waiting.Store(path, config.backup_dir)
-    signer = next((" ".join(n.split()) for n in (by, config.user) if n and n.strip()), None)
+    signer = next((unquoted_name(n) for n in (by, config.user) if n and unquoted_name(n)), None)
     chosen, dropped, file = store.drop(op, signer)
     return DropResult(tracker=path, op=chosen, file=file, dropped=dropped, log=store.log)

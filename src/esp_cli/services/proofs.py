@@ -38,6 +38,7 @@ from typing import Any
 from esp_cli.config import Config
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.filenames import explorer_order
+from esp_cli.core.model import class_aside
 from esp_cli.core.names import same_spelling
 from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.values import is_blank, text_of
@@ -542,7 +543,7 @@ def _owner(address: str, row: Row, rows: Sequence[Row]) -> Row | None:
 
 
 def _agent(row: Row) -> str:
-    return f"{row.label()} ({row.cls}, row {row.row})"
+    return f"{row.label()} ({class_aside(row.cls)}, row {row.row})"
 
 
 def check_files(

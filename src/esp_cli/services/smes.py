@@ -5,7 +5,9 @@ the class gets one of them in TBT SME. The split is even (the loads differ by at
 and stable: an agent who already has one of the given SMEs keeps them while that SME's share
 is not exceeded, and the others are given, in row order, to whichever SME has fewer. A
 fresh class therefore alternates down the sheet, a new agent does not move anyone else, and
-running the same assignment again changes nothing.
+running the same assignment again changes nothing. An SME is named as an agent is: a part of
+the name of one SME the tracker or [people] sme_emails knows is that SME, as spelled there;
+a name nobody known has is a new SME, written as typed.
 
 list: per class, each SME with the agents they have and how many of those are outstanding
 (Call Cert Complete? and All TBTs Complete? not both yes), so the load shows at a glance.
@@ -17,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.model import NO_CLASS, class_in_data, is_no_class
+from esp_cli.core.names import names_meant
 from esp_cli.errors import UsageError
 from esp_cli.results.smes import (
     Assignment,
@@ -26,7 +30,7 @@ from esp_cli.results.smes import (
     SmeLoad,
     sme_key,
 )
-from esp_cli.services.agents import agents_in_class, class_key, class_label, sme_names
+from esp_cli.services.agents import agents_in_class, class_key, sme_names
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -58,6 +62,53 @@ def check_smes(names: Sequence[str]) -> tuple[str, ...]:
     return cleaned
 
 
+def known_smes(rows: Iterable[Row], config: Config) -> list[str]:
+    """Every TBT SME the tracker's TBT SME cells name, then those [people] sme_emails lists:
+    each once, as first spelled."""
+    known: dict[str, str] = {}
+    for row in rows:
+        if SME not in row.unreadable:
+            for name in sme_names(row.raw.get(SME)):
+                known.setdefault(sme_key(name), name)
+    for name in config.sme_emails:
+        known.setdefault(sme_key(name), " ".join(name.split()))
+    return list(known.values())
+
+
+def named_smes(given: Sequence[str], known: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the SMEs `given` names, each as the known SME it names — see names_meant — or as
+    typed when it names none, those of them that are new). Naming two known SMEs, or one
+    SME twice, is a usage error."""
+    smes: list[str] = []
+    new: list[str] = []
+    for name in given:
+        found = names_meant(known, name)
+        if len(found) > 1:
+            raise UsageError(
+                f"{name!r} matches {len(found)} TBT SMEs ({', '.join(sorted(found))}).",
+                fix="give the SME's full name: --sme NAME.",
+            )
+        smes.append(found[0] if found else name)
+        if not found:
+            new.append(name)
+    if len({sme_key(n) for n in smes}) < len(smes):
+        raise UsageError(
+            f"The same TBT SME is given twice ({', '.join(given)}: {', '.join(smes)}).",
+            fix="give two different Certifiers, or --sme once.",
+        )
+    return tuple(smes), tuple(new)
+
+
+def _no_class() -> UsageError:
+    """Agents whose Class is blank have no class to give a TBT SME by."""
+    return UsageError(
+        f"TBT SMEs are given by class, and {NO_CLASS} is the agents whose Class is blank: "
+        "no class's TBT SME reaches them.",
+        fix="fill in their Class (esp doctor lists them: ESP012 missing-class), then "
+        "esp sme assign CLASS --sme NAME.",
+    )
+
+
 def split_evenly(current: Sequence[str | None], smes: Sequence[str]) -> list[str]:
     """The SME for each agent (in row order), given who each has now: even and stable."""
     keys = [sme_key(s) for s in smes]
@@ -87,12 +138,18 @@ def assign_smes(
     *,
     dry_run: bool = False,
 ) -> AssignResult:
-    smes = check_smes(names)
+    given = check_smes(names)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+        if not class_key(cls):
+            raise _no_class()
         try:
             rows = agents_in_class(s.table, cls)
         except UsageError as exc:
+            if is_no_class(cls):
+                raise _no_class() from None
             raise UsageError(exc.message, fix="give one of those as CLASS.") from None
+        known = known_smes(s.table.rows(), config)
+        smes, new = named_smes(given, known)
         current = [None if SME in r.unreadable else r.text(SME) for r in rows]
         assignments = []
         for row, now, sme in zip(rows, current, split_evenly(current, smes), strict=True):
@@ -106,6 +163,8 @@ def assign_smes(
         smes=smes,
         assignments=assignments,
         write=s.report,
+        new=new,
+        known=tuple(k for k in known if k not in smes),
     )
 
 
@@ -123,7 +182,7 @@ def sme_loads(rows: Sequence[Row]) -> list[ClassLoad]:
         ckey = class_key(row.cls)
         load = classes.get(ckey)
         if load is None:
-            load = classes[ckey] = ClassLoad(class_label(row.cls)[1], named=bool(ckey))
+            load = classes[ckey] = ClassLoad(class_in_data(row.cls), named=bool(ckey))
         name = "" if SME in row.unreadable else " ".join(row.text(SME).split())
         if name:
             target = smes.get((ckey, sme_key(name)))

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from esp_cli.config import Config
+from esp_cli.config import Config, unquoted_name
 from esp_cli.core import oplog
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import same_person
@@ -51,7 +51,7 @@ def undo(
     round's answers for one agent, say). One agent's undo is a write of its own, not the
     operation's undo: the operation's other cells can still be undone, and the agent's undo
     undone in turn."""
-    signer = next((" ".join(n.split()) for n in (by, config.user) if n and n.strip()), None)
+    signer = next((unquoted_name(n) for n in (by, config.user) if n and unquoted_name(n)), None)
     with write_session(tracker_path, config, rows=False, dry_run=dry_run, signer=signer) as s:
         path, mine = history.log_to_read(s.path, config.backup_dir)
         log = history.read_log(path, mine, current=lambda: s.workbook.pkg.digest)

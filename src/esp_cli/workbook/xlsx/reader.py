@@ -4,6 +4,9 @@ Values come from python-calamine (Rust), which reads a 10,000-row tracker in a f
 a second and returns cached formula results, dates for date-formatted numbers and text for
 shared strings. calamine shows error cells (#N/A) as blanks, so error cells are found with
 a byte scan of the sheet part and put back: a `#N/A` must be reported, not read as empty.
+The same scan notices a date-formatted cell holding a number that is no date (NaN, -inf, a
+negative number), which calamine would read as a wrong date or not at all: the sheet is then
+read from a copy in which such a cell is a plain number, as it is when calamine fails on one.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ class WorkbookReader:
         self._early_sheets: dict[str, Any] = {}
         self._wb: Any = None
         if self._early is None:
-            self._wb = _calamine(pkg, _readable(pkg) if self._plain else pkg.data)
+            self._wb = _calamine(pkg, _readable(pkg, self._dates) if self._plain else pkg.data)
         self._sheets: dict[str, Any] = {}
         self._errors: dict[str, Future[_ErrorCells]] = {}
 
@@ -97,10 +100,19 @@ class WorkbookReader:
         return self._wb
 
     @cached_property
+    def _styles(self) -> Styles:
+        part = self.pkg.workbook_rel_target(REL_STYLES)
+        return Styles.parse(self.pkg.read_xml(part) if part else None)
+
+    @cached_property
     def _text_formats(self) -> dict[int, str]:
         """Cell formats that show a whole number as text (an ID typed as a number)."""
-        part = self.pkg.workbook_rel_target(REL_STYLES)
-        return Styles.parse(self.pkg.read_xml(part)).text_formats() if part else {}
+        return self._styles.text_formats()
+
+    @cached_property
+    def _dates(self) -> frozenset[int]:
+        """Cell formats whose numbers calamine reads as dates, times or durations."""
+        return self._styles.read_as_dates()
 
     def parse(self, info: SheetInfo) -> Any:
         """calamine's reading of the sheet (kept until its values are read), with the scan
@@ -116,6 +128,7 @@ class WorkbookReader:
                     self.pkg.chunks(info.part),
                     functools.partial(self.pkg.chunks, info.part),
                     self._text_formats,
+                    self._dates,
                 )
             book = self.book()
             sheet = self._early_sheets.pop(info.name, None)
@@ -132,24 +145,32 @@ class WorkbookReader:
         Python objects (memory on 50,000-row trackers)."""
         try:
             sheet = self.parse(info)
-            last_col = sheet.end[1] + 1 if sheet.end is not None else 0
-            if columns is None:
-                rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
-            else:
-                rows = _columns_by_address(sheet, columns, nrows)
         except Exception as exc:
             # An error value with spaces around it (<v> #N/A</v>) stops calamine's parse
             # outright: the plain copy is read before the sheet is called unreadable.
             with contextlib.suppress(Exception):
                 if not self._plain and self._needs_plain(self._scanned(info)):
                     return self._values_plain(info, nrows, columns)
-            raise InputFileError(
-                f"{self.pkg.path}: sheet {info.name!r} cannot be read ({exc}).",
-                fix="open it in Excel and save it again as *.xlsx.",
-            ) from exc
+            raise self._unreadable(info, exc) from exc
         errors = self._scanned(info)
         if not self._plain and self._needs_plain(errors):
             return self._values_plain(info, nrows, columns)
+        try:
+            last_col = sheet.end[1] + 1 if sheet.end is not None else 0
+            if columns is None:
+                rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
+            else:
+                rows = _columns_by_address(sheet, columns, nrows)
+        except BaseException as exc:
+            # A date-formatted number calamine cannot turn into a date or duration (1E+17
+            # as [h]:mm) ends its reading with an error, or a panic of its Rust code (pyo3's
+            # PanicException, a BaseException): the plain copy, where it is a number, is
+            # read before the sheet is called unreadable.
+            if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+                raise
+            if not self._plain:
+                return self._values_plain(info, nrows, columns)
+            raise self._unreadable(info, exc) from None
         if nrows is None:
             # The whole sheet has been read: calamine's copy of it (tens of MB on a large
             # tracker) and the error cells are not needed again.
@@ -160,6 +181,13 @@ class WorkbookReader:
         last_col = max(last_col, max(errors.cols, default=0))
         return SheetValues(info=info, rows=rows, last_col=last_col, formats=errors.formats)
 
+    def _unreadable(self, info: SheetInfo, exc: BaseException) -> InputFileError:
+        """The error that says the sheet cannot be read, and why."""
+        return InputFileError(
+            f"{self.pkg.path}: sheet {info.name!r} cannot be read ({exc}).",
+            fix="open it in Excel and save it again as *.xlsx.",
+        )
+
     def _scanned(self, info: SheetInfo) -> _ErrorCells:
         """The sheet's error cells and what else its scan found (see _error_cells)."""
         job = self._errors.get(info.name)
@@ -169,21 +197,24 @@ class WorkbookReader:
             self.pkg.chunks(info.part),
             functools.partial(self.pkg.chunks, info.part),
             self._text_formats,
+            self._dates,
         )
 
     @staticmethod
     def _needs_plain(errors: _ErrorCells) -> bool:
-        # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML) and
-        # misreads a value with spaces around it (<v>\n12\n</v>: string #0).
-        return errors.cdata or errors.spaced
+        # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML), misreads
+        # a value with spaces around it (<v>\n12\n</v>: string #0) and a date-formatted
+        # number that is no date (NaN: 12/30/1899; -inf: a panic).
+        return errors.cdata or errors.spaced or errors.odd
 
     def _values_plain(
         self, info: SheetInfo, nrows: int | None, columns: set[int] | None
     ) -> SheetValues:
         """The sheet's values read from a copy of the package whose CDATA sections are
-        plain escaped text and whose values are written without spaces around them."""
+        plain escaped text, whose values are written without spaces around them and whose
+        date-formatted numbers that are no date are plain numbers."""
         self._plain = True
-        self._wb = _calamine(self.pkg, _readable(self.pkg))
+        self._wb = _calamine(self.pkg, _readable(self.pkg, self._dates))
         self._sheets.clear()
         self._early_sheets.clear()
         return self.values(info, nrows, columns)
@@ -334,9 +365,10 @@ def _calamine(pkg: Package, data: bytes) -> Any:
         ) from exc
 
 
-def _readable(pkg: Package) -> bytes:
+def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
     """The package as calamine reads it right: every XML part in UTF-8, its CDATA sections
-    written as escaped text, and the sheets' values without spaces around them."""
+    written as escaped text, the sheets' values without spaces around them, and their
+    numbers formatted (`dates`) as dates that are no date without that format."""
     from esp_cli.workbook.xlsx import zipio
 
     sheets = {info.part for info in pkg.sheets}
@@ -347,6 +379,8 @@ def _readable(pkg: Package) -> bytes:
             plain = without_cdata(data) if b"<![CDATA[" in data else data
             if name in sheets and _spaced(plain):
                 plain = unspaced_values(plain)
+            if name in sheets and dates:
+                plain = numbers_read_plain(plain, dates)
             if plain is not data or name in pkg.utf16_parts:
                 replace[name] = plain
     strings = _strings_elsewhere(pkg)
@@ -453,6 +487,7 @@ class _ErrorCells:
         self.formats: dict[tuple[int, int], str] = {}
         self.cdata = False  # the sheet holds CDATA sections
         self.spaced = False  # a value of the sheet has spaces around it
+        self.odd = False  # a date-formatted cell holds a number that is no date (_odd_cell)
 
     def add(self, row: int, col: int, code: str) -> None:
         value = self._interned.get(code)
@@ -484,13 +519,15 @@ def _error_cells(
     sheet_xml: Iterable[bytes],
     again: Callable[[], Iterable[bytes]] | None = None,
     text_formats: dict[int, str] | None = None,
+    dates: frozenset[int] | None = None,
 ) -> _ErrorCells:
-    """Every error cell, in sheet order, and the cells whose format shows a number as text
-    (`text_formats`: cell format index -> number format). The sheet's XML is scanned in
-    pieces cut at row ends, so a cell is never split and the sheet is never held whole. A
-    sheet the scan cannot follow exactly (a comment, CDATA or processing instruction in
-    it, a cell it needs without its reference) is parsed as XML instead: `again` gives its
-    bytes a second time (else `sheet_xml` is iterated again)."""
+    """Every error cell, in sheet order, the cells whose format shows a number as text
+    (`text_formats`: cell format index -> number format), and whether a cell formatted as
+    a date (`dates`: cell format indexes) holds a number that is no date. The sheet's XML
+    is scanned in pieces cut at row ends, so a cell is never split and the sheet is never
+    held whole. A sheet the scan cannot follow exactly (a comment, CDATA or processing
+    instruction in it, a cell it needs without its reference) is parsed as XML instead:
+    `again` gives its bytes a second time (else `sheet_xml` is iterated again)."""
     found = _ErrorCells()
     styled = _styled_patterns(text_formats) if text_formats else None
     pending = b""
@@ -501,12 +538,12 @@ def _error_cells(
         if cut < 0:
             continue
         cut += 4
-        if not _errors_in(pending[:cut], found, first, styled, text_formats):
-            return _errors_parsed(again() if again is not None else sheet_xml, text_formats)
+        if not _errors_in(pending[:cut], found, first, styled, text_formats, dates):
+            return _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
         first = False
         pending = pending[cut:]
-    if not _errors_in(pending, found, first, styled, text_formats):
-        return _errors_parsed(again() if again is not None else sheet_xml, text_formats)
+    if not _errors_in(pending, found, first, styled, text_formats, dates):
+        return _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
     return found
 
 
@@ -540,6 +577,13 @@ _PLAIN_CELL_START = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
 def _cell_around(piece: bytes, pos: int, in_tag: bool = False) -> dict[bytes, bytes] | None:
     """The attributes of the cell whose content (or, `in_tag`, whose start tag) holds
     offset `pos`; None when there is none."""
+    tag = _cell_tag(piece, pos, in_tag)
+    return None if tag is None else parse_attrs(tag.group(1))
+
+
+def _cell_tag(piece: bytes, pos: int, in_tag: bool = False) -> re.Match[bytes] | None:
+    """The start tag of the cell whose content (or, `in_tag`, whose start tag) holds
+    offset `pos` (its attributes are group 1); None when there is none."""
     # Back from `pos`, tag by tag, to the start of the cell (a few tags at most: <f>, <v>).
     at = piece.rfind(b"<", 0, pos)
     cell = None
@@ -551,7 +595,7 @@ def _cell_around(piece: bytes, pos: int, in_tag: bool = False) -> dict[bytes, by
     tag = start_tag(cell.group(1), b"c").match(piece, cell.start()) if cell else None
     if tag is None or (in_tag and tag.end() < pos):
         return None
-    return parse_attrs(tag.group(1))
+    return tag
 
 
 def _address(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
@@ -580,6 +624,7 @@ def _errors_in(
     first: bool,
     styled: tuple[re.Pattern[bytes], ...] | None = None,
     text_formats: dict[int, str] | None = None,
+    dates: frozenset[int] | None = None,
 ) -> bool:
     """Adds the piece's error cells (and text-formatted cells); False when the piece needs
     a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
@@ -589,6 +634,8 @@ def _errors_in(
     if has_markup(piece, after_declaration(piece) if first else 0):
         found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
+    if dates and not found.odd:
+        found.odd = any(_odd_cell(piece, m.start(), dates) for m in _ODD_HINT.finditer(piece))
     if b"#" in piece:
         # `v>#`, or on a sheet with values spaced out, `v>` then spaces then '#'.
         starts: Iterable[int] = _found_all(piece, b"v>#")
@@ -634,21 +681,82 @@ def _errors_in(
     return True
 
 
+# A value that may be a number no date is (see _odd_cell): signed, NaN or infinity, written
+# with an exponent or of eight digits and more. Excel writes a date as its serial, 46349 or
+# 46349.427083333336: no date of a tracker is any of these.
+_ODD_CANDIDATE = re.compile(rb"v>[ \t\r\n]*(?:[-+nNiI]|[0-9]{8}|[0-9]*\.?[0-9]*[eE])")
+# What the scan looks for (at a tenth of the cost): the numbers calamine misreads without a
+# word (NaN, a negative number) or stops at (-inf). A huge duration (1E+17 as [h]:mm), which
+# calamine refuses, is found when the sheet is read again after it failed (see values).
+_ODD_HINT = re.compile(rb"v>[-+nNiI]")
+# Serials of the days Excel shows, 01/00/1900 (0) to 12/31/9999.
+_PAST_LAST_SERIAL = 2958466
+
+
+def _odd_cell(piece: bytes, pos: int, dates: frozenset[int]) -> re.Match[bytes] | None:
+    """The start tag of the cell whose `<v>` starts at `pos` when it is formatted as a date
+    (`dates`) and holds a number that is none of Excel's dates: NaN (which calamine reads as
+    12/30/1899), infinity, a negative number (00:00, or with a large one, a panic that ends
+    the read) or one past 12/31/9999; else None."""
+    if pos == 0 or piece[pos - 1 : pos] not in (b"<", b":"):
+        return None  # the end of some other tag's name
+    tag = _cell_tag(piece, pos)
+    if tag is None:
+        return None
+    attrs = parse_attrs(tag.group(1))
+    style = attrs.get(b"s", b"").strip()
+    if attrs.get(b"t", b"n").strip() != b"n" or not style.isdigit() or int(style) not in dates:
+        return None
+    start = pos + 2
+    end = piece.find(b"<", start)
+    try:
+        number = float(piece[start:end].strip()) if end >= 0 else 0.0
+    except ValueError:
+        return None  # no number: calamine reads it as what it is
+    return None if 0 <= number < _PAST_LAST_SERIAL else tag
+
+
+_ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def numbers_read_plain(sheet: bytes, dates: frozenset[int]) -> bytes:
+    """The sheet with each cell formatted as a date (`dates`) that holds a number no date is
+    (see _odd_cell) without its format: read as the number it holds."""
+    out: list[bytes] = []
+    done = 0
+    for m in _ODD_CANDIDATE.finditer(sheet):
+        tag = _odd_cell(sheet, m.start(), dates)
+        if tag is None or tag.start() < done:
+            continue
+        start, end = tag.span(1)
+        named = (a for a in _ATTRIBUTE.finditer(sheet, start, end) if a.group(1) == b"s")
+        style = next(named, None)
+        if style is None:
+            continue
+        out += [sheet[done : style.start()], sheet[style.end() : tag.end()]]
+        done = tag.end()
+    return b"".join([*out, sheet[done:]]) if out else sheet
+
+
 def _errors_parsed(
-    sheet_xml: Iterable[bytes], text_formats: dict[int, str] | None = None
+    sheet_xml: Iterable[bytes],
+    text_formats: dict[int, str] | None = None,
+    dates: frozenset[int] | None = None,
 ) -> _ErrorCells:
     """Every error cell, from a full XML parse (rows and cells without `r` placed after
-    the one before them, as Excel does)."""
+    the one before them, as Excel does); whether a cell formatted as a date (`dates`)
+    holds a number that is no date."""
     found = _ErrorCells()
     parser = expat.ParserCreate(namespace_separator=" ")
     row = col = 0
     error = False
+    dated = False  # the cell is a number formatted as a date
     text: list[str] = []
     depth_of_v = 0
     depth = 0
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal row, col, error, depth_of_v, depth
+        nonlocal row, col, error, dated, depth_of_v, depth
         depth += 1
         local = name.rsplit(" ", 1)[-1]
         if local == "row":
@@ -663,16 +771,25 @@ def _errors_parsed(
             numeric = attrs.get("t", "").strip().encode() not in _NOT_NUMBER_TYPES
             if text_formats and numeric and style.isdigit() and int(style) in text_formats:
                 found.formats[(row, col)] = text_formats[int(style)]
-        elif local == "v" and error:
+            number = attrs.get("t", "n").strip() == "n"
+            dated = bool(dates) and number and style.isdigit() and int(style) in (dates or ())
+        elif local == "v" and (error or dated):
             depth_of_v = depth
             text.clear()
 
     def end(name: str) -> None:
-        nonlocal error, depth_of_v, depth
+        nonlocal error, dated, depth_of_v, depth
         if depth_of_v and depth == depth_of_v:
-            found.add(row, col, "".join(text).strip() or "#ERROR")
+            if error:
+                found.add(row, col, "".join(text).strip() or "#ERROR")
+            elif not found.odd:
+                try:
+                    number = float("".join(text).strip())
+                except ValueError:
+                    number = 0.0
+                found.odd = not 0 <= number < _PAST_LAST_SERIAL
             depth_of_v = 0
-            error = False
+            error = dated = False
         depth -= 1
 
     def chars(data: str) -> None:

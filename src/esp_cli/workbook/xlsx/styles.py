@@ -116,6 +116,16 @@ class Styles:
         code = self.num_fmts.get(fid)
         return code is not None and is_date_code(code) and bool(re.search(r"[dy]", code, re.I))
 
+    def read_as_dates(self) -> frozenset[int]:
+        """The cell formats whose numbers a reader turns into dates, times or durations:
+        every date or time format, built in or the workbook's own."""
+        return frozenset(
+            i
+            for i, fid in enumerate(self.xf_fmt)
+            if fid in _BUILTIN_DATE_IDS
+            or (fid in self.num_fmts and is_date_code(self.num_fmts[fid]))
+        )
+
     def text_formats(self) -> dict[int, str]:
         """Cell format index -> number format, for the formats that show a whole number as
         text (leading zeros, literal text: see numfmt.text_like)."""
