@@ -233,3 +233,23 @@ def test_an_access_change_dated_for_the_day_replayed_counts_on_it(sample: Path, 
     with time_machine.travel(LATER, tick=False):
         earlier = CliRunner().invoke(app, ["explain", "Kayla Brooks", "--as-of", "2026-11-23"])
     assert "Citrix TBT Access: Password Reset" not in earlier.stdout
+
+
+def test_an_undone_change_dated_for_the_day_is_gone_from_it(sample: Path) -> None:
+    """`esp access set --date 11/24` typed days later, then undone: the day replayed shows
+    the cells as they were before it, as the tracker does."""
+    with time_machine.travel(LATER, tick=False):
+        before = CliRunner().invoke(app, ["explain", "Kayla Brooks", "--as-of", DAY])
+        done = CliRunner().invoke(
+            app,
+            ["access", "set", "Kayla Brooks", "Password Reset", "--date", DAY,
+             "--by", "Tom Alvarez", "-f", "json"],
+        )  # fmt: skip
+        assert done.exit_code == 0, done.output
+        op = json.loads(done.stdout)["op"]
+        undone = CliRunner().invoke(app, ["undo", op, "--by", "Tom Alvarez"])
+        assert undone.exit_code == 0, undone.output
+        after = CliRunner().invoke(app, ["explain", "Kayla Brooks", "--as-of", DAY])
+    line = [ln for ln in after.stdout.splitlines() if ln.startswith("Citrix TBT Access")]
+    assert line == [ln for ln in before.stdout.splitlines() if ln.startswith("Citrix TBT Access")]
+    assert "Password Reset" not in line[0]

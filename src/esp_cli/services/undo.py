@@ -58,6 +58,9 @@ def undo(
         target = _target(log, op, s.pending)
         if agent is None:
             s.undoes = target.op
+        # An undo of a change dated for an earlier day is that day's too: replayed, the day
+        # sees neither (what the cells held before it).
+        s.dated = target.dated
         exact = _unbroken_since(log, target, s.workbook)
         with s.plan.unit():  # should it wait: every cell, or none
             found = _plan(s.plan, s.workbook, target, exact, config, agent)
