@@ -1075,3 +1075,16 @@ def test_an_agent_name_with_a_control_character_is_shown_and_named(tmp_path: Pat
     doctor = run("doctor", "-t", str(path), "-f", "csv")
     said = [ln for ln in doctor.stdout.splitlines() if "U+0001" in ln]
     assert len(said) == 1 and "ESP Tracker!B3," in said[0].replace("'", ""), doctor.stdout
+
+
+def test_a_rate_shows_as_its_counts_round() -> None:
+    """33 of 67 is 49.25...%: 49.3% as the evening report's headline says it from the counts
+    (a rate kept to 4 places, 0.4925, showed 49.2% a few lines below)."""
+    from esp_cli.core.kpi import rate
+    from esp_cli.render.kpi import percent
+
+    assert percent(rate(33, 67)) == f"{round(100 * 33 / 67, 1):g}%" == "49.3%"
+    for part, whole in ((1, 3), (2, 3), (197, 400), (1, 8), (5, 7)):
+        assert percent(rate(part, whole)) == f"{round(100 * part / whole, 1):.1f}%".replace(
+            ".0%", "%"
+        ), (part, whole)

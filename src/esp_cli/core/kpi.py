@@ -23,7 +23,8 @@ Choices made where the definitions are silent (each kept in one place below):
 
 - An agent whose Complete? cell cannot be read is open (it is not known to be complete, as
   in the evening report) and not behind target (the rules claim nothing of such an agent).
-- A rate is a fraction rounded to 4 places; the median is a number (1.5 when the middle
+- A rate is a fraction rounded to 6 places (a percentage shown from it rounds as one from the
+  counts would); the median is a number (1.5 when the middle
   two differ); a figure with nothing to compute is None.
 """
 
@@ -61,7 +62,7 @@ PERIOD_BUSINESS_DAYS = 10
 ON_TIME_DAYS = TARGET_CLOCK_DAY
 # The 90th percentile by nearest rank: the ceil(9n/10)-th smallest, in whole numbers.
 PERCENTILE_NUMERATOR, PERCENTILE_DENOMINATOR = 9, 10
-RATE_PLACES = 4
+RATE_PLACES = 6
 OVERALL = "All"  # the overall row's class (CSV "one row per class plus All")
 # Timeboxes play no part in a KPI; a replayed day is measured at its end, as --as-of does.
 _END_OF_DAY = time(23, 59)
