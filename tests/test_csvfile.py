@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from esp_cli.core.csvfile import CsvError, decode, guess_delimiter, read_csv
+from esp_cli.core.csvfile import CsvError, decode, guess_delimiter, read_csv, read_csv_and_delimiter
 from esp_cli.core.names import name_key
 from esp_cli.mail.selfreports import reports_from_rows
 
@@ -139,3 +139,15 @@ def test_a_utf8_file_with_one_windows_1252_line_keeps_its_utf8_lines() -> None:
         ["11/24/2026", "Zachary Holt", "I won’t finish – café module"],
         ["11/24/2026", "Sam Lee", "Module 3 – done"],
     ]
+
+
+def test_one_utf8_line_among_windows_1252_ones_keeps_its_characters() -> None:
+    """A note file of one UTF-8 line (café) and one of Windows-1252 (curly quotes): each line
+    as written, though the Windows-1252 line has more characters beyond ASCII."""
+    data = b"agent,note\r\nTyrone Jackson,caf\xc3\xa9\r\nKayla Brooks,\x93quoted\x94 \x96 ok\r\n"
+    rows, _ = read_csv_and_delimiter(data)
+    assert rows[1] == ["Tyrone Jackson", "café"]
+    assert rows[2] == ["Kayla Brooks", "\u201cquoted\u201d \u2013 ok"]
+    # A file all in Windows-1252 is read whole as that.
+    rows, _ = read_csv_and_delimiter(b"agent,note\r\nAna,caf\xe9\r\n")
+    assert rows[1] == ["Ana", "café"]

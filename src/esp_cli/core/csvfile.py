@@ -38,22 +38,22 @@ class _Rfc4180(csv.Dialect):
 
 def _mixed(data: bytes) -> str | None:
     """A UTF-8 file with lines of Windows-1252 in it (appended to by another program): each
-    line in the one it is written in. None when the file is not mostly UTF-8 (a Windows-1252
-    file) or a line is in neither."""
-    text = data.decode("utf-8-sig", "replace")
-    bad = text.count("\ufffd")
-    if sum(1 for ch in text if ch > "\x7f") - bad <= bad:
-        return None
+    line in the one it is written in. None when no line is UTF-8 beyond ASCII (a
+    Windows-1252 file: read whole as one) or a line is in neither. (A line of Windows-1252
+    that happens to be valid UTF-8 — `Ã©` typed as such — is all this could misread.)"""
     lines: list[str] = []
+    utf8 = False
     for line in data.splitlines(keepends=True):
         try:
-            lines.append(line.decode("utf-8-sig" if not lines else "utf-8"))
+            text = line.decode("utf-8-sig" if not lines else "utf-8")
+            utf8 = utf8 or not text.isascii()
         except UnicodeDecodeError:
             try:
-                lines.append(line.decode("cp1252"))
+                text = line.decode("cp1252")
             except UnicodeDecodeError:
                 return None
-    return "".join(lines)
+        lines.append(text)
+    return "".join(lines) if utf8 else None
 
 
 def decode(data: bytes) -> str:
