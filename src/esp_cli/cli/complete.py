@@ -76,11 +76,11 @@ def for_shell(name: str, shell: str) -> str:
 
 
 def names_matching(names: Sequence[str], typed: str) -> list[str]:
-    """The names `typed` would name as an agent's (services.agents.find_agent's rules on
-    names: exactly, in either order, else every word the start of one of the name's)."""
-    from esp_cli.services.agents import name_matches
+    """The names `typed` would name as an agent's (find_agent's rules on names: exactly, in
+    either order, else without accents, else every word the start of one of the name's)."""
+    from esp_cli.core.names import names_meant
 
-    return name_matches(names, typed)
+    return names_meant(list(names), typed)
 
 
 def name_at_start(words: Sequence[str], names: Sequence[str]) -> int:

@@ -210,19 +210,6 @@ def _unaccented_match(rows: Sequence[Row], query: str, *, partial: bool = False)
     return [r for r, key in named if _covers(wanted, key)]
 
 
-def name_matches(names: Sequence[str], query: str) -> list[str]:
-    """Of `names`, those `query` names as find_agent finds a name: exactly (either order,
-    any apostrophe), else by the start of each word (_partial)."""
-    wanted = name_key(query)
-    exact = [n for n in names if name_key(n) == wanted]
-    if exact:
-        return exact
-    words = wanted.split()
-    if not words or max(map(len, words)) < MIN_PARTIAL:
-        return []
-    return [n for n in names if _covers(words, name_key(n).split())]
-
-
 def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
     """The agents a misspelt or partial query most likely meant, best first."""
     wanted = " ".join(name_words(query))
