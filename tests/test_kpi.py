@@ -119,7 +119,7 @@ def p90(values: list[int]) -> int | None:
 
 
 def rate(a: int, b: int) -> float | None:
-    return round(a / b, 4) if b else None
+    return round(a / b, 6) if b else None
 
 
 def reference(
@@ -533,7 +533,7 @@ def test_csv_is_a_row_a_class_then_all(tracker: Path) -> None:
     header = lines[0].split(",")
     last = dict(zip(header, lines[-1].split(","), strict=True))
     assert last["agents"] == str(data["overall"]["agents"])
-    assert last["median_days_to_complete"] == "2.5" and last["completion_rate"] == "0.6667"
+    assert last["median_days_to_complete"] == "2.5" and last["completion_rate"] == "0.666667"
     assert last["overdue_written_cap"] == "1" and last["on_time_rate"] == "0.5"
 
 
