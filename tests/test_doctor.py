@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from tests import factories
+from tests.support.packages import copy_with_parts, zip_parts
 from tests.support.paths import SAMPLE_DATA
 
 HEADERS = factories.headers(
@@ -151,14 +151,19 @@ def test_sample_tracker_findings_are_stable() -> None:
 def _typed_in_xml(path: Path, placeholder: bytes, typed: bytes) -> None:
     """The cell whose value is `placeholder` given the value `typed` in the sheet's XML, as a
     program other than Excel may write it (`<v>NaN</v>`)."""
-    sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(path) as src:
-        parts = {item: src.read(item) for item in src.infolist()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item, data in parts.items():
-            if item.filename == sheet:
-                data = data.replace(b"<v>" + placeholder + b"</v>", b"<v>" + typed + b"</v>")
-            out.writestr(item, data)
+    sheet = zip_parts(path)[SHEET]
+    edited = sheet.replace(b"<v>" + placeholder + b"</v>", b"<v>" + typed + b"</v>")
+    _with_sheet(path, edited)
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _with_sheet(path: Path, sheet: bytes) -> None:
+    """`path` made again with its first sheet's part `sheet` (the rest as it was)."""
+    copy = path.with_name(path.name + ".copy")
+    copy_with_parts(path, copy, {SHEET: sheet})
+    copy.replace(path)
 
 
 @pytest.mark.parametrize("typed", [b"NaN", b"inf", b"-inf", b"1e400"])
@@ -182,17 +187,12 @@ def sample_holding(tmp_path: Path, **typed: bytes) -> Path:
     import shutil
 
     path = Path(shutil.copy(SAMPLE_DATA / "ESP Tracker.xlsx", tmp_path / "ESP Tracker.xlsx"))
-    sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(path) as src:
-        parts = {item: src.read(item) for item in src.infolist()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item, data in parts.items():
-            if item.filename == sheet:
-                for ref, value in typed.items():
-                    cell = re.compile(rb'(<c r="' + ref.encode() + rb'" s="\d+">)<v>[^<]*</v>')
-                    data, n = cell.subn(rb"\1<v>" + value + rb"</v>", data)
-                    assert n == 1, ref
-            out.writestr(item, data)
+    data = zip_parts(path)[SHEET]
+    for ref, value in typed.items():
+        cell = re.compile(rb'(<c r="' + ref.encode() + rb'" s="\d+">)<v>[^<]*</v>')
+        data, n = cell.subn(rb"\1<v>" + value + rb"</v>", data)
+        assert n == 1, ref
+    _with_sheet(path, data)
     return path
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from tests import escalation_tracker as et
+from tests.support.packages import copy_with_parts, zip_parts
 from tests.support.paths import SAMPLE_DATA
 
 
@@ -125,13 +125,12 @@ def test_explain_json_is_json_whatever_number_a_cell_holds(tmp_path: Path, typed
     the cell cannot be read, and the JSON says so with null, never NaN or Infinity."""
     path = Path(shutil.copy(SAMPLE_DATA / "ESP Tracker.xlsx", tmp_path / "ESP Tracker.xlsx"))
     sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(path) as src:
-        parts = {item: src.read(item) for item in src.infolist()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item, data in parts.items():
-            if item.filename == sheet:
-                data = data.replace(b'<c r="N25"><v>7</v>', b'<c r="N25"><v>' + typed + b"</v>")
-            out.writestr(item, data)
+    data = zip_parts(path)[sheet]
+    edited = data.replace(b'<c r="N25"><v>7</v>', b'<c r="N25"><v>' + typed + b"</v>")
+    assert edited != data
+    copy = tmp_path / "copy.xlsx"
+    copy_with_parts(path, copy, {sheet: edited})
+    copy.replace(path)
     res = run("Tyrone Jackson", "-t", str(path), "--as-of", "2026-11-24", "-f", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout, parse_constant=_not_json)
