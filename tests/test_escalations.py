@@ -3,6 +3,8 @@ computation of docs/rules.md's rules, the status list, and --write."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import warnings
@@ -304,7 +306,7 @@ def test_write_changes_only_the_three_computed_columns(tracker: Path) -> None:
     assert {k: v for k, v in after["other"].items() if k not in added} == before["other"]
     assert "Added column ESP Tracker!V 'Escalation Stage'." in res.stderr
     # The cells hold what the status list says, the due date as a real date.
-    statuses = {s["row"]: s for s in json.loads(res.stdout)}
+    statuses = {s["row"]: s for s in json.loads(res.stdout)["outstanding"]}
     for cell, value in after["Escalation Stage"].items():
         row = int(cell[1:])
         if row in statuses:
@@ -373,8 +375,51 @@ def test_write_dry_run_leaves_the_file_byte_identical(tracker: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert tracker.read_bytes() == original
-    assert "would change 'ESP Tracker'!V4" in res.stderr and "Dry run:" in res.stderr
-    assert isinstance(json.loads(res.stdout), list)
+    assert "Dry run:" in res.stderr
+    assert "V4" in [c["cell"] for c in json.loads(res.stdout)["changes"]]
+
+
+# What every writing command's JSON ends with (note add, sync-nnumbers, record-step, ...).
+WRITE_KEYS = ("changes", "added_columns", "dry_run", "backup", "op", "status")
+CHANGE_KEYS = ["sheet", "cell", "agent", "column", "old", "new"]
+
+
+def test_write_json_and_csv_carry_the_cells_as_every_writing_command_does(
+    tracker: Path,
+) -> None:
+    """--write's JSON is the list shown and then the write, as every writing command's JSON
+    ends: the cells before → after (a dry run's are the write's), the status, the backup
+    and the operation; its CSV is the cells."""
+    argv = ("escalations", "-t", str(tracker), "--as-of", "2026-11-30", "--write-past")
+    listed = run(*argv[:-1], "-f", "json")
+    dry = run(*argv, "--dry-run", "-f", "json")
+    dry_csv = run(*argv, "--dry-run", "-f", "csv")
+    dry_today = run(*argv, "--dry-run", "--today", "-f", "json")
+    wrote = run(*argv, "--write", "-f", "json")
+    for res in (listed, dry, dry_csv, dry_today, wrote):
+        assert res.exit_code == 0, res.output
+    done, shown = json.loads(wrote.stdout), json.loads(dry.stdout)
+    assert all(key in done for key in WRITE_KEYS), list(done)
+    assert done["status"] == "written" and done["op"] and done["backup"]
+    assert shown["status"] == "dry_run" and shown["backup"] is None
+    assert done["changes"] and done["changes"] == shown["changes"]
+    assert all(list(c) == CHANGE_KEYS for c in done["changes"])
+    assert done["added_columns"] == [
+        f"ESP Tracker!{col} '{name}'" for col, name in zip("VWX", COMPUTED, strict=True)
+    ]
+    after = sheet_cells(tracker)
+    for c in done["changes"]:
+        value = after[c["column"]].get(c["cell"])
+        assert (value.date().isoformat() if isinstance(value, datetime) else value) == c["new"]
+    assert done["as_of"] == "2026-11-30"
+    assert done["outstanding"] == json.loads(listed.stdout) and "todo" not in done
+    today = json.loads(dry_today.stdout)
+    assert today["todo"] and "outstanding" not in today
+    assert today["changes"] == shown["changes"]
+    rows = list(csv.DictReader(io.StringIO(dry_csv.stdout)))
+    assert [(r["cell"], r["column"], r["new"]) for r in rows] == [
+        (c["cell"], c["column"], c["new"] or "") for c in shown["changes"]
+    ]
 
 
 def test_write_keeps_computed_values_that_are_already_right(tracker: Path) -> None:

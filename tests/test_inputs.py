@@ -33,6 +33,7 @@ from esp_cli.errors import ExitCode
 from .factories import TRACKER_HEADERS, headers, make_workbook, master, tracker
 from .support.disk import route_writes
 from .support.marks import needs_soffice
+from .support.packages import raw_entries, write_raw_zip
 from .test_hostile import LAUGHS
 
 CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
@@ -126,6 +127,17 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
                 zout.writestr(i.filename, zin.read(i))
             zout.writestr(SHEET1, zin.read(SHEET1))
     cases["twice.xlsx"] = (twice, "lists a part twice")
+    # Bytes before the package: a self-extracting archive's program (offsets counted from
+    # the file's start, as `zip -A` writes them, or from the zip's), another zip joined.
+    before = "bytes come before the workbook's zip package"
+    parts = raw_entries(good)
+    stub = b"MZ" + b"\x00" * 510
+    for name, kw in (
+        ("self-extracting.xlsx", {"prefix": stub}),
+        ("self-extracting-relative.xlsx", {"prefix": stub, "offsets_from_prefix": False}),
+        ("joined.xlsx", {"prefix": data}),
+    ):
+        cases[name] = (write_raw_zip(tmp / name, parts, **kw), before)
     cases["bad-xml.xlsx"] = (
         _rezip(good, tmp / "bad-xml.xlsx", {SHEET1: lambda d: d[: len(d) // 2]}),
         "sheet 'ESP Tracker' cannot be read",
@@ -189,7 +201,8 @@ BAD = [
     "empty.xlsx", "random.xlsx", "legacy.xls", "legacy-renamed.xlsx", "locked.xlsx",
     "data.xlsx", "data.csv", "latin1.xlsx", "sheet.ods", "empty-zip.xlsx", "truncated.xlsx",
     "crc.xlsx", "zip-encrypted.xlsx", "nowb.xlsx", "bin.xlsb", "binary-renamed.xlsx",
-    "twice.xlsx", "bad-xml.xlsx", "strict.xlsx", "laughs.xlsx", "xxe-rels.xlsx", "bomb.xlsx",
+    "twice.xlsx", "self-extracting.xlsx", "self-extracting-relative.xlsx", "joined.xlsx",
+    "bad-xml.xlsx", "strict.xlsx", "laughs.xlsx", "xxe-rels.xlsx", "bomb.xlsx",
     "no-headers.xlsx", "merged-away.xlsx", "hidden.xlsx", "folder.xlsx", "missing.xlsx",
 ]  # fmt: skip
 

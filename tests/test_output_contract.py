@@ -337,3 +337,45 @@ def test_the_cases_cover_every_output_format_of_every_data_command() -> None:
         "record-step", "access set", "note add", "note import", "tbt proofs", "round",
         "history", "undo", "document",
     } <= commands  # fmt: skip
+
+
+# What every write's JSON holds besides its own keys, as scripts read any write: the cells
+# (each with these keys), the columns added, and what became of the write.
+WRITE_KEYS = ("changes", "added_columns", "dry_run", "backup", "op", "status")
+WAITING_KEYS = ("waiting_written", "waiting_held")
+CHANGE_KEYS = ("sheet", "cell", "agent", "column", "old", "new")
+WRITERS = ("sync-nnumbers", "record-step", "advise", "document", "round", "undo")
+WRITING_SUBCOMMANDS = (
+    ("report", "locate"), ("progress", "import"), ("access", "set"), ("note", "add"),
+    ("note", "import"), ("tbt", "proofs"), ("sme", "assign"),
+)  # fmt: skip
+
+
+def _writes(case: Case) -> bool:
+    """Whether the case's command writes the tracker (or, with --dry-run, would)."""
+    return (
+        case.argv[0] in WRITERS
+        or tuple(case.argv[:2]) in WRITING_SUBCOMMANDS
+        or "--write" in case.argv
+        or "--dry-run" in case.argv
+    )
+
+
+WRITE_CASES = [c for c in CASES if c.name.endswith(".json") and _writes(c)]
+
+
+@pytest.mark.parametrize("case", WRITE_CASES, ids=[c.name for c in WRITE_CASES])
+def test_every_write_gives_its_cells_in_one_shape(case: Case) -> None:
+    """escalations --write, report locate, record-step, note add, ...: one shape, so a
+    script reads any write the same way."""
+    body = (GOLDEN / case.name).read_text(encoding="utf-8").partition("\n")[2]
+    data = json.loads(body)
+    assert isinstance(data, dict), case.name
+    assert [k for k in (*WRITE_KEYS, *WAITING_KEYS) if k not in data] == [], case.name
+    assert all(set(CHANGE_KEYS) <= set(c) for c in data["changes"]), case.name
+
+
+def test_the_writes_checked_for_one_shape_are_every_writing_command() -> None:
+    commands = {" ".join(c.argv[:2]) if tuple(c.argv[:2]) in WRITING_SUBCOMMANDS else c.argv[0]
+                for c in WRITE_CASES}  # fmt: skip
+    assert commands == {*WRITERS, *(" ".join(s) for s in WRITING_SUBCOMMANDS), "escalations"}

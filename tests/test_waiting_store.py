@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from esp_cli.workbook import history
+from esp_cli.workbook import history, waiting
 from esp_cli.workbook.waiting import Store
 from tests import factories
 from tests.test_waiting import (
@@ -143,6 +143,12 @@ def test_a_change_for_another_tracker_of_the_same_name_is_never_written(tmp_path
 
 
 # -- damaged, hand-edited and newer files ----------------------------------------------------
+
+
+def _second(d: dict[str, Any]) -> None:
+    """A waiting note's file edited by hand: its line says "Second" for "First"."""
+    cell = d["units"][0]["cells"][0]
+    cell["value"] = cell["value"].replace("First", "Second")
 
 
 def _copy_as(tracker: Path, name: str, edit: Any, encode: Any = None) -> Path:
@@ -284,21 +290,68 @@ def test_a_copy_made_at_the_same_moment_is_written_after_its_original(
     assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 7
     (first,) = Store(small).unwritten().ops
 
-    def edit(d: dict[str, Any]) -> None:
-        cell = d["units"][0]["cells"][0]
-        cell["value"] = cell["value"].replace("First", "Second")
-
     stem = first.file.removesuffix(".json")
-    _copy_as(small, f"{stem} (1).json", edit)
-    real = Store.new_id
-    monkeypatch.setattr(Store, "new_id", lambda self, taken=(): "00000000")
+    _copy_as(small, f"{stem} (1).json", _second)
+    monkeypatch.setattr(waiting, "copy_ids", lambda file: iter(["00000000"]))
     (small.parent / f"~${TRACKER}").unlink()
     applied = run("apply", "-t", str(small))
-    monkeypatch.setattr(Store, "new_id", real)
+    monkeypatch.undo()
     assert applied.exit_code == 0, applied.output
     got = values(small)["ESP Tracker!K4"]
     assert got.index("First") < got.index("Second"), got
     assert [e["op"] for e in log_entries(small.parent)][-2:] == [first.op, "00000000"]
+
+
+def _cells(res: Any) -> list[tuple[str, str, str, Any, Any]]:
+    """The cells an esp apply --format json wrote (or would), in its order."""
+    assert res.exit_code == 0, res.output
+    return [
+        (o["op"], c["sheet"], c["cell"], c["old"], c["new"])
+        for o in json.loads(res.stdout)["applied"]
+        for c in o["changes"]
+    ]
+
+
+def test_a_dry_run_shows_a_copy_edited_by_hand_as_the_write_writes_it(small: Path) -> None:
+    """A waiting file copied, then the copy edited by hand (another change under the same
+    id): the dry run shows both changes, under the ids and in the order the write writes
+    them, each cell before → after as written; and esp pending lists both as well."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 7
+    assert run("note", "add", "Devon Price", "Other", "-t", str(small)).exit_code == 7
+    first = Store(small).unwritten().ops[0]
+
+    _copy_as(small, f"{first.file.removesuffix('.json')} (1).json", _second)
+    listed = run("pending", "-t", str(small), "-f", "json")
+    assert listed.exit_code == 0 and "same id" in listed.stderr, listed.output
+    (small.parent / f"~${TRACKER}").unlink()
+    dry = _cells(run("apply", "-t", str(small), "--dry-run", "-f", "json"))
+    assert [o["op"] for o in json.loads(listed.stdout)["operations"]] == list(
+        dict.fromkeys(op for op, *_ in dry)
+    )
+    wrote = _cells(run("apply", "-t", str(small), "-f", "json"))
+    assert dry == wrote
+    assert len({op for op, *_ in wrote}) == 3
+    got = values(small)["ESP Tracker!K4"]
+    assert got.index("First") < got.index("Second"), got
+
+
+def test_a_copy_moved_by_a_write_stopped_before_removing_it_is_written_once(small: Path) -> None:
+    """A write gives a hand-edited copy its own id (its file made again under it), and is
+    stopped before it removes the copy: the copy is that change, written once."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 7
+    (first,) = Store(small).unwritten().ops
+
+    _copy_as(small, f"{first.file.removesuffix('.json')} (1).json", _second)
+    (own,) = [o for o in Store(small).unwritten().ops if o.op != first.op]
+    (Store(small).folder / own.file).write_bytes(waiting._encode(own))
+    assert sorted(o.op for o in Store(small).unwritten().ops) == sorted([first.op, own.op])
+    (small.parent / f"~${TRACKER}").unlink()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert values(small)["ESP Tracker!K4"].count("Second") == 1
+    assert sorted(e["op"] for e in log_entries(small.parent)) == sorted([first.op, own.op])
+    assert list(Store(small).folder.glob("*.json")) == []
 
 
 def test_a_new_id_is_taken_by_one_file_only(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
 from esp_cli.workbook.xlsx import deflate, zipio
 from esp_cli.workbook.xlsx.zipio import rewrite
 
-from .factories import make_workbook
+from .factories import make_workbook, tracker
+from .support.packages import (
+    RawEntry,
+    raw_entries,
+    stored_bytes,
+    write_raw_zip,
+    zip_parts,
+)
 
 
 def _names(data: bytes) -> list[tuple[bytes, int]]:
@@ -181,3 +193,119 @@ def test_two_compressions_at_once_put_back_the_switch_interval_there_was() -> No
     assert sys.getswitchinterval() < before  # the other one still compresses
     second.__exit__(None, None, None)
     assert sys.getswitchinterval() == before
+
+
+# -- packages another program wrote ------------------------------------------------------
+
+IMAGE = "xl/media/image1.png"  # stored, as Excel stores pictures: a bad copy shows at once
+SHEET = "xl/worksheets/sheet1.xml"
+_UT = b"UT\x05\x00\x01\x00\x00\x00\x00"  # Info-ZIP's timestamp extra field
+
+
+@pytest.fixture
+def entries(tmp_path: Path) -> dict[str, RawEntry]:
+    """A workbook with a picture, as plain entries for write_raw_zip to spell otherwise."""
+    parts = raw_entries(make_workbook(tmp_path / "book.xlsx", {"S": [["a", "b"], [1, 2]]}))
+    parts[IMAGE] = RawEntry(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, zipfile.ZIP_STORED)
+    return parts
+
+
+def _rewritten(path: Path) -> bytes:
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return rewrite(data, zf, {SHEET: zf.read(SHEET).replace(b">1<", b">7<")})
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"descriptor": True},  # LibreOffice, POI: bit 3 on every entry
+        {"descriptor": True, "signed_descriptor": False},
+        {"descriptor": True, "zip64_descriptor": True},  # POI's ZIP64 descriptors
+        {"local_extra": _UT},  # Info-ZIP: an extra field of the local header's own
+        {"central_extra": _UT},
+        {"local_extra": _UT + _UT, "central_extra": _UT, "descriptor": True},
+    ],
+    ids=["descriptor", "unsigned descriptor", "zip64 descriptor", "local extra",
+         "directory extra", "both"],
+)  # fmt: skip
+def test_a_package_another_program_wrote_oddly_is_carried_as_it_is(
+    entries: dict[str, RawEntry], tmp_path: Path, odd: dict[str, Any]
+) -> None:
+    odd_entries = {n: replace(e, **odd) for n, e in entries.items()}
+    src = write_raw_zip(tmp_path / "odd.xlsx", odd_entries)
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(_rewritten(src))
+    with zipfile.ZipFile(out) as zf:
+        assert zf.testzip() is None
+        assert all(not i.flag_bits & 0x08 and not i.extra for i in zf.infolist())
+    before, after = zip_parts(src), zip_parts(out)
+    assert list(after) == list(before)
+    assert {n for n in before if before[n] != after[n]} == {SHEET}
+    old, new = stored_bytes(src), stored_bytes(out)
+    assert all(old[n] == new[n] for n in old if n != SHEET)
+
+
+def test_the_package_comment_is_kept(entries: dict[str, RawEntry], tmp_path: Path) -> None:
+    """A zip's comment (after its end record) is the package's own: a write keeps it. Bytes
+    after it are no part of the package."""
+    src = write_raw_zip(tmp_path / "c.xlsx", entries, comment=b"made by X", trailer=b"\0" * 9)
+    out = _rewritten(src)
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        assert zf.comment == b"made by X" and zf.testzip() is None
+    assert out.endswith(b"made by X")
+
+
+@pytest.mark.parametrize(
+    ("odd", "said"),
+    [
+        ({"offset_shift": 3}, "no local header where the zip's directory places it"),
+        ({"local_name": b"xl/media/image2.png"}, "names another part ('xl/media/image2.png')"),
+        ({"local_flags": 0x01}, "it is encrypted"),
+        ({"local_flags": 0x20}, "patched data"),
+        ({"local_method": zipfile.ZIP_DEFLATED}, "compression method 8, the zip's directory 0"),
+        ({"local_crc": 0x1234}, "CRC-32 or sizes differ"),
+        ({"descriptor": True, "local_crc": 0x1234}, "data descriptor is missing or differs"),
+        ({"size_shift": 5}, "runs past"),
+    ],
+    ids=["elsewhere", "another name", "encrypted", "patched", "method", "crc", "descriptor",
+         "size"],
+)  # fmt: skip
+def test_a_part_whose_copy_would_be_garbage_refuses_the_rewrite(
+    entries: dict[str, RawEntry], tmp_path: Path, odd: dict[str, Any], said: str
+) -> None:
+    """The local header is not the one the directory describes (or what it holds cannot
+    be copied): the rewrite names the part and why, and writes nothing."""
+    entries[IMAGE] = replace(entries[IMAGE], **odd)
+    src = write_raw_zip(tmp_path / "odd.xlsx", entries)
+    with pytest.raises(zipio.PartNotCarried, match=re.escape(said)) as refused:
+        _rewritten(src)
+    assert refused.value.part == IMAGE
+    data = src.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, pytest.raises(zipio.PartNotCarried):
+        zipio.check_carried(data, zf, {SHEET})
+
+
+def test_a_write_that_cannot_copy_a_part_is_refused_in_one_line_dry_run_too(
+    tmp_path: Path,
+) -> None:
+    """esp refuses the write (and the dry run, in the same words) naming the file, the part
+    and the fix; the tracker is left as it was."""
+    book = tracker(tmp_path / "made.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    parts = raw_entries(book)
+    parts[IMAGE] = RawEntry(b"\x89PNG" + bytes(range(256)), zipfile.ZIP_STORED, offset_shift=2)
+    target = write_raw_zip(tmp_path / "ESP Tracker.xlsx", parts)
+    before = target.read_bytes()
+    said = []
+    for dry in ([], ["--dry-run"]):
+        res = CliRunner().invoke(
+            app, ["note", "add", "Ann Lee", "hello", "--by", "Jo Smith", "-t", str(target), *dry]
+        )
+        assert res.exit_code == ExitCode.FAILED, res.output
+        assert res.stderr.count("\n") == 1 and not res.stdout, res.output
+        assert str(target) in res.stderr and IMAGE in res.stderr
+        assert "open the workbook in Excel and save it once" in res.stderr
+        said.append(res.stderr)
+    assert said[0] == said[1]
+    assert target.read_bytes() == before
+    assert not list(tmp_path.glob("esp-backups/*.xlsx"))

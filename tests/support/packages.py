@@ -1,6 +1,7 @@
 """Read an xlsx package the way a fidelity test needs: zip entries, parts, exact cell XML.
 
-Everything here reads, except :func:`copy_with_parts`, which crafts (broken) test inputs.
+Everything here reads, except :func:`copy_with_parts` and :func:`write_raw_zip`, which craft
+(broken or odd) test inputs.
 Part names follow the zip: no leading slash (``xl/worksheets/sheet1.xml``), exactly as stored.
 """
 
@@ -11,6 +12,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from os import PathLike
@@ -138,6 +140,97 @@ def copy_with_parts(source: StrPath, target: StrPath, changes: Mapping[str, byte
         for name, data in pending.items():
             if data is not None:
                 dst.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One entry as :func:`write_raw_zip` writes it, headers spelled field by field, so a test
+    can write what other zip programs write (or a damaged file): a data descriptor, extras
+    of their own in each header, a local header that says otherwise than the directory."""
+
+    data: bytes  # uncompressed
+    method: int = zipfile.ZIP_DEFLATED
+    flags: int = 0  # in both headers (bit 3: set `descriptor` instead)
+    local_flags: int = 0  # or-ed into the local header's flags only
+    # Bit 3: the local header's CRC and sizes are 0, and follow the data, signed
+    # (PK\x07\x08) or not, with 8-byte sizes when `zip64_descriptor`.
+    descriptor: bool = False
+    signed_descriptor: bool = True
+    zip64_descriptor: bool = False
+    local_name: bytes | None = None  # the local header's name, when not the directory's
+    local_method: int | None = None  # the local header's method, when not `method`
+    local_crc: int | None = None  # the local header's CRC-32, when not the data's
+    local_extra: bytes = b""
+    central_extra: bytes = b""
+    offset_shift: int = 0  # the directory's offset of the local header, off by this much
+    size_shift: int = 0  # the directory's compressed size, off by this much
+
+
+def raw_entries(source: StrPath) -> dict[str, RawEntry]:
+    """A package's entries, in order, as plain :class:`RawEntry` values (each part's bytes
+    and compression method), for :func:`write_raw_zip` to write otherwise."""
+    with zipfile.ZipFile(source) as zf:
+        return {i.filename: RawEntry(zf.read(i), i.compress_type) for i in zf.infolist()}
+
+
+def write_raw_zip(
+    target: StrPath,
+    entries: Mapping[str, RawEntry],
+    *,
+    prefix: bytes = b"",
+    comment: bytes = b"",
+    trailer: bytes = b"",
+    offsets_from_prefix: bool = True,
+) -> Path:
+    """Write a zip of `entries` (names in UTF-8, flagged so when not ASCII, dated
+    1980-01-01), after `prefix` (a self-extractor's program) and ending with `comment`
+    and then `trailer` (bytes after the end record). `offsets_from_prefix`: offsets count
+    the prefix, as `zip -A` writes them; else they count from the zip's first entry."""
+    out = bytearray(prefix)
+    central = bytearray()
+    base = 0 if offsets_from_prefix else len(prefix)
+    dos_date = (0 << 9) | (1 << 5) | 1
+    for name, e in entries.items():
+        name_b = name.encode("utf-8")
+        flags = e.flags | (0 if name.isascii() else 0x800) | (0x08 if e.descriptor else 0)
+        crc = zlib.crc32(e.data)
+        if e.method == zipfile.ZIP_DEFLATED:
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            raw = packer.compress(e.data) + packer.flush()
+        elif e.method == zipfile.ZIP_STORED:
+            raw = e.data
+        else:
+            raise ValueError(f"write_raw_zip writes stored or deflated entries, not {e.method}")
+        offset = len(out) - base
+        method = e.local_method if e.local_method is not None else e.method
+        local_crc = e.local_crc if e.local_crc is not None else crc
+        sizes = (0, 0, 0) if e.descriptor else (local_crc, len(raw), len(e.data))
+        local_name = e.local_name if e.local_name is not None else name_b
+        out += _LOCAL_HEADER.pack(
+            b"PK\x03\x04", 20, flags | e.local_flags, method, 0, dos_date, *sizes,
+            len(local_name), len(e.local_extra),
+        )  # fmt: skip
+        out += local_name + e.local_extra + raw
+        if e.descriptor:
+            out += b"PK\x07\x08" if e.signed_descriptor else b""
+            form = "<IQQ" if e.zip64_descriptor else "<III"
+            out += struct.pack(form, local_crc, len(raw), len(e.data))
+        central += struct.pack(
+            "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, e.method, 0, dos_date, crc,
+            len(raw) + e.size_shift, len(e.data), len(name_b), len(e.central_extra), 0, 0, 0,
+            0, offset + e.offset_shift,
+        )  # fmt: skip
+        central += name_b + e.central_extra
+    start = len(out) - base
+    out += central
+    out += struct.pack(
+        "<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), start,
+        len(comment),
+    )  # fmt: skip
+    out += comment + trailer
+    path = Path(target)
+    path.write_bytes(bytes(out))
+    return path
 
 
 # --------------------------------------------------------------------------- OPC level

@@ -33,11 +33,11 @@ from esp_cli.render import (
     write_json,
     write_lines,
 )
-from esp_cli.render.changes import changed_verb, say_written
+from esp_cli.render.changes import CHANGE_COLUMNS, changed_verb, say_written
 from esp_cli.render.style import overdue_style
 from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
 
-# A people's table of cell changes stops here; json/csv and --dry-run on stderr list all.
+# A people's table of cell changes stops here; json and csv list them all.
 MAX_CHANGES_SHOWN = 200
 
 
@@ -141,7 +141,14 @@ def render(
             f"({result.not_a_business_day}): what fell due on {before:%A} still reads as due "
             f"today. For {before:%A}'s list: {again} --as-of {before.isoformat()}"
         )
-    if today:
+    if result.wrote and fmt is not Format.table:
+        # A write's data is its cells, as every writing command's: the JSON holds the list
+        # too; the CSV is the cells.
+        if fmt is Format.json:
+            write_json(result.written(today))
+        else:
+            write_csv(result.write.changes, CHANGE_COLUMNS)
+    elif today:
         _render_todo(result, fmt, group)
     else:
         _render_status(result, fmt)
@@ -483,9 +490,6 @@ def _render_write(result: EscalationsResult, fmt: Format) -> None:
             [(f"{c.sheet}!{c.cell}", c.agent, c.column, _before_after(c)) for c in shown],
             empty="nothing to change",
         )
-    elif write.dry_run:
-        for c in changes:
-            say(f"would change {c.address} ({c.agent}, {c.column}): {_before_after(c)}")
     say_written(write, "is already up to date")
 
 

@@ -165,6 +165,18 @@ class TodoItem:
         return self.agent.email
 
 
+@dataclass(frozen=True)
+class WrittenList:
+    """esp escalations --write as JSON: the day, the list the command shows (the
+    outstanding agents, or with --today the to-do list and its look-ahead), then the write
+    — its cells before and after, as every writing command's JSON ends."""
+
+    as_of: date
+    outstanding: list[AgentStatus] | None = field(metadata=as_json(omit_none=True))
+    todo: list[TodoItem] | None = field(metadata=as_json(omit_none=True))
+    write: WriteReport = field(metadata=as_json(flat=True))
+
+
 @dataclass
 class EscalationsResult:
     as_of: date
@@ -191,3 +203,12 @@ class EscalationsResult:
     def outstanding(self) -> list[AgentStatus]:
         """Every agent not known to be complete (not_evaluated ones included)."""
         return [s for s in self.statuses if not s.evaluation.complete]
+
+    def written(self, today: bool) -> WrittenList:
+        """The list shown (with --today, the to-do list) and the write, as one record."""
+        return WrittenList(
+            as_of=self.as_of,
+            outstanding=None if today else self.outstanding,
+            todo=[*self.todo, *self.lookahead] if today else None,
+            write=self.write,
+        )

@@ -33,7 +33,7 @@ class LocateResult:
     cases: list[LocateCase]
     unmatched_files: list[UnmatchedFile]
     findings: list[Finding] = field(metadata=as_json(hidden=True))
-    write: WriteReport = field(metadata=as_json(flat=True, drop=("added_columns", "backup")))
+    write: WriteReport = field(metadata=as_json(flat=True))
     screenshots_dir: Path | None = field(default=None, metadata=as_json(hidden=True))
     # The e-mail made of the cases, when one was asked for.
     mail: MailReport | None = field(default=None, metadata=as_json(hidden=True))

@@ -25,7 +25,7 @@ class RecordResult:
     note_added: bool  # False: the very same line was already in Notes
     # The agent after recording, as of the day it was run.
     evaluation: Evaluation = field(metadata=as_json(hidden=True))
-    write: WriteReport = field(metadata=as_json(flat=True, drop=("changes.agent",)))
+    write: WriteReport = field(metadata=as_json(flat=True))
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
     # When the step fell due by the ladder's timing, when known.
     due: date | None = field(default=None, metadata=as_json(after="note"))

@@ -25,12 +25,14 @@ so today's list, explain and the evening report see a waiting coaching as delive
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import itertools
 import json
 import logging
 import os
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -112,6 +114,22 @@ _RENAMED = re.compile(r"(\d{8}T\d{12}Z)-([0-9a-fA-F]{8})(?![0-9a-fA-F]).*", re.S
 _SYSTEM_FILES = frozenset({"desktop.ini", "thumbs.db", "icon\r"})
 # Keys every placing reads: who the agent is.
 IDENTITY = ("agent_name", "agent_id", "email", "n_number", "class")
+
+
+class _Moved:
+    """A copy an earlier write gave an id of its own already (see Store._own_id)."""
+
+
+_MOVED = _Moved()
+
+
+def copy_ids(file: str) -> Iterator[str]:
+    """The ids a copy of a waiting file (another change under its original's id) may be
+    given, in the order they are tried: drawn from the copy's file name, so every esp that
+    looks at the folder gives it the same one."""
+    for n in itertools.count():
+        digest = hashlib.sha256(f"{file}\n{n}".encode()).hexdigest()
+        yield digest[:ID_LENGTH]
 
 
 def folder_for(tracker: Path, backup_dir: Path | None = None) -> Path:
@@ -239,21 +257,30 @@ class Store:
             if op is None or not self.ours(op):
                 continue
             if op.op in seen:
-                if replace(op, file=seen[op.op].file) == seen[op.op]:
+                if op == seen[op.op]:
                     # The same change twice (a sync service's copy of its file): one
                     # change, written once under its id; the copy goes with the next write.
                     if clean:
                         with contextlib.suppress(OSError):
                             system.remove_file(entry)
                     continue
-                if clean:
-                    op = self._own_id(op, seen)
-                if op is None or op.op in seen:
+                # Another change under the same id (a copy edited by hand): counted, listed
+                # and shown by a dry run under the id the next write gives it.
+                own = self._own_id(op, seen, clean)
+                if isinstance(own, _Moved):
+                    continue
+                if own is None:
                     found.warnings.append(
-                        f"{entry}: has the same id as {seen[op_id].file} (a copy?); skipped "
-                        "until the next write gives it an id of its own."
+                        f"{entry}: has the same id as {seen[op_id].file} (a copy?) and cannot "
+                        "be given an id of its own now; skipped until the next write."
                     )
                     continue
+                if not clean:
+                    found.warnings.append(
+                        f"{entry}: has the same id as {seen[op_id].file} (a copy edited by "
+                        f"hand?); counted as change {own.op}, the id the next write gives it."
+                    )
+                op = own
             seen[op.op] = op
             place[op.file] = at
             found.ops.append(op)
@@ -296,16 +323,46 @@ class Store:
         found.unreadable.setdefault(op_id, []).append(entry)
         return None
 
-    def _own_id(self, op: WaitingOp, seen: dict[str, WaitingOp]) -> WaitingOp | None:
-        """A copy of an older file's id gets one of its own (its file made again under it,
-        then the copy removed): each is written, and logged, once under its own id."""
-        moved = replace(op, op=self.new_id(seen))
-        name = f"{op.file.split('-', 1)[0]}-{moved.op}.json"
-        with contextlib.suppress(OSError):
-            if system.create_file_atomically(self.folder / name, _encode(moved)):
-                system.remove_file(self.folder / op.file)
-                return replace(moved, file=name)
-        return None
+    def _own_id(
+        self, op: WaitingOp, seen: dict[str, WaitingOp], clean: bool
+    ) -> WaitingOp | _Moved | None:
+        """A copy of an older file's id, holding another change, under an id of its own:
+        each is written, and logged, once under its own id. The id comes from the copy's
+        file name (copy_ids), so a dry run, esp pending and the write that gives it (with
+        `clean`: its file made again under it, then the copy removed) name the same one.
+        _MOVED: a write stopped between the two made that file already (read as its own);
+        None: no file can be made for it now."""
+        stamp = op.file.split("-", 1)[0]
+        taken = set(seen) | set(self.damaged())
+        for op_id in copy_ids(op.file):
+            name = f"{stamp}-{op_id}.json"
+            moved = replace(op, op=op_id, file=name)
+            made = self.folder / name
+            if op_id in taken or made.exists():
+                if self._holds(made, moved):
+                    if clean:
+                        with contextlib.suppress(OSError):
+                            system.remove_file(self.folder / op.file)
+                    return _MOVED
+                continue
+            if history.id_used(self.log, op_id):
+                continue
+            if not clean:
+                return moved
+            try:
+                if system.create_file_atomically(made, _encode(moved)):
+                    system.remove_file(self.folder / op.file)
+                    return moved
+            except OSError:
+                return None
+        return None  # pragma: no cover - 2**32 ids all taken
+
+    def _holds(self, file: Path, op: WaitingOp) -> bool:
+        """Whether `file` is a whole waiting file holding `op`."""
+        try:
+            return WaitingOp.from_json(json.loads(_decode(file.read_bytes())), file.name) == op
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return False
 
     def damaged(self) -> dict[str, Path]:
         """The ids of every waiting file in the folder (by their names)."""

@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING
 
 from esp_cli import system
 from esp_cli.errors import InputFileError
-from esp_cli.workbook.xlsx import deflate
+from esp_cli.workbook.xlsx import deflate, zipio
 from esp_cli.workbook.xlsx.safety import read_workbook
 from esp_cli.workbook.xlsx.xmlbytes import transcoded, utf16
-from esp_cli.workbook.xlsx.zipio import LOCAL_HEADER
 
 # Compression methods zipfile cannot read that other zip programs write.
 _METHOD_NAMES = {9: "with Deflate64", 99: "and encrypted with AES"}
@@ -187,6 +186,9 @@ class Package:
         infos = self.zf.infolist()
         if len(infos) > MAX_ENTRIES:
             raise InputFileError(f"{self.path}: {len(infos)} parts is more than a workbook has.")
+        first = min((i.header_offset for i in infos), default=0)
+        if first:
+            raise _bytes_before(self.path, first)
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise InputFileError(f"{self.path}: the package lists a part twice; it is damaged.")
@@ -295,18 +297,13 @@ class Package:
             return False
         return True
 
-    def _data_start(self, info: zipfile.ZipInfo) -> int | None:
-        """Where the part's compressed bytes start in the package (after its local header),
-        or None when the header is not where the directory says."""
-        at = info.header_offset
-        head = self.data[at : at + LOCAL_HEADER.size]
-        if len(head) < LOCAL_HEADER.size:
+    def _stored(self, info: zipfile.ZipInfo) -> memoryview | None:
+        """The part's compressed bytes in the package, or None when its local header is not
+        the one the directory describes (zipfile then reads it, or says what is wrong)."""
+        try:
+            return zipio.stored(self.data, self.zf, info)
+        except zipio.PartNotCarried:
             return None
-        fields = LOCAL_HEADER.unpack(head)
-        if fields[0] != b"PK\x03\x04":
-            return None
-        start = at + LOCAL_HEADER.size + fields[9] + fields[10]
-        return start if start + info.compress_size <= len(self.data) else None
 
     def _pieces(self, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
         """The part's bytes in pieces of at most `size`, as zipfile reads them. A deflated
@@ -315,15 +312,14 @@ class Package:
         until the stream ends, its compressed bytes run out or the directory's size is
         reached, then checked against the directory's CRC-32. Any other part is read by
         zipfile itself."""
-        start = self._data_start(info) if info.compress_type == zipfile.ZIP_DEFLATED else None
-        if start is None:
+        given = self._stored(info) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        if given is None:
             with self.zf.open(info) as fh:
                 while chunk := fh.read(size):
                     yield chunk
             return
         engine = deflate.engine
         stream = engine.decompressobj(-15)
-        given = memoryview(self.data)[start : start + info.compress_size]
         pos = crc = 0
         left = info.file_size
         while True:
@@ -595,6 +591,9 @@ def _refuse_non_workbooks(path: Path, data: bytes) -> None:
             fix="in Excel use File > Save As > Excel Workbook (*.xlsx).",
         )
     if head[:4] != b"PK\x03\x04" and head[:4] != b"PK\x05\x06":
+        first = _first_part_at(data)
+        if first:
+            raise _bytes_before(path, first)
         sample = data[:2048]
         if _looks_like_text(sample):
             raise InputFileError(
@@ -605,6 +604,28 @@ def _refuse_non_workbooks(path: Path, data: bytes) -> None:
             f"{path}: this is not an Excel workbook (.xlsx/.xlsm).",
             fix="give the tracker saved by Excel as *.xlsx.",
         )
+
+
+def _first_part_at(data: bytes) -> int | None:
+    """Where the first part of the zip package in `data` starts, as its directory says
+    (None: no zip package is there)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return min((i.header_offset for i in zf.infolist()), default=None)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
+
+
+def _bytes_before(path: Path, first: int) -> InputFileError:
+    """The error for a package with bytes before its first part (a self-extracting
+    archive's program, or another file joined before it): a write would not carry them,
+    and which of the two Excel reads is anyone's guess."""
+    return InputFileError(
+        f"{path}: {first:,} bytes come before the workbook's zip package (as in a "
+        "self-extracting archive); esp neither reads nor writes such a file.",
+        fix="open the workbook in Excel and save it as Excel Workbook (*.xlsx), or extract "
+        "the workbook from the archive.",
+    )
 
 
 def _looks_like_text(sample: bytes) -> bool:

@@ -664,21 +664,36 @@ class Patcher:
 
     def build(self) -> bytes:
         """The complete new package bytes (nothing is written to disk here)."""
-        with self._sheet_errors(None):
+        with self._sheet_errors(None), self._carried():
             replace, added = self._parts()
             return zipio.rewrite(self.pkg.data, self.pkg.zf, replace, add=added, idle=self.idle)
 
     def rehearse(self) -> None:
         """What `build` does but compressing the new parts and putting the package
         together: every new part is made (each sheet's rows spliced in and proven
-        well-formed as they pass), so whatever in the workbook would refuse `build` refuses
-        this, in the same words. For a dry run."""
-        with self._sheet_errors(None):
+        well-formed as they pass) and every other part is checked as its copy would be, so
+        whatever in the workbook would refuse `build` refuses this, in the same words. For
+        a dry run."""
+        with self._sheet_errors(None), self._carried():
             replace, _added = self._parts()
             for data in replace.values():
                 if not isinstance(data, bytes):
                     for _piece in data:
                         pass
+            zipio.check_carried(self.pkg.data, self.pkg.zf, replace)
+
+    @contextlib.contextmanager
+    def _carried(self) -> Iterator[None]:
+        """A part the new package cannot copy as it is (another program wrote the zip
+        oddly, or it is damaged) refuses the write: a copy would be garbage."""
+        try:
+            yield
+        except zipio.PartNotCarried as exc:
+            raise UnsafeWriteError(
+                f"{self.pkg.path}: part {exc.part} cannot be copied into the new file as it "
+                f"is ({exc.why}); nothing was written.",
+                fix="open the workbook in Excel and save it once, then run esp again.",
+            ) from exc
 
     def _parts(self) -> tuple[dict[str, zipio.PartData], tuple[zipio.NewPart, ...]]:
         """The parts `build` replaces, by name (a large sheet's as pieces made as they are

@@ -396,7 +396,13 @@ def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
             replace[taken] = copy
         else:
             added = (zipio.NewPart(SST_WHERE_READ, copy),)
-    return zipio.rewrite(pkg.data, pkg.zf, replace, add=added)
+    try:
+        return zipio.rewrite(pkg.data, pkg.zf, replace, add=added)
+    except zipio.PartNotCarried as exc:
+        raise InputFileError(
+            f"{pkg.path}: part {exc.part} is damaged ({exc.why}).",
+            fix="open the workbook in Excel and save it once, then run esp again.",
+        ) from exc
 
 
 SST_WHERE_READ = "xl/sharedStrings.xml"

@@ -4,6 +4,12 @@ Python's zipfile cannot copy an entry without recompressing it, and it resets fl
 extras. Writing the few headers ourselves keeps every untouched part bit-for-bit (same
 compressed bytes, CRC, timestamp, order), is faster than recompressing, and writes no
 ZIP64 extras or data descriptors, which Excel is strict about (XLSX-NOTES §7).
+
+A part is copied only once its local header is proven to be the one the zip's directory
+describes (`stored`): a package another program wrote oddly — a data descriptor, extras of
+its own in each header — is carried as it is, and one whose copy would be garbage (a header
+elsewhere or naming another part, an encrypted part) refuses the write. The package's
+comment is kept.
 """
 
 from __future__ import annotations
@@ -28,8 +34,113 @@ LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # an entry's local header (30 byt
 _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _END = struct.Struct("<4sHHHHIIH")
 _UTF8_FLAG = 0x800
+_ENCRYPTED = 0x01 | 0x40  # encrypted (bit 0), or strongly (bit 6)
+_PATCHED = 0x20  # patched data (bit 5)
+_DESCRIBED = 0x08  # CRC-32 and sizes in a data descriptor after the data (bit 3)
+_DESCRIPTOR_SIG = b"PK\x07\x08"
+# A data descriptor: CRC-32 and sizes, signed or not, with 4- or 8-byte (ZIP64) sizes.
+_DESCRIPTORS = (
+    (_DESCRIPTOR_SIG, struct.Struct("<III")),
+    (b"", struct.Struct("<III")),
+    (_DESCRIPTOR_SIG, struct.Struct("<IQQ")),
+    (b"", struct.Struct("<IQQ")),
+)
 _LIMIT32 = 0xFFFFFFFF
 BIG_PART = 1024 * 1024
+
+
+class PartNotCarried(Exception):
+    """An untouched part whose stored bytes cannot be copied as they are: its local header
+    is not the one the zip's directory describes, or what it holds cannot be copied
+    without reading it (encrypted). The write is refused: a copy would be garbage."""
+
+    def __init__(self, part: str, why: str) -> None:
+        super().__init__(f"part {part}: {why}")
+        self.part = part
+        self.why = why
+
+
+def stored(src: bytes | memoryview, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> memoryview:
+    """The part's compressed bytes as the package stores them, once its local header is
+    proven to be the one the directory describes: there (signed), naming the same entry
+    (as zipfile compares names), neither encrypted nor patched, the same compression
+    method, and the same CRC-32 and sizes — in the header, or in the data descriptor after
+    the data when the header defers them (bit 3, as LibreOffice writes every entry). The
+    header's own extra field may differ from the directory's (Info-ZIP's timestamps do);
+    its name and extra lengths place the data. Anything else raises PartNotCarried."""
+    at = info.header_offset
+    end_of_data = zf.start_dir  # the data of every entry lies before the directory
+    if at < 0 or at + LOCAL_HEADER.size > end_of_data:
+        raise PartNotCarried(info.filename, "the zip's directory places it outside the package")
+    (sig, _v, flags, method, _t, _d, crc, csize, usize, nlen, elen) = LOCAL_HEADER.unpack_from(
+        src, at
+    )
+    if sig != b"PK\x03\x04":
+        raise PartNotCarried(
+            info.filename, f"no local header where the zip's directory places it (byte {at:,})"
+        )
+    raw_name = bytes(src[at + LOCAL_HEADER.size : at + LOCAL_HEADER.size + nlen])
+    try:
+        name = raw_name.decode("utf-8" if flags & _UTF8_FLAG else "cp437")
+    except UnicodeDecodeError:
+        name = None
+    if name != info.orig_filename:
+        raise PartNotCarried(
+            info.filename,
+            f"the local header at byte {at:,} names another part "
+            f"({raw_name.decode('utf-8', 'replace')!r})",
+        )
+    if (flags | info.flag_bits) & _ENCRYPTED:
+        raise PartNotCarried(info.filename, "it is encrypted")
+    if (flags | info.flag_bits) & _PATCHED:
+        raise PartNotCarried(info.filename, "it is stored as patched data (zip flag bit 5)")
+    if method != info.compress_type:
+        raise PartNotCarried(
+            info.filename,
+            f"its local header says compression method {method}, the zip's directory "
+            f"{info.compress_type}",
+        )
+    start = at + LOCAL_HEADER.size + nlen + elen
+    end = start + info.compress_size
+    if end > end_of_data:
+        raise PartNotCarried(info.filename, "its data runs past the end of the package's parts")
+    said = (info.CRC, info.compress_size, info.file_size)
+    described = bool(flags & _DESCRIBED)
+    # The header's own values: the directory's, or 0 when a data descriptor holds them (a
+    # program may write them there too); a size of 0xFFFFFFFF is in a ZIP64 extra.
+    zero = {0} if described else set()
+    if (
+        crc not in {info.CRC, *zero}
+        or csize not in {info.compress_size, _LIMIT32, *zero}
+        or usize not in {info.file_size, _LIMIT32, *zero}
+    ):
+        raise PartNotCarried(
+            info.filename, "its local header's CRC-32 or sizes differ from the zip's directory"
+        )
+    if described and not _described(src, end, end_of_data, said):
+        raise PartNotCarried(
+            info.filename, "its data descriptor is missing or differs from the zip's directory"
+        )
+    return memoryview(src)[start:end]
+
+
+def check_carried(src: bytes, zf: zipfile.ZipFile, touched: Iterable[str]) -> None:
+    """What `rewrite` checks of every part it copies (all but `touched`), without writing:
+    PartNotCarried for the first that cannot be copied as it is."""
+    skip = set(touched)
+    for info in zf.infolist():
+        if info.filename not in skip:
+            stored(src, zf, info)
+
+
+def _described(src: bytes | memoryview, at: int, limit: int, said: tuple[int, int, int]) -> bool:
+    """Whether a data descriptor at `at` (before `limit`) holds `said`, in any of its forms."""
+    for sig, form in _DESCRIPTORS:
+        stop = at + len(sig) + form.size
+        if stop <= limit and bytes(src[at : at + len(sig)]) == sig:
+            if form.unpack_from(src, at + len(sig)) == said:
+                return True
+    return False
 
 
 # A part's new bytes, whole or as pieces (a rewritten sheet: views of the old sheet between
@@ -221,7 +332,8 @@ def rewrite(
     """A new package: `replace`d parts recompressed, `remove`d dropped, `add`ed inserted,
     every other entry's local record rebuilt around its original compressed bytes. The
     package is written once, into one buffer: a part is compressed straight into it behind
-    a header filled in once its sizes are known. `idle`: see _deflate."""
+    a header filled in once its sizes are known. `idle`: see _deflate. PartNotCarried:
+    a part cannot be copied as it is (see `stored`)."""
     out = io.BytesIO()
     # The buffer made about the old package's size at once: grown by reallocation as the
     # parts come, it may be copied on the way (a second 10 MB at the peak of a large write).
@@ -335,13 +447,9 @@ def rewrite(
         elif name in replace:
             emit_new(name, replace[name], info)
         else:
-            (_sig, _v, _f, _m, _t, _d, _crc, _cs, _us, nlen, elen) = LOCAL_HEADER.unpack_from(
-                src, info.header_offset
-            )
-            start = info.header_offset + LOCAL_HEADER.size + nlen + elen
             emit(
                 name,
-                view[start : start + info.compress_size],
+                stored(view, zf, info),
                 info.CRC,
                 info.file_size,
                 info.compress_type,
@@ -361,6 +469,8 @@ def rewrite(
     out.write(central)
     if count > 0xFFFF:
         raise ValueError("too many parts for a plain (non-ZIP64) zip")
-    out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(central), cd_offset, 0))
+    comment = zf.comment  # the package's own comment, after the end record, kept
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(central), cd_offset, len(comment)))
+    out.write(comment)
     out.truncate()  # what is left of the room made at first
     return out.getvalue()  # the buffer itself, not a copy of it
