@@ -1041,7 +1041,7 @@ def test_due_lists_an_agent_whose_ladder_dates_do_not_hold_as_refused(
     refused = {r["agent"]: (r["step"], r["reason"]) for r in data["refused"]}
     # The re-hire has not started: nothing is due for him.
     assert set(refused) == {"Rey Versed", "Yara Typo"}
-    assert refused["Rey Versed"][0] == "final_cap"
+    assert refused["Rey Versed"][0] == "written_cap"  # not counted: due after the coaching
     assert "is before Coaching Date 11/30/2026" in refused["Rey Versed"][1]
     assert refused["Yara Typo"][0] == "coaching"
     assert "Coaching Date 11/25/2025 is before the clock start" in refused["Yara Typo"][1]

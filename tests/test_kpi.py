@@ -98,16 +98,20 @@ def complete_on(f: AgentFacts, day: date) -> bool:
 
 def due_step(f: AgentFacts, start: date, day: date, np_: Numpy) -> str | None:
     """The ladder step due on `day` (docs/rules.md): the first without a date from the clock
-    `start` up to `day`; the coaching on clock day 3, a later step the business day after the
-    one before."""
+    `start` (or the step before it) up to `day`; the coaching on clock day 3, a later step
+    the business day after the one before."""
     if any(f"{s}_date" in f.unreadable for s in STEPS):
         return None
     recorded = [getattr(f, f"{s}_date") for s in STEPS]
-    recorded = [d if d is not None and start <= d <= day else None for d in recorded]
-    if None not in recorded:
+    floor, counted = start, []
+    for d in recorded:
+        if d is None or not floor <= d <= day:
+            break
+        counted.append(floor := d)
+    if len(counted) == len(STEPS):
         return None
-    i = recorded.index(None)
-    previous = recorded[i - 1] if i else None
+    i = len(counted)
+    previous = counted[i - 1] if i else None
     due = np_.clock_day(start, 3) if previous is None else np_.next_business_day(previous)
     return STEPS[i] if due <= day else None
 

@@ -191,6 +191,7 @@ def eod_report(
                 reported=where not in missing_at,
                 latest_note=_latest_note(row, day),
                 evaluated=status.evaluation.evaluable,
+                conflicts=status.evaluation.conflicts,
             )
         )
     # Those without a clock are for the team to fix as any agent the rules cannot evaluate.
