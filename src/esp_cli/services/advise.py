@@ -67,14 +67,15 @@ from esp_cli.errors import (
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_agent
+from esp_cli.services.agents import LOOKUP_KEYS, agent_words, agents_for, class_key, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import class_smes, sme_addresses, sme_cc
+from esp_cli.system import shell_quote
 from esp_cli.workbook.session import WriteSession, write_session
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.patch import check_cell_text
 
 NOTES = NoteKind.NOTES
@@ -137,6 +138,8 @@ class _Run:
     already: list[Skipped] = field(default_factory=list)
     smes_without_address: list[str] = field(default_factory=list)
     failure: str | None = None
+    # The tracker as read: what names each agent in a command to run later (agent_words).
+    table: Table | None = None
     _taken: set[Path] = field(default_factory=set)
     _lines: dict[tuple[str, int], tuple[Row, list[str]]] = field(default_factory=dict)
 
@@ -433,9 +436,11 @@ def _told_if_not_noted(run: _Run) -> Iterator[None]:
         sent = [m for m in run.messages if m.sent]
         if not sent:
             raise
+        table = run.table
+        assert table is not None  # read before any message is made
         commands = "; ".join(
-            f'esp note add "{m.agent.name}" "{advised_text(m.kind)}" --by "{run.signer}"'
-            + (f' --class "{m.agent.cls}"' if m.agent.cls else "")
+            f"esp note add {agent_words(table, m.agent)} "
+            f"{shell_quote(advised_text(m.kind))} --by {shell_quote(run.signer)}"
             for m in sent
         )
         names = ", ".join(f"{m.agent.name} ({m.kind.value})" for m in sent)
@@ -506,6 +511,7 @@ def advise_agent(
     addresses = sme_addresses(config)
     cal = calendar_from(config)
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
+        run.table = s.table
         row = find_agent(s.table, query, cls)
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=config.spoc_phone)
         due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
@@ -552,6 +558,7 @@ def advise_due(
     cal = calendar_from(config)
     missing: set[str] = set()
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
+        run.table = s.table
         all_rows = list(s.table.rows())
         smes = class_smes(all_rows)
         rows, _ = agents_for(s.table, cls, sme)
