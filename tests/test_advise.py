@@ -545,6 +545,16 @@ def test_a_missing_value_refuses_those_messages_only(folder: Path) -> None:
     assert "{coordinator_email}" in result.stderr and "[people] coordinator_email" in result.stderr
 
 
+def set_cell(book: Path, name: str, header: str, value: Any) -> None:
+    """The agent `name`'s cell of the column `header`, typed over in Excel."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb.active
+    assert ws is not None
+    row = 2 + [a["Agent Name"] for a in AGENTS].index(name) + 1
+    ws.cell(row, HEADERS.index(header) + 1).value = value
+    wb.save(book)
+
+
 def refusals(stderr: str) -> list[str]:
     return [ln for ln in stderr.splitlines() if ln.startswith(("refused:", "not addressed:"))]
 
@@ -554,12 +564,7 @@ def test_each_refusal_is_one_line_naming_the_agent_once_the_cell_and_the_fix(
 ) -> None:
     # Hugo Sims has no address; Kai Moss's Email is not one; with no coordinator address the
     # equipment messages are refused too.
-    book = folder / "ESP Tracker.xlsx"
-    wb = openpyxl.load_workbook(book)
-    ws = wb.active
-    assert ws is not None
-    ws.cell(2 + [a["Agent Name"] for a in AGENTS].index("Kai Moss") + 1, 4).value = "kai at x"
-    wb.save(book)
+    set_cell(folder / "ESP Tracker.xlsx", "Kai Moss", "Email", "kai at x")
     (folder / "esp.toml").write_text(
         f'[tracker]\npath = "ESP Tracker.xlsx"\n[people]\nuser = "{SIGNER}"\n',
         encoding="utf-8",
@@ -596,13 +601,7 @@ def test_a_full_notes_cell_refuses_that_agent_only_before_the_message_is_made(
     # Dev Patel's Notes cannot take another line: his message is refused (naming the cell),
     # never saved unnoted; everyone else's drafts are saved and noted.
     book = folder / "ESP Tracker.xlsx"
-    wb = openpyxl.load_workbook(book)
-    ws = wb.active
-    assert ws is not None
-    dev = 2 + [a["Agent Name"] for a in AGENTS].index("Dev Patel") + 1
-    notes_col = HEADERS.index("Notes") + 1
-    ws.cell(dev, notes_col).value = "11/20/2026 - Priya Natarajan - " + "x" * 32700
-    wb.save(book)
+    set_cell(book, "Dev Patel", "Notes", "11/20/2026 - Priya Natarajan - " + "x" * 32700)
     out = folder / "drafts"
     result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
                  "-c", str(folder / "esp.toml"))  # fmt: skip

@@ -19,7 +19,15 @@ from esp_cli.core.documents import Identity, names_agent, read_file_name, read_s
 from esp_cli.core.rules import Step
 from esp_cli.errors import ExitCode
 from tests.factories import tracker
-from tests.test_document import H, agent, record_step, run, team_template, write_config
+from tests.test_document import (
+    H,
+    agent,
+    excel_saves_while_writing,
+    record_step,
+    run,
+    team_template,
+    write_config,
+)
 
 
 @pytest.fixture
@@ -201,8 +209,6 @@ def test_the_command_to_record_a_saved_document_names_that_namesake_only(
     # Two Ana Lopez of one class, no Agent ID (one e-mail too: nothing but the row tells
     # them apart): the record of row 4's document fails to be written; the command esp gives
     # to record it later records it for row 4, never asks which Ana Lopez.
-    from esp_cli.services import document
-
     team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
     config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
     people = [
@@ -210,14 +216,7 @@ def test_the_command_to_record_a_saved_document_names_that_namesake_only(
         agent("Ana Lopez", None, email="a3@x.com" if same_email else "a4@x.com"),
     ]
     book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
-    write_new = document._write_new
-
-    def and_excel_saves(path: Path, data: bytes) -> None:
-        write_new(path, data)
-        wb = openpyxl.load_workbook(book)  # someone saves the tracker meanwhile
-        wb.save(book)
-
-    monkeypatch.setattr(document, "_write_new", and_excel_saves)
+    excel_saves_while_writing(monkeypatch, book)
     out = tmp_path / "out"
     who = "Ana Lopez (row 4)" if same_email else "a4@x.com"
     res = run(book, config, who, "coaching", "--out", str(out), "--record", "--no-wait")
