@@ -15,7 +15,9 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
 - A ladder step dated before the clock start (an earlier enrolment's date left in a re-hire's
   row, a year typed wrong) does not count as delivered either, and is reported as an
   inconsistency. So an agent whose clock has not started has no ladder action, and no step
-  "if recorded today".
+  "if recorded today". Nor does a step dated before the step before it (on that day the
+  step before was not delivered: it would have skipped it): it stays pending, due the
+  business day after the step before it (docs/rules.md, the escalation ladder).
 - Without a readable ESP Start Date, or with an unreadable step date, the ladder cannot be
   evaluated (`evaluable` is False and a `not_evaluated` action says why), but the rules that
   do not need it (target when the start is known, SPOC, timeboxes) still run. With an
