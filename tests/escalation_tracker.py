@@ -185,6 +185,9 @@ def make_agents(count: int = 180, seed: int = 20261124) -> list[Agent]:
                     break
         if rng.random() < 0.04:
             steps[rng.randrange(4)] = None  # a gap: a later step recorded, an earlier not
+        if i % 23 == 7 and isinstance(steps[0], date) and isinstance(steps[1], date):
+            # Out of order: the written CAP dated before the coaching (not counted).
+            steps[0], steps[1] = steps[1] + timedelta(days=1), steps[0]
         if rng.random() < 0.02:
             steps[0] = "n/a"  # unreadable step date: the ladder cannot be evaluated
         cert_start = None
@@ -285,17 +288,19 @@ def expected_actions(
             if not isinstance(start, date) or "unreadable" in steps:
                 out.append(("not_evaluated", today, 0, False))
             else:
-                # A step counts from the day recorded (never before the clock start); the
-                # first one not counted is pending.
-                clock = offset(start, 0, "forward")
-                counted = [
-                    s if isinstance(s, date) and clock <= s <= today else None for s in steps
-                ]
-                pending = next((k for k, s in enumerate(counted) if s is None), None)
+                # A step counts from the day recorded, never before the clock start nor the
+                # step before it; the first one not counted is pending.
+                floor = offset(start, 0, "forward")
+                pending = None
+                for k, s in enumerate(steps):
+                    if not (isinstance(s, date) and floor <= s <= today):
+                        pending = k
+                        break
+                    floor = s
                 if pending == 0:
                     out += filed("coaching", offset(start, 3, "forward"))
                 elif pending is not None:
-                    before = counted[pending - 1]
+                    before = steps[pending - 1]
                     assert isinstance(before, date)
                     out += filed(STEPS[pending], next_business_day(before))
             if a.access in SPOC_ISSUES:

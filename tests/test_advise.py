@@ -545,6 +545,78 @@ def test_a_missing_value_refuses_those_messages_only(folder: Path) -> None:
     assert "{coordinator_email}" in result.stderr and "[people] coordinator_email" in result.stderr
 
 
+def set_cell(book: Path, name: str, header: str, value: Any) -> None:
+    """The agent `name`'s cell of the column `header`, typed over in Excel."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb.active
+    assert ws is not None
+    row = 2 + [a["Agent Name"] for a in AGENTS].index(name) + 1
+    ws.cell(row, HEADERS.index(header) + 1).value = value
+    wb.save(book)
+
+
+def refusals(stderr: str) -> list[str]:
+    return [ln for ln in stderr.splitlines() if ln.startswith(("refused:", "not addressed:"))]
+
+
+def test_each_refusal_is_one_line_naming_the_agent_once_the_cell_and_the_fix(
+    folder: Path,
+) -> None:
+    # Hugo Sims has no address; Kai Moss's Email is not one; with no coordinator address the
+    # equipment messages are refused too.
+    set_cell(folder / "ESP Tracker.xlsx", "Kai Moss", "Email", "kai at x")
+    (folder / "esp.toml").write_text(
+        f'[tracker]\npath = "ESP Tracker.xlsx"\n[people]\nuser = "{SIGNER}"\n',
+        encoding="utf-8",
+    )
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(folder / "esp.toml"))
+    lines = refusals(result.stderr)
+    assert lines == [
+        "not addressed: Hugo Sims (AET-1109, equipment): no e-mail address ('ESP Tracker'!D10 "
+        "is empty). Fix: type the agent's address in 'ESP Tracker'!D10.",
+        "not addressed: Kai Moss (AET-1116, equipment): 'kai at x' in 'ESP Tracker'!D13 is not "
+        "an e-mail address. Fix: correct 'ESP Tracker'!D13: one address, or several separated "
+        "by ';'.",
+        "refused: Dev Patel (AET-1109, equipment): the message needs {coordinator_email} (the "
+        "Cert Coordinator's address ([people] coordinator_email, else [people] user_email)), "
+        'which has no value. Fix: set [people] coordinator_email = "name@example.com" (or '
+        "[people] user_email) in esp.toml.",
+        "refused: Eve Young (AET-1109, self-report): the message needs {coordinator_email} (the "
+        "Cert Coordinator's address ([people] coordinator_email, else [people] user_email)), "
+        'which has no value. Fix: set [people] coordinator_email = "name@example.com" (or '
+        "[people] user_email) in esp.toml.",
+    ]
+    data = json.loads(
+        run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(folder / "esp.toml"),
+            "-f", "json").stdout
+    )  # fmt: skip
+    assert data["no_address"][0]["fix"] == "type the agent's address in 'ESP Tracker'!D10."
+    assert data["refused"][0]["reason"].startswith("the message needs {coordinator_email}")
+    assert data["refused"][0]["fix"].startswith("set [people] coordinator_email")
+
+
+def test_a_full_notes_cell_refuses_that_agent_only_before_the_message_is_made(
+    folder: Path,
+) -> None:
+    # Dev Patel's Notes cannot take another line: his message is refused (naming the cell),
+    # never saved unnoted; everyone else's drafts are saved and noted.
+    book = folder / "ESP Tracker.xlsx"
+    set_cell(book, "Dev Patel", "Notes", "11/20/2026 - Priya Natarajan - " + "x" * 32700)
+    out = folder / "drafts"
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert refusals(result.stderr)[-1] == (
+        "refused: Dev Patel (AET-1109, equipment): 'ESP Tracker'!O6: the text would be 32,793 "
+        "characters; Excel allows 32,767 in one cell. Fix: shorten the text, or move older "
+        "lines out of the cell first."
+    )
+    assert not any("Dev Patel" in p.name for p in out.iterdir())
+    assert len(list(out.iterdir())) == len(EXPECTED) - 1
+    notes = notes_by_name(book)
+    assert all("Advised:" in (notes[name] or "") for name, *_ in EXPECTED if name != "Dev Patel")
+
+
 # -- esp advise AGENT KIND ----------------------------------------------------------------------
 
 

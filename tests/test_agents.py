@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
+import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esp_cli.config import Config
@@ -16,7 +18,7 @@ from esp_cli.core.names import display_name
 from esp_cli.core.rules import AgentFacts
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import AgentNotFoundError, ConfigError, ExitCode, UsageError
-from esp_cli.services.agents import AgentLookupError, agents_in_class, find_agent
+from esp_cli.services.agents import AgentLookupError, agent_words, agents_in_class, find_agent
 from esp_cli.services.facts import (
     FACT_KEYS,
     calendar_config,
@@ -381,3 +383,46 @@ def test_one_agent_twice_without_an_agent_id_is_told_to_get_one(tmp_path: Path) 
     fix = caught.value.fix
     assert "give the new row an Agent ID of its own and type that" in fix
     assert "mark its Agent ID" not in fix
+
+
+# -- the agent in a command to run later ------------------------------------------------------
+
+_NAMES = ["Ana Lopez", "Ana Lopez", "Kim O'Neil", "Sam $Lee", "Bo Chen"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    agents=st.lists(
+        st.tuples(
+            st.sampled_from(_NAMES),
+            st.sampled_from([None, None, "E1", "E2"]),
+            st.sampled_from([None, None, "a@x.com", "b@x.com"]),
+            st.sampled_from(["AET-1", "AET-2"]),
+        ),
+        min_size=1,
+        max_size=7,
+    ),
+    one_sheet=st.booleans(),
+)
+def test_the_words_for_an_agent_name_that_agent_only(
+    agents: list[tuple[str, str | None, str | None, str]], one_sheet: bool
+) -> None:
+    """Namesakes, shared IDs and e-mails, whole rows alike: the agent esp names in a command
+    to run later (record-step, note add, history) is found by find_agent as that row only."""
+    keys = ("class", "agent_name", "agent_id", "email") if one_sheet else HEADERS[:3]
+    header = list(factories.headers(*keys)) if one_sheet else list(keys)
+    if one_sheet:
+        sheets = {"ESP Tracker": [header, *[[c, n, i, e] for n, i, e, c in agents]]}
+    else:
+        sheets = {
+            cls: [header, *[[n, i, e] for n, i, e, c in agents if c == cls]]
+            for cls in ("AET-1", "AET-2")
+        }
+    with tempfile.TemporaryDirectory() as folder:
+        table = read_table(Workbook.open(make_workbook(Path(folder) / "ESP.xlsx", sheets)))
+        for row in table.rows():
+            words = shlex.split(agent_words(table, row))
+            cls = words[2] if len(words) == 3 and words[1] == "--class" else None
+            assert len(words) == (1 if cls is None else 3), words
+            found = find_agent(table, words[0], cls)
+            assert (found.sheet, found.row) == (row.sheet, row.row), words

@@ -6,8 +6,10 @@ clock is esp's own, advanced by each read."""
 from __future__ import annotations
 
 import json
+import shlex
 import socket
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -71,7 +73,9 @@ def _advise(folder: Path, refuse: str) -> tuple[Any, RefuseOne]:
     return result, handler
 
 
-def test_advice_the_agent_got_is_noted_and_the_refused_cc_is_named(tmp_path: Path) -> None:
+def test_advice_the_agent_got_is_noted_and_the_refused_cc_is_named(
+    tmp_path: Path, today: date
+) -> None:
     folder = ta.folder.__wrapped__(tmp_path)  # type: ignore[attr-defined]
     result, handler = _advise(folder, "priya@vendorcx.com")
     assert result.exit_code == 0, result.output
@@ -80,7 +84,7 @@ def test_advice_the_agent_got_is_noted_and_the_refused_cc_is_named(tmp_path: Pat
     assert "priya@vendorcx.com (550 5.1.1 user unknown)" in message["not_delivered"]
     assert "priya@vendorcx.com (550 5.1.1 user unknown)" in result.stderr
     assert ta.notes_by_name(folder / "ESP Tracker.xlsx")["Ana Lopez"] == (
-        f"{ta.STAMP} - {ta.SIGNER} - Advised: SPOC steps"
+        f"{today:%m/%d/%Y} - {ta.SIGNER} - Advised: SPOC steps"
     )
     (copy,) = folder.glob("*.eml")  # for the refused one only
     assert "To: priya@vendorcx.com" in copy.read_text(encoding="utf-8")
@@ -280,7 +284,7 @@ def test_advice_sent_then_the_tracker_open_keeps_its_note_waiting(tmp_path: Path
 
 
 def test_advice_sent_then_the_tracker_open_says_how_to_note_it_without_sending_again(
-    tmp_path: Path,
+    tmp_path: Path, today: date
 ) -> None:
     folder = ta.folder.__wrapped__(tmp_path)  # type: ignore[attr-defined]
     handler = LockOnData(folder / "~$ESP Tracker.xlsx")
@@ -295,13 +299,13 @@ def test_advice_sent_then_the_tracker_open_says_how_to_note_it_without_sending_a
     err = " ".join(result.stderr.split())
     assert "Sent 1 message(s) — Ana Lopez (spoc) — but their Advised lines were not written" in err
     assert "do not run advise --send again for them" in err
-    command = f'esp note add "Ana Lopez" "Advised: SPOC steps" --by "{ta.SIGNER}"'
+    # The agent by the Agent ID: a name may come to be shared by the time it is run.
+    command = f'esp note add "E-ANALOPEZ" "Advised: SPOC steps" --by "{ta.SIGNER}"'
     assert command in err
     # The command it gives is the note a later --due finds: nothing is sent again.
     (folder / "~$ESP Tracker.xlsx").unlink()
-    added = run("note", "add", "Ana Lopez", "Advised: SPOC steps", "--by", ta.SIGNER,
-                "-c", str(config))  # fmt: skip
+    added = run(*shlex.split(command)[1:], "-c", str(config))
     assert added.exit_code == 0, added.output
     assert ta.notes_by_name(folder / "ESP Tracker.xlsx")["Ana Lopez"] == (
-        f"{ta.STAMP} - {ta.SIGNER} - Advised: SPOC steps"
+        f"{today:%m/%d/%Y} - {ta.SIGNER} - Advised: SPOC steps"
     )

@@ -6,9 +6,12 @@ never for another agent whose name is part of it."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 from docx import Document as WordDocument
 
@@ -16,7 +19,15 @@ from esp_cli.core.documents import Identity, names_agent, read_file_name, read_s
 from esp_cli.core.rules import Step
 from esp_cli.errors import ExitCode
 from tests.factories import tracker
-from tests.test_document import H, agent, record_step, run, team_template, write_config
+from tests.test_document import (
+    H,
+    agent,
+    excel_saves_while_writing,
+    record_step,
+    run,
+    team_template,
+    write_config,
+)
 
 
 @pytest.fixture
@@ -183,3 +194,57 @@ def test_a_stamp_reads_back_with_its_row_and_an_old_one_without() -> None:
     assert new == Identity(Step.COACHING, date(2026, 11, 25), "Ana; Lopez", "", 4)
     old = read_stamp("esp document; step=coaching; date=2026-11-25; id=E2; name=Ana Lopez")
     assert old == Identity(Step.COACHING, date(2026, 11, 25), "Ana Lopez", "E2")
+
+
+def commands_in(text: str, verb: str) -> list[list[str]]:
+    """The `esp VERB ...` commands a message gives, as their words (a shell would split)."""
+    found = re.findall(rf"esp {verb} (.+?)(?:;|\.$|\.\n| esp )", " ".join(text.split()) + "\n")
+    return [shlex.split(c) for c in found]
+
+
+@pytest.mark.parametrize("same_email", [False, True], ids=["own-email", "one-email"])
+def test_the_command_to_record_a_saved_document_names_that_namesake_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same_email: bool
+) -> None:
+    # Two Ana Lopez of one class, no Agent ID (one e-mail too: nothing but the row tells
+    # them apart): the record of row 4's document fails to be written; the command esp gives
+    # to record it later records it for row 4, never asks which Ana Lopez.
+    team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    people = [
+        agent("Ana Lopez", None, email="a3@x.com"),
+        agent("Ana Lopez", None, email="a3@x.com" if same_email else "a4@x.com"),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    excel_saves_while_writing(monkeypatch, book)
+    out = tmp_path / "out"
+    who = "Ana Lopez (row 4)" if same_email else "a4@x.com"
+    res = run(book, config, who, "coaching", "--out", str(out), "--record", "--no-wait")
+    assert res.exit_code == ExitCode.BUSY, res.output
+    (command,) = commands_in(res.stderr, "record-step")
+    assert command[1] == "coaching" and "--document" in command, command
+    monkeypatch.undo()
+    done = record_step(book, config, *command)
+    assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(book).active
+    assert sheet is not None
+    column = list(H.values()).index(H["coaching_date"]) + 1
+    assert [sheet.cell(r, column).value is not None for r in (3, 4)] == [False, True]
+
+
+def test_an_agent_is_found_by_name_and_row_and_the_ambiguity_says_so(
+    namesakes: tuple[Path, Path],
+) -> None:
+    from esp_cli.services.agents import AgentLookupError, agent_words, find_agent
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx.workbook import Workbook
+
+    book, _ = namesakes
+    table = read_table(Workbook.open(book), {})
+    assert find_agent(table, "Ana Lopez (row 4)").row == 4
+    assert find_agent(table, "ana lopez ('ESP Tracker'!row 3)").row == 3
+    assert agent_words(table, find_agent(table, "a4@x.com")) == '"a4@x.com"'
+    with pytest.raises(AgentLookupError):
+        find_agent(table, "Ana Lopez (row 5)")  # no Ana Lopez there: never another row
+    with pytest.raises(AgentLookupError):
+        find_agent(table, "Bo Chen (row 3)")

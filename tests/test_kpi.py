@@ -98,16 +98,20 @@ def complete_on(f: AgentFacts, day: date) -> bool:
 
 def due_step(f: AgentFacts, start: date, day: date, np_: Numpy) -> str | None:
     """The ladder step due on `day` (docs/rules.md): the first without a date from the clock
-    `start` up to `day`; the coaching on clock day 3, a later step the business day after the
-    one before."""
+    `start` (or the step before it) up to `day`; the coaching on clock day 3, a later step
+    the business day after the one before."""
     if any(f"{s}_date" in f.unreadable for s in STEPS):
         return None
     recorded = [getattr(f, f"{s}_date") for s in STEPS]
-    recorded = [d if d is not None and start <= d <= day else None for d in recorded]
-    if None not in recorded:
+    floor, counted = start, []
+    for d in recorded:
+        if d is None or not floor <= d <= day:
+            break
+        counted.append(floor := d)
+    if len(counted) == len(STEPS):
         return None
-    i = recorded.index(None)
-    previous = recorded[i - 1] if i else None
+    i = len(counted)
+    previous = counted[i - 1] if i else None
     due = np_.clock_day(start, 3) if previous is None else np_.next_business_day(previous)
     return STEPS[i] if due <= day else None
 
@@ -945,20 +949,40 @@ def mail_text(tracker: Path, day: str) -> tuple[str, str]:
     return text.replace("\r\n", "\n"), alt
 
 
-def test_on_a_saturday_the_emails_figures_and_chart_are_of_one_day(tracker: Path) -> None:
-    """Cara completes on Saturday 11/28: the section is as of Friday 11/27 (the last business
-    day up to the report's date), for its table, its text and its chart alike."""
-    text, alt = mail_text(tracker, "2026-11-28")
-    assert "As of Fri 11/27/2026, the last business day up to Sat 11/28/2026." in text
-    assert "Fri 11/13/2026 – Fri 11/27/2026 (10 business days)" in text
-    open_line = next(ln for ln in text.splitlines() if ln.strip().startswith("Open: "))
-    last = next(ln for ln in text.splitlines() if ln.strip().startswith("Fri 11/27:"))
-    n_open, behind = (int(w) for w in open_line.replace(",", "").split() if w.isdigit())
-    t_open, _, t_behind = (int(w) for w in last.split(":")[1].split("/"))
-    assert (n_open, behind) == (t_open, t_behind)
-    assert f"to {n_open} (most" in alt and f"behind target from 0 to {behind};" in alt
-    done = int(next(ln for ln in text.splitlines() if "Completed in the period:" in ln).split()[-1])
-    assert f"; {done} completions on these days." in alt
+@pytest.mark.parametrize(
+    ("day", "trend_end"),
+    [("2026-11-28", "Fri 11/27/2026"), ("2026-11-26", "Wed 11/25/2026")],
+    ids=["a-saturday", "thanksgiving"],
+)
+def test_on_a_day_off_the_emails_kpis_count_what_its_report_counts(
+    tracker: Path, day: str, trend_end: str
+) -> None:
+    """Cara completes on Saturday 11/28: the evening e-mail of that day counts her complete
+    in its report and in its KPI section alike — the section is as of the report's date, as
+    esp report kpi --to that date reads it (docs/rules.md: the 10 business days up to the
+    report's date, as of their last day) — and says the trend ends on the business day
+    before, where her completion is not (it counts on the next business day)."""
+    text, _ = mail_text(tracker, day)
+    when = date.fromisoformat(day)
+    report = json.loads(
+        run("report", "eod", "-t", str(tracker), "--date", day, "-f", "json").stdout
+    )
+    total = report["totals"]
+    complete = next(ln for ln in text.splitlines() if ln.strip().startswith("Complete: "))
+    assert f"({total['fully_complete']} of the {total['agents']} agents who have started)" in (
+        complete
+    )
+    kpi = kpi_json(tracker, "--to", day)["overall"]
+    assert (kpi["complete"], kpi["agents"]) == (total["fully_complete"], total["agents"])
+    if day == "2026-11-28":  # Cara, done that day: complete here, not yet on the Friday
+        assert kpi["complete"] == kpi_json(tracker, "--to", "2026-11-27")["overall"]["complete"] + 1
+        assert "1 dated after Fri 11/27 is on no business day of the period" in text
+    # The headline above it says the same share as the section.
+    assert f"{total['fully_complete']} of {total['agents']} agents fully complete" in text
+    # The section names its day, and the trend's last business day before it.
+    assert (
+        f"As of {when:%a %m/%d/%Y} (not a business day: the trend below ends on {trend_end})."
+    ) in text
 
 
 def test_the_trend_and_the_period_say_why_their_completions_differ(

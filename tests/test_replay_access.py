@@ -169,11 +169,11 @@ def test_the_kpis_of_a_past_day_read_the_access_columns_as_they_were(
     assert kpi == section == then
 
 
-def test_a_saturday_evening_reports_kpis_read_the_access_columns_of_its_friday(
+def test_a_saturday_evening_reports_kpis_read_the_access_columns_of_its_own_day(
     tmp_path: Path,
 ) -> None:
-    # The section's figures are as of Friday, the last business day up to the report's date:
-    # an issue resolved on the Saturday was still open then.
+    # The section's figures are as of the report's date, as the report's are: an issue
+    # resolved on the Saturday is no SPOC case in either (on the Friday it still was).
     tracker = factories.tracker(
         tmp_path / "ESP Tracker.xlsx",
         [_spoc_agent("Password Reset")],
@@ -189,9 +189,10 @@ def test_a_saturday_evening_reports_kpis_read_the_access_columns_of_its_friday(
         eod = eod_report(
             tracker, Config(), saturday, datetime.combine(saturday, time(23, 59)), kpis=True
         )
-    assert eod.kpi is not None and eod.kpi.end == FRI
-    assert (eod.kpi.overall.spoc_open, eod.kpi.overall.spoc_oldest_days) == (1, 3)
-    assert _spoc_figures(tracker)[0] == (1, 3)
+    assert eod.kpi is not None and eod.kpi.end == saturday
+    assert (eod.kpi.overall.spoc_open, eod.kpi.overall.spoc_oldest_days) == (0, None)
+    assert eod.totals.access_issues == {}
+    assert _spoc_figures(tracker)[0] == (1, 3)  # Friday's
 
 
 # -- a change its command dated for the day replayed ---------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shlex
 import struct
 import subprocess
 import sys
@@ -398,6 +399,11 @@ def test_one_agents_cells_undone_after_the_write(tracker: Path, tmp_path: Path) 
     again = run.invoke(app, ["undo", op[1], "--agent", "Devon Price", "-t", str(tracker)])
     assert again.exit_code == 1
     assert "nothing to undo for this agent" in again.output
+    # The command it gives names Devon Price as esp history takes him.
+    shown = re.search(r"see the cells' changes with: esp history (.+)$", again.stderr.strip())
+    assert shown, again.stderr
+    history = run.invoke(app, ["history", *shlex.split(shown[1]), "-t", str(tracker)])
+    assert history.exit_code == 0 and "Devon Price" in history.output, history.output
     nobody = run.invoke(app, ["undo", op[1], "--agent", "Sam Lee", "-t", str(tracker)])
     assert nobody.exit_code != 0 and "changed no cell of an agent" in nobody.output
     # The operation itself is not undone: Dana's cells can be put back in turn.

@@ -173,12 +173,55 @@ def test_a_later_step_never_replaces_a_missing_earlier_one() -> None:
     assert "never skips" in ev.inconsistencies[0]
 
 
-def test_a_step_dated_before_the_previous_one_is_reported() -> None:
-    ev = run(START_FRI._replace(coaching_date=NOV[27], written_cap_date=NOV[25]), DEC[1])
-    assert ev.pending_step is Step.FINAL_CAP
-    assert ev.inconsistencies == (
-        "Written CAP Date 11/25/2026 is before Coaching Date 11/27/2026.",
+def test_a_step_dated_before_the_previous_one_is_not_counted() -> None:
+    # Coached Fri 11/27, written CAP dated Wed 11/25: on 11/25 the coaching was not delivered
+    # yet, so that written CAP would have skipped it. It is still pending, due the business
+    # day after the coaching (Mon 11/30), never counted from its own date (the final CAP due
+    # Fri 11/27, the day of the coaching).
+    facts = START_FRI._replace(coaching_date=NOV[27], written_cap_date=NOV[25])
+    ev = run(facts, DEC[1])
+    assert (ev.pending_step, ev.pending_due, ev.business_days_overdue) == (
+        Step.WRITTEN_CAP,
+        NOV[30],
+        1,
     )
+    assert ev.stage is Stage.WRITTEN_CAP_DUE
+    assert action(ev, ActionKind.WRITTEN_CAP) == (NOV[30], 1)
+    assert "final_cap" not in kinds(ev.actions)
+    assert ev.next_step_if_recorded_today == ProjectedStep(Step.FINAL_CAP, DEC[2])
+    assert ev.inconsistencies == (
+        "Written CAP Date 11/25/2026 is before Coaching Date 11/27/2026: not counted as delivered.",
+    )
+    assert [(c.step, c.earlier) for c in ev.conflicts] == [(Step.WRITTEN_CAP, Step.COACHING)]
+    text = explain(facts, DEC[1], datetime(2026, 12, 1, 12), CAL)
+    assert (
+        "Written CAP: dated Wed 11/25/2026 but not counted; due Mon 11/30/2026 (the business "
+        "day after the coaching recorded Fri 11/27/2026, skipping 2 weekend days): 1 business "
+        "day overdue."
+    ) in text
+    # Further up: a final CAP dated before the written CAP is pending, due from the written
+    # CAP (Tue 12/01), not the term review from the final CAP's date (Mon 11/30).
+    later = START_FRI._replace(
+        coaching_date=NOV[25], written_cap_date=NOV[30], final_cap_date=NOV[27]
+    )
+    ev = run(later, DEC[1])
+    assert (ev.pending_step, ev.pending_due) == (Step.FINAL_CAP, DEC[1])
+    assert "term_review" not in kinds(ev.actions)
+    # A step after the one not counted is not counted either: the ladder never skips a step.
+    after = facts._replace(final_cap_date=NOV[30])
+    ev = run(after, DEC[1])
+    assert (ev.pending_step, ev.pending_due) == (Step.WRITTEN_CAP, NOV[30])
+    assert ev.inconsistencies[1] == (
+        "Final CAP Date 11/30/2026 is recorded but Written CAP Date 11/25/2026 is not counted: "
+        "the ladder never skips a step, so the written CAP is still pending."
+    )
+
+
+def test_two_steps_on_one_day_are_in_order() -> None:
+    same = START_FRI._replace(coaching_date=NOV[25], written_cap_date=NOV[25])
+    ev = run(same, DEC[1])
+    assert (ev.pending_step, ev.pending_due) == (Step.FINAL_CAP, NOV[27])
+    assert ev.inconsistencies == () and ev.conflicts == ()
 
 
 def test_a_step_dated_after_the_as_of_date_is_not_counted_yet() -> None:
@@ -254,7 +297,9 @@ def test_an_agent_whose_clock_has_not_started_has_no_ladder_action() -> None:
     assert len(ev.inconsistencies) == 2
     assert all("before the clock start, Thu 12/31/2026" in t for t in ev.inconsistencies)
     text = explain(rehire, DEC[4], datetime(2026, 12, 4, 12), CAL)
-    assert "Written CAP: not due until the coaching is recorded." in text
+    assert (
+        "Written CAP: dated Fri 11/27/2026 but not counted; not due until the coaching is recorded."
+    ) in text
     assert (
         "Inconsistent: Coaching Date 11/25/2026 is before the clock start, Thu 12/31/2026 (ESP "
         "Start Date): not counted as delivered."
@@ -594,10 +639,17 @@ def reference(facts: AgentFacts, today: date) -> dict[str, object]:
         facts.term_review_date,
     ]
     clock = np_offset(start, 0, "forward")
-    # A step counts as delivered on its date: on or after the clock start, on or before today.
-    counted = [d if d is not None and clock <= d <= today else None for d in recorded]
-    missing = [i for i, d in enumerate(counted) if d is None]
-    pending = missing[0] if missing else None
+    # A step counts as delivered on its date: on or after the clock start and the step
+    # before it, on or before today; the first step not counted is pending.
+    pending: int | None = None
+    floor = clock
+    counted: list[date] = []
+    for i, d in enumerate(recorded):
+        if d is None or not floor <= d <= today:
+            pending = i
+            break
+        counted.append(d)
+        floor = d
     due: date | None = None
     if pending == 0:
         due = np_offset(start, 3, "forward")
@@ -1041,3 +1093,30 @@ def test_a_holiday_the_company_lists_as_a_day_off_too_keeps_its_name() -> None:
         "Thanksgiving Day",
         "Company day off",
     ]
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        # (coaching, written CAP, final CAP, term review): a step dated before the one
+        # before it, across Thanksgiving (Thu 11/26) and Christmas (Fri 12/25).
+        (NOV[27], NOV[25], None, None),
+        (NOV[25], NOV[30], NOV[27], None),
+        (NOV[25], NOV[27], DEC[1], NOV[30]),
+        (DEC[24], DEC[22], DEC[28], None),
+        (DEC[28], DEC[23], None, DEC[29]),
+        (None, NOV[27], NOV[25], None),
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("today", [NOV[30], DEC[1], DEC[28], DEC[31]], ids=str)
+def test_a_ladder_out_of_order_matches_the_numpy_reference(
+    steps: tuple[date | None, ...], today: date
+) -> None:
+    facts = START_FRI._replace(
+        coaching_date=steps[0],
+        written_cap_date=steps[1],
+        final_cap_date=steps[2],
+        term_review_date=steps[3],
+    )
+    assert observed(run(facts, today)) == reference(facts, today)

@@ -28,7 +28,7 @@ def history_command(
         str | None,
         typer.Argument(
             help="Only this agent's cells, change by change: name (either order), Agent ID, "
-            "N Number or e-mail.",
+            "N Number or e-mail; a namesake with the row: 'Ana Lopez (row 7)'.",
             show_default=False,
             autocompletion=complete_agent,
         ),

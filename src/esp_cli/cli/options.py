@@ -129,7 +129,10 @@ AsOfOpt = Annotated[
 ]
 
 
-AGENT_HELP = "The agent: name (either order), Agent ID, N Number or e-mail."
+AGENT_HELP = (
+    "The agent: name (either order), Agent ID, N Number or e-mail; a namesake with the row: "
+    "'Ana Lopez (row 7)'."
+)
 AgentArg = Annotated[
     str, typer.Argument(help=AGENT_HELP, show_default=False, autocompletion=complete_agent)
 ]

@@ -178,6 +178,11 @@ class MissingPlaceholderError(EspError):
             fix=fix,
         )
 
+    @property
+    def reason(self) -> str:
+        """Why, for a line that names the agent and the kind already."""
+        return f"the message needs {{{self.key}}} ({PLACEHOLDERS[self.key]}), which has no value"
+
 
 # What fixes each missing value.
 MISSING_FIX: dict[str, str] = {

@@ -15,7 +15,9 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
 - A ladder step dated before the clock start (an earlier enrolment's date left in a re-hire's
   row, a year typed wrong) does not count as delivered either, and is reported as an
   inconsistency. So an agent whose clock has not started has no ladder action, and no step
-  "if recorded today".
+  "if recorded today". Nor does a step dated before the step before it (on that day the
+  step before was not delivered: it would have skipped it): it stays pending, due the
+  business day after the step before it (docs/rules.md, the escalation ladder).
 - Without a readable ESP Start Date, or with an unreadable step date, the ladder cannot be
   evaluated (`evaluable` is False and a `not_evaluated` action says why), but the rules that
   do not need it (target when the start is known, SPOC, timeboxes) still run. With an
@@ -228,6 +230,9 @@ class Evaluation:
     spoc_ten_day_point: date | None  # add(Date of N Number Request, 10), for SPOC issues
     inconsistencies: tuple[str, ...]  # contradictions in the row, for the team to fix
     unchecked: tuple[str, ...]  # rules that could not be checked, and why
+    # The ladder dates no day can hold (ladder_conflicts), of an agent whose ladder is
+    # evaluated: each moves a step's due date, so every report says it.
+    conflicts: tuple[LadderConflict, ...] = ()
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -305,9 +310,12 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
             )
             continue
         recorded[step] = day
-    pending = next((s for s in LADDER if s not in recorded), None)
+    # In the ladder's order, a step counts only once every step before it does, and not
+    # before the one just before it: on an earlier day that step was not delivered yet, so
+    # this one would have skipped it. It is still pending, due from the step before it.
+    counted: dict[Step, date] = {}
     for step, day in recorded.items():
-        missing = [s for s in LADDER[: LADDER.index(step)] if s not in recorded]
+        missing = [s for s in LADDER[: LADDER.index(step)] if s not in counted]
         if missing:
             skipped = missing[0]
             dated = facts.step_date(skipped)
@@ -322,10 +330,13 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
             )
             continue
         before = _previous(step)
-        if before is not None and day < recorded[before]:
-            problems.append(
-                f"{step.header} {fmt(day)} is before {before.header} {fmt(recorded[before])}."
-            )
+        if before is not None and day < counted[before]:
+            conflict = LadderConflict(step, day, before, counted[before])
+            problems.append(f"{conflict.text}: {conflict.effect}.")
+            continue
+        counted[step] = day
+    recorded = counted
+    pending = next((s for s in LADDER if s not in recorded), None)
     due: date | None = None
     if pending is Step.COACHING:
         due = cal.clock_day(clock_start, COACHING_CLOCK_DAY)
@@ -391,6 +402,14 @@ class LadderConflict:
             f"{self.step.header} {fmt(self.day)} is before {self.earlier.header} "
             f"{fmt(self.earlier_day)}"
         )
+
+    @property
+    def effect(self) -> str:
+        """What the rules make of it: the step is not counted as delivered, or (a step
+        skipped) the empty one is still pending."""
+        if self.earlier is not None and self.earlier_day is None:
+            return f"the {self.earlier.label} is still pending"
+        return "not counted as delivered"
 
     @property
     def fix(self) -> str:
@@ -724,6 +743,7 @@ def evaluate(
         spoc_ten_day_point=spoc_point,
         inconsistencies=later + (ladder.inconsistencies if ladder else ()),
         unchecked=tuple(unchecked),
+        conflicts=ladder_conflicts(facts, cal) if ladder and ladder.inconsistencies else (),
     )
 
 
@@ -1064,6 +1084,14 @@ def _ladder_lines(
         day = facts.step_date(step)
         is_pending = step is pending
         before_pending = pending is None or LADDER.index(step) < LADDER.index(pending)
+        # A date the ladder does not count (the Inconsistent lines say why) is shown as such.
+        dated = (
+            ""
+            if day is None
+            else f"not recorded by {fmt(today)} (dated {fmt_day(day)}); "
+            if day > today
+            else f"dated {fmt_day(day)} but not counted; "
+        )
         if before_pending and day is not None:
             lines.append(f"{name}: recorded {fmt_day(day)}.")
         elif is_pending and ev.pending_due is not None:
@@ -1082,7 +1110,8 @@ def _ladder_lines(
                     f"{_skipped(cal, prior, due)}"
                 )
             lines.append(
-                f"{name}: not recorded; due {fmt_day(due)} ({basis}): {_when(cal, due, today)}."
+                f"{name}: {dated or 'not recorded; '}due {fmt_day(due)} ({basis}): "
+                f"{_when(cal, due, today)}."
             )
         elif (
             pending is not None
@@ -1090,15 +1119,15 @@ def _ladder_lines(
             and (projected := ev.next_step_if_recorded_today) is not None
         ):
             lines.append(
-                f"{name}: not due until the {pending.label} is recorded; recorded today, it "
-                f"would be due {fmt_day(projected.due)}{_skipped(cal, today, projected.due)}."
+                f"{name}: {dated}not due until the {pending.label} is recorded; recorded today, "
+                f"it would be due {fmt_day(projected.due)}{_skipped(cal, today, projected.due)}."
             )
         else:
             # A step past the next one (or any, before the clock starts): it waits for the
             # one just before it.
             before = _previous(step)
             assert before is not None
-            lines.append(f"{name}: not due until the {before.label} is recorded.")
+            lines.append(f"{name}: {dated}not due until the {before.label} is recorded.")
     return lines
 
 

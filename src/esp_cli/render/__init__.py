@@ -309,16 +309,19 @@ def say_findings(
     verbose: bool,
     *,
     unevaluated: Sequence[str] = (),
+    ladder: Sequence[Sequence[str]] = (),
     verbose_flag: str | None = "-v",
 ) -> None:
-    """The cells a command could not read (and the agents it could not evaluate), on stderr:
-    each on its own line with `verbose`, else one line with their count and where to see
-    them — esp doctor, or `verbose_flag` on the same command — so the day's list comes
-    first, not the tracker's problems."""
-    if verbose or len(findings) + len(unevaluated) <= 1:
+    """The cells a command could not read (the agents it could not evaluate, and those whose
+    ladder dates it cannot count: each agent's ladder_date_lines), on stderr: each on its
+    own line with `verbose`, else one line with their count and where to see them — esp
+    doctor, or `verbose_flag` on the same command — so the day's list comes first, not the
+    tracker's problems."""
+    ladder = [lines for lines in ladder if lines]
+    if verbose or len(findings) + len(unevaluated) + len(ladder) <= 1:
         for finding in findings:
             say(f"warning: {finding}")
-        for line in unevaluated:
+        for line in [*unevaluated, *(line for lines in ladder for line in lines)]:
             say(f"warning: {line}")
         return
     parts = []
@@ -328,12 +331,24 @@ def say_findings(
     if unevaluated:
         agents = "1 agent" if len(unevaluated) == 1 else f"{len(unevaluated)} agents"
         parts.append(f"{agents} could not be evaluated")
+    if ladder:
+        have = "1 agent has" if len(ladder) == 1 else f"{len(ladder)} agents have"
+        parts.append(
+            f"{have} ladder dates esp cannot count (out of order, a step skipped, before the "
+            "clock start), so a step falls due from the last one counted"
+        )
     if parts:
         where = "esp doctor lists the cells"
         say(
             f"warning: {' and '.join(parts)}; {where}"
             + (f" ({verbose_flag} shows them here)." if verbose_flag else ".")
         )
+
+
+def ladder_date_lines(name: str, sheet: str, row: int, conflicts: Sequence[Any]) -> list[str]:
+    """One line per ladder date the rules cannot count (core.rules.LadderConflict): the
+    agent and row, the two cells, what the rules make of it and the fix."""
+    return [f"{name} ({sheet}!row {row}): {c.text}: {c.effect}. Fix: {c.fix}." for c in conflicts]
 
 
 def print_table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from esp_cli.core.model import class_aside, class_shown
 from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
 from esp_cli.render.changes import say_written
-from esp_cli.results.advise import Advice, AdviseResult, Delivery
+from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 
 CSV_COLUMNS = [
     "agent",
@@ -57,16 +57,21 @@ def render(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
     tell(result, verbose)
 
 
+def _skipped(what: str, s: Skipped) -> str:
+    """'refused: Ana Ruiz (AET-1, equipment): why. Fix: what to do', the agent named once."""
+    fix = f" Fix: {s.fix}" if s.fix else ""
+    why = s.reason.rstrip(".")
+    return f"{what}: {s.agent.name} ({class_aside(s.agent.cls)}, {s.kind.value}): {why}.{fix}"
+
+
 def tell(result: AdviseResult, verbose: bool = False) -> None:
     """What people should know, on stderr: findings, who was left out and why, what was
     saved, sent and noted."""
     say_findings(result.findings, verbose)
     for s in result.no_address:
-        whose = f"{s.agent.name} ({class_aside(s.agent.cls)}, {s.kind.value})"
-        say(f"not addressed: {whose}: {s.reason}")
+        say(_skipped("not addressed", s))
     for s in result.refused:
-        whose = f"{s.agent.name} ({class_aside(s.agent.cls)}, {s.kind.value})"
-        say(f"refused: {whose}: {s.reason}")
+        say(_skipped("refused", s))
     for m in result.messages:
         if m.not_delivered:
             say(f"not delivered to all: {m.agent.name} ({m.kind.value}) has it, but "

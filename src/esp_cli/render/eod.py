@@ -25,6 +25,7 @@ from esp_cli.render import (
     Format,
     csv_text,
     json_text,
+    ladder_date_lines,
     plain,
     print_table,
     put_csv,
@@ -135,13 +136,21 @@ def _percent(summary: ClassSummary) -> str:
     return "—" if pct is None else f"{pct:g}%"
 
 
+# After the pending action of an agent whose ladder dates the rules cannot count (the team
+# is told which on stderr): the step and its due date are the rules' reading until corrected.
+CHECKING_LADDER = "ladder dates being checked"
+
+
 def outstanding_row(report: EodReport, index: int) -> list[str]:
     a = report.outstanding[index]
+    pending = a.pending_action or ""
+    if a.conflicts and pending:
+        pending += f" ({CHECKING_LADDER})"
     return [
         a.name,
         class_shown(a.cls),
         _missing(a.call_cert_complete, a.tbts_complete),
-        a.pending_action or "",
+        pending,
         _fmt_day(a.pending_due),
         a.latest_note or "",
     ]
@@ -279,7 +288,9 @@ def outstanding_lines(report: EodReport) -> list[str]:
     out = []
     for i, a in enumerate(report.outstanding):
         row = outstanding_row(report, i)
-        pending = f"{row[3]}, due {row[4]}" if row[4] else (row[3] or _no_step(a))
+        pending = a.pending_action or _no_step(a)
+        pending += f", due {row[4]}" if row[4] and a.pending_action else ""
+        pending += f" ({CHECKING_LADDER})" if a.conflicts and a.pending_action else ""
         out.append(f"- {a.name} ({class_aside(a.cls)}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
@@ -643,6 +654,7 @@ def say_problems(report: EodReport, verbose: bool = False) -> None:
             )
             for problem in report.problems
         ],
+        ladder=[ladder_date_lines(a.name, a.sheet, a.row, a.conflicts) for a in report.outstanding],
     )
     if report.not_a_business_day and report.business_day_before is not None:
         before = report.business_day_before

@@ -22,6 +22,7 @@ from esp_cli.core.words import (
 from esp_cli.render import (
     Format,
     Styled,
+    ladder_date_lines,
     plain,
     print_table,
     say,
@@ -132,7 +133,14 @@ def render(
     group: str = "agent",
     verbose: bool = False,
 ) -> None:
-    say_findings(result.findings, verbose)
+    say_findings(
+        result.findings,
+        verbose,
+        ladder=[
+            ladder_date_lines(s.agent.name, s.agent.sheet, s.agent.row, s.evaluation.conflicts)
+            for s in result.statuses
+        ],
+    )
     if result.not_a_business_day and result.business_day_before is not None:
         before = result.business_day_before
         again = "esp escalations --today" if today else "esp escalations"

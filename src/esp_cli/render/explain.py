@@ -8,7 +8,15 @@ import typer
 
 from esp_cli.core.model import class_shown
 from esp_cli.core.values import text_of
-from esp_cli.render import Format, print_table, say, show, write_json
+from esp_cli.render import (
+    Format,
+    ladder_date_lines,
+    print_table,
+    say,
+    say_findings,
+    show,
+    write_json,
+)
 from esp_cli.results.explain import CellView, Explanation
 
 
@@ -49,7 +57,14 @@ def render(result: Explanation, fmt: Format) -> None:
             f"Counted, not yet in the workbook: {w.column} {verb} {show(w.cell.value)} "
             f"(waiting as {w.op}: {w.who}, {when}, {w.command or 'esp'})."
         )
-    if result.evaluation.unchecked or result.evaluation.inconsistencies:
+    ev = result.evaluation
+    # The ladder dates the rules cannot count, each with its fix; anything else, pointed at.
+    say_findings(
+        (),
+        verbose=True,
+        ladder=[ladder_date_lines(agent.name, agent.sheet, agent.row, ev.conflicts)],
+    )
+    if ev.unchecked or (ev.inconsistencies and not ev.conflicts):
         say(f"{result.agent.name}: the tracker has gaps or contradictions; see above.")
 
 

@@ -514,11 +514,15 @@ def trend_words(report: KpiReport) -> str:
 
 
 def as_of_words(report: KpiReport, asked: date | None = None) -> str:
-    """The one day the section's figures and its chart are as of; when the report's date
-    `asked` is not a business day, the business day before it, saying so."""
+    """The day the section's figures are as of (saying so when it is not the report's date
+    `asked`), and the trend's last business day when that is another (a weekend or holiday,
+    whose completions the trend counts on the next business day: trend_note says so)."""
     words = f"As of {report.end:%a %m/%d/%Y}"
     if asked is not None and asked != report.end:
-        words += f", the last business day up to {asked:%a %m/%d/%Y}"
+        words += f", not the report's date, {asked:%a %m/%d/%Y}"
+    last = report.trend[-1].day if report.trend else None
+    if last is not None and last != report.end:
+        words += f" (not a business day: the trend below ends on {last:%a %m/%d/%Y})"
     return words
 
 

@@ -55,6 +55,8 @@ class Skipped:
     missing: str | None = field(default=None, metadata=as_json(omit_none=True))
     # The earlier Advised line's day.
     advised_on: date | None = field(default=None, metadata=as_json(omit_none=True))
+    # What to do so it can be made.
+    fix: str | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass

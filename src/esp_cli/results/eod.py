@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from esp_cli.core.model import Finding
-from esp_cli.core.rules import ACTION_ORDER
+from esp_cli.core.rules import ACTION_ORDER, LadderConflict
 from esp_cli.core.shape import as_json, exported
 from esp_cli.results.kpi import KpiReport
 
@@ -79,6 +79,9 @@ class OutstandingAgent:
     reported: bool
     latest_note: str | None
     evaluated: bool = True
+    # The ladder dates the rules cannot count (a step before the one before it...): the
+    # pending step is due from the last one counted; the team corrects the tracker.
+    conflicts: tuple[LadderConflict, ...] = ()
 
 
 @dataclass(frozen=True)

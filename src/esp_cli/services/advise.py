@@ -50,9 +50,10 @@ from esp_cli.core.advice import (
     situations,
     to_html,
 )
-from esp_cli.core.model import Letter
+from esp_cli.core.columns import BY_KEY
+from esp_cli.core.model import AgentRef, Letter
 from esp_cli.core.names import file_stem
-from esp_cli.core.notes import NoteKind, format_line
+from esp_cli.core.notes import NoteKind, appended, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
 from esp_cli.errors import (
@@ -66,14 +67,16 @@ from esp_cli.errors import (
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_agent
+from esp_cli.services.agents import LOOKUP_KEYS, agent_words, agents_for, class_key, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import class_smes, sme_addresses, sme_cc
+from esp_cli.system import shell_quote
 from esp_cli.workbook.session import WriteSession, write_session
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Table
+from esp_cli.workbook.xlsx.patch import check_cell_text
 
 NOTES = NoteKind.NOTES
 SME = "tbt_sme"
@@ -135,6 +138,8 @@ class _Run:
     already: list[Skipped] = field(default_factory=list)
     smes_without_address: list[str] = field(default_factory=list)
     failure: str | None = None
+    # The tracker as read: what names each agent in a command to run later (agent_words).
+    table: Table | None = None
     _taken: set[Path] = field(default_factory=set)
     _lines: dict[tuple[str, int], tuple[Row, list[str]]] = field(default_factory=dict)
 
@@ -188,23 +193,65 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _check_notes_cell(s: WriteSession, row: Row) -> None:
-    cell_text(row, NOTES.column_key, s.table.sheet(row.sheet))
+def _cell(s: WriteSession, agent: Row | AgentRef, key: str) -> str:
+    """The address of the agent's cell of column `key` ('ESP Tracker'!D4), or of the row
+    when the sheet has no such column."""
+    col = s.table.sheet(agent.sheet).col(key)
+    return address(agent.sheet, agent.row, col) if col else f"{agent.sheet}!row {agent.row}"
 
 
-def _no_address(s: WriteSession, row: Row) -> str | None:
-    """Why the agent's Email cell gives no address (None: it does)."""
-    sheet = s.table.sheet(row.sheet)
-    col = sheet.col("email")
-    where = address(row.sheet, row.row, col) if col else f"{row.sheet} (no Email column)"
+def _check_notes_cell(run: _Run, s: WriteSession, row: Row, note: str) -> None:
+    """Refuse (UnsafeWriteError, naming the cell) a message whose Advised line the Notes
+    cell cannot take — it shows an error, or would pass Excel's limits with the lines of
+    this run before it — before the message is made, so that no message goes unnoted."""
+    text = cell_text(row, NOTES.column_key, s.table.sheet(row.sheet))
+    for line in run._lines.get((row.sheet, row.row), (row, []))[1]:
+        text = appended(text, line) or text
+    new = appended(text, note)
+    if new is not None:
+        check_cell_text(new, _cell(s, row, NOTES.column_key))
+
+
+def _no_address(s: WriteSession, row: Row) -> tuple[str, str] | None:
+    """Why the agent's Email cell gives no address, and the fix (None: it does)."""
+    where = _cell(s, row, "email")
+    if s.table.sheet(row.sheet).col("email") is None:
+        return (
+            f"no e-mail address ({row.sheet} has no Email column)",
+            "add an Email column with the agent's address.",
+        )
     if "email" in row.unreadable:
-        return f"the Email cell {where} cannot be read"
+        return f"the Email cell {where} cannot be read", f"type the agent's address in {where}."
     text = row.text("email").strip()
     if not text:
-        return f"no e-mail address ({where} is empty)"
+        return f"no e-mail address ({where} is empty)", f"type the agent's address in {where}."
     if email_addresses(text) is None:
-        return f"{text!r} in {where} is not an e-mail address"
+        return (
+            f"{text!r} in {where} is not an e-mail address",
+            f"correct {where}: one address, or several separated by ';'.",
+        )
     return None
+
+
+# The placeholders the agent's row gives, by the column that gives them.
+_ROW_VALUES = {
+    "first_name": "agent_name",
+    "agent_name": "agent_name",
+    "file_name": "agent_name",
+    "due_date": "esp_start",
+}
+
+
+def _missing(s: WriteSession, row: Row, exc: MissingPlaceholderError) -> tuple[str, str]:
+    """Why a message lacks a value, without the agent's name (the line names them), and the
+    fix, with the cell when the agent's row gives the value."""
+    key = _ROW_VALUES.get(exc.key)
+    if key is None:
+        return exc.reason, exc.fix or ""
+    where = _cell(s, row, key)
+    state = "cannot be read" if key in row.unreadable else "is empty"
+    header = BY_KEY[key].header
+    return f"{exc.reason} ({header} {where} {state})", f"fill in the {header} in {where}."
 
 
 def _make(
@@ -220,29 +267,32 @@ def _make(
     """Make, deliver and note one message (or list it, or say why it cannot be made). With
     `strict` (one agent asked for), a reason not to make it is an error instead."""
     ref = row.ref()
-    why = _no_address(s, row)
-    if why is not None:
+    unaddressed = _no_address(s, row)
+    if unaddressed is not None:
+        why, fix = unaddressed
         if strict:
-            raise EspError(
-                f"{ref.name} has {why}: the message cannot be addressed.",
-                fix="fill in the agent's Email column.",
-            )
-        run.no_address.append(Skipped(ref, kind, why))
+            raise EspError(f"{ref.name} has {why}: the message cannot be addressed.", fix=fix)
+        run.no_address.append(Skipped(ref, kind, why, fix=fix))
         return
+    note = format_line(NOTES, run.today, run.signer, advised_text(kind))
     try:
-        _check_notes_cell(s, row)
+        _check_notes_cell(run, s, row, note)
         subject, text = fill(run.templates[kind], run.values(row, due), ref.name)
-    except (MissingPlaceholderError, UnsafeWriteError) as exc:
+    except MissingPlaceholderError as exc:
         if strict:
             raise
-        key = exc.key if isinstance(exc, MissingPlaceholderError) else None
-        run.refused.append(Skipped(ref, kind, str(exc), missing=key))
+        reason, fix = _missing(s, row, exc)
+        run.refused.append(Skipped(ref, kind, reason, missing=exc.key, fix=fix))
+        return
+    except UnsafeWriteError as exc:
+        if strict:
+            raise
+        run.refused.append(Skipped(ref, kind, exc.message, fix=exc.fix))
         return
     to_all = email_addresses(row.text("email"))
     assert to_all is not None
     to = ", ".join(to_all)
     html = to_html(subject, text)
-    note = format_line(NOTES, run.today, run.signer, advised_text(kind))
     advice = Advice(ref, kind, to, cc, subject, text, html, note)
     if run.writes:
         delivered = _deliver(run, s, advice, strict=strict)
@@ -297,7 +347,15 @@ def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Adv
     if not agent:
         # The agent was not told: not noted, so the next run tells them (the Cc have it).
         got = ", ".join(done.sent_to)
-        run.refused.append(Skipped(advice.agent, advice.kind, f"{words} (sent only to {got})"))
+        where = _cell(s, advice.agent, "email")
+        run.refused.append(
+            Skipped(
+                advice.agent,
+                advice.kind,
+                f"{words} (sent only to {got})",
+                fix=f"check the agent's address in {where}; the next run sends it again.",
+            )
+        )
         return None
     return replace(advice, sent=True, not_delivered=words)
 
@@ -378,9 +436,11 @@ def _told_if_not_noted(run: _Run) -> Iterator[None]:
         sent = [m for m in run.messages if m.sent]
         if not sent:
             raise
+        table = run.table
+        assert table is not None  # read before any message is made
         commands = "; ".join(
-            f'esp note add "{m.agent.name}" "{advised_text(m.kind)}" --by "{run.signer}"'
-            + (f' --class "{m.agent.cls}"' if m.agent.cls else "")
+            f"esp note add {agent_words(table, m.agent)} "
+            f"{shell_quote(advised_text(m.kind))} --by {shell_quote(run.signer)}"
             for m in sent
         )
         names = ", ".join(f"{m.agent.name} ({m.kind.value})" for m in sent)
@@ -451,6 +511,7 @@ def advise_agent(
     addresses = sme_addresses(config)
     cal = calendar_from(config)
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
+        run.table = s.table
         row = find_agent(s.table, query, cls)
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=config.spoc_phone)
         due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
@@ -497,6 +558,7 @@ def advise_due(
     cal = calendar_from(config)
     missing: set[str] = set()
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
+        run.table = s.table
         all_rows = list(s.table.rows())
         smes = class_smes(all_rows)
         rows, _ = agents_for(s.table, cls, sme)

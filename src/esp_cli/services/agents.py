@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key, name_words
 from esp_cli.core.names import name_tokens as name_tokens
 from esp_cli.core.names import same_person as same_person
 from esp_cli.core.values import email_key, id_key
 from esp_cli.errors import AgentNotFoundError, UsageError
+from esp_cli.system import shell_quote
 from esp_cli.workbook.finder import RowFinder as RowFinder
 from esp_cli.workbook.finder import class_key as class_key
 from esp_cli.workbook.tracker import Row, Table
@@ -90,10 +92,14 @@ class AgentLookupError(AgentNotFoundError):
             keep = "remove the old row, or give the new row an Agent ID of its own and type that"
         else:
             keep = "remove the old row, or mark its Agent ID (e.g. add -old) and type the Agent ID"
+        first = rows[0]
+        # The sheet too when another of them is on the same row of another sheet.
+        sheet = f"{first.sheet}!" if sum(r.row == first.row for r in rows) > 1 else ""
+        tag = f"{first.name} ({sheet}row {first.row})"
         return (
             "these rows are one agent twice (a re-hire's new row beside the old one?): keep one "
             f"row per agent — {keep} — then run the command again; esp doctor lists rows like "
-            "these."
+            f"these. Two people of one name: give the row with the name, {shell_quote(tag)}."
         )
 
 
@@ -344,10 +350,33 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
     return pick_agent(agents_in_class(table, cls), query, where)
 
 
+# An agent named with the row (what tells apart namesakes without an Agent ID, as esp's
+# document names do): 'Kim Lee (row 7)', or with the sheet: "Kim Lee ('AET-1'!row 7)".
+_ROW_NAMED = re.compile(r"^(.*?)\s*\((?:(.+)!)?row\s*(\d+)\)$", re.IGNORECASE)
+
+
+def _by_row(rows: Sequence[Row], query: str) -> list[Row] | None:
+    """The rows `query` names with the row ('Kim Lee (row 7)'): the row of that number (on
+    that sheet, when named) whose agent has that name; None when the query names no row."""
+    m = _ROW_NAMED.match(query.strip())
+    if m is None:
+        return None
+    name, sheet, number = m.group(1), m.group(2), int(m.group(3))
+    at = [r for r in rows if r.row == number]
+    if sheet is not None:
+        wanted = sheet.strip().strip("'").replace("''", "'").casefold()
+        at = [r for r in at if r.sheet.casefold() == wanted]
+    if not name:
+        return [r for r in at if not r.name]
+    return _exact(at, name) or _unaccented_match(at, name)
+
+
 def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     """The one row of `rows` that `query` names, as find_agent finds it (AgentLookupError,
     listing candidates, naming `where`, when none or several match)."""
     found = _exact(rows, query) or _unaccented_match(rows, query)
+    if not found:
+        found = _by_row(rows, query) or []
     if not found:
         # By the start of words. Typed without accents, also with the names' accents set
         # aside, together: "Jose" fits José Garcia as well as Jose Garcia-Lopez, so it is
@@ -365,6 +394,39 @@ def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     raise AgentLookupError(
         query, closest(rows, query, MAX_CANDIDATES), ambiguous=False, tracker=where
     )
+
+
+def agent_words(table: Table, who: Row | AgentRef) -> str:
+    """The agent of `who`'s row, as a command esp prints to run later names them, quoted
+    for the shell: the first of the Agent ID, N Number, e-mail and name that find_agent
+    takes for exactly this row (with --class when the class tells namesakes apart), else
+    the name with the row: '"Kim Lee (row 7)"'. Never a name a namesake shares."""
+    rows = list(table.rows())
+    mine = (who.sheet, who.row)
+    row = next(r for r in rows if (r.sheet, r.row) == mine)
+
+    def names_it(query: str, cls: str | None) -> bool:
+        pool = rows if cls is None else [r for r in rows if class_key(r.cls) == class_key(cls)]
+        try:
+            found = pick_agent(pool, query, table.path.name)
+        except AgentLookupError:
+            return False
+        return (found.sheet, found.row) == mine
+
+    readable = [
+        row.text(key).strip()
+        for key in ("agent_id", "n_number", "email")
+        if key not in row.unreadable
+    ]
+    queries = [q for q in (*readable, row.name) if q]
+    queries += [f"{row.name} (row {row.row})", f"{row.name} ({row.sheet}!row {row.row})"]
+    cls = " ".join(row.cls.split())
+    for query in queries:
+        if names_it(query, None):
+            return shell_quote(query)
+        if cls and names_it(query, cls):
+            return f"{shell_quote(query)} --class {shell_quote(cls)}"
+    return shell_quote(queries[-1])  # a sheet and a row name one row
 
 
 def agent_names(tracker_path: Path, config: Config) -> list[str]:

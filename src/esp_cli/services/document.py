@@ -73,7 +73,14 @@ from esp_cli.errors import (
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.document import DaySource, Document, DocumentResult, NotMade
 from esp_cli.services.advise import email_addresses
-from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, find_agent, sme_names
+from esp_cli.services.agents import (
+    LOOKUP_KEYS,
+    agent_words,
+    agents_for,
+    class_key,
+    find_agent,
+    sme_names,
+)
 from esp_cli.services.escalations import COMPUTED_KEYS
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import cell_text, refuse_future
@@ -87,9 +94,9 @@ from esp_cli.services.record import (
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
-from esp_cli.system import write_file_atomically
+from esp_cli.system import shell_quote, write_file_atomically
 from esp_cli.workbook.session import WriteSession, write_session
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Table
 
 READ_KEYS = (*FACT_KEYS, *LOOKUP_KEYS, SME, NoteKind.NOTES.column_key, *COMPUTED_KEYS)
 DOCX = ".docx"
@@ -345,6 +352,8 @@ class _Run:
     # How many agents of the tracker have each name as a file name holds it (name_key).
     names_in_files: Counter[str] = field(default_factory=Counter)
     taken: set[str] = field(default_factory=set)  # the file names of this run, folded
+    # The tracker as read: what names each agent in a command to run later (agent_words).
+    table: Table | None = None
 
     def paths(self, stem: str) -> list[Path]:
         return [self.out / f"{stem}{DOCX}", *(self.out / f"{stem}.{k}" for k in self.drafts)]
@@ -407,10 +416,12 @@ def _facts(wanted: _Candidate, run: _Run) -> StepDocument:
         check_step(row, step, on, run.cal)
     except EarlyStepError as exc:
         due = step_due(facts_from_row(row), step, run.cal)
+        assert run.table is not None  # the agent was found in it
+        who = agent_words(run.table, row)
         raise EarlyStepError(
             exc.message,
             fix=(f"give --date {due:%Y-%m-%d} or later, or " if due else "")
-            + f'record it early first (esp record-step "{row.label()}" {step.value} --date '
+            + f"record it early first (esp record-step {who} {step.value} --date "
             f"{on:%Y-%m-%d} --early --reason 'why'), then make its document.",
         ) from exc
     facts = facts_from_row(row)
@@ -629,11 +640,12 @@ def _told_if_not_recorded(run: _Run) -> Iterator[None]:
         saved = [d for d in run.made if d.file.exists()] if run.record and not run.dry_run else []
         if not saved:
             raise
-        # The Agent ID names one agent where two share a name.
+        # Each agent as record-step finds exactly them, a namesake too.
+        table = run.table
+        assert table is not None  # read before any document is made
         commands = "; ".join(
-            f'esp record-step "{d.agent.agent_id or d.agent.name}" {d.step.value} '
-            f'--document "{d.file}"'
-            + (f' --class "{d.agent.cls}"' if d.agent.cls and not d.agent.agent_id else "")
+            f"esp record-step {agent_words(table, d.agent)} {d.step.value} --document "
+            f"{shell_quote(str(d.file))}"
             for d in saved
         )
         names = ", ".join(d.file.name for d in saved)
@@ -742,6 +754,7 @@ def document_one(
             signer=run.signer.name,
         ) as s,
     ):  # fmt: skip
+        run.table = s.table
         row = find_agent(s.table, query, cls)
         recorded = row.values.get(step.column)
         day = on or recorded or today
@@ -808,6 +821,7 @@ def document_due(
             signer=run.signer.name,
         ) as s,
     ):  # fmt: skip
+        run.table = s.table
         rows, _ = agents_for(s.table, cls, sme)
         # a past day: the access columns as they were then (services.replay)
         wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)

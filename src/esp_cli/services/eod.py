@@ -191,6 +191,7 @@ def eod_report(
                 reported=where not in missing_at,
                 latest_note=_latest_note(row, day),
                 evaluated=status.evaluation.evaluable,
+                conflicts=status.evaluation.conflicts,
             )
         )
     # Those without a clock are for the team to fix as any agent the rules cannot evaluate.
@@ -213,13 +214,12 @@ def eod_report(
     waiting = counted.ops_in(everyone)
     kpi = None
     if kpis:
-        # One day for the section's figures and its trend: the last business day up to the
-        # report's date (its 10 business days end there; on a Saturday, Friday).
-        end = cal.add(day, 0)
-        start, _ = default_period(cal, end)
-        # As of that day, as esp report kpi --to reads it: its access columns too.
-        as_of_end = everyone if end == day else rows_as_of(table, config, end, everyone)
-        figures = kpis_of(table, as_of_end, config, cal, start, end)
+        # The 10 business days up to the report's date, as of that date, as esp report kpi
+        # --to reads them (its access columns too): the section counts what the report
+        # counts. On a weekend or holiday the trend's last business day is the one before,
+        # and a completion dated that day counts on the next business day (docs/rules.md).
+        start, end = default_period(cal, day)
+        figures = kpis_of(table, everyone, config, cal, start, end)
         kpi = KpiReport.of(table.path, figures, [], scope, waiting)
     return EodReport(
         tracker=table.path,

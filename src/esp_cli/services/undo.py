@@ -26,12 +26,18 @@ from esp_cli.core.values import name_key
 from esp_cli.core.waiting import RESTORE, WaitingCell, WaitingOp
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.results.history import Conflict, UndoResult
-from esp_cli.services.agents import LOOKUP_KEYS, AgentLookupError, RowFinder, pick_agent
+from esp_cli.services.agents import (
+    LOOKUP_KEYS,
+    AgentLookupError,
+    RowFinder,
+    agent_words,
+    pick_agent,
+)
 from esp_cli.services.history import undone_by, worked_out
 from esp_cli.workbook import history
 from esp_cli.workbook.history import Log
 from esp_cli.workbook.session import ChangePlan, write_session
-from esp_cli.workbook.tracker import Sheet, Table, read_table
+from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 MIN_PREFIX = 4
@@ -288,9 +294,11 @@ def _plan(
             conflicts.append(Conflict(c, None, reason=f"{c.agent} cannot be found: {where}"))
         else:
             placed.append((c, where))
-    named = None
+    named = words = None
     if agent is not None:
-        placed, conflicts, named = _of_agent(target, placed, conflicts, finder, agent)
+        placed, conflicts, row = _of_agent(target, placed, conflicts, finder, agent)
+        assert table is not None  # the agent was found in it
+        named, words = row.label(), agent_words(table, row)
     sheets = {s.name: s for s in wb.sheets}
     missing = sorted({p.sheet for _, p in placed} - set(sheets))
     if missing:
@@ -328,7 +336,7 @@ def _plan(
             raise EspError(
                 f"{named}'s cells hold what they held before operation {target.op}: "
                 "nothing to undo for this agent.",
-                fix="see the cells' changes with: esp history '" + named + "'",
+                fix=f"see the cells' changes with: esp history {words}",
             )
     return _Planned(conflicts, named)
 
@@ -339,7 +347,7 @@ def _of_agent(
     conflicts: list[Conflict],
     finder: RowFinder | None,
     query: str,
-) -> tuple[list[tuple[CellRecord, _Place]], list[Conflict], str]:
+) -> tuple[list[tuple[CellRecord, _Place]], list[Conflict], Row]:
     """The cells of one agent of the operation (named as any command takes an agent: a
     name, part of it, an Agent ID, an e-mail), found among the agents it wrote for."""
     rows = {}
@@ -370,7 +378,7 @@ def _of_agent(
     lost = [
         c for c in conflicts if c.reason and c.cell.agent and same_person(c.cell.agent, row.name)
     ]
-    return mine, lost, row.label()
+    return mine, lost, row
 
 
 def _address(p: _Place) -> str:

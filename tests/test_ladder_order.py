@@ -1,0 +1,126 @@
+"""A ladder recorded out of order (a step dated before the one before it, a step recorded
+while one before it is empty): every command counts the pending step from the last step
+the ladder counts, agrees on its due date (checked against numpy's busday functions) and
+says which cells to correct."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests import escalation_tracker as et
+from tests.factories import headers, tracker
+
+KEYS = (
+    "class",
+    "agent_name",
+    "agent_id",
+    "email",
+    "esp_start",
+    "call_cert_complete",
+    "tbts_complete",
+    "coaching_date",
+    "written_cap_date",
+    "final_cap_date",
+    "term_review_date",
+    "notes",
+)
+H = headers(*KEYS)
+START = date(2026, 11, 20)  # a Friday; Thanksgiving is Thu 11/26
+AS_OF = "2026-12-01"
+NOV = {d: date(2026, 11, d) for d in range(20, 31)}
+
+
+def agent(name: str, agent_id: str, *steps: date | None) -> dict[str, Any]:
+    values = ["AET-1", name, agent_id, f"{agent_id.lower()}@vendorcx.com", START, "No", "No"]
+    return dict(zip(H, [*values, *steps, *[None] * (4 - len(steps)), None], strict=True))
+
+
+# name: (pending step, the day it falls due by docs/rules.md, computed with numpy)
+AGENTS = {
+    # Written CAP dated before the coaching: not delivered then; due after the coaching.
+    "Ana Ruiz": (agent("Ana Ruiz", "E1", NOV[27], NOV[25]), "written_cap",
+                 et.next_business_day(NOV[27])),
+    # Final CAP dated before the written CAP: pending, due after the written CAP.
+    "Ben Carter": (agent("Ben Carter", "E2", NOV[25], NOV[30], NOV[27]), "final_cap",
+                   et.next_business_day(NOV[30])),
+    # A written CAP with no coaching: the coaching is pending, due on clock day 3.
+    "Cy Long": (agent("Cy Long", "E3", None, NOV[27]), "coaching",
+                et.offset(START, 3, "forward")),
+}  # fmt: skip
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    return tracker(tmp_path / "ESP Tracker.xlsx", [a for a, _, _ in AGENTS.values()], headers=H)
+
+
+def run(*args: str) -> Any:
+    res = CliRunner().invoke(app, list(args))
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def test_every_command_counts_the_pending_step_from_the_last_step_counted(book: Path) -> None:
+    status = json.loads(run("escalations", "-t", str(book), "--as-of", AS_OF, "-f", "json").stdout)
+    assert {s["agent"]: (s["pending_step"], s["pending_due"]) for s in status} == {
+        name: (step, due.isoformat()) for name, (_, step, due) in AGENTS.items()
+    }
+    todo = json.loads(
+        run("escalations", "-t", str(book), "--as-of", AS_OF, "--today", "-f", "json").stdout
+    )
+    ladder = {(i["agent"], i["action"], i["due"]) for i in todo if i["action"] != "behind_target"}
+    assert ladder == {(name, step, due.isoformat()) for name, (_, step, due) in AGENTS.items()}
+    report = run("report", "eod", "-t", str(book), "--date", AS_OF, "-f", "text").stdout
+    labels = {"coaching": "Documented coaching", "written_cap": "Written CAP",
+              "final_cap": "Final CAP"}  # fmt: skip
+    for name, (_, step, due) in AGENTS.items():
+        assert (
+            f"- {name} (AET-1): missing Call Cert, TBTs; next: {labels[step]}, due "
+            f"{due:%m/%d/%Y} (ladder dates being checked)"
+        ) in report
+        explained = run("explain", name, "-t", str(book), "--as-of", AS_OF).stdout
+        assert f"Next Action Due {due:%m/%d/%Y}." in explained
+    kpi = json.loads(run("report", "kpi", "-t", str(book), "--to", AS_OF, "-f", "json").stdout)
+    assert kpi["overall"]["overdue_by_stage"] == {
+        "coaching": 1,
+        "written_cap": 1,
+        "final_cap": 1,
+        "term_review": 0,
+    }
+
+
+def test_every_report_says_which_ladder_dates_are_not_counted(book: Path) -> None:
+    ana = (
+        "warning: Ana Ruiz (ESP Tracker!row 3): Written CAP Date 11/25/2026 is before Coaching "
+        "Date 11/27/2026: not counted as delivered. Fix: correct whichever of the Coaching Date "
+        "and the Written CAP Date is wrong in Excel (each step on or after the one before it)."
+    )
+    explained = run("explain", "Ana Ruiz", "-t", str(book), "--as-of", AS_OF)
+    assert ana in explained.stderr.splitlines()
+    assert (
+        "Written CAP: dated Wed 11/25/2026 but not counted; due Mon 11/30/2026 (the business "
+        "day after the coaching recorded Fri 11/27/2026, skipping 2 weekend days): 1 business "
+        "day overdue."
+    ) in explained.stdout.splitlines()
+    for args in (("escalations",), ("escalations", "--today"), ("report", "eod", "--date")):
+        day = () if args[-1] == "--date" else ("--as-of",)
+        command = [*args, *day, AS_OF, "-t", str(book)]
+        # One line counts them, so the day's list comes first; -v names each with its fix.
+        warned = [w for w in run(*command).stderr.splitlines() if w.startswith("warning:")]
+        assert len(warned) == 1 and "3 agents have ladder dates esp cannot count" in warned[0]
+        lines = run(*command, "-v").stderr.splitlines()
+        assert ana in lines
+        cy = [line for line in lines if line.startswith("warning: Cy Long (ESP Tracker!row 5)")]
+        assert cy == [
+            "warning: Cy Long (ESP Tracker!row 5): Written CAP Date 11/27/2026 is recorded but "
+            "Coaching Date is empty (the ladder never skips a step): the coaching is still "
+            "pending. Fix: record the coaching if it was delivered (on or before 11/27/2026), "
+            "or correct the Written CAP Date in Excel."
+        ]
