@@ -485,3 +485,93 @@ def test_an_attached_emails_subject_is_read_in_its_windows_code_page() -> None:
     found = read_files(outer)
     assert found.emails == ("费用 €5，模块五完成",)
     assert [f.via for f in found.files] == [("费用 €5，模块五完成",)]
+
+
+# ------------------------------------------------------- an RTF body in several code pages
+
+_POLISH = "Zażółć gęślą jaźń"
+
+
+def _escaped(text: str, codec: str) -> bytes:
+    """`text` as Word writes it in an RTF: each 8-bit byte of `codec` as \\'xx."""
+    return b"".join(b"\\'%02x" % b if b > 0x7F else bytes([b]) for b in text.encode(codec))
+
+
+@pytest.mark.parametrize(
+    ("fonts", "body"),
+    [
+        # The Central European font is not the first, and the first gives no charset.
+        (b"{\\f0\\fswiss Calibri;}{\\f1\\fswiss\\fcharset238 Calibri CE;}",
+         b"\\f0 Caf\\'e9 done. \\f1 " + _escaped(_POLISH, "cp1250")),
+        # The same with the characters left raw.
+        (b"{\\f0\\fswiss\\fcharset0 Calibri;}{\\f1\\fswiss\\fcharset238 Calibri CE;}",
+         b"\\f0 Caf\xe9 done. \\f1 " + _POLISH.encode("cp1250")),
+        # The font table on one line, as Word writes it; the code page by \cpg.
+        (b"{\\f0\\froman\\fcharset0 Times;}{\\f2\\fswiss Arial;}{\\f3\\fnil\\cpg1250 Arial CE;}",
+         b"\\f0 Caf\\'e9 done. {\\f3 " + _escaped(_POLISH, "cp1250") + b"}"),
+    ],
+)  # fmt: skip
+def test_each_rtf_font_is_read_in_its_own_code_page(
+    tmp_path: Path, fonts: bytes, body: bytes
+) -> None:
+    rtf = b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl" + fonts + b"}" + body + b"\\par}"
+    path = make_msg(tmp_path / "a.msg", rtf=rtf)
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == f"Café done. {_POLISH}"
+
+
+def test_an_rtf_in_many_scripts_reads_each_in_its_font() -> None:
+    """Cyrillic, Greek, Japanese (a double-byte code page, its Unicode fallbacks skipped)
+    and Chinese with GBK's euro sign, each in its own font; a group ends its font."""
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = (
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}"
+        b"{\\f1\\fcharset204 Arial Cyr;}{\\f2\\fcharset161 Arial Greek;}"
+        b"{\\f3\\fcharset128 MS Gothic;}{\\f4\\fcharset134 SimSun;}}"
+        b"{\\f1 " + _escaped("Готово", "cp1251") + b"} "
+        b"{\\f2 " + _escaped("Έτοιμο", "cp1253") + b"} "
+        b"{\\f3\\uc2 " + _escaped("完了", "cp932") + b"\\u9312\\'87\\'40} "
+        b"{\\f4 " + _escaped("费用", "gbk") + b"\\'80} caf\\'e9\\par}"
+    )
+    assert rtf_text(rtf) == "Готово Έτοιμο 完了① 费用€ café\n"
+
+
+def test_an_rtf_character_beyond_the_basic_plane_is_one_character() -> None:
+    """Word writes an emoji as the two halves of its UTF-16 pair, each a \\uN."""
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg1252 Done \\u-10180?\\u-8440?\\u9851?\\u-497? \\u-10180?!\\par}"
+    assert rtf_text(rtf) == "Done \U0001f308\u267b\ufe0f \ufffd!\n"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name",
+    ["RtfWithShortRussianString.msg", "EmailWithSpecialCharsInSubject.msg",
+     "EmailWithSpecialCharsInSubject_2.msg", "TxtSampleEmail.msg", "EmailWithReactions.msg"],
+)  # fmt: skip
+def test_a_real_rtf_body_reads_as_outlooks_own_plain_text(name: str) -> None:
+    """Outlook keeps the plain text beside the RTF: the RTF read alone says the same."""
+    from compressed_rtf import decompress
+
+    from esp_cli.mail.rtf import rtf_text
+
+    msg = MapiMessage.from_file(CORPUS / name)
+    rtf, plain = msg.get_property_value(0x1009), msg.get_property_value(0x1000)
+    assert isinstance(rtf, bytes) and isinstance(plain, str)
+    assert rtf_text(bytes(decompress(rtf))).split() == plain.split()
+
+
+@needs_corpus
+def test_a_real_rtf_emoji_is_read_whole() -> None:
+    from compressed_rtf import decompress
+
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = MapiMessage.from_file(CORPUS / "sender_not_found_from_exchange.msg").get_property_value(
+        0x1009
+    )
+    assert isinstance(rtf, bytes)
+    text = rtf_text(bytes(decompress(rtf)))
+    assert "\U0001f308\u267b\ufe0f" in text
+    assert not any("\ud800" <= ch <= "\udfff" for ch in text)

@@ -14,7 +14,7 @@ refuses those files whole).
   address property when its type is SMTP; the display name is kept for matching by name.
 - Body: plain text (0x1000), else HTML (0x1013) as text — bytes in the Internet code page
   (0x3FDE), else its own <meta charset> —, else the compressed RTF (0x1009) decompressed,
-  read in the code page its `\\ansicpg` names and stripped to text.
+  each character read in its font's code page (mail/rtf.py) and stripped to text.
 - Day: the stored UTC time (PidTagClientSubmitTime 0x0039, else PidTagMessageDeliveryTime
   0x0E06) in the team's time zone.
 """
@@ -31,6 +31,7 @@ from typing import Any
 
 from esp_cli.core.reports import SelfReport
 from esp_cli.mail.codepages import codec_of
+from esp_cli.mail.rtf import rtf_text
 from esp_cli.mail.selfreports import (
     READ_POLICY,
     SIGNATURE_FILES,
@@ -256,22 +257,14 @@ def _senders(props: _Properties) -> tuple[tuple[str, str], tuple[str, str]]:
     return mailbox, sender
 
 
-_ANSI_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
 def _rtf_text(compressed: bytes) -> str:
-    """The text of a compressed RTF body. Word and Outlook leave 8-bit characters raw in
-    it, in the code page its `\\ansicpgNNNN` names (Windows-1252, RTF's default, when it
-    names none)."""
+    """The text of a compressed RTF body, each character in its font's code page."""
     from compressed_rtf import decompress
-    from striprtf.striprtf import rtf_to_text
 
-    rtf = bytes(decompress(compressed))
-    named = _ANSI_CODEPAGE.search(rtf[:4096])
-    codec = codec_of(int(named.group(1))) if named else None
-    to_text: Any = rtf_to_text  # untyped
-    return str(to_text(decode_text(rtf, codec or "cp1252"), errors="ignore"))
+    return rtf_text(bytes(decompress(compressed)))
 
 
 def _html(props: _Properties) -> str:
