@@ -46,6 +46,7 @@ from esp_cli.mail.selfreports import (
     own_text,
     same_sender,
     subject_text,
+    unfolded,
     warnings,
 )
 
@@ -305,7 +306,10 @@ def _transport_header(props: _Properties) -> Callable[[str], str | None]:
     """The Internet headers a received message keeps (PidTagTransportMessageHeaders), as a
     lookup by name; nothing for a message written in Outlook."""
     text = props.text(TRANSPORT_HEADERS)
-    parsed = HeaderParser(policy=READ_POLICY).parsestr(text) if text else None
+    # A Subject continued on unindented lines (Gmail through Exchange Online) is read as
+    # the .eml reader reads it: the headers after it are still headers.
+    raw = unfolded(text.encode("utf-8", "surrogateescape")).decode("utf-8", "surrogateescape")
+    parsed = HeaderParser(policy=READ_POLICY).parsestr(raw) if text else None
 
     def header(name: str) -> str | None:
         value = parsed.get(name) if parsed is not None else None

@@ -331,9 +331,9 @@ _KNOWN_HEADER = re.compile(
 )
 
 
-def _unfolded(data: bytes) -> bytes:
-    """The message with each unindented line of encoded words in its header indented, as
-    the continuation of the line above it that it is."""
+def unfolded(data: bytes) -> bytes:
+    """The message (or its header alone) with each unindented line of encoded words in its
+    header indented, as the continuation of the line above it that it is."""
     end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0), default=-1)
     header = data if end < 0 else data[:end]
     if b"\n=?" not in header:
@@ -380,7 +380,7 @@ READ_POLICY = _ReadPolicy()
 def _parse(data: bytes) -> EmailMessage:
     """The message parsed; UnreadableMail when its parts nest past MAX_NESTING."""
     try:
-        msg = email.message_from_bytes(_unfolded(data), policy=READ_POLICY)
+        msg = email.message_from_bytes(unfolded(data), policy=READ_POLICY)
     except RecursionError:
         raise UnreadableMail("corrupt", _TOO_DEEP) from None
     assert isinstance(msg, EmailMessage)
