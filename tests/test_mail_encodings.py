@@ -536,6 +536,13 @@ def test_an_rtf_in_many_scripts_reads_each_in_its_font() -> None:
     assert rtf_text(rtf) == "Готово Έτοιμο 完了① 费用€ café\n"
 
 
+def test_a_character_right_after_a_control_word_is_text_not_its_argument() -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg932 Step\\par\\'82\\'50 done\\par\\u65297?;\\par}"
+    assert rtf_text(rtf) == "Step\n\uff11 done\n\uff11;\n"
+
+
 def test_an_rtf_character_beyond_the_basic_plane_is_one_character() -> None:
     """Word writes an emoji as the two halves of its UTF-16 pair, each a \\uN."""
     from esp_cli.mail.rtf import rtf_text

@@ -88,6 +88,7 @@ class _Reader:
         self.run_codec = _WESTERN
         self.fallback = 0  # the fallback characters still to skip
         self.high_surrogate: int | None = None
+        self.open_word = False  # the last thing written is a control word with no space
 
     def codec(self, group: _Group) -> str:
         font = group.font if group.font is not None else self.default_font
@@ -102,15 +103,20 @@ class _Reader:
             self.out.append("\ufffd")
 
     def write(self, text: str) -> None:
-        """Characters of the text, escaped for striprtf."""
+        """Characters of the text, escaped for striprtf; after a control word written
+        without its delimiting space, a space first (a digit would read as its argument)."""
         self._lone_half()
+        if self.open_word and text:
+            self.out.append(" ")
+        self.open_word = False
         self.out.append(text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}"))
 
     def control(self, rtf: str) -> None:
-        """RTF that is no character (a control word or symbol, a brace), as it is."""
+        """RTF that is no character (a control word or symbol, a brace), as written."""
         self.flush()
         self._lone_half()
         self.out.append(rtf)
+        self.open_word = rtf[-1:].isalnum()
 
     def flush(self) -> None:
         if self.run:
@@ -140,8 +146,9 @@ class _Reader:
             lone = 0xD800 <= number <= 0xDFFF or not 0 <= number <= 0xFFFF
             self.write("\ufffd" if lone else chr(number))
 
-    def word(self, word: str, arg: str | None, group: _Group, in_fonts: bool) -> _Group:
-        """A control word's effect on the reading; the group as it is after it."""
+    def word(self, token: str, word: str, arg: str | None, group: _Group, fonts: bool) -> _Group:
+        """A control word's effect on the reading (`fonts`: in the font table); the group as
+        it is after it."""
         number = int(arg) if arg is not None else None
         if word == "u" and number is not None:
             self.unicode(number)
@@ -150,9 +157,9 @@ class _Reader:
         self.fallback = 0
         if word == "uc" and number is not None:
             return replace(group, skip=max(number, 0))
-        self.control(f"\\{word}{arg or ''} ")
+        self.control(token)
         if word == "f" and arg is not None:
-            self.defining = arg if in_fonts else self.defining
+            self.defining = arg if fonts else self.defining
             return replace(group, font=arg)
         if word == "plain":
             return replace(group, font=None)
@@ -208,7 +215,8 @@ def rtf_text(rtf: bytes) -> str:
             if word == "fonttbl":
                 fonts_depth = len(stack)
             shown = arg.decode("ascii") if arg is not None else None
-            group = reader.word(word, shown, group, fonts_depth is not None)
+            written = token.group().decode("ascii")
+            group = reader.word(written, word, shown, group, fonts_depth is not None)
         elif kind == "hex":
             reader.byte(int(token.group("hex"), 16), reader.codec(group))
         elif kind == "high":
