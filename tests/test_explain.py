@@ -136,7 +136,12 @@ def test_explain_json_is_json_whatever_number_a_cell_holds(tmp_path: Path, typed
     data = json.loads(res.stdout, parse_constant=_not_json)
     hours = next(c for c in data["cells"] if c["cell"] == "'ESP Tracker'!N25")
     assert hours["value"] is None and hours["unreadable"] is True
-    assert hours["raw"].lower() in ("nan", "inf")
+    # As typed, as esp's messages show the cell elsewhere (`NaN is not a number`).
+    shown = {b"NaN": "NaN", b"inf": "inf", b"1e400": "inf"}[typed]
+    assert hours["raw"] == shown
+    table = run("Tyrone Jackson", "-t", str(path), "--as-of", "2026-11-24")
+    (row,) = [line for line in table.stdout.splitlines() if "'ESP Tracker'!N25" in line]
+    assert row.split("│")[3].strip() == shown and "cannot be read" in row
 
 
 def _not_json(constant: str) -> None:

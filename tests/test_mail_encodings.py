@@ -351,3 +351,234 @@ def test_an_email_nested_past_any_mailer_is_unreadable_not_a_crash(levels: int, 
 
 def test_an_email_nested_as_deep_as_a_forward_chain_is_read() -> None:
     assert read_mail(nested(20, "multipart"), "a.eml", EASTERN).text == "Done 8 of 8."
+
+
+# ------------------------------------------------------------ read as Windows reads them
+
+# GBK as Windows writes it (cp936): 0x80, alone, is the euro sign. Mailers label it GB2312,
+# GBK or GB18030 alike.
+GBK_EURO = "费用 ".encode("gbk") + b"\x80" + "5，模块五完成".encode("gbk")
+# ISO-2022-JP as Outlook writes it (Windows' cp50220/cp50221/cp50222): NEC's row 13 (①,
+# Ⅰ, ㈱) in the JIS X 0208 set, half-width katakana after ESC ( I or between SO and SI.
+JIS = b"\x1b$B"
+ASCII = b"\x1b(B"
+OUTLOOK_JIS = (
+    "モジュール".encode("iso2022_jp")
+    + JIS + b"-!-\"" + ASCII  # ①② (0x2D21, 0x2D22)
+    + "完了".encode("iso2022_jp")
+    + b" " + JIS + b"-5-6" + ASCII  # ⅠⅡ (0x2D35, 0x2D36)
+    + b" " + JIS + b"-j" + ASCII  # ㈱ (0x2D6A)
+    + b" \x1b(I12" + ASCII  # ｱｲ, cp50221
+    + b" \x0e34\x0f"  # ｳｴ, cp50222
+)  # fmt: skip
+OUTLOOK_JIS_TEXT = "モジュール①②完了 ⅠⅡ ㈱ ｱｲ ｳｴ"
+
+
+@pytest.mark.parametrize("charset", ["gb2312", "GBK", "gb18030", "x-gbk", "cp936"])
+def test_a_gbk_euro_sign_is_read_as_windows_reads_it(charset: str) -> None:
+    assert decode_text(GBK_EURO, charset) == "费用 €5，模块五完成"
+
+
+def test_a_byte_gbk_leaves_undefined_is_still_replaced() -> None:
+    assert decode_text("模块五".encode("gbk") + b"\xff", "gb2312") == "模块五\ufffd"
+
+
+@pytest.mark.parametrize("charset", ["iso-2022-jp", "ISO-2022-JP", "csISO2022JP", "iso-2022-jp-2"])
+def test_outlooks_iso_2022_jp_keeps_its_circled_digits_and_roman_numerals(charset: str) -> None:
+    assert decode_text(OUTLOOK_JIS, charset) == OUTLOOK_JIS_TEXT
+
+
+def test_iso_2022_jp_never_reads_as_mojibake() -> None:
+    """The sets ISO-2022-JP-2 and -2004 add are read too; an escape no set is known by, or
+    a character cut short, is U+FFFD, never the escape's bytes."""
+    text = (
+        "模块五".encode("iso2022_jp_2") + "①".encode("iso2022_jp_2004") + b"\x1b$Z!!" + JIS + b"0"
+    )
+    assert decode_text(text, "iso-2022-jp") == "模块五①\ufffd!!\ufffd"
+
+
+def test_an_iso_2022_jp_subject_and_body_from_outlook_are_read() -> None:
+    subject = base64.b64encode("進捗①".encode("iso2022_jp_2004").replace(b"$(Q", b"$B"))
+    mail = eml(
+        OUTLOOK_JIS,
+        headers=f"Subject: =?ISO-2022-JP?B?{subject.decode()}?=\r\n",
+        charset="iso-2022-jp",
+        cte="7bit",
+    )
+    assert read_mail(mail, "a.eml", EASTERN).text == OUTLOOK_JIS_TEXT
+    no_text = eml(b"", headers=f"Subject: =?ISO-2022-JP?B?{subject.decode()}?=\r\n")
+    no_text = no_text.replace(b"Subject: ESP progress\r\n", b"")
+    assert read_mail(no_text, "b.eml", EASTERN).text == "進捗①"
+
+
+def test_a_gbk_body_with_a_euro_sign_is_read_in_an_eml_and_a_msg(tmp_path: Path) -> None:
+    assert read_mail(eml(GBK_EURO, charset="gb2312"), "a.eml", EASTERN).text == (
+        "费用 €5，模块五完成"
+    )
+    html = b"<html><body><p>" + GBK_EURO + b"</p></body></html>"
+    path = make_msg(tmp_path / "a.msg", html=html, codepages=(936, 936))
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == "费用 €5，模块五完成"
+
+
+@pytest.mark.parametrize("codepage", [50220, 50221, 50222])
+def test_an_html_only_msg_in_outlooks_iso_2022_jp_is_read(tmp_path: Path, codepage: int) -> None:
+    html = b"<html><body><p>" + OUTLOOK_JIS + b"</p></body></html>"
+    path = make_msg(tmp_path / "a.msg", html=html, codepages=(932, codepage))
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == OUTLOOK_JIS_TEXT
+
+
+def with_pdf(disposition: str, *, headers: str = "") -> bytes:
+    """A self-report with no text and a PDF attached under `disposition`."""
+    return (
+        "From: Devon Price <devon.price@x.com>\r\nTo: Jordan Reyes <jordan.reyes@x.com>\r\n"
+        f"Subject: ESP progress\r\nDate: {TUE}\r\nMIME-Version: 1.0\r\n{headers}"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        "Content-Type: text/plain\r\n\r\n\r\n--b\r\nContent-Type: application/pdf\r\n"
+        f"Content-Disposition: attachment; {disposition}\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("disposition", "name"),
+    [
+        # RFC 2231, in each label's Windows code page: the email package's own reading of
+        # ISO-2022-JP stops at ①, of Shift_JIS loses it, of GB2312 loses the euro sign and
+        # of Latin-1 gives a control character for the dash.
+        ("filename*=iso-2022-jp''%1B%24B-!%1B%28BTBT.pdf", "①TBT.pdf"),
+        ("filename*=shift_jis''%87%40TBT.pdf", "①TBT.pdf"),
+        ("filename*=gb2312''" + "".join(f"%{b:02X}" for b in GBK_EURO[:4]) + "%80.pdf",
+         "费用€.pdf"),
+        ("filename*=iso-8859-1''Caf%E9%20%96%20TBT.pdf", "Café – TBT.pdf"),
+        # Continued over two parameters, and as an encoded word in quotes.
+        ("filename*0*=iso-2022-jp''%1B%24B-!; filename*1*=%1B%28BTBT.pdf", "①TBT.pdf"),
+        ('filename="=?iso-2022-jp?B?GyRCLSEbKEJUQlQucGRm?="', "①TBT.pdf"),
+    ],
+)  # fmt: skip
+def test_an_attached_files_name_is_read_in_its_windows_code_page(
+    disposition: str, name: str
+) -> None:
+    from esp_cli.mail.attachments import read_files
+
+    mail = with_pdf(disposition)
+    assert [f.name for f in read_files(mail).files] == [name]
+    report = read_mail(mail, "a.eml", EASTERN)
+    assert name in report.warning
+
+
+def test_an_attached_emails_subject_is_read_in_its_windows_code_page() -> None:
+    from esp_cli.mail.attachments import read_files
+
+    subject = base64.b64encode(GBK_EURO).decode()
+    inner = with_pdf('filename="TBT.pdf"').replace(
+        b"Subject: ESP progress", f"Subject: =?gb2312?B?{subject}?=".encode()
+    )
+    outer = (
+        (
+            f"From: Sam Lee <sam.lee@x.com>\r\nSubject: FW\r\nDate: {TUE}\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain'
+            "\r\n\r\nSee attached.\r\n--o\r\nContent-Type: message/rfc822\r\n\r\n"
+        ).encode()
+        + inner
+        + b"\r\n--o--\r\n"
+    )
+    found = read_files(outer)
+    assert found.emails == ("费用 €5，模块五完成",)
+    assert [f.via for f in found.files] == [("费用 €5，模块五完成",)]
+
+
+# ------------------------------------------------------- an RTF body in several code pages
+
+_POLISH = "Zażółć gęślą jaźń"
+
+
+def _escaped(text: str, codec: str) -> bytes:
+    """`text` as Word writes it in an RTF: each 8-bit byte of `codec` as \\'xx."""
+    return b"".join(b"\\'%02x" % b if b > 0x7F else bytes([b]) for b in text.encode(codec))
+
+
+@pytest.mark.parametrize(
+    ("fonts", "body"),
+    [
+        # The Central European font is not the first, and the first gives no charset.
+        (b"{\\f0\\fswiss Calibri;}{\\f1\\fswiss\\fcharset238 Calibri CE;}",
+         b"\\f0 Caf\\'e9 done. \\f1 " + _escaped(_POLISH, "cp1250")),
+        # The same with the characters left raw.
+        (b"{\\f0\\fswiss\\fcharset0 Calibri;}{\\f1\\fswiss\\fcharset238 Calibri CE;}",
+         b"\\f0 Caf\xe9 done. \\f1 " + _POLISH.encode("cp1250")),
+        # The font table on one line, as Word writes it; the code page by \cpg.
+        (b"{\\f0\\froman\\fcharset0 Times;}{\\f2\\fswiss Arial;}{\\f3\\fnil\\cpg1250 Arial CE;}",
+         b"\\f0 Caf\\'e9 done. {\\f3 " + _escaped(_POLISH, "cp1250") + b"}"),
+    ],
+)  # fmt: skip
+def test_each_rtf_font_is_read_in_its_own_code_page(
+    tmp_path: Path, fonts: bytes, body: bytes
+) -> None:
+    rtf = b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl" + fonts + b"}" + body + b"\\par}"
+    path = make_msg(tmp_path / "a.msg", rtf=rtf)
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == f"Café done. {_POLISH}"
+
+
+def test_an_rtf_in_many_scripts_reads_each_in_its_font() -> None:
+    """Cyrillic, Greek, Japanese (a double-byte code page, its Unicode fallbacks skipped)
+    and Chinese with GBK's euro sign, each in its own font; a group ends its font."""
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = (
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}"
+        b"{\\f1\\fcharset204 Arial Cyr;}{\\f2\\fcharset161 Arial Greek;}"
+        b"{\\f3\\fcharset128 MS Gothic;}{\\f4\\fcharset134 SimSun;}}"
+        b"{\\f1 " + _escaped("Готово", "cp1251") + b"} "
+        b"{\\f2 " + _escaped("Έτοιμο", "cp1253") + b"} "
+        b"{\\f3\\uc2 " + _escaped("完了", "cp932") + b"\\u9312\\'87\\'40} "
+        b"{\\f4 " + _escaped("费用", "gbk") + b"\\'80} caf\\'e9\\par}"
+    )
+    assert rtf_text(rtf) == "Готово Έτοιμο 完了① 费用€ café\n"
+
+
+def test_a_character_right_after_a_control_word_is_text_not_its_argument() -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg932 Step\\par\\'82\\'50 done\\par\\u65297?;\\par}"
+    assert rtf_text(rtf) == "Step\n\uff11 done\n\uff11;\n"
+
+
+def test_an_rtf_character_beyond_the_basic_plane_is_one_character() -> None:
+    """Word writes an emoji as the two halves of its UTF-16 pair, each a \\uN."""
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg1252 Done \\u-10180?\\u-8440?\\u9851?\\u-497? \\u-10180?!\\par}"
+    assert rtf_text(rtf) == "Done \U0001f308\u267b\ufe0f \ufffd!\n"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name",
+    ["RtfWithShortRussianString.msg", "EmailWithSpecialCharsInSubject.msg",
+     "EmailWithSpecialCharsInSubject_2.msg", "TxtSampleEmail.msg", "EmailWithReactions.msg"],
+)  # fmt: skip
+def test_a_real_rtf_body_reads_as_outlooks_own_plain_text(name: str) -> None:
+    """Outlook keeps the plain text beside the RTF: the RTF read alone says the same."""
+    from compressed_rtf import decompress
+
+    from esp_cli.mail.rtf import rtf_text
+
+    msg = MapiMessage.from_file(CORPUS / name)
+    rtf, plain = msg.get_property_value(0x1009), msg.get_property_value(0x1000)
+    assert isinstance(rtf, bytes) and isinstance(plain, str)
+    assert rtf_text(bytes(decompress(rtf))).split() == plain.split()
+
+
+@needs_corpus
+def test_a_real_rtf_emoji_is_read_whole() -> None:
+    from compressed_rtf import decompress
+
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = MapiMessage.from_file(CORPUS / "sender_not_found_from_exchange.msg").get_property_value(
+        0x1009
+    )
+    assert isinstance(rtf, bytes)
+    text = rtf_text(bytes(decompress(rtf)))
+    assert "\U0001f308\u267b\ufe0f" in text
+    assert not any("\ud800" <= ch <= "\udfff" for ch in text)

@@ -544,3 +544,16 @@ def test_the_command_and_esp_document_refuse_the_same_steps(
             )
         assert recorded.exit_code == documented.exit_code == 1, (who, recorded.output)
         assert recorded.stderr.split(":")[:2] == documented.stderr.split(":")[:2], who
+
+
+def test_a_step_cell_holding_nan_is_named_as_esp_shows_it(tmp_path: Path) -> None:
+    """A program other than Excel may write `<v>NaN</v>` in Luis Ramirez's Coaching Date
+    (V15): the refusal names the cell as every message does, `NaN`."""
+    from tests.test_doctor import sample_holding
+
+    path = sample_holding(tmp_path, V15=b"NaN")
+    original = path.read_bytes()
+    res = run(path, "Luis Ramirez", "coaching", "--date", "2026-11-20", "--by", "Dana")
+    assert res.exit_code == 1
+    assert "holds NaN, which is not a date" in res.stderr
+    assert path.read_bytes() == original

@@ -232,6 +232,25 @@ def test_an_automatic_reply_in_the_transport_headers_of_a_msg_is_skipped(tmp_pat
         read_mail(path.read_bytes(), "a.msg")
 
 
+def test_an_automatic_reply_below_a_subject_continued_unindented_in_a_msg_is_skipped(
+    tmp_path: Path,
+) -> None:
+    """Gmail through Exchange Online continues a long encoded Subject on lines that are not
+    indented: the .msg's Internet headers after it are still headers, as in an .eml."""
+    path = make_msg(tmp_path / "a.msg", "IPM.Note", "Thank you for your message.")
+    msg = MapiMessage.from_file(path)
+    msg.set_property(0x0037, PropertyTypeCode.PTYP_STRING, "RE: ESP progress")
+    msg.set_property(
+        0x007D,
+        PropertyTypeCode.PTYP_STRING,
+        "Received: from x\r\nSubject: =?utf-8?B?UkU6IEVTUCA=?=\r\n=?utf-8?B?cHJvZ3Jlc3M=?=\r\n"
+        "Auto-Submitted: auto-replied\r\n",
+    )
+    msg.save(path)
+    with pytest.raises(UnreadableMail, match="automatic reply.*Auto-Submitted: auto-replied"):
+        read_mail(path.read_bytes(), "a.msg")
+
+
 def test_auto_submitted_no_is_an_ordinary_message() -> None:
     report = read_mail(eml("Did 2 TBTs.", headers="Auto-Submitted: no\r\n"), "a.eml")
     assert report.text == "Did 2 TBTs."

@@ -504,3 +504,60 @@ def test_a_comma_in_a_name_before_its_address_is_part_of_the_name(
     assert split_addresses(text) == pieces
     if "<" in text:
         assert recipient(pieces[0]) == '"Hughes, Torrey" <t@x.com>' or "(" in pieces[0]
+
+
+# -- the sender's name: [people] user as the From line and the sign-off show it -------------
+
+
+@pytest.mark.parametrize(
+    ("user", "name", "header"),
+    [
+        # Quotes typed round the name in esp.toml are no part of it.
+        ('"\\"Jordan Reyes\\""', "Jordan Reyes", b"From: Jordan Reyes <jr@vendorcx.com>"),
+        ("'“Jordan Reyes”'", "Jordan Reyes", b"From: Jordan Reyes <jr@vendorcx.com>"),
+        # A comma, or quotes inside the name, quoted as RFC 5322 says.
+        ('"Reyes, Jordan"', "Reyes, Jordan", b'From: "Reyes, Jordan" <jr@vendorcx.com>'),
+        ('"\\"Reyes, Jordan\\""', "Reyes, Jordan", b'From: "Reyes, Jordan" <jr@vendorcx.com>'),
+        ("'Dana \"DW\" Whitfield'", 'Dana "DW" Whitfield',
+         b'From: "Dana \\"DW\\" Whitfield" <jr@vendorcx.com>'),
+        # Beyond ASCII: an encoded word in the header, the name itself in the sign-off.
+        ('"Pérez, Ana"', "Pérez, Ana", b"From: =?utf-8?"),
+    ],
+)  # fmt: skip
+def test_the_senders_name_is_people_user_without_its_quotes(
+    folder: Path, user: str, name: str, header: bytes
+) -> None:
+    cfg = folder / "esp.toml"
+    cfg.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n\n'
+        f'[people]\nuser = {user}\nuser_email = "jr@vendorcx.com"\n\n'
+        '[report]\nto = ["lead@example.com"]\n',
+        encoding="utf-8",
+    )
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    data = eml.read_bytes()
+    assert next(line for line in data.split(b"\r\n") if line.startswith(b"From:")) == header or (
+        header.endswith(b"?") and header in data
+    )
+    msg = parse(data)
+    (sender,) = msg["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (name, "jr@vendorcx.com")
+    text = msg.get_body(("plain",))
+    assert text is not None
+    assert text.get_content().replace("\r\n", "\n").rstrip().endswith(f"Thank you,\n{name}")
+
+
+def test_a_name_beyond_ascii_in_report_from_signs_the_message_as_written(folder: Path) -> None:
+    cfg = config(folder, sender="Pérez, Ana <ana@vendorcx.com>")
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    msg = parse(eml.read_bytes())
+    assert [(a.display_name, a.addr_spec) for a in msg["From"].addresses] == [
+        ("Pérez, Ana", "ana@vendorcx.com")
+    ]
+    text = msg.get_body(("plain",))
+    assert text is not None
+    assert text.get_content().replace("\r\n", "\n").rstrip().endswith("Thank you,\nPérez, Ana")

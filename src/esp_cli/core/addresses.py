@@ -10,7 +10,8 @@ holds an empty recipient or a smuggled one.
 from __future__ import annotations
 
 import re
-from email.utils import formataddr, parseaddr
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 # local@domain.tld: no spaces, no second @, a dot in the domain.
 _ADDR_SPEC = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+")
@@ -102,7 +103,14 @@ def recipient(text: str) -> str | None:
     if addr is None:
         return None
     name = _name_and_address(text.strip().removeprefix("mailto:"))[0]
-    return formataddr((name, addr)) if name else addr
+    return named(name, addr)
+
+
+def named(name: str, addr: str) -> str:
+    """`Name <address>` (the bare address when there is no name), the name quoted as RFC
+    5322 says by the email package (`"Reyes, Jordan" <…>`) and kept as itself beyond ASCII:
+    encoded where a header is written, never shown encoded in a sign-off or a dry run."""
+    return str(Address(display_name=name, addr_spec=addr)) if name else addr
 
 
 def bad_addresses(texts: tuple[str, ...] | list[str]) -> list[str]:

@@ -317,11 +317,14 @@ def parse_number(value: Any) -> float | None:
 
 
 def text_of(value: Any) -> str:
-    """Text as the cell shows it: numbers typed as IDs lose their '.0', spaces are trimmed."""
+    """Text as the cell shows it: numbers typed as IDs lose their '.0', spaces are trimmed;
+    a number that is none (`<v>NaN</v>`) reads as every message shows it (shown_value)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and not math.isfinite(value):
+        return shown_value(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):

@@ -20,11 +20,12 @@ from esp_cli.mail.msgfile import MAX_DEPTH, TOO_DEEP, Attached, MailFiles, is_ms
 from esp_cli.mail.selfreports import (
     ENCRYPTED_TYPES,
     UnreadableMail,
-    decode_words,
+    file_name,
     on_behalf,
     read_message,
     sender_of,
     sent_time,
+    subject_of,
 )
 
 __all__ = ["MAIL_SUFFIXES", "MAIL_TYPES", "Attached", "MailFiles", "read_files"]
@@ -108,14 +109,14 @@ def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
     a file."""
     kind = part.get_content_type()
     if kind == "message/rfc822":
-        name = " ".join(decode_words(part.get_filename() or "").split())
+        name = file_name(part)
         encoded = _encoded_message(part)
         if encoded is not None:
             files.append(Attached(name, encoded, kind))
             return
         inner = part.get_payload(0) if part.is_multipart() else None
-        subject = inner.get("subject", "") if isinstance(inner, Message) else ""
-        shown = " ".join(decode_words(str(subject or name)).split())
+        subject = subject_of(inner) if isinstance(inner, Message) else ""
+        shown = " ".join((subject or name).split())
         emails.append(shown)
         if isinstance(inner, Message):
             found: list[Attached] = []
@@ -128,12 +129,12 @@ def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
             if isinstance(sub, Message):
                 _contents(sub, files, emails)
         return
-    given = part.get_filename()
+    given = file_name(part)
     if not given and kind != "application/pdf":
         return
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
-        files.append(Attached(" ".join(decode_words(given or "").split()), payload, kind))
+        files.append(Attached(given, payload, kind))
 
 
 def _sender(msg: Message) -> tuple[str, str, str]:

@@ -14,15 +14,13 @@ refuses those files whole).
   address property when its type is SMTP; the display name is kept for matching by name.
 - Body: plain text (0x1000), else HTML (0x1013) as text — bytes in the Internet code page
   (0x3FDE), else its own <meta charset> —, else the compressed RTF (0x1009) decompressed,
-  read in the code page its `\\ansicpg` names and stripped to text.
+  each character read in its font's code page (mail/rtf.py) and stripped to text.
 - Day: the stored UTC time (PidTagClientSubmitTime 0x0039, else PidTagMessageDeliveryTime
   0x0E06) in the team's time zone.
 """
 
 from __future__ import annotations
 
-import codecs
-import email.policy
 import re
 import struct
 from collections.abc import Callable
@@ -32,7 +30,10 @@ from email.parser import HeaderParser
 from typing import Any
 
 from esp_cli.core.reports import SelfReport
+from esp_cli.mail.codepages import codec_of
+from esp_cli.mail.rtf import rtf_text
 from esp_cli.mail.selfreports import (
+    READ_POLICY,
     SIGNATURE_FILES,
     NotAReport,
     UnreadableMail,
@@ -45,6 +46,7 @@ from esp_cli.mail.selfreports import (
     own_text,
     same_sender,
     subject_text,
+    unfolded,
     warnings,
 )
 
@@ -106,49 +108,6 @@ _NOT_REPORTS = (
 # The classes of messages a person wrote (IPM.Note and its kinds, a post to a folder).
 _MESSAGES = ("ipm.note", "ipm.post")
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
-# Windows code page numbers Python spells otherwise than `cpNNNN` (Outlook keeps an HTML
-# body in its Internet code page: ISO-2022-JP for Japanese, KOI8-R for Russian...). Latin-1
-# and ASCII are read as Windows-1252, as mail programs do: a "Latin-1" message written on
-# Windows holds its curly quotes (0x92) and dashes.
-_CODEPAGES = {
-    1200: "utf-16-le",
-    1201: "utf-16-be",
-    10000: "mac_roman",
-    10006: "mac_greek",
-    10007: "mac_cyrillic",
-    10029: "mac_latin2",
-    10079: "mac_iceland",
-    10081: "mac_turkish",
-    12000: "utf-32-le",
-    12001: "utf-32-be",
-    20127: "cp1252",
-    20866: "koi8_r",
-    20932: "euc_jp",
-    21866: "koi8_u",
-    28591: "cp1252",
-    28592: "iso8859_2",
-    28593: "iso8859_3",
-    28594: "iso8859_4",
-    28595: "iso8859_5",
-    28596: "iso8859_6",
-    28597: "iso8859_7",
-    28598: "iso8859_8",
-    28599: "cp1254",
-    28603: "iso8859_13",
-    28605: "iso8859_15",
-    38598: "iso8859_8",
-    50220: "iso2022_jp_ext",
-    50221: "iso2022_jp_ext",
-    50222: "iso2022_jp_ext",
-    50225: "iso2022_kr",
-    51932: "euc_jp",
-    51936: "gb18030",
-    51949: "cp949",
-    52936: "hz",
-    54936: "gb18030",
-    65000: "utf-7",
-    65001: "utf-8",
-}
 
 
 def is_msg(data: bytes) -> bool:
@@ -299,30 +258,14 @@ def _senders(props: _Properties) -> tuple[tuple[str, str], tuple[str, str]]:
     return mailbox, sender
 
 
-def codec_of(codepage: int) -> str | None:
-    """Python's name for a Windows code page number (None: one it does not know)."""
-    try:
-        return codecs.lookup(_CODEPAGES.get(codepage, f"cp{codepage}")).name
-    except LookupError:
-        return None
-
-
-_ANSI_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
 def _rtf_text(compressed: bytes) -> str:
-    """The text of a compressed RTF body. Word and Outlook leave 8-bit characters raw in
-    it, in the code page its `\\ansicpgNNNN` names (Windows-1252, RTF's default, when it
-    names none)."""
+    """The text of a compressed RTF body, each character in its font's code page."""
     from compressed_rtf import decompress
-    from striprtf.striprtf import rtf_to_text
 
-    rtf = bytes(decompress(compressed))
-    named = _ANSI_CODEPAGE.search(rtf[:4096])
-    codec = codec_of(int(named.group(1))) if named else None
-    to_text: Any = rtf_to_text  # untyped
-    return str(to_text(decode_text(rtf, codec or "cp1252"), errors="ignore"))
+    return rtf_text(bytes(decompress(compressed)))
 
 
 def _html(props: _Properties) -> str:
@@ -363,7 +306,10 @@ def _transport_header(props: _Properties) -> Callable[[str], str | None]:
     """The Internet headers a received message keeps (PidTagTransportMessageHeaders), as a
     lookup by name; nothing for a message written in Outlook."""
     text = props.text(TRANSPORT_HEADERS)
-    parsed = HeaderParser(policy=email.policy.default).parsestr(text) if text else None
+    # A Subject continued on unindented lines (Gmail through Exchange Online) is read as
+    # the .eml reader reads it: the headers after it are still headers.
+    raw = unfolded(text.encode("utf-8", "surrogateescape")).decode("utf-8", "surrogateescape")
+    parsed = HeaderParser(policy=READ_POLICY).parsestr(raw) if text else None
 
     def header(name: str) -> str | None:
         value = parsed.get(name) if parsed is not None else None

@@ -31,12 +31,12 @@ from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, NoReturn
 
-from esp_cli.config import Config
-from esp_cli.core.addresses import address_spec, recipient, split_addresses
+from esp_cli.config import Config, unquoted_name
+from esp_cli.core.addresses import address_spec, named, recipient, split_addresses
 from esp_cli.core.model import Letter, MailReport
 from esp_cli.errors import ConfigError, EspError, InputFileError, UsageError, WriteFailedError
 from esp_cli.system import put_refusal, write_file_atomically
@@ -105,8 +105,9 @@ def checked_sender(config: Config) -> str:
             f"{where}: {key} {sender!r} is not one e-mail address.",
             fix=f'write it as {key.split()[-1]} = "Name <you@example.com>".',
         )
-    if not config.report_from and config.user and "<" not in shown:
-        shown = formataddr((config.user, shown))  # 'Name <address>'
+    name = unquoted_name(config.user) if config.user else ""
+    if not config.report_from and name and "<" not in shown:
+        shown = named(name, shown)  # without the quotes typed round it in esp.toml
     return shown
 
 
@@ -134,7 +135,7 @@ def signoff(config: Config, env: Envelope) -> str:
     """esp.toml [report] signoff, else "Thank you," and the sender's name."""
     if config.signoff is not None:
         return config.signoff
-    name = parseaddr(env.sender)[0] or config.user or ""
+    name = parseaddr(env.sender)[0] or unquoted_name(config.user or "")
     return f"Thank you,\n{name}" if name else "Thank you,"
 
 

@@ -20,14 +20,17 @@ from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
 from email.message import EmailMessage, Message
+from email.policy import EmailPolicy
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
+from typing import Any
 
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of
+from esp_cli.mail.codepages import ISO2022_JP, decoded
 
 MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
 
@@ -328,9 +331,9 @@ _KNOWN_HEADER = re.compile(
 )
 
 
-def _unfolded(data: bytes) -> bytes:
-    """The message with each unindented line of encoded words in its header indented, as
-    the continuation of the line above it that it is."""
+def unfolded(data: bytes) -> bytes:
+    """The message (or its header alone) with each unindented line of encoded words in its
+    header indented, as the continuation of the line above it that it is."""
     end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0), default=-1)
     header = data if end < 0 else data[:end]
     if b"\n=?" not in header:
@@ -351,10 +354,33 @@ _TOO_DEEP = (
 )
 
 
+# The character set an RFC 2231 parameter names (`filename*=iso-2022-jp'ja'…`,
+# `filename*0*=…`).
+_PARAMETER_CHARSET = re.compile(r"(\*(?:0\*)?\s*=\s*\"?)[^'\";\s]*'")
+
+
+class _ReadPolicy(EmailPolicy):
+    """The email package's own policy, but a header whose parameter is in a character set
+    its codec cannot read (an RFC 2231 file name in Outlook's ISO-2022-JP, with ①: the
+    package raises) is parsed with that parameter's character set unknown, as the package
+    parses one it does not know: the header's type and other parameters stay, and
+    file_name reads the name in the Windows code page."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        try:
+            return super().header_fetch_parse(name, value)
+        except UnicodeDecodeError:
+            unknown = _PARAMETER_CHARSET.sub(r"\1x-unknown'", value)
+            return super().header_fetch_parse(name, unknown)
+
+
+READ_POLICY = _ReadPolicy()
+
+
 def _parse(data: bytes) -> EmailMessage:
     """The message parsed; UnreadableMail when its parts nest past MAX_NESTING."""
     try:
-        msg = email.message_from_bytes(_unfolded(data), policy=email.policy.default)
+        msg = email.message_from_bytes(unfolded(data), policy=READ_POLICY)
     except RecursionError:
         raise UnreadableMail("corrupt", _TOO_DEEP) from None
     assert isinstance(msg, EmailMessage)
@@ -410,7 +436,9 @@ def _corrupt(line: str) -> UnreadableMail:
 # Labels mail programs read as the Windows code page that extends them (the WHATWG Encoding
 # Standard's reading): a "Latin-1" message written on Windows holds its curly apostrophes
 # (0x92) and dashes (0x96), a "Shift_JIS" one its circled numbers (①), a "GB2312" one the
-# GBK characters, a "Big5" one the euro sign. Python's codecs of those labels are strict.
+# GBK characters and the euro sign (0x80, read by mail.codepages), a "Big5" one the euro
+# sign, an "ISO-2022-JP" one Outlook's circled numbers and half-width katakana (read by
+# mail.codepages). Python's codecs of those labels are strict.
 _SUPERSETS = {
     "ascii": "cp1252",
     "iso8859-1": "cp1252",
@@ -422,8 +450,12 @@ _SUPERSETS = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
     "big5": "cp950",
-    "iso2022_jp": "iso2022_jp_ext",
-}
+    **dict.fromkeys(
+        ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_3",
+         "iso2022_jp_2004"),
+        ISO2022_JP,
+    ),
+}  # fmt: skip
 # Labels mail programs write that Python does not know.
 _LABELS = {
     "x-sjis": "cp932",
@@ -478,7 +510,7 @@ class _Reading:
 
     @classmethod
     def of(cls, data: bytes, codec: str) -> _Reading:
-        text = data.decode(codec, "replace")
+        text = decoded(data, codec)
         bad = text.count("\ufffd")
         return cls(text, bad, sum(1 for ch in text if ch > "\x7f") - bad)
 
@@ -770,15 +802,47 @@ def subject_text(subject: str) -> str:
 _NAME_AND_ADDRESS = re.compile(r"^(?P<name>[^\"<>@]*?)\s*<(?P<addr>[^<>\s@]+@[^<>\s@]+)>$")
 
 
-def _raw_header(msg: EmailMessage, name: str) -> str | None:
+def _raw_header(msg: Message, name: str) -> str | None:
     """A header as written, unfolded; 8-bit text in it (no encoded words, against the
     standard, as some mailers write) read as UTF-8, else Windows-1252."""
     raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), None)
     if raw is None:
         return None
-    if not raw.isascii():
-        raw = decode_text(raw.encode("utf-8", "surrogateescape"), None)
-    return " ".join(raw.split())
+    return " ".join(_eight_bit(raw).split())
+
+
+def _eight_bit(raw: str) -> str:
+    """Header text with its 8-bit bytes (kept by the parser as surrogates) read as UTF-8,
+    else Windows-1252."""
+    return raw if raw.isascii() else decode_text(raw.encode("utf-8", "surrogateescape"), None)
+
+
+def subject_of(msg: Message) -> str:
+    """The Subject, its encoded words read in their Windows code pages ('' when none)."""
+    return decode_words(_raw_header(msg, "subject") or "").strip()
+
+
+def file_name(part: Message) -> str:
+    """A part's file name (Content-Disposition's filename, else Content-Type's name) with
+    its spaces tidied, '' when it has none. Its character set (RFC 2231) or encoded words
+    (RFC 2047) are read as decode_text reads them: the email package reads them with
+    Python's strict codecs (ISO-2022-JP's ①, GBK's euro sign, Latin-1's dash lost)."""
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = next((str(v) for k, v in part.raw_items() if k.lower() == header), None)
+        if raw is None:
+            continue
+        params = Message()  # compat32: the parameter as written, its character set apart
+        params[header] = "".join(raw.splitlines())
+        value = params.get_param(param, header=header)
+        if isinstance(value, tuple):
+            charset, _, text = value
+            name = decode_text(text.encode("latin-1", "surrogateescape"), charset or None)
+        elif value:
+            name = decode_words(_eight_bit(value))
+        else:
+            continue
+        return " ".join(name.split())
+    return ""
 
 
 def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
@@ -829,7 +893,7 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it."""
     msg = read_message(data)
-    subject = decode_words(_raw_header(msg, "subject") or "").strip()
+    subject = subject_of(msg)
 
     def header(name: str) -> str | None:
         value = msg.get(name)
@@ -889,7 +953,7 @@ def _attached_names(msg: EmailMessage) -> list[str]:
     for part in msg.walk():
         if part.is_multipart() or not part.is_attachment():
             continue
-        name = " ".join(decode_words(str(part.get_filename() or "")).split())
+        name = file_name(part)
         signature = part.get_content_type() in _SIGNATURE_TYPES
         if not signature and not name.lower().endswith(SIGNATURE_FILES):
             names.append(name)

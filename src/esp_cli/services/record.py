@@ -47,7 +47,7 @@ from esp_cli.core.rules import (
     step_due_basis,
     step_order_error,
 )
-from esp_cli.core.values import ErrorValue, text_of
+from esp_cli.core.values import ErrorValue, shown_value
 from esp_cli.errors import EarlyStepError, InputFileError, StepOrderError, UsageError
 from esp_cli.results.record import RecordResult
 from esp_cli.services.agents import find_agent
@@ -484,9 +484,9 @@ def _refuse_if_wrong(row: Row, step: Step, on: date) -> None:
     later step (rules.step_order_error checks the steps before)."""
     if step.column in row.unreadable:
         raw = row.raw.get(step.column)
-        shown = raw.code if isinstance(raw, ErrorValue) else text_of(raw)
+        shown = repr(raw.code) if isinstance(raw, ErrorValue) else shown_value(raw)
         raise StepOrderError(
-            f"{row.label()} ({_where(row, step)}): the cell holds {shown!r}, which is not a "
+            f"{row.label()} ({_where(row, step)}): the cell holds {shown}, which is not a "
             "date; esp will not overwrite it.",
             fix="correct or clear that cell in Excel, then record the step again.",
         )
