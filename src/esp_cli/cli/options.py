@@ -165,8 +165,8 @@ SmeOpt = Annotated[
     str | None,
     typer.Option(
         "--sme",
-        help="Only the agents of this TBT SME (full name in either order, or a first or last "
-        "name only one SME has).",
+        help="Only the agents of this TBT SME (full name in either order or without its "
+        "accents, or a first or last name only one SME has).",
         show_default=False,
     ),
 ]
