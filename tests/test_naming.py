@@ -1,7 +1,7 @@
 """One rule for a person's name typed on the command line: an agent (every command that
 takes one, `esp undo --agent` too), a TBT SME (`--sme` on the commands that list agents, and
-of `esp sme assign`) and the name a quote hint takes from words typed without quotes: the
-same words pick the same person."""
+of `esp sme assign`), the name a quote hint takes from words typed without quotes, and what
+Tab offers: the same words pick the same person."""
 
 from __future__ import annotations
 
@@ -15,13 +15,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.complete import name_at_start
+from esp_cli.cli.complete import name_at_start, offered
 from esp_cli.core.names import MIN_PARTIAL, name_key, names_meant
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.services.agents import AgentLookupError, agents_of_sme, pick_agent
 from esp_cli.services.smes import named_smes
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
 from tests import factories
+from tests.support.paths import SAMPLE_DATA
 
 
 def agent_rows(names: list[str]) -> list[Row]:
@@ -132,6 +134,35 @@ def test_a_name_typed_without_quotes_ends_where_the_one_rule_says(
     """The quote hint takes as the name the words the command would take for one."""
     words = typed.split()
     assert name_at_start([*words, "Called,", "no", "answer"], names) == (len(words) if meant else 0)
+
+
+@pytest.mark.parametrize(("names", "typed", "meant"), CASES, ids=IDS)
+def test_tab_offers_whom_the_command_would_take_the_name_for(
+    names: list[str], typed: str, meant: list[str]
+) -> None:
+    assert set(meant) <= set(offered(names, typed))
+
+
+def test_tab_offers_every_name_that_starts_with_what_is_typed() -> None:
+    """Too little typed to name anyone, or a whole name that also starts a longer one: the
+    names it starts are offered as well (one letter, nothing at all)."""
+    names = ["Kayla Brooks", "Keisha Grant", "Ana Lee", "Ana Leeds"]
+    assert offered(names, "K") == ["Kayla Brooks", "Keisha Grant"]
+    assert offered(names, "") == names
+    assert offered(names, "Ana Lee") == ["Ana Lee", "Ana Leeds"]
+    assert offered(names, "brooks") == ["Kayla Brooks"]
+
+
+def test_every_name_tab_offers_is_the_agent_the_command_then_finds() -> None:
+    """The sample tracker: every start of every agent's name, Tab, and the name it offers
+    given to the command finds the agent of that name."""
+    table = read_table(Workbook.open(SAMPLE_DATA / "ESP Tracker.xlsx"), keys=("agent_name",))
+    rows = list(table.rows())
+    names = [r.name for r in rows]
+    for name in names:
+        for end in range(1, len(name) + 1):
+            for shown in offered(names, name[:end]):
+                assert pick_agent(rows, shown, "ESP Tracker.xlsx").name == shown, name[:end]
 
 
 @given(

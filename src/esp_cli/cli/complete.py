@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from esp_cli.core.names import names_meant
 
@@ -39,16 +38,20 @@ def known_names(words: Sequence[str]) -> list[str]:
         return []
 
 
-def matching(names: Sequence[str], typed: str) -> list[str]:
-    """The names that start with what is typed, any case (the shell shows those that start
-    with it exactly)."""
-    wanted = typed.strip("\"'").casefold()
-    return [n for n in names if n.casefold().startswith(wanted)]
+def offered(names: Sequence[str], typed: str) -> list[str]:
+    """The names Tab offers for what is typed: every name the command would take it for
+    (names_meant: "zoe" is Zoë Núñez, "brooks" Kayla Brooks), and every name it is the
+    start of, any case (one letter, or "Ana Lee" that starts Ana Leeds too). Each is a
+    whole name from the tracker, so the command finds that agent by it."""
+    wanted = typed.strip("\"'")
+    meant = set(names_meant(names, wanted))
+    start = wanted.casefold()
+    return [n for n in names if n in meant or n.casefold().startswith(start)]
 
 
-def complete_agent(ctx: Any, args: list[str], incomplete: str) -> list[str]:
-    """Typer's completion for an AGENT argument, each name as the shell must get it."""
-    found = matching(known_names(args), incomplete)
+def complete_agent(words: Sequence[str], incomplete: str) -> list[str]:
+    """The completions of an AGENT typed so far, each name as the shell must get it."""
+    found = offered(known_names(words), incomplete)
     shell = os.environ.get("_ESP_COMPLETE", "").removeprefix("complete_")
     return [for_shell(name, shell) for name in found]
 

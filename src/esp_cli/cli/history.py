@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.complete import complete_agent
 from esp_cli.cli.options import (
+    AGENT_NAME,
     DATE,
     DAY_FORMS,
     ClassOpt,
@@ -30,7 +30,7 @@ def history_command(
             help="Only this agent's cells, change by change: name (either order), Agent ID, "
             "N Number or e-mail.",
             show_default=False,
-            autocompletion=complete_agent,
+            click_type=AGENT_NAME,
         ),
     ] = None,
     since: Annotated[
