@@ -1,7 +1,8 @@
 """One rule for a person's name typed on the command line: an agent (every command that
 takes one, `esp undo --agent` too), a TBT SME (`--sme` on the commands that list agents, and
-of `esp sme assign`), the name a quote hint takes from words typed without quotes, and what
-Tab offers: the same words pick the same person."""
+of `esp sme assign`), a signer (`esp history --by`, in tests/test_history.py), the name a
+quote hint takes from words typed without quotes, and what Tab offers: the same words pick
+the same person."""
 
 from __future__ import annotations
 

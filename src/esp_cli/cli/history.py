@@ -46,7 +46,8 @@ def history_command(
         str | None,
         typer.Option(
             "--by",
-            help="Only the operations NAME signed, or ran under that login.",
+            help="Only the operations NAME signed (full name in either order or without its "
+            "accents, or a first or last name only one signer has), or ran under that login.",
             show_default=False,
         ),
     ] = None,
