@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.cli.complete import for_shell, matching, name_at_start
+from esp_cli.cli.complete import for_shell, name_at_start, offered
+from tests import factories
 from tests.support.paths import SAMPLE_DATA
 from tests.support.processes import DEADLINE_SECONDS, read_until
 
@@ -25,7 +27,7 @@ def complete(line: str, shell: str = "zsh", **env: str) -> Any:
     if shell == "zsh":
         env.update(_ESP_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS=line)
     else:
-        words = line.split(" ")
+        words = shlex.split(line)  # as bash splits the line into COMP_WORDS
         env.update(_ESP_COMPLETE="complete_bash", COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
     return CliRunner().invoke(app, [], env=env, prog_name="esp")
 
@@ -50,6 +52,32 @@ def test_an_agent_is_completed_from_the_tracker_esp_toml_names(sample: Path, com
     assert got.exit_code == 0, got.output
     assert '"Kayla Brooks"' in got.stdout
     assert "Marcus Lee" not in got.stdout
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered_names"),
+    [
+        ("zoe", ["Zoë\\ Núñez"]),  # typed without its accents
+        ("nunez", ["Zoë\\ Núñez"]),  # a last name
+        ("Ren", ["René\\ Martin", "Rene\\ Martinez"]),  # both fit: both offered
+        ("ren", ["René\\ Martin", "Rene\\ Martinez"]),  # any case
+        ("Rene\\ Martin", ["René\\ Martin", "Rene\\ Martinez"]),
+    ],
+)
+def test_tab_offers_the_agents_the_command_would_take_the_name_for(
+    tmp_path: Path, typed: str, offered_names: list[str]
+) -> None:
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "A", "Agent Name": "Zoë Núñez"},
+            {"Class": "A", "Agent Name": "René Martin"},
+            {"Class": "A", "Agent Name": "Rene Martinez"},
+        ],
+    )
+    got = complete(f"esp explain {typed}", shell="bash", ESP_TRACKER=str(tracker))
+    assert got.exit_code == 0, got.output
+    assert got.stdout.splitlines() == offered_names
 
 
 def test_bash_gets_the_space_of_a_name_escaped(sample: Path) -> None:
@@ -97,24 +125,26 @@ def _read_some(fd: int, seen: bytearray) -> None:
     seen += chunk
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("shell", list(SHELLS))
-def test_a_name_with_an_apostrophe_completes_in_the_real_shell(sample: Path, shell: str) -> None:
+def _tab_in(shell: str, folder: Path, typed: str) -> str:
+    """`esp explain TYPED`, Tab, run in the real `shell` in `folder`: the word the command
+    gets after explain."""
     argv, setup = SHELLS[shell]
     if shutil.which(argv[0]) is None:
         pytest.skip(f"{argv[0]} is not installed")
-    script = sample / f"esp.{shell}"
+    script = folder / f"esp.{shell}"
     env = {
         **os.environ,
         "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"],
         "TERM": "dumb",
-        "HOME": str(sample),
+        "HOME": str(folder),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
     }
     source = CliRunner().invoke(app, [], env={"_ESP_COMPLETE": f"source_{shell}"}, prog_name="esp")
     script.write_text(source.stdout, encoding="utf-8")
     pid, fd = pty.fork()
-    if pid == 0:  # the shell, in the sample's folder
-        os.chdir(sample)
+    if pid == 0:  # the shell, in the folder
+        os.chdir(folder)
         os.execvpe(argv[0], argv, env)
     seen = bytearray()
     try:
@@ -122,18 +152,57 @@ def test_a_name_with_an_apostrophe_completes_in_the_real_shell(sample: Path, she
         read_until(fd, b"READY> ", seen)
         start = len(seen)
         # Tab runs the completion to its end before the keys after it are read.
-        os.write(fd, b"esp explain Bri\t\x01printf '[%s]' \r")
+        os.write(fd, f"esp explain {typed}\t\x01printf '[%s]' \r".encode())
         ran = re.compile(rb"\[explain\]\[([^\]\r\n]*)\]")
         while b"MORE> " not in seen[start:] and not ran.search(seen, start):
             _read_some(fd, seen)
         assert b"MORE> " not in seen[start:], bytes(seen[start:])  # left inside a quote
         found = ran.search(seen, start)
         assert found is not None
-        assert found[1].decode().replace("\u2019", "'") == "Brian O'Connor", bytes(seen[start:])
+        return found[1].decode().replace("\u2019", "'")
     finally:
         os.write(fd, b"\x03\x03exit\r")
         os.close(fd)
         os.waitpid(pid, 0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shell", list(SHELLS))
+def test_a_name_with_an_apostrophe_completes_in_the_real_shell(sample: Path, shell: str) -> None:
+    assert _tab_in(shell, sample, "Bri") == "Brian O'Connor"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("typed", "name"), [("zoe", "Zoë Núñez"), ("nunez", "Zoë Núñez")])
+def test_a_name_typed_without_its_accents_completes_in_bash(
+    sample: Path, typed: str, name: str
+) -> None:
+    """What the command would take the name for is what Tab puts on the line (bash takes
+    a completion that does not start with what is typed; zsh and fish keep to those that
+    do)."""
+    factories.tracker(sample / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": name}])
+    assert _tab_in("bash", sample, typed) == name
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+@pytest.mark.parametrize("given", ["--tracker {}", "-t {}", "--tracker={}"])
+def test_the_tracker_given_on_the_line_is_the_one_completed_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shell: str, given: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    monkeypatch.setenv("ESP_CONFIG_DIR", str(tmp_path / "config"))
+    tracker = factories.tracker(tmp_path / "roster.xlsx", [{"Class": "A", "Agent Name": "Ivy Lin"}])
+    got = complete(f"esp explain {given.format(tracker)} Iv", shell=shell)
+    assert got.exit_code == 0, got.output
+    assert "Ivy" in got.stdout
+
+
+@pytest.mark.parametrize("line", ["esp document Kay", "esp advise Kay", "esp undo --agent Kay"])
+def test_every_command_that_takes_an_agent_completes_the_name(sample: Path, line: str) -> None:
+    got = complete(line, shell="bash")
+    assert got.exit_code == 0, got.output
+    assert got.stdout.splitlines() == ["Kayla\\ Brooks"]
 
 
 def test_esp_tracker_names_the_tracker(
@@ -179,7 +248,7 @@ def test_a_tracker_that_is_not_a_workbook_completes_nothing(
 
 def test_names_match_from_their_start() -> None:
     names = ["Kayla Brooks", "Ethan Brooks", "Marcus Lee"]
-    assert matching(names, "kay") == ["Kayla Brooks"]
-    assert matching(names, '"Mar') == ["Marcus Lee"]
+    assert offered(names, "kay") == ["Kayla Brooks"]
+    assert offered(names, '"Mar') == ["Marcus Lee"]
     assert name_at_start(["Lee", "Marcus", "Called,", "no"], names) == 2
     assert name_at_start(["Called"], names) == 0

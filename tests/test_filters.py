@@ -87,7 +87,10 @@ def test_escalations_says_whose_list_it_is(tracker: Path) -> None:
     [
         ("Zed", "No TBT SME 'Zed' in ESP Tracker.xlsx (TBT SMEs: Keisha Grant, Kim Green, "
                 "Tom Alvarez)."),
-        ("k", "'k' matches 2 TBT SMEs in ESP Tracker.xlsx (TBT SMEs: Keisha Grant, Kim Green)."),
+        ("gr", "'gr' matches 2 TBT SMEs in ESP Tracker.xlsx (TBT SMEs: Keisha Grant, Kim Green)."),
+        # one letter is too little to name anyone, as for an agent
+        ("k", "No TBT SME 'k' in ESP Tracker.xlsx (TBT SMEs: Keisha Grant, Kim Green, "
+              "Tom Alvarez)."),
         ("Tom", "No TBT SME 'Tom' in ESP Tracker.xlsx class AET-1 (TBT SMEs: Keisha Grant, "
                 "Kim Green)."),
     ],

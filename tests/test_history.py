@@ -211,6 +211,19 @@ def test_history_selects_by_signer_day_and_count(book: Path) -> None:
     assert csv[0].startswith("op,kind,time,signer") and len(csv) == 4
 
 
+def by_refused(book: Path, by: str) -> str:
+    """What esp history --by BY says, listing operations or cells alike: one line, a usage
+    error."""
+    said = set()
+    for cells in ([], ["--cells"]):
+        res = esp("history", "--by", by, *cells, "-t", str(book))
+        assert res.exit_code == ExitCode.USAGE, res.output
+        assert res.stdout == "" and res.stderr.count("\n") == 1
+        said.add(res.stderr)
+    assert len(said) == 1, said
+    return said.pop()
+
+
 def test_history_by_takes_the_name_in_either_order_and_refuses_a_name_nobody_signed(
     book: Path,
 ) -> None:
@@ -221,15 +234,29 @@ def test_history_by_takes_the_name_in_either_order_and_refuses_a_name_nobody_sig
         assert [o["signer"] for o in ops] == ["Tom Alvarez"], by
         cells = history_json(book, "--by", by, "--cells")["cells"]
         assert [c["agent"] for c in cells] == ["Ann Lee"], by
-    for args in (["--by", "Nobody Here"], ["--by", "Nobody Here", "--cells"]):
-        res = esp("history", *args, "-t", str(book))
-        assert res.exit_code == ExitCode.USAGE, res.output
-        assert res.stdout == "" and res.stderr.count("\n") == 1
-        assert "signed by 'Nobody Here'" in res.stderr
-        assert "Fix: give --by one of the names that signed: Al, Tom Alvarez." in res.stderr
+    said = by_refused(book, "Nobody Here")
+    assert "signed by 'Nobody Here'" in said
+    assert "Fix: give --by one of the names that signed: Al, Tom Alvarez." in said
     # A signer with nothing in the chosen days is an empty day, not a mistyped name.
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     assert history_json(book, "--by", "Al", "--since", tomorrow)["operations"] == []
+
+
+def test_history_by_names_a_signer_as_any_name_typed_names_a_person(book: Path) -> None:
+    """--by is taken as an agent's or an SME's name is: without its accents, by the start
+    of its words; a name two signers share is asked, never both listed."""
+    ok("note", "add", "Ann Lee", "one", "--by", "Zoë Núñez", "-t", str(book))
+    ok("note", "add", "Bob Ray", "two", "--by", "Tom Alvarez", "-t", str(book))
+    ok("note", "add", "Ann Lee", "three", "--by", "Tomás Ruiz", "-t", str(book))
+    for by, signer in (("Zoe Nunez", "Zoë Núñez"), ("zoe", "Zoë Núñez"), ("alv", "Tom Alvarez"),
+                       ("Tomas", "Tomás Ruiz"), ("Tom Alvarez", "Tom Alvarez")):  # fmt: skip
+        ops = history_json(book, "--by", by)["operations"]
+        assert [o["signer"] for o in ops] == [signer], by
+    said = by_refused(book, "Tom")
+    assert "'Tom' names 2 signers" in said and "(Tom Alvarez, Tomás Ruiz)" in said
+    # Of Ann Lee's changes, only Tomás Ruiz's are signed by a Tom.
+    ann = json.loads(ok("history", "Ann Lee", "--by", "Tom", "-t", str(book), "-f", "json").stdout)
+    assert [c["after"].rsplit(" - ", 2)[1:] for c in ann["changes"]] == [["Tomás Ruiz", "three"]]
 
 
 def test_what_did_i_do_today_lists_each_cell_written_with_its_agent(book: Path) -> None:

@@ -10,6 +10,7 @@ import typer
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AGENT_HELP,
+    AGENT_NAME,
     AsOfOpt,
     ByOpt,
     ClassOpt,
@@ -37,9 +38,7 @@ def advise_command(
     agent: Annotated[
         str | None,
         typer.Argument(
-            metavar="[AGENT]",
-            help=AGENT_HELP,
-            show_default=False,
+            metavar="[AGENT]", help=AGENT_HELP, show_default=False, click_type=AGENT_NAME
         ),
     ] = None,
     kind: Annotated[

@@ -109,7 +109,8 @@ def quote_hint(exc: ParseError, argv: Sequence[str]) -> str | None:
     words = _positionals(argv, ctx.command.params)[len(ctx.command_path.split()) - 1 :]
     if after_agent == 0:
         return f'quote the name: "{" ".join(words)}"' if len(words) > 1 else None
-    from esp_cli.cli.complete import known_names, name_at_start, names_matching
+    from esp_cli.cli.complete import known_names, name_at_start
+    from esp_cli.core.names import names_meant
 
     known = known_names(argv)
     ends = name_at_start(words, known) or _name_end(words, after_agent)
@@ -121,7 +122,7 @@ def quote_hint(exc: ParseError, argv: Sequence[str]) -> str | None:
     last = str(names[-1])
     # The name as typed may name several agents ("Brooks"): then the hint names each, so
     # the command it gives is one that works.
-    named = names_matching(known, " ".join(name)) if known else []
+    named = names_meant(known, " ".join(name)) if known else []
     if len(named) > 1:
         choices = " or ".join(f"{_quoted([n])} {_quoted(rest)}" for n in named)
         return f"quote the {last} and name one agent: {choices}"

@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from esp_cli.core.names import name_key
+from esp_cli.core.names import names_meant
 
 
 def tracker_on_line(words: Sequence[str]) -> Path | None:
@@ -39,16 +38,20 @@ def known_names(words: Sequence[str]) -> list[str]:
         return []
 
 
-def matching(names: Sequence[str], typed: str) -> list[str]:
-    """The names that start with what is typed, any case (the shell shows those that start
-    with it exactly)."""
-    wanted = typed.strip("\"'").casefold()
-    return [n for n in names if n.casefold().startswith(wanted)]
+def offered(names: Sequence[str], typed: str) -> list[str]:
+    """The names Tab offers for what is typed: every name the command would take it for
+    (names_meant: "zoe" is Zoë Núñez, "brooks" Kayla Brooks), and every name it is the
+    start of, any case (one letter, or "Ana Lee" that starts Ana Leeds too). Each is a
+    whole name from the tracker, so the command finds that agent by it."""
+    wanted = typed.strip("\"'")
+    meant = set(names_meant(names, wanted))
+    start = wanted.casefold()
+    return [n for n in names if n in meant or n.casefold().startswith(start)]
 
 
-def complete_agent(ctx: Any, args: list[str], incomplete: str) -> list[str]:
-    """Typer's completion for an AGENT argument, each name as the shell must get it."""
-    found = matching(known_names(args), incomplete)
+def complete_agent(words: Sequence[str], incomplete: str) -> list[str]:
+    """The completions of an AGENT typed so far, each name as the shell must get it."""
+    found = offered(known_names(words), incomplete)
     shell = os.environ.get("_ESP_COMPLETE", "").removeprefix("complete_")
     return [for_shell(name, shell) for name in found]
 
@@ -75,28 +78,13 @@ def for_shell(name: str, shell: str) -> str:
     return name
 
 
-def names_matching(names: Sequence[str], typed: str) -> list[str]:
-    """The names `typed` would name as an agent's (find_agent's rules on names: exactly, in
-    either order, else without accents, else every word the start of one of the name's)."""
-    from esp_cli.core.names import names_meant
-
-    return names_meant(list(names), typed)
-
-
 def name_at_start(words: Sequence[str], names: Sequence[str]) -> int:
-    """How many of `words` name an agent: the longest run at their start that is an agent's
-    name (either order, any case), or the start of each of one agent's name's words ("dev",
-    "devon pr"), as find_agent takes them; 0 when they start with none."""
-    known = [name_key(n).split() for n in names]
-    exact = {" ".join(k) for k in known}
-    for n in range(len(words), 0, -1):
-        if name_key(" ".join(words[:n])) in exact:
-            return n
-    for n in range(len(words), 0, -1):
-        typed = name_key(" ".join(words[:n])).split()
-        if typed and any(
-            len(typed) <= len(k) and all(any(t.startswith(w) for t in k) for w in typed)
-            for k in known
-        ):
-            return n
+    """How many of `words` name an agent, as the command takes a name (names_meant): the
+    longest run at their start that names one exactly (either order, any case, or without
+    its accents), else the longest that names one by the start of its words ("dev",
+    "devon pr"); 0 when they start with none."""
+    for by_start in (False, True):
+        for n in range(len(words), 0, -1):
+            if names_meant(names, " ".join(words[:n]), by_start=by_start):
+                return n
     return 0

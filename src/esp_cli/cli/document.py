@@ -10,6 +10,7 @@ import typer
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
     AGENT_HELP,
+    AGENT_NAME,
     DATE,
     DAY_FORMS,
     STEP_NAMES,
@@ -38,7 +39,9 @@ STEPS_HELP = f"{STEPS}, any case"
 def document_command(
     agent: Annotated[
         str | None,
-        typer.Argument(metavar="[AGENT]", help=AGENT_HELP, show_default=False),
+        typer.Argument(
+            metavar="[AGENT]", help=AGENT_HELP, show_default=False, click_type=AGENT_NAME
+        ),
     ] = None,
     step: Annotated[
         str | None,

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from esp_cli.cli.base import app
-from esp_cli.cli.complete import complete_agent
 from esp_cli.cli.options import (
+    AGENT_NAME,
     DATE,
     DAY_FORMS,
     ClassOpt,
@@ -30,7 +30,7 @@ def history_command(
             help="Only this agent's cells, change by change: name (either order), Agent ID, "
             "N Number or e-mail; a namesake with the row: 'Ana Lopez (row 7)'.",
             show_default=False,
-            autocompletion=complete_agent,
+            click_type=AGENT_NAME,
         ),
     ] = None,
     since: Annotated[
@@ -46,7 +46,8 @@ def history_command(
         str | None,
         typer.Option(
             "--by",
-            help="Only the operations NAME signed, or ran under that login.",
+            help="Only the operations NAME signed (full name in either order or without its "
+            "accents, or a first or last name only one signer has), or ran under that login.",
             show_default=False,
         ),
     ] = None,

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from esp_cli.cli.base import choice_type
+from esp_cli.cli.base import _CLICK, choice_type
 from esp_cli.cli.complete import complete_agent
 from esp_cli.config import TRACKER_ENV, Config, load_config
 from esp_cli.config_file import env_tracker
@@ -129,12 +129,37 @@ AsOfOpt = Annotated[
 ]
 
 
+class AgentName(_CLICK.types.StringParamType):  # type: ignore[misc]
+    """An agent's name, ID, N Number or e-mail: text, which Tab completes with the names
+    complete_agent offers. As the type's own completion, not Typer's `autocompletion`:
+    Typer keeps of those only the ones that start with what is typed, letter for letter
+    ("kay" would not give Kayla Brooks, nor "zoe" Zoë Núñez)."""
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        found = complete_agent(_tracker_given(ctx), incomplete)
+        return [_CLICK.shell_completion.CompletionItem(name) for name in found]
+
+
+def _tracker_given(ctx: Any) -> list[str]:
+    """The --tracker given on the line being completed (as words), if any: the command's
+    options as parsed so far."""
+    while ctx is not None:
+        tracker = ctx.params.get("tracker")
+        if tracker is not None:
+            return ["--tracker", str(tracker)]
+        ctx = ctx.parent
+    return []
+
+
+AGENT_NAME = AgentName()
+
+
 AGENT_HELP = (
     "The agent: name (either order), Agent ID, N Number or e-mail; a namesake with the row: "
     "'Ana Lopez (row 7)'."
 )
 AgentArg = Annotated[
-    str, typer.Argument(help=AGENT_HELP, show_default=False, autocompletion=complete_agent)
+    str, typer.Argument(help=AGENT_HELP, show_default=False, click_type=AGENT_NAME)
 ]
 ByOpt = Annotated[
     str | None,
@@ -168,8 +193,8 @@ SmeOpt = Annotated[
     str | None,
     typer.Option(
         "--sme",
-        help="Only the agents of this TBT SME (full name in either order, or a first or last "
-        "name only one SME has).",
+        help="Only the agents of this TBT SME (full name in either order or without its "
+        "accents, or a first or last name only one SME has).",
         show_default=False,
     ),
 ]

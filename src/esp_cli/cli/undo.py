@@ -8,6 +8,7 @@ import typer
 
 from esp_cli.cli.base import app
 from esp_cli.cli.options import (
+    AGENT_NAME,
     ByOpt,
     ConfigOpt,
     DryRunOpt,
@@ -38,6 +39,7 @@ def undo_command(
             help="Only this agent's cells (name, Agent ID, N Number or e-mail): one agent's "
             "answers of a round, say.",
             show_default=False,
+            click_type=AGENT_NAME,
         ),
     ] = None,
     skip_conflicts: Annotated[

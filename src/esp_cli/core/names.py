@@ -14,13 +14,21 @@ e-mail sender, a TBT SME cell, a proof's file name, a note's author — is compa
 
 Accents are kept: `Jose` and `José` are different spellings a person would correct in the
 tracker, not a match to make silently.
+
+A name typed on the command line — an agent's, a TBT SME's, a signer's — picks its person by
+one rule, `people_meant`: exactly, else without accents (a US keyboard has none), else by the
+start of each word.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Apostrophes and the marks typed for one (a smart quote, a modifier letter, a prime, a
 # backtick, an acute accent on its own).
@@ -103,9 +111,10 @@ def unaccented(text: str) -> str:
     return bare.translate(_PLAIN_LETTERS)
 
 
-def _bare(name: str) -> list[str]:
-    """The words of a name's key without accents, in order again."""
-    return sorted(unaccented(name_key(name)).split())
+def _bare(key: str) -> list[str]:
+    """The words of a name's key without accents, in order again (an accent moves a word in
+    name_key's order: "ángel" sorts after "zapata", "angel" before)."""
+    return sorted(unaccented(key).split())
 
 
 def starts_words(wanted: list[str], words: list[str]) -> bool:
@@ -119,27 +128,44 @@ def starts_words(wanted: list[str], words: list[str]) -> bool:
     )
 
 
-def names_meant(names: list[str], query: str) -> list[str]:
-    """Of `names` (people: TBT SMEs, Certifiers), those `query` names, tried as an agent's
-    name is: exactly (any order, case or apostrophe); else with accents set aside on both
-    sides ("Zoe Nunez" for Zoë Núñez); else by the start of each word — a first name, a last
-    name, prefixes — as typed and, for a query typed without accents, also without the
-    names' accents. More than one: the query does not say which; none: nobody known."""
+def people_meant(
+    people: Sequence[T], query: str, name_of: Callable[[T], str], *, by_start: bool = True
+) -> list[T]:
+    """Of `people`, those whose name (`name_of`) `query` names. The one rule for a person's
+    name typed on the command line — an agent's, a TBT SME's, a signer's — tried in turn:
+
+    1. exactly: the same name_key (any order, case, Unicode form, apostrophe or dash);
+    2. else with the accents set aside on both sides, as a US keyboard types them ("Zoe
+       Nunez" is Zoë Núñez; "Rene Martin" is René Martin, not Rene Martinez);
+    3. else (`by_start`) by the start of words: each word typed starts a different word of
+       the name (a first name, a last name, "dan wh"), one of them MIN_PARTIAL letters at
+       least — as typed and, for a query typed without accents (or when as typed fits
+       nobody), also with the names' accents set aside ("Jose" fits José Ortega as well as
+       Jose Ortiz: both; "José" only José Ortega).
+
+    More than one: the query does not say which (the caller asks, never picks); none:
+    nobody of `people` has that name. A query without a letter names nobody."""
     wanted = name_key(query)
-    found = [n for n in names if name_key(n) == wanted]
-    if found:
-        return found
-    bare = _bare(query)
-    found = [n for n in names if _bare(n) == bare]
-    if found:
-        return found
-    words = wanted.split()
-    if not words or max(map(len, words)) < MIN_PARTIAL:
+    if not wanted:
         return []
-    found = [n for n in names if starts_words(words, name_key(n).split())]
-    if unaccented(wanted) == wanted or not found:
-        found += [n for n in names if n not in found and starts_words(bare, _bare(n))]
-    return found
+    keyed = [(i, name_key(name)) for i, p in enumerate(people) if (name := name_of(p))]
+    found = [i for i, key in keyed if key == wanted]
+    if not found:
+        bare = _bare(wanted)
+        bare_keys = [(i, _bare(key)) for i, key in keyed]
+        found = [i for i, key in bare_keys if key == bare]
+        words = wanted.split()
+        if not found and by_start and max(map(len, words)) >= MIN_PARTIAL:
+            found = [i for i, key in keyed if starts_words(words, key.split())]
+            if unaccented(wanted) == wanted or not found:
+                typed = set(found)
+                found += [i for i, k in bare_keys if i not in typed and starts_words(bare, k)]
+    return [people[i] for i in found]
+
+
+def names_meant(names: Sequence[str], query: str, *, by_start: bool = True) -> list[str]:
+    """Of `names`, those `query` names (people_meant's rule)."""
+    return people_meant(names, query, str, by_start=by_start)
 
 
 # The agent's name in a file esp makes for them, at most: the whole name then stays well

@@ -1,25 +1,24 @@
 """Finding one agent in the tracker from what a person types: a name, an ID, an e-mail.
 
 Used by every command that acts on one agent (`esp explain`, `esp record-step`, notes,
-access). A query matches by Agent ID, N Number, e-mail, or name in either order ("Devon
-Price", "price, devon", "PRICE  Devon"); failing that, by part of the name: a first name, a
-last name or the start of each word ("Devon", "Pri", "dev pr"), when only one agent has it.
-Exactly one agent must match: an unknown or ambiguous query raises AgentLookupError (an
-AgentNotFoundError) naming the candidates with their sheet, row and class — esp never picks
-one of several on a person's behalf.
+access, undo). A query matches by Agent ID, N Number or e-mail, else by name as every name
+typed is taken (core.names.people_meant: in either order, without its accents, a first name,
+a last name or the start of each word). Exactly one agent must match: an unknown or
+ambiguous query raises AgentLookupError (an AgentNotFoundError) naming the candidates with
+their sheet, row and class — esp never picks one of several on a person's behalf. A TBT SME
+(--sme) is named by the same rule (agents_of_sme).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.model import AgentRef
-from esp_cli.core.names import name_key, name_words
+from esp_cli.core.names import name_key, name_words, names_meant, people_meant
 from esp_cli.core.names import name_tokens as name_tokens
 from esp_cli.core.names import same_person as same_person
 from esp_cli.core.values import email_key, id_key
@@ -35,8 +34,6 @@ MAX_CANDIDATES = 5
 # difflib ratio below which a name is not worth suggesting ("Devn Price" ~ "Devon Price" is
 # 0.95; unrelated names of similar length sit around 0.3-0.5).
 SIMILARITY_CUTOFF = 0.6
-# The fewest letters a partial name ("Devon", "Pri") must have to choose an agent.
-MIN_PARTIAL = 2
 
 
 class AgentLookupError(AgentNotFoundError):
@@ -144,15 +141,13 @@ def scope_words(cls: str | None, sme_name: str | None) -> str | None:
     return ", ".join(p for p in parts if p) or None
 
 
-def _exact(rows: Sequence[Row], query: str) -> list[Row]:
-    """Rows the query names exactly, trying the most specific identifiers first."""
-    wanted_id, wanted_mail, wanted_name = id_key(query), email_key(query), name_key(query)
+def _by_id(rows: Sequence[Row], query: str) -> list[Row]:
+    """Rows the query names by Agent ID, else N Number, else e-mail."""
+    wanted_id, wanted_mail = id_key(query), email_key(query)
     tries: list[tuple[str, Callable[[Row], str]]] = [
         (wanted_id, lambda r: id_key(r.text("agent_id"))),
         (wanted_id, lambda r: id_key(r.text("n_number"))),
         (wanted_mail if "@" in wanted_mail else "", lambda r: email_key(r.text("email"))),
-        # names.name_key: any order ("Price Devon"), any Unicode form, any apostrophe
-        (wanted_name, lambda r: name_key(r.name)),
     ]
     for wanted, key in tries:
         if wanted:
@@ -162,58 +157,8 @@ def _exact(rows: Sequence[Row], query: str) -> list[Row]:
     return []
 
 
-def _covers(wanted: Sequence[str], tokens: Sequence[str]) -> bool:
-    """Does each wanted word start a different word of the name ("dev pr" ~ "devon price")?"""
-    if not wanted:
-        return True
-    first, rest = wanted[0], wanted[1:]
-    for i, token in enumerate(tokens):
-        if token.startswith(first) and _covers(rest, (*tokens[:i], *tokens[i + 1 :])):
-            return True
-    return False
-
-
-def _partial(rows: Sequence[Row], query: str) -> list[Row]:
-    """Rows whose name has every word of the query as a word or the start of one: a first
-    name, a last name, or prefixes. A single letter is too little to go on."""
-    wanted = name_key(query).split()
-    if not wanted or max(map(len, wanted)) < MIN_PARTIAL:
-        return []
-    return [r for r in rows if r.name and _covers(wanted, name_key(r.name).split())]
-
-
-# Letters that carry their mark in themselves (no accent to set aside), as typed without it.
-_PLAIN_LETTERS = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
-)
-
-
-def _unaccented(text: str) -> str:
-    """`text` (a name_key: case folded) without its accents: NFKD's marks dropped, and the
-    letters that have none to drop (ł, ø, đ, ı, æ...) spelled as a US keyboard types them."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return bare.translate(_PLAIN_LETTERS)
-
-
-def _bare(name: str) -> list[str]:
-    """The words of a name's key without accents, in order again (an accent moves a word
-    in name_key's order: "ángel" sorts after "zapata", "angel" before)."""
-    return sorted(_unaccented(name_key(name)).split())
-
-
-def _unaccented_match(rows: Sequence[Row], query: str, *, partial: bool = False) -> list[Row]:
-    """Rows the query names once accents are set aside, on both sides: "Zoe Nunez" typed
-    on a US keyboard for Zoë Núñez — exactly (tried right after the exact match, before
-    any by the start of words, so "Rene Martin" is René Martin, not Rene Martinez), or with
-    `partial` by the start of each word. Two names told apart by an accent stay apart: the
-    exact match as typed comes first."""
-    wanted = _bare(query)
-    named = [(r, _bare(r.name)) for r in rows if r.name]
-    if not partial:
-        return [r for r, key in named if key == wanted]
-    if not wanted or max(map(len, wanted)) < MIN_PARTIAL:
-        return []
-    return [r for r, key in named if _covers(wanted, key)]
+def _name_of(row: Row) -> str:
+    return row.name
 
 
 def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
@@ -310,34 +255,30 @@ def rows_of_sme(rows: Iterable[Row], sme: str) -> list[Row]:
 
 def agents_of_sme(rows: Sequence[Row], sme: str, where: str) -> tuple[list[Row], str]:
     """The rows whose TBT SME is `sme`, and that SME's name as typed in the tracker: `sme`
-    is the full name in either order or, like an agent's, a first name, last name or
-    prefix only one SME of those rows has. An unknown or ambiguous name is a usage error
-    listing the SMEs there are."""
-    names: dict[tuple[str, ...], str] = {}
+    names one SME of those rows as an agent's name names an agent (people_meant). An
+    unknown or ambiguous name is a usage error listing the SMEs there are."""
+    names: dict[str, str] = {}
     for row in rows:
         for text in sme_names(row.raw.get(SME_KEY)):
-            names.setdefault(name_tokens(text), text)
-    wanted = name_tokens(sme)
-    if wanted not in names:
-        words = name_key(sme).split()
-        found = [k for k in names if words and _covers(words, k)]
-        if len(found) != 1:
-            listed = ", ".join(sorted(names[k] for k in (found or names))) or "none"
-            head = (
-                f"{sme!r} matches {len(found)} TBT SMEs in {where}"
-                if found
-                else f"No TBT SME {sme!r} in {where}"
-            )
-            raise UsageError(
-                f"{head} (TBT SMEs: {listed}).", fix="pass --sme with one of those names."
-            )
-        wanted = found[0]
-    return rows_of_sme(rows, names[wanted]), names[wanted]
+            names.setdefault(name_key(text), text)
+    found = names_meant(list(names.values()), sme)
+    if len(found) != 1:
+        listed = ", ".join(sorted(found or names.values())) or "none"
+        head = (
+            f"{sme!r} matches {len(found)} TBT SMEs in {where}"
+            if found
+            else f"No TBT SME {sme!r} in {where}"
+        )
+        raise UsageError(f"{head} (TBT SMEs: {listed}).", fix="pass --sme with one of those names.")
+    return rows_of_sme(rows, found[0]), found[0]
 
 
 def find_agents(rows: Iterable[Row], query: str) -> list[Row]:
-    """Every row the query names exactly (by ID, N Number, e-mail or name); may be empty."""
-    return _exact(list(rows), query)
+    """Every row the query names exactly (by ID, N Number, e-mail or name: accents count);
+    may be empty."""
+    rows = list(rows)
+    wanted = name_key(query)
+    return _by_id(rows, query) or [r for r in rows if wanted and name_key(r.name) == wanted]
 
 
 def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
@@ -368,25 +309,17 @@ def _by_row(rows: Sequence[Row], query: str) -> list[Row] | None:
         at = [r for r in at if r.sheet.casefold() == wanted]
     if not name:
         return [r for r in at if not r.name]
-    return _exact(at, name) or _unaccented_match(at, name)
+    return people_meant(at, name, _name_of, by_start=False)
 
 
 def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     """The one row of `rows` that `query` names, as find_agent finds it (AgentLookupError,
     listing candidates, naming `where`, when none or several match)."""
-    found = _exact(rows, query) or _unaccented_match(rows, query)
+    # Exactly or without accents; else a namesake named with the row ('Kim Lee (row 7)');
+    # else by the start of words (core.names.people_meant).
+    found = _by_id(rows, query) or people_meant(rows, query, _name_of, by_start=False)
     if not found:
-        found = _by_row(rows, query) or []
-    if not found:
-        # By the start of words. Typed without accents, also with the names' accents set
-        # aside, together: "Jose" fits José Garcia as well as Jose Garcia-Lopez, so it is
-        # asked which ("José", typed with its accent, is José Garcia).
-        typed = _partial(rows, query)
-        plain = _unaccented(name_key(query)) == name_key(query)
-        if plain or not typed:
-            seen = {id(r) for r in typed}
-            typed += [r for r in _unaccented_match(rows, query, partial=True) if id(r) not in seen]
-        found = typed
+        found = _by_row(rows, query) or people_meant(rows, query, _name_of)
     if len(found) == 1:
         return found[0]
     if found:

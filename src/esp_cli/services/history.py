@@ -8,14 +8,14 @@ and lists the cells of that agent's row, change by change.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core import oplog
-from esp_cli.core.names import name_tokens
+from esp_cli.core.names import names_meant
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.core.waiting import APPEND, WaitingOp
@@ -72,35 +72,47 @@ def undone_by(ops: Sequence[Operation]) -> dict[str, str]:
     return out
 
 
-def _selected(op: Operation, since: date | None, by: str | None) -> bool:
+def _selected(op: Operation, since: date | None, signed: Callable[[Operation], bool]) -> bool:
     if since is not None and op.time.date() < since:
         return False
-    return by is None or _signed_by(op, by)
+    return signed(op)
 
 
-def _signed_by(op: Operation, by: str) -> bool:
-    """Did `by` sign `op`? Every word of `by` is a word of the signer's name, in any order
-    and case ('Tom', 'Alvarez, Tom' and 'tom alvarez' are Tom Alvarez), or `by` is part of
-    the computer login the operation was made under."""
-    words = set(name_tokens(by))
-    if words and words <= set(name_tokens(op.signer or "")):
-        return True
+def _signed_by(
+    ops: Sequence[Operation], by: str | None, log: Path, *, check: bool = True
+) -> Callable[[Operation], bool]:
+    """Which operations `by` selects: those signed by the signer of `ops` it names — named
+    as any person's name typed is (people_meant: 'Tom', 'Alvarez, Tom', 'tom alvarez' or
+    'alv' are Tom Alvarez; 'Zoe' is Zoë) — or made under a computer login it is part of.
+    A name several signers have is a usage error naming them; so is, with `check`, a name
+    nobody in `ops` signed with (a mistyped name, not an empty day: say who did sign)."""
+    if by is None:
+        return lambda op: True
+    signers = list({name_key(op.signer): op.signer for op in ops if op.signer}.values())
+    meant = names_meant(signers, by)
+    if len(meant) > 1:
+        raise UsageError(
+            f"{by!r} names {len(meant)} signers in {log.name} "
+            f"({', '.join(sorted(meant, key=str.casefold))}).",
+            fix="give --by the signer's full name.",
+        )
+    keys = {name_key(n) for n in meant}
     needle = " ".join(by.split()).casefold()
-    return bool(needle) and needle in op.login.casefold()
 
+    def signed(op: Operation) -> bool:
+        return (bool(op.signer) and name_key(op.signer or "") in keys) or (
+            bool(needle) and needle in op.login.casefold()
+        )
 
-def _check_signer(ops: Sequence[Operation], by: str | None, log: Path) -> None:
-    """A name nobody in the log signed with is a mistyped name, not an empty day: say so and
-    name who did sign (as `--sme` names the SMEs when one is not found)."""
-    if by is None or not ops or any(_signed_by(op, by) for op in ops):
-        return
-    signers = sorted({op.signer for op in ops if op.signer}, key=str.casefold)
-    raise UsageError(
-        f"No operation in {log.name} was signed by {by!r}.",
-        fix=f"give --by one of the names that signed: {', '.join(signers)}."
-        if signers
-        else "leave out --by: no operation in this log names who signed it.",
-    )
+    if check and ops and not any(signed(op) for op in ops):
+        named = ", ".join(sorted(signers, key=str.casefold))
+        raise UsageError(
+            f"No operation in {log.name} was signed by {by!r}.",
+            fix=f"give --by one of the names that signed: {named}."
+            if signers
+            else "leave out --by: no operation in this log names who signed it.",
+        )
+    return signed
 
 
 def operations(
@@ -116,8 +128,8 @@ def operations(
     log = history.read_log(log_file, mine, current=lambda: safety.digest_of(path))
     found = waiting.Store(path, config.backup_dir).unwritten()
     kept = [as_operation(o) for o in reversed(found.ops)]
-    _check_signer([*kept, *log.operations], by, log.path)
-    chosen = [op for op in [*kept, *reversed(log.operations)] if _selected(op, since, by)]
+    signed = _signed_by([*kept, *log.operations], by, log.path)
+    chosen = [op for op in [*kept, *reversed(log.operations)] if _selected(op, since, signed)]
     return HistoryResult(
         tracker=path,
         log=log.path,
@@ -163,8 +175,8 @@ def cells_written(
     esp), newest first, selected as `operations` selects: "what did I do today"."""
     path = tracker_file(tracker_path)
     log = history.read_log(history.log_path(path, config.backup_dir))
-    _check_signer(log.operations, by, log.path)
-    chosen = [op for op in reversed(log.operations) if _selected(op, since, by)]
+    signed = _signed_by(log.operations, by, log.path)
+    chosen = [op for op in reversed(log.operations) if _selected(op, since, signed)]
     ops = worked_out(chosen, log.path, path, config)
     cells = [AgentChange(op, cell) for op in ops for cell in op.cells]
     return CellsResult(
@@ -244,10 +256,11 @@ def agent_history(
         if c.action == APPEND
     }
     waits = {o.op for o in found.ops}
+    signed = _signed_by([*kept, *log.operations], by, log.path, check=False)
     chosen = [
         op
         for op in [*kept, *reversed(log.operations)]
-        if _selected(op, since, by) and op.kind != oplog.DROPPED
+        if _selected(op, since, signed) and op.kind != oplog.DROPPED
     ]
     for op in worked_out(chosen, log.path, path, config):
         for cell in op.cells:
