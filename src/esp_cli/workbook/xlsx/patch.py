@@ -245,6 +245,15 @@ class ColumnWriter:
 
 class Patcher:
     def __init__(self, pkg: Package) -> None:
+        if pkg.signed:
+            # Any change voids the signature (it covers the sheets' parts): refused, as a
+            # protected sheet is; reading commands read it as any workbook.
+            raise UnsafeWriteError(
+                f"{pkg.path} is digitally signed: a change would break its signature, so esp "
+                "does not write it; nothing was written.",
+                fix="remove the signature in Excel (File > Info > View Signatures, then "
+                "Remove Signature), run the command again, and sign the workbook anew.",
+            )
         self.pkg = pkg
         self._sheets: dict[str, SheetXml] = {}
         self._writes: dict[str, dict[tuple[int, int], Value]] = {}
