@@ -243,6 +243,33 @@ def test_an_agent_flagged_by_hand_gets_only_the_date(tracker: Path, tmp_path: Pa
     assert tracker_cells(tracker)[4] == ["Yes", date(2026, 11, 23)]
 
 
+def test_a_checkbox_is_reported_and_recorded_as_what_is_written(tmp_path: Path) -> None:
+    """All TBTs Complete? as TRUE/FALSE cells (Excel checkboxes): esp ticks the box, and says
+    so — TRUE in the table, true in the JSON and in the history — as it says what it held."""
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(HEADERS)
+    ws.append(["AET-1", "Devon Price", "E101", False, None])
+    wb.save(tracker)
+    one = tmp_path / "one"
+    one.mkdir()
+    write(one, "Devon Price TBT.pdf", pdf("Devon Price"))
+    dry = proofs(tracker, one, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "FALSE → TRUE" in dry.stdout and "Yes" not in dry.stdout
+    res = proofs(tracker, one, "-f", "json")
+    assert res.exit_code == 0, res.output
+    changes = json.loads(res.stdout)["changes"]
+    assert [(c["cell"], c["old"], c["new"]) for c in changes][0] == ("D2", False, True)
+    assert openpyxl.load_workbook(tracker)["ESP Tracker"]["D2"].value is True
+    history = CliRunner().invoke(app, ["history", "--tracker", str(tracker), "-f", "json"])
+    assert history.exit_code == 0, history.output
+    (op,) = json.loads(history.stdout)["operations"]
+    assert [(c["cell"], c["before"], c["after"]) for c in op["cells"]][0] == ("D2", False, True)
+
+
 def test_dry_run_writes_nothing(tracker: Path, folder: Path) -> None:
     before = tracker.read_bytes()
     res = proofs(tracker, folder, "--dry-run", "-f", "json")

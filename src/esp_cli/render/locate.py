@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from esp_cli.core.model import Letter, class_aside, class_shown
-from esp_cli.render import Format, print_table, say, say_findings, write_json
+from esp_cli.render import Format, print_table, say, say_findings, show, write_json
 from esp_cli.render.changes import changed_verb, say_waiting, say_waiting_written
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
 from esp_cli.render.mail import say_mailed
@@ -113,7 +113,7 @@ def render(
             say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
     verb = changed_verb(result.write, "set", "set")
     for change in result.write.changes:
-        say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
+        say(f"{verb} {change.address} ({change.agent}, {change.column}): {show(change.new)}")
     if result.write.status == "waiting":
         say_waiting(result.write)
     elif result.write.backup is not None:

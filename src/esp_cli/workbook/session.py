@@ -406,11 +406,12 @@ class ChangePlan:
             if writer is None:
                 writer = got[3] = self.patcher.column_writer(row.sheet, col)
                 writer.sx.expect_rows(len(rows_of[row.sheet]))
-            writer.set(row.row, new)
+            written = writer.set(row.row, new)
             name, agent_id, email, n_number = who
             change = CellChange(
-                row.sheet, row.row, col, name, row.cls, column, old, new, agent_id, email, n_number
-            )
+                row.sheet, row.row, col, name, row.cls, column, old, written, agent_id, email,
+                n_number,
+            )  # fmt: skip
             # _record and _intend, as they go for the command's own cell (no waiting
             # operation's, no unit): one lookup each for a cell planned once.
             where = (row.sheet, row.row, col)
@@ -503,7 +504,7 @@ class ChangePlan:
     ) -> CellChange:
         if isinstance(new, str) and not restoring:
             _refuse_control_characters(new, old, sheet, row, col)
-        self.patcher.set(sheet, row, col, new)
+        new = self.patcher.set(sheet, row, col, new)  # what is written (a checkbox: True)
         change = CellChange(
             sheet, row, col, agent, cls, column, old, new, agent_id, email, n_number
         )

@@ -207,15 +207,16 @@ class ColumnWriter:
             return
         self.ranges = ranges
 
-    def set(self, row: int, value: Value) -> None:
+    def set(self, row: int, value: Value) -> Value:
+        """Plan the cell; the value as it will be written (see Patcher.set)."""
         if not self._plain(row, value):
-            self.patcher.set(self.sheet, row, self.col, value)  # checked the careful way
-            return
+            return self.patcher.set(self.sheet, row, self.col, value)  # the careful way
         patcher = self.patcher
         patcher._writes.setdefault(self.sheet, {})[(row, self.col)] = value
         raw = patcher._raw.get(self.sheet)
         if raw:
             raw.pop((row, self.col), None)
+        return value
 
     def _plain(self, row: int, value: Value) -> bool:
         """Whether `Patcher._checked` would take the value as it is, seen at once."""
@@ -429,13 +430,18 @@ class Patcher:
                 fix="open the workbook in Excel, save it, then run esp again.",
             ) from exc
 
-    def set(self, sheet: str, row: int, col: int, value: Value) -> None:
+    def set(self, sheet: str, row: int, col: int, value: Value) -> Value:
+        """Plan writing `value` in the cell, once every check has passed; the value as it
+        will be written, which is what a report says was written (a Yes to a TRUE/FALSE
+        cell, an Excel checkbox, is True)."""
         try:
-            self._set(sheet, row, col, value)
+            written = self._checked(sheet, row, col, value)
         except ValueError:
             with self._sheet_errors(sheet, _Where(sheet, row, col)):
                 raise
+        self._writes.setdefault(sheet, {})[(row, col)] = written
         self._raw.get(sheet, {}).pop((row, col), None)
+        return written
 
     def cell_xml(self, sheet: str, row: int, col: int) -> bytes | None:
         """The cell's <c> element as it is in the file now (None: the sheet has no such
@@ -487,9 +493,6 @@ class Patcher:
         except ValueError:
             with self._sheet_errors(sheet, _Where(sheet, row, col)):
                 raise
-
-    def _set(self, sheet: str, row: int, col: int, value: Value) -> None:
-        self._writes.setdefault(sheet, {})[(row, col)] = self._checked(sheet, row, col, value)
 
     def _checked(self, sheet: str, row: int, col: int, value: Value) -> Value:
         """The value as it will be written (a Yes to a TRUE/FALSE cell as True), once every
