@@ -194,6 +194,39 @@ def test_a_new_tracking_sheet_is_laid_out_for_reading(tracker: Path, folder: Pat
     assert not list(tracker.parent.glob("*.tmp"))  # written beside, then moved in place
 
 
+def test_a_tracking_sheet_made_by_someone_while_esp_creates_it_is_kept(
+    tracker: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teammate creates the TBT Tracking Sheet while esp creates it: theirs stays (not
+    replaced by esp's), nothing is written to the tracker either, and the next run records
+    the proofs in theirs."""
+    from esp_cli import system
+
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    theirs = make_workbook(
+        tracker.parent / "theirs.xlsx",
+        {"TBT Tracking": [["Agent", "Class", "File", "Received", "Recorded By", "SHA-256"]]},
+    ).read_bytes()
+    before = tracker.read_bytes()
+    real_beside = system._written_beside
+
+    def written_then_theirs_made(target: Path, data: bytes) -> Path:
+        made = real_beside(target, data)
+        if target == sheet:
+            sheet.write_bytes(theirs)
+        return made
+
+    monkeypatch.setattr(system, "_written_beside", written_then_theirs_made)
+    res = proofs(tracker, folder)
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    assert "was created by someone else while esp was creating it" in res.stderr
+    assert sheet.read_bytes() == theirs and tracker.read_bytes() == before
+    monkeypatch.undo()
+    again = proofs(tracker, folder)
+    assert again.exit_code == 0, again.output
+    assert [r[0] for r in sheet_rows(sheet)[1:]] == ["Ana Ruiz", "Devon Price"]
+
+
 def test_a_second_run_records_nothing_new(tracker: Path, folder: Path) -> None:
     assert proofs(tracker, folder).exit_code == 0
     sheet = tracker.parent / "TBT Tracking Sheet.xlsx"

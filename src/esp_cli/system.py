@@ -106,14 +106,17 @@ def write_file_atomically(
     sync_folder(path.parent)
 
 
-def create_file_atomically(path: Path, data: bytes, like: os.stat_result | None = None) -> bool:
+def create_file_atomically(
+    path: Path, data: bytes, like: os.stat_result | None = None, *, hidden: bool = True
+) -> bool:
     """Put `data` at `path` in one step, only when no file has that name (False: one has).
     Written in full to a temporary file beside it and flushed, then given its name by a
     hard link, which fails when the name is taken — so two computers writing into one
     network folder at once never replace each other's file, and a reader sees the whole
     file or none. Where the folder takes no hard links: Windows' rename (it refuses a name
     that is taken); elsewhere the name is reserved with an exclusive create first (a reader
-    may then see it empty for a moment). The new file is hidden on Windows."""
+    may then see it empty for a moment). The new file is hidden on Windows (`hidden`: one
+    of esp's own; a file made for people is not)."""
     tmp = _written_beside(path, data)
     try:
         if like is None:
@@ -131,7 +134,8 @@ def create_file_atomically(path: Path, data: bytes, like: os.stat_result | None 
         with contextlib.suppress(OSError):
             tmp.unlink()
     sync_folder(path.parent)
-    hide(path)
+    if hidden:
+        hide(path)
     return True
 
 
