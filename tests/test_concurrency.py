@@ -17,8 +17,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from esp_cli import system
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
+from esp_cli.workbook import history
 from esp_cli.workbook.waiting import Store
 from esp_cli.workbook.xlsx import safety
 from tests.support.paths import SAMPLE_DATA
@@ -224,3 +226,86 @@ def test_a_save_by_someone_else_between_read_and_write_is_detected(
     assert _openpyxl(path)["ESP Tracker"]["A1"].value == "Edited by someone else (2)"
     if command[0] == "note":
         assert _notes_of(path)[agent].endswith(" - Jo - hi")
+
+
+def _log_entries(folder: Path) -> list[dict[str, Any]]:
+    log = folder / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+
+
+# Where a save can land once esp has checked the file: while it writes the backup, while it
+# writes the operation log, and while it writes the new file beside the tracker.
+WINDOW = ["backup", "log", "new file"]
+
+
+@pytest.mark.parametrize("moment", WINDOW)
+def test_a_save_landing_while_esp_writes_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    path = tmp_path / "ESP Tracker.xlsx"
+    shutil.copyfile(SAMPLE, path)
+    agent = list(_notes_of(path))[0]
+    theirs: list[bytes] = []
+
+    def their_save() -> None:
+        _save_elsewhere(path, f"Edited by someone else ({len(theirs) + 1})")
+        theirs.append(path.read_bytes())
+
+    if moment == "backup":
+        real_backup = safety.make_backup
+
+        def backup_then_save(*args: Any, **kwargs: Any) -> Path:
+            made = real_backup(*args, **kwargs)
+            their_save()
+            return made
+
+        monkeypatch.setattr(safety, "make_backup", backup_then_save)
+    elif moment == "log":
+        real_append = history.Recorder.append
+
+        def log_then_save(self: history.Recorder, *args: Any, **kwargs: Any) -> None:
+            real_append(self, *args, **kwargs)
+            their_save()
+
+        monkeypatch.setattr(history.Recorder, "append", log_then_save)
+    else:
+        real_beside = system._written_beside
+
+        def new_file_then_save(target: Path, data: bytes) -> Path:
+            made = real_beside(target, data)
+            if target == path:
+                their_save()
+            return made
+
+        monkeypatch.setattr(system, "_written_beside", new_file_then_save)
+    argv = ["note", "add", agent, "hi", "--by", "Jo", "--date", DAY, "-t", str(path)]
+    refused = CliRunner().invoke(app, [*argv, "--no-wait"])
+    assert refused.exit_code == ExitCode.BUSY, refused.output
+    assert refused.stderr.count("\n") == 1 and refused.stdout == ""
+    assert "changed on disk after esp read it" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    assert len(theirs) == 1 and path.read_bytes() == theirs[0]  # their save stays
+    # Nothing of the write stays: no backup named after it, no entry in the history, no
+    # temporary file beside the tracker.
+    assert not list((tmp_path / "esp-backups").glob("*.xlsx"))
+    assert _log_entries(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".ESP")) == [
+        ".ESP Tracker.xlsx.esp-lock"
+    ]
+    assert not Store(path).unwritten().ops
+    # Without --no-wait the change waits, and is written on top of their save.
+    res = CliRunner().invoke(app, argv)
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "saved by someone while esp worked" in res.stderr
+    assert len(theirs) == 2 and path.read_bytes() == theirs[1]
+    assert not list((tmp_path / "esp-backups").glob("*.xlsx"))
+    assert _log_entries(tmp_path) == []
+    monkeypatch.undo()
+    done = CliRunner().invoke(app, ["apply", "-t", str(path)])
+    assert done.exit_code == 0, done.output
+    assert _openpyxl(path)["ESP Tracker"]["A1"].value == "Edited by someone else (2)"
+    assert _notes_of(path)[agent].endswith(" - Jo - hi")
+    (backup,) = (tmp_path / "esp-backups").glob("*.xlsx")
+    assert backup.read_bytes() == theirs[1]  # the version it replaced, theirs, is kept

@@ -5,10 +5,11 @@ used range of its first worksheet (a text that starts with "=", a text with a li
 leading spaces, a number and a date) and one existing plain value is overwritten, through the
 same calls the commands use. Then, checked with the independent helpers in tests/support:
 
-- every other zip entry is copied as it was stored (same order, compressed bytes, CRC, time);
+- every other zip entry is copied as it was stored (same order, compressed bytes, CRC, time),
+  but for the workbook part of a workbook holding formulas, whose <calcPr> (made where the
+  schema puts it, if missing) gains fullCalcOnLoad="1" and nothing else changes;
 - in the sheet, every other cell is byte-identical, and outside <sheetData> only the
-  <dimension> ref changes and, on sheets with formulas, <sheetCalcPr fullCalcOnLoad="1"/>
-  is added;
+  <dimension> ref changes;
 - the package gains no validation error;
 - esp's reader and LibreOffice (one batched conversion) read the new values back, and
   LibreOffice still shows every other cell of every sheet as before.
@@ -76,7 +77,7 @@ SHOWN: dict[Value, str] = {
 
 _M = f"{{{MAIN_NS}}}"
 _DIMENSION_REF = re.compile(rb'(<(?:\w+:)?dimension\b[^>]*?\bref=")([^"]*)(")')
-_FULL_CALC = re.compile(rb'<(?:\w+:)?sheetCalcPr fullCalcOnLoad="1"/>')
+_CALC_PR = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*>")
 PLAIN_TYPES = {None, "n", "s", "inlineStr", "b"}
 
 Range = tuple[int, int, int, int]  # first row, first column, last row, last column
@@ -101,7 +102,7 @@ class Plan:
     part: str
     writes: dict[str, Value]  # cell ref -> value, the overwritten cell included
     protected: bool
-    has_formulas: bool
+    formulas: bool  # a formula on any sheet, or a calculation chain
     dimension: Range | None  # the original <dimension ref>
 
 
@@ -116,6 +117,19 @@ def pivot_locations(parts: Parts, part: str) -> list[tuple[Range, int]]:
             filters = int(location.get("rowPageCount", "0"))
             found.append((parse_range(location.get("ref", "")), filters))
     return found
+
+
+def has_formulas(parts: Parts) -> bool:
+    """Whether the workbook holds a formula: a calculation chain, or <f> on any worksheet."""
+    wb = workbook_part(parts)
+    if related_part(parts, wb, "/calcChain") in parts:
+        return True
+    for entry in workbook_sheets(parts):
+        if entry.part in parts:
+            root = etree.fromstring(parts[entry.part])
+            if root.tag == f"{_M}worksheet" and next(root.iter(f"{_M}f"), None) is not None:
+                return True
+    return False
 
 
 def pivot_zones(parts: Parts, part: str) -> list[Range]:
@@ -141,7 +155,6 @@ def make_plan(path: Path) -> Plan:
     protection = root.find(f"{_M}sheetProtection")
     protected = protection is not None and protection.get("sheet") in ("1", "true")
     elements = {make_ref(r, c): el for r, c, el in iter_cell_positions(root)}
-    has_formulas = any(el.find(f"{_M}f") is not None for el in elements.values())
 
     used = [split_ref(ref) for ref in cells]
     row = max((r for r, _ in used), default=0) + 1
@@ -171,7 +184,7 @@ def make_plan(path: Path) -> Plan:
         part=part,
         writes=writes,
         protected=protected,
-        has_formulas=has_formulas,
+        formulas=has_formulas(parts),
         dimension=parse_range(dimension.get("ref", "")) if dimension is not None else None,
     )
 
@@ -249,6 +262,7 @@ def test_other_parts_are_copied_as_stored(outcomes: dict[str, Outcome], name: st
         outcome.plan.part,
         related_part(before, wb, "/sharedStrings"),
         related_part(before, wb, "/styles"),
+        wb,  # see test_the_workbook_asks_for_recalculation_when_it_holds_formulas
     }
     assert list(after) == list(before)  # nothing added, removed or reordered
     assert {n for n in before if before[n] != after[n]} <= changeable
@@ -282,9 +296,28 @@ def test_only_the_written_cells_change(outcomes: dict[str, Outcome], name: str) 
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_outside_sheet_data_only_dimension_and_calc(
+def test_the_workbook_asks_for_recalculation_when_it_holds_formulas(
     outcomes: dict[str, Outcome], name: str
 ) -> None:
+    outcome = written(outcomes, name)
+    before, after = zip_parts(outcome.original), zip_parts(outcome.written)
+    wb = workbook_part(before)
+    old, new = before[wb], after[wb]
+    asked = re.search(rb'fullCalcOnLoad\s*=\s*["\'](1|true)["\']', old) is not None
+    if not outcome.plan.formulas or asked:
+        assert new == old
+        return
+    (calc,) = _CALC_PR.findall(new)
+    assert etree.fromstring(new).find(f"{_M}calcPr").get("fullCalcOnLoad") == "1"
+    if _CALC_PR.search(old):
+        assert new.replace(b' fullCalcOnLoad="1"', b"", 1) == old
+    else:
+        assert calc.endswith(b'calcPr fullCalcOnLoad="1"/>')
+        assert new.replace(calc, b"", 1) == old
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_outside_sheet_data_only_dimension(outcomes: dict[str, Outcome], name: str) -> None:
     outcome = written(outcomes, name)
     plan = outcome.plan
     before = sheet_parts_outside_sheetdata(zip_parts(outcome.original)[plan.part])
@@ -302,12 +335,7 @@ def test_outside_sheet_data_only_dimension_and_calc(
             max(b[3] for b in boxes),
         )
         assert parse_range(dimension.group(2).decode()) == expected
-    strip = _DIMENSION_REF.sub(rb"\1\3", after)
-    added = len(_FULL_CALC.findall(after)) - len(_FULL_CALC.findall(before))
-    assert added == (1 if plan.has_formulas and b"sheetCalcPr" not in before else 0)
-    if added:
-        strip = _FULL_CALC.sub(b"", strip, count=1)
-    assert strip == _DIMENSION_REF.sub(rb"\1\3", before)
+    assert _DIMENSION_REF.sub(rb"\1\3", after) == _DIMENSION_REF.sub(rb"\1\3", before)
 
 
 @needs_schemas

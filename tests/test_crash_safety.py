@@ -12,6 +12,7 @@ import textwrap
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -239,8 +240,8 @@ def test_a_write_stopped_by_ctrl_c_after_the_replace_is_recorded(
     path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
     real = safety.replace_atomically
 
-    def then_ctrl_c(target: Path, data: bytes) -> None:
-        real(target, data)
+    def then_ctrl_c(target: Path, data: bytes, last_look: Any = None) -> None:
+        real(target, data, last_look)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(safety, "replace_atomically", then_ctrl_c)
@@ -266,7 +267,7 @@ def test_a_write_whose_replace_fails_leaves_no_entry(
 
     real = system.write_file_atomically
 
-    def full_disk(target: Path, data: bytes, like: object = None) -> None:
+    def full_disk(target: Path, data: bytes, like: object = None, **kwargs: Any) -> None:
         if target == path:
             raise OSError(28, "No space left on device")
         real(target, data, like)  # type: ignore[arg-type]

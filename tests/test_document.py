@@ -469,6 +469,30 @@ def test_one_agents_document_never_goes_over_a_file(
     assert there.read_bytes() == b"the coordinator's edited copy"
 
 
+def test_a_document_made_by_someone_while_esp_writes_it_is_never_written_over(
+    book: Path, config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The coordinator saves their own copy under that name while esp writes its document
+    (a shared folder): theirs stays, and esp says so."""
+    from esp_cli import system
+
+    there = tmp_path / f"{KAYLA}.docx"
+    real_beside = system._written_beside
+
+    def written_then_theirs_saved(target: Path, data: bytes) -> Path:
+        made = real_beside(target, data)
+        if target == there:
+            there.write_bytes(b"the coordinator's copy")
+        return made
+
+    monkeypatch.setattr(system, "_written_beside", written_then_theirs_saved)
+    res = run(book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path))
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    assert "already there; esp never writes over a file" in res.stderr
+    assert there.read_bytes() == b"the coordinator's copy"
+    assert not list(tmp_path.glob(".*esp-tmp*"))
+
+
 def test_due_makes_none_for_an_agent_whose_step_is_recorded(
     book: Path, config: Path, tmp_path: Path
 ) -> None:

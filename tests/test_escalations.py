@@ -542,11 +542,16 @@ def test_write_on_the_sample_keeps_everything_else(tmp_path: Path) -> None:
     assert after["Next Action"]["AD25"] == "Documented coaching (+1 more)"
     assert after["Next Action Due"]["AE25"] == datetime(2026, 11, 19)
     assert after["Escalation Stage"]["AC5"] == "Complete"  # Maria Gonzalez
-    # Only the sheet, its shared strings and styles are rewritten; the drop-down lists,
-    # the hidden Lists sheet and everything else are the same bytes.
+    # Only the sheet, its shared strings and styles are rewritten, and the workbook asks
+    # Excel to recalculate the sample's formulas on open; the drop-down lists, the hidden
+    # Lists sheet and everything else are the same bytes.
     parts_after = sample_checks.parts_of(sample)
     changed = {n for n in parts_before if parts_before[n] != parts_after.get(n)}
-    assert changed <= {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"}
+    assert changed <= {
+        "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml"
+    }  # fmt: skip
+    workbook = parts_after["xl/workbook.xml"]
+    assert workbook.replace(b' fullCalcOnLoad="1"', b"") == parts_before["xl/workbook.xml"]
     assert b"x14:dataValidation" in parts_after["xl/worksheets/sheet1.xml"]
 
 

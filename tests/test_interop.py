@@ -112,15 +112,18 @@ def test_the_sync_writes_the_expected_dates(synced: Synced) -> None:
     assert set(SYNC_FILLS) <= set(synced.rows)
 
 
-def test_only_the_sheet_shared_strings_and_styles_change(synced: Synced) -> None:
+def test_only_the_sheet_strings_styles_and_the_calculation_flag_change(synced: Synced) -> None:
     before, after = zip_parts(synced.original), zip_parts(synced.tracker)
     wb = workbook_part(before)
     allowed = {
         synced.sheet,
         related_part(before, wb, "/sharedStrings"),
         related_part(before, wb, "/styles"),
+        wb,
     }
     assert synced.sheet in diff_parts(before, after) <= allowed
+    # The workbook (it holds formulas) only asks Excel to recalculate when it is opened.
+    assert after[wb].replace(b' fullCalcOnLoad="1"', b"", 1) == before[wb] != after[wb]
     assert list(after) == list(before)
     # The hidden Lists sheet (the drop-downs' source) is untouched and still hidden.
     lists = sheet_part(before, LISTS_SHEET)

@@ -194,6 +194,39 @@ def test_a_new_tracking_sheet_is_laid_out_for_reading(tracker: Path, folder: Pat
     assert not list(tracker.parent.glob("*.tmp"))  # written beside, then moved in place
 
 
+def test_a_tracking_sheet_made_by_someone_while_esp_creates_it_is_kept(
+    tracker: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teammate creates the TBT Tracking Sheet while esp creates it: theirs stays (not
+    replaced by esp's), nothing is written to the tracker either, and the next run records
+    the proofs in theirs."""
+    from esp_cli import system
+
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    theirs = make_workbook(
+        tracker.parent / "theirs.xlsx",
+        {"TBT Tracking": [["Agent", "Class", "File", "Received", "Recorded By", "SHA-256"]]},
+    ).read_bytes()
+    before = tracker.read_bytes()
+    real_beside = system._written_beside
+
+    def written_then_theirs_made(target: Path, data: bytes) -> Path:
+        made = real_beside(target, data)
+        if target == sheet:
+            sheet.write_bytes(theirs)
+        return made
+
+    monkeypatch.setattr(system, "_written_beside", written_then_theirs_made)
+    res = proofs(tracker, folder)
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    assert "was created by someone else while esp was creating it" in res.stderr
+    assert sheet.read_bytes() == theirs and tracker.read_bytes() == before
+    monkeypatch.undo()
+    again = proofs(tracker, folder)
+    assert again.exit_code == 0, again.output
+    assert [r[0] for r in sheet_rows(sheet)[1:]] == ["Ana Ruiz", "Devon Price"]
+
+
 def test_a_second_run_records_nothing_new(tracker: Path, folder: Path) -> None:
     assert proofs(tracker, folder).exit_code == 0
     sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
@@ -241,6 +274,33 @@ def test_an_agent_flagged_by_hand_gets_only_the_date(tracker: Path, tmp_path: Pa
     changes = json.loads(res.stdout)["changes"]
     assert [(c["cell"], c["old"], c["new"]) for c in changes] == [("E7", None, "2026-11-23")]
     assert tracker_cells(tracker)[4] == ["Yes", date(2026, 11, 23)]
+
+
+def test_a_checkbox_is_reported_and_recorded_as_what_is_written(tmp_path: Path) -> None:
+    """All TBTs Complete? as TRUE/FALSE cells (Excel checkboxes): esp ticks the box, and says
+    so — TRUE in the table, true in the JSON and in the history — as it says what it held."""
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(HEADERS)
+    ws.append(["AET-1", "Devon Price", "E101", False, None])
+    wb.save(tracker)
+    one = tmp_path / "one"
+    one.mkdir()
+    write(one, "Devon Price TBT.pdf", pdf("Devon Price"))
+    dry = proofs(tracker, one, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "FALSE → TRUE" in dry.stdout and "Yes" not in dry.stdout
+    res = proofs(tracker, one, "-f", "json")
+    assert res.exit_code == 0, res.output
+    changes = json.loads(res.stdout)["changes"]
+    assert [(c["cell"], c["old"], c["new"]) for c in changes][0] == ("D2", False, True)
+    assert openpyxl.load_workbook(tracker)["ESP Tracker"]["D2"].value is True
+    history = CliRunner().invoke(app, ["history", "--tracker", str(tracker), "-f", "json"])
+    assert history.exit_code == 0, history.output
+    (op,) = json.loads(history.stdout)["operations"]
+    assert [(c["cell"], c["before"], c["after"]) for c in op["cells"]][0] == ("D2", False, True)
 
 
 def test_dry_run_writes_nothing(tracker: Path, folder: Path) -> None:

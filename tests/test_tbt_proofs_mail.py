@@ -259,13 +259,13 @@ def test_an_attachment_that_cannot_be_saved_records_nothing(
 ) -> None:
     from esp_cli.services import proofs as service
 
-    def refuse(path: Path, data: bytes) -> None:
+    def refuse(path: Path, data: bytes, *args: object, **kwargs: object) -> bool:
         raise PermissionError(13, "Permission denied", str(path))
 
     save(inbox, "RE TBT.eml", message("devon.price@vendorcx.com",
                                       ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
     before = tracker.read_bytes()
-    monkeypatch.setattr(service, "write_file_atomically", refuse)
+    monkeypatch.setattr(service, "create_file_atomically", refuse)
     res = proofs(tracker, config, inbox)
     assert res.exit_code == ExitCode.WRITE_FAILED
     assert "the attachment of RE TBT.eml cannot be saved" in res.stderr

@@ -311,7 +311,9 @@ def test_any_writing_command_writes_what_waits_first_in_its_own_write(tmp_path: 
     res = run("note", "add", "Tyrone Jackson", "Coaching signed", "--date", DAY,
               "--config", str(config))  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert "Also wrote 1 change(s) that waited" in res.stderr
+    # Two cells in all (Tyrone's notes cell takes a line of each), both the waiting change's.
+    assert "Wrote 2 cell(s)" in res.stderr
+    assert "2 cell(s) of 1 change(s) that waited beside it were written first" in res.stderr
     got = values(tmp_path / TRACKER)
     assert got["ESP Tracker!V25"].date() == date(2026, 11, 24)
     assert got["ESP Tracker!Z25"].endswith(
@@ -783,7 +785,8 @@ def test_an_undo_writes_what_waits_for_other_agents_too(tmp_path: Path) -> None:
     owner.unlink()
     undone = run("undo", "--config", str(config))
     assert undone.exit_code == 0, undone.output
-    assert "Also wrote 1 change(s) that waited" in undone.stderr
+    assert "Wrote 2 cell(s)" in undone.stderr
+    assert "1 cell(s) of 1 change(s) that waited beside it were written first" in undone.stderr
     got = values(tmp_path / TRACKER)
     assert got["ESP Tracker!Z44"].endswith("Waited")
     assert not got["ESP Tracker!Z25"].endswith("Called about Call Cert")

@@ -6,7 +6,9 @@ the answers of a round written by another write are not kept again."""
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import warnings
 from collections.abc import Callable
@@ -28,7 +30,7 @@ from esp_cli.workbook.waiting import Store
 from esp_cli.workbook.xlsx import safety
 from tests import factories
 from tests.support.windows import excel_owner_file
-from tests.test_waiting import WRITERS, _argv, sample
+from tests.test_waiting import WRITERS, _argv, sample, values
 
 DAY = "2026-11-24"
 TRACKER = "ESP Tracker.xlsx"
@@ -312,3 +314,90 @@ def test_a_change_for_an_agent_whose_row_was_deleted_says_so(small: Path) -> Non
     assert "Dana Cole's row is no longer there" in held.stderr
     assert "an agent's row is no longer there" in held.stderr
     assert "a cell of theirs changed" not in held.stderr
+
+
+# -- a dry run shows the waiting changes the write writes first --------------------------------
+
+
+def _waiting_sync(folder: Path) -> tuple[Path, str]:
+    """The sample with `esp sync-nnumbers` made while Keisha had it open (10 request dates
+    waiting beside it), then closed: the waiting change's id."""
+    config = sample(folder)
+    owner = open_in_excel(folder)
+    res = run("sync-nnumbers", "--config", str(config))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    owner.unlink()
+    (kept,) = Store(folder / TRACKER).unwritten().ops
+    return config, kept.op
+
+
+def test_a_dry_run_shows_the_waiting_changes_the_write_writes_first(tmp_path: Path) -> None:
+    config, op = _waiting_sync(tmp_path)
+    note = ["note", "add", "Tyrone Jackson", "dry", "--date", DAY, "--config", str(config)]
+    before = values(tmp_path / TRACKER)
+
+    table = run(*note, "--dry-run")
+    assert table.exit_code == 0, table.output
+    assert f"Would also write {op} — " in table.stdout and "esp sync-nnumbers" in table.stdout
+    assert "ESP Tracker!G17" in table.stdout and "— → 11/02/2026" in table.stdout
+    assert "Dry run: 11 cell(s) would change" in table.stderr
+    assert f"would first write 10 cell(s) of 1 change(s) waiting beside it: {op}" in table.stderr
+
+    dry = run(*note, "--dry-run", "--format", "json")
+    assert dry.exit_code == 0, dry.output
+    shown = json.loads(dry.stdout)
+    assert [c["cell"] for c in shown["changes"]] == ["Z25"]
+    assert shown["waiting_written"] == [op]
+    assert len(shown["waiting_changes"]) == 10
+    assert {w["op"] for w in shown["waiting_changes"]} == {op}
+    assert shown["waiting_changes"][0] == {
+        "op": op, "sheet": "ESP Tracker", "cell": "G17", "agent": "Omar Haddad",
+        "column": "Date of N Number Request", "old": None, "new": "2026-11-02",
+    }  # fmt: skip
+
+    rows = list(csv.DictReader(io.StringIO(run(*note, "--dry-run", "--format", "csv").stdout)))
+    assert [(r["cell"], r["waiting_op"]) for r in rows] == [("Z25", "")] + [
+        (w["cell"], op) for w in shown["waiting_changes"]
+    ]
+    assert values(tmp_path / TRACKER) == before  # a dry run: nothing written
+
+    real = run(*note, "--format", "json")
+    assert real.exit_code == 0, real.output
+    wrote = json.loads(real.stdout)
+    assert wrote["waiting_written"] == [op]
+    assert wrote["waiting_changes"] == shown["waiting_changes"]
+    assert "Wrote 11 cell(s)" in real.stderr
+    assert f"10 cell(s) of 1 change(s) that waited beside it were written first: {op}" in (
+        real.stderr
+    )
+    # The cells the write changed are those the dry run listed, and no other.
+    after = values(tmp_path / TRACKER)
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    listed = {f"ESP Tracker!{c['cell']}" for c in (*shown["changes"], *shown["waiting_changes"])}
+    assert changed == listed
+
+
+@pytest.mark.parametrize("step", WRITERS, ids=[" ".join(s[:2]) for s in WRITERS])
+def test_every_dry_run_lists_the_waiting_changes_its_write_would_write(
+    tmp_path: Path, step: list[str]
+) -> None:
+    config = sample(tmp_path)
+    owner = open_in_excel(tmp_path)
+    kept = run("note", "add", "Hassan Karimi", "waited", "--date", DAY, "--config", str(config))
+    assert kept.exit_code == ExitCode.WAITING, kept.output
+    owner.unlink()
+    (op,) = [o.op for o in Store(tmp_path / TRACKER).unwritten().ops]
+    argv = [*_argv(step, tmp_path), "--config", str(config), "--format", "json"]
+    dry = run(*argv, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    shown = json.loads(dry.stdout)
+    assert shown["waiting_written"] == [op]
+    assert [(w["op"], w["cell"], w["agent"]) for w in shown["waiting_changes"]] == [
+        (op, "Z65", "Hassan Karimi")
+    ]
+    assert f"would first write 1 cell(s) of 1 change(s) waiting beside it: {op}" in dry.stderr
+    real = run(*argv)
+    assert real.exit_code == 0, real.output
+    wrote = json.loads(real.stdout)
+    assert wrote["waiting_changes"] == shown["waiting_changes"]
+    assert "1 cell(s) of 1 change(s) that waited beside it were written" in real.stderr

@@ -318,14 +318,18 @@ def test_five_concurrent_note_adds_all_land_without_fcntl(tmp_path: Path) -> Non
     assert not [p.name for p in tmp_path.iterdir() if "esp-lock" in p.name or "esp-tmp" in p.name]
 
 
-def _notes(tracker: Path) -> dict[str, str]:
+def _openpyxl(path: Path) -> Any:
     import warnings
 
     import openpyxl
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ws = openpyxl.load_workbook(tracker)["ESP Tracker"]
+        warnings.simplefilter("ignore")  # the sample's x14 drop-down, which openpyxl drops
+        return openpyxl.load_workbook(path)
+
+
+def _notes(tracker: Path) -> dict[str, str]:
+    ws = _openpyxl(tracker)["ESP Tracker"]
     rows = list(ws.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if "Agent Name" in r)
     name, notes = rows[header].index("Agent Name"), rows[header].index("Notes")
@@ -379,7 +383,7 @@ def test_excel_opening_the_file_during_the_write_is_exit_4_naming_the_user(
     assert res.exit_code == ExitCode.BUSY, res.output
     assert res.stdout == "" and res.stderr.count("\n") == 1
     assert "is open in Excel by Zoë Nguyễn" in res.stderr and "nothing was written" in res.stderr
-    assert (excel.refusals > 1) == (winerror == 32)  # a sharing violation is retried first
+    assert excel.refusals == 0  # its owner file, seen at the last look, stops the rename
     assert tracker.read_bytes() == before
     assert _temps(tracker.parent) == []
     assert Store(tracker).unwritten().ops == []
@@ -503,6 +507,57 @@ def test_excel_letting_go_during_the_retries_lets_the_write_through(
     assert excel.refusals == 4
     assert _notes(tracker)["Tyrone Jackson"].endswith("11/24/2026 - Jo - Called")
     assert _temps(tracker.parent) == []
+
+
+def test_a_save_made_while_windows_refused_the_rename_is_never_replaced(
+    book: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, quick_retries: None
+) -> None:
+    """OneDrive holds the tracker while it brings down a teammate's version: Windows refuses
+    esp's rename and esp tries again. The file is looked at again before each try, so the
+    version saved meanwhile refuses the write (the change waits) rather than being replaced."""
+    monkeypatch.setattr(system, "SHARED_WAIT_SECONDS", 60.0)  # esp would try long enough
+    tracker, config = book
+    theirs = tracker.with_name("theirs.xlsx")
+    theirs.write_bytes(tracker.read_bytes())
+    wb = _openpyxl(theirs)
+    wb.worksheets[0]["A1"] = "Saved by a teammate"
+    wb.save(theirs)
+    their_bytes = theirs.read_bytes()
+    excel = FakeExcel(monkeypatch.setattr)
+    excel.release_after = 3
+    refuse = excel._check
+
+    def refuse_while_their_version_lands(*paths: Any, winerror: int = 32) -> None:
+        try:
+            refuse(*paths, winerror=winerror)
+        except OSError:
+            if excel.refusals == 1:  # written while the file is held (os.write: not refused)
+                fd = os.open(tracker, os.O_WRONLY | os.O_TRUNC)
+                os.write(fd, their_bytes)
+                os.close(fd)
+            raise
+
+    monkeypatch.setattr(excel, "_check", refuse_while_their_version_lands)
+    real_backup = safety.make_backup
+
+    def backup_then_onedrive_holds_it(path: Path, *args: Any, **kwargs: Any) -> Path:
+        made = real_backup(path, *args, **kwargs)
+        excel.hold(path)
+        return made
+
+    monkeypatch.setattr(safety, "make_backup", backup_then_onedrive_holds_it)
+    res = run(*NOTE, "--config", str(config))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "saved by someone while esp worked" in res.stderr
+    assert tracker.read_bytes() == their_bytes
+    assert _temps(tracker.parent) == []
+    assert not list((tracker.parent / "esp-backups").glob("*.xlsx"))
+    excel.close()
+    monkeypatch.setattr(safety, "make_backup", real_backup)
+    done = run("apply", "--config", str(config))
+    assert done.exit_code == 0, done.output
+    assert _openpyxl(tracker).worksheets[0]["A1"].value == "Saved by a teammate"
+    assert _notes(tracker)["Tyrone Jackson"].endswith("11/24/2026 - Jo - Called")
 
 
 def test_a_file_held_without_an_owner_file_is_held_by_someone(

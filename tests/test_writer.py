@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table as XLTable
-from scripts.sample_builder.build import SheetSpec, WorkbookSpec, write_workbook
+from scripts.sample_builder.build import Formula, SheetSpec, WorkbookSpec, write_workbook
 
 from esp_cli.errors import UnsafeWriteError, WorkbookBusyError
 from esp_cli.workbook.xlsx import patch as patch_module
@@ -22,6 +22,7 @@ from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update
 from esp_cli.workbook.xlsx.zipio import rewrite
 
 from .factories import make_workbook
+from .support import ooxml
 from .support.disk import route_writes
 
 MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -749,3 +750,137 @@ def test_a_backups_folder_that_cannot_be_written_is_named_with_its_fix(
     assert f"make {book.parent / 'esp-backups'} writable" in str(got.value)
     assert "free some space" not in str(got.value)
     assert book.read_bytes() == original
+
+
+# -- formulas that depend on what esp wrote ----------------------------------------------------
+
+CALC_PR = re.compile(rb"<calcPr[^>]*>")
+
+
+def _with_summary(tmp_path: Path, tracker_formula: bool = False) -> Path:
+    """A tracker sheet (no formula in it, unless `tracker_formula`) and a Summary sheet whose
+    formula counts its dates, with the result Excel cached: no calculation chain, as openpyxl
+    and LibreOffice save it."""
+    tracker = {1: ["Name", "Coached"], 2: ["Ann", date(2026, 11, 20)], 3: ["Bob", None]}
+    if tracker_formula:
+        tracker[4] = ["Total", Formula("COUNT(B2:B3)", 1)]
+    spec = WorkbookSpec(
+        sheets=[
+            SheetSpec("ESP Tracker", rows=tracker),
+            SheetSpec("Summary", rows={1: ["Coached", Formula("COUNT('ESP Tracker'!B2:B9)", 1)]}),
+        ]
+    )
+    return write_workbook(spec, tmp_path / "t.xlsx")
+
+
+@pytest.mark.parametrize("tracker_formula", [False, True])
+def test_a_formula_anywhere_is_recalculated_when_the_workbook_is_opened(
+    tmp_path: Path, tracker_formula: bool
+) -> None:
+    """The Summary's count depends on the cell written: the workbook asks Excel to
+    recalculate every sheet on open (calcPr), keeping calcId; no sheet is touched for it."""
+    path = _with_summary(tmp_path, tracker_formula)
+    before = parts(path)
+    assert CALC_PR.findall(before["xl/workbook.xml"]) == [b'<calcPr calcId="191029"/>']
+    write(path, [("ESP Tracker", 3, 2, date(2026, 11, 24))])
+    after = parts(path)
+    assert CALC_PR.findall(after["xl/workbook.xml"]) == [
+        b'<calcPr calcId="191029" fullCalcOnLoad="1"/>'
+    ]
+    assert (
+        after["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"") == before["xl/workbook.xml"]
+    )
+    assert after["xl/worksheets/sheet2.xml"] == before["xl/worksheets/sheet2.xml"]
+    assert b"sheetCalcPr" not in after["xl/worksheets/sheet1.xml"]
+    if ooxml.schemas_available():
+        assert ooxml.validate_part("xl/workbook.xml", after["xl/workbook.xml"]) == []
+
+
+def test_a_workbook_without_formulas_is_not_asked_to_recalculate(tmp_path: Path) -> None:
+    spec = WorkbookSpec(sheets=[SheetSpec("S", rows={1: ["Name"], 2: ["Ann"]}), SheetSpec("T")])
+    path = write_workbook(spec, tmp_path / "t.xlsx")
+    before = parts(path)
+    write(path, [("S", 2, 2, "noted")])
+    assert parts(path)["xl/workbook.xml"] == before["xl/workbook.xml"]
+
+
+def test_a_calculation_chain_says_there_are_formulas(tmp_path: Path) -> None:
+    """Excel keeps xl/calcChain.xml while the workbook has formulas: no sheet is read for it."""
+    spec = WorkbookSpec(sheets=[SheetSpec("S", rows={1: ["Name"], 2: ["Ann"]})])
+    base = write_workbook(spec, tmp_path / "b.xlsx")
+    path = tmp_path / "c.xlsx"
+    chain = (
+        b'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<c r="Z9" i="1"/></calcChain>'
+    )
+    rel = (
+        b'<Relationship Id="rId90" Target="calcChain.xml" Type="http://schemas.openxmlformats'
+        b'.org/officeDocument/2006/relationships/calcChain"/></Relationships>'
+    )
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", rel)
+            dst.writestr(info, data)
+        dst.writestr("xl/calcChain.xml", chain)
+    write(path, [("S", 2, 2, "noted")])
+    assert b'fullCalcOnLoad="1"' in parts(path)["xl/workbook.xml"]
+
+
+_WB = (
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+)
+_SHEETS = b'<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
+
+
+@pytest.mark.parametrize(
+    ("workbook", "expected"),
+    [
+        # Kept where it is, every other attribute as it was, the new one in the schema's order.
+        (
+            _WB + _SHEETS + b'<calcPr calcId="191029" calcMode="manual" iterate="1"/></workbook>',
+            _WB + _SHEETS + b'<calcPr calcId="191029" calcMode="manual" fullCalcOnLoad="1" '
+            b'iterate="1"/></workbook>',
+        ),
+        (
+            _WB + _SHEETS + b"<calcPr iterate='1'/></workbook>",
+            _WB + _SHEETS + b"<calcPr fullCalcOnLoad=\"1\" iterate='1'/></workbook>",
+        ),
+        (
+            _WB + _SHEETS + b'<calcPr calcId="5" fullCalcOnLoad = "0" /></workbook>',
+            _WB + _SHEETS + b'<calcPr calcId="5" fullCalcOnLoad="1" /></workbook>',
+        ),
+        # None: made where CT_Workbook's sequence puts it (after definedNames, before the rest).
+        (
+            _WB + _SHEETS + b'<definedNames><definedName name="n">S!$A$1</definedName>'
+            b'</definedNames><fileRecoveryPr repairLoad="1"/>'
+            b'<extLst><ext uri="{1}" xmlns:e="urn:e"><e:a/></ext></extLst></workbook>',
+            _WB + _SHEETS + b'<definedNames><definedName name="n">S!$A$1</definedName>'
+            b'</definedNames><calcPr fullCalcOnLoad="1"/><fileRecoveryPr repairLoad="1"/>'
+            b'<extLst><ext uri="{1}" xmlns:e="urn:e"><e:a/></ext></extLst></workbook>',
+        ),
+        (
+            _WB + _SHEETS + b"<!-- <calcPr/> --></workbook>",
+            _WB + _SHEETS + b'<!-- <calcPr/> --><calcPr fullCalcOnLoad="1"/></workbook>',
+        ),
+        (
+            _WB.replace(b"<workbook xmlns=", b"<x:workbook xmlns:x=")
+            + _SHEETS.replace(b"<sheet", b"<x:sheet").replace(b"</sheets", b"</x:sheets")
+            + b"</x:workbook>",
+            _WB.replace(b"<workbook xmlns=", b"<x:workbook xmlns:x=")
+            + _SHEETS.replace(b"<sheet", b"<x:sheet").replace(b"</sheets", b"</x:sheets")
+            + b'<x:calcPr fullCalcOnLoad="1"/></x:workbook>',
+        ),
+        # Asked already: left as it is.
+        (_WB + _SHEETS + b"<calcPr fullCalcOnLoad='true'/></workbook>", None),
+    ],
+)
+def test_the_workbook_asks_for_a_full_calculation_on_open(
+    workbook: bytes, expected: bytes | None
+) -> None:
+    got = patch_module._full_calc_on_open(workbook)
+    assert got == expected
+    if got is not None and ooxml.schemas_available():
+        assert ooxml.validate_part("xl/workbook.xml", got) == []

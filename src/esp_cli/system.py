@@ -69,21 +69,36 @@ _FILE_ATTRIBUTE_HIDDEN = 0x2
 # -- files ----------------------------------------------------------------------------------
 
 
-def write_file_atomically(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
+def write_file_atomically(
+    path: Path,
+    data: bytes,
+    like: os.stat_result | None = None,
+    *,
+    last_look: Callable[[], None] | None = None,
+) -> None:
     """Put `data` at `path` in one step: written in full to a temporary file beside it,
     flushed to disk, then renamed over it. A crash leaves the old file or the complete new
     one, never a part; on failure the temporary file is removed and the error raised.
     `like` is the status of the file replaced (or copied): the new file takes its
     permission bits, owner and group where the system allows (`take_ownership`); without
     it, 0644. A target held by another program is retried for a moment (see
-    `retry_shared`)."""
+    `retry_shared`). `last_look` runs right before each try of the rename, once the new
+    bytes are on disk: the last look at the target, as close to replacing it as the system
+    allows (Windows refuses the rename while Excel or OneDrive is saving the file; after
+    such a refusal the file is looked at again); an error it raises stops the write."""
     tmp = _written_beside(path, data)
+
+    def rename() -> None:
+        if last_look is not None:
+            last_look()
+        os.replace(tmp, path)
+
     try:
         if like is None:
             os.chmod(tmp, 0o644)
         else:
             take_ownership(tmp, like)
-        retry_shared(lambda: os.replace(tmp, path))
+        retry_shared(rename)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -91,14 +106,17 @@ def write_file_atomically(path: Path, data: bytes, like: os.stat_result | None =
     sync_folder(path.parent)
 
 
-def create_file_atomically(path: Path, data: bytes, like: os.stat_result | None = None) -> bool:
+def create_file_atomically(
+    path: Path, data: bytes, like: os.stat_result | None = None, *, hidden: bool = True
+) -> bool:
     """Put `data` at `path` in one step, only when no file has that name (False: one has).
     Written in full to a temporary file beside it and flushed, then given its name by a
     hard link, which fails when the name is taken — so two computers writing into one
     network folder at once never replace each other's file, and a reader sees the whole
     file or none. Where the folder takes no hard links: Windows' rename (it refuses a name
     that is taken); elsewhere the name is reserved with an exclusive create first (a reader
-    may then see it empty for a moment). The new file is hidden on Windows."""
+    may then see it empty for a moment). The new file is hidden on Windows (`hidden`: one
+    of esp's own; a file made for people is not)."""
     tmp = _written_beside(path, data)
     try:
         if like is None:
@@ -116,7 +134,8 @@ def create_file_atomically(path: Path, data: bytes, like: os.stat_result | None 
         with contextlib.suppress(OSError):
             tmp.unlink()
     sync_folder(path.parent)
-    hide(path)
+    if hidden:
+        hide(path)
     return True
 
 
@@ -152,6 +171,17 @@ def _publish_without_link(tmp: Path, path: Path) -> bool:
         return False
     os.replace(tmp, path)
     return True
+
+
+def same_version(read: os.stat_result, now: os.stat_result) -> bool:
+    """Whether two looks at a file (`read`: the file as it was opened; `now`: its name looked
+    up again) see one version of it: a save since, in place or by renaming a new file over
+    it (as Excel saves), gives another size or modification time, and on Linux and macOS
+    another file number. Windows' file numbers are left out: on a network share some servers
+    give none, or a new one at each look."""
+    if (read.st_size, read.st_mtime_ns) != (now.st_size, now.st_mtime_ns):
+        return False
+    return WINDOWS or (read.st_dev, read.st_ino) == (now.st_dev, now.st_ino)
 
 
 def remove_file(path: Path) -> bool:

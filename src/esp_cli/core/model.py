@@ -135,6 +135,19 @@ class CellChange:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingChange:
+    """A cell of a change that waited beside the tracker, which a write writes before the
+    command's own (or, with --dry-run, would): its operation, then the cell as CellChange
+    has it."""
+
+    # As JSON and CSV: op (the waiting operation's id), then the cell's keys.
+    op: str
+    change: CellChange = field(metadata=as_json(flat=True))
+    # Who made the operation, when, with which command: a table's title for its cells.
+    made: str = field(default="", metadata=as_json(hidden=True))
+
+
+@dataclass(frozen=True, slots=True)
 class AddedColumn:
     """A column esp adds after a sheet's last header because a write needs it."""
 
@@ -195,13 +208,29 @@ class WriteReport:
     # Why the change waits beside the tracker ("open in Excel by Keisha Grant"); None: it
     # did not wait.
     waiting: str | None = field(default=None, metadata=as_json(hidden=True))
-    # The changes that waited beside the tracker and were written with this one (their
-    # operations), and those still waiting because a cell of theirs conflicts.
+    # The changes that waited beside the tracker and were written with this one, first
+    # (their operations; with --dry-run, those the write would write), and those still
+    # waiting because a cell of theirs conflicts.
     waiting_written: list[str] = field(default_factory=list, metadata=as_json(after="status"))
     waiting_held: list[str] = field(default_factory=list, metadata=as_json(after="waiting_written"))
     # A dry run while the tracker is busy: who has it ("open in Excel by Keisha Grant"),
     # so the real run would write nothing now and keep its change waiting (exit 7).
     would_wait: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # The cells of the waiting changes written (or that would be), each with its operation:
+    # `changes` holds the command's own.
+    waiting_changes: list[WaitingChange] = field(
+        default_factory=list, metadata=as_json(after="waiting_held")
+    )
+
+    @property
+    def cells_written(self) -> int:
+        """How many cells the write writes (or would): the command's own and those of the
+        changes that waited, a cell both write (a note line each) counted once."""
+        if not self.waiting_changes:
+            return len(self.changes)
+        cells = {(c.sheet, c.row, c.col) for c in self.changes}
+        cells.update((w.change.sheet, w.change.row, w.change.col) for w in self.waiting_changes)
+        return len(cells)
 
     @property
     @exported(key="added_columns", after="changes")

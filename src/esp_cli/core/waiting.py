@@ -192,6 +192,11 @@ class WaitingOp:
             return f"{self.signer} ({self.login})" if self.login else self.signer
         return self.signer or self.login or "someone"
 
+    @property
+    def made(self) -> str:
+        """Who made it, when, with which command, as a title says it."""
+        return f"{self.who}, {self.time:%m/%d/%Y %H:%M}: {self.command or 'esp'}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "esp_waiting": FORMAT,

@@ -170,9 +170,12 @@ def _plan(cls: type) -> _Plan:
 
 
 def show(value: Any) -> str:
-    """How a value reads in a table: US dates, blanks as a dash."""
+    """How a value reads in a table: US dates, blanks as a dash, a TRUE/FALSE cell (an
+    Excel checkbox) as Excel shows it."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, datetime):
         return value.strftime("%m/%d/%Y %H:%M")
     if isinstance(value, date):

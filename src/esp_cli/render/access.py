@@ -18,4 +18,4 @@ def render(result: AccessResult, fmt: Format) -> None:
     if result.still_empty:
         say(f"{result.issue} also needs: {'; '.join(result.still_empty)}.")
     say_signed(result.signed_by if result.note_line else None)
-    say_written(result.write)
+    say_written(result.write, fmt=fmt)

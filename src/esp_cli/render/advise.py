@@ -54,7 +54,7 @@ def render(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
             ],
             empty="no advice to give",
         )
-    tell(result, verbose)
+    tell(result, fmt, verbose)
 
 
 def _skipped(what: str, s: Skipped) -> str:
@@ -64,7 +64,7 @@ def _skipped(what: str, s: Skipped) -> str:
     return f"{what}: {s.agent.name} ({class_aside(s.agent.cls)}, {s.kind.value}): {why}.{fix}"
 
 
-def tell(result: AdviseResult, verbose: bool = False) -> None:
+def tell(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
     """What people should know, on stderr: findings, who was left out and why, what was
     saved, sent and noted."""
     say_findings(result.findings, verbose)
@@ -108,4 +108,4 @@ def tell(result: AdviseResult, verbose: bool = False) -> None:
             f"{what} stopped: {result.failure} The messages before it are noted; the rest wait "
             "for the next run."
         )
-    say_written(result.write, done="needs no new note")
+    say_written(result.write, done="needs no new note", fmt=fmt)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from esp_cli.core.model import WaitingChange
 from esp_cli.core.waiting import AGENT, CHANGED, COLUMN
 from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import CHANGE_COLUMNS, before_after
+from esp_cli.render.changes import CHANGE_COLUMNS, before_after, waiting_rows
 from esp_cli.render.pending import conflict_words, nothing_waits, op_title
 from esp_cli.results.apply import ApplyResult, HeldOp
 
@@ -14,7 +15,11 @@ def render(result: ApplyResult, fmt: Format) -> None:
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:
-        write_csv(result.changes, CHANGE_COLUMNS)
+        # Every cell is a waiting change's: each row names its operation.
+        write_csv(
+            waiting_rows([WaitingChange(a.op.op, c) for a in result.applied for c in a.changes]),
+            CHANGE_COLUMNS,
+        )
     elif result.waiting:
         print_table(
             f"Still waiting beside {result.tracker.name}: {len(result.waiting)} change(s)",

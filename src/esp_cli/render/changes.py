@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from esp_cli.core.model import AgentRef, CellChange, Signer, WriteReport
+from esp_cli.core.model import AgentRef, CellChange, Signer, WaitingChange, WriteReport
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
-from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
+
+# A waiting change's cells shown in a table (a waiting `escalations --write` of a large
+# tracker has thousands): the rest are in the JSON and CSV.
+MAX_WAITING_SHOWN = 200
 
 
 def before_after(change: CellChange) -> str:
@@ -37,7 +41,20 @@ def _note_added(old: Any, new: Any) -> str | None:
     return rest.strip()
 
 
-CHANGE_COLUMNS = ["sheet", "cell", "agent", "column", "old", "new"]
+# A writing command's cells as CSV: its own, then those of the changes that waited beside
+# the tracker, which the write writes first, each naming its operation in waiting_op.
+CHANGE_COLUMNS = ["sheet", "cell", "agent", "column", "old", "new", "waiting_op"]
+
+
+def change_rows(write: WriteReport) -> list[dict[str, Any]]:
+    """The cells a write changes (or would) as CSV rows (CHANGE_COLUMNS)."""
+    own = [{**plain(c), "waiting_op": ""} for c in write.changes]
+    return own + waiting_rows(write.waiting_changes)
+
+
+def waiting_rows(changes: Sequence[WaitingChange]) -> list[dict[str, Any]]:
+    """Cells of changes that waited as CSV rows (CHANGE_COLUMNS)."""
+    return [{**plain(w.change), "waiting_op": w.op} for w in changes]
 
 
 def print_changes(title: str, changes: Sequence[CellChange], *, with_agent: bool = False) -> None:
@@ -83,10 +100,37 @@ def say_waiting(write: WriteReport) -> None:
     )
 
 
-def say_written(write: WriteReport, done: str = "already says so") -> None:
-    """The last word on stderr: what was (or would be) written, and where the backup is;
-    or that it waits beside the busy tracker."""
-    n = len(write.changes)
+def print_waiting_changes(write: WriteReport) -> None:
+    """A table for each change that waited beside the tracker, of the cells the write
+    writes first (or, with --dry-run, would), before → after: they are not the command's
+    own, whose table comes first."""
+    verb, wait = ("Would also write", "waiting") if write.dry_run else ("Also wrote", "that waited")
+    groups: dict[str, list[WaitingChange]] = {}
+    for w in write.waiting_changes:
+        groups.setdefault(w.op, []).append(w)
+    for op, cells in groups.items():
+        shown = cells[:MAX_WAITING_SHOWN]
+        more = f", first {len(shown)} shown" if len(shown) < len(cells) else ""
+        print_table(
+            f"{verb} {op} — {cells[0].made}: {len(cells)} cell(s) {wait} beside the tracker, "
+            f"written first{more}",
+            ["Cell", "Agent", "Column", "Before → After"],
+            [
+                (f"{w.change.sheet}!{w.change.cell}", w.change.agent, w.change.column,
+                 before_after(w.change))
+                for w in shown
+            ],
+        )  # fmt: skip
+
+
+def say_written(write: WriteReport, done: str = "already says so", *, fmt: Format) -> None:
+    """The last word on stderr: what was (or would be) written — every cell, the waiting
+    changes written first with the command's own counted too — and where the backup is; or
+    that it waits beside the busy tracker. As a table (`fmt`), first the cells of those
+    waiting changes (see print_waiting_changes)."""
+    n = write.cells_written
+    if fmt is Format.table and write.status != "waiting":
+        print_waiting_changes(write)
     for added in write.added_columns:
         why = f" ({added.note})" if added.note else ""
         verb = "Would add" if write.dry_run or write.status == "waiting" else "Added"
@@ -96,7 +140,7 @@ def say_written(write: WriteReport, done: str = "already says so") -> None:
     elif write.status == "waiting":
         say_waiting(write)
         return
-    elif write.backup and not n and write.waiting_written:
+    elif write.backup and not write.changes and write.waiting_written:
         say(f"{write.tracker} {done}; backup: {write.backup}.")
     elif write.backup:
         op = f"; undo with: esp undo {write.op}" if write.op else ""
@@ -107,10 +151,22 @@ def say_written(write: WriteReport, done: str = "already says so") -> None:
 
 
 def say_waiting_written(write: WriteReport) -> None:
-    """The changes that waited and were written with this one, and those still waiting."""
+    """The changes that waited and were written with this one, first (or, with --dry-run,
+    would be), and those still waiting."""
     if write.waiting_written:
         ops = ", ".join(write.waiting_written)
-        say(f"Also wrote {len(write.waiting_written)} change(s) that waited beside it: {ops}.")
+        k, cells = len(write.waiting_written), len(write.waiting_changes)
+        if write.dry_run:
+            say(
+                f"The write would first write {cells} cell(s) of {k} change(s) waiting beside "
+                f"it: {ops}."
+            )
+        else:
+            first = " first" if write.changes else ""
+            say(
+                f"{cells} cell(s) of {k} change(s) that waited beside it were written{first}: "
+                f"{ops} (each in esp history under its own id)."
+            )
     if write.waiting_held:
         ops = ", ".join(write.waiting_held)
         say(
@@ -126,6 +182,6 @@ def emit_agent_changes(result: Any, write: WriteReport, agent: AgentRef, fmt: Fo
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:
-        write_csv(changes, CHANGE_COLUMNS)
+        write_csv(change_rows(write), CHANGE_COLUMNS)
     else:
         print_changes(f"{changed_verb(write)} {len(changes)} cell(s) for {agent.name}", changes)

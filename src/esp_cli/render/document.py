@@ -59,7 +59,7 @@ def render(result: DocumentResult, fmt: Format) -> None:
             ],
             empty="no document to make",
         )
-    tell(result)
+    tell(result, fmt)
 
 
 def _not_made(refused: NotMade) -> str:
@@ -74,7 +74,7 @@ def _not_made(refused: NotMade) -> str:
     return f"not made: {agent.name} {where}: {refused.reason}{fix}"
 
 
-def tell(result: DocumentResult) -> None:
+def tell(result: DocumentResult, fmt: Format) -> None:
     """What people should know, on stderr: findings, what was not made and why, where the
     documents are, what was recorded."""
     say_findings(result.findings, verbose=False, verbose_flag=None)
@@ -103,7 +103,7 @@ def tell(result: DocumentResult) -> None:
         with_drafts = f" and {drafts} e-mail draft(s)" if drafts else ""
         say(f"Saved {n} document(s){with_drafts} in {result.folder}.")
     if result.recorded:
-        say_written(result.write, done="needs no change")
+        say_written(result.write, done="needs no change", fmt=fmt)
 
 
 # The day named in a warning, by where it came from (DocumentResult.day_from).

@@ -34,7 +34,7 @@ from esp_cli.render import (
     write_json,
     write_lines,
 )
-from esp_cli.render.changes import CHANGE_COLUMNS, changed_verb, say_written
+from esp_cli.render.changes import CHANGE_COLUMNS, change_rows, changed_verb, say_written
 from esp_cli.render.style import overdue_style
 from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
 
@@ -155,7 +155,7 @@ def render(
         if fmt is Format.json:
             write_json(result.written(today))
         else:
-            write_csv(result.write.changes, CHANGE_COLUMNS)
+            write_csv(change_rows(result.write), CHANGE_COLUMNS)
     elif today:
         _render_todo(result, fmt, group)
     else:
@@ -498,7 +498,7 @@ def _render_write(result: EscalationsResult, fmt: Format) -> None:
             [(f"{c.sheet}!{c.cell}", c.agent, c.column, _before_after(c)) for c in shown],
             empty="nothing to change",
         )
-    say_written(write, "is already up to date")
+    say_written(write, "is already up to date", fmt=fmt)
 
 
 def _before_after(change: CellChange) -> str:

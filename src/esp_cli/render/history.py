@@ -5,7 +5,13 @@ from __future__ import annotations
 from esp_cli.core.model import CellChange, class_shown
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
-from esp_cli.render.changes import CHANGE_COLUMNS, before_after, print_changes, say_written
+from esp_cli.render.changes import (
+    CHANGE_COLUMNS,
+    before_after,
+    change_rows,
+    print_changes,
+    say_written,
+)
 from esp_cli.results.history import AgentHistoryResult, CellsResult, HistoryResult, UndoResult
 
 OP_CSV = [
@@ -188,7 +194,7 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:
-        write_csv(result.write.changes, CHANGE_COLUMNS)
+        write_csv(change_rows(result.write), CHANGE_COLUMNS)
     else:
         verb = "Would put back" if result.write.dry_run else "Put back"
         whose = f" for {result.agent}" if result.agent else ""
@@ -215,7 +221,7 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
             "The tracker was saved outside esp since that operation: the cells get their "
             "values back (their formatting is kept as it is now)."
         )
-    say_written(result.write)
+    say_written(result.write, fmt=fmt)
 
 
 def _warn(warnings: list[str]) -> None:

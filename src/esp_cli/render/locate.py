@@ -8,8 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 from esp_cli.core.model import Letter, class_aside, class_shown
-from esp_cli.render import Format, print_table, say, say_findings, write_json
-from esp_cli.render.changes import changed_verb, say_waiting, say_waiting_written
+from esp_cli.render import Format, print_table, say, say_findings, show, write_json
+from esp_cli.render.changes import (
+    changed_verb,
+    print_waiting_changes,
+    say_waiting,
+    say_waiting_written,
+)
 from esp_cli.render.eod import data_table, html_lines, mail_document, text_row
 from esp_cli.render.mail import say_mailed
 from esp_cli.results.locate import LocateCase, LocateResult
@@ -113,10 +118,14 @@ def render(
             say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
     verb = changed_verb(result.write, "set", "set")
     for change in result.write.changes:
-        say(f"{verb} {change.address} ({change.agent}, {change.column}): {change.new}")
+        say(f"{verb} {change.address} ({change.agent}, {change.column}): {show(change.new)}")
     if result.write.status == "waiting":
         say_waiting(result.write)
-    elif result.write.backup is not None:
+        return
+    if fmt is Format.table:
+        print_waiting_changes(result.write)
+    if result.write.backup is not None:
         op = f"; undo with: esp undo {result.write.op}" if result.write.op else ""
-        say(f"Wrote {len(result.write.changes)} cell(s) (backup: {result.write.backup}{op}).")
+        say(f"Wrote {result.write.cells_written} cell(s) (backup: {result.write.backup}{op}).")
+    if result.write.backup is not None or result.write.dry_run:
         say_waiting_written(result.write)

@@ -28,4 +28,4 @@ def render(result: NoteResult, fmt: Format) -> None:
             "written by the next esp write that finds it free (esp pending lists what waits)."
         )
         return
-    say_written(write)
+    say_written(write, fmt=fmt)

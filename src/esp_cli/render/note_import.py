@@ -43,9 +43,11 @@ def render(result: NoteImportResult, fmt: Format) -> None:
     if there:
         say(f"{there} line(s) already in the tracker; not added again.")
     if result.count(Status.ADDED) or not refused:
-        say_written(result.write)
+        say_written(result.write, fmt=fmt)
     elif there:
         say_written(result.write, f"is unchanged: {there} line(s) are there already and "
-                    f"{len(refused)} row(s) could not be applied")  # fmt: skip
+                    f"{len(refused)} row(s) could not be applied", fmt=fmt)  # fmt: skip
     else:
-        say_written(result.write, f"is unchanged: no row of {result.source} could be applied")
+        say_written(
+            result.write, f"is unchanged: no row of {result.source} could be applied", fmt=fmt
+        )

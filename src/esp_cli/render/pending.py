@@ -38,7 +38,7 @@ def wanted(cell: WaitingCell) -> str:
 
 def op_title(op: WaitingOp) -> str:
     """A waiting operation's title: its id, who made it and when, and the command."""
-    return f"{op.op} — {op.who}, {op.time:%m/%d/%Y %H:%M}: {op.command or 'esp'}"
+    return f"{op.op} — {op.made}"
 
 
 def conflict_words(c: Conflict) -> str:

@@ -74,7 +74,7 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
         + (f" {result.other_days} report(s) of other days left out." if result.other_days else "")
         + _file_counts(result)
     )
-    say_written(result.write)
+    say_written(result.write, fmt=fmt)
 
 
 def _file_counts(result: ImportResult) -> str:

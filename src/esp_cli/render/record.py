@@ -49,4 +49,4 @@ def render(result: RecordResult, fmt: Format) -> None:
         )
         say_waiting_written(write)
     else:
-        say_written(write)
+        say_written(write, fmt=fmt)

@@ -12,7 +12,7 @@ from esp_cli.core.answers import HELP, LEGEND, Answer
 from esp_cli.core.model import NO_ISSUES, class_aside, is_issue
 from esp_cli.errors import printable
 from esp_cli.render import Format, busy, hanging, say, show, style, write_csv, write_json
-from esp_cli.render.changes import CHANGE_COLUMNS, print_changes, say_written
+from esp_cli.render.changes import CHANGE_COLUMNS, change_rows, print_changes, say_written
 from esp_cli.results.round import AgentCard, RoundResult
 
 LABEL = 13  # "  TBT Notes: ": the values of a card start in this column
@@ -217,7 +217,7 @@ def render_result(result: RoundResult, fmt: Format, *, summary_shown: bool) -> N
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:
-        write_csv(result.write.changes, CHANGE_COLUMNS)
+        write_csv(change_rows(result.write), CHANGE_COLUMNS)
     elif not summary_shown:
         print_summary(result)
     if fmt is not Format.table:
@@ -230,7 +230,7 @@ def render_result(result: RoundResult, fmt: Format, *, summary_shown: bool) -> N
             "write that finds it free writes them (esp apply --wait as soon as it is)."
         )
         return
-    say_written(write)
+    say_written(write, fmt=fmt)
     if write.op is not None and write.changes and not write.dry_run:
         say(f"One agent's cells only: esp undo {write.op} --agent NAME.")
     if result.conflicts or result.not_applied:

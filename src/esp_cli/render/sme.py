@@ -33,7 +33,7 @@ def render_assign(result: AssignResult, fmt: Format) -> None:
             f"{name} is new: no TBT SME cell or [people] sme_emails names them "
             f"(TBT SMEs: {known}); written as typed."
         )
-    say_written(result.write)
+    say_written(result.write, fmt=fmt)
 
 
 def render_list(result: SmeListResult, fmt: Format, verbose: bool = False) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from esp_cli.core.model import class_shown
 from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
-from esp_cli.render.changes import changed_verb, say_written
+from esp_cli.render.changes import changed_verb, say_written, waiting_rows
 from esp_cli.results.sync import SyncResult
 
 
@@ -21,9 +21,12 @@ def render(result: SyncResult, fmt: Format) -> None:
             for c in data["conflicts"]
         ]
         rows += [{"kind": "unmatched", "cell": f"row {u['row']}", **u} for u in data["unmatched"]]
+        rows += [{"kind": "waiting", **w} for w in waiting_rows(result.write.waiting_changes)]
         write_csv(
-            rows, ["kind", "sheet", "cell", "agent", "class", "column", "old", "new", "reason"]
-        )
+            rows,
+            ["kind", "sheet", "cell", "agent", "class", "column", "old", "new", "reason",
+             "waiting_op"],
+        )  # fmt: skip
     else:
         verb = changed_verb(result.write)
         print_table(
@@ -65,4 +68,4 @@ def render(result: SyncResult, fmt: Format) -> None:
                 for u in result.unmatched
             ],
         )
-    say_written(result.write, "is already up to date")
+    say_written(result.write, "is already up to date", fmt=fmt)

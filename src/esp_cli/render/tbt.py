@@ -78,4 +78,4 @@ def render(result: ProofsResult, fmt: Format) -> None:
                 f"{len(result.recorded)} row(s)."
             )
         say_signed(result.signed_by)
-    say_written(result.write)
+    say_written(result.write, fmt=fmt)

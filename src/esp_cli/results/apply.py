@@ -39,7 +39,8 @@ class ApplyResult:
     # Every change still waiting because the tracker is busy (nothing was written).
     waiting: list[WaitingOp] = field(metadata=as_json(drop=("cells",)))
     warnings: list[str]
-    write: WriteReport = field(metadata=as_json(flat=True, drop=("changes",)))
+    # Its cells are those of `applied` (every one a waiting change's).
+    write: WriteReport = field(metadata=as_json(flat=True, drop=("changes", "waiting_changes")))
 
     @property
     @exported(after="held")

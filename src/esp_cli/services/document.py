@@ -94,7 +94,7 @@ from esp_cli.services.record import (
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
-from esp_cli.system import shell_quote, write_file_atomically
+from esp_cli.system import create_file_atomically, shell_quote
 from esp_cli.workbook.session import WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
 
@@ -316,18 +316,19 @@ def save_templates(folder: Path) -> list[Path]:
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """Write a new file atomically; one that is there is never written over."""
-    if path.exists():
-        raise WriteFailedError(
-            f"{path}: already there; esp never writes over a file.",
-            fix="move or rename it, or give another --out folder.",
-        )
+    """Write a new file atomically; one that is there is never written over, even one
+    made while esp wrote this one (a teammate's in a shared folder)."""
     try:
-        write_file_atomically(path, data)
+        made = not path.exists() and create_file_atomically(path, data, hidden=False)
     except OSError as exc:
         raise WriteFailedError(
             f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
         ) from exc
+    if not made:
+        raise WriteFailedError(
+            f"{path}: already there; esp never writes over a file.",
+            fix="move or rename it, or give another --out folder.",
+        )
 
 
 @dataclass

@@ -54,7 +54,7 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
-from esp_cli.system import is_system_file, real_path, write_file_atomically
+from esp_cli.system import create_file_atomically, is_system_file, real_path
 from esp_cli.workbook.inputs import check_not_lock_file
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Table
@@ -283,7 +283,7 @@ def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
     data = io.BytesIO()
     book.save(data)
     try:
-        write_file_atomically(path, data.getvalue())
+        made = create_file_atomically(path, data.getvalue(), hidden=False)
     except OSError as exc:
         raise WriteFailedError(
             f"{path}: the TBT Tracking Sheet cannot be created ({exc.strerror or exc}); "
@@ -291,6 +291,12 @@ def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
             fix=f"check that the folder {path.parent} exists and you can write to it, or give "
             "another file with --tracking-sheet (or [tracker] tbt_tracking_sheet).",
         ) from exc
+    if not made:  # someone made it while esp worked: theirs stays, and esp adds to it next
+        raise WriteFailedError(
+            f"{path}: the TBT Tracking Sheet was created by someone else while esp was creating "
+            "it; theirs is kept, and nothing was written to it or to the tracker.",
+            fix="run esp tbt proofs again: it records the proofs in that sheet.",
+        )
 
 
 def _plan_tracking(
@@ -594,15 +600,10 @@ def save_attachments(folder: Path, items: Sequence[Incoming]) -> None:
     sent (a later run reads that date from the file); never over a file that is there."""
     for item in items:
         path = folder / item.name
-        if path.exists():
-            raise WriteFailedError(
-                f"{path}: appeared while esp was recording it; esp never saves over another "
-                "file, and recorded nothing.",
-                fix="run esp tbt proofs again.",
-            )
         try:
-            write_file_atomically(path, item.data)
-            if item.sent is not None:
+            # Made only under a free name, even one taken while esp wrote it.
+            made = not path.exists() and create_file_atomically(path, item.data, hidden=False)
+            if made and item.sent is not None:
                 stamp = item.sent.timestamp()
                 os.utime(path, (stamp, stamp))
         except OSError as exc:
@@ -611,6 +612,12 @@ def save_attachments(folder: Path, items: Sequence[Incoming]) -> None:
                 "nothing was recorded.",
                 fix=f"check that you can write to {folder}.",
             ) from exc
+        if not made:
+            raise WriteFailedError(
+                f"{path}: appeared while esp was recording it; esp never saves over another "
+                "file, and recorded nothing.",
+                fix="run esp tbt proofs again.",
+            )
 
 
 def _plan_tracker(plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof]) -> None:

@@ -29,7 +29,7 @@ from esp_cli.config import Config
 from esp_cli.core import oplog
 from esp_cli.core import waiting as waiting_ops
 from esp_cli.core.columns import BY_KEY, Kind
-from esp_cli.core.model import AddedColumn, CellChange, WriteReport
+from esp_cli.core.model import AddedColumn, CellChange, WaitingChange, WriteReport
 from esp_cli.core.notes import appended
 from esp_cli.core.refs import MAX_COL, address, col_letter
 from esp_cli.core.values import control_characters, describe_character
@@ -406,11 +406,12 @@ class ChangePlan:
             if writer is None:
                 writer = got[3] = self.patcher.column_writer(row.sheet, col)
                 writer.sx.expect_rows(len(rows_of[row.sheet]))
-            writer.set(row.row, new)
+            written = writer.set(row.row, new)
             name, agent_id, email, n_number = who
             change = CellChange(
-                row.sheet, row.row, col, name, row.cls, column, old, new, agent_id, email, n_number
-            )
+                row.sheet, row.row, col, name, row.cls, column, old, written, agent_id, email,
+                n_number,
+            )  # fmt: skip
             # _record and _intend, as they go for the command's own cell (no waiting
             # operation's, no unit): one lookup each for a cell planned once.
             where = (row.sheet, row.row, col)
@@ -503,7 +504,7 @@ class ChangePlan:
     ) -> CellChange:
         if isinstance(new, str) and not restoring:
             _refuse_control_characters(new, old, sheet, row, col)
-        self.patcher.set(sheet, row, col, new)
+        new = self.patcher.set(sheet, row, col, new)  # what is written (a checkbox: True)
         change = CellChange(
             sheet, row, col, agent, cls, column, old, new, agent_id, email, n_number
         )
@@ -627,6 +628,12 @@ class WriteSession:
             return []
         return [o for o in self.applier.outcomes if not o.held]
 
+    def _would_write(self) -> list[waiting.Outcome]:
+        """A dry run of a write: the waiting operations the write would write first."""
+        if self.applier is None or not self.preview:
+            return []
+        return [o for o in self.applier.outcomes if not o.held]
+
     def _own_changes(self) -> list[CellChange]:
         """The cells of the command's own waiting operations the plan writes (or, in a dry
         run, would)."""
@@ -682,6 +689,9 @@ class WriteSession:
         changes = self.plan.changes
         if own:
             changes = sorted([*own, *changes], key=lambda c: (c.sheet, c.row, c.col))
+        # The changes that waited, written first (a dry run: those the write would write).
+        ahead = self._would_write() if self.dry_run else applied
+        first = [o for o in ahead if o.op.op not in self.own]
         self._report = WriteReport(
             tracker=self.path,
             changes=changes,
@@ -690,9 +700,14 @@ class WriteSession:
             backup=backup,
             op=op,
             waiting=kept,
-            waiting_written=[o.op.op for o in applied if o.op.op not in self.own],
+            waiting_written=[o.op.op for o in first],
             waiting_held=[o.op.op for o in self.held_waiting],
             would_wait=self.would_wait if self.dry_run else None,
+            waiting_changes=[
+                WaitingChange(o.op.op, c, o.op.made)
+                for o in first
+                for c in self.plan.applied.get(o.op.op, [])
+            ],
         )
 
     def _applied_cells(self, applied: list[waiting.Outcome]) -> bool:

@@ -73,6 +73,14 @@ def part_key(name: str) -> str:
 
 
 REL_CALCCHAIN = NS_REL + "/calcChain"
+# A package's digital signatures (OPC, ECMA-376 Part 2 §13): the origin part the package
+# relates to, which relates to each signature part (Office: `_xmlsignatures/sig1.xml`).
+REL_SIGNATURE_ORIGIN = (
+    "http://schemas.openxmlformats.org/package/2006/relationships/digital-signature/origin"
+)
+REL_SIGNATURE = (
+    "http://schemas.openxmlformats.org/package/2006/relationships/digital-signature/signature"
+)
 REL_OFFICE_DOC = NS_REL + "/officeDocument"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
@@ -458,6 +466,22 @@ class Package:
                     target = str(rel.get("Target", ""))
                     return self.part_named(posixpath.normpath(target.lstrip("/")))
         return self.part_named("xl/workbook.xml")
+
+    @cached_property
+    def signed(self) -> bool:
+        """Whether the workbook carries a digital signature (File > Info > View Signatures):
+        a signature the package's signature origin relates to, or a signature part where
+        Office keeps them (`_xmlsignatures/sig1.xml`). An origin left without signatures
+        signs nothing."""
+        for typ, origin in self.rels("").values():
+            if typ == REL_SIGNATURE_ORIGIN and any(
+                kind == REL_SIGNATURE and self.has(target)
+                for kind, target in self.rels(origin).values()
+            ):
+                return True
+        return any(
+            key.startswith("_xmlsignatures/") and key.endswith(".xml") for key in self._names_folded
+        )
 
     @cached_property
     def _names_folded(self) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 Only the parts that must change are rewritten: the touched worksheets (only their touched
 rows), the shared strings (appended to), styles (a date format appended when the column
-has none), and a table part when a new column extends a table. Every other zip entry is
+has none), a table part when a new column extends a table, and the workbook part, asking
+Excel to recalculate on open, when the workbook holds formulas. Every other zip entry is
 copied as its original compressed bytes (see zipio). A write that would damage the
 workbook — over a formula, inside a merged range, on a protected sheet — is refused
 before anything is written, naming the cell.
@@ -26,6 +27,7 @@ from esp_cli.core.values import Unreadable, parse_yes_no
 from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
+    REL_CALCCHAIN,
     REL_DRAWING,
     REL_PIVOT_TABLE,
     REL_SST,
@@ -205,15 +207,16 @@ class ColumnWriter:
             return
         self.ranges = ranges
 
-    def set(self, row: int, value: Value) -> None:
+    def set(self, row: int, value: Value) -> Value:
+        """Plan the cell; the value as it will be written (see Patcher.set)."""
         if not self._plain(row, value):
-            self.patcher.set(self.sheet, row, self.col, value)  # checked the careful way
-            return
+            return self.patcher.set(self.sheet, row, self.col, value)  # the careful way
         patcher = self.patcher
         patcher._writes.setdefault(self.sheet, {})[(row, self.col)] = value
         raw = patcher._raw.get(self.sheet)
         if raw:
             raw.pop((row, self.col), None)
+        return value
 
     def _plain(self, row: int, value: Value) -> bool:
         """Whether `Patcher._checked` would take the value as it is, seen at once."""
@@ -243,6 +246,15 @@ class ColumnWriter:
 
 class Patcher:
     def __init__(self, pkg: Package) -> None:
+        if pkg.signed:
+            # Any change voids the signature (it covers the sheets' parts): refused, as a
+            # protected sheet is; reading commands read it as any workbook.
+            raise UnsafeWriteError(
+                f"{pkg.path} is digitally signed: a change would break its signature, so esp "
+                "does not write it; nothing was written.",
+                fix="remove the signature in Excel (File > Info > View Signatures, then "
+                "Remove Signature), run the command again, and sign the workbook anew.",
+            )
         self.pkg = pkg
         self._sheets: dict[str, SheetXml] = {}
         self._writes: dict[str, dict[tuple[int, int], Value]] = {}
@@ -418,13 +430,18 @@ class Patcher:
                 fix="open the workbook in Excel, save it, then run esp again.",
             ) from exc
 
-    def set(self, sheet: str, row: int, col: int, value: Value) -> None:
+    def set(self, sheet: str, row: int, col: int, value: Value) -> Value:
+        """Plan writing `value` in the cell, once every check has passed; the value as it
+        will be written, which is what a report says was written (a Yes to a TRUE/FALSE
+        cell, an Excel checkbox, is True)."""
         try:
-            self._set(sheet, row, col, value)
+            written = self._checked(sheet, row, col, value)
         except ValueError:
             with self._sheet_errors(sheet, _Where(sheet, row, col)):
                 raise
+        self._writes.setdefault(sheet, {})[(row, col)] = written
         self._raw.get(sheet, {}).pop((row, col), None)
+        return written
 
     def cell_xml(self, sheet: str, row: int, col: int) -> bytes | None:
         """The cell's <c> element as it is in the file now (None: the sheet has no such
@@ -476,9 +493,6 @@ class Patcher:
         except ValueError:
             with self._sheet_errors(sheet, _Where(sheet, row, col)):
                 raise
-
-    def _set(self, sheet: str, row: int, col: int, value: Value) -> None:
-        self._writes.setdefault(sheet, {})[(row, col)] = self._checked(sheet, row, col, value)
 
     def _checked(self, sheet: str, row: int, col: int, value: Value) -> Value:
         """The value as it will be written (a Yes to a TRUE/FALSE cell as True), once every
@@ -737,14 +751,16 @@ class Patcher:
             if new_cols:
                 head = _add_col_widths(head, sx, sorted(new_cols))
             head = _widen_dimension(head, sx.prefix, changes)
-            if sx.has_formulas:
-                tail = _full_calc_on_load(tail, sx.prefix)
             info = self.pkg.sheet(sheet)
             replace[info.part] = self._guarded(
                 sheet, info.part, itertools.chain((head,), body, (tail,)), rows, head + tail
             )
             for col, header_row in new_cols.items():
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
+        if replace and self._has_formulas():
+            workbook = _full_calc_on_open(self.pkg.workbook_xml)
+            if workbook is not None:
+                replace[self.pkg.workbook_part] = workbook
         if sst is not None and sst_part is not None and sst.changed:
             replace[sst_part] = sst.patched()
             if len(sst.data) > WHOLE_CHECK_BYTES:
@@ -765,6 +781,22 @@ class Patcher:
                 with _part_named(part):
                     check_document(data)
         return replace, added
+
+    def _has_formulas(self) -> bool:
+        """Whether a formula is anywhere in the workbook, whose cached result may depend on
+        cells esp writes: told by the calculation chain Excel keeps while it has formulas,
+        then by the sheets esp writes (read already), and only then by reading the others
+        (a Summary beside the tracker: small) until one holds a formula."""
+        chain = self.pkg.workbook_rel_target(REL_CALCCHAIN)
+        if chain is not None and self.pkg.has(chain):
+            return True
+        if any(self.sheet_xml(sheet).has_formulas for sheet in self._writes):
+            return True
+        return any(
+            _holds_formula(self.pkg.chunks(info.part))
+            for info in self.pkg.sheets
+            if info.name not in self._writes and self.pkg.has(info.part)
+        )
 
     def _free_name(self, wanted: str) -> str:
         """`wanted`, or `wanted` numbered (styles1.xml...) when a part has that name."""
@@ -1335,27 +1367,68 @@ def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
     return data
 
 
-def _full_calc_on_load(data: bytes, prefix: bytes) -> bytes:
-    """Ask Excel to recalculate this sheet on open: formulas may depend on cells esp wrote,
-    and Excel cannot know their cached results are stale (XLSX-NOTES §4). `data` is the
-    sheet's tail, from </sheetData> on."""
+# The children of <workbook> that come after <calcPr> (CT_Workbook's sequence).
+_AFTER_CALC_PR = (b"oleSize", b"customWorkbookViews", b"pivotCaches", b"smartTagPr",
+                  b"smartTagTypes", b"webPublishing", b"fileRecoveryPr", b"webPublishObjects",
+                  b"extLst")  # fmt: skip
+# <calcPr>'s attributes before fullCalcOnLoad, in the schema's order (CT_CalcPr).
+_BEFORE_FULL_CALC = (b"calcId", b"calcMode")
+_WORKSHEET = re.compile(rb"<((?:[^\s:<>/!?]+:)?)worksheet(?=[\s/>])")
+_ANY_FORMULA = re.compile(rb"<(?:[^\s:<>/!?]+:)?f[\s/>]")
+
+
+def _holds_formula(chunks: Iterator[bytes]) -> bool:
+    """Whether a sheet's XML, read in pieces, has a formula in a cell (<f> in the sheet's
+    own namespace: not a drop-down's or sparkline's <xm:f>); read no further than the first.
+    (One inside a comment counts too: it only costs a recalculation.)"""
+    pattern: re.Pattern[bytes] | None = None
+    tail = b""
+    for chunk in chunks:
+        if pattern is None:
+            root = _WORKSHEET.search(chunk)
+            pattern = (
+                re.compile(b"<" + re.escape(root.group(1)) + rb"f[\s/>]")
+                if root is not None
+                else _ANY_FORMULA
+            )
+        if pattern.search(tail + chunk[:64]) or pattern.search(chunk):
+            return True
+        tail = chunk[-64:]
+    return False
+
+
+def _full_calc_on_open(data: bytes) -> bytes | None:
+    """The workbook part asking Excel to recalculate every formula when the file is next
+    opened (`<calcPr fullCalcOnLoad="1">`, for every sheet: XLSX-NOTES §4): a formula on
+    any sheet may depend on cells esp wrote, and Excel cannot know its cached result is
+    stale. The other attributes of <calcPr> stay as they are, the new one in the schema's
+    order; a workbook without <calcPr> gets one where CT_Workbook's sequence puts it. None
+    when it asks already."""
     scan = blank_markup(data)
-    close = end_tag(prefix, b"sheetData").match(scan)
-    if close is None:
-        return data
-    after = close.end()
-    existing = start_tag(prefix, b"sheetCalcPr").search(scan, after)
-    if existing:
+    root = re.search(rb"<((?:[^\s:<>/!?]+:)?)workbook(?=[\s/>])", scan)
+    if root is None:
+        raise NotWellFormed("no <workbook> element")
+    prefix = root.group(1)
+    existing = start_tag(prefix, b"calcPr").search(scan, root.end())
+    if existing is not None:
         attrs = existing.group(1)
         if parse_attrs(attrs).get(b"fullCalcOnLoad", b"").strip() in (b"1", b"true"):
-            return data
-        return (
-            data[: existing.start(1)]
-            + set_attr(attrs, b"fullCalcOnLoad", b"1")
-            + data[existing.end(1) :]
-        )
-    tag = b"<" + prefix + b'sheetCalcPr fullCalcOnLoad="1"/>'
-    return data[:after] + tag + data[after:]
+            return None
+        flagged = set_attr(attrs, b"fullCalcOnLoad", b"1", follows=_BEFORE_FULL_CALC)
+        return data[: existing.start(1)] + flagged + data[existing.end(1) :]
+    later = [
+        found.start()
+        for name in _AFTER_CALC_PR
+        if (found := start_tag(prefix, name).search(scan, root.end())) is not None
+    ]
+    if later:
+        at = min(later)
+    else:
+        closing = list(end_tag(prefix, b"workbook").finditer(scan, root.end()))
+        if not closing:
+            raise NotWellFormed("<workbook> is not closed")
+        at = closing[-1].start()
+    return data[:at] + b"<" + prefix + b'calcPr fullCalcOnLoad="1"/>' + data[at:]
 
 
 _XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"

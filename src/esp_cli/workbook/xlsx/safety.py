@@ -7,10 +7,13 @@ The sequence for every write:
    temporary files of an esp run that was killed mid-write);
 3. refuse if the file on disk is no longer the bytes esp read (someone saved in between);
 4. copy the original to a timestamped backup;
-5. write the new bytes to a temporary file in the same folder, flush it to disk, and
-   atomically rename it over the original. A crash at any point leaves either the old file
-   or the complete new one. Windows refusing the rename because Excel holds the file is
-   "busy" (exit 4), not a failed write.
+5. write the new bytes to a temporary file in the same folder, flush it to disk, look at
+   the workbook once more (Excel's owner file, and its bytes: step 3 again, right before
+   the rename), and atomically rename the new file over it. A save that landed while the
+   backup, the operation log or the temporary file was written is never replaced: nothing
+   is written, the backup made for the write is removed, and the change waits. A crash at
+   any point leaves either the old file or the complete new one. Windows refusing the
+   rename because Excel holds the file is "busy" (exit 4), not a failed write.
 
 How each step is done on each system lives in esp_cli.system.
 """
@@ -123,6 +126,38 @@ def digest_of(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def holds(path: Path, digest: str) -> bool:
+    """Whether the file at `path` holds the bytes whose SHA-256 is `digest`, and its name
+    still leads to the version read once they are read to the end (a save while they were
+    read, in place or by renaming a new file over it as Excel saves, is a change)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        read = os.fstat(fh.fileno())
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest() == digest and system.same_version(read, path.stat())
+
+
+def refuse_if_changed(path: Path, digest: str) -> None:
+    """Refuse (busy: the change can wait) when the file is no longer the bytes esp read,
+    whose SHA-256 is `digest`: someone saved it in between."""
+    try:
+        same = system.retry_shared(lambda: holds(path, digest))
+    except OSError as exc:
+        if system.is_sharing_violation(exc):
+            raise held_error(path, exc) from exc
+        raise WriteFailedError(
+            f"{path}: cannot be read again before writing ({_reason(exc)}); nothing was written.",
+            fix="check the file and the folder's permissions, then run again.",
+        ) from exc
+    if not same:
+        raise WorkbookBusyError(
+            f"{path} changed on disk after esp read it (someone saved it); nothing was written.",
+            fix="run the command again to work on the current file.",
+            holder="saved by someone while esp worked",
+        )
 
 
 @contextlib.contextmanager
@@ -294,11 +329,14 @@ def backups_fix(exc: OSError, folder: Path) -> str:
     return f"check that {folder} is writable and its disk has space, {elsewhere}."
 
 
-def replace_atomically(path: Path, data: bytes) -> None:
+def replace_atomically(
+    path: Path, data: bytes, last_look: Callable[[], None] | None = None
+) -> None:
     """The new bytes in place of the workbook's, with its permissions, owner and group
-    (where the system lets esp keep them: see system.write_file_atomically)."""
+    (where the system lets esp keep them: see system.write_file_atomically). `last_look`
+    runs right before the rename: an error it raises stops the write."""
     try:
-        system.write_file_atomically(path, data, like=path.stat())
+        system.write_file_atomically(path, data, like=path.stat(), last_look=last_look)
     except OSError as exc:
         # Windows may also refuse a rename over a file open in Excel as "access denied";
         # with Excel's owner file beside it, that is what it is.
@@ -331,7 +369,17 @@ def commit(
 ) -> Path:
     """Checks, backup, atomic replace. Returns the backup's path. Call inside `exclusive`.
     `before_replace(backup)` runs once the backup is made and before the workbook is
-    touched (the operation log records the write there): an error it raises stops it."""
+    touched (the operation log records the write there): an error it raises stops it.
+
+    The checks are made twice: before the backup, and again once the new bytes are on disk,
+    right before the rename — a save (or Excel opening the file) while the backup, the log
+    and the temporary file were written refuses the write as busy, its backup removed, so
+    nothing of it stays and the other save is never replaced."""
+
+    def last_look() -> None:
+        refuse_if_open(path)
+        refuse_if_changed(path, original_digest)
+
     refuse_if_open(path)
     # The owner's write bit is what Windows' read-only attribute maps to; root ignores it
     # in os.access, but the team marked the file read-only on purpose.
@@ -340,21 +388,7 @@ def commit(
             f"{path} is read-only; nothing was written.",
             fix="clear the read-only attribute (file Properties) and run again.",
         )
-    try:
-        current = system.retry_shared(lambda: digest_of(path))
-    except OSError as exc:
-        if system.is_sharing_violation(exc):
-            raise held_error(path, exc) from exc
-        raise WriteFailedError(
-            f"{path}: cannot be read again before writing ({_reason(exc)}); nothing was written.",
-            fix="check the file and the folder's permissions, then run again.",
-        ) from exc
-    if current != original_digest:
-        raise WorkbookBusyError(
-            f"{path} changed on disk after esp read it (someone saved it); nothing was written.",
-            fix="run the command again to work on the current file.",
-            holder="saved by someone while esp worked",
-        )
+    refuse_if_changed(path, original_digest)
     remove_leftovers(path, backup_folder)
     try:
         backup = make_backup(path, original, backup_folder, op, retention, like=path.stat())
@@ -366,5 +400,12 @@ def commit(
         ) from exc
     if before_replace is not None:
         before_replace(backup)
-    replace_atomically(path, new)
+    try:
+        replace_atomically(path, new, last_look)
+    except WorkbookBusyError:
+        # Nothing was written (the operation log takes the write's entry out): neither
+        # does its backup stay, named after a write that did not happen.
+        with contextlib.suppress(OSError):
+            system.remove_file(backup)
+        raise
     return backup

@@ -49,13 +49,22 @@ def parse_attrs(attrs: bytes) -> dict[bytes, bytes]:
     return out
 
 
-def set_attr(attrs: bytes, name: bytes, value: bytes) -> bytes:
+def set_attr(
+    attrs: bytes, name: bytes, value: bytes, follows: tuple[bytes, ...] | None = None
+) -> bytes:
     """`attrs` with `name` set to `value` (written in double quotes), in place when the
-    attribute is there (whatever its quoting), else added at the end."""
-    for m in _ATTR_ITEM.finditer(attrs):
+    attribute is there (whatever its quoting), else added at the end — or, given the names
+    the schema lists before it (`follows`), after the last of those present, else first."""
+    items = list(_ATTR_ITEM.finditer(attrs))
+    for m in items:
         if m.group(1) == name:
             return attrs[: m.start()] + name + b'="' + value + b'"' + attrs[m.end() :]
-    return attrs + b" " + name + b'="' + value + b'"'
+    added = b" " + name + b'="' + value + b'"'
+    if follows is None:
+        return attrs + added
+    before = [m for m in items if m.group(1) in follows]
+    at = before[-1].end() if before else 0
+    return attrs[:at] + added + attrs[at:]
 
 
 def drop_attr(attrs: bytes, name: bytes) -> bytes:
