@@ -331,3 +331,59 @@ def test_a_chart_reaching_the_last_column_is_named_with_how_to_move_it(tmp_path:
     assert "no column after it" in line and "is under the chart" in line
     assert "Fix: move the chart" in line and "make it narrower" in line
     assert (folder / "ESP Tracker.xlsx").read_bytes() == before
+
+
+def test_every_column_one_write_adds_looks_like_the_last_header_column(tmp_path: Path) -> None:
+    """escalations --write adds three columns: each header is styled like AB4 (the last
+    header), each column as wide as AB, and the cells under each styled as AB's cells."""
+
+    def italic(ws: Any) -> None:
+        from openpyxl.styles import Font
+
+        for r in range(5, ws.max_row + 1):
+            ws.cell(r, 28).font = Font(italic=True)
+
+    folder = sample(tmp_path, italic)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    assert [ws["AC4"].value, ws["AD4"].value, ws["AE4"].value] == COMPUTED
+    header = ws["AB4"]
+    for letter in ("AC", "AD", "AE"):
+        new = ws[f"{letter}4"]
+        assert new.style_id == header.style_id, letter
+        assert new.font.b and new.fill.fgColor.rgb == header.fill.fgColor.rgb
+        assert new.alignment.wrap_text
+        assert ws.column_dimensions[letter].width == ws.column_dimensions["AB"].width, letter
+    for col in (29, 30, 31):
+        written = [r for r in range(5, ws.max_row + 1) if ws.cell(r, col).value is not None]
+        assert written and all(ws.cell(r, col).font.i for r in written), col
+
+
+def test_columns_placed_further_right_still_look_like_the_last_header_column(
+    tmp_path: Path,
+) -> None:
+    """AC holds data without a header (and a width of its own): the three columns go to
+    AD:AF, each styled and sized like AB (the last header), the sheet's <col> elements
+    still in column order."""
+
+    def used(ws: Any) -> None:
+        ws["AC40"] = "kept"
+        ws.column_dimensions["AC"].width = 31
+
+    folder = sample(tmp_path, used)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    assert [ws["AD4"].value, ws["AE4"].value, ws["AF4"].value] == COMPUTED
+    for letter in ("AD", "AE", "AF"):
+        assert ws[f"{letter}4"].style_id == ws["AB4"].style_id, letter
+        assert ws.column_dimensions[letter].width == ws.column_dimensions["AB"].width, letter
+    assert ws.column_dimensions["AC"].width == 31
+    sheet = zip_parts(folder / "ESP Tracker.xlsx")[SHEET].decode()
+    mins = [int(m) for m in re.findall(r'<col min="(\d+)"', sheet)]
+    assert mins == sorted(mins) and {30, 31, 32} <= set(mins)

@@ -224,7 +224,9 @@ class ChangePlan:
         col = start + len(group)
         if not note and group:  # beside the others, for the same reason
             note = next(a.note for a in self.added_columns if (a.sheet, a.col) == (sheet, group[0]))
-        self.patcher.add_column(sheet, header_row, col, header)
+        # Styled like the last header the sheet has (never like a column added beside it).
+        like = last_header_col if last_header_col >= 1 else None
+        self.patcher.add_column(sheet, header_row, col, header, like)
         self._added_cols.setdefault(sheet, []).append(col)
         self._added_for[(sheet, header)] = self._behalf
         self.added_columns.append(AddedColumn(sheet, col, header, note, row=header_row))

@@ -250,6 +250,8 @@ class Patcher:
         # b"" where there was no cell.
         self._raw: dict[str, dict[tuple[int, int], bytes]] = {}
         self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
+        # sheet -> new col -> the column it is styled like (header, width, cells)
+        self._like: dict[str, dict[int, int]] = {}
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
         self._column_own_style: dict[tuple[int, int], int | None] = {}  # <col style>
@@ -272,9 +274,13 @@ class Patcher:
             self.pkg.release_freed_memory()  # what decompressing a large sheet left behind
         return sx
 
-    def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
-        """A new column at `col` (right after the last header), header styled like its left
-        neighbour; refused when a hidden column range would swallow it."""
+    def add_column(
+        self, sheet: str, header_row: int, col: int, header: str, like: int | None = None
+    ) -> None:
+        """A new column at `col` (right after the last header), styled like the column
+        `like` — its header like that header, as wide, its cells like that column's when it
+        has no style of its own. `like` defaults to the nearest column on the left that
+        this write does not add: every column one write adds looks like the same one."""
         sx = self.sheet_xml(sheet)
         spec = sx.col_spec(col)
         if spec is not None and spec.get(b"hidden", b"").strip() in (b"1", b"true"):
@@ -284,7 +290,13 @@ class Patcher:
                 fix=f"unhide column {col_letter(col)} in Excel, or add a '{header}' header "
                 "yourself.",
             )
-        self._new_cols.setdefault(sheet, {})[col] = header_row
+        new_cols = self._new_cols.setdefault(sheet, {})
+        if like is None:
+            like = col - 1
+            while like in new_cols:
+                like -= 1
+        new_cols[col] = header_row
+        self._like.setdefault(sheet, {})[col] = like
         self.set(sheet, header_row, col, header)
 
     def _occupants(self, sheet: str, from_row: int) -> list[Occupant]:
@@ -366,9 +378,11 @@ class Patcher:
         for key in moved:
             del writes[key]
         rows = {c: headers.pop(c) for c in list(headers) if c in moves}
+        likes = self._like.get(sheet, {})
+        like = {c: likes.pop(c) for c in rows if c in likes}
         for old, header_row in rows.items():
             header = moved.pop((header_row, old))
-            self.add_column(sheet, header_row, moves[old], str(header))
+            self.add_column(sheet, header_row, moves[old], str(header), like.get(old))
         for (r, c), value in moved.items():
             self.set(sheet, r, moves[c], value)
 
@@ -704,6 +718,7 @@ class Patcher:
         for sheet, writes in self._writes.items():
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
+            likes = self._like.get(sheet, {})
             # Each row's new cells as (col, element) pairs, in order: a dict for each of
             # 50,000 rows would hold twice the memory.
             changes: dict[int, tuple[tuple[int, bytes], ...]] = {}
@@ -718,7 +733,7 @@ class Patcher:
                         # kind and its text (the splicer finds it again, kept from planning).
                         current = sx.cell(row, col)
                         style = self._style_for(
-                            sx, row, col, value, col in new_cols, current, new_cols.get(col) == row
+                            sx, row, col, value, likes.get(col), current, new_cols.get(col) == row
                         )
                         element = self._cell_xml(sx, row, col, value, style, sst, current)
                     changes[row] = (*changes.get(row, ()), (col, element))
@@ -735,7 +750,7 @@ class Patcher:
             rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
             head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
-                head = _add_col_widths(head, sx, sorted(new_cols))
+                head = _add_col_widths(head, sx, {c: likes[c] for c in new_cols})
             head = _widen_dimension(head, sx.prefix, changes)
             if sx.has_formulas:
                 tail = _full_calc_on_load(tail, sx.prefix)
@@ -832,13 +847,15 @@ class Patcher:
         row: int,
         col: int,
         value: Value,
-        new_col: bool,
+        like: int | None,
         existing: CellLoc | None,
         header: bool = False,
     ) -> int | None:
         """A new cell's style: the column's own (`<col style>`), as Excel gives a cell typed
-        there; in a column esp adds, its neighbour's when the column has none of its own,
-        and always for its header (a header looks like the headers)."""
+        there; in a column esp adds (`like`: the column it is styled like), that column's
+        cell in the row when the column has no style of its own, and always for its header
+        (a header looks like the headers)."""
+        new_col = like is not None
         style = existing.style if existing is not None else None
         if existing is None:
             key = (id(sx), col)
@@ -848,8 +865,8 @@ class Patcher:
                 self._column_own_style[key] = int(spec_style) if spec_style.isdigit() else None
             own = self._column_own_style[key]
             beside, neighbour_style = (
-                sx.style_of(row, col - 1)
-                if new_col and col > 1 and (header or not own)
+                sx.style_of(row, like)
+                if like is not None and like >= 1 and (header or not own)
                 else (False, None)
             )
             style = neighbour_style if beside else own
@@ -1311,16 +1328,19 @@ def _widen_dimension(
     return data[: m.start(1)] + set_attr(m.group(1), b"ref", new) + data[m.end(1) :]
 
 
-def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
-    """Give each new column its left neighbour's width (when the neighbour has one). `data`
-    is the sheet's head as read (the <col> offsets are into it)."""
-    inserts: list[tuple[int, bytes]] = []
-    for col in new_cols:
+def _add_col_widths(data: bytes, sx: SheetXml, like: dict[int, int]) -> bytes:
+    """Give each new column (`like`: new column -> the column it is styled like) that
+    column's width, when it has one and the new column has no <col> of its own. `data` is
+    the sheet's head as read (the <col> offsets are into it); each new <col> goes where its
+    column falls among the others, as <col> elements run left to right."""
+    inserts: dict[int, list[tuple[int, bytes]]] = {}
+    specs = sx.col_specs
+    for col, model in sorted(like.items()):
         if sx.col_spec(col) is not None:
             continue
-        left = next((spec for spec in sx.col_specs if spec[0] <= col - 1 <= spec[1]), None)
-        width = left[2].get(b"width") if left else None
-        if left is None or width is None:
+        spec = next((spec for spec in specs if spec[0] <= model <= spec[1]), None)
+        width = spec[2].get(b"width") if spec else None
+        if width is None:
             continue
         new = (
             b"<"
@@ -1329,9 +1349,11 @@ def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
             + xml_attr(width.decode("utf-8", "replace"))
             + b'" customWidth="1"/>'
         )
-        inserts.append((left[4], new))
-    for at, new in sorted(inserts, key=lambda t: t[0], reverse=True):
-        data = data[:at] + new + data[at:]
+        before = [s for s in specs if s[1] < col]
+        at = max(before, key=lambda s: s[1])[4] if before else min(s[3] for s in specs)
+        inserts.setdefault(at, []).append((col, new))
+    for at in sorted(inserts, reverse=True):
+        data = data[:at] + b"".join(new for _col, new in sorted(inserts[at])) + data[at:]
     return data
 
 
