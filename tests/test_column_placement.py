@@ -387,3 +387,51 @@ def test_columns_placed_further_right_still_look_like_the_last_header_column(
     sheet = zip_parts(folder / "ESP Tracker.xlsx")[SHEET].decode()
     mins = [int(m) for m in re.findall(r'<col min="(\d+)"', sheet)]
     assert mins == sorted(mins) and {30, 31, 32} <= set(mins)
+
+
+def _hide(folder: Path, cols: str) -> Path:
+    """The sample with <col> elements added at the end of <cols> (hidden columns)."""
+    path = folder / "ESP Tracker.xlsx"
+    sheet = zip_parts(path)[SHEET]
+    edited = folder / "edited.xlsx"
+    copy_with_parts(path, edited, {SHEET: sheet.replace(b"</cols>", cols.encode() + b"</cols>")})
+    edited.replace(path)
+    return path
+
+
+def test_every_hidden_column_the_write_needs_is_named_in_one_refusal(tmp_path: Path) -> None:
+    """Every column right of the tracker hidden (AC:XFD): one refusal names the three
+    columns the write needs, and doing what it says lets the next run write."""
+    folder = sample(tmp_path)
+    path = _hide(folder, '<col min="29" max="16384" width="9" hidden="1"/>')
+    before = path.read_bytes()
+    for dry in ((), ("--dry-run",)):
+        res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY, *dry)
+        assert res.exit_code == 1, res.output
+        (line,) = res.stderr.strip().splitlines()
+        assert "columns AC:AE are hidden" in line, line
+        assert all(f"'{header}'" in line for header in COMPUTED), line
+        assert "Fix: unhide columns AC:AE" in line and "AC1:AE1" in line, line
+        assert path.read_bytes() == before
+    # Unhide AC:AE as told (the columns after them stay hidden).
+    sheet = zip_parts(path)[SHEET]
+    unhidden = sheet.replace(
+        b'<col min="29" max="16384" width="9" hidden="1"/>',
+        b'<col min="29" max="31" width="9"/><col min="32" max="16384" width="9" hidden="1"/>',
+    )
+    copy_with_parts(path, folder / "edited.xlsx", {SHEET: unhidden})
+    (folder / "edited.xlsx").replace(path)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
+
+
+def test_only_the_hidden_columns_are_named(tmp_path: Path) -> None:
+    folder = sample(tmp_path)
+    _hide(folder, '<col min="30" max="30" width="9" hidden="1"/>')
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 1, res.output
+    (line,) = res.stderr.strip().splitlines()
+    assert "column AD is hidden" in line and "'Next Action'" in line, line
+    assert "'Escalation Stage'" not in line and "'Next Action Due'" not in line, line

@@ -652,6 +652,9 @@ class WriteSession:
         op = None
         kept = None
         applied = self.written_waiting
+        if self.plan._patcher is not None:
+            # Refused now, whether written or kept waiting: every hidden column in one go.
+            self.plan._patcher.check_new_columns()
         if self.preview and self.would_wait is None and self.plan.patcher.pending:
             # What only making the new sheet finds (a row written twice far down the XML,
             # met once the rows are indexed) refuses the dry run as it refuses the write.

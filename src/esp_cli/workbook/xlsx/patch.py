@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import Unreadable, parse_yes_no
+from esp_cli.core.words import listed
 from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
@@ -83,6 +84,23 @@ class Occupant:
     why: str
     free: str
     cells: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """An Excel table of a sheet: its name, its part, its cells (row, col, row, col; the
+    header row first), how many totals rows end it, whether a query fills it."""
+
+    name: str
+    part: str
+    ref: tuple[int, int, int, int]
+    totals: int = 0
+    query: bool = False
+
+    @property
+    def data_end(self) -> int:
+        """The table's last row above its totals row."""
+        return self.ref[2] - self.totals
 
 
 class _Where:
@@ -255,7 +273,7 @@ class Patcher:
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
         self._column_own_style: dict[tuple[int, int], int | None] = {}  # <col style>
-        self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+        self._tables: dict[str, list[SheetTable]] = {}
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._drawings: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         # Other work of the write, done a step at a time while a large sheet is compressed
@@ -280,16 +298,10 @@ class Patcher:
         """A new column at `col` (right after the last header), styled like the column
         `like` — its header like that header, as wide, its cells like that column's when it
         has no style of its own. `like` defaults to the nearest column on the left that
-        this write does not add: every column one write adds looks like the same one."""
-        sx = self.sheet_xml(sheet)
-        spec = sx.col_spec(col)
-        if spec is not None and spec.get(b"hidden", b"").strip() in (b"1", b"true"):
-            raise UnsafeWriteError(
-                f"{address(sheet, header_row, col)}: esp needs to add the column '{header}' "
-                f"here, but column {col_letter(col)} is hidden.",
-                fix=f"unhide column {col_letter(col)} in Excel, or add a '{header}' header "
-                "yourself.",
-            )
+        this write does not add: every column one write adds looks like the same one.
+
+        A hidden column is refused once every column is planned (`check_new_columns`), so
+        that one refusal names all the hidden columns the write needs."""
         new_cols = self._new_cols.setdefault(sheet, {})
         if like is None:
             like = col - 1
@@ -298,6 +310,55 @@ class Patcher:
         new_cols[col] = header_row
         self._like.setdefault(sheet, {})[col] = like
         self.set(sheet, header_row, col, header)
+
+    def check_new_columns(self) -> None:
+        """Refuse the columns this write adds that are hidden (a `<col hidden>` range, such
+        as every column right of the tracker hidden at once), naming all of them, each
+        sheet's in one refusal with one fix."""
+        for sheet, new_cols in self._new_cols.items():
+            sx = self.sheet_xml(sheet)
+            hidden = [c for c in sorted(new_cols) if _hidden(sx.col_spec(c))]
+            if not hidden:
+                self._check_tables_grown(sheet, new_cols)
+                continue
+            header_row = new_cols[hidden[0]]
+            writes = self._writes.get(sheet, {})
+            names = [f"'{writes.get((new_cols[c], c), '')}'" for c in hidden]
+            runs = _column_runs(hidden)
+            one = len(hidden) == 1
+            cells = f"{col_letter(hidden[0])}1" + ("" if one else f":{col_letter(hidden[-1])}1")
+            raise UnsafeWriteError(
+                f"{address(sheet, header_row, hidden[0])}: esp needs to add "
+                + (f"the column {names[0]}" if one else f"the columns {listed(names)}")
+                + f", but {'column' if one else 'columns'} {runs} "
+                + f"{'is' if one else 'are'} hidden; nothing was written.",
+                fix=f"unhide {'column' if one else 'columns'} {runs} in Excel (type {cells} in "
+                "the Name Box, then Home > Format > Hide & Unhide > Unhide Columns), or add "
+                + (f"a {names[0]} header" if one else "those headers")
+                + " yourself.",
+            )
+
+    def _check_tables_grown(self, sheet: str, new_cols: dict[int, int]) -> None:
+        """Refuse new columns that would extend a table esp does not change (one with a
+        totals row, or filled by a query), naming every one of them."""
+        writes = self._writes.get(sheet, {})
+        for table in self.tables(sheet):
+            r1, _c1, _r2, c2 = table.ref
+            run: list[int] = []
+            while new_cols.get(c2 + 1 + len(run)) == r1:
+                run.append(c2 + 1 + len(run))
+            if not run or not (table.totals or table.query):
+                continue
+            names = listed([f"'{writes.get((r1, c), '')}'" for c in run])
+            one = len(run) == 1
+            why = "is filled by a query" if table.query else "has a totals row"
+            raise UnsafeWriteError(
+                f"{address(sheet, r1, run[0])}: the new {'column' if one else 'columns'} "
+                f"{names} would extend the Excel table '{table.name}', which {why}; esp does "
+                "not change such a table; nothing was written.",
+                fix=f"add the {names} {'column' if one else 'columns'} to the table in Excel "
+                "(type the headers right of it), then run esp again.",
+            )
 
     def _occupants(self, sheet: str, from_row: int) -> list[Occupant]:
         """What already holds columns of the sheet besides values: merged cells reaching
@@ -581,7 +642,8 @@ class Patcher:
             if typ == rel_type and self.pkg.has(target)
         ]
 
-    def _table_refs(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+    def tables(self, sheet: str) -> list[SheetTable]:
+        """The sheet's Excel tables, as their parts declare them."""
         cached = self._tables.get(sheet)
         if cached is None:
             cached = []
@@ -594,9 +656,21 @@ class Patcher:
                     except (ValueError, UnicodeDecodeError):
                         continue
                     name = head.get(b"displayName")
-                    cached.append((name.decode("utf-8", "replace") if name else target, rng))
+                    totals = head.get(b"totalsRowCount", b"").strip()
+                    cached.append(
+                        SheetTable(
+                            name.decode("utf-8", "replace") if name else target,
+                            target,
+                            rng,
+                            int(totals) if totals.isdigit() else 0,
+                            head.get(b"tableType", b"").strip() == b"queryTable",
+                        )
+                    )
             self._tables[sheet] = cached
         return cached
+
+    def _table_refs(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+        return [(t.name, t.ref) for t in self.tables(sheet)]
 
     def _pivot_ranges(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
         """The cells each PivotTable on the sheet owns: its body (`<location ref>`) and its
@@ -712,6 +786,7 @@ class Patcher:
     def _parts(self) -> tuple[dict[str, zipio.PartData], tuple[zipio.NewPart, ...]]:
         """The parts `build` replaces, by name (a large sheet's as pieces made as they are
         asked for), and those it adds."""
+        self.check_new_columns()
         sst_part = self.pkg.workbook_rel_target(REL_SST)
         sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
         replace: dict[str, zipio.PartData] = {}
@@ -1017,20 +1092,11 @@ class Patcher:
             r1, c1, r2, c2 = parse_range(ref.decode())
             if r1 != header_row or not (c1 <= col <= c2 + 1):
                 continue
-            where = address(sheet, header_row, col)
             if c1 <= col <= c2:
-                raise UnsafeWriteError(f"{where} is inside table '{target}'.")
-            if attrs.get(b"tableType") == b"queryTable" or attrs.get(
-                b"totalsRowCount", b"0"
-            ) not in (
-                b"0",
-                b"",
-            ):
                 raise UnsafeWriteError(
-                    f"{where}: the new column would extend a table with a totals row or a "
-                    "query, which esp does not change.",
-                    fix=f"add the '{writes[(header_row, col)]}' column to the table in Excel.",
+                    f"{address(sheet, header_row, col)} is inside table '{target}'."
                 )
+            # A table with a totals row or a query was refused before (check_new_columns).
             new_ref = f"{col_letter(c1)}{r1}:{col_letter(col)}{r2}".encode()
             edits: list[tuple[int, int, bytes]] = [
                 (tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", new_ref))
@@ -1115,6 +1181,23 @@ def _with_run(inner: bytes, prefix: bytes, declarations: bytes, value: str) -> b
         + b"</" + prefix + b"t></" + prefix + b"r>"
     )  # fmt: skip
     return inner[:at] + run + inner[at:]
+
+
+def _hidden(spec: dict[bytes, bytes] | None) -> bool:
+    return spec is not None and spec.get(b"hidden", b"").strip() in (b"1", b"true")
+
+
+def _column_runs(cols: list[int]) -> str:
+    """Columns as Excel names runs of them: [29, 30, 31, 33] -> "AC:AE and AG"."""
+    runs: list[list[int]] = []
+    for col in cols:
+        if runs and col == runs[-1][-1] + 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return listed(
+        [col_letter(run[0]) + (f":{col_letter(run[-1])}" if len(run) > 1 else "") for run in runs]
+    )
 
 
 def _range_text(rng: tuple[int, int, int, int]) -> str:
