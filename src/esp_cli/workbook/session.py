@@ -159,6 +159,8 @@ class ChangePlan:
     def patcher(self) -> Patcher:
         if self._patcher is None:
             self._patcher = self.workbook.patcher()
+            for sheet in self._table.sheets if self._table is not None else ():
+                self._patcher.records_from(sheet.name, sheet.header_row + 1)
         return self._patcher
 
     def column(self, sheet: Sheet, key: str) -> int:

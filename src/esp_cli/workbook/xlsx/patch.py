@@ -1,9 +1,9 @@
 """Lossless writes: set cells (and add columns) by patching the package in place.
 
 Only the parts that must change are rewritten: the touched worksheets (only their touched
-rows), the shared strings (appended to), styles (a date format appended when the column
-has none), and a table part when a new column extends a table. Every other zip entry is
-copied as its original compressed bytes (see zipio). A write that would damage the
+rows), the shared strings (appended to), styles (a date or Wrap Text format appended when
+the column has none), and a table part when a new column extends a table. Every other zip
+entry is copied as its original compressed bytes (see zipio). A write that would damage the
 workbook — over a formula, inside a merged range, on a protected sheet — is refused
 before anything is written, naming the cell.
 """
@@ -16,6 +16,7 @@ import itertools
 import math
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -273,6 +274,10 @@ class Patcher:
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
         self._column_own_style: dict[tuple[int, int], int | None] = {}  # <col style>
+        self._column_wrap_style: dict[tuple[int, int], int | None] = {}
+        # sheet -> the first row below its header row, where its records are (what a
+        # column's cells look like is seen there, never in its header)
+        self._records_from: dict[str, int] = {}
         self._tables: dict[str, list[SheetTable]] = {}
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._drawings: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
@@ -310,6 +315,10 @@ class Patcher:
         new_cols[col] = header_row
         self._like.setdefault(sheet, {})[col] = like
         self.set(sheet, header_row, col, header)
+
+    def records_from(self, sheet: str, row: int) -> None:
+        """Say where the sheet's records start (the row under its header row)."""
+        self._records_from[sheet] = row
 
     def check_new_columns(self) -> None:
         """Refuse the columns this write adds that are hidden (a `<col hidden>` range, such
@@ -794,6 +803,7 @@ class Patcher:
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
             likes = self._like.get(sheet, {})
+            records_from = self._records_from.get(sheet)
             # Each row's new cells as (col, element) pairs, in order: a dict for each of
             # 50,000 rows would hold twice the memory.
             changes: dict[int, tuple[tuple[int, bytes], ...]] = {}
@@ -808,7 +818,14 @@ class Patcher:
                         # kind and its text (the splicer finds it again, kept from planning).
                         current = sx.cell(row, col)
                         style = self._style_for(
-                            sx, row, col, value, likes.get(col), current, new_cols.get(col) == row
+                            sx,
+                            row,
+                            col,
+                            value,
+                            likes.get(col),
+                            current,
+                            new_cols.get(col) == row,
+                            records_from,
                         )
                         element = self._cell_xml(sx, row, col, value, style, sst, current)
                     changes[row] = (*changes.get(row, ()), (col, element))
@@ -925,26 +942,26 @@ class Patcher:
         like: int | None,
         existing: CellLoc | None,
         header: bool = False,
+        records_from: int | None = None,
     ) -> int | None:
         """A new cell's style: the column's own (`<col style>`), as Excel gives a cell typed
         there; in a column esp adds (`like`: the column it is styled like), that column's
         cell in the row when the column has no style of its own, and always for its header
-        (a header looks like the headers)."""
+        (a header looks like the headers). A date gets a date format, and text holding a
+        line break one that wraps (`records_from`: the sheet's first row under its header,
+        when known)."""
         new_col = like is not None
         style = existing.style if existing is not None else None
         if existing is None:
-            key = (id(sx), col)
-            if key not in self._column_own_style:  # a write of a column asks for every cell
-                spec = sx.col_spec(col)
-                spec_style = spec.get(b"style", b"") if spec else b""
-                self._column_own_style[key] = int(spec_style) if spec_style.isdigit() else None
-            own = self._column_own_style[key]
+            own = self._own_style(sx, col)
             beside, neighbour_style = (
                 sx.style_of(row, like)
                 if like is not None and like >= 1 and (header or not own)
                 else (False, None)
             )
             style = neighbour_style if beside else own
+        if isinstance(value, str) and "\n" in value and self.styles.count:
+            return self._wrapping(sx, col, style, existing, records_from)
         if isinstance(value, date) and self.styles.count:
             if style is not None and self.styles.is_date_style(style):
                 return style
@@ -964,6 +981,48 @@ class Patcher:
             fmt = DATETIME_FMT_ID if isinstance(value, datetime) else DATE_FMT_ID
             return self.styles.date_variant(style or 0, fmt)
         return style
+
+    def _own_style(self, sx: SheetXml, col: int) -> int | None:
+        """The column's own style (`<col style>`), looked up once per column."""
+        key = (id(sx), col)
+        if key not in self._column_own_style:  # a write of a column asks for every cell
+            spec = sx.col_spec(col)
+            spec_style = spec.get(b"style", b"") if spec else b""
+            self._column_own_style[key] = int(spec_style) if spec_style.isdigit() else None
+        return self._column_own_style[key]
+
+    def _wrapping(
+        self,
+        sx: SheetXml,
+        col: int,
+        style: int | None,
+        existing: CellLoc | None,
+        records_from: int | None,
+    ) -> int:
+        """The style of a cell holding a line break, which Excel shows only with Wrap Text:
+        its own when it wraps; else, for a cell without a format of its own (an empty one, or
+        one in the column's style), the wrap style most of the column's cells under its
+        header use, as the team's notes cells have it; else its format with Wrap Text added
+        (a fill or font someone gave that cell is kept)."""
+        if style is not None and self.styles.wraps(style):
+            return style
+        formatted = existing is not None and existing.style not in (
+            None,
+            0,
+            self._own_style(sx, col),
+        )
+        if not formatted and records_from is not None:
+            key = (id(sx), col)
+            if key not in self._column_wrap_style:
+                counts = Counter(
+                    s for s in sx.column_styles(col, from_row=records_from) if self.styles.wraps(s)
+                )
+                # The most used; of as many, the one met first.
+                self._column_wrap_style[key] = counts.most_common(1)[0][0] if counts else None
+            found = self._column_wrap_style[key]
+            if found is not None:
+                return found
+        return self.styles.wrap_variant(style or 0)
 
     def _cell_xml(
         self,

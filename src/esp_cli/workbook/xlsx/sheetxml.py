@@ -546,15 +546,18 @@ class SheetXml:
                 self._styles[rest] = style
         return True, style
 
-    def column_styles(self, col: int, limit: int = 400) -> list[int]:
-        """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
+    def column_styles(self, col: int, limit: int = 400, from_row: int = 1) -> list[int]:
+        """Styles of cells in a column, from row `from_row` down (scanning the sheet; for
+        choosing a date or a Wrap Text format)."""
         letters = col_letter(col).encode()
         p = re.escape(self.prefix)
         pattern = re.compile(
-            rb"<" + p + rb"c(?=[\s/>])([^>]*?\sr\s*=\s*[\"']" + letters + rb"\d+[\"'][^>]*)>"
+            rb"<" + p + rb"c(?=[\s/>])([^>]*?\sr\s*=\s*[\"']" + letters + rb"(\d+)[\"'][^>]*)>"
         )
         out: list[int] = []
         for m in pattern.finditer(self.scan, self.sd_open_end, self.sd_close):
+            if int(m.group(2)) < from_row:
+                continue
             s = parse_attrs(m.group(1)).get(b"s")
             if s is not None and s.isdigit():
                 out.append(int(s))
