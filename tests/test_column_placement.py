@@ -55,6 +55,15 @@ def cell(folder: Path, ref: str) -> Any:
         return openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"][ref].value
 
 
+def escalations_written(folder: Path) -> Any:
+    """The tracker's sheet after escalations --write (which adds three columns)."""
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+
+
 def test_the_new_columns_go_right_after_the_last_header_when_free(tmp_path: Path) -> None:
     folder = sample(tmp_path)
     res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
@@ -297,11 +306,7 @@ def test_a_new_columns_cells_take_the_columns_own_style_and_its_header_the_heade
         dim.alignment = Alignment(wrap_text=True)
 
     folder = sample(tmp_path, formatted)
-    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
-    assert res.exit_code == 0, res.output
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    ws = escalations_written(folder)
     assert [ws["AC4"].value, ws["AD4"].value] == COMPUTED[:2]
     assert ws["AC4"].font.b and ws["AC4"].fill.fgColor.rgb == ws["AB4"].fill.fgColor.rgb
     written = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 29).value is not None]
@@ -344,11 +349,7 @@ def test_every_column_one_write_adds_looks_like_the_last_header_column(tmp_path:
             ws.cell(r, 28).font = Font(italic=True)
 
     folder = sample(tmp_path, italic)
-    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
-    assert res.exit_code == 0, res.output
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    ws = escalations_written(folder)
     assert [ws["AC4"].value, ws["AD4"].value, ws["AE4"].value] == COMPUTED
     header = ws["AB4"]
     for letter in ("AC", "AD", "AE"):
@@ -374,11 +375,7 @@ def test_columns_placed_further_right_still_look_like_the_last_header_column(
         ws.column_dimensions["AC"].width = 31
 
     folder = sample(tmp_path, used)
-    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
-    assert res.exit_code == 0, res.output
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    ws = escalations_written(folder)
     assert [ws["AD4"].value, ws["AE4"].value, ws["AF4"].value] == COMPUTED
     for letter in ("AD", "AE", "AF"):
         assert ws[f"{letter}4"].style_id == ws["AB4"].style_id, letter
