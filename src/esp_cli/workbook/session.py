@@ -38,7 +38,7 @@ from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, Wo
 from esp_cli.workbook import followups, history, waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx import safety
-from esp_cli.workbook.xlsx.patch import Patcher
+from esp_cli.workbook.xlsx.patch import Patcher, SheetTable
 from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update, same_or_open, workbook_file
 
 log = logging.getLogger("esp")
@@ -162,6 +162,14 @@ class ChangePlan:
             for sheet in self._table.sheets if self._table is not None else ():
                 self._patcher.records_from(sheet.name, sheet.header_row + 1)
         return self._patcher
+
+    def tables(self, sheet: str) -> list[SheetTable]:
+        """The sheet's Excel tables (where a list of rows kept in one ends)."""
+        return self.patcher.tables(sheet)
+
+    def formulas(self, sheet: str) -> list[tuple[int, int, str]]:
+        """The sheet's formulas as (row, column, text without '=')."""
+        return self.patcher.formulas(sheet)
 
     def column(self, sheet: Sheet, key: str) -> int:
         """The column for `key` on `sheet`; added after the last header when missing."""

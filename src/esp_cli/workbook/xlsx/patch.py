@@ -678,6 +678,11 @@ class Patcher:
             self._tables[sheet] = cached
         return cached
 
+    def formulas(self, sheet: str) -> list[tuple[int, int, str]]:
+        """The sheet's formulas as (row, column, text without '=')."""
+        with self._sheet_errors(sheet):
+            return self.sheet_xml(sheet).formulas()
+
     def _table_refs(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
         return [(t.name, t.ref) for t in self.tables(sheet)]
 
@@ -852,6 +857,7 @@ class Patcher:
             )
             for col, header_row in new_cols.items():
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
+            self._grow_tables_down(info.part, sx, writes, replace)
         if sst is not None and sst_part is not None and sst.changed:
             replace[sst_part] = sst.patched()
             if len(sst.data) > WHOLE_CHECK_BYTES:
@@ -1133,22 +1139,8 @@ class Patcher:
         writes: dict[tuple[int, int], Value],
         replace: dict[str, zipio.PartData],
     ) -> None:
-        for typ, target in self.pkg.rels(sheet_part).values():
-            if typ != REL_TABLE:
-                continue
-            done = replace.get(target)
-            data = done if isinstance(done, bytes) else self.pkg.read_xml(target)
-            scan = blank_markup(data)
-            head = re.search(rb"<(?:[^\s:<>/!?]+:)?table(?=[\s/>])", scan)
-            if head is None:
-                continue
-            prefix = _prefix_of(head.group(0)[1:], b"table")
-            tag = start_tag(prefix, b"table").match(scan, head.start())
-            attrs = parse_attrs(tag.group(1)) if tag else {}
-            ref = attrs.get(b"ref")
-            if tag is None or ref is None:
-                continue
-            r1, c1, r2, c2 = parse_range(ref.decode())
+        for target, data, head in self._table_parts(sheet_part, replace):
+            scan, prefix, tag, _attrs, (r1, c1, r2, c2) = head
             if r1 != header_row or not (c1 <= col <= c2 + 1):
                 continue
             if c1 <= col <= c2:
@@ -1192,6 +1184,82 @@ class Patcher:
             for at, until, text in sorted(edits, reverse=True):
                 data = data[:at] + text + data[until:]
             replace[target] = data
+
+    def _table_parts(
+        self, sheet_part: str, replace: dict[str, zipio.PartData]
+    ) -> Iterator[tuple[str, bytes, _TableHead]]:
+        """Each table part of the sheet with a range: its name, its bytes as this write
+        has them so far, and its head (see _table_head)."""
+        for typ, target in self.pkg.rels(sheet_part).values():
+            if typ != REL_TABLE:
+                continue
+            done = replace.get(target)
+            data = done if isinstance(done, bytes) else self.pkg.read_xml(target)
+            head = _table_head(data)
+            if head is not None:
+                yield target, data, head
+
+    def _grow_tables_down(
+        self,
+        sheet_part: str,
+        sx: SheetXml,
+        writes: dict[tuple[int, int], Value],
+        replace: dict[str, zipio.PartData],
+    ) -> None:
+        """A row esp starts right under an Excel table (the row held nothing; esp writes
+        in the table's columns) joins the table, as a row typed there in Excel does: the
+        table's range and its filter's grow over it, and over the rows after it alike. A
+        table with a totals row or filled by a query is left as it is."""
+        filled: dict[int, list[int]] = {}
+        for (row, col), value in writes.items():
+            if value is not None and value != "":
+                filled.setdefault(row, []).append(col)
+        if not filled:
+            return
+        for target, data, head in self._table_parts(sheet_part, replace):
+            scan, prefix, tag, attrs, (r1, c1, r2, c2) = head
+            if attrs.get(b"tableType", b"").strip() == b"queryTable" or attrs.get(
+                b"totalsRowCount", b"0"
+            ).strip() not in (b"0", b""):
+                continue
+            end = r2
+            while any(c1 <= c <= c2 for c in filled.get(end + 1, ())) and sx.row_is_blank(end + 1):
+                end += 1
+            if end == r2:
+                continue
+            grown = f"{col_letter(c1)}{r1}:{col_letter(c2)}{end}".encode()
+            edits = [(tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", grown))]
+            auto = start_tag(prefix, b"autoFilter").search(scan, tag.end())
+            auto_ref = parse_attrs(auto.group(1)).get(b"ref") if auto else None
+            if auto is not None and auto_ref:
+                a1, ac1, a2, ac2 = parse_range(auto_ref.decode())
+                if a2 == r2:
+                    auto_grown = f"{col_letter(ac1)}{a1}:{col_letter(ac2)}{end}".encode()
+                    edits.append(
+                        (auto.start(1), auto.end(1), set_attr(auto.group(1), b"ref", auto_grown))
+                    )
+            for at, until, text in sorted(edits, reverse=True):
+                data = data[:at] + text + data[until:]
+            replace[target] = data
+
+
+_TableHead = tuple[bytes, bytes, re.Match[bytes], dict[bytes, bytes], tuple[int, int, int, int]]
+
+
+def _table_head(data: bytes) -> _TableHead | None:
+    """A table part's markup-blanked bytes, its prefix, its <table> start tag, that tag's
+    attributes and its range (None: no table with a range)."""
+    scan = blank_markup(data)
+    found = re.search(rb"<(?:[^\s:<>/!?]+:)?table(?=[\s/>])", scan)
+    if found is None:
+        return None
+    prefix = _prefix_of(found.group(0)[1:], b"table")
+    tag = start_tag(prefix, b"table").match(scan, found.start())
+    attrs = parse_attrs(tag.group(1)) if tag else {}
+    ref = attrs.get(b"ref")
+    if tag is None or ref is None:
+        return None
+    return scan, prefix, tag, attrs, parse_range(ref.decode())
 
 
 _XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
