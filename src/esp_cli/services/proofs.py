@@ -715,6 +715,7 @@ def record_proofs(
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]
                 _plan_tracking(sheet_s.plan, sheet, recorded, writer)
+                sheet_s.plan.check_new_columns()  # before the attachments are saved
                 if not dry_run:
                     save_attachments(folder, list(to_save.values()))
             sheet_write = sheet_s.report

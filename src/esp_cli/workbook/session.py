@@ -163,6 +163,13 @@ class ChangePlan:
                 self._patcher.records_from(sheet.name, sheet.header_row + 1)
         return self._patcher
 
+    def check_new_columns(self) -> None:
+        """Refuse the columns planned so far that cannot be added (hidden ones, ones a
+        table cannot take), naming all of them; done when the plan ends, and by a command
+        before it does anything of its own with the plan."""
+        if self._patcher is not None:
+            self._patcher.check_new_columns()
+
     def tables(self, sheet: str) -> list[SheetTable]:
         """The sheet's Excel tables (where a list of rows kept in one ends)."""
         return self.patcher.tables(sheet)
@@ -662,9 +669,8 @@ class WriteSession:
         op = None
         kept = None
         applied = self.written_waiting
-        if self.plan._patcher is not None:
-            # Refused now, whether written or kept waiting: every hidden column in one go.
-            self.plan._patcher.check_new_columns()
+        # Refused now, whether written or kept waiting: every hidden column in one go.
+        self.plan.check_new_columns()
         if self.preview and self.would_wait is None and self.plan.patcher.pending:
             # What only making the new sheet finds (a row written twice far down the XML,
             # met once the rows are indexed) refuses the dry run as it refuses the write.
