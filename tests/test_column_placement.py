@@ -55,6 +55,15 @@ def cell(folder: Path, ref: str) -> Any:
         return openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"][ref].value
 
 
+def escalations_written(folder: Path) -> Any:
+    """The tracker's sheet after escalations --write (which adds three columns)."""
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+
+
 def test_the_new_columns_go_right_after_the_last_header_when_free(tmp_path: Path) -> None:
     folder = sample(tmp_path)
     res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
@@ -297,11 +306,7 @@ def test_a_new_columns_cells_take_the_columns_own_style_and_its_header_the_heade
         dim.alignment = Alignment(wrap_text=True)
 
     folder = sample(tmp_path, formatted)
-    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
-    assert res.exit_code == 0, res.output
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")["ESP Tracker"]
+    ws = escalations_written(folder)
     assert [ws["AC4"].value, ws["AD4"].value] == COMPUTED[:2]
     assert ws["AC4"].font.b and ws["AC4"].fill.fgColor.rgb == ws["AB4"].fill.fgColor.rgb
     written = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 29).value is not None]
@@ -331,3 +336,99 @@ def test_a_chart_reaching_the_last_column_is_named_with_how_to_move_it(tmp_path:
     assert "no column after it" in line and "is under the chart" in line
     assert "Fix: move the chart" in line and "make it narrower" in line
     assert (folder / "ESP Tracker.xlsx").read_bytes() == before
+
+
+def test_every_column_one_write_adds_looks_like_the_last_header_column(tmp_path: Path) -> None:
+    """escalations --write adds three columns: each header is styled like AB4 (the last
+    header), each column as wide as AB, and the cells under each styled as AB's cells."""
+
+    def italic(ws: Any) -> None:
+        from openpyxl.styles import Font
+
+        for r in range(5, ws.max_row + 1):
+            ws.cell(r, 28).font = Font(italic=True)
+
+    folder = sample(tmp_path, italic)
+    ws = escalations_written(folder)
+    assert [ws["AC4"].value, ws["AD4"].value, ws["AE4"].value] == COMPUTED
+    header = ws["AB4"]
+    for letter in ("AC", "AD", "AE"):
+        new = ws[f"{letter}4"]
+        assert new.style_id == header.style_id, letter
+        assert new.font.b and new.fill.fgColor.rgb == header.fill.fgColor.rgb
+        assert new.alignment.wrap_text
+        assert ws.column_dimensions[letter].width == ws.column_dimensions["AB"].width, letter
+    for col in (29, 30, 31):
+        written = [r for r in range(5, ws.max_row + 1) if ws.cell(r, col).value is not None]
+        assert written and all(ws.cell(r, col).font.i for r in written), col
+
+
+def test_columns_placed_further_right_still_look_like_the_last_header_column(
+    tmp_path: Path,
+) -> None:
+    """AC holds data without a header (and a width of its own): the three columns go to
+    AD:AF, each styled and sized like AB (the last header), the sheet's <col> elements
+    still in column order."""
+
+    def used(ws: Any) -> None:
+        ws["AC40"] = "kept"
+        ws.column_dimensions["AC"].width = 31
+
+    folder = sample(tmp_path, used)
+    ws = escalations_written(folder)
+    assert [ws["AD4"].value, ws["AE4"].value, ws["AF4"].value] == COMPUTED
+    for letter in ("AD", "AE", "AF"):
+        assert ws[f"{letter}4"].style_id == ws["AB4"].style_id, letter
+        assert ws.column_dimensions[letter].width == ws.column_dimensions["AB"].width, letter
+    assert ws.column_dimensions["AC"].width == 31
+    sheet = zip_parts(folder / "ESP Tracker.xlsx")[SHEET].decode()
+    mins = [int(m) for m in re.findall(r'<col min="(\d+)"', sheet)]
+    assert mins == sorted(mins) and {30, 31, 32} <= set(mins)
+
+
+def _hide(folder: Path, cols: str) -> Path:
+    """The sample with <col> elements added at the end of <cols> (hidden columns)."""
+    path = folder / "ESP Tracker.xlsx"
+    sheet = zip_parts(path)[SHEET]
+    edited = folder / "edited.xlsx"
+    copy_with_parts(path, edited, {SHEET: sheet.replace(b"</cols>", cols.encode() + b"</cols>")})
+    edited.replace(path)
+    return path
+
+
+def test_every_hidden_column_the_write_needs_is_named_in_one_refusal(tmp_path: Path) -> None:
+    """Every column right of the tracker hidden (AC:XFD): one refusal names the three
+    columns the write needs, and doing what it says lets the next run write."""
+    folder = sample(tmp_path)
+    path = _hide(folder, '<col min="29" max="16384" width="9" hidden="1"/>')
+    before = path.read_bytes()
+    for dry in ((), ("--dry-run",)):
+        res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY, *dry)
+        assert res.exit_code == 1, res.output
+        (line,) = res.stderr.strip().splitlines()
+        assert "columns AC:AE are hidden" in line, line
+        assert all(f"'{header}'" in line for header in COMPUTED), line
+        assert "Fix: unhide columns AC:AE" in line and "AC1:AE1" in line, line
+        assert path.read_bytes() == before
+    # Unhide AC:AE as told (the columns after them stay hidden).
+    sheet = zip_parts(path)[SHEET]
+    unhidden = sheet.replace(
+        b'<col min="29" max="16384" width="9" hidden="1"/>',
+        b'<col min="29" max="31" width="9"/><col min="32" max="16384" width="9" hidden="1"/>',
+    )
+    copy_with_parts(path, folder / "edited.xlsx", {SHEET: unhidden})
+    (folder / "edited.xlsx").replace(path)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    got = headers(folder)
+    assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
+
+
+def test_only_the_hidden_columns_are_named(tmp_path: Path) -> None:
+    folder = sample(tmp_path)
+    _hide(folder, '<col min="30" max="30" width="9" hidden="1"/>')
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 1, res.output
+    (line,) = res.stderr.strip().splitlines()
+    assert "column AD is hidden" in line and "'Next Action'" in line, line
+    assert "'Escalation Stage'" not in line and "'Next Action Due'" not in line, line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -189,3 +190,75 @@ def test_ambiguous_unknown_empty_and_future(tracker: Path) -> None:
     assert res.exit_code == 2 and "in the future" in res.stderr
     res = note(tracker, "E100", "x", "--by", "Dana", "--date", "someday")
     assert res.exit_code == 2 and "--date" in res.stderr
+
+
+def _xf(path: Path, ref: str) -> tuple[int, Any, int]:
+    """The cell's style index, its <xf> in cellXfs, and the cellXfs count."""
+    from lxml import etree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    found = re.search(rf'<c r="{ref}"[^>]*?\ss="(\d+)"', sheet)
+    style = int(found.group(1)) if found else 0
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("xl/styles.xml"))
+    xfs = root.find("m:cellXfs", ns)
+    assert xfs is not None
+    return style, xfs.findall("m:xf", ns)[style], int(xfs.get("count", "-1"))
+
+
+def _wraps(xf: Any) -> bool:
+    align = xf.find("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}alignment")
+    return align is not None and align.get("wrapText") in ("1", "true")
+
+
+def test_a_notes_cell_esp_starts_shows_its_second_line_as_the_teams_do(tmp_path: Path) -> None:
+    """The sample's TBT Notes cells wrap (s=5); Kayla's is empty. Two notes later it holds
+    two lines and wraps with the column's own wrap style (not its header's): no new format."""
+    from esp_cli.services.demo import copy_sample
+
+    folder = tmp_path / "s"
+    copy_sample(folder)
+    path = folder / "ESP Tracker.xlsx"
+    config = str(folder / "esp.toml")
+    _, _, count = _xf(path, "AA43")
+    for day, text in (("2026-11-23", "first line"), ("2026-11-24", "second line")):
+        res = CliRunner().invoke(
+            app, ["note", "add", "Kayla Brooks", text, "--tbt", "--date", day, "--config", config]
+        )
+        assert res.exit_code == 0, res.output
+    with path.open("rb") as f, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the sample's x14 drop-downs, which openpyxl drops
+        assert "first line\n" in openpyxl.load_workbook(f)["ESP Tracker"]["AA43"].value
+    style, xf, after = _xf(path, "AA43")
+    assert _wraps(xf) and style == 5 and after == count
+
+
+def test_a_cell_given_a_second_line_wraps_keeping_its_own_format(tracker: Path) -> None:
+    """A tracker with no wrapping notes cell: Devon's Notes (already two lines, unwrapped,
+    bold) keeps its bold and gains Wrap Text; Dana's empty TBT Notes gets two lines over two
+    runs and the plain format plus Wrap Text, added once; styles.xml stays schema-valid."""
+    from tests.support.ooxml import validate_package
+
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    ws[f"{NOTES}{DEVON}"].font = openpyxl.styles.Font(bold=True)
+    for header in (f"{NOTES}2", f"{TBT_NOTES}2"):  # the headers wrap: not what notes look like
+        ws[header].font = openpyxl.styles.Font(bold=True, italic=True)
+        ws[header].alignment = openpyxl.styles.Alignment(wrap_text=True)
+    wb.save(tracker)
+    assert note(tracker, "Devon Price", "one more", "--by", "Jordan Reyes").exit_code == 0
+    bold, xf, _ = _xf(tracker, f"{NOTES}{DEVON}")
+    assert _wraps(xf) and xf.get("applyAlignment") == "1"
+    assert openpyxl.load_workbook(tracker)["ESP Tracker"][f"{NOTES}{DEVON}"].font.b
+    for day in ("11/23/2026", "11/24/2026"):
+        for who in ("Price, Dana", "E200"):
+            res = note(tracker, who, f"tbt {day}", "--tbt", "--date", day, "--by", "Jordan Reyes")
+            assert res.exit_code == 0, res.output
+    (dana, dana_xf, count), (sam, _sam_xf, _) = _xf(tracker, "L4"), _xf(tracker, "L5")
+    assert _wraps(dana_xf) and dana == sam != bold
+    assert dana != _xf(tracker, f"{TBT_NOTES}2")[0]
+    assert dana_xf.get("fontId") == "0" and dana_xf.get("applyFont") in (None, "0")
+    assert count == len(dana_xf.getparent())
+    assert validate_package(tracker) == []

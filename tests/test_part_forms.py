@@ -441,6 +441,27 @@ def test_a_date_written_to_a_workbook_without_styles_shows_as_a_date(tmp_path: P
     assert sorted(zip_parts(path)) == sorted(parts)
 
 
+def test_a_second_note_line_in_a_workbook_without_styles_wraps(tmp_path: Path) -> None:
+    """No styles part: the note's second line needs Wrap Text, so the minimal styles part
+    is added with a wrapping format, and the notes cell uses it."""
+    path = bare_tracker(tmp_path / "t.xlsx")
+    for day, text in (("2026-11-23", "first"), ("2026-11-24", "second")):
+        res = CliRunner().invoke(
+            app, ["note", "add", "Ann Lee", text, "--date", day, "-t", str(path), "--by", "T"]
+        )
+        assert res.exit_code == 0, res.output
+    parts = zip_parts(path)
+    cell = re.search(rb'<c r="H2" s="(\d+)" t="inlineStr">', parts["xl/worksheets/sheet1.xml"])
+    assert cell is not None, parts["xl/worksheets/sheet1.xml"]
+    xfs = etree.fromstring(parts["xl/styles.xml"]).find(f"{{{MAIN_NS}}}cellXfs")
+    assert xfs is not None and xfs.get("count") == str(len(xfs))
+    align = xfs[int(cell.group(1))].find(f"{{{MAIN_NS}}}alignment")
+    assert align is not None and align.get("wrapText") == "1"
+    if ooxml.schemas_available():
+        for name in ("xl/styles.xml", "xl/worksheets/sheet1.xml"):
+            assert ooxml.validate_part(name, parts[name]) == [], name
+
+
 # -- rich text ------------------------------------------------------------------------------------
 
 RICH = (
@@ -487,8 +508,9 @@ def test_an_inline_rich_text_note_keeps_its_runs(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     cell = re.search(rb'<c r="H2".*?</c>', zip_parts(path)["xl/worksheets/sheet1.xml"], re.S)
     assert cell is not None
+    # s="1": a second line shows only with Wrap Text (the styles part esp adds has it).
     assert cell.group(0) == (
-        b'<c r="H2" t="inlineStr"><is><r><rPr><b/></rPr><t>Hold</t></r>'
+        b'<c r="H2" s="1" t="inlineStr"><is><r><rPr><b/></rPr><t>Hold</t></r>'
         b'<r><t xml:space="preserve"> - see HR</t></r>'
         b'<r><t xml:space="preserve">\n11/24/2026 - T - ok</t></r></is></c>'
     )

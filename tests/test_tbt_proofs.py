@@ -6,6 +6,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -525,3 +526,148 @@ def test_a_tracking_sheet_folder_that_cannot_be_written_is_exit_6(
 def test_any_apostrophe_in_a_proofs_name_is_well_named(file: str, agent: str) -> None:
     brian = _row(agent)
     assert check_name(file, [brian, _row("Ana Ruiz", 4)], "t.xlsx") is brian
+
+
+# ------------------------------------ a tracking sheet kept as an Excel table, or with a total
+
+TRACKING_HEADERS = ["Agent", "Class", "File", "Received", "Recorded By", "SHA-256"]
+EARLIER = [
+    ["Maria Gonzalez", "AET-1", "Maria Gonzalez TBT.pdf", date(2026, 11, 18), "Jo", "abc"],
+    ["James Whitaker", "AET-1", "James Whitaker TBT.pdf", date(2026, 11, 17), "Jo", "def"],
+]
+NEW = ["Ana Ruiz", "Devon Price"]  # the folder's two good proofs, in the order recorded
+
+
+def tracking_sheet(
+    tracker: Path, rows: list[list[Any]], table: str | None = None, totals: bool = False
+) -> Path:
+    """A TBT Tracking Sheet of `rows` under the headers; `table`: its range as an Excel
+    table 'Proofs' (`totals`: its last row a Total Row); a Count sheet counts the table."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    path = tracker.parent / "TBT Tracking Sheet.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "TBT Tracking"
+    ws.append(TRACKING_HEADERS)
+    for row in rows:
+        ws.append(row)
+    if table is not None:
+        t = Table(displayName="Proofs", ref=table, totalsRowCount=1 if totals else None)
+        t.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(t)
+        wb.create_sheet("Count")["B1"] = "=COUNTA(Proofs[Agent])"
+    wb.save(path)
+    return path
+
+
+def table_refs(path: Path) -> tuple[str, str | None]:
+    from tests.support.packages import zip_parts
+
+    xml = zip_parts(path)["xl/tables/table1.xml"].decode()
+    ref = re.search(r'<table [^>]*?\bref="([^"]+)"', xml)
+    auto = re.search(r'<autoFilter [^>]*?\bref="([^"]+)"', xml)
+    assert ref is not None
+    return ref.group(1), auto.group(1) if auto else None
+
+
+def agents_in(path: Path) -> list[Any]:
+    return [row[0] for row in sheet_rows(path)]
+
+
+def test_a_proof_joins_the_teams_excel_table(tracker: Path, folder: Path) -> None:
+    """The proofs are an Excel table (A1:F3): the new rows 4 and 5 join it — its range and
+    its filter grow — so the table's count and its banding take them in."""
+    from tests.support.ooxml import schemas_available, validate_part
+    from tests.support.packages import zip_parts
+
+    sheet = tracking_sheet(tracker, EARLIER, table="A1:F3")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+    if schemas_available():
+        parts = zip_parts(sheet)
+        for name in ("xl/tables/table1.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+
+
+def test_a_proof_fills_the_tables_blank_rows_first(tracker: Path, folder: Path) -> None:
+    sheet = tracking_sheet(tracker, [*EARLIER, [None] * 6, [None] * 6], table="A1:F5")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+
+
+def test_a_proof_goes_above_the_tables_total_row(tracker: Path, folder: Path) -> None:
+    """A table with a Total Row (A1:F6, totals in row 6) and blank rows 4-5 above it."""
+    total = ["Total", None, "=SUBTOTAL(103,Proofs[File])", None, None, None]
+    sheet = tracking_sheet(
+        tracker, [*EARLIER, [None] * 6, [None] * 6, total], table="A1:F6", totals=True
+    )
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW, "Total"]
+    assert table_refs(sheet)[0] == "A1:F6"
+    assert openpyxl.load_workbook(sheet).worksheets[0]["C6"].value == total[2]
+
+
+def test_no_room_above_a_tables_total_row_is_refused_with_its_fix(
+    tracker: Path, folder: Path
+) -> None:
+    total = ["Total", None, "=SUBTOTAL(103,Proofs[File])", None, None, None]
+    sheet = tracking_sheet(tracker, [*EARLIER, total], table="A1:F4", totals=True)
+    before = sheet.read_bytes(), tracker.read_bytes()
+    res = proofs(tracker, folder)
+    assert res.exit_code == 1, res.output
+    (line,) = res.stderr.strip().splitlines()
+    assert "'TBT Tracking'!A4" in line and "'Proofs'" in line and "Total Row" in line, line
+    assert "Fix:" in line and "Table Rows Above" in line and "2 " in line, line
+    assert (sheet.read_bytes(), tracker.read_bytes()) == before
+
+
+def test_a_proof_goes_above_a_typed_total_that_counts_it(tracker: Path, folder: Path) -> None:
+    """No table: the proofs, two blank rows, then 'Total proofs' counting C2:C5 in row 6:
+    the new proofs go in rows 4 and 5, where the total counts them; nothing is said."""
+    total = ["Total proofs", None, "=COUNTA(C2:C5)", None, None, None]
+    sheet = tracking_sheet(tracker, [*EARLIER, [None] * 6, [None] * 6, total])
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW, "Total proofs"]
+    assert "total" not in res.stderr.lower()
+
+
+def test_a_typed_total_that_would_not_count_the_new_rows_is_named(
+    tracker: Path, folder: Path
+) -> None:
+    total = ["Total proofs", None, "=COUNTA(C2:C3)", None, None, None]
+    sheet = tracking_sheet(tracker, [*EARLIER, [None] * 6, [None] * 6, total])
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW, "Total proofs"]
+    assert "'TBT Tracking'!C6" in res.stderr and "COUNTA(C2:C3)" in res.stderr, res.stderr
+    assert "rows 4 to 5" in res.stderr, res.stderr
+    assert openpyxl.load_workbook(sheet).worksheets[0]["C6"].value == "=COUNTA(C2:C3)"
+
+
+def test_no_room_above_a_typed_total_is_refused_with_its_fix(tracker: Path, folder: Path) -> None:
+    total = ["Total proofs", None, "=COUNTA(C2:C3)", None, None, None]
+    sheet = tracking_sheet(tracker, [*EARLIER, total])
+    before = sheet.read_bytes(), tracker.read_bytes()
+    res = proofs(tracker, folder)
+    assert res.exit_code == 1, res.output
+    (line,) = res.stderr.strip().splitlines()
+    assert "'TBT Tracking'!C4" in line and "COUNTA(C2:C3)" in line, line
+    assert "Fix: insert 2 blank rows above row 4" in line, line
+    assert (sheet.read_bytes(), tracker.read_bytes()) == before
+
+
+def test_a_full_table_with_something_under_it_is_refused(tracker: Path, folder: Path) -> None:
+    sheet = tracking_sheet(tracker, [*EARLIER, ["see HR about James", *[None] * 5]], "A1:F3")
+    before = sheet.read_bytes()
+    res = proofs(tracker, folder)
+    assert res.exit_code == 1, res.output
+    (line,) = res.stderr.strip().splitlines()
+    assert "'Proofs'" in line and "row 4" in line and "Resize Table" in line, line
+    assert sheet.read_bytes() == before

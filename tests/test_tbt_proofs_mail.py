@@ -478,3 +478,31 @@ def test_a_pdf_the_agent_sent_on_behalf_of_a_shared_mailbox_is_no_mismatch(
     assert res.exit_code == 0, res.output
     (proof,) = json.loads(res.stdout)["recorded"]
     assert proof["agent"] == "Kim Lee" and "sender_mismatch" not in proof
+
+
+def test_a_tracking_sheet_refused_for_a_hidden_column_saves_no_attachment(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The TBT Tracking Sheet lacks SHA-256, and every column right of its headers is
+    hidden: the refusal comes before the e-mail's PDF is saved into the folder."""
+    from tests.support.packages import copy_with_parts, zip_parts
+
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Agent", "Class", "File", "Received", "Recorded By"])
+    ws.append(["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo"])
+    wb.save(sheet)
+    part = "xl/worksheets/sheet1.xml"
+    xml = zip_parts(sheet)[part].replace(
+        b"<sheetData>", b'<cols><col min="6" max="16384" width="9" hidden="1"/></cols><sheetData>'
+    )
+    copy_with_parts(sheet, tracker.parent / "hidden.xlsx", {part: xml})
+    (tracker.parent / "hidden.xlsx").replace(sheet)
+    save(inbox, "RE TBT.eml", message("devon.price@vendorcx.com",
+                                      ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 1, res.output
+    assert "column F is hidden" in res.stderr and "'SHA-256'" in res.stderr, res.stderr
+    assert sorted(p.name for p in inbox.iterdir()) == ["RE TBT.eml"]

@@ -24,6 +24,7 @@ from esp_cli.workbook.xlsx.zipio import rewrite
 from .factories import make_workbook
 from .support import ooxml
 from .support.disk import route_writes
+from .support.packages import copy_with_parts
 
 MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -235,6 +236,37 @@ def test_new_column_extends_a_table_and_copies_style(tmp_path: Path) -> None:
     assert table.ref == "A1:C3"
     assert [c.name for c in table.tableColumns] == ["Name", "Start", "Next Action"]
     assert ws.column_dimensions["C"].width == 22
+
+
+@pytest.mark.parametrize("kind", ["totals", "query"])
+def test_new_columns_a_table_cannot_take_are_all_named_in_one_refusal(
+    tmp_path: Path, kind: str
+) -> None:
+    """Two new columns right of a table with a totals row (or one a query fills): one
+    refusal names both, before anything is written (a dry run too)."""
+    path = make_workbook(
+        tmp_path / "tbl.xlsx", {"S": [["Name", "Start"], ["Ann", 1], ["Bob", 2], ["Total", 3]]}
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["S"].add_table(XLTable(displayName="Agents", ref="A1:B4", totalsRowCount=1))
+    wb.save(path)
+    if kind == "query":
+        table = "xl/tables/table1.xml"
+        data = parts(path)[table].replace(b' totalsRowCount="1"', b' tableType="queryTable"')
+        copy_with_parts(path, tmp_path / "q.xlsx", {table: data})
+        (tmp_path / "q.xlsx").replace(path)
+    before = path.read_bytes()
+    with locked_for_update(path) as book:
+        p = book.patcher()
+        p.add_column("S", 1, 3, "Next Action")
+        p.add_column("S", 1, 4, "Next Action Due")
+        with pytest.raises(UnsafeWriteError) as refused:
+            p.rehearse()
+    message = refused.value.message
+    assert "'Next Action' and 'Next Action Due'" in message, message
+    assert ("totals row" if kind == "totals" else "query") in message, message
+    assert "'Next Action' and 'Next Action Due' columns to the table" in str(refused.value.fix)
+    assert path.read_bytes() == before
 
 
 def test_r_less_rows_and_cells_and_prefixed_namespace(tmp_path: Path) -> None:

@@ -65,6 +65,11 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
 
 
+def listed(items: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def overdue_words(days: int | None) -> str:
     """A number of business days overdue in words: "3 days overdue", "1 day overdue", "due
     today"; ahead of time, "due next business day", "due in 2 business days"."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
+import logging
 import os
 import re
 from collections.abc import Sequence
@@ -40,6 +41,8 @@ from esp_cli.core.columns import normalise_header
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
 from esp_cli.core.names import same_spelling
+from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
+from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
@@ -59,6 +62,8 @@ from esp_cli.workbook.inputs import check_not_lock_file
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.workbook import Workbook
+
+log = logging.getLogger("esp")
 
 PDF_HEADER = b"%PDF-"
 PDF_EOF = b"%%EOF"
@@ -178,6 +183,8 @@ class TrackingSheet:
     last_header_col: int
     last_row: int
     last_used_col: int = 0  # the rightmost column holding a value, header or not
+    used: set[int] = field(default_factory=set)  # the rows under the header holding a value
+    files: set[int] = field(default_factory=set)  # ... a value in the File column
     hashes: set[str] = field(default_factory=set)
     names: set[tuple[str, str]] = field(default_factory=set)  # (agent key, file) without hash
 
@@ -215,6 +222,9 @@ def read_tracking(wb: Workbook) -> TrackingSheet:
             for number, record in enumerate(rows[r:], start=r + 1):
                 if any(not is_blank(v) for v in record):
                     found.last_row = number
+                    found.used.add(number)
+                if _cell(record, columns, "file").strip():
+                    found.files.add(number)
 
                 digest = _cell(record, columns, "sha256").strip().lower()
                 file = _cell(record, columns, "file").strip()
@@ -317,7 +327,19 @@ def _plan_tracking(
     for key, (header, _) in TRACKING_COLUMNS.items():
         if key not in columns:  # where it went once all of them are placed
             columns[key] = plan.added_column(sheet.sheet, header)
-    for number, proof in enumerate(proofs, start=sheet.last_row + 1):
+    if not proofs:
+        return
+    place = _placement(plan, sheet, columns, len(proofs))
+    if place.uncounted is not None:
+        total = place.uncounted
+        log.warning(
+            "%s: its total (=%s) does not count the new %s; widen its range in Excel to "
+            "take them in.",
+            address(sheet.sheet, total.row, total.col),
+            total.formula,
+            rows_text(place.first, place.last(len(proofs))),
+        )
+    for number, proof in enumerate(proofs, start=place.first):
         for key, value in _record_values(proof, by).items():
             plan.set_cell(
                 sheet.sheet,
@@ -328,6 +350,35 @@ def _plan_tracking(
                 cls=proof.agent.cls,
                 column=TRACKING_COLUMNS[key][0],
             )
+
+
+def _placement(
+    plan: ChangePlan, sheet: TrackingSheet, columns: dict[str, int], count: int
+) -> Placement:
+    """Where the new proof rows go: after the last one, inside the Excel table the proofs
+    are kept in, above a total under them (see core.records)."""
+    formulas = plan.formulas(sheet.sheet)
+    cells = {(r, c) for r, c, _text in formulas}
+    # A row whose File cell holds a file name (not a formula's result) is a proof.
+    records = {r for r in sheet.files if (r, columns["file"]) not in cells}
+    agent = columns["agent"]
+    table = next(
+        (
+            ListTable(t.name, t.data_end, t.totals > 0)
+            for t in plan.tables(sheet.sheet)
+            if t.ref[0] == sheet.header_row and t.ref[1] <= agent <= t.ref[3]
+        ),
+        None,
+    )
+    return place_rows(
+        sheet.sheet,
+        sheet.header_row,
+        count,
+        sheet.used | {r for r, _c in cells},
+        table,
+        totals_under(sheet.header_row, formulas, records),
+        what="proof rows",
+    )
 
 
 # ------------------------------------------------------------------------------ command
@@ -671,6 +722,7 @@ def record_proofs(
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]
                 _plan_tracking(sheet_s.plan, sheet, recorded, writer)
+                sheet_s.plan.check_new_columns()  # before the attachments are saved
                 if not dry_run:
                     save_attachments(folder, list(to_save.values()))
             sheet_write = sheet_s.report

@@ -38,7 +38,7 @@ from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, Wo
 from esp_cli.workbook import followups, history, waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx import safety
-from esp_cli.workbook.xlsx.patch import Patcher
+from esp_cli.workbook.xlsx.patch import Patcher, SheetTable
 from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update, same_or_open, workbook_file
 
 log = logging.getLogger("esp")
@@ -159,7 +159,24 @@ class ChangePlan:
     def patcher(self) -> Patcher:
         if self._patcher is None:
             self._patcher = self.workbook.patcher()
+            for sheet in self._table.sheets if self._table is not None else ():
+                self._patcher.records_from(sheet.name, sheet.header_row + 1)
         return self._patcher
+
+    def check_new_columns(self) -> None:
+        """Refuse the columns planned so far that cannot be added (hidden ones, ones a
+        table cannot take), naming all of them; done when the plan ends, and by a command
+        before it does anything of its own with the plan."""
+        if self._patcher is not None:
+            self._patcher.check_new_columns()
+
+    def tables(self, sheet: str) -> list[SheetTable]:
+        """The sheet's Excel tables (where a list of rows kept in one ends)."""
+        return self.patcher.tables(sheet)
+
+    def formulas(self, sheet: str) -> list[tuple[int, int, str]]:
+        """The sheet's formulas as (row, column, text without '=')."""
+        return self.patcher.formulas(sheet)
 
     def column(self, sheet: Sheet, key: str) -> int:
         """The column for `key` on `sheet`; added after the last header when missing."""
@@ -224,7 +241,9 @@ class ChangePlan:
         col = start + len(group)
         if not note and group:  # beside the others, for the same reason
             note = next(a.note for a in self.added_columns if (a.sheet, a.col) == (sheet, group[0]))
-        self.patcher.add_column(sheet, header_row, col, header)
+        # Styled like the last header the sheet has (never like a column added beside it).
+        like = last_header_col if last_header_col >= 1 else None
+        self.patcher.add_column(sheet, header_row, col, header, like)
         self._added_cols.setdefault(sheet, []).append(col)
         self._added_for[(sheet, header)] = self._behalf
         self.added_columns.append(AddedColumn(sheet, col, header, note, row=header_row))
@@ -657,6 +676,8 @@ class WriteSession:
         op = None
         kept = None
         applied = self.written_waiting
+        # Refused now, whether written or kept waiting: every hidden column in one go.
+        self.plan.check_new_columns()
         if self.preview and self.would_wait is None and self.plan.patcher.pending:
             # What only making the new sheet finds (a row written twice far down the XML,
             # met once the rows are indexed) refuses the dry run as it refuses the write.

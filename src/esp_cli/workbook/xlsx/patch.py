@@ -1,12 +1,12 @@
 """Lossless writes: set cells (and add columns) by patching the package in place.
 
 Only the parts that must change are rewritten: the touched worksheets (only their touched
-rows), the shared strings (appended to), styles (a date format appended when the column
-has none), a table part when a new column extends a table, and the workbook part, asking
-Excel to recalculate on open, when the workbook holds formulas. Every other zip entry is
-copied as its original compressed bytes (see zipio). A write that would damage the
-workbook — over a formula, inside a merged range, on a protected sheet — is refused
-before anything is written, naming the cell.
+rows), the shared strings (appended to), styles (a date or Wrap Text format appended when
+the column has none), a table part when a new column extends a table or a row joins one,
+and the workbook part, asking Excel to recalculate on open, when the workbook holds
+formulas. Every other zip entry is copied as its original compressed bytes (see zipio). A
+write that would damage the workbook — over a formula, inside a merged range, on a
+protected sheet — is refused before anything is written, naming the cell.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import itertools
 import math
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import Unreadable, parse_yes_no
+from esp_cli.core.words import listed
 from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
@@ -85,6 +87,23 @@ class Occupant:
     why: str
     free: str
     cells: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """An Excel table of a sheet: its name, its part, its cells (row, col, row, col; the
+    header row first), how many totals rows end it, whether a query fills it."""
+
+    name: str
+    part: str
+    ref: tuple[int, int, int, int]
+    totals: int = 0
+    query: bool = False
+
+    @property
+    def data_end(self) -> int:
+        """The table's last row above its totals row."""
+        return self.ref[2] - self.totals
 
 
 class _Where:
@@ -262,10 +281,16 @@ class Patcher:
         # b"" where there was no cell.
         self._raw: dict[str, dict[tuple[int, int], bytes]] = {}
         self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
+        # sheet -> new col -> the column it is styled like (header, width, cells)
+        self._like: dict[str, dict[int, int]] = {}
         self._styles: Styles | None = None
         self._column_date_style: dict[tuple[int, int], int | None] = {}
         self._column_own_style: dict[tuple[int, int], int | None] = {}  # <col style>
-        self._tables: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+        self._column_wrap_style: dict[tuple[int, int], int | None] = {}
+        # sheet -> the first row below its header row, where its records are (what a
+        # column's cells look like is seen there, never in its header)
+        self._records_from: dict[str, int] = {}
+        self._tables: dict[str, list[SheetTable]] = {}
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._drawings: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         # Other work of the write, done a step at a time while a large sheet is compressed
@@ -284,20 +309,77 @@ class Patcher:
             self.pkg.release_freed_memory()  # what decompressing a large sheet left behind
         return sx
 
-    def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
-        """A new column at `col` (right after the last header), header styled like its left
-        neighbour; refused when a hidden column range would swallow it."""
-        sx = self.sheet_xml(sheet)
-        spec = sx.col_spec(col)
-        if spec is not None and spec.get(b"hidden", b"").strip() in (b"1", b"true"):
-            raise UnsafeWriteError(
-                f"{address(sheet, header_row, col)}: esp needs to add the column '{header}' "
-                f"here, but column {col_letter(col)} is hidden.",
-                fix=f"unhide column {col_letter(col)} in Excel, or add a '{header}' header "
-                "yourself.",
-            )
-        self._new_cols.setdefault(sheet, {})[col] = header_row
+    def add_column(
+        self, sheet: str, header_row: int, col: int, header: str, like: int | None = None
+    ) -> None:
+        """A new column at `col` (right after the last header), styled like the column
+        `like` — its header like that header, as wide, its cells like that column's when it
+        has no style of its own. `like` defaults to the nearest column on the left that
+        this write does not add: every column one write adds looks like the same one.
+
+        A hidden column is refused once every column is planned (`check_new_columns`), so
+        that one refusal names all the hidden columns the write needs."""
+        new_cols = self._new_cols.setdefault(sheet, {})
+        if like is None:
+            like = col - 1
+            while like in new_cols:
+                like -= 1
+        new_cols[col] = header_row
+        self._like.setdefault(sheet, {})[col] = like
         self.set(sheet, header_row, col, header)
+
+    def records_from(self, sheet: str, row: int) -> None:
+        """Say where the sheet's records start (the row under its header row)."""
+        self._records_from[sheet] = row
+
+    def check_new_columns(self) -> None:
+        """Refuse the columns this write adds that are hidden (a `<col hidden>` range, such
+        as every column right of the tracker hidden at once), naming all of them, each
+        sheet's in one refusal with one fix."""
+        for sheet, new_cols in self._new_cols.items():
+            sx = self.sheet_xml(sheet)
+            hidden = [c for c in sorted(new_cols) if _hidden(sx.col_spec(c))]
+            if not hidden:
+                self._check_tables_grown(sheet, new_cols)
+                continue
+            header_row = new_cols[hidden[0]]
+            writes = self._writes.get(sheet, {})
+            names = [f"'{writes.get((new_cols[c], c), '')}'" for c in hidden]
+            runs = _column_runs(hidden)
+            one = len(hidden) == 1
+            cells = f"{col_letter(hidden[0])}1" + ("" if one else f":{col_letter(hidden[-1])}1")
+            raise UnsafeWriteError(
+                f"{address(sheet, header_row, hidden[0])}: esp needs to add "
+                + (f"the column {names[0]}" if one else f"the columns {listed(names)}")
+                + f", but {'column' if one else 'columns'} {runs} "
+                + f"{'is' if one else 'are'} hidden; nothing was written.",
+                fix=f"unhide {'column' if one else 'columns'} {runs} in Excel (type {cells} in "
+                "the Name Box, then Home > Format > Hide & Unhide > Unhide Columns), or add "
+                + (f"a {names[0]} header" if one else "those headers")
+                + " yourself.",
+            )
+
+    def _check_tables_grown(self, sheet: str, new_cols: dict[int, int]) -> None:
+        """Refuse new columns that would extend a table esp does not change (one with a
+        totals row, or filled by a query), naming every one of them."""
+        writes = self._writes.get(sheet, {})
+        for table in self.tables(sheet):
+            r1, _c1, _r2, c2 = table.ref
+            run: list[int] = []
+            while new_cols.get(c2 + 1 + len(run)) == r1:
+                run.append(c2 + 1 + len(run))
+            if not run or not (table.totals or table.query):
+                continue
+            names = listed([f"'{writes.get((r1, c), '')}'" for c in run])
+            one = len(run) == 1
+            why = "is filled by a query" if table.query else "has a totals row"
+            raise UnsafeWriteError(
+                f"{address(sheet, r1, run[0])}: the new {'column' if one else 'columns'} "
+                f"{names} would extend the Excel table '{table.name}', which {why}; esp does "
+                "not change such a table; nothing was written.",
+                fix=f"add the {names} {'column' if one else 'columns'} to the table in Excel "
+                "(type the headers right of it), then run esp again.",
+            )
 
     def _occupants(self, sheet: str, from_row: int) -> list[Occupant]:
         """What already holds columns of the sheet besides values: merged cells reaching
@@ -378,9 +460,11 @@ class Patcher:
         for key in moved:
             del writes[key]
         rows = {c: headers.pop(c) for c in list(headers) if c in moves}
+        likes = self._like.get(sheet, {})
+        like = {c: likes.pop(c) for c in rows if c in likes}
         for old, header_row in rows.items():
             header = moved.pop((header_row, old))
-            self.add_column(sheet, header_row, moves[old], str(header))
+            self.add_column(sheet, header_row, moves[old], str(header), like.get(old))
         for (r, c), value in moved.items():
             self.set(sheet, r, moves[c], value)
 
@@ -581,7 +665,8 @@ class Patcher:
             if typ == rel_type and self.pkg.has(target)
         ]
 
-    def _table_refs(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+    def tables(self, sheet: str) -> list[SheetTable]:
+        """The sheet's Excel tables, as their parts declare them."""
         cached = self._tables.get(sheet)
         if cached is None:
             cached = []
@@ -594,9 +679,26 @@ class Patcher:
                     except (ValueError, UnicodeDecodeError):
                         continue
                     name = head.get(b"displayName")
-                    cached.append((name.decode("utf-8", "replace") if name else target, rng))
+                    totals = head.get(b"totalsRowCount", b"").strip()
+                    cached.append(
+                        SheetTable(
+                            name.decode("utf-8", "replace") if name else target,
+                            target,
+                            rng,
+                            int(totals) if totals.isdigit() else 0,
+                            head.get(b"tableType", b"").strip() == b"queryTable",
+                        )
+                    )
             self._tables[sheet] = cached
         return cached
+
+    def formulas(self, sheet: str) -> list[tuple[int, int, str]]:
+        """The sheet's formulas as (row, column, text without '=')."""
+        with self._sheet_errors(sheet):
+            return self.sheet_xml(sheet).formulas()
+
+    def _table_refs(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+        return [(t.name, t.ref) for t in self.tables(sheet)]
 
     def _pivot_ranges(self, sheet: str) -> list[tuple[str, tuple[int, int, int, int]]]:
         """The cells each PivotTable on the sheet owns: its body (`<location ref>`) and its
@@ -712,12 +814,15 @@ class Patcher:
     def _parts(self) -> tuple[dict[str, zipio.PartData], tuple[zipio.NewPart, ...]]:
         """The parts `build` replaces, by name (a large sheet's as pieces made as they are
         asked for), and those it adds."""
+        self.check_new_columns()
         sst_part = self.pkg.workbook_rel_target(REL_SST)
         sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
         replace: dict[str, zipio.PartData] = {}
         for sheet, writes in self._writes.items():
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
+            likes = self._like.get(sheet, {})
+            records_from = self._records_from.get(sheet)
             # Each row's new cells as (col, element) pairs, in order: a dict for each of
             # 50,000 rows would hold twice the memory.
             changes: dict[int, tuple[tuple[int, bytes], ...]] = {}
@@ -732,7 +837,14 @@ class Patcher:
                         # kind and its text (the splicer finds it again, kept from planning).
                         current = sx.cell(row, col)
                         style = self._style_for(
-                            sx, row, col, value, col in new_cols, current, new_cols.get(col) == row
+                            sx,
+                            row,
+                            col,
+                            value,
+                            likes.get(col),
+                            current,
+                            new_cols.get(col) == row,
+                            records_from,
                         )
                         element = self._cell_xml(sx, row, col, value, style, sst, current)
                     changes[row] = (*changes.get(row, ()), (col, element))
@@ -749,7 +861,7 @@ class Patcher:
             rows = None if len(sx.data) <= WHOLE_CHECK_BYTES else sx.fragment_check()
             head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
-                head = _add_col_widths(head, sx, sorted(new_cols))
+                head = _add_col_widths(head, sx, {c: likes[c] for c in new_cols})
             head = _widen_dimension(head, sx.prefix, changes)
             info = self.pkg.sheet(sheet)
             replace[info.part] = self._guarded(
@@ -757,6 +869,7 @@ class Patcher:
             )
             for col, header_row in new_cols.items():
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
+            self._grow_tables_down(info.part, sx, writes, replace)
         if replace and self._has_formulas():
             workbook = _full_calc_on_open(self.pkg.workbook_xml)
             if workbook is not None:
@@ -864,27 +977,29 @@ class Patcher:
         row: int,
         col: int,
         value: Value,
-        new_col: bool,
+        like: int | None,
         existing: CellLoc | None,
         header: bool = False,
+        records_from: int | None = None,
     ) -> int | None:
         """A new cell's style: the column's own (`<col style>`), as Excel gives a cell typed
-        there; in a column esp adds, its neighbour's when the column has none of its own,
-        and always for its header (a header looks like the headers)."""
+        there; in a column esp adds (`like`: the column it is styled like), that column's
+        cell in the row when the column has no style of its own, and always for its header
+        (a header looks like the headers). A date gets a date format, and text holding a
+        line break one that wraps (`records_from`: the sheet's first row under its header,
+        when known)."""
+        new_col = like is not None
         style = existing.style if existing is not None else None
         if existing is None:
-            key = (id(sx), col)
-            if key not in self._column_own_style:  # a write of a column asks for every cell
-                spec = sx.col_spec(col)
-                spec_style = spec.get(b"style", b"") if spec else b""
-                self._column_own_style[key] = int(spec_style) if spec_style.isdigit() else None
-            own = self._column_own_style[key]
+            own = self._own_style(sx, col)
             beside, neighbour_style = (
-                sx.style_of(row, col - 1)
-                if new_col and col > 1 and (header or not own)
+                sx.style_of(row, like)
+                if like is not None and like >= 1 and (header or not own)
                 else (False, None)
             )
             style = neighbour_style if beside else own
+        if isinstance(value, str) and "\n" in value and self.styles.count:
+            return self._wrapping(sx, col, style, existing, records_from)
         if isinstance(value, date) and self.styles.count:
             if style is not None and self.styles.is_date_style(style):
                 return style
@@ -904,6 +1019,48 @@ class Patcher:
             fmt = DATETIME_FMT_ID if isinstance(value, datetime) else DATE_FMT_ID
             return self.styles.date_variant(style or 0, fmt)
         return style
+
+    def _own_style(self, sx: SheetXml, col: int) -> int | None:
+        """The column's own style (`<col style>`), looked up once per column."""
+        key = (id(sx), col)
+        if key not in self._column_own_style:  # a write of a column asks for every cell
+            spec = sx.col_spec(col)
+            spec_style = spec.get(b"style", b"") if spec else b""
+            self._column_own_style[key] = int(spec_style) if spec_style.isdigit() else None
+        return self._column_own_style[key]
+
+    def _wrapping(
+        self,
+        sx: SheetXml,
+        col: int,
+        style: int | None,
+        existing: CellLoc | None,
+        records_from: int | None,
+    ) -> int:
+        """The style of a cell holding a line break, which Excel shows only with Wrap Text:
+        its own when it wraps; else, for a cell without a format of its own (an empty one, or
+        one in the column's style), the wrap style most of the column's cells under its
+        header use, as the team's notes cells have it; else its format with Wrap Text added
+        (a fill or font someone gave that cell is kept)."""
+        if style is not None and self.styles.wraps(style):
+            return style
+        formatted = existing is not None and existing.style not in (
+            None,
+            0,
+            self._own_style(sx, col),
+        )
+        if not formatted and records_from is not None:
+            key = (id(sx), col)
+            if key not in self._column_wrap_style:
+                counts = Counter(
+                    s for s in sx.column_styles(col, from_row=records_from) if self.styles.wraps(s)
+                )
+                # The most used; of as many, the one met first.
+                self._column_wrap_style[key] = counts.most_common(1)[0][0] if counts else None
+            found = self._column_wrap_style[key]
+            if found is not None:
+                return found
+        return self.styles.wrap_variant(style or 0)
 
     def _cell_xml(
         self,
@@ -1014,38 +1171,15 @@ class Patcher:
         writes: dict[tuple[int, int], Value],
         replace: dict[str, zipio.PartData],
     ) -> None:
-        for typ, target in self.pkg.rels(sheet_part).values():
-            if typ != REL_TABLE:
-                continue
-            done = replace.get(target)
-            data = done if isinstance(done, bytes) else self.pkg.read_xml(target)
-            scan = blank_markup(data)
-            head = re.search(rb"<(?:[^\s:<>/!?]+:)?table(?=[\s/>])", scan)
-            if head is None:
-                continue
-            prefix = _prefix_of(head.group(0)[1:], b"table")
-            tag = start_tag(prefix, b"table").match(scan, head.start())
-            attrs = parse_attrs(tag.group(1)) if tag else {}
-            ref = attrs.get(b"ref")
-            if tag is None or ref is None:
-                continue
-            r1, c1, r2, c2 = parse_range(ref.decode())
+        for target, data, head in self._table_parts(sheet_part, replace):
+            scan, prefix, tag, _attrs, (r1, c1, r2, c2) = head
             if r1 != header_row or not (c1 <= col <= c2 + 1):
                 continue
-            where = address(sheet, header_row, col)
             if c1 <= col <= c2:
-                raise UnsafeWriteError(f"{where} is inside table '{target}'.")
-            if attrs.get(b"tableType") == b"queryTable" or attrs.get(
-                b"totalsRowCount", b"0"
-            ) not in (
-                b"0",
-                b"",
-            ):
                 raise UnsafeWriteError(
-                    f"{where}: the new column would extend a table with a totals row or a "
-                    "query, which esp does not change.",
-                    fix=f"add the '{writes[(header_row, col)]}' column to the table in Excel.",
+                    f"{address(sheet, header_row, col)} is inside table '{target}'."
                 )
+            # A table with a totals row or a query was refused before (check_new_columns).
             new_ref = f"{col_letter(c1)}{r1}:{col_letter(col)}{r2}".encode()
             edits: list[tuple[int, int, bytes]] = [
                 (tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", new_ref))
@@ -1082,6 +1216,82 @@ class Patcher:
             for at, until, text in sorted(edits, reverse=True):
                 data = data[:at] + text + data[until:]
             replace[target] = data
+
+    def _table_parts(
+        self, sheet_part: str, replace: dict[str, zipio.PartData]
+    ) -> Iterator[tuple[str, bytes, _TableHead]]:
+        """Each table part of the sheet with a range: its name, its bytes as this write
+        has them so far, and its head (see _table_head)."""
+        for typ, target in self.pkg.rels(sheet_part).values():
+            if typ != REL_TABLE:
+                continue
+            done = replace.get(target)
+            data = done if isinstance(done, bytes) else self.pkg.read_xml(target)
+            head = _table_head(data)
+            if head is not None:
+                yield target, data, head
+
+    def _grow_tables_down(
+        self,
+        sheet_part: str,
+        sx: SheetXml,
+        writes: dict[tuple[int, int], Value],
+        replace: dict[str, zipio.PartData],
+    ) -> None:
+        """A row esp starts right under an Excel table (the row held nothing; esp writes
+        in the table's columns) joins the table, as a row typed there in Excel does: the
+        table's range and its filter's grow over it, and over the rows after it alike. A
+        table with a totals row or filled by a query is left as it is."""
+        filled: dict[int, list[int]] = {}
+        for (row, col), value in writes.items():
+            if value is not None and value != "":
+                filled.setdefault(row, []).append(col)
+        if not filled:
+            return
+        for target, data, head in self._table_parts(sheet_part, replace):
+            scan, prefix, tag, attrs, (r1, c1, r2, c2) = head
+            if attrs.get(b"tableType", b"").strip() == b"queryTable" or attrs.get(
+                b"totalsRowCount", b"0"
+            ).strip() not in (b"0", b""):
+                continue
+            end = r2
+            while any(c1 <= c <= c2 for c in filled.get(end + 1, ())) and sx.row_is_blank(end + 1):
+                end += 1
+            if end == r2:
+                continue
+            grown = f"{col_letter(c1)}{r1}:{col_letter(c2)}{end}".encode()
+            edits = [(tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", grown))]
+            auto = start_tag(prefix, b"autoFilter").search(scan, tag.end())
+            auto_ref = parse_attrs(auto.group(1)).get(b"ref") if auto else None
+            if auto is not None and auto_ref:
+                a1, ac1, a2, ac2 = parse_range(auto_ref.decode())
+                if a2 == r2:
+                    auto_grown = f"{col_letter(ac1)}{a1}:{col_letter(ac2)}{end}".encode()
+                    edits.append(
+                        (auto.start(1), auto.end(1), set_attr(auto.group(1), b"ref", auto_grown))
+                    )
+            for at, until, text in sorted(edits, reverse=True):
+                data = data[:at] + text + data[until:]
+            replace[target] = data
+
+
+_TableHead = tuple[bytes, bytes, re.Match[bytes], dict[bytes, bytes], tuple[int, int, int, int]]
+
+
+def _table_head(data: bytes) -> _TableHead | None:
+    """A table part's markup-blanked bytes, its prefix, its <table> start tag, that tag's
+    attributes and its range (None: no table with a range)."""
+    scan = blank_markup(data)
+    found = re.search(rb"<(?:[^\s:<>/!?]+:)?table(?=[\s/>])", scan)
+    if found is None:
+        return None
+    prefix = _prefix_of(found.group(0)[1:], b"table")
+    tag = start_tag(prefix, b"table").match(scan, found.start())
+    attrs = parse_attrs(tag.group(1)) if tag else {}
+    ref = attrs.get(b"ref")
+    if tag is None or ref is None:
+        return None
+    return scan, prefix, tag, attrs, parse_range(ref.decode())
 
 
 _XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -1130,6 +1340,23 @@ def _with_run(inner: bytes, prefix: bytes, declarations: bytes, value: str) -> b
         + b"</" + prefix + b"t></" + prefix + b"r>"
     )  # fmt: skip
     return inner[:at] + run + inner[at:]
+
+
+def _hidden(spec: dict[bytes, bytes] | None) -> bool:
+    return spec is not None and spec.get(b"hidden", b"").strip() in (b"1", b"true")
+
+
+def _column_runs(cols: list[int]) -> str:
+    """Columns as Excel names runs of them: [29, 30, 31, 33] -> "AC:AE and AG"."""
+    runs: list[list[int]] = []
+    for col in cols:
+        if runs and col == runs[-1][-1] + 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return listed(
+        [col_letter(run[0]) + (f":{col_letter(run[-1])}" if len(run) > 1 else "") for run in runs]
+    )
 
 
 def _range_text(rng: tuple[int, int, int, int]) -> str:
@@ -1343,16 +1570,19 @@ def _widen_dimension(
     return data[: m.start(1)] + set_attr(m.group(1), b"ref", new) + data[m.end(1) :]
 
 
-def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
-    """Give each new column its left neighbour's width (when the neighbour has one). `data`
-    is the sheet's head as read (the <col> offsets are into it)."""
-    inserts: list[tuple[int, bytes]] = []
-    for col in new_cols:
+def _add_col_widths(data: bytes, sx: SheetXml, like: dict[int, int]) -> bytes:
+    """Give each new column (`like`: new column -> the column it is styled like) that
+    column's width, when it has one and the new column has no <col> of its own. `data` is
+    the sheet's head as read (the <col> offsets are into it); each new <col> goes where its
+    column falls among the others, as <col> elements run left to right."""
+    inserts: dict[int, list[tuple[int, bytes]]] = {}
+    specs = sx.col_specs
+    for col, model in sorted(like.items()):
         if sx.col_spec(col) is not None:
             continue
-        left = next((spec for spec in sx.col_specs if spec[0] <= col - 1 <= spec[1]), None)
-        width = left[2].get(b"width") if left else None
-        if left is None or width is None:
+        spec = next((spec for spec in specs if spec[0] <= model <= spec[1]), None)
+        width = spec[2].get(b"width") if spec else None
+        if width is None:
             continue
         new = (
             b"<"
@@ -1361,9 +1591,11 @@ def _add_col_widths(data: bytes, sx: SheetXml, new_cols: list[int]) -> bytes:
             + xml_attr(width.decode("utf-8", "replace"))
             + b'" customWidth="1"/>'
         )
-        inserts.append((left[4], new))
-    for at, new in sorted(inserts, key=lambda t: t[0], reverse=True):
-        data = data[:at] + new + data[at:]
+        before = [s for s in specs if s[1] < col]
+        at = max(before, key=lambda s: s[1])[4] if before else min(s[3] for s in specs)
+        inserts.setdefault(at, []).append((col, new))
+    for at in sorted(inserts, reverse=True):
+        data = data[:at] + b"".join(new for _col, new in sorted(inserts[at])) + data[at:]
     return data
 
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from html import unescape
 from typing import TYPE_CHECKING
 from xml.parsers import expat
 
@@ -93,6 +94,7 @@ class CellLoc:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[^\s:<>/!?]+:)?f(?=[\s/>])")
+_VALUE_TAG = re.compile(rb"<(?:[^\s:<>/!?]+:)?(?:v|is|f)(?=[\s/>])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,21 +548,51 @@ class SheetXml:
                 self._styles[rest] = style
         return True, style
 
-    def column_styles(self, col: int, limit: int = 400) -> list[int]:
-        """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
+    def column_styles(self, col: int, limit: int = 400, from_row: int = 1) -> list[int]:
+        """Styles of cells in a column, from row `from_row` down (scanning the sheet; for
+        choosing a date or a Wrap Text format)."""
         letters = col_letter(col).encode()
         p = re.escape(self.prefix)
         pattern = re.compile(
-            rb"<" + p + rb"c(?=[\s/>])([^>]*?\sr\s*=\s*[\"']" + letters + rb"\d+[\"'][^>]*)>"
+            rb"<" + p + rb"c(?=[\s/>])([^>]*?\sr\s*=\s*[\"']" + letters + rb"(\d+)[\"'][^>]*)>"
         )
         out: list[int] = []
         for m in pattern.finditer(self.scan, self.sd_open_end, self.sd_close):
+            if int(m.group(2)) < from_row:
+                continue
             s = parse_attrs(m.group(1)).get(b"s")
             if s is not None and s.isdigit():
                 out.append(int(s))
                 if len(out) >= limit:
                     break
         return out
+
+    def formulas(self) -> list[tuple[int, int, str]]:
+        """Every formula of the sheet as (row, column, its text without the '='; "" for a
+        shared formula's member, which holds none of its own)."""
+        if not self.has_formulas:
+            return []
+        f_open, f_close = start_tag(self.prefix, b"f"), end_tag(self.prefix, b"f")
+        out = []
+        for loc in self.rows:
+            for cell in self.cells(loc):
+                if cell.body is None or not cell.has_formula:
+                    continue
+                m = f_open.search(cell.body)
+                close = f_close.search(cell.body, m.end()) if m and not m.group(2) else None
+                text = cell.body[m.end() : close.start()] if m and close else b""
+                out.append((loc.num, cell.col, unescape(text.decode("utf-8", "replace"))))
+        return out
+
+    def row_is_blank(self, num: int) -> bool:
+        """Whether the row holds nothing: no row element, or only cells without a value or
+        a formula (a format alone)."""
+        loc = self.row(num)
+        if loc is None:
+            return True
+        return all(
+            cell.body is None or _VALUE_TAG.search(cell.body) is None for cell in self.cells(loc)
+        )
 
     def first_formula_row(self, col: int) -> int | None:
         """The first row whose cell in column `col` holds a formula — one whose result is

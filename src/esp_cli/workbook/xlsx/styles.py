@@ -1,12 +1,15 @@
-"""Cell formats in xl/styles.xml: which are dates, and adding a date format when needed.
+"""Cell formats in xl/styles.xml: which are dates or wrap text, and adding such a format
+when needed.
 
 Patched at the byte level: the only change esp ever makes here is appending an `<xf>` to
-`<cellXfs>` (a copy of an existing one with a date number format) and bumping its count.
+`<cellXfs>` (a copy of an existing one with a date number format, or with Wrap Text) and
+bumping its count.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from esp_cli.workbook.xlsx.numfmt import text_like
@@ -41,6 +44,28 @@ MINIMAL_STYLES = (
 STYLES_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
 
+# A start tag: its name, its attributes (values in either quotes may hold '>').
+_TAG = re.compile(rb"<([^\s/<>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>")
+
+
+def _meaning(raw: bytes, prefix: bytes) -> tuple[tuple[bytes, frozenset[tuple[bytes, bytes]]], ...]:
+    """What an <xf> says: each element in it with its attributes, however the attributes
+    are ordered or quoted (`<xf a="1" b='2'/>` says what `<xf b="2" a="1"></xf>` does)."""
+    return tuple(
+        (m.group(1).removeprefix(prefix), frozenset(parse_attrs(m.group(2)).items()))
+        for m in _TAG.finditer(blank_markup(raw))
+    )
+
+
+def _wraps(scan: bytes, prefix: bytes) -> bool:
+    """Whether an <xf> (comments blanked) sets Wrap Text."""
+    m = start_tag(prefix, b"alignment").search(scan)
+    return m is not None and parse_attrs(m.group(1)).get(b"wrapText", b"").strip() in (
+        b"1",
+        b"true",
+    )
+
+
 def is_date_code(code: str) -> bool:
     """A custom number format shows a date/time if it has d, m, y, h or s outside quotes,
     brackets and escapes ("[h]:mm" elapsed time counts; "[Red]0.00" does not)."""
@@ -57,11 +82,15 @@ class Styles:
     num_fmts: dict[int, str] = field(default_factory=dict)
     xf_fmt: list[int] = field(default_factory=list)  # cellXfs index -> numFmtId
     xf_raw: list[bytes] = field(default_factory=list)
+    xf_wrap: list[bool] = field(default_factory=list)  # cellXfs index -> wraps text
     added: list[bytes] = field(default_factory=list)
     prefix: bytes = b""
     # <cellXfs>: where it starts, where its start tag ends, where its end tag starts
     _xfs: tuple[int, int, int] | None = None
     new_part: bool = False  # the workbook has no styles part: this one is to be added
+    # What each xf says, however it is spelled -> its index (made when a variant is asked)
+    _by_meaning: dict[tuple[tuple[bytes, frozenset[tuple[bytes, bytes]]], ...], int] | None = None
+    _variants: dict[tuple[str, int, int], int] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, data: bytes | None) -> Styles:
@@ -93,6 +122,7 @@ class Styles:
             st.xf_raw.append(data[xf.start() : end])
             fid = parse_attrs(xf.group(1)).get(b"numFmtId", b"0")
             st.xf_fmt.append(int(fid) if fid.isdigit() else 0)
+            st.xf_wrap.append(_wraps(scan[xf.start() : end], p))
             pos = end
         return st
 
@@ -136,25 +166,86 @@ class Styles:
                 out[i] = code
         return out
 
+    def wraps(self, s: int) -> bool:
+        """Whether the format shows a cell's line breaks (Wrap Text)."""
+        return 0 <= s < len(self.xf_wrap) and self.xf_wrap[s]
+
     def date_variant(self, base: int, fmt_id: int = DATE_FMT_ID) -> int:
         """The index of an xf like `base` but showing a date; appended if none exists."""
+
+        def dated(attrs: bytes, inner: bytes | None) -> tuple[bytes, bytes | None]:
+            attrs = set_attr(attrs, b"numFmtId", b"%d" % fmt_id)
+            return set_attr(attrs, b"applyNumberFormat", b"1"), inner
+
+        return self._variant(("date", fmt_id), base, dated)
+
+    def wrap_variant(self, base: int) -> int:
+        """The index of an xf like `base` (every attribute and child kept) that also wraps
+        text: `<alignment wrapText="1"/>` (an alignment it has keeps its other settings);
+        appended if none exists."""
+        p = self.prefix
+
+        def wrapped(attrs: bytes, inner: bytes | None) -> tuple[bytes, bytes | None]:
+            attrs = set_attr(attrs, b"applyAlignment", b"1")
+            align = start_tag(p, b"alignment").search(blank_markup(inner or b""))
+            if inner is None or align is None:
+                new = b"<" + p + b'alignment wrapText="1"/>'
+                return attrs, new + (inner or b"")
+            kept = set_attr(align.group(1), b"wrapText", b"1")
+            return attrs, inner[: align.start(1)] + kept + inner[align.end(1) :]
+
+        return self._variant(("wrap", 0), base, wrapped)
+
+    def _variant(
+        self,
+        kind: tuple[str, int],
+        base: int,
+        edit: Callable[[bytes, bytes | None], tuple[bytes, bytes | None]],
+    ) -> int:
+        """The index of the xf `base` changed by `edit` (its attributes and its inside: None
+        when it is empty), reusing an xf that says the same however it is spelled, else
+        appended. Asked once per cell of a column: each answer is kept."""
         if not self.xf_raw:
             raise LookupError("the workbook has no cell formats to copy")
         if not 0 <= base < len(self.xf_raw):
             base = 0
+        known = self._variants.get((*kind, base))
+        if known is not None:
+            return known
         raw = self.xf_raw[base]
         m = start_tag(self.prefix, b"xf").match(raw)
         assert m is not None  # xf_raw holds what that pattern found
-        attrs = set_attr(m.group(1), b"numFmtId", b"%d" % fmt_id)
-        attrs = set_attr(attrs, b"applyNumberFormat", b"1")
-        new = raw[: m.start(1)] + attrs + raw[m.end(1) :]
-        for i, existing in enumerate(self.xf_raw):
-            if existing == new:
-                return i
-        self.xf_raw.append(new)
-        self.xf_fmt.append(fmt_id)
-        self.added.append(new)
-        return len(self.xf_raw) - 1
+        inside = None
+        if not m.group(2):
+            close = end_tag(self.prefix, b"xf").search(raw, m.end())
+            inside = raw[m.end() : close.start() if close else len(raw)]
+        attrs, inner = edit(m.group(1), inside)
+        head = b"<" + self.prefix + b"xf" + attrs
+        if inner is None:
+            new = head + b"/>"
+        else:
+            new = head + b">" + inner + b"</" + self.prefix + b"xf>"
+        meanings = self._meanings()
+        found = meanings.get(_meaning(new, self.prefix))
+        if found is None:
+            found = len(self.xf_raw)
+            self.xf_raw.append(new)
+            fid = parse_attrs(attrs).get(b"numFmtId", b"0")
+            self.xf_fmt.append(int(fid) if fid.isdigit() else 0)
+            self.xf_wrap.append(_wraps(blank_markup(new), self.prefix))
+            self.added.append(new)
+            meanings[_meaning(new, self.prefix)] = found
+        self._variants[(*kind, base)] = found
+        return found
+
+    def _meanings(
+        self,
+    ) -> dict[tuple[tuple[bytes, frozenset[tuple[bytes, bytes]]], ...], int]:
+        if self._by_meaning is None:
+            self._by_meaning = {}
+            for i, raw in enumerate(self.xf_raw):
+                self._by_meaning.setdefault(_meaning(raw, self.prefix), i)
+        return self._by_meaning
 
     def patched(self) -> bytes | None:
         """styles.xml with the added formats, or None when nothing was added."""
