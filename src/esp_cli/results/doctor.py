@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.core.shape import exported
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ class DoctorFinding:
     rule: str
     cell: str  # Sheet!A1, or the sheet / class it concerns
     message: str
+    # The fix for this cell when the rule's own does not fit it (a merged cell's first cell).
+    own_fix: str = field(default="", metadata=as_json(hidden=True))
 
     @property
     @exported(after="rule")
@@ -76,7 +78,7 @@ class DoctorFinding:
     @property
     @exported()
     def fix(self) -> str:
-        return RULES[self.rule].fix
+        return self.own_fix or RULES[self.rule].fix
 
 
 @dataclass
