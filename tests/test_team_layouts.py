@@ -1,6 +1,7 @@
 """Trackers as teams shape them: a column merged down each class's block (Excel shows the
-first cell's value on every row; the file keeps it in that cell only). Every command reads
-them as the team sees them: one row per agent, each with its class."""
+first cell's value on every row; the file keeps it in that cell only), a totals row under
+the agents, an Excel table's own Totals Row, the header row repeated above each block.
+Every command reads them as the team sees them: one row per agent, each with its class."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
+from openpyxl.worksheet.table import Table as ExcelTable
 from scripts.sample_builder.build import (
+    Formula,
     SheetSpec,
     WorkbookSpec,
     write_workbook,
 )
 from scripts.sample_builder.sample import (
+    HEADER_ROW,
     MASTER_FILE,
     MASTER_HEADER_ROW,
     MASTER_ROWS,
@@ -37,6 +42,7 @@ from esp_cli.services.demo import copy_sample
 from esp_cli.services.round import add_details, read_for_round
 from esp_cli.workbook.tracker import read_table
 from esp_cli.workbook.xlsx.reader import _error_cells
+from esp_cli.workbook.xlsx.sheetxml import SheetXml
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests import factories
 
@@ -283,6 +289,148 @@ def test_merged_ranges_are_found_however_the_sheet_spells_them(tail: bytes, size
     xml = b"<worksheet><sheetData>" + rows + b"</sheetData>" + tail + b"</worksheet>"
     found = _error_cells([xml[i : i + size] for i in range(0, len(xml), size)])
     assert found.merged == [(1, 1, 1, 6), (5, 1, 28, 1)]
+
+
+# ------------------------------------------------------------ rows that are no agents
+
+
+def totals_row(sheet: SheetSpec) -> None:
+    """Typed under the agents: 'Total', the agents counted, the Yes of two columns counted."""
+    row = LAST_AGENT_ROW + 2
+    last = LAST_AGENT_ROW
+    sheet.rows[row] = {  # type: ignore[index]
+        CLASS: "Total",
+        NAME: Formula(f"COUNTA({NAME}5:{NAME}{last})", len(tracker_agents())),
+        CERT_DONE: Formula(f'COUNTIF({CERT_DONE}5:{CERT_DONE}{last},"Yes")', 40),
+        TBTS_DONE: Formula(f'COUNTIF({TBTS_DONE}5:{TBTS_DONE}{last},"Yes")', 38),
+    }
+
+
+def repeated_headers(sheet: SheetSpec) -> None:
+    """The header row typed again in the blank row above each class after the first."""
+    header = sheet.rows[HEADER_ROW]
+    for first, _last in list(blocks().values())[1:]:
+        sheet.rows[first - 1] = dict(header)  # type: ignore[arg-type,index]
+
+
+@pytest.mark.parametrize("edit", [totals_row, repeated_headers], ids=["totals", "headers"])
+def test_a_totals_row_or_a_repeated_header_is_no_agent(
+    tmp_path: Path, plain: Path, edit: Edit
+) -> None:
+    folder = sample(tmp_path, "shaped", edit)
+    assert agents(folder) == agents(plain)
+    for args in READ_COMMANDS[:-1]:
+        assert data(folder, *args) == data(plain, *args), args
+    shaped, usual = data(folder, "doctor"), data(plain, "doctor")
+    assert shaped["findings"] == usual["findings"] and shaped["agents"] == usual["agents"]
+    assert usual["set_aside"] == []
+    aside = shaped["set_aside"]
+    assert aside and all(a["rows"].startswith("'ESP Tracker'!") for a in aside)
+    res = ok(folder, "doctor")
+    assert "is not read as an agent" in res.stderr
+    rows = [int(a["rows"].rpartition("!")[2].split(":")[0]) for a in aside]
+    before = {r: sheet_row(folder, r) for r in rows}
+    ok(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert {r: sheet_row(folder, r) for r in rows} == before  # nothing written into them
+
+
+def test_the_doctor_says_why_a_row_is_set_aside(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "totals", totals_row)
+    row = LAST_AGENT_ROW + 2
+    assert data(folder, "doctor")["set_aside"] == [
+        {
+            "rows": f"'ESP Tracker'!{row}:{row}",
+            "reason": f"its Agent Name is a count a formula makes (=COUNTA(B5:B{LAST_AGENT_ROW}))",
+        }
+    ]
+    folder = sample(tmp_path, "headers", repeated_headers)
+    reasons = {a["reason"] for a in data(folder, "doctor")["set_aside"]}
+    assert reasons == {f"it repeats the header row (row {HEADER_ROW})"}
+
+
+def test_a_totals_row_labelled_in_the_name_column_is_no_agent(tmp_path: Path, plain: Path) -> None:
+    """'Total' typed where the names are, the counts beside it: the label and a count of
+    other rows say it is no agent."""
+
+    def edit(sheet: SheetSpec) -> None:
+        last = LAST_AGENT_ROW
+        sheet.rows[last + 1] = {  # type: ignore[index]
+            NAME: "Grand Total:",
+            CERT_DONE: Formula(f'COUNTIF({CERT_DONE}$5:{CERT_DONE}{last},"Yes")', 40),
+        }
+
+    folder = sample(tmp_path, "label", edit)
+    assert agents(folder) == agents(plain)
+    reason = data(folder, "doctor")["set_aside"][0]["reason"]
+    assert reason.startswith("it reads 'Grand Total:' and counts other rows (=COUNTIF(")
+
+
+def test_the_master_s_totals_row_is_no_unmatched_agent(tmp_path: Path, plain: Path) -> None:
+    def edit(sheet: SheetSpec) -> None:
+        last = MASTER_HEADER_ROW + len(MASTER_ROWS)
+        sheet.rows[last + 1] = ["Total", Formula(f"COUNTA(B3:B{last})", len(MASTER_ROWS))]  # type: ignore[index]
+
+    folder = sample(tmp_path, "master", master=edit)
+    assert data(folder, "sync-nnumbers", "--dry-run") == data(plain, "sync-nnumbers", "--dry-run")
+
+
+def test_an_excel_tables_totals_row_is_no_agent(tmp_path: Path) -> None:
+    path = factories.tracker(
+        tmp_path / "t.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Devon Price", "ESP Start Date": date(2026, 11, 16)},
+            {"Class": "AET-1", "Agent Name": "Mara Quinn", "ESP Start Date": date(2026, 11, 16)},
+            {"Class": "Total", "Agent Name": 2},  # what the table's Total Row shows
+        ],
+        title_rows=0,
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    table = ExcelTable(displayName="Agents", ref=f"A1:{ws.cell(1, ws.max_column).column_letter}4")
+    table.totalsRowCount = 1
+    ws.add_table(table)
+    wb.save(path)
+    read = read_table(Workbook.open(path))
+    assert [r.name for r in read.rows()] == ["Devon Price", "Mara Quinn"]
+    assert read.sheets[0].set_aside == [(4, "it is the Totals Row of the Excel table 'Agents'")]
+
+
+def test_rows_that_only_look_like_totals_are_agents(tmp_path: Path) -> None:
+    """Names made by formulas, a name with a label's word, a running count, an ID that
+    numbers the rows, a name typed as a number: each is an agent's row."""
+    keys = ("class", "agent_name", "agent_id", "email", "notes")
+    rows: dict[int, list[Any]] = {1: list(factories.headers(*keys))}
+    rows[2] = ["AET-1", Formula('TRIM("  Count Basie ")', "Count Basie"), "E1", None, None]
+    rows[3] = ["Total", "Sumner Holt", Formula("MAX(C$1:C2)+1", 2), None, None]
+    rows[4] = [
+        "AET-1",
+        Formula('IF(COUNTIF(B$2:B3,"Ana Ruiz")>0,"Ana Ruiz (2)","Ana Ruiz")', "Ana Ruiz"),
+        "E3",
+        None,
+        Formula("COUNTA($B$2:B4)", 3),  # a running count holds its own row
+    ]
+    rows[5] = ["Total", "Lee Park", "E4", None, Formula("COUNTIF(B2:B5,B5)", 1)]
+    rows[6] = ["AET-1", 12345, "E5", None, None]  # typed, not counted: esp doctor shows it
+    rows[7] = ["AET-1", None, Formula("MAX(C$1:C6)+1", 6), None, None]
+    rows[8] = ["AET-1", Formula('"3rd shift: "&"Ola Berg"', "3rd shift: Ola Berg"), "E7"]
+    path = write_workbook(WorkbookSpec([SheetSpec("ESP Tracker", rows=rows)]), tmp_path / "t.xlsx")
+    table = read_table(Workbook.open(path))
+    assert [r.row for r in table.rows()] == [2, 3, 4, 5, 6, 7, 8]
+    assert table.sheets[0].set_aside == []
+
+
+def test_a_shared_formulas_members_are_read_as_their_own_cells_hold_them() -> None:
+    xml = (
+        b'<worksheet><sheetData><row r="80"><c r="A80" t="s"><v>0</v></c>'
+        b'<c r="L80"><f t="shared" ref="L80:O80" si="3">COUNTIF(L5:L78,"Yes")</f><v>40</v></c>'
+        b'<c r="O80"><f t="shared" si="3"/><v>38</v></c>'
+        b'<c r="P80"><f>SUM(P$5:P78)&amp;" h"</f><v>7</v></c></row></sheetData></worksheet>'
+    )
+    assert SheetXml(xml).formulas_in(80) == {
+        12: 'COUNTIF(L5:L78,"Yes")',
+        15: 'COUNTIF(O5:O78,"Yes")',
+        16: 'SUM(P$5:P78)&" h"',
+    }
 
 
 def test_a_header_of_two_rows_with_merged_cells_is_read_as_shown(tmp_path: Path) -> None:

@@ -81,11 +81,21 @@ class DoctorFinding:
         return self.own_fix or RULES[self.rule].fix
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A row with values that esp does not read as an agent (a totals row, the header
+    repeated): a note, not a problem."""
+
+    rows: str  # 'Sheet'!80:80
+    reason: str
+
+
 @dataclass
 class DoctorResult:
     tracker: Path
     agents: int
     findings: list[DoctorFinding]
+    set_aside: list[SetAside] = field(default_factory=list)
 
     @property
     @exported(after="agents")

@@ -11,10 +11,10 @@ from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
-from esp_cli.core.refs import address, cell_ref, col_letter
+from esp_cli.core.refs import address, cell_ref, col_letter, quote_sheet
 from esp_cli.core.rules import ladder_conflicts
 from esp_cli.core.values import email_key, id_key, name_key
-from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult
+from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
 from esp_cli.services.facts import calendar_from, facts_from_row
 from esp_cli.workbook import waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
@@ -65,7 +65,12 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     findings += _smes(table)
     order = {rid: i for i, rid in enumerate(RULES)}
     findings.sort(key=lambda f: (order[f.rule], _natural(f.cell)))
-    return DoctorResult(tracker_path, sum(len(s.rows) for s in table.sheets), findings)
+    aside = [
+        SetAside(f"{quote_sheet(sheet.name)}!{row}:{row}", reason)
+        for sheet in table.sheets
+        for row, reason in sheet.set_aside
+    ]
+    return DoctorResult(tracker_path, sum(len(s.rows) for s in table.sheets), findings, aside)
 
 
 def _natural(cell: str) -> tuple[str, int, str]:

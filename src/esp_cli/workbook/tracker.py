@@ -8,6 +8,7 @@ understood becomes a `Finding` with its Sheet!A1 address; the row is still read.
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
@@ -19,6 +20,15 @@ from typing import Any
 
 from esp_cli.core.columns import BY_KEY, Kind, alias_table, match_header
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
+from esp_cli.core.nonagents import (
+    IDENTITY,
+    OWN_HEADER_KEYS,
+    HeaderText,
+    counting_row,
+    is_number,
+    odd_texts,
+    repeats_header,
+)
 from esp_cli.core.refs import MAX_ROW, col_letter
 from esp_cli.core.values import (
     ErrorValue,
@@ -36,16 +46,17 @@ from esp_cli.core.values import (
 )
 from esp_cli.errors import MissingColumnsError
 from esp_cli.workbook.xlsx.numfmt import shown_integer
+from esp_cli.workbook.xlsx.package import SheetInfo
 from esp_cli.workbook.xlsx.reader import SheetValues
 from esp_cli.workbook.xlsx.validations import ListValidation
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 HEADER_SCAN_ROWS = 30
 _NONE: frozenset[str] = frozenset()
-IDENTITY_KEYS = ("agent_name", "agent_id", "email")
+IDENTITY_KEYS = IDENTITY
 # Columns that are one agent's own: a value merged down several rows is not given to each
 # (an agent whose row is two rows high is one agent, not two).
-ONE_AGENT_KEYS = frozenset({*IDENTITY_KEYS, "phone", "n_number"})
+ONE_AGENT_KEYS = frozenset({*IDENTITY, "phone", "n_number"})
 _NO_ROWS: frozenset[int] = frozenset()
 
 
@@ -115,6 +126,9 @@ class Sheet:
     # Merged ranges over the rows under the header (row1, col1, row2, col2): each row of
     # one read the value of its first cell (see read_table).
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Rows with values that are not agents (a totals row, the header row repeated), each
+    # with why: no command reads, lists or writes them.
+    set_aside: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def last_header_col(self) -> int:
@@ -393,6 +407,84 @@ def _show_merged(
     return covered
 
 
+def _not_agents(
+    workbook: Workbook,
+    info: SheetInfo,
+    table: Mapping[str, str],
+    top: int,
+    columns: Mapping[str, int],
+    kept: Mapping[str, tuple[list[Any], dict[Any, tuple[Any, Any]]]],
+    raws: list[dict[str, Any]],
+) -> dict[int, str]:
+    """The rows (by index under the header) that are not agents, with why: an Excel
+    table's Totals Row, the header row repeated, a row counting the agents (core.nonagents).
+    Only rows whose Class or identity cells look like it (a number or a digit in a name, a
+    header's text, "Total") are looked at closely; a sheet with none costs a few searches."""
+    out: dict[int, str] = {}
+    for r, name in workbook.totals_rows(info).items():
+        if 0 <= r - top - 1 < len(raws):
+            out[r - top - 1] = f"it is the Totals Row of the Excel table '{name}'"
+    suspects = _suspects(kept, table) - out.keys()
+    if not suspects:
+        return out
+    formulas = workbook.formulas(info, [top + k + 1 for k in suspects])
+    by_col = {c: k for k, c in columns.items()}
+    for k in sorted(suspects):
+        r = top + k + 1
+        cells = {key: raws[k].get(key) for key in OWN_HEADER_KEYS}
+        if repeats_header(cells, table):
+            out[k] = f"it repeats the header row (row {top})"
+            continue
+        found = formulas.get(r, {})
+        own = {by_col[c]: f for c, f in found.items() if by_col.get(c) in OWN_HEADER_KEYS}
+        why = counting_row(r, cells, own, found.values())
+        if why is not None:
+            out[k] = why
+    return out
+
+
+def _suspects(
+    kept: Mapping[str, tuple[list[Any], dict[Any, tuple[Any, Any]]]], table: Mapping[str, str]
+) -> set[int]:
+    """Rows whose Class or identity may say they are no agent: a totals label or a header's
+    text in the Class column (in the Agent Name column when there is none), a totals label,
+    a number or a text starting with a digit in the Agent Name, a number in the Email, an
+    Agent ID alone. Each column's distinct values are looked at once."""
+    out: set[int] = set()
+    for key, (column, seen) in kept.items():
+        flagged: set[Any] = set()
+        # A value that is no text is held as (type, value) (see read_table): seldom any.
+        others = tuple in set(map(type, seen))
+        if key in ("class", "agent_name"):
+            texts = [v for v in seen if v.__class__ is str] if others else list(seen)
+            echo = key == "class" or "class" not in kept
+            header = HeaderText.of(n for n, k in table.items() if k == key) if echo else None
+            flagged.update(odd_texts(texts, header, numbers=key == "agent_name"))
+        if others and key in ("agent_name", "email"):
+            flagged.update(v for v in seen if v.__class__ is tuple and is_number(v[1]))
+        if flagged:
+            out.update(
+                k
+                for k, v in enumerate(column)
+                if (v if v.__class__ is str else (v.__class__, v)) in flagged
+            )
+    ids = kept.get("agent_id")
+    if ids is not None:
+        id_of = ids[0]
+        names = kept["agent_name"][0] if "agent_name" in kept else None
+        emails = kept["email"][0] if "email" in kept else None
+        # The rows without a name (blank rows, mostly), picked at C speed.
+        nameless = itertools.compress(
+            range(len(id_of)), map(operator.not_, names) if names else itertools.repeat(True)
+        )
+        out.update(
+            k
+            for k in nameless
+            if id_of[k] is not None and id_of[k] != "" and (emails is None or not emails[k])
+        )
+    return out
+
+
 def read_table(
     workbook: Workbook,
     aliases: Mapping[str, Iterable[str]] | None = None,
@@ -443,6 +535,7 @@ def read_table(
             )
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
+        set_aside: list[tuple[int, str]] = []
         items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
         # Not kept in the workbook's cache: the rows below hold what is needed of it.
         values = workbook.values(
@@ -462,6 +555,8 @@ def read_table(
         # one (a class typed once for its block), and the file holds it in that cell only.
         down = _merged_down(values.merged, header_row, {c for k, c in items})
         filled: dict[int, int] = {}  # row index -> its cells showing a merged range's value
+        # The Class and identity columns with their distinct values, for _not_agents.
+        kept: dict[str, tuple[list[Any], dict[Any, tuple[Any, Any]]]] = {}
         # A column at a time: each distinct value of a column is parsed once (classes, dates
         # and statuses repeat down it; non-text keyed by type too, since 1 == 1.0 == True),
         # and every row then holds that one object (a class, a date, Yes typed down 50,000
@@ -522,17 +617,29 @@ def read_table(
                             ),
                         )
                     )
+            if key in OWN_HEADER_KEYS:
+                kept[key] = (column, seen)
         late.sort(key=lambda f: (f[0], f[1]))
+        aside = _not_agents(workbook, info, table, top, columns, kept, raws)
         at = 0
         for k, raw in enumerate(raws):
+            no_agent = k in aside if aside else False
             # The row's findings first, in column order, then its class's (as read row by row).
             while at < len(late) and late[at][0] == k:
-                findings.append(late[at][2])
+                if not no_agent:
+                    findings.append(late[at][2])
                 at += 1
             if not raw or (filled and filled.get(k) == len(raw)):
                 continue  # nothing typed in the row (a merged range's value shows in it)
             r = top + k + 1
             values_of = parsed[k]
+            if no_agent:
+                # Said (esp doctor) when the row would have been read as an agent.
+                if any(values_of.get(key) for key in IDENTITY_KEYS) or (
+                    keep_class_rows and (values_of.get("class") or class_from_sheet)
+                ):
+                    set_aside.append((r, aside[k]))
+                continue
             cls = str(values_of.get("class") or (info.name if class_from_sheet else ""))
             if not cls.isprintable() and control_characters(cls):
                 cls = _shown_class(cls, info.name, r, columns.get("class"), headers, findings)
@@ -555,6 +662,7 @@ def read_table(
                 duplicates,
                 max(values.last_col, head.last_col),
                 [rng for rng in values.merged if rng[2] > header_row],
+                set_aside,
             )
         )
     if not sheets:
