@@ -17,6 +17,8 @@ def render(result: DoctorResult, fmt: Format) -> None:
             ["Rule", "Cell", "Problem", "Fix"],
             [(f"{f.rule} {f.name}", f.cell, f.message, f.fix) for f in result.findings],
         )
+    for aside in result.set_aside:
+        say(f"Note: {aside.rows} is not read as an agent: {aside.reason}.")
     if result.ok:
         say(f"{result.tracker}: no problems found in {result.agents} agent rows.")
     else:

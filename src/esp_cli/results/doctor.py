@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.core.shape import exported
+from esp_cli.core.shape import as_json, exported
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ class DoctorFinding:
     rule: str
     cell: str  # Sheet!A1, or the sheet / class it concerns
     message: str
+    # The fix for this cell when the rule's own does not fit it (a merged cell's first cell).
+    own_fix: str = field(default="", metadata=as_json(hidden=True))
 
     @property
     @exported(after="rule")
@@ -76,7 +78,16 @@ class DoctorFinding:
     @property
     @exported()
     def fix(self) -> str:
-        return RULES[self.rule].fix
+        return self.own_fix or RULES[self.rule].fix
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A row with values that esp does not read as an agent (a totals row, the header
+    repeated): a note, not a problem."""
+
+    rows: str  # 'Sheet'!80:80
+    reason: str
 
 
 @dataclass
@@ -84,6 +95,7 @@ class DoctorResult:
     tracker: Path
     agents: int
     findings: list[DoctorFinding]
+    set_aside: list[SetAside] = field(default_factory=list)
 
     @property
     @exported(after="agents")

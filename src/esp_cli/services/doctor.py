@@ -11,10 +11,10 @@ from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
-from esp_cli.core.refs import address, col_letter
+from esp_cli.core.refs import address, cell_ref, col_letter, quote_sheet
 from esp_cli.core.rules import ladder_conflicts
 from esp_cli.core.values import email_key, id_key, name_key
-from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult
+from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
 from esp_cli.services.facts import calendar_from, facts_from_row
 from esp_cli.workbook import waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
@@ -65,7 +65,12 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     findings += _smes(table)
     order = {rid: i for i, rid in enumerate(RULES)}
     findings.sort(key=lambda f: (order[f.rule], _natural(f.cell)))
-    return DoctorResult(tracker_path, sum(len(s.rows) for s in table.sheets), findings)
+    aside = [
+        SetAside(f"{quote_sheet(sheet.name)}!{row}:{row}", reason)
+        for sheet in table.sheets
+        for row, reason in sheet.set_aside
+    ]
+    return DoctorResult(tracker_path, sum(len(s.rows) for s in table.sheets), findings, aside)
 
 
 def _natural(cell: str) -> tuple[str, int, str]:
@@ -209,14 +214,33 @@ def _classless(table: Table, row: Row) -> list[DoctorFinding]:
     col = sheet.col("class")
     if row.cls or col is None:
         return []
+    where, fix = "", ""
+    merged = sheet.merged_at(row.row, col)
+    if merged is not None:
+        r1, c1, r2, c2 = merged
+        first, span = cell_ref(r1, c1), f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
+        inside = "the first cell of" if (r1, c1) == (row.row, col) else "inside"
+        where = f" (the cell is {inside} the merged cells {span}, which are empty)"
+        fix = (
+            f"type the class in {first}, the first cell of the merged cells {span}: Excel "
+            "shows it on every row of them, and esp reads it so"
+        )
     return [
         DoctorFinding(
             "ESP012",
             address(row.sheet, row.row, col),
-            f"{row.label()} has no Class: reports count them under '(no class)', and no "
-            "class's TBT SME, round or report reaches them",
+            f"{row.label()} has no Class{where}: reports count them under '(no class)', and "
+            "no class's TBT SME, round or report reaches them",
+            fix,
         )
     ]
+
+
+def _merged_below_first(sheet: Sheet, row: int, col: int) -> bool:
+    """Whether the cell is in a merged range, not as its first cell: it shows that cell's
+    value, which is checked once, where it is typed."""
+    merged = sheet.merged_at(row, col) if sheet.merged else None
+    return merged is not None and merged[:2] != (row, col)
 
 
 def _notes(table: Table, row: Row) -> list[DoctorFinding]:
@@ -228,6 +252,8 @@ def _notes(table: Table, row: Row) -> list[DoctorFinding]:
             continue
         col = sheet.col(kind.column_key)
         assert col is not None
+        if _merged_below_first(sheet, row.row, col):
+            continue  # the merged range's first cell is checked, once
         for i, line in enumerate(lines_of(str(text)), start=1):
             if parse_line(kind, line) is None:
                 out.append(
@@ -254,6 +280,8 @@ def _dropdowns(table: Table, wb: Workbook, config: Config) -> list[DoctorFinding
         for row in sheet.rows:
             for key, raw in row.raw.items():
                 col = sheet.columns[key]
+                if _merged_below_first(sheet, row.row, col):
+                    continue  # the merged range's first cell is checked, once
                 for v in lists:
                     if not v.covers(row.row, col):
                         continue

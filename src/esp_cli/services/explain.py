@@ -68,11 +68,13 @@ def cell_views(row: Row, sheet: Sheet, marks: Sequence[Mark] = ()) -> list[CellV
     for key in (*_IDENTITY_KEYS, *FACT_KEYS):
         col = sheet.col(key)
         raw = row.raw.get(key)
+        # A cell inside merged cells shows (and is read from) their first cell.
+        read_at = (sheet.shown_from(row.row, col, key) if col and sheet.merged else None) or row.row
         views.append(
             CellView(
                 key=key,
                 header=sheet.headers.get(col, BY_KEY[key].header) if col else BY_KEY[key].header,
-                address=address(row.sheet, row.row, col) if col else None,
+                address=address(row.sheet, read_at, col) if col else None,
                 raw=raw,
                 value=None if key in row.unreadable else row.values.get(key),
                 unreadable=key in row.unreadable,

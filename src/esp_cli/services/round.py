@@ -421,10 +421,13 @@ def add_details(table: Table, rows: Iterable[Row]) -> None:
     by_sheet = {info.name: info for info in table.workbook.sheets}
     for row in rows:
         sheet = table.sheet(row.sheet)
-        line = table.workbook.values(by_sheet[row.sheet]).rows[row.row - 1]
+        lines = table.workbook.values(by_sheet[row.sheet]).rows
         bad = set(row.unreadable)
         for key in DETAIL_KEYS:
             col = sheet.col(key)
+            # A merged range's rows show its first cell's value (as read_table reads them).
+            shown = sheet.shown_from(row.row, col, key) if col and sheet.merged else None
+            line = lines[(shown or row.row) - 1]
             value = line[col - 1] if col is not None and col <= len(line) else None
             if value is None or value == "":
                 continue

@@ -7,17 +7,29 @@ understood becomes a `Finding` with its Sheet!A1 address; the row is still read.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import operator
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from esp_cli.core.columns import BY_KEY, Kind, alias_table, match_header
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
-from esp_cli.core.refs import col_letter
+from esp_cli.core.nonagents import (
+    IDENTITY,
+    OWN_HEADER_KEYS,
+    HeaderText,
+    counting_row,
+    is_number,
+    odd_texts,
+    repeats_header,
+)
+from esp_cli.core.refs import MAX_ROW, col_letter
 from esp_cli.core.values import (
     ErrorValue,
     Unreadable,
@@ -34,13 +46,18 @@ from esp_cli.core.values import (
 )
 from esp_cli.errors import MissingColumnsError
 from esp_cli.workbook.xlsx.numfmt import shown_integer
+from esp_cli.workbook.xlsx.package import SheetInfo
 from esp_cli.workbook.xlsx.reader import SheetValues
 from esp_cli.workbook.xlsx.validations import ListValidation
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 HEADER_SCAN_ROWS = 30
 _NONE: frozenset[str] = frozenset()
-IDENTITY_KEYS = ("agent_name", "agent_id", "email")
+IDENTITY_KEYS = IDENTITY
+# Columns that are one agent's own: a value merged down several rows is not given to each
+# (an agent whose row is two rows high is one agent, not two).
+ONE_AGENT_KEYS = frozenset({*IDENTITY, "phone", "n_number"})
+_NO_ROWS: frozenset[int] = frozenset()
 
 
 @dataclass(slots=True)
@@ -106,6 +123,12 @@ class Sheet:
     rows: list[Row]
     duplicate_headers: list[tuple[str, int, int]] = field(default_factory=list)
     last_used_col: int = 0  # the rightmost column holding a value, header or not
+    # Merged ranges over the rows under the header (row1, col1, row2, col2): each row of
+    # one read the value of its first cell (see read_table).
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Rows with values that are not agents (a totals row, the header row repeated), each
+    # with why: no command reads, lists or writes them.
+    set_aside: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def last_header_col(self) -> int:
@@ -113,6 +136,44 @@ class Sheet:
 
     def col(self, key: str) -> int | None:
         return self.columns.get(key)
+
+    def merged_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
+        """The merged range the cell is part of (None: it is in none)."""
+        ranges = self._merged_by_col.get(col)
+        if not ranges:
+            return None
+        # Merged ranges never overlap: the one starting last at or above the row is the
+        # only one that may hold it.
+        at = bisect.bisect_right(ranges, (row, MAX_ROW + 1)) - 1
+        if at < 0:
+            return None
+        r1, r2, rng = ranges[at]
+        return rng if r1 <= row <= r2 else None
+
+    def shown_from(self, row: int, col: int, key: str) -> int | None:
+        """The row whose cell in `col` the cell shows, as read_table reads it: the first
+        row of a merged range running down the column under the header (a column of one
+        agent's own, ONE_AGENT_KEYS, aside). None: the cell shows its own value."""
+        rng = self.merged_at(row, col)
+        if rng is None or key in ONE_AGENT_KEYS:
+            return None
+        first, c1 = rng[:2]
+        return first if self.header_row < first < row and c1 == col else None
+
+    @cached_property
+    def _merged_by_col(self) -> dict[int, list[tuple[int, int, tuple[int, int, int, int]]]]:
+        """The known columns' merged ranges, by column, in row order."""
+        out: dict[int, list[tuple[int, int, tuple[int, int, int, int]]]] = {}
+        known = set(self.columns.values())
+        for rng in self.merged:
+            r1, c1, r2, c2 = rng
+            across = range(c1, c2 + 1) if c2 - c1 < len(known) else sorted(known)
+            for c in across:
+                if c in known and c1 <= c <= c2:
+                    out.setdefault(c, []).append((r1, r2, rng))
+        for found in out.values():
+            found.sort()
+        return out
 
 
 @dataclass
@@ -193,7 +254,7 @@ def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
 parse_cell = _parse
 
 
-def _column(lines: list[list[Any]], top: int, i: int) -> Iterable[Any]:
+def _column(lines: list[list[Any]], top: int, i: int) -> list[Any]:
     """Column `i` (0-based) of the rows from `top` on: picked at C speed (the rows read are
     as wide as the used area), a row too short reading as blank."""
     try:
@@ -202,14 +263,30 @@ def _column(lines: list[list[Any]], top: int, i: int) -> Iterable[Any]:
         return [line[i] if i < len(line) else None for line in lines[top:]]
 
 
+def _shown_line(values: SheetValues, r: int, down: list[tuple[int, int, int, int]]) -> list[Any]:
+    """Row `r` of the first rows as Excel shows it: a header merged down from a row above
+    (Class typed in A3, merged over A3:A4, in a header of two rows) is in it too. `down`:
+    the merged ranges that run down from the first rows."""
+    line = values.rows[r - 1]
+    for r1, c1, r2, _c2 in down:
+        if r1 < r <= r2 and c1 <= len(values.rows[r1 - 1]):
+            if line is values.rows[r - 1]:
+                line = list(line)  # the sheet's values stay as stored
+            line.extend([""] * (c1 - len(line)))
+            if line[c1 - 1] in ("", None):
+                line[c1 - 1] = values.rows[r1 - 1][c1 - 1]
+    return line
+
+
 def find_header(
     values: SheetValues, table: Mapping[str, str]
 ) -> tuple[int, dict[str, int], dict[int, str], list[tuple[str, int, int]]] | None:
     """The header row among the first rows: the one naming the most known columns,
     with at least two of them and one identifying an agent or a class."""
     best: tuple[int, int] | None = None
+    down = [m for m in values.merged if m[0] < m[2] and m[0] < HEADER_SCAN_ROWS]
     for r in range(1, min(HEADER_SCAN_ROWS, len(values.rows)) + 1):
-        keys = {match_header(v, table) for v in values.rows[r - 1] if isinstance(v, str)}
+        keys = {match_header(v, table) for v in _shown_line(values, r, down) if isinstance(v, str)}
         keys.discard(None)
         if len(keys) >= 2 and (keys & {*IDENTITY_KEYS, "class"}):
             score = len(keys)
@@ -221,7 +298,7 @@ def find_header(
     columns: dict[str, int] = {}
     headers: dict[int, str] = {}
     duplicates: list[tuple[str, int, int]] = []
-    for c, v in enumerate(values.rows[r - 1], start=1):
+    for c, v in enumerate(_shown_line(values, r, down), start=1):
         if is_blank(v) or isinstance(v, ErrorValue):
             continue
         headers[c] = text_of(v)
@@ -298,6 +375,116 @@ def _shown_name(
     return shown
 
 
+def _merged_down(
+    merged: list[tuple[int, int, int, int]], header_row: int, columns: AbstractSet[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """Column -> the rows (first, last) of each merged range that runs down it from under
+    the header row, from its first column: its value belongs to the column it is typed in."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for r1, c1, r2, _c2 in merged:
+        if r2 > r1 > header_row and c1 in columns:
+            out.setdefault(c1, []).append((r1, r2))
+    return out
+
+
+def _show_merged(
+    column: list[Any], ranges: list[tuple[int, int]], top: int, filled: dict[int, int]
+) -> AbstractSet[int]:
+    """Every row of each range reads the value of its first cell, as Excel shows it (the
+    file keeps the value in the first cell only): the indexes of the rows given it."""
+    covered: set[int] = set()
+    for r1, r2 in ranges:
+        first = r1 - 1 - top
+        if not 0 <= first < len(column):
+            continue
+        value = column[first]
+        if value is None or value == "":
+            continue  # nothing shows: the rows read as empty (esp doctor names the range)
+        for k in range(first + 1, min(r2 - top, len(column))):
+            column[k] = value
+            covered.add(k)
+            filled[k] = filled.get(k, 0) + 1
+    return covered
+
+
+def _not_agents(
+    workbook: Workbook,
+    info: SheetInfo,
+    table: Mapping[str, str],
+    top: int,
+    columns: Mapping[str, int],
+    kept: Mapping[str, tuple[list[Any], dict[Any, tuple[Any, Any]]]],
+    raws: list[dict[str, Any]],
+) -> dict[int, str]:
+    """The rows (by index under the header) that are not agents, with why: an Excel
+    table's Totals Row, the header row repeated, a row counting the agents (core.nonagents).
+    Only rows whose Class or identity cells look like it (a number or a digit in a name, a
+    header's text, "Total") are looked at closely; a sheet with none costs a few searches."""
+    out: dict[int, str] = {}
+    for r, name in workbook.totals_rows(info).items():
+        if 0 <= r - top - 1 < len(raws):
+            out[r - top - 1] = f"it is the Totals Row of the Excel table '{name}'"
+    suspects = _suspects(kept, table) - out.keys()
+    if not suspects:
+        return out
+    formulas = workbook.formulas(info, [top + k + 1 for k in suspects])
+    by_col = {c: k for k, c in columns.items()}
+    for k in sorted(suspects):
+        r = top + k + 1
+        cells = {key: raws[k].get(key) for key in OWN_HEADER_KEYS}
+        if repeats_header(cells, table):
+            out[k] = f"it repeats the header row (row {top})"
+            continue
+        found = formulas.get(r, {})
+        own = {by_col[c]: f for c, f in found.items() if by_col.get(c) in OWN_HEADER_KEYS}
+        why = counting_row(r, cells, own, found.values())
+        if why is not None:
+            out[k] = why
+    return out
+
+
+def _suspects(
+    kept: Mapping[str, tuple[list[Any], dict[Any, tuple[Any, Any]]]], table: Mapping[str, str]
+) -> set[int]:
+    """Rows whose Class or identity may say they are no agent: a totals label or a header's
+    text in the Class column (in the Agent Name column when there is none), a totals label,
+    a number or a text starting with a digit in the Agent Name, a number in the Email, an
+    Agent ID alone. Each column's distinct values are looked at once."""
+    out: set[int] = set()
+    for key, (column, seen) in kept.items():
+        flagged: set[Any] = set()
+        # A value that is no text is held as (type, value) (see read_table): seldom any.
+        others = tuple in set(map(type, seen))
+        if key in ("class", "agent_name"):
+            texts = [v for v in seen if v.__class__ is str] if others else list(seen)
+            echo = key == "class" or "class" not in kept
+            header = HeaderText.of(n for n, k in table.items() if k == key) if echo else None
+            flagged.update(odd_texts(texts, header, numbers=key == "agent_name"))
+        if others and key in ("agent_name", "email"):
+            flagged.update(v for v in seen if v.__class__ is tuple and is_number(v[1]))
+        if flagged:
+            out.update(
+                k
+                for k, v in enumerate(column)
+                if (v if v.__class__ is str else (v.__class__, v)) in flagged
+            )
+    ids = kept.get("agent_id")
+    if ids is not None:
+        id_of = ids[0]
+        names = kept["agent_name"][0] if "agent_name" in kept else None
+        emails = kept["email"][0] if "email" in kept else None
+        # The rows without a name (blank rows, mostly), picked at C speed.
+        nameless = itertools.compress(
+            range(len(id_of)), map(operator.not_, names) if names else itertools.repeat(True)
+        )
+        out.update(
+            k
+            for k in nameless
+            if id_of[k] is not None and id_of[k] != "" and (emails is None or not emails[k])
+        )
+    return out
+
+
 def read_table(
     workbook: Workbook,
     aliases: Mapping[str, Iterable[str]] | None = None,
@@ -348,6 +535,7 @@ def read_table(
             )
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
+        set_aside: list[tuple[int, str]] = []
         items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
         # Not kept in the workbook's cache: the rows below hold what is needed of it.
         values = workbook.values(
@@ -363,6 +551,12 @@ def read_table(
         bad: dict[int, set[str]] = {}
         # (index of the row, place of the column, finding): sorted into sheet order below.
         late: list[tuple[int, int, Finding]] = []
+        # Merged ranges down the rows: Excel shows the first cell's value on every row of
+        # one (a class typed once for its block), and the file holds it in that cell only.
+        down = _merged_down(values.merged, header_row, {c for k, c in items})
+        filled: dict[int, int] = {}  # row index -> its cells showing a merged range's value
+        # The Class and identity columns with their distinct values, for _not_agents.
+        kept: dict[str, tuple[list[Any], dict[Any, tuple[Any, Any]]]] = {}
         # A column at a time: each distinct value of a column is parsed once (classes, dates
         # and statuses repeat down it; non-text keyed by type too, since 1 == 1.0 == True),
         # and every row then holds that one object (a class, a date, Yes typed down 50,000
@@ -370,6 +564,10 @@ def read_table(
         for place, (key, c) in enumerate(items):
             i = c - 1
             kind = BY_KEY[key].kind
+            column = _column(lines, top, i)
+            covered: AbstractSet[int] = _NO_ROWS
+            if c in down and key not in ONE_AGENT_KEYS:
+                covered = _show_merged(column, down[c], top, filled)
             # Each distinct value as (the first cell's object, its parsed value); those
             # that cannot be read apart, so that a cell read before costs two lookups.
             seen: dict[Any, tuple[Any, Any]] = {}
@@ -377,7 +575,7 @@ def read_table(
             memo: Any
             got: tuple[Any, Any] | None
             bad_one: tuple[Any, Unreadable] | None
-            for k, v in enumerate(_column(lines, top, i)):
+            for k, v in enumerate(column):
                 if v.__class__ is str:
                     if not v:
                         continue
@@ -403,6 +601,8 @@ def read_table(
                     v, value = bad_one
                     raws[k][key] = v
                     bad.setdefault(k, set()).add(key)
+                    if covered and k in covered:
+                        continue  # the range's first cell says it, once
                     late.append(
                         (
                             k,
@@ -417,17 +617,29 @@ def read_table(
                             ),
                         )
                     )
+            if key in OWN_HEADER_KEYS:
+                kept[key] = (column, seen)
         late.sort(key=lambda f: (f[0], f[1]))
+        aside = _not_agents(workbook, info, table, top, columns, kept, raws)
         at = 0
         for k, raw in enumerate(raws):
+            no_agent = k in aside if aside else False
             # The row's findings first, in column order, then its class's (as read row by row).
             while at < len(late) and late[at][0] == k:
-                findings.append(late[at][2])
+                if not no_agent:
+                    findings.append(late[at][2])
                 at += 1
-            if not raw:
-                continue
+            if not raw or (filled and filled.get(k) == len(raw)):
+                continue  # nothing typed in the row (a merged range's value shows in it)
             r = top + k + 1
             values_of = parsed[k]
+            if no_agent:
+                # Said (esp doctor) when the row would have been read as an agent.
+                if any(values_of.get(key) for key in IDENTITY_KEYS) or (
+                    keep_class_rows and (values_of.get("class") or class_from_sheet)
+                ):
+                    set_aside.append((r, aside[k]))
+                continue
             cls = str(values_of.get("class") or (info.name if class_from_sheet else ""))
             if not cls.isprintable() and control_characters(cls):
                 cls = _shown_class(cls, info.name, r, columns.get("class"), headers, findings)
@@ -449,6 +661,8 @@ def read_table(
                 rows,
                 duplicates,
                 max(values.last_col, head.last_col),
+                [rng for rng in values.merged if rng[2] > header_row],
+                set_aside,
             )
         )
     if not sheets:

@@ -431,10 +431,10 @@ class Package:
         except KeyError:
             return False
 
-    def read_xml(self, name: str) -> bytes:
-        """An XML part, checked for DTDs, in UTF-8 (a UTF-16 part transcoded); kept, since
-        reader and writer both need the sheet (decompressing a 50,000-row sheet twice
-        costs more than holding it)."""
+    def read_xml(self, name: str, keep: bool = True) -> bytes:
+        """An XML part, checked for DTDs, in UTF-8 (a UTF-16 part transcoded); kept (unless
+        `keep` is False), since reader and writer both need the sheet (decompressing a
+        50,000-row sheet twice costs more than holding it)."""
         got = self._xml.get(name)
         if got is None:
             got = self.read(name)
@@ -448,7 +448,8 @@ class Package:
                     ) from exc
                 self.utf16_parts.add(name)
             check_no_dtd(self.path, name, got)
-            self._xml[name] = got
+            if keep:
+                self._xml[name] = got
         return got
 
     def parse(self, name: str) -> _Element:

@@ -54,6 +54,7 @@ from esp_cli.workbook.xlsx.xmlbytes import (
     end_tag,
     namespace_declarations,
     parse_attrs,
+    root_attrs,
     set_attr,
     start_tag,
 )
@@ -671,7 +672,7 @@ class Patcher:
         if cached is None:
             cached = []
             for target, data in self._related(sheet, REL_TABLE):
-                head = _root_attrs(data, b"table")
+                head = root_attrs(data, b"table")
                 ref = head.get(b"ref")
                 if ref:
                     try:
@@ -709,7 +710,7 @@ class Patcher:
             cached = []
             for target, data in self._related(sheet, REL_PIVOT_TABLE):
                 scan = blank_markup(data)
-                head = _root_attrs(data, b"pivotTableDefinition")
+                head = root_attrs(data, b"pivotTableDefinition")
                 found = re.search(rb"<((?:[^\s:<>/!?]+:)?)location(?=[\s/>])", scan)
                 loc_tag = (
                     start_tag(found.group(1), b"location").match(scan, found.start())
@@ -1397,16 +1398,6 @@ def _with_child(data: bytes, root: bytes, element: bytes) -> bytes:
         raise NotWellFormed(f"<{root.decode()}> is not closed")
     at = closing[-1].start()
     return data[:at] + child + data[at:]
-
-
-def _root_attrs(data: bytes, local: bytes) -> dict[bytes, bytes]:
-    """The attributes of a part's root element (named `local`, any prefix), else {}."""
-    scan = blank_markup(data)
-    m = re.search(rb"<((?:[^\s:<>/!?]+:)?)" + local + rb"(?=[\s/>])", scan)
-    if m is None:
-        return {}
-    tag = start_tag(m.group(1), local).match(scan, m.start())
-    return parse_attrs(tag.group(1)) if tag else {}
 
 
 def xml_attr(text: str) -> bytes:

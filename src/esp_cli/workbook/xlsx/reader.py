@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from xml.parsers import expat
 
-from esp_cli.core.refs import col_number
+from esp_cli.core.refs import col_number, parse_range
 from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart
@@ -55,6 +55,9 @@ class SheetValues:
     # formatted to show a whole number as text (`0000000`: an ID typed as a number); see
     # numfmt. A text cell so formatted is not listed: it is read as the text it holds.
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    # The sheet's merged ranges, (row1, col1, row2, col2): Excel shows the value of a
+    # range's first cell over all of it, and stores nothing in its other cells.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def get(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); None when empty."""
@@ -179,7 +182,9 @@ class WorkbookReader:
             self.pkg.release_freed_memory()
         _restore_errors(rows, errors, nrows, columns)
         last_col = max(last_col, max(errors.cols, default=0))
-        return SheetValues(info=info, rows=rows, last_col=last_col, formats=errors.formats)
+        return SheetValues(
+            info=info, rows=rows, last_col=last_col, formats=errors.formats, merged=errors.merged
+        )
 
     def _unreadable(self, info: SheetInfo, exc: BaseException) -> InputFileError:
         """The error that says the sheet cannot be read, and why."""
@@ -494,6 +499,7 @@ class _ErrorCells:
         self.cdata = False  # the sheet holds CDATA sections
         self.spaced = False  # a value of the sheet has spaces around it
         self.odd = False  # a date-formatted cell holds a number that is no date (_odd_cell)
+        self.merged: list[tuple[int, int, int, int]] = []  # the merged ranges (SheetValues)
 
     def add(self, row: int, col: int, code: str) -> None:
         value = self._interned.get(code)
@@ -550,6 +556,14 @@ def _error_cells(
         pending = pending[cut:]
     if not _errors_in(pending, found, first, styled, text_formats, dates):
         return _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
+    # The merged ranges come after the rows, in this last piece; unless something after
+    # the rows ends in "row>" too (the pieces are cut there): then they are looked for in
+    # the whole sheet, once more.
+    if b"sheetData" in pending:
+        if b"mergeCell" in pending:
+            _merges_in(pending, found)
+    else:
+        _merges_in(b"".join(again() if again is not None else sheet_xml), found)
     return found
 
 
@@ -611,6 +625,41 @@ def _address(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
 
 
 _CELL_START = re.compile(rb"<((?:[^\s:<>/!?]+:)?)c(?=[\s/>])")
+# A <mergeCell> start tag, its attributes group 1 (in any prefix and quoting).
+_MERGE_CELL = re.compile(
+    rb"<(?:[^\s:<>/!?]+:)?mergeCell(?=[\s/>])((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)"
+)
+
+
+# ... as Excel writes it: <mergeCell ref="A5:A28"/> (a sheet may hold 50,000 of them).
+_PLAIN_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"/>')
+
+
+def _merges_in(piece: bytes, found: _ErrorCells) -> None:
+    """Adds the merged ranges of a piece of the sheet."""
+    plain = _PLAIN_MERGE.findall(piece)
+    if len(plain) != piece.count(b"mergeCell") - piece.count(b"mergeCells"):
+        for m in _MERGE_CELL.finditer(piece):  # spelled otherwise: each read in full
+            _add_merge(found, parse_attrs(m.group(1)).get(b"ref", b""))
+        return
+    cols: dict[bytes, int] = {}
+    add = found.merged.append
+    for a, r1, b, r2 in plain:
+        c1 = cols.get(a) or cols.setdefault(a, col_number(a.decode()))
+        c2 = cols.get(b) or cols.setdefault(b, col_number(b.decode()))
+        rng = (min(int(r1), int(r2)), min(c1, c2), max(int(r1), int(r2)), max(c1, c2))
+        if rng[:2] != rng[2:]:
+            add(rng)
+
+
+def _add_merge(found: _ErrorCells, ref: bytes) -> None:
+    """One merged range, as its `ref` gives it (none when it names no range)."""
+    try:
+        rng = parse_range(ref.decode("ascii").strip())
+    except (ValueError, UnicodeDecodeError):
+        return
+    if rng[:2] != rng[2:]:
+        found.merged.append(rng)
 
 
 _SPACED_ERROR = re.compile(rb"v>[ \t\r\n]+#")
@@ -779,6 +828,8 @@ def _errors_parsed(
                 found.formats[(row, col)] = text_formats[int(style)]
             number = attrs.get("t", "n").strip() == "n"
             dated = bool(dates) and number and style.isdigit() and int(style) in (dates or ())
+        elif local == "mergeCell":
+            _add_merge(found, attrs.get("ref", "").encode("utf-8"))
         elif local == "v" and (error or dated):
             depth_of_v = depth
             text.clear()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -26,6 +27,7 @@ from html import unescape
 from typing import TYPE_CHECKING
 from xml.parsers import expat
 
+from esp_cli.core.formulas import shifted
 from esp_cli.core.refs import MAX_COL, col_letter, col_number, parse_area, parse_range
 from esp_cli.workbook.xlsx.package import element_text
 from esp_cli.workbook.xlsx.xmlbytes import (
@@ -642,6 +644,54 @@ class SheetXml:
                     out[cell.col] = min(out.get(cell.col, loc.num), loc.num)
         return out
 
+    def formulas_in(self, num: int) -> dict[int, str]:
+        """The formulas of row `num` by column, their text as stored (no '='); a shared
+        formula's member as its own cell holds it (its first cell's text, moved)."""
+        loc = self.row(num)
+        if loc is None:
+            return {}
+        out: dict[int, str] = {}
+        for cell in self.cells(loc):
+            if cell.body is None or not cell.has_formula:
+                continue
+            tag = start_tag(self.prefix, b"f").search(cell.body)
+            if tag is None:
+                continue
+            attrs = parse_attrs(tag.group(1))
+            text = b""
+            if not tag.group(2):
+                close = end_tag(self.prefix, b"f").search(cell.body, tag.end())
+                text = cell.body[tag.end() : close.start()] if close else b""
+            if text.strip():
+                out[cell.col] = _unescaped(text)
+                continue
+            si = attrs.get(b"si", b"").strip()
+            if attrs.get(b"t", b"").strip() == b"shared" and si in self._shared_formulas:
+                row, col, first = self._shared_formulas[si]
+                out[cell.col] = shifted(first, num - row, cell.col - col)
+        return out
+
+    @cached_property
+    def _shared_formulas(self) -> dict[bytes, tuple[int, int, str]]:
+        """Each shared formula's first cell and text, by its `si`: one pass over the
+        formulas' tags, asked only for a member whose formula is needed."""
+        out: dict[bytes, tuple[int, int, str]] = {}
+        scan, first, last = self.scan, self.sd_open_end, self.sd_close
+        for m in start_tag(self.prefix, b"f").finditer(scan, first, last):
+            attrs = parse_attrs(m.group(1))
+            si = attrs.get(b"si", b"").strip()
+            if m.group(2) or attrs.get(b"t", b"").strip() != b"shared" or b"ref" not in attrs:
+                continue
+            close = end_tag(self.prefix, b"f").search(scan, m.end(), last)
+            start = scan.rfind(b"<" + self.prefix + b"c", first, m.start())
+            cell = self._cell_open.match(scan, start) if start >= 0 and close else None
+            ref = parse_attrs(cell.group(1)).get(b"r", b"") if cell else b""
+            got = _CELL_REF.fullmatch(ref.strip())
+            if got is not None and close is not None and si not in out:
+                text = _unescaped(self.data[m.end() : close.start()])
+                out[si] = (int(got.group(2)), _col_of(got.group(1)), text)
+        return out
+
     # -- what surrounds the rows ------------------------------------------------------
 
     @cached_property
@@ -781,6 +831,11 @@ def _close_after(
 
 
 @functools.lru_cache(maxsize=4096)
+def _unescaped(text: bytes) -> str:
+    """An element's text as a string (its entities and character references resolved)."""
+    return html.unescape(text.decode("utf-8", "replace"))
+
+
 def _col_of(letters: bytes) -> int:
     return col_number(letters.decode())
 

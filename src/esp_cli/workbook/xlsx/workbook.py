@@ -6,18 +6,27 @@ import contextlib
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 from esp_cli import system
+from esp_cli.core.refs import parse_range
 from esp_cli.errors import InputFileError
 from esp_cli.workbook.xlsx import safety
-from esp_cli.workbook.xlsx.package import Package, SheetInfo, broken_link, part_digests
+from esp_cli.workbook.xlsx.package import (
+    REL_TABLE,
+    Package,
+    SheetInfo,
+    broken_link,
+    part_digests,
+)
 from esp_cli.workbook.xlsx.patch import Patcher
 from esp_cli.workbook.xlsx.reader import SheetValues, WorkbookReader, take_read_ahead
+from esp_cli.workbook.xlsx.sheetxml import SheetXml
 from esp_cli.workbook.xlsx.validations import ListValidation, list_validations
+from esp_cli.workbook.xlsx.xmlbytes import root_attrs
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -105,6 +114,41 @@ class Workbook:
         got = self.values(sheet, columns=columns, cache=False)
         self._values[(sheet.name, None, None)] = got
         return got
+
+    def formulas(self, sheet: SheetInfo, rows: Iterable[int]) -> dict[int, dict[int, str]]:
+        """The formulas of these rows (row -> column -> text, without '='), read from the
+        sheet's XML: values come from calamine, which gives a formula's result only. A row
+        the XML cannot be followed in has none."""
+        try:
+            # Kept for a write (its writer reads the sheet too), not for a command that reads.
+            sx = SheetXml(self.pkg.read_xml(sheet.part, keep=self.pkg.keep_scanned))
+        except ValueError:
+            return {}
+        out: dict[int, dict[int, str]] = {}
+        for row in rows:
+            with contextlib.suppress(ValueError):
+                found = sx.formulas_in(row)
+                if found:
+                    out[row] = found
+        return out
+
+    def totals_rows(self, sheet: SheetInfo) -> dict[int, str]:
+        """The rows the sheet's Excel tables declare as their Totals Row (Table Design >
+        Total Row), each with its table's name."""
+        out: dict[int, str] = {}
+        for typ, target in self.pkg.rels(sheet.part).values():
+            if typ != REL_TABLE or not self.pkg.has(target):
+                continue
+            head = root_attrs(self.pkg.read_xml(target), b"table")
+            count = head.get(b"totalsRowCount", b"0").strip()
+            try:
+                _r1, _c1, last, _c2 = parse_range(head.get(b"ref", b"").decode().strip())
+            except (ValueError, UnicodeDecodeError):
+                continue
+            name = head.get(b"displayName") or head.get(b"name") or target.encode()
+            for row in range(last - int(count) + 1 if count.isdigit() else last + 1, last + 1):
+                out[row] = name.decode("utf-8", "replace")
+        return out
 
     def reader(self) -> WorkbookReader:
         """The value reader: the one read ahead when it was made without a fault (else it

@@ -150,6 +150,16 @@ def blank_markup(data: bytes) -> bytes:
     return data if out is None else bytes(out)
 
 
+def root_attrs(data: bytes, local: bytes) -> dict[bytes, bytes]:
+    """The attributes of a part's root element (named `local`, any prefix), else {}."""
+    scan = blank_markup(data)
+    m = re.search(rb"<((?:[^\s:<>/!?]+:)?)" + local + rb"(?=[\s/>])", scan)
+    if m is None:
+        return {}
+    tag = start_tag(m.group(1), local).match(scan, m.start())
+    return parse_attrs(tag.group(1)) if tag else {}
+
+
 def without_cdata(data: bytes) -> bytes:
     """`data` with each CDATA section written as the escaped text it holds (one inside a
     comment stays as it is)."""
