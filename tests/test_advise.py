@@ -617,6 +617,117 @@ def test_a_full_notes_cell_refuses_that_agent_only_before_the_message_is_made(
     assert all("Advised:" in (notes[name] or "") for name, *_ in EXPECTED if name != "Dev Patel")
 
 
+def _notes_cell_of(book: Path, name: str) -> Any:
+    wb = openpyxl.load_workbook(book)
+    ws = wb.active
+    assert ws is not None
+    row = 2 + [a["Agent Name"] for a in AGENTS].index(name) + 1
+    return wb, ws, ws.cell(row, HEADERS.index("Notes") + 1)
+
+
+def _formula(ws: Any, cell: Any) -> None:
+    cell.value = '="11/20/2026 - Priya Natarajan - "&"Called SPOC"'
+
+
+def _array_formula(ws: Any, cell: Any) -> None:
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    # Anchored on the cell above: this cell holds no formula of its own, only its result.
+    above = ws.cell(cell.row - 1, cell.column)
+    above.value = ArrayFormula(f"{above.coordinate}:{cell.coordinate}", '=UPPER({"a";"b"})')
+
+
+def _merged(ws: Any, cell: Any) -> None:
+    ws.merge_cells(
+        start_row=cell.row, start_column=cell.column - 1, end_row=cell.row, end_column=cell.column
+    )
+
+
+def _protected(ws: Any, cell: Any) -> None:
+    ws.protection.sheet = True
+
+
+@pytest.mark.parametrize(
+    ("spoil", "refused", "words"),
+    [
+        (_formula, {"Dev Patel"}, "'ESP Tracker'!O6 holds a formula"),
+        (_array_formula, {"Cara Diaz", "Dev Patel"}, "array formula"),
+        (_merged, {"Dev Patel"}, "'ESP Tracker'!O6 is inside the merged cells N6:O6"),
+        (_protected, {name for name, *_ in EXPECTED}, "is protected"),
+    ],
+    ids=["formula", "array-formula", "merged", "protected"],
+)
+def test_a_notes_cell_the_write_would_refuse_refuses_that_agent_before_anything_is_saved(
+    folder: Path, spoil: Any, refused: set[str], words: str
+) -> None:
+    # Whatever makes the write refuse the Advised line refuses that agent's message before
+    # it is made, in the write's words, naming the agent: the others are saved and noted.
+    book = folder / "ESP Tracker.xlsx"
+    wb, ws, cell = _notes_cell_of(book, "Dev Patel")
+    spoil(ws, cell)
+    wb.save(book)
+    out = folder / "drafts"
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
+                 "-c", str(folder / "esp.toml"), "-f", "json")  # fmt: skip
+    assert result.exit_code == 1, result.output
+    got = json.loads(result.stdout)
+    assert {s["agent"] for s in got["refused"]} == refused
+    assert all(
+        words in s["reason"] and s["fix"] for s in got["refused"] if s["agent"] == "Dev Patel"
+    )
+    lines = [ln for ln in refusals(result.stderr) if "Dev Patel" in ln]
+    assert lines and lines[0].startswith("refused: Dev Patel (AET-1109, equipment): ")
+    made = {name for name, *_ in EXPECTED} - refused
+    assert {m["agent"] for m in got["messages"]} == made
+    assert sorted(p.name.split(" - ")[0][11:] for p in out.iterdir()) == sorted(made)
+    notes = notes_by_name(book)
+    assert all("Advised:" in (notes[name] or "") for name in made)
+    # The next run makes nothing again for those noted.
+    again = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
+                "-c", str(folder / "esp.toml"), "-f", "json")  # fmt: skip
+    assert json.loads(again.stdout)["messages"] == []
+
+
+def test_a_notes_cell_the_write_would_refuse_sends_nothing_to_that_agent(
+    folder: Path, smtp: tuple[int, Recorder]
+) -> None:
+    # --send: the others are e-mailed once and noted; the agent whose Notes holds a formula
+    # is not e-mailed at all, so no run e-mails anyone twice.
+    port, handler = smtp
+    config = write_config(folder, port=port)
+    book = folder / "ESP Tracker.xlsx"
+    wb, ws, cell = _notes_cell_of(book, "Dev Patel")
+    _formula(ws, cell)
+    wb.save(book)
+    for _ in range(2):
+        result = run("advise", "--due", "--as-of", DAY.isoformat(), "--send", "-c", str(config))
+        assert result.exit_code == 1, result.output
+        assert "refused: Dev Patel (AET-1109, equipment): 'ESP Tracker'!O6 holds a formula" in (
+            result.stderr
+        )
+    sent_to = sorted(email.message_from_bytes(c)["To"] for _, _, c in handler.envelopes)
+    assert sent_to == sorted(to for name, _, to, _ in EXPECTED if name != "Dev Patel")
+    assert "Advised:" in (notes_by_name(book)["Kai Moss"] or "")
+
+
+def test_one_agent_whose_notes_cell_the_write_would_refuse_is_an_error_naming_them(
+    folder: Path,
+) -> None:
+    book = folder / "ESP Tracker.xlsx"
+    wb, ws, cell = _notes_cell_of(book, "Dev Patel")
+    _formula(ws, cell)
+    wb.save(book)
+    out = folder / "d"
+    result = run("advise", "Dev Patel", "equipment", "--out", str(out),
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "esp: Dev Patel's Advised line cannot be written to Notes, so no message was made: "
+        "'ESP Tracker'!O6 holds a formula"
+    ), result.stderr
+    assert not out.exists() or not list(out.iterdir())
+
+
 # -- esp advise AGENT KIND ----------------------------------------------------------------------
 
 

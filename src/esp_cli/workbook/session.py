@@ -532,6 +532,14 @@ class ChangePlan:
         limits); nothing is planned."""
         self.patcher.check(sheet, row, col, value)
 
+    def trial(self) -> ChangePlan:
+        """A plan of the same workbook and rows that is never written: cells planned on it
+        meet every check this plan's would (a formula, merged cells, a protected sheet, a
+        table or PivotTable, a column to add, Excel's limits...), in the same words, so a
+        command can learn what its write would refuse before it does what cannot be undone
+        (e-mail someone, save a file)."""
+        return ChangePlan(self.workbook, self._table)
+
     def restore_cell(
         self,
         sheet: str,
