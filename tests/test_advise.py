@@ -495,7 +495,9 @@ def test_listing_and_dry_run_write_nothing(folder: Path) -> None:
     config = str(folder / "esp.toml")
     listed = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", config)
     assert listed.exit_code == 0, listed.output
-    assert "5 message(s)" in listed.stdout and "Ana Lopez" in listed.stdout
+    # Hugo Sims has no address: left out, and counted.
+    assert "5 of 6 message(s) can be made; 1 left out (below)" in listed.stdout
+    assert "Ana Lopez" in listed.stdout
     assert "ana@example.com" in listed.stdout and "listed" in listed.stdout
     assert "nothing saved, sent or noted" in listed.stderr
 
@@ -577,15 +579,14 @@ def test_each_refusal_is_one_line_naming_the_agent_once_the_cell_and_the_fix(
         "not addressed: Kai Moss (AET-1116, equipment): 'kai at x' in 'ESP Tracker'!D13 is not "
         "an e-mail address. Fix: correct 'ESP Tracker'!D13: one address, or several separated "
         "by ';'.",
-        "refused: Dev Patel (AET-1109, equipment): the message needs {coordinator_email} (the "
-        "Cert Coordinator's address ([people] coordinator_email, else [people] user_email)), "
-        'which has no value. Fix: set [people] coordinator_email = "name@example.com" (or '
-        "[people] user_email) in esp.toml.",
-        "refused: Eve Young (AET-1109, self-report): the message needs {coordinator_email} (the "
-        "Cert Coordinator's address ([people] coordinator_email, else [people] user_email)), "
-        'which has no value. Fix: set [people] coordinator_email = "name@example.com" (or '
-        "[people] user_email) in esp.toml.",
+        # One setting holds back two messages: said once, naming both.
+        "refused: Dev Patel (AET-1109, equipment), Eve Young (AET-1109, self-report): the "
+        "message needs {coordinator_email} (the Cert Coordinator's address ([people] "
+        "coordinator_email, else [people] user_email)), which has no value. Fix: set [people] "
+        'coordinator_email = "name@example.com" (or [people] user_email) in esp.toml.',
     ]
+    # The headline counts what was left out.
+    assert result.stdout.startswith("Advice as of Tue 11/24/2026: 2 of 6 message(s) can be made")
     data = json.loads(
         run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(folder / "esp.toml"),
             "-f", "json").stdout
@@ -593,6 +594,26 @@ def test_each_refusal_is_one_line_naming_the_agent_once_the_cell_and_the_fix(
     assert data["no_address"][0]["fix"] == "type the agent's address in 'ESP Tracker'!D10."
     assert data["refused"][0]["reason"].startswith("the message needs {coordinator_email}")
     assert data["refused"][0]["fix"].startswith("set [people] coordinator_email")
+
+
+def test_advice_all_held_back_by_one_setting_is_counted_and_said_once(tmp_path: Path) -> None:
+    people = [agent(n, **{"Citrix TBT Access": "Equipment Issue"}) for n in ("Al Bo", "Cy Dee")]
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", people, headers=HEADERS)
+    (tmp_path / "esp.toml").write_text(
+        f'[tracker]\npath = "ESP Tracker.xlsx"\n[people]\nuser = "{SIGNER}"\n',
+        encoding="utf-8",
+    )
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(tmp_path / "esp.toml"))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "Advice as of Tue 11/24/2026: 0 of 2 message(s) can be made: 2 left out (below)\n"
+    )
+    (line,) = refusals(result.stderr)
+    assert line.startswith(
+        "refused: Al Bo (AET-1109, equipment), Cy Dee (AET-1109, equipment): the message "
+        "needs {coordinator_email}"
+    )
+    assert line.count("coordinator_email =") == 1
 
 
 def test_a_full_notes_cell_refuses_that_agent_only_before_the_message_is_made(
