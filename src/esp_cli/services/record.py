@@ -356,11 +356,10 @@ def check_step(
     _refuse_if_wrong(row, step, on)
     ev = evaluate(facts, on, datetime.combine(on, END_OF_DAY), cal)
     refuse_closed_ladder(row, ev, on, "record")
-    reason = step_order_error(facts, step, on)
-    if reason is not None:
+    problem = step_order_error(facts, step, on)
+    if problem is not None:
         raise StepOrderError(
-            f"{row.label()} ({_where(row, step)}): {reason}.",
-            fix="record the earlier step first, or correct its date.",
+            f"{row.label()} ({_where(row, step)}): {problem.text}.", fix=f"{problem.fix}."
         )
     due = step_due(facts, step, cal)
     is_early = due is not None and on < due and facts.step_date(step) != on
@@ -502,10 +501,13 @@ def _refuse_if_wrong(row: Row, step: Step, on: date) -> None:
         if later.column in row.unreadable or day is None:
             continue
         if day < on:
+            # As the ladder's check says it of the recorded dates (ladder_conflicts): the
+            # step is delivered on or before the later one, or that one is typed wrong.
+            conflict = LadderConflict(later, day, step, None)
             raise StepOrderError(
-                f"{row.label()}: the {later.label} is recorded on {fmt(day)}, before "
-                f"{fmt(on)}: the {step.label} cannot come after it.",
-                fix="give the date the step was really delivered (--date).",
+                f"{row.label()} ({_where(row, step)}): the {later.label} is recorded on "
+                f"{fmt(day)}, before {fmt(on)}: the {step.label} cannot come after it.",
+                fix=f"{conflict.fix}.",
             )
 
 
