@@ -817,7 +817,11 @@ class WriteSession:
                         self, made, op, moment, before, digest_after, backup, cells, others, parts
                     )
                     if made is None and mine:
-                        entry = replace(entry, wrote_waiting=tuple(o.op.op for o in mine))
+                        entry = replace(
+                            entry,
+                            wrote_waiting=tuple(o.op.op for o in mine),
+                            waiting_files={o.op.op: o.op.fingerprint for o in mine},
+                        )
                     entries.append(entry)
                 recorder.append(entries, pending=len(groups))
 
@@ -906,6 +910,7 @@ def _entry(
         undoes=made.undoes,
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),
         written_at=moment,
+        waiting_files={made.op: made.fingerprint},
         parts=parts or {},
         dated=made.dated,
     )
