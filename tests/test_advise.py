@@ -638,12 +638,14 @@ def test_a_full_notes_cell_refuses_that_agent_only_before_the_message_is_made(
     assert all("Advised:" in (notes[name] or "") for name, *_ in EXPECTED if name != "Dev Patel")
 
 
-def _notes_cell_of(book: Path, name: str) -> Any:
+def _spoil_notes(book: Path, name: str, spoil: Any) -> None:
+    """The agent `name`'s Notes cell made one the write refuses, as `spoil` does it."""
     wb = openpyxl.load_workbook(book)
     ws = wb.active
     assert ws is not None
     row = 2 + [a["Agent Name"] for a in AGENTS].index(name) + 1
-    return wb, ws, ws.cell(row, HEADERS.index("Notes") + 1)
+    spoil(ws, ws.cell(row, HEADERS.index("Notes") + 1))
+    wb.save(book)
 
 
 def _formula(ws: Any, cell: Any) -> None:
@@ -684,18 +686,15 @@ def test_a_notes_cell_the_write_would_refuse_refuses_that_agent_before_anything_
     # Whatever makes the write refuse the Advised line refuses that agent's message before
     # it is made, in the write's words, naming the agent: the others are saved and noted.
     book = folder / "ESP Tracker.xlsx"
-    wb, ws, cell = _notes_cell_of(book, "Dev Patel")
-    spoil(ws, cell)
-    wb.save(book)
+    _spoil_notes(book, "Dev Patel", spoil)
     out = folder / "drafts"
     result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
                  "-c", str(folder / "esp.toml"), "-f", "json")  # fmt: skip
     assert result.exit_code == 1, result.output
     got = json.loads(result.stdout)
     assert {s["agent"] for s in got["refused"]} == refused
-    assert all(
-        words in s["reason"] and s["fix"] for s in got["refused"] if s["agent"] == "Dev Patel"
-    )
+    (dev,) = [s for s in got["refused"] if s["agent"] == "Dev Patel"]
+    assert words in dev["reason"] and dev["fix"]
     lines = [ln for ln in refusals(result.stderr) if "Dev Patel" in ln]
     assert lines and lines[0].startswith("refused: Dev Patel (AET-1109, equipment): ")
     made = {name for name, *_ in EXPECTED} - refused
@@ -717,9 +716,7 @@ def test_a_notes_cell_the_write_would_refuse_sends_nothing_to_that_agent(
     port, handler = smtp
     config = write_config(folder, port=port)
     book = folder / "ESP Tracker.xlsx"
-    wb, ws, cell = _notes_cell_of(book, "Dev Patel")
-    _formula(ws, cell)
-    wb.save(book)
+    _spoil_notes(book, "Dev Patel", _formula)
     for _ in range(2):
         result = run("advise", "--due", "--as-of", DAY.isoformat(), "--send", "-c", str(config))
         assert result.exit_code == 1, result.output
@@ -735,9 +732,7 @@ def test_one_agent_whose_notes_cell_the_write_would_refuse_is_an_error_naming_th
     folder: Path,
 ) -> None:
     book = folder / "ESP Tracker.xlsx"
-    wb, ws, cell = _notes_cell_of(book, "Dev Patel")
-    _formula(ws, cell)
-    wb.save(book)
+    _spoil_notes(book, "Dev Patel", _formula)
     out = folder / "d"
     result = run("advise", "Dev Patel", "equipment", "--out", str(out),
                  "-c", str(folder / "esp.toml"))  # fmt: skip

@@ -266,20 +266,9 @@ class Store:
                     continue
                 # Another change under the same id (a copy edited by hand): counted, listed
                 # and shown by a dry run under the id the next write gives it.
-                own = self._own_id(op, seen, clean)
-                if isinstance(own, _Moved):
-                    continue
+                own = self._as_own(op, seen, clean, found, f"the same id as {seen[op_id].file}")
                 if own is None:
-                    found.warnings.append(
-                        f"{entry}: has the same id as {seen[op_id].file} (a copy?) and cannot "
-                        "be given an id of its own now; skipped until the next write."
-                    )
                     continue
-                if not clean:
-                    found.warnings.append(
-                        f"{entry}: has the same id as {seen[op_id].file} (a copy edited by "
-                        f"hand?); counted as change {own.op}, the id the next write gives it."
-                    )
                 op = own
             seen[op.op] = op
             place[op.file] = at
@@ -322,6 +311,28 @@ class Store:
             )
         found.unreadable.setdefault(op_id, []).append(entry)
         return None
+
+    def _as_own(
+        self, op: WaitingOp, seen: dict[str, WaitingOp], clean: bool, found: Waiting, has: str
+    ) -> WaitingOp | None:
+        """`op`, a change whose id is taken (`has` says by what), as a change of its own
+        (_own_id), named in a warning until the write gives it that id. None: not to be
+        counted now (made already under its own id, or no id can be given: said)."""
+        own = self._own_id(op, seen, clean)
+        if isinstance(own, _Moved):
+            return None
+        if own is None:
+            found.warnings.append(
+                f"{self.folder / op.file}: has {has} and cannot be given an id of its own "
+                "now; skipped until the next write."
+            )
+            return None
+        if not clean:
+            found.warnings.append(
+                f"{self.folder / op.file}: has {has} (a copy edited by hand?); counted as "
+                f"change {own.op}, the id the next write gives it."
+            )
+        return own
 
     def _own_id(
         self, op: WaitingOp, seen: dict[str, WaitingOp], clean: bool
@@ -414,24 +425,11 @@ class Store:
                 if clean:
                     self.remove(op)
             else:
-                own = self._own_id(op, seen, clean)
-                if isinstance(own, _Moved):
-                    continue
-                if own is None:
-                    found.warnings.append(
-                        f"{self.folder / op.file}: has the id of change {op.op}, written "
-                        "already, but holds another change and cannot be given an id of its "
-                        "own now; skipped until the next write."
-                    )
-                    continue
-                if not clean:
-                    found.warnings.append(
-                        f"{self.folder / op.file}: has the id of change {op.op}, written "
-                        "already, but holds another change (a copy edited by hand?); counted "
-                        f"as change {own.op}, the id the next write gives it."
-                    )
-                seen[own.op] = own
-                kept.append(own)
+                taken = f"the id of change {op.op}, written already, but holds another change"
+                own = self._as_own(op, seen, clean, found, taken)
+                if own is not None:
+                    seen[own.op] = own
+                    kept.append(own)
         found.ops = sorted(kept, key=lambda o: o.time)
         found.warnings += self.strays()
         return found
