@@ -495,7 +495,9 @@ def test_listing_and_dry_run_write_nothing(folder: Path) -> None:
     config = str(folder / "esp.toml")
     listed = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", config)
     assert listed.exit_code == 0, listed.output
-    assert "5 message(s)" in listed.stdout and "Ana Lopez" in listed.stdout
+    # Hugo Sims has no address: left out, and counted.
+    assert "5 of 6 message(s) can be made; 1 left out (below)" in listed.stdout
+    assert "Ana Lopez" in listed.stdout
     assert "ana@example.com" in listed.stdout and "listed" in listed.stdout
     assert "nothing saved, sent or noted" in listed.stderr
 
@@ -577,15 +579,14 @@ def test_each_refusal_is_one_line_naming_the_agent_once_the_cell_and_the_fix(
         "not addressed: Kai Moss (AET-1116, equipment): 'kai at x' in 'ESP Tracker'!D13 is not "
         "an e-mail address. Fix: correct 'ESP Tracker'!D13: one address, or several separated "
         "by ';'.",
-        "refused: Dev Patel (AET-1109, equipment): the message needs {coordinator_email} (the "
-        "Cert Coordinator's address ([people] coordinator_email, else [people] user_email)), "
-        'which has no value. Fix: set [people] coordinator_email = "name@example.com" (or '
-        "[people] user_email) in esp.toml.",
-        "refused: Eve Young (AET-1109, self-report): the message needs {coordinator_email} (the "
-        "Cert Coordinator's address ([people] coordinator_email, else [people] user_email)), "
-        'which has no value. Fix: set [people] coordinator_email = "name@example.com" (or '
-        "[people] user_email) in esp.toml.",
+        # One setting holds back two messages: said once, naming both.
+        "refused: Dev Patel (AET-1109, equipment), Eve Young (AET-1109, self-report): the "
+        "message needs {coordinator_email} (the Cert Coordinator's address ([people] "
+        "coordinator_email, else [people] user_email)), which has no value. Fix: set [people] "
+        'coordinator_email = "name@example.com" (or [people] user_email) in esp.toml.',
     ]
+    # The headline counts what was left out.
+    assert result.stdout.startswith("Advice as of Tue 11/24/2026: 2 of 6 message(s) can be made")
     data = json.loads(
         run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(folder / "esp.toml"),
             "-f", "json").stdout
@@ -593,6 +594,26 @@ def test_each_refusal_is_one_line_naming_the_agent_once_the_cell_and_the_fix(
     assert data["no_address"][0]["fix"] == "type the agent's address in 'ESP Tracker'!D10."
     assert data["refused"][0]["reason"].startswith("the message needs {coordinator_email}")
     assert data["refused"][0]["fix"].startswith("set [people] coordinator_email")
+
+
+def test_advice_all_held_back_by_one_setting_is_counted_and_said_once(tmp_path: Path) -> None:
+    people = [agent(n, **{"Citrix TBT Access": "Equipment Issue"}) for n in ("Al Bo", "Cy Dee")]
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", people, headers=HEADERS)
+    (tmp_path / "esp.toml").write_text(
+        f'[tracker]\npath = "ESP Tracker.xlsx"\n[people]\nuser = "{SIGNER}"\n',
+        encoding="utf-8",
+    )
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(tmp_path / "esp.toml"))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "Advice as of Tue 11/24/2026: 0 of 2 message(s) can be made: 2 left out (below)\n"
+    )
+    (line,) = refusals(result.stderr)
+    assert line.startswith(
+        "refused: Al Bo (AET-1109, equipment), Cy Dee (AET-1109, equipment): the message "
+        "needs {coordinator_email}"
+    )
+    assert line.count("coordinator_email =") == 1
 
 
 def test_a_full_notes_cell_refuses_that_agent_only_before_the_message_is_made(
@@ -615,6 +636,112 @@ def test_a_full_notes_cell_refuses_that_agent_only_before_the_message_is_made(
     assert len(list(out.iterdir())) == len(EXPECTED) - 1
     notes = notes_by_name(book)
     assert all("Advised:" in (notes[name] or "") for name, *_ in EXPECTED if name != "Dev Patel")
+
+
+def _spoil_notes(book: Path, name: str, spoil: Any) -> None:
+    """The agent `name`'s Notes cell made one the write refuses, as `spoil` does it."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb.active
+    assert ws is not None
+    row = 2 + [a["Agent Name"] for a in AGENTS].index(name) + 1
+    spoil(ws, ws.cell(row, HEADERS.index("Notes") + 1))
+    wb.save(book)
+
+
+def _formula(ws: Any, cell: Any) -> None:
+    cell.value = '="11/20/2026 - Priya Natarajan - "&"Called SPOC"'
+
+
+def _array_formula(ws: Any, cell: Any) -> None:
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    # Anchored on the cell above: this cell holds no formula of its own, only its result.
+    above = ws.cell(cell.row - 1, cell.column)
+    above.value = ArrayFormula(f"{above.coordinate}:{cell.coordinate}", '=UPPER({"a";"b"})')
+
+
+def _merged(ws: Any, cell: Any) -> None:
+    ws.merge_cells(
+        start_row=cell.row, start_column=cell.column - 1, end_row=cell.row, end_column=cell.column
+    )
+
+
+def _protected(ws: Any, cell: Any) -> None:
+    ws.protection.sheet = True
+
+
+@pytest.mark.parametrize(
+    ("spoil", "refused", "words"),
+    [
+        (_formula, {"Dev Patel"}, "'ESP Tracker'!O6 holds a formula"),
+        (_array_formula, {"Cara Diaz", "Dev Patel"}, "array formula"),
+        (_merged, {"Dev Patel"}, "'ESP Tracker'!O6 is inside the merged cells N6:O6"),
+        (_protected, {name for name, *_ in EXPECTED}, "is protected"),
+    ],
+    ids=["formula", "array-formula", "merged", "protected"],
+)
+def test_a_notes_cell_the_write_would_refuse_refuses_that_agent_before_anything_is_saved(
+    folder: Path, spoil: Any, refused: set[str], words: str
+) -> None:
+    # Whatever makes the write refuse the Advised line refuses that agent's message before
+    # it is made, in the write's words, naming the agent: the others are saved and noted.
+    book = folder / "ESP Tracker.xlsx"
+    _spoil_notes(book, "Dev Patel", spoil)
+    out = folder / "drafts"
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
+                 "-c", str(folder / "esp.toml"), "-f", "json")  # fmt: skip
+    assert result.exit_code == 1, result.output
+    got = json.loads(result.stdout)
+    assert {s["agent"] for s in got["refused"]} == refused
+    (dev,) = [s for s in got["refused"] if s["agent"] == "Dev Patel"]
+    assert words in dev["reason"] and dev["fix"]
+    lines = [ln for ln in refusals(result.stderr) if "Dev Patel" in ln]
+    assert lines and lines[0].startswith("refused: Dev Patel (AET-1109, equipment): ")
+    made = {name for name, *_ in EXPECTED} - refused
+    assert {m["agent"] for m in got["messages"]} == made
+    assert sorted(p.name.split(" - ")[0][11:] for p in out.iterdir()) == sorted(made)
+    notes = notes_by_name(book)
+    assert all("Advised:" in (notes[name] or "") for name in made)
+    # The next run makes nothing again for those noted.
+    again = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
+                "-c", str(folder / "esp.toml"), "-f", "json")  # fmt: skip
+    assert json.loads(again.stdout)["messages"] == []
+
+
+def test_a_notes_cell_the_write_would_refuse_sends_nothing_to_that_agent(
+    folder: Path, smtp: tuple[int, Recorder]
+) -> None:
+    # --send: the others are e-mailed once and noted; the agent whose Notes holds a formula
+    # is not e-mailed at all, so no run e-mails anyone twice.
+    port, handler = smtp
+    config = write_config(folder, port=port)
+    book = folder / "ESP Tracker.xlsx"
+    _spoil_notes(book, "Dev Patel", _formula)
+    for _ in range(2):
+        result = run("advise", "--due", "--as-of", DAY.isoformat(), "--send", "-c", str(config))
+        assert result.exit_code == 1, result.output
+        assert "refused: Dev Patel (AET-1109, equipment): 'ESP Tracker'!O6 holds a formula" in (
+            result.stderr
+        )
+    sent_to = sorted(email.message_from_bytes(c)["To"] for _, _, c in handler.envelopes)
+    assert sent_to == sorted(to for name, _, to, _ in EXPECTED if name != "Dev Patel")
+    assert "Advised:" in (notes_by_name(book)["Kai Moss"] or "")
+
+
+def test_one_agent_whose_notes_cell_the_write_would_refuse_is_an_error_naming_them(
+    folder: Path,
+) -> None:
+    book = folder / "ESP Tracker.xlsx"
+    _spoil_notes(book, "Dev Patel", _formula)
+    out = folder / "d"
+    result = run("advise", "Dev Patel", "equipment", "--out", str(out),
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "esp: Dev Patel's Advised line cannot be written to Notes, so no message was made: "
+        "'ESP Tracker'!O6 holds a formula"
+    ), result.stderr
+    assert not out.exists() or not list(out.iterdir())
 
 
 # -- esp advise AGENT KIND ----------------------------------------------------------------------

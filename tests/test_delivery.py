@@ -283,6 +283,31 @@ def test_advice_sent_then_the_tracker_open_keeps_its_note_waiting(tmp_path: Path
     assert len(handler.envelopes) == 1
 
 
+def test_advice_drafted_then_the_tracker_open_says_how_to_note_it_without_drafting_again(
+    tmp_path: Path, today: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--no-wait: the drafts are saved, then Excel has the tracker: the message names the
+    drafts and gives the notes to add, so a second run does not draft them again."""
+    folder = ta.folder.__wrapped__(tmp_path)  # type: ignore[attr-defined]
+    write_atomic = mail.write_atomic
+
+    def and_excel_opens_it(path: Path, data: bytes) -> Path:
+        (folder / "~$ESP Tracker.xlsx").write_bytes(b"\x0cKeisha Grant" + b" " * 40)
+        return write_atomic(path, data)
+
+    monkeypatch.setattr(mail, "write_atomic", and_excel_opens_it)
+    config = ta.write_config(folder)
+    out = folder / "drafts"
+    result = run("advise", "Ana Lopez", "spoc", "--out", str(out), "-c", str(config), "--no-wait")
+    assert result.exit_code == ExitCode.BUSY, result.output
+    assert len(list(out.iterdir())) == 1
+    err = " ".join(result.stderr.split())
+    assert "Saved 1 draft(s) — Ana Lopez (spoc) — but their Advised lines were not written" in err
+    assert "do not run advise --out again for them (they would be drafted twice)" in err
+    command = f'esp note add "E-ANALOPEZ" "Advised: SPOC steps" --by "{ta.SIGNER}"'
+    assert command in err
+
+
 def test_advice_sent_then_the_tracker_open_says_how_to_note_it_without_sending_again(
     tmp_path: Path, today: date
 ) -> None:

@@ -744,14 +744,43 @@ def test_record_step_with_a_document_still_refuses_an_early_step(
     assert "not due until Fri 11/27/2026" in res.stderr and book.read_bytes() == before
 
 
-def test_due_record_refuses_an_agent_whose_notes_cannot_be_written_and_makes_the_rest(
-    book: Path, config: Path, tmp_path: Path
-) -> None:
+def _error_value(sheet: Any, cell: Any) -> None:
+    cell.value = "#N/A"
+
+
+def _formula(sheet: Any, cell: Any) -> None:
+    cell.value = '="11/20/2026 - Jo - "&"hi"'
+
+
+def _merged(sheet: Any, cell: Any) -> None:
+    sheet.merge_cells(
+        start_row=cell.row, start_column=cell.column - 1, end_row=cell.row, end_column=cell.column
+    )
+
+
+# Kayla's cell the write could not take: what refuses her, as the write says it.
+UNWRITABLE = [
+    ("notes", _error_value, "shows the error #N/A; esp will not overwrite it"),
+    ("notes", _formula, "holds a formula; esp will not overwrite it"),
+    ("notes", _merged, "is inside the merged cells"),
+    ("coaching_date", _formula, "holds a formula; esp will not overwrite it"),
+]
+UNWRITABLE_IDS = ["notes-error", "notes-formula", "notes-merged", "date-formula"]
+
+
+def _spoil_kaylas(book: Path, key: str, spoil: Any) -> None:
     wb = openpyxl.load_workbook(book)
     sheet = wb.active
     assert sheet is not None
-    sheet.cell(3, list(H.values()).index(H["notes"]) + 1).value = "#N/A"  # Kayla's Notes
+    spoil(sheet, sheet.cell(3, list(H.values()).index(H[key]) + 1))
     wb.save(book)
+
+
+@pytest.mark.parametrize(("key", "spoil", "words"), UNWRITABLE, ids=UNWRITABLE_IDS)
+def test_due_record_refuses_an_agent_whose_cells_cannot_be_written_and_makes_the_rest(
+    book: Path, config: Path, tmp_path: Path, key: str, spoil: Any, words: str
+) -> None:
+    _spoil_kaylas(book, key, spoil)
     out = tmp_path / "out"
     res = run(book, config, "--due", "--as-of", "2026-11-25", "--out", str(out), "--record",
               "-f", "json")  # fmt: skip
@@ -759,11 +788,31 @@ def test_due_record_refuses_an_agent_whose_notes_cannot_be_written_and_makes_the
     data = json.loads(res.stdout)
     assert [d["agent"] for d in data["documents"]] == ["Ana Ruiz"]
     refused = {r["agent"]: r["reason"] for r in data["refused"]}
-    assert "shows the error #N/A; esp will not overwrite it" in refused["Kayla Brooks"]
+    assert words in refused["Kayla Brooks"]
     assert sorted(p.name for p in out.iterdir()) == ["2026-11-25 Ana Ruiz - Written CAP.docx"]
     notes, _ = notes_and_coaching(book, row=4)
     assert notes.endswith("(document: 2026-11-25 Ana Ruiz - Written CAP.docx)")
-    assert notes_and_coaching(book)[1] is None  # Kayla's coaching not recorded
+    assert notes_and_coaching(book)[1] in (None, '="11/20/2026 - Jo - "&"hi"')  # not recorded
+
+
+@pytest.mark.parametrize(("key", "spoil", "words"), UNWRITABLE, ids=UNWRITABLE_IDS)
+def test_recording_a_document_already_made_writes_nothing_of_a_step_the_write_refuses(
+    book: Path, config: Path, tmp_path: Path, key: str, spoil: Any, words: str
+) -> None:
+    # Made in the morning; --record later: Kayla's step is refused whole (her Coaching
+    # Date is not written without its Notes line), Ana Ruiz's is recorded.
+    out = tmp_path / "out"
+    args = ("--due", "--as-of", "2026-11-25", "--out", str(out))
+    assert run(book, config, *args).exit_code == ExitCode.FAILED  # Cy Dunn: no Agent ID
+    _spoil_kaylas(book, key, spoil)
+    res = run(book, config, *args, "--record", "-f", "json")
+    assert res.exit_code == ExitCode.FAILED, res.output
+    data = json.loads(res.stdout)
+    assert [a["agent"] for a in data["already_made"]] == ["Ana Ruiz"]
+    refused = {r["agent"]: r["reason"] for r in data["refused"]}
+    assert words in refused["Kayla Brooks"]
+    assert notes_and_coaching(book)[1] in (None, '="11/20/2026 - Jo - "&"hi"')
+    assert notes_and_coaching(book, row=4)[0].endswith("Written CAP.docx)")
 
 
 # -- what a hostile review found ---------------------------------------------------------------

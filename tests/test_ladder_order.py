@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.rules import LADDER, AgentFacts, clock_start, ladder_conflicts
 from tests import escalation_tracker as et
 from tests.factories import headers, tracker
 
@@ -124,3 +128,56 @@ def test_every_report_says_which_ladder_dates_are_not_counted(book: Path) -> Non
             "pending. Fix: record the coaching if it was delivered (on or before 11/27/2026), "
             "or correct the Written CAP Date in Excel."
         ]
+
+
+def test_every_step_dated_before_a_step_counted_before_it_is_named_at_once(
+    tmp_path: Path,
+) -> None:
+    # Both CAPs are dated before the coaching: the final CAP is after the written CAP, but
+    # not after the coaching, the last step counted before it. Both cells are named at once.
+    both = agent("E Both", "E5", NOV[27], NOV[25], NOV[26])
+    book = tracker(tmp_path / "ESP Tracker.xlsx", [both], headers=H)
+    lines = run("escalations", "-t", str(book), "--as-of", AS_OF, "-v").stderr.splitlines()
+    named = [line for line in lines if line.startswith("warning: E Both")]
+    assert named == [
+        "warning: E Both (ESP Tracker!row 3): Written CAP Date 11/25/2026 is before Coaching "
+        "Date 11/27/2026: not counted as delivered. Fix: correct whichever of the Coaching Date "
+        "and the Written CAP Date is wrong in Excel (each step on or after the one before it).",
+        "warning: E Both (ESP Tracker!row 3): Final CAP Date 11/26/2026 is before Coaching "
+        "Date 11/27/2026: not counted as delivered. Fix: correct whichever of the Coaching Date "
+        "and the Final CAP Date is wrong in Excel (each step on or after the one before it).",
+    ]
+    doctor = CliRunner().invoke(app, ["doctor", "-t", str(book)]).output
+    col = {k: chr(ord("A") + KEYS.index(k)) for k in ("written_cap_date", "final_cap_date")}
+    assert f"{col['written_cap_date']}3" in doctor and f"{col['final_cap_date']}3" in doctor
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=10, max_value=30)), min_size=4,
+                max_size=4))  # fmt: skip
+def test_a_step_is_named_exactly_when_it_is_dated_before_any_counted_step_before_it(
+    days: list[int | None],
+) -> None:
+    # Reference: a step on or after the clock start is out of order exactly when its date is
+    # before the latest date of the steps before it on or after the clock start (a step out
+    # of order is itself before that date, so it never raises it), named with that step.
+    cal = BusinessCalendar()
+    dates = [None if d is None else date(2026, 11, d) for d in days]
+    facts = AgentFacts(
+        esp_start=START, call_cert_complete=False, tbts_complete=False,
+        **{s.column: d for s, d in zip(LADDER, dates, strict=True)},
+    )  # fmt: skip
+    start = clock_start(facts, cal)
+    assert start is not None
+    expected = set()
+    for i, (step, day) in enumerate(zip(LADDER, dates, strict=True)):
+        before = [(d, s) for s, d in zip(LADDER[:i], dates[:i], strict=True) if d and d >= start]
+        latest = max((d for d, _ in before), default=None)
+        if day is not None and day >= start and latest is not None and day < latest:
+            expected.add((step, [s for d, s in before if d == latest][-1]))
+    got = {
+        (c.step, c.earlier)
+        for c in ladder_conflicts(facts, cal)
+        if c.earlier is not None and c.earlier_day is not None
+    }
+    assert got == expected

@@ -369,6 +369,9 @@ LADDER_AGENTS = [
                  final_cap_date=date(2026, 11, 30)),  # row 14: the written CAP left empty
     ladder_agent("Sal Skip", "S2", coaching_date=date(2026, 11, 30),
                  final_cap_date=date(2026, 11, 25)),  # row 15: and the final CAP before
+    ladder_agent("Kim Ok", "K1", coaching_date=date(2026, 11, 25),
+                 written_cap_date=date(2026, 11, 27)),  # row 16: in order
+    ladder_agent("Bo Gap", "B1", written_cap_date=date(2026, 11, 25)),  # row 17: no coaching
 ]  # fmt: skip
 
 
@@ -557,3 +560,48 @@ def test_a_step_cell_holding_nan_is_named_as_esp_shows_it(tmp_path: Path) -> Non
     assert res.exit_code == 1
     assert "holds NaN, which is not a date" in res.stderr
     assert path.read_bytes() == original
+
+
+def test_a_step_before_the_step_recorded_before_it_is_told_to_give_its_own_date(
+    ladder_book: Path,
+) -> None:
+    # The written CAP is recorded: the fix is the final CAP's date, or the written CAP's.
+    original = ladder_book.read_bytes()
+    res = record(ladder_book, "Kim Ok", "final_cap", "--date", "2026-11-26", "--dry-run")
+    assert res.exit_code == 1, res.output
+    assert res.stderr == (
+        "esp: Kim Ok (ESP Tracker!row 16, Final CAP Date): final CAP cannot be recorded on "
+        "11/26/2026, before the written CAP recorded 11/27/2026. Fix: give the date the final "
+        "CAP was delivered (--date, on or after 11/27/2026), or correct the Written CAP Date "
+        "in Excel if it is wrong.\n"
+    )
+    assert ladder_book.read_bytes() == original
+
+
+def test_a_step_after_a_later_step_recorded_names_the_cell_and_the_fix_of_the_ladder(
+    ladder_book: Path, tmp_path: Path
+) -> None:
+    # The written CAP is recorded while the coaching is empty: as escalations -v says it,
+    # with the cell, and no --date (which with --due would be every agent's).
+    fix = (
+        "Fix: record the coaching if it was delivered (on or before 11/25/2026), or correct "
+        "the Written CAP Date in Excel."
+    )
+    res = record(ladder_book, "Bo Gap", "coaching", "--date", "2026-11-30", "--dry-run")
+    assert res.exit_code == 1, res.output
+    assert res.stderr == (
+        "esp: Bo Gap (ESP Tracker!row 17, Coaching Date): the written CAP is recorded on "
+        f"11/25/2026, before 11/30/2026: the coaching cannot come after it. {fix}\n"
+    )
+    with time_machine.travel(AFTER, tick=False):
+        res = CliRunner().invoke(app, [
+            "document", "--due", "--as-of", "2026-11-30", "--out", str(tmp_path / "d"),
+            "--tracker", str(ladder_book), "--by", "Dana",
+        ])  # fmt: skip
+    (line,) = [line for line in res.stderr.splitlines() if "Bo Gap" in line]
+    assert "Bo Gap (ESP Tracker!row 17, Coaching Date): the written CAP is recorded" in line
+    assert line.endswith(fix)
+    lines = CliRunner().invoke(app, [
+        "escalations", "--as-of", "2026-11-30", "-v", "--tracker", str(ladder_book),
+    ]).stderr.splitlines()  # fmt: skip
+    assert any(ln.startswith("warning: Bo Gap") and ln.endswith(fix) for ln in lines)

@@ -348,7 +348,12 @@ def test_an_agent_whose_clock_has_not_started_has_no_ladder_action() -> None:
 def test_step_order_error(
     facts: AgentFacts, step: Step, on: date | None, expected: str | None
 ) -> None:
-    assert step_order_error(facts, step, on) == expected
+    problem = step_order_error(facts, step, on)
+    assert (problem.text if problem is not None else None) == expected
+    if problem is not None and "recorded on" in problem.text:
+        # The step before is recorded: the fix is this step's date, or that step's.
+        assert problem.fix.startswith(f"give the date the {step.label} was delivered (--date")
+        assert "record the" not in problem.fix
 
 
 # -- complete and not-evaluable agents ---------------------------------------------------------

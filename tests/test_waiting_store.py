@@ -104,9 +104,10 @@ def test_a_pending_entry_counts_as_written_only_for_its_own_result(tmp_path: Pat
     line = {"op": "aaaa0001", "kind": "write", "state": "pending", "digest_before": "b"}
     line |= {"digest_after": "a", "cells": []}
     log.write_text(json.dumps(line, separators=(",", ":")) + "\n", encoding="utf-8")
-    assert history.recorded_among(log, ["aaaa0001"], 0, lambda: "a") == {"aaaa0001"}
-    assert history.recorded_among(log, ["aaaa0001"], 0, lambda: "b") == set()
-    assert history.recorded_among(log, ["aaaa0001"], 0, lambda: "saved-in-excel") == set()
+    recorded = history.waiting_files_among
+    assert recorded(log, ["aaaa0001"], 0, lambda: "a") == {"aaaa0001": {history.ANY_CONTENT}}
+    assert recorded(log, ["aaaa0001"], 0, lambda: "b") == {}
+    assert recorded(log, ["aaaa0001"], 0, lambda: "saved-in-excel") == {}
     history.settle(log, "saved-in-excel")
     assert log.read_bytes() == b""
 
@@ -484,3 +485,88 @@ def test_the_log_older_esps_kept_is_not_taken_for_a_copy(small: Path) -> None:
     (log.parent / "ESP Tracker.history.jsonl").write_bytes(b"")
     (log.parent / "ESP Tracker.xlsx.outside").mkdir()
     assert "copy of the operation log" not in run("pending", "-t", str(small)).stderr
+
+
+# -- a file under an id written already --------------------------------------------------------
+
+
+def test_an_edited_copy_of_a_change_written_already_is_a_change_of_its_own(small: Path) -> None:
+    """Someone copied a waiting file out to edit it; the original was written meanwhile;
+    the edited copy put back holds another change under that id: listed (with a word on
+    it), shown by a dry run and written once under an id of its own — never deleted
+    unseen."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 7
+    (first,) = Store(small).unwritten().ops
+    saved = json.loads((Store(small).folder / first.file).read_bytes())
+    (small.parent / f"~${TRACKER}").unlink()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert values(small)["ESP Tracker!K4"].endswith("Jordan Reyes - First")
+
+    _second(saved)
+    copy = Store(small).folder / f"{first.file.removesuffix('.json')} - Copy.json"
+    copy.write_text(json.dumps(saved), encoding="utf-8")
+    listed = run("pending", "-t", str(small), "-f", "json")
+    assert listed.exit_code == 0, listed.output
+    (own,) = [o["op"] for o in json.loads(listed.stdout)["operations"]]
+    assert own != first.op
+    assert first.op in listed.stderr and "written already" in listed.stderr, listed.stderr
+    dry = _cells(run("apply", "-t", str(small), "--dry-run", "-f", "json"))
+    assert [op for op, *_ in dry] == [own]
+    wrote = _cells(run("apply", "-t", str(small), "-f", "json"))
+    assert wrote == dry
+    got = values(small)["ESP Tracker!K4"]
+    assert got.count("First") == 1 and got.count("Second") == 1, got
+    assert [e["op"] for e in log_entries(small.parent)] == [first.op, own]
+    assert list(Store(small).folder.glob("*.json")) == []
+    assert _pending_ids(small) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["{stem}-LAPTOP-7Q2.json", "{stem}.json"], ids=["sync-copy", "not-removed"]
+)
+def test_a_late_copy_of_a_change_written_already_is_that_change_and_goes(
+    small: Path, name: str
+) -> None:
+    """A copy a sync service delivers after the change was written, or the file a write
+    stopped before removing: the very change the log records, written once, removed."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Once", "-t", str(small)).exit_code == 7
+    (op,) = Store(small).unwritten().ops
+    data = (Store(small).folder / op.file).read_bytes()
+    (small.parent / f"~${TRACKER}").unlink()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    late = Store(small).folder / name.format(stem=op.file.removesuffix(".json"))
+    late.write_bytes(data)
+    listed = run("pending", "-t", str(small))
+    assert listed.exit_code == 0 and "same id" not in listed.stderr, listed.output
+    assert _pending_ids(small) == []
+    assert run("note", "add", "Devon Price", "Next", "-t", str(small)).exit_code == 0
+    assert values(small)["ESP Tracker!K4"].count("Once") == 1
+    assert list(Store(small).folder.glob("*.json")) == []
+
+
+def test_an_edited_copy_of_a_change_dropped_is_a_change_of_its_own(small: Path) -> None:
+    """Dropped unwritten, a change is gone; a copy of it put back unchanged is that change
+    (gone with the next write), one edited by hand is another change: listed, written."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "First", "-t", str(small)).exit_code == 7
+    (first,) = Store(small).unwritten().ops
+    data = (Store(small).folder / first.file).read_bytes()
+    assert run("pending", "drop", first.op, "-t", str(small)).exit_code == 0
+    stem = first.file.removesuffix(".json")
+    (Store(small).folder / f"{stem} (1).json").write_bytes(data)
+    assert _pending_ids(small) == []
+    (small.parent / f"~${TRACKER}").unlink()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert list(Store(small).folder.glob("*.json")) == []
+    assert "First" not in values(small).get("ESP Tracker!K4", "")
+    edited = json.loads(data)
+    _second(edited)
+    (Store(small).folder / f"{stem} - Copy.json").write_text(json.dumps(edited), "utf-8")
+    (own,) = _pending_ids(small)
+    assert own != first.op
+    assert run("apply", "-t", str(small)).exit_code == 0
+    got = values(small)["ESP Tracker!K4"]
+    assert "Second" in got and "First" not in got, got
+    assert list(Store(small).folder.glob("*.json")) == []

@@ -275,6 +275,12 @@ class Operation:
     # The waiting operations this write wrote as its own (esp round's answers, kept as they
     # were typed): written once, as the log says.
     wrote_waiting: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
+    # Each waiting operation the entry writes or drops (its own id, or `wrote_waiting`'s)
+    # -> what its file held (WaitingOp.fingerprint; "" for a file that could not be read):
+    # a file found later under that id is that change only if it holds the same.
+    waiting_files: dict[str, str] = field(
+        default_factory=dict, compare=False, repr=False, metadata=as_json(hidden=True)
+    )
     # A write's: each part of the package it wrote, as "CRC-32:size" (from the zip's
     # directory), so the next write tells which parts a save outside esp changed.
     parts: dict[str, str] = field(
@@ -322,6 +328,8 @@ class Operation:
             "digest_before": self.digest_before,
             "digest_after": self.digest_after,
             "backup": self.backup,
+            # Also near the start: found without parsing the line (workbook.history).
+            **({"waiting_files": self.waiting_files} if self.waiting_files else {}),
             "time": self.time.isoformat(timespec="seconds"),
             **(
                 {"written_at": self.written_at.isoformat(timespec="seconds")}
@@ -393,6 +401,7 @@ class Operation:
                 None if d.get("written_at") is None else datetime.fromisoformat(d["written_at"])
             ),
             wrote_waiting=tuple(str(i) for i in d.get("wrote_waiting") or ()),
+            waiting_files={str(k): str(v) for k, v in (d.get("waiting_files") or {}).items()},
             parts={str(k): str(v) for k, v in (d.get("parts") or {}).items()},
             diff=Diff.from_json(d["diff"]) if d.get("diff") else None,
             dated=_day_or_none(d.get("dated")),

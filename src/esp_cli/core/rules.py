@@ -433,12 +433,15 @@ class LadderConflict:
 
 def ladder_conflicts(facts: AgentFacts, cal: BusinessCalendar) -> tuple[LadderConflict, ...]:
     """The recorded step dates the ladder cannot hold, whatever the day replayed: a step
-    dated before the clock start, or before the latest step recorded before it; a step
-    recorded while one before it is empty (said once, on the first step recorded after
+    dated before the clock start, or before the latest step in order before it (so every
+    step dated before a step counted before it is named at once, not only the first); a
+    step recorded while one before it is empty (said once, on the first step recorded after
     the gap). A date that cannot be read is not compared (it is reported as unreadable)."""
     start = clock_start(facts, cal)
     found: list[LadderConflict] = []
-    prior: tuple[Step, date] | None = None  # the latest step recorded so far
+    # The latest step in order so far: a step out of order is before it (or before the
+    # clock start), so the steps after are compared with this one still.
+    prior: tuple[Step, date] | None = None
     gap: Step | None = None  # the first step left empty since then
     for step in LADDER:
         day = facts.step_date(step)
@@ -448,37 +451,49 @@ def ladder_conflicts(facts: AgentFacts, cal: BusinessCalendar) -> tuple[LadderCo
             continue
         if start is not None and day < start:
             found.append(LadderConflict(step, day, None, start, facts.esp_start))
+            continue
+        if prior is not None and day < prior[1]:
+            found.append(LadderConflict(step, day, *prior))
         else:
-            if prior is not None and day < prior[1]:
-                found.append(LadderConflict(step, day, *prior))
-            if gap is not None:
-                found.append(LadderConflict(step, day, gap, None))
-                gap = None
-        prior = (step, day)
+            prior = (step, day)
+        if gap is not None:
+            found.append(LadderConflict(step, day, gap, None))
+            gap = None
     return tuple(found)
 
 
-def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> str | None:
+class OrderProblem(NamedTuple):
+    """Why a step cannot be recorded in the ladder's order, and the fix that fits it."""
+
+    text: str
+    fix: str
+
+
+def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> OrderProblem | None:
     """Why recording `step` (on date `on`, if given) would break the ladder's order, or None.
 
     Every earlier step must have a readable recorded date, no later than `on`.
     """
     for earlier in LADDER[: LADDER.index(step)]:
         if earlier.column in facts.unreadable:
-            return (
+            return OrderProblem(
                 f"{step.label} cannot be recorded: the {earlier.header} cannot be read "
-                f"(fix that cell first)"
+                f"(fix that cell first)",
+                f"correct the {earlier.header} in Excel (esp doctor shows what it holds)",
             )
         day = facts.step_date(earlier)
         if day is None:
-            return (
+            return OrderProblem(
                 f"{step.label} cannot be recorded before the {earlier.label} "
-                f"({earlier.header} is empty)"
+                f"({earlier.header} is empty)",
+                f"record the {earlier.label} first (the ladder never skips a step)",
             )
         if on is not None and on < day:
-            return (
+            return OrderProblem(
                 f"{step.label} cannot be recorded on {fmt(on)}, before the {earlier.label} "
-                f"recorded {fmt(day)}"
+                f"recorded {fmt(day)}",
+                f"give the date the {step.label} was delivered (--date, on or after "
+                f"{fmt(day)}), or correct the {earlier.header} in Excel if it is wrong",
             )
     return None
 

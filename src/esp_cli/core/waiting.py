@@ -12,6 +12,8 @@ holds what esp saw — else it is a conflict, kept and shown, never overwritten.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from esp_cli.core.values import ErrorValue, text_of
 ROUND_WHY = "answered in esp round, written at its end"
 
 FORMAT = 1  # the file's "esp_waiting" version
+FINGERPRINT = 16  # hex characters of a change's fingerprint (WaitingOp.fingerprint)
 SET, APPEND, RESTORE = "set", "append", "restore"
 
 # Whether a write the tracker refuses may wait beside it (False: `--no-wait`, the refusal
@@ -196,6 +199,15 @@ class WaitingOp:
     def made(self) -> str:
         """Who made it, when, with which command, as a title says it."""
         return f"{self.who}, {self.time:%m/%d/%Y %H:%M}: {self.command or 'esp'}"
+
+    @property
+    def fingerprint(self) -> str:
+        """What the change holds, in a few characters: the log records it with the id it
+        is written (or dropped) under, so a file found later under that id is told apart
+        — the very change (a sync service's late copy: written already), or another one
+        (a copy edited by hand: a change of its own)."""
+        text = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))  # ASCII
+        return hashlib.sha256(text.encode("ascii")).hexdigest()[:FINGERPRINT]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -38,8 +38,17 @@ def render(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
     elif fmt is Format.csv:
         write_csv([{**plain(m), "cc": "; ".join(m.cc)} for m in result.messages], CSV_COLUMNS)
     else:
+        day = f"Advice as of {result.as_of:%a %m/%d/%Y}"
+        n, left_out = len(result.messages), len(result.no_address) + len(result.refused)
+        title, empty = f"{day}: {n} message(s)", "no advice to give"
+        if left_out:
+            # What a run could not make counts too: "no advice" would hide it.
+            title = f"{day}: {n} of {n + left_out} message(s) can be made"
+            empty = f"{left_out} left out (below)"
+            if n:
+                title += f"; {empty}"
         print_table(
-            f"Advice as of {result.as_of:%a %m/%d/%Y}: {len(result.messages)} message(s)",
+            title,
             ["Agent", "Class", "Advice", "To", "Cc", "Draft / status"],
             [
                 (
@@ -52,26 +61,33 @@ def render(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
                 )
                 for m in result.messages
             ],
-            empty="no advice to give",
+            empty=empty,
         )
     tell(result, fmt, verbose)
 
 
-def _skipped(what: str, s: Skipped) -> str:
-    """'refused: Ana Ruiz (AET-1, equipment): why. Fix: what to do', the agent named once."""
-    fix = f" Fix: {s.fix}" if s.fix else ""
-    why = s.reason.rstrip(".")
-    return f"{what}: {s.agent.name} ({class_aside(s.agent.cls)}, {s.kind.value}): {why}.{fix}"
+def _skipped(what: str, skipped: list[Skipped]) -> list[str]:
+    """'refused: Ana Ruiz (AET-1, equipment): why. Fix: what to do', each agent named once.
+    One reason and fix for several messages (a setting of esp.toml, not a cell of theirs)
+    is said once, naming every agent it holds back."""
+    same: dict[tuple[str, str | None], list[Skipped]] = {}
+    for s in skipped:
+        same.setdefault((s.reason.rstrip("."), s.fix), []).append(s)
+    lines = []
+    for (why, fix), group in same.items():
+        who = ", ".join(
+            f"{s.agent.name} ({class_aside(s.agent.cls)}, {s.kind.value})" for s in group
+        )
+        lines.append(f"{what}: {who}: {why}." + (f" Fix: {fix}" if fix else ""))
+    return lines
 
 
 def tell(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
     """What people should know, on stderr: findings, who was left out and why, what was
     saved, sent and noted."""
     say_findings(result.findings, verbose)
-    for s in result.no_address:
-        say(_skipped("not addressed", s))
-    for s in result.refused:
-        say(_skipped("refused", s))
+    for line in _skipped("not addressed", result.no_address) + _skipped("refused", result.refused):
+        say(line)
     for m in result.messages:
         if m.not_delivered:
             say(f"not delivered to all: {m.agent.name} ({m.kind.value}) has it, but "

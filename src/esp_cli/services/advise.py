@@ -53,14 +53,13 @@ from esp_cli.core.advice import (
 from esp_cli.core.columns import BY_KEY
 from esp_cli.core.model import AgentRef, Letter
 from esp_cli.core.names import file_stem
-from esp_cli.core.notes import NoteKind, appended, format_line
+from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
 from esp_cli.errors import (
     ConfigError,
     EspError,
     ExitCode,
-    UnsafeWriteError,
     UsageError,
     WriteFailedError,
 )
@@ -70,13 +69,12 @@ from esp_cli.results.smes import sme_key
 from esp_cli.services.agents import LOOKUP_KEYS, agent_words, agents_for, class_key, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
-from esp_cli.services.notes import cell_text
+from esp_cli.services.notes import plan_note
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import class_smes, sme_addresses, sme_cc
 from esp_cli.system import shell_quote
-from esp_cli.workbook.session import WriteSession, write_session
+from esp_cli.workbook.session import ChangePlan, WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
-from esp_cli.workbook.xlsx.patch import check_cell_text
 
 NOTES = NoteKind.NOTES
 SME = "tbt_sme"
@@ -140,6 +138,9 @@ class _Run:
     failure: str | None = None
     # The tracker as read: what names each agent in a command to run later (agent_words).
     table: Table | None = None
+    # Every Advised line of the run planned as the write will plan it, never written: what
+    # the write would refuse is refused before a message is made (_check_notes_cell).
+    trial: ChangePlan | None = None
     _taken: set[Path] = field(default_factory=set)
     _lines: dict[tuple[str, int], tuple[Row, list[str]]] = field(default_factory=dict)
 
@@ -201,15 +202,14 @@ def _cell(s: WriteSession, agent: Row | AgentRef, key: str) -> str:
 
 
 def _check_notes_cell(run: _Run, s: WriteSession, row: Row, note: str) -> None:
-    """Refuse (UnsafeWriteError, naming the cell) a message whose Advised line the Notes
-    cell cannot take — it shows an error, or would pass Excel's limits with the lines of
-    this run before it — before the message is made, so that no message goes unnoted."""
-    text = cell_text(row, NOTES.column_key, s.table.sheet(row.sheet))
-    for line in run._lines.get((row.sheet, row.row), (row, []))[1]:
-        text = appended(text, line) or text
-    new = appended(text, note)
-    if new is not None:
-        check_cell_text(new, _cell(s, row, NOTES.column_key))
+    """Raise what the write would raise for the message's Advised line (a Notes cell that
+    holds a formula or shows an error, merged cells, a protected sheet, Excel's limits with
+    the lines of this run before it, ...), before the message is made, so that no message
+    goes unnoted: the line is planned as the write plans it, on a trial plan of its own."""
+    if run.trial is None:
+        run.trial = s.plan.trial()
+    with run.trial.unit():
+        plan_note(run.trial, row, NOTES, note)
 
 
 def _no_address(s: WriteSession, row: Row) -> tuple[str, str] | None:
@@ -276,7 +276,6 @@ def _make(
         return
     note = format_line(NOTES, run.today, run.signer, advised_text(kind))
     try:
-        _check_notes_cell(run, s, row, note)
         subject, text = fill(run.templates[kind], run.values(row, due), ref.name)
     except MissingPlaceholderError as exc:
         if strict:
@@ -284,9 +283,17 @@ def _make(
         reason, fix = _missing(s, row, exc)
         run.refused.append(Skipped(ref, kind, reason, missing=exc.key, fix=fix))
         return
-    except UnsafeWriteError as exc:
+    try:
+        _check_notes_cell(run, s, row, note)
+    except EspError as exc:
+        # Whatever the write would refuse for this line refuses only this agent: a part of
+        # the workbook the write cannot change is changed for no other agent either.
         if strict:
-            raise
+            raise type(exc)(
+                f"{ref.name}'s Advised line cannot be written to Notes, so no message was "
+                f"made: {exc.message}",
+                fix=exc.fix,
+            ) from exc
         run.refused.append(Skipped(ref, kind, exc.message, fix=exc.fix))
         return
     to_all = email_addresses(row.text("email"))
@@ -363,10 +370,9 @@ def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Adv
 def _plan_notes(run: _Run, s: WriteSession) -> None:
     """Every Advised line of the run, appended to each agent's Notes in one change."""
     for row, lines in run._lines.values():
-        old = cell_text(row, NOTES.column_key, s.table.sheet(row.sheet))
         for line in lines:
             with s.plan.unit():  # each message's line on its own, should it wait
-                s.plan.append(row, NOTES.column_key, line, old)
+                plan_note(s.plan, row, NOTES, line)
     s.plan.sort()
 
 
@@ -427,28 +433,30 @@ def _session(tracker_path: Path, config: Config, run: _Run) -> AbstractContextMa
 
 @contextmanager
 def _told_if_not_noted(run: _Run) -> Iterator[None]:
-    """Messages sent, then the tracker not written (open in Excel, changed since it was
-    read): say who was e-mailed and how to record their Advised lines without e-mailing
-    them again, since running the command again would."""
+    """Messages sent or drafts saved, then the tracker not written (open in Excel, changed
+    since it was read): say who was e-mailed (or drafted) and how to record their Advised
+    lines without doing it again, since running the command again would."""
     try:
         yield
     except EspError as exc:
-        sent = [m for m in run.messages if m.sent]
-        if not sent:
+        done = [m for m in run.messages if m.sent or m.file is not None] if not run.dry_run else []
+        if not done:
             raise
         table = run.table
         assert table is not None  # read before any message is made
         commands = "; ".join(
             f"esp note add {agent_words(table, m.agent)} "
             f"{shell_quote(advised_text(m.kind))} --by {shell_quote(run.signer)}"
-            for m in sent
+            for m in done
         )
-        names = ", ".join(f"{m.agent.name} ({m.kind.value})" for m in sent)
+        names = ", ".join(f"{m.agent.name} ({m.kind.value})" for m in done)
         when = "once the workbook is closed" if exc.exit_code is ExitCode.BUSY else "then"
+        sent = run.delivery is Delivery.SEND
+        what = f"Sent {len(done)} message(s)" if sent else f"Saved {len(done)} draft(s)"
+        again, twice = ("--send", "e-mailed") if sent else ("--out", "drafted")
         raise type(exc)(
-            f"Sent {len(sent)} message(s) — {names} — but their Advised lines were not "
-            f"written to Notes: {exc.message}",
-            fix=f"do not run advise --send again for them (they would be e-mailed twice); "
+            f"{what} — {names} — but their Advised lines were not written to Notes: {exc.message}",
+            fix=f"do not run advise {again} again for them (they would be {twice} twice); "
             f"{when}, record them: {commands}.",
         ) from exc
 

@@ -33,7 +33,7 @@ import functools
 import gc
 import io
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
@@ -63,9 +63,6 @@ from esp_cli.errors import (
     ConfigError,
     EarlyStepError,
     EspError,
-    InputFileError,
-    StepOrderError,
-    UnsafeWriteError,
     UsageError,
     WorkbookBusyError,
     WriteFailedError,
@@ -83,8 +80,9 @@ from esp_cli.services.agents import (
 )
 from esp_cli.services.escalations import COMPUTED_KEYS
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
-from esp_cli.services.notes import cell_text, refuse_future
+from esp_cli.services.notes import refuse_future
 from esp_cli.services.record import (
+    Planned,
     check_document,
     check_step,
     plan_step,
@@ -95,7 +93,7 @@ from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
 from esp_cli.system import create_file_atomically, shell_quote
-from esp_cli.workbook.session import WriteSession, write_session
+from esp_cli.workbook.session import ChangePlan, WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
 
 READ_KEYS = (*FACT_KEYS, *LOOKUP_KEYS, SME, NoteKind.NOTES.column_key, *COMPUTED_KEYS)
@@ -355,6 +353,8 @@ class _Run:
     taken: set[str] = field(default_factory=set)  # the file names of this run, folded
     # The tracker as read: what names each agent in a command to run later (agent_words).
     table: Table | None = None
+    # Every step of the run planned as the write will plan it, never written (_trial).
+    trial: ChangePlan | None = None
 
     def paths(self, stem: str) -> list[Path]:
         return [self.out / f"{stem}{DOCX}", *(self.out / f"{stem}.{k}" for k in self.drafts)]
@@ -495,6 +495,25 @@ def _stem(run: _Run, s: WriteSession, row: Row, step: Step, on: date) -> str:
     return stem
 
 
+def _trial(run: _Run, s: WriteSession) -> ChangePlan:
+    """The run's trial plan: every step of the run planned on it first, as the write will
+    plan it, and never written. What the write would refuse for an agent (a formula in the
+    date or Notes cell, merged cells, a protected sheet, ...) is raised there, before any
+    cell of theirs is planned: an agent refused has none of their cells written."""
+    if run.trial is None:
+        run.trial = s.plan.trial()
+    return run.trial
+
+
+def _recorder(run: _Run, wanted: _Candidate, docx: Path) -> Callable[[ChangePlan], Planned]:
+    """Plan recording the step (--record) naming its document, on a plan."""
+    return functools.partial(
+        plan_step, row=wanted.row, step=wanted.step, on=wanted.on, writer=run.signer.name,
+        config=run.config, cal=run.cal, moment=datetime.now(), note=run.note,
+        document=docx.name,
+    )  # fmt: skip
+
+
 def _record_made(
     run: _Run, s: WriteSession, wanted: _Candidate, docx: Path, *, strict: bool
 ) -> None:
@@ -506,12 +525,10 @@ def _record_made(
     try:
         check_document(read_document(docx), row, step, on, on)
         _facts(wanted, run)  # the ladder allows it
-        cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
-        planned = plan_step(
-            s, row, step, on, writer=run.signer.name, config=run.config, cal=run.cal,
-            moment=datetime.now(), note=run.note, document=docx.name,
-        )  # fmt: skip
-    except (InputFileError, StepOrderError, UnsafeWriteError) as exc:
+        record = _recorder(run, wanted, docx)
+        record(_trial(run, s))
+        planned = record(s.plan)
+    except EspError as exc:
         if strict:
             raise
         run.refused.append(NotMade(ref, step, exc.message, file=docx, fix=exc.fix))
@@ -562,9 +579,10 @@ def _make(
     try:
         facts = _facts(wanted, run)
         values = filled(facts, templates[step].names)
+        record = _recorder(run, wanted, paths[0])
         if run.record:
-            cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
-    except (MissingFactError, StepOrderError, UnsafeWriteError) as exc:
+            record(_trial(run, s))  # whatever the write would refuse for this agent
+    except EspError as exc:
         if strict:
             raise
         missing = exc.key if isinstance(exc, MissingFactError) else None
@@ -590,11 +608,7 @@ def _make(
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:
-        planned = plan_step(
-            s, row, step, on, writer=run.signer.name, config=run.config, cal=run.cal,
-            moment=datetime.now(), note=run.note, document=docx_path.name,
-        )  # fmt: skip
-        note = planned.line
+        note = record(s.plan).line
     document = Document(
         ref, step, on, docx_path, draft_paths, ", ".join(to), cc,
         templates[step].source, facts, note,

@@ -54,7 +54,7 @@ from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
-from esp_cli.workbook.session import WriteSession, write_session
+from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row
 
 NOTES_KEY = "notes"
@@ -356,11 +356,10 @@ def check_step(
     _refuse_if_wrong(row, step, on)
     ev = evaluate(facts, on, datetime.combine(on, END_OF_DAY), cal)
     refuse_closed_ladder(row, ev, on, "record")
-    reason = step_order_error(facts, step, on)
-    if reason is not None:
+    problem = step_order_error(facts, step, on)
+    if problem is not None:
         raise StepOrderError(
-            f"{row.label()} ({_where(row, step)}): {reason}.",
-            fix="record the earlier step first, or correct its date.",
+            f"{row.label()} ({_where(row, step)}): {problem.text}.", fix=f"{problem.fix}."
         )
     due = step_due(facts, step, cal)
     is_early = due is not None and on < due and facts.step_date(step) != on
@@ -376,7 +375,7 @@ def check_step(
 
 
 def plan_step(
-    s: WriteSession,
+    plan: ChangePlan,
     row: Row,
     step: Step,
     on: date,
@@ -397,14 +396,14 @@ def plan_step(
     line = note_line(on, writer, step, note, early=early_note, document=document)
     date_written = row.values.get(step.column) != on
     if date_written:
-        s.plan.set(row, step.column, on)
-    note_added = plan_note(s.plan, row, NoteKind.NOTES, line)
-    sheet = s.table.sheet(row.sheet)
+        plan.set(row, step.column, on)
+    note_added = plan_note(plan, row, NoteKind.NOTES, line)
+    sheet = plan.table.sheet(row.sheet)
     # Keep the computed columns true for this agent, where the sheet has them.
     after = _recorded(row, step, on)
     ev = evaluate(facts_from_row(after), moment.date(), moment, cal, spoc_phone=config.spoc_phone)
     if all(sheet.col(key) is not None for key in COMPUTED_KEYS):
-        plan_computed(s.plan, row, computed_cells(ev))
+        plan_computed(plan, row, computed_cells(ev))
     return Planned(
         line, date_written, note_added, ev, due, early if early_note is not None else None
     )
@@ -444,7 +443,7 @@ def record_step(
             day = check_document(given, row, step, on, moment.date())
             refuse_future(day, moment.date(), "a step is recorded once it is delivered")
         done = plan_step(
-            s,
+            s.plan,
             row,
             step,
             day,
@@ -502,10 +501,13 @@ def _refuse_if_wrong(row: Row, step: Step, on: date) -> None:
         if later.column in row.unreadable or day is None:
             continue
         if day < on:
+            # As the ladder's check says it of the recorded dates (ladder_conflicts): the
+            # step is delivered on or before the later one, or that one is typed wrong.
+            conflict = LadderConflict(later, day, step, None)
             raise StepOrderError(
-                f"{row.label()}: the {later.label} is recorded on {fmt(day)}, before "
-                f"{fmt(on)}: the {step.label} cannot come after it.",
-                fix="give the date the step was really delivered (--date).",
+                f"{row.label()} ({_where(row, step)}): the {later.label} is recorded on "
+                f"{fmt(day)}, before {fmt(on)}: the {step.label} cannot come after it.",
+                fix=f"{conflict.fix}.",
             )
 
 

@@ -767,7 +767,8 @@ class Round:
                     f"{row.label()}: {conflict.text}: no {step.label} until it is corrected.",
                     fix=f"{conflict.fix}.",
                 )
-        reason = step_order_error(facts, step, self.day)
+        problem = step_order_error(facts, step, self.day)
+        reason = problem.text if problem is not None else None
         later = [s for s in LADDER[index + 1 :] if facts.step_date(s) is not None]
         if reason is None and later:
             reason = f"the {later[0].label} is already recorded ({later[0].header})"

@@ -498,16 +498,24 @@ def _unwritten(entry: Operation) -> bool:
     return entry.written_at is not None and entry.backup is None
 
 
-def recorded_among(
+# An entry's waiting files (Operation.waiting_files), near its line's start.
+_WAITING_FILES = re.compile(rb'"waiting_files":\{([^}]*)\}')
+_WAITING_FILE = re.compile(rb'"([0-9a-f]+)":"([0-9a-f]*)"')
+ANY_CONTENT = "*"  # an entry of an esp that did not record what the file held
+
+
+def waiting_files_among(
     path: Path,
     ids: Sequence[str],
     since: int = 0,
     current: Callable[[], str] | None = None,
-) -> set[str]:
+) -> dict[str, set[str]]:
     """Which of `ids` an entry of the log records as its operation (a change that waited
     is written, or dropped, under its own id) or as a waiting operation it wrote as its own
-    (`wrote_waiting`), looking from offset `since` on: one pass over what was appended
-    since the oldest of them was made, however long the log.
+    (`wrote_waiting`), each with what the file it wrote held as the entries say
+    (WaitingOp.fingerprint; ANY_CONTENT from an entry that does not say), looking from
+    offset `since` on: one pass over what was appended since the oldest of them was made,
+    however long the log.
 
     An entry still pending (a write replacing the tracker now, or one stopped while it did
     and not yet settled) records its ids only if its write took effect: the tracker's
@@ -515,18 +523,20 @@ def recorded_among(
     starts from it. Until then they still wait, and every report counts them."""
     wanted = {i.encode() for i in ids}
     if not wanted:
-        return set()
+        return {}
     try:
         fh = path.open("rb")
     except OSError:
-        return set()
-    found: set[str] = set()
+        return {}
+    found: dict[str, set[str]] = {}
     digest: list[str] = []  # the tracker's, read once, only if a pending entry names one
 
-    def took(mm: mmap.mmap, at: int) -> bool:
+    def line_at(mm: mmap.mmap, at: int) -> tuple[bytes, int]:
         start = mm.rfind(b"\n", 0, at) + 1
         end = mm.find(b"\n", at)
-        line = mm[start : end if end >= 0 else len(mm)]
+        return mm[start : end if end >= 0 else len(mm)], end
+
+    def took(line: bytes, end: int, mm: mmap.mmap) -> bool:
         if line.find(_PENDING, 0, 200) < 0:
             return True
         after = _DIGEST_AFTER.search(line, 0, _head_end(line))
@@ -540,6 +550,15 @@ def recorded_among(
             digest.append(current())
         return digest[0] == after.group(1).decode()
 
+    def record(line: bytes, named: set[bytes]) -> None:
+        files = _WAITING_FILES.search(line, 0, _head_end(line))
+        held = dict(_WAITING_FILE.findall(files.group(1))) if files is not None else {}
+        for i in named:
+            content = held.get(i)
+            found.setdefault(i.decode(), set()).add(
+                ANY_CONTENT if content is None else content.decode()
+            )
+
     with fh:
         size = os.fstat(fh.fileno()).st_size
         if size <= since:
@@ -548,15 +567,15 @@ def recorded_among(
             # Each entry's "op" is its first key: a line's start, then the id.
             for m in _OP_ID.finditer(mm, max(since, 0)):
                 if m.group(1) is None:
-                    named = {i.decode() for i in _IDS.findall(m.group(2)) if i in wanted}
-                    if named and took(mm, m.start()):
-                        found |= named
-                elif (
-                    m.group(1) in wanted
-                    and (m.start() <= 1 or mm[m.start() - 2] == 0x0A)
-                    and took(mm, m.start())
-                ):
-                    found.add(m.group(1).decode())
+                    named = {i for i in _IDS.findall(m.group(2)) if i in wanted}
+                elif m.group(1) in wanted and (m.start() <= 1 or mm[m.start() - 2] == 0x0A):
+                    named = {m.group(1)}
+                else:
+                    continue
+                if named:
+                    line, end = line_at(mm, m.start())
+                    if took(line, end, mm):
+                        record(line, named)
     return found
 
 

@@ -552,6 +552,14 @@ class ChangePlan:
         limits); nothing is planned."""
         self.patcher.check(sheet, row, col, value)
 
+    def trial(self) -> ChangePlan:
+        """A plan of the same workbook and rows that is never written: cells planned on it
+        meet every check this plan's would (a formula, merged cells, a protected sheet, a
+        table or PivotTable, a column to add, Excel's limits...), in the same words, so a
+        command can learn what its write would refuse before it does what cannot be undone
+        (e-mail someone, save a file)."""
+        return ChangePlan(self.workbook, self._table)
+
     def restore_cell(
         self,
         sheet: str,
@@ -845,7 +853,11 @@ class WriteSession:
                         self, made, op, moment, before, digest_after, backup, cells, others, parts
                     )
                     if made is None and mine:
-                        entry = replace(entry, wrote_waiting=tuple(o.op.op for o in mine))
+                        entry = replace(
+                            entry,
+                            wrote_waiting=tuple(o.op.op for o in mine),
+                            waiting_files={o.op.op: o.op.fingerprint for o in mine},
+                        )
                     entries.append(entry)
                 recorder.append(entries, pending=len(groups))
 
@@ -934,6 +946,7 @@ def _entry(
         undoes=made.undoes,
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),
         written_at=moment,
+        waiting_files={made.op: made.fingerprint},
         parts=parts or {},
         dated=made.dated,
     )

@@ -266,20 +266,9 @@ class Store:
                     continue
                 # Another change under the same id (a copy edited by hand): counted, listed
                 # and shown by a dry run under the id the next write gives it.
-                own = self._own_id(op, seen, clean)
-                if isinstance(own, _Moved):
-                    continue
+                own = self._as_own(op, seen, clean, found, f"the same id as {seen[op_id].file}")
                 if own is None:
-                    found.warnings.append(
-                        f"{entry}: has the same id as {seen[op_id].file} (a copy?) and cannot "
-                        "be given an id of its own now; skipped until the next write."
-                    )
                     continue
-                if not clean:
-                    found.warnings.append(
-                        f"{entry}: has the same id as {seen[op_id].file} (a copy edited by "
-                        f"hand?); counted as change {own.op}, the id the next write gives it."
-                    )
                 op = own
             seen[op.op] = op
             place[op.file] = at
@@ -322,6 +311,28 @@ class Store:
             )
         found.unreadable.setdefault(op_id, []).append(entry)
         return None
+
+    def _as_own(
+        self, op: WaitingOp, seen: dict[str, WaitingOp], clean: bool, found: Waiting, has: str
+    ) -> WaitingOp | None:
+        """`op`, a change whose id is taken (`has` says by what), as a change of its own
+        (_own_id), named in a warning until the write gives it that id. None: not to be
+        counted now (made already under its own id, or no id can be given: said)."""
+        own = self._own_id(op, seen, clean)
+        if isinstance(own, _Moved):
+            return None
+        if own is None:
+            found.warnings.append(
+                f"{self.folder / op.file}: has {has} and cannot be given an id of its own "
+                "now; skipped until the next write."
+            )
+            return None
+        if not clean:
+            found.warnings.append(
+                f"{self.folder / op.file}: has {has} (a copy edited by hand?); counted as "
+                f"change {own.op}, the id the next write gives it."
+            )
+        return own
 
     def _own_id(
         self, op: WaitingOp, seen: dict[str, WaitingOp], clean: bool
@@ -372,10 +383,11 @@ class Store:
                 out.setdefault(op_id, entry)
         return out
 
-    def recorded(self, ops: Sequence[WaitingOp]) -> set[str]:
-        """The ids of `ops` the operation log records: written (or dropped) already."""
+    def _logged(self, ops: Sequence[WaitingOp]) -> dict[str, set[str]]:
+        """Of `ops`' ids, those the operation log records (written or dropped), each with
+        what the file it wrote or dropped held (history.waiting_files_among)."""
         if not ops:
-            return set()
+            return {}
         since = min(o.log_from for o in ops)
 
         def current() -> str:  # only asked when a write's entry is still pending
@@ -384,21 +396,41 @@ class Store:
             except OSError:
                 return ""
 
-        return history.recorded_among(self.log, [o.op for o in ops], since, current)
+        return history.waiting_files_among(self.log, [o.op for o in ops], since, current)
+
+    def recorded(self, ops: Sequence[WaitingOp]) -> set[str]:
+        """The ids of `ops` the operation log records as written (or dropped) already: a
+        file holding what the log's entry says it held (or an entry that does not say)."""
+        logged = self._logged(ops)
+        return {o.op for o in ops if _is_logged(o, logged)}
 
     def unwritten(self, clean: bool = False) -> Waiting:
         """The waiting operations the log does not record yet. With `clean` (under esp's
         lock), the files of those it records — a write stopped after writing them and
-        before removing them — are removed, and so are temporary files a killed esp left.
+        before removing them, a sync service's late copy — are removed, and so are temporary
+        files a killed esp left. A file under an id the log records that holds another
+        change (a copy edited by hand once its original was written) is not that change: it
+        waits under an id of its own, as a copy of a change still waiting does (_own_id).
         The warnings name, too, changes waiting for a tracker renamed or moved (strays)."""
         found = self.load(clean)
-        done = self.recorded(found.ops)
+        logged = self._logged(found.ops)
         if clean:
             system.remove_stale_temps(self.folder, _NAME.fullmatch)
-            for op in found.ops:
-                if op.op in done:
+        seen = {o.op: o for o in found.ops}
+        kept: list[WaitingOp] = []
+        for op in found.ops:
+            if op.op not in logged:
+                kept.append(op)
+            elif _is_logged(op, logged):
+                if clean:
                     self.remove(op)
-        found.ops = [o for o in found.ops if o.op not in done]
+            else:
+                taken = f"the id of change {op.op}, written already, but holds another change"
+                own = self._as_own(op, seen, clean, found, taken)
+                if own is not None:
+                    seen[own.op] = own
+                    kept.append(own)
+        found.ops = sorted(kept, key=lambda o: o.time)
         found.warnings += self.strays()
         return found
 
@@ -573,6 +605,12 @@ class Store:
         if op.file:
             with contextlib.suppress(OSError):
                 system.remove_file(self.folder / op.file)
+
+
+def _is_logged(op: WaitingOp, logged: dict[str, set[str]]) -> bool:
+    """Whether the log records `op` itself: its id, with what its file holds."""
+    held = logged.get(op.op)
+    return held is not None and (history.ANY_CONTENT in held or op.fingerprint in held)
 
 
 def new_op(
@@ -1064,4 +1102,5 @@ def _dropped_entry(
         backup=None,
         cells=cells,
         note=note,
+        waiting_files={op_id: op.fingerprint if op is not None else ""},
     )
