@@ -23,6 +23,7 @@ from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
+from itertools import chain
 from typing import Any
 
 from esp_cli.core.columns import normalise_header
@@ -620,12 +621,11 @@ def _signature_below(lines: Sequence[str], i: int, sender: list[str]) -> bool:
     """Whether a bare `--` line at lines[i] (without RFC 3676's trailing space) is a
     signature's: nothing follows it, or the sender's name, or only a signature's lines (a
     title with a `|`, a phone, an address); else it divides the agent's own lines."""
-    after = [x.strip() for x in lines[i + 1 :] if x.strip()]
-    if not after:
+    after = (x for j in range(i + 1, len(lines)) if (x := lines[j].strip()))
+    following = next(after, None)
+    if following is None or _signed_name(following, sender) == "sender":
         return True
-    if _signed_name(after[0], sender) == "sender":
-        return True
-    return all(_SIGNATURE_LINE.search(x) for x in after)
+    return all(_SIGNATURE_LINE.search(x) for x in chain((following,), after))
 
 
 def _attribution_lines(lines: Sequence[str], i: int) -> int:
@@ -680,17 +680,16 @@ def _signature_at(kept: Sequence[str], i: int, sender: list[str]) -> bool:
     found = _SIGNOFF.match(kept[i])
     if found is None:
         return False
-    after = [x for x in kept[i + 1 :] if x]
+    after = (kept[j] for j in range(i + 1, len(kept)) if kept[j])
     named = found.group("name")
     if named:
         who = _signed_name(named, sender)
         if not who:
             return False
-    elif after:
-        who = _signed_name(after[0], sender)
+    elif (following := next(after, None)) is not None:
+        who = _signed_name(following, sender)
         if not who:
             return False
-        after = after[1:]
     else:
         return True  # a sign-off on the last line
     return who == "sender" or all(_SIGNATURE_LINE.search(x) for x in after)
@@ -727,6 +726,8 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
     lines = text.replace("\r\n", "\n").split("\n")
     sender = name_words(sender_name)
     kept: list[str] = []
+    words = 0  # the lines of kept with words
+    first = ""  # the first of them
     left_out = ""
     i = 0
     while i < len(lines):
@@ -737,8 +738,7 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
             continue  # a divider of the agent's own: no words
         if raw.rstrip() == "--" or _QUOTE_START.match(line) or _MOBILE_SIGNATURE.match(line):
             break  # signature or the start of the quoted original
-        words = [x for x in kept if x]
-        own = len(words) > 1 or bool(words and _without_greeting(words[0]))
+        own = words > 1 or bool(words and _without_greeting(first))
         if line and (found := _quoted_header(lines, i, own=own, sender=sender_name)):
             if found == LIKELY:
                 left_out = f"from {_shortened(line)!r} down"
@@ -751,15 +751,16 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
             continue  # a rule of the agent's own: no words
         if attribution := _attribution_lines(lines, i):
             i += attribution
-            following = next((x.strip() for x in lines[i:] if x.strip()), "")
+            following = next((x for j in range(i, len(lines)) if (x := lines[j].strip())), "")
             if following.startswith(">"):
                 continue  # a quote marked with '>': the agent may write below it
             break  # the rest is the quoted message, unmarked
         if not line.startswith(">"):  # a quote the agent answers between
             kept.append(line)
+            first = first or line
+            words += bool(line)
         i += 1
-    while kept and not kept[0]:
-        kept.pop(0)
+    del kept[: next((n for n, x in enumerate(kept) if x), len(kept))]
     if kept:
         kept[0] = _without_greeting(kept[0])
     kept = _without_signature(kept, sender)
