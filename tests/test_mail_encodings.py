@@ -667,3 +667,33 @@ def test_gbk_is_read_under_every_label_mail_programs_write(charset: str) -> None
 )  # fmt: skip
 def test_windows_names_for_outlooks_iso_2022_jp_are_read_as_it(charset: str) -> None:
     assert decode_text(OUTLOOK_JIS, charset) == OUTLOOK_JIS_TEXT
+
+
+# ---------------------------------------------------------------- RTF as hand-made or gated
+
+
+def test_an_rtf_font_table_after_the_text_it_sets_still_sets_it() -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg1252{\\f1 \\'cf\\'f0\\'e8}{\\fonttbl{\\f1\\fcharset204 Cyr;}}}"
+    assert rtf_text(rtf) == "При"
+
+
+def test_rtf_unicode_words_with_no_number_are_dropped(tmp_path: Path) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg1252\\uc\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}Did 2 TBTs.\\par}"
+    assert rtf_text(rtf) == "Did 2 TBTs.\n"
+    path = make_msg(tmp_path / "a.msg", rtf=rtf)
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == "Did 2 TBTs."
+    assert rtf_text(b"{\\rtf1\\ansi see \\u the list, \\b\\u 5 done\\par}") == (
+        "see the list, 5 done\n"
+    )
+
+
+def test_an_rtf_fallback_skips_characters_across_lines_not_line_breaks() -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    assert rtf_text(b"{\\rtf1\\ansi\\uc5\\u8364 ab\r\ncd\ne\r\nf done\\par}") == "€f done\n"
+    huge = b"{\\rtf1\\ansi\\uc1000000000\\u8364 " + b"Did 2 TBTs today.\n" * 50_000 + b"}"
+    assert rtf_text(huge) == "€"
