@@ -582,3 +582,118 @@ def test_a_real_rtf_emoji_is_read_whole() -> None:
     text = rtf_text(bytes(decompress(rtf)))
     assert "\U0001f308\u267b\ufe0f" in text
     assert not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+# ------------------------------------------- text that is what it says, whatever it holds
+
+
+def test_valid_utf8_holding_a_replacement_character_is_still_utf8() -> None:
+    """A U+FFFD pasted into the message is the message's, not a byte UTF-8 could not read:
+    the rest is not turned to Windows-1252 for it."""
+    body = "The Learning Hub shows \ufffd\ufffd instead of my name — module 3 stuck."
+    for charset in ("utf-8", "x-unknown"):
+        assert decode_text(body.encode(), charset) == body
+    assert read_mail(eml(body.encode()), "a.eml", EASTERN).text == body
+
+
+def test_an_attached_files_name_in_raw_utf8_is_read_as_utf8() -> None:
+    """Many mailers write the name unencoded, in 8-bit UTF-8."""
+    from esp_cli.mail.attachments import read_files
+
+    for name in ("María González TBT.pdf", "Zoë \ufffd TBT.pdf"):
+        mail = with_pdf(f'filename="{name}"')
+        assert [f.name for f in read_files(mail).files] == [name]
+        assert name in read_mail(mail, "a.eml", EASTERN).warning
+
+
+# ISO-2022-JP-2 as Python writes it: Latin-1 and Greek by the single shift ESC N.
+JP2 = b"Caf\x1b.A\x1bNi, Se\x1bNq\x1bNq, \x1b.F\x1bNa ok. \x1b$B?JD=\x1b(B done"
+JP2_TEXT = "Café, Seññ, α ok. 進捗 done"
+
+
+@pytest.mark.parametrize("charset", ["iso-2022-jp-2", "iso-2022-jp", "csISO2022JP"])
+def test_iso_2022_jp_2_keeps_its_latin_greek_and_japanese(charset: str) -> None:
+    assert JP2.decode("iso2022_jp_2") == JP2_TEXT
+    assert decode_text(JP2, charset) == JP2_TEXT
+    mail = eml(JP2, charset=charset, cte="7bit")
+    assert read_mail(mail, "a.eml", EASTERN).text == JP2_TEXT
+
+
+def test_iso_2022_jp_2_that_outlooks_reading_cannot_read_is_read_by_its_own_codec() -> None:
+    """ESC N before any G2 set: Python's iso2022_jp_2 reads it, so esp does."""
+    data = b"ok \x1bNa \x1b$B?JD=\x1b(B"
+    assert decode_text(data, "iso-2022-jp-2") == data.decode("iso2022_jp_2")
+
+
+def test_seven_bit_iso_2022_jp_never_reads_as_its_escapes() -> None:
+    """Escapes no set is known by outnumber what is read: still never the escape bytes."""
+    data = b"\x1b$Z!!\x1b$Z\x1b$Z\x1b$Z ok \x1b$B?JD=\x1b(B"
+    assert "\x1b" not in decode_text(data, "iso-2022-jp")
+    assert "進捗" in decode_text(data, "iso-2022-jp")
+
+
+@pytest.mark.parametrize(
+    "charset",
+    ["base64", "hex", "quopri", "uu", "zlib", "rot13", "bz2", "idna", "punycode", "undefined",
+     "unicode_escape", "raw_unicode_escape", "charmap"],
+)  # fmt: skip
+def test_a_python_codec_that_is_no_character_set_is_an_unknown_label(charset: str) -> None:
+    body = "Did 2 TBTs — café"
+    assert decode_text(body.encode(), charset) == body
+    assert decode_text(body.encode("cp1252"), charset) == body
+    assert read_mail(eml(body.encode(), charset=charset), "a.eml", EASTERN).text == body
+
+
+@pytest.mark.parametrize("charset", ["base64", "hex", "idna", "punycode", "undefined", "uu"])
+def test_a_file_name_in_a_python_codec_that_is_no_character_set_is_read(charset: str) -> None:
+    from esp_cli.mail.attachments import read_files
+
+    mail = with_pdf(f"filename*={charset}''Devon%20Price%20TBT.pdf")
+    assert [f.name for f in read_files(mail).files] == ["Devon Price TBT.pdf"]
+    assert "Devon Price TBT.pdf" in read_mail(mail, "a.eml", EASTERN).warning
+
+
+@pytest.mark.parametrize(
+    "charset", ["csGB2312", "gb_2312", "GB_2312-80", "x-euc-cn", "windows-936", "x-cp936"]
+)
+def test_gbk_is_read_under_every_label_mail_programs_write(charset: str) -> None:
+    assert decode_text(GBK_EURO, charset) == "费用 €5，模块五完成"
+
+
+@pytest.mark.parametrize(
+    "charset",
+    ["_iso-2022-jp$ESC", "_iso-2022-jp$SIO", "_iso-2022-jp", "cp50220", "cp50221", "cp50222",
+     "x-cp50220"],
+)  # fmt: skip
+def test_windows_names_for_outlooks_iso_2022_jp_are_read_as_it(charset: str) -> None:
+    assert decode_text(OUTLOOK_JIS, charset) == OUTLOOK_JIS_TEXT
+
+
+# ---------------------------------------------------------------- RTF as hand-made or gated
+
+
+def test_an_rtf_font_table_after_the_text_it_sets_still_sets_it() -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg1252{\\f1 \\'cf\\'f0\\'e8}{\\fonttbl{\\f1\\fcharset204 Cyr;}}}"
+    assert rtf_text(rtf) == "При"
+
+
+def test_rtf_unicode_words_with_no_number_are_dropped(tmp_path: Path) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg1252\\uc\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}Did 2 TBTs.\\par}"
+    assert rtf_text(rtf) == "Did 2 TBTs.\n"
+    path = make_msg(tmp_path / "a.msg", rtf=rtf)
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == "Did 2 TBTs."
+    assert rtf_text(b"{\\rtf1\\ansi see \\u the list, \\b\\u 5 done\\par}") == (
+        "see the list, 5 done\n"
+    )
+
+
+def test_an_rtf_fallback_skips_characters_across_lines_not_line_breaks() -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    assert rtf_text(b"{\\rtf1\\ansi\\uc5\\u8364 ab\r\ncd\ne\r\nf done\\par}") == "€f done\n"
+    huge = b"{\\rtf1\\ansi\\uc1000000000\\u8364 " + b"Did 2 TBTs today.\n" * 50_000 + b"}"
+    assert rtf_text(huge) == "€"

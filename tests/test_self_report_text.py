@@ -553,3 +553,20 @@ def test_a_binary_file_named_eml_is_not_an_e_mail_said_once(tmp_path: Path, conf
     assert res.exit_code == 3
     assert res.stderr.count("not an e-mail") == 1, res.stderr
     assert notes(config.parent / "ESP Tracker.xlsx")["Devon Price"] == ""
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        # A pasted log: line after line, none a quoted message's.
+        ("Citrix was slow again today, module 3 stuck.\n" * 20_000, "Citrix was slow again"),
+        # Sign-offs and dividers on every line: each is looked past once, not to the end.
+        ("Thanks,\n" * 20_000, "Thanks, Thanks,"),
+        ("--\nDid the TBT\n" * 10_000, "Did the TBT Did the TBT"),
+        ("\n" * 20_000 + "Did it\n" * 20_000, "Did it Did it"),
+    ],
+)
+def test_a_long_body_is_read_once_through(body: str, text: str) -> None:
+    """Tens of thousands of lines take seconds, not minutes: the note's start is the same."""
+    note = clean_body(body, "Marcus Lee")
+    assert note.startswith(text) and note.endswith("…")

@@ -4,6 +4,7 @@ another file), and its sender matched to the agent by address — a mismatch sai
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -506,3 +507,50 @@ def test_a_tracking_sheet_refused_for_a_hidden_column_saves_no_attachment(
     assert res.exit_code == 1, res.output
     assert "column F is hidden" in res.stderr and "'SHA-256'" in res.stderr, res.stderr
     assert sorted(p.name for p in inbox.iterdir()) == ["RE TBT.eml"]
+
+
+def raw_pdf_mail(sender: str, disposition: bytes) -> bytes:
+    """An e-mail with one PDF whose Content-Disposition is written as given (8-bit bytes and
+    all, as mailers write it)."""
+    return (
+        (
+            f"From: {sender}\r\nTo: Jordan Reyes <jordan.reyes@vendorcx.com>\r\n"
+            f"Subject: My TBT transcript\r\nDate: {SENT}\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+            "Content-Type: text/plain\r\n\r\nAttached.\r\n--b\r\nContent-Type: application/pdf\r\n"
+            "Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; "
+        ).encode()
+        + disposition
+        + b"\r\n\r\n"
+        + base64.b64encode(pdf(sender))
+        + b"\r\n--b--\r\n"
+    )
+
+
+def test_a_proof_named_in_raw_utf8_or_an_odd_character_set_is_recorded(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """A name written in unencoded UTF-8 is UTF-8; a character set that is a Python codec
+    but no character set (base64, idna) is an unknown one: the name is read, never a crash."""
+    agents = [*AGENTS, ["AET-2", "María González", "E104", "maria.g@vendorcx.com", "No", None]]
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a, strict=True))
+                                for a in agents], headers=HEADERS)  # fmt: skip
+    (inbox / "a.eml").write_bytes(raw_pdf_mail(
+        "María González <maria.g@vendorcx.com>",
+        'filename="María González TBT.pdf"'.encode(),
+    ))  # fmt: skip
+    (inbox / "b.eml").write_bytes(raw_pdf_mail(
+        "Devon Price <devon.price@vendorcx.com>", b"filename*=base64''Devon%20Price%20TBT.pdf"
+    ))  # fmt: skip
+    (inbox / "c.eml").write_bytes(raw_pdf_mail(
+        "Ana Ruiz <ana.ruiz@vendorcx.com>", b"filename*=idna''Ana%20Ruiz%20TBT.pdf"
+    ))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert sorted((p["file"], p["agent"]) for p in data["recorded"]) == [
+        ("Ana Ruiz TBT.pdf", "Ana Ruiz"),
+        ("Devon Price TBT.pdf", "Devon Price"),
+        ("María González TBT.pdf", "María González"),
+    ]
+    assert data["rejected"] == []

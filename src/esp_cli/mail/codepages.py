@@ -71,30 +71,58 @@ def codec_of(codepage: int) -> str | None:
         return None
 
 
-# The name `decoded` reads Outlook's ISO-2022-JP by (no Python codec has it).
-ISO2022_JP = "cp50221"
+# Python's ISO-2022-JP codecs, whose labels are read as Outlook writes ISO-2022-JP (Windows'
+# cp50220-cp50222 read more than any of them) and, where that cannot read a message, by the
+# label's own codec (`read`).
+_ISO2022_JP = frozenset(
+    ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_3",
+     "iso2022_jp_2004")
+)  # fmt: skip
+# What a byte a codec cannot read is while it is counted (a lone surrogate, which no codec
+# reads from mail: a U+FFFD the text itself holds is no byte the codec failed), then U+FFFD.
+_BAD = "\udfff"
+_MARKED = "esp-marked"
 _EURO = "esp-cp936-euro"
+
+
+def _marked(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    return _BAD, exc.end
 
 
 def _euro(exc: UnicodeError) -> tuple[str, int]:
     """GB18030's decoding errors as Windows' GBK reads them: 0x80 alone is the euro sign;
-    any other byte it cannot read is U+FFFD."""
+    any other byte is one it cannot read."""
     assert isinstance(exc, UnicodeDecodeError)
     if exc.object[exc.start] == 0x80:
         return "€", exc.start + 1
-    return "\ufffd", exc.end
+    return _BAD, exc.end
 
 
+codecs.register_error(_MARKED, _marked)
 codecs.register_error(_EURO, _euro)
 _ERRORS = {"gb18030": _EURO}
 
 
-def decoded(data: bytes, codec: str) -> str:
-    """`data` read with `codec` (a Python codec name, or ISO2022_JP) as Windows reads it:
-    each byte it cannot read is U+FFFD."""
-    if codec == ISO2022_JP:
-        return iso2022_jp_text(data)
-    return data.decode(codec, _ERRORS.get(codec, "replace"))
+def is_iso2022_jp(codec: str) -> bool:
+    """Whether `codec` is one of the ISO-2022-JP family, mail in seven bits and escapes."""
+    return codec in _ISO2022_JP
+
+
+def read(data: bytes, codec: str) -> tuple[str, int]:
+    """`data` read with `codec` (a Python codec name) as Windows reads it, each byte (or run
+    of bytes) it cannot read as U+FFFD; and how many those are. An ISO-2022-JP label is read
+    as Outlook writes it, else with its own codec when that reads more of it (the sets of
+    ISO-2022-JP-2 and the like that Outlook never writes)."""
+    if codec in _ISO2022_JP:
+        text = _iso2022_jp(data)
+        if _BAD in text:
+            own = data.decode(codec, _MARKED)
+            text = min(text, own, key=lambda t: t.count(_BAD))
+    else:
+        text = data.decode(codec, _ERRORS.get(codec, _MARKED))
+    bad = text.count(_BAD)
+    return (text.replace(_BAD, "\ufffd") if bad else text), bad
 
 
 # -- ISO-2022-JP ------------------------------------------------------------------------------
@@ -144,6 +172,10 @@ _SETS: dict[bytes, _Set | None] = {
     b"\x1b$(Q": (2, _high, "euc_jis_2004"),
     b"\x1b$(P": (2, _plane2, "euc_jis_2004"),  # JIS X 0213 plane 2
 }
+# ISO-2022-JP-2's 96-character sets (G2): each character is one byte after the single shift
+# ESC N, read with its high bit set.
+_G2 = {b"\x1b.A": "latin-1", b"\x1b.F": "iso8859_7"}
+_SS2 = b"\x1bN"
 _SO, _SI = 0x0E, 0x0F  # shift to half-width katakana and back (cp50222)
 _PIECES = re.compile(
     rb"(\x1b[\x20-\x2f]*[\x30-\x7e]?)|([\x0e\x0f])|([\x21-\x7e]+)|([^\x1b\x0e\x0f\x21-\x7e]+)"
@@ -157,27 +189,37 @@ def _characters(chars: bytes, charset: _Set) -> str:
         try:
             out.append(convert(chars[at : at + width]).decode(codec))
         except UnicodeDecodeError:
-            out.append("\ufffd")
-    return "".join(out) + "\ufffd" * (len(chars) % width > 0)
+            out.append(_BAD)
+    return "".join(out) + _BAD * (len(chars) % width > 0)
 
 
-def iso2022_jp_text(data: bytes) -> str:
+def _iso2022_jp(data: bytes) -> str:
     """ISO-2022-JP as Windows reads what Outlook writes (cp50220-cp50222), and the sets
     ISO-2022-JP-1, -2, -3 and -2004 add. An escape sequence no set is known by, a character
-    cut short and a byte with its high bit set are each U+FFFD, never the bytes as text."""
+    cut short and a byte with its high bit set are each _BAD, never the bytes as text."""
     out: list[str] = []
     charset, shifted = _ASCII, False
+    g2: str | None = None  # ISO-2022-JP-2's G2 set
+    single = False  # after ESC N: the next byte is G2's
     for found in _PIECES.finditer(data):
         escape, shift, chars, other = found.groups()
+        if single and (chars or other):
+            single, first = False, (chars or other)[0]
+            assert g2 is not None
+            out.append(bytes((first | 0x80,)).decode(g2) if 0x20 <= first < 0x80 else _BAD)
+            chars, other = chars and chars[1:], other and other[1:]
         if escape is not None:
-            if escape not in _SETS:
-                out.append("\ufffd")
-            elif (designated := _SETS[escape]) is not None:
+            single = escape == _SS2 and g2 is not None
+            if escape in _G2:
+                g2 = _G2[escape]
+            elif escape not in _SETS and not single:
+                out.append(_BAD)
+            elif (designated := _SETS.get(escape)) is not None:
                 charset = designated
         elif shift is not None:
             shifted = shift[0] == _SO
-        elif chars is not None:
+        elif chars:
             out.append(_characters(chars, _KATAKANA if shifted else charset))
-        else:  # spaces and controls are themselves in every set
-            out.append("".join(chr(b) if b < 0x80 else "\ufffd" for b in other))
-    return "".join(out)
+        elif other:  # spaces and controls are themselves in every set
+            out.append("".join(chr(b) if b < 0x80 else _BAD for b in other))
+    return "".join(out) + _BAD * single

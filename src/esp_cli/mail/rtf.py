@@ -123,6 +123,15 @@ class _Reader:
             self.write(decode_text(bytes(self.run), self.run_codec))
             self.run.clear()
 
+    def skipped(self, text: str) -> str:
+        """The text after the fallback characters still to skip (a line break is none)."""
+        at = 0
+        while self.fallback and at < len(text):
+            end = min(at + self.fallback, len(text))
+            self.fallback -= end - at - text.count("\r", at, end) - text.count("\n", at, end)
+            at = end
+        return text[at:]
+
     def byte(self, value: int, codec: str) -> None:
         if self.fallback:
             self.fallback -= 1
@@ -157,6 +166,8 @@ class _Reader:
         self.fallback = 0
         if word == "uc" and number is not None:
             return replace(group, skip=max(number, 0))
+        if word in ("u", "uc"):  # with no number: no character, nothing to skip
+            return group
         self.control(token)
         if word == "f" and arg is not None:
             self.defining = arg if fonts else self.defining
@@ -195,10 +206,24 @@ def rtf_text(rtf: bytes) -> str:
     from striprtf.striprtf import rtf_to_text
 
     reader = _Reader()
+    # The font table first, wherever it is: some writers put it after the text it sets.
+    if (table := rtf.find(b"\\fonttbl")) > 0 and (start := rtf.rfind(b"{", 0, table)) >= 0:
+        fonts = _Reader()
+        _read(rtf, fonts, start, table_only=True)
+        reader.charsets, reader.codepages = fonts.charsets, fonts.codepages
+    _read(rtf, reader)
+    reader.flush()
+    to_text: Any = rtf_to_text  # untyped
+    return str(to_text("".join(reader.out), errors="ignore"))
+
+
+def _read(rtf: bytes, reader: _Reader, at: int = 0, *, table_only: bool = False) -> None:
+    """The RTF from `at` on read into `reader`; `table_only`: up to the end of the font
+    table."""
     stack: list[_Group] = []
     group = _Group()
     fonts_depth: int | None = None  # the font table's group, while it is read
-    at, end = 0, len(rtf)
+    end = len(rtf)
     while at < end:
         token = _TOKEN.match(rtf, at)
         if token is None:  # a backslash before nothing RTF knows
@@ -227,9 +252,8 @@ def rtf_text(rtf: bytes) -> str:
                 at += 1
         elif kind == "text":
             text = token.group("text").decode("latin-1")
-            while reader.fallback and text:
-                reader.fallback -= text[0] not in "\r\n"
-                text = text[1:]
+            if reader.fallback:
+                text = reader.skipped(text)
             if text:
                 reader.flush()
                 reader.write(text)
@@ -249,7 +273,6 @@ def rtf_text(rtf: bytes) -> str:
                 if fonts_depth is not None and len(stack) < fonts_depth:
                     fonts_depth = None
                     reader.defining = None
+                    if table_only:
+                        return
             reader.control(token.group("brace").decode("ascii"))
-    reader.flush()
-    to_text: Any = rtf_to_text  # untyped
-    return str(to_text("".join(reader.out), errors="ignore"))

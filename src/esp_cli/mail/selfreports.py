@@ -20,9 +20,10 @@ from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
 from email.message import EmailMessage, Message
-from email.policy import EmailPolicy
+from email.policy import Compat32, EmailPolicy
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
+from itertools import chain
 from typing import Any
 
 from esp_cli.core.columns import normalise_header
@@ -30,7 +31,7 @@ from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of
-from esp_cli.mail.codepages import ISO2022_JP, decoded
+from esp_cli.mail.codepages import is_iso2022_jp, read
 
 MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
 
@@ -361,15 +362,16 @@ _PARAMETER_CHARSET = re.compile(r"(\*(?:0\*)?\s*=\s*\"?)[^'\";\s]*'")
 
 class _ReadPolicy(EmailPolicy):
     """The email package's own policy, but a header whose parameter is in a character set
-    its codec cannot read (an RFC 2231 file name in Outlook's ISO-2022-JP, with ①: the
-    package raises) is parsed with that parameter's character set unknown, as the package
-    parses one it does not know: the header's type and other parameters stay, and
-    file_name reads the name in the Windows code page."""
+    its codec cannot read (an RFC 2231 file name in Outlook's ISO-2022-JP, with ①, or in
+    `idna`, a Python codec of host names: the package raises) is parsed with that
+    parameter's character set unknown, as the package parses one it does not know: the
+    header's type and other parameters stay, and file_name reads the name in the Windows
+    code page."""
 
     def header_fetch_parse(self, name: str, value: str) -> Any:
         try:
             return super().header_fetch_parse(name, value)
-        except UnicodeDecodeError:
+        except UnicodeError:
             unknown = _PARAMETER_CHARSET.sub(r"\1x-unknown'", value)
             return super().header_fetch_parse(name, unknown)
 
@@ -450,22 +452,40 @@ _SUPERSETS = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
     "big5": "cp950",
-    **dict.fromkeys(
-        ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_3",
-         "iso2022_jp_2004"),
-        ISO2022_JP,
-    ),
-}  # fmt: skip
-# Labels mail programs write that Python does not know.
+}
+# Labels mail programs write that Python does not know: the WHATWG Encoding Standard's, and
+# Windows' own names for its code pages (MLang's for Outlook's ISO-2022-JP).
 _LABELS = {
     "x-sjis": "cp932",
     "windows-31j": "cp932",
-    "x-gbk": "gb18030",
+    **dict.fromkeys(
+        ("x-gbk", "csgb2312", "gb_2312", "gb_2312-80", "x-euc-cn", "windows-936", "x-cp936"),
+        "gb18030",
+    ),
+    **dict.fromkeys(
+        (
+            "cp50220",
+            "cp50221",
+            "cp50222",
+            "x-cp50220",
+            "x-cp50221",
+            "x-cp50222",
+            "_iso-2022-jp$esc",
+            "_iso-2022-jp$sio",
+            "_iso-2022-jp",
+        ),
+        "iso2022_jp_ext",
+    ),
     "x-euc-jp": "euc_jp",
     "windows-874": "cp874",
     "x-user-defined": "cp1252",
     "unicode-1-1-utf-8": "utf-8",
 }
+# Python's codecs that are no character set: a label naming one is unknown (`charset=base64`
+# is no text in base64, and `idna` reads host names, not text).
+_NOT_CHARSETS = frozenset(
+    ("idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "charmap")
+)
 # A text whose label is missing, unknown or does not fit is UTF-8 when UTF-8 reads most of
 # it, else Windows-1252 (what Windows PCs write). Latin-1 is never the answer: it reads the
 # bytes 0x80-0x9F as control characters, which no cell can show.
@@ -480,10 +500,12 @@ def _codec(charset: str | None) -> str | None:
         return None
     label = charset.strip().strip("\"'").lower()
     try:
-        name = codecs.lookup(_LABELS.get(label, label)).name
+        found = codecs.lookup(_LABELS.get(label, label))
     except LookupError:
         return None
-    return _SUPERSETS.get(name, name)
+    if not found._is_text_encoding or found.name in _NOT_CHARSETS:
+        return None
+    return _SUPERSETS.get(found.name, found.name)
 
 
 def _utf16(data: bytes) -> str | None:
@@ -505,13 +527,12 @@ def _utf16(data: bytes) -> str | None:
 @dataclass(frozen=True)
 class _Reading:
     text: str  # each byte the codec cannot read as U+FFFD
-    bad: int  # the bytes (or byte runs) it cannot read
+    bad: int  # the bytes (or byte runs) it cannot read; a U+FFFD the text holds is none
     good: int  # the characters beyond ASCII it did read
 
     @classmethod
     def of(cls, data: bytes, codec: str) -> _Reading:
-        text = decoded(data, codec)
-        bad = text.count("\ufffd")
+        text, bad = read(data, codec)
         return cls(text, bad, sum(1 for ch in text if ch > "\x7f") - bad)
 
 
@@ -530,7 +551,8 @@ def decode_text(data: bytes, charset: str | None) -> str:
         codec = "utf-8"
     if codec is not None and codec != _WESTERN:
         declared = _Reading.of(data, codec)
-        if declared.bad <= declared.good:
+        # Seven-bit ISO-2022-JP keeps its label: UTF-8 would "read" its escapes as text.
+        if declared.bad <= declared.good or (is_iso2022_jp(codec) and data.isascii()):
             return declared.text.removeprefix("\ufeff")
     else:
         declared = None
@@ -620,12 +642,11 @@ def _signature_below(lines: Sequence[str], i: int, sender: list[str]) -> bool:
     """Whether a bare `--` line at lines[i] (without RFC 3676's trailing space) is a
     signature's: nothing follows it, or the sender's name, or only a signature's lines (a
     title with a `|`, a phone, an address); else it divides the agent's own lines."""
-    after = [x.strip() for x in lines[i + 1 :] if x.strip()]
-    if not after:
+    after = (x for j in range(i + 1, len(lines)) if (x := lines[j].strip()))
+    following = next(after, None)
+    if following is None or _signed_name(following, sender) == "sender":
         return True
-    if _signed_name(after[0], sender) == "sender":
-        return True
-    return all(_SIGNATURE_LINE.search(x) for x in after)
+    return all(_SIGNATURE_LINE.search(x) for x in chain((following,), after))
 
 
 def _attribution_lines(lines: Sequence[str], i: int) -> int:
@@ -680,17 +701,16 @@ def _signature_at(kept: Sequence[str], i: int, sender: list[str]) -> bool:
     found = _SIGNOFF.match(kept[i])
     if found is None:
         return False
-    after = [x for x in kept[i + 1 :] if x]
+    after = (kept[j] for j in range(i + 1, len(kept)) if kept[j])
     named = found.group("name")
     if named:
         who = _signed_name(named, sender)
         if not who:
             return False
-    elif after:
-        who = _signed_name(after[0], sender)
+    elif (following := next(after, None)) is not None:
+        who = _signed_name(following, sender)
         if not who:
             return False
-        after = after[1:]
     else:
         return True  # a sign-off on the last line
     return who == "sender" or all(_SIGNATURE_LINE.search(x) for x in after)
@@ -727,6 +747,8 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
     lines = text.replace("\r\n", "\n").split("\n")
     sender = name_words(sender_name)
     kept: list[str] = []
+    words = 0  # the lines of kept with words
+    first = ""  # the first of them
     left_out = ""
     i = 0
     while i < len(lines):
@@ -737,8 +759,7 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
             continue  # a divider of the agent's own: no words
         if raw.rstrip() == "--" or _QUOTE_START.match(line) or _MOBILE_SIGNATURE.match(line):
             break  # signature or the start of the quoted original
-        words = [x for x in kept if x]
-        own = len(words) > 1 or bool(words and _without_greeting(words[0]))
+        own = words > 1 or bool(words and _without_greeting(first))
         if line and (found := _quoted_header(lines, i, own=own, sender=sender_name)):
             if found == LIKELY:
                 left_out = f"from {_shortened(line)!r} down"
@@ -751,15 +772,16 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
             continue  # a rule of the agent's own: no words
         if attribution := _attribution_lines(lines, i):
             i += attribution
-            following = next((x.strip() for x in lines[i:] if x.strip()), "")
+            following = next((x for j in range(i, len(lines)) if (x := lines[j].strip())), "")
             if following.startswith(">"):
                 continue  # a quote marked with '>': the agent may write below it
             break  # the rest is the quoted message, unmarked
         if not line.startswith(">"):  # a quote the agent answers between
             kept.append(line)
+            first = first or line
+            words += bool(line)
         i += 1
-    while kept and not kept[0]:
-        kept.pop(0)
+    del kept[: next((n for n, x in enumerate(kept) if x), len(kept))]
     if kept:
         kept[0] = _without_greeting(kept[0])
     kept = _without_signature(kept, sender)
@@ -822,6 +844,17 @@ def subject_of(msg: Message) -> str:
     return decode_words(_raw_header(msg, "subject") or "").strip()
 
 
+class _AsWritten(Compat32):
+    """compat32 (a parameter as written, its character set apart), its 8-bit bytes kept as
+    the parser holds them, for file_name to read: compat32 makes each U+FFFD."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        return value
+
+
+_AS_WRITTEN = _AsWritten()
+
+
 def file_name(part: Message) -> str:
     """A part's file name (Content-Disposition's filename, else Content-Type's name) with
     its spaces tidied, '' when it has none. Its character set (RFC 2231) or encoded words
@@ -831,7 +864,7 @@ def file_name(part: Message) -> str:
         raw = next((str(v) for k, v in part.raw_items() if k.lower() == header), None)
         if raw is None:
             continue
-        params = Message()  # compat32: the parameter as written, its character set apart
+        params = Message(policy=_AS_WRITTEN)
         params[header] = "".join(raw.splitlines())
         value = params.get_param(param, header=header)
         if isinstance(value, tuple):
