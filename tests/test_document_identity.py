@@ -197,9 +197,9 @@ def test_a_stamp_reads_back_with_its_row_and_an_old_one_without() -> None:
 
 
 def commands_in(text: str, verb: str) -> list[list[str]]:
-    """The `esp VERB ...` commands a message gives, as their words (a shell would split)."""
-    found = re.findall(rf"esp {verb} (.+?)(?:;|\.$|\.\n| esp )", " ".join(text.split()) + "\n")
-    return [shlex.split(c) for c in found]
+    """The `esp VERB ...` commands a message gives, one per line, as their words (as a
+    shell would split them)."""
+    return [shlex.split(c) for c in re.findall(rf"^ *esp {verb} (.+)$", text, re.MULTILINE)]
 
 
 @pytest.mark.parametrize("same_email", [False, True], ids=["own-email", "one-email"])

@@ -67,13 +67,13 @@ from esp_cli.errors import (
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.services.agents import LOOKUP_KEYS, agent_words, agents_for, class_key, find_agent
+from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, command_for, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import class_smes, sme_addresses, sme_cc
-from esp_cli.system import shell_quote
+from esp_cli.system import command_lines, shell_quote
 from esp_cli.workbook.session import WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.patch import check_cell_text
@@ -438,9 +438,13 @@ def _told_if_not_noted(run: _Run) -> Iterator[None]:
             raise
         table = run.table
         assert table is not None  # read before any message is made
-        commands = "; ".join(
-            f"esp note add {agent_words(table, m.agent)} "
-            f"{shell_quote(advised_text(m.kind))} --by {shell_quote(run.signer)}"
+        commands = command_lines(
+            command_for(
+                table,
+                m.agent,
+                "esp note add",
+                f"{shell_quote(advised_text(m.kind))} --by {shell_quote(run.signer)}",
+            )
             for m in sent
         )
         names = ", ".join(f"{m.agent.name} ({m.kind.value})" for m in sent)
@@ -449,7 +453,7 @@ def _told_if_not_noted(run: _Run) -> Iterator[None]:
             f"Sent {len(sent)} message(s) — {names} — but their Advised lines were not "
             f"written to Notes: {exc.message}",
             fix=f"do not run advise --send again for them (they would be e-mailed twice); "
-            f"{when}, record them: {commands}.",
+            f"{when}, record them:{commands}",
         ) from exc
 
 

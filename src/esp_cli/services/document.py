@@ -75,9 +75,9 @@ from esp_cli.results.document import DaySource, Document, DocumentResult, NotMad
 from esp_cli.services.advise import email_addresses
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
-    agent_words,
     agents_for,
     class_key,
+    command_for,
     find_agent,
     sme_names,
 )
@@ -94,7 +94,7 @@ from esp_cli.services.record import (
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
-from esp_cli.system import shell_quote, write_file_atomically
+from esp_cli.system import command_lines, shell_quote, write_file_atomically
 from esp_cli.workbook.session import WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
 
@@ -417,12 +417,16 @@ def _facts(wanted: _Candidate, run: _Run) -> StepDocument:
     except EarlyStepError as exc:
         due = step_due(facts_from_row(row), step, run.cal)
         assert run.table is not None  # the agent was found in it
-        who = agent_words(run.table, row)
+        early = command_for(
+            run.table,
+            row,
+            "esp record-step",
+            f'{step.value} --date {on:%Y-%m-%d} --early --reason "why"',
+        )
         raise EarlyStepError(
             exc.message,
             fix=(f"give --date {due:%Y-%m-%d} or later, or " if due else "")
-            + f"record it early first (esp record-step {who} {step.value} --date "
-            f"{on:%Y-%m-%d} --early --reason 'why'), then make its document.",
+            + f"record it early first ({early}), then make its document.",
         ) from exc
     facts = facts_from_row(row)
     recorded = {s: d for s in LADDER if (d := facts.step_date(s)) is not None}
@@ -643,9 +647,13 @@ def _told_if_not_recorded(run: _Run) -> Iterator[None]:
         # Each agent as record-step finds exactly them, a namesake too.
         table = run.table
         assert table is not None  # read before any document is made
-        commands = "; ".join(
-            f"esp record-step {agent_words(table, d.agent)} {d.step.value} --document "
-            f"{shell_quote(str(d.file))}"
+        commands = command_lines(
+            command_for(
+                table,
+                d.agent,
+                "esp record-step",
+                f"{d.step.value} --document {shell_quote(str(d.file))}",
+            )
             for d in saved
         )
         names = ", ".join(d.file.name for d in saved)
@@ -654,7 +662,7 @@ def _told_if_not_recorded(run: _Run) -> Iterator[None]:
             f"Saved {len(saved)} document(s) — {names} — but their steps were not recorded: "
             f"{exc.message}",
             fix=f"record them{when}: run the same esp document command with --record again "
-            f"(it records the documents already made), or {commands}.",
+            f"(it records the documents already made), or:{commands}",
         ) from exc
 
 

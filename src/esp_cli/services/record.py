@@ -369,7 +369,7 @@ def check_step(
         raise EarlyStepError(
             f"{row.label()} ({_where(row, step)}): the {step.label} is not due until "
             f"{fmt_day(due)} ({step_due_basis(step, facts)}); {fmt(on)} is before it.",
-            fix="record it once it is due, or pass --early --reason 'why' to record it "
+            fix='record it once it is due, or pass --early --reason "why" to record it '
             "now (the reason goes in the note).",
         )
     return due, is_early

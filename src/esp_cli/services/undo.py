@@ -30,7 +30,7 @@ from esp_cli.services.agents import (
     LOOKUP_KEYS,
     AgentLookupError,
     RowFinder,
-    agent_words,
+    command_for,
     pick_agent,
 )
 from esp_cli.services.history import undone_by, worked_out
@@ -294,11 +294,12 @@ def _plan(
             conflicts.append(Conflict(c, None, reason=f"{c.agent} cannot be found: {where}"))
         else:
             placed.append((c, where))
-    named = words = None
+    named = history_command = None
     if agent is not None:
         placed, conflicts, row = _of_agent(target, placed, conflicts, finder, agent)
         assert table is not None  # the agent was found in it
-        named, words = row.label(), agent_words(table, row)
+        named = row.label()
+        history_command = command_for(table, row, "esp history")
     sheets = {s.name: s for s in wb.sheets}
     missing = sorted({p.sheet for _, p in placed} - set(sheets))
     if missing:
@@ -336,7 +337,7 @@ def _plan(
             raise EspError(
                 f"{named}'s cells hold what they held before operation {target.op}: "
                 "nothing to undo for this agent.",
-                fix=f"see the cells' changes with: esp history {words}",
+                fix=f"see the cells' changes with: {history_command}",
             )
     return _Planned(conflicts, named)
 
