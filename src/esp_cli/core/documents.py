@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
+from urllib.parse import quote, unquote
 
 from esp_cli.core.advice import first_name
 from esp_cli.core.calendar import BusinessCalendar
@@ -309,6 +310,10 @@ class Identity(NamedTuple):
     agent_id: str
     row: int | None = None
     bracketed: bool = False
+    # With the row (a stamp's): the agent's ESP Start Date and class as esp saw them, so a
+    # row that holds the agent's namesake since (a sort) is not taken for the agent.
+    start: date | None = None
+    cls: str | None = None
 
 
 def row_tag(row: int) -> str:
@@ -318,10 +323,14 @@ def row_tag(row: int) -> str:
 
 def stamp(doc: StepDocument, row: int | None = None) -> str:
     """The core property a document esp makes carries (see read_stamp); `row` for an agent
-    whose file name carries their row (a namesake without an Agent ID)."""
+    whose file name carries their row (a namesake without an Agent ID), with their ESP
+    Start Date and class (what tells the row's agent from a namesake moved there)."""
     name = " ".join(doc.agent_name.split())
     agent_id = doc.agent_id.strip()
-    where = f"; row={row}" if row is not None else ""
+    where = ""
+    if row is not None:
+        cls = quote(" ".join(doc.class_name.split()), safe=" ()#&/+,:!'@")
+        where = f"; row={row}; start={doc.esp_start:%Y-%m-%d}; class={cls}"
     return (
         f"{STAMP}; step={doc.step.value}; date={doc.on:%Y-%m-%d}; id={agent_id}{where}; name={name}"
     )
@@ -336,13 +345,15 @@ def read_stamp(text: str | None) -> Identity | None:
         key.strip(): value.strip() for key, _, value in (p.partition("=") for p in head.split(";"))
     }
     try:
-        row = fields.get("row")
+        row, start, cls = fields.get("row"), fields.get("start"), fields.get("class")
         return Identity(
             Step(fields["step"]),
             date.fromisoformat(fields["date"]),
             name.strip(),
             fields.get("id", ""),
             int(row) if row else None,
+            start=date.fromisoformat(start) if start else None,
+            cls=unquote(cls) if cls is not None else None,
         )
     except (KeyError, ValueError):
         return None

@@ -67,7 +67,7 @@ from esp_cli.errors import (
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.services.agents import LOOKUP_KEYS, agents_for, class_key, command_for, find_agent
+from esp_cli.services.agents import LOOKUP_KEYS, TrackerNow, agents_for, class_key, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import cell_text
@@ -436,11 +436,10 @@ def _told_if_not_noted(run: _Run) -> Iterator[None]:
         sent = [m for m in run.messages if m.sent]
         if not sent:
             raise
-        table = run.table
-        assert table is not None  # read before any message is made
+        assert run.table is not None  # read before any message is made
+        now = TrackerNow(run.table, run.config)  # a save meanwhile may have moved the rows
         commands = command_lines(
-            command_for(
-                table,
+            now.command(
                 m.agent,
                 "esp note add",
                 f"{shell_quote(advised_text(m.kind))} --by {shell_quote(run.signer)}",

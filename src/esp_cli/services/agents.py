@@ -22,7 +22,7 @@ from esp_cli.core.names import name_key, name_words, names_meant, people_meant
 from esp_cli.core.names import name_tokens as name_tokens
 from esp_cli.core.names import same_person as same_person
 from esp_cli.core.values import email_key, id_key
-from esp_cli.errors import AgentNotFoundError, UsageError
+from esp_cli.errors import AgentNotFoundError, EspError, UsageError
 from esp_cli.system import shell_quote
 from esp_cli.workbook.finder import RowFinder as RowFinder
 from esp_cli.workbook.finder import class_key as class_key
@@ -407,6 +407,60 @@ def command_for(table: Table, who: Row | AgentRef, command: str, rest: str = "")
         f"{command} AGENT{tail}, AGENT being the Agent ID of {who.sheet}!row {who.row} (no "
         "name esp takes finds that row alone: give it an Agent ID of its own in Excel first)"
     )
+
+
+class TrackerNow:
+    """The tracker as it is now, for the commands a message gives to run later once a write
+    failed: read again when it changed on disk since `table` was read (a save in Excel, a
+    sort), each agent found again there by who they are — a namesake by what esp saw in
+    their row (RowFinder.locate) — so a command never names a row another agent is on now."""
+
+    def __init__(self, table: Table, config: Config) -> None:
+        from esp_cli.workbook import history
+        from esp_cli.workbook.tracker import read_table
+        from esp_cli.workbook.xlsx import safety
+        from esp_cli.workbook.xlsx.workbook import Workbook
+
+        self.then = table
+        self.now: Table | None = table
+        self.unmoved = True
+        then = table.workbook.pkg.digest
+        try:
+            now = safety.digest_of(table.path)
+        except OSError:
+            now = ""
+        if now == then:
+            return
+        try:
+            self.now = read_table(Workbook.open(table.path), config.columns, keys=LOOKUP_KEYS)
+        except (EspError, OSError):
+            self.now = None
+        log = history.log_path(table.path, config.backup_dir)
+        self.unmoved = bool(now) and history.only_esp_since(log, 0, then, now)
+
+    def row(self, who: AgentRef) -> Row | None:
+        """The agent of `who` (as read then) in the tracker now; None: not found alone."""
+        if self.now is None:
+            return None
+        if self.now is self.then:
+            return RowFinder(self.then).at(who.sheet, who.row)
+        before = RowFinder(self.then)
+        seen = before.at(who.sheet, who.row)
+        facts = before.facts(seen) if seen is not None else None
+        return RowFinder(self.now).locate(who, facts, self.unmoved).row
+
+    def command(self, who: AgentRef, command: str, rest: str = "") -> str:
+        """`command` naming the agent as the tracker has them now (command_for), else what
+        to do: the row must be checked."""
+        row = self.row(who)
+        if row is not None and self.now is not None:
+            return command_for(self.now, row, command, rest)
+        tail = f" {rest}" if rest else ""
+        return (
+            f"{command} AGENT{tail}, AGENT being {who.name} as the tracker has them now: it "
+            f"changed since esp read it, and which row is theirs must be checked (esp explain "
+            f"{shell_quote(who.name)} lists the rows)"
+        )
 
 
 def agent_names(tracker_path: Path, config: Config) -> list[str]:

@@ -75,6 +75,7 @@ from esp_cli.results.document import DaySource, Document, DocumentResult, NotMad
 from esp_cli.services.advise import email_addresses
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
+    TrackerNow,
     agents_for,
     class_key,
     command_for,
@@ -507,7 +508,7 @@ def _record_made(
     row, step, on = wanted.row, wanted.step, wanted.on
     ref = row.ref()
     try:
-        check_document(read_document(docx), row, step, on, on)
+        check_document(read_document(docx), row, step, on, on, s.table)
         _facts(wanted, run)  # the ladder allows it
         cell_text(row, NoteKind.NOTES.column_key, s.table.sheet(row.sheet))
         planned = plan_step(
@@ -644,15 +645,13 @@ def _told_if_not_recorded(run: _Run) -> Iterator[None]:
         saved = [d for d in run.made if d.file.exists()] if run.record and not run.dry_run else []
         if not saved:
             raise
-        # Each agent as record-step finds exactly them, a namesake too.
-        table = run.table
-        assert table is not None  # read before any document is made
+        # Each agent as record-step finds exactly them, a namesake too, in the tracker as
+        # it is now (a save meanwhile may have moved the rows).
+        assert run.table is not None  # read before any document is made
+        now = TrackerNow(run.table, run.config)
         commands = command_lines(
-            command_for(
-                table,
-                d.agent,
-                "esp record-step",
-                f"{d.step.value} --document {shell_quote(str(d.file))}",
+            now.command(
+                d.agent, "esp record-step", f"{d.step.value} --document {shell_quote(str(d.file))}"
             )
             for d in saved
         )
