@@ -322,3 +322,74 @@ def test_a_sort_while_the_document_was_written_names_the_agents_row_as_it_is_now
     starts = list(H.values()).index(H["esp_start"]) + 1
     assert sheet.cell(4, starts).value.date() == date(2026, 11, 20)
     assert [sheet.cell(r, column).value is not None for r in (3, 4, 5)] == [False, True, False]
+
+
+def test_on_windows_the_commands_to_record_run_in_a_command_prompt_one_per_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two namesakes of one class on two sheets (the sheet names the row: "!"), both
+    documents saved and not recorded: on Windows each command is on its own line, every
+    word in double quotes, and read as a Command Prompt hands it to esp it records that
+    agent's step."""
+    from esp_cli import system
+    from tests.factories import make_workbook
+    from tests.support.windows_shells import program_args
+
+    team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    header = list(H.values())
+    sheets = {
+        sheet: [header, [agent("Ana Lopez", None, email="ana@x.com", esp_start=start).get(h)
+                         for h in header]]
+        for sheet, start in (("Wk 1", date(2026, 11, 19)), ("Wk 2", date(2026, 11, 20)))
+    }  # fmt: skip
+    book = make_workbook(tmp_path / "ESP Tracker.xlsx", sheets)
+    excel_saves_while_writing(monkeypatch, book)
+
+    def as_on_windows(text: str) -> str:
+        with monkeypatch.context() as m:
+            m.setattr(system, "WINDOWS", True)
+            return system.shell_quote(text)
+
+    from esp_cli.services import agents, document
+
+    monkeypatch.setattr(agents, "shell_quote", as_on_windows)
+    monkeypatch.setattr(document, "shell_quote", as_on_windows)
+    out = tmp_path / "out"
+    res = run(book, config, "--due", "--as-of", "2026-11-25", "--out", str(out), "--record",
+              "--no-wait")  # fmt: skip
+    assert res.exit_code == ExitCode.BUSY, res.output
+    lines = [x.strip() for x in res.stderr.splitlines() if x.strip().startswith("esp record")]
+    assert len(lines) == 2 and not any(";" in x for x in lines), res.stderr
+    assert "'" not in "".join(lines)  # no PowerShell-only quotes
+    monkeypatch.undo()
+    column = header.index(H["coaching_date"]) + 1
+    for line in lines:
+        argv = program_args(line)
+        assert argv[1] == "record-step" and "!row 2)" in argv[2], argv
+        done = record_step(book, config, *argv[2:])
+        assert done.exit_code == 0, done.output
+    wb = openpyxl.load_workbook(book)
+    assert [wb[s].cell(2, column).value is not None for s in ("Wk 1", "Wk 2")] == [True, True]
+
+
+def test_a_namesakes_document_is_not_taken_for_the_same_row_of_another_sheet(
+    tmp_path: Path,
+) -> None:
+    """Ana Lopez on row 2 of two sheets, alike in all else: the document made for one sheet's
+    is refused for the other's (its stamp names the sheet)."""
+    from tests.factories import make_workbook
+
+    team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    header = list(H.values())
+    row = [agent("Ana Lopez", None, email="ana@x.com").get(h) for h in header]
+    book = make_workbook(tmp_path / "ESP Tracker.xlsx", {s: [header, row] for s in ("A", "B")})
+    res = run(book, config, "Ana Lopez (A!row 2)", "coaching", "--out", str(tmp_path), "-f",
+              "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    made = json.loads(res.stdout)["documents"][0]["file"]
+    other = record_step(book, config, "Ana Lopez (B!row 2)", "coaching", "--document", made)
+    assert other.exit_code == ExitCode.BAD_INPUT, other.output
+    mine = record_step(book, config, "Ana Lopez (A!row 2)", "coaching", "--document", made)
+    assert mine.exit_code == 0, mine.output

@@ -314,6 +314,7 @@ class Identity(NamedTuple):
     # row that holds the agent's namesake since (a sort) is not taken for the agent.
     start: date | None = None
     cls: str | None = None
+    sheet: str | None = None  # the row's sheet
 
 
 def row_tag(row: int) -> str:
@@ -321,19 +322,24 @@ def row_tag(row: int) -> str:
     return f"row {row}"
 
 
-def stamp(doc: StepDocument, row: int | None = None) -> str:
-    """The core property a document esp makes carries (see read_stamp); `row` for an agent
-    whose file name carries their row (a namesake without an Agent ID), with their ESP
-    Start Date and class (what tells the row's agent from a namesake moved there)."""
+def stamp(doc: StepDocument, row: int | None = None, sheet: str = "") -> str:
+    """The core property a document esp makes carries (see read_stamp); `row` (on `sheet`)
+    for an agent whose file name carries their row (a namesake without an Agent ID), with
+    their ESP Start Date and class (what tells the row's agent from a namesake moved
+    there)."""
     name = " ".join(doc.agent_name.split())
     agent_id = doc.agent_id.strip()
     where = ""
     if row is not None:
-        cls = quote(" ".join(doc.class_name.split()), safe=" ()#&/+,:!'@")
-        where = f"; row={row}; start={doc.esp_start:%Y-%m-%d}; class={cls}"
+        cls, on = (quote(" ".join(t.split()), safe=_KEPT) for t in (doc.class_name, sheet))
+        where = f"; row={row}; sheet={on}; start={doc.esp_start:%Y-%m-%d}; class={cls}"
     return (
         f"{STAMP}; step={doc.step.value}; date={doc.on:%Y-%m-%d}; id={agent_id}{where}; name={name}"
     )
+
+
+# What a class or sheet name keeps as typed in a stamp (a ";" or "=" is %-escaped).
+_KEPT = " ()#&/+,:!'@"
 
 
 def read_stamp(text: str | None) -> Identity | None:
@@ -346,6 +352,7 @@ def read_stamp(text: str | None) -> Identity | None:
     }
     try:
         row, start, cls = fields.get("row"), fields.get("start"), fields.get("class")
+        sheet = fields.get("sheet")
         return Identity(
             Step(fields["step"]),
             date.fromisoformat(fields["date"]),
@@ -354,6 +361,7 @@ def read_stamp(text: str | None) -> Identity | None:
             int(row) if row else None,
             start=date.fromisoformat(start) if start else None,
             cls=unquote(cls) if cls is not None else None,
+            sheet=unquote(sheet) if sheet else None,
         )
     except (KeyError, ValueError):
         return None

@@ -590,7 +590,7 @@ def _make(
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
     # A namesake without an Agent ID: the stamp carries the row, as the file name does.
     by_row = row.row if _tag(run, s, row) == docs.row_tag(row.row) else None
-    data = fill(templates[step], values, run.signer.name, docs.stamp(facts, by_row))
+    data = fill(templates[step], values, run.signer.name, docs.stamp(facts, by_row, row.sheet))
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:

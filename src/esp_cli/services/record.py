@@ -201,8 +201,9 @@ def _with_its_docx(scan: Path, named: Identity | None) -> Identity | None:
     from esp_cli.services.word import word_problem, word_text
 
     with contextlib.suppress(OSError):
-        for docx in sorted(scan.parent.glob("*.docx")):
-            if read_file_name(docx.stem) != named:
+        # The longest name first: '... coaching (2) signed.pdf' is '... coaching (2).docx''s.
+        for docx in sorted(scan.parent.glob("*.docx"), key=lambda p: -len(p.stem)):
+            if read_file_name(docx.stem) != named or not scan.stem.startswith(docx.stem):
                 continue
             data = docx.read_bytes()
             if word_problem(data) is not None:
@@ -255,8 +256,10 @@ def check_document(
     on_row = row.row
     if found.row is not None and not agent_id.strip():
         _refuse_a_namesake_moved_there(doc, found, row, step, table)
-        if found.row != row.row and _agent_now(found, table) is row:
-            on_row = found.row  # the rows moved since: theirs by what esp saw of them
+        if _agent_now(found, table) is row:
+            on_row = found.row  # theirs by what esp saw of them, wherever the row is now
+        elif found.sheet is not None and found.sheet != row.sheet:
+            on_row = 0  # the row of another sheet: another namesake's
     if not names_agent(found, row.name, agent_id, on_row):
         tag = found.agent_id or (row_tag(found.row) if found.row is not None else "")
         whose = found.name + (f" ({tag})" if tag else "")
