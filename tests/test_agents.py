@@ -387,6 +387,18 @@ def test_one_agent_twice_without_an_agent_id_is_told_to_get_one(tmp_path: Path) 
 
 # -- the agent in a command to run later ------------------------------------------------------
 
+
+def each_row_found_by_its_words(table: Table) -> None:
+    """The words esp names each agent with in a command to run later (as a shell splits
+    them) find that agent's row with find_agent, and only it."""
+    for row in table.rows():
+        words = shlex.split(agent_words(table, row) or "")
+        cls = words[2] if len(words) == 3 and words[1] == "--class" else None
+        assert len(words) == (1 if cls is None else 3), words
+        found = find_agent(table, words[0], cls)
+        assert (found.sheet, found.row) == (row.sheet, row.row), words
+
+
 _NAMES = ["Ana Lopez", "Ana Lopez", "Kim O'Neil", "Sam $Lee", "Bo Chen"]
 
 
@@ -420,12 +432,7 @@ def test_the_words_for_an_agent_name_that_agent_only(
         }
     with tempfile.TemporaryDirectory() as folder:
         table = read_table(Workbook.open(make_workbook(Path(folder) / "ESP.xlsx", sheets)))
-        for row in table.rows():
-            words = shlex.split(agent_words(table, row))
-            cls = words[2] if len(words) == 3 and words[1] == "--class" else None
-            assert len(words) == (1 if cls is None else 3), words
-            found = find_agent(table, words[0], cls)
-            assert (found.sheet, found.row) == (row.sheet, row.row), words
+        each_row_found_by_its_words(table)
 
 
 def test_a_name_with_parentheses_is_found_with_its_sheet_and_row(tmp_path: Path) -> None:
@@ -476,12 +483,7 @@ def test_the_row_form_esp_prints_finds_that_row_for_any_name(
     with tempfile.TemporaryDirectory() as folder:
         path = make_workbook(Path(folder) / "ESP.xlsx", {s: [header, *body] for s in sheets})
         table = read_table(Workbook.open(path))
-        for row in table.rows():
-            words = shlex.split(agent_words(table, row))
-            cls = words[2] if len(words) == 3 and words[1] == "--class" else None
-            assert len(words) == (1 if cls is None else 3), words
-            found = find_agent(table, words[0], cls)
-            assert (found.sheet, found.row) == (row.sheet, row.row), words
+        each_row_found_by_its_words(table)
 
 
 def test_an_agent_nothing_typed_finds_alone_is_never_named_by_a_query_that_fails(

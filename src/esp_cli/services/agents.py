@@ -91,8 +91,8 @@ class AgentLookupError(AgentNotFoundError):
             keep = "remove the old row, or mark its Agent ID (e.g. add -old) and type the Agent ID"
         first = rows[0]
         # The sheet too when another of them is on the same row of another sheet.
-        sheet = f"{first.sheet}!" if sum(r.row == first.row for r in rows) > 1 else ""
-        tag = f"{first.name} ({sheet}row {first.row})"
+        sheet = first.sheet if sum(r.row == first.row for r in rows) > 1 else None
+        tag = row_form(first.name, sheet, first.row)
         return (
             "these rows are one agent twice (a re-hire's new row beside the old one?): keep one "
             f"row per agent — {keep} — then run the command again; esp doctor lists rows like "

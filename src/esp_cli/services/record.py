@@ -301,22 +301,8 @@ def _refuse_a_namesake_moved_there(
     seen_class = found.cls is not None and class_key(found.cls) != class_key(row.cls)
     if not (seen_start or seen_class):
         return
-    then = ", ".join(
-        part
-        for part in (
-            f"class {found.cls}" if found.cls else "",
-            f"ESP Start Date {fmt(found.start)}" if found.start else "",
-        )
-        if part
-    )
-    now = ", ".join(
-        part
-        for part in (
-            f"class {' '.join(row.cls.split())}" if seen_class else "",
-            f"ESP Start Date {fmt(start) if start else '(none)'}" if seen_start else "",
-        )
-        if part
-    )
+    then = _seen(found.cls, found.start, found.cls is not None, found.start is not None)
+    now = _seen(row.cls, start, seen_class, seen_start)
     fix = f"give {row.label()} as the tracker has them now"
     moved = _agent_now(found, table)
     there = agent_words(table, moved) if table is not None and moved is not None else None
@@ -331,6 +317,14 @@ def _refuse_a_namesake_moved_there(
         "was made): not their document.",
         fix=f"{fix}; esp explain {shell_quote(row.label())} lists the rows.",
     )
+
+
+def _seen(cls: str | None, start: date | None, with_class: bool, with_start: bool) -> str:
+    """'class AET-1, ESP Start Date 11/18/2026' (those asked for)."""
+    said = [f"class {' '.join((cls or '').split())}"] if with_class else []
+    if with_start:
+        said.append(f"ESP Start Date {fmt(start) if start else '(none)'}")
+    return ", ".join(said)
 
 
 def _agent_now(found: Identity, table: Table | None) -> Row | None:
