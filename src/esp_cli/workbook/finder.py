@@ -66,9 +66,14 @@ class RowFinder:
             return got
         got = {}
         if kind == "name":
+            classes: dict[str, str] = {}  # a few classes, down thousands of rows
             for row in self.table.rows():
-                if row.name:
-                    got.setdefault((class_key(row.cls), name_key(row.name)), []).append(row)
+                name = row.name
+                if name:
+                    cls = classes.get(row.cls)
+                    if cls is None:
+                        cls = classes[row.cls] = class_key(row.cls)
+                    got.setdefault((cls, name_key(name)), []).append(row)
         else:
             key_of = email_key if kind == "email" else id_key
             for row in self.table.rows():
@@ -178,9 +183,22 @@ class RowFinder:
         values = self._values(row.sheet)
         return values.get(row.row, col) if col is not None and values is not None else None
 
+    def maybe_namesakes(self) -> set[tuple[str, int]]:
+        """Where the rows are (sheet, row) that may have namesakes (has_namesakes): those of a
+        name another row of their class has, and those without a name. One pass, for a
+        write of thousands of cells to skip every other row at once."""
+        out = {(r.sheet, r.row) for rows in self._index("name").values() if len(rows) > 1
+               for r in rows}  # fmt: skip
+        return out | {(r.sheet, r.row) for r in self.table.rows() if not r.name}
+
     def has_namesakes(self, row: Row) -> bool:
         """Do other rows answer to `row`'s agent as much as it does (namesakes nothing of
         who they are tells apart)?"""
+        if (
+            row.name
+            and len(self._index("name").get((class_key(row.cls), name_key(row.name)), ())) < 2
+        ):
+            return False  # nobody else of the name in the class: found by it at the least
         found, _ = self._search(row.ref())
         return len(found) > 1 and any(r is row for r in found)
 

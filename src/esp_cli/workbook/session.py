@@ -78,6 +78,7 @@ class ChangePlan:
         # A cell -> the place in `intents` of its first one that is not an appended line.
         self._intended: dict[tuple[str, int, int], int] = {}
         self._finder: RowFinder | None = None
+        self._maybe: set[tuple[str, int]] = set()  # rows that may have namesakes
         self._facts: dict[tuple[str, int], Facts | None] = {}
 
     @contextlib.contextmanager
@@ -157,11 +158,14 @@ class ChangePlan:
         a sort. None for every other cell."""
         if change.agent_id is None or self._table is None:
             return None
-        where = (change.sheet, change.row)
-        if where in self._facts:
-            return self._facts[where]
         if self._finder is None:
             self._finder = RowFinder(self._table)
+            self._maybe = self._finder.maybe_namesakes()
+        where = (change.sheet, change.row)
+        if where not in self._maybe:
+            return None
+        if where in self._facts:
+            return self._facts[where]
         row = self._finder.at(*where)
         found = None
         if row is not None and self._finder.has_namesakes(row):
