@@ -194,6 +194,13 @@ def test_a_stamp_reads_back_with_its_row_and_an_old_one_without() -> None:
     assert new == Identity(Step.COACHING, date(2026, 11, 25), "Ana; Lopez", "", 4)
     old = read_stamp("esp document; step=coaching; date=2026-11-25; id=E2; name=Ana Lopez")
     assert old == Identity(Step.COACHING, date(2026, 11, 25), "Ana Lopez", "E2")
+    # With what tells a namesake's row apart: the sheet, ESP Start Date and class (a ";" or
+    # "=" in a name escaped).
+    full = read_stamp("esp document; step=coaching; date=2026-11-25; id=; row=4; sheet=Wk 1!"
+                      "%3Bx; start=2026-11-18; class=A%3DB%25; name=Ana Lopez")  # fmt: skip
+    assert full is not None
+    assert (full.row, full.sheet, full.start, full.cls) == (4, "Wk 1!;x", date(2026, 11, 18),
+                                                            "A=B%")  # fmt: skip
 
 
 def commands_in(text: str, verb: str) -> list[list[str]]:

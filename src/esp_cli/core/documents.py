@@ -25,7 +25,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
-from urllib.parse import quote, unquote
 
 from esp_cli.core.advice import first_name
 from esp_cli.core.calendar import BusinessCalendar
@@ -331,15 +330,26 @@ def stamp(doc: StepDocument, row: int | None = None, sheet: str = "") -> str:
     agent_id = doc.agent_id.strip()
     where = ""
     if row is not None:
-        cls, on = (quote(" ".join(t.split()), safe=_KEPT) for t in (doc.class_name, sheet))
+        cls, on = _quote(doc.class_name), _quote(sheet)
         where = f"; row={row}; sheet={on}; start={doc.esp_start:%Y-%m-%d}; class={cls}"
     return (
         f"{STAMP}; step={doc.step.value}; date={doc.on:%Y-%m-%d}; id={agent_id}{where}; name={name}"
     )
 
 
-# What a class or sheet name keeps as typed in a stamp (a ";" or "=" is %-escaped).
-_KEPT = " ()#&/+,:!'@"
+# What a class or sheet name cannot hold as typed in a stamp, which parts its fields with.
+_ESCAPED = {"%": "%25", ";": "%3B", "=": "%3D"}
+_ESCAPE = re.compile("|".join(map(re.escape, _ESCAPED)))
+_UNESCAPE = re.compile("|".join(map(re.escape, _ESCAPED.values())))
+
+
+def _quote(text: str) -> str:
+    return _ESCAPE.sub(lambda m: _ESCAPED[m.group()], " ".join(text.split()))
+
+
+def _unquote(text: str) -> str:
+    back = {v: k for k, v in _ESCAPED.items()}
+    return _UNESCAPE.sub(lambda m: back[m.group()], text)
 
 
 def read_stamp(text: str | None) -> Identity | None:
@@ -360,8 +370,8 @@ def read_stamp(text: str | None) -> Identity | None:
             fields.get("id", ""),
             int(row) if row else None,
             start=date.fromisoformat(start) if start else None,
-            cls=unquote(cls) if cls is not None else None,
-            sheet=unquote(sheet) if sheet else None,
+            cls=_unquote(cls) if cls is not None else None,
+            sheet=_unquote(sheet) if sheet else None,
         )
     except (KeyError, ValueError):
         return None
