@@ -387,6 +387,18 @@ def test_one_agent_twice_without_an_agent_id_is_told_to_get_one(tmp_path: Path) 
 
 # -- the agent in a command to run later ------------------------------------------------------
 
+
+def each_row_found_by_its_words(table: Table) -> None:
+    """The words esp names each agent with in a command to run later (as a shell splits
+    them) find that agent's row with find_agent, and only it."""
+    for row in table.rows():
+        words = shlex.split(agent_words(table, row) or "")
+        cls = words[2] if len(words) == 3 and words[1] == "--class" else None
+        assert len(words) == (1 if cls is None else 3), words
+        found = find_agent(table, words[0], cls)
+        assert (found.sheet, found.row) == (row.sheet, row.row), words
+
+
 _NAMES = ["Ana Lopez", "Ana Lopez", "Kim O'Neil", "Sam $Lee", "Bo Chen"]
 
 
@@ -420,9 +432,73 @@ def test_the_words_for_an_agent_name_that_agent_only(
         }
     with tempfile.TemporaryDirectory() as folder:
         table = read_table(Workbook.open(make_workbook(Path(folder) / "ESP.xlsx", sheets)))
-        for row in table.rows():
-            words = shlex.split(agent_words(table, row))
-            cls = words[2] if len(words) == 3 and words[1] == "--class" else None
-            assert len(words) == (1 if cls is None else 3), words
-            found = find_agent(table, words[0], cls)
-            assert (found.sheet, found.row) == (row.sheet, row.row), words
+        each_row_found_by_its_words(table)
+
+
+def test_a_name_with_parentheses_is_found_with_its_sheet_and_row(tmp_path: Path) -> None:
+    """A nickname in parentheses, then the sheet and row: the row form esp prints for a
+    namesake ('Maria (Mia) Soto (Wk 1!row 3)') finds that row."""
+    header = list(factories.headers("class", "agent_name", "esp_start"))
+    rows = [["AET-1", "Bo Chen", date(2026, 11, 18)], ["AET-1", "Maria (Mia) Soto", None]]
+    path = make_workbook(tmp_path / "ESP.xlsx", {"Wk 1": [header, *rows], "Wk 2": [header, *rows]})
+    table = read_table(Workbook.open(path))
+    for sheet in ("Wk 1", "Wk 2"):
+        found = find_agent(table, f"Maria (Mia) Soto ({sheet}!row 3)")
+        assert (found.sheet, found.row) == (sheet, 3)
+        assert shlex.split(agent_words(table, found)) == [f"Maria (Mia) Soto ({sheet}!row 3)"]
+
+
+# Names and sheet names as a tracker may hold them: parentheses (a nickname), "!", quotes,
+# "row" and digits, spaces; a sheet name as Excel allows it (no : \ / ? * [ ], no ' at
+# either end, 31 characters at most).
+_NAME_PARTS = ["Ana", "Lopez", "(Mia)", "O'Neil", "Row", "row 2", "(row 3)", "!", "Sam!", '"Jo"',
+               "(Wk 1!row 2)", "$x", "José", "-", "(", ")"]  # fmt: skip
+_SHEET_PARTS = ["Wk", "1", "(2)", "!", "it's", "row 3", " ", "AET-1", '"', "$"]
+
+
+@st.composite
+def _sheet_names(draw: st.DrawFn) -> str:
+    name = "".join(draw(st.lists(st.sampled_from(_SHEET_PARTS), min_size=1, max_size=4)))
+    name = name.strip("'").strip()[:31].strip()
+    return name or "Sheet"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    names=st.lists(
+        st.lists(st.sampled_from(_NAME_PARTS), min_size=1, max_size=4).map(" ".join),
+        min_size=1,
+        max_size=3,
+    ),
+    sheets=st.lists(_sheet_names(), min_size=1, max_size=3, unique_by=str.casefold),
+)
+def test_the_row_form_esp_prints_finds_that_row_for_any_name(
+    names: list[str], sheets: list[str]
+) -> None:
+    """Whatever the names and sheet names (parentheses, '!', quotes, "row" in them), every
+    agent esp names in a command to run later is found by find_agent as that row only: each
+    name on every sheet, twice (namesakes on one sheet and across sheets)."""
+    header = list(factories.headers("class", "agent_name"))
+    body = [["AET-1", n] for n in names for _ in range(2)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_workbook(Path(folder) / "ESP.xlsx", {s: [header, *body] for s in sheets})
+        table = read_table(Workbook.open(path))
+        each_row_found_by_its_words(table)
+
+
+def test_an_agent_nothing_typed_finds_alone_is_never_named_by_a_query_that_fails(
+    tmp_path: Path,
+) -> None:
+    """Two Ana of one sheet, and Agent IDs spelling their row forms: no words find row 2's
+    Ana alone, so none are printed: the command says what to do instead."""
+    from esp_cli.services.agents import command_for
+
+    header = list(factories.headers("class", "agent_name", "agent_id"))
+    body = [["AET-1", "Ana", None], ["AET-1", "Ana", None], ["AET-1", "Bo", "Ana (row 2)"],
+            ["AET-1", "Cy", "Ana (S!row 2)"]]  # fmt: skip
+    table = read_table(Workbook.open(make_workbook(tmp_path / "ESP.xlsx", {"S": [header, *body]})))
+    ana = next(table.rows())
+    assert agent_words(table, ana) is None
+    said = command_for(table, ana, "esp history")
+    assert said.startswith("esp history AGENT, AGENT being the Agent ID of S!row 2")
+    assert agent_words(table, list(table.rows())[1]) == '"Ana (row 3)"'

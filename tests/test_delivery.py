@@ -334,3 +334,60 @@ def test_advice_sent_then_the_tracker_open_says_how_to_note_it_without_sending_a
     assert ta.notes_by_name(folder / "ESP Tracker.xlsx")["Ana Lopez"] == (
         f"{today:%m/%d/%Y} - {ta.SIGNER} - Advised: SPOC steps"
     )
+
+
+class SortOnData(Recorder):
+    """Takes the message, and while it does, a colleague sorts the tracker by ESP Start Date
+    in Excel and saves it."""
+
+    def __init__(self, tracker: Path) -> None:
+        super().__init__()
+        self.tracker = tracker
+
+    async def handle_DATA(  # noqa: N802
+        self, server: SMTPServer, session: Session, envelope: Envelope
+    ) -> str:
+        wb = openpyxl.load_workbook(self.tracker)
+        ws = wb.active
+        assert ws is not None
+        start = ta.HEADERS.index("ESP Start Date")
+        rows = sorted(([c.value for c in r] for r in ws.iter_rows(min_row=3)),
+                      key=lambda r: (r[start], r[1]))  # fmt: skip
+        for i, values in enumerate(rows, 3):
+            for j, v in enumerate(values, 1):
+                ws.cell(i, j).value = v
+        wb.save(self.tracker)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_advice_sent_then_the_tracker_sorted_names_the_agents_row_as_it_is_now(
+    tmp_path: Path,
+) -> None:
+    """Two Ana Lopez, nothing but the row and the ESP Start Date to tell them apart: the
+    message to row 3's went, then the tracker was sorted and saved. The note add esp gives
+    names her row as it is now, never the row the other Ana Lopez is on now."""
+    from tests.factories import tracker as make_tracker
+
+    same = {"Agent ID": None, "Email": "ana@example.com", **ta.SPOC}
+    people = [ta.agent("Ana Lopez", **same), ta.agent("Bo Chen"),
+              ta.agent("Ana Lopez", **{**same, "ESP Start Date": date(2026, 11, 19)})]  # fmt: skip
+    book = make_tracker(tmp_path / "ESP Tracker.xlsx", people, headers=ta.HEADERS)
+    handler = SortOnData(book)
+    controller = start_server(handler)
+    try:
+        config = ta.write_config(tmp_path, port=int(controller.port))
+        result = run("advise", "Ana Lopez (row 3)", "spoc", "--send", "-c", str(config),
+                     "--no-wait")  # fmt: skip
+    finally:
+        controller.stop()
+    assert len(handler.envelopes) == 1
+    assert result.exit_code == ExitCode.BUSY, result.output
+    (line,) = [x.strip() for x in result.stderr.splitlines() if x.strip().startswith("esp note")]
+    command = shlex.split(line)
+    assert command[3] == "Ana Lopez (row 4)", command  # she is on row 4 since the sort
+    added = run(*command[1:], "-c", str(config))
+    assert added.exit_code == 0, added.output
+    ws = openpyxl.load_workbook(book).active
+    assert ws is not None
+    notes = ta.HEADERS.index("Notes") + 1
+    assert [bool(ws.cell(r, notes).value) for r in (3, 4, 5)] == [False, True, False]

@@ -194,34 +194,47 @@ def test_a_stamp_reads_back_with_its_row_and_an_old_one_without() -> None:
     assert new == Identity(Step.COACHING, date(2026, 11, 25), "Ana; Lopez", "", 4)
     old = read_stamp("esp document; step=coaching; date=2026-11-25; id=E2; name=Ana Lopez")
     assert old == Identity(Step.COACHING, date(2026, 11, 25), "Ana Lopez", "E2")
+    # With what tells a namesake's row apart: the sheet, ESP Start Date and class (a ";" or
+    # "=" in a name escaped).
+    full = read_stamp("esp document; step=coaching; date=2026-11-25; id=; row=4; sheet=Wk 1!"
+                      "%3Bx; start=2026-11-18; class=A%3DB%25; name=Ana Lopez")  # fmt: skip
+    assert full is not None
+    assert (full.row, full.sheet, full.start, full.cls) == (4, "Wk 1!;x", date(2026, 11, 18),
+                                                            "A=B%")  # fmt: skip
 
 
 def commands_in(text: str, verb: str) -> list[list[str]]:
-    """The `esp VERB ...` commands a message gives, as their words (a shell would split)."""
-    found = re.findall(rf"esp {verb} (.+?)(?:;|\.$|\.\n| esp )", " ".join(text.split()) + "\n")
-    return [shlex.split(c) for c in found]
+    """The `esp VERB ...` commands a message gives, one per line, as their words (as a
+    shell would split them)."""
+    return [shlex.split(c) for c in re.findall(rf"^ *esp {verb} (.+)$", text, re.MULTILINE)]
 
 
-@pytest.mark.parametrize("same_email", [False, True], ids=["own-email", "one-email"])
+@pytest.mark.parametrize("apart", ["e-mail", "start", "nothing"])
 def test_the_command_to_record_a_saved_document_names_that_namesake_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same_email: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: str
 ) -> None:
-    # Two Ana Lopez of one class, no Agent ID (one e-mail too: nothing but the row tells
-    # them apart): the record of row 4's document fails to be written; the command esp gives
-    # to record it later records it for row 4, never asks which Ana Lopez.
+    # Two Ana Lopez of one class, no Agent ID (one e-mail too: nothing but the row, and
+    # maybe the ESP Start Date, tells them apart): the record of row 4's document fails,
+    # the tracker saved meanwhile; the command esp gives to record it later records it for
+    # row 4, never asks which Ana Lopez — and when nothing esp saw tells them apart after
+    # that save, it names no row: which one is theirs must be checked.
     team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
     config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
-    people = [
-        agent("Ana Lopez", None, email="a3@x.com"),
-        agent("Ana Lopez", None, email="a3@x.com" if same_email else "a4@x.com"),
-    ]
+    second = {"email": "a4@x.com"} if apart == "e-mail" else {"email": "a3@x.com"}
+    if apart == "start":
+        second["esp_start"] = date(2026, 11, 19)
+    people = [agent("Ana Lopez", None, email="a3@x.com"), agent("Ana Lopez", None, **second)]
     book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
     excel_saves_while_writing(monkeypatch, book)
     out = tmp_path / "out"
-    who = "Ana Lopez (row 4)" if same_email else "a4@x.com"
+    who = "a4@x.com" if apart == "e-mail" else "Ana Lopez (row 4)"
     res = run(book, config, who, "coaching", "--out", str(out), "--record", "--no-wait")
     assert res.exit_code == ExitCode.BUSY, res.output
     (command,) = commands_in(res.stderr, "record-step")
+    if apart == "nothing":
+        said = " ".join(res.stderr.split())
+        assert command[0] == "AGENT" and "which row is theirs must be checked" in said, said
+        return
     assert command[1] == "coaching" and "--document" in command, command
     monkeypatch.undo()
     done = record_step(book, config, *command)
@@ -248,3 +261,142 @@ def test_an_agent_is_found_by_name_and_row_and_the_ambiguity_says_so(
         find_agent(table, "Ana Lopez (row 5)")  # no Ana Lopez there: never another row
     with pytest.raises(AgentLookupError):
         find_agent(table, "Bo Chen (row 3)")
+
+
+def excel_sorts_while_writing(monkeypatch: pytest.MonkeyPatch, book: Path) -> None:
+    """Someone sorts the tracker by ESP Start Date in Excel and saves it while esp document
+    writes its document."""
+    from esp_cli.services import document
+
+    write_new = document._write_new
+    start = list(H.values()).index(H["esp_start"])
+
+    def and_excel_sorts(path: Path, data: bytes) -> None:
+        write_new(path, data)
+        wb = openpyxl.load_workbook(book)
+        ws = wb.active
+        assert ws is not None
+        rows = sorted(([c.value for c in r] for r in ws.iter_rows(min_row=3)),
+                      key=lambda r: (r[start], r[1]))  # fmt: skip
+        for i, values in enumerate(rows, 3):
+            for j, v in enumerate(values, 1):
+                ws.cell(i, j).value = v
+        wb.save(book)
+
+    monkeypatch.setattr(document, "_write_new", and_excel_sorts)
+
+
+def test_a_sort_while_the_document_was_written_names_the_agents_row_as_it_is_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ana Lopez (started 11/20) on row 3, Bo Chen on row 4, Ana Lopez (11/19) on row 5, one
+    # e-mail for both (nothing but the row tells them apart). Sorted by ESP Start Date while
+    # row 3's document is written: she is on row 4 now, the other Ana Lopez on row 3.
+    team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    people = [
+        agent("Ana Lopez", None, email="ana@x.com"),
+        agent("Bo Chen", None),
+        agent("Ana Lopez", None, email="ana@x.com", esp_start=date(2026, 11, 19)),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    excel_sorts_while_writing(monkeypatch, book)
+    out = tmp_path / "out"
+    res = run(book, config, "Ana Lopez (row 3)", "coaching", "--out", str(out), "--record",
+              "--no-wait")  # fmt: skip
+    assert res.exit_code == ExitCode.BUSY, res.output
+    monkeypatch.undo()
+    (doc,) = out.glob("*.docx")
+    # The document's stamp says row 3; row 3 is the other Ana Lopez now: refused.
+    stale = record_step(book, config, "Ana Lopez (row 3)", "coaching", "--document", str(doc))
+    assert stale.exit_code == ExitCode.BAD_INPUT, stale.output
+    said = " ".join(stale.stderr.split())
+    assert "ESP Start Date 11/20/2026" in said and "11/19/2026" in said, said
+    assert '"Ana Lopez (row 4)"' in said  # where she is now
+    # Her signed scan beside it, named with row 3 too: checked by that document's stamp.
+    scan = make_file(out, f"{doc.stem} signed", ".pdf")
+    stale = record_step(book, config, "Ana Lopez (row 3)", "coaching", "--document", str(scan))
+    assert stale.exit_code == ExitCode.BAD_INPUT, stale.output
+    assert "ESP Start Date 11/20/2026" in " ".join(stale.stderr.split())
+    # The command esp gave names her row as it is now, and records it there.
+    (command,) = commands_in(res.stderr, "record-step")
+    assert command[0] == "Ana Lopez (row 4)", command
+    done = record_step(book, config, *command)
+    assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(book).active
+    assert sheet is not None
+    column = list(H.values()).index(H["coaching_date"]) + 1
+    starts = list(H.values()).index(H["esp_start"]) + 1
+    assert sheet.cell(4, starts).value.date() == date(2026, 11, 20)
+    assert [sheet.cell(r, column).value is not None for r in (3, 4, 5)] == [False, True, False]
+
+
+def test_on_windows_the_commands_to_record_run_in_a_command_prompt_one_per_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two namesakes of one class on two sheets (the sheet names the row: "!"), both
+    documents saved and not recorded: on Windows each command is on its own line, every
+    word in double quotes, and read as a Command Prompt hands it to esp it records that
+    agent's step."""
+    from esp_cli import system
+    from tests.factories import make_workbook
+    from tests.support.windows_shells import program_args
+
+    team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    header = list(H.values())
+    sheets = {
+        sheet: [header, [agent("Ana Lopez", None, email="ana@x.com", esp_start=start).get(h)
+                         for h in header]]
+        for sheet, start in (("Wk 1", date(2026, 11, 19)), ("Wk 2", date(2026, 11, 20)))
+    }  # fmt: skip
+    book = make_workbook(tmp_path / "ESP Tracker.xlsx", sheets)
+    excel_saves_while_writing(monkeypatch, book)
+
+    def as_on_windows(text: str) -> str:
+        with monkeypatch.context() as m:
+            m.setattr(system, "WINDOWS", True)
+            return system.shell_quote(text)
+
+    from esp_cli.services import agents, document
+
+    monkeypatch.setattr(agents, "shell_quote", as_on_windows)
+    monkeypatch.setattr(document, "shell_quote", as_on_windows)
+    out = tmp_path / "out"
+    res = run(book, config, "--due", "--as-of", "2026-11-25", "--out", str(out), "--record",
+              "--no-wait")  # fmt: skip
+    assert res.exit_code == ExitCode.BUSY, res.output
+    lines = [x.strip() for x in res.stderr.splitlines() if x.strip().startswith("esp record")]
+    assert len(lines) == 2 and not any(";" in x for x in lines), res.stderr
+    assert "'" not in "".join(lines)  # no PowerShell-only quotes
+    monkeypatch.undo()
+    column = header.index(H["coaching_date"]) + 1
+    for line in lines:
+        argv = program_args(line)
+        assert argv[1] == "record-step" and "!row 2)" in argv[2], argv
+        done = record_step(book, config, *argv[2:])
+        assert done.exit_code == 0, done.output
+    wb = openpyxl.load_workbook(book)
+    assert [wb[s].cell(2, column).value is not None for s in ("Wk 1", "Wk 2")] == [True, True]
+
+
+def test_a_namesakes_document_is_not_taken_for_the_same_row_of_another_sheet(
+    tmp_path: Path,
+) -> None:
+    """Ana Lopez on row 2 of two sheets, alike in all else: the document made for one sheet's
+    is refused for the other's (its stamp names the sheet)."""
+    from tests.factories import make_workbook
+
+    team_template(tmp_path / "tpl", Step.COACHING, ("{{ agent_id }}", "{{ n_number }}"))
+    config = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    header = list(H.values())
+    row = [agent("Ana Lopez", None, email="ana@x.com").get(h) for h in header]
+    book = make_workbook(tmp_path / "ESP Tracker.xlsx", {s: [header, row] for s in ("A", "B")})
+    res = run(book, config, "Ana Lopez (A!row 2)", "coaching", "--out", str(tmp_path), "-f",
+              "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    made = json.loads(res.stdout)["documents"][0]["file"]
+    other = record_step(book, config, "Ana Lopez (B!row 2)", "coaching", "--document", made)
+    assert other.exit_code == ExitCode.BAD_INPUT, other.output
+    mine = record_step(book, config, "Ana Lopez (A!row 2)", "coaching", "--document", made)
+    assert mine.exit_code == 0, mine.output

@@ -86,4 +86,7 @@ def test_a_change_placed_in_memory_does_not_change_whom_later_changes_find(tmp_p
                   email="", n_number="N9")  # fmt: skip
     row, why = applier.finder.find(cy)
     assert row is None
-    assert why == "2 rows have its name in class AET-1 (ESP Tracker!row 2, ESP Tracker!row 3)"
+    assert why == (
+        "two agents named Cy Diaz in class AET-1 (ESP Tracker!row 2, ESP Tracker!row 3); "
+        "cannot tell which"
+    )

@@ -299,7 +299,9 @@ def test_namesakes_without_anything_to_tell_them_apart_get_the_right_fix(folder:
     wb.save(path)
     res = esp("undo", cwd=folder)
     assert res.exit_code == 1
-    assert "2 rows have its name in class AET-1102" in res.stderr
+    said = " ".join(res.stderr.split())
+    assert "two agents named" in said and "in class AET-1102" in said
+    assert "cannot tell which" in said
     assert "undo the later operations" not in res.stderr
     assert "Agent ID, e-mail or N Number" in res.stderr
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
@@ -181,6 +183,12 @@ def test_the_hint_run_in_a_real_shell_does_what_was_meant(
         (True, 'She said "I can\'t"', "'She said \"I can''t\"'"),
         (True, "Paid $20", "'Paid $20'"),
         (True, "I can't log in", '"I can\'t log in"'),
+        # A Windows path and a sheet's "!" in double quotes, as a Command Prompt takes them
+        (True, r"C:\Users\jr\ESP\Ana Lopez.docx", r'"C:\Users\jr\ESP\Ana Lopez.docx"'),
+        (True, "Ana Lopez (Wk 1!row 3)", '"Ana Lopez (Wk 1!row 3)"'),
+        (True, "costs 20$", '"costs 20$"'),
+        (True, "C:\\ESP\\", '"C:\\ESP\\\\"'),  # programs read \" as a quote typed
+        (True, "x`y", "'x`y'"),
     ],
 )
 def test_a_hint_quotes_for_the_shell_of_the_system(
@@ -190,3 +198,29 @@ def test_a_hint_quotes_for_the_shell_of_the_system(
 
     monkeypatch.setattr(system, "WINDOWS", windows)
     assert system.shell_quote(text) == word
+
+
+_TYPED = st.text(st.sampled_from(list("aZ0 \\!'\"$`(){}_?^:&|<>.-é")), max_size=12).filter(
+    lambda t: not t.endswith("\\")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TYPED)
+def test_a_hint_on_windows_types_as_given_in_both_shells_where_it_can(text: str) -> None:
+    """On Windows a word esp prints in double quotes reads back as the very text in a
+    Command Prompt and in PowerShell; only a ", a backtick or a $ PowerShell would expand
+    is put in PowerShell's single quotes (which a Command Prompt does not take)."""
+    from esp_cli import system
+    from tests.support.windows_shells import powershell_word, program_args
+
+    saved, system.WINDOWS = system.WINDOWS, True
+    try:
+        word = system.shell_quote(text)
+    finally:
+        system.WINDOWS = saved
+    assert powershell_word(word) == text, word
+    if word.startswith('"'):
+        assert program_args(f"esp note add {word}")[3:] == [text], word
+    else:
+        assert '"' in text or "`" in text or powershell_word(f'"{text}"') is None, word

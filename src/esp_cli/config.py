@@ -129,7 +129,7 @@ class Config:
                 return Signer(unquoted_name(name), source)
         raise NoSignerError(
             "No name for the note: every note line says who wrote it.",
-            fix=f"pass --by 'Your Name', set {USER_ENV}, or run esp config user 'Your Name' "
+            fix=f'pass --by "Your Name", set {USER_ENV}, or run esp config user "Your Name" '
             f"once (it writes [people] user to {own}).",
         )
 
@@ -146,7 +146,7 @@ class Config:
                 # A template's `user = ""` left unfilled: the next name found signs.
                 warnings.append(
                     f"{own}: [people] user is empty, so your notes are signed with another "
-                    "name; run esp config user 'Your Name' to sign with yours"
+                    'name; run esp config user "Your Name" to sign with yours'
                 )
             for warning in warnings:
                 if warning not in self._said:

@@ -43,7 +43,7 @@ import sys
 import time
 import warnings
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -876,18 +876,37 @@ def _line_editor() -> Any:
     return _EDITOR[0]
 
 
+# What PowerShell reads inside double quotes: a backtick (its escape), and a $ that starts a
+# variable or an expression ($name, $20, ${...}, $(...), $_, $?, $^, $$, $env:X).
+_POWERSHELL_EXPANDS = re.compile(r"`|\$(?=[\w{(?^$:])")
+
+
 def shell_quote(text: str) -> str:
     """`text` as one word to type in the user's shell, for a hint to copy: in double quotes
-    where nothing in it needs more ("Called, no answer"). Else on Windows in PowerShell's
-    single quotes, each ' doubled ('Paid $20'); elsewhere in single quotes, or as POSIX
-    shells and fish take a ' (shlex.quote: 'I can'"'"'t')."""
+    where nothing in it needs more ("Called, no answer"). On Windows double quotes whenever
+    a Command Prompt and PowerShell both take them as typed — a path (C:\\Users\\...), a
+    sheet's "!" — with a backslash before the closing quote doubled, as programs read the
+    command line; a " or what PowerShell expands there (a backtick, $name) in PowerShell's
+    single quotes, each ' doubled ('Paid $20'), which a Command Prompt does not take
+    (docs/windows.md). Elsewhere in single quotes, or as POSIX shells and fish take a '
+    (shlex.quote: 'I can'"'"'t')."""
+    if WINDOWS:
+        if '"' in text or _POWERSHELL_EXPANDS.search(text):
+            return "'" + text.replace("'", "''") + "'"
+        # Programs read \" as a quote typed: a backslash ending the text is doubled.
+        ending = text[len(text.rstrip("\\")) :]
+        return f'"{text}{ending}"'
     if not set('"$`\\!') & set(text):
         return f'"{text}"'
-    if WINDOWS:
-        return "'" + text.replace("'", "''") + "'"
     import shlex
 
     return shlex.quote(text)
+
+
+def command_lines(commands: Iterable[str]) -> str:
+    """Several commands to run, as a message gives them: one per line (a Command Prompt
+    does not take `;` between two), each indented under the line that says what they do."""
+    return "".join(f"\n  {command}" for command in commands)
 
 
 def let_ctrl_c_interrupt() -> None:

@@ -42,7 +42,7 @@ def config_user_command(
     try:
         signer = cfg.who_signs(None)
     except NoSignerError:
-        say(f"No name set: run esp config user 'Your Name' (it writes {user_config_path()}).")
+        say(f'No name set: run esp config user "Your Name" (it writes {user_config_path()}).')
         raise typer.Exit(1) from None
     typer.echo(signer.name)
     say(f"Signed: {signer.name} (from {signer.source})")

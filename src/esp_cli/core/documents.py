@@ -309,6 +309,11 @@ class Identity(NamedTuple):
     agent_id: str
     row: int | None = None
     bracketed: bool = False
+    # With the row (a stamp's): the agent's ESP Start Date and class as esp saw them, so a
+    # row that holds the agent's namesake since (a sort) is not taken for the agent.
+    start: date | None = None
+    cls: str | None = None
+    sheet: str | None = None  # the row's sheet
 
 
 def row_tag(row: int) -> str:
@@ -316,15 +321,35 @@ def row_tag(row: int) -> str:
     return f"row {row}"
 
 
-def stamp(doc: StepDocument, row: int | None = None) -> str:
-    """The core property a document esp makes carries (see read_stamp); `row` for an agent
-    whose file name carries their row (a namesake without an Agent ID)."""
+def stamp(doc: StepDocument, row: int | None = None, sheet: str = "") -> str:
+    """The core property a document esp makes carries (see read_stamp); `row` (on `sheet`)
+    for an agent whose file name carries their row (a namesake without an Agent ID), with
+    their ESP Start Date and class (what tells the row's agent from a namesake moved
+    there)."""
     name = " ".join(doc.agent_name.split())
     agent_id = doc.agent_id.strip()
-    where = f"; row={row}" if row is not None else ""
+    where = ""
+    if row is not None:
+        cls, on = _quote(doc.class_name), _quote(sheet)
+        where = f"; row={row}; sheet={on}; start={doc.esp_start:%Y-%m-%d}; class={cls}"
     return (
         f"{STAMP}; step={doc.step.value}; date={doc.on:%Y-%m-%d}; id={agent_id}{where}; name={name}"
     )
+
+
+# What a class or sheet name cannot hold as typed in a stamp, which parts its fields with.
+_ESCAPED = {"%": "%25", ";": "%3B", "=": "%3D"}
+_ESCAPE = re.compile("|".join(map(re.escape, _ESCAPED)))
+_UNESCAPE = re.compile("|".join(map(re.escape, _ESCAPED.values())))
+
+
+def _quote(text: str) -> str:
+    return _ESCAPE.sub(lambda m: _ESCAPED[m.group()], " ".join(text.split()))
+
+
+def _unquote(text: str) -> str:
+    back = {v: k for k, v in _ESCAPED.items()}
+    return _UNESCAPE.sub(lambda m: back[m.group()], text)
 
 
 def read_stamp(text: str | None) -> Identity | None:
@@ -336,13 +361,17 @@ def read_stamp(text: str | None) -> Identity | None:
         key.strip(): value.strip() for key, _, value in (p.partition("=") for p in head.split(";"))
     }
     try:
-        row = fields.get("row")
+        row, start, cls = fields.get("row"), fields.get("start"), fields.get("class")
+        sheet = fields.get("sheet")
         return Identity(
             Step(fields["step"]),
             date.fromisoformat(fields["date"]),
             name.strip(),
             fields.get("id", ""),
             int(row) if row else None,
+            start=date.fromisoformat(start) if start else None,
+            cls=_unquote(cls) if cls is not None else None,
+            sheet=_unquote(sheet) if sheet else None,
         )
     except (KeyError, ValueError):
         return None

@@ -101,6 +101,22 @@ def same_value(now: Any, recorded: Any) -> bool:
     return False
 
 
+# What esp saw in an agent's row that tells it apart from namesakes nothing else does (an
+# ESP Start Date): (column key, value) pairs (workbook.finder.RowFinder.facts).
+Facts = tuple[tuple[str, Any], ...]
+
+
+def facts_json(facts: Facts) -> dict[str, Any]:
+    return {key: tag(value) for key, value in facts}
+
+
+def facts_from_json(d: Any) -> Facts | None:
+    """Facts as a log line or a waiting file holds them (None: none recorded, or not facts)."""
+    if not isinstance(d, dict) or not d:
+        return None
+    return tuple((str(key), untag(value)) for key, value in d.items())
+
+
 # -- entries --------------------------------------------------------------------------------
 
 
@@ -131,6 +147,8 @@ class CellRecord:
     # An earlier entry of the same write (a change that waited) changed the cell first:
     # `before_xml` is not recorded, and an undo writes the value back.
     chained: bool = field(default=False, metadata=as_json(hidden=True))
+    # For a namesake nothing else tells apart: what esp saw in the row (Facts).
+    facts: Facts | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="before", after="column")
@@ -179,6 +197,7 @@ class CellRecord:
             ),
             **({"n_number": self.n_number} if self.n_number is not None else {}),
             **({"chained": True} if self.chained else {}),
+            **({"facts": facts_json(self.facts)} if self.facts else {}),
         }
 
     @classmethod
@@ -197,6 +216,7 @@ class CellRecord:
             email=None if d.get("agent_id") is None else str(d.get("email") or ""),
             n_number=None if d.get("n_number") is None else str(d["n_number"]),
             chained=bool(d.get("chained")),
+            facts=facts_from_json(d.get("facts")),
         )
 
 

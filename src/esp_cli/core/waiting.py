@@ -22,7 +22,15 @@ from typing import Any
 
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import appended
-from esp_cli.core.oplog import CellRecord, same_value, tag, untag
+from esp_cli.core.oplog import (
+    CellRecord,
+    Facts,
+    facts_from_json,
+    facts_json,
+    same_value,
+    tag,
+    untag,
+)
 from esp_cli.core.refs import col_letter
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import ErrorValue, text_of
@@ -61,6 +69,8 @@ class WaitingCell:
     agent_id: str | None = field(default=None, metadata=as_json(hidden=True))
     email: str | None = field(default=None, metadata=as_json(hidden=True))
     n_number: str | None = field(default=None, metadata=as_json(hidden=True))
+    # For a namesake nothing else tells apart: what esp saw in the row (oplog.Facts).
+    facts: Facts | None = field(default=None, metadata=as_json(hidden=True))
 
     def record(self) -> CellRecord:
         """The cell as the operation log records it: what esp saw there and the value (or
@@ -77,6 +87,7 @@ class WaitingCell:
             agent_id=self.agent_id,
             email=self.email,
             n_number=self.n_number,
+            facts=self.facts,
         )
 
     @property
@@ -127,6 +138,8 @@ class WaitingCell:
         }
         if self.agent_id is not None:
             out.update(agent_id=self.agent_id, email=self.email or "", n_number=self.n_number or "")
+        if self.facts:
+            out["facts"] = facts_json(self.facts)
         return out
 
     @classmethod
@@ -150,6 +163,7 @@ class WaitingCell:
             agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
             email=None if d.get("agent_id") is None else str(d.get("email") or ""),
             n_number=None if d.get("agent_id") is None else str(d.get("n_number") or ""),
+            facts=facts_from_json(d.get("facts")),
         )
 
 
@@ -287,6 +301,8 @@ class FromNewerEsp(ValueError):
 WRITE, ALREADY, CONFLICT = "write", "already", "conflict"
 # The kinds of conflict (Conflict.kind), each with its own words and fix.
 CHANGED, AGENT, COLUMN, OTHER = "changed", "agent", "column", "other"
+# Two agents of the agent's name (and class), and nothing recorded tells which it is.
+NAMESAKE = "namesake"
 CHANGED_REASON = "changed since esp saw it"
 
 
@@ -340,7 +356,8 @@ class Conflict:
     reason: str
     address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
     # CHANGED (the cell holds something else), AGENT (the agent's row is no longer
-    # there), COLUMN (the cell's column is no longer there) or OTHER; "": from `reason`.
+    # there), NAMESAKE (namesakes, and which is the agent cannot be told), COLUMN (the
+    # cell's column is no longer there) or OTHER; "": from `reason`.
     cause: str = field(default="", metadata=as_json(hidden=True))
 
     @property

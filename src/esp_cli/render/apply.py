@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from esp_cli.core.model import WaitingChange
-from esp_cli.core.waiting import AGENT, CHANGED, COLUMN
+from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after, waiting_rows
-from esp_cli.render.pending import conflict_words, nothing_waits, op_title
+from esp_cli.render.pending import conflict_words, namesake_fix, nothing_waits, op_title
 from esp_cli.results.apply import ApplyResult, HeldOp
 
 
@@ -85,6 +85,10 @@ def held_why(held: list[HeldOp]) -> str:
         CHANGED: "a cell of theirs changed since esp saw it",
         AGENT: "an agent's row is no longer there (deleted, or no longer found by ID, "
         "e-mail or name; put it back to write it there)",
+        NAMESAKE: namesake_fix(
+            [h.op for h in held if any(c.kind == NAMESAKE for c in h.conflicts)],
+            [c.agent for h in held for c in h.conflicts if c.kind == NAMESAKE],
+        ),
         COLUMN: "a column of theirs is no longer there (renamed or deleted: give it its "
         "header back to write it there)",
     }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from esp_cli.core.waiting import APPEND, Conflict, WaitingCell, WaitingOp
+from esp_cli.core.waiting import APPEND, NAMESAKE, Conflict, WaitingCell, WaitingOp
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.results.pending import DropResult, PendingResult
+from esp_cli.system import shell_quote
 
 PENDING_CSV = [
     "op",
@@ -50,6 +52,20 @@ def conflict_words(c: Conflict) -> str:
             f"would write {show(c.cell.value)}"
         )
     return c.reason
+
+
+def namesake_fix(ops: Sequence[WaitingOp], agents: Sequence[str]) -> str:
+    """What to do with changes made for a namesake whose row esp can no longer tell (the
+    tracker saved since, the namesakes' rows alike in all esp saw): made again, naming the
+    row the agent has now."""
+    drops = ", ".join(f"esp pending drop {o.op}" for o in ops)
+    rows = " / ".join(f"esp explain {shell_quote(a)}" for a in dict.fromkeys(agents))
+    return (
+        "two agents of one name in a class, and esp cannot tell which row is the agent's "
+        f"(the tracker was saved since; rows may have moved): discard it ({drops}), then "
+        f"make the change again naming the agent with the row they have now ({rows} lists "
+        "the rows; the name with the row, as 'Name (row 7)')"
+    )
 
 
 def _where(now: str | None, cell: WaitingCell) -> str:
@@ -140,6 +156,10 @@ def _summary(result: PendingResult) -> None:
             f"({', '.join(held)}): esp apply --skip-conflicts writes the rest of each, esp "
             "pending drop OP discards one."
         )
+    namesakes = [c for p in ops for c in p.conflicts if c.kind == NAMESAKE]
+    if namesakes:
+        whose = [p.op for p in ops if any(c in namesakes for c in p.conflicts)]
+        say(f"Of those, {namesake_fix(whose, [c.agent for c in namesakes])}.")
 
 
 def render_drop(result: DropResult, fmt: Format) -> None:

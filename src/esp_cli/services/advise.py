@@ -66,13 +66,13 @@ from esp_cli.errors import (
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.services.agents import LOOKUP_KEYS, agent_words, agents_for, class_key, find_agent
+from esp_cli.services.agents import LOOKUP_KEYS, TrackerNow, agents_for, class_key, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import plan_note
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import class_smes, sme_addresses, sme_cc
-from esp_cli.system import shell_quote
+from esp_cli.system import command_lines, shell_quote
 from esp_cli.workbook.session import ChangePlan, WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
 
@@ -442,11 +442,14 @@ def _told_if_not_noted(run: _Run) -> Iterator[None]:
         done = [m for m in run.messages if m.sent or m.file is not None] if not run.dry_run else []
         if not done:
             raise
-        table = run.table
-        assert table is not None  # read before any message is made
-        commands = "; ".join(
-            f"esp note add {agent_words(table, m.agent)} "
-            f"{shell_quote(advised_text(m.kind))} --by {shell_quote(run.signer)}"
+        assert run.table is not None  # read before any message is made
+        now = TrackerNow(run.table, run.config)  # a save meanwhile may have moved the rows
+        commands = command_lines(
+            now.command(
+                m.agent,
+                "esp note add",
+                f"{shell_quote(advised_text(m.kind))} --by {shell_quote(run.signer)}",
+            )
             for m in done
         )
         names = ", ".join(f"{m.agent.name} ({m.kind.value})" for m in done)
@@ -457,7 +460,7 @@ def _told_if_not_noted(run: _Run) -> Iterator[None]:
         raise type(exc)(
             f"{what} — {names} — but their Advised lines were not written to Notes: {exc.message}",
             fix=f"do not run advise {again} again for them (they would be {twice} twice); "
-            f"{when}, record them: {commands}.",
+            f"{when}, record them:{commands}",
         ) from exc
 
 

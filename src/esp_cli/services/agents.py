@@ -22,7 +22,7 @@ from esp_cli.core.names import name_key, name_words, names_meant, people_meant
 from esp_cli.core.names import name_tokens as name_tokens
 from esp_cli.core.names import same_person as same_person
 from esp_cli.core.values import email_key, id_key
-from esp_cli.errors import AgentNotFoundError, UsageError
+from esp_cli.errors import AgentNotFoundError, EspError, UsageError
 from esp_cli.system import shell_quote
 from esp_cli.workbook.finder import RowFinder as RowFinder
 from esp_cli.workbook.finder import class_key as class_key
@@ -91,8 +91,8 @@ class AgentLookupError(AgentNotFoundError):
             keep = "remove the old row, or mark its Agent ID (e.g. add -old) and type the Agent ID"
         first = rows[0]
         # The sheet too when another of them is on the same row of another sheet.
-        sheet = f"{first.sheet}!" if sum(r.row == first.row for r in rows) > 1 else ""
-        tag = f"{first.name} ({sheet}row {first.row})"
+        sheet = first.sheet if sum(r.row == first.row for r in rows) > 1 else None
+        tag = row_form(first.name, sheet, first.row)
         return (
             "these rows are one agent twice (a re-hire's new row beside the old one?): keep one "
             f"row per agent — {keep} — then run the command again; esp doctor lists rows like "
@@ -292,34 +292,66 @@ def find_agent(table: Table, query: str, cls: str | None = None) -> Row:
 
 
 # An agent named with the row (what tells apart namesakes without an Agent ID, as esp's
-# document names do): 'Kim Lee (row 7)', or with the sheet: "Kim Lee ('AET-1'!row 7)".
-_ROW_NAMED = re.compile(r"^(.*?)\s*\((?:(.+)!)?row\s*(\d+)\)$", re.IGNORECASE)
+# document names do): 'Kim Lee (row 7)', or with the sheet: "Kim Lee ('AET-1'!row 7)". The
+# part in parentheses at the very end; the name before it may hold parentheses of its own
+# ('Maria (Mia) Soto (Wk 1!row 3)'), a sheet name too ('Wk (2)', 'Q&A!'): every "(" that
+# opens such an end is tried (row_forms).
+_ROW_PART = re.compile(r"\(\s*(?:(.+)!)?\s*row\s*(\d+)\s*\)", re.IGNORECASE | re.DOTALL)
 
 
-def _by_row(rows: Sequence[Row], query: str) -> list[Row] | None:
+def row_form(name: str, sheet: str | None, row: int) -> str:
+    """An agent named with the row, as esp prints it: 'Kim Lee (row 7)', 'Kim Lee (Wk 1!row
+    7)' (row_forms reads it back)."""
+    return f"{name} ({sheet}!row {row})" if sheet is not None else f"{name} (row {row})"
+
+
+def row_forms(query: str) -> list[tuple[str, str | None, int]]:
+    """Each way `query` reads as a name with the row — (name, sheet or None, row) — from the
+    last "(" to the first: a name or a sheet name may hold parentheses, so the caller keeps
+    those that name a row (the name must be that row's, on that sheet)."""
+    text = query.strip()
+    found = []
+    for at in range(len(text) - 1, -1, -1):
+        if text[at] != "(":
+            continue
+        m = _ROW_PART.fullmatch(text, at)
+        if m is None:
+            continue
+        sheet = m.group(1)
+        if sheet is not None and len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+            sheet = sheet[1:-1].replace("''", "'")  # quoted as a formula quotes it
+        found.append((text[:at].strip(), sheet, int(m.group(2))))
+    return found
+
+
+def _same_sheet(typed: str, sheet: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(sheet.split()).casefold()
+
+
+def _by_row(rows: Sequence[Row], query: str) -> list[Row]:
     """The rows `query` names with the row ('Kim Lee (row 7)'): the row of that number (on
-    that sheet, when named) whose agent has that name; None when the query names no row."""
-    m = _ROW_NAMED.match(query.strip())
-    if m is None:
-        return None
-    name, sheet, number = m.group(1), m.group(2), int(m.group(3))
-    at = [r for r in rows if r.row == number]
-    if sheet is not None:
-        wanted = sheet.strip().strip("'").replace("''", "'").casefold()
-        at = [r for r in at if r.sheet.casefold() == wanted]
-    if not name:
-        return [r for r in at if not r.name]
-    return people_meant(at, name, _name_of, by_start=False)
+    that sheet, when named) whose agent has that name; [] when the query names no row."""
+    found: list[Row] = []
+    for name, sheet, number in row_forms(query):
+        at = [r for r in rows if r.row == number and (sheet is None or _same_sheet(sheet, r.sheet))]
+        if name_key(name):
+            named = people_meant(at, name, _name_of, by_start=False)
+        else:  # a name without a letter ('', '?'): as typed
+            named = [r for r in at if " ".join(r.name.split()) == " ".join(name.split())]
+        found += [r for r in named if not any(r is f for f in found)]
+    return found
 
 
 def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     """The one row of `rows` that `query` names, as find_agent finds it (AgentLookupError,
     listing candidates, naming `where`, when none or several match)."""
-    # Exactly or without accents; else a namesake named with the row ('Kim Lee (row 7)');
-    # else by the start of words (core.names.people_meant).
-    found = _by_id(rows, query) or people_meant(rows, query, _name_of, by_start=False)
+    # By ID; else a namesake named with the row ('Kim Lee (row 7)': that row's name, the
+    # parentheses read as typed where a name's would not be); else the name exactly or
+    # without accents, else by the start of words (core.names.people_meant).
+    found = _by_id(rows, query) or _by_row(rows, query)
     if not found:
-        found = _by_row(rows, query) or people_meant(rows, query, _name_of)
+        found = people_meant(rows, query, _name_of, by_start=False)
+        found = found or people_meant(rows, query, _name_of)
     if len(found) == 1:
         return found[0]
     if found:
@@ -329,11 +361,13 @@ def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     )
 
 
-def agent_words(table: Table, who: Row | AgentRef) -> str:
+def agent_words(table: Table, who: Row | AgentRef) -> str | None:
     """The agent of `who`'s row, as a command esp prints to run later names them, quoted
     for the shell: the first of the Agent ID, N Number, e-mail and name that find_agent
     takes for exactly this row (with --class when the class tells namesakes apart), else
-    the name with the row: '"Kim Lee (row 7)"'. Never a name a namesake shares."""
+    the name with the row: '"Kim Lee (row 7)"'. Never a name a namesake shares, nor any
+    words find_agent does not take for this row: None when nothing typed finds it alone
+    (see command_for)."""
     rows = list(table.rows())
     mine = (who.sheet, who.row)
     row = next(r for r in rows if (r.sheet, r.row) == mine)
@@ -352,14 +386,81 @@ def agent_words(table: Table, who: Row | AgentRef) -> str:
         if key not in row.unreadable
     ]
     queries = [q for q in (*readable, row.name) if q]
-    queries += [f"{row.name} (row {row.row})", f"{row.name} ({row.sheet}!row {row.row})"]
+    queries += [row_form(row.name, None, row.row), row_form(row.name, row.sheet, row.row)]
     cls = " ".join(row.cls.split())
     for query in queries:
         if names_it(query, None):
             return shell_quote(query)
         if cls and names_it(query, cls):
             return f"{shell_quote(query)} --class {shell_quote(cls)}"
-    return shell_quote(queries[-1])  # a sheet and a row name one row
+    return None
+
+
+def command_for(table: Table, who: Row | AgentRef, command: str, rest: str = "") -> str:
+    """`command`, the words that name `who`'s agent (agent_words), then `rest`: a command
+    to run later; when nothing typed finds that row alone, what to do instead."""
+    words = agent_words(table, who)
+    tail = f" {rest}" if rest else ""
+    if words is not None:
+        return f"{command} {words}{tail}"
+    return (
+        f"{command} AGENT{tail}, AGENT being the Agent ID of {who.sheet}!row {who.row} (no "
+        "name esp takes finds that row alone: give it an Agent ID of its own in Excel first)"
+    )
+
+
+class TrackerNow:
+    """The tracker as it is now, for the commands a message gives to run later once a write
+    failed: read again when it changed on disk since `table` was read (a save in Excel, a
+    sort), each agent found again there by who they are — a namesake by what esp saw in
+    their row (RowFinder.locate) — so a command never names a row another agent is on now."""
+
+    def __init__(self, table: Table, config: Config) -> None:
+        from esp_cli.workbook import history
+        from esp_cli.workbook.tracker import read_table
+        from esp_cli.workbook.xlsx import safety
+        from esp_cli.workbook.xlsx.workbook import Workbook
+
+        self.then = table
+        self.now: Table | None = table
+        self.unmoved = True
+        then = table.workbook.pkg.digest
+        try:
+            now = safety.digest_of(table.path)
+        except OSError:
+            now = ""
+        if now == then:
+            return
+        try:
+            self.now = read_table(Workbook.open(table.path), config.columns, keys=LOOKUP_KEYS)
+        except (EspError, OSError):
+            self.now = None
+        log = history.log_path(table.path, config.backup_dir)
+        self.unmoved = bool(now) and history.only_esp_since(log, 0, then, now)
+
+    def row(self, who: AgentRef) -> Row | None:
+        """The agent of `who` (as read then) in the tracker now; None: not found alone."""
+        if self.now is None:
+            return None
+        if self.now is self.then:
+            return RowFinder(self.then).at(who.sheet, who.row)
+        before = RowFinder(self.then)
+        seen = before.at(who.sheet, who.row)
+        facts = before.facts(seen) if seen is not None else None
+        return RowFinder(self.now).locate(who, facts, self.unmoved).row
+
+    def command(self, who: AgentRef, command: str, rest: str = "") -> str:
+        """`command` naming the agent as the tracker has them now (command_for), else what
+        to do: the row must be checked."""
+        row = self.row(who)
+        if row is not None and self.now is not None:
+            return command_for(self.now, row, command, rest)
+        tail = f" {rest}" if rest else ""
+        return (
+            f"{command} AGENT{tail}, AGENT being {who.name} as the tracker has them now: it "
+            f"changed since esp read it, and which row is theirs must be checked (esp explain "
+            f"{shell_quote(who.name)} lists the rows)"
+        )
 
 
 def agent_names(tracker_path: Path, config: Config) -> list[str]:

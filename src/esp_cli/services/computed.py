@@ -35,7 +35,7 @@ def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Out
         if outcome.op.why != ROUND_WHY or waiting.keys_of([outcome.op]) & set(COMPUTED_KEYS):
             continue  # not a round's answers: written as its command planned them
         finder = finder or RowFinder(table)
-        row, _why = finder.find(outcome.op.cells[0].who)
+        row = outcome.agent_row(finder)
         if row is None:
             continue
         sheet = table.sheet(row.sheet)

@@ -72,9 +72,10 @@ from esp_cli.results.document import DaySource, Document, DocumentResult, NotMad
 from esp_cli.services.advise import email_addresses
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
-    agent_words,
+    TrackerNow,
     agents_for,
     class_key,
+    command_for,
     find_agent,
     sme_names,
 )
@@ -92,7 +93,7 @@ from esp_cli.services.record import (
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
-from esp_cli.system import create_file_atomically, shell_quote
+from esp_cli.system import command_lines, create_file_atomically, shell_quote
 from esp_cli.workbook.session import ChangePlan, WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
 
@@ -418,12 +419,16 @@ def _facts(wanted: _Candidate, run: _Run) -> StepDocument:
     except EarlyStepError as exc:
         due = step_due(facts_from_row(row), step, run.cal)
         assert run.table is not None  # the agent was found in it
-        who = agent_words(run.table, row)
+        early = command_for(
+            run.table,
+            row,
+            "esp record-step",
+            f'{step.value} --date {on:%Y-%m-%d} --early --reason "why"',
+        )
         raise EarlyStepError(
             exc.message,
             fix=(f"give --date {due:%Y-%m-%d} or later, or " if due else "")
-            + f"record it early first (esp record-step {who} {step.value} --date "
-            f"{on:%Y-%m-%d} --early --reason 'why'), then make its document.",
+            + f"record it early first ({early}), then make its document.",
         ) from exc
     facts = facts_from_row(row)
     recorded = {s: d for s in LADDER if (d := facts.step_date(s)) is not None}
@@ -523,7 +528,7 @@ def _record_made(
     row, step, on = wanted.row, wanted.step, wanted.on
     ref = row.ref()
     try:
-        check_document(read_document(docx), row, step, on, on)
+        check_document(read_document(docx), row, step, on, on, s.table)
         _facts(wanted, run)  # the ladder allows it
         record = _recorder(run, wanted, docx)
         record(_trial(run, s))
@@ -604,7 +609,7 @@ def _make(
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
     # A namesake without an Agent ID: the stamp carries the row, as the file name does.
     by_row = row.row if _tag(run, s, row) == docs.row_tag(row.row) else None
-    data = fill(templates[step], values, run.signer.name, docs.stamp(facts, by_row))
+    data = fill(templates[step], values, run.signer.name, docs.stamp(facts, by_row, row.sheet))
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:
@@ -655,12 +660,14 @@ def _told_if_not_recorded(run: _Run) -> Iterator[None]:
         saved = [d for d in run.made if d.file.exists()] if run.record and not run.dry_run else []
         if not saved:
             raise
-        # Each agent as record-step finds exactly them, a namesake too.
-        table = run.table
-        assert table is not None  # read before any document is made
-        commands = "; ".join(
-            f"esp record-step {agent_words(table, d.agent)} {d.step.value} --document "
-            f"{shell_quote(str(d.file))}"
+        # Each agent as record-step finds exactly them, a namesake too, in the tracker as
+        # it is now (a save meanwhile may have moved the rows).
+        assert run.table is not None  # read before any document is made
+        now = TrackerNow(run.table, run.config)
+        commands = command_lines(
+            now.command(
+                d.agent, "esp record-step", f"{d.step.value} --document {shell_quote(str(d.file))}"
+            )
             for d in saved
         )
         names = ", ".join(d.file.name for d in saved)
@@ -669,7 +676,7 @@ def _told_if_not_recorded(run: _Run) -> Iterator[None]:
             f"Saved {len(saved)} document(s) — {names} — but their steps were not recorded: "
             f"{exc.message}",
             fix=f"record them{when}: run the same esp document command with --record again "
-            f"(it records the documents already made), or {commands}.",
+            f"(it records the documents already made), or:{commands}",
         ) from exc
 
 

@@ -231,13 +231,14 @@ def agent_history(
             or (bool(mails) and email_key(str(cell.get("email") or "")) == mails)
         )
 
-    def mine(cell: CellRecord) -> bool:
+    def mine(cell: CellRecord, unmoved: bool) -> bool:
         if not cell.agent:  # changed outside esp: the cells of the row where it is now
             return (cell.sheet, cell.row) == (row.sheet, row.row)
         if cell.agent_id is None and (cell.sheet, cell.row) == (row.sheet, row.row):
             return name_key(cell.agent) == names  # recorded before esp kept IDs
-        found, _ = finder.find(cell.who)
-        return found is row
+        # A namesake's: the row recorded while the rows have not moved since, else the
+        # row holding what esp saw there (as esp undo --agent finds them).
+        return finder.locate(cell.who, cell.facts, unmoved).row is row
 
     log_file, of_tracker = history.log_to_read(path, config.backup_dir)
     log = history.read_log(
@@ -262,9 +263,20 @@ def agent_history(
         for op in [*kept, *reversed(log.operations)]
         if _selected(op, since, signed) and op.kind != oplog.DROPPED
     ]
+    digest = safety.digest_of(path)
+    esp_only = history.unmoved_after(log, digest, history.last_operation(log.path))
+    made = {o.op: o for o in found.ops}
+
+    def unmoved(op: Operation) -> bool:
+        if op.op in made:  # still waiting: the tracker as it was when it was made
+            w = made[op.op]
+            return history.only_esp_since(log.path, w.log_from, w.digest, digest)
+        return esp_only(op)
+
     for op in worked_out(chosen, log.path, path, config):
+        still = unmoved(op)
         for cell in op.cells:
-            if mine(cell):
+            if mine(cell, still):
                 line = (op.op, cell.sheet, cell.row, cell.col, str(cell.after))
                 changes.append(AgentChange(op, cell, op.op in waits, line in appends))
     return AgentHistoryResult(

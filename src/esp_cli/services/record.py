@@ -12,6 +12,7 @@ With --document, the Notes line names the step's Word document (esp document mak
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,7 +30,7 @@ from esp_cli.core.documents import (
     read_stamp,
     row_tag,
 )
-from esp_cli.core.names import file_stem
+from esp_cli.core.names import file_stem, name_key
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.rules import (
     END_OF_DAY,
@@ -50,12 +51,15 @@ from esp_cli.core.rules import (
 from esp_cli.core.values import ErrorValue, shown_value
 from esp_cli.errors import EarlyStepError, InputFileError, StepOrderError, UsageError
 from esp_cli.results.record import RecordResult
-from esp_cli.services.agents import find_agent
+from esp_cli.services.agents import agent_words, class_key, find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
+from esp_cli.system import shell_quote
 from esp_cli.workbook.session import ChangePlan, write_session
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Table
+
+START = "esp_start"  # what tells a namesake's row apart in a document esp made
 
 NOTES_KEY = "notes"
 # What record-step reads: the rules' facts, the agent's IDs, Notes and the computed columns.
@@ -172,7 +176,7 @@ def read_document(path: Path) -> GivenDocument:
             raise InputFileError(
                 f"{path}: named .pdf but {problem}.", fix="scan or save it again as a PDF."
             )
-        return GivenDocument(path, named, scan=True)
+        return GivenDocument(path, _with_its_docx(path, named), scan=True)
     problem = word_problem(data)
     if problem is not None:
         raise InputFileError(
@@ -188,10 +192,46 @@ def read_document(path: Path) -> GivenDocument:
     return GivenDocument(path, read_stamp(stamp) or named, scan=False, text=text)
 
 
-def check_document(doc: GivenDocument, row: Row, step: Step, on: date | None, today: date) -> date:
+def _with_its_docx(scan: Path, named: Identity | None) -> Identity | None:
+    """A scan named with a namesake's row: with what esp saw of that agent (ESP Start Date,
+    class), from the stamp of the document esp made it from when it is beside the scan
+    (its name without the words after the step's: '... - Documented coaching.docx')."""
+    if named is None or named.row is None:
+        return named
+    from esp_cli.services.word import word_problem, word_text
+
+    with contextlib.suppress(OSError):
+        # The longest name first: '... coaching (2) signed.pdf' is '... coaching (2).docx''s.
+        for docx in sorted(scan.parent.glob("*.docx"), key=lambda p: -len(p.stem)):
+            if read_file_name(docx.stem) != named or not scan.stem.startswith(docx.stem):
+                continue
+            data = docx.read_bytes()
+            if word_problem(data) is not None:
+                continue
+            stamped = read_stamp(word_text(data)[1])
+            same = stamped is not None and (stamped.step, stamped.day, stamped.row) == (
+                named.step,
+                named.day,
+                named.row,
+            )
+            if same and stamped is not None:
+                return named._replace(start=stamped.start, cls=stamped.cls)
+    return named
+
+
+def check_document(
+    doc: GivenDocument,
+    row: Row,
+    step: Step,
+    on: date | None,
+    today: date,
+    table: Table | None = None,
+) -> date:
     """The day to record `step` on with `doc`: its own date (`on`, when given, must be the
     same). Refused (InputFileError) when it is another agent's, another step's or another
-    day's; a scan is checked by its file name, a .docx made by hand names the agent."""
+    day's; a scan is checked by its file name, a .docx made by hand names the agent. A
+    namesake's document, naming the row, is taken only while that row holds what esp saw of
+    the agent when it made it (ESP Start Date, class): `table` says where they are now."""
     path, found = doc.path.name, doc.identity
     agent_id = row.text("agent_id") if "agent_id" not in row.unreadable else ""
     if found is None:
@@ -213,7 +253,14 @@ def check_document(doc: GivenDocument, row: Row, step: Step, on: date | None, to
                 fix=f"give {row.label()}'s {in_text(step)} document (esp document makes it).",
             )
         return on or today
-    if not names_agent(found, row.name, agent_id, row.row):
+    on_row = row.row
+    if found.row is not None and not agent_id.strip():
+        _refuse_a_namesake_moved_there(doc, found, row, step, table)
+        if _agent_now(found, table) is row:
+            on_row = found.row  # theirs by what esp saw of them, wherever the row is now
+        elif found.sheet is not None and found.sheet != row.sheet:
+            on_row = 0  # the row of another sheet: another namesake's
+    if not names_agent(found, row.name, agent_id, on_row):
         tag = found.agent_id or (row_tag(found.row) if found.row is not None else "")
         whose = found.name + (f" ({tag})" if tag else "")
         fix = f"give {row.label()}'s {in_text(step)} document (esp document makes it)"
@@ -240,6 +287,59 @@ def check_document(doc: GivenDocument, row: Row, step: Step, on: date | None, to
             f"document of {fmt(on)} with esp document.",
         )
     return found.day
+
+
+def _refuse_a_namesake_moved_there(
+    doc: GivenDocument, found: Identity, row: Row, step: Step, table: Table | None
+) -> None:
+    """A document esp made for the namesake on `found.row` is not `row`'s when what esp saw
+    of that agent (ESP Start Date, class) is not what the row holds now: the rows moved
+    since (a sort), and another agent of that name is on it."""
+    start = row.get(START) if START not in row.unreadable else None
+    start = start if isinstance(start, date) else None
+    seen_start = found.start is not None and start != found.start
+    seen_class = found.cls is not None and class_key(found.cls) != class_key(row.cls)
+    if not (seen_start or seen_class):
+        return
+    then = _seen(found.cls, found.start, found.cls is not None, found.start is not None)
+    now = _seen(row.cls, start, seen_class, seen_start)
+    fix = f"give {row.label()} as the tracker has them now"
+    moved = _agent_now(found, table)
+    there = agent_words(table, moved) if table is not None and moved is not None else None
+    if there is not None:
+        fix = (
+            f"that agent is {there} now: esp record-step {there} {step.value} --document "
+            f"{shell_quote(str(doc.path))}"
+        )
+    raise InputFileError(
+        f"{doc.path.name}: the document of {found.name} ({row_tag(found.row or 0)}), {then}; "
+        f"{row.sheet}!row {row.row} holds {row.label()} with {now} (the rows moved since it "
+        "was made): not their document.",
+        fix=f"{fix}; esp explain {shell_quote(row.label())} lists the rows.",
+    )
+
+
+def _seen(cls: str | None, start: date | None, with_class: bool, with_start: bool) -> str:
+    """'class AET-1, ESP Start Date 11/18/2026' (those asked for)."""
+    said = [f"class {' '.join((cls or '').split())}"] if with_class else []
+    if with_start:
+        said.append(f"ESP Start Date {fmt(start) if start else '(none)'}")
+    return ", ".join(said)
+
+
+def _agent_now(found: Identity, table: Table | None) -> Row | None:
+    """The one agent of `table` of the document's name, class and ESP Start Date (as esp
+    saw them when it made it), if there is one."""
+    if table is None or found.start is None:
+        return None
+    same = [
+        r
+        for r in table.rows()
+        if name_key(r.name) == name_key(found.name)
+        and (found.cls is None or class_key(r.cls) == class_key(found.cls))
+        and r.get(START) == found.start
+    ]
+    return same[0] if len(same) == 1 else None
 
 
 def early_reason(early: bool, reason: str | None) -> str | None:
@@ -368,7 +468,7 @@ def check_step(
         raise EarlyStepError(
             f"{row.label()} ({_where(row, step)}): the {step.label} is not due until "
             f"{fmt_day(due)} ({step_due_basis(step, facts)}); {fmt(on)} is before it.",
-            fix="record it once it is due, or pass --early --reason 'why' to record it "
+            fix='record it once it is due, or pass --early --reason "why" to record it '
             "now (the reason goes in the note).",
         )
     return due, is_early
@@ -440,7 +540,7 @@ def record_step(
         row = find_agent(s.table, query, cls)
         day = on or moment.date()
         if given is not None:
-            day = check_document(given, row, step, on, moment.date())
+            day = check_document(given, row, step, on, moment.date(), s.table)
             refuse_future(day, moment.date(), "a step is recorded once it is delivered")
         done = plan_step(
             s.plan,

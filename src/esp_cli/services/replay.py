@@ -59,7 +59,7 @@ def values_then(
             if cell.column not in by_header or not cell.agent:
                 continue
             key = by_header[cell.column]
-            row, _ = finder.find(cell.who)
+            row = finder.locate(cell.who, cell.facts).row
             if row is not None:
                 found.setdefault((row.sheet, row.row), {}).setdefault(key, cell.before)
     return found

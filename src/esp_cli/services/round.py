@@ -981,8 +981,7 @@ def finish_round(
             for outcome in outcomes:
                 if outcome.held or not _reevaluates(outcome):
                     continue
-                cell = outcome.op.cells[0]
-                row, _why = finder.find(cell.who)
+                row = outcome.agent_row(finder)
                 if row is None:
                     continue
                 sheet = s.table.sheet(row.sheet)

@@ -30,7 +30,7 @@ from esp_cli.services.agents import (
     LOOKUP_KEYS,
     AgentLookupError,
     RowFinder,
-    agent_words,
+    command_for,
     pick_agent,
 )
 from esp_cli.services.history import undone_by, worked_out
@@ -180,12 +180,7 @@ def _unbroken_since(log: Log, target: Operation, wb: Workbook) -> bool:
     """Whether only esp has written the tracker since `target`: then every cell esp
     recorded can be put back as its very XML (shared strings and styles are only ever
     appended to by esp; a save in Excel may renumber them)."""
-    if not log.operations or any(n > target.line for n in log.bad_lines):
-        return False  # a damaged entry after it may have been a save outside esp
-    after = [o for o in log.operations if o.line > target.line]
-    if any(o.kind == oplog.OUTSIDE for o in after):
-        return False
-    return log.operations[-1].digest_after == wb.pkg.digest
+    return history.unmoved_after(log, wb.pkg.digest)(target)
 
 
 def _cells(target: Operation) -> list[CellRecord]:
@@ -227,9 +222,9 @@ def _place(
     is where the operation left it. Else a cell of an agent's row goes with the agent: the
     rows may have been sorted or moved in Excel since, and a value alone cannot tell agents
     apart (dates, Yes, a TBT SME repeat down a column). A cell recorded with the agent's
-    Agent ID, e-mail and N Number is found by them (RowFinder); an older record, with the
-    agent's name only, stays where it was while that row is still the agent's, else is
-    found by name within its class."""
+    Agent ID, e-mail and N Number is found by them (RowFinder), a namesake's by what esp
+    saw in the row; an older record, with the agent's name only, stays where it was while
+    that row is still the agent's, else is found by name within its class."""
     if not c.agent or in_place:
         return _Place(c.sheet, c.row, c.col, c.agent_id, c.email)
     if table is None or finder is None:
@@ -244,7 +239,7 @@ def _place(
         there = finder.at(c.sheet, c.row)
         if there is not None and name_key(there.label()) == name_key(c.agent):
             return _Place(c.sheet, c.row, c.col, None, None)
-    row, why = finder.find(c.who)
+    row, why, _ = finder.locate(c.who, c.facts)  # a namesake: by what esp saw in the row
     if row is None:
         return why
     col = _column(table.sheet(row.sheet), c, moved_sheet=row.sheet != c.sheet)
@@ -294,11 +289,12 @@ def _plan(
             conflicts.append(Conflict(c, None, reason=f"{c.agent} cannot be found: {where}"))
         else:
             placed.append((c, where))
-    named = words = None
+    named = history_command = None
     if agent is not None:
         placed, conflicts, row = _of_agent(target, placed, conflicts, finder, agent)
         assert table is not None  # the agent was found in it
-        named, words = row.label(), agent_words(table, row)
+        named = row.label()
+        history_command = command_for(table, row, "esp history")
     sheets = {s.name: s for s in wb.sheets}
     missing = sorted({p.sheet for _, p in placed} - set(sheets))
     if missing:
@@ -336,7 +332,7 @@ def _plan(
             raise EspError(
                 f"{named}'s cells hold what they held before operation {target.op}: "
                 "nothing to undo for this agent.",
-                fix=f"see the cells' changes with: esp history {words}",
+                fix=f"see the cells' changes with: {history_command}",
             )
     return _Planned(conflicts, named)
 

@@ -1,18 +1,42 @@
 """Finding the row of an agent recorded earlier (the operation log, a waiting change)
-after the rows may have moved: by who the agent is, never by where the row was."""
+after the rows may have moved: by who the agent is, never by where the row was — and for
+namesakes nothing tells apart by who they are, by what esp saw in their row (`facts`)."""
 
 from __future__ import annotations
 
 import bisect
-from typing import Any
+from collections.abc import Collection
+from typing import Any, NamedTuple
 
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key
+from esp_cli.core.oplog import Facts, same_value
 from esp_cli.core.values import email_key, id_key
 from esp_cli.workbook.tracker import Row, Table
+from esp_cli.workbook.xlsx.reader import SheetValues
 
 _LISTED = 5  # rows named when several answer to one agent
 _KINDS = ("agent_id", "email", "n_number", "name")
+
+# What tells namesakes apart for good: columns esp writes for no step and a person seldom
+# changes (an ESP Start Date, a phone number). Other columns tell them apart only while
+# nobody changes them; some never do, being what esp and the team add to all day, or who
+# the agent is (found by it already).
+STABLE_FACTS = ("esp_start", "call_cert_start", "phone", "certifier", "n_number_requested")
+_NOT_FACTS = frozenset(
+    {"agent_name", "agent_id", "email", "n_number", "class", "notes", "tbt_notes",
+     "escalation_stage", "next_action", "next_action_due"}
+)  # fmt: skip
+_COUNT = {2: "two", 3: "three", 4: "four"}
+
+
+class Found(NamedTuple):
+    """The agent's row (None: not found, and `why`); `namesakes`: several agents of the
+    name answer and nothing recorded tells which is the agent."""
+
+    row: Row | None
+    why: str = ""
+    namesakes: bool = False
 
 
 def class_key(text: str) -> str:
@@ -34,6 +58,7 @@ class RowFinder:
         # One index per way of naming an agent, each built the first time a search needs
         # it: finding 30 agents by Agent ID reads one column of the 10,000 rows, not four.
         self._by: dict[str, dict[Any, list[Row]]] = {}
+        self._sheet_values: dict[str, SheetValues | None] = {}
 
     def _index(self, kind: str) -> dict[Any, list[Row]]:
         got = self._by.get(kind)
@@ -41,9 +66,14 @@ class RowFinder:
             return got
         got = {}
         if kind == "name":
+            classes: dict[str, str] = {}  # a few classes, down thousands of rows
             for row in self.table.rows():
-                if row.name:
-                    got.setdefault((class_key(row.cls), name_key(row.name)), []).append(row)
+                name = row.name
+                if name:
+                    cls = classes.get(row.cls)
+                    if cls is None:
+                        cls = classes[row.cls] = class_key(row.cls)
+                    got.setdefault((cls, name_key(name)), []).append(row)
         else:
             key_of = email_key if kind == "email" else id_key
             for row in self.table.rows():
@@ -60,8 +90,9 @@ class RowFinder:
         for kind in _KINDS:
             self._index(kind)
 
-    def find(self, who: AgentRef) -> tuple[Row | None, str]:
-        """The agent's row, or None and why not (a phrase: "no row has it any more")."""
+    def _search(self, who: AgentRef) -> tuple[list[Row], str]:
+        """The rows that answer to the agent: one; several, and what they share ("name in
+        class AET-1"); or none, and why ("no row has it any more")."""
         wanted_id, wanted_mail = id_key(who.agent_id), email_key(who.email)
         wanted_n = id_key(who.n_number)
         tries: list[tuple[str, str, Any]] = []  # (what, index, key)
@@ -94,15 +125,109 @@ class RowFinder:
                 narrower = [r for r in found if any(r is t for t in then)]
                 if narrower:
                     found = narrower
-            if len(found) == 1:
-                return found[0], ""
             if found:
-                where = ", ".join(f"{r.sheet}!row {r.row}" for r in found[:_LISTED])
-                return None, f"{len(found)} rows have its {what} ({where})"
+                return found, what
         if not tries:
-            return None, "nothing recorded tells who the agent is"
+            return [], "nothing recorded tells who the agent is"
         asked = " or ".join(what for what, _, _ in tries)
-        return None, f"no row has its {asked} any more"
+        return [], f"no row has its {asked} any more"
+
+    def find(self, who: AgentRef) -> tuple[Row | None, str]:
+        """The agent's row, or None and why not (a phrase: "no row has it any more")."""
+        found = self.locate(who)
+        return found.row, found.why
+
+    def locate(self, who: AgentRef, facts: Facts | None = None, unmoved: bool = False) -> Found:
+        """The agent's row, found by who they are. Namesakes nothing recorded of who they
+        are tells apart: the row recorded (`who.row`) when the rows have not moved since
+        (`unmoved`: only esp has written the tracker since, and esp moves no row), else the
+        one row that still holds what esp saw there (`facts`); else none: "two agents named
+        Ana Lopez in class AET-1 (...); cannot tell which"."""
+        found, what = self._search(who)
+        if len(found) == 1:
+            return Found(found[0])
+        if not found:
+            return Found(None, what)
+        if unmoved:
+            there = [r for r in found if (r.sheet, r.row) == (who.sheet, who.row)]
+            if there:
+                return Found(there[0])
+        if facts:
+            held = [r for r in found if self.holds(r, facts)]
+            if len(held) == 1:
+                return Found(held[0])
+        where = ", ".join(f"{r.sheet}!row {r.row}" for r in found[:_LISTED])
+        if not what.startswith("name"):
+            return Found(None, f"{len(found)} rows have its {what} ({where})")
+        count = _COUNT.get(len(found), str(len(found)))
+        named = f"{count} agents named {who.name}{what[len('name') :]}"
+        return Found(None, f"{named} ({where}); cannot tell which", namesakes=True)
+
+    # -- what tells namesakes apart --------------------------------------------------------
+
+    def _values(self, sheet: str) -> SheetValues | None:
+        got = self._sheet_values.get(sheet)
+        if got is None and sheet not in self._sheet_values:
+            try:
+                cols = set(self.table.sheet(sheet).columns.values())
+                info = self.table.workbook.pkg.sheet(sheet)
+            except KeyError:
+                cols, info = set(), None
+            got = self.table.workbook.values(info, columns=cols) if info is not None else None
+            self._sheet_values[sheet] = got
+        return got
+
+    def value(self, row: Row, key: str) -> Any:
+        """What the row's cell of column `key` holds in the workbook (None: no such column)."""
+        col = self.table.sheet(row.sheet).col(key)
+        values = self._values(row.sheet)
+        return values.get(row.row, col) if col is not None and values is not None else None
+
+    def maybe_namesakes(self) -> set[tuple[str, int]]:
+        """Where the rows are (sheet, row) that may have namesakes (has_namesakes): those of a
+        name another row of their class has, and those without a name. One pass, for a
+        write of thousands of cells to skip every other row at once."""
+        out = {(r.sheet, r.row) for rows in self._index("name").values() if len(rows) > 1
+               for r in rows}  # fmt: skip
+        return out | {(r.sheet, r.row) for r in self.table.rows() if not r.name}
+
+    def has_namesakes(self, row: Row) -> bool:
+        """Do other rows answer to `row`'s agent as much as it does (namesakes nothing of
+        who they are tells apart)?"""
+        if (
+            row.name
+            and len(self._index("name").get((class_key(row.cls), name_key(row.name)), ())) < 2
+        ):
+            return False  # nobody else of the name in the class: found by it at the least
+        found, _ = self._search(row.ref())
+        return len(found) > 1 and any(r is row for r in found)
+
+    def facts(self, row: Row, skip: Collection[int] = ()) -> Facts | None:
+        """What tells `row` apart from its namesakes — the rows `locate` finds for its agent
+        by who they are — as the workbook holds it now: the cells of the columns where they
+        differ, of the lasting ones (STABLE_FACTS) first, others only for namesakes these do
+        not tell apart; not those of columns `skip` (the cells a change writes there). None
+        when `row` has no namesake, or nothing tells them apart."""
+        found, _ = self._search(row.ref())
+        others = [r for r in found if r is not row]
+        if len(others) == len(found):
+            return None
+        sheet = self.table.sheet(row.sheet)
+        keys = [k for k, c in sheet.columns.items() if k not in _NOT_FACTS and c not in skip]
+        mine = {k: self.value(row, k) for k in keys}
+
+        def differs(k: str, rows: list[Row]) -> list[Row]:
+            return [r for r in rows if not _same_fact(self.value(r, k), mine[k])]
+
+        chosen = [k for k in STABLE_FACTS if k in mine and differs(k, others)]
+        left = [r for r in others if not any(differs(k, [r]) for k in chosen)]
+        if left:
+            chosen += [k for k in keys if k not in STABLE_FACTS and differs(k, left)]
+        return tuple((k, mine[k]) for k in chosen) or None
+
+    def holds(self, row: Row, facts: Facts) -> bool:
+        """Does the row hold what esp saw in it (`facts`)?"""
+        return all(_same_fact(self.value(row, k), v) for k, v in facts)
 
     def at(self, sheet: str, number: int) -> Row | None:
         """The agent row numbered `number` on `sheet` (None: not an agent row, or no such
@@ -126,4 +251,13 @@ def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "")
             return True
     if wanted_n and row.text("n_number") and "n_number" not in row.unreadable:
         return id_key(row.text("n_number")) != wanted_n
+    return False
+
+
+def _same_fact(now: Any, seen: Any) -> bool:
+    """The same value, text compared as a person reads it (case and spaces aside)."""
+    if same_value(now, seen):
+        return True
+    if isinstance(now, str) and isinstance(seen, str):
+        return " ".join(now.split()).casefold() == " ".join(seen.split()).casefold()
     return False

@@ -42,8 +42,10 @@ from esp_cli.core.oplog import (
     WRITTEN,
     CellRecord,
     Diff,
+    Facts,
     Operation,
     command_line,
+    facts_json,
     same_value,
     tag,
 )
@@ -579,6 +581,52 @@ def waiting_files_among(
     return found
 
 
+def unmoved_after(
+    log: Log, digest: str, last: Operation | None = None
+) -> Callable[[Operation], bool]:
+    """Whether only esp has written the tracker (now of digest `digest`) since each entry of
+    `log`: no save made outside esp is recorded after it (nor a line that cannot be read,
+    which may have been one), and the tracker is what the newest entry (`last`, when `log`
+    holds only some of them) left. Then the cells it recorded are where it recorded them:
+    esp moves no row."""
+    newest = last if last is not None else (log.operations[-1] if log.operations else None)
+    if newest is None or newest.digest_after != digest:
+        return lambda op: False
+    outside = max((o.line for o in log.operations if o.kind == OUTSIDE), default=0)
+    since = max([outside, *log.bad_lines])
+    return lambda op: op.line > since or (op.kind == OUTSIDE and op.line == outside)
+
+
+_KIND = re.compile(rb'"kind":"([a-z_]+)"')
+
+
+def only_esp_since(path: Path, since: int, start: str, now: str) -> bool:
+    """Whether only esp has written the tracker since it was the file of digest `start`,
+    now the file of digest `now`: the same file, or the log (from offset `since` on)
+    records esp writes leading from one to the other and no save made outside esp among
+    them. Then its rows are where they were: esp moves no row."""
+    if start == now:
+        return True
+    if not start or not now:
+        return False
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return False
+    digest = start
+    with fh:
+        fh.seek(max(since, 0))
+        for line in fh:
+            head = line[: _head_end(line)]
+            kind = _KIND.search(head)
+            if kind is not None and kind.group(1).decode() == OUTSIDE:
+                return False
+            before, after = _DIGEST_BEFORE.search(head), _DIGEST_AFTER.search(head)
+            if before is not None and after is not None and before.group(1).decode() == digest:
+                digest = after.group(1).decode()
+    return digest == now
+
+
 def id_used(path: Path, op: str) -> bool:
     """Whether an entry of the log at `path` has the id `op` (one quick search)."""
     try:
@@ -792,13 +840,15 @@ def cell_entries(
     changes: Sequence[CellChange],
     before_xml: Callable[[str, int, int], bytes | None],
     touched: set[tuple[str, int, int]] | None = None,
+    facts: Callable[[CellChange], Facts | None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The changes as the log's cells (CellRecord.to_json, built directly: a write of
     10,000 cells records them in a few hundredths of a second), one at a time as the entry
     is written; `before_xml` gives a cell's XML before the write. `touched`: the cells an
     earlier entry of the same write changed (updated here): such a cell's XML before is not
     the file's, so it is recorded as `chained`, without XML (an undo writes its value
-    back)."""
+    back). `facts`: what tells a namesake's row apart, for a cell of an agent's row
+    (CellRecord.facts)."""
     letters: dict[int, str] = {}
     for c in changes:
         where = (c.sheet, c.row, c.col)
@@ -826,6 +876,9 @@ def cell_entries(
             cell["agent_id"] = c.agent_id
             cell["email"] = c.email or ""
             cell["n_number"] = c.n_number or ""
+            seen = facts(c) if facts is not None else None
+            if seen:
+                cell["facts"] = facts_json(seen)
         if chained:
             cell["chained"] = True
         yield cell

@@ -31,11 +31,13 @@ from esp_cli.core import waiting as waiting_ops
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import AddedColumn, CellChange, WaitingChange, WriteReport
 from esp_cli.core.notes import appended
+from esp_cli.core.oplog import Facts
 from esp_cli.core.refs import MAX_COL, address, col_letter
 from esp_cli.core.values import control_characters, describe_character
 from esp_cli.core.waiting import WaitingCell, WaitingOp
 from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, WorkbookBusyError
 from esp_cli.workbook import followups, history, waiting
+from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.patch import Patcher, SheetTable
@@ -75,6 +77,9 @@ class ChangePlan:
         self._where: dict[tuple[str, int, int], int] = {}  # a cell -> its place in `changes`
         # A cell -> the place in `intents` of its first one that is not an appended line.
         self._intended: dict[tuple[str, int, int], int] = {}
+        self._finder: RowFinder | None = None
+        self._maybe: set[tuple[str, int]] = set()  # rows that may have namesakes
+        self._facts: dict[tuple[str, int], Facts | None] = {}
 
     @contextlib.contextmanager
     def unit(self) -> Iterator[None]:
@@ -139,10 +144,40 @@ class ChangePlan:
                     c.agent_id,
                     c.email,
                     c.n_number,
+                    self.facts(c),
                 ),
             )
             for unit, c, key, action, value in self._intents
         ]
+
+    def facts(self, change: CellChange) -> Facts | None:
+        """For a cell of an agent's row whose namesakes nothing of who they are tells apart
+        (no Agent ID, e-mail or N Number of their own), what does — as the workbook holds
+        it before this write (RowFinder.facts: an ESP Start Date), the cells this plan
+        writes in the row aside — recorded with the cell so its row is found again after
+        a sort. None for every other cell."""
+        if change.agent_id is None or self._table is None:
+            return None
+        if self._finder is None:
+            self._finder = RowFinder(self._table)
+            self._maybe = self._finder.maybe_namesakes()
+        where = (change.sheet, change.row)
+        if where not in self._maybe:
+            return None
+        if where in self._facts:
+            return self._facts[where]
+        row = self._finder.at(*where)
+        found = None
+        if row is not None and self._finder.has_namesakes(row):
+            written = {
+                c.col
+                for c in (*self.changes, *(c for cs in self.applied.values() for c in cs))
+                if (c.sheet, c.row) == where
+            }
+            written |= {i[1].col for i in self._intents if (i[1].sheet, i[1].row) == where}
+            found = self._finder.facts(row, written)
+        self._facts[where] = found
+        return found
 
     @property
     def agent_rows(self) -> Table | None:
@@ -826,12 +861,15 @@ class WriteSession:
             for outcome in others:
                 changes = self.plan.applied.get(outcome.op.op, [])
                 groups.append(
-                    (outcome.op, history.cell_entries(changes, patcher.cell_xml, touched))
+                    (
+                        outcome.op,
+                        history.cell_entries(changes, patcher.cell_xml, touched, self.plan.facts),
+                    )
                 )
             if op is not None:
                 own = [c for o in mine for c in self.plan.applied.get(o.op.op, [])]
                 entries = history.cell_entries(
-                    [*own, *self.plan.changes], patcher.cell_xml, touched
+                    [*own, *self.plan.changes], patcher.cell_xml, touched, self.plan.facts
                 )
                 if groups:
                     groups.append((None, entries))
@@ -1153,7 +1191,9 @@ def write_session(
                 read_keys = waiting.reading_keys((), found.ops)
                 with contextlib.suppress(MissingColumnsError):
                     agents = read_table(wb, config.columns, keys=read_keys)
-            applier = waiting.Applier(wb, agents, session.plan if free else None, read_keys)
+            applier = waiting.Applier(
+                wb, agents, session.plan if free else None, read_keys, store.log
+            )
             for op in found.ops:
                 applier.put(op, skip_conflicts=skip_conflicts and free)
             session.applier = applier

@@ -50,6 +50,7 @@ from esp_cli.core.waiting import (
     APPEND,
     COLUMN,
     CONFLICT,
+    NAMESAKE,
     OTHER,
     RESTORE,
     Conflict,
@@ -695,6 +696,15 @@ class Outcome:
     # made -> (sheet, row, col or None while its column is not there yet).
     places: dict[tuple[str, int, int], tuple[str, int, int | None]] = field(default_factory=dict)
 
+    def agent_row(self, finder: RowFinder) -> Row | None:
+        """The row its first cell was placed on (a namesake's as the applier told it), else
+        its agent found again by who they are."""
+        cell = self.op.cells[0]
+        placed = self.places.get((cell.sheet, cell.row, cell.col))
+        if placed is not None:
+            return finder.at(placed[0], placed[1])
+        return finder.find(cell.who)[0]
+
 
 @dataclass(frozen=True)
 class _Place:
@@ -721,8 +731,10 @@ class Applier:
         table: Table | None,
         plan: Plan | None = None,
         keys: Iterable[str] | None = None,
+        log: Path | None = None,
     ) -> None:
         self.workbook = workbook
+        self.log = log  # the operation log: what esp wrote since an operation was made
         self.table = table
         self.plan = plan
         self.keys = None if keys is None else frozenset(keys)
@@ -764,7 +776,16 @@ class Applier:
 
     # -- placing ------------------------------------------------------------------------
 
-    def _place(self, cell: WaitingCell) -> _Place | tuple[str, str]:
+    def _unmoved(self, op: WaitingOp) -> bool:
+        """Whether only esp has written the tracker since the operation was made (the very
+        file, or esp's writes since): its rows are where they were, and a namesake's is
+        the row recorded. Asked only for namesakes."""
+        now = self.workbook.pkg.digest
+        if self.log is None or op.digest == now:
+            return bool(op.digest) and op.digest == now
+        return history.only_esp_since(self.log, op.log_from, op.digest, now)
+
+    def _place(self, cell: WaitingCell, op: WaitingOp) -> _Place | tuple[str, str]:
         """Where the cell is in the tracker now, or why it cannot be placed (and the kind
         of conflict that is). A column gone since (renamed or deleted in Excel) is a
         conflict, never a column added anew: only a cell of a column its command added
@@ -772,10 +793,13 @@ class Applier:
         if cell.by_agent:
             if self.table is None or self.finder is None:
                 return "the tracker has no agent rows to find the agent in", AGENT
-            row, why = self.finder.find(cell.who)
+            found = self.finder.locate(cell.who, cell.facts, self._unmoved(op))
+            row = found.row
             if row is None:
+                if found.namesakes:
+                    return found.why, NAMESAKE
                 return (
-                    f"{cell.agent or 'the agent'}'s row is no longer there ({why})",
+                    f"{cell.agent or 'the agent'}'s row is no longer there ({found.why})",
                     AGENT,
                 )
             sheet = self.table.sheet(row.sheet)
@@ -836,7 +860,7 @@ class Applier:
             bad: list[Conflict] = []
             mine: dict[Any, Any] = {}
             for cell in unit:
-                place = self._place(cell)
+                place = self._place(cell, op)
                 if isinstance(place, tuple):
                     reason, cause = place
                     bad.append(Conflict(op.op, cell, None, reason, cause=cause))
@@ -1044,7 +1068,8 @@ def overlay(
     found = ops if ops is not None else Store(table.path, config.backup_dir).unwritten()
     if not found.ops:
         return Overlay(warnings=list(found.warnings))
-    applier = Applier(table.workbook, table, None, keys)
+    store = Store(table.path, config.backup_dir)
+    applier = Applier(table.workbook, table, None, keys, store.log)
     for op in found.ops:
         applier.put(op)
     return Overlay(found.ops, applier.marks, applier.outcomes, list(found.warnings), applier)
