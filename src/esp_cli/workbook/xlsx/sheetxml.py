@@ -546,21 +546,23 @@ class SheetXml:
                 self._styles[rest] = style
         return True, style
 
-    def column_styles(self, col: int, limit: int = 400) -> list[int]:
-        """Styles of cells in a column (scanning the sheet; for choosing a date format)."""
+    def column_styles(self, col: int, limit: int = 400) -> Iterator[int]:
+        """Styles of the first `limit` styled cells of a column, top to bottom, found as
+        they are asked for (scanning the sheet; for choosing a date format: the scan stops
+        at the first one that will do)."""
         letters = col_letter(col).encode()
         p = re.escape(self.prefix)
         pattern = re.compile(
             rb"<" + p + rb"c(?=[\s/>])([^>]*?\sr\s*=\s*[\"']" + letters + rb"\d+[\"'][^>]*)>"
         )
-        out: list[int] = []
+        found = 0
         for m in pattern.finditer(self.scan, self.sd_open_end, self.sd_close):
             s = parse_attrs(m.group(1)).get(b"s")
             if s is not None and s.isdigit():
-                out.append(int(s))
-                if len(out) >= limit:
-                    break
-        return out
+                yield int(s)
+                found += 1
+                if found >= limit:
+                    return
 
     def first_formula_row(self, col: int) -> int | None:
         """The first row whose cell in column `col` holds a formula — one whose result is
