@@ -62,6 +62,9 @@ class Styles:
     # <cellXfs>: where it starts, where its start tag ends, where its end tag starts
     _xfs: tuple[int, int, int] | None = None
     new_part: bool = False  # the workbook has no styles part: this one is to be added
+    # (base xf, numFmtId) -> the date variant found or added (a column of dates asks for
+    # the same one for each of its cells)
+    _variants: dict[tuple[int, int], int] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def parse(cls, data: bytes | None) -> Styles:
@@ -142,6 +145,13 @@ class Styles:
             raise LookupError("the workbook has no cell formats to copy")
         if not 0 <= base < len(self.xf_raw):
             base = 0
+        known = self._variants.get((base, fmt_id))
+        if known is not None:
+            return known  # formats are only appended: the first alike is still the first
+        self._variants[(base, fmt_id)] = found = self._date_variant(base, fmt_id)
+        return found
+
+    def _date_variant(self, base: int, fmt_id: int) -> int:
         raw = self.xf_raw[base]
         m = start_tag(self.prefix, b"xf").match(raw)
         assert m is not None  # xf_raw holds what that pattern found
