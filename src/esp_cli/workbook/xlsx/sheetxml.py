@@ -95,7 +95,7 @@ class CellLoc:
 _FORMULA_TAG = re.compile(rb"<(?:[^\s:<>/!?]+:)?f(?=[\s/>])")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for each of 50,000 rows, at a third of the cost
 class RowLoc:
     num: int
     start: int  # offset of '<row'
@@ -166,12 +166,20 @@ class SheetXml:
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
 
     def _row_at(self, m: re.Match[bytes], num: int, has_r: bool) -> RowLoc:
+        tag_end = m.end()
         if m.group(2):
-            return RowLoc(num, m.start(), m.end(), m.end(), m.end(), True, has_r, m.group(1))
-        close = _close_after(self.scan, self._row_end, self._row_close, m.end(), self.sd_close)
-        if close is None:
-            raise ValueError(f"row {num} is not closed")
-        return RowLoc(num, m.start(), m.end(), close.start(), close.end(), False, has_r, m.group(1))
+            return RowLoc(num, m.start(), tag_end, tag_end, tag_end, True, has_r, m.group(1))
+        scan, name = self.scan, self._row_end
+        at = scan.find(name, tag_end, self.sd_close)
+        if at >= 0 and scan[at + len(name) : at + len(name) + 1] == b">":
+            # </row> as Excel writes it: what the end tag's pattern would match there.
+            ends = (at, at + len(name) + 1)
+        else:
+            close = _close_after(scan, name, self._row_close, tag_end, self.sd_close)
+            if close is None:
+                raise ValueError(f"row {num} is not closed")
+            ends = close.span()
+        return RowLoc(num, m.start(), tag_end, ends[0], ends[1], False, has_r, m.group(1))
 
     @property
     def rows(self) -> list[RowLoc]:
@@ -183,9 +191,9 @@ class SheetXml:
                 m = self._row_start.search(self.scan, pos, self.sd_close)
                 if m is None:
                     break
-                rm = _ROW_NUMBER.search(m.group(1))
-                num = int(rm.group(1)) if rm else prev + 1
-                loc = self._row_at(m, num, rm is not None)
+                given = _row_number(m.group(1))
+                num = given if given is not None else prev + 1
+                loc = self._row_at(m, num, given is not None)
                 rows.append(loc)
                 pos = loc.end
                 prev = num
@@ -224,7 +232,11 @@ class SheetXml:
         return [r.num for r in self.rows]
 
     def row(self, num: int) -> RowLoc | None:
-        if self._rows is None and self._scanned <= self._budget:
+        if self._rows is not None:  # indexed: asked for each cell a write plans and splices
+            if num in self._twice:
+                raise ValueError(f"row {num} appears twice in the sheet's XML")
+            return self._by_num.get(num)
+        if self._scanned <= self._budget:
             got = self._direct.get(num)  # a write asks for each of its rows several times
             if got is not None:
                 return got
@@ -530,8 +542,10 @@ class SheetXml:
         if last < 0:
             found = self.cell_in(loc, col)
             return found is not None, (found.style if found is not None else None)
+        if col > last:
+            return False, None
         letters = col_letter(col).encode()
-        start = self.start_of(loc, letters) if col <= last else -1
+        start = self.start_of(loc, letters)
         tag = self._cell_open.match(self.scan, loc.tag_end + start) if start >= 0 else None
         if tag is None:
             return False, None
@@ -750,6 +764,16 @@ def _close_after(
     return None
 
 
+def _row_number(attrs: bytes) -> int | None:
+    """The number a row's start tag gives it (its attributes), None when it has none."""
+    if attrs.startswith(b' r="'):  # as Excel writes it: read without a pattern
+        end = attrs.find(b'"', 4)
+        if end > 4 and attrs[4:end].isdigit():
+            return int(attrs[4:end])
+    rm = _ROW_NUMBER.search(attrs)
+    return int(rm.group(1)) if rm else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _col_of(letters: bytes) -> int:
     return col_number(letters.decode())
@@ -762,6 +786,8 @@ RowCells = Mapping[int, bytes] | tuple[tuple[int, bytes], ...]
 
 def cells_of(cells: RowCells) -> tuple[tuple[int, bytes], ...]:
     """A row's new cells as (col, element) pairs in column order."""
+    if type(cells) is tuple:  # as Patcher gives them
+        return cells
     return tuple(sorted(cells.items())) if isinstance(cells, Mapping) else cells
 
 
