@@ -182,11 +182,12 @@ class ColumnWriter:
     column's merged, filled, table-header or PivotTable ranges, a value within Excel's
     limits) is planned at once; any other goes through `Patcher.set`, which says why."""
 
-    __slots__ = ("patcher", "sheet", "col", "sx", "ranges", "first")
+    __slots__ = ("patcher", "sheet", "col", "sx", "ranges", "first", "_writes")
 
     def __init__(self, patcher: Patcher, sheet: str, col: int) -> None:
         self.patcher, self.sheet, self.col = patcher, sheet, col
         self.sx = sx = patcher.sheet_xml(sheet)
+        self._writes: dict[tuple[int, int], Value] | None = None  # the sheet's, once written
         self.first = first_date(patcher.pkg.date1904)
         # The rows in which a range over the column may refuse a cell; None: every cell goes
         # the careful way (a protected sheet, or parts that cannot be read: it says so).
@@ -209,16 +210,18 @@ class ColumnWriter:
         if not self._plain(row, value):
             self.patcher.set(self.sheet, row, self.col, value)  # checked the careful way
             return
-        patcher = self.patcher
-        patcher._writes.setdefault(self.sheet, {})[(row, self.col)] = value
-        raw = patcher._raw.get(self.sheet)
+        writes = self._writes
+        if writes is None:
+            writes = self._writes = self.patcher._writes.setdefault(self.sheet, {})
+        writes[(row, self.col)] = value
+        raw = self.patcher._raw.get(self.sheet)
         if raw:
             raw.pop((row, self.col), None)
 
     def _plain(self, row: int, value: Value) -> bool:
         """Whether `Patcher._checked` would take the value as it is, seen at once."""
         ranges = self.ranges
-        if ranges is None or any(r1 <= row <= r2 for r1, r2 in ranges):
+        if ranges is None or (ranges and any(r1 <= row <= r2 for r1, r2 in ranges)):
             return False
         try:
             cell = self.sx.cell(row, self.col)
