@@ -180,6 +180,29 @@ def test_a_tracker_read_ahead_reads_as_one_opened_then(tmp_path: Path) -> None:
     assert plain[1]  # the sample's findings (an #N/A among them) are compared too
 
 
+def test_two_workbooks_read_ahead_at_once_are_each_taken_by_their_own_open(
+    tmp_path: Path,
+) -> None:
+    """The tracker and the Master (esp sync-nnumbers) read ahead side by side: each open
+    takes its own, and reads as one opened then."""
+    from scripts.sample_builder.sample import build_sample
+
+    from esp_cli.workbook.xlsx import early as inputs
+    from esp_cli.workbook.xlsx import reader
+
+    files = build_sample(tmp_path)
+    plain = {p: _table_of(Workbook.open(p)) for p in (files.tracker, files.master)}
+    started = {}
+    for path in (files.tracker, files.master):
+        inputs.parse_early(path)
+        started[path] = reader.read_ahead(path)
+    for path in (files.master, files.tracker):
+        wb = Workbook.open(path)
+        assert wb.pkg is started[path].package.result()
+        assert _table_of(wb) == plain[path]
+        assert reader.take_read_ahead(path) is None  # taken
+
+
 def test_a_tracker_parsed_from_the_command_line_on_reads_as_one_opened_then(
     tmp_path: Path,
 ) -> None:
@@ -308,9 +331,9 @@ def test_a_large_tracker_is_read_when_the_command_reaches_it(
 
     path = _sheet(tmp_path / "t.xlsx")
     monkeypatch.setattr(early, "HEAD_START_MAX_BYTES", path.stat().st_size - 1)
-    early._EARLY = None
+    early._EARLY.clear()
     early.parse_early(path)
-    assert early._EARLY is None
+    assert not early._EARLY
     assert reader.read_ahead(path) is None
     assert reader.take_read_ahead(path) is None
     values = Workbook.open(path).values(Workbook.open(path).sheets[0])

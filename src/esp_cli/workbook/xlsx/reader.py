@@ -267,7 +267,7 @@ class ReadAhead:
             return None
 
 
-_READ_AHEAD: ReadAhead | None = None
+_READ_AHEAD: dict[Path, ReadAhead] = {}  # by path (the tracker; a sync's Master too)
 _READ_AHEAD_LOCK = threading.Lock()
 
 
@@ -278,31 +278,26 @@ def read_ahead(path: Path) -> ReadAhead | None:
     it overlaps the command's other start-up work (loading its code, esp.toml's calendar,
     the lock, the waiting changes). The next `Workbook.open(path)` takes what was read when
     the file still holds the same bytes."""
-    global _READ_AHEAD
     if not worth_a_head_start(path):
         return None  # a large tracker: read when the command reaches it
     with _READ_AHEAD_LOCK:
-        if _READ_AHEAD is not None and _READ_AHEAD.path == path:
-            return _READ_AHEAD  # under way already
+        under_way = _READ_AHEAD.get(path)
+        if under_way is not None:
+            return under_way
         # What the thread runs is loaded here first: two threads loading modules at once
         # could wait on each other.
         import lxml.etree  # noqa: F401
         import python_calamine  # noqa: F401
 
         keep_large_blocks_apart()
-        _READ_AHEAD = ReadAhead(path)
-        return _READ_AHEAD
+        _READ_AHEAD[path] = started = ReadAhead(path)
+        return started
 
 
 def take_read_ahead(path: Path) -> ReadAhead | None:
     """The read ahead of `path` (once), if one was started."""
-    global _READ_AHEAD
     with _READ_AHEAD_LOCK:
-        early = _READ_AHEAD
-        if early is None or early.path != path:
-            return None
-        _READ_AHEAD = None
-        return early
+        return _READ_AHEAD.pop(path, None)
 
 
 def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> list[list[Any]]:
