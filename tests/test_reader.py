@@ -203,6 +203,34 @@ def test_two_workbooks_read_ahead_at_once_are_each_taken_by_their_own_open(
         assert reader.take_read_ahead(path) is None  # taken
 
 
+def test_a_read_ahead_for_a_write_of_every_row_hands_the_writer_its_sheets(
+    tmp_path: Path,
+) -> None:
+    """A command that writes every row (escalations --write) has the tracker's sheets made
+    ready while it loads (SheetXml.index_ahead): its writer takes each once."""
+    from scripts.sample_builder.sample import build_sample
+
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx import reader
+    from esp_cli.workbook.xlsx.workbook import locked_for_update
+
+    tracker = build_sample(tmp_path).tracker
+    reader.read_ahead(tracker, every_row=True)
+    with locked_for_update(tracker) as wb:
+        read_table(wb)
+        assert wb.pkg.sheets_ahead is not None
+        made = dict(wb.pkg.sheets_ahead.result())
+        shown = [info for info in wb.sheets if info.visible]
+        assert shown and set(made) == {info.part for info in shown}
+        patcher = wb.patcher()
+        for info in shown:
+            assert patcher.sheet_xml(info.name) is made[info.part]
+            assert wb.patcher().sheet_xml(info.name) is not made[info.part]  # taken once
+    reader.read_ahead(tracker)
+    with locked_for_update(tracker) as wb:
+        assert wb.pkg.sheets_ahead is None  # a write of a few rows: nothing made ahead
+
+
 def test_a_tracker_parsed_from_the_command_line_on_reads_as_one_opened_then(
     tmp_path: Path,
 ) -> None:

@@ -269,11 +269,26 @@ class Patcher:
         sx = self._sheets.get(sheet)
         if sx is None:
             info = self.pkg.sheet(sheet)
-            with self._sheet_errors(sheet):
-                sx = SheetXml(self.pkg.read_xml(info.part))
+            sx = self._made_ahead(info.part)
+            if sx is None:
+                with self._sheet_errors(sheet):
+                    sx = SheetXml(self.pkg.read_xml(info.part))
             self._sheets[sheet] = sx
             self.pkg.release_freed_memory()  # what decompressing a large sheet left behind
         return sx
+
+    def _made_ahead(self, part: str) -> SheetXml | None:
+        """The sheet made ready ahead for a write of every row (Package.sheets_ahead),
+        waited for; None when there is none (or it could not be made: made here instead,
+        and any fault said as it is then)."""
+        ahead = self.pkg.sheets_ahead
+        if ahead is None:
+            return None
+        try:
+            made: SheetXml | None = ahead.result().pop(part, None)
+        except Exception:  # noqa: BLE001 - made again by the caller, which says what is wrong
+            return None
+        return made
 
     def add_column(self, sheet: str, header_row: int, col: int, header: str) -> None:
         """A new column at `col` (right after the last header), header styled like its left

@@ -33,6 +33,7 @@ from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart
 from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
 from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES, Package, SheetInfo, part_key
+from esp_cli.workbook.xlsx.sheetxml import SheetXml
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
     after_declaration,
@@ -114,22 +115,28 @@ class WorkbookReader:
         """Cell formats whose numbers calamine reads as dates, times or durations."""
         return self._styles.read_as_dates()
 
+    def scan(self, info: SheetInfo) -> Future[_ErrorCells]:
+        """The scan of the sheet for its error cells, started (once) on a thread of its own:
+        it runs while calamine parses the sheet (which it does without holding the
+        interpreter), and costs no wall time."""
+        job = self._errors.get(info.name)
+        if job is None:
+            job = self._errors[info.name] = in_background(
+                "esp-scan",
+                _error_cells,
+                self.pkg.chunks(info.part),
+                functools.partial(self.pkg.chunks, info.part),
+                self._text_formats,
+                self._dates,
+            )
+        return job
+
     def parse(self, info: SheetInfo) -> Any:
         """calamine's reading of the sheet (kept until its values are read), with the scan
         for its error cells started beside it."""
         sheet = self._sheets.get(info.name)
         if sheet is None:
-            if info.name not in self._errors:
-                # The scan for error cells runs while calamine parses the sheet (which it
-                # does without holding the interpreter): it costs no wall time.
-                self._errors[info.name] = in_background(
-                    "esp-scan",
-                    _error_cells,
-                    self.pkg.chunks(info.part),
-                    functools.partial(self.pkg.chunks, info.part),
-                    self._text_formats,
-                    self._dates,
-                )
+            self.scan(info)
             book = self.book()
             sheet = self._early_sheets.pop(info.name, None)
             if sheet is None:
@@ -224,8 +231,10 @@ class ReadAhead:
     """A workbook opened, and its visible sheets parsed by calamine, on a thread of its own
     while the command loads the rest of its code and settings (see read_ahead)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, every_row: bool = False) -> None:
         self.path = path
+        # The command writes every row of the sheets: they are made ready for it too.
+        self.every_row = every_row
         self.early = take_early_parse(path)  # started from the command line, if it was
         self.package: Future[Package] = Future()
         self.reader = in_background("esp-read-ahead", self._read)
@@ -248,10 +257,16 @@ class ReadAhead:
         pkg.keep_for_now = True
         self.package.set_result(pkg)
         reader = WorkbookReader(pkg, self.early.parsed if self.early is not None else None)
-        for info in pkg.sheets:
-            if info.visible:
+        shown = [info for info in pkg.sheets if info.visible]
+        if self.every_row:
+            scans = []
+            for info in shown:
                 with contextlib.suppress(Exception):  # raised again when it is read
-                    reader.parse(info)
+                    scans.append(reader.scan(info))
+            pkg.sheets_ahead = in_background("esp-rows-ahead", _sheets_ahead, pkg, shown, scans)
+        for info in shown:
+            with contextlib.suppress(Exception):  # raised again when it is read
+                reader.parse(info)
         reader.book()  # a workbook calamine cannot read: the command's own reader says so
         return reader
 
@@ -267,11 +282,31 @@ class ReadAhead:
             return None
 
 
+def _sheets_ahead(
+    pkg: Package, shown: list[SheetInfo], scans: list[Future[_ErrorCells]]
+) -> dict[str, SheetXml]:
+    """The visible sheets made ready for a write of every row (SheetXml.index_ahead),
+    while calamine parses them: each once its scan has decompressed it (and kept it for
+    the writer). A sheet that cannot be made is left to the writer, which says why."""
+    for job in scans:
+        with contextlib.suppress(Exception):
+            job.result()
+    made: dict[str, SheetXml] = {}
+    for info in shown:
+        try:
+            sx = SheetXml(pkg.read_xml(info.part))
+        except Exception:  # noqa: BLE001 - the writer makes it again, and says what is wrong
+            continue
+        sx.index_ahead()
+        made[info.part] = sx
+    return made
+
+
 _READ_AHEAD: dict[Path, ReadAhead] = {}  # by path (the tracker; a sync's Master too)
 _READ_AHEAD_LOCK = threading.Lock()
 
 
-def read_ahead(path: Path) -> ReadAhead | None:
+def read_ahead(path: Path, every_row: bool = False) -> ReadAhead | None:
     """Start opening the workbook at `path` and parsing its visible sheets in the
     background (taking over the parse started from the command line, xlsx.early, when
     there is one). calamine's parse, most of a read, runs without holding the interpreter:
@@ -290,7 +325,7 @@ def read_ahead(path: Path) -> ReadAhead | None:
         import python_calamine  # noqa: F401
 
         keep_large_blocks_apart()
-        _READ_AHEAD[path] = started = ReadAhead(path)
+        _READ_AHEAD[path] = started = ReadAhead(path, every_row)
         return started
 
 

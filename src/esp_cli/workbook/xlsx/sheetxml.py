@@ -151,6 +151,8 @@ class SheetXml:
                 raise ValueError("worksheet sheetData is not closed")
             self.sd_close = close.start()
         self._rows: list[RowLoc] | None = None
+        # The index worked out ahead (index_ahead): what `rows` takes, or the error it raises.
+        self._ahead: tuple[list[RowLoc], dict[int, RowLoc], set[int]] | ValueError | None = None
         self._by_num: dict[int, RowLoc] = {}
         self._twice: set[int] = set()
         self.ordered = True  # rows ascend (as they must; some programs write them otherwise)
@@ -162,6 +164,7 @@ class SheetXml:
         # Whether a formula's tag may hold attributes, once _formula_rows has passed over
         # them all (None: not known).
         self._formula_attrs: bool | None = None
+        self._formulas_ahead: tuple[dict[int, int], bool] | None = None  # see index_ahead
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
 
@@ -184,29 +187,56 @@ class SheetXml:
     @property
     def rows(self) -> list[RowLoc]:
         if self._rows is None:
-            rows: list[RowLoc] = []
-            prev = 0
-            pos = self.sd_open_end
-            while True:
-                m = self._row_start.search(self.scan, pos, self.sd_close)
-                if m is None:
-                    break
-                given = _row_number(m.group(1))
-                num = given if given is not None else prev + 1
-                loc = self._row_at(m, num, given is not None)
-                rows.append(loc)
-                pos = loc.end
-                prev = num
-            for loc in rows:
-                if loc.num in self._by_num:
-                    self._twice.add(loc.num)
-                else:
-                    self._by_num[loc.num] = loc
+            ahead, self._ahead = self._ahead, None
+            if isinstance(ahead, ValueError):
+                raise ahead  # as the index would be made now: the same row, the same words
+            rows, self._by_num, self._twice = ahead if ahead is not None else self._index()
             self.ordered = all(a.num < b.num for a, b in zip(rows, rows[1:], strict=False))
             self._rows = rows
             self._direct.clear()  # the index answers from now on
             self._direct_nums.clear()
         return self._rows
+
+    def _index(self) -> tuple[list[RowLoc], dict[int, RowLoc], set[int]]:
+        """Every row in order, the row of each number, and the numbers rows share."""
+        rows: list[RowLoc] = []
+        prev = 0
+        pos = self.sd_open_end
+        while True:
+            m = self._row_start.search(self.scan, pos, self.sd_close)
+            if m is None:
+                break
+            given = _row_number(m.group(1))
+            num = given if given is not None else prev + 1
+            loc = self._row_at(m, num, given is not None)
+            rows.append(loc)
+            pos = loc.end
+            prev = num
+        by_num: dict[int, RowLoc] = {}
+        twice: set[int] = set()
+        for loc in rows:
+            if loc.num in by_num:
+                twice.add(loc.num)
+            else:
+                by_num[loc.num] = loc
+        return rows, by_num, twice
+
+    def index_ahead(self) -> None:
+        """Work out ahead, on a thread of its own, what a write of every row will ask of
+        the sheet: the index of its rows and each row's last column. Taken only as the
+        write would have worked it out: the index once the write asks for it (rows), each
+        row's last column at once, when no two rows share a number (the row of a number is
+        then the same however it is found)."""
+        try:
+            rows, _by_num, twice = self._ahead = self._index()
+        except ValueError as exc:
+            self._ahead = exc
+            return
+        if not twice:
+            for loc in rows:
+                self.last_col(loc)
+        # Where formulas are: asked of each column the write adds (see _formula_rows).
+        self._formulas_ahead = self._formula_rows_by_reference()
 
     def expect_rows(self, count: int) -> None:
         """A write is about to look up `count` rows: when that is more than two thirds of
@@ -587,10 +617,18 @@ class SheetXml:
     def _formula_rows(self) -> dict[int, int]:
         """Column -> the first row with a formula in it: one pass over the formulas' tags
         (a few byte searches each), the rows parsed only where a cell has no reference."""
+        found = self._formulas_ahead or self._formula_rows_by_reference()
+        if found is None:
+            return self._formula_rows_parsed()  # a cell without its reference
+        out, self._formula_attrs = found
+        return out
+
+    def _formula_rows_by_reference(self) -> tuple[dict[int, int], bool] | None:
+        """(_formula_rows, whether any formula's tag may hold attributes) from the cells'
+        references; None when a formula's cell has none (only the rows' parse places it)."""
         out: dict[int, int] = {}
         if not self.has_formulas:
-            self._formula_attrs = False
-            return out
+            return out, False
         attrs = False  # whether any formula's tag may hold attributes (t="array", ...)
         scan, p = self.scan, self.prefix
         needle = b"<" + p + b"f"
@@ -610,13 +648,12 @@ class SheetXml:
                     ref = parse_attrs(cell.group(1)).get(b"r", b"") if cell else b""
                 got = _CELL_REF.fullmatch(ref.strip())
                 if got is None:
-                    return self._formula_rows_parsed()  # a cell without its reference
+                    return None
                 row, col = int(got.group(2)), _col_of(got.group(1))
                 if row < out.get(col, row + 1):
                     out[col] = row
             at = scan.find(needle, at + 1, self.sd_close)
-        self._formula_attrs = attrs
-        return out
+        return out, attrs
 
     def _formula_rows_parsed(self) -> dict[int, int]:
         out: dict[int, int] = {}
