@@ -613,7 +613,7 @@ def test_a_number_calamine_stops_at_is_read_again_as_a_number(
 
     from esp_cli.workbook.xlsx import reader
 
-    monkeypatch.setattr(reader, "_ODD_HINT", re.compile(rb"(?!)"))  # the scan sees nothing
+    monkeypatch.setattr(reader, "_AFTER_VALUE", re.compile(rb"(?!)"))  # the scan sees nothing
     wb = Workbook.open(_formatted(tmp_path / "t.xlsx", "mm/dd/yyyy", b"-inf"))
     got = wb.values(wb.sheets[0]).get(2, 2)
     assert isinstance(got, float) and math.isinf(got) and got < 0

@@ -18,7 +18,7 @@ import operator
 import re
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -453,11 +453,12 @@ _VALUE_THEN_SPACE = re.compile(rb"v> ")
 _SPACE_THEN_END = re.compile(rb" </")
 
 
-def _spaced(piece: bytes, start: int = 0) -> bool:
+def _spaced(piece: bytes, start: int = 0, value_then_space: bool | None = None) -> bool:
     """Whether a value of the sheet (a piece of it, from `start`) has spaces around it.
     A sheet as Excel writes it has none, nor any line break, tab or carriage return: quick
     byte searches tell (a pattern runs only where those characters are), and only a hint
-    is looked at closely."""
+    is looked at closely. `value_then_space`: whether "v> " is in the piece from `start`,
+    when a search has told already."""
     lines = piece.find(b"\n", start) >= 0 or piece.find(b"\r", start) >= 0
     if lines or piece.find(b"\t", start) >= 0:
         hint = (
@@ -465,10 +466,9 @@ def _spaced(piece: bytes, start: int = 0) -> bool:
             or _BEFORE_END_TAG.search(piece, start) is not None
         )
     else:
-        hint = (
-            _VALUE_THEN_SPACE.search(piece, start) is not None
-            or _SPACE_THEN_END.search(piece, start) is not None
-        )
+        if value_then_space is None:
+            value_then_space = _VALUE_THEN_SPACE.search(piece, start) is not None
+        hint = value_then_space or _SPACE_THEN_END.search(piece, start) is not None
     return hint and _SPACED_VALUE.search(piece, start) is not None
 
 
@@ -640,14 +640,6 @@ _CELL_START = re.compile(rb"<((?:[^\s:<>/!?]+:)?)c(?=[\s/>])")
 _SPACED_ERROR = re.compile(rb"v>[ \t\r\n]+#")
 
 
-def _found_all(piece: bytes, needle: bytes) -> Iterator[int]:
-    """Every offset of `needle` in `piece`, in order."""
-    pos = piece.find(needle)
-    while pos >= 0:
-        yield pos
-        pos = piece.find(needle, pos + len(needle))
-
-
 def _errors_in(
     piece: bytes,
     found: _ErrorCells,
@@ -659,16 +651,35 @@ def _errors_in(
     """Adds the piece's error cells (and text-formatted cells); False when the piece needs
     a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
     finds every candidate whatever the spelling of its attributes."""
-    if not found.spaced and _spaced(piece, after_declaration(piece) if first else 0):
+    start = after_declaration(piece) if first else 0
+    errors = b"#" in piece
+    odd = bool(dates) and not found.odd
+    # What follows a value's tag, for the checks below, found in one pass: a space (a value
+    # spaced out: see _spaced), a sign, NaN or infinity (see _odd_cell), '#' (an error).
+    spaced_at: list[int] | None = None
+    odd_at: list[int] | None = None
+    error_at: list[int] | None = None
+    if not found.spaced or odd or errors:
+        spaced_at, odd_at, error_at = [], [], []
+        for m in _AFTER_VALUE.finditer(piece):
+            after = piece[m.end() - 1]
+            (error_at if after == 0x23 else spaced_at if after == 0x20 else odd_at).append(
+                m.start()
+            )
+    if not found.spaced and _spaced(
+        piece, start, None if spaced_at is None else any(at >= start for at in spaced_at)
+    ):
         found.spaced = True
-    if has_markup(piece, after_declaration(piece) if first else 0):
+    if has_markup(piece, start):
         found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
-    if dates and not found.odd:
-        found.odd = any(_odd_cell(piece, m.start(), dates) for m in _ODD_HINT.finditer(piece))
-    if b"#" in piece:
+    if odd:
+        assert dates is not None and odd_at is not None
+        found.odd = any(_odd_cell(piece, at, dates) for at in odd_at)
+    if errors:
         # `v>#`, or on a sheet with values spaced out, `v>` then spaces then '#'.
-        starts: Iterable[int] = _found_all(piece, b"v>#")
+        assert error_at is not None
+        starts: Iterable[int] = error_at
         if found.spaced:
             starts = sorted({*starts, *(m.start() for m in _SPACED_ERROR.finditer(piece))})
         for pos in starts:
@@ -715,10 +726,12 @@ def _errors_in(
 # with an exponent or of eight digits and more. Excel writes a date as its serial, 46349 or
 # 46349.427083333336: no date of a tracker is any of these.
 _ODD_CANDIDATE = re.compile(rb"v>[ \t\r\n]*(?:[-+nNiI]|[0-9]{8}|[0-9]*\.?[0-9]*[eE])")
-# What the scan looks for (at a tenth of the cost): the numbers calamine misreads without a
-# word (NaN, a negative number) or stops at (-inf). A huge duration (1E+17 as [h]:mm), which
-# calamine refuses, is found when the sheet is read again after it failed (see values).
-_ODD_HINT = re.compile(rb"v>[-+nNiI]")
+# What the scan looks for after a value's tag (_errors_in), in one pass: what starts the
+# numbers calamine misreads without a word (NaN, a negative number) or stops at (-inf), at a
+# tenth of the cost of _ODD_CANDIDATE (a huge duration, 1E+17 as [h]:mm, which calamine
+# refuses, is found when the sheet is read again after it failed: see values); a space (a
+# value spaced out, see _spaced); '#' (an error value).
+_AFTER_VALUE = re.compile(rb"v>[-+nNiI #]")
 # Serials of the days Excel shows, 01/00/1900 (0) to 12/31/9999.
 _PAST_LAST_SERIAL = 2958466
 
