@@ -207,7 +207,8 @@ def test_a_read_ahead_for_a_write_of_every_row_hands_the_writer_its_sheets(
     tmp_path: Path,
 ) -> None:
     """A command that writes every row (escalations --write) has the tracker's sheets made
-    ready while it loads (SheetXml.index_ahead): its writer takes each once."""
+    ready while it loads (SheetXml.made_ahead): its writer takes each once; so does one that
+    writes a few rows (esp sync-nnumbers)."""
     from scripts.sample_builder.sample import build_sample
 
     from esp_cli.workbook.tracker import read_table
@@ -226,9 +227,16 @@ def test_a_read_ahead_for_a_write_of_every_row_hands_the_writer_its_sheets(
         for info in shown:
             assert patcher.sheet_xml(info.name) is made[info.part]
             assert wb.patcher().sheet_xml(info.name) is not made[info.part]  # taken once
+    reader.read_ahead(tracker, write=True)
+    with locked_for_update(tracker) as wb:
+        read_table(wb)
+        assert wb.pkg.sheets_ahead is not None
+        made = dict(wb.pkg.sheets_ahead.result())
+        for info in shown:
+            assert wb.patcher().sheet_xml(info.name) is made[info.part]
     reader.read_ahead(tracker)
     with locked_for_update(tracker) as wb:
-        assert wb.pkg.sheets_ahead is None  # a write of a few rows: nothing made ahead
+        assert wb.pkg.sheets_ahead is None  # a command that only reads: nothing made ahead
 
 
 def test_a_tracker_parsed_from_the_command_line_on_reads_as_one_opened_then(

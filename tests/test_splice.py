@@ -169,7 +169,7 @@ def _as_written(sx: SheetXml, changes: dict[int, dict[int, bytes]], indexed: boo
     try:
         # A column esp adds is checked for formulas first (ChangePlan._column_use).
         seen.append([sx.first_formula_row(c) for c in range(1, 7)])
-        seen.append(sx.filled_ranges)
+        seen.append((sx.filled_ranges, sx.has_formulas, sx.protected, sx.merged_ranges))
         if indexed:
             sx.expect_rows(10**6)  # a write down every row: the rows indexed at once
         for r, cols in changes.items():
@@ -184,16 +184,16 @@ def _as_written(sx: SheetXml, changes: dict[int, dict[int, bytes]], indexed: boo
 
 
 @settings(max_examples=200, deadline=None)
-@given(case=sheets(), indexed=st.booleans())
+@given(case=sheets(), indexed=st.booleans(), every_row=st.booleans())
 def test_a_sheet_made_ready_ahead_is_written_as_one_made_then(
-    case: tuple[bytes, dict[int, dict[int, bytes]]], indexed: bool
+    case: tuple[bytes, dict[int, dict[int, bytes]]], indexed: bool, every_row: bool
 ) -> None:
     """A sheet made ready for a write of every row before the write asks (its rows indexed
-    and each row's last column worked out, on another thread: SheetXml.index_ahead) finds
+    and each row's last column worked out, on another thread: SheetXml.made_ahead) finds
     the same cells and splices the same bytes as one made when the write asks."""
     sheet, changes = case
     ahead = SheetXml(sheet)
-    ahead.index_ahead()
+    ahead.made_ahead(every_row)
     assert _as_written(ahead, changes, indexed) == _as_written(SheetXml(sheet), changes, indexed)
 
 
@@ -219,13 +219,14 @@ def test_a_sheet_made_ready_ahead_is_written_as_one_made_then(
     ],
 )
 @pytest.mark.parametrize("indexed", [False, True])
+@pytest.mark.parametrize("every_row", [False, True])
 def test_a_sheet_the_index_cannot_follow_is_refused_alike_when_made_ready_ahead(
-    rows: bytes, indexed: bool
+    rows: bytes, indexed: bool, every_row: bool
 ) -> None:
     sheet = f'<worksheet xmlns="{MAIN}"><sheetData>'.encode() + rows + b"</sheetData></worksheet>"
     changes = {n: {c: f'<c r="{col_letter(c)}{n}"/>'.encode() for c in (1, 2, 5)} for n in (1, 2)}
     ahead = SheetXml(sheet)
-    ahead.index_ahead()
+    ahead.made_ahead(every_row)
     assert _as_written(ahead, changes, indexed) == _as_written(SheetXml(sheet), changes, indexed)
 
 

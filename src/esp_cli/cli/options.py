@@ -219,19 +219,25 @@ def resolve_config_and_tracker(
 
 
 def config_and_tracker(
-    config: Path | None, tracker: Path | None, *, read: bool = True, every_row: bool = False
+    config: Path | None,
+    tracker: Path | None,
+    *,
+    read: bool = True,
+    write: bool = False,
+    every_row: bool = False,
 ) -> tuple[Config, Path]:
     """The esp.toml in use and the tracker (resolve_config_and_tracker), which must be a
     workbook that exists: else one line naming where its path came from. With `read` (a
     command that reads the tracker's rows), reading it starts in the background: a command
-    loads the rest of its code after this call, meanwhile; `every_row`: the command is to
-    write every agent's row, and the sheets are made ready for that meanwhile too."""
+    loads the rest of its code after this call, meanwhile; `write`: the command is to write
+    the tracker (`every_row`: every agent's row), and the sheets are made ready for that
+    meanwhile too."""
     from esp_cli.services.inputs import check_tracker, read_ahead
 
     cfg, path, source = resolve_config_and_tracker(config, tracker)
     check_tracker(path, source, master=cfg.master)
     if read:
-        read_ahead(path, every_row)
+        read_ahead(path, write, every_row)
     return cfg, path
 
 

@@ -48,7 +48,7 @@ def sync_command(
     config: ConfigOpt = None,
 ) -> None:
     """Fill Date of N Number Request (and blank N Numbers) from the Master N Number Tracker."""
-    cfg, tracker_file = config_and_tracker(config, tracker)
+    cfg, tracker_file = config_and_tracker(config, tracker, write=True)
     master_path = master or cfg.master
     if master_path is None:
         raise ConfigError(

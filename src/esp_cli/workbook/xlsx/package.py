@@ -432,6 +432,11 @@ class Package:
         except KeyError:
             return False
 
+    def kept_xml(self, name: str) -> bytes | None:
+        """The part as read_xml gives it, when it is held already (read, or kept by a scan);
+        else None."""
+        return self._xml.get(name)
+
     def read_xml(self, name: str) -> bytes:
         """An XML part, checked for DTDs, in UTF-8 (a UTF-16 part transcoded); kept, since
         reader and writer both need the sheet (decompressing a 50,000-row sheet twice

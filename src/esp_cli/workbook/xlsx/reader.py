@@ -231,9 +231,10 @@ class ReadAhead:
     """A workbook opened, and its visible sheets parsed by calamine, on a thread of its own
     while the command loads the rest of its code and settings (see read_ahead)."""
 
-    def __init__(self, path: Path, every_row: bool = False) -> None:
+    def __init__(self, path: Path, write: bool = False, every_row: bool = False) -> None:
         self.path = path
-        # The command writes every row of the sheets: they are made ready for it too.
+        # The command writes (every row of) the sheets: they are made ready for it too.
+        self.write = write or every_row
         self.every_row = every_row
         self.early = take_early_parse(path)  # started from the command line, if it was
         self.package: Future[Package] = Future()
@@ -258,12 +259,14 @@ class ReadAhead:
         self.package.set_result(pkg)
         reader = WorkbookReader(pkg, self.early.parsed if self.early is not None else None)
         shown = [info for info in pkg.sheets if info.visible]
-        if self.every_row:
+        if self.write:
             scans = []
             for info in shown:
                 with contextlib.suppress(Exception):  # raised again when it is read
                     scans.append(reader.scan(info))
-            pkg.sheets_ahead = in_background("esp-rows-ahead", _sheets_ahead, pkg, shown, scans)
+            pkg.sheets_ahead = in_background(
+                "esp-write-ahead", _sheets_ahead, pkg, shown, scans, self.every_row
+            )
         for info in shown:
             with contextlib.suppress(Exception):  # raised again when it is read
                 reader.parse(info)
@@ -283,21 +286,25 @@ class ReadAhead:
 
 
 def _sheets_ahead(
-    pkg: Package, shown: list[SheetInfo], scans: list[Future[_ErrorCells]]
+    pkg: Package, shown: list[SheetInfo], scans: list[Future[_ErrorCells]], every_row: bool
 ) -> dict[str, SheetXml]:
-    """The visible sheets made ready for a write of every row (SheetXml.index_ahead),
-    while calamine parses them: each once its scan has decompressed it (and kept it for
-    the writer). A sheet that cannot be made is left to the writer, which says why."""
+    """The visible sheets made ready for a write (of every row: SheetXml.made_ahead) while
+    calamine parses them: each once its scan has decompressed it and kept it for the writer
+    (one too large to keep is decompressed by the writer, once calamine's copy is gone). A
+    sheet that cannot be made is left to the writer, which says why."""
     for job in scans:
         with contextlib.suppress(Exception):
             job.result()
     made: dict[str, SheetXml] = {}
     for info in shown:
+        data = pkg.kept_xml(info.part)
+        if data is None:
+            continue
         try:
-            sx = SheetXml(pkg.read_xml(info.part))
+            sx = SheetXml(data)
         except Exception:  # noqa: BLE001 - the writer makes it again, and says what is wrong
             continue
-        sx.index_ahead()
+        sx.made_ahead(every_row)
         made[info.part] = sx
     return made
 
@@ -306,7 +313,7 @@ _READ_AHEAD: dict[Path, ReadAhead] = {}  # by path (the tracker; a sync's Master
 _READ_AHEAD_LOCK = threading.Lock()
 
 
-def read_ahead(path: Path, every_row: bool = False) -> ReadAhead | None:
+def read_ahead(path: Path, write: bool = False, every_row: bool = False) -> ReadAhead | None:
     """Start opening the workbook at `path` and parsing its visible sheets in the
     background (taking over the parse started from the command line, xlsx.early, when
     there is one). calamine's parse, most of a read, runs without holding the interpreter:
@@ -325,7 +332,7 @@ def read_ahead(path: Path, every_row: bool = False) -> ReadAhead | None:
         import python_calamine  # noqa: F401
 
         keep_large_blocks_apart()
-        _READ_AHEAD[path] = started = ReadAhead(path, every_row)
+        _READ_AHEAD[path] = started = ReadAhead(path, write, every_row)
         return started
 
 

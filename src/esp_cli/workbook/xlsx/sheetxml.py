@@ -151,7 +151,7 @@ class SheetXml:
                 raise ValueError("worksheet sheetData is not closed")
             self.sd_close = close.start()
         self._rows: list[RowLoc] | None = None
-        # The index worked out ahead (index_ahead): what `rows` takes, or the error it raises.
+        # The index worked out ahead (made_ahead): what `rows` takes, or the error it raises.
         self._ahead: tuple[list[RowLoc], dict[int, RowLoc], set[int]] | ValueError | None = None
         self._by_num: dict[int, RowLoc] = {}
         self._twice: set[int] = set()
@@ -164,7 +164,7 @@ class SheetXml:
         # Whether a formula's tag may hold attributes, once _formula_rows has passed over
         # them all (None: not known).
         self._formula_attrs: bool | None = None
-        self._formulas_ahead: tuple[dict[int, int], bool] | None = None  # see index_ahead
+        self._formulas_ahead: tuple[dict[int, int], bool] | None = None  # see made_ahead
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
 
@@ -221,12 +221,23 @@ class SheetXml:
                 by_num[loc.num] = loc
         return rows, by_num, twice
 
-    def index_ahead(self) -> None:
-        """Work out ahead, on a thread of its own, what a write of every row will ask of
-        the sheet: the index of its rows and each row's last column. Taken only as the
-        write would have worked it out: the index once the write asks for it (rows), each
-        row's last column at once, when no two rows share a number (the row of a number is
-        then the same however it is found)."""
+    def made_ahead(self, every_row: bool = False) -> None:
+        """Work out ahead, on a thread of its own, what a write will ask of the sheet, each
+        answer as the write would work it out then (a fault is left for the write to meet
+        and say): whether it holds formulas and the ranges that refuse a cell (merged cells,
+        array formulas, a protected sheet); for a write of a few rows, the row numbers
+        written twice (see twice_among); for a write of every row, the index of its rows
+        (taken once the write asks for it), each row's last column (at once, when no two
+        rows share a number: the row of a number is then the same however it is found) and
+        where formulas are (asked of each column the write adds)."""
+        self.has_formulas  # noqa: B018 - worked out now
+        with contextlib.suppress(ValueError):
+            self.protected  # noqa: B018
+            self.merged_ranges  # noqa: B018
+        self.filled_ranges  # noqa: B018
+        if not every_row:
+            self._numbered_twice  # noqa: B018
+            return
         try:
             rows, _by_num, twice = self._ahead = self._index()
         except ValueError as exc:
@@ -235,7 +246,6 @@ class SheetXml:
         if not twice:
             for loc in rows:
                 self.last_col(loc)
-        # Where formulas are: asked of each column the write adds (see _formula_rows).
         self._formulas_ahead = self._formula_rows_by_reference()
 
     def expect_rows(self, count: int) -> None:
