@@ -18,7 +18,6 @@ from esp_cli.config_file import env_tracker
 from esp_cli.core import waiting
 from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
 from esp_cli.core.model import WriteReport, is_no_class
-from esp_cli.core.rules import END_OF_DAY
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format, say
 
@@ -287,5 +286,7 @@ def as_of_and_now(text: str | None, option: str = "--as-of") -> tuple[date, date
     if text is None or is_word(text):  # `--as-of today` is today, not a replay of it
         now = datetime.now()
         return now.date(), now
+    from esp_cli.core.rules import END_OF_DAY  # loaded by the commands that replay a day
+
     day = parse_day(text, option)
     return day, datetime.combine(day, END_OF_DAY)
