@@ -118,10 +118,11 @@ def _said(m: Row) -> _Said:
 
 
 class _MasterRow(NamedTuple):
-    """A Master row as the plan takes it: its request date and N Number, and who it says it
-    is (None: no agent on the row, a class row or nothing)."""
+    """A Master row as the plan takes it: where it is, its request date and N Number, and
+    who it says it is (None: no agent on the row, a class row or nothing)."""
 
     row: Row
+    source: MasterRef
     requested: date | None
     n_number: str | None
     said: _Said | None
@@ -133,6 +134,7 @@ def _master_rows(master: Table) -> list[_MasterRow]:
     return [
         _MasterRow(
             m,
+            MasterRef(m.sheet, m.row),
             m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None,
             m.text(NNUM_KEY) or None,
             _said(m) if m.has_identity else None,
@@ -147,11 +149,11 @@ def _match(m: _Said, cls: str, idx: _Index) -> tuple[Row | None, str]:
     the same name, a colleague's ID typed on the wrong row — matches no one."""
     mid, mail, name = m.agent_id, m.email, m.name
     if mid:
-        owners = idx.by_id.get(m.id_key, [])
+        owners = idx.by_id.get(m.id_key, _NOBODY)
         if len(owners) == 1:
             return _unless_contradicted(m, owners[0], "agent ID", idx)
     if mail:
-        owners = idx.by_email.get(m.email_key, [])
+        owners = idx.by_email.get(m.email_key, _NOBODY)
         if len(owners) == 1:
             return _unless_contradicted(m, owners[0], "e-mail", idx)
     if name:
@@ -172,6 +174,9 @@ def _match(m: _Said, cls: str, idx: _Index) -> tuple[Row | None, str]:
     return None, "no agent with this " + " or ".join(tried) if tried else "no agent named"
 
 
+_NOBODY: list[Row] = []  # what a key no row has gives (never changed)
+
+
 def _others(rows: list[Row], row: Row) -> bool:
     """Whether `rows` (those a key gives) are someone else's: some, and `row` not among them."""
     return bool(rows) and rows[0] is not row and not any(r is row for r in rows)
@@ -187,7 +192,7 @@ def _unless_contradicted(m: _Said, row: Row, how: str, idx: _Index) -> tuple[Row
     (for a match by name); a name only another agent has (for a match by ID or e-mail)."""
     mid, mail, name = m.agent_id, m.email, m.name
     if how != "agent ID" and mid:
-        owners = idx.by_id.get(m.id_key, [])
+        owners = idx.by_id.get(m.id_key, _NOBODY)
         theirs = row.text("agent_id") if "agent_id" not in row.unreadable else ""
         if _others(owners, row):
             return None, f"the {how} gives {_whose(row)}, but Agent ID {mid} is " + (
@@ -199,19 +204,19 @@ def _unless_contradicted(m: _Said, row: Row, how: str, idx: _Index) -> tuple[Row
                 f"theirs ({theirs})"
             )
     if how != "e-mail" and mail:
-        owners = idx.by_email.get(m.email_key, [])
-        theirs = row.text("email") if "email" not in row.unreadable else ""
+        owners = idx.by_email.get(m.email_key, _NOBODY)
         if _others(owners, row):
             return None, f"the {how} gives {_whose(row)}, but the e-mail {mail} is " + (
                 " or ".join(_whose(r) for r in owners)
             )
-        if how == "name" and theirs and email_key(theirs) != m.email_key:
+        theirs = row.text("email") if how == "name" and "email" not in row.unreadable else ""
+        if theirs and email_key(theirs) != m.email_key:
             return None, (
                 f"the name gives {_whose(row)}, but the Master's e-mail {mail} is not "
                 f"theirs ({theirs})"
             )
     if how != "name" and name:
-        named = idx.by_name.get(m.name_key, [])
+        named = idx.by_name.get(m.name_key, _NOBODY)
         if _others(named, row):
             given = f"Agent ID {mid}" if how == "agent ID" else f"the e-mail {mail}"
             return None, f"{given} is {_whose(row)}, but the name {name} is " + (
@@ -314,7 +319,7 @@ def _plan(
     unmatched: list[Unmatched] = []
     class_rows: dict[str, list[Row]] = defaultdict(list)
     classless = {s.name: _classless(s, idx) for s in master.sheets}
-    for m, requested, nnum, said in master_rows:
+    for m, source, requested, nnum, said in master_rows:
         cls = "" if classless[m.sheet] else m.cls
         if said is None:
             if cls:
@@ -326,7 +331,7 @@ def _plan(
         if row is None:
             unmatched.append(_unmatched(m, how, cls))
             continue
-        proposals[id(row)].append(_Proposal(MasterRef(m.sheet, m.row), requested, nnum, how))
+        proposals[id(row)].append(_Proposal(source, requested, nnum, how))
     conflicts: list[Conflict] = []
     for ckey, rows in class_rows.items():
         members = [r for r in idx.by_class.get(ckey, []) if id(r) not in proposals]
@@ -362,13 +367,26 @@ def _plan(
     cells: list[tuple[Row, str, Any]] = []
     for row in tracker.rows():
         props = proposals.get(id(row))
-        if props:
+        if props and not _holds_already(row, props):
             _plan_date(row, props, tracker, cells, overwrite, conflicts)
             _plan_nnumber(row, props, tracker, cells, conflicts)
     plan.set_many(cells)
     plan.sort()
     conflicts.sort(key=lambda c: (c.sheet, _row_of(c.cell)))
     return conflicts, unmatched, len(proposals)
+
+
+def _holds_already(row: Row, props: list[_Proposal]) -> bool:
+    """Whether the agent's row holds already what the one Master row naming them gives (most
+    agents of a daily sync): then _plan_date and _plan_nnumber have nothing to do."""
+    if len(props) != 1 or row.unreadable:
+        return False
+    given = props[0]
+    values = row.values
+    if given.requested is not None and values.get(DATE_KEY) != given.requested:
+        return False
+    number = given.n_number
+    return not number or values.get(NNUM_KEY) == number.strip()
 
 
 def _row_of(cell: str) -> int:
