@@ -284,10 +284,11 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
     monkeypatch.delenv("ESP_TRACKER", raising=False)
 
     def started(*argv: str) -> Path | None:
-        inputs._EARLY = None
+        inputs._EARLY.clear()
         read_early(list(argv))
         early = inputs._EARLY
-        return early.path if early is not None else None
+        assert len(early) <= 1
+        return next(iter(early), None)
 
     assert started("note", "add", "Ana", "text", "--tracker", str(tracker)) == tracker
     assert started("report", "eod", f"--tracker={tracker}") == tracker
@@ -304,7 +305,28 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
         ("note", "add", "Ana", "text", "-c", str(tmp_path / "missing.toml")),
     ):
         assert started(*argv) is None, argv
-    inputs._EARLY = None
+    inputs._EARLY.clear()
+
+
+def test_the_master_a_sync_names_is_read_ahead_beside_the_tracker(tmp_path: Path) -> None:
+    """esp sync-nnumbers reads the Master beside the tracker: its --from starts reading too
+    (only for that command)."""
+    from esp_cli.cli import read_early
+    from esp_cli.workbook.xlsx import early as inputs
+
+    tracker, master = tmp_path / "ESP Tracker.xlsx", tmp_path / "Master.xlsx"
+    for path in (tracker, master):
+        path.write_bytes(b"read ahead only: never opened here")
+    try:
+        for option in ("--from", "-m"):
+            inputs._EARLY.clear()
+            read_early(["sync-nnumbers", "-t", str(tracker), option, str(master)])
+            assert set(inputs._EARLY) == {tracker, master}
+        inputs._EARLY.clear()
+        read_early(["escalations", "-t", str(tracker), "--from", str(master)])
+        assert set(inputs._EARLY) == {tracker}
+    finally:
+        inputs._EARLY.clear()
 
 
 @pytest.mark.parametrize(
@@ -378,7 +400,7 @@ def test_the_early_read_loads_only_the_file_half_of_the_settings(tmp_path: Path)
         "from esp_cli.cli import read_early\n"
         "from esp_cli.workbook.xlsx import early\n"
         "read_early(['report', 'eod'])\n"
-        "assert early._EARLY is not None and early._EARLY.path.name == 't.xlsx'\n"
+        "assert [p.name for p in early._EARLY] == ['t.xlsx']\n"
         "print(sorted(m for m in ('esp_cli.config', 'typer') if m in sys.modules))\n"
     )
     done = _python_in(tmp_path, "-c", code)

@@ -180,6 +180,65 @@ def test_a_tracker_read_ahead_reads_as_one_opened_then(tmp_path: Path) -> None:
     assert plain[1]  # the sample's findings (an #N/A among them) are compared too
 
 
+def test_two_workbooks_read_ahead_at_once_are_each_taken_by_their_own_open(
+    tmp_path: Path,
+) -> None:
+    """The tracker and the Master (esp sync-nnumbers) read ahead side by side: each open
+    takes its own, and reads as one opened then."""
+    from scripts.sample_builder.sample import build_sample
+
+    from esp_cli.workbook.xlsx import early as inputs
+    from esp_cli.workbook.xlsx import reader
+
+    files = build_sample(tmp_path)
+    plain = {p: _table_of(Workbook.open(p)) for p in (files.tracker, files.master)}
+    started = {}
+    for path in (files.tracker, files.master):
+        inputs.parse_early(path)
+        started[path] = reader.read_ahead(path)
+    for path in (files.master, files.tracker):
+        wb = Workbook.open(path)
+        assert wb.pkg is started[path].package.result()
+        assert _table_of(wb) == plain[path]
+        assert reader.take_read_ahead(path) is None  # taken
+
+
+def test_a_read_ahead_for_a_write_of_every_row_hands_the_writer_its_sheets(
+    tmp_path: Path,
+) -> None:
+    """A command that writes every row (escalations --write) has the tracker's sheets made
+    ready while it loads (SheetXml.made_ahead): its writer takes each once; so does one that
+    writes a few rows (esp sync-nnumbers)."""
+    from scripts.sample_builder.sample import build_sample
+
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx import reader
+    from esp_cli.workbook.xlsx.workbook import locked_for_update
+
+    tracker = build_sample(tmp_path).tracker
+    reader.read_ahead(tracker, every_row=True)
+    with locked_for_update(tracker) as wb:
+        read_table(wb)
+        assert wb.pkg.sheets_ahead is not None
+        made = dict(wb.pkg.sheets_ahead.result())
+        shown = [info for info in wb.sheets if info.visible]
+        assert shown and set(made) == {info.part for info in shown}
+        patcher = wb.patcher()
+        for info in shown:
+            assert patcher.sheet_xml(info.name) is made[info.part]
+            assert wb.patcher().sheet_xml(info.name) is not made[info.part]  # taken once
+    reader.read_ahead(tracker, write=True)
+    with locked_for_update(tracker) as wb:
+        read_table(wb)
+        assert wb.pkg.sheets_ahead is not None
+        made = dict(wb.pkg.sheets_ahead.result())
+        for info in shown:
+            assert wb.patcher().sheet_xml(info.name) is made[info.part]
+    reader.read_ahead(tracker)
+    with locked_for_update(tracker) as wb:
+        assert wb.pkg.sheets_ahead is None  # a command that only reads: nothing made ahead
+
+
 def test_a_tracker_parsed_from_the_command_line_on_reads_as_one_opened_then(
     tmp_path: Path,
 ) -> None:
@@ -308,9 +367,9 @@ def test_a_large_tracker_is_read_when_the_command_reaches_it(
 
     path = _sheet(tmp_path / "t.xlsx")
     monkeypatch.setattr(early, "HEAD_START_MAX_BYTES", path.stat().st_size - 1)
-    early._EARLY = None
+    early._EARLY.clear()
     early.parse_early(path)
-    assert early._EARLY is None
+    assert not early._EARLY
     assert reader.read_ahead(path) is None
     assert reader.take_read_ahead(path) is None
     values = Workbook.open(path).values(Workbook.open(path).sheets[0])
@@ -562,7 +621,7 @@ def test_a_number_calamine_stops_at_is_read_again_as_a_number(
 
     from esp_cli.workbook.xlsx import reader
 
-    monkeypatch.setattr(reader, "_ODD_HINT", re.compile(rb"(?!)"))  # the scan sees nothing
+    monkeypatch.setattr(reader, "_AFTER_VALUE", re.compile(rb"(?!)"))  # the scan sees nothing
     wb = Workbook.open(_formatted(tmp_path / "t.xlsx", "mm/dd/yyyy", b"-inf"))
     got = wb.values(wb.sheets[0]).get(2, 2)
     assert isinstance(got, float) and math.isinf(got) and got < 0

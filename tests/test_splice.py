@@ -162,6 +162,74 @@ def test_a_splice_writes_exactly_the_cells_asked(
             assert row in new
 
 
+def _as_written(sx: SheetXml, changes: dict[int, dict[int, bytes]], indexed: bool) -> list[object]:
+    """What a write asks of the sheet and what it makes of it: each planned cell found (or
+    not), then the spliced sheet, or the words of the first refusal."""
+    seen: list[object] = []
+    try:
+        # A column esp adds is checked for formulas first (ChangePlan._column_use).
+        seen.append([sx.first_formula_row(c) for c in range(1, 7)])
+        seen.append((sx.filled_ranges, sx.has_formulas, sx.protected, sx.merged_ranges))
+        if indexed:
+            sx.expect_rows(10**6)  # a write down every row: the rows indexed at once
+        for r, cols in changes.items():
+            for c in cols:
+                cell = sx.cell(r, c)
+                seen.append((r, c, sx.row(r), None if cell is None else (cell.start, cell.end)))
+        seen.append(sx.twice_among(changes))
+        seen.append(Splicer(sx, FragmentCheck(sx.declarations)).splice(changes))
+    except ValueError as exc:
+        seen.append(str(exc))
+    return seen
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=sheets(), indexed=st.booleans(), every_row=st.booleans())
+def test_a_sheet_made_ready_ahead_is_written_as_one_made_then(
+    case: tuple[bytes, dict[int, dict[int, bytes]]], indexed: bool, every_row: bool
+) -> None:
+    """A sheet made ready for a write of every row before the write asks (its rows indexed
+    and each row's last column worked out, on another thread: SheetXml.made_ahead) finds
+    the same cells and splices the same bytes as one made when the write asks."""
+    sheet, changes = case
+    ahead = SheetXml(sheet)
+    ahead.made_ahead(every_row)
+    assert _as_written(ahead, changes, indexed) == _as_written(SheetXml(sheet), changes, indexed)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        b'<row r="2"><c r="A2"><v>1</v></c></row><row r="2"><c r="A2"/><c r="B2"/></row>',
+        b'<row r="1"><c r="A1"/></row><row><c r="A2"/><c r="C2"/></row>'
+        b'<row r="2"><c r="A2"/></row>',
+        b'<row r="1"><c r="A1"/></row><row r="2"><c r="A2"/>',
+        b'<row r="3"><c r="A3"/></row><row r="1"><c r="B1"/></row>',
+        b'<row r="1"><c r="A1"><f>1</f></c></row><row r="2"><c r="C2"><f t="array" ref="C2">'
+        b"2</f></c></row>",
+        b'<row r="1"><c r="A1"><f>1</f></c><c><f>2</f><v>2</v></c></row>',
+    ],
+    ids=[
+        "a-number-twice",
+        "a-row-without-r-taking-a-number",
+        "a-row-not-closed",
+        "out-of-order",
+        "formulas",
+        "a-formula-without-its-reference",
+    ],
+)
+@pytest.mark.parametrize("indexed", [False, True])
+@pytest.mark.parametrize("every_row", [False, True])
+def test_a_sheet_the_index_cannot_follow_is_refused_alike_when_made_ready_ahead(
+    rows: bytes, indexed: bool, every_row: bool
+) -> None:
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>'.encode() + rows + b"</sheetData></worksheet>"
+    changes = {n: {c: f'<c r="{col_letter(c)}{n}"/>'.encode() for c in (1, 2, 5)} for n in (1, 2)}
+    ahead = SheetXml(sheet)
+    ahead.made_ahead(every_row)
+    assert _as_written(ahead, changes, indexed) == _as_written(SheetXml(sheet), changes, indexed)
+
+
 def test_a_column_written_down_thousands_of_rows_matches_the_cells_it_replaces() -> None:
     rows = []
     for num in range(1, 3001):

@@ -26,10 +26,8 @@ from esp_cli.config_file import find_config as find_config
 from esp_cli.config_file import parse_toml as parse_toml
 from esp_cli.config_file import read_toml_text as read_toml_text
 from esp_cli.config_file import user_config_path as user_config_path
-from esp_cli.core.addresses import split_addresses
-from esp_cli.core.answers import ROUND_PHRASES
 from esp_cli.core.columns import COLUMNS, resolve_key
-from esp_cli.core.model import ACCESS_VALUES, SPOC_PHONE, Signer
+from esp_cli.core.model import ACCESS_VALUES, ROUND_PHRASES, SPOC_PHONE, Signer
 from esp_cli.core.typed import refusal
 from esp_cli.errors import ConfigError, NoSignerError, UsageError, WriteFailedError, printable
 from esp_cli.system import CONFIG_DIR_ENV, real_path, write_file_atomically
@@ -509,6 +507,8 @@ def _strs(value: Any) -> tuple[str, ...]:
 
 def _recipients(value: Any) -> tuple[str, ...]:
     """A list of recipients, each entry split at Outlook's `;` (and `,`): `["a; b"]` is two."""
+    from esp_cli.core.addresses import split_addresses  # loaded only when there are some
+
     return tuple(piece for entry in _strs(value) for piece in split_addresses(entry))
 
 

@@ -77,10 +77,13 @@ def read_early(argv: list[str]) -> None:
         return
     try:
         path = path_on_line(words, "--tracker", "-t") or _configured_tracker(words)
-        if path is not None and path.is_file():
-            from esp_cli.services.inputs import parse_early
+        # esp sync-nnumbers reads the Master beside the tracker: it is parsed meanwhile too.
+        master = path_on_line(words, "--from", "-m") if command == "sync-nnumbers" else None
+        for workbook in (path, master):
+            if workbook is not None and workbook.is_file():
+                from esp_cli.services.inputs import parse_early
 
-            parse_early(path)
+                parse_early(workbook)
     except Exception:  # noqa: BLE001 - the command itself says what is wrong
         return
 

@@ -81,7 +81,11 @@ def escalations_command(
     """
     if write_past and not (write or dry_run):
         raise UsageError("--write-past goes with --write.", fix="add --write, or leave it out.")
-    cfg, tracker_file = config_and_tracker(config, tracker)
+    # A write of every agent's computed columns (no --class or --sme) writes every row.
+    every_row = (write or dry_run) and cls is None and sme is None
+    cfg, tracker_file = config_and_tracker(
+        config, tracker, write=write or dry_run, every_row=every_row
+    )
     # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.busy import working
     from esp_cli.render.escalations import render

@@ -18,7 +18,6 @@ from esp_cli.config_file import env_tracker
 from esp_cli.core import waiting
 from esp_cli.core.dayphrase import FORMS, NotADay, is_word, parse_day_phrase
 from esp_cli.core.model import WriteReport, is_no_class
-from esp_cli.core.rules import END_OF_DAY
 from esp_cli.errors import ExitCode, UsageError
 from esp_cli.render import Format, say
 
@@ -247,18 +246,25 @@ def resolve_config_and_tracker(
 
 
 def config_and_tracker(
-    config: Path | None, tracker: Path | None, *, read: bool = True
+    config: Path | None,
+    tracker: Path | None,
+    *,
+    read: bool = True,
+    write: bool = False,
+    every_row: bool = False,
 ) -> tuple[Config, Path]:
     """The esp.toml in use and the tracker (resolve_config_and_tracker), which must be a
     workbook that exists: else one line naming where its path came from. With `read` (a
     command that reads the tracker's rows), reading it starts in the background: a command
-    loads the rest of its code after this call, meanwhile."""
+    loads the rest of its code after this call, meanwhile; `write`: the command is to write
+    the tracker (`every_row`: every agent's row), and the sheets are made ready for that
+    meanwhile too."""
     from esp_cli.services.inputs import check_tracker, read_ahead
 
     cfg, path, source = resolve_config_and_tracker(config, tracker)
     check_tracker(path, source, master=cfg.master)
     if read:
-        read_ahead(path)
+        read_ahead(path, write, every_row)
     return cfg, path
 
 
@@ -308,5 +314,7 @@ def as_of_and_now(text: str | None, option: str = "--as-of") -> tuple[date, date
     if text is None or is_word(text):  # `--as-of today` is today, not a replay of it
         now = datetime.now()
         return now.date(), now
+    from esp_cli.core.rules import END_OF_DAY  # loaded by the commands that replay a day
+
     day = parse_day(text, option)
     return day, datetime.combine(day, END_OF_DAY)

@@ -48,17 +48,20 @@ def sync_command(
     config: ConfigOpt = None,
 ) -> None:
     """Fill Date of N Number Request (and blank N Numbers) from the Master N Number Tracker."""
-    cfg, tracker_file = config_and_tracker(config, tracker)
-    # The command's code loads while the tracker is read (config_and_tracker).
-    from esp_cli.render.sync import render
-    from esp_cli.services.sync import sync_nnumbers
-
+    cfg, tracker_file = config_and_tracker(config, tracker, write=True)
     master_path = master or cfg.master
     if master_path is None:
         raise ConfigError(
             "No Master N Number Tracker given.",
             fix="pass --from MASTER.xlsx or set [tracker] master in esp.toml.",
         )
+    from esp_cli.services.inputs import read_ahead
+
+    read_ahead(master_path)  # only a head start, as the tracker's (config_and_tracker)
+    # The command's code loads while the tracker and the Master are read.
+    from esp_cli.render.sync import render
+    from esp_cli.services.sync import sync_nnumbers
+
     source = "--from" if master is not None else f"[tracker] master in {cfg.source}"
     with waiting_allowed(no_wait):
         result = sync_nnumbers(

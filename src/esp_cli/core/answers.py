@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from esp_cli.core.dayphrase import FORMS, NotADay, parse_day_phrase
+from esp_cli.core.model import ROUND_PHRASES as ROUND_PHRASES
 from esp_cli.core.values import Unreadable, us_phone
 
 # ------------------------------------------------------------------------- what is typed
@@ -106,20 +107,6 @@ HELP = (
     ("b", "back to the previous agent"),
     ("Enter", "next agent (next, skip)"),
     ("q", "stop here (quit, exit): esp shows every cell and asks before writing"),
-)
-# The statuses a TBT SME types most, by number (esp.toml [round] phrases replaces them), in
-# the words of the TBT SME Team Expectations; {spoc_phone} is esp.toml's [spoc] phone.
-ROUND_PHRASES = (
-    "Working on TBTs; no issues.",
-    "Waiting on a Certifier for Call Certs; working on TBTs meanwhile.",
-    "Call Certs done; finishing the TBTs today.",
-    "All TBTs done; sending the proof (First Last TBT.pdf) to the Cert Coordinator.",
-    "Cannot get into Citrix: to call SPOC at {spoc_phone}, get an Incident Number and "
-    "be ready to answer the callback.",
-    "Cannot locate a TBT: to send screenshots of the search by course number and name.",
-    "Equipment issue: sent the steps for the external Learning Hub link.",
-    "Failed a TBT: invited to the SME breakout room to retake it.",
-    "No status today; reached out to the agent.",
 )
 # Keys that stay on the agent (so a note can follow); a note and Enter move on.
 STAYS = frozenset({Key.STEP, Key.ACCESS, Key.SPOC, Key.CALL_CERT, Key.TBTS, Key.UNDO, Key.HELP})

@@ -21,6 +21,21 @@ from esp_cli.core.shape import as_json, exported
 
 SPOC_PHONE = "(888) 905-9500"  # the default; esp.toml [spoc] phone overrides it
 
+# esp round: the statuses a TBT SME types most, by number (esp.toml [round] phrases replaces
+# them), in the words of the TBT SME Team Expectations; {spoc_phone} is esp.toml's [spoc] phone.
+ROUND_PHRASES = (
+    "Working on TBTs; no issues.",
+    "Waiting on a Certifier for Call Certs; working on TBTs meanwhile.",
+    "Call Certs done; finishing the TBTs today.",
+    "All TBTs done; sending the proof (First Last TBT.pdf) to the Cert Coordinator.",
+    "Cannot get into Citrix: to call SPOC at {spoc_phone}, get an Incident Number and "
+    "be ready to answer the callback.",
+    "Cannot locate a TBT: to send screenshots of the search by course number and name.",
+    "Equipment issue: sent the steps for the external Learning Hub link.",
+    "Failed a TBT: invited to the SME breakout room to retake it.",
+    "No status today; reached out to the agent.",
+)
+
 NO_ISSUES = "No Issues"
 PASSWORD_RESET = "Password Reset"
 NO_CITRIX_APPS = "No Citrix Apps Showing"

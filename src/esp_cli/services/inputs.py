@@ -18,9 +18,10 @@ def check_tracker(path: Path, source: str, master: Path | None = None) -> None:
     check_workbook(path, "ESP Tracker", source, other=master)
 
 
-def read_ahead(path: Path) -> None:
+def read_ahead(path: Path, write: bool = False, every_row: bool = False) -> None:
     """Start reading the tracker in the background while the command loads (the next open
-    of `path` takes what was read; see xlsx.reader.read_ahead)."""
+    of `path` takes what was read; see xlsx.reader.read_ahead); `write`: the command writes
+    (`every_row`: every row), and the sheets are made ready for that too."""
     from esp_cli.workbook.xlsx import reader
 
-    reader.read_ahead(path)
+    reader.read_ahead(path, write, every_row)

@@ -28,7 +28,7 @@ from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
 from esp_cli.workbook.inputs import check_workbook
 from esp_cli.workbook.session import ChangePlan, write_session
-from esp_cli.workbook.tracker import Row, Table, read_table
+from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 ROLE = "Master N Number Tracker"
@@ -53,10 +53,6 @@ class _Index:
     )
     by_name: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_class: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
-    # Each name and ID of the tracker as typed -> its key: the Master spells most of them
-    # the same way, and then need not work them out again.
-    name_keys: dict[str, str] = field(default_factory=dict)
-    id_keys: dict[str, str] = field(default_factory=dict)
 
 
 def _class_key(text: str) -> str:
@@ -65,35 +61,36 @@ def _class_key(text: str) -> str:
 
 def _index(tracker: Table) -> _Index:
     idx = _Index()
+    by_id, by_email, by_name = idx.by_id, idx.by_email, idx.by_name
+    by_class_name, by_class = idx.by_class_name, idx.by_class
     classes: dict[str, str] = {}  # a class as read -> its key (a class has many agents)
     for row in tracker.rows():
         get = row.values.get
-        if get("agent_id"):
-            typed = row.text("agent_id")
-            key = idx.id_keys[typed] = id_key(typed)
-            idx.by_id[key].append(row)
-        if get("email"):
-            idx.by_email[email_key(row.text("email"))].append(row)
+        typed = get("agent_id")
+        if typed:
+            by_id[id_key(str(typed))].append(row)
+        mail = get("email")
+        if mail:
+            by_email[email_key(str(mail))].append(row)
         cls = row.cls
         ckey = classes.get(cls)
         if ckey is None:
             ckey = classes[cls] = _class_key(cls)
-        name = row.name
+        name = get("agent_name")
         if name:
-            key = idx.name_keys[name] = name_key(name)
-            idx.by_class_name[(ckey, key)].append(row)
-            idx.by_name[key].append(row)
+            key = name_key(str(name))
+            by_class_name[(ckey, key)].append(row)
+            by_name[key].append(row)
         if cls:
-            idx.by_class[ckey].append(row)
+            by_class[ckey].append(row)
     return idx
 
 
-def _master_class(m: Row, master: Table, idx: _Index) -> str:
-    """The class a Master row gives: its Class cell, else its sheet's name when that names
-    a class of the ESP Tracker (one sheet per class), else none ("Sheet1", "N Numbers")."""
-    if master.sheet(m.sheet).class_from_sheet and _class_key(m.sheet) not in idx.by_class:
-        return ""
-    return m.cls
+def _classless(sheet: Sheet, idx: _Index) -> bool:
+    """Whether the rows of a Master sheet give no class: a Master row's class is its Class
+    cell, else its sheet's name when that names a class of the ESP Tracker (one sheet per
+    class), else none ("Sheet1", "N Numbers")."""
+    return sheet.class_from_sheet and _class_key(sheet.name) not in idx.by_class
 
 
 class _Said(NamedTuple):
@@ -108,16 +105,42 @@ class _Said(NamedTuple):
     name_key: str
 
 
-def _said(m: Row, idx: _Index) -> _Said:
+def _said(m: Row) -> _Said:
     mid, mail, name = m.text("agent_id"), m.text("email"), m.name
     return _Said(
         mid,
         mail,
         name,
-        (idx.id_keys.get(mid) or id_key(mid)) if mid else "",
+        id_key(mid) if mid else "",
         email_key(mail) if mail else "",
-        (idx.name_keys.get(name) or name_key(name)) if name else "",
+        name_key(name) if name else "",
     )
+
+
+class _MasterRow(NamedTuple):
+    """A Master row as the plan takes it: where it is, its request date and N Number, and
+    who it says it is (None: no agent on the row, a class row or nothing)."""
+
+    row: Row
+    source: MasterRef
+    requested: date | None
+    n_number: str | None
+    said: _Said | None
+
+
+def _master_rows(master: Table) -> list[_MasterRow]:
+    """Every Master row, worked out as far as the tracker is not needed: done beside the
+    tracker's reading (see sync_nnumbers)."""
+    return [
+        _MasterRow(
+            m,
+            MasterRef(m.sheet, m.row),
+            m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None,
+            m.text(NNUM_KEY) or None,
+            _said(m) if m.has_identity else None,
+        )
+        for m in master.rows()
+    ]
 
 
 def _match(m: _Said, cls: str, idx: _Index) -> tuple[Row | None, str]:
@@ -126,11 +149,11 @@ def _match(m: _Said, cls: str, idx: _Index) -> tuple[Row | None, str]:
     the same name, a colleague's ID typed on the wrong row — matches no one."""
     mid, mail, name = m.agent_id, m.email, m.name
     if mid:
-        owners = idx.by_id.get(m.id_key, [])
+        owners = idx.by_id.get(m.id_key, _NOBODY)
         if len(owners) == 1:
             return _unless_contradicted(m, owners[0], "agent ID", idx)
     if mail:
-        owners = idx.by_email.get(m.email_key, [])
+        owners = idx.by_email.get(m.email_key, _NOBODY)
         if len(owners) == 1:
             return _unless_contradicted(m, owners[0], "e-mail", idx)
     if name:
@@ -151,6 +174,14 @@ def _match(m: _Said, cls: str, idx: _Index) -> tuple[Row | None, str]:
     return None, "no agent with this " + " or ".join(tried) if tried else "no agent named"
 
 
+_NOBODY: list[Row] = []  # what a key no row has gives (never changed)
+
+
+def _others(rows: list[Row], row: Row) -> bool:
+    """Whether `rows` (those a key gives) are someone else's: some, and `row` not among them."""
+    return bool(rows) and rows[0] is not row and not any(r is row for r in rows)
+
+
 def _whose(row: Row) -> str:
     return f"{row.label()}'s ({row.sheet}!row {row.row})"
 
@@ -161,9 +192,9 @@ def _unless_contradicted(m: _Said, row: Row, how: str, idx: _Index) -> tuple[Row
     (for a match by name); a name only another agent has (for a match by ID or e-mail)."""
     mid, mail, name = m.agent_id, m.email, m.name
     if how != "agent ID" and mid:
-        owners = idx.by_id.get(m.id_key, [])
+        owners = idx.by_id.get(m.id_key, _NOBODY)
         theirs = row.text("agent_id") if "agent_id" not in row.unreadable else ""
-        if owners and not any(r is row for r in owners):
+        if _others(owners, row):
             return None, f"the {how} gives {_whose(row)}, but Agent ID {mid} is " + (
                 " or ".join(_whose(r) for r in owners)
             )
@@ -173,20 +204,20 @@ def _unless_contradicted(m: _Said, row: Row, how: str, idx: _Index) -> tuple[Row
                 f"theirs ({theirs})"
             )
     if how != "e-mail" and mail:
-        owners = idx.by_email.get(m.email_key, [])
-        theirs = row.text("email") if "email" not in row.unreadable else ""
-        if owners and not any(r is row for r in owners):
+        owners = idx.by_email.get(m.email_key, _NOBODY)
+        if _others(owners, row):
             return None, f"the {how} gives {_whose(row)}, but the e-mail {mail} is " + (
                 " or ".join(_whose(r) for r in owners)
             )
-        if how == "name" and theirs and email_key(theirs) != m.email_key:
+        theirs = row.text("email") if how == "name" and "email" not in row.unreadable else ""
+        if theirs and email_key(theirs) != m.email_key:
             return None, (
                 f"the name gives {_whose(row)}, but the Master's e-mail {mail} is not "
                 f"theirs ({theirs})"
             )
     if how != "name" and name:
-        named = idx.by_name.get(m.name_key, [])
-        if named and not any(r is row for r in named):
+        named = idx.by_name.get(m.name_key, _NOBODY)
+        if _others(named, row):
             given = f"Agent ID {mid}" if how == "agent ID" else f"the e-mail {mail}"
             return None, f"{given} is {_whose(row)}, but the name {name} is " + (
                 " or ".join(_whose(r) for r in named)
@@ -226,8 +257,13 @@ def sync_nnumbers(
             raise
 
 
-def _read_master(master_path: Path, config: Config) -> Table:
-    return read_table(
+class _Master(NamedTuple):
+    table: Table
+    rows: list[_MasterRow]
+
+
+def _read_master(master_path: Path, config: Config) -> _Master:
+    table = read_table(
         Workbook.open(master_path),
         config.columns,
         required=("agent_name", "agent_id", "email"),
@@ -235,30 +271,32 @@ def _read_master(master_path: Path, config: Config) -> Table:
         keep_class_rows=True,
         keys=(DATE_KEY, NNUM_KEY),
     )
+    return _Master(table, _master_rows(table))
 
 
 def _sync(
     tracker_path: Path,
     master_path: Path,
-    master_job: Future[Table],
+    master_job: Future[_Master],
     config: Config,
     dry_run: bool,
     overwrite: bool,
     master_source: str,
 ) -> SyncResult:
     with write_session(tracker_path, config, keys=(DATE_KEY, NNUM_KEY), dry_run=dry_run) as s:
-        master = master_job.result()
+        master, master_rows = master_job.result()
         if master.workbook.pkg.digest == s.workbook.pkg.digest:
             raise UsageError(
                 f"{master_path} ({master_source}) is a copy of the ESP Tracker "
                 f"{tracker_path}, not the client's {ROLE}: there is nothing to take from it.",
                 fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
             )
-        conflicts, unmatched, matched = _plan(s.table, master, s.plan, overwrite)
+        conflicts, unmatched, matched = _plan(s.table, master, master_rows, s.plan, overwrite)
         findings = [*s.table.findings, *master.findings]
         # Planned: the Master's rows are not needed while the tracker is written.
-        del master
-        master_job.result().sheets.clear()
+        del master, master_rows
+        master_job.result().table.sheets.clear()
+        master_job.result().rows.clear()
     return SyncResult(
         master=master_path,
         conflicts=conflicts,
@@ -270,27 +308,30 @@ def _sync(
 
 
 def _plan(
-    tracker: Table, master: Table, plan: ChangePlan, overwrite: bool
+    tracker: Table,
+    master: Table,
+    master_rows: list[_MasterRow],
+    plan: ChangePlan,
+    overwrite: bool,
 ) -> tuple[list[Conflict], list[Unmatched], int]:
     idx = _index(tracker)
     proposals: dict[int, list[_Proposal]] = defaultdict(list)
     unmatched: list[Unmatched] = []
     class_rows: dict[str, list[Row]] = defaultdict(list)
-    for m in master.rows():
-        requested = m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None
-        nnum = m.text(NNUM_KEY) or None
-        cls = _master_class(m, master, idx)
-        if not m.has_identity:
+    classless = {s.name: _classless(s, idx) for s in master.sheets}
+    for m, source, requested, nnum, said in master_rows:
+        cls = "" if classless[m.sheet] else m.cls
+        if said is None:
             if cls:
                 class_rows[_class_key(cls)].append(m)
             else:
                 unmatched.append(_unmatched(m, "no agent and no class on this row", cls))
             continue
-        row, how = _match(_said(m, idx), cls, idx)
+        row, how = _match(said, cls, idx)
         if row is None:
             unmatched.append(_unmatched(m, how, cls))
             continue
-        proposals[id(row)].append(_Proposal(MasterRef(m.sheet, m.row), requested, nnum, how))
+        proposals[id(row)].append(_Proposal(source, requested, nnum, how))
     conflicts: list[Conflict] = []
     for ckey, rows in class_rows.items():
         members = [r for r in idx.by_class.get(ckey, []) if id(r) not in proposals]
@@ -326,13 +367,26 @@ def _plan(
     cells: list[tuple[Row, str, Any]] = []
     for row in tracker.rows():
         props = proposals.get(id(row))
-        if props:
+        if props and not _holds_already(row, props):
             _plan_date(row, props, tracker, cells, overwrite, conflicts)
             _plan_nnumber(row, props, tracker, cells, conflicts)
     plan.set_many(cells)
     plan.sort()
     conflicts.sort(key=lambda c: (c.sheet, _row_of(c.cell)))
     return conflicts, unmatched, len(proposals)
+
+
+def _holds_already(row: Row, props: list[_Proposal]) -> bool:
+    """Whether the agent's row holds already what the one Master row naming them gives (most
+    agents of a daily sync): then _plan_date and _plan_nnumber have nothing to do."""
+    if len(props) != 1 or row.unreadable:
+        return False
+    given = props[0]
+    values = row.values
+    if given.requested is not None and values.get(DATE_KEY) != given.requested:
+        return False
+    number = given.n_number
+    return not number or values.get(NNUM_KEY) == number.strip()
 
 
 def _row_of(cell: str) -> int:
@@ -358,10 +412,16 @@ def _plan_date(
     overwrite: bool,
     conflicts: list[Conflict],
 ) -> None:
-    dated = [p for p in props if p.requested is not None]
+    first = props[0].requested
+    distinct: list[date]
+    if len(props) == 1:  # nearly every agent: one Master row names them
+        dated = props if first is not None else []
+        distinct = [first] if first is not None else []
+    else:
+        dated = [p for p in props if p.requested is not None]
+        distinct = sorted({p.requested for p in dated if p.requested is not None})
     if not dated:
         return
-    distinct = sorted({p.requested for p in dated if p.requested is not None})
     if len(distinct) > 1:
         sources = ", ".join(str(p.source) for p in dated)
         conflicts.append(
@@ -396,7 +456,11 @@ def _plan_nnumber(
     cells: list[tuple[Row, str, Any]],
     conflicts: list[Conflict],
 ) -> None:
-    numbers = sorted({p.n_number.strip() for p in props if p.n_number})
+    if len(props) == 1:  # nearly every agent: one Master row names them
+        number = props[0].n_number
+        numbers = [number.strip()] if number else []
+    else:
+        numbers = sorted({p.n_number.strip() for p in props if p.n_number})
     if not numbers:
         return
     source = props[0].source

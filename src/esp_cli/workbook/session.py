@@ -432,58 +432,63 @@ class ChangePlan:
         for row, _key, _new in cells:
             rows_of.setdefault(row.sheet, set()).add(row.row)
         changes, intents, unit = self.changes, self._intents, self._unit
+        where_of, intended = self._where, self._intended
+        set_action = waiting_ops.SET
         # (sheet, key) -> (col, header, read as typed, writer made at its first cell)
         columns: dict[tuple[str, str], list[Any]] = {}
         plain: set[str] = set()  # texts seen to hold no control character
         last: Row | None = None
         who: tuple[str, str, str, str] = ("", "", "", "")
         for row, key, new in cells:
-            got = columns.get((row.sheet, key))
+            sheet_name = row.sheet
+            got = columns.get((sheet_name, key))
             if got is None:
-                sheet = table.sheet(row.sheet)
+                sheet = table.sheet(sheet_name)
                 added = len(self.added_columns)
                 col = self.column(sheet, key)
                 if len(self.added_columns) != added:
                     columns.clear()  # adding a column may have moved those added before it
-                    changes = self.changes  # ... and remade the list of changes
+                changes = self.changes  # ... and remade the changes and their places
+                where_of, intended = self._where, self._intended
                 column = sheet.headers.get(col, BY_KEY[key].header)
                 got = [col, column, BY_KEY[key].kind is Kind.YESNO, None]
-                columns[(row.sheet, key)] = got
+                columns[(sheet_name, key)] = got
             col, column, as_typed, writer = got
             if row is not last:
                 last, who = row, row.identity()
+            num = row.row
             old = row.raw.get(key) if as_typed or key in row.unreadable else row.values.get(key)
             if isinstance(new, str) and new not in plain:
-                _refuse_control_characters(new, old, row.sheet, row.row, col)
+                _refuse_control_characters(new, old, sheet_name, num, col)
                 if not control_characters(new):
                     plain.add(new)
             if writer is None:
-                writer = got[3] = self.patcher.column_writer(row.sheet, col)
-                writer.sx.expect_rows(len(rows_of[row.sheet]))
-            written = writer.set(row.row, new)
+                writer = got[3] = self.patcher.column_writer(sheet_name, col)
+                writer.sx.expect_rows(len(rows_of[sheet_name]))
+            written = writer.set(num, new)
             name, agent_id, email, n_number = who
             change = CellChange(
-                row.sheet, row.row, col, name, row.cls, column, old, written, agent_id, email,
+                sheet_name, num, col, name, row.cls, column, old, written, agent_id, email,
                 n_number,
             )  # fmt: skip
             # _record and _intend, as they go for the command's own cell (no waiting
             # operation's, no unit): one lookup each for a cell planned once.
-            where = (row.sheet, row.row, col)
-            at = self._where.get(where)
+            where = (sheet_name, num, col)
+            at = where_of.get(where)
             if at is None:
-                self._where[where] = len(changes)
+                where_of[where] = len(changes)
                 changes.append(change)
             else:
                 self._record(change)
             if unit is None:
-                first = self._intended.get(where)
+                first = intended.get(where)
                 if first is None:
-                    self._intended[where] = len(intents)
-                    intents.append([("row", *where[:2]), change, key, waiting_ops.SET, new])
+                    intended[where] = len(intents)
+                    intents.append([("row", sheet_name, num), change, key, set_action, new])
                 else:
                     intents[first][4] = new  # the last word
             else:
-                self._intend(change, key, waiting_ops.SET, new)
+                self._intend(change, key, set_action, new)
 
     def append(self, row: Row, key: str, line: str, text: str | None = None) -> CellChange | None:
         """Plan appending the note `line` to the row's notes cell `key`, after the lines the

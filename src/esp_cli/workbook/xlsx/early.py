@@ -48,7 +48,8 @@ class EarlyParse:
             self.parsed.set_exception(exc)
 
 
-_EARLY: EarlyParse | None = None
+# Each workbook read ahead by path (the tracker; for esp sync-nnumbers the Master too).
+_EARLY: dict[Path, EarlyParse] = {}
 
 
 # A tracker larger than this (some 25,000 agents) is read when the command reaches it: its
@@ -68,17 +69,14 @@ def worth_a_head_start(path: Path) -> bool:
 
 def parse_early(path: Path) -> None:
     """Start reading the workbook at `path` (EarlyParse), for the read ahead to take."""
-    global _EARLY
-    if not worth_a_head_start(path):
+    if path in _EARLY or not worth_a_head_start(path):
         return
     import python_calamine  # noqa: F401 - loaded here: the thread then loads nothing
 
     keep_large_blocks_apart()  # before the large blocks of a read (see system)
-    _EARLY = EarlyParse(path)
+    _EARLY[path] = EarlyParse(path)
 
 
 def take_early_parse(path: Path) -> EarlyParse | None:
     """The early reading of `path` (once), if one was started."""
-    global _EARLY
-    early, _EARLY = _EARLY, None
-    return early if early is not None and early.path == path else None
+    return _EARLY.pop(path, None)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from esp_cli import system
 from esp_cli.errors import InputFileError
@@ -50,6 +50,8 @@ _DAMAGED_OR_MISSING: tuple[type[BaseException], ...] = (
 )  # not there, or damaged
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from lxml.etree import _Element
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -155,6 +157,9 @@ class Package:
     _scanned: set[str] = field(default_factory=set, repr=False)
     # The XML parts written in UTF-16 (seen when the package is opened): read as UTF-8.
     utf16_parts: set[str] = field(default_factory=set, repr=False)
+    # Sheets made ready, ahead, for a write (reader.read_ahead): each visible sheet's
+    # sheetxml.SheetXml by part, the writer's to take.
+    sheets_ahead: Future[dict[str, Any]] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, path: Path | str) -> Package:
@@ -430,6 +435,11 @@ class Package:
             return self.zf.getinfo(name).file_size <= KEEP_SCANNED_BYTES
         except KeyError:
             return False
+
+    def kept_xml(self, name: str) -> bytes | None:
+        """The part as read_xml gives it, when it is held already (read, or kept by a scan);
+        else None."""
+        return self._xml.get(name)
 
     def read_xml(self, name: str, keep: bool = True) -> bytes:
         """An XML part, checked for DTDs, in UTF-8 (a UTF-16 part transcoded); kept (unless

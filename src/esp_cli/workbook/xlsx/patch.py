@@ -204,11 +204,12 @@ class ColumnWriter:
     column's merged, filled, table-header or PivotTable ranges, a value within Excel's
     limits) is planned at once; any other goes through `Patcher.set`, which says why."""
 
-    __slots__ = ("patcher", "sheet", "col", "sx", "ranges", "first")
+    __slots__ = ("patcher", "sheet", "col", "sx", "ranges", "first", "_writes")
 
     def __init__(self, patcher: Patcher, sheet: str, col: int) -> None:
         self.patcher, self.sheet, self.col = patcher, sheet, col
         self.sx = sx = patcher.sheet_xml(sheet)
+        self._writes: dict[tuple[int, int], Value] | None = None  # the sheet's, once written
         self.first = first_date(patcher.pkg.date1904)
         # The rows in which a range over the column may refuse a cell; None: every cell goes
         # the careful way (a protected sheet, or parts that cannot be read: it says so).
@@ -231,9 +232,11 @@ class ColumnWriter:
         """Plan the cell; the value as it will be written (see Patcher.set)."""
         if not self._plain(row, value):
             return self.patcher.set(self.sheet, row, self.col, value)  # the careful way
-        patcher = self.patcher
-        patcher._writes.setdefault(self.sheet, {})[(row, self.col)] = value
-        raw = patcher._raw.get(self.sheet)
+        writes = self._writes
+        if writes is None:
+            writes = self._writes = self.patcher._writes.setdefault(self.sheet, {})
+        writes[(row, self.col)] = value
+        raw = self.patcher._raw.get(self.sheet)
         if raw:
             raw.pop((row, self.col), None)
         return value
@@ -241,7 +244,7 @@ class ColumnWriter:
     def _plain(self, row: int, value: Value) -> bool:
         """Whether `Patcher._checked` would take the value as it is, seen at once."""
         ranges = self.ranges
-        if ranges is None or any(r1 <= row <= r2 for r1, r2 in ranges):
+        if ranges is None or (ranges and any(r1 <= row <= r2 for r1, r2 in ranges)):
             return False
         try:
             cell = self.sx.cell(row, self.col)
@@ -304,11 +307,26 @@ class Patcher:
         sx = self._sheets.get(sheet)
         if sx is None:
             info = self.pkg.sheet(sheet)
-            with self._sheet_errors(sheet):
-                sx = SheetXml(self.pkg.read_xml(info.part))
+            sx = self._made_ahead(info.part)
+            if sx is None:
+                with self._sheet_errors(sheet):
+                    sx = SheetXml(self.pkg.read_xml(info.part))
             self._sheets[sheet] = sx
             self.pkg.release_freed_memory()  # what decompressing a large sheet left behind
         return sx
+
+    def _made_ahead(self, part: str) -> SheetXml | None:
+        """The sheet made ready ahead for a write of every row (Package.sheets_ahead),
+        waited for; None when there is none (or it could not be made: made here instead,
+        and any fault said as it is then)."""
+        ahead = self.pkg.sheets_ahead
+        if ahead is None:
+            return None
+        try:
+            made: SheetXml | None = ahead.result().pop(part, None)
+        except Exception:  # noqa: BLE001 - made again by the caller, which says what is wrong
+            return None
+        return made
 
     def add_column(
         self, sheet: str, header_row: int, col: int, header: str, like: int | None = None

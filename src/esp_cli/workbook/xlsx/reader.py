@@ -18,7 +18,7 @@ import operator
 import re
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -33,6 +33,7 @@ from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart
 from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
 from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES, Package, SheetInfo, part_key
+from esp_cli.workbook.xlsx.sheetxml import SheetXml
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
     after_declaration,
@@ -117,22 +118,28 @@ class WorkbookReader:
         """Cell formats whose numbers calamine reads as dates, times or durations."""
         return self._styles.read_as_dates()
 
+    def scan(self, info: SheetInfo) -> Future[_ErrorCells]:
+        """The scan of the sheet for its error cells, started (once) on a thread of its own:
+        it runs while calamine parses the sheet (which it does without holding the
+        interpreter), and costs no wall time."""
+        job = self._errors.get(info.name)
+        if job is None:
+            job = self._errors[info.name] = in_background(
+                "esp-scan",
+                _error_cells,
+                self.pkg.chunks(info.part),
+                functools.partial(self.pkg.chunks, info.part),
+                self._text_formats,
+                self._dates,
+            )
+        return job
+
     def parse(self, info: SheetInfo) -> Any:
         """calamine's reading of the sheet (kept until its values are read), with the scan
         for its error cells started beside it."""
         sheet = self._sheets.get(info.name)
         if sheet is None:
-            if info.name not in self._errors:
-                # The scan for error cells runs while calamine parses the sheet (which it
-                # does without holding the interpreter): it costs no wall time.
-                self._errors[info.name] = in_background(
-                    "esp-scan",
-                    _error_cells,
-                    self.pkg.chunks(info.part),
-                    functools.partial(self.pkg.chunks, info.part),
-                    self._text_formats,
-                    self._dates,
-                )
+            self.scan(info)
             book = self.book()
             sheet = self._early_sheets.pop(info.name, None)
             if sheet is None:
@@ -229,8 +236,11 @@ class ReadAhead:
     """A workbook opened, and its visible sheets parsed by calamine, on a thread of its own
     while the command loads the rest of its code and settings (see read_ahead)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, write: bool = False, every_row: bool = False) -> None:
         self.path = path
+        # The command writes (every row of) the sheets: they are made ready for it too.
+        self.write = write or every_row
+        self.every_row = every_row
         self.early = take_early_parse(path)  # started from the command line, if it was
         self.package: Future[Package] = Future()
         self.reader = in_background("esp-read-ahead", self._read)
@@ -253,10 +263,18 @@ class ReadAhead:
         pkg.keep_for_now = True
         self.package.set_result(pkg)
         reader = WorkbookReader(pkg, self.early.parsed if self.early is not None else None)
-        for info in pkg.sheets:
-            if info.visible:
+        shown = [info for info in pkg.sheets if info.visible]
+        if self.write:
+            scans = []
+            for info in shown:
                 with contextlib.suppress(Exception):  # raised again when it is read
-                    reader.parse(info)
+                    scans.append(reader.scan(info))
+            pkg.sheets_ahead = in_background(
+                "esp-write-ahead", _sheets_ahead, pkg, shown, scans, self.every_row
+            )
+        for info in shown:
+            with contextlib.suppress(Exception):  # raised again when it is read
+                reader.parse(info)
         reader.book()  # a workbook calamine cannot read: the command's own reader says so
         return reader
 
@@ -272,42 +290,61 @@ class ReadAhead:
             return None
 
 
-_READ_AHEAD: ReadAhead | None = None
+def _sheets_ahead(
+    pkg: Package, shown: list[SheetInfo], scans: list[Future[_ErrorCells]], every_row: bool
+) -> dict[str, SheetXml]:
+    """The visible sheets made ready for a write (of every row: SheetXml.made_ahead) while
+    calamine parses them: each once its scan has decompressed it and kept it for the writer
+    (one too large to keep is decompressed by the writer, once calamine's copy is gone). A
+    sheet that cannot be made is left to the writer, which says why."""
+    for job in scans:
+        with contextlib.suppress(Exception):
+            job.result()
+    made: dict[str, SheetXml] = {}
+    for info in shown:
+        data = pkg.kept_xml(info.part)
+        if data is None:
+            continue
+        try:
+            sx = SheetXml(data)
+        except Exception:  # noqa: BLE001 - the writer makes it again, and says what is wrong
+            continue
+        sx.made_ahead(every_row)
+        made[info.part] = sx
+    return made
+
+
+_READ_AHEAD: dict[Path, ReadAhead] = {}  # by path (the tracker; a sync's Master too)
 _READ_AHEAD_LOCK = threading.Lock()
 
 
-def read_ahead(path: Path) -> ReadAhead | None:
+def read_ahead(path: Path, write: bool = False, every_row: bool = False) -> ReadAhead | None:
     """Start opening the workbook at `path` and parsing its visible sheets in the
     background (taking over the parse started from the command line, xlsx.early, when
     there is one). calamine's parse, most of a read, runs without holding the interpreter:
     it overlaps the command's other start-up work (loading its code, esp.toml's calendar,
     the lock, the waiting changes). The next `Workbook.open(path)` takes what was read when
     the file still holds the same bytes."""
-    global _READ_AHEAD
     if not worth_a_head_start(path):
         return None  # a large tracker: read when the command reaches it
     with _READ_AHEAD_LOCK:
-        if _READ_AHEAD is not None and _READ_AHEAD.path == path:
-            return _READ_AHEAD  # under way already
+        under_way = _READ_AHEAD.get(path)
+        if under_way is not None:
+            return under_way
         # What the thread runs is loaded here first: two threads loading modules at once
         # could wait on each other.
         import lxml.etree  # noqa: F401
         import python_calamine  # noqa: F401
 
         keep_large_blocks_apart()
-        _READ_AHEAD = ReadAhead(path)
-        return _READ_AHEAD
+        _READ_AHEAD[path] = started = ReadAhead(path, write, every_row)
+        return started
 
 
 def take_read_ahead(path: Path) -> ReadAhead | None:
     """The read ahead of `path` (once), if one was started."""
-    global _READ_AHEAD
     with _READ_AHEAD_LOCK:
-        early = _READ_AHEAD
-        if early is None or early.path != path:
-            return None
-        _READ_AHEAD = None
-        return early
+        return _READ_AHEAD.pop(path, None)
 
 
 def _columns_by_address(sheet: Any, columns: set[int], nrows: int | None) -> list[list[Any]]:
@@ -434,11 +471,12 @@ _VALUE_THEN_SPACE = re.compile(rb"v> ")
 _SPACE_THEN_END = re.compile(rb" </")
 
 
-def _spaced(piece: bytes, start: int = 0) -> bool:
+def _spaced(piece: bytes, start: int = 0, value_then_space: bool | None = None) -> bool:
     """Whether a value of the sheet (a piece of it, from `start`) has spaces around it.
     A sheet as Excel writes it has none, nor any line break, tab or carriage return: quick
     byte searches tell (a pattern runs only where those characters are), and only a hint
-    is looked at closely."""
+    is looked at closely. `value_then_space`: whether "v> " is in the piece from `start`,
+    when a search has told already."""
     lines = piece.find(b"\n", start) >= 0 or piece.find(b"\r", start) >= 0
     if lines or piece.find(b"\t", start) >= 0:
         hint = (
@@ -446,10 +484,9 @@ def _spaced(piece: bytes, start: int = 0) -> bool:
             or _BEFORE_END_TAG.search(piece, start) is not None
         )
     else:
-        hint = (
-            _VALUE_THEN_SPACE.search(piece, start) is not None
-            or _SPACE_THEN_END.search(piece, start) is not None
-        )
+        if value_then_space is None:
+            value_then_space = _VALUE_THEN_SPACE.search(piece, start) is not None
+        hint = value_then_space or _SPACE_THEN_END.search(piece, start) is not None
     return hint and _SPACED_VALUE.search(piece, start) is not None
 
 
@@ -665,14 +702,6 @@ def _add_merge(found: _ErrorCells, ref: bytes) -> None:
 _SPACED_ERROR = re.compile(rb"v>[ \t\r\n]+#")
 
 
-def _found_all(piece: bytes, needle: bytes) -> Iterator[int]:
-    """Every offset of `needle` in `piece`, in order."""
-    pos = piece.find(needle)
-    while pos >= 0:
-        yield pos
-        pos = piece.find(needle, pos + len(needle))
-
-
 def _errors_in(
     piece: bytes,
     found: _ErrorCells,
@@ -684,16 +713,35 @@ def _errors_in(
     """Adds the piece's error cells (and text-formatted cells); False when the piece needs
     a real XML parse. An error cell's value always starts with '#' (#N/A, #REF!...): `v>#`
     finds every candidate whatever the spelling of its attributes."""
-    if not found.spaced and _spaced(piece, after_declaration(piece) if first else 0):
+    start = after_declaration(piece) if first else 0
+    errors = b"#" in piece
+    odd = bool(dates) and not found.odd
+    # What follows a value's tag, for the checks below, found in one pass: a space (a value
+    # spaced out: see _spaced), a sign, NaN or infinity (see _odd_cell), '#' (an error).
+    spaced_at: list[int] | None = None
+    odd_at: list[int] | None = None
+    error_at: list[int] | None = None
+    if not found.spaced or odd or errors:
+        spaced_at, odd_at, error_at = [], [], []
+        for m in _AFTER_VALUE.finditer(piece):
+            after = piece[m.end() - 1]
+            (error_at if after == 0x23 else spaced_at if after == 0x20 else odd_at).append(
+                m.start()
+            )
+    if not found.spaced and _spaced(
+        piece, start, None if spaced_at is None else any(at >= start for at in spaced_at)
+    ):
         found.spaced = True
-    if has_markup(piece, after_declaration(piece) if first else 0):
+    if has_markup(piece, start):
         found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
-    if dates and not found.odd:
-        found.odd = any(_odd_cell(piece, m.start(), dates) for m in _ODD_HINT.finditer(piece))
-    if b"#" in piece:
+    if odd:
+        assert dates is not None and odd_at is not None
+        found.odd = any(_odd_cell(piece, at, dates) for at in odd_at)
+    if errors:
         # `v>#`, or on a sheet with values spaced out, `v>` then spaces then '#'.
-        starts: Iterable[int] = _found_all(piece, b"v>#")
+        assert error_at is not None
+        starts: Iterable[int] = error_at
         if found.spaced:
             starts = sorted({*starts, *(m.start() for m in _SPACED_ERROR.finditer(piece))})
         for pos in starts:
@@ -740,10 +788,12 @@ def _errors_in(
 # with an exponent or of eight digits and more. Excel writes a date as its serial, 46349 or
 # 46349.427083333336: no date of a tracker is any of these.
 _ODD_CANDIDATE = re.compile(rb"v>[ \t\r\n]*(?:[-+nNiI]|[0-9]{8}|[0-9]*\.?[0-9]*[eE])")
-# What the scan looks for (at a tenth of the cost): the numbers calamine misreads without a
-# word (NaN, a negative number) or stops at (-inf). A huge duration (1E+17 as [h]:mm), which
-# calamine refuses, is found when the sheet is read again after it failed (see values).
-_ODD_HINT = re.compile(rb"v>[-+nNiI]")
+# What the scan looks for after a value's tag (_errors_in), in one pass: what starts the
+# numbers calamine misreads without a word (NaN, a negative number) or stops at (-inf), at a
+# tenth of the cost of _ODD_CANDIDATE (a huge duration, 1E+17 as [h]:mm, which calamine
+# refuses, is found when the sheet is read again after it failed: see values); a space (a
+# value spaced out, see _spaced); '#' (an error value).
+_AFTER_VALUE = re.compile(rb"v>[-+nNiI #]")
 # Serials of the days Excel shows, 01/00/1900 (0) to 12/31/9999.
 _PAST_LAST_SERIAL = 2958466
 

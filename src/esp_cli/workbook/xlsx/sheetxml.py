@@ -99,7 +99,7 @@ _FORMULA_TAG = re.compile(rb"<(?:[^\s:<>/!?]+:)?f(?=[\s/>])")
 _VALUE_TAG = re.compile(rb"<(?:[^\s:<>/!?]+:)?(?:v|is|f)(?=[\s/>])")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for each of 50,000 rows, at a third of the cost
 class RowLoc:
     num: int
     start: int  # offset of '<row'
@@ -155,6 +155,8 @@ class SheetXml:
                 raise ValueError("worksheet sheetData is not closed")
             self.sd_close = close.start()
         self._rows: list[RowLoc] | None = None
+        # The index worked out ahead (made_ahead): what `rows` takes, or the error it raises.
+        self._ahead: tuple[list[RowLoc], dict[int, RowLoc], set[int]] | ValueError | None = None
         self._by_num: dict[int, RowLoc] = {}
         self._twice: set[int] = set()
         self.ordered = True  # rows ascend (as they must; some programs write them otherwise)
@@ -166,43 +168,89 @@ class SheetXml:
         # Whether a formula's tag may hold attributes, once _formula_rows has passed over
         # them all (None: not known).
         self._formula_attrs: bool | None = None
+        self._formulas_ahead: tuple[dict[int, int], bool] | None = None  # see made_ahead
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
 
     def _row_at(self, m: re.Match[bytes], num: int, has_r: bool) -> RowLoc:
+        tag_end = m.end()
         if m.group(2):
-            return RowLoc(num, m.start(), m.end(), m.end(), m.end(), True, has_r, m.group(1))
-        close = _close_after(self.scan, self._row_end, self._row_close, m.end(), self.sd_close)
-        if close is None:
-            raise ValueError(f"row {num} is not closed")
-        return RowLoc(num, m.start(), m.end(), close.start(), close.end(), False, has_r, m.group(1))
+            return RowLoc(num, m.start(), tag_end, tag_end, tag_end, True, has_r, m.group(1))
+        scan, name = self.scan, self._row_end
+        at = scan.find(name, tag_end, self.sd_close)
+        if at >= 0 and scan[at + len(name) : at + len(name) + 1] == b">":
+            # </row> as Excel writes it: what the end tag's pattern would match there.
+            ends = (at, at + len(name) + 1)
+        else:
+            close = _close_after(scan, name, self._row_close, tag_end, self.sd_close)
+            if close is None:
+                raise ValueError(f"row {num} is not closed")
+            ends = close.span()
+        return RowLoc(num, m.start(), tag_end, ends[0], ends[1], False, has_r, m.group(1))
 
     @property
     def rows(self) -> list[RowLoc]:
         if self._rows is None:
-            rows: list[RowLoc] = []
-            prev = 0
-            pos = self.sd_open_end
-            while True:
-                m = self._row_start.search(self.scan, pos, self.sd_close)
-                if m is None:
-                    break
-                rm = _ROW_NUMBER.search(m.group(1))
-                num = int(rm.group(1)) if rm else prev + 1
-                loc = self._row_at(m, num, rm is not None)
-                rows.append(loc)
-                pos = loc.end
-                prev = num
-            for loc in rows:
-                if loc.num in self._by_num:
-                    self._twice.add(loc.num)
-                else:
-                    self._by_num[loc.num] = loc
+            ahead, self._ahead = self._ahead, None
+            if isinstance(ahead, ValueError):
+                raise ahead  # as the index would be made now: the same row, the same words
+            rows, self._by_num, self._twice = ahead if ahead is not None else self._index()
             self.ordered = all(a.num < b.num for a, b in zip(rows, rows[1:], strict=False))
             self._rows = rows
             self._direct.clear()  # the index answers from now on
             self._direct_nums.clear()
         return self._rows
+
+    def _index(self) -> tuple[list[RowLoc], dict[int, RowLoc], set[int]]:
+        """Every row in order, the row of each number, and the numbers rows share."""
+        rows: list[RowLoc] = []
+        prev = 0
+        pos = self.sd_open_end
+        while True:
+            m = self._row_start.search(self.scan, pos, self.sd_close)
+            if m is None:
+                break
+            given = _row_number(m.group(1))
+            num = given if given is not None else prev + 1
+            loc = self._row_at(m, num, given is not None)
+            rows.append(loc)
+            pos = loc.end
+            prev = num
+        by_num: dict[int, RowLoc] = {}
+        twice: set[int] = set()
+        for loc in rows:
+            if loc.num in by_num:
+                twice.add(loc.num)
+            else:
+                by_num[loc.num] = loc
+        return rows, by_num, twice
+
+    def made_ahead(self, every_row: bool = False) -> None:
+        """Work out ahead, on a thread of its own, what a write will ask of the sheet, each
+        answer as the write would work it out then (a fault is left for the write to meet
+        and say): whether it holds formulas and the ranges that refuse a cell (merged cells,
+        array formulas, a protected sheet); for a write of a few rows, the row numbers
+        written twice (see twice_among); for a write of every row, the index of its rows
+        (taken once the write asks for it), each row's last column (at once, when no two
+        rows share a number: the row of a number is then the same however it is found) and
+        where formulas are (asked of each column the write adds)."""
+        self.has_formulas  # noqa: B018 - worked out now
+        with contextlib.suppress(ValueError):
+            self.protected  # noqa: B018
+            self.merged_ranges  # noqa: B018
+        self.filled_ranges  # noqa: B018
+        if not every_row:
+            self._numbered_twice  # noqa: B018
+            return
+        try:
+            rows, _by_num, twice = self._ahead = self._index()
+        except ValueError as exc:
+            self._ahead = exc
+            return
+        if not twice:
+            for loc in rows:
+                self.last_col(loc)
+        self._formulas_ahead = self._formula_rows_by_reference()
 
     def expect_rows(self, count: int) -> None:
         """A write is about to look up `count` rows: when that is more than two thirds of
@@ -228,7 +276,11 @@ class SheetXml:
         return [r.num for r in self.rows]
 
     def row(self, num: int) -> RowLoc | None:
-        if self._rows is None and self._scanned <= self._budget:
+        if self._rows is not None:  # indexed: asked for each cell a write plans and splices
+            if num in self._twice:
+                raise ValueError(f"row {num} appears twice in the sheet's XML")
+            return self._by_num.get(num)
+        if self._scanned <= self._budget:
             got = self._direct.get(num)  # a write asks for each of its rows several times
             if got is not None:
                 return got
@@ -534,8 +586,10 @@ class SheetXml:
         if last < 0:
             found = self.cell_in(loc, col)
             return found is not None, (found.style if found is not None else None)
+        if col > last:
+            return False, None
         letters = col_letter(col).encode()
-        start = self.start_of(loc, letters) if col <= last else -1
+        start = self.start_of(loc, letters)
         tag = self._cell_open.match(self.scan, loc.tag_end + start) if start >= 0 else None
         if tag is None:
             return False, None
@@ -550,24 +604,25 @@ class SheetXml:
                 self._styles[rest] = style
         return True, style
 
-    def column_styles(self, col: int, limit: int = 400, from_row: int = 1) -> list[int]:
-        """Styles of cells in a column, from row `from_row` down (scanning the sheet; for
-        choosing a date or a Wrap Text format)."""
+    def column_styles(self, col: int, limit: int = 400, from_row: int = 1) -> Iterator[int]:
+        """Styles of the first `limit` styled cells of a column from row `from_row` down, top
+        to bottom, found as they are asked for (scanning the sheet; for choosing a date or a
+        Wrap Text format: the scan stops at the first one that will do)."""
         letters = col_letter(col).encode()
         p = re.escape(self.prefix)
         pattern = re.compile(
             rb"<" + p + rb"c(?=[\s/>])([^>]*?\sr\s*=\s*[\"']" + letters + rb"(\d+)[\"'][^>]*)>"
         )
-        out: list[int] = []
+        found = 0
         for m in pattern.finditer(self.scan, self.sd_open_end, self.sd_close):
             if int(m.group(2)) < from_row:
                 continue
             s = parse_attrs(m.group(1)).get(b"s")
             if s is not None and s.isdigit():
-                out.append(int(s))
-                if len(out) >= limit:
-                    break
-        return out
+                yield int(s)
+                found += 1
+                if found >= limit:
+                    return
 
     def formulas(self) -> list[tuple[int, int, str]]:
         """Every formula of the sheet as (row, column, its text without the '='; "" for a
@@ -605,10 +660,18 @@ class SheetXml:
     def _formula_rows(self) -> dict[int, int]:
         """Column -> the first row with a formula in it: one pass over the formulas' tags
         (a few byte searches each), the rows parsed only where a cell has no reference."""
+        found = self._formulas_ahead or self._formula_rows_by_reference()
+        if found is None:
+            return self._formula_rows_parsed()  # a cell without its reference
+        out, self._formula_attrs = found
+        return out
+
+    def _formula_rows_by_reference(self) -> tuple[dict[int, int], bool] | None:
+        """(_formula_rows, whether any formula's tag may hold attributes) from the cells'
+        references; None when a formula's cell has none (only the rows' parse places it)."""
         out: dict[int, int] = {}
         if not self.has_formulas:
-            self._formula_attrs = False
-            return out
+            return out, False
         attrs = False  # whether any formula's tag may hold attributes (t="array", ...)
         scan, p = self.scan, self.prefix
         needle = b"<" + p + b"f"
@@ -628,13 +691,12 @@ class SheetXml:
                     ref = parse_attrs(cell.group(1)).get(b"r", b"") if cell else b""
                 got = _CELL_REF.fullmatch(ref.strip())
                 if got is None:
-                    return self._formula_rows_parsed()  # a cell without its reference
+                    return None
                 row, col = int(got.group(2)), _col_of(got.group(1))
                 if row < out.get(col, row + 1):
                     out[col] = row
             at = scan.find(needle, at + 1, self.sd_close)
-        self._formula_attrs = attrs
-        return out
+        return out, attrs
 
     def _formula_rows_parsed(self) -> dict[int, int]:
         out: dict[int, int] = {}
@@ -830,12 +892,23 @@ def _close_after(
     return None
 
 
+def _row_number(attrs: bytes) -> int | None:
+    """The number a row's start tag gives it (its attributes), None when it has none."""
+    if attrs.startswith(b' r="'):  # as Excel writes it: read without a pattern
+        end = attrs.find(b'"', 4)
+        if end > 4 and attrs[4:end].isdigit():
+            return int(attrs[4:end])
+    rm = _ROW_NUMBER.search(attrs)
+    return int(rm.group(1)) if rm else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _unescaped(text: bytes) -> str:
     """An element's text as a string (its entities and character references resolved)."""
     return html.unescape(text.decode("utf-8", "replace"))
 
 
+@functools.lru_cache(maxsize=4096)
 def _col_of(letters: bytes) -> int:
     return col_number(letters.decode())
 
@@ -847,6 +920,8 @@ RowCells = Mapping[int, bytes] | tuple[tuple[int, bytes], ...]
 
 def cells_of(cells: RowCells) -> tuple[tuple[int, bytes], ...]:
     """A row's new cells as (col, element) pairs in column order."""
+    if type(cells) is tuple:  # as Patcher gives them
+        return cells
     return tuple(sorted(cells.items())) if isinstance(cells, Mapping) else cells
 
 
