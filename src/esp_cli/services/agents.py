@@ -348,10 +348,7 @@ def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     # By ID; else a namesake named with the row ('Kim Lee (row 7)': that row's name, the
     # parentheses read as typed where a name's would not be); else the name exactly or
     # without accents, else by the start of words (core.names.people_meant).
-    found = _by_id(rows, query) or _by_row(rows, query)
-    if not found:
-        found = people_meant(rows, query, _name_of, by_start=False)
-        found = found or people_meant(rows, query, _name_of)
+    found = _by_id(rows, query) or _by_row(rows, query) or people_meant(rows, query, _name_of)
     if len(found) == 1:
         return found[0]
     if found:
