@@ -10,7 +10,7 @@ from esp_cli.core.model import CellChange, Finding, WriteReport
 from esp_cli.core.shape import as_json, exported
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MasterRef:
     sheet: str
     row: int

@@ -93,10 +93,17 @@ def _classless(sheet: Sheet, idx: _Index) -> bool:
     return sheet.class_from_sheet and _class_key(sheet.name) not in idx.by_class
 
 
-class _Said(NamedTuple):
-    """Who a Master row says it is: its Agent ID, e-mail and name as typed, and the keys
-    they are matched by (each worked out once a row)."""
+class _MasterRow(NamedTuple):
+    """A Master row as the plan takes it: where it is, its request date and N Number, and
+    who it says it is — its Agent ID, e-mail and name as typed and the keys they are
+    matched by, each worked out once (all blank when `named` is not: a class row, or a row
+    naming no one). One flat tuple a row: a 50,000-row Master holds 50,000 of them."""
 
+    row: Row
+    source: MasterRef
+    requested: date | None
+    n_number: str | None
+    named: bool
     agent_id: str
     email: str
     name: str
@@ -105,45 +112,43 @@ class _Said(NamedTuple):
     name_key: str
 
 
-def _said(m: Row) -> _Said:
+def _master_row(m: Row) -> _MasterRow:
+    requested = m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None
+    nnum = m.text(NNUM_KEY) or None
+    if not m.has_identity:
+        return _MasterRow(m, MasterRef(m.sheet, m.row), requested, nnum, False, *_BLANKS)
     mid, mail, name = m.text("agent_id"), m.text("email"), m.name
-    return _Said(
+    return _MasterRow(
+        m,
+        MasterRef(m.sheet, m.row),
+        requested,
+        nnum,
+        True,
         mid,
         mail,
         name,
-        id_key(mid) if mid else "",
-        email_key(mail) if mail else "",
+        _same_or(mid, id_key(mid)) if mid else "",
+        _same_or(mail, email_key(mail)) if mail else "",
         name_key(name) if name else "",
     )
 
 
-class _MasterRow(NamedTuple):
-    """A Master row as the plan takes it: where it is, its request date and N Number, and
-    who it says it is (None: no agent on the row, a class row or nothing)."""
+_BLANKS = ("",) * 6
 
-    row: Row
-    source: MasterRef
-    requested: date | None
-    n_number: str | None
-    said: _Said | None
+
+def _same_or(typed: str, key: str) -> str:
+    """The key, held as the text typed when it is that (most IDs and e-mails): the Master's
+    rows then hold no second copy of it."""
+    return typed if key == typed else key
 
 
 def _master_rows(master: Table) -> list[_MasterRow]:
     """Every Master row, worked out as far as the tracker is not needed: done beside the
     tracker's reading (see sync_nnumbers)."""
-    return [
-        _MasterRow(
-            m,
-            MasterRef(m.sheet, m.row),
-            m.get(DATE_KEY) if DATE_KEY not in m.unreadable else None,
-            m.text(NNUM_KEY) or None,
-            _said(m) if m.has_identity else None,
-        )
-        for m in master.rows()
-    ]
+    return [_master_row(m) for m in master.rows()]
 
 
-def _match(m: _Said, cls: str, idx: _Index) -> tuple[Row | None, str]:
+def _match(m: _MasterRow, cls: str, idx: _Index) -> tuple[Row | None, str]:
     """The ESP row for a Master row (of class `cls`, or none), or None and why not. A row
     whose Agent ID, e-mail and name point at different agents — another vendor's agent of
     the same name, a colleague's ID typed on the wrong row — matches no one."""
@@ -186,7 +191,7 @@ def _whose(row: Row) -> str:
     return f"{row.label()}'s ({row.sheet}!row {row.row})"
 
 
-def _unless_contradicted(m: _Said, row: Row, how: str, idx: _Index) -> tuple[Row | None, str]:
+def _unless_contradicted(m: _MasterRow, row: Row, how: str, idx: _Index) -> tuple[Row | None, str]:
     """`row`, matched by `how`, unless the Master row's other identities say someone else:
     an Agent ID or e-mail of another agent, or one the matched agent's cell contradicts
     (for a match by name); a name only another agent has (for a match by ID or e-mail)."""
@@ -319,9 +324,10 @@ def _plan(
     unmatched: list[Unmatched] = []
     class_rows: dict[str, list[Row]] = defaultdict(list)
     classless = {s.name: _classless(s, idx) for s in master.sheets}
-    for m, source, requested, nnum, said in master_rows:
+    for said in master_rows:
+        m = said.row
         cls = "" if classless[m.sheet] else m.cls
-        if said is None:
+        if not said.named:
             if cls:
                 class_rows[_class_key(cls)].append(m)
             else:
@@ -331,7 +337,7 @@ def _plan(
         if row is None:
             unmatched.append(_unmatched(m, how, cls))
             continue
-        proposals[id(row)].append(_Proposal(source, requested, nnum, how))
+        proposals[id(row)].append(_Proposal(said.source, said.requested, said.n_number, how))
     conflicts: list[Conflict] = []
     for ckey, rows in class_rows.items():
         members = [r for r in idx.by_class.get(ckey, []) if id(r) not in proposals]
