@@ -90,3 +90,24 @@ def test_a_change_placed_in_memory_does_not_change_whom_later_changes_find(tmp_p
         "two agents named Cy Diaz in class AET-1 (ESP Tracker!row 2, ESP Tracker!row 3); "
         "cannot tell which"
     )
+
+
+def test_rows_that_may_have_namesakes_are_worked_out_without_keeping_a_name_index(
+    tmp_path: Path,
+) -> None:
+    """Three rows of one name in a class (the name typed differently), a row without a
+    name; not a name shared across classes. The check keeps no index of every name (a
+    write of 50,000 cells asks it while the new workbook is built)."""
+    f = finder(
+        tmp_path,
+        [
+            ["AET-1", "Ann Lee", "E1", ""],
+            ["AET-1", "Bo Kim", "E2", ""],
+            ["AET-1", "ann  LEE", "E3", ""],
+            ["AET-2", "Bo Kim", "E4", ""],
+            ["AET-1", "", "E5", "e5@x.com"],
+            ["aet-1", "Ann Lee", "", ""],
+        ],
+    )
+    assert f.maybe_namesakes() == {("ESP Tracker", r) for r in (2, 4, 6, 7)}
+    assert "name" not in f._by

@@ -5,7 +5,7 @@ namesakes nothing tells apart by who they are, by what esp saw in their row (`fa
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Any, NamedTuple
 
 from esp_cli.core.model import AgentRef
@@ -66,14 +66,8 @@ class RowFinder:
             return got
         got = {}
         if kind == "name":
-            classes: dict[str, str] = {}  # a few classes, down thousands of rows
-            for row in self.table.rows():
-                name = row.name
-                if name:
-                    cls = classes.get(row.cls)
-                    if cls is None:
-                        cls = classes[row.cls] = class_key(row.cls)
-                    got.setdefault((cls, name_key(name)), []).append(row)
+            for key, row in self._names():
+                got.setdefault(key, []).append(row)
         else:
             key_of = email_key if kind == "email" else id_key
             for row in self.table.rows():
@@ -183,12 +177,30 @@ class RowFinder:
         values = self._values(row.sheet)
         return values.get(row.row, col) if col is not None and values is not None else None
 
+    def _names(self) -> Iterator[tuple[tuple[str, str], Row]]:
+        """Each named row with the key the name index files it under (class, name)."""
+        classes: dict[str, str] = {}  # a few classes, down thousands of rows
+        for row in self.table.rows():
+            name = row.name
+            if name:
+                cls = classes.get(row.cls)
+                if cls is None:
+                    cls = classes[row.cls] = class_key(row.cls)
+                yield (cls, name_key(name)), row
+
     def maybe_namesakes(self) -> set[tuple[str, int]]:
         """Where the rows are (sheet, row) that may have namesakes (has_namesakes): those of a
         name another row of their class has, and those without a name. One pass, for a
-        write of thousands of cells to skip every other row at once."""
-        out = {(r.sheet, r.row) for rows in self._index("name").values() if len(rows) > 1
-               for r in rows}  # fmt: skip
+        write of thousands of cells to skip every other row at once; the name index is
+        not kept for it (a tracker without namesakes never needs it: on 50,000 agents it
+        holds 10 MB)."""
+        first: dict[tuple[str, str], Row] = {}
+        out: set[tuple[str, int]] = set()
+        for key, row in self._names():
+            seen = first.setdefault(key, row)
+            if seen is not row:
+                out.add((seen.sheet, seen.row))
+                out.add((row.sheet, row.row))
         return out | {(r.sheet, r.row) for r in self.table.rows() if not r.name}
 
     def has_namesakes(self, row: Row) -> bool:

@@ -158,26 +158,33 @@ class ChangePlan:
         a sort. None for every other cell."""
         if change.agent_id is None or self._table is None:
             return None
-        if self._finder is None:
-            self._finder = RowFinder(self._table)
-            self._maybe = self._finder.maybe_namesakes()
+        finder = self.ready_facts()
         where = (change.sheet, change.row)
-        if where not in self._maybe:
+        if finder is None or where not in self._maybe:
             return None
         if where in self._facts:
             return self._facts[where]
-        row = self._finder.at(*where)
+        row = finder.at(*where)
         found = None
-        if row is not None and self._finder.has_namesakes(row):
+        if row is not None and finder.has_namesakes(row):
             written = {
                 c.col
                 for c in (*self.changes, *(c for cs in self.applied.values() for c in cs))
                 if (c.sheet, c.row) == where
             }
             written |= {i[1].col for i in self._intents if (i[1].sheet, i[1].row) == where}
-            found = self._finder.facts(row, written)
+            found = finder.facts(row, written)
         self._facts[where] = found
         return found
+
+    def ready_facts(self) -> RowFinder | None:
+        """The finder `facts` asks, with the rows that may have namesakes worked out: done
+        before the new workbook is built (WriteSession), so that what it holds for a moment
+        does not add to what the build holds. None for a sheet written by address."""
+        if self._finder is None and self._table is not None:
+            self._finder = RowFinder(self._table)
+            self._maybe = self._finder.maybe_namesakes()
+        return self._finder
 
     @property
     def agent_rows(self) -> Table | None:
@@ -628,8 +635,14 @@ class ChangePlan:
 
     def sort(self) -> None:
         """Changes in sheet order (a table of thousands of them reads top to bottom)."""
-        self.changes.sort(key=lambda c: (c.sheet, c.row, c.col))
-        self._where = {_at(c): i for i, c in enumerate(self.changes)}
+        # `_where` has each change's cell (sheet, row, col) once: sorted, its cells give the
+        # order, and its keys are kept (a write of 50,000 cells makes no second 50,000).
+        places = sorted(self._where.items())
+        changes = self.changes
+        if len(places) != len(changes):  # not one place a change: sorted as they are
+            places = sorted((_at(c), i) for i, c in enumerate(changes))
+        self.changes = [changes[i] for _, i in places]
+        self._where = {where: i for i, (where, _) in enumerate(places)}
 
     @property
     def empty(self) -> bool:
@@ -861,6 +874,7 @@ class WriteSession:
                 else None
             )
             patcher = self.plan.patcher
+            self.plan.ready_facts()
             touched: set[tuple[str, int, int]] = set()
             groups: list[tuple[WaitingOp | None, Iterable[dict[str, Any]]]] = []
             for outcome in others:
