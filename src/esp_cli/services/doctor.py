@@ -63,6 +63,7 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
         findings += _classless(table, row)
     findings += _dropdowns(table, wb, config)
     findings += _smes(table)
+    findings += _signed(wb)
     order = {rid: i for i, rid in enumerate(RULES)}
     findings.sort(key=lambda f: (order[f.rule], _natural(f.cell)))
     aside = [
@@ -300,6 +301,21 @@ def _dropdowns(table: Table, wb: Workbook, config: Config) -> list[DoctorFinding
                         )
                     break
     return out
+
+
+def _signed(wb: Workbook) -> list[DoctorFinding]:
+    """A digitally signed workbook, which every write refuses (the same check: a change
+    would break its signature)."""
+    if not wb.pkg.signed:
+        return []
+    return [
+        DoctorFinding(
+            "ESP013",
+            wb.path.name,
+            "the workbook is digitally signed: a change would break its signature, so esp "
+            "writes nothing to it (every writing command refuses it)",
+        )
+    ]
 
 
 def _smes(table: Table) -> list[DoctorFinding]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import Unreadable, parse_yes_no
-from esp_cli.core.words import listed
+from esp_cli.core.words import SIGNED_FIX, listed
 from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
@@ -275,8 +275,7 @@ class Patcher:
             raise UnsafeWriteError(
                 f"{pkg.path} is digitally signed: a change would break its signature, so esp "
                 "does not write it; nothing was written.",
-                fix="remove the signature in Excel (File > Info > View Signatures, then "
-                "Remove Signature), run the command again, and sign the workbook anew.",
+                fix=f"{SIGNED_FIX}.",
             )
         self.pkg = pkg
         self._sheets: dict[str, SheetXml] = {}
