@@ -372,31 +372,6 @@ def test_read_only_file_is_refused_untouched(book: Path) -> None:
     assert book.read_bytes() == original
 
 
-def test_full_disk_leaves_the_original_and_no_temp_file(
-    book: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import errno
-
-    from esp_cli.errors import WriteFailedError
-
-    original = book.read_bytes()
-    real_write = os.write
-    calls = {"n": 0}
-
-    def failing_write(fd: int, data: bytes | memoryview) -> int:
-        calls["n"] += 1
-        if calls["n"] > 1:  # the backup is written; the new workbook hits a full disk
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    route_writes(monkeypatch.setattr, failing_write)
-    with pytest.raises(WriteFailedError, match="disk is full"):
-        write(book, [("S", 3, 3, "x")])
-    monkeypatch.undo()
-    assert book.read_bytes() == original
-    assert not [p for p in book.parent.iterdir() if "esp-tmp" in p.name]
-
-
 def _backups(book: Path) -> list[Path]:
     folder = book.parent / "esp-backups"
     return sorted(folder.iterdir()) if folder.exists() else []
@@ -424,6 +399,21 @@ def _full_on_rename(monkeypatch: pytest.MonkeyPatch) -> None:
         real_replace(src, dst)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "replace", failing_replace)
+
+
+def test_full_disk_leaves_the_original_and_no_temp_file(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    from esp_cli.errors import WriteFailedError
+
+    original = book.read_bytes()
+    _full_on_new_file(monkeypatch)
+    with pytest.raises(WriteFailedError, match="disk is full"):
+        write(book, [("S", 3, 3, "x")])
+    monkeypatch.undo()
+    assert book.read_bytes() == original
+    assert not [p for p in book.parent.iterdir() if "esp-tmp" in p.name]
 
 
 @pytest.mark.parametrize(
