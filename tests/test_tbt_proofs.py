@@ -671,3 +671,56 @@ def test_a_full_table_with_something_under_it_is_refused(tracker: Path, folder: 
     (line,) = res.stderr.strip().splitlines()
     assert "'Proofs'" in line and "row 4" in line and "Resize Table" in line, line
     assert sheet.read_bytes() == before
+
+
+def _open_in_excel(path: Path) -> Path:
+    from tests.support.windows import excel_owner_file
+
+    owner = path.with_name(f"~${path.name}")
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    return owner
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_rows_waiting_beside_a_tracking_sheet_open_in_excel_are_said_to_wait(
+    tracker: Path, folder: Path, fmt: str
+) -> None:
+    """The TBT Tracking Sheet open in Excel: its new rows wait beside it, and esp says so —
+    never "Added" — with the operation and how they will be added; the tracker is written."""
+    from esp_cli.workbook.waiting import Store
+
+    sheet = tracking_sheet(tracker, EARLIER)
+    owner = _open_in_excel(sheet)
+    before = sheet.read_bytes()
+    res = proofs(tracker, folder, "-f", fmt)
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert sheet.read_bytes() == before
+    (kept,) = Store(sheet).unwritten().ops
+    assert "Added to" not in res.stderr
+    said = f"Nothing added yet to {sheet}: it is open in Excel by Keisha Grant. 2 row(s) wait"
+    assert said in res.stderr and f"as operation {kept.op}" in res.stderr
+    assert "added by the next esp tbt proofs that finds it free" in res.stderr
+    assert "esp apply --wait --tracker" in res.stderr
+    assert tracker_cells(tracker)[0] == ["Y", date(2026, 11, 23)]  # the tracker is written
+    if fmt == "json":
+        data = json.loads(res.stdout)
+        assert data["tracking_sheet_status"] == "waiting"
+        assert data["tracking_sheet_op"] == kept.op and data["status"] == "written"
+    else:
+        assert "Waiting to record 2 proof(s) in TBT Tracking Sheet.xlsx" in res.stdout
+        assert "Recorded 2" not in res.stdout
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(sheet)])
+    assert applied.exit_code == 0, applied.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+
+
+def test_rows_added_to_a_free_tracking_sheet_are_said_to_be_added(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = tracking_sheet(tracker, EARLIER)
+    res = proofs(tracker, folder, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["tracking_sheet_status"] == "written" and data["tracking_sheet_op"]
+    assert f"Added to {sheet}: 2 row(s)." in res.stderr
