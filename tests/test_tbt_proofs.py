@@ -724,3 +724,40 @@ def test_rows_added_to_a_free_tracking_sheet_are_said_to_be_added(
     data = json.loads(res.stdout)
     assert data["tracking_sheet_status"] == "written" and data["tracking_sheet_op"]
     assert f"Added to {sheet}: 2 row(s)." in res.stderr
+
+
+def test_pending_shows_what_a_checkbox_will_be_given(tmp_path: Path) -> None:
+    """A change for a TRUE/FALSE cell (an Excel checkbox) waits beside the tracker: esp
+    pending (and esp explain, counting it) shows TRUE, as the write writes it and reports
+    it, not the text typed (Yes)."""
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(HEADERS)
+    ws.append(["AET-1", "Devon Price", "E101", False, None])
+    wb.save(tracker)
+    one = tmp_path / "one"
+    one.mkdir()
+    write(one, "Devon Price TBT.pdf", pdf("Devon Price"))
+    owner = _open_in_excel(tracker)
+    res = proofs(tracker, one)
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "FALSE → TRUE" in res.stdout
+    pending = ["pending", "--tracker", str(tracker)]
+    shown = CliRunner().invoke(app, pending)
+    assert shown.exit_code == 0, shown.output
+    assert "FALSE → TRUE" in shown.stdout and "Yes" not in shown.stdout
+    data = json.loads(CliRunner().invoke(app, [*pending, "-f", "json"]).stdout)
+    (cell, _date) = data["operations"][0]["cells"]
+    assert (cell["cell"], cell["seen"], cell["value"]) == ("D2", False, True)
+    rows = CliRunner().invoke(app, [*pending, "-f", "csv"]).stdout
+    assert ",D2," in rows and "Yes" not in rows
+    # esp explain counts it, as what will be written too.
+    told = CliRunner().invoke(app, ["explain", "Devon Price", "--tracker", str(tracker)])
+    assert told.exit_code == 0, told.output
+    assert "All TBTs Complete? → TRUE" in told.stdout and "→ Yes" not in told.stdout
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(tracker), "-f", "json"])
+    assert applied.exit_code == 0, applied.output
+    assert openpyxl.load_workbook(tracker)["ESP Tracker"]["D2"].value is True

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
-from esp_cli.core.values import Unreadable, parse_yes_no
+from esp_cli.core.values import as_checkbox
 from esp_cli.core.words import SIGNED_FIX, listed
 from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
@@ -615,15 +615,8 @@ class Patcher:
                 )
             if cell.attr(b"vm") is not None:
                 raise UnsafeWriteError(f"{where} holds a picture or rich value; not overwritten.")
-            if cell.attr(b"t") == b"b" and isinstance(value, str):
-                # A TRUE/FALSE cell (an Excel 365 checkbox among them) stays boolean: Yes/No
-                # text would turn the checkbox into a text cell.
-                try:
-                    flag = parse_yes_no(value)
-                except Unreadable:
-                    flag = None
-                if flag is not None:
-                    value = flag
+            if cell.attr(b"t") == b"b":
+                value = as_checkbox(value)  # a TRUE/FALSE cell stays one
         for r1, c1, r2, c2 in sx.merged_ranges:
             if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
                 raise UnsafeWriteError(
