@@ -539,10 +539,15 @@ NEW = ["Ana Ruiz", "Devon Price"]  # the folder's two good proofs, in the order 
 
 
 def tracking_sheet(
-    tracker: Path, rows: list[list[Any]], table: str | None = None, totals: bool = False
+    tracker: Path,
+    rows: list[list[Any]],
+    table: str | None = None,
+    totals: bool = False,
+    autofilter: str | None = None,
 ) -> Path:
     """A TBT Tracking Sheet of `rows` under the headers; `table`: its range as an Excel
-    table 'Proofs' (`totals`: its last row a Total Row); a Count sheet counts the table."""
+    table 'Proofs' (`totals`: its last row a Total Row); a Count sheet counts the table;
+    `autofilter`: the range of a plain filter on the sheet (Data > Filter, no table)."""
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
     path = tracker.parent / "TBT Tracking Sheet.xlsx"
@@ -557,6 +562,8 @@ def tracking_sheet(
         t.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(t)
         wb.create_sheet("Count")["B1"] = "=COUNTA(Proofs[Agent])"
+    if autofilter is not None:
+        ws.auto_filter.ref = autofilter
     wb.save(path)
     return path
 
@@ -761,3 +768,48 @@ def test_pending_shows_what_a_checkbox_will_be_given(tmp_path: Path) -> None:
     applied = CliRunner().invoke(app, ["apply", "--tracker", str(tracker), "-f", "json"])
     assert applied.exit_code == 0, applied.output
     assert openpyxl.load_workbook(tracker)["ESP Tracker"]["D2"].value is True
+
+
+def sheet_filter(path: Path) -> tuple[str | None, str | None]:
+    """The tracking sheet's own filter range (<autoFilter ref>, not a table's) and its
+    hidden _xlnm._FilterDatabase name, as written."""
+    from tests.support.packages import zip_parts
+
+    parts = zip_parts(path)
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    auto = re.search(r'<autoFilter [^>]*?\bref="([^"]+)"', sheet_xml)
+    name = re.search(
+        r'<definedName [^>]*name="_xlnm._FilterDatabase"[^>]*>([^<]*)</definedName>',
+        parts["xl/workbook.xml"].decode(),
+    )
+    return auto.group(1) if auto else None, name.group(1) if name else None
+
+
+def test_a_proof_joins_the_sheets_filter(tracker: Path, folder: Path) -> None:
+    """The proofs under a plain filter (Data > Filter, A1:F3, no Excel table): the new rows
+    4 and 5 join it — its range and its hidden _FilterDatabase name grow — as a table's do,
+    and the parts stay schema-valid."""
+    from tests.support.ooxml import schemas_available, validate_part
+    from tests.support.packages import zip_parts
+
+    sheet = tracking_sheet(tracker, EARLIER, autofilter="A1:F3")
+    assert sheet_filter(sheet) == ("A1:F3", "'TBT Tracking'!$A$1:$F$3")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert sheet_filter(sheet) == ("A1:F5", "'TBT Tracking'!$A$1:$F$5")
+    if schemas_available():
+        parts = zip_parts(sheet)
+        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+
+
+def test_a_filter_that_ends_above_the_last_proof_is_left_as_it_is(
+    tracker: Path, folder: Path
+) -> None:
+    """Only a row written right under the filter joins it, as in Excel."""
+    sheet = tracking_sheet(tracker, EARLIER, autofilter="A1:F2")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert sheet_filter(sheet) == ("A1:F2", "'TBT Tracking'!$A$1:$F$2")

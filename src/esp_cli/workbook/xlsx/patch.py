@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
+from esp_cli.core.refs import MAX_COL, address, col_letter, col_number, parse_range
 from esp_cli.core.values import as_checkbox
 from esp_cli.core.words import SIGNED_FIX, listed
 from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
@@ -829,6 +829,8 @@ class Patcher:
         sst_part = self.pkg.workbook_rel_target(REL_SST)
         sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
         replace: dict[str, zipio.PartData] = {}
+        # sheet index -> its filter's range as it was and the last row it grows to
+        filters: dict[int, tuple[tuple[int, int, int, int], int]] = {}
         for sheet, writes in self._writes.items():
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
@@ -875,16 +877,22 @@ class Patcher:
                 head = _add_col_widths(head, sx, {c: likes[c] for c in new_cols})
             head = _widen_dimension(head, sx.prefix, changes)
             info = self.pkg.sheet(sheet)
+            grown = _grow_sheet_filter(tail, sx, writes)
+            if grown is not None:
+                tail, filters[info.index] = grown
             replace[info.part] = self._guarded(
                 sheet, info.part, itertools.chain((head,), body, (tail,)), rows, head + tail
             )
             for col, header_row in new_cols.items():
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
             self._grow_tables_down(info.part, sx, writes, replace)
+        workbook = self.pkg.workbook_xml
+        for index, (was, end) in filters.items():
+            workbook = _grow_filter_name(workbook, index, was, end)
         if replace and self._has_formulas():
-            workbook = _full_calc_on_open(self.pkg.workbook_xml)
-            if workbook is not None:
-                replace[self.pkg.workbook_part] = workbook
+            workbook = _full_calc_on_open(workbook) or workbook
+        if workbook is not self.pkg.workbook_xml:
+            replace[self.pkg.workbook_part] = workbook
         if sst is not None and sst_part is not None and sst.changed:
             replace[sst_part] = sst.patched()
             if len(sst.data) > WHOLE_CHECK_BYTES:
@@ -1253,11 +1261,7 @@ class Patcher:
         in the table's columns) joins the table, as a row typed there in Excel does: the
         table's range and its filter's grow over it, and over the rows after it alike. A
         table with a totals row or filled by a query is left as it is."""
-        filled: dict[int, list[int]] = {}
-        for (row, col), value in writes.items():
-            if value is not None and value != "":
-                filled.setdefault(row, []).append(col)
-        if not filled:
+        if not any(value is not None and value != "" for value in writes.values()):
             return
         for target, data, head in self._table_parts(sheet_part, replace):
             scan, prefix, tag, attrs, (r1, c1, r2, c2) = head
@@ -1265,9 +1269,7 @@ class Patcher:
                 b"totalsRowCount", b"0"
             ).strip() not in (b"0", b""):
                 continue
-            end = r2
-            while any(c1 <= c <= c2 for c in filled.get(end + 1, ())) and sx.row_is_blank(end + 1):
-                end += 1
+            end = _joined_to(sx, writes, r2, c1, c2)
             if end == r2:
                 continue
             grown = f"{col_letter(c1)}{r1}:{col_letter(c2)}{end}".encode()
@@ -1284,6 +1286,83 @@ class Patcher:
             for at, until, text in sorted(edits, reverse=True):
                 data = data[:at] + text + data[until:]
             replace[target] = data
+
+
+def _joined_to(
+    sx: SheetXml, writes: dict[tuple[int, int], Value], last: int, c1: int, c2: int
+) -> int:
+    """The last row of a range (a table, a filter) ending at row `last` over columns `c1`
+    to `c2`, once the rows esp starts right under it join it, as rows typed there in Excel
+    do: each held nothing, and esp writes a value in one of those columns."""
+    filled = {
+        row for (row, col), value in writes.items() if c1 <= col <= c2 and value not in (None, "")
+    }
+    end = last
+    while end + 1 in filled and sx.row_is_blank(end + 1):
+        end += 1
+    return end
+
+
+def _grow_sheet_filter(
+    tail: bytes, sx: SheetXml, writes: dict[tuple[int, int], Value]
+) -> tuple[bytes, tuple[tuple[int, int, int, int], int]] | None:
+    """The sheet's own filter (Data > Filter on a range, no Excel table: its <autoFilter>
+    after the rows) grown over the rows esp starts right under it, as a table's is (see
+    _joined_to): the sheet's tail (from </sheetData>) with the new range, and the range as
+    it was with its new last row; None when it has none or it does not grow."""
+    scan = blank_markup(tail)
+    auto = start_tag(sx.prefix, b"autoFilter").search(scan)
+    if auto is None:
+        return None
+    # The sheet's own comes before its custom views (which keep filters of their own).
+    views = start_tag(sx.prefix, b"customSheetViews").search(scan)
+    ext = start_tag(sx.prefix, b"extLst").search(scan)
+    if any(m is not None and m.start() < auto.start() for m in (views, ext)):
+        return None
+    ref = parse_attrs(auto.group(1)).get(b"ref")
+    try:
+        r1, c1, r2, c2 = parse_range((ref or b"").decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    end = _joined_to(sx, writes, r2, c1, c2)
+    if end == r2:
+        return None
+    grown = f"{col_letter(c1)}{r1}:{col_letter(c2)}{end}".encode()
+    new_tail = tail[: auto.start(1)] + set_attr(auto.group(1), b"ref", grown) + tail[auto.end(1) :]
+    return new_tail, ((r1, c1, r2, c2), end)
+
+
+# A defined name's range on one sheet: `'TBT Tracking'!$A$1:$F$3` (the sheet may be left out).
+_NAMED_RANGE = re.compile(
+    rb"(\s*(?:.*!)?\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?)(\d+)(\s*)", re.S
+)
+
+
+def _grow_filter_name(data: bytes, index: int, was: tuple[int, int, int, int], end: int) -> bytes:
+    """The workbook part with the hidden name Excel keeps beside a sheet's filter
+    (`_xlnm._FilterDatabase`, localSheetId `index`: XLSX-NOTES §6) grown to row `end` as the
+    filter is; `data` itself when the sheet has none, or it names another range than the
+    filter's `was`."""
+    scan = blank_markup(data)
+    root = re.search(rb"<((?:[^\s:<>/!?]+:)?)workbook(?=[\s/>])", scan)
+    prefix = root.group(1) if root is not None else b""
+    for tag in start_tag(prefix, b"definedName").finditer(scan):
+        attrs = parse_attrs(tag.group(1))
+        if (
+            tag.group(2)
+            or attrs.get(b"name", b"").strip() != b"_xlnm._FilterDatabase"
+            or attrs.get(b"localSheetId", b"").strip() != str(index).encode()
+        ):
+            continue
+        close = end_tag(prefix, b"definedName").search(scan, tag.end())
+        named = _NAMED_RANGE.fullmatch(data, tag.end(), close.start()) if close else None
+        if close is None or named is None:
+            return data
+        c1, r1, c2, r2 = named.group(2), named.group(3), named.group(4), named.group(5)
+        if (int(r1), col_number(c1.decode()), int(r2), col_number(c2.decode())) != was:
+            return data
+        return data[: named.start(5)] + str(end).encode() + data[named.end(5) :]
+    return data
 
 
 _TableHead = tuple[bytes, bytes, re.Match[bytes], dict[bytes, bytes], tuple[int, int, int, int]]
