@@ -813,3 +813,93 @@ def test_a_filter_that_ends_above_the_last_proof_is_left_as_it_is(
     assert res.exit_code == 0, res.output
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
     assert sheet_filter(sheet) == ("A1:F2", "'TBT Tracking'!$A$1:$F$2")
+
+
+def recorded_in(tracker: Path, folder: Path, **sheet: Any) -> Path:
+    """A tracking sheet of the earlier proofs (see tracking_sheet), the folder's recorded."""
+    path = tracking_sheet(tracker, EARLIER, **sheet)
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    return path
+
+
+def undo_sheet(sheet: Path, *op: str) -> Any:
+    argv = ["undo", *op, "--tracker", str(sheet), "--by", "Jordan Reyes"]
+    return CliRunner().invoke(app, argv)
+
+
+def test_undoing_proof_rows_that_grew_the_table_shrinks_it_back(
+    tracker: Path, folder: Path
+) -> None:
+    """esp's write grew the table over the new rows; its undo empties them and gives the
+    table (and its filter) back the range it had, schema-valid."""
+    from tests.support.ooxml import schemas_available, validate_part
+    from tests.support.packages import zip_parts
+
+    sheet = recorded_in(tracker, folder, table="A1:F3")
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker"]
+    assert table_refs(sheet) == ("A1:F3", "A1:F3")
+    if schemas_available():
+        parts = zip_parts(sheet)
+        for name in ("xl/tables/table1.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+    # Undone in turn: the rows come back, and the table takes them in again.
+    undone = re.search(r"undo with: esp undo (\w+)", res.stderr)
+    assert undone is not None, res.stderr
+    again = undo_sheet(sheet, undone.group(1))
+    assert again.exit_code == 0, again.output
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+
+
+def test_undoing_proof_rows_in_the_tables_own_blank_rows_leaves_its_range(
+    tracker: Path, folder: Path
+) -> None:
+    """The table had the rows already (esp did not grow it): its range stays as it was."""
+    sheet = tracking_sheet(tracker, [*EARLIER, [None] * 6, [None] * 6], table="A1:F5")
+    assert proofs(tracker, folder).exit_code == 0
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+
+
+def test_undoing_proof_rows_that_grew_the_sheets_filter_shrinks_it_back(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = recorded_in(tracker, folder, autofilter="A1:F3")
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert sheet_filter(sheet) == ("A1:F3", "'TBT Tracking'!$A$1:$F$3")
+
+
+def test_a_table_resized_in_excel_since_is_left_as_it_is_by_the_undo(
+    tracker: Path, folder: Path
+) -> None:
+    """Only the range esp's write made is taken back: one changed since is the team's."""
+    from tests.support.packages import copy_with_parts, zip_parts
+
+    sheet = recorded_in(tracker, folder, table="A1:F3")
+    table = zip_parts(sheet)["xl/tables/table1.xml"].replace(b'"A1:F5"', b'"A1:F6"')
+    resized = sheet.with_name("resized.xlsx")
+    copy_with_parts(sheet, resized, {"xl/tables/table1.xml": table})
+    resized.replace(sheet)  # saved in Excel, the table resized
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert table_refs(sheet) == ("A1:F6", "A1:F6")
+
+
+def test_an_undo_that_waited_gives_the_table_back_its_range_when_written(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = recorded_in(tracker, folder, table="A1:F3")
+    owner = _open_in_excel(sheet)
+    waited = undo_sheet(sheet)
+    assert waited.exit_code == ExitCode.WAITING, waited.output
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(sheet)])
+    assert applied.exit_code == 0, applied.output
+    assert table_refs(sheet) == ("A1:F3", "A1:F3")
+    assert [a for a in agents_in(sheet) if a] == ["Agent", "Maria Gonzalez", "James Whitaker"]
