@@ -17,6 +17,9 @@ SIGNED_FIX = (
     "run the command again, and sign the workbook anew"
 )
 
+# How to have esp write a protected sheet: the writes' refusal and esp doctor's ESP014 say so.
+PROTECTED_FIX = "unprotect it in Excel (Review > Unprotect Sheet), then run esp again"
+
 # esp escalations' status names -> the words for people.
 STATUS_WORDS = {
     "on_track": "on track",

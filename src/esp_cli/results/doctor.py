@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from esp_cli.core.shape import as_json, exported
-from esp_cli.core.words import SIGNED_FIX
+from esp_cli.core.words import PROTECTED_FIX, SIGNED_FIX
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ RULES = {
             "type the agent's class as the Master N Number Tracker names it",
         ),
         Rule("ESP013", "signed-workbook", SIGNED_FIX),
+        Rule("ESP014", "protected-sheet", PROTECTED_FIX),
     )
 }
 

@@ -64,6 +64,7 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     findings += _dropdowns(table, wb, config)
     findings += _smes(table)
     findings += _signed(wb)
+    findings += _protected(table, wb)
     order = {rid: i for i, rid in enumerate(RULES)}
     findings.sort(key=lambda f: (order[f.rule], _natural(f.cell)))
     aside = [
@@ -315,6 +316,20 @@ def _signed(wb: Workbook) -> list[DoctorFinding]:
             "the workbook is digitally signed: a change would break its signature, so esp "
             "writes nothing to it (every writing command refuses it)",
         )
+    ]
+
+
+def _protected(table: Table, wb: Workbook) -> list[DoctorFinding]:
+    """An agent sheet that is protected, whose cells every write refuses (the same check)."""
+    return [
+        DoctorFinding(
+            "ESP014",
+            quote_sheet(sheet.name),
+            f"sheet '{sheet.name}' is protected: esp writes nothing to its cells (every "
+            "writing command refuses them)",
+        )
+        for sheet in table.sheets
+        if wb.protected(wb.pkg.sheet(sheet.name))
     ]
 
 

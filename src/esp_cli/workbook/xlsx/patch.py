@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from esp_cli.core.oplog import GrownRange
 from esp_cli.core.refs import MAX_COL, address, col_letter, col_number, parse_range
 from esp_cli.core.values import as_checkbox
-from esp_cli.core.words import SIGNED_FIX, listed
+from esp_cli.core.words import PROTECTED_FIX, SIGNED_FIX, listed
 from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
@@ -615,7 +615,7 @@ class Patcher:
         if sx.protected:
             raise UnsafeWriteError(
                 f"{where}: sheet '{sheet}' is protected.",
-                fix="unprotect it in Excel (Review > Unprotect Sheet), then run esp again.",
+                fix=f"{PROTECTED_FIX}.",
             )
         cell = sx.cell(row, col)
         if cell is not None:
