@@ -1066,15 +1066,15 @@ def test_a_draft_that_cannot_be_written_stops_the_run_and_the_ones_before_are_no
     write_config(tmp_path)
     written: list[str] = []
 
-    write_atomic = mail.write_atomic
+    write_new = mail.write_new
 
     def disk_full_on_the_second(path: Path, data: bytes) -> Path:
         if written:
             raise service.WriteFailedError(f"{path}: cannot be written (No space left on device).")
         written.append(path.name)
-        return write_atomic(path, data)
+        return write_new(path, data)
 
-    monkeypatch.setattr(mail, "write_atomic", disk_full_on_the_second)
+    monkeypatch.setattr(mail, "write_new", disk_full_on_the_second)
     out = tmp_path / "drafts"
     result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out),
                  "-c", str(tmp_path / "esp.toml"))  # fmt: skip

@@ -289,13 +289,13 @@ def test_advice_drafted_then_the_tracker_open_says_how_to_note_it_without_drafti
     """--no-wait: the drafts are saved, then Excel has the tracker: the message names the
     drafts and gives the notes to add, so a second run does not draft them again."""
     folder = ta.folder.__wrapped__(tmp_path)  # type: ignore[attr-defined]
-    write_atomic = mail.write_atomic
+    write_new = mail.write_new
 
     def and_excel_opens_it(path: Path, data: bytes) -> Path:
         (folder / "~$ESP Tracker.xlsx").write_bytes(b"\x0cKeisha Grant" + b" " * 40)
-        return write_atomic(path, data)
+        return write_new(path, data)
 
-    monkeypatch.setattr(mail, "write_atomic", and_excel_opens_it)
+    monkeypatch.setattr(mail, "write_new", and_excel_opens_it)
     config = ta.write_config(folder)
     out = folder / "drafts"
     result = run("advise", "Ana Lopez", "spoc", "--out", str(out), "-c", str(config), "--no-wait")

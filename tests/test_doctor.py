@@ -312,3 +312,29 @@ def test_an_agent_without_a_class_is_found(tmp_path: Path) -> None:
             "class's TBT SME, round or report reaches them",
         )
     ]
+
+
+def test_a_protected_agent_sheet_is_named_with_the_fix(tmp_path: Path) -> None:
+    """Every write refuses the cells of a protected sheet (Review > Protect Sheet): esp
+    doctor says so before a write is tried, with the writes' fix. A protected sheet of
+    drop-down lists, which esp never writes, is no problem."""
+    path = build(tmp_path / "t.xlsx", [agent(1), agent(2)])
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"].protection.sheet = True
+    wb["Lists"].protection.sheet = True
+    wb.save(path)
+    code, data = run(path)
+    assert code == ExitCode.FINDINGS
+    (found,) = data["findings"]  # type: ignore[misc]
+    assert (found["rule"], found["name"], found["cell"]) == (
+        "ESP014",
+        "protected-sheet",
+        "'ESP Tracker'",
+    )
+    assert "esp writes nothing to its cells" in found["message"]
+    assert found["fix"].startswith("unprotect it in Excel (Review > Unprotect Sheet)")
+    note = CliRunner().invoke(
+        app, ["note", "add", "Agent1 Person", "Called", "--by", "Jo", "--tracker", str(path)]
+    )
+    assert note.exit_code == ExitCode.FAILED, note.output
+    assert f"Fix: {found['fix']}." in note.stderr

@@ -196,10 +196,10 @@ def test_an_email_that_cannot_be_saved_leaves_the_tracker_unchanged(
     assert result.exit_code == 2, result.output
     assert "is a folder" in result.stderr
 
-    def disk_full(path: Path, data: bytes) -> None:
+    def disk_full(path: Path, data: bytes, **kwargs: object) -> bool:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("esp_cli.mail.outgoing.write_file_atomically", disk_full)
+    monkeypatch.setattr("esp_cli.mail.outgoing.create_file_atomically", disk_full)
     result = run("report", "locate", "--screenshots", str(folder / "shots"),
                  "--eml", str(folder / "x.eml"), "-c", str(folder / "esp.toml"))  # fmt: skip
     assert result.exit_code == 6, result.output

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from esp_cli import system
 from esp_cli.cli import app
 from esp_cli.services.demo import AS_OF, copy_sample
 
@@ -139,3 +140,60 @@ def test_a_new_file_never_goes_over_a_file_that_is_there(
         assert f"move or delete '{Path(name).name}' first" in said[0]
     assert "Counting" not in res.stderr  # refused before the tracker is read
     assert files(folder) == before
+
+
+# A file someone makes under the name after esp checked it, before esp saves there: theirs
+# is kept, and the save refused in one line.
+@pytest.mark.parametrize("option", NEW_FILE_OPTIONS)
+def test_a_file_made_under_the_name_meanwhile_is_never_written_over(
+    folder: Path, option: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = folder / ("new output.xlsx" if option == "kpi --xlsx" else "new output")
+    real = system._written_beside
+
+    def meanwhile(path: Path, data: bytes) -> Path:
+        if path == target and not path.exists():
+            path.write_bytes(b"a teammate's file")
+        return real(path, data)
+
+    monkeypatch.setattr(system, "_written_beside", meanwhile)
+    res = run(folder, *NEW_FILE_OPTIONS[option], str(target))
+    assert res.exit_code == 6, res.output
+    said = [ln for ln in res.stderr.splitlines() if ln.startswith("esp: ")]
+    assert len(said) == 1 and "appeared while esp was writing it" in said[0], res.stderr
+    assert "esp never writes over a file" in said[0]
+    assert target.read_bytes() == b"a teammate's file"
+    assert not [p for p in folder.iterdir() if "esp-tmp" in p.name]
+
+
+def test_a_draft_made_under_its_name_meanwhile_is_never_written_over(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drafts = folder / "drafts"
+    real = system._written_beside
+    taken: list[Path] = []
+
+    def meanwhile(path: Path, data: bytes) -> Path:
+        if path.parent == drafts and not taken:
+            path.write_bytes(b"a teammate's draft")
+            taken.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(system, "_written_beside", meanwhile)
+    res = run(folder, *ADVISE, "--out", str(drafts))
+    assert res.exit_code == 1, res.output  # the drafts stop there, as on a full disk
+    assert taken and taken[0].read_bytes() == b"a teammate's draft"
+    assert f"{taken[0]}: appeared while esp was writing it" in res.stderr
+
+
+def test_a_copy_saved_after_a_failed_send_takes_the_next_free_name(tmp_path: Path) -> None:
+    """The copy of a message esp could not send is saved whatever name is taken meanwhile:
+    under the next free one, never over another file."""
+    from esp_cli.mail import outgoing
+
+    first = tmp_path / "Report.eml"
+    first.write_bytes(b"theirs")
+    (tmp_path / "Report (2).eml").write_bytes(b"theirs too")
+    saved = outgoing.write_new(first, b"the message", renumber=True)
+    assert saved == tmp_path / "Report (3).eml" and saved.read_bytes() == b"the message"
+    assert first.read_bytes() == b"theirs"

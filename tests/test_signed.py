@@ -4,6 +4,7 @@ command refuses it, in one line with the fix, before a change is planned or kept
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -122,3 +123,22 @@ def test_a_workbook_whose_signature_was_removed_is_written(tmp_path: Path) -> No
     res = run(tmp_path, *WRITES[0])
     assert res.exit_code == 0, res.output
     assert path.read_bytes() != b""
+
+
+def test_doctor_names_a_signed_workbook_with_the_fix(tmp_path: Path) -> None:
+    """The check the writes make, said before any write is tried: a finding of its own."""
+    path = signed(tmp_path)
+    res = run(tmp_path, "doctor", "--format", "json")
+    assert res.exit_code == ExitCode.FINDINGS, res.output
+    (found,) = [f for f in json.loads(res.stdout)["findings"] if f["rule"] == "ESP013"]
+    assert found["name"] == "signed-workbook" and found["cell"] == path.name
+    assert "digitally signed" in found["message"] and "esp writes nothing" in found["message"]
+    assert found["fix"].startswith("remove the signature in Excel")
+    table = run(tmp_path, "doctor")
+    assert "ESP013" in table.stdout and "digitally signed" in table.stdout
+
+
+def test_doctor_says_nothing_of_a_signature_removed(tmp_path: Path) -> None:
+    signed(tmp_path, signatures=False)
+    res = run(tmp_path, "doctor", "--format", "json")
+    assert "ESP013" not in {f["rule"] for f in json.loads(res.stdout)["findings"]}

@@ -539,10 +539,15 @@ NEW = ["Ana Ruiz", "Devon Price"]  # the folder's two good proofs, in the order 
 
 
 def tracking_sheet(
-    tracker: Path, rows: list[list[Any]], table: str | None = None, totals: bool = False
+    tracker: Path,
+    rows: list[list[Any]],
+    table: str | None = None,
+    totals: bool = False,
+    autofilter: str | None = None,
 ) -> Path:
     """A TBT Tracking Sheet of `rows` under the headers; `table`: its range as an Excel
-    table 'Proofs' (`totals`: its last row a Total Row); a Count sheet counts the table."""
+    table 'Proofs' (`totals`: its last row a Total Row); a Count sheet counts the table;
+    `autofilter`: the range of a plain filter on the sheet (Data > Filter, no table)."""
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
     path = tracker.parent / "TBT Tracking Sheet.xlsx"
@@ -557,6 +562,8 @@ def tracking_sheet(
         t.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(t)
         wb.create_sheet("Count")["B1"] = "=COUNTA(Proofs[Agent])"
+    if autofilter is not None:
+        ws.auto_filter.ref = autofilter
     wb.save(path)
     return path
 
@@ -671,3 +678,228 @@ def test_a_full_table_with_something_under_it_is_refused(tracker: Path, folder: 
     (line,) = res.stderr.strip().splitlines()
     assert "'Proofs'" in line and "row 4" in line and "Resize Table" in line, line
     assert sheet.read_bytes() == before
+
+
+def _open_in_excel(path: Path) -> Path:
+    from tests.support.windows import excel_owner_file
+
+    owner = path.with_name(f"~${path.name}")
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    return owner
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_rows_waiting_beside_a_tracking_sheet_open_in_excel_are_said_to_wait(
+    tracker: Path, folder: Path, fmt: str
+) -> None:
+    """The TBT Tracking Sheet open in Excel: its new rows wait beside it, and esp says so —
+    never "Added" — with the operation and how they will be added; the tracker is written."""
+    from esp_cli.workbook.waiting import Store
+
+    sheet = tracking_sheet(tracker, EARLIER)
+    owner = _open_in_excel(sheet)
+    before = sheet.read_bytes()
+    res = proofs(tracker, folder, "-f", fmt)
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert sheet.read_bytes() == before
+    (kept,) = Store(sheet).unwritten().ops
+    assert "Added to" not in res.stderr
+    said = f"Nothing added yet to {sheet}: it is open in Excel by Keisha Grant. 2 row(s) wait"
+    assert said in res.stderr and f"as operation {kept.op}" in res.stderr
+    assert "added by the next esp tbt proofs that finds it free" in res.stderr
+    assert "esp apply --wait --tracker" in res.stderr
+    assert tracker_cells(tracker)[0] == ["Y", date(2026, 11, 23)]  # the tracker is written
+    if fmt == "json":
+        data = json.loads(res.stdout)
+        assert data["tracking_sheet_status"] == "waiting"
+        assert data["tracking_sheet_op"] == kept.op and data["status"] == "written"
+    else:
+        assert "Waiting to record 2 proof(s) in TBT Tracking Sheet.xlsx" in res.stdout
+        assert "Recorded 2" not in res.stdout
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(sheet)])
+    assert applied.exit_code == 0, applied.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+
+
+def test_rows_added_to_a_free_tracking_sheet_are_said_to_be_added(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = tracking_sheet(tracker, EARLIER)
+    res = proofs(tracker, folder, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["tracking_sheet_status"] == "written" and data["tracking_sheet_op"]
+    assert f"Added to {sheet}: 2 row(s)." in res.stderr
+
+
+def test_pending_shows_what_a_checkbox_will_be_given(tmp_path: Path) -> None:
+    """A change for a TRUE/FALSE cell (an Excel checkbox) waits beside the tracker: esp
+    pending (and esp explain, counting it) shows TRUE, as the write writes it and reports
+    it, not the text typed (Yes)."""
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(HEADERS)
+    ws.append(["AET-1", "Devon Price", "E101", False, None])
+    wb.save(tracker)
+    one = tmp_path / "one"
+    one.mkdir()
+    write(one, "Devon Price TBT.pdf", pdf("Devon Price"))
+    owner = _open_in_excel(tracker)
+    res = proofs(tracker, one)
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert "FALSE → TRUE" in res.stdout
+    pending = ["pending", "--tracker", str(tracker)]
+    shown = CliRunner().invoke(app, pending)
+    assert shown.exit_code == 0, shown.output
+    assert "FALSE → TRUE" in shown.stdout and "Yes" not in shown.stdout
+    data = json.loads(CliRunner().invoke(app, [*pending, "-f", "json"]).stdout)
+    (cell, _date) = data["operations"][0]["cells"]
+    assert (cell["cell"], cell["seen"], cell["value"]) == ("D2", False, True)
+    rows = CliRunner().invoke(app, [*pending, "-f", "csv"]).stdout
+    assert ",D2," in rows and "Yes" not in rows
+    # esp explain counts it, as what will be written too.
+    told = CliRunner().invoke(app, ["explain", "Devon Price", "--tracker", str(tracker)])
+    assert told.exit_code == 0, told.output
+    assert "All TBTs Complete? → TRUE" in told.stdout and "→ Yes" not in told.stdout
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(tracker), "-f", "json"])
+    assert applied.exit_code == 0, applied.output
+    assert openpyxl.load_workbook(tracker)["ESP Tracker"]["D2"].value is True
+
+
+def sheet_filter(path: Path) -> tuple[str | None, str | None]:
+    """The tracking sheet's own filter range (<autoFilter ref>, not a table's) and its
+    hidden _xlnm._FilterDatabase name, as written."""
+    from tests.support.packages import zip_parts
+
+    parts = zip_parts(path)
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    auto = re.search(r'<autoFilter [^>]*?\bref="([^"]+)"', sheet_xml)
+    name = re.search(
+        r'<definedName [^>]*name="_xlnm._FilterDatabase"[^>]*>([^<]*)</definedName>',
+        parts["xl/workbook.xml"].decode(),
+    )
+    return auto.group(1) if auto else None, name.group(1) if name else None
+
+
+def test_a_proof_joins_the_sheets_filter(tracker: Path, folder: Path) -> None:
+    """The proofs under a plain filter (Data > Filter, A1:F3, no Excel table): the new rows
+    4 and 5 join it — its range and its hidden _FilterDatabase name grow — as a table's do,
+    and the parts stay schema-valid."""
+    from tests.support.ooxml import schemas_available, validate_part
+    from tests.support.packages import zip_parts
+
+    sheet = tracking_sheet(tracker, EARLIER, autofilter="A1:F3")
+    assert sheet_filter(sheet) == ("A1:F3", "'TBT Tracking'!$A$1:$F$3")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert sheet_filter(sheet) == ("A1:F5", "'TBT Tracking'!$A$1:$F$5")
+    if schemas_available():
+        parts = zip_parts(sheet)
+        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+
+
+def test_a_filter_that_ends_above_the_last_proof_is_left_as_it_is(
+    tracker: Path, folder: Path
+) -> None:
+    """Only a row written right under the filter joins it, as in Excel."""
+    sheet = tracking_sheet(tracker, EARLIER, autofilter="A1:F2")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert sheet_filter(sheet) == ("A1:F2", "'TBT Tracking'!$A$1:$F$2")
+
+
+def recorded_in(tracker: Path, folder: Path, **sheet: Any) -> Path:
+    """A tracking sheet of the earlier proofs (see tracking_sheet), the folder's recorded."""
+    path = tracking_sheet(tracker, EARLIER, **sheet)
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    return path
+
+
+def undo_sheet(sheet: Path, *op: str) -> Any:
+    argv = ["undo", *op, "--tracker", str(sheet), "--by", "Jordan Reyes"]
+    return CliRunner().invoke(app, argv)
+
+
+def test_undoing_proof_rows_that_grew_the_table_shrinks_it_back(
+    tracker: Path, folder: Path
+) -> None:
+    """esp's write grew the table over the new rows; its undo empties them and gives the
+    table (and its filter) back the range it had, schema-valid."""
+    from tests.support.ooxml import schemas_available, validate_part
+    from tests.support.packages import zip_parts
+
+    sheet = recorded_in(tracker, folder, table="A1:F3")
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker"]
+    assert table_refs(sheet) == ("A1:F3", "A1:F3")
+    if schemas_available():
+        parts = zip_parts(sheet)
+        for name in ("xl/tables/table1.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+    # Undone in turn: the rows come back, and the table takes them in again.
+    undone = re.search(r"undo with: esp undo (\w+)", res.stderr)
+    assert undone is not None, res.stderr
+    again = undo_sheet(sheet, undone.group(1))
+    assert again.exit_code == 0, again.output
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+
+
+def test_undoing_proof_rows_in_the_tables_own_blank_rows_leaves_its_range(
+    tracker: Path, folder: Path
+) -> None:
+    """The table had the rows already (esp did not grow it): its range stays as it was."""
+    sheet = tracking_sheet(tracker, [*EARLIER, [None] * 6, [None] * 6], table="A1:F5")
+    assert proofs(tracker, folder).exit_code == 0
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+
+
+def test_undoing_proof_rows_that_grew_the_sheets_filter_shrinks_it_back(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = recorded_in(tracker, folder, autofilter="A1:F3")
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert sheet_filter(sheet) == ("A1:F3", "'TBT Tracking'!$A$1:$F$3")
+
+
+def test_a_table_resized_in_excel_since_is_left_as_it_is_by_the_undo(
+    tracker: Path, folder: Path
+) -> None:
+    """Only the range esp's write made is taken back: one changed since is the team's."""
+    from tests.support.packages import copy_with_parts, zip_parts
+
+    sheet = recorded_in(tracker, folder, table="A1:F3")
+    table = zip_parts(sheet)["xl/tables/table1.xml"].replace(b'"A1:F5"', b'"A1:F6"')
+    resized = sheet.with_name("resized.xlsx")
+    copy_with_parts(sheet, resized, {"xl/tables/table1.xml": table})
+    resized.replace(sheet)  # saved in Excel, the table resized
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert table_refs(sheet) == ("A1:F6", "A1:F6")
+
+
+def test_an_undo_that_waited_gives_the_table_back_its_range_when_written(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = recorded_in(tracker, folder, table="A1:F3")
+    owner = _open_in_excel(sheet)
+    waited = undo_sheet(sheet)
+    assert waited.exit_code == ExitCode.WAITING, waited.output
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(sheet)])
+    assert applied.exit_code == 0, applied.output
+    assert table_refs(sheet) == ("A1:F3", "A1:F3")
+    assert [a for a in agents_in(sheet) if a] == ["Agent", "Maria Gonzalez", "James Whitaker"]

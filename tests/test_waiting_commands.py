@@ -10,6 +10,7 @@ import csv
 import functools
 import io
 import json
+import re
 import warnings
 from collections.abc import Callable
 from datetime import date
@@ -151,6 +152,34 @@ def test_every_writing_commands_json_names_the_waiting_operation(
     rows = {(c.sheet, c.row) for c in kept.cells} & listed
     named = {(a["sheet"], a["row"]) for a in data if kept.op in a["waiting"]}
     assert rows and named == rows
+
+
+# -- what the words say of a change that waits ------------------------------------------------
+
+# A table title or a line that says cells or lines were written. (esp tbt proofs records the
+# proofs in a TBT Tracking Sheet of its own, which is free: they are recorded there.)
+WRITTEN_WORDS = re.compile(
+    r"^(Added|Recorded(?! \d+ proof\(s\) in TBT Tracking Sheet)|Put back|Changed|Wrote)\b"
+    r"|\bwere added\b|: \d+ added\b",
+    re.M,
+)
+
+
+@pytest.mark.parametrize(
+    "step", [*WRITERS, ["undo"]], ids=[" ".join(s[:2]) for s in [*WRITERS, ["undo"]]]
+)
+def test_while_the_change_waits_no_title_or_line_says_it_was_written(
+    tmp_path: Path, step: list[str]
+) -> None:
+    config = sample(tmp_path)
+    if step == ["undo"]:
+        assert run(*_argv(WRITERS[0], tmp_path), "--config", str(config)).exit_code == 0
+    open_in_excel(tmp_path)
+    res = run(*_argv(step, tmp_path), "--config", str(config))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert WRITTEN_WORDS.search(res.stdout) is None, res.stdout
+    assert WRITTEN_WORDS.search(res.stderr) is None, res.stderr
+    assert "Nothing written yet" in res.stderr
 
 
 # -- the same note typed twice while the first waits ---------------------------------------------

@@ -372,14 +372,12 @@ def test_read_only_file_is_refused_untouched(book: Path) -> None:
     assert book.read_bytes() == original
 
 
-def test_full_disk_leaves_the_original_and_no_temp_file(
-    book: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import errno
+def _backups(book: Path) -> list[Path]:
+    folder = book.parent / "esp-backups"
+    return sorted(folder.iterdir()) if folder.exists() else []
 
-    from esp_cli.errors import WriteFailedError
 
-    original = book.read_bytes()
+def _full_on_new_file(monkeypatch: pytest.MonkeyPatch) -> None:
     real_write = os.write
     calls = {"n": 0}
 
@@ -390,11 +388,113 @@ def test_full_disk_leaves_the_original_and_no_temp_file(
         return real_write(fd, data)
 
     route_writes(monkeypatch.setattr, failing_write)
+
+
+def _full_on_rename(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_replace = os.replace
+
+    def failing_replace(src: object, dst: object) -> None:
+        if str(dst).endswith("t.xlsx"):  # the backup is in place; the workbook's rename fails
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+
+
+def test_full_disk_leaves_the_original_and_no_temp_file(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    from esp_cli.errors import WriteFailedError
+
+    original = book.read_bytes()
+    _full_on_new_file(monkeypatch)
     with pytest.raises(WriteFailedError, match="disk is full"):
         write(book, [("S", 3, 3, "x")])
     monkeypatch.undo()
     assert book.read_bytes() == original
     assert not [p for p in book.parent.iterdir() if "esp-tmp" in p.name]
+
+
+@pytest.mark.parametrize(
+    "fail", [_full_on_new_file, _full_on_rename], ids=["writing the new file", "renaming it"]
+)
+def test_a_write_that_fails_after_the_backup_takes_its_backup_back(
+    book: Path, monkeypatch: pytest.MonkeyPatch, fail: object
+) -> None:
+    """A backup named after a write that never happened is not left to be taken for one."""
+    from esp_cli.errors import WriteFailedError
+
+    original = book.read_bytes()
+    fail(monkeypatch)  # type: ignore[operator]
+    with pytest.raises(WriteFailedError, match="disk is full") as got:
+        write(book, [("S", 3, 3, "x")])
+    monkeypatch.undo()
+    assert book.read_bytes() == original
+    assert _backups(book) == []
+    assert "backup" not in got.value.message
+
+
+def test_a_backup_that_cannot_be_taken_back_is_named_in_the_error(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from esp_cli import system
+    from esp_cli.errors import WriteFailedError
+
+    original = book.read_bytes()
+    _full_on_rename(monkeypatch)
+
+    def refused(path: Path) -> bool:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(system, "remove_file", refused)
+    with pytest.raises(WriteFailedError, match="disk is full") as got:
+        write(book, [("S", 3, 3, "x")])
+    monkeypatch.undo()
+    assert book.read_bytes() == original
+    (left,) = _backups(book)
+    assert left.read_bytes() == original
+    message = str(got.value)
+    assert message.count("\n") == 0 and str(left) in message
+    assert "not a backup of a write" in message and "Permission denied" in message
+
+
+def test_a_write_stopped_once_the_workbook_is_replaced_keeps_its_backup(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C right after the rename: the write happened, and its backup is its undo."""
+    from esp_cli.workbook.xlsx import safety
+
+    original = book.read_bytes()
+    real = safety.replace_atomically
+
+    def then_ctrl_c(target: Path, data: bytes, last_look: object = None) -> None:
+        real(target, data, last_look)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(safety, "replace_atomically", then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        write(book, [("S", 3, 3, "x")])
+    assert book.read_bytes() != original
+    (kept,) = _backups(book)
+    assert kept.read_bytes() == original
+
+
+def test_a_log_that_cannot_be_written_takes_the_backup_back(book: Path) -> None:
+    """The operation log is written once the backup is made, before the replace: a log that
+    cannot be written stops the write, and its backup goes with it."""
+    original = book.read_bytes()
+
+    def no_log(backup: Path, digest: str, parts: dict[str, str]) -> None:
+        assert backup.exists()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError), locked_for_update(book) as wb:
+        p = wb.patcher()
+        p.set("S", 3, 3, "x")
+        wb.save(p, before_replace=no_log)
+    assert book.read_bytes() == original
+    assert _backups(book) == []
 
 
 def test_a_full_disk_while_backing_up_leaves_no_partial_backup(

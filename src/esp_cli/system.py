@@ -610,6 +610,19 @@ def put_refusal(path: Path, option: str, *, folder: bool = False) -> tuple[str, 
     return f"{option} {path}: {why}.", fix
 
 
+def appeared_refusal(path: Path, option: str | None = None) -> tuple[str, str]:
+    """(why, fix) when a file appeared at `path` after esp checked the name and before it
+    saved its new file there (a teammate's, in a shared folder): theirs is kept, in the
+    words of a one-line error. `option`: the option that named the file, if one did."""
+    why = (
+        f"{path}: appeared while esp was writing it; esp never writes over a file, and "
+        "left it as it is"
+    )
+    if option is None:
+        return why, f"move or rename '{path.name}', then run again."
+    return why, f"give {option} a new file name, or move or delete '{path.name}' first."
+
+
 def owner_file(path: Path) -> Path | None:
     """The owner file Excel or Word keeps beside `path` while it is open (`~$` and the name
     less its first two characters, or the whole of a short name), if there is one."""

@@ -257,6 +257,35 @@ class Diff:
 
 
 @dataclass(frozen=True)
+class GrownRange:
+    """A range a write grew over the rows it started right under it, as Excel does (an
+    Excel table's, `kind` "table" with its name; a sheet's own filter, "filter"): from
+    `before` to `after` (A1 ranges), so that its undo gives it back what it had."""
+
+    sheet: str
+    kind: str
+    name: str
+    before: str
+    after: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "sheet": self.sheet,
+            "kind": self.kind,
+            "name": self.name,
+            "before": self.before,
+            "after": self.after,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> GrownRange:
+        return cls(
+            str(d["sheet"]), str(d["kind"]), str(d.get("name") or ""), str(d["before"]),
+            str(d["after"]),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Operation:
     """One entry of the log. As esp history shows it (JSON): the log's keys (`to_json`),
     each cell as CellRecord shows it."""
@@ -311,6 +340,8 @@ class Operation:
     # The day the command dated its change (`esp access set --date`, `esp round --date`),
     # when it was not the day it was made: a replay of that day counts the change.
     dated: date | None = field(default=None, metadata=as_json(hidden=True))
+    # The ranges (tables, filters) the write grew over the rows it started under them.
+    grown: tuple[GrownRange, ...] = field(default=(), metadata=as_json(hidden=True))
 
     @property
     @exported(key="time", after="kind")
@@ -375,6 +406,7 @@ class Operation:
                 }
                 for a in self.added_columns
             ],
+            **({"grown": [g.to_json() for g in self.grown]} if self.grown else {}),
             **({"parts": self.parts} if self.parts else {}),
             **({"diff": self.diff.to_json()} if self.diff is not None else {}),
             **({"dated": self.dated.isoformat()} if self.dated is not None else {}),
@@ -425,6 +457,7 @@ class Operation:
             parts={str(k): str(v) for k, v in (d.get("parts") or {}).items()},
             diff=Diff.from_json(d["diff"]) if d.get("diff") else None,
             dated=_day_or_none(d.get("dated")),
+            grown=tuple(GrownRange.from_json(g) for g in d.get("grown") or ()),
         )
 
     @property

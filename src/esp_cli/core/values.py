@@ -293,6 +293,19 @@ def parse_yes_no(value: Any) -> bool | None:
     raise Unreadable(f"{shown_value(value)} is not Yes or No")
 
 
+def as_checkbox(value: Any) -> Any:
+    """What a TRUE/FALSE cell (an Excel 365 checkbox among them) is given for `value`: Yes/No
+    text as TRUE/FALSE (text would turn the checkbox into a text cell); anything else as it
+    is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        flag = parse_yes_no(value)
+    except Unreadable:
+        return value
+    return value if flag is None else flag
+
+
 def parse_number(value: Any) -> float | None:
     if is_blank(value):
         return None

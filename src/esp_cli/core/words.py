@@ -10,6 +10,16 @@ from __future__ import annotations
 
 from esp_cli.core.rules import ACTION_LABELS, TARGET_CLOCK_DAY, ActionKind, Step
 
+# How to have esp write a digitally signed workbook (a change would break its signature):
+# the writes' refusal and esp doctor's finding (ESP013) give the same fix.
+SIGNED_FIX = (
+    "remove the signature in Excel (File > Info > View Signatures, then Remove Signature), "
+    "run the command again, and sign the workbook anew"
+)
+
+# How to have esp write a protected sheet: the writes' refusal and esp doctor's ESP014 say so.
+PROTECTED_FIX = "unprotect it in Excel (Review > Unprotect Sheet), then run esp again"
+
 # esp escalations' status names -> the words for people.
 STATUS_WORDS = {
     "on_track": "on track",

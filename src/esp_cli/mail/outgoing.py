@@ -39,7 +39,7 @@ from esp_cli.config import Config, unquoted_name
 from esp_cli.core.addresses import address_spec, named, recipient, split_addresses
 from esp_cli.core.model import Letter, MailReport
 from esp_cli.errors import ConfigError, EspError, InputFileError, UsageError, WriteFailedError
-from esp_cli.system import put_refusal, write_file_atomically
+from esp_cli.system import appeared_refusal, create_file_atomically, put_refusal
 
 PASSWORD_ENV = "ESP_SMTP_PASSWORD"
 DEFAULT_PORT = 587
@@ -306,15 +306,35 @@ def _inline_parts(msg: EmailMessage) -> list[EmailMessage]:
     ]
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write atomically: a half-written .eml or .msg is never left behind."""
-    try:
-        write_file_atomically(path, data)
-    except OSError as exc:
-        raise WriteFailedError(
-            f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
-        ) from exc
-    return path
+def write_new(path: Path, data: bytes, *, renumber: bool = False) -> Path:
+    """Save a new .eml or .msg atomically (a half-written one is never left behind), only
+    as a new file: one made under that name since it was chosen is kept, and the save
+    refused — or, with `renumber` (a copy of a message esp could not send, which must be
+    kept whatever happens), saved under the next free name ('Name (2).eml'). Where it was
+    saved."""
+    target = path
+    while True:
+        try:
+            made = create_file_atomically(target, data, hidden=False)
+        except OSError as exc:
+            raise WriteFailedError(
+                f"{target}: cannot be written ({exc.strerror}).",
+                fix="check the folder and its rights.",
+            ) from exc
+        if made:
+            return target
+        if not renumber:
+            why, fix = appeared_refusal(target)
+            raise WriteFailedError(f"{why}.", fix=fix)
+        target = next_name(target)
+
+
+def next_name(path: Path) -> Path:
+    """The name after `path` in a numbered series: 'Name.eml' -> 'Name (2).eml' ->
+    'Name (3).eml'."""
+    numbered = re.fullmatch(r"(.*) \((\d+)\)", path.stem)
+    stem, n = (numbered.group(1), int(numbered.group(2)) + 1) if numbered else (path.stem, 2)
+    return path.with_name(f"{stem} ({n}){path.suffix}")
 
 
 def check_target(path: Path, option: str, *, folder: bool = False) -> None:
@@ -329,10 +349,8 @@ def check_target(path: Path, option: str, *, folder: bool = False) -> None:
 def fallback_path(tracker: Path, stem: str) -> Path:
     """A new .eml name beside the tracker (never overwriting an earlier one)."""
     candidate = tracker.parent / f"{stem}.eml"
-    n = 2
     while candidate.exists():
-        candidate = tracker.parent / f"{stem} ({n}).eml"
-        n += 1
+        candidate = next_name(candidate)
     return candidate
 
 
@@ -554,7 +572,7 @@ def save_for_refused(msg: EmailMessage, refused: dict[str, str], save_to: Path) 
     del copy_["To"]
     del copy_["Cc"]
     copy_["To"] = ", ".join(refused)
-    return write_atomic(save_to, draft_bytes(copy_))
+    return write_new(save_to, draft_bytes(copy_), renumber=True)
 
 
 def _quit(smtp: _Client) -> None:
@@ -584,7 +602,7 @@ def _lost(
     if isinstance(exc, _NoAnswer):
         reason = f"no answer within {srv.deadline:g} seconds"
     if smtp.handed_over:
-        saved = write_atomic(save_to, draft_bytes(msg))
+        saved = write_new(save_to, draft_bytes(msg), renumber=True)
         raise SendError(
             f"{what} may have been sent: {srv.name} received the whole message but did not "
             f"confirm it ({reason}). A copy is saved as {saved}.",
@@ -645,7 +663,7 @@ def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:
 def _fail(
     msg: EmailMessage, save_to: Path, what: str, why: str, fix: str | None = None
 ) -> NoReturn:
-    saved = write_atomic(save_to, draft_bytes(msg))
+    saved = write_new(save_to, draft_bytes(msg), renumber=True)
     raise SendError(
         f"{what} was not sent: {why}. It is saved as {saved}; open it in Outlook to send "
         "it by hand.",
@@ -770,9 +788,9 @@ def post(
     if box.dry_run:
         return done
     if box.eml is not None:
-        write_atomic(box.eml, draft_bytes(message))
+        write_new(box.eml, draft_bytes(message))
     if box.msg is not None:
-        write_atomic(box.msg, draft_msg_bytes(message))
+        write_new(box.msg, draft_msg_bytes(message))
     if box.server is not None:
         refused = send(message, env, box.server, fallback, what)
         if refused:

@@ -23,11 +23,12 @@ from esp_cli.core.values import shown_text
 from esp_cli.errors import UsageError, WriteFailedError, printable
 from esp_cli.render import busy, style
 from esp_cli.system import (
+    appeared_refusal,
     can_encode,
+    create_file_atomically,
     put_refusal,
     stand_in,
     starts_a_file,
-    write_file_atomically,
 )
 
 
@@ -248,16 +249,26 @@ def check_out(path: Path, option: str = "--out") -> None:
 
 
 def write_out(path: Path, text: str, fmt: Format) -> None:
-    """--out: the output saved as a file, atomically (never half a report), in UTF-8 (a CSV
-    file after the mark that makes Excel read it so)."""
+    """--out: the output saved as a new file (see save_new), in UTF-8 (a CSV file after the
+    mark that makes Excel read it so)."""
     if fmt is Format.csv:
         text = EXCEL_UTF8 + text
+    save_new(path, text.encode("utf-8"), "--out")
+
+
+def save_new(
+    path: Path, data: bytes, option: str, fix: str = "check the folder and its rights."
+) -> None:
+    """The file `option` names, saved atomically (never half a file where Excel looks) and
+    only as a new file: one made under that name since it was checked is kept, and the
+    save refused. `fix`: what to do when the system refuses the write."""
     try:
-        write_file_atomically(path, text.encode("utf-8"))
+        made = create_file_atomically(path, data, hidden=False)
     except OSError as exc:
-        raise WriteFailedError(
-            f"{path}: cannot be written ({exc.strerror}).", fix="check the folder and its rights."
-        ) from exc
+        raise WriteFailedError(f"{path}: cannot be written ({exc.strerror}).", fix=fix) from exc
+    if not made:
+        why, taken_fix = appeared_refusal(path, option)
+        raise WriteFailedError(f"{why}.", fix=taken_fix)
 
 
 def write_lines(text: str, mark: str | None = None, hang: int = 0) -> None:

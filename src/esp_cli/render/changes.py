@@ -82,6 +82,14 @@ def changed_verb(write: WriteReport, verb: str = "change", done: str = "changed"
     return done[:1].upper() + done[1:]
 
 
+def added_words(write: WriteReport, done: str = "added") -> str:
+    """How a count of lines says what became of them: `done` ("added", "were added"),
+    "would be added" (a dry run), "wait to be added" (the tracker is busy)."""
+    if write.dry_run:
+        return "would be added"
+    return "wait to be added" if write.status == "waiting" else done
+
+
 def say_waiting(write: WriteReport) -> None:
     """The one line of a change that waits: who has the tracker, the operation, and how it
     will be written."""

@@ -9,6 +9,7 @@ from esp_cli.render.changes import (
     CHANGE_COLUMNS,
     before_after,
     change_rows,
+    changed_verb,
     print_changes,
     say_written,
 )
@@ -196,7 +197,7 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
     elif fmt is Format.csv:
         write_csv(change_rows(result.write), CHANGE_COLUMNS)
     else:
-        verb = "Would put back" if result.write.dry_run else "Put back"
+        verb = changed_verb(result.write, "put back", "put back")
         whose = f" for {result.agent}" if result.agent else ""
         print_changes(
             f"{verb} {len(result.write.changes)} cell(s){whose} of operation {t.op} ({t.command})",

@@ -20,11 +20,11 @@ from esp_cli.core.kpi import ON_TIME_DAYS, FindingKind, KpiFigures, TrendDay
 from esp_cli.core.model import InlineImage, class_shown
 from esp_cli.core.rules import LADDER, Step
 from esp_cli.core.values import shown_text
-from esp_cli.errors import WriteFailedError
 from esp_cli.render import (
     Format,
     plain,
     print_table,
+    save_new,
     say,
     style,
     write_csv,
@@ -40,7 +40,6 @@ from esp_cli.render.eod import (
     text_row,
 )
 from esp_cli.results.kpi import KpiReport
-from esp_cli.system import write_file_atomically
 
 CSV_COLUMNS = [
     "class",
@@ -428,14 +427,10 @@ def _height(text: str, width: int) -> float:
 
 
 def write_xlsx(report: KpiReport, path: Path) -> None:
-    """--xlsx: the workbook saved atomically (never half a file where Excel looks)."""
-    try:
-        write_file_atomically(path, xlsx_bytes(report))
-    except OSError as exc:
-        raise WriteFailedError(
-            f"{path}: cannot be written ({exc.strerror}).",
-            fix="close it in Excel, or check the folder and its rights.",
-        ) from exc
+    """--xlsx: the workbook saved as a new file (see save_new)."""
+    save_new(
+        path, xlsx_bytes(report), "--xlsx", "close it in Excel, or check the folder and its rights."
+    )
     say(f"Wrote the KPI workbook to {path}.")
 
 

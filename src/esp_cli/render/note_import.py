@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import say_written
+from esp_cli.render.changes import added_words, say_written
 from esp_cli.results.note_import import NoteImportResult, Status
 
 CSV_COLUMNS = ["row", "agent", "class", "column", "cell", "status", "line", "reason"]
@@ -17,9 +17,9 @@ def render(result: NoteImportResult, fmt: Format) -> None:
     elif fmt is Format.csv:
         write_csv(result.notes, CSV_COLUMNS)
     else:
-        verb = "would be" if result.write.dry_run else "were"
+        added = added_words(result.write, "were added")
         print_table(
-            f"Notes from {result.source}: {result.count(Status.ADDED)} {verb} added",
+            f"Notes from {result.source}: {result.count(Status.ADDED)} {added}",
             ["Row", "Agent", "Column", "Status", "Line / reason"],
             [
                 (

@@ -14,7 +14,7 @@ from esp_cli.render import (
     write_csv,
     write_json,
 )
-from esp_cli.render.changes import say_written
+from esp_cli.render.changes import added_words, changed_verb, say_written
 from esp_cli.results.progress import ImportResult, MissingResult
 
 
@@ -38,7 +38,7 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
         ]
         write_csv(rows, ["status", "source", "date", "agent", "class", "note", "reason"])
     else:
-        verb = "Would add" if result.write.dry_run else "Added"
+        verb = changed_verb(result.write, "add", "added")
         print_table(
             f"{verb} {result.added} self-report line(s) to Notes",
             ["Agent", "Row", "Date", "From", "Note"],
@@ -69,7 +69,8 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
     repeated = f", {result.repeated} the same as another report" if result.repeated else ""
     say(
         f"{len(result.imported) + len(result.unmatched)} report(s){days} from "
-        f"{len(result.sources)} file(s): {result.added} added, {result.already_there} already "
+        f"{len(result.sources)} file(s): {result.added} {added_words(result.write)}, "
+        f"{result.already_there} already "
         f"in Notes{repeated}, {len(result.unmatched)} not imported."
         + (f" {result.other_days} report(s) of other days left out." if result.other_days else "")
         + _file_counts(result)

@@ -11,6 +11,7 @@ from esp_cli.render.changes import (
     say_written,
 )
 from esp_cli.results.proofs import ProofsResult
+from esp_cli.system import shell_quote
 
 
 def _shown(file: str, mail: str | None) -> str:
@@ -29,7 +30,9 @@ def render(result: ProofsResult, fmt: Format) -> None:
         columns = ["status", "file", "agent", "class", "received", "reason"]
         write_csv(rows, [*columns, "from_email", "sender_mismatch"])
     else:
-        verb = "Would record" if result.write.dry_run else "Recorded"
+        verb = {"dry_run": "Would record", "waiting": "Waiting to record"}.get(
+            result.tracking_sheet_status, "Recorded"
+        )
         print_table(
             f"{verb} {len(result.recorded)} proof(s) in {result.tracking_sheet.name}",
             ["File", "Agent", "Class", "Received"],
@@ -68,14 +71,27 @@ def render(result: ProofsResult, fmt: Format) -> None:
             + "."
         )
     if result.recorded:
-        verb = "Would" if result.write.dry_run else ""
-        how = "create" if result.created_sheet else "add to"
-        if result.write.dry_run:
-            say(f"{verb} {how} {result.tracking_sheet}: {len(result.recorded)} row(s).")
-        else:
-            say(
-                f"{'Created' if result.created_sheet else 'Added to'} {result.tracking_sheet}: "
-                f"{len(result.recorded)} row(s)."
-            )
+        say_rows(result)
         say_signed(result.signed_by)
     say_written(result.write, fmt=fmt)
+
+
+def say_rows(result: ProofsResult) -> None:
+    """What became of the new rows of the tracking sheet: added (or the sheet created),
+    would be, or waiting beside the busy sheet — and how they will be added."""
+    n, sheet = len(result.recorded), result.tracking_sheet
+    status = result.tracking_sheet_status
+    if status == "dry_run":
+        how = "create" if result.created_sheet else "add to"
+        say(f"Would {how} {sheet}: {n} row(s).")
+    elif status == "waiting":
+        assert result.sheet_write is not None
+        quoted = shell_quote(str(sheet))
+        say(
+            f"Nothing added yet to {sheet}: it is {result.sheet_write.waiting}. {n} row(s) "
+            f"wait beside it as operation {result.tracking_sheet_op}, added by the next esp "
+            f"tbt proofs that finds it free (esp apply --wait --tracker {quoted} adds them as "
+            f"soon as it is; esp pending --tracker {quoted} lists them)."
+        )
+    else:
+        say(f"{'Created' if result.created_sheet else 'Added to'} {sheet}: {n} row(s).")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from esp_cli.core.shape import as_json, exported
+from esp_cli.core.words import PROTECTED_FIX, SIGNED_FIX
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ RULES = {
             "missing-class",
             "type the agent's class as the Master N Number Tracker names it",
         ),
+        Rule("ESP013", "signed-workbook", SIGNED_FIX),
+        Rule("ESP014", "protected-sheet", PROTECTED_FIX),
     )
 }
 

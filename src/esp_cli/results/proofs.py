@@ -55,7 +55,26 @@ class ProofsResult:
         return self.write.tracker
 
     @property
-    @exported(key="signed_by", after="created_tracking_sheet", omit_none=True)
+    @exported(after="created_tracking_sheet")
+    def tracking_sheet_status(self) -> str:
+        """What became of the new rows of the tracking sheet: written (or the sheet
+        created), waiting (beside the busy sheet, written by its next write), dry_run, or
+        unchanged (none to add)."""
+        if self.sheet_write is not None:
+            return self.sheet_write.status
+        if not self.created_sheet:
+            return "unchanged"
+        return "dry_run" if self.write.dry_run else "written"
+
+    @property
+    @exported(after="tracking_sheet_status", omit_none=True)
+    def tracking_sheet_op(self) -> str | None:
+        """The operation the rows were written under, or wait as (its esp history and esp
+        pending of the tracking sheet name it)."""
+        return self.sheet_write.op if self.sheet_write is not None else None
+
+    @property
+    @exported(key="signed_by", after="tracking_sheet_status", omit_none=True)
     def signer_name(self) -> str | None:
         """Who signed the rows recorded (when there are any)."""
         return self.signed_by.name if self.signed_by and self.recorded else None

@@ -63,6 +63,8 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
         findings += _classless(table, row)
     findings += _dropdowns(table, wb, config)
     findings += _smes(table)
+    findings += _signed(wb)
+    findings += _protected(table, wb)
     order = {rid: i for i, rid in enumerate(RULES)}
     findings.sort(key=lambda f: (order[f.rule], _natural(f.cell)))
     aside = [
@@ -300,6 +302,35 @@ def _dropdowns(table: Table, wb: Workbook, config: Config) -> list[DoctorFinding
                         )
                     break
     return out
+
+
+def _signed(wb: Workbook) -> list[DoctorFinding]:
+    """A digitally signed workbook, which every write refuses (the same check: a change
+    would break its signature)."""
+    if not wb.pkg.signed:
+        return []
+    return [
+        DoctorFinding(
+            "ESP013",
+            wb.path.name,
+            "the workbook is digitally signed: a change would break its signature, so esp "
+            "writes nothing to it (every writing command refuses it)",
+        )
+    ]
+
+
+def _protected(table: Table, wb: Workbook) -> list[DoctorFinding]:
+    """An agent sheet that is protected, whose cells every write refuses (the same check)."""
+    return [
+        DoctorFinding(
+            "ESP014",
+            quote_sheet(sheet.name),
+            f"sheet '{sheet.name}' is protected: esp writes nothing to its cells (every "
+            "writing command refuses them)",
+        )
+        for sheet in table.sheets
+        if wb.protected(wb.pkg.sheet(sheet.name))
+    ]
 
 
 def _smes(table: Table) -> list[DoctorFinding]:

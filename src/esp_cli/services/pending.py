@@ -9,9 +9,11 @@ unwritten, recorded in the operation log.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from esp_cli.config import Config, unquoted_name
+from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
 from esp_cli.results.pending import DropResult, PendingOp, PendingResult
 from esp_cli.workbook import waiting
 from esp_cli.workbook.xlsx import safety
@@ -35,7 +37,8 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
             if outcome is None:
                 operations.append(PendingOp(op, []))
                 continue
-            operations.append(PendingOp(op, outcome.conflicts, outcome.places, placed=True))
+            shown, conflicts = _as_written(overlay.applier, op, outcome.conflicts, outcome.places)
+            operations.append(PendingOp(shown, conflicts, outcome.places, placed=True))
     return PendingResult(
         tracker=path,
         folder=store.folder,
@@ -43,6 +46,25 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
         operations=operations,
         warnings=found.warnings,
     )
+
+
+def _as_written(
+    applier: waiting.Applier | None,
+    op: WaitingOp,
+    conflicts: list[Conflict],
+    places: dict[tuple[str, int, int], tuple[str, int, int | None]],
+) -> tuple[WaitingOp, list[Conflict]]:
+    """The operation as its write will write it, placed where it goes (see
+    Applier.as_written): a Yes for an Excel checkbox shown as TRUE, as the write reports it."""
+    if applier is None:
+        return op, conflicts
+
+    def given(cell: WaitingCell) -> WaitingCell:
+        at = (cell.sheet, cell.row, cell.col)
+        return applier.as_written(cell, *places.get(at, at))
+
+    units = tuple(tuple(given(c) for c in unit) for unit in op.units)
+    return replace(op, units=units), [replace(c, cell=given(c.cell)) for c in conflicts]
 
 
 def drop_pending(tracker_path: Path, config: Config, op: str, by: str | None) -> DropResult:

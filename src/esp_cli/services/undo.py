@@ -70,6 +70,9 @@ def undo(
         exact = _unbroken_since(log, target, s.workbook)
         with s.plan.unit():  # should it wait: every cell, or none
             found = _plan(s.plan, s.workbook, target, exact, config, agent)
+        # A table or filter the write grew over its new rows gives them back once empty.
+        for grown in target.grown:
+            s.plan.shrink(grown)
         _not_undone_already(target, s.pending, s.plan.intended_cells())
         if found.conflicts and not skip_conflicts:
             later = [o for o in log.operations if o.line > target.line]

@@ -31,8 +31,8 @@ from esp_cli.core import waiting as waiting_ops
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import AddedColumn, CellChange, WaitingChange, WriteReport
 from esp_cli.core.notes import appended
-from esp_cli.core.oplog import Facts
-from esp_cli.core.refs import MAX_COL, address, col_letter
+from esp_cli.core.oplog import Facts, GrownRange
+from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import control_characters, describe_character
 from esp_cli.core.waiting import WaitingCell, WaitingOp
 from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, WorkbookBusyError
@@ -594,6 +594,20 @@ class ChangePlan:
                     return
         changes.append(change)
 
+    def shrink(self, grown: GrownRange) -> None:
+        """Give back a range (a table's, a filter's) an earlier write grew over rows this
+        write empties again (an undo): see Patcher.shrink."""
+        self.patcher.shrink(grown)
+
+    def grown_by(self, changes: Iterable[CellChange]) -> tuple[GrownRange, ...]:
+        """The ranges the write grows over rows these cells are in (for their log entry)."""
+        rows = {(c.sheet, c.row) for c in changes}
+        return tuple(
+            g
+            for g in (self._patcher.grown if self._patcher is not None else ())
+            if any((g.sheet, r) in rows for r in _rows_after(g))
+        )
+
     def check(self, sheet: str, row: int, col: int, value: Any) -> None:
         """Raise what writing `value` there would raise (a formula, a merged cell, Excel's
         limits); nothing is planned."""
@@ -981,6 +995,12 @@ def _entry(
             undoes=session.undoes,
             parts=parts or {},
             dated=session.dated,
+            grown=session.plan.grown_by(
+                [
+                    *session.plan.changes,
+                    *(c for o in session.own for c in session.plan.applied.get(o, [])),
+                ]
+            ),
         )
     outcome = next(o for o in applied if o.op is made)
     left = "; ".join(
@@ -1006,7 +1026,13 @@ def _entry(
         waiting_files={made.op: made.fingerprint},
         parts=parts or {},
         dated=made.dated,
+        grown=session.plan.grown_by(session.plan.applied.get(made.op, [])),
     )
+
+
+def _rows_after(grown: GrownRange) -> range:
+    """The rows a range was grown over."""
+    return range(parse_range(grown.before)[2] + 1, parse_range(grown.after)[2] + 1)
 
 
 def _at(change: CellChange) -> tuple[str, int, int]:
@@ -1214,7 +1240,12 @@ def write_session(
                 wb, agents, session.plan if free else None, read_keys, store.log
             )
             for op in found.ops:
-                applier.put(op, skip_conflicts=skip_conflicts and free)
+                outcome = applier.put(op, skip_conflicts=skip_conflicts and free)
+                if free and op.undoes and not outcome.held:
+                    # An undo that waited gives back the ranges its operation grew, too.
+                    undone = history.entry(store.log, op.undoes)
+                    for grown in undone.grown if undone is not None else ():
+                        session.plan.shrink(grown)
             session.applier = applier
             if free and agents is table and table is not None:
                 _follow_up(session, config, applier)

@@ -43,7 +43,7 @@ from esp_cli import __version__, system
 from esp_cli.core.columns import BY_KEY, Kind, normalise_header
 from esp_cli.core.oplog import DROPPED, CellRecord, Operation
 from esp_cli.core.refs import col_letter
-from esp_cli.core.values import Unreadable
+from esp_cli.core.values import Unreadable, as_checkbox
 from esp_cli.core.waiting import (
     AGENT,
     ALREADY,
@@ -53,6 +53,7 @@ from esp_cli.core.waiting import (
     NAMESAKE,
     OTHER,
     RESTORE,
+    SET,
     Conflict,
     FromNewerEsp,
     WaitingCell,
@@ -838,6 +839,17 @@ class Applier:
             return self._by_address[at]
         return self._value_at(place.sheet, place.row, place.col)
 
+    def as_written(self, cell: WaitingCell, sheet: str, row: int, col: int | None) -> WaitingCell:
+        """The cell as its write will write it (and report it) at (sheet, row, col): a Yes
+        or No for a TRUE/FALSE cell (an Excel checkbox) as TRUE or FALSE, not the text
+        typed (see Patcher.set)."""
+        flag = as_checkbox(cell.value)
+        if cell.action != SET or flag is cell.value or col is None:
+            return cell  # not a Yes or No: written as it is, whatever the cell
+        if not isinstance(self._value_at(sheet, row, col), bool):
+            return cell
+        return replace(cell, value=flag)
+
     def _value_at(self, sheet: str, row: int, col: int) -> Any:
         values = self._sheet_values.get(sheet)
         if values is None:
@@ -949,7 +961,8 @@ class Applier:
                 key = _key_at(self.table, place.sheet, place.col)
             if key is not None:
                 self._update(row, key, new)
-            self.marks.setdefault((row.sheet, row.row), []).append(Mark(op, cell, key, new))
+            shown = self.as_written(cell, place.sheet, place.row, place.col)
+            self.marks.setdefault((row.sheet, row.row), []).append(Mark(op, shown, key, new))
         elif place.col is not None:
             self._by_address[(place.sheet, place.row, place.col)] = new
 

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
-from esp_cli.core.values import Unreadable, parse_yes_no
-from esp_cli.core.words import listed
+from esp_cli.core.oplog import GrownRange
+from esp_cli.core.refs import MAX_COL, address, col_letter, col_number, parse_range
+from esp_cli.core.values import as_checkbox
+from esp_cli.core.words import PROTECTED_FIX, SIGNED_FIX, listed
 from esp_cli.errors import InputFileError, UnsafeWriteError, UsageError, WriteFailedError
 from esp_cli.workbook.xlsx import zipio
 from esp_cli.workbook.xlsx.package import (
@@ -275,8 +276,7 @@ class Patcher:
             raise UnsafeWriteError(
                 f"{pkg.path} is digitally signed: a change would break its signature, so esp "
                 "does not write it; nothing was written.",
-                fix="remove the signature in Excel (File > Info > View Signatures, then "
-                "Remove Signature), run the command again, and sign the workbook anew.",
+                fix=f"{SIGNED_FIX}.",
             )
         self.pkg = pkg
         self._sheets: dict[str, SheetXml] = {}
@@ -295,6 +295,10 @@ class Patcher:
         # column's cells look like is seen there, never in its header)
         self._records_from: dict[str, int] = {}
         self._tables: dict[str, list[SheetTable]] = {}
+        # The ranges the write grows over the rows it starts under them (see build), and
+        # those an earlier write grew that it gives back (see shrink), by sheet.
+        self.grown: list[GrownRange] = []
+        self._shrinks: dict[str, list[GrownRange]] = {}
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._drawings: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         # Other work of the write, done a step at a time while a large sheet is compressed
@@ -584,6 +588,12 @@ class Patcher:
                 raw = tag + b' r="' + f"{col_letter(col)}{row}".encode() + b'"' + raw[len(tag) :]
         self._raw.setdefault(sheet, {})[(row, col)] = raw
 
+    def shrink(self, grown: GrownRange) -> None:
+        """Give back a range an earlier write of esp grew (`grown`, from its log entry: an
+        undo), over the rows it grew over that this write leaves empty at its end; only
+        while it is the very range that write made (one resized since is the team's)."""
+        self._shrinks.setdefault(grown.sheet, []).append(grown)
+
     def column_writer(self, sheet: str, col: int) -> ColumnWriter:
         """`set` for many cells of one column: what is the same for every cell of it (the
         ranges that could refuse one) worked out once. Valid until the column moves."""
@@ -605,7 +615,7 @@ class Patcher:
         if sx.protected:
             raise UnsafeWriteError(
                 f"{where}: sheet '{sheet}' is protected.",
-                fix="unprotect it in Excel (Review > Unprotect Sheet), then run esp again.",
+                fix=f"{PROTECTED_FIX}.",
             )
         cell = sx.cell(row, col)
         if cell is not None:
@@ -616,15 +626,8 @@ class Patcher:
                 )
             if cell.attr(b"vm") is not None:
                 raise UnsafeWriteError(f"{where} holds a picture or rich value; not overwritten.")
-            if cell.attr(b"t") == b"b" and isinstance(value, str):
-                # A TRUE/FALSE cell (an Excel 365 checkbox among them) stays boolean: Yes/No
-                # text would turn the checkbox into a text cell.
-                try:
-                    flag = parse_yes_no(value)
-                except Unreadable:
-                    flag = None
-                if flag is not None:
-                    value = flag
+            if cell.attr(b"t") == b"b":
+                value = as_checkbox(value)  # a TRUE/FALSE cell stays one
         for r1, c1, r2, c2 in sx.merged_ranges:
             if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
                 raise UnsafeWriteError(
@@ -837,6 +840,9 @@ class Patcher:
         sst_part = self.pkg.workbook_rel_target(REL_SST)
         sst = _SharedStrings(self.pkg.read_xml(sst_part)) if sst_part else None
         replace: dict[str, zipio.PartData] = {}
+        self.grown = []
+        # sheet index -> its filter's range as it was and the last row it now ends at
+        filters: dict[int, tuple[tuple[int, int, int, int], int]] = {}
         for sheet, writes in self._writes.items():
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
@@ -883,16 +889,28 @@ class Patcher:
                 head = _add_col_widths(head, sx, {c: likes[c] for c in new_cols})
             head = _widen_dimension(head, sx.prefix, changes)
             info = self.pkg.sheet(sheet)
+            shrinks = self._shrinks.get(sheet, [])
+            resized = _shrink_sheet_filter(tail, sx, writes, shrinks) or _grow_sheet_filter(
+                tail, sx, writes
+            )
+            if resized is not None:
+                tail, filters[info.index] = resized
+                was, end = filters[info.index]
+                if end > was[2]:
+                    self.grown.append(_grown(sheet, "filter", "", was, end))
             replace[info.part] = self._guarded(
                 sheet, info.part, itertools.chain((head,), body, (tail,)), rows, head + tail
             )
             for col, header_row in new_cols.items():
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
-            self._grow_tables_down(info.part, sx, writes, replace)
+            self._resize_tables(sheet, info.part, sx, writes, replace, shrinks)
+        workbook = self.pkg.workbook_xml
+        for index, (was, end) in filters.items():
+            workbook = _resize_filter_name(workbook, index, was, end)
         if replace and self._has_formulas():
-            workbook = _full_calc_on_open(self.pkg.workbook_xml)
-            if workbook is not None:
-                replace[self.pkg.workbook_part] = workbook
+            workbook = _full_calc_on_open(workbook) or workbook
+        if workbook is not self.pkg.workbook_xml:
+            replace[self.pkg.workbook_part] = workbook
         if sst is not None and sst_part is not None and sst.changed:
             replace[sst_part] = sst.patched()
             if len(sst.data) > WHOLE_CHECK_BYTES:
@@ -1250,48 +1268,193 @@ class Patcher:
             if head is not None:
                 yield target, data, head
 
-    def _grow_tables_down(
+    def _resize_tables(
         self,
+        sheet: str,
         sheet_part: str,
         sx: SheetXml,
         writes: dict[tuple[int, int], Value],
         replace: dict[str, zipio.PartData],
+        shrinks: list[GrownRange],
     ) -> None:
         """A row esp starts right under an Excel table (the row held nothing; esp writes
         in the table's columns) joins the table, as a row typed there in Excel does: the
         table's range and its filter's grow over it, and over the rows after it alike. A
-        table with a totals row or filled by a query is left as it is."""
-        filled: dict[int, list[int]] = {}
-        for (row, col), value in writes.items():
-            if value is not None and value != "":
-                filled.setdefault(row, []).append(col)
-        if not filled:
+        table with a totals row or filled by a query is left as it is. A table an earlier
+        write grew (`shrinks`: its undo) gives back the rows it grew over that this write
+        empties, at its end, while its range is still the one that write made."""
+        wrote = any(value is not None and value != "" for value in writes.values())
+        if not wrote and not shrinks:
             return
         for target, data, head in self._table_parts(sheet_part, replace):
             scan, prefix, tag, attrs, (r1, c1, r2, c2) = head
-            if attrs.get(b"tableType", b"").strip() == b"queryTable" or attrs.get(
-                b"totalsRowCount", b"0"
-            ).strip() not in (b"0", b""):
+            name = (attrs.get(b"displayName") or attrs.get(b"name") or b"").decode()
+            gave_back = next(
+                (
+                    g
+                    for g in shrinks
+                    if g.kind == "table" and g.name == name and g.after == _a1(r1, c1, r2, c2)
+                ),
+                None,
+            )
+            if gave_back is not None:
+                end = _emptied_to(sx, writes, parse_range(gave_back.before)[2], r2)
+            elif (
+                wrote
+                and attrs.get(b"tableType", b"").strip() != b"queryTable"
+                and attrs.get(b"totalsRowCount", b"0").strip() in (b"0", b"")
+            ):
+                end = _joined_to(sx, writes, r2, c1, c2)
+                if end != r2:
+                    self.grown.append(_grown(sheet, "table", name, (r1, c1, r2, c2), end))
+            else:
                 continue
-            end = r2
-            while any(c1 <= c <= c2 for c in filled.get(end + 1, ())) and sx.row_is_blank(end + 1):
-                end += 1
             if end == r2:
                 continue
-            grown = f"{col_letter(c1)}{r1}:{col_letter(c2)}{end}".encode()
-            edits = [(tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", grown))]
+            resized = _a1(r1, c1, end, c2).encode()
+            edits = [(tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", resized))]
             auto = start_tag(prefix, b"autoFilter").search(scan, tag.end())
             auto_ref = parse_attrs(auto.group(1)).get(b"ref") if auto else None
             if auto is not None and auto_ref:
                 a1, ac1, a2, ac2 = parse_range(auto_ref.decode())
                 if a2 == r2:
-                    auto_grown = f"{col_letter(ac1)}{a1}:{col_letter(ac2)}{end}".encode()
+                    auto_ref = _a1(a1, ac1, end, ac2).encode()
                     edits.append(
-                        (auto.start(1), auto.end(1), set_attr(auto.group(1), b"ref", auto_grown))
+                        (auto.start(1), auto.end(1), set_attr(auto.group(1), b"ref", auto_ref))
                     )
             for at, until, text in sorted(edits, reverse=True):
                 data = data[:at] + text + data[until:]
             replace[target] = data
+
+
+def _joined_to(
+    sx: SheetXml, writes: dict[tuple[int, int], Value], last: int, c1: int, c2: int
+) -> int:
+    """The last row of a range (a table, a filter) ending at row `last` over columns `c1`
+    to `c2`, once the rows esp starts right under it join it, as rows typed there in Excel
+    do: each held nothing, and esp writes a value in one of those columns."""
+    filled = {
+        row for (row, col), value in writes.items() if c1 <= col <= c2 and value not in (None, "")
+    }
+    end = last
+    while end + 1 in filled and sx.row_is_blank(end + 1):
+        end += 1
+    return end
+
+
+def _emptied_to(sx: SheetXml, writes: dict[tuple[int, int], Value], keep: int, last: int) -> int:
+    """The last row of a range ending at row `last` that still holds something once this
+    write is made, down to row `keep` (the rows a write grew it over, emptied again)."""
+    for row in range(last, keep, -1):
+        mine = {c: v for (r, c), v in writes.items() if r == row}
+        if any(v not in (None, "") for v in mine.values()) or not sx.row_is_blank(row, mine):
+            return row
+    return keep
+
+
+def _a1(r1: int, c1: int, r2: int, c2: int) -> str:
+    return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+
+
+def _grown(
+    sheet: str, kind: str, name: str, was: tuple[int, int, int, int], end: int
+) -> GrownRange:
+    r1, c1, r2, c2 = was
+    return GrownRange(sheet, kind, name, _a1(r1, c1, r2, c2), _a1(r1, c1, end, c2))
+
+
+def _sheet_filter(
+    tail: bytes, prefix: bytes
+) -> tuple[re.Match[bytes], tuple[int, int, int, int]] | None:
+    """The sheet's own filter (Data > Filter on a range, no Excel table: its <autoFilter>
+    after the rows, in the sheet's tail from </sheetData>) and its range; None: none."""
+    scan = blank_markup(tail)
+    auto = start_tag(prefix, b"autoFilter").search(scan)
+    if auto is None:
+        return None
+    # The sheet's own comes before its custom views (which keep filters of their own).
+    views = start_tag(prefix, b"customSheetViews").search(scan)
+    ext = start_tag(prefix, b"extLst").search(scan)
+    if any(m is not None and m.start() < auto.start() for m in (views, ext)):
+        return None
+    ref = parse_attrs(auto.group(1)).get(b"ref")
+    try:
+        return auto, parse_range((ref or b"").decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _with_filter_end(
+    tail: bytes, auto: re.Match[bytes], was: tuple[int, int, int, int], end: int
+) -> tuple[bytes, tuple[tuple[int, int, int, int], int]]:
+    r1, c1, _r2, c2 = was
+    ref = _a1(r1, c1, end, c2).encode()
+    new_tail = tail[: auto.start(1)] + set_attr(auto.group(1), b"ref", ref) + tail[auto.end(1) :]
+    return new_tail, (was, end)
+
+
+def _grow_sheet_filter(
+    tail: bytes, sx: SheetXml, writes: dict[tuple[int, int], Value]
+) -> tuple[bytes, tuple[tuple[int, int, int, int], int]] | None:
+    """The sheet's own filter grown over the rows esp starts right under it, as a table's
+    is (see _joined_to): the sheet's tail with the new range, and the range as it was with
+    its new last row; None when it has none or it does not grow."""
+    found = _sheet_filter(tail, sx.prefix)
+    if found is None:
+        return None
+    auto, (r1, c1, r2, c2) = found
+    end = _joined_to(sx, writes, r2, c1, c2)
+    return None if end == r2 else _with_filter_end(tail, auto, (r1, c1, r2, c2), end)
+
+
+def _shrink_sheet_filter(
+    tail: bytes, sx: SheetXml, writes: dict[tuple[int, int], Value], shrinks: list[GrownRange]
+) -> tuple[bytes, tuple[tuple[int, int, int, int], int]] | None:
+    """The sheet's own filter an earlier write grew (`shrinks`), given back the rows this
+    write empties at its end, while it is still the range that write made (see
+    _grow_sheet_filter); None when nothing is given back."""
+    found = _sheet_filter(tail, sx.prefix) if shrinks else None
+    if found is None:
+        return None
+    auto, was = found
+    for g in shrinks:
+        if g.kind == "filter" and g.after == _a1(*was):
+            end = _emptied_to(sx, writes, parse_range(g.before)[2], was[2])
+            return None if end == was[2] else _with_filter_end(tail, auto, was, end)
+    return None
+
+
+# A defined name's range on one sheet: `'TBT Tracking'!$A$1:$F$3` (the sheet may be left out).
+_NAMED_RANGE = re.compile(
+    rb"(\s*(?:.*!)?\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?)(\d+)(\s*)", re.S
+)
+
+
+def _resize_filter_name(data: bytes, index: int, was: tuple[int, int, int, int], end: int) -> bytes:
+    """The workbook part with the hidden name Excel keeps beside a sheet's filter
+    (`_xlnm._FilterDatabase`, localSheetId `index`: XLSX-NOTES §6) ending at row `end` as
+    the filter now does; `data` itself when the sheet has none, or it names another range
+    than the filter's `was`."""
+    scan = blank_markup(data)
+    root = re.search(rb"<((?:[^\s:<>/!?]+:)?)workbook(?=[\s/>])", scan)
+    prefix = root.group(1) if root is not None else b""
+    for tag in start_tag(prefix, b"definedName").finditer(scan):
+        attrs = parse_attrs(tag.group(1))
+        if (
+            tag.group(2)
+            or attrs.get(b"name", b"").strip() != b"_xlnm._FilterDatabase"
+            or attrs.get(b"localSheetId", b"").strip() != str(index).encode()
+        ):
+            continue
+        close = end_tag(prefix, b"definedName").search(scan, tag.end())
+        named = _NAMED_RANGE.fullmatch(data, tag.end(), close.start()) if close else None
+        if close is None or named is None:
+            return data
+        c1, r1, c2, r2 = named.group(2), named.group(3), named.group(4), named.group(5)
+        if (int(r1), col_number(c1.decode()), int(r2), col_number(c2.decode())) != was:
+            return data
+        return data[: named.start(5)] + str(end).encode() + data[named.end(5) :]
+    return data
 
 
 _TableHead = tuple[bytes, bytes, re.Match[bytes], dict[bytes, bytes], tuple[int, int, int, int]]

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from esp_cli import system
-from esp_cli.errors import WorkbookBusyError, WriteFailedError
+from esp_cli.errors import EspError, WorkbookBusyError, WriteFailedError
 
 log = logging.getLogger("esp")
 
@@ -398,14 +398,37 @@ def commit(
             f"{path}: could not save a backup in {backup_folder} ({reason}); nothing was written.",
             fix=backups_fix(exc, backup_folder),
         ) from exc
-    if before_replace is not None:
-        before_replace(backup)
     try:
+        if before_replace is not None:
+            before_replace(backup)
         replace_atomically(path, new, last_look)
-    except WorkbookBusyError:
+    except BaseException as exc:
         # Nothing was written (the operation log takes the write's entry out): neither
         # does its backup stay, named after a write that did not happen.
-        with contextlib.suppress(OSError):
-            system.remove_file(backup)
+        take_back(backup, path, hashlib.sha256(new).hexdigest(), exc)
         raise
     return backup
+
+
+def take_back(backup: Path, path: Path, digest: str, failure: BaseException) -> None:
+    """Remove the backup made for a write that failed before the workbook was replaced (a
+    busy workbook, a full disk, a log that cannot be written, Ctrl-C), unless the workbook
+    holds the new bytes whose SHA-256 is `digest` after all (it failed once replaced: the
+    backup is that write's). One that cannot be removed is named in the failure's message,
+    so nobody takes it for the backup of a write."""
+    try:
+        if holds(path, digest):
+            return
+    except OSError:
+        return  # the workbook cannot be read now: its backup is kept, in case it was written
+    try:
+        system.remove_file(backup)
+    except OSError as exc:
+        said = (
+            f" Its backup {backup} could not be removed ({_reason(exc)}): it is not a backup "
+            "of a write; delete it."
+        )
+        if isinstance(failure, EspError):
+            failure.message = failure.message + said
+        else:
+            log.warning("%s", said.strip())

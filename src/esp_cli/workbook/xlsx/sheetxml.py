@@ -20,7 +20,7 @@ import functools
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from html import unescape
@@ -641,14 +641,15 @@ class SheetXml:
                 out.append((loc.num, cell.col, unescape(text.decode("utf-8", "replace"))))
         return out
 
-    def row_is_blank(self, num: int) -> bool:
+    def row_is_blank(self, num: int, but: Container[int] = ()) -> bool:
         """Whether the row holds nothing: no row element, or only cells without a value or
-        a formula (a format alone)."""
+        a formula (a format alone); the cells of the columns `but` left out."""
         loc = self.row(num)
         if loc is None:
             return True
         return all(
-            cell.body is None or _VALUE_TAG.search(cell.body) is None for cell in self.cells(loc)
+            cell.col in but or cell.body is None or _VALUE_TAG.search(cell.body) is None
+            for cell in self.cells(loc)
         )
 
     def first_formula_row(self, col: int) -> int | None:

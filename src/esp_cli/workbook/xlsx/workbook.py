@@ -132,6 +132,14 @@ class Workbook:
                     out[row] = found
         return out
 
+    def protected(self, sheet: SheetInfo) -> bool:
+        """Whether the sheet is protected (Review > Protect Sheet), which every write
+        refuses (the check the writer makes: SheetXml.protected)."""
+        try:
+            return SheetXml(self.pkg.read_xml(sheet.part, keep=self.pkg.keep_scanned)).protected
+        except ValueError:
+            return False  # its XML cannot be followed: a write says so
+
     def totals_rows(self, sheet: SheetInfo) -> dict[int, str]:
         """The rows the sheet's Excel tables declare as their Totals Row (Table Design >
         Total Row), each with its table's name."""
