@@ -697,3 +697,83 @@ def test_an_rtf_fallback_skips_characters_across_lines_not_line_breaks() -> None
     assert rtf_text(b"{\\rtf1\\ansi\\uc5\\u8364 ab\r\ncd\ne\r\nf done\\par}") == "€f done\n"
     huge = b"{\\rtf1\\ansi\\uc1000000000\\u8364 " + b"Did 2 TBTs today.\n" * 50_000 + b"}"
     assert rtf_text(huge) == "€"
+
+
+# ------------------------------------------------ an older (ANSI) .msg's attachment names
+
+
+def ansi_msg(
+    codepage: int | None,
+    names: list[str],
+    *,
+    internet: int | None = None,
+    inner: tuple[int | None, str] | None = None,
+) -> bytes:
+    """An older Outlook .msg whose strings are 8-bit (PT_STRING8) in its code page
+    (PidTagMessageCodepage, else PidTagInternetCodepage): a PDF attached under each of
+    `names`; `inner`, an e-mail attached to it with its own code page and a PDF."""
+
+    def message(codepage: int | None, internet: int | None = None) -> MapiMessage:
+        msg = MapiMessage.create("ESP progress", "", unicode_strings=False)
+        string = PropertyTypeCode.PTYP_STRING
+        msg.set_property(0x0C1A, string, "Devon Price")
+        msg.set_property(0x0C1E, string, "SMTP")
+        msg.set_property(0x0C1F, string, "devon.price@x.com")
+        msg.set_property(0x0039, PropertyTypeCode.PTYP_TIME, SENT)
+        for pid, number in ((0x3FFD, codepage), (0x3FDE, internet)):
+            if number is not None:
+                msg.set_property(pid, PropertyTypeCode.PTYP_INTEGER32, number)
+        return msg
+
+    def attach(msg: MapiMessage, name: str, codec: str) -> None:
+        att = msg.add_attachment("x.pdf", b"%PDF-1.4\n", mime_type="application/pdf")
+        att.filename = None  # the names below, in 8 bits, instead
+        for pid in (0x3707, 0x3704, 0x3001):
+            att.set_property(pid, PropertyTypeCode.PTYP_STRING8, name.encode(codec))
+
+    from esp_cli.mail.codepages import codec_of
+
+    outer = message(codepage, internet)
+    codec = codec_of(codepage or internet or 1252) or "cp1252"
+    for name in names:
+        attach(outer, name, codec)
+    if inner is not None:
+        own, name = inner
+        forwarded = message(own)
+        attach(forwarded, name, codec_of(own) or codec if own else codec)
+        outer.add_embedded_message_attachment(forwarded, filename="FW: ESP progress")
+    return outer.to_bytes()
+
+
+@pytest.mark.parametrize(
+    ("codepage", "internet", "name"),
+    [
+        (1251, None, "Отчёт Иванов TBT.pdf"),
+        (932, None, "山田太郎 TBT①.pdf"),
+        (1250, None, "Zażółć TBT.pdf"),
+        (1253, None, "Παπαδόπουλος TBT.pdf"),
+        (None, 1251, "Отчёт TBT.pdf"),  # only the Internet code page given
+        (1252, None, "Café – TBT.pdf"),
+    ],
+)
+def test_an_ansi_msgs_attachment_names_are_read_in_its_code_page(
+    codepage: int | None, internet: int | None, name: str
+) -> None:
+    from esp_cli.mail.attachments import read_files
+
+    data = ansi_msg(codepage, [name], internet=internet)
+    assert [f.name for f in read_files(data).files] == [name]
+
+
+def test_an_email_attached_to_an_ansi_msg_is_read_in_the_code_page_it_came_in() -> None:
+    """An attached e-mail that names no code page of its own (aspose-email-foss writes an
+    embedded message's properties where Outlook's readers do not look for them)."""
+    from esp_cli.mail.attachments import read_files
+
+    found = read_files(ansi_msg(1251, ["Отчёт.pdf"], inner=(None, "Иванов TBT.pdf")))
+    assert [f.name for f in found.files] == ["Отчёт.pdf", "Иванов TBT.pdf"]
+
+
+def test_an_ansi_msg_with_no_text_names_its_attachments_in_its_code_page() -> None:
+    report = read_mail(ansi_msg(1251, ["Отчёт Иванов.pdf"]), "a.msg", EASTERN)
+    assert "Отчёт Иванов.pdf" in report.warning
