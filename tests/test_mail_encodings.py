@@ -777,3 +777,75 @@ def test_an_email_attached_to_an_ansi_msg_is_read_in_the_code_page_it_came_in() 
 def test_an_ansi_msg_with_no_text_names_its_attachments_in_its_code_page() -> None:
     report = read_mail(ansi_msg(1251, ["Отчёт Иванов.pdf"]), "a.msg", EASTERN)
     assert "Отчёт Иванов.pdf" in report.warning
+
+
+# ----------------------------------------------- raw ISO-2022-JP headers, never an escape
+
+_JIS_SUBJECT = "進捗報告 モジュール5完了"
+
+
+@pytest.mark.parametrize("charset", ["iso-2022-jp", "utf-8", "us-ascii", None])
+def test_a_raw_iso_2022_jp_subject_is_read_not_put_in_a_note_as_escapes(
+    charset: str | None,
+) -> None:
+    """Japanese mailers write Subject in ISO-2022-JP without encoded words: read in the
+    message's character set, or in ISO-2022-JP when its bytes say so whatever the label."""
+    mail = eml(b"", charset=charset or "").replace(
+        b"Subject: ESP progress", b"Subject: " + _JIS_SUBJECT.encode("iso2022_jp")
+    )
+    if charset is None:
+        mail = mail.replace(b'Content-Type: text/plain; charset=""\r\n', b"")
+    report = read_mail(mail, "a.eml", EASTERN)
+    assert report.text == _JIS_SUBJECT
+
+
+def test_a_raw_iso_2022_jp_2_subject_is_read_in_the_messages_own_charset() -> None:
+    subject = "Café 進捗 Ωmega"
+    mail = eml(b"", charset="iso-2022-jp-2", cte="7bit").replace(
+        b"Subject: ESP progress", b"Subject: " + subject.encode("iso2022_jp_2")
+    )
+    assert read_mail(mail, "a.eml", EASTERN).text == subject
+
+
+def test_a_raw_iso_2022_jp_sender_name_and_file_name_are_read() -> None:
+    from esp_cli.mail.attachments import read_files
+
+    mail = with_pdf(
+        'filename="' + "山田 報告.pdf".encode("iso2022_jp").decode("ascii") + '"'
+    ).replace(b"Devon Price", "山田 太郎".encode("iso2022_jp"))
+    report = read_mail(mail, "a.eml", EASTERN)
+    assert report.name == "山田 太郎"
+    found = read_files(mail)
+    assert [f.name for f in found.files] == ["山田 報告.pdf"]
+    assert found.sender_name == "山田 太郎"
+
+
+def test_an_iso_2022_jp_body_labelled_otherwise_is_read_as_its_bytes_say() -> None:
+    body = "モジュール5完了、明日6を始めます。".encode("iso2022_jp")
+    assert read_mail(eml(body, charset="utf-8"), "a.eml", EASTERN).text == (
+        "モジュール5完了、明日6を始めます。"
+    )
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        b"Module 5 \x1b[31mdone\x1b[0m",  # an escape that designates no character set
+        b"Module 5 =?utf-8?q?done=07=1B?=",  # control characters inside an encoded word
+        "Module 5 ".encode("iso2022_jp") + b"\x1b$Bdone",  # ISO-2022-JP cut short
+    ],
+)
+def test_no_control_character_from_a_subject_reaches_a_note(subject: bytes) -> None:
+    mail = eml(b"").replace(b"Subject: ESP progress", b"Subject: " + subject)
+    text = read_mail(mail, "a.eml", EASTERN).text
+    assert text.startswith("Module 5")
+    assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in text), text
+
+
+def test_no_control_character_from_a_msgs_subject_reaches_a_note(tmp_path: Path) -> None:
+    path = make_msg(tmp_path / "a.msg", html=b"<p></p>")
+    msg = MapiMessage.from_file(path)
+    msg.set_property(0x0037, PropertyTypeCode.PTYP_STRING, "Module 5 \x1b[31mdone\x07")
+    text = read_mail(msg.to_bytes(), "a.msg", EASTERN).text
+    assert text.startswith("Module 5") and "done" in text
+    assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in text), text

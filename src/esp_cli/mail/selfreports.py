@@ -30,7 +30,7 @@ from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
-from esp_cli.core.values import Unreadable, text_of
+from esp_cli.core.values import Unreadable, shown_text, text_of
 from esp_cli.mail.codepages import is_iso2022_jp, read
 
 MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
@@ -549,6 +549,8 @@ def decode_text(data: bytes, charset: str | None) -> str:
         codec = wide
     elif data.startswith(codecs.BOM_UTF8):
         codec = "utf-8"
+    elif not (codec or "").startswith("iso2022") and _iso2022_jp_text(data):
+        codec = "iso2022_jp_ext"  # the bytes say so, whatever the label
     if codec is not None and codec != _WESTERN:
         declared = _Reading.of(data, codec)
         # Seven-bit ISO-2022-JP keeps its label: UTF-8 would "read" its escapes as text.
@@ -563,6 +565,17 @@ def decode_text(data: bytes, charset: str | None) -> str:
         return utf8.text.removeprefix("\ufeff")
     readings = [r for r in (declared, utf8, _Reading.of(data, _WESTERN)) if r is not None]
     return min(readings, key=lambda r: r.bad).text.removeprefix("\ufeff")
+
+
+# An ISO-2022 escape sequence that designates a character set (ESC $ B, ESC ( J, ESC $ ( D,
+# ESC . A...).
+_ISO2022_DESIGNATION = re.compile(rb"\x1b[$(&.][\x20-\x2f]*[\x30-\x7e]")
+
+
+def _iso2022_jp_text(data: bytes) -> bool:
+    """Whether `data` is ISO-2022-JP by its bytes: seven bits, with an escape sequence
+    designating a character set."""
+    return b"\x1b" in data and data.isascii() and _ISO2022_DESIGNATION.search(data) is not None
 
 
 def decode_words(text: str) -> str:
@@ -792,7 +805,7 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
         kept.pop()
         while kept and not kept[-1]:
             kept.pop()
-    folded = " ".join(" ".join(kept).split())
+    folded = _header_text(" ".join(kept))  # no control character reaches a note
     if len(folded) > MAX_NOTE_CHARS:
         folded = folded[: MAX_NOTE_CHARS - 1].rstrip() + "…"
     if left_out:
@@ -817,7 +830,7 @@ def subject_text(subject: str) -> str:
         if found.group("reply"):
             return ""
         rest = rest[found.end() :]
-    return " ".join(rest.split())
+    return _header_text(rest)
 
 
 # `Brooks, Kayla <kayla.brooks@x.com>`: a name with a comma, unquoted, then one address.
@@ -825,23 +838,50 @@ _NAME_AND_ADDRESS = re.compile(r"^(?P<name>[^\"<>@]*?)\s*<(?P<addr>[^<>\s@]+@[^<
 
 
 def _raw_header(msg: Message, name: str) -> str | None:
-    """A header as written, unfolded; 8-bit text in it (no encoded words, against the
-    standard, as some mailers write) read as UTF-8, else Windows-1252."""
+    """A header as written, unfolded; text in it not in encoded words, against the standard,
+    as some mailers write it, read as _eight_bit reads it."""
     raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), None)
     if raw is None:
         return None
-    return " ".join(_eight_bit(raw).split())
+    return " ".join(_eight_bit(raw, _charset_of(msg)).split())
 
 
-def _eight_bit(raw: str) -> str:
-    """Header text with its 8-bit bytes (kept by the parser as surrogates) read as UTF-8,
-    else Windows-1252."""
-    return raw if raw.isascii() else decode_text(raw.encode("utf-8", "surrogateescape"), None)
+def _eight_bit(raw: str, charset: str | None = None) -> str:
+    """Header text not in encoded words, as written: raw ISO-2022-JP (seven bits and escape
+    sequences, as Japanese mailers write Subject and From) read in the message's `charset`,
+    or in Outlook's ISO-2022-JP when that is another (decode_text); 8-bit bytes (kept by the
+    parser as surrogates) read as UTF-8 when they are, else in `charset` (decode_text:
+    Windows-1252 when it does not fit)."""
+    if raw.isascii() and "\x1b" not in raw:
+        return raw
+    data = raw.encode("utf-8", "surrogateescape")
+    if data.isascii():
+        return decode_text(data, charset)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_text(data, charset)
+
+
+def _charset_of(msg: Message) -> str | None:
+    """The character set a message's text is labelled in: its own, else its first text
+    part's (None when none says)."""
+    for part in msg.walk():
+        if (charset := part.get_content_charset()) is not None:
+            return str(charset)
+    return None
+
+
+def _header_text(text: str) -> str:
+    """A header's (or a note's) text as a cell may hold it: on one line, spaces tidied, and
+    each control character that is left (a stray escape, one an encoded word held) as
+    U+FFFD."""
+    return " ".join(shown_text(text).split())
 
 
 def subject_of(msg: Message) -> str:
     """The Subject, its encoded words read in their Windows code pages ('' when none)."""
-    return decode_words(_raw_header(msg, "subject") or "").strip()
+    return _header_text(decode_words(_raw_header(msg, "subject") or ""))
 
 
 class _AsWritten(Compat32):
@@ -871,10 +911,10 @@ def file_name(part: Message) -> str:
             charset, _, text = value
             name = decode_text(text.encode("latin-1", "surrogateescape"), charset or None)
         elif value:
-            name = decode_words(_eight_bit(value))
+            name = decode_words(_eight_bit(value, _charset_of(part)))
         else:
             continue
-        return " ".join(name.split())
+        return _header_text(name)
     return ""
 
 
@@ -888,7 +928,7 @@ def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
         return "", ""
     found = _NAME_AND_ADDRESS.match(raw)
     name, addr = (found.group("name"), found.group("addr")) if found else parseaddr(raw)
-    return decode_words(name).strip(), addr.strip()
+    return _header_text(decode_words(name)), addr.strip()
 
 
 def same_sender(a: tuple[str, str], b: tuple[str, str]) -> bool:
