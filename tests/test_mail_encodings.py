@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
 from compressed_rtf import compress
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from esp_cli.mail.inbox import read_mail
 from esp_cli.mail.selfreports import UnreadableMail, decode_text
@@ -849,3 +851,59 @@ def test_no_control_character_from_a_msgs_subject_reaches_a_note(tmp_path: Path)
     text = read_mail(msg.to_bytes(), "a.msg", EASTERN).text
     assert text.startswith("Module 5") and "done" in text
     assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in text), text
+
+
+# ------------------------------------------- ISO-2022-JP read in runs, as character by character
+
+_SWITCH_BYTES = [b"\x1b(B", b"\x1b(J", b"\x1b(I", b"\x1b$@", b"\x1b$B", b"\x1b$(B", b"\x1b&@",
+                 b"\x1b$(D", b"\x1b$A", b"\x1b$(C", b"\x1b$(Q", b"\x1b$(P", b"\x1b.A", b"\x1b.F",
+                 b"\x1bN", b"\x1b$Z", b"\x1b", b"\x0e", b"\x0f"]  # fmt: skip
+_TEXT_BYTES = ["進捗".encode("iso2022_jp")[3:-3], b"-!-5", b"12", b"SPOC", b" ", b"\r\n", b"\x80",
+               b"~", b"\x7f", b"\x21\x21", b"\x29\x21", b"\x7e\x7e", b"\x74\x27", b"0"]  # fmt: skip
+
+
+def _one_by_one(data: bytes) -> str:
+    """ISO-2022-JP read character by character (the reading _iso2022_jp must equal)."""
+    from esp_cli.mail import codepages as cp
+
+    real = cp._characters
+    try:
+        cp._characters = lambda chars, charset: (  # type: ignore[assignment]
+            "".join(cp._character(chars[at : at + charset[0]], charset)
+                    for at in range(0, len(chars) - charset[0] + 1, charset[0]))
+            + cp._BAD * (len(chars) % charset[0] > 0)
+        )  # fmt: skip
+        return cp._by_runs(data)
+    finally:
+        cp._characters = real
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_SWITCH_BYTES) | st.sampled_from(_TEXT_BYTES) | st.binary(max_size=6),
+        max_size=14,
+    )
+)
+def test_iso_2022_jp_read_in_runs_is_read_as_character_by_character(parts: list[bytes]) -> None:
+    """Each run between two escape sequences is read in one call (all the text at once
+    for Outlook's usual sets): the same text as reading each character alone."""
+    from esp_cli.mail.codepages import _iso2022_jp
+
+    data = b"".join(parts)
+    assert _iso2022_jp(data) == _one_by_one(data)
+
+
+@pytest.mark.parametrize(
+    "text", [OUTLOOK_JIS.replace(b" \x0e34\x0f", b""), "ﾓｼﾞｭｰﾙ５完了 ｱｲ".encode("iso2022_jp_ext")]
+)
+def test_outlooks_iso_2022_jp_read_at_once_is_read_as_character_by_character(text: bytes) -> None:
+    from esp_cli.mail.codepages import _common
+
+    assert _common(text) == _one_by_one(text) != ""
+
+
+def test_an_iso_2022_jp_2_greek_byte_iso_8859_7_leaves_undefined_is_replaced() -> None:
+    # ESC . F designates ISO-8859-7 as G2; 0x2E and 0x7F under ESC N are 0xAE and 0xFF,
+    # which ISO-8859-7 leaves undefined: U+FFFD, not a crash.
+    assert decode_text(b"a\x1b.F\x1bN\x2eb\x1bN\x7fc\x1bNa", "iso-2022-jp-2") == "a\ufffdb\ufffdcα"

@@ -533,7 +533,8 @@ class _Reading:
     @classmethod
     def of(cls, data: bytes, codec: str) -> _Reading:
         text, bad = read(data, codec)
-        return cls(text, bad, sum(1 for ch in text if ch > "\x7f") - bad)
+        beyond_ascii = len(text) - len(text.encode("ascii", "ignore"))  # in one call
+        return cls(text, bad, beyond_ascii - bad)
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
