@@ -907,3 +907,62 @@ def test_an_iso_2022_jp_2_greek_byte_iso_8859_7_leaves_undefined_is_replaced() -
     # ESC . F designates ISO-8859-7 as G2; 0x2E and 0x7F under ESC N are 0xAE and 0xFF,
     # which ISO-8859-7 leaves undefined: U+FFFD, not a crash.
     assert decode_text(b"a\x1b.F\x1bN\x2eb\x1bN\x7fc\x1bNa", "iso-2022-jp-2") == "a\ufffdb\ufffdcα"
+
+
+# ------------------------------------------- RTF: a double-byte fallback, cp932's byte 0x80
+
+
+def _rtf_in(charset: int, body: bytes) -> bytes:
+    """An RTF document whose one font is in the character set `charset` (128: Shift_JIS)."""
+    return (
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fnil\\fcharset%d Font;}}\\f0 " % charset
+        + body
+        + b"\\par}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("charset", "codec", "fallback"),
+    [
+        (128, "cp932", "あ"),  # Shift_JIS
+        (134, "gbk", "进"),  # GBK
+        (136, "cp950", "進"),  # Big5
+        (129, "cp949", "진"),  # Korean
+    ],
+)
+@pytest.mark.parametrize("raw", [True, False], ids=["raw", "escaped"])
+def test_a_double_byte_fallback_of_one_character_leaves_no_stray_byte(
+    charset: int, codec: str, fallback: str, raw: bool
+) -> None:
+    """\\uc1 before a double-byte fallback (some writers count characters, not bytes):
+    the whole character is skipped, never its second byte left as text."""
+    from esp_cli.mail.rtf import rtf_text
+
+    encoded = fallback.encode(codec)
+    written = encoded if raw else b"".join(b"\\'%02x" % b for b in encoded)
+    body = b"\\uc1 Module \\u%d " % ord(fallback) + written + b" done, \\u%d" % ord(fallback)
+    body += written + b"ok"
+    assert rtf_text(_rtf_in(charset, body)).strip() == f"Module {fallback} done, {fallback}ok"
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["raw", "escaped"])
+def test_a_double_byte_fallback_counted_in_bytes_is_skipped_as_before(raw: bool) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    encoded = "あ".encode("cp932")
+    written = encoded if raw else b"".join(b"\\'%02x" % b for b in encoded)
+    body = b"\\uc2 a\\u12354 " + written + b"b \\u12354 " + written + b"c"
+    assert rtf_text(_rtf_in(128, body)).strip() == "aあb あc"
+
+
+def test_cp932s_byte_0x80_is_read_as_windows_reads_it(tmp_path: Path) -> None:
+    """Windows' code page 932 (its table, bestfit932.txt) reads 0x80 as U+0080, one byte on
+    its own — never the first of two, so the character after it is itself; a note shows
+    the control character as U+FFFD."""
+    from esp_cli.mail.rtf import rtf_text
+
+    body = b"a\\'80\\'82\\'a0 \x80\x82\xa0 \x80b"
+    assert rtf_text(_rtf_in(128, body)).strip() == "a\x80あ \x80あ \x80b"
+    path = make_msg(tmp_path / "a.msg", rtf=_rtf_in(128, body))
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == "a\ufffdあ \ufffdあ \ufffdb"
+    assert decode_text(b"\x80\x82\xa0", "shift_jis") == "\x80あ"
