@@ -30,7 +30,7 @@ from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
-from esp_cli.core.values import Unreadable, shown_text, text_of
+from esp_cli.core.values import Unreadable, text_of
 from esp_cli.mail.codepages import is_iso2022_jp, read
 
 MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
@@ -806,7 +806,7 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
         kept.pop()
         while kept and not kept[-1]:
             kept.pop()
-    folded = _header_text(" ".join(kept))  # no control character reaches a note
+    folded = " ".join(" ".join(kept).split())
     if len(folded) > MAX_NOTE_CHARS:
         folded = folded[: MAX_NOTE_CHARS - 1].rstrip() + "…"
     if left_out:
@@ -831,7 +831,7 @@ def subject_text(subject: str) -> str:
         if found.group("reply"):
             return ""
         rest = rest[found.end() :]
-    return _header_text(rest)
+    return " ".join(rest.split())
 
 
 # `Brooks, Kayla <kayla.brooks@x.com>`: a name with a comma, unquoted, then one address.
@@ -873,16 +873,9 @@ def _charset_of(msg: Message) -> str | None:
     return None
 
 
-def _header_text(text: str) -> str:
-    """A header's (or a note's) text as a cell may hold it: on one line, spaces tidied, and
-    each control character that is left (a stray escape, one an encoded word held) as
-    U+FFFD."""
-    return " ".join(shown_text(text).split())
-
-
 def subject_of(msg: Message) -> str:
     """The Subject, its encoded words read in their Windows code pages ('' when none)."""
-    return _header_text(decode_words(_raw_header(msg, "subject") or ""))
+    return decode_words(_raw_header(msg, "subject") or "").strip()
 
 
 class _AsWritten(Compat32):
@@ -915,7 +908,7 @@ def file_name(part: Message) -> str:
             name = decode_words(_eight_bit(value, _charset_of(part)))
         else:
             continue
-        return _header_text(name)
+        return " ".join(name.split())
     return ""
 
 
@@ -929,7 +922,7 @@ def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
         return "", ""
     found = _NAME_AND_ADDRESS.match(raw)
     name, addr = (found.group("name"), found.group("addr")) if found else parseaddr(raw)
-    return _header_text(decode_words(name)), addr.strip()
+    return decode_words(name).strip(), addr.strip()
 
 
 def same_sender(a: tuple[str, str], b: tuple[str, str]) -> bool:
