@@ -822,7 +822,7 @@ def shown(message: EmailMessage) -> str:
     copy_ = copy.deepcopy(message)
     for part in copy_.walk():
         if part.is_multipart():
-            pass
+            ...  # its parts are shown in turn
         elif part.get_content_maintype() == "text":
             text = str(part.get_content())
             del part["Content-Transfer-Encoding"]
