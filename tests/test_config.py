@@ -122,6 +122,35 @@ def test_config_user_command_sets_and_shows(home: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["config", "user"]).stdout == "Dana Whitfield\n"
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("Jordan\tReyes", "U+0009 (tab)"), ("Jordan Reyes\r", "U+000D (carriage return)"),
+     ("Jordan\x1bReyes", "U+001B (escape)")],
+)  # fmt: skip
+def test_a_name_with_a_control_character_is_refused_wherever_it_is_read(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, said: str
+) -> None:
+    """ESP_USER, your own esp.toml, the team's and esp config user: one line naming the
+    setting and the fix; the name never signs anything (a tab or line break included)."""
+    runner = CliRunner()
+    monkeypatch.setenv("ESP_USER", name)
+    res = runner.invoke(app, ["config", "user"])
+    assert res.exit_code == ExitCode.USAGE, res.output
+    (line,) = res.stderr.splitlines()
+    assert f"ESP_USER holds {said}" in line and 'ESP_USER="Jordan Reyes"' in line
+    monkeypatch.delenv("ESP_USER")
+    own = write(user_config_path(), f"[people]\nuser = {json.dumps(name)}\n")
+    res = runner.invoke(app, ["config", "user"])
+    assert res.exit_code == ExitCode.USAGE, res.output
+    (line,) = res.stderr.splitlines()
+    assert f"{own}: [people] user holds {said}" in line and "esp config user" in line
+    with pytest.raises(ConfigError, match=re.escape(f"[people] user holds {said}")):
+        team_config(tmp_path, json.dumps(name)[1:-1])
+    res = runner.invoke(app, ["config", "user", name])
+    assert res.exit_code == ExitCode.USAGE, res.output
+    assert f"holds {said}" in res.stderr and "Saved" not in res.stderr
+
+
 def test_note_add_signs_with_esp_user_and_says_so(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
 from compressed_rtf import compress
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from esp_cli.mail.inbox import read_mail
 from esp_cli.mail.selfreports import UnreadableMail, decode_text
@@ -697,3 +699,246 @@ def test_an_rtf_fallback_skips_characters_across_lines_not_line_breaks() -> None
     assert rtf_text(b"{\\rtf1\\ansi\\uc5\\u8364 ab\r\ncd\ne\r\nf done\\par}") == "€f done\n"
     huge = b"{\\rtf1\\ansi\\uc1000000000\\u8364 " + b"Did 2 TBTs today.\n" * 50_000 + b"}"
     assert rtf_text(huge) == "€"
+
+
+# ------------------------------------------------ an older (ANSI) .msg's attachment names
+
+
+def ansi_msg(
+    codepage: int | None,
+    names: list[str],
+    *,
+    internet: int | None = None,
+    inner: tuple[int | None, str] | None = None,
+) -> bytes:
+    """An older Outlook .msg whose strings are 8-bit (PT_STRING8) in its code page
+    (PidTagMessageCodepage, else PidTagInternetCodepage): a PDF attached under each of
+    `names`; `inner`, an e-mail attached to it with its own code page and a PDF."""
+
+    def message(codepage: int | None, internet: int | None = None) -> MapiMessage:
+        msg = MapiMessage.create("ESP progress", "", unicode_strings=False)
+        string = PropertyTypeCode.PTYP_STRING
+        msg.set_property(0x0C1A, string, "Devon Price")
+        msg.set_property(0x0C1E, string, "SMTP")
+        msg.set_property(0x0C1F, string, "devon.price@x.com")
+        msg.set_property(0x0039, PropertyTypeCode.PTYP_TIME, SENT)
+        for pid, number in ((0x3FFD, codepage), (0x3FDE, internet)):
+            if number is not None:
+                msg.set_property(pid, PropertyTypeCode.PTYP_INTEGER32, number)
+        return msg
+
+    def attach(msg: MapiMessage, name: str, codec: str) -> None:
+        att = msg.add_attachment("x.pdf", b"%PDF-1.4\n", mime_type="application/pdf")
+        att.filename = None  # the names below, in 8 bits, instead
+        for pid in (0x3707, 0x3704, 0x3001):
+            att.set_property(pid, PropertyTypeCode.PTYP_STRING8, name.encode(codec))
+
+    from esp_cli.mail.codepages import codec_of
+
+    outer = message(codepage, internet)
+    codec = codec_of(codepage or internet or 1252) or "cp1252"
+    for name in names:
+        attach(outer, name, codec)
+    if inner is not None:
+        own, name = inner
+        forwarded = message(own)
+        attach(forwarded, name, codec_of(own) or codec if own else codec)
+        outer.add_embedded_message_attachment(forwarded, filename="FW: ESP progress")
+    return outer.to_bytes()
+
+
+@pytest.mark.parametrize(
+    ("codepage", "internet", "name"),
+    [
+        (1251, None, "Отчёт Иванов TBT.pdf"),
+        (932, None, "山田太郎 TBT①.pdf"),
+        (1250, None, "Zażółć TBT.pdf"),
+        (1253, None, "Παπαδόπουλος TBT.pdf"),
+        (None, 1251, "Отчёт TBT.pdf"),  # only the Internet code page given
+        (1252, None, "Café – TBT.pdf"),
+    ],
+)
+def test_an_ansi_msgs_attachment_names_are_read_in_its_code_page(
+    codepage: int | None, internet: int | None, name: str
+) -> None:
+    from esp_cli.mail.attachments import read_files
+
+    data = ansi_msg(codepage, [name], internet=internet)
+    assert [f.name for f in read_files(data).files] == [name]
+
+
+def test_an_email_attached_to_an_ansi_msg_is_read_in_the_code_page_it_came_in() -> None:
+    """An attached e-mail that names no code page of its own (aspose-email-foss writes an
+    embedded message's properties where Outlook's readers do not look for them)."""
+    from esp_cli.mail.attachments import read_files
+
+    found = read_files(ansi_msg(1251, ["Отчёт.pdf"], inner=(None, "Иванов TBT.pdf")))
+    assert [f.name for f in found.files] == ["Отчёт.pdf", "Иванов TBT.pdf"]
+
+
+def test_an_ansi_msg_with_no_text_names_its_attachments_in_its_code_page() -> None:
+    report = read_mail(ansi_msg(1251, ["Отчёт Иванов.pdf"]), "a.msg", EASTERN)
+    assert "Отчёт Иванов.pdf" in report.warning
+
+
+# ----------------------------------------------- raw ISO-2022-JP headers, never an escape
+
+_JIS_SUBJECT = "進捗報告 モジュール5完了"
+
+
+@pytest.mark.parametrize("charset", ["iso-2022-jp", "utf-8", "us-ascii", None])
+def test_a_raw_iso_2022_jp_subject_is_read_not_put_in_a_note_as_escapes(
+    charset: str | None,
+) -> None:
+    """Japanese mailers write Subject in ISO-2022-JP without encoded words: read in the
+    message's character set, or in ISO-2022-JP when its bytes say so whatever the label."""
+    mail = eml(b"", charset=charset or "").replace(
+        b"Subject: ESP progress", b"Subject: " + _JIS_SUBJECT.encode("iso2022_jp")
+    )
+    if charset is None:
+        mail = mail.replace(b'Content-Type: text/plain; charset=""\r\n', b"")
+    report = read_mail(mail, "a.eml", EASTERN)
+    assert report.text == _JIS_SUBJECT
+
+
+def test_a_raw_iso_2022_jp_2_subject_is_read_in_the_messages_own_charset() -> None:
+    subject = "Café 進捗 Ωmega"
+    mail = eml(b"", charset="iso-2022-jp-2", cte="7bit").replace(
+        b"Subject: ESP progress", b"Subject: " + subject.encode("iso2022_jp_2")
+    )
+    assert read_mail(mail, "a.eml", EASTERN).text == subject
+
+
+def test_a_raw_iso_2022_jp_sender_name_and_file_name_are_read() -> None:
+    from esp_cli.mail.attachments import read_files
+
+    mail = with_pdf(
+        'filename="' + "山田 報告.pdf".encode("iso2022_jp").decode("ascii") + '"'
+    ).replace(b"Devon Price", "山田 太郎".encode("iso2022_jp"))
+    report = read_mail(mail, "a.eml", EASTERN)
+    assert report.name == "山田 太郎"
+    found = read_files(mail)
+    assert [f.name for f in found.files] == ["山田 報告.pdf"]
+    assert found.sender_name == "山田 太郎"
+
+
+def test_an_iso_2022_jp_body_labelled_otherwise_is_read_as_its_bytes_say() -> None:
+    body = "モジュール5完了、明日6を始めます。".encode("iso2022_jp")
+    assert read_mail(eml(body, charset="utf-8"), "a.eml", EASTERN).text == (
+        "モジュール5完了、明日6を始めます。"
+    )
+
+
+# ------------------------------------------- ISO-2022-JP read in runs, as character by character
+
+_SWITCH_BYTES = [b"\x1b(B", b"\x1b(J", b"\x1b(I", b"\x1b$@", b"\x1b$B", b"\x1b$(B", b"\x1b&@",
+                 b"\x1b$(D", b"\x1b$A", b"\x1b$(C", b"\x1b$(Q", b"\x1b$(P", b"\x1b.A", b"\x1b.F",
+                 b"\x1bN", b"\x1b$Z", b"\x1b", b"\x0e", b"\x0f"]  # fmt: skip
+_TEXT_BYTES = ["進捗".encode("iso2022_jp")[3:-3], b"-!-5", b"12", b"SPOC", b" ", b"\r\n", b"\x80",
+               b"~", b"\x7f", b"\x21\x21", b"\x29\x21", b"\x7e\x7e", b"\x74\x27", b"0"]  # fmt: skip
+
+
+def _one_by_one(data: bytes) -> str:
+    """ISO-2022-JP read character by character (the reading _iso2022_jp must equal)."""
+    from esp_cli.mail import codepages as cp
+
+    real = cp._characters
+    try:
+        cp._characters = lambda chars, charset: (  # type: ignore[assignment]
+            "".join(cp._character(chars[at : at + charset[0]], charset)
+                    for at in range(0, len(chars) - charset[0] + 1, charset[0]))
+            + cp._BAD * (len(chars) % charset[0] > 0)
+        )  # fmt: skip
+        return cp._by_runs(data)
+    finally:
+        cp._characters = real
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_SWITCH_BYTES) | st.sampled_from(_TEXT_BYTES) | st.binary(max_size=6),
+        max_size=14,
+    )
+)
+def test_iso_2022_jp_read_in_runs_is_read_as_character_by_character(parts: list[bytes]) -> None:
+    """Each run between two escape sequences is read in one call (all the text at once
+    for Outlook's usual sets): the same text as reading each character alone."""
+    from esp_cli.mail.codepages import _iso2022_jp
+
+    data = b"".join(parts)
+    assert _iso2022_jp(data) == _one_by_one(data)
+
+
+@pytest.mark.parametrize(
+    "text", [OUTLOOK_JIS.replace(b" \x0e34\x0f", b""), "ﾓｼﾞｭｰﾙ５完了 ｱｲ".encode("iso2022_jp_ext")]
+)
+def test_outlooks_iso_2022_jp_read_at_once_is_read_as_character_by_character(text: bytes) -> None:
+    from esp_cli.mail.codepages import _common
+
+    assert _common(text) == _one_by_one(text) != ""
+
+
+def test_an_iso_2022_jp_2_greek_byte_iso_8859_7_leaves_undefined_is_replaced() -> None:
+    # ESC . F designates ISO-8859-7 as G2; 0x2E and 0x7F under ESC N are 0xAE and 0xFF,
+    # which ISO-8859-7 leaves undefined: U+FFFD, not a crash.
+    assert decode_text(b"a\x1b.F\x1bN\x2eb\x1bN\x7fc\x1bNa", "iso-2022-jp-2") == "a\ufffdb\ufffdcα"
+
+
+# ------------------------------------------- RTF: a double-byte fallback, cp932's byte 0x80
+
+
+def _rtf_in(charset: int, body: bytes) -> bytes:
+    """An RTF document whose one font is in the character set `charset` (128: Shift_JIS)."""
+    return (
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fnil\\fcharset%d Font;}}\\f0 " % charset
+        + body
+        + b"\\par}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("charset", "codec", "fallback"),
+    [
+        (128, "cp932", "あ"),  # Shift_JIS
+        (134, "gbk", "进"),  # GBK
+        (136, "cp950", "進"),  # Big5
+        (129, "cp949", "진"),  # Korean
+    ],
+)
+@pytest.mark.parametrize("raw", [True, False], ids=["raw", "escaped"])
+def test_a_double_byte_fallback_of_one_character_leaves_no_stray_byte(
+    charset: int, codec: str, fallback: str, raw: bool
+) -> None:
+    """\\uc1 before a double-byte fallback (some writers count characters, not bytes):
+    the whole character is skipped, never its second byte left as text."""
+    from esp_cli.mail.rtf import rtf_text
+
+    encoded = fallback.encode(codec)
+    written = encoded if raw else b"".join(b"\\'%02x" % b for b in encoded)
+    body = b"\\uc1 Module \\u%d " % ord(fallback) + written + b" done, \\u%d" % ord(fallback)
+    body += written + b"ok"
+    assert rtf_text(_rtf_in(charset, body)).strip() == f"Module {fallback} done, {fallback}ok"
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["raw", "escaped"])
+def test_a_double_byte_fallback_counted_in_bytes_is_skipped_as_before(raw: bool) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    encoded = "あ".encode("cp932")
+    written = encoded if raw else b"".join(b"\\'%02x" % b for b in encoded)
+    body = b"\\uc2 a\\u12354 " + written + b"b \\u12354 " + written + b"c"
+    assert rtf_text(_rtf_in(128, body)).strip() == "aあb あc"
+
+
+def test_cp932s_byte_0x80_is_read_as_windows_reads_it(tmp_path: Path) -> None:
+    """Windows' code page 932 (its table, bestfit932.txt) reads 0x80 as U+0080, one byte on
+    its own — never the first of two, so the character after it is itself (esp progress
+    import leaves the control character out of the note, and says so)."""
+    from esp_cli.mail.rtf import rtf_text
+
+    body = b"a\\'80\\'82\\'a0 \x80\x82\xa0 \x80b"
+    assert rtf_text(_rtf_in(128, body)).strip() == "a\x80あ \x80あ \x80b"
+    path = make_msg(tmp_path / "a.msg", rtf=_rtf_in(128, body))
+    assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == "a\x80あ \x80あ \x80b"
+    assert decode_text(b"\x80\x82\xa0", "shift_jis") == "\x80あ"

@@ -538,6 +538,29 @@ def test_a_control_character_in_one_report_is_left_out_not_the_import(
     assert "warning: devon.eml: " in res.stderr
 
 
+def test_a_raw_iso_2022_jp_subject_is_the_note_with_no_escape_left_in_it(
+    files: dict[str, Path],
+) -> None:
+    """A Japanese mailer's Subject in ISO-2022-JP without encoded words, the message's only
+    text: the note is the subject read as Japanese; a stray escape that designates no
+    character set is left out and said."""
+    subject = "進捗報告 モジュール5完了".encode("iso2022_jp") + b" \x1b[31mOK"
+    mail = (
+        b"From: Devon Price <devon.price@x.com>\r\nSubject: " + subject + b"\r\n"
+        b"Date: Tue, 24 Nov 2026 18:30:00 -0500\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: text/plain; charset="iso-2022-jp"\r\n\r\n\r\n'
+    )
+    (files["mails"] / "devon.eml").write_bytes(mail)
+    res = run("progress", "import", str(files["mails"]), "--config", str(files["config"]),
+              "-f", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    lines = {i["source"]: i["note"] for i in data["imported"]}
+    assert lines["devon.eml"] == "11/24/2026 - Devon Price - 進捗報告 モジュール5完了 [31mOK"
+    problems = {p["source"]: p["problem"] for p in data["problems"]}
+    assert "U+001B (escape)" in problems["devon.eml"] and "$B" not in lines["devon.eml"]
+
+
 def test_a_byte_its_character_set_cannot_read_is_replaced_and_said(
     files: dict[str, Path],
 ) -> None:

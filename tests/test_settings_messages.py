@@ -263,6 +263,8 @@ def test_config_user_says_why_it_cannot_edit_people_that_is_no_table(tmp_path: P
     [
         ("Zo\udceb Latin1", "holds bytes that are not UTF-8"),  # a terminal set to Latin-1
         ("Bad\x01Name", "holds U+0001"),
+        ("Bad\tName", "holds U+0009 (tab)"),
+        ("Bad\nName", "holds U+000A (line feed)"),
     ],
 )
 def test_config_user_refuses_a_name_no_note_can_show_before_writing(

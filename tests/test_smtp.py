@@ -561,3 +561,146 @@ def test_a_name_beyond_ascii_in_report_from_signs_the_message_as_written(folder:
     text = msg.get_body(("plain",))
     assert text is not None
     assert text.get_content().replace("\r\n", "\n").rstrip().endswith("Thank you,\nPérez, Ana")
+
+
+def _sender_config(folder: Path, user: str, extra: str = "") -> Path:
+    cfg = folder / "esp.toml"
+    cfg.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n\n'
+        f'[people]\nuser = {json.dumps(user)}\nuser_email = "jr@vendorcx.com"\n\n'
+        f'[report]\nto = ["lead@example.com"]\n{extra}',
+        encoding="utf-8",
+    )
+    return cfg
+
+
+@pytest.mark.parametrize(
+    ("user", "said"),
+    [
+        ("Jordan\tReyes", "U+0009 (tab)"),
+        ("Jordan Reyes\r\nBcc: all@example.com", "U+000D (carriage return), U+000A (line feed)"),
+        ("Jordan\x1b[31mReyes", "U+001B (escape)"),
+        ("Jordan\x85Reyes", "U+0085 (next line)"),
+    ],
+)
+def test_a_people_user_with_a_control_character_is_refused_before_any_mail(
+    folder: Path, user: str, said: str
+) -> None:
+    cfg = _sender_config(folder, user)
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == ExitCode.USAGE, result.output
+    (line,) = result.stderr.splitlines()
+    assert "[people] user holds " + said in line and 'user = "Jordan Reyes"' in line
+    assert not eml.exists()
+
+
+def test_a_name_with_a_control_character_never_reaches_a_header() -> None:
+    from esp_cli.mail.outgoing import checked_sender, set_addresses
+
+    with pytest.raises(ConfigError, match=r"\[people\] user holds U\+001B"):
+        checked_sender(Config(user="Jordan\x1bReyes", user_email="jr@vendorcx.com"))
+    with pytest.raises(ValueError, match="control character"):
+        set_addresses(EmailMessage(), "From", ("Jordan\x1bReyes <jr@vendorcx.com>",))
+
+
+@pytest.mark.parametrize("sender", ["Jordan\x9b31mReyes <jr@x.com>", "Jordan\x7f <jr@x.com>"])
+def test_report_from_with_a_c1_control_character_is_no_address(folder: Path, sender: str) -> None:
+    cfg = config(folder, sender=sender)
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(folder / "a.eml"),
+                 "-c", str(cfg))  # fmt: skip
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "[report] from" in result.stderr and not (folder / "a.eml").exists()
+
+
+LONG = "Reyes, Jordan Alexander " + "Montgomery-" * 6 + "Smythe, Certification Coordinator"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Looks like an encoded word: mail readers would decode it unless it is encoded.
+        "=?utf-8?q?Team_Lead?= Jordan",
+        "Jordan =?iso-8859-1?q?Reyes?=",
+        # Longer than a header line, with commas (the quotes must survive the fold).
+        LONG,
+        'Dana "DW" Whitfield, ' + "Senior " * 12 + "Coordinator \\ Quality",
+        "Pérez, Ana María de los Ángeles " + "Fernández-" * 8 + "Ortega, Coordinación",
+        # One word longer than a line; beyond ASCII in a run of several words.
+        "X" * 120 + ", Jr.",
+        "Nguyễn Thị Minh Khai Trần Văn Phương Lê Hoàng Đức Phạm Quốc Bảo, QA",
+        "山田 太郎",
+    ],
+)  # fmt: skip
+def test_any_senders_name_reads_back_as_typed_in_the_from_line_and_the_signoff(
+    folder: Path, name: str
+) -> None:
+    cfg = _sender_config(folder, name)
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    data = eml.read_bytes()
+    msg = parse(data)
+    (sender,) = msg["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (name, "jr@vendorcx.com")
+    assert email.utils.getaddresses([str(msg["From"])]) == [(name, "jr@vendorcx.com")]
+    # A reader that takes the header as written (compat32) and decodes its encoded words.
+    raw = email.message_from_bytes(data)["From"].replace("\r\n", "")
+    (shown, addr), = email.utils.getaddresses([raw])  # fmt: skip
+    words = email.header.decode_header(shown)
+    decoded = "".join(w.decode(c or "ascii") if isinstance(w, bytes) else w for w, c in words)
+    assert (decoded, addr) == (name, "jr@vendorcx.com")
+    text = msg.get_body(("plain",))
+    assert text is not None
+    assert text.get_content().replace("\r\n", "\n").rstrip().endswith(f"Thank you,\n{name}")
+    head = data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    # Folded where the name has spaces: only a line of one word is longer than 78.
+    assert all(len(line) <= 78 or len(line.removeprefix(b"From:").split()) == 1 for line in head)
+
+
+def test_long_recipient_names_read_back_as_each_one_address(folder: Path) -> None:
+    to = [f'"{LONG}" <lead@example.com>', "Hughes, Torrey <t@example.com>"]
+    cc = ["Łukasz Żółkiewski-Brzęczyszczykiewicz, Quality <qa@example.com>"]
+    cfg = config(folder, to=to, cc=cc)
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    msg = parse(eml.read_bytes())
+    assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [
+        (LONG, "lead@example.com"),
+        ("Hughes, Torrey", "t@example.com"),
+    ]
+    assert [(a.display_name, a.addr_spec) for a in msg["Cc"].addresses] == [
+        ("Łukasz Żółkiewski-Brzęczyszczykiewicz, Quality", "qa@example.com")
+    ]
+
+
+def test_a_dry_run_shows_the_senders_name_as_typed(folder: Path) -> None:
+    cfg = _sender_config(folder, "Pérez, Ana", '\n[smtp]\nhost = "127.0.0.1"\nport = 25\n')
+    result = run("report", "eod", "--date", "2026-11-24", "--send", "--dry-run", "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    assert 'From: "Pérez, Ana" <jr@vendorcx.com>' in result.stdout.splitlines()
+    assert "=?utf-8?" not in result.stdout
+    assert "Thank you,\nPérez, Ana" in result.stdout.replace("\r\n", "\n")
+
+
+def test_a_dry_run_shows_every_header_as_people_read_it() -> None:
+    from datetime import datetime
+
+    env = mail.Envelope('"Pérez, Ana" <ana@x.com>', ('"Żółć, Bo" <bo@x.com>',), ("Zoë <z@x.com>",))
+    letter = Letter(subject="Informe de progreso – ① día", text="Listo.\n" + "é" * 100,
+                    html="<p>Listo.</p>", stem="informe")  # fmt: skip
+    msg = mail.build_message(env, letter, datetime(2026, 11, 24, 17))
+    mail.attach_data(msg, "Pérez TBT ①.pdf", b"%PDF-1.4\n", "application/pdf")
+    shown = mail.shown(msg)
+    lines = shown.splitlines()
+    for line in (
+        'From: "Pérez, Ana" <ana@x.com>',
+        'To: "Żółć, Bo" <bo@x.com>',
+        "Cc: Zoë <z@x.com>",
+        "Subject: Informe de progreso – ① día",
+        "é" * 100,
+    ):
+        assert line in lines
+    assert 'filename="Pérez TBT ①.pdf"' in shown
+    assert "=?utf-8?" not in shown and "=C3" not in shown

@@ -173,9 +173,8 @@ def unquoted_name(name: str) -> str:
 
 def _check_name(name: str, source: str) -> None:
     """A signer's name esp can write: one from the system (ESP_USER, --by) with bytes that
-    are not UTF-8, or control characters, is refused naming where it came from."""
-    from esp_cli.core.values import control_characters, describe_character
-
+    are not UTF-8 is refused naming where it came from, and so is one holding a control
+    character (see name_refusal)."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -191,13 +190,44 @@ def _check_name(name: str, source: str) -> None:
             "cannot be read, nothing was written.",
             fix=how + ".",
         ) from exc
-    bad_chars = control_characters(name)
-    if bad_chars:
-        shown = ", ".join(describe_character(ch) for ch in bad_chars)
+    why = name_refusal(name, source)
+    if why:
         raise UsageError(
-            f"{source} holds {shown}, which a note cannot show; nothing was written.",
-            fix=f"set {source} to the name alone." if source == USER_ENV else f"correct {source}.",
+            f"{why}; nothing was written.",
+            fix=f'set {source} to the name alone, e.g. {source}="Jordan Reyes".'
+            if source == USER_ENV
+            else f'give the name alone, e.g. {source} "Jordan Reyes".'
+            if source.startswith("--")
+            else "give the name alone, on one line.",
         )
+
+
+def name_refusal(name: str, what: str) -> str | None:
+    """Why `name`, given as `what`, cannot sign a note or an e-mail: it holds a control
+    character — a tab or line break as well, which would break the e-mail's From line
+    and its sign-off; None when it can."""
+    from esp_cli.core.values import describe_character
+
+    bad = [ch for ch in dict.fromkeys(name) if _NAME_CONTROL.match(ch)]
+    if not bad:
+        return None
+    shown = ", ".join(map(describe_character, bad))
+    return f"{what} holds {shown}, which no note or e-mail can show"
+
+
+# C0 and C1 control characters, DEL, and the two non-characters no cell can show.
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _checked_user(value: Any, where: Path) -> str | None:
+    """[people] user as read, refused when it holds a control character."""
+    if isinstance(value, str) and (why := name_refusal(value, "[people] user")):
+        raise ConfigError(
+            f"{where}: {why}.",
+            fix='write the name alone, on one line: user = "Jordan Reyes" (or run esp config '
+            'user "Your Name").',
+        )
+    return value if isinstance(value, str) or value is None else None
 
 
 def _shown(path: Path) -> str:
@@ -657,7 +687,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         subdivision=_tidy(cal.get("subdivision")),
         extra_days_off=_dates(cal.get("company_days_off"), "[calendar] company_days_off", where),
         working_holidays=_dates(cal.get("company_workdays"), "[calendar] company_workdays", where),
-        user=people.get("user"),
+        user=_checked_user(people.get("user"), where),
         user_email=_tidy(people.get("user_email")),
         coordinator=_tidy(people.get("coordinator")),
         coordinator_email=_tidy(people.get("coordinator_email")),

@@ -15,7 +15,9 @@ from email.utils import parseaddr
 
 # local@domain.tld: no spaces, no second @, a dot in the domain.
 _ADDR_SPEC = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 control characters and DEL: none belongs in a header (a line break would start a
+# new one; the others show as nothing a person can read).
+HEADER_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 # `Hughes, Torrey <t@example.com>`: a name, its commas unquoted as Outlook's To box shows it,
@@ -67,7 +69,7 @@ def split_addresses(text: str) -> list[str]:
     return [p.strip() for p in merged if p.strip()]
 
 
-def _name_and_address(text: str) -> tuple[str, str]:
+def name_and_address(text: str) -> tuple[str, str]:
     """parseaddr, but a name with unquoted commas before `<address>` stays the name."""
     found = _NAME_THEN_ADDRESS.match(text)
     if found is not None and "," in found.group("name"):
@@ -82,9 +84,9 @@ def address_spec(text: str) -> str | None:
     text = text.strip()
     if text.lower().startswith("mailto:"):
         text = text[7:].strip()
-    if not text or _CONTROL.search(text) or len(split_addresses(text)) != 1:
+    if not text or HEADER_CONTROL.search(text) or len(split_addresses(text)) != 1:
         return None
-    addr = _name_and_address(text)[1]
+    addr = name_and_address(text)[1]
     if not _ADDR_SPEC.fullmatch(addr):
         return None
     # parseaddr drops what it does not understand: the address must be what was written,
@@ -102,7 +104,7 @@ def recipient(text: str) -> str | None:
     addr = address_spec(text)
     if addr is None:
         return None
-    name = _name_and_address(text.strip().removeprefix("mailto:"))[0]
+    name = name_and_address(text.strip().removeprefix("mailto:"))[0]
     return named(name, addr)
 
 

@@ -409,7 +409,8 @@ def shown_text(text: str) -> str:
 
 def describe_character(ch: str) -> str:
     """'U+0000 (NUL)': a character named as a person can look it up."""
-    names = {0: "NUL", 7: "BEL", 8: "backspace", 0xB: "vertical tab", 0xC: "form feed",
-             0x1B: "escape", 0x85: "next line", 0x9B: "CSI"}  # fmt: skip
+    names = {0: "NUL", 7: "BEL", 8: "backspace", 9: "tab", 0xA: "line feed",
+             0xB: "vertical tab", 0xC: "form feed", 0xD: "carriage return", 0x1B: "escape",
+             0x85: "next line", 0x9B: "CSI"}  # fmt: skip
     name = names.get(ord(ch))
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")

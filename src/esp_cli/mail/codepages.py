@@ -139,7 +139,7 @@ def _shift_jis(pair: bytes) -> bytes:
 
 def _high(chars: bytes) -> bytes:
     """Seven-bit bytes as their EUC form (the high bit set)."""
-    return bytes(b | 0x80 for b in chars)
+    return chars.translate(_HIGH)
 
 
 def _plane2(pair: bytes) -> bytes:
@@ -177,49 +177,174 @@ _SETS: dict[bytes, _Set | None] = {
 _G2 = {b"\x1b.A": "latin-1", b"\x1b.F": "iso8859_7"}
 _SS2 = b"\x1bN"
 _SO, _SI = 0x0E, 0x0F  # shift to half-width katakana and back (cp50222)
-_PIECES = re.compile(
-    rb"(\x1b[\x20-\x2f]*[\x30-\x7e]?)|([\x0e\x0f])|([\x21-\x7e]+)|([^\x1b\x0e\x0f\x21-\x7e]+)"
-)
 
 
 def _characters(chars: bytes, charset: _Set) -> str:
+    """A run of 7-bit characters in one set, read in one call: every character converted
+    to its codec's bytes together, then decoded together. Read character by character
+    only when that cannot be trusted (a character the codec cannot read, which in one call
+    could take its neighbour's byte with it), so each is one character or one _BAD."""
     width, convert, codec = charset
-    out = []
-    for at in range(0, len(chars) - width + 1, width):
-        try:
-            out.append(convert(chars[at : at + width]).decode(codec))
-        except UnicodeDecodeError:
-            out.append(_BAD)
-    return "".join(out) + _BAD * (len(chars) % width > 0)
+    whole = len(chars) - len(chars) % width
+    converted = _RUNS.get(convert, convert)(chars[:whole])
+    text = converted.decode(codec, _MARKED)
+    if len(text) != whole // width or _BAD in text:
+        text = "".join(_character(chars[at : at + width], charset) for at in range(0, whole, width))
+    return text + _BAD * (whole < len(chars))
+
+
+def _character(chars: bytes, charset: _Set) -> str:
+    _, convert, codec = charset
+    try:
+        return convert(chars).decode(codec)
+    except UnicodeDecodeError:
+        return _BAD
+
+
+def _shift_jis_run(chars: bytes) -> bytes:
+    """JIS X 0208 characters' 7-bit byte pairs as Shift_JIS, all at once: the lead byte by
+    its row, the trail byte by its cell and its row's parity (the cell with its high bit
+    set for an odd row: one byte, one table)."""
+    rows, cells = chars[0::2], chars[1::2]
+    size = len(cells)
+    odd = int.from_bytes(rows.translate(_ODD_ROW_BIT), "big")
+    keyed = (int.from_bytes(cells, "big") | odd).to_bytes(size, "big")
+    out = bytearray(2 * size)
+    out[0::2] = rows.translate(_SHIFT_JIS_LEAD)
+    out[1::2] = keyed.translate(_SHIFT_JIS_TRAIL)
+    return bytes(out)
+
+
+def _plane2_run(chars: bytes) -> bytes:
+    """A supplementary set's characters in EUC-JP, all at once: SS3 (0x8F) before each."""
+    out = bytearray(b"\x8f" * (len(chars) // 2 * 3))
+    high = _high(chars)
+    out[1::3], out[2::3] = high[0::2], high[1::2]
+    return bytes(out)
+
+
+def _table(value: Callable[[int], int]) -> bytes:
+    return bytes(value(b) & 0xFF for b in range(256))
+
+
+# _shift_jis's arithmetic as tables of the 7-bit bytes (0x21-0x7E; the others unused).
+_SHIFT_JIS_LEAD = _table(lambda row: (row + 1) // 2 + (0x70 if row <= 0x5E else 0xB0))
+_ODD_ROW_BIT = _table(lambda row: 0x80 if row % 2 else 0)
+_SHIFT_JIS_TRAIL = _table(
+    lambda key: key - 0x80 + (0x1F if key <= 0xDF else 0x20) if key & 0x80 else key + 0x7E
+)
+_HIGH = _table(lambda b: b | 0x80)
+# Each character's conversion, as done for a whole run at once.
+_RUNS: dict[Callable[[bytes], bytes], Callable[[bytes], bytes]] = {
+    _shift_jis: _shift_jis_run,
+    _plane2: _plane2_run,
+}
 
 
 def _iso2022_jp(data: bytes) -> str:
     """ISO-2022-JP as Windows reads what Outlook writes (cp50220-cp50222), and the sets
     ISO-2022-JP-1, -2, -3 and -2004 add. An escape sequence no set is known by, a character
-    cut short and a byte with its high bit set are each _BAD, never the bytes as text."""
+    cut short and a byte with its high bit set are each _BAD, never the bytes as text.
+
+    Read run by run: the bytes between two escape sequences (or shifts) are in one set,
+    and are read in one call (_run) — or, for what nearly every mail holds (ASCII and JIS
+    X 0208 alone, every character whole), all at once (_common)."""
+    common = _common(data)
+    return common if common is not None else _by_runs(data)
+
+
+def _by_runs(data: bytes) -> str:
+    """_iso2022_jp's reading, run by run."""
     out: list[str] = []
     charset, shifted = _ASCII, False
     g2: str | None = None  # ISO-2022-JP-2's G2 set
     single = False  # after ESC N: the next byte is G2's
-    for found in _PIECES.finditer(data):
-        escape, shift, chars, other = found.groups()
-        if single and (chars or other):
-            single, first = False, (chars or other)[0]
-            assert g2 is not None
-            out.append(bytes((first | 0x80,)).decode(g2) if 0x20 <= first < 0x80 else _BAD)
-            chars, other = chars and chars[1:], other and other[1:]
-        if escape is not None:
-            single = escape == _SS2 and g2 is not None
-            if escape in _G2:
-                g2 = _G2[escape]
-            elif escape not in _SETS and not single:
-                out.append(_BAD)
-            elif (designated := _SETS.get(escape)) is not None:
-                charset = designated
-        elif shift is not None:
-            shifted = shift[0] == _SO
-        elif chars:
-            out.append(_characters(chars, _KATAKANA if shifted else charset))
-        elif other:  # spaces and controls are themselves in every set
-            out.append("".join(chr(b) if b < 0x80 else _BAD for b in other))
+    pieces = _SWITCHES.split(data)  # runs, with the switch between each two
+    for n in range(0, len(pieces), 2):
+        run = pieces[n]
+        if run:
+            if single or shifted or charset is not _ASCII:
+                out.append(_run(run, _KATAKANA if shifted else charset, single, g2))
+                single = False
+            else:
+                out.append(run.decode("ascii", _MARKED))  # a high-bit byte: _BAD
+        if n + 1 == len(pieces):
+            break
+        switch = pieces[n + 1]
+        if switch[0] != 0x1B:  # SO or SI
+            shifted = switch[0] == _SO
+            continue
+        single = switch == _SS2 and g2 is not None
+        if switch in _G2:
+            g2 = _G2[switch]
+        elif switch not in _SETS and not single:
+            out.append(_BAD)
+        elif (designated := _SETS.get(switch)) is not None:
+            charset = designated
     return "".join(out) + _BAD * single
+
+
+def _common(data: bytes) -> str | None:
+    """ISO-2022-JP that holds only ASCII (or JIS X 0201 Roman, read as ASCII), JIS X 0208
+    and half-width katakana after ESC ( I — what Outlook writes —, each run of them whole
+    characters up to the next escape sequence, read as Shift_JIS in one call: each run
+    converted to Shift_JIS, each escape sequence to nothing. None for any other (another
+    set, SO and SI, a space or a character cut short inside a run, a character cp932
+    cannot read): _iso2022_jp reads it run by run."""
+    if not data.isascii() or _OTHER_SWITCH.search(data):
+        return None
+    converted = _ROMAN.sub(b"", _COMMON_RUN.sub(_common_run, data))
+    if b"\x1b" in converted:
+        return None
+    text = converted.decode("cp932", _MARKED)
+    return None if _BAD in text else text
+
+
+def _common_run(run: re.Match[bytes]) -> bytes:
+    """A run of JIS X 0208 or of katakana as Shift_JIS; an escape (for _common to find) for
+    one it cannot take whole."""
+    jis, katakana = run.groups()
+    if jis is not None:
+        return _shift_jis_run(jis) if len(jis) % 2 == 0 else b"\x1b"
+    return katakana.translate(_HIGH) if _KANA.fullmatch(katakana) else b"\x1b"
+
+
+# A run of JIS X 0208, or of half-width katakana: its escape sequence, then its bytes up to
+# the next one.
+_COMMON_RUN = re.compile(
+    rb"\x1b\$\(?[@B]([\x21-\x7e]*)(?=\x1b|\Z)|\x1b\(I([\x21-\x7e]*)(?=\x1b|\Z)"
+)
+_KANA = re.compile(rb"[\x21-\x5f]*")  # ESC ( I's characters (cp932's 0xA1-0xDF)
+_ROMAN = re.compile(rb"\x1b\([BJ]")
+_OTHER_SWITCH = re.compile(rb"\x1b(?!\$\(?[@B]|\([BJI])|[\x0e\x0f]")
+
+
+# What switches the set the bytes after it are in: an escape sequence, SO or SI.
+_SWITCHES = re.compile(rb"(\x1b[\x20-\x2f]*[\x30-\x7e]?|[\x0e\x0f])")
+# A set's characters, and what is the same in every set (spaces, controls) or in none.
+_CHARACTERS_OR_NOT = re.compile(rb"([\x21-\x7e]+)|[^\x21-\x7e]+")
+_ALL_CHARACTERS = re.compile(rb"[\x21-\x7e]+")
+
+
+def _run(data: bytes, charset: _Set, single: bool, g2: str | None) -> str:
+    """The bytes between two switches, all in `charset` (after ESC N, `single`, the first
+    is G2's): ASCII in one call; another set's characters in one call each run between
+    the spaces and controls, which are themselves in every set."""
+    first = ""
+    if single:
+        assert g2 is not None
+        byte = data[0]
+        first = bytes((byte | 0x80,)).decode(g2, _MARKED) if 0x20 <= byte < 0x80 else _BAD
+        data = data[1:]
+    if charset is _ASCII:
+        return first + data.decode("ascii", _MARKED)  # a high-bit byte: _BAD
+    if _ALL_CHARACTERS.fullmatch(data):  # nearly always: no space in the run
+        return first + _characters(data, charset)
+    out = [first]
+    for found in _CHARACTERS_OR_NOT.finditer(data):
+        chars = found.group(1)
+        if chars is not None:
+            out.append(_characters(chars, charset))
+        else:
+            out.append(found.group().decode("ascii", _MARKED))
+    return "".join(out)

@@ -393,20 +393,21 @@ def _stream(reader: Any, storage: int, pid: int, kind: int) -> bytes | None:
     return data
 
 
-def _attachment_text(reader: Any, storage: int, *pids: int) -> str:
-    """The first of these string properties an attachment has ('' when none)."""
+def _attachment_text(reader: Any, storage: int, codepage: str, *pids: int) -> str:
+    """The first of these string properties an attachment has ('' when none): Unicode, or
+    (an older, ANSI message) in its message's code page `codepage`."""
     for pid in pids:
         raw = _stream(reader, storage, pid, PT_UNICODE)
         if raw is not None and (text := raw.decode("utf-16-le", "replace").split("\x00")[0]):
             return text.strip()
         raw = _stream(reader, storage, pid, PT_STRING8)
-        if raw is not None and (text := decode_text(raw, "cp1252").split("\x00")[0]):
+        if raw is not None and (text := decode_text(raw, codepage).split("\x00")[0]):
             return text.strip()
     return ""
 
 
-def _attachment_name(reader: Any, storage: int) -> str:
-    return _attachment_text(reader, storage, *ATTACH_NAMES)
+def _attachment_name(reader: Any, storage: int, codepage: str) -> str:
+    return _attachment_text(reader, storage, codepage, *ATTACH_NAMES)
 
 
 @dataclass(frozen=True)
@@ -467,37 +468,42 @@ TOO_DEEP = (
 def _files_in(
     reader: Any,
     storage: int,
+    codepage: str,
     depth: int,
     emails: list[str],
     unopened: list[tuple[str, str]],
 ) -> list[Attached]:
-    """The files attached in `storage` (a message), and those of the messages attached to
-    it (an e-mail forwarded as an attachment), a few levels deep, each with who sent the
-    message it came in; each attached message's name goes in `emails` (said when it holds
-    no file esp wants), and one too deep to open in `unopened`."""
+    """The files attached in `storage` (a message in the code page `codepage`), and those of
+    the messages attached to it (an e-mail forwarded as an attachment, in its own code
+    page), a few levels deep, each with who sent the message it came in; each attached
+    message's name goes in `emails` (said when it holds no file esp wants), and one too
+    deep to open in `unopened`."""
     out: list[Attached] = []
     for child in reader.iter_children(storage):
         if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
             continue
         data = _stream(reader, child.stream_id, ATTACH_DATA, PT_BINARY)
         if data is not None:
-            name = _attachment_name(reader, child.stream_id)
-            kind = _attachment_text(reader, child.stream_id, ATTACH_MIME_TAG).lower()
+            name = _attachment_name(reader, child.stream_id, codepage)
+            kind = _attachment_text(reader, child.stream_id, codepage, ATTACH_MIME_TAG).lower()
             out.append(Attached(name, data, kind))
             continue
         inner = reader.find_child_by_name(
             child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
         )
         if inner is not None and inner.is_storage():
-            name = _attachment_name(reader, child.stream_id)
+            name = _attachment_name(reader, child.stream_id, codepage)
             emails.append(name)
             if depth >= MAX_DEPTH:
                 unopened.append((name or "(no name)", TOO_DEEP))
                 continue
             props = _storage_properties(reader, inner.stream_id, _EMBEDDED_HEADER_BYTES)
+            if props is not None:  # its own code page, else the message's it came in
+                props.codepage = props.codepage_in(MESSAGE_CODEPAGE, INTERNET_CODEPAGE) or codepage
             (who, addr), (_, by) = _senders(props) if props else (("", ""), ("", ""))
             sender = (who, addr.lower(), by.lower())
-            found = _files_in(reader, inner.stream_id, depth + 1, emails, unopened)
+            own = props.codepage if props else codepage
+            found = _files_in(reader, inner.stream_id, own, depth + 1, emails, unopened)
             out += [f.inside(name or "(no name)", sender) for f in found]
     return out
 
@@ -523,7 +529,7 @@ def msg_files(data: bytes) -> MailFiles:
         emails: list[str] = []
         unopened: list[tuple[str, str]] = []
         root = reader.get_entry(ROOT_STREAM_ID).stream_id
-        files = _files_in(reader, root, 0, emails, unopened)
+        files = _files_in(reader, root, props.codepage, 0, emails, unopened)
     except (CFBError, ValueError, IndexError, struct.error) as exc:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:

@@ -32,11 +32,19 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
+from itertools import groupby
 from pathlib import Path
 from typing import Any, NoReturn
 
-from esp_cli.config import Config, unquoted_name
-from esp_cli.core.addresses import address_spec, named, recipient, split_addresses
+from esp_cli.config import Config, name_refusal, unquoted_name
+from esp_cli.core.addresses import (
+    HEADER_CONTROL,
+    address_spec,
+    name_and_address,
+    named,
+    recipient,
+    split_addresses,
+)
 from esp_cli.core.model import Letter, MailReport
 from esp_cli.errors import ConfigError, EspError, InputFileError, UsageError, WriteFailedError
 from esp_cli.system import appeared_refusal, create_file_atomically, put_refusal
@@ -106,6 +114,10 @@ def checked_sender(config: Config) -> str:
             fix=f'write it as {key.split()[-1]} = "Name <you@example.com>".',
         )
     name = unquoted_name(config.user) if config.user else ""
+    if not config.report_from and (why := name_refusal(config.user or "", "[people] user")):
+        raise ConfigError(
+            f"{where}: {why}.", fix='write the name alone, on one line: user = "Jordan Reyes".'
+        )
     if not config.report_from and name and "<" not in shown:
         shown = named(name, shown)  # without the quotes typed round it in esp.toml
     return shown
@@ -173,12 +185,12 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
     """multipart/alternative: the plain text first, the HTML last (the one clients prefer);
     with pictures, the HTML is a multipart/related of the HTML and each picture, inline,
     found by its Content-ID — the form Outlook, Gmail and Apple Mail show in place."""
-    msg = EmailMessage(policy=SMTP)
+    msg = EmailMessage(policy=_POLICY)
     msg["Subject"] = letter.subject
-    msg["From"] = env.sender
-    msg["To"] = ", ".join(env.to)
+    set_addresses(msg, "From", (env.sender,))
+    set_addresses(msg, "To", env.to)
     if env.cc:
-        msg["Cc"] = ", ".join(env.cc)
+        set_addresses(msg, "Cc", env.cc)
     msg["Date"] = format_datetime(now.astimezone())
     domain = parseaddr(env.sender)[1].rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(domain=domain)
@@ -199,6 +211,73 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
             )
     _set_boundaries(msg)
     return msg
+
+
+# The email package's SMTP policy, but a header esp folded itself (set_addresses) is written
+# as it is, whatever its lines' length: the package would fold it again, and its folding
+# drops the quotes round a long display name.
+_POLICY = SMTP.clone(refold_source="none")
+MAX_LINE = 78  # RFC 5322's recommended limit; a word longer than a line stays whole
+# RFC 5322's atext: a word of these alone needs no quotes in a display name.
+_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+# RFC 2047's Q encoding in a phrase: these characters stand for themselves.
+_Q_PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
+
+
+def set_addresses(msg: EmailMessage, field: str, entries: tuple[str, ...]) -> None:
+    """Set an address header (From, To, Cc) to `entries` (each `Name <address>` or a bare
+    address, as checked_recipients and checked_sender give them), folded here so that
+    every reader reads back each name exactly as typed and each address once. The email
+    package's own folding drops the quotes round a long name (so its commas split the
+    address) and writes a name that looks like an encoded word (`=?utf-8?q?…?=`) as it is,
+    for readers to decode; here each word of the name is written as itself where it
+    can be, in quotes where it must be, and as an encoded word where it is beyond ASCII or
+    looks like one, never two encoded words side by side (readers disagree on the space
+    between them)."""
+    units: list[str] = []
+    for n, entry in enumerate(entries):
+        name, addr = name_and_address(entry)
+        if HEADER_CONTROL.search(name + addr):
+            raise ValueError(f"a control character in an address for {field}: {entry!r}")
+        units += _phrase(name) + [f"<{addr}>" if name else addr]
+        if n < len(entries) - 1:
+            units[-1] += ","
+    lines = [f"{field}:"]
+    for unit in units:
+        if len(lines[-1]) + 1 + len(unit) > MAX_LINE and lines[-1] != f"{field}:":
+            lines.append("")
+        lines[-1] += " " + unit
+    del msg[field]
+    msg.set_raw(field, "\n".join(lines).removeprefix(f"{field}: "))
+
+
+def _phrase(name: str) -> list[str]:
+    """A display name as the pieces of a header, a fold allowed between any two: its words
+    in runs — plain ASCII words as they are, or quoted (with their spaces, where a fold
+    may fall too) when one needs it, and each run of words beyond ASCII or that look like
+    an encoded word as one encoded word."""
+    units: list[str] = []
+    for plain, run in groupby(name.split(), key=lambda w: w.isascii() and "=?" not in w):
+        words = list(run)
+        if not plain:
+            units.append(_encoded_word(" ".join(words)))
+        elif all(_ATOM.fullmatch(w) for w in words):
+            units += words
+        else:
+            quoted = [w.replace("\\", "\\\\").replace('"', '\\"') for w in words]
+            quoted[0], quoted[-1] = '"' + quoted[0], quoted[-1] + '"'
+            units += quoted
+    return units
+
+
+def _encoded_word(text: str) -> str:
+    """`text` as one RFC 2047 encoded word, in Q or base64, whichever is shorter. One word
+    even past RFC 2047's 75 characters: two side by side are read with a space between
+    them by some readers (Python's own) and without by others."""
+    raw = text.encode("utf-8")
+    q = "".join(chr(b) if b in _Q_PLAIN else "_" if b == 0x20 else f"={b:02X}" for b in raw)
+    b64 = base64.b64encode(raw).decode("ascii")
+    return f"=?utf-8?q?{q}?=" if len(q) <= len(b64) else f"=?utf-8?b?{b64}?="
 
 
 def _set_boundaries(msg: EmailMessage) -> None:
@@ -754,18 +833,31 @@ def outbox(
 
 
 def shown(message: EmailMessage) -> str:
-    """The message as a dry run prints it: headers and text parts as they are, a picture
-    or any other binary part as one line saying what it is (not pages of base64)."""
+    """The message as a dry run prints it, as people read it: each header on one line with
+    its names, subject and file names as typed (not encoded for the wire), each text part
+    as its text, a picture or any other binary part as one line saying what it is (not
+    pages of base64)."""
     copy_ = copy.deepcopy(message)
     for part in copy_.walk():
-        if part.is_multipart() or part.get_content_maintype() == "text":
-            continue
-        data = part.get_payload(decode=True)
-        size = len(data) if isinstance(data, bytes) else 0
-        del part["Content-Transfer-Encoding"]
-        part.set_payload(f"[{part.get_content_type()}, {size:,} bytes: not shown]\n")
-        part["Content-Transfer-Encoding"] = "7bit"
-    return copy_.as_string(policy=copy_.policy.clone(linesep="\n"))
+        if part.is_multipart():
+            ...  # its parts are shown in turn
+        elif part.get_content_maintype() == "text":
+            text = str(part.get_content())
+            del part["Content-Transfer-Encoding"]
+            part.set_payload(text)
+            part["Content-Transfer-Encoding"] = "8bit"
+        else:
+            data = part.get_payload(decode=True)
+            size = len(data) if isinstance(data, bytes) else 0
+            del part["Content-Transfer-Encoding"]
+            part.set_payload(f"[{part.get_content_type()}, {size:,} bytes: not shown]\n")
+            part["Content-Transfer-Encoding"] = "7bit"
+        headers = [(name, str(value)) for name, value in part.items()]  # each as read
+        for name in dict.fromkeys(name for name, _ in headers):
+            del part[name]
+        for name, value in headers:
+            part.set_raw(name, value)  # written as it is: on one line, not encoded
+    return copy_.as_string(policy=_POLICY.clone(linesep="\n"))
 
 
 def post(

@@ -87,6 +87,9 @@ class _Reader:
         self.run = bytearray()
         self.run_codec = _WESTERN
         self.fallback = 0  # the fallback characters still to skip
+        # The next byte is the second of a double-byte character whose first the fallback's
+        # last skip took: skipped too, a character is never split.
+        self.trail = False
         self.high_surrogate: int | None = None
         self.open_word = False  # the last thing written is a control word with no space
 
@@ -132,9 +135,21 @@ class _Reader:
             at = end
         return text[at:]
 
+    def stop_skipping(self) -> None:
+        """The fallback ends: what follows is text again."""
+        self.fallback = 0
+        self.trail = False
+
     def byte(self, value: int, codec: str) -> None:
+        """A byte of text in `codec`, or one of the fallback to skip: a double-byte
+        character counts two (as \\ucN counts them), and one the count would cut after its
+        first byte is skipped whole (a writer's \\uc1 before a raw Shift_JIS character)."""
+        if self.trail:
+            self.trail = False
+            return
         if self.fallback:
             self.fallback -= 1
+            self.trail = not self.fallback and _lead_byte(value, codec)
             return
         if codec != self.run_codec:
             self.flush()
@@ -163,7 +178,7 @@ class _Reader:
             self.unicode(number)
             self.fallback = group.skip
             return group
-        self.fallback = 0
+        self.stop_skipping()
         if word == "uc" and number is not None:
             return replace(group, skip=max(number, 0))
         if word in ("u", "uc"):  # with no number: no character, nothing to skip
@@ -252,6 +267,7 @@ def _read(rtf: bytes, reader: _Reader, at: int = 0, *, table_only: bool = False)
                 at += 1
         elif kind == "text":
             text = token.group("text").decode("latin-1")
+            reader.trail = False
             if reader.fallback:
                 text = reader.skipped(text)
             if text:
@@ -262,10 +278,10 @@ def _read(rtf: bytes, reader: _Reader, at: int = 0, *, table_only: bool = False)
             if symbol in _LITERAL_SYMBOLS and reader.fallback:
                 reader.fallback -= 1
                 continue
-            reader.fallback = 0
+            reader.stop_skipping()
             reader.control("\\" + symbol)
         else:  # a brace
-            reader.fallback = 0
+            reader.stop_skipping()
             if token.group("brace") == b"{":
                 stack.append(group)
             else:

@@ -533,7 +533,8 @@ class _Reading:
     @classmethod
     def of(cls, data: bytes, codec: str) -> _Reading:
         text, bad = read(data, codec)
-        return cls(text, bad, sum(1 for ch in text if ch > "\x7f") - bad)
+        beyond_ascii = len(text) - len(text.encode("ascii", "ignore"))  # in one call
+        return cls(text, bad, beyond_ascii - bad)
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
@@ -549,6 +550,8 @@ def decode_text(data: bytes, charset: str | None) -> str:
         codec = wide
     elif data.startswith(codecs.BOM_UTF8):
         codec = "utf-8"
+    elif not (codec or "").startswith("iso2022") and _iso2022_jp_text(data):
+        codec = "iso2022_jp_ext"  # the bytes say so, whatever the label
     if codec is not None and codec != _WESTERN:
         declared = _Reading.of(data, codec)
         # Seven-bit ISO-2022-JP keeps its label: UTF-8 would "read" its escapes as text.
@@ -563,6 +566,17 @@ def decode_text(data: bytes, charset: str | None) -> str:
         return utf8.text.removeprefix("\ufeff")
     readings = [r for r in (declared, utf8, _Reading.of(data, _WESTERN)) if r is not None]
     return min(readings, key=lambda r: r.bad).text.removeprefix("\ufeff")
+
+
+# An ISO-2022 escape sequence that designates a character set (ESC $ B, ESC ( J, ESC $ ( D,
+# ESC . A...).
+_ISO2022_DESIGNATION = re.compile(rb"\x1b[$(&.][\x20-\x2f]*[\x30-\x7e]")
+
+
+def _iso2022_jp_text(data: bytes) -> bool:
+    """Whether `data` is ISO-2022-JP by its bytes: seven bits, with an escape sequence
+    designating a character set."""
+    return b"\x1b" in data and data.isascii() and _ISO2022_DESIGNATION.search(data) is not None
 
 
 def decode_words(text: str) -> str:
@@ -825,18 +839,38 @@ _NAME_AND_ADDRESS = re.compile(r"^(?P<name>[^\"<>@]*?)\s*<(?P<addr>[^<>\s@]+@[^<
 
 
 def _raw_header(msg: Message, name: str) -> str | None:
-    """A header as written, unfolded; 8-bit text in it (no encoded words, against the
-    standard, as some mailers write) read as UTF-8, else Windows-1252."""
+    """A header as written, unfolded; text in it not in encoded words, against the standard,
+    as some mailers write it, read as _eight_bit reads it."""
     raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), None)
     if raw is None:
         return None
-    return " ".join(_eight_bit(raw).split())
+    return " ".join(_eight_bit(raw, _charset_of(msg)).split())
 
 
-def _eight_bit(raw: str) -> str:
-    """Header text with its 8-bit bytes (kept by the parser as surrogates) read as UTF-8,
-    else Windows-1252."""
-    return raw if raw.isascii() else decode_text(raw.encode("utf-8", "surrogateescape"), None)
+def _eight_bit(raw: str, charset: str | None = None) -> str:
+    """Header text not in encoded words, as written: raw ISO-2022-JP (seven bits and escape
+    sequences, as Japanese mailers write Subject and From) read in the message's `charset`,
+    or in Outlook's ISO-2022-JP when that is another (decode_text); 8-bit bytes (kept by the
+    parser as surrogates) read as UTF-8 when they are, else in `charset` (decode_text:
+    Windows-1252 when it does not fit)."""
+    if raw.isascii() and "\x1b" not in raw:
+        return raw
+    data = raw.encode("utf-8", "surrogateescape")
+    if data.isascii():
+        return decode_text(data, charset)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_text(data, charset)
+
+
+def _charset_of(msg: Message) -> str | None:
+    """The character set a message's text is labelled in: its own, else its first text
+    part's (None when none says)."""
+    for part in msg.walk():
+        if (charset := part.get_content_charset()) is not None:
+            return str(charset)
+    return None
 
 
 def subject_of(msg: Message) -> str:
@@ -871,7 +905,7 @@ def file_name(part: Message) -> str:
             charset, _, text = value
             name = decode_text(text.encode("latin-1", "surrogateescape"), charset or None)
         elif value:
-            name = decode_words(_eight_bit(value))
+            name = decode_words(_eight_bit(value, _charset_of(part)))
         else:
             continue
         return " ".join(name.split())
