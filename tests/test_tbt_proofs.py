@@ -722,6 +722,29 @@ def test_rows_waiting_beside_a_tracking_sheet_open_in_excel_are_said_to_wait(
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
 
 
+def test_esp_pending_on_the_tracker_says_what_waits_beside_its_tracking_sheet(
+    tracker: Path, folder: Path
+) -> None:
+    """Rows esp tbt proofs could not add (the TBT Tracking Sheet open in Excel) are never
+    out of sight: `esp pending` on the tracker names them, with how to list them."""
+    sheet = tracking_sheet(tracker, EARLIER)
+    owner = _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    listed = CliRunner().invoke(app, ["pending", "--tracker", str(tracker), "-f", "json"])
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.stdout)
+    assert data["operations"] == []
+    (also,) = data["also_waiting"]
+    assert Path(also["workbook"]) == sheet and also["operations"] == 1 and also["cells"] > 0
+    assert "also wait beside TBT Tracking Sheet.xlsx" in listed.stderr
+    assert "esp pending --tracker" in listed.stderr
+    owner.unlink()
+    assert CliRunner().invoke(app, ["apply", "--tracker", str(sheet)]).exit_code == 0
+    again = CliRunner().invoke(app, ["pending", "--tracker", str(tracker), "-f", "json"])
+    assert json.loads(again.stdout)["also_waiting"] == []
+    assert "also wait" not in again.stderr
+
+
 def test_rows_added_to_a_free_tracking_sheet_are_said_to_be_added(
     tracker: Path, folder: Path
 ) -> None:

@@ -156,6 +156,13 @@ class Config:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
         return None if self.timezone is None else ZoneInfo(self.timezone)
 
+    def tracking_sheet(self, tracker: Path, given: Path | None = None) -> Path:
+        """The TBT Tracking Sheet esp tbt proofs writes for `tracker`: `given`
+        (--tracking-sheet), else [tracker] tbt_tracking_sheet, else the one beside it."""
+        return given or self.tbt_tracking_sheet or tracker.parent / TRACKING_FILE
+
+
+TRACKING_FILE = "TBT Tracking Sheet.xlsx"  # the TBT Tracking Sheet's name beside the tracker
 
 # Quotes round a whole name, as cmd.exe keeps them in `set ESP_USER="Priya Natarajan"` or
 # as a name is pasted: straight or curly, double or single.

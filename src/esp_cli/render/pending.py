@@ -139,6 +139,7 @@ def nothing_waits(tracker: str, warnings: list[str]) -> str:
 
 
 def _summary(result: PendingResult) -> None:
+    _also(result)
     ops = result.operations
     if not ops:
         say(nothing_waits(result.tracker.name, result.warnings))
@@ -160,6 +161,16 @@ def _summary(result: PendingResult) -> None:
     if namesakes:
         whose = [p.op for p in ops if any(c in namesakes for c in p.conflicts)]
         say(f"Of those, {namesake_fix(whose, [c.agent for c in namesakes])}.")
+
+
+def _also(result: PendingResult) -> None:
+    for also in result.also_waiting:
+        say(
+            f"{also.operations} change(s), {also.cells} cell(s), also wait beside "
+            f"{also.workbook.name} (esp tbt proofs' rows while it was open); the next esp tbt "
+            f"proofs that finds it free adds them, and esp pending --tracker "
+            f"{shell_quote(str(also.workbook))} lists them."
+        )
 
 
 def render_drop(result: DropResult, fmt: Format) -> None:

@@ -53,6 +53,16 @@ class PendingOp:
         return out
 
 
+@dataclass(frozen=True)
+class AlsoWaiting:
+    """Changes waiting beside another workbook esp writes for the tracker (its TBT Tracking
+    Sheet): `esp pending --tracker WORKBOOK` lists them."""
+
+    workbook: Path
+    operations: int
+    cells: int
+
+
 @dataclass
 class PendingResult:
     tracker: Path
@@ -60,6 +70,7 @@ class PendingResult:
     busy: str | None  # who has the tracker now ("open in Excel by …"); None: nobody esp sees
     operations: list[PendingOp]  # oldest first
     warnings: list[str]  # files that could not be read
+    also_waiting: list[AlsoWaiting] = field(default_factory=list)
 
     @property
     def cells(self) -> int:

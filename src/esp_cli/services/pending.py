@@ -14,7 +14,7 @@ from pathlib import Path
 
 from esp_cli.config import Config, unquoted_name
 from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
-from esp_cli.results.pending import DropResult, PendingOp, PendingResult
+from esp_cli.results.pending import AlsoWaiting, DropResult, PendingOp, PendingResult
 from esp_cli.workbook import waiting
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
@@ -45,7 +45,23 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
         busy=busy,
         operations=operations,
         warnings=found.warnings,
+        also_waiting=also_waiting(path, config),
     )
+
+
+def also_waiting(tracker: Path, config: Config) -> list[AlsoWaiting]:
+    """What waits beside the tracker's TBT Tracking Sheet (esp tbt proofs' rows while it was
+    open in Excel): said with the tracker's own, so that no change waits unseen."""
+    sheet = config.tracking_sheet(tracker)
+    if sheet == tracker or not sheet.is_file():
+        return []
+    try:
+        ops = waiting.Store(sheet, config.backup_dir).unwritten().ops
+    except OSError:
+        return []  # its folder cannot be read now: esp pending --tracker SHEET says why
+    if not ops:
+        return []
+    return [AlsoWaiting(sheet, len(ops), sum(len(o.cells) for o in ops))]
 
 
 def _as_written(

@@ -76,7 +76,6 @@ SUFFIX = " TBT.pdf"
 MAX_FILE_NAME = 255
 MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
 NEVER_OVER = "esp never saves over another file: compare the two and keep one"
-TRACKING_FILE = "TBT Tracking Sheet.xlsx"
 TRACKING_SHEET = "TBT Tracking"
 READ_KEYS = (*LOOKUP_KEYS, "tbts_complete", "tbt_complete_date")
 HEADER_SCAN_ROWS = 20
@@ -391,11 +390,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.absolute() == b.absolute()
 
 
-def tracking_path(given: Path | None, config: Config, tracker: Path) -> Path:
-    """--tracking-sheet, else esp.toml [tracker] tbt_tracking_sheet, else beside the tracker."""
-    return given or config.tbt_tracking_sheet or tracker.parent / TRACKING_FILE
-
-
 def _received(path: Path, tz: tzinfo | None = None) -> date:
     """The day a file came: its modification time, on the team's calendar ([calendar]
     timezone; else the machine's)."""
@@ -692,7 +686,7 @@ def record_proofs(
     dry_run: bool = False,
 ) -> ProofsResult:
     files = _files(folder)
-    sheet_path = tracking_path(tracking_sheet, config, tracker_path)
+    sheet_path = config.tracking_sheet(tracker_path, tracking_sheet)
     from_config = tracking_sheet is None and config.tbt_tracking_sheet is not None
     source = "[tracker] tbt_tracking_sheet" if from_config else "--tracking-sheet"
     check_not_lock_file(sheet_path, "TBT Tracking Sheet", source)
