@@ -141,11 +141,22 @@ def _percent(summary: ClassSummary) -> str:
 CHECKING_LADDER = "ladder dates being checked"
 
 
+def next_words(agent: OutstandingAgent) -> str:
+    """What is next for an outstanding agent, in every format alike: the pending action, or
+    why there is none (the ladder has ended; the team is checking an agent the rules could
+    not evaluate)."""
+    if agent.pending_action:
+        return agent.pending_action + (f" ({CHECKING_LADDER})" if agent.conflicts else "")
+    if not agent.evaluated:
+        return "being checked by the team"
+    if agent.ladder_ended is not None:
+        return f"term review delivered {_fmt_day(agent.ladder_ended)}"
+    return "nothing pending"
+
+
 def outstanding_row(report: EodReport, index: int) -> list[str]:
     a = report.outstanding[index]
-    pending = a.pending_action or ""
-    if a.conflicts and pending:
-        pending += f" ({CHECKING_LADDER})"
+    pending = next_words(a)
     return [
         a.name,
         class_shown(a.cls),
@@ -279,18 +290,15 @@ def render_text(
     return "\n".join(out) + "\n"
 
 
-def _no_step(agent: OutstandingAgent) -> str:
-    return "nothing pending" if agent.evaluated else "being checked by the team"
-
-
 def outstanding_lines(report: EodReport) -> list[str]:
     """The outstanding agents as a list (a table is too narrow for the notes)."""
     out = []
     for i, a in enumerate(report.outstanding):
         row = outstanding_row(report, i)
-        pending = a.pending_action or _no_step(a)
-        pending += f", due {row[4]}" if row[4] and a.pending_action else ""
-        pending += f" ({CHECKING_LADDER})" if a.conflicts and a.pending_action else ""
+        pending = next_words(a)
+        if a.pending_action and row[4]:
+            pending = a.pending_action + f", due {row[4]}"
+            pending += f" ({CHECKING_LADDER})" if a.conflicts else ""
         out.append(f"- {a.name} ({class_aside(a.cls)}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
@@ -484,7 +492,7 @@ def _outstanding(report: EodReport) -> str:
     rows = []
     for i, a in enumerate(report.outstanding):
         _, _, missing, pending, due, note = outstanding_row(report, i)
-        step = f"{pending}, due {due}" if due else (pending or "being checked by the team")
+        step = f"{pending}, due {due}" if due else pending
         lines = [
             f'<span style="font-weight:bold">{escape(a.name)}</span> '
             f'<span style="{_NOWRAP}">({escape(class_aside(a.cls))})</span>',

@@ -79,6 +79,9 @@ class OutstandingAgent:
     reported: bool
     latest_note: str | None
     evaluated: bool = True
+    # The day the term review was delivered, for an agent whose ladder has ended (every
+    # step recorded): nothing is pending, and the report says so.
+    ladder_ended: date | None = None
     # The ladder dates the rules cannot count (a step before the one before it...): the
     # pending step is due from the last one counted; the team corrects the tracker.
     conflicts: tuple[LadderConflict, ...] = ()
