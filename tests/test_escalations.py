@@ -587,3 +587,19 @@ def test_write_for_a_past_day_is_refused_unless_asked_for(tracker: Path) -> None
                   "--write-past")  # fmt: skip
         assert res.exit_code == 0, res.output
     assert tracker.read_bytes() != original
+
+
+def test_group_step_says_nothing_falls_due_as_the_plain_list_does(tmp_path: Path) -> None:
+    """Nothing new falls due on the next business day: no "…: 0: nothing" line."""
+    from tests import factories
+
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [{"Class": "K", "Agent Name": "Al One", "ESP Start Date": date(2026, 11, 20)}],
+    )
+    for group in ((), ("--group", "step")):
+        res = run("escalations", "-t", str(tmp_path / "ESP Tracker.xlsx"), "--today",
+                  "--as-of", "2026-12-10", *group)  # fmt: skip
+        assert res.exit_code == 0, res.output
+        assert "Next business day, Fri 12/11/2026: nothing falls due." in res.stdout
+        assert ": 0" not in res.stdout and "nothing\n" not in res.stdout

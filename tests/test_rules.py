@@ -29,6 +29,7 @@ from esp_cli.core.rules import (
     normalise_access,
     step_order_error,
 )
+from esp_cli.core.words import overdue_words
 
 CAL = BusinessCalendar()
 ONE_DAY = timedelta(days=1)
@@ -1125,3 +1126,26 @@ def test_a_ladder_out_of_order_matches_the_numpy_reference(
         term_review_date=steps[3],
     )
     assert observed(run(facts, today)) == reference(facts, today)
+
+
+def test_explain_words_a_step_due_the_business_day_before_a_day_off_as_due_today() -> None:
+    """On a company day off after the due day no business day has passed: "due today", as
+    esp escalations says it (one phrase for both), never "due (0 business days overdue)"."""
+    cal = BusinessCalendar(CalendarConfig(extra_days_off=(DEC[31],)))
+    facts = AgentFacts(esp_start=DEC[14], coaching_date=DEC[21], written_cap_date=DEC[29])
+    lines = explain(facts, DEC[31], datetime.combine(DEC[31], time(23, 59)), cal)
+    text = "\n".join(lines)
+    assert "0 business days overdue" not in text
+    assert "recorded Tue 12/29/2026): due today." in text
+    assert "  Final CAP: due Wed 12/30/2026, due today - " in text
+    ev = evaluate(facts, DEC[31], datetime.combine(DEC[31], time(23, 59)), cal)
+    assert ev.business_days_overdue == 0 and overdue_words(ev.business_days_overdue) == "due today"
+
+
+def test_explain_names_a_start_on_a_company_day_off_as_every_line_does() -> None:
+    cal = BusinessCalendar(CalendarConfig(extra_days_off=(DEC[24],)))
+    lines = explain(AgentFacts(esp_start=DEC[24]), DEC[26], datetime(2026, 12, 26, 17), cal)
+    assert any(
+        "ESP Start Date Thu 12/24/2026 is not a business day (a company day off)" in line
+        for line in lines
+    ), lines

@@ -1035,14 +1035,26 @@ def _skipped(cal: BusinessCalendar, after: date, upto: date) -> str:
     return f", skipping {listed}"
 
 
+def overdue_phrase(days: int, unit: str = "day") -> str:
+    """A number of business days overdue in words, as every list and explanation says it:
+    "3 days overdue" (`unit` "business day": "3 business days overdue"), "due today" — also
+    on a weekend or day off after the due day, when no business day has passed since —
+    and ahead of time "due next business day", "due in 2 business days"."""
+    if days > 0:
+        return f"{_plural(days, unit)} overdue"
+    if days == 0:
+        return "due today"
+    if days == -1:
+        return "due next business day"
+    return f"due in {-days} business days"
+
+
 def _when(cal: BusinessCalendar, due: date, today: date) -> str:
     """How `due` stands as of `today`, in business days."""
     count = cal.elapsed(due, today)
     if due > today:
         return f"not due yet ({_plural(-count, 'business day')} to go)"
-    if count == 0:
-        return "due today" if due == today else "due (0 business days overdue)"
-    return f"{_plural(count, 'business day')} overdue"
+    return overdue_phrase(count, "business day")
 
 
 def _clock_lines(
@@ -1060,8 +1072,8 @@ def _clock_lines(
             f"{_header('esp_start')} {fmt_day(start)} is a business day: the clock starts that day."
         )
     else:
-        closed = cal.holidays_between(start, start)
-        why = closed[0][1] if closed else "a weekend"
+        # "a weekend", as esp round says; a holiday by name; "a company day off"
+        why = "a weekend" if start.weekday() >= 5 else cal.why_closed(start)
         lines.append(
             f"{_header('esp_start')} {fmt_day(start)} is not a business day ({why}): the clock "
             f"starts on the next one, {fmt_day(ev.clock_start)}."

@@ -357,8 +357,12 @@ def _render_by_agent(result: EscalationsResult) -> None:
         parts.append(f"{plural(falling, 'agent')} behind the {TARGET_CLOCK_DAY}-day target")
     write_lines(
         f"Next business day, {fmt_day(result.next_business_day)}: "
-        + ("; ".join(parts) + " (--group step lists them)." if parts else "nothing falls due.")
+        + ("; ".join(parts) + " (--group step lists them)." if parts else NOTHING_FALLS_DUE)
     )
+
+
+# The look-ahead with nothing in it, in the plain list and --group step alike.
+NOTHING_FALLS_DUE = "nothing falls due."
 
 
 def _to_do(u: Urgent) -> str:
@@ -401,6 +405,9 @@ def _render_by_step(result: EscalationsResult) -> None:
             ],
             optional=TODO_OPTIONAL,
         )
+    if not result.lookahead:
+        write_lines(f"Next business day, {fmt_day(result.next_business_day)}: {NOTHING_FALLS_DUE}")
+        return
     print_table(
         f"Falling due next business day, {fmt_day(result.next_business_day)}: "
         f"{len(result.lookahead)}",
@@ -416,7 +423,6 @@ def _render_by_step(result: EscalationsResult) -> None:
             )
             for i in result.lookahead
         ],
-        empty="nothing",
         optional=TODO_OPTIONAL,
     )
 
