@@ -1035,12 +1035,14 @@ def test_a_call_cert_start_after_the_day_replayed_has_not_happened_yet() -> None
     assert ActionKind.CALL_CERT_OVER_4H in kinds(ev.actions + ev.upcoming)
 
 
-@pytest.mark.parametrize(("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.0 h")])
+@pytest.mark.parametrize(
+    ("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.1 h"), (242, "4.0 h")]
+)
 def test_a_call_cert_within_its_timebox_never_reads_as_at_its_limit(
     minutes: int, shown: str
 ) -> None:
     """3 h 59 min reads 3.9 h (rounded it read "4.0 h (limit 4 h)", as if over it); over the
-    limit, hours are rounded as usual."""
+    limit, hours are rounded as every figure, half up (4 h 03 min, 4.05 h: 4.1 h)."""
     start = datetime(2026, 11, 24, 9)
     now = start + timedelta(minutes=minutes)
     facts = START_FRI._replace(call_cert_start=start)

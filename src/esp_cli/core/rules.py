@@ -40,10 +40,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY
+from esp_cli.core.figures import rounded
 from esp_cli.core.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
 
 # -- the team's numbers (seed: "TBT SME Team Expectations") -------------------------------------
@@ -901,10 +903,11 @@ def _access_actions(
 
 
 def _hours(took: timedelta, over: bool) -> str:
-    """Hours to one decimal; within a limit, rounded down, so that 3.98 h reads 3.9 h, never
-    the 4.0 h of a limit it has not reached."""
-    hours = took.total_seconds() / 3600
-    return f"{hours:.1f}" if over else f"{math.floor(hours * 10) / 10:.1f}"
+    """Hours to one decimal; over a limit rounded as every figure (core/figures: 4.25 h reads
+    4.3 h); within it rounded down, so that 3.98 h reads 3.9 h, never the 4.0 h of a limit
+    it has not reached."""
+    hours = Fraction(took // timedelta(microseconds=1), 3_600_000_000)
+    return f"{rounded(hours, 1)}" if over else f"{math.floor(hours * 10) / 10:.1f}"
 
 
 def _timebox_actions(

@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from esp_cli.core.figures import percent, percent_text
 from esp_cli.core.model import InlineImage, Letter, class_aside, class_shown
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import (
@@ -132,8 +133,7 @@ def summary_row(summary: ClassSummary) -> list[str]:
 
 def _percent(summary: ClassSummary) -> str:
     """The share complete as shown: "—" with no agent to count, never 0%."""
-    pct = summary.percent_complete
-    return "—" if pct is None else f"{pct:g}%"
+    return percent_text(summary.fully_complete, summary.agents)
 
 
 # After the pending action of an agent whose ladder dates the rules cannot count (the team
@@ -434,7 +434,6 @@ def data_table(
 def _bar(summary: ClassSummary) -> str:
     """One class of the chart: its name and % on a line, then a fluid bar (two cells whose
     widths are the done and the open shares) that shrinks with the screen."""
-    pct = summary.percent_complete or 0.0
     label = f"{_percent(summary)} ({summary.fully_complete}/{summary.agents})"
     # bgcolor as well as the style: Outlook's Word engine honours the attribute; a 1px font
     # keeps &nbsp; from making the cell taller than the bar.
@@ -443,7 +442,7 @@ def _bar(summary: ClassSummary) -> str:
         "font-size:1px;line-height:14px;mso-line-height-rule:exactly;"
         'background-color:{c}">&nbsp;</td>'
     )
-    done = round(pct)
+    done = int(percent(summary.fully_complete, summary.agents, 0) or 0)
     cells = "".join(
         bar_cell.format(w=w, c=c) for w, c in ((done, BAR_DONE), (100 - done, BAR_LEFT)) if w > 0
     )
