@@ -30,6 +30,7 @@ from esp_cli.core.rules import (
     step_order_error,
 )
 from esp_cli.core.words import overdue_words
+from esp_cli.services.record import note_line
 
 CAL = BusinessCalendar()
 ONE_DAY = timedelta(days=1)
@@ -1151,3 +1152,37 @@ def test_explain_names_a_start_on_a_company_day_off_as_every_line_does() -> None
         "ESP Start Date Thu 12/24/2026 is not a business day (a company day off)" in line
         for line in lines
     ), lines
+
+
+def test_steps_dated_before_they_were_due_count_and_are_explained_as_early() -> None:
+    """Coaching, written and final CAP all typed on Thu 11/19 (start Mon 11/16): all count
+    (term review due Fri 11/20), and the two dated before they were due are said so."""
+    day = NOV[19]
+    facts = AgentFacts(
+        esp_start=NOV[16], coaching_date=day, written_cap_date=day, final_cap_date=day
+    )
+    now = datetime.combine(NOV[24], time(23, 59))
+    ev = evaluate(facts, NOV[24], now, CAL)
+    assert ev.pending_step is Step.TERM_REVIEW and ev.pending_due == NOV[20]
+    assert [(e.step, e.due) for e in ev.early] == [
+        (Step.WRITTEN_CAP, NOV[20]),
+        (Step.FINAL_CAP, NOV[20]),
+    ]
+    lines = explain(facts, NOV[24], now, CAL)
+    assert (
+        "Early: Final CAP Date Thu 11/19/2026 is before the final CAP was due, Fri 11/20/2026 "
+        "(the business day after the written CAP recorded 11/19/2026): counted as delivered "
+        "early." in lines
+    )
+    # The day before they were typed, nothing was early yet.
+    assert evaluate(facts, NOV[18], now, CAL).early == ()
+
+
+def test_a_step_recorded_early_with_its_reason_is_not_pointed_out_again() -> None:
+    line = note_line(NOV[18], "Jo Lead", Step.COACHING, None, early=(NOV[19], "asked"))
+    facts = AgentFacts(esp_start=NOV[16], coaching_date=NOV[18], notes=f"old line\n{line}")
+    now = datetime.combine(NOV[24], time(23, 59))
+    assert evaluate(facts, NOV[24], now, CAL).early == ()
+    # Another day's or another step's early line is not this one's.
+    other = note_line(NOV[18], "Jo Lead", Step.WRITTEN_CAP, None, early=(NOV[19], "asked"))
+    assert len(evaluate(facts._replace(notes=other), NOV[24], now, CAL).early) == 1

@@ -22,6 +22,7 @@ from esp_cli.core.words import (
 from esp_cli.render import (
     Format,
     Styled,
+    early_step_lines,
     ladder_date_lines,
     plain,
     print_table,
@@ -138,6 +139,10 @@ def render(
         verbose,
         ladder=[
             ladder_date_lines(s.agent.name, s.agent.sheet, s.agent.row, s.evaluation.conflicts)
+            for s in result.statuses
+        ],
+        early=[
+            early_step_lines(s.agent.name, s.agent.sheet, s.agent.row, s.evaluation.early)
             for s in result.statuses
         ],
     )

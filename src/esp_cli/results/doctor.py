@@ -13,6 +13,9 @@ class Rule:
     id: str
     name: str
     fix: str
+    # A warning points out what may be meant (a step delivered early, a calendar entry that
+    # changes nothing): listed, but no problem (esp doctor's exit code stays 0 for it).
+    warning: bool = False
 
 
 RULES = {
@@ -58,6 +61,19 @@ RULES = {
             "missing-class",
             "type the agent's class as the Master N Number Tracker names it",
         ),
+        Rule(
+            "ESP015",
+            "early-step",
+            "if the step was delivered early, add the Notes line esp record-step --early "
+            "writes (with the reason); else correct the date in Excel",
+            warning=True,
+        ),
+        Rule(
+            "ESP016",
+            "calendar-entry",
+            "correct the date in esp.toml [calendar], or delete the entry",
+            warning=True,
+        ),
     )
 }
 
@@ -100,4 +116,13 @@ class DoctorResult:
     @property
     @exported(after="agents")
     def ok(self) -> bool:
-        return not self.findings
+        """No problem found (warnings aside)."""
+        return not self.problems
+
+    @property
+    def problems(self) -> list[DoctorFinding]:
+        return [f for f in self.findings if not RULES[f.rule].warning]
+
+    @property
+    def warnings(self) -> list[DoctorFinding]:
+        return [f for f in self.findings if RULES[f.rule].warning]
