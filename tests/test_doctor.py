@@ -338,3 +338,60 @@ def test_a_protected_agent_sheet_is_named_with_the_fix(tmp_path: Path) -> None:
     )
     assert note.exit_code == ExitCode.FAILED, note.output
     assert f"Fix: {found['fix']}." in note.stderr
+
+
+def test_steps_dated_before_they_were_due_are_a_warning_unless_noted_early(
+    tmp_path: Path,
+) -> None:
+    """Typed in Excel before they were due (same day as the step before; a coaching before
+    clock day 3): counted, pointed out (ESP015, a warning: exit 0), unless the Notes line
+    esp record-step --early writes gives the reason."""
+    noted = "11/18/2026 - Jo Lead - Documented coaching delivered; early (due 11/19/2026): asked"
+    agents = [
+        agent(1, **{"Coaching Date": date(2026, 11, 19), "Written CAP Date": date(2026, 11, 19)}),
+        agent(2, **{"Coaching Date": date(2026, 11, 18)}),  # clock day 2
+        agent(3, **{"Coaching Date": date(2026, 11, 18), "Notes": noted}),
+        agent(4, **{"Coaching Date": date(2026, 11, 19), "Written CAP Date": date(2026, 11, 20)}),
+    ]
+    code, data = run(build(tmp_path / "t.xlsx", agents))
+    assert code == 0, data
+    found = [(f["cell"], f["message"]) for f in data["findings"]]  # type: ignore[attr-defined]
+    assert found == [
+        (
+            "'ESP Tracker'!Q2",
+            "Agent1 Person: Written CAP Date Thu 11/19/2026 is before the written CAP was due, "
+            "Fri 11/20/2026 (the business day after the coaching recorded 11/19/2026): counted "
+            "as delivered early",
+        ),
+        (
+            "'ESP Tracker'!P3",
+            "Agent2 Person: Coaching Date Wed 11/18/2026 is before the coaching was due, Thu "
+            "11/19/2026 (3 business days after the clock start): counted as delivered early",
+        ),
+    ]
+    assert data["ok"] is True
+    assert "early (due 11/19/2026): why" in data["findings"][1]["fix"]  # type: ignore[index]
+
+
+def test_calendar_entries_that_change_nothing_are_a_warning(tmp_path: Path) -> None:
+    path = build(tmp_path / "t.xlsx", [agent(1)])
+    (tmp_path / "esp.toml").write_text(
+        '[calendar]\ncompany_workdays = ["2026-07-04", "2026-07-08"]\n'
+        'company_days_off = ["2026-07-11", "2026-11-26", "2026-12-24"]\n',
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(
+        app, ["doctor", "-t", str(path), "-c", str(tmp_path / "esp.toml"), "-f", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    found = [f["message"] for f in json.loads(res.stdout)["findings"] if f["rule"] == "ESP016"]
+    assert len(found) == 4, found
+    assert "2026-07-11 is a Saturday, not a business day already" in found[0]
+    assert "2026-11-26 is Thanksgiving Day already" in found[1]
+    assert found[2].endswith(
+        "[calendar] company_workdays 2026-07-04 is a Saturday (Independence Day), never a "
+        "business day; the holiday is observed on Fri 07/03/2026 — did you mean that day?"
+    )
+    assert "2026-07-08 is no US holiday" in found[3]
+    # Said as the settings' other warnings are, once each.
+    assert res.stderr.count("company_workdays 2026-07-04") == 1

@@ -458,6 +458,35 @@ def test_due_makes_one_for_each_agent_due_and_lists_the_refused(
     assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == stamps
 
 
+def test_due_lists_each_agent_whose_ladder_cannot_be_evaluated_with_the_cell(
+    tmp_path: Path, config: Path
+) -> None:
+    """A ladder date esp cannot read: the agent's step due cannot be told, so the agent is
+    under "not made" (JSON: refused, step null) with the cell, never left out unnamed. An
+    empty ESP Start Date (no clock: nothing due) is not listed."""
+    rows = [
+        agent("Tx Zero", "T0", esp_start=date(2026, 12, 16), coaching_date=date(2026, 12, 21)),
+        agent("Tx One", "T1", esp_start=date(2026, 12, 16), coaching_date="12/21"),
+        agent("Tx Two", "T2", esp_start=date(2026, 12, 16), coaching_date="12/21/2026 - coached"),
+        agent("Tx Three", "T3", esp_start=None),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=tuple(H.values()))
+    out = str(tmp_path / "out")
+    res = run(book, config, "--due", "--as-of", "2026-12-22", "--out", out, "-n", "-f", "json")
+    assert res.exit_code == ExitCode.FAILED, res.output
+    data = json.loads(res.stdout)
+    assert [d["agent"] for d in data["documents"]] == ["Tx Zero"]
+    refused = {r["agent"]: r for r in data["refused"]}
+    assert sorted(refused) == ["Tx One", "Tx Two"]
+    col = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[KEYS.index("coaching_date")]
+    assert refused["Tx One"]["step"] is None
+    assert f"'ESP Tracker'!{col}4 ('12/21')" in refused["Tx One"]["reason"]
+    assert "Coaching Date cannot be read" in refused["Tx Two"]["reason"]
+    assert "MM/DD/YYYY" in refused["Tx Two"]["fix"]
+    res = run(book, config, "--due", "--as-of", "2026-12-22", "--out", out, "-n")
+    assert "not made (AET-1109): Tx One (ESP Tracker!row 4): " in res.stderr
+
+
 def test_one_agents_document_never_goes_over_a_file(
     book: Path, config: Path, tmp_path: Path
 ) -> None:

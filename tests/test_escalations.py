@@ -587,3 +587,81 @@ def test_write_for_a_past_day_is_refused_unless_asked_for(tracker: Path) -> None
                   "--write-past")  # fmt: skip
         assert res.exit_code == 0, res.output
     assert tracker.read_bytes() != original
+
+
+def test_group_step_says_nothing_falls_due_as_the_plain_list_does(tmp_path: Path) -> None:
+    """Nothing new falls due on the next business day: no "…: 0: nothing" line."""
+    from tests import factories
+
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [{"Class": "K", "Agent Name": "Al One", "ESP Start Date": date(2026, 11, 20)}],
+    )
+    for group in ((), ("--group", "step")):
+        res = run("escalations", "-t", str(tmp_path / "ESP Tracker.xlsx"), "--today",
+                  "--as-of", "2026-12-10", *group)  # fmt: skip
+        assert res.exit_code == 0, res.output
+        assert "Next business day, Fri 12/11/2026: nothing falls due." in res.stdout
+        assert ": 0" not in res.stdout and "nothing\n" not in res.stdout
+
+
+def test_steps_typed_before_they_were_due_are_one_line_and_named_with_v(tmp_path: Path) -> None:
+    """Coaching, written and final CAP all dated Thu 11/19: the term review is due (they
+    count), and stderr says they were dated before they were due, as for other ladder
+    dates: one line counting them, -v naming each."""
+    from tests import factories
+
+    keys = ("class", "agent_name", "agent_id", "esp_start", "call_cert_complete",
+            "tbts_complete", "coaching_date", "written_cap_date", "final_cap_date")  # fmt: skip
+    day = date(2026, 11, 19)
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "K", "Agent Name": "Sk Two", "Agent ID": "S2",
+             "ESP Start Date": date(2026, 11, 16), "Coaching Date": day,
+             "Written CAP Date": day, "Final CAP Date": day},
+            {"Class": "K", "Agent Name": "Sk Four", "Agent ID": "S4",
+             "ESP Start Date": date(2026, 11, 16), "Coaching Date": date(2026, 11, 18)},
+        ],
+        headers=factories.headers(*keys),
+    )  # fmt: skip
+    args = ("-t", str(tmp_path / "ESP Tracker.xlsx"), "--today", "--as-of", "2026-11-24")
+    res = run("escalations", *args)
+    assert res.exit_code == 0, res.output
+    assert "May be termed: Sk Two" in " ".join(res.stdout.split())
+    assert (
+        "2 agents have ladder steps dated before they were due, counted as delivered early"
+        in res.stderr
+    )
+    res = run("escalations", *args, "-v")
+    early = [line for line in res.stderr.splitlines() if "counted as delivered early" in line]
+    assert len(early) == 3 and early[0].startswith("warning: Sk Two (ESP Tracker!row 3): ")
+    assert "Sk Four (ESP Tracker!row 4): Coaching Date Wed 11/18/2026 is before" in early[2]
+
+
+def test_a_calendar_entry_that_changes_nothing_is_a_warning_of_every_command(
+    tmp_path: Path,
+) -> None:
+    from tests import factories
+
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [{"Class": "C", "Agent Name": "Cal One", "ESP Start Date": date(2026, 7, 1)}],
+    )
+    (tmp_path / "esp.toml").write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n[calendar]\ncompany_workdays = ["2026-07-04"]\n',
+        encoding="utf-8",
+    )
+    res = run("escalations", "-c", str(tmp_path / "esp.toml"), "--as-of", "2026-07-09")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count("warning: ") >= 1
+    assert (
+        res.stderr.count(
+            "[calendar] company_workdays 2026-07-04 is a Saturday (Independence Day), never a "
+            "business day; the holiday is observed on Fri 07/03/2026 — did you mean that day?"
+        )
+        == 1
+    )
+    # Which days are business days does not change: 07/03 stays closed.
+    res = run("explain", "Cal One", "-c", str(tmp_path / "esp.toml"), "--as-of", "2026-07-09")
+    assert "Fri 07/03/2026 Independence Day (observed)" in res.stdout

@@ -1103,12 +1103,14 @@ def test_an_agent_name_with_a_control_character_is_shown_and_named(tmp_path: Pat
 
 def test_a_rate_shows_as_its_counts_round() -> None:
     """33 of 67 is 49.25...%: 49.3% as the evening report's headline says it from the counts
-    (a rate kept to 4 places, 0.4925, showed 49.2% a few lines below)."""
-    from esp_cli.core.kpi import rate
-    from esp_cli.render.kpi import percent
+    (a rate kept to 4 places, 0.4925, showed 49.2% a few lines below); 197 of 400 is exactly
+    49.25%, 49.3% as Excel shows it."""
+    from decimal import ROUND_HALF_UP, Decimal
 
-    assert percent(rate(33, 67)) == f"{round(100 * 33 / 67, 1):g}%" == "49.3%"
-    for part, whole in ((1, 3), (2, 3), (197, 400), (1, 8), (5, 7)):
-        assert percent(rate(part, whole)) == f"{round(100 * part / whole, 1):.1f}%".replace(
-            ".0%", "%"
-        ), (part, whole)
+    from esp_cli.core.figures import percent_text
+
+    assert percent_text(33, 67) == "49.3%"
+    for part, whole in ((1, 3), (2, 3), (197, 400), (1, 8), (5, 7), (9, 16)):
+        exact = Decimal(100 * part) / Decimal(whole)
+        expected = f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+        assert percent_text(part, whole) == expected.replace(".0%", "%"), (part, whole)

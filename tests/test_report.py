@@ -704,3 +704,35 @@ def test_a_share_of_no_agents_is_shown_as_a_dash_never_as_zero(tmp_path: Path) -
     res = run("report", "eod", "-t", tracker, "--date", "2026-11-24", "-f", "csv")
     total = next(ln for ln in res.stdout.splitlines() if ln.startswith("Total,"))
     assert total.split(",")[6] == "", total
+
+
+LADDER_HEADERS = factories.TRACKER_HEADERS + factories.headers(
+    "coaching_date", "written_cap_date", "final_cap_date", "term_review_date"
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "table"])
+def test_an_agent_whose_ladder_has_ended_is_said_so_in_every_layout(
+    tmp_path: Path, fmt: str
+) -> None:
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "K2", "Agent Name": "Ned Fourteen", "ESP Start Date": date(2026, 12, 16),
+             "Coaching Date": date(2026, 12, 21), "Written CAP Date": date(2026, 12, 22),
+             "Final CAP Date": date(2026, 12, 23), "Term Review Date": date(2026, 12, 24)},
+            {"Class": "K2", "Agent Name": "Odd Date", "ESP Start Date": date(2026, 12, 16),
+             "Coaching Date": "12/21"},
+        ],
+        headers=LADDER_HEADERS,
+    )  # fmt: skip
+    write_config(tmp_path)
+    result = run(
+        "report", "eod", "-c", str(tmp_path / "esp.toml"), "--date", "2026-12-30", "-f", fmt
+    )
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "term review delivered 12/24/2026" in out
+    assert "nothing pending" not in out
+    # Only the agent the rules could not evaluate is being checked.
+    assert out.count("being checked by the team") == 1

@@ -29,6 +29,8 @@ from esp_cli.core.rules import (
     normalise_access,
     step_order_error,
 )
+from esp_cli.core.words import overdue_words
+from esp_cli.services.record import note_line
 
 CAL = BusinessCalendar()
 ONE_DAY = timedelta(days=1)
@@ -1034,12 +1036,14 @@ def test_a_call_cert_start_after_the_day_replayed_has_not_happened_yet() -> None
     assert ActionKind.CALL_CERT_OVER_4H in kinds(ev.actions + ev.upcoming)
 
 
-@pytest.mark.parametrize(("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.0 h")])
+@pytest.mark.parametrize(
+    ("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.1 h"), (242, "4.0 h")]
+)
 def test_a_call_cert_within_its_timebox_never_reads_as_at_its_limit(
     minutes: int, shown: str
 ) -> None:
     """3 h 59 min reads 3.9 h (rounded it read "4.0 h (limit 4 h)", as if over it); over the
-    limit, hours are rounded as usual."""
+    limit, hours are rounded as every figure, half up (4 h 03 min, 4.05 h: 4.1 h)."""
     start = datetime(2026, 11, 24, 9)
     now = start + timedelta(minutes=minutes)
     facts = START_FRI._replace(call_cert_start=start)
@@ -1125,3 +1129,60 @@ def test_a_ladder_out_of_order_matches_the_numpy_reference(
         term_review_date=steps[3],
     )
     assert observed(run(facts, today)) == reference(facts, today)
+
+
+def test_explain_words_a_step_due_the_business_day_before_a_day_off_as_due_today() -> None:
+    """On a company day off after the due day no business day has passed: "due today", as
+    esp escalations says it (one phrase for both), never "due (0 business days overdue)"."""
+    cal = BusinessCalendar(CalendarConfig(extra_days_off=(DEC[31],)))
+    facts = AgentFacts(esp_start=DEC[14], coaching_date=DEC[21], written_cap_date=DEC[29])
+    lines = explain(facts, DEC[31], datetime.combine(DEC[31], time(23, 59)), cal)
+    text = "\n".join(lines)
+    assert "0 business days overdue" not in text
+    assert "recorded Tue 12/29/2026): due today." in text
+    assert "  Final CAP: due Wed 12/30/2026, due today - " in text
+    ev = evaluate(facts, DEC[31], datetime.combine(DEC[31], time(23, 59)), cal)
+    assert ev.business_days_overdue == 0 and overdue_words(ev.business_days_overdue) == "due today"
+
+
+def test_explain_names_a_start_on_a_company_day_off_as_every_line_does() -> None:
+    cal = BusinessCalendar(CalendarConfig(extra_days_off=(DEC[24],)))
+    lines = explain(AgentFacts(esp_start=DEC[24]), DEC[26], datetime(2026, 12, 26, 17), cal)
+    assert any(
+        "ESP Start Date Thu 12/24/2026 is not a business day (a company day off)" in line
+        for line in lines
+    ), lines
+
+
+def test_steps_dated_before_they_were_due_count_and_are_explained_as_early() -> None:
+    """Coaching, written and final CAP all typed on Thu 11/19 (start Mon 11/16): all count
+    (term review due Fri 11/20), and the two dated before they were due are said so."""
+    day = NOV[19]
+    facts = AgentFacts(
+        esp_start=NOV[16], coaching_date=day, written_cap_date=day, final_cap_date=day
+    )
+    now = datetime.combine(NOV[24], time(23, 59))
+    ev = evaluate(facts, NOV[24], now, CAL)
+    assert ev.pending_step is Step.TERM_REVIEW and ev.pending_due == NOV[20]
+    assert [(e.step, e.due) for e in ev.early] == [
+        (Step.WRITTEN_CAP, NOV[20]),
+        (Step.FINAL_CAP, NOV[20]),
+    ]
+    lines = explain(facts, NOV[24], now, CAL)
+    assert (
+        "Early: Final CAP Date Thu 11/19/2026 is before the final CAP was due, Fri 11/20/2026 "
+        "(the business day after the written CAP recorded 11/19/2026): counted as delivered "
+        "early." in lines
+    )
+    # The day before they were typed, nothing was early yet.
+    assert evaluate(facts, NOV[18], now, CAL).early == ()
+
+
+def test_a_step_recorded_early_with_its_reason_is_not_pointed_out_again() -> None:
+    line = note_line(NOV[18], "Jo Lead", Step.COACHING, None, early=(NOV[19], "asked"))
+    facts = AgentFacts(esp_start=NOV[16], coaching_date=NOV[18], notes=f"old line\n{line}")
+    now = datetime.combine(NOV[24], time(23, 59))
+    assert evaluate(facts, NOV[24], now, CAL).early == ()
+    # Another day's or another step's early line is not this one's.
+    other = note_line(NOV[18], "Jo Lead", Step.WRITTEN_CAP, None, early=(NOV[19], "asked"))
+    assert len(evaluate(facts._replace(notes=other), NOV[24], now, CAL).early) == 1

@@ -147,10 +147,14 @@ class Config:
                     'name; run esp config user "Your Name" to sign with yours'
                 )
             for warning in warnings:
-                if warning not in self._said:
-                    self._said.add(warning)
-                    log.warning("%s", printable(warning))
+                self.warn_once(warning)
         return mine.user if isinstance(mine.user, str) else None
+
+    def warn_once(self, warning: str) -> None:
+        """Say a warning about the settings on stderr, once however often it is found."""
+        if warning not in self._said:
+            self._said.add(warning)
+            log.warning("%s", printable(warning))
 
     def zone(self) -> tzinfo | None:
         """The team's time zone ([calendar] timezone), None for the machine's own."""

@@ -194,6 +194,56 @@ class BusinessCalendar:
         package's (a day listed both as worked and as off is worked)."""
         return [d for d in sorted(self._working_holidays) if self._closes(d, worked=True)]
 
+    def idle_entries(self) -> list[tuple[str, str]]:
+        """The `[calendar]` entries that change no business day, each as (key, why), the
+        why saying what the entry probably meant: a worked holiday typed on its weekend
+        date while the observed weekday stays closed, a worked "holiday" that is no holiday,
+        a day off that is a weekend or a holiday already. Nothing here changes a count."""
+        out: list[tuple[str, str]] = []
+        for day in sorted(self._working_holidays):
+            if self._closes(day, worked=True) or day in self._extra_days_off:
+                continue  # a day listed in both is worked: the day off's line says so
+            out.append(("company_workdays", self._not_closed(day, worked=True)))
+        for day in sorted(self._extra_days_off):
+            if self._closes(day, worked=False):
+                continue
+            if day in self._working_holidays:
+                why = f"{day.isoformat()} is in company_workdays too: the day is worked"
+            else:
+                why = self._not_closed(day, worked=False)
+            out.append(("company_days_off", why))
+        return out
+
+    def _not_closed(self, day: date, *, worked: bool) -> str:
+        """Why a company entry for `day` changes nothing, and the day it probably meant."""
+        year = self._fetch(range(day.year - 1, day.year + 2))
+        name = year.get(day)
+        shown = f"{day.isoformat()} is a {day:%A}" if day.weekday() >= 5 else day.isoformat()
+        near = sorted(
+            (abs((d - day).days), d)
+            for d in year
+            if d != day and d.weekday() < 5 and abs((d - day).days) <= 3
+        )
+        meant = near[0][1] if near else None
+        if worked:
+            if name and day.weekday() >= 5:
+                what = f"{shown} ({name}), never a business day"
+            elif day.weekday() >= 5:
+                what = f"{shown}, never a business day"
+            else:
+                what = f"{shown} is no {self._country} holiday, a business day already"
+            if meant is not None and day.weekday() >= 5 and name:
+                return (
+                    f"{what}; the holiday is observed on {meant:%a %m/%d/%Y} — did you mean "
+                    "that day?"
+                )
+            if meant is not None:
+                return f"{what}; {meant:%a %m/%d/%Y} is {year[meant]} — did you mean that day?"
+            return f"{what}: working it opens nothing"
+        if day.weekday() >= 5:
+            return f"{shown}, not a business day already: it closes nothing"
+        return f"{shown} is {name} already: it closes nothing more"
+
     def _closes(self, day: date, *, worked: bool) -> bool:
         if day.weekday() >= 5:
             return False

@@ -23,9 +23,9 @@ Choices made where the definitions are silent (each kept in one place below):
 
 - An agent whose Complete? cell cannot be read is open (it is not known to be complete, as
   in the evening report) and not behind target (the rules claim nothing of such an agent).
-- A rate is a fraction rounded to 6 places (a percentage shown from it rounds as one from the
-  counts would); the median is a number (1.5 when the middle
-  two differ); a figure with nothing to compute is None.
+- A rate is a fraction rounded to 6 places, half away from zero (core/figures; a percentage
+  shown is rounded from the counts, as Excel shows the rate); the median is a number (1.5
+  when the middle two differ); a figure with nothing to compute is None.
 """
 
 from __future__ import annotations
@@ -35,9 +35,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from fractions import Fraction
 
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY
+from esp_cli.core.figures import rounded
 from esp_cli.core.model import SPOC_ISSUES, SPOC_PHONE, AgentRef, class_aside
 from esp_cli.core.refs import address, quote_sheet
 from esp_cli.core.rules import (
@@ -85,7 +87,7 @@ def business_days(cal: BusinessCalendar, start: date, end: date) -> list[date]:
 
 
 def rate(part: int, whole: int) -> float | None:
-    return round(part / whole, RATE_PLACES) if whole else None
+    return float(rounded(Fraction(part, whole), RATE_PLACES)) if whole else None
 
 
 def median(values: Sequence[int]) -> float | None:

@@ -40,11 +40,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY
+from esp_cli.core.figures import rounded
 from esp_cli.core.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
+from esp_cli.core.notes import NoteKind, lines_of, parse_line
 
 # -- the team's numbers (seed: "TBT SME Team Expectations") -------------------------------------
 
@@ -183,6 +186,9 @@ class AgentFacts(NamedTuple):
     written_cap_date: date | None = None
     final_cap_date: date | None = None
     term_review_date: date | None = None
+    # The Notes cell: a step recorded early with its reason (esp record-step --early) says
+    # so there, and is not pointed out again (early_steps).
+    notes: str | None = None
     unreadable: tuple[str, ...] = ()
 
     def step_date(self, step: Step) -> date | None:
@@ -233,6 +239,9 @@ class Evaluation:
     # The ladder dates no day can hold (ladder_conflicts), of an agent whose ladder is
     # evaluated: each moves a step's due date, so every report says it.
     conflicts: tuple[LadderConflict, ...] = ()
+    # The steps counted as delivered although dated before they were due (typed in Excel;
+    # esp record-step wants --early for them), unless their Notes line gives the reason.
+    early: tuple[EarlyStep, ...] = ()
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -460,6 +469,117 @@ def ladder_conflicts(facts: AgentFacts, cal: BusinessCalendar) -> tuple[LadderCo
             found.append(LadderConflict(step, day, gap, None))
             gap = None
     return tuple(found)
+
+
+# The words a step recorded before it was due carries in its Notes line (esp record-step
+# --early): "Written CAP delivered; early (due 11/20/2026): reason".
+NOTE_PREFIX: dict[Step, str] = {
+    Step.COACHING: "Coaching",
+    Step.WRITTEN_CAP: "Written CAP",
+    Step.FINAL_CAP: "Final CAP",
+    Step.TERM_REVIEW: "Term review",
+}
+DEFAULT_NOTES: dict[Step, str] = {
+    Step.COACHING: "Documented coaching delivered",
+    Step.WRITTEN_CAP: "Written CAP delivered",
+    Step.FINAL_CAP: "Final CAP delivered",
+    Step.TERM_REVIEW: "Term review: the agent may be termed",
+}
+
+
+def early_mark(due: date, reason: str) -> str:
+    """What a step's Notes line adds when it is recorded before `due`."""
+    return f"; early (due {fmt(due)}): {' '.join(reason.split())}"
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyStep:
+    """A step counted as delivered on `day`, before it was due on `due`: the coaching before
+    clock day 3, a later step before the business day after the step before it (`earlier`,
+    recorded `earlier_day`). It counts (the team may deliver a step early); it is pointed
+    out, since esp record-step records one only with --early and a reason."""
+
+    step: Step
+    day: date
+    due: date
+    earlier: Step | None
+    earlier_day: date | None
+
+    @property
+    def text(self) -> str:
+        """'Written CAP Date Thu 11/19/2026 is before the written CAP was due, Fri 11/20/2026
+        (the business day after the coaching recorded 11/19/2026): counted as delivered
+        early'."""
+        if self.earlier is None or self.earlier_day is None:
+            basis = f"{_plural(COACHING_CLOCK_DAY, 'business day')} after the clock start"
+        else:
+            basis = (
+                f"the business day after the {self.earlier.label} recorded {fmt(self.earlier_day)}"
+            )
+        return (
+            f"{self.step.header} {fmt_day(self.day)} is before the {self.step.label} was due, "
+            f"{fmt_day(self.due)} ({basis}): counted as delivered early"
+        )
+
+    @property
+    def fix(self) -> str:
+        line = f"{fmt(self.day)} - Your Name - {DEFAULT_NOTES[self.step]}"
+        return (
+            f"if the {self.step.label} was delivered early, add the Notes line esp record-step "
+            f"--early writes, '{line}{early_mark(self.due, 'why')}', and it is not pointed out "
+            f"again; else correct the {self.step.header} in Excel"
+        )
+
+
+def _noted_early(notes: str | None, step: Step, day: date, due: date) -> bool:
+    """Whether the Notes cell has the line esp record-step --early writes for `step` on
+    `day`: dated that day, naming the step and 'early (due <due>)'."""
+    if not notes:
+        return False
+    mark = f"; early (due {fmt(due)}): "
+    starts = (NOTE_PREFIX[step], DEFAULT_NOTES[step])
+    for line in lines_of(notes):
+        parsed = parse_line(NoteKind.NOTES, line)
+        if parsed and parsed.day == day and mark in parsed.text and parsed.text.startswith(starts):
+            return True
+    return False
+
+
+def early_steps(
+    facts: AgentFacts, recorded: dict[Step, date], clock_start: date, cal: BusinessCalendar
+) -> tuple[EarlyStep, ...]:
+    """The steps of `recorded` (those counted, in the ladder's order) dated before they
+    were due, but for one whose Notes line gives the --early reason."""
+    found: list[EarlyStep] = []
+    before: tuple[Step, date] | None = None
+    for step in LADDER:
+        day = recorded.get(step)
+        if day is None:
+            break
+        if before is None:
+            due = cal.clock_day(clock_start, COACHING_CLOCK_DAY)
+        else:
+            due = cal.next_business_day(before[1])
+        if day < due and not _noted_early(facts.notes, step, day, due):
+            found.append(EarlyStep(step, day, due, *(before or (None, None))))
+        before = (step, day)
+    return tuple(found)
+
+
+def ladder_early(facts: AgentFacts, cal: BusinessCalendar) -> tuple[EarlyStep, ...]:
+    """early_steps whatever the day replayed: the steps in order from the first, each on or
+    after the clock start and the step before (the ones ladder_conflicts names are not)."""
+    start = clock_start(facts, cal)
+    if start is None:
+        return ()
+    recorded: dict[Step, date] = {}
+    latest = start
+    for step in LADDER:
+        day = facts.step_date(step)
+        if day is None or day < latest:
+            break
+        recorded[step] = latest = day
+    return early_steps(facts, recorded, start, cal)
 
 
 class OrderProblem(NamedTuple):
@@ -759,6 +879,7 @@ def evaluate(
         inconsistencies=later + (ladder.inconsistencies if ladder else ()),
         unchecked=tuple(unchecked),
         conflicts=ladder_conflicts(facts, cal) if ladder and ladder.inconsistencies else (),
+        early=early_steps(facts, ladder.recorded, start, cal) if ladder and start else (),
     )
 
 
@@ -901,10 +1022,11 @@ def _access_actions(
 
 
 def _hours(took: timedelta, over: bool) -> str:
-    """Hours to one decimal; within a limit, rounded down, so that 3.98 h reads 3.9 h, never
-    the 4.0 h of a limit it has not reached."""
-    hours = took.total_seconds() / 3600
-    return f"{hours:.1f}" if over else f"{math.floor(hours * 10) / 10:.1f}"
+    """Hours to one decimal; over a limit rounded as every figure (core/figures: 4.25 h reads
+    4.3 h); within it rounded down, so that 3.98 h reads 3.9 h, never the 4.0 h of a limit
+    it has not reached."""
+    hours = Fraction(took // timedelta(microseconds=1), 3_600_000_000)
+    return f"{rounded(hours, 1)}" if over else f"{math.floor(hours * 10) / 10:.1f}"
 
 
 def _timebox_actions(
@@ -979,6 +1101,7 @@ def explain(
     lines += _access_lines(facts, today, cal, ev, spoc_phone)
     lines += _timebox_lines(facts, now, started if facts.call_cert_start is None else None)
     lines += [f"Inconsistent: {text}" for text in ev.inconsistencies]
+    lines += [f"Early: {e.text}." for e in ev.early]
     lines += [f"Unchecked: {text}" for text in ev.unchecked]
     lines.append(f"Stage: {ev.stage}.")
     lines += _action_lines(today, cal, ev)
@@ -1035,14 +1158,26 @@ def _skipped(cal: BusinessCalendar, after: date, upto: date) -> str:
     return f", skipping {listed}"
 
 
+def overdue_phrase(days: int, unit: str = "day") -> str:
+    """A number of business days overdue in words, as every list and explanation says it:
+    "3 days overdue" (`unit` "business day": "3 business days overdue"), "due today" — also
+    on a weekend or day off after the due day, when no business day has passed since —
+    and ahead of time "due next business day", "due in 2 business days"."""
+    if days > 0:
+        return f"{_plural(days, unit)} overdue"
+    if days == 0:
+        return "due today"
+    if days == -1:
+        return "due next business day"
+    return f"due in {-days} business days"
+
+
 def _when(cal: BusinessCalendar, due: date, today: date) -> str:
     """How `due` stands as of `today`, in business days."""
     count = cal.elapsed(due, today)
     if due > today:
         return f"not due yet ({_plural(-count, 'business day')} to go)"
-    if count == 0:
-        return "due today" if due == today else "due (0 business days overdue)"
-    return f"{_plural(count, 'business day')} overdue"
+    return overdue_phrase(count, "business day")
 
 
 def _clock_lines(
@@ -1060,8 +1195,8 @@ def _clock_lines(
             f"{_header('esp_start')} {fmt_day(start)} is a business day: the clock starts that day."
         )
     else:
-        closed = cal.holidays_between(start, start)
-        why = closed[0][1] if closed else "a weekend"
+        # "a weekend", as esp round says; a holiday by name; "a company day off"
+        why = "a weekend" if start.weekday() >= 5 else cal.why_closed(start)
         lines.append(
             f"{_header('esp_start')} {fmt_day(start)} is not a business day ({why}): the clock "
             f"starts on the next one, {fmt_day(ev.clock_start)}."

@@ -8,7 +8,7 @@ TBT SME Team Expectations do: "behind the 2-day target", "written CAP", "due tod
 
 from __future__ import annotations
 
-from esp_cli.core.rules import ACTION_LABELS, TARGET_CLOCK_DAY, ActionKind, Step
+from esp_cli.core.rules import ACTION_LABELS, TARGET_CLOCK_DAY, ActionKind, Step, overdue_phrase
 
 # How to have esp write a digitally signed workbook (a change would break its signature):
 # the writes' refusal and esp doctor's finding (ESP013) give the same fix.
@@ -83,12 +83,4 @@ def listed(items: list[str]) -> str:
 def overdue_words(days: int | None) -> str:
     """A number of business days overdue in words: "3 days overdue", "1 day overdue", "due
     today"; ahead of time, "due next business day", "due in 2 business days"."""
-    if days is None:
-        return ""
-    if days > 0:
-        return f"{plural(days, 'day')} overdue"
-    if days == 0:
-        return "due today"
-    if days == -1:
-        return "due next business day"
-    return f"due in {-days} business days"
+    return "" if days is None else overdue_phrase(days)

@@ -324,18 +324,21 @@ def say_findings(
     *,
     unevaluated: Sequence[str] = (),
     ladder: Sequence[Sequence[str]] = (),
+    early: Sequence[Sequence[str]] = (),
     verbose_flag: str | None = "-v",
 ) -> None:
     """The cells a command could not read (the agents it could not evaluate, and those whose
-    ladder dates it cannot count: each agent's ladder_date_lines), on stderr: each on its
+    ladder dates it cannot count: each agent's ladder_date_lines; those whose steps are
+    dated before they were due, counted: early_step_lines), on stderr: each on its
     own line with `verbose`, else one line with their count and where to see them — esp
     doctor, or `verbose_flag` on the same command — so the day's list comes first, not the
     tracker's problems."""
     ladder = [lines for lines in ladder if lines]
-    if verbose or len(findings) + len(unevaluated) + len(ladder) <= 1:
+    early = [lines for lines in early if lines]
+    if verbose or len(findings) + len(unevaluated) + len(ladder) + len(early) <= 1:
         for finding in findings:
             say(f"warning: {finding}")
-        for line in [*unevaluated, *(line for lines in ladder for line in lines)]:
+        for line in [*unevaluated, *(line for lines in [*ladder, *early] for line in lines)]:
             say(f"warning: {line}")
         return
     parts = []
@@ -351,6 +354,9 @@ def say_findings(
             f"{have} ladder dates esp cannot count (out of order, a step skipped, before the "
             "clock start), so a step falls due from the last one counted"
         )
+    if early:
+        have = "1 agent has" if len(early) == 1 else f"{len(early)} agents have"
+        parts.append(f"{have} ladder steps dated before they were due, counted as delivered early")
     if parts:
         where = "esp doctor lists the cells"
         say(
@@ -363,6 +369,12 @@ def ladder_date_lines(name: str, sheet: str, row: int, conflicts: Sequence[Any])
     """One line per ladder date the rules cannot count (core.rules.LadderConflict): the
     agent and row, the two cells, what the rules make of it and the fix."""
     return [f"{name} ({sheet}!row {row}): {c.text}: {c.effect}. Fix: {c.fix}." for c in conflicts]
+
+
+def early_step_lines(name: str, sheet: str, row: int, early: Sequence[Any]) -> list[str]:
+    """One line per ladder step dated before it was due (core.rules.EarlyStep): counted as
+    delivered early, with the fix should the date be wrong."""
+    return [f"{name} ({sheet}!row {row}): {e.text}. Fix: {e.fix}." for e in early]
 
 
 def print_table(

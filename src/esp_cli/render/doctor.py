@@ -13,13 +13,21 @@ def render(result: DoctorResult, fmt: Format) -> None:
         write_csv(result.findings, ["rule", "name", "cell", "message", "fix"])
     else:
         print_table(
-            f"{len(result.findings)} problem(s) in {result.tracker.name}",
+            f"{_counted(result)} in {result.tracker.name}",
             ["Rule", "Cell", "Problem", "Fix"],
             [(f"{f.rule} {f.name}", f.cell, f.message, f.fix) for f in result.findings],
         )
     for aside in result.set_aside:
         say(f"Note: {aside.rows} is not read as an agent: {aside.reason}.")
-    if result.ok:
+    if not result.findings:
         say(f"{result.tracker}: no problems found in {result.agents} agent rows.")
     else:
-        say(f"{result.tracker}: {len(result.findings)} problem(s) in {result.agents} agent rows.")
+        say(f"{result.tracker}: {_counted(result)} in {result.agents} agent rows.")
+
+
+def _counted(result: DoctorResult) -> str:
+    """ "3 problem(s)", "3 problem(s) and 1 warning(s)", "no problems and 2 warning(s)"."""
+    problems = f"{len(result.problems)} problem(s)" if result.problems else "no problems"
+    if not result.warnings:
+        return problems
+    return f"{problems} and {len(result.warnings)} warning(s)"

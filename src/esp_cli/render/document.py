@@ -62,12 +62,18 @@ def render(result: DocumentResult, fmt: Format) -> None:
     tell(result, fmt)
 
 
+def _where(one: NotMade) -> str:
+    """ "(AET-1, Documented coaching)"; "(AET-1)" when the step cannot be told."""
+    step = f", {heading(one.step)}" if one.step is not None else ""
+    return f"({class_aside(one.agent.cls)}{step})"
+
+
 def _not_made(refused: NotMade) -> str:
     """'not made: Cy Dunn (AET-1, Documented coaching): why. Fix: what to do', the agent
     named once: a reason that starts with their name (as the ladder's refusals do) follows
     the class and step alone."""
     agent = refused.agent
-    where = f"({class_aside(agent.cls)}, {heading(refused.step)})"
+    where = _where(refused)
     fix = f" Fix: {refused.fix}" if refused.fix else ""
     if refused.reason.startswith(agent.name):
         return f"not made {where}: {refused.reason}{fix}"
@@ -86,7 +92,7 @@ def tell(result: DocumentResult, fmt: Format) -> None:
         recorded = "; its step recorded with it" if made.note else ""
         if made.note and result.dry_run:
             recorded = "; its step would be recorded with it"
-        whose = f"{made.agent.name} ({class_aside(made.agent.cls)}, {heading(made.step)})"
+        whose = f"{made.agent.name} {_where(made)}"
         say(f"already made: {whose}{where}" + recorded)
     for refused in result.refused:
         say(_not_made(refused))

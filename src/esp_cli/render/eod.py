@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from esp_cli.core.figures import percent, percent_text
 from esp_cli.core.model import InlineImage, Letter, class_aside, class_shown
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import (
@@ -132,8 +133,7 @@ def summary_row(summary: ClassSummary) -> list[str]:
 
 def _percent(summary: ClassSummary) -> str:
     """The share complete as shown: "—" with no agent to count, never 0%."""
-    pct = summary.percent_complete
-    return "—" if pct is None else f"{pct:g}%"
+    return percent_text(summary.fully_complete, summary.agents)
 
 
 # After the pending action of an agent whose ladder dates the rules cannot count (the team
@@ -141,11 +141,22 @@ def _percent(summary: ClassSummary) -> str:
 CHECKING_LADDER = "ladder dates being checked"
 
 
+def next_words(agent: OutstandingAgent) -> str:
+    """What is next for an outstanding agent, in every format alike: the pending action, or
+    why there is none (the ladder has ended; the team is checking an agent the rules could
+    not evaluate)."""
+    if agent.pending_action:
+        return agent.pending_action + (f" ({CHECKING_LADDER})" if agent.conflicts else "")
+    if not agent.evaluated:
+        return "being checked by the team"
+    if agent.ladder_ended is not None:
+        return f"term review delivered {_fmt_day(agent.ladder_ended)}"
+    return "nothing pending"
+
+
 def outstanding_row(report: EodReport, index: int) -> list[str]:
     a = report.outstanding[index]
-    pending = a.pending_action or ""
-    if a.conflicts and pending:
-        pending += f" ({CHECKING_LADDER})"
+    pending = next_words(a)
     return [
         a.name,
         class_shown(a.cls),
@@ -279,18 +290,15 @@ def render_text(
     return "\n".join(out) + "\n"
 
 
-def _no_step(agent: OutstandingAgent) -> str:
-    return "nothing pending" if agent.evaluated else "being checked by the team"
-
-
 def outstanding_lines(report: EodReport) -> list[str]:
     """The outstanding agents as a list (a table is too narrow for the notes)."""
     out = []
     for i, a in enumerate(report.outstanding):
         row = outstanding_row(report, i)
-        pending = a.pending_action or _no_step(a)
-        pending += f", due {row[4]}" if row[4] and a.pending_action else ""
-        pending += f" ({CHECKING_LADDER})" if a.conflicts and a.pending_action else ""
+        pending = next_words(a)
+        if a.pending_action and row[4]:
+            pending = a.pending_action + f", due {row[4]}"
+            pending += f" ({CHECKING_LADDER})" if a.conflicts else ""
         out.append(f"- {a.name} ({class_aside(a.cls)}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
@@ -426,7 +434,6 @@ def data_table(
 def _bar(summary: ClassSummary) -> str:
     """One class of the chart: its name and % on a line, then a fluid bar (two cells whose
     widths are the done and the open shares) that shrinks with the screen."""
-    pct = summary.percent_complete or 0.0
     label = f"{_percent(summary)} ({summary.fully_complete}/{summary.agents})"
     # bgcolor as well as the style: Outlook's Word engine honours the attribute; a 1px font
     # keeps &nbsp; from making the cell taller than the bar.
@@ -435,7 +442,7 @@ def _bar(summary: ClassSummary) -> str:
         "font-size:1px;line-height:14px;mso-line-height-rule:exactly;"
         'background-color:{c}">&nbsp;</td>'
     )
-    done = round(pct)
+    done = int(percent(summary.fully_complete, summary.agents, 0) or 0)
     cells = "".join(
         bar_cell.format(w=w, c=c) for w, c in ((done, BAR_DONE), (100 - done, BAR_LEFT)) if w > 0
     )
@@ -484,7 +491,7 @@ def _outstanding(report: EodReport) -> str:
     rows = []
     for i, a in enumerate(report.outstanding):
         _, _, missing, pending, due, note = outstanding_row(report, i)
-        step = f"{pending}, due {due}" if due else (pending or "being checked by the team")
+        step = f"{pending}, due {due}" if due else pending
         lines = [
             f'<span style="font-weight:bold">{escape(a.name)}</span> '
             f'<span style="{_NOWRAP}">({escape(class_aside(a.cls))})</span>',

@@ -22,6 +22,7 @@ from esp_cli.core.words import (
 from esp_cli.render import (
     Format,
     Styled,
+    early_step_lines,
     ladder_date_lines,
     plain,
     print_table,
@@ -138,6 +139,10 @@ def render(
         verbose,
         ladder=[
             ladder_date_lines(s.agent.name, s.agent.sheet, s.agent.row, s.evaluation.conflicts)
+            for s in result.statuses
+        ],
+        early=[
+            early_step_lines(s.agent.name, s.agent.sheet, s.agent.row, s.evaluation.early)
             for s in result.statuses
         ],
     )
@@ -357,8 +362,12 @@ def _render_by_agent(result: EscalationsResult) -> None:
         parts.append(f"{plural(falling, 'agent')} behind the {TARGET_CLOCK_DAY}-day target")
     write_lines(
         f"Next business day, {fmt_day(result.next_business_day)}: "
-        + ("; ".join(parts) + " (--group step lists them)." if parts else "nothing falls due.")
+        + ("; ".join(parts) + " (--group step lists them)." if parts else NOTHING_FALLS_DUE)
     )
+
+
+# The look-ahead with nothing in it, in the plain list and --group step alike.
+NOTHING_FALLS_DUE = "nothing falls due."
 
 
 def _to_do(u: Urgent) -> str:
@@ -401,6 +410,9 @@ def _render_by_step(result: EscalationsResult) -> None:
             ],
             optional=TODO_OPTIONAL,
         )
+    if not result.lookahead:
+        write_lines(f"Next business day, {fmt_day(result.next_business_day)}: {NOTHING_FALLS_DUE}")
+        return
     print_table(
         f"Falling due next business day, {fmt_day(result.next_business_day)}: "
         f"{len(result.lookahead)}",
@@ -416,7 +428,6 @@ def _render_by_step(result: EscalationsResult) -> None:
             )
             for i in result.lookahead
         ],
-        empty="nothing",
         optional=TODO_OPTIONAL,
     )
 

@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from esp_cli.core.figures import percent, percent_text
 from esp_cli.core.kpi import ON_TIME_DAYS, FindingKind, KpiFigures, TrendDay
 from esp_cli.core.model import InlineImage, class_shown
 from esp_cli.core.rules import LADDER, Step
@@ -114,10 +115,6 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
 # -- words and numbers ---------------------------------------------------------------------------
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}%".replace(".0%", "%")
-
-
 def number(value: float | None) -> str:
     if value is None:
         return "—"
@@ -152,14 +149,15 @@ def waiting_line(report: KpiReport) -> str:
 
 def headline(report: KpiReport) -> str:
     o = report.overall
+    on_time = percent_text(o.on_time, o.completed_in_period)
     done = (
-        f"{o.completed_in_period} completed in the period, {percent(o.on_time_rate)} on time "
+        f"{o.completed_in_period} completed in the period, {on_time} on time "
         f"(within {ON_TIME_DAYS} business days), median {days(o.median_days_to_complete)}"
         if o.completed_in_period
         else "no completion in the period"
     )
     return (
-        f"{o.complete} of {o.agents} agents complete ({percent(o.completion_rate)}); "
+        f"{o.complete} of {o.agents} agents complete ({percent_text(o.complete, o.agents)}); "
         f"{o.open} open, {o.behind_target} behind target; {done}."
     )
 
@@ -169,7 +167,7 @@ def status_row(fig: KpiFigures) -> list[str]:
         class_shown(fig.cls),
         str(fig.agents),
         str(fig.complete),
-        percent(fig.completion_rate),
+        percent_text(fig.complete, fig.agents),
         str(fig.open),
         str(fig.behind_target),
         str(fig.spoc_open),
@@ -182,7 +180,7 @@ def period_row(fig: KpiFigures) -> list[str]:
         class_shown(fig.cls),
         str(fig.completed_in_period),
         str(fig.on_time),
-        percent(fig.on_time_rate),
+        percent_text(fig.on_time, fig.completed_in_period),
         number(fig.median_days_to_complete),
         number(fig.p90_days_to_complete),
     ]
@@ -447,13 +445,13 @@ def summary_lines(report: KpiReport) -> list[tuple[str, str]]:
     o = report.overall
     oldest = f", the oldest {days(o.spoc_oldest_days)}" if o.spoc_oldest_days is not None else ""
     return [
-        ("Complete", f"{percent(o.completion_rate)} ({o.complete} of the {o.agents} agents "
+        ("Complete", f"{percent_text(o.complete, o.agents)} ({o.complete} of the {o.agents} agents "
                      "who have started)"),
         ("Open", f"{o.open}, of them {o.behind_target} behind target"),
         ("Completed in the period", str(o.completed_in_period)),
         (f"On time (within {ON_TIME_DAYS} business days)",
-         f"{percent(o.on_time_rate)}" + (f" ({o.on_time} of {o.completed_in_period})"
-                                         if o.completed_in_period else "")),
+         percent_text(o.on_time, o.completed_in_period)
+         + (f" ({o.on_time} of {o.completed_in_period})" if o.completed_in_period else "")),
         ("Business days to complete",
          f"median {number(o.median_days_to_complete)}, "
          f"90th percentile {number(o.p90_days_to_complete)}"),
@@ -580,7 +578,7 @@ def _stage_bars(fig: KpiFigures) -> str:
     rows = []
     for step in LADDER:
         n = fig.overdue_by_stage.count(step)
-        share = round(100 * n / top) if top else 0
+        share = int(percent(n, top, 0) or 0)
         cells = "".join(
             cell.format(w=w, c=c) for w, c in ((share, BAR), (100 - share, BAR_REST)) if w > 0
         )

@@ -14,6 +14,9 @@ class Rule:
     id: str
     name: str
     fix: str
+    # A warning points out what may be meant (a step delivered early, a calendar entry that
+    # changes nothing): listed, but no problem (esp doctor's exit code stays 0 for it).
+    warning: bool = False
 
 
 RULES = {
@@ -61,6 +64,19 @@ RULES = {
         ),
         Rule("ESP013", "signed-workbook", SIGNED_FIX),
         Rule("ESP014", "protected-sheet", PROTECTED_FIX),
+        Rule(
+            "ESP015",
+            "early-step",
+            "if the step was delivered early, add the Notes line esp record-step --early "
+            "writes (with the reason); else correct the date in Excel",
+            warning=True,
+        ),
+        Rule(
+            "ESP016",
+            "calendar-entry",
+            "correct the date in esp.toml [calendar], or delete the entry",
+            warning=True,
+        ),
     )
 }
 
@@ -103,4 +119,13 @@ class DoctorResult:
     @property
     @exported(after="agents")
     def ok(self) -> bool:
-        return not self.findings
+        """No problem found (warnings aside)."""
+        return not self.problems
+
+    @property
+    def problems(self) -> list[DoctorFinding]:
+        return [f for f in self.findings if not RULES[f.rule].warning]
+
+    @property
+    def warnings(self) -> list[DoctorFinding]:
+        return [f for f in self.findings if RULES[f.rule].warning]

@@ -46,10 +46,10 @@ class Document:
 class NotMade:
     """An agent whose document was not made, and why: already made (the file is there), a
     fact the template needs that the tracker lacks, no e-mail address for the draft, a step
-    the ladder refuses."""
+    the ladder refuses, a ladder that cannot be evaluated (a cell esp cannot read)."""
 
     agent: AgentRef = field(metadata=as_json(flat=True))
-    step: Step
+    step: Step | None  # None: the ladder cannot be evaluated, so its pending step is unknown
     reason: str
     file: Path | None = field(default=None, metadata=as_json(omit_none=True))
     # The placeholder whose fact is missing.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from esp_cli.core.figures import percent
 from esp_cli.core.model import Finding
 from esp_cli.core.rules import ACTION_ORDER, LadderConflict
 from esp_cli.core.shape import as_json, exported
@@ -49,7 +50,8 @@ class ClassSummary:
     def percent_complete(self) -> float | None:
         """Fully complete agents as a percentage of the class, one decimal; None with no
         agent to count (shown "—", never 0%, as the KPIs show a rate of nothing)."""
-        return round(100 * self.fully_complete / self.agents, 1) if self.agents else None
+        share = percent(self.fully_complete, self.agents)
+        return None if share is None else float(share)
 
     def add(self, other: ClassSummary) -> None:
         self.agents += other.agents
@@ -79,6 +81,9 @@ class OutstandingAgent:
     reported: bool
     latest_note: str | None
     evaluated: bool = True
+    # The day the term review was delivered, for an agent whose ladder has ended (every
+    # step recorded): nothing is pending, and the report says so.
+    ladder_ended: date | None = None
     # The ladder dates the rules cannot count (a step before the one before it...): the
     # pending step is due from the last one counted; the team corrects the tracker.
     conflicts: tuple[LadderConflict, ...] = ()

@@ -12,10 +12,10 @@ from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.core.refs import address, cell_ref, col_letter, quote_sheet
-from esp_cli.core.rules import ladder_conflicts
+from esp_cli.core.rules import ladder_conflicts, ladder_early
 from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
-from esp_cli.services.facts import calendar_from, facts_from_row
+from esp_cli.services.facts import calendar_from, calendar_warnings, facts_from_row
 from esp_cli.workbook import waiting
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -60,7 +60,12 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
         findings += _access(table, row)
         findings += _notes(table, row)
         findings += _ladder(table, row, cal)
+        findings += _early(table, row, cal)
         findings += _classless(table, row)
+    findings += [
+        DoctorFinding("ESP016", where, f"{where} {why}")
+        for where, why in calendar_warnings(config, cal)
+    ]
     findings += _dropdowns(table, wb, config)
     findings += _smes(table)
     findings += _signed(wb)
@@ -207,6 +212,21 @@ def _ladder(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding
         )
         for c in conflicts
     ]
+
+
+def _early(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding]:
+    """Ladder steps dated before they were due, counted as delivered early, unless the
+    Notes line of esp record-step --early gives the reason."""
+    early = ladder_early(facts_from_row(row), cal)
+    if not early:
+        return []
+    sheet = table.sheet(row.sheet)
+    out = []
+    for e in early:
+        col = sheet.col(e.step.column)
+        cell = address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
+        out.append(DoctorFinding("ESP015", cell, f"{row.label()}: {e.text}", e.fix))
+    return out
 
 
 def _classless(table: Table, row: Row) -> list[DoctorFinding]:

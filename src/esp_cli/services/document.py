@@ -58,6 +58,7 @@ from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import Letter, Signer
 from esp_cli.core.names import file_stem, name_in_file, name_key
 from esp_cli.core.notes import NoteKind
+from esp_cli.core.refs import address
 from esp_cli.core.rules import LADDER, Evaluation, Step, as_of, evaluate, fmt_day, step_due
 from esp_cli.errors import (
     ConfigError,
@@ -800,12 +801,49 @@ def due_steps(rows: Sequence[Row], then: Sequence[Row], on: date, run: _Run) -> 
             continue
         ev = _evaluated(row, on, run)
         step, due = ev.pending_step, ev.pending_due
-        if ev.complete or not ev.evaluable or step is None or due is None or due > on:
+        if not ev.complete and not ev.evaluable:
+            # With a clock, a step may be due: said, with the cells. Without one (an ESP
+            # Start Date empty or unreadable: listed apart, as the evening report does),
+            # nothing is due yet.
+            unread = _unread_cells(row, run) if ev.clock_start is not None else []
+            if unread:
+                run.refused.append(
+                    NotMade(
+                        row.ref(),
+                        None,
+                        f"{row.label()} ({row.sheet}!row {row.row}): the escalation ladder "
+                        f"cannot be evaluated ({ev.reason}), so esp cannot tell which step is "
+                        f"due (the cell{'s' if len(unread) > 1 else ''}: {', '.join(unread)})",
+                        fix="correct the cell in Excel (a date as MM/DD/YYYY; esp doctor shows "
+                        "what it holds), then make the document.",
+                    )
+                )
+            continue
+        if ev.complete or step is None or due is None or due > on:
             continue
         if _recorded_after(row, step, on):
             continue  # a replay: delivered after `on`, not due here
         found.append(_Candidate(row, step, on, was))
     return found
+
+
+# The cells the ladder reads once there is a clock: one that cannot be read keeps an agent
+# from being evaluated.
+_LADDER_KEYS = ("call_cert_complete", "tbts_complete", *(s.column for s in LADDER))
+
+
+def _unread_cells(row: Row, run: _Run) -> list[str]:
+    """The cells of `row` the ladder needs that esp cannot read, as 'Sheet'!G3 ('12/21')."""
+    assert run.table is not None
+    sheet = run.table.sheet(row.sheet)
+    out = []
+    for key in _LADDER_KEYS:
+        col = sheet.col(key)
+        if key in row.unreadable and col:
+            raw = row.raw.get(key)
+            typed = f" ({str(raw).strip()!r})" if raw is not None else ""
+            out.append(f"{address(row.sheet, row.row, col)}{typed}")
+    return out
 
 
 def _recorded_after(row: Row, step: Step, on: date) -> bool:

@@ -36,7 +36,7 @@ from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.kpi import default_period
 from esp_cli.core.model import access_category, class_in_data, class_shown
 from esp_cli.core.notes import NoteKind, latest
-from esp_cli.core.rules import ActionKind, done_by
+from esp_cli.core.rules import ActionKind, Stage, Step, done_by
 from esp_cli.results.eod import (
     ClassSummary,
     DataProblem,
@@ -72,6 +72,16 @@ def _pending(status: AgentStatus) -> tuple[str | None, date | None]:
     if not status.evaluation.evaluable:
         return None, None  # the reason goes to the team (problems), not into the report
     return status.computed.next_action, status.computed.next_action_due
+
+
+def _ladder_ended(row: Row, status: AgentStatus) -> date | None:
+    """The term review's date when the agent's ladder has ended (every step recorded)."""
+    if status.evaluation.stage is not Stage.TERM_REVIEW_RECORDED:
+        return None
+    day = row.get(Step.TERM_REVIEW.column)
+    if isinstance(day, datetime):
+        return day.date()
+    return day if isinstance(day, date) else None
 
 
 def _latest_note(row: Row, day: date) -> str | None:
@@ -191,6 +201,7 @@ def eod_report(
                 reported=where not in missing_at,
                 latest_note=_latest_note(row, day),
                 evaluated=status.evaluation.evaluable,
+                ladder_ended=_ladder_ended(row, status),
                 conflicts=status.evaluation.conflicts,
             )
         )

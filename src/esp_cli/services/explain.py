@@ -60,12 +60,17 @@ def explain_agent(
     )
 
 
+# The Notes cell is read only for the line of a step recorded early (its reason): the
+# whole log would fill the table, and the Early lines say what the rules made of it.
+_SHOWN_KEYS = (*_IDENTITY_KEYS, *(k for k in FACT_KEYS if k != "notes"))
+
+
 def cell_views(row: Row, sheet: Sheet, marks: Sequence[Mark] = ()) -> list[CellView]:
     """The identity cells and every cell the rules read, in the sheet's column order (the
     columns the sheet lacks last); a cell a waiting change is counted in names it."""
     views = []
     waits = {m.key: m.op.op for m in marks if m.key is not None}
-    for key in (*_IDENTITY_KEYS, *FACT_KEYS):
+    for key in _SHOWN_KEYS:
         col = sheet.col(key)
         raw = row.raw.get(key)
         # A cell inside merged cells shows (and is read from) their first cell.
@@ -81,6 +86,6 @@ def cell_views(row: Row, sheet: Sheet, marks: Sequence[Mark] = ()) -> list[CellV
                 waiting=waits.get(key),
             )
         )
-    order = {key: i for i, key in enumerate((*_IDENTITY_KEYS, *FACT_KEYS))}
+    order = {key: i for i, key in enumerate(_SHOWN_KEYS)}
     views.sort(key=lambda v: (sheet.col(v.key) or 10**6, order[v.key]))
     return views

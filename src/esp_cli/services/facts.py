@@ -46,5 +46,18 @@ def calendar_config(config: Config) -> CalendarConfig:
 
 def calendar_from(config: Config) -> BusinessCalendar:
     """The team's business calendar from esp.toml's [calendar] table (CalendarError, a
-    ConfigError, when the country or subdivision is unknown)."""
-    return RememberingCalendar(calendar_config(config), cached_source())
+    ConfigError, when the country or subdivision is unknown). Each company_workdays or
+    company_days_off entry that changes no business day is a warning, said once."""
+    cal = RememberingCalendar(calendar_config(config), cached_source())
+    for where, why in calendar_warnings(config, cal):
+        config.warn_once(f"{where} {why}")
+    return cal
+
+
+def calendar_warnings(config: Config, cal: BusinessCalendar) -> list[tuple[str, str]]:
+    """(where, why) for each [calendar] entry that changes no business day: where is
+    'esp.toml: [calendar] company_workdays'."""
+    if not (config.extra_days_off or config.working_holidays):
+        return []  # nearly every team: no holidays looked up for nothing
+    source = config.source if config.source is not None else "esp.toml"
+    return [(f"{source}: [calendar] {key}", why) for key, why in cal.idle_entries()]

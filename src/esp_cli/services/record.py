@@ -33,13 +33,16 @@ from esp_cli.core.documents import (
 from esp_cli.core.names import file_stem, name_key
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.rules import (
+    DEFAULT_NOTES,
     END_OF_DAY,
     LADDER,
+    NOTE_PREFIX,
     AgentFacts,
     Evaluation,
     LadderConflict,
     Step,
     clock_start,
+    early_mark,
     evaluate,
     fmt,
     fmt_day,
@@ -79,23 +82,11 @@ _STEP_WORDS: dict[str, Step] = {
     "termreview": Step.TERM_REVIEW,
     "term": Step.TERM_REVIEW,
 }
-_DEFAULT_NOTES: dict[Step, str] = {
-    Step.COACHING: "Documented coaching delivered",
-    Step.WRITTEN_CAP: "Written CAP delivered",
-    Step.FINAL_CAP: "Final CAP delivered",
-    Step.TERM_REVIEW: "Term review: the agent may be termed",
-}
 # A completion flag and the column that dates it.
 _COMPLETION_DATES = (
     ("call_cert_complete", "call_cert_date"),
     ("tbts_complete", "tbt_complete_date"),
 )
-_NOTE_PREFIX: dict[Step, str] = {
-    Step.COACHING: "Coaching",
-    Step.WRITTEN_CAP: "Written CAP",
-    Step.FINAL_CAP: "Final CAP",
-    Step.TERM_REVIEW: "Term review",
-}
 
 
 def parse_step(text: str) -> Step:
@@ -124,10 +115,10 @@ def note_line(
     documents; for a step recorded before it was due, `early` = (due date, reason); the
     step's document named last, `(document: 2026-11-25 Kayla Brooks - Documented coaching.docx)`."""
     text = " ".join((note or "").split())
-    body = f"{_NOTE_PREFIX[step]}: {text}" if text else _DEFAULT_NOTES[step]
+    body = f"{NOTE_PREFIX[step]}: {text}" if text else DEFAULT_NOTES[step]
     if early is not None:
         due, reason = early
-        body += f"; early (due {fmt(due)}): {' '.join(reason.split())}"
+        body += early_mark(due, reason)
     if document:
         body += f" (document: {' '.join(document.split())})"
     return format_line(NoteKind.NOTES, on, by, body)

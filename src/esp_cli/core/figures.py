@@ -1,0 +1,37 @@
+"""Rounded figures for people, rounded as Excel rounds them (pure: no I/O).
+
+Excel shows 9/16 = 0.5625 with the number format `0.0%` as 56.3%: half away from zero, on
+the exact value. Python's `round()` and `f"{x:.1f}"` round half to even on the binary
+float (56.2%), so a figure esp prints would differ by 0.1 from the same figure in the
+team's workbook. Every percentage or rounded figure esp shows a person is rounded here,
+on the exact fraction.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from math import floor
+
+
+def rounded(value: Fraction | int | float, places: int = 1) -> Decimal:
+    """`value` to `places` decimals, half away from zero, computed exactly (a float is
+    read as the decimal it prints as: 0.5625, not its binary neighbour)."""
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    scale = 10**places
+    units = floor(abs(exact) * scale + Fraction(1, 2))
+    return Decimal(-units if exact < 0 else units).scaleb(-places)
+
+
+def percent(part: int, whole: int, places: int = 1) -> Decimal | None:
+    """`part` of `whole` as a percentage to `places` decimals, as Excel shows it (9 of 16:
+    56.3); None of nothing."""
+    return rounded(Fraction(100 * part, whole), places) if whole else None
+
+
+def percent_text(part: int, whole: int) -> str:
+    """ "56.3%", "50%" (no ".0"), "—" of nothing (never 0%)."""
+    value = percent(part, whole)
+    if value is None:
+        return "—"
+    return f"{value}%".replace(".0%", "%")
