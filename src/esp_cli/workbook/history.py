@@ -23,6 +23,7 @@ import errno
 import glob
 import itertools
 import json
+import logging
 import mmap
 import os
 import re
@@ -56,6 +57,8 @@ from esp_cli.workbook.tracker import Row, Table, read_table
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES
 from esp_cli.workbook.xlsx.workbook import Workbook
+
+logger = logging.getLogger("esp")
 
 LOG_SUFFIX = ".history.jsonl"
 OP_ID_LENGTH = 8
@@ -400,8 +403,11 @@ _PENDING = b'"state":"' + PENDING.encode() + b'"'
 def settle(path: Path, tracker_digest: str) -> None:
     """Settle the entry of a write that was stopped (killed, the power cut) while it was
     replacing the tracker — the log's last entries, still pending: kept as written when the
-    tracker is what the write made (see took_effect), else taken out of the log. Run under
-    the write's lock, before anything else reads the log to write."""
+    tracker is what the write made (see took_effect), else taken out of the log. Taken out
+    while the tracker is still the file the write started from, the backup the write made
+    of it goes too, and the entry of a save outside esp the write noticed (it names that
+    backup; the next write notices the save again): nothing is left of a write that did not
+    happen. Run under the write's lock, before anything else reads the log to write."""
     try:
         fh = path.open("r+b")
     except FileNotFoundError:
@@ -415,7 +421,9 @@ def settle(path: Path, tracker_digest: str) -> None:
         # The write's entries at the end of the log, all pending (the changes that waited
         # and were written with it, then its own): one fate for all of them.
         pending: list[int] = []  # offsets of their state values, newest first
+        heads: list[bytes] = []  # their fields before the cells
         start = written = None
+        above = b""  # the line before them
         for at, line in _lines_from_end(fh):
             if not line.strip():
                 continue
@@ -426,13 +434,18 @@ def settle(path: Path, tracker_digest: str) -> None:
                 _DIGEST_AFTER.search(line, 0, head),
             )
             if state < 0 or before is None or after is None:
+                above = line
                 break  # a settled entry (or not one esp can read)
             if written is None:  # see took_effect
                 written = tracker_digest == after.group(1).decode()
             pending.append(at + state + len(b'"state":"'))
+            heads.append(line[:head])
             start = at
         if start is None:
             return
+        backup = None if written else _made_of(path, heads, tracker_digest)
+        if backup is not None and _noticed_by(above, heads, backup.name):
+            start -= len(above) + 1
         try:
             if written:
                 for offset in pending:
@@ -448,6 +461,62 @@ def settle(path: Path, tracker_digest: str) -> None:
                 "nothing was written.",
                 fix="check that the backups folder is writable ([backup] dir in esp.toml).",
             ) from exc
+    if backup is not None:
+        try:
+            system.remove_file(backup)
+        except OSError as exc:
+            logger.warning(
+                "%s: made for a write that was stopped before it changed the tracker, it "
+                "could not be removed (%s): it is not a backup of a write; delete it.",
+                backup,
+                exc.strerror or exc,
+            )
+
+
+_ENTRY_ID = re.compile(rb'^\{"op":"([0-9a-f]+)"')
+
+
+def _made_of(log: Path, heads: Sequence[bytes], tracker_digest: str) -> Path | None:
+    """The backup the stopped write (its pending entries' `heads`) made, when it is a copy
+    of the tracker as it is now, the file the write started from: named as esp names this
+    tracker's backups after one of its operations, beside the log, and holding the bytes
+    the entries say the tracker had before the write. None otherwise (kept, whatever it
+    is)."""
+    names = {m.group(1) for h in heads if (m := _BACKUP_NAME.search(h))}
+    digests = {m.group(1).decode() for h in heads if (m := _DIGEST_BEFORE.search(h))}
+    if len(names) != 1 or digests != {tracker_digest} or not log.name.endswith(LOG_SUFFIX):
+        return None
+    try:
+        name = json.loads(b'"' + names.pop() + b'"')
+    except ValueError:
+        return None
+    tracker = Path(log.name[: -len(LOG_SUFFIX)])
+    found = safety.backup_pattern(tracker).fullmatch(name) if isinstance(name, str) else None
+    if found is None or found.group(2) not in _ids_of(heads):
+        return None
+    backup = log.parent / name
+    try:
+        return backup if safety.digest_of(backup) == tracker_digest else None
+    except OSError:
+        return None
+
+
+def _noticed_by(line: bytes, heads: Sequence[bytes], backup: str) -> bool:
+    """Whether `line` is the entry of a save outside esp that the stopped write (its
+    pending entries' `heads`) noticed: recorded with them, naming its backup."""
+    if b'"kind":"' + OUTSIDE.encode() + b'"' not in line[:200]:
+        return False
+    try:
+        entry = _decode(line, 0)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return False
+    diff = entry.diff
+    return diff is not None and diff.after == backup and diff.by in _ids_of(heads)
+
+
+def _ids_of(heads: Sequence[bytes]) -> set[str]:
+    """The operation ids of the entries whose lines start with `heads`."""
+    return {m.group(1).decode() for h in heads if (m := _ENTRY_ID.match(h))}
 
 
 def last_line(path: Path) -> tuple[bytes, str] | None:
