@@ -79,6 +79,20 @@ def history_warnings(path: Path) -> str:
     return str(res.stderr)
 
 
+def failed_note(team: Path, monkeypatch: pytest.MonkeyPatch, fail: Callable[[], None]) -> Any:
+    """A note added while `fail` has the disk fail: refused (exit 6), with the log, the
+    tracker and its backups left as they were."""
+    log = log_of(team)
+    before, book, kept = log.read_bytes(), team.read_bytes(), backups(team)
+    fail()
+    res = esp(*note(team, "second"))
+    monkeypatch.undo()
+    assert res.exit_code == 6, res.output
+    assert log.read_bytes() == before
+    assert team.read_bytes() == book and backups(team) == kept
+    return res
+
+
 def full_at_fsync(log: Path) -> Callable[[pytest.MonkeyPatch], None]:
     def fail(monkeypatch: pytest.MonkeyPatch) -> None:
         real = os.fsync
@@ -109,16 +123,12 @@ def test_a_log_that_fills_the_disk_is_left_as_it_was(
     team: Path, monkeypatch: pytest.MonkeyPatch, spare: str
 ) -> None:
     log = log_of(team)
-    size = entry_size(team)
-    before, book, kept = log.read_bytes(), team.read_bytes(), backups(team)
-    route_appends(monkeypatch.setattr, log, filling_at(len(before) + SPARE[spare](size)))
-    res = esp(*note(team, "second"))
-    monkeypatch.undo()
-    assert res.exit_code == 6, res.output
+    room = log.stat().st_size + SPARE[spare](entry_size(team))
+    res = failed_note(
+        team, monkeypatch, lambda: route_appends(monkeypatch.setattr, log, filling_at(room))
+    )
     assert "the history log cannot be written (No space left on device)" in res.stderr
     assert res.stderr.count("\n") == 1
-    assert log.read_bytes() == before
-    assert team.read_bytes() == book and backups(team) == kept
     assert "not a whole history entry" not in history_warnings(team)
     ok(*note(team, "third"))  # the disk has room again
     assert "not a whole history entry" not in history_warnings(team)
@@ -127,14 +137,8 @@ def test_a_log_that_fills_the_disk_is_left_as_it_was(
 def test_a_log_whose_sync_fails_is_left_as_it_was(
     team: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    log = log_of(team)
-    before, book, kept = log.read_bytes(), team.read_bytes(), backups(team)
-    full_at_fsync(log)(monkeypatch)
-    res = esp(*note(team, "second"))
-    monkeypatch.undo()
-    assert res.exit_code == 6 and "history log cannot be written" in res.stderr, res.output
-    assert log.read_bytes() == before
-    assert team.read_bytes() == book and backups(team) == kept
+    res = failed_note(team, monkeypatch, lambda: full_at_fsync(log_of(team))(monkeypatch))
+    assert "history log cannot be written" in res.stderr
 
 
 def _workbook_full(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,16 +164,13 @@ def test_a_log_that_cannot_be_closed_after_a_failed_write_is_left_as_it_was(
 ) -> None:
     """The entry is written and synced, the workbook cannot be, and closing the log fails
     too (a full network disk): the failure said is the workbook's, the log as it was."""
-    log = log_of(team)
-    before, book, kept = log.read_bytes(), team.read_bytes(), backups(team)
-    _workbook_full(team, monkeypatch)
-    _closing_fails(monkeypatch, log)
-    res = esp(*note(team, "second"))
-    monkeypatch.undo()
-    assert res.exit_code == 6, res.output
+
+    def fail() -> None:
+        _workbook_full(team, monkeypatch)
+        _closing_fails(monkeypatch, log_of(team))
+
+    res = failed_note(team, monkeypatch, fail)
     assert f"{team}: could not write (the disk is full)" in res.stderr
-    assert log.read_bytes() == before
-    assert team.read_bytes() == book and backups(team) == kept
 
 
 def test_a_log_that_cannot_be_closed_after_a_write_keeps_the_write(
@@ -199,16 +200,13 @@ def test_a_log_ending_in_a_cut_line_is_left_as_it_was(
     warnings name, as for any line cut short."""
     log = log_of(team)
     log.write_bytes(log.read_bytes() + CUT)
-    before, book, kept = log.read_bytes(), team.read_bytes(), backups(team)
+    room = log.stat().st_size + 300
     if fail == "the workbook cannot be written":
-        _workbook_full(team, monkeypatch)
+        failed_note(team, monkeypatch, lambda: _workbook_full(team, monkeypatch))
     else:
-        route_appends(monkeypatch.setattr, log, filling_at(len(before) + 300))
-    res = esp(*note(team, "second"))
-    monkeypatch.undo()
-    assert res.exit_code == 6, res.output
-    assert log.read_bytes() == before
-    assert team.read_bytes() == book and backups(team) == kept
+        failed_note(
+            team, monkeypatch, lambda: route_appends(monkeypatch.setattr, log, filling_at(room))
+        )
     ok(*note(team, "third"))
     first, cut, third = log.read_bytes().splitlines()
     assert cut == CUT and json.loads(third)["state"] == "written"
@@ -223,14 +221,7 @@ def test_a_failed_write_that_noticed_a_save_outside_esp_leaves_the_log_as_it_was
     wb = openpyxl.load_workbook(team)
     wb["ESP Tracker"]["C3"] = "E42"
     wb.save(team)
-    log = log_of(team)
-    before, book, kept = log.read_bytes(), team.read_bytes(), backups(team)
-    _workbook_full(team, monkeypatch)
-    res = esp(*note(team, "second"))
-    monkeypatch.undo()
-    assert res.exit_code == 6, res.output
-    assert log.read_bytes() == before
-    assert team.read_bytes() == book and backups(team) == kept
+    failed_note(team, monkeypatch, lambda: _workbook_full(team, monkeypatch))
     ok(*note(team, "third"))
     ops = json.loads(ok("history", "-t", team, "--format", "json").stdout)["operations"]
     (outside,) = (o for o in ops if o["kind"] == "outside")
