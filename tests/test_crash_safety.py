@@ -279,6 +279,111 @@ def test_a_write_whose_replace_fails_leaves_no_entry(
     assert not log.exists() or log.read_bytes() == b""
 
 
+def _backups(path: Path) -> set[str]:
+    return {p.name for p in (path.parent / "esp-backups").glob("*.xlsx")}
+
+
+def _killed(path: Path, point: str) -> str:
+    """A note added by a command killed at `point`: the name of the backup it made."""
+    kept = _backups(path)
+    assert _run(path, *_note("killed"), killer=point).returncode == -signal.SIGKILL
+    (made,) = _backups(path) - kept
+    return made
+
+
+# Killed once its backup and its pending entry are on disk, before the workbook is replaced.
+BEFORE_THE_REPLACE = ["after-fsync-3", "mid-write-4", "after-fsync-4"]
+
+
+@pytest.mark.parametrize("point", BEFORE_THE_REPLACE)
+def test_a_write_killed_before_the_replace_leaves_no_backup_once_settled(
+    tmp_path: Path, point: str
+) -> None:
+    """The next command takes the killed write's entry out of the log, and its backup with
+    it: none is left named after a write that did not happen."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    original = path.read_bytes()
+    made = _killed(path, point)
+    assert path.read_bytes() == original
+    assert _run(path, *_note("third")).returncode == 0
+    assert made not in _backups(path) and len(_backups(path)) == 2
+    stopped = made.split(".op-")[1].removesuffix(".xlsx")
+    assert [op["kind"] for op in _history(path)] == ["write", "write"]
+    assert stopped not in json.dumps(_history(path))
+
+
+def test_a_write_killed_while_its_entry_was_written_leaves_no_backup_once_settled(
+    tmp_path: Path,
+) -> None:
+    """Killed with its entry half written (a line cut short): settled the same way."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    made = _killed(path, "after-fsync-3")
+    log = tmp_path / "esp-backups" / "ESP Tracker.xlsx.history.jsonl"
+    first, entry = log.read_bytes().splitlines()
+    log.write_bytes(first + b"\n" + entry[: entry.index(b'"cells":[') + 20])
+    assert _run(path, *_note("third")).returncode == 0
+    assert made not in _backups(path) and len(_backups(path)) == 2
+    assert [op["kind"] for op in _history(path)] == ["write", "write"]
+    assert len(log.read_bytes().splitlines()) == 2
+
+
+def test_a_killed_write_whose_tracker_was_saved_since_keeps_its_backup(tmp_path: Path) -> None:
+    """The tracker is neither what the killed write started from nor what it made: which
+    it was cannot be told, so its backup stays (the next write names the stopped
+    operation in the entry of the save)."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    made = _killed(path, "after-fsync-3")
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"]["C3"] = "E42"
+    wb.save(path)
+    assert _run(path, *_note("third")).returncode == 0
+    assert made in _backups(path)
+    stopped = made.split(".op-")[1].removesuffix(".xlsx")
+    (outside,) = (op for op in _history(path) if op["kind"] == "outside")
+    assert f"esp operation {stopped} " in str(outside["note"])
+
+
+def test_a_write_killed_once_the_workbook_is_replaced_keeps_its_backup(tmp_path: Path) -> None:
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    made = _killed(path, "after-replace-2")
+    assert _run(path, *_note("third")).returncode == 0
+    assert made in _backups(path) and len(_backups(path)) == 3
+
+
+def test_a_backup_that_is_not_the_killed_writes_copy_is_kept(tmp_path: Path) -> None:
+    """Settling removes only the copy the killed write made of the tracker as it is: a
+    file under its name holding other bytes stays."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    made = _killed(path, "after-fsync-3")
+    other = path.parent / "esp-backups" / made
+    other.write_bytes(b"not the tracker")
+    assert _run(path, *_note("third")).returncode == 0
+    assert other.read_bytes() == b"not the tracker"
+
+
+def test_a_killed_write_that_noticed_a_save_outside_esp_leaves_it_to_the_next(
+    tmp_path: Path,
+) -> None:
+    """The save it noticed is taken out of the log with it (its entry names the backup
+    taken back), and recorded by the next write, its cells listed."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"]["C3"] = "E42"
+    wb.save(path)
+    made = _killed(path, "after-fsync-3")
+    assert _run(path, *_note("third")).returncode == 0
+    assert made not in _backups(path)
+    ops = _history(path)
+    assert [op["kind"] for op in ops] == ["write", "outside", "write"]
+    assert [(c["cell"], c["after"]) for c in ops[1]["cells"]] == [("C3", "E42")]  # type: ignore[attr-defined]
+
+
 def test_a_write_stopped_before_it_was_recorded_by_an_older_esp_is_named(
     tmp_path: Path,
 ) -> None:

@@ -19,9 +19,11 @@ Reading never fails on a damaged line: it is skipped, with a warning naming its 
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import itertools
 import json
+import logging
 import mmap
 import os
 import re
@@ -31,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from esp_cli import __version__, system
 from esp_cli.core.model import CellChange
@@ -55,6 +57,8 @@ from esp_cli.workbook.tracker import Row, Table, read_table
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES
 from esp_cli.workbook.xlsx.workbook import Workbook
+
+logger = logging.getLogger("esp")
 
 LOG_SUFFIX = ".history.jsonl"
 OP_ID_LENGTH = 8
@@ -399,8 +403,11 @@ _PENDING = b'"state":"' + PENDING.encode() + b'"'
 def settle(path: Path, tracker_digest: str) -> None:
     """Settle the entry of a write that was stopped (killed, the power cut) while it was
     replacing the tracker — the log's last entries, still pending: kept as written when the
-    tracker is what the write made (see took_effect), else taken out of the log. Run under
-    the write's lock, before anything else reads the log to write."""
+    tracker is what the write made (see took_effect), else taken out of the log. Taken out
+    while the tracker is still the file the write started from, the backup the write made
+    of it goes too, and the entry of a save outside esp the write noticed (it names that
+    backup; the next write notices the save again): nothing is left of a write that did not
+    happen. Run under the write's lock, before anything else reads the log to write."""
     try:
         fh = path.open("r+b")
     except FileNotFoundError:
@@ -414,7 +421,9 @@ def settle(path: Path, tracker_digest: str) -> None:
         # The write's entries at the end of the log, all pending (the changes that waited
         # and were written with it, then its own): one fate for all of them.
         pending: list[int] = []  # offsets of their state values, newest first
+        heads: list[bytes] = []  # their fields before the cells
         start = written = None
+        above = b""  # the line before them
         for at, line in _lines_from_end(fh):
             if not line.strip():
                 continue
@@ -425,13 +434,18 @@ def settle(path: Path, tracker_digest: str) -> None:
                 _DIGEST_AFTER.search(line, 0, head),
             )
             if state < 0 or before is None or after is None:
+                above = line
                 break  # a settled entry (or not one esp can read)
             if written is None:  # see took_effect
                 written = tracker_digest == after.group(1).decode()
             pending.append(at + state + len(b'"state":"'))
+            heads.append(line[:head])
             start = at
         if start is None:
             return
+        backup = None if written else _made_of(path, heads, tracker_digest)
+        if backup is not None and _noticed_by(above, heads, backup.name):
+            start -= len(above) + 1
         try:
             if written:
                 for offset in pending:
@@ -447,6 +461,62 @@ def settle(path: Path, tracker_digest: str) -> None:
                 "nothing was written.",
                 fix="check that the backups folder is writable ([backup] dir in esp.toml).",
             ) from exc
+    if backup is not None:
+        try:
+            system.remove_file(backup)
+        except OSError as exc:
+            logger.warning(
+                "%s: made for a write that was stopped before it changed the tracker, it "
+                "could not be removed (%s): it is not a backup of a write; delete it.",
+                backup,
+                exc.strerror or exc,
+            )
+
+
+_ENTRY_ID = re.compile(rb'^\{"op":"([0-9a-f]+)"')
+
+
+def _made_of(log: Path, heads: Sequence[bytes], tracker_digest: str) -> Path | None:
+    """The backup the stopped write (its pending entries' `heads`) made, when it is a copy
+    of the tracker as it is now, the file the write started from: named as esp names this
+    tracker's backups after one of its operations, beside the log, and holding the bytes
+    the entries say the tracker had before the write. None otherwise (kept, whatever it
+    is)."""
+    names = {m.group(1) for h in heads if (m := _BACKUP_NAME.search(h))}
+    digests = {m.group(1).decode() for h in heads if (m := _DIGEST_BEFORE.search(h))}
+    if len(names) != 1 or digests != {tracker_digest} or not log.name.endswith(LOG_SUFFIX):
+        return None
+    try:
+        name = json.loads(b'"' + names.pop() + b'"')
+    except ValueError:
+        return None
+    tracker = Path(log.name[: -len(LOG_SUFFIX)])
+    found = safety.backup_pattern(tracker).fullmatch(name) if isinstance(name, str) else None
+    if found is None or found.group(2) not in _ids_of(heads):
+        return None
+    backup = log.parent / name
+    try:
+        return backup if safety.digest_of(backup) == tracker_digest else None
+    except OSError:
+        return None
+
+
+def _noticed_by(line: bytes, heads: Sequence[bytes], backup: str) -> bool:
+    """Whether `line` is the entry of a save outside esp that the stopped write (its
+    pending entries' `heads`) noticed: recorded with them, naming its backup."""
+    if b'"kind":"' + OUTSIDE.encode() + b'"' not in line[:200]:
+        return False
+    try:
+        entry = _decode(line, 0)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return False
+    diff = entry.diff
+    return diff is not None and diff.after == backup and diff.by in _ids_of(heads)
+
+
+def _ids_of(heads: Sequence[bytes]) -> set[str]:
+    """The operation ids of the entries whose lines start with `heads`."""
+    return {m.group(1).decode() for h in heads if (m := _ENTRY_ID.match(h))}
 
 
 def last_line(path: Path) -> tuple[bytes, str] | None:
@@ -670,13 +740,15 @@ class Recorder:
     def __init__(self, path: Path, tracker: Path | None = None, current: str | None = None) -> None:
         self.path = path
         self._tracker = tracker  # a new log takes its owner, group and permissions
-        self._fh: IO[bytes] | None = None
+        self._fh: BinaryIO | None = None
         self._ids: set[str] = set()
         if current is not None:
             settle(path, current)
         self._last = last_line(path)
-        # The pending entries: where the first line starts, and the offset of each state.
-        self._pending: tuple[int, list[int]] | None = None
+        # The offset of each pending entry's state; the log's length before this write's
+        # entries (what taking them out leaves).
+        self._pending: list[int] | None = None
+        self._began: int | None = None
 
     @property
     def previous_digest(self) -> str | None:
@@ -737,7 +809,9 @@ class Recorder:
             else:
                 system.make_folder(self.path.parent, like=self._tracker.parent)
             new = not self.path.exists()
-            self._fh = self.path.open("ab")
+            # Unbuffered: what a failed write leaves unwritten is not held to be written
+            # later (when the file is closed, after its entries were taken out).
+            self._fh = self.path.open("ab", buffering=0)
             if new and self._tracker is not None:
                 # Every teammate who writes the tracker appends here too.
                 with contextlib.suppress(OSError):
@@ -754,42 +828,46 @@ class Recorder:
     def append(self, ops: Sequence[Operation], pending: int | bool = False) -> None:
         """Write `ops`, flushed and synced; the last `pending` of them (True: the last one)
         are the write about to replace the tracker: the changes that waited and are written
-        with it, then its own."""
+        with it, then its own. Should the log not take them all (a full disk), none of them
+        stays: the log is left as it was."""
         if self._fh is None:
             self.open()
         fh = self._fh
         assert fh is not None
         first = len(ops) - int(pending)
+        states: list[int] = []
+        start: int | None = None
         try:
-            fh.seek(0, os.SEEK_END)
-            if fh.tell() > 0 and not self._ends_with_newline():
-                fh.write(b"\n")  # a line cut short by a crash stays on its own line
+            start = fh.seek(0, os.SEEK_END)
+            if start > 0 and not self._ends_with_newline():
+                _write_all(fh, b"\n")  # a line cut short by a crash stays on its own line
             for i, op in enumerate(ops):
                 mark = i >= first
-                start = fh.tell()
+                at = fh.tell()
                 for n, piece in enumerate(_pieces(replace(op, state=PENDING) if mark else op)):
                     if mark and n == 0:
-                        state = start + piece.index(_PENDING) + len(b'"state":"')
-                        if self._pending is None:
-                            self._pending = (start, [state])
-                        else:
-                            self._pending[1].append(state)
-                    fh.write(piece)
-            fh.flush()
+                        states.append(at + piece.index(_PENDING) + len(b'"state":"'))
+                    _write_all(fh, piece)
             os.fsync(fh.fileno())
         except OSError as exc:
+            if start is not None:
+                self._cut(start)
             raise WriteFailedError(
                 f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
                 "the workbook is unchanged.",
                 fix=safety.backups_fix(exc, self.path.parent),
             ) from exc
+        if self._began is None:
+            self._began = start
+        if states:
+            self._pending = [*(self._pending or []), *states]
 
     def confirm(self) -> None:
         """The tracker is replaced: the pending entry is a write. (Should this fail, the
         next command settles the entry from the tracker's digest.)"""
         if self._pending is None:
             return
-        _start, states = self._pending
+        states = self._pending
         with contextlib.suppress(OSError), self.path.open("r+b") as fh:
             for state in states:
                 fh.seek(state)
@@ -801,15 +879,27 @@ class Recorder:
         self._pending = None
 
     def withdraw(self) -> None:
-        """The tracker was not replaced: the pending entries are taken out of the log."""
-        if self._pending is None:
+        """The tracker was not replaced: the write's entries are taken out of the log (the
+        save outside esp it noticed too: its entry names the write's backup, taken back),
+        which is left as it was before them, byte for byte."""
+        if self._pending is None or self._began is None:
             return
-        start, _states = self._pending
-        with contextlib.suppress(OSError), self.path.open("r+b") as fh:
-            fh.truncate(start)
-            fh.flush()
-            os.fsync(fh.fileno())
+        self._cut(self._began)
         self._pending = None
+
+    def _cut(self, length: int) -> None:
+        """The log back to its first `length` bytes, synced: through the handle that wrote
+        it when open (nothing of it is held to be written later). Should that fail, a
+        pending entry left is settled by the next command."""
+        with contextlib.suppress(OSError):
+            if self._fh is not None:
+                self._fh.truncate(length)
+                os.fsync(self._fh.fileno())
+                return
+            with self.path.open("r+b") as fh:
+                fh.truncate(length)
+                fh.flush()
+                os.fsync(fh.fileno())
 
     def _ends_with_newline(self) -> bool:
         with self.path.open("rb") as fh:
@@ -817,9 +907,23 @@ class Recorder:
             return fh.read(1) == b"\n"
 
     def close(self) -> None:
+        """Done with the log. Everything written was synced (or taken out) already: a
+        failure to close it loses nothing, and is not the command's."""
         if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+            fh, self._fh = self._fh, None
+            with contextlib.suppress(OSError):
+                fh.close()
+
+
+def _write_all(fh: BinaryIO, data: bytes) -> None:
+    """All of `data` written through an unbuffered file, which may take part of it at a
+    time (a disk filling up takes what fits, then refuses the rest)."""
+    view = memoryview(data)
+    while view:
+        done = fh.write(view)
+        if not done:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[done:]
 
 
 def who(signer: str | None) -> dict[str, Any]:
