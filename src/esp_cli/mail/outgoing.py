@@ -36,7 +36,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, NoReturn
 
-from esp_cli.config import Config, name_refusal, unquoted_name
+from esp_cli.config import Config, name_refusal, name_words, unquoted_name
 from esp_cli.core.addresses import (
     HEADER_CONTROL,
     address_spec,
@@ -83,6 +83,12 @@ def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tup
     be one well-formed address: a ConfigError naming the first that is not, and `key`."""
     out: list[str] = []
     for entry in entries:
+        if why := name_refusal(entry, key):
+            raise ConfigError(
+                f"{where}: {why}.",
+                fix=f"write each entry of {key} on one line, names and addresses with plain "
+                'spaces only: ["Name <name@example.com>"].',
+            )
         for piece in split_addresses(entry):
             shown = recipient(piece)
             if shown is None:
@@ -106,6 +112,11 @@ def checked_sender(config: Config) -> str:
             f"{where}: no sender address for the e-mail.",
             fix='set [report] from = "Name <you@example.com>" (or [people] user_email) in '
             "esp.toml.",
+        )
+    if config.report_from and (why := name_refusal(sender, key)):
+        raise ConfigError(
+            f"{where}: {why}.",
+            fix='write it on one line, with plain spaces only: from = "Name <you@example.com>".',
         )
     shown = recipient(sender)
     if shown is None:
@@ -257,7 +268,7 @@ def _phrase(name: str) -> list[str]:
     may fall too) when one needs it, and each run of words beyond ASCII or that look like
     an encoded word as one encoded word."""
     units: list[str] = []
-    for plain, run in groupby(name.split(), key=lambda w: w.isascii() and "=?" not in w):
+    for plain, run in groupby(name_words(name), key=lambda w: w.isascii() and "=?" not in w):
         words = list(run)
         if not plain:
             units.append(_encoded_word(" ".join(words)))
@@ -265,7 +276,8 @@ def _phrase(name: str) -> list[str]:
             units += words
         else:
             quoted = [w.replace("\\", "\\\\").replace('"', '\\"') for w in words]
-            quoted[0], quoted[-1] = '"' + quoted[0], quoted[-1] + '"'
+            quoted[0] = '"' + quoted[0]
+            quoted[-1] += '"'  # the same word when the run is one word
             units += quoted
     return units
 
@@ -329,6 +341,10 @@ MSGFLAG_READ = 0x1  # PidTagMessageFlags: not shown as unread
 MSGFLAG_UNSENT = 0x8  # a draft, opened ready to edit and send
 MSGFLAG_HASATTACH = 0x10
 MESSAGE_FLAGS = 0x0E07
+DISPLAY_TO = 0x0E04
+DISPLAY_CC = 0x0E03
+RECIPIENT_TO = 1  # PidTagRecipientType
+RECIPIENT_CC = 2
 CLIENT_SUBMIT_TIME = 0x0039
 DELIVERY_TIME = 0x0E06
 # An inline picture, as Outlook itself saves one: its Content-ID (no angle brackets, as
@@ -350,6 +366,12 @@ def draft_msg_bytes(msg: EmailMessage) -> bytes:
 
     draft = MapiMessage.from_email_message(msg)
     draft.message_class = "IPM.Note"
+    # The To and Cc lines of Outlook's lists: the names, as Outlook writes them ('; '
+    # between), not the header form (the writer would encode a name beyond ASCII).
+    for pid, kind in ((DISPLAY_TO, RECIPIENT_TO), (DISPLAY_CC, RECIPIENT_CC)):
+        shown_names = [r.display_name for r in draft.recipients if r.recipient_type == kind]
+        if shown_names:
+            draft.set_property(pid, PropertyTypeCode.PTYP_STRING, "; ".join(shown_names))
     for pid in (CLIENT_SUBMIT_TIME, DELIVERY_TIME):
         draft.properties.remove(pid)
     shown = bool(draft.attachments)
