@@ -710,10 +710,12 @@ def ansi_msg(
     *,
     internet: int | None = None,
     inner: tuple[int | None, str] | None = None,
+    codec: str | None = None,
 ) -> bytes:
     """An older Outlook .msg whose strings are 8-bit (PT_STRING8) in its code page
     (PidTagMessageCodepage, else PidTagInternetCodepage): a PDF attached under each of
-    `names`; `inner`, an e-mail attached to it with its own code page and a PDF."""
+    `names` (in `codec`, when given); `inner`, an e-mail attached to it with its own code
+    page and a PDF."""
 
     def message(codepage: int | None, internet: int | None = None) -> MapiMessage:
         msg = MapiMessage.create("ESP progress", "", unicode_strings=False)
@@ -736,7 +738,7 @@ def ansi_msg(
     from esp_cli.mail.codepages import codec_of
 
     outer = message(codepage, internet)
-    codec = codec_of(codepage or internet or 1252) or "cp1252"
+    codec = codec or codec_of(codepage or internet or 1252) or "cp1252"
     for name in names:
         attach(outer, name, codec)
     if inner is not None:
@@ -765,6 +767,42 @@ def test_an_ansi_msgs_attachment_names_are_read_in_its_code_page(
 
     data = ansi_msg(codepage, [name], internet=internet)
     assert [f.name for f in read_files(data).files] == [name]
+
+
+@pytest.mark.parametrize(
+    ("codepage", "internet", "name", "codec"),
+    [
+        (1200, None, "Café TBT.pdf", "cp1252"),  # UTF-16: no 8-bit string's code page
+        (1200, 1251, "Отчёт TBT.pdf", "cp1251"),
+        (None, 50220, "山田太郎 TBT.pdf", "cp932"),  # Outlook's ISO-2022-JP: Shift_JIS
+        (None, 50221, "山田太郎 TBT①.pdf", "cp932"),
+        (None, 52936, "张伟 TBT.pdf", "gbk"),  # HZ: GBK
+        (None, 51949, "김민준 TBT.pdf", "cp949"),  # EUC-KR: Windows' Korean
+    ],
+)
+def test_an_ansi_msgs_attachment_names_are_read_in_windows_code_page_of_its_charset(
+    codepage: int | None, internet: int | None, name: str, codec: str
+) -> None:
+    from esp_cli.mail.attachments import read_files
+
+    data = ansi_msg(codepage, [name], internet=internet, codec=codec)
+    assert [f.name for f in read_files(data).files] == [name]
+
+
+@pytest.mark.parametrize(
+    ("cpg", "body", "want"),
+    [
+        (1200, rb"Caf\'e9", "Café"),  # UTF-16 cannot be an RTF's bytes: Windows-1252
+        (50220, rb"\'8e\'52\'93\'63", "山田"),  # ISO-2022-JP: Shift_JIS
+        (52936, rb"\'d5\'c5\'ce\'b0", "张伟"),  # HZ: GBK
+    ],
+)
+def test_an_rtf_labelled_with_a_mail_charset_is_read_in_its_windows_code_page(
+    cpg: int, body: bytes, want: str
+) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    assert rtf_text(b"{\\rtf1\\ansi\\ansicpg%d " % cpg + body + b"}") == want
 
 
 def test_an_email_attached_to_an_ansi_msg_is_read_in_the_code_page_it_came_in() -> None:

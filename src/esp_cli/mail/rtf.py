@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from esp_cli.mail.codepages import codec_of
+from esp_cli.mail.codepages import ansi_codec_of, codec_of
 from esp_cli.mail.selfreports import decode_text
 
 _TOKEN = re.compile(
@@ -203,11 +203,11 @@ class _Reader:
         elif word in _DOCUMENT and self.document == _WESTERN:
             self.document = codec_of(_DOCUMENT[word]) or _WESTERN
         elif word == "ansicpg" and number is not None:
-            self.document = codec_of(number) or self.document
+            self.document = ansi_codec_of(number) or self.document
         elif word == "fcharset" and number in _CHARSETS and self.defining is not None:
             self.charsets[self.defining] = codec_of(_CHARSETS[number]) or _WESTERN
         elif word == "cpg" and number is not None and self.defining is not None:
-            if (codec := codec_of(number)) is not None:
+            if (codec := ansi_codec_of(number)) is not None:
                 self.codepages[self.defining] = codec
         return group
 
