@@ -666,14 +666,17 @@ def send(
     }
 
 
-def save_for_refused(msg: EmailMessage, refused: dict[str, str], save_to: Path) -> Path:
+def save_for_refused(
+    msg: EmailMessage, refused: dict[str, str], save_to: Path
+) -> tuple[Path | None, str]:
     """A copy of a message the server refused for some recipients, addressed to them only
-    (To; no Cc), saved as a draft at `save_to`: sending it reaches no one twice."""
+    (To; no Cc), saved as a draft at `save_to`: sending it reaches no one twice. Where it
+    is saved, or why it could not be (see _copy)."""
     copy_ = copy.deepcopy(msg)
     del copy_["To"]
     del copy_["Cc"]
     copy_["To"] = ", ".join(refused)
-    return write_new(save_to, draft_bytes(copy_), renumber=True)
+    return _copy(copy_, save_to)
 
 
 def _quit(smtp: _Client) -> None:
@@ -703,13 +706,15 @@ def _lost(
     if isinstance(exc, _NoAnswer):
         reason = f"no answer within {srv.deadline:g} seconds"
     if smtp.handed_over:
-        saved = write_new(save_to, draft_bytes(msg), renumber=True)
-        raise SendError(
-            f"{what} may have been sent: {srv.name} received the whole message but did not "
-            f"confirm it ({reason}). A copy is saved as {saved}.",
-            fix="ask a recipient whether it arrived before sending the copy: sending it again "
-            "may deliver it twice.",
-        )
+        said = f"{what} may have been sent: {srv.name} received the whole message but did not "
+        said += f"confirm it ({reason})."
+        fix = "ask a recipient whether it arrived before sending {}: sending it again may "
+        fix += "deliver it twice."
+        saved, unsaved = _copy(msg, save_to)
+        if saved is None:
+            said += f" Its copy could not be saved either: {unsaved}."
+            raise SendError(said, fix=_free(save_to) + "; " + fix.format("it"))
+        raise SendError(f"{said} A copy is saved as {saved}.", fix=fix.format("the copy"))
     if not smtp.connected:
         _fail(
             msg,
@@ -764,12 +769,33 @@ def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:
 def _fail(
     msg: EmailMessage, save_to: Path, what: str, why: str, fix: str | None = None
 ) -> NoReturn:
-    saved = write_new(save_to, draft_bytes(msg), renumber=True)
+    saved, unsaved = _copy(msg, save_to)
+    if saved is None:
+        fixes = (_free(save_to), fix.removesuffix(".") if fix else "try again later")
+        raise SendError(
+            f"{what} was not sent: {why}. Its copy could not be saved either: {unsaved}.",
+            fix="; ".join(fixes) + ".",
+        )
     raise SendError(
         f"{what} was not sent: {why}. It is saved as {saved}; open it in Outlook to send "
         "it by hand.",
         fix=fix,
     )
+
+
+def _copy(msg: EmailMessage, save_to: Path) -> tuple[Path | None, str]:
+    """The copy of a message esp could not send (or not wholly), saved as a draft at
+    `save_to` (else the next free name): (where it is, '') or, when it cannot be saved
+    either (a full disk, a folder that refuses new files), (None, why) — said after what
+    became of the message, which is what the person must read first."""
+    try:
+        return write_new(save_to, draft_bytes(msg), renumber=True), ""
+    except WriteFailedError as exc:
+        return None, exc.message.removesuffix(".")
+
+
+def _free(save_to: Path) -> str:
+    return f"make room on the disk or allow writing in {save_to.parent}, then run it again"
 
 
 def attach(msg: EmailMessage, files: list[Path]) -> None:
@@ -909,6 +935,8 @@ def post(
         refused = send(message, env, box.server, fallback, what)
         if refused:
             got = tuple(a for a in env.recipients if a not in refused)
-            copy_ = save_for_refused(message, refused, fallback)
-            return replace(done, sent_to=got, refused=refused, refused_copy=copy_)
+            copy_, unsaved = save_for_refused(message, refused, fallback)
+            return replace(
+                done, sent_to=got, refused=refused, refused_copy=copy_, refused_unsaved=unsaved
+            )
     return done
