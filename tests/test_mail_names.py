@@ -208,8 +208,12 @@ def test_a_dry_run_shows_each_recipient_once(folder: Path) -> None:
 
 
 def test_the_msg_drafts_to_and_cc_lines_show_the_names_as_outlook_does() -> None:
-    cfg = Config(user="J.Reyes", user_email=SENDER, report_to=("Hughes, Torrey <t@example.com>",
-                 "Zoë Ærø <z@example.com>"), report_cc=("Müller J.R. <c@example.com>",))  # fmt: skip
+    cfg = Config(
+        user="J.Reyes",
+        user_email=SENDER,
+        report_to=("Hughes, Torrey <t@example.com>", "Zoë Ærø <z@example.com>"),
+        report_cc=("Müller J.R. <c@example.com>",),
+    )
     msg = mail.build_message(mail.envelope(cfg), LETTER, datetime(2026, 11, 24, 17))
     ole = olefile.OleFileIO(mail.draft_msg_bytes(msg))
 
