@@ -892,6 +892,26 @@ def test_a_failed_send_notes_nothing_and_saves_the_message(folder: Path) -> None
     assert "Ana Lopez - SPOC steps" in saved.name
 
 
+def test_a_failed_send_whose_copy_cannot_be_saved_says_it_was_not_sent(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from esp_cli.mail import outgoing
+
+    def full(*args: object, **kwargs: object) -> bool:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outgoing, "create_file_atomically", full)
+    config = write_config(folder, port=_free_port())  # nothing listens there
+    tracker = folder / "ESP Tracker.xlsx"
+    before = tracker.read_bytes()
+    result = run("advise", "Ana Lopez", "spoc", "--send", "-c", str(config))
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert "The message was not sent: cannot connect" in line
+    assert "Its copy could not be saved either: " in line and "No space left" in line
+    assert tracker.read_bytes() == before and not list(folder.glob("*.eml"))
+
+
 def test_csv_lists_one_row_per_message(folder: Path) -> None:
     result = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", str(folder / "esp.toml"),
                  "-f", "csv")  # fmt: skip

@@ -710,10 +710,12 @@ def ansi_msg(
     *,
     internet: int | None = None,
     inner: tuple[int | None, str] | None = None,
+    codec: str | None = None,
 ) -> bytes:
     """An older Outlook .msg whose strings are 8-bit (PT_STRING8) in its code page
     (PidTagMessageCodepage, else PidTagInternetCodepage): a PDF attached under each of
-    `names`; `inner`, an e-mail attached to it with its own code page and a PDF."""
+    `names` (in `codec`, when given); `inner`, an e-mail attached to it with its own code
+    page and a PDF."""
 
     def message(codepage: int | None, internet: int | None = None) -> MapiMessage:
         msg = MapiMessage.create("ESP progress", "", unicode_strings=False)
@@ -736,7 +738,7 @@ def ansi_msg(
     from esp_cli.mail.codepages import codec_of
 
     outer = message(codepage, internet)
-    codec = codec_of(codepage or internet or 1252) or "cp1252"
+    codec = codec or codec_of(codepage or internet or 1252) or "cp1252"
     for name in names:
         attach(outer, name, codec)
     if inner is not None:
@@ -765,6 +767,42 @@ def test_an_ansi_msgs_attachment_names_are_read_in_its_code_page(
 
     data = ansi_msg(codepage, [name], internet=internet)
     assert [f.name for f in read_files(data).files] == [name]
+
+
+@pytest.mark.parametrize(
+    ("codepage", "internet", "name", "codec"),
+    [
+        (1200, None, "Café TBT.pdf", "cp1252"),  # UTF-16: no 8-bit string's code page
+        (1200, 1251, "Отчёт TBT.pdf", "cp1251"),
+        (None, 50220, "山田太郎 TBT.pdf", "cp932"),  # Outlook's ISO-2022-JP: Shift_JIS
+        (None, 50221, "山田太郎 TBT①.pdf", "cp932"),
+        (None, 52936, "张伟 TBT.pdf", "gbk"),  # HZ: GBK
+        (None, 51949, "김민준 TBT.pdf", "cp949"),  # EUC-KR: Windows' Korean
+    ],
+)
+def test_an_ansi_msgs_attachment_names_are_read_in_windows_code_page_of_its_charset(
+    codepage: int | None, internet: int | None, name: str, codec: str
+) -> None:
+    from esp_cli.mail.attachments import read_files
+
+    data = ansi_msg(codepage, [name], internet=internet, codec=codec)
+    assert [f.name for f in read_files(data).files] == [name]
+
+
+@pytest.mark.parametrize(
+    ("cpg", "body", "want"),
+    [
+        (1200, rb"Caf\'e9", "Café"),  # UTF-16 cannot be an RTF's bytes: Windows-1252
+        (50220, rb"\'8e\'52\'93\'63", "山田"),  # ISO-2022-JP: Shift_JIS
+        (52936, rb"\'d5\'c5\'ce\'b0", "张伟"),  # HZ: GBK
+    ],
+)
+def test_an_rtf_labelled_with_a_mail_charset_is_read_in_its_windows_code_page(
+    cpg: int, body: bytes, want: str
+) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    assert rtf_text(b"{\\rtf1\\ansi\\ansicpg%d " % cpg + body + b"}") == want
 
 
 def test_an_email_attached_to_an_ansi_msg_is_read_in_the_code_page_it_came_in() -> None:
@@ -929,6 +967,76 @@ def test_a_double_byte_fallback_counted_in_bytes_is_skipped_as_before(raw: bool)
     written = encoded if raw else b"".join(b"\\'%02x" % b for b in encoded)
     body = b"\\uc2 a\\u12354 " + written + b"b \\u12354 " + written + b"c"
     assert rtf_text(_rtf_in(128, body)).strip() == "aあb あc"
+
+
+def _fallback(text: str, codec: str, raw: bool) -> bytes:
+    """`text` in `codec`, its bytes raw or as `\\'xx` escapes."""
+    encoded = text.encode(codec)
+    return encoded if raw else b"".join(b"\\'%02x" % b for b in encoded)
+
+
+@pytest.mark.parametrize(
+    ("charset", "codec", "text"),
+    [
+        (128, "cp932", "日本の表示"),  # Shift_JIS: 本 is 96 7B, 表 95 5C (second bytes ASCII)
+        (134, "gbk", "中国日本"),  # GBK: most second bytes could lead a character too
+        (136, "cp950", "中國語言"),  # Big5
+        (129, "cp949", "한국어"),  # Korean
+    ],
+)
+@pytest.mark.parametrize("raw", [True, False], ids=["raw", "escaped"])
+@pytest.mark.parametrize("uc", [1, 2], ids=["uc1", "uc2"])
+def test_a_double_byte_fallback_as_word_and_outlook_write_it_is_read_whole(
+    charset: int, codec: str, text: str, raw: bool, uc: int
+) -> None:
+    """Word and Outlook write each CJK character as \\uN and its two-byte fallback, counted
+    \\uc2 (RTF counts a fallback in bytes); some writers count it \\uc1. Either way each
+    fallback is skipped whole and the next character — text, a space, a digit, another \\uN,
+    a character written only in the font's code page — is read as itself."""
+    from esp_cli.mail.rtf import rtf_text
+
+    def unicode(chars: str) -> bytes:
+        return b"".join(b"\\u%d" % ord(c) + _fallback(c, codec, raw) for c in chars)
+
+    body = (
+        b"\\uc%d " % uc
+        + unicode(text)
+        + b" end, "
+        + unicode(text[0])
+        + _fallback(text[1], codec, raw)  # the next character in the code page alone
+        + b" and "
+        + unicode(text[0])
+        + b"2026."
+    )
+    want = f"{text} end, {text[:2]} and {text[0]}2026."
+    assert rtf_text(_rtf_in(charset, body)).strip() == want
+
+
+@pytest.mark.parametrize(
+    ("body", "cpg", "charset", "want"),
+    [
+        (rb"\uc2\u26085\'93\'fa\u26412\'96\'7b end", 932, 128, "日本 end"),
+        (rb"\uc2\u26085\'93\'fa\'96\'7b end", 932, 128, "日本 end"),
+        (rb"\uc2\u20013\'d6\'d0\'b9\'fa end", 936, 134, "中国 end"),
+        (rb"\uc2\u26085\'c8\'d5\'b1\'be end", 936, 134, "日本 end"),
+        # The second byte written as text or as an escaped symbol (ア is 83 41, 表 95 5C),
+        # counted in bytes or in characters.
+        (rb"\uc2\u12450\'83A\u12450\'83A end", 932, 128, "アア end"),
+        (rb"\uc1\u12450\'83A\u12450\'83A end", 932, 128, "アア end"),
+        (rb"\uc2\u34920\'95\\\u34920\'95\\ end", 932, 128, "表表 end"),
+        (rb"\uc1\u34920\'95\\\u34920\'95\\ end", 932, 128, "表表 end"),
+    ],
+)
+def test_a_uc2_fallback_never_takes_the_character_after_it(
+    body: bytes, cpg: int, charset: int, want: str
+) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf = b"{\\rtf1\\ansi\\ansicpg%d\\deff0{\\fonttbl{\\f0\\fnil\\fcharset%d X;}}\\f0 " % (
+        cpg,
+        charset,
+    )
+    assert rtf_text(rtf + body + b"}") == want
 
 
 def test_cp932s_byte_0x80_is_read_as_windows_reads_it(tmp_path: Path) -> None:

@@ -367,6 +367,66 @@ def test_nothing_listening_is_still_a_failure_to_connect(folder: Path) -> None:
     assert "check [smtp] host and port" in result.stderr
 
 
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No new file can be saved (a full disk, a folder that refuses new files)."""
+
+    def refuse(*args: Any, **kwargs: Any) -> bool:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(mail, "create_file_atomically", refuse)
+
+
+def test_a_report_not_sent_whose_copy_cannot_be_saved_says_it_was_not_sent(
+    folder: Path, full_disk: None
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    result = send_eod(config(folder, port))
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"esp: The report was not sent: cannot connect to 127.0.0.1:{port}")
+    assert (
+        f"Its copy could not be saved either: {folder / SAVED}: cannot be written (No space "
+        "left on device)."
+    ) in line
+    assert f"Fix: make room on the disk or allow writing in {folder}, then run it again" in line
+    assert "check [smtp] host and port" in line
+    assert not (folder / SAVED).exists()
+
+
+def test_a_report_that_may_have_been_sent_and_cannot_be_saved_says_so(
+    folder: Path, scripted: Callable[..., Scripted], full_disk: None
+) -> None:
+    server = scripted(drops_after_dot)
+    result = send_eod(config(folder, server.port, timeout=5))
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert "The report may have been sent: " in line and "was not sent" not in line
+    assert "Its copy could not be saved either: " in line and "(No space left on device)" in line
+    assert "ask a recipient whether it arrived before sending it: sending it again" in line
+
+
+def test_a_refused_recipients_copy_that_cannot_be_saved_is_a_warning(
+    folder: Path, full_disk: None
+) -> None:
+    handler = Recorder(refuse="cert@example.com")
+    controller = start_server(handler)
+    try:
+        result = send_eod(config(folder, controller.port, cc=["cert@example.com"]))
+    finally:
+        controller.stop()
+    assert result.exit_code == ExitCode.FINDINGS, result.output
+    assert "Sent TBT Completion Report" in result.stderr
+    (warning,) = [li for li in result.stderr.splitlines() if li.startswith("warning:")]
+    assert "the server refused cert@example.com (550 5.1.1 no such user here)" in warning
+    assert (
+        f"a copy addressed to them only could not be saved: {folder / SAVED}: cannot be written"
+    ) in warning
+    assert "send it to them by hand" in warning
+
+
 def test_smtp_timeout_must_be_a_positive_number(folder: Path) -> None:
     cfg = folder / "esp.toml"
     cfg.write_text("[smtp]\ntimeout = 0\n", encoding="utf-8")

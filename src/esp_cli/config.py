@@ -175,11 +175,28 @@ _QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
 
 def unquoted_name(name: str) -> str:
     """A person's name with its spaces tidied and without the quotes round it (no name
-    starts and ends with one: `O'Connor`, `Dana 'DW' Whitfield` keep theirs)."""
-    text = " ".join(name.split())
+    starts and ends with one: `O'Connor`, `Dana 'DW' Whitfield` keep theirs). Only plain
+    spaces are tidied inside it: a no-break or ideographic space (`山田\u3000太郎`) is kept
+    as typed."""
+    text = _tidy_spaces(name)
     while len(text) >= 2 and _QUOTES.get(text[0]) == text[-1]:
-        text = " ".join(text[1:-1].split())
+        text = _tidy_spaces(text[1:-1])
     return text
+
+
+def _tidy_spaces(text: str) -> str:
+    return " ".join(name_words(text))
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name, split where it has a plain space (with any spaces round it); a
+    no-break or ideographic space alone between two words is part of them, kept as typed."""
+    text = name.strip()
+    return _PLAIN_SPACES.split(text) if text else []
+
+
+# A run of spaces holding a plain space (or a tab or line break, where they are allowed).
+_PLAIN_SPACES = re.compile(r"\s*[ \t\n\r\f\v]\s*")
 
 
 def _check_name(name: str, source: str) -> None:
@@ -215,8 +232,10 @@ def _check_name(name: str, source: str) -> None:
 
 def name_refusal(name: str, what: str) -> str | None:
     """Why `name`, given as `what`, cannot sign a note or an e-mail: it holds a control
-    character — a tab or line break as well, which would break the e-mail's From line
-    and its sign-off; None when it can."""
+    character — a tab or line break as well (U+2028 and U+2029 too, which mail readers
+    and Excel show as a new line), which would break the e-mail's From line and its
+    sign-off; None when it can. A no-break or ideographic space is a character of the name,
+    kept as typed."""
     from esp_cli.core.values import describe_character
 
     bad = [ch for ch in dict.fromkeys(name) if _NAME_CONTROL.match(ch)]
@@ -226,8 +245,9 @@ def name_refusal(name: str, what: str) -> str | None:
     return f"{what} holds {shown}, which no note or e-mail can show"
 
 
-# C0 and C1 control characters, DEL, and the two non-characters no cell can show.
-_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+# C0 and C1 control characters, DEL, the line and paragraph separators, and the two
+# non-characters no cell can show.
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def _checked_user(value: Any, where: Path) -> str | None:
@@ -560,6 +580,13 @@ def _tidy(value: Any) -> str | None:
     return " ".join(str(value).split()) or None
 
 
+def _untidied(value: Any) -> str | None:
+    """A name or address setting as typed but for the spaces round it (a tab or line break
+    in it is refused where it is used, not made a space); None when absent or blank."""
+    text = "" if value is None else str(value).strip(" ")
+    return text or None
+
+
 def _dates(value: Any, key: str, where: Path) -> tuple[date, ...]:
     out: list[date] = []
     for v in value or []:
@@ -709,7 +736,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         learning_contacts=_recipients(people.get("learning_contacts")),
         report_to=_recipients(report.get("to")),
         report_cc=_recipients(report.get("cc")),
-        report_from=_tidy(report.get("from")),
+        report_from=_untidied(report.get("from")),
         greeting=report.get("greeting", "Hello,"),
         signoff=report.get("signoff"),
         timezone=_zone_name(cal.get("timezone"), where),

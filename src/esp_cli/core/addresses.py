@@ -15,9 +15,10 @@ from email.utils import parseaddr
 
 # local@domain.tld: no spaces, no second @, a dot in the domain.
 _ADDR_SPEC = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+")
-# C0 and C1 control characters and DEL: none belongs in a header (a line break would start a
-# new one; the others show as nothing a person can read).
-HEADER_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 control characters, DEL and the line and paragraph separators: none belongs in
+# a header (a line break would start a new one; the others show as nothing a person can
+# read).
+HEADER_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 # `Hughes, Torrey <t@example.com>`: a name, its commas unquoted as Outlook's To box shows it,

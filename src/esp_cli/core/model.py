@@ -315,11 +315,19 @@ class MailReport:
     # the others, and the copy addressed to them only, saved to send by hand.
     refused: dict[str, str] = field(default_factory=dict)
     refused_copy: Path | None = None
+    refused_unsaved: str = ""  # why that copy could not be saved (a full disk), if it was not
 
     @property
     def refused_words(self) -> str:
         """'a@x.com (550 5.1.1 user unknown); b@x.com (…)'."""
         return "; ".join(f"{addr} ({reply})" for addr, reply in self.refused.items())
+
+    @property
+    def refused_copy_words(self) -> str:
+        """Where the copy for the refused recipients is, or why there is none."""
+        if self.refused_copy is not None:
+            return f"a copy addressed to them only is saved as {self.refused_copy}"
+        return f"a copy addressed to them only could not be saved: {self.refused_unsaved}"
 
     @property
     def sent(self) -> bool:

@@ -411,6 +411,7 @@ def describe_character(ch: str) -> str:
     """'U+0000 (NUL)': a character named as a person can look it up."""
     names = {0: "NUL", 7: "BEL", 8: "backspace", 9: "tab", 0xA: "line feed",
              0xB: "vertical tab", 0xC: "form feed", 0xD: "carriage return", 0x1B: "escape",
-             0x85: "next line", 0x9B: "CSI"}  # fmt: skip
+             0x85: "next line", 0x9B: "CSI", 0x2028: "line separator",
+             0x2029: "paragraph separator"}  # fmt: skip
     name = names.get(ord(ch))
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")

@@ -71,6 +71,36 @@ def codec_of(codepage: int) -> str | None:
         return None
 
 
+# Mail character sets (Internet code pages) that no 8-bit string is kept in, as the Windows
+# code page Outlook keeps a message's 8-bit strings in for them: a Japanese message sent
+# as ISO-2022-JP has its file names in Shift_JIS, a Chinese one sent as HZ in GBK.
+_ANSI_OF_INTERNET = {
+    20932: 932,  # EUC-JP
+    50220: 932,  # ISO-2022-JP, as Outlook labels it
+    50221: 932,
+    50222: 932,
+    51932: 932,
+    20936: 936,  # GB2312
+    50227: 936,  # ISO-2022-CN
+    51936: 936,  # EUC-CN
+    52936: 936,  # HZ
+    50225: 949,  # ISO-2022-KR
+    51949: 949,  # EUC-KR
+    51950: 950,  # EUC-TW
+}
+# Code pages of 16 or 32-bit units, or 7-bit UTF-7: never those of an 8-bit string.
+_NOT_8_BIT = frozenset((1200, 1201, 12000, 12001, 65000))
+
+
+def ansi_codec_of(codepage: int) -> str | None:
+    """Python's name for the code page a message labelled `codepage` keeps its 8-bit
+    (PT_STRING8) strings in: the Windows code page of a mail character set, None for a
+    code page no 8-bit string is in (UTF-16, UTF-7) or one Python does not know."""
+    if codepage in _NOT_8_BIT:
+        return None
+    return codec_of(_ANSI_OF_INTERNET.get(codepage, codepage))
+
+
 # Python's ISO-2022-JP codecs, whose labels are read as Outlook writes ISO-2022-JP (Windows'
 # cp50220-cp50222 read more than any of them) and, where that cannot read a message, by the
 # label's own codec (`read`).

@@ -30,7 +30,7 @@ from email.parser import HeaderParser
 from typing import Any
 
 from esp_cli.core.reports import SelfReport
-from esp_cli.mail.codepages import codec_of
+from esp_cli.mail.codepages import ansi_codec_of, codec_of
 from esp_cli.mail.rtf import rtf_text
 from esp_cli.mail.selfreports import (
     READ_POLICY,
@@ -127,13 +127,23 @@ class _Properties:
         self._entries = entries
         self.streams = streams
         self.attachments = attachments or []  # read only for a signed message (its MIME)
-        self.codepage = self.codepage_in(MESSAGE_CODEPAGE, INTERNET_CODEPAGE) or "cp1252"
+        self.codepage = self.string8_codepage() or "cp1252"
 
     def codepage_in(self, *pids: int) -> str | None:
         """The first of these code page properties that names a code page Python knows."""
         for pid in pids:
             number = self.long(pid)
             if number is not None and (name := codec_of(number)):
+                return name
+        return None
+
+    def string8_codepage(self) -> str | None:
+        """The code page of the message's 8-bit strings: PidTagMessageCodepage, else the
+        Windows code page of PidTagInternetCodepage (ISO-2022-JP's is Shift_JIS); one that
+        cannot be an 8-bit string's (UTF-16) is passed over."""
+        for pid in (MESSAGE_CODEPAGE, INTERNET_CODEPAGE):
+            number = self.long(pid)
+            if number is not None and (name := ansi_codec_of(number)):
                 return name
         return None
 
@@ -499,7 +509,7 @@ def _files_in(
                 continue
             props = _storage_properties(reader, inner.stream_id, _EMBEDDED_HEADER_BYTES)
             if props is not None:  # its own code page, else the message's it came in
-                props.codepage = props.codepage_in(MESSAGE_CODEPAGE, INTERNET_CODEPAGE) or codepage
+                props.codepage = props.string8_codepage() or codepage
             (who, addr), (_, by) = _senders(props) if props else (("", ""), ("", ""))
             sender = (who, addr.lower(), by.lower())
             own = props.codepage if props else codepage

@@ -36,7 +36,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, NoReturn
 
-from esp_cli.config import Config, name_refusal, unquoted_name
+from esp_cli.config import Config, name_refusal, name_words, unquoted_name
 from esp_cli.core.addresses import (
     HEADER_CONTROL,
     address_spec,
@@ -83,6 +83,12 @@ def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tup
     be one well-formed address: a ConfigError naming the first that is not, and `key`."""
     out: list[str] = []
     for entry in entries:
+        if why := name_refusal(entry, key):
+            raise ConfigError(
+                f"{where}: {why}.",
+                fix=f"write each entry of {key} on one line, names and addresses with plain "
+                'spaces only: ["Name <name@example.com>"].',
+            )
         for piece in split_addresses(entry):
             shown = recipient(piece)
             if shown is None:
@@ -106,6 +112,11 @@ def checked_sender(config: Config) -> str:
             f"{where}: no sender address for the e-mail.",
             fix='set [report] from = "Name <you@example.com>" (or [people] user_email) in '
             "esp.toml.",
+        )
+    if config.report_from and (why := name_refusal(sender, key)):
+        raise ConfigError(
+            f"{where}: {why}.",
+            fix='write it on one line, with plain spaces only: from = "Name <you@example.com>".',
         )
     shown = recipient(sender)
     if shown is None:
@@ -257,7 +268,7 @@ def _phrase(name: str) -> list[str]:
     may fall too) when one needs it, and each run of words beyond ASCII or that look like
     an encoded word as one encoded word."""
     units: list[str] = []
-    for plain, run in groupby(name.split(), key=lambda w: w.isascii() and "=?" not in w):
+    for plain, run in groupby(name_words(name), key=lambda w: w.isascii() and "=?" not in w):
         words = list(run)
         if not plain:
             units.append(_encoded_word(" ".join(words)))
@@ -265,7 +276,8 @@ def _phrase(name: str) -> list[str]:
             units += words
         else:
             quoted = [w.replace("\\", "\\\\").replace('"', '\\"') for w in words]
-            quoted[0], quoted[-1] = '"' + quoted[0], quoted[-1] + '"'
+            quoted[0] = '"' + quoted[0]
+            quoted[-1] += '"'  # the same word when the run is one word
             units += quoted
     return units
 
@@ -329,6 +341,10 @@ MSGFLAG_READ = 0x1  # PidTagMessageFlags: not shown as unread
 MSGFLAG_UNSENT = 0x8  # a draft, opened ready to edit and send
 MSGFLAG_HASATTACH = 0x10
 MESSAGE_FLAGS = 0x0E07
+DISPLAY_TO = 0x0E04
+DISPLAY_CC = 0x0E03
+RECIPIENT_TO = 1  # PidTagRecipientType
+RECIPIENT_CC = 2
 CLIENT_SUBMIT_TIME = 0x0039
 DELIVERY_TIME = 0x0E06
 # An inline picture, as Outlook itself saves one: its Content-ID (no angle brackets, as
@@ -350,6 +366,12 @@ def draft_msg_bytes(msg: EmailMessage) -> bytes:
 
     draft = MapiMessage.from_email_message(msg)
     draft.message_class = "IPM.Note"
+    # The To and Cc lines of Outlook's lists: the names, as Outlook writes them ('; '
+    # between), not the header form (the writer would encode a name beyond ASCII).
+    for pid, kind in ((DISPLAY_TO, RECIPIENT_TO), (DISPLAY_CC, RECIPIENT_CC)):
+        shown_names = [r.display_name for r in draft.recipients if r.recipient_type == kind]
+        if shown_names:
+            draft.set_property(pid, PropertyTypeCode.PTYP_STRING, "; ".join(shown_names))
     for pid in (CLIENT_SUBMIT_TIME, DELIVERY_TIME):
         draft.properties.remove(pid)
     shown = bool(draft.attachments)
@@ -644,14 +666,17 @@ def send(
     }
 
 
-def save_for_refused(msg: EmailMessage, refused: dict[str, str], save_to: Path) -> Path:
+def save_for_refused(
+    msg: EmailMessage, refused: dict[str, str], save_to: Path
+) -> tuple[Path | None, str]:
     """A copy of a message the server refused for some recipients, addressed to them only
-    (To; no Cc), saved as a draft at `save_to`: sending it reaches no one twice."""
+    (To; no Cc), saved as a draft at `save_to`: sending it reaches no one twice. Where it
+    is saved, or why it could not be (see _copy)."""
     copy_ = copy.deepcopy(msg)
     del copy_["To"]
     del copy_["Cc"]
     copy_["To"] = ", ".join(refused)
-    return write_new(save_to, draft_bytes(copy_), renumber=True)
+    return _copy(copy_, save_to)
 
 
 def _quit(smtp: _Client) -> None:
@@ -681,13 +706,15 @@ def _lost(
     if isinstance(exc, _NoAnswer):
         reason = f"no answer within {srv.deadline:g} seconds"
     if smtp.handed_over:
-        saved = write_new(save_to, draft_bytes(msg), renumber=True)
-        raise SendError(
-            f"{what} may have been sent: {srv.name} received the whole message but did not "
-            f"confirm it ({reason}). A copy is saved as {saved}.",
-            fix="ask a recipient whether it arrived before sending the copy: sending it again "
-            "may deliver it twice.",
-        )
+        said = f"{what} may have been sent: {srv.name} received the whole message but did not "
+        said += f"confirm it ({reason})."
+        fix = "ask a recipient whether it arrived before sending {}: sending it again may "
+        fix += "deliver it twice."
+        saved, unsaved = _copy(msg, save_to)
+        if saved is None:
+            said += f" Its copy could not be saved either: {unsaved}."
+            raise SendError(said, fix=_free(save_to) + "; " + fix.format("it"))
+        raise SendError(f"{said} A copy is saved as {saved}.", fix=fix.format("the copy"))
     if not smtp.connected:
         _fail(
             msg,
@@ -742,12 +769,33 @@ def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:
 def _fail(
     msg: EmailMessage, save_to: Path, what: str, why: str, fix: str | None = None
 ) -> NoReturn:
-    saved = write_new(save_to, draft_bytes(msg), renumber=True)
+    saved, unsaved = _copy(msg, save_to)
+    if saved is None:
+        fixes = (_free(save_to), fix.removesuffix(".") if fix else "try again later")
+        raise SendError(
+            f"{what} was not sent: {why}. Its copy could not be saved either: {unsaved}.",
+            fix="; ".join(fixes) + ".",
+        )
     raise SendError(
         f"{what} was not sent: {why}. It is saved as {saved}; open it in Outlook to send "
         "it by hand.",
         fix=fix,
     )
+
+
+def _copy(msg: EmailMessage, save_to: Path) -> tuple[Path | None, str]:
+    """The copy of a message esp could not send (or not wholly), saved as a draft at
+    `save_to` (else the next free name): (where it is, '') or, when it cannot be saved
+    either (a full disk, a folder that refuses new files), (None, why) — said after what
+    became of the message, which is what the person must read first."""
+    try:
+        return write_new(save_to, draft_bytes(msg), renumber=True), ""
+    except WriteFailedError as exc:
+        return None, exc.message.removesuffix(".")
+
+
+def _free(save_to: Path) -> str:
+    return f"make room on the disk or allow writing in {save_to.parent}, then run it again"
 
 
 def attach(msg: EmailMessage, files: list[Path]) -> None:
@@ -887,6 +935,8 @@ def post(
         refused = send(message, env, box.server, fallback, what)
         if refused:
             got = tuple(a for a in env.recipients if a not in refused)
-            copy_ = save_for_refused(message, refused, fallback)
-            return replace(done, sent_to=got, refused=refused, refused_copy=copy_)
+            copy_, unsaved = save_for_refused(message, refused, fallback)
+            return replace(
+                done, sent_to=got, refused=refused, refused_copy=copy_, refused_unsaved=unsaved
+            )
     return done

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from esp_cli.mail.codepages import codec_of
+from esp_cli.mail.codepages import ansi_codec_of, codec_of
 from esp_cli.mail.selfreports import decode_text
 
 _TOKEN = re.compile(
@@ -87,8 +87,11 @@ class _Reader:
         self.run = bytearray()
         self.run_codec = _WESTERN
         self.fallback = 0  # the fallback characters still to skip
-        # The next byte is the second of a double-byte character whose first the fallback's
-        # last skip took: skipped too, a character is never split.
+        # The last byte skipped leads a double-byte character: the next is its second byte,
+        # counted by \ucN as a byte of the fallback (RTF counts a fallback in bytes).
+        self.half = False
+        # The fallback's count ended after that first byte (a writer counting characters,
+        # \uc1): the next byte is its second, skipped too — a character is never split.
         self.trail = False
         self.high_surrogate: int | None = None
         self.open_word = False  # the last thing written is a control word with no space
@@ -129,6 +132,7 @@ class _Reader:
     def skipped(self, text: str) -> str:
         """The text after the fallback characters still to skip (a line break is none)."""
         at = 0
+        self.half = False  # a character of text is one byte: a second byte, or one of its own
         while self.fallback and at < len(text):
             end = min(at + self.fallback, len(text))
             self.fallback -= end - at - text.count("\r", at, end) - text.count("\n", at, end)
@@ -138,18 +142,22 @@ class _Reader:
     def stop_skipping(self) -> None:
         """The fallback ends: what follows is text again."""
         self.fallback = 0
-        self.trail = False
+        self.trail = self.half = False
 
     def byte(self, value: int, codec: str) -> None:
         """A byte of text in `codec`, or one of the fallback to skip: a double-byte
         character counts two (as \\ucN counts them), and one the count would cut after its
-        first byte is skipped whole (a writer's \\uc1 before a raw Shift_JIS character)."""
+        first byte is skipped whole (a writer's \\uc1 before a Shift_JIS character). Whether
+        a byte leads a character is known from the fallback's start: a second byte (most
+        could lead one too) is never taken for a first."""
         if self.trail:
             self.trail = False
             return
         if self.fallback:
             self.fallback -= 1
-            self.trail = not self.fallback and _lead_byte(value, codec)
+            self.half = not self.half and _lead_byte(value, codec)
+            if not self.fallback:
+                self.trail, self.half = self.half, False
             return
         if codec != self.run_codec:
             self.flush()
@@ -176,7 +184,8 @@ class _Reader:
         number = int(arg) if arg is not None else None
         if word == "u" and number is not None:
             self.unicode(number)
-            self.fallback = group.skip
+            self.fallback = group.skip  # a new fallback, counted from its first byte
+            self.trail = self.half = False
             return group
         self.stop_skipping()
         if word == "uc" and number is not None:
@@ -194,11 +203,11 @@ class _Reader:
         elif word in _DOCUMENT and self.document == _WESTERN:
             self.document = codec_of(_DOCUMENT[word]) or _WESTERN
         elif word == "ansicpg" and number is not None:
-            self.document = codec_of(number) or self.document
+            self.document = ansi_codec_of(number) or self.document
         elif word == "fcharset" and number in _CHARSETS and self.defining is not None:
             self.charsets[self.defining] = codec_of(_CHARSETS[number]) or _WESTERN
         elif word == "cpg" and number is not None and self.defining is not None:
-            if (codec := codec_of(number)) is not None:
+            if (codec := ansi_codec_of(number)) is not None:
                 self.codepages[self.defining] = codec
         return group
 
@@ -267,7 +276,8 @@ def _read(rtf: bytes, reader: _Reader, at: int = 0, *, table_only: bool = False)
                 at += 1
         elif kind == "text":
             text = token.group("text").decode("latin-1")
-            reader.trail = False
+            if reader.trail:  # the second byte of the fallback's last character, as text
+                reader.trail, text = False, text[1:]
             if reader.fallback:
                 text = reader.skipped(text)
             if text:
@@ -275,8 +285,12 @@ def _read(rtf: bytes, reader: _Reader, at: int = 0, *, table_only: bool = False)
                 reader.write(text)
         elif kind == "symbol":
             symbol = token.group("symbol").decode("latin-1")
+            if symbol in _LITERAL_SYMBOLS and reader.trail:
+                reader.trail = False  # the second byte of the fallback's last character
+                continue
             if symbol in _LITERAL_SYMBOLS and reader.fallback:
                 reader.fallback -= 1
+                reader.half = False
                 continue
             reader.stop_skipping()
             reader.control("\\" + symbol)

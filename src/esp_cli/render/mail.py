@@ -40,4 +40,8 @@ def say_mailed(done: MailReport, *, data_on_stdout: bool) -> None:
             f"warning: the server refused {done.refused_words}: they did not get it. A copy "
             f"addressed to them only is saved as {done.refused_copy}; check the address, then "
             "open the copy in Outlook and send it (the others have it already)."
+            if done.refused_copy is not None
+            else f"warning: the server refused {done.refused_words}: they did not get it, and "
+            f"{done.refused_copy_words}; check the address, then send it to them by hand (the "
+            "others have it already)."
         )

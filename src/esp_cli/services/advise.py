@@ -347,10 +347,7 @@ def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Adv
     if not done.refused:
         return replace(advice, sent=done.sent)
     agent = [a for t in env.to if (a := address_spec(t) or t) not in done.refused]
-    words = (
-        f"the server refused {done.refused_words}; a copy addressed to them "
-        f"only is saved as {done.refused_copy}"
-    )
+    words = f"the server refused {done.refused_words}; {done.refused_copy_words}"
     if not agent:
         # The agent was not told: not noted, so the next run tells them (the Cc have it).
         got = ", ".join(done.sent_to)

@@ -1,0 +1,275 @@
+"""Names in the From, To and Cc of every e-mail esp writes: each reads back as the one name
+and the one address typed — in the .eml (as Python reads it today and as a reader that
+takes the header as written does), in the .msg draft's sender and recipient table, in a dry
+run, and as the server receives it."""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.utils
+import json
+import re
+from datetime import date, datetime
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+import olefile
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.config import Config, unquoted_name
+from esp_cli.core.addresses import named
+from esp_cli.core.model import Letter
+from esp_cli.errors import ExitCode
+from esp_cli.mail import outgoing as mail
+from tests import factories
+from tests.test_report import Recorder, start_server
+
+SENDER = "jr@vendorcx.com"
+TO = ("t@example.com", "u@example.com")
+CC = "c@example.com"
+LETTER = Letter(subject="EOD", text="Done.", html="<p>Done.</p>", stem="eod")
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def tidied(name: str) -> str:
+    """A name as esp writes it: the spaces round it dropped, each run of spaces holding a
+    plain one made one plain space; a no-break or ideographic space between two words kept."""
+    return " ".join(re.split(r"\s* \s*", name.strip()))
+
+
+def compat32(raw: str) -> list[tuple[str, str]]:
+    """A header as a reader that takes it as written reads it: split by getaddresses, each
+    name's encoded words decoded."""
+    out = []
+    for shown, addr in email.utils.getaddresses([raw.replace("\r\n", "")]):
+        words = email.header.decode_header(shown)
+        text = "".join(w.decode(c or "ascii") if isinstance(w, bytes) else w for w, c in words)
+        out.append((text, addr))
+    return out
+
+
+def msg_fields(data: bytes) -> tuple[str, list[tuple[str, str, str]]]:
+    """(the .msg's sender name, [(display name, e-mail address, SMTP address)] of each
+    recipient row, in order)."""
+    ole = olefile.OleFileIO(data)
+
+    def text(*names: str) -> str:
+        return bytes(ole.openstream("/".join(names)).read()).decode("utf-16-le")
+
+    rows = sorted({e[0] for e in ole.listdir() if e[0].startswith("__recip_version1.0_#")})
+    recipients = [
+        (text(r, "__substg1.0_3001001F"), text(r, "__substg1.0_3003001F"),
+         text(r, "__substg1.0_39FE001F"))
+        for r in rows
+    ]  # fmt: skip
+    return text("__substg1.0_0C1A001F"), recipients
+
+
+def assert_read_back(cfg: Config, sender: str, to: str, cc: str) -> None:
+    """The message esp builds from `cfg` names `sender`, then `to` and a bare address, then
+    `cc`, each exactly once and with its own address, however it is read."""
+    env = mail.envelope(cfg)
+    msg = mail.build_message(env, LETTER, datetime(2026, 11, 24, 17))
+    expected = {
+        "From": [(sender, SENDER)],
+        "To": [(to, TO[0]), ("", TO[1])],
+        "Cc": [(cc, CC)],
+    }
+    data = mail.draft_bytes(msg)
+    parsed = email.message_from_bytes(data, policy=default_policy)
+    raw = email.message_from_bytes(data)
+    for field, want in expected.items():
+        got = [(a.display_name, a.addr_spec) for a in parsed[field].addresses]
+        assert got == want, (field, data.split(b"\r\n\r\n")[0])
+        assert email.utils.getaddresses([str(parsed[field])]) == want
+        assert compat32(raw[field]) == want, (field, raw[field])
+    # A dry run shows each header on one line, the names as typed.
+    lines = mail.shown(msg).split("\n\n", 1)[0].splitlines()
+    for field, want in expected.items():
+        (line,) = [li for li in lines if li.startswith(f"{field}: ")]
+        assert email.utils.getaddresses([line.removeprefix(f"{field}: ")]) == want, line
+    # The Outlook draft: the sender, then one recipient row for each address.
+    sender_name, rows = msg_fields(mail.draft_msg_bytes(msg))
+    assert sender_name == sender
+    assert rows == [(n or a, a, a) for n, a in (*expected["To"], *expected["Cc"])]
+
+
+# Names as people type them, and worse: ASCII punctuation, dots (J.R.), commas, quotes,
+# backslashes, @, words beyond ASCII, no-break and ideographic spaces, text that looks like
+# an encoded word, and names longer than a header line.
+_PIECES = st.one_of(
+    st.sampled_from(list(" .,;:\"'\\@()<>[]!#$%&*+-/=?^_`{|}~")),
+    st.sampled_from(["Jordan", "Reyes", "J.", "Jr.", "J.R.", "O'Connor", "jordan@vendorcx.com",
+                     "=?utf-8?q?Team_Lead?=", "=?", "?=", "Jördan", "Réyes", "Müller", "山田",
+                     "\u00a0", "\u3000", "Łukasz", "X" * 90, "Montgomery-" * 5]),
+    st.characters(min_codepoint=0x20, max_codepoint=0x2FF).filter(str.isprintable),
+)  # fmt: skip
+NAMES = st.lists(_PIECES, min_size=1, max_size=24).map("".join).filter(lambda n: n.strip() != "")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(user=NAMES, to=NAMES, cc=NAMES)
+def test_any_name_reads_back_as_one_name_and_one_address(user: str, to: str, cc: str) -> None:
+    assume(unquoted_name(user))  # '""': no name, the address alone
+    cfg = Config(
+        user=user,
+        user_email=SENDER,
+        report_to=(named(to, TO[0]), TO[1]),
+        report_cc=(named(cc, CC),),
+    )
+    assert_read_back(cfg, unquoted_name(user), tidied(to), tidied(cc))
+
+
+@pytest.mark.parametrize(
+    ("user", "to", "cc"),
+    [
+        ("J.Reyes", "T.Hughes", "Müller J.R."),
+        ("jordan@vendorcx.com", "(JR)", "Jr."),
+        ("Jördan Réyes, Jr.", "Hughes, T.", "Ana (QA)"),
+    ],
+)
+def test_a_one_word_name_that_needs_quotes_keeps_both_of_them(user: str, to: str, cc: str) -> None:
+    cfg = Config(user=user, user_email=SENDER, report_to=(f'"{to}" <{TO[0]}>', TO[1]),
+                 report_cc=(f'"{cc}" <{CC}>',))  # fmt: skip
+    assert_read_back(cfg, user, to, cc)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [{"Class": "AET-1", "Agent Name": "Ana Ruiz", "ESP Start Date": date(2026, 11, 16)}],
+    )
+    return tmp_path
+
+
+def write_config(folder: Path, port: int = 25, **report: Any) -> Path:
+    cfg = folder / "esp.toml"
+    report = {"to": ['"T.Hughes" <t@example.com>', "Hughes, Torrey <u@example.com>"],
+              "cc": ["Müller J.R. <c@example.com>"], **report}  # fmt: skip
+    cfg.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n\n'
+        f'[people]\nuser = "J.Reyes"\nuser_email = "{SENDER}"\n\n'
+        "[report]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in report.items()) + "\n"
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n',
+        encoding="utf-8",
+    )
+    return cfg
+
+
+WANT = {
+    "From": [("J.Reyes", SENDER)],
+    "To": [("T.Hughes", "t@example.com"), ("Hughes, Torrey", "u@example.com")],
+    "Cc": [("Müller J.R.", "c@example.com")],
+}
+
+
+def test_the_eml_msg_and_sent_report_name_each_recipient_once(folder: Path) -> None:
+    handler = Recorder()
+    controller = start_server(handler)
+    try:
+        cfg = write_config(folder, controller.port)
+        eml, msg = folder / "eod.eml", folder / "eod.msg"
+        result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "--msg",
+                     str(msg), "--send", "-c", str(cfg))  # fmt: skip
+        assert result.exit_code == 0, result.output
+    finally:
+        controller.stop()
+    (_, rcpts, received), = handler.envelopes  # fmt: skip
+    assert rcpts == ["t@example.com", "u@example.com", "c@example.com"]
+    for data in (eml.read_bytes(), received):
+        parsed = email.message_from_bytes(data, policy=default_policy)
+        raw = email.message_from_bytes(data)
+        for field, want in WANT.items():
+            assert [(a.display_name, a.addr_spec) for a in parsed[field].addresses] == want
+            assert compat32(raw[field]) == want
+    sender, rows = msg_fields(msg.read_bytes())
+    assert sender == "J.Reyes"
+    assert rows == [(n, a, a) for n, a in (*WANT["To"], *WANT["Cc"])]
+
+
+def test_a_dry_run_shows_each_recipient_once(folder: Path) -> None:
+    cfg = write_config(folder)
+    result = run("report", "eod", "--date", "2026-11-24", "--send", "--dry-run", "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for field, want in WANT.items():
+        (line,) = [li for li in lines if li.startswith(f"{field}: ")]
+        assert email.utils.getaddresses([line.removeprefix(f"{field}: ")]) == want, line
+
+
+def test_the_msg_drafts_to_and_cc_lines_show_the_names_as_outlook_does() -> None:
+    cfg = Config(
+        user="J.Reyes",
+        user_email=SENDER,
+        report_to=("Hughes, Torrey <t@example.com>", "Zoë Ærø <z@example.com>"),
+        report_cc=("Müller J.R. <c@example.com>",),
+    )
+    msg = mail.build_message(mail.envelope(cfg), LETTER, datetime(2026, 11, 24, 17))
+    ole = olefile.OleFileIO(mail.draft_msg_bytes(msg))
+
+    def text(pid: str) -> str:
+        return bytes(ole.openstream(f"__substg1.0_{pid}001F").read()).decode("utf-16-le")
+
+    assert text("0E04") == "Hughes, Torrey; Zoë Ærø"  # PidTagDisplayTo
+    assert text("0E03") == "Müller J.R."  # PidTagDisplayCc
+
+
+# -- a name esp cannot write in a header --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("from", "Jordan\tReyes <jr@vendorcx.com>", "[report] from holds U+0009 (tab)"),
+        ("from", "Jordan\x85Reyes <jr@vendorcx.com>", "[report] from holds U+0085 (next line)"),
+        ("from", "Jordan\u2028Reyes <jr@vendorcx.com>", "[report] from holds U+2028 (line sep"),
+        ("to", ["Hughes\tTorrey <t@example.com>"], "[report] to holds U+0009 (tab)"),
+        ("to", ["Hughes\x85Torrey <t@example.com>"], "[report] to holds U+0085 (next line)"),
+        ("cc", ["Ana\u2029Ruiz <a@example.com>"], "[report] cc holds U+2029 (paragraph sep"),
+    ],
+)
+def test_a_control_character_in_a_name_is_refused_naming_the_setting(
+    folder: Path, key: str, value: Any, said: str
+) -> None:
+    cfg = write_config(folder, **{key: value})
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == ExitCode.USAGE, result.output
+    (line,) = result.stderr.splitlines()
+    assert said in line and "not an e-mail address" not in line and "one line" in line
+    assert not eml.exists()
+
+
+def test_a_people_user_with_a_line_separator_is_refused() -> None:
+    from esp_cli.config import name_refusal
+
+    assert name_refusal("Jordan\u2028Reyes", "[people] user") == (
+        "[people] user holds U+2028 (line separator), which no note or e-mail can show"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("from", "Jordan\u00a0Reyes <jr@vendorcx.com>"), ("to", ["山田\u3000太郎 <t@example.com>"])],
+)
+def test_a_no_break_or_ideographic_space_in_a_name_is_kept_as_typed(
+    folder: Path, key: str, value: Any
+) -> None:
+    cfg = write_config(folder, **{key: value})
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    parsed = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    name = email.utils.parseaddr(value if isinstance(value, str) else value[0])[0]
+    field = "From" if key == "from" else "To"
+    assert parsed[field].addresses[0].display_name == name
