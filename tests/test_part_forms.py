@@ -27,6 +27,7 @@ from esp_cli.workbook.xlsx.package import Package
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.factories import headers
 from tests.support import ooxml
+from tests.support.marks import checks_schemas
 from tests.support.packages import copy_with_parts, zip_parts
 
 DAY = "2026-11-24"
@@ -432,7 +433,7 @@ def test_a_date_written_to_a_workbook_without_styles_shows_as_a_date(tmp_path: P
     targets = {r.get("Target") for r in rels.iterchildren(f"{{{PKG_REL}}}Relationship")}
     assert targets == {"worksheets/sheet1.xml", "styles.xml"}
     assert b'PartName="/xl/styles.xml"' in parts["[Content_Types].xml"]
-    if ooxml.schemas_available():
+    if checks_schemas():
         for name in ("xl/styles.xml", "xl/worksheets/sheet1.xml"):
             assert ooxml.validate_part(name, parts[name]) == [], name
     # Read again, and written again: the part is there once.
@@ -457,7 +458,7 @@ def test_a_second_note_line_in_a_workbook_without_styles_wraps(tmp_path: Path) -
     assert xfs is not None and xfs.get("count") == str(len(xfs))
     align = xfs[int(cell.group(1))].find(f"{{{MAIN_NS}}}alignment")
     assert align is not None and align.get("wrapText") == "1"
-    if ooxml.schemas_available():
+    if checks_schemas():
         for name in ("xl/styles.xml", "xl/worksheets/sheet1.xml"):
             assert ooxml.validate_part(name, parts[name]) == [], name
 

@@ -585,7 +585,8 @@ def agents_in(path: Path) -> list[Any]:
 def test_a_proof_joins_the_teams_excel_table(tracker: Path, folder: Path) -> None:
     """The proofs are an Excel table (A1:F3): the new rows 4 and 5 join it — its range and
     its filter grow — so the table's count and its banding take them in."""
-    from tests.support.ooxml import schemas_available, validate_part
+    from tests.support.marks import checks_schemas
+    from tests.support.ooxml import validate_part
     from tests.support.packages import zip_parts
 
     sheet = tracking_sheet(tracker, EARLIER, table="A1:F3")
@@ -593,7 +594,7 @@ def test_a_proof_joins_the_teams_excel_table(tracker: Path, folder: Path) -> Non
     assert res.exit_code == 0, res.output
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
     assert table_refs(sheet) == ("A1:F5", "A1:F5")
-    if schemas_available():
+    if checks_schemas():
         parts = zip_parts(sheet)
         for name in ("xl/tables/table1.xml", "xl/worksheets/sheet1.xml"):
             assert validate_part(name, parts[name]) == [], name
@@ -812,7 +813,8 @@ def test_a_proof_joins_the_sheets_filter(tracker: Path, folder: Path) -> None:
     """The proofs under a plain filter (Data > Filter, A1:F3, no Excel table): the new rows
     4 and 5 join it — its range and its hidden _FilterDatabase name grow — as a table's do,
     and the parts stay schema-valid."""
-    from tests.support.ooxml import schemas_available, validate_part
+    from tests.support.marks import checks_schemas
+    from tests.support.ooxml import validate_part
     from tests.support.packages import zip_parts
 
     sheet = tracking_sheet(tracker, EARLIER, autofilter="A1:F3")
@@ -821,7 +823,7 @@ def test_a_proof_joins_the_sheets_filter(tracker: Path, folder: Path) -> None:
     assert res.exit_code == 0, res.output
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
     assert sheet_filter(sheet) == ("A1:F5", "'TBT Tracking'!$A$1:$F$5")
-    if schemas_available():
+    if checks_schemas():
         parts = zip_parts(sheet)
         for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
             assert validate_part(name, parts[name]) == [], name
@@ -856,7 +858,8 @@ def test_undoing_proof_rows_that_grew_the_table_shrinks_it_back(
 ) -> None:
     """esp's write grew the table over the new rows; its undo empties them and gives the
     table (and its filter) back the range it had, schema-valid."""
-    from tests.support.ooxml import schemas_available, validate_part
+    from tests.support.marks import checks_schemas
+    from tests.support.ooxml import validate_part
     from tests.support.packages import zip_parts
 
     sheet = recorded_in(tracker, folder, table="A1:F3")
@@ -865,7 +868,7 @@ def test_undoing_proof_rows_that_grew_the_table_shrinks_it_back(
     assert res.exit_code == 0, res.output
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker"]
     assert table_refs(sheet) == ("A1:F3", "A1:F3")
-    if schemas_available():
+    if checks_schemas():
         parts = zip_parts(sheet)
         for name in ("xl/tables/table1.xml", "xl/worksheets/sheet1.xml"):
             assert validate_part(name, parts[name]) == [], name
