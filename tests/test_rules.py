@@ -1037,13 +1037,13 @@ def test_a_call_cert_start_after_the_day_replayed_has_not_happened_yet() -> None
 
 
 @pytest.mark.parametrize(
-    ("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.1 h"), (242, "4.0 h")]
+    ("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.1 h"), (242, "4.1 h"), (241, "4.1 h")]
 )
 def test_a_call_cert_within_its_timebox_never_reads_as_at_its_limit(
     minutes: int, shown: str
 ) -> None:
     """3 h 59 min reads 3.9 h (rounded it read "4.0 h (limit 4 h)", as if over it); over the
-    limit, hours are rounded as every figure, half up (4 h 03 min, 4.05 h: 4.1 h)."""
+    limit, hours are rounded up, so that 4 h 02 min reads 4.1 h, never the 4.0 h of the limit."""
     start = datetime(2026, 11, 24, 9)
     now = start + timedelta(minutes=minutes)
     facts = START_FRI._replace(call_cert_start=start)

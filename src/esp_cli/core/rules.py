@@ -35,7 +35,6 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -45,7 +44,7 @@ from typing import Any, NamedTuple
 
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY
-from esp_cli.core.figures import rounded
+from esp_cli.core.figures import hours_against_limit
 from esp_cli.core.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 
@@ -1022,11 +1021,8 @@ def _access_actions(
 
 
 def _hours(took: timedelta, over: bool) -> str:
-    """Hours to one decimal; over a limit rounded as every figure (core/figures: 4.25 h reads
-    4.3 h); within it rounded down, so that 3.98 h reads 3.9 h, never the 4.0 h of a limit
-    it has not reached."""
-    hours = Fraction(took // timedelta(microseconds=1), 3_600_000_000)
-    return f"{rounded(hours, 1)}" if over else f"{math.floor(hours * 10) / 10:.1f}"
+    """Hours to one decimal, never reading as at the limit (core/figures)."""
+    return hours_against_limit(Fraction(took // timedelta(microseconds=1), 3_600_000_000), over)
 
 
 def _timebox_actions(
