@@ -227,15 +227,19 @@ def test_unknown_subdivision_says_what_and_how_to_fix() -> None:
     assert "CA" in str(caught.value)
 
 
+JUL_4 = date(2026, 7, 4)
+
+
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
         # A Saturday in both lists: never worked; the workdays entry gets its own line.
         (
-            CalendarConfig(working_holidays=(date(2026, 7, 4),), extra_days_off=(date(2026, 7, 4),)),
+            CalendarConfig(working_holidays=(JUL_4,), extra_days_off=(JUL_4,)),
             [
                 ("company_workdays", "2026-07-04 is a Saturday (Independence Day), never a "
-                 "business day; the holiday is observed on Fri 07/03/2026 — did you mean that day?"),
+                 "business day; the holiday is observed on Fri 07/03/2026 — did you mean that "
+                 "day?"),
                 ("company_days_off",
                  "2026-07-04 is a Saturday, not a business day already: it closes nothing"),
             ],

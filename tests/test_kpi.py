@@ -610,7 +610,6 @@ def test_the_rate_is_rounded_once_so_the_workbook_shows_what_the_text_says(
     assert str(rounded(Fraction(cell.value) * 100)) == "50.0"
 
 
-
 def test_the_workbook_has_the_table_the_trend_and_a_native_line_chart(
     tracker: Path, tmp_path: Path
 ) -> None:

@@ -1037,7 +1037,8 @@ def test_a_call_cert_start_after_the_day_replayed_has_not_happened_yet() -> None
 
 
 @pytest.mark.parametrize(
-    ("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.1 h"), (242, "4.1 h"), (241, "4.1 h")]
+    ("minutes", "shown"),
+    [(239, "3.9 h"), (240, "4.0 h"), (243, "4.1 h"), (242, "4.1 h"), (241, "4.1 h")],
 )
 def test_a_call_cert_within_its_timebox_never_reads_as_at_its_limit(
     minutes: int, shown: str
