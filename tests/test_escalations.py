@@ -675,14 +675,16 @@ def test_a_notes_cell_showing_an_error_raises_nothing_in_escalations_or_the_kpis
     agent or not (esp doctor names the cell)."""
     from tests import factories
 
-    headers = ("Class", "Agent Name", "Agent ID", "ESP Start Date", "Call Cert Complete?",
-               "All TBTs Complete?", "Coaching Date", "Notes")  # fmt: skip
-    START = date(2026, 11, 16)
+    headers = factories.headers(
+        "class", "agent_name", "agent_id", "esp_start", "call_cert_complete", "tbts_complete",
+        "coaching_date", "notes",
+    )  # fmt: skip
+    start = date(2026, 11, 16)
     rows = [
-        {"Class": "T", "Agent Name": "Ne One", "Agent ID": "N1", "ESP Start Date": START,
+        {"Class": "T", "Agent Name": "Ne One", "Agent ID": "N1", "ESP Start Date": start,
          "Call Cert Complete?": "No", "All TBTs Complete?": "No",
          "Coaching Date": date(2026, 11, 17), "Notes": "#DIV/0!"},
-        {"Class": "T", "Agent Name": "Ne Two", "Agent ID": "N2", "ESP Start Date": START,
+        {"Class": "T", "Agent Name": "Ne Two", "Agent ID": "N2", "ESP Start Date": start,
          "Call Cert Complete?": "Yes", "All TBTs Complete?": "Yes", "Notes": "#N/A"},
     ]  # fmt: skip
     book = str(factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=headers))
