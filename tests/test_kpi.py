@@ -124,7 +124,7 @@ def p90(values: list[int]) -> int | None:
 
 
 def rate(a: int, b: int) -> float | None:
-    return round(a / b, 6) if b else None
+    return a / b if b else None  # unrounded, as the workbook stores it
 
 
 def reference(
