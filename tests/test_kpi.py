@@ -538,7 +538,7 @@ def test_csv_is_a_row_a_class_then_all(tracker: Path) -> None:
     header = lines[0].split(",")
     last = dict(zip(header, lines[-1].split(","), strict=True))
     assert last["agents"] == str(data["overall"]["agents"])
-    assert last["median_days_to_complete"] == "2.5" and last["completion_rate"] == "0.666667"
+    assert last["median_days_to_complete"] == "2.5" and last["completion_rate"] == repr(2 / 3)
     assert last["overdue_written_cap"] == "1" and last["on_time_rate"] == "0.5"
 
 
