@@ -225,3 +225,47 @@ def test_unknown_subdivision_says_what_and_how_to_fix() -> None:
         BusinessCalendar(CalendarConfig(country="US", subdivision="Atlantis"))
     assert '[calendar] country = "US"' in str(caught.value)
     assert "CA" in str(caught.value)
+
+
+JUL_4 = date(2026, 7, 4)
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        # A Saturday in both lists: never worked; the workdays entry gets its own line.
+        (
+            CalendarConfig(working_holidays=(JUL_4,), extra_days_off=(JUL_4,)),
+            [
+                ("company_workdays", "2026-07-04 is a Saturday (Independence Day), never a "
+                 "business day; the holiday is observed on Fri 07/03/2026 — did you mean that "
+                 "day?"),
+                ("company_days_off",
+                 "2026-07-04 is a Saturday, not a business day already: it closes nothing"),
+            ],
+        ),
+        # The observed day listed too: the weekend entry is redundant, no "did you mean".
+        (
+            CalendarConfig(working_holidays=(date(2026, 7, 3), date(2026, 7, 4))),
+            [("company_workdays", "2026-07-04 is a Saturday (Independence Day), never a business "
+              "day; Fri 07/03/2026 (Independence Day (observed)) is in company_workdays already: "
+              "the entry is redundant")],
+        ),
+        (
+            CalendarConfig(working_holidays=(date(2027, 12, 31), date(2028, 1, 1))),
+            [("company_workdays", "2028-01-01 is a Saturday (New Year's Day), never a business "
+              "day; Fri 12/31/2027 (New Year's Day (observed)) is in company_workdays already: "
+              "the entry is redundant")],
+        ),
+        # Boxing Day's own observed day, not Christmas Day's (Mon 12/27/2027).
+        (
+            CalendarConfig(country="GB", working_holidays=(date(2027, 12, 26),)),
+            [("company_workdays", "2027-12-26 is a Sunday (Boxing Day), never a business day; "
+              "the holiday is observed on Tue 12/28/2027 — did you mean that day?")],
+        ),
+    ],
+)  # fmt: skip
+def test_a_calendar_entry_that_changes_nothing_names_what_it_probably_meant(
+    config: CalendarConfig, expected: list[tuple[str, str]]
+) -> None:
+    assert BusinessCalendar(config).idle_entries() == expected

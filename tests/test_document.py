@@ -487,6 +487,27 @@ def test_due_lists_each_agent_whose_ladder_cannot_be_evaluated_with_the_cell(
     assert "not made (AET-1109): Tx One (ESP Tracker!row 4): " in res.stderr
 
 
+def test_due_leaves_out_an_agent_whose_clock_has_not_started_and_words_the_fix_by_the_cell(
+    tmp_path: Path, config: Path
+) -> None:
+    """A clock that starts after the day (Mon 01/04/2027, the day Tue 12/22/2026): nothing is
+    due, an unreadable Coaching Date or not, so the agent is not listed and the run succeeds.
+    An unreadable Complete? cell is told to hold Yes or No, not a date."""
+    later = agent("Dc FutureStart", "D2", esp_start=date(2027, 1, 4), coaching_date="12/21")
+    maybe = agent("Dc FlagMaybe", "D1", esp_start=date(2026, 12, 16), call_cert_complete="maybe")
+    out = str(tmp_path / "out")
+    book = tracker(tmp_path / "ESP Tracker.xlsx", [later], headers=tuple(H.values()))
+    res = run(book, config, "--due", "--as-of", "2026-12-22", "--out", out, "-n", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["refused"] == [] and "not made" not in res.stderr
+    book = tracker(tmp_path / "ESP Tracker.xlsx", [later, maybe], headers=tuple(H.values()))
+    res = run(book, config, "--due", "--as-of", "2026-12-22", "--out", out, "-n", "-f", "json")
+    assert res.exit_code == ExitCode.FAILED, res.output
+    (refused,) = json.loads(res.stdout)["refused"]
+    assert refused["agent"] == "Dc FlagMaybe" and "('maybe')" in refused["reason"]
+    assert "(Yes or No;" in refused["fix"] and "MM/DD/YYYY" not in refused["fix"]
+
+
 def test_one_agents_document_never_goes_over_a_file(
     book: Path, config: Path, tmp_path: Path
 ) -> None:

@@ -665,3 +665,39 @@ def test_a_calendar_entry_that_changes_nothing_is_a_warning_of_every_command(
     # Which days are business days does not change: 07/03 stays closed.
     res = run("explain", "Cal One", "-c", str(tmp_path / "esp.toml"), "--as-of", "2026-07-09")
     assert "Fri 07/03/2026 Independence Day (observed)" in res.stdout
+
+
+def test_a_notes_cell_showing_an_error_raises_nothing_in_escalations_or_the_kpis(
+    tmp_path: Path,
+) -> None:
+    """The rules read Notes only for the line of a step recorded early: a Notes cell showing
+    #DIV/0! (a formula in the column) is no warning of escalations or the KPIs, complete
+    agent or not (esp doctor names the cell)."""
+    from tests import factories
+
+    headers = factories.headers(
+        "class", "agent_name", "agent_id", "esp_start", "call_cert_complete", "tbts_complete",
+        "coaching_date", "notes",
+    )  # fmt: skip
+    start = date(2026, 11, 16)
+    rows = [
+        {"Class": "T", "Agent Name": "Ne One", "Agent ID": "N1", "ESP Start Date": start,
+         "Call Cert Complete?": "No", "All TBTs Complete?": "No",
+         "Coaching Date": date(2026, 11, 17), "Notes": "#DIV/0!"},
+        {"Class": "T", "Agent Name": "Ne Two", "Agent ID": "N2", "ESP Start Date": start,
+         "Call Cert Complete?": "Yes", "All TBTs Complete?": "Yes", "Notes": "#N/A"},
+    ]  # fmt: skip
+    book = str(factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=headers))
+    for args in (
+        ("escalations", "--as-of", "2026-11-24"),
+        ("escalations", "--today", "--as-of", "2026-11-24", "-f", "json"),
+        ("report", "kpi", "--to", "2026-11-24"),
+    ):
+        res = run(*args, "-t", book)
+        assert res.exit_code == 0, res.output
+        assert "(Notes)" not in res.stderr and "could not be read" not in res.stderr, res.stderr
+    # The coaching typed a day before it was due, with no readable reason, is still early.
+    res = run("escalations", "--as-of", "2026-11-24", "-v", "-t", book)
+    assert "Ne One" in res.stderr and "early" in res.stderr, res.stderr
+    res = run("doctor", "-t", book)
+    assert "'ESP Tracker'!H3" in res.stdout and "'ESP Tracker'!H4" in res.stdout, res.stdout

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.core.calendar import BusinessCalendar
-from esp_cli.core.figures import percent, percent_text, rounded
+from esp_cli.core.figures import hours_against_limit, percent, percent_text, rounded
 from esp_cli.core.rules import AgentFacts, explain
 from tests import factories
 
@@ -48,6 +48,17 @@ def test_hours_over_the_call_cert_timebox_round_half_up() -> None:
     facts = AgentFacts(esp_start=date(2026, 11, 23), call_cert_start=datetime(2026, 11, 24, 9))
     lines = explain(facts, date(2026, 11, 24), datetime(2026, 11, 24, 13, 15), BusinessCalendar())
     assert any("4.3 h by" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("hours", "over", "shown"),
+    [(Fraction(121, 30), True, "4.1"), (Fraction(4), False, "4.0"),
+     (Fraction(239, 60), False, "3.9"), (Fraction(17, 4), True, "4.3"),
+     (Fraction(241, 60), True, "4.1"), (Fraction(41, 10), True, "4.1")],
+)  # fmt: skip
+def test_hours_never_read_as_at_the_limit(hours: Fraction, over: bool, shown: str) -> None:
+    """4 h 02 min over a 4-hour limit reads 4.1 h, never 4.0 h; 3 h 59 min within it 3.9 h."""
+    assert hours_against_limit(hours, over) == shown
 
 
 def _sixteen(tmp_path: Path) -> Path:

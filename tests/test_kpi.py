@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.core.calendar import BusinessCalendar, CalendarConfig
+from esp_cli.core.figures import rounded
 from esp_cli.core.kpi import KpiAgent, TrendDay, default_period, kpis, nearest_rank_p90
 from esp_cli.core.model import AgentRef
 from esp_cli.core.rules import AgentFacts, complete_from, done_by
@@ -123,7 +124,7 @@ def p90(values: list[int]) -> int | None:
 
 
 def rate(a: int, b: int) -> float | None:
-    return round(a / b, 6) if b else None
+    return a / b if b else None  # unrounded, as the workbook stores it
 
 
 def reference(
@@ -537,7 +538,7 @@ def test_csv_is_a_row_a_class_then_all(tracker: Path) -> None:
     header = lines[0].split(",")
     last = dict(zip(header, lines[-1].split(","), strict=True))
     assert last["agents"] == str(data["overall"]["agents"])
-    assert last["median_days_to_complete"] == "2.5" and last["completion_rate"] == "0.666667"
+    assert last["median_days_to_complete"] == "2.5" and last["completion_rate"] == repr(2 / 3)
     assert last["overdue_written_cap"] == "1" and last["on_time_rate"] == "0.5"
 
 
@@ -579,6 +580,34 @@ def test_usage_errors_say_what_to_do(tracker: Path, args: list[str], words: str)
 
 
 # -- the workbook ---------------------------------------------------------------------------------
+
+
+def test_the_rate_is_rounded_once_so_the_workbook_shows_what_the_text_says(
+    tmp_path: Path,
+) -> None:
+    """501 of 1001 agents is 50.0%: stored rounded to 6 places (0.5005), Excel's `0.0%`
+    rounded it again to 50.1%. The workbook, JSON and CSV carry the unrounded fraction."""
+    rows = [
+        {"Class": "K", "Agent Name": f"Agent {i}", "ESP Start Date": date(2026, 11, 2),
+         "Call Cert Complete?": "Yes" if i < 501 else "No",
+         "Call Cert Complete Date": date(2026, 11, 3) if i < 501 else None,
+         "All TBTs Complete?": "Yes" if i < 501 else "No",
+         "TBT Complete Date": date(2026, 11, 3) if i < 501 else None}
+        for i in range(1001)
+    ]  # fmt: skip
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows)
+    period = ("--from", "2026-11-02", "--to", "2026-11-20")
+    res = run("report", "kpi", "-t", str(tracker), *period)
+    assert res.exit_code == 0 and "501 of 1001 agents complete (50%)" in res.stdout, res.output
+    assert kpi_json(tracker, *period)["overall"]["completion_rate"] == 501 / 1001
+    csv_out = run("report", "kpi", "-t", str(tracker), "-f", "csv", *period).stdout
+    assert f"All,1001,501,{501 / 1001!r}," in csv_out
+    out = tmp_path / "KPIs.xlsx"
+    assert run("report", "kpi", "-t", str(tracker), *period, "--xlsx", str(out)).exit_code == 0
+    cell = openpyxl.load_workbook(out)["KPIs"]["D6"]
+    assert cell.value == 501 / 1001 and cell.number_format == "0.0%"
+    # Excel's 0.0% on the stored value: 50.0%, as the text says.
+    assert str(rounded(Fraction(cell.value) * 100)) == "50.0"
 
 
 def test_the_workbook_has_the_table_the_trend_and_a_native_line_chart(

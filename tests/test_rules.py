@@ -1037,13 +1037,14 @@ def test_a_call_cert_start_after_the_day_replayed_has_not_happened_yet() -> None
 
 
 @pytest.mark.parametrize(
-    ("minutes", "shown"), [(239, "3.9 h"), (240, "4.0 h"), (243, "4.1 h"), (242, "4.0 h")]
+    ("minutes", "shown"),
+    [(239, "3.9 h"), (240, "4.0 h"), (243, "4.1 h"), (242, "4.1 h"), (241, "4.1 h")],
 )
 def test_a_call_cert_within_its_timebox_never_reads_as_at_its_limit(
     minutes: int, shown: str
 ) -> None:
     """3 h 59 min reads 3.9 h (rounded it read "4.0 h (limit 4 h)", as if over it); over the
-    limit, hours are rounded as every figure, half up (4 h 03 min, 4.05 h: 4.1 h)."""
+    limit, hours are rounded up, so that 4 h 02 min reads 4.1 h, never the 4.0 h of the limit."""
     start = datetime(2026, 11, 24, 9)
     now = start + timedelta(minutes=minutes)
     facts = START_FRI._replace(call_cert_start=start)
@@ -1186,3 +1187,31 @@ def test_a_step_recorded_early_with_its_reason_is_not_pointed_out_again() -> Non
     # Another day's or another step's early line is not this one's.
     other = note_line(NOV[18], "Jo Lead", Step.WRITTEN_CAP, None, early=(NOV[19], "asked"))
     assert len(evaluate(facts._replace(notes=other), NOV[24], now, CAL).early) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "11/19/2026 - Jo Lead - Written CAP delivered; early  (due 11/20/2026): asked",
+        "11/19/2026 - Jo Lead - Written CAP delivered; early\u00a0(due 11/20/2026): asked",
+        "11/19/2026 - Jo Lead - written CAP delivered; early (due 11/20/2026): asked",
+        "11/19/2026 - Jo Lead - Written CAP delivered; early (due 11/20/26): asked",
+        "11/19/26 - Jo Lead - WRITTEN CAP delivered;  Early (Due 11/20/26):  asked",
+    ],
+)
+def test_an_early_line_is_recognised_as_note_lines_are_compared_whatever_else_the_cell_holds(
+    line: str,
+) -> None:
+    """A double or no-break space, the case of the step's name, a two-digit year: the line
+    is the one esp record-step --early writes, also below another line of the cell."""
+    first = "11/18/2026 - Jo Lead - Documented coaching delivered"
+    facts = AgentFacts(
+        esp_start=NOV[16], coaching_date=NOV[19], written_cap_date=NOV[19], notes=first
+    )
+    now = datetime.combine(NOV[24], time(23, 59))
+    assert [e.step for e in evaluate(facts, NOV[24], now, CAL).early] == [Step.WRITTEN_CAP]
+    noted = facts._replace(notes=f"{first}\n{line}")
+    assert evaluate(noted, NOV[24], now, CAL).early == ()
+    # Another due date is another line.
+    wrong = noted._replace(notes=f"{first}\n{line.replace('11/20', '11/23')}")
+    assert len(evaluate(wrong, NOV[24], now, CAL).early) == 1

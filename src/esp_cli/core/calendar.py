@@ -201,13 +201,15 @@ class BusinessCalendar:
         a day off that is a weekend or a holiday already. Nothing here changes a count."""
         out: list[tuple[str, str]] = []
         for day in sorted(self._working_holidays):
-            if self._closes(day, worked=True) or day in self._extra_days_off:
-                continue  # a day listed in both is worked: the day off's line says so
+            if self._closes(day, worked=True):
+                continue
+            if day in self._extra_days_off and day.weekday() < 5:
+                continue  # a weekday listed in both is worked: the day off's line says so
             out.append(("company_workdays", self._not_closed(day, worked=True)))
         for day in sorted(self._extra_days_off):
             if self._closes(day, worked=False):
                 continue
-            if day in self._working_holidays:
+            if day in self._working_holidays and day.weekday() < 5:
                 why = f"{day.isoformat()} is in company_workdays too: the day is worked"
             else:
                 why = self._not_closed(day, worked=False)
@@ -219,20 +221,24 @@ class BusinessCalendar:
         year = self._fetch(range(day.year - 1, day.year + 2))
         name = year.get(day)
         shown = f"{day.isoformat()} is a {day:%A}" if day.weekday() >= 5 else day.isoformat()
-        near = sorted(
-            (abs((d - day).days), d)
-            for d in year
-            if d != day and d.weekday() < 5 and abs((d - day).days) <= 3
-        )
-        meant = near[0][1] if near else None
         if worked:
             if name and day.weekday() >= 5:
                 what = f"{shown} ({name}), never a business day"
+                meant = _observed_day(year, day, name)
             elif day.weekday() >= 5:
-                what = f"{shown}, never a business day"
+                what, meant = f"{shown}, never a business day", None
             else:
                 what = f"{shown} is no {self._country} holiday, a business day already"
-            if meant is not None and day.weekday() >= 5 and name:
+                near = sorted(
+                    (abs((d - day).days), d)
+                    for d in year
+                    if d != day and d.weekday() < 5 and abs((d - day).days) <= 3
+                )
+                meant = near[0][1] if near else None
+            if meant is not None and meant in self._working_holidays:
+                listed = f"{meant:%a %m/%d/%Y} ({year[meant]})"
+                return f"{what}; {listed} is in company_workdays already: the entry is redundant"
+            if meant is not None and name and day.weekday() >= 5:
                 return (
                     f"{what}; the holiday is observed on {meant:%a %m/%d/%Y} — did you mean "
                     "that day?"
@@ -381,3 +387,23 @@ class RememberingCalendar(BusinessCalendar):
         if found is None:
             found = self._elapsed[key] = super().elapsed(start, end)
         return found
+
+
+def _observed_day(year: dict[date, str], day: date, name: str) -> date | None:
+    """The weekday the holidays package observes the weekend holiday(s) `name` of `day` on:
+    its own observed entry for that holiday ('Boxing Day (observed)', named after it), within
+    3 days; None when it lists none (a holiday not observed on a weekday)."""
+    own = [part.strip() for part in name.split(";")]
+    found = sorted(
+        (abs((d - day).days), d)
+        for d, named in year.items()
+        if d != day
+        and d.weekday() < 5
+        and abs((d - day).days) <= 3
+        and any(
+            part.strip() != holiday and holiday in part
+            for part in named.split(";")
+            for holiday in own
+        )
+    )
+    return found[0][1] if found else None

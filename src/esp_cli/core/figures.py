@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from math import floor
+from math import ceil, floor
 
 
 def rounded(value: Fraction | int | float, places: int = 1) -> Decimal:
@@ -35,3 +35,12 @@ def percent_text(part: int, whole: int) -> str:
     if value is None:
         return "—"
     return f"{value}%".replace(".0%", "%")
+
+
+def hours_against_limit(hours: Fraction, over: bool) -> str:
+    """Hours measured against a limit, to one decimal, rounded away from the limit so that
+    the figure never reads as at it: within it rounded down (3 h 59 min: 3.9, never the 4.0
+    of a limit not reached), over it rounded up (4 h 02 min: 4.1, never the 4.0 of a limit
+    passed)."""
+    tenths = ceil(hours * 10) if over else floor(hours * 10)
+    return f"{Decimal(tenths).scaleb(-1):.1f}"

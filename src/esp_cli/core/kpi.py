@@ -23,8 +23,8 @@ Choices made where the definitions are silent (each kept in one place below):
 
 - An agent whose Complete? cell cannot be read is open (it is not known to be complete, as
   in the evening report) and not behind target (the rules claim nothing of such an agent).
-- A rate is a fraction rounded to 6 places, half away from zero (core/figures; a percentage
-  shown is rounded from the counts, as Excel shows the rate); the median is a number (1.5
+- A rate is the unrounded fraction (a percentage shown is rounded once, from the counts,
+  as Excel shows the rate: core/figures); the median is a number (1.5
   when the middle two differ); a figure with nothing to compute is None.
 """
 
@@ -35,11 +35,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
-from fractions import Fraction
 
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY
-from esp_cli.core.figures import rounded
 from esp_cli.core.model import SPOC_ISSUES, SPOC_PHONE, AgentRef, class_aside
 from esp_cli.core.refs import address, quote_sheet
 from esp_cli.core.rules import (
@@ -64,7 +62,6 @@ PERIOD_BUSINESS_DAYS = 10
 ON_TIME_DAYS = TARGET_CLOCK_DAY
 # The 90th percentile by nearest rank: the ceil(9n/10)-th smallest, in whole numbers.
 PERCENTILE_NUMERATOR, PERCENTILE_DENOMINATOR = 9, 10
-RATE_PLACES = 6
 OVERALL = "All"  # the overall row's class (CSV "one row per class plus All")
 # Timeboxes play no part in a KPI; a replayed day is measured at its end, as --as-of does.
 _END_OF_DAY = time(23, 59)
@@ -87,7 +84,10 @@ def business_days(cal: BusinessCalendar, start: date, end: date) -> list[date]:
 
 
 def rate(part: int, whole: int) -> float | None:
-    return float(rounded(Fraction(part, whole), RATE_PLACES)) if whole else None
+    """`part` of `whole` as a fraction from 0 to 1, unrounded (the float nearest the exact
+    quotient): rounded once, where it is shown — by esp (core/figures) or by the workbook's
+    `0.0%` — never twice (501 of 1001, stored 0.5005, would show 50.1%)."""
+    return part / whole if whole else None
 
 
 def median(values: Sequence[int]) -> float | None:

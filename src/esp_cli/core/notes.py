@@ -35,16 +35,16 @@ class NoteLine:
     text: str
 
 
-_DATE = r"(\d{1,2}/\d{1,2}/\d{2,4})"
+NOTE_DATE = r"(\d{1,2}/\d{1,2}/\d{2,4})"
 _SEP = r"\s+[-–—]\s+"
-_NOTES_LINE = re.compile(rf"^\s*{_DATE}{_SEP}(.+?){_SEP}(.+?)\s*$")
-_TBT_LINE = re.compile(rf"^\s*(.+?){_SEP}{_DATE}{_SEP}(.+?)\s*$")
+_NOTES_LINE = re.compile(rf"^\s*{NOTE_DATE}{_SEP}(.+?){_SEP}(.+?)\s*$")
+_TBT_LINE = re.compile(rf"^\s*(.+?){_SEP}{NOTE_DATE}{_SEP}(.+?)\s*$")
 
 
-def _day(text: str) -> date | None:
+def note_day(text: str) -> date | None:
     """The day of a line's MM/DD/YYYY (or MM/DD/YY: 69-99 the 1900s, else the 2000s, as
     strptime's %y reads it); None when it is no day."""
-    month, day, year = text.split("/")  # digits, as _DATE matched them
+    month, day, year = text.split("/")  # digits, as NOTE_DATE matched them
     if len(year) == 2:
         number = int(year) + (1900 if int(year) >= 69 else 2000)
     elif len(year) == 4:
@@ -70,12 +70,12 @@ def parse_line(kind: NoteKind, line: str) -> NoteLine | None:
         m = _NOTES_LINE.match(line)
         if not m:
             return None
-        day = _day(m.group(1))
+        day = note_day(m.group(1))
         return NoteLine(day, m.group(2).strip(), m.group(3).strip()) if day else None
     m = _TBT_LINE.match(line)
     if not m:
         return None
-    day = _day(m.group(2))
+    day = note_day(m.group(2))
     return NoteLine(day, m.group(1).strip(), m.group(3).strip()) if day else None
 
 
@@ -85,8 +85,14 @@ def lines_of(cell: str | None) -> list[str]:
     return [ln for ln in cell.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
 
 
+def folded(text: str) -> str:
+    """A note's text as lines are compared: spacing (a double or no-break space) and case
+    aside."""
+    return " ".join(text.split()).casefold()
+
+
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return folded(a) == folded(b)
 
 
 def appended(cell: str | None, line: str) -> str | None:

@@ -35,7 +35,7 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -45,9 +45,9 @@ from typing import Any, NamedTuple
 
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY
-from esp_cli.core.figures import rounded
+from esp_cli.core.figures import hours_against_limit
 from esp_cli.core.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
-from esp_cli.core.notes import NoteKind, lines_of, parse_line
+from esp_cli.core.notes import NOTE_DATE, NoteKind, folded, lines_of, note_day, parse_line
 
 # -- the team's numbers (seed: "TBT SME Team Expectations") -------------------------------------
 
@@ -531,16 +531,25 @@ class EarlyStep:
         )
 
 
+# The mark as notes are compared (core/notes.folded), its date read as any note date.
+_EARLY_MARK = re.compile(rf"; early \(due {NOTE_DATE}\):")
+
+
 def _noted_early(notes: str | None, step: Step, day: date, due: date) -> bool:
     """Whether the Notes cell has the line esp record-step --early writes for `step` on
-    `day`: dated that day, naming the step and 'early (due <due>)'."""
+    `day`: dated that day, naming the step and 'early (due <due>)', read as esp reads every
+    note line (spacing and case aside, dates as MM/DD/YYYY or M/D/YY)."""
     if not notes:
         return False
-    mark = f"; early (due {fmt(due)}): "
-    starts = (NOTE_PREFIX[step], DEFAULT_NOTES[step])
+    starts = (folded(NOTE_PREFIX[step]), folded(DEFAULT_NOTES[step]))
     for line in lines_of(notes):
         parsed = parse_line(NoteKind.NOTES, line)
-        if parsed and parsed.day == day and mark in parsed.text and parsed.text.startswith(starts):
+        if not parsed or parsed.day != day:
+            continue
+        text = folded(parsed.text)
+        if not text.startswith(starts):
+            continue
+        if any(note_day(m.group(1)) == due for m in _EARLY_MARK.finditer(text)):
             return True
     return False
 
@@ -1022,11 +1031,8 @@ def _access_actions(
 
 
 def _hours(took: timedelta, over: bool) -> str:
-    """Hours to one decimal; over a limit rounded as every figure (core/figures: 4.25 h reads
-    4.3 h); within it rounded down, so that 3.98 h reads 3.9 h, never the 4.0 h of a limit
-    it has not reached."""
-    hours = Fraction(took // timedelta(microseconds=1), 3_600_000_000)
-    return f"{rounded(hours, 1)}" if over else f"{math.floor(hours * 10) / 10:.1f}"
+    """Hours to one decimal, never reading as at the limit (core/figures)."""
+    return hours_against_limit(Fraction(took // timedelta(microseconds=1), 3_600_000_000), over)
 
 
 def _timebox_actions(

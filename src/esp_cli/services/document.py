@@ -33,7 +33,7 @@ import functools
 import gc
 import io
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
@@ -45,6 +45,7 @@ from esp_cli.config import Config
 from esp_cli.core import documents as docs
 from esp_cli.core.advice import to_html
 from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.documents import (
     MissingFactError,
     StepDocument,
@@ -802,20 +803,22 @@ def due_steps(rows: Sequence[Row], then: Sequence[Row], on: date, run: _Run) -> 
         ev = _evaluated(row, on, run)
         step, due = ev.pending_step, ev.pending_due
         if not ev.complete and not ev.evaluable:
-            # With a clock, a step may be due: said, with the cells. Without one (an ESP
-            # Start Date empty or unreadable: listed apart, as the evening report does),
-            # nothing is due yet.
-            unread = _unread_cells(row, run) if ev.clock_start is not None else []
+            # With a clock started by `on`, a step may be due: said, with the cells.
+            # Without one (an ESP Start Date empty or unreadable: listed apart, as the
+            # evening report does), or with a clock that starts after `on`, nothing is due.
+            started = ev.clock_start is not None and ev.clock_start <= on
+            unread = _unread_cells(row, run) if started else []
             if unread:
+                cells = ", ".join(shown for shown, _kind in unread)
                 run.refused.append(
                     NotMade(
                         row.ref(),
                         None,
                         f"{row.label()} ({row.sheet}!row {row.row}): the escalation ladder "
                         f"cannot be evaluated ({ev.reason}), so esp cannot tell which step is "
-                        f"due (the cell{'s' if len(unread) > 1 else ''}: {', '.join(unread)})",
-                        fix="correct the cell in Excel (a date as MM/DD/YYYY; esp doctor shows "
-                        "what it holds), then make the document.",
+                        f"due (the cell{'s' if len(unread) > 1 else ''}: {cells})",
+                        fix=f"correct the cell in Excel ({_wanted(k for _s, k in unread)}; esp "
+                        "doctor shows what it holds), then make the document.",
                     )
                 )
             continue
@@ -832,8 +835,9 @@ def due_steps(rows: Sequence[Row], then: Sequence[Row], on: date, run: _Run) -> 
 _LADDER_KEYS = ("call_cert_complete", "tbts_complete", *(s.column for s in LADDER))
 
 
-def _unread_cells(row: Row, run: _Run) -> list[str]:
-    """The cells of `row` the ladder needs that esp cannot read, as 'Sheet'!G3 ('12/21')."""
+def _unread_cells(row: Row, run: _Run) -> list[tuple[str, Kind]]:
+    """The cells of `row` the ladder needs that esp cannot read, each as 'Sheet'!G3
+    ('12/21') with its column's kind."""
     assert run.table is not None
     sheet = run.table.sheet(row.sheet)
     out = []
@@ -842,8 +846,18 @@ def _unread_cells(row: Row, run: _Run) -> list[str]:
         if key in row.unreadable and col:
             raw = row.raw.get(key)
             typed = f" ({str(raw).strip()!r})" if raw is not None else ""
-            out.append(f"{address(row.sheet, row.row, col)}{typed}")
+            out.append((f"{address(row.sheet, row.row, col)}{typed}", BY_KEY[key].kind))
     return out
+
+
+def _wanted(kinds: Iterable[Kind]) -> str:
+    """What the unreadable cells should hold, by their kind: Yes or No in a Complete? cell,
+    a date as MM/DD/YYYY in a date cell."""
+    seen = set(kinds)
+    flags, dates = Kind.YESNO in seen, bool(seen - {Kind.YESNO})
+    if flags and dates:
+        return "Yes or No in a Complete? cell, a date as MM/DD/YYYY in a date cell"
+    return "Yes or No" if flags else "a date as MM/DD/YYYY"
 
 
 def _recorded_after(row: Row, step: Step, on: date) -> bool:

@@ -39,7 +39,7 @@ from esp_cli.core.rules import (
 from esp_cli.errors import UsageError
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
 from esp_cli.services.agents import SME_KEY, agents_for
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, rule_findings
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row
@@ -261,7 +261,7 @@ def run_escalations(
         statuses=statuses,
         todo=todo,
         lookahead=ahead,
-        findings=list(s.table.findings),
+        findings=rule_findings(s.table),
         write=s.report,
         wrote=write,
         sme=sme_name,

@@ -11,14 +11,19 @@ from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar, CalendarConfig, RememberingCalendar
+from esp_cli.core.model import Finding
 from esp_cli.core.rules import AgentFacts
 from esp_cli.services.holidays import cached_source
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Table
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.
 FACT_KEYS: tuple[str, ...] = tuple(f for f in AgentFacts._fields if f != "unreadable")
-_FACT_KEY_SET = frozenset(FACT_KEYS)
+# The rules read the Notes cell only for the line of a step recorded early (core/rules): a
+# Notes cell esp cannot read is none of the rules' unreadable cells, and no finding of a
+# command that reads Notes for nothing else (esp doctor names it).
+EARLY_NOTES_KEY = "notes"
+_FACT_KEY_SET = frozenset(FACT_KEYS) - {EARLY_NOTES_KEY}
 _new_tuple = tuple.__new__
 
 
@@ -30,9 +35,17 @@ def facts_from_row(row: Row) -> AgentFacts:
     # tracker (a third less time than through the named tuple's keywords).
     if not row.unreadable:
         return _new_tuple(AgentFacts, (*map(get, FACT_KEYS), ()))
-    unreadable = tuple(sorted(k for k in row.unreadable if k in _FACT_KEY_SET))
-    args: list[Any] = [*(None if key in unreadable else get(key) for key in FACT_KEYS), unreadable]
+    bad = row.unreadable
+    unreadable = tuple(sorted(k for k in bad if k in _FACT_KEY_SET))
+    args: list[Any] = [*(None if key in bad else get(key) for key in FACT_KEYS), unreadable]
     return AgentFacts(*args)
+
+
+def rule_findings(table: Table) -> list[Finding]:
+    """The table's findings but those of the Notes column, which the rules read only for a
+    step recorded early: for a command that reads Notes for nothing else."""
+    notes = {s.name: s.col(EARLY_NOTES_KEY) for s in table.sheets}
+    return [f for f in table.findings if notes.get(f.sheet) is None or f.col != notes[f.sheet]]
 
 
 def calendar_config(config: Config) -> CalendarConfig:

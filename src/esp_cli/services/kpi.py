@@ -17,7 +17,7 @@ from esp_cli.core.kpi import OVERALL, KpiAgent, Kpis, default_period, kpis
 from esp_cli.core.model import class_in_data, class_shown
 from esp_cli.results.kpi import KpiReport
 from esp_cli.services.agents import SME_KEY, agents_for, class_label, scope_words
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, rule_findings
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.waiting import read_counting_waiting
@@ -73,7 +73,7 @@ def kpi_report(
     return KpiReport.of(
         table.path,
         figures,
-        list(table.findings),
+        rule_findings(table),
         scope_words(None if cls is None else class_shown(cls), sme_name),
         waiting,
     )
