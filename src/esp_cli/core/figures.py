@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from math import ceil, floor
+from math import floor
 
 
 def rounded(value: Fraction | int | float, places: int = 1) -> Decimal:
@@ -37,10 +37,13 @@ def percent_text(part: int, whole: int) -> str:
     return f"{value}%".replace(".0%", "%")
 
 
-def hours_against_limit(hours: Fraction, over: bool) -> str:
-    """Hours measured against a limit, to one decimal, rounded away from the limit so that
-    the figure never reads as at it: within it rounded down (3 h 59 min: 3.9, never the 4.0
-    of a limit not reached), over it rounded up (4 h 02 min: 4.1, never the 4.0 of a limit
-    passed)."""
-    tenths = ceil(hours * 10) if over else floor(hours * 10)
+def hours_against_limit(hours: Fraction, limit: Fraction) -> str:
+    """Hours measured against a limit, to one decimal, rounded as Excel rounds (half away
+    from zero) — except that a figure on one side of the limit never reads as the limit
+    itself: 3 h 59 min within 4 h reads 3.9 (not 4.0, a limit not reached), 4 h 02 min over
+    it 4.1 (not 4.0, a limit passed); 37 h 44 min reads 37.7."""
+    tenths = rounded(hours, 1).scaleb(1)
+    at = limit * 10
+    if tenths == at and hours != limit:
+        tenths += 1 if hours > limit else -1
     return f"{Decimal(tenths).scaleb(-1):.1f}"

@@ -1030,9 +1030,15 @@ def _access_actions(
     return point
 
 
-def _hours(took: timedelta, over: bool) -> str:
-    """Hours to one decimal, never reading as at the limit (core/figures)."""
-    return hours_against_limit(Fraction(took // timedelta(microseconds=1), 3_600_000_000), over)
+_TIMEBOX_HOURS = Fraction(CALL_CERT_TIMEBOX // timedelta(minutes=1), 60)
+
+
+def _hours(took: timedelta) -> str:
+    """Hours to one decimal, never reading as the timebox's limit unless they are it
+    (core/figures)."""
+    return hours_against_limit(
+        Fraction(took // timedelta(microseconds=1), 3_600_000_000), _TIMEBOX_HOURS
+    )
 
 
 def _timebox_actions(
@@ -1049,7 +1055,7 @@ def _timebox_actions(
                 ActionKind.CALL_CERT_OVER_4H,
                 limit.date(),
                 f"Call Cert started {fmt(start)} {start:%H:%M}, not complete after "
-                f"{_hours(now - start, now > limit)} h "
+                f"{_hours(now - start)} h "
                 f"(limit {CALL_CERT_TIMEBOX.total_seconds() / 3600:g} h)",
                 is_due=now > limit,
             )
@@ -1375,7 +1381,7 @@ def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = No
             start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
         over = now > start + CALL_CERT_TIMEBOX
         call_cert = (
-            f"Call Cert started {fmt(start)} {start:%H:%M}: {_hours(now - start, over)} h by "
+            f"Call Cert started {fmt(start)} {start:%H:%M}: {_hours(now - start)} h by "
             f"{fmt(now)} "
             f"{now:%H:%M}, " + ("over" if over else "within") + f" the {limit_h:g}-hour timebox."
         )
