@@ -723,11 +723,12 @@ def test_rows_waiting_beside_a_tracking_sheet_open_in_excel_are_said_to_wait(
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
 
 
-def test_esp_pending_on_the_tracker_says_what_waits_beside_its_tracking_sheet(
+def test_esp_pending_and_apply_on_the_tracker_say_what_waits_beside_its_tracking_sheet(
     tracker: Path, folder: Path
 ) -> None:
     """Rows esp tbt proofs could not add (the TBT Tracking Sheet open in Excel) are never
-    out of sight: `esp pending` on the tracker names them, with how to list them."""
+    out of sight: `esp pending` and `esp apply` on the tracker name them, with how to list
+    them."""
     sheet = tracking_sheet(tracker, EARLIER)
     owner = _open_in_excel(sheet)
     assert proofs(tracker, folder).exit_code == ExitCode.WAITING
@@ -739,6 +740,10 @@ def test_esp_pending_on_the_tracker_says_what_waits_beside_its_tracking_sheet(
     assert Path(also["workbook"]) == sheet and also["operations"] == 1 and also["cells"] > 0
     assert "also wait beside TBT Tracking Sheet.xlsx" in listed.stderr
     assert "esp pending --tracker" in listed.stderr
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(tracker), "-f", "json"])
+    assert applied.exit_code == 0, applied.output  # the tracker's own: nothing waits
+    assert json.loads(applied.stdout)["also_waiting"][0]["operations"] == 1
+    assert "also wait beside TBT Tracking Sheet.xlsx" in applied.stderr
     owner.unlink()
     assert CliRunner().invoke(app, ["apply", "--tracker", str(sheet)]).exit_code == 0
     again = CliRunner().invoke(app, ["pending", "--tracker", str(tracker), "-f", "json"])

@@ -6,7 +6,13 @@ from esp_cli.core.model import WaitingChange
 from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, before_after, waiting_rows
-from esp_cli.render.pending import conflict_words, namesake_fix, nothing_waits, op_title
+from esp_cli.render.pending import (
+    conflict_words,
+    namesake_fix,
+    nothing_waits,
+    op_title,
+    say_also_waiting,
+)
 from esp_cli.results.apply import ApplyResult, HeldOp
 
 
@@ -70,6 +76,7 @@ def render(result: ApplyResult, fmt: Format) -> None:
         )
     elif not result.held:
         say(nothing_waits(result.tracker.name, result.warnings))
+    say_also_waiting(result.also_waiting)
     if result.held:
         say(
             f"{len(result.held)} change(s) still wait: {held_why(result.held)}. "

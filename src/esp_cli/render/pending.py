@@ -7,7 +7,7 @@ from typing import Any
 
 from esp_cli.core.waiting import APPEND, NAMESAKE, Conflict, WaitingCell, WaitingOp
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
-from esp_cli.results.pending import DropResult, PendingResult
+from esp_cli.results.pending import AlsoWaiting, DropResult, PendingResult
 from esp_cli.system import shell_quote
 
 PENDING_CSV = [
@@ -139,7 +139,7 @@ def nothing_waits(tracker: str, warnings: list[str]) -> str:
 
 
 def _summary(result: PendingResult) -> None:
-    _also(result)
+    say_also_waiting(result.also_waiting)
     ops = result.operations
     if not ops:
         say(nothing_waits(result.tracker.name, result.warnings))
@@ -163,8 +163,9 @@ def _summary(result: PendingResult) -> None:
         say(f"Of those, {namesake_fix(whose, [c.agent for c in namesakes])}.")
 
 
-def _also(result: PendingResult) -> None:
-    for also in result.also_waiting:
+def say_also_waiting(found: Sequence[AlsoWaiting]) -> None:
+    """What waits beside the tracker's TBT Tracking Sheet, and how to list it."""
+    for also in found:
         say(
             f"{also.operations} change(s), {also.cells} cell(s), also wait beside "
             f"{also.workbook.name} (esp tbt proofs' rows while it was open); the next esp tbt "

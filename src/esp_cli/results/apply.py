@@ -8,6 +8,7 @@ from pathlib import Path
 from esp_cli.core.model import AddedColumn, CellChange, WriteReport
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.waiting import Conflict, WaitingOp
+from esp_cli.results.pending import AlsoWaiting
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class ApplyResult:
     warnings: list[str]
     # Its cells are those of `applied` (every one a waiting change's).
     write: WriteReport = field(metadata=as_json(flat=True, drop=("changes", "waiting_changes")))
+    # What waits beside the tracker's TBT Tracking Sheet (not written by this command).
+    also_waiting: list[AlsoWaiting] = field(default_factory=list)
 
     @property
     @exported(after="held")

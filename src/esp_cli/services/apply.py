@@ -16,6 +16,7 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.results.apply import AppliedOp, ApplyResult, HeldOp
+from esp_cli.services.pending import also_waiting
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Table
 from esp_cli.workbook.xlsx import safety
@@ -59,6 +60,7 @@ def apply_waiting(
         waiting=list(s.pending) if busy else [],
         warnings=s.warnings,
         write=report,
+        also_waiting=also_waiting(s.path, config),
     )
 
 
