@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePath
+from typing import TypeVar
 
 _DIGITS = re.compile(r"(\d+)")
+
+
+P = TypeVar("P", bound=PurePath)  # a path, pure or not
 
 
 def _natural(text: str) -> tuple[str | int, ...]:
@@ -29,3 +33,11 @@ def explorer_order(path: PurePath) -> tuple[tuple[str | int, ...], tuple[str | i
     if not dot or not stem:  # no extension, or a name such as ".hidden"
         stem, suffix = name, ""
     return _natural(stem), _natural(suffix), name
+
+
+def next_name(path: P) -> P:
+    """The name after `path` in a numbered series, as Windows numbers copies: 'Name.eml' ->
+    'Name (2).eml' -> 'Name (3).eml'."""
+    numbered = re.fullmatch(r"(.*) \((\d+)\)", path.stem)
+    stem, n = (numbered.group(1), int(numbered.group(2)) + 1) if numbered else (path.stem, 2)
+    return path.with_name(f"{stem} ({n}){path.suffix}")

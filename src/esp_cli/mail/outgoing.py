@@ -45,6 +45,7 @@ from esp_cli.core.addresses import (
     recipient,
     split_addresses,
 )
+from esp_cli.core.filenames import next_name
 from esp_cli.core.model import Letter, MailReport
 from esp_cli.errors import ConfigError, EspError, InputFileError, UsageError, WriteFailedError
 from esp_cli.system import appeared_refusal, create_file_atomically, put_refusal
@@ -428,14 +429,6 @@ def write_new(path: Path, data: bytes, *, renumber: bool = False) -> Path:
             why, fix = appeared_refusal(target)
             raise WriteFailedError(f"{why}.", fix=fix)
         target = next_name(target)
-
-
-def next_name(path: Path) -> Path:
-    """The name after `path` in a numbered series: 'Name.eml' -> 'Name (2).eml' ->
-    'Name (3).eml'."""
-    numbered = re.fullmatch(r"(.*) \((\d+)\)", path.stem)
-    stem, n = (numbered.group(1), int(numbered.group(2)) + 1) if numbered else (path.stem, 2)
-    return path.with_name(f"{stem} ({n}){path.suffix}")
 
 
 def check_target(path: Path, option: str, *, folder: bool = False) -> None:

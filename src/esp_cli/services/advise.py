@@ -51,6 +51,7 @@ from esp_cli.core.advice import (
     to_html,
 )
 from esp_cli.core.columns import BY_KEY
+from esp_cli.core.filenames import next_name
 from esp_cli.core.model import AgentRef, Letter
 from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind, format_line
@@ -177,10 +178,8 @@ class _Run:
         """A new file name in --out: never an existing file, nor one taken in this run."""
         assert self.out is not None
         candidate = self.out / f"{stem}.{self.suffix}"
-        n = 2
         while _exists(candidate) or candidate in self._taken:
-            candidate = self.out / f"{stem} ({n}).{self.suffix}"
-            n += 1
+            candidate = next_name(candidate)
         self._taken.add(candidate)
         return candidate
 
