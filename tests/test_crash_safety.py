@@ -346,6 +346,59 @@ def test_a_killed_write_whose_tracker_was_saved_since_keeps_its_backup(tmp_path:
     assert f"esp operation {stopped} " in str(outside["note"])
 
 
+def test_a_killed_write_whose_tracker_was_saved_since_is_not_said_to_have_written(
+    tmp_path: Path,
+) -> None:
+    """Killed before its replace, then the tracker saved in Excel: the entry of that save
+    names the stopped operation and its backup without saying it wrote the tracker."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    made = _killed(path, "after-fsync-3")
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"]["C3"] = "E42"
+    wb.save(path)
+    assert _run(path, *_note("third")).returncode == 0
+    stopped = made.split(".op-")[1].removesuffix(".xlsx")
+    (outside,) = (op for op in _history(path) if op["kind"] == "outside")
+    note = str(outside["note"])
+    assert "wrote the tracker but" not in note
+    assert f"esp operation {stopped} was stopped before it was recorded" in note
+    assert made in note
+
+
+@pytest.mark.parametrize("first", [False, True], ids=["after-a-write", "first-write"])
+def test_a_write_killed_before_its_entry_leaves_no_backup_once_settled(
+    tmp_path: Path, first: bool
+) -> None:
+    """Killed once its backup has its name and before its entry is written: the next
+    write removes that backup, a copy of the tracker as it still is that no entry names
+    (the log may not exist yet)."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    if not first:
+        assert _run(path, *_note("first")).returncode == 0
+    original = path.read_bytes()
+    made = _killed(path, "after-fsync-2")
+    assert path.read_bytes() == original
+    assert _run(path, *_note("third")).returncode == 0
+    assert made not in _backups(path) and len(_backups(path)) == (1 if first else 2)
+    stopped = made.split(".op-")[1].removesuffix(".xlsx")
+    assert stopped not in json.dumps(_history(path))
+
+
+def test_a_backup_the_log_names_is_kept_when_the_tracker_is_a_copy_of_it(
+    tmp_path: Path,
+) -> None:
+    """A tracker put back by hand to an older backup's bytes: that backup, named in the
+    log, is no stopped write's and stays."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    (first,) = _backups(path)
+    assert _run(path, *_note("second")).returncode == 0
+    path.write_bytes((path.parent / "esp-backups" / first).read_bytes())
+    assert _run(path, *_note("third")).returncode == 0
+    assert first in _backups(path) and len(_backups(path)) == 3
+
+
 def test_a_write_killed_once_the_workbook_is_replaced_keeps_its_backup(tmp_path: Path) -> None:
     path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
     assert _run(path, *_note("first")).returncode == 0
@@ -399,10 +452,12 @@ def test_a_write_stopped_before_it_was_recorded_by_an_older_esp_is_named(
     assert _run(path, *_note("third")).returncode == 0
     first, outside, third = (json.loads(line) for line in log.read_text().splitlines())
     assert (first["kind"], outside["kind"], third["kind"]) == ("write", "outside", "write")
-    assert "wrote the tracker but was stopped before it was recorded" in outside["note"]
+    assert (
+        "was stopped before it was recorded; the changes below include its own" in (outside["note"])
+    )
     # The cells are worked out when esp history asks for them.
     shown = next(o for o in _history(path) if o["kind"] == "outside")
-    assert "wrote the tracker but was stopped before it was recorded" in str(shown["note"])
+    assert "the changes below include its own if it wrote the tracker" in str(shown["note"])
     (changed,) = shown["cells"]  # type: ignore[misc]
     assert changed["cell"] == "K3" and changed["after"].endswith("11/24/2026 - Jo - second")
 

@@ -31,7 +31,7 @@ import secrets
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -407,10 +407,13 @@ def settle(path: Path, tracker_digest: str) -> None:
     while the tracker is still the file the write started from, the backup the write made
     of it goes too, and the entry of a save outside esp the write noticed (it names that
     backup; the next write notices the save again): nothing is left of a write that did not
-    happen. Run under the write's lock, before anything else reads the log to write."""
+    happen. So is the backup of a write stopped before its entry reached the log
+    (_remove_unnamed_copies). Run under the write's lock, before anything else reads the
+    log to write."""
     try:
         fh = path.open("r+b")
     except FileNotFoundError:
+        _remove_unnamed_copies(path, b"", set(), tracker_digest)
         return
     except OSError as exc:
         raise WriteFailedError(
@@ -441,36 +444,88 @@ def settle(path: Path, tracker_digest: str) -> None:
             pending.append(at + state + len(b'"state":"'))
             heads.append(line[:head])
             start = at
-        if start is None:
-            return
-        backup = None if written else _made_of(path, heads, tracker_digest)
-        if backup is not None and _noticed_by(above, heads, backup.name):
-            start -= len(above) + 1
-        try:
-            if written:
-                for offset in pending:
-                    fh.seek(offset)
-                    fh.write(WRITTEN.encode())
-            else:
-                fh.truncate(start)
-            fh.flush()
-            os.fsync(fh.fileno())
-        except OSError as exc:
-            raise WriteFailedError(
-                f"{path}: the history log cannot be written ({exc.strerror or exc}); "
-                "nothing was written.",
-                fix="check that the backups folder is writable ([backup] dir in esp.toml).",
-            ) from exc
+        backup = None
+        if start is not None:
+            backup = None if written else _made_of(path, heads, tracker_digest)
+            if backup is not None and _noticed_by(above, heads, backup.name):
+                start -= len(above) + 1
+            try:
+                if written:
+                    for offset in pending:
+                        fh.seek(offset)
+                        fh.write(WRITTEN.encode())
+                else:
+                    fh.truncate(start)
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                raise WriteFailedError(
+                    f"{path}: the history log cannot be written ({exc.strerror or exc}); "
+                    "nothing was written.",
+                    fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+                ) from exc
     if backup is not None:
-        try:
-            system.remove_file(backup)
-        except OSError as exc:
-            logger.warning(
-                "%s: made for a write that was stopped before it changed the tracker, it "
-                "could not be removed (%s): it is not a backup of a write; delete it.",
-                backup,
-                exc.strerror or exc,
-            )
+        _remove_stopped_backup(backup)
+    else:
+        # A write stopped before its entry reached the log left only its backup.
+        _remove_unnamed_copies(path, above, _ids_of(heads), tracker_digest)
+
+
+def _remove_stopped_backup(backup: Path) -> None:
+    try:
+        system.remove_file(backup)
+    except OSError as exc:
+        logger.warning(
+            "%s: made for a write that was stopped before it changed the tracker, it "
+            "could not be removed (%s): it is not a backup of a write; delete it.",
+            backup,
+            exc.strerror or exc,
+        )
+
+
+_TIME = re.compile(rb'"time":"([^"]*)"')
+# How long before the newest entry a stopped write's backup is looked for: the backups
+# made since are a few at most, so few are read (a clock that differs more, on a shared
+# drive, leaves the copy where it is: nothing is removed on a guess).
+_STOPPED_WINDOW_S = 60.0
+
+
+def _remove_unnamed_copies(log: Path, newest: bytes, known: set[str], tracker_digest: str) -> None:
+    """Remove what a write stopped (killed, the power cut) after it saved its backup and
+    before its entry reached the log left: a backup named after an operation the log does
+    not know, made lately, that is a copy of the tracker as it still is — that write never
+    replaced it, and nothing is lost with the copy. `newest`: the log's newest entry;
+    `known`: the ids of entries just settled. A backup holding other bytes stays (the
+    tracker was saved since: see outside_operation)."""
+    if not log.name.endswith(LOG_SUFFIX):
+        return
+    tracker = Path(log.name[: -len(LOG_SUFFIX)])
+    found = safety.backups_of(tracker, log.parent)
+    if not found:
+        return
+    # When each was made, by the time in its name (local time, as make_backup names it, so
+    # the names sort as the moments): nothing but the folder's listing is read for the
+    # backups made long before. No entry: the copies made last (a log removed by hand
+    # leaves the older backups alone).
+    try:
+        when = datetime.strptime(max(m.group(1) for _, m in found), safety.BACKUP_STAMP)
+        if newest:
+            head = newest[: _head_end(newest)]
+            found_id, found_time = _ENTRY_ID.match(head), _TIME.search(head)
+            if found_id is None or found_time is None:
+                return  # the newest line is not an entry esp can read: nothing is guessed
+            when = datetime.fromisoformat(found_time.group(1).decode()).astimezone()
+            known = {*known, found_id.group(1).decode()}
+        since = (when - timedelta(seconds=_STOPPED_WINDOW_S)).strftime(safety.BACKUP_STAMP)
+    except (ValueError, OverflowError, OSError):
+        return
+    for candidate, m in found:
+        op = m.group(2)
+        if op is None or op in known or m.group(1) < since:
+            continue
+        with contextlib.suppress(OSError):
+            if safety.digest_of(candidate) == tracker_digest and not id_used(log, op):
+                _remove_stopped_backup(candidate)
 
 
 _ENTRY_ID = re.compile(rb'^\{"op":"([0-9a-f]+)"')
@@ -1048,7 +1103,14 @@ def outside_operation(
         None,
     )
     if stopped is not None:
-        note = f"esp operation {stopped} wrote the tracker but was stopped before it was recorded"
+        # Whether it replaced the tracker cannot be told once the tracker was saved since
+        # (an older esp recorded a write only after its replace: it did).
+        op_id, name = stopped
+        note = (
+            f"esp operation {op_id} was stopped before it was recorded; the changes below "
+            f"include its own if it wrote the tracker (its backup {name} holds the tracker "
+            "as it was before it)"
+        )
     left = previous.backup if previous.kind != OUTSIDE else _after(previous)
     return Operation(
         op=op,
@@ -1102,10 +1164,10 @@ def _changed_sheets(previous: Operation, current: Workbook) -> tuple[str, ...] |
     return tuple(info.name for info in current.sheets if info.part in changed)
 
 
-def _unrecorded_write(folder: Path, tracker: Path, previous: Operation) -> str | None:
-    """The id of an esp write made after `previous` that never reached the log (stopped
-    between replacing the tracker and appending its entry): its backup, named after it, is
-    the tracker as `previous` left it."""
+def _unrecorded_write(folder: Path, tracker: Path, previous: Operation) -> tuple[str, str] | None:
+    """The id and backup name of an esp write made after `previous` that never reached the
+    log (stopped after its backup, before its entry was written or settled): its backup,
+    named after it, is the tracker as `previous` left it."""
     since = previous.time.timestamp() - 1
     for candidate, m in sorted(safety.backups_of(tracker, folder), key=lambda found: found[0]):
         op = m.group(2)
@@ -1115,7 +1177,7 @@ def _unrecorded_write(folder: Path, tracker: Path, previous: Operation) -> str |
             if candidate.stat().st_mtime >= since and (
                 safety.digest_of(candidate) == previous.digest_after
             ):
-                return op
+                return op, candidate.name
     return None
 
 

@@ -246,6 +246,8 @@ def legacy_backup_dir(path: Path, configured: Path | None = None) -> Path:
 
 # The part of a backup's name after the tracker's stem: `.2026-12-01_101500.op-1a2b3c4d` (the
 # operation it was made for), or `.2026-12-01_101500.123456` (microseconds) without one.
+# The local time in a backup's name: names sort as the moments they were made.
+BACKUP_STAMP = "%Y-%m-%d_%H%M%S"
 _BACKUP_TAIL = r"\.(\d{4}-\d\d-\d\d_\d{6})\.(?:op-([0-9a-f]+)|\d{6})"
 
 
@@ -289,7 +291,7 @@ def make_backup(
     system.make_folder(folder, like=folder.parent)
     moment = datetime.now()
     label = f"op-{op}" if op else moment.strftime("%f")
-    target = folder / f"{path.stem}.{moment.strftime('%Y-%m-%d_%H%M%S')}.{label}{path.suffix}"
+    target = folder / f"{path.stem}.{moment.strftime(BACKUP_STAMP)}.{label}{path.suffix}"
     system.write_file_atomically(target, original, like=like)
     _prune(folder, path, retention or Retention())
     return target
