@@ -140,6 +140,8 @@ COMMANDS: tuple[Command, ...] = (
     # The evening e-mail: the report, the KPIs of its 10 business days and their chart.
     Command(EOD_MAIL, "report eod --date {as_of} --eml eod.eml --config {config}", writes=False),
     Command(KPI, "report kpi --format json --to {as_of} --tracker {tracker}", writes=False),
+    # Every column of every agent read and checked.
+    Command("doctor", "doctor --format json --tracker {tracker}", writes=False),
     # A TBT SME's round: a status for each of 30 agents, then quit; applied in one write.
     Command(
         ROUND,

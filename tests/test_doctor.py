@@ -395,3 +395,32 @@ def test_calendar_entries_that_change_nothing_are_a_warning(tmp_path: Path) -> N
     assert "2026-07-08 is no US holiday" in found[3]
     # Said as the settings' other warnings are, once each.
     assert res.stderr.count("company_workdays 2026-07-04") == 1
+
+
+def test_doctor_reads_only_the_columns_esp_knows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column esp has no header for (Site, Shift…) is never turned into values: on a
+    50,000-agent tracker they were a third of what doctor held."""
+    from esp_cli.workbook.xlsx.workbook import Workbook
+
+    path = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [{"Class": "A", "Agent Name": "Ann Lee", "Site": "Tampa", "Shift": "Day"}],
+        headers=(*factories.TRACKER_HEADERS, "Site", "Shift"),
+    )
+    asked: list[set[int] | None] = []
+    values = Workbook.values
+
+    def spy(self: Workbook, info: object, *args: object, **kwargs: object) -> object:
+        if kwargs.get("nrows") is None:
+            asked.append(kwargs.get("columns"))  # type: ignore[arg-type]
+        return values(self, info, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Workbook, "values", spy)
+    result = CliRunner().invoke(app, ["doctor", "--tracker", str(path)])
+    assert result.exit_code in (0, 5), result.output
+    headers = [c.value for c in openpyxl.load_workbook(path).active[2]]
+    unknown = {headers.index(h) + 1 for h in ("Site", "Shift")}
+    (columns,) = asked
+    assert columns is not None and columns and not columns & unknown

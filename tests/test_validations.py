@@ -42,3 +42,24 @@ def test_defined_name_source(corpus_dir: Path) -> None:
         "Highlight a Single County",
         "Highlight a Provider's Service Area",
     )
+
+
+def test_a_command_that_reads_keeps_no_sheet_xml_for_its_drop_downs() -> None:
+    """Drop-downs and protection come from one reading of the sheet's XML without its
+    rows; a workbook opened to read does not keep the sheet's XML for them (tens of MB on
+    a 50,000-agent tracker, beside every row read)."""
+    wb = Workbook.open(SAMPLE_DATA / "ESP Tracker.xlsx")
+    info = wb.pkg.sheet("ESP Tracker")
+    wb.pkg.forget_scanned()
+    first = wb.validations(info)
+    assert wb.pkg.kept_xml(info.part) is None
+    assert not wb.protected(info)
+    assert wb.validations(info) == first and wb.pkg.kept_xml(info.part) is None
+
+
+def test_a_write_keeps_the_sheet_xml_its_writer_reads() -> None:
+    wb = Workbook.open(SAMPLE_DATA / "ESP Tracker.xlsx")
+    wb.pkg.keep_scanned = True
+    info = wb.pkg.sheet("ESP Tracker")
+    assert wb.validations(info)
+    assert wb.pkg.kept_xml(info.part) is not None

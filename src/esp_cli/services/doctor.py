@@ -299,15 +299,28 @@ def _dropdowns(table: Table, wb: Workbook, config: Config) -> list[DoctorFinding
         if not lists:
             continue
         by_col = {c: k for k, c in sheet.columns.items()}
-        for row in sheet.rows:
-            for key, raw in row.raw.items():
-                col = sheet.columns[key]
-                if _merged_below_first(sheet, row.row, col):
-                    continue  # the merged range's first cell is checked, once
-                for v in lists:
+        # Each column's drop-downs (in the sheet's order, the first covering a cell is
+        # its own) with what they allow, worked out once.
+        on_col = {
+            col: [
+                (v, {a.casefold() for a in (v.values or ())})
+                for v in lists
+                if any(c1 <= col <= c2 for _, c1, _, c2 in v.ranges)
+            ]
+            for col in by_col
+        }
+        # A column at a time (the findings are sorted by cell in the end).
+        for col, here in on_col.items():
+            if not here:
+                continue
+            key = by_col[col]
+            for row in sheet.rows:
+                raw = row.raw.get(key)
+                if raw is None or _merged_below_first(sheet, row.row, col):
+                    continue  # (the merged range's first cell is checked, once)
+                for v, allowed in here:
                     if not v.covers(row.row, col):
                         continue
-                    allowed = {a.casefold() for a in (v.values or ())}
                     text = raw if isinstance(raw, str) else None
                     if isinstance(raw, bool):
                         text = "Yes" if raw else "No"

@@ -537,10 +537,10 @@ def read_table(
         rows: list[Row] = []
         set_aside: list[tuple[int, str]] = []
         items = [(k, c) for k, c in columns.items() if wanted is None or k in wanted]
-        # Not kept in the workbook's cache: the rows below hold what is needed of it.
-        values = workbook.values(
-            info, columns=None if wanted is None else {c for _, c in items}, cache=False
-        )
+        # Only the columns read (a column esp does not know is never parsed: its values
+        # would be made and dropped), not kept in the workbook's cache: the rows below hold
+        # what is needed of it.
+        values = workbook.values(info, columns={c for _, c in items}, cache=False)
         if values.formats:
             shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
         top = header_row  # rows[top] is the first row under the header

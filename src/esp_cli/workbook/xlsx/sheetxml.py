@@ -836,9 +836,7 @@ class SheetXml:
 
     @cached_property
     def protected(self) -> bool:
-        ns = self._ns
-        el = self.skeleton.find(f"{{{ns}}}sheetProtection")
-        return el is not None and str(el.get("sheet", "")).strip() in ("1", "true")
+        return is_protected(self.skeleton)
 
     @cached_property
     def has_formulas(self) -> bool:
@@ -1201,3 +1199,12 @@ def _within_spans(spans: bytes, cols: tuple[int, ...]) -> bool:
             return False
         ranges.append((int(lo), int(hi)))
     return all(any(lo <= c <= hi for lo, hi in ranges) for c in cols)
+
+
+def is_protected(skeleton: _Element) -> bool:
+    """Whether the sheet (its XML without the rows: SheetXml.skeleton) is protected (Review
+    > Protect Sheet), which every write refuses."""
+    tag = skeleton.tag
+    ns = tag[1 : tag.index("}")] if isinstance(tag, str) and tag.startswith("{") else ""
+    el = skeleton.find(f"{{{ns}}}sheetProtection")
+    return el is not None and str(el.get("sheet", "")).strip() in ("1", "true")

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from esp_cli.core.refs import parse_area
 from esp_cli.errors import InputFileError
 from esp_cli.workbook.xlsx.package import NS_MAIN, Package, SheetInfo, element_text
 from esp_cli.workbook.xlsx.reader import WorkbookReader
 from esp_cli.workbook.xlsx.sheetxml import SheetXml
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 _X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 _XM = "http://schemas.microsoft.com/office/excel/2006/main"
@@ -42,12 +46,15 @@ def _ranges(sqref: str) -> tuple[tuple[int, int, int, int], ...]:
 
 
 def list_validations(
-    pkg: Package, sheet: SheetInfo, reader: WorkbookReader | None = None
+    pkg: Package,
+    sheet: SheetInfo,
+    reader: WorkbookReader | None = None,
+    skeleton: _Element | None = None,
 ) -> list[ListValidation]:
     """The sheet's list validations, read as XML from the sheet without its rows (any
-    prefix, any quoting, comments anywhere)."""
+    prefix, any quoting, comments anywhere); `skeleton`: that XML, when it was read."""
     try:
-        root = SheetXml(pkg.read_xml(sheet.part)).skeleton
+        root = SheetXml(pkg.read_xml(sheet.part)).skeleton if skeleton is None else skeleton
     except ValueError:
         return []  # a sheet esp cannot follow: its drop-downs are not read (and not written)
     main = root.tag[1 : root.tag.index("}")] if str(root.tag).startswith("{") else ""

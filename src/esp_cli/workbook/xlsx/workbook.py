@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from esp_cli import system
 from esp_cli.core.refs import parse_range
@@ -24,9 +25,12 @@ from esp_cli.workbook.xlsx.package import (
 )
 from esp_cli.workbook.xlsx.patch import Patcher
 from esp_cli.workbook.xlsx.reader import SheetValues, WorkbookReader, take_read_ahead
-from esp_cli.workbook.xlsx.sheetxml import SheetXml
+from esp_cli.workbook.xlsx.sheetxml import SheetXml, is_protected
 from esp_cli.workbook.xlsx.validations import ListValidation, list_validations
 from esp_cli.workbook.xlsx.xmlbytes import root_attrs
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -45,6 +49,10 @@ class Workbook:
         self._reader: WorkbookReader | None = None
         self._reading = reader  # the reader read_ahead is making, with its sheets parsed
         self._values: dict[tuple[str, int | None, frozenset[int] | None], SheetValues] = {}
+        # Each sheet's XML without its rows (None: it cannot be followed) and drop-downs,
+        # read once: a command that only reads does not keep the sheet's XML for them.
+        self._skeletons: dict[str, _Element | None] = {}
+        self._validations: dict[str, list[ListValidation]] = {}
 
     @classmethod
     def open(cls, path: Path | str) -> Workbook:
@@ -132,13 +140,23 @@ class Workbook:
                     out[row] = found
         return out
 
+    def _skeleton(self, sheet: SheetInfo) -> _Element | None:
+        """The sheet's XML without its rows (SheetXml.skeleton), read once; None when its
+        XML cannot be followed (a write says why). The sheet's XML is kept for a write
+        (its writer reads it too), not for a command that reads."""
+        if sheet.part not in self._skeletons:
+            try:
+                data = self.pkg.read_xml(sheet.part, keep=self.pkg.keep_scanned)
+                self._skeletons[sheet.part] = SheetXml(data).skeleton
+            except ValueError:
+                self._skeletons[sheet.part] = None
+        return self._skeletons[sheet.part]
+
     def protected(self, sheet: SheetInfo) -> bool:
         """Whether the sheet is protected (Review > Protect Sheet), which every write
         refuses (the check the writer makes: SheetXml.protected)."""
-        try:
-            return SheetXml(self.pkg.read_xml(sheet.part, keep=self.pkg.keep_scanned)).protected
-        except ValueError:
-            return False  # its XML cannot be followed: a write says so
+        skeleton = self._skeleton(sheet)
+        return skeleton is not None and is_protected(skeleton)
 
     def totals_rows(self, sheet: SheetInfo) -> dict[int, str]:
         """The rows the sheet's Excel tables declare as their Totals Row (Table Design >
@@ -182,7 +200,16 @@ class Workbook:
 
     def validations(self, sheet: SheetInfo) -> list[ListValidation]:
         """The sheet's drop-down lists with their allowed values (x14 ones included)."""
-        return list_validations(self.pkg, sheet, self.reader())
+        found = self._validations.get(sheet.part)
+        if found is None:
+            skeleton = self._skeleton(sheet)
+            found = (
+                list_validations(self.pkg, sheet, self.reader(), skeleton)
+                if skeleton is not None
+                else []
+            )
+            self._validations[sheet.part] = found
+        return list(found)
 
     def patcher(self) -> Patcher:
         return Patcher(self.pkg)
