@@ -1030,6 +1030,34 @@ def _entry(
     )
 
 
+def _restore_exactly(
+    plan: ChangePlan, store: waiting.Store, wb: Workbook, outcome: waiting.Outcome
+) -> None:
+    """An undo that waited, written now: each cell it puts back where its operation wrote
+    it goes back as its very XML (None: no cell: one esp created goes), as a direct undo
+    puts it back — while only esp has written the workbook since that operation (see
+    esp_cli.services.undo). Else, or for a cell moved or chained, its value stays written."""
+    restored = [(c, new) for c, new in outcome.written if c.action == waiting_ops.RESTORE]
+    if not restored or outcome.op.undoes is None:
+        return
+    path, mine = history.log_to_read(wb.path, store.backup_dir)
+    log = history.read_log(path, mine, current=lambda: wb.pkg.digest)
+    target = next((o for o in log.operations if o.op == outcome.op.undoes), None)
+    if target is None or not history.unmoved_after(log, wb.pkg.digest)(target):
+        return
+    first: dict[tuple[str, int, int], oplog.CellRecord] = {}
+    for record in target.cells:
+        first.setdefault((record.sheet, record.row, record.col), record)
+    for cell, new in restored:
+        at = (cell.sheet, cell.row, cell.col)
+        found = first.get(at)
+        if found is None or found.chained or outcome.places.get(at, at) != at:
+            continue
+        xml = found.before_xml
+        element = xml.encode("utf-8", "surrogateescape") if xml else None
+        plan.patcher.restore(cell.sheet, cell.row, cell.col, element, new)
+
+
 def _rows_after(grown: GrownRange) -> range:
     """The rows a range was grown over."""
     return range(parse_range(grown.before)[2] + 1, parse_range(grown.after)[2] + 1)
@@ -1242,10 +1270,12 @@ def write_session(
             for op in found.ops:
                 outcome = applier.put(op, skip_conflicts=skip_conflicts and free)
                 if free and op.undoes and not outcome.held:
-                    # An undo that waited gives back the ranges its operation grew, too.
+                    # An undo that waited gives back the ranges its operation grew, too,
+                    # and its cells as a direct undo would.
                     undone = history.entry(store.log, op.undoes)
                     for grown in undone.grown if undone is not None else ():
                         session.plan.shrink(grown)
+                    _restore_exactly(session.plan, store, wb, outcome)
             session.applier = applier
             if free and agents is table and table is not None:
                 _follow_up(session, config, applier)
