@@ -1139,3 +1139,68 @@ def test_an_undo_written_later_gives_the_same_sheet_as_a_direct_undo(
     for part in parts:
         assert zip_parts(waited)[part] == zip_parts(direct)[part], part
     assert agents_in(waited) == ["Agent", "Maria Gonzalez", "James Whitaker"]
+
+
+def _filtered_without_sha(tracker: Path, autofilter: str = "A1:E3") -> Path:
+    """A hand-made TBT Tracking Sheet with no SHA-256 column, under a plain filter."""
+    path = tracker.parent / "TBT Tracking Sheet.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "TBT Tracking"
+    ws.append(TRACKING_HEADERS[:5])
+    for row in EARLIER:
+        ws.append(row[:5])
+    ws.auto_filter.ref = autofilter
+    wb.save(path)
+    return path
+
+
+def test_a_column_esp_adds_beside_the_sheets_filter_joins_it(tracker: Path, folder: Path) -> None:
+    """The filter (A1:E3) is the header row's: the SHA-256 column esp adds (F) joins it, as
+    the new rows do — its range and its hidden _FilterDatabase name — schema-valid; esp undo
+    gives it back the range it had."""
+    from tests.support.marks import checks_schemas
+    from tests.support.ooxml import validate_part
+    from tests.support.packages import zip_parts
+
+    sheet = _filtered_without_sha(tracker)
+    assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert sheet_rows(sheet)[0] == TRACKING_HEADERS
+    assert sheet_filter(sheet) == ("A1:F5", "'TBT Tracking'!$A$1:$F$5")
+    if checks_schemas():
+        parts = zip_parts(sheet)
+        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+    undone = undo_sheet(sheet)
+    assert undone.exit_code == 0, undone.output
+    assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")
+    if checks_schemas():
+        parts = zip_parts(sheet)
+        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+
+
+def test_a_column_esp_adds_away_from_the_sheets_filter_leaves_it(
+    tracker: Path, folder: Path
+) -> None:
+    """A filter over part of the header row (A1:D3) does not reach the new column (the new
+    rows join it all the same)."""
+    sheet = _filtered_without_sha(tracker, autofilter="A1:D3")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert sheet_filter(sheet) == ("A1:D5", "'TBT Tracking'!$A$1:$D$5")
+
+
+def test_an_undo_that_waited_gives_the_filter_back_its_columns_when_written(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = _filtered_without_sha(tracker)
+    assert proofs(tracker, folder).exit_code == 0
+    owner = _open_in_excel(sheet)
+    assert undo_sheet(sheet).exit_code == ExitCode.WAITING
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(tracker)])
+    assert applied.exit_code == 0, applied.output
+    assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")

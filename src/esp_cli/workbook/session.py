@@ -599,14 +599,17 @@ class ChangePlan:
         write empties again (an undo): see Patcher.shrink."""
         self.patcher.shrink(grown)
 
-    def grown_by(self, changes: Iterable[CellChange]) -> tuple[GrownRange, ...]:
-        """The ranges the write grows over rows these cells are in (for their log entry)."""
-        rows = {(c.sheet, c.row) for c in changes}
-        return tuple(
-            g
-            for g in (self._patcher.grown if self._patcher is not None else ())
-            if any((g.sheet, r) in rows for r in _rows_after(g))
-        )
+    def grown_by(
+        self, changes: Iterable[CellChange], columns: Iterable[AddedColumn] = ()
+    ) -> tuple[GrownRange, ...]:
+        """The ranges the write grows over the cells of these changes (rows under them)
+        and of these added columns' headers (a column right of them), for their entry."""
+        grown = self._patcher.grown if self._patcher is not None else []
+        if not grown:
+            return ()
+        cells = [(c.sheet, c.row, c.col) for c in changes]
+        cells += [(a.sheet, a.row, a.col) for a in columns]
+        return tuple(g for g in grown if any(_grown_over(g, *cell) for cell in cells))
 
     def check(self, sheet: str, row: int, col: int, value: Any) -> None:
         """Raise what writing `value` there would raise (a formula, a merged cell, Excel's
@@ -999,7 +1002,8 @@ def _entry(
                 [
                     *session.plan.changes,
                     *(c for o in session.own for c in session.plan.applied.get(o, [])),
-                ]
+                ],
+                session.plan.columns_added_for([None, *session.own]),
             ),
         )
     outcome = next(o for o in applied if o.op is made)
@@ -1026,7 +1030,9 @@ def _entry(
         waiting_files={made.op: made.fingerprint},
         parts=parts or {},
         dated=made.dated,
-        grown=session.plan.grown_by(session.plan.applied.get(made.op, [])),
+        grown=session.plan.grown_by(
+            session.plan.applied.get(made.op, []), session.plan.columns_added_for([made.op])
+        ),
     )
 
 
@@ -1058,9 +1064,14 @@ def _restore_exactly(
         plan.patcher.restore(cell.sheet, cell.row, cell.col, element, new)
 
 
-def _rows_after(grown: GrownRange) -> range:
-    """The rows a range was grown over."""
-    return range(parse_range(grown.before)[2] + 1, parse_range(grown.after)[2] + 1)
+def _grown_over(grown: GrownRange, sheet: str, row: int, col: int) -> bool:
+    """Whether a range was grown over this cell: in its range after, not before (a row
+    under it, a column right of it)."""
+    if sheet != grown.sheet:
+        return False
+    r1, c1, r2, c2 = parse_range(grown.after)
+    _b1, _bc1, before_end, before_right = parse_range(grown.before)
+    return r1 <= row <= r2 and c1 <= col <= c2 and (row > before_end or col > before_right)
 
 
 def _at(change: CellChange) -> tuple[str, int, int]:
