@@ -741,9 +741,9 @@ def test_esp_pending_and_apply_on_the_tracker_say_what_waits_beside_its_tracking
     assert "also wait beside TBT Tracking Sheet.xlsx" in listed.stderr
     assert "esp pending --tracker" in listed.stderr
     applied = CliRunner().invoke(app, ["apply", "--tracker", str(tracker), "-f", "json"])
-    assert applied.exit_code == 0, applied.output  # the tracker's own: nothing waits
+    assert applied.exit_code == ExitCode.WAITING, applied.output  # the sheet's still wait
     assert json.loads(applied.stdout)["also_waiting"][0]["operations"] == 1
-    assert "also wait beside TBT Tracking Sheet.xlsx" in applied.stderr
+    assert "TBT Tracking Sheet.xlsx is open in Excel by Keisha Grant" in applied.stderr
     owner.unlink()
     assert CliRunner().invoke(app, ["apply", "--tracker", str(sheet)]).exit_code == 0
     again = CliRunner().invoke(app, ["pending", "--tracker", str(tracker), "-f", "json"])
@@ -933,4 +933,274 @@ def test_an_undo_that_waited_gives_the_table_back_its_range_when_written(
     applied = CliRunner().invoke(app, ["apply", "--tracker", str(sheet)])
     assert applied.exit_code == 0, applied.output
     assert table_refs(sheet) == ("A1:F3", "A1:F3")
-    assert [a for a in agents_in(sheet) if a] == ["Agent", "Maria Gonzalez", "James Whitaker"]
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker"]
+
+
+# -- esp apply on the tracker writes what waits beside its TBT Tracking Sheet ----------------
+
+
+def _apply(tracker: Path, *args: str) -> Any:
+    return CliRunner().invoke(app, ["apply", "--tracker", str(tracker), *args])
+
+
+def _waiting_beside(path: Path) -> int:
+    from esp_cli.workbook.waiting import Store
+
+    return len(Store(path).unwritten().ops)
+
+
+def test_esp_apply_on_the_tracker_writes_what_waits_beside_its_tracking_sheet(
+    tracker: Path, folder: Path
+) -> None:
+    """The rows esp tbt proofs kept while the sheet was open are written by the usual
+    `esp apply`, in a write of the sheet's own (its backup, its history, its undo id)."""
+    sheet = tracking_sheet(tracker, EARLIER)
+    owner = _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    owner.unlink()
+    tracker_before = tracker.read_bytes()
+    res = _apply(tracker, "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert tracker.read_bytes() == tracker_before  # nothing waited beside the tracker
+    assert _waiting_beside(sheet) == 0
+    data = json.loads(res.stdout)
+    assert data["status"] == "unchanged" and data["applied"] == []  # the tracker's, as before
+    assert data["also_waiting"] == []
+    part = data["tracking_sheet"]
+    assert Path(part["tracker"]) == sheet and part["status"] == "written"
+    (written,) = part["applied"]
+    assert part["backup"] and part["waiting_written"] == [written["op"]]
+    assert len(part["changes"]) == 12
+    history = CliRunner().invoke(app, ["history", "--tracker", str(sheet), "-f", "json"])
+    assert written["op"] in history.stdout
+    # Its undo id takes the rows back out of the sheet.
+    assert undo_sheet(sheet, written["op"]).exit_code == 0
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker"]
+
+
+def test_esp_apply_says_what_it_wrote_to_each_workbook_and_what_still_waits(
+    tracker: Path, folder: Path
+) -> None:
+    """Both open while proofs were recorded: both wait. Each is written once it is free,
+    the other said to wait on (exit 7) with who has it."""
+    sheet = tracking_sheet(tracker, EARLIER)
+    tracker_owner = _open_in_excel(tracker)
+    sheet_owner = _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    assert _waiting_beside(tracker) == 1 and _waiting_beside(sheet) == 1
+    sheet_owner.unlink()  # the sheet is free, the tracker still open
+    res = _apply(tracker)
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert "Nothing written yet: ESP Tracker.xlsx is open in Excel by Keisha Grant" in res.stderr
+    assert "Wrote 1 waiting change(s), 12 cell(s), to" in res.stderr
+    assert "TBT Tracking Sheet.xlsx (backup:" in res.stderr
+    assert "esp undo OP --tracker" in res.stderr
+    assert "Still waiting beside ESP Tracker.xlsx" in res.stdout
+    assert "Wrote " in res.stdout and "esp tbt proofs" in res.stdout
+    # Then the tracker is free and the sheet open again (nothing waits beside it now).
+    tracker_owner.unlink()
+    _open_in_excel(sheet)
+    res = _apply(tracker, "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tracker_cells(tracker)[0] == ["Y", date(2026, 11, 23)]
+    assert "tracking_sheet" not in json.loads(res.stdout)
+
+
+def test_esp_apply_says_the_tracking_sheet_still_waits_while_it_is_open(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = tracking_sheet(tracker, EARLIER)
+    _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    before = sheet.read_bytes()
+    res = _apply(tracker, "-f", "json")
+    assert res.exit_code == ExitCode.WAITING, res.output  # something still waits
+    assert sheet.read_bytes() == before and _waiting_beside(sheet) == 1
+    data = json.loads(res.stdout)
+    assert data["status"] == "unchanged"
+    assert data["tracking_sheet"]["status"] == "waiting"
+    assert len(data["tracking_sheet"]["waiting"]) == 1
+    assert data["also_waiting"][0]["operations"] == 1
+    said = "Nothing written yet: TBT Tracking Sheet.xlsx is open in Excel by Keisha Grant"
+    assert said in res.stderr
+
+
+def test_esp_apply_dry_run_shows_what_it_would_write_to_the_tracking_sheet(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = tracking_sheet(tracker, EARLIER)
+    owner = _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    owner.unlink()
+    before = sheet.read_bytes(), tracker.read_bytes()
+    res = _apply(tracker, "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert (sheet.read_bytes(), tracker.read_bytes()) == before
+    assert "Would write" in res.stdout and "Devon Price TBT.pdf" in res.stdout
+    assert "12 cell(s) would change in TBT Tracking Sheet.xlsx; nothing was written" in res.stderr
+    data = json.loads(_apply(tracker, "--dry-run", "-f", "json").stdout)
+    assert data["tracking_sheet"]["status"] == "dry_run"
+    assert len(data["tracking_sheet"]["changes"]) == 12
+    rows = _apply(tracker, "--dry-run", "-f", "csv").stdout
+    assert "Devon Price TBT.pdf" in rows
+    assert _waiting_beside(sheet) == 1
+
+
+def test_esp_apply_wait_waits_for_the_tracking_sheet_too(tracker: Path, folder: Path) -> None:
+    from esp_cli.config import Config
+    from esp_cli.services.apply import Waiter, apply_when_free
+
+    sheet = tracking_sheet(tracker, EARLIER)
+    owner = _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    said: list[str] = []
+
+    def sleep(_seconds: float) -> None:  # Keisha closes the sheet while esp waits
+        owner.unlink()
+
+    clock = iter(range(0, 10_000, 5))
+    waiter = Waiter(said.append, sleep=sleep, clock=lambda: float(next(clock)))
+    result = apply_when_free(tracker, Config(user="Jordan Reyes"), waiter)
+    assert result.sheet is not None and result.sheet.write.status == "written"
+    assert said == [
+        "TBT Tracking Sheet.xlsx is open in Excel by Keisha Grant; waiting for it to be free "
+        "(looking every 5 s; Ctrl-C stops, nothing is lost)."
+    ]
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    assert result.also_waiting == []
+
+
+def test_esp_apply_wait_timeout_counts_both_workbooks(tracker: Path, folder: Path) -> None:
+    sheet = tracking_sheet(tracker, EARLIER)
+    _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    res = _apply(tracker, "--wait", "--timeout", "0s")
+    assert res.exit_code == ExitCode.WAITING, res.output
+    assert _waiting_beside(sheet) == 1
+
+
+def test_esp_apply_on_the_tracking_sheet_itself_is_as_before(tracker: Path, folder: Path) -> None:
+    sheet = tracking_sheet(tracker, EARLIER)
+    owner = _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    owner.unlink()
+    res = _apply(sheet, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert "tracking_sheet" not in data and data["status"] == "written"
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+
+
+def test_a_tracking_sheet_esp_cannot_read_is_said_after_the_trackers_part(
+    tracker: Path, folder: Path
+) -> None:
+    """The tracker's waiting change is written and said; the sheet's error follows, in one
+    line with its exit code, and its changes wait on."""
+    sheet = tracking_sheet(tracker, EARLIER)
+    owners = [_open_in_excel(tracker), _open_in_excel(sheet)]
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    for owner in owners:
+        owner.unlink()
+    sheet.write_bytes(b"not a workbook")
+    res = _apply(tracker)
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert tracker_cells(tracker)[0] == ["Y", date(2026, 11, 23)]
+    assert "Wrote 1 waiting change(s)" in res.stderr
+    assert res.stderr.strip().splitlines()[-1].startswith("esp:")
+    assert "TBT Tracking Sheet.xlsx" in res.stderr.strip().splitlines()[-1]
+    assert _waiting_beside(sheet) == 1 and _waiting_beside(tracker) == 0
+
+
+@pytest.mark.parametrize("layout", [{}, {"table": "A1:F3"}, {"autofilter": "A1:F3"}])
+def test_an_undo_written_later_gives_the_same_sheet_as_a_direct_undo(
+    tracker: Path, folder: Path, tmp_path: Path, layout: dict[str, str]
+) -> None:
+    """The rows esp added are taken out the same way, byte for byte, whether the undo is
+    written at once or waited (the sheet open in Excel) and is written by esp apply: the
+    cells esp created go, never left behind empty with their style."""
+    import shutil
+
+    from tests.support.packages import zip_parts
+
+    recorded_in(tracker, folder, **layout)
+    later = tmp_path.with_name(f"{tmp_path.name}-later")
+    shutil.copytree(tracker.parent, later, ignore=shutil.ignore_patterns("proofs"))
+    direct = tracker.parent / "TBT Tracking Sheet.xlsx"
+    assert undo_sheet(direct).exit_code == 0
+    waited = later / "TBT Tracking Sheet.xlsx"
+    owner = _open_in_excel(waited)
+    assert undo_sheet(waited).exit_code == ExitCode.WAITING
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(waited)])
+    assert applied.exit_code == 0, applied.output
+    parts = "xl/worksheets/sheet1.xml", *(["xl/tables/table1.xml"] if layout.get("table") else [])
+    for part in parts:
+        assert zip_parts(waited)[part] == zip_parts(direct)[part], part
+    assert agents_in(waited) == ["Agent", "Maria Gonzalez", "James Whitaker"]
+
+
+def _filtered_without_sha(tracker: Path, autofilter: str = "A1:E3") -> Path:
+    """A hand-made TBT Tracking Sheet with no SHA-256 column, under a plain filter."""
+    path = tracker.parent / "TBT Tracking Sheet.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "TBT Tracking"
+    ws.append(TRACKING_HEADERS[:5])
+    for row in EARLIER:
+        ws.append(row[:5])
+    ws.auto_filter.ref = autofilter
+    wb.save(path)
+    return path
+
+
+def test_a_column_esp_adds_beside_the_sheets_filter_joins_it(tracker: Path, folder: Path) -> None:
+    """The filter (A1:E3) is the header row's: the SHA-256 column esp adds (F) joins it, as
+    the new rows do — its range and its hidden _FilterDatabase name — schema-valid; esp undo
+    gives it back the range it had."""
+    from tests.support.marks import checks_schemas
+    from tests.support.ooxml import validate_part
+    from tests.support.packages import zip_parts
+
+    sheet = _filtered_without_sha(tracker)
+    assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert sheet_rows(sheet)[0] == TRACKING_HEADERS
+    assert sheet_filter(sheet) == ("A1:F5", "'TBT Tracking'!$A$1:$F$5")
+    if checks_schemas():
+        parts = zip_parts(sheet)
+        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+    undone = undo_sheet(sheet)
+    assert undone.exit_code == 0, undone.output
+    assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")
+    if checks_schemas():
+        parts = zip_parts(sheet)
+        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+            assert validate_part(name, parts[name]) == [], name
+
+
+def test_a_column_esp_adds_away_from_the_sheets_filter_leaves_it(
+    tracker: Path, folder: Path
+) -> None:
+    """A filter over part of the header row (A1:D3) does not reach the new column (the new
+    rows join it all the same)."""
+    sheet = _filtered_without_sha(tracker, autofilter="A1:D3")
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert sheet_filter(sheet) == ("A1:D5", "'TBT Tracking'!$A$1:$D$5")
+
+
+def test_an_undo_that_waited_gives_the_filter_back_its_columns_when_written(
+    tracker: Path, folder: Path
+) -> None:
+    sheet = _filtered_without_sha(tracker)
+    assert proofs(tracker, folder).exit_code == 0
+    owner = _open_in_excel(sheet)
+    assert undo_sheet(sheet).exit_code == ExitCode.WAITING
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(tracker)])
+    assert applied.exit_code == 0, applied.output
+    assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")

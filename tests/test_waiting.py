@@ -989,3 +989,32 @@ def test_an_access_change_in_conflict_never_writes_the_line_documenting_it(
     got = values(small)
     assert got["ESP Tracker!J3"] == "Password Reset"
     assert "Equipment Issue" not in str(got.get("ESP Tracker!K3")) + str(got.get("ESP Tracker!L3"))
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        ["note", "add", "Dana Cole", "Called about Call Cert", "--date", DAY],
+        ["record-step", "Dana Cole", "coaching", "--date", DAY, "--note", "Call Cert delay"],
+    ],
+    ids=["note", "record-step"],
+)
+def test_an_undo_written_later_leaves_the_tracker_as_a_direct_undo_does(
+    small: Path, tmp_path: Path, step: list[str]
+) -> None:
+    """The cells the operation created go again, byte for byte as a direct undo takes them
+    out, when the undo waited (the tracker open) and esp apply writes it."""
+    from tests.support.packages import zip_parts
+
+    assert run(*step, "-t", str(small)).exit_code == 0
+    later = tmp_path.with_name(f"{tmp_path.name}-later")
+    shutil.copytree(tmp_path, later)
+    assert run("undo", "-t", str(small)).exit_code == 0
+    waited = later / TRACKER
+    owner = open_in_excel(later)
+    assert run("undo", "-t", str(waited)).exit_code == ExitCode.WAITING
+    owner.unlink()
+    applied = run("apply", "-t", str(waited))
+    assert applied.exit_code == 0, applied.output
+    part = "xl/worksheets/sheet1.xml"
+    assert zip_parts(waited)[part] == zip_parts(small)[part]

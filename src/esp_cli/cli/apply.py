@@ -27,7 +27,8 @@ def apply_command(
         typer.Option(
             "--wait",
             help="While the tracker is busy, wait (looking every few seconds, saying who has "
-            "it open) until it is free, then write.",
+            "it open) until it is free, then write; then the same for its TBT Tracking Sheet "
+            "while changes wait beside it.",
         ),
     ] = False,
     timeout: Annotated[
@@ -35,7 +36,7 @@ def apply_command(
         typer.Option(
             "--timeout",
             metavar="DURATION",
-            help="With --wait: give up after this long (90s, 30m, 2h); default: wait on.",
+            help="With --wait: give up after this long in all (90s, 30m, 2h); default: wait on.",
             show_default=False,
         ),
     ] = None,
@@ -55,7 +56,8 @@ def apply_command(
     """Write the changes waiting beside the tracker (kept while it was open in Excel or
     busy), oldest first, in one write: note lines after whatever the cells hold now, other
     cells only where they still hold what esp saw. Every other writing command writes them
-    too, before its own change."""
+    too, before its own change. What waits beside the tracker's TBT Tracking Sheet is
+    written too, in a write of its own; --wait waits for the tracker, then for the sheet."""
     if timeout is not None and not wait:
         raise UsageError("--timeout goes with --wait.", fix="add --wait, or drop --timeout.")
     if wait and dry_run:
@@ -73,6 +75,8 @@ def apply_command(
     else:
         result = apply_waiting(path, cfg, skip_conflicts=skip_conflicts, dry_run=dry_run)
     render(result, fmt)
-    exit_if_waiting(result.write)
-    if result.held:
+    if result.sheet_error is not None:
+        raise result.sheet_error  # the tracker's part is written and said
+    exit_if_waiting(*(part.write for part in result.parts))
+    if any(part.held for part in result.parts):
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -14,36 +14,39 @@ from esp_cli.render.pending import (
     say_also_waiting,
 )
 from esp_cli.results.apply import ApplyResult, HeldOp
+from esp_cli.system import shell_quote
 
 
 def render(result: ApplyResult, fmt: Format) -> None:
-    write = result.write  # its warnings were said as the tracker was read (write_session)
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:
-        # Every cell is a waiting change's: each row names its operation.
+        # Every cell is a waiting change's: each row names its operation (the TBT Tracking
+        # Sheet's after the tracker's).
         write_csv(
-            waiting_rows([WaitingChange(a.op.op, c) for a in result.applied for c in a.changes]),
+            waiting_rows(
+                [
+                    WaitingChange(a.op.op, c)
+                    for part in result.parts
+                    for a in part.applied
+                    for c in a.changes
+                ]
+            ),
             CHANGE_COLUMNS,
         )
-    elif result.waiting:
-        print_table(
-            f"Still waiting beside {result.tracker.name}: {len(result.waiting)} change(s)",
-            ["Op", "Made", "Who", "Command", "Cells"],
-            [
-                (o.op, o.time.strftime("%m/%d/%Y %H:%M"), o.who, o.command, len(o.cells))
-                for o in result.waiting
-            ],
-        )
-    elif result.applied or write.dry_run:
-        verb = "Would write" if write.dry_run else "Wrote"
-        for a in result.applied:
-            print_table(
-                f"{verb} {op_title(a.op)}",
-                ["Cell", "Agent", "Column", "Before → After"],
-                [(f"{c.sheet}!{c.cell}", c.agent, c.column, before_after(c)) for c in a.changes],
-                empty="nothing left to change",
-            )
+    for part in result.parts:
+        _render_part(part, fmt, sheet=part is not result)
+    if result.sheet is None:
+        say_also_waiting(result.also_waiting)
+
+
+def _render_part(result: ApplyResult, fmt: Format, sheet: bool) -> None:
+    """One workbook's part: the tracker's, or (`sheet`) its TBT Tracking Sheet's, whose
+    commands name it."""
+    write = result.write  # its warnings were said as the tracker was read (write_session)
+    tracker = f" --tracker {shell_quote(str(result.tracker))}" if sheet else ""
+    if fmt not in (Format.json, Format.csv):
+        _tables(result)
     for a in result.applied:
         for added in a.added_columns:
             why = f" ({added.note})" if added.note else ""
@@ -67,22 +70,49 @@ def render(result: ApplyResult, fmt: Format) -> None:
             "esp apply --wait writes them as soon as it is free."
         )
     elif write.dry_run:
-        say(f"Dry run: {len(result.changes)} cell(s) would change; nothing was written.")
+        say(
+            f"Dry run: {len(result.changes)} cell(s) would change"
+            + (f" in {result.tracker.name}" if sheet else "")
+            + "; nothing was written."
+        )
     elif write.backup is not None:
         say(
             f"Wrote {len(result.applied)} waiting change(s), {len(result.changes)} cell(s), "
-            f"to {write.tracker} (backup: {write.backup}); each is in esp history under its "
-            "own id (esp undo OP undoes one)."
+            f"to {write.tracker} (backup: {write.backup}); each is in esp history{tracker} "
+            f"under its own id (esp undo OP{tracker} undoes one)."
         )
     elif not result.held:
         say(nothing_waits(result.tracker.name, result.warnings))
-    say_also_waiting(result.also_waiting)
     if result.held:
+        where = f" beside {result.tracker.name}" if sheet else ""
         say(
-            f"{len(result.held)} change(s) still wait: {held_why(result.held)}. "
-            "esp apply --skip-conflicts writes the rest of each; esp pending drop OP "
+            f"{len(result.held)} change(s) still wait{where}: {held_why(result.held)}. "
+            f"esp apply --skip-conflicts writes the rest of each; esp pending drop OP{tracker} "
             "discards one."
         )
+
+
+def _tables(result: ApplyResult) -> None:
+    """The changes written (or that would be), or those still waiting while it is busy."""
+    write = result.write
+    if result.waiting:
+        print_table(
+            f"Still waiting beside {result.tracker.name}: {len(result.waiting)} change(s)",
+            ["Op", "Made", "Who", "Command", "Cells"],
+            [
+                (o.op, o.time.strftime("%m/%d/%Y %H:%M"), o.who, o.command, len(o.cells))
+                for o in result.waiting
+            ],
+        )
+    elif result.applied or write.dry_run:
+        verb = "Would write" if write.dry_run else "Wrote"
+        for a in result.applied:
+            print_table(
+                f"{verb} {op_title(a.op)}",
+                ["Cell", "Agent", "Column", "Before → After"],
+                [(f"{c.sheet}!{c.cell}", c.agent, c.column, before_after(c)) for c in a.changes],
+                empty="nothing left to change",
+            )
 
 
 def held_why(held: list[HeldOp]) -> str:

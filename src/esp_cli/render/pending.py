@@ -168,8 +168,8 @@ def say_also_waiting(found: Sequence[AlsoWaiting]) -> None:
     for also in found:
         say(
             f"{also.operations} change(s), {also.cells} cell(s), also wait beside "
-            f"{also.workbook.name} (esp tbt proofs' rows while it was open); the next esp tbt "
-            f"proofs that finds it free adds them, and esp pending --tracker "
+            f"{also.workbook.name} (esp tbt proofs' rows while it was open); esp apply writes "
+            f"them once it is free, as does the next esp tbt proofs, and esp pending --tracker "
             f"{shell_quote(str(also.workbook))} lists them."
         )
 

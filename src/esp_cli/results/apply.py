@@ -8,6 +8,7 @@ from pathlib import Path
 from esp_cli.core.model import AddedColumn, CellChange, WriteReport
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.waiting import Conflict, WaitingOp
+from esp_cli.errors import EspError
 from esp_cli.results.pending import AlsoWaiting
 
 
@@ -42,8 +43,21 @@ class ApplyResult:
     warnings: list[str]
     # Its cells are those of `applied` (every one a waiting change's).
     write: WriteReport = field(metadata=as_json(flat=True, drop=("changes", "waiting_changes")))
-    # What waits beside the tracker's TBT Tracking Sheet (not written by this command).
+    # What still waits beside the tracker's TBT Tracking Sheet after this command.
     also_waiting: list[AlsoWaiting] = field(default_factory=list)
+    # The write of what waited beside the tracker's TBT Tracking Sheet, in its own write
+    # (the same shape as `esp apply --tracker SHEET`); None: nothing waited there.
+    sheet: ApplyResult | None = field(
+        default=None, metadata=as_json(key="tracking_sheet", omit_none=True)
+    )
+    # Why what waits beside the TBT Tracking Sheet could not be written (said after the
+    # tracker's part, with its exit code); None: no such error.
+    sheet_error: EspError | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    def parts(self) -> list[ApplyResult]:
+        """This write, then the TBT Tracking Sheet's when there is one."""
+        return [self] if self.sheet is None else [self, self.sheet]
 
     @property
     @exported(after="held")

@@ -599,14 +599,17 @@ class ChangePlan:
         write empties again (an undo): see Patcher.shrink."""
         self.patcher.shrink(grown)
 
-    def grown_by(self, changes: Iterable[CellChange]) -> tuple[GrownRange, ...]:
-        """The ranges the write grows over rows these cells are in (for their log entry)."""
-        rows = {(c.sheet, c.row) for c in changes}
-        return tuple(
-            g
-            for g in (self._patcher.grown if self._patcher is not None else ())
-            if any((g.sheet, r) in rows for r in _rows_after(g))
-        )
+    def grown_by(
+        self, changes: Iterable[CellChange], columns: Iterable[AddedColumn] = ()
+    ) -> tuple[GrownRange, ...]:
+        """The ranges the write grows over the cells of these changes (rows under them)
+        and of these added columns' headers (a column right of them), for their entry."""
+        grown = self._patcher.grown if self._patcher is not None else []
+        if not grown:
+            return ()
+        cells = [(c.sheet, c.row, c.col) for c in changes]
+        cells += [(a.sheet, a.row, a.col) for a in columns]
+        return tuple(g for g in grown if any(_grown_over(g, *cell) for cell in cells))
 
     def check(self, sheet: str, row: int, col: int, value: Any) -> None:
         """Raise what writing `value` there would raise (a formula, a merged cell, Excel's
@@ -999,7 +1002,8 @@ def _entry(
                 [
                     *session.plan.changes,
                     *(c for o in session.own for c in session.plan.applied.get(o, [])),
-                ]
+                ],
+                session.plan.columns_added_for([None, *session.own]),
             ),
         )
     outcome = next(o for o in applied if o.op is made)
@@ -1026,13 +1030,48 @@ def _entry(
         waiting_files={made.op: made.fingerprint},
         parts=parts or {},
         dated=made.dated,
-        grown=session.plan.grown_by(session.plan.applied.get(made.op, [])),
+        grown=session.plan.grown_by(
+            session.plan.applied.get(made.op, []), session.plan.columns_added_for([made.op])
+        ),
     )
 
 
-def _rows_after(grown: GrownRange) -> range:
-    """The rows a range was grown over."""
-    return range(parse_range(grown.before)[2] + 1, parse_range(grown.after)[2] + 1)
+def _restore_exactly(
+    plan: ChangePlan, store: waiting.Store, wb: Workbook, outcome: waiting.Outcome
+) -> None:
+    """An undo that waited, written now: each cell it puts back where its operation wrote
+    it goes back as its very XML (None: no cell: one esp created goes), as a direct undo
+    puts it back — while only esp has written the workbook since that operation (see
+    esp_cli.services.undo). Else, or for a cell moved or chained, its value stays written."""
+    restored = [(c, new) for c, new in outcome.written if c.action == waiting_ops.RESTORE]
+    if not restored or outcome.op.undoes is None:
+        return
+    path, mine = history.log_to_read(wb.path, store.backup_dir)
+    log = history.read_log(path, mine, current=lambda: wb.pkg.digest)
+    target = next((o for o in log.operations if o.op == outcome.op.undoes), None)
+    if target is None or not history.unmoved_after(log, wb.pkg.digest)(target):
+        return
+    first: dict[tuple[str, int, int], oplog.CellRecord] = {}
+    for record in target.cells:
+        first.setdefault((record.sheet, record.row, record.col), record)
+    for cell, new in restored:
+        at = (cell.sheet, cell.row, cell.col)
+        found = first.get(at)
+        if found is None or found.chained or outcome.places.get(at, at) != at:
+            continue
+        xml = found.before_xml
+        element = xml.encode("utf-8", "surrogateescape") if xml else None
+        plan.patcher.restore(cell.sheet, cell.row, cell.col, element, new)
+
+
+def _grown_over(grown: GrownRange, sheet: str, row: int, col: int) -> bool:
+    """Whether a range was grown over this cell: in its range after, not before (a row
+    under it, a column right of it)."""
+    if sheet != grown.sheet:
+        return False
+    r1, c1, r2, c2 = parse_range(grown.after)
+    _b1, _bc1, before_end, before_right = parse_range(grown.before)
+    return r1 <= row <= r2 and c1 <= col <= c2 and (row > before_end or col > before_right)
 
 
 def _at(change: CellChange) -> tuple[str, int, int]:
@@ -1242,10 +1281,12 @@ def write_session(
             for op in found.ops:
                 outcome = applier.put(op, skip_conflicts=skip_conflicts and free)
                 if free and op.undoes and not outcome.held:
-                    # An undo that waited gives back the ranges its operation grew, too.
+                    # An undo that waited gives back the ranges its operation grew, too,
+                    # and its cells as a direct undo would.
                     undone = history.entry(store.log, op.undoes)
                     for grown in undone.grown if undone is not None else ():
                         session.plan.shrink(grown)
+                    _restore_exactly(session.plan, store, wb, outcome)
             session.applier = applier
             if free and agents is table and table is not None:
                 _follow_up(session, config, applier)

@@ -842,7 +842,7 @@ class Patcher:
         replace: dict[str, zipio.PartData] = {}
         self.grown = []
         # sheet index -> its filter's range as it was and the last row it now ends at
-        filters: dict[int, tuple[tuple[int, int, int, int], int]] = {}
+        filters: dict[int, tuple[_Range, _Range]] = {}
         for sheet, writes in self._writes.items():
             sx = self.sheet_xml(sheet)
             new_cols = self._new_cols.get(sheet, {})
@@ -891,13 +891,13 @@ class Patcher:
             info = self.pkg.sheet(sheet)
             shrinks = self._shrinks.get(sheet, [])
             resized = _shrink_sheet_filter(tail, sx, writes, shrinks) or _grow_sheet_filter(
-                tail, sx, writes
+                tail, sx, writes, new_cols
             )
             if resized is not None:
                 tail, filters[info.index] = resized
-                was, end = filters[info.index]
-                if end > was[2]:
-                    self.grown.append(_grown(sheet, "filter", "", was, end))
+                was, now = filters[info.index]
+                if now[2] > was[2] or now[3] > was[3]:
+                    self.grown.append(GrownRange(sheet, "filter", "", _a1(*was), _a1(*now)))
             replace[info.part] = self._guarded(
                 sheet, info.part, itertools.chain((head,), body, (tail,)), rows, head + tail
             )
@@ -905,8 +905,8 @@ class Patcher:
                 self._extend_tables(info.part, sheet, header_row, col, writes, replace)
             self._resize_tables(sheet, info.part, sx, writes, replace, shrinks)
         workbook = self.pkg.workbook_xml
-        for index, (was, end) in filters.items():
-            workbook = _resize_filter_name(workbook, index, was, end)
+        for index, (was, now) in filters.items():
+            workbook = _resize_filter_name(workbook, index, was, now)
         if replace and self._has_formulas():
             workbook = _full_calc_on_open(workbook) or workbook
         if workbook is not self.pkg.workbook_xml:
@@ -1384,43 +1384,60 @@ def _sheet_filter(
         return None
 
 
-def _with_filter_end(
-    tail: bytes, auto: re.Match[bytes], was: tuple[int, int, int, int], end: int
-) -> tuple[bytes, tuple[tuple[int, int, int, int], int]]:
-    r1, c1, _r2, c2 = was
-    ref = _a1(r1, c1, end, c2).encode()
+_Range = tuple[int, int, int, int]  # first row, first column, last row, last column
+
+
+def _with_filter_range(
+    tail: bytes, auto: re.Match[bytes], was: _Range, now: _Range
+) -> tuple[bytes, tuple[_Range, _Range]]:
+    ref = _a1(*now).encode()
     new_tail = tail[: auto.start(1)] + set_attr(auto.group(1), b"ref", ref) + tail[auto.end(1) :]
-    return new_tail, (was, end)
+    return new_tail, (was, now)
 
 
 def _grow_sheet_filter(
-    tail: bytes, sx: SheetXml, writes: dict[tuple[int, int], Value]
-) -> tuple[bytes, tuple[tuple[int, int, int, int], int]] | None:
-    """The sheet's own filter grown over the rows esp starts right under it, as a table's
-    is (see _joined_to): the sheet's tail with the new range, and the range as it was with
-    its new last row; None when it has none or it does not grow."""
+    tail: bytes, sx: SheetXml, writes: dict[tuple[int, int], Value], new_cols: dict[int, int]
+) -> tuple[bytes, tuple[_Range, _Range]] | None:
+    """The sheet's own filter grown over the columns esp adds right of it in its header
+    row (`new_cols`: column -> header row), as a table's is (Patcher._extend_tables), and
+    over the rows esp starts right under it (see _joined_to): the sheet's tail with the new
+    range, and the range as it was and as it is now; None when it has none or it does not
+    grow."""
     found = _sheet_filter(tail, sx.prefix)
     if found is None:
         return None
     auto, (r1, c1, r2, c2) = found
-    end = _joined_to(sx, writes, r2, c1, c2)
-    return None if end == r2 else _with_filter_end(tail, auto, (r1, c1, r2, c2), end)
+    right = c2
+    while new_cols.get(right + 1) == r1:
+        right += 1
+    end = _joined_to(sx, writes, r2, c1, right)
+    if (end, right) == (r2, c2):
+        return None
+    return _with_filter_range(tail, auto, (r1, c1, r2, c2), (r1, c1, end, right))
 
 
 def _shrink_sheet_filter(
     tail: bytes, sx: SheetXml, writes: dict[tuple[int, int], Value], shrinks: list[GrownRange]
-) -> tuple[bytes, tuple[tuple[int, int, int, int], int]] | None:
+) -> tuple[bytes, tuple[_Range, _Range]] | None:
     """The sheet's own filter an earlier write grew (`shrinks`), given back the rows this
-    write empties at its end, while it is still the range that write made (see
-    _grow_sheet_filter); None when nothing is given back."""
+    write empties at its end and the columns it grew over, while it is still the range
+    that write made (see _grow_sheet_filter); None when nothing is given back."""
     found = _sheet_filter(tail, sx.prefix) if shrinks else None
     if found is None:
         return None
     auto, was = found
+    r1, c1, r2, c2 = was
     for g in shrinks:
-        if g.kind == "filter" and g.after == _a1(*was):
-            end = _emptied_to(sx, writes, parse_range(g.before)[2], was[2])
-            return None if end == was[2] else _with_filter_end(tail, auto, was, end)
+        if g.kind != "filter" or g.after != _a1(*was):
+            continue
+        _b1, _bc1, before_end, before_right = parse_range(g.before)
+        end = _emptied_to(sx, writes, before_end, r2)
+        # The columns it grew over are the undone write's own (their cells emptied; a
+        # header esp added is left): the filter ends where it ended before them.
+        right = min(c2, before_right)
+        if (end, right) == (r2, c2):
+            return None
+        return _with_filter_range(tail, auto, was, (r1, c1, end, right))
     return None
 
 
@@ -1430,11 +1447,11 @@ _NAMED_RANGE = re.compile(
 )
 
 
-def _resize_filter_name(data: bytes, index: int, was: tuple[int, int, int, int], end: int) -> bytes:
+def _resize_filter_name(data: bytes, index: int, was: _Range, now: _Range) -> bytes:
     """The workbook part with the hidden name Excel keeps beside a sheet's filter
-    (`_xlnm._FilterDatabase`, localSheetId `index`: XLSX-NOTES §6) ending at row `end` as
-    the filter now does; `data` itself when the sheet has none, or it names another range
-    than the filter's `was`."""
+    (`_xlnm._FilterDatabase`, localSheetId `index`: XLSX-NOTES §6) giving the filter's range
+    `now` (its last row and column; its first ones never move); `data` itself when the
+    sheet has none, or it names another range than the filter's `was`."""
     scan = blank_markup(data)
     root = re.search(rb"<((?:[^\s:<>/!?]+:)?)workbook(?=[\s/>])", scan)
     prefix = root.group(1) if root is not None else b""
@@ -1453,7 +1470,13 @@ def _resize_filter_name(data: bytes, index: int, was: tuple[int, int, int, int],
         c1, r1, c2, r2 = named.group(2), named.group(3), named.group(4), named.group(5)
         if (int(r1), col_number(c1.decode()), int(r2), col_number(c2.decode())) != was:
             return data
-        return data[: named.start(5)] + str(end).encode() + data[named.end(5) :]
+        return (
+            data[: named.start(4)]
+            + col_letter(now[3]).encode()
+            + data[named.end(4) : named.start(5)]
+            + str(now[2]).encode()
+            + data[named.end(5) :]
+        )
     return data
 
 
