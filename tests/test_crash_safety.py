@@ -366,23 +366,49 @@ def test_a_killed_write_whose_tracker_was_saved_since_is_not_said_to_have_writte
     assert made in note
 
 
-@pytest.mark.parametrize("first", [False, True], ids=["after-a-write", "first-write"])
-def test_a_write_killed_before_its_entry_leaves_no_backup_once_settled(
-    tmp_path: Path, first: bool
-) -> None:
+def test_a_write_killed_before_its_entry_leaves_no_backup_once_settled(tmp_path: Path) -> None:
     """Killed once its backup has its name and before its entry is written: the next
-    write removes that backup, a copy of the tracker as it still is that no entry names
-    (the log may not exist yet)."""
+    write removes that backup, a copy of the tracker as it still is that no entry names."""
     path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
-    if not first:
-        assert _run(path, *_note("first")).returncode == 0
+    assert _run(path, *_note("first")).returncode == 0
     original = path.read_bytes()
     made = _killed(path, "after-fsync-2")
     assert path.read_bytes() == original
     assert _run(path, *_note("third")).returncode == 0
-    assert made not in _backups(path) and len(_backups(path)) == (1 if first else 2)
+    assert made not in _backups(path) and len(_backups(path)) == 2
     stopped = made.split(".op-")[1].removesuffix(".xlsx")
     assert stopped not in json.dumps(_history(path))
+
+
+def test_without_a_log_no_backup_is_taken_for_a_stopped_writes(tmp_path: Path) -> None:
+    """No log to tell them apart (the first write was the one killed): nothing is removed."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    made = _killed(path, "after-fsync-2")
+    assert _run(path, *_note("third")).returncode == 0
+    assert made in _backups(path)
+
+
+def test_dropping_a_waiting_change_keeps_what_the_older_log_names(tmp_path: Path) -> None:
+    """The tracker's history still in the log an older esp kept (`ESP Tracker.history.jsonl`)
+    and the tracker put back to its newest backup by hand: esp pending drop takes the log
+    over as a write does — its history stays whole, and no backup it names is removed."""
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [{"Class": "A", "Agent Name": "Ann Lee"}])
+    assert _run(path, *_note("first")).returncode == 0
+    assert _run(path, *_note("second")).returncode == 0
+    folder = tmp_path / "esp-backups"
+    (folder / "ESP Tracker.xlsx.history.jsonl").rename(folder / "ESP Tracker.history.jsonl")
+    newest = max(_backups(path))
+    path.write_bytes((folder / newest).read_bytes())
+    owner = tmp_path / "~$ESP Tracker.xlsx"
+    owner.write_bytes(b"\x05Keisha Grant" + b" " * 40)
+    waited = _run(path, *_note("queued"))
+    assert waited.returncode == 7, waited.stderr
+    owner.unlink()
+    (op,) = {f.stem.split(".")[-1] for f in folder.rglob("*.json")} or {""}
+    assert _run(path, "pending", "drop", op).returncode == 0
+    assert newest in _backups(path)
+    kinds = [o["kind"] for o in _history(path)]
+    assert kinds.count("write") == 2, kinds
 
 
 def test_a_backup_the_log_names_is_kept_when_the_tracker_is_a_copy_of_it(

@@ -707,7 +707,7 @@ def test_rows_waiting_beside_a_tracking_sheet_open_in_excel_are_said_to_wait(
     assert "Added to" not in res.stderr
     said = f"Nothing added yet to {sheet}: it is open in Excel by Keisha Grant. 2 row(s) wait"
     assert said in res.stderr and f"as operation {kept.op}" in res.stderr
-    assert "added by the next esp tbt proofs that finds it free" in res.stderr
+    assert "added by the next esp apply or esp tbt proofs that finds it free" in res.stderr
     assert "esp apply --wait --tracker" in res.stderr
     assert tracker_cells(tracker)[0] == ["Y", date(2026, 11, 23)]  # the tracker is written
     if fmt == "json":

@@ -90,7 +90,8 @@ def say_rows(result: ProofsResult) -> None:
         say(
             f"Nothing added yet to {sheet}: it is {result.sheet_write.waiting}. {n} row(s) "
             f"wait beside it as operation {result.tracking_sheet_op}, added by the next esp "
-            f"tbt proofs that finds it free (esp apply --wait --tracker {quoted} adds them as "
+            f"apply or esp tbt proofs that finds it free (esp apply --wait --tracker {quoted} "
+            "adds them as "
             f"soon as it is; esp pending --tracker {quoted} lists them)."
         )
     else:

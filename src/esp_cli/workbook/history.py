@@ -413,8 +413,7 @@ def settle(path: Path, tracker_digest: str) -> None:
     try:
         fh = path.open("r+b")
     except FileNotFoundError:
-        _remove_unnamed_copies(path, b"", set(), tracker_digest)
-        return
+        return  # no log to tell a stopped write's backup from one a log names: none removed
     except OSError as exc:
         raise WriteFailedError(
             f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
@@ -497,28 +496,23 @@ def _remove_unnamed_copies(log: Path, newest: bytes, known: set[str], tracker_di
     replaced it, and nothing is lost with the copy. `newest`: the log's newest entry;
     `known`: the ids of entries just settled. A backup holding other bytes stays (the
     tracker was saved since: see outside_operation)."""
-    if not log.name.endswith(LOG_SUFFIX):
-        return
+    if not log.name.endswith(LOG_SUFFIX) or not newest:
+        return  # no entry to go by: nothing is guessed
+    head = newest[: _head_end(newest)]
+    found_id, found_time = _ENTRY_ID.match(head), _TIME.search(head)
+    if found_id is None or found_time is None:
+        return  # the newest line is not an entry esp can read: nothing is guessed
     tracker = Path(log.name[: -len(LOG_SUFFIX)])
     found = safety.backups_of(tracker, log.parent)
-    if not found:
-        return
     # When each was made, by the time in its name (local time, as make_backup names it, so
     # the names sort as the moments): nothing but the folder's listing is read for the
-    # backups made long before. No entry: the copies made last (a log removed by hand
-    # leaves the older backups alone).
+    # backups made long before.
     try:
-        when = datetime.strptime(max(m.group(1) for _, m in found), safety.BACKUP_STAMP)
-        if newest:
-            head = newest[: _head_end(newest)]
-            found_id, found_time = _ENTRY_ID.match(head), _TIME.search(head)
-            if found_id is None or found_time is None:
-                return  # the newest line is not an entry esp can read: nothing is guessed
-            when = datetime.fromisoformat(found_time.group(1).decode()).astimezone()
-            known = {*known, found_id.group(1).decode()}
+        when = datetime.fromisoformat(found_time.group(1).decode()).astimezone()
         since = (when - timedelta(seconds=_STOPPED_WINDOW_S)).strftime(safety.BACKUP_STAMP)
     except (ValueError, OverflowError, OSError):
         return
+    known = {*known, found_id.group(1).decode()}
     for candidate, m in found:
         op = m.group(2)
         if op is None or op in known or m.group(1) < since:
@@ -799,7 +793,10 @@ class Recorder:
         self._ids: set[str] = set()
         if current is not None:
             settle(path, current)
-        self._last = last_line(path)
+        # The newest entry's digest after (its line, megabytes for a write of a whole
+        # column, is not kept).
+        found = last_line(path)
+        self._last: tuple[str] | None = (found[1],) if found is not None else None
         # The offset of each pending entry's state; the log's length before this write's
         # entries (what taking them out leaves).
         self._pending: list[int] | None = None
@@ -808,7 +805,7 @@ class Recorder:
     @property
     def previous_digest(self) -> str | None:
         """The tracker's digest after the previous esp write (None: none recorded)."""
-        return self._last[1] if self._last is not None else None
+        return self._last[0] if self._last is not None else None
 
     def previous(self) -> Operation | None:
         """The previous write's entry, read whole (only when the tracker changed since it).

@@ -567,6 +567,9 @@ class Store:
                 fix=f"give at least {min_prefix} characters of its id (esp pending lists them).",
             )
         with safety.exclusive(self.tracker):
+            # The tracker's own log first (from the one esp kept before), as a write does:
+            # the drop's entry then joins its history, and settling reads the log it has.
+            history.migrate(self.tracker, self.backup_dir)
             with contextlib.suppress(OSError):
                 history.settle(self.log, safety.digest_of(self.tracker))
             found = self.unwritten(clean=True)
