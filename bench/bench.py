@@ -95,6 +95,7 @@ WAITING_NOTES = 30
 EOD = "report eod"
 EOD_MAIL = "report eod --eml"
 KPI = "report kpi"
+UNDO = "undo (escalations --write)"
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class Command:
     # this many note lines for as many agents waiting beside it.
     busy: bool = False
     waiting: int = 0
+    # Run once, untimed, on each tracker the command starts from: what it works on.
+    before: str = ""
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -142,6 +145,13 @@ COMMANDS: tuple[Command, ...] = (
     Command(KPI, "report kpi --format json --to {as_of} --tracker {tracker}", writes=False),
     # Every column of every agent read and checked.
     Command("doctor", "doctor --format json --tracker {tracker}", writes=False),
+    # The undo of a first escalations --write: every agent's three computed cells put back.
+    Command(
+        UNDO,
+        "undo --tracker {tracker}",
+        writes=True,
+        before="escalations --write --write-past --as-of {as_of} --tracker {tracker}",
+    ),
     # A TBT SME's round: a status for each of 30 agents, then quit; applied in one write.
     Command(
         ROUND,
@@ -1179,6 +1189,18 @@ def bench_size(
         edited = shutil.copytree(primed, root / "edited")
         save_as_excel_would(edited / TRACKER_FILE)
 
+        def made_before(command: Command, start: Path | None, folder: Path) -> Path:
+            """A copy of `start` (the pristine tracker: None) with `command.before` run."""
+            if start is None:
+                folder.mkdir()
+                shutil.copyfile(files.tracker, folder / TRACKER_FILE)
+            else:
+                shutil.copytree(start, folder)
+            done = run_measured(argv_for(command.before, folder / TRACKER_FILE), folder, env)
+            if done.code not in OK_EXIT_CODES:
+                raise RuntimeError(f"setting up {command.label} failed: {done.stderr[-300:]!r}")
+            return folder
+
         baseline = Measurement(n, BASELINE, "python -c 'load_workbook(T); wb.save(T)'")
         jobs: list[tuple[Measurement, Command | None, Path | None]] = [(baseline, None, None)]
         out = [baseline]
@@ -1190,6 +1212,11 @@ def bench_size(
                 o = Measurement(n, outside_label(listed.label), m.shown, skipped=m.skipped)
                 out.append(o)
                 cases.append((o, edited))
+            if listed.before and m.skipped is None:
+                cases = [
+                    (c, made_before(listed, start, root / f"before-{len(out)}-{k}"))
+                    for k, (c, start) in enumerate(cases)
+                ]
             if m.skipped is None:
                 jobs += [(c, listed, start) for c, start in cases]
         waits = {c.waiting for _m, c, _s in jobs if c is not None and c.waiting}

@@ -7,6 +7,7 @@ their type in JSON: a date is {"date": ...}, an error cell {"error": "#N/A"}.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -202,13 +203,15 @@ class CellRecord:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> CellRecord:
+        # The sheet, class and column repeat down an entry (a column of 50,000 cells): one
+        # string each, not one per cell.
         return cls(
-            sheet=str(d["sheet"]),
+            sheet=sys.intern(str(d["sheet"])),
             row=int(d["row"]),
             col=int(d["col"]),
             agent=str(d.get("agent") or ""),
-            cls=str(d.get("class") or ""),
-            column=str(d.get("column") or ""),
+            cls=sys.intern(str(d.get("class") or "")),
+            column=sys.intern(str(d.get("column") or "")),
             before=untag(d.get("before")),
             after=untag(d.get("after")),
             before_xml=d.get("before_xml"),

@@ -77,11 +77,17 @@ def undo(
         if found.conflicts and not skip_conflicts:
             later = [o for o in log.operations if o.line > target.line]
             raise _refusal(target, found.conflicts, worked_out(later, log.path, s.path, config))
+        # The plan holds what the write needs: the log's cells (tens of MB for a write of a
+        # whole column of 50,000 agents) are let go before the workbook is built.
+        warnings = log.warnings
+        target = replace(target, cells=())
+        del log
+        s.workbook.pkg.release_freed_memory()
     return UndoResult(
         target=target,
         conflicts=found.conflicts,
         emptied_columns=list(target.added_columns) if agent is None else [],
-        warnings=log.warnings,
+        warnings=warnings,
         write=s.report,
         exact=exact,
         agent=found.agent,
@@ -194,7 +200,7 @@ def _cells(target: Operation) -> list[CellRecord]:
         key = (c.sheet, c.row, c.col)
         first.setdefault(key, c)
         last[key] = c
-    return [replace(c, after=last[key].after) for key, c in first.items()]
+    return [c if last[key] is c else replace(c, after=last[key].after) for key, c in first.items()]
 
 
 @dataclass(frozen=True)
@@ -309,7 +315,8 @@ def _plan(
     values = {}
     for name in {p.sheet for _, p in placed}:
         cols = {p.col for _, p in placed if p.sheet == name}
-        values[name] = wb.values(sheets[name], columns=cols)
+        # Not kept in the workbook's cache: only compared here.
+        values[name] = wb.values(sheets[name], columns=cols, cache=False)
     for c, p in placed:
         now = values[p.sheet].get(p.row, p.col)
         moved = (p.sheet, p.row, p.col) != (c.sheet, c.row, c.col)
