@@ -1,7 +1,8 @@
 """Names in the From, To and Cc of every e-mail esp writes: each reads back as the one name
 and the one address typed — in the .eml (as Python reads it today and as a reader that
 takes the header as written does), in the .msg draft's sender and recipient table, in a dry
-run, and as the server receives it."""
+run, and as the server receives it — on header lines no longer than RFC 5322 allows, with
+the Subject and the attachments' names too."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import email.header
 import email.utils
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from email.policy import default as default_policy
 from pathlib import Path
@@ -17,18 +20,20 @@ from typing import Any
 
 import olefile
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.config import Config, unquoted_name
-from esp_cli.core.addresses import named
+from esp_cli.core.addresses import named, recipient
 from esp_cli.core.model import Letter
 from esp_cli.errors import ExitCode
 from esp_cli.mail import outgoing as mail
 from tests import factories
 from tests.test_report import Recorder, start_server
+
+Loopback = tuple[mail.Server, Recorder, Path]
 
 SENDER = "jr@vendorcx.com"
 TO = ("t@example.com", "u@example.com")
@@ -74,9 +79,50 @@ def msg_fields(data: bytes) -> tuple[str, list[tuple[str, str, str]]]:
     return text("__substg1.0_0C1A001F"), recipients
 
 
-def assert_read_back(cfg: Config, sender: str, to: str, cc: str) -> None:
+def header_lines(data: bytes) -> list[bytes]:
+    """Every header line of a message and of each of its parts, without its line ending."""
+    boundaries = {b"--" + b for b in re.findall(rb'boundary="([^"]+)"', data)}
+    out, in_header = [], True
+    for line in data.replace(b"\r\n", b"\n").split(b"\n"):
+        if line.rstrip(b"-") in boundaries or line in boundaries:
+            in_header = True
+        elif not line:
+            in_header = False
+        elif in_header:
+            out.append(line)
+    return out
+
+
+ENCODED_WORD = re.compile(rb"=\?[^?\s]+\?[bqBQ]\?[^?\s]*\?=")
+
+
+def assert_lines_fit(data: bytes) -> None:
+    """Every header line within RFC 5322's 998 characters, and within 78 unless it holds one
+    word no fold can split (a long plain word, an address); every encoded word within RFC
+    2047's 75 characters."""
+    for line in header_lines(data):
+        assert len(line) <= 998, line[:100]
+        if len(line) > 78:
+            value = line if line[:1].isspace() else line.partition(b":")[2]
+            assert len(value.split()) == 1 and not ENCODED_WORD.search(value), line
+    for word in ENCODED_WORD.findall(data):
+        assert len(word) <= 75, word
+
+
+def sent(msg: Any, env: mail.Envelope, loopback: Loopback) -> bytes:
+    """The message as the loopback server received it."""
+    srv, handler, fallback = loopback
+    handler.envelopes.clear()
+    assert mail.send(msg, env, srv, fallback) == {}
+    ((_, _, data),) = handler.envelopes
+    return data
+
+
+def assert_read_back(cfg: Config, sender: str, to: str, cc: str, loopback: Loopback) -> None:
     """The message esp builds from `cfg` names `sender`, then `to` and a bare address, then
-    `cc`, each exactly once and with its own address, however it is read."""
+    `cc`, each exactly once and with its own address, however it is read: in the .eml and as
+    the server received it (by both of Python's parsers), in a dry run and in the .msg, on
+    header lines RFC 5322 allows."""
     env = mail.envelope(cfg)
     msg = mail.build_message(env, LETTER, datetime(2026, 11, 24, 17))
     expected = {
@@ -84,14 +130,15 @@ def assert_read_back(cfg: Config, sender: str, to: str, cc: str) -> None:
         "To": [(to, TO[0]), ("", TO[1])],
         "Cc": [(cc, CC)],
     }
-    data = mail.draft_bytes(msg)
-    parsed = email.message_from_bytes(data, policy=default_policy)
-    raw = email.message_from_bytes(data)
-    for field, want in expected.items():
-        got = [(a.display_name, a.addr_spec) for a in parsed[field].addresses]
-        assert got == want, (field, data.split(b"\r\n\r\n")[0])
-        assert email.utils.getaddresses([str(parsed[field])]) == want
-        assert compat32(raw[field]) == want, (field, raw[field])
+    for data in (mail.draft_bytes(msg), sent(msg, env, loopback)):
+        assert_lines_fit(data)
+        parsed = email.message_from_bytes(data, policy=default_policy)
+        raw = email.message_from_bytes(data)
+        for field, want in expected.items():
+            got = [(a.display_name, a.addr_spec) for a in parsed[field].addresses]
+            assert got == want, (field, data.split(b"\r\n\r\n")[0])
+            assert email.utils.getaddresses([str(parsed[field])]) == want
+            assert compat32(raw[field]) == want, (field, raw[field])
     # A dry run shows each header on one line, the names as typed.
     lines = mail.shown(msg).split("\n\n", 1)[0].splitlines()
     for field, want in expected.items():
@@ -103,22 +150,45 @@ def assert_read_back(cfg: Config, sender: str, to: str, cc: str) -> None:
     assert rows == [(n or a, a, a) for n, a in (*expected["To"], *expected["Cc"])]
 
 
+@pytest.fixture(scope="module")
+def loopback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopback]:
+    """An SMTP server on the loopback for the whole module (hypothesis runs a test many times
+    in one call), what it received, and where a message it refused would be saved."""
+    handler = Recorder()
+    controller = start_server(handler)
+    try:
+        srv = mail.Server("127.0.0.1", int(controller.port), False, None)
+        yield srv, handler, tmp_path_factory.mktemp("unsent") / "eod.eml"
+    finally:
+        controller.stop()
+
+
+# Any character a name may hold (esp.toml refuses control characters, line and paragraph
+# separators and the two non-characters): every script, emoji, marks, format characters.
+_ANY = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters="\ufffe\uffff")
 # Names as people type them, and worse: ASCII punctuation, dots (J.R.), commas, quotes,
 # backslashes, @, words beyond ASCII, no-break and ideographic spaces, text that looks like
-# an encoded word, and names longer than a header line.
+# an encoded word, names longer than a header line and far longer than the 998 characters
+# a line may hold, with no space to fold at (CJK, Cyrillic, emoji and accents by the hundred).
 _PIECES = st.one_of(
     st.sampled_from(list(" .,;:\"'\\@()<>[]!#$%&*+-/=?^_`{|}~")),
     st.sampled_from(["Jordan", "Reyes", "J.", "Jr.", "J.R.", "O'Connor", "jordan@vendorcx.com",
                      "=?utf-8?q?Team_Lead?=", "=?", "?=", "Jördan", "Réyes", "Müller", "山田",
                      "\u00a0", "\u3000", "Łukasz", "X" * 90, "Montgomery-" * 5]),
     st.characters(min_codepoint=0x20, max_codepoint=0x2FF).filter(str.isprintable),
+    _ANY,
+    st.sampled_from(["山" * 300, "Александровна" * 60, "😀" * 300, "👩🏽\u200d💻" * 120,
+                     "e\u0301" * 400, "🇯🇵" * 200, "X" * 1200, "ภาษาไทย" * 150]),
+    st.text(_ANY, min_size=100, max_size=1500),
 )  # fmt: skip
 NAMES = st.lists(_PIECES, min_size=1, max_size=24).map("".join).filter(lambda n: n.strip() != "")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(user=NAMES, to=NAMES, cc=NAMES)
-def test_any_name_reads_back_as_one_name_and_one_address(user: str, to: str, cc: str) -> None:
+def test_any_name_reads_back_as_one_name_and_one_address(
+    user: str, to: str, cc: str, loopback: Loopback
+) -> None:
     assume(unquoted_name(user))  # '""': no name, the address alone
     cfg = Config(
         user=user,
@@ -126,7 +196,7 @@ def test_any_name_reads_back_as_one_name_and_one_address(user: str, to: str, cc:
         report_to=(named(to, TO[0]), TO[1]),
         report_cc=(named(cc, CC),),
     )
-    assert_read_back(cfg, unquoted_name(user), tidied(to), tidied(cc))
+    assert_read_back(cfg, unquoted_name(user), tidied(to), tidied(cc), loopback)
 
 
 @pytest.mark.parametrize(
@@ -137,10 +207,12 @@ def test_any_name_reads_back_as_one_name_and_one_address(user: str, to: str, cc:
         ("Jördan Réyes, Jr.", "Hughes, T.", "Ana (QA)"),
     ],
 )
-def test_a_one_word_name_that_needs_quotes_keeps_both_of_them(user: str, to: str, cc: str) -> None:
+def test_a_one_word_name_that_needs_quotes_keeps_both_of_them(
+    user: str, to: str, cc: str, loopback: Loopback
+) -> None:
     cfg = Config(user=user, user_email=SENDER, report_to=(f'"{to}" <{TO[0]}>', TO[1]),
                  report_cc=(f'"{cc}" <{CC}>',))  # fmt: skip
-    assert_read_back(cfg, user, to, cc)
+    assert_read_back(cfg, user, to, cc, loopback)
 
 
 @pytest.fixture
@@ -273,3 +345,88 @@ def test_a_no_break_or_ideographic_space_in_a_name_is_kept_as_typed(
     name = email.utils.parseaddr(value if isinstance(value, str) else value[0])[0]
     field = "From" if key == "from" else "To"
     assert parsed[field].addresses[0].display_name == name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "山" * 300,  # 900 bytes of CJK, no space to fold at
+        "АлександраКонстантиновнаПреображенская" * 12,  # Cyrillic without spaces
+        "Александра Константиновна Преображенская",  # longer than one encoded word
+        "👩🏽\u200d💻" * 120 + " Reyes",  # emoji sequences, then an ASCII word
+        "Jordan " + "e\u0301" * 400,  # accents as combining marks
+        "X" * 1200,  # one ASCII word longer than a line may be
+    ],
+)
+def test_a_long_name_goes_on_lines_a_server_accepts_and_reads_back_whole(
+    name: str, loopback: Loopback
+) -> None:
+    cfg = Config(user=name, user_email=SENDER, report_to=(named(name, TO[0]), TO[1]),
+                 report_cc=(named(name, CC),))  # fmt: skip
+    assert_read_back(cfg, name, name, name, loopback)
+
+
+# -- the Subject and the attachments' names -------------------------------------------------
+
+# Text as typed, its spaces kept: readers drop those at either end of a header, else every one.
+TEXTS = st.lists(_PIECES, min_size=1, max_size=12).map("".join).map(lambda t: t.strip(" "))
+
+
+def decoded(raw: str) -> str:
+    """A header's text as a reader that takes it as written reads it: unfolded, each
+    encoded word decoded."""
+    words = email.header.decode_header(raw.replace("\r\n", ""))
+    return "".join(w.decode(c or "ascii") if isinstance(w, bytes) else w for w, c in words)
+
+
+def msg_subject_and_names(data: bytes) -> tuple[str, list[str]]:
+    """The .msg's subject and the long file name of each attachment, in order."""
+    ole = olefile.OleFileIO(data)
+
+    def text(*names: str) -> str:
+        if not ole.exists("/".join(names)):
+            return ""  # an empty subject is not stored
+        return bytes(ole.openstream("/".join(names)).read()).decode("utf-16-le")
+
+    rows = sorted({e[0] for e in ole.listdir() if e[0].startswith("__attach_version1.0_#")})
+    return text("__substg1.0_0037001F"), [text(r, "__substg1.0_3707001F") for r in rows]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(subject=TEXTS, stem=TEXTS)
+@example(subject="山" * 300, stem="山" * 300)
+@example(subject="=?utf-8?q?Team_Lead?= EOD  report", stem="Отчёт" * 200)
+@example(subject="Réyes  " + "X" * 2000 + "  山 田", stem="X" * 2000)
+def test_any_subject_and_file_name_fit_the_lines_and_read_back(
+    subject: str, stem: str, loopback: Loopback
+) -> None:
+    file_name = " ".join(f"{stem}.pdf".split())  # as attach_data tidies it
+    cfg = Config(user="J.Reyes", user_email=SENDER, report_to=TO)
+    env = mail.envelope(cfg)
+    msg = mail.build_message(env, replace(LETTER, subject=subject), datetime(2026, 11, 24, 17))
+    mail.attach_data(msg, file_name, b"%PDF-1.7")
+    for data in (mail.draft_bytes(msg), sent(msg, env, loopback)):
+        assert_lines_fit(data)
+        parsed = email.message_from_bytes(data, policy=default_policy)
+        raw = email.message_from_bytes(data)
+        assert parsed["Subject"] == subject
+        assert decoded(raw["Subject"]) == subject
+        (part,) = parsed.iter_attachments()
+        assert part.get_filename() == file_name  # Content-Disposition filename (RFC 2231)
+        assert part.get_param("name") == file_name  # Content-Type name=, as Outlook reads it
+        *_, raw_part = raw.walk()
+        assert raw_part.get_filename() == file_name
+    assert msg_subject_and_names(mail.draft_msg_bytes(msg)) == (subject, [file_name])
+
+
+def test_an_address_longer_than_a_server_takes_is_refused_naming_the_setting(
+    folder: Path,
+) -> None:
+    longest = "a" * 64 + "@" + "b" * (254 - 64 - 1 - 4) + ".com"
+    assert len(longest) == 254 and recipient(longest) == longest
+    cfg = write_config(folder, to=["x" + longest])
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "[report] to" in result.stderr and "not an e-mail address" in result.stderr
+    assert not eml.exists()

@@ -19,6 +19,9 @@ _ADDR_SPEC = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[
 # a header (a line break would start a new one; the others show as nothing a person can
 # read).
 HEADER_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# RFC 5321's longest address (a path of 256 characters, its angle brackets included): no
+# server takes a longer one, and no fold can shorten the header line that holds it.
+MAX_ADDRESS = 254
 
 
 # `Hughes, Torrey <t@example.com>`: a name, its commas unquoted as Outlook's To box shows it,
@@ -88,7 +91,7 @@ def address_spec(text: str) -> str | None:
     if not text or HEADER_CONTROL.search(text) or len(split_addresses(text)) != 1:
         return None
     addr = name_and_address(text)[1]
-    if not _ADDR_SPEC.fullmatch(addr):
+    if not _ADDR_SPEC.fullmatch(addr) or len(addr) > MAX_ADDRESS:
         return None
     # parseaddr drops what it does not understand: the address must be what was written,
     # alone, in angle brackets after a name, or before a comment ('ana@x.com (home)').

@@ -24,6 +24,7 @@ import socket
 import ssl
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.contentmanager import ContentManager, raw_data_manager
@@ -198,7 +199,7 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
     with pictures, the HTML is a multipart/related of the HTML and each picture, inline,
     found by its Content-ID — the form Outlook, Gmail and Apple Mail show in place."""
     msg = EmailMessage(policy=_POLICY)
-    msg["Subject"] = letter.subject
+    set_text(msg, "Subject", letter.subject)
     set_addresses(msg, "From", (env.sender,))
     set_addresses(msg, "To", env.to)
     if env.cc:
@@ -230,6 +231,8 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
 # drops the quotes round a long display name.
 _POLICY = SMTP.clone(refold_source="none")
 MAX_LINE = 78  # RFC 5322's recommended limit; a word longer than a line stays whole
+LINE_LIMIT = 998  # RFC 5322's hard limit: a server may refuse a message with a longer line
+ENCODED_WORD_LIMIT = 75  # RFC 2047's longest encoded word
 # RFC 5322's atext: a word of these alone needs no quotes in a display name.
 _ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 # RFC 2047's Q encoding in a phrase: these characters stand for themselves.
@@ -239,21 +242,66 @@ _Q_PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 def set_addresses(msg: EmailMessage, field: str, entries: tuple[str, ...]) -> None:
     """Set an address header (From, To, Cc) to `entries` (each `Name <address>` or a bare
     address, as checked_recipients and checked_sender give them), folded here so that
-    every reader reads back each name exactly as typed and each address once. The email
-    package's own folding drops the quotes round a long name (so its commas split the
-    address) and writes a name that looks like an encoded word (`=?utf-8?q?…?=`) as it is,
-    for readers to decode; here each word of the name is written as itself where it
-    can be, in quotes where it must be, and as an encoded word where it is beyond ASCII or
-    looks like one, never two encoded words side by side (readers disagree on the space
-    between them)."""
+    every reader reads back each name exactly as typed and each address once, on lines of
+    at most 78 characters (a plain word longer than that excepted: it cannot be folded).
+    The email package's own folding drops the quotes round a long name (so its commas split
+    the address) and writes a name that looks like an encoded word (`=?utf-8?q?…?=`) as it
+    is, for readers to decode; here each word of the name is written as itself where it
+    can be, in quotes where it must be, and as an encoded word where it is beyond ASCII,
+    looks like one or is too long for any line (see _phrase)."""
+    prefix = len(f"{field}: ")
     units: list[str] = []
     for n, entry in enumerate(entries):
         name, addr = name_and_address(entry)
         if HEADER_CONTROL.search(name + addr):
             raise ValueError(f"a control character in an address for {field}: {entry!r}")
-        units += _phrase(name) + [f"<{addr}>" if name else addr]
+        units += _phrase(name, prefix) + [f"<{addr}>" if name else addr]
         if n < len(entries) - 1:
             units[-1] += ","
+    _set_folded(msg, field, units)
+
+
+def set_text(msg: EmailMessage, field: str, text: str) -> None:
+    """Set a header of plain text (the Subject) to `text`, folded here on lines of at most
+    78 characters: each word that is printable ASCII as it is, and each run of words beyond
+    ASCII, that look like an encoded word or that no line could hold, as encoded words of at
+    most 75 characters (the email package's own folding writes a word that looks like an
+    encoded word as it is, for readers to decode, and some of its encoded words are 76
+    characters long). Every space is kept: readers drop only those between two encoded
+    words, so a space next to one of them is written inside it."""
+    width = min(ENCODED_WORD_LIMIT, MAX_LINE - len(f"{field}: "))
+    words: list[str] = []  # each word with the spaces before it but one (its separator)
+    spaces = ""
+    for word in text.split(" "):
+        if word:
+            words.append(spaces + word)
+            spaces = ""
+        else:
+            spaces += " "
+    if not words:
+        del msg[field]
+        msg.set_raw(field, text)
+        return
+    words[-1] += spaces  # the spaces it ends with
+    units: list[str] = []
+    for plain, group in groupby(words, key=lambda w: _plain_text(w, width)):
+        run = list(group)
+        units += run if plain else _encoded_words(" ".join(run), width)
+    _set_folded(msg, field, units)
+
+
+def _plain_text(word: str, width: int) -> bool:
+    """Whether a word (with spaces round it) of a text header may be written as it is:
+    printable ASCII that does not look like an encoded word, short enough for any line."""
+    return bool(_PRINTABLE.fullmatch(word.strip(" "))) and "=?" not in word and len(word) <= width
+
+
+_PRINTABLE = re.compile(r"[!-~]+")
+
+
+def _set_folded(msg: EmailMessage, field: str, units: list[str]) -> None:
+    """Set `field` to `units` with a space between each two, folded before a unit that would
+    take its line past 78 characters (the first stays on the field's own line)."""
     lines = [f"{field}:"]
     for unit in units:
         if len(lines[-1]) + 1 + len(unit) > MAX_LINE and lines[-1] != f"{field}:":
@@ -263,16 +311,34 @@ def set_addresses(msg: EmailMessage, field: str, entries: tuple[str, ...]) -> No
     msg.set_raw(field, "\n".join(lines).removeprefix(f"{field}: "))
 
 
-def _phrase(name: str) -> list[str]:
-    """A display name as the pieces of a header, a fold allowed between any two: its words
-    in runs — plain ASCII words as they are, or quoted (with their spaces, where a fold
-    may fall too) when one needs it, and each run of words beyond ASCII or that look like
-    an encoded word as one encoded word."""
+def _phrase(name: str, prefix: int) -> list[str]:
+    """A display name as the pieces of a header whose first line starts with `prefix`
+    characters (`From: `), a fold allowed between any two: its words in runs — plain ASCII
+    words as they are, or quoted (with their spaces, where a fold may fall too) when one
+    needs it, and each run of words beyond ASCII, that look like an encoded word or that no
+    line could hold, as encoded words.
+
+    A run that fits one encoded word is one. A longer one is several, inside quotes: outside
+    them, readers disagree on the space between two encoded words (RFC 2047 says none, and
+    so does Python's compat32 reader; its newer parser reads one), inside them both of
+    Python's parsers read none — and it is the form Outlook is given an attachment's name
+    in (see attach_data)."""
+    width = min(ENCODED_WORD_LIMIT, MAX_LINE - prefix - 1)  # and its quote, on the first line
+    longest = LINE_LIMIT - prefix - 2  # a word with its quotes on the first line
+
+    def plain(word: str) -> bool:
+        written = len(word) + word.count("\\") + word.count('"')
+        return word.isascii() and "=?" not in word and written <= longest
+
     units: list[str] = []
-    for plain, run in groupby(name_words(name), key=lambda w: w.isascii() and "=?" not in w):
+    for is_plain, run in groupby(name_words(name), key=plain):
         words = list(run)
-        if not plain:
-            units.append(_encoded_word(" ".join(words)))
+        if not is_plain:
+            encoded = _encoded_words(" ".join(words), width)
+            if len(encoded) > 1:
+                encoded[0] = '"' + encoded[0]
+                encoded[-1] += '"'
+            units += encoded
         elif all(_ATOM.fullmatch(w) for w in words):
             units += words
         else:
@@ -283,14 +349,70 @@ def _phrase(name: str) -> list[str]:
     return units
 
 
-def _encoded_word(text: str) -> str:
-    """`text` as one RFC 2047 encoded word, in Q or base64, whichever is shorter. One word
-    even past RFC 2047's 75 characters: two side by side are read with a space between
-    them by some readers (Python's own) and without by others."""
+def _encoded_words(text: str, width: int, *, q: bool = True) -> list[str]:
+    """`text` as RFC 2047 encoded words of at most `width` characters each, in base64 or
+    (with `q`) in Q where that is shorter. A word ends only between two characters as people
+    see them (a letter and its accents, an emoji and its modifiers stay in one word), never
+    inside a character's UTF-8 bytes; a cluster too long for one word is split between its
+    code points."""
+    words: list[str] = []
+    current = ""
+    for cluster in _clusters(text):
+        pieces = [cluster] if _encoded_length(cluster, q) <= width else list(cluster)
+        for piece in pieces:
+            if current and _encoded_length(current + piece, q) > width:
+                words.append(current)
+                current = ""
+            current += piece
+    words.append(current)
+    return [_encoded_word(word, q) for word in words]
+
+
+def _encoded_length(text: str, q: bool) -> int:
     raw = text.encode("utf-8")
-    q = "".join(chr(b) if b in _Q_PLAIN else "_" if b == 0x20 else f"={b:02X}" for b in raw)
+    b64 = 4 * -(-len(raw) // 3)
+    q_length = sum(1 if b in _Q_PLAIN or b == 0x20 else 3 for b in raw) if q else b64
+    return len("=?utf-8?b??=") + min(b64, q_length)
+
+
+def _encoded_word(text: str, q: bool) -> str:
+    """`text` as one RFC 2047 encoded word, in base64 or (with `q`) in Q where shorter."""
+    raw = text.encode("utf-8")
     b64 = base64.b64encode(raw).decode("ascii")
-    return f"=?utf-8?q?{q}?=" if len(q) <= len(b64) else f"=?utf-8?b?{b64}?="
+    if q:
+        coded = "".join(chr(b) if b in _Q_PLAIN else "_" if b == 0x20 else f"={b:02X}" for b in raw)
+        if len(coded) <= len(b64):
+            return f"=?utf-8?q?{coded}?="
+    return f"=?utf-8?b?{b64}?="
+
+
+def _clusters(text: str) -> list[str]:
+    """`text` in the characters people see: each code point with the combining marks,
+    joiners, variation selectors, skin-tone modifiers, tag characters and Hangul vowels
+    and finals that follow it, a zero-width joiner with what it joins, a flag's two
+    regional indicators together."""
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        joins = bool(out) and (
+            unicodedata.category(char) in ("Mn", "Mc", "Me")
+            or code == 0x200D
+            or out[-1][-1] == "\u200d"
+            or 0xFE00 <= code <= 0xFE0F
+            or 0xE0000 <= code <= 0xE01EF
+            or 0x1F3FB <= code <= 0x1F3FF
+            or 0x1160 <= code <= 0x11FF
+            or (_regional(char) and len(out[-1]) == 1 and _regional(out[-1]))
+        )
+        if joins:
+            out[-1] += char
+        else:
+            out.append(char)
+    return out
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
 def _set_boundaries(msg: EmailMessage) -> None:
@@ -668,7 +790,7 @@ def save_for_refused(
     copy_ = copy.deepcopy(msg)
     del copy_["To"]
     del copy_["Cc"]
-    copy_["To"] = ", ".join(refused)
+    set_addresses(copy_, "To", tuple(refused))
     return _copy(copy_, save_to)
 
 
@@ -808,9 +930,10 @@ def attach_data(
     extension (unknown: application/octet-stream; the system's table of types may not know
     .docx, so a caller that knows says).
 
-    A name that is not ASCII goes both as RFC 2231 `filename*=` on Content-Disposition (the
-    standard) and as an RFC 2047 encoded-word `name=` on Content-Type, the form Outlook
-    reads (given `filename*=` alone it shows "Untitled attachment" or ATT00001)."""
+    A name that is not ASCII, or too long for one header line, goes both as RFC 2231
+    `filename*=` on Content-Disposition (the standard) and as RFC 2047 encoded words in
+    `name=` on Content-Type, the form Outlook reads (given `filename*=` alone it shows
+    "Untitled attachment" or ATT00001)."""
     # A line break or other control character in a file name (possible on Linux and
     # macOS) cannot go in a header: shown as a space.
     name = " ".join(_CONTROL_CHARS.sub(" ", file_name).split()) or "attachment"
@@ -818,26 +941,17 @@ def attach_data(
     maintype, subtype = ctype.split("/", 1)
     msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     *_, part = msg.iter_attachments()  # the one just added
-    if name.isascii():
+    if name.isascii() and len(name) <= ATTACHMENT_NAME_WORD:
         part.set_param("name", name)
     else:
         # Set raw, already folded: the policy would otherwise re-encode it as RFC 2231.
         del part["Content-Type"]
-        words = "\n ".join(_encoded_words(name))
+        words = "\n ".join(_encoded_words(name, ATTACHMENT_NAME_WORD, q=False))
         part.set_raw("Content-Type", f'{ctype};\n name="{words}"')
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _encoded_words(text: str) -> list[str]:
-    """`text` as RFC 2047 base64 encoded-words short enough for one header line each."""
-    chunks = [""]
-    for char in text:
-        if len(base64.b64encode((chunks[-1] + char).encode())) > 44:  # a word of 56 chars
-            chunks.append("")
-        chunks[-1] += char
-    return [f"=?utf-8?b?{base64.b64encode(c.encode()).decode()}?=" for c in chunks]
+ATTACHMENT_NAME_WORD = 56  # each encoded word of a name= on a line of its own
 
 
 # -- where a message goes ---------------------------------------------------------------------
