@@ -1113,6 +1113,21 @@ def test_a_tracking_sheet_esp_cannot_read_is_said_after_the_trackers_part(
     assert _waiting_beside(sheet) == 1 and _waiting_beside(tracker) == 0
 
 
+def test_a_tracking_sheet_esp_cannot_read_is_in_the_json_too(tracker: Path, folder: Path) -> None:
+    """A script reading esp apply's JSON learns why the sheet's rows still wait."""
+    sheet = tracking_sheet(tracker, EARLIER)
+    owners = [_open_in_excel(tracker), _open_in_excel(sheet)]
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    for owner in owners:
+        owner.unlink()
+    sheet.write_bytes(b"not a workbook")
+    res = _apply(tracker, "--format", "json")
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    said = json.loads(res.stdout)["tracking_sheet_error"]
+    assert "TBT Tracking Sheet.xlsx" in said["message"] and said["fix"]
+    assert said["exit_code"] == ExitCode.BAD_INPUT
+
+
 @pytest.mark.parametrize("layout", [{}, {"table": "A1:F3"}, {"autofilter": "A1:F3"}])
 def test_an_undo_written_later_gives_the_same_sheet_as_a_direct_undo(
     tracker: Path, folder: Path, tmp_path: Path, layout: dict[str, str]

@@ -55,6 +55,16 @@ class ApplyResult:
     sheet_error: EspError | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
+    @exported(key="tracking_sheet_error", after="tracking_sheet", omit_none=True)
+    def sheet_error_said(self) -> dict[str, str | int | None] | None:
+        """Why what waits beside the TBT Tracking Sheet was not written (None: no error),
+        for a script that reads the JSON: the one line, the fix and its exit code."""
+        e = self.sheet_error
+        if e is None:
+            return None
+        return {"message": e.message, "fix": e.fix, "exit_code": int(e.exit_code)}
+
+    @property
     def parts(self) -> list[ApplyResult]:
         """This write, then the TBT Tracking Sheet's when there is one."""
         return [self] if self.sheet is None else [self, self.sheet]
