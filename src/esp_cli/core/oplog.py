@@ -7,7 +7,6 @@ their type in JSON: a date is {"date": ...}, an error cell {"error": "#N/A"}.
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -202,16 +201,18 @@ class CellRecord:
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> CellRecord:
-        # The sheet, class and column repeat down an entry (a column of 50,000 cells): one
-        # string each, not one per cell.
+    def from_json(cls, d: dict[str, Any], same: dict[str, str] | None = None) -> CellRecord:
+        """The cell as an entry records it. `same`: the strings read so far, by value: the
+        sheet, class and column repeat down an entry (a column of 50,000 cells), and are
+        then held once, not once per cell."""
+        one = same if same is not None else {}
         return cls(
-            sheet=sys.intern(str(d["sheet"])),
+            sheet=one.setdefault(s := str(d["sheet"]), s),
             row=int(d["row"]),
             col=int(d["col"]),
             agent=str(d.get("agent") or ""),
-            cls=sys.intern(str(d.get("class") or "")),
-            column=sys.intern(str(d.get("column") or "")),
+            cls=one.setdefault(s := str(d.get("class") or ""), s),
+            column=one.setdefault(s := str(d.get("column") or ""), s),
             before=untag(d.get("before")),
             after=untag(d.get("after")),
             before_xml=d.get("before_xml"),
@@ -428,6 +429,7 @@ class Operation:
         cells = d.get("cells") or ()
         if cell_filter is not None:
             cells = [c for c in cells if cell_filter(c)]
+        same: dict[str, str] = {}  # the entry's repeated strings, held once (CellRecord)
         return cls(
             op=str(d["op"]),
             kind=str(d["kind"]),
@@ -440,7 +442,7 @@ class Operation:
             digest_before=str(d.get("digest_before") or ""),
             digest_after=str(d.get("digest_after") or ""),
             backup=d.get("backup"),
-            cells=tuple(CellRecord.from_json(c) for c in cells),
+            cells=tuple(CellRecord.from_json(c, same) for c in cells),
             added_columns=tuple(
                 AddedColumn(
                     str(a["sheet"]), int(a["col"]), str(a["header"]), row=int(a.get("row") or 0)
