@@ -139,10 +139,7 @@ def migrate(tracker: Path, backup_dir: Path | None = None) -> None:
     try:
         data = legacy.read_bytes()
     except OSError as exc:
-        raise WriteFailedError(
-            f"{legacy}: the history log cannot be read ({exc.strerror}); nothing was written.",
-            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
-        ) from exc
+        raise _unreadable_log(legacy, exc) from exc
     keep = ours(tracker)
     lines = [line for line in data.split(b"\n") if line.strip() and keep(line)]
     try:
@@ -152,11 +149,21 @@ def migrate(tracker: Path, backup_dir: Path | None = None) -> None:
             like = tracker.stat()
             system.take_ownership(path, like, system.shared_mode(like))
     except OSError as exc:
-        raise WriteFailedError(
-            f"{path}: the history log cannot be written ({exc.strerror or exc}); "
-            "nothing was written.",
-            fix="check that the backups folder is writable ([backup] dir in esp.toml).",
-        ) from exc
+        raise _unwritable_log(path, exc) from exc
+
+
+def _unreadable_log(path: Path, exc: OSError) -> WriteFailedError:
+    return WriteFailedError(
+        f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
+        fix="check the backups folder's permissions ([backup] dir in esp.toml).",
+    )
+
+
+def _unwritable_log(path: Path, exc: OSError) -> WriteFailedError:
+    return WriteFailedError(
+        f"{path}: the history log cannot be written ({exc.strerror or exc}); nothing was written.",
+        fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+    )
 
 
 def typed_command(args: Sequence[str] | None) -> str:
@@ -415,10 +422,7 @@ def settle(path: Path, tracker_digest: str) -> None:
     except FileNotFoundError:
         return  # no log to tell a stopped write's backup from one a log names: none removed
     except OSError as exc:
-        raise WriteFailedError(
-            f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
-            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
-        ) from exc
+        raise _unreadable_log(path, exc) from exc
     with fh:
         # The write's entries at the end of the log, all pending (the changes that waited
         # and were written with it, then its own): one fate for all of them.
@@ -458,11 +462,7 @@ def settle(path: Path, tracker_digest: str) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
             except OSError as exc:
-                raise WriteFailedError(
-                    f"{path}: the history log cannot be written ({exc.strerror or exc}); "
-                    "nothing was written.",
-                    fix="check that the backups folder is writable ([backup] dir in esp.toml).",
-                ) from exc
+                raise _unwritable_log(path, exc) from exc
     if backup is not None:
         _remove_stopped_backup(backup)
     else:
@@ -576,10 +576,7 @@ def last_line(path: Path) -> tuple[bytes, str] | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise WriteFailedError(
-            f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
-            fix="check the backups folder's permissions ([backup] dir in esp.toml).",
-        ) from exc
+        raise _unreadable_log(path, exc) from exc
     with fh:
         for line in _reverse_lines(fh):
             line = line.strip()
