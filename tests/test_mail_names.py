@@ -31,6 +31,7 @@ from esp_cli.core.model import Letter
 from esp_cli.errors import ExitCode
 from esp_cli.mail import outgoing as mail
 from tests import factories
+from tests.support.mailnames import same_names
 from tests.test_report import Recorder, start_server
 
 Loopback = tuple[mail.Server, Recorder, Path]
@@ -136,8 +137,9 @@ def assert_read_back(cfg: Config, sender: str, to: str, cc: str, loopback: Loopb
         raw = email.message_from_bytes(data)
         for field, want in expected.items():
             got = [(a.display_name, a.addr_spec) for a in parsed[field].addresses]
-            assert got == want, (field, data.split(b"\r\n\r\n")[0])
-            assert email.utils.getaddresses([str(parsed[field])]) == want
+            assert same_names(got, want, raw[field]), (field, data.split(b"\r\n\r\n")[0])
+            shown = email.utils.getaddresses([str(parsed[field])])
+            assert same_names(shown, want, raw[field])
             assert compat32(raw[field]) == want, (field, raw[field])
     # A dry run shows each header on one line, the names as typed.
     lines = mail.shown(msg).split("\n\n", 1)[0].splitlines()
@@ -428,5 +430,41 @@ def test_an_address_longer_than_a_server_takes_is_refused_naming_the_setting(
     eml = folder / "eod.eml"
     result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
     assert result.exit_code == ExitCode.USAGE, result.output
-    assert "[report] to" in result.stderr and "not an e-mail address" in result.stderr
+    assert "[report] to" in result.stderr
+    assert "longer than the 254 characters a mail server takes" in result.stderr
     assert not eml.exists()
+
+
+def test_an_address_with_a_domain_beyond_ascii_is_written_as_dns_knows_it(
+    folder: Path,
+) -> None:
+    """`ana@bücher.de` is sent to `ana@xn--bcher-kva.de`, as mail programs do (esp stopped
+    with a traceback writing the .eml); a name part beyond ASCII is refused in words."""
+    cfg = write_config(folder, to=["Ana <ana@bücher.de>"])
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    parsed = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    assert [(a.display_name, a.addr_spec) for a in parsed["To"].addresses] == [
+        ("Ana", "ana@xn--bcher-kva.de")
+    ]
+    cfg = write_config(folder, to=["añá@example.com"])
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "[report] to" in result.stderr and "before the @) beyond ASCII" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["陳大文" * 6, "Александра Константиновна Преображенская"])
+def test_a_name_in_several_encoded_words_reads_back_in_the_classic_way(
+    folder: Path, name: str
+) -> None:
+    """Encoded words in a row are written as RFC 2047 says (not inside quotes, where a
+    reader that follows it — Python's compat32 `getaddresses` — lost the address)."""
+    cfg = write_config(folder, to=[f"{name} <chan@example.com>"])
+    eml = folder / "eod.eml"
+    result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    raw = email.message_from_bytes(eml.read_bytes())["To"]
+    ((shown, addr),) = email.utils.getaddresses([raw])
+    decoded = str(email.header.make_header(email.header.decode_header(shown)))
+    assert (decoded, addr) == (name, "chan@example.com")

@@ -91,15 +91,44 @@ def address_spec(text: str) -> str | None:
     if not text or HEADER_CONTROL.search(text) or len(split_addresses(text)) != 1:
         return None
     addr = name_and_address(text)[1]
-    if not _ADDR_SPEC.fullmatch(addr) or len(addr) > MAX_ADDRESS:
+    if not _ADDR_SPEC.fullmatch(addr) or len(_ascii_address(addr) or addr) > MAX_ADDRESS:
         return None
+    if _ascii_address(addr) is None:
+        return None  # a name part beyond ASCII: no mail server esp sends through takes it
     # parseaddr drops what it does not understand: the address must be what was written,
     # alone, in angle brackets after a name, or before a comment ('ana@x.com (home)').
     if text == addr or text.endswith(f"<{addr}>"):
-        return addr
+        return _ascii_address(addr)
     if re.fullmatch(rf"{re.escape(addr)}\s*\([^()]*\)", text):
-        return addr
+        return _ascii_address(addr)
     return None
+
+
+def _ascii_address(addr: str) -> str | None:
+    """The address as a mail server takes it: a domain beyond ASCII (`bücher.de`) in the
+    form DNS knows it (`xn--bcher-kva.de`), as mail programs write it; None when its name
+    part (before the @) is beyond ASCII, which needs a server esp does not ask for."""
+    if addr.isascii():
+        return addr
+    local, _, domain = addr.rpartition("@")
+    if not local.isascii():
+        return None
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return None
+
+
+def not_an_address(text: str) -> str:
+    """Why `text` is not one address esp can send to (address_spec gave None), in words
+    that follow it: "is not an e-mail address", or what is wrong with one that is."""
+    addr = name_and_address(text.strip().removeprefix("mailto:"))[1]
+    if _ADDR_SPEC.fullmatch(addr):
+        if not addr.rpartition("@")[0].isascii():
+            return "has a name part (before the @) beyond ASCII, which mail servers do not take"
+        if len(_ascii_address(addr) or addr) > MAX_ADDRESS:
+            return f"is longer than the {MAX_ADDRESS} characters a mail server takes"
+    return "is not an e-mail address"
 
 
 def recipient(text: str) -> str | None:

@@ -29,10 +29,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from email.contentmanager import ContentManager, raw_data_manager
 from email.generator import BytesGenerator
+from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from itertools import groupby
 from pathlib import Path
 from typing import Any, NoReturn
@@ -43,6 +44,7 @@ from esp_cli.core.addresses import (
     address_spec,
     name_and_address,
     named,
+    not_an_address,
     recipient,
     split_addresses,
 )
@@ -95,7 +97,7 @@ def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tup
             shown = recipient(piece)
             if shown is None:
                 raise ConfigError(
-                    f"{where}: {key}: {piece!r} is not an e-mail address.",
+                    f"{where}: {key}: {piece!r} {not_an_address(piece)}.",
                     fix=f'give one address per entry ({key}), e.g. ["Name <name@example.com>", '
                     '"other@example.com"].',
                 )
@@ -318,11 +320,10 @@ def _phrase(name: str, prefix: int) -> list[str]:
     needs it, and each run of words beyond ASCII, that look like an encoded word or that no
     line could hold, as encoded words.
 
-    A run that fits one encoded word is one. A longer one is several, inside quotes: outside
-    them, readers disagree on the space between two encoded words (RFC 2047 says none, and
-    so does Python's compat32 reader; its newer parser reads one), inside them both of
-    Python's parsers read none — and it is the form Outlook is given an attachment's name
-    in (see attach_data)."""
+    A run that fits one encoded word is one. A longer one is several, one after the other
+    with a fold between them, as RFC 2047 writes them (never inside quotes, where an encoded
+    word is not one): a reader joins them without the space between (Outlook, Python's
+    compat32 reader; Python's newer parser reads a space there, CPython gh-128110)."""
     width = min(ENCODED_WORD_LIMIT, MAX_LINE - prefix - 1)  # and its quote, on the first line
     longest = LINE_LIMIT - prefix - 2  # a word with its quotes on the first line
 
@@ -334,11 +335,7 @@ def _phrase(name: str, prefix: int) -> list[str]:
     for is_plain, run in groupby(name_words(name), key=plain):
         words = list(run)
         if not is_plain:
-            encoded = _encoded_words(" ".join(words), width)
-            if len(encoded) > 1:
-                encoded[0] = '"' + encoded[0]
-                encoded[-1] += '"'
-            units += encoded
+            units += _encoded_words(" ".join(words), width)
         elif all(_ATOM.fullmatch(w) for w in words):
             units += words
         else:
@@ -487,7 +484,7 @@ def draft_msg_bytes(msg: EmailMessage) -> bytes:
     sent or received time, so Outlook opens it ready to edit and send."""
     from aspose.email_foss.msg import MapiMessage, PropertyTypeCode
 
-    draft = MapiMessage.from_email_message(msg)
+    draft = MapiMessage.from_email_message(_names_as_typed(msg))
     draft.message_class = "IPM.Note"
     # The To and Cc lines of Outlook's lists: the names, as Outlook writes them ('; '
     # between), not the header form (the writer would encode a name beyond ASCII).
@@ -513,6 +510,19 @@ def draft_msg_bytes(msg: EmailMessage) -> bytes:
     draft.set_property(MESSAGE_FLAGS, PropertyTypeCode.PTYP_INTEGER32, flags)
     data: bytes = draft.to_bytes()
     return data
+
+
+def _names_as_typed(msg: EmailMessage) -> EmailMessage:
+    """`msg` with its address headers as people read them (see _as_typed), for the .msg
+    writer, which reads them with Python's newer parser: a name in encoded words in a row
+    would get a space between them."""
+    out = copy.deepcopy(msg)
+    for name in {n for n in msg if n.lower() in _ADDRESS_HEADERS}:
+        values = [_addresses(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
+        del out[name]
+        for value in values:
+            out[name] = value
+    return out
 
 
 def _inline_parts(msg: EmailMessage) -> list[EmailMessage]:
@@ -1007,12 +1017,37 @@ def shown(message: EmailMessage) -> str:
             del part["Content-Transfer-Encoding"]
             part.set_payload(f"[{part.get_content_type()}, {size:,} bytes: not shown]\n")
             part["Content-Transfer-Encoding"] = "7bit"
-        headers = [(name, str(value)) for name, value in part.items()]  # each as read
+        headers = [(name, _as_typed(name, value)) for name, value in part.raw_items()]
         for name in dict.fromkeys(name for name, _ in headers):
             del part[name]
         for name, value in headers:
             part.set_raw(name, value)  # written as it is: on one line, not encoded
     return copy_.as_string(policy=_POLICY.clone(linesep="\n"))
+
+
+_ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender"})
+
+
+def _as_typed(name: str, raw: str) -> str:
+    """A header's value as people read it, on one line: encoded words decoded, those in a
+    row joined as RFC 2047 says (Python's newer parser reads a space between them, CPython
+    gh-128110), each name of an address header quoted only where it needs it."""
+    if name.lower() not in _ADDRESS_HEADERS:
+        return str(make_header(decode_header(_unfolded(raw))))
+    return ", ".join(str(a) if a.display_name else a.addr_spec for a in _addresses(raw))
+
+
+def _unfolded(raw: str) -> str:
+    return re.sub(r"\r?\n(?=[ \t])", "", raw)
+
+
+def _addresses(raw: str) -> list[Address]:
+    """The names and addresses of an address header esp wrote, read as RFC 2047 reads them
+    (see _as_typed)."""
+    return [
+        Address(display_name=str(make_header(decode_header(n))) if n else "", addr_spec=a)
+        for n, a in getaddresses([_unfolded(raw)])
+    ]
 
 
 def post(

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.core.addresses import address_spec, split_addresses
+from esp_cli.core.addresses import address_spec, not_an_address, split_addresses
 from esp_cli.core.advice import (
     DUE_KINDS,
     AdviceKind,
@@ -225,8 +225,10 @@ def _no_address(s: WriteSession, row: Row) -> tuple[str, str] | None:
     if not text:
         return f"no e-mail address ({where} is empty)", f"type the agent's address in {where}."
     if email_addresses(text) is None:
+        pieces = split_addresses(text) or [text]
+        bad = next((p for p in pieces if address_spec(p) is None), text)
         return (
-            f"{text!r} in {where} is not an e-mail address",
+            f"{text!r} in {where} {not_an_address(bad)}",
             f"correct {where}: one address, or several separated by ';'.",
         )
     return None
