@@ -1106,3 +1106,24 @@ def test_a_draft_that_cannot_be_written_stops_the_run_and_the_ones_before_are_no
     notes = notes_by_name(tmp_path / "ESP Tracker.xlsx")
     assert notes["Ana Lopez"] == f"{STAMP} - {SIGNER} - Advised: SPOC steps"
     assert notes["Ben Carter"] is None and notes["Cy Moss"] is None
+
+
+def test_an_email_cell_esp_cannot_send_to_is_said_naming_the_address() -> None:
+    """An address beyond ASCII stopped a draft with a traceback; a cell of several names
+    the one that cannot be used."""
+    from esp_cli.services.advise import address_problem
+
+    where = "'ESP Tracker'!D9"
+    assert address_problem("ana@x.com; bo@y.com", where) is None
+    said = address_problem("ana@x.com; bo@bücher.de", where)
+    assert said is not None and said.startswith(f"'bo@bücher.de' in {where} has a domain beyond")
+    said = address_problem("ana@x.com; bo at y", where)
+    assert said == f"'bo at y' in {where} is not an e-mail address"
+    long = "a" * 64 + "@" + "b" * 200 + ".com"
+    said = address_problem(long, where)
+    assert said is not None and said.endswith(
+        "is longer than the 254 characters a mail server takes"
+    )
+    assert address_problem("añá@x.com", where) == (
+        f"'añá@x.com' in {where} has letters beyond ASCII before the @, which esp cannot send to"
+    )

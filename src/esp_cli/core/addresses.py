@@ -10,6 +10,7 @@ holds an empty recipient or a smuggled one.
 from __future__ import annotations
 
 import re
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.utils import parseaddr
 
@@ -91,44 +92,39 @@ def address_spec(text: str) -> str | None:
     if not text or HEADER_CONTROL.search(text) or len(split_addresses(text)) != 1:
         return None
     addr = name_and_address(text)[1]
-    if not _ADDR_SPEC.fullmatch(addr) or len(_ascii_address(addr) or addr) > MAX_ADDRESS:
+    if not _ADDR_SPEC.fullmatch(addr) or len(addr) > MAX_ADDRESS:
         return None
-    if _ascii_address(addr) is None:
-        return None  # a name part beyond ASCII: no mail server esp sends through takes it
     # parseaddr drops what it does not understand: the address must be what was written,
     # alone, in angle brackets after a name, or before a comment ('ana@x.com (home)').
     if text == addr or text.endswith(f"<{addr}>"):
-        return _ascii_address(addr)
+        return addr
     if re.fullmatch(rf"{re.escape(addr)}\s*\([^()]*\)", text):
-        return _ascii_address(addr)
+        return addr
     return None
 
 
-def _ascii_address(addr: str) -> str | None:
-    """The address as a mail server takes it: a domain beyond ASCII (`bücher.de`) in the
-    form DNS knows it (`xn--bcher-kva.de`), as mail programs write it; None when its name
-    part (before the @) is beyond ASCII, which needs a server esp does not ask for."""
-    if addr.isascii():
-        return addr
-    local, _, domain = addr.rpartition("@")
-    if not local.isascii():
-        return None
-    try:
-        return f"{local}@{domain.encode('idna').decode('ascii')}"
-    except UnicodeError:
-        return None
-
-
 def not_an_address(text: str) -> str:
-    """Why `text` is not one address esp can send to (address_spec gave None), in words
-    that follow it: "is not an e-mail address", or what is wrong with one that is."""
+    """Why `text` is not one address (address_spec gave None), in words that follow it:
+    "is not an e-mail address", or what is wrong with one that is."""
     addr = name_and_address(text.strip().removeprefix("mailto:"))[1]
-    if _ADDR_SPEC.fullmatch(addr):
-        if not addr.rpartition("@")[0].isascii():
-            return "has a name part (before the @) beyond ASCII, which mail servers do not take"
-        if len(_ascii_address(addr) or addr) > MAX_ADDRESS:
-            return f"is longer than the {MAX_ADDRESS} characters a mail server takes"
+    if _ADDR_SPEC.fullmatch(addr) and len(addr) > MAX_ADDRESS:
+        return f"is longer than the {MAX_ADDRESS} characters a mail server takes"
     return "is not an e-mail address"
+
+
+def unsendable(addr: str) -> str | None:
+    """Why esp cannot put the address (a well-formed one) in a message it writes, in words
+    that follow it; None when it can. One beyond ASCII (`ana@bücher.de`) needs a domain in
+    the form a mail program shows it (`xn--bcher-kva.de`): esp does not convert it, as the
+    forms differ between the standards' editions (`straße.de`)."""
+    if addr.isascii():
+        return None
+    if not addr.rpartition("@")[0].isascii():
+        return "has letters beyond ASCII before the @, which esp cannot send to"
+    return (
+        "has a domain beyond ASCII: write it in its ASCII (xn--…) form, as your mail program "
+        "shows it"
+    )
 
 
 def recipient(text: str) -> str | None:
@@ -145,7 +141,18 @@ def named(name: str, addr: str) -> str:
     """`Name <address>` (the bare address when there is no name), the name quoted as RFC
     5322 says by the email package (`"Reyes, Jordan" <…>`) and kept as itself beyond ASCII:
     encoded where a header is written, never shown encoded in a sign-off or a dry run."""
-    return str(Address(display_name=name, addr_spec=addr)) if name else addr
+    if not name:
+        return addr
+    try:
+        return str(Address(display_name=name, addr_spec=addr))
+    except (ValueError, MessageError):
+        # An address the email package will not take apart (`ethan..brooks@…`, which
+        # servers take): the name quoted as it would quote it.
+        quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return f"{quoted if _SPECIALS.search(name) else name} <{addr}>"
+
+
+_SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
 
 
 def bad_addresses(texts: tuple[str, ...] | list[str]) -> list[str]:

@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.contentmanager import ContentManager, raw_data_manager
+from email.errors import MessageError
 from email.generator import BytesGenerator
 from email.header import decode_header, make_header
 from email.headerregistry import Address
@@ -47,6 +48,7 @@ from esp_cli.core.addresses import (
     not_an_address,
     recipient,
     split_addresses,
+    unsendable,
 )
 from esp_cli.core.filenames import next_name
 from esp_cli.core.model import Letter, MailReport
@@ -95,12 +97,14 @@ def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tup
             )
         for piece in split_addresses(entry):
             shown = recipient(piece)
-            if shown is None:
+            why = not_an_address(piece) if shown is None else unsendable(address_spec(piece) or "")
+            if why:
                 raise ConfigError(
-                    f"{where}: {key}: {piece!r} {not_an_address(piece)}.",
+                    f"{where}: {key}: {piece!r} {why}.",
                     fix=f'give one address per entry ({key}), e.g. ["Name <name@example.com>", '
                     '"other@example.com"].',
                 )
+            assert shown is not None
             out.append(shown)
     return tuple(out)
 
@@ -123,11 +127,13 @@ def checked_sender(config: Config) -> str:
             fix='write it on one line, with plain spaces only: from = "Name <you@example.com>".',
         )
     shown = recipient(sender)
-    if shown is None:
+    why = "is not one e-mail address" if shown is None else unsendable(address_spec(sender) or "")
+    if why:
         raise ConfigError(
-            f"{where}: {key} {sender!r} is not one e-mail address.",
+            f"{where}: {key} {sender!r} {why}.",
             fix=f'write it as {key.split()[-1]} = "Name <you@example.com>".',
         )
+    assert shown is not None
     name = unquoted_name(config.user) if config.user else ""
     if not config.report_from and (why := name_refusal(config.user or "", "[people] user")):
         raise ConfigError(
@@ -340,6 +346,12 @@ def _phrase(name: str, prefix: int) -> list[str]:
             units += words
         else:
             quoted = [w.replace("\\", "\\\\").replace('"', '\\"') for w in words]
+            whole = '"' + " ".join(quoted) + '"'
+            if len(whole) < MAX_LINE:  # a line of its own at most: " " and the run
+                # One piece: a fold inside quotes is RFC 5322's, but Python's compat32
+                # reader then loses the address.
+                units.append(whole)
+                continue
             quoted[0] = '"' + quoted[0]
             quoted[-1] += '"'  # the same word when the run is one word
             units += quoted
@@ -358,8 +370,15 @@ def _encoded_words(text: str, width: int, *, q: bool = True) -> list[str]:
         pieces = [cluster] if _encoded_length(cluster, q) <= width else list(cluster)
         for piece in pieces:
             if current and _encoded_length(current + piece, q) > width:
-                words.append(current)
-                current = ""
+                # Ended after its last space where it has one: a reader that puts a space
+                # between two encoded words (see _phrase) then never splits a word.
+                cut = current.rfind(" ") + 1
+                if 0 < cut < len(current) and _encoded_length(current[cut:] + piece, q) <= width:
+                    words.append(current[:cut])
+                    current = current[cut:]
+                else:
+                    words.append(current)
+                    current = ""
             current += piece
     words.append(current)
     return [_encoded_word(word, q) for word in words]
@@ -518,7 +537,13 @@ def _names_as_typed(msg: EmailMessage) -> EmailMessage:
     would get a space between them."""
     out = copy.deepcopy(msg)
     for name in {n for n in msg if n.lower() in _ADDRESS_HEADERS}:
-        values = [_addresses(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
+        raws = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
+        try:
+            values = [
+                [Address(display_name=n, addr_spec=a) for n, a in _addresses(raw)] for raw in raws
+            ]
+        except (ValueError, MessageError):
+            continue  # an address the email package will not take apart: left as written
         del out[name]
         for value in values:
             out[name] = value
@@ -1034,18 +1059,18 @@ def _as_typed(name: str, raw: str) -> str:
     gh-128110), each name of an address header quoted only where it needs it."""
     if name.lower() not in _ADDRESS_HEADERS:
         return str(make_header(decode_header(_unfolded(raw))))
-    return ", ".join(str(a) if a.display_name else a.addr_spec for a in _addresses(raw))
+    return ", ".join(named(n, a) for n, a in _addresses(raw))
 
 
 def _unfolded(raw: str) -> str:
     return re.sub(r"\r?\n(?=[ \t])", "", raw)
 
 
-def _addresses(raw: str) -> list[Address]:
+def _addresses(raw: str) -> list[tuple[str, str]]:
     """The names and addresses of an address header esp wrote, read as RFC 2047 reads them
     (see _as_typed)."""
     return [
-        Address(display_name=str(make_header(decode_header(n))) if n else "", addr_spec=a)
+        (str(make_header(decode_header(n))) if n else "", a)
         for n, a in getaddresses([_unfolded(raw)])
     ]
 

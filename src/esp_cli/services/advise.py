@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.core.addresses import address_spec, not_an_address, split_addresses
+from esp_cli.core.addresses import address_spec, not_an_address, split_addresses, unsendable
 from esp_cli.core.advice import (
     DUE_KINDS,
     AdviceKind,
@@ -114,6 +114,22 @@ def email_addresses(text: str) -> list[str] | None:
     if not found or any(a is None for a in found):
         return None
     return [a for a in found if a is not None]
+
+
+def address_problem(text: str, where: str) -> str | None:
+    """Why the addresses of an Email cell (`where` names it) cannot address a message esp
+    writes — the one that cannot, when it holds several — else None."""
+    pieces = split_addresses(text) or [text]
+    found = email_addresses(text)
+    why = (
+        next(((p, not_an_address(p)) for p in pieces if address_spec(p) is None), None)
+        if found is None
+        else next(((a, r) for a in found if (r := unsendable(a))), None)
+    )
+    if why is None:
+        return None
+    bad, reason = why
+    return f"{bad if len(pieces) > 1 else text!r} in {where} {reason}"
 
 
 @dataclass
@@ -224,13 +240,9 @@ def _no_address(s: WriteSession, row: Row) -> tuple[str, str] | None:
     text = row.text("email").strip()
     if not text:
         return f"no e-mail address ({where} is empty)", f"type the agent's address in {where}."
-    if email_addresses(text) is None:
-        pieces = split_addresses(text) or [text]
-        bad = next((p for p in pieces if address_spec(p) is None), text)
-        return (
-            f"{text!r} in {where} {not_an_address(bad)}",
-            f"correct {where}: one address, or several separated by ';'.",
-        )
+    why = address_problem(text, where)
+    if why is not None:
+        return why, f"correct {where}: one address, or several separated by ';'."
     return None
 
 

@@ -71,7 +71,7 @@ from esp_cli.errors import (
 )
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.document import DaySource, Document, DocumentResult, NotMade
-from esp_cli.services.advise import email_addresses
+from esp_cli.services.advise import address_problem, email_addresses
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
     TrackerNow,
@@ -599,8 +599,13 @@ def _make(
     cc: tuple[str, ...] = ()
     if run.drafts:
         found = _address(row)
-        if found is None:
-            why = f"{ref.name} has no e-mail address in the Email column: no draft to address"
+        unusable = address_problem(row.text("email").strip(), "the Email column") if found else None
+        if found is None or unusable:
+            why = (
+                f"{ref.name}'s {unusable}: no draft to address"
+                if unusable
+                else f"{ref.name} has no e-mail address in the Email column: no draft to address"
+            )
             fix = "fill in the agent's Email column, or leave out --eml/--msg."
             if strict:
                 raise EspError(f"{why}.", fix=fix)
