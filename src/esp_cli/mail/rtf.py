@@ -17,8 +17,10 @@ must escape (`\\'81\\\\`, `\\'83\\{`). As Word reads it, an escaped first byte t
 next byte however it is written; a line break between them is nothing (RTF's line breaks
 never are). A group's end, a control word or the end of the document is no byte: a first
 byte they come after is a character missing its second byte, U+FFFD, and what follows is
-read on its own, in its own group's code page. A first byte left raw takes the next byte
-whatever it is (RTF-J, which writes both bytes raw, its second a bare `\\`, `{` or `}` too).
+read on its own, in its own group's code page (Word reads each group's text in its own
+font, and a font's pair never spans two); so is one whose next byte cannot be its second
+(a space), that byte read as itself. A first byte left raw takes the next byte whatever it
+is (RTF-J, which writes both bytes raw, its second a bare `\\`, `{` or `}` too).
 
 Each run of such characters becomes the characters it stands for, in its font's code page as
 Windows reads it (selfreports.decode_text); striprtf then strips what is left (destinations,
@@ -187,8 +189,11 @@ class _Reader:
             return leads
         if self.lead is not None:
             (first, codec), self.lead = self.lead, None
-            self._append(codec, first, value)
-            return False
+            if _pair(first, value, codec):
+                self._append(codec, first, value)
+                return False
+            self.flush()  # no second byte of it: the first is U+FFFD, this byte its own
+            self.write("\ufffd")
         if _lead_byte(value, codec):
             self.lead = (value, codec)
             return True
@@ -260,6 +265,15 @@ def _lead_byte(value: int, codec: str) -> bool:
     except UnicodeDecodeError as exc:
         return "incomplete" in exc.reason
     return False
+
+
+@functools.cache
+def _pair(first: int, second: int, codec: str) -> bool:
+    """Whether two bytes are one double-byte character in `codec`."""
+    try:
+        return len(bytes((first, second)).decode(codec)) == 1
+    except UnicodeDecodeError:
+        return False
 
 
 def rtf_text(rtf: bytes) -> str:
