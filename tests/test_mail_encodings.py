@@ -5,6 +5,8 @@ RTF body in its own code page with raw 8-bit bytes, an HTML body in the Internet
 from __future__ import annotations
 
 import base64
+import functools
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -1050,3 +1052,166 @@ def test_cp932s_byte_0x80_is_read_as_windows_reads_it(tmp_path: Path) -> None:
     path = make_msg(tmp_path / "a.msg", rtf=_rtf_in(128, body))
     assert read_mail(path.read_bytes(), "a.msg", EASTERN).text == "a\x80あ \x80あ \x80b"
     assert decode_text(b"\x80\x82\xa0", "shift_jis") == "\x80あ"
+
+
+# ------------------------- RTF: a double-byte character's second byte, however it is written
+
+# Word's forms of a character's second byte: escaped ('x), as plain text when it is printable
+# ASCII, or as an escaped symbol when it is one of RTF's own (\\, \{, \}).
+_RTF_BYTE_FORMS = ("escaped", "plain")
+
+
+def _dbcs(text: str, codec: str, form: str = "plain") -> bytes:
+    """`text` in `codec` as an RTF writer puts it: each byte above 0x7F escaped; each second
+    byte escaped too (`escaped`), or as plain text or an escaped symbol (`plain`)."""
+    out, second = [], False
+    for byte in text.encode(codec):
+        if byte > 0x7F or (second and form == "escaped"):
+            out.append(b"\\'%02x" % byte)
+        elif bytes([byte]) in b"\\{}":
+            out.append(b"\\" + bytes([byte]))
+        else:
+            out.append(bytes([byte]))
+        second = not second and _leads(byte, codec)
+    return b"".join(out)
+
+
+def _leads(byte: int, codec: str) -> bool:
+    try:
+        bytes([byte]).decode(codec)
+    except UnicodeDecodeError as exc:
+        return byte not in (0x80, 0xFF) and "incomplete" in exc.reason
+    return False
+
+
+# Characters whose second byte is printable ASCII (ア is 83 41, ― 81 5C, ボ 83 7B, マ 83 7D).
+_PLAIN_SECOND = [
+    (932, 128, "cp932", "アイウ―ボマ表ソ能"),
+    (936, 134, "gbk", "丂赲癅"),  # 81 40, DA 5C, 0xAF 0x7B
+    (949, 129, "cp949", "갂갃"),  # 81 41, 81 42
+    (950, 136, "cp950", "乙功許"),  # A4 41, A5 5C, B3 5C
+]
+
+
+@pytest.mark.parametrize(("cpg", "charset", "codec", "text"), _PLAIN_SECOND)
+@pytest.mark.parametrize("form", _RTF_BYTE_FORMS)
+@pytest.mark.parametrize("where", ["document", "font"])
+def test_an_escaped_first_byte_takes_the_next_byte_however_it_is_written(
+    cpg: int, charset: int, codec: str, text: str, form: str, where: str
+) -> None:
+    """`\\'83A` is ア in Shift_JIS (Word writes a second byte that is printable ASCII as
+    text), `\\'81\\\\` is ―: one character, as Word reads it, not ƒ and A. In the document's
+    code page (\\ansicpg932) or in a font's own (\\fcharset128 in a Windows-1252 document)."""
+    from esp_cli.mail.rtf import rtf_text
+
+    body = b"Module " + _dbcs(text, codec, form) + b" done"
+    if where == "document":
+        rtf = b"{\\rtf1\\ansi\\ansicpg%d " % cpg + body + b"\\par}"
+    else:
+        rtf = _rtf_in(charset, body)
+    assert rtf_text(rtf).strip() == f"Module {text} done"
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        (rb"\'83" + b"\r\n" + rb"A\'83" + b"\n" + rb"\{", "アボ"),  # a line break is nothing
+        (rb"\'88" + b"\x9f" + rb"\par A", "亜\nA"),  # a raw second byte leads nothing
+        (rb"\uc1\u12450\'83" + b"\r\n" + rb"A end", "ア end"),
+        (rb"\uc2\u20124\'88" + b"\x9f" + rb"\u20124\'88" + b"\x9f" + rb" end", "亜亜 end"),
+    ],
+)
+def test_a_second_byte_is_read_across_a_line_break_and_raw(body: bytes, want: str) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    assert rtf_text(b"{\\rtf1\\ansi\\ansicpg932 " + body + b"}") == want
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        (rb"{\'83}A", "\ufffdA"),  # the group's end: A is A, in its own group
+        (rb"{\f1 \'83}\'41", "\ufffdA"),
+        (rb"\'83\par A", "\ufffd\nA"),
+        (rb"\'83\u12450?A", "\ufffdアA"),
+        (rb"ok \'83", "ok \ufffd"),
+        (rb"\'83 ok", "\ufffd ok"),  # a byte no character's second: itself
+    ],
+)
+def test_a_first_byte_no_second_byte_follows_is_a_missing_character(body: bytes, want: str) -> None:
+    """A group's end, a control word, a \\uN or the document's end is no byte, and a space
+    is no character's second: the character is U+FFFD (never ƒ, the byte read as
+    Windows-1252) and what follows is itself."""
+    from esp_cli.mail.rtf import rtf_text
+
+    fonts = b"{\\fonttbl{\\f0\\fcharset128 MS Gothic;}{\\f1\\fcharset128 MS Mincho;}}"
+    assert rtf_text(b"{\\rtf1\\ansi\\ansicpg932\\deff0" + fonts + body + b"}") == want
+
+
+def test_raw_double_byte_text_still_takes_the_next_byte_whatever_it_is() -> None:
+    """RTF-J writes both bytes raw, the second unescaped even when it is \\, { or }: the
+    byte after a raw first byte is its second (a line break between them is nothing)."""
+    from esp_cli.mail.rtf import rtf_text
+
+    body = b"\x83}\x95\\\x83\r\nA \x83{ok"
+    assert rtf_text(b"{\\rtf1\\ansi\\ansicpg932 " + body + b"}") == "マ表ア ボok"
+
+
+@functools.cache
+def _characters_of(codec: str) -> list[str]:
+    """The letters, digits, punctuation, symbols and spaces `codec` writes and reads back."""
+
+    def readable(char: str) -> bool:
+        try:
+            return char.encode(codec).decode(codec) == char
+        except UnicodeError:
+            return False
+
+    return [
+        char
+        for char in map(chr, range(0x20, 0x10000))
+        if unicodedata.category(char)[0] in "LNPS" or char == " "
+        if readable(char)
+    ]
+
+
+@st.composite
+def _cjk_rtf(draw: st.DrawFn) -> tuple[bytes, str]:
+    """Japanese, Chinese or Korean text and an RTF of it, each character written in one of
+    the ways writers do: its bytes with the second plain or escaped, or \\uN with a
+    fallback of \\uc0, \\uc1 (a character, or ?) or \\uc2 (its bytes); line breaks between
+    tokens, and even between a character's two bytes."""
+    cpg, charset, codec = draw(
+        st.sampled_from([(932, 128, "cp932"), (936, 134, "gbk"), (949, 129, "cp949"),
+                         (950, 136, "cp950")])
+    )  # fmt: skip
+
+    text = draw(st.text(st.sampled_from(_characters_of(codec)), min_size=1, max_size=12))
+    out = [b"{\\rtf1\\ansi\\ansicpg%d " % cpg]
+    if draw(st.booleans()):  # the code page a font's, in a Windows-1252 document
+        out = [b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fcharset%d X;}}\\f0 " % charset]
+    for char in text:
+        encoded = char.encode(codec)
+        how = draw(st.sampled_from(["plain", "escaped", "uc0", "uc1", "uc1?", "uc2"]))
+        bytes_form = draw(st.sampled_from(_RTF_BYTE_FORMS))
+        written = _dbcs(char, codec, bytes_form)
+        if len(encoded) == 2 and draw(st.booleans()):
+            first = b"\\'%02x" % encoded[0]
+            written = first + b"\r\n" + written[len(first) :]
+        if how.startswith("uc"):
+            fallback = {"uc0": b"", "uc1?": b"?", "uc1": written, "uc2": written}[how]
+            uc = 0 if how == "uc0" else len(encoded) if how == "uc2" else 1
+            written = b"\\uc%d\\u%d " % (uc, ord(char)) + fallback
+        out.append(written)
+        if draw(st.booleans()):
+            out.append(b"\r\n")
+    return b"".join(out) + b"}", text
+
+
+@settings(max_examples=600, deadline=None)
+@given(_cjk_rtf())
+def test_cjk_text_written_in_rtf_as_writers_do_reads_back_exactly(case: tuple[bytes, str]) -> None:
+    from esp_cli.mail.rtf import rtf_text
+
+    rtf, text = case
+    assert rtf_text(rtf) == text

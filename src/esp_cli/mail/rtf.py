@@ -10,6 +10,18 @@ neither, or with the default or the Symbol character set, is in the document's
 `\\uN` (negative above 32767; two of them, a UTF-16 pair, beyond the Basic Multilingual
 Plane), followed by a fallback of `\\ucN` characters a reader skips.
 
+In a double-byte code page (Shift_JIS, GBK, Korean, Big5) a character is two bytes, and the
+second is written as RTF writes any byte: escaped (`\\'83\\'41`), as plain text when it is
+printable ASCII (`\\'83A`, ア in Shift_JIS), or as an escaped symbol when it is one RTF
+must escape (`\\'81\\\\`, `\\'83\\{`). As Word reads it, an escaped first byte takes the
+next byte however it is written; a line break between them is nothing (RTF's line breaks
+never are). A group's end, a control word or the end of the document is no byte: a first
+byte they come after is a character missing its second byte, U+FFFD, and what follows is
+read on its own, in its own group's code page (Word reads each group's text in its own
+font, and a font's pair never spans two); so is one whose next byte cannot be its second
+(a space), that byte read as itself. A first byte left raw takes the next byte whatever it
+is (RTF-J, which writes both bytes raw, its second a bare `\\`, `{` or `}` too).
+
 Each run of such characters becomes the characters it stands for, in its font's code page as
 Windows reads it (selfreports.decode_text); striprtf then strips what is left (destinations,
 fields, tables) to text.
@@ -93,6 +105,8 @@ class _Reader:
         # The fallback's count ended after that first byte (a writer counting characters,
         # \uc1): the next byte is its second, skipped too — a character is never split.
         self.trail = False
+        # A first byte of text whose second is still to come, and its code page.
+        self.lead: tuple[int, str] | None = None
         self.high_surrogate: int | None = None
         self.open_word = False  # the last thing written is a control word with no space
 
@@ -125,14 +139,26 @@ class _Reader:
         self.open_word = rtf[-1:].isalnum()
 
     def flush(self) -> None:
+        """The characters read so far written; a first byte no second byte followed (what
+        comes next is no byte) is U+FFFD."""
         if self.run:
             self.write(decode_text(bytes(self.run), self.run_codec))
             self.run.clear()
+        if self.lead is not None:
+            self.lead = None
+            self.write("\ufffd")
+
+    @property
+    def awaits_byte(self) -> bool:
+        """Whether the next byte is the second of a character begun: one to read (an
+        escaped first byte's) or one to skip (the fallback's last character's)."""
+        return self.trail or self.lead is not None
 
     def skipped(self, text: str) -> str:
         """The text after the fallback characters still to skip (a line break is none)."""
         at = 0
-        self.half = False  # a character of text is one byte: a second byte, or one of its own
+        if text.strip("\r\n"):  # a character of text is one byte: a second, or its own
+            self.half = False
         while self.fallback and at < len(text):
             end = min(at + self.fallback, len(text))
             self.fallback -= end - at - text.count("\r", at, end) - text.count("\n", at, end)
@@ -144,25 +170,41 @@ class _Reader:
         self.fallback = 0
         self.trail = self.half = False
 
-    def byte(self, value: int, codec: str) -> None:
+    def byte(self, value: int, codec: str) -> bool:
         """A byte of text in `codec`, or one of the fallback to skip: a double-byte
         character counts two (as \\ucN counts them), and one the count would cut after its
         first byte is skipped whole (a writer's \\uc1 before a Shift_JIS character). Whether
-        a byte leads a character is known from the fallback's start: a second byte (most
-        could lead one too) is never taken for a first."""
+        a byte leads a character is known from where the text or the fallback starts: a
+        second byte (most could lead one too) is never taken for a first. True when the byte
+        leads a character whose second byte is the next."""
         if self.trail:
             self.trail = False
-            return
+            return False
         if self.fallback:
             self.fallback -= 1
             self.half = not self.half and _lead_byte(value, codec)
+            leads = self.half
             if not self.fallback:
                 self.trail, self.half = self.half, False
-            return
+            return leads
+        if self.lead is not None:
+            (first, codec), self.lead = self.lead, None
+            if _pair(first, value, codec):
+                self._append(codec, first, value)
+                return False
+            self.flush()  # no second byte of it: the first is U+FFFD, this byte its own
+            self.write("\ufffd")
+        if _lead_byte(value, codec):
+            self.lead = (value, codec)
+            return True
+        self._append(codec, value)
+        return False
+
+    def _append(self, codec: str, *values: int) -> None:
         if codec != self.run_codec:
             self.flush()
             self.run_codec = codec
-        self.run.append(value)
+        self.run.extend(values)
 
     def unicode(self, number: int) -> None:
         """A \\uN character: half of a UTF-16 pair waits for its other half."""
@@ -225,6 +267,15 @@ def _lead_byte(value: int, codec: str) -> bool:
     return False
 
 
+@functools.cache
+def _pair(first: int, second: int, codec: str) -> bool:
+    """Whether two bytes are one double-byte character in `codec`."""
+    try:
+        return len(bytes((first, second)).decode(codec)) == 1
+    except UnicodeDecodeError:
+        return False
+
+
 def rtf_text(rtf: bytes) -> str:
     """The text of an RTF document, each character read in its font's code page."""
     from striprtf.striprtf import rtf_to_text
@@ -270,14 +321,20 @@ def _read(rtf: bytes, reader: _Reader, at: int = 0, *, table_only: bool = False)
             reader.byte(int(token.group("hex"), 16), reader.codec(group))
         elif kind == "high":
             codec = reader.codec(group)
-            reader.byte(token.group("high")[0], codec)
-            if _lead_byte(token.group("high")[0], codec) and at < end:
-                reader.byte(rtf[at], codec)  # its second byte, whatever it is
-                at += 1
+            if reader.byte(token.group("high")[0], codec):
+                # A raw first byte: its second is the next byte, whatever it is.
+                while at < end and rtf[at] in b"\r\n":
+                    at += 1
+                if at < end:
+                    reader.byte(rtf[at], codec)
+                    at += 1
         elif kind == "text":
             text = token.group("text").decode("latin-1")
-            if reader.trail:  # the second byte of the fallback's last character, as text
-                reader.trail, text = False, text[1:]
+            if reader.awaits_byte:  # a character's second byte, as text
+                if not (second := text.lstrip("\r\n")):
+                    continue  # a line break between a character's two bytes is nothing
+                reader.byte(ord(second[0]), reader.codec(group))
+                text = second[1:]
             if reader.fallback:
                 text = reader.skipped(text)
             if text:
@@ -285,8 +342,8 @@ def _read(rtf: bytes, reader: _Reader, at: int = 0, *, table_only: bool = False)
                 reader.write(text)
         elif kind == "symbol":
             symbol = token.group("symbol").decode("latin-1")
-            if symbol in _LITERAL_SYMBOLS and reader.trail:
-                reader.trail = False  # the second byte of the fallback's last character
+            if symbol in _LITERAL_SYMBOLS and reader.awaits_byte:
+                reader.byte(ord(symbol), reader.codec(group))  # a character's second byte
                 continue
             if symbol in _LITERAL_SYMBOLS and reader.fallback:
                 reader.fallback -= 1
