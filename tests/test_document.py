@@ -609,7 +609,25 @@ def test_no_address_refuses_the_draft_and_the_document(
     wb.save(book)
     res = run(book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path), "--eml")
     assert res.exit_code == ExitCode.FAILED
-    assert "no e-mail address" in res.stderr and list(tmp_path.glob("*.docx")) == []
+    # What is wrong with the cell, not that it is empty.
+    assert "'not an address' in the Email column is not an e-mail address" in res.stderr
+    assert "correct the agent's Email column" in res.stderr
+    assert list(tmp_path.glob("*.docx")) == []
+
+
+def test_an_address_esp_cannot_send_to_refuses_the_draft_in_words(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    """One address beyond ASCII among the agent's: named, no traceback, nothing made."""
+    wb = openpyxl.load_workbook(book)
+    sheet = wb.active
+    assert sheet is not None
+    sheet.cell(3, list(H.values()).index(H["email"]) + 1).value = "k@x.com; kb@bücher.de"
+    wb.save(book)
+    res = run(book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path), "--eml")
+    assert res.exit_code == ExitCode.FAILED, res.output
+    assert "'kb@bücher.de' in the Email column has a domain beyond ASCII" in res.stderr
+    assert "Traceback" not in res.output and list(tmp_path.glob("*.docx")) == []
 
 
 # -- recording -------------------------------------------------------------------------------------

@@ -397,6 +397,8 @@ def msg_subject_and_names(data: bytes) -> tuple[str, list[str]]:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(subject=TEXTS, stem=TEXTS)
 @example(subject="山" * 300, stem="山" * 300)
+@example(subject="EOD", stem="=?utf-8?q?Team_Lead?=")  # a name a reader would decode
+@example(subject="EOD", stem="=?" + "Отчёт" * 30)
 @example(subject="=?utf-8?q?Team_Lead?= EOD  report", stem="Отчёт" * 200)
 @example(subject="Réyes  " + "X" * 2000 + "  山 田", stem="X" * 2000)
 def test_any_subject_and_file_name_fit_the_lines_and_read_back(
@@ -463,11 +465,21 @@ def test_an_address_the_email_package_will_not_take_apart_still_shows(folder: Pa
     assert result.exit_code == 0, result.output
     _sender, rows = msg_fields(msg.read_bytes())
     assert ("Ethan Brooks", "ethan..brooks@vendorcx.com", "ethan..brooks@vendorcx.com") in rows
+    # The other names of that header as typed too (encoded words in a row, no space added).
+    long = "陳大文" * 8
+    cfg = write_config(folder, to=["Ethan <ethan..brooks@vendorcx.com>", f"{long} <c@x.com>"])
+    other = folder / "other.msg"
+    result = run("report", "eod", "--date", "2026-11-24", "--msg", str(other), "-c", str(cfg))
+    assert result.exit_code == 0, result.output
+    _sender, rows = msg_fields(other.read_bytes())
+    assert (long, "c@x.com", "c@x.com") in rows
 
 
 @pytest.mark.parametrize(
     "name",
     [
+        "Reyes, Jordan (Certification Coordinator, Aetna ESP Program, Eastern Region US)",
+        "Reyes, Jordan (Certification Coordinator, Aetna ESP P.)",
         "Trần Thị Bích Ngọc Nguyễn (Cert. Coordinator)",
         "Nguyễn Thị Minh Khai Trần Văn Phương Lê Hoàng Đức Phạm Quốc Bảo, QA",
         "Großenkneten-Überlingen Ánh Bảo Ngọc Trân Châu",
@@ -482,6 +494,8 @@ def test_a_long_name_reads_back_in_both_of_pythons_readers(folder: Path, name: s
     result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
     assert result.exit_code == 0, result.output
     data = eml.read_bytes()
+    assert_lines_fit(data)
+    assert all(len(line) <= 78 for line in header_lines(data) if line.startswith(b"To:"))
     raw = email.message_from_bytes(data)["To"]
     pairs = email.utils.getaddresses([raw])
     decoded = [(str(email.header.make_header(email.header.decode_header(n))), a) for n, a in pairs]

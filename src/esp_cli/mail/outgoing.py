@@ -38,6 +38,7 @@ from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from itertools import groupby
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import quote
 
 from esp_cli.config import Config, name_refusal, name_words, unquoted_name
 from esp_cli.core.addresses import (
@@ -347,14 +348,12 @@ def _phrase(name: str, prefix: int) -> list[str]:
         else:
             quoted = [w.replace("\\", "\\\\").replace('"', '\\"') for w in words]
             whole = '"' + " ".join(quoted) + '"'
-            if len(whole) < MAX_LINE:  # a line of its own at most: " " and the run
-                # One piece: a fold inside quotes is RFC 5322's, but Python's compat32
-                # reader then loses the address.
+            if len(whole) <= MAX_LINE - prefix - 1:  # it fits a line, the first one too
                 units.append(whole)
-                continue
-            quoted[0] = '"' + quoted[0]
-            quoted[-1] += '"'  # the same word when the run is one word
-            units += quoted
+            else:
+                # Never folded inside its quotes (RFC 5322 allows it, but Python's compat32
+                # reader then loses the address): encoded words, which fold between them.
+                units += _encoded_words(" ".join(words), width)
     return units
 
 
@@ -538,16 +537,21 @@ def _names_as_typed(msg: EmailMessage) -> EmailMessage:
     out = copy.deepcopy(msg)
     for name in {n for n in msg if n.lower() in _ADDRESS_HEADERS}:
         raws = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
-        try:
-            values = [
-                [Address(display_name=n, addr_spec=a) for n, a in _addresses(raw)] for raw in raws
-            ]
-        except (ValueError, MessageError):
-            continue  # an address the email package will not take apart: left as written
+        values = [[_address_of(n, a) for n, a in _addresses(raw)] for raw in raws]
         del out[name]
         for value in values:
             out[name] = value
     return out
+
+
+def _address_of(name: str, addr: str) -> Address:
+    """The name and address as an Address, also for an address the email package will not
+    take apart (`ethan..brooks@…`, which servers take): given as its two parts."""
+    try:
+        return Address(display_name=name, addr_spec=addr)
+    except (ValueError, MessageError):
+        local, _, domain = addr.rpartition("@")
+        return Address(display_name=name, username=local, domain=domain)
 
 
 def _inline_parts(msg: EmailMessage) -> list[EmailMessage]:
@@ -976,7 +980,25 @@ def attach_data(
     maintype, subtype = ctype.split("/", 1)
     msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     *_, part = msg.iter_attachments()  # the one just added
-    if name.isascii() and len(name) <= ATTACHMENT_NAME_WORD:
+    if "=?" in name:
+        # Text that looks like an encoded word (a reader may decode it as one): written as
+        # RFC 2231 says, escaped, in pieces that fit a line (never splitting an escape).
+        escaped = re.findall(r"%[0-9A-F]{2}|[^%]", quote(name, safe=""))
+        pieces, piece = [], ""
+        for unit in escaped:
+            if len(piece) + len(unit) > ATTACHMENT_NAME_WORD:
+                pieces.append(piece)
+                piece = ""
+            piece += unit
+        pieces.append(piece)
+        if len(pieces) == 1:
+            params = [f"filename*=utf-8''{pieces[0]}"]
+        else:
+            params = [f"filename*{i}*={p}" for i, p in enumerate(pieces)]
+            params[0] = params[0].replace("*=", "*=utf-8''", 1)
+        del part["Content-Disposition"]
+        part.set_raw("Content-Disposition", "attachment;\n " + ";\n ".join(params))
+    if name.isascii() and len(name) <= ATTACHMENT_NAME_WORD and "=?" not in name:
         part.set_param("name", name)
     else:
         # Set raw, already folded: the policy would otherwise re-encode it as RFC 2231.

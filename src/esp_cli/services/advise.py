@@ -284,7 +284,8 @@ def _make(
     if unaddressed is not None:
         why, fix = unaddressed
         if strict:
-            raise EspError(f"{ref.name} has {why}: the message cannot be addressed.", fix=fix)
+            said = f"{ref.name} has {why}" if why.startswith("no ") else f"{ref.name}: {why}"
+            raise EspError(f"{said}: the message cannot be addressed.", fix=fix)
         run.no_address.append(Skipped(ref, kind, why, fix=fix))
         return
     note = format_line(NOTES, run.today, run.signer, advised_text(kind))

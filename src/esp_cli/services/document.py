@@ -599,14 +599,19 @@ def _make(
     cc: tuple[str, ...] = ()
     if run.drafts:
         found = _address(row)
-        unusable = address_problem(row.text("email").strip(), "the Email column") if found else None
+        typed = row.text("email").strip() if "email" not in row.unreadable else ""
+        unusable = address_problem(typed, "the Email column") if typed else None
         if found is None or unusable:
             why = (
                 f"{ref.name}'s {unusable}: no draft to address"
                 if unusable
                 else f"{ref.name} has no e-mail address in the Email column: no draft to address"
             )
-            fix = "fill in the agent's Email column, or leave out --eml/--msg."
+            fix = (
+                "correct the agent's Email column: one address, or several separated by ';'."
+                if unusable
+                else "fill in the agent's Email column, or leave out --eml/--msg."
+            )
             if strict:
                 raise EspError(f"{why}.", fix=fix)
             run.refused.append(NotMade(ref, step, why, fix=fix))
