@@ -450,6 +450,7 @@ def test_an_address_beyond_ascii_is_refused_in_words_naming_the_setting(folder: 
         result = run("report", "eod", "--date", "2026-11-24", "--eml", str(eml), "-c", str(cfg))
         assert result.exit_code == ExitCode.USAGE, result.output
         assert "[report] to" in result.stderr and words in result.stderr, result.stderr
+        assert "Fix: write the address in ASCII, as your mail program shows it." in result.stderr
         assert "Traceback" not in result.output and not eml.exists()
 
 

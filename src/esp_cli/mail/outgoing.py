@@ -98,12 +98,14 @@ def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tup
             )
         for piece in split_addresses(entry):
             shown = recipient(piece)
-            why = not_an_address(piece) if shown is None else unsendable(address_spec(piece) or "")
-            if why:
+            unusable = unsendable(address_spec(piece) or "") if shown is not None else None
+            if shown is None or unusable:
                 raise ConfigError(
-                    f"{where}: {key}: {piece!r} {why}.",
-                    fix=f'give one address per entry ({key}), e.g. ["Name <name@example.com>", '
-                    '"other@example.com"].',
+                    f"{where}: {key}: {piece!r} {unusable or not_an_address(piece)}.",
+                    fix="write the address in ASCII, as your mail program shows it."
+                    if unusable
+                    else f"give one address per entry ({key}), e.g. "
+                    '["Name <name@example.com>", "other@example.com"].',
                 )
             assert shown is not None
             out.append(shown)
@@ -128,11 +130,14 @@ def checked_sender(config: Config) -> str:
             fix='write it on one line, with plain spaces only: from = "Name <you@example.com>".',
         )
     shown = recipient(sender)
-    why = "is not one e-mail address" if shown is None else unsendable(address_spec(sender) or "")
-    if why:
+    unusable = unsendable(address_spec(sender) or "") if shown is not None else None
+    if shown is None or unusable:
+        example = '"Name <you@example.com>"' if config.report_from else '"you@example.com"'
         raise ConfigError(
-            f"{where}: {key} {sender!r} {why}.",
-            fix=f'write it as {key.split()[-1]} = "Name <you@example.com>".',
+            f"{where}: {key} {sender!r} {unusable or 'is not one e-mail address'}.",
+            fix="write the address in ASCII, as your mail program shows it."
+            if unusable
+            else f"write it as {key.split()[-1]} = {example}.",
         )
     assert shown is not None
     name = unquoted_name(config.user) if config.user else ""
