@@ -328,9 +328,9 @@ def _set_folded(msg: EmailMessage, field: str, units: list[str]) -> None:
 def _phrase(name: str, prefix: int) -> list[str]:
     """A display name as the pieces of a header whose first line starts with `prefix`
     characters (`From: `), a fold allowed between any two: its words in runs — plain ASCII
-    words as they are, or quoted (with their spaces, where a fold may fall too) when one
-    needs it, and each run of words beyond ASCII, that look like an encoded word or that no
-    line could hold, as encoded words.
+    words as they are, or quoted as one piece when one needs it (never folded inside its
+    quotes), and each run of words beyond ASCII, that look like an encoded word or that no
+    line could hold (a quoted run too long for a line too), as encoded words.
 
     A run that fits one encoded word is one. A longer one is several, one after the other
     with a fold between them, as RFC 2047 writes them (never inside quotes, where an encoded
