@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.config import Config
 from esp_cli.errors import ExitCode, InputFileError
+from esp_cli.render.changes import MAX_CHANGES_SHOWN
 from esp_cli.services.sync import sync_nnumbers
 from esp_cli.workbook.waiting import Store
 from tests import factories
@@ -395,3 +396,26 @@ def test_a_master_in_another_order_is_planned_in_the_trackers_order(tmp_path: Pa
         (op,) = Store(esp).unwritten().ops
         assert [c.row for c in op.cells] == sorted(c.row for c in op.cells), name
     assert written[0] == written[1] and written[0]
+
+
+def test_long_lists_show_their_first_rows_and_say_where_the_rest_are(tmp_path: Path) -> None:
+    """A first sync of a large class fills thousands of dates, and a Master of another
+    wave matches nobody in thousands of rows: a people's table shows the first 200 of each
+    and says where all of them are."""
+    n = MAX_CHANGES_SHOWN + 5
+    agents = [
+        {"Class": "AET-1", "Agent Name": f"Agent {i}", "Agent ID": f"E{i}", "Email": f"a{i}@x.com"}
+        for i in range(n)
+    ]
+    rows = [("AET-1", f"Agent {i}", f"E{i}", None, None, date(2026, 11, 9)) for i in range(n)]
+    rows += [("AET-9", f"Other {i}", f"X{i}", None, None, date(2026, 11, 9)) for i in range(n)]
+    esp = tracker(tmp_path / "ESP.xlsx", agents)
+    mst = master(tmp_path / "Master.xlsx", rows)
+    res = CliRunner().invoke(app, ["sync-nnumbers", "-t", str(esp), "--from", str(mst)])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert sum(line.startswith("│ ESP Tracker!") for line in lines) == MAX_CHANGES_SHOWN
+    assert sum(line.startswith("│ Master!") for line in lines) == MAX_CHANGES_SHOWN
+    tail = f"(first {MAX_CHANGES_SHOWN} shown; --format csv lists all {n})"
+    assert f"Changed {n} cell(s) {tail}" in res.stdout
+    assert f"Master rows that match nobody ({n}) {tail}" in res.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 from esp_cli.core.model import WaitingChange
 from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE
 from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import CHANGE_COLUMNS, before_after, waiting_rows
+from esp_cli.render.changes import CHANGE_COLUMNS, print_changes, waiting_rows
 from esp_cli.render.pending import (
     conflict_words,
     namesake_fix,
@@ -107,10 +107,10 @@ def _tables(result: ApplyResult) -> None:
     elif result.applied or write.dry_run:
         verb = "Would write" if write.dry_run else "Wrote"
         for a in result.applied:
-            print_table(
+            print_changes(
                 f"{verb} {op_title(a.op)}",
-                ["Cell", "Agent", "Column", "Before → After"],
-                [(f"{c.sheet}!{c.cell}", c.agent, c.column, before_after(c)) for c in a.changes],
+                a.changes,
+                with_agent=True,
                 empty="nothing left to change",
             )
 

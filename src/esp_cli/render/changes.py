@@ -9,9 +9,16 @@ from esp_cli.core.model import AgentRef, CellChange, Signer, WaitingChange, Writ
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
 
-# A waiting change's cells shown in a table (a waiting `escalations --write` of a large
-# tracker has thousands): the rest are in the JSON and CSV.
-MAX_WAITING_SHOWN = 200
+# A people's table of cell changes stops here (a whole-column write, or its undo, changes
+# thousands on a large tracker): the rest are in the JSON and CSV.
+MAX_CHANGES_SHOWN = 200
+
+
+def shown_title(title: str, shown: int, total: int) -> str:
+    """A table's title that says when only its first rows are shown, and where the rest are."""
+    if shown >= total:
+        return title
+    return f"{title} (first {shown} shown; --format csv lists all {total})"
 
 
 def before_after(change: CellChange) -> str:
@@ -57,13 +64,23 @@ def waiting_rows(changes: Sequence[WaitingChange]) -> list[dict[str, Any]]:
     return [{**plain(w.change), "waiting_op": w.op} for w in changes]
 
 
-def print_changes(title: str, changes: Sequence[CellChange], *, with_agent: bool = False) -> None:
+def print_changes(
+    title: str,
+    changes: Sequence[CellChange],
+    *,
+    with_agent: bool = False,
+    limit: int | None = MAX_CHANGES_SHOWN,
+    empty: str = "nothing to change",
+) -> None:
+    """The cells, before → after: the first `limit` of them (None: all), the title saying
+    so when some are left out."""
+    shown = changes if limit is None else changes[:limit]
     columns = ["Cell", *(["Agent"] if with_agent else []), "Column", "Before → After"]
     rows = [
         (f"{c.sheet}!{c.cell}", *([c.agent] if with_agent else []), c.column, before_after(c))
-        for c in changes
+        for c in shown
     ]
-    print_table(title, columns, rows, empty="nothing to change")
+    print_table(shown_title(title, len(shown), len(changes)), columns, rows, empty=empty)
 
 
 def say_signed(signer: Signer | None) -> None:
@@ -117,11 +134,14 @@ def print_waiting_changes(write: WriteReport) -> None:
     for w in write.waiting_changes:
         groups.setdefault(w.op, []).append(w)
     for op, cells in groups.items():
-        shown = cells[:MAX_WAITING_SHOWN]
-        more = f", first {len(shown)} shown" if len(shown) < len(cells) else ""
+        shown = cells[:MAX_CHANGES_SHOWN]
         print_table(
-            f"{verb} {op} — {cells[0].made}: {len(cells)} cell(s) {wait} beside the tracker, "
-            f"written first{more}",
+            shown_title(
+                f"{verb} {op} — {cells[0].made}: {len(cells)} cell(s) {wait} beside the "
+                "tracker, written first",
+                len(shown),
+                len(cells),
+            ),
             ["Cell", "Agent", "Column", "Before → After"],
             [
                 (f"{w.change.sheet}!{w.change.cell}", w.change.agent, w.change.column,

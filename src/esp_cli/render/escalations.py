@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from esp_cli.core.model import AgentRef, CellChange, class_shown
+from esp_cli.core.model import AgentRef, class_shown
 from esp_cli.core.rules import ACTION_ORDER, TARGET_CLOCK_DAY, ActionKind, Stage, fmt_day
 from esp_cli.core.words import (
     LADDER_RANK,
@@ -35,13 +35,15 @@ from esp_cli.render import (
     write_json,
     write_lines,
 )
-from esp_cli.render.changes import CHANGE_COLUMNS, change_rows, changed_verb, say_written
+from esp_cli.render.changes import (
+    CHANGE_COLUMNS,
+    change_rows,
+    changed_verb,
+    print_changes,
+    say_written,
+)
 from esp_cli.render.style import overdue_style
 from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
-
-# A people's table of cell changes stops here; json and csv list them all.
-MAX_CHANGES_SHOWN = 200
-
 
 TODO_COLUMNS = [
     "agent",
@@ -501,19 +503,8 @@ def _render_write(result: EscalationsResult, fmt: Format) -> None:
     changes = write.changes
     verb = changed_verb(write)
     if fmt is Format.table:
-        shown = changes[:MAX_CHANGES_SHOWN]
-        more = len(changes) - len(shown)
-        print_table(
-            f"{verb} {len(changes)} cell(s)" + (f" (first {len(shown)} shown)" if more else ""),
-            ["Cell", "Agent", "Column", "Before → After"],
-            [(f"{c.sheet}!{c.cell}", c.agent, c.column, _before_after(c)) for c in shown],
-            empty="nothing to change",
-        )
+        print_changes(f"{verb} {len(changes)} cell(s)", changes, with_agent=True)
     say_written(write, "is already up to date", fmt=fmt)
-
-
-def _before_after(change: CellChange) -> str:
-    return f"{show(change.old)} → {show(change.new)}"
 
 
 def _where(agent: AgentRef, many_sheets: bool) -> str:

@@ -208,6 +208,7 @@ def print_summary(result: RoundResult) -> None:
         f"The round: {len(changes)} cell(s) for {agents} agent(s) in {result.tracker.name}",
         changes,
         with_agent=True,
+        limit=None,  # the round's answers are confirmed from this table: every one shown
     )
     say_problems(result)
 

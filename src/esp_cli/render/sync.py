@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from esp_cli.core.model import class_shown
 from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
-from esp_cli.render.changes import changed_verb, say_written, waiting_rows
+from esp_cli.render.changes import (
+    MAX_CHANGES_SHOWN,
+    changed_verb,
+    say_written,
+    shown_title,
+    waiting_rows,
+)
 from esp_cli.results.sync import SyncResult
 
 
@@ -29,8 +35,10 @@ def render(result: SyncResult, fmt: Format) -> None:
         )  # fmt: skip
     else:
         verb = changed_verb(result.write)
+        changes = result.write.changes
+        shown = changes[:MAX_CHANGES_SHOWN]
         print_table(
-            f"{verb} {len(result.write.changes)} cell(s)",
+            shown_title(f"{verb} {len(changes)} cell(s)", len(shown), len(changes)),
             ["Cell", "Agent", "Class", "Column", "Before → After"],
             [
                 (
@@ -40,13 +48,18 @@ def render(result: SyncResult, fmt: Format) -> None:
                     c.column,
                     f"{show(c.old)} → {show(c.new)}",
                 )
-                for c in result.write.changes
+                for c in shown
             ],
             empty="nothing to change",
         )
+        conflicts = result.conflicts[:MAX_CHANGES_SHOWN]
         print_table(
-            f"Conflicts kept ({len(result.conflicts)}) — use --overwrite to take the Master's "
-            "dates",
+            shown_title(
+                f"Conflicts kept ({len(result.conflicts)}) — use --overwrite to take the "
+                "Master's dates",
+                len(conflicts),
+                len(result.conflicts),
+            ),
             ["Cell", "Agent", "Class", "Tracker", "Master", "Why"],
             [
                 (
@@ -57,15 +70,20 @@ def render(result: SyncResult, fmt: Format) -> None:
                     show(c.master),
                     c.reason,
                 )
-                for c in result.conflicts
+                for c in conflicts
             ],
         )
+        unmatched = result.unmatched[:MAX_CHANGES_SHOWN]
         print_table(
-            f"Master rows that match nobody ({len(result.unmatched)})",
+            shown_title(
+                f"Master rows that match nobody ({len(result.unmatched)})",
+                len(unmatched),
+                len(result.unmatched),
+            ),
             ["Master row", "Agent", "Class", "ID / e-mail", "Why"],
             [
                 (f"{u.sheet}!{u.row}", u.agent, u.cls, u.agent_id or u.email, u.reason)
-                for u in result.unmatched
+                for u in unmatched
             ],
         )
     say_written(result.write, "is already up to date", fmt=fmt)
