@@ -383,23 +383,31 @@ def _reverse_lines(fh: IO[bytes], block: int = 1 << 16) -> Iterator[bytes]:
 
 
 def _lines_from_end(fh: IO[bytes], block: int = 1 << 16) -> Iterator[tuple[int, bytes]]:
-    """(offset, line) of each line, the last first."""
+    """(offset, line) of each line, the last first. A line longer than a block (the entry
+    of a whole-column write: megabytes) is gathered block by block and joined once, not
+    copied again with every block read."""
     fh.seek(0, os.SEEK_END)
     pos = fh.tell()
-    tail = b""
+    tail: list[bytes] = []  # the blocks of the line read so far, the last read first
     while pos > 0:
         step = min(block, pos)
         pos -= step
         fh.seek(pos)
-        parts = (fh.read(step) + tail).split(b"\n")
-        tail = parts[0]
+        chunk = fh.read(step)
+        if b"\n" not in chunk:
+            tail.append(chunk)
+            continue
+        parts = chunk.split(b"\n")
+        if tail:
+            parts[-1] += b"".join(reversed(tail))
+        tail = [parts[0]]
         at = pos + len(parts[0]) + 1
         found = []
         for part in parts[1:]:
             found.append((at, part))
             at += len(part) + 1
         yield from reversed(found)
-    yield 0, tail
+    yield 0, b"".join(reversed(tail))
 
 
 _DIGEST_AFTER = re.compile(rb'"digest_after":"([0-9a-f]*)"')
