@@ -96,6 +96,7 @@ EOD = "report eod"
 EOD_MAIL = "report eod --eml"
 KPI = "report kpi"
 UNDO = "undo (escalations --write)"
+NOTE_AFTER_COLUMN = "note add (after escalations --write)"
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,15 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         UNDO,
         "undo --tracker {tracker}",
+        writes=True,
+        before="escalations --write --write-past --as-of {as_of} --tracker {tracker}",
+    ),
+    # The day's first note after the morning's escalations --write: the log's newest entry
+    # is that write's, with every agent's three computed cells.
+    Command(
+        NOTE_AFTER_COLUMN,
+        "note add {agent_id} 'Called SPOC; waiting on the callback.' "
+        "--by 'Jordan Reyes' --tracker {tracker}",
         writes=True,
         before="escalations --write --write-past --as-of {as_of} --tracker {tracker}",
     ),
