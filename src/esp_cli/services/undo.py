@@ -68,8 +68,13 @@ def undo(
         # sees neither (what the cells held before it).
         s.dated = target.dated
         exact = _unbroken_since(log, target, s.workbook)
+        # The operation's cells are the plan's from here, each let go once planned (a write
+        # of a whole column of 50,000 agents recorded tens of MB of them, whose room the
+        # cells planned then take); the log keeps the operation without them.
+        cells = _cells(target)
+        target = _without_cells(log, target)
         with s.plan.unit():  # should it wait: every cell, or none
-            found = _plan(s.plan, s.workbook, target, exact, config, agent)
+            found = _plan(s.plan, s.workbook, target, cells, exact, config, agent)
         # A table or filter the write grew over its new rows gives them back once empty.
         for grown in target.grown:
             s.plan.shrink(grown)
@@ -77,10 +82,9 @@ def undo(
         if found.conflicts and not skip_conflicts:
             later = [o for o in log.operations if o.line > target.line]
             raise _refusal(target, found.conflicts, worked_out(later, log.path, s.path, config))
-        # The plan holds what the write needs: the log's cells (tens of MB for a write of a
-        # whole column of 50,000 agents) are let go before the workbook is built.
+        # The plan holds what the write needs: the log's other entries' cells are let go
+        # before the workbook is built.
         warnings = log.warnings
-        target = replace(target, cells=())
         del log
         s.workbook.pkg.release_freed_memory()
     return UndoResult(
@@ -192,6 +196,13 @@ def _unbroken_since(log: Log, target: Operation, wb: Workbook) -> bool:
     return history.unmoved_after(log, wb.pkg.digest)(target)
 
 
+def _without_cells(log: Log, target: Operation) -> Operation:
+    """`target` without its cells, in the log too."""
+    bare = replace(target, cells=())
+    log.operations = [bare if o is target else o for o in log.operations]
+    return bare
+
+
 def _cells(target: Operation) -> list[CellRecord]:
     """One record per cell: the first value before, the last one written."""
     first: dict[tuple[str, int, int], CellRecord] = {}
@@ -281,11 +292,13 @@ def _plan(
     plan: ChangePlan,
     wb: Workbook,
     target: Operation,
+    cells: list[CellRecord],
     exact: bool,
     config: Config,
     agent: str | None = None,
 ) -> _Planned:
-    cells = _cells(target)
+    """Plan putting back `cells` (target's, see _cells), emptying the list: each record is
+    let go once its cell is planned."""
     # The agents' rows are read when they may have moved, or to tell one agent's cells.
     wanted = any(c.agent for c in cells) and (not exact or agent is not None)
     table = _agent_rows(wb, config) if wanted else None
@@ -298,6 +311,7 @@ def _plan(
             conflicts.append(Conflict(c, None, reason=f"{c.agent} cannot be found: {where}"))
         else:
             placed.append((c, where))
+    cells.clear()
     named = history_command = None
     if agent is not None:
         placed, conflicts, row = _of_agent(target, placed, conflicts, finder, agent)
@@ -317,7 +331,9 @@ def _plan(
         cols = {p.col for _, p in placed if p.sheet == name}
         # Not kept in the workbook's cache: only compared here.
         values[name] = wb.values(sheets[name], columns=cols, cache=False)
-    for c, p in placed:
+    placed.reverse()
+    while placed:
+        c, p = placed.pop()  # in order, each record let go once planned
         now = values[p.sheet].get(p.row, p.col)
         moved = (p.sheet, p.row, p.col) != (c.sheet, c.row, c.col)
         if not oplog.same_value(now, c.after):

@@ -49,6 +49,18 @@ def parse_attrs(attrs: bytes) -> dict[bytes, bytes]:
     return out
 
 
+def attr_value(attrs: bytes, name: bytes) -> bytes | None:
+    """`parse_attrs(attrs).get(name)` without the dict (asked of each of 50,000 cells)."""
+    found = None
+    if name in attrs:  # else not even its letters are there
+        for m in _ATTR_ITEM.finditer(attrs):
+            if m.group(1) == name:
+                double, single = m.group(2), m.group(3)
+                value = double if double is not None else single or b""
+                found = _resolve(value) if b"&" in value else value
+    return found
+
+
 def set_attr(
     attrs: bytes, name: bytes, value: bytes, follows: tuple[bytes, ...] | None = None
 ) -> bytes:
