@@ -331,6 +331,8 @@ def _plan(
         cols = {p.col for _, p in placed if p.sheet == name}
         # Not kept in the workbook's cache: only compared here.
         values[name] = wb.values(sheets[name], columns=cols, cache=False)
+    for name in values:
+        plan.expect_rows(name, len({p.row for _, p in placed if p.sheet == name}))
     placed.reverse()
     while placed:
         c, p = placed.pop()  # in order, each record let go once planned

@@ -624,6 +624,11 @@ class ChangePlan:
         (e-mail someone, save a file)."""
         return ChangePlan(self.workbook, self._table)
 
+    def expect_rows(self, sheet: str, count: int) -> None:
+        """Cells of `count` rows of the sheet are about to be planned one by one (an undo
+        of a whole-column write): see SheetXml.expect_rows."""
+        self.patcher.sheet_xml(sheet).expect_rows(count)
+
     def restore_cell(
         self,
         sheet: str,

@@ -50,6 +50,7 @@ from esp_cli.workbook.xlsx.styles import (
 from esp_cli.workbook.xlsx.xmlbytes import (
     FragmentCheck,
     NotWellFormed,
+    attr_value,
     blank_markup,
     check_document,
     end_tag,
@@ -199,6 +200,12 @@ class Change:
         return address(self.sheet, self.row, self.col)
 
 
+@functools.lru_cache(maxsize=16)
+def _closing_last(prefix: bytes) -> re.Pattern[bytes]:
+    """A cell's end tag that ends the bytes it is searched in."""
+    return re.compile(rb"</" + re.escape(prefix) + rb"c\s*>\Z")
+
+
 class ColumnWriter:
     """Writes cells of one column as `Patcher.set` does, with the same values and the same
     refusals: a cell plainly fine (no formula, picture or TRUE/FALSE in it, in none of the
@@ -284,6 +291,8 @@ class Patcher:
         # Cells put back exactly as they were (an undo): their original <c> element, or
         # b"" where there was no cell.
         self._raw: dict[str, dict[tuple[int, int], bytes]] = {}
+        # (sheet, col, columns added to the sheet so far) -> what checks a cell put back
+        self._restorers: dict[tuple[str, int, int], ColumnWriter] = {}
         self._new_cols: dict[str, dict[int, int]] = {}  # sheet -> new col -> header row
         # sheet -> new col -> the column it is styled like (header, width, cells)
         self._like: dict[str, dict[int, int]] = {}
@@ -568,23 +577,29 @@ class Patcher:
         """Put a cell back exactly as `element` (a <c> element this sheet held before; None:
         no cell). Its shared-string and style indexes still hold, because esp only appends
         to those tables. `value` is what it shows, for the same checks as `set`."""
-        self.set(sheet, row, col, value)
+        # The checks of `set`, what is the same down a column worked out once (an undo of a
+        # whole-column write puts back 50,000 cells); valid until a column is added.
+        key = (sheet, col, len(self._new_cols.get(sheet, ())))
+        checker = self._restorers.get(key)
+        if checker is None:
+            checker = self._restorers[key] = self.column_writer(sheet, col)
+        checker.set(row, value)
         raw = b"" if element is None else element
         if raw:
-            prefix = self.sheet_xml(sheet).prefix
+            prefix = checker.sx.prefix
             tag = b"<" + prefix + b"c"
             opening = start_tag(prefix, b"c").match(raw)
             closed = opening is not None and (
                 opening.end() == len(raw)
                 if opening.group(2)
-                else re.search(rb"</" + re.escape(prefix) + rb"c\s*>\Z", raw) is not None
+                else _closing_last(prefix).search(raw, opening.end()) is not None
             )
             if opening is None or not closed:
                 raise UnsafeWriteError(
                     f"{address(sheet, row, col)}: the recorded cell cannot be put back as it "
                     "was (it is not a cell of this sheet)."
                 )
-            if b"r" not in parse_attrs(opening.group(1)):
+            if attr_value(opening.group(1), b"r") is None:
                 raw = tag + b' r="' + f"{col_letter(col)}{row}".encode() + b'"' + raw[len(tag) :]
         self._raw.setdefault(sheet, {})[(row, col)] = raw
 
