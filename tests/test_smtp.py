@@ -493,6 +493,10 @@ def test_a_bad_sme_address_is_named(tmp_path: Path) -> None:
     assert (
         "[people] sme_emails (Priya Natarajan): 'priya' is not an e-mail address" in result.stderr
     )
+    # The fix shows the setting as it is written: one SME's address, not a list.
+    fix = result.stderr.split("Fix:")[-1]
+    assert 'sme_emails = { "Priya Natarajan" = "name@example.com" }' in fix
+    assert "[" not in fix.replace("[people]", "")
 
 
 # -- the address rules themselves (pure) ----------------------------------------------------------

@@ -85,16 +85,22 @@ class Envelope:
         return out
 
 
-def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tuple[str, ...]:
+LIST_EXAMPLE = '["Name <name@example.com>", "other@example.com"]'
+
+
+def checked_recipients(
+    entries: tuple[str, ...], key: str, where: object, example: str = LIST_EXAMPLE
+) -> tuple[str, ...]:
     """Every recipient in `entries`, each split at Outlook's `;` (and `,`) and checked to
-    be one well-formed address: a ConfigError naming the first that is not, and `key`."""
+    be one well-formed address: a ConfigError naming the first that is not, and `key`; its
+    fix shows `example`, how the setting is written (a list of addresses, by default)."""
     out: list[str] = []
     for entry in entries:
         if why := name_refusal(entry, key):
             raise ConfigError(
                 f"{where}: {why}.",
-                fix=f"write each entry of {key} on one line, names and addresses with plain "
-                'spaces only: ["Name <name@example.com>"].',
+                fix=f"write {key} on one line, names and addresses with plain spaces only, "
+                f"e.g. {example}.",
             )
         for piece in split_addresses(entry):
             shown = recipient(piece)
@@ -104,8 +110,7 @@ def checked_recipients(entries: tuple[str, ...], key: str, where: object) -> tup
                     f"{where}: {key}: {piece!r} {unusable or not_an_address(piece)}.",
                     fix="write the address in ASCII, as your mail program shows it."
                     if unusable
-                    else f"give one address per entry ({key}), e.g. "
-                    '["Name <name@example.com>", "other@example.com"].',
+                    else f"give one address per entry ({key}), e.g. {example}.",
                 )
             assert shown is not None
             out.append(shown)

@@ -233,7 +233,12 @@ def sme_addresses(config: Config) -> dict[str, tuple[str, ...]]:
 
     where = config.source or "esp.toml"
     return {
-        sme_key(name): checked_recipients((addr,), f"[people] sme_emails ({name})", where)
+        sme_key(name): checked_recipients(
+            (addr,),
+            f"[people] sme_emails ({name})",
+            where,
+            example=f'sme_emails = {{ "{name}" = "name@example.com" }}',
+        )
         for name, addr in config.sme_emails.items()
     }
 
