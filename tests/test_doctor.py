@@ -424,3 +424,42 @@ def test_doctor_reads_only_the_columns_esp_knows(
     unknown = {headers.index(h) + 1 for h in ("Site", "Shift")}
     (columns,) = asked
     assert columns is not None and columns and not columns & unknown
+
+
+def test_a_column_with_two_drop_downs_checks_each_cell_against_its_own(tmp_path: Path) -> None:
+    """Rows 2-3 of Citrix TBT Access take one list and rows 4-5 another: a text in the first
+    list only is off-list in rows 4-5 alone, one in neither list everywhere; a text in both
+    is never a finding, and each finding names the list of its own cell."""
+    path = build(
+        tmp_path / "t.xlsx",
+        [
+            agent(1, **{"Citrix TBT Access": "Password Reset"}),  # K2: first list: fine
+            agent(2, **{"Citrix TBT Access": "Broken"}),  # K3: neither
+            agent(3, **{"Citrix TBT Access": "Password Reset"}),  # K4: not in the second
+            agent(4, **{"Citrix TBT Access": "No Issues"}),  # K5: in both
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    ws.data_validations.dataValidation = [
+        v for v in ws.data_validations.dataValidation if "K2" not in str(v.sqref)
+    ]
+    first = DataValidation(type="list", formula1='"No Issues,Password Reset"')
+    first.add("K2:K3")
+    second = DataValidation(type="list", formula1='"No Issues,Other"')
+    second.add("K4:K100")
+    ws.add_data_validation(first)
+    ws.add_data_validation(second)
+    wb.save(path)
+    _code, data = run(path)
+    found = {(f["cell"], f["message"]) for f in data["findings"] if f["rule"] == "ESP007"}  # type: ignore[index, union-attr]
+    assert found == {
+        (
+            "'ESP Tracker'!K3",
+            "Citrix TBT Access 'Broken' is not in the list (No Issues, Password Reset)",
+        ),
+        (
+            "'ESP Tracker'!K4",
+            "Citrix TBT Access 'Password Reset' is not in the list (No Issues, Other)",
+        ),
+    }

@@ -12,7 +12,7 @@ from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.core.refs import address, cell_ref, col_letter, quote_sheet
-from esp_cli.core.rules import ladder_conflicts, ladder_early
+from esp_cli.core.rules import AgentFacts, ladder_conflicts, ladder_early
 from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
 from esp_cli.services.facts import calendar_from, calendar_warnings, facts_from_row
@@ -59,8 +59,9 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     for row in table.rows():
         findings += _access(table, row)
         findings += _notes(table, row)
-        findings += _ladder(table, row, cal)
-        findings += _early(table, row, cal)
+        facts = facts_from_row(row)
+        findings += _ladder(table, row, facts, cal)
+        findings += _early(table, row, facts, cal)
         findings += _classless(table, row)
     findings += [
         DoctorFinding("ESP016", where, f"{where} {why}")
@@ -190,11 +191,13 @@ def _access(table: Table, row: Row) -> list[DoctorFinding]:
     return out
 
 
-def _ladder(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding]:
+def _ladder(
+    table: Table, row: Row, facts: AgentFacts, cal: BusinessCalendar
+) -> list[DoctorFinding]:
     """Ladder dates the rules cannot hold: a step before the clock start, before a step
     recorded before it, or recorded while a step before it is empty (each is not counted as
     delivered, or puts the ladder out of order)."""
-    conflicts = ladder_conflicts(facts_from_row(row), cal)
+    conflicts = ladder_conflicts(facts, cal)
     if not conflicts:
         return []
     sheet = table.sheet(row.sheet)
@@ -214,10 +217,10 @@ def _ladder(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding
     ]
 
 
-def _early(table: Table, row: Row, cal: BusinessCalendar) -> list[DoctorFinding]:
+def _early(table: Table, row: Row, facts: AgentFacts, cal: BusinessCalendar) -> list[DoctorFinding]:
     """Ladder steps dated before they were due, counted as delivered early, unless the
     Notes line of esp record-step --early gives the reason."""
-    early = ladder_early(facts_from_row(row), cal)
+    early = ladder_early(facts, cal)
     if not early:
         return []
     sheet = table.sheet(row.sheet)
@@ -309,22 +312,33 @@ def _dropdowns(table: Table, wb: Workbook, config: Config) -> list[DoctorFinding
             ]
             for col in by_col
         }
+        merged = bool(sheet.merged)
         # A column at a time (the findings are sorted by cell in the end).
         for col, here in on_col.items():
             if not here:
                 continue
             key = by_col[col]
+            # Texts in every list of the column's drop-downs, whichever covers the cell,
+            # seen once (a column of 10,000 cells holds a few dozen texts).
+            listed: dict[str, bool] = {}
             for row in sheet.rows:
                 raw = row.raw.get(key)
-                if raw is None or _merged_below_first(sheet, row.row, col):
+                if isinstance(raw, bool):
+                    text = "Yes" if raw else "No"
+                elif isinstance(raw, str):
+                    text = raw
+                else:
+                    continue  # empty, a number or a date: no text to look up
+                ok = listed.get(text)
+                if ok is None:
+                    folded = text.strip().casefold()
+                    ok = listed[text] = all(folded in allowed for _v, allowed in here)
+                if ok or (merged and _merged_below_first(sheet, row.row, col)):
                     continue  # (the merged range's first cell is checked, once)
                 for v, allowed in here:
                     if not v.covers(row.row, col):
                         continue
-                    text = raw if isinstance(raw, str) else None
-                    if isinstance(raw, bool):
-                        text = "Yes" if raw else "No"
-                    if text is not None and text.strip().casefold() not in allowed:
+                    if text.strip().casefold() not in allowed:
                         out.append(
                             DoctorFinding(
                                 "ESP007",
