@@ -104,13 +104,18 @@ def test_a_short_list_of_changes_is_shown_whole_with_its_title_as_it_was() -> No
     assert sum("ESP Tracker!" in line for line in text.splitlines()) == MAX_CHANGES_SHOWN
 
 
-def test_a_long_change_that_waited_is_shown_by_apply_as_its_first_cells(tmp_path: Path) -> None:
+def test_a_long_change_that_waited_is_shown_by_pending_and_apply_as_its_first_cells(
+    tmp_path: Path,
+) -> None:
     path = et.build(tmp_path / "ESP Tracker.xlsx", et.make_agents(count=120))
     owner = tmp_path / "~$ESP Tracker.xlsx"
     owner.write_bytes(excel_owner_file("Dana Whitfield"))
     write = ("escalations", "-t", str(path), "--as-of", "2026-11-30", "--write", "--write-past")
     kept = _run(*write)
     assert kept.exit_code == 7, kept.output
+    listed = _run("pending", "-t", str(path))
+    assert len(_table_rows(listed.stdout)) == MAX_CHANGES_SHOWN
+    assert f"(first {MAX_CHANGES_SHOWN} shown; --format csv lists all " in listed.stdout
     owner.unlink()
     applied = _run("apply", "-t", str(path))
     assert applied.exit_code == 0, applied.output

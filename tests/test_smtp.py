@@ -16,6 +16,7 @@ import json
 import socket
 import struct
 import threading
+import tomllib
 from collections.abc import Callable, Iterator
 from datetime import date
 from email.message import EmailMessage
@@ -31,6 +32,7 @@ from esp_cli.config import Config
 from esp_cli.core.model import Letter
 from esp_cli.errors import ConfigError, ExitCode
 from esp_cli.mail import outgoing as mail
+from esp_cli.services.smes import sme_addresses
 from tests import factories
 from tests.support.mailnames import same_names
 from tests.test_report import Recorder, start_server
@@ -495,8 +497,24 @@ def test_a_bad_sme_address_is_named(tmp_path: Path) -> None:
     )
     # The fix shows the setting as it is written: one SME's address, not a list.
     fix = result.stderr.split("Fix:")[-1]
+    assert "give Priya Natarajan's address, e.g. " in fix
     assert 'sme_emails = { "Priya Natarajan" = "name@example.com" }' in fix
     assert "[" not in fix.replace("[people]", "")
+
+
+def _sme_fix_example(name: str) -> str:
+    """The setting's line the fix of a refused SME address shows."""
+    with pytest.raises(ConfigError) as refused:
+        sme_addresses(Config(sme_emails={name: "not an address"}))
+    return refused.value.fix.split(", e.g. ", 1)[1].removesuffix(".")
+
+
+def test_the_fix_for_an_sme_address_is_toml_whatever_the_name() -> None:
+    """A name with quotes or a backslash: the line the fix shows reads back as TOML, the
+    name as it is."""
+    name = 'Ana "AJ" Lopez\\'
+    example = _sme_fix_example(name)
+    assert tomllib.loads(example)["sme_emails"] == {name: "name@example.com"}
 
 
 # -- the address rules themselves (pure) ----------------------------------------------------------

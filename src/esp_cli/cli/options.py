@@ -65,8 +65,8 @@ def format_option(*offered: Format, show_default: bool = True) -> Any:
 
 FormatOpt = Annotated[Format, format_option(Format.table, Format.json, Format.csv)]
 DRY_RUN_HELP = (
-    "Show what would be done (each cell before → after: a table shows the first 200, "
-    "--format csv every one; every e-mail); write, save and send nothing."
+    "Show what would be done (the cells it would change, before → after; every e-mail); "
+    "write, save and send nothing."
 )
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=DRY_RUN_HELP)]
 # The ladder's steps as a person types them (services.record.parse_step takes any case,

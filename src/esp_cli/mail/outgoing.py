@@ -89,11 +89,16 @@ LIST_EXAMPLE = '["Name <name@example.com>", "other@example.com"]'
 
 
 def checked_recipients(
-    entries: tuple[str, ...], key: str, where: object, example: str = LIST_EXAMPLE
+    entries: tuple[str, ...],
+    key: str,
+    where: object,
+    example: str = LIST_EXAMPLE,
+    wanted: str = "",
 ) -> tuple[str, ...]:
     """Every recipient in `entries`, each split at Outlook's `;` (and `,`) and checked to
     be one well-formed address: a ConfigError naming the first that is not, and `key`; its
-    fix shows `example`, how the setting is written (a list of addresses, by default)."""
+    fix asks for `wanted` (else one address per entry) as `example` shows the setting
+    written (a list of addresses, by default)."""
     out: list[str] = []
     for entry in entries:
         if why := name_refusal(entry, key):
@@ -110,7 +115,7 @@ def checked_recipients(
                     f"{where}: {key}: {piece!r} {unusable or not_an_address(piece)}.",
                     fix="write the address in ASCII, as your mail program shows it."
                     if unusable
-                    else f"give one address per entry ({key}), e.g. {example}.",
+                    else f"give {wanted or f'one address per entry ({key})'}, e.g. {example}.",
                 )
             assert shown is not None
             out.append(shown)

@@ -7,6 +7,7 @@ from typing import Any
 
 from esp_cli.core.waiting import APPEND, NAMESAKE, Conflict, WaitingCell, WaitingOp
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
+from esp_cli.render.changes import MAX_CHANGES_SHOWN, shown_title
 from esp_cli.results.pending import AlsoWaiting, DropResult, PendingResult
 from esp_cli.system import shell_quote
 
@@ -113,12 +114,14 @@ def render(result: PendingResult, fmt: Format) -> None:
         if not result.operations:
             print_table(f"Waiting beside {result.tracker.name}", [], [], empty="nothing waits")
         for p in result.operations:
+            cells = p.op.cells
+            shown = cells[:MAX_CHANGES_SHOWN]
             print_table(
-                op_title(p.op),
+                shown_title(op_title(p.op), len(shown), len(cells)),
                 ["Cell", "Agent", "Column", "Change"],
                 [
                     (_where(p.now_at(cell), cell), cell.agent, cell.column, wanted(cell))
-                    for cell in p.op.cells
+                    for cell in shown
                 ],
             )
         for p in result.operations:

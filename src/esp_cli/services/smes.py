@@ -15,6 +15,7 @@ list: per class, each SME with the agents they have and how many of those are ou
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -237,7 +238,10 @@ def sme_addresses(config: Config) -> dict[str, tuple[str, ...]]:
             (addr,),
             f"[people] sme_emails ({name})",
             where,
-            example=f'sme_emails = {{ "{name}" = "name@example.com" }}',
+            # The name as TOML writes it (a quote in it escaped), as JSON writes a string.
+            example=f"sme_emails = {{ {json.dumps(name, ensure_ascii=False)} = "
+            '"name@example.com" }',
+            wanted=f"{name}'s address",
         )
         for name, addr in config.sme_emails.items()
     }
