@@ -62,6 +62,7 @@ def undo(
         path, mine = history.log_to_read(s.path, config.backup_dir)
         log = history.read_log(path, mine, current=lambda: s.workbook.pkg.digest)
         target = _target(log, op, s.pending)
+        s.restores = target.op
         if agent is None:
             s.undoes = target.op
         # An undo of a change dated for an earlier day is that day's too: replayed, the day

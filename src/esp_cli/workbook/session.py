@@ -682,6 +682,9 @@ class WriteSession:
     dry_run: bool
     signer: str | None = None
     undoes: str | None = None  # an undo: the operation it undoes
+    # An undo, or one agent's (which undoes no operation): the operation whose cells it
+    # puts back.
+    restores: str | None = None
     # The day the command dates its change, when not today (oplog.Operation.dated).
     dated: date | None = None
     busy: WorkbookBusyError | None = None
@@ -849,6 +852,7 @@ class WriteSession:
                 undoes=self.undoes,
                 taken=[o.op for o in self.pending],
                 dated=self.dated,
+                restores=self.restores,
             )
         except OSError as exc:  # its log cannot be read for a fresh id
             raise store.cannot_keep(busy.holder or "", exc) from exc
@@ -1036,20 +1040,14 @@ def _entry(
     )
 
 
-def _restore_exactly(
-    plan: ChangePlan, store: waiting.Store, wb: Workbook, outcome: waiting.Outcome
-) -> None:
-    """An undo that waited, written now: each cell it puts back where its operation wrote
-    it goes back as its very XML (None: no cell: one esp created goes), as a direct undo
-    puts it back — while only esp has written the workbook since that operation (see
-    esp_cli.services.undo). Else, or for a cell moved or chained, its value stays written."""
+def _restore_exactly(plan: ChangePlan, target: oplog.Operation, outcome: waiting.Outcome) -> None:
+    """An undo that waited, written now while only esp has written the workbook since the
+    operation `target` it puts back the cells of (see esp_cli.services.undo): each cell it
+    puts back where that operation wrote it goes back as its very XML (None: no cell: one
+    esp created goes), as a direct undo puts it back. A cell moved or chained keeps its
+    value written."""
     restored = [(c, new) for c, new in outcome.written if c.action == waiting_ops.RESTORE]
-    if not restored or outcome.op.undoes is None:
-        return
-    path, mine = history.log_to_read(wb.path, store.backup_dir)
-    log = history.read_log(path, mine, current=lambda: wb.pkg.digest)
-    target = next((o for o in log.operations if o.op == outcome.op.undoes), None)
-    if target is None or not history.unmoved_after(log, wb.pkg.digest)(target):
+    if not restored:
         return
     first: dict[tuple[str, int, int], oplog.CellRecord] = {}
     for record in target.cells:
@@ -1280,13 +1278,15 @@ def write_session(
             )
             for op in found.ops:
                 outcome = applier.put(op, skip_conflicts=skip_conflicts and free)
-                if free and op.undoes and not outcome.held:
+                if free and op.puts_back is not None and not outcome.held:
                     # An undo that waited gives back the ranges its operation grew, too,
-                    # and its cells as a direct undo would.
-                    undone = history.entry(store.log, op.undoes)
+                    # and its cells as a direct undo would: its operation's entry is read
+                    # once, for both (the entries before it never are).
+                    undone, unmoved = history.entry_since(store.log, op.puts_back, wb.pkg.digest)
                     for grown in undone.grown if undone is not None else ():
                         session.plan.shrink(grown)
-                    _restore_exactly(session.plan, store, wb, outcome)
+                    if undone is not None and unmoved:
+                        _restore_exactly(session.plan, undone, outcome)
             session.applier = applier
             if free and agents is table and table is not None:
                 _follow_up(session, config, applier)
