@@ -71,9 +71,8 @@ def undo(
         exact = _unbroken_since(log, target, s.workbook)
         with s.plan.unit():  # should it wait: every cell, or none
             found = _plan(s.plan, s.workbook, target, exact, config, agent)
-        # A table or filter the write grew over its new rows gives them back once empty.
-        for grown in target.grown:
-            s.plan.shrink(grown)
+        # A table or filter the write grew gives back its rows and columns once empty.
+        s.plan.give_back(target, exact=exact)
         _not_undone_already(target, s.pending, s.plan.intended_cells())
         if found.conflicts and not skip_conflicts:
             later = [o for o in log.operations if o.line > target.line]
@@ -87,7 +86,9 @@ def undo(
     return UndoResult(
         target=target,
         conflicts=found.conflicts,
-        emptied_columns=list(target.added_columns) if agent is None else [],
+        emptied_columns=[]
+        if agent is not None
+        else [a for a in target.added_columns if (a.sheet, a.col) not in s.plan.taken_out],
         warnings=warnings,
         write=s.report,
         exact=exact,
