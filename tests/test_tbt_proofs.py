@@ -1161,6 +1161,30 @@ ALREADY = [
 ]
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_a_tracking_sheet_esp_cannot_read_while_the_tracker_still_waits_exits_7(
+    tracker: Path, folder: Path, fmt: str
+) -> None:
+    """The tracker is still open in Excel (its change waits: 7, as README's exit codes say:
+    something still waits) and the sheet cannot be read: whatever the format, esp apply
+    exits 7 and still says the sheet's error last (the JSON carries it, with its own exit
+    code)."""
+    sheet = tracking_sheet(tracker, EARLIER)
+    owners = [_open_in_excel(tracker), _open_in_excel(sheet)]
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    owners.pop().unlink()
+    sheet.write_bytes(b"not a workbook")
+    res = _apply(tracker, "--format", fmt)
+    assert res.exit_code == ExitCode.WAITING, res.output
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith("esp: ") and "TBT Tracking Sheet.xlsx" in last
+    if fmt == "json":
+        data = json.loads(res.stdout)
+        assert data["status"] == "waiting"
+        assert data["tracking_sheet_error"]["exit_code"] == ExitCode.BAD_INPUT
+    assert _waiting_beside(sheet) == 1 and _waiting_beside(tracker) == 1
+
+
 @pytest.mark.parametrize("layout", UNDONE_LAYOUTS)
 def test_an_undo_written_later_gives_the_same_sheet_as_a_direct_undo(
     tracker: Path, folder: Path, tmp_path: Path, layout: str
