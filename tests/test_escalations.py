@@ -701,3 +701,123 @@ def test_a_notes_cell_showing_an_error_raises_nothing_in_escalations_or_the_kpis
     assert "Ne One" in res.stderr and "early" in res.stderr, res.stderr
     res = run("doctor", "-t", book)
     assert "'ESP Tracker'!H3" in res.stdout and "'ESP Tracker'!H4" in res.stdout, res.stdout
+
+
+# -- esp undo of --write, on a tracker kept as an Excel table or under a filter ---------------
+
+
+def _structured(path: Path, structure: str) -> Path:
+    """The tracker's agent rows as an Excel table 'Agents' (or under a plain filter), from
+    the header row to the last agent, every column the tracker has."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        wb = openpyxl.load_workbook(path)
+    ws = wb["ESP Tracker"]
+    ref = f"A{et.TITLE_ROWS + 1}:{get_column_letter(ws.max_column)}{ws.max_row}"
+    if structure == "table":
+        table = Table(displayName="Agents", ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(table)
+    else:
+        ws.auto_filter.ref = ref
+    wb.save(path)
+    return path
+
+
+def _range(path: Path, structure: str) -> tuple[str, list[str]]:
+    """The table's range and its columns, each the header in its cell as Excel requires
+    (or the filter's range and the header row)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        ws = openpyxl.load_workbook(path)["ESP Tracker"]
+    headers = [c.value for c in ws[et.TITLE_ROWS + 1] if c.value is not None]
+    if structure == "table":
+        table = ws.tables["Agents"]
+        assert table.autoFilter.ref == table.ref
+        names = [c.name for c in table.tableColumns]
+        first, top, last, _bottom = openpyxl.utils.range_boundaries(table.ref)
+        assert [ws.cell(top, col).value for col in range(first, last + 1)] == names
+        return table.ref, names
+    return str(ws.auto_filter.ref), headers
+
+
+def _write_computed(tracker: Path) -> str:
+    argv = ("-t", str(tracker), "--as-of", "2026-11-30", "--write", "--write-past")
+    res = run("escalations", *argv)
+    assert res.exit_code == 0, res.output
+    undo = res.stderr.rsplit("undo with: esp undo ", 1)[1].split(")")[0]
+    return undo
+
+
+@pytest.mark.parametrize("structure", ["table", "filter"])
+def test_undoing_the_computed_columns_gives_the_table_back_its_columns(
+    tracker: Path, structure: str
+) -> None:
+    """--write added its three columns right of a table (or a filter), which took them in;
+    esp undo gives it back the range and the columns it had, their headers going with
+    them, schema-valid."""
+    from tests.support.marks import checks_schemas
+    from tests.support.ooxml import validate_part
+    from tests.support.packages import zip_parts
+
+    before = _range(_structured(tracker, structure), structure)
+    _write_computed(tracker)
+    grown, columns = _range(tracker, structure)
+    assert grown == before[0].replace(":U", ":X") and columns == [*before[1], *COMPUTED]
+    res = run("undo", "-t", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert _range(tracker, structure) == before
+    assert "header is left" not in res.stderr
+    if checks_schemas():
+        parts = zip_parts(tracker)
+        names = [n for n in parts if n.startswith(("xl/tables/", "xl/worksheets/sheet"))]
+        for name in [*names, "xl/workbook.xml"]:
+            assert validate_part(name, parts[name]) == [], name
+
+
+@pytest.mark.parametrize("structure", ["table", "filter"])
+def test_one_agents_undo_leaves_the_columns_the_others_still_fill(
+    tracker: Path, structure: str, agents: list[et.Agent]
+) -> None:
+    """esp undo OP --agent NAME empties that agent's computed cells only: the other agents
+    still fill the columns, so the table (or filter) keeps them, headers and all."""
+    _structured(tracker, structure)
+    _write_computed(tracker)
+    grown = _range(tracker, structure)
+    log = tracker.parent / "esp-backups" / f"{tracker.name}.history.jsonl"
+    target = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])["op"]
+    name = next(c["agent"] for c in json.loads(log.read_text().splitlines()[-1])["cells"])
+    res = run("undo", target, "--agent", name, "-t", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert _range(tracker, structure) == grown
+
+
+def test_an_undo_that_waited_leaves_the_columns_a_write_with_it_fills_again(
+    tracker: Path,
+) -> None:
+    """esp undo of --write waited (the tracker open in Excel); the next --write writes it
+    first, then fills the computed columns again in the same write: the table keeps the
+    columns, and their headers, which a table never loses — schema-valid."""
+    from tests.support.marks import checks_schemas
+    from tests.support.ooxml import validate_part
+    from tests.support.packages import zip_parts
+    from tests.support.windows import excel_owner_file
+
+    _structured(tracker, "table")
+    _write_computed(tracker)
+    grown = _range(tracker, "table")
+    owner = tracker.with_name(f"~${tracker.name}")
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    assert run("undo", "-t", str(tracker)).exit_code == 7
+    owner.unlink()
+    _write_computed(tracker)
+    assert _range(tracker, "table") == grown
+    log = tracker.parent / "esp-backups" / f"{tracker.name}.history.jsonl"
+    kinds = [json.loads(line)["kind"] for line in log.read_text(encoding="utf-8").splitlines()]
+    assert kinds == ["write", "undo", "write"]
+    if checks_schemas():
+        part = "xl/tables/table1.xml"
+        assert validate_part(part, zip_parts(tracker)[part]) == []

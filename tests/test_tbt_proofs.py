@@ -1128,44 +1128,115 @@ def test_a_tracking_sheet_esp_cannot_read_is_in_the_json_too(tracker: Path, fold
     assert said["exit_code"] == ExitCode.BAD_INPUT
 
 
-@pytest.mark.parametrize("layout", [{}, {"table": "A1:F3"}, {"autofilter": "A1:F3"}])
-def test_an_undo_written_later_gives_the_same_sheet_as_a_direct_undo(
-    tracker: Path, folder: Path, tmp_path: Path, layout: dict[str, str]
+# The layouts an undo of esp tbt proofs gives back: the rows it added (a TBT Tracking Sheet
+# with its SHA-256 column, as is, under a table or a filter), the SHA-256 column it added to a
+# hand-made sheet under a table or a filter with the rows, or the column alone (every proof
+# recorded already).
+UNDONE_LAYOUTS = ["rows", "rows-table", "rows-filter", "column-table", "column-filter"]
+UNDONE_LAYOUTS += ["only-column-table", "only-column-filter"]
+
+
+def _recorded_in_layout(tracker: Path, folder: Path, layout: str) -> Path:
+    """A TBT Tracking Sheet in `layout` (see UNDONE_LAYOUTS), the folder's proofs recorded."""
+    structure = {"table": "A1:F3"} if layout.endswith("table") else {}
+    structure |= {"autofilter": "A1:F3"} if layout.endswith("filter") else {}
+    if layout.startswith("rows"):
+        return recorded_in(tracker, folder, **structure)
+    rows = EARLIER if layout.startswith("column") else [*EARLIER, *ALREADY]
+    end = 1 + len(rows)
+    sheet = _filtered_without_sha(
+        tracker,
+        autofilter=f"A1:E{end}" if "autofilter" in structure else None,
+        table=f"A1:E{end}" if "table" in structure else None,
+        rows=rows,
+    )
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    return sheet
+
+
+ALREADY = [
+    ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 23), "Jo"],
+    ["Devon Price", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 23), "Jo"],
+]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_a_tracking_sheet_esp_cannot_read_while_the_tracker_still_waits_exits_7(
+    tracker: Path, folder: Path, fmt: str
 ) -> None:
-    """The rows esp added are taken out the same way, byte for byte, whether the undo is
-    written at once or waited (the sheet open in Excel) and is written by esp apply: the
-    cells esp created go, never left behind empty with their style."""
+    """The tracker is still open in Excel (its change waits: 7, as README's exit codes say:
+    something still waits) and the sheet cannot be read: whatever the format, esp apply
+    exits 7 and still says the sheet's error last (the JSON carries it, with its own exit
+    code)."""
+    sheet = tracking_sheet(tracker, EARLIER)
+    owners = [_open_in_excel(tracker), _open_in_excel(sheet)]
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    owners.pop().unlink()
+    sheet.write_bytes(b"not a workbook")
+    res = _apply(tracker, "--format", fmt)
+    assert res.exit_code == ExitCode.WAITING, res.output
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith("esp: ") and "TBT Tracking Sheet.xlsx" in last
+    if fmt == "json":
+        data = json.loads(res.stdout)
+        assert data["status"] == "waiting"
+        assert data["tracking_sheet_error"]["exit_code"] == ExitCode.BAD_INPUT
+    assert _waiting_beside(sheet) == 1 and _waiting_beside(tracker) == 1
+
+
+@pytest.mark.parametrize("layout", UNDONE_LAYOUTS)
+def test_an_undo_written_later_gives_the_same_sheet_as_a_direct_undo(
+    tracker: Path, folder: Path, tmp_path: Path, layout: str
+) -> None:
+    """What esp added is taken out the same way, byte for byte, whether the undo is written
+    at once or waited (the sheet open in Excel) and is written by esp apply: the cells esp
+    created go, never left behind empty with their style, and a table or filter it grew
+    gets back its rows and its columns alike."""
     import shutil
 
     from tests.support.packages import zip_parts
 
-    recorded_in(tracker, folder, **layout)
+    sheet = _recorded_in_layout(tracker, folder, layout)
     later = tmp_path.with_name(f"{tmp_path.name}-later")
     shutil.copytree(tracker.parent, later, ignore=shutil.ignore_patterns("proofs"))
-    direct = tracker.parent / "TBT Tracking Sheet.xlsx"
-    assert undo_sheet(direct).exit_code == 0
-    waited = later / "TBT Tracking Sheet.xlsx"
+    assert undo_sheet(sheet).exit_code == 0
+    waited = later / sheet.name
     owner = _open_in_excel(waited)
     assert undo_sheet(waited).exit_code == ExitCode.WAITING
     owner.unlink()
     applied = CliRunner().invoke(app, ["apply", "--tracker", str(waited)])
     assert applied.exit_code == 0, applied.output
-    parts = "xl/worksheets/sheet1.xml", *(["xl/tables/table1.xml"] if layout.get("table") else [])
-    for part in parts:
-        assert zip_parts(waited)[part] == zip_parts(direct)[part], part
-    assert agents_in(waited) == ["Agent", "Maria Gonzalez", "James Whitaker"]
+    direct, after = zip_parts(sheet), zip_parts(waited)
+    for part in ("xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/tables/table1.xml"):
+        assert after.get(part) == direct.get(part), part
+    rows = [*EARLIER, *ALREADY] if layout.startswith("only") else EARLIER
+    assert agents_in(waited) == ["Agent", *(r[0] for r in rows)]
 
 
-def _filtered_without_sha(tracker: Path, autofilter: str = "A1:E3") -> Path:
-    """A hand-made TBT Tracking Sheet with no SHA-256 column, under a plain filter."""
+def _filtered_without_sha(
+    tracker: Path,
+    autofilter: str | None = "A1:E3",
+    table: str | None = None,
+    rows: list[list[Any]] = EARLIER,
+) -> Path:
+    """A hand-made TBT Tracking Sheet with no SHA-256 column, under a plain filter (or, with
+    `table`, an Excel table 'Proofs' of that range)."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
     path = tracker.parent / "TBT Tracking Sheet.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "TBT Tracking"
     ws.append(TRACKING_HEADERS[:5])
-    for row in EARLIER:
+    for row in rows:
         ws.append(row[:5])
-    ws.auto_filter.ref = autofilter
+    if autofilter is not None:
+        ws.auto_filter.ref = autofilter
+    if table is not None:
+        t = Table(displayName="Proofs", ref=table)
+        t.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(t)
     wb.save(path)
     return path
 
@@ -1219,3 +1290,168 @@ def test_an_undo_that_waited_gives_the_filter_back_its_columns_when_written(
     applied = CliRunner().invoke(app, ["apply", "--tracker", str(tracker)])
     assert applied.exit_code == 0, applied.output
     assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")
+
+
+def _table_columns(path: Path) -> list[str]:
+    from tests.support.packages import zip_parts
+
+    xml = zip_parts(path)["xl/tables/table1.xml"].decode()
+    count = re.search(r'<tableColumns [^>]*?\bcount="(\d+)"', xml)
+    names = re.findall(r'<tableColumn [^>]*?\bname="([^"]*)"', xml)
+    assert count is not None and int(count.group(1)) == len(names)
+    return names
+
+
+def _valid(path: Path, *names: str) -> None:
+    from tests.support.marks import checks_schemas
+    from tests.support.ooxml import validate_part
+    from tests.support.packages import zip_parts
+
+    if checks_schemas():
+        parts = zip_parts(path)
+        for name in names:
+            assert validate_part(name, parts[name]) == [], name
+
+
+def test_undoing_the_column_esp_added_to_a_table_gives_the_table_back_its_range(
+    tracker: Path, folder: Path
+) -> None:
+    """esp tbt proofs added its SHA-256 column to a hand-made sheet that is an Excel table
+    (A1:E3), which took it in with the new rows (A1:F5). Its undo gives the table back the
+    range it had — its filter, its columns and their count too — schema-valid; the column's
+    header goes with it (a table keeps no column without its header, and a header left
+    beside the table would be filled again by esp outside it), and esp says nothing of a
+    header left."""
+    sheet = _recorded_in_layout(tracker, folder, "column-table")
+    assert table_refs(sheet) == ("A1:F5", "A1:F5")
+    assert _table_columns(sheet) == TRACKING_HEADERS
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert table_refs(sheet) == ("A1:E3", "A1:E3")
+    assert _table_columns(sheet) == TRACKING_HEADERS[:5]
+    assert sheet_rows(sheet)[0] == TRACKING_HEADERS[:5]
+    assert "header is left" not in res.stderr
+    _valid(sheet, "xl/tables/table1.xml", "xl/worksheets/sheet1.xml")
+    # Undone in turn: the column comes back with its header, beside the table, which
+    # takes the rows back in.
+    undone = re.search(r"undo with: esp undo (\w+)", res.stderr)
+    assert undone is not None, res.stderr
+    again = undo_sheet(sheet, undone.group(1))
+    assert again.exit_code == 0, again.output
+    assert sheet_rows(sheet)[0] == TRACKING_HEADERS
+    assert table_refs(sheet) == ("A1:E5", "A1:E5")
+    _valid(sheet, "xl/tables/table1.xml", "xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize("layout", ["only-column-filter", "only-column-table"])
+def test_undoing_a_run_that_only_added_the_sha_column_gives_the_range_its_columns_back(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Every proof was recorded already: the run only added the SHA-256 column, which the
+    sheet's filter (or its table) took in. Its undo has no other cell to put back, and
+    still gives the range back its columns, taking the column's header out with them."""
+    sheet = _recorded_in_layout(tracker, folder, layout)
+    table = layout.endswith("table")
+    assert (table_refs(sheet)[0] if table else sheet_filter(sheet)[0]) == "A1:F5"
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert "Put back 1 cell(s)" in res.stdout and "Wrote 1 cell(s)" in res.stderr
+    assert sheet_rows(sheet)[0] == TRACKING_HEADERS[:5]
+    if table:
+        assert table_refs(sheet) == ("A1:E5", "A1:E5")
+        assert _table_columns(sheet) == TRACKING_HEADERS[:5]
+        _valid(sheet, "xl/tables/table1.xml", "xl/worksheets/sheet1.xml")
+    else:
+        assert sheet_filter(sheet) == ("A1:E5", "'TBT Tracking'!$A$1:$E$5")
+        _valid(sheet, "xl/workbook.xml", "xl/worksheets/sheet1.xml")
+
+
+def _edited(path: Path, part: str, edit: Any) -> None:
+    """The workbook as Excel saves it with `part` edited (the team's change)."""
+    from tests.support.packages import copy_with_parts, zip_parts
+
+    changed = path.with_name("edited.xlsx")
+    copy_with_parts(path, changed, {part: edit(zip_parts(path)[part])})
+    changed.replace(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "ref"),
+    [
+        pytest.param(lambda xml: xml.replace(b'"A1:F5"', b'"A1:F6"'), "A1:F6", id="resized"),
+        pytest.param(
+            lambda xml: xml.replace(
+                b'<autoFilter ref="A1:F5"/>',
+                b'<autoFilter ref="A1:F5"><filterColumn colId="5"><filters blank="1"/>'
+                b"</filterColumn></autoFilter>",
+            ),
+            "A1:F3",
+            id="filtered on it",
+        ),
+        pytest.param(
+            lambda xml: xml.replace(
+                b'<autoFilter ref="A1:F5"/>',
+                b'<autoFilter ref="A1:F5"/><sortState ref="A2:F5"><sortCondition ref="F2:F5"/>'
+                b"</sortState>",
+            ),
+            "A1:F3",
+            id="sorted by it",
+        ),
+    ],
+)
+def test_a_table_column_the_team_uses_is_left_with_its_header(
+    tracker: Path, folder: Path, change: Any, ref: str
+) -> None:
+    """The table was resized in Excel since (left as it is), or filtered or sorted on the
+    column esp added (its rows given back, not that column): the column is the team's now;
+    the undo empties its cells and leaves it, header and all, in the table, saying so."""
+    sheet = _recorded_in_layout(tracker, folder, "column-table")
+    _edited(sheet, "xl/tables/table1.xml", change)
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert _table_columns(sheet) == TRACKING_HEADERS
+    assert sheet_rows(sheet)[0] == TRACKING_HEADERS
+    assert table_refs(sheet)[0] == ref
+    assert "SHA-256' was added by operation" in res.stderr and "header is left" in res.stderr
+    _valid(sheet, "xl/tables/table1.xml", "xl/worksheets/sheet1.xml")
+
+
+def test_a_sorted_table_gives_back_a_column_its_sort_is_not_on(tracker: Path, folder: Path) -> None:
+    """Sorted in Excel by another column: the column esp added goes all the same, and the
+    sort's range ends where the table does."""
+    sheet = _recorded_in_layout(tracker, folder, "column-table")
+    _edited(
+        sheet,
+        "xl/tables/table1.xml",
+        lambda xml: xml.replace(
+            b'<autoFilter ref="A1:F5"/>',
+            b'<autoFilter ref="A1:F5"/><sortState ref="A2:F5"><sortCondition ref="A2:A5"/>'
+            b"</sortState>",
+        ),
+    )
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    assert _table_columns(sheet) == TRACKING_HEADERS[:5]
+    from tests.support.packages import zip_parts
+
+    assert b'<sortState ref="A2:E5">' in zip_parts(sheet)["xl/tables/table1.xml"]
+    _valid(sheet, "xl/tables/table1.xml", "xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize(("header", "given_back"), [("SHA-256", True), ("Checksum", False)])
+def test_after_a_save_in_excel_the_header_decides_whether_the_column_goes(
+    tracker: Path, folder: Path, header: str, given_back: bool
+) -> None:
+    """The sheet was saved in Excel since (its strings shared, as Excel keeps them): the
+    filter still gets its column back while the header is the one esp wrote; a header
+    renamed since makes the column the team's, left in the filter with its new name."""
+    sheet = _recorded_in_layout(tracker, folder, "column-filter")
+    wb = openpyxl.load_workbook(sheet)
+    wb.active["F1"] = header
+    wb.save(sheet)
+    res = undo_sheet(sheet)
+    assert res.exit_code == 0, res.output
+    headers = [h for h in sheet_rows(sheet)[0] if h is not None]  # formats stay: values only
+    assert headers == [*TRACKING_HEADERS[:5], *([] if given_back else [header])]
+    assert sheet_filter(sheet)[0] == ("A1:E3" if given_back else "A1:F3")
+    _valid(sheet, "xl/workbook.xml", "xl/worksheets/sheet1.xml")

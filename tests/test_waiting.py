@@ -999,22 +999,57 @@ def test_an_access_change_in_conflict_never_writes_the_line_documenting_it(
     ],
     ids=["note", "record-step"],
 )
+@pytest.mark.parametrize("agent", [[], ["--agent", "Dana Cole"]], ids=["whole", "one agent"])
 def test_an_undo_written_later_leaves_the_tracker_as_a_direct_undo_does(
-    small: Path, tmp_path: Path, step: list[str]
+    small: Path, tmp_path: Path, step: list[str], agent: list[str]
 ) -> None:
     """The cells the operation created go again, byte for byte as a direct undo takes them
-    out, when the undo waited (the tracker open) and esp apply writes it."""
+    out, when the undo waited (the tracker open) and esp apply writes it: the operation's
+    undo, or one agent's (`--agent`, a write of its own that names no operation undone)."""
     from tests.support.packages import zip_parts
 
     assert run(*step, "-t", str(small)).exit_code == 0
+    target = log_entries(tmp_path)[-1]["op"]
     later = tmp_path.with_name(f"{tmp_path.name}-later")
     shutil.copytree(tmp_path, later)
-    assert run("undo", "-t", str(small)).exit_code == 0
+    assert run("undo", target, *agent, "-t", str(small)).exit_code == 0
     waited = later / TRACKER
     owner = open_in_excel(later)
-    assert run("undo", "-t", str(waited)).exit_code == ExitCode.WAITING
+    assert run("undo", target, *agent, "-t", str(waited)).exit_code == ExitCode.WAITING
     owner.unlink()
     applied = run("apply", "-t", str(waited))
     assert applied.exit_code == 0, applied.output
     part = "xl/worksheets/sheet1.xml"
     assert zip_parts(waited)[part] == zip_parts(small)[part]
+
+
+def test_an_undo_written_later_reads_its_operations_entry_once_and_none_before_it(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written by esp apply, an undo that waited reads the entry of the operation it undoes
+    once — for the ranges that operation grew and for the cells it put back exactly — and
+    never the entries before it (a months-long log of whole-column writes is not read
+    again for each undo)."""
+    for text in ("one", "two", "three"):
+        step = ["note", "add", "Dana Cole", f"Called {text}", "--date", DAY]
+        assert run(*step, "-t", str(small)).exit_code == 0
+    assert run("note", "add", "Dana Cole", "Booked", "--date", DAY, "-t", str(small)).exit_code == 0
+    earlier = [e["op"] for e in log_entries(small.parent)]
+    target = earlier.pop()
+    owner = open_in_excel(small.parent)
+    assert run("undo", target, "-t", str(small)).exit_code == ExitCode.WAITING
+    owner.unlink()
+    read: list[str] = []
+    decode = history._decode
+
+    def counted(line: bytes, number: int, cell_filter: Any = None) -> Any:
+        entry = decode(line, number, cell_filter)
+        read.append(entry.op)
+        return entry
+
+    monkeypatch.setattr(history, "_decode", counted)
+    applied = run("apply", "-t", str(small))
+    assert applied.exit_code == 0, applied.output
+    assert read == [target]
+    assert "Booked" not in str(values(small).get("ESP Tracker!K4"))
+    assert [e["undoes"] for e in log_entries(small.parent)][-1] == target

@@ -76,7 +76,10 @@ def apply_command(
         result = apply_waiting(path, cfg, skip_conflicts=skip_conflicts, dry_run=dry_run)
     render(result, fmt)
     if result.sheet_error is not None:
-        raise result.sheet_error  # the tracker's part is written and said
+        # Said after the tracker's part; its exit code unless a change still waits (7).
+        if not any(part.write.status == "waiting" for part in result.parts):
+            raise result.sheet_error
+        say(f"esp: {result.sheet_error}")
     exit_if_waiting(*(part.write for part in result.parts))
     if any(part.held for part in result.parts):
         raise typer.Exit(int(ExitCode.FINDINGS))

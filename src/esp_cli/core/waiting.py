@@ -189,6 +189,10 @@ class WaitingOp:
     # then, less its last line (a write stopped then may take that line out again).
     log_from: int = field(default=0, metadata=as_json(hidden=True))
     undoes: str | None = field(default=None, metadata=as_json(hidden=True))
+    # The operation whose cells it puts back: an undo's, or one agent's undo's (--agent: a
+    # write of its own, which undoes no operation), so that it puts them back, written
+    # later, as it would have then (None: none, or kept by an esp before: see `puts_back`).
+    restores: str | None = field(default=None, metadata=as_json(hidden=True))
     file: str = field(default="", compare=False, metadata=as_json(hidden=True))
     # The day its command dated it (--date), when not the day it was made (oplog.Operation).
     dated: date | None = field(default=None, metadata=as_json(hidden=True))
@@ -208,6 +212,11 @@ class WaitingOp:
         if self.signer and self.signer != self.login:
             return f"{self.signer} ({self.login})" if self.login else self.signer
         return self.signer or self.login or "someone"
+
+    @property
+    def puts_back(self) -> str | None:
+        """The operation whose cells it puts back (None: not an undo)."""
+        return self.restores or self.undoes
 
     @property
     def made(self) -> str:
@@ -239,6 +248,7 @@ class WaitingOp:
             "why": self.why,
             "log_from": self.log_from,
             "undoes": self.undoes,
+            **({"restores": self.restores} if self.restores is not None else {}),
             **({"dated": self.dated.isoformat()} if self.dated is not None else {}),
             "units": [{"cells": [c.to_json() for c in unit]} for unit in self.units],
         }
@@ -282,6 +292,7 @@ class WaitingOp:
             digest=str(d.get("digest") or ""),
             log_from=int(d.get("log_from") or 0),
             undoes=None if d.get("undoes") is None else str(d["undoes"]),
+            restores=None if d.get("restores") is None else str(d["restores"]),
             file=file,
             dated=date.fromisoformat(d["dated"]) if d.get("dated") is not None else None,
         )

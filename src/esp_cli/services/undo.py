@@ -62,6 +62,7 @@ def undo(
         path, mine = history.log_to_read(s.path, config.backup_dir)
         log = history.read_log(path, mine, current=lambda: s.workbook.pkg.digest)
         target = _target(log, op, s.pending)
+        s.restores = target.op
         if agent is None:
             s.undoes = target.op
         # An undo of a change dated for an earlier day is that day's too: replayed, the day
@@ -75,9 +76,8 @@ def undo(
         target = _without_cells(log, target)
         with s.plan.unit():  # should it wait: every cell, or none
             found = _plan(s.plan, s.workbook, target, cells, exact, config, agent)
-        # A table or filter the write grew over its new rows gives them back once empty.
-        for grown in target.grown:
-            s.plan.shrink(grown)
+        # A table or filter the write grew gives back its rows and columns once empty.
+        s.plan.give_back(target, exact=exact)
         _not_undone_already(target, s.pending, s.plan.intended_cells())
         if found.conflicts and not skip_conflicts:
             later = [o for o in log.operations if o.line > target.line]
@@ -90,7 +90,9 @@ def undo(
     return UndoResult(
         target=target,
         conflicts=found.conflicts,
-        emptied_columns=list(target.added_columns) if agent is None else [],
+        emptied_columns=[]
+        if agent is not None
+        else [a for a in target.added_columns if (a.sheet, a.col) not in s.plan.taken_out],
         warnings=warnings,
         write=s.report,
         exact=exact,

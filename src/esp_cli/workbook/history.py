@@ -1388,25 +1388,64 @@ def _let_go(log: Path, op: str) -> None:
 
 def entry(log: Path, op: str) -> Operation | None:
     """The entry of operation `op`, read whole from the log (None: not there, or damaged)."""
+    return _entry(log, op, None)[0]
+
+
+def entry_since(log: Path, op: str, digest: str) -> tuple[Operation | None, bool]:
+    """The entry of operation `op`, as `entry` reads it, and whether only esp has written
+    the tracker (now of digest `digest`) since: what `unmoved_after` says of it on the whole
+    log, read from the entries after it alone (an undo that waited, written now: the months
+    of entries before its operation, whole-column writes among them, are never read)."""
+    return _entry(log, op, digest)
+
+
+def _entry(log: Path, op: str, digest: str | None) -> tuple[Operation | None, bool]:
     try:
         fh = log.open("rb")
     except OSError:
-        return None
+        return None, False
     with fh:
         if os.fstat(fh.fileno()).st_size == 0:
-            return None
+            return None, False
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            at = mm.find(b'{"op":"' + op.encode() + b'"')
+            needle = b'{"op":"' + op.encode() + b'"'
+            at = mm.find(needle)
             while at > 0 and mm[at - 1 : at] != b"\n":  # not at a line's start: look on
-                at = mm.find(b'{"op":"' + op.encode() + b'"', at + 1)
+                at = mm.find(needle, at + 1)
             if at < 0:
-                return None
+                return None, False
             end = mm.find(b"\n", at)
-            line = mm[at : end if end >= 0 else len(mm)]
-    try:
-        return _decode(line, 0)
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return None
+            end = end if end >= 0 else len(mm)
+            try:
+                found = _decode(mm[at:end], 0)
+            except (ValueError, KeyError, TypeError, RecursionError):
+                return None, False
+            return found, digest is not None and _unmoved_since(mm, end + 1, found, digest)
+
+
+def _unmoved_since(mm: mmap.mmap, start: int, since: Operation, digest: str) -> bool:
+    """`unmoved_after` of the entry `since`, whose line ends right before offset `start`:
+    no save made outside esp after it, nor a line that cannot be read (it may have been
+    one), and the tracker is what the newest entry left (a write stopped before its
+    replace, still pending, is no entry)."""
+    ops = [since]
+    while start < len(mm):
+        stop = mm.find(b"\n", start)
+        stop = stop if stop >= 0 else len(mm)
+        line = mm[start:stop]
+        start = stop + 1
+        if not line.strip():
+            continue
+        try:
+            ops.append(_decode(line, 0))
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return False
+    if ops[-1].state == PENDING and not took_effect(ops[-1], digest):
+        while ops and ops[-1].state == PENDING:
+            ops.pop()
+    if not ops or ops[0] is not since or ops[-1].digest_after != digest:
+        return False
+    return not any(o.kind == OUTSIDE for o in ops[1:])
 
 
 def _write_cells(log: Path, since: Operation) -> list[CellRecord]:

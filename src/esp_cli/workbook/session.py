@@ -46,6 +46,16 @@ from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update, same_or_
 log = logging.getLogger("esp")
 
 
+@dataclass(frozen=True, eq=False)
+class _GiveBack:
+    """An undo of this write giving back the ranges its operation grew (ChangePlan.give_back)."""
+
+    grown: tuple[GrownRange, ...]  # the ranges its operation grew
+    added: tuple[AddedColumn, ...]  # the columns its operation added
+    exact: bool
+    op: str | None  # the waiting operation that is the undo (None: the command's own)
+
+
 class ChangePlan:
     """The cells a command will write, each with its old value, applied in one write.
 
@@ -80,6 +90,10 @@ class ChangePlan:
         self._finder: RowFinder | None = None
         self._maybe: set[tuple[str, int]] = set()  # rows that may have namesakes
         self._facts: dict[tuple[str, int], Facts | None] = {}
+        # The undos of this write giving back the ranges their operations grew.
+        self._give_backs: list[_GiveBack] = []
+        # (sheet, col) of each column they took out, its header with it.
+        self.taken_out: set[tuple[str, int]] = set()
 
     @contextlib.contextmanager
     def unit(self) -> Iterator[None]:
@@ -594,10 +608,88 @@ class ChangePlan:
                     return
         changes.append(change)
 
-    def shrink(self, grown: GrownRange) -> None:
-        """Give back a range (a table's, a filter's) an earlier write grew over rows this
-        write empties again (an undo): see Patcher.shrink."""
-        self.patcher.shrink(grown)
+    def give_back(
+        self, undone: oplog.Operation, *, exact: bool, op: str | None = None
+    ) -> _GiveBack:
+        """An undo of `undone` (`op`: the waiting operation that is that undo; None: the
+        command's own): the ranges it grew (an Excel table's, a sheet's filter) give back
+        what this write empties again — the rows they grew over at their end (see
+        Patcher.shrink), and the columns it added to them, header and all, settled once
+        every cell is planned (take_out_columns). `exact`: only esp has written the
+        workbook since `undone` (a header goes as its cell: none)."""
+        asked = _GiveBack(undone.grown, undone.added_columns, exact, op)
+        for grown in undone.grown:
+            self.patcher.shrink(grown)
+        self._give_backs.append(asked)
+        return asked
+
+    def withdraw(self, asked: _GiveBack) -> None:
+        """Take back a `give_back` (the undo that waited waits on, unwritten)."""
+        for grown in asked.grown:
+            self.patcher.withdraw(grown)
+        self._give_backs.remove(asked)
+
+    def take_out_columns(self) -> None:
+        """The columns the undos of this write give back to the ranges their operations
+        grew (give_back), settled now that every cell is planned. Such a column goes, its
+        header with it, when the range is still the one that operation made, nothing is
+        left in the column, and its header is still the one esp wrote: a table keeps no
+        column without a header, nor a header left beside it that esp would fill again
+        outside it. Else the column stays, and its header too (one an undo that waited
+        planned to take out is left as it is)."""
+        for asked in self._give_backs:
+            for grown in asked.grown:
+                grew = _grown_columns(grown, asked.added)
+                gone = []
+                for col in self.patcher.emptied_columns(grown):
+                    column = grew.get(col)
+                    # Its header, as esp wrote it: one renamed since makes it the team's.
+                    if column is None or (
+                        self.patcher.text_of(column.sheet, column.row, col) != column.header
+                    ):
+                        break
+                    gone.append(column)
+                if gone:
+                    self.patcher.give_back_columns(grown, gone[-1].col - 1)
+                for column in grew.values():
+                    if column in gone:
+                        self._take_out_header(asked, column)
+                        self.taken_out.add((column.sheet, column.col))
+                    else:
+                        self._leave_header(asked, column)
+
+    def _planned_empty(self, asked: _GiveBack, at: tuple[str, int, int]) -> CellChange | None:
+        """The change of the undo `asked` emptying the cell `at`, if it plans one."""
+        if asked.op is None:
+            where = self._where.get(at)
+            changes = [self.changes[where]] if where is not None else []
+        else:
+            changes = [c for c in self.applied.get(asked.op, []) if _at(c) == at]
+        return next((c for c in changes if c.new in (None, "")), None)
+
+    def _take_out_header(self, asked: _GiveBack, column: AddedColumn) -> None:
+        """Empty the header of a column given back (no cell: as before esp added it)."""
+        at = (column.sheet, column.row, column.col)
+        if self._planned_empty(asked, at) is not None:
+            return  # planned by the undo that waited, as its cells
+        with self.on_behalf(asked.op) if asked.op is not None else contextlib.nullcontext():
+            if asked.exact:
+                self.restore_cell(*at, None, None, column=column.header, old=column.header)
+            else:
+                self.set_cell(*at, None, column=column.header, old=column.header, restoring=True)
+        if asked.op is None:
+            self.sort()  # the header first, as the changes read top to bottom
+
+    def _leave_header(self, asked: _GiveBack, column: AddedColumn) -> None:
+        """A column that stays keeps its header: one an undo that waited planned to empty
+        (its column was given back when it was made) is left as it is."""
+        if asked.op is None:
+            return
+        at = (column.sheet, column.row, column.col)
+        change = self._planned_empty(asked, at)
+        if change is not None:
+            self.applied[asked.op].remove(change)
+            self.patcher.unset(*at)
 
     def grown_by(
         self, changes: Iterable[CellChange], columns: Iterable[AddedColumn] = ()
@@ -687,6 +779,9 @@ class WriteSession:
     dry_run: bool
     signer: str | None = None
     undoes: str | None = None  # an undo: the operation it undoes
+    # An undo, or one agent's (which undoes no operation): the operation whose cells it
+    # puts back.
+    restores: str | None = None
     # The day the command dates its change, when not today (oplog.Operation.dated).
     dated: date | None = None
     busy: WorkbookBusyError | None = None
@@ -759,6 +854,7 @@ class WriteSession:
         op = None
         kept = None
         applied = self.written_waiting
+        self.plan.take_out_columns()
         # Refused now, whether written or kept waiting: every hidden column in one go.
         self.plan.check_new_columns()
         if self.preview and self.would_wait is None and self.plan.patcher.pending:
@@ -854,6 +950,7 @@ class WriteSession:
                 undoes=self.undoes,
                 taken=[o.op for o in self.pending],
                 dated=self.dated,
+                restores=self.restores,
             )
         except OSError as exc:  # its log cannot be read for a fresh id
             raise store.cannot_keep(busy.holder or "", exc) from exc
@@ -1041,32 +1138,49 @@ def _entry(
     )
 
 
-def _restore_exactly(
-    plan: ChangePlan, store: waiting.Store, wb: Workbook, outcome: waiting.Outcome
-) -> None:
-    """An undo that waited, written now: each cell it puts back where its operation wrote
-    it goes back as its very XML (None: no cell: one esp created goes), as a direct undo
-    puts it back — while only esp has written the workbook since that operation (see
-    esp_cli.services.undo). Else, or for a cell moved or chained, its value stays written."""
+def _restore_exactly(plan: ChangePlan, target: oplog.Operation, outcome: waiting.Outcome) -> None:
+    """An undo that waited, written now while only esp has written the workbook since the
+    operation `target` it puts back the cells of (see esp_cli.services.undo): each cell it
+    puts back where that operation wrote it goes back as its very XML (None: no cell: one
+    esp created goes — the header of a column it added too), as a direct undo puts it
+    back. A cell moved or chained keeps its value written."""
     restored = [(c, new) for c, new in outcome.written if c.action == waiting_ops.RESTORE]
-    if not restored or outcome.op.undoes is None:
-        return
-    path, mine = history.log_to_read(wb.path, store.backup_dir)
-    log = history.read_log(path, mine, current=lambda: wb.pkg.digest)
-    target = next((o for o in log.operations if o.op == outcome.op.undoes), None)
-    if target is None or not history.unmoved_after(log, wb.pkg.digest)(target):
+    if not restored:
         return
     first: dict[tuple[str, int, int], oplog.CellRecord] = {}
     for record in target.cells:
         first.setdefault((record.sheet, record.row, record.col), record)
+    headers = {
+        (a.sheet, a.row, a.col)
+        for grown in target.grown
+        for a in _grown_columns(grown, target.added_columns).values()
+    }
     for cell, new in restored:
         at = (cell.sheet, cell.row, cell.col)
-        found = first.get(at)
-        if found is None or found.chained or outcome.places.get(at, at) != at:
+        if outcome.places.get(at, at) != at:
             continue
-        xml = found.before_xml
-        element = xml.encode("utf-8", "surrogateescape") if xml else None
+        found = first.get(at)
+        if found is None and at in headers and new is None:
+            element = None  # the header it added, taken out with its column (see give_back)
+        elif found is None or found.chained:
+            continue
+        else:
+            xml = found.before_xml
+            element = xml.encode("utf-8", "surrogateescape") if xml else None
         plan.patcher.restore(cell.sheet, cell.row, cell.col, element, new)
+
+
+def _grown_columns(grown: GrownRange, added: Iterable[AddedColumn]) -> dict[int, AddedColumn]:
+    """The columns an operation added (`added`) that the range it grew (`grown`) grew over,
+    right of where it ended before, by column, each with its header's row (the range's
+    first: an entry an older esp wrote has none)."""
+    header_row, _c1, _r2, right = parse_range(grown.after)
+    before = parse_range(grown.before)[3]
+    return {
+        a.col: replace(a, row=header_row)
+        for a in added
+        if a.sheet == grown.sheet and before < a.col <= right and a.row in (0, header_row)
+    }
 
 
 def _grown_over(grown: GrownRange, sheet: str, row: int, col: int) -> bool:
@@ -1284,14 +1398,25 @@ def write_session(
                 wb, agents, session.plan if free else None, read_keys, store.log
             )
             for op in found.ops:
+                # An undo that waited gives back the ranges its operation grew, too, and
+                # its cells as a direct undo would: its operation's entry is read once, for
+                # both (the entries before it never are).
+                target = op.puts_back if free else None
+                undone, unmoved = (
+                    history.entry_since(store.log, target, wb.pkg.digest)
+                    if target is not None
+                    else (None, False)
+                )
+                giving = (
+                    session.plan.give_back(undone, exact=unmoved, op=op.op)
+                    if undone is not None
+                    else None
+                )
                 outcome = applier.put(op, skip_conflicts=skip_conflicts and free)
-                if free and op.undoes and not outcome.held:
-                    # An undo that waited gives back the ranges its operation grew, too,
-                    # and its cells as a direct undo would.
-                    undone = history.entry(store.log, op.undoes)
-                    for grown in undone.grown if undone is not None else ():
-                        session.plan.shrink(grown)
-                    _restore_exactly(session.plan, store, wb, outcome)
+                if giving is not None and outcome.held:
+                    session.plan.withdraw(giving)
+                elif undone is not None and unmoved:
+                    _restore_exactly(session.plan, undone, outcome)
             session.applier = applier
             if free and agents is table and table is not None:
                 _follow_up(session, config, applier)

@@ -628,6 +628,7 @@ def new_op(
     undoes: str | None = None,
     taken: Iterable[str] = (),
     dated: date | None = None,
+    restores: str | None = None,
 ) -> WaitingOp:
     """A waiting operation of these cells, by `signer` (with the OS login, the machine and
     the command as typed), made now, not yet kept."""
@@ -647,6 +648,7 @@ def new_op(
         digest=digest,
         log_from=history.mark(store.log),
         undoes=undoes,
+        restores=restores if restores != undoes else None,
         dated=dated,
     )
 

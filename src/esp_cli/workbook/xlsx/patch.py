@@ -308,6 +308,10 @@ class Patcher:
         # those an earlier write grew that it gives back (see shrink), by sheet.
         self.grown: list[GrownRange] = []
         self._shrinks: dict[str, list[GrownRange]] = {}
+        # (sheet, kind, name) of a range given back columns it grew over -> its last column
+        # then (see give_back_columns).
+        self._given_back: dict[tuple[str, str, str], int] = {}
+        self._strings: _SharedStrings | None = None  # the shared strings, read (text_of)
         self._pivots: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         self._drawings: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
         # Other work of the write, done a step at a time while a large sheet is compressed
@@ -573,6 +577,45 @@ class Patcher:
             return None
         return sx.data[loc.tag_end + cell.start : loc.tag_end + cell.end]
 
+    def text_of(self, sheet: str, row: int, col: int) -> str | None:
+        """The text of a cell as the sheet's XML holds it — its string (shared or inline),
+        else its value as written; "" for no cell or none — without reading the sheet's
+        values (a header's, say). None: it cannot be read that way."""
+        from lxml import etree
+
+        element = self.cell_xml(sheet, row, col)
+        if element is None:
+            return ""
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        declarations = self.sheet_xml(sheet).declarations
+        try:
+            cell = etree.fromstring(
+                b"<esp-cell" + declarations + b">" + element + b"</esp-cell>", parser
+            )[0]
+        except (etree.XMLSyntaxError, IndexError):
+            return None
+        children = {etree.QName(c).localname: c for c in cell if isinstance(c.tag, str)}
+        kind = cell.get("t")
+        if kind == "inlineStr":
+            return _string_text(children.get("is"))
+        held = children.get("v")
+        value = (held.text or "") if held is not None else ""
+        if kind != "s":
+            return value
+        if self._strings is None:
+            part = self.pkg.workbook_rel_target(REL_SST)
+            self._strings = _SharedStrings(self.pkg.read_xml(part) if part else b"")
+        inner = self._strings.entry(int(value)) if value.strip().isdigit() else None
+        if inner is None:
+            return None
+        try:
+            root = etree.fromstring(
+                b"<esp-si" + self._strings.declarations + b">" + inner + b"</esp-si>", parser
+            )
+        except etree.XMLSyntaxError:
+            return None
+        return _string_text(root)
+
     def restore(self, sheet: str, row: int, col: int, element: bytes | None, value: Value) -> None:
         """Put a cell back exactly as `element` (a <c> element this sheet held before; None:
         no cell). Its shared-string and style indexes still hold, because esp only appends
@@ -606,8 +649,97 @@ class Patcher:
     def shrink(self, grown: GrownRange) -> None:
         """Give back a range an earlier write of esp grew (`grown`, from its log entry: an
         undo), over the rows it grew over that this write leaves empty at its end; only
-        while it is the very range that write made (one resized since is the team's)."""
+        while it is the very range that write made (one resized since is the team's). The
+        columns it grew over are given back as `give_back_columns` says."""
         self._shrinks.setdefault(grown.sheet, []).append(grown)
+
+    def withdraw(self, grown: GrownRange) -> None:
+        """Take back a `shrink` (the undo that asked for it waits on, unwritten)."""
+        shrinks = self._shrinks.get(grown.sheet, [])
+        if grown in shrinks:
+            shrinks.remove(grown)
+        self._given_back.pop((grown.sheet, grown.kind, grown.name), None)
+
+    def emptied_columns(self, grown: GrownRange) -> list[int]:
+        """The columns `grown` grew its range over (right of where it ended before) that it
+        can give back with this write, rightmost first: while it is still the range that
+        write made, each column holding nothing under the range's header row once this
+        write is made, and no filter or sort of the range set on it (those are the
+        team's). Their headers are not looked at (see give_back_columns)."""
+        now = self._range_now(grown)
+        if now is None:
+            return []
+        (r1, _c1, _r2, c2), reach = now
+        before_right = parse_range(grown.before)[3]
+        found = []
+        for col in range(c2, before_right, -1):
+            if col <= reach or not self._column_empty(grown.sheet, col, r1):
+                break
+            found.append(col)
+        return found
+
+    def give_back_columns(self, grown: GrownRange, right: int) -> None:
+        """Give the range of `grown` back the columns it grew over after column `right`
+        (some of emptied_columns): it ends there again (a table's filter and columns too),
+        once this write has emptied their headers as well."""
+        self._given_back[(grown.sheet, grown.kind, grown.name)] = right
+
+    def unset(self, sheet: str, row: int, col: int) -> None:
+        """Take a planned cell out of the write: it stays as the sheet has it."""
+        self._writes.get(sheet, {}).pop((row, col), None)
+        self._raw.get(sheet, {}).pop((row, col), None)
+
+    def _range_now(self, grown: GrownRange) -> tuple[_Range, int] | None:
+        """The range `grown` grew, while it is still the one that write made (a table by its
+        name; the sheet's own filter), and the rightmost column a filter or sort set on it
+        uses (0: none); None: it is not."""
+        if grown.kind == "table":
+            part = self.pkg.sheet(grown.sheet).part
+            for _target, _data, (scan, prefix, tag, attrs, rng) in self._table_parts(part, {}):
+                if _table_name(attrs) != grown.name:
+                    continue
+                columns = _table_columns(scan, prefix, tag.end())
+                width = rng[3] - rng[1] + 1
+                if _a1(*rng) != grown.after or columns is None or len(columns[2]) != width:
+                    return None
+                return rng, _filter_reach(scan, prefix, tag.end(), len(scan))
+            return None
+        if grown.kind == "filter":
+            sx = self.sheet_xml(grown.sheet)
+            tail = sx.data[sx.sd_close :]
+            found = _sheet_filter(tail, sx.prefix)
+            if found is None or _a1(*found[1]) != grown.after:
+                return None
+            auto, rng = found
+            scan = blank_markup(tail)
+            bound = _filter_bound(scan, sx.prefix, auto.start())
+            return rng, _filter_reach(scan, sx.prefix, auto.start(), bound)
+        return None
+
+    def _column_empty(self, sheet: str, col: int, below: int) -> bool:
+        """Whether column `col` holds nothing under row `below` once this write is made."""
+        writes = self._writes.get(sheet, {})
+        for (row, c), value in writes.items():
+            if c == col and row > below and value not in (None, ""):
+                return False
+        sx = self.sheet_xml(sheet)
+        with self._sheet_errors(sheet):
+            return not any(
+                sx.holds(loc, col)
+                for loc in sx.rows
+                if loc.num > below and (loc.num, col) not in writes
+            )
+
+    def _gives_back_header(self, sheet: str, name: str, rng: _Range, col: int) -> bool:
+        """Whether an undo may give the table `name` (now `rng`) back column `col`, which the
+        write it undoes added to it: the column's header may be emptied then."""
+        return any(
+            g.kind == "table"
+            and g.name == name
+            and g.after == _a1(*rng)
+            and col > parse_range(g.before)[3]
+            for g in self._shrinks.get(sheet, ())
+        )
 
     def column_writer(self, sheet: str, col: int) -> ColumnWriter:
         """`set` for many cells of one column: what is the same for every cell of it (the
@@ -665,8 +797,13 @@ class Patcher:
                     fix="move the formula, or map that column to another header in esp.toml.",
                 )
         if col not in self._new_cols.get(sheet, {}):
-            for name, (r1, c1, _r2, c2) in self._table_refs(sheet):
-                if row == r1 and c1 <= col <= c2:
+            for name, rng in self._table_refs(sheet):
+                r1, c1, _r2, c2 = rng
+                if (
+                    row == r1
+                    and c1 <= col <= c2
+                    and not (value in (None, "") and self._gives_back_header(sheet, name, rng, col))
+                ):
                     raise UnsafeWriteError(
                         f"{where} is a header of the Excel table '{name}'; esp does not "
                         "rename table columns.",
@@ -905,7 +1042,8 @@ class Patcher:
             head = _widen_dimension(head, sx.prefix, changes)
             info = self.pkg.sheet(sheet)
             shrinks = self._shrinks.get(sheet, [])
-            resized = _shrink_sheet_filter(tail, sx, writes, shrinks) or _grow_sheet_filter(
+            right = self._given_back.get((sheet, "filter", ""))
+            resized = _shrink_sheet_filter(tail, sx, writes, shrinks, right) or _grow_sheet_filter(
                 tail, sx, writes, new_cols
             )
             if resized is not None:
@@ -916,9 +1054,15 @@ class Patcher:
             replace[info.part] = self._guarded(
                 sheet, info.part, itertools.chain((head,), body, (tail,)), rows, head + tail
             )
+            # table name -> its range before this write and after
+            growth: dict[str, tuple[_Range, _Range]] = {}
             for col, header_row in new_cols.items():
-                self._extend_tables(info.part, sheet, header_row, col, writes, replace)
-            self._resize_tables(sheet, info.part, sx, writes, replace, shrinks)
+                self._extend_tables(info.part, sheet, header_row, col, writes, replace, growth)
+            self._resize_tables(sheet, info.part, sx, writes, replace, shrinks, growth)
+            self.grown += [
+                GrownRange(sheet, "table", name, _a1(*was), _a1(*now))
+                for name, (was, now) in growth.items()
+            ]
         workbook = self.pkg.workbook_xml
         for index, (was, now) in filters.items():
             workbook = _resize_filter_name(workbook, index, was, now)
@@ -1222,9 +1366,12 @@ class Patcher:
         col: int,
         writes: dict[tuple[int, int], Value],
         replace: dict[str, zipio.PartData],
+        growth: dict[str, tuple[_Range, _Range]],
     ) -> None:
+        """The table whose header row the new column `col` starts right of takes it in (its
+        range, its filter's, a column more), recorded in `growth`."""
         for target, data, head in self._table_parts(sheet_part, replace):
-            scan, prefix, tag, _attrs, (r1, c1, r2, c2) = head
+            scan, prefix, tag, attrs, (r1, c1, r2, c2) = head
             if r1 != header_row or not (c1 <= col <= c2 + 1):
                 continue
             if c1 <= col <= c2:
@@ -1244,14 +1391,13 @@ class Patcher:
                     edits.append(
                         (auto.start(1), auto.end(1), set_attr(auto.group(1), b"ref", widened))
                     )
-            cols = start_tag(prefix, b"tableColumns").search(scan, tag.end())
-            cols_end = end_tag(prefix, b"tableColumns").search(scan, cols.end()) if cols else None
-            if cols is None or cols_end is None or cols.group(2):
+            found = _table_columns(scan, prefix, tag.end())
+            if found is None:
                 continue
-            column_tag = start_tag(prefix, b"tableColumn")
+            cols, cols_end, columns = found
             ids = [
                 int(got)
-                for m in column_tag.finditer(scan, cols.end(), cols_end.start())
+                for m in columns
                 if (got := parse_attrs(m.group(1)).get(b"id", b"")).isdigit()
             ]
             header = writes[(header_row, col)]
@@ -1268,6 +1414,9 @@ class Patcher:
             for at, until, text in sorted(edits, reverse=True):
                 data = data[:at] + text + data[until:]
             replace[target] = data
+            name = _table_name(attrs)
+            was = growth[name][0] if name in growth else (r1, c1, r2, c2)
+            growth[name] = (was, (r1, c1, r2, col))
 
     def _table_parts(
         self, sheet_part: str, replace: dict[str, zipio.PartData]
@@ -1291,19 +1440,21 @@ class Patcher:
         writes: dict[tuple[int, int], Value],
         replace: dict[str, zipio.PartData],
         shrinks: list[GrownRange],
+        growth: dict[str, tuple[_Range, _Range]],
     ) -> None:
         """A row esp starts right under an Excel table (the row held nothing; esp writes
         in the table's columns) joins the table, as a row typed there in Excel does: the
-        table's range and its filter's grow over it, and over the rows after it alike. A
-        table with a totals row or filled by a query is left as it is. A table an earlier
-        write grew (`shrinks`: its undo) gives back the rows it grew over that this write
-        empties, at its end, while its range is still the one that write made."""
+        table's range and its filter's grow over it, and over the rows after it alike
+        (recorded in `growth`). A table with a totals row or filled by a query is left as
+        it is. A table an earlier write grew (`shrinks`: its undo) gives back the rows it
+        grew over that this write empties, at its end, and the columns it grew over that
+        give_back_columns names, while its range is still the one that write made."""
         wrote = any(value is not None and value != "" for value in writes.values())
         if not wrote and not shrinks:
             return
         for target, data, head in self._table_parts(sheet_part, replace):
             scan, prefix, tag, attrs, (r1, c1, r2, c2) = head
-            name = (attrs.get(b"displayName") or attrs.get(b"name") or b"").decode()
+            name = _table_name(attrs)
             gave_back = next(
                 (
                     g
@@ -1312,8 +1463,10 @@ class Patcher:
                 ),
                 None,
             )
+            right = c2
             if gave_back is not None:
                 end = _emptied_to(sx, writes, parse_range(gave_back.before)[2], r2)
+                right = self._given_back.get((sheet, "table", name), c2)
             elif (
                 wrote
                 and attrs.get(b"tableType", b"").strip() != b"queryTable"
@@ -1321,22 +1474,26 @@ class Patcher:
             ):
                 end = _joined_to(sx, writes, r2, c1, c2)
                 if end != r2:
-                    self.grown.append(_grown(sheet, "table", name, (r1, c1, r2, c2), end))
+                    was = growth[name][0] if name in growth else (r1, c1, r2, c2)
+                    growth[name] = (was, (r1, c1, end, c2))
             else:
                 continue
-            if end == r2:
+            if (end, right) == (r2, c2):
                 continue
-            resized = _a1(r1, c1, end, c2).encode()
+            resized = _a1(r1, c1, end, right).encode()
             edits = [(tag.start(1), tag.end(1), set_attr(tag.group(1), b"ref", resized))]
             auto = start_tag(prefix, b"autoFilter").search(scan, tag.end())
             auto_ref = parse_attrs(auto.group(1)).get(b"ref") if auto else None
             if auto is not None and auto_ref:
                 a1, ac1, a2, ac2 = parse_range(auto_ref.decode())
-                if a2 == r2:
-                    auto_ref = _a1(a1, ac1, end, ac2).encode()
+                now = (a1, ac1, end if a2 == r2 else a2, min(ac2, right))
+                if now != (a1, ac1, a2, ac2):
+                    auto_ref = _a1(*now).encode()
                     edits.append(
                         (auto.start(1), auto.end(1), set_attr(auto.group(1), b"ref", auto_ref))
                     )
+            if right < c2:
+                edits += _fewer_columns(scan, prefix, tag.end(), c2 - right, right)
             for at, until, text in sorted(edits, reverse=True):
                 data = data[:at] + text + data[until:]
             replace[target] = data
@@ -1369,13 +1526,6 @@ def _emptied_to(sx: SheetXml, writes: dict[tuple[int, int], Value], keep: int, l
 
 def _a1(r1: int, c1: int, r2: int, c2: int) -> str:
     return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
-
-
-def _grown(
-    sheet: str, kind: str, name: str, was: tuple[int, int, int, int], end: int
-) -> GrownRange:
-    r1, c1, r2, c2 = was
-    return GrownRange(sheet, kind, name, _a1(r1, c1, r2, c2), _a1(r1, c1, end, c2))
 
 
 def _sheet_filter(
@@ -1432,11 +1582,16 @@ def _grow_sheet_filter(
 
 
 def _shrink_sheet_filter(
-    tail: bytes, sx: SheetXml, writes: dict[tuple[int, int], Value], shrinks: list[GrownRange]
+    tail: bytes,
+    sx: SheetXml,
+    writes: dict[tuple[int, int], Value],
+    shrinks: list[GrownRange],
+    right: int | None,
 ) -> tuple[bytes, tuple[_Range, _Range]] | None:
     """The sheet's own filter an earlier write grew (`shrinks`), given back the rows this
-    write empties at its end and the columns it grew over, while it is still the range
-    that write made (see _grow_sheet_filter); None when nothing is given back."""
+    write empties at its end, and the columns it grew over after column `right` (see
+    Patcher.give_back_columns; None: none), while it is still the range that write made
+    (see _grow_sheet_filter); None when nothing is given back."""
     found = _sheet_filter(tail, sx.prefix) if shrinks else None
     if found is None:
         return None
@@ -1445,15 +1600,108 @@ def _shrink_sheet_filter(
     for g in shrinks:
         if g.kind != "filter" or g.after != _a1(*was):
             continue
-        _b1, _bc1, before_end, before_right = parse_range(g.before)
-        end = _emptied_to(sx, writes, before_end, r2)
-        # The columns it grew over are the undone write's own (their cells emptied; a
-        # header esp added is left): the filter ends where it ended before them.
-        right = min(c2, before_right)
+        end = _emptied_to(sx, writes, parse_range(g.before)[2], r2)
+        right = c2 if right is None else min(c2, right)
         if (end, right) == (r2, c2):
             return None
-        return _with_filter_range(tail, auto, was, (r1, c1, end, right))
+        tail, ranges = _with_filter_range(tail, auto, was, (r1, c1, end, right))
+        if right < c2:
+            scan = blank_markup(tail)
+            bound = _filter_bound(scan, sx.prefix, auto.start())
+            edits = _narrower_sorts(scan, sx.prefix, auto.start(), bound, right)
+            for at, until, text in sorted(edits, reverse=True):
+                tail = tail[:at] + text + tail[until:]
+        return tail, ranges
     return None
+
+
+def _table_name(attrs: dict[bytes, bytes]) -> str:
+    """A table's name as esp records it (its displayName, which formulas use)."""
+    return (attrs.get(b"displayName") or attrs.get(b"name") or b"").decode()
+
+
+_Match = re.Match[bytes]
+
+
+def _table_columns(
+    scan: bytes, prefix: bytes, start: int
+) -> tuple[_Match, _Match, list[_Match]] | None:
+    """A table part's <tableColumns> start and end tags, and the start tag of each of its
+    <tableColumn>s (None: it has none)."""
+    cols = start_tag(prefix, b"tableColumns").search(scan, start)
+    cols_end = end_tag(prefix, b"tableColumns").search(scan, cols.end()) if cols else None
+    if cols is None or cols_end is None or cols.group(2):
+        return None
+    column_tag = start_tag(prefix, b"tableColumn")
+    return cols, cols_end, list(column_tag.finditer(scan, cols.end(), cols_end.start()))
+
+
+def _fewer_columns(
+    scan: bytes, prefix: bytes, start: int, drop: int, right: int
+) -> list[tuple[int, int, bytes]]:
+    """The edits that take a table part's last `drop` columns out of its <tableColumns>
+    (their count too) and end its sort at column `right`."""
+    found = _table_columns(scan, prefix, start)
+    assert found is not None and len(found[2]) > drop  # see Patcher._range_now
+    cols, cols_end, columns = found
+    count = set_attr(cols.group(1), b"count", b"%d" % (len(columns) - drop))
+    return [
+        (cols.start(1), cols.end(1), count),
+        (columns[-drop].start(), cols_end.start(), b""),
+        *_narrower_sorts(scan, prefix, start, len(scan), right),
+    ]
+
+
+def _narrower_sorts(
+    scan: bytes, prefix: bytes, start: int, end: int, right: int
+) -> list[tuple[int, int, bytes]]:
+    """The edits that end each <sortState> range in scan[start:end] at column `right` (its
+    conditions are on columns before it: see _filter_reach)."""
+    edits = []
+    for m in start_tag(prefix, b"sortState").finditer(scan, start, end):
+        ref = parse_attrs(m.group(1)).get(b"ref")
+        try:
+            r1, c1, r2, c2 = parse_range((ref or b"").decode())
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if c2 > right:
+            narrower = _a1(r1, c1, r2, max(c1, right)).encode()
+            edits.append((m.start(1), m.end(1), set_attr(m.group(1), b"ref", narrower)))
+    return edits
+
+
+def _filter_reach(scan: bytes, prefix: bytes, start: int, end: int) -> int:
+    """The rightmost column the filter and sort in scan[start:end] are set on: a filter's
+    criteria (<filterColumn colId>, counted from its first column), a sort's conditions
+    (<sortCondition ref>); 0: none."""
+    reach = 0
+    auto = start_tag(prefix, b"autoFilter").search(scan, start, end)
+    if auto is not None:
+        try:
+            first = parse_range((parse_attrs(auto.group(1)).get(b"ref") or b"").decode())[1]
+        except (ValueError, UnicodeDecodeError):
+            first = 1
+        for m in start_tag(prefix, b"filterColumn").finditer(scan, auto.end(), end):
+            col_id = parse_attrs(m.group(1)).get(b"colId", b"").strip()
+            reach = max(reach, first + int(col_id) if col_id.isdigit() else MAX_COL)
+    for m in start_tag(prefix, b"sortCondition").finditer(scan, start, end):
+        ref = parse_attrs(m.group(1)).get(b"ref") or b""
+        try:
+            reach = max(reach, parse_range(ref.decode())[3])
+        except (ValueError, UnicodeDecodeError):
+            reach = MAX_COL
+    return reach
+
+
+def _filter_bound(scan: bytes, prefix: bytes, start: int) -> int:
+    """Where what belongs to a sheet's own filter (its criteria, its sort) ends in its tail:
+    at its custom views (which keep filters of their own) or extensions, else the end."""
+    found = [
+        m.start()
+        for name in (b"customSheetViews", b"extLst")
+        if (m := start_tag(prefix, name).search(scan, start)) is not None
+    ]
+    return min(found, default=len(scan))
 
 
 # A defined name's range on one sheet: `'TBT Tracking'!$A$1:$F$3` (the sheet may be left out).
@@ -1560,6 +1808,25 @@ def _with_run(inner: bytes, prefix: bytes, declarations: bytes, value: str) -> b
         + b"</" + prefix + b"t></" + prefix + b"r>"
     )  # fmt: skip
     return inner[:at] + run + inner[at:]
+
+
+def _string_text(string: _Element | None) -> str:
+    """The text of a string element (<si>, <is>): its <t>, or its runs' <t>s (phonetic
+    runs, <rPh>, left out), as Excel shows it."""
+    if string is None:
+        return ""
+    from lxml import etree
+
+    def named(element: _Element, name: str) -> bool:
+        return isinstance(element.tag, str) and etree.QName(element).localname == name
+
+    parts = []
+    for child in string:
+        if named(child, "t"):
+            parts.append(child.text or "")
+        elif named(child, "r"):
+            parts += [t.text or "" for t in child if named(t, "t")]
+    return _xstring("".join(parts))
 
 
 def _hidden(spec: dict[bytes, bytes] | None) -> bool:

@@ -652,6 +652,12 @@ class SheetXml:
             for cell in self.cells(loc)
         )
 
+    def holds(self, row: RowLoc, col: int) -> bool:
+        """Whether the row's cell in column `col` holds a value or a formula (a format alone
+        is nothing)."""
+        cell = self.cell_in(row, col)
+        return cell is not None and cell.body is not None and bool(_VALUE_TAG.search(cell.body))
+
     def first_formula_row(self, col: int) -> int | None:
         """The first row whose cell in column `col` holds a formula — one whose result is
         empty (="") or a shared formula's member included, which a value scan misses."""
