@@ -821,3 +821,34 @@ def test_an_undo_that_waited_leaves_the_columns_a_write_with_it_fills_again(
     if checks_schemas():
         part = "xl/tables/table1.xml"
         assert validate_part(part, zip_parts(tracker)[part]) == []
+
+
+@pytest.mark.parametrize("named_by", ["formula", "defined name", "calculated column"])
+def test_undo_keeps_a_table_column_that_something_names(tracker: Path, named_by: str) -> None:
+    """After --write added its columns to the table, the team names one in a formula on
+    another sheet (`agents[Escalation Stage]`: any case), in a defined name, or in a
+    calculated column of the table: the undo keeps the columns in the table, headers and
+    all, as it did before it gave columns back — else those names would point at a column
+    the table no longer has (#REF! in Excel)."""
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.table import TableFormula
+
+    _structured(tracker, "table")
+    _write_computed(tracker)
+    grown = _range(tracker, "table")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        wb = openpyxl.load_workbook(tracker)
+    if named_by == "formula":
+        wb.create_sheet("Summary")["A1"] = '=COUNTIF(agents[Escalation Stage],"Coaching due")'
+    elif named_by == "defined name":
+        wb.defined_names["Stages"] = DefinedName("Stages", attr_text="Agents[Next Action]")
+    else:
+        table = wb["ESP Tracker"].tables["Agents"]
+        formula = TableFormula(attr_text="Agents[[#This Row],[Next Action]]")
+        table.tableColumns[0].calculatedColumnFormula = formula
+    wb.save(tracker)
+    res = run("undo", "-t", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert _range(tracker, "table") == grown
+    assert res.stderr.count("its header is left") == len(COMPUTED)

@@ -695,13 +695,15 @@ class Patcher:
         uses (0: none); None: it is not."""
         if grown.kind == "table":
             part = self.pkg.sheet(grown.sheet).part
-            for _target, _data, (scan, prefix, tag, attrs, rng) in self._table_parts(part, {}):
+            for target, data, (scan, prefix, tag, attrs, rng) in self._table_parts(part, {}):
                 if _table_name(attrs) != grown.name:
                     continue
                 columns = _table_columns(scan, prefix, tag.end())
                 width = rng[3] - rng[1] + 1
                 if _a1(*rng) != grown.after or columns is None or len(columns[2]) != width:
                     return None
+                if self._table_named(target, data, grown.name):
+                    return None  # its columns may be named: none is taken out
                 return rng, _filter_reach(scan, prefix, tag.end(), len(scan))
             return None
         if grown.kind == "filter":
@@ -715,6 +717,30 @@ class Patcher:
             bound = _filter_bound(scan, sx.prefix, auto.start())
             return rng, _filter_reach(scan, sx.prefix, auto.start(), bound)
         return None
+
+    def _table_named(self, table_part: str, table_xml: bytes, name: str) -> bool:
+        """Whether something may name the table's columns, which taking one out would leave
+        naming a column the table no longer has (#REF! in Excel): a formula, a defined
+        name, a conditional format, a data validation, a chart or a PivotTable naming the
+        table (`Agents[Escalation Stage]`, as the file writes `[@Column]` too) in any part;
+        the table's own calculated or totals formulas; a slicer; macros, whose code cannot
+        be read."""
+        if _TABLE_FORMULA.search(table_xml):
+            return True
+        wanted = name.encode().lower()
+        held = {self.pkg.sheet(n).part: sx.data for n, sx in self._sheets.items()}
+        for part in self.pkg.names():
+            low = part.lower()
+            if "slicer" in low or "timeline" in low or low.endswith("vbaproject.bin"):
+                return True
+            if part == table_part or not low.endswith((".xml", ".rels")):
+                continue
+            data = held.get(part) or self.pkg.kept_xml(part)
+            if data is None:
+                data = self.pkg.read_xml(part, keep=False)
+            if _names_before_bracket(data, wanted):
+                return True
+        return False
 
     def _column_empty(self, sheet: str, col: int, below: int) -> bool:
         """Whether column `col` holds nothing under row `below` once this write is made."""
@@ -1613,6 +1639,22 @@ def _shrink_sheet_filter(
                 tail = tail[:at] + text + tail[until:]
         return tail, ranges
     return None
+
+
+_TABLE_FORMULA = re.compile(rb"<(?:[^\s:<>/!?]+:)?(?:calculatedColumnFormula|totalsRowFormula)\b")
+
+
+def _names_before_bracket(data: bytes, name: bytes) -> bool:
+    """Whether `name` (lower case) comes right before a '[' in `data`, in any case: a
+    structured reference to the table it names (found by the brackets, which a sheet of
+    50,000 rows holds few of, not by a search in every case of the whole part)."""
+    n = len(name)
+    at = data.find(b"[")
+    while at >= 0:
+        if at >= n and data[at - n : at].lower() == name:
+            return True
+        at = data.find(b"[", at + 1)
+    return False
 
 
 def _table_name(attrs: dict[bytes, bytes]) -> str:
