@@ -1,8 +1,9 @@
 """esp document --due fills every document of a run from templates read and compiled once:
 each document is the very file docxtpl makes filling the template afresh for its agent, byte
 for byte (the team's templates with conditions, loops, headers, footers, footnotes, pictures
-and properties included); a template is compiled once a run, however many agents; and a tag
-docxtpl cannot read in one part is refused by name before anything is written."""
+and properties included); a template is compiled once a run, however many agents; a dry run
+fills each agent's template in, refusing what the run refuses, and makes no Word file; and a
+tag docxtpl cannot read in one part is refused by name before anything is written."""
 
 from __future__ import annotations
 
@@ -255,6 +256,45 @@ def test_a_template_is_compiled_once_a_run_however_many_documents(
     service.load_templates(load_config(teams), [Step.COACHING])
     once = compiled.pop("now")
     assert once > 0 and set(compiled.values()) == {once}, compiled
+
+
+def test_a_dry_run_makes_no_document_but_refuses_what_the_run_refuses(
+    book: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A template that asks for a second missing line, which the trial fill has and Dee Early
+    has not (her Call Certs are complete): the dry run refuses it as the run does, and puts
+    no Word file together."""
+    from esp_cli.services.word_template import WordTemplate
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    data = team_template(Step.COACHING)
+    (folder / TEMPLATE_FILES[Step.COACHING]).write_bytes(
+        edited(
+            data, ("word/document.xml", "Missing: ", "Also missing: {{ missing[1] }}. Missing: ")
+        )
+    )
+    teams = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    put_together = Counter[bool]()
+    document = WordTemplate._document
+
+    def counted(self: WordTemplate, *args: Any) -> bytes:
+        put_together[dry] += 1
+        return document(self, *args)
+
+    monkeypatch.setattr(WordTemplate, "_document", counted)
+    said = {}
+    for dry in (False, True):
+        args = ("--dry-run",) if dry else ()
+        res = run(book, teams, "--due", "--as-of", DAY, "--out", str(tmp_path / "out"), *args)
+        said[dry] = (res.exit_code, res.stderr)
+    assert said[True] == said[False]
+    code, stderr = said[True]
+    assert code == ExitCode.USAGE and str(folder / "coaching.docx") in stderr
+    assert "has no element 1" in stderr, stderr
+    assert not (tmp_path / "out").exists()
+    # The template's trial fill, once a run; then Kayla Brooks's document, in the run only.
+    assert put_together == {True: 1, False: 2}
 
 
 def edited(data: bytes, *edits: tuple[str, str, str]) -> bytes:

@@ -16,6 +16,8 @@ Choices made where the issue is silent:
 - The templates a run uses are read and checked — placeholders, Jinja tags, a trial fill —
   before anything is written: a template the team broke stops the run, not halfway. Each is
   compiled then, once: every document of the run is filled from it (services/word_template).
+- A dry run fills each agent's template in — what the run would refuse, it refuses — and
+  puts no Word file together.
 - A document is `YYYY-MM-DD First Last - Documented coaching.docx` in --out (default: the
   folder esp runs in), its drafts beside it under the same name. esp never writes over a
   file: for one agent that is an error; --due lists the agent as already made, so running
@@ -257,6 +259,13 @@ def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: 
     }  # fmt: skip
     with _template_errors(template):
         return template.word.fill(values, properties)
+
+
+def check_fill(template: StepTemplate, values: dict[str, Any]) -> None:
+    """What `fill` would refuse for `values` (a value the template needs that this
+    document lacks), without making the document: a dry run's."""
+    with _template_errors(template):
+        template.word.render(values)
 
 
 @contextmanager
@@ -556,7 +565,7 @@ class _Made:
 
     document: Document
     facts: StepDocument
-    data: bytes
+    data: bytes  # the .docx (none in a dry run)
     stem: str
     to: tuple[str, ...]  # the agent's address(es), for the drafts
 
@@ -627,7 +636,14 @@ def _make(
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
     # A namesake without an Agent ID: the stamp carries the row, as the file name does.
     by_row = row.row if _tag(run, s, row) == docs.row_tag(row.row) else None
-    data = fill(templates[step], values, run.signer.name, docs.stamp(facts, by_row, row.sheet))
+    if run.dry_run:
+        # Nothing is saved: the template filled in (what it would refuse for this agent, it
+        # refuses here), the Word file not put together.
+        check_fill(templates[step], values)
+        data = b""
+    else:
+        stamp = docs.stamp(facts, by_row, row.sheet)
+        data = fill(templates[step], values, run.signer.name, stamp)
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:
