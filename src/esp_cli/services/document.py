@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -151,7 +150,6 @@ def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -
     """A template checked: a Word document, its Jinja tags readable, every placeholder one
     esp knows (core/documents.PLACEHOLDERS), and (`trial`) a trial fill that goes through (a
     typo in `{{ s.dat }}` shows here, before anything is written)."""
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, meta
 
     problem = word_problem(data)
@@ -161,16 +159,16 @@ def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -
             fix="save it from Word as a Word Document (.docx).",
         )
     env = _environment()
-    template = DocxTemplate(io.BytesIO(data))
+    word = WordTemplate(data)  # parsed once for the run
     try:
-        names = set(template.get_undeclared_template_variables(env))
-        props = template.get_docx().core_properties
-        for text in (props.title, props.subject, props.author, props.comments):
+        names = word.placeholders(env)
+        props = word.properties
+        for text in (props["title"], props["subject"], props["author"], props["comments"]):
             if text:
                 names |= meta.find_undeclared_variables(env.parse(text))
         known = check_placeholders(names, source)
         # Compiled once for the run: every document of the step is filled from it.
-        word = WordTemplate(data, env, _environment(escaped=False))
+        word.compile(env, _environment(escaped=False))
     except TemplateSyntaxError as exc:
         raise TemplateError(
             f"{source}: a placeholder cannot be read ({exc.message}).", fix=_WRITE_TAGS + "."

@@ -19,7 +19,7 @@ import copy
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from esp_cli.workbook.xlsx import zipio
@@ -43,6 +43,16 @@ class PartSyntaxError(Exception):
 
 
 @dataclass(frozen=True)
+class _Source:
+    """A part's XML as docxtpl gives it to Jinja (patch_xml), and where it is."""
+
+    member: str  # its zip member
+    where: str  # 'the body', 'a header', ... as the team knows the document
+    xml: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
 class _Part:
     """A part filled in for each document: its zip member and its compiled Jinja."""
 
@@ -63,40 +73,37 @@ class Filled:
 
 
 class WordTemplate:
-    """A .docx template, parsed and compiled once: `fill` makes each document from it.
+    """A .docx template, parsed once (here), compiled once (`compile`): `fill` makes each
+    document from it.
 
-    `env` fills the parts' XML (its values escaped for XML); `plain` fills the core
-    properties, plain text that python-docx escapes itself. A tag Jinja cannot read raises
-    jinja2.TemplateSyntaxError here; a value missing for one document raises
-    jinja2.UndefinedError from `render` (with a StrictUndefined environment)."""
+    A value missing for one document raises jinja2.UndefinedError from `render` and `fill`
+    (with a StrictUndefined environment)."""
 
-    def __init__(self, data: bytes, env: Any, plain: Any) -> None:
+    def __init__(self, data: bytes) -> None:
         from docxtpl import DocxTemplate
 
-        self._env = env
         self._tpl = tpl = DocxTemplate(io.BytesIO(data))
         tpl.render_init()  # the template parsed, once
         # Read before anything else: a template without core properties gets python-docx's
         # default ones, as when docxtpl fills it in.
         core = tpl.docx.core_properties
         self._core = core._element
-        self._properties = tuple(
-            (p, _compile(plain, getattr(core, p), f"its {p} (File › Info)")) for p in PROPERTIES
-        )
-        self._body = self._compiled(tpl.get_xml(), tpl.docx.part.partname.membername, "the body")
-        parts = []
+        # The template's own core properties docxtpl fills in (title, author, ...).
+        self.properties = {p: str(getattr(core, p)) for p in PROPERTIES}
+        sources = [_Source(tpl.docx.part.partname.membername, "the body", tpl.get_xml())]
         for uri, where in ((tpl.HEADER_URI, "a header"), (tpl.FOOTER_URI, "a footer")):
             for _key, part in tpl.get_headers_footers(uri):
                 xml = tpl.get_part_xml(part)
                 encoding = tpl.get_headers_footers_encoding(xml)
-                parts.append(self._compiled(xml, part.partname.membername, where, encoding))
-        self._parts = tuple(parts)
+                sources.append(_Source(part.partname.membername, where, xml, encoding))
         every = list(tpl.docx.part.package.iter_parts())
-        self._footnotes = tuple(
-            self._compiled(part.blob.decode("utf-8"), part.partname.membername, "the footnotes")
+        footnotes = [
+            _Source(part.partname.membername, "the footnotes", part.blob.decode("utf-8"))
             for part in every
             if part.content_type == _FOOTNOTES
-        )
+        ]
+        patched = [replace(s, xml=tpl.patch_xml(s.xml)) for s in (*sources, *footnotes)]
+        self._sources, self._footnote_sources = patched[: len(sources)], patched[len(sources) :]
         self._core_member = next(p.partname.membername for p in every if p.content_type == _CORE)
         # The template as python-docx saves it: each document is this package with the
         # parts it fills in replaced, the others copied as they are (compressed once, here).
@@ -108,11 +115,33 @@ class WordTemplate:
         # of a template parsed take megabytes.
         self._root = tpl.docx.element
         tpl.docx = None
+        self._env: Any = None
 
-    def _compiled(self, xml: str, member: str, where: str, encoding: str = "utf-8") -> _Part:
+    def placeholders(self, env: Any) -> set[str]:
+        """The names the body, headers and footers use, read as one as docxtpl's
+        get_undeclared_template_variables reads them: jinja2.TemplateSyntaxError for a tag
+        that cannot be read."""
+        from jinja2 import meta
+
+        return set(meta.find_undeclared_variables(env.parse("".join(s.xml for s in self._sources))))
+
+    def compile(self, env: Any, plain: Any) -> None:
+        """Each part's Jinja compiled, once: `env` fills the parts' XML (its values escaped
+        for XML), `plain` the core properties (plain text, which python-docx escapes
+        itself). PartSyntaxError for a part Jinja cannot read on its own."""
+        self._env = env
+        self._properties = tuple(
+            (p, _compile(plain, text, f"its {p} (File › Info)"))
+            for p, text in self.properties.items()
+        )
+        body, *parts = (self._compiled(s) for s in self._sources)
+        self._body, self._parts = body, tuple(parts)
+        self._footnotes = tuple(self._compiled(s) for s in self._footnote_sources)
+
+    def _compiled(self, source: _Source) -> _Part:
         """A part's XML as docxtpl makes it a Jinja template (render_xml_part), compiled."""
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", self._tpl.patch_xml(xml))
-        return _Part(member, _compile(self._env, source, where), encoding)
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", source.xml)
+        return _Part(source.member, _compile(self._env, xml, source.where), source.encoding)
 
     def render(self, values: Mapping[str, Any]) -> Filled:
         """Every part's Jinja with `values` in (what can fail for one document and not
