@@ -14,7 +14,10 @@ Choices made where the issue is silent:
   the steps before it recorded, not before it falls due, never over a different recorded
   date); an agent complete by D, or whose ladder cannot be evaluated, gets none.
 - The templates a run uses are read and checked — placeholders, Jinja tags, a trial fill —
-  before anything is written: a template the team broke stops the run, not halfway.
+  before anything is written: a template the team broke stops the run, not halfway. Each is
+  compiled then, once: every document of the run is filled from it (services/word_template).
+- A dry run fills each agent's template in — what the run would refuse, it refuses — and
+  puts no Word file together.
 - A document is `YYYY-MM-DD First Last - Documented coaching.docx` in --out (default: the
   folder esp runs in), its drafts beside it under the same name. esp never writes over a
   file: for one agent that is an error; --due lists the agent as already made, so running
@@ -31,7 +34,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -95,6 +97,7 @@ from esp_cli.services.record import (
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
+from esp_cli.services.word_template import PartSyntaxError, WordTemplate
 from esp_cli.system import command_lines, create_file_atomically, shell_quote
 from esp_cli.workbook.session import ChangePlan, WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
@@ -114,12 +117,13 @@ FAR_AHEAD = 3
 
 @dataclass(frozen=True)
 class StepTemplate:
-    """One step's Word template, read and checked."""
+    """One step's Word template, read, checked and compiled."""
 
     step: Step
     data: bytes
     source: str  # 'built-in' or the file
     names: frozenset[str]  # the placeholders it uses
+    word: WordTemplate = field(repr=False, compare=False)  # what each document is filled from
 
 
 def built_in_template(step: Step) -> bytes:
@@ -136,24 +140,16 @@ def _environment(*, escaped: bool = True) -> Any:
     return Environment(undefined=StrictUndefined, autoescape=escaped)
 
 
-@functools.cache
-def _template_class() -> Any:
-    """docxtpl's DocxTemplate, its properties (title, author, ...) filled in as plain text:
-    XML-escaped once, by python-docx, not twice ('O&#39;Connor' in File › Info)."""
-    from docxtpl import DocxTemplate
-
-    class Template(DocxTemplate):  # type: ignore[misc]
-        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-            super().render_properties(context, _environment(escaped=False))
-
-    return Template
+_WRITE_TAGS = (
+    "write a placeholder as {{ agent_name }}, a repeated paragraph as "
+    "{%p for line in missing %} ... {%p endfor %} (see esp config templates)"
+)
 
 
 def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -> StepTemplate:
     """A template checked: a Word document, its Jinja tags readable, every placeholder one
     esp knows (core/documents.PLACEHOLDERS), and (`trial`) a trial fill that goes through (a
     typo in `{{ s.dat }}` shows here, before anything is written)."""
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, meta
 
     problem = word_problem(data)
@@ -163,23 +159,33 @@ def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -
             fix="save it from Word as a Word Document (.docx).",
         )
     env = _environment()
-    template = DocxTemplate(io.BytesIO(data))
+    word = WordTemplate(data)  # parsed once for the run
     try:
-        names = set(template.get_undeclared_template_variables(env))
-        props = template.get_docx().core_properties
-        for text in (props.title, props.subject, props.author, props.comments):
+        names = word.placeholders(env)
+        props = word.properties
+        for text in (props["title"], props["subject"], props["author"], props["comments"]):
             if text:
                 names |= meta.find_undeclared_variables(env.parse(text))
+        known = check_placeholders(names, source)
+        # Compiled once for the run: every document of the step is filled from it.
+        word.compile(env, _environment(escaped=False))
     except TemplateSyntaxError as exc:
         raise TemplateError(
-            f"{source}: a placeholder cannot be read ({exc.message}).",
-            fix="write a placeholder as {{ agent_name }}, a repeated paragraph as "
-            "{%p for line in missing %} ... {%p endfor %} (see esp config templates).",
+            f"{source}: a placeholder cannot be read ({exc.message}).", fix=_WRITE_TAGS + "."
         ) from exc
-    checked = StepTemplate(step, data, source, check_placeholders(names, source))
+    except PartSyntaxError as exc:
+        raise TemplateError(
+            f"{source}: a placeholder in {exc.where} cannot be read ({exc.message}).",
+            fix=f"{_WRITE_TAGS}; an {{% if %}} or {{% for %}} ends in the part it starts in "
+            "(the body, a header, a footer, the footnotes).",
+        ) from exc
+    checked = StepTemplate(step, data, source, known, word)
     if trial:
         example = _example(step)
         fill(checked, docs.values(example), "esp", docs.stamp(example))
+    # The template parsed to be checked and compiled leaves cycles of XML objects behind
+    # (megabytes of styles); esp collects rarely (cli.main): they go now.
+    gc.collect(1)
     return checked
 
 
@@ -243,29 +249,36 @@ def stray_templates(config: Config, used: dict[Step, StepTemplate]) -> list[str]
 def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: str) -> bytes:
     """The document: the template with `values` filled in, as the bytes of a .docx that
     carries `stamp` (whose, which step's and which day's it is: docs.read_stamp)."""
+    now = _utc_now()
+    # Its properties after the template's own (title, author, ...): the document's.
+    properties = {
+        "created": now, "modified": now, "last_modified_by": deliverer, "revision": 1,
+        "identifier": stamp,
+    }  # fmt: skip
+    with _template_errors(template):
+        return template.word.fill(values, properties)
+
+
+def check_fill(template: StepTemplate, values: dict[str, Any]) -> None:
+    """What `fill` would refuse for `values` (a value the template needs that this
+    document lacks), without making the document: a dry run's."""
+    with _template_errors(template):
+        template.word.render(values)
+
+
+@contextmanager
+def _template_errors(template: StepTemplate) -> Iterator[None]:
+    """A value the template asks for that esp does not have, said as the template's error."""
     from jinja2 import UndefinedError
 
-    document = _template_class()(io.BytesIO(template.data))
     try:
-        document.render(values, _environment())
+        yield
     except UndefinedError as exc:
         raise TemplateError(
             f"{template.source}: {exc.message}.",
             fix=f"use only {', '.join(docs.PLACEHOLDERS)}; a step of delivered or ahead "
             "has .step and .date.",
         ) from exc
-    props = document.docx.core_properties  # (get_docx() would reload the template)
-    props.created = props.modified = _utc_now()
-    props.last_modified_by = deliverer
-    props.revision = 1
-    props.identifier = stamp
-    out = io.BytesIO()
-    document.save(out)
-    # A filled template leaves cycles of XML objects behind; esp collects rarely (cli.main),
-    # so a run of many documents would keep every one of them: the young ones go now.
-    del document
-    gc.collect(1)
-    return out.getvalue()
 
 
 def _utc_now() -> datetime:
@@ -550,7 +563,7 @@ class _Made:
 
     document: Document
     facts: StepDocument
-    data: bytes
+    data: bytes  # the .docx (none in a dry run)
     stem: str
     to: tuple[str, ...]  # the agent's address(es), for the drafts
 
@@ -621,7 +634,14 @@ def _make(
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
     # A namesake without an Agent ID: the stamp carries the row, as the file name does.
     by_row = row.row if _tag(run, s, row) == docs.row_tag(row.row) else None
-    data = fill(templates[step], values, run.signer.name, docs.stamp(facts, by_row, row.sheet))
+    if run.dry_run:
+        # Nothing is saved: the template filled in (what it would refuse for this agent, it
+        # refuses here), the Word file not put together.
+        check_fill(templates[step], values)
+        data = b""
+    else:
+        stamp = docs.stamp(facts, by_row, row.sheet)
+        data = fill(templates[step], values, run.signer.name, stamp)
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:

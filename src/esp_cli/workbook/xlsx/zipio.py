@@ -474,3 +474,9 @@ def rewrite(
     out.write(comment)
     out.truncate()  # what is left of the room made at first
     return out.getvalue()  # the buffer itself, not a copy of it
+
+
+def replaced(src: bytes, replace: Mapping[str, PartData]) -> bytes:
+    """The zip package `src` (in memory) with the `replace`d parts: see rewrite."""
+    with zipfile.ZipFile(io.BytesIO(src)) as zf:
+        return rewrite(src, zf, replace)
