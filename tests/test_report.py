@@ -613,21 +613,16 @@ def test_a_business_day_says_nothing_of_it(built: Path, argv: list[str]) -> None
         (date(2026, 11, 28), date(2026, 11, 29), True),  # a Saturday start: clock Monday
         (date(2026, 11, 28), date(2026, 11, 30), False),
         (date(2026, 11, 26), date(2026, 11, 26), True),  # Thanksgiving: clock Friday
-        (None, date(2026, 11, 26), False),  # no start: counted (the rules say why)
+        (datetime(2026, 11, 26, 0, 0), date(2026, 11, 26), True),  # a date with a time
     ],
 )
 def test_an_agent_starts_later_when_the_clock_starts_after_the_day(
-    start: date | None, day: date, later: bool
+    start: date, day: date, later: bool
 ) -> None:
     from esp_cli.core.calendar import BusinessCalendar
     from esp_cli.services.eod import _starts_after
 
-    class Row:
-        def get(self, key: str) -> Any:
-            assert key == "esp_start"
-            return start
-
-    assert _starts_after(Row(), day, BusinessCalendar()) is later  # type: ignore[arg-type]
+    assert _starts_after(start, day, BusinessCalendar()) is later
 
 
 def test_an_agent_without_a_start_date_is_in_no_count_as_in_the_kpis(tmp_path: Path) -> None:

@@ -132,8 +132,17 @@ def eod_report(
     everyone, rows = rows, []
     later: list[Row] = []
     unknown: list[Row] = []
+    starts_after: dict[date, bool] = {}  # by ESP Start Date: a class shares one
     for row in everyone:
-        (unknown if _no_clock(row) else later if _starts_after(row, day, cal) else rows).append(row)
+        if _no_clock(row):
+            unknown.append(row)
+            continue
+        start = row.get("esp_start")
+        assert isinstance(start, date)  # _no_clock: a date
+        after = starts_after.get(start)
+        if after is None:
+            after = starts_after[start] = _starts_after(start, day, cal)
+        (later if after else rows).append(row)
     # Agents with both Call Certs and all TBTs complete have nothing due and are only
     # counted: the rules run for the others (on a tracker of past years, a few percent).
     done = [_done(r, day) for r in rows]
@@ -255,12 +264,9 @@ def _no_clock(row: Row) -> bool:
     return "esp_start" in row.unreadable or not isinstance(row.get("esp_start"), date)
 
 
-def _starts_after(row: Row, day: date, cal: BusinessCalendar) -> bool:
-    """Whether the agent's clock starts after `day` (the first business day on or after
-    the ESP Start Date, as the KPIs count it)."""
-    start = row.get("esp_start")
-    if not isinstance(start, date):
-        return False
+def _starts_after(start: date, day: date, cal: BusinessCalendar) -> bool:
+    """Whether a clock of this ESP Start Date starts after `day` (the first business day
+    on or after it, as the KPIs count it)."""
     if isinstance(start, datetime):
         start = start.date()
     if start > day:
