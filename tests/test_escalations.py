@@ -823,6 +823,59 @@ def test_an_undo_that_waited_leaves_the_columns_a_write_with_it_fills_again(
         assert validate_part(part, zip_parts(tracker)[part]) == []
 
 
+def _open_in_excel(tracker: Path) -> Path:
+    from tests.support.windows import excel_owner_file
+
+    owner = tracker.with_name(f"~${tracker.name}")
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    return owner
+
+
+def _header_row_formatted(tracker: Path) -> None:
+    """The header row's fill and font carried on past the last header (to Z), as teams
+    format it: the cells --write will head are there already, empty and formatted."""
+    from openpyxl.styles import Font, PatternFill
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    for letter in "VWXYZ":
+        cell = ws[f"{letter}{et.TITLE_ROWS + 1}"]
+        cell.fill = PatternFill("solid", fgColor="1F4E78")
+        cell.font = Font(bold=True, color="FFFFFF")
+    wb.save(tracker)
+
+
+@pytest.mark.parametrize("structure", ["table", "filter"])
+def test_an_exact_undo_gives_the_header_cells_back_their_format(
+    tracker: Path, tmp_path: Path, structure: str
+) -> None:
+    """The header row was formatted past its last header: --write heads three of those
+    cells. Its undo, written at once or after it waited, gives each back as it was before
+    the write — the sheet byte for byte — never as no cell."""
+    from tests.support.packages import zip_parts
+
+    _header_row_formatted(_structured(tracker, structure))
+    part = "xl/worksheets/sheet1.xml"
+    before = zip_parts(tracker)[part]
+    _write_computed(tracker)
+    log = tracker.parent / "esp-backups" / f"{tracker.name}.history.jsonl"
+    added = json.loads(log.read_text().splitlines()[-1])["added_columns"]
+    assert [a["before_xml"].startswith(f'<c r="{a["column"]}3"') for a in added] == [True] * 3
+    waited = tmp_path / "waited" / tracker.name
+    shutil.copytree(tracker.parent, waited.parent, ignore=shutil.ignore_patterns("waited"))
+    res = run("undo", "-t", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert zip_parts(tracker)[part] == before
+    owner = _open_in_excel(waited)
+    assert run("undo", "-t", str(waited)).exit_code == 7
+    owner.unlink()
+    applied = run("apply", "-t", str(waited))
+    assert applied.exit_code == 0, applied.output
+    assert zip_parts(waited)[part] == before
+
+
 @pytest.mark.parametrize("named_by", ["formula", "defined name", "calculated column"])
 def test_undo_keeps_a_table_column_that_something_names(tracker: Path, named_by: str) -> None:
     """After --write added its columns to the table, the team names one in a formula on

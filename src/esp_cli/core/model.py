@@ -175,6 +175,9 @@ class AddedColumn:
     )  # why not right after the last header
     # The header's row (0: not known, in an entry an older esp recorded).
     row: int = field(default=0, metadata=as_json(hidden=True))
+    # The header cell's XML before the write added the column (None: there was no cell, or
+    # an entry an older esp recorded): what an undo puts back there, its format and all.
+    before_xml: str | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="column", after="sheet")

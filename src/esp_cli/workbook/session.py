@@ -312,6 +312,16 @@ class ChangePlan:
             a for a in self.added_columns if self._added_for.get((a.sheet, a.header)) in wanted
         )
 
+    def columns_recorded_for(self, ops: Iterable[str | None]) -> tuple[AddedColumn, ...]:
+        """columns_added_for, each with its header cell's XML before this write (None: no
+        cell), for the log: what an undo puts back there."""
+        return tuple(
+            replace(a, before_xml=xml.decode("utf-8", "surrogateescape"))
+            if (xml := self.patcher.cell_xml(a.sheet, a.row, a.col)) is not None
+            else a
+            for a in self.columns_added_for(ops)
+        )
+
     def intended_cells(self) -> list[tuple[Hashable, WaitingCell]]:
         """The intents as a waiting operation keeps them: a cell of a column this plan
         adds has col 0 (its column is added again when written, where there is room then;
@@ -668,13 +678,15 @@ class ChangePlan:
         return next((c for c in changes if c.new in (None, "")), None)
 
     def _take_out_header(self, asked: _GiveBack, column: AddedColumn) -> None:
-        """Empty the header of a column given back (no cell: as before esp added it)."""
+        """Empty the header of a column given back: exactly, the cell it was before esp
+        added the column (recorded with it; none recorded: no cell)."""
         at = (column.sheet, column.row, column.col)
         if self._planned_empty(asked, at) is not None:
             return  # planned by the undo that waited, as its cells
         with self.on_behalf(asked.op) if asked.op is not None else contextlib.nullcontext():
             if asked.exact:
-                self.restore_cell(*at, None, None, column=column.header, old=column.header)
+                element = _header_before(column)
+                self.restore_cell(*at, element, None, column=column.header, old=column.header)
             else:
                 self.set_cell(*at, None, column=column.header, old=column.header, restoring=True)
         if asked.op is None:
@@ -1096,7 +1108,7 @@ def _entry(
             digest_after=after,
             backup=backup.name if backup is not None else None,
             cell_json=cells,
-            added_columns=session.plan.columns_added_for([None, *session.own]),
+            added_columns=session.plan.columns_recorded_for([None, *session.own]),
             undoes=session.undoes,
             parts=parts or {},
             dated=session.dated,
@@ -1125,7 +1137,7 @@ def _entry(
         digest_after=after,
         backup=backup.name if backup is not None else None,
         cell_json=cells,
-        added_columns=session.plan.columns_added_for([made.op]),
+        added_columns=session.plan.columns_recorded_for([made.op]),
         undoes=made.undoes,
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),
         written_at=moment,
@@ -1151,7 +1163,7 @@ def _restore_exactly(plan: ChangePlan, target: oplog.Operation, outcome: waiting
     for record in target.cells:
         first.setdefault((record.sheet, record.row, record.col), record)
     headers = {
-        (a.sheet, a.row, a.col)
+        (a.sheet, a.row, a.col): a
         for grown in target.grown
         for a in _grown_columns(grown, target.added_columns).values()
     }
@@ -1161,13 +1173,20 @@ def _restore_exactly(plan: ChangePlan, target: oplog.Operation, outcome: waiting
             continue
         found = first.get(at)
         if found is None and at in headers and new is None:
-            element = None  # the header it added, taken out with its column (see give_back)
+            # The header it added, taken out with its column (see give_back).
+            element = _header_before(headers[at])
         elif found is None or found.chained:
             continue
         else:
             xml = found.before_xml
             element = xml.encode("utf-8", "surrogateescape") if xml else None
         plan.patcher.restore(cell.sheet, cell.row, cell.col, element, new)
+
+
+def _header_before(column: AddedColumn) -> bytes | None:
+    """The header cell of an added column as it was before (None: no cell)."""
+    xml = column.before_xml
+    return xml.encode("utf-8", "surrogateescape") if xml else None
 
 
 def _grown_columns(grown: GrownRange, added: Iterable[AddedColumn]) -> dict[int, AddedColumn]:
