@@ -163,6 +163,17 @@ class WaitingChange:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftColumn:
+    """A column an undo that waited leaves where it is, written with this write: emptied,
+    its header left, as an undo written at once says (its cells or header are the team's
+    now, or something keeps it)."""
+
+    op: str  # the undo that waited
+    undone: str  # the operation it undoes, which added the column
+    column: AddedColumn
+
+
+@dataclass(frozen=True, slots=True)
 class AddedColumn:
     """A column esp adds after a sheet's last header because a write needs it."""
 
@@ -238,6 +249,11 @@ class WriteReport:
     # `changes` holds the command's own.
     waiting_changes: list[WaitingChange] = field(
         default_factory=list, metadata=as_json(after="waiting_held")
+    )
+    # The columns the undos among those changes leave where they are (emptied, header and
+    # all), as each would say written at once.
+    waiting_left_columns: list[LeftColumn] = field(
+        default_factory=list, metadata=as_json(hidden=True)
     )
 
     @property

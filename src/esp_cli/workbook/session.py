@@ -29,7 +29,7 @@ from esp_cli.config import Config
 from esp_cli.core import oplog
 from esp_cli.core import waiting as waiting_ops
 from esp_cli.core.columns import BY_KEY, Kind
-from esp_cli.core.model import AddedColumn, CellChange, WaitingChange, WriteReport
+from esp_cli.core.model import AddedColumn, CellChange, LeftColumn, WaitingChange, WriteReport
 from esp_cli.core.notes import appended
 from esp_cli.core.oplog import Facts, GrownRange
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
@@ -93,7 +93,10 @@ class ChangePlan:
         # The undos of this write giving back the ranges their operations grew.
         self._give_backs: list[_GiveBack] = []
         # (sheet, col) of each column they took out, its header with it.
-        self.taken_out: set[tuple[str, int]] = set()
+        self._taken_out: set[tuple[str, int]] = set()
+        # The header cells the command's own undo takes out with their columns: kept so,
+        # should it wait (WaitingCell.header).
+        self._headers: set[tuple[str, int, int]] = set()
 
     @contextlib.contextmanager
     def unit(self) -> Iterator[None]:
@@ -159,6 +162,7 @@ class ChangePlan:
                     c.email,
                     c.n_number,
                     self.facts(c),
+                    header=_at(c) in self._headers,
                 ),
             )
             for unit, c, key, action, value in self._intents
@@ -646,7 +650,7 @@ class ChangePlan:
         left in the column, and its header is still the one esp wrote: a table keeps no
         column without a header, nor a header left beside it that esp would fill again
         outside it. Else the column stays, and its header too (one an undo that waited
-        planned to take out is left as it is)."""
+        planned to take out is left as it is): see columns_left."""
         for asked in self._give_backs:
             for grown in asked.grown:
                 grew = _grown_columns(grown, asked.added)
@@ -664,9 +668,35 @@ class ChangePlan:
                 for column in grew.values():
                     if column in gone:
                         self._take_out_header(asked, column)
-                        self.taken_out.add((column.sheet, column.col))
+                        self._taken_out.add((column.sheet, column.col))
                     else:
                         self._leave_header(asked, column)
+
+    def columns_left(self, op: str | None = None) -> list[AddedColumn]:
+        """The columns the operation an undo undoes added (`op`: the waiting operation that
+        is the undo; None: the command's own) that this write leaves where they are, their
+        cells emptied and their headers left — all but those taken out (take_out_columns)
+        and those another change of this write fills again."""
+        asked = next((a for a in self._give_backs if a.op == op), None)
+        if asked is None:
+            return []
+        return [
+            a
+            for a in asked.added
+            if (a.sheet, a.col) not in self._taken_out and not self._filled(a, op)
+        ]
+
+    def _filled(self, column: AddedColumn, op: str | None) -> bool:
+        """Whether a change of this write other than the undo `op`'s writes a value in the
+        column (a waited undo written by esp escalations --write, which fills it again)."""
+        others = [cs for o, cs in self.applied.items() if o != op]
+        if op is not None:
+            others.append(self.changes)
+        return any(
+            c.col == column.col and c.sheet == column.sheet and c.new not in (None, "")
+            for changes in others
+            for c in changes
+        )
 
     def _planned_empty(self, asked: _GiveBack, at: tuple[str, int, int]) -> CellChange | None:
         """The change of the undo `asked` emptying the cell `at`, if it plans one."""
@@ -690,11 +720,13 @@ class ChangePlan:
             else:
                 self.set_cell(*at, None, column=column.header, old=column.header, restoring=True)
         if asked.op is None:
+            self._headers.add(at)
             self.sort()  # the header first, as the changes read top to bottom
 
     def _leave_header(self, asked: _GiveBack, column: AddedColumn) -> None:
         """A column that stays keeps its header: one an undo that waited planned to empty
-        (its column was given back when it was made) is left as it is."""
+        (its column was given back when it was made) is left as it is. (A header the team
+        changed meanwhile it left already: see core.waiting.resolve.)"""
         if asked.op is None:
             return
         at = (column.sheet, column.row, column.col)
@@ -919,6 +951,12 @@ class WriteSession:
                 WaitingChange(o.op.op, c, o.op.made)
                 for o in first
                 for c in self.plan.applied.get(o.op.op, [])
+            ],
+            waiting_left_columns=[
+                LeftColumn(o.op.op, o.op.undoes, column)
+                for o in first
+                if o.op.undoes is not None
+                for column in self.plan.columns_left(o.op.op)
             ],
         )
 
