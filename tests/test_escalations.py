@@ -800,20 +800,23 @@ def test_an_undo_that_waited_leaves_the_columns_a_write_with_it_fills_again(
 ) -> None:
     """esp undo of --write waited (the tracker open in Excel); the next --write writes it
     first, then fills the computed columns again in the same write: the table keeps the
-    columns, and their headers, which a table never loses — schema-valid."""
+    columns, and their headers, which a table never loses — schema-valid. The columns are
+    filled, not left empty: nothing says to delete them."""
     from tests.support.marks import checks_schemas
     from tests.support.ooxml import validate_part
     from tests.support.packages import zip_parts
-    from tests.support.windows import excel_owner_file
 
     _structured(tracker, "table")
     _write_computed(tracker)
     grown = _range(tracker, "table")
-    owner = tracker.with_name(f"~${tracker.name}")
-    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    owner = _open_in_excel(tracker)
     assert run("undo", "-t", str(tracker)).exit_code == 7
     owner.unlink()
-    _write_computed(tracker)
+    argv = ("-t", str(tracker), "--as-of", "2026-11-30", "--write", "--write-past")
+    res = run("escalations", *argv)
+    assert res.exit_code == 0, res.output
+    assert "that waited beside it were written first" in res.stderr
+    assert "header is left" not in res.stderr
     assert _range(tracker, "table") == grown
     log = tracker.parent / "esp-backups" / f"{tracker.name}.history.jsonl"
     kinds = [json.loads(line)["kind"] for line in log.read_text(encoding="utf-8").splitlines()]
@@ -821,6 +824,192 @@ def test_an_undo_that_waited_leaves_the_columns_a_write_with_it_fills_again(
     if checks_schemas():
         part = "xl/tables/table1.xml"
         assert validate_part(part, zip_parts(tracker)[part]) == []
+
+
+def _open_in_excel(tracker: Path) -> Path:
+    from tests.support.windows import excel_owner_file
+
+    owner = tracker.with_name(f"~${tracker.name}")
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    return owner
+
+
+def _edited_in_excel(tracker: Path, edit: str) -> None:
+    """The team's change to the columns --write added (I3 is Next Action Due's header, X3
+    on this tracker), saved outside esp."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    header = et.TITLE_ROWS + 1
+    assert ws.cell(header, 24).value == "Next Action Due"
+    if edit == "typed in it":
+        ws.cell(header + 1, 24).value = "ask Dana"
+    else:
+        ws.cell(header, 24).value = {
+            "header re-cased": "next action due",
+            "header with a trailing space": "Next Action Due ",
+            "header renamed": "Due By",
+        }[edit]
+    wb.save(tracker)
+
+
+def _undone_twice(tracker: Path, edit: str) -> tuple[Path, Any, Path, Any]:
+    """After --write (the tracker a table), the same edit in Excel, and the undo: written at
+    once (`direct`), and made while the tracker was open, the edit saved meanwhile, then
+    written by esp apply (`waited`). Both trackers and what each command said."""
+    _structured(tracker, "table")
+    _write_computed(tracker)
+    waited = tracker.parent / "waited" / tracker.name
+    waited.parent.mkdir()
+    shutil.copytree(tracker.parent / "esp-backups", waited.parent / "esp-backups")
+    shutil.copy(tracker, waited)
+    _edited_in_excel(tracker, edit)
+    direct = run("undo", "-t", str(tracker))
+    assert direct.exit_code == 0, direct.output
+    owner = _open_in_excel(waited)
+    assert run("undo", "-t", str(waited)).exit_code == 7
+    _edited_in_excel(waited, edit)
+    owner.unlink()
+    return tracker, direct, waited, run("apply", "-t", str(waited))
+
+
+def _table_ref(path: Path) -> str:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        return str(openpyxl.load_workbook(path)["ESP Tracker"].tables["Agents"].ref)
+
+
+def _undo_waiting_over(tracker: Path, edit: str) -> str:
+    """After --write (the tracker a table), its undo made while the tracker is open in
+    Excel, and `edit` saved there meanwhile; the tracker closed. The operation undone."""
+    _structured(tracker, "table")
+    undone = _write_computed(tracker)
+    owner = _open_in_excel(tracker)
+    assert run("undo", "-t", str(tracker)).exit_code == 7
+    _edited_in_excel(tracker, edit)
+    owner.unlink()
+    return undone
+
+
+EDITS = ["header re-cased", "header with a trailing space", "header renamed", "typed in it"]
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_undo_that_waited_keeps_the_columns_the_team_changed_as_a_direct_undo(
+    tracker: Path, edit: str
+) -> None:
+    """The team changed a column --write added while its undo waited (the tracker open in
+    Excel): a header re-cased, given a trailing space or renamed, or a value typed in the
+    column. Written by esp apply, the undo is written as a direct undo after the same edit
+    is — never held as a conflict on a header it leaves — the sheet and the table byte for
+    byte; the columns stay, headers and all, and esp says so of each, as the direct undo
+    does."""
+    from tests.support.packages import zip_parts
+
+    direct_path, direct, waited_path, applied = _undone_twice(tracker, edit)
+    assert applied.exit_code == 0, applied.output
+    assert "would write" not in applied.stderr
+    said = [line for line in applied.stderr.splitlines() if "its header is left" in line]
+    assert len(said) == len(COMPUTED) and said == [
+        line for line in direct.stderr.splitlines() if "its header is left" in line
+    ]
+    direct_parts, waited_parts = zip_parts(direct_path), zip_parts(waited_path)
+    for part in ("xl/worksheets/sheet1.xml", "xl/tables/table1.xml"):
+        assert waited_parts[part] == direct_parts[part], part
+    kept = openpyxl.utils.range_boundaries(_table_ref(waited_path))
+    assert kept[2] == 21 + len(COMPUTED)  # U, then the three columns: kept
+
+
+def test_esp_pending_shows_a_header_an_undo_may_leave_and_no_conflict_on_it(
+    tracker: Path,
+) -> None:
+    """While the undo waits, the team re-cases a header --write added: esp pending holds no
+    conflict on it (the undo leaves a header the team changed, and its column with it), and
+    says a header goes only with its column; esp apply --format json names the columns the
+    undo leaves, as esp undo's JSON does (emptied_columns)."""
+    from esp_cli.render.pending import wanted
+    from esp_cli.workbook.waiting import Store
+
+    undone = _undo_waiting_over(tracker, "header re-cased")
+    shown = run("pending", "-t", str(tracker))
+    assert shown.exit_code == 0, shown.output
+    assert "conflict" not in shown.stderr
+    listed = json.loads(run("pending", "-t", str(tracker), "-f", "json").stdout)
+    (op,) = listed["operations"]
+    assert op["writable"] is True and op["conflicts"] == []
+    assert [c["cell"] for c in op["cells"] if c.get("header")] == ["V3", "W3", "X3"]
+    (kept,) = Store(tracker).unwritten().ops
+    assert [wanted(c) for c in kept.cells if c.header] == [
+        f"{c} → — (with its column; left if it stays)" for c in COMPUTED
+    ]
+    applied = run("apply", "-t", str(tracker), "-f", "json")
+    assert applied.exit_code == 0, applied.output
+    (written,) = json.loads(applied.stdout)["applied"]
+    assert written["emptied_columns"] == [
+        f"ESP Tracker!{letter} '{header}'" for letter, header in zip("VWX", COMPUTED, strict=True)
+    ]
+    assert applied.stderr.count(f"was added by operation {undone}") == len(COMPUTED)
+
+
+def test_a_waited_undo_written_by_another_command_says_the_columns_it_leaves(
+    tracker: Path,
+) -> None:
+    """Any write that finds the tracker free writes the undo that waited first: a note
+    added says, as esp apply and the direct undo do, each column the undo leaves."""
+    undone = _undo_waiting_over(tracker, "typed in it")
+    log = tracker.parent / "esp-backups" / f"{tracker.name}.history.jsonl"
+    name = next(c["agent"] for c in json.loads(log.read_text().splitlines()[0])["cells"])
+    res = run("note", "add", name, "Called about Call Cert", "--by", "Tom", "-t", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert "that waited beside it were written first" in res.stderr
+    assert res.stderr.count(f"was added by operation {undone}") == len(COMPUTED)
+    assert res.stderr.count("its header is left") == len(COMPUTED)
+
+
+def _header_row_formatted(tracker: Path) -> None:
+    """The header row's fill and font carried on past the last header (to Z), as teams
+    format it: the cells --write will head are there already, empty and formatted."""
+    from openpyxl.styles import Font, PatternFill
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    for letter in "VWXYZ":
+        cell = ws[f"{letter}{et.TITLE_ROWS + 1}"]
+        cell.fill = PatternFill("solid", fgColor="1F4E78")
+        cell.font = Font(bold=True, color="FFFFFF")
+    wb.save(tracker)
+
+
+@pytest.mark.parametrize("structure", ["table", "filter"])
+def test_an_exact_undo_gives_the_header_cells_back_their_format(
+    tracker: Path, tmp_path: Path, structure: str
+) -> None:
+    """The header row was formatted past its last header: --write heads three of those
+    cells. Its undo, written at once or after it waited, gives each back as it was before
+    the write — the sheet byte for byte — never as no cell."""
+    from tests.support.packages import zip_parts
+
+    _header_row_formatted(_structured(tracker, structure))
+    part = "xl/worksheets/sheet1.xml"
+    before = zip_parts(tracker)[part]
+    _write_computed(tracker)
+    log = tracker.parent / "esp-backups" / f"{tracker.name}.history.jsonl"
+    added = json.loads(log.read_text().splitlines()[-1])["added_columns"]
+    assert [a["before_xml"].startswith(f'<c r="{a["column"]}3"') for a in added] == [True] * 3
+    waited = tmp_path / "waited" / tracker.name
+    shutil.copytree(tracker.parent, waited.parent, ignore=shutil.ignore_patterns("waited"))
+    res = run("undo", "-t", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert zip_parts(tracker)[part] == before
+    owner = _open_in_excel(waited)
+    assert run("undo", "-t", str(waited)).exit_code == 7
+    owner.unlink()
+    applied = run("apply", "-t", str(waited))
+    assert applied.exit_code == 0, applied.output
+    assert zip_parts(waited)[part] == before
 
 
 @pytest.mark.parametrize("named_by", ["formula", "defined name", "calculated column"])

@@ -1214,6 +1214,67 @@ def test_an_undo_written_later_gives_the_same_sheet_as_a_direct_undo(
     assert agents_in(waited) == ["Agent", *(r[0] for r in rows)]
 
 
+@pytest.mark.parametrize("layout", ["column-table", "only-column-filter"])
+def test_an_undo_that_waited_leaves_a_sha_header_renamed_meanwhile_as_a_direct_undo(
+    tracker: Path, folder: Path, tmp_path: Path, layout: str
+) -> None:
+    """The SHA-256 column esp added is renamed in Excel while its undo waits (the sheet
+    open): esp apply writes the undo as a direct undo after the same rename does — the
+    renamed header is the team's, left, its column with it — never held as a conflict on
+    that header, and says so in the same words."""
+    import shutil
+
+    from tests.support.packages import zip_parts
+
+    sheet = _recorded_in_layout(tracker, folder, layout)
+    later = tmp_path.with_name(f"{tmp_path.name}-later")
+    shutil.copytree(tracker.parent, later, ignore=shutil.ignore_patterns("proofs"))
+    waited = later / sheet.name
+
+    def renamed(path: Path) -> None:
+        wb = openpyxl.load_workbook(path)
+        wb.worksheets[0]["F1"] = "Checksum"
+        wb.save(path)
+
+    renamed(sheet)
+    direct = undo_sheet(sheet)
+    assert direct.exit_code == 0, direct.output
+    owner = _open_in_excel(waited)
+    assert undo_sheet(waited).exit_code == ExitCode.WAITING
+    renamed(waited)
+    owner.unlink()
+    applied = CliRunner().invoke(app, ["apply", "--tracker", str(waited)])
+    assert applied.exit_code == 0, applied.output
+    assert "would write" not in applied.stderr
+    left = [line for line in direct.stderr.splitlines() if "its header is left" in line]
+    assert len(left) == 1 and "SHA-256' was added by operation" in left[0]
+    assert [line for line in applied.stderr.splitlines() if "its header is left" in line] == left
+    assert sheet_rows(waited)[0] == [*TRACKING_HEADERS[:5], "Checksum"]
+    direct_parts, after = zip_parts(sheet), zip_parts(waited)
+    for part in ("xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/tables/table1.xml"):
+        assert after.get(part) == direct_parts.get(part), part
+
+
+def test_the_next_esp_tbt_proofs_says_the_column_a_waited_undo_leaves(
+    tracker: Path, folder: Path
+) -> None:
+    """The undo of the run that added the SHA-256 column waited (the sheet open), and a
+    checksum was typed in the column meanwhile: the next esp tbt proofs, which writes the
+    undo first, says the column stays with its header, as esp undo written at once says."""
+    sheet = _recorded_in_layout(tracker, folder, "column-table")
+    owner = _open_in_excel(sheet)
+    assert undo_sheet(sheet).exit_code == ExitCode.WAITING
+    wb = openpyxl.load_workbook(sheet)
+    wb.worksheets[0]["F2"] = "typed by hand"
+    wb.save(sheet)
+    owner.unlink()
+    res = proofs(tracker, folder)
+    assert res.exit_code == 0, res.output
+    assert sheet_rows(sheet)[0] == TRACKING_HEADERS
+    (left,) = [line for line in res.stderr.splitlines() if "its header is left" in line]
+    assert left.startswith("Column TBT Tracking!F 'SHA-256' was added by operation ")
+
+
 def _filtered_without_sha(
     tracker: Path,
     autofilter: str | None = "A1:E3",

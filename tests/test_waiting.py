@@ -26,6 +26,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from typer.testing import CliRunner
 from esp_cli import system
 from esp_cli.cli import app
 from esp_cli.config import Config
-from esp_cli.core.waiting import APPEND, SET, WaitingCell, resolve
+from esp_cli.core.waiting import APPEND, RESTORE, SET, WaitingCell, resolve
 from esp_cli.errors import ExitCode
 from esp_cli.services.apply import Waiter, apply_when_free
 from esp_cli.services.demo import PROOFS_DIR, copy_sample
@@ -746,6 +747,19 @@ def test_resolve_follows_the_domains_rule() -> None:
     assert resolve(_cell(SET, False, "Yes"), "No").outcome == "write"  # as esp read it
     clash = resolve(_cell(SET, None, date(2026, 11, 24)), date(2026, 11, 20))
     assert clash.outcome == "conflict" and clash.reason == "changed since esp saw it"
+
+
+def test_a_header_an_undo_takes_out_with_its_column_is_never_a_conflict() -> None:
+    """The header of a column an undo gives back is emptied while it holds what esp wrote;
+    one the team changed is theirs: left as it is (its column stays), never a conflict."""
+    header = replace(_cell(RESTORE, "Next Action Due", None), header=True)
+    assert resolve(header, "Next Action Due").outcome == "write"
+    assert resolve(header, None).outcome == "already"
+    for changed in ("next action due", "Next Action Due ", "Due By"):
+        assert resolve(header, changed).outcome == "left"
+        assert resolve(replace(header, header=False), changed).outcome == "conflict"
+    assert WaitingCell.from_json(header.to_json()).header is True
+    assert "header" not in replace(header, header=False).to_json()
 
 
 def test_a_waiting_file_is_utf8_json_that_reads_back_whole(small: Path) -> None:

@@ -163,6 +163,17 @@ class WaitingChange:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftColumn:
+    """A column an undo that waited leaves where it is, written with this write: emptied,
+    its header left, as an undo written at once says (its cells or header are the team's
+    now, or something keeps it)."""
+
+    op: str  # the undo that waited
+    undone: str  # the operation it undoes, which added the column
+    column: AddedColumn
+
+
+@dataclass(frozen=True, slots=True)
 class AddedColumn:
     """A column esp adds after a sheet's last header because a write needs it."""
 
@@ -175,6 +186,9 @@ class AddedColumn:
     )  # why not right after the last header
     # The header's row (0: not known, in an entry an older esp recorded).
     row: int = field(default=0, metadata=as_json(hidden=True))
+    # The header cell's XML before the write added the column (None: there was no cell, or
+    # an entry an older esp recorded): what an undo puts back there, its format and all.
+    before_xml: str | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="column", after="sheet")
@@ -235,6 +249,11 @@ class WriteReport:
     # `changes` holds the command's own.
     waiting_changes: list[WaitingChange] = field(
         default_factory=list, metadata=as_json(after="waiting_held")
+    )
+    # The columns the undos among those changes leave where they are (emptied, header and
+    # all), as each would say written at once.
+    waiting_left_columns: list[LeftColumn] = field(
+        default_factory=list, metadata=as_json(hidden=True)
     )
 
     @property

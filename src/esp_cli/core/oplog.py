@@ -407,6 +407,7 @@ class Operation:
                     "col": a.col,
                     "header": a.header,
                     **({"row": a.row} if a.row else {}),
+                    **({"before_xml": a.before_xml} if a.before_xml is not None else {}),
                 }
                 for a in self.added_columns
             ],
@@ -445,7 +446,11 @@ class Operation:
             cells=tuple(CellRecord.from_json(c, same) for c in cells),
             added_columns=tuple(
                 AddedColumn(
-                    str(a["sheet"]), int(a["col"]), str(a["header"]), row=int(a.get("row") or 0)
+                    str(a["sheet"]),
+                    int(a["col"]),
+                    str(a["header"]),
+                    row=int(a.get("row") or 0),
+                    before_xml=a["before_xml"] if isinstance(a.get("before_xml"), str) else None,
                 )
                 for a in d.get("added_columns") or ()
             ),

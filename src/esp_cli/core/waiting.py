@@ -54,7 +54,9 @@ class WaitingCell:
     an operation found there (an undo: written back as it was, by value — a save in Excel
     meanwhile may renumber what a cell's XML refers to). `key` is the column's key
     (columns.py); None for a cell written by its address (a sheet that is not agent rows).
-    `agent_id` None: a cell found by its address, not by its agent."""
+    `agent_id` None: a cell found by its address, not by its agent. `header`: the header
+    of a column an undo gives back to the table or filter its operation grew, emptied
+    with its column when the undo is written (see `resolve`)."""
 
     sheet: str
     row: int = field(metadata=as_json(hidden=True))
@@ -71,6 +73,7 @@ class WaitingCell:
     n_number: str | None = field(default=None, metadata=as_json(hidden=True))
     # For a namesake nothing else tells apart: what esp saw in the row (oplog.Facts).
     facts: Facts | None = field(default=None, metadata=as_json(hidden=True))
+    header: bool = field(default=False, metadata=as_json(hidden=True))
 
     def record(self) -> CellRecord:
         """The cell as the operation log records it: what esp saw there and the value (or
@@ -107,6 +110,12 @@ class WaitingCell:
         return tag(self.value)
 
     @property
+    @exported(key="header", after="value", omit_none=True)
+    def header_said(self) -> bool | None:
+        """True for the header of a column an undo gives back (absent for other cells)."""
+        return True if self.header else None
+
+    @property
     def by_agent(self) -> bool:
         return self.agent_id is not None
 
@@ -140,6 +149,8 @@ class WaitingCell:
             out.update(agent_id=self.agent_id, email=self.email or "", n_number=self.n_number or "")
         if self.facts:
             out["facts"] = facts_json(self.facts)
+        if self.header:
+            out["header"] = True
         return out
 
     @classmethod
@@ -164,6 +175,7 @@ class WaitingCell:
             email=None if d.get("agent_id") is None else str(d.get("email") or ""),
             n_number=None if d.get("agent_id") is None else str(d.get("n_number") or ""),
             facts=facts_from_json(d.get("facts")),
+            header=d.get("header") is True,
         )
 
 
@@ -310,6 +322,7 @@ class FromNewerEsp(ValueError):
 
 
 WRITE, ALREADY, CONFLICT = "write", "already", "conflict"
+LEFT = "left"  # a header the team changed: left as it is, its column with it
 # The kinds of conflict (Conflict.kind), each with its own words and fix.
 CHANGED, AGENT, COLUMN, OTHER = "changed", "agent", "column", "other"
 # Two agents of the agent's name (and class), and nothing recorded tells which it is.
@@ -320,7 +333,8 @@ CHANGED_REASON = "changed since esp saw it"
 @dataclass(frozen=True)
 class Resolution:
     """What becomes of one waiting cell against the value the cell holds now: `write`
-    `new`, nothing to do (`already`: the line or value is there), or a `conflict` (why)."""
+    `new`, nothing to do (`already`: the line or value is there; `left`: a header the team
+    changed), or a `conflict` (why)."""
 
     outcome: str
     new: Any = None
@@ -338,7 +352,10 @@ def note_text(current: Any) -> str | None:
 
 def resolve(cell: WaitingCell, current: Any) -> Resolution:
     """The domain's rule for one cell: a note line goes after whatever the cell holds now
-    (never twice); any other value only where the cell still holds what esp saw."""
+    (never twice); any other value only where the cell still holds what esp saw. The
+    header of a column an undo gives back (`header`) is never a conflict: one the team
+    changed is theirs, and is left, and its column with it, as an undo written at once
+    leaves it."""
     if cell.action == APPEND:
         text = note_text(current)
         if text is None:
@@ -350,6 +367,8 @@ def resolve(cell: WaitingCell, current: Any) -> Resolution:
         return Resolution(ALREADY)
     if same_value(current, cell.seen):
         return Resolution(WRITE, cell.value)
+    if cell.header:
+        return Resolution(LEFT)
     return Resolution(CONFLICT, reason=CHANGED_REASON)
 
 

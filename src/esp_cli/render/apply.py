@@ -5,7 +5,12 @@ from __future__ import annotations
 from esp_cli.core.model import WaitingChange
 from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE
 from esp_cli.render import Format, print_table, say, write_csv, write_json
-from esp_cli.render.changes import CHANGE_COLUMNS, print_changes, waiting_rows
+from esp_cli.render.changes import (
+    CHANGE_COLUMNS,
+    left_column_words,
+    print_changes,
+    waiting_rows,
+)
 from esp_cli.render.pending import (
     conflict_words,
     namesake_fix,
@@ -57,6 +62,8 @@ def _render_part(result: ApplyResult, fmt: Format, sheet: bool) -> None:
                 f"left out of {a.op.op}: {c.cell.sheet}!{c.cell.cell} ({c.cell.column}, "
                 f"{c.cell.agent}): {conflict_words(c)}"
             )
+        for column in a.left_columns:
+            say(left_column_words(column, a.op.undoes or a.op.op))
     for h in result.held:
         for c in h.conflicts:
             say(

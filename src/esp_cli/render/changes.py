@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from esp_cli.core.model import AgentRef, CellChange, Signer, WaitingChange, WriteReport
+from esp_cli.core.model import (
+    AddedColumn,
+    AgentRef,
+    CellChange,
+    Signer,
+    WaitingChange,
+    WriteReport,
+)
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
 
@@ -178,9 +185,25 @@ def say_written(write: WriteReport, done: str = "already says so", *, fmt: Forma
     say_waiting_written(write)
 
 
+def left_column_words(column: AddedColumn | str, undone: str) -> str:
+    """A column an undo of operation `undone` leaves where it is (its cells emptied), as
+    the undo says it, written at once or after it waited."""
+    return (
+        f"Column {column} was added by operation {undone}: its cells are emptied, its "
+        "header is left (delete the column in Excel if it is not wanted)."
+    )
+
+
+def say_left_columns(write: WriteReport) -> None:
+    """The columns the undos that waited and were written with this one leave, each as
+    the undo written at once says it."""
+    for left in write.waiting_left_columns:
+        say(left_column_words(left.column, left.undone))
+
+
 def say_waiting_written(write: WriteReport) -> None:
     """The changes that waited and were written with this one, first (or, with --dry-run,
-    would be), and those still waiting."""
+    would be), and those still waiting; the columns an undo among them leaves."""
     if write.waiting_written:
         ops = ", ".join(write.waiting_written)
         k, cells = len(write.waiting_written), len(write.waiting_changes)
@@ -195,6 +218,7 @@ def say_waiting_written(write: WriteReport) -> None:
                 f"{cells} cell(s) of {k} change(s) that waited beside it were written{first}: "
                 f"{ops} (each in esp history under its own id)."
             )
+    say_left_columns(write)
     if write.waiting_held:
         ops = ", ".join(write.waiting_held)
         say(

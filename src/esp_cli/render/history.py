@@ -10,6 +10,7 @@ from esp_cli.render.changes import (
     before_after,
     change_rows,
     changed_verb,
+    left_column_words,
     print_changes,
     say_written,
 )
@@ -213,10 +214,7 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
             now = f", now at {c.address}" if c.address else ""
             say(f"Skipped {where}{now}: changed since operation {t.op}; left as it is.")
     for column in result.emptied:
-        say(
-            f"Column {column} was added by operation {t.op}: its cells are emptied, its "
-            "header is left (delete the column in Excel if it is not wanted)."
-        )
+        say(left_column_words(column, t.op))
     if not result.exact and result.write.changes:
         say(
             "The tracker was saved outside esp since that operation: the cells get their "

@@ -36,6 +36,8 @@ def wanted(cell: WaitingCell) -> str:
     """What a waiting cell does, in a few words."""
     if cell.action == APPEND:
         return f"adds: {cell.value}"
+    if cell.header:  # an undo's, of a column it gives back: emptied only with its column
+        return f"{show(cell.seen)} → {show(cell.value)} (with its column; left if it stays)"
     return f"{show(cell.seen)} → {show(cell.value)}"
 
 

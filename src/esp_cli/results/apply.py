@@ -23,6 +23,14 @@ class AppliedOp:
     skipped: list[Conflict]
     # The columns added to write it (its command planned to add them too).
     added_columns: tuple[AddedColumn, ...] = ()
+    # An undo's: the columns its operation added that it leaves where they are, emptied,
+    # header and all (as esp undo written at once says them).
+    left_columns: list[AddedColumn] = field(default_factory=list, metadata=as_json(hidden=True))
+
+    @property
+    @exported(key="emptied_columns", after="added_columns")
+    def emptied(self) -> list[str]:
+        return [str(a) for a in self.left_columns]
 
 
 @dataclass(frozen=True)

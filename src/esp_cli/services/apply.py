@@ -114,7 +114,10 @@ def _apply_one(
         elif not busy:
             changes = s.plan.applied.get(outcome.op.op, [])
             added = s.plan.columns_added_for([outcome.op.op])
-            applied.append(AppliedOp(outcome.op, outcome.op.why, changes, outcome.conflicts, added))
+            left = [c.column for c in report.waiting_left_columns if c.op == outcome.op.op]
+            applied.append(
+                AppliedOp(outcome.op, outcome.op.why, changes, outcome.conflicts, added, left)
+            )
     return ApplyResult(
         tracker=s.path,
         applied=applied,

@@ -90,9 +90,7 @@ def undo(
     return UndoResult(
         target=target,
         conflicts=found.conflicts,
-        emptied_columns=[]
-        if agent is not None
-        else [a for a in target.added_columns if (a.sheet, a.col) not in s.plan.taken_out],
+        emptied_columns=[] if agent is not None else s.plan.columns_left(),
         warnings=warnings,
         write=s.report,
         exact=exact,

@@ -29,7 +29,7 @@ from esp_cli.config import Config
 from esp_cli.core import oplog
 from esp_cli.core import waiting as waiting_ops
 from esp_cli.core.columns import BY_KEY, Kind
-from esp_cli.core.model import AddedColumn, CellChange, WaitingChange, WriteReport
+from esp_cli.core.model import AddedColumn, CellChange, LeftColumn, WaitingChange, WriteReport
 from esp_cli.core.notes import appended
 from esp_cli.core.oplog import Facts, GrownRange
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
@@ -93,7 +93,10 @@ class ChangePlan:
         # The undos of this write giving back the ranges their operations grew.
         self._give_backs: list[_GiveBack] = []
         # (sheet, col) of each column they took out, its header with it.
-        self.taken_out: set[tuple[str, int]] = set()
+        self._taken_out: set[tuple[str, int]] = set()
+        # The header cells the command's own undo takes out with their columns: kept so,
+        # should it wait (WaitingCell.header).
+        self._headers: set[tuple[str, int, int]] = set()
 
     @contextlib.contextmanager
     def unit(self) -> Iterator[None]:
@@ -159,6 +162,7 @@ class ChangePlan:
                     c.email,
                     c.n_number,
                     self.facts(c),
+                    header=_at(c) in self._headers,
                 ),
             )
             for unit, c, key, action, value in self._intents
@@ -310,6 +314,16 @@ class ChangePlan:
         wanted = set(ops)
         return tuple(
             a for a in self.added_columns if self._added_for.get((a.sheet, a.header)) in wanted
+        )
+
+    def columns_recorded_for(self, ops: Iterable[str | None]) -> tuple[AddedColumn, ...]:
+        """columns_added_for, each with its header cell's XML before this write (None: no
+        cell), for the log: what an undo puts back there."""
+        return tuple(
+            replace(a, before_xml=xml.decode("utf-8", "surrogateescape"))
+            if (xml := self.patcher.cell_xml(a.sheet, a.row, a.col)) is not None
+            else a
+            for a in self.columns_added_for(ops)
         )
 
     def intended_cells(self) -> list[tuple[Hashable, WaitingCell]]:
@@ -636,7 +650,7 @@ class ChangePlan:
         left in the column, and its header is still the one esp wrote: a table keeps no
         column without a header, nor a header left beside it that esp would fill again
         outside it. Else the column stays, and its header too (one an undo that waited
-        planned to take out is left as it is)."""
+        planned to take out is left as it is): see columns_left."""
         for asked in self._give_backs:
             for grown in asked.grown:
                 grew = _grown_columns(grown, asked.added)
@@ -654,9 +668,35 @@ class ChangePlan:
                 for column in grew.values():
                     if column in gone:
                         self._take_out_header(asked, column)
-                        self.taken_out.add((column.sheet, column.col))
+                        self._taken_out.add((column.sheet, column.col))
                     else:
                         self._leave_header(asked, column)
+
+    def columns_left(self, op: str | None = None) -> list[AddedColumn]:
+        """The columns the operation an undo undoes added (`op`: the waiting operation that
+        is the undo; None: the command's own) that this write leaves where they are, their
+        cells emptied and their headers left — all but those taken out (take_out_columns)
+        and those another change of this write fills again."""
+        asked = next((a for a in self._give_backs if a.op == op), None)
+        if asked is None:
+            return []
+        return [
+            a
+            for a in asked.added
+            if (a.sheet, a.col) not in self._taken_out and not self._filled(a, op)
+        ]
+
+    def _filled(self, column: AddedColumn, op: str | None) -> bool:
+        """Whether a change of this write other than the undo `op`'s writes a value in the
+        column (a waited undo written by esp escalations --write, which fills it again)."""
+        others = [cs for o, cs in self.applied.items() if o != op]
+        if op is not None:
+            others.append(self.changes)
+        return any(
+            c.col == column.col and c.sheet == column.sheet and c.new not in (None, "")
+            for changes in others
+            for c in changes
+        )
 
     def _planned_empty(self, asked: _GiveBack, at: tuple[str, int, int]) -> CellChange | None:
         """The change of the undo `asked` emptying the cell `at`, if it plans one."""
@@ -668,21 +708,25 @@ class ChangePlan:
         return next((c for c in changes if c.new in (None, "")), None)
 
     def _take_out_header(self, asked: _GiveBack, column: AddedColumn) -> None:
-        """Empty the header of a column given back (no cell: as before esp added it)."""
+        """Empty the header of a column given back: exactly, the cell it was before esp
+        added the column (recorded with it; none recorded: no cell)."""
         at = (column.sheet, column.row, column.col)
         if self._planned_empty(asked, at) is not None:
             return  # planned by the undo that waited, as its cells
         with self.on_behalf(asked.op) if asked.op is not None else contextlib.nullcontext():
             if asked.exact:
-                self.restore_cell(*at, None, None, column=column.header, old=column.header)
+                element = _header_before(column)
+                self.restore_cell(*at, element, None, column=column.header, old=column.header)
             else:
                 self.set_cell(*at, None, column=column.header, old=column.header, restoring=True)
         if asked.op is None:
+            self._headers.add(at)
             self.sort()  # the header first, as the changes read top to bottom
 
     def _leave_header(self, asked: _GiveBack, column: AddedColumn) -> None:
         """A column that stays keeps its header: one an undo that waited planned to empty
-        (its column was given back when it was made) is left as it is."""
+        (its column was given back when it was made) is left as it is. (A header the team
+        changed meanwhile it left already: see core.waiting.resolve.)"""
         if asked.op is None:
             return
         at = (column.sheet, column.row, column.col)
@@ -908,6 +952,12 @@ class WriteSession:
                 for o in first
                 for c in self.plan.applied.get(o.op.op, [])
             ],
+            waiting_left_columns=[
+                LeftColumn(o.op.op, o.op.undoes, column)
+                for o in first
+                if o.op.undoes is not None
+                for column in self.plan.columns_left(o.op.op)
+            ],
         )
 
     def _applied_cells(self, applied: list[waiting.Outcome]) -> bool:
@@ -1096,7 +1146,7 @@ def _entry(
             digest_after=after,
             backup=backup.name if backup is not None else None,
             cell_json=cells,
-            added_columns=session.plan.columns_added_for([None, *session.own]),
+            added_columns=session.plan.columns_recorded_for([None, *session.own]),
             undoes=session.undoes,
             parts=parts or {},
             dated=session.dated,
@@ -1125,7 +1175,7 @@ def _entry(
         digest_after=after,
         backup=backup.name if backup is not None else None,
         cell_json=cells,
-        added_columns=session.plan.columns_added_for([made.op]),
+        added_columns=session.plan.columns_recorded_for([made.op]),
         undoes=made.undoes,
         note="; ".join(n for n in (f"waited: {made.why}", left) if n),
         written_at=moment,
@@ -1151,7 +1201,7 @@ def _restore_exactly(plan: ChangePlan, target: oplog.Operation, outcome: waiting
     for record in target.cells:
         first.setdefault((record.sheet, record.row, record.col), record)
     headers = {
-        (a.sheet, a.row, a.col)
+        (a.sheet, a.row, a.col): a
         for grown in target.grown
         for a in _grown_columns(grown, target.added_columns).values()
     }
@@ -1161,13 +1211,20 @@ def _restore_exactly(plan: ChangePlan, target: oplog.Operation, outcome: waiting
             continue
         found = first.get(at)
         if found is None and at in headers and new is None:
-            element = None  # the header it added, taken out with its column (see give_back)
+            # The header it added, taken out with its column (see give_back).
+            element = _header_before(headers[at])
         elif found is None or found.chained:
             continue
         else:
             xml = found.before_xml
             element = xml.encode("utf-8", "surrogateescape") if xml else None
         plan.patcher.restore(cell.sheet, cell.row, cell.col, element, new)
+
+
+def _header_before(column: AddedColumn) -> bytes | None:
+    """The header cell of an added column as it was before (None: no cell)."""
+    xml = column.before_xml
+    return xml.encode("utf-8", "surrogateescape") if xml else None
 
 
 def _grown_columns(grown: GrownRange, added: Iterable[AddedColumn]) -> dict[int, AddedColumn]:
