@@ -293,8 +293,40 @@ def test_a_dry_run_makes_no_document_but_refuses_what_the_run_refuses(
     assert code == ExitCode.USAGE and str(folder / "coaching.docx") in stderr
     assert "has no element 1" in stderr, stderr
     assert not (tmp_path / "out").exists()
-    # The template's trial fill, once a run; then Kayla Brooks's document, in the run only.
-    assert put_together == {True: 1, False: 2}
+    # The template's trial fill, once a run; then Kayla Brooks's document, made in the dry
+    # run too (what only making it finds, the dry run finds), never saved.
+    assert put_together == {True: 2, False: 2}
+
+
+def test_a_document_one_agents_values_make_unmakeable_is_refused_alike_by_the_dry_run(
+    tmp_path: Path,
+) -> None:
+    """A File › Info title that fits the trial fill's name but not a long real one: Word
+    holds 255 characters. The run and its dry run refuse it alike, in one line naming the
+    template (no traceback), and nothing is saved."""
+    long_name = "Christopher Montgomery-Whitfield"
+    book = tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [agent(long_name, "E10399", tbt_hours=3.5, citrix_access="Password Reset")],
+        headers=tuple(H.values()),
+    )
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    path = folder / TEMPLATE_FILES[Step.COACHING]
+    title = ("<dc:title>{{ step }}: {{ agent_name }}", "<dc:title>" + "{{ agent_name }}" * 18)
+    path.write_bytes(edited(team_template(Step.COACHING), ("docProps/core.xml", *title)))
+    teams = write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n")
+    said = []
+    for dry in ((), ("--dry-run",)):
+        res = run(book, teams, "--due", "--as-of", DAY, "--out", str(tmp_path / "out"), *dry)
+        assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+        said.append((res.exit_code, res.stderr))
+        assert not (tmp_path / "out").exists()
+    assert said[0] == said[1]
+    code, stderr = said[0]
+    assert code == ExitCode.USAGE and stderr.count("\n") == 1, stderr
+    assert stderr.startswith(f"esp: {path}: the document cannot be made from it with this ")
+    assert "255" in stderr
 
 
 def edited(data: bytes, *edits: tuple[str, str, str]) -> bytes:

@@ -259,17 +259,15 @@ def fill(template: StepTemplate, values: dict[str, Any], deliverer: str, stamp: 
         return template.word.fill(values, properties)
 
 
-def check_fill(template: StepTemplate, values: dict[str, Any]) -> None:
-    """What `fill` would refuse for `values` (a value the template needs that this
-    document lacks), without making the document: a dry run's."""
-    with _template_errors(template):
-        template.word.render(values)
-
-
 @contextmanager
 def _template_errors(template: StepTemplate) -> Iterator[None]:
-    """A value the template asks for that esp does not have, said as the template's error."""
+    """A value the template asks for that esp does not have, said as the template's error;
+    so is a document the template cannot make with this agent's values (a File › Info
+    property over Word's 255 characters, a tag whose filled-in part is no longer XML Word
+    reads, a cell holding '{{' that the template fills in twice)."""
+    from jinja2 import TemplateError as JinjaError
     from jinja2 import UndefinedError
+    from lxml.etree import XMLSyntaxError
 
     try:
         yield
@@ -278,6 +276,15 @@ def _template_errors(template: StepTemplate) -> Iterator[None]:
             f"{template.source}: {exc.message}.",
             fix=f"use only {', '.join(docs.PLACEHOLDERS)}; a step of delivered or ahead "
             "has .step and .date.",
+        ) from exc
+    except (JinjaError, XMLSyntaxError, ValueError) as exc:
+        raise TemplateError(
+            f"{template.source}: the document cannot be made from it with this agent's "
+            f"values ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}).",
+            fix="check the template in Word: a File › Info property the values make longer "
+            "than 255 characters, an {%p if %} or {%tr %} tag that opens and closes in "
+            "different places (a paragraph and a table), or '{{' or '{%' typed in the "
+            "agent's cells.",
         ) from exc
 
 
@@ -634,14 +641,13 @@ def _make(
         run.smes_without_address += [n for n in without if n not in run.smes_without_address]
     # A namesake without an Agent ID: the stamp carries the row, as the file name does.
     by_row = row.row if _tag(run, s, row) == docs.row_tag(row.row) else None
+    stamp = docs.stamp(facts, by_row, row.sheet)
+    # Made as the run makes it, in a dry run too (dropped there, nothing saved): what the
+    # run would refuse for this agent — a value the template lacks, a property Word cannot
+    # hold, a header the filled-in tags leave unreadable — the dry run refuses.
+    data = fill(templates[step], values, run.signer.name, stamp)
     if run.dry_run:
-        # Nothing is saved: the template filled in (what it would refuse for this agent, it
-        # refuses here), the Word file not put together.
-        check_fill(templates[step], values)
         data = b""
-    else:
-        stamp = docs.stamp(facts, by_row, row.sheet)
-        data = fill(templates[step], values, run.signer.name, stamp)
     docx_path, draft_paths = paths[0], tuple(paths[1:])
     note = None
     if run.record:
