@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.config import Config
 from esp_cli.core.rules import ActionKind
+from esp_cli.errors import ExitCode
 from esp_cli.services.escalations import run_escalations
 from tests import escalation_tracker as et
 from tests import test_sample as sample_checks
@@ -892,7 +893,7 @@ def _undo_waiting_over(tracker: Path, edit: str) -> str:
     return undone
 
 
-EDITS = ["header re-cased", "header with a trailing space", "header renamed", "typed in it"]
+EDITS = ["header re-cased", "header with a trailing space", "typed in it"]
 
 
 @pytest.mark.parametrize("edit", EDITS)
@@ -919,6 +920,47 @@ def test_an_undo_that_waited_keeps_the_columns_the_team_changed_as_a_direct_undo
         assert waited_parts[part] == direct_parts[part], part
     kept = openpyxl.utils.range_boundaries(_table_ref(waited_path))
     assert kept[2] == 21 + len(COMPUTED)  # U, then the three columns: kept
+
+
+@pytest.mark.parametrize("inserted", [False, True])
+def test_an_undo_that_waited_writes_nothing_under_a_header_renamed_meanwhile(
+    tracker: Path, inserted: bool
+) -> None:
+    """While the undo waits, the team renames Next Action Due (after inserting a column
+    before the three, say): what is in the renamed column's place may be another column
+    now, so the undo's cells there are conflicts, written nowhere — never in the column
+    that moved into their place — and the renamed header is no conflict of its own."""
+    _structured(tracker, "table")
+    _write_computed(tracker)
+    owner = _open_in_excel(tracker)
+    assert run("undo", "-t", str(tracker)).exit_code == 7
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    header = et.TITLE_ROWS + 1
+    if inserted:
+        ws.insert_cols(22)  # before Escalation Stage (V): the three move right by one
+    due = 25 if inserted else 24
+    assert ws.cell(header, due).value == "Next Action Due"
+    ws.cell(header, due).value = "Due By"
+    wb.save(tracker)
+    owner.unlink()
+    before = _sheet_values(tracker)
+    applied = run("apply", "-t", str(tracker))
+    assert applied.exit_code == ExitCode.FINDINGS, applied.output
+    assert "would write —" not in applied.stderr
+    assert "the 'Next Action Due' column is no longer on the sheet 'ESP Tracker'" in (
+        applied.stderr
+    )
+    assert _sheet_values(tracker) == before  # nothing written, nowhere
+
+
+def _sheet_values(path: Path) -> list[list[Any]]:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data Validation extension", UserWarning)
+        ws = openpyxl.load_workbook(path)["ESP Tracker"]
+    return [[c.value for c in row] for row in ws.iter_rows()]
 
 
 def test_esp_pending_shows_a_header_an_undo_may_leave_and_no_conflict_on_it(

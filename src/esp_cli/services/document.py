@@ -267,7 +267,6 @@ def _template_errors(template: StepTemplate) -> Iterator[None]:
     reads, a cell holding '{{' that the template fills in twice)."""
     from jinja2 import TemplateError as JinjaError
     from jinja2 import UndefinedError
-    from lxml.etree import XMLSyntaxError
 
     try:
         yield
@@ -277,7 +276,7 @@ def _template_errors(template: StepTemplate) -> Iterator[None]:
             fix=f"use only {', '.join(docs.PLACEHOLDERS)}; a step of delivered or ahead "
             "has .step and .date.",
         ) from exc
-    except (JinjaError, XMLSyntaxError, ValueError) as exc:
+    except (JinjaError, SyntaxError, ValueError) as exc:  # lxml's XMLSyntaxError: a SyntaxError
         raise TemplateError(
             f"{template.source}: the document cannot be made from it with this agent's "
             f"values ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}).",

@@ -816,7 +816,7 @@ class Applier:
                 if col is None and cell.col > 0:
                     return _column_gone(sheet, cell), COLUMN
                 return _Place(row.sheet, row.row, col, row, key)
-            col = _column(sheet, cell, same_sheet=row.sheet == cell.sheet)
+            col = _column(sheet, cell)
             if col is None:
                 return _column_gone(sheet, cell), COLUMN
             return _Place(row.sheet, row.row, col, row, None)
@@ -998,20 +998,17 @@ def _key_at(table: Table | None, sheet: str, col: int) -> str | None:
     return next((k for k, c in columns.items() if c == col), None)
 
 
-def _column(sheet: Sheet, cell: WaitingCell, same_sheet: bool) -> int | None:
+def _column(sheet: Sheet, cell: WaitingCell) -> int | None:
     """The cell's column on its agent's sheet: where it was while its header is the same,
     else the one column with that header; None when no column has it any more (renamed or
-    deleted since: a conflict, never written under another header). A cell an undo puts
-    back, on the sheet it was on, goes where it was, as esp undo puts it back when written
-    at once (while it still holds what the undone operation wrote)."""
+    deleted since: a conflict, never written under another header — an undo's cell too:
+    what is where it was may be another column now, inserted or moved)."""
     wanted = normalise_header(cell.column)
     if not wanted or normalise_header(sheet.headers.get(cell.col)) == wanted:
         return cell.col
     same = [c for c, h in sheet.headers.items() if normalise_header(h) == wanted]
     if len(same) == 1:
         return same[0]
-    if cell.action == RESTORE and same_sheet and cell.col > 0:
-        return cell.col
     return None
 
 
