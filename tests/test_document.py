@@ -599,14 +599,19 @@ def test_the_email_to_the_agent_carries_the_same_bytes(
     assert name.decode("utf-16-le").rstrip("\x00") == f"{KAYLA}.docx"
 
 
-def test_no_address_refuses_the_draft_and_the_document(
-    book: Path, config: Path, tmp_path: Path
-) -> None:
+def _kayla_email(book: Path, value: str) -> None:
+    """Kayla Brooks's Email cell, typed in Excel."""
     wb = openpyxl.load_workbook(book)
     sheet = wb.active
     assert sheet is not None
-    sheet.cell(3, list(H.values()).index(H["email"]) + 1).value = "not an address"
+    sheet.cell(3, list(H.values()).index(H["email"]) + 1).value = value
     wb.save(book)
+
+
+def test_no_address_refuses_the_draft_and_the_document(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    _kayla_email(book, "not an address")
     res = run(book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path), "--eml")
     assert res.exit_code == ExitCode.FAILED
     # What is wrong with the cell, not that it is empty.
@@ -619,11 +624,7 @@ def test_an_address_esp_cannot_send_to_refuses_the_draft_in_words(
     book: Path, config: Path, tmp_path: Path
 ) -> None:
     """One address beyond ASCII among the agent's: named, no traceback, nothing made."""
-    wb = openpyxl.load_workbook(book)
-    sheet = wb.active
-    assert sheet is not None
-    sheet.cell(3, list(H.values()).index(H["email"]) + 1).value = "k@x.com; kb@bücher.de"
-    wb.save(book)
+    _kayla_email(book, "k@x.com; kb@bücher.de")
     res = run(book, config, "Kayla Brooks", "coaching", "--out", str(tmp_path), "--eml")
     assert res.exit_code == ExitCode.FAILED, res.output
     assert "'kb@bücher.de' in the Email column has a domain beyond ASCII" in res.stderr

@@ -23,6 +23,7 @@ from esp_cli.services.proofs import check_name, misnaming, name_in, pdf_problem
 from esp_cli.workbook.tracker import Row
 from tests import factories
 from tests.factories import make_workbook
+from tests.support.marks import assert_schema_valid
 
 HEADERS = list(
     factories.headers(
@@ -585,19 +586,13 @@ def agents_in(path: Path) -> list[Any]:
 def test_a_proof_joins_the_teams_excel_table(tracker: Path, folder: Path) -> None:
     """The proofs are an Excel table (A1:F3): the new rows 4 and 5 join it — its range and
     its filter grow — so the table's count and its banding take them in."""
-    from tests.support.marks import checks_schemas
-    from tests.support.ooxml import validate_part
-    from tests.support.packages import zip_parts
 
     sheet = tracking_sheet(tracker, EARLIER, table="A1:F3")
     res = proofs(tracker, folder)
     assert res.exit_code == 0, res.output
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
     assert table_refs(sheet) == ("A1:F5", "A1:F5")
-    if checks_schemas():
-        parts = zip_parts(sheet)
-        for name in ("xl/tables/table1.xml", "xl/worksheets/sheet1.xml"):
-            assert validate_part(name, parts[name]) == [], name
+    assert_schema_valid(sheet, "xl/tables/table1.xml", "xl/worksheets/sheet1.xml")
 
 
 def test_a_proof_fills_the_tables_blank_rows_first(tracker: Path, folder: Path) -> None:
@@ -818,9 +813,6 @@ def test_a_proof_joins_the_sheets_filter(tracker: Path, folder: Path) -> None:
     """The proofs under a plain filter (Data > Filter, A1:F3, no Excel table): the new rows
     4 and 5 join it — its range and its hidden _FilterDatabase name grow — as a table's do,
     and the parts stay schema-valid."""
-    from tests.support.marks import checks_schemas
-    from tests.support.ooxml import validate_part
-    from tests.support.packages import zip_parts
 
     sheet = tracking_sheet(tracker, EARLIER, autofilter="A1:F3")
     assert sheet_filter(sheet) == ("A1:F3", "'TBT Tracking'!$A$1:$F$3")
@@ -828,10 +820,7 @@ def test_a_proof_joins_the_sheets_filter(tracker: Path, folder: Path) -> None:
     assert res.exit_code == 0, res.output
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
     assert sheet_filter(sheet) == ("A1:F5", "'TBT Tracking'!$A$1:$F$5")
-    if checks_schemas():
-        parts = zip_parts(sheet)
-        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
-            assert validate_part(name, parts[name]) == [], name
+    assert_schema_valid(sheet, "xl/workbook.xml", "xl/worksheets/sheet1.xml")
 
 
 def test_a_filter_that_ends_above_the_last_proof_is_left_as_it_is(
@@ -863,9 +852,6 @@ def test_undoing_proof_rows_that_grew_the_table_shrinks_it_back(
 ) -> None:
     """esp's write grew the table over the new rows; its undo empties them and gives the
     table (and its filter) back the range it had, schema-valid."""
-    from tests.support.marks import checks_schemas
-    from tests.support.ooxml import validate_part
-    from tests.support.packages import zip_parts
 
     sheet = recorded_in(tracker, folder, table="A1:F3")
     assert table_refs(sheet) == ("A1:F5", "A1:F5")
@@ -873,10 +859,7 @@ def test_undoing_proof_rows_that_grew_the_table_shrinks_it_back(
     assert res.exit_code == 0, res.output
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker"]
     assert table_refs(sheet) == ("A1:F3", "A1:F3")
-    if checks_schemas():
-        parts = zip_parts(sheet)
-        for name in ("xl/tables/table1.xml", "xl/worksheets/sheet1.xml"):
-            assert validate_part(name, parts[name]) == [], name
+    assert_schema_valid(sheet, "xl/tables/table1.xml", "xl/worksheets/sheet1.xml")
     # Undone in turn: the rows come back, and the table takes them in again.
     undone = re.search(r"undo with: esp undo (\w+)", res.stderr)
     assert undone is not None, res.stderr
@@ -1306,9 +1289,6 @@ def test_a_column_esp_adds_beside_the_sheets_filter_joins_it(tracker: Path, fold
     """The filter (A1:E3) is the header row's: the SHA-256 column esp adds (F) joins it, as
     the new rows do — its range and its hidden _FilterDatabase name — schema-valid; esp undo
     gives it back the range it had."""
-    from tests.support.marks import checks_schemas
-    from tests.support.ooxml import validate_part
-    from tests.support.packages import zip_parts
 
     sheet = _filtered_without_sha(tracker)
     assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")
@@ -1316,17 +1296,11 @@ def test_a_column_esp_adds_beside_the_sheets_filter_joins_it(tracker: Path, fold
     assert res.exit_code == 0, res.output
     assert sheet_rows(sheet)[0] == TRACKING_HEADERS
     assert sheet_filter(sheet) == ("A1:F5", "'TBT Tracking'!$A$1:$F$5")
-    if checks_schemas():
-        parts = zip_parts(sheet)
-        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
-            assert validate_part(name, parts[name]) == [], name
+    assert_schema_valid(sheet, "xl/workbook.xml", "xl/worksheets/sheet1.xml")
     undone = undo_sheet(sheet)
     assert undone.exit_code == 0, undone.output
     assert sheet_filter(sheet) == ("A1:E3", "'TBT Tracking'!$A$1:$E$3")
-    if checks_schemas():
-        parts = zip_parts(sheet)
-        for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
-            assert validate_part(name, parts[name]) == [], name
+    assert_schema_valid(sheet, "xl/workbook.xml", "xl/worksheets/sheet1.xml")
 
 
 def test_a_column_esp_adds_away_from_the_sheets_filter_leaves_it(

@@ -6,10 +6,13 @@ passing vacuously (see :func:`.paths.skip_unless_in_ci`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .libreoffice import soffice_available
-from .ooxml import schemas_available
+from .ooxml import schemas_available, validate_part
+from .packages import zip_parts
 from .paths import corpus_dir, skip_unless_in_ci
 
 needs_soffice = pytest.mark.skipif(
@@ -33,3 +36,13 @@ def checks_schemas() -> bool:
     always in CI (where missing schemas fail it), elsewhere when they are there — the rest
     of the test runs either way."""
     return not skip_unless_in_ci(schemas_available())
+
+
+def assert_schema_valid(path: Path, *names: str) -> None:
+    """The parts `names` of the workbook at `path` are valid against the schemas, when this
+    run checks them (checks_schemas)."""
+    if not checks_schemas():
+        return
+    parts = zip_parts(path)
+    for name in names:
+        assert validate_part(name, parts[name]) == [], name
