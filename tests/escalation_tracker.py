@@ -174,7 +174,11 @@ def make_agents(count: int = 180, seed: int = 20261124) -> list[Agent]:
         cert = rng.choice(["Yes", "No", None, "Y", "x", True, "No", None])
         tbts = rng.choice(["Yes", "No", None, "Complete", "No", None])
         if rng.random() < 0.03:
-            tbts = "maybe"  # unreadable: the agent may be complete
+            tbts = "maybe"  # unreadable: the agent may be complete (if the Call Cert is)
+        if i in (13, 18, 91, 135):  # (no draw: the agents drawn stay as they were)
+            # Unreadable beside All TBTs Complete? No (13, 91: not complete either way) and
+            # beside a yes (18, 135: may be complete).
+            cert = "n/a"
         steps: list[date | str | None] = [None, None, None, None]
         if rng.random() < 0.6:
             day = start_day + timedelta(days=rng.randrange(2, 9))
@@ -278,7 +282,9 @@ def expected_actions(
     for a in agents:
         out: list[tuple[Any, ...]] = []
         cert, tbts = _yes(a.cert), _yes(a.tbts)
-        if cert is None or tbts is None:
+        if cert is not False and tbts is not False and (cert is None or tbts is None):
+            # A flag that cannot be read beside a yes: the agent may be complete. Beside a
+            # flag that is not yes, the agent is not complete either way (complete is both).
             out.append(("not_evaluated", today, 0, False))
         elif not (cert and tbts):
             start = _as_date(a.start)
@@ -312,10 +318,12 @@ def expected_actions(
                 if a.incident and not a.callback:
                     out.append(("callback_phone", today, 0, False))
             # A Call Cert started after the day has not started yet (a dated column).
-            if not cert and a.cert_start is not None and a.cert_start.date() <= today:
+            # A timebox concerns a Call Cert / TBTs not complete: unchecked when its flag
+            # cannot be read.
+            if cert is False and a.cert_start is not None and a.cert_start.date() <= today:
                 limit = a.cert_start + timedelta(hours=4)
                 out += filed("call_cert_over_4h", limit.date(), is_due=now > limit)
-            if not tbts and a.tbt_hours is not None and a.tbt_hours > 8:
+            if tbts is False and a.tbt_hours is not None and a.tbt_hours > 8:
                 out.append(("tbt_over_8h", today, 0, False))
         for action, due, overdue, ahead in out:
             yield a.name, action, due, overdue, ahead

@@ -24,7 +24,8 @@ from tests import factories
     ("part", "whole", "shown"),
     [(9, 16, "56.3%"), (1, 16, "6.3%"), (3, 16, "18.8%"), (5, 16, "31.3%"),
      (13, 16, "81.3%"), (1, 3, "33.3%"), (2, 3, "66.7%"), (1, 2, "50%"), (0, 4, "0%"),
-     (4, 4, "100%"), (0, 0, "—")],
+     (4, 4, "100%"), (0, 0, "—"), (1999, 2000, "99.9%"), (1, 2001, "0.1%"),
+     (19999, 20000, "99.9%"), (1, 20000, "0.1%")],
 )  # fmt: skip
 def test_a_percentage_is_shown_as_excel_shows_it(part: int, whole: int, shown: str) -> None:
     assert percent_text(part, whole) == shown
@@ -36,6 +37,10 @@ def test_rounding_is_half_up_on_the_exact_fraction(part: int, whole: int, places
     exact = Decimal(100 * part) / Decimal(whole)
     expected = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if exact.as_tuple().exponent >= -20:  # the quotient is exact in Decimal's 28 digits
+        if expected == 100 and part != whole:  # never 100% (or 0%) unless it is
+            expected = 100 - Decimal(1).scaleb(-places)
+        elif expected == 0 and part:
+            expected = Decimal(1).scaleb(-places)
         assert percent(part, whole, places) == expected
     assert rounded(Fraction(-part, whole), places) == -rounded(Fraction(part, whole), places)
 

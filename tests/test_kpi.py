@@ -97,6 +97,19 @@ def complete_on(f: AgentFacts, day: date) -> bool:
     )
 
 
+def may_be_complete(f: AgentFacts, day: date) -> bool:
+    """A Complete? cell that cannot be read, and every readable one yes on `day` (complete
+    is both yes: one readable and not yes settles it, whatever the other holds)."""
+    flags = (
+        ("call_cert_complete", f.call_cert_complete, f.call_cert_date),
+        ("tbts_complete", f.tbts_complete, f.tbt_complete_date),
+    )
+    unread = [k for k, _, _ in flags if k in f.unreadable]
+    return bool(unread) and all(
+        k in f.unreadable or (flag is True and (d is None or d <= day)) for k, flag, d in flags
+    )
+
+
 def due_step(f: AgentFacts, start: date, day: date, np_: Numpy) -> str | None:
     """The ladder step due on `day` (docs/rules.md): the first without a date from the clock
     `start` (or the step before it) up to `day`; the coaching on clock day 3, a later step
@@ -173,7 +186,9 @@ def reference(
                 fig["days"].append(taken)
                 fig["on_time"] += taken <= 2
         else:
-            readable = not {"call_cert_complete", "tbts_complete"} & set(f.unreadable)
+            readable = not may_be_complete(f, end)
+            if not readable:
+                findings.append("unreadable_completion")
             fig["behind_target"] += readable and end >= target
             step = due_step(f, began, end, np_) if readable else None
             if step:
@@ -189,7 +204,7 @@ def reference(
             if day < began or complete_on(f, day):
                 continue
             trend[day]["open"] += 1
-            readable = not {"call_cert_complete", "tbts_complete"} & set(f.unreadable)
+            readable = not may_be_complete(f, day)
             trend[day]["behind_target"] += readable and day >= target
 
     def figures(fig: dict[str, Any]) -> dict[str, Any]:
@@ -279,7 +294,7 @@ def agent_facts(draw: st.DrawFn) -> tuple[str, AgentFacts]:
         term_review_date=draw(when),
     )
     broken = draw(st.sampled_from([(), (), (), (), ("esp_start",), ("tbts_complete",),
-                                   ("coaching_date",)]))  # fmt: skip
+                                   ("call_cert_complete",), ("coaching_date",)]))  # fmt: skip
     if broken:
         facts = facts._replace(unreadable=broken, **{broken[0]: None})
     return draw(st.sampled_from(["AET-1", "AET-2", "AET-3"])), facts
@@ -629,6 +644,12 @@ def test_the_workbook_has_the_table_the_trend_and_a_native_line_chart(
     overall = data["overall"]
     assert rows[-1][1:4] == [overall["agents"], overall["complete"], overall["completion_rate"]]
     assert kpi.cell(row=7, column=4).number_format == "0.0%"
+    words = {r[0]: r[1] for r in wb["Definitions"].iter_rows(values_only=True) if r[0]}
+    # The 90th percentile as computed: at or under it, not reaching it (of 10, the 9th).
+    assert (
+        "smallest number of business days within which at least 90% of them completed"
+        in (words["Median / 90th percentile"])
+    )
     trend = wb["Trend"]
     got = [[c.value for c in r] for r in trend.iter_rows(min_row=4, max_col=4)]
     assert [[r[0].date(), *r[1:]] for r in got] == [
@@ -1076,6 +1097,35 @@ def test_an_undated_completion_says_a_date_that_cannot_be_read_is_not_empty(
     data = kpi_json(path, "--to", TO.isoformat())
     (finding,) = [f for f in data["findings"] if f["kind"] == "undated_completion"]
     assert finding["message"].startswith("complete, but Call Cert Complete Date cannot be read:")
+
+
+def test_an_unreadable_complete_flag_beside_a_no_counts_behind_target_and_beside_a_yes_is_said(
+    tmp_path: Path,
+) -> None:
+    """Complete is both flags yes: an unreadable one beside a No is an open agent like any
+    other (behind target, coaching due); beside a yes the agent may be complete, left out
+    of behind target and the steps due — and a finding names the cell."""
+    no = {"tbts_complete": "No"}
+    rows = [
+        agent("AET-1", "Ana Ruiz", D[16], call_cert_complete="#N/A", **no),
+        agent("AET-1", "Ben Carter", D[16], call_cert_complete="maybe", **no),
+        agent("AET-1", "Cara Diaz", D[16], call_cert_complete="No", **no),
+        agent("AET-1", "Dev Patel", D[16], call_cert_complete="maybe", tbts_complete="Yes"),
+    ]
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=HEADERS)
+    data = kpi_json(path, "--from", D[16].isoformat(), "--to", TO.isoformat())
+    overall = data["overall"]
+    assert (overall["open"], overall["behind_target"]) == (4, 3)
+    assert overall["overdue_by_stage"]["coaching"] == 3
+    assert data["trend"][-1]["behind_target"] == 3
+    (finding,) = data["findings"]
+    assert finding["kind"] == "unreadable_completion" and finding["agent"] == "Dev Patel"
+    assert (
+        finding["cell"] == f"'ESP Tracker'!{chr(ord('A') + KEYS.index('call_cert_complete'))}6"
+    )  # a title row, the headers, four agents
+    assert finding["message"].startswith(
+        "Call Cert Complete? cannot be read and All TBTs Complete? is yes: the agent may be"
+    )
 
 
 def test_the_workbook_prints_a_page_wide_in_landscape(tracker: Path, tmp_path: Path) -> None:

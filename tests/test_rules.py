@@ -418,15 +418,50 @@ def test_an_unreadable_step_date_still_reports_behind_target() -> None:
     assert kinds(ev.actions) == ["behind_target", "not_evaluated"]
 
 
-def test_an_unreadable_completion_flag_claims_nothing_else() -> None:
-    facts = START_FRI._replace(tbts_complete=None, unreadable=("tbts_complete",), tbt_hours=20)
+def test_an_unreadable_completion_flag_beside_a_yes_claims_nothing_else() -> None:
+    # The agent may be complete (the other flag is yes): nothing else is claimed.
+    facts = START_FRI._replace(
+        call_cert_complete=True, tbts_complete=None, unreadable=("tbts_complete",), tbt_hours=20
+    )
     ev = run(facts, DEC[1])
-    assert not ev.evaluable and not ev.complete
+    assert not ev.evaluable and not ev.complete and not ev.behind_target
     assert kinds(ev.actions) == ["not_evaluated"]
     assert ev.reason == "All TBTs Complete? cannot be read"
-    # A yes beside an unreadable flag is not enough to call the agent complete.
-    half = run(facts._replace(call_cert_complete=True), DEC[1])
-    assert not half.complete and kinds(half.actions) == ["not_evaluated"]
+    assert not behind_target_on(facts, DEC[1], CAL)
+    # A yes dated after the day is not yes yet on it: the agent is not complete then.
+    later = facts._replace(call_cert_date=DEC[2])
+    assert run(later, DEC[1]).behind_target and behind_target_on(later, DEC[1], CAL)
+
+
+@pytest.mark.parametrize("other", [False, None])  # No, or empty: not yes
+def test_an_unreadable_completion_flag_beside_one_not_yes_is_not_complete_either_way(
+    other: bool | None,
+) -> None:
+    """Complete is both flags yes (docs/rules.md): with one readable and not yes, the agent
+    is not complete whatever the unreadable cell holds, so the rules run — behind target,
+    the ladder — and only the unreadable flag's own timebox is left unchecked."""
+    facts = START_FRI._replace(
+        call_cert_complete=other,
+        tbts_complete=None,
+        unreadable=("tbts_complete",),
+        tbt_hours=20,
+        call_cert_start=datetime(2026, 11, 23, 9, 0),
+    )
+    ev = run(facts, DEC[1])
+    readable = START_FRI._replace(
+        call_cert_complete=other, call_cert_start=datetime(2026, 11, 23, 9, 0)
+    )
+    plain = run(readable, DEC[1])
+    assert ev.evaluable and not ev.complete and ev.behind_target
+    assert ev.stage is plain.stage and ev.pending_step is plain.pending_step
+    # The Call Cert's timebox runs (its flag is read); the TBTs' cannot be told.
+    assert "call_cert_over_4h" in kinds(ev.actions)
+    assert "tbt_over_8h" not in kinds(ev.actions)
+    assert ev.unchecked == ("All TBTs Complete? cannot be read: the 8-hour timebox is unchecked",)
+    assert behind_target_on(facts, DEC[1], CAL)
+    lines = explain(facts, DEC[1], datetime(2026, 12, 1, 17, 0), CAL)
+    assert any("is not yes: the agent is not complete either way" in line for line in lines)
+    assert not any(line.startswith("Not evaluated") for line in lines)
 
 
 # -- timeboxes ---------------------------------------------------------------------------------

@@ -985,6 +985,18 @@ def test_the_kpis_and_the_evening_emails_kpi_section_count_a_waiting_coaching(
     assert coachings_due() == (kpi - 1, mail - 1, [op.op])
     text = run("report", "kpi", "--to", DAY, "--config", str(config))
     assert "1 change still waiting beside the tracker" in text.stdout
+    # Marked wherever the figures are read: the leadership workbook under its headline,
+    # and beside a CSV (which has no place for it) on standard error.
+    book = tmp_path / "KPIs.xlsx"
+    made = run("report", "kpi", "--to", DAY, "--config", str(config), "--xlsx", str(book))
+    assert made.exit_code == 0, made.output
+    kpis = openpyxl.load_workbook(book)["KPIs"]
+    assert "1 change still waiting beside the tracker" in str(kpis["A3"].value)
+    for report in (("kpi", "--to", DAY), ("eod", "--date", DAY)):
+        csv = run("report", *report, "--config", str(config), "-f", "csv")
+        assert csv.exit_code == 0, csv.output
+        assert "1 change still waiting beside the tracker" in csv.stderr, report
+        assert "still waiting" not in csv.stdout
 
 
 @pytest.mark.parametrize("skip", [False, True])

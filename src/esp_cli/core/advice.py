@@ -26,7 +26,8 @@ from html import escape
 
 from esp_cli.core.model import CANNOT_LOCATE, EQUIPMENT, access_key, is_issue
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
-from esp_cli.core.rules import ActionKind, AgentFacts, Evaluation
+from esp_cli.core.rules import ActionKind, AgentFacts, Evaluation, completion_unknown
+from esp_cli.core.rules import as_of as rules_as_of
 from esp_cli.errors import ConfigError, EspError, UsageError
 
 
@@ -124,13 +125,14 @@ def situations(facts: AgentFacts, ev: Evaluation, as_of: date) -> list[AdviceKin
       first business day of the clock (a Saturday start counts until Monday);
     - breakout: never by itself (the SMEs invite agents when they need it).
 
-    A complete agent, or one whose completion cannot be read, gets nothing."""
-    if ev.complete or {"call_cert_complete", "tbts_complete"} & set(facts.unreadable):
+    A complete agent, or one who may be complete (a "Complete?" cell that cannot be read,
+    the other yes), gets nothing; an unreadable All TBTs Complete? gets no TBT advice."""
+    if ev.complete or completion_unknown(rules_as_of(facts, as_of)[0]):
         return []
     out: list[AdviceKind] = []
     if any(a.action is ActionKind.ADVISE_SPOC for a in ev.actions):
         out.append(AdviceKind.SPOC)
-    if facts.tbts_complete is not True:
+    if facts.tbts_complete is not True and "tbts_complete" not in facts.unreadable:
         if is_issue(facts.citrix_access, CANNOT_LOCATE):
             out.append(AdviceKind.CANNOT_LOCATE)
         if is_issue(facts.citrix_access, EQUIPMENT):

@@ -29,8 +29,17 @@ def rounded(value: Fraction | int | float, places: int = 1) -> Decimal:
 
 def percent(part: int, whole: int, places: int = 1) -> Decimal | None:
     """`part` of `whole` as a percentage to `places` decimals, as Excel shows it (9 of 16:
-    56.3); None of nothing."""
-    return rounded(Fraction(100 * part, whole), places) if whole else None
+    56.3) — except that it reads as 100 or 0 only when it is exactly that: 1,999 of 2,000
+    is 99.9 (Excel: 100.0), 1 of 2,001 is 0.1 (leadership reads "100%" as nobody left, as
+    hours_against_limit never reads a limit not reached); None of nothing."""
+    if not whole:
+        return None
+    shown = rounded(Fraction(100 * part, whole), places)
+    if shown == 100 and part != whole:
+        return Decimal(100) - Decimal(1).scaleb(-places)
+    if shown == 0 and part:
+        return Decimal(1).scaleb(-places)
+    return shown
 
 
 def percent_text(part: int, whole: int) -> str:

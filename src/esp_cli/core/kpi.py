@@ -22,7 +22,10 @@ is a finding too (the figures cannot place the agent).
 Choices made where the definitions are silent (each kept in one place below):
 
 - An agent whose Complete? cell cannot be read is open (it is not known to be complete, as
-  in the evening report) and not behind target (the rules claim nothing of such an agent).
+  in the evening report). When the other flag is readable and not yes, the agent is not
+  complete either way and counts in every figure as any open agent; when it is yes, the
+  agent may be complete: not behind target, in no step due (the rules claim nothing of
+  such an agent), and a finding says so.
 - A rate is the unrounded fraction (a percentage shown is rounded once, from the counts,
   as Excel shows the rate: core/figures); the median is a number (1.5
   when the middle two differ); a figure with nothing to compute is None.
@@ -46,9 +49,11 @@ from esp_cli.core.rules import (
     AgentFacts,
     Evaluation,
     Step,
+    as_of,
     behind_target_on,
     clock_start,
     complete_from,
+    completion_unknown,
     evaluate,
     fmt,
     fmt_day,
@@ -222,6 +227,7 @@ class FindingKind(StrEnum):
     UNDATED = "undated_completion"
     BEFORE_START = "completion_before_start"
     NO_CLOCK = "no_clock_start"
+    UNSURE = "unreadable_completion"
 
 
 @dataclass(frozen=True)
@@ -300,6 +306,20 @@ def _undated(agent: KpiAgent) -> KpiFinding:
     )
 
 
+def _unsure(agent: KpiAgent, why: str) -> KpiFinding:
+    """An open agent who may be complete (rules.completion_unknown says `why`)."""
+    unread = [k for k in ("call_cert_complete", "tbts_complete") if k in agent.facts.unreadable]
+    other = {"call_cert_complete": "tbts_complete", "tbts_complete": "call_cert_complete"}
+    said = why if len(unread) > 1 else f"{why} and {_header(other[unread[0]])} is yes"
+    return _finding(
+        agent,
+        unread[0],
+        FindingKind.UNSURE,
+        f"{said}: the agent may be complete — counted as open, left out of behind target, "
+        "the steps due and the trend's behind target.",
+    )
+
+
 def _before_start(agent: KpiAgent, done: date, start: date) -> KpiFinding:
     f = agent.facts
     key = "tbt_complete_date" if f.tbt_complete_date == done else "call_cert_date"
@@ -363,6 +383,9 @@ def kpis(
         else:
             ev = evaluate(f, end, datetime.combine(end, _END_OF_DAY), cal, spoc_phone=spoc_phone)
             _as_of_end(fig, ev, f, end, cal)
+            unsure = completion_unknown(as_of(f, end)[0]) if f.unreadable else None
+            if unsure is not None:
+                findings.append(_unsure(agent, unsure))
         if counted and done is not None:
             shown = trend.get(cal.first_business_day_on_or_after(done))
             if shown is not None:

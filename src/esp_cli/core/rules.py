@@ -21,7 +21,9 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
 - Without a readable ESP Start Date, or with an unreadable step date, the ladder cannot be
   evaluated (`evaluable` is False and a `not_evaluated` action says why), but the rules that
   do not need it (target when the start is known, SPOC, timeboxes) still run. With an
-  unreadable "Complete?" value nothing else runs: the agent may be complete.
+  unreadable "Complete?" value nothing else runs while the agent may be complete (the other
+  flag yes); when the other flag is readable and not yes, the agent is not complete
+  whatever the cell holds, and the rules run (the unreadable flag's timebox unchecked).
 - `call_spoc`, `callback_phone` and `tbt_over_8h` are due on the as-of date itself (0 days
   overdue): the tracker records no date for when the issue was chosen, the incident number
   arrived or the hours were passed, and counting from the ESP start would call the SME late
@@ -36,7 +38,7 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -689,17 +691,34 @@ def clock_start(facts: AgentFacts, cal: BusinessCalendar) -> date | None:
     return cal.first_business_day_on_or_after(facts.esp_start)
 
 
+def completion_unknown(facts: AgentFacts) -> str | None:
+    """Why the agent may be complete though the tracker does not say so: a "Complete?" cell
+    that cannot be read while every one that can be read says yes (`facts` as of the day:
+    see as_of). None when completion is known: complete, or not complete because a readable
+    flag is not yes, whatever the unreadable one holds (DOMAIN: complete is both yes)."""
+    unreadable = facts.unreadable
+    if not unreadable or not any(k in unreadable for k in _COMPLETION_KEYS):
+        return None  # nearly every row: nothing unreadable
+    if any(k not in unreadable and getattr(facts, k) is not True for k in _COMPLETION_KEYS):
+        return None
+    return _unreadable_reason(facts, _COMPLETION_KEYS)
+
+
 def behind_target_on(facts: AgentFacts, today: date, cal: BusinessCalendar) -> bool:
     """`evaluate(facts, today, ...).behind_target` alone (for a figure counted on many days):
-    readable, not complete on `today` (done_by, as `as_of` reads the completion dates) and
-    at or past the target day."""
+    known not complete on `today` (done_by, as `as_of` reads the completion dates; see
+    completion_unknown) and at or past the target day."""
+    cert = done_by(facts.call_cert_complete, facts.call_cert_date, today)
+    tbts = done_by(facts.tbts_complete, facts.tbt_complete_date, today)
+    if cert and tbts:
+        return False
     unreadable = facts.unreadable
     if unreadable and any(k in unreadable for k in _COMPLETION_KEYS):
-        return False  # the agent may be complete: nothing is claimed
-    if done_by(facts.call_cert_complete, facts.call_cert_date, today) and done_by(
-        facts.tbts_complete, facts.tbt_complete_date, today
-    ):
-        return False
+        known_open = ("call_cert_complete" not in unreadable and not cert) or (
+            "tbts_complete" not in unreadable and not tbts
+        )
+        if not known_open:
+            return False  # the agent may be complete: nothing is claimed
     start = clock_start(facts, cal)
     return start is not None and today >= cal.clock_day(start, TARGET_CLOCK_DAY)
 
@@ -805,7 +824,7 @@ def evaluate(
     found = _Actions(today, cal)
     unchecked: list[str] = []
 
-    completion_unreadable = _unreadable_reason(facts, ("call_cert_complete", "tbts_complete"))
+    completion_unreadable = completion_unknown(facts)
     complete = (
         completion_unreadable is None
         and facts.call_cert_complete is True
@@ -928,11 +947,14 @@ def _settled_key(facts: AgentFacts, today: date) -> tuple[Any, ...] | None:
     started = facts.call_cert_start
     cert_later = cert_day if cert_day is not None and cert_day > today else None
     tbt_later = tbt_day if tbt_day is not None and tbt_day > today else None
-    settled = (unreadable and any(k in unreadable for k in _COMPLETION_KEYS)) or (
-        facts.call_cert_complete is True
-        and facts.tbts_complete is True
-        and cert_later is None
-        and tbt_later is None
+    cert_yes = facts.call_cert_complete is True and cert_later is None
+    tbts_yes = facts.tbts_complete is True and tbt_later is None
+    settled = (cert_yes and tbts_yes) or (
+        # completion_unknown of the facts as of `today`: an unreadable flag, the others yes
+        unreadable
+        and any(k in unreadable for k in _COMPLETION_KEYS)
+        and ("call_cert_complete" in unreadable or cert_yes)
+        and ("tbts_complete" in unreadable or tbts_yes)
     )
     if not settled:
         return None
@@ -1041,10 +1063,26 @@ def _hours(took: timedelta) -> str:
     )
 
 
+# Each completion flag, whether its timebox would run were it not yes, and the timebox's name.
+_FLAG_TIMEBOXES: tuple[tuple[str, Callable[[AgentFacts], bool], str], ...] = (
+    ("call_cert_complete", lambda f: f.call_cert_start is not None, "4-hour"),
+    (
+        "tbts_complete",
+        lambda f: f.tbt_hours is not None and f.tbt_hours > TBT_HOURS_LIMIT,
+        "8-hour",
+    ),
+)
+
+
 def _timebox_actions(
     facts: AgentFacts, now: datetime, found: _Actions, unchecked: list[str]
 ) -> None:
-    if facts.call_cert_complete is not True:
+    # A flag that cannot be read beside one that says the agent is not complete: whether its
+    # own timebox applies is not known (it concerns only a Call Cert / TBTs not complete).
+    for key, concerns, timebox in _FLAG_TIMEBOXES:
+        if key in facts.unreadable and concerns(facts):
+            unchecked.append(f"{_header(key)} cannot be read: the {timebox} timebox is unchecked")
+    if facts.call_cert_complete is not True and "call_cert_complete" not in facts.unreadable:
         if facts.call_cert_start is not None:
             start = facts.call_cert_start
             if (start.tzinfo is None) != (now.tzinfo is None):
@@ -1063,7 +1101,7 @@ def _timebox_actions(
             unchecked.append(
                 f"{_header('call_cert_start')} cannot be read: the 4-hour timebox is unchecked"
             )
-    if facts.tbts_complete is not True:
+    if facts.tbts_complete is not True and "tbts_complete" not in facts.unreadable:
         if facts.tbt_hours is not None and facts.tbt_hours > TBT_HOURS_LIMIT:
             found.add(
                 ActionKind.TBT_OVER_8H,
@@ -1104,10 +1142,18 @@ def explain(
     )
     if ev.complete:
         return lines
-    completion_unreadable = _unreadable_reason(facts, ("call_cert_complete", "tbts_complete"))
+    completion_unreadable = completion_unknown(facts)
     if completion_unreadable:
         lines.append(f"Not evaluated: {completion_unreadable}; the agent may be complete.")
         return lines
+    unread = [k for k in _COMPLETION_KEYS if k in facts.unreadable]
+    if unread:  # one: completion_unknown above settles two
+        (key,) = unread
+        other = next(k for k in _COMPLETION_KEYS if k != key)
+        lines.append(
+            f"{_header(key)} cannot be read, but {_header(other)} is not yes: the agent is "
+            "not complete either way, and the rules run."
+        )
     lines += _clock_lines(facts, today, cal, ev)
     lines += _ladder_lines(facts, today, cal, ev)
     lines += _access_lines(facts, today, cal, ev, spoc_phone)
@@ -1375,6 +1421,11 @@ def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = No
             f"{_header('call_cert_start')} {_shown(facts, 'call_cert_start')}: the "
             f"{limit_h:g}-hour timebox starts when a Certifier connects."
         )
+    elif "call_cert_complete" in facts.unreadable:
+        call_cert = (
+            f"{_header('call_cert_complete')} cannot be read: the {limit_h:g}-hour timebox "
+            "is unchecked."
+        )
     else:
         start = facts.call_cert_start
         if (start.tzinfo is None) != (now.tzinfo is None):
@@ -1389,6 +1440,11 @@ def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = No
         tbts = "All TBTs complete: no timebox."
     elif facts.tbt_hours is None:
         tbts = f"{_header('tbt_hours')} {_shown(facts, 'tbt_hours')}: nothing to compare."
+    elif "tbts_complete" in facts.unreadable and facts.tbt_hours > TBT_HOURS_LIMIT:
+        tbts = (
+            f"{_header('tbts_complete')} cannot be read: the {TBT_HOURS_LIMIT:g}-hour limit "
+            "is unchecked."
+        )
     else:
         over = facts.tbt_hours > TBT_HOURS_LIMIT
         tbts = (

@@ -186,6 +186,15 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def counted_waiting(n: int) -> str:
+    """The line of a report counting changes not yet in the workbook (DOMAIN: marked as
+    such wherever it is read: table, text, e-mail, workbook, and on stderr beside a CSV)."""
+    return (
+        f"Counted with {n} change{'s' if n != 1 else ''} still waiting beside the tracker "
+        "(it was open or busy): made, not yet in the workbook."
+    )
+
+
 def json_text(obj: Any) -> str:
     """A result as JSON, the one spelling every command's --format json uses, on stdout and
     in a file (--out) alike."""

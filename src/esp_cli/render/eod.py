@@ -24,6 +24,7 @@ from esp_cli.core.model import InlineImage, Letter, class_aside, class_shown
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import (
     Format,
+    counted_waiting,
     csv_text,
     json_text,
     ladder_date_lines,
@@ -181,11 +182,7 @@ def not_evaluated_line(report: EodReport) -> str:
 
 
 def waiting_line(report: EodReport) -> str:
-    n = len(report.waiting)
-    return (
-        f"Counted with {n} change{'s' if n != 1 else ''} still waiting beside the tracker "
-        "(it was open or busy): made, not yet in the workbook."
-    )
+    return counted_waiting(len(report.waiting))
 
 
 def headline(report: EodReport) -> str:
@@ -683,6 +680,8 @@ def show(
 ) -> bool:
     """The report in `fmt`: on stdout, or in the file `out` (with `dry_run`, on stdout
     instead, saying what would be written). True when it went to stdout."""
+    if fmt is Format.csv and report.waiting:  # a CSV has no place for it
+        say(waiting_line(report))
     if out is not None and not dry_run:
         write_out(out, as_text(report, known_access, fmt), fmt)
         say(f"Wrote the {fmt.value} report to {out}.")

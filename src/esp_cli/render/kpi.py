@@ -23,6 +23,7 @@ from esp_cli.core.rules import LADDER, Step
 from esp_cli.core.values import shown_text
 from esp_cli.render import (
     Format,
+    counted_waiting,
     plain,
     print_table,
     save_new,
@@ -96,8 +97,8 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("On time", f"Completed within {ON_TIME_DAYS} business days; the on-time rate is on "
      "time divided by completed in the period."),
     ("Median / 90th percentile", "Of the business days to complete of the period's "
-     "completions; the 90th percentile is the smallest value at least 90% of them reach "
-     "(nearest rank)."),
+     "completions; the 90th percentile is the smallest number of business days within "
+     "which at least 90% of them completed (nearest rank: of 10, the 9th smallest)."),
     ("Due on the ladder", "Open agents whose next escalation step is due on or before the "
      "last day, by step: coaching, written CAP, final CAP, term review."),
     ("SPOC open", "Open agents with a SPOC issue (Password Reset, No Citrix Apps Showing, "
@@ -140,11 +141,7 @@ def title(report: KpiReport) -> str:
 
 
 def waiting_line(report: KpiReport) -> str:
-    n = len(report.waiting)
-    return (
-        f"Counted with {n} change{'s' if n != 1 else ''} still waiting beside the tracker "
-        "(it was open or busy): made, not yet in the workbook."
-    )
+    return counted_waiting(len(report.waiting))
 
 
 def headline(report: KpiReport) -> str:
@@ -239,6 +236,8 @@ def show(report: KpiReport, fmt: Format) -> None:
         write_json(report)
     elif fmt is Format.csv:
         write_csv([csv_row(f) for f in [*report.classes, report.overall]], CSV_COLUMNS)
+        if report.waiting:  # a CSV has no place for it
+            say(waiting_line(report))
     else:
         print_report(report)
 
@@ -336,6 +335,8 @@ def xlsx_bytes(report: KpiReport) -> bytes:
     ws.title = "KPIs"
     put(ws, 1, 1, title(report)).font = Font(bold=True, size=14)
     put(ws, 2, 1, headline(report))
+    if report.waiting:
+        put(ws, 3, 1, waiting_line(report)).font = Font(italic=True)
     header(ws, 4, XLSX_HEADERS)
     rows = [*report.classes, report.overall]
     for r, fig in enumerate(rows, start=5):
