@@ -869,6 +869,14 @@ class WriteSession:
             return []
         return [o for o in self.applier.outcomes if not o.held]
 
+    def waiting_cells(self, sheet: str) -> dict[tuple[int, int], Any]:
+        """The cells of `sheet` written by address (a sheet without agent rows: the TBT
+        Tracking Sheet) as the changes waiting beside the workbook leave them, by (row,
+        column): a command that decides what to write from what the sheet holds decides
+        on the sheet as they leave it, since they are written first (or, while the
+        workbook is busy, will be)."""
+        return self.applier.left_at(sheet) if self.applier is not None else {}
+
     def _would_write(self) -> list[waiting.Outcome]:
         """A dry run of a write: the waiting operations the write would write first."""
         if self.applier is None or not self.preview:

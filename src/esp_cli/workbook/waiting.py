@@ -863,6 +863,11 @@ class Applier:
             values = self._sheet_values[sheet] = self.workbook.values(info)
         return values.get(row, col)
 
+    def left_at(self, sheet: str) -> dict[tuple[int, int], Any]:
+        """The cells of `sheet` outside the agents' rows as the operations put so far leave
+        them (those that wait on, whole, leave none), by (row, column)."""
+        return {(r, c): v for (s, r, c), v in self._by_address.items() if s == sheet}
+
     # -- one operation ------------------------------------------------------------------
 
     def put(self, op: WaitingOp, skip_conflicts: bool = False) -> Outcome:
