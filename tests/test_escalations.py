@@ -827,6 +827,49 @@ def test_an_undo_that_waited_leaves_the_columns_a_write_with_it_fills_again(
         assert validate_part(part, zip_parts(tracker)[part]) == []
 
 
+@pytest.mark.parametrize("structure", ["table", "filter"])
+def test_a_write_after_an_undo_that_waited_is_undone_as_after_a_direct_undo(
+    tracker: Path, tmp_path: Path, structure: str
+) -> None:
+    """esp undo of --write waited (the tracker open in Excel); the next --write writes it
+    first and fills the columns again. Its entry records what it records after a direct
+    undo — the three columns added, the range grown over them — so its own undo gives the
+    table (or filter) back its range and takes the columns out, headers and all, as it
+    does there: the same values, range and headers."""
+    _structured(tracker, structure)
+    before = _range(tracker, structure)
+    _write_computed(tracker)
+    direct = tmp_path / "direct" / tracker.name
+    shutil.copytree(tracker.parent, direct.parent, ignore=shutil.ignore_patterns("direct"))
+    assert run("undo", "-t", str(direct)).exit_code == 0
+    _write_computed(direct)
+    owner = _open_in_excel(tracker)
+    assert run("undo", "-t", str(tracker)).exit_code == 7
+    owner.unlink()
+    _write_computed(tracker)
+    entries = {}
+    for path in (direct, tracker):
+        log = path.parent / "esp-backups" / f"{path.name}.history.jsonl"
+        entries[path] = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    recorded = entries[tracker]
+    assert [a["header"] for a in recorded["added_columns"]] == list(COMPUTED)
+    assert recorded["added_columns"] == entries[direct]["added_columns"]
+    assert recorded["grown"] == entries[direct]["grown"]
+    for path in (direct, tracker):
+        res = run("undo", "-t", str(path))
+        assert res.exit_code == 0, res.output
+        assert "header is left" not in res.stderr
+    assert _range(tracker, structure) == _range(direct, structure) == before
+
+    def values(path: Path) -> list[list[Any]]:
+        """Each row's values up to its last one (an emptied cell may stay, holding none)."""
+        rows = _sheet_values(path)
+        return [row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)]
+                for row in rows]  # fmt: skip
+
+    assert values(tracker) == values(direct)
+
+
 def _open_in_excel(tracker: Path) -> Path:
     from tests.support.windows import excel_owner_file
 

@@ -1554,3 +1554,51 @@ def test_a_run_after_one_that_waits_records_only_the_proofs_it_does_not_add(
     assert [p["agent"] for p in data["recorded"]] == ["Lia Wong"]
     assert sorted(p["agent"] for p in data["already_recorded"]) == sorted(NEW)
     assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW, "Lia Wong"]
+
+
+@pytest.mark.parametrize("layout", ["rows-table", "rows-filter", "column-table", "column-filter"])
+def test_a_run_after_an_undo_that_waited_is_undone_as_after_a_direct_undo(
+    tracker: Path, folder: Path, tmp_path: Path, layout: str
+) -> None:
+    """The undo of a run waits (the sheet open); the next run writes it first and records
+    the proofs again, in the rows (and the SHA-256 column a hand-made sheet lacked) the
+    undo gives back. Its entry records the range grown over them (and the column added),
+    as after a direct undo, so its own undo gives the table or filter back its range —
+    and takes the column out — as there."""
+    import shutil
+
+    from tests.support.packages import zip_parts
+
+    sheet = _recorded_in_layout(tracker, folder, layout)
+    direct = tmp_path / "direct"
+    shutil.copytree(tracker.parent, direct, ignore=shutil.ignore_patterns("direct"))
+    owner = _open_in_excel(sheet)
+    assert undo_sheet(sheet).exit_code == ExitCode.WAITING
+    owner.unlink()
+    assert undo_sheet(direct / sheet.name).exit_code == 0
+    for path in (tracker, direct / tracker.name):
+        again = proofs(path, path.parent / "proofs")
+        assert again.exit_code == 0, again.output
+    entries = []
+    for path in (sheet, direct / sheet.name):
+        log = path.parent / "esp-backups" / f"{path.name}.history.jsonl"
+        entries.append(json.loads(log.read_text(encoding="utf-8").splitlines()[-1]))
+    assert entries[0]["grown"] == entries[1]["grown"] != []
+    assert entries[0]["added_columns"] == entries[1]["added_columns"]
+    for path in (sheet, direct / sheet.name):
+        res = undo_sheet(path)
+        assert res.exit_code == 0, res.output
+        assert "header is left" not in res.stderr
+
+    def values(path: Path) -> list[list[Any]]:
+        """The sheet's rows up to the last holding a value, each up to its last value (an
+        emptied cell may stay, holding none)."""
+        rows = [row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)]
+                for row in sheet_rows(path)]  # fmt: skip
+        return rows[: max((i + 1 for i, row in enumerate(rows) if row), default=0)]
+
+    assert values(sheet) == values(direct / sheet.name)
+    waited_parts, direct_parts = zip_parts(sheet), zip_parts(direct / sheet.name)
+    for part in ("xl/tables/table1.xml", "xl/workbook.xml"):
+        assert waited_parts.get(part) == direct_parts.get(part), part
+    assert sheet_filter(sheet) == sheet_filter(direct / sheet.name)
