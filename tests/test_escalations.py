@@ -1037,6 +1037,34 @@ def test_esp_pending_shows_a_header_an_undo_may_leave_and_no_conflict_on_it(
     assert applied.stderr.count(f"was added by operation {undone}") == len(COMPUTED)
 
 
+def test_esp_pending_shows_a_header_the_team_renamed_as_left_with_what_it_holds_now(
+    tracker: Path,
+) -> None:
+    """While the undo waits, the team renames a header --write added: esp pending shows
+    the header's value now and that it is left, its column with it — never '→ —' — in the
+    table, in JSON (headers_left) and in CSV (now, and the header column, last)."""
+    _undo_waiting_over(tracker, "header renamed")
+    from esp_cli.render.pending import wanted
+    from esp_cli.results.pending import PendingOp
+    from esp_cli.services.pending import list_pending
+
+    (pending,) = list_pending(tracker, Config()).operations
+    assert isinstance(pending, PendingOp)
+    header = next(c for c in pending.op.cells if c.cell == "X3")
+    assert wanted(header, pending.left_now(header)) == (
+        "Next Action Due → left: now Due By, the team's; its column stays"
+    )
+    listed = json.loads(run("pending", "-t", str(tracker), "-f", "json").stdout)
+    (op,) = listed["operations"]
+    assert op["headers_left"] == [
+        {"sheet": "ESP Tracker", "cell": "X3", "column": "Next Action Due", "now": "Due By"}
+    ]
+    rows = list(csv.DictReader(io.StringIO(run("pending", "-t", str(tracker), "-f", "csv").stdout)))
+    assert list(rows[0])[-1] == "header"
+    marks = {r["cell"]: (r["header"], r["now"]) for r in rows if r["header"]}
+    assert marks == {"V3": ("with_column", ""), "W3": ("with_column", ""), "X3": ("left", "Due By")}
+
+
 def test_a_waited_undo_written_by_another_command_says_the_columns_it_leaves(
     tracker: Path,
 ) -> None:
