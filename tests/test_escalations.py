@@ -830,6 +830,49 @@ def test_an_undo_that_waited_leaves_the_columns_a_write_with_it_fills_again(
         assert validate_part(part, zip_parts(tracker)[part]) == []
 
 
+@pytest.mark.parametrize("structure", ["table", "filter"])
+def test_a_write_after_an_undo_that_waited_is_undone_as_after_a_direct_undo(
+    tracker: Path, tmp_path: Path, structure: str
+) -> None:
+    """esp undo of --write waited (the tracker open in Excel); the next --write writes it
+    first and fills the columns again. Its entry records what it records after a direct
+    undo — the three columns added, the range grown over them — so its own undo gives the
+    table (or filter) back its range and takes the columns out, headers and all, as it
+    does there: the same values, range and headers."""
+    _structured(tracker, structure)
+    before = _range(tracker, structure)
+    _write_computed(tracker)
+    direct = tmp_path / "direct" / tracker.name
+    shutil.copytree(tracker.parent, direct.parent, ignore=shutil.ignore_patterns("direct"))
+    assert run("undo", "-t", str(direct)).exit_code == 0
+    _write_computed(direct)
+    owner = _open_in_excel(tracker)
+    assert run("undo", "-t", str(tracker)).exit_code == 7
+    owner.unlink()
+    _write_computed(tracker)
+    entries = {}
+    for path in (direct, tracker):
+        log = path.parent / "esp-backups" / f"{path.name}.history.jsonl"
+        entries[path] = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    recorded = entries[tracker]
+    assert [a["header"] for a in recorded["added_columns"]] == list(COMPUTED)
+    assert recorded["added_columns"] == entries[direct]["added_columns"]
+    assert recorded["grown"] == entries[direct]["grown"]
+    for path in (direct, tracker):
+        res = run("undo", "-t", str(path))
+        assert res.exit_code == 0, res.output
+        assert "header is left" not in res.stderr
+    assert _range(tracker, structure) == _range(direct, structure) == before
+
+    def values(path: Path) -> list[list[Any]]:
+        """Each row's values up to its last one (an emptied cell may stay, holding none)."""
+        rows = _sheet_values(path)
+        return [row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)]
+                for row in rows]  # fmt: skip
+
+    assert values(tracker) == values(direct)
+
+
 def _open_in_excel(tracker: Path) -> Path:
     from tests.support.windows import excel_owner_file
 
@@ -995,6 +1038,34 @@ def test_esp_pending_shows_a_header_an_undo_may_leave_and_no_conflict_on_it(
         f"ESP Tracker!{letter} '{header}'" for letter, header in zip("VWX", COMPUTED, strict=True)
     ]
     assert applied.stderr.count(f"was added by operation {undone}") == len(COMPUTED)
+
+
+def test_esp_pending_shows_a_header_the_team_renamed_as_left_with_what_it_holds_now(
+    tracker: Path,
+) -> None:
+    """While the undo waits, the team renames a header --write added: esp pending shows
+    the header's value now and that it is left, its column with it — never '→ —' — in the
+    table, in JSON (headers_left) and in CSV (now, and the header column, last)."""
+    _undo_waiting_over(tracker, "header renamed")
+    from esp_cli.render.pending import wanted
+    from esp_cli.results.pending import PendingOp
+    from esp_cli.services.pending import list_pending
+
+    (pending,) = list_pending(tracker, Config()).operations
+    assert isinstance(pending, PendingOp)
+    header = next(c for c in pending.op.cells if c.cell == "X3")
+    assert wanted(header, pending.left_now(header)) == (
+        "Next Action Due → left: now Due By, the team's; its column stays"
+    )
+    listed = json.loads(run("pending", "-t", str(tracker), "-f", "json").stdout)
+    (op,) = listed["operations"]
+    assert op["headers_left"] == [
+        {"sheet": "ESP Tracker", "cell": "X3", "column": "Next Action Due", "now": "Due By"}
+    ]
+    rows = list(csv.DictReader(io.StringIO(run("pending", "-t", str(tracker), "-f", "csv").stdout)))
+    assert list(rows[0])[-1] == "header"
+    marks = {r["cell"]: (r["header"], r["now"]) for r in rows if r["header"]}
+    assert marks == {"V3": ("with_column", ""), "W3": ("with_column", ""), "X3": ("left", "Due By")}
 
 
 def test_a_waited_undo_written_by_another_command_says_the_columns_it_leaves(

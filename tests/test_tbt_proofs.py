@@ -1242,8 +1242,9 @@ def test_the_next_esp_tbt_proofs_says_the_column_a_waited_undo_leaves(
     tracker: Path, folder: Path
 ) -> None:
     """The undo of the run that added the SHA-256 column waited (the sheet open), and a
-    checksum was typed in the column meanwhile: the next esp tbt proofs, which writes the
-    undo first, says the column stays with its header, as esp undo written at once says."""
+    checksum was typed in the column meanwhile: the next esp tbt proofs (its proofs taken
+    out of the folder: it records none), which writes the undo first, says the column
+    stays with its header, as esp undo written at once says."""
     sheet = _recorded_in_layout(tracker, folder, "column-table")
     owner = _open_in_excel(sheet)
     assert undo_sheet(sheet).exit_code == ExitCode.WAITING
@@ -1251,6 +1252,8 @@ def test_the_next_esp_tbt_proofs_says_the_column_a_waited_undo_leaves(
     wb.worksheets[0]["F2"] = "typed by hand"
     wb.save(sheet)
     owner.unlink()
+    for name in ("Devon Price TBT.pdf", "Ana Ruiz TBT.pdf"):
+        (folder / name).unlink()
     res = proofs(tracker, folder)
     assert res.exit_code == 0, res.output
     assert sheet_rows(sheet)[0] == TRACKING_HEADERS
@@ -1490,3 +1493,112 @@ def test_after_a_save_in_excel_the_header_decides_whether_the_column_goes(
     assert headers == [*TRACKING_HEADERS[:5], *([] if given_back else [header])]
     assert sheet_filter(sheet)[0] == ("A1:E3" if given_back else "A1:F3")
     _valid(sheet, "xl/workbook.xml", "xl/worksheets/sheet1.xml")
+
+
+def _proofs_after_undo(
+    tracker: Path, folder: Path, tmp_path: Path, waited: bool, **sheet: Any
+) -> tuple[Path, Any]:
+    """The folder's proofs recorded, the run undone — written at once, or (`waited`) while
+    the sheet is open in Excel, so the undo waits beside it — then esp tbt proofs run
+    again on the same folder once the sheet is closed. The sheet and what the run said."""
+    import shutil
+
+    here = tmp_path / ("waited" if waited else "direct")
+    here.mkdir()
+    mine = build_tracker(here / tracker.name)
+    proofs_dir = Path(shutil.copytree(folder, here / "proofs"))
+    sheet_path = recorded_in(mine, proofs_dir, **sheet)
+    owner = _open_in_excel(sheet_path) if waited else None
+    assert undo_sheet(sheet_path).exit_code == (ExitCode.WAITING if waited else 0)
+    if owner is not None:
+        owner.unlink()
+    return sheet_path, proofs(mine, proofs_dir, "-f", "json")
+
+
+@pytest.mark.parametrize("layout", [{}, {"table": "A1:F3"}], ids=["rows", "table"])
+def test_proofs_run_after_an_undo_that_waits_are_recorded_as_after_a_direct_one(
+    tracker: Path, folder: Path, tmp_path: Path, layout: dict[str, str]
+) -> None:
+    """The undo of a run waits beside the sheet (open in Excel); the next esp tbt proofs
+    writes it first, and judges the proofs on the sheet as the undo leaves it: the rows
+    it takes out are no longer there, so the proofs are recorded again — never 'already
+    in' rows the same write empties — the sheet byte for byte as after a direct undo."""
+    from tests.support.packages import zip_parts
+
+    direct, said_direct = _proofs_after_undo(tracker, folder, tmp_path, False, **layout)
+    waited, said = _proofs_after_undo(tracker, folder, tmp_path, True, **layout)
+    assert said.exit_code == 0, said.output
+    data = json.loads(said.stdout)
+    assert [p["agent"] for p in data["recorded"]] == NEW and data["already_recorded"] == []
+    assert json.loads(said_direct.stdout)["recorded"] == data["recorded"]
+    assert agents_in(waited) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW]
+    direct_parts, waited_parts = zip_parts(direct), zip_parts(waited)
+    for part in ("xl/worksheets/sheet1.xml", "xl/tables/table1.xml"):
+        assert waited_parts.get(part) == direct_parts.get(part), part
+
+
+def test_a_run_after_one_that_waits_records_only_the_proofs_it_does_not_add(
+    tracker: Path, folder: Path
+) -> None:
+    """A run made while the sheet is open waits with its rows; the next run, the sheet
+    closed, writes them first and sees them: the proofs they add are 'already in', and a
+    new proof goes under them — never over them, never twice."""
+    sheet = tracking_sheet(tracker, EARLIER)
+    owner = _open_in_excel(sheet)
+    assert proofs(tracker, folder).exit_code == ExitCode.WAITING
+    owner.unlink()
+    write(folder, "Lia Wong TBT.pdf", pdf("Lia Wong"))
+    res = proofs(tracker, folder, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["agent"] for p in data["recorded"]] == ["Lia Wong"]
+    assert sorted(p["agent"] for p in data["already_recorded"]) == sorted(NEW)
+    assert agents_in(sheet) == ["Agent", "Maria Gonzalez", "James Whitaker", *NEW, "Lia Wong"]
+
+
+@pytest.mark.parametrize("layout", ["rows-table", "rows-filter", "column-table", "column-filter"])
+def test_a_run_after_an_undo_that_waited_is_undone_as_after_a_direct_undo(
+    tracker: Path, folder: Path, tmp_path: Path, layout: str
+) -> None:
+    """The undo of a run waits (the sheet open); the next run writes it first and records
+    the proofs again, in the rows (and the SHA-256 column a hand-made sheet lacked) the
+    undo gives back. Its entry records the range grown over them (and the column added),
+    as after a direct undo, so its own undo gives the table or filter back its range —
+    and takes the column out — as there."""
+    import shutil
+
+    from tests.support.packages import zip_parts
+
+    sheet = _recorded_in_layout(tracker, folder, layout)
+    direct = tmp_path / "direct"
+    shutil.copytree(tracker.parent, direct, ignore=shutil.ignore_patterns("direct"))
+    owner = _open_in_excel(sheet)
+    assert undo_sheet(sheet).exit_code == ExitCode.WAITING
+    owner.unlink()
+    assert undo_sheet(direct / sheet.name).exit_code == 0
+    for path in (tracker, direct / tracker.name):
+        again = proofs(path, path.parent / "proofs")
+        assert again.exit_code == 0, again.output
+    entries = []
+    for path in (sheet, direct / sheet.name):
+        log = path.parent / "esp-backups" / f"{path.name}.history.jsonl"
+        entries.append(json.loads(log.read_text(encoding="utf-8").splitlines()[-1]))
+    assert entries[0]["grown"] == entries[1]["grown"] != []
+    assert entries[0]["added_columns"] == entries[1]["added_columns"]
+    for path in (sheet, direct / sheet.name):
+        res = undo_sheet(path)
+        assert res.exit_code == 0, res.output
+        assert "header is left" not in res.stderr
+
+    def values(path: Path) -> list[list[Any]]:
+        """The sheet's rows up to the last holding a value, each up to its last value (an
+        emptied cell may stay, holding none)."""
+        rows = [row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)]
+                for row in sheet_rows(path)]  # fmt: skip
+        return rows[: max((i + 1 for i, row in enumerate(rows) if row), default=0)]
+
+    assert values(sheet) == values(direct / sheet.name)
+    waited_parts, direct_parts = zip_parts(sheet), zip_parts(direct / sheet.name)
+    for part in ("xl/tables/table1.xml", "xl/workbook.xml"):
+        assert waited_parts.get(part) == direct_parts.get(part), part
+    assert sheet_filter(sheet) == sheet_filter(direct / sheet.name)

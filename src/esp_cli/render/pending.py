@@ -29,16 +29,30 @@ PENDING_CSV = [
     "conflict",
     "now",
     "now_cell",
+    "header",
 ]
 
+_NOT_LEFT = (False, None)
 
-def wanted(cell: WaitingCell) -> str:
-    """What a waiting cell does, in a few words."""
+
+def wanted(cell: WaitingCell, left: tuple[bool, Any] = _NOT_LEFT) -> str:
+    """What a waiting cell does, in a few words. `left`: whether it is a header the team
+    changed since, which the undo leaves (its column with it), and what it holds now."""
     if cell.action == APPEND:
         return f"adds: {cell.value}"
+    if cell.header and left[0]:
+        return f"{show(cell.seen)} → left: now {show(left[1])}, the team's; its column stays"
     if cell.header:  # an undo's, of a column it gives back: emptied only with its column
         return f"{show(cell.seen)} → {show(cell.value)} (with its column; left if it stays)"
     return f"{show(cell.seen)} → {show(cell.value)}"
+
+
+def header_mark(cell: WaitingCell, left: tuple[bool, Any]) -> str:
+    """The CSV's `header`: `left` for a header the team changed (it stays, its column
+    with it), `with_column` for one emptied only with its column, else empty."""
+    if not cell.header:
+        return ""
+    return "left" if left[0] else "with_column"
 
 
 def op_title(op: WaitingOp) -> str:
@@ -90,6 +104,7 @@ def render(result: PendingResult, fmt: Format) -> None:
             clash = {(c.cell.sheet, c.cell.row, c.cell.col): c for c in p.conflicts}
             for cell in p.op.cells:
                 c = clash.get((cell.sheet, cell.row, cell.col))
+                left = p.left_now(cell)
                 rows.append(
                     {
                         "op": p.op.op,
@@ -107,8 +122,9 @@ def render(result: PendingResult, fmt: Format) -> None:
                         "seen": cell.seen,
                         "value": cell.value,
                         "conflict": c.reason if c is not None else "",
-                        "now": c.now if c is not None else None,
+                        "now": c.now if c is not None else left[1],
                         "now_cell": p.now_at(cell) or "",
+                        "header": header_mark(cell, left),
                     }
                 )
         write_csv(rows, PENDING_CSV)
@@ -122,7 +138,12 @@ def render(result: PendingResult, fmt: Format) -> None:
                 shown_title(op_title(p.op), len(shown), len(cells)),
                 ["Cell", "Agent", "Column", "Change"],
                 [
-                    (_where(p.now_at(cell), cell), cell.agent, cell.column, wanted(cell))
+                    (
+                        _where(p.now_at(cell), cell),
+                        cell.agent,
+                        cell.column,
+                        wanted(cell, p.left_now(cell)),
+                    )
                     for cell in shown
                 ],
             )

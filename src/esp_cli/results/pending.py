@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from esp_cli.core.oplog import tag
 from esp_cli.core.refs import col_letter
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
@@ -22,6 +24,11 @@ class PendingOp:
         default_factory=dict, metadata=as_json(hidden=True)
     )
     placed: bool = field(default=False, metadata=as_json(hidden=True))  # put on the tracker
+    # The header cells of an undo's columns the team changed since, by the cell as made:
+    # what each holds now (Outcome.left). Left, their columns with them.
+    left: dict[tuple[str, int, int], Any] = field(
+        default_factory=dict, metadata=as_json(hidden=True)
+    )
 
     @property
     @exported(after="cells")
@@ -39,6 +46,23 @@ class PendingOp:
         sheet, row, col = where
         shown = f"{col_letter(col)}{row}" if col else f"row {row}"
         return shown if sheet == cell.sheet else f"{sheet}!{shown}"
+
+    def left_now(self, cell: WaitingCell) -> tuple[bool, Any]:
+        """Whether the cell is a header the team changed since, which the undo leaves (its
+        column with it), and what it holds now."""
+        at = (cell.sheet, cell.row, cell.col)
+        return (at in self.left, self.left.get(at))
+
+    @property
+    @exported(after="moved")
+    def headers_left(self) -> list[dict[str, Any]]:
+        """The headers of the columns an undo gives back that the team changed since: left
+        as they are now (`now`), their columns with them."""
+        return [
+            {"sheet": c.sheet, "cell": c.cell, "column": c.column, "now": tag(self.left[at])}
+            for c in self.op.cells
+            if (at := (c.sheet, c.row, c.col)) in self.left
+        ]
 
     @property
     @exported(after="writable")

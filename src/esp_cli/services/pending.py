@@ -38,7 +38,9 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
                 operations.append(PendingOp(op, []))
                 continue
             shown, conflicts = _as_written(overlay.applier, op, outcome.conflicts, outcome.places)
-            operations.append(PendingOp(shown, conflicts, outcome.places, placed=True))
+            operations.append(
+                PendingOp(shown, conflicts, outcome.places, placed=True, left=outcome.left)
+            )
     return PendingResult(
         tracker=path,
         folder=store.folder,

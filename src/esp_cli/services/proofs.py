@@ -30,7 +30,7 @@ import io
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -201,13 +201,21 @@ def _cell(record: list[Any], columns: dict[str, int], key: str) -> str:
     return text_of(record[c - 1]) if c and c <= len(record) else ""
 
 
-def read_tracking(wb: Workbook) -> TrackingSheet:
-    """The first visible sheet with Agent and File headers in its first rows."""
+def read_tracking(
+    wb: Workbook, waiting: Callable[[str], Mapping[tuple[int, int], Any]] | None = None
+) -> TrackingSheet:
+    """The first visible sheet with Agent and File headers in its first rows. `waiting`:
+    the cells of a sheet the changes waiting beside it leave, by (row, column) — they are
+    written first, in the same write — so the proofs are judged on the sheet as those
+    changes leave it (the rows a waiting undo empties are no longer there; rows a waiting
+    run adds are). Its header row is read as it is."""
     for info in wb.sheets:
         if not info.visible:
             continue
         values = wb.values(info)
         rows = values.rows
+        last_col = values.last_col
+        left = waiting(info.name) if waiting is not None else {}
         for r, line in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
             columns: dict[str, int] = {}
             for c, value in enumerate(line, start=1):
@@ -217,7 +225,9 @@ def read_tracking(wb: Workbook) -> TrackingSheet:
             if "agent" not in columns or "file" not in columns:
                 continue
             last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))
-            found = TrackingSheet(info.name, r, columns, last_header, r, values.last_col)
+            if left:
+                rows, last_col = _as_left(rows, r, left, last_col)
+            found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
             for number, record in enumerate(rows[r:], start=r + 1):
                 if any(not is_blank(v) for v in record):
                     found.last_row = number
@@ -237,6 +247,26 @@ def read_tracking(wb: Workbook) -> TrackingSheet:
         f"{wb.path}: no sheet has the TBT Tracking Sheet's 'Agent' and 'File' headers.",
         fix="add them to the header row, or give another file with --tracking-sheet.",
     )
+
+
+def _as_left(
+    rows: list[list[Any]], header_row: int, left: Mapping[tuple[int, int], Any], last_col: int
+) -> tuple[list[list[Any]], int]:
+    """The sheet's rows under its header row with the cells waiting changes leave (`left`),
+    and the rightmost column holding a value then; the rows read are not changed."""
+    rows = list(rows)
+    for (row, col), value in sorted(left.items()):
+        if row <= header_row:
+            continue
+        while len(rows) < row:
+            rows.append([])
+        line = rows[row - 1] = list(rows[row - 1])
+        if len(line) < col:
+            line.extend([None] * (col - len(line)))
+        line[col - 1] = value
+        if not is_blank(value):
+            last_col = max(last_col, col)
+    return rows, last_col
 
 
 def _is_recorded(sheet: TrackingSheet, proof: Proof) -> bool:
@@ -712,7 +742,7 @@ def record_proofs(
             with write_session(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
-                sheet = read_tracking(sheet_s.workbook)
+                sheet = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]
                 _plan_tracking(sheet_s.plan, sheet, recorded, writer)

@@ -94,6 +94,9 @@ class ChangePlan:
         self._give_backs: list[_GiveBack] = []
         # (sheet, col) of each column they took out, its header with it.
         self._taken_out: set[tuple[str, int]] = set()
+        # What a change of this write (None: the command's own) grows again of what an
+        # undo that waited gives back: the columns it adds again, and the range (_regrow).
+        self._regrown: dict[str | None, list[tuple[tuple[AddedColumn, ...], GrownRange]]] = {}
         # The header cells the command's own undo takes out with their columns: kept so,
         # should it wait (WaitingCell.header).
         self._headers: set[tuple[str, int, int]] = set()
@@ -318,12 +321,18 @@ class ChangePlan:
 
     def columns_recorded_for(self, ops: Iterable[str | None]) -> tuple[AddedColumn, ...]:
         """columns_added_for, each with its header cell's XML before this write (None: no
-        cell), for the log: what an undo puts back there."""
-        return tuple(
-            replace(a, before_xml=xml.decode("utf-8", "surrogateescape"))
-            if (xml := self.patcher.cell_xml(a.sheet, a.row, a.col)) is not None
-            else a
-            for a in self.columns_added_for(ops)
+        cell), for the log: what an undo puts back there. With them, the columns these
+        changes fill again that an undo that waited gives back (regrown_for), each with
+        the header cell's XML before the operation that undo undoes added it."""
+        ops = list(ops)
+        return (
+            tuple(
+                replace(a, before_xml=xml.decode("utf-8", "surrogateescape"))
+                if (xml := self.patcher.cell_xml(a.sheet, a.row, a.col)) is not None
+                else a
+                for a in self.columns_added_for(ops)
+            )
+            + self.regrown_for(ops)[0]
         )
 
     def intended_cells(self) -> list[tuple[Hashable, WaitingCell]]:
@@ -654,15 +663,9 @@ class ChangePlan:
         for asked in self._give_backs:
             for grown in asked.grown:
                 grew = _grown_columns(grown, asked.added)
-                gone = []
-                for col in self.patcher.emptied_columns(grown):
-                    column = grew.get(col)
-                    # Its header, as esp wrote it: one renamed since makes it the team's.
-                    if column is None or (
-                        self.patcher.text_of(column.sheet, column.row, col) != column.header
-                    ):
-                        break
-                    gone.append(column)
+                gone = self._columns_gone(grown, grew)
+                if asked.op is not None:
+                    self._regrow(asked, grown, grew, gone)
                 if gone:
                     self.patcher.give_back_columns(grown, gone[-1].col - 1)
                 for column in grew.values():
@@ -671,6 +674,89 @@ class ChangePlan:
                         self._taken_out.add((column.sheet, column.col))
                     else:
                         self._leave_header(asked, column)
+
+    def _columns_gone(
+        self,
+        grown: GrownRange,
+        grew: dict[int, AddedColumn],
+        writes: dict[tuple[int, int], Any] | None = None,
+    ) -> list[AddedColumn]:
+        """The columns the operation that grew `grown` added (`grew`) that go with this write
+        (`writes`: a part of it), rightmost first: emptied, their headers still esp's."""
+        gone = []
+        for col in self.patcher.emptied_columns(grown, writes):
+            column = grew.get(col)
+            # Its header, as esp wrote it: one renamed since makes it the team's.
+            if column is None or (
+                self.patcher.text_of(column.sheet, column.row, col) != column.header
+            ):
+                break
+            gone.append(column)
+        return gone
+
+    def _regrow(
+        self,
+        asked: _GiveBack,
+        grown: GrownRange,
+        grew: dict[int, AddedColumn],
+        gone: list[AddedColumn],
+    ) -> None:
+        """An undo that waited gives `grown` back rows or columns that a change written
+        after it in this write fills again (esp escalations --write, esp tbt proofs): the
+        range keeps them, and that change is recorded as growing it over them — adding the
+        columns again — as when the undo is written first and the change after it, so that
+        its own undo gives them back."""
+        order = list(self.applied)
+        if asked.op not in order:
+            return
+        upto = order[: order.index(asked.op) + 1]
+        writes: dict[tuple[int, int], Any] = {}
+        for op in upto:
+            for c in self.applied[op]:
+                if c.sheet == grown.sheet:
+                    writes[(c.row, c.col)] = c.new
+        would = self._columns_gone(grown, grew, writes)
+        end = self.patcher.emptied_rows(grown, writes)
+        end_now = self.patcher.emptied_rows(grown)
+        r1, c1, r2, c2 = parse_range(grown.after)
+        right = min((c.col for c in would), default=c2 + 1) - 1
+        right_now = min((c.col for c in gone), default=c2 + 1) - 1
+        end = r2 if end is None or end_now is None else end
+        end_now = r2 if end_now is None else end_now
+        if (end, right) == (end_now, right_now):
+            return
+
+        def fills(c: CellChange) -> bool:
+            if c.sheet != grown.sheet or c.new in (None, ""):
+                return False
+            return (right < c.col <= right_now and r1 < c.row <= end_now) or (
+                end < c.row <= end_now and c1 <= c.col <= right_now
+            )
+
+        later: list[str | None] = [*order[len(upto) :], None]
+        by = next(
+            (
+                op
+                for op in later
+                if any(fills(c) for c in (self.changes if op is None else self.applied[op]))
+            ),
+            None,
+        )
+        columns = tuple(a for col, a in sorted(grew.items()) if right < col <= right_now)
+        regrown = replace(
+            grown,
+            before=f"{col_letter(c1)}{r1}:{col_letter(right)}{end}",
+            after=f"{col_letter(c1)}{r1}:{col_letter(right_now)}{end_now}",
+        )
+        self._regrown.setdefault(by, []).append((columns, regrown))
+
+    def regrown_for(
+        self, ops: Iterable[str | None]
+    ) -> tuple[tuple[AddedColumn, ...], tuple[GrownRange, ...]]:
+        """The columns and ranges the changes `ops` (None: the command's own) grow again
+        over what an undo that waited gives back (see _regrow), for their entries."""
+        found = [r for op in ops for r in self._regrown.get(op, [])]
+        return tuple(a for columns, _g in found for a in columns), tuple(g for _c, g in found)
 
     def columns_left(self, op: str | None = None) -> list[AddedColumn]:
         """The columns the operation an undo undoes added (`op`: the waiting operation that
@@ -868,6 +954,14 @@ class WriteSession:
         if self.applier is None or self.dry_run or self.busy is not None:
             return []
         return [o for o in self.applier.outcomes if not o.held]
+
+    def waiting_cells(self, sheet: str) -> dict[tuple[int, int], Any]:
+        """The cells of `sheet` written by address (a sheet without agent rows: the TBT
+        Tracking Sheet) as the changes waiting beside the workbook leave them, by (row,
+        column): a command that decides what to write from what the sheet holds decides
+        on the sheet as they leave it, since they are written first (or, while the
+        workbook is busy, will be)."""
+        return self.applier.left_at(sheet) if self.applier is not None else {}
 
     def _would_write(self) -> list[waiting.Outcome]:
         """A dry run of a write: the waiting operations the write would write first."""
@@ -1156,7 +1250,8 @@ def _entry(
                     *(c for o in session.own for c in session.plan.applied.get(o, [])),
                 ],
                 session.plan.columns_added_for([None, *session.own]),
-            ),
+            )
+            + session.plan.regrown_for([None, *session.own])[1],
         )
     outcome = next(o for o in applied if o.op is made)
     left = "; ".join(
@@ -1184,7 +1279,8 @@ def _entry(
         dated=made.dated,
         grown=session.plan.grown_by(
             session.plan.applied.get(made.op, []), session.plan.columns_added_for([made.op])
-        ),
+        )
+        + session.plan.regrown_for([made.op])[1],
     )
 
 

@@ -702,6 +702,10 @@ class Outcome:
     # Where each cell found its agent on the tracker as it is now: (sheet, row, col) as
     # made -> (sheet, row, col or None while its column is not there yet).
     places: dict[tuple[str, int, int], tuple[str, int, int | None]] = field(default_factory=dict)
+    # The header cells of an undo's columns that the team changed since (core.waiting.
+    # resolve: left, and their columns with them): (sheet, row, col) as made -> what each
+    # holds now.
+    left: dict[tuple[str, int, int], Any] = field(default_factory=dict)
 
     def agent_row(self, finder: RowFinder) -> Row | None:
         """The row its first cell was placed on (a namesake's as the applier told it), else
@@ -863,6 +867,11 @@ class Applier:
             values = self._sheet_values[sheet] = self.workbook.values(info)
         return values.get(row, col)
 
+    def left_at(self, sheet: str) -> dict[tuple[int, int], Any]:
+        """The cells of `sheet` outside the agents' rows as the operations put so far leave
+        them (those that wait on, whole, leave none), by (row, column)."""
+        return {(r, c): v for (s, r, c), v in self._by_address.items() if s == sheet}
+
     # -- one operation ------------------------------------------------------------------
 
     def put(self, op: WaitingOp, skip_conflicts: bool = False) -> Outcome:
@@ -899,7 +908,10 @@ class Applier:
                 if got.outcome == CONFLICT:
                     bad.append(Conflict(op.op, cell, current, got.reason, where))
                     continue
-                if got.outcome in (ALREADY, LEFT):
+                if got.outcome == LEFT:
+                    outcome.left[(cell.sheet, cell.row, cell.col)] = current
+                    continue
+                if got.outcome == ALREADY:
                     continue
                 problem = self._refusal(place, got.new)
                 if problem is not None:

@@ -660,12 +660,16 @@ class Patcher:
             shrinks.remove(grown)
         self._given_back.pop((grown.sheet, grown.kind, grown.name), None)
 
-    def emptied_columns(self, grown: GrownRange) -> list[int]:
+    def emptied_columns(
+        self, grown: GrownRange, writes: dict[tuple[int, int], Value] | None = None
+    ) -> list[int]:
         """The columns `grown` grew its range over (right of where it ended before) that it
         can give back with this write, rightmost first: while it is still the range that
         write made, each column holding nothing under the range's header row once this
         write is made, and no filter or sort of the range set on it (those are the
-        team's). Their headers are not looked at (see give_back_columns)."""
+        team's). Their headers are not looked at (see give_back_columns). `writes`: the
+        cells of the range's sheet, by (row, column), of a part of this write only (the
+        changes up to an undo): what that part alone would give back."""
         now = self._range_now(grown)
         if now is None:
             return []
@@ -673,10 +677,32 @@ class Patcher:
         before_right = parse_range(grown.before)[3]
         found = []
         for col in range(c2, before_right, -1):
-            if col <= reach or not self._column_empty(grown.sheet, col, r1):
+            if col <= reach or not self._column_empty(grown.sheet, col, r1, writes):
                 break
             found.append(col)
         return found
+
+    def emptied_rows(
+        self, grown: GrownRange, writes: dict[tuple[int, int], Value] | None = None
+    ) -> int | None:
+        """The last row the range `grown` keeps once this write (`writes`: a part of it, as
+        for emptied_columns) gives back the rows it grew over that it leaves empty at its
+        end; None while the range is not the one that write made (the team's: kept)."""
+        sx = self.sheet_xml(grown.sheet)
+        if grown.kind == "table":
+            part = self.pkg.sheet(grown.sheet).part
+            ranges = [
+                rng
+                for _target, _data, (_s, _p, _t, attrs, rng) in self._table_parts(part, {})
+                if _table_name(attrs) == grown.name
+            ]
+        else:
+            found = _sheet_filter(sx.data[sx.sd_close :], sx.prefix)
+            ranges = [found[1]] if found is not None else []
+        if not ranges or _a1(*ranges[0]) != grown.after:
+            return None
+        mine = self._writes.get(grown.sheet, {}) if writes is None else writes
+        return _emptied_to(sx, mine, parse_range(grown.before)[2], ranges[0][2])
 
     def give_back_columns(self, grown: GrownRange, right: int) -> None:
         """Give the range of `grown` back the columns it grew over after column `right`
@@ -742,9 +768,13 @@ class Patcher:
                 return True
         return False
 
-    def _column_empty(self, sheet: str, col: int, below: int) -> bool:
-        """Whether column `col` holds nothing under row `below` once this write is made."""
-        writes = self._writes.get(sheet, {})
+    def _column_empty(
+        self, sheet: str, col: int, below: int, writes: dict[tuple[int, int], Value] | None = None
+    ) -> bool:
+        """Whether column `col` holds nothing under row `below` once this write (`writes`:
+        a part of it) is made."""
+        if writes is None:
+            writes = self._writes.get(sheet, {})
         for (row, c), value in writes.items():
             if c == col and row > below and value not in (None, ""):
                 return False
