@@ -40,18 +40,16 @@ _NOTES = {_WORD + "endnotes+xml": "the endnotes", _WORD + "comments+xml": "the c
 _CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 # The other parts that hold text the team typed, as the team knows them: a tag there is
 # never filled in.
+_OFFICE = "application/vnd.openxmlformats-officedocument."
 _UNFILLED = {
     _WORD + "document.glossary+xml": "the building blocks (Quick Parts, a content "
     "control's placeholder text)",
-    "application/vnd.openxmlformats-officedocument.drawingml.chart+xml": "a chart",
-    "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml": "a SmartArt "
-    "graphic",
-    "application/vnd.openxmlformats-officedocument.drawingml.diagramDrawing+xml": "a SmartArt "
-    "graphic",
-    "application/vnd.openxmlformats-officedocument.extended-properties+xml": "its properties "
-    "(File › Info: Company, Manager)",
-    "application/vnd.openxmlformats-officedocument.custom-properties+xml": "its custom "
-    "properties (File › Info › Properties › Advanced Properties)",
+    _OFFICE + "drawingml.chart+xml": "a chart",
+    _OFFICE + "drawingml.diagramData+xml": "a SmartArt graphic",
+    _OFFICE + "drawingml.diagramDrawing+xml": "a SmartArt graphic",
+    _OFFICE + "extended-properties+xml": "its properties (File › Info: Company, Manager)",
+    _OFFICE + "custom-properties+xml": "its custom properties (File › Info › Properties › "
+    "Advanced Properties)",
     _WORD + "settings+xml": "its settings (a document variable)",
 }
 # The core properties docxtpl leaves as typed.
@@ -336,12 +334,12 @@ def _refuse_unfilled(parts: list[Any], core: Any) -> None:
             found = f"its {name.replace('_', ' ')} property (File › Info)"
             break
     for part in parts if found is None else ():
-        where = _UNFILLED.get(part.content_type)
-        if where is None and part.content_type.endswith("xml") and not (
-            part.content_type.startswith(_WORD)
-            or part.content_type in (_CORE, "application/xml")
-        ):
-            where = f"its part {part.partname.membername}"
+        kind = part.content_type
+        where = _UNFILLED.get(kind)
+        # Any other XML but Word's own (styles, lists, the parts filled) and custom data.
+        if where is None and kind.endswith("xml") and kind != "application/xml":
+            if not kind.startswith(_WORD) and kind != _CORE:
+                where = f"its part {part.partname.membername}"
         if where is None:
             continue
         try:
