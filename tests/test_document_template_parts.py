@@ -21,7 +21,7 @@ from esp_cli.errors import ExitCode
 from esp_cli.services.document import built_in_template
 from tests.factories import tracker
 from tests.test_document import H, agent, run, text_of, write_config
-from tests.test_document_compiled import AGENTS, DAY, W, edited, team_template
+from tests.test_document_compiled import AGENTS, DAY, W, edited, team_template, with_part
 
 COACHING = TEMPLATE_FILES[Step.COACHING]
 DEE = "2026-11-25 Dee Early - Documented coaching.docx"  # no access issue
@@ -44,14 +44,19 @@ def _teams(tmp_path: Path, data: bytes) -> tuple[Path, Path]:
     return write_config(tmp_path, "[documents]\ntemplates = 'tpl'\n"), path
 
 
-def _both(book: Path, config: Path, out: Path) -> list[tuple[int, str]]:
-    """The run's and its dry run's exit code and stderr."""
+def _refused(book: Path, config: Path, out: Path) -> str:
+    """The one line the run and its dry run alike refuse the template with (exit code 2),
+    nothing written."""
     said = []
     for dry in ((), ("--dry-run",)):
         res = run(book, config, "--due", "--as-of", DAY, "--out", str(out), *dry)
         assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
         said.append((res.exit_code, res.stderr))
-    return said
+    assert said[0] == said[1]
+    code, stderr = said[0]
+    assert code == ExitCode.USAGE and stderr.count("\n") == 1, stderr
+    assert not out.exists()
+    return str(stderr)
 
 
 def _cell(text: str) -> str:
@@ -104,17 +109,13 @@ def test_a_block_from_a_paragraph_into_a_table_is_refused_before_anything_is_wri
         data = _in_body(data, block)
     config, path = _teams(tmp_path, data)
     out = tmp_path / "out"
-    said = _both(book, config, out)
-    assert said[0] == said[1]
-    code, stderr = said[0]
-    assert code == ExitCode.USAGE and stderr.count("\n") == 1, stderr
+    stderr = _refused(book, config, out)
     tag = "{% if not access_issue %}" if negated else "{% if access_issue %}"
     assert stderr.startswith(
         f"esp: {path}: in {where}, {tag} opens between paragraphs and {{% endif %}} closes "
         "in a table cell: an agent the block does not hold for would get a broken document."
     ), stderr
     assert "Fix: put a block's tags in the same place" in stderr
-    assert not out.exists()
 
 
 def test_a_block_around_a_whole_table_keeps_every_documents_section(
@@ -149,37 +150,13 @@ def test_a_body_a_value_breaks_is_refused_never_mended(book: Path, tmp_path: Pat
     )
     config, path = _teams(tmp_path, data)
     out = tmp_path / "out"
-    said = _both(book, config, out)
-    assert said[0] == said[1]
-    code, stderr = said[0]
-    assert code == ExitCode.USAGE and stderr.count("\n") == 1, stderr
+    stderr = _refused(book, config, out)
     assert stderr.startswith(f"esp: {path}: the document cannot be made from it with this ")
-    assert not out.exists()
 
 
-def _with_part(
-    data: bytes, member: str, content_type: str, reltype: str, xml: str, *, rels: str = ""
-) -> bytes:
-    """`data` with a part `member` related from the body (python-docx cannot add one)."""
-    rels = rels or "word/_rels/document.xml.rels"
-    target = member.removeprefix("word/") if rels.startswith("word/") else member
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in source.infolist():
-            part = source.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                override = f'<Override PartName="/{member}" ContentType="{content_type}"/>'
-                part = part.replace(b"</Types>", f"{override}</Types>".encode())
-            elif info.filename == rels:
-                rid = "rId" + "".join(c for c in member if c.isalnum())
-                relation = f'<Relationship Id="{rid}" Type="{REL}{reltype}" '
-                part = part.replace(
-                    b"</Relationships>", f'{relation}Target="{target}"/></Relationships>'.encode()
-                )
-            dst.writestr(info, part)
-        dst.writestr(member, xml)
-    return out.getvalue()
+def _with_part(data: bytes, member: str, content_type: str, reltype: str, xml: str) -> bytes:
+    rid = "rId" + "".join(c for c in member if c.isalnum())
+    return with_part(data, member, content_type, REL + reltype, xml, rid)
 
 
 def _notes(kind: str, text: str) -> str:
@@ -289,13 +266,9 @@ def test_a_tag_where_nothing_is_filled_in_is_refused_by_name(
     written (a tag Word split across two runs too)."""
     config, path = _teams(tmp_path, _unfilled(kind))
     out = tmp_path / "out"
-    said = _both(book, config, out)
-    assert said[0] == said[1]
-    code, stderr = said[0]
-    assert code == ExitCode.USAGE and stderr.count("\n") == 1, stderr
+    stderr = _refused(book, config, out)
     assert stderr.startswith(f"esp: {path}: {where} holds a placeholder or tag, and esp fills")
     assert "Fix: move it into the body, a header or a footer" in stderr
-    assert not out.exists()
 
 
 def _utf16(data: bytes, member: str) -> bytes:
