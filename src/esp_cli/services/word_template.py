@@ -292,11 +292,11 @@ class WordTemplate:
 
 
 def _whole(xml: str | bytes) -> None:
-    """A part's filled XML read strictly: lxml's XMLSyntaxError (a SyntaxError) when a tag
-    or a value left it broken."""
-    from lxml import etree
+    """A part's filled XML read strictly (as python-docx reads a part): an XMLSyntaxError
+    (a SyntaxError) when a tag or a value left it broken."""
+    from docx.oxml.parser import parse_xml
 
-    etree.fromstring(xml)
+    parse_xml(xml)
 
 
 def _text(blob: bytes, where: str) -> tuple[str, str]:
