@@ -320,3 +320,47 @@ def test_a_word_template_or_macro_document_named_docx_is_named_as_what_it_is(
         f"esp: {path}: not a Word document esp can read (it is {kind}). "
         "Fix: open it in Word and Save As Word Document (.docx).\n"
     )
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        "<b><p><t>{% if a %}x{% elif b %}y{% else %}z{% endif %}</t></p></b>",
+        "<b><p><t>a {% if a %}b</t></p><p><t>c{% endif %} d</t></p></b>",  # merges two
+        "<b>{% if a %}<p>{% else %}<p x='1'>{% endif %}<t/></p></b>",  # same place each way
+        "<b>{% for s in ahead %}<p><t>{{ s }}</t></p>{% else %}<p/>{% endfor %}</b>",
+        "<b>{% set n = 1 %}<tbl>{% for r in rows %}<tr><tc/></tr>{% endfor %}</tbl></b>",
+        '<b><tc><shd fill="{% if a %}red{% else %}blue{% endif %}"/></tc></b>',
+        "<?xml version='1.0'?><b><!-- {% if --><p/></b>",
+    ],
+)
+def test_blocks_whose_every_branch_ends_where_it_must_pass(xml: str) -> None:
+    from jinja2 import Environment
+
+    from esp_cli.services.word_blocks import check_blocks
+
+    check_blocks(Environment(), xml.replace("<!-- {% if -->", "<!-- x -->"))
+
+
+@pytest.mark.parametrize(
+    ("xml", "said"),
+    [
+        ("<w:body>{% if a %}<w:tbl><w:tr><w:tc>{% endif %}</w:tc></w:tr></w:tbl></w:body>",
+         "{% if a %} opens between paragraphs and {% endif %} closes in a table cell"),
+        ("<w:body><w:tbl><w:tr><w:tc>{% for x in y %}</w:tc></w:tr></w:tbl>{% endfor %}</w:body>",
+         "{% for x in y %} opens in a table cell and {% endfor %} closes between paragraphs"),
+        ("<w:body>{% if a %}<w:p>{% else %}<w:tbl>{% endif %}</w:body>",
+         "{% if a %}'s branches end in different places (the one before {% endif %} in a table)"),
+        ("<w:body>{% if a %}<w:p><w:r>{% endif %}</w:r></w:p></w:body>",
+         "{% if a %} opens between paragraphs and {% endif %} closes in a paragraph"),
+    ],
+    ids=["if-into-a-cell", "for-out-of-a-cell", "else-elsewhere", "if-into-a-paragraph"],
+)  # fmt: skip
+def test_a_block_a_branch_of_which_ends_elsewhere_is_named(xml: str, said: str) -> None:
+    from jinja2 import Environment
+
+    from esp_cli.services.word_blocks import BlockError, check_blocks
+
+    with pytest.raises(BlockError) as caught:
+        check_blocks(Environment(), xml)
+    assert caught.value.message == said

@@ -155,10 +155,11 @@ def _ended(block: _Block) -> _Where:
     else:
         wanted, since = start, block.tag  # a branch not taken, or a loop run again
     for end, tag in block.ends:
-        if not end.same(wanted):
-            raise BlockError(
-                f"{since} opens {wanted.said()} and {tag} closes {end.said()}"
-                if wanted is start
-                else f"{since}'s branches end in different places ({tag} {end.said()})"
-            )
+        if end.same(wanted):
+            continue
+        if wanted is start:
+            raise BlockError(f"{since} opens {wanted.said()} and {tag} closes {end.said()}")
+        raise BlockError(
+            f"{since}'s branches end in different places (the one before {tag} {end.said()})"
+        )
     return wanted
