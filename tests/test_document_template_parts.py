@@ -363,4 +363,6 @@ def test_a_block_a_branch_of_which_ends_elsewhere_is_named(xml: str, said: str) 
 
     with pytest.raises(BlockError) as caught:
         check_blocks(Environment(), xml)
-    assert caught.value.message == said
+    assert caught.value.message == f"{said}: an agent the block does not hold for would get a " + (
+        "broken document"
+    )

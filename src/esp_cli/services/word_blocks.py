@@ -37,6 +37,9 @@ _PLACES = {
 }
 
 
+_BROKEN = ": an agent the block does not hold for would get a broken document"
+
+
 class BlockError(Exception):
     """A block whose branches end in different places of the XML."""
 
@@ -115,7 +118,11 @@ def check_blocks(env: Any, xml: str) -> None:
             try:
                 where = where.fed(value)
             except BlockError as exc:
-                raise BlockError(f"its markup after {last} is not whole ({exc.message})") from exc
+                raise BlockError(
+                    f"its markup after {last} no longer closes as it opens once the tags are "
+                    f"read ({exc.message}; a {{%- or -%}} takes out the markup between the tag "
+                    "and the text beside it): every document would be broken"
+                ) from exc
             continue
         if kind != "block_begin":
             continue
@@ -158,8 +165,11 @@ def _ended(block: _Block) -> _Where:
         if end.same(wanted):
             continue
         if wanted is start:
-            raise BlockError(f"{since} opens {wanted.said()} and {tag} closes {end.said()}")
+            raise BlockError(
+                f"{since} opens {wanted.said()} and {tag} closes {end.said()}{_BROKEN}"
+            )
         raise BlockError(
-            f"{since}'s branches end in different places (the one before {tag} {end.said()})"
+            f"{since}'s branches end in different places (the one before {tag} "
+            f"{end.said()}){_BROKEN}"
         )
     return wanted

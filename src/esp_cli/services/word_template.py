@@ -206,11 +206,11 @@ class WordTemplate:
             check_blocks(self._env, source.xml)
         except BlockError as exc:
             raise PartError(
-                f"in {source.where}, {exc.message}: an agent the block does not hold for "
-                "would get a broken document",
+                f"in {source.where}, {exc.message}",
                 fix="put a block's tags in the same place: {%p if %} and {%p endif %} "
                 "paragraphs both outside a table (around it whole) or both in one cell, "
-                "{%tr if %} and {%tr endif %} in rows of the same table.",
+                "{%tr if %} and {%tr endif %} in rows of the same table; {%- and -%} only "
+                "beside text of the same paragraph.",
             ) from exc
         again = source.where == "the footnotes"
         return _Part(source.member, template, source.encoding, again)
