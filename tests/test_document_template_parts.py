@@ -366,3 +366,18 @@ def test_a_block_a_branch_of_which_ends_elsewhere_is_named(xml: str, said: str) 
     assert caught.value.message == f"{said}: an agent the block does not hold for would get a " + (
         "broken document"
     )
+
+
+def test_a_dash_tag_that_takes_out_a_tables_end_is_refused(book: Path, tmp_path: Path) -> None:
+    """'{%-' takes out the markup between the tag and the text before it: after a table,
+    its end. The paragraph went into the table's last cell, without a word."""
+    table = (
+        '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+        f'<w:gridCol w:w="4000"/></w:tblGrid><w:tr>{_cell("TBTs")}</w:tr></w:tbl>'
+    )
+    xml = table + '<w:p><w:r><w:t xml:space="preserve">A {%- if tbt_hours %} hours{% endif %}'
+    data = _in_body(built_in_template(Step.COACHING), xml + "</w:t></w:r></w:p>")
+    config, path = _teams(tmp_path, data)
+    stderr = _refused(book, config, tmp_path / "out")
+    assert stderr.startswith(f"esp: {path}: in the body, its markup after {{% endif %}} no longer ")
+    assert "a {%- or -%} takes out the markup between the tag and the text beside it" in stderr
