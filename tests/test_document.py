@@ -631,6 +631,44 @@ def test_an_address_esp_cannot_send_to_refuses_the_draft_in_words(
     assert "Traceback" not in res.output and list(tmp_path.glob("*.docx")) == []
 
 
+def test_a_run_again_makes_the_draft_a_stopped_run_left_missing(
+    book: Path, config: Path, tmp_path: Path
+) -> None:
+    """A run stopped between a document and its draft: running it again listed the
+    document as already made and never made the draft, without a word. Now the draft is
+    made, the document there attached (never made again); the dry run says it would be."""
+    out = tmp_path / "out"
+    due = ("--due", "--as-of", "2026-11-25", "--out", str(out), "--eml", "-f", "json")
+    res = run(book, config, *due)
+    assert res.exit_code == ExitCode.FAILED, res.output  # Cy Dunn's was refused
+    draft = out / f"{KAYLA}.eml"
+    draft.unlink()  # the run stopped before Kayla's draft
+    document = (out / f"{KAYLA}.docx").read_bytes()
+    stamps = {p: p.stat().st_mtime_ns for p in out.iterdir()}
+    res = run(book, config, *due, "--dry-run")
+    assert not draft.exists() and "its e-mail draft, missing, would be made" in res.stderr
+    res = run(book, config, *due)
+    data = json.loads(res.stdout)
+    assert data["documents"] == []
+    drafts = {a["agent"]: a.get("drafts") for a in data["already_made"]}
+    assert drafts == {"Kayla Brooks": [str(draft)], "Ana Ruiz": None}
+    assert f"its e-mail draft, missing, made now: {draft.name}" in res.stderr
+    assert "Saved 1 e-mail draft(s) of documents already made" in res.stderr
+    message = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "kayla.brooks@vendorcx.com"
+    (attached,) = list(message.iter_attachments())
+    assert attached.get_filename() == f"{KAYLA}.docx" and attached.get_content() == document
+    assert {p: p.stat().st_mtime_ns for p in out.iterdir() if p != draft} == stamps
+    # One agent asked for: the same.
+    draft.unlink()
+    res = run(book, config, "Kayla Brooks", "coaching", "--out", str(out), "--eml")
+    assert res.exit_code == 0, res.output
+    assert draft.is_file() and (out / f"{KAYLA}.docx").read_bytes() == document
+    # Everything there: nothing made, and one agent asked for is refused as before.
+    res = run(book, config, "Kayla Brooks", "coaching", "--out", str(out), "--eml")
+    assert res.exit_code == ExitCode.WRITE_FAILED and "already there" in res.stderr
+
+
 # -- recording -------------------------------------------------------------------------------------
 
 

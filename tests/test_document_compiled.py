@@ -117,25 +117,27 @@ def _with_footnote(data: bytes) -> bytes:
         "{{ not_complete }} not complete{% endif %}.</w:t></w:r></w:p></w:footnote>"
         "</w:footnotes>"
     )
+    return with_part(data, "word/footnotes.xml", FOOTNOTES, FOOTNOTES_REL, notes, "rIdNotes")
+
+
+def with_part(
+    data: bytes, member: str, content_type: str, reltype: str, xml: str, rid: str
+) -> bytes:
+    """`data` with a part `member` related from the body (python-docx cannot add one)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in source.infolist():
             part = source.read(info.filename)
             if info.filename == "[Content_Types].xml":
-                part = part.replace(
-                    b"</Types>",
-                    f'<Override PartName="/word/footnotes.xml" ContentType="{FOOTNOTES}"/>'
-                    "</Types>".encode(),
-                )
+                override = f'<Override PartName="/{member}" ContentType="{content_type}"/>'
+                part = part.replace(b"</Types>", f"{override}</Types>".encode())
             elif info.filename == "word/_rels/document.xml.rels":
-                part = part.replace(
-                    b"</Relationships>",
-                    f'<Relationship Id="rIdNotes" Type="{FOOTNOTES_REL}" '
-                    'Target="footnotes.xml"/></Relationships>'.encode(),
-                )
+                target = member.removeprefix("word/")
+                relation = f'<Relationship Id="{rid}" Type="{reltype}" Target="{target}"/>'
+                part = part.replace(b"</Relationships>", f"{relation}</Relationships>".encode())
             dst.writestr(info, part)
-        dst.writestr("word/footnotes.xml", notes)
+        dst.writestr(member, xml)
     return out.getvalue()
 
 

@@ -92,6 +92,10 @@ def tell(result: DocumentResult, fmt: Format) -> None:
         recorded = "; its step recorded with it" if made.note else ""
         if made.note and result.dry_run:
             recorded = "; its step would be recorded with it"
+        if made.drafts:
+            names = ", ".join(p.name for p in made.drafts)
+            verb = "would be made" if result.dry_run else "made now"
+            recorded += f"; its e-mail draft, missing, {verb}: {names}"
         whose = f"{made.agent.name} {_where(made)}"
         say(f"already made: {whose}{where}" + recorded)
     for refused in result.refused:
@@ -108,6 +112,9 @@ def tell(result: DocumentResult, fmt: Format) -> None:
         drafts = sum(len(d.drafts) for d in result.documents)
         with_drafts = f" and {drafts} e-mail draft(s)" if drafts else ""
         say(f"Saved {n} document(s){with_drafts} in {result.folder}.")
+    kept = sum(len(m.drafts or ()) for m in result.already_made)
+    if kept and not result.dry_run:
+        say(f"Saved {kept} e-mail draft(s) of documents already made in {result.folder}.")
     if result.recorded:
         say_written(result.write, done="needs no change", fmt=fmt)
 

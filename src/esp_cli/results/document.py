@@ -58,6 +58,9 @@ class NotMade:
     note: str | None = field(default=None, metadata=as_json(omit_none=True))
     # What to do so it can be made (a refusal's fix).
     fix: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # Already made without the e-mail drafts asked for (a run stopped between them): the
+    # drafts made now, the document attached.
+    drafts: tuple[Path, ...] | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass

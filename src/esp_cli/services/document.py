@@ -97,7 +97,7 @@ from esp_cli.services.record import (
 from esp_cli.services.replay import rows_as_of
 from esp_cli.services.smes import SME, class_smes, sme_addresses, sme_cc
 from esp_cli.services.word import word_problem
-from esp_cli.services.word_template import PartSyntaxError, WordTemplate
+from esp_cli.services.word_template import PartError, PartSyntaxError, WordTemplate
 from esp_cli.system import command_lines, create_file_atomically, shell_quote
 from esp_cli.workbook.session import ChangePlan, WriteSession, write_session
 from esp_cli.workbook.tracker import Row, Table
@@ -156,11 +156,11 @@ def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -
     if problem is not None:
         raise TemplateError(
             f"{source}: not a Word document esp can read ({problem}).",
-            fix="save it from Word as a Word Document (.docx).",
+            fix="open it in Word and Save As Word Document (.docx).",
         )
     env = _environment()
-    word = WordTemplate(data)  # parsed once for the run
     try:
+        word = WordTemplate(data)  # parsed once for the run
         names = word.placeholders(env)
         props = word.properties
         for text in (props["title"], props["subject"], props["author"], props["comments"]):
@@ -177,8 +177,10 @@ def read_template(step: Step, data: bytes, source: str, *, trial: bool = True) -
         raise TemplateError(
             f"{source}: a placeholder in {exc.where} cannot be read ({exc.message}).",
             fix=f"{_WRITE_TAGS}; an {{% if %}} or {{% for %}} ends in the part it starts in "
-            "(the body, a header, a footer, the footnotes).",
+            "(the body, a header, a footer, the footnotes, the endnotes, the comments).",
         ) from exc
+    except PartError as exc:
+        raise TemplateError(f"{source}: {exc.message}.", fix=exc.fix) from exc
     checked = StepTemplate(step, data, source, known, word)
     if trial:
         example = _example(step)
@@ -540,27 +542,77 @@ def _recorder(run: _Run, wanted: _Candidate, docx: Path) -> Callable[[ChangePlan
     )  # fmt: skip
 
 
-def _record_made(
-    run: _Run, s: WriteSession, wanted: _Candidate, docx: Path, *, strict: bool
-) -> None:
-    """--record, and the step's document is already there (made earlier, a run stopped
-    before the tracker was written): its step recorded naming it, once it is checked to be
-    this agent's, this step's and this day's; never made again."""
+def _made_before(
+    run: _Run,
+    s: WriteSession,
+    smes: dict[str, list[str]],
+    wanted: _Candidate,
+    paths: Sequence[Path],
+    *,
+    strict: bool,
+) -> _Made | None:
+    """The step's document is already there (made earlier; a run stopped before the
+    tracker was written, or between the document and its e-mail): once it is checked to be
+    this agent's, this step's and this day's, its step recorded naming it (--record) and
+    the drafts asked for that are not there made with it attached (returned, to be saved
+    with the run's); never made again."""
     row, step, on = wanted.row, wanted.step, wanted.on
-    ref = row.ref()
+    ref, docx = row.ref(), paths[0]
+    drafts = tuple(p for p in paths[1:] if not _exists(p))
+    note = None
     try:
-        check_document(read_document(docx), row, step, on, on, s.table)
-        _facts(wanted, run)  # the ladder allows it
-        record = _recorder(run, wanted, docx)
-        record(_trial(run, s))
-        planned = record(s.plan)
+        given = read_document(docx)
+        check_document(given, row, step, on, on, s.table)
+        facts = _facts(wanted, run)  # the ladder allows it
+        to, cc = _recipients(run, row, smes) if drafts else ((), ())
+        data = docx.read_bytes() if drafts else b""
+        if run.record:
+            record = _recorder(run, wanted, docx)
+            record(_trial(run, s))
+            note = record(s.plan).line
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{docx}: cannot be read ({exc.strerror}).", fix="check the folder and its rights."
+        ) from exc
     except EspError as exc:
         if strict:
             raise
         run.refused.append(NotMade(ref, step, exc.message, file=docx, fix=exc.fix))
         return None
-    run.already.append(NotMade(ref, step, "already made", file=docx, note=planned.line))
-    return None
+    run.already.append(
+        NotMade(ref, step, "already made", file=docx, note=note, drafts=drafts or None)
+    )
+    if not drafts:
+        return None
+    document = Document(
+        ref, step, on, docx, drafts, ", ".join(to), cc, "", facts, note
+    )  # fmt: skip
+    return _Made(document, facts, data, docx.stem, to, kept=True)
+
+
+def _recipients(
+    run: _Run, row: Row, smes: dict[str, list[str]]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The drafts' To (the agent's Email) and Cc (the class's TBT SMEs with an address);
+    an agent without a usable address is an EspError saying so."""
+    found = _address(row)
+    typed = row.text("email").strip() if "email" not in row.unreadable else ""
+    unusable = address_problem(typed, "the Email column") if typed else None
+    if found is None or unusable:
+        why = (
+            f"{row.name}'s {unusable}: no draft to address"
+            if unusable
+            else f"{row.name} has no e-mail address in the Email column: no draft to address"
+        )
+        fix = (
+            "correct the agent's Email column: one address, or several separated by ';'."
+            if unusable
+            else "fill in the agent's Email column, or leave out --eml/--msg."
+        )
+        raise EspError(f"{why}.", fix=fix)
+    cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
+    run.smes_without_address += [n for n in without if n not in run.smes_without_address]
+    return found, cc
 
 
 @dataclass(frozen=True)
@@ -572,6 +624,7 @@ class _Made:
     data: bytes  # the .docx (none in a dry run)
     stem: str
     to: tuple[str, ...]  # the agent's address(es), for the drafts
+    kept: bool = False  # the .docx was there already: only its drafts are saved
 
 
 def _make(
@@ -591,9 +644,9 @@ def _make(
     paths = run.paths(_stem(run, s, row, step, on))
     there = next((p for p in paths if _exists(p)), None)
     if there is not None:
-        if run.record and paths[0].is_file():
-            _record_made(run, s, wanted, paths[0], strict=strict)
-            return None
+        drafts_wanted = any(not _exists(p) for p in paths[1:])
+        if (run.record or drafts_wanted) and paths[0].is_file():
+            return _made_before(run, s, smes, wanted, paths, strict=strict)
         if strict:
             raise WriteFailedError(
                 f"{there}: already there; esp never writes over a file.",
@@ -617,27 +670,13 @@ def _make(
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
     if run.drafts:
-        found = _address(row)
-        typed = row.text("email").strip() if "email" not in row.unreadable else ""
-        unusable = address_problem(typed, "the Email column") if typed else None
-        if found is None or unusable:
-            why = (
-                f"{ref.name}'s {unusable}: no draft to address"
-                if unusable
-                else f"{ref.name} has no e-mail address in the Email column: no draft to address"
-            )
-            fix = (
-                "correct the agent's Email column: one address, or several separated by ';'."
-                if unusable
-                else "fill in the agent's Email column, or leave out --eml/--msg."
-            )
+        try:
+            to, cc = _recipients(run, row, smes)
+        except EspError as exc:
             if strict:
-                raise EspError(f"{why}.", fix=fix)
-            run.refused.append(NotMade(ref, step, why, fix=fix))
+                raise
+            run.refused.append(NotMade(ref, step, exc.message.rstrip("."), fix=exc.fix))
             return None
-        to = found
-        cc, without = sme_cc(smes.get(class_key(row.cls), []), run.addresses)
-        run.smes_without_address += [n for n in without if n not in run.smes_without_address]
     # A namesake without an Agent ID: the stamp carries the row, as the file name does.
     by_row = row.row if _tag(run, s, row) == docs.row_tag(row.row) else None
     stamp = docs.stamp(facts, by_row, row.sheet)
@@ -666,7 +705,8 @@ def _save(run: _Run, s: WriteSession, made: Sequence[_Made]) -> None:
         return
     _prepare_out(run)
     for one in made:
-        _write_new(one.document.file, one.data)
+        if not one.kept:
+            _write_new(one.document.file, one.data)
         if run.drafts:
             _draft(run, s, one)
 

@@ -20,9 +20,23 @@ def word_problem(data: bytes) -> str | None:
     except Exception as exc:  # the file, not esp, is at fault: see above
         text = " ".join(str(exc).split()) or type(exc).__name__
         if "not a Word file" in text:
-            return "another kind of Office file, not a Word document"
+            kind = next((k for part, k in _OTHER_KINDS if part in text), None)
+            return f"it is {kind}" if kind else "another kind of Office file, not a Word document"
         return text
     return None
+
+
+# What an Office file that is no Word document is, by its main part's content type (the
+# name it was given may be .docx all the same).
+_OTHER_KINDS = (
+    ("wordprocessingml.template.main", "a Word template (.dotx)"),
+    ("ms-word.document.macroEnabled", "a macro-enabled Word document (.docm)"),
+    ("ms-word.template.macroEnabled", "a macro-enabled Word template (.dotm)"),
+    ("spreadsheetml", "an Excel workbook"),
+    ("ms-excel", "an Excel workbook"),
+    ("presentationml", "a PowerPoint presentation"),
+    ("ms-powerpoint", "a PowerPoint presentation"),
+)
 
 
 def word_text(data: bytes) -> tuple[str, str]:
