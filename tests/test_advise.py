@@ -383,13 +383,14 @@ def test_situations_follow_the_rules() -> None:
     assert kinds() == []  # on track
     assert kinds(citrix_access="Equipment Issue", call_cert_complete=True,
                  tbts_complete=True) == []  # fmt: skip
-    # A Complete? that cannot be read beside a No: not complete either way, so the SPOC
-    # advice stands; the TBT advice needs All TBTs Complete? read.
+    # A Complete? that cannot be read beside a No: not complete either way, so the advice
+    # stands — the TBT advice too: an All TBTs Complete? that cannot be read is not yes.
     unread_cert = {"call_cert_complete": None, "unreadable": ("call_cert_complete",)}
     assert kinds(**spoc, **unread_cert, n_number_requested=date(2026, 11, 9)) == [AdviceKind.SPOC]
     assert kinds(**unread_cert, citrix_access="Equipment Issue") == [AdviceKind.EQUIPMENT]
     unread_tbts = {"tbts_complete": None, "unreadable": ("tbts_complete",)}
-    assert kinds(**unread_tbts, citrix_access="Equipment Issue") == []
+    assert kinds(**unread_tbts, citrix_access="Equipment Issue") == [AdviceKind.EQUIPMENT]
+    assert kinds(**unread_tbts, citrix_access="Cannot Locate TBT") == [AdviceKind.CANNOT_LOCATE]
     # Beside a yes the agent may be complete: nothing.
     assert kinds(**spoc, **unread_tbts, call_cert_complete=True,
                  n_number_requested=date(2026, 11, 9)) == []  # fmt: skip

@@ -492,17 +492,30 @@ def test_due_leaves_out_an_agent_whose_clock_has_not_started_and_words_the_fix_b
 ) -> None:
     """A clock that starts after the day (Mon 01/04/2027, the day Tue 12/22/2026): nothing is
     due, an unreadable Coaching Date or not, so the agent is not listed and the run succeeds.
-    An unreadable Complete? cell is told to hold Yes or No, not a date."""
+    An unreadable Complete? cell beside a yes (the agent may be complete) is told to hold
+    Yes or No, not a date; beside a No the agent is not complete either way: due as any."""
     later = agent("Dc FutureStart", "D2", esp_start=date(2027, 1, 4), coaching_date="12/21")
-    maybe = agent("Dc FlagMaybe", "D1", esp_start=date(2026, 12, 16), call_cert_complete="maybe")
+    maybe = agent(
+        "Dc FlagMaybe",
+        "D1",
+        esp_start=date(2026, 12, 16),
+        call_cert_complete="maybe",
+        tbts_complete="Yes",
+    )
+    open_either_way = agent(
+        "Dc FlagNo", "D3", esp_start=date(2026, 12, 16), call_cert_complete="maybe"
+    )
     out = str(tmp_path / "out")
     book = tracker(tmp_path / "ESP Tracker.xlsx", [later], headers=tuple(H.values()))
     res = run(book, config, "--due", "--as-of", "2026-12-22", "--out", out, "-n", "-f", "json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["refused"] == [] and "not made" not in res.stderr
-    book = tracker(tmp_path / "ESP Tracker.xlsx", [later, maybe], headers=tuple(H.values()))
+    rows = [later, maybe, open_either_way]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=tuple(H.values()))
     res = run(book, config, "--due", "--as-of", "2026-12-22", "--out", out, "-n", "-f", "json")
     assert res.exit_code == ExitCode.FAILED, res.output
+    made = json.loads(res.stdout)["documents"]
+    assert [(d["agent"], d["step"]) for d in made] == [("Dc FlagNo", "coaching")]
     (refused,) = json.loads(res.stdout)["refused"]
     assert refused["agent"] == "Dc FlagMaybe" and "('maybe')" in refused["reason"]
     assert "(Yes or No;" in refused["fix"] and "MM/DD/YYYY" not in refused["fix"]

@@ -588,6 +588,19 @@ def test_the_card_shows_where_the_agent_stands(tmp_path: Path) -> None:
     assert "Oldest" not in text
 
 
+@pytest.mark.parametrize("typed", ["maybe", "#N/A"])
+def test_the_card_shows_a_complete_cell_that_cannot_be_read_as_typed(
+    tmp_path: Path, typed: str
+) -> None:
+    """Beside a No the agent is on the ladder as any (not complete either way): the card
+    still shows the cell to correct, never as an empty one."""
+    row = agent(0, "Devon Price", **{"Call Cert Complete?": typed, "All TBTs Complete?": "No"})
+    path = factories.tracker(tmp_path / "ESP Tracker.xlsx", [row], headers=HEADERS)
+    card = start_round(path, Config(user="Jordan Reyes"), sme=SME).cards[0]
+    text = "\n".join(card_lines(0, 1, card, [], 100))
+    assert f"done:      Call Cert '{typed}' (cannot be read: Yes or No) · TBTs no" in text
+
+
 class _Console:
     """Standard input as a console gives it: a terminal, bytes underneath."""
 

@@ -126,13 +126,13 @@ def situations(facts: AgentFacts, ev: Evaluation, as_of: date) -> list[AdviceKin
     - breakout: never by itself (the SMEs invite agents when they need it).
 
     A complete agent, or one who may be complete (a "Complete?" cell that cannot be read,
-    the other yes), gets nothing; an unreadable All TBTs Complete? gets no TBT advice."""
+    the other yes), gets nothing; an All TBTs Complete? that cannot be read is not yes."""
     if ev.complete or completion_unknown(rules_as_of(facts, as_of)[0]):
         return []
     out: list[AdviceKind] = []
     if any(a.action is ActionKind.ADVISE_SPOC for a in ev.actions):
         out.append(AdviceKind.SPOC)
-    if facts.tbts_complete is not True and "tbts_complete" not in facts.unreadable:
+    if facts.tbts_complete is not True:
         if is_issue(facts.citrix_access, CANNOT_LOCATE):
             out.append(AdviceKind.CANNOT_LOCATE)
         if is_issue(facts.citrix_access, EQUIPMENT):

@@ -36,9 +36,11 @@ def _row(label: str, value: str, width: int | None, mark: str | None = None) -> 
     return [(line, mark) for line in hanging(f"  {label + ':':<10} {value}", width, LABEL - 2)]
 
 
-def _yes_no(value: bool | None, day: date | None, as_of: date | None = None) -> str:
+def _yes_no(value: bool | str | None, day: date | None, as_of: date | None = None) -> str:
     if value is None:
         return "—"
+    if isinstance(value, str):  # as typed: neither yes nor no
+        return f"{value!r} (cannot be read: Yes or No)"
     if value and day and as_of and day > as_of:
         return f"yes {show(day)}, after {as_of:%a %m/%d}: not yet then"
     return ("yes" + (f" {show(day)}" if day else "")) if value else "no"

@@ -22,11 +22,12 @@ class AgentCard:
     latest_note: str | None  # the latest Notes line
     latest_tbt_note: str | None  # the latest TBT Notes line
     self_report: str | None  # today's Notes line signed by the agent, if any
-    # Where the agent stands: completion (None: empty), the TBT hours logged, the Citrix
-    # TBT Access issue and the SPOC columns, those the issue still needs, the last notes.
-    call_cert: bool | None = None
+    # Where the agent stands: completion (None: empty; text: a cell that cannot be read, as
+    # typed), the TBT hours logged, the Citrix TBT Access issue and the SPOC columns, those
+    # the issue still needs, the last notes.
+    call_cert: bool | str | None = None
     call_cert_date: date | None = None
-    tbts: bool | None = None
+    tbts: bool | str | None = None
     tbts_date: date | None = None
     tbt_hours: float | None = None
     access: str | None = None

@@ -50,7 +50,7 @@ from esp_cli.core.rules import (
     ladder_conflicts,
     step_order_error,
 )
-from esp_cli.core.values import Unreadable
+from esp_cli.core.values import Unreadable, text_of
 from esp_cli.core.waiting import APPEND, ROUND_WHY, SET, WaitingCell, WaitingOp
 from esp_cli.core.words import overdue_words
 from esp_cli.errors import EspError, InputFileError, UsageError
@@ -523,6 +523,13 @@ def due_lines(ev: Evaluation) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _flag(row: Row, value: bool | None, key: str) -> bool | str | None:
+    """A Complete? flag for the card: as read, or as typed when it cannot be read."""
+    if value is None and key in row.unreadable:
+        return text_of(row.raw.get(key))
+    return value
+
+
 def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
     facts = facts_from_row(row)
     access = facts.citrix_access
@@ -538,9 +545,9 @@ def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
         latest_note=notes[-1] if notes else None,
         latest_tbt_note=tbt_notes[-1] if tbt_notes else None,
         self_report=self_report(row, day),
-        call_cert=facts.call_cert_complete,
+        call_cert=_flag(row, facts.call_cert_complete, "call_cert_complete"),
         call_cert_date=facts.call_cert_date,
-        tbts=facts.tbts_complete,
+        tbts=_flag(row, facts.tbts_complete, "tbts_complete"),
         tbts_date=facts.tbt_complete_date,
         tbt_hours=facts.tbt_hours,
         access=access,
