@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from esp_cli.core.refs import col_letter
+from esp_cli.core.refs import cell_or_row
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
 
@@ -37,7 +37,7 @@ class PendingOp:
         if where is None:
             return None if self.placed else cell.cell
         sheet, row, col = where
-        shown = f"{col_letter(col)}{row}" if col else f"row {row}"
+        shown = cell_or_row(row, col or 0)
         return shown if sheet == cell.sheet else f"{sheet}!{shown}"
 
     @property
