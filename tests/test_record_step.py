@@ -361,7 +361,7 @@ LADDER_AGENTS = [
     ladder_agent("Al Done", "N4", call_cert_complete="Yes", tbts_complete="Yes"),  # row 8
     ladder_agent("Nora Start", "N1", esp_start=None),  # row 9
     ladder_agent("Bea Start", "N2", esp_start="TBD"),  # row 10
-    ladder_agent("May Done", "N3", call_cert_complete="Perhaps", tbts_complete="Yes"),  # row 11: may be complete
+    ladder_agent("May Done", "N3", call_cert_complete="Perhaps", tbts_complete="Yes"),  # row 11
     ladder_agent("Fern Fresh", "F1"),  # row 12
     ladder_agent("Ona Date", "O1", call_cert_complete="Yes", call_cert_date=date(2026, 11, 24),
                  tbts_complete="Yes"),  # row 13: the TBTs' yes has no date

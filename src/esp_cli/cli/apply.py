@@ -45,7 +45,9 @@ def apply_command(
         typer.Option(
             "--skip-conflicts",
             help="Write the changes that conflict too, leaving out only their cells that "
-            "changed since esp saw them (recorded); without it such a change waits on, whole.",
+            "changed since esp saw them and the cells that go with those (a note line "
+            "documenting one), each said and recorded; without it such a change waits on, "
+            "whole.",
         ),
     ] = False,
     tracker: TrackerOpt = None,

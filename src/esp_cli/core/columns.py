@@ -70,6 +70,11 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 
+# The columns esp computes from the others on every write that brings an agent up to date
+# (esp escalations --write, a ladder step, a round's answers): what is typed there is
+# esp's to overwrite.
+COMPUTED = frozenset({"escalation_stage", "next_action", "next_action_due"})
+
 _NON_ALNUM = re.compile(r"[^0-9a-z#]+")
 
 

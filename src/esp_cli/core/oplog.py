@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from esp_cli.core.model import AddedColumn, AgentRef
-from esp_cli.core.refs import col_letter
+from esp_cli.core.refs import cell_or_row
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import ErrorValue, Unreadable, parse_yes_no
 
@@ -176,7 +176,9 @@ class CellRecord:
     @property
     @exported(after="sheet")
     def cell(self) -> str:
-        return f"{col_letter(self.col)}{self.row}"
+        """A1; the row alone for a cell of a column still to be added (a waiting change
+        dropped unwritten: its column is its header, `column`)."""
+        return cell_or_row(self.row, self.col)
 
     def to_json(self) -> dict[str, Any]:
         return {

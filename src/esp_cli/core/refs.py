@@ -38,6 +38,12 @@ def cell_ref(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 
 
+def cell_or_row(row: int, col: int) -> str:
+    """A1; for a cell of a column the sheet does not have yet (col 0: the write adds it),
+    the row alone ("row 7"): its column is said by its header."""
+    return f"{col_letter(col)}{row}" if col > 0 else f"row {row}"
+
+
 def parse_ref(ref: str) -> tuple[int, int]:
     """'B7' -> (7, 2)."""
     m = _REF.match(ref.strip())

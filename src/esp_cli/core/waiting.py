@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from esp_cli.core.columns import COMPUTED
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import appended
 from esp_cli.core.oplog import (
@@ -31,7 +32,7 @@ from esp_cli.core.oplog import (
     tag,
     untag,
 )
-from esp_cli.core.refs import col_letter
+from esp_cli.core.refs import cell_or_row
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.values import ErrorValue, text_of
 
@@ -97,7 +98,7 @@ class WaitingCell:
     @exported(after="sheet")
     def cell(self) -> str:
         """A1; a column the sheet did not have yet (esp adds it): the row alone."""
-        return f"{col_letter(self.col)}{self.row}" if self.col > 0 else f"row {self.row}"
+        return cell_or_row(self.row, self.col)
 
     @property
     @exported(key="seen", after="action")
@@ -327,6 +328,9 @@ LEFT = "left"  # a header the team changed: left as it is, its column with it
 CHANGED, AGENT, COLUMN, OTHER = "changed", "agent", "column", "other"
 # Two agents of the agent's name (and class), and nothing recorded tells which it is.
 NAMESAKE = "namesake"
+# A cell that would write, left out (--skip-conflicts) with a cell of its unit that
+# conflicts: a value and the note line documenting it, a row added whole.
+WITH = "with"
 CHANGED_REASON = "changed since esp saw it"
 
 
@@ -352,10 +356,12 @@ def note_text(current: Any) -> str | None:
 
 def resolve(cell: WaitingCell, current: Any) -> Resolution:
     """The domain's rule for one cell: a note line goes after whatever the cell holds now
-    (never twice); any other value only where the cell still holds what esp saw. The
-    header of a column an undo gives back (`header`) is never a conflict: one the team
-    changed is theirs, and is left, and its column with it, as an undo written at once
-    leaves it."""
+    (never twice); any other value only where the cell still holds what esp saw. A
+    computed column's value (Escalation Stage, Next Action, Next Action Due) is esp's: it
+    is written whatever was typed there since, as the command run then would have (never
+    a conflict holding back the step it follows). The header of a column an undo gives
+    back (`header`) is never a conflict: one the team changed is theirs, and is left, and
+    its column with it, as an undo written at once leaves it."""
     if cell.action == APPEND:
         text = note_text(current)
         if text is None:
@@ -365,7 +371,7 @@ def resolve(cell: WaitingCell, current: Any) -> Resolution:
         return Resolution(ALREADY) if new is None else Resolution(WRITE, new)
     if same_value(current, cell.value):
         return Resolution(ALREADY)
-    if same_value(current, cell.seen):
+    if same_value(current, cell.seen) or (cell.action == SET and cell.key in COMPUTED):
         return Resolution(WRITE, cell.value)
     if cell.header:
         return Resolution(LEFT)
@@ -387,7 +393,8 @@ class Conflict:
     address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
     # CHANGED (the cell holds something else), AGENT (the agent's row is no longer
     # there), NAMESAKE (namesakes, and which is the agent cannot be told), COLUMN (the
-    # cell's column is no longer there) or OTHER; "": from `reason`.
+    # cell's column is no longer there), WITH (left out with a cell of its unit that
+    # conflicts) or OTHER; "": from `reason`.
     cause: str = field(default="", metadata=as_json(hidden=True))
 
     @property

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.core.oplog import tag
-from esp_cli.core.refs import col_letter
+from esp_cli.core.refs import cell_or_row
 from esp_cli.core.shape import as_json, exported
 from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
 
@@ -44,7 +44,7 @@ class PendingOp:
         if where is None:
             return None if self.placed else cell.cell
         sheet, row, col = where
-        shown = f"{col_letter(col)}{row}" if col else f"row {row}"
+        shown = cell_or_row(row, col or 0)
         return shown if sheet == cell.sheet else f"{sheet}!{shown}"
 
     def left_now(self, cell: WaitingCell) -> tuple[bool, Any]:

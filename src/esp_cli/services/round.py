@@ -36,7 +36,7 @@ from esp_cli.core.answers import AgentAnswers, Answer, Effect, Key, Op, Typed
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY, alias_table
 from esp_cli.core.model import AgentRef, is_issue, is_spoc_issue
-from esp_cli.core.notes import NoteKind, format_line, lines_of, parse_line
+from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import (
     ACTION_LABELS,
@@ -51,7 +51,7 @@ from esp_cli.core.rules import (
     step_order_error,
 )
 from esp_cli.core.values import Unreadable, text_of
-from esp_cli.core.waiting import APPEND, ROUND_WHY, SET, WaitingCell, WaitingOp
+from esp_cli.core.waiting import APPEND, ROUND_WHY, SET, WaitingCell, WaitingOp, note_text
 from esp_cli.core.words import overdue_words
 from esp_cli.errors import EspError, InputFileError, UsageError
 from esp_cli.results.round import AgentCard, NotApplied, RoundConflict, RoundResult
@@ -86,6 +86,7 @@ from esp_cli.workbook.tracker import (
     read_table,
 )
 from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.patch import check_cell_text
 from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
 
 log = logging.getLogger("esp")
@@ -733,6 +734,7 @@ class Round:
         if typed.key in (Key.TBT_NOTE, Key.NOTE):
             kind = TBT if typed.key is Key.TBT_NOTE else NOTES
             line = format_line(kind, day, by, typed.text)
+            self._fits(i, kind.column_key, line)
             label = ("TBT note: " if kind is TBT else "Note: ") + typed.text
             return Answer(typed.key, label, (Effect(Op.APPEND, kind.column_key, line),))
         if typed.key in done:
@@ -754,6 +756,25 @@ class Round:
         if row.get(date_key) is None and date_key not in row.unreadable:
             effects.append(Effect(Op.SET, date_key, day))
         return Answer(typed.key, f"{what} complete {fmt(day)}", tuple(effects))
+
+    def _fits(self, i: int, key: str, line: str) -> None:
+        """Refuse, as it is typed, a note line its cell could not take after the lines
+        typed before it for the agent (Excel's limits): never an answer left to wait
+        for a write that cannot make it. A cell showing an Excel error is judged when
+        written."""
+        row = self.rows[i]
+        text = note_text(row.raw.get(key))
+        if text is None:
+            return
+        for effect in (e for a in self.answered[i].answers for e in a.effects):
+            if effect.op is Op.APPEND and effect.key == key:
+                text = appended(text, str(effect.value)) or text
+        full = appended(text, line)
+        if full is not None:
+            col = self.table.sheet(row.sheet).col(key)
+            header = BY_KEY[key].header
+            where = address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
+            check_cell_text(full, f"{where} ({header})")
 
     def _step(self, i: int, note: str) -> Answer:
         row, ev = self.rows[i], self.evaluations[i]

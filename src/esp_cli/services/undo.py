@@ -181,6 +181,12 @@ def _target(log: Log, op: str | None, pending: Sequence[WaitingOp] = ()) -> Oper
             fix=f"to go back to before it, copy a backup from {log.path.parent} "
             "(esp history shows which).",
         )
+    if target.kind == oplog.DROPPED:
+        raise EspError(
+            f"Operation {target.op} was dropped before it was written (esp pending drop); "
+            "there is nothing to undo.",
+            fix="make the change again if it is wanted.",
+        )
     if target.op in undone:
         raise EspError(
             f"Operation {target.op} is already undone (by {undone[target.op]}).",

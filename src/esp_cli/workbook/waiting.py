@@ -55,6 +55,7 @@ from esp_cli.core.waiting import (
     OTHER,
     RESTORE,
     SET,
+    WITH,
     Conflict,
     FromNewerEsp,
     WaitingCell,
@@ -66,6 +67,7 @@ from esp_cli.workbook import history
 from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.tracker import Row, Sheet, Table, parse_cell, read_table
 from esp_cli.workbook.xlsx import safety
+from esp_cli.workbook.xlsx.patch import check_cell_text
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 if TYPE_CHECKING:
@@ -877,8 +879,10 @@ class Applier:
     def put(self, op: WaitingOp, skip_conflicts: bool = False) -> Outcome:
         """Judge every cell of `op` against the tracker as it is now (and as the
         operations before it leave it); write it, unit by unit, unless a cell conflicts
-        (then it waits on, whole; with `skip_conflicts` its other units are written and
-        the conflicting ones left out)."""
+        (then it waits on, whole). With `skip_conflicts` every cell that does not conflict
+        is written and the conflicting ones left out — but for a unit whose cells go
+        together (a value and the note line documenting it, a row added whole): that is
+        left out whole, each of its cells listed as left out (WITH)."""
         outcome = Outcome(op)
         ready: list[list[tuple[WaitingCell, _Place, Any]]] = []
         local: dict[Any, Any] = {}
@@ -913,17 +917,24 @@ class Applier:
                     continue
                 if got.outcome == ALREADY:
                     continue
-                problem = self._refusal(place, got.new)
+                problem = self._refusal(place, got.new, cell.column)
                 if problem is not None:
                     bad.append(Conflict(op.op, cell, current, problem, where))
                     continue
                 planned.append((cell, place, got.new))
                 mine[spot] = got.new
-            if bad:
-                outcome.conflicts.extend(bad)
-            else:
+            if not bad:
                 ready.append(planned)
                 local.update(mine)
+                continue
+            outcome.conflicts.extend(bad)
+            if not skip_conflicts:
+                continue
+            if _separable(unit):
+                ready.append(planned)  # each cell on its own: the others are written
+                local.update(mine)
+            else:
+                outcome.conflicts.extend(_left_with(op, planned, bad[0]))
         if outcome.conflicts and not skip_conflicts:
             outcome.held = True
             self.outcomes.append(outcome)
@@ -935,17 +946,19 @@ class Applier:
         self.outcomes.append(outcome)
         return outcome
 
-    def _refusal(self, place: _Place, new: Any) -> str | None:
+    def _refusal(self, place: _Place, new: Any, column: str) -> str | None:
         """Why the write would refuse this cell (a formula, a merged cell, Excel's cell
-        limit): the unit waits on rather than stop the whole write."""
+        limit): the unit waits on rather than stop the whole write. A cell of a column
+        the write is to add meets Excel's limits as any other."""
         if self.plan is None:
             return None
-        if place.col is None:
-            if self.plan.agent_rows is not self.table:
-                return "its column is not in the sheet (the next write of the tracker adds it)"
-            return None
         try:
-            self.plan.check(place.sheet, place.row, place.col, new)
+            if place.col is not None:
+                self.plan.check(place.sheet, place.row, place.col, new)
+            elif self.plan.agent_rows is not self.table:
+                return "its column is not in the sheet (the next write of the tracker adds it)"
+            elif isinstance(new, str):
+                check_cell_text(new, f"{place.sheet}!row {place.row} ({column})")
         except EspError as exc:
             return exc.message
         return None
@@ -983,6 +996,34 @@ class Applier:
             self.marks.setdefault((row.sheet, row.row), []).append(Mark(op, shown, key, new))
         elif place.col is not None:
             self._by_address[(place.sheet, place.row, place.col)] = new
+
+
+def _separable(unit: Sequence[WaitingCell]) -> bool:
+    """Whether each cell of the unit may be written without the others: an undo's cells
+    (each put back on its own, as esp undo --skip-conflicts puts them back)."""
+    return all(c.action == RESTORE for c in unit)
+
+
+def _left_with(
+    op: WaitingOp, planned: Sequence[tuple[WaitingCell, _Place, Any]], first: Conflict
+) -> list[Conflict]:
+    """The cells of a unit that would write, left out with its cell that conflicts."""
+    with_cell = f"{first.cell.sheet}!{first.cell.cell} ({first.cell.column})"
+    return [
+        Conflict(
+            op.op,
+            cell,
+            None,
+            f"left out with {with_cell}, which it goes with; would write {_shown(new)}",
+            cause=WITH,
+        )
+        for cell, _place, new in planned
+    ]
+
+
+def _shown(value: Any) -> str:
+    text = "—" if value is None or value == "" else str(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 def _put(d: dict[str, Any], key: str, value: Any) -> None:

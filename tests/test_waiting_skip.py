@@ -1,0 +1,172 @@
+"""esp apply --skip-conflicts writes every cell of a waiting change that does not conflict
+and leaves out only what cannot go without a conflicting cell, each cell said and in the
+history: an undo's cells each on their own (as esp undo --skip-conflicts puts them back);
+a change and the note line documenting it, or a row added whole, both or neither. The
+computed columns (Escalation Stage, Next Action, Next Action Due) are esp's: a teammate's
+edit there holds nothing back."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import openpyxl
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from esp_cli.services.demo import copy_sample
+from esp_cli.workbook.waiting import Store
+from tests.support.windows import excel_owner_file
+
+DAY = "2026-11-24"
+TRACKER = "ESP Tracker.xlsx"
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def run(*argv: str) -> Any:
+    return CliRunner().invoke(app, list(argv))
+
+
+def open_in_excel(folder: Path) -> Path:
+    owner = folder / f"~${TRACKER}"
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    return owner
+
+
+def edit_cell(path: Path, ref: str, text: str) -> None:
+    """A teammate types `text` into `ref` of the tracker's first sheet and saves, as Excel
+    does: the cell an inline string, its style kept, nothing else touched."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            if info.filename == SHEET:
+                xml = data.decode()
+                m = re.search(rf'<c r="{ref}"([^>]*?)(/>|>.*?</c>)', xml, re.S)
+                if m is None:  # an empty cell: put where Excel puts it, in column order
+                    xml = _with_empty(xml, ref)
+                    m = re.search(rf'<c r="{ref}"([^>]*?)(/>|>.*?</c>)', xml, re.S)
+                assert m is not None
+                style = re.search(r' s="\d+"', m.group(1))
+                cell = (
+                    f'<c r="{ref}"{style.group(0) if style else ""} t="inlineStr"><is><t>'
+                    f"{escape(text)}</t></is></c>"
+                )
+                data = xml.replace(m.group(0), cell).encode()
+            out.writestr(info, data)
+
+
+def _with_empty(xml: str, ref: str) -> str:
+    letters, row = re.fullmatch(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
+
+    def number(col: str) -> int:
+        n = 0
+        for ch in col:
+            n = n * 26 + ord(ch) - 64
+        return n
+
+    m = re.search(rf'<row r="{row}"[^>]*>(.*?)</row>', xml, re.S)
+    assert m is not None
+    for c in re.finditer(r'<c r="([A-Z]+)\d+"', m.group(1)):
+        if number(c.group(1)) > number(letters):
+            at = m.start(1) + c.start()
+            return f'{xml[:at]}<c r="{ref}"/>{xml[at:]}'
+    return f'{xml[: m.end(1)]}<c r="{ref}"/>{xml[m.end(1) :]}'
+
+
+def cells(path: Path) -> dict[str, str]:
+    """Every cell of the tracker's first sheet, as text."""
+    with warnings.catch_warnings():  # the sample's x14 drop-down: openpyxl only warns
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(path).worksheets[0]
+    return {c.coordinate: str(c.value) for row in ws.iter_rows() for c in row if c.value}
+
+
+def log(folder: Path) -> list[dict[str, Any]]:
+    text = (folder / "esp-backups" / f"{TRACKER}.history.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line]
+
+
+def test_a_teammates_edit_of_a_computed_column_holds_back_no_step(tmp_path: Path) -> None:
+    """A waiting coaching, and a teammate types in Marcus Lee's Escalation Stage: esp apply
+    writes the coaching's date and Notes line (and its computed cells, esp's to keep)."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+    assert computed.exit_code == 0, computed.output
+    owner = open_in_excel(tmp_path)
+    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert step.exit_code == ExitCode.WAITING, step.output
+    owner.unlink()
+    edit_cell(tmp_path / TRACKER, "AC44", "Coaching in progress")
+    done = run("apply", "--config", config)
+    assert done.exit_code == 0, done.output
+    now = cells(tmp_path / TRACKER)
+    assert "Documented coaching delivered" in now["Z44"]
+    assert now["V44"].startswith("2026-11-24")  # the coaching date
+    assert "Coaching in progress" not in now["AC44"]
+    assert Store(tmp_path / TRACKER).unwritten().ops == []
+    assert len(log(tmp_path)[-1]["cells"]) == 5
+
+
+def test_skip_conflicts_puts_back_every_other_cell_of_a_waiting_undo(tmp_path: Path) -> None:
+    """A waiting undo of 13 agents' Advised lines, one of them edited meanwhile: esp apply
+    --skip-conflicts puts back the 12 others (as esp undo --skip-conflicts does), and says
+    and records the one left out."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    out = str(tmp_path / "drafts")
+    advised = run("advise", "--due", "--as-of", DAY, "--out", out, "--config", config)
+    assert advised.exit_code == 0, advised.output
+    written = log(tmp_path)[-1]["cells"]
+    assert len(written) > 2
+    owner = open_in_excel(tmp_path)
+    assert run("undo", "--config", config).exit_code == ExitCode.WAITING
+    owner.unlink()
+    first = written[0]["cell"]
+    edit_cell(tmp_path / TRACKER, first, "Edited by a teammate")
+    held = run("apply", "--config", config)
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    done = run("apply", "--skip-conflicts", "--config", config)
+    assert done.exit_code == 0, done.output
+    assert "nothing left to change" not in done.output
+    assert f"ESP Tracker!{first}" in done.stderr
+    entry = log(tmp_path)[-1]
+    assert len(entry["cells"]) == len(written) - 1
+    assert first in entry["note"]
+    assert Store(tmp_path / TRACKER).unwritten().ops == []
+    now = cells(tmp_path / TRACKER)
+    assert "Edited by a teammate" in now[first]
+    for c in written[1:]:
+        assert "Advised" not in now.get(c["cell"], ""), c["cell"]
+
+
+def test_skip_conflicts_lists_every_cell_of_a_step_left_out_with_its_date(tmp_path: Path) -> None:
+    """The coaching's date conflicts (typed in Excel meanwhile): the Notes line documenting
+    it goes with it, and so do its computed cells — each named as left out, in the output
+    and the history, never a change consumed with "nothing left to change" unexplained."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    owner = open_in_excel(tmp_path)
+    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert step.exit_code == ExitCode.WAITING, step.output
+    owner.unlink()
+    edit_cell(tmp_path / TRACKER, "V44", "11/20/2026")
+    done = run("apply", "--skip-conflicts", "--config", config, "--format", "json")
+    assert done.exit_code == 0, done.output
+    (applied,) = json.loads(done.stdout)["applied"]
+    assert applied["changes"] == []
+    skipped = {s["cell"]: s for s in applied["skipped"]}
+    assert skipped["V44"]["kind"] == "changed"
+    assert skipped["Z44"]["kind"] == "with"
+    assert "left out with ESP Tracker!V44 (Coaching Date)" in skipped["Z44"]["reason"]
+    assert "ESP Tracker!Z44 (Notes, Marcus Lee): left out with ESP Tracker!V44" in done.stderr
+    entry = log(tmp_path)[-1]
+    assert entry["cells"] == [] and "Z44" in entry["note"] and "V44" in entry["note"]
+    assert "Documented coaching" not in cells(tmp_path / TRACKER).get("Z44", "")
