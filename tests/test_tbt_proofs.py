@@ -422,6 +422,7 @@ def test_a_hand_made_tracking_sheet_keeps_its_unlabelled_column(
     wb.save(sheet)
     res = proofs(tracker, folder)
     assert res.exit_code == 0, res.output
+    assert "Added column Proofs!G 'SHA-256' (placed after" in res.stderr
     rows = sheet_rows(sheet)
     assert rows[0][5:] == [None, "SHA-256"]
     assert rows[1][5] == "ok"
