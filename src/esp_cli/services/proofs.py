@@ -59,6 +59,8 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
+from esp_cli.services.escalations import keep_computed
+from esp_cli.services.facts import calendar_from
 from esp_cli.system import create_file_atomically, is_system_file, real_path
 from esp_cli.workbook.inputs import check_not_lock_file
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -693,15 +695,25 @@ def save_attachments(folder: Path, items: Sequence[Incoming]) -> None:
             )
 
 
-def _plan_tracker(plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof]) -> None:
+def _plan_tracker(
+    plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof], config: Config
+) -> None:
     """All TBTs Complete? = Yes and TBT Complete Date where not set already (a date already
-    there is the coordinator's and is kept)."""
+    there is the coordinator's and is kept); the agent's computed columns then follow."""
+    now = datetime.now()
+    cal = None
     for proof in proofs:
         row = rows[(proof.agent.sheet, proof.agent.row)]
+        written: dict[str, Any] = {}
         if row.get("tbts_complete") is not True:
             plan.set(row, "tbts_complete", plan.table.yes_no(row, "tbts_complete", True))
+            written["tbts_complete"] = True
         if row.get("tbt_complete_date") is None and "tbt_complete_date" not in row.unreadable:
             plan.set(row, "tbt_complete_date", proof.received)
+            written["tbt_complete_date"] = proof.received
+        if written:
+            cal = cal or calendar_from(config)
+            keep_computed(plan, row, written, config, now, cal, read=READ_KEYS)
 
 
 def _not_others(
@@ -770,7 +782,7 @@ def record_proofs(
         # Already-recorded proofs are flagged too: a run stopped between the two
         # workbooks is finished by the next one.
         by_row = {(r.sheet, r.row): r for r in s.table.rows()}
-        _plan_tracker(s.plan, by_row, good)
+        _plan_tracker(s.plan, by_row, good, config)
     return ProofsResult(
         folder=folder,
         tracking_sheet=sheet_path,
