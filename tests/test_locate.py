@@ -278,3 +278,17 @@ def test_screenshot_names_match_as_every_other_name_does(folder: Path) -> None:
         "Zoë O'Connor": ["O\u2019Connor Zoe\u0308 course number.png"],
         "José Núñez": ["Jose\u0301 Nu\u0301n\u0303ez.png"],
     }
+
+
+def test_the_searched_column_esp_adds_is_said(folder: Path) -> None:
+    """A tracker with no Searched by Course Number column: esp adds it and says so."""
+    factories.tracker(
+        folder / "ESP Tracker.xlsx",
+        [{"Class": "AET-1", "Agent Name": "Brooks, Ethan", "Citrix TBT Access": CL}],
+    )
+    eml = folder / "locate.eml"
+    result = run("report", "locate", "--screenshots", str(folder / "shots"), "--eml", str(eml),
+                 "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    col = openpyxl.utils.get_column_letter(len(factories.TRACKER_HEADERS) + 1)
+    assert f"Added column ESP Tracker!{col} 'Searched by Course Number'." in result.stderr

@@ -605,3 +605,24 @@ def test_a_step_after_a_later_step_recorded_names_the_cell_and_the_fix_of_the_la
         "escalations", "--as-of", "2026-11-30", "-v", "--tracker", str(ladder_book),
     ]).stderr.splitlines()  # fmt: skip
     assert any(ln.startswith("warning: Bo Gap") and ln.endswith(fix) for ln in lines)
+
+
+def test_a_column_added_by_the_step_is_said_after_the_write_as_in_the_dry_run(
+    tmp_path: Path,
+) -> None:
+    """A tracker with no Coaching Date column: the dry run says it would add it, and the
+    write says it added it (as every other write does)."""
+    cols = headers("class", "agent_name", "agent_id", "esp_start", "notes")
+    path = tracker_of(
+        tmp_path / "ESP Tracker.xlsx",
+        [dict(zip(cols, ["AET-1", "Devon Price", "E100", date(2026, 11, 16), None], strict=True))],
+        headers=cols,
+    )
+    args = ("Devon Price", "coaching", "--date", "2026-11-19", "--by", "Dana")
+    dry = run(path, *args, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Would add column ESP Tracker!F 'Coaching Date'." in dry.stderr
+    res = run(path, *args)
+    assert res.exit_code == 0, res.output
+    assert "Added column ESP Tracker!F 'Coaching Date'." in res.stderr
+    assert cell(path, "F2") == "Coaching Date" and cell(path, "F3") == date(2026, 11, 19)

@@ -322,3 +322,14 @@ def test_split_is_even_stable_and_idempotent(current: list[str | None], count: i
         had = [i for i, c in enumerate(current) if c and c.casefold() == sme.casefold()]
         kept = [i for i in had if out[i] == sme]
         assert len(kept) == min(len(had), share)
+
+
+def test_a_new_sme_is_said_with_every_known_sme_those_named_too(tracker: Path) -> None:
+    """Every known TBT SME is listed beside a new name, those the command names too: the
+    list is there to show a slip of one of them, never "none yet" when there are some."""
+    tracker = build(tracker, KNOWN)
+    res = esp(tracker, "sme", "assign", "AET-1", "--sme", "Sam Lead", "--sme", "Dana Whitfield")
+    assert res.exit_code == 0, res.output
+    said = next(line for line in res.stderr.splitlines() if "Sam Lead is new" in line)
+    listed = said.split("(TBT SMEs: ", 1)[1].split(")", 1)[0]
+    assert listed == "Dana Whitfield, Zoë Núñez, Dana Ortiz, Keisha Grant"

@@ -267,6 +267,37 @@ def test_the_same_file_under_the_right_name_later_is_still_not_recorded_twice(
     assert tracker_cells(tracker)[2] == ["Y", date(2026, 11, 23)]
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_copy_of_another_agents_recorded_proof_is_rejected_naming_whose_it_is(
+    tracker: Path, folder: Path, tmp_path: Path, dry_run: bool
+) -> None:
+    """Devon's transcript, recorded yesterday, saved today as Kim's: not Kim's proof. It is
+    rejected naming whose it is, Kim stays not complete and the sheet is unchanged (Devon's
+    own file again is already in: test_a_second_run_records_nothing_new)."""
+    assert proofs(tracker, folder).exit_code == 0
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    written = tracker.read_bytes(), sheet.read_bytes()
+    later = tmp_path / "later"
+    later.mkdir()
+    write(later, "Kim Lee TBT.pdf", pdf("Devon Price"))
+    res = proofs(tracker, later, "-f", "json", *(["--dry-run"] if dry_run else []))
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    assert data["already_recorded"] == []
+    assert [(r["file"], r["reason"]) for r in data["rejected"]] == [
+        (
+            "Kim Lee TBT.pdf",
+            "the same file was recorded for Devon Price on 11/23/2026: not Kim Lee's own "
+            "proof; ask Kim Lee for it",
+        )
+    ]
+    assert (tracker.read_bytes(), sheet.read_bytes()) == written
+    table = proofs(tracker, later)
+    assert "the same file was recorded for Devon Price on 11/23/2026" in table.stdout
+    assert "already in" not in table.output
+
+
 def test_an_agent_flagged_by_hand_gets_only_the_date(tracker: Path, tmp_path: Path) -> None:
     one = tmp_path / "one"
     one.mkdir()
@@ -391,6 +422,7 @@ def test_a_hand_made_tracking_sheet_keeps_its_unlabelled_column(
     wb.save(sheet)
     res = proofs(tracker, folder)
     assert res.exit_code == 0, res.output
+    assert "Added column Proofs!G 'SHA-256' (placed after" in res.stderr
     rows = sheet_rows(sheet)
     assert rows[0][5:] == [None, "SHA-256"]
     assert rows[1][5] == "ok"

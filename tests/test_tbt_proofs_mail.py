@@ -554,3 +554,29 @@ def test_a_proof_named_in_raw_utf8_or_an_odd_character_set_is_recorded(
         ("María González TBT.pdf", "María González"),
     ]
     assert data["rejected"] == []
+
+
+def test_a_mailed_copy_of_another_agents_recorded_proof_is_rejected_and_not_saved(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Devon's transcript recorded, then the same PDF mailed by Kim as hers: rejected naming
+    whose it is, not saved into the folder, Kim not flagged."""
+    save(inbox, "RE TBT.eml", message("Devon Price <devon.price@vendorcx.com>",
+                                      ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    assert proofs(tracker, config, inbox).exit_code == 0
+    later = inbox.parent / "later"
+    later.mkdir()
+    save(later, "Kim.eml", message("Kim Lee <kim.lee@vendorcx.com>",
+                                   ("Kim Lee TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    res = proofs(tracker, config, later)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    assert [(r["file"], r["from_email"]) for r in data["rejected"]] == [
+        ("Kim Lee TBT.pdf", "Kim.eml")
+    ]
+    assert data["rejected"][0]["reason"].startswith(
+        "the same file was recorded for Devon Price on 11/23/2026"
+    )
+    assert not (later / "Kim Lee TBT.pdf").exists()
+    assert cells(tracker)[2] == ["No", None]

@@ -158,6 +158,14 @@ def print_waiting_changes(write: WriteReport) -> None:
         )  # fmt: skip
 
 
+def say_added_columns(write: WriteReport) -> None:
+    """Each column the write adds (or would add, or will add once it is written)."""
+    for added in write.added_columns:
+        why = f" ({added.note})" if added.note else ""
+        verb = "Would add" if write.dry_run or write.status == "waiting" else "Added"
+        say(f"{verb} column {added}{why}.")
+
+
 def say_written(write: WriteReport, done: str = "already says so", *, fmt: Format) -> None:
     """The last word on stderr: what was (or would be) written — every cell, the waiting
     changes written first with the command's own counted too — and where the backup is; or
@@ -166,10 +174,7 @@ def say_written(write: WriteReport, done: str = "already says so", *, fmt: Forma
     n = write.cells_written
     if fmt is Format.table and write.status != "waiting":
         print_waiting_changes(write)
-    for added in write.added_columns:
-        why = f" ({added.note})" if added.note else ""
-        verb = "Would add" if write.dry_run or write.status == "waiting" else "Added"
-        say(f"{verb} column {added}{why}.")
+    say_added_columns(write)
     if write.dry_run:
         say(f"Dry run: {n} cell(s) would change; {write.tracker} was not written.")
     elif write.status == "waiting":

@@ -12,6 +12,7 @@ from esp_cli.render import Format, print_table, say, say_findings, show, write_j
 from esp_cli.render.changes import (
     changed_verb,
     print_waiting_changes,
+    say_added_columns,
     say_waiting,
     say_waiting_written,
 )
@@ -119,6 +120,7 @@ def render(
     verb = changed_verb(result.write, "set", "set")
     for change in result.write.changes:
         say(f"{verb} {change.address} ({change.agent}, {change.column}): {show(change.new)}")
+    say_added_columns(result.write)
     if result.write.status == "waiting":
         say_waiting(result.write)
         return

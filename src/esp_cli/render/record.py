@@ -6,6 +6,7 @@ from esp_cli.core.rules import fmt_day
 from esp_cli.render import Format, say, show
 from esp_cli.render.changes import (
     emit_agent_changes,
+    say_added_columns,
     say_signed,
     say_waiting_written,
     say_written,
@@ -41,6 +42,7 @@ def render(result: RecordResult, fmt: Format) -> None:
         say("The escalation ladder is complete: the agent may be termed.")
     write = result.write
     if write.backup:
+        say_added_columns(write)
         say(
             f"Recorded the {label} for {result.agent.name} on {show(result.on)} in "
             f"{write.tracker} (backup: {write.backup}"

@@ -7,6 +7,7 @@ from esp_cli.render import Format, plain, print_table, say, write_csv, write_jso
 from esp_cli.render.changes import (
     changed_verb,
     print_changes,
+    say_added_columns,
     say_left_columns,
     say_signed,
     say_written,
@@ -75,6 +76,7 @@ def render(result: ProofsResult, fmt: Format) -> None:
         say_rows(result)
         say_signed(result.signed_by)
     if result.sheet_write is not None:
+        say_added_columns(result.sheet_write)
         say_left_columns(result.sheet_write)  # an undo of the sheet's that waited
     say_written(result.write, fmt=fmt)
 

@@ -33,7 +33,7 @@ class AssignResult:
     write: WriteReport = field(metadata=as_json(flat=True))
     # The SMEs given whom no TBT SME cell nor [people] sme_emails names: written as typed.
     new: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
-    # The other TBT SMEs esp knows (for a new name that may be a slip).
+    # Every TBT SME esp knows, those given too (for a new name that may be a slip of one).
     known: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
 
     @property

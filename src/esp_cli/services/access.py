@@ -11,7 +11,7 @@ cells whose value changes are written, and the change is documented in TBT Notes
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ from esp_cli.core.values import Unreadable, us_phone
 from esp_cli.errors import UsageError
 from esp_cli.results.access import AccessResult, Allowed
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
+from esp_cli.services.escalations import keep_computed
+from esp_cli.services.facts import calendar_from
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row, Sheet, Table
@@ -170,10 +172,12 @@ def set_access(
             shown = s.table.yes_no(row, SEARCHED, searched)
             wanted.append((SEARCHED, searched, shown, f"Searched by Course Number: {shown}"))
         said = []
+        changed: dict[str, Any] = {}
         for key, compared, written, words in wanted:
             if _differs(row, key, compared):
                 s.plan.set(row, key, written)
                 said.append(words)
+                changed[key] = compared
         line = None
         note_added = False
         if said:
@@ -182,6 +186,10 @@ def set_access(
                 said.insert(0, f"Citrix TBT Access: {value}")
             line = format_line(TBT, day, writer, "; ".join(said))
             note_added = plan_note(s.plan, row, TBT, line)
+        if changed:  # the agent's computed columns follow, as in esp round
+            moment = datetime.combine(now, datetime.now().time())
+            cal = calendar_from(config)
+            keep_computed(s.plan, row, changed, config, moment, cal, read=READ_KEYS)
     return AccessResult(
         agent=row.ref(),
         issue=value,

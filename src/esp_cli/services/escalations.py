@@ -18,7 +18,7 @@ Choices made where the issue is silent:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from esp_cli.core.rules import (
     ACTION_ORDER,
     ActionKind,
     Evaluation,
+    evaluate,
     evaluate_all,
     fmt,
     fmt_day,
@@ -39,7 +40,13 @@ from esp_cli.core.rules import (
 from esp_cli.errors import UsageError
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
 from esp_cli.services.agents import SME_KEY, agents_for
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, rule_findings
+from esp_cli.services.facts import (
+    FACT_KEYS,
+    calendar_from,
+    facts_from_row,
+    read_keys,
+    rule_findings,
+)
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row
@@ -178,6 +185,40 @@ def computed_changes(row: Row, cells: ComputedCells) -> Iterator[tuple[Row, str,
 def plan_computed(plan: ChangePlan, row: Row, cells: ComputedCells) -> None:
     """Plan the three computed cells of `row` (see computed_changes)."""
     plan.set_many(computed_changes(row, cells))
+
+
+# What the rules and the computed columns read of a row.
+RULES_KEYS = (*FACT_KEYS, *COMPUTED_KEYS)
+
+
+def keep_computed(
+    plan: ChangePlan,
+    row: Row,
+    written: Mapping[str, Any],
+    config: Config,
+    now: datetime,
+    cal: BusinessCalendar,
+    *,
+    read: Collection[str] = RULES_KEYS,
+) -> Evaluation:
+    """The rules on `row` as it stands once the cells `written` (key -> value as the rules
+    read it) are, with its computed columns (Escalation Stage, Next Action, Next Action
+    Due) planned to say it, where the sheet has the three: what esp round and esp
+    record-step do after a step, access or a completion, for every command that writes a
+    cell the rules read. `read`: the keys the row was read with (the others it needs are
+    read now)."""
+    unread = [k for k in RULES_KEYS if k not in read]
+    if unread:
+        read_keys(plan.table, [row], unread)
+    values = {**row.values, **{k: v for k, v in written.items() if v is not None}}
+    for key, value in written.items():
+        if value is None:
+            values.pop(key, None)
+    after = Row(row.sheet, row.row, row.cls, dict(row.raw), values, row.unreadable - set(written))
+    ev = evaluate(facts_from_row(after), now.date(), now, cal, spoc_phone=config.spoc_phone)
+    if all(plan.table.sheet(row.sheet).col(k) is not None for k in COMPUTED_KEYS):
+        plan_computed(plan, row, computed_cells(ev))
+    return ev
 
 
 # -- the command ---------------------------------------------------------------------------------

@@ -7,14 +7,17 @@ everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar, CalendarConfig, RememberingCalendar
+from esp_cli.core.columns import BY_KEY
 from esp_cli.core.model import Finding
 from esp_cli.core.rules import AgentFacts
+from esp_cli.core.values import Unreadable
 from esp_cli.services.holidays import cached_source
-from esp_cli.workbook.tracker import Row, Table
+from esp_cli.workbook.tracker import Row, Table, parse_cell
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.
@@ -39,6 +42,35 @@ def facts_from_row(row: Row) -> AgentFacts:
     unreadable = tuple(sorted(k for k in bad if k in _FACT_KEY_SET))
     args: list[Any] = [*(None if key in bad else get(key) for key in FACT_KEYS), unreadable]
     return AgentFacts(*args)
+
+
+def read_keys(table: Table, rows: Iterable[Row], keys: Sequence[str]) -> None:
+    """Parse the columns `keys` for these rows (in place), beside those the table was read
+    with: for the few agents a command needs more of (a round's chosen agents, the rules
+    for the agents a write changes)."""
+    date1904 = table.workbook.date1904
+    by_sheet = {info.name: info for info in table.workbook.sheets}
+    for row in rows:
+        sheet = table.sheet(row.sheet)
+        lines = table.workbook.values(by_sheet[row.sheet]).rows
+        bad = set(row.unreadable)
+        for key in keys:
+            col = sheet.col(key)
+            # A merged range's rows show its first cell's value (as read_table reads them).
+            shown = sheet.shown_from(row.row, col, key) if col and sheet.merged else None
+            line = lines[(shown or row.row) - 1]
+            value = line[col - 1] if col is not None and col <= len(line) else None
+            if value is None or value == "":
+                continue
+            row.raw[key] = value
+            try:
+                parsed = parse_cell(BY_KEY[key].kind, value, date1904)
+            except Unreadable:
+                bad.add(key)
+                continue
+            if parsed is not None:
+                row.values[key] = parsed
+        row.unreadable = frozenset(bad)
 
 
 def rule_findings(table: Table) -> list[Finding]:

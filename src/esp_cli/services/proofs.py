@@ -6,8 +6,9 @@ half-copied download is caught), named `First Last TBT.pdf` exactly as the agent
 spelt in the tracker (a close miss — case, underscores, no ` TBT`, `Last, First` — is
 rejected with the name it should have), and name exactly one agent. A good file gets a row in
 the TBT Tracking Sheet (Agent, Class, File, Received, Recorded By, SHA-256; the workbook is
-created when absent) unless the same file — the same SHA-256 — is already there, and its
-agent gets All TBTs Complete? = Yes (spelt as the column's drop-down spells it) and TBT
+created when absent) unless the same file — the same SHA-256 — is already there for that
+agent (recorded for another agent, it is not this one's proof: rejected, naming whose it
+is), and its agent gets All TBTs Complete? = Yes (spelt as the column's drop-down spells it) and TBT
 Complete Date = the day the file was received (its modification date), where not already
 set. Rejected files change nothing.
 
@@ -44,6 +45,7 @@ from esp_cli.core.names import same_spelling
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
 from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE
+from esp_cli.core.rules import fmt
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
 from esp_cli.mail.attachments import read_files
@@ -57,6 +59,8 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
+from esp_cli.services.escalations import keep_computed
+from esp_cli.services.facts import calendar_from
 from esp_cli.system import create_file_atomically, is_system_file, real_path
 from esp_cli.workbook.inputs import check_not_lock_file
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -184,7 +188,8 @@ class TrackingSheet:
     last_used_col: int = 0  # the rightmost column holding a value, header or not
     used: set[int] = field(default_factory=set)  # the rows under the header holding a value
     files: set[int] = field(default_factory=set)  # ... a value in the File column
-    hashes: set[str] = field(default_factory=set)
+    # SHA-256 -> whom the file was recorded for and the day it was received, as typed.
+    hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
     names: set[tuple[str, str]] = field(default_factory=set)  # (agent key, file) without hash
 
 
@@ -238,7 +243,10 @@ def read_tracking(
                 digest = _cell(record, columns, "sha256").strip().lower()
                 file = _cell(record, columns, "file").strip()
                 if digest:
-                    found.hashes.add(digest)
+                    found.hashes.setdefault(
+                        digest,
+                        (_cell(record, columns, "agent"), _day_text(record, columns)),
+                    )
                 elif file:
                     agent = " ".join(name_tokens(_cell(record, columns, "agent")))
                     found.names.add((agent, file))
@@ -269,15 +277,37 @@ def _as_left(
     return rows, last_col
 
 
+def _day_text(record: list[Any], columns: dict[str, int]) -> str:
+    """The Received cell of a row as the team reads it (MM/DD/YYYY for a date)."""
+    c = columns.get("received")
+    value = record[c - 1] if c and c <= len(record) else None
+    if isinstance(value, datetime):
+        value = value.date()
+    return fmt(value) if isinstance(value, date) else text_of(value).strip()
+
+
 def _is_recorded(sheet: TrackingSheet, proof: Proof) -> bool:
-    return (
-        proof.sha256 in sheet.hashes
-        or (
-            " ".join(name_tokens(proof.agent.name)),
-            proof.file,
-        )
-        in sheet.names
-    )
+    """The proof is in the sheet for its own agent: the same file (SHA-256) recorded for
+    them, or a row of theirs naming the file with no SHA-256."""
+    if proof.sha256 in sheet.hashes:
+        return _recorded_for(sheet, proof) is None
+    return (" ".join(name_tokens(proof.agent.name)), proof.file) in sheet.names
+
+
+def _recorded_for(sheet: TrackingSheet, proof: Proof) -> str | None:
+    """Why the proof is not this agent's when the same file (SHA-256) is recorded for
+    another agent — a copied or forwarded transcript, the wrong attachment saved under this
+    name — or None."""
+    found = sheet.hashes.get(proof.sha256)
+    if found is None:
+        return None
+    agent, day = found
+    if not agent.strip() or same_person(agent, proof.agent.name):
+        return None  # theirs (a row naming nobody is taken as it was before)
+    on = f" on {day}" if day else ""
+    who = " ".join(agent.split())
+    name = proof.agent.name
+    return f"the same file was recorded for {who}{on}: not {name}'s own proof; ask {name} for it"
 
 
 def _record_values(proof: Proof, by: str) -> dict[str, Any]:
@@ -695,15 +725,43 @@ def save_attachments(folder: Path, items: Sequence[Incoming]) -> None:
             )
 
 
-def _plan_tracker(plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof]) -> None:
+def _plan_tracker(
+    plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof], config: Config
+) -> None:
     """All TBTs Complete? = Yes and TBT Complete Date where not set already (a date already
-    there is the coordinator's and is kept)."""
+    there is the coordinator's and is kept); the agent's computed columns then follow."""
+    now = datetime.now()
+    cal = None
     for proof in proofs:
         row = rows[(proof.agent.sheet, proof.agent.row)]
+        written: dict[str, Any] = {}
         if row.get("tbts_complete") is not True:
             plan.set(row, "tbts_complete", plan.table.yes_no(row, "tbts_complete", True))
+            written["tbts_complete"] = True
         if row.get("tbt_complete_date") is None and "tbt_complete_date" not in row.unreadable:
             plan.set(row, "tbt_complete_date", proof.received)
+            written["tbt_complete_date"] = proof.received
+        if written:
+            cal = cal or calendar_from(config)
+            keep_computed(plan, row, written, config, now, cal, read=READ_KEYS)
+
+
+def _not_others(
+    sheet: TrackingSheet, good: list[Proof], rejected: list[Rejected], to_save: dict[str, Incoming]
+) -> list[Proof]:
+    """The good proofs but those whose file is recorded for another agent: those rejected
+    (in place, in `rejected`'s order), their attachments not saved, nothing flagged."""
+    kept: list[Proof] = []
+    for proof in good:
+        why = _recorded_for(sheet, proof)
+        if why is None:
+            kept.append(proof)
+            continue
+        rejected.append(Rejected(proof.file, why, mail=proof.mail))
+        if proof.mail is not None:
+            to_save.pop(proof.file, None)
+    rejected.sort(key=lambda r: (r.mail or r.file).casefold())
+    return kept
 
 
 def record_proofs(
@@ -743,6 +801,7 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 sheet = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
+                good = _not_others(sheet, good, rejected, to_save)
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]
                 _plan_tracking(sheet_s.plan, sheet, recorded, writer)
@@ -753,7 +812,7 @@ def record_proofs(
         # Already-recorded proofs are flagged too: a run stopped between the two
         # workbooks is finished by the next one.
         by_row = {(r.sheet, r.row): r for r in s.table.rows()}
-        _plan_tracker(s.plan, by_row, good)
+        _plan_tracker(s.plan, by_row, good, config)
     return ProofsResult(
         folder=folder,
         tracking_sheet=sheet_path,

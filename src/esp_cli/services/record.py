@@ -55,7 +55,7 @@ from esp_cli.core.values import ErrorValue, shown_value
 from esp_cli.errors import EarlyStepError, InputFileError, StepOrderError, UsageError
 from esp_cli.results.record import RecordResult
 from esp_cli.services.agents import agent_words, class_key, find_agent
-from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
+from esp_cli.services.escalations import COMPUTED_KEYS, keep_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.system import shell_quote
@@ -489,12 +489,8 @@ def plan_step(
     if date_written:
         plan.set(row, step.column, on)
     note_added = plan_note(plan, row, NoteKind.NOTES, line)
-    sheet = plan.table.sheet(row.sheet)
     # Keep the computed columns true for this agent, where the sheet has them.
-    after = _recorded(row, step, on)
-    ev = evaluate(facts_from_row(after), moment.date(), moment, cal, spoc_phone=config.spoc_phone)
-    if all(sheet.col(key) is not None for key in COMPUTED_KEYS):
-        plan_computed(plan, row, computed_cells(ev))
+    ev = keep_computed(plan, row, {step.column: on}, config, moment, cal)
     return Planned(
         line, date_written, note_added, ev, due, early if early_note is not None else None
     )
@@ -600,10 +596,3 @@ def _refuse_if_wrong(row: Row, step: Step, on: date) -> None:
                 f"{fmt(day)}, before {fmt(on)}: the {step.label} cannot come after it.",
                 fix=f"{conflict.fix}.",
             )
-
-
-def _recorded(row: Row, step: Step, on: date) -> Row:
-    """A copy of the row with the step recorded (to evaluate what is next)."""
-    values = dict(row.values)
-    values[step.column] = on
-    return Row(row.sheet, row.row, row.cls, dict(row.raw), values, set(row.unreadable))

@@ -72,7 +72,7 @@ from esp_cli.services.agents import (
     same_person,
 )
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, read_keys
 from esp_cli.services.smes import SME
 from esp_cli.workbook import waiting
 from esp_cli.workbook.session import seen_value, write_session
@@ -418,29 +418,7 @@ def read_for_round(tracker_path: Path, config: Config) -> Table:
 
 def add_details(table: Table, rows: Iterable[Row]) -> None:
     """Parse the rules' columns and those a round writes for these rows (in place)."""
-    date1904 = table.workbook.date1904
-    by_sheet = {info.name: info for info in table.workbook.sheets}
-    for row in rows:
-        sheet = table.sheet(row.sheet)
-        lines = table.workbook.values(by_sheet[row.sheet]).rows
-        bad = set(row.unreadable)
-        for key in DETAIL_KEYS:
-            col = sheet.col(key)
-            # A merged range's rows show its first cell's value (as read_table reads them).
-            shown = sheet.shown_from(row.row, col, key) if col and sheet.merged else None
-            line = lines[(shown or row.row) - 1]
-            value = line[col - 1] if col is not None and col <= len(line) else None
-            if value is None or value == "":
-                continue
-            row.raw[key] = value
-            try:
-                parsed = parse_cell(BY_KEY[key].kind, value, date1904)
-            except Unreadable:
-                bad.add(key)
-                continue
-            if parsed is not None:
-                row.values[key] = parsed
-        row.unreadable = frozenset(bad)
+    read_keys(table, rows, DETAIL_KEYS)
 
 
 def _outstanding(row: Row) -> bool:

@@ -165,7 +165,7 @@ def assign_smes(
         assignments=assignments,
         write=s.report,
         new=new,
-        known=tuple(k for k in known if k not in smes),
+        known=tuple(known),
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,6 +26,8 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
+from esp_cli.services.escalations import keep_computed
+from esp_cli.services.facts import calendar_from
 from esp_cli.workbook.inputs import check_workbook
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
@@ -296,7 +298,9 @@ def _sync(
                 f"{tracker_path}, not the client's {ROLE}: there is nothing to take from it.",
                 fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
             )
-        conflicts, unmatched, matched = _plan(s.table, master, master_rows, s.plan, overwrite)
+        conflicts, unmatched, matched = _plan(
+            s.table, master, master_rows, s.plan, overwrite, config
+        )
         findings = [*s.table.findings, *master.findings]
         # Planned: the Master's rows are not needed while the tracker is written.
         del master, master_rows
@@ -318,6 +322,7 @@ def _plan(
     master_rows: list[_MasterRow],
     plan: ChangePlan,
     overwrite: bool,
+    config: Config,
 ) -> tuple[list[Conflict], list[Unmatched], int]:
     idx = _index(tracker)
     proposals: dict[int, list[_Proposal]] = defaultdict(list)
@@ -377,9 +382,21 @@ def _plan(
             _plan_date(row, props, tracker, cells, overwrite, conflicts)
             _plan_nnumber(row, props, tracker, cells, conflicts)
     plan.set_many(cells)
+    _keep_computed(plan, [(row, new) for row, key, new in cells if key == DATE_KEY], config)
     plan.sort()
     conflicts.sort(key=lambda c: (c.sheet, _row_of(c.cell)))
     return conflicts, unmatched, len(proposals)
+
+
+def _keep_computed(plan: ChangePlan, dated: list[tuple[Row, date]], config: Config) -> None:
+    """The computed columns of the agents whose N Number Requested date is written follow
+    it (the SPOC point counts from it), as after esp round's answers."""
+    if not dated:
+        return
+    now = datetime.now()
+    cal = calendar_from(config)
+    for row, day in dated:
+        keep_computed(plan, row, {DATE_KEY: day}, config, now, cal, read=(DATE_KEY, NNUM_KEY))
 
 
 def _holds_already(row: Row, props: list[_Proposal]) -> bool:

@@ -1,0 +1,108 @@
+"""Every command that writes a cell the rules read keeps the sheet's computed columns
+(Escalation Stage, Next Action, Next Action Due) as esp escalations computes them, as esp
+round and esp record-step do: esp tbt proofs, esp access set, esp sync-nnumbers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests import escalation_tracker as et
+from tests.factories import master
+
+ROW = 4  # Devon Price
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def agent(name: str, agent_id: str, call_cert: str, access: str | None) -> et.Agent:
+    return et.Agent(
+        "AET-1",
+        name,
+        name,
+        agent_id,
+        date(2026, 11, 16),
+        call_cert,
+        "No",
+        None,
+        None,
+        access,
+        None,
+        None,
+        None,
+        None,
+        [None, None, None, None],
+    )
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    path = et.build(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            agent("Devon Price", "E100", "Yes", "Password Reset"),
+            agent("Ana Ruiz", "E101", "No", None),
+        ],
+    )
+    res = CliRunner().invoke(app, ["escalations", "-t", str(path), "--write"])
+    assert res.exit_code == 0, res.output
+    return path
+
+
+def esp(tracker: Path, *args: str) -> Any:
+    res = CliRunner().invoke(app, [*args, "--tracker", str(tracker)])
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def computed(tracker: Path) -> list[Any]:
+    ws = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    headers = {c.value: c.column for c in ws[ROW - 1]}
+    out = []
+    for name in ("Escalation Stage", "Next Action", "Next Action Due"):
+        value = ws.cell(ROW, headers[name]).value
+        out.append(value.date() if isinstance(value, datetime) else value)
+    return out
+
+
+def expected(tracker: Path) -> list[Any]:
+    """What esp escalations computes for Devon now."""
+    res = CliRunner().invoke(app, ["escalations", "-t", str(tracker), "-f", "json"])
+    devon = next(s for s in json.loads(res.stdout) if s["agent"] == "Devon Price")
+    due = devon["next_action_due"]
+    return [devon["stage"], devon["next_action"], date.fromisoformat(due) if due else None]
+
+
+def test_tbt_proofs_keeps_the_computed_columns(tracker: Path, tmp_path: Path) -> None:
+    before = computed(tracker)
+    folder = tmp_path / "proofs"
+    folder.mkdir()
+    (folder / "Devon Price TBT.pdf").write_bytes(PDF)
+    esp(tracker, "tbt", "proofs", str(folder), "--by", "Dana Whitfield")
+    # Complete: no further actions (esp escalations lists the agent no more).
+    assert computed(tracker) == ["Complete", None, None] != before
+
+
+def test_access_set_keeps_the_computed_columns(tracker: Path) -> None:
+    before = computed(tracker)
+    esp(tracker, "access", "set", "Devon Price", "Password Reset", "--spoc-called",
+        "2026-11-20", "--incident", "INC1", "--phone", "513-555-0131", "--by", "Dana")  # fmt: skip
+    assert computed(tracker) == expected(tracker) != before
+
+
+def test_sync_nnumbers_keeps_the_computed_columns(tracker: Path, tmp_path: Path) -> None:
+    ws_book = openpyxl.load_workbook(tracker)
+    ws_book["ESP Tracker"].cell(ROW, 6).value = None  # no N Number Requested date yet
+    ws_book.save(tracker)
+    assert CliRunner().invoke(app, ["escalations", "-t", str(tracker), "--write"]).exit_code == 0
+    before = computed(tracker)
+    mst = master(tmp_path / "Master.xlsx", [("AET-1", "Devon Price", "E100", None, "N9",
+                                             date(2026, 11, 2))])  # fmt: skip
+    esp(tracker, "sync-nnumbers", "--from", str(mst))
+    assert computed(tracker) == expected(tracker) != before
