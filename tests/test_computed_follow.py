@@ -106,3 +106,25 @@ def test_sync_nnumbers_keeps_the_computed_columns(tracker: Path, tmp_path: Path)
                                              date(2026, 11, 2))])  # fmt: skip
     esp(tracker, "sync-nnumbers", "--from", str(mst))
     assert computed(tracker) == expected(tracker) != before
+
+
+def test_a_sync_on_a_tracker_without_computed_columns_reads_nothing_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The computed columns follow only where the sheet has them: a tracker without them
+    (before its first esp escalations --write) pays no second read for the rules' columns."""
+    from esp_cli.services import escalations
+
+    tracker = et.build(tmp_path / "ESP Tracker.xlsx", [agent("Devon Price", "E100", "Yes", None)])
+    ws_book = openpyxl.load_workbook(tracker)
+    ws_book["ESP Tracker"].cell(ROW, 6).value = None  # no N Number Requested date yet
+    ws_book.save(tracker)
+
+    def not_called(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the rules' columns read for a sheet without computed columns")
+
+    monkeypatch.setattr(escalations, "keep_computed", not_called)
+    mst = master(tmp_path / "Master.xlsx", [("AET-1", "Devon Price", "E100", None, "N9",
+                                             date(2026, 11, 2))])  # fmt: skip
+    esp(tracker, "sync-nnumbers", "--from", str(mst))
+    assert openpyxl.load_workbook(tracker)["ESP Tracker"].cell(ROW, 6).value is not None

@@ -30,7 +30,7 @@ from esp_cli.core.values import Unreadable, us_phone
 from esp_cli.errors import UsageError
 from esp_cli.results.access import AccessResult, Allowed
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
-from esp_cli.services.escalations import keep_computed
+from esp_cli.services.escalations import follow_computed
 from esp_cli.services.facts import calendar_from
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.workbook.session import write_session
@@ -189,7 +189,7 @@ def set_access(
         if changed:  # the agent's computed columns follow, as in esp round
             moment = datetime.combine(now, datetime.now().time())
             cal = calendar_from(config)
-            keep_computed(s.plan, row, changed, config, moment, cal, read=READ_KEYS)
+            follow_computed(s.plan, row, changed, config, moment, cal, read=READ_KEYS)
     return AccessResult(
         agent=row.ref(),
         issue=value,

@@ -221,6 +221,23 @@ def keep_computed(
     return ev
 
 
+def follow_computed(
+    plan: ChangePlan,
+    row: Row,
+    written: Mapping[str, Any],
+    config: Config,
+    now: datetime,
+    cal: BusinessCalendar,
+    *,
+    read: Collection[str] = RULES_KEYS,
+) -> None:
+    """keep_computed for a command that only keeps the sheet's computed columns: nothing
+    is read or worked out for a sheet without them (a write of thousands of dates pays no
+    second read of the tracker for columns that are not there)."""
+    if all(plan.table.sheet(row.sheet).col(k) is not None for k in COMPUTED_KEYS):
+        keep_computed(plan, row, written, config, now, cal, read=read)
+
+
 # -- the command ---------------------------------------------------------------------------------
 
 

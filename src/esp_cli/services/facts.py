@@ -52,7 +52,9 @@ def read_keys(table: Table, rows: Iterable[Row], keys: Sequence[str]) -> None:
     by_sheet = {info.name: info for info in table.workbook.sheets}
     for row in rows:
         sheet = table.sheet(row.sheet)
-        lines = table.workbook.values(by_sheet[row.sheet]).rows
+        # Those columns only: the sheet's other cells would be made and dropped.
+        wanted = frozenset(c for k in keys if (c := sheet.col(k)) is not None)
+        lines = table.workbook.values(by_sheet[row.sheet], columns=set(wanted)).rows
         bad = set(row.unreadable)
         for key in keys:
             col = sheet.col(key)

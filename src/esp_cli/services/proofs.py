@@ -59,7 +59,7 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
-from esp_cli.services.escalations import keep_computed
+from esp_cli.services.escalations import follow_computed
 from esp_cli.services.facts import calendar_from
 from esp_cli.system import create_file_atomically, is_system_file, real_path
 from esp_cli.workbook.inputs import check_not_lock_file
@@ -743,7 +743,7 @@ def _plan_tracker(
             written["tbt_complete_date"] = proof.received
         if written:
             cal = cal or calendar_from(config)
-            keep_computed(plan, row, written, config, now, cal, read=READ_KEYS)
+            follow_computed(plan, row, written, config, now, cal, read=READ_KEYS)
 
 
 def _not_others(

@@ -26,7 +26,7 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
-from esp_cli.services.escalations import keep_computed
+from esp_cli.services.escalations import follow_computed
 from esp_cli.services.facts import calendar_from
 from esp_cli.workbook.inputs import check_workbook
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -396,7 +396,7 @@ def _keep_computed(plan: ChangePlan, dated: list[tuple[Row, date]], config: Conf
     now = datetime.now()
     cal = calendar_from(config)
     for row, day in dated:
-        keep_computed(plan, row, {DATE_KEY: day}, config, now, cal, read=(DATE_KEY, NNUM_KEY))
+        follow_computed(plan, row, {DATE_KEY: day}, config, now, cal, read=(DATE_KEY, NNUM_KEY))
 
 
 def _holds_already(row: Row, props: list[_Proposal]) -> bool:
