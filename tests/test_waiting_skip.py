@@ -1,9 +1,11 @@
 """esp apply --skip-conflicts writes every cell of a waiting change that does not conflict
 and leaves out only what cannot go without a conflicting cell, each cell said and in the
 history: an undo's cells each on their own (as esp undo --skip-conflicts puts them back);
-a change and the note line documenting it, or a row added whole, both or neither. The
-computed columns (Escalation Stage, Next Action, Next Action Due) are esp's: a teammate's
-edit there holds nothing back."""
+an agent's values each on their own, but the note line documenting them and the computed
+columns worked out from them only with them; a row added whole, whole. A teammate's edit
+of a computed column (Escalation Stage, Next Action, Next Action Due) is a conflict like
+any other — what waits was worked out from the row as it was — but holds back nothing
+else."""
 
 from __future__ import annotations
 
@@ -93,9 +95,14 @@ def log(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line]
 
 
-def test_a_teammates_edit_of_a_computed_column_holds_back_no_step(tmp_path: Path) -> None:
-    """A waiting coaching, and a teammate types in Marcus Lee's Escalation Stage: esp apply
-    writes the coaching's date and Notes line (and its computed cells, esp's to keep)."""
+def test_a_teammates_edit_of_a_computed_column_is_kept_and_holds_back_only_itself(
+    tmp_path: Path,
+) -> None:
+    """A waiting coaching; meanwhile a teammate records the written CAP in Excel and brings
+    Marcus Lee's Escalation Stage and Next Action up to date. The waiting computed cells,
+    worked out before, would say the written CAP is next: they are conflicts, never
+    written over the teammate's. --skip-conflicts writes the coaching's date and Notes
+    line, and leaves the teammate's computed cells as they are."""
     copy_sample(tmp_path)
     config = str(tmp_path / "esp.toml")
     computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
@@ -104,15 +111,51 @@ def test_a_teammates_edit_of_a_computed_column_holds_back_no_step(tmp_path: Path
     step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
     assert step.exit_code == ExitCode.WAITING, step.output
     owner.unlink()
-    edit_cell(tmp_path / TRACKER, "AC44", "Coaching in progress")
-    done = run("apply", "--config", config)
+    edit_cell(tmp_path / TRACKER, "AC44", "Written CAP recorded")
+    edit_cell(tmp_path / TRACKER, "AD44", "Final CAP")
+    held = run("apply", "--config", config)
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "AC44" in held.stderr and "Written CAP recorded" in held.stderr
+    done = run("apply", "--skip-conflicts", "--config", config, "--format", "json")
     assert done.exit_code == 0, done.output
+    (applied,) = json.loads(done.stdout)["applied"]
+    assert {s["cell"]: s["kind"] for s in applied["skipped"]} == {
+        "AC44": "changed",
+        "AD44": "changed",
+    }
     now = cells(tmp_path / TRACKER)
     assert "Documented coaching delivered" in now["Z44"]
     assert now["V44"].startswith("2026-11-24")  # the coaching date
-    assert "Coaching in progress" not in now["AC44"]
+    assert (now["AC44"], now["AD44"]) == ("Written CAP recorded", "Final CAP")
     assert Store(tmp_path / TRACKER).unwritten().ops == []
-    assert len(log(tmp_path)[-1]["cells"]) == 5
+
+
+def test_skip_conflicts_writes_a_proofs_completion_whose_date_was_typed_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """esp tbt proofs waited (tracker open) to mark Marcus Lee's TBTs complete; a teammate
+    typed his TBT Complete Date meanwhile. --skip-conflicts writes All TBTs Complete? Yes
+    (it does not conflict) and keeps the teammate's date: never the proof recorded in the
+    TBT Tracking Sheet with the agent left not complete."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    proofs = tmp_path / "tp"
+    proofs.mkdir()
+    (proofs / "Marcus Lee TBT.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
+    owner = open_in_excel(tmp_path)
+    ran = run("tbt", "proofs", str(proofs), "--config", config)
+    assert ran.exit_code == ExitCode.WAITING, ran.output
+    owner.unlink()
+    edit_cell(tmp_path / TRACKER, "P44", "12/05/2026")
+    done = run("apply", "--skip-conflicts", "--config", config, "--format", "json")
+    assert done.exit_code == 0, done.output
+    (applied,) = [a for a in json.loads(done.stdout)["applied"] if a["skipped"]]
+    assert [s["cell"] for s in applied["skipped"]] == ["P44"]
+    now = cells(tmp_path / TRACKER)
+    assert (now["O44"], now["P44"]) == ("Yes", "12/05/2026")
+    assert Store(tmp_path / TRACKER).unwritten().ops == []
 
 
 def test_skip_conflicts_puts_back_every_other_cell_of_a_waiting_undo(tmp_path: Path) -> None:
@@ -167,6 +210,11 @@ def test_skip_conflicts_lists_every_cell_of_a_step_left_out_with_its_date(tmp_pa
     assert skipped["Z44"]["kind"] == "with"
     assert "left out with ESP Tracker!V44 (Coaching Date)" in skipped["Z44"]["reason"]
     assert "ESP Tracker!Z44 (Notes, Marcus Lee): left out with ESP Tracker!V44" in done.stderr
+    # The line it would add, not the Notes cell's text; what the cell holds now in JSON.
+    (said,) = [line for line in done.stderr.splitlines() if "ESP Tracker!Z44 (Notes" in line]
+    assert "would add " in said and "Documented coaching delivered" in said, said
+    notes = cells(tmp_path / TRACKER).get("Z44")
+    assert skipped["Z44"].get("now") == notes
     entry = log(tmp_path)[-1]
     assert entry["cells"] == [] and "Z44" in entry["note"] and "V44" in entry["note"]
     assert "Documented coaching" not in cells(tmp_path / TRACKER).get("Z44", "")

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from esp_cli.core.columns import COMPUTED
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import appended
 from esp_cli.core.oplog import (
@@ -356,12 +355,12 @@ def note_text(current: Any) -> str | None:
 
 def resolve(cell: WaitingCell, current: Any) -> Resolution:
     """The domain's rule for one cell: a note line goes after whatever the cell holds now
-    (never twice); any other value only where the cell still holds what esp saw. A
-    computed column's value (Escalation Stage, Next Action, Next Action Due) is esp's: it
-    is written whatever was typed there since, as the command run then would have (never
-    a conflict holding back the step it follows). The header of a column an undo gives
-    back (`header`) is never a conflict: one the team changed is theirs, and is left, and
-    its column with it, as an undo written at once leaves it."""
+    (never twice); any other value only where the cell still holds what esp saw — a
+    computed column's too (Escalation Stage, Next Action, Next Action Due: what a waiting
+    change holds was worked out from the row as it was then, and a teammate may have
+    brought it up to date since). The header of a column an undo gives back (`header`) is
+    never a conflict: one the team changed is theirs, and is left, and its column with
+    it, as an undo written at once leaves it."""
     if cell.action == APPEND:
         text = note_text(current)
         if text is None:
@@ -371,7 +370,7 @@ def resolve(cell: WaitingCell, current: Any) -> Resolution:
         return Resolution(ALREADY) if new is None else Resolution(WRITE, new)
     if same_value(current, cell.value):
         return Resolution(ALREADY)
-    if same_value(current, cell.seen) or (cell.action == SET and cell.key in COMPUTED):
+    if same_value(current, cell.seen):
         return Resolution(WRITE, cell.value)
     if cell.header:
         return Resolution(LEFT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from esp_cli.core.waiting import APPEND, NAMESAKE, Conflict, WaitingCell, WaitingOp
+from esp_cli.core.waiting import APPEND, NAMESAKE, WITH, Conflict, WaitingCell, WaitingOp
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import MAX_CHANGES_SHOWN, shown_title
 from esp_cli.results.pending import AlsoWaiting, DropResult, PendingResult
@@ -67,6 +67,10 @@ def conflict_words(c: Conflict) -> str:
         return (
             f"esp saw {show(c.cell.seen)}, it now holds {show(c.now)}{where}; "
             f"would write {show(c.cell.value)}"
+        )
+    if c.cause == WITH:  # the line or value it would add, never the cell's whole text
+        return f"{c.reason}; would {'add' if c.cell.action == APPEND else 'write'} " + show(
+            c.cell.value
         )
     return c.reason
 

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from esp_cli import __version__, system
-from esp_cli.core.columns import BY_KEY, Kind, normalise_header
+from esp_cli.core.columns import BY_KEY, COMPUTED, Kind, normalise_header
 from esp_cli.core.oplog import DROPPED, CellRecord, Operation
 from esp_cli.core.refs import col_letter
 from esp_cli.core.values import Unreadable, as_checkbox
@@ -880,10 +880,11 @@ class Applier:
         """Judge every cell of `op` against the tracker as it is now (and as the
         operations before it leave it); write it, unit by unit, unless a cell conflicts
         (then it waits on, whole). With `skip_conflicts` every cell that does not conflict
-        is written and the conflicting ones left out — but for a unit whose cells go
-        together (a value and the note line documenting it, a row added whole): that is
-        left out whole, each of its cells listed as left out (WITH)."""
+        is written and the conflicting ones left out, with the cells that go with them
+        (_left_out_with: the note line documenting a value, the computed columns worked
+        out from it, a row added whole), each listed as left out (WITH)."""
         outcome = Outcome(op)
+        nows: dict[int, Any] = {}  # what each cell planned holds now, by id
         ready: list[list[tuple[WaitingCell, _Place, Any]]] = []
         local: dict[Any, Any] = {}
         for unit in op.units:
@@ -901,7 +902,7 @@ class Applier:
                     place.row,
                     place.col,
                 )
-                spot = (place.sheet, place.row, place.col if place.col is not None else place.key)
+                spot = _spot(place)
                 merged = {**local, **mine}
                 current = self._current(cell, place, merged)
                 moved = (place.sheet, place.row) != (cell.sheet, cell.row)
@@ -922,6 +923,7 @@ class Applier:
                     bad.append(Conflict(op.op, cell, current, problem, where))
                     continue
                 planned.append((cell, place, got.new))
+                nows[id(cell)] = current
                 mine[spot] = got.new
             if not bad:
                 ready.append(planned)
@@ -930,11 +932,11 @@ class Applier:
             outcome.conflicts.extend(bad)
             if not skip_conflicts:
                 continue
-            if _separable(unit):
-                ready.append(planned)  # each cell on its own: the others are written
-                local.update(mine)
-            else:
-                outcome.conflicts.extend(_left_with(op, planned, bad[0]))
+            kept, left = _left_out_with(unit, planned, bad)
+            if left:
+                outcome.conflicts.extend(_left_with(op, left, bad[0], nows))
+            ready.append(kept)  # the others are written
+            local.update((_spot(place), new) for _cell, place, new in kept)
         if outcome.conflicts and not skip_conflicts:
             outcome.held = True
             self.outcomes.append(outcome)
@@ -998,32 +1000,53 @@ class Applier:
             self._by_address[(place.sheet, place.row, place.col)] = new
 
 
-def _separable(unit: Sequence[WaitingCell]) -> bool:
-    """Whether each cell of the unit may be written without the others: an undo's cells
-    (each put back on its own, as esp undo --skip-conflicts puts them back)."""
-    return all(c.action == RESTORE for c in unit)
+_Planned = tuple[WaitingCell, "_Place", Any]
+
+
+def _spot(place: _Place) -> tuple[str, int, Any]:
+    """Where a cell is written, for the cells a change writes before the next is judged."""
+    return (place.sheet, place.row, place.col if place.col is not None else place.key)
+
+
+def _left_out_with(
+    unit: Sequence[WaitingCell], planned: list[_Planned], bad: Sequence[Conflict]
+) -> tuple[list[_Planned], list[_Planned]]:
+    """The cells of a unit with a conflict that are written (--skip-conflicts) and those
+    left out with the conflicting ones. An undo's cells are each put back on its own (as
+    esp undo --skip-conflicts puts them back). Of an agent's cells, each value is written
+    on its own, but a note line (it documents the unit's values) and the computed columns
+    (worked out from them) are left out when a value conflicts; a conflict in a computed
+    column alone holds back nothing else. Cells written by address (a row added whole to
+    the TBT Tracking Sheet) go together: all are left out."""
+    if all(c.action == RESTORE for c in unit):
+        return planned, []
+    if any(c.key is None for c in unit):
+        return [], planned
+    if all(b.cell.key in COMPUTED for b in bad):
+        return planned, []
+    kept = [p for p in planned if p[0].action != APPEND and p[0].key not in COMPUTED]
+    return kept, [p for p in planned if p not in kept]
 
 
 def _left_with(
-    op: WaitingOp, planned: Sequence[tuple[WaitingCell, _Place, Any]], first: Conflict
+    op: WaitingOp,
+    planned: Sequence[tuple[WaitingCell, _Place, Any]],
+    first: Conflict,
+    nows: dict[int, Any],
 ) -> list[Conflict]:
-    """The cells of a unit that would write, left out with its cell that conflicts."""
+    """The cells of a unit that would write, left out with its cell that conflicts, each
+    with what it holds now (what it would write is the cell's own: a note line, a value)."""
     with_cell = f"{first.cell.sheet}!{first.cell.cell} ({first.cell.column})"
     return [
         Conflict(
             op.op,
             cell,
-            None,
-            f"left out with {with_cell}, which it goes with; would write {_shown(new)}",
+            nows.get(id(cell)),
+            f"left out with {with_cell}, which it goes with",
             cause=WITH,
         )
-        for cell, _place, new in planned
+        for cell, _place, _new in planned
     ]
-
-
-def _shown(value: Any) -> str:
-    text = "—" if value is None or value == "" else str(value)
-    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 def _put(d: dict[str, Any], key: str, value: Any) -> None:
