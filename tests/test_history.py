@@ -284,6 +284,25 @@ def test_what_did_i_do_today_lists_each_cell_written_with_its_agent(book: Path) 
     assert "operations" in history_json(book, "--by", "jo")
 
 
+def test_the_cells_written_leave_out_a_change_dropped_unwritten(book: Path) -> None:
+    """A note that waited (the tracker open in Excel) and was dropped was never written: "what
+    did I do today" does not list its cell."""
+    from tests.support.windows import excel_owner_file
+
+    ok("note", "add", "Ann Lee", "one", "--by", "Jo Park", "-t", str(book))
+    owner = book.parent / f"~${book.name}"
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    waited = esp("note", "add", "Bob Ray", "never written", "--by", "Jo Park", "-t", str(book))
+    assert waited.exit_code == ExitCode.WAITING, waited.output
+    owner.unlink()
+    listed = json.loads(ok("pending", "-t", str(book), "-f", "json").stdout)["operations"]
+    (op,) = [o["op"] for o in listed]
+    ok("pending", "drop", op, "-t", str(book))
+    for who in ([], ["--by", "Jo Park"]):
+        data = history_json(book, *who, "--since", "today", "--cells")
+        assert [c["agent"] for c in data["cells"]] == ["Ann Lee"], who
+
+
 def test_history_of_an_agent_is_that_rows_cells_change_by_change(book: Path) -> None:
     t = str(book)
     ok("note", "add", "Ann Lee", "one", "--by", "Jo", "--date", "2026-11-23", "-t", t)

@@ -176,7 +176,12 @@ def cells_written(
     path = tracker_file(tracker_path)
     log = history.read_log(history.log_path(path, config.backup_dir))
     signed = _signed_by(log.operations, by, log.path)
-    chosen = [op for op in reversed(log.operations) if _selected(op, since, signed)]
+    chosen = [
+        op
+        for op in reversed(log.operations)
+        # A dropped change's entry keeps the cells it would have written: none was.
+        if _selected(op, since, signed) and op.kind != oplog.DROPPED
+    ]
     ops = worked_out(chosen, log.path, path, config)
     cells = [AgentChange(op, cell) for op in ops for cell in op.cells]
     return CellsResult(
