@@ -218,3 +218,70 @@ def test_skip_conflicts_lists_every_cell_of_a_step_left_out_with_its_date(tmp_pa
     entry = log(tmp_path)[-1]
     assert entry["cells"] == [] and "Z44" in entry["note"] and "V44" in entry["note"]
     assert "Documented coaching" not in cells(tmp_path / TRACKER).get("Z44", "")
+
+
+def test_a_note_line_that_cannot_go_in_holds_back_the_values_it_documents(
+    tmp_path: Path,
+) -> None:
+    """A waiting coaching; meanwhile a teammate fills Marcus Lee's Notes near Excel's
+    32,767 characters, so the coaching's line cannot go in: --skip-conflicts leaves out the
+    coaching's date and computed cells with it (both or neither), each listed — never a
+    coaching recorded without the line documenting it."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+    assert computed.exit_code == 0, computed.output
+    before = cells(tmp_path / TRACKER)
+    owner = open_in_excel(tmp_path)
+    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert step.exit_code == ExitCode.WAITING, step.output
+    owner.unlink()
+    edit_cell(tmp_path / TRACKER, "Z44", "x" * 32_740)
+    done = run("apply", "--skip-conflicts", "--config", config, "--format", "json")
+    assert done.exit_code == 0, done.output
+    (applied,) = json.loads(done.stdout)["applied"]
+    assert applied["changes"] == []
+    assert {s["cell"] for s in applied["skipped"]} == {"V44", "Z44", "AC44", "AD44", "AE44"}
+    now = cells(tmp_path / TRACKER)
+    assert now.get("V44") == before.get("V44")  # no coaching date without its line
+    assert (now["AC44"], now["AD44"]) == (before["AC44"], before["AD44"])
+
+
+def test_a_proofs_row_whose_place_a_teammate_took_says_how_to_add_it_after_all(
+    tmp_path: Path,
+) -> None:
+    """esp tbt proofs waited beside the TBT Tracking Sheet (open in Excel) to add Marcus
+    Lee's row; meanwhile a teammate typed another proof on that row. --skip-conflicts
+    leaves the row out whole — and says the proof is not recorded and the command that
+    records it on the next free row, which does."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    assert run("tbt", "proofs", str(tmp_path / "tbt-proofs"), "--config", config).exit_code == 0
+    sheet = tmp_path / "TBT Tracking Sheet.xlsx"
+    proofs = tmp_path / "tp"
+    proofs.mkdir()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    (proofs / "Marcus Lee TBT.pdf").write_bytes(pdf)
+    owner = tmp_path / f"~${sheet.name}"
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    ran = run("tbt", "proofs", str(proofs), "--config", config)
+    assert ran.exit_code == ExitCode.WAITING, ran.output
+    owner.unlink()
+    row = (
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>Kayla Brooks</t></is></c>'
+        '<c r="C3" t="inlineStr"><is><t>Kayla emailed cert.pdf</t></is></c></row>'
+    )
+    with zipfile.ZipFile(sheet) as zin:
+        items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(sheet, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            if info.filename == SHEET:
+                data = data.replace(b"</row></sheetData>", f"</row>{row}</sheetData>".encode())
+            out.writestr(info, data)
+    done = run("apply", "--skip-conflicts", "-t", str(sheet), "--config", config)
+    assert done.exit_code == 0, done.output
+    assert "TBT Tracking!row 3) were not added: another row is there now" in done.stderr
+    assert "again to add them on the next free row" in done.stderr
+    again = run("tbt", "proofs", str(proofs), "--config", config, "-n")
+    assert again.exit_code == 0, again.output
+    assert "Would record 1 proof(s)" in again.stderr + again.stdout

@@ -353,6 +353,12 @@ def note_text(current: Any) -> str | None:
     return current if isinstance(current, str) else text_of(current)
 
 
+def added_whole(cell: WaitingCell) -> bool:
+    """A cell of a row a change adds whole, by address (a proof's row of the TBT Tracking
+    Sheet): set where esp saw nothing, with no agent column to find it by."""
+    return cell.key is None and cell.action == SET and (cell.seen is None or cell.seen == "")
+
+
 def resolve(cell: WaitingCell, current: Any) -> Resolution:
     """The domain's rule for one cell: a note line goes after whatever the cell holds now
     (never twice); any other value only where the cell still holds what esp saw — a

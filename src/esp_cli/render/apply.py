@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.core.model import WaitingChange
-from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE
+from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE, added_whole
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
     CHANGE_COLUMNS,
@@ -61,6 +61,14 @@ def _render_part(result: ApplyResult, fmt: Format, sheet: bool) -> None:
             say(
                 f"left out of {a.op.op}: {c.cell.sheet}!{c.cell.cell} ({c.cell.column}, "
                 f"{c.cell.agent}): {conflict_words(c)}"
+            )
+        rows = sorted({(c.cell.sheet, c.cell.row) for c in a.skipped if added_whole(c.cell)})
+        if rows:  # a row added whole has no rest to write: said how it is added after all
+            where = ", ".join(f"{sheet}!row {row}" for sheet, row in rows)
+            verb = "would not be" if write.dry_run else "were not"
+            say(
+                f"The rows {a.op.op} adds ({where}) {verb} added: another row is there now. "
+                f"Run `{a.op.command}` again to add them on the next free row."
             )
         for column in a.left_columns:
             say(left_column_words(column, a.op.undoes or a.op.op))

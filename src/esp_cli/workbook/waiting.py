@@ -1015,13 +1015,14 @@ def _left_out_with(
     left out with the conflicting ones. An undo's cells are each put back on its own (as
     esp undo --skip-conflicts puts them back). Of an agent's cells, each value is written
     on its own, but a note line (it documents the unit's values) and the computed columns
-    (worked out from them) are left out when a value conflicts; a conflict in a computed
-    column alone holds back nothing else. Cells written by address (a row added whole to
-    the TBT Tracking Sheet) go together: all are left out."""
+    (worked out from them) are left out when a value conflicts, and nothing the line
+    documents goes in when the line cannot (a conflict there: both or neither); a conflict
+    in a computed column alone holds back nothing else. Cells written by address (a row
+    added whole to the TBT Tracking Sheet) go together: all are left out."""
     if all(c.action == RESTORE for c in unit):
         return planned, []
-    if any(c.key is None for c in unit):
-        return [], planned
+    if any(c.key is None for c in unit) or any(b.cell.action == APPEND for b in bad):
+        return [], planned  # a row whole; or the line documenting the values cannot go in
     if all(b.cell.key in COMPUTED for b in bad):
         return planned, []
     kept = [p for p in planned if p[0].action != APPEND and p[0].key not in COMPUTED]
