@@ -217,6 +217,8 @@ def test_skip_conflicts_lists_every_cell_of_a_step_left_out_with_its_date(tmp_pa
     assert skipped["Z44"].get("now") == notes
     entry = log(tmp_path)[-1]
     assert entry["cells"] == [] and "Z44" in entry["note"] and "V44" in entry["note"]
+    # The history names the line left out of the Notes cell, not only the cell.
+    assert "(the line '11/24/2026 - " in entry["note"] and "Documented coaching" in entry["note"]
     assert "Documented coaching" not in cells(tmp_path / TRACKER).get("Z44", "")
 
 

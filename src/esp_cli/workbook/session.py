@@ -1255,7 +1255,10 @@ def _entry(
         )
     outcome = next(o for o in applied if o.op is made)
     left = "; ".join(
-        f"{c.sheet}!{c.cell_ref} ({c.column}) left out: {c.reason}" for c in outcome.conflicts
+        f"{c.sheet}!{c.cell_ref} ({c.column}) left out: {c.reason}"
+        # A note cell the same change may also write a line into: which line stayed out.
+        + (f" (the line {_short(c.cell.value)})" if c.cell.action == waiting_ops.APPEND else "")
+        for c in outcome.conflicts
     )
     return oplog.Operation(
         op=made.op,
@@ -1433,6 +1436,11 @@ def _would_wait(path: Path) -> str | None:
         )
         return exc.holder
     return None
+
+
+def _short(value: Any) -> str:
+    text = repr(str(value))
+    return text if len(text) <= 80 else f"{text[:76]}...'"
 
 
 @contextlib.contextmanager
