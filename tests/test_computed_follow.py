@@ -128,3 +128,31 @@ def test_a_sync_on_a_tracker_without_computed_columns_reads_nothing_more(
                                              date(2026, 11, 2))])  # fmt: skip
     esp(tracker, "sync-nnumbers", "--from", str(mst))
     assert openpyxl.load_workbook(tracker)["ESP Tracker"].cell(ROW, 6).value is not None
+
+
+def test_the_teams_formula_in_a_computed_column_is_kept_and_refuses_nothing(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """The team keeps a formula in Devon's Next Action: esp access set, esp tbt proofs and
+    esp sync-nnumbers write their own cells and the other computed cells, and leave the
+    formula as it is (esp never overwrites one) — never refusing the whole write for it."""
+    book = openpyxl.load_workbook(tracker)
+    ws = book["ESP Tracker"]
+    headers = {c.value: c.column for c in ws[ROW - 1]}
+    formula = '=IF(TRUE,"Ask Dana","")'
+    ws.cell(ROW, headers["Next Action"]).value = formula
+    ws.cell(ROW, 6).value = None  # no N Number Requested date yet: the sync writes one
+    book.save(tracker)
+    esp(tracker, "access", "set", "Devon Price", "Password Reset", "--spoc-called",
+        "2026-11-20", "--incident", "INC1", "--phone", "513-555-0131", "--by", "Dana")  # fmt: skip
+    mst = master(tmp_path / "Master.xlsx", [("AET-1", "Devon Price", "E100", None, "N9",
+                                             date(2026, 11, 2))])  # fmt: skip
+    esp(tracker, "sync-nnumbers", "--from", str(mst))
+    folder = tmp_path / "proofs"
+    folder.mkdir()
+    (folder / "Devon Price TBT.pdf").write_bytes(PDF)
+    esp(tracker, "tbt", "proofs", str(folder), "--by", "Dana Whitfield")
+    after = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    assert after.cell(ROW, headers["Next Action"]).value == formula
+    assert after.cell(ROW, headers["Escalation Stage"]).value == "Complete"
+    assert after.cell(ROW, 6).value is not None

@@ -37,7 +37,7 @@ from esp_cli.core.rules import (
     fmt,
     fmt_day,
 )
-from esp_cli.errors import UsageError
+from esp_cli.errors import EspError, UsageError
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
 from esp_cli.services.agents import SME_KEY, agents_for
 from esp_cli.services.facts import (
@@ -49,7 +49,7 @@ from esp_cli.services.facts import (
 )
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.session import ChangePlan, write_session
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Sheet
 from esp_cli.workbook.waiting import Overlay
 
 STAGE_KEY = "escalation_stage"
@@ -200,13 +200,15 @@ def keep_computed(
     cal: BusinessCalendar,
     *,
     read: Collection[str] = RULES_KEYS,
+    only_writable: bool = False,
 ) -> Evaluation:
     """The rules on `row` as it stands once the cells `written` (key -> value as the rules
     read it) are, with its computed columns (Escalation Stage, Next Action, Next Action
     Due) planned to say it, where the sheet has the three: what esp round and esp
     record-step do after a step, access or a completion, for every command that writes a
     cell the rules read. `read`: the keys the row was read with (the others it needs are
-    read now)."""
+    read now). `only_writable`: a computed cell the write would refuse (a formula the
+    team keeps there, a merged cell) is left as it is, not the whole write refused."""
     unread = [k for k in RULES_KEYS if k not in read]
     if unread:
         read_keys(plan.table, [row], unread)
@@ -216,9 +218,23 @@ def keep_computed(
             values.pop(key, None)
     after = Row(row.sheet, row.row, row.cls, dict(row.raw), values, row.unreadable - set(written))
     ev = evaluate(facts_from_row(after), now.date(), now, cal, spoc_phone=config.spoc_phone)
-    if all(plan.table.sheet(row.sheet).col(k) is not None for k in COMPUTED_KEYS):
-        plan_computed(plan, row, computed_cells(ev))
+    sheet = plan.table.sheet(row.sheet)
+    if all(sheet.col(k) is not None for k in COMPUTED_KEYS):
+        changes = computed_changes(row, computed_cells(ev))
+        if only_writable:
+            changes = (c for c in changes if _writable(plan, sheet, *c))
+        plan.set_many(changes)
     return ev
+
+
+def _writable(plan: ChangePlan, sheet: Sheet, row: Row, key: str, new: Any) -> bool:
+    col = sheet.col(key)
+    try:
+        if col is not None:
+            plan.check(row.sheet, row.row, col, new)
+    except EspError:
+        return False
+    return True
 
 
 def follow_computed(
@@ -231,11 +247,13 @@ def follow_computed(
     *,
     read: Collection[str] = RULES_KEYS,
 ) -> None:
-    """keep_computed for a command that only keeps the sheet's computed columns: nothing
-    is read or worked out for a sheet without them (a write of thousands of dates pays no
-    second read of the tracker for columns that are not there)."""
+    """keep_computed for a command whose own cells are what it writes, and which keeps the
+    sheet's computed columns beside them: nothing is read or worked out for a sheet without
+    them (a write of thousands of dates pays no second read of the tracker for columns
+    that are not there), and a computed cell the write would refuse (the team's formula)
+    is left as it is, never refusing the command's own cells."""
     if all(plan.table.sheet(row.sheet).col(k) is not None for k in COMPUTED_KEYS):
-        keep_computed(plan, row, written, config, now, cal, read=read)
+        keep_computed(plan, row, written, config, now, cal, read=read, only_writable=True)
 
 
 # -- the command ---------------------------------------------------------------------------------
