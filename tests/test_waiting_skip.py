@@ -287,3 +287,26 @@ def test_a_proofs_row_whose_place_a_teammate_took_says_how_to_add_it_after_all(
     again = run("tbt", "proofs", str(proofs), "--config", config, "-n")
     assert again.exit_code == 0, again.output
     assert "Would record 1 proof(s)" in again.stderr + again.stdout
+
+
+def test_a_waited_undos_notes_cell_changed_meanwhile_is_said_where_it_differs(
+    tmp_path: Path,
+) -> None:
+    """A waiting undo of a coaching; a teammate added a line to Marcus Lee's Notes
+    meanwhile: the cell left out is said as esp undo says it — the line added — not as
+    three whole multi-line texts."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert step.exit_code == 0, step.output
+    owner = open_in_excel(tmp_path)
+    assert run("undo", "--config", config).exit_code == ExitCode.WAITING
+    owner.unlink()
+    notes = cells(tmp_path / TRACKER)["Z44"]
+    added = "11/25/2026 - Tom Alvarez - Marcus acknowledged the coaching by phone."
+    edit_cell(tmp_path / TRACKER, "Z44", f"{notes}\n{added}")
+    done = run("apply", "-n", "--skip-conflicts", "--config", config)
+    assert done.exit_code == 0, done.output
+    (said,) = [line for line in done.stderr.splitlines() if "!Z44 (Notes" in line]
+    assert f"it now holds the same followed by ' / {added[:40]}" in said, said
+    assert len(said) < 400

@@ -415,3 +415,57 @@ def describe_character(ch: str) -> str:
              0x2029: "paragraph separator"}  # fmt: skip
     name = names.get(ord(ch))
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+# -- a value in a conflict -------------------------------------------------------------------
+
+
+def conflict_text(value: Any) -> str:
+    """A value as one line of a conflict: a date as MM/DD/YYYY, lines joined by ' / '."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%m/%d/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%m/%d/%Y")
+    return " / ".join(str(value).splitlines())
+
+
+CONFLICT_SHOWN = 60  # characters of a value shown in a conflict
+
+
+def conflict_shown(value: Any, start: int = 0) -> str:
+    """A value as a conflict shows it: quoted, cut to CONFLICT_SHOWN characters from
+    `start` (with "..." where it is cut)."""
+    text = conflict_text(value)
+    if not text:
+        return "(empty)"
+    if isinstance(value, (date, datetime)):
+        return text
+    space = text.find(" ", start, start + 12) if start else -1
+    start = space + 1 if space >= 0 else start  # from the start of a word
+    head = "..." if start > 0 else ""
+    part = text[start:]
+    return repr(
+        head + (part if len(part) <= CONFLICT_SHOWN else part[: CONFLICT_SHOWN - 3] + "...")
+    )
+
+
+def conflict_difference(wrote: Any, now: Any) -> tuple[str, str]:
+    """The two values as a conflict shows them, where they differ: a text with a line
+    added after esp's shows what was added; two texts alike for their first characters
+    are shown from just before the first difference."""
+    a, b = conflict_text(wrote), conflict_text(now)
+    if isinstance(wrote, str) and isinstance(now, str) and a and b != a:
+        if b.startswith(a):
+            return conflict_shown(
+                wrote, max(0, len(a) - 30)
+            ), "the same followed by " + conflict_shown(b[len(a) :])
+        if b and a.startswith(b):
+            return conflict_shown(
+                wrote, max(0, len(b) - 30)
+            ), "only its start, without " + conflict_shown(a[len(b) :])
+        common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
+        if common > 30:
+            return conflict_shown(wrote, common - 10), conflict_shown(now, common - 10)
+    return conflict_shown(wrote), conflict_shown(now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from esp_cli.core.values import CONFLICT_SHOWN, conflict_difference, conflict_shown
 from esp_cli.core.waiting import APPEND, NAMESAKE, WITH, Conflict, WaitingCell, WaitingOp
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import MAX_CHANGES_SHOWN, shown_title
@@ -64,15 +65,24 @@ def conflict_words(c: Conflict) -> str:
     """A conflict as a person reads it: both values, or why the cell cannot be found."""
     if c.cell.action != APPEND and c.reason == "changed since esp saw it":
         where = f" (now at {c.address})" if c.address else ""
-        return (
-            f"esp saw {show(c.cell.seen)}, it now holds {show(c.now)}{where}; "
-            f"would write {show(c.cell.value)}"
-        )
+        values = (c.cell.seen, c.now, c.cell.value)
+        if any(_long(v) for v in values):
+            # A Notes cell's whole text, three times over: where they differ, as esp undo
+            # says it ("the same followed by ' / 12/05/2026 - Tom Alvarez - …'").
+            saw, holds = conflict_difference(c.cell.seen, c.now)
+            would = conflict_shown(c.cell.value)
+        else:
+            saw, holds, would = (show(v) for v in values)
+        return f"esp saw {saw}, it now holds {holds}{where}; would write {would}"
     if c.cause == WITH:  # the line or value it would add, never the cell's whole text
         return f"{c.reason}; would {'add' if c.cell.action == APPEND else 'write'} " + show(
             c.cell.value
         )
     return c.reason
+
+
+def _long(value: Any) -> bool:
+    return isinstance(value, str) and ("\n" in value or len(value) > CONFLICT_SHOWN)
 
 
 def namesake_fix(ops: Sequence[WaitingOp], agents: Sequence[str]) -> str:

@@ -22,7 +22,7 @@ from esp_cli.core.columns import normalise_header
 from esp_cli.core.names import same_person
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.core.refs import col_letter
-from esp_cli.core.values import name_key
+from esp_cli.core.values import conflict_difference, name_key
 from esp_cli.core.waiting import RESTORE, WaitingCell, WaitingOp
 from esp_cli.errors import EspError, MissingColumnsError, UndoConflictError, UsageError
 from esp_cli.results.history import Conflict, UndoResult
@@ -422,52 +422,6 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def _text(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%m/%d/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%m/%d/%Y")
-    return " / ".join(str(value).splitlines())
-
-
-SHOWN = 60  # characters of a value shown in a conflict
-
-
-def _shown(value: Any, start: int = 0) -> str:
-    """A value as a conflict shows it: quoted, cut to SHOWN characters from `start` (with
-    "..." where it is cut)."""
-    text = _text(value)
-    if not text:
-        return "(empty)"
-    if isinstance(value, (date, datetime)):
-        return text
-    space = text.find(" ", start, start + 12) if start else -1
-    start = space + 1 if space >= 0 else start  # from the start of a word
-    head = "..." if start > 0 else ""
-    part = text[start:]
-    return repr(head + (part if len(part) <= SHOWN else part[: SHOWN - 3] + "..."))
-
-
-def _difference(wrote: Any, now: Any) -> tuple[str, str]:
-    """The two values as a conflict shows them, where they differ: a text with a line
-    added after esp's shows what was added; two texts alike for their first characters
-    are shown from just before the first difference."""
-    a, b = _text(wrote), _text(now)
-    if isinstance(wrote, str) and isinstance(now, str) and a and b != a:
-        if b.startswith(a):
-            return _shown(wrote, max(0, len(a) - 30)), "the same followed by " + _shown(b[len(a) :])
-        if b and a.startswith(b):
-            return _shown(wrote, max(0, len(b) - 30)), "only its start, without " + _shown(
-                a[len(b) :]
-            )
-        common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
-        if common > 30:
-            return _shown(wrote, common - 10), _shown(now, common - 10)
-    return _shown(wrote), _shown(now)
-
-
 def _changed_by(later: list[Operation], c: CellRecord) -> tuple[str, str] | None:
     """(kind, op) of the newest later entry that changed the cell: an esp write or undo
     that wrote it (by its address, or by its agent and column), or a save recorded as made
@@ -507,7 +461,7 @@ def _refusal(
             lines.append(f"{head}: {c.reason}")
             continue
         now = f" (now at {c.address})" if c.address else ""
-        wrote, holds = _difference(cell.after, c.now)
+        wrote, holds = conflict_difference(cell.after, c.now)
         found = _changed_by(later, cell)
         if found is not None and found[0] != oplog.OUTSIDE:
             who = f"changed by esp operation {found[1]}"
