@@ -4,7 +4,7 @@ A command's module does the work: it reads the tracker, states its plan (writing
 the write session) and returns a result. The shared ones: agents.py (finding an agent),
 inputs.py (the tracker a command is given, checked first), facts.py (a row as the rules
 take it), notes.py (note lines), mailing.py (the e-mail a command makes), holidays.py (the
-holiday cache), computed.py (the computed columns of round answers another write writes)."""
+holiday cache), computed.py (the computed columns of the waiting changes a write writes)."""
 
 from __future__ import annotations
 
@@ -25,11 +25,10 @@ def _computed_columns() -> Any:
     return FOLLOW_UP
 
 
-def _round_answers(ops: Sequence[WaitingOp]) -> bool:
-    # Here: loading this package (services.inputs, from the command line on) loads no more.
-    from esp_cli.core.waiting import ROUND_WHY
+def _agents_changed(ops: Sequence[WaitingOp]) -> bool:
+    # Cheap, and loads nothing more: a change of an agent's cells that is not an undo may
+    # call for the follow-up (computed.recomputes says which do).
+    return any(op.puts_back is None and any(c.key for c in op.cells) for op in ops)
 
-    return any(op.why == ROUND_WHY for op in ops)
 
-
-followups.LOADERS.append((_round_answers, _computed_columns))
+followups.LOADERS.append((_agents_changed, _computed_columns))

@@ -1,12 +1,16 @@
 """The computed columns of the agents whose waiting changes a write writes.
 
-esp round's answers wait beside the tracker without their computed columns (Escalation
-Stage, Next Action, Next Action Due): the round brings them up to date when it writes them
-itself. Written by another command (esp apply, or any write that finds them waiting), they
-get the same: for each agent whose step, access or completion such a change writes, the
-rules are run on the row as it now stands and the computed cells planned with that change
-(in its own entry of the log), where the sheet has the three columns. Other commands'
-changes are written as their command planned them (esp record-step plans them itself).
+A change that writes a cell the rules read (a step's date, access, a completion, N Number
+Requested) brings the agent's computed columns (Escalation Stage, Next Action, Next Action
+Due) up to date. When it waits beside the tracker, the row may change before it is
+written (the team records the next step in Excel, marks the TBTs complete): whichever
+write writes it (esp apply, or any write that finds it waiting) works the three out again
+from the row as it then stands, planned with that change (in its own entry of the log),
+where the sheet has the three columns — never the values worked out when the change was
+made. esp round's answers wait without them; the other commands' changes (esp record-step,
+esp access set, esp tbt proofs, esp sync-nnumbers) wait with them, and those cells are not
+written as they wait. Left as they wait: an undo (it puts back exactly what was there), and
+a change of the computed cells alone (esp escalations --write, as of the day it was asked).
 """
 
 from __future__ import annotations
@@ -14,14 +18,35 @@ from __future__ import annotations
 from datetime import datetime
 
 from esp_cli.config import Config
-from esp_cli.core.rules import evaluate
-from esp_cli.core.waiting import ROUND_WHY
-from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.core.waiting import ROUND_WHY, WaitingOp
+from esp_cli.services.escalations import COMPUTED_KEYS, keep_computed
+from esp_cli.services.facts import EARLY_NOTES_KEY, FACT_KEYS, calendar_from
 from esp_cli.services.round import REEVALUATE_KEYS
 from esp_cli.workbook import waiting
 from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.session import FollowUp, WriteSession
+
+# The cells the rules read, whose change a command's computed columns follow.
+RULES_READ = frozenset(FACT_KEYS) - {EARLY_NOTES_KEY}
+
+
+def recomputes(op: WaitingOp) -> bool:
+    """Whether a waiting change gets its computed columns worked out at write time: a
+    round's answers, and a change that carries them beside a cell the rules read; never an
+    undo."""
+    if op.puts_back is not None:
+        return False
+    if op.why == ROUND_WHY:
+        return True
+    keys = waiting.keys_of([op])
+    return bool(keys & set(COMPUTED_KEYS)) and bool(keys & RULES_READ)
+
+
+def _triggers(outcome: waiting.Outcome) -> bool:
+    """Whether what the change wrote may change what the rules say (a round's answers: a
+    step, access, a completion, as the round itself judges it)."""
+    written = {cell.key for cell, _new in outcome.written}
+    return bool(written & (REEVALUATE_KEYS if outcome.op.why == ROUND_WHY else RULES_READ))
 
 
 def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Outcome]) -> None:
@@ -32,8 +57,8 @@ def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Out
     cal = None
     now = datetime.now()
     for outcome in outcomes:
-        if outcome.op.why != ROUND_WHY or waiting.keys_of([outcome.op]) & set(COMPUTED_KEYS):
-            continue  # not a round's answers: written as its command planned them
+        if not _triggers(outcome):
+            continue
         finder = finder or RowFinder(table)
         row = outcome.agent_row(finder)
         if row is None:
@@ -42,9 +67,16 @@ def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Out
         if any(sheet.col(k) is None for k in COMPUTED_KEYS):
             continue
         cal = cal or calendar_from(config)
-        ev = evaluate(facts_from_row(row), now.date(), now, cal, spoc_phone=config.spoc_phone)
         with s.plan.on_behalf(outcome.op.op):
-            plan_computed(s.plan, row, computed_cells(ev))
+            # A computed cell the write would refuse (a formula the team keeps there) is
+            # left as it is: it never holds back the change's own cells.
+            keep_computed(s.plan, row, {}, config, now, cal, only_writable=True)
 
 
-FOLLOW_UP = FollowUp(REEVALUATE_KEYS, (*FACT_KEYS, *COMPUTED_KEYS), plan_for_waiting)
+FOLLOW_UP = FollowUp(
+    REEVALUATE_KEYS | RULES_READ,
+    (*FACT_KEYS, *COMPUTED_KEYS),
+    plan_for_waiting,
+    works_out=frozenset(COMPUTED_KEYS),
+    recomputes=recomputes,
+)

@@ -1389,6 +1389,11 @@ class FollowUp:
     trigger: frozenset[str]
     keys: tuple[str, ...]
     plan: Callable[[WriteSession, Config, list[waiting.Outcome]], None]
+    # The columns of a waiting change it works out itself at write time (the computed
+    # columns), for the changes `recomputes` says: those cells are neither written as they
+    # wait nor judged against what the cell holds now.
+    works_out: frozenset[str] = frozenset()
+    recomputes: Callable[[WaitingOp], bool] = lambda _op: False
 
 
 def _follow_ups(ops: Sequence[WaitingOp]) -> list[FollowUp]:
@@ -1404,6 +1409,11 @@ def _follow_up_keys(ops: Sequence[WaitingOp]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for f in _follow_ups(ops) if touched & f.trigger for k in f.keys))
 
 
+def _worked_out(follow_ups: Sequence[FollowUp], op: WaitingOp) -> frozenset[str]:
+    """The columns of `op` a follow-up works out at write time, not written as they wait."""
+    return frozenset().union(*(f.works_out for f in follow_ups if f.recomputes(op)))
+
+
 def _follow_up(session: WriteSession, config: Config, applier: waiting.Applier) -> None:
     if not applier.outcomes:
         return
@@ -1413,6 +1423,7 @@ def _follow_up(session: WriteSession, config: Config, applier: waiting.Applier) 
             for o in applier.outcomes
             if not o.held
             and o.op.op not in session.own  # the command's own: it plans them itself
+            and f.recomputes(o.op)
             and {c.key for c, _new in o.written} & f.trigger
         ]
         if outcomes:
@@ -1558,6 +1569,9 @@ def write_session(
             applier = waiting.Applier(
                 wb, agents, session.plan if free else None, read_keys, store.log
             )
+            # Worked out at write time from the row as it then stands (see FollowUp), where
+            # the follow-up can be planned: a write of the agents' rows.
+            follow_ups = _follow_ups(found.ops) if free and agents is table is not None else []
             for op in found.ops:
                 # An undo that waited gives back the ranges its operation grew, too, and
                 # its cells as a direct undo would: its operation's entry is read once, for
@@ -1573,7 +1587,11 @@ def write_session(
                     if undone is not None
                     else None
                 )
-                outcome = applier.put(op, skip_conflicts=skip_conflicts and free)
+                outcome = applier.put(
+                    op,
+                    skip_conflicts=skip_conflicts and free,
+                    worked_out=_worked_out(follow_ups, op),
+                )
                 if giving is not None and outcome.held:
                     session.plan.withdraw(giving)
                 elif undone is not None and unmoved:

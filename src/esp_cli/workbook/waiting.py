@@ -876,13 +876,17 @@ class Applier:
 
     # -- one operation ------------------------------------------------------------------
 
-    def put(self, op: WaitingOp, skip_conflicts: bool = False) -> Outcome:
+    def put(
+        self, op: WaitingOp, skip_conflicts: bool = False, worked_out: frozenset[str] = frozenset()
+    ) -> Outcome:
         """Judge every cell of `op` against the tracker as it is now (and as the
         operations before it leave it); write it, unit by unit, unless a cell conflicts
         (then it waits on, whole). With `skip_conflicts` every cell that does not conflict
         is written and the conflicting ones left out, with the cells that go with them
         (_left_out_with: the note line documenting a value, the computed columns worked
-        out from it, a row added whole), each listed as left out (WITH)."""
+        out from it, a row added whole), each listed as left out (WITH). The cells of the
+        columns `worked_out` are neither judged nor written: the write works them out
+        itself from the row as it then stands (session.FollowUp)."""
         outcome = Outcome(op)
         nows: dict[int, Any] = {}  # what each cell planned holds now, by id
         ready: list[list[tuple[WaitingCell, _Place, Any]]] = []
@@ -892,6 +896,8 @@ class Applier:
             bad: list[Conflict] = []
             mine: dict[Any, Any] = {}
             for cell in unit:
+                if cell.key in worked_out:
+                    continue
                 place = self._place(cell, op)
                 if isinstance(place, tuple):
                     reason, cause = place

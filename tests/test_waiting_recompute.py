@@ -1,0 +1,79 @@
+"""A waiting change that writes a cell the rules read (a step's date, access, a completion)
+gets the agent's computed columns (Escalation Stage, Next Action, Next Action Due) worked
+out when it is written, from the row as it then stands: a fact the team changed in Excel
+meanwhile (All TBTs Complete? Yes) is counted, never the values worked out from the row
+as it was when the change was made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from esp_cli.errors import ExitCode
+from esp_cli.workbook.waiting import Store
+from tests.test_waiting_skip import DAY, TRACKER, cells, copy_sample, edit_cell, open_in_excel, run
+
+COMPUTED = ("AC", "AD", "AE")
+
+
+def _computed(folder: Path, row: int) -> tuple[str | None, ...]:
+    now = cells(folder / TRACKER)
+    return tuple(now.get(f"{col}{row}") for col in COMPUTED)
+
+
+def _as_escalations_says(folder: Path, config: str, row: int) -> tuple[str | None, ...]:
+    """The row's computed cells as esp escalations --write makes them: what the rules say
+    now (run after the cells are checked: it writes them)."""
+    wrote = run("escalations", "--write", "--config", config)
+    assert wrote.exit_code in (0, ExitCode.FINDINGS), wrote.output
+    return _computed(folder, row)
+
+
+def _waits_then_tbts_complete(tmp_path: Path, *command: str) -> tuple[str, ...]:
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+    assert computed.exit_code == 0, computed.output
+    owner = open_in_excel(tmp_path)
+    ran = run(*command, "--config", config)
+    assert ran.exit_code == ExitCode.WAITING, ran.output
+    (op,) = Store(tmp_path / TRACKER).unwritten().ops
+    assert {c.column for c in op.cells} & {"Escalation Stage", "Next Action", "Next Action Due"}
+    owner.unlink()
+    # The teammate with the file open marks Ethan Brooks's TBTs complete.
+    edit_cell(tmp_path / TRACKER, "O23", "Yes")
+    return (config,)
+
+
+def test_a_waiting_step_is_written_with_the_computed_columns_of_the_row_as_it_now_stands(
+    tmp_path: Path,
+) -> None:
+    """esp record-step waits (final CAP for Ethan Brooks); All TBTs Complete? is set Yes in
+    Excel meanwhile: esp apply writes the step and Escalation Stage 'Complete' with no Next
+    Action — as esp escalations says — never 'Final CAP recorded / Term review'."""
+    (config,) = _waits_then_tbts_complete(
+        tmp_path, "record-step", "Ethan Brooks", "final CAP", "--date", DAY
+    )
+    done = run("apply", "--config", config)
+    assert done.exit_code == 0, done.output
+    assert Store(tmp_path / TRACKER).unwritten().ops == []
+    now = cells(tmp_path / TRACKER)
+    assert now["X23"].startswith("2026-11-24")  # the step is written
+    assert "Final CAP delivered" in now["Z23"]
+    written = _computed(tmp_path, 23)
+    assert written == ("Complete", None, None)
+    assert written == _as_escalations_says(tmp_path, config, 23)
+
+
+def test_a_waiting_access_change_is_written_with_the_computed_columns_as_they_now_stand(
+    tmp_path: Path,
+) -> None:
+    """The same for esp access set: its computed cells follow the row as it is when written."""
+    (config,) = _waits_then_tbts_complete(
+        tmp_path, "access", "set", "Ethan Brooks", "password reset"
+    )
+    done = run("apply", "--config", config)
+    assert done.exit_code == 0, done.output
+    assert cells(tmp_path / TRACKER)["Q23"] == "Password Reset"
+    written = _computed(tmp_path, 23)
+    assert written == ("Complete", None, None)
+    assert written == _as_escalations_says(tmp_path, config, 23)
