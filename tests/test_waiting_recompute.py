@@ -77,3 +77,49 @@ def test_a_waiting_access_change_is_written_with_the_computed_columns_as_they_no
     written = _computed(tmp_path, 23)
     assert written == ("Complete", None, None)
     assert written == _as_escalations_says(tmp_path, config, 23)
+
+
+def test_a_waiting_proof_is_written_with_the_computed_columns_as_they_now_stand(
+    tmp_path: Path,
+) -> None:
+    """esp tbt proofs waits to mark Marcus Lee's TBTs complete (his call cert not yet
+    recorded); a teammate records his call cert complete in Excel meanwhile: esp apply
+    writes the completion and Escalation Stage 'Complete', as esp escalations says."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+    assert computed.exit_code == 0, computed.output
+    proofs = tmp_path / "tp"
+    proofs.mkdir()
+    (proofs / "Marcus Lee TBT.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
+    owner = open_in_excel(tmp_path)
+    ran = run("tbt", "proofs", str(proofs), "--config", config)
+    assert ran.exit_code == ExitCode.WAITING, ran.output
+    owner.unlink()
+    edit_cell(tmp_path / TRACKER, "L44", "Yes")
+    done = run("apply", "--config", config)
+    assert done.exit_code == 0, done.output
+    assert cells(tmp_path / TRACKER)["O44"] == "Yes"
+    written = _computed(tmp_path, 44)
+    assert written == ("Complete", None, None)
+    assert written == _as_escalations_says(tmp_path, config, 44)
+
+
+def test_esp_pending_shows_no_conflict_for_a_computed_cell_worked_out_at_write_time(
+    tmp_path: Path,
+) -> None:
+    """A teammate types Ethan Brooks's Next Action by hand while a step waits: esp pending
+    says the change would be written (esp apply works the computed columns out again),
+    not that it is held by a conflict."""
+    (config,) = _waits_then_tbts_complete(
+        tmp_path, "record-step", "Ethan Brooks", "final CAP", "--date", DAY
+    )
+    edit_cell(tmp_path / TRACKER, "AD23", "Call him")
+    shown = run("pending", "--config", config, "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    assert "conflict" not in shown.stdout.replace('"conflicts": []', ""), shown.stdout
+    done = run("apply", "--config", config)
+    assert done.exit_code == 0, done.output
+    assert _computed(tmp_path, 23) == ("Complete", None, None)

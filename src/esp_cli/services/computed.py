@@ -28,18 +28,22 @@ from esp_cli.workbook.session import FollowUp, WriteSession
 
 # The cells the rules read, whose change a command's computed columns follow.
 RULES_READ = frozenset(FACT_KEYS) - {EARLY_NOTES_KEY}
+# Those whose change alone brings them up to date: esp locate records Searched by Course
+# Number and leaves the computed columns as they are (esp access set, which records it
+# with an access issue, carries them).
+FOLLOWED = RULES_READ - {"searched_course"}
 
 
 def recomputes(op: WaitingOp) -> bool:
     """Whether a waiting change gets its computed columns worked out at write time: a
-    round's answers, and a change that carries them beside a cell the rules read; never an
-    undo."""
+    round's answers, and a change of a cell the rules read (with its computed cells, or
+    none where they did not change when it was made); never an undo."""
     if op.puts_back is not None:
         return False
     if op.why == ROUND_WHY:
         return True
     keys = waiting.keys_of([op])
-    return bool(keys & set(COMPUTED_KEYS)) and bool(keys & RULES_READ)
+    return bool(keys & FOLLOWED) or (bool(keys & set(COMPUTED_KEYS)) and bool(keys & RULES_READ))
 
 
 def _triggers(outcome: waiting.Outcome) -> bool:

@@ -1399,7 +1399,7 @@ class FollowUp:
 def _follow_ups(ops: Sequence[WaitingOp]) -> list[FollowUp]:
     """The follow-ups registered (workbook.followups) that waiting changes `ops` call for,
     each loaded only then: a write with none of those never imports them."""
-    return [load() for wanted, load in followups.LOADERS if ops and wanted(ops)]
+    return followups.loaded(ops)
 
 
 def _follow_up_keys(ops: Sequence[WaitingOp]) -> tuple[str, ...]:
@@ -1407,11 +1407,6 @@ def _follow_up_keys(ops: Sequence[WaitingOp]) -> tuple[str, ...]:
     if not touched:
         return ()
     return tuple(dict.fromkeys(k for f in _follow_ups(ops) if touched & f.trigger for k in f.keys))
-
-
-def _worked_out(follow_ups: Sequence[FollowUp], op: WaitingOp) -> frozenset[str]:
-    """The columns of `op` a follow-up works out at write time, not written as they wait."""
-    return frozenset().union(*(f.works_out for f in follow_ups if f.recomputes(op)))
 
 
 def _follow_up(session: WriteSession, config: Config, applier: waiting.Applier) -> None:
@@ -1590,7 +1585,7 @@ def write_session(
                 outcome = applier.put(
                     op,
                     skip_conflicts=skip_conflicts and free,
-                    worked_out=_worked_out(follow_ups, op),
+                    worked_out=followups.worked_out(follow_ups, op),
                 )
                 if giving is not None and outcome.held:
                     session.plan.withdraw(giving)

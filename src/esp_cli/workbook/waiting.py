@@ -63,7 +63,7 @@ from esp_cli.core.waiting import (
     resolve,
 )
 from esp_cli.errors import EspError, UsageError, WriteFailedError
-from esp_cli.workbook import history
+from esp_cli.workbook import followups, history
 from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.tracker import Row, Sheet, Table, parse_cell, read_table
 from esp_cli.workbook.xlsx import safety
@@ -1173,8 +1173,9 @@ def overlay(
         return Overlay(warnings=list(found.warnings))
     store = Store(table.path, config.backup_dir)
     applier = Applier(table.workbook, table, None, keys, store.log)
+    follow_ups = followups.loaded(found.ops)
     for op in found.ops:
-        applier.put(op)
+        applier.put(op, worked_out=followups.worked_out(follow_ups, op))
     return Overlay(found.ops, applier.marks, applier.outcomes, list(found.warnings), applier)
 
 
