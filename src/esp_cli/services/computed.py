@@ -25,6 +25,7 @@ from esp_cli.services.round import REEVALUATE_KEYS
 from esp_cli.workbook import waiting
 from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.session import FollowUp, WriteSession
+from esp_cli.workbook.tracker import Row
 
 # The cells the rules read, whose change a command's computed columns follow.
 RULES_READ = frozenset(FACT_KEYS) - {EARLY_NOTES_KEY}
@@ -46,35 +47,38 @@ def recomputes(op: WaitingOp) -> bool:
     return bool(keys & FOLLOWED) or (bool(keys & set(COMPUTED_KEYS)) and bool(keys & RULES_READ))
 
 
-def _triggers(outcome: waiting.Outcome) -> bool:
-    """Whether what the change wrote may change what the rules say (a round's answers: a
-    step, access, a completion, as the round itself judges it)."""
-    written = {cell.key for cell, _new in outcome.written}
-    return bool(written & (REEVALUATE_KEYS if outcome.op.why == ROUND_WHY else RULES_READ))
+def _rows_changed(outcome: waiting.Outcome, finder: RowFinder) -> list[Row]:
+    """The agent rows whose cells the rules read the change wrote (a round's answers: a
+    step, access, a completion, as the round itself judges it), each once, in order: one
+    change may write many agents (esp sync-nnumbers, esp document --record)."""
+    keys = REEVALUATE_KEYS if outcome.op.why == ROUND_WHY else RULES_READ
+    rows: dict[tuple[str, int], Row] = {}
+    for cell, _new in outcome.written:
+        if cell.key not in keys:
+            continue
+        placed = outcome.places.get((cell.sheet, cell.row, cell.col))
+        row = finder.at(placed[0], placed[1]) if placed is not None else None
+        if row is not None:
+            rows.setdefault((row.sheet, row.row), row)
+    return list(rows.values())
 
 
 def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Outcome]) -> None:
     table = s.plan.agent_rows
     if table is None:
         return
-    finder: RowFinder | None = None
+    finder = RowFinder(table)
     cal = None
     now = datetime.now()
     for outcome in outcomes:
-        if not _triggers(outcome):
-            continue
-        finder = finder or RowFinder(table)
-        row = outcome.agent_row(finder)
-        if row is None:
-            continue
-        sheet = table.sheet(row.sheet)
-        if any(sheet.col(k) is None for k in COMPUTED_KEYS):
-            continue
-        cal = cal or calendar_from(config)
-        with s.plan.on_behalf(outcome.op.op):
-            # A computed cell the write would refuse (a formula the team keeps there) is
-            # left as it is: it never holds back the change's own cells.
-            keep_computed(s.plan, row, {}, config, now, cal, only_writable=True)
+        for row in _rows_changed(outcome, finder):
+            if any(table.sheet(row.sheet).col(k) is None for k in COMPUTED_KEYS):
+                continue
+            cal = cal or calendar_from(config)
+            with s.plan.on_behalf(outcome.op.op):
+                # A computed cell the write would refuse (a formula the team keeps there)
+                # is left as it is: it never holds back the change's own cells.
+                keep_computed(s.plan, row, {}, config, now, cal, only_writable=True)
 
 
 FOLLOW_UP = FollowUp(
