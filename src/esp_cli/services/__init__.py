@@ -25,10 +25,19 @@ def _computed_columns() -> Any:
     return FOLLOW_UP
 
 
+# Cells whose change alone never calls for the computed columns: note lines (the rules do
+# not read the Notes of an agent for the ladder; computed.RULES_READ).
+_NOTE_KEYS = frozenset({"notes", "tbt_notes"})
+
+
 def _agents_changed(ops: Sequence[WaitingOp]) -> bool:
-    # Cheap, and loads nothing more: a change of an agent's cells that is not an undo may
-    # call for the follow-up (computed.recomputes says which do).
-    return any(op.puts_back is None and any(c.key for c in op.cells) for op in ops)
+    # Cheap, and loads nothing more: a change of an agent's cells other than note lines that
+    # is not an undo may call for the follow-up (computed.recomputes says which do); the
+    # notes of a busy morning written at once load nothing more.
+    return any(
+        op.puts_back is None and any(c.key and c.key not in _NOTE_KEYS for c in op.cells)
+        for op in ops
+    )
 
 
 followups.LOADERS.append((_agents_changed, _computed_columns))
