@@ -123,3 +123,30 @@ def test_esp_pending_shows_no_conflict_for_a_computed_cell_worked_out_at_write_t
     done = run("apply", "--config", config)
     assert done.exit_code == 0, done.output
     assert _computed(tmp_path, 23) == ("Complete", None, None)
+
+
+def test_esp_pending_says_where_the_worked_out_cells_go_and_that_they_are_worked_out(
+    tmp_path: Path,
+) -> None:
+    """A waiting coaching's computed cells are worked out when written: esp pending says so
+    (table, JSON, CSV) and where they go — never that the agent is not found now."""
+    import json
+
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+    assert computed.exit_code == 0, computed.output
+    owner = open_in_excel(tmp_path)
+    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert step.exit_code == ExitCode.WAITING, step.output
+    owner.unlink()
+    table = run("pending", "--config", config)
+    assert table.exit_code == 0, table.output
+    assert "not found now" not in table.output
+    assert "worked out when written" in table.output
+    (op,) = json.loads(run("pending", "--config", config, "-f", "json").stdout)["operations"]
+    assert op["moved"] == []
+    assert {c["cell"] for c in op["worked_out_cells"]} == {"AC44", "AD44", "AE44"}
+    csv = run("pending", "--config", config, "-f", "csv").stdout.splitlines()
+    assert csv[0].endswith(",worked_out")
+    assert sum(line.endswith(",yes") for line in csv[1:]) == 3

@@ -31,14 +31,18 @@ PENDING_CSV = [
     "now",
     "now_cell",
     "header",
+    "worked_out",
 ]
 
 _NOT_LEFT = (False, None)
 
 
-def wanted(cell: WaitingCell, left: tuple[bool, Any] = _NOT_LEFT) -> str:
+def wanted(cell: WaitingCell, left: tuple[bool, Any] = _NOT_LEFT, worked: bool = False) -> str:
     """What a waiting cell does, in a few words. `left`: whether it is a header the team
-    changed since, which the undo leaves (its column with it), and what it holds now."""
+    changed since, which the undo leaves (its column with it), and what it holds now;
+    `worked`: a computed cell the write works out from the row as it then stands."""
+    if worked:
+        return f"{show(cell.seen)} → worked out when written (esp apply -n shows it)"
     if cell.action == APPEND:
         return f"adds: {cell.value}"
     if cell.header and left[0]:
@@ -139,6 +143,7 @@ def render(result: PendingResult, fmt: Format) -> None:
                         "now": c.now if c is not None else left[1],
                         "now_cell": p.now_at(cell) or "",
                         "header": header_mark(cell, left),
+                        "worked_out": "yes" if p.worked(cell) else "",
                     }
                 )
         write_csv(rows, PENDING_CSV)
@@ -156,7 +161,7 @@ def render(result: PendingResult, fmt: Format) -> None:
                         _where(p.now_at(cell), cell),
                         cell.agent,
                         cell.column,
-                        wanted(cell, p.left_now(cell)),
+                        wanted(cell, p.left_now(cell), p.worked(cell)),
                     )
                     for cell in shown
                 ],

@@ -26,6 +26,9 @@ class PendingOp:
     placed: bool = field(default=False, metadata=as_json(hidden=True))  # put on the tracker
     # The header cells of an undo's columns the team changed since, by the cell as made:
     # what each holds now (Outcome.left). Left, their columns with them.
+    worked_out: frozenset[tuple[str, int, int]] = field(
+        default=frozenset(), metadata=as_json(hidden=True)
+    )
     left: dict[tuple[str, int, int], Any] = field(
         default_factory=dict, metadata=as_json(hidden=True)
     )
@@ -46,6 +49,22 @@ class PendingOp:
         sheet, row, col = where
         shown = cell_or_row(row, col or 0)
         return shown if sheet == cell.sheet else f"{sheet}!{shown}"
+
+    def worked(self, cell: WaitingCell) -> bool:
+        """Whether the next write works the cell out itself, from the row as it then stands
+        (a computed column of a change the rules read), rather than write it as it waits."""
+        return (cell.sheet, cell.row, cell.col) in self.worked_out
+
+    @property
+    @exported(after="headers_left")
+    def worked_out_cells(self) -> list[dict[str, Any]]:
+        """The computed cells the next write works out from the row as it then stands (what
+        esp apply -n shows), not written as they wait (`value`)."""
+        return [
+            {"sheet": c.sheet, "cell": c.cell, "column": c.column}
+            for c in self.op.cells
+            if self.worked(c)
+        ]
 
     def left_now(self, cell: WaitingCell) -> tuple[bool, Any]:
         """Whether the cell is a header the team changed since, which the undo leaves (its

@@ -39,7 +39,14 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
                 continue
             shown, conflicts = _as_written(overlay.applier, op, outcome.conflicts, outcome.places)
             operations.append(
-                PendingOp(shown, conflicts, outcome.places, placed=True, left=outcome.left)
+                PendingOp(
+                    shown,
+                    conflicts,
+                    outcome.places,
+                    placed=True,
+                    worked_out=frozenset(outcome.worked_out),
+                    left=outcome.left,
+                )
             )
     return PendingResult(
         tracker=path,

@@ -708,6 +708,9 @@ class Outcome:
     # resolve: left, and their columns with them): (sheet, row, col) as made -> what each
     # holds now.
     left: dict[tuple[str, int, int], Any] = field(default_factory=dict)
+    # The cells (as made) the write works out itself from the row as it then stands (the
+    # computed columns of a change the rules read): not written as they wait.
+    worked_out: set[tuple[str, int, int]] = field(default_factory=set)
 
     def agent_row(self, finder: RowFinder) -> Row | None:
         """The row its first cell was placed on (a namesake's as the applier told it), else
@@ -897,6 +900,15 @@ class Applier:
             mine: dict[Any, Any] = {}
             for cell in unit:
                 if cell.key in worked_out:
+                    # Worked out when written: where it goes is still said (esp pending).
+                    at = self._place(cell, op)
+                    if not isinstance(at, tuple):
+                        outcome.places[(cell.sheet, cell.row, cell.col)] = (
+                            at.sheet,
+                            at.row,
+                            at.col,
+                        )
+                    outcome.worked_out.add((cell.sheet, cell.row, cell.col))
                     continue
                 place = self._place(cell, op)
                 if isinstance(place, tuple):
