@@ -10,7 +10,16 @@ from pathlib import Path
 
 from esp_cli.errors import ExitCode
 from esp_cli.workbook.waiting import Store
-from tests.test_waiting_skip import DAY, TRACKER, cells, copy_sample, edit_cell, open_in_excel, run
+from tests.test_waiting_skip import (
+    DAY,
+    TRACKER,
+    cells,
+    copy_sample,
+    edit_cell,
+    open_in_excel,
+    proofs_that_wait,
+    run,
+)
 
 COMPUTED = ("AC", "AD", "AE")
 
@@ -89,15 +98,7 @@ def test_a_waiting_proof_is_written_with_the_computed_columns_as_they_now_stand(
     config = str(tmp_path / "esp.toml")
     computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
     assert computed.exit_code == 0, computed.output
-    proofs = tmp_path / "tp"
-    proofs.mkdir()
-    (proofs / "Marcus Lee TBT.pdf").write_bytes(
-        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    )
-    owner = open_in_excel(tmp_path)
-    ran = run("tbt", "proofs", str(proofs), "--config", config)
-    assert ran.exit_code == ExitCode.WAITING, ran.output
-    owner.unlink()
+    proofs_that_wait(tmp_path, config)
     edit_cell(tmp_path / TRACKER, "L44", "Yes")
     done = run("apply", "--config", config)
     assert done.exit_code == 0, done.output

@@ -82,6 +82,23 @@ def _with_empty(xml: str, ref: str) -> str:
     return f'{xml[: m.end(1)]}<c r="{ref}"/>{xml[m.end(1) :]}'
 
 
+def proofs_that_wait(folder: Path, config: str, busy: str = TRACKER) -> Path:
+    """esp tbt proofs records Marcus Lee's transcript while `busy` (the tracker, or the TBT
+    Tracking Sheet) is open in Excel: its change waits (exit 7); Excel is closed after.
+    The folder of the proof."""
+    proofs = folder / "tp"
+    proofs.mkdir()
+    (proofs / "Marcus Lee TBT.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
+    owner = folder / f"~${busy}"
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    ran = run("tbt", "proofs", str(proofs), "--config", config)
+    assert ran.exit_code == ExitCode.WAITING, ran.output
+    owner.unlink()
+    return proofs
+
+
 def cells(path: Path) -> dict[str, str]:
     """Every cell of the tracker's first sheet, as text."""
     with warnings.catch_warnings():  # the sample's x14 drop-down: openpyxl only warns
@@ -139,15 +156,7 @@ def test_skip_conflicts_writes_a_proofs_completion_whose_date_was_typed_meanwhil
     TBT Tracking Sheet with the agent left not complete."""
     copy_sample(tmp_path)
     config = str(tmp_path / "esp.toml")
-    proofs = tmp_path / "tp"
-    proofs.mkdir()
-    (proofs / "Marcus Lee TBT.pdf").write_bytes(
-        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    )
-    owner = open_in_excel(tmp_path)
-    ran = run("tbt", "proofs", str(proofs), "--config", config)
-    assert ran.exit_code == ExitCode.WAITING, ran.output
-    owner.unlink()
+    proofs_that_wait(tmp_path, config)
     edit_cell(tmp_path / TRACKER, "P44", "12/05/2026")
     done = run("apply", "--skip-conflicts", "--config", config, "--format", "json")
     assert done.exit_code == 0, done.output
@@ -261,15 +270,7 @@ def test_a_proofs_row_whose_place_a_teammate_took_says_how_to_add_it_after_all(
     config = str(tmp_path / "esp.toml")
     assert run("tbt", "proofs", str(tmp_path / "tbt-proofs"), "--config", config).exit_code == 0
     sheet = tmp_path / "TBT Tracking Sheet.xlsx"
-    proofs = tmp_path / "tp"
-    proofs.mkdir()
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    (proofs / "Marcus Lee TBT.pdf").write_bytes(pdf)
-    owner = tmp_path / f"~${sheet.name}"
-    owner.write_bytes(excel_owner_file("Keisha Grant"))
-    ran = run("tbt", "proofs", str(proofs), "--config", config)
-    assert ran.exit_code == ExitCode.WAITING, ran.output
-    owner.unlink()
+    proofs = proofs_that_wait(tmp_path, config, busy=sheet.name)
     row = (
         '<row r="3"><c r="A3" t="inlineStr"><is><t>Kayla Brooks</t></is></c>'
         '<c r="C3" t="inlineStr"><is><t>Kayla emailed cert.pdf</t></is></c></row>'
