@@ -257,9 +257,12 @@ def agents_of_sme(rows: Sequence[Row], sme: str, where: str) -> tuple[list[Row],
     """The rows whose TBT SME is `sme`, and that SME's name as typed in the tracker: `sme`
     names one SME of those rows as an agent's name names an agent (people_meant). An
     unknown or ambiguous name is a usage error listing the SMEs there are."""
+    # Each distinct cell once, in the order first seen (a column of a few names repeated
+    # down the sheet): the first spelling of each SME is the one shown.
+    cells = dict.fromkeys(c for row in rows if isinstance(c := row.raw.get(SME_KEY), str))
     names: dict[str, str] = {}
-    for row in rows:
-        for text in sme_names(row.raw.get(SME_KEY)):
+    for cell in cells:
+        for text in sme_names(cell):
             names.setdefault(name_key(text), text)
     found = names_meant(list(names.values()), sme)
     if len(found) != 1:
