@@ -21,7 +21,8 @@ class NoteKind(Enum):
 
     @property
     def column_key(self) -> str:
-        return self.value
+        value: str = self._value_  # (Enum.value is a descriptor: this is asked per row)
+        return value
 
     @property
     def pattern(self) -> str:

@@ -75,13 +75,15 @@ class Step(StrEnum):
     @property
     def column(self) -> str:
         """The tracker column (and AgentFacts field) holding the step's recorded date."""
-        return f"{self.value}_date"
+        return _STEP_COLUMNS[self]
 
     @property
     def header(self) -> str:
         return BY_KEY[self.column].header
 
 
+# Asked for every step of every agent: made once.
+_STEP_COLUMNS = {step: f"{step.value}_date" for step in Step}
 _STEP_LABELS = {
     Step.COACHING: "coaching",
     Step.WRITTEN_CAP: "written CAP",
@@ -194,7 +196,7 @@ class AgentFacts(NamedTuple):
     unreadable: tuple[str, ...] = ()
 
     def step_date(self, step: Step) -> date | None:
-        value = getattr(self, step.column)
+        value = getattr(self, _STEP_COLUMNS[step])
         assert value is None or isinstance(value, date)
         return value
 
