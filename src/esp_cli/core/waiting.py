@@ -410,8 +410,35 @@ def resolve(cell: WaitingCell, current: Any) -> Resolution:
 # -- what became of an operation ------------------------------------------------------------
 
 
+class OfWaitingCell:
+    """What a report says of one waiting cell (a conflict, a computed cell not worked
+    out): its sheet, cell, agent and column, after the operation's id."""
+
+    cell: WaitingCell
+
+    @property
+    @exported(after="op")
+    def sheet(self) -> str:
+        return self.cell.sheet
+
+    @property
+    @exported(key="cell", after="sheet")
+    def cell_ref(self) -> str:
+        return self.cell.cell
+
+    @property
+    @exported(after="cell")
+    def agent(self) -> str:
+        return self.cell.agent
+
+    @property
+    @exported(after="agent")
+    def column(self) -> str:
+        return self.cell.column
+
+
 @dataclass(frozen=True)
-class Conflict:
+class Conflict(OfWaitingCell):
     """A waiting cell that cannot be written as it is: it holds something else than esp
     saw (`now`), or its agent or cell cannot be found (`reason`). Its unit stays waiting."""
 
@@ -433,26 +460,6 @@ class Conflict:
         if self.cause:
             return self.cause
         return CHANGED if self.reason in (CHANGED_REASON, SEEN_REASON) else OTHER
-
-    @property
-    @exported(after="op")
-    def sheet(self) -> str:
-        return self.cell.sheet
-
-    @property
-    @exported(key="cell", after="sheet")
-    def cell_ref(self) -> str:
-        return self.cell.cell
-
-    @property
-    @exported(after="cell")
-    def agent(self) -> str:
-        return self.cell.agent
-
-    @property
-    @exported(after="agent")
-    def column(self) -> str:
-        return self.cell.column
 
     @property
     @exported(after="column")
@@ -485,7 +492,7 @@ NOT_WORKED_OUT_FIX = (
 
 
 @dataclass(frozen=True)
-class NotWorkedOut:
+class NotWorkedOut(OfWaitingCell):
     """A computed cell of a waiting change (Escalation Stage, Next Action, Next Action Due)
     the write cannot work out from the row as it then stands: its column, or another of
     the three (they are worked out together), is no longer on the sheet (renamed or
@@ -494,26 +501,6 @@ class NotWorkedOut:
     op: str
     cell: WaitingCell = field(metadata=as_json(hidden=True))
     reason: str
-
-    @property
-    @exported(after="op")
-    def sheet(self) -> str:
-        return self.cell.sheet
-
-    @property
-    @exported(key="cell", after="sheet")
-    def cell_ref(self) -> str:
-        return self.cell.cell
-
-    @property
-    @exported(after="cell")
-    def agent(self) -> str:
-        return self.cell.agent
-
-    @property
-    @exported(after="agent")
-    def column(self) -> str:
-        return self.cell.column
 
     @property
     @exported(after="reason")

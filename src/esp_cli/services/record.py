@@ -562,7 +562,7 @@ def record_step(
         document=given.path.name if given is not None else None,
         not_a_business_day=cal.why_closed(day),
         document_scan=given is not None and given.scan,
-        computed_missing=computed_missing(s.table.sheet(row.sheet)),
+        computed_missing=computed_missing(s.table.sheet(row.sheet)) or None,
     )
 
 
