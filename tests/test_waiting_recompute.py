@@ -6,6 +6,7 @@ as it was when the change was made."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from esp_cli.errors import ExitCode
@@ -16,6 +17,7 @@ from tests.test_waiting_skip import (
     cells,
     copy_sample,
     edit_cell,
+    log,
     open_in_excel,
     proofs_that_wait,
     run,
@@ -151,3 +153,72 @@ def test_esp_pending_says_where_the_worked_out_cells_go_and_that_they_are_worked
     csv = run("pending", "--config", config, "-f", "csv").stdout.splitlines()
     assert csv[0].endswith(",worked_out")
     assert sum(line.endswith(",yes") for line in csv[1:]) == 3
+
+
+def _step_that_waits_then_computed_renamed(folder: Path) -> str:
+    """Marcus Lee's coaching waits (with his computed cells); meanwhile the team renames
+    Next Action to 'Next Step' and Next Action Due to 'Next Action'."""
+    copy_sample(folder)
+    config = str(folder / "esp.toml")
+    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+    assert computed.exit_code == 0, computed.output
+    owner = open_in_excel(folder)
+    ran = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert ran.exit_code == ExitCode.WAITING, ran.output
+    owner.unlink()
+    edit_cell(folder / TRACKER, "AD4", "Next Step")
+    edit_cell(folder / TRACKER, "AE4", "Next Action")
+    return config
+
+
+def test_a_computed_column_renamed_while_a_step_waits_is_said_not_dropped_in_silence(
+    tmp_path: Path,
+) -> None:
+    """The step and its note line are written; the computed cells esp cannot bring up to
+    date are said — by esp pending, esp apply (text and JSON) and the history — with why
+    (the column's header changed) and the fix."""
+    config = _step_that_waits_then_computed_renamed(tmp_path)
+    before = cells(tmp_path / TRACKER)
+    pending = run("pending", "--config", config, "--format", "json")
+    assert pending.exit_code == 0, pending.output
+    (op,) = json.loads(pending.stdout)["operations"]
+    assert op["writable"] is True
+    unworked = {n["cell"]: n for n in op["not_worked_out"]}
+    assert set(unworked) == {"AC44", "AD44", "AE44"}
+    assert "AE4 now reads 'Next Action'" in unworked["AE44"]["reason"]
+    assert "esp escalations --write" in unworked["AE44"]["fix"]
+    table = run("pending", "--config", config)
+    assert "not brought up to date" in table.stdout + table.stderr, table.output
+    done = run("apply", "--config", config, "--format", "json")
+    assert done.exit_code == 0, done.output
+    (applied,) = json.loads(done.stdout)["applied"]
+    assert {n["cell"] for n in applied["not_worked_out"]} == {"AC44", "AD44", "AE44"}
+    assert "Marcus Lee's computed cells ESP Tracker!AC44 (Escalation Stage)" in done.stderr
+    assert "not brought up to date" in done.stderr and "esp escalations --write" in done.stderr
+    now = cells(tmp_path / TRACKER)
+    assert now["V44"].startswith("2026-11-24")  # the step, and its line, are written
+    assert "Documented coaching delivered" in now["Z44"]
+    for col in COMPUTED:
+        assert now.get(f"{col}44") == before.get(f"{col}44")
+    entry = log(tmp_path)[-1]
+    assert "not brought up to date" in entry["note"] and "AE4 now reads" in entry["note"]
+
+
+def test_a_direct_step_on_a_sheet_lacking_a_computed_column_says_so(tmp_path: Path) -> None:
+    """esp record-step on a tracker whose Next Action Due is renamed: the step is written,
+    and esp says the computed columns were not brought up to date, and why."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+    assert computed.exit_code == 0, computed.output
+    edit_cell(tmp_path / TRACKER, "AE4", "Due By")
+    ran = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert ran.exit_code == 0, ran.output
+    assert "were not brought up to date" in ran.stderr, ran.output
+    assert "no 'Next Action Due' column" in ran.stderr
+    as_json = run(
+        "record-step", "Ethan Brooks", "final CAP", "--date", DAY, "--config", config, "-n",
+        "--format", "json",
+    )  # fmt: skip
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout)["computed_missing"] == ["Next Action Due"]

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from esp_cli.core.waiting import FORMAT
 from esp_cli.workbook import history, waiting
 from esp_cli.workbook.waiting import Store
 from tests import factories
@@ -203,7 +204,7 @@ def test_a_file_from_a_newer_esp_is_kept_for_it_not_offered_for_dropping(small: 
     _copy_as(
         small,
         "20261205T150000000004Z-aaaa0004.json",
-        lambda d: d.update(esp_waiting=2, op="aaaa0004"),
+        lambda d: d.update(esp_waiting=FORMAT + 1, op="aaaa0004"),
     )
     mine.unlink()
     (small.parent / f"~${TRACKER}").unlink()

@@ -7,7 +7,9 @@ the agent it belongs to, the column, the value esp saw and what to write there. 
 come in units: a change and the note line that documents it are one unit, written both or
 neither. When the operation is written (`resolve`, cell by cell): a note line is appended
 to whatever the cell holds then, never twice; any other cell is written only where it still
-holds what esp saw — else it is a conflict, kept and shown, never overwritten.
+holds what esp saw — else it is a conflict, kept and shown, never overwritten. A cell the
+change only names (seen, not written: the Citrix TBT Access its TBT Notes line names and
+leaves as it was) is checked the same way: changed since, its unit conflicts.
 """
 
 from __future__ import annotations
@@ -38,9 +40,16 @@ from esp_cli.core.values import ErrorValue, text_of
 # Why a round's answers wait: they are written when the round ends (esp round).
 ROUND_WHY = "answered in esp round, written at its end"
 
-FORMAT = 1  # the file's "esp_waiting" version
+# The file's "esp_waiting" version: 2 for a change holding a cell seen, not written (SEEN),
+# which an esp before it cannot check (it says the file is a newer esp's, and leaves it);
+# every other change is kept as 1, which every esp reads.
+FORMAT = 2
 FINGERPRINT = 16  # hex characters of a change's fingerprint (WaitingOp.fingerprint)
 SET, APPEND, RESTORE = "set", "append", "restore"
+# A cell a change names but does not write (the Citrix TBT Access value its note line
+# names, unchanged): written never, checked when the change is — changed since esp saw
+# it, its unit (the note line and what the line documents) conflicts.
+SEEN = "seen"
 
 # Whether a write the tracker refuses may wait beside it (False: `--no-wait`, the refusal
 # of old, exit 4). Set by the CLI for the command being run, read by the write session.
@@ -156,7 +165,7 @@ class WaitingCell:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> WaitingCell:
         action = str(d["action"])
-        if action not in (SET, APPEND, RESTORE):
+        if action not in (SET, APPEND, RESTORE, SEEN):
             raise ValueError(f"unknown action {action!r}")
         if action == APPEND and not isinstance(d.get("value"), str):
             raise ValueError("a note line to append is not text")
@@ -217,7 +226,15 @@ class WaitingOp:
     @property
     @exported(after="why")
     def cells(self) -> tuple[WaitingCell, ...]:
-        return tuple(c for unit in self.units for c in unit)
+        """The cells it writes (a cell seen, not written, aside: `seen_cells`)."""
+        return tuple(c for unit in self.units for c in unit if c.action != SEEN)
+
+    @property
+    @exported(key="seen_not_written", after="cells", omit_none=True)
+    def seen_cells(self) -> tuple[WaitingCell, ...] | None:
+        """The cells it names but does not write, checked when it is written (None: none)."""
+        seen = tuple(c for unit in self.units for c in unit if c.action == SEEN)
+        return seen or None
 
     @property
     def who(self) -> str:
@@ -246,7 +263,7 @@ class WaitingOp:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "esp_waiting": FORMAT,
+            "esp_waiting": FORMAT if self.seen_cells else 1,
             "op": self.op,
             "time": self.time.isoformat(timespec="seconds"),
             "signer": self.signer,
@@ -331,6 +348,8 @@ NAMESAKE = "namesake"
 # conflicts: a value and the note line documenting it, a row added whole.
 WITH = "with"
 CHANGED_REASON = "changed since esp saw it"
+# A cell seen, not written, changed since: the note line names what esp saw there.
+SEEN_REASON = "changed since esp saw it; the note line names what it held"
 
 
 @dataclass(frozen=True)
@@ -366,7 +385,12 @@ def resolve(cell: WaitingCell, current: Any) -> Resolution:
     change holds was worked out from the row as it was then, and a teammate may have
     brought it up to date since). The header of a column an undo gives back (`header`) is
     never a conflict: one the team changed is theirs, and is left, and its column with
-    it, as an undo written at once leaves it."""
+    it, as an undo written at once leaves it. A cell seen, not written, is never written:
+    still what esp saw, nothing to do; else its unit conflicts (the note line names it)."""
+    if cell.action == SEEN:
+        if same_value(current, cell.seen):
+            return Resolution(ALREADY)
+        return Resolution(CONFLICT, reason=SEEN_REASON)
     if cell.action == APPEND:
         text = note_text(current)
         if text is None:
@@ -386,27 +410,11 @@ def resolve(cell: WaitingCell, current: Any) -> Resolution:
 # -- what became of an operation ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """A waiting cell that cannot be written as it is: it holds something else than esp
-    saw (`now`), or its agent or cell cannot be found (`reason`). Its unit stays waiting."""
+class OfWaitingCell:
+    """What a report says of one waiting cell (a conflict, a computed cell not worked
+    out): its sheet, cell, agent and column, after the operation's id."""
 
-    op: str
-    cell: WaitingCell = field(metadata=as_json(hidden=True))
-    now: Any = field(metadata=as_json(hidden=True))
-    reason: str
-    address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
-    # CHANGED (the cell holds something else), AGENT (the agent's row is no longer
-    # there), NAMESAKE (namesakes, and which is the agent cannot be told), COLUMN (the
-    # cell's column is no longer there), WITH (left out with a cell of its unit that
-    # conflicts) or OTHER; "": from `reason`.
-    cause: str = field(default="", metadata=as_json(hidden=True))
-
-    @property
-    @exported(after="reason")
-    def kind(self) -> str:
-        """What kind of conflict it is, each with its own fix."""
-        return self.cause or (CHANGED if self.reason == CHANGED_REASON else OTHER)
+    cell: WaitingCell
 
     @property
     @exported(after="op")
@@ -428,6 +436,31 @@ class Conflict:
     def column(self) -> str:
         return self.cell.column
 
+
+@dataclass(frozen=True)
+class Conflict(OfWaitingCell):
+    """A waiting cell that cannot be written as it is: it holds something else than esp
+    saw (`now`), or its agent or cell cannot be found (`reason`). Its unit stays waiting."""
+
+    op: str
+    cell: WaitingCell = field(metadata=as_json(hidden=True))
+    now: Any = field(metadata=as_json(hidden=True))
+    reason: str
+    address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
+    # CHANGED (the cell holds something else), AGENT (the agent's row is no longer
+    # there), NAMESAKE (namesakes, and which is the agent cannot be told), COLUMN (the
+    # cell's column is no longer there), WITH (left out with a cell of its unit that
+    # conflicts) or OTHER; "": from `reason`.
+    cause: str = field(default="", metadata=as_json(hidden=True))
+
+    @property
+    @exported(after="reason")
+    def kind(self) -> str:
+        """What kind of conflict it is, each with its own fix."""
+        if self.cause:
+            return self.cause
+        return CHANGED if self.reason in (CHANGED_REASON, SEEN_REASON) else OTHER
+
     @property
     @exported(after="column")
     def seen(self) -> Any:
@@ -442,9 +475,61 @@ class Conflict:
     @property
     @exported(after="now")
     def wanted(self) -> Any:
-        """What the change would write (a note line, or a value)."""
-        return tag(self.cell.value)
+        """What the change would write (a note line, or a value; null for a cell it only
+        names, seen, not written)."""
+        return None if self.cell.action == SEEN else tag(self.cell.value)
 
 
 def held_cells(conflicts: Sequence[Conflict]) -> set[tuple[str, int, int]]:
     return {(c.cell.sheet, c.cell.row, c.cell.col) for c in conflicts}
+
+
+# What to do about computed cells a write could not bring up to date.
+NOT_WORKED_OUT_FIX = (
+    "give the column its header back (or map it in esp.toml [columns]), then run esp "
+    "escalations --write"
+)
+
+
+@dataclass(frozen=True)
+class NotWorkedOut(OfWaitingCell):
+    """A computed cell of a waiting change (Escalation Stage, Next Action, Next Action Due)
+    the write cannot work out from the row as it then stands: its column, or another of
+    the three (they are worked out together), is no longer on the sheet (renamed or
+    deleted since). The rest of the change is written; the cell is left as it is, said."""
+
+    op: str
+    cell: WaitingCell = field(metadata=as_json(hidden=True))
+    reason: str
+
+    @property
+    @exported(after="reason")
+    def fix(self) -> str:
+        return NOT_WORKED_OUT_FIX
+
+
+def computed_missing_words(sheet: str, missing: Sequence[str]) -> str:
+    """A direct write on a sheet lacking some computed columns: none brought up to date."""
+    names = " and ".join(f"'{h}'" for h in missing)
+    return (
+        f"warning: Escalation Stage, Next Action and Next Action Due were not brought up to "
+        f"date: the sheet '{sheet}' has no {names} column (renamed or deleted?), and the "
+        f"three are written together; {NOT_WORKED_OUT_FIX}."
+    )
+
+
+def not_worked_out_words(found: Sequence[NotWorkedOut]) -> list[str]:
+    """The computed cells of one change not brought up to date, a line per agent: which,
+    and why (the first reason naming the column gone, the others follow from it)."""
+    by_agent: dict[tuple[str, str], list[NotWorkedOut]] = {}
+    for n in found:
+        by_agent.setdefault((n.cell.sheet, n.agent), []).append(n)
+    out = []
+    for (sheet, agent), cells in by_agent.items():
+        named = ", ".join(f"{n.cell.cell} ({n.column})" for n in cells)
+        why = next((n.reason for n in cells if n.reason.startswith("the '")), cells[0].reason)
+        out.append(
+            f"{agent}'s computed cells {sheet}!{named} not brought up to date: {why}; "
+            f"{NOT_WORKED_OUT_FIX}"
+        )
+    return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.core.model import WaitingChange
-from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE, added_whole
+from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE, added_whole, not_worked_out_words
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
     CHANGE_COLUMNS,
@@ -72,6 +72,8 @@ def _render_part(result: ApplyResult, fmt: Format, sheet: bool) -> None:
             )
         for column in a.left_columns:
             say(left_column_words(column, a.op.undoes or a.op.op))
+        for words in not_worked_out_words(a.not_worked_out):
+            say(f"{a.op.op} {'would leave' if write.dry_run else 'left'} {words}")
     for h in result.held:
         for c in h.conflicts:
             say(

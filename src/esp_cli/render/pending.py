@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from esp_cli.core.values import CONFLICT_SHOWN, conflict_difference, conflict_shown
-from esp_cli.core.waiting import APPEND, NAMESAKE, WITH, Conflict, WaitingCell, WaitingOp
+from esp_cli.core.waiting import (
+    APPEND,
+    NAMESAKE,
+    SEEN,
+    WITH,
+    Conflict,
+    WaitingCell,
+    WaitingOp,
+    not_worked_out_words,
+)
 from esp_cli.render import Format, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import MAX_CHANGES_SHOWN, shown_title
 from esp_cli.results.pending import AlsoWaiting, DropResult, PendingResult
@@ -37,12 +46,22 @@ PENDING_CSV = [
 _NOT_LEFT = (False, None)
 
 
-def wanted(cell: WaitingCell, left: tuple[bool, Any] = _NOT_LEFT, worked: bool = False) -> str:
+def wanted(
+    cell: WaitingCell,
+    left: tuple[bool, Any] = _NOT_LEFT,
+    worked: bool = False,
+    unworked: str | None = None,
+) -> str:
     """What a waiting cell does, in a few words. `left`: whether it is a header the team
     changed since, which the undo leaves (its column with it), and what it holds now;
-    `worked`: a computed cell the write works out from the row as it then stands."""
+    `worked`: a computed cell the write works out from the row as it then stands;
+    `unworked`: why it cannot (a computed column renamed or deleted since)."""
+    if worked and unworked:
+        return f"{show(cell.seen)} → not brought up to date when written: {unworked}"
     if worked:
         return f"{show(cell.seen)} → worked out when written (esp apply -n shows it)"
+    if cell.action == SEEN:
+        return f"seen, not written: {show(cell.seen)} (the note line names it)"
     if cell.action == APPEND:
         return f"adds: {cell.value}"
     if cell.header and left[0]:
@@ -67,6 +86,16 @@ def op_title(op: WaitingOp) -> str:
 
 def conflict_words(c: Conflict) -> str:
     """A conflict as a person reads it: both values, or why the cell cannot be found."""
+    if c.cell.action == SEEN and c.cause != WITH:
+        where = f" (now at {c.address})" if c.address else ""
+        if _long(c.cell.seen) or _long(c.now):
+            saw, holds = conflict_difference(c.cell.seen, c.now)
+        else:
+            saw, holds = show(c.cell.seen), show(c.now)
+        return (
+            f"esp saw {saw}, it now holds {holds}{where}; not written: the note line names "
+            f"{saw}, so it waits with what it documents"
+        )
     if c.cell.action != APPEND and c.reason == "changed since esp saw it":
         where = f" (now at {c.address})" if c.address else ""
         values = (c.cell.seen, c.now, c.cell.value)
@@ -120,7 +149,7 @@ def render(result: PendingResult, fmt: Format) -> None:
         rows: list[dict[str, Any]] = []
         for p in result.operations:
             clash = {(c.cell.sheet, c.cell.row, c.cell.col): c for c in p.conflicts}
-            for cell in p.op.cells:
+            for cell in (*p.op.cells, *(p.op.seen_cells or ())):
                 c = clash.get((cell.sheet, cell.row, cell.col))
                 left = p.left_now(cell)
                 rows.append(
@@ -151,7 +180,7 @@ def render(result: PendingResult, fmt: Format) -> None:
         if not result.operations:
             print_table(f"Waiting beside {result.tracker.name}", [], [], empty="nothing waits")
         for p in result.operations:
-            cells = p.op.cells
+            cells = (*p.op.cells, *(p.op.seen_cells or ()))
             shown = cells[:MAX_CHANGES_SHOWN]
             print_table(
                 shown_title(op_title(p.op), len(shown), len(cells)),
@@ -161,11 +190,13 @@ def render(result: PendingResult, fmt: Format) -> None:
                         _where(p.now_at(cell), cell),
                         cell.agent,
                         cell.column,
-                        wanted(cell, p.left_now(cell), p.worked(cell)),
+                        wanted(cell, p.left_now(cell), p.worked(cell), p.unworked(cell)),
                     )
                     for cell in shown
                 ],
             )
+            for words in not_worked_out_words(p.not_worked_out):
+                say(f"{p.op.op} will leave {words}")
         for p in result.operations:
             for c in p.conflicts:
                 say(

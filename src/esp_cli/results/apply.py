@@ -7,7 +7,7 @@ from pathlib import Path
 
 from esp_cli.core.model import AddedColumn, CellChange, WriteReport
 from esp_cli.core.shape import as_json, exported
-from esp_cli.core.waiting import Conflict, WaitingOp
+from esp_cli.core.waiting import Conflict, NotWorkedOut, WaitingOp
 from esp_cli.errors import EspError
 from esp_cli.results.pending import AlsoWaiting
 
@@ -26,6 +26,9 @@ class AppliedOp:
     # An undo's: the columns its operation added that it leaves where they are, emptied,
     # header and all (as esp undo written at once says them).
     left_columns: list[AddedColumn] = field(default_factory=list, metadata=as_json(hidden=True))
+    # Its computed cells the write could not work out (a computed column renamed or
+    # deleted since): left as they are, each with why and the fix.
+    not_worked_out: list[NotWorkedOut] = field(default_factory=list)
 
     @property
     @exported(key="emptied_columns", after="added_columns")

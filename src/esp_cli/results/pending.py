@@ -9,7 +9,7 @@ from typing import Any
 from esp_cli.core.oplog import tag
 from esp_cli.core.refs import cell_or_row
 from esp_cli.core.shape import as_json, exported
-from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
+from esp_cli.core.waiting import Conflict, NotWorkedOut, WaitingCell, WaitingOp
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class PendingOp:
     left: dict[tuple[str, int, int], Any] = field(
         default_factory=dict, metadata=as_json(hidden=True)
     )
+    # Its computed cells the next write cannot work out (a computed column renamed or
+    # deleted since): left as they are when it is written, each with why and the fix.
+    not_worked_out: list[NotWorkedOut] = field(default_factory=list)
 
     @property
     @exported(after="cells")
@@ -49,6 +52,14 @@ class PendingOp:
         sheet, row, col = where
         shown = cell_or_row(row, col or 0)
         return shown if sheet == cell.sheet else f"{sheet}!{shown}"
+
+    def unworked(self, cell: WaitingCell) -> str | None:
+        """Why the next write cannot work the computed cell out (None: it can)."""
+        at = (cell.sheet, cell.row, cell.col)
+        return next(
+            (n.reason for n in self.not_worked_out if (n.cell.sheet, n.cell.row, n.cell.col) == at),
+            None,
+        )
 
     def worked(self, cell: WaitingCell) -> bool:
         """Whether the next write works the cell out itself, from the row as it then stands

@@ -39,6 +39,10 @@ class RecordResult:
     not_a_business_day: str | None = field(
         default=None, metadata=as_json(after="date", omit_none=True)
     )
+    # The computed columns the sheet lacks while it has others (renamed or deleted): the
+    # three are brought up to date together, so none was (said, with the fix). None (left
+    # out of the JSON): the sheet has all three, or none.
+    computed_missing: tuple[str, ...] | None = field(default=None, metadata=as_json(omit_none=True))
 
     @property
     @exported(key="signed_by", after="by", omit_none=True)

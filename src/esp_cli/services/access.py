@@ -186,6 +186,10 @@ def set_access(
                 said.insert(0, f"Citrix TBT Access: {value}")
             line = format_line(TBT, day, writer, "; ".join(said))
             note_added = plan_note(s.plan, row, TBT, line)
+            if note_added and ACCESS not in changed:
+                # The line names the issue it leaves as it is: should the change wait, a
+                # teammate's change of it meanwhile holds the line (and what it documents).
+                s.plan.see(row, ACCESS)
         if changed:  # the agent's computed columns follow, as in esp round
             moment = datetime.combine(now, datetime.now().time())
             cal = calendar_from(config)

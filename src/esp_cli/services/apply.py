@@ -27,6 +27,7 @@ from esp_cli.results.apply import AppliedOp, ApplyResult, HeldOp
 from esp_cli.services.pending import also_waiting
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Table
+from esp_cli.workbook.waiting import said_not_worked_out
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.workbook import workbook_file
 
@@ -116,7 +117,15 @@ def _apply_one(
             added = s.plan.columns_added_for([outcome.op.op])
             left = [c.column for c in report.waiting_left_columns if c.op == outcome.op.op]
             applied.append(
-                AppliedOp(outcome.op, outcome.op.why, changes, outcome.conflicts, added, left)
+                AppliedOp(
+                    outcome.op,
+                    outcome.op.why,
+                    changes,
+                    outcome.conflicts,
+                    added,
+                    left,
+                    not_worked_out=said_not_worked_out(outcome),
+                )
             )
     return ApplyResult(
         tracker=s.path,

@@ -43,7 +43,7 @@ def recomputes(op: WaitingOp) -> bool:
         return False
     if op.why == ROUND_WHY:
         return True
-    keys = waiting.keys_of([op])
+    keys = {c.key for c in op.cells if c.key is not None}  # written (seen cells aside)
     return bool(keys & FOLLOWED) or (bool(keys & set(COMPUTED_KEYS)) and bool(keys & RULES_READ))
 
 

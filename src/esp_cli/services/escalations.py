@@ -26,6 +26,7 @@ from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.columns import BY_KEY
 from esp_cli.core.model import AgentRef, WriteReport
 from esp_cli.core.rules import (
     ACTION_LABELS,
@@ -235,6 +236,15 @@ def _writable(plan: ChangePlan, sheet: Sheet, row: Row, key: str, new: Any) -> b
     except EspError:
         return False
     return True
+
+
+def computed_missing(sheet: Sheet) -> tuple[str, ...]:
+    """The headers of the computed columns (Escalation Stage, Next Action, Next Action
+    Due) a sheet that has some of them lacks: the three are written together, so none is
+    brought up to date there (a column renamed or deleted). Empty when it has all three,
+    or none (a tracker that keeps no computed columns)."""
+    missing = tuple(BY_KEY[k].header for k in COMPUTED_KEYS if sheet.col(k) is None)
+    return () if len(missing) == len(COMPUTED_KEYS) else missing
 
 
 def follow_computed(

@@ -46,6 +46,7 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
                     placed=True,
                     worked_out=frozenset(outcome.worked_out),
                     left=outcome.left,
+                    not_worked_out=outcome.not_worked_out,
                 )
             )
     return PendingResult(

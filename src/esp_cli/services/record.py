@@ -55,7 +55,7 @@ from esp_cli.core.values import ErrorValue, shown_value
 from esp_cli.errors import EarlyStepError, InputFileError, StepOrderError, UsageError
 from esp_cli.results.record import RecordResult
 from esp_cli.services.agents import agent_words, class_key, find_agent
-from esp_cli.services.escalations import COMPUTED_KEYS, keep_computed
+from esp_cli.services.escalations import COMPUTED_KEYS, computed_missing, keep_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.system import shell_quote
@@ -489,6 +489,10 @@ def plan_step(
     if date_written:
         plan.set(row, step.column, on)
     note_added = plan_note(plan, row, NoteKind.NOTES, line)
+    if note_added and not date_written:
+        # The line records the step on the date the row holds already: should the change
+        # wait, a teammate's change of that date meanwhile holds the line.
+        plan.see(row, step.column)
     # Keep the computed columns true for this agent, where the sheet has them.
     ev = keep_computed(plan, row, {step.column: on}, config, moment, cal)
     return Planned(
@@ -558,6 +562,7 @@ def record_step(
         document=given.path.name if given is not None else None,
         not_a_business_day=cal.why_closed(day),
         document_scan=given is not None and given.scan,
+        computed_missing=computed_missing(s.table.sheet(row.sheet)) or None,
     )
 
 

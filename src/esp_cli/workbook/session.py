@@ -136,7 +136,11 @@ class ChangePlan:
                 key = next((k for k, c in columns.items() if c == change.col), None)
         where = _at(change)
         first = self._intended.get(where)
+        if action == waiting_ops.SEEN and first is not None:
+            return  # written (or seen) already: what esp saw there is checked as it is
         if action == waiting_ops.SET and first is not None:
+            if self._intents[first][3] == waiting_ops.SEEN:  # seen, then written after all
+                self._intents[first][1:4] = [change, key, action]
             self._intents[first][4] = value  # the last word
             return
         if first is None and action != waiting_ops.APPEND:
@@ -193,7 +197,11 @@ class ChangePlan:
                 for c in (*self.changes, *(c for cs in self.applied.values() for c in cs))
                 if (c.sheet, c.row) == where
             }
-            written |= {i[1].col for i in self._intents if (i[1].sheet, i[1].row) == where}
+            written |= {
+                i[1].col
+                for i in self._intents
+                if (i[1].sheet, i[1].row) == where and i[3] != waiting_ops.SEEN
+            }
             found = finder.facts(row, written)
         self._facts[where] = found
         return found
@@ -459,6 +467,32 @@ class ChangePlan:
         self._intend(change, key, waiting_ops.SET, new)
         return change
 
+    def see(self, row: Row, key: str) -> None:
+        """The cell of column `key` in the agent's row is named by what the command writes
+        (the value its note line names) but not written: should the change wait, it is
+        kept as seen, not written, and a teammate's change to it meanwhile is a conflict
+        of its unit. Nothing for a sheet without the column."""
+        sheet = self.table.sheet(row.sheet)
+        col = sheet.col(key)
+        if col is None or self._behalf is not None:
+            return
+        name, agent_id, email, n_number = row.identity()
+        old = seen_value(row, key)
+        change = CellChange(
+            row.sheet,
+            row.row,
+            col,
+            name,
+            row.cls,
+            sheet.headers.get(col, BY_KEY[key].header),
+            old,
+            old,
+            agent_id,
+            email,
+            n_number,
+        )
+        self._intend(change, key, waiting_ops.SEEN, old)
+
     def set_many(self, cells: Iterable[tuple[Row, str, Any]]) -> None:
         """`set` for each (row, key, new) in turn, with the same changes, intents and
         refusals (the same first cell refused, in the same words): what is the same for
@@ -529,6 +563,8 @@ class ChangePlan:
                 if first is None:
                     intended[where] = len(intents)
                     intents.append([("row", sheet_name, num), change, key, set_action, new])
+                elif intents[first][3] == waiting_ops.SEEN:
+                    self._intend(change, key, set_action, new)  # seen, then written
                 else:
                     intents[first][4] = new  # the last word
             else:
@@ -1260,6 +1296,7 @@ def _entry(
         + (f" (the line {_short(c.cell.value)})" if c.cell.action == waiting_ops.APPEND else "")
         for c in outcome.conflicts
     )
+    unworked = "; ".join(waiting_ops.not_worked_out_words(waiting.said_not_worked_out(outcome)))
     return oplog.Operation(
         op=made.op,
         kind=oplog.UNDO if made.undoes else oplog.WRITE,
@@ -1275,7 +1312,7 @@ def _entry(
         cell_json=cells,
         added_columns=session.plan.columns_recorded_for([made.op]),
         undoes=made.undoes,
-        note="; ".join(n for n in (f"waited: {made.why}", left) if n),
+        note="; ".join(n for n in (f"waited: {made.why}", left, unworked) if n),
         written_at=moment,
         waiting_files={made.op: made.fingerprint},
         parts=parts or {},

@@ -54,10 +54,12 @@ from esp_cli.core.waiting import (
     NAMESAKE,
     OTHER,
     RESTORE,
+    SEEN,
     SET,
     WITH,
     Conflict,
     FromNewerEsp,
+    NotWorkedOut,
     WaitingCell,
     WaitingOp,
     resolve,
@@ -674,8 +676,15 @@ def _encode(op: WaitingOp) -> bytes:
 
 
 def keys_of(ops: Iterable[WaitingOp]) -> set[str]:
-    """The column keys the operations' cells are in (what a reading must include)."""
-    return {c.key for op in ops for c in op.cells if c.key is not None and c.key in BY_KEY}
+    """The column keys the operations' cells are in, those seen, not written, too (what a
+    reading must include)."""
+    return {
+        c.key
+        for op in ops
+        for unit in op.units
+        for c in unit
+        if c.key is not None and c.key in BY_KEY
+    }
 
 
 # -- placing and writing --------------------------------------------------------------------
@@ -711,6 +720,8 @@ class Outcome:
     # The cells (as made) the write works out itself from the row as it then stands (the
     # computed columns of a change the rules read): not written as they wait.
     worked_out: set[tuple[str, int, int]] = field(default_factory=set)
+    # Those it cannot work out: a computed column renamed or deleted since (said, left).
+    not_worked_out: list[NotWorkedOut] = field(default_factory=list)
 
     def agent_row(self, finder: RowFinder) -> Row | None:
         """The row its first cell was placed on (a namesake's as the applier told it), else
@@ -720,6 +731,27 @@ class Outcome:
         if placed is not None:
             return finder.at(placed[0], placed[1])
         return finder.find(cell.who)[0]
+
+
+def _place_on_its_row(outcome: Outcome) -> None:
+    """A computed cell whose column is gone is said on its agent's row as it is now (where
+    the change's other cells on that row go), not as an agent no longer found."""
+    for n in outcome.not_worked_out:
+        made = (n.cell.sheet, n.cell.row, n.cell.col)
+        if made in outcome.places:
+            continue
+        row = next(
+            (p for (s, r, _c), p in outcome.places.items() if (s, r) == made[:2]),
+            None,
+        )
+        if row is not None:
+            outcome.places[made] = (row[0], row[1], None)
+
+
+def said_not_worked_out(outcome: Outcome) -> list[NotWorkedOut]:
+    """The computed cells of a change written that its write could not work out (none for
+    a change that writes nothing: nothing is worked out after it either)."""
+    return outcome.not_worked_out if outcome.written and not outcome.held else []
 
 
 @dataclass(frozen=True)
@@ -900,8 +932,12 @@ class Applier:
             mine: dict[Any, Any] = {}
             for cell in unit:
                 if cell.key in worked_out:
-                    # Worked out when written: where it goes is still said (esp pending).
+                    # Worked out when written: where it goes is still said (esp pending),
+                    # and why it cannot be, a computed column renamed or deleted since.
                     at = self._place(cell, op)
+                    why = self._not_worked_out(at, worked_out)
+                    if why is not None:
+                        outcome.not_worked_out.append(NotWorkedOut(op.op, cell, why))
                     if not isinstance(at, tuple):
                         outcome.places[(cell.sheet, cell.row, cell.col)] = (
                             at.sheet,
@@ -955,6 +991,7 @@ class Applier:
                 outcome.conflicts.extend(_left_with(op, left, bad[0], nows))
             ready.append(kept)  # the others are written
             local.update((_spot(place), new) for _cell, place, new in kept)
+        _place_on_its_row(outcome)
         if outcome.conflicts and not skip_conflicts:
             outcome.held = True
             self.outcomes.append(outcome)
@@ -965,6 +1002,27 @@ class Applier:
                 outcome.written.append((cell, new))
         self.outcomes.append(outcome)
         return outcome
+
+    def _not_worked_out(
+        self, at: _Place | tuple[str, str], worked_out: frozenset[str]
+    ) -> str | None:
+        """Why a computed cell cannot be worked out when written (None: it can, or its
+        agent is not found: a conflict says that): its column gone since, or another of
+        the columns worked out with it."""
+        if isinstance(at, tuple):
+            reason, cause = at
+            return reason if cause == COLUMN else None
+        if self.table is None:
+            return None
+        sheet = self.table.sheet(at.sheet)
+        gone = [c.header for k, c in BY_KEY.items() if k in worked_out and sheet.col(k) is None]
+        if not gone:
+            return None
+        names = " and ".join(f"'{h}'" for h in gone)
+        return (
+            f"the sheet '{sheet.name}' has no {names} column now (renamed or deleted), and "
+            "the three are worked out together"
+        )
 
     def _refusal(self, place: _Place, new: Any, column: str) -> str | None:
         """Why the write would refuse this cell (a formula, a merged cell, Excel's cell
@@ -1034,12 +1092,13 @@ def _left_out_with(
     esp undo --skip-conflicts puts them back). Of an agent's cells, each value is written
     on its own, but a note line (it documents the unit's values) and the computed columns
     (worked out from them) are left out when a value conflicts, and nothing the line
-    documents goes in when the line cannot (a conflict there: both or neither); a conflict
-    in a computed column alone holds back nothing else. Cells written by address (a row
+    documents goes in when the line cannot (a conflict there, or in a value the line names
+    without writing it, seen: both or neither); a conflict in a computed column alone
+    holds back nothing else. Cells written by address (a row
     added whole to the TBT Tracking Sheet) go together: all are left out."""
     if all(c.action == RESTORE for c in unit):
         return planned, []
-    if any(c.key is None for c in unit) or any(b.cell.action == APPEND for b in bad):
+    if any(c.key is None for c in unit) or any(b.cell.action in (APPEND, SEEN) for b in bad):
         return [], planned  # a row whole; or the line documenting the values cannot go in
     if all(b.cell.key in COMPUTED for b in bad):
         return planned, []
