@@ -13,7 +13,14 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from esp_cli.core.csvfile import CsvError, decode, guess_delimiter, read_csv, read_csv_and_delimiter
+from esp_cli.core.csvfile import (
+    CsvError,
+    decode,
+    guess_delimiter,
+    read_csv,
+    read_csv_and_delimiter,
+    read_table,
+)
 from esp_cli.core.names import name_key
 from esp_cli.mail.selfreports import reports_from_rows
 
@@ -151,3 +158,30 @@ def test_one_utf8_line_among_windows_1252_ones_keeps_its_characters() -> None:
     # A file all in Windows-1252 is read whole as that.
     rows, _ = read_csv_and_delimiter(b"agent,note\r\nAna,caf\xe9\r\n")
     assert rows[1] == ["Ana", "café"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('a,b\r\n1,"x\r\n2,y\r\n', 2),
+        ('a,b\r\n1,"x ""q"" y",2\r\n3, "z\n4,5\n', 3),
+        ('a,b\r\n1,x "y" z\r\n2,"y"\r\n', None),  # a quote inside a field is text
+        ('a,b\r\n1,"two\r\nlines"\r\n2,y\r\n', None),
+        ('a;b\r\n1;"x\r\n', 2),
+    ],
+)
+def test_a_quote_never_closed_is_found_on_its_line(text: str, line: int | None) -> None:
+    assert read_table(text.encode()).unclosed == line
+
+
+def test_the_line_of_a_quote_never_closed_counts_excel_s_sep_line() -> None:
+    assert read_table(b'sep=,\r\na,b\r\n1,"x\r\n').unclosed == 3
+
+
+def test_a_row_longer_than_its_header_is_misread_and_a_shorter_one_is_not() -> None:
+    table = read_table(b"agent,note,by\r\nSam,Called, no answer,Jo\r\nAna,Done\r\nBo,x,y,,\r\n")
+    why = table.misread(1, 0)
+    assert why is not None and why.startswith("4 fields under a header of 3: a comma")
+    assert "'Jo'" in why
+    assert table.misread(2, 0) is None  # the missing fields are the empty ones at its end
+    assert table.misread(3, 0) is None  # empty fields past the header hold nothing

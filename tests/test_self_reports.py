@@ -527,8 +527,11 @@ def test_a_microsoft_forms_export_is_read(tmp_path: Path, config: Path) -> None:
         "Sam Lee": ("2026-11-25", "11/25/2026 - Sam Lee - Privacy module (Blockers: Citrix down)",
                     "name"),
     }  # fmt: skip
+    # The anonymous response is a report not imported, and the sheet says how to fix the form.
+    (unmatched,) = data["unmatched"]
+    assert unmatched["source"].endswith("!row 4") and "no name" in unmatched["reason"]
     (problem,) = data["problems"]
-    assert problem["source"].endswith("!row 4") and "no name" in problem["problem"]
+    assert "anonymous" in problem["problem"] and "Record name" in problem["problem"]
 
 
 def test_an_anonymous_forms_export_names_the_right_fix(tmp_path: Path, config: Path) -> None:
@@ -622,8 +625,9 @@ def test_a_row_with_an_e_mail_and_no_name_is_matched_by_the_e_mail(
     )
     data = import_json(config, path)
     assert [(i["agent"], i["matched_by"]) for i in data["imported"]] == [("Devon Price", "e-mail")]
-    (problem,) = data["problems"]
-    assert problem == {"source": "report.csv!row 3", "problem": "no agent name"}
+    (unmatched,) = data["unmatched"]
+    assert (unmatched["source"], unmatched["reason"]) == ("report.csv!row 3", "no agent name")
+    assert data["problems"] == []
 
 
 def test_a_message_whose_report_is_in_an_attachment_says_so(tmp_path: Path, config: Path) -> None:

@@ -300,6 +300,18 @@ def test_a_part_and_the_full_name_of_one_sme_are_the_same_sme_twice(tracker: Pat
     assert "The same TBT SME is given twice" in res.stderr
 
 
+def test_one_sme_given_twice_quotes_each_name_as_typed(tracker: Path) -> None:
+    """A name with a comma ("Whitfield, Dana") is one name: each is quoted, not joined
+    with commas into what reads as three names."""
+    tracker = build(tracker, KNOWN)
+    res = esp(tracker, "sme", "assign", "AET-1", "--sme", "Dana W", "--sme", "Whitfield, Dana")
+    assert res.exit_code == ExitCode.USAGE
+    assert (
+        "The same TBT SME is given twice: 'Dana W' and 'Whitfield, Dana' both name Dana "
+        "Whitfield." in res.stderr
+    )
+
+
 # ------------------------------------------------------------------------------ pure
 
 SME_NAMES = ["Priya Natarajan", "Tom Alvarez", "Marcus Bell"]

@@ -15,6 +15,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
 DELIMITERS = (",", ";", "\t")
@@ -103,14 +104,91 @@ def guess_delimiter(text: str) -> str:
     return best
 
 
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV's rows, the delimiter that splits them, and the line on which a quote opens
+    that is never closed (None when every quote is): the last row's last field then holds
+    the rest of the file."""
+
+    rows: list[list[str]]
+    delimiter: str
+    unclosed: int | None = None
+
+    def misread(self, index: int, header: int) -> str | None:
+        """Why the row at `index` cannot be taken as written under the header row at
+        `header` (indexes from 0), or None. A row with more fields than its header has a
+        delimiter typed inside a field that is not in quotes (`Called, no answer`): the
+        text after it has no column, and the field before it is only part of what was
+        typed. A row holding a quote never closed holds the rest of the file. A row with
+        fewer fields is read as it is: the missing ones are the empty ones at its end, which
+        hand-made files and some programs leave out."""
+        row = self.rows[index]
+        if self.unclosed is not None and index == len(self.rows) - 1:
+            return (
+                f'a quote (") opened on line {self.unclosed} is never closed, so the rest '
+                "of the file reads as one field of this row: close the quote, or save the "
+                "file again from Excel"
+            )
+        width = len(self.rows[header])
+        extra = [text for field in row[width:] if (text := field.strip())]
+        if not extra:
+            return None
+        word = _DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+        shown = ", ".join(repr(text) for text in extra[:3]) + (", …" if len(extra) > 3 else "")
+        return (
+            f"{len(row)} fields under a header of {width}: a {word} inside a field that is "
+            f"not in quotes leaves {shown} in no column: put that field in double quotes "
+            '("Called, no answer"), or save the file again from Excel'
+        )
+
+
+def unclosed_quote(text: str, delimiter: str) -> int | None:
+    """The line (from 1) on which a quoted field opens that is never closed, as the reader
+    reads it (a quote opens a field only at its start, spaces before it allowed; `""`
+    inside is one quote), or None."""
+    line, start, opened = 1, True, None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if opened is not None:
+            if ch == '"':
+                if text.startswith('""', i):
+                    i += 1
+                else:
+                    opened = None
+            elif ch == "\r" and not text.startswith("\r\n", i) or ch == "\n":
+                line += 1
+        elif ch == '"' and start:
+            opened, start = line, False
+        elif ch == delimiter:
+            start = True
+        elif ch in "\r\n":
+            if ch == "\n" or not text.startswith("\r\n", i):
+                line += 1
+            start = True
+        elif ch != " ":
+            start = False
+        i += 1
+    return opened
+
+
 def read_csv(data: bytes) -> list[list[str]]:
     """The file's rows, each a list of its fields as text. Raises CsvError."""
-    return read_csv_and_delimiter(data)[0]
+    return read_table(data).rows
 
 
 def read_csv_and_delimiter(data: bytes) -> tuple[list[list[str]], str]:
     """The file's rows and the delimiter that splits them (`;` is Excel's in most of
     Europe, where dates are written day first). Raises CsvError."""
+    table = read_table(data)
+    return table.rows, table.delimiter
+
+
+def read_table(data: bytes) -> CsvTable:
+    """The file's rows, its delimiter and where a quote is left open. Raises CsvError."""
     text = decode(data)
     sep = _SEP_LINE.match(text)
     if sep is not None:
@@ -118,6 +196,10 @@ def read_csv_and_delimiter(data: bytes) -> tuple[list[list[str]], str]:
     else:
         delimiter = guess_delimiter(text)
     try:
-        return [list(row) for row in _reader(text, delimiter)], delimiter
+        rows = [list(row) for row in _reader(text, delimiter)]
     except csv.Error as exc:
         raise CsvError(f"not a readable CSV ({exc}).") from exc
+    unclosed = unclosed_quote(text, delimiter)
+    if unclosed is not None and sep is not None:
+        unclosed += 1  # the file's lines, `sep=` counted
+    return CsvTable(rows, delimiter, unclosed)

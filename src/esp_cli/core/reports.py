@@ -35,6 +35,20 @@ class SelfReport:
     # When an e-mail was sent, on the team's clock (no zone); None for sheet rows. The
     # reports of one day are written in this order.
     sent: datetime | None = field(default=None, metadata=as_json(hidden=True))
+    # Why the report, though read, is not to be imported ('' when it may be): a sheet row
+    # that names no one, a CSV row that cannot be taken as written.
+    refused: str = field(default="", metadata=as_json(hidden=True))
+
+
+def day_off_warning(day: date, why: str, before: date, what: str, command: str) -> str:
+    """The warning of a list of who did not self-report (esp report eod, esp progress
+    missing) for a day that is not a business day (`why`): nobody self-reports on it; the
+    command for `what` of `before`, the business day before it."""
+    return (
+        f"warning: {day:%a %m/%d/%Y} is not a business day ({why}): nobody self-reports on "
+        f"it, so every agent not complete is listed as not reported. For {before:%A}'s "
+        f"{what}: {command} --date {before.isoformat()}"
+    )
 
 
 def attached_warning(names: Sequence[str]) -> str:

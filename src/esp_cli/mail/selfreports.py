@@ -27,7 +27,9 @@ from itertools import chain
 from typing import Any
 
 from esp_cli.core.columns import normalise_header
+from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
+from esp_cli.core.refs import col_letter
 from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of
@@ -1181,13 +1183,18 @@ def read_rows(
     *,
     order: DateOrder = MONTH_FIRST,
     tz: tzinfo | None = None,
+    csv: CsvTable | None = None,
 ) -> tuple[list[SelfReport], list[RowProblem]]:
     """The report rows under the header: each with its day (in the file's date `order`, a
     zoned timestamp in the team's zone `tz`), the agent's name and e-mail, the update, and
-    the other columns as `(Header: value; …)`. A row with a date but no name nor e-mail, or
-    no readable date, is a problem; an empty row is passed over."""
+    the other columns as `(Header: value; …)` — a value under no header as `(column E: …)`.
+    A row with no readable date is a problem; an empty row is passed over. A row that names
+    no one, or that its CSV (`csv`) cannot give as written (a comma not in quotes), is a
+    report refused with the reason, so it is counted as not imported."""
     reports: list[SelfReport] = []
     problems: list[RowProblem] = []
+    used = {layout.when, layout.name, layout.email, layout.update, layout.cls}
+    anonymous = 0
     for r, row in enumerate(rows[layout.header_row + 1 :], start=layout.header_row + 2):
 
         def cell(i: int | None, row: Sequence[object] = row) -> str:
@@ -1197,30 +1204,63 @@ def read_rows(
         given = cell(layout.email)
         address = given.lower() if "@" in given else ""  # Forms writes 'anonymous'
         update = cell(layout.update)
-        details = [f"{layout.labels[i]}: {cell(i)}" for i in layout.extra if cell(i)]
-        if not name and not address:
-            if update or details:
-                why = f"no name, and the e-mail is {given!r}" if given else "no agent name"
-                problems.append(RowProblem(f"{source}!row {r}", why))
+        details = [
+            f"{_label(layout, i)}: {cell(i)}"
+            for i in range(len(row))
+            if i not in used and _told(layout, i) and cell(i)
+        ]
+        misread = csv.misread(r - 1, layout.header_row) if csv is not None else None
+        if not (name or address or update or details or misread):
             continue
         where = f"{source}!row {r}"
         try:
             day = read_day(row[layout.when] if layout.when < len(row) else None, order, tz)
         except Unreadable as exc:
-            problems.append(RowProblem(where, f"{exc}"))
+            problems.append(RowProblem(where, misread or f"{exc}"))
             continue
         if day is None:
-            problems.append(RowProblem(where, "no date"))
+            problems.append(RowProblem(where, misread or "no date"))
             continue
+        refused = misread or ""
+        if not name and not address and not refused:
+            refused = f"no name, and the e-mail is {given!r}" if given else "no agent name"
+            anonymous += bool(given)
         text = update
         if details:
             text = (text + " (" if text else "(") + "; ".join(details) + ")"
         reports.append(
             SelfReport(
-                day, display_name(name), address, " ".join(text.split()), where, cell(layout.cls)
+                day,
+                display_name(name),
+                address or ("" if name else given),
+                " ".join(text.split()),
+                where,
+                cell(layout.cls),
+                refused=refused,
+            )
+        )
+    if anonymous and layout.forms:
+        problems.append(
+            RowProblem(
+                source,
+                f"{anonymous} response(s) of an anonymous Microsoft Forms export (no name, the "
+                f"e-mail 'anonymous'): not imported. Fix: {_FORMS_FIX}",
             )
         )
     return reports, problems
+
+
+def _told(layout: Layout, i: int) -> bool:
+    """Whether column `i`'s values go in the note: a column of the layout's extras, or one
+    with no header (a value typed past the last header, or under a blank one)."""
+    return i in layout.extra or not (i < len(layout.labels) and layout.labels[i].strip())
+
+
+def _label(layout: Layout, i: int) -> str:
+    """How a note names column `i`: its header, else its letter."""
+    if i < len(layout.labels) and layout.labels[i].strip():
+        return layout.labels[i]
+    return f"column {col_letter(i + 1)}"
 
 
 def reports_from_rows(

@@ -21,6 +21,7 @@ from typing import Any
 
 from esp_cli.core.figures import percent, percent_text
 from esp_cli.core.model import InlineImage, Letter, class_aside, class_shown
+from esp_cli.core.reports import day_off_warning
 from esp_cli.core.rules import ACTION_LABELS, ActionKind
 from esp_cli.render import (
     Format,
@@ -661,12 +662,14 @@ def say_problems(report: EodReport, verbose: bool = False) -> None:
         ladder=[ladder_date_lines(a.name, a.sheet, a.row, a.conflicts) for a in report.outstanding],
     )
     if report.not_a_business_day and report.business_day_before is not None:
-        before = report.business_day_before
         say(
-            f"warning: {report.day:%a %m/%d/%Y} is not a business day "
-            f"({report.not_a_business_day}): nobody self-reports on it, so every agent not "
-            f"complete is listed as not reported. For {before:%A}'s report: esp report eod "
-            f"--date {before.isoformat()}"
+            day_off_warning(
+                report.day,
+                report.not_a_business_day,
+                report.business_day_before,
+                "report",
+                "esp report eod",
+            )
         )
 
 

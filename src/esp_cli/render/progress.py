@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.core.model import class_shown
+from esp_cli.core.reports import day_off_warning
 from esp_cli.render import (
     Format,
     plain,
@@ -43,7 +44,13 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
             f"{verb} {result.added} self-report line(s) to Notes",
             ["Agent", "Row", "Date", "From", "Note"],
             [
-                (i.agent.name, i.agent.row, i.report.day, i.report.source, i.report.text)
+                (
+                    i.agent.name,
+                    f"{i.agent.sheet}!{i.agent.row}" if result.several_sheets else i.agent.row,
+                    i.report.day,
+                    i.report.source,
+                    i.report.text,
+                )
                 for i in result.imported
                 if i.added
             ],
@@ -97,6 +104,16 @@ MISSING_COLUMNS = ["agent", "class", "sheet", "row", "agent_id", "email", "tbt_s
 
 def render_missing(result: MissingResult, fmt: Format, verbose: bool = False) -> None:
     say_findings(result.findings, verbose)
+    if result.not_a_business_day and result.business_day_before is not None:
+        say(
+            day_off_warning(
+                result.on,
+                result.not_a_business_day,
+                result.business_day_before,
+                "list",
+                "esp progress missing",
+            )
+        )
     day = f"{result.on:%a} {show(result.on)}"
     if fmt is Format.json:
         write_json(result)

@@ -71,6 +71,8 @@ class ImportResult:
     findings: list[Finding] = field(metadata=as_json(key="unreadable", after="files"))
     write: WriteReport = field(metadata=as_json(flat=True))
     files: list[FileOutcome] = field(default_factory=list, metadata=as_json(after="problems"))
+    # The tracker's agents are on several sheets: a row number alone does not say where.
+    several_sheets: bool = field(default=False, metadata=as_json(hidden=True))
 
     @property
     @exported(after="")
@@ -137,6 +139,9 @@ class MissingResult:
     # The changes waiting beside the tracker counted (their operations): a self-report
     # imported while the tracker was open counts as reported, not yet in the workbook.
     waiting: list[str] = field(default_factory=list)
+    # The day is not a business day (why), and the business day before it.
+    not_a_business_day: str | None = field(default=None, metadata=as_json(hidden=True))
+    business_day_before: date | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(key="not_started", after="missing")

@@ -19,8 +19,9 @@ from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.columns import BY_KEY, normalise_header
+from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.notes import NoteKind, appended, format_line
-from esp_cli.core.refs import address
+from esp_cli.core.refs import address, col_letter
 from esp_cli.core.rules import fmt
 from esp_cli.core.textdates import DateOrder, date_order, read_day
 from esp_cli.core.values import (
@@ -65,24 +66,28 @@ _KINDS = {
 class NoteFile:
     """The note rows of a file: (line or row number, field -> value) each, where they came
     from, whether its dates are in the 1904 system, and the other sheets that have note
-    rows too but were not read, with why. `european`: a CSV separated by `;`, whose dates
-    are day first unless they say otherwise."""
+    rows too but were not read, or the columns not read, with why. `european`: a CSV
+    separated by `;`, whose dates are day first unless they say otherwise. `refused`: the
+    rows that cannot be taken as written (row number -> why): a CSV row with more fields
+    than its header, a row with text in a column esp does not read."""
 
     source: str
     rows: list[tuple[int, dict[str, Any]]]
     date1904: bool = False
     unread: list[tuple[str, str]] = field(default_factory=list)
     european: bool = False
+    refused: dict[int, str] = field(default_factory=dict)
 
 
 def read_rows(path: Path) -> NoteFile:
     """The note rows of the first sheet with a header row naming agent and note. Raises
     InputFileError for a file without one."""
     suffix = path.suffix.lower()
-    date1904 = european = False
+    date1904 = False
+    table: CsvTable | None = None
     if suffix == CSV_SUFFIX:
-        csv_rows, european = read_csv_file(path)
-        sheets: list[tuple[str, list[list[object]]]] = [(path.name, csv_rows)]
+        table = read_csv_file(path)
+        sheets: list[tuple[str, Sequence[Sequence[object]]]] = [(path.name, table.rows)]
     elif suffix in SUPPORTED_SUFFIXES:
         wb = Workbook.open(path)
         date1904 = wb.date1904
@@ -104,18 +109,53 @@ def read_rows(path: Path) -> NoteFile:
             )  # fmt: skip
             continue
         at, fields = header
-        out = []
+        european = table is not None and table.delimiter == ";"
+        found = NoteFile(source, [], date1904, european=european)
+        labels = [text_of(v) for v in rows[at]]
+        unread = [c for c, label in enumerate(labels) if label.strip() and c not in fields]
+        if unread:
+            found.unread.append((source, _unread_columns(labels, unread)))
         for n, line in enumerate(rows[at + 1 :], start=at + 2):
             values = {f: line[c] if c < len(line) else None for c, f in fields.items()}
-            if not all(is_blank(v) for v in values.values()):
-                out.append((n, values))
-        found = NoteFile(source, out, date1904, european=european)
+            why = table.misread(n - 1, at) if table is not None else None
+            if why is None:
+                why = _left_out(line, fields, labels)
+            if why is not None:
+                found.refused[n] = why
+            if why is not None or not all(is_blank(v) for v in values.values()):
+                found.rows.append((n, values))
     if found is None:
         raise InputFileError(
             f"{path}: no header row with an agent and a note column in its first rows.",
             fix="put a header row first, e.g. agent,note,column,by,date.",
         )
     return found
+
+
+def _unread_columns(labels: Sequence[str], unread: Sequence[int]) -> str:
+    """The warning naming the columns of the header row esp does not read."""
+    shown = ", ".join(f"{col_letter(c + 1)} {labels[c]!r}" for c in unread)
+    return (
+        f"column{'s' if len(unread) > 1 else ''} {shown} not read (esp reads "
+        f"{', '.join(FIELDS)}): a row with text there is not applied; put that text in the "
+        "note column, or delete the column"
+    )
+
+
+def _left_out(line: Sequence[object], fields: dict[int, str], labels: Sequence[str]) -> str | None:
+    """Why a row cannot be applied as it is: text in a column esp does not read (under a
+    header it does not know, or under none), which the note would be written without."""
+    for c, value in enumerate(line):
+        if c in fields or is_blank(value):
+            continue
+        label = labels[c] if c < len(labels) else ""
+        under = f"({label!r})" if label.strip() else "(no header)"
+        named = f"column {col_letter(c + 1)} {under}"
+        return (
+            f"{named} holds {_text(value)!r}, which esp does not read: put it in the note "
+            "column, or delete it"
+        )
+    return None
 
 
 def _header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]] | None:
@@ -166,6 +206,9 @@ def import_notes(
             query, text = _text(values.get("agent")), _text(values.get("note"))
             item = ImportedNote(line_number=n, query=query, note=text)
             results.append(item)
+            if n in file.refused:
+                item.refuse(file.refused[n])
+                continue
             try:
                 kind = _kind(values.get("column"), default_kind)
                 signer = _text(values.get("by")) or default_by

@@ -30,19 +30,20 @@ from typing import TYPE_CHECKING
 from esp_cli.config import Config
 from esp_cli.core.busy import QUIET, Busy
 from esp_cli.core.columns import alias_table
-from esp_cli.core.csvfile import CsvError, read_csv_and_delimiter
+from esp_cli.core.csvfile import CsvError, CsvTable, read_table
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport
-from esp_cli.core.rules import done_by
+from esp_cli.core.rules import done_by, fmt
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import (
     REPLACEMENT,
     control_characters,
     describe_character,
     email_key,
+    text_of,
     without_control_characters,
 )
 from esp_cli.errors import ConfigError, InputFileError, UnsafeWriteError
@@ -62,6 +63,7 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
+from esp_cli.services.facts import calendar_from
 from esp_cli.services.notes import cell_text
 from esp_cli.system import is_system_file, real_path
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
     from esp_cli.mail.selfreports import Layout
 
 NOTES = NoteKind.NOTES
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip package, its parts named xl/…
 EMAIL_SUFFIXES = (".msg", ".eml")  # Outlook's saved message; MIME from other clients
 CSV_SUFFIX = ".csv"
 NO_TEXT = "Self-report (no details given)"
@@ -109,9 +112,14 @@ class Sheet:
     """One table of a report file: a CSV, or a sheet of a workbook."""
 
     source: str  # "report.csv", "report.xlsx", or "report.xlsx [Sheet2]" when it has several
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     visible: bool = True
-    european: bool = False  # a CSV separated by `;`: its dates are day first when undecided
+    csv: CsvTable | None = None  # a CSV's: its delimiter, the rows it cannot take as written
+
+    @property
+    def european(self) -> bool:
+        """A CSV separated by `;`: its dates are day first when undecided."""
+        return self.csv is not None and self.csv.delimiter == ";"
 
 
 @dataclass
@@ -227,8 +235,8 @@ def _add_file(
     if in_folder or suffix in EMAIL_SUFFIXES:
         _add_mail(out, entry, zone, in_folder=in_folder)
     elif suffix == CSV_SUFFIX:
-        rows, european = read_csv_file(file)
-        sheets = [Sheet(file.name, rows, european=european)]
+        table = read_csv_file(file)
+        sheets = [Sheet(file.name, table.rows, csv=table)]
         _add_rows(out, entry, sheets, name_headers, zone)
     else:
         _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
@@ -332,17 +340,21 @@ def _name_headers(config: Config) -> tuple[str, ...]:
     return tuple(k for k, v in alias_table(config.columns).items() if v == "agent_name")
 
 
-def read_csv_file(path: Path) -> tuple[list[list[object]], bool]:
-    """A CSV's rows (csvfile: RFC 4180 quoting, the delimiter guessed) and whether it is
-    European (separated by `;`, so its dates are day first unless they say otherwise);
-    InputFileError naming the file and how to save it when it cannot be read."""
+def read_csv_file(path: Path) -> CsvTable:
+    """A CSV's rows (csvfile: RFC 4180 quoting, the delimiter guessed; a `;` is European,
+    so its dates are day first unless they say otherwise); InputFileError naming the file
+    and how to save it when it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if data.startswith(ZIP_MAGIC) and b"xl/workbook" in data:
+        raise InputFileError(
+            f"{path}: this is an Excel workbook named .csv, not a text CSV.",
+            fix=f"rename it to '{path.stem}.xlsx'.",
+        )
     try:
-        rows, delimiter = read_csv_and_delimiter(data)
-        return [list[object](row) for row in rows], delimiter == ";"
+        return read_table(data)
     except CsvError as exc:
         raise InputFileError(
             f"{path}: {exc}",
@@ -378,7 +390,8 @@ def _add_rows(
 
     readable: list[tuple[Sheet, Layout]] = []
     unread: list[RowProblem] = []
-    for sheet in sheets:
+    filled = [s for s in sheets if any(text_of(v).strip() for row in s.rows for v in row)]
+    for sheet in filled:  # an empty sheet (Excel's Sheet2) holds nothing to pass over
         layout = find_layout(sheet.rows, sheet.source, name_headers)
         if not sheet.visible:
             # A hidden sheet of drop-down lists is no report; hidden report rows are named.
@@ -395,8 +408,9 @@ def _add_rows(
         reasons = "; ".join(
             p.message if p.source == entry.path.name else f"{p.source}: {p.message}" for p in unread
         )
+        reasons = reasons or ("every sheet is hidden" if filled else "it is empty")
         raise InputFileError(
-            f"{entry.path}: not a progress report: {reasons or 'every sheet is hidden'}.",
+            f"{entry.path}: not a progress report: {reasons}.",
             fix=next((p.fix for p in unread if p.fix), "")
             or "give the ESP Agent Progress Report (columns such as Timestamp, Agent Name, "
             "Update).",
@@ -406,7 +420,9 @@ def _add_rows(
         day_first=any(sheet.european for sheet in sheets),
     )
     for sheet, layout in readable:
-        reports, problems = read_rows(sheet.rows, layout, sheet.source, order=order, tz=zone)
+        reports, problems = read_rows(
+            sheet.rows, layout, sheet.source, order=order, tz=zone, csv=sheet.csv
+        )
         reports = [_showable(report, problems) for report in reports]
         entry.reports += reports
         out.reports += reports
@@ -517,7 +533,15 @@ def _match_one(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
             )
         elsewhere = idx.by_name.get(tokens, [])
         if elsewhere:
-            classes = ", ".join(sorted({" ".join(r.cls.split()) or "no class" for r in elsewhere}))
+            found_in = sorted({" ".join(r.cls.split()) or "no class" for r in elsewhere})
+            classes = ", ".join(found_in)
+            near = [c for c in found_in if _bare_class(c) == _bare_class(report.cls)]
+            if near:
+                return None, (
+                    f"{report.name} is in class {classes} in the tracker; the report's class "
+                    f"{report.cls!r} is written otherwise than {near[0]} (classes match "
+                    "ignoring case and spaces only): correct the report's Class"
+                )
             return None, f"{report.name} is in class {classes} in the tracker, not {report.cls}"
         tried.append(f"no agent of class {report.cls} is named {report.name}")
         return None, "; ".join(tried)
@@ -528,6 +552,11 @@ def _match_one(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
         return None, f"{len(found)} agents are named {report.name}: {_several(found)}"
     tried.append(f"no agent is named {report.name}")
     return None, "; ".join(tried)
+
+
+def _bare_class(cls: str) -> str:
+    """A class's letters and digits alone: `aet 1201` and `AET-1201` are written alike."""
+    return "".join(ch for ch in cls.casefold() if ch.isalnum())
 
 
 def _closest(rows: Sequence[Row], name: str) -> list[str]:
@@ -545,8 +574,11 @@ def import_reports(
     *,
     on: date | None = None,
     dry_run: bool = False,
+    today: date | None = None,
 ) -> ImportResult:
-    """Put each report in `found` (of day `on`, when given) in its agent's Notes."""
+    """Put each report in `found` (of day `on`, when given) in its agent's Notes. A report
+    refused as read, or dated after `today`, is listed as not imported."""
+    now = today or date.today()
     wanted = [r for r in found.reports if on is None or r.day == on]
     # Oldest first, so each agent's lines land in date order; a stable sort keeps the files'
     # order within a day (and in_order then an agent's e-mails' sent order).
@@ -557,6 +589,9 @@ def import_reports(
         unmatched: list[NotImported] = []
         by_row: dict[tuple[str, int], list[tuple[SelfReport, Row, str]]] = defaultdict(list)
         for report in wanted:
+            if refused := report.refused or _after(report.day, now):
+                unmatched.append(NotImported(report, refused))
+                continue
             row, how = _match(report, idx)
             if row is None:
                 unknown = report.name and name_tokens(report.name) not in idx.by_name
@@ -578,6 +613,18 @@ def import_reports(
         findings=s.table.findings,
         write=s.report,
         files=file_outcomes(found.files, imported, unmatched, on),
+        several_sheets=len({row.sheet for row in rows}) > 1,
+    )
+
+
+def _after(day: date, today: date) -> str:
+    """Why a report dated `day` cannot be one yet ('' when it can): a future date is a
+    misread (a day-first 12/11 read month first) or a typo, never a report."""
+    if day <= today:
+        return ""
+    return (
+        f"dated {fmt(day)}, after today ({fmt(today)}): no report is sent before its day; "
+        "check the date in the file"
     )
 
 
@@ -744,12 +791,20 @@ def missing_reports(
     sme: str | None = None,
 ) -> MissingResult:
     """The incomplete agents (of a class, of a TBT SME) with no self-report line dated `on`
-    in their Notes."""
+    in their Notes; on a day off, why it is one (nobody self-reports on it)."""
+    cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     wb = Workbook.open(tracker_path)
     table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
     rows, sme_name = agents_for(table, cls, sme)
     waits = counted.ops_in(rows)
-    return replace(missing_in(table, on, rows), cls=cls, sme=sme_name, waiting=waits)
+    return replace(
+        missing_in(table, on, rows),
+        cls=cls,
+        sme=sme_name,
+        waiting=waits,
+        not_a_business_day=cal.why_closed(on),
+        business_day_before=cal.add(on, 0),
+    )
 
 
 def missing_in(table: Table, on: date, rows: Iterable[Row] | None = None) -> MissingResult:

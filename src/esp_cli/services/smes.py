@@ -55,11 +55,7 @@ def check_smes(names: Sequence[str]) -> tuple[str, ...]:
             "Expectations say 'Assign 1-2 Certifiers as TBT SMEs': one or two per class.",
             fix="give --sme once or twice.",
         )
-    if len({sme_key(n) for n in cleaned}) < len(cleaned):
-        raise UsageError(
-            f"The same TBT SME is given twice ({', '.join(cleaned)}).",
-            fix="give two different Certifiers, or --sme once.",
-        )
+    _refuse_twice(cleaned, cleaned)
     return cleaned
 
 
@@ -92,12 +88,24 @@ def named_smes(given: Sequence[str], known: list[str]) -> tuple[tuple[str, ...],
         smes.append(found[0] if found else name)
         if not found:
             new.append(name)
-    if len({sme_key(n) for n in smes}) < len(smes):
+    _refuse_twice(given, smes)
+    return tuple(smes), tuple(new)
+
+
+def _refuse_twice(given: Sequence[str], smes: Sequence[str]) -> None:
+    """A usage error when two of the names `given` name one SME (`smes`: whom each names):
+    each name as typed, in quotes, since a name may hold a comma ("Natarajan, Priya")."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(smes):
+        first = seen.setdefault(sme_key(name), i)
+        if first == i:
+            continue
+        typed = f"{given[first]!r} and {given[i]!r}"
+        same = given[first] == given[i] or sme_key(given[first]) == sme_key(given[i])
         raise UsageError(
-            f"The same TBT SME is given twice ({', '.join(given)}: {', '.join(smes)}).",
+            f"The same TBT SME is given twice: {typed}" + ("." if same else f" both name {name}."),
             fix="give two different Certifiers, or --sme once.",
         )
-    return tuple(smes), tuple(new)
 
 
 def _no_class() -> UsageError:

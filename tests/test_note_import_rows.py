@@ -1,0 +1,124 @@
+"""esp note import never writes part of a row as the whole note: a CSV row longer than its
+header, a quote never closed, text in a column esp does not read are refused with the
+reason (exit code 5), and the columns it does not read are named."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests import factories
+
+AGENTS = [
+    {"Class": "AET-1", "Agent Name": "Marcus Lee", "Agent ID": "E100"},
+    {"Class": "AET-1", "Agent Name": "Kayla Brooks", "Agent ID": "E101"},
+]
+NOTES = "K"  # factories.TRACKER_HEADERS: Notes is the 11th column
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS)
+
+
+def run(tracker: Path, path: Path) -> Any:
+    return CliRunner().invoke(
+        app,
+        ["note", "import", str(path), "--tracker", str(tracker), "--by", "Jordan Reyes", "-f",
+         "json"],
+    )  # fmt: skip
+
+
+def notes(tracker: Path) -> list[str]:
+    ws = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    return [str(ws[f"{NOTES}{row}"].value or "") for row in (3, 4)]
+
+
+def rows(res: Any) -> dict[int, tuple[str, str]]:
+    data = json.loads(res.stdout)
+    return {n["row"]: (n["status"], n["reason"]) for n in data["notes"]}
+
+
+def test_a_csv_row_longer_than_its_header_is_not_applied(tmp_path: Path, tracker: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "agent,note\nMarcus Lee,Called, no answer, will retry at 3\nKayla Brooks,On module 4\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    status, reason = rows(res)[2]
+    assert status == "not applied"
+    assert "4 fields under a header of 2" in reason and "'will retry at 3'" in reason
+    assert rows(res)[3][0] == "added"
+    marcus, kayla = notes(tracker)
+    assert marcus == "" and kayla.endswith("Jordan Reyes - On module 4")
+
+
+def test_a_quote_never_closed_is_not_applied(tmp_path: Path, tracker: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        'agent,note\nMarcus Lee,"Called, no answer\nKayla Brooks,On module 4\n', encoding="utf-8"
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    status, reason = rows(res)[2]
+    assert status == "not applied" and "opened on line 2 is never closed" in reason
+    assert notes(tracker) == ["", ""]
+
+
+def test_a_csv_row_shorter_than_its_header_is_applied(tmp_path: Path, tracker: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("agent,note,column,by\nMarcus Lee,Called\n", encoding="utf-8")
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert notes(tracker)[0].endswith("Jordan Reyes - Called")
+
+
+def test_a_column_esp_does_not_read_is_named_and_its_text_not_lost(
+    tmp_path: Path, tracker: Path
+) -> None:
+    path = factories.make_workbook(
+        tmp_path / "notes.xlsx",
+        {
+            "Sheet": [
+                [None, "Notes to add"],
+                [],
+                [None, "Agent", "Note", "Details", "Date"],
+                [None, "Marcus Lee", "Called", "no answer, retry at 3", datetime(2026, 11, 24)],
+                [None, "Kayla Brooks", "On module 4", None, datetime(2026, 11, 24)],
+            ]
+        },
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    status, reason = rows(res)[4]
+    assert status == "not applied"
+    assert reason.startswith("column D ('Details') holds 'no answer, retry at 3'")
+    assert rows(res)[5][0] == "added"
+    (problem,) = json.loads(res.stdout)["problems"]
+    assert problem["problem"].startswith("column D 'Details' not read")
+    assert res.stderr.count("column D 'Details' not read") == 1
+    assert notes(tracker) == ["", "11/24/2026 - Jordan Reyes - On module 4"]
+
+
+def test_text_under_no_header_is_not_applied(tmp_path: Path, tracker: Path) -> None:
+    path = factories.make_workbook(
+        tmp_path / "notes.xlsx",
+        {"Sheet": [["agent", "note"], ["Marcus Lee", "Called", "and left a voicemail"]]},
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    assert rows(res)[2] == (
+        "not applied",
+        "column C (no header) holds 'and left a voicemail', which esp does not read: put it "
+        "in the note column, or delete it",
+    )
+    assert notes(tracker) == ["", ""]

@@ -1,0 +1,287 @@
+"""esp progress import: every word of a report row is written or the row is refused with
+the reason — a value under no header, a CSV row longer than its header, a quote never
+closed, a date after today, an anonymous Forms response — and esp progress missing on a day
+nobody reports."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests import factories
+
+AGENTS: list[dict[str, Any]] = [
+    {"Class": "AET-1", "Agent Name": "Devon Price", "Email": "devon.price@x.com"},
+    {"Class": "AET-1", "Agent Name": "Sam Lee", "Email": "sam.lee@x.com"},
+    {"Class": "AET-1", "Agent Name": "Erin Walsh", "Email": "erin@x.com"},
+]
+ROW = {a["Agent Name"]: n for n, a in enumerate(AGENTS, start=3)}
+NOTES = "K"  # factories.TRACKER_HEADERS: Notes is the 11th column
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS)
+    path = tmp_path / "esp.toml"
+    path.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n[people]\nuser = "Jordan Reyes"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def notes(config: Path) -> dict[str, str]:
+    ws = openpyxl.load_workbook(config.parent / "ESP Tracker.xlsx")["ESP Tracker"]
+    return {name: str(ws[f"{NOTES}{row}"].value or "") for name, row in ROW.items()}
+
+
+def import_json(config: Path, path: Path) -> dict[str, Any]:
+    res = run("progress", "import", str(path), "--config", str(config), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data: dict[str, Any] = json.loads(res.stdout)
+    return data
+
+
+def test_a_value_under_no_header_is_part_of_the_note(tmp_path: Path, config: Path) -> None:
+    """What an agent typed in a column with no header is in the note as `column E: …`; a
+    report whose words are all there is never 'no details given'."""
+    path = factories.make_workbook(
+        tmp_path / "report.xlsx",
+        {
+            "Responses": [
+                [None, "Timestamp", "Agent Name", "Update", None, "Blockers"],
+                [None, datetime(2026, 11, 24, 17, 40), "Erin Walsh", "Did 3",
+                 "my password expired", "LH"],
+                [None, datetime(2026, 11, 24, 17, 41), "Sam Lee", None, "Only there", None],
+                [None, datetime(2026, 11, 24, 17, 42), "Devon Price", "Update", None, None,
+                 "past the last header"],
+            ]
+        },
+    )  # fmt: skip
+    data = import_json(config, path)
+    assert data["problems"] == [] and data["added"] == 3
+    assert notes(config) == {
+        "Erin Walsh": "11/24/2026 - Erin Walsh - Did 3 (column E: my password expired; "
+        "Blockers: LH)",
+        "Sam Lee": "11/24/2026 - Sam Lee - (column E: Only there)",
+        "Devon Price": "11/24/2026 - Devon Price - Update (column G: past the last header)",
+    }
+
+
+def test_a_csv_value_under_an_empty_last_header_is_part_of_the_note(
+    tmp_path: Path, config: Path
+) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update,\r\n11/24/2026 17:40,Erin Walsh,Did 3,and my password "
+        "expired\r\n",
+        encoding="utf-8",
+    )
+    import_json(config, path)
+    assert notes(config)["Erin Walsh"] == (
+        "11/24/2026 - Erin Walsh - Did 3 (column D: and my password expired)"
+    )
+
+
+def test_a_csv_row_longer_than_its_header_is_not_imported(tmp_path: Path, config: Path) -> None:
+    """An unquoted comma in the update: the row is refused with its row number and the
+    fields left over, never written cut at the comma; the other rows are imported."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update\n"
+        "11/24/2026 17:40,Erin Walsh,Did 3, and my password expired, SPOC called\n"
+        "11/24/2026 17:41,Sam Lee,On module 4\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    (refused,) = data["unmatched"]
+    assert refused["source"] == "report.csv!row 2"
+    assert "5 fields under a header of 3" in refused["reason"]
+    assert "'and my password expired', 'SPOC called'" in refused["reason"]
+    assert data["files"][0]["reason"] == "2 reports: 1 added, 1 not imported"
+    assert notes(config)["Erin Walsh"] == ""
+    assert notes(config)["Sam Lee"] == "11/24/2026 - Sam Lee - On module 4"
+
+
+def test_a_csv_row_shorter_than_its_header_is_read_as_it_is(tmp_path: Path, config: Path) -> None:
+    """Fewer fields are the empty ones at the end, which hand-made files leave out."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update,Blockers\r\n11/24/2026 17:40,Erin Walsh,Did 3\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert data["unmatched"] == [] and data["problems"] == []
+    assert notes(config)["Erin Walsh"] == "11/24/2026 - Erin Walsh - Did 3"
+
+
+def test_a_quote_never_closed_is_not_imported(tmp_path: Path, config: Path) -> None:
+    """The rest of the file reads as one field of the row whose quote is left open: that
+    row is refused, naming the line, and never written with the other rows inside it."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update\r\n11/24/2026 17:40,Sam Lee,On module 4\r\n"
+        '11/24/2026 17:41,Erin Walsh,"Did 3\r\n11/24/2026 17:42,Devon Price,Did 2\r\n',
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    (refused,) = data["unmatched"]
+    assert refused["source"] == "report.csv!row 3"
+    assert "opened on line 3 is never closed" in refused["reason"]
+    assert notes(config)["Erin Walsh"] == "" and notes(config)["Devon Price"] == ""
+
+
+def test_a_report_dated_after_today_is_not_imported(
+    tmp_path: Path, config: Path, today: date
+) -> None:
+    later = today + timedelta(days=5)
+    path = tmp_path / "report.csv"
+    path.write_text(
+        f"Timestamp,Agent Name,Update\r\n{later:%m/%d/%Y} 17:40,Erin Walsh,future\r\n"
+        f"{today:%m/%d/%Y} 17:40,Sam Lee,today\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    (refused,) = data["unmatched"]
+    assert refused["date"] == later.isoformat()
+    assert refused["reason"].startswith(f"dated {later:%m/%d/%Y}, after today ({today:%m/%d/%Y})")
+    assert notes(config)["Erin Walsh"] == ""
+    assert notes(config)["Sam Lee"] == f"{today:%m/%d/%Y} - Sam Lee - today"
+
+
+def test_an_anonymous_forms_export_with_its_name_column_names_the_fix(
+    tmp_path: Path, config: Path
+) -> None:
+    """Forms keeps the Name column, empty, in an anonymous form's export: the responses are
+    counted as not imported, and the fix is to record names in the form."""
+    path = factories.make_workbook(
+        tmp_path / "anon.xlsx",
+        {
+            "Sheet1": [
+                ["ID", "Start time", "Completion time", "Email", "Name", "What did you do?"],
+                [2, datetime(2026, 11, 24, 17, 50), datetime(2026, 11, 24, 17, 52),
+                 "anonymous", None, "6/8"],
+                [3, datetime(2026, 11, 24, 17, 50), datetime(2026, 11, 24, 17, 53),
+                 "anonymous", None, "7/8"],
+            ]
+        },
+    )  # fmt: skip
+    res = run("progress", "import", str(path), "--config", str(config), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [u["reason"] for u in data["unmatched"]] == [
+        "no name, and the e-mail is 'anonymous'"
+    ] * 2
+    assert data["files"][0]["status"] == "unmatched"
+    (problem,) = data["problems"]
+    assert "Record name" in problem["problem"]
+    assert "Record name" in res.stderr
+    table = run("progress", "import", str(path), "--config", str(config))
+    assert "2 report(s) from 1 file(s): 0 added, 0 already in Notes, 2 not imported" in (
+        table.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "why", "before"),
+    [
+        (
+            "2026-11-26",
+            "Thanksgiving Day",
+            "Wednesday's list: esp progress missing --date 2026-11-25",
+        ),
+        ("2026-11-28", "a Saturday", "Friday's list: esp progress missing --date 2026-11-27"),
+    ],
+)
+def test_progress_missing_on_a_day_off_says_nobody_reports(
+    config: Path, day: str, why: str, before: str
+) -> None:
+    res = run("progress", "missing", "--date", day, "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert f"is not a business day ({why}): nobody self-reports on it" in res.stderr
+    assert before in res.stderr
+    eod = run("report", "eod", "--date", day, "--config", str(config))
+    # One warning, in the same words, naming each its own command.
+    said = next(ln for ln in res.stderr.splitlines() if "not a business day" in ln)
+    assert said.replace("list: esp progress missing", "report: esp report eod") in eod.stderr
+
+
+def test_progress_missing_on_a_business_day_says_nothing_of_it(config: Path) -> None:
+    res = run("progress", "missing", "--date", "2026-11-24", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert "not a business day" not in res.stderr
+
+
+def test_on_a_tracker_of_several_sheets_the_row_says_its_sheet(tmp_path: Path) -> None:
+    """Row 3 of which sheet: the imported table says; and a class written otherwise than
+    the tracker's (`aet 2`, `AET-2`) is said to be so, not as if it were another class."""
+    headers = list(factories.TRACKER_HEADERS)
+    agents = {"AET-1": "Sam Lee", "AET-2": "Erin Walsh"}
+    factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {cls: [headers, [{"Class": cls, "Agent Name": name}.get(h) for h in headers]]
+         for cls, name in agents.items()},
+        title_rows=1,
+    )  # fmt: skip
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Timestamp,Class,Agent Name,Update\r\n11/24/2026 17:40,AET-1,Sam Lee,Did 3\r\n"
+        "11/24/2026 17:41,aet 2,Erin Walsh,Did 4\r\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(
+        app, ["progress", "import", str(path), "--tracker", str(tmp_path / "ESP Tracker.xlsx")],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "│ Sam Lee │ AET-1!3 │" in res.stdout
+    assert (
+        "the report's class 'aet 2' is written otherwise than AET-2 (classes match ignoring "
+        "case and spaces only)" in res.stdout
+    )
+
+
+def test_a_workbook_named_csv_is_said_to_be_one(tmp_path: Path, config: Path) -> None:
+    path = factories.make_workbook(
+        tmp_path / "report.xlsx",
+        {
+            "Sheet1": [
+                ["Timestamp", "Agent Name", "Update"],
+                [datetime(2026, 11, 24), "Sam Lee", "x"],
+            ]
+        },
+    )
+    renamed = path.rename(tmp_path / "report.csv")
+    res = run("progress", "import", str(renamed), "--config", str(config))
+    assert res.exit_code == 3
+    assert "report.csv: this is an Excel workbook named .csv" in res.stderr
+    assert "rename it to 'report.xlsx'" in res.stderr and "CSV UTF-8" not in res.stderr
+    res = run("note", "import", str(renamed), "--config", str(config))
+    assert res.exit_code == 3 and "rename it to 'report.xlsx'" in res.stderr
+
+
+def test_an_empty_sheet_is_passed_over_without_a_warning(tmp_path: Path, config: Path) -> None:
+    path = factories.make_workbook(
+        tmp_path / "report.xlsx",
+        {
+            "Responses": [["Timestamp", "Agent Name", "Update"],
+                          [datetime(2026, 11, 24, 17), "Sam Lee", "Did 3"]],
+            "Sheet2": [],
+            "Totals": [["Total", 1]],
+        },
+    )  # fmt: skip
+    res = run("progress", "import", str(path), "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert "Sheet2" not in res.stderr
+    assert "report.xlsx [Totals]" in res.stderr  # a sheet with words in it is still named
