@@ -238,9 +238,9 @@ def test_agents_in_class_ignores_case_and_spacing(table: Table) -> None:
 
 def test_every_fact_is_a_tracker_column() -> None:
     assert set(FACT_KEYS) <= set(BY_KEY)
-    assert set(AgentFacts._fields) == {*FACT_KEYS, "unreadable"}
-    # facts_from_row makes the tuple in this order, `unreadable` last.
-    assert AgentFacts._fields == (*FACT_KEYS, "unreadable")
+    assert set(AgentFacts._fields) == {*FACT_KEYS, "unreadable", "uncalculated"}
+    # facts_from_row makes the tuple in this order, `unreadable` and `uncalculated` last.
+    assert AgentFacts._fields == (*FACT_KEYS, "unreadable", "uncalculated")
 
 
 def test_facts_from_a_row_with_unreadable_cells(table: Table) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -463,3 +464,37 @@ def test_a_column_with_two_drop_downs_checks_each_cell_against_its_own(tmp_path:
             "Citrix TBT Access 'Password Reset' is not in the list (No Issues, Other)",
         ),
     }
+
+
+def test_formula_without_a_saved_result_is_listed(tmp_path: Path) -> None:
+    """A formula whose result is not saved in the file (a workbook written by a program,
+    never saved by Excel) reads as empty: doctor names the cell, its column, the agent and
+    the fix; a formula saved with its result, or with an empty text, is not listed."""
+    agents = [
+        agent(1, **{"ESP Start Date": "=DATE(2026,11,16)", "Coaching Date": "=TODAY()"}),
+        agent(2),
+    ]
+    made = build(tmp_path / "made.xlsx", agents)
+    path = tmp_path / "t.xlsx"
+    # Agent 2's ESP Start Date: a formula saved with its result; Notes: one showing "".
+    with zipfile.ZipFile(made) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(
+        b'<c r="H3" s="1" t="n"><v>46342</v></c>',
+        b'<c r="H3" s="1"><f>DATE(2026,11,16)</f><v>46342</v></c>',
+    ).replace(
+        b'<c r="T3" t="inlineStr"><is><t>11/20/2026 - Jordan Reyes - Started TBTs</t></is></c>',
+        b'<c r="T3" t="str"><f>""</f><v></v></c>',
+    )
+    assert b"<f>DATE(2026,11,16)</f><v>46342" in sheet and b'<f>""</f>' in sheet
+    copy_with_parts(made, path, {"xl/worksheets/sheet1.xml": sheet})
+    code, data = run(path)
+    assert code == ExitCode.FINDINGS
+    found = [f for f in data["findings"] if f["rule"] == "ESP017"]  # type: ignore[union-attr]
+    assert [f["cell"] for f in found] == ["'ESP Tracker'!H2", "'ESP Tracker'!P2"]
+    assert found[0]["message"] == (
+        "Agent1 Person: ESP Start Date holds a formula whose result is not saved in the file, "
+        "so esp reads it as empty"
+    )
+    assert "save it" in found[0]["fix"] and "type the value" in found[0]["fix"]
+    assert found[0]["name"] == "formula-without-result"

@@ -237,6 +237,48 @@ def test_csv_today_neutralises_formula_triggers(tmp_path: Path) -> None:
     assert any(line.startswith("'@Devon Price,'+AET-1,") for line in lines[1:])
 
 
+def test_an_unchecked_timebox_is_said_in_the_tables_and_the_csv(tmp_path: Path) -> None:
+    """Call Cert Complete? 'maybe' beside TBTs not complete: the agent is evaluated, but the
+    4-hour Call Cert timebox is unchecked: every table and CSV says so (the CSV's new column
+    last, so the columns before keep their places), as explain and the JSON do."""
+    samuel = et.Agent(
+        "AET-1",
+        "Samuel Okoye",
+        "Samuel Okoye",
+        "E1",
+        date(2026, 11, 20),
+        "maybe",
+        "No",
+        datetime(2026, 11, 20, 11, 0),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        [None, None, None, None],
+    )
+    devon = et.Agent(
+        "AET-1", "Devon Price", "Devon Price", "E2", date(2026, 11, 20), "No", "No",
+        None, None, None, None, None, None, None, [None, None, None, None],
+    )  # fmt: skip
+    path = et.build(tmp_path / "t.xlsx", [samuel, devon])
+    said = "Call Cert Complete? cannot be read: the 4-hour timebox is unchecked"
+    for today in ([], ["--today"], ["--today", "--group", "step"]):
+        res = run("escalations", "-t", str(path), "--as-of", "2026-11-25", *today)
+        assert res.exit_code == 0, res.output
+        assert f"Unchecked: Samuel Okoye (row {et.TITLE_ROWS + 2}): {said}." in res.stdout
+        assert "Devon Price (" not in res.stdout.split("Unchecked")[-1]
+    for today in ([], ["--today"]):
+        res = run("escalations", "-t", str(path), "--as-of", "2026-11-25", "-f", "csv", *today)
+        rows = list(csv.DictReader(io.StringIO(res.stdout)))
+        assert next(iter(rows[0])) == "agent" and list(rows[0])[-2:] == ["agent_id", "unchecked"]
+        assert {r["agent"]: r["unchecked"] for r in rows} == {
+            "Samuel Okoye": said,
+            "Devon Price": "",
+        }
+
+
 def test_group_step_keeps_a_table_per_action_with_counts(built: Path) -> None:
     args = ("-t", str(built), "--today", "--as-of", "2026-11-30", "--group", "step")
     res = run("escalations", *args)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -451,9 +453,19 @@ def test_an_undo_whose_cell_was_edited_since_is_refused_naming_the_conflict(book
     assert book.read_bytes() == before and log_of(book).read_bytes() == log
     # --dry-run shows the same refusal; --skip-conflicts puts back the other cell only.
     assert esp("undo", "--dry-run", "-t", t).exit_code == ExitCode.FAILED
-    res = ok("undo", "--skip-conflicts", "-t", t)
+    res = ok("undo", "--skip-conflicts", "-t", t, "--format", "csv")
     assert "Skipped ESP Tracker!J4" in res.stderr and "formatting is kept" in res.stderr
     assert cell(book, "J4") == "Learning Hub Issue" and cell(book, "L4") is None
+    # The CSV has the cell left out too, after the ones put back, each with its status.
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert list(rows[0])[-3:] == ["waiting_op", "status", "reason"]
+    assert [(r["cell"], r["status"]) for r in rows if r["status"] == "left_out"] == [
+        ("J4", "left_out")
+    ]
+    (left,) = [r for r in rows if r["status"] == "left_out"]
+    assert (left["old"], left["new"]) == ("Password Reset", "No Issues")
+    assert left["reason"].startswith("changed since operation ")
+    assert any(r["cell"] == "L4" and r["status"] == "changed" for r in rows)
 
 
 def test_a_later_esp_write_to_the_cell_is_a_conflict_too(book: Path) -> None:

@@ -578,6 +578,37 @@ def test_the_table_and_the_findings_for_people(tracker: Path) -> None:
     assert "(Jon Snow, AET-1): ESP Start Date is empty" in res.stderr
 
 
+def test_a_formula_without_a_saved_result_is_not_called_empty(tmp_path: Path) -> None:
+    """A date formula whose result is not saved in the file (a workbook written by openpyxl,
+    never saved by Excel) is read as empty: the warnings say what it holds, and the fix."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(["Class", "Agent Name", "Agent ID", "ESP Start Date", "Call Cert Complete?"])
+    ws["F1"], ws["G1"], ws["H1"] = (
+        "Call Cert Complete Date",
+        "All TBTs Complete?",
+        "TBT Complete Date",
+    )
+    done = date(2026, 11, 17)
+    ws.append(["F", "Done One", "1", date(2026, 11, 16), "Yes", done, "Yes", done])
+    ws.append(["F", "No Cache", "2", "=DATE(2026,11,16)", "Yes", done, "Yes", done])
+    ws.append(["F", "No Date", "3", date(2026, 11, 16), "Yes", "=DATE(2026,11,17)", "Yes", done])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    saved = "holds a formula whose result is not saved in the file (open the tracker in Excel "
+    res = run("report", "kpi", "-t", str(path), "--from", "2026-11-16", "--to", "2026-11-24", "-v")
+    assert res.exit_code == 0, res.output
+    assert f"!D3 (No Cache, F): ESP Start Date {saved}and save it): the clock" in res.stderr
+    assert f"!F4 (No Date, F): complete, but Call Cert Complete Date {saved}" in res.stderr
+    assert "is empty" not in res.stderr
+    res = run("report", "eod", "-t", str(path), "--date", "2026-11-24", "-f", "text", "-v")
+    assert res.exit_code == 0, res.output
+    assert f"No Cache (ESP Tracker!row 3) could not be evaluated: ESP Start Date {saved}" in (
+        res.stderr
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

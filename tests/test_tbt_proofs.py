@@ -298,6 +298,34 @@ def test_a_copy_of_another_agents_recorded_proof_is_rejected_naming_whose_it_is(
     assert "already in" not in table.output
 
 
+def test_the_owners_own_file_is_theirs_when_a_copy_for_another_agent_sorts_first(
+    tracker: Path, folder: Path, tmp_path: Path
+) -> None:
+    """Devon's transcript, recorded yesterday, comes in again beside a copy saved as Ana's,
+    whose name sorts first: Devon's own file is Devon's (already in), and the copy is the
+    one rejected, naming whose the file is."""
+    assert proofs(tracker, folder).exit_code == 0
+    sheet = tracker.parent / "TBT Tracking Sheet.xlsx"
+    written = tracker.read_bytes(), sheet.read_bytes()
+    later = tmp_path / "later"
+    later.mkdir()
+    write(later, "Ana Ruiz TBT.pdf", pdf("Devon Price"))
+    write(later, "Devon Price TBT.pdf", pdf("Devon Price"))
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"]
+    assert [(r["file"], r["reason"]) for r in data["rejected"]] == [
+        (
+            "Ana Ruiz TBT.pdf",
+            "the same file was recorded for Devon Price on 11/23/2026: not Ana Ruiz's own "
+            "proof; ask Ana Ruiz for it",
+        )
+    ]
+    assert (tracker.read_bytes(), sheet.read_bytes()) == written
+
+
 def test_an_agent_flagged_by_hand_gets_only_the_date(tracker: Path, tmp_path: Path) -> None:
     one = tmp_path / "one"
     one.mkdir()

@@ -9,6 +9,8 @@ conflict, and they are written only with the step."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import warnings
@@ -229,6 +231,30 @@ def test_skip_conflicts_lists_every_cell_of_a_step_left_out_with_its_date(tmp_pa
     # The history names the line left out of the Notes cell, not only the cell.
     assert "(the line '11/24/2026 - " in entry["note"] and "Documented coaching" in entry["note"]
     assert "Documented coaching" not in cells(tmp_path / TRACKER).get("Z44", "")
+
+
+def test_skip_conflicts_csv_lists_the_cells_left_out_after_those_written(tmp_path: Path) -> None:
+    """esp apply --skip-conflicts --format csv: the cells written, then each cell left out
+    with status left_out and why, in columns after the usual ones (their places kept): a
+    script can tell that a change was written in part."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    owner = open_in_excel(tmp_path)
+    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert step.exit_code == ExitCode.WAITING, step.output
+    owner.unlink()
+    edit_cell(tmp_path / TRACKER, "V44", "11/20/2026")
+    done = run("apply", "--skip-conflicts", "--config", config, "--format", "csv")
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert list(rows[0])[:7] == ["sheet", "cell", "agent", "column", "old", "new", "waiting_op"]
+    assert list(rows[0])[7:] == ["status", "reason"]
+    left = {r["cell"]: r for r in rows if r["status"] == "left_out"}
+    assert {"V44", "Z44"} <= set(left)
+    assert left["V44"]["new"] == DAY and left["V44"]["waiting_op"]
+    assert left["V44"]["reason"].startswith("esp saw ")
+    assert left["Z44"]["reason"].startswith("left out with ESP Tracker!V44 (Coaching Date)")
+    assert all(r["status"] in ("changed", "left_out") for r in rows)
 
 
 def test_a_note_line_that_cannot_go_in_holds_back_the_values_it_documents(

@@ -44,6 +44,7 @@ from esp_cli.core.columns import BY_KEY
 from esp_cli.core.model import SPOC_ISSUES, SPOC_PHONE, AgentRef, class_aside
 from esp_cli.core.refs import address, quote_sheet
 from esp_cli.core.rules import (
+    FORMULA_WITHOUT_RESULT,
     LADDER,
     TARGET_CLOCK_DAY,
     AgentFacts,
@@ -57,6 +58,7 @@ from esp_cli.core.rules import (
     evaluate,
     fmt,
     fmt_day,
+    why_missing,
 )
 from esp_cli.core.shape import as_json, exported
 
@@ -280,7 +282,7 @@ def _finding(agent: KpiAgent, key: str, kind: FindingKind, message: str) -> KpiF
 
 
 def _no_clock(agent: KpiAgent) -> KpiFinding:
-    why = "cannot be read" if "esp_start" in agent.facts.unreadable else "is empty"
+    why = why_missing("esp_start", agent.facts.unreadable, agent.facts.uncalculated)
     return _finding(
         agent,
         "esp_start",
@@ -293,10 +295,18 @@ def _undated(agent: KpiAgent) -> KpiFinding:
     f = agent.facts
     missing = [k for k in ("call_cert_date", "tbt_complete_date") if getattr(f, k) is None]
     # A cell holding #N/A or text that is no date is not empty: said as such (as _no_clock).
-    empty = [_header(k) for k in missing if k not in f.unreadable]
+    # So is a formula whose result is not saved in the file.
+    empty = [_header(k) for k in missing if k not in f.unreadable and k not in f.uncalculated]
     unread = [_header(k) for k in missing if k in f.unreadable]
+    formulas = [_header(k) for k in missing if k in f.uncalculated and k not in f.unreadable]
     why = [f"{' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty"] if empty else []
     why += [f"{' and '.join(unread)} cannot be read"] if unread else []
+    if formulas:
+        holds = "each " if len(formulas) > 1 else ""
+        why += [
+            f"{' and '.join(formulas)} {holds}{FORMULA_WITHOUT_RESULT} (open the tracker in "
+            "Excel and save it)"
+        ]
     return _finding(
         agent,
         missing[0],

@@ -166,7 +166,9 @@ class AgentFacts(NamedTuple):
     """One agent's row as the rules need it, already parsed.
 
     A None is an empty cell. `unreadable` holds the column keys (see columns.py) whose cell
-    had something that could not be understood; their field is None too.
+    had something that could not be understood; their field is None too. `uncalculated`
+    holds those whose cell is read as empty for it holds a formula whose result is not saved
+    in the file (the words say so: Excel shows a value there).
 
     A named tuple, immutable as a frozen dataclass is: one is made for every agent of the
     tracker by each command that runs the rules, and a tuple is made six times faster
@@ -194,6 +196,7 @@ class AgentFacts(NamedTuple):
     # so there, and is not pointed out again (early_steps).
     notes: str | None = None
     unreadable: tuple[str, ...] = ()
+    uncalculated: tuple[str, ...] = ()
 
     def step_date(self, step: Step) -> date | None:
         value = getattr(self, _STEP_COLUMNS[step])
@@ -790,6 +793,21 @@ class _Actions:
         return tuple(sorted(actions, key=lambda a: (ACTION_ORDER[a.action], a.due)))
 
 
+# A cell read as empty for it holds a formula whose result is not saved in the file (a
+# workbook written by a program and never saved by Excel, which shows the result).
+FORMULA_WITHOUT_RESULT = "holds a formula whose result is not saved in the file"
+
+
+def why_missing(key: str, unreadable: Iterable[str], uncalculated: Iterable[str]) -> str:
+    """Why a cell the rules need gives no value: 'cannot be read', its formula's result
+    not saved (and the fix), or 'is empty'."""
+    if key in unreadable:
+        return "cannot be read"
+    if key in uncalculated:
+        return f"{FORMULA_WITHOUT_RESULT} (open the tracker in Excel and save it)"
+    return "is empty"
+
+
 def _unreadable_reason(facts: AgentFacts, keys: Iterable[str]) -> str | None:
     if not facts.unreadable:
         return None  # nearly every row: nothing to look up
@@ -803,7 +821,7 @@ def _ladder_blocked(facts: AgentFacts, start_known: bool) -> str | None:
     """Why the escalation ladder cannot be evaluated, or None when it can."""
     reasons = []
     if not start_known:
-        empty = f"{_header('esp_start')} is empty"
+        empty = f"{_header('esp_start')} {why_missing('esp_start', (), facts.uncalculated)}"
         reasons.append(_unreadable_reason(facts, ("esp_start",)) or empty)
     steps = _unreadable_reason(facts, (step.column for step in LADDER))
     if steps:
@@ -1039,7 +1057,7 @@ def _access_actions(
                 "get an Incident Number and leave a working callback phone",
             )
     elif not incident_in:
-        why = "cannot be read" if "n_number_requested" in facts.unreadable else "is empty"
+        why = why_missing("n_number_requested", facts.unreadable, facts.uncalculated)
         unchecked.append(
             f"{_header('n_number_requested')} {why}: the {SPOC_WAIT_BUSINESS_DAYS}-business-day "
             "SPOC point cannot be checked"

@@ -6,17 +6,19 @@ from esp_cli.core.model import WaitingChange
 from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE, added_whole, not_worked_out_words
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
-    CHANGE_COLUMNS,
     left_column_words,
     print_changes,
     waiting_rows,
 )
 from esp_cli.render.pending import (
+    LEFT_OUT_COLUMNS,
+    conflict_row,
     conflict_words,
     namesake_fix,
     nothing_waits,
     op_title,
     say_also_waiting,
+    with_left_out,
 )
 from esp_cli.results.apply import ApplyResult, HeldOp
 from esp_cli.system import shell_quote
@@ -27,17 +29,14 @@ def render(result: ApplyResult, fmt: Format) -> None:
         write_json(result)
     elif fmt is Format.csv:
         # Every cell is a waiting change's: each row names its operation (the TBT Tracking
-        # Sheet's after the tracker's).
+        # Sheet's after the tracker's); the cells --skip-conflicts left out come last.
+        applied = [a for part in result.parts for a in part.applied]
         write_csv(
-            waiting_rows(
-                [
-                    WaitingChange(a.op.op, c)
-                    for part in result.parts
-                    for a in part.applied
-                    for c in a.changes
-                ]
+            with_left_out(
+                waiting_rows([WaitingChange(a.op.op, c) for a in applied for c in a.changes]),
+                [conflict_row(a.op.op, c) for a in applied for c in a.skipped],
             ),
-            CHANGE_COLUMNS,
+            LEFT_OUT_COLUMNS,
         )
     for part in result.parts:
         _render_part(part, fmt, sheet=part is not result)

@@ -56,6 +56,9 @@ TODO_COLUMNS = [
     "lookahead",
     "detail",
     "agent_id",
+    # Last, so that the columns before keep their places: the agent's rules that could not
+    # be checked, and why ("; " between them).
+    "unchecked",
 ]
 
 
@@ -76,6 +79,7 @@ STATUS_COLUMNS = [
     "actions",
     "not_evaluated_reason",
     "agent_id",
+    "unchecked",  # last, as in TODO_COLUMNS
 ]
 
 
@@ -191,12 +195,22 @@ def _render_todo(result: EscalationsResult, fmt: Format, group: str) -> None:
         write_json(items)
         return
     if fmt is Format.csv:
-        write_csv(items, TODO_COLUMNS)
+        write_csv([{**plain(i), "unchecked": "; ".join(i.unchecked)} for i in items], TODO_COLUMNS)
         return
     if group == "step":
         _render_by_step(result)
     else:
         _render_by_agent(result)
+    _say_unchecked(result)
+
+
+def _say_unchecked(result: EscalationsResult) -> None:
+    """Under the table: each outstanding agent with a rule that could not be checked (a
+    timebox whose Complete? cell cannot be read, ...), and why."""
+    many = _many_sheets(result)
+    for s in result.unchecked:
+        where = f"row {_where(s.agent, many)}"
+        write_lines(f"Unchecked: {s.agent.name} ({where}): {'; '.join(s.evaluation.unchecked)}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +456,12 @@ def _render_status(result: EscalationsResult, fmt: Format) -> None:
     if fmt is Format.csv:
         # A cell of a spreadsheet holds the actions' names, not their objects.
         rows = [
-            {**plain(s), "actions": "; ".join(a.action for a in s.actions)} for s in outstanding
+            {
+                **plain(s),
+                "actions": "; ".join(a.action for a in s.actions),
+                "unchecked": "; ".join(s.unchecked),
+            }
+            for s in outstanding
         ]
         write_csv(rows, STATUS_COLUMNS)
         return
@@ -472,6 +491,7 @@ def _render_status(result: EscalationsResult, fmt: Format) -> None:
         empty="every agent is complete",
         optional=STATUS_OPTIONAL,
     )
+    _say_unchecked(result)
 
 
 _STATUS_STYLES = {"behind_target": style.BEHIND, "not_evaluated": style.TODAY}

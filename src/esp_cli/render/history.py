@@ -6,7 +6,6 @@ from esp_cli.core.model import CellChange, class_shown
 from esp_cli.core.oplog import CellRecord, Operation
 from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
-    CHANGE_COLUMNS,
     before_after,
     change_rows,
     changed_verb,
@@ -14,7 +13,14 @@ from esp_cli.render.changes import (
     print_changes,
     say_written,
 )
-from esp_cli.results.history import AgentHistoryResult, CellsResult, HistoryResult, UndoResult
+from esp_cli.render.pending import LEFT_OUT_COLUMNS, left_out_row, with_left_out
+from esp_cli.results.history import (
+    AgentHistoryResult,
+    CellsResult,
+    Conflict,
+    HistoryResult,
+    UndoResult,
+)
 
 OP_CSV = [
     "op",
@@ -196,7 +202,21 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:
-        write_csv(change_rows(result.write), CHANGE_COLUMNS)
+        # The cells put back, then those left as they are (changed since), each said so.
+        left = [
+            left_out_row(
+                c.cell.sheet,
+                c.cell.cell,
+                c.cell.agent,
+                c.cell.column,
+                c.cell.after,
+                c.cell.before,
+                "",
+                _skipped_words(c, t.op),
+            )
+            for c in result.conflicts
+        ]
+        write_csv(with_left_out(change_rows(result.write), left), LEFT_OUT_COLUMNS)
     else:
         verb = changed_verb(result.write, "put back", "put back")
         whose = f" for {result.agent}" if result.agent else ""
@@ -208,11 +228,8 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
     _warn(result.warnings)
     for c in result.conflicts:
         where = f"{c.cell.sheet}!{c.cell.cell} ({c.cell.column})"
-        if c.reason:
-            say(f"Skipped {where}: {c.reason}; nothing written for it.")
-        else:
-            now = f", now at {c.address}" if c.address else ""
-            say(f"Skipped {where}{now}: changed since operation {t.op}; left as it is.")
+        now = f", now at {c.address}" if c.address and not c.reason else ""
+        say(f"Skipped {where}{now}: {_skipped_words(c, t.op)}.")
     for column in result.emptied:
         say(left_column_words(column, t.op))
     if not result.exact and result.write.changes:
@@ -221,6 +238,13 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
             "values back (their formatting is kept as it is now)."
         )
     say_written(result.write, fmt=fmt)
+
+
+def _skipped_words(c: Conflict, op: str) -> str:
+    """Why esp undo leaves a cell as it is."""
+    if c.reason:
+        return f"{c.reason}; nothing written for it"
+    return f"changed since operation {op}; left as it is"
 
 
 def _warn(warnings: list[str]) -> None:

@@ -16,8 +16,8 @@ from esp_cli.core.waiting import (
     WaitingOp,
     not_worked_out_words,
 )
-from esp_cli.render import Format, print_table, say, show, write_csv, write_json
-from esp_cli.render.changes import MAX_CHANGES_SHOWN, shown_title
+from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
+from esp_cli.render.changes import CHANGE_COLUMNS, MAX_CHANGES_SHOWN, shown_title
 from esp_cli.results.pending import AlsoWaiting, DropResult, PendingResult
 from esp_cli.system import shell_quote
 
@@ -112,6 +112,45 @@ def conflict_words(c: Conflict) -> str:
             c.cell.value
         )
     return c.reason
+
+
+# esp apply's and esp undo's CSV: the cells changed, then those --skip-conflicts left out,
+# each with its status ("changed" or "left_out") and why it was left out, in columns after
+# CHANGE_COLUMNS (so that the columns before keep their places).
+LEFT_OUT_COLUMNS = [*CHANGE_COLUMNS, "status", "reason"]
+
+
+def with_left_out(
+    changed: Sequence[dict[str, Any]], left_out: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """CSV rows (LEFT_OUT_COLUMNS): the cells changed (CHANGE_COLUMNS rows), then those
+    left out (left_out_row)."""
+    return [{**row, "status": "changed", "reason": ""} for row in changed] + [
+        {**row, "status": "left_out"} for row in left_out
+    ]
+
+
+def left_out_row(
+    sheet: str, cell: str, agent: str, column: str, old: Any, new: Any, op: str, reason: str
+) -> dict[str, Any]:
+    """A cell left out as a CSV row: what esp saw there as `old`, what it would have written
+    as `new`, the waiting operation it is of ("" for esp undo's own), and why."""
+    return {
+        "sheet": sheet,
+        "cell": cell,
+        "agent": agent,
+        "column": column,
+        "old": plain(old),
+        "new": plain(new),
+        "waiting_op": op,
+        "reason": reason,
+    }
+
+
+def conflict_row(op: str, c: Conflict) -> dict[str, Any]:
+    """A waiting change's cell left out (esp apply --skip-conflicts) as a CSV row."""
+    w = c.cell
+    return left_out_row(w.sheet, w.cell, w.agent, w.column, w.seen, w.value, op, conflict_words(c))
 
 
 def _long(value: Any) -> bool:

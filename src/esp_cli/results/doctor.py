@@ -77,6 +77,12 @@ RULES = {
             "correct the date in esp.toml [calendar], or delete the entry",
             warning=True,
         ),
+        Rule(
+            "ESP017",
+            "formula-without-result",
+            "open the workbook in Excel and save it, so that the formula's result is saved in "
+            "the file; or type the value in the cell",
+        ),
     )
 }
 

@@ -153,6 +153,9 @@ class TodoItem:
     lookahead: bool = field(metadata=as_json(after="business_days_overdue"))
     # The waiting changes counted in the agent's row (not yet in the workbook).
     waiting: tuple[str, ...] = field(default=(), metadata=as_json(after="email"))
+    # The agent's rules that could not be checked, and why (AgentStatus.unchecked): a
+    # timebox unchecked for a Complete? cell that cannot be read, beside what is due.
+    unchecked: tuple[str, ...] = field(default=(), metadata=as_json(after="waiting"))
 
     @property
     @exported(none_if_empty=True)
@@ -198,6 +201,12 @@ class EscalationsResult:
     def waiting(self) -> list[str]:
         """The waiting changes counted (their operations), oldest first."""
         return list(dict.fromkeys(op for s in self.statuses for op in s.waiting))
+
+    @property
+    def unchecked(self) -> list[AgentStatus]:
+        """The outstanding agents with a rule that could not be checked (a timebox whose
+        Complete? cell cannot be read, ...): said under the tables too."""
+        return [s for s in self.outstanding if s.evaluation.unchecked]
 
     @property
     def outstanding(self) -> list[AgentStatus]:

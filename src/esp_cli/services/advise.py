@@ -56,7 +56,7 @@ from esp_cli.core.model import AgentRef, Letter
 from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
-from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate
+from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate, why_missing
 from esp_cli.errors import (
     ConfigError,
     EspError,
@@ -262,7 +262,7 @@ def _missing(s: WriteSession, row: Row, exc: MissingPlaceholderError) -> tuple[s
     if key is None:
         return exc.reason, exc.fix or ""
     where = _cell(s, row, key)
-    state = "cannot be read" if key in row.unreadable else "is empty"
+    state = why_missing(key, row.unreadable, row.uncalculated)
     header = BY_KEY[key].header
     return f"{exc.reason} ({header} {where} {state})", f"fill in the {header} in {where}."
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
-from esp_cli.core.columns import BY_KEY, Kind
+from esp_cli.core.columns import BY_KEY, COMPUTED, Kind
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.core.refs import address, cell_ref, col_letter, quote_sheet
-from esp_cli.core.rules import AgentFacts, ladder_conflicts, ladder_early
+from esp_cli.core.rules import FORMULA_WITHOUT_RESULT, AgentFacts, ladder_conflicts, ladder_early
 from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
 from esp_cli.services.facts import calendar_from, calendar_warnings, facts_from_row
@@ -58,6 +58,7 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     cal = calendar_from(config)
     for row in table.rows():
         findings += _access(table, row)
+        findings += _uncalculated(table, row)
         findings += _notes(table, row)
         facts = facts_from_row(row)
         findings += _ladder(table, row, facts, cal)
@@ -72,7 +73,8 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     findings += _signed(wb)
     findings += _protected(table, wb)
     order = {rid: i for i, rid in enumerate(RULES)}
-    findings.sort(key=lambda f: (order[f.rule], _natural(f.cell)))
+    # Problems first, then warnings (a rule added later is listed with its kind).
+    findings.sort(key=lambda f: (RULES[f.rule].warning, order[f.rule], _natural(f.cell)))
     aside = [
         SetAside(f"{quote_sheet(sheet.name)}!{row}:{row}", reason)
         for sheet in table.sheets
@@ -155,6 +157,29 @@ def _duplicates(table: Table) -> list[DoctorFinding]:
                     f"{again.label()} has the same {what} as row {first.row} of {first.sheet}",
                 )
             )
+    return out
+
+
+def _uncalculated(table: Table, row: Row) -> list[DoctorFinding]:
+    """Cells holding a formula whose result is not saved in the file (a workbook written by
+    a program and never saved by Excel, which computes the result when it opens it): esp
+    reads them as empty, though Excel shows a value."""
+    if not row.uncalculated:
+        return []
+    sheet = table.sheet(row.sheet)
+    out = []
+    for key in sorted(row.uncalculated, key=lambda k: sheet.columns[k]):
+        if key in COMPUTED:
+            continue  # esp writes these cells itself
+        col = sheet.columns[key]
+        out.append(
+            DoctorFinding(
+                "ESP017",
+                address(row.sheet, row.row, col),
+                f"{row.label()}: {sheet.headers.get(col, BY_KEY[key].header)} "
+                f"{FORMULA_WITHOUT_RESULT}, so esp reads it as empty",
+            )
+        )
     return out
 
 

@@ -36,7 +36,7 @@ from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.kpi import default_period
 from esp_cli.core.model import access_category, class_in_data, class_shown
 from esp_cli.core.notes import NoteKind, latest
-from esp_cli.core.rules import ActionKind, Stage, Step, done_by
+from esp_cli.core.rules import ActionKind, Stage, Step, done_by, why_missing
 from esp_cli.results.eod import (
     ClassSummary,
     DataProblem,
@@ -217,9 +217,8 @@ def eod_report(
     # Those without a clock are for the team to fix as any agent the rules cannot evaluate.
     for row, status in evaluate_rows(unknown, day, now, cal, config.spoc_phone, counted):
         # A complete agent is evaluable without a clock: its reason is the cell's.
-        unread = "esp_start" in row.unreadable
         reason = status.evaluation.reason or (
-            "ESP Start Date cannot be read" if unread else "ESP Start Date is empty"
+            f"ESP Start Date {why_missing('esp_start', row.unreadable, row.uncalculated)}"
         )
         problems.append(
             DataProblem(status.agent.name, status.agent.cls, row.sheet, row.row, reason)

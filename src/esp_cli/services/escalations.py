@@ -138,6 +138,7 @@ def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[To
                     a.detail,
                     lookahead=False,
                     waiting=status.waiting,
+                    unchecked=tuple(ev.unchecked),
                 )
             )
         for a in ev.upcoming:
@@ -150,6 +151,7 @@ def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[To
                     a.detail,
                     lookahead=True,
                     waiting=status.waiting,
+                    unchecked=tuple(ev.unchecked),
                 )
             )
 

@@ -21,7 +21,9 @@ from esp_cli.workbook.tracker import Row, Table, parse_cell
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.
-FACT_KEYS: tuple[str, ...] = tuple(f for f in AgentFacts._fields if f != "unreadable")
+FACT_KEYS: tuple[str, ...] = tuple(
+    f for f in AgentFacts._fields if f not in ("unreadable", "uncalculated")
+)
 # The rules read the Notes cell only for the line of a step recorded early (core/rules): a
 # Notes cell esp cannot read is none of the rules' unreadable cells, and no finding of a
 # command that reads Notes for nothing else (esp doctor names it).
@@ -36,11 +38,16 @@ def facts_from_row(row: Row) -> AgentFacts:
     get = row.values.get
     # Made as the tuple it is, in the fields' order: this runs for every agent of the
     # tracker (a third less time than through the named tuple's keywords).
-    if not row.unreadable:
-        return _new_tuple(AgentFacts, (*map(get, FACT_KEYS), ()))
+    if not row.unreadable and not row.uncalculated:
+        return _new_tuple(AgentFacts, (*map(get, FACT_KEYS), (), ()))
     bad = row.unreadable
     unreadable = tuple(sorted(k for k in bad if k in _FACT_KEY_SET))
-    args: list[Any] = [*(None if key in bad else get(key) for key in FACT_KEYS), unreadable]
+    uncalculated = tuple(sorted(k for k in row.uncalculated if k in _FACT_KEY_SET))
+    args: list[Any] = [
+        *(None if key in bad else get(key) for key in FACT_KEYS),
+        unreadable,
+        uncalculated,
+    ]
     return AgentFacts(*args)
 
 

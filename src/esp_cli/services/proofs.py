@@ -298,15 +298,20 @@ def _recorded_for(sheet: TrackingSheet, proof: Proof) -> str | None:
     """Why the proof is not this agent's when the same file (SHA-256) is recorded for
     another agent — a copied or forwarded transcript, the wrong attachment saved under this
     name — or None."""
-    found = sheet.hashes.get(proof.sha256)
+    return _recorded_words(sheet, proof.sha256, proof.agent.name)
+
+
+def _recorded_words(sheet: TrackingSheet, digest: str, name: str) -> str | None:
+    """Why the file (SHA-256 `digest`) is not the proof of the agent `name` when it is
+    recorded for another agent, or None."""
+    found = sheet.hashes.get(digest)
     if found is None:
         return None
     agent, day = found
-    if not agent.strip() or same_person(agent, proof.agent.name):
+    if not agent.strip() or same_person(agent, name):
         return None  # theirs (a row naming nobody is taken as it was before)
     on = f" on {day}" if day else ""
     who = " ".join(agent.split())
-    name = proof.agent.name
     return f"the same file was recorded for {who}{on}: not {name}'s own proof; ask {name} for it"
 
 
@@ -658,16 +663,20 @@ def _agent(row: Row) -> str:
 
 
 def check_files(
-    incoming: Sequence[Incoming], table: Table
+    incoming: Sequence[Incoming], table: Table, sheet: TrackingSheet | None = None
 ) -> tuple[list[Proof], list[Rejected], dict[str, Incoming]]:
     """The good proofs, those rejected and why, and the attachments to save into the folder
-    (by file name) once recorded."""
+    (by file name) once recorded. Of the same file come in more than once, the one of the
+    agent the TBT Tracking Sheet (`sheet`) has it recorded for is taken, whatever the order
+    of the names; the others are the copies."""
     rows = list(table.rows())
     good: list[Proof] = []
     rejected: list[Rejected] = []
     seen: dict[str, str] = {}
     to_save: dict[str, Incoming] = {}
-    for item in incoming:
+    digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
+    order = _owners_first(incoming, digests, rows, table, sheet)
+    for item, digest in ((incoming[i], digests[i]) for i in order):
         problem = pdf_problem(item.data)
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
@@ -676,10 +685,11 @@ def check_files(
         if isinstance(found, Rejected):
             rejected.append(replace(found, mail=item.mail))
             continue
-        digest = hashlib.sha256(item.data).hexdigest()
         if digest in seen:
-            why = f"the same file as {seen[digest]}"
-            rejected.append(Rejected(item.name, why, mail=item.mail))
+            why = _recorded_words(sheet, digest, found.label()) if sheet is not None else None
+            rejected.append(
+                Rejected(item.name, why or f"the same file as {seen[digest]}", mail=item.mail)
+            )
             continue
         if not item.saved and item.name in to_save:
             why = f"a different '{item.name}' came in {to_save[item.name].mail}; {NEVER_OVER}"
@@ -698,6 +708,35 @@ def check_files(
         if not item.saved:
             to_save[item.name] = item
     return good, rejected, to_save
+
+
+def _owners_first(
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    rows: Sequence[Row],
+    table: Table,
+    sheet: TrackingSheet | None,
+) -> list[int]:
+    """The order to check the files in: as they come, but where the same file comes in more
+    than once and the TBT Tracking Sheet has it recorded for one of their agents, that
+    agent's file first (in the place of the first of them)."""
+    order = list(range(len(incoming)))
+    if sheet is None or not sheet.hashes:
+        return order
+    places: dict[str, list[int]] = {}
+    for i, digest in enumerate(digests):
+        if digest in sheet.hashes:
+            places.setdefault(digest, []).append(i)
+    for digest, where in places.items():
+        if len(where) < 2:
+            continue
+        owner = sheet.hashes[digest][0]
+        for i in where:
+            found = check_name(incoming[i].name, rows, table.path.name)
+            if not isinstance(found, Rejected) and same_person(owner, found.name):
+                order[where[0]], order[i] = order[i], order[where[0]]
+                break
+    return order
 
 
 def save_attachments(folder: Path, items: Sequence[Incoming]) -> None:
@@ -787,11 +826,11 @@ def record_proofs(
     writer = signer.name
     incoming, refused = incoming_proofs(files, folder, config.zone())
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
-        good, rejected, to_save = check_files(incoming, s.table)
-        rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
         created = not sheet_path.exists()
         sheet_write = None
         if created:
+            good, rejected, to_save = check_files(incoming, s.table)
+            rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
             recorded, already = good, []
             if good and not dry_run:
                 save_attachments(folder, list(to_save.values()))
@@ -801,6 +840,8 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 sheet = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
+                good, rejected, to_save = check_files(incoming, s.table, sheet)
+                rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(sheet, good, rejected, to_save)
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]

@@ -68,6 +68,8 @@ class Row:
     raw: dict[str, Any]
     values: dict[str, Any]
     unreadable: AbstractSet[str] = frozenset()  # keys whose cell could not be read
+    # Keys whose cell holds a formula whose result is not saved in the file (read as empty).
+    uncalculated: AbstractSet[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -485,6 +487,20 @@ def _suspects(
     return out
 
 
+def _uncalculated(
+    values: SheetValues, top: int, keys: Mapping[int, str], raws: list[dict[str, Any]]
+) -> dict[int, frozenset[str]]:
+    """The rows (by index under the header) whose cells in the columns read hold a formula
+    whose result is not saved in the file (read as empty), with those columns' keys."""
+    out: dict[int, set[str]] = {}
+    for r, c in values.uncalculated:
+        key = keys.get(c)
+        k = r - top - 1
+        if key is not None and 0 <= k < len(raws) and key not in raws[k]:
+            out.setdefault(k, set()).add(key)
+    return {k: frozenset(found) for k, found in out.items()}
+
+
 def read_table(
     workbook: Workbook,
     aliases: Mapping[str, Iterable[str]] | None = None,
@@ -620,6 +636,7 @@ def read_table(
             if key in OWN_HEADER_KEYS:
                 kept[key] = (column, seen)
         late.sort(key=lambda f: (f[0], f[1]))
+        uncalculated = _uncalculated(values, top, {c: k for k, c in items}, raws)
         aside = _not_agents(workbook, info, table, top, columns, kept, raws)
         at = 0
         for k, raw in enumerate(raws):
@@ -648,7 +665,15 @@ def read_table(
                 values_of["agent_name"] = _shown_name(
                     name, info.name, r, columns["agent_name"], headers, findings
                 )
-            row = Row(info.name, r, cls, raw, values_of, frozenset(bad[k]) if k in bad else _NONE)
+            row = Row(
+                info.name,
+                r,
+                cls,
+                raw,
+                values_of,
+                frozenset(bad[k]) if k in bad else _NONE,
+                uncalculated.get(k, _NONE),
+            )
             if row.has_identity or (keep_class_rows and row.cls):
                 rows.append(row)
         sheets.append(
