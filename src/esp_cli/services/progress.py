@@ -747,9 +747,13 @@ def missing_reports(
     in their Notes."""
     wb = Workbook.open(tracker_path)
     table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
-    rows, sme_name = agents_for(table, cls, sme)
-    waits = counted.ops_in(rows)
-    return replace(missing_in(table, on, rows), cls=cls, sme=sme_name, waiting=waits)
+    chosen = agents_for(table, cls, sme, counted)
+    return replace(
+        missing_in(table, on, chosen.rows),
+        cls=cls,
+        sme=chosen.sme,
+        waiting=chosen.counted_in(counted),
+    )
 
 
 def missing_in(table: Table, on: date, rows: Iterable[Row] | None = None) -> MissingResult:
