@@ -27,7 +27,7 @@ from esp_cli.cli.options import (
 from esp_cli.config import Config
 from esp_cli.core.typed import clean
 from esp_cli.errors import EspError, ExitCode, UsageError, printable
-from esp_cli.render import Format, say
+from esp_cli.render import Format, chosen_with_waiting, say
 from esp_cli.system import let_ctrl_c_interrupt, read_typed_line
 
 if TYPE_CHECKING:  # the command's modules load when it runs, not for `esp --help`
@@ -167,6 +167,8 @@ def round_command(
             let_ctrl_c_interrupt()  # Ctrl-C always ends a round typed at a terminal
         day = parse_day(on, "--date") if on is not None else None
         rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, day=day, dry_run=dry_run)
+        if rnd.chosen_waiting:
+            say(chosen_with_waiting(rnd.chosen_sme, len(rnd.chosen_waiting)))
         if not rnd.rows:
             say("No outstanding agents to go through.")
             return

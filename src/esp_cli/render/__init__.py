@@ -195,6 +195,17 @@ def counted_waiting(n: int) -> str:
     )
 
 
+def chosen_with_waiting(sme: str | None, n: int) -> str:
+    """The line of a command whose TBT SME's agents are chosen with changes waiting beside
+    the tracker that give agents to that SME or take them away (DOMAIN: marked as not yet
+    in the workbook)."""
+    return (
+        f"Agents of TBT SME {sme or 'given'} counted with {n} change{'s' if n != 1 else ''} "
+        "to TBT SME cells waiting beside the tracker, not yet in the workbook (esp pending "
+        f"lists {'them' if n != 1 else 'it'})."
+    )
+
+
 def json_text(obj: Any) -> str:
     """A result as JSON, the one spelling every command's --format json uses, on stdout and
     in a file (--out) alike."""

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from esp_cli.core.model import class_aside, class_shown
-from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
+from esp_cli.render import (
+    Format,
+    chosen_with_waiting,
+    plain,
+    print_table,
+    say,
+    say_findings,
+    write_csv,
+    write_json,
+)
 from esp_cli.render.changes import say_written
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 
@@ -86,6 +95,8 @@ def tell(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
     """What people should know, on stderr: findings, who was left out and why, what was
     saved, sent and noted."""
     say_findings(result.findings, verbose)
+    if result.chosen_waiting:
+        say(chosen_with_waiting(result.sme, len(result.chosen_waiting)))
     for line in _skipped("not addressed", result.no_address) + _skipped("refused", result.refused):
         say(line)
     for m in result.messages:

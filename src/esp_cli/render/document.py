@@ -5,7 +5,16 @@ from __future__ import annotations
 from esp_cli.core.documents import heading
 from esp_cli.core.model import class_aside, class_shown
 from esp_cli.core.rules import LADDER
-from esp_cli.render import Format, plain, print_table, say, say_findings, write_csv, write_json
+from esp_cli.render import (
+    Format,
+    chosen_with_waiting,
+    plain,
+    print_table,
+    say,
+    say_findings,
+    write_csv,
+    write_json,
+)
 from esp_cli.render.changes import say_written
 from esp_cli.results.document import Document, DocumentResult, NotMade
 
@@ -85,6 +94,8 @@ def tell(result: DocumentResult, fmt: Format) -> None:
     documents are, what was recorded."""
     say_findings(result.findings, verbose=False, verbose_flag=None)
     say_day(result)
+    if result.chosen_waiting:
+        say(chosen_with_waiting(result.sme, len(result.chosen_waiting)))
     for warning in result.template_warnings:
         say(f"warning: {warning}")
     for made in result.already_made:

@@ -43,6 +43,12 @@ def render_list(result: SmeListResult, fmt: Format, verbose: bool = False) -> No
         for c in result.classes
         for s in [*c.smes, *([c.unassigned] if c.unassigned.agents else [])]
     ]
+    marked = {
+        (c.cls, s.sme or "(no TBT SME)")
+        for c in result.classes
+        for s in [*c.smes, c.unassigned]
+        if s.waiting
+    }
     if fmt is Format.json:
         write_json(result)
     elif fmt is Format.csv:
@@ -52,9 +58,19 @@ def render_list(result: SmeListResult, fmt: Format, verbose: bool = False) -> No
         )
     else:
         print_table(
-            "TBT SMEs by class", ["Class", "TBT SME", "Agents", "Outstanding"],
-            [(class_shown(r[0]), *r[1:]) for r in rows], empty="no agents",
-        )  # fmt: skip
+            "TBT SMEs by class",
+            ["Class", "TBT SME", "Agents", "Outstanding"],
+            [
+                (class_shown(r[0]), f"{r[1]} *" if (r[0], r[1]) in marked else r[1], *r[2:])
+                for r in rows
+            ],
+            empty="no agents",
+        )
+    if result.waiting:
+        say(
+            f"Counted with {len(result.waiting)} change(s) waiting beside the tracker, not yet "
+            "in the workbook (TBT SMEs marked *; esp pending lists them)."
+        )
     unstaffed = [c.cls for c in result.classes if c.named and not c.smes]
     if unstaffed:
         say(f"No TBT SME yet: {', '.join(unstaffed)} (esp sme assign CLASS --sme NAME).")

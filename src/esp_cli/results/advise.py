@@ -73,3 +73,7 @@ class AdviseResult:
     failure: str | None = field(
         default=None, metadata=as_json(after="smes_without_address")
     )  # why sending stopped (the rest were kept)
+    # --sme: the SME, and the changes waiting beside the tracker (their operations) that
+    # gave agents to them or took them: the agents are theirs as those changes leave them.
+    sme: str | None = field(default=None, metadata=as_json(hidden=True))
+    chosen_waiting: list[str] = field(default_factory=list, metadata=as_json(hidden=True))

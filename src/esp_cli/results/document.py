@@ -89,6 +89,10 @@ class DocumentResult:
     # Where the day came from: "--date", "--as-of", "today" or "recorded" (the step's
     # recorded date).
     day_from: DaySource = field(default="--date", metadata=as_json(hidden=True))
+    # --sme: the SME, and the changes waiting beside the tracker (their operations) that
+    # gave agents to them or took them: the agents are theirs as those changes leave them.
+    sme: str | None = field(default=None, metadata=as_json(hidden=True))
+    chosen_waiting: list[str] = field(default_factory=list, metadata=as_json(hidden=True))
 
     @property
     def dry_run(self) -> bool:

@@ -196,11 +196,15 @@ class EscalationsResult:
     # Why the as-of day is not a business day ("a Saturday", a holiday); None when it is.
     not_a_business_day: str | None = None
     business_day_before: date | None = None  # then: the business day before it
+    # --sme: the waiting changes that gave agents to the SME or took them from them (their
+    # operations), counted too when no agent listed is theirs.
+    chosen_waiting: list[str] = field(default_factory=list)
 
     @property
     def waiting(self) -> list[str]:
         """The waiting changes counted (their operations), oldest first."""
-        return list(dict.fromkeys(op for s in self.statuses for op in s.waiting))
+        in_rows = (op for s in self.statuses for op in s.waiting)
+        return list(dict.fromkeys((*in_rows, *self.chosen_waiting)))
 
     @property
     def unchecked(self) -> list[AgentStatus]:

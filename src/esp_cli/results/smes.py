@@ -67,6 +67,11 @@ class SmeLoad:
     sme: str  # '' for the agents with no TBT SME
     agents: int = 0
     outstanding: int = 0
+    # The changes waiting beside the tracker (their operations) counted in this load: not
+    # yet in the workbook. Left out when none.
+    waiting: list[str] = field(
+        default_factory=list, metadata=as_json(omit_none=True, none_if_empty=True)
+    )
 
 
 @dataclass
@@ -89,3 +94,8 @@ class SmeListResult:
     tracker: Path
     classes: list[ClassLoad]
     findings: list[Finding] = field(metadata=as_json(hidden=True))
+    # The changes waiting beside the tracker counted in the loads (their operations, oldest
+    # first): not yet in the workbook. Left out when none.
+    waiting: list[str] = field(
+        default_factory=list, metadata=as_json(omit_none=True, none_if_empty=True)
+    )

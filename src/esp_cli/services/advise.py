@@ -153,6 +153,9 @@ class _Run:
     already: list[Skipped] = field(default_factory=list)
     smes_without_address: list[str] = field(default_factory=list)
     failure: str | None = None
+    # --sme: the SME, and the waiting changes that gave agents to them or took them.
+    sme: str | None = None
+    chosen_waiting: list[str] = field(default_factory=list)
     # The tracker as read: what names each agent in a command to run later (agent_words).
     table: Table | None = None
     # Every Advised line of the run planned as the write will plan it, never written: what
@@ -487,6 +490,8 @@ def _result(run: _Run, s: WriteSession, as_of: date) -> AdviseResult:
         findings=list(s.table.findings),
         write=s.report,
         failure=run.failure,
+        sme=run.sme,
+        chosen_waiting=run.chosen_waiting,
     )
 
 
@@ -583,7 +588,7 @@ def advise_due(
         run.table = s.table
         all_rows = list(s.table.rows())
         smes = class_smes(all_rows)
-        rows, _ = agents_for(s.table, cls, sme)
+        rows, run.sme, run.chosen_waiting = agents_for(s.table, cls, sme, s.counted)
         # a past day: the access columns as they were then (services.replay)
         then = {(r.sheet, r.row): r for r in rows_as_of(s.table, config, as_of, rows)}
         for row in rows:

@@ -15,6 +15,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esp_cli.config import Config
 from esp_cli.core.model import AgentRef
@@ -27,6 +28,9 @@ from esp_cli.system import shell_quote
 from esp_cli.workbook.finder import RowFinder as RowFinder
 from esp_cli.workbook.finder import class_key as class_key
 from esp_cli.workbook.tracker import Row, Table
+
+if TYPE_CHECKING:
+    from esp_cli.workbook.waiting import Overlay
 
 # The columns find_agent looks at: read them (read_table(keys=...)) before calling it.
 LOOKUP_KEYS = ("agent_name", "agent_id", "email", "n_number", "class")
@@ -212,16 +216,69 @@ def agents_in_class(table: Table, cls: str | None) -> list[Row]:
 SME_KEY = "tbt_sme"
 
 
+class Chosen(NamedTuple):
+    """The agents a command's --class and --sme choose, as the changes waiting beside the
+    tracker leave its TBT SME cells."""
+
+    rows: list[Row]
+    sme: str | None  # the SME as the tracker (or a waiting change) spells the name
+    # The waiting changes (their operations, oldest first) that changed who is chosen: an
+    # agent given to the SME, or taken from them, by a change not yet in the workbook. A
+    # list they took agents out of says it was counted with them, too.
+    waiting: list[str]
+
+    def counted_in(self, counted: Overlay, rows: Iterable[Row] | None = None) -> list[str]:
+        """The waiting changes a report counts (their operations, oldest first): those in
+        the rows chosen (or in `rows`, the same agents as the report reads them) and those
+        that changed who is chosen."""
+        found = {*counted.ops_in(self.rows if rows is None else rows), *self.waiting}
+        return [op.op for op in counted.ops if op.op in found]
+
+
 def agents_for(
-    table: Table, cls: str | None = None, sme: str | None = None
-) -> tuple[list[Row], str | None]:
-    """The agents of a class and/or a TBT SME (--class, --sme; every agent without them), and
-    the SME's name as the tracker spells it. Read SME_KEY with the table to filter by SME."""
+    table: Table,
+    cls: str | None = None,
+    sme: str | None = None,
+    counted: Overlay | None = None,
+) -> Chosen:
+    """The agents of a class and/or a TBT SME (--class, --sme; every agent without them),
+    the SME's name as the tracker spells it, and the waiting changes that changed the
+    choice. Read SME_KEY with the table to filter by SME; `counted`: the changes waiting
+    beside the tracker, put on the table as read (workbook.waiting), which every command
+    chooses the SME's agents by."""
     rows = agents_in_class(table, cls)
     if sme is None:
-        return rows, None
+        return Chosen(rows, None, [])
     where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
-    return agents_of_sme(rows, sme, where)
+    mine, name = agents_of_sme(rows, sme, where, counted)
+    return Chosen(mine, name, moved_by_waiting(rows, name, counted))
+
+
+def moved_by_waiting(among: Sequence[Row], sme: str, counted: Overlay | None) -> list[str]:
+    """The waiting changes that give agents of `among` to the SME `sme` or take them from
+    them (their operations, oldest first); none without a waiting TBT SME change."""
+    wanted = name_tokens(sme)
+    ops = [
+        op
+        for row, before, by in _sme_changes(among, counted)
+        if _names(before, wanted) or _names(row.raw.get(SME_KEY), wanted)
+        for op in by
+    ]
+    return list(dict.fromkeys(ops))
+
+
+def _sme_changes(among: Sequence[Row], counted: Overlay | None) -> list[tuple[Row, Any, list[str]]]:
+    """The rows of `among` whose TBT SME a waiting change changes (Overlay.changed)."""
+    changed = counted.changed(SME_KEY) if counted is not None else []
+    if not changed:
+        return []
+    here = {(r.sheet, r.row) for r in among}
+    return [c for c in changed if (c[0].sheet, c[0].row) in here]
+
+
+def _names(cell: object, wanted: tuple[str, ...]) -> bool:
+    """Whether a TBT SME cell names the SME whose name_tokens are `wanted`."""
+    return any(name_tokens(n) == wanted for n in sme_names(cell))
 
 
 # Several SMEs in one TBT SME cell: 'Priya Natarajan / Marcus Lee', '... & ...', '...; ...'.
@@ -247,33 +304,62 @@ def rows_of_sme(rows: Iterable[Row], sme: str) -> list[Row]:
             continue
         hit = seen.get(cell)
         if hit is None:
-            hit = seen[cell] = any(name_tokens(n) == wanted for n in sme_names(cell))
+            hit = seen[cell] = _names(cell, wanted)
         if hit:
             mine.append(row)
     return mine
 
 
-def agents_of_sme(rows: Sequence[Row], sme: str, where: str) -> tuple[list[Row], str]:
-    """The rows whose TBT SME is `sme`, and that SME's name as typed in the tracker: `sme`
-    names one SME of those rows as an agent's name names an agent (people_meant). An
-    unknown or ambiguous name is a usage error listing the SMEs there are."""
-    # Each distinct cell once, in the order first seen (a column of a few names repeated
-    # down the sheet): the first spelling of each SME is the one shown.
-    cells = dict.fromkeys(c for row in rows if isinstance(c := row.raw.get(SME_KEY), str))
+def _sme_spellings(cells: Iterable[object]) -> dict[str, str]:
+    """Each SME the cells name once (by name_key), as first spelled."""
     names: dict[str, str] = {}
-    for cell in cells:
+    for cell in dict.fromkeys(c for c in cells if isinstance(c, str)):
         for text in sme_names(cell):
             names.setdefault(name_key(text), text)
+    return names
+
+
+def agents_of_sme(
+    rows: Sequence[Row], sme: str, where: str, counted: Overlay | None = None
+) -> tuple[list[Row], str]:
+    """The rows whose TBT SME is `sme`, and that SME's name as typed in the tracker: `sme`
+    names one SME of those rows as an agent's name names an agent (people_meant). An
+    unknown or ambiguous name is a usage error listing the SMEs there are; one whose every
+    agent a waiting change (`counted`) gives to another SME says so."""
+    # Each distinct cell once, in the order first seen (a column of a few names repeated
+    # down the sheet): the first spelling of each SME is the one shown.
+    names = _sme_spellings(row.raw.get(SME_KEY) for row in rows)
     found = names_meant(list(names.values()), sme)
     if len(found) != 1:
         listed = ", ".join(sorted(found or names.values())) or "none"
+        taken = "" if found else _taken_off(rows, sme, counted)
         head = (
             f"{sme!r} matches {len(found)} TBT SMEs in {where}"
             if found
-            else f"No TBT SME {sme!r} in {where}"
+            else f"No TBT SME {sme!r} in {where}{taken}"
         )
-        raise UsageError(f"{head} (TBT SMEs: {listed}).", fix="pass --sme with one of those names.")
+        fix = "pass --sme with one of those names" + (
+            " (esp pending lists what waits)." if taken else "."
+        )
+        raise UsageError(f"{head} (TBT SMEs: {listed}).", fix=fix)
     return rows_of_sme(rows, found[0]), found[0]
+
+
+def _taken_off(rows: Sequence[Row], sme: str, counted: Overlay | None) -> str:
+    """When the tracker as read names `sme` and the changes waiting beside it give every
+    one of their agents to another SME: the words saying so ("" otherwise)."""
+    before = [(raw, ops) for _row, raw, ops in _sme_changes(rows, counted)]
+    found = names_meant(list(_sme_spellings(raw for raw, _ in before).values()), sme)
+    if len(found) != 1:
+        return ""
+    wanted = name_tokens(found[0])
+    ops = list(dict.fromkeys(op for raw, by in before if _names(raw, wanted) for op in by))
+    one = len(ops) == 1
+    return (
+        f" once the {'change' if one else f'{len(ops)} changes'} waiting beside it "
+        f"{'is' if one else 'are'} counted: {', '.join(ops)} {'gives' if one else 'give'} "
+        f"each of {found[0]}'s agents another TBT SME, not yet in the workbook"
+    )
 
 
 def find_agents(rows: Iterable[Row], query: str) -> list[Row]:

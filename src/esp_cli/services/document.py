@@ -372,6 +372,9 @@ class _Run:
     refused: list[NotMade] = field(default_factory=list)
     smes_without_address: list[str] = field(default_factory=list)
     template_warnings: list[str] = field(default_factory=list)
+    # --sme: the SME, and the waiting changes that gave agents to them or took them.
+    sme: str | None = None
+    chosen_waiting: list[str] = field(default_factory=list)
     # How many agents of the tracker have each name as a file name holds it (name_key).
     names_in_files: Counter[str] = field(default_factory=Counter)
     taken: set[str] = field(default_factory=set)  # the file names of this run, folded
@@ -818,6 +821,8 @@ def _result(
         signed_by=run.signer,
         not_a_business_day=run.cal.why_closed(on),
         business_days_ahead=_ahead(run.cal, today, on),
+        sme=run.sme,
+        chosen_waiting=run.chosen_waiting,
         day_from=day_from,
     )
 
@@ -971,7 +976,7 @@ def document_due(
         ) as s,
     ):  # fmt: skip
         run.table = s.table
-        rows, _ = agents_for(s.table, cls, sme)
+        rows, run.sme, run.chosen_waiting = agents_for(s.table, cls, sme, s.counted)
         # a past day: the access columns as they were then (services.replay)
         wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)
         templates = load_templates(config, [c.step for c in wanted])

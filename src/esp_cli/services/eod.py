@@ -122,10 +122,10 @@ def eod_report(
     business days up to `day` too (the e-mail's top section)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
-    rows, sme_name = agents_for(table, cls, sme)
+    chosen = agents_for(table, cls, sme, counted)
     # Access issues and the SPOC columns as they were at the end of the day (services.replay):
     # the rules and the access tally read the same values.
-    rows = rows_as_of(table, config, day, rows)
+    rows = rows_as_of(table, config, day, chosen.rows)
     # An agent who starts after the day is not in certification yet: neither complete nor
     # outstanding (as for the KPIs and the self-reports), listed apart.
     # So is one without a readable ESP Start Date: no clock, no count (the KPIs' rule).
@@ -229,8 +229,8 @@ def eod_report(
     for summary in ordered:
         totals.add(summary)
     outstanding.sort(key=lambda a: (class_key(a.cls), a.sheet, a.row))
-    scope = scope_words(None if cls is None else class_shown(cls), sme_name)
-    waiting = counted.ops_in(everyone)
+    scope = scope_words(None if cls is None else class_shown(cls), chosen.sme)
+    waiting = chosen.counted_in(counted, everyone)
     kpi = None
     if kpis:
         # The 10 business days up to the report's date, as of that date, as esp report kpi

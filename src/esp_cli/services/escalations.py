@@ -330,9 +330,9 @@ def run_escalations(
         refuse_past_write(as_of, today or date.today(), write_past, dry_run)
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
-        rows, sme_name = agents_for(s.table, cls, sme)
+        chosen = agents_for(s.table, cls, sme, s.counted)
         # a past day: the access columns as they were then (services.replay)
-        rows = rows_as_of(s.table, config, as_of, rows)
+        rows = rows_as_of(s.table, config, as_of, chosen.rows)
         evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone, s.counted)
         if write:
             s.plan.set_many(
@@ -352,7 +352,8 @@ def run_escalations(
         findings=rule_findings(s.table),
         write=s.report,
         wrote=write,
-        sme=sme_name,
+        sme=chosen.sme,
+        chosen_waiting=chosen.waiting,
         not_a_business_day=cal.why_closed(as_of),
         business_day_before=cal.add(as_of, 0),
     )

@@ -64,16 +64,16 @@ def kpi_report(
     if start is None:
         start, _ = default_period(cal, end)
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
-    rows, sme_name = agents_for(table, cls, sme)
+    chosen = agents_for(table, cls, sme, counted)
     # A past `end`: the access columns as they were then (services.replay), as the evening
     # report's KPI section reads them.
-    rows = rows_as_of(table, config, end, rows)
+    rows = rows_as_of(table, config, end, chosen.rows)
     figures = kpis_of(table, rows, config, cal, start, end)
-    waiting = counted.ops_in(rows)
+    waiting = chosen.counted_in(counted, rows)
     return KpiReport.of(
         table.path,
         figures,
         rule_findings(table),
-        scope_words(None if cls is None else class_shown(cls), sme_name),
+        scope_words(None if cls is None else class_shown(cls), chosen.sme),
         waiting,
     )

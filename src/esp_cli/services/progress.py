@@ -795,13 +795,12 @@ def missing_reports(
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     wb = Workbook.open(tracker_path)
     table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
-    rows, sme_name = agents_for(table, cls, sme)
-    waits = counted.ops_in(rows)
+    chosen = agents_for(table, cls, sme, counted)
     return replace(
-        missing_in(table, on, rows),
+        missing_in(table, on, chosen.rows),
         cls=cls,
-        sme=sme_name,
-        waiting=waits,
+        sme=chosen.sme,
+        waiting=chosen.counted_in(counted),
         not_a_business_day=cal.why_closed(on),
         business_day_before=cal.add(on, 0),
     )

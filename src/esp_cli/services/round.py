@@ -65,9 +65,10 @@ from esp_cli.services.access import (
 )
 from esp_cli.services.agents import (
     LOOKUP_KEYS,
+    Chosen,
     RowFinder,
-    agents_in_class,
-    agents_of_sme,
+    agents_for,
+    moved_by_waiting,
     rows_of_sme,
     same_person,
 )
@@ -438,13 +439,20 @@ def _outstanding_on(row: Row, day: date) -> bool:
 
 
 def select_agents(
-    table: Table, cls: str | None, sme: str | None, signer: str | None, past: date | None = None
-) -> list[Row]:
+    table: Table,
+    cls: str | None,
+    sme: str | None,
+    signer: str | None,
+    past: date | None = None,
+    counted: waiting.Overlay | None = None,
+) -> Chosen:
     """The outstanding agents of the class and/or SME; with neither, the signer's agents
     when the signer is a TBT SME in the tracker. `past`: a round for that earlier day —
-    the agents outstanding then (their dates read for it)."""
-    rows = agents_in_class(table, cls) if cls else list(table.rows())
+    the agents outstanding then (their dates read for it). With them, the SME's name and
+    the changes waiting beside the tracker (`counted`, on the rows) that gave agents to
+    the SME or took them."""
     if sme is None and cls is None:
+        rows = list(table.rows())
         mine = rows_of_sme(rows, signer) if signer else []
         if not mine:
             who = f"{signer} is not a TBT SME in {table.path.name}" if signer else "no signer"
@@ -452,15 +460,15 @@ def select_agents(
                 f"Which agents? {who}.",
                 fix="pass --class CLASS or --sme NAME (or --by with your name as in TBT SME).",
             )
-        rows = mine
-    elif sme is not None:
-        # The SME named as for every command (agents_of_sme): a usage error lists the SMEs.
-        where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
-        rows, _ = agents_of_sme(rows, sme, where)
+        assert signer is not None  # mine: the signer's
+        chosen = Chosen(mine, signer, moved_by_waiting(rows, signer, counted))
+    else:
+        # The agents chosen as for every command (agents_for): a usage error lists the SMEs.
+        chosen = agents_for(table, cls, sme, counted)
     if past is not None:
-        add_details(table, rows)
-        return [r for r in rows if _outstanding_on(r, past)]
-    return [r for r in rows if _outstanding(r)]
+        add_details(table, chosen.rows)
+        return chosen._replace(rows=[r for r in chosen.rows if _outstanding_on(r, past)])
+    return chosen._replace(rows=[r for r in chosen.rows if _outstanding(r)])
 
 
 def last_lines(kind: NoteKind, raw: Any, count: int = 2) -> tuple[str, ...]:
@@ -580,6 +588,11 @@ class Round:
     keeper: Keeper
     answered: list[AgentAnswers] = field(default_factory=list)
     overlay: waiting.Overlay | None = None  # the waiting changes counted in the rows
+    # The round's TBT SME (--sme, or the signer's own agents), and the waiting changes that
+    # gave agents to them or took them (their operations): the agents are theirs as those
+    # changes leave the TBT SME cells.
+    chosen_sme: str | None = None
+    chosen_waiting: list[str] = field(default_factory=list)
     # Said once before the first agent: the day is not a business day, and what to do.
     day_note: str | None = None
     # The agents in the order their answers were typed (the last one is what `u` undoes
@@ -905,7 +918,8 @@ def start_round(
     overlay = waiting.overlay(table, config, SELECT_KEYS)
     for warning in overlay.warnings:  # said once: the overlay is made again below
         log.warning("%s", warning)
-    rows = select_agents(table, cls, sme, signer, past)
+    chosen = select_agents(table, cls, sme, signer, past, overlay)
+    rows = chosen.rows
     if overlay.ops:
         overlay.revert()
         add_details(table, rows)
@@ -932,6 +946,8 @@ def start_round(
         day,
         keeper,
         overlay=overlay if overlay.ops else None,
+        chosen_sme=chosen.sme,
+        chosen_waiting=chosen.waiting,
     )
     rnd.day_note = day_note(day, cal)
     return rnd

@@ -33,7 +33,8 @@ from esp_cli.results.smes import (
 )
 from esp_cli.services.agents import agents_in_class, class_key, sme_names
 from esp_cli.workbook.session import write_session
-from esp_cli.workbook.tracker import Row, read_table
+from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.waiting import Overlay, read_counting_waiting
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 SME = "tbt_sme"
@@ -184,9 +185,13 @@ def _outstanding(row: Row) -> bool:
     return not (row.get("call_cert_complete") is True and row.get("tbts_complete") is True)
 
 
-def sme_loads(rows: Sequence[Row]) -> list[ClassLoad]:
+def sme_loads(rows: Sequence[Row], waits: Overlay | None = None) -> list[ClassLoad]:
+    """Each class's load by TBT SME, as the changes waiting beside the tracker (`waits`,
+    put on the rows) leave the rows: a load they change names them (SmeLoad.waiting), the
+    load of an SME they take agents from too."""
     classes: dict[str, ClassLoad] = {}
     smes: dict[tuple[str, str], SmeLoad] = {}
+    marked = waits is not None and bool(waits.marks)
     for row in rows:
         ckey = class_key(row.cls)
         load = classes.get(ckey)
@@ -203,17 +208,33 @@ def sme_loads(rows: Sequence[Row]) -> list[ClassLoad]:
             if not load.named:
                 load.unplaced.append(row.ref())
         late = _outstanding(row)
+        ops = waits.ops_of(row) if marked and waits is not None else []
         for counted in (load, target):
             counted.agents += 1
             counted.outstanding += late
+        target.waiting += [op for op in ops if op not in target.waiting]
+    for row, before, ops in waits.changed(SME) if waits is not None else []:
+        # An SME who loses agents to a waiting change: their load is counted with it too.
+        name = " ".join(before.split()) if isinstance(before, str) else ""
+        ckey = class_key(row.cls)
+        if ckey not in classes:
+            continue
+        left = smes.get((ckey, sme_key(name))) if name else classes[ckey].unassigned
+        if left is not None:
+            left.waiting += [op for op in ops if op not in left.waiting]
     return list(classes.values())
 
 
 def list_smes(tracker_path: Path, config: Config, cls: str | None = None) -> SmeListResult:
+    """Each class's load by TBT SME, counting the changes waiting beside the tracker (an
+    assignment made while Excel had it), marked as not yet in the workbook."""
     wb = Workbook.open(tracker_path)
-    table = read_table(wb, config.columns, keys=READ_KEYS)
+    table, waits = read_counting_waiting(wb, config, READ_KEYS)
     rows = agents_in_class(table, cls)
-    return SmeListResult(table.path, sme_loads(rows), table.findings)
+    loads = sme_loads(rows, waits)
+    found = {op for c in loads for s in [*c.smes, c.unassigned] for op in s.waiting}
+    waiting = [op.op for op in waits.ops if op.op in found]
+    return SmeListResult(table.path, loads, table.findings, waiting)
 
 
 # -- the TBT SMEs of a class, as the e-mails to its agents copy them ---------------------------

@@ -981,7 +981,7 @@ class WriteSession:
         if self.applier is None:
             return waiting.Overlay(warnings=self.warnings)
         return waiting.Overlay(
-            self.pending, self.applier.marks, self.applier.outcomes, self.warnings
+            self.pending, self.applier.marks, self.applier.outcomes, self.warnings, self.applier
         )
 
     @property

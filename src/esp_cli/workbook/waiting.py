@@ -792,6 +792,9 @@ class Applier:
         self._by_address: dict[tuple[str, int, int], Any] = {}
         self._sheet_values: dict[str, Any] = {}
         self._changed: list[tuple[Row, str, Any, Any, bool]] = []
+        # Each cell of the rows read that an operation changed, as read: (sheet, row, key)
+        # -> (the row, the cell's raw value before any operation).
+        self.read_as: dict[tuple[str, int, str], tuple[Row, Any]] = {}
 
     # -- the rows in memory -----------------------------------------------------------
 
@@ -804,6 +807,7 @@ class Applier:
             (bad.add if unreadable else bad.discard)(key)
             row.unreadable = frozenset(bad)
         self._changed.clear()
+        self.read_as.clear()
         self.marks.clear()
 
     def _update(self, row: Row, key: str, new: Any) -> None:
@@ -812,6 +816,7 @@ class Applier:
         self._changed.append(
             (row, key, row.raw.get(key), row.values.get(key), key in row.unreadable)
         )
+        self.read_as.setdefault((row.sheet, row.row, key), (row, row.raw.get(key)))
         bad = set(row.unreadable)
         _put(row.raw, key, None if new == "" else new)
         try:
@@ -1204,6 +1209,18 @@ class Overlay:
         if not self.marks:
             return []
         return list(dict.fromkeys(op for row in rows for op in self.ops_of(row)))
+
+    def changed(self, key: str) -> list[tuple[Row, Any, list[str]]]:
+        """Each row whose `key` cell the waiting changes change: the row (as they leave
+        it), the cell as read, and the ids of the operations that change it, oldest first.
+        Nothing to look through when nothing waits."""
+        if self.applier is None or not self.marks:
+            return []
+        return [
+            (row, raw, list(dict.fromkeys(m.op.op for m in self.of(row) if m.key == key)))
+            for (_sheet, _row, changed), (row, raw) in self.applier.read_as.items()
+            if changed == key
+        ]
 
     @property
     def held(self) -> list[Outcome]:
