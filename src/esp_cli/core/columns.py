@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from enum import Enum
 
 
@@ -101,6 +102,11 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 
+# The columns the rules read whose absence would change every agent's result: without ESP
+# Start Date nobody is evaluated, without a completion flag nobody is complete. A command
+# whose result follows the rules stops when a sheet of agents lacks one (never guessing).
+RULES_NEED: tuple[str, ...] = ("esp_start", "call_cert_complete", "tbts_complete")
+
 # The columns esp computes from the others on every write that brings an agent up to date
 # (esp escalations --write, a ladder step, a round's answers): what is typed there is
 # esp's to overwrite.
@@ -110,6 +116,15 @@ _NON_ALNUM = re.compile(r"[^0-9a-z#]+")
 # A yes/no question's answer key after its words ("TBTs Complete (Y/N)", "... Yes/No"),
 # as normalise_header leaves it.
 _ANSWERS_SUFFIX = re.compile(r" (?:y n|yes no)$")
+# How alike (difflib's ratio) a header must read to a column's spelling to be named as the
+# one to rename or map, once it holds one of the column's own words (_MARKS).
+_CLOSE = 0.5
+# The words a header for one of the rules' columns holds, however else it is spelt.
+_MARKS: dict[str, tuple[str, ...]] = {
+    "esp_start": ("esp", "start"),
+    "call_cert_complete": ("cert",),
+    "tbts_complete": ("tbt",),
+}
 # Marks a question-only spelling in an alias table (no normalised header holds it).
 _QUESTION = "?"
 
@@ -184,3 +199,23 @@ def match_header(text: object, table: Mapping[str, str]) -> str | None:
     elif not str(text).strip().endswith("?"):
         return None
     return found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare))
+
+
+def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:
+    """The header among `headers` that names no known column, holds the column's own word
+    (_MARKS: TBT, Cert, ESP or Start) and reads most like column `key`'s spellings ("All
+    TBTs Finished?" for All TBTs Complete?): the one to rename or map. None: none is."""
+    col = BY_KEY[key]
+    marks = _MARKS.get(key, ())
+    spellings = [normalise_header(s) for s in (col.header, *col.aliases, *col.questions)]
+    best: tuple[float, str] | None = None
+    for header in headers:
+        if match_header(header, table) is not None:
+            continue
+        norm = _ANSWERS_SUFFIX.sub("", normalise_header(header))
+        if not any(m in _compact(norm) for m in marks):
+            continue
+        score = max(SequenceMatcher(None, norm, s).ratio() for s in spellings)
+        if score >= _CLOSE and (best is None or score > best[0]):
+            best = (score, header)
+    return best[1] if best is not None else None

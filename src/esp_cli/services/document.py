@@ -84,7 +84,7 @@ from esp_cli.services.agents import (
     sme_names,
 )
 from esp_cli.services.escalations import COMPUTED_KEYS
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
 from esp_cli.services.notes import refuse_future
 from esp_cli.services.record import (
     Planned,
@@ -854,6 +854,7 @@ def document_one(
         ) as s,
     ):  # fmt: skip
         run.table = s.table
+        need_rule_columns(s.table, config)
         row = find_agent(s.table, query, cls)
         recorded = row.values.get(step.column)
         day = on or recorded or today
@@ -971,6 +972,7 @@ def document_due(
         ) as s,
     ):  # fmt: skip
         run.table = s.table
+        need_rule_columns(s.table, config)
         rows, _ = agents_for(s.table, cls, sme)
         # a past day: the access columns as they were then (services.replay)
         wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)

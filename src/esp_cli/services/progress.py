@@ -62,6 +62,7 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
+from esp_cli.services.facts import need_rule_columns
 from esp_cli.services.notes import cell_text
 from esp_cli.system import is_system_file, real_path
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -747,6 +748,7 @@ def missing_reports(
     in their Notes."""
     wb = Workbook.open(tracker_path)
     table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
+    need_rule_columns(table, config)
     rows, sme_name = agents_for(table, cls, sme)
     waits = counted.ops_in(rows)
     return replace(missing_in(table, on, rows), cls=cls, sme=sme_name, waiting=waits)

@@ -32,6 +32,7 @@ from esp_cli.results.smes import (
     sme_key,
 )
 from esp_cli.services.agents import agents_in_class, class_key, sme_names
+from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -204,6 +205,7 @@ def sme_loads(rows: Sequence[Row]) -> list[ClassLoad]:
 def list_smes(tracker_path: Path, config: Config, cls: str | None = None) -> SmeListResult:
     wb = Workbook.open(tracker_path)
     table = read_table(wb, config.columns, keys=READ_KEYS)
+    need_rule_columns(table, config, COMPLETION_NEED)
     rows = agents_in_class(table, cls)
     return SmeListResult(table.path, sme_loads(rows), table.findings)
 
