@@ -361,15 +361,18 @@ def columns_section() -> list[str]:
         "## Tracker columns",
         "",
         "The columns esp reads and writes, with the other headers it takes for each (matched",
-        "ignoring case, spacing, punctuation and a trailing `?`; `[columns]` in esp.toml adds",
-        "your own). The [rules](rules.md#the-tracker) say what each is for.",
+        "ignoring case, spacing, punctuation, a trailing `?` and a `(Y/N)` after the words;",
+        "one shown with its `?` is taken only as a question, `?` or `(Y/N)`, since without",
+        "it the header may hold a count or a date; `[columns]` in esp.toml adds your own).",
+        "The [rules](rules.md#the-tracker) say what each is for.",
         "",
         "| column | holds | other headers esp knows |",
         "| --- | --- | --- |",
     ]
     for column in COLUMNS:
         kind = _KIND_WORDS.get(column.kind.value, column.kind.value)
-        others = ", ".join(f"`{a}`" for a in column.aliases) or "—"
+        spellings = (*column.aliases, *(f"{q}?" for q in column.questions))
+        others = ", ".join(f"`{a}`" for a in spellings) or "—"
         out.append(f"| {cell(column.header)} | {kind} | {others} |")
     return [*out, ""]
 

@@ -117,9 +117,23 @@ def test_config_user_command_sets_and_shows(home: Path, tmp_path: Path) -> None:
     res = runner.invoke(app, ["config", "user", "Dana Whitfield"])
     assert res.exit_code == 0, res.output
     assert res.stdout == "Dana Whitfield\n"
-    assert f"Saved [people] user = 'Dana Whitfield' in {user_config_path()}" in res.stderr
+    assert f'Saved [people] user = "Dana Whitfield" in {user_config_path()}' in res.stderr
     assert f"Signed: Dana Whitfield (from {user_config_path()})" in res.stderr
     assert runner.invoke(app, ["config", "user"]).stdout == "Dana Whitfield\n"
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [('"Tom Alvarez"', '"Tom Alvarez"'), ("  Tom   Alvarez ", '"Tom Alvarez"'),
+     ("“Dana O'Connor”", '"Dana O\'Connor"')],
+)  # fmt: skip
+def test_config_user_says_the_name_as_it_is_saved(home: Path, typed: str, saved: str) -> None:
+    """A name pasted with its quotes is saved without them: the message shows the line the
+    file holds, not what was typed."""
+    res = CliRunner().invoke(app, ["config", "user", typed])
+    assert res.exit_code == 0, res.output
+    assert f"Saved [people] user = {saved} in {user_config_path()}." in res.stderr
+    assert f"user = {saved}" in user_config_path().read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -500,3 +514,30 @@ def test_an_unknown_section_or_key_is_a_warning_naming_the_closest(
 def test_known_keys_give_no_warning(home: Path) -> None:
     sample = Path(__file__).resolve().parents[1] / "src" / "esp_cli" / "sample" / "esp.toml"
     assert load_config(sample).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fix"),
+    [
+        ('[tracker\npath = "x.xlsx"\n', "line 1 reads '[tracker'", "a section heading ends "
+         "with ']': [tracker]"),
+        ("[tracker]\npath = ESP Tracker.xlsx\n", "line 2 reads 'path = ESP Tracker.xlsx'",
+         'text goes in quotes: path = "ESP Tracker.xlsx"'),
+        ('[tracker]\npath = "ESP Tracker.xlsx\n', "line 2 reads 'path = \"ESP Tracker.xlsx'",
+         'close the quotes: path = "ESP Tracker.xlsx"'),
+        ("[people]\nuser = 'A'\nuser = 'B'\n", "line 3 reads 'user = 'B''",
+         "user is given twice in its section: keep one."),
+        ("[tracker]\npath\n", "line 2 reads 'path'", 'text values go in quotes (path = '
+         '"ESP Tracker.xlsx"), section headings in [brackets] ([tracker])'),
+    ],
+)  # fmt: skip
+def test_a_toml_syntax_error_shows_the_line_and_how_to_correct_it(
+    tmp_path: Path, text: str, line: str, fix: str
+) -> None:
+    config = write(tmp_path / "esp.toml", text)
+    with pytest.raises(ConfigError) as got:
+        load_config(config)
+    said = str(got.value)
+    assert f"{config}: not valid TOML" in said
+    assert line in said
+    assert f"Fix: correct line {line.split()[1]} of {config}: {fix}" in said

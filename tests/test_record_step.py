@@ -612,17 +612,19 @@ def test_a_column_added_by_the_step_is_said_after_the_write_as_in_the_dry_run(
 ) -> None:
     """A tracker with no Coaching Date column: the dry run says it would add it, and the
     write says it added it (as every other write does)."""
-    cols = headers("class", "agent_name", "agent_id", "esp_start", "notes")
+    cols = headers(
+        "class", "agent_name", "agent_id", "esp_start", "call_cert_complete", "tbts_complete",
+        "notes",
+    )  # fmt: skip
+    values = ["AET-1", "Devon Price", "E100", date(2026, 11, 16), "No", "No", None]
     path = tracker_of(
-        tmp_path / "ESP Tracker.xlsx",
-        [dict(zip(cols, ["AET-1", "Devon Price", "E100", date(2026, 11, 16), None], strict=True))],
-        headers=cols,
+        tmp_path / "ESP Tracker.xlsx", [dict(zip(cols, values, strict=True))], headers=cols
     )
     args = ("Devon Price", "coaching", "--date", "2026-11-19", "--by", "Dana")
     dry = run(path, *args, "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "Would add column ESP Tracker!F 'Coaching Date'." in dry.stderr
+    assert "Would add column ESP Tracker!H 'Coaching Date'." in dry.stderr
     res = run(path, *args)
     assert res.exit_code == 0, res.output
-    assert "Added column ESP Tracker!F 'Coaching Date'." in res.stderr
-    assert cell(path, "F2") == "Coaching Date" and cell(path, "F3") == date(2026, 11, 19)
+    assert "Added column ESP Tracker!H 'Coaching Date'." in res.stderr
+    assert cell(path, "H2") == "Coaching Date" and cell(path, "H3") == date(2026, 11, 19)

@@ -825,8 +825,9 @@ def test_pending_shows_what_a_checkbox_will_be_given(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "ESP Tracker"
-    ws.append(HEADERS)
-    ws.append(["AET-1", "Devon Price", "E101", False, None])
+    # With the columns the rules need, which esp explain reads (after D and E).
+    ws.append([*HEADERS, *factories.headers("esp_start", "call_cert_complete")])
+    ws.append(["AET-1", "Devon Price", "E101", False, None, date(2026, 11, 16), "No"])
     wb.save(tracker)
     one = tmp_path / "one"
     one.mkdir()

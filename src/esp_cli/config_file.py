@@ -61,23 +61,61 @@ _TOML_LINE = re.compile(r"line (\d+)")
 
 
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
-    """The TOML in `text`; a syntax error names the file and line, and a Windows path
-    typed in double quotes (where a backslash starts an escape) says how to write it."""
+    """The TOML in `text`; a syntax error names the file and line, shows the line, and says
+    how to correct it (a Windows path typed in double quotes, where a backslash starts an
+    escape, says how to write it)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        fix = None
         found = _TOML_LINE.search(str(exc))
         lines = text.splitlines()
-        if found and 0 < int(found.group(1)) <= len(lines):
-            line = lines[int(found.group(1)) - 1]
-            if "\\" in line and '"' in line:
-                fix = (
-                    "a backslash inside double quotes starts an escape (\\U, \\n...): write "
-                    "Windows paths in single quotes, 'C:\\Users\\you\\ESP Tracker.xlsx', or "
-                    'with forward slashes, "C:/Users/you/ESP Tracker.xlsx".'
-                )
-        raise ConfigError(f"{path}: not valid TOML ({exc}).", fix=fix) from exc
+        number = int(found.group(1)) if found else 0
+        if not 0 < number <= len(lines):
+            fix = (
+                f'correct {path}: text values in quotes (path = "ESP Tracker.xlsx"), '
+                "section headings in [brackets] ([tracker])."
+            )
+            raise ConfigError(f"{path}: not valid TOML ({exc}).", fix=fix) from exc
+        line = lines[number - 1]
+        raise ConfigError(
+            f"{path}: not valid TOML ({exc}): line {number} reads '{line.strip()}'.",
+            fix=f"correct line {number} of {path}: {_toml_fix(line, str(exc))}",
+        ) from exc
+
+
+def _toml_fix(line: str, error: str) -> str:
+    """How to correct the esp.toml line a TOML error names."""
+    text = line.strip()
+    if "\\" in text and '"' in text:
+        return (
+            "a backslash inside double quotes starts an escape (\\U, \\n...): write "
+            "Windows paths in single quotes, 'C:\\Users\\you\\ESP Tracker.xlsx', or "
+            'with forward slashes, "C:/Users/you/ESP Tracker.xlsx".'
+        )
+    if text.startswith("[") and "]" not in text:
+        return f"a section heading ends with ']': {text}]"
+    key, equals, value = text.partition("=")
+    if equals and key.strip():
+        value = value.strip()
+        if "overwrite" in error:
+            return f"{key.strip()} is given twice in its section: keep one."
+        if value and value[0] in "\"'" and value.count(value[0]) == 1:
+            return f"close the quotes: {key.strip()} = {value}{value[0]}"
+        if value and value[0] not in "\"'[{" and not _plain_value(value):
+            return f'text goes in quotes: {key.strip()} = "{value}"'
+    return (
+        'text values go in quotes (path = "ESP Tracker.xlsx"), section headings in '
+        "[brackets] ([tracker]), one key = value per line."
+    )
+
+
+def _plain_value(value: str) -> bool:
+    """A TOML value that needs no quotes: a number, true/false, a date."""
+    try:
+        tomllib.loads(f"v = {value}")
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 def unquoted(text: str) -> str:

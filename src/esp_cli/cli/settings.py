@@ -3,6 +3,7 @@ esp.toml is in use, and the team's own document templates."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,13 @@ import typer
 
 from esp_cli.cli.base import command_group
 from esp_cli.cli.options import ConfigOpt, TrackerOpt, config_for
-from esp_cli.config import TRACKER_ENV, find_config, set_user_name, user_config_path
+from esp_cli.config import (
+    TRACKER_ENV,
+    find_config,
+    set_user_name,
+    unquoted_name,
+    user_config_path,
+)
 from esp_cli.errors import ConfigError, NoSignerError
 from esp_cli.render import say
 
@@ -37,7 +44,9 @@ def config_user_command(
     NAME: save it once in your own esp.toml (not the team's), so --by is not needed."""
     if name is not None:
         path = set_user_name(name)
-        say(f"Saved [people] user = {' '.join(name.split())!r} in {path}.")
+        # As the file holds it: quotes pasted round the name are no part of it.
+        saved = json.dumps(unquoted_name(name), ensure_ascii=False)
+        say(f"Saved [people] user = {saved} in {path}.")
     cfg = config_for(config, tracker)
     try:
         signer = cfg.who_signs(None)

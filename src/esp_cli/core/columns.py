@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from enum import Enum
 
 
@@ -23,6 +24,8 @@ class Column:
     header: str  # canonical header text, written when esp adds the column
     kind: Kind
     aliases: tuple[str, ...] = ()
+    # Spellings that name the column only as a question: a trailing "?" or "(Y/N)".
+    questions: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -42,10 +45,39 @@ COLUMNS: tuple[Column, ...] = (
     Column("tbt_sme", "TBT SME", Kind.TEXT, ("TBT SMEs", "SME")),
     Column("esp_start", "ESP Start Date", Kind.DATE, ("ESP Start", "Start Date")),
     Column("call_cert_start", "Call Cert Start", Kind.DATETIME, ("Call Cert Start Time",)),
-    Column("call_cert_complete", "Call Cert Complete?", Kind.YESNO, ("Call Certs Complete",)),
+    Column(
+        "call_cert_complete",
+        "Call Cert Complete?",
+        Kind.YESNO,
+        ("Call Certs Complete",),
+        # A date or a count by another name: the column only when asked as a question.
+        questions=(
+            "Call Cert Completed",
+            "Call Certs Completed",
+            "Call Cert Done",
+            "Call Certs Done",
+        ),
+    ),
     Column("call_cert_date", "Call Cert Complete Date", Kind.DATE, ("Call Cert Date",)),
     Column("tbt_hours", "TBT Hours", Kind.NUMBER),
-    Column("tbts_complete", "All TBTs Complete?", Kind.YESNO, ("TBTs Complete", "TBT Complete")),
+    Column(
+        "tbts_complete",
+        "All TBTs Complete?",
+        Kind.YESNO,
+        # "TBT's" reads as "TBTs" (punctuation and spaces are ignored).
+        (
+            "TBTs Complete",
+            "TBT Complete",
+            "All TBT Complete",
+            "All TBTs Completed",
+            "All TBT Completed",
+            "All TBTs Done",
+            "All TBT Done",
+        ),
+        # "TBTs Completed" is also how many (the progress report's column): the flag only
+        # when asked as a question, "TBTs Completed?" or "TBTs Completed (Y/N)".
+        questions=("TBTs Completed", "TBT Completed", "TBTs Done", "TBT Done"),
+    ),
     Column("tbt_complete_date", "TBT Complete Date", Kind.DATE, ("TBTs Complete Date",)),
     Column("citrix_access", "Citrix TBT Access", Kind.TEXT, ("Citrix Access", "TBT Access")),
     Column("spoc_called", "SPOC Called Date", Kind.DATE, ("SPOC Called", "Date SPOC Called")),
@@ -70,12 +102,31 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 
+# The columns the rules read whose absence would change every agent's result: without ESP
+# Start Date nobody is evaluated, without a completion flag nobody is complete. A command
+# whose result follows the rules stops when a sheet of agents lacks one (never guessing).
+RULES_NEED: tuple[str, ...] = ("esp_start", "call_cert_complete", "tbts_complete")
+
 # The columns esp computes from the others on every write that brings an agent up to date
 # (esp escalations --write, a ladder step, a round's answers): what is typed there is
 # esp's to overwrite.
 COMPUTED = frozenset({"escalation_stage", "next_action", "next_action_due"})
 
 _NON_ALNUM = re.compile(r"[^0-9a-z#]+")
+# A yes/no question's answer key after its words ("TBTs Complete (Y/N)", "... Yes/No"),
+# as normalise_header leaves it.
+_ANSWERS_SUFFIX = re.compile(r" (?:y n|yes no)$")
+# How alike (difflib's ratio) a header must read to a column's spelling to be named as the
+# one to rename or map, once it holds one of the column's own words (_MARKS).
+_CLOSE = 0.5
+# The words a header for one of the rules' columns holds, however else it is spelt.
+_MARKS: dict[str, tuple[str, ...]] = {
+    "esp_start": ("esp", "start"),
+    "call_cert_complete": ("cert",),
+    "tbts_complete": ("tbt",),
+}
+# Marks a question-only spelling in an alias table (no normalised header holds it).
+_QUESTION = "?"
 
 
 def normalise_header(text: object) -> str:
@@ -104,6 +155,10 @@ def alias_table(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, s
             norm = normalise_header(spelling)
             table.setdefault(norm, col.key)
             table.setdefault(_compact(norm), col.key)
+        for spelling in col.questions:
+            norm = normalise_header(spelling)
+            table.setdefault(_QUESTION + norm, col.key)
+            table.setdefault(_QUESTION + _compact(norm), col.key)
     for target, spellings in (extra or {}).items():
         key = resolve_key(target)
         if key is None:
@@ -129,7 +184,38 @@ def resolve_key(name: str) -> str | None:
 
 
 def match_header(text: object, table: Mapping[str, str]) -> str | None:
+    """The column key a header names (None: no known column). A "(Y/N)" or "(Yes/No)" after
+    a header's words is no part of its name: "TBTs Complete (Y/N)" is "TBTs Complete"; it
+    and a trailing "?" make the header a question, which a column's `questions` name."""
     norm = normalise_header(text)
     if not norm:
         return None
-    return table.get(norm) or table.get(_compact(norm))
+    found = table.get(norm) or table.get(_compact(norm))
+    if found is not None:
+        return found
+    bare = _ANSWERS_SUFFIX.sub("", norm)
+    if bare != norm:
+        found = table.get(bare) or table.get(_compact(bare))
+    elif not str(text).strip().endswith("?"):
+        return None
+    return found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare))
+
+
+def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:
+    """The header among `headers` that names no known column, holds the column's own word
+    (_MARKS: TBT, Cert, ESP or Start) and reads most like column `key`'s spellings ("All
+    TBTs Finished?" for All TBTs Complete?): the one to rename or map. None: none is."""
+    col = BY_KEY[key]
+    marks = _MARKS.get(key, ())
+    spellings = [normalise_header(s) for s in (col.header, *col.aliases, *col.questions)]
+    best: tuple[float, str] | None = None
+    for header in headers:
+        if match_header(header, table) is not None:
+            continue
+        norm = _ANSWERS_SUFFIX.sub("", normalise_header(header))
+        if not any(m in _compact(norm) for m in marks):
+            continue
+        score = max(SequenceMatcher(None, norm, s).ratio() for s in spellings)
+        if score >= _CLOSE and (best is None or score > best[0]):
+            best = (score, header)
+    return best[1] if best is not None else None

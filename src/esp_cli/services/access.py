@@ -31,7 +31,7 @@ from esp_cli.errors import UsageError
 from esp_cli.results.access import AccessResult, Allowed
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.escalations import follow_computed
-from esp_cli.services.facts import calendar_from
+from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row, Sheet, Table
@@ -153,6 +153,8 @@ def set_access(
         dated=day if day != now else None,
     ) as s:
         row = find_agent(s.table, query, cls)
+        # Its computed columns follow what it writes, where the sheet has them.
+        need_rule_columns(s.table, config, computed=True, sheets=[row.sheet])
         sheet = s.table.sheet(row.sheet)
         allowed = allowed_values(s.table, sheet, row.row, config)
         value = match_issue(issue, allowed)

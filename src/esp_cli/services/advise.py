@@ -68,7 +68,7 @@ from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
 from esp_cli.results.smes import sme_key
 from esp_cli.services.agents import LOOKUP_KEYS, TrackerNow, agents_for, class_key, find_agent
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import plan_note
 from esp_cli.services.replay import rows_as_of
@@ -539,6 +539,7 @@ def advise_agent(
     cal = calendar_from(config)
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         run.table = s.table
+        need_rule_columns(s.table, config)
         row = find_agent(s.table, query, cls)
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=config.spoc_phone)
         due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
@@ -586,6 +587,7 @@ def advise_due(
     missing: set[str] = set()
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         run.table = s.table
+        need_rule_columns(s.table, config)
         all_rows = list(s.table.rows())
         smes = class_smes(all_rows)
         rows, run.sme, run.chosen_waiting = agents_for(s.table, cls, sme, s.counted)

@@ -15,17 +15,21 @@ a change of the computed cells alone (esp escalations --write, as of the day it 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from esp_cli.config import Config
 from esp_cli.core.waiting import ROUND_WHY, WaitingOp
+from esp_cli.errors import MissingColumnsError
 from esp_cli.services.escalations import COMPUTED_KEYS, keep_computed
-from esp_cli.services.facts import EARLY_NOTES_KEY, FACT_KEYS, calendar_from
+from esp_cli.services.facts import EARLY_NOTES_KEY, FACT_KEYS, calendar_from, need_rule_columns
 from esp_cli.services.round import REEVALUATE_KEYS
 from esp_cli.workbook import waiting
 from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.session import FollowUp, WriteSession
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Table
+
+log = logging.getLogger("esp")
 
 # The cells the rules read, whose change a command's computed columns follow.
 RULES_READ = frozenset(FACT_KEYS) - {EARLY_NOTES_KEY}
@@ -70,15 +74,38 @@ def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Out
     finder = RowFinder(table)
     cal = None
     now = datetime.now()
+    unruled: dict[str, str] = {}  # sheet -> why its computed columns are left as they are
     for outcome in outcomes:
         for row in _rows_changed(outcome, finder):
             if any(table.sheet(row.sheet).col(k) is None for k in COMPUTED_KEYS):
+                continue
+            if row.sheet not in unruled:
+                unruled[row.sheet] = _unruled(table, config, row)
+            if unruled[row.sheet]:
+                # The changes' own cells are written; the rules cannot work out the rest.
                 continue
             cal = cal or calendar_from(config)
             with s.plan.on_behalf(outcome.op.op):
                 # A computed cell the write would refuse (a formula the team keeps there)
                 # is left as it is: it never holds back the change's own cells.
                 keep_computed(s.plan, row, {}, config, now, cal, only_writable=True)
+
+
+def _unruled(table: Table, config: Config, row: Row) -> str:
+    """Why the rules cannot work out the computed columns of `row`'s sheet (a column they
+    need is missing: said once, as a warning), else ''."""
+    try:
+        need_rule_columns(table, config, sheets=[row.sheet])
+    except MissingColumnsError as exc:
+        log.warning(
+            "%s Escalation Stage, Next Action and Next Action Due of that sheet's agents "
+            "are left as they are (the waiting changes' own cells are written). Fix: %s, "
+            "then esp escalations --write.",
+            exc.message,
+            (exc.fix or "").rstrip("."),
+        )
+        return exc.message
+    return ""
 
 
 FOLLOW_UP = FollowUp(

@@ -84,7 +84,7 @@ from esp_cli.services.agents import (
     sme_names,
 )
 from esp_cli.services.escalations import COMPUTED_KEYS
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
 from esp_cli.services.notes import refuse_future
 from esp_cli.services.record import (
     Planned,
@@ -859,6 +859,7 @@ def document_one(
         ) as s,
     ):  # fmt: skip
         run.table = s.table
+        need_rule_columns(s.table, config)
         row = find_agent(s.table, query, cls)
         recorded = row.values.get(step.column)
         day = on or recorded or today
@@ -976,6 +977,7 @@ def document_due(
         ) as s,
     ):  # fmt: skip
         run.table = s.table
+        need_rule_columns(s.table, config)
         rows, run.sme, run.chosen_waiting = agents_for(s.table, cls, sme, s.counted)
         # a past day: the access columns as they were then (services.replay)
         wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)

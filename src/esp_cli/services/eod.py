@@ -52,7 +52,7 @@ from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
 from esp_cli.services.escalations import evaluate_rows, todo_lists
-from esp_cli.services.facts import calendar_from
+from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.services.kpi import kpis_of
 from esp_cli.services.progress import MISSING_KEYS, missing_in
 from esp_cli.services.replay import rows_as_of
@@ -122,6 +122,7 @@ def eod_report(
     business days up to `day` too (the e-mail's top section)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
+    need_rule_columns(table, config)
     chosen = agents_for(table, cls, sme, counted)
     # Access issues and the SPOC columns as they were at the end of the day (services.replay):
     # the rules and the access tally read the same values.

@@ -45,6 +45,7 @@ from esp_cli.services.facts import (
     FACT_KEYS,
     calendar_from,
     facts_from_row,
+    need_rule_columns,
     read_keys,
     rule_findings,
 )
@@ -223,6 +224,7 @@ def keep_computed(
     ev = evaluate(facts_from_row(after), now.date(), now, cal, spoc_phone=config.spoc_phone)
     sheet = plan.table.sheet(row.sheet)
     if all(sheet.col(k) is not None for k in COMPUTED_KEYS):
+        need_rule_columns(plan.table, config, sheets=[row.sheet])
         changes = computed_changes(row, computed_cells(ev))
         if only_writable:
             changes = (c for c in changes if _writable(plan, sheet, *c))
@@ -330,6 +332,7 @@ def run_escalations(
         refuse_past_write(as_of, today or date.today(), write_past, dry_run)
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
+        need_rule_columns(s.table, config)
         chosen = agents_for(s.table, cls, sme, s.counted)
         # a past day: the access columns as they were then (services.replay)
         rows = rows_as_of(s.table, config, as_of, chosen.rows)

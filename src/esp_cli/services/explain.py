@@ -16,7 +16,7 @@ from esp_cli.core.rules import evaluate, explain
 from esp_cli.results.explain import CellView, Explanation, WaitingChange
 from esp_cli.services.agents import find_agent
 from esp_cli.services.escalations import READ_KEYS, computed_cells
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.tracker import Row, Sheet
 from esp_cli.workbook.waiting import Mark, read_counting_waiting
@@ -38,6 +38,7 @@ def explain_agent(
     cal = calendar_from(config)
     wb = Workbook.open(tracker_path)
     table, counted = read_counting_waiting(wb, config, READ_KEYS)
+    need_rule_columns(table, config)
     # a past day: the access columns as they were then (services.replay)
     (row,) = rows_as_of(table, config, as_of, [find_agent(table, query, cls)])
     facts = facts_from_row(row)

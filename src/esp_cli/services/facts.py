@@ -12,12 +12,12 @@ from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar, CalendarConfig, RememberingCalendar
-from esp_cli.core.columns import BY_KEY
+from esp_cli.core.columns import BY_KEY, COMPUTED, RULES_NEED
 from esp_cli.core.model import Finding
 from esp_cli.core.rules import AgentFacts
 from esp_cli.core.values import Unreadable
 from esp_cli.services.holidays import cached_source
-from esp_cli.workbook.tracker import Row, Table, parse_cell
+from esp_cli.workbook.tracker import Row, Table, parse_cell, require_columns
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.
@@ -30,6 +30,35 @@ FACT_KEYS: tuple[str, ...] = tuple(
 EARLY_NOTES_KEY = "notes"
 _FACT_KEY_SET = frozenset(FACT_KEYS) - {EARLY_NOTES_KEY}
 _new_tuple = tuple.__new__
+
+
+# What tells who is complete (esp sme list's outstanding, esp report locate's open cases).
+COMPLETION_NEED = ("call_cert_complete", "tbts_complete")
+
+
+def need_rule_columns(
+    table: Table,
+    config: Config,
+    keys: Sequence[str] = RULES_NEED,
+    *,
+    computed: bool = False,
+    sheets: Iterable[str] | None = None,
+) -> None:
+    """Stop (MissingColumnsError, exit 3) when a sheet of agents lacks a column the rules
+    need (ESP Start Date, Call Cert Complete?, All TBTs Complete?): without it every agent
+    would read as not started or not complete, and every figure, list and computed cell
+    would say so. Every command whose result follows the rules calls it once its rows are
+    read (on the headers: nothing more is read). `keys`: the ones the command reads (a
+    count of who is complete needs no ESP Start Date); `computed`: only the sheets that
+    have the computed columns (a command that works them out beside its own cells);
+    `sheets`: only these."""
+    chosen = [
+        s
+        for s in table.sheets
+        if (sheets is None or s.name in sheets)
+        and (not computed or all(k in s.columns for k in COMPUTED))
+    ]
+    require_columns(table, keys, config.columns, needed_by="the rules need", sheets=chosen)
 
 
 def facts_from_row(row: Row) -> AgentFacts:

@@ -17,7 +17,13 @@ from esp_cli.core.kpi import OVERALL, KpiAgent, Kpis, default_period, kpis
 from esp_cli.core.model import class_in_data, class_shown
 from esp_cli.results.kpi import KpiReport
 from esp_cli.services.agents import SME_KEY, agents_for, class_label, scope_words
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, rule_findings
+from esp_cli.services.facts import (
+    FACT_KEYS,
+    calendar_from,
+    facts_from_row,
+    need_rule_columns,
+    rule_findings,
+)
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.waiting import read_counting_waiting
@@ -64,6 +70,7 @@ def kpi_report(
     if start is None:
         start, _ = default_period(cal, end)
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
+    need_rule_columns(table, config)
     chosen = agents_for(table, cls, sme, counted)
     # A past `end`: the access columns as they were then (services.replay), as the evening
     # report's KPI section reads them.

@@ -23,6 +23,7 @@ from esp_cli.core.names import name_tokens, name_words
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.errors import EspError, ExitCode, InputFileError
 from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
+from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.system import is_system_file
 from esp_cli.workbook.session import write_session
@@ -130,6 +131,7 @@ def locate_cases(
     cases: list[LocateCase] = []
     try:
         with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
+            need_rule_columns(s.table, config, COMPLETION_NEED)
             found: list[tuple[Row, str]] = []
             for row in s.table.rows():
                 if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:

@@ -63,7 +63,7 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
-from esp_cli.services.facts import calendar_from
+from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.services.notes import cell_text
 from esp_cli.system import is_system_file, real_path
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -795,6 +795,7 @@ def missing_reports(
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     wb = Workbook.open(tracker_path)
     table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
+    need_rule_columns(table, config)
     chosen = agents_for(table, cls, sme, counted)
     return replace(
         missing_in(table, on, chosen.rows),

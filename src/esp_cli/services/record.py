@@ -56,7 +56,7 @@ from esp_cli.errors import EarlyStepError, InputFileError, StepOrderError, Usage
 from esp_cli.results.record import RecordResult
 from esp_cli.services.agents import agent_words, class_key, find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_missing, keep_computed
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row
+from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.system import shell_quote
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -528,6 +528,7 @@ def record_step(
     writer = signer.name
     cal = calendar_from(config)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
+        need_rule_columns(s.table, config)
         row = find_agent(s.table, query, cls)
         day = on or moment.date()
         if given is not None:

@@ -73,7 +73,13 @@ from esp_cli.services.agents import (
     same_person,
 )
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
-from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, read_keys
+from esp_cli.services.facts import (
+    FACT_KEYS,
+    calendar_from,
+    facts_from_row,
+    need_rule_columns,
+    read_keys,
+)
 from esp_cli.services.smes import SME
 from esp_cli.workbook import waiting
 from esp_cli.workbook.session import seen_value, write_session
@@ -915,6 +921,7 @@ def start_round(
     day = moment.date()
     signer = _signer_or_none(config, by)
     table = read_for_round(tracker_path, config)
+    need_rule_columns(table, config)
     overlay = waiting.overlay(table, config, SELECT_KEYS)
     for warning in overlay.warnings:  # said once: the overlay is made again below
         log.warning("%s", warning)
@@ -1008,6 +1015,7 @@ def finish_round(
                     continue
                 sheet = s.table.sheet(row.sheet)
                 if all(sheet.col(k) is not None for k in COMPUTED_KEYS):
+                    need_rule_columns(s.table, config, sheets=[row.sheet])
                     cal = cal or calendar_from(config)
                     facts = facts_from_row(row)
                     ev = evaluate(facts, now.date(), now, cal, spoc_phone=config.spoc_phone)

@@ -32,6 +32,7 @@ from esp_cli.results.smes import (
     sme_key,
 )
 from esp_cli.services.agents import agents_in_class, class_key, sme_names
+from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row
 from esp_cli.workbook.waiting import Overlay, read_counting_waiting
@@ -230,6 +231,7 @@ def list_smes(tracker_path: Path, config: Config, cls: str | None = None) -> Sme
     assignment made while Excel had it), marked as not yet in the workbook."""
     wb = Workbook.open(tracker_path)
     table, waits = read_counting_waiting(wb, config, READ_KEYS)
+    need_rule_columns(table, config, COMPLETION_NEED)
     rows = agents_in_class(table, cls)
     loads = sme_loads(rows, waits)
     found = {op for c in loads for s in [*c.smes, c.unassigned] for op in s.waiting}

@@ -27,7 +27,7 @@ from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
 from esp_cli.services.escalations import follow_computed
-from esp_cli.services.facts import calendar_from
+from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.workbook.inputs import check_workbook
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
@@ -393,6 +393,7 @@ def _keep_computed(plan: ChangePlan, dated: list[tuple[Row, date]], config: Conf
     it (the SPOC point counts from it), as after esp round's answers."""
     if not dated:
         return
+    need_rule_columns(plan.table, config, computed=True, sheets={row.sheet for row, _ in dated})
     now = datetime.now()
     cal = calendar_from(config)
     for row, day in dated:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import json
 import operator
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
@@ -18,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from esp_cli.core.columns import BY_KEY, Kind, alias_table, match_header
+from esp_cli.core.columns import BY_KEY, Kind, alias_table, closest_header, match_header
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
 from esp_cli.core.nonagents import (
     IDENTITY,
@@ -709,16 +710,49 @@ def read_table(
     return Table(workbook.path, workbook, sheets, findings)
 
 
-def require_columns(table: Table, keys: Iterable[str], role: str = "ESP Tracker") -> None:
-    """Every agent sheet must have these columns (read-only needs; writes add columns)."""
-    for sheet in table.sheets:
-        missing = [k for k in keys if k not in sheet.columns]
-        if missing:
-            names = ", ".join(BY_KEY[k].header for k in missing)
-            found = ", ".join(sheet.headers.values())
-            raise MissingColumnsError(
-                f"{table.path}: sheet '{sheet.name}' has no {names} column "
-                f"(headers found in row {sheet.header_row}: {found}).",
-                fix=f"add the column, or map your header in esp.toml [columns] "
-                f'"{BY_KEY[missing[0]].header}" = ["Your Header"].',
+def require_columns(
+    table: Table,
+    keys: Iterable[str],
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    needed_by: str = "this command needs",
+    sheets: Iterable[Sheet] | None = None,
+) -> None:
+    """Every agent sheet (of `sheets`, default all) must have these columns
+    (MissingColumnsError, exit 3, naming the file, the sheet, its header row and headers,
+    and the header to rename or the esp.toml `[columns]` line that maps it). On the headers
+    read: nothing more is read."""
+    wanted = tuple(keys)
+    for sheet in table.sheets if sheets is None else sheets:
+        missing = [k for k in wanted if k not in sheet.columns]
+        if not missing:
+            continue
+        names = " or ".join(f"'{BY_KEY[k].header}'" for k in missing)
+        found = ", ".join(sheet.headers.values()) or "none"
+        raise MissingColumnsError(
+            f"{table.path}: sheet '{sheet.name}' has no {names} column, which {needed_by} "
+            f"(headers in row {sheet.header_row}: {found}).",
+            fix="; ".join(
+                _column_fix(k, sheet.headers.values(), alias_table(aliases)) for k in missing
             )
+            + ".",
+        )
+
+
+def _column_fix(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str:
+    header = BY_KEY[key].header
+    add = f"add a column '{header}' (it may stay empty)"
+    close = closest_header(key, headers, table)
+    if close is None:
+        return (
+            f"{add}, or rename yours to '{header}' or map it in esp.toml: "
+            f'[columns] {_toml(header)} = ["Your Header"]'
+        )
+    return (
+        f"if '{close}' holds it, rename it to '{header}' or map it in esp.toml: "
+        f"[columns] {_toml(header)} = [{_toml(close)}]; else {add}"
+    )
+
+
+def _toml(text: str) -> str:
+    """A TOML string of `text`, as it is typed into esp.toml."""
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,101 @@
+"""The header matcher knows the common spellings of the columns the rules need, and no
+header it knows reads as two columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esp_cli.core.columns import COLUMNS, alias_table, match_header, normalise_header
+from esp_cli.workbook.tracker import read_table
+from esp_cli.workbook.xlsx.workbook import Workbook
+from tests.support.paths import SAMPLE_DATA
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "All TBTs Complete?",
+        "All TBTs Completed?",
+        "All TBT's Completed?",
+        "All TBT Complete?",
+        "TBTs Complete (Y/N)",
+        "TBTs Complete? (Y/N)",
+        "All TBTs Complete (Yes/No)",
+        "All TBTs Done?",
+        "TBT's Done?",
+        "TBT Done?",
+        "TBTs Completed?",
+        "TBT Completed (Y/N)",
+    ],
+)
+def test_the_tbts_complete_column_spelt_the_common_ways(header: str) -> None:
+    assert match_header(header, alias_table()) == "tbts_complete"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Call Cert Complete?",
+        "Call Cert Completed?",
+        "Call Certs Completed?",
+        "Call Cert Complete (Y/N)",
+        "Call Cert Done?",
+        "Call Certs Done (Yes/No)",
+    ],
+)
+def test_the_call_cert_complete_column_spelt_the_common_ways(header: str) -> None:
+    assert match_header(header, alias_table()) == "call_cert_complete"
+
+
+@pytest.mark.parametrize(
+    "header,key",
+    [
+        ("TBT Complete Date", "tbt_complete_date"),
+        ("TBTs Complete Date", "tbt_complete_date"),
+        ("Call Cert Complete Date", "call_cert_date"),
+        ("Searched by Course Number (Y/N)", "searched_course"),
+        # How many, or when: the flag only when asked as a question.
+        ("TBTs Completed", None),  # the progress report's count
+        ("TBT Done", None),
+        ("Call Cert Completed", None),
+        ("Done?", None),  # a task list's column, no tracker's
+        ("Complete?", None),
+        ("Y/N", None),
+    ],
+)
+def test_near_headers_keep_their_own_column(header: str, key: str | None) -> None:
+    assert match_header(header, alias_table()) == key
+
+
+def test_every_known_spelling_reads_as_its_own_column_only() -> None:
+    """A spelling of one column that another column's spellings also give (after case,
+    spaces and punctuation are ignored) would make a header read as the wrong column."""
+    owners: dict[str, set[str]] = {}
+    for col in COLUMNS:
+        for spelling in (col.header, col.key, *col.aliases, *col.questions):
+            norm = normalise_header(spelling)
+            for form in (norm, norm.replace(" ", "")):
+                owners.setdefault(form, set()).add(col.key)
+    assert {form: keys for form, keys in owners.items() if len(keys) > 1} == {}
+    table = alias_table()
+    for col in COLUMNS:
+        for spelling in (col.header, *col.aliases):
+            assert match_header(spelling, table) == col.key, spelling
+        for spelling in col.questions:
+            assert match_header(f"{spelling}?", table) == col.key, spelling
+
+
+def test_the_sample_trackers_headers_read_as_before() -> None:
+    wb = Workbook.open(Path(SAMPLE_DATA) / "ESP Tracker.xlsx")
+    sheet = read_table(wb, keys=()).sheets[0]
+    table = alias_table()
+    read = {h: match_header(h, table) for h in sheet.headers.values()}
+    assert read["All TBTs Complete?"] == "tbts_complete"
+    assert read["Call Cert Complete?"] == "call_cert_complete"
+    assert read["Call Cert Complete Date"] == "call_cert_date"
+    assert read["TBT Complete Date"] == "tbt_complete_date"
+    assert read["Status"] is None
+    keys = [k for k in read.values() if k is not None]
+    assert len(keys) == len(set(keys))

@@ -1,0 +1,221 @@
+"""A tracker without a column the rules need (ESP Start Date, Call Cert Complete?, All TBTs
+Complete?) — or with it spelt a way esp does not know — stops every command whose result
+follows the rules (exit 3, the sheet, its headers and the fix), and writes nothing; the
+commands that do not use the rules go on working."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from tests.support.packages import copy_with_parts, zip_parts
+from tests.support.paths import SAMPLE_DATA
+from tests.support.windows import excel_owner_file
+
+TRACKER = "ESP Tracker.xlsx"
+
+
+def run(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(app, list(args), input=stdin)
+
+
+def renamed(folder: Path, old: str, new: str) -> Path:
+    """The tracker in `folder` with header `old` typed as `new` (a shared string)."""
+    path = folder / TRACKER
+    parts = zip_parts(path)
+    strings = parts["xl/sharedStrings.xml"]
+    assert strings.count(f"<t>{old}</t>".encode()) == 1
+    copy_with_parts(
+        path,
+        folder / "renamed.xlsx",
+        {
+            "xl/sharedStrings.xml": strings.replace(
+                f"<t>{old}</t>".encode(), f"<t>{new}</t>".encode()
+            )
+        },
+    )
+    (folder / "renamed.xlsx").replace(path)
+    return path
+
+
+@pytest.fixture
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DATA, folder)
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    return folder
+
+
+@pytest.fixture
+def unknown_tbts(sample: Path) -> Path:
+    """The sample with its All TBTs Complete? header spelt a way esp does not know."""
+    return renamed(sample, "All TBTs Complete?", "TBTs Finished?")
+
+
+RULES_COMMANDS = [
+    ("escalations", "--today", "--as-of", "2026-11-24"),
+    ("escalations", "--write"),
+    ("escalations", "--write", "--dry-run"),
+    ("explain", "Maria Gonzalez", "--as-of", "2026-11-24"),
+    ("report", "eod", "--date", "2026-11-24"),
+    ("report", "kpi", "--from", "2026-11-01", "--to", "2026-11-24"),
+    ("report", "locate"),
+    ("progress", "missing", "--date", "2026-11-24"),
+    ("record-step", "Maria Gonzalez", "coaching", "--date", "2026-11-24"),
+    ("round", "--by", "Jordan Reyes", "--yes"),
+    ("document", "Maria Gonzalez", "coaching", "--out", "doc.docx"),
+    ("document", "--due", "--as-of", "2026-11-24", "--out", "docs"),
+    ("advise", "Maria Gonzalez", "self-report", "--as-of", "2026-11-24"),
+    ("advise", "--due", "--as-of", "2026-11-24"),
+    ("sme", "list"),
+]
+
+
+@pytest.mark.parametrize("args", RULES_COMMANDS, ids=" ".join)
+def test_a_command_of_the_rules_stops_naming_the_sheet_its_headers_and_the_fix(
+    unknown_tbts: Path, args: tuple[str, ...]
+) -> None:
+    before = unknown_tbts.read_bytes()
+    res = run(*args, stdin="")
+    assert res.exit_code == 3, res.output
+    err = " ".join(res.stderr.split())
+    assert "sheet 'ESP Tracker' has no 'All TBTs Complete?' column, which the rules need" in err
+    assert str(unknown_tbts) in err or TRACKER in err
+    assert "(headers in row 4: Class, Agent Name," in err and "TBTs Finished?" in err
+    assert (
+        "Fix: if 'TBTs Finished?' holds it, rename it to 'All TBTs Complete?' or map it in "
+        'esp.toml: [columns] "All TBTs Complete?" = ["TBTs Finished?"]'
+    ) in err
+    assert unknown_tbts.read_bytes() == before
+    assert (
+        not any(unknown_tbts.parent.glob("*.docx")) and not (unknown_tbts.parent / "docs").exists()
+    )
+
+
+@pytest.mark.parametrize(
+    "header,key",
+    [
+        ("ESP Start Date", "ESP Start"),  # "ESP Start" is known: another word
+        ("Call Cert Complete?", "Call Cert Complete?"),
+    ],
+)
+def test_each_column_the_rules_need_is_asked_for(sample: Path, header: str, key: str) -> None:
+    renamed(sample, header, "Column X")
+    res = run("report", "eod", "--date", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    wanted = "ESP Start Date" if header == "ESP Start Date" else header
+    assert f"has no '{wanted}' column, which the rules need" in res.stderr
+    assert f"add a column '{wanted}' (it may stay empty)" in " ".join(res.stderr.split())
+
+
+def test_the_spelling_the_review_found_is_read_as_the_column(sample: Path) -> None:
+    renamed(sample, "All TBTs Complete?", "All TBTs Completed?")
+    res = run("report", "eod", "--date", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    assert "33 of 67 agents fully complete" in res.stdout.splitlines()[0]
+
+
+def test_a_mapping_in_esp_toml_is_the_fix(unknown_tbts: Path) -> None:
+    config = unknown_tbts.parent / "esp.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[columns]\n"All TBTs Complete?" = ["TBTs Finished?"]\n',
+        encoding="utf-8",
+    )
+    res = run("report", "eod", "--date", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    assert "33 of 67 agents fully complete" in res.stdout.splitlines()[0]
+
+
+def test_the_commands_that_do_not_use_the_rules_go_on(unknown_tbts: Path) -> None:
+    res = run("note", "add", "Maria Gonzalez", "Called her", "--by", "Jordan Reyes")
+    assert res.exit_code == 0, res.output
+    res = run("history", "Maria Gonzalez")
+    assert res.exit_code == 0, res.output
+    res = run("sme", "assign", "AET-1116", "--sme", "Keisha Grant")
+    assert res.exit_code == 0, res.output
+    res = run("undo")
+    assert res.exit_code == 0, res.output
+    res = run("config", "user")
+    assert res.exit_code == 0, res.output
+    res = run("doctor")
+    assert res.exit_code == 5
+    assert "ESP001" in res.stdout and "All TBTs Complete?" in res.stdout
+
+
+def test_a_waiting_note_is_applied(unknown_tbts: Path) -> None:
+    owner = unknown_tbts.parent / f"~${TRACKER}"
+    owner.write_bytes(excel_owner_file("Dana Whitfield"))
+    res = run("note", "add", "Maria Gonzalez", "Called her", "--by", "Jordan Reyes")
+    assert res.exit_code == 7, res.output
+    owner.unlink()
+    res = run("apply")
+    assert res.exit_code == 0, res.output
+    with zipfile.ZipFile(unknown_tbts) as z:
+        assert b"Called her" in z.read("xl/worksheets/sheet1.xml") + z.read("xl/sharedStrings.xml")
+
+
+@pytest.fixture
+def computed_then_unknown(sample: Path) -> Path:
+    """The sample with its computed columns written, then its All TBTs Complete? header
+    spelt a way esp does not know."""
+    res = run("escalations", "--write")
+    assert res.exit_code == 0, res.output
+    return renamed(sample, "All TBTs Complete?", "TBTs Finished?")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("access", "set", "Maria Gonzalez", "Password Reset", "--by", "Jordan Reyes"),
+        ("tbt", "proofs", "tbt-proofs", "--by", "Jordan Reyes"),
+        ("sync-nnumbers",),
+    ],
+    ids=" ".join,
+)
+def test_a_write_that_works_out_the_computed_columns_stops(
+    computed_then_unknown: Path, args: tuple[str, ...]
+) -> None:
+    before = computed_then_unknown.read_bytes()
+    res = run(*args)
+    assert res.exit_code == 3, res.output
+    assert "has no 'All TBTs Complete?' column, which the rules need" in res.stderr
+    assert computed_then_unknown.read_bytes() == before
+    assert not (computed_then_unknown.parent / "TBT Tracking Sheet.xlsx").exists()
+
+
+def test_a_write_beside_no_computed_columns_goes_on(unknown_tbts: Path) -> None:
+    res = run("access", "set", "Maria Gonzalez", "Password Reset", "--by", "Jordan Reyes")
+    assert res.exit_code == 0, res.output
+
+
+def test_a_waiting_change_is_written_without_working_out_the_computed_columns(
+    sample: Path,
+) -> None:
+    """A change that waited while the header was as esp knows it, applied once it is not:
+    its own cells are written, the computed ones left as they were, and a warning says why
+    and how to bring them up to date."""
+    assert run("escalations", "--write").exit_code == 0
+    owner = sample / f"~${TRACKER}"
+    owner.write_bytes(excel_owner_file("Dana Whitfield"))
+    res = run("access", "set", "Erin Walsh", "Password Reset", "--by", "Jordan Reyes")
+    assert res.exit_code == 7, res.output
+    assert "Next Action" in res.stdout  # it would work out the computed columns
+    owner.unlink()
+    renamed(sample, "All TBTs Complete?", "TBTs Finished?")
+    res = run("apply", "-f", "json")
+    assert res.exit_code == 0, res.output
+    written = {c["column"] for c in json.loads(res.stdout)["changes"]}
+    assert written == {"Citrix TBT Access", "TBT Notes"}
+    err = " ".join(res.stderr.split())
+    assert "has no 'All TBTs Complete?' column, which the rules need" in err
+    assert "Next Action Due of that sheet's agents are left as they are" in err
+    assert "then esp escalations --write." in err
