@@ -1105,7 +1105,7 @@ def test_esp_pending_shows_a_header_the_team_renamed_as_left_with_what_it_holds_
         {"sheet": "ESP Tracker", "cell": "X3", "column": "Next Action Due", "now": "Due By"}
     ]
     rows = list(csv.DictReader(io.StringIO(run("pending", "-t", str(tracker), "-f", "csv").stdout)))
-    assert list(rows[0])[-2:] == ["header", "worked_out"]  # new columns go at the end
+    assert list(rows[0])[-3:] == ["header", "worked_out", "not_worked_out"]  # new ones at the end
     marks = {r["cell"]: (r["header"], r["now"]) for r in rows if r["header"]}
     assert marks == {"V3": ("with_column", ""), "W3": ("with_column", ""), "X3": ("left", "Due By")}
 

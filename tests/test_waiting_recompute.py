@@ -6,6 +6,8 @@ as it was when the change was made."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -150,9 +152,9 @@ def test_esp_pending_says_where_the_worked_out_cells_go_and_that_they_are_worked
     (op,) = json.loads(run("pending", "--config", config, "-f", "json").stdout)["operations"]
     assert op["moved"] == []
     assert {c["cell"] for c in op["worked_out_cells"]} == {"AC44", "AD44", "AE44"}
-    csv = run("pending", "--config", config, "-f", "csv").stdout.splitlines()
-    assert csv[0].endswith(",worked_out")
-    assert sum(line.endswith(",yes") for line in csv[1:]) == 3
+    rows = list(csv.DictReader(io.StringIO(run("pending", "--config", config, "-f", "csv").stdout)))
+    assert sorted(r["cell"] for r in rows if r["worked_out"] == "yes") == ["AC44", "AD44", "AE44"]
+    assert not any(r["not_worked_out"] for r in rows)
 
 
 def _step_that_waits_then_computed_renamed(folder: Path) -> str:
@@ -189,6 +191,13 @@ def test_a_computed_column_renamed_while_a_step_waits_is_said_not_dropped_in_sil
     assert "esp escalations --write" in unworked["AE44"]["fix"]
     table = run("pending", "--config", config)
     assert "not brought up to date" in table.stdout + table.stderr, table.output
+    assert "AE44 (as made; its column is no longer on the sheet)" in table.stdout, table.stdout
+    listed = run("pending", "--config", config, "--format", "csv")
+    rows = {r["cell"]: r for r in csv.DictReader(io.StringIO(listed.stdout))}
+    for cell in ("AC44", "AD44", "AE44"):  # never `yes`: brought up to date when written
+        assert rows[cell]["worked_out"] == "no", rows[cell]
+        assert "'Next Action Due'" in rows[cell]["not_worked_out"], rows[cell]
+    assert rows["V44"]["worked_out"] == "" and rows["V44"]["not_worked_out"] == ""
     done = run("apply", "--config", config, "--format", "json")
     assert done.exit_code == 0, done.output
     (applied,) = json.loads(done.stdout)["applied"]

@@ -59,7 +59,7 @@ def _render_part(result: ApplyResult, fmt: Format, sheet: bool) -> None:
         for c in a.skipped:
             say(
                 f"left out of {a.op.op}: {c.cell.sheet}!{c.cell.cell} ({c.cell.column}, "
-                f"{c.cell.agent}): {conflict_words(c)}"
+                f"{c.cell.agent}): {conflict_words(c, left_out=True)}"
             )
         rows = sorted({(c.cell.sheet, c.cell.row) for c in a.skipped if added_whole(c.cell)})
         if rows:  # a row added whole has no rest to write: said how it is added after all

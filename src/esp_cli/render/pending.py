@@ -8,6 +8,7 @@ from typing import Any
 from esp_cli.core.values import CONFLICT_SHOWN, conflict_difference, conflict_shown
 from esp_cli.core.waiting import (
     APPEND,
+    CHANGED,
     NAMESAKE,
     SEEN,
     WITH,
@@ -18,7 +19,7 @@ from esp_cli.core.waiting import (
 )
 from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
 from esp_cli.render.changes import CHANGE_COLUMNS, MAX_CHANGES_SHOWN, shown_title
-from esp_cli.results.pending import AlsoWaiting, DropResult, PendingResult
+from esp_cli.results.pending import AlsoWaiting, DropResult, PendingOp, PendingResult
 from esp_cli.system import shell_quote
 
 PENDING_CSV = [
@@ -41,6 +42,7 @@ PENDING_CSV = [
     "now_cell",
     "header",
     "worked_out",
+    "not_worked_out",
 ]
 
 _NOT_LEFT = (False, None)
@@ -84,17 +86,24 @@ def op_title(op: WaitingOp) -> str:
     return f"{op.op} — {op.made}"
 
 
-def conflict_words(c: Conflict) -> str:
-    """A conflict as a person reads it: both values, or why the cell cannot be found."""
+def conflict_words(c: Conflict, left_out: bool = False) -> str:
+    """A conflict as a person reads it: both values, or why the cell cannot be found.
+    `left_out`: said of a change written without it (--skip-conflicts), not waiting."""
     if c.cell.action == SEEN and c.cause != WITH:
-        where = f" (now at {c.address})" if c.address else ""
-        if _long(c.cell.seen) or _long(c.now):
-            saw, holds = conflict_difference(c.cell.seen, c.now)
+        # Seen, not written: changed since, both values; else why it cannot be found (the
+        # cell may hold just what esp saw: its column, or its agent's row, is what changed).
+        if c.kind != CHANGED:
+            saw, head = show(c.cell.seen), c.reason
         else:
-            saw, holds = show(c.cell.seen), show(c.now)
+            where = f" (now at {c.address})" if c.address else ""
+            if _long(c.cell.seen) or _long(c.now):
+                saw, holds = conflict_difference(c.cell.seen, c.now)
+            else:
+                saw, holds = show(c.cell.seen), show(c.now)
+            head = f"esp saw {saw}, it now holds {holds}{where}"
+        fate = "is left out" if left_out else "waits"
         return (
-            f"esp saw {saw}, it now holds {holds}{where}; not written: the note line names "
-            f"{saw}, so it waits with what it documents"
+            f"{head}; not written: the note line names {saw}, so it {fate} with what it documents"
         )
     if c.cell.action != APPEND and c.reason == "changed since esp saw it":
         where = f" (now at {c.address})" if c.address else ""
@@ -171,12 +180,30 @@ def namesake_fix(ops: Sequence[WaitingOp], agents: Sequence[str]) -> str:
     )
 
 
-def _where(now: str | None, cell: WaitingCell) -> str:
-    """The cell as it is now, and as made when its agent has moved since."""
+def _where(p: PendingOp, cell: WaitingCell, conflict: Conflict | None) -> str:
+    """The cell as it is now, and as made when its agent has moved since; as made, and
+    why, when its agent is not found now or its column is no longer on the sheet."""
+    now = p.now_at(cell)
     if now is None:
-        return f"{cell.sheet}!{cell.cell} (as made; the agent is not found now)"
+        why = (
+            "which of two namesakes is the agent cannot be told now"
+            if conflict is not None and conflict.kind == NAMESAKE
+            else "the agent is not found now"
+        )
+        return f"{cell.sheet}!{cell.cell} (as made; {why})"
     at = now if "!" in now else f"{cell.sheet}!{now}"
+    if p.column_gone(cell):
+        moved = "" if now == f"row {cell.row}" else f"; the agent is on {at} now"
+        return f"{cell.sheet}!{cell.cell} (as made; its column is no longer on the sheet{moved})"
     return at if now == cell.cell else f"{at} (made at {cell.cell})"
+
+
+def _worked_mark(p: PendingOp, cell: WaitingCell) -> str:
+    """The CSV's `worked_out`: `yes` for a computed cell the write works out from the row
+    as it then stands, `no` for one it cannot (`not_worked_out` says why), else empty."""
+    if not p.worked(cell):
+        return ""
+    return "no" if p.unworked(cell) else "yes"
 
 
 def render(result: PendingResult, fmt: Format) -> None:
@@ -211,7 +238,8 @@ def render(result: PendingResult, fmt: Format) -> None:
                         "now": c.now if c is not None else left[1],
                         "now_cell": p.now_at(cell) or "",
                         "header": header_mark(cell, left),
-                        "worked_out": "yes" if p.worked(cell) else "",
+                        "worked_out": _worked_mark(p, cell),
+                        "not_worked_out": p.unworked(cell) or "",
                     }
                 )
         write_csv(rows, PENDING_CSV)
@@ -221,12 +249,13 @@ def render(result: PendingResult, fmt: Format) -> None:
         for p in result.operations:
             cells = (*p.op.cells, *(p.op.seen_cells or ()))
             shown = cells[:MAX_CHANGES_SHOWN]
+            clash = {(c.cell.sheet, c.cell.row, c.cell.col): c for c in p.conflicts}
             print_table(
                 shown_title(op_title(p.op), len(shown), len(cells)),
                 ["Cell", "Agent", "Column", "Change"],
                 [
                     (
-                        _where(p.now_at(cell), cell),
+                        _where(p, cell, clash.get((cell.sheet, cell.row, cell.col))),
                         cell.agent,
                         cell.column,
                         wanted(cell, p.left_now(cell), p.worked(cell), p.unworked(cell)),

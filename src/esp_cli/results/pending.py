@@ -98,13 +98,20 @@ class PendingOp:
     @exported(after="writable")
     def moved(self) -> list[dict[str, str | None]]:
         """The cells whose agent is on another row now (sorted, a row inserted), or is not
-        found (`now`: null): the cell as made and where the next write puts it."""
+        found (`now`: null): the cell as made and where the next write puts it (its row
+        alone when its column is no longer on the sheet; not moved for that alone). Those
+        seen, not written, too."""
         out: list[dict[str, str | None]] = []
-        for cell in self.op.cells:
+        for cell in (*self.op.cells, *(self.op.seen_cells or ())):
             now = self.now_at(cell)
-            if now != cell.cell:
+            if now != cell.cell and not (self.column_gone(cell) and now == f"row {cell.row}"):
                 out.append({"sheet": cell.sheet, "cell": cell.cell, "now": now})
         return out
+
+    def column_gone(self, cell: WaitingCell) -> bool:
+        """Whether the cell's agent is found but its column is no longer on the sheet."""
+        where = self.places.get((cell.sheet, cell.row, cell.col))
+        return where is not None and where[2] is None and cell.col > 0
 
 
 @dataclass(frozen=True)

@@ -723,6 +723,19 @@ class Outcome:
     # Those it cannot work out: a computed column renamed or deleted since (said, left).
     not_worked_out: list[NotWorkedOut] = field(default_factory=list)
 
+    def place(self, cell: WaitingCell, at: _Place | _Unplaced) -> str:
+        """Record where the cell's agent is now (its column gone: on their row, no cell):
+        the row, as a conflict says it, when it is another than the one the cell was made
+        on ("" when it is not, or the agent is not found)."""
+        if isinstance(at, _Unplaced):
+            if at.row is None:
+                return ""
+            sheet, row, col = at.row.sheet, at.row.row, None
+        else:
+            sheet, row, col = at.sheet, at.row, at.col
+        self.places[(cell.sheet, cell.row, cell.col)] = (sheet, row, col)
+        return f"{sheet}!row {row}" if (sheet, row) != (cell.sheet, cell.row) else ""
+
     def agent_row(self, finder: RowFinder) -> Row | None:
         """The row its first cell was placed on (a namesake's as the applier told it), else
         its agent found again by who they are."""
@@ -733,25 +746,21 @@ class Outcome:
         return finder.find(cell.who)[0]
 
 
-def _place_on_its_row(outcome: Outcome) -> None:
-    """A computed cell whose column is gone is said on its agent's row as it is now (where
-    the change's other cells on that row go), not as an agent no longer found."""
-    for n in outcome.not_worked_out:
-        made = (n.cell.sheet, n.cell.row, n.cell.col)
-        if made in outcome.places:
-            continue
-        row = next(
-            (p for (s, r, _c), p in outcome.places.items() if (s, r) == made[:2]),
-            None,
-        )
-        if row is not None:
-            outcome.places[made] = (row[0], row[1], None)
-
-
 def said_not_worked_out(outcome: Outcome) -> list[NotWorkedOut]:
     """The computed cells of a change written that its write could not work out (none for
     a change that writes nothing: nothing is worked out after it either)."""
     return outcome.not_worked_out if outcome.written and not outcome.held else []
+
+
+@dataclass(frozen=True)
+class _Unplaced:
+    """Why a waiting cell cannot be placed on the tracker now, the kind of conflict that is
+    (core.waiting.AGENT, NAMESAKE, COLUMN, OTHER), and the agent's row where it is found
+    (its column gone): the cell is said on that row, never as an agent no longer found."""
+
+    reason: str
+    cause: str
+    row: Row | None = None
 
 
 @dataclass(frozen=True)
@@ -838,36 +847,35 @@ class Applier:
             return bool(op.digest) and op.digest == now
         return history.only_esp_since(self.log, op.log_from, op.digest, now)
 
-    def _place(self, cell: WaitingCell, op: WaitingOp) -> _Place | tuple[str, str]:
+    def _place(self, cell: WaitingCell, op: WaitingOp) -> _Place | _Unplaced:
         """Where the cell is in the tracker now, or why it cannot be placed (and the kind
         of conflict that is). A column gone since (renamed or deleted in Excel) is a
         conflict, never a column added anew: only a cell of a column its command added
         itself (col 0) gets it added again."""
         if cell.by_agent:
             if self.table is None or self.finder is None:
-                return "the tracker has no agent rows to find the agent in", AGENT
+                return _Unplaced("the tracker has no agent rows to find the agent in", AGENT)
             found = self.finder.locate(cell.who, cell.facts, self._unmoved(op))
             row = found.row
             if row is None:
                 if found.namesakes:
-                    return found.why, NAMESAKE
-                return (
-                    f"{cell.agent or 'the agent'}'s row is no longer there ({found.why})",
-                    AGENT,
+                    return _Unplaced(found.why, NAMESAKE)
+                return _Unplaced(
+                    f"{cell.agent or 'the agent'}'s row is no longer there ({found.why})", AGENT
                 )
             sheet = self.table.sheet(row.sheet)
             key = cell.key if cell.key in BY_KEY else _key_of(sheet, cell.column)
             if key is not None:
                 col = sheet.col(key)
                 if col is None and cell.col > 0:
-                    return _column_gone(sheet, cell), COLUMN
+                    return _Unplaced(_column_gone(sheet, cell), COLUMN, row)
                 return _Place(row.sheet, row.row, col, row, key)
             col = _column(sheet, cell)
             if col is None:
-                return _column_gone(sheet, cell), COLUMN
+                return _Unplaced(_column_gone(sheet, cell), COLUMN, row)
             return _Place(row.sheet, row.row, col, row, None)
         if cell.sheet not in {s.name for s in self.workbook.sheets}:
-            return f"the sheet '{cell.sheet}' is no longer in the workbook", OTHER
+            return _Unplaced(f"the sheet '{cell.sheet}' is no longer in the workbook", OTHER)
         return _Place(cell.sheet, cell.row, cell.col, None, None)
 
     def _current(self, cell: WaitingCell, place: _Place, local: dict[Any, Any]) -> Any:
@@ -943,29 +951,17 @@ class Applier:
                     why = self._not_worked_out(at, worked_out)
                     if why is not None:
                         outcome.not_worked_out.append(NotWorkedOut(op.op, cell, why))
-                    if not isinstance(at, tuple):
-                        outcome.places[(cell.sheet, cell.row, cell.col)] = (
-                            at.sheet,
-                            at.row,
-                            at.col,
-                        )
+                    outcome.place(cell, at)
                     outcome.worked_out.add((cell.sheet, cell.row, cell.col))
                     continue
                 place = self._place(cell, op)
-                if isinstance(place, tuple):
-                    reason, cause = place
-                    bad.append(Conflict(op.op, cell, None, reason, cause=cause))
+                where = outcome.place(cell, place)
+                if isinstance(place, _Unplaced):
+                    bad.append(Conflict(op.op, cell, None, place.reason, where, place.cause))
                     continue
-                outcome.places[(cell.sheet, cell.row, cell.col)] = (
-                    place.sheet,
-                    place.row,
-                    place.col,
-                )
                 spot = _spot(place)
                 merged = {**local, **mine}
                 current = self._current(cell, place, merged)
-                moved = (place.sheet, place.row) != (cell.sheet, cell.row)
-                where = f"{place.sheet}!row {place.row}" if moved else ""
                 if current is _UNKNOWN:
                     continue  # a column this report does not read: nothing to show there
                 got = resolve(cell, current)
@@ -996,7 +992,6 @@ class Applier:
                 outcome.conflicts.extend(_left_with(op, left, bad[0], nows))
             ready.append(kept)  # the others are written
             local.update((_spot(place), new) for _cell, place, new in kept)
-        _place_on_its_row(outcome)
         if outcome.conflicts and not skip_conflicts:
             outcome.held = True
             self.outcomes.append(outcome)
@@ -1008,15 +1003,12 @@ class Applier:
         self.outcomes.append(outcome)
         return outcome
 
-    def _not_worked_out(
-        self, at: _Place | tuple[str, str], worked_out: frozenset[str]
-    ) -> str | None:
+    def _not_worked_out(self, at: _Place | _Unplaced, worked_out: frozenset[str]) -> str | None:
         """Why a computed cell cannot be worked out when written (None: it can, or its
         agent is not found: a conflict says that): its column gone since, or another of
         the columns worked out with it."""
-        if isinstance(at, tuple):
-            reason, cause = at
-            return reason if cause == COLUMN else None
+        if isinstance(at, _Unplaced):
+            return at.reason if at.cause == COLUMN else None
         if self.table is None:
             return None
         sheet = self.table.sheet(at.sheet)
