@@ -680,3 +680,34 @@ def test_an_answer_not_written_for_a_conflict_leaves_its_note_and_the_computed_c
     assert [c.column for c in result.conflicts] == ["Citrix TBT Access"]
     assert result.write.changes == []
     assert cells(path) == before
+
+
+def test_a_column_the_round_adds_goes_past_data_without_a_header(tmp_path: Path) -> None:
+    """The round reads only the columns it needs; where it adds one (Callback Phone), a
+    column of data without a header must still be seen as used, as every other write sees
+    it: the new column goes after it, never into it."""
+    agents = [agent(i, n) for i, n in enumerate(NAMES)]
+    rows: list[list[Any]] = [list(HEADERS)]
+    for i, a in enumerate(agents):
+        rows.append([*(a.get(h) for h in HEADERS), f"badge {i}" if i else None])
+    path = factories.make_workbook(tmp_path / "ESP Tracker.xlsx", {"ESP Tracker": rows}, 1)
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    data = openpyxl.utils.get_column_letter(len(HEADERS) + 1)
+    before = cells(path)
+    done = esp(
+        tmp_path,
+        "round", "--class", "aet-1", "-t", str(path),
+        stdin="/i INC0050000 513-555-0199\nq\ny\n",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    got = cells(path)
+    assert f"placed after the last used column: {data} holds data without a header" in (
+        done.stderr
+    )
+    added = {v: k[:-1] for k, v in got.items() if k.endswith("2") and k[:-1].isalpha()}
+    phone = added["Callback Phone"]
+    assert openpyxl.utils.column_index_from_string(phone) > len(HEADERS) + 1
+    assert got[f"{phone}3"] == "(513) 555-0199"
+    assert {k: v for k, v in got.items() if k.startswith(data)} == {
+        k: v for k, v in before.items() if k.startswith(data)
+    }

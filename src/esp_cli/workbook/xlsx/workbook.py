@@ -49,6 +49,9 @@ class Workbook:
         self._reader: WorkbookReader | None = None
         self._reading = reader  # the reader read_ahead is making, with its sheets parsed
         self._values: dict[tuple[str, int | None, frozenset[int] | None], SheetValues] = {}
+        # Sheet name -> the columns a preload scanned (its values stand for the sheet's for
+        # those columns only).
+        self._preloaded: dict[str, frozenset[int]] = {}
         # Each sheet's XML without its rows (None: it cannot be followed) and drop-downs,
         # read once: a command that only reads does not keep the sheet's XML for them.
         self._skeletons: dict[str, _Element | None] = {}
@@ -99,7 +102,12 @@ class Workbook:
         got = self._values.get(key)
         if got is None:
             full = self._values.get((sheet.name, None, None))
-            if full is not None:
+            covered = self._preloaded.get(sheet.name)
+            # A preload answers for its own columns only: any other reads as empty there,
+            # and a column of data without a header would look free to a new column.
+            if full is not None and (
+                covered is None or (columns is not None and columns <= covered)
+            ):
                 return full
             got = self.reader().values(sheet, nrows=nrows, columns=columns)
             if cache:
@@ -121,6 +129,7 @@ class Workbook:
         columns of every row and more of some rows: one scan serves both."""
         got = self.values(sheet, columns=columns, cache=False)
         self._values[(sheet.name, None, None)] = got
+        self._preloaded[sheet.name] = frozenset(columns)
         return got
 
     def formulas(self, sheet: SheetInfo, rows: Iterable[int]) -> dict[int, dict[int, str]]:
