@@ -30,7 +30,7 @@ from esp_cli.core.values import Unreadable, us_phone
 from esp_cli.errors import UsageError
 from esp_cli.results.access import AccessResult, Allowed
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
-from esp_cli.services.escalations import follow_computed
+from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.workbook.session import write_session
@@ -151,6 +151,7 @@ def set_access(
         dry_run=dry_run,
         signer=writer,
         dated=day if day != now else None,
+        scan_also=FOLLOW_SCAN,
     ) as s:
         row = find_agent(s.table, query, cls)
         # Its computed columns follow what it writes, where the sheet has them.

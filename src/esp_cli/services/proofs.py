@@ -59,7 +59,7 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
-from esp_cli.services.escalations import follow_computed
+from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.system import create_file_atomically, is_system_file, real_path
 from esp_cli.workbook.inputs import check_not_lock_file
@@ -825,7 +825,9 @@ def record_proofs(
     signer = config.who_signs(by)
     writer = signer.name
     incoming, refused = incoming_proofs(files, folder, config.zone())
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
+    with write_session(
+        tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer, scan_also=FOLLOW_SCAN
+    ) as s:
         # The computed columns follow each completion, where a sheet has them: before the
         # TBT Tracking Sheet or a proof is written.
         need_rule_columns(s.table, config, computed=True)

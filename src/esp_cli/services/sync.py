@@ -26,7 +26,7 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
-from esp_cli.services.escalations import follow_computed
+from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.workbook.inputs import check_workbook
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -290,7 +290,9 @@ def _sync(
     overwrite: bool,
     master_source: str,
 ) -> SyncResult:
-    with write_session(tracker_path, config, keys=(DATE_KEY, NNUM_KEY), dry_run=dry_run) as s:
+    with write_session(
+        tracker_path, config, keys=(DATE_KEY, NNUM_KEY), dry_run=dry_run, scan_also=FOLLOW_SCAN
+    ) as s:
         master, master_rows = master_job.result()
         if master.workbook.pkg.digest == s.workbook.pkg.digest:
             raise UsageError(

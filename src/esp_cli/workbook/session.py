@@ -1501,10 +1501,14 @@ def write_session(
     also: Sequence[WaitingOp] = (),
     own: Iterable[str] = (),
     dated: date | None = None,
+    scan_also: tuple[Iterable[str], Iterable[str]] = ((), ()),
 ) -> Iterator[WriteSession]:
     """Open `path` to be written and read its agent rows (only the columns `keys` names,
     besides identity and class; `rows=False` reads none: a sheet written by address). The
     planned cells are written when the block ends without an error, unless `dry_run`.
+    `scan_also`: (columns, when) — those columns scanned with the ones read on a sheet
+    that has every column of `when` (read_table), for the rows the command reads more of
+    later.
 
     `write=False` serves a command that writes only when asked (`escalations --write`):
     the workbook is opened to be read, without esp's lock, and nothing is written.
@@ -1569,7 +1573,13 @@ def write_session(
         ):
             table = read
         else:
-            table = read_table(wb, config.columns, keys=wanted)
+            table = read_table(
+                wb,
+                config.columns,
+                keys=wanted,
+                scan_also=scan_also[0],
+                scan_also_when=scan_also[1],
+            )
             if wanted != asked:
                 waiting.without_extra_findings(table, asked, wanted or ())
         session = WriteSession(

@@ -509,12 +509,20 @@ def read_table(
     role: str = "ESP Tracker",
     keep_class_rows: bool = False,
     keys: Iterable[str] | None = None,
+    scan_also: Iterable[str] = (),
+    scan_also_when: Iterable[str] = (),
 ) -> Table:
     """Every visible sheet with a recognisable header row, as rows of parsed values.
 
     `keys` limits parsing (and so findings) to the columns a command uses; identity and
-    class columns are always read. None reads every known column (esp doctor)."""
+    class columns are always read. None reads every known column (esp doctor).
+
+    `scan_also`: columns scanned with those (not parsed) on a sheet that has every column
+    of `scan_also_when`, for a command that reads them later for a few rows (services.facts
+    read_keys: the rules' columns of the agents whose computed columns follow a write):
+    one scan of the sheet, not a second one then."""
     wanted = None if keys is None else {*keys, *IDENTITY_KEYS, "class"}
+    also, also_when = frozenset(scan_also), frozenset(scan_also_when)
     table = alias_table(aliases)
     sheets: list[Sheet] = []
     findings: list[Finding] = []
@@ -557,6 +565,9 @@ def read_table(
         # Only the columns read (a column esp does not know is never parsed: its values
         # would be made and dropped), not kept in the workbook's cache: the rows below hold
         # what is needed of it.
+        if wanted is not None and also and also_when <= columns.keys():
+            scanned = {c for k, c in columns.items() if k in wanted or k in also}
+            workbook.preload(info, scanned)
         values = workbook.values(info, columns={c for _, c in items}, cache=False)
         if values.formats:
             shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
