@@ -701,9 +701,8 @@ def test_a_column_the_round_adds_goes_past_data_without_a_header(tmp_path: Path)
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     got = cells(path)
-    assert f"placed after the last used column: {data} holds data without a header" in (
-        done.stderr
-    )
+    said = f"placed after the last used column: {data} holds data without a header"
+    assert said in done.stderr
     added = {v: k[:-1] for k, v in got.items() if k.endswith("2") and k[:-1].isalpha()}
     phone = added["Callback Phone"]
     assert openpyxl.utils.column_index_from_string(phone) > len(HEADERS) + 1

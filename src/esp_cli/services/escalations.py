@@ -42,6 +42,7 @@ from esp_cli.errors import EspError, UsageError
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
 from esp_cli.services.agents import SME_KEY, agents_for
 from esp_cli.services.facts import (
+    EARLY_NOTES_KEY,
     FACT_KEYS,
     calendar_from,
     facts_from_row,
@@ -251,10 +252,14 @@ def computed_missing(sheet: Sheet) -> tuple[str, ...]:
     return () if len(missing) == len(COMPUTED_KEYS) else missing
 
 
-# For write_session, of a command that calls follow_computed: the rules' columns are
-# scanned with its own on a sheet that has the computed columns, so the agents it writes
-# need no second scan of the sheet (on 50,000 agents, a second of time and 150 MB).
-FOLLOW_SCAN = (RULES_KEYS, COMPUTED_KEYS)
+# What follow_computed reads of a row: the rules' columns but Notes, which tells only
+# whether a step recorded early is pointed out (Evaluation.early), never a computed cell
+# (a Notes column holds the longest texts of the sheet).
+FOLLOW_KEYS = tuple(k for k in RULES_KEYS if k != EARLY_NOTES_KEY)
+# For write_session, of a command that calls follow_computed: those columns are scanned
+# with its own on a sheet that has the computed columns, so the agents it writes need no
+# second scan of the sheet (on 50,000 agents, a second of time and 150 MB).
+FOLLOW_SCAN = (FOLLOW_KEYS, COMPUTED_KEYS)
 
 
 def follow_computed(
@@ -273,6 +278,7 @@ def follow_computed(
     that are not there), and a computed cell the write would refuse (the team's formula)
     is left as it is, never refusing the command's own cells."""
     if all(plan.table.sheet(row.sheet).col(k) is not None for k in COMPUTED_KEYS):
+        read = (*read, EARLY_NOTES_KEY)  # FOLLOW_KEYS: Notes changes no computed cell
         keep_computed(plan, row, written, config, now, cal, read=read, only_writable=True)
 
 

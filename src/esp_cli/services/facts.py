@@ -88,16 +88,23 @@ def read_keys(table: Table, rows: Iterable[Row], keys: Sequence[str]) -> None:
     by_sheet = {info.name: info for info in table.workbook.sheets}
     for row in rows:
         sheet = table.sheet(row.sheet)
-        # Those columns only: the sheet's other cells would be made and dropped.
-        wanted = frozenset(c for k in keys if (c := sheet.col(k)) is not None)
-        lines = table.workbook.values(by_sheet[row.sheet], columns=set(wanted)).rows
+        # Those columns only: the sheet's other cells would be made and dropped; none at
+        # all when the rows were read with them scanned (read_table's scan_also).
+        wanted = {c for k in keys if (c := sheet.col(k)) is not None and k not in sheet.scanned}
+        lines = table.workbook.values(by_sheet[row.sheet], columns=wanted).rows if wanted else []
         bad = set(row.unreadable)
         for key in keys:
             col = sheet.col(key)
             # A merged range's rows show its first cell's value (as read_table reads them).
             shown = sheet.shown_from(row.row, col, key) if col and sheet.merged else None
-            line = lines[(shown or row.row) - 1]
-            value = line[col - 1] if col is not None and col <= len(line) else None
+            at = shown or row.row
+            stored = sheet.scanned.get(key)
+            if stored is not None:
+                k = at - sheet.header_row - 1
+                value = stored[k] if 0 <= k < len(stored) else None
+            else:
+                line = lines[at - 1] if col is not None else []
+                value = line[col - 1] if col is not None and col <= len(line) else None
             if value is None or value == "":
                 continue
             row.raw[key] = value

@@ -132,6 +132,10 @@ class Sheet:
     # Rows with values that are not agents (a totals row, the header row repeated), each
     # with why: no command reads, lists or writes them.
     set_aside: list[tuple[int, str]] = field(default_factory=list)
+    # Columns scanned with the rows but not parsed (read_table's `scan_also`): key -> the
+    # column's cells as stored, from the row under the header down (services.facts
+    # read_keys parses them for the few rows a command reads more of).
+    scanned: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def last_header_col(self) -> int:
@@ -264,6 +268,20 @@ def _column(lines: list[list[Any]], top: int, i: int) -> list[Any]:
         return list(map(operator.itemgetter(i), lines[top:]))
     except IndexError:  # a short row: each one asked
         return [line[i] if i < len(line) else None for line in lines[top:]]
+
+
+def _stored(column: list[Any]) -> list[Any]:
+    """A column's cells kept for later, each distinct value held once (a date or a status
+    typed down thousands of rows is one object; non-text keyed by type, as 1 == 1.0)."""
+    held: dict[Any, Any] = {}
+    out: list[Any] = []
+    for v in column:
+        if v is None or v == "":
+            out.append(None)
+            continue
+        key = v if v.__class__ is str else (v.__class__, v)
+        out.append(held.setdefault(key, v))
+    return out
 
 
 def _shown_line(values: SheetValues, r: int, down: list[tuple[int, int, int, int]]) -> list[Any]:
@@ -565,10 +583,13 @@ def read_table(
         # Only the columns read (a column esp does not know is never parsed: its values
         # would be made and dropped), not kept in the workbook's cache: the rows below hold
         # what is needed of it.
-        if wanted is not None and also and also_when <= columns.keys():
-            scanned = {c for k, c in columns.items() if k in wanted or k in also}
-            workbook.preload(info, scanned)
-        values = workbook.values(info, columns={c for _, c in items}, cache=False)
+        later = (
+            [(k, c) for k, c in columns.items() if k in also and k not in wanted]
+            if wanted is not None and also and also_when <= columns.keys()
+            else []
+        )
+        read_cols = {c for _, c in items} | {c for _, c in later}
+        values = workbook.values(info, columns=read_cols, cache=False)
         if values.formats:
             shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
         top = header_row  # rows[top] is the first row under the header
@@ -647,6 +668,7 @@ def read_table(
                     )
             if key in OWN_HEADER_KEYS:
                 kept[key] = (column, seen)
+        scanned = {key: _stored(_column(lines, top, c - 1)) for key, c in later}
         late.sort(key=lambda f: (f[0], f[1]))
         uncalculated = _uncalculated(values, top, {c: k for k, c in items}, raws)
         aside = _not_agents(workbook, info, table, top, columns, kept, raws)
@@ -700,6 +722,7 @@ def read_table(
                 max(values.last_col, head.last_col),
                 [rng for rng in values.merged if rng[2] > header_row],
                 set_aside,
+                scanned,
             )
         )
     if not sheets:
