@@ -5,7 +5,7 @@ reason (exit code 5), and the columns it does not read are named."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +122,24 @@ def test_text_under_no_header_is_not_applied(tmp_path: Path, tracker: Path) -> N
         "in the note column, or delete it",
     )
     assert notes(tracker) == ["", ""]
+
+
+def test_a_quote_closed_rows_later_by_an_inch_mark_is_not_applied(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """Marcus's quote left open, 'closed' by the inch mark of Kayla's `24" monitor`: the
+    row holding both is not applied, naming the lines; the row after is, numbered by the
+    line of the file it is on."""
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        'agent,note\r\nMarcus Lee,"Billing module was slow\r\nKayla Brooks,her 24" monitor '
+        "broke\r\nKayla Brooks,On module 4\r\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    got = rows(res)
+    assert got[2][0] == "not applied"
+    assert got[2][1].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert got[4][0] == "added"
+    assert notes(tracker) == ["", f"{date.today():%m/%d/%Y} - Jordan Reyes - On module 4"]

@@ -285,3 +285,41 @@ def test_an_empty_sheet_is_passed_over_without_a_warning(tmp_path: Path, config:
     assert res.exit_code == 0, res.output
     assert "Sheet2" not in res.stderr
     assert "report.xlsx [Totals]" in res.stderr  # a sheet with words in it is still named
+
+
+def test_a_quote_closed_rows_later_by_an_inch_mark_is_not_imported(
+    tmp_path: Path, config: Path
+) -> None:
+    """Erin's quote left open, 'closed' by the inch mark of Sam's `24" monitor` a line
+    later: never Sam's report inside Erin's note; the row is refused naming the lines."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        'Timestamp,Agent Name,Update\r\n11/24/2026 17:40,Erin Walsh,"Billing module was slow\r\n'
+        '11/24/2026 17:41,Sam Lee,my 24" monitor broke\r\n11/24/2026 17:42,Devon Price,Did 5\r\n',
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    (refused,) = data["unmatched"]
+    assert refused["source"] == "report.csv!row 2"
+    assert refused["reason"].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert [i["source"] for i in data["imported"]] == ["report.csv!row 4"]
+    assert notes(config) == {
+        "Devon Price": "11/24/2026 - Devon Price - Did 5",
+        "Sam Lee": "",
+        "Erin Walsh": "",
+    }
+
+
+def test_a_csv_row_is_numbered_by_its_line_in_the_file(tmp_path: Path, config: Path) -> None:
+    """After Excel's `sep=` line and a report over two lines, the row named is the line of
+    the file, as the quote's line is."""
+    path = tmp_path / "eu.csv"
+    path.write_text(
+        'sep=;\r\nTimestamp;Agent Name;Update\r\n24/11/2026 17:40;Erin Walsh;"Did 3\r\nand 4"\r\n'
+        "24/11/2026 17:41;Sam Lee;Called; no answer\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    (refused,) = data["unmatched"]
+    assert refused["source"] == "eu.csv!row 5"
+    assert [i["source"] for i in data["imported"]] == ["eu.csv!row 3"]

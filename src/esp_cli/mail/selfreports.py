@@ -1212,7 +1212,7 @@ def read_rows(
         misread = csv.misread(r - 1, layout.header_row) if csv is not None else None
         if not (name or address or update or details or misread):
             continue
-        where = f"{source}!row {r}"
+        where = f"{source}!row {csv.line(r - 1) if csv is not None else r}"
         try:
             day = read_day(row[layout.when] if layout.when < len(row) else None, order, tz)
         except Unreadable as exc:

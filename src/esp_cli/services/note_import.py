@@ -115,9 +115,11 @@ def read_rows(path: Path) -> NoteFile:
         unread = [c for c, label in enumerate(labels) if label.strip() and c not in fields]
         if unread:
             found.unread.append((source, _unread_columns(labels, unread)))
-        for n, line in enumerate(rows[at + 1 :], start=at + 2):
+        for i, line in enumerate(rows[at + 1 :], start=at + 1):
+            # A CSV's row is numbered by the line of the file it starts on.
+            n = table.line(i) if table is not None else i + 1
             values = {f: line[c] if c < len(line) else None for c, f in fields.items()}
-            why = table.misread(n - 1, at) if table is not None else None
+            why = table.misread(i, at) if table is not None else None
             if why is None:
                 why = _left_out(line, fields, labels)
             if why is not None:
