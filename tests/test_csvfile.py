@@ -85,7 +85,9 @@ def test_a_csv_reads_as_the_table_that_was_saved(
     # No row of a file a program wrote is refused, and each is numbered by its line.
     read = read_table(data)
     assert [read.misread(i, 0) for i in range(len(read.rows))] == [None] * len(read.rows)
-    starts = [to_csv(table[:i], delimiter, quoting, newline).count("\n") + 1 for i in range(len(table))]
+    starts = [
+        to_csv(table[:i], delimiter, quoting, newline).count("\n") + 1 for i in range(len(table))
+    ]
     assert [read.line(i) for i in range(len(read.rows))] == starts[: len(read.rows)]
 
 
