@@ -323,3 +323,76 @@ def test_a_csv_row_is_numbered_by_its_line_in_the_file(tmp_path: Path, config: P
     (refused,) = data["unmatched"]
     assert refused["source"] == "eu.csv!row 5"
     assert [i["source"] for i in data["imported"]] == ["eu.csv!row 3"]
+
+
+def test_row_numbers_under_no_header_are_no_part_of_the_note(tmp_path: Path, config: Path) -> None:
+    """pandas' index, a sheet numbered in column A or `#`: no agent's words. They are left
+    out, named once in a warning; words typed under no header are still in the note."""
+    path = tmp_path / "pd.csv"
+    path.write_text(
+        ",#,Timestamp,Agent Name,Update,\r\n0,1,11/24/2026 17:40,Erin Walsh,Did 3,#N/A\r\n"
+        "1,2,11/24/2026 17:41,Sam Lee,Did 4,my password expired\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert notes(config)["Erin Walsh"] == "11/24/2026 - Erin Walsh - Did 3"
+    assert notes(config)["Sam Lee"] == (
+        "11/24/2026 - Sam Lee - Did 4 (column F: my password expired)"
+    )
+    (problem,) = data["problems"]
+    assert problem["source"] == "pd.csv"
+    assert problem["problem"].startswith("columns A (no header), B ('#'), F (no header): ")
+    assert "left out of the notes" in problem["problem"]
+
+
+def test_a_hidden_helper_column_under_no_header_is_no_part_of_the_note(
+    tmp_path: Path, config: Path
+) -> None:
+    """A hidden column of formulas (`=ROW()-1`, a VLOOKUP giving #N/A or a name): nobody
+    typed it."""
+    path = factories.make_workbook(
+        tmp_path / "hid.xlsx",
+        {
+            "Responses": [
+                ["Timestamp", "Agent Name", "Update", None],
+                [datetime(2026, 11, 24, 17, 40), "Erin Walsh", "Did 3", 1],
+                [datetime(2026, 11, 24, 17, 41), "Sam Lee", "Did 4", "Erin W."],
+            ]
+        },
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["Responses"].column_dimensions["D"].hidden = True
+    wb.save(path)
+    data = import_json(config, path)
+    assert notes(config)["Erin Walsh"] == "11/24/2026 - Erin Walsh - Did 3"
+    assert notes(config)["Sam Lee"] == "11/24/2026 - Sam Lee - Did 4"
+    (problem,) = data["problems"]
+    assert problem["problem"].startswith("column D (no header, hidden): ")
+
+
+def test_a_renumbered_sheet_adds_no_report_twice(tmp_path: Path, config: Path) -> None:
+    """The next evening's sheet has a newer report on top and its rows numbered again."""
+
+    def sheet(reports: list[tuple[datetime, str, str]]) -> Path:
+        return factories.make_workbook(
+            tmp_path / "rn.xlsx",
+            {
+                "Responses": [
+                    [None, "Timestamp", "Agent Name", "Update"],
+                    *([i, *r] for i, r in enumerate(reports, start=1)),
+                ]
+            },
+        )
+
+    day = datetime(2026, 11, 24, 17, 41)
+    import_json(config, sheet([(day, "Erin Walsh", "Did 3"), (day, "Sam Lee", "Did 4")]))
+    later = datetime(2026, 11, 25, 17, 40)
+    data = import_json(
+        config,
+        sheet([(later, "Erin Walsh", "Did 5"), (day, "Erin Walsh", "Did 3"), (day, "Sam Lee",
+               "Did 4")]),
+    )  # fmt: skip
+    assert (data["added"], data["already_there"]) == (1, 2)
+    assert notes(config)["Erin Walsh"] == (
+        "11/24/2026 - Erin Walsh - Did 3\n11/25/2026 - Erin Walsh - Did 5"
+    )

@@ -75,6 +75,10 @@ BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 # esp's to overwrite.
 COMPUTED = frozenset({"escalation_stage", "next_action", "next_action_due"})
 
+# Headers of a column that numbers the rows of a list (`#`, `No.`, `Row`), normalised: its
+# numbers are no part of a note.
+INDEX_HEADERS = frozenset({"#", "no", "no #", "row", "row #", "index"})
+
 _NON_ALNUM = re.compile(r"[^0-9a-z#]+")
 
 

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
-from esp_cli.core.columns import BY_KEY, alias_table, match_header, normalise_header
+from esp_cli.core.columns import (
+    BY_KEY,
+    INDEX_HEADERS,
+    alias_table,
+    match_header,
+    normalise_header,
+)
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.notes import NoteKind, appended, format_line
 from esp_cli.core.refs import address, col_letter
@@ -153,8 +159,6 @@ def _unread_columns(labels: Sequence[str], unread: Sequence[int]) -> str:
     )
 
 
-# Headers of a column that numbers the rows (`#`, `No.`, `Row`), normalised.
-INDEX_HEADERS = frozenset({"#", "no", "no #", "row", "row #", "index"})
 # The tracker's columns that name the agent: another way to find the row's agent.
 _AGENT_KEYS = frozenset({"agent_name", "agent_id", "email", "n_number"})
 _NOTE_KEYS = frozenset({NoteKind.NOTES.column_key, NoteKind.TBT.column_key})

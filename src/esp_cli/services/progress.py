@@ -115,6 +115,7 @@ class Sheet:
     rows: Sequence[Sequence[object]]
     visible: bool = True
     csv: CsvTable | None = None  # a CSV's: its delimiter, the rows it cannot take as written
+    hidden_columns: frozenset[int] = frozenset()  # a workbook sheet's (indexes from 0)
 
     @property
     def european(self) -> bool:
@@ -370,6 +371,7 @@ def _workbook_sheets(path: Path) -> list[Sheet]:
             f"{path.name} [{info.name}]" if several or not info.visible else path.name,
             wb.values(info).rows,
             info.visible,
+            hidden_columns=frozenset(c - 1 for c in wb.hidden_columns(info)),
         )
         for info in wb.sheets
     ]
@@ -421,7 +423,13 @@ def _add_rows(
     )
     for sheet, layout in readable:
         reports, problems = read_rows(
-            sheet.rows, layout, sheet.source, order=order, tz=zone, csv=sheet.csv
+            sheet.rows,
+            layout,
+            sheet.source,
+            order=order,
+            tz=zone,
+            csv=sheet.csv,
+            hidden=sheet.hidden_columns,
         )
         reports = [_showable(report, problems) for report in reports]
         entry.reports += reports
