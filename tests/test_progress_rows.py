@@ -396,3 +396,45 @@ def test_a_renumbered_sheet_adds_no_report_twice(tmp_path: Path, config: Path) -
     assert notes(config)["Erin Walsh"] == (
         "11/24/2026 - Erin Walsh - Did 3\n11/25/2026 - Erin Walsh - Did 5"
     )
+
+
+def test_a_report_whose_other_columns_are_written_otherwise_is_already_in_notes(
+    tmp_path: Path, config: Path
+) -> None:
+    """The blank header fixed, the same file imported again: the same report, its other
+    column now under its header, is not added a second time, nor is the one an earlier
+    esp wrote without that column."""
+    path = tmp_path / "h.csv"
+    rows = "\r\n11/24/2026 17:40,Erin Walsh,Did 3,my password expired\r\n"
+    rows += "11/24/2026 17:41,Sam Lee,,Only there\r\n"
+    path.write_text("Timestamp,Agent Name,Update," + rows, encoding="utf-8")
+    assert import_json(config, path)["added"] == 2
+    before = notes(config)
+    path.write_text("Timestamp,Agent Name,Update,Blockers" + rows, encoding="utf-8")
+    data = import_json(config, path)
+    assert (data["added"], data["already_there"]) == (0, 2)
+    assert notes(config) == before
+    erin = next(i for i in data["imported"] if i["agent"] == "Erin Walsh")
+    assert erin["in_notes_as"] == "11/24/2026 - Erin Walsh - Did 3 (column D: my password expired)"
+    res = run("progress", "import", str(path), "--config", str(config))
+    assert "2 of them are in Notes with their other columns written otherwise" in res.stderr
+
+
+def test_a_report_an_earlier_esp_wrote_without_its_other_columns_is_already_in_notes(
+    tmp_path: Path, config: Path
+) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update\r\n11/24/2026 17:40,Erin Walsh,Did 3\r\n", encoding="utf-8"
+    )
+    import_json(config, path)
+    path.write_text(
+        "Timestamp,Agent Name,Update,\r\n11/24/2026 17:40,Erin Walsh,Did 3,my password expired\r\n"
+        "11/24/2026 17:45,Erin Walsh,Did 4,\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert (data["added"], data["already_there"]) == (1, 1)
+    assert notes(config)["Erin Walsh"] == (
+        "11/24/2026 - Erin Walsh - Did 3\n11/24/2026 - Erin Walsh - Did 4"
+    )

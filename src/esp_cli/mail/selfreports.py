@@ -1208,14 +1208,14 @@ def read_rows(
         given = cell(layout.email)
         address = given.lower() if "@" in given else ""  # Forms writes 'anonymous'
         update = cell(layout.update)
-        details = []
+        details: list[tuple[str, str]] = []  # (label, value) of the other columns
         for i in range(len(row)):
             if i in used or not _told(layout, i) or not cell(i):
                 continue
             if _numbering(layout, i) and (i in hidden or not typed_text(row[i])):
                 passed_over.add(i)
                 continue
-            details.append(f"{_label(layout, i)}: {cell(i)}")
+            details.append((_label(layout, i), cell(i)))
         misread = csv.misread(r - 1, layout.header_row) if csv is not None else None
         if not (name or address or update or details or misread):
             continue
@@ -1234,7 +1234,8 @@ def read_rows(
             anonymous += bool(given)
         text = update
         if details:
-            text = (text + " (" if text else "(") + "; ".join(details) + ")"
+            labelled = "; ".join(f"{label}: {value}" for label, value in details)
+            text = (text + " (" if text else "(") + labelled + ")"
         reports.append(
             SelfReport(
                 day,
@@ -1244,6 +1245,8 @@ def read_rows(
                 where,
                 cell(layout.cls),
                 refused=refused,
+                update=" ".join(update.split()),
+                others=tuple(" ".join(value.split()) for _, value in details),
             )
         )
     if passed_over:

@@ -22,6 +22,9 @@ class Imported:
     added: bool  # False: the very same line was already in Notes, or added by `same_as`
     # Not added because another report of this import (its source) adds the same line.
     same_as: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # Not added because Notes holds the report written otherwise (this line): the same
+    # update, its other columns under other headers or left out by an earlier esp.
+    in_notes_as: str | None = field(default=None, metadata=as_json(omit_none=True))
 
     @property
     @exported(after="row")
