@@ -6,9 +6,12 @@ nobody reports."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -438,3 +441,37 @@ def test_a_report_an_earlier_esp_wrote_without_its_other_columns_is_already_in_n
     assert notes(config)["Erin Walsh"] == (
         "11/24/2026 - Erin Walsh - Did 3\n11/24/2026 - Erin Walsh - Did 4"
     )
+
+
+@pytest.fixture
+def pc_far_behind(monkeypatch: pytest.MonkeyPatch) -> Iterator[date]:
+    """The PC's clock in Pago Pago (UTC-11), the team's day in Kiritimati (UTC+14): the
+    team's today is always a day or two after the PC's. Yields the team's today."""
+    monkeypatch.setenv("TZ", "Pacific/Pago_Pago")
+    time.tzset()
+    yield datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_after_today_is_after_the_team_s_today(
+    tmp_path: Path, config: Path, pc_far_behind: date
+) -> None:
+    """A report sent on the team's today (its `[calendar] timezone`), while the PC's clock
+    is still on the day before, is today's report: in both imports."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + '[calendar]\ntimezone = "Pacific/Kiritimati"\n', encoding="utf-8")
+    day = pc_far_behind
+    assert day > date.today()
+    path = tmp_path / "report.csv"
+    path.write_text(
+        f"Timestamp,Agent Name,Update\r\n{day:%m/%d/%Y} 08:00,Erin Walsh,Did 3\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert data["unmatched"] == [] and data["added"] == 1
+    notes_csv = tmp_path / "notes.csv"
+    notes_csv.write_text(f"agent,note,date\r\nSam Lee,Called,{day:%m/%d/%Y}\r\n", encoding="utf-8")
+    res = run("note", "import", str(notes_csv), "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes(config)["Sam Lee"] == f"{day:%m/%d/%Y} - Jordan Reyes - Called"

@@ -235,7 +235,7 @@ def import_notes(
     today: date | None = None,
 ) -> NoteImportResult:
     """Append every row's note line to its agent's Notes or TBT Notes, in one write."""
-    now = today or date.today()
+    now = today or config.today()
     file = read_rows(source, alias_table(config.columns))
     name, rows, date1904 = file.source, file.rows, file.date1904
     # One day/month order for the whole file's dates, a zoned timestamp on the team's day.

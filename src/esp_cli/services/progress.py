@@ -595,7 +595,7 @@ def import_reports(
 ) -> ImportResult:
     """Put each report in `found` (of day `on`, when given) in its agent's Notes. A report
     refused as read, or dated after `today`, is listed as not imported."""
-    now = today or date.today()
+    now = today or config.today()
     wanted = [r for r in found.reports if on is None or r.day == on]
     # Oldest first, so each agent's lines land in date order; a stable sort keeps the files'
     # order within a day (and in_order then an agent's e-mails' sent order).
