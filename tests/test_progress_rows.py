@@ -475,3 +475,15 @@ def test_after_today_is_after_the_team_s_today(
     res = run("note", "import", str(notes_csv), "--config", str(config))
     assert res.exit_code == 0, res.output
     assert notes(config)["Sam Lee"] == f"{day:%m/%d/%Y} - Jordan Reyes - Called"
+
+
+@pytest.mark.parametrize("command", [["progress", "missing"], ["report", "eod"]])
+def test_the_json_of_a_day_off_says_it_is_one(config: Path, command: list[str]) -> None:
+    """A script mailing the list to the TBT SMEs can tell nobody reports on Thanksgiving."""
+    res = run(*command, "--date", "2026-11-26", "--config", str(config), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["not_a_business_day"] == "Thanksgiving Day"
+    assert data["business_day_before"] == "2026-11-25"
+    res = run(*command, "--date", "2026-11-24", "--config", str(config), "-f", "json")
+    assert "not_a_business_day" not in json.loads(res.stdout)

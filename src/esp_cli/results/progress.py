@@ -143,8 +143,12 @@ class MissingResult:
     # imported while the tracker was open counts as reported, not yet in the workbook.
     waiting: list[str] = field(default_factory=list)
     # The day is not a business day (why), and the business day before it.
-    not_a_business_day: str | None = field(default=None, metadata=as_json(hidden=True))
-    business_day_before: date | None = field(default=None, metadata=as_json(hidden=True))
+    not_a_business_day: str | None = field(
+        default=None, metadata=as_json(omit_none=True, after="date")
+    )
+    business_day_before: date | None = field(
+        default=None, metadata=as_json(omit_none=True, after="not_a_business_day")
+    )
 
     @property
     @exported(key="not_started", after="missing")

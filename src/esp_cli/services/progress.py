@@ -821,7 +821,7 @@ def missing_reports(
         sme=chosen.sme,
         waiting=chosen.counted_in(counted),
         not_a_business_day=cal.why_closed(on),
-        business_day_before=cal.add(on, 0),
+        business_day_before=cal.add(on, 0) if cal.why_closed(on) else None,
     )
 
 
