@@ -229,3 +229,18 @@ def test_each_row_is_numbered_by_the_line_of_the_file_it_starts_on() -> None:
     """After a `sep=` line and a note over two lines, a row's line is the file's."""
     table = read_table(b'sep=,\r\na,b\r\n1,"two\r\nlines"\r\n2,y\r\n\r\n3,z\r\n')
     assert [table.line(i) for i in range(len(table.rows))] == [2, 3, 5, 6, 7][: len(table.rows)]
+
+
+def test_excel_for_mac_s_csv_macintosh_is_read_as_mac_roman() -> None:
+    """Excel for Mac's "CSV (Macintosh)": Mac Roman, lines ended by CR alone (which no
+    Windows program writes): curly quotes, dashes, accents and ellipses as typed."""
+    rows = [
+        "Timestamp,Agent Name,Update",
+        "11/24/2026 17:40,Erin Walsh,Didn’t finish – café module",
+        "11/24/2026 17:41,Zachary Holt,Done “all” • 3 of 8…",
+    ]
+    data = ("\r".join(rows) + "\r").encode("mac_roman")
+    assert [",".join(r) for r in read_csv(data)] == rows
+    # Windows-1252 with CRLF, and a UTF-8 file with CR alone, are read as before.
+    assert read_csv("a,b\r\nÓscar,caf\u00e9\r\n".encode("cp1252"))[1] == ["Óscar", "café"]
+    assert read_csv("a,b\rÓscar,caf\u00e9\r".encode())[1] == ["Óscar", "café"]

@@ -62,7 +62,8 @@ def _mixed(data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without its byte-order mark), UTF-16 with one, or
+    """The file's text: UTF-8 (with or without its byte-order mark), UTF-16 with one, Mac
+    Roman when its lines end in CR alone (Excel for Mac's "CSV (Macintosh)"), or
     Windows-1252; a UTF-8 file with a line of Windows-1252 in it, each line as written.
     Raises CsvError for anything else (UTF-32, UTF-16 without a byte-order mark, a binary
     file), rather than read it as garbage."""
@@ -79,6 +80,10 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             if encoding == ENCODINGS[0] and (text := _mixed(data)) is not None:
                 return text
+            if encoding == ENCODINGS[0] and b"\r" in data and b"\n" not in data:
+                # Lines ended by CR alone: Excel for Mac's "CSV (Macintosh)", in Mac Roman
+                # (no Windows program ends lines so; every byte is a Mac Roman character).
+                return data.decode("mac_roman")
     raise CsvError("not a text CSV in UTF-8 or Windows-1252 (or UTF-16 with a byte-order mark).")
 
 
