@@ -82,6 +82,13 @@ def test_a_csv_reads_as_the_table_that_was_saved(
     assert guess_delimiter(decode(data)) == delimiter
     got = [r for r in read_csv(data) if r != []]
     assert seen(got) == seen([r for r in table if r != []])
+    # No row of a file a program wrote is refused, and each is numbered by its line.
+    read = read_table(data)
+    assert [read.misread(i, 0) for i in range(len(read.rows))] == [None] * len(read.rows)
+    starts = [
+        to_csv(table[:i], delimiter, quoting, newline).count("\n") + 1 for i in range(len(table))
+    ]
+    assert [read.line(i) for i in range(len(read.rows))] == starts[: len(read.rows)]
 
 
 @st.composite
@@ -185,3 +192,55 @@ def test_a_row_longer_than_its_header_is_misread_and_a_shorter_one_is_not() -> N
     assert "'Jo'" in why
     assert table.misread(2, 0) is None  # the missing fields are the empty ones at its end
     assert table.misread(3, 0) is None  # empty fields past the header hold nothing
+
+
+def test_a_quote_closed_rows_later_by_an_inch_mark_is_misread_naming_its_line() -> None:
+    """A quote left open on line 2 and 'closed' by the `"` of `24" monitor` on line 3: the
+    two rows read as one, so that row is misread, naming the line the quote opens on."""
+    table = read_table(
+        b'Timestamp,Agent Name,Update\r\n11/24/2026,Erin Walsh,"Billing was slow\r\n'
+        b'11/24/2026,Zachary Holt,my 24" monitor broke\r\n11/24/2026,Farah Siddiqui,Did 5\r\n'
+    )
+    assert len(table.rows) == 3
+    why = table.misread(1, 0)
+    assert why is not None and why.startswith('a quote (") opened on line 2 is closed on line 3')
+    assert "lines 2 to 3 read as one row" in why and 'my 24" monitor broke' in why
+    assert table.misread(2, 0) is None
+    assert table.unclosed is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a,b\r\n1,"Did 3" of 8\r\n',  # one line: the quote is text, as before
+        'a,b\r\n1,"two\r\nlines"\r\n2,y\r\n',  # a field over two lines, closed at its end
+        'a,b,c\r\n1,"two\r\nlines",z\r\n',
+        'a,b\r\n1,"two ""24"" \r\nlines"\r\n',
+    ],
+)
+def test_a_quote_closed_as_excel_closes_it_is_not_misread(text: str) -> None:
+    table = read_table(text.encode())
+    assert [table.misread(i, 0) for i in range(1, len(table.rows))] == [None] * (
+        len(table.rows) - 1
+    )
+
+
+def test_each_row_is_numbered_by_the_line_of_the_file_it_starts_on() -> None:
+    """After a `sep=` line and a note over two lines, a row's line is the file's."""
+    table = read_table(b'sep=,\r\na,b\r\n1,"two\r\nlines"\r\n2,y\r\n\r\n3,z\r\n')
+    assert [table.line(i) for i in range(len(table.rows))] == [2, 3, 5, 6, 7][: len(table.rows)]
+
+
+def test_excel_for_mac_s_csv_macintosh_is_read_as_mac_roman() -> None:
+    """Excel for Mac's "CSV (Macintosh)": Mac Roman, lines ended by CR alone (which no
+    Windows program writes): curly quotes, dashes, accents and ellipses as typed."""
+    rows = [
+        "Timestamp,Agent Name,Update",
+        "11/24/2026 17:40,Erin Walsh,Didn’t finish – café module",
+        "11/24/2026 17:41,Zachary Holt,Done “all” • 3 of 8…",
+    ]
+    data = ("\r".join(rows) + "\r").encode("mac_roman")
+    assert [",".join(r) for r in read_csv(data)] == rows
+    # Windows-1252 with CRLF, and a UTF-8 file with CR alone, are read as before.
+    assert read_csv("a,b\r\nÓscar,caf\u00e9\r\n".encode("cp1252"))[1] == ["Óscar", "café"]
+    assert read_csv("a,b\rÓscar,caf\u00e9\r".encode())[1] == ["Óscar", "café"]

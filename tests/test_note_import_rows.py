@@ -5,7 +5,7 @@ reason (exit code 5), and the columns it does not read are named."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +122,108 @@ def test_text_under_no_header_is_not_applied(tmp_path: Path, tracker: Path) -> N
         "in the note column, or delete it",
     )
     assert notes(tracker) == ["", ""]
+
+
+def test_a_quote_closed_rows_later_by_an_inch_mark_is_not_applied(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """Marcus's quote left open, 'closed' by the inch mark of Kayla's `24" monitor`: the
+    row holding both is not applied, naming the lines; the row after is, numbered by the
+    line of the file it is on."""
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        'agent,note\r\nMarcus Lee,"Billing module was slow\r\nKayla Brooks,her 24" monitor '
+        "broke\r\nKayla Brooks,On module 4\r\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    got = rows(res)
+    assert got[2][0] == "not applied"
+    assert got[2][1].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert got[4][0] == "added"
+    assert notes(tracker) == ["", f"{date.today():%m/%d/%Y} - Jordan Reyes - On module 4"]
+
+
+def test_a_sheet_copied_from_the_tracker_with_a_note_column_is_applied(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """The tracker's own columns (Class, Agent ID, Email, TBT SME: esp knows them), a `#`
+    column and a headerless row-number column are no note text: never a reason to refuse
+    a row, nor named as columns not read."""
+    path = tmp_path / "copy.csv"
+    path.write_text(
+        ",#,Class,Agent Name,Agent ID,Email,Note,TBT SME\r\n"
+        "0,1,AET-1,Marcus Lee,E100,marcus@x.com,Called twice,Dana Whitfield\r\n"
+        "1,2,AET-1,Kayla Brooks,E101,,On module 4,Dana Whitfield\r\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["problems"] == []
+    assert "not read" not in res.stderr
+    day = f"{date.today():%m/%d/%Y}"
+    assert notes(tracker) == [
+        f"{day} - Jordan Reyes - Called twice",
+        f"{day} - Jordan Reyes - On module 4",
+    ]
+
+
+def test_a_tick_column_and_row_numbers_are_passed_over(tmp_path: Path, tracker: Path) -> None:
+    path = factories.make_workbook(
+        tmp_path / "notes.xlsx",
+        {
+            "Sheet": [
+                ["No.", "Agent", "Note", "Done?", None],
+                [1, "Marcus Lee", "Called", "✓", 7],
+                [2, "Kayla Brooks", "On module 4", True, None],
+            ]
+        },
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert [s for s, _ in rows(res).values()] == ["added", "added"]
+
+
+def test_text_under_an_unknown_header_next_to_known_ones_is_still_not_applied(
+    tmp_path: Path, tracker: Path
+) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "#,Agent Name,Agent ID,Note,Details\r\n1,Marcus Lee,E100,Called,left a voicemail\r\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    status, reason = rows(res)[2]
+    assert status == "not applied"
+    assert reason.startswith("column E ('Details') holds 'left a voicemail'")
+    (problem,) = json.loads(res.stdout)["problems"]
+    assert problem["problem"].startswith("column E 'Details' not read")
+
+
+def test_a_second_agent_column_finds_the_agent_the_name_cannot(tmp_path: Path) -> None:
+    """Two Ana Lopez in the tracker: the row's Agent ID says which; a row whose name is
+    blank is found by its e-mail."""
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Ana Lopez", "Agent ID": "E200"},
+            {"Class": "AET-1", "Agent Name": "Ana Lopez", "Agent ID": "E201"},
+            {"Class": "AET-1", "Agent Name": "Kayla Brooks", "Email": "kayla@x.com"},
+        ],
+    )
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "Agent Name,Agent ID,Email,Note\r\nAna Lopez,E201,,Called\r\n,,kayla@x.com,On module 4\r\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    day = f"{date.today():%m/%d/%Y}"
+    assert [ws[f"{NOTES}{r}"].value for r in (3, 4, 5)] == [
+        None,
+        f"{day} - Jordan Reyes - Called",
+        f"{day} - Jordan Reyes - On module 4",
+    ]

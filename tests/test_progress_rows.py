@@ -6,9 +6,12 @@ nobody reports."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -285,3 +288,202 @@ def test_an_empty_sheet_is_passed_over_without_a_warning(tmp_path: Path, config:
     assert res.exit_code == 0, res.output
     assert "Sheet2" not in res.stderr
     assert "report.xlsx [Totals]" in res.stderr  # a sheet with words in it is still named
+
+
+def test_a_quote_closed_rows_later_by_an_inch_mark_is_not_imported(
+    tmp_path: Path, config: Path
+) -> None:
+    """Erin's quote left open, 'closed' by the inch mark of Sam's `24" monitor` a line
+    later: never Sam's report inside Erin's note; the row is refused naming the lines."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        'Timestamp,Agent Name,Update\r\n11/24/2026 17:40,Erin Walsh,"Billing module was slow\r\n'
+        '11/24/2026 17:41,Sam Lee,my 24" monitor broke\r\n11/24/2026 17:42,Devon Price,Did 5\r\n',
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    (refused,) = data["unmatched"]
+    assert refused["source"] == "report.csv!row 2"
+    assert refused["reason"].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert [i["source"] for i in data["imported"]] == ["report.csv!row 4"]
+    assert notes(config) == {
+        "Devon Price": "11/24/2026 - Devon Price - Did 5",
+        "Sam Lee": "",
+        "Erin Walsh": "",
+    }
+
+
+def test_a_csv_row_is_numbered_by_its_line_in_the_file(tmp_path: Path, config: Path) -> None:
+    """After Excel's `sep=` line and a report over two lines, the row named is the line of
+    the file, as the quote's line is."""
+    path = tmp_path / "eu.csv"
+    path.write_text(
+        'sep=;\r\nTimestamp;Agent Name;Update\r\n24/11/2026 17:40;Erin Walsh;"Did 3\r\nand 4"\r\n'
+        "24/11/2026 17:41;Sam Lee;Called; no answer\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    (refused,) = data["unmatched"]
+    assert refused["source"] == "eu.csv!row 5"
+    assert [i["source"] for i in data["imported"]] == ["eu.csv!row 3"]
+
+
+def test_row_numbers_under_no_header_are_no_part_of_the_note(tmp_path: Path, config: Path) -> None:
+    """pandas' index, a sheet numbered in column A or `#`: no agent's words. They are left
+    out, named once in a warning; words typed under no header are still in the note."""
+    path = tmp_path / "pd.csv"
+    path.write_text(
+        ",#,Timestamp,Agent Name,Update,\r\n0,1,11/24/2026 17:40,Erin Walsh,Did 3,#N/A\r\n"
+        "1,2,11/24/2026 17:41,Sam Lee,Did 4,my password expired\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert notes(config)["Erin Walsh"] == "11/24/2026 - Erin Walsh - Did 3"
+    assert notes(config)["Sam Lee"] == (
+        "11/24/2026 - Sam Lee - Did 4 (column F: my password expired)"
+    )
+    (problem,) = data["problems"]
+    assert problem["source"] == "pd.csv"
+    assert problem["problem"].startswith("columns A (no header), B ('#'), F (no header): ")
+    assert "left out of the notes" in problem["problem"]
+
+
+def test_a_hidden_helper_column_under_no_header_is_no_part_of_the_note(
+    tmp_path: Path, config: Path
+) -> None:
+    """A hidden column of formulas (`=ROW()-1`, a VLOOKUP giving #N/A or a name): nobody
+    typed it."""
+    path = factories.make_workbook(
+        tmp_path / "hid.xlsx",
+        {
+            "Responses": [
+                ["Timestamp", "Agent Name", "Update", None],
+                [datetime(2026, 11, 24, 17, 40), "Erin Walsh", "Did 3", 1],
+                [datetime(2026, 11, 24, 17, 41), "Sam Lee", "Did 4", "Erin W."],
+            ]
+        },
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["Responses"].column_dimensions["D"].hidden = True
+    wb.save(path)
+    data = import_json(config, path)
+    assert notes(config)["Erin Walsh"] == "11/24/2026 - Erin Walsh - Did 3"
+    assert notes(config)["Sam Lee"] == "11/24/2026 - Sam Lee - Did 4"
+    (problem,) = data["problems"]
+    assert problem["problem"].startswith("column D (no header, hidden): ")
+
+
+def test_a_renumbered_sheet_adds_no_report_twice(tmp_path: Path, config: Path) -> None:
+    """The next evening's sheet has a newer report on top and its rows numbered again."""
+
+    def sheet(reports: list[tuple[datetime, str, str]]) -> Path:
+        return factories.make_workbook(
+            tmp_path / "rn.xlsx",
+            {
+                "Responses": [
+                    [None, "Timestamp", "Agent Name", "Update"],
+                    *([i, *r] for i, r in enumerate(reports, start=1)),
+                ]
+            },
+        )
+
+    day = datetime(2026, 11, 24, 17, 41)
+    import_json(config, sheet([(day, "Erin Walsh", "Did 3"), (day, "Sam Lee", "Did 4")]))
+    later = datetime(2026, 11, 25, 17, 40)
+    data = import_json(
+        config,
+        sheet([(later, "Erin Walsh", "Did 5"), (day, "Erin Walsh", "Did 3"), (day, "Sam Lee",
+               "Did 4")]),
+    )  # fmt: skip
+    assert (data["added"], data["already_there"]) == (1, 2)
+    assert notes(config)["Erin Walsh"] == (
+        "11/24/2026 - Erin Walsh - Did 3\n11/25/2026 - Erin Walsh - Did 5"
+    )
+
+
+def test_a_report_whose_other_columns_are_written_otherwise_is_already_in_notes(
+    tmp_path: Path, config: Path
+) -> None:
+    """The blank header fixed, the same file imported again: the same report, its other
+    column now under its header, is not added a second time, nor is the one an earlier
+    esp wrote without that column."""
+    path = tmp_path / "h.csv"
+    rows = "\r\n11/24/2026 17:40,Erin Walsh,Did 3,my password expired\r\n"
+    rows += "11/24/2026 17:41,Sam Lee,,Only there\r\n"
+    path.write_text("Timestamp,Agent Name,Update," + rows, encoding="utf-8")
+    assert import_json(config, path)["added"] == 2
+    before = notes(config)
+    path.write_text("Timestamp,Agent Name,Update,Blockers" + rows, encoding="utf-8")
+    data = import_json(config, path)
+    assert (data["added"], data["already_there"]) == (0, 2)
+    assert notes(config) == before
+    erin = next(i for i in data["imported"] if i["agent"] == "Erin Walsh")
+    assert erin["in_notes_as"] == "11/24/2026 - Erin Walsh - Did 3 (column D: my password expired)"
+    res = run("progress", "import", str(path), "--config", str(config))
+    assert "2 of them are in Notes with their other columns written otherwise" in res.stderr
+
+
+def test_a_report_an_earlier_esp_wrote_without_its_other_columns_is_already_in_notes(
+    tmp_path: Path, config: Path
+) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update\r\n11/24/2026 17:40,Erin Walsh,Did 3\r\n", encoding="utf-8"
+    )
+    import_json(config, path)
+    path.write_text(
+        "Timestamp,Agent Name,Update,\r\n11/24/2026 17:40,Erin Walsh,Did 3,my password expired\r\n"
+        "11/24/2026 17:45,Erin Walsh,Did 4,\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert (data["added"], data["already_there"]) == (1, 1)
+    assert notes(config)["Erin Walsh"] == (
+        "11/24/2026 - Erin Walsh - Did 3\n11/24/2026 - Erin Walsh - Did 4"
+    )
+
+
+@pytest.fixture
+def pc_far_behind(monkeypatch: pytest.MonkeyPatch) -> Iterator[date]:
+    """The PC's clock in Pago Pago (UTC-11), the team's day in Kiritimati (UTC+14): the
+    team's today is always a day or two after the PC's. Yields the team's today."""
+    monkeypatch.setenv("TZ", "Pacific/Pago_Pago")
+    time.tzset()
+    yield datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_after_today_is_after_the_team_s_today(
+    tmp_path: Path, config: Path, pc_far_behind: date
+) -> None:
+    """A report sent on the team's today (its `[calendar] timezone`), while the PC's clock
+    is still on the day before, is today's report: in both imports."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + '[calendar]\ntimezone = "Pacific/Kiritimati"\n', encoding="utf-8")
+    day = pc_far_behind
+    assert day > date.today()
+    path = tmp_path / "report.csv"
+    path.write_text(
+        f"Timestamp,Agent Name,Update\r\n{day:%m/%d/%Y} 08:00,Erin Walsh,Did 3\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert data["unmatched"] == [] and data["added"] == 1
+    notes_csv = tmp_path / "notes.csv"
+    notes_csv.write_text(f"agent,note,date\r\nSam Lee,Called,{day:%m/%d/%Y}\r\n", encoding="utf-8")
+    res = run("note", "import", str(notes_csv), "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes(config)["Sam Lee"] == f"{day:%m/%d/%Y} - Jordan Reyes - Called"
+
+
+@pytest.mark.parametrize("command", [["progress", "missing"], ["report", "eod"]])
+def test_the_json_of_a_day_off_says_it_is_one(config: Path, command: list[str]) -> None:
+    """A script mailing the list to the TBT SMEs can tell nobody reports on Thanksgiving."""
+    res = run(*command, "--date", "2026-11-26", "--config", str(config), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["not_a_business_day"] == "Thanksgiving Day"
+    assert data["business_day_before"] == "2026-11-25"
+    res = run(*command, "--date", "2026-11-24", "--config", str(config), "-f", "json")
+    assert "not_a_business_day" not in json.loads(res.stdout)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from esp_cli.core import values
 from esp_cli.core.columns import alias_table, match_header, normalise_header
 from esp_cli.core.values import (
+    ErrorValue,
     Unreadable,
     display_name,
     name_key,
@@ -22,6 +23,7 @@ from esp_cli.core.values import (
     parse_number,
     parse_yes_no,
     text_of,
+    typed_text,
 )
 
 NOV23 = date(2026, 11, 23)
@@ -370,3 +372,24 @@ def test_an_id_is_compared_without_any_unicode_space_in_capitals(raw: str) -> No
     import re
 
     assert values.id_key(raw) == re.sub(r"\s+", "", raw).upper()
+
+
+@pytest.mark.parametrize(
+    ("value", "typed"),
+    [
+        ("my password expired", True),
+        ("x", True),
+        (2.5, True),
+        (datetime(2026, 11, 24), True),
+        ("", False),
+        (" 12 ", False),
+        ("-1", False),
+        (3, False),
+        (3.0, False),
+        (True, False),
+        ("#N/A", False),
+        (ErrorValue("#REF!"), False),
+    ],
+)
+def test_typed_text_is_words_not_row_numbers_nor_errors(value: object, typed: bool) -> None:
+    assert typed_text(value) is typed

@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -159,6 +159,11 @@ class Config:
     def zone(self) -> tzinfo | None:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
         return None if self.timezone is None else ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """Today on the team's clock ([calendar] timezone, else the machine's): the day a
+        report or note sent now is dated, as its own date is read in that zone."""
+        return datetime.now(self.zone()).date()
 
     def tracking_sheet(self, tracker: Path, given: Path | None = None) -> Path:
         """The TBT Tracking Sheet esp tbt proofs writes for `tracker`: `given`

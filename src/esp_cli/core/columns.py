@@ -112,6 +112,10 @@ RULES_NEED: tuple[str, ...] = ("esp_start", "call_cert_complete", "tbts_complete
 # esp's to overwrite.
 COMPUTED = frozenset({"escalation_stage", "next_action", "next_action_due"})
 
+# Headers of a column that numbers the rows of a list (`#`, `No.`, `Row`), normalised: its
+# numbers are no part of a note.
+INDEX_HEADERS = frozenset({"#", "no", "no #", "row", "row #", "index"})
+
 _NON_ALNUM = re.compile(r"[^0-9a-z#]+")
 # A yes/no question's answer key after its words ("TBTs Complete (Y/N)", "... Yes/No"),
 # as normalise_header leaves it.

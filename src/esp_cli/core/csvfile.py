@@ -9,13 +9,17 @@ make it take `'`, which splits every double-quoted field holding a comma.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
+from dataclasses import dataclass, field
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
 DELIMITERS = (",", ";", "\t")
@@ -58,7 +62,8 @@ def _mixed(data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without its byte-order mark), UTF-16 with one, or
+    """The file's text: UTF-8 (with or without its byte-order mark), UTF-16 with one, Mac
+    Roman when its lines end in CR alone (Excel for Mac's "CSV (Macintosh)"), or
     Windows-1252; a UTF-8 file with a line of Windows-1252 in it, each line as written.
     Raises CsvError for anything else (UTF-32, UTF-16 without a byte-order mark, a binary
     file), rather than read it as garbage."""
@@ -75,10 +80,15 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             if encoding == ENCODINGS[0] and (text := _mixed(data)) is not None:
                 return text
+            if encoding == ENCODINGS[0] and b"\r" in data and b"\n" not in data:
+                # Lines ended by CR alone: Excel for Mac's "CSV (Macintosh)", in Mac Roman
+                # (no Windows program ends lines so; every byte is a Mac Roman character).
+                return data.decode("mac_roman")
     raise CsvError("not a text CSV in UTF-8 or Windows-1252 (or UTF-16 with a byte-order mark).")
 
 
-def _reader(text: str, delimiter: str) -> Iterator[list[str]]:
+def _reader(text: str, delimiter: str) -> CsvReader:
+    """The reader of the text's rows; its `line_num` counts the lines read so far."""
     return csv.reader(io.StringIO(text, newline=""), _Rfc4180, delimiter=delimiter)
 
 
@@ -109,28 +119,45 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 @dataclass(frozen=True)
 class CsvTable:
-    """A CSV's rows, the delimiter that splits them, and the line on which a quote opens
-    that is never closed (None when every quote is): the last row's last field then holds
-    the rest of the file."""
+    """A CSV's rows, the delimiter that splits them, the line of the file each row starts
+    on (`lines`; a `sep=` line counted), the line on which a quote opens that is never
+    closed (None when every quote is: the last row's last field then holds the rest of the
+    file), and the rows whose quote, opened on one line, a `"` typed as text closes on a
+    later one (row index -> the lines it opens and closes on)."""
 
     rows: list[list[str]]
     delimiter: str
     unclosed: int | None = None
+    lines: list[int] = field(default_factory=list)
+    stray: dict[int, tuple[int, int, str]] = field(default_factory=dict)
+
+    def line(self, index: int) -> int:
+        """The line of the file (from 1) on which the row at `index` (from 0) starts."""
+        return self.lines[index] if index < len(self.lines) else index + 1
 
     def misread(self, index: int, header: int) -> str | None:
         """Why the row at `index` cannot be taken as written under the header row at
         `header` (indexes from 0), or None. A row with more fields than its header has a
         delimiter typed inside a field that is not in quotes (`Called, no answer`): the
         text after it has no column, and the field before it is only part of what was
-        typed. A row holding a quote never closed holds the rest of the file. A row with
-        fewer fields is read as it is: the missing ones are the empty ones at its end, which
-        hand-made files and some programs leave out."""
+        typed. A row holding a quote never closed holds the rest of the file; one whose
+        quote a `"` typed as text on a later line closes (`my 24" monitor`) holds the rows
+        between. A row with fewer fields is read as it is: the missing ones are the empty
+        ones at its end, which hand-made files and some programs leave out."""
         row = self.rows[index]
         if self.unclosed is not None and index == len(self.rows) - 1:
             return (
                 f'a quote (") opened on line {self.unclosed} is never closed, so the rest '
                 "of the file reads as one field of this row: close the quote, or save the "
                 "file again from Excel"
+            )
+        if index in self.stray:
+            opened, closed, shown = self.stray[index]
+            return (
+                f'a quote (") opened on line {opened} is closed on line {closed} by a " typed '
+                f"as text ({shown!r}), so lines {opened} to {closed} read as one row: close "
+                f'the quote on line {opened} (or type that " as ""), or save the file again '
+                "from Excel"
             )
         width = len(self.rows[header])
         extra = [text for field in row[width:] if (text := field.strip())]
@@ -145,11 +172,22 @@ class CsvTable:
         )
 
 
-def unclosed_quote(text: str, delimiter: str) -> int | None:
-    """The line (from 1) on which a quoted field opens that is never closed, as the reader
-    reads it (a quote opens a field only at its start, spaces before it allowed; `""`
-    inside is one quote), or None."""
+@dataclass(frozen=True)
+class _Quotes:
+    """Where the file's quotes go wrong, as the reader reads them: the line a quote never
+    closed opens on, and each quote opened on one line and closed on a later one by a `"`
+    followed by more text (the open line, the close line, that line's text)."""
+
+    unclosed: int | None
+    stray: list[tuple[int, int, str]]
+
+
+def _quotes(text: str, delimiter: str) -> _Quotes:
+    """Scan the quotes as the reader takes them: a quote opens a field only at its start
+    (spaces before it allowed), `""` inside is one quote, and a quote followed by anything
+    but the delimiter or the line's end closes the field and leaves the rest as text."""
     line, start, opened = 1, True, None
+    stray: list[tuple[int, int, str]] = []
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -158,7 +196,13 @@ def unclosed_quote(text: str, delimiter: str) -> int | None:
                 if text.startswith('""', i):
                     i += 1
                 else:
-                    opened = None
+                    after = text[i + 1] if i + 1 < n else ""
+                    if after not in (delimiter, "\r", "\n", "") and opened != line:
+                        begin = max(text.rfind("\n", 0, i), text.rfind("\r", 0, i)) + 1
+                        end = min((j for j in (text.find("\r", i), text.find("\n", i)) if j >= 0),
+                                  default=n)  # fmt: skip
+                        stray.append((opened, line, _shortened(text[begin:end])))
+                    opened, start = None, False
             elif ch == "\r" and not text.startswith("\r\n", i) or ch == "\n":
                 line += 1
         elif ch == '"' and start:
@@ -172,7 +216,18 @@ def unclosed_quote(text: str, delimiter: str) -> int | None:
         elif ch != " ":
             start = False
         i += 1
-    return opened
+    return _Quotes(opened, stray)
+
+
+def _shortened(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def unclosed_quote(text: str, delimiter: str) -> int | None:
+    """The line (from 1) on which a quoted field opens that is never closed, as the reader
+    reads it (a quote opens a field only at its start, spaces before it allowed; `""`
+    inside is one quote), or None."""
+    return _quotes(text, delimiter).unclosed
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -188,18 +243,30 @@ def read_csv_and_delimiter(data: bytes) -> tuple[list[list[str]], str]:
 
 
 def read_table(data: bytes) -> CsvTable:
-    """The file's rows, its delimiter and where a quote is left open. Raises CsvError."""
+    """The file's rows, its delimiter, the line each row starts on and where a quote goes
+    wrong. Raises CsvError."""
     text = decode(data)
     sep = _SEP_LINE.match(text)
     if sep is not None:
         delimiter, text = sep.group(1), text[sep.end() :]
     else:
         delimiter = guess_delimiter(text)
+    skipped = 1 if sep is not None else 0  # the file's lines, `sep=` counted
+    rows: list[list[str]] = []
+    lines: list[int] = []
     try:
-        rows = [list(row) for row in _reader(text, delimiter)]
+        reader = _reader(text, delimiter)
+        before = 0
+        for row in reader:
+            rows.append(list(row))
+            lines.append(before + 1 + skipped)
+            before = reader.line_num
     except csv.Error as exc:
         raise CsvError(f"not a readable CSV ({exc}).") from exc
-    unclosed = unclosed_quote(text, delimiter)
-    if unclosed is not None and sep is not None:
-        unclosed += 1  # the file's lines, `sep=` counted
-    return CsvTable(rows, delimiter, unclosed)
+    quotes = _quotes(text, delimiter)
+    unclosed = quotes.unclosed + skipped if quotes.unclosed is not None else None
+    stray: dict[int, tuple[int, int, str]] = {}
+    for opened, closed, shown in quotes.stray:
+        index = bisect.bisect_right(lines, opened + skipped) - 1
+        stray.setdefault(max(index, 0), (opened + skipped, closed + skipped, shown))
+    return CsvTable(rows, delimiter, unclosed, lines, stray)

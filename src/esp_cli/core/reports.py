@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from esp_cli.core.notes import folded
 from esp_cli.core.shape import as_json
 
 # What a file of no bytes is: not a damaged report, but one not there yet.
@@ -38,6 +39,28 @@ class SelfReport:
     # Why the report, though read, is not to be imported ('' when it may be): a sheet row
     # that names no one, a CSV row that cannot be taken as written.
     refused: str = field(default="", metadata=as_json(hidden=True))
+    # A sheet row's update alone, and its other columns' values without their headers, in
+    # order (None and () for an e-mail): the report's own words, however its columns were
+    # labelled when it was imported.
+    update: str | None = field(default=None, metadata=as_json(hidden=True))
+    others: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
+
+
+def written_otherwise(text: str, report: SelfReport) -> bool:
+    """Whether the text of a Notes line (of the report's day and agent) is the sheet row
+    `report` with its other columns written otherwise: the same update with other columns'
+    values or headers, or without them (written by an earlier esp, or before a blank header
+    was given a name); for a report of other columns alone, the same values under other
+    headers (`(column D: x)` and `(Blockers: x)`)."""
+    if report.update is None:
+        return False
+    have, update = folded(text), folded(report.update)
+    if update:
+        return have == update or (have.startswith(f"{update} (") and have.endswith(")"))
+    if not (have.startswith("(") and have.endswith(")")):
+        return False
+    values = [part.split(": ", 1)[-1] for part in have[1:-1].split("; ")]
+    return values == [folded(v) for v in report.others]
 
 
 def day_off_warning(day: date, why: str, before: date, what: str, command: str) -> str:

@@ -102,6 +102,35 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Excel's error values: what a formula that failed shows (and a CSV saved from it holds).
+ERROR_CODES = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)  # fmt: skip
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+# A mark ticking a row off (a "Done?" column): no words of a note.
+TICKS = frozenset({"✓", "✔", "☑", "✅", "✗", "✘", "☒", "❌", "x", "y", "n", "yes", "no"})
+
+
+def typed_text(value: Any) -> bool:
+    """Whether a cell's value is words a person typed: not blank, not a whole number (a row
+    number, a count), not TRUE/FALSE, not an Excel error value (`#N/A`: a formula that
+    failed)."""
+    if is_blank(value) or isinstance(value, ErrorValue | bool):
+        return False
+    if isinstance(value, int | float):
+        return not float(value).is_integer()
+    if isinstance(value, str):
+        text = value.strip()
+        return not (_WHOLE_NUMBER.fullmatch(text) or text.upper() in ERROR_CODES)
+    return True
+
+
+def is_tick(value: Any) -> bool:
+    """Whether a cell's value only ticks its row off: TRUE/FALSE (a checkbox), ✓, x, Yes…"""
+    return isinstance(value, bool) or (isinstance(value, str) and value.strip().casefold() in TICKS)
+
+
 def shown_value(value: Any) -> str:
     """A cell's value as a message shows it: text in quotes, a number, date or time as a
     person reads it (`-5`, `NaN`, `12/30/1899 00:00`, `00:00 (a time)`), never a repr."""

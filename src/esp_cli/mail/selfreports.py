@@ -26,13 +26,13 @@ from html import unescape
 from itertools import chain
 from typing import Any
 
-from esp_cli.core.columns import normalise_header
+from esp_cli.core.columns import INDEX_HEADERS, normalise_header
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.refs import col_letter
 from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
-from esp_cli.core.values import Unreadable, text_of
+from esp_cli.core.values import Unreadable, text_of, typed_text
 from esp_cli.mail.codepages import is_iso2022_jp, read
 
 MAX_NOTE_CHARS = 1000  # one self-report should not fill a cell meant for weeks of notes
@@ -1184,17 +1184,21 @@ def read_rows(
     order: DateOrder = MONTH_FIRST,
     tz: tzinfo | None = None,
     csv: CsvTable | None = None,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[list[SelfReport], list[RowProblem]]:
     """The report rows under the header: each with its day (in the file's date `order`, a
     zoned timestamp in the team's zone `tz`), the agent's name and e-mail, the update, and
-    the other columns as `(Header: value; …)` — a value under no header as `(column E: …)`.
-    A row with no readable date is a problem; an empty row is passed over. A row that names
-    no one, or that its CSV (`csv`) cannot give as written (a comma not in quotes), is a
-    report refused with the reason, so it is counted as not imported."""
+    the other columns as `(Header: value; …)` — words typed under no header as `(column E:
+    …)`. Under no header (or `#`), a whole number or an error value (a row number, a
+    formula's result) and a column `hidden` are no agent's words: left out, and named in one
+    problem. A row with no readable date is a problem; an empty row is passed over. A row
+    that names no one, or that its CSV (`csv`) cannot give as written (a comma not in
+    quotes), is a report refused with the reason, so it is counted as not imported."""
     reports: list[SelfReport] = []
     problems: list[RowProblem] = []
     used = {layout.when, layout.name, layout.email, layout.update, layout.cls}
     anonymous = 0
+    passed_over: set[int] = set()  # columns under no header whose values were left out
     for r, row in enumerate(rows[layout.header_row + 1 :], start=layout.header_row + 2):
 
         def cell(i: int | None, row: Sequence[object] = row) -> str:
@@ -1204,15 +1208,18 @@ def read_rows(
         given = cell(layout.email)
         address = given.lower() if "@" in given else ""  # Forms writes 'anonymous'
         update = cell(layout.update)
-        details = [
-            f"{_label(layout, i)}: {cell(i)}"
-            for i in range(len(row))
-            if i not in used and _told(layout, i) and cell(i)
-        ]
+        details: list[tuple[str, str]] = []  # (label, value) of the other columns
+        for i in range(len(row)):
+            if i in used or not _told(layout, i) or not cell(i):
+                continue
+            if _numbering(layout, i) and (i in hidden or not typed_text(row[i])):
+                passed_over.add(i)
+                continue
+            details.append((_label(layout, i), cell(i)))
         misread = csv.misread(r - 1, layout.header_row) if csv is not None else None
         if not (name or address or update or details or misread):
             continue
-        where = f"{source}!row {r}"
+        where = f"{source}!row {csv.line(r - 1) if csv is not None else r}"
         try:
             day = read_day(row[layout.when] if layout.when < len(row) else None, order, tz)
         except Unreadable as exc:
@@ -1227,7 +1234,8 @@ def read_rows(
             anonymous += bool(given)
         text = update
         if details:
-            text = (text + " (" if text else "(") + "; ".join(details) + ")"
+            labelled = "; ".join(f"{label}: {value}" for label, value in details)
+            text = (text + " (" if text else "(") + labelled + ")"
         reports.append(
             SelfReport(
                 day,
@@ -1237,8 +1245,12 @@ def read_rows(
                 where,
                 cell(layout.cls),
                 refused=refused,
+                update=" ".join(update.split()),
+                others=tuple(" ".join(value.split()) for _, value in details),
             )
         )
+    if passed_over:
+        problems.append(RowProblem(source, _passed_over(layout, sorted(passed_over), hidden)))
     if anonymous and layout.forms:
         problems.append(
             RowProblem(
@@ -1254,6 +1266,28 @@ def _told(layout: Layout, i: int) -> bool:
     """Whether column `i`'s values go in the note: a column of the layout's extras, or one
     with no header (a value typed past the last header, or under a blank one)."""
     return i in layout.extra or not (i < len(layout.labels) and layout.labels[i].strip())
+
+
+def _numbering(layout: Layout, i: int) -> bool:
+    """Whether column `i` has no header, or one of a column numbering the rows (`#`): what
+    it holds may be no agent's words (a row number, a helper formula's result)."""
+    label = layout.labels[i] if i < len(layout.labels) else ""
+    return not label.strip() or normalise_header(label) in INDEX_HEADERS
+
+
+def _passed_over(layout: Layout, columns: Sequence[int], hidden: frozenset[int]) -> str:
+    """The warning naming the columns under no header (or `#`) whose values were left out."""
+    shown = ", ".join(
+        f"{col_letter(i + 1)} "
+        + (f"({layout.labels[i]!r})" if i < len(layout.labels) and layout.labels[i].strip()
+           else "(no header, hidden)" if i in hidden else "(no header)")
+        for i in columns
+    )  # fmt: skip
+    return (
+        f"column{'s' if len(columns) > 1 else ''} {shown}: left out of the notes: whole "
+        "numbers (row numbers), error values (#N/A: a formula's) and hidden columns under no "
+        "header are no agent's words (to keep a value, give its column a header of its own)"
+    )
 
 
 def _label(layout: Layout, i: int) -> str:

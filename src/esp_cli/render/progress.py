@@ -82,6 +82,13 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
         + (f" {result.other_days} report(s) of other days left out." if result.other_days else "")
         + _file_counts(result)
     )
+    if otherwise := sum(1 for i in result.imported if i.in_notes_as is not None):
+        say(
+            f"{otherwise} of them are in Notes with their other columns written otherwise "
+            "(under another header, or left out by an earlier esp): not added again"
+            + ("; --format json gives each line there (in_notes_as)." if fmt is not Format.json
+               else ".")
+        )  # fmt: skip
     say_written(result.write, fmt=fmt)
 
 

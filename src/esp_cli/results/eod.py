@@ -152,8 +152,12 @@ class EodReport:
     no_start_date: list[NoStartDate] = field(default_factory=list)
     # Why the date is not a business day ("a Saturday", a holiday), and the business day
     # before it; None when it is one.
-    not_a_business_day: str | None = field(default=None, metadata=as_json(hidden=True))
-    business_day_before: date | None = field(default=None, metadata=as_json(hidden=True))
+    not_a_business_day: str | None = field(
+        default=None, metadata=as_json(omit_none=True, after="date")
+    )
+    business_day_before: date | None = field(
+        default=None, metadata=as_json(omit_none=True, after="not_a_business_day")
+    )
 
 
 def ordered_actions(counts: Counter[str]) -> list[tuple[str, int]]:

@@ -22,6 +22,9 @@ class Imported:
     added: bool  # False: the very same line was already in Notes, or added by `same_as`
     # Not added because another report of this import (its source) adds the same line.
     same_as: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # Not added because Notes holds the report written otherwise (this line): the same
+    # update, its other columns under other headers or left out by an earlier esp.
+    in_notes_as: str | None = field(default=None, metadata=as_json(omit_none=True))
 
     @property
     @exported(after="row")
@@ -140,8 +143,12 @@ class MissingResult:
     # imported while the tracker was open counts as reported, not yet in the workbook.
     waiting: list[str] = field(default_factory=list)
     # The day is not a business day (why), and the business day before it.
-    not_a_business_day: str | None = field(default=None, metadata=as_json(hidden=True))
-    business_day_before: date | None = field(default=None, metadata=as_json(hidden=True))
+    not_a_business_day: str | None = field(
+        default=None, metadata=as_json(omit_none=True, after="date")
+    )
+    business_day_before: date | None = field(
+        default=None, metadata=as_json(omit_none=True, after="not_a_business_day")
+    )
 
     @property
     @exported(key="not_started", after="missing")

@@ -256,7 +256,7 @@ def eod_report(
         starting_later=[_starting_later(r) for r in later],
         no_start_date=[NoStartDate(r.ref().name, r.ref().cls, r.sheet, r.row) for r in unknown],
         not_a_business_day=cal.why_closed(day),
-        business_day_before=cal.add(day, 0),
+        business_day_before=cal.add(day, 0) if cal.why_closed(day) else None,
     )
 
 

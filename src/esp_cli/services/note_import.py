@@ -11,14 +11,20 @@ file twice adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
-from esp_cli.core.columns import BY_KEY, normalise_header
+from esp_cli.core.columns import (
+    BY_KEY,
+    INDEX_HEADERS,
+    alias_table,
+    match_header,
+    normalise_header,
+)
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.notes import NoteKind, appended, format_line
 from esp_cli.core.refs import address, col_letter
@@ -29,7 +35,9 @@ from esp_cli.core.values import (
     control_characters,
     describe_character,
     is_blank,
+    is_tick,
     text_of,
+    typed_text,
 )
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError
 from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
@@ -37,7 +45,7 @@ from esp_cli.services.agents import LOOKUP_KEYS, find_agent
 from esp_cli.services.notes import cell_text
 from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
 from esp_cli.workbook.session import WriteSession, write_session
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.patch import check_cell_text
 from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
@@ -53,6 +61,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "class": ("class", "wave"),
 }
 _HEADERS = {alias: field for field, aliases in FIELDS.items() for alias in aliases}
+_TRACKER = alias_table()  # the tracker's columns as esp spells them, for a file read alone
 _KINDS = {
     "notes": NoteKind.NOTES,
     "note": NoteKind.NOTES,
@@ -79,9 +88,12 @@ class NoteFile:
     refused: dict[int, str] = field(default_factory=dict)
 
 
-def read_rows(path: Path) -> NoteFile:
+def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
     """The note rows of the first sheet with a header row naming agent and note. Raises
-    InputFileError for a file without one."""
+    InputFileError for a file without one. `known`: the tracker's column spellings
+    (columns.alias_table): a column of the tracker copied beside the note is no note text;
+    one that names the agent another way (Agent ID, Email) is kept, as `also`, to find the
+    agent by when the first does not."""
     suffix = path.suffix.lower()
     date1904 = False
     table: CsvTable | None = None
@@ -112,17 +124,22 @@ def read_rows(path: Path) -> NoteFile:
         european = table is not None and table.delimiter == ";"
         found = NoteFile(source, [], date1904, european=european)
         labels = [text_of(v) for v in rows[at]]
-        unread = [c for c, label in enumerate(labels) if label.strip() and c not in fields]
+        kinds = {c: _column_kind(label, known or {}) for c, label in enumerate(labels)}
+        also = [c for c, kind in kinds.items() if kind == "agent" and c not in fields]
+        unread = [c for c, kind in kinds.items() if kind == "unknown" and c not in fields]
         if unread:
             found.unread.append((source, _unread_columns(labels, unread)))
-        for n, line in enumerate(rows[at + 1 :], start=at + 2):
+        for i, line in enumerate(rows[at + 1 :], start=at + 1):
+            # A CSV's row is numbered by the line of the file it starts on.
+            n = table.line(i) if table is not None else i + 1
             values = {f: line[c] if c < len(line) else None for c, f in fields.items()}
-            why = table.misread(n - 1, at) if table is not None else None
+            values["also"] = [_text(line[c]) for c in also if c < len(line) and _text(line[c])]
+            why = table.misread(i, at) if table is not None else None
             if why is None:
-                why = _left_out(line, fields, labels)
+                why = _left_out(line, fields, labels, kinds)
             if why is not None:
                 found.refused[n] = why
-            if why is not None or not all(is_blank(v) for v in values.values()):
+            if why is not None or not all(is_blank(v) for f, v in values.items() if f != "also"):
                 found.rows.append((n, values))
     if found is None:
         raise InputFileError(
@@ -137,16 +154,49 @@ def _unread_columns(labels: Sequence[str], unread: Sequence[int]) -> str:
     shown = ", ".join(f"{col_letter(c + 1)} {labels[c]!r}" for c in unread)
     return (
         f"column{'s' if len(unread) > 1 else ''} {shown} not read (esp reads "
-        f"{', '.join(FIELDS)}): a row with text there is not applied; put that text in the "
-        "note column, or delete the column"
+        f"{', '.join(FIELDS)}, and passes over the tracker's own columns): a row with words "
+        "there is not applied; put them in the note column, or delete the column"
     )
 
 
-def _left_out(line: Sequence[object], fields: dict[int, str], labels: Sequence[str]) -> str | None:
-    """Why a row cannot be applied as it is: text in a column esp does not read (under a
-    header it does not know, or under none), which the note would be written without."""
+# The tracker's columns that name the agent: another way to find the row's agent.
+_AGENT_KEYS = frozenset({"agent_name", "agent_id", "email", "n_number"})
+_NOTE_KEYS = frozenset({NoteKind.NOTES.column_key, NoteKind.TBT.column_key})
+
+
+def _column_kind(label: str, known: Mapping[str, str]) -> str:
+    """What a column not taken as one of the file's fields is: `agent` (another column
+    naming the agent: Agent ID, Email), `tracker` (a column of the tracker's, copied: TBT
+    SME, Class — never note text), `index` (row numbers), `unknown` (a header esp does not
+    read), or `none` (no header). A second note column is unknown: its words are a note's."""
+    norm = normalise_header(label)
+    if not norm:
+        return "none"
+    if norm in INDEX_HEADERS:
+        return "index"
+    key = match_header(label, known) or match_header(label, _TRACKER)
+    field = _HEADERS.get(norm)
+    if field == "agent" or key in _AGENT_KEYS:
+        return "agent"
+    if field == "note" or key in _NOTE_KEYS:
+        return "unknown"
+    if field is not None or key is not None:
+        return "tracker"
+    return "unknown"
+
+
+def _left_out(
+    line: Sequence[object], fields: dict[int, str], labels: Sequence[str], kinds: dict[int, str]
+) -> str | None:
+    """Why a row cannot be applied as it is: words in a column esp does not read (under a
+    header it does not know, or under none), which the note would be written without. A
+    whole number (a row number), an error value, or a tick under a header (`Done?`: x, ✓,
+    TRUE) are no words; a column of the tracker's holds none of the note's."""
     for c, value in enumerate(line):
-        if c in fields or is_blank(value):
+        kind = kinds.get(c, "none")
+        if c in fields or kind in ("agent", "tracker") or not typed_text(value):
+            continue
+        if kind == "unknown" and is_tick(value):
             continue
         label = labels[c] if c < len(labels) else ""
         under = f"({label!r})" if label.strip() else "(no header)"
@@ -185,8 +235,8 @@ def import_notes(
     today: date | None = None,
 ) -> NoteImportResult:
     """Append every row's note line to its agent's Notes or TBT Notes, in one write."""
-    now = today or date.today()
-    file = read_rows(source)
+    now = today or config.today()
+    file = read_rows(source, alias_table(config.columns))
     name, rows, date1904 = file.source, file.rows, file.date1904
     # One day/month order for the whole file's dates, a zoned timestamp on the team's day.
     order = date_order((v.get("date") for _, v in rows), day_first=file.european)
@@ -204,6 +254,9 @@ def import_notes(
     ) as s:
         for n, values in rows:
             query, text = _text(values.get("agent")), _text(values.get("note"))
+            also: list[str] = values.get("also") or []
+            if not query and also:  # the name left blank, the Agent ID or e-mail given
+                query, also = also[0], also[1:]
             item = ImportedNote(line_number=n, query=query, note=text)
             results.append(item)
             if n in file.refused:
@@ -225,11 +278,16 @@ def import_notes(
                     "[people] user in esp.toml"
                 )
                 continue
+            cls = _text(values.get("class")) or None
             try:
-                row = find_agent(s.table, query, _text(values.get("class")) or None)
+                row = find_agent(s.table, query, cls)
             except EspError as exc:
-                item.refuse(exc.message)
-                continue
+                # Two agents of the name, or none: the row's Agent ID or e-mail may say.
+                found_by = _found_by(s.table, also, cls)
+                if found_by is None:
+                    item.refuse(exc.message)
+                    continue
+                row = found_by
             item.agent = row.ref()
             item.column = BY_KEY[kind.column_key].header
             item.line = format_line(kind, day, signer, text)
@@ -256,6 +314,16 @@ def import_notes(
     return NoteImportResult(
         tracker=s.report.tracker, source=name, notes=results, write=s.report, unread=file.unread
     )
+
+
+def _found_by(table: Table, queries: Sequence[str], cls: str | None) -> Row | None:
+    """The one agent the first of `queries` (a row's other columns naming its agent) finds."""
+    for query in queries:
+        try:
+            return find_agent(table, query, cls)
+        except EspError:
+            continue
+    return None
 
 
 def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNote]) -> None:

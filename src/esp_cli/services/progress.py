@@ -33,9 +33,9 @@ from esp_cli.core.columns import alias_table
 from esp_cli.core.csvfile import CsvError, CsvTable, read_table
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import AgentRef
-from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
+from esp_cli.core.notes import NoteKind, appended, folded, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
-from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport
+from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, written_otherwise
 from esp_cli.core.rules import done_by, fmt
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import (
@@ -115,6 +115,7 @@ class Sheet:
     rows: Sequence[Sequence[object]]
     visible: bool = True
     csv: CsvTable | None = None  # a CSV's: its delimiter, the rows it cannot take as written
+    hidden_columns: frozenset[int] = frozenset()  # a workbook sheet's (indexes from 0)
 
     @property
     def european(self) -> bool:
@@ -307,7 +308,16 @@ def _showable(report: SelfReport, problems: list[RowProblem]) -> SelfReport:
             f"the report holds {shown}, which no cell can show: left out of its note",
         )
     )
-    return replace(report, text=" ".join(without_control_characters(report.text).split()))
+
+    def clean(text: str) -> str:
+        return " ".join(without_control_characters(text).split())
+
+    return replace(
+        report,
+        text=clean(report.text),
+        update=None if report.update is None else clean(report.update),
+        others=tuple(map(clean, report.others)),
+    )
 
 
 _AGAIN = "copy or save it again (a OneDrive file: open it once so it downloads), then import it."
@@ -370,6 +380,7 @@ def _workbook_sheets(path: Path) -> list[Sheet]:
             f"{path.name} [{info.name}]" if several or not info.visible else path.name,
             wb.values(info).rows,
             info.visible,
+            hidden_columns=frozenset(c - 1 for c in wb.hidden_columns(info)),
         )
         for info in wb.sheets
     ]
@@ -421,7 +432,13 @@ def _add_rows(
     )
     for sheet, layout in readable:
         reports, problems = read_rows(
-            sheet.rows, layout, sheet.source, order=order, tz=zone, csv=sheet.csv
+            sheet.rows,
+            layout,
+            sheet.source,
+            order=order,
+            tz=zone,
+            csv=sheet.csv,
+            hidden=sheet.hidden_columns,
         )
         reports = [_showable(report, problems) for report in reports]
         entry.reports += reports
@@ -578,7 +595,7 @@ def import_reports(
 ) -> ImportResult:
     """Put each report in `found` (of day `on`, when given) in its agent's Notes. A report
     refused as read, or dated after `today`, is listed as not imported."""
-    now = today or date.today()
+    now = today or config.today()
     wanted = [r for r in found.reports if on is None or r.day == on]
     # Oldest first, so each agent's lines land in date order; a stable sort keeps the files'
     # order within a day (and in_order then an agent's e-mails' sent order).
@@ -656,6 +673,8 @@ def file_outcomes(
             fate[id(i.report)] = ("added", how)
         elif i.same_as is not None:
             fate[id(i.report)] = ("already", f"the same report as {i.same_as}, added by it ({how})")
+        elif i.in_notes_as is not None:
+            fate[id(i.report)] = ("already", f"already in Notes as {i.in_notes_as!r} ({how})")
         else:
             fate[id(i.report)] = ("already", f"already in Notes ({how})")
     for u in unmatched:
@@ -714,22 +733,26 @@ def _plan_lines(
             unmatched += [NotImported(report, exc.message) for report, _, _ in group]
             continue
         text, mine = before, []
-        earlier = [p for ln in lines_of(before) if (p := parse_line(NOTES, ln))]
+        earlier = [(ln, p) for ln in lines_of(before) if (p := parse_line(NOTES, ln))]
         added_by: dict[str, str] = {}  # a line this import adds -> the report's source
         for report, _, how in group:
             body = report.text or NO_TEXT
             line = format_line(NOTES, report.day, row.label(), body)
             # Typed by hand the same report may read '11/24/26 - price, devon - ...': the same
-            # day, person and words are the same line.
-            same = any(
-                e.day == report.day
-                and _words(e.text) == _words(body)
+            # day, person and words are the same line. So is the same update with its other
+            # columns written otherwise (another header, or none by an earlier esp).
+            same = [
+                (ln, folded(e.text) == folded(body))
+                for ln, e in earlier
+                if e.day == report.day
                 and same_person(e.author, row.label())
-                for e in earlier
-            )
+                and (folded(e.text) == folded(body) or written_otherwise(e.text, report))
+            ]
+            as_written = next((ln for ln, exact in same if exact), None)
+            otherwise = None if as_written or not same else " ".join(same[0][0].split())
             new = None if same else appended(text, line)
             twin = added_by.get(line) if new is None else None
-            mine.append(Imported(report, row.ref(), how, line, new is not None, twin))
+            mine.append(Imported(report, row.ref(), how, line, new is not None, twin, otherwise))
             if new is not None:
                 added_by.setdefault(line, report.source)
             text = new if new is not None else text
@@ -749,10 +772,6 @@ def _plan_lines(
                         plan.append(row, NOTES.column_key, item.line, before)
         imported += mine
     return imported
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 # ----------------------------------------------------------------------------- missing
@@ -803,7 +822,7 @@ def missing_reports(
         sme=chosen.sme,
         waiting=chosen.counted_in(counted),
         not_a_business_day=cal.why_closed(on),
-        business_day_before=cal.add(on, 0),
+        business_day_before=cal.add(on, 0) if cal.why_closed(on) else None,
     )
 
 
