@@ -198,3 +198,29 @@ def test_the_rules_columns_come_from_the_one_scan_of_the_sheet(
     want = ["Complete", None, None] if command == "proofs" else expected(tracker)
     assert computed(tracker) == want != before
     assert scans == ["ESP Tracker"]
+
+
+def test_a_formula_without_a_saved_result_is_said_alike_by_every_write(tmp_path: Path) -> None:
+    """Devon's ESP Start Date is a formula whose result the file does not hold (a workbook
+    another program wrote): esp escalations --write says so in Next Action, and esp access
+    set, whose computed cells follow from the rules' columns read for Devon alone, says the
+    same, never "is empty"."""
+    path = et.build(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            agent("Devon Price", "E100", "No", None),
+            agent("Ana Ruiz", "E101", "No", None),
+        ],
+    )
+    book = openpyxl.load_workbook(path)
+    ws = book["ESP Tracker"]
+    headers = {c.value: c.column for c in ws[ROW - 1]}
+    ws.cell(ROW, headers["ESP Start Date"]).value = "=DATE(2026,11,16)"  # no result saved
+    book.save(path)
+    res = CliRunner().invoke(app, ["escalations", "-t", str(path), "--write"])
+    assert res.exit_code == 0, res.output
+    written = computed(path)
+    assert "formula whose result is not saved" in str(written[1])
+    esp(path, "access", "set", "Devon Price", "Equipment Issue", "--by", "Dana")
+    assert computed(path) == expected(path)
+    assert "formula whose result is not saved" in str(computed(path)[1])

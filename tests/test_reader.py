@@ -625,3 +625,22 @@ def test_a_number_calamine_stops_at_is_read_again_as_a_number(
     wb = Workbook.open(_formatted(tmp_path / "t.xlsx", "mm/dd/yyyy", b"-inf"))
     got = wb.values(wb.sheets[0]).get(2, 2)
     assert isinstance(got, float) and math.isinf(got) and got < 0
+
+
+def test_a_scan_of_some_columns_answers_for_those_columns_only(tmp_path: Path) -> None:
+    """Workbook.preload: a later read of the scanned columns gets the scan; a read of any
+    other column, or of the whole sheet, reads the sheet (a column the scan left out is not
+    empty: a new column placed there, or a waiting cell compared with it, would be wrong)."""
+    from tests import factories
+
+    path = factories.make_workbook(
+        tmp_path / "t.xlsx", {"S": [["Name", "Phone", None], ["Kim", "555", "badge"]]}
+    )
+    wb = Workbook.open(path)
+    info = wb.pkg.sheet("S")
+    wb.preload(info, {1})
+    assert wb.values(info, columns={1}).get(2, 1) == "Kim"
+    assert wb.values(info, columns={2}).get(2, 2) == "555"
+    assert wb.first_value_in(info, 3) == 2
+    whole = wb.values(info)
+    assert (whole.get(2, 2), whole.get(2, 3)) == ("555", "badge")

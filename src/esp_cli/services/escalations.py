@@ -221,7 +221,15 @@ def keep_computed(
     for key, value in written.items():
         if value is None:
             values.pop(key, None)
-    after = Row(row.sheet, row.row, row.cls, dict(row.raw), values, row.unreadable - set(written))
+    after = Row(
+        row.sheet,
+        row.row,
+        row.cls,
+        dict(row.raw),
+        values,
+        row.unreadable - set(written),
+        row.uncalculated - set(written),
+    )
     ev = evaluate(facts_from_row(after), now.date(), now, cal, spoc_phone=config.spoc_phone)
     sheet = plan.table.sheet(row.sheet)
     if all(sheet.col(k) is not None for k in COMPUTED_KEYS):

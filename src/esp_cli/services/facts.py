@@ -91,8 +91,10 @@ def read_keys(table: Table, rows: Iterable[Row], keys: Sequence[str]) -> None:
         # Those columns only: the sheet's other cells would be made and dropped; none at
         # all when the rows were read with them scanned (read_table's scan_also).
         wanted = {c for k in keys if (c := sheet.col(k)) is not None and k not in sheet.scanned}
-        lines = table.workbook.values(by_sheet[row.sheet], columns=wanted).rows if wanted else []
+        read = table.workbook.values(by_sheet[row.sheet], columns=wanted) if wanted else None
+        lines = read.rows if read is not None else []
         bad = set(row.unreadable)
+        uncalculated = set(row.uncalculated)
         for key in keys:
             col = sheet.col(key)
             # A merged range's rows show its first cell's value (as read_table reads them).
@@ -102,10 +104,15 @@ def read_keys(table: Table, rows: Iterable[Row], keys: Sequence[str]) -> None:
             if stored is not None:
                 k = at - sheet.header_row - 1
                 value = stored[k] if 0 <= k < len(stored) else None
+                formulas = sheet.scanned_uncalculated
             else:
                 line = lines[at - 1] if col is not None else []
                 value = line[col - 1] if col is not None and col <= len(line) else None
+                formulas = read.uncalculated if read is not None else frozenset()
             if value is None or value == "":
+                # A formula whose result is not saved reads as empty: said as it is.
+                if col is not None and (at, col) in formulas:
+                    uncalculated.add(key)
                 continue
             row.raw[key] = value
             try:
@@ -116,6 +123,7 @@ def read_keys(table: Table, rows: Iterable[Row], keys: Sequence[str]) -> None:
             if parsed is not None:
                 row.values[key] = parsed
         row.unreadable = frozenset(bad)
+        row.uncalculated = frozenset(uncalculated)
 
 
 def rule_findings(table: Table) -> list[Finding]:

@@ -298,7 +298,15 @@ def _with_shown(row: Row, key: str, shown: Any, date1904: bool) -> Row:
         bad.discard(key)
     except Unreadable:
         bad.add(key)
-    return Row(row.sheet, row.row, row.cls, {**row.raw, key: raw}, values, frozenset(bad))
+    return Row(
+        row.sheet,
+        row.row,
+        row.cls,
+        {**row.raw, key: raw},
+        values,
+        frozenset(bad),
+        row.uncalculated - {key},  # what the card shows for it is a value
+    )
 
 
 def _ref(agent: AgentAnswers) -> AgentRef:

@@ -136,6 +136,9 @@ class Sheet:
     # column's cells as stored, from the row under the header down (services.facts
     # read_keys parses them for the few rows a command reads more of).
     scanned: dict[str, list[Any]] = field(default_factory=dict)
+    # The cells of those columns holding a formula whose result is not saved in the file
+    # (read as empty), by (row, column).
+    scanned_uncalculated: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def last_header_col(self) -> int:
@@ -588,7 +591,8 @@ def read_table(
             if wanted is not None and also and also_when <= columns.keys()
             else []
         )
-        read_cols = {c for _, c in items} | {c for _, c in later}
+        later_cols = {c for _, c in later}
+        read_cols = {c for _, c in items} | later_cols
         values = workbook.values(info, columns=read_cols, cache=False)
         if values.formats:
             shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
@@ -723,6 +727,7 @@ def read_table(
                 [rng for rng in values.merged if rng[2] > header_row],
                 set_aside,
                 scanned,
+                frozenset((r, c) for r, c in values.uncalculated if c in later_cols),
             )
         )
     if not sheets:

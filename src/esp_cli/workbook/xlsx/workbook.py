@@ -50,9 +50,9 @@ class Workbook:
         self._reader: WorkbookReader | None = None
         self._reading = reader  # the reader read_ahead is making, with its sheets parsed
         self._values: dict[tuple[str, int | None, frozenset[int] | None], SheetValues] = {}
-        # Sheet name -> the columns a preload scanned (its values stand for the sheet's for
-        # those columns only).
-        self._preloaded: dict[str, frozenset[int]] = {}
+        # Sheet name -> the columns a preload scanned and their values (they stand for the
+        # sheet's values for those columns only).
+        self._preloaded: dict[str, tuple[frozenset[int], SheetValues]] = {}
         # Each sheet's XML without its rows (None: it cannot be followed) and drop-downs,
         # read once: a command that only reads does not keep the sheet's XML for them.
         self._skeletons: dict[str, _Element | None] = {}
@@ -103,13 +103,13 @@ class Workbook:
         got = self._values.get(key)
         if got is None:
             full = self._values.get((sheet.name, None, None))
-            covered = self._preloaded.get(sheet.name)
+            if full is not None:
+                return full
             # A preload answers for its own columns only: any other reads as empty there,
             # and a column of data without a header would look free to a new column.
-            if full is not None and (
-                covered is None or (columns is not None and columns <= covered)
-            ):
-                return full
+            preloaded = self._preloaded.get(sheet.name)
+            if preloaded is not None and columns is not None and columns <= preloaded[0]:
+                return preloaded[1]
             got = self.reader().values(sheet, nrows=nrows, columns=columns)
             if cache:
                 self._values[key] = got
@@ -125,12 +125,12 @@ class Workbook:
         return None
 
     def preload(self, sheet: SheetInfo, columns: set[int]) -> SheetValues:
-        """Scan these columns of the sheet once; every later read of the sheet's rows gets
-        that scan (values outside `columns` read as empty). For a command that reads a few
-        columns of every row and more of some rows: one scan serves both."""
+        """Scan these columns of the sheet once; every later read of some of these columns
+        gets that scan (a read of others, or of the whole sheet, scans it again). For a
+        command that reads a few columns of every row and more of some rows: one scan
+        serves both."""
         got = self.values(sheet, columns=columns, cache=False)
-        self._values[(sheet.name, None, None)] = got
-        self._preloaded[sheet.name] = frozenset(columns)
+        self._preloaded[sheet.name] = (frozenset(columns), got)
         return got
 
     def formulas(self, sheet: SheetInfo, rows: Iterable[int]) -> dict[int, dict[int, str]]:
