@@ -97,6 +97,7 @@ EOD_MAIL = "report eod --eml"
 KPI = "report kpi"
 UNDO = "undo (escalations --write)"
 NOTE_AFTER_COLUMN = "note add (after escalations --write)"
+SYNC_AFTER_COLUMN = "sync-nnumbers (after escalations --write)"
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,14 @@ COMMANDS: tuple[Command, ...] = (
         NOTE_AFTER_COLUMN,
         "note add {agent_id} 'Called SPOC; waiting on the callback.' "
         "--by 'Jordan Reyes' --tracker {tracker}",
+        writes=True,
+        before="escalations --write --write-past --as-of {as_of} --tracker {tracker}",
+    ),
+    # The day's sync once the sheet has the computed columns: the agents whose request
+    # date it writes have them brought up to date, from the rules' columns read with its own.
+    Command(
+        SYNC_AFTER_COLUMN,
+        "sync-nnumbers --tracker {tracker} --from {master} --format json",
         writes=True,
         before="escalations --write --write-past --as-of {as_of} --tracker {tracker}",
     ),
