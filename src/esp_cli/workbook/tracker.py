@@ -19,7 +19,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from esp_cli.core.columns import BY_KEY, Kind, alias_table, closest_header, match_header
+from esp_cli.core.columns import (
+    BY_KEY,
+    Kind,
+    alias_table,
+    closest_header,
+    header_match,
+    match_header,
+)
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
 from esp_cli.core.nonagents import (
     IDENTITY,
@@ -301,17 +308,28 @@ def find_header(
     columns: dict[str, int] = {}
     headers: dict[int, str] = {}
     duplicates: list[tuple[str, int, int]] = []
+    loose: set[str] = set()  # columns found by a header that names them only loosely
     for c, v in enumerate(_shown_line(values, r, down), start=1):
         if is_blank(v) or isinstance(v, ErrorValue):
             continue
         headers[c] = text_of(v)
-        key = match_header(v, table)
+        key, exact = header_match(v, table)
         if key is None:
             continue
         if key in columns:
-            duplicates.append((key, columns[key], c))
+            # The first header naming a column is it, unless only a looser spelling named
+            # it ("All TBTs Completed?" holding dates, left of the team's "TBTs Complete?").
+            if exact and key in loose:
+                duplicates.append((key, c, columns[key]))
+                columns[key] = c
+                loose.discard(key)
+            else:
+                duplicates.append((key, columns[key], c))
             continue
         columns[key] = c
+        if not exact:
+            loose.add(key)
+    duplicates.sort(key=lambda d: d[2])
     return r, columns, headers, duplicates
 
 
