@@ -215,13 +215,16 @@ def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, bo
 def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:
     """The header among `headers` that names no known column, holds the column's own word
     (_MARKS: TBT, Cert, ESP or Start) and reads most like column `key`'s spellings ("All
-    TBTs Finished?" for All TBTs Complete?): the one to rename or map. None: none is."""
+    TBTs Finished?" for All TBTs Complete?): a guess at the team's own header for it. A
+    yes/no column's guess is a question ("...?", "(Y/N)"), never a header that says how many
+    or when (TBTs Completed, a date); a start date's never another step's (Call Cert Start
+    Date). None: none is."""
     col = BY_KEY[key]
     marks = _MARKS.get(key, ())
     spellings = [normalise_header(s) for s in (col.header, *col.aliases, *col.questions)]
     best: tuple[float, str] | None = None
     for header in headers:
-        if match_header(header, table) is not None:
+        if match_header(header, table) is not None or not _may_be(col, header):
             continue
         norm = _ANSWERS_SUFFIX.sub("", normalise_header(header))
         if not any(m in _compact(norm) for m in marks):
@@ -230,3 +233,20 @@ def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -
         if score >= _CLOSE and (best is None or score > best[0]):
             best = (score, header)
     return best[1] if best is not None else None
+
+
+# Words of a header that holds how many or when: never a yes/no column's.
+_NOT_YESNO = frozenset({"date", "day", "when", "count", "hours", "number", "#", "how", "many"})
+# Words of a header for another step's clock: never the ESP Start Date's.
+_OTHER_STEP = ("cert", "tbt", "call", "coach", "cap", "term", "spoc", "request", "hire")
+
+
+def _may_be(col: Column, header: str) -> bool:
+    """Whether `header` may hold column `col` by what its words say it holds."""
+    norm = normalise_header(header)
+    if col.kind is Kind.YESNO:
+        question = str(header).strip().endswith("?") or _ANSWERS_SUFFIX.search(norm) is not None
+        return question and not _NOT_YESNO & set(norm.split())
+    if col.key == "esp_start":
+        return not any(word in _compact(norm) for word in _OTHER_STEP)
+    return True
