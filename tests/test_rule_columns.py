@@ -321,3 +321,69 @@ def test_a_hidden_roster_sheet_is_no_sheet_of_agents(sample: Path) -> None:
     res = run("report", "eod", "--date", "2026-11-24")
     assert res.exit_code == 0, res.output
     assert "33 of 67 agents fully complete" in res.stdout.splitlines()[0]
+
+
+@pytest.fixture
+def per_class(sample: Path) -> Path:
+    """The sample as one sheet per class (no Class column), the newest class's sheet made
+    before its TBTs: without an All TBTs Complete? column."""
+    import warnings
+
+    import openpyxl
+
+    path = sample / TRACKER
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    tracker = wb["ESP Tracker"]
+    header = [c.value for c in tracker[4]]
+    rows = [r for r in tracker.iter_rows(min_row=5, values_only=True) if r[1]]
+    for cls in sorted({r[0] for r in rows}):
+        keep = [
+            i
+            for i, h in enumerate(header)
+            if i and not (cls == "AET-1116" and h == "All TBTs Complete?")
+        ]
+        ws = wb.create_sheet(cls)
+        ws.append([header[i] for i in keep])
+        for r in rows:
+            if r[0] == cls:
+                ws.append([None if str(r[i]).startswith("=") else r[i] for i in keep])
+    wb.remove(tracker)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("escalations", "--class", "AET-1102", "--as-of", "2026-11-24"),
+        ("explain", "Maria Gonzalez", "--as-of", "2026-11-24"),
+        ("record-step", "Tyrone Jackson", "coaching", "--date", "2026-11-24", "-n"),
+        ("report", "eod", "--date", "2026-11-24", "--class", "AET-1102"),
+        ("report", "kpi", "--to", "2026-11-24", "--class", "AET-1102"),
+        ("progress", "missing", "--class", "AET-1102", "--date", "2026-11-24"),
+        ("sme", "list", "--class", "AET-1102"),
+        ("round", "--class", "AET-1102", "--by", "Jordan Reyes", "-n"),
+        ("document", "Maria Gonzalez", "coaching", "--out", "doc.docx"),
+        ("advise", "Maria Gonzalez", "self-report", "--as-of", "2026-11-24", "-n"),
+    ],
+    ids=" ".join,
+)
+def test_a_class_sheet_without_a_column_stops_no_work_on_another_class(
+    per_class: Path, args: tuple[str, ...]
+) -> None:
+    res = run(*args, stdin="")
+    assert "AET-1116" not in res.stderr and "column, which" not in res.stderr, res.output
+    assert res.exit_code != 3, res.output
+
+
+def test_a_report_of_the_whole_tracker_needs_the_column_on_every_class_sheet(
+    per_class: Path,
+) -> None:
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    assert "sheet 'AET-1116' has no 'All TBTs Complete?' column" in res.stderr
+    res = run("escalations", "--class", "AET-1116", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    assert "sheet 'AET-1116' has no 'All TBTs Complete?' column" in res.stderr

@@ -43,6 +43,7 @@ def need_rule_columns(
     *,
     computed: bool = False,
     sheets: Iterable[str] | None = None,
+    rows: Iterable[Row] | None = None,
 ) -> None:
     """Stop (MissingColumnsError, exit 3) when a sheet of agents lacks a column the rules
     need (ESP Start Date, Call Cert Complete?, All TBTs Complete?): without it every agent
@@ -51,7 +52,11 @@ def need_rule_columns(
     read (on the headers: nothing more is read). `keys`: the ones the command reads (a
     count of who is complete needs no ESP Start Date); `computed`: only the sheets that
     have the computed columns (a command that works them out beside its own cells);
-    `sheets`: only these."""
+    `sheets`: only these; `rows`: only the sheets of these agents (those a command about a
+    class, a TBT SME or one agent works on: a sheet of another class made before its
+    columns stops no other class's work)."""
+    if rows is not None:
+        sheets = {row.sheet for row in rows}
     chosen = [
         s
         for s in table.sheets
