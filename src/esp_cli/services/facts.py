@@ -68,15 +68,17 @@ def need_rule_columns(
 
 def facts_from_row(row: Row) -> AgentFacts:
     """The rules' view of one tracker row. A cell that could not be read stays None and its
-    key goes into `unreadable`, so the rules say "cannot be read" rather than "empty"."""
+    key goes into `unreadable`, so the rules say "cannot be read" rather than "empty"; so
+    does one holding a formula whose result is not saved (Excel shows a value there: a
+    completion flag is not "no" for it), in `uncalculated` too, for the words."""
     get = row.values.get
     # Made as the tuple it is, in the fields' order: this runs for every agent of the
     # tracker (a third less time than through the named tuple's keywords).
     if not row.unreadable and not row.uncalculated:
         return _new_tuple(AgentFacts, (*map(get, FACT_KEYS), (), ()))
-    bad = row.unreadable
-    unreadable = tuple(sorted(k for k in bad if k in _FACT_KEY_SET))
     uncalculated = tuple(sorted(k for k in row.uncalculated if k in _FACT_KEY_SET))
+    bad = row.unreadable | frozenset(uncalculated)
+    unreadable = tuple(sorted(k for k in bad if k in _FACT_KEY_SET))
     args: list[Any] = [
         *(None if key in bad else get(key) for key in FACT_KEYS),
         unreadable,
