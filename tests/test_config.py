@@ -541,3 +541,30 @@ def test_a_toml_syntax_error_shows_the_line_and_how_to_correct_it(
     assert f"{config}: not valid TOML" in said
     assert line in said
     assert f"Fix: correct line {line.split()[1]} of {config}: {fix}" in said
+
+
+def test_a_columns_line_pasted_on_its_heading_says_to_split_it(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "esp.toml",
+        '[tracker]\npath = "x.xlsx"\n[columns] "All TBTs Complete?" = ["All TBTs Finished?"]\n',
+    )
+    with pytest.raises(ConfigError) as got:
+        load_config(config)
+    assert (
+        f"Fix: correct line 3 of {config}: a section heading goes on a line of its own: "
+        '[columns] on this line, then on the next: "All TBTs Complete?" = ["All TBTs Finished?"]'
+    ) in str(got.value)
+
+
+def test_a_section_given_twice_says_where_it_is_already(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "esp.toml",
+        '[columns]  # spellings\n"ESP Start Date" = ["Go-Live Date"]\n[tracker]\n'
+        'path = "x.xlsx"\n\n[columns]\n"All TBTs Complete?" = ["All TBTs Finished?"]\n',
+    )
+    with pytest.raises(ConfigError) as got:
+        load_config(config)
+    assert (
+        f"Fix: a [columns] section is already in {config} (line 1): add the lines under this "
+        "heading to that section, and delete line 6."
+    ) in str(got.value)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from esp_cli.core.columns import COLUMNS, alias_table, match_header, normalise_header
+from esp_cli.core.columns import BY_KEY, COLUMNS, alias_table, match_header, normalise_header
 from esp_cli.workbook.tracker import read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.support.paths import SAMPLE_DATA
@@ -99,3 +99,51 @@ def test_the_sample_trackers_headers_read_as_before() -> None:
     assert read["Status"] is None
     keys = [k for k in read.values() if k is not None]
     assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "All TBTs Completed",
+        "All TBT's Completed",
+        "All TBT Complete",
+        "All TBTs Done",
+        "All TBT Done",
+    ],
+)
+def test_the_newer_completion_spellings_need_their_question(header: str) -> None:
+    """Without its '?' or '(Y/N)', such a header may hold the day the TBTs were done."""
+    table = alias_table()
+    assert match_header(header, table) is None
+    assert match_header(f"{header}?", table) == "tbts_complete"
+    assert match_header(f"{header} (Y/N)", table) == "tbts_complete"
+
+
+@pytest.mark.parametrize(
+    "loose,exact",
+    [
+        ("All TBTs Completed?", "TBTs Complete?"),
+        ("TBTs Complete (Y/N)", "All TBTs Complete?"),
+        ("Call Cert Done?", "Call Cert Complete?"),
+    ],
+)
+def test_a_header_spelt_exactly_is_the_column_over_a_looser_one_left_of_it(
+    tmp_path: Path, loose: str, exact: str
+) -> None:
+    import openpyxl
+
+    path = tmp_path / "t.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(["Class", "Agent Name", loose, exact])
+    ws.append(["AET-1", "Ana Ruiz", "11/20/2026", "Yes"])
+    wb.save(path)
+    sheet = read_table(Workbook.open(path), keys=None)
+    (found,) = sheet.sheets
+    key = match_header(exact, alias_table())
+    assert key is not None
+    assert found.columns[key] == 4
+    assert [(f.col, f.message) for f in sheet.findings] == [
+        (3, f"a second '{BY_KEY[key].header}' column; esp uses column D")
+    ]

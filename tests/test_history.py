@@ -463,8 +463,10 @@ def test_an_undo_whose_cell_was_edited_since_is_refused_naming_the_conflict(book
         ("J4", "left_out")
     ]
     (left,) = [r for r in rows if r["status"] == "left_out"]
-    assert (left["old"], left["new"]) == ("Password Reset", "No Issues")
+    # As the cell is now (unchanged), what the undo would have put back in the reason.
+    assert (left["old"], left["new"]) == ("Learning Hub Issue", "Learning Hub Issue")
     assert left["reason"].startswith("changed since operation ")
+    assert left["reason"].endswith("would put back 'No Issues'")
     assert any(r["cell"] == "L4" and r["status"] == "changed" for r in rows)
 
 

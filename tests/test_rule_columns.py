@@ -91,9 +91,10 @@ def test_a_command_of_the_rules_stops_naming_the_sheet_its_headers_and_the_fix(
     assert str(unknown_tbts) in err or TRACKER in err
     assert "(headers in row 4: Class, Agent Name," in err and "TBTs Finished?" in err
     assert (
-        "Fix: if 'TBTs Finished?' holds it, rename it to 'All TBTs Complete?' or map it in "
-        'esp.toml: [columns] "All TBTs Complete?" = ["TBTs Finished?"]'
+        "Fix: if one of the headers in row 4 holds it under another name ('TBTs Finished?' may "
+        "be All TBTs Complete?: check what it holds), map it in esp.toml with the lines below"
     ) in err
+    assert res.stderr.rstrip().endswith('\n[columns]\n"All TBTs Complete?" = ["Your Header"]')
     assert unknown_tbts.read_bytes() == before
     assert (
         not any(unknown_tbts.parent.glob("*.docx")) and not (unknown_tbts.parent / "docs").exists()
@@ -113,7 +114,14 @@ def test_each_column_the_rules_need_is_asked_for(sample: Path, header: str, key:
     assert res.exit_code == 3, res.output
     wanted = "ESP Start Date" if header == "ESP Start Date" else header
     assert f"has no '{wanted}' column, which the rules need" in res.stderr
-    assert f"add a column '{wanted}' (it may stay empty)" in " ".join(res.stderr.split())
+    err = " ".join(res.stderr.split())
+    assert "Column X' may be" not in err  # it holds no word of the column's
+    empty = "no agent is evaluated" if header == "ESP Start Date" else "nobody is complete"
+    assert (
+        "Only if the team does not keep it yet, add the column and fill it in for every agent "
+        f"(left empty, {empty})."
+    ) in err
+    assert "may stay empty" not in err
 
 
 def test_the_spelling_the_review_found_is_read_as_the_column(sample: Path) -> None:
@@ -219,3 +227,163 @@ def test_a_waiting_change_is_written_without_working_out_the_computed_columns(
     assert "has no 'All TBTs Complete?' column, which the rules need" in err
     assert "Next Action Due of that sheet's agents are left as they are" in err
     assert "then esp escalations --write." in err
+
+
+def fix_lines(stderr: str) -> str:
+    """The esp.toml lines a refusal ends with, as printed."""
+    _, _, lines = stderr.rstrip().partition("The esp.toml lines:\n")
+    return lines + "\n"
+
+
+def test_the_fix_leads_with_the_teams_own_header_not_a_count_that_looks_like_it(
+    sample: Path,
+) -> None:
+    """A count named "TBTs Completed" beside the team's flag "All TBTs Finished?": the fix
+    guesses the flag, never the count, and its lines pasted into esp.toml (the team's
+    header typed in) give the tracker's figures."""
+    renamed(sample, "All TBTs Complete?", "All TBTs Finished?")
+    renamed(sample, "Status", "TBTs Completed")
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    err = " ".join(res.stderr.split())
+    assert "'All TBTs Finished?' may be All TBTs Complete?" in err
+    assert "'TBTs Completed' may be" not in err and "TBTs Completed' holds" not in err
+    lines = fix_lines(res.stderr)
+    assert lines == '[columns]\n"All TBTs Complete?" = ["Your Header"]\n'
+    config = sample / "esp.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "\n"
+        + lines.replace("Your Header", "All TBTs Finished?"),
+        encoding="utf-8",
+    )
+    res = run("report", "eod", "--date", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    assert "33 of 67 agents fully complete" in res.stdout.splitlines()[0]
+
+
+def test_a_start_date_of_another_step_is_never_guessed_for_the_esp_start_date(
+    sample: Path,
+) -> None:
+    renamed(sample, "ESP Start Date", "Go-Live Date")
+    renamed(sample, "Call Cert Start", "Call Cert Start Date")
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    err = " ".join(res.stderr.split())
+    assert "has no 'ESP Start Date' column" in err
+    assert "may be" not in err
+    assert "Go-Live Date" in err  # among the headers the fix asks to look at
+    assert fix_lines(res.stderr) == '[columns]\n"ESP Start Date" = ["Your Header"]\n'
+
+
+def with_roster(folder: Path, hidden: bool = False) -> None:
+    """The tracker in `folder` with a Roster sheet beside it: each agent's name, ID, class,
+    hire date and supervisor, none of the columns the rules need."""
+    import warnings
+
+    import openpyxl
+
+    path = folder / TRACKER
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    tracker = wb["ESP Tracker"]
+    roster = wb.create_sheet("Roster")
+    roster.append(["Agent Name", "Agent ID", "Class", "Hire Date", "Supervisor"])
+    for row in tracker.iter_rows(min_row=5, values_only=True):
+        if row[1]:
+            roster.append([row[1], row[2], row[0], "10/01/2026", "Pat Doe"])
+    if hidden:
+        roster.sheet_state = "hidden"
+    wb.save(path)
+
+
+def test_a_roster_sheet_beside_the_agents_is_named_with_hiding_it_as_the_fix(
+    sample: Path,
+) -> None:
+    with_roster(sample)
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    err = " ".join(res.stderr.split())
+    assert (
+        "sheet 'Roster' has none of the columns the rules need ('ESP Start Date', 'Call Cert "
+        "Complete?', 'All TBTs Complete?'), which sheet 'ESP Tracker' has"
+    ) in err
+    assert (
+        "Fix: if 'Roster' holds no agents to follow (a roster, a summary), hide it: esp reads "
+        "the visible sheets only"
+    ) in err
+    assert "may stay empty" not in err
+
+
+def test_a_hidden_roster_sheet_is_no_sheet_of_agents(sample: Path) -> None:
+    with_roster(sample, hidden=True)
+    res = run("report", "eod", "--date", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    assert "33 of 67 agents fully complete" in res.stdout.splitlines()[0]
+
+
+@pytest.fixture
+def per_class(sample: Path) -> Path:
+    """The sample as one sheet per class (no Class column), the newest class's sheet made
+    before its TBTs: without an All TBTs Complete? column."""
+    import warnings
+
+    import openpyxl
+
+    path = sample / TRACKER
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    tracker = wb["ESP Tracker"]
+    header = [c.value for c in tracker[4]]
+    rows = [r for r in tracker.iter_rows(min_row=5, values_only=True) if r[1]]
+    for cls in sorted({r[0] for r in rows}):
+        keep = [
+            i
+            for i, h in enumerate(header)
+            if i and not (cls == "AET-1116" and h == "All TBTs Complete?")
+        ]
+        ws = wb.create_sheet(cls)
+        ws.append([header[i] for i in keep])
+        for r in rows:
+            if r[0] == cls:
+                ws.append([None if str(r[i]).startswith("=") else r[i] for i in keep])
+    wb.remove(tracker)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("escalations", "--class", "AET-1102", "--as-of", "2026-11-24"),
+        ("explain", "Maria Gonzalez", "--as-of", "2026-11-24"),
+        ("record-step", "Tyrone Jackson", "coaching", "--date", "2026-11-24", "-n"),
+        ("report", "eod", "--date", "2026-11-24", "--class", "AET-1102"),
+        ("report", "kpi", "--to", "2026-11-24", "--class", "AET-1102"),
+        ("progress", "missing", "--class", "AET-1102", "--date", "2026-11-24"),
+        ("sme", "list", "--class", "AET-1102"),
+        ("round", "--class", "AET-1102", "--by", "Jordan Reyes", "-n"),
+        ("document", "Maria Gonzalez", "coaching", "--out", "doc.docx"),
+        ("advise", "Maria Gonzalez", "self-report", "--as-of", "2026-11-24", "-n"),
+    ],
+    ids=" ".join,
+)
+def test_a_class_sheet_without_a_column_stops_no_work_on_another_class(
+    per_class: Path, args: tuple[str, ...]
+) -> None:
+    res = run(*args, stdin="")
+    assert "AET-1116" not in res.stderr and "column, which" not in res.stderr, res.output
+    assert res.exit_code != 3, res.output
+
+
+def test_a_report_of_the_whole_tracker_needs_the_column_on_every_class_sheet(
+    per_class: Path,
+) -> None:
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    assert "sheet 'AET-1116' has no 'All TBTs Complete?' column" in res.stderr
+    res = run("escalations", "--class", "AET-1116", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    assert "sheet 'AET-1116' has no 'All TBTs Complete?' column" in res.stderr

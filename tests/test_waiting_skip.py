@@ -251,9 +251,17 @@ def test_skip_conflicts_csv_lists_the_cells_left_out_after_those_written(tmp_pat
     assert list(rows[0])[7:] == ["status", "reason"]
     left = {r["cell"]: r for r in rows if r["status"] == "left_out"}
     assert {"V44", "Z44"} <= set(left)
-    assert left["V44"]["new"] == DAY and left["V44"]["waiting_op"]
+    # Unchanged, as the cell is now: a script reading only old and new sees no change;
+    # what esp would have written is in the reason.
+    now = cells(tmp_path / TRACKER)
+    assert (left["V44"]["old"], left["V44"]["new"]) == ("2026-11-20", "2026-11-20")
+    assert left["Z44"]["old"] == left["Z44"]["new"] == now.get("Z44", "")
+    assert left["V44"]["waiting_op"]
     assert left["V44"]["reason"].startswith("esp saw ")
+    assert left["V44"]["reason"].endswith("would write 11/24/2026"), left["V44"]["reason"]
     assert left["Z44"]["reason"].startswith("left out with ESP Tracker!V44 (Coaching Date)")
+    assert "would add " in left["Z44"]["reason"]
+    assert "Documented coaching" in left["Z44"]["reason"]
     assert all(r["status"] in ("changed", "left_out") for r in rows)
 
 

@@ -171,3 +171,25 @@ def test_an_sme_a_waiting_change_takes_every_agent_from_is_refused_naming_it(
     # An SME the tracker never named is refused as before, with no word of the change.
     res = run(config, *REPORTS["progress missing"], "--sme", "Nobody Known")
     assert res.exit_code == ExitCode.USAGE and "waiting" not in res.stderr
+
+
+def test_an_sme_only_a_held_waiting_change_names_is_refused_pointing_to_it(
+    split: tuple[Path, str],
+) -> None:
+    """A teammate saves one of the TBT SME cells the split would write: the change is held
+    by that conflict, counted nowhere, and --sme with the SME it names says it waits."""
+    from tests.test_waiting_skip import edit_cell
+
+    config, op = split
+    (config.parent / f"~${TRACKER}").unlink()
+    edit_cell(config.parent / TRACKER, "I68", "Dana Whitfield")
+    for argv in (REPORTS["escalations"], REPORTS["report eod"]):
+        res = run(config, *argv, "--sme", "Marcus Bell")
+        assert res.exit_code == ExitCode.USAGE, res.output
+        err = " ".join(res.stderr.split())
+        assert "No TBT SME 'Marcus Bell'" in err
+        assert (
+            f"the change waiting beside it {op} names 'Marcus Bell' as TBT SME (held by a "
+            "conflict, not yet in the workbook)"
+        ) in err
+        assert "(esp pending lists what waits)" in err

@@ -77,10 +77,27 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
             )
             raise ConfigError(f"{path}: not valid TOML ({exc}).", fix=fix) from exc
         line = lines[number - 1]
+        again = _heading_again(lines, number, str(exc))
         raise ConfigError(
             f"{path}: not valid TOML ({exc}): line {number} reads '{line.strip()}'.",
-            fix=f"correct line {number} of {path}: {_toml_fix(line, str(exc))}",
+            fix=f"a {again[0]} section is already in {path} (line {again[1]}): add the lines "
+            f"under this heading to that section, and delete line {number}."
+            if again is not None
+            else f"correct line {number} of {path}: {_toml_fix(line, str(exc))}",
         ) from exc
+
+
+def _heading_again(lines: list[str], number: int, error: str) -> tuple[str, int] | None:
+    """The section heading on line `number` and the line where the file has it already,
+    when the error is a section declared twice ([columns] pasted under another)."""
+    if "Cannot declare" not in error:
+        return None
+    heading = lines[number - 1].split("#", 1)[0].strip()
+    name = heading.strip("[] ")
+    for at, text in enumerate(lines[: number - 1], start=1):
+        if text.split("#", 1)[0].strip().strip("[] ") == name and text.strip().startswith("["):
+            return heading, at
+    return None
 
 
 def _toml_fix(line: str, error: str) -> str:
@@ -94,6 +111,14 @@ def _toml_fix(line: str, error: str) -> str:
         )
     if text.startswith("[") and "]" not in text:
         return f"a section heading ends with ']': {text}]"
+    if text.startswith("[") and not text.startswith("[["):
+        heading, _, rest = text.partition("]")
+        rest = rest.strip()
+        if rest and not rest.startswith("#"):
+            return (
+                f"a section heading goes on a line of its own: {heading}] on this line, "
+                f"then on the next: {rest}"
+            )
     key, equals, value = text.partition("=")
     if equals and key.strip():
         value = value.strip()

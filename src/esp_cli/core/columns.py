@@ -64,19 +64,22 @@ COLUMNS: tuple[Column, ...] = (
         "tbts_complete",
         "All TBTs Complete?",
         Kind.YESNO,
-        # "TBT's" reads as "TBTs" (punctuation and spaces are ignored).
-        (
-            "TBTs Complete",
-            "TBT Complete",
+        ("TBTs Complete", "TBT Complete"),
+        # "TBTs Completed" is also how many (the progress report's column), "All TBTs
+        # Completed" may hold the day they were: the flag only when asked as a question,
+        # "All TBTs Completed?" or "TBTs Completed (Y/N)". "TBT's" reads as "TBTs"
+        # (punctuation and spaces are ignored).
+        questions=(
             "All TBT Complete",
             "All TBTs Completed",
             "All TBT Completed",
             "All TBTs Done",
             "All TBT Done",
+            "TBTs Completed",
+            "TBT Completed",
+            "TBTs Done",
+            "TBT Done",
         ),
-        # "TBTs Completed" is also how many (the progress report's column): the flag only
-        # when asked as a question, "TBTs Completed?" or "TBTs Completed (Y/N)".
-        questions=("TBTs Completed", "TBT Completed", "TBTs Done", "TBT Done"),
     ),
     Column("tbt_complete_date", "TBT Complete Date", Kind.DATE, ("TBTs Complete Date",)),
     Column("citrix_access", "Citrix TBT Access", Kind.TEXT, ("Citrix Access", "TBT Access")),
@@ -191,30 +194,41 @@ def match_header(text: object, table: Mapping[str, str]) -> str | None:
     """The column key a header names (None: no known column). A "(Y/N)" or "(Yes/No)" after
     a header's words is no part of its name: "TBTs Complete (Y/N)" is "TBTs Complete"; it
     and a trailing "?" make the header a question, which a column's `questions` name."""
+    return header_match(text, table)[0]
+
+
+def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, bool]:
+    """The column key a header names (as match_header) and whether it names it exactly: by
+    a spelling itself (the column's header, a built-in or esp.toml spelling), not only once
+    its "(Y/N)" is set aside or as a question. Of two headers naming one column, the exact
+    one is the column ("TBTs Complete?" over "All TBTs Completed?" left of it)."""
     norm = normalise_header(text)
     if not norm:
-        return None
+        return None, False
     found = table.get(norm) or table.get(_compact(norm))
     if found is not None:
-        return found
+        return found, True
     bare = _ANSWERS_SUFFIX.sub("", norm)
     if bare != norm:
         found = table.get(bare) or table.get(_compact(bare))
     elif not str(text).strip().endswith("?"):
-        return None
-    return found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare))
+        return None, False
+    return found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare)), False
 
 
 def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:
     """The header among `headers` that names no known column, holds the column's own word
     (_MARKS: TBT, Cert, ESP or Start) and reads most like column `key`'s spellings ("All
-    TBTs Finished?" for All TBTs Complete?): the one to rename or map. None: none is."""
+    TBTs Finished?" for All TBTs Complete?): a guess at the team's own header for it. A
+    yes/no column's guess is a question ("...?", "(Y/N)"), never a header that says how many
+    or when (TBTs Completed, a date); a start date's never another step's (Call Cert Start
+    Date). None: none is."""
     col = BY_KEY[key]
     marks = _MARKS.get(key, ())
     spellings = [normalise_header(s) for s in (col.header, *col.aliases, *col.questions)]
     best: tuple[float, str] | None = None
     for header in headers:
-        if match_header(header, table) is not None:
+        if match_header(header, table) is not None or not _may_be(col, header):
             continue
         norm = _ANSWERS_SUFFIX.sub("", normalise_header(header))
         if not any(m in _compact(norm) for m in marks):
@@ -223,3 +237,20 @@ def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -
         if score >= _CLOSE and (best is None or score > best[0]):
             best = (score, header)
     return best[1] if best is not None else None
+
+
+# Words of a header that holds how many or when: never a yes/no column's.
+_NOT_YESNO = frozenset({"date", "day", "when", "count", "hours", "number", "#", "how", "many"})
+# Words of a header for another step's clock: never the ESP Start Date's.
+_OTHER_STEP = ("cert", "tbt", "call", "coach", "cap", "term", "spoc", "request", "hire")
+
+
+def _may_be(col: Column, header: str) -> bool:
+    """Whether `header` may hold column `col` by what its words say it holds."""
+    norm = normalise_header(header)
+    if col.kind is Kind.YESNO:
+        question = str(header).strip().endswith("?") or _ANSWERS_SUFFIX.search(norm) is not None
+        return question and not _NOT_YESNO & set(norm.split())
+    if col.key == "esp_start":
+        return not any(word in _compact(norm) for word in _OTHER_STEP)
+    return True

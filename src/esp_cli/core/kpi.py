@@ -297,8 +297,8 @@ def _undated(agent: KpiAgent) -> KpiFinding:
     # A cell holding #N/A or text that is no date is not empty: said as such (as _no_clock).
     # So is a formula whose result is not saved in the file.
     empty = [_header(k) for k in missing if k not in f.unreadable and k not in f.uncalculated]
-    unread = [_header(k) for k in missing if k in f.unreadable]
-    formulas = [_header(k) for k in missing if k in f.uncalculated and k not in f.unreadable]
+    unread = [_header(k) for k in missing if k in f.unreadable and k not in f.uncalculated]
+    formulas = [_header(k) for k in missing if k in f.uncalculated]
     why = [f"{' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty"] if empty else []
     why += [f"{' and '.join(unread)} cannot be read"] if unread else []
     if formulas:

@@ -167,8 +167,9 @@ class AgentFacts(NamedTuple):
 
     A None is an empty cell. `unreadable` holds the column keys (see columns.py) whose cell
     had something that could not be understood; their field is None too. `uncalculated`
-    holds those whose cell is read as empty for it holds a formula whose result is not saved
-    in the file (the words say so: Excel shows a value there).
+    holds those whose cell holds a formula whose result is not saved in the file: Excel
+    shows a value there, esp has none to read, so they are in `unreadable` too (a completion
+    flag never read as "no" for it) and the words say why.
 
     A named tuple, immutable as a frozen dataclass is: one is made for every agent of the
     tracker by each command that runs the rules, and a tuple is made six times faster
@@ -613,8 +614,8 @@ def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> O
     for earlier in LADDER[: LADDER.index(step)]:
         if earlier.column in facts.unreadable:
             return OrderProblem(
-                f"{step.label} cannot be recorded: the {earlier.header} cannot be read "
-                f"(fix that cell first)",
+                f"{step.label} cannot be recorded: the {earlier.header} "
+                f"{_cannot(facts, earlier.column)} (fix that cell first)",
                 f"correct the {earlier.header} in Excel (esp doctor shows what it holds)",
             )
         day = facts.step_date(earlier)
@@ -801,20 +802,26 @@ FORMULA_WITHOUT_RESULT = "holds a formula whose result is not saved in the file"
 def why_missing(key: str, unreadable: Iterable[str], uncalculated: Iterable[str]) -> str:
     """Why a cell the rules need gives no value: 'cannot be read', its formula's result
     not saved (and the fix), or 'is empty'."""
+    if key in uncalculated:  # unreadable too, as the rules read it (services.facts)
+        return f"{FORMULA_WITHOUT_RESULT} (open the tracker in Excel and save it)"
     if key in unreadable:
         return "cannot be read"
-    if key in uncalculated:
-        return f"{FORMULA_WITHOUT_RESULT} (open the tracker in Excel and save it)"
     return "is empty"
+
+
+def _cannot(facts: AgentFacts, key: str) -> str:
+    """Why an unreadable cell of the rules gives no value: 'cannot be read', or its
+    formula's result is not saved in the file (and the fix)."""
+    return why_missing(key, facts.unreadable, facts.uncalculated)
 
 
 def _unreadable_reason(facts: AgentFacts, keys: Iterable[str]) -> str | None:
     if not facts.unreadable:
         return None  # nearly every row: nothing to look up
-    bad = [_header(k) for k in keys if k in facts.unreadable]
+    bad = [k for k in keys if k in facts.unreadable]
     if not bad:
         return None
-    return "; ".join(f"{h} cannot be read" for h in bad)
+    return "; ".join(f"{_header(k)} {_cannot(facts, k)}" for k in bad)
 
 
 def _ladder_blocked(facts: AgentFacts, start_known: bool) -> str | None:
@@ -1037,7 +1044,9 @@ def _access_actions(
     today, cal = found.today, found.cal
     if facts.spoc_called is None:
         if "spoc_called" in facts.unreadable:
-            unchecked.append(f"{_header('spoc_called')} cannot be read: is SPOC called?")
+            unchecked.append(
+                f"{_header('spoc_called')} {_cannot(facts, 'spoc_called')}: is SPOC called?"
+            )
         else:
             found.add(
                 ActionKind.CALL_SPOC,
@@ -1101,7 +1110,9 @@ def _timebox_actions(
     # own timebox applies is not known (it concerns only a Call Cert / TBTs not complete).
     for key, concerns, timebox in _FLAG_TIMEBOXES:
         if key in facts.unreadable and concerns(facts):
-            unchecked.append(f"{_header(key)} cannot be read: the {timebox} timebox is unchecked")
+            unchecked.append(
+                f"{_header(key)} {_cannot(facts, key)}: the {timebox} timebox is unchecked"
+            )
     if facts.call_cert_complete is not True and "call_cert_complete" not in facts.unreadable:
         if facts.call_cert_start is not None:
             start = facts.call_cert_start
@@ -1119,7 +1130,8 @@ def _timebox_actions(
             )
         elif "call_cert_start" in facts.unreadable:
             unchecked.append(
-                f"{_header('call_cert_start')} cannot be read: the 4-hour timebox is unchecked"
+                f"{_header('call_cert_start')} {_cannot(facts, 'call_cert_start')}: the 4-hour "
+                "timebox is unchecked"
             )
     if facts.tbts_complete is not True and "tbts_complete" not in facts.unreadable:
         if facts.tbt_hours is not None and facts.tbt_hours > TBT_HOURS_LIMIT:
@@ -1130,7 +1142,8 @@ def _timebox_actions(
             )
         elif "tbt_hours" in facts.unreadable:
             unchecked.append(
-                f"{_header('tbt_hours')} cannot be read: the 8-hour timebox is unchecked"
+                f"{_header('tbt_hours')} {_cannot(facts, 'tbt_hours')}: the 8-hour timebox is "
+                "unchecked"
             )
 
 
@@ -1171,7 +1184,7 @@ def explain(
         (key,) = unread
         other = next(k for k in _COMPLETION_KEYS if k != key)
         lines.append(
-            f"{_header(key)} cannot be read, but {_header(other)} is not yes: the agent is "
+            f"{_header(key)} {_cannot(facts, key)}, but {_header(other)} is not yes: the agent is "
             "not complete either way, and the rules run."
         )
     lines += _clock_lines(facts, today, cal, ev)
@@ -1206,7 +1219,7 @@ def _calendar_line(today: date, now: datetime, cal: BusinessCalendar) -> str:
 
 def _shown(facts: AgentFacts, key: str) -> str:
     if key in facts.unreadable:
-        return "cannot be read"
+        return _cannot(facts, key)
     value = getattr(facts, key)
     if value is None:
         return "empty"
@@ -1443,7 +1456,8 @@ def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = No
         )
     elif "call_cert_complete" in facts.unreadable:
         call_cert = (
-            f"{_header('call_cert_complete')} cannot be read: the {limit_h:g}-hour timebox "
+            f"{_header('call_cert_complete')} {_cannot(facts, 'call_cert_complete')}: the "
+            f"{limit_h:g}-hour timebox "
             "is unchecked."
         )
     else:
@@ -1462,7 +1476,8 @@ def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = No
         tbts = f"{_header('tbt_hours')} {_shown(facts, 'tbt_hours')}: nothing to compare."
     elif "tbts_complete" in facts.unreadable and facts.tbt_hours > TBT_HOURS_LIMIT:
         tbts = (
-            f"{_header('tbts_complete')} cannot be read: the {TBT_HOURS_LIMIT:g}-hour limit "
+            f"{_header('tbts_complete')} {_cannot(facts, 'tbts_complete')}: the "
+            f"{TBT_HOURS_LIMIT:g}-hour limit "
             "is unchecked."
         )
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from esp_cli.core.model import CellChange, class_shown
 from esp_cli.core.oplog import CellRecord, Operation
+from esp_cli.core.values import conflict_shown
 from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
     before_after,
@@ -209,10 +210,9 @@ def render_undo(result: UndoResult, fmt: Format) -> None:
                 c.cell.cell,
                 c.cell.agent,
                 c.cell.column,
-                c.cell.after,
-                c.cell.before,
+                c.now,
                 "",
-                _skipped_words(c, t.op),
+                f"{_skipped_words(c, t.op)}; would put back {conflict_shown(c.cell.before)}",
             )
             for c in result.conflicts
         ]

@@ -140,17 +140,18 @@ def with_left_out(
 
 
 def left_out_row(
-    sheet: str, cell: str, agent: str, column: str, old: Any, new: Any, op: str, reason: str
+    sheet: str, cell: str, agent: str, column: str, now: Any, op: str, reason: str
 ) -> dict[str, Any]:
-    """A cell left out as a CSV row: what esp saw there as `old`, what it would have written
-    as `new`, the waiting operation it is of ("" for esp undo's own), and why."""
+    """A cell left out as a CSV row, unchanged: what it holds now as both `old` and `new`
+    (a script that reads only those sees no change), the waiting operation it is of (""
+    for esp undo's own), and why, with what esp would have written (`reason`)."""
     return {
         "sheet": sheet,
         "cell": cell,
         "agent": agent,
         "column": column,
-        "old": plain(old),
-        "new": plain(new),
+        "old": plain(now),
+        "new": plain(now),
         "waiting_op": op,
         "reason": reason,
     }
@@ -159,7 +160,11 @@ def left_out_row(
 def conflict_row(op: str, c: Conflict) -> dict[str, Any]:
     """A waiting change's cell left out (esp apply --skip-conflicts) as a CSV row."""
     w = c.cell
-    return left_out_row(w.sheet, w.cell, w.agent, w.column, w.seen, w.value, op, conflict_words(c))
+    reason = conflict_words(c, left_out=True)
+    if w.action != SEEN and " would " not in f" {reason}":
+        verb = "add" if w.action == APPEND else "write"
+        reason = f"{reason}; would {verb} {show(w.value)}"
+    return left_out_row(w.sheet, w.cell, w.agent, w.column, c.now, op, reason)
 
 
 def _long(value: Any) -> bool:

@@ -539,8 +539,8 @@ def advise_agent(
     cal = calendar_from(config)
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         run.table = s.table
-        need_rule_columns(s.table, config)
         row = find_agent(s.table, query, cls)
+        need_rule_columns(s.table, config, rows=[row])
         ev = evaluate(facts_from_row(row), as_of, now, cal, spoc_phone=config.spoc_phone)
         due = cal.clock_day(ev.clock_start, TARGET_CLOCK_DAY - 1) if ev.clock_start else None
         smes = class_smes(r for r in s.table.rows() if class_key(r.cls) == class_key(row.cls))
@@ -587,10 +587,10 @@ def advise_due(
     missing: set[str] = set()
     with _told_if_not_noted(run), _session(tracker_path, config, run) as s:
         run.table = s.table
-        need_rule_columns(s.table, config)
         all_rows = list(s.table.rows())
         smes = class_smes(all_rows)
         rows, run.sme, run.chosen_waiting = agents_for(s.table, cls, sme, s.counted)
+        need_rule_columns(s.table, config, rows=rows if cls or sme else None)
         # a past day: the access columns as they were then (services.replay)
         then = {(r.sheet, r.row): r for r in rows_as_of(s.table, config, as_of, rows)}
         for row in rows:

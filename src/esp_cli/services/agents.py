@@ -332,7 +332,7 @@ def agents_of_sme(
     found = names_meant(list(names.values()), sme)
     if len(found) != 1:
         listed = ", ".join(sorted(found or names.values())) or "none"
-        taken = "" if found else _taken_off(rows, sme, counted)
+        taken = "" if found else _taken_off(rows, sme, counted) or _waiting_for(rows, sme, counted)
         head = (
             f"{sme!r} matches {len(found)} TBT SMEs in {where}"
             if found
@@ -343,6 +343,36 @@ def agents_of_sme(
         )
         raise UsageError(f"{head} (TBT SMEs: {listed}).", fix=fix)
     return rows_of_sme(rows, found[0]), found[0]
+
+
+def _waiting_for(rows: Sequence[Row], sme: str, counted: Overlay | None) -> str:
+    """When no row of `rows` names `sme` but a change waiting beside the tracker makes them
+    the TBT SME of an agent of those rows' classes, a change not counted (held by a
+    conflict, or its agent not found again): the words saying so ("" otherwise)."""
+    if counted is None or not counted.ops:
+        return ""
+    classes = {class_key(r.cls) for r in rows}
+    ops = [
+        op.op
+        for op in counted.ops
+        if any(
+            cell.key == SME_KEY
+            and class_key(cell.cls) in classes
+            and names_meant(list(_sme_spellings([cell.value]).values()), sme)
+            for unit in op.units
+            for cell in unit
+        )
+    ]
+    if not ops:
+        return ""
+    one = len(ops) == 1
+    held = [o.op.op for o in counted.outcomes if o.held and o.op.op in ops]
+    why = "held by a conflict" if len(held) == len(ops) else "not written"
+    return (
+        f"; the {'change' if one else f'{len(ops)} changes'} waiting beside it "
+        f"{', '.join(ops)} {'names' if one else 'name'} {sme!r} as TBT SME ({why}, not yet "
+        "in the workbook)"
+    )
 
 
 def _taken_off(rows: Sequence[Row], sme: str, counted: Overlay | None) -> str:

@@ -859,8 +859,8 @@ def document_one(
         ) as s,
     ):  # fmt: skip
         run.table = s.table
-        need_rule_columns(s.table, config)
         row = find_agent(s.table, query, cls)
+        need_rule_columns(s.table, config, rows=[row])
         recorded = row.values.get(step.column)
         day = on or recorded or today
         if record:
@@ -977,8 +977,8 @@ def document_due(
         ) as s,
     ):  # fmt: skip
         run.table = s.table
-        need_rule_columns(s.table, config)
         rows, run.sme, run.chosen_waiting = agents_for(s.table, cls, sme, s.counted)
+        need_rule_columns(s.table, config, rows=rows if cls or sme else None)
         # a past day: the access columns as they were then (services.replay)
         wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)
         templates = load_templates(config, [c.step for c in wanted])

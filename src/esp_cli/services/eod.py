@@ -122,8 +122,8 @@ def eod_report(
     business days up to `day` too (the e-mail's top section)."""
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
-    need_rule_columns(table, config)
     chosen = agents_for(table, cls, sme, counted)
+    need_rule_columns(table, config, rows=chosen.rows if cls or sme else None)
     # Access issues and the SPOC columns as they were at the end of the day (services.replay):
     # the rules and the access tally read the same values.
     rows = rows_as_of(table, config, day, chosen.rows)

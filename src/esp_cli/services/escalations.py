@@ -352,8 +352,8 @@ def run_escalations(
         refuse_past_write(as_of, today or date.today(), write_past, dry_run)
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
-        need_rule_columns(s.table, config)
         chosen = agents_for(s.table, cls, sme, s.counted)
+        need_rule_columns(s.table, config, rows=chosen.rows if cls or sme else None)
         # a past day: the access columns as they were then (services.replay)
         rows = rows_as_of(s.table, config, as_of, chosen.rows)
         evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone, s.counted)

@@ -43,6 +43,7 @@ def need_rule_columns(
     *,
     computed: bool = False,
     sheets: Iterable[str] | None = None,
+    rows: Iterable[Row] | None = None,
 ) -> None:
     """Stop (MissingColumnsError, exit 3) when a sheet of agents lacks a column the rules
     need (ESP Start Date, Call Cert Complete?, All TBTs Complete?): without it every agent
@@ -51,7 +52,11 @@ def need_rule_columns(
     read (on the headers: nothing more is read). `keys`: the ones the command reads (a
     count of who is complete needs no ESP Start Date); `computed`: only the sheets that
     have the computed columns (a command that works them out beside its own cells);
-    `sheets`: only these."""
+    `sheets`: only these; `rows`: only the sheets of these agents (those a command about a
+    class, a TBT SME or one agent works on: a sheet of another class made before its
+    columns stops no other class's work)."""
+    if rows is not None:
+        sheets = {row.sheet for row in rows}
     chosen = [
         s
         for s in table.sheets
@@ -63,15 +68,17 @@ def need_rule_columns(
 
 def facts_from_row(row: Row) -> AgentFacts:
     """The rules' view of one tracker row. A cell that could not be read stays None and its
-    key goes into `unreadable`, so the rules say "cannot be read" rather than "empty"."""
+    key goes into `unreadable`, so the rules say "cannot be read" rather than "empty"; so
+    does one holding a formula whose result is not saved (Excel shows a value there: a
+    completion flag is not "no" for it), in `uncalculated` too, for the words."""
     get = row.values.get
     # Made as the tuple it is, in the fields' order: this runs for every agent of the
     # tracker (a third less time than through the named tuple's keywords).
     if not row.unreadable and not row.uncalculated:
         return _new_tuple(AgentFacts, (*map(get, FACT_KEYS), (), ()))
-    bad = row.unreadable
-    unreadable = tuple(sorted(k for k in bad if k in _FACT_KEY_SET))
     uncalculated = tuple(sorted(k for k in row.uncalculated if k in _FACT_KEY_SET))
+    bad = row.unreadable | frozenset(uncalculated)
+    unreadable = tuple(sorted(k for k in bad if k in _FACT_KEY_SET))
     args: list[Any] = [
         *(None if key in bad else get(key) for key in FACT_KEYS),
         unreadable,

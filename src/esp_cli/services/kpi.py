@@ -70,8 +70,8 @@ def kpi_report(
     if start is None:
         start, _ = default_period(cal, end)
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
-    need_rule_columns(table, config)
     chosen = agents_for(table, cls, sme, counted)
+    need_rule_columns(table, config, rows=chosen.rows if cls or sme else None)
     # A past `end`: the access columns as they were then (services.replay), as the evening
     # report's KPI section reads them.
     rows = rows_as_of(table, config, end, chosen.rows)

@@ -814,8 +814,8 @@ def missing_reports(
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     wb = Workbook.open(tracker_path)
     table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
-    need_rule_columns(table, config)
     chosen = agents_for(table, cls, sme, counted)
+    need_rule_columns(table, config, rows=chosen.rows if cls or sme else None)
     return replace(
         missing_in(table, on, chosen.rows),
         cls=cls,

@@ -528,8 +528,8 @@ def record_step(
     writer = signer.name
     cal = calendar_from(config)
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer) as s:
-        need_rule_columns(s.table, config)
         row = find_agent(s.table, query, cls)
+        need_rule_columns(s.table, config, rows=[row])
         day = on or moment.date()
         if given is not None:
             day = check_document(given, row, step, on, moment.date(), s.table)

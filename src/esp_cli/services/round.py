@@ -929,10 +929,12 @@ def start_round(
     day = moment.date()
     signer = _signer_or_none(config, by)
     table = read_for_round(tracker_path, config)
-    need_rule_columns(table, config)
     overlay = waiting.overlay(table, config, SELECT_KEYS)
     for warning in overlay.warnings:  # said once: the overlay is made again below
         log.warning("%s", warning)
+    # The sheets of the class's or the SME's agents, before who is outstanding is read.
+    scope = agents_for(table, cls, sme, overlay).rows if cls or sme else None
+    need_rule_columns(table, config, rows=scope)
     chosen = select_agents(table, cls, sme, signer, past, overlay)
     rows = chosen.rows
     if overlay.ops:

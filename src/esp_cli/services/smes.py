@@ -231,8 +231,8 @@ def list_smes(tracker_path: Path, config: Config, cls: str | None = None) -> Sme
     assignment made while Excel had it), marked as not yet in the workbook."""
     wb = Workbook.open(tracker_path)
     table, waits = read_counting_waiting(wb, config, READ_KEYS)
-    need_rule_columns(table, config, COMPLETION_NEED)
     rows = agents_in_class(table, cls)
+    need_rule_columns(table, config, COMPLETION_NEED, rows=rows if cls else None)
     loads = sme_loads(rows, waits)
     found = {op for c in loads for s in [*c.smes, c.unassigned] for op in s.waiting}
     waiting = [op.op for op in waits.ops if op.op in found]

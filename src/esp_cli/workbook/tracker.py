@@ -19,7 +19,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from esp_cli.core.columns import BY_KEY, Kind, alias_table, closest_header, match_header
+from esp_cli.core.columns import (
+    BY_KEY,
+    Kind,
+    alias_table,
+    closest_header,
+    header_match,
+    match_header,
+)
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
 from esp_cli.core.nonagents import (
     IDENTITY,
@@ -322,17 +329,28 @@ def find_header(
     columns: dict[str, int] = {}
     headers: dict[int, str] = {}
     duplicates: list[tuple[str, int, int]] = []
+    loose: set[str] = set()  # columns found by a header that names them only loosely
     for c, v in enumerate(_shown_line(values, r, down), start=1):
         if is_blank(v) or isinstance(v, ErrorValue):
             continue
         headers[c] = text_of(v)
-        key = match_header(v, table)
+        key, exact = header_match(v, table)
         if key is None:
             continue
         if key in columns:
-            duplicates.append((key, columns[key], c))
+            # The first header naming a column is it, unless only a looser spelling named
+            # it ("All TBTs Completed?" holding dates, left of the team's "TBTs Complete?").
+            if exact and key in loose:
+                duplicates.append((key, c, columns[key]))
+                columns[key] = c
+                loose.discard(key)
+            else:
+                duplicates.append((key, columns[key], c))
             continue
         columns[key] = c
+        if not exact:
+            loose.add(key)
+    duplicates.sort(key=lambda d: d[2])
     return r, columns, headers, duplicates
 
 
@@ -742,8 +760,9 @@ def read_table(
         raise MissingColumnsError(
             f"{workbook.path}: no sheet looks like the {role}: missing column(s) {missing} "
             f"(headers found — {found_text}).",
-            fix="rename the header, or map it in esp.toml, e.g. [columns] "
-            f'"{BY_KEY[required[0]].header}" = ["Your Header"].',
+            fix="rename the header, or map it in esp.toml: under its [columns] heading (on a "
+            "line of its own; add it if esp.toml has none) add this line, your header in "
+            f'place of Your Header: {_toml(BY_KEY[required[0]].header)} = ["Your Header"]',
         )
     workbook.release_reader()  # the rows hold what is needed of it
     return Table(workbook.path, workbook, sheets, findings)
@@ -758,8 +777,10 @@ def require_columns(
 ) -> None:
     """Every agent sheet (of `sheets`, default all) must have these columns
     (MissingColumnsError, exit 3, naming the file, the sheet, its header row and headers,
-    and the header to rename or the esp.toml `[columns]` line that maps it). On the headers
-    read: nothing more is read."""
+    and the fix: map the team's own header in esp.toml's `[columns]`, rename it, or add the
+    column and fill it in). A sheet with none of them beside one that has them all may be
+    no sheet of agents at all (a roster): the fix says to hide it. On the headers read:
+    nothing more is read."""
     wanted = tuple(keys)
     for sheet in table.sheets if sheets is None else sheets:
         missing = [k for k in wanted if k not in sheet.columns]
@@ -767,28 +788,66 @@ def require_columns(
             continue
         names = " or ".join(f"'{BY_KEY[k].header}'" for k in missing)
         found = ", ".join(sheet.headers.values()) or "none"
-        raise MissingColumnsError(
-            f"{table.path}: sheet '{sheet.name}' has no {names} column, which {needed_by} "
-            f"(headers in row {sheet.header_row}: {found}).",
-            fix="; ".join(
-                _column_fix(k, sheet.headers.values(), alias_table(aliases)) for k in missing
+        where = f"{table.path}: sheet '{sheet.name}'"
+        whole = next(
+            (s for s in table.sheets if s is not sheet and all(k in s.columns for k in wanted)),
+            None,
+        )
+        if len(missing) > 1 and len(missing) == len(wanted) and whole is not None:
+            raise MissingColumnsError(
+                f"{where} has none of the columns {needed_by} ({names.replace(' or ', ', ')}), "
+                f"which sheet '{whole.name}' has (headers of '{sheet.name}' in row "
+                f"{sheet.header_row}: {found}).",
+                fix=f"if '{sheet.name}' holds no agents to follow (a roster, a summary), hide "
+                "it: esp reads the visible sheets only (in Excel: right-click its tab > "
+                f"Hide); if it does, add the columns to it and fill them in for every agent "
+                f"(left empty, {_left_empty(missing)}).",
             )
-            + ".",
+        raise MissingColumnsError(
+            f"{where} has no {names} column, which {needed_by} "
+            f"(headers in row {sheet.header_row}: {found}).",
+            fix=_columns_fix(missing, sheet.header_row, sheet.headers.values(), aliases),
         )
 
 
-def _column_fix(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str:
-    header = BY_KEY[key].header
-    add = f"add a column '{header}' (it may stay empty)"
-    close = closest_header(key, headers, table)
-    if close is None:
-        return (
-            f"{add}, or rename yours to '{header}' or map it in esp.toml: "
-            f'[columns] {_toml(header)} = ["Your Header"]'
-        )
+def _left_empty(keys: Iterable[str]) -> str:
+    """What an empty column of these would make of every agent."""
+    said = []
+    if "esp_start" in keys:
+        said.append("no agent is evaluated")
+    if any(k in keys for k in ("call_cert_complete", "tbts_complete")):
+        said.append("nobody is complete")
+    return " and ".join(said) or "nothing is read from it"
+
+
+def _columns_fix(
+    missing: list[str],
+    header_row: int,
+    headers: Iterable[str],
+    aliases: Mapping[str, Iterable[str]] | None,
+) -> str:
+    """The fix for a sheet without these columns: the team's own header mapped first (a
+    look-alike only as a guess), added and filled in only when the team does not keep it;
+    the esp.toml lines last, as they are pasted."""
+    table = alias_table(aliases)
+    shown = list(headers)
+    guesses = []
+    for key in missing:
+        close = closest_header(key, shown, table)
+        if close is not None:
+            guesses.append(f"'{close}' may be {BY_KEY[key].header}: check what it holds")
+    it = "it" if len(missing) == 1 else "one"
+    named = " and ".join(f"'{BY_KEY[k].header}'" for k in missing)
+    lines = "\n".join(f'{_toml(BY_KEY[k].header)} = ["Your Header"]' for k in missing)
     return (
-        f"if '{close}' holds it, rename it to '{header}' or map it in esp.toml: "
-        f"[columns] {_toml(header)} = [{_toml(close)}]; else {add}"
+        f"if one of the headers in row {header_row} holds {it} under another name"
+        + (f" ({'; '.join(guesses)})" if guesses else "")
+        + f", map it in esp.toml with the lines below, your header in place of Your Header "
+        "(if esp.toml has a [columns] section already, add only the lines after [columns], "
+        "under it), "
+        f"or rename it on the sheet to {named}. Only if the team does not keep {it} yet, add "
+        f"the column and fill it in for every agent (left empty, {_left_empty(missing)}). "
+        f"The esp.toml lines:\n[columns]\n{lines}"
     )
 
 
