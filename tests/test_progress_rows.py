@@ -487,3 +487,30 @@ def test_the_json_of_a_day_off_says_it_is_one(config: Path, command: list[str]) 
     assert data["business_day_before"] == "2026-11-25"
     res = run(*command, "--date", "2026-11-24", "--config", str(config), "-f", "json")
     assert "not_a_business_day" not in json.loads(res.stdout)
+
+
+def test_a_second_report_of_the_day_with_other_details_is_added(
+    tmp_path: Path, config: Path
+) -> None:
+    """The midday import, then the evening one of the same cumulative sheet: a second report
+    with the same update but a blocker is a report of its own, not the first written
+    otherwise."""
+    path = tmp_path / "day.csv"
+    head = "Timestamp,Agent Name,Update,Blockers\r\n"
+    midday = "11/24/2026 09:10,Erin Walsh,Module 4,none\r\n11/24/2026 12:41,Sam Lee,Did 3,\r\n"
+    path.write_text(head + midday, encoding="utf-8")
+    assert import_json(config, path)["added"] == 2
+    path.write_text(
+        head + midday + "11/24/2026 17:40,Erin Walsh,Module 4,Citrix locked me out\r\n"
+        "11/24/2026 17:45,Sam Lee,Did 3,password expired\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert (data["added"], data["already_there"]) == (2, 2)
+    assert notes(config)["Erin Walsh"] == (
+        "11/24/2026 - Erin Walsh - Module 4 (Blockers: none)\n"
+        "11/24/2026 - Erin Walsh - Module 4 (Blockers: Citrix locked me out)"
+    )
+    assert notes(config)["Sam Lee"] == (
+        "11/24/2026 - Sam Lee - Did 3\n11/24/2026 - Sam Lee - Did 3 (Blockers: password expired)"
+    )

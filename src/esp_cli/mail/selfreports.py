@@ -1208,14 +1208,14 @@ def read_rows(
         given = cell(layout.email)
         address = given.lower() if "@" in given else ""  # Forms writes 'anonymous'
         update = cell(layout.update)
-        details: list[tuple[str, str]] = []  # (label, value) of the other columns
+        details: list[tuple[int, str, str]] = []  # (column, label, value) of the others
         for i in range(len(row)):
             if i in used or not _told(layout, i) or not cell(i):
                 continue
             if _numbering(layout, i) and (i in hidden or not typed_text(row[i])):
                 passed_over.add(i)
                 continue
-            details.append((_label(layout, i), cell(i)))
+            details.append((i, _label(layout, i), cell(i)))
         misread = csv.misread(r - 1, layout.header_row) if csv is not None else None
         if not (name or address or update or details or misread):
             continue
@@ -1234,7 +1234,7 @@ def read_rows(
             anonymous += bool(given)
         text = update
         if details:
-            labelled = "; ".join(f"{label}: {value}" for label, value in details)
+            labelled = "; ".join(f"{label}: {value}" for _, label, value in details)
             text = (text + " (" if text else "(") + labelled + ")"
         reports.append(
             SelfReport(
@@ -1246,7 +1246,9 @@ def read_rows(
                 cell(layout.cls),
                 refused=refused,
                 update=" ".join(update.split()),
-                others=tuple(" ".join(value.split()) for _, value in details),
+                others=tuple(" ".join(value.split()) for _, _, value in details),
+                labelled=tuple(i < len(layout.labels) and bool(layout.labels[i].strip())
+                               for i, _, _ in details),  # fmt: skip
             )
         )
     if passed_over:
