@@ -315,3 +315,22 @@ def test_words_under_a_tracker_column_that_names_no_agent_are_not_applied(
     assert problem["problem"].startswith(
         "columns C 'Next Action', D 'SPOC Incident #', E 'Citrix TBT Access' not read"
     )
+
+
+def test_a_note_swallowed_by_a_quote_closed_at_a_line_end_is_not_applied(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """`her monitor is 24"` ends Kayla's line and closes Marcus's quote: both rows are not
+    applied; a real note over two lines still is."""
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        'agent,note\r\nMarcus Lee,"Billing module was slow\r\nKayla Brooks,her monitor is 24"'
+        '\r\nKayla Brooks,"On module 4\r\nLee, Marcus called too"\r\n',
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    got = rows(res)
+    assert [got[n][0] for n in (2, 3, 4)] == ["not applied", "not applied", "added"]
+    assert got[2][1].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert got[3][1] == "read inside row 2 of the file (see its reason)"

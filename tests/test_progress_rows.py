@@ -139,9 +139,12 @@ def test_a_quote_never_closed_is_not_imported(tmp_path: Path, config: Path) -> N
         encoding="utf-8",
     )
     data = import_json(config, path)
-    (refused,) = data["unmatched"]
+    refused, inside = data["unmatched"]
     assert refused["source"] == "report.csv!row 3"
     assert "opened on line 3 is never closed" in refused["reason"]
+    # Devon's report, read inside it, is counted as not imported too.
+    assert (inside["source"], inside["name"]) == ("report.csv!row 4", "Devon Price")
+    assert inside["reason"] == "read inside row 3 of the file (see its reason)"
     assert notes(config)["Erin Walsh"] == "" and notes(config)["Devon Price"] == ""
 
 
@@ -302,9 +305,10 @@ def test_a_quote_closed_rows_later_by_an_inch_mark_is_not_imported(
         encoding="utf-8",
     )
     data = import_json(config, path)
-    (refused,) = data["unmatched"]
+    refused, inside = data["unmatched"]
     assert refused["source"] == "report.csv!row 2"
     assert refused["reason"].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert (inside["source"], inside["name"]) == ("report.csv!row 3", "Sam Lee")
     assert [i["source"] for i in data["imported"]] == ["report.csv!row 4"]
     assert notes(config) == {
         "Devon Price": "11/24/2026 - Devon Price - Did 5",
@@ -514,3 +518,45 @@ def test_a_second_report_of_the_day_with_other_details_is_added(
     assert notes(config)["Sam Lee"] == (
         "11/24/2026 - Sam Lee - Did 3\n11/24/2026 - Sam Lee - Did 3 (Blockers: password expired)"
     )
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '11/24/2026 17:40,Erin Walsh,"Billing module was slow,\r\n'
+        '11/24/2026 17:41,Sam Lee,my monitor is 24",\r\n',
+        '11/24/2026 17:40,Erin Walsh,"Billing module was slow,none\r\n'
+        '11/24/2026 17:41,Sam Lee,Did 2,monitor 24",ok\r\n',
+        # the shape caught before: its swallowed report is counted too
+        '11/24/2026 17:40,Erin Walsh,"Billing module was slow,\r\n'
+        '11/24/2026 17:41,Sam Lee,my 24" monitor,\r\n',
+    ],
+)
+def test_a_report_swallowed_by_a_quote_closed_at_a_line_end_is_not_imported(
+    tmp_path: Path, config: Path, rows: str
+) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update,Blockers\r\n" + rows
+        + "11/24/2026 17:42,Devon Price,Did 5,\r\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    res = run("progress", "import", str(path), "--config", str(config), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [i["agent"] for i in data["imported"]] == ["Devon Price"]
+    refused = {u["source"]: u["reason"] for u in data["unmatched"]}
+    assert list(refused) == ["q.csv!row 2", "q.csv!row 3"]
+    assert refused["q.csv!row 2"].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert notes(config)["Erin Walsh"] == notes(config)["Sam Lee"] == ""
+
+
+def test_a_real_answer_over_two_lines_is_imported(tmp_path: Path, config: Path) -> None:
+    """A line break typed in an answer, its second line holding commas: one report."""
+    path = tmp_path / "q.csv"
+    path.write_text(
+        'Timestamp,Agent Name,Update,Blockers\r\n11/24/2026 17:40,Erin Walsh,"Did 3, 4\r\n'
+        'Blocker: locked out, need SPOC, today",none\r\n',
+        encoding="utf-8",
+    )
+    assert import_json(config, path)["added"] == 1

@@ -15,7 +15,7 @@ import email
 import email.policy
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
@@ -1217,6 +1217,13 @@ def read_rows(
                 continue
             details.append((i, _label(layout, i), cell(i)))
         misread = csv.misread(r - 1, layout.header_row) if csv is not None else None
+        # Reports a quote closed too late read into this row: each counted as not imported,
+        # after this row's.
+        at = len(reports)
+        if csv is not None and (swallowed := _swallowed(csv, r - 1, layout, source, order, tz)):
+            misread = misread or csv.swallowed(r - 1, swallowed[0][0])
+            inside = f"read inside row {csv.line(r - 1)} of the file (see its reason)"
+            reports += [replace(report, refused=inside) for _, report in swallowed]
         if not (name or address or update or details or misread):
             continue
         where = f"{source}!row {csv.line(r - 1) if csv is not None else r}"
@@ -1236,7 +1243,8 @@ def read_rows(
         if details:
             labelled = "; ".join(f"{label}: {value}" for _, label, value in details)
             text = (text + " (" if text else "(") + labelled + ")"
-        reports.append(
+        reports.insert(
+            at,
             SelfReport(
                 day,
                 display_name(name),
@@ -1247,9 +1255,10 @@ def read_rows(
                 refused=refused,
                 update=" ".join(update.split()),
                 others=tuple(" ".join(value.split()) for _, _, value in details),
-                labelled=tuple(i < len(layout.labels) and bool(layout.labels[i].strip())
-                               for i, _, _ in details),  # fmt: skip
-            )
+                labelled=tuple(
+                    i < len(layout.labels) and bool(layout.labels[i].strip()) for i, _, _ in details
+                ),  # fmt: skip
+            ),
         )
     if passed_over:
         problems.append(RowProblem(source, _passed_over(layout, sorted(passed_over), hidden)))
@@ -1262,6 +1271,42 @@ def read_rows(
             )
         )
     return reports, problems
+
+
+def _swallowed(
+    csv: CsvTable,
+    index: int,
+    layout: Layout,
+    source: str,
+    order: DateOrder,
+    tz: tzinfo | None,
+) -> list[tuple[int, SelfReport]]:
+    """The reports inside the row at `index` of a CSV: its later lines (a field over several
+    lines) that read as a report row of their own — the header's fields, a date under the
+    date header, a name or e-mail under theirs. A line break typed in an answer gives no
+    such line; a quote closed too late by a `"` typed as text (`my monitor is 24"`) does."""
+    width = len([label for label in layout.labels if label.strip()])
+    found = []
+    for line, fields in csv.inner(index):
+        if len(fields) < width:
+            continue
+
+        def cell(i: int | None, fields: list[str] = fields) -> str:
+            return " ".join(fields[i].split()) if i is not None and i < len(fields) else ""
+
+        try:
+            day = read_day(cell(layout.when), order, tz)
+        except Unreadable:
+            continue
+        name, given = cell(layout.name), cell(layout.email)
+        if day is None or not (name or "@" in given):
+            continue
+        report = SelfReport(
+            day, display_name(name), given.lower() if "@" in given else "", cell(layout.update),
+            f"{source}!row {line}", cell(layout.cls),
+        )  # fmt: skip
+        found.append((line, report))
+    return found
 
 
 def _told(layout: Layout, i: int) -> bool:

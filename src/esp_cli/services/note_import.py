@@ -102,6 +102,10 @@ class NoteFile:
     unread: list[tuple[str, str]] = field(default_factory=list)
     european: bool = False
     refused: dict[int, str] = field(default_factory=dict)
+    # A CSV row's later lines that read as rows of their own (line, its fields, why the row
+    # holding them is not taken as written): rows a quote closed too late swallowed, when
+    # they name an agent.
+    inner: dict[int, list[tuple[int, dict[str, Any], str]]] = field(default_factory=dict)
 
 
 def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
@@ -158,6 +162,8 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
                 if c < len(line) and _text(line[c])
             ]
             why = table.misread(i, at) if table is not None else None
+            if table is not None and (inner := _inner_rows(table, i, fields, labels)):
+                found.inner[n] = inner
             if why is None:
                 why = _left_out(line, fields, labels, kinds)
             if why is not None:
@@ -169,6 +175,21 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
             f"{path}: no header row with an agent and a note column in its first rows.",
             fix="put a header row first, e.g. agent,note,column,by,date.",
         )
+    return found
+
+
+def _inner_rows(
+    table: CsvTable, index: int, fields: dict[int, str], labels: Sequence[str]
+) -> list[tuple[int, dict[str, Any], str]]:
+    """The later lines of a CSV row (a note over several lines) that read as a row of the
+    file: the header's fields, an agent and a note (import_notes says whether the agent is
+    one), each with why the row holding it is not taken as written."""
+    width = len([label for label in labels if label.strip()])
+    found = []
+    for line, parts in table.inner(index):
+        values = {f: parts[c] if c < len(parts) else "" for c, f in fields.items()}
+        if len(parts) >= width and _text(values["agent"]) and _text(values["note"]):
+            found.append((line, values, table.swallowed(index, line)))
     return found
 
 
@@ -297,6 +318,16 @@ def import_notes(
             query = who[0].text if who else ""
             item = ImportedNote(line_number=n, query=query, note=text)
             results.append(item)
+            swallowed = _swallowed(s.table, file.inner.get(n, []), n in file.refused)
+            if swallowed:
+                item.refuse(file.refused.get(n) or swallowed[0][2])
+                results += [
+                    ImportedNote(line, _text(values["agent"]), _text(values["note"]))
+                    for line, values, _ in swallowed
+                ]
+                for other in results[-len(swallowed) :]:
+                    other.refuse(f"read inside row {n} of the file (see its reason)")
+                continue
             if n in file.refused:
                 item.refuse(file.refused[n])
                 continue
@@ -317,11 +348,10 @@ def import_notes(
                 )
                 continue
             cls = _text(values.get("class")) or None
-            found = _agent_of(s.table, who, cls)
-            if isinstance(found, str):
-                item.refuse(found)
+            row = _agent_of(s.table, who, cls)
+            if isinstance(row, str):
+                item.refuse(row)
                 continue
-            row = found
             item.agent = row.ref()
             item.column = BY_KEY[kind.column_key].header
             item.line = format_line(kind, day, signer, text)
@@ -348,6 +378,18 @@ def import_notes(
     return NoteImportResult(
         tracker=s.report.tracker, source=name, notes=results, write=s.report, unread=file.unread
     )
+
+
+def _swallowed(
+    table: Table, inner: list[tuple[int, dict[str, Any], str]], refused: bool
+) -> list[tuple[int, dict[str, Any], str]]:
+    """The rows a quote closed too late read into a row: its later lines that read as a row
+    naming an agent exactly (a line break typed in a note names none); every such line of
+    a row refused already (a `"` typed as text, then more text, closed the quote)."""
+    if not inner:
+        return []
+    rows = list(table.rows())
+    return [i for i in inner if refused or find_agents(rows, _text(i[1]["agent"]))]
 
 
 def _agent_of(table: Table, who: Sequence[Named], cls: str | None) -> Row | str:
