@@ -291,3 +291,18 @@ def test_no_answer_over_several_lines_is_refused(
     assert not isinstance(layout, RowProblem)
     got, _ = read_rows(table.rows, layout, "r.csv", csv=table)
     assert [r.refused for r in got] == [""] * len(answers)
+
+
+def test_a_csv_macintosh_with_a_line_break_in_a_cell_is_still_mac_roman() -> None:
+    """Rows end in CR; a line break typed in a cell is LF, inside its quotes."""
+    rows = [
+        "Timestamp,Agent Name,Update",
+        "11/24/2026 17:40,Erin Walsh,Didn’t finish – café module",
+        '11/24/2026 17:41,Zachary Holt,"Done “all” • 3 of 8…\nBlocker: can’t log in"',
+    ]
+    data = ("\r".join(rows) + "\r").encode("mac_roman")
+    got = read_csv(data)
+    assert got[1][2] == "Didn’t finish – café module"
+    assert got[2][2] == "Done “all” • 3 of 8…\nBlocker: can’t log in"
+    # Rows ended by LF with a CR typed in a cell: not a Mac file.
+    assert read_csv('a,b\n"x\ry",caf\u00e9\n'.encode("cp1252"))[1] == ["x\ry", "café"]

@@ -62,9 +62,29 @@ def _mixed(data: bytes) -> str | None:
     return "".join(lines) if utf8 else None
 
 
+def _rows_end_in_cr(data: bytes) -> bool:
+    """Whether every line end outside quotes is a CR alone (a line break typed in a cell,
+    inside its quotes, is LF whatever the program)."""
+    if b"\r" not in data:
+        return False
+    quoted = cr = False
+    for i, byte in enumerate(data):
+        if byte == 0x22:  # '"': `""` inside a field turns it off and on again
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif byte == 0x0A:
+            return False
+        elif byte == 0x0D:
+            if data[i + 1 : i + 2] == b"\n":
+                return False
+            cr = True
+    return cr
+
+
 def decode(data: bytes) -> str:
     """The file's text: UTF-8 (with or without its byte-order mark), UTF-16 with one, Mac
-    Roman when its lines end in CR alone (Excel for Mac's "CSV (Macintosh)"), or
+    Roman when its rows end in CR alone (Excel for Mac's "CSV (Macintosh)"), or
     Windows-1252; a UTF-8 file with a line of Windows-1252 in it, each line as written.
     Raises CsvError for anything else (UTF-32, UTF-16 without a byte-order mark, a binary
     file), rather than read it as garbage."""
@@ -81,8 +101,8 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             if encoding == ENCODINGS[0] and (text := _mixed(data)) is not None:
                 return text
-            if encoding == ENCODINGS[0] and b"\r" in data and b"\n" not in data:
-                # Lines ended by CR alone: Excel for Mac's "CSV (Macintosh)", in Mac Roman
+            if encoding == ENCODINGS[0] and _rows_end_in_cr(data):
+                # Rows ended by CR alone: Excel for Mac's "CSV (Macintosh)", in Mac Roman
                 # (no Windows program ends lines so; every byte is a Mac Roman character).
                 return data.decode("mac_roman")
     raise CsvError("not a text CSV in UTF-8 or Windows-1252 (or UTF-16 with a byte-order mark).")
