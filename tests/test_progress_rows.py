@@ -560,3 +560,36 @@ def test_a_real_answer_over_two_lines_is_imported(tmp_path: Path, config: Path) 
         encoding="utf-8",
     )
     assert import_json(config, path)["added"] == 1
+
+
+def test_an_agent_id_column_finds_the_agent_and_never_overrides_the_name(
+    tmp_path: Path,
+) -> None:
+    """A form's Employee ID: it finds the agent when the name is blank; a name that is
+    another agent's, or no agent's, is not imported, naming both; it is no part of the
+    note."""
+    agents = [
+        {"Class": "AET-1", "Agent Name": "Erin Walsh", "Agent ID": "E10203"},
+        {"Class": "AET-1", "Agent Name": "Emily Chen", "Agent ID": "E10207"},
+    ]
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", agents)
+    config = tmp_path / "esp.toml"
+    config.write_text('[tracker]\npath = "ESP Tracker.xlsx"\n', encoding="utf-8")
+    path = tmp_path / "id.csv"
+    path.write_text(
+        "Timestamp,Agent ID,Agent Name,Update\r\n"
+        "11/24/2026 17:40,E10207,Erin Walsh,Did 3\r\n"
+        "11/24/2026 17:41,E10207,,Did 4\r\n"
+        "11/24/2026 17:42,E10203,Erin Walsh,Did 5\r\n"
+        "11/24/2026 17:43,E10203,Erin Walsch,Did 6\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert [(i["agent"], i["note"]) for i in data["imported"]] == [
+        ("Emily Chen", "11/24/2026 - Emily Chen - Did 4"),
+        ("Erin Walsh", "11/24/2026 - Erin Walsh - Did 5"),
+    ]
+    refused = {u["source"]: u["reason"] for u in data["unmatched"]}
+    assert list(refused) == ["id.csv!row 2", "id.csv!row 5"]
+    assert "E10207" in refused["id.csv!row 2"] and "Emily Chen" in refused["id.csv!row 2"]
+    assert "Erin Walsch" in refused["id.csv!row 5"] and "Erin Walsh" in refused["id.csv!row 5"]

@@ -26,7 +26,7 @@ from html import unescape
 from itertools import chain
 from typing import Any
 
-from esp_cli.core.columns import INDEX_HEADERS, normalise_header
+from esp_cli.core.columns import INDEX_HEADERS, alias_table, normalise_header
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.refs import col_letter
@@ -1061,6 +1061,8 @@ _UPDATE_HEADERS = (
     "what did you complete today",
 )
 CLASS_HEADERS = ("class", "wave", "class id", "class name", "class #")
+# An Agent ID or N Number asked for by the form ("Employee ID"), as the tracker spells them.
+ID_HEADERS = tuple(k for k, v in alias_table().items() if v in ("agent_id", "n_number"))
 EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
 HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
 # Names a report's own form asks for, after the tracker's spellings of Agent Name.
@@ -1092,6 +1094,7 @@ class Layout:
     cls: int | None
     extra: list[int] = field(default_factory=list)  # other columns: `Header: value` details
     forms: bool = False  # a Microsoft Forms export
+    ident: int | None = None  # an Agent ID or N Number column
 
     def when_values(self, rows: Sequence[Sequence[object]]) -> list[object]:
         return [r[self.when] for r in rows[self.header_row + 1 :] if self.when < len(r)]
@@ -1166,14 +1169,16 @@ def _layout(
     forms = _is_forms(norms)
     update = _first(norms, _UPDATE_HEADERS)
     cls = _first(norms, CLASS_HEADERS)
-    used = {when, who, mail, update, cls}
+    ident = _first(norms, ID_HEADERS)
+    used = {when, who, mail, update, cls, ident}
     # Every name, e-mail, class and date column is the report's bookkeeping, not its text;
     # so are the columns Forms adds to every response.
     bookkeeping = {*EMAIL_HEADERS, *CLASS_HEADERS, *WHEN_HEADERS}
     if forms:
         bookkeeping |= {*FORMS_HEADERS, "name"}
     extra = [i for i, n in enumerate(norms) if n and i not in used and n not in bookkeeping]
-    return Layout(at, [text_of(v) for v in row], when, who, mail, update, cls, extra, forms)
+    labels = [text_of(v) for v in row]
+    return Layout(at, labels, when, who, mail, update, cls, extra, forms, ident)
 
 
 def read_rows(
@@ -1196,7 +1201,7 @@ def read_rows(
     quotes), is a report refused with the reason, so it is counted as not imported."""
     reports: list[SelfReport] = []
     problems: list[RowProblem] = []
-    used = {layout.when, layout.name, layout.email, layout.update, layout.cls}
+    used = {layout.when, layout.name, layout.email, layout.update, layout.cls, layout.ident}
     anonymous = 0
     passed_over: set[int] = set()  # columns under no header whose values were left out
     for r, row in enumerate(rows[layout.header_row + 1 :], start=layout.header_row + 2):
@@ -1208,6 +1213,7 @@ def read_rows(
         given = cell(layout.email)
         address = given.lower() if "@" in given else ""  # Forms writes 'anonymous'
         update = cell(layout.update)
+        agent_id = " ".join(cell(layout.ident).split())
         details: list[tuple[int, str, str]] = []  # (column, label, value) of the others
         for i in range(len(row)):
             if i in used or not _told(layout, i) or not cell(i):
@@ -1236,7 +1242,7 @@ def read_rows(
             problems.append(RowProblem(where, misread or "no date"))
             continue
         refused = misread or ""
-        if not name and not address and not refused:
+        if not name and not address and not agent_id and not refused:
             refused = f"no name, and the e-mail is {given!r}" if given else "no agent name"
             anonymous += bool(given)
         text = update
@@ -1255,6 +1261,7 @@ def read_rows(
                 refused=refused,
                 update=" ".join(update.split()),
                 others=tuple(" ".join(value.split()) for _, _, value in details),
+                agent_id=agent_id,
                 labelled=tuple(
                     i < len(layout.labels) and bool(layout.labels[i].strip()) for i, _, _ in details
                 ),  # fmt: skip
