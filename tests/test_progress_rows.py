@@ -593,3 +593,40 @@ def test_an_agent_id_column_finds_the_agent_and_never_overrides_the_name(
     assert list(refused) == ["id.csv!row 2", "id.csv!row 5"]
     assert "E10207" in refused["id.csv!row 2"] and "Emily Chen" in refused["id.csv!row 2"]
     assert "Erin Walsch" in refused["id.csv!row 5"] and "Erin Walsh" in refused["id.csv!row 5"]
+
+
+def test_a_helper_formula_column_under_no_header_is_no_part_of_the_note(
+    tmp_path: Path, config: Path
+) -> None:
+    """A visible column with no header of `=VLOOKUP(…)` giving text: a formula's result is
+    no agent's words; named in the one warning."""
+    import re
+    import zipfile
+
+    path = factories.make_workbook(
+        tmp_path / "f.xlsx",
+        {
+            "Responses": [
+                ["Timestamp", "Agent Name", "Update", None],
+                [datetime(2026, 11, 24, 17, 40), "Erin Walsh", "Did 3", "AET-1109"],
+                [datetime(2026, 11, 24, 17, 41), "Sam Lee", "Did 4", "typed by Sam"],
+            ]
+        },
+    )
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(
+        rb'<c r="D2"[^>]*>.*?</c>',
+        b'<c r="D2" t="str"><f>VLOOKUP(B2,Roster!A:C,3,FALSE)</f><v>AET-1109</v></c>',
+        parts[sheet],
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    data = import_json(config, path)
+    assert notes(config)["Erin Walsh"] == "11/24/2026 - Erin Walsh - Did 3"
+    assert notes(config)["Sam Lee"] == "11/24/2026 - Sam Lee - Did 4 (column D: typed by Sam)"
+    (problem,) = data["problems"]
+    assert problem["problem"].startswith("column D (no header): ")
+    assert "a formula's result" in problem["problem"]

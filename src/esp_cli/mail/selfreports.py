@@ -1190,13 +1190,15 @@ def read_rows(
     tz: tzinfo | None = None,
     csv: CsvTable | None = None,
     hidden: frozenset[int] = frozenset(),
+    formulas: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[list[SelfReport], list[RowProblem]]:
     """The report rows under the header: each with its day (in the file's date `order`, a
     zoned timestamp in the team's zone `tz`), the agent's name and e-mail, the update, and
     the other columns as `(Header: value; …)` — words typed under no header as `(column E:
     …)`. Under no header (or `#`), a whole number or an error value (a row number, a
     formula's result) and a column `hidden` are no agent's words: left out, and named in one
-    problem. A row with no readable date is a problem; an empty row is passed over. A row
+    problem; so is a workbook's cell among `formulas` (row, column from 0). A row with no
+    readable date is a problem; an empty row is passed over. A row
     that names no one, or that its CSV (`csv`) cannot give as written (a comma not in
     quotes), is a report refused with the reason, so it is counted as not imported."""
     reports: list[SelfReport] = []
@@ -1218,7 +1220,8 @@ def read_rows(
         for i in range(len(row)):
             if i in used or not _told(layout, i) or not cell(i):
                 continue
-            if _numbering(layout, i) and (i in hidden or not typed_text(row[i])):
+            no_one_typed = i in hidden or (r - 1, i) in formulas or not typed_text(row[i])
+            if _numbering(layout, i) and no_one_typed:
                 passed_over.add(i)
                 continue
             details.append((i, _label(layout, i), cell(i)))
@@ -1339,8 +1342,9 @@ def _passed_over(layout: Layout, columns: Sequence[int], hidden: frozenset[int])
     )  # fmt: skip
     return (
         f"column{'s' if len(columns) > 1 else ''} {shown}: left out of the notes: whole "
-        "numbers (row numbers), error values (#N/A: a formula's) and hidden columns under no "
-        "header are no agent's words (to keep a value, give its column a header of its own)"
+        "numbers (row numbers), error values (#N/A), a formula's result and hidden columns "
+        "under no header are no agent's words (to keep a value, give its column a header of "
+        "its own)"
     )
 
 

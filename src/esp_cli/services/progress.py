@@ -70,6 +70,7 @@ from esp_cli.system import is_system_file, real_path
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.waiting import read_counting_waiting
+from esp_cli.workbook.xlsx.package import SheetInfo
 from esp_cli.workbook.xlsx.patch import check_cell_text
 from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
@@ -117,6 +118,7 @@ class Sheet:
     visible: bool = True
     csv: CsvTable | None = None  # a CSV's: its delimiter, the rows it cannot take as written
     hidden_columns: frozenset[int] = frozenset()  # a workbook sheet's (indexes from 0)
+    formulas: frozenset[tuple[int, int]] = frozenset()  # its formula cells (row, column from 0)
 
     @property
     def european(self) -> bool:
@@ -382,9 +384,19 @@ def _workbook_sheets(path: Path) -> list[Sheet]:
             wb.values(info).rows,
             info.visible,
             hidden_columns=frozenset(c - 1 for c in wb.hidden_columns(info)),
+            formulas=_formula_cells(wb, info),
         )
         for info in wb.sheets
     ]
+
+
+def _formula_cells(wb: Workbook, info: SheetInfo) -> frozenset[tuple[int, int]]:
+    """The sheet's cells holding a formula (row, column from 0): a helper column's result
+    is no agent's words."""
+    rows = range(1, len(wb.values(info).rows) + 1)
+    return frozenset(
+        (row - 1, col - 1) for row, cols in wb.formulas(info, rows).items() for col in cols
+    )
 
 
 def _add_rows(
@@ -440,6 +452,7 @@ def _add_rows(
             tz=zone,
             csv=sheet.csv,
             hidden=sheet.hidden_columns,
+            formulas=sheet.formulas,
         )
         reports = [_showable(report, problems) for report in reports]
         entry.reports += reports
