@@ -46,7 +46,7 @@ class SelfReport:
     # labelled when it was imported.
     update: str | None = field(default=None, metadata=as_json(hidden=True))
     others: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
-    # The Agent ID (or N Number) a sheet row gives ('' when none): it finds the agent when
+    # The Agent ID a sheet row gives ('' when none): it finds the agent when
     # the name is blank, and must not be another agent's than the name's.
     agent_id: str = field(default="", metadata=as_json(hidden=True))
     # Whether each of `others` is under a header of its own (False: under none).

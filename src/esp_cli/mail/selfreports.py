@@ -1061,8 +1061,8 @@ _UPDATE_HEADERS = (
     "what did you complete today",
 )
 CLASS_HEADERS = ("class", "wave", "class id", "class name", "class #")
-# An Agent ID or N Number asked for by the form ("Employee ID"), as the tracker spells them.
-ID_HEADERS = tuple(k for k, v in alias_table().items() if v in ("agent_id", "n_number"))
+# An Agent ID asked for by the form ("Employee ID"), as the tracker spells it.
+ID_HEADERS = tuple(k for k, v in alias_table().items() if v == "agent_id")
 EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
 HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
 # Names a report's own form asks for, after the tracker's spellings of Agent Name.
@@ -1094,7 +1094,7 @@ class Layout:
     cls: int | None
     extra: list[int] = field(default_factory=list)  # other columns: `Header: value` details
     forms: bool = False  # a Microsoft Forms export
-    ident: int | None = None  # an Agent ID or N Number column
+    ident: int | None = None  # an Agent ID column
 
     def when_values(self, rows: Sequence[Sequence[object]]) -> list[object]:
         return [r[self.when] for r in rows[self.header_row + 1 :] if self.when < len(r)]

@@ -86,7 +86,7 @@ MAX_SUGGESTIONS = 3
 # Suggestions cost a pass over every agent each; a wrong file can bring hundreds of unknown
 # names, and after this many the reasons say enough.
 MAX_SUGGESTED_REPORTS = 25
-READ_KEYS = ("agent_name", "agent_id", "n_number", "email", "class", NOTES.column_key)
+READ_KEYS = ("agent_name", "agent_id", "email", "class", NOTES.column_key)
 # A company or a note after a display name: "Hassan, Amira (VendorCX)", "Sam Lee [Vendor]".
 _AFFILIATION = re.compile(r"(\s*(\([^()]*\)|\[[^\[\]]*\]))+\s*$")
 
@@ -576,8 +576,8 @@ def _match_one(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
 
 
 def _ids(row: Row) -> list[str]:
-    """The agent's Agent ID and N Number, as compared."""
-    return [k for k in (id_key(row.text("agent_id")), id_key(row.text("n_number"))) if k]
+    """The agent's Agent ID, as compared."""
+    return [k for k in (id_key(row.text("agent_id")),) if k]
 
 
 def _match_sender(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
