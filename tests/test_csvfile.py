@@ -22,7 +22,8 @@ from esp_cli.core.csvfile import (
     read_table,
 )
 from esp_cli.core.names import name_key
-from esp_cli.mail.selfreports import reports_from_rows
+from esp_cli.core.reports import RowProblem
+from esp_cli.mail.selfreports import find_layout, read_rows, reports_from_rows
 
 HEADERS = ("Timestamp", "Agent Name", "Update", "Blockers", "TBTs Completed", "Class")
 # Text as agents type it: quotes of both kinds, every delimiter, line breaks, accents,
@@ -244,3 +245,64 @@ def test_excel_for_mac_s_csv_macintosh_is_read_as_mac_roman() -> None:
     # Windows-1252 with CRLF, and a UTF-8 file with CR alone, are read as before.
     assert read_csv("a,b\r\nÓscar,caf\u00e9\r\n".encode("cp1252"))[1] == ["Óscar", "café"]
     assert read_csv("a,b\rÓscar,caf\u00e9\r".encode())[1] == ["Óscar", "café"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the inch mark ends the line
+        'a,b,c\r\n1,x,"slow\r\n2,y,my monitor is 24"\r\n3,z,Did 5\r\n',
+        # the inch mark before a comma
+        'a,b,c,d\r\n1,x,"slow,none\r\n2,y,Did 2,monitor 24",ok\r\n3,z,Did 5,\r\n',
+    ],
+)
+def test_the_lines_of_a_row_spanning_lines_are_given_with_their_fields(text: str) -> None:
+    """What a caller needs to tell a field over two lines from one that swallowed the next
+    row: each later line of the row, split as a row of its own."""
+    table = read_table(text.encode())
+    assert len(table.rows) == 3
+    (inner,) = table.inner(1)
+    assert inner[0] == 3 and inner[1][:2] == ["2", "y"]
+    assert table.inner(2) == []
+    assert table.swallowed(1, 3).startswith('a quote (") opened on line 2 is closed on line 3')
+
+
+ANSWER = st.lists(
+    st.sampled_from(["Did 3", ",", "\n", "\r\n", "11/24/2026", " 9:00", "Sam Lee", '24"', "ok"]),
+    max_size=10,
+).map("".join)
+
+
+@given(st.lists(st.tuples(ANSWER, ANSWER), min_size=1, max_size=5), st.sampled_from(",;\t"))
+def test_no_answer_over_several_lines_is_refused(
+    answers: list[tuple[str, str]], delimiter: str
+) -> None:
+    """A CSV a program wrote, its answers over several lines holding dates, names, inch
+    marks and delimiters: no report is refused unless a line of an answer is a whole row
+    of its own (a date, then the header's fields), which only a quote closed too late gives."""
+    header = ["Timestamp", "Agent Name", "Update", "Blockers"]
+    for answer in (a for pair in answers for a in pair):
+        for line in answer.replace("\r\n", "\n").split("\n")[1:]:
+            parts = line.replace(delimiter, ",").split(",")
+            assume(not (len(parts) >= len(header) and "/" in parts[0]))
+    rows = [header, *(["11/24/2026 17:05", "Erin Walsh", u, b] for u, b in answers)]
+    table = read_table(to_csv(rows, delimiter, csv.QUOTE_MINIMAL, "\r\n").encode())
+    layout = find_layout(table.rows, "r.csv", ("agent name",))
+    assert not isinstance(layout, RowProblem)
+    got, _ = read_rows(table.rows, layout, "r.csv", csv=table)
+    assert [r.refused for r in got] == [""] * len(answers)
+
+
+def test_a_csv_macintosh_with_a_line_break_in_a_cell_is_still_mac_roman() -> None:
+    """Rows end in CR; a line break typed in a cell is LF, inside its quotes."""
+    rows = [
+        "Timestamp,Agent Name,Update",
+        "11/24/2026 17:40,Erin Walsh,Didn’t finish – café module",
+        '11/24/2026 17:41,Zachary Holt,"Done “all” • 3 of 8…\nBlocker: can’t log in"',
+    ]
+    data = ("\r".join(rows) + "\r").encode("mac_roman")
+    got = read_csv(data)
+    assert got[1][2] == "Didn’t finish – café module"
+    assert got[2][2] == "Done “all” • 3 of 8…\nBlocker: can’t log in"
+    # Rows ended by LF with a CR typed in a cell: not a Mac file.
+    assert read_csv('a,b\n"x\ry",caf\u00e9\n'.encode("cp1252"))[1] == ["x\ry", "café"]

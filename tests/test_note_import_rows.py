@@ -227,3 +227,110 @@ def test_a_second_agent_column_finds_the_agent_the_name_cannot(tmp_path: Path) -
         f"{day} - Jordan Reyes - Called",
         f"{day} - Jordan Reyes - On module 4",
     ]
+
+
+def test_an_agent_id_never_overrides_the_name_typed(tmp_path: Path) -> None:
+    """The Agent ID or e-mail beside a name chooses among namesakes, or finds the agent when
+    the name is blank; a name that finds no one (a typo, an SME's name), or another agent
+    than the ID's, is not applied, naming the name typed and whose the ID is."""
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Maria Gonzalez", "Agent ID": "E10201"},
+            {"Class": "AET-1", "Agent Name": "Emily Chen", "Agent ID": "E10207"},
+            {"Class": "AET-1", "Agent Name": "Aaliyah Johnson", "Agent ID": "E10203"},
+        ],
+    )
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "Agent Name,Agent ID,Note\r\n"
+        "Maria Gonzalez,E10207,Called twice\r\n"
+        "Maria Gonzales,E10207,Typo name\r\n"
+        "Dana Whitfield,E10203,an SME name\r\n"
+        "Maria Gonzalez,E10201,Called\r\n"
+        ",E10207,On module 4\r\n"
+        "Maria Gonzalez,,No ID given\r\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    data = json.loads(res.stdout)["notes"]
+    got = {n["row"]: (n["status"], n["agent"], n["typed"], n["reason"]) for n in data}
+    assert [got[r][0] for r in range(2, 8)] == ["not applied"] * 3 + ["added"] * 3
+    assert "'Maria Gonzalez'" in got[2][3] and "Emily Chen" in got[2][3]
+    assert "'Maria Gonzales'" in got[3][3] and "E10207 is Emily Chen" in got[3][3]
+    assert "'Dana Whitfield'" in got[4][3] and "Aaliyah Johnson" in got[4][3]
+    assert got[3][2] == "Maria Gonzales"
+    assert got[6][1:3] == ("Emily Chen", "E10207")
+    ws = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    day = f"{date.today():%m/%d/%Y}"
+    assert [ws[f"{NOTES}{r}"].value for r in (3, 4, 5)] == [
+        f"{day} - Jordan Reyes - Called\n{day} - Jordan Reyes - No ID given",
+        f"{day} - Jordan Reyes - On module 4",
+        None,
+    ]
+
+
+def test_two_namesakes_and_an_id_that_is_neither_is_not_applied(tmp_path: Path) -> None:
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Ana Lopez", "Agent ID": "E200"},
+            {"Class": "AET-1", "Agent Name": "Ana Lopez", "Agent ID": "E201"},
+            {"Class": "AET-1", "Agent Name": "Kayla Brooks", "Agent ID": "E202"},
+        ],
+    )
+    path = tmp_path / "notes.csv"
+    path.write_text("Agent ID,Agent Name,Note\r\nE202,Ana Lopez,Called\r\n", encoding="utf-8")
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    (note,) = json.loads(res.stdout)["notes"]
+    assert note["status"] == "not applied"
+    assert "'Ana Lopez'" in note["reason"] and "Kayla Brooks" in note["reason"]
+
+
+def test_words_under_a_tracker_column_that_names_no_agent_are_not_applied(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """A call sheet's own `Next Action` or `SPOC Incident #`: the tracker has columns of
+    those names, but words under them are no copy of who the agent is; the row is not
+    applied, naming the column, and the columns are named in the warning."""
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "Agent Name,Note,Next Action,SPOC Incident #,Citrix TBT Access\r\n"
+        "Marcus Lee,Called SPOC,call again Friday 10am,INC0048812,Password reset pending\r\n"
+        "Kayla Brooks,On module 4,,,\r\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    got = rows(res)
+    assert got[2] == (
+        "not applied",
+        "column C ('Next Action') holds 'call again Friday 10am', which esp does not read: "
+        "put it in the note column, or delete it",
+    )
+    assert got[3][0] == "added"
+    (problem,) = json.loads(res.stdout)["problems"]
+    assert problem["problem"].startswith(
+        "columns C 'Next Action', D 'SPOC Incident #', E 'Citrix TBT Access' not read"
+    )
+
+
+def test_a_note_swallowed_by_a_quote_closed_at_a_line_end_is_not_applied(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """`her monitor is 24"` ends Kayla's line and closes Marcus's quote: both rows are not
+    applied; a real note over two lines still is."""
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        'agent,note\r\nMarcus Lee,"Billing module was slow\r\nKayla Brooks,her monitor is 24"'
+        '\r\nKayla Brooks,"On module 4\r\nLee, Marcus called too"\r\n',
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    got = rows(res)
+    assert [got[n][0] for n in (2, 3, 4)] == ["not applied", "not applied", "added"]
+    assert got[2][1].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert got[3][1] == "read inside row 2 of the file (see its reason)"

@@ -139,9 +139,12 @@ def test_a_quote_never_closed_is_not_imported(tmp_path: Path, config: Path) -> N
         encoding="utf-8",
     )
     data = import_json(config, path)
-    (refused,) = data["unmatched"]
+    refused, inside = data["unmatched"]
     assert refused["source"] == "report.csv!row 3"
     assert "opened on line 3 is never closed" in refused["reason"]
+    # Devon's report, read inside it, is counted as not imported too.
+    assert (inside["source"], inside["name"]) == ("report.csv!row 4", "Devon Price")
+    assert inside["reason"] == "read inside row 3 of the file (see its reason)"
     assert notes(config)["Erin Walsh"] == "" and notes(config)["Devon Price"] == ""
 
 
@@ -302,9 +305,10 @@ def test_a_quote_closed_rows_later_by_an_inch_mark_is_not_imported(
         encoding="utf-8",
     )
     data = import_json(config, path)
-    (refused,) = data["unmatched"]
+    refused, inside = data["unmatched"]
     assert refused["source"] == "report.csv!row 2"
     assert refused["reason"].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert (inside["source"], inside["name"]) == ("report.csv!row 3", "Sam Lee")
     assert [i["source"] for i in data["imported"]] == ["report.csv!row 4"]
     assert notes(config) == {
         "Devon Price": "11/24/2026 - Devon Price - Did 5",
@@ -487,3 +491,142 @@ def test_the_json_of_a_day_off_says_it_is_one(config: Path, command: list[str]) 
     assert data["business_day_before"] == "2026-11-25"
     res = run(*command, "--date", "2026-11-24", "--config", str(config), "-f", "json")
     assert "not_a_business_day" not in json.loads(res.stdout)
+
+
+def test_a_second_report_of_the_day_with_other_details_is_added(
+    tmp_path: Path, config: Path
+) -> None:
+    """The midday import, then the evening one of the same cumulative sheet: a second report
+    with the same update but a blocker is a report of its own, not the first written
+    otherwise."""
+    path = tmp_path / "day.csv"
+    head = "Timestamp,Agent Name,Update,Blockers\r\n"
+    midday = "11/24/2026 09:10,Erin Walsh,Module 4,none\r\n11/24/2026 12:41,Sam Lee,Did 3,\r\n"
+    path.write_text(head + midday, encoding="utf-8")
+    assert import_json(config, path)["added"] == 2
+    path.write_text(
+        head + midday + "11/24/2026 17:40,Erin Walsh,Module 4,Citrix locked me out\r\n"
+        "11/24/2026 17:45,Sam Lee,Did 3,password expired\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert (data["added"], data["already_there"]) == (2, 2)
+    assert notes(config)["Erin Walsh"] == (
+        "11/24/2026 - Erin Walsh - Module 4 (Blockers: none)\n"
+        "11/24/2026 - Erin Walsh - Module 4 (Blockers: Citrix locked me out)"
+    )
+    assert notes(config)["Sam Lee"] == (
+        "11/24/2026 - Sam Lee - Did 3\n11/24/2026 - Sam Lee - Did 3 (Blockers: password expired)"
+    )
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '11/24/2026 17:40,Erin Walsh,"Billing module was slow,\r\n'
+        '11/24/2026 17:41,Sam Lee,my monitor is 24",\r\n',
+        '11/24/2026 17:40,Erin Walsh,"Billing module was slow,none\r\n'
+        '11/24/2026 17:41,Sam Lee,Did 2,monitor 24",ok\r\n',
+        # the shape caught before: its swallowed report is counted too
+        '11/24/2026 17:40,Erin Walsh,"Billing module was slow,\r\n'
+        '11/24/2026 17:41,Sam Lee,my 24" monitor,\r\n',
+    ],
+)
+def test_a_report_swallowed_by_a_quote_closed_at_a_line_end_is_not_imported(
+    tmp_path: Path, config: Path, rows: str
+) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update,Blockers\r\n" + rows
+        + "11/24/2026 17:42,Devon Price,Did 5,\r\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    res = run("progress", "import", str(path), "--config", str(config), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [i["agent"] for i in data["imported"]] == ["Devon Price"]
+    refused = {u["source"]: u["reason"] for u in data["unmatched"]}
+    assert list(refused) == ["q.csv!row 2", "q.csv!row 3"]
+    assert refused["q.csv!row 2"].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert notes(config)["Erin Walsh"] == notes(config)["Sam Lee"] == ""
+
+
+def test_a_real_answer_over_two_lines_is_imported(tmp_path: Path, config: Path) -> None:
+    """A line break typed in an answer, its second line holding commas: one report."""
+    path = tmp_path / "q.csv"
+    path.write_text(
+        'Timestamp,Agent Name,Update,Blockers\r\n11/24/2026 17:40,Erin Walsh,"Did 3, 4\r\n'
+        'Blocker: locked out, need SPOC, today",none\r\n',
+        encoding="utf-8",
+    )
+    assert import_json(config, path)["added"] == 1
+
+
+def test_an_agent_id_column_finds_the_agent_and_never_overrides_the_name(
+    tmp_path: Path,
+) -> None:
+    """A form's Employee ID: it finds the agent when the name is blank; a name that is
+    another agent's, or no agent's, is not imported, naming both; it is no part of the
+    note."""
+    agents = [
+        {"Class": "AET-1", "Agent Name": "Erin Walsh", "Agent ID": "E10203"},
+        {"Class": "AET-1", "Agent Name": "Emily Chen", "Agent ID": "E10207"},
+    ]
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", agents)
+    config = tmp_path / "esp.toml"
+    config.write_text('[tracker]\npath = "ESP Tracker.xlsx"\n', encoding="utf-8")
+    path = tmp_path / "id.csv"
+    path.write_text(
+        "Timestamp,Agent ID,Agent Name,Update\r\n"
+        "11/24/2026 17:40,E10207,Erin Walsh,Did 3\r\n"
+        "11/24/2026 17:41,E10207,,Did 4\r\n"
+        "11/24/2026 17:42,E10203,Erin Walsh,Did 5\r\n"
+        "11/24/2026 17:43,E10203,Erin Walsch,Did 6\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert [(i["agent"], i["note"]) for i in data["imported"]] == [
+        ("Emily Chen", "11/24/2026 - Emily Chen - Did 4"),
+        ("Erin Walsh", "11/24/2026 - Erin Walsh - Did 5"),
+    ]
+    refused = {u["source"]: u["reason"] for u in data["unmatched"]}
+    assert list(refused) == ["id.csv!row 2", "id.csv!row 5"]
+    assert "E10207" in refused["id.csv!row 2"] and "Emily Chen" in refused["id.csv!row 2"]
+    assert "Erin Walsch" in refused["id.csv!row 5"] and "Erin Walsh" in refused["id.csv!row 5"]
+
+
+def test_a_helper_formula_column_under_no_header_is_no_part_of_the_note(
+    tmp_path: Path, config: Path
+) -> None:
+    """A visible column with no header of `=VLOOKUP(…)` giving text: a formula's result is
+    no agent's words; named in the one warning."""
+    import re
+    import zipfile
+
+    path = factories.make_workbook(
+        tmp_path / "f.xlsx",
+        {
+            "Responses": [
+                ["Timestamp", "Agent Name", "Update", None],
+                [datetime(2026, 11, 24, 17, 40), "Erin Walsh", "Did 3", "AET-1109"],
+                [datetime(2026, 11, 24, 17, 41), "Sam Lee", "Did 4", "typed by Sam"],
+            ]
+        },
+    )
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(
+        rb'<c r="D2"[^>]*>.*?</c>',
+        b'<c r="D2" t="str"><f>VLOOKUP(B2,Roster!A:C,3,FALSE)</f><v>AET-1109</v></c>',
+        parts[sheet],
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    data = import_json(config, path)
+    assert notes(config)["Erin Walsh"] == "11/24/2026 - Erin Walsh - Did 3"
+    assert notes(config)["Sam Lee"] == "11/24/2026 - Sam Lee - Did 4 (column D: typed by Sam)"
+    (problem,) = data["problems"]
+    assert problem["problem"].startswith("column D (no header): ")
+    assert "a formula's result" in problem["problem"]

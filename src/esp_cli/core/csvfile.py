@@ -25,6 +25,7 @@ ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
 DELIMITERS = (",", ";", "\t")
 SAMPLE_ROWS = 50  # enough rows to tell the delimiter; a file may have thousands
 _SEP_LINE = re.compile(r"sep=(.)\r?\n")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class CsvError(ValueError):
@@ -61,9 +62,29 @@ def _mixed(data: bytes) -> str | None:
     return "".join(lines) if utf8 else None
 
 
+def _rows_end_in_cr(data: bytes) -> bool:
+    """Whether every line end outside quotes is a CR alone (a line break typed in a cell,
+    inside its quotes, is LF whatever the program)."""
+    if b"\r" not in data:
+        return False
+    quoted = cr = False
+    for i, byte in enumerate(data):
+        if byte == 0x22:  # '"': `""` inside a field turns it off and on again
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif byte == 0x0A:
+            return False
+        elif byte == 0x0D:
+            if data[i + 1 : i + 2] == b"\n":
+                return False
+            cr = True
+    return cr
+
+
 def decode(data: bytes) -> str:
     """The file's text: UTF-8 (with or without its byte-order mark), UTF-16 with one, Mac
-    Roman when its lines end in CR alone (Excel for Mac's "CSV (Macintosh)"), or
+    Roman when its rows end in CR alone (Excel for Mac's "CSV (Macintosh)"), or
     Windows-1252; a UTF-8 file with a line of Windows-1252 in it, each line as written.
     Raises CsvError for anything else (UTF-32, UTF-16 without a byte-order mark, a binary
     file), rather than read it as garbage."""
@@ -80,8 +101,8 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             if encoding == ENCODINGS[0] and (text := _mixed(data)) is not None:
                 return text
-            if encoding == ENCODINGS[0] and b"\r" in data and b"\n" not in data:
-                # Lines ended by CR alone: Excel for Mac's "CSV (Macintosh)", in Mac Roman
+            if encoding == ENCODINGS[0] and _rows_end_in_cr(data):
+                # Rows ended by CR alone: Excel for Mac's "CSV (Macintosh)", in Mac Roman
                 # (no Windows program ends lines so; every byte is a Mac Roman character).
                 return data.decode("mac_roman")
     raise CsvError("not a text CSV in UTF-8 or Windows-1252 (or UTF-16 with a byte-order mark).")
@@ -130,6 +151,40 @@ class CsvTable:
     unclosed: int | None = None
     lines: list[int] = field(default_factory=list)
     stray: dict[int, tuple[int, int, str]] = field(default_factory=dict)
+    # The text of each line of the file (from line 1, a `sep=` line counted), the line each
+    # row ends on, and each quote that opens on one line and closes on a later one.
+    texts: list[str] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def inner(self, index: int) -> list[tuple[int, list[str]]]:
+        """Each line of the row at `index` after its first (a field over several lines),
+        with the fields it holds read as a row of its own: whether one is another row that
+        a quote closed too late swallowed is for the caller, who knows the columns, to say
+        (a date under the date header, an agent under the agent's)."""
+        if index >= len(self.ends) or index >= len(self.lines):
+            return []
+        return [
+            (n, next(_reader(self.texts[n - 1], self.delimiter), []))
+            for n in range(self.lines[index] + 1, self.ends[index] + 1)
+            if n - 1 < len(self.texts)
+        ]
+
+    def swallowed(self, index: int, line: int) -> str:
+        """Why the row at `index` is not taken as written when its `line` (one of inner's)
+        is a row of its own: a quote closed too late, by a `"` typed as text."""
+        if index in self.stray:
+            return self.misread(index, 0) or ""
+        opened, closed = next(
+            ((o, c) for o, c in self.spans if o < line <= c), (self.lines[index], line)
+        )
+        shown = _shortened(" ".join(self.texts[line - 1].split()))
+        return (
+            f'a quote (") opened on line {opened} is closed on line {closed}, so lines '
+            f"{opened} to {closed} read as one row, though line {line} is a row of its own "
+            f'({shown!r}): a " typed as text closed the quote; close it on line {opened} '
+            '(or type that " as ""), or save the file again from Excel'
+        )
 
     def line(self, index: int) -> int:
         """The line of the file (from 1) on which the row at `index` (from 0) starts."""
@@ -180,6 +235,7 @@ class _Quotes:
 
     unclosed: int | None
     stray: list[tuple[int, int, str]]
+    spans: list[tuple[int, int]]
 
 
 def _quotes(text: str, delimiter: str) -> _Quotes:
@@ -188,6 +244,7 @@ def _quotes(text: str, delimiter: str) -> _Quotes:
     but the delimiter or the line's end closes the field and leaves the rest as text."""
     line, start, opened = 1, True, None
     stray: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int]] = []
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -202,6 +259,8 @@ def _quotes(text: str, delimiter: str) -> _Quotes:
                         end = min((j for j in (text.find("\r", i), text.find("\n", i)) if j >= 0),
                                   default=n)  # fmt: skip
                         stray.append((opened, line, _shortened(text[begin:end])))
+                    if opened != line:
+                        spans.append((opened, line))
                     opened, start = None, False
             elif ch == "\r" and not text.startswith("\r\n", i) or ch == "\n":
                 line += 1
@@ -216,7 +275,7 @@ def _quotes(text: str, delimiter: str) -> _Quotes:
         elif ch != " ":
             start = False
         i += 1
-    return _Quotes(opened, stray)
+    return _Quotes(opened, stray, spans)
 
 
 def _shortened(text: str, most: int = 60) -> str:
@@ -254,6 +313,7 @@ def read_table(data: bytes) -> CsvTable:
     skipped = 1 if sep is not None else 0  # the file's lines, `sep=` counted
     rows: list[list[str]] = []
     lines: list[int] = []
+    ends: list[int] = []
     try:
         reader = _reader(text, delimiter)
         before = 0
@@ -261,6 +321,7 @@ def read_table(data: bytes) -> CsvTable:
             rows.append(list(row))
             lines.append(before + 1 + skipped)
             before = reader.line_num
+            ends.append(before + skipped)
     except csv.Error as exc:
         raise CsvError(f"not a readable CSV ({exc}).") from exc
     quotes = _quotes(text, delimiter)
@@ -269,4 +330,6 @@ def read_table(data: bytes) -> CsvTable:
     for opened, closed, shown in quotes.stray:
         index = bisect.bisect_right(lines, opened + skipped) - 1
         stray.setdefault(max(index, 0), (opened + skipped, closed + skipped, shown))
-    return CsvTable(rows, delimiter, unclosed, lines, stray)
+    texts = [""] * skipped + _LINE_END.split(text)
+    spans = [(o + skipped, c + skipped) for o, c in quotes.spans]
+    return CsvTable(rows, delimiter, unclosed, lines, stray, texts, ends, spans)

@@ -4,6 +4,8 @@ reads them; esp progress import folds them into Notes)."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -44,23 +46,53 @@ class SelfReport:
     # labelled when it was imported.
     update: str | None = field(default=None, metadata=as_json(hidden=True))
     others: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
+    # The Agent ID a sheet row gives ('' when none): it finds the agent when
+    # the name is blank, and must not be another agent's than the name's.
+    agent_id: str = field(default="", metadata=as_json(hidden=True))
+    # Whether each of `others` is under a header of its own (False: under none).
+    labelled: tuple[bool, ...] = field(default=(), metadata=as_json(hidden=True))
 
 
 def written_otherwise(text: str, report: SelfReport) -> bool:
     """Whether the text of a Notes line (of the report's day and agent) is the sheet row
-    `report` with its other columns written otherwise: the same update with other columns'
-    values or headers, or without them (written by an earlier esp, or before a blank header
-    was given a name); for a report of other columns alone, the same values under other
-    headers (`(column D: x)` and `(Blockers: x)`)."""
+    `report` with its other columns written otherwise: the same update and the same other
+    values, whatever their headers (a blank header since given a name: `(column D: x)` and
+    `(Blockers: x)`), or without the values under no header, which an earlier esp left out.
+    Other values — a second report of the day with the same update and a blocker — are
+    another report."""
     if report.update is None:
         return False
     have, update = folded(text), folded(report.update)
-    if update:
-        return have == update or (have.startswith(f"{update} (") and have.endswith(")"))
-    if not (have.startswith("(") and have.endswith(")")):
+    if not update:
+        rest = have[1:-1] if have.startswith("(") and have.endswith(")") else None
+    elif have == update:
+        rest = ""
+    elif have.startswith(f"{update} (") and have.endswith(")"):
+        rest = have[len(update) + 2 : -1]
+    else:
+        rest = None
+    if rest is None:
         return False
-    values = [part.split(": ", 1)[-1] for part in have[1:-1].split("; ")]
-    return values == [folded(v) for v in report.others]
+    values = [folded(v) for v in report.others]
+    bare = [i for i, labelled in enumerate(report.labelled) if not labelled]
+    # Each way an earlier esp may have written it: with or without each value under no header.
+    for n in range(min(len(bare), MAX_LEFT_OUT) + 1):
+        for left_out in itertools.combinations(bare, n):
+            kept = [v for i, v in enumerate(values) if i not in left_out]
+            if _labelled_as(rest, kept):
+                return True
+    return False
+
+
+MAX_LEFT_OUT = 4  # columns under no header in one report that an earlier esp left out
+
+
+def _labelled_as(text: str, values: Sequence[str]) -> bool:
+    """Whether `text` is `values` in order, each after a label (`Blockers: x; column E: y`)."""
+    if not values:
+        return text == ""
+    pattern = "; ".join(r".+?: " + re.escape(v) for v in values)
+    return re.fullmatch(pattern, text, re.DOTALL) is not None
 
 
 def day_off_warning(day: date, why: str, before: date, what: str, command: str) -> str:

@@ -15,7 +15,7 @@ import email
 import email.policy
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
@@ -26,7 +26,7 @@ from html import unescape
 from itertools import chain
 from typing import Any
 
-from esp_cli.core.columns import INDEX_HEADERS, normalise_header
+from esp_cli.core.columns import INDEX_HEADERS, alias_table, normalise_header
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.refs import col_letter
@@ -1061,6 +1061,8 @@ _UPDATE_HEADERS = (
     "what did you complete today",
 )
 CLASS_HEADERS = ("class", "wave", "class id", "class name", "class #")
+# An Agent ID asked for by the form ("Employee ID"), as the tracker spells it.
+ID_HEADERS = tuple(k for k, v in alias_table().items() if v == "agent_id")
 EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
 HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
 # Names a report's own form asks for, after the tracker's spellings of Agent Name.
@@ -1092,6 +1094,7 @@ class Layout:
     cls: int | None
     extra: list[int] = field(default_factory=list)  # other columns: `Header: value` details
     forms: bool = False  # a Microsoft Forms export
+    ident: int | None = None  # an Agent ID column
 
     def when_values(self, rows: Sequence[Sequence[object]]) -> list[object]:
         return [r[self.when] for r in rows[self.header_row + 1 :] if self.when < len(r)]
@@ -1166,14 +1169,16 @@ def _layout(
     forms = _is_forms(norms)
     update = _first(norms, _UPDATE_HEADERS)
     cls = _first(norms, CLASS_HEADERS)
-    used = {when, who, mail, update, cls}
+    ident = _first(norms, ID_HEADERS)
+    used = {when, who, mail, update, cls, ident}
     # Every name, e-mail, class and date column is the report's bookkeeping, not its text;
     # so are the columns Forms adds to every response.
     bookkeeping = {*EMAIL_HEADERS, *CLASS_HEADERS, *WHEN_HEADERS}
     if forms:
         bookkeeping |= {*FORMS_HEADERS, "name"}
     extra = [i for i, n in enumerate(norms) if n and i not in used and n not in bookkeeping]
-    return Layout(at, [text_of(v) for v in row], when, who, mail, update, cls, extra, forms)
+    labels = [text_of(v) for v in row]
+    return Layout(at, labels, when, who, mail, update, cls, extra, forms, ident)
 
 
 def read_rows(
@@ -1185,18 +1190,20 @@ def read_rows(
     tz: tzinfo | None = None,
     csv: CsvTable | None = None,
     hidden: frozenset[int] = frozenset(),
+    formulas: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[list[SelfReport], list[RowProblem]]:
     """The report rows under the header: each with its day (in the file's date `order`, a
     zoned timestamp in the team's zone `tz`), the agent's name and e-mail, the update, and
     the other columns as `(Header: value; …)` — words typed under no header as `(column E:
     …)`. Under no header (or `#`), a whole number or an error value (a row number, a
     formula's result) and a column `hidden` are no agent's words: left out, and named in one
-    problem. A row with no readable date is a problem; an empty row is passed over. A row
+    problem; so is a workbook's cell among `formulas` (row, column from 0). A row with no
+    readable date is a problem; an empty row is passed over. A row
     that names no one, or that its CSV (`csv`) cannot give as written (a comma not in
     quotes), is a report refused with the reason, so it is counted as not imported."""
     reports: list[SelfReport] = []
     problems: list[RowProblem] = []
-    used = {layout.when, layout.name, layout.email, layout.update, layout.cls}
+    used = {layout.when, layout.name, layout.email, layout.update, layout.cls, layout.ident}
     anonymous = 0
     passed_over: set[int] = set()  # columns under no header whose values were left out
     for r, row in enumerate(rows[layout.header_row + 1 :], start=layout.header_row + 2):
@@ -1208,15 +1215,24 @@ def read_rows(
         given = cell(layout.email)
         address = given.lower() if "@" in given else ""  # Forms writes 'anonymous'
         update = cell(layout.update)
-        details: list[tuple[str, str]] = []  # (label, value) of the other columns
+        agent_id = " ".join(cell(layout.ident).split())
+        details: list[tuple[int, str, str]] = []  # (column, label, value) of the others
         for i in range(len(row)):
             if i in used or not _told(layout, i) or not cell(i):
                 continue
-            if _numbering(layout, i) and (i in hidden or not typed_text(row[i])):
+            no_one_typed = i in hidden or (r - 1, i) in formulas or not typed_text(row[i])
+            if _numbering(layout, i) and no_one_typed:
                 passed_over.add(i)
                 continue
-            details.append((_label(layout, i), cell(i)))
+            details.append((i, _label(layout, i), cell(i)))
         misread = csv.misread(r - 1, layout.header_row) if csv is not None else None
+        # Reports a quote closed too late read into this row: each counted as not imported,
+        # after this row's.
+        at = len(reports)
+        if csv is not None and (swallowed := _swallowed(csv, r - 1, layout, source, order, tz)):
+            misread = misread or csv.swallowed(r - 1, swallowed[0][0])
+            inside = f"read inside row {csv.line(r - 1)} of the file (see its reason)"
+            reports += [replace(report, refused=inside) for _, report in swallowed]
         if not (name or address or update or details or misread):
             continue
         where = f"{source}!row {csv.line(r - 1) if csv is not None else r}"
@@ -1229,14 +1245,15 @@ def read_rows(
             problems.append(RowProblem(where, misread or "no date"))
             continue
         refused = misread or ""
-        if not name and not address and not refused:
+        if not name and not address and not agent_id and not refused:
             refused = f"no name, and the e-mail is {given!r}" if given else "no agent name"
             anonymous += bool(given)
         text = update
         if details:
-            labelled = "; ".join(f"{label}: {value}" for label, value in details)
+            labelled = "; ".join(f"{label}: {value}" for _, label, value in details)
             text = (text + " (" if text else "(") + labelled + ")"
-        reports.append(
+        reports.insert(
+            at,
             SelfReport(
                 day,
                 display_name(name),
@@ -1246,8 +1263,12 @@ def read_rows(
                 cell(layout.cls),
                 refused=refused,
                 update=" ".join(update.split()),
-                others=tuple(" ".join(value.split()) for _, value in details),
-            )
+                others=tuple(" ".join(value.split()) for _, _, value in details),
+                agent_id=agent_id,
+                labelled=tuple(
+                    i < len(layout.labels) and bool(layout.labels[i].strip()) for i, _, _ in details
+                ),  # fmt: skip
+            ),
         )
     if passed_over:
         problems.append(RowProblem(source, _passed_over(layout, sorted(passed_over), hidden)))
@@ -1260,6 +1281,42 @@ def read_rows(
             )
         )
     return reports, problems
+
+
+def _swallowed(
+    csv: CsvTable,
+    index: int,
+    layout: Layout,
+    source: str,
+    order: DateOrder,
+    tz: tzinfo | None,
+) -> list[tuple[int, SelfReport]]:
+    """The reports inside the row at `index` of a CSV: its later lines (a field over several
+    lines) that read as a report row of their own — the header's fields, a date under the
+    date header, a name or e-mail under theirs. A line break typed in an answer gives no
+    such line; a quote closed too late by a `"` typed as text (`my monitor is 24"`) does."""
+    width = len([label for label in layout.labels if label.strip()])
+    found = []
+    for line, fields in csv.inner(index):
+        if len(fields) < width:
+            continue
+
+        def cell(i: int | None, fields: list[str] = fields) -> str:
+            return " ".join(fields[i].split()) if i is not None and i < len(fields) else ""
+
+        try:
+            day = read_day(cell(layout.when), order, tz)
+        except Unreadable:
+            continue
+        name, given = cell(layout.name), cell(layout.email)
+        if day is None or not (name or "@" in given):
+            continue
+        report = SelfReport(
+            day, display_name(name), given.lower() if "@" in given else "", cell(layout.update),
+            f"{source}!row {line}", cell(layout.cls),
+        )  # fmt: skip
+        found.append((line, report))
+    return found
 
 
 def _told(layout: Layout, i: int) -> bool:
@@ -1285,8 +1342,9 @@ def _passed_over(layout: Layout, columns: Sequence[int], hidden: frozenset[int])
     )  # fmt: skip
     return (
         f"column{'s' if len(columns) > 1 else ''} {shown}: left out of the notes: whole "
-        "numbers (row numbers), error values (#N/A: a formula's) and hidden columns under no "
-        "header are no agent's words (to keep a value, give its column a header of its own)"
+        "numbers (row numbers), error values (#N/A), a formula's result and hidden columns "
+        "under no header are no agent's words (to keep a value, give its column a header of "
+        "its own)"
     )
 
 

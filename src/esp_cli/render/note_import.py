@@ -6,7 +6,7 @@ from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import added_words, say_written
 from esp_cli.results.note_import import NoteImportResult, Status
 
-CSV_COLUMNS = ["row", "agent", "class", "column", "cell", "status", "line", "reason"]
+CSV_COLUMNS = ["row", "agent", "typed", "class", "column", "cell", "status", "line", "reason"]
 
 
 def render(result: NoteImportResult, fmt: Format) -> None:
@@ -24,7 +24,7 @@ def render(result: NoteImportResult, fmt: Format) -> None:
             [
                 (
                     n.line_number,
-                    n.agent.name if n.agent else n.query,
+                    n.shown,
                     n.column,
                     n.status.value,
                     n.reason if n.status is Status.NOT_APPLIED else n.line,

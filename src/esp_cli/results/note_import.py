@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from esp_cli.core.model import AgentRef, WriteReport
+from esp_cli.core.names import name_key
 from esp_cli.core.shape import as_json, exported
 
 
@@ -20,7 +21,7 @@ class Status(StrEnum):
 class ImportedNote:
     """One row of the file: its agent and line, and whether it was added."""
 
-    # As JSON and CSV: row, agent, class, column, cell, status, line, reason.
+    # As JSON and CSV: row, agent, typed, class, column, cell, status, line, reason.
     line_number: int = field(metadata=as_json(key="row"))  # the header row is counted
     query: str = field(metadata=as_json(hidden=True))  # the agent as the file gives it
     note: str = field(metadata=as_json(hidden=True))
@@ -39,7 +40,23 @@ class ImportedNote:
         return self.agent.name if self.agent else self.query
 
     @property
-    @exported(key="class", after="agent")
+    @exported(key="typed", after="agent")
+    def typed(self) -> str:
+        """The agent as the file gives it: the name, else the Agent ID or e-mail."""
+        return self.query
+
+    @property
+    def shown(self) -> str:
+        """The agent found, after the name typed when that is not how the tracker spells
+        it (`Maria Gonzales → Maria Gonzalez`, `E10207 → Emily Chen`)."""
+        if self.agent is None:
+            return self.query
+        if not self.query or name_key(self.query) == name_key(self.agent.name):
+            return self.agent.name
+        return f"{self.query} → {self.agent.name}"
+
+    @property
+    @exported(key="class", after="typed")
     def cls(self) -> str:
         return self.agent.cls if self.agent else ""
 

@@ -41,7 +41,13 @@ from esp_cli.core.values import (
 )
 from esp_cli.errors import EspError, InputFileError, UnsafeWriteError
 from esp_cli.results.note_import import ImportedNote, NoteImportResult, Status
-from esp_cli.services.agents import LOOKUP_KEYS, find_agent
+from esp_cli.services.agents import (
+    LOOKUP_KEYS,
+    AgentLookupError,
+    agents_in_class,
+    find_agent,
+    find_agents,
+)
 from esp_cli.services.notes import cell_text
 from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
 from esp_cli.workbook.session import WriteSession, write_session
@@ -71,6 +77,16 @@ _KINDS = {
 }
 
 
+@dataclass(frozen=True)
+class Named:
+    """A row's cell naming its agent: the column's header, the text, and whether it is the
+    name (else an Agent ID, N Number or e-mail)."""
+
+    label: str
+    text: str
+    is_name: bool
+
+
 @dataclass
 class NoteFile:
     """The note rows of a file: (line or row number, field -> value) each, where they came
@@ -86,14 +102,18 @@ class NoteFile:
     unread: list[tuple[str, str]] = field(default_factory=list)
     european: bool = False
     refused: dict[int, str] = field(default_factory=dict)
+    # A CSV row's later lines that read as rows of their own (line, its fields, why the row
+    # holding them is not taken as written): rows a quote closed too late swallowed, when
+    # they name an agent.
+    inner: dict[int, list[tuple[int, dict[str, Any], str]]] = field(default_factory=dict)
 
 
 def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
     """The note rows of the first sheet with a header row naming agent and note. Raises
     InputFileError for a file without one. `known`: the tracker's column spellings
-    (columns.alias_table): a column of the tracker copied beside the note is no note text;
-    one that names the agent another way (Agent ID, Email) is kept, as `also`, to find the
-    agent by when the first does not."""
+    (columns.alias_table): the agent's Class and TBT SME copied beside the note are no note
+    text; every column naming the agent (the agent column, Agent ID, Email) is kept, as
+    `who`, the name first."""
     suffix = path.suffix.lower()
     date1904 = False
     table: CsvTable | None = None
@@ -125,7 +145,10 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
         found = NoteFile(source, [], date1904, european=european)
         labels = [text_of(v) for v in rows[at]]
         kinds = {c: _column_kind(label, known or {}) for c, label in enumerate(labels)}
-        also = [c for c, kind in kinds.items() if kind == "agent" and c not in fields]
+        # Every column naming the agent: the agent field's first, then the others.
+        who = [c for c, f in fields.items() if f == "agent"]
+        who += [c for c, kind in kinds.items() if kind == "agent" and c not in fields]
+        named = {c: _names_by_name(labels[c], known or {}) for c in who}
         unread = [c for c, kind in kinds.items() if kind == "unknown" and c not in fields]
         if unread:
             found.unread.append((source, _unread_columns(labels, unread)))
@@ -133,13 +156,19 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
             # A CSV's row is numbered by the line of the file it starts on.
             n = table.line(i) if table is not None else i + 1
             values = {f: line[c] if c < len(line) else None for c, f in fields.items()}
-            values["also"] = [_text(line[c]) for c in also if c < len(line) and _text(line[c])]
+            values["who"] = [
+                Named(labels[c], _text(line[c]), named[c])
+                for c in who
+                if c < len(line) and _text(line[c])
+            ]
             why = table.misread(i, at) if table is not None else None
+            if table is not None and (inner := _inner_rows(table, i, fields, labels)):
+                found.inner[n] = inner
             if why is None:
                 why = _left_out(line, fields, labels, kinds)
             if why is not None:
                 found.refused[n] = why
-            if why is not None or not all(is_blank(v) for f, v in values.items() if f != "also"):
+            if why is not None or not all(is_blank(v) for f, v in values.items() if f != "who"):
                 found.rows.append((n, values))
     if found is None:
         raise InputFileError(
@@ -149,26 +178,54 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
     return found
 
 
+def _inner_rows(
+    table: CsvTable, index: int, fields: dict[int, str], labels: Sequence[str]
+) -> list[tuple[int, dict[str, Any], str]]:
+    """The later lines of a CSV row (a note over several lines) that read as a row of the
+    file: the header's fields, an agent and a note (import_notes says whether the agent is
+    one), each with why the row holding it is not taken as written."""
+    width = len([label for label in labels if label.strip()])
+    found = []
+    for line, parts in table.inner(index):
+        values = {f: parts[c] if c < len(parts) else "" for c, f in fields.items()}
+        if len(parts) >= width and _text(values["agent"]) and _text(values["note"]):
+            found.append((line, values, table.swallowed(index, line)))
+    return found
+
+
 def _unread_columns(labels: Sequence[str], unread: Sequence[int]) -> str:
     """The warning naming the columns of the header row esp does not read."""
     shown = ", ".join(f"{col_letter(c + 1)} {labels[c]!r}" for c in unread)
     return (
         f"column{'s' if len(unread) > 1 else ''} {shown} not read (esp reads "
-        f"{', '.join(FIELDS)}, and passes over the tracker's own columns): a row with words "
+        f"{', '.join(FIELDS)}, and passes over the agent's ID, e-mail, class and TBT SME): "
+        "a row with words "
         "there is not applied; put them in the note column, or delete the column"
     )
 
 
 # The tracker's columns that name the agent: another way to find the row's agent.
 _AGENT_KEYS = frozenset({"agent_name", "agent_id", "email", "n_number"})
+_ID_KEYS = frozenset({"agent_id", "email", "n_number"})
+# The tracker's columns copied beside the agents that hold no note: who the agent is is
+# told by the others; any other (Next Action, SPOC Incident #) holds words of its own.
+_COPIED_KEYS = frozenset({"class", "tbt_sme"})
 _NOTE_KEYS = frozenset({NoteKind.NOTES.column_key, NoteKind.TBT.column_key})
+
+
+def _names_by_name(label: str, known: Mapping[str, str]) -> bool:
+    """Whether a column naming the agent gives the name (not an Agent ID, N Number or
+    e-mail)."""
+    key = match_header(label, known) or match_header(label, _TRACKER)
+    return key not in _ID_KEYS and normalise_header(label) not in ("agent id", "email")
 
 
 def _column_kind(label: str, known: Mapping[str, str]) -> str:
     """What a column not taken as one of the file's fields is: `agent` (another column
-    naming the agent: Agent ID, Email), `tracker` (a column of the tracker's, copied: TBT
-    SME, Class — never note text), `index` (row numbers), `unknown` (a header esp does not
-    read), or `none` (no header). A second note column is unknown: its words are a note's."""
+    naming the agent: Agent ID, Email), `tracker` (the agent's Class or TBT SME, copied
+    from the tracker — never note text), `index` (row numbers), `unknown` (a header esp
+    does not read: any other, the tracker's Next Action or SPOC Incident # too), or `none`
+    (no header). A second note column is unknown: its words are a note's."""
     norm = normalise_header(label)
     if not norm:
         return "none"
@@ -180,7 +237,7 @@ def _column_kind(label: str, known: Mapping[str, str]) -> str:
         return "agent"
     if field == "note" or key in _NOTE_KEYS:
         return "unknown"
-    if field is not None or key is not None:
+    if field is not None or key in _COPIED_KEYS:
         return "tracker"
     return "unknown"
 
@@ -253,12 +310,24 @@ def import_notes(
         tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=default_by
     ) as s:
         for n, values in rows:
-            query, text = _text(values.get("agent")), _text(values.get("note"))
-            also: list[str] = values.get("also") or []
-            if not query and also:  # the name left blank, the Agent ID or e-mail given
-                query, also = also[0], also[1:]
+            text = _text(values.get("note"))
+            who: list[Named] = values.get("who") or []
+            # The name when given (an Agent ID or e-mail only chooses among its agents),
+            # else the first Agent ID or e-mail.
+            who.sort(key=lambda n: not n.is_name)
+            query = who[0].text if who else ""
             item = ImportedNote(line_number=n, query=query, note=text)
             results.append(item)
+            swallowed = _swallowed(s.table, file.inner.get(n, []), n in file.refused)
+            if swallowed:
+                item.refuse(file.refused.get(n) or swallowed[0][2])
+                results += [
+                    ImportedNote(line, _text(values["agent"]), _text(values["note"]))
+                    for line, values, _ in swallowed
+                ]
+                for other in results[-len(swallowed) :]:
+                    other.refuse(f"read inside row {n} of the file (see its reason)")
+                continue
             if n in file.refused:
                 item.refuse(file.refused[n])
                 continue
@@ -279,15 +348,10 @@ def import_notes(
                 )
                 continue
             cls = _text(values.get("class")) or None
-            try:
-                row = find_agent(s.table, query, cls)
-            except EspError as exc:
-                # Two agents of the name, or none: the row's Agent ID or e-mail may say.
-                found_by = _found_by(s.table, also, cls)
-                if found_by is None:
-                    item.refuse(exc.message)
-                    continue
-                row = found_by
+            row = _agent_of(s.table, who, cls)
+            if isinstance(row, str):
+                item.refuse(row)
+                continue
             item.agent = row.ref()
             item.column = BY_KEY[kind.column_key].header
             item.line = format_line(kind, day, signer, text)
@@ -316,14 +380,76 @@ def import_notes(
     )
 
 
-def _found_by(table: Table, queries: Sequence[str], cls: str | None) -> Row | None:
-    """The one agent the first of `queries` (a row's other columns naming its agent) finds."""
-    for query in queries:
-        try:
-            return find_agent(table, query, cls)
-        except EspError:
-            continue
-    return None
+def _swallowed(
+    table: Table, inner: list[tuple[int, dict[str, Any], str]], refused: bool
+) -> list[tuple[int, dict[str, Any], str]]:
+    """The rows a quote closed too late read into a row: its later lines that read as a row
+    naming an agent exactly (a line break typed in a note names none); every such line of
+    a row refused already (a `"` typed as text, then more text, closed the quote)."""
+    if not inner:
+        return []
+    rows = list(table.rows())
+    return [i for i in inner if refused or find_agents(rows, _text(i[1]["agent"]))]
+
+
+def _agent_of(table: Table, who: Sequence[Named], cls: str | None) -> Row | str:
+    """The one agent a row's cells naming it agree on, or why there is none. The first
+    (the name, when given) finds the agent; each other (an Agent ID, an e-mail) chooses
+    among the name's namesakes, and must not be another agent's."""
+    first, others = who[0], who[1:]
+    try:
+        row = find_agent(table, first.text, cls)
+    except AgentLookupError as exc:
+        among = [r for r in exc.candidates if all(_is(r, o.text) for o in others)]
+        if exc.ambiguous and len(among) == 1:
+            return among[0]
+        if not others:
+            return exc.message
+        given = "; ".join(_whose(table, o, cls) for o in others)
+        what = "is two agents or more" if exc.ambiguous else "is no agent's name"
+        return (
+            f"{first.text!r} {what}, and {given}: correct the name, or leave it blank for "
+            f"the {others[0].label} to find the agent"
+        )
+    except EspError as exc:
+        return exc.message
+    against = [o for o in others if not _is(row, o.text) and _contradicts(table, row, o, cls)]
+    if not against:
+        return row
+    given = "; ".join(_whose(table, o, cls) for o in against)
+    return (
+        f"{first.text!r} is {_at(row)}, but {given}: correct the one that is wrong "
+        "(esp does not choose)"
+    )
+
+
+def _is(row: Row, text: str) -> bool:
+    """Whether the Agent ID, N Number or e-mail `text` is the agent's of `row`."""
+    return bool(find_agents([row], text))
+
+
+def _contradicts(table: Table, row: Row, other: Named, cls: str | None) -> bool:
+    """Whether a cell naming the agent, not `row`'s, is another agent's, or differs from
+    what `row` holds for it (an ID typed one digit off)."""
+    if find_agents(agents_in_class(table, cls), other.text):
+        return True
+    if not other.is_name:
+        keys = ("email",) if "@" in other.text else ("agent_id", "n_number")
+        return any(row.text(key).strip() for key in keys)
+    return False
+
+
+def _whose(table: Table, other: Named, cls: str | None) -> str:
+    """`Agent ID E10207 is Emily Chen's (row 9)`, or that it is no agent's."""
+    found = find_agents(agents_in_class(table, cls), other.text)
+    said = f"{other.label} {other.text}"
+    if not found:
+        return f"{said} is no agent's"
+    return f"{said} is " + " or ".join(_at(r, "'s") for r in found)
+
+
+def _at(row: Row, whose: str = "") -> str:
+    return f"{row.label()}{whose} ({row.sheet}!row {row.row})"
 
 
 def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNote]) -> None:

@@ -43,6 +43,7 @@ from esp_cli.core.values import (
     control_characters,
     describe_character,
     email_key,
+    id_key,
     text_of,
     without_control_characters,
 )
@@ -69,6 +70,7 @@ from esp_cli.system import is_system_file, real_path
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.waiting import read_counting_waiting
+from esp_cli.workbook.xlsx.package import SheetInfo
 from esp_cli.workbook.xlsx.patch import check_cell_text
 from esp_cli.workbook.xlsx.workbook import SUPPORTED_SUFFIXES, Workbook
 
@@ -84,7 +86,7 @@ MAX_SUGGESTIONS = 3
 # Suggestions cost a pass over every agent each; a wrong file can bring hundreds of unknown
 # names, and after this many the reasons say enough.
 MAX_SUGGESTED_REPORTS = 25
-READ_KEYS = ("agent_name", "email", "class", NOTES.column_key)
+READ_KEYS = ("agent_name", "agent_id", "email", "class", NOTES.column_key)
 # A company or a note after a display name: "Hassan, Amira (VendorCX)", "Sam Lee [Vendor]".
 _AFFILIATION = re.compile(r"(\s*(\([^()]*\)|\[[^\[\]]*\]))+\s*$")
 
@@ -116,6 +118,7 @@ class Sheet:
     visible: bool = True
     csv: CsvTable | None = None  # a CSV's: its delimiter, the rows it cannot take as written
     hidden_columns: frozenset[int] = frozenset()  # a workbook sheet's (indexes from 0)
+    formulas: frozenset[tuple[int, int]] = frozenset()  # its formula cells (row, column from 0)
 
     @property
     def european(self) -> bool:
@@ -381,9 +384,19 @@ def _workbook_sheets(path: Path) -> list[Sheet]:
             wb.values(info).rows,
             info.visible,
             hidden_columns=frozenset(c - 1 for c in wb.hidden_columns(info)),
+            formulas=_formula_cells(wb, info),
         )
         for info in wb.sheets
     ]
+
+
+def _formula_cells(wb: Workbook, info: SheetInfo) -> frozenset[tuple[int, int]]:
+    """The sheet's cells holding a formula (row, column from 0): a helper column's result
+    is no agent's words."""
+    rows = range(1, len(wb.values(info).rows) + 1)
+    return frozenset(
+        (row - 1, col - 1) for row, cols in wb.formulas(info, rows).items() for col in cols
+    )
 
 
 def _add_rows(
@@ -439,6 +452,7 @@ def _add_rows(
             tz=zone,
             csv=sheet.csv,
             hidden=sheet.hidden_columns,
+            formulas=sheet.formulas,
         )
         reports = [_showable(report, problems) for report in reports]
         entry.reports += reports
@@ -460,6 +474,7 @@ def _add_rows(
 @dataclass
 class _Index:
     by_email: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    by_id: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[tuple[str, ...], list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_class_name: dict[tuple[str, tuple[str, ...]], list[Row]] = field(
         default_factory=lambda: defaultdict(list)
@@ -472,6 +487,8 @@ def _index(rows: Iterable[Row]) -> _Index:
     for row in rows:
         if row.get("email") and "email" not in row.unreadable:
             idx.by_email[email_key(row.text("email"))].append(row)
+        for key in dict.fromkeys(_ids(row)):
+            idx.by_id[key].append(row)
         tokens = name_tokens(row.name)
         if tokens:
             idx.by_name[tokens].append(row)
@@ -520,6 +537,50 @@ def _where(row: Row, given: str) -> str:
 
 
 def _match_one(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
+    """The agent a report is from: its sender (_match_sender), with the sheet row's Agent
+    ID, which finds the agent when the name is blank, chooses among namesakes, and must not
+    be another agent's than the name's (nor differ from the agent's own)."""
+    row, how = _match_sender(report, idx)
+    if not report.agent_id:
+        return row, how
+    given = f"the Agent ID {report.agent_id}"
+    by_id = idx.by_id.get(id_key(report.agent_id), [])
+    whose = " or ".join(_whose(r) for r in by_id)
+    if not (report.name or report.email):  # the name left blank: the ID finds the agent
+        if len(by_id) == 1:
+            return by_id[0], "Agent ID"
+        if by_id:
+            return None, f"{len(by_id)} agents have {given}: {_several(by_id)}"
+        return None, f"no name, and no agent has {given}"
+    sender = report.name or report.email
+    if row is not None:
+        if not by_id and not _ids(row):
+            return row, how  # the tracker has no ID to check it against
+        if not any(r is row for r in by_id):
+            theirs = f"{given} is {whose}" if by_id else f"no agent has {given}"
+            return None, (
+                f"{theirs}, but {sender} is {_whose(row)}; which of them reported is for a "
+                "person to say"
+            )
+        return row, how
+    # The name finds no one agent: the ID may only choose among its namesakes.
+    among = [r for r in idx.by_name.get(_tokens(report.name, idx), []) if r in by_id]
+    if len(among) == 1:
+        return among[0], "name and Agent ID"
+    if by_id:
+        return None, (
+            f"{how}; {given} is {whose}: correct the name, or leave it blank for the Agent ID "
+            "to find the agent"
+        )
+    return None, how
+
+
+def _ids(row: Row) -> list[str]:
+    """The agent's Agent ID, as compared."""
+    return [k for k in (id_key(row.text("agent_id")),) if k]
+
+
+def _match_sender(report: SelfReport, idx: _Index) -> tuple[Row | None, str]:
     """The agent a report's sender (its From) is, by e-mail, else by name."""
     tried: list[str] = []
     if report.email:
