@@ -334,3 +334,27 @@ def test_a_note_swallowed_by_a_quote_closed_at_a_line_end_is_not_applied(
     assert [got[n][0] for n in (2, 3, 4)] == ["not applied", "not applied", "added"]
     assert got[2][1].startswith('a quote (") opened on line 2 is closed on line 3')
     assert got[3][1] == "read inside row 2 of the file (see its reason)"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # As Excel for Windows saves it: rows end CR LF, a line break typed in a cell is LF.
+        "Called her twice, no answer\nKayla Brooks, per her supervisor, is out sick",
+        # Typed in Notepad (CR LF inside the quote too): a line in the middle that reads as
+        # a row is no sign of a quote closed too late, which closes on a swallowed row.
+        "Summary of call:\r\nMarcus Lee, her team lead, will cover\r\nShe is fine",
+    ],
+)
+def test_a_note_over_several_lines_naming_an_agent_is_applied_whole(
+    tmp_path: Path, tracker: Path, note: str
+) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_bytes(
+        ("\ufeffAgent Name,Note\r\n" f'Kayla Brooks,"{note}"\r\nMarcus Lee,On module 4\r\n')
+        .encode()
+    )  # fmt: skip
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert [status for status, _ in rows(res).values()] == ["added", "added"]
+    assert notes(tracker)[1].endswith(" ".join(note.split()))

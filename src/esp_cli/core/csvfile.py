@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
@@ -156,6 +157,9 @@ class CsvTable:
     texts: list[str] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    # _Quotes.soft and .crlf (line numbers as `lines`).
+    soft: frozenset[int] = frozenset()
+    crlf: bool = False
 
     def inner(self, index: int) -> list[tuple[int, list[str]]]:
         """Each line of the row at `index` after its first (a field over several lines),
@@ -164,11 +168,22 @@ class CsvTable:
         (a date under the date header, an agent under the agent's)."""
         if index >= len(self.ends) or index >= len(self.lines):
             return []
+        first, last = self.lines[index], self.ends[index]
+        if self.crlf and all(n in self.soft for n in range(first, last)):
+            return []  # a cell's own line breaks, in a file whose rows end otherwise
         return [
             (n, next(_reader(self.texts[n - 1], self.delimiter), []))
             for n in range(self.lines[index] + 1, self.ends[index] + 1)
             if n - 1 < len(self.texts)
         ]
+
+    def closes_on_a_row(self, index: int, rows_at: Sequence[int]) -> bool:
+        """Whether the row at `index` is one a quote closed too late swallowed rows into,
+        given the lines of it that read as rows (`rows_at`, inner's the caller took): the
+        `"` typed as text that closes the quote is on a swallowed row's line, so its last
+        line must be one. A line in the middle of an answer that happens to read as a row
+        (a pasted log `11/23/2026, module 2`) is not that shape."""
+        return bool(rows_at) and self.ends[index] in rows_at
 
     def swallowed(self, index: int, line: int) -> str:
         """Why the row at `index` is not taken as written when its `line` (one of inner's)
@@ -236,6 +251,11 @@ class _Quotes:
     unclosed: int | None
     stray: list[tuple[int, int, str]]
     spans: list[tuple[int, int]]
+    # The lines that end inside a quote with a lone LF, and whether every line that ends
+    # outside one ends with CR LF: Excel for Windows ends its rows so and a line break
+    # typed in a cell with a lone LF, which no row of the file can then be.
+    soft: frozenset[int] = frozenset()
+    crlf: bool = False
 
 
 def _quotes(text: str, delimiter: str) -> _Quotes:
@@ -245,9 +265,20 @@ def _quotes(text: str, delimiter: str) -> _Quotes:
     line, start, opened = 1, True, None
     stray: list[tuple[int, int, str]] = []
     spans: list[tuple[int, int]] = []
+    soft: set[int] = set()
+    ends_crlf, ends_other = 0, 0
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
+        if opened is not None and ch == "\n" and (i == 0 or text[i - 1] != "\r"):
+            soft.add(line)
+        elif opened is None and ch == "\n":
+            if i and text[i - 1] == "\r":
+                ends_crlf += 1
+            else:
+                ends_other += 1
+        elif opened is None and ch == "\r" and not text.startswith("\r\n", i):
+            ends_other += 1
         if opened is not None:
             if ch == '"':
                 if text.startswith('""', i):
@@ -275,7 +306,7 @@ def _quotes(text: str, delimiter: str) -> _Quotes:
         elif ch != " ":
             start = False
         i += 1
-    return _Quotes(opened, stray, spans)
+    return _Quotes(opened, stray, spans, frozenset(soft), ends_crlf > 0 and not ends_other)
 
 
 def _shortened(text: str, most: int = 60) -> str:
@@ -332,4 +363,5 @@ def read_table(data: bytes) -> CsvTable:
         stray.setdefault(max(index, 0), (opened + skipped, closed + skipped, shown))
     texts = [""] * skipped + _LINE_END.split(text)
     spans = [(o + skipped, c + skipped) for o, c in quotes.spans]
-    return CsvTable(rows, delimiter, unclosed, lines, stray, texts, ends, spans)
+    soft = frozenset(n + skipped for n in quotes.soft)
+    return CsvTable(rows, delimiter, unclosed, lines, stray, texts, ends, spans, soft, quotes.crlf)

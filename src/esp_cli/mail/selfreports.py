@@ -1316,7 +1316,7 @@ def _swallowed(
             f"{source}!row {line}", cell(layout.cls),
         )  # fmt: skip
         found.append((line, report))
-    return found
+    return found if csv.closes_on_a_row(index, [line for line, _ in found]) else []
 
 
 def _told(layout: Layout, i: int) -> bool:

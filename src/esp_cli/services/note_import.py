@@ -190,7 +190,7 @@ def _inner_rows(
         values = {f: parts[c] if c < len(parts) else "" for c, f in fields.items()}
         if len(parts) >= width and _text(values["agent"]) and _text(values["note"]):
             found.append((line, values, table.swallowed(index, line)))
-    return found
+    return found if table.closes_on_a_row(index, [line for line, _, _ in found]) else []
 
 
 def _unread_columns(labels: Sequence[str], unread: Sequence[int]) -> str:
