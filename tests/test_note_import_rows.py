@@ -358,3 +358,16 @@ def test_a_note_over_several_lines_naming_an_agent_is_applied_whole(
     assert res.exit_code == 0, res.output
     assert [status for status, _ in rows(res).values()] == ["added", "added"]
     assert notes(tracker)[1].endswith(" ".join(note.split()))
+
+
+def test_agent_name_is_the_agent_column_over_a_name_left_of_it(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """A form's export: `Name` is whoever filled it in, `Agent Name` the agent."""
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "Name,Agent Name,Note\r\nJordan Reyes,Kayla Brooks,On module 4\r\n", encoding="utf-8"
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert notes(tracker)[1].endswith("On module 4")

@@ -266,14 +266,21 @@ def _left_out(
 
 
 def _header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]] | None:
+    """The header row and the column of each field: of two headers naming one field, the
+    one FIELDS lists first (`Agent Name` over a form's `Name`, which is often whoever
+    filled it in), else the leftmost."""
     for r, line in enumerate(rows[:HEADER_SCAN_ROWS]):
-        fields: dict[int, str] = {}
+        best: dict[str, tuple[int, int]] = {}  # field -> (rank of its alias, column)
         for c, value in enumerate(line):
-            field = _HEADERS.get(normalise_header(value)) if isinstance(value, str) else None
-            if field is not None and field not in fields.values():
-                fields[c] = field
-        if {"agent", "note"} <= set(fields.values()):
-            return r, fields
+            header = normalise_header(value) if isinstance(value, str) else None
+            field = _HEADERS.get(header) if header is not None else None
+            if field is None or header is None:
+                continue
+            rank = FIELDS[field].index(header)
+            if field not in best or rank < best[field][0]:
+                best[field] = (rank, c)
+        if {"agent", "note"} <= best.keys():
+            return r, {c: field for field, (_, c) in sorted(best.items(), key=lambda f: f[1][1])}
     return None
 
 
