@@ -192,8 +192,10 @@ def resolve_key(name: str) -> str | None:
 
 def match_header(text: object, table: Mapping[str, str]) -> str | None:
     """The column key a header names (None: no known column). A "(Y/N)" or "(Yes/No)" after
-    a header's words is no part of its name: "TBTs Complete (Y/N)" is "TBTs Complete"; it
-    and a trailing "?" make the header a question, which a column's `questions` name."""
+    a header's words is no part of a yes/no column's name: "TBTs Complete (Y/N)" is "TBTs
+    Complete"; it and a trailing "?" make the header a question, which a column's
+    `questions` name. Such a header names no date, text or number column ("SPOC Called
+    (Y/N)" holds a yes or a no, not the SPOC Called Date)."""
     return header_match(text, table)[0]
 
 
@@ -213,7 +215,11 @@ def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, bo
         found = table.get(bare) or table.get(_compact(bare))
     elif not str(text).strip().endswith("?"):
         return None, False
-    return found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare)), False
+    found = found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare))
+    if found is not None and bare != norm and BY_KEY[found].kind is not Kind.YESNO:
+        # "SPOC Called (Y/N)" holds a yes or a no: never the SPOC Called Date.
+        return None, False
+    return found, False
 
 
 def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:
