@@ -110,6 +110,55 @@ BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 # whose result follows the rules stops when a sheet of agents lacks one (never guessing).
 RULES_NEED: tuple[str, ...] = ("esp_start", "call_cert_complete", "tbts_complete")
 
+# The columns only a sheet of agents to follow keeps: the two steps, access and SPOC, the
+# ladder, the computed columns, the TBT SME and the TBT Notes. A sheet with none of them
+# (who the agents are: names, IDs, class, contact, certifier, a start date, notes) is a
+# roster or a summary of the agents, whatever it holds of the rest.
+TRACKER_OWN = frozenset(
+    {
+        "call_cert_start",
+        "call_cert_complete",
+        "call_cert_date",
+        "tbt_hours",
+        "tbts_complete",
+        "tbt_complete_date",
+        "citrix_access",
+        "spoc_called",
+        "incident_number",
+        "callback_phone",
+        "searched_course",
+        "coaching_date",
+        "written_cap_date",
+        "final_cap_date",
+        "term_review_date",
+        "escalation_stage",
+        "next_action",
+        "next_action_due",
+        "tbt_sme",
+        "tbt_notes",
+    }
+)
+
+
+def roster_beside(
+    columns: Iterable[str], others: Mapping[str, Iterable[str]], needed: Iterable[str]
+) -> str | None:
+    """The sheet of agents beside which a sheet with these column keys is a roster or a
+    summary of them, not a sheet of agents to follow (None: it is one). A roster has none of
+    the tracker's own columns (TRACKER_OWN: a "Start Date" beside the names makes no sheet
+    of agents), and another sheet (`others`: name -> its column keys) has some, with every
+    column of `needed`. A sheet with any of them — a class sheet made before its completion
+    flags — is a sheet of agents: its fix is to map, rename or add the columns, never to
+    hide it."""
+    if TRACKER_OWN & set(columns):
+        return None
+    wanted = set(needed)
+    return next(
+        (name for name, cols in others.items() if TRACKER_OWN & set(cols) and wanted <= set(cols)),
+        None,
+    )
+
+
 # The columns esp computes from the others on every write that brings an agent up to date
 # (esp escalations --write, a ladder step, a round's answers): what is typed there is
 # esp's to overwrite.

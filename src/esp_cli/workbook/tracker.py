@@ -26,6 +26,7 @@ from esp_cli.core.columns import (
     closest_header,
     header_match,
     match_header,
+    roster_beside,
 )
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
 from esp_cli.core.nonagents import (
@@ -778,26 +779,33 @@ def require_columns(
     """Every agent sheet (of `sheets`, default all) must have these columns
     (MissingColumnsError, exit 3, naming the file, the sheet, its header row and headers,
     and the fix: map the team's own header in esp.toml's `[columns]`, rename it, or add the
-    column and fill it in). A sheet with none of them beside one that has them all may be
-    no sheet of agents at all (a roster): the fix says to hide it. On the headers read:
+    column and fill it in). A sheet with none of the tracker's own columns beside one that
+    has them may be no sheet of agents at all (a roster, core/columns roster_beside): the fix
+    says to hide it. A sheet of agents is named before a roster. On the headers read:
     nothing more is read."""
     wanted = tuple(keys)
-    for sheet in table.sheets if sheets is None else sheets:
+    failing = [
+        s
+        for s in (table.sheets if sheets is None else sheets)
+        if any(k not in s.columns for k in wanted)
+    ]
+    beside = {
+        s.name: roster_beside(
+            s.columns, {o.name: o.columns for o in table.sheets if o is not s}, wanted
+        )
+        for s in failing
+    }
+    for sheet in sorted(failing, key=lambda s: beside[s.name] is not None):
         missing = [k for k in wanted if k not in sheet.columns]
-        if not missing:
-            continue
         names = " or ".join(f"'{BY_KEY[k].header}'" for k in missing)
         found = ", ".join(sheet.headers.values()) or "none"
         where = f"{table.path}: sheet '{sheet.name}'"
-        whole = next(
-            (s for s in table.sheets if s is not sheet and all(k in s.columns for k in wanted)),
-            None,
-        )
-        if len(missing) > 1 and len(missing) == len(wanted) and whole is not None:
+        whole = beside[sheet.name]
+        if whole is not None:
             raise MissingColumnsError(
-                f"{where} has none of the columns {needed_by} ({names.replace(' or ', ', ')}), "
-                f"which sheet '{whole.name}' has (headers of '{sheet.name}' in row "
-                f"{sheet.header_row}: {found}).",
+                f"{where} holds who the agents are but none of the tracker's own columns: no "
+                f"{names} column, which {needed_by} and sheet '{whole}' has (headers of "
+                f"'{sheet.name}' in row {sheet.header_row}: {found}).",
                 fix=f"if '{sheet.name}' holds no agents to follow (a roster, a summary), hide "
                 "it: esp reads the visible sheets only (in Excel: right-click its tab > "
                 f"Hide); if it does, add the columns to it and fill them in for every agent "
