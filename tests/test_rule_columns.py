@@ -262,6 +262,44 @@ def test_the_fix_leads_with_the_teams_own_header_not_a_count_that_looks_like_it(
     assert "33 of 67 agents fully complete" in res.stdout.splitlines()[0]
 
 
+def test_the_printed_lines_pasted_with_their_placeholder_are_named_so(sample: Path) -> None:
+    renamed(sample, "All TBTs Complete?", "All TBTs Finished?")
+    lines = fix_lines(run("escalations", "--as-of", "2026-11-24").stderr)
+    config = sample / "esp.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n" + lines, encoding="utf-8")
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    err = " ".join(res.stderr.split())
+    assert (
+        'Fix: esp.toml still holds the placeholder Your Header ("All TBTs Complete?" = ["Your '
+        'Header"]): replace Your Header with the header of your column, as row 4 spells it '
+        "('All TBTs Finished?' may be All TBTs Complete?: check what it holds)."
+    ) in err
+
+
+def test_the_printed_lines_pasted_under_another_heading_are_named_so(sample: Path) -> None:
+    """Pasted under [tracker], the first heading a user sees: its settings fall under
+    [columns]. The refusal says so, not "No tracker given" while the file gives it."""
+    renamed(sample, "All TBTs Complete?", "All TBTs Finished?")
+    lines = fix_lines(run("escalations", "--as-of", "2026-11-24").stderr)
+    config = sample / "esp.toml"
+    text = config.read_text(encoding="utf-8")
+    pasted = lines.replace("Your Header", "All TBTs Finished?")
+    config.write_text(text.replace("[tracker]\n", "[tracker]\n" + pasted, 1), encoding="utf-8")
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 2, res.output
+    err = " ".join(res.stderr.split())
+    assert "No tracker given" not in err and "not a column esp knows" not in err
+    assert (
+        "[columns] holds path, master, progress_report, self_reports, tbt_tracking_sheet, "
+        "settings of [tracker]: the [columns] lines (its heading on line 5) were put above "
+        "them, under the [tracker] heading, so they are read as columns. Fix: move the "
+        "[columns] heading and the lines that map your headers after [tracker]'s settings "
+        "(below tbt_tracking_sheet = ...), or to the end of the file under their own "
+        "[columns] heading."
+    ) in err
+
+
 def test_a_start_date_of_another_step_is_never_guessed_for_the_esp_start_date(
     sample: Path,
 ) -> None:

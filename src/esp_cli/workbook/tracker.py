@@ -758,10 +758,14 @@ def read_table(
             )
             or "no visible sheets"
         )
+        pasted = table.get(_PLACEHOLDER)
         raise MissingColumnsError(
             f"{workbook.path}: no sheet looks like the {role}: missing column(s) {missing} "
             f"(headers found — {found_text}).",
-            fix="rename the header, or map it in esp.toml: under its [columns] heading (on a "
+            fix=f"esp.toml still holds the placeholder Your Header ({_toml(BY_KEY[pasted].header)}"
+            ' = ["Your Header"]): replace Your Header with the header of your column.'
+            if pasted is not None and pasted in required
+            else "rename the header, or map it in esp.toml: under its [columns] heading (on a "
             "line of its own; add it if esp.toml has none) add this line, your header in "
             f'place of Your Header: {_toml(BY_KEY[required[0]].header)} = ["Your Header"]',
         )
@@ -839,17 +843,30 @@ def _columns_fix(
     the esp.toml lines last, as they are pasted."""
     table = alias_table(aliases)
     shown = list(headers)
-    guesses = []
+    guesses = {}
     for key in missing:
         close = closest_header(key, shown, table)
         if close is not None:
-            guesses.append(f"'{close}' may be {BY_KEY[key].header}: check what it holds")
+            guesses[key] = f"'{close}' may be {BY_KEY[key].header}: check what it holds"
+    kept = [k for k in missing if table.get(_PLACEHOLDER) == k]
+    if kept:
+        # The printed lines pasted as they are: the placeholder is the fix.
+        rest = [k for k in missing if k not in kept]
+        lines = "; ".join(f'{_toml(BY_KEY[k].header)} = ["Your Header"]' for k in kept)
+        said = [guesses[k] for k in kept if k in guesses]
+        return (
+            f"esp.toml still holds the placeholder Your Header ({lines}): replace Your "
+            f"Header with the header of your column, as row {header_row} spells it"
+            + (f" ({'; '.join(said)})" if said else "")
+            + "."
+            + (f" Then {_columns_fix(rest, header_row, shown, aliases)}" if rest else "")
+        )
     it = "it" if len(missing) == 1 else "one"
     named = " and ".join(f"'{BY_KEY[k].header}'" for k in missing)
     lines = "\n".join(f'{_toml(BY_KEY[k].header)} = ["Your Header"]' for k in missing)
     return (
         f"if one of the headers in row {header_row} holds {it} under another name"
-        + (f" ({'; '.join(guesses)})" if guesses else "")
+        + (f" ({'; '.join(guesses.values())})" if guesses else "")
         + f", map it in esp.toml with the lines below, your header in place of Your Header "
         "(if esp.toml has a [columns] section already, add only the lines after [columns], "
         "under it), "
@@ -857,6 +874,10 @@ def _columns_fix(
         f"the column and fill it in for every agent (left empty, {_left_empty(missing)}). "
         f"The esp.toml lines:\n[columns]\n{lines}"
     )
+
+
+# The placeholder of the esp.toml lines a refusal prints, normalised.
+_PLACEHOLDER = "your header"
 
 
 def _toml(text: str) -> str:
