@@ -467,3 +467,18 @@ def test_a_class_sheet_made_before_its_flags_is_a_sheet_of_agents_not_a_roster(
     ) in err
     assert "hide" not in err and "roster" not in err
     assert "map it in esp.toml" in err
+
+
+def test_a_roster_is_told_by_the_tracker_columns_it_lacks_not_by_the_command() -> None:
+    from esp_cli.core.columns import RULES_NEED, roster_beside
+
+    tracker = {"ESP Tracker": ["agent_name", "esp_start", "call_cert_complete", "tbts_complete"]}
+    roster = ["agent_name", "agent_id", "email", "class", "esp_start", "notes"]
+    flags = ("call_cert_complete", "tbts_complete")
+    assert roster_beside(roster, tracker, RULES_NEED) == "ESP Tracker"
+    assert roster_beside(roster, tracker, flags) == "ESP Tracker"
+    # A class sheet made before its flags: its own columns make it a sheet of agents.
+    assert roster_beside([*roster, "tbt_hours"], tracker, flags) is None
+    assert roster_beside([*roster, "coaching_date"], tracker, RULES_NEED) is None
+    # Beside no sheet of agents with the columns, it is the sheet of agents.
+    assert roster_beside(roster, {"Other": roster}, flags) is None

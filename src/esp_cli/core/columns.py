@@ -110,34 +110,22 @@ BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 # whose result follows the rules stops when a sheet of agents lacks one (never guessing).
 RULES_NEED: tuple[str, ...] = ("esp_start", "call_cert_complete", "tbts_complete")
 
-# The columns only a sheet of agents to follow keeps: the two steps, access and SPOC, the
-# ladder, the computed columns, the TBT SME and the TBT Notes. A sheet with none of them
-# (who the agents are: names, IDs, class, contact, certifier, a start date, notes) is a
-# roster or a summary of the agents, whatever it holds of the rest.
-TRACKER_OWN = frozenset(
-    {
-        "call_cert_start",
-        "call_cert_complete",
-        "call_cert_date",
-        "tbt_hours",
-        "tbts_complete",
-        "tbt_complete_date",
-        "citrix_access",
-        "spoc_called",
-        "incident_number",
-        "callback_phone",
-        "searched_course",
-        "coaching_date",
-        "written_cap_date",
-        "final_cap_date",
-        "term_review_date",
-        "escalation_stage",
-        "next_action",
-        "next_action_due",
-        "tbt_sme",
-        "tbt_notes",
-    }
-)
+# The columns only a sheet of agents to follow keeps: every column but those that say who
+# the agents are (names, IDs, class, contact, N Number, certifier, a start date, notes):
+# the two steps, access and SPOC, the ladder, the computed columns, the TBT SME and the TBT
+# Notes. A sheet with none of them is a roster or a summary of the agents.
+TRACKER_OWN = frozenset(c.key for c in COLUMNS) - {
+    "class",
+    "agent_name",
+    "agent_id",
+    "email",
+    "phone",
+    "n_number",
+    "n_number_requested",
+    "certifier",
+    "esp_start",
+    "notes",
+}
 
 
 def roster_beside(
