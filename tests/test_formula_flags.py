@@ -48,8 +48,11 @@ def test_explain_says_the_flag_holds_a_formula_and_does_not_judge_the_agent(
 ) -> None:
     res = run("explain", "Ana Ruiz", "--as-of", "2026-11-24")
     assert res.exit_code == 0, res.output
-    assert f"Completion: Call Cert Complete? {SAID}; All TBTs Complete? yes" in res.stdout
-    assert f"Not evaluated: Call Cert Complete? {SAID}; the agent may be complete." in res.stdout
+    assert (
+        f"Completion: Call Cert Complete? {SAID}; All TBTs Complete? yes: completion unknown "
+        "(the agent may be complete), so not evaluated."
+    ) in res.stdout
+    assert "not complete" not in res.stdout
     assert "Coaching due" not in res.stdout and "overdue" not in res.stdout
 
 

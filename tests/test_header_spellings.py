@@ -63,6 +63,13 @@ def test_the_call_cert_complete_column_spelt_the_common_ways(header: str) -> Non
         ("Done?", None),  # a task list's column, no tracker's
         ("Complete?", None),
         ("Y/N", None),
+        # A yes or a no: never a date, text or number column's, whatever its words.
+        ("SPOC Called (Y/N)", None),
+        ("N Number Requested (Y/N)", None),
+        ("SPOC Called (Yes/No)", None),
+        ("TBT Access (Y/N)", None),
+        ("TBT Hours (Y/N)", None),
+        ("Searched by Course # (Yes/No)", "searched_course"),
     ],
 )
 def test_near_headers_keep_their_own_column(header: str, key: str | None) -> None:

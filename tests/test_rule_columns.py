@@ -262,6 +262,44 @@ def test_the_fix_leads_with_the_teams_own_header_not_a_count_that_looks_like_it(
     assert "33 of 67 agents fully complete" in res.stdout.splitlines()[0]
 
 
+def test_the_printed_lines_pasted_with_their_placeholder_are_named_so(sample: Path) -> None:
+    renamed(sample, "All TBTs Complete?", "All TBTs Finished?")
+    lines = fix_lines(run("escalations", "--as-of", "2026-11-24").stderr)
+    config = sample / "esp.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n" + lines, encoding="utf-8")
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 3, res.output
+    err = " ".join(res.stderr.split())
+    assert (
+        'Fix: esp.toml still holds the placeholder Your Header ("All TBTs Complete?" = ["Your '
+        'Header"]): replace Your Header with the header of your column, as row 4 spells it '
+        "('All TBTs Finished?' may be All TBTs Complete?: check what it holds)."
+    ) in err
+
+
+def test_the_printed_lines_pasted_under_another_heading_are_named_so(sample: Path) -> None:
+    """Pasted under [tracker], the first heading a user sees: its settings fall under
+    [columns]. The refusal says so, not "No tracker given" while the file gives it."""
+    renamed(sample, "All TBTs Complete?", "All TBTs Finished?")
+    lines = fix_lines(run("escalations", "--as-of", "2026-11-24").stderr)
+    config = sample / "esp.toml"
+    text = config.read_text(encoding="utf-8")
+    pasted = lines.replace("Your Header", "All TBTs Finished?")
+    config.write_text(text.replace("[tracker]\n", "[tracker]\n" + pasted, 1), encoding="utf-8")
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 2, res.output
+    err = " ".join(res.stderr.split())
+    assert "No tracker given" not in err and "not a column esp knows" not in err
+    assert (
+        "[columns] holds path, master, progress_report, self_reports, tbt_tracking_sheet, "
+        "settings of [tracker]: the [columns] lines (its heading on line 5) were put above "
+        "them, under the [tracker] heading, so they are read as columns. Fix: move the "
+        "[columns] heading and the lines that map your headers after [tracker]'s settings "
+        "(below tbt_tracking_sheet = ...), or to the end of the file under their own "
+        "[columns] heading."
+    ) in err
+
+
 def test_a_start_date_of_another_step_is_never_guessed_for_the_esp_start_date(
     sample: Path,
 ) -> None:
@@ -276,9 +314,9 @@ def test_a_start_date_of_another_step_is_never_guessed_for_the_esp_start_date(
     assert fix_lines(res.stderr) == '[columns]\n"ESP Start Date" = ["Your Header"]\n'
 
 
-def with_roster(folder: Path, hidden: bool = False) -> None:
+def with_roster(folder: Path, hidden: bool = False, start: str = "Hire Date") -> None:
     """The tracker in `folder` with a Roster sheet beside it: each agent's name, ID, class,
-    hire date and supervisor, none of the columns the rules need."""
+    hire date (headed `start`) and supervisor, none of the tracker's own columns."""
     import warnings
 
     import openpyxl
@@ -289,7 +327,7 @@ def with_roster(folder: Path, hidden: bool = False) -> None:
         wb = openpyxl.load_workbook(path)
     tracker = wb["ESP Tracker"]
     roster = wb.create_sheet("Roster")
-    roster.append(["Agent Name", "Agent ID", "Class", "Hire Date", "Supervisor"])
+    roster.append(["Agent Name", "Agent ID", "Class", start, "Supervisor"])
     for row in tracker.iter_rows(min_row=5, values_only=True):
         if row[1]:
             roster.append([row[1], row[2], row[0], "10/01/2026", "Pat Doe"])
@@ -298,22 +336,36 @@ def with_roster(folder: Path, hidden: bool = False) -> None:
     wb.save(path)
 
 
+@pytest.mark.parametrize("start", ["Hire Date", "Start Date"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("escalations", "--as-of", "2026-11-24"),
+        ("sme", "list"),
+        ("report", "locate", "--dry-run"),
+        ("report", "eod", "--date", "2026-11-24"),
+    ],
+    ids=" ".join,
+)
 def test_a_roster_sheet_beside_the_agents_is_named_with_hiding_it_as_the_fix(
-    sample: Path,
+    sample: Path, args: tuple[str, ...], start: str
 ) -> None:
-    with_roster(sample)
-    res = run("escalations", "--as-of", "2026-11-24")
+    """A roster's own "Start Date" (the ESP Start Date's spelling) makes it no sheet of
+    agents: every command names it alike."""
+    with_roster(sample, start=start)
+    res = run(*args)
     assert res.exit_code == 3, res.output
     err = " ".join(res.stderr.split())
     assert (
-        "sheet 'Roster' has none of the columns the rules need ('ESP Start Date', 'Call Cert "
-        "Complete?', 'All TBTs Complete?'), which sheet 'ESP Tracker' has"
-    ) in err
+        "sheet 'Roster' holds who the agents are but none of the tracker's own columns: no " in err
+    )
+    assert "'Call Cert Complete?' or 'All TBTs Complete?' column" in err
+    assert "and sheet 'ESP Tracker' has" in err
     assert (
         "Fix: if 'Roster' holds no agents to follow (a roster, a summary), hide it: esp reads "
         "the visible sheets only"
     ) in err
-    assert "may stay empty" not in err
+    assert "may stay empty" not in err and "map it in esp.toml" not in err
 
 
 def test_a_hidden_roster_sheet_is_no_sheet_of_agents(sample: Path) -> None:
@@ -327,6 +379,12 @@ def test_a_hidden_roster_sheet_is_no_sheet_of_agents(sample: Path) -> None:
 def per_class(sample: Path) -> Path:
     """The sample as one sheet per class (no Class column), the newest class's sheet made
     before its TBTs: without an All TBTs Complete? column."""
+    return class_sheets(sample, {"All TBTs Complete?"})
+
+
+def class_sheets(sample: Path, drop: set[str]) -> Path:
+    """The sample as one sheet per class (no Class column), the newest class's sheet
+    without the columns headed as in `drop`."""
     import warnings
 
     import openpyxl
@@ -339,11 +397,7 @@ def per_class(sample: Path) -> Path:
     header = [c.value for c in tracker[4]]
     rows = [r for r in tracker.iter_rows(min_row=5, values_only=True) if r[1]]
     for cls in sorted({r[0] for r in rows}):
-        keep = [
-            i
-            for i, h in enumerate(header)
-            if i and not (cls == "AET-1116" and h == "All TBTs Complete?")
-        ]
+        keep = [i for i, h in enumerate(header) if i and not (cls == "AET-1116" and h in drop)]
         ws = wb.create_sheet(cls)
         ws.append([header[i] for i in keep])
         for r in rows:
@@ -387,3 +441,44 @@ def test_a_report_of_the_whole_tracker_needs_the_column_on_every_class_sheet(
     res = run("escalations", "--class", "AET-1116", "--as-of", "2026-11-24")
     assert res.exit_code == 3, res.output
     assert "sheet 'AET-1116' has no 'All TBTs Complete?' column" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("escalations", "--as-of", "2026-11-24"),
+        ("sme", "list"),
+        ("report", "locate", "--dry-run"),
+    ],
+    ids=" ".join,
+)
+def test_a_class_sheet_made_before_its_flags_is_a_sheet_of_agents_not_a_roster(
+    sample: Path, args: tuple[str, ...]
+) -> None:
+    """Its ESP Start Date, TBT Hours, ladder dates make it a sheet of agents to follow:
+    hiding it would drop its class from every command without a word."""
+    class_sheets(sample, {"Call Cert Complete?", "All TBTs Complete?"})
+    res = run(*args)
+    assert res.exit_code == 3, res.output
+    err = " ".join(res.stderr.split())
+    assert (
+        "sheet 'AET-1116' has no 'Call Cert Complete?' or 'All TBTs Complete?' column, which "
+        "the rules need"
+    ) in err
+    assert "hide" not in err and "roster" not in err
+    assert "map it in esp.toml" in err
+
+
+def test_a_roster_is_told_by_the_tracker_columns_it_lacks_not_by_the_command() -> None:
+    from esp_cli.core.columns import RULES_NEED, roster_beside
+
+    tracker = {"ESP Tracker": ["agent_name", "esp_start", "call_cert_complete", "tbts_complete"]}
+    roster = ["agent_name", "agent_id", "email", "class", "esp_start", "notes"]
+    flags = ("call_cert_complete", "tbts_complete")
+    assert roster_beside(roster, tracker, RULES_NEED) == "ESP Tracker"
+    assert roster_beside(roster, tracker, flags) == "ESP Tracker"
+    # A class sheet made before its flags: its own columns make it a sheet of agents.
+    assert roster_beside([*roster, "tbt_hours"], tracker, flags) is None
+    assert roster_beside([*roster, "coaching_date"], tracker, RULES_NEED) is None
+    # Beside no sheet of agents with the columns, it is the sheet of agents.
+    assert roster_beside(roster, {"Other": roster}, flags) is None

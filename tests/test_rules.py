@@ -433,6 +433,19 @@ def test_an_unreadable_completion_flag_beside_a_yes_claims_nothing_else() -> Non
     assert run(later, DEC[1]).behind_target and behind_target_on(later, DEC[1], CAL)
 
 
+def test_explain_of_an_unreadable_flag_beside_a_yes_says_one_thing() -> None:
+    """#N/A in a flag beside a yes: completion unknown, never "not complete" as well."""
+    facts = START_FRI._replace(
+        call_cert_complete=True, tbts_complete=None, unreadable=("tbts_complete",), tbt_hours=20
+    )
+    lines = explain(facts, DEC[1], datetime(2026, 12, 1, 12), CAL)
+    assert lines[1] == (
+        "Completion: Call Cert Complete? yes; All TBTs Complete? cannot be read: completion "
+        "unknown (the agent may be complete), so not evaluated."
+    )
+    assert not any("not complete" in line for line in lines), lines
+
+
 @pytest.mark.parametrize("other", [False, None])  # No, or empty: not yes
 def test_an_unreadable_completion_flag_beside_one_not_yes_is_not_complete_either_way(
     other: bool | None,

@@ -368,8 +368,9 @@ def load_config(
         path = found
     elif not path.is_file():
         raise ConfigError(f"{path}: no such config file.", fix="check the --config path.")
-    raw = parse_toml(read_toml_text(path), path)
-    warnings = check_schema(raw, path)
+    text = read_toml_text(path)
+    raw = parse_toml(text, path)
+    warnings = check_schema(raw, path, text)
     return replace(_from_dict(raw, path), warnings=tuple(warnings))
 
 
@@ -492,9 +493,10 @@ def _shown_value(value: Any) -> str:
     return repr(value)
 
 
-def check_schema(raw: dict[str, Any], where: Path) -> list[str]:
+def check_schema(raw: dict[str, Any], where: Path, text: str = "") -> list[str]:
     """Every known key's type checked (a ConfigError naming the key and the type it must
-    have); the warnings for sections and keys esp does not know."""
+    have); the warnings for sections and keys esp does not know. `text`: the file's, for
+    the line a heading is on."""
     warnings: list[str] = []
     for name, section in raw.items():
         keys = SCHEMA.get(name)
@@ -514,7 +516,7 @@ def check_schema(raw: dict[str, Any], where: Path) -> list[str]:
                 fix=f"write it as a heading, [{name}], with its keys on the lines below.",
             )
         if name == "columns":
-            warnings += _check_columns(section, where)
+            warnings += _check_columns(section, where, text)
             continue
         for key, value in section.items():
             spec = keys.get(key)
@@ -548,7 +550,8 @@ def _check_addresses(table: dict[str, Any], key: str, where: Path) -> None:
             )
 
 
-def _check_columns(section: dict[str, Any], where: Path) -> list[str]:
+def _check_columns(section: dict[str, Any], where: Path, text: str = "") -> list[str]:
+    _settings_taken(section, where, text)
     warnings = []
     headers = [col.header for col in COLUMNS]
     for target, spellings in section.items():
@@ -563,6 +566,34 @@ def _check_columns(section: dict[str, Any], where: Path) -> list[str]:
             hint = f'did you mean "{guess[0]}"?' if guess else "esp ignores it"
             warnings.append(f"{where}: [columns] {target!r} is not a column esp knows; {hint}")
     return warnings
+
+
+def _settings_taken(section: dict[str, Any], where: Path, text: str) -> None:
+    """Refuse a [columns] section holding another section's settings (path, master...):
+    its heading was pasted above them, under that section's heading, and took them from it
+    (the tracker would be "not given" while the file visibly gives it)."""
+    taken = [key for key in section if resolve_key(key) is None]
+    owner = next((name for key in taken for name, keys in SCHEMA.items() if key in keys), None)
+    if owner is None:
+        return
+    settings = [key for key in taken if key in SCHEMA[owner]]
+    line = next(
+        (
+            f" (its heading on line {at})"
+            for at, typed in enumerate(text.splitlines(), start=1)
+            if typed.split("#", 1)[0].strip().replace(" ", "") == "[columns]"
+        ),
+        "",
+    )
+    which = "a setting" if len(settings) == 1 else "settings"
+    raise ConfigError(
+        f"{where}: [columns] holds {', '.join(settings)}, {which} of [{owner}]: the [columns] "
+        f"lines{line} were put above them, under the [{owner}] heading, so they are read as "
+        "columns.",
+        fix=f"move the [columns] heading and the lines that map your headers after "
+        f"[{owner}]'s settings (below {settings[-1]} = ...), or to the end of the file under "
+        "their own [columns] heading.",
+    )
 
 
 def _strs(value: Any) -> tuple[str, ...]:

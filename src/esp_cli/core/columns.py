@@ -110,6 +110,43 @@ BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 # whose result follows the rules stops when a sheet of agents lacks one (never guessing).
 RULES_NEED: tuple[str, ...] = ("esp_start", "call_cert_complete", "tbts_complete")
 
+# The columns only a sheet of agents to follow keeps: every column but those that say who
+# the agents are (names, IDs, class, contact, N Number, certifier, a start date, notes):
+# the two steps, access and SPOC, the ladder, the computed columns, the TBT SME and the TBT
+# Notes. A sheet with none of them is a roster or a summary of the agents.
+TRACKER_OWN = frozenset(c.key for c in COLUMNS) - {
+    "class",
+    "agent_name",
+    "agent_id",
+    "email",
+    "phone",
+    "n_number",
+    "n_number_requested",
+    "certifier",
+    "esp_start",
+    "notes",
+}
+
+
+def roster_beside(
+    columns: Iterable[str], others: Mapping[str, Iterable[str]], needed: Iterable[str]
+) -> str | None:
+    """The sheet of agents beside which a sheet with these column keys is a roster or a
+    summary of them, not a sheet of agents to follow (None: it is one). A roster has none of
+    the tracker's own columns (TRACKER_OWN: a "Start Date" beside the names makes no sheet
+    of agents), and another sheet (`others`: name -> its column keys) has some, with every
+    column of `needed`. A sheet with any of them — a class sheet made before its completion
+    flags — is a sheet of agents: its fix is to map, rename or add the columns, never to
+    hide it."""
+    if TRACKER_OWN & set(columns):
+        return None
+    wanted = set(needed)
+    return next(
+        (name for name, cols in others.items() if TRACKER_OWN & set(cols) and wanted <= set(cols)),
+        None,
+    )
+
+
 # The columns esp computes from the others on every write that brings an agent up to date
 # (esp escalations --write, a ladder step, a round's answers): what is typed there is
 # esp's to overwrite.
@@ -192,8 +229,10 @@ def resolve_key(name: str) -> str | None:
 
 def match_header(text: object, table: Mapping[str, str]) -> str | None:
     """The column key a header names (None: no known column). A "(Y/N)" or "(Yes/No)" after
-    a header's words is no part of its name: "TBTs Complete (Y/N)" is "TBTs Complete"; it
-    and a trailing "?" make the header a question, which a column's `questions` name."""
+    a header's words is no part of a yes/no column's name: "TBTs Complete (Y/N)" is "TBTs
+    Complete"; it and a trailing "?" make the header a question, which a column's
+    `questions` name. Such a header names no date, text or number column ("SPOC Called
+    (Y/N)" holds a yes or a no, not the SPOC Called Date)."""
     return header_match(text, table)[0]
 
 
@@ -213,7 +252,11 @@ def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, bo
         found = table.get(bare) or table.get(_compact(bare))
     elif not str(text).strip().endswith("?"):
         return None, False
-    return found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare)), False
+    found = found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare))
+    if found is not None and bare != norm and BY_KEY[found].kind is not Kind.YESNO:
+        # "SPOC Called (Y/N)" holds a yes or a no: never the SPOC Called Date.
+        return None, False
+    return found, False
 
 
 def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:

@@ -1168,16 +1168,19 @@ def explain(
     started = facts.call_cert_start
     facts, _ = as_of(facts, today)  # what was recorded by then; ev.inconsistencies says what not
     lines = [_calendar_line(today, now, cal)]
+    unknown = not ev.complete and completion_unknown(facts)
     lines.append(
         f"Completion: {_header('call_cert_complete')} {_shown(facts, 'call_cert_complete')}; "
         f"{_header('tbts_complete')} {_shown(facts, 'tbts_complete')}: "
-        + ("complete, so no further actions." if ev.complete else "not complete.")
+        + (
+            "complete, so no further actions."
+            if ev.complete
+            else "completion unknown (the agent may be complete), so not evaluated."
+            if unknown
+            else "not complete."
+        )
     )
-    if ev.complete:
-        return lines
-    completion_unreadable = completion_unknown(facts)
-    if completion_unreadable:
-        lines.append(f"Not evaluated: {completion_unreadable}; the agent may be complete.")
+    if ev.complete or unknown:
         return lines
     unread = [k for k in _COMPLETION_KEYS if k in facts.unreadable]
     if unread:  # one: completion_unknown above settles two

@@ -26,6 +26,7 @@ from esp_cli.core.columns import (
     closest_header,
     header_match,
     match_header,
+    roster_beside,
 )
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
 from esp_cli.core.nonagents import (
@@ -757,10 +758,14 @@ def read_table(
             )
             or "no visible sheets"
         )
+        pasted = table.get(_PLACEHOLDER)
         raise MissingColumnsError(
             f"{workbook.path}: no sheet looks like the {role}: missing column(s) {missing} "
             f"(headers found — {found_text}).",
-            fix="rename the header, or map it in esp.toml: under its [columns] heading (on a "
+            fix=f"esp.toml still holds the placeholder Your Header ({_toml(BY_KEY[pasted].header)}"
+            ' = ["Your Header"]): replace Your Header with the header of your column.'
+            if pasted is not None and pasted in required
+            else "rename the header, or map it in esp.toml: under its [columns] heading (on a "
             "line of its own; add it if esp.toml has none) add this line, your header in "
             f'place of Your Header: {_toml(BY_KEY[required[0]].header)} = ["Your Header"]',
         )
@@ -778,26 +783,33 @@ def require_columns(
     """Every agent sheet (of `sheets`, default all) must have these columns
     (MissingColumnsError, exit 3, naming the file, the sheet, its header row and headers,
     and the fix: map the team's own header in esp.toml's `[columns]`, rename it, or add the
-    column and fill it in). A sheet with none of them beside one that has them all may be
-    no sheet of agents at all (a roster): the fix says to hide it. On the headers read:
+    column and fill it in). A sheet with none of the tracker's own columns beside one that
+    has them may be no sheet of agents at all (a roster, core/columns roster_beside): the fix
+    says to hide it. A sheet of agents is named before a roster. On the headers read:
     nothing more is read."""
     wanted = tuple(keys)
-    for sheet in table.sheets if sheets is None else sheets:
+    failing = [
+        s
+        for s in (table.sheets if sheets is None else sheets)
+        if any(k not in s.columns for k in wanted)
+    ]
+    beside = {
+        s.name: roster_beside(
+            s.columns, {o.name: o.columns for o in table.sheets if o is not s}, wanted
+        )
+        for s in failing
+    }
+    for sheet in sorted(failing, key=lambda s: beside[s.name] is not None):
         missing = [k for k in wanted if k not in sheet.columns]
-        if not missing:
-            continue
         names = " or ".join(f"'{BY_KEY[k].header}'" for k in missing)
         found = ", ".join(sheet.headers.values()) or "none"
         where = f"{table.path}: sheet '{sheet.name}'"
-        whole = next(
-            (s for s in table.sheets if s is not sheet and all(k in s.columns for k in wanted)),
-            None,
-        )
-        if len(missing) > 1 and len(missing) == len(wanted) and whole is not None:
+        whole = beside[sheet.name]
+        if whole is not None:
             raise MissingColumnsError(
-                f"{where} has none of the columns {needed_by} ({names.replace(' or ', ', ')}), "
-                f"which sheet '{whole.name}' has (headers of '{sheet.name}' in row "
-                f"{sheet.header_row}: {found}).",
+                f"{where} holds who the agents are but none of the tracker's own columns: no "
+                f"{names} column, which {needed_by} and sheet '{whole}' has (headers of "
+                f"'{sheet.name}' in row {sheet.header_row}: {found}).",
                 fix=f"if '{sheet.name}' holds no agents to follow (a roster, a summary), hide "
                 "it: esp reads the visible sheets only (in Excel: right-click its tab > "
                 f"Hide); if it does, add the columns to it and fill them in for every agent "
@@ -831,17 +843,30 @@ def _columns_fix(
     the esp.toml lines last, as they are pasted."""
     table = alias_table(aliases)
     shown = list(headers)
-    guesses = []
+    guesses = {}
     for key in missing:
         close = closest_header(key, shown, table)
         if close is not None:
-            guesses.append(f"'{close}' may be {BY_KEY[key].header}: check what it holds")
+            guesses[key] = f"'{close}' may be {BY_KEY[key].header}: check what it holds"
+    kept = [k for k in missing if table.get(_PLACEHOLDER) == k]
+    if kept:
+        # The printed lines pasted as they are: the placeholder is the fix.
+        rest = [k for k in missing if k not in kept]
+        lines = "; ".join(f'{_toml(BY_KEY[k].header)} = ["Your Header"]' for k in kept)
+        said = [guesses[k] for k in kept if k in guesses]
+        return (
+            f"esp.toml still holds the placeholder Your Header ({lines}): replace Your "
+            f"Header with the header of your column, as row {header_row} spells it"
+            + (f" ({'; '.join(said)})" if said else "")
+            + "."
+            + (f" Then {_columns_fix(rest, header_row, shown, aliases)}" if rest else "")
+        )
     it = "it" if len(missing) == 1 else "one"
     named = " and ".join(f"'{BY_KEY[k].header}'" for k in missing)
     lines = "\n".join(f'{_toml(BY_KEY[k].header)} = ["Your Header"]' for k in missing)
     return (
         f"if one of the headers in row {header_row} holds {it} under another name"
-        + (f" ({'; '.join(guesses)})" if guesses else "")
+        + (f" ({'; '.join(guesses.values())})" if guesses else "")
         + f", map it in esp.toml with the lines below, your header in place of Your Header "
         "(if esp.toml has a [columns] section already, add only the lines after [columns], "
         "under it), "
@@ -849,6 +874,10 @@ def _columns_fix(
         f"the column and fill it in for every agent (left empty, {_left_empty(missing)}). "
         f"The esp.toml lines:\n[columns]\n{lines}"
     )
+
+
+# The placeholder of the esp.toml lines a refusal prints, normalised.
+_PLACEHOLDER = "your header"
 
 
 def _toml(text: str) -> str:
