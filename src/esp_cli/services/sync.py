@@ -300,14 +300,17 @@ def _sync(
                 f"{tracker_path}, not the client's {ROLE}: there is nothing to take from it.",
                 fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
             )
-        conflicts, unmatched, matched = _plan(
-            s.table, master, master_rows, s.plan, overwrite, config
-        )
+        conflicts, unmatched, matched, cells = _plan(s.table, master, master_rows, overwrite)
         findings = [*s.table.findings, *master.findings]
-        # Planned: the Master's rows are not needed while the tracker is written.
+        # Matched: the Master's rows are not needed while the tracker's cells are planned
+        # and written (the sheet's XML is read for them: on 50,000 agents, the two at once
+        # would be some 50 MB more).
         del master, master_rows
         master_job.result().table.sheets.clear()
         master_job.result().rows.clear()
+        s.plan.set_many(cells)
+        _keep_computed(s.plan, [(row, new) for row, key, new in cells if key == DATE_KEY], config)
+        s.plan.sort()
     return SyncResult(
         master=master_path,
         conflicts=conflicts,
@@ -322,10 +325,10 @@ def _plan(
     tracker: Table,
     master: Table,
     master_rows: list[_MasterRow],
-    plan: ChangePlan,
     overwrite: bool,
-    config: Config,
-) -> tuple[list[Conflict], list[Unmatched], int]:
+) -> tuple[list[Conflict], list[Unmatched], int, list[tuple[Row, str, Any]]]:
+    """What the Master gives the tracker: the conflicts, the Master's rows matched to no
+    agent, how many agents were matched, and the cells to write, in the tracker's order."""
     idx = _index(tracker)
     proposals: dict[int, list[_Proposal]] = defaultdict(list)
     unmatched: list[Unmatched] = []
@@ -383,11 +386,8 @@ def _plan(
         if props and not _holds_already(row, props):
             _plan_date(row, props, tracker, cells, overwrite, conflicts)
             _plan_nnumber(row, props, tracker, cells, conflicts)
-    plan.set_many(cells)
-    _keep_computed(plan, [(row, new) for row, key, new in cells if key == DATE_KEY], config)
-    plan.sort()
     conflicts.sort(key=lambda c: (c.sheet, _row_of(c.cell)))
-    return conflicts, unmatched, len(proposals)
+    return conflicts, unmatched, len(proposals), cells
 
 
 def _keep_computed(plan: ChangePlan, dated: list[tuple[Row, date]], config: Config) -> None:
