@@ -336,19 +336,13 @@ def test_a_note_swallowed_by_a_quote_closed_at_a_line_end_is_not_applied(
     assert got[3][1] == "read inside row 2 of the file (see its reason)"
 
 
-@pytest.mark.parametrize(
-    "note",
-    [
-        # As Excel for Windows saves it: rows end CR LF, a line break typed in a cell is LF.
-        "Called her twice, no answer\nKayla Brooks, per her supervisor, is out sick",
-        # Typed in Notepad (CR LF inside the quote too): a line in the middle that reads as
-        # a row is no sign of a quote closed too late, which closes on a swallowed row.
-        "Summary of call:\r\nMarcus Lee, her team lead, will cover\r\nShe is fine",
-    ],
-)
 def test_a_note_over_several_lines_naming_an_agent_is_applied_whole(
-    tmp_path: Path, tracker: Path, note: str
+    tmp_path: Path, tracker: Path
 ) -> None:
+    """As Excel for Windows saves a note typed over several lines: rows end CR LF, the line
+    break in the cell is LF. A line of it that reads as a row (an agent, a comma, words) is
+    the note's own, never a row a quote closed too late swallowed."""
+    note = "Called her twice, no answer\nKayla Brooks, per her supervisor, is out sick"
     path = tmp_path / "notes.csv"
     path.write_bytes(
         ("\ufeffAgent Name,Note\r\n" f'Kayla Brooks,"{note}"\r\nMarcus Lee,On module 4\r\n')
@@ -358,6 +352,32 @@ def test_a_note_over_several_lines_naming_an_agent_is_applied_whole(
     assert res.exit_code == 0, res.output
     assert [status for status, _ in rows(res).values()] == ["added", "added"]
     assert notes(tracker)[1].endswith(" ".join(note.split()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The row the inch mark closes is typed without its empty last fields.
+        'Agent Name,Note,Column,By\nKayla Brooks,"Quote: cannot log in,Notes,Jordan Reyes\n'
+        'Marcus Lee,On module 4,Notes,Jordan Reyes\nMarcus Lee,Needs a 24"\n',
+        # Its comma forgotten: no row, but the line before it is one.
+        'Agent Name,Note\nKayla Brooks,"Quote: cannot log in\nMarcus Lee,On module 4\n'
+        'Marcus Lee needs a 24"\n',
+    ],
+)
+def test_a_quote_closed_late_on_a_short_line_puts_no_note_on_another_agent(
+    tmp_path: Path, tracker: Path, text: str
+) -> None:
+    """A file typed by hand (LF rows): Marcus's note inside Kayla's quote is not written
+    into Kayla's Notes; the row is not applied, naming the line."""
+    path = tmp_path / "notes.csv"
+    path.write_text(text, encoding="utf-8")
+    res = run(tracker, path)
+    assert res.exit_code == 5, res.output
+    got = rows(res)
+    assert got[2][0] == "not applied"
+    assert got[2][1].startswith('a quote (") opened on line 2')
+    assert notes(tracker) == ["", ""]
 
 
 def test_agent_name_is_the_agent_column_over_a_name_left_of_it(

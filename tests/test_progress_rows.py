@@ -632,14 +632,11 @@ def test_a_helper_formula_column_under_no_header_is_no_part_of_the_note(
     assert "a formula's result" in problem["problem"]
 
 
-@pytest.mark.parametrize("inside", ["\n", "\r\n"])
-def test_a_dated_log_pasted_in_an_answer_is_one_report(
-    tmp_path: Path, config: Path, inside: str
-) -> None:
-    """Erin pastes her log: lines that read as report rows in the middle of her answer (as
-    Excel saves it, LF in the cell; or CR LF, typed in Notepad) are no quote closed too
-    late: her report is imported whole, and no report of hers is made up."""
-    update = inside.join(["Log:", "11/23/2026 17:00, did module 2, quiz 80%", "Did module 3"])
+def test_a_dated_log_pasted_in_an_answer_is_one_report(tmp_path: Path, config: Path) -> None:
+    """Erin pastes her log: lines that read as report rows inside her answer, as Excel for
+    Windows saves it (rows CR LF, LF in the cell), are no quote closed too late: her report
+    is imported whole, and no report of hers is made up."""
+    update = "\n".join(["Log:", "11/23/2026 17:00, did module 2, quiz 80%", "Did module 3"])
     path = tmp_path / "p.csv"
     path.write_bytes(
         ("\ufeffTimestamp,Agent Name,Update\r\n"

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # what Excel and Google Sheets save CSV as
@@ -176,14 +175,6 @@ class CsvTable:
             for n in range(self.lines[index] + 1, self.ends[index] + 1)
             if n - 1 < len(self.texts)
         ]
-
-    def closes_on_a_row(self, index: int, rows_at: Sequence[int]) -> bool:
-        """Whether the row at `index` is one a quote closed too late swallowed rows into,
-        given the lines of it that read as rows (`rows_at`, inner's the caller took): the
-        `"` typed as text that closes the quote is on a swallowed row's line, so its last
-        line must be one. A line in the middle of an answer that happens to read as a row
-        (a pasted log `11/23/2026, module 2`) is not that shape."""
-        return bool(rows_at) and self.ends[index] in rows_at
 
     def swallowed(self, index: int, line: int) -> str:
         """Why the row at `index` is not taken as written when its `line` (one of inner's)

@@ -1295,11 +1295,9 @@ def _swallowed(
     lines) that read as a report row of their own — the header's fields, a date under the
     date header, a name or e-mail under theirs. A line break typed in an answer gives no
     such line; a quote closed too late by a `"` typed as text (`my monitor is 24"`) does."""
-    width = len([label for label in layout.labels if label.strip()])
     found = []
     for line, fields in csv.inner(index):
-        if len(fields) < width:
-            continue
+        # A date and who: a row, its empty last fields left out or not (a hand-typed file).
 
         def cell(i: int | None, fields: list[str] = fields) -> str:
             return " ".join(fields[i].split()) if i is not None and i < len(fields) else ""
@@ -1316,7 +1314,7 @@ def _swallowed(
             f"{source}!row {line}", cell(layout.cls),
         )  # fmt: skip
         found.append((line, report))
-    return found if csv.closes_on_a_row(index, [line for line, _ in found]) else []
+    return found
 
 
 def _told(layout: Layout, i: int) -> bool:

@@ -162,7 +162,7 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
                 if c < len(line) and _text(line[c])
             ]
             why = table.misread(i, at) if table is not None else None
-            if table is not None and (inner := _inner_rows(table, i, fields, labels)):
+            if table is not None and (inner := _inner_rows(table, i, fields)):
                 found.inner[n] = inner
             if why is None:
                 why = _left_out(line, fields, labels, kinds)
@@ -179,18 +179,19 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
 
 
 def _inner_rows(
-    table: CsvTable, index: int, fields: dict[int, str], labels: Sequence[str]
+    table: CsvTable, index: int, fields: dict[int, str]
 ) -> list[tuple[int, dict[str, Any], str]]:
     """The later lines of a CSV row (a note over several lines) that read as a row of the
-    file: the header's fields, an agent and a note (import_notes says whether the agent is
-    one), each with why the row holding it is not taken as written."""
-    width = len([label for label in labels if label.strip()])
+    file: an agent and a note (import_notes says whether the agent is one), each with why
+    the row holding it is not taken as written."""
     found = []
     for line, parts in table.inner(index):
+        # An agent and a note are a row, its empty last fields left out or not (as the
+        # reader takes a row shorter than its header): a hand-typed file leaves them out.
         values = {f: parts[c] if c < len(parts) else "" for c, f in fields.items()}
-        if len(parts) >= width and _text(values["agent"]) and _text(values["note"]):
+        if _text(values["agent"]) and _text(values["note"]):
             found.append((line, values, table.swallowed(index, line)))
-    return found if table.closes_on_a_row(index, [line for line, _, _ in found]) else []
+    return found
 
 
 def _unread_columns(labels: Sequence[str], unread: Sequence[int]) -> str:
