@@ -482,3 +482,21 @@ def test_a_roster_is_told_by_the_tracker_columns_it_lacks_not_by_the_command() -
     assert roster_beside([*roster, "coaching_date"], tracker, RULES_NEED) is None
     # Beside no sheet of agents with the columns, it is the sheet of agents.
     assert roster_beside(roster, {"Other": roster}, flags) is None
+
+
+def test_the_printed_lines_pasted_under_spoc_keep_its_phone_named_so(sample: Path) -> None:
+    """Pasted under [spoc]: its phone falls under [columns], where Phone is also a column's
+    name. A phone number there is [spoc]'s, said so, never the team's SPOC number dropped
+    for the built-in one."""
+    renamed(sample, "All TBTs Complete?", "All TBTs Finished?")
+    lines = fix_lines(run("escalations", "--as-of", "2026-11-24").stderr)
+    config = sample / "esp.toml"
+    text = config.read_text(encoding="utf-8")
+    pasted = lines.replace("Your Header", "All TBTs Finished?")
+    text = text.replace("[spoc]\n", "[spoc]\n" + pasted, 1).replace(
+        "(888) 905-9500", "(513) 555-0100"
+    )
+    config.write_text(text, encoding="utf-8")
+    res = run("escalations", "--as-of", "2026-11-24")
+    assert res.exit_code == 2, res.output
+    assert "[columns] holds phone, a setting of [spoc]" in " ".join(res.stderr.split())

@@ -572,7 +572,11 @@ def _settings_taken(section: dict[str, Any], where: Path, text: str) -> None:
     """Refuse a [columns] section holding another section's settings (path, master...):
     its heading was pasted above them, under that section's heading, and took them from it
     (the tracker would be "not given" while the file visibly gives it)."""
-    taken = [key for key in section if resolve_key(key) is None]
+    taken = [
+        key
+        for key, value in section.items()
+        if resolve_key(key) is None or (key == "phone" and _phone_number(value))
+    ]
     owner = next((name for key in taken for name, keys in SCHEMA.items() if key in keys), None)
     if owner is None:
         return
@@ -594,6 +598,12 @@ def _settings_taken(section: dict[str, Any], where: Path, text: str) -> None:
         f"[{owner}]'s settings (below {settings[-1]} = ...), or to the end of the file under "
         "their own [columns] heading.",
     )
+
+
+def _phone_number(value: Any) -> bool:
+    """A [columns] "phone" given a phone number, not headers: [spoc]'s phone, taken by a
+    [columns] heading pasted above it (Phone is also a column's name)."""
+    return isinstance(value, str) and sum(ch.isdigit() for ch in value) >= 10
 
 
 def _strs(value: Any) -> tuple[str, ...]:
