@@ -325,7 +325,7 @@ def test_a_note_swallowed_by_a_quote_closed_at_a_line_end_is_not_applied(
     path = tmp_path / "notes.csv"
     path.write_text(
         'agent,note\r\nMarcus Lee,"Billing module was slow\r\nKayla Brooks,her monitor is 24"'
-        '\r\nKayla Brooks,"On module 4\r\nLee, Marcus called too"\r\n',
+        '\r\nKayla Brooks,"On module 4\r\nCalled back at 3, all good"\r\n',
         encoding="utf-8",
     )
     res = run(tracker, path)
@@ -363,6 +363,9 @@ def test_a_note_over_several_lines_naming_an_agent_is_applied_whole(
         # Its comma forgotten: no row, but the line before it is one.
         'Agent Name,Note\nKayla Brooks,"Quote: cannot log in\nMarcus Lee,On module 4\n'
         'Marcus Lee needs a 24"\n',
+        # The agent named as a row's agent cell finds him, not spelt as the tracker does.
+        'Agent Name,Note\nKayla Brooks,"Quote: cannot log in\nLee, Marcus,Needs a 24"\n',
+        'Agent Name,Note\nKayla Brooks,"Quote: cannot log in\nMarcus,Needs a 24"\n',
     ],
 )
 def test_a_quote_closed_late_on_a_short_line_puts_no_note_on_another_agent(

@@ -461,6 +461,12 @@ def _by_row(rows: Sequence[Row], query: str) -> list[Row]:
     return found
 
 
+def agents_meant(rows: Sequence[Row], query: str) -> list[Row]:
+    """Every row `query` may name, as pick_agent looks (by ID, a namesake with its row, the
+    name exactly or without accents, by the start of words): empty when it names none."""
+    return _by_id(rows, query) or _by_row(rows, query) or people_meant(rows, query, _name_of)
+
+
 def pick_agent(rows: Sequence[Row], query: str, where: str) -> Row:
     """The one row of `rows` that `query` names, as find_agent finds it (AgentLookupError,
     listing candidates, naming `where`, when none or several match)."""

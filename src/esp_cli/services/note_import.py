@@ -45,6 +45,7 @@ from esp_cli.services.agents import (
     LOOKUP_KEYS,
     AgentLookupError,
     agents_in_class,
+    agents_meant,
     find_agent,
     find_agents,
 )
@@ -392,12 +393,13 @@ def _swallowed(
     table: Table, inner: list[tuple[int, dict[str, Any], str]], refused: bool
 ) -> list[tuple[int, dict[str, Any], str]]:
     """The rows a quote closed too late read into a row: its later lines that read as a row
-    naming an agent exactly (a line break typed in a note names none); every such line of
-    a row refused already (a `"` typed as text, then more text, closed the quote)."""
+    naming an agent as a row's agent cell finds one (`Hector`, `Vargas, Hector`: a line
+    break typed in a note seldom does); every such line of a row refused already (a `"`
+    typed as text, then more text, closed the quote)."""
     if not inner:
         return []
     rows = list(table.rows())
-    return [i for i in inner if refused or find_agents(rows, _text(i[1]["agent"]))]
+    return [i for i in inner if refused or agents_meant(rows, _text(i[1]["agent"]))]
 
 
 def _agent_of(table: Table, who: Sequence[Named], cls: str | None) -> Row | str:
