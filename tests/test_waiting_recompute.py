@@ -17,6 +17,7 @@ from tests.test_waiting_skip import (
     DAY,
     TRACKER,
     cells,
+    coaching_that_waits,
     copy_sample,
     edit_cell,
     log,
@@ -137,14 +138,7 @@ def test_esp_pending_says_where_the_worked_out_cells_go_and_that_they_are_worked
     (table, JSON, CSV) and where they go — never that the agent is not found now."""
     import json
 
-    copy_sample(tmp_path)
-    config = str(tmp_path / "esp.toml")
-    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
-    assert computed.exit_code == 0, computed.output
-    owner = open_in_excel(tmp_path)
-    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
-    assert step.exit_code == ExitCode.WAITING, step.output
-    owner.unlink()
+    config = coaching_that_waits(tmp_path, computed=True)
     table = run("pending", "--config", config)
     assert table.exit_code == 0, table.output
     assert "not found now" not in table.output
@@ -160,14 +154,7 @@ def test_esp_pending_says_where_the_worked_out_cells_go_and_that_they_are_worked
 def _step_that_waits_then_computed_renamed(folder: Path) -> str:
     """Marcus Lee's coaching waits (with his computed cells); meanwhile the team renames
     Next Action to 'Next Step' and Next Action Due to 'Next Action'."""
-    copy_sample(folder)
-    config = str(folder / "esp.toml")
-    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
-    assert computed.exit_code == 0, computed.output
-    owner = open_in_excel(folder)
-    ran = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
-    assert ran.exit_code == ExitCode.WAITING, ran.output
-    owner.unlink()
+    config = coaching_that_waits(folder, computed=True)
     edit_cell(folder / TRACKER, "AD4", "Next Step")
     edit_cell(folder / TRACKER, "AE4", "Next Action")
     return config

@@ -101,6 +101,22 @@ def proofs_that_wait(folder: Path, config: str, busy: str = TRACKER) -> Path:
     return proofs
 
 
+def coaching_that_waits(folder: Path, computed: bool = False) -> str:
+    """The sample in `folder` (after a first esp escalations --write when `computed`):
+    Marcus Lee's coaching is recorded while the tracker is open in Excel, so it waits
+    (exit 7); Excel is closed after. The esp.toml to run esp with."""
+    copy_sample(folder)
+    config = str(folder / "esp.toml")
+    if computed:
+        wrote = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+        assert wrote.exit_code == 0, wrote.output
+    owner = open_in_excel(folder)
+    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
+    assert step.exit_code == ExitCode.WAITING, step.output
+    owner.unlink()
+    return config
+
+
 def cells(path: Path) -> dict[str, str]:
     """Every cell of the tracker's first sheet, as text."""
     with warnings.catch_warnings():  # the sample's x14 drop-down: openpyxl only warns
@@ -123,14 +139,7 @@ def test_a_teammates_edit_of_a_computed_column_is_worked_out_again_not_a_conflic
     --write does): no conflict, the step is written and the computed cells say what the
     rules say of the row — never the values that waited, never a hand-typed stage the row
     does not back. (They were a conflict, kept, when what waited was written as it waited.)"""
-    copy_sample(tmp_path)
-    config = str(tmp_path / "esp.toml")
-    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
-    assert computed.exit_code == 0, computed.output
-    owner = open_in_excel(tmp_path)
-    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
-    assert step.exit_code == ExitCode.WAITING, step.output
-    owner.unlink()
+    config = coaching_that_waits(tmp_path, computed=True)
     edit_cell(tmp_path / TRACKER, "AC44", "Written CAP recorded")
     edit_cell(tmp_path / TRACKER, "AD44", "Final CAP")
     done = run("apply", "--config", config, "--format", "json")
@@ -205,12 +214,7 @@ def test_skip_conflicts_lists_every_cell_of_a_step_left_out_with_its_date(tmp_pa
     """The coaching's date conflicts (typed in Excel meanwhile): the Notes line documenting
     it goes with it, and so do its computed cells — each named as left out, in the output
     and the history, never a change consumed with "nothing left to change" unexplained."""
-    copy_sample(tmp_path)
-    config = str(tmp_path / "esp.toml")
-    owner = open_in_excel(tmp_path)
-    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
-    assert step.exit_code == ExitCode.WAITING, step.output
-    owner.unlink()
+    config = coaching_that_waits(tmp_path)
     edit_cell(tmp_path / TRACKER, "V44", "11/20/2026")
     done = run("apply", "--skip-conflicts", "--config", config, "--format", "json")
     assert done.exit_code == 0, done.output
@@ -237,12 +241,7 @@ def test_skip_conflicts_csv_lists_the_cells_left_out_after_those_written(tmp_pat
     """esp apply --skip-conflicts --format csv: the cells written, then each cell left out
     with status left_out and why, in columns after the usual ones (their places kept): a
     script can tell that a change was written in part."""
-    copy_sample(tmp_path)
-    config = str(tmp_path / "esp.toml")
-    owner = open_in_excel(tmp_path)
-    step = run("record-step", "Marcus Lee", "coaching", "--date", DAY, "--config", config)
-    assert step.exit_code == ExitCode.WAITING, step.output
-    owner.unlink()
+    config = coaching_that_waits(tmp_path)
     edit_cell(tmp_path / TRACKER, "V44", "11/20/2026")
     done = run("apply", "--skip-conflicts", "--config", config, "--format", "csv")
     assert done.exit_code == 0, done.output
