@@ -515,3 +515,56 @@ def test_an_inline_rich_text_note_keeps_its_runs(tmp_path: Path) -> None:
         b'<r><t xml:space="preserve"> - see HR</t></r>'
         b'<r><t xml:space="preserve">\n11/24/2026 - T - ok</t></r></is></c>'
     )
+
+
+# A note typed with a Japanese input method keeps its reading (furigana: <rPh>, positions in
+# the text, which appending at its end leaves where they were) and its <phoneticPr>.
+PHONETIC = (
+    b'<si><t xml:space="preserve">11/23/2026 - \xe5\xb1\xb1\xe7\x94\xb0 - call back</t>'
+    b'<rPh sb="13" eb="15"><t>\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0</t></rPh>'
+    b'<phoneticPr fontId="1"/></si>'
+)
+
+
+def test_a_note_appended_to_text_with_a_phonetic_guide_keeps_it(tmp_path: Path) -> None:
+    sst = original("xl/sharedStrings.xml")
+    count = len(re.findall(rb"<si>", sst))
+    sst = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="%d"' % (count + 1), sst)
+    sst = sst.replace(b"</sst>", PHONETIC + b"</sst>")
+    sheet = re.sub(rb'(<c r="Z25"[^>]*t="s"><v>)\d+', rb"\g<1>%d" % count, original(SHEET))
+    folder = sample(tmp_path, {"xl/sharedStrings.xml": sst, SHEET: sheet})
+    res = esp(folder, "note", "add", "Tyrone Jackson", "third", "--date", DAY, "--by", "T")
+    assert res.exit_code == 0, res.output
+    now = part(folder, "xl/sharedStrings.xml")
+    assert now[now.rfind(b"<si>") :] == (
+        b'<si><t xml:space="preserve">11/23/2026 - \xe5\xb1\xb1\xe7\x94\xb0 - call back\n'
+        b"11/24/2026 - T - third</t>"
+        b'<rPh sb="13" eb="15"><t>\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0</t></rPh>'
+        b'<phoneticPr fontId="1"/></si></sst>'
+    )
+    assert read(folder, 25, 26) == "11/23/2026 - 山田 - call back\n11/24/2026 - T - third"
+    if checks_schemas():
+        assert ooxml.validate_part("xl/sharedStrings.xml", now) == []
+
+
+def test_an_inline_note_with_a_phonetic_guide_keeps_it(tmp_path: Path) -> None:
+    path = bare_tracker(tmp_path / "t.xlsx")
+    sheet = zip_parts(path)["xl/worksheets/sheet1.xml"].replace(
+        b"<c/></row></sheetData>",
+        b'<c t="inlineStr"><is><t>\xe5\xb1\xb1\xe7\x94\xb0</t>'
+        b'<rPh sb="0" eb="2"><t>\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0</t></rPh></is></c>'
+        b"</row></sheetData>",
+    )
+    copy_with_parts(path, tmp_path / "r.xlsx", {"xl/worksheets/sheet1.xml": sheet})
+    path = tmp_path / "r.xlsx"
+    res = CliRunner().invoke(
+        app, ["note", "add", "Ann Lee", "ok", "-t", str(path), "--by", "T", "--date", DAY]
+    )
+    assert res.exit_code == 0, res.output
+    cell = re.search(rb'<c r="H2".*?</c>', zip_parts(path)["xl/worksheets/sheet1.xml"], re.S)
+    assert cell is not None
+    assert cell.group(0) == (
+        b'<c r="H2" s="1" t="inlineStr"><is><t xml:space="preserve">\xe5\xb1\xb1\xe7\x94\xb0'
+        b"\n11/24/2026 - T - ok</t>"
+        b'<rPh sb="0" eb="2"><t>\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0</t></rPh></is></c>'
+    )

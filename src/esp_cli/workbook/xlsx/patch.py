@@ -1842,16 +1842,22 @@ def _xstring(text: str) -> str:
     return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+# A string's phonetic guide (the reading Excel shows above Japanese text): its runs, each
+# naming characters of the text by position, and their settings. After the text and runs.
+_PHONETIC = (b"rPh", b"phoneticPr")
+
+
 def _with_run(inner: bytes, prefix: bytes, declarations: bytes, value: str) -> bytes | None:
     """The inside of a rich-text string (<si> or <is>) with one run more holding what
     `value` adds to its text; None when it has no runs or `value` does not start with its
-    text. Every earlier byte is kept: the runs, their fonts, phonetic runs after them."""
+    text. Every earlier byte is kept: the runs, their fonts, phonetic runs after them. A
+    string of plain text with a phonetic guide: its text lengthened (see _with_text)."""
     from lxml import etree
 
     scan = blank_markup(inner)
     runs = list(start_tag(prefix, b"r").finditer(scan))
     if not runs:
-        return None
+        return _with_text(inner, scan, prefix, declarations, value)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.fromstring(b"<esp-rich" + declarations + b">" + inner + b"</esp-rich>", parser)
@@ -1880,6 +1886,40 @@ def _with_run(inner: bytes, prefix: bytes, declarations: bytes, value: str) -> b
         + b"</" + prefix + b"t></" + prefix + b"r>"
     )  # fmt: skip
     return inner[:at] + run + inner[at:]
+
+
+def _with_text(
+    inner: bytes, scan: bytes, prefix: bytes, declarations: bytes, value: str
+) -> bytes | None:
+    """The inside of a string of plain text with a phonetic guide (<t>, then <rPh>s naming
+    its characters by position and <phoneticPr>) whose text is `value`, which adds to it:
+    the guide kept as it is (appending moves no character it names). None when the string
+    has no guide, or `value` does not start with its text."""
+    from lxml import etree
+
+    text_tag = start_tag(prefix, b"t").search(scan)
+    guide = [m.start() for name in _PHONETIC for m in [start_tag(prefix, name).search(scan)] if m]
+    if text_tag is None or not guide or min(guide) < text_tag.start():
+        return None
+    end = text_tag.end()
+    if not text_tag.group(2):
+        close = end_tag(prefix, b"t").search(scan, end)
+        if close is None or close.start() > min(guide):
+            return None
+        end = close.end()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        element = etree.fromstring(
+            b"<esp-text" + declarations + b">" + inner[text_tag.start() : end] + b"</esp-text>",
+            parser,
+        )
+    except etree.XMLSyntaxError:
+        return None
+    old = _xstring(_string_text(element))
+    if not value.startswith(old) or len(value) == len(old):
+        return None
+    text = b"<" + prefix + b't xml:space="preserve">' + xml_text(value) + b"</" + prefix + b"t>"
+    return inner[: text_tag.start()] + text + inner[end:]
 
 
 def _string_text(string: _Element | None) -> str:
@@ -1994,8 +2034,12 @@ class _SharedStrings:
 
     @functools.cached_property
     def has_runs(self) -> bool:
-        """Whether any string is rich text (runs: <r>)."""
-        return start_tag(self.prefix, b"r").search(self.scan) is not None
+        """Whether any string is rich text (runs: <r>) or has a phonetic guide (<rPh>,
+        <phoneticPr>): what a string written over it by appending must keep."""
+        return any(
+            start_tag(self.prefix, name).search(self.scan) is not None
+            for name in (b"r", *_PHONETIC)
+        )
 
     @functools.cached_property
     def declarations(self) -> bytes:
