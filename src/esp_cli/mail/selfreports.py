@@ -1312,6 +1312,8 @@ def _swallowed(
 
         name, given = cell(layout.name), cell(layout.email)
         address = given.lower() if "@" in given else ""
+        if not any(ch.isalpha() for ch in name):
+            name = ""  # without a letter (`,`, a date) it names nobody
         if not (name or address):
             continue
         try:
