@@ -26,7 +26,13 @@ from html import unescape
 from itertools import chain
 from typing import Any
 
-from esp_cli.core.columns import INDEX_HEADERS, alias_table, normalise_header
+from esp_cli.core.columns import (
+    FORMS_HEADERS,
+    INDEX_HEADERS,
+    alias_table,
+    is_forms_export,
+    normalise_header,
+)
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.refs import col_letter
@@ -1067,8 +1073,6 @@ EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
 HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
 # Names a report's own form asks for, after the tracker's spellings of Agent Name.
 REPORT_NAME_HEADERS = ("your name", "full name", "agent full name", "employee")
-# What Microsoft Forms adds to every response: not part of what the agent reported.
-FORMS_HEADERS = ("id", "start time", "completion time", "last modified time")
 _FORMS_FIX = (
     "in Microsoft Forms, set the form to 'Only people in my organization can respond' with "
     "'Record name' on (or add an 'Agent Name' question), then export the responses again."
@@ -1147,13 +1151,9 @@ def find_layout(
     return _nobody(source, norms)
 
 
-def _is_forms(norms: Sequence[str]) -> bool:
-    return all(h in norms for h in ("id", "start time", "completion time"))
-
-
 def _nobody(source: str, norms: Sequence[str]) -> RowProblem:
     """A sheet with dates but nothing that says who reported."""
-    if _is_forms(norms):
+    if is_forms_export(norms):
         return RowProblem(
             source,
             "a Microsoft Forms export that records neither the responder's name nor their "
@@ -1166,7 +1166,7 @@ def _nobody(source: str, norms: Sequence[str]) -> RowProblem:
 def _layout(
     at: int, row: Sequence[object], norms: list[str], when: int, who: int | None, mail: int | None
 ) -> Layout:
-    forms = _is_forms(norms)
+    forms = is_forms_export(norms)
     update = _first(norms, _UPDATE_HEADERS)
     cls = _first(norms, CLASS_HEADERS)
     ident = _first(norms, ID_HEADERS)
@@ -1175,7 +1175,7 @@ def _layout(
     # so are the columns Forms adds to every response.
     bookkeeping = {*EMAIL_HEADERS, *CLASS_HEADERS, *WHEN_HEADERS}
     if forms:
-        bookkeeping |= {*FORMS_HEADERS, "name"}
+        bookkeeping |= set(FORMS_HEADERS)
     extra = [i for i, n in enumerate(norms) if n and i not in used and n not in bookkeeping]
     labels = [text_of(v) for v in row]
     return Layout(at, labels, when, who, mail, update, cls, extra, forms, ident)
