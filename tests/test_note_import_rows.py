@@ -499,3 +499,25 @@ def test_a_forms_export_that_cannot_tell_the_agent_from_who_filled_it_is_refused
     assert "Microsoft Forms" in res.stderr and f"column {column}" in res.stderr
     assert "'Agent'" in res.stderr  # the fix: a question headed Agent
     assert notes(tracker) == ["", ""]
+
+
+def test_a_forms_completion_time_dates_the_note_on_the_teams_day(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """A Completion time in UTC (an export made by a flow) is read on the team's clock:
+    03:30 UTC on 6 December is still 5 December in Chicago."""
+    config = tmp_path / "esp.toml"
+    config.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n[calendar]\ntimezone = "America/Chicago"\n',
+        encoding="utf-8",
+    )
+    path = forms_csv(
+        tmp_path / "f.csv",
+        [
+            [*FORMS, "Agent", "Note"],
+            ["1", "2026-12-06T03:28:00Z", "2026-12-06T03:30:00Z", *PRIYA, "Marcus Lee", "Called"],
+        ],
+    )
+    res = CliRunner().invoke(app, ["note", "import", str(path), "--config", str(config)])
+    assert res.exit_code == 0, res.output
+    assert notes(tracker)[0] == "12/05/2026 - Priya Natarajan - Called"
