@@ -1,6 +1,7 @@
 """esp note import never writes part of a row as the whole note: a CSV row longer than its
 header, a quote never closed, text in a column esp does not read are refused with the
-reason (exit code 5), and the columns it does not read are named."""
+reason (exit code 5), and the columns it does not read are named; a Microsoft Forms
+export's own columns (who filled it in, when) are never the agent nor the note's words."""
 
 from __future__ import annotations
 
@@ -394,3 +395,129 @@ def test_agent_name_is_the_agent_column_over_a_name_left_of_it(
     res = run(tracker, path)
     assert res.exit_code == 0, res.output
     assert notes(tracker)[1].endswith("On module 4")
+
+
+# Microsoft Forms' own columns, before the questions; who filled the form in.
+FORMS = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time"]
+PRIYA = ["priya.natarajan@x.com", "Priya Natarajan", ""]
+
+
+def forms_csv(path: Path, rows: list[list[str]]) -> Path:
+    """The rows as a CSV UTF-8 with its byte-order mark (Excel's "CSV UTF-8"), quoted where
+    a field holds a comma."""
+    quoted = [",".join(f'"{v}"' if "," in v else v for v in row) for row in rows]
+    path.write_bytes(("\ufeff" + "\r\n".join(quoted) + "\r\n").encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("question", "marcus", "kayla"),
+    [("Agent", "Marcus Lee", "Kayla Brooks"), ("Agent Name", "Lee, Marcus", "Kayla Brooks"),
+     ("Agent ID", "E100", "E101")],
+)  # fmt: skip
+def test_a_forms_export_is_imported_dated_and_signed_by_its_response(
+    tmp_path: Path, tracker: Path, question: str, marcus: str, kayla: str
+) -> None:
+    """The note's day is the Completion time's, signed by who filled the form in (Name);
+    the respondent's Email is never checked as the agent's, nor Forms' columns read as
+    words of the note."""
+    path = forms_csv(
+        tmp_path / "Notes form.csv",
+        [
+            [*FORMS, question, "Note"],
+            ["1", "12/5/2026 9:12:40 AM", "12/5/2026 9:14:02 AM", *PRIYA, marcus,
+             "Called, no answer"],
+            ["2", "12/4/2026 4:58:10 PM", "12/4/2026 5:01:33 PM", *PRIYA, kayla, "On module 4"],
+        ],
+    )  # fmt: skip
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [n["status"] for n in data["notes"]] == ["added", "added"]
+    assert data["problems"] == []
+    assert notes(tracker) == [
+        "12/05/2026 - Priya Natarajan - Called, no answer",
+        "12/04/2026 - Priya Natarajan - On module 4",
+    ]
+
+
+def test_a_forms_workbook_is_imported_as_its_csv(tmp_path: Path, tracker: Path) -> None:
+    """The export as Forms gives it (.xlsx, its times Excel dates); an anonymous form's
+    response (no Name) is signed by --by."""
+    path = factories.make_workbook(
+        tmp_path / "Notes form.xlsx",
+        {
+            "Sheet1": [
+                [*FORMS, "Agent", "Note"],
+                [1, datetime(2026, 12, 5, 9, 12, 40), datetime(2026, 12, 5, 9, 14, 2),
+                 "anonymous", None, None, "Marcus Lee", "Called"],
+            ]
+        },
+    )  # fmt: skip
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert notes(tracker)[0] == "12/05/2026 - Jordan Reyes - Called"
+
+
+def test_a_date_question_dates_the_note_over_the_completion_time(
+    tmp_path: Path, tracker: Path
+) -> None:
+    path = forms_csv(
+        tmp_path / "f.csv",
+        [
+            [*FORMS, "Agent", "Date", "Note"],
+            ["1", "12/5/2026 9:12:40 AM", "12/5/2026 9:14:02 AM", *PRIYA, "Marcus Lee",
+             "12/3/2026", "Called"],
+        ],
+    )  # fmt: skip
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert notes(tracker)[0] == "12/03/2026 - Priya Natarajan - Called"
+
+
+@pytest.mark.parametrize(
+    ("questions", "column"),
+    [
+        (["Note"], "E 'Name'"),  # no question names the agent: only who filled it in
+        (["Name", "Note"], "G 'Name'"),  # a question headed as the respondent's Name
+        (["Email", "Note"], "G 'Email'"),
+    ],
+)
+def test_a_forms_export_that_cannot_tell_the_agent_from_who_filled_it_is_refused(
+    tmp_path: Path, tracker: Path, questions: list[str], column: str
+) -> None:
+    path = forms_csv(
+        tmp_path / "f.csv",
+        [
+            [*FORMS, *questions],
+            ["1", "12/5/2026 9:12:40 AM", "12/5/2026 9:14:02 AM", *PRIYA,
+             *(["Marcus Lee"] if len(questions) > 1 else []), "Called"],
+        ],
+    )  # fmt: skip
+    res = run(tracker, path)
+    assert res.exit_code == 3, res.output
+    assert "Microsoft Forms" in res.stderr and f"column {column}" in res.stderr
+    assert "'Agent'" in res.stderr  # the fix: a question headed Agent
+    assert notes(tracker) == ["", ""]
+
+
+def test_a_forms_completion_time_dates_the_note_on_the_teams_day(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """A Completion time in UTC (an export made by a flow) is read on the team's clock:
+    03:30 UTC on 6 December is still 5 December in Chicago."""
+    config = tmp_path / "esp.toml"
+    config.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n[calendar]\ntimezone = "America/Chicago"\n',
+        encoding="utf-8",
+    )
+    path = forms_csv(
+        tmp_path / "f.csv",
+        [
+            [*FORMS, "Agent", "Note"],
+            ["1", "2026-12-06T03:28:00Z", "2026-12-06T03:30:00Z", *PRIYA, "Marcus Lee", "Called"],
+        ],
+    )
+    res = CliRunner().invoke(app, ["note", "import", str(path), "--config", str(config)])
+    assert res.exit_code == 0, res.output
+    assert notes(tracker)[0] == "12/05/2026 - Priya Natarajan - Called"

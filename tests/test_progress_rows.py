@@ -551,6 +551,56 @@ def test_a_report_swallowed_by_a_quote_closed_at_a_line_end_is_not_imported(
     assert notes(config)["Erin Walsh"] == notes(config)["Sam Lee"] == ""
 
 
+@pytest.mark.parametrize(
+    ("header", "swallowed"),
+    [
+        ("Timestamp,Agent Name,Update,Blockers", '24/11/2026 17:41,Sam Lee,my monitor is 24",'),
+        ("Timestamp,Agent Name,Update,Blockers", ',Sam Lee,my monitor is 24",'),
+        ("Timestamp,Agent Name,Update,Blockers", 'tuesday,Lee Sam,my monitor is 24",'),
+        ("Timestamp,Email,Update,Blockers", '24/11/2026,sam.lee@x.com,my monitor is 24",'),
+    ],
+)
+def test_a_swallowed_report_is_caught_whatever_its_date_says(
+    tmp_path: Path, config: Path, header: str, swallowed: str
+) -> None:
+    """A line inside a quote closed late is a report of its own when its name (or e-mail)
+    finds an agent of the tracker, its date day first, empty or unreadable: Erin's row is
+    refused and Sam's report named, never put in Erin's Notes."""
+    erin = "Erin Walsh" if "Agent Name" in header else "erin@x.com"
+    devon = "Devon Price" if "Agent Name" in header else "devon.price@x.com"
+    path = tmp_path / "q.csv"
+    path.write_text(
+        f'{header}\r\n11/24/2026 17:40,{erin},"Billing module was slow,\r\n{swallowed}\r\n'
+        f"11/24/2026 17:42,{devon},Did 5,\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert [i["agent"] for i in data["imported"]] == ["Devon Price"]
+    (refused,) = data["unmatched"]
+    assert refused["source"] == "q.csv!row 2"
+    assert refused["reason"].startswith('a quote (") opened on line 2 is closed on line 3')
+    assert "line 3 is a row of its own" in refused["reason"]
+    (inside,) = [p for p in data["problems"] if p["source"] == "q.csv!row 3"]
+    assert inside["problem"].startswith("read inside row 2 of the file (see its reason)")
+    assert notes(config)["Erin Walsh"] == notes(config)["Sam Lee"] == ""
+
+
+def test_a_line_break_in_an_answer_naming_no_agent_is_one_report(
+    tmp_path: Path, config: Path
+) -> None:
+    """An answer's second line with commas in it, under the name column a word that finds
+    no agent: one report, as typed."""
+    path = tmp_path / "q.csv"
+    path.write_text(
+        'Timestamp,Agent Name,Update,Blockers\r\n11/24/2026 17:40,Erin Walsh,"Did 3\r\n'
+        'then, Citrix, locked me out",none\r\n',
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert [i["agent"] for i in data["imported"]] == ["Erin Walsh"]
+    assert data["unmatched"] == [] and data["problems"] == []
+
+
 def test_a_real_answer_over_two_lines_is_imported(tmp_path: Path, config: Path) -> None:
     """A line break typed in an answer, its second line holding commas: one report."""
     path = tmp_path / "q.csv"

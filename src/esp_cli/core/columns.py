@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
@@ -155,6 +155,31 @@ COMPUTED = frozenset({"escalation_stage", "next_action", "next_action_due"})
 # Headers of a column that numbers the rows of a list (`#`, `No.`, `Row`), normalised: its
 # numbers are no part of a note.
 INDEX_HEADERS = frozenset({"#", "no", "no #", "row", "row #", "index"})
+
+# What Microsoft Forms writes before the questions of every response, normalised: the
+# response (ID, its times) and who filled it in (Email, Name).
+FORMS_HEADERS = ("id", "start time", "completion time", "email", "name", "last modified time")
+_FORMS_MARKS = ("id", "start time", "completion time")  # no hand-made sheet has all three
+
+
+def is_forms_export(norms: Sequence[str]) -> bool:
+    """Whether a header row (normalised: normalise_header) is a Microsoft Forms export's."""
+    return all(h in norms for h in _FORMS_MARKS)
+
+
+def forms_columns(norms: Sequence[str]) -> dict[int, str]:
+    """The columns Forms writes before the questions (index -> normalised header): from
+    its ID on, each of FORMS_HEADERS once; a question after them headed `Name` or `Email`
+    is not one. Empty when the header row is no Forms export's."""
+    if not is_forms_export(norms):
+        return {}
+    found: dict[int, str] = {}
+    for i in range(norms.index("id"), len(norms)):
+        if norms[i] not in FORMS_HEADERS or norms[i] in found.values():
+            break
+        found[i] = norms[i]
+    return found
+
 
 _NON_ALNUM = re.compile(r"[^0-9a-z#]+")
 # A yes/no question's answer key after its words ("TBTs Complete (Y/N)", "... Yes/No"),

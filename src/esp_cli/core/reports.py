@@ -20,6 +20,20 @@ EMPTY_FILE = (
 
 
 @dataclass(frozen=True)
+class Inside:
+    """A later line of a CSV report row that reads as a report row but for its date (day
+    first, empty or unreadable): a report a quote closed too late swallowed when its name
+    or e-mail finds an agent of the tracker (esp progress import asks), else words of the
+    row's own answer."""
+
+    source: str  # "File!row 9": the line of the file
+    name: str  # under the name header, as typed
+    email: str  # under the e-mail header, when an address
+    refused: str  # why the line is not imported: read inside the row holding it
+    why: str  # why the row holding it is not taken as written, when it is a report
+
+
+@dataclass(frozen=True)
 class SelfReport:
     day: date = field(metadata=as_json(key="date"))
     name: str  # the agent's name as given (display name, or the sheet's Agent Name)
@@ -51,6 +65,8 @@ class SelfReport:
     agent_id: str = field(default="", metadata=as_json(hidden=True))
     # Whether each of `others` is under a header of its own (False: under none).
     labelled: tuple[bool, ...] = field(default=(), metadata=as_json(hidden=True))
+    # A CSV row's later lines that may be reports a quote closed too late swallowed.
+    inside: tuple[Inside, ...] = field(default=(), metadata=as_json(hidden=True))
 
 
 def written_otherwise(text: str, report: SelfReport) -> bool:

@@ -26,11 +26,17 @@ from html import unescape
 from itertools import chain
 from typing import Any
 
-from esp_cli.core.columns import INDEX_HEADERS, alias_table, normalise_header
+from esp_cli.core.columns import (
+    FORMS_HEADERS,
+    INDEX_HEADERS,
+    alias_table,
+    is_forms_export,
+    normalise_header,
+)
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.refs import col_letter
-from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, attached_warning
+from esp_cli.core.reports import EMPTY_FILE, Inside, RowProblem, SelfReport, attached_warning
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of, typed_text
 from esp_cli.mail.codepages import is_iso2022_jp, read
@@ -1067,8 +1073,6 @@ EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
 HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
 # Names a report's own form asks for, after the tracker's spellings of Agent Name.
 REPORT_NAME_HEADERS = ("your name", "full name", "agent full name", "employee")
-# What Microsoft Forms adds to every response: not part of what the agent reported.
-FORMS_HEADERS = ("id", "start time", "completion time", "last modified time")
 _FORMS_FIX = (
     "in Microsoft Forms, set the form to 'Only people in my organization can respond' with "
     "'Record name' on (or add an 'Agent Name' question), then export the responses again."
@@ -1147,13 +1151,9 @@ def find_layout(
     return _nobody(source, norms)
 
 
-def _is_forms(norms: Sequence[str]) -> bool:
-    return all(h in norms for h in ("id", "start time", "completion time"))
-
-
 def _nobody(source: str, norms: Sequence[str]) -> RowProblem:
     """A sheet with dates but nothing that says who reported."""
-    if _is_forms(norms):
+    if is_forms_export(norms):
         return RowProblem(
             source,
             "a Microsoft Forms export that records neither the responder's name nor their "
@@ -1166,7 +1166,7 @@ def _nobody(source: str, norms: Sequence[str]) -> RowProblem:
 def _layout(
     at: int, row: Sequence[object], norms: list[str], when: int, who: int | None, mail: int | None
 ) -> Layout:
-    forms = _is_forms(norms)
+    forms = is_forms_export(norms)
     update = _first(norms, _UPDATE_HEADERS)
     cls = _first(norms, CLASS_HEADERS)
     ident = _first(norms, ID_HEADERS)
@@ -1175,7 +1175,7 @@ def _layout(
     # so are the columns Forms adds to every response.
     bookkeeping = {*EMAIL_HEADERS, *CLASS_HEADERS, *WHEN_HEADERS}
     if forms:
-        bookkeeping |= {*FORMS_HEADERS, "name"}
+        bookkeeping |= set(FORMS_HEADERS)
     extra = [i for i, n in enumerate(norms) if n and i not in used and n not in bookkeeping]
     labels = [text_of(v) for v in row]
     return Layout(at, labels, when, who, mail, update, cls, extra, forms, ident)
@@ -1229,7 +1229,10 @@ def read_rows(
         # Reports a quote closed too late read into this row: each counted as not imported,
         # after this row's.
         at = len(reports)
-        if csv is not None and (swallowed := _swallowed(csv, r - 1, layout, source, order, tz)):
+        swallowed, undated = (
+            _swallowed(csv, r - 1, layout, source, order, tz) if csv is not None else ([], [])
+        )
+        if csv is not None and swallowed:
             misread = misread or csv.swallowed(r - 1, swallowed[0][0])
             inside = f"read inside row {csv.line(r - 1)} of the file (see its reason)"
             reports += [replace(report, refused=inside) for _, report in swallowed]
@@ -1268,6 +1271,7 @@ def read_rows(
                 labelled=tuple(
                     i < len(layout.labels) and bool(layout.labels[i].strip()) for i, _, _ in details
                 ),  # fmt: skip
+                inside=tuple(undated),
             ),
         )
     if passed_over:
@@ -1290,31 +1294,42 @@ def _swallowed(
     source: str,
     order: DateOrder,
     tz: tzinfo | None,
-) -> list[tuple[int, SelfReport]]:
+) -> tuple[list[tuple[int, SelfReport]], list[Inside]]:
     """The reports inside the row at `index` of a CSV: its later lines (a field over several
     lines) that read as a report row of their own — the header's fields, a date under the
     date header, a name or e-mail under theirs. A line break typed in an answer gives no
-    such line; a quote closed too late by a `"` typed as text (`my monitor is 24"`) does."""
-    found = []
+    such line; a quote closed too late by a `"` typed as text (`my monitor is 24"`) does.
+    Second, the lines that would be such rows but for their date (day first in a file
+    read month first, empty, unreadable): reports when their name or e-mail finds an agent
+    of the tracker, which only the import can tell."""
+    found: list[tuple[int, SelfReport]] = []
+    undated: list[Inside] = []
     for line, fields in csv.inner(index):
         # A date and who: a row, its empty last fields left out or not (a hand-typed file).
 
         def cell(i: int | None, fields: list[str] = fields) -> str:
             return " ".join(fields[i].split()) if i is not None and i < len(fields) else ""
 
+        name, given = cell(layout.name), cell(layout.email)
+        address = given.lower() if "@" in given else ""
+        if not any(ch.isalpha() for ch in name):
+            name = ""  # without a letter (`,`, a date) it names nobody
+        if not (name or address):
+            continue
         try:
             day = read_day(cell(layout.when), order, tz)
         except Unreadable:
-            continue
-        name, given = cell(layout.name), cell(layout.email)
-        if day is None or not (name or "@" in given):
+            day = None
+        where = f"{source}!row {line}"
+        if day is None:
+            inside = f"read inside row {csv.line(index)} of the file (see its reason)"
+            undated.append(Inside(where, name, address, inside, csv.swallowed(index, line)))
             continue
         report = SelfReport(
-            day, display_name(name), given.lower() if "@" in given else "", cell(layout.update),
-            f"{source}!row {line}", cell(layout.cls),
-        )  # fmt: skip
+            day, display_name(name), address, cell(layout.update), where, cell(layout.cls)
+        )
         found.append((line, report))
-    return found
+    return found, undated
 
 
 def _told(layout: Layout, i: int) -> bool:

@@ -22,6 +22,7 @@ from esp_cli.core.columns import (
     BY_KEY,
     INDEX_HEADERS,
     alias_table,
+    forms_columns,
     match_header,
     normalise_header,
 )
@@ -141,11 +142,14 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
                  "import this sheet saved as a file of its own")
             )  # fmt: skip
             continue
-        at, fields = header
+        at, fields, forms = header
+        labels = [text_of(v) for v in rows[at]]
+        if forms and (unclear := _forms_unclear(labels, fields, forms)):
+            raise InputFileError(f"{path}: {unclear}.", fix=_FORMS_FIX)
         european = table is not None and table.delimiter == ";"
         found = NoteFile(source, [], date1904, european=european)
-        labels = [text_of(v) for v in rows[at]]
         kinds = {c: _column_kind(label, known or {}) for c, label in enumerate(labels)}
+        kinds |= {c: "forms" for c in forms if c not in fields}
         # Every column naming the agent: the agent field's first, then the others.
         who = [c for c, f in fields.items() if f == "agent"]
         who += [c for c, kind in kinds.items() if kind == "agent" and c not in fields]
@@ -253,7 +257,7 @@ def _left_out(
     TRUE) are no words; a column of the tracker's holds none of the note's."""
     for c, value in enumerate(line):
         kind = kinds.get(c, "none")
-        if c in fields or kind in ("agent", "tracker") or not typed_text(value):
+        if c in fields or kind in ("agent", "tracker", "forms") or not typed_text(value):
             continue
         if kind == "unknown" and is_tick(value):
             continue
@@ -267,23 +271,68 @@ def _left_out(
     return None
 
 
-def _header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]] | None:
-    """The header row and the column of each field: of two headers naming one field, the
-    one FIELDS lists first (`Agent Name` over a form's `Name`, which is often whoever
-    filled it in), else the leftmost."""
+def _header(
+    rows: Sequence[Sequence[object]],
+) -> tuple[int, dict[int, str], dict[int, str]] | None:
+    """The header row, the column of each field and, in a Microsoft Forms export, the
+    columns Forms writes (columns.forms_columns). Of two headers naming one field, the one
+    FIELDS lists first (`Agent Name` over a form's `Name`, which is often whoever filled it
+    in), else the leftmost. Forms' own columns name no agent (its Email and Name are who
+    filled the form in); its Completion time dates the note and its Name signs it when no
+    question does. A Forms export with a note but no agent is its header row all the same:
+    read_rows says why it cannot be read."""
     for r, line in enumerate(rows[:HEADER_SCAN_ROWS]):
+        norms = [normalise_header(v) if isinstance(v, str) else "" for v in line]
+        forms = forms_columns(norms)
         best: dict[str, tuple[int, int]] = {}  # field -> (rank of its alias, column)
-        for c, value in enumerate(line):
-            header = normalise_header(value) if isinstance(value, str) else None
-            field = _HEADERS.get(header) if header is not None else None
-            if field is None or header is None:
+        for c, header in enumerate(norms):
+            field = _HEADERS.get(header) if c not in forms else None
+            if field is None:
                 continue
             rank = FIELDS[field].index(header)
             if field not in best or rank < best[field][0]:
                 best[field] = (rank, c)
-        if {"agent", "note"} <= best.keys():
-            return r, {c: field for field, (_, c) in sorted(best.items(), key=lambda f: f[1][1])}
+        for c, header in forms.items():
+            field = _FORMS_FIELDS.get(header)
+            if field is not None and field not in best:
+                best[field] = (len(FIELDS[field]), c)
+        if {"agent", "note"} <= best.keys() or forms and "note" in best:
+            ordered = sorted(best.items(), key=lambda f: f[1][1])
+            return r, {c: field for field, (_, c) in ordered}, forms
     return None
+
+
+# What the columns Forms writes give a note when no question does: its day, who signs it.
+_FORMS_FIELDS = {"completion time": "date", "name": "by"}
+_FORMS_FIX = (
+    "head the question that names the agent 'Agent' (the agent's name, Agent ID or e-mail), "
+    "in the form or in the file, and import again"
+)
+
+
+def _forms_unclear(labels: Sequence[str], fields: dict[int, str], forms: dict[int, str]) -> str:
+    """Why a Microsoft Forms export cannot say which column is the agent ('' when it can):
+    a question headed as Forms heads who filled the form in (`Name`, `Email`), or no
+    question naming the agent, only who filled it in."""
+
+    def named(c: int) -> str:
+        return f"column {col_letter(c + 1)} {labels[c]!r}"
+
+    theirs = {header: c for c, header in forms.items() if header in ("name", "email")}
+    for c, label in enumerate(labels):
+        header = normalise_header(label)
+        if c not in forms and header in ("name", "email"):
+            also = f" (as {named(theirs[header])})" if header in theirs else ""
+            return (
+                f"a Microsoft Forms export whose {named(c)} may be who filled the form in"
+                f"{also} or the agent"
+            )
+    if "agent" not in fields.values():
+        who = " and ".join(named(c) for c in sorted(theirs.values(), reverse=True))
+        return "a Microsoft Forms export with no question naming the agent" + (
+            f": {who} {'is' if len(theirs) == 1 else 'are'} who filled the form in" if who else ""
+        )
+    return ""
 
 
 def _text(value: Any) -> str:

@@ -35,7 +35,7 @@ from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import AgentRef
 from esp_cli.core.notes import NoteKind, appended, folded, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
-from esp_cli.core.reports import EMPTY_FILE, RowProblem, SelfReport, written_otherwise
+from esp_cli.core.reports import EMPTY_FILE, Inside, RowProblem, SelfReport, written_otherwise
 from esp_cli.core.rules import done_by, fmt
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import (
@@ -58,6 +58,7 @@ from esp_cli.results.progress import (
 )
 from esp_cli.services.agents import (
     agents_for,
+    agents_meant,
     class_key,
     closest,
     describe,
@@ -664,10 +665,21 @@ def import_reports(
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
         rows = list(s.table.rows())
         idx = _index(rows)
+        # The rows holding a report a quote closed too late swallowed, however it is dated:
+        # never imported as they read (the first agent's note with the other's in it).
+        swallowed = {
+            id(r): inside for r in found.reports if (inside := _agents_inside(r, rows, idx))
+        }
+        problems = found.problems + [
+            RowProblem(i.source, f"{i.refused}: {i.name or i.email}'s report, not imported")
+            for inside in swallowed.values()
+            for i in inside
+        ]
         unmatched: list[NotImported] = []
         by_row: dict[tuple[str, int], list[tuple[SelfReport, Row, str]]] = defaultdict(list)
         for report in wanted:
-            if refused := report.refused or _after(report.day, now):
+            caught = swallowed.get(id(report))
+            if refused := report.refused or (caught and caught[0].why) or _after(report.day, now):
                 unmatched.append(NotImported(report, refused))
                 continue
             row, how = _match(report, idx)
@@ -686,13 +698,24 @@ def import_reports(
         sources=found.sources,
         imported=imported,
         unmatched=unmatched,
-        problems=found.problems,
+        problems=problems,
         other_days=len(found.reports) - len(wanted),
         findings=s.table.findings,
         write=s.report,
         files=file_outcomes(found.files, imported, unmatched, on),
         several_sheets=len({row.sheet for row in rows}) > 1,
     )
+
+
+def _agents_inside(report: SelfReport, rows: Sequence[Row], idx: _Index) -> list[Inside]:
+    """The lines inside a CSV report row that are reports of their own, whatever their date
+    says: their name finds an agent as a name typed to esp does, or their e-mail is an
+    agent's. A line break typed in an answer seldom names one."""
+    return [
+        i
+        for i in report.inside
+        if (i.email and idx.by_email.get(email_key(i.email))) or agents_meant(rows, i.name)
+    ]
 
 
 def _after(day: date, today: date) -> str:
