@@ -165,6 +165,31 @@ def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[To
     return due, ahead
 
 
+def unchecked_only(
+    statuses: Sequence[AgentStatus], listed: Iterable[TodoItem], as_of: date
+) -> list[TodoItem]:
+    """The day's list's line (ActionKind.UNCHECKED, on `as_of`) for each outstanding agent
+    with a rule that could not be checked and nothing `listed`, in sheet order: the JSON and
+    CSV name every agent the table names under the list."""
+    seen = {(i.agent.sheet, i.agent.row) for i in listed}
+    return [
+        TodoItem(
+            s.agent,
+            ActionKind.UNCHECKED,
+            as_of,
+            0,
+            "; ".join(s.evaluation.unchecked),
+            lookahead=False,
+            waiting=s.waiting,
+            unchecked=tuple(s.evaluation.unchecked),
+        )
+        for s in statuses
+        if s.evaluation.unchecked
+        and not s.evaluation.complete
+        and (s.agent.sheet, s.agent.row) not in seen
+    ]
+
+
 def _same(old: Any, new: Any) -> bool:
     """Is the cell's current value already the one esp would write (blank == None)?"""
     if old is None or old == "":
@@ -372,6 +397,7 @@ def run_escalations(
         statuses=statuses,
         todo=todo,
         lookahead=ahead,
+        unchecked_only=unchecked_only(statuses, [*todo, *ahead], as_of),
         findings=rule_findings(s.table),
         write=s.report,
         wrote=write,
