@@ -52,7 +52,7 @@ from esp_cli.services.facts import (
 )
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.session import ChangePlan, write_session
-from esp_cli.workbook.tracker import Row, Sheet
+from esp_cli.workbook.tracker import Row, Sheet, Table
 from esp_cli.workbook.waiting import Overlay
 
 STAGE_KEY = "escalation_stage"
@@ -283,6 +283,17 @@ def computed_missing(sheet: Sheet) -> tuple[str, ...]:
     or none (a tracker that keeps no computed columns)."""
     missing = tuple(BY_KEY[k].header for k in COMPUTED_KEYS if sheet.col(k) is None)
     return () if len(missing) == len(COMPUTED_KEYS) else missing
+
+
+def partial_computed(table: Table, sheets: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each of `sheets` (those a command kept the computed columns of an agent on) that has
+    some of the computed columns but not all, with the headers it lacks (computed_missing):
+    nothing was brought up to date there, said as esp record-step says it."""
+    return {
+        name: missing
+        for name in dict.fromkeys(sheets)
+        if (missing := computed_missing(table.sheet(name)))
+    }
 
 
 # What follow_computed reads of a row: the rules' columns but Notes, which tells only

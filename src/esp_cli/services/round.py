@@ -72,7 +72,12 @@ from esp_cli.services.agents import (
     rows_of_sme,
     same_person,
 )
-from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
+from esp_cli.services.escalations import (
+    COMPUTED_KEYS,
+    computed_cells,
+    partial_computed,
+    plan_computed,
+)
 from esp_cli.services.facts import (
     FACT_KEYS,
     calendar_from,
@@ -1015,6 +1020,7 @@ def finish_round(
         dated=dated,
     ) as s:
         outcomes = [o for o in (s.applier.outcomes if s.applier else []) if o.op.op in ids]
+        followed: list[str] = []  # the sheets of the agents whose computed columns follow
         if s.busy is None:
             finder = RowFinder(s.table)
             for outcome in outcomes:
@@ -1024,6 +1030,7 @@ def finish_round(
                 if row is None:
                     continue
                 sheet = s.table.sheet(row.sheet)
+                followed.append(row.sheet)
                 if all(sheet.col(k) is not None for k in COMPUTED_KEYS):
                     need_rule_columns(s.table, config, sheets=[row.sheet])
                     cal = cal or calendar_from(config)
@@ -1058,6 +1065,7 @@ def finish_round(
         conflicts=conflicts,
         not_applied=not_applied,
         write=s.report,
+        computed_missing=partial_computed(s.table, followed) or None,
     )
 
 
