@@ -71,6 +71,7 @@ from esp_cli.services.agents import (
     moved_by_waiting,
     rows_of_sme,
     same_person,
+    say_held_for_sme,
 )
 from esp_cli.services.escalations import (
     COMPUTED_KEYS,
@@ -480,6 +481,7 @@ def select_agents(
                 fix="pass --class CLASS or --sme NAME (or --by with your name as in TBT SME).",
             )
         assert signer is not None  # mine: the signer's
+        say_held_for_sme(rows, signer, counted)
         chosen = Chosen(mine, signer, moved_by_waiting(rows, signer, counted))
     else:
         # The agents chosen as for every command (agents_for): a usage error lists the SMEs.
@@ -938,7 +940,7 @@ def start_round(
     for warning in overlay.warnings:  # said once: the overlay is made again below
         log.warning("%s", warning)
     # The sheets of the class's or the SME's agents, before who is outstanding is read.
-    scope = agents_for(table, cls, sme, overlay).rows if cls or sme else None
+    scope = agents_for(table, cls, sme, overlay, quiet=True).rows if cls or sme else None
     need_rule_columns(table, config, rows=scope)
     chosen = select_agents(table, cls, sme, signer, past, overlay)
     rows = chosen.rows
