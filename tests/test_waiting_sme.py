@@ -257,3 +257,20 @@ def test_sme_list_says_a_held_assignment_is_not_counted(split: tuple[Path, str])
         "of Kendra Hayes, Lucas Moreno, Mei Tanaka and 8 more, but a conflict holds it: not "
         "counted here (esp pending shows it and what holds it)."
     ]
+
+
+def test_a_round_by_its_signer_says_a_held_assignment_of_theirs(split: tuple[Path, str]) -> None:
+    """esp round --by Keisha Grant (her own agents, no --sme) says the held split as a
+    list by --sme does."""
+    from tests.test_waiting_skip import edit_cell
+
+    config, op = split
+    (config.parent / f"~${TRACKER}").unlink()
+    edit_cell(config.parent / TRACKER, "I68", "Dana Whitfield")
+    res = run(config, "round", "--by", "Keisha Grant", "--date", DAY, "-n", stdin="")
+    assert res.exit_code == 0, res.output
+    assert [line for line in res.stderr.splitlines() if op in line] == [
+        f"warning: {op}, a TBT SME change waiting beside the tracker, would give Lucas Moreno, "
+        "Mei Tanaka, Noah Fischer and 7 more another TBT SME than Keisha Grant, but a conflict "
+        "holds it: not counted here (esp pending shows it and what holds it)."
+    ]
