@@ -325,5 +325,11 @@ def expected_actions(
                 out += filed("call_cert_over_4h", limit.date(), is_due=now > limit)
             if tbts is False and a.tbt_hours is not None and a.tbt_hours > 8:
                 out.append(("tbt_over_8h", today, 0, False))
+            # Nothing else listed: the day's list names an agent whose timebox is unchecked.
+            unchecked = (
+                cert is None and a.cert_start is not None and a.cert_start.date() <= today
+            ) or (tbts is None and a.tbt_hours is not None and a.tbt_hours > 8)
+            if unchecked and not out:
+                out.append(("unchecked", today, 0, False))
         for action, due, overdue, ahead in out:
             yield a.name, action, due, overdue, ahead

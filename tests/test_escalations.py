@@ -279,6 +279,41 @@ def test_an_unchecked_timebox_is_said_in_the_tables_and_the_csv(tmp_path: Path) 
         }
 
 
+def test_an_agent_with_only_an_unchecked_timebox_is_in_every_form_of_the_days_list(
+    tmp_path: Path,
+) -> None:
+    """Samuel Okoye started today, his Call Cert Complete? 'maybe': nothing is due, but his
+    4-hour timebox is unchecked. The --today table names him under the list; its JSON and
+    CSV name him too (action `unchecked`), as the plain list's do — the same agents in each."""
+    samuel = et.Agent(
+        "AET-1", "Samuel Okoye", "Samuel Okoye", "E1", date(2026, 11, 25), "maybe", "No",
+        datetime(2026, 11, 25, 9, 0), None, None, None, None, None, None, [None] * 4,
+    )  # fmt: skip
+    devon = et.Agent(
+        "AET-1", "Devon Price", "Devon Price", "E2", date(2026, 11, 20), "No", "No",
+        None, None, None, None, None, None, None, [None] * 4,
+    )  # fmt: skip
+    path = et.build(tmp_path / "t.xlsx", [samuel, devon])
+    said = "Call Cert Complete? cannot be read: the 4-hour timebox is unchecked"
+    args = ("escalations", "-t", str(path), "--as-of", "2026-11-25", "--today")
+    table = run(*args)
+    assert table.exit_code == 0, table.output
+    assert f"Unchecked: Samuel Okoye (row {et.TITLE_ROWS + 2}): {said}." in table.stdout
+    rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv").stdout)))
+    items = json.loads(run(*args, "-f", "json").stdout)
+    for listed in (rows, items):
+        assert {r["agent"] for r in listed} == {"Samuel Okoye", "Devon Price"}
+        (mine,) = [r for r in listed if r["agent"] == "Samuel Okoye"]
+        assert (mine["action"], mine["due"], mine["detail"]) == ("unchecked", "2026-11-25", said)
+    assert {r["agent"] for r in json.loads(run(*args[:-1], "-f", "json").stdout)} == {
+        "Samuel Okoye",
+        "Devon Price",
+    }
+    wrote = run(*args, "--dry-run", "--write-past", "-f", "json")
+    assert wrote.exit_code == 0, wrote.output
+    assert "Samuel Okoye" in {i["agent"] for i in json.loads(wrote.stdout)["todo"]}
+
+
 def test_group_step_keeps_a_table_per_action_with_counts(built: Path) -> None:
     args = ("-t", str(built), "--today", "--as-of", "2026-11-30", "--group", "step")
     res = run("escalations", *args)

@@ -26,6 +26,7 @@ from esp_cli.workbook.waiting import Store
 from tests import factories
 from tests.support.clock import dated
 from tests.support.processes import default_sigint, finish, read_until
+from tests.test_waiting_recompute import NO_NEXT_ACTION_DUE
 
 SME = "Priya Natarajan"
 HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("tbt_sme", "coaching_date"))
@@ -710,3 +711,20 @@ def test_a_column_the_round_adds_goes_past_data_without_a_header(tmp_path: Path)
     assert {k: v for k, v in got.items() if k.startswith(data)} == {
         k: v for k, v in before.items() if k.startswith(data)
     }
+
+
+def test_a_round_on_a_sheet_lacking_a_computed_column_says_they_were_not_brought_up_to_date(
+    tmp_path: Path,
+) -> None:
+    """Escalation Stage and Next Action, but no Next Action Due: Sam's coaching is written
+    and the round says, as esp record-step does, that the computed columns were not
+    brought up to date, and why."""
+    headers = (*HEADERS, *factories.headers("escalation_stage", "next_action"))
+    agents = [agent(i, n) for i, n in enumerate(NAMES)]
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", agents, headers=headers)
+    done = esp(tmp_path, "round", "--class", "AET-1", "-t", str(tracker), stdin=ANSWERS + "y\n")
+    assert done.returncode == 0, done.stderr
+    assert cells(tracker)[f"{COACHING}5"] is not None
+    said = [line for line in done.stderr.splitlines() if "not brought up to date" in line]
+    assert said == [NO_NEXT_ACTION_DUE], done.stderr

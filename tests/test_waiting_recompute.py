@@ -11,6 +11,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from esp_cli.errors import ExitCode
 from esp_cli.workbook.waiting import Store
 from tests.test_waiting_skip import (
@@ -218,3 +220,109 @@ def test_a_direct_step_on_a_sheet_lacking_a_computed_column_says_so(tmp_path: Pa
     )  # fmt: skip
     assert as_json.exit_code == 0, as_json.output
     assert json.loads(as_json.stdout)["computed_missing"] == ["Next Action Due"]
+
+
+def _proof_folder(folder: Path) -> str:
+    proofs = folder / "tp"
+    proofs.mkdir()
+    (proofs / "Marcus Lee TBT.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
+    return str(proofs)
+
+
+# What every command that keeps the computed columns says of a sheet lacking Next Action Due.
+NO_NEXT_ACTION_DUE = (
+    "warning: Escalation Stage, Next Action and Next Action Due were not brought up to date: "
+    "the sheet 'ESP Tracker' has no 'Next Action Due' column (renamed or deleted?), and the "
+    "three are written together; give the column its header back (or map it in esp.toml "
+    "[columns]), then run esp escalations --write."
+)
+
+# Every command that keeps an agent's computed columns beside its own cells, and what the
+# JSON says of a sheet lacking some of them.
+FOLLOWING = {
+    "access set": (("access", "set", "Marcus Lee", "password reset"), ["Next Action Due"]),
+    "sync-nnumbers": (("sync-nnumbers",), {"ESP Tracker": ["Next Action Due"]}),
+    "tbt proofs": (("tbt", "proofs", "{proofs}"), {"ESP Tracker": ["Next Action Due"]}),
+}
+
+
+@pytest.mark.parametrize("command", list(FOLLOWING))
+def test_every_command_keeping_computed_columns_says_a_sheet_lacks_one(
+    tmp_path: Path, command: str
+) -> None:
+    """As esp record-step does: on a tracker whose Next Action Due is renamed, esp access
+    set, esp sync-nnumbers and esp tbt proofs write their own cells and say, in the same
+    words, that the computed columns were not brought up to date, and why; on the whole
+    layout they say nothing of it."""
+    copy_sample(tmp_path)
+    config = str(tmp_path / "esp.toml")
+    computed = run("escalations", "--write", "--write-past", "--as-of", DAY, "--config", config)
+    assert computed.exit_code == 0, computed.output
+    argv, in_json = FOLLOWING[command]
+    proofs = _proof_folder(tmp_path)
+    args = [a.replace("{proofs}", proofs) for a in argv]
+    whole = run(*args, "--config", config, "-n", "--format", "json")
+    assert whole.exit_code in (0, ExitCode.FINDINGS), whole.output
+    assert "not brought up to date" not in whole.stderr
+    assert "computed_missing" not in json.loads(whole.stdout)
+    edit_cell(tmp_path / TRACKER, "AE4", "Due By")
+    as_json = run(*args, "--config", config, "-n", "--format", "json")
+    assert json.loads(as_json.stdout)["computed_missing"] == in_json
+    ran = run(*args, "--config", config)
+    assert ran.exit_code in (0, ExitCode.FINDINGS), ran.output
+    said = [line for line in ran.stderr.splitlines() if "not brought up to date" in line]
+    assert said == [NO_NEXT_ACTION_DUE], ran.stderr
+
+
+# What the team does in Excel while Marcus Lee's coaching waits with his computed cells:
+# (cell, text) typed, and whether esp apply will work AC44:AE44 out (True), leave them (False)
+# or hold the whole change for a conflict (None).
+MEANWHILE = {
+    "nothing": ([], True),
+    "ESP Start Date renamed": ([("J4", "Start")], False),
+    "the same coaching date typed": ([("V44", "11/24/2026")], False),
+    "a column renamed, and a conflict": ([("AE4", "Due By"), ("V44", "11/20/2026")], None),
+}
+
+
+@pytest.mark.parametrize("meanwhile", list(MEANWHILE))
+def test_esp_pending_says_of_the_computed_cells_what_esp_apply_then_does(
+    tmp_path: Path, meanwhile: str
+) -> None:
+    """esp pending, then esp apply, on the same tracker: the computed cells pending says
+    are worked out when written are those apply writes; those it says are left (a column
+    the rules need renamed, the step's date typed by hand already: nothing the rules read
+    is written) apply leaves and says so, as pending did, with the same reason; a change a
+    conflict holds is warned of for its conflict only, as apply warns of it."""
+    config = coaching_that_waits(tmp_path, computed=True)
+    edits, worked = MEANWHILE[meanwhile]
+    for ref, text in edits:
+        edit_cell(tmp_path / TRACKER, ref, text)
+    before = _computed(tmp_path, 44)
+    listed = run("pending", "--config", config, "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    (op,) = json.loads(listed.stdout)["operations"]
+    told = run("pending", "--config", config)
+    left = {n["cell"]: n["reason"] for n in op["not_worked_out"]}
+    done = run("apply", "--config", config, "--format", "json")
+    after = _computed(tmp_path, 44)
+    if worked is None:
+        assert done.exit_code == ExitCode.FINDINGS, done.output
+        assert not op["writable"] and left == {}
+        assert "will leave" not in told.stderr and "not brought up to date" not in told.output
+        assert "not brought up to date" not in done.stderr
+        assert after == before
+        return
+    assert done.exit_code == 0, done.output
+    (applied,) = json.loads(done.stdout)["applied"]
+    if worked:
+        assert left == {} and after != before
+        assert "worked out when written" in told.stdout
+        assert applied["not_worked_out"] == []
+    else:
+        assert set(left) == {"AC44", "AD44", "AE44"} and after == before
+        assert {n["cell"]: n["reason"] for n in applied["not_worked_out"]} == left
+        assert f"{op['op']} will leave Marcus Lee's computed cells" in told.stderr
+        assert "Marcus Lee's computed cells ESP Tracker!AC44" in done.stderr

@@ -193,3 +193,84 @@ def test_an_sme_only_a_held_waiting_change_names_is_refused_pointing_to_it(
             "conflict, not yet in the workbook)"
         ) in err
         assert "(esp pending lists what waits)" in err
+
+
+# Every command that takes --sme, as REPORTS and the tests above run them.
+BY_SME = {
+    **REPORTS,
+    "round": ("round", "--date", DAY, "-n"),
+    "advise": ("advise", "--due", "--as-of", DAY, "-n"),
+    "document": ("document", "--due", "--as-of", DAY, "-n", "--out", "{folder}/documents"),
+}
+
+
+@pytest.mark.parametrize("command", list(BY_SME))
+def test_a_held_assignment_is_said_by_every_list_of_the_smes_it_concerns(
+    tmp_path: Path, command: str
+) -> None:
+    """AET-1116's second half is given to Dana Whitfield while Excel has the tracker; a
+    teammate then types Tom Alvarez in Kendra Hayes's TBT SME: the change is held by that
+    conflict and counted nowhere. Each list by an SME it would give agents to, or take
+    them from, says so on standard error in one line naming them and esp pending; a list
+    of an SME it does not concern says nothing of it."""
+    from tests.test_waiting_skip import edit_cell
+
+    config, op = waiting_assignment(
+        tmp_path, "sme", "assign", "AET-1116", "--sme", "Keisha Grant", "--sme", "Dana Whitfield"
+    )
+    (tmp_path / f"~${TRACKER}").unlink()
+    edit_cell(tmp_path / TRACKER, "I68", "Tom Alvarez")
+    argv = [a.replace("{folder}", str(tmp_path)) for a in BY_SME[command]]
+    said = {
+        "Dana Whitfield": "would make Dana Whitfield the TBT SME of Kendra Hayes, Lucas Moreno, "
+        "Mei Tanaka and 8 more",
+        "Keisha Grant": "would give Lucas Moreno, Mei Tanaka, Noah Fischer and 7 more another "
+        "TBT SME than Keisha Grant",
+        "Tom Alvarez": "would give Kendra Hayes another TBT SME than Tom Alvarez",
+    }
+    for sme, words in said.items():
+        res = run(config, *argv, "--sme", sme, stdin="")
+        assert res.exit_code == 0, res.output
+        lines = [line for line in res.stderr.splitlines() if op in line]
+        assert lines == [
+            f"warning: {op}, a TBT SME change waiting beside the tracker, {words}, but a "
+            "conflict holds it: not counted here (esp pending shows it and what holds it)."
+        ], (sme, res.stderr)
+    untouched = run(config, *argv, "--sme", "Priya Natarajan", stdin="")
+    assert untouched.exit_code == 0, untouched.output
+    assert op not in untouched.stderr
+
+
+def test_sme_list_says_a_held_assignment_is_not_counted(split: tuple[Path, str]) -> None:
+    """The loads are as the tracker reads without the held split; one line says which
+    agents' TBT SME it would change, and esp pending."""
+    from tests.test_waiting_skip import edit_cell
+
+    config, op = split
+    (config.parent / f"~${TRACKER}").unlink()
+    edit_cell(config.parent / TRACKER, "I68", "Dana Whitfield")
+    res = run(config, "sme", "list", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert "waiting" not in json.loads(res.stdout)
+    assert [line for line in res.stderr.splitlines() if op in line] == [
+        f"warning: {op}, a TBT SME change waiting beside the tracker, would change the TBT SME "
+        "of Kendra Hayes, Lucas Moreno, Mei Tanaka and 8 more, but a conflict holds it: not "
+        "counted here (esp pending shows it and what holds it)."
+    ]
+
+
+def test_a_round_by_its_signer_says_a_held_assignment_of_theirs(split: tuple[Path, str]) -> None:
+    """esp round --by Keisha Grant (her own agents, no --sme) says the held split as a
+    list by --sme does."""
+    from tests.test_waiting_skip import edit_cell
+
+    config, op = split
+    (config.parent / f"~${TRACKER}").unlink()
+    edit_cell(config.parent / TRACKER, "I68", "Dana Whitfield")
+    res = run(config, "round", "--by", "Keisha Grant", "--date", DAY, "-n", stdin="")
+    assert res.exit_code == 0, res.output
+    assert [line for line in res.stderr.splitlines() if op in line] == [
+        f"warning: {op}, a TBT SME change waiting beside the tracker, would give Lucas Moreno, "
+        "Mei Tanaka, Noah Fischer and 7 more another TBT SME than Keisha Grant, but a conflict "
+        "holds it: not counted here (esp pending shows it and what holds it)."
+    ]

@@ -107,6 +107,10 @@ class ActionKind(StrEnum):
     TBT_OVER_8H = "tbt_over_8h"
     BEHIND_TARGET = "behind_target"
     NOT_EVALUATED = "not_evaluated"
+    # No rule's action: the day's list names with it an outstanding agent that has nothing
+    # else listed but a rule that could not be checked (Evaluation.unchecked), as its table
+    # does under the list.
+    UNCHECKED = "unchecked"
 
 
 ACTION_ORDER = {kind: i for i, kind in enumerate(ActionKind)}
@@ -124,6 +128,7 @@ ACTION_LABELS: dict[ActionKind, str] = {
     ActionKind.TBT_OVER_8H: "TBT hours over 8",
     ActionKind.BEHIND_TARGET: "Behind target",
     ActionKind.NOT_EVALUATED: "Not evaluated",
+    ActionKind.UNCHECKED: "Unchecked",
 }
 
 

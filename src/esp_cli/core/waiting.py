@@ -501,11 +501,13 @@ class NotWorkedOut(OfWaitingCell):
     op: str
     cell: WaitingCell = field(metadata=as_json(hidden=True))
     reason: str
+    # What brings the cell up to date (its column's header given back, by default).
+    fixed_by: str = field(default=NOT_WORKED_OUT_FIX, metadata=as_json(hidden=True))
 
     @property
     @exported(after="reason")
     def fix(self) -> str:
-        return NOT_WORKED_OUT_FIX
+        return self.fixed_by
 
 
 def computed_missing_words(sheet: str, missing: Sequence[str]) -> str:
@@ -530,6 +532,6 @@ def not_worked_out_words(found: Sequence[NotWorkedOut]) -> list[str]:
         why = next((n.reason for n in cells if n.reason.startswith("the '")), cells[0].reason)
         out.append(
             f"{agent}'s computed cells {sheet}!{named} not brought up to date: {why}; "
-            f"{NOT_WORKED_OUT_FIX}"
+            f"{cells[0].fix}"
         )
     return out

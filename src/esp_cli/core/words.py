@@ -43,6 +43,7 @@ _ACTION_WORDS = {
     ActionKind.TBT_OVER_8H: "TBT hours over 8",
     ActionKind.BEHIND_TARGET: f"behind the {TARGET_CLOCK_DAY}-day target",
     ActionKind.NOT_EVALUATED: "not evaluated",
+    ActionKind.UNCHECKED: "unchecked",
 }
 
 # How far up the escalation ladder an action is (the term review highest); 0 off the ladder.

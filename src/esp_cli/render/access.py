@@ -5,6 +5,7 @@ from __future__ import annotations
 from esp_cli.render import Format, say
 from esp_cli.render.changes import (
     emit_agent_changes,
+    say_computed_missing,
     say_signed,
     say_written,
 )
@@ -18,4 +19,6 @@ def render(result: AccessResult, fmt: Format) -> None:
     if result.still_empty:
         say(f"{result.issue} also needs: {'; '.join(result.still_empty)}.")
     say_signed(result.signed_by if result.note_line else None)
+    if result.computed_missing:
+        say_computed_missing({result.agent.sheet: result.computed_missing})
     say_written(result.write, fmt=fmt)

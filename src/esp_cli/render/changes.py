@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from esp_cli.core.model import (
@@ -14,6 +14,7 @@ from esp_cli.core.model import (
     WriteReport,
 )
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
+from esp_cli.core.waiting import computed_missing_words
 from esp_cli.render import Format, plain, print_table, say, show, write_csv, write_json
 
 # A people's table of cell changes stops here (a whole-column write, or its undo, changes
@@ -164,6 +165,13 @@ def say_added_columns(write: WriteReport) -> None:
         why = f" ({added.note})" if added.note else ""
         verb = "Would add" if write.dry_run or write.status == "waiting" else "Added"
         say(f"{verb} column {added}{why}.")
+
+
+def say_computed_missing(missing: Mapping[str, Sequence[str]]) -> None:
+    """A write that kept agents' computed columns on a sheet with some of them but not all:
+    none was brought up to date there, said once a sheet, with the headers it lacks."""
+    for sheet, headers in missing.items():
+        say(computed_missing_words(sheet, headers))
 
 
 def say_written(write: WriteReport, done: str = "already says so", *, fmt: Format) -> None:

@@ -190,7 +190,7 @@ def headline(text: str) -> None:
 
 
 def _render_todo(result: EscalationsResult, fmt: Format, group: str) -> None:
-    items = [*result.todo, *result.lookahead]
+    items = result.listed
     if fmt is Format.json:
         write_json(items)
         return

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from esp_cli.core.rules import fmt_day
-from esp_cli.core.waiting import computed_missing_words
 from esp_cli.render import Format, say, show
 from esp_cli.render.changes import (
     emit_agent_changes,
     say_added_columns,
+    say_computed_missing,
     say_signed,
     say_waiting_written,
     say_written,
@@ -37,7 +37,7 @@ def render(result: RecordResult, fmt: Format) -> None:
     if not result.note_added:
         say(f"Notes already hold this line: {result.note_line}")
     if result.computed_missing:
-        say(computed_missing_words(result.agent.sheet, result.computed_missing))
+        say_computed_missing({result.agent.sheet: result.computed_missing})
     ev = result.evaluation
     if ev.pending_step is not None and ev.pending_due is not None:
         say(f"Next: the {ev.pending_step.label}, due {fmt_day(ev.pending_due)}.")

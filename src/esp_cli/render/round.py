@@ -12,7 +12,13 @@ from esp_cli.core.answers import HELP, LEGEND, Answer
 from esp_cli.core.model import NO_ISSUES, class_aside, is_issue
 from esp_cli.errors import printable
 from esp_cli.render import Format, busy, hanging, say, show, style, write_csv, write_json
-from esp_cli.render.changes import CHANGE_COLUMNS, change_rows, print_changes, say_written
+from esp_cli.render.changes import (
+    CHANGE_COLUMNS,
+    change_rows,
+    print_changes,
+    say_computed_missing,
+    say_written,
+)
 from esp_cli.results.round import AgentCard, RoundResult
 
 LABEL = 13  # "  TBT Notes: ": the values of a card start in this column
@@ -233,6 +239,8 @@ def render_result(result: RoundResult, fmt: Format, *, summary_shown: bool) -> N
             "write that finds it free writes them (esp apply --wait as soon as it is)."
         )
         return
+    if result.computed_missing:
+        say_computed_missing(result.computed_missing)
     say_written(write, fmt=fmt)
     if write.op is not None and write.changes and not write.dry_run:
         say(f"One agent's cells only: esp undo {write.op} --agent NAME.")

@@ -7,6 +7,7 @@ from esp_cli.render import Format, plain, print_table, say, show, write_csv, wri
 from esp_cli.render.changes import (
     MAX_CHANGES_SHOWN,
     changed_verb,
+    say_computed_missing,
     say_written,
     shown_title,
     waiting_rows,
@@ -86,4 +87,6 @@ def render(result: SyncResult, fmt: Format) -> None:
                 for u in unmatched
             ],
         )
+    if result.computed_missing:
+        say_computed_missing(result.computed_missing)
     say_written(result.write, "is already up to date", fmt=fmt)

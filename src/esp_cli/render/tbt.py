@@ -8,6 +8,7 @@ from esp_cli.render.changes import (
     changed_verb,
     print_changes,
     say_added_columns,
+    say_computed_missing,
     say_left_columns,
     say_signed,
     say_written,
@@ -78,6 +79,8 @@ def render(result: ProofsResult, fmt: Format) -> None:
     if result.sheet_write is not None:
         say_added_columns(result.sheet_write)
         say_left_columns(result.sheet_write)  # an undo of the sheet's that waited
+    if result.computed_missing:
+        say_computed_missing(result.computed_missing)
     say_written(result.write, fmt=fmt)
 
 

@@ -31,6 +31,9 @@ class AccessResult:
     still_empty: list[str]  # headers the issue needs that are still empty (docs/rules.md: SPOC)
     write: WriteReport = field(metadata=as_json(flat=True))
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
+    # The computed columns its sheet lacks when it has some but not all: the agent's were
+    # not brought up to date (as esp record-step's `computed_missing`).
+    computed_missing: tuple[str, ...] | None = field(default=None, metadata=as_json(omit_none=True))
 
     @property
     @exported(key="signed_by", after="still_empty", omit_none=True)

@@ -199,6 +199,15 @@ class EscalationsResult:
     # --sme: the waiting changes that gave agents to the SME or took them from them (their
     # operations), counted too when no agent listed is theirs.
     chosen_waiting: list[str] = field(default_factory=list)
+    # With nothing due nor falling due, an outstanding agent with a rule that could not be
+    # checked: its line of the day's list (ActionKind.UNCHECKED), in sheet order.
+    unchecked_only: list[TodoItem] = field(default_factory=list)
+
+    @property
+    def listed(self) -> list[TodoItem]:
+        """The day's list as its JSON and CSV give it: what is due, the agents named only for
+        a rule that could not be checked, then what falls due next."""
+        return [*self.todo, *self.unchecked_only, *self.lookahead]
 
     @property
     def waiting(self) -> list[str]:
@@ -222,6 +231,6 @@ class EscalationsResult:
         return WrittenList(
             as_of=self.as_of,
             outstanding=None if today else self.outstanding,
-            todo=[*self.todo, *self.lookahead] if today else None,
+            todo=self.listed if today else None,
             write=self.write,
         )

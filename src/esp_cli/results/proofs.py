@@ -48,6 +48,12 @@ class ProofsResult:
     # The rows added to an existing tracking sheet.
     sheet_write: WriteReport | None = field(default=None, metadata=as_json(hidden=True))
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
+    # The sheets of the agents flagged complete that have some of the computed columns but
+    # not all, each with the headers it lacks: their computed columns were not brought up
+    # to date.
+    computed_missing: dict[str, tuple[str, ...]] | None = field(
+        default=None, metadata=as_json(omit_none=True)
+    )
 
     @property
     @exported(after="folder")

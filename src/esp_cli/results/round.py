@@ -73,6 +73,12 @@ class RoundResult:
     conflicts: list[RoundConflict]
     not_applied: list[NotApplied]
     write: WriteReport = field(metadata=as_json(flat=True))
+    # The sheets of the agents whose step, access or completion was answered that have some
+    # of the computed columns but not all, each with the headers it lacks: their computed
+    # columns were not brought up to date.
+    computed_missing: dict[str, tuple[str, ...]] | None = field(
+        default=None, metadata=as_json(omit_none=True)
+    )
 
     @property
     @exported(key="journal", after="not_applied")

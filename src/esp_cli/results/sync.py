@@ -61,6 +61,12 @@ class SyncResult:
     findings: list[Finding] = field(metadata=as_json(key="unreadable", after="added_columns"))
     matched_agents: int = field(metadata=as_json(hidden=True))
     write: WriteReport = field(metadata=as_json(flat=True, drop=("changes",)))
+    # The sheets of the agents whose N Number Requested it fills that have some of the
+    # computed columns but not all, each with the headers it lacks: their computed columns
+    # were not brought up to date.
+    computed_missing: dict[str, tuple[str, ...]] | None = field(
+        default=None, metadata=as_json(omit_none=True)
+    )
 
     @property
     @exported(key="changes", after="")

@@ -30,7 +30,7 @@ from esp_cli.core.values import Unreadable, us_phone
 from esp_cli.errors import UsageError
 from esp_cli.results.access import AccessResult, Allowed
 from esp_cli.services.agents import LOOKUP_KEYS, find_agent
-from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed
+from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.workbook.session import write_session
@@ -206,6 +206,7 @@ def set_access(
         still_empty=_still_empty(row, sheet, value, {w[0] for w in wanted}),
         write=s.report,
         signed_by=signer,
+        computed_missing=partial_computed(s.table, [row.sheet] if changed else []).get(row.sheet),
     )
 
 

@@ -12,6 +12,7 @@ their sheet, row and class — esp never picks one of several on a person's beha
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from esp_cli.core.names import name_key, name_words, names_meant, people_meant
 from esp_cli.core.names import name_tokens as name_tokens
 from esp_cli.core.names import same_person as same_person
 from esp_cli.core.values import email_key, id_key
+from esp_cli.core.words import listed
 from esp_cli.errors import AgentNotFoundError, EspError, UsageError
 from esp_cli.system import shell_quote
 from esp_cli.workbook.finder import RowFinder as RowFinder
@@ -31,6 +33,8 @@ from esp_cli.workbook.tracker import Row, Table
 
 if TYPE_CHECKING:
     from esp_cli.workbook.waiting import Overlay
+
+log = logging.getLogger("esp")
 
 # The columns find_agent looks at: read them (read_table(keys=...)) before calling it.
 LOOKUP_KEYS = ("agent_name", "agent_id", "email", "n_number", "class")
@@ -240,18 +244,85 @@ def agents_for(
     cls: str | None = None,
     sme: str | None = None,
     counted: Overlay | None = None,
+    *,
+    quiet: bool = False,
 ) -> Chosen:
     """The agents of a class and/or a TBT SME (--class, --sme; every agent without them),
     the SME's name as the tracker spells it, and the waiting changes that changed the
     choice. Read SME_KEY with the table to filter by SME; `counted`: the changes waiting
     beside the tracker, put on the table as read (workbook.waiting), which every command
-    chooses the SME's agents by."""
+    chooses the SME's agents by. A waiting change held by a conflict that would change the
+    SME's agents is not counted: said on standard error (say_held_for_sme; not `quiet`)."""
     rows = agents_in_class(table, cls)
     if sme is None:
         return Chosen(rows, None, [])
     where = table.path.name + (f" class {' '.join(cls.split())}" if cls else "")
     mine, name = agents_of_sme(rows, sme, where, counted)
+    if not quiet:
+        say_held_for_sme(rows, name, counted)
     return Chosen(mine, name, moved_by_waiting(rows, name, counted))
+
+
+# Agents named in a line before "and N more".
+HELD_NAMED = 3
+
+
+def held_for_sme(among: Sequence[Row], sme: str | None, counted: Overlay | None) -> list[str]:
+    """The waiting changes held by a conflict (so not counted) that would give agents of
+    `among` to the SME `sme`, or take theirs from them (without `sme`: change the TBT SME of
+    any of them): a line each, naming the agents and esp pending (none when nothing is
+    held)."""
+    held = counted.held if counted is not None else []
+    if not held:
+        return []
+    wanted = name_tokens(sme) if sme is not None else ()
+    here = {(r.sheet, r.row): r for r in among}
+    classes = {class_key(r.cls) for r in among}
+    lines = []
+    for outcome in held:
+        gives: list[str] = []
+        takes: list[str] = []
+        for cell in outcome.op.cells:
+            if cell.key != SME_KEY:
+                continue
+            at = (cell.sheet, cell.row, cell.col)
+            sheet, row, _col = outcome.places.get(at, at)
+            now = here.get((sheet, row))
+            if sme is None:
+                if now is not None:
+                    gives.append(cell.agent)
+                continue
+            theirs = now is not None and _names(now.raw.get(SME_KEY), wanted)
+            if _names(cell.value, wanted):
+                if not theirs and class_key(cell.cls) in classes:
+                    gives.append(cell.agent)
+            elif theirs:
+                takes.append(cell.agent)
+        said = [
+            *([f"would change the TBT SME of {_some(gives)}"] if gives and sme is None else []),
+            *([f"would make {sme} the TBT SME of {_some(gives)}"] if gives and sme else []),
+            *([f"would give {_some(takes)} another TBT SME than {sme}"] if takes else []),
+        ]
+        if said:
+            lines.append(
+                f"{outcome.op.op}, a TBT SME change waiting beside the tracker, "
+                f"{' and '.join(said)}, but a conflict holds it: not counted here (esp pending "
+                "shows it and what holds it)."
+            )
+    return lines
+
+
+def say_held_for_sme(among: Sequence[Row], sme: str | None, counted: Overlay | None) -> None:
+    """held_for_sme's lines, as warnings on standard error."""
+    for line in held_for_sme(among, sme, counted):
+        log.warning("%s", line)
+
+
+def _some(names: list[str]) -> str:
+    """ "A, B and C"; past HELD_NAMED names, "A, B, C and 8 more"."""
+    if len(names) <= HELD_NAMED:
+        return listed(names)
+    return f"{', '.join(names[:HELD_NAMED])} and {len(names) - HELD_NAMED} more"
 
 
 def moved_by_waiting(among: Sequence[Row], sme: str, counted: Overlay | None) -> list[str]:

@@ -19,10 +19,16 @@ import logging
 from datetime import datetime
 
 from esp_cli.config import Config
-from esp_cli.core.waiting import ROUND_WHY, WaitingOp
+from esp_cli.core.columns import BY_KEY, RULES_NEED
+from esp_cli.core.waiting import ROUND_WHY, NotWorkedOut, WaitingOp
 from esp_cli.errors import MissingColumnsError
 from esp_cli.services.escalations import COMPUTED_KEYS, keep_computed
-from esp_cli.services.facts import EARLY_NOTES_KEY, FACT_KEYS, calendar_from, need_rule_columns
+from esp_cli.services.facts import (
+    EARLY_NOTES_KEY,
+    FACT_KEYS,
+    calendar_from,
+    need_rule_columns,
+)
 from esp_cli.services.round import REEVALUATE_KEYS
 from esp_cli.workbook import waiting
 from esp_cli.workbook.finder import RowFinder
@@ -108,10 +114,58 @@ def _unruled(table: Table, config: Config, row: Row) -> str:
     return ""
 
 
+def _rules_missing(table: Table, sheet: str) -> str:
+    """Why the rules cannot work out a sheet's computed columns (a column they need is not
+    on it: plan_for_waiting leaves them, _unruled says why), else ''."""
+    gone = [BY_KEY[k].header for k in RULES_NEED if table.sheet(sheet).col(k) is None]
+    if not gone:
+        return ""
+    names = " and ".join(f"'{h}'" for h in gone)
+    return f"the sheet '{sheet}' has no {names} column, which the rules need"
+
+
+# Why a computed cell a waiting change's write works out is left as it is, its columns
+# there, and what brings it up to date then.
+NOTHING_READ_WRITTEN = (
+    "the change writes no cell the rules read on that row now (the row holds its values "
+    "already), so they are not worked out again"
+)
+RUN_ESCALATIONS = "run esp escalations --write to bring them up to date"
+
+
+def left_as_they_are(table: Table, config: Config, outcome: waiting.Outcome) -> list[NotWorkedOut]:
+    """The computed cells of a waiting change, written, that its write works out but will
+    leave as they are though their columns are on the sheet (those whose column is gone
+    the change's Outcome says already): plan_for_waiting finds no cell the rules read
+    written on the row (the row holds the change's values already), or the sheet lacks a
+    column the rules need. What esp pending says beforehand, and esp apply after."""
+    if outcome.held or not outcome.worked_out or not recomputes(outcome.op):
+        return []
+    changed = {(r.sheet, r.row) for r in _rows_changed(outcome, RowFinder(table))}
+    said = {(n.cell.sheet, n.cell.row, n.cell.col) for n in outcome.not_worked_out}
+    missing: dict[str, str] = {}
+    out = []
+    for cell in outcome.op.cells:
+        at = (cell.sheet, cell.row, cell.col)
+        placed = outcome.places.get(at)
+        if at not in outcome.worked_out or at in said or placed is None:
+            continue
+        sheet, row = placed[0], placed[1]
+        if (sheet, row) not in changed:
+            out.append(NotWorkedOut(outcome.op.op, cell, NOTHING_READ_WRITTEN, RUN_ESCALATIONS))
+            continue
+        if sheet not in missing:
+            missing[sheet] = _rules_missing(table, sheet)
+        if missing[sheet]:
+            out.append(NotWorkedOut(outcome.op.op, cell, missing[sheet]))
+    return out
+
+
 FOLLOW_UP = FollowUp(
     REEVALUATE_KEYS | RULES_READ,
     (*FACT_KEYS, *COMPUTED_KEYS),
     plan_for_waiting,
     works_out=frozenset(COMPUTED_KEYS),
     recomputes=recomputes,
+    leaves=left_as_they_are,
 )

@@ -52,7 +52,7 @@ from esp_cli.services.facts import (
 )
 from esp_cli.services.replay import rows_as_of
 from esp_cli.workbook.session import ChangePlan, write_session
-from esp_cli.workbook.tracker import Row, Sheet
+from esp_cli.workbook.tracker import Row, Sheet, Table
 from esp_cli.workbook.waiting import Overlay
 
 STAGE_KEY = "escalation_stage"
@@ -165,6 +165,31 @@ def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[To
     return due, ahead
 
 
+def unchecked_only(
+    statuses: Sequence[AgentStatus], listed: Iterable[TodoItem], as_of: date
+) -> list[TodoItem]:
+    """The day's list's line (ActionKind.UNCHECKED, on `as_of`) for each outstanding agent
+    with a rule that could not be checked and nothing `listed`, in sheet order: the JSON and
+    CSV name every agent the table names under the list."""
+    seen = {(i.agent.sheet, i.agent.row) for i in listed}
+    return [
+        TodoItem(
+            s.agent,
+            ActionKind.UNCHECKED,
+            as_of,
+            0,
+            "; ".join(s.evaluation.unchecked),
+            lookahead=False,
+            waiting=s.waiting,
+            unchecked=tuple(s.evaluation.unchecked),
+        )
+        for s in statuses
+        if s.evaluation.unchecked
+        and not s.evaluation.complete
+        and (s.agent.sheet, s.agent.row) not in seen
+    ]
+
+
 def _same(old: Any, new: Any) -> bool:
     """Is the cell's current value already the one esp would write (blank == None)?"""
     if old is None or old == "":
@@ -258,6 +283,17 @@ def computed_missing(sheet: Sheet) -> tuple[str, ...]:
     or none (a tracker that keeps no computed columns)."""
     missing = tuple(BY_KEY[k].header for k in COMPUTED_KEYS if sheet.col(k) is None)
     return () if len(missing) == len(COMPUTED_KEYS) else missing
+
+
+def partial_computed(table: Table, sheets: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each of `sheets` (those a command kept the computed columns of an agent on) that has
+    some of the computed columns but not all, with the headers it lacks (computed_missing):
+    nothing was brought up to date there, said as esp record-step says it."""
+    return {
+        name: missing
+        for name in dict.fromkeys(sheets)
+        if (missing := computed_missing(table.sheet(name)))
+    }
 
 
 # What follow_computed reads of a row: the rules' columns but Notes, which tells only
@@ -372,6 +408,7 @@ def run_escalations(
         statuses=statuses,
         todo=todo,
         lookahead=ahead,
+        unchecked_only=unchecked_only(statuses, [*todo, *ahead], as_of),
         findings=rule_findings(s.table),
         write=s.report,
         wrote=write,

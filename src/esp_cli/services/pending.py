@@ -15,6 +15,7 @@ from pathlib import Path
 from esp_cli.config import Config, unquoted_name
 from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
 from esp_cli.results.pending import AlsoWaiting, DropResult, PendingOp, PendingResult
+from esp_cli.services.computed import left_as_they_are
 from esp_cli.workbook import waiting
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
@@ -28,10 +29,12 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
     busy = f"open in {safety.holder(owners[0])}" if owners else None
     operations: list[PendingOp] = []
     if found.ops:
-        _table, overlay = waiting.read_counting_waiting(
+        table, overlay = waiting.read_counting_waiting(
             Workbook.open(path), config, keys=(), say_warnings=False
         )
         by_op = {o.op.op: o for o in overlay.outcomes}
+        for each in overlay.outcomes:  # as esp apply finds them (session.FollowUp.leaves)
+            each.not_worked_out.extend(left_as_they_are(table, config, each))
         for op in found.ops:
             outcome = by_op.get(op.op)
             if outcome is None:
@@ -46,7 +49,8 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
                     placed=True,
                     worked_out=frozenset(outcome.worked_out),
                     left=outcome.left,
-                    not_worked_out=outcome.not_worked_out,
+                    # As esp apply says them: none for a change a conflict holds.
+                    not_worked_out=waiting.said_not_worked_out(outcome),
                 )
             )
     return PendingResult(

@@ -59,7 +59,7 @@ from esp_cli.services.agents import (
     name_tokens,
     same_person,
 )
-from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed
+from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.system import create_file_atomically, is_system_file, real_path
 from esp_cli.workbook.inputs import check_not_lock_file
@@ -766,11 +766,13 @@ def save_attachments(folder: Path, items: Sequence[Incoming]) -> None:
 
 def _plan_tracker(
     plan: ChangePlan, rows: dict[tuple[str, int], Row], proofs: list[Proof], config: Config
-) -> None:
+) -> list[str]:
     """All TBTs Complete? = Yes and TBT Complete Date where not set already (a date already
-    there is the coordinator's and is kept); the agent's computed columns then follow."""
+    there is the coordinator's and is kept); the agent's computed columns then follow.
+    Returns the sheets of the agents written."""
     now = datetime.now()
     cal = None
+    sheets: list[str] = []
     for proof in proofs:
         row = rows[(proof.agent.sheet, proof.agent.row)]
         written: dict[str, Any] = {}
@@ -783,6 +785,8 @@ def _plan_tracker(
         if written:
             cal = cal or calendar_from(config)
             follow_computed(plan, row, written, config, now, cal, read=READ_KEYS)
+            sheets.append(row.sheet)
+    return sheets
 
 
 def _not_others(
@@ -858,7 +862,7 @@ def record_proofs(
         # Already-recorded proofs are flagged too: a run stopped between the two
         # workbooks is finished by the next one.
         by_row = {(r.sheet, r.row): r for r in s.table.rows()}
-        _plan_tracker(s.plan, by_row, good, config)
+        followed = _plan_tracker(s.plan, by_row, good, config)
     return ProofsResult(
         folder=folder,
         tracking_sheet=sheet_path,
@@ -869,4 +873,5 @@ def record_proofs(
         write=s.report,
         sheet_write=sheet_write,
         signed_by=signer,
+        computed_missing=partial_computed(s.table, followed) or None,
     )

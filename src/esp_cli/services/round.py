@@ -71,8 +71,14 @@ from esp_cli.services.agents import (
     moved_by_waiting,
     rows_of_sme,
     same_person,
+    say_held_for_sme,
 )
-from esp_cli.services.escalations import COMPUTED_KEYS, computed_cells, plan_computed
+from esp_cli.services.escalations import (
+    COMPUTED_KEYS,
+    computed_cells,
+    partial_computed,
+    plan_computed,
+)
 from esp_cli.services.facts import (
     FACT_KEYS,
     calendar_from,
@@ -475,6 +481,7 @@ def select_agents(
                 fix="pass --class CLASS or --sme NAME (or --by with your name as in TBT SME).",
             )
         assert signer is not None  # mine: the signer's
+        say_held_for_sme(rows, signer, counted)
         chosen = Chosen(mine, signer, moved_by_waiting(rows, signer, counted))
     else:
         # The agents chosen as for every command (agents_for): a usage error lists the SMEs.
@@ -933,7 +940,7 @@ def start_round(
     for warning in overlay.warnings:  # said once: the overlay is made again below
         log.warning("%s", warning)
     # The sheets of the class's or the SME's agents, before who is outstanding is read.
-    scope = agents_for(table, cls, sme, overlay).rows if cls or sme else None
+    scope = agents_for(table, cls, sme, overlay, quiet=True).rows if cls or sme else None
     need_rule_columns(table, config, rows=scope)
     chosen = select_agents(table, cls, sme, signer, past, overlay)
     rows = chosen.rows
@@ -1015,6 +1022,7 @@ def finish_round(
         dated=dated,
     ) as s:
         outcomes = [o for o in (s.applier.outcomes if s.applier else []) if o.op.op in ids]
+        followed: list[str] = []  # the sheets of the agents whose computed columns follow
         if s.busy is None:
             finder = RowFinder(s.table)
             for outcome in outcomes:
@@ -1024,6 +1032,7 @@ def finish_round(
                 if row is None:
                     continue
                 sheet = s.table.sheet(row.sheet)
+                followed.append(row.sheet)
                 if all(sheet.col(k) is not None for k in COMPUTED_KEYS):
                     need_rule_columns(s.table, config, sheets=[row.sheet])
                     cal = cal or calendar_from(config)
@@ -1058,6 +1067,7 @@ def finish_round(
         conflicts=conflicts,
         not_applied=not_applied,
         write=s.report,
+        computed_missing=partial_computed(s.table, followed) or None,
     )
 
 

@@ -31,7 +31,7 @@ from esp_cli.results.smes import (
     SmeLoad,
     sme_key,
 )
-from esp_cli.services.agents import agents_in_class, class_key, sme_names
+from esp_cli.services.agents import agents_in_class, class_key, say_held_for_sme, sme_names
 from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row
@@ -234,6 +234,7 @@ def list_smes(tracker_path: Path, config: Config, cls: str | None = None) -> Sme
     rows = agents_in_class(table, cls)
     need_rule_columns(table, config, COMPLETION_NEED, rows=rows if cls else None)
     loads = sme_loads(rows, waits)
+    say_held_for_sme(rows, None, waits)
     found = {op for c in loads for s in [*c.smes, c.unassigned] for op in s.waiting}
     waiting = [op.op for op in waits.ops if op.op in found]
     return SmeListResult(table.path, loads, table.findings, waiting)

@@ -26,7 +26,7 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
-from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed
+from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.workbook.inputs import check_workbook
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -309,7 +309,8 @@ def _sync(
         master_job.result().table.sheets.clear()
         master_job.result().rows.clear()
         s.plan.set_many(cells)
-        _keep_computed(s.plan, [(row, new) for row, key, new in cells if key == DATE_KEY], config)
+        dated = [(row, new) for row, key, new in cells if key == DATE_KEY]
+        _keep_computed(s.plan, dated, config)
         s.plan.sort()
     return SyncResult(
         master=master_path,
@@ -318,6 +319,7 @@ def _sync(
         findings=findings,
         matched_agents=matched,
         write=s.report,
+        computed_missing=partial_computed(s.table, (row.sheet for row, _ in dated)) or None,
     )
 
 

@@ -34,7 +34,7 @@ from esp_cli.core.notes import appended
 from esp_cli.core.oplog import Facts, GrownRange
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
 from esp_cli.core.values import control_characters, describe_character
-from esp_cli.core.waiting import WaitingCell, WaitingOp
+from esp_cli.core.waiting import NotWorkedOut, WaitingCell, WaitingOp
 from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, WorkbookBusyError
 from esp_cli.workbook import followups, history, waiting
 from esp_cli.workbook.finder import RowFinder
@@ -1431,6 +1431,11 @@ class FollowUp:
     # wait nor judged against what the cell holds now.
     works_out: frozenset[str] = frozenset()
     recomputes: Callable[[WaitingOp], bool] = lambda _op: False
+    # The cells of `works_out` a change's write will leave as they are though their
+    # columns are on the sheet, and why (said with those whose column is gone).
+    leaves: Callable[[Table, Config, waiting.Outcome], list[NotWorkedOut]] = (
+        lambda _table, _config, _outcome: []
+    )
 
 
 def _follow_ups(ops: Sequence[WaitingOp]) -> list[FollowUp]:
@@ -1449,7 +1454,11 @@ def _follow_up_keys(ops: Sequence[WaitingOp]) -> tuple[str, ...]:
 def _follow_up(session: WriteSession, config: Config, applier: waiting.Applier) -> None:
     if not applier.outcomes:
         return
+    table = session.plan.agent_rows
     for f in _follow_ups([o.op for o in applier.outcomes]):
+        for o in applier.outcomes:
+            if table is not None and not o.held and o.op.op not in session.own:
+                o.not_worked_out.extend(f.leaves(table, config, o))
         outcomes = [
             o
             for o in applier.outcomes
