@@ -17,10 +17,11 @@ gives the PDFs attached to it (in a forwarded message, or an e-mail attached as 
 .msg or .eml file, too), each checked and recorded exactly as a file would be. A good one is
 saved into the folder under its own name — never over another file: a different file of
 that name already there refuses it — dated the day the e-mail was sent, which is also the
-day it was received. The sender's address is checked against the agent's Email column: a
-mismatch is said (another agent's address, one the tracker does not know, an Exchange
-user's name with no address stored that is not the agent's, none at all, sent on the
-agent's behalf by another agent), never used to guess whose proof it is.
+day it was received (one found in an e-mail forwarded as an attachment: the day that
+e-mail, the agent's, was sent, when it says). The sender's address is checked against the
+agent's Email column: a mismatch is said (another agent's address, one the tracker does not
+know, an Exchange user's name with no address stored that is not the agent's, none at all,
+sent on the agent's behalf by another agent), never used to guess whose proof it is.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.rules import fmt
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
-from esp_cli.mail.attachments import read_files
-from esp_cli.mail.selfreports import UnreadableMail
+from esp_cli.mail.attachments import Attached, MailFiles, read_files
+from esp_cli.mail.selfreports import UnreadableMail, local_day
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.advise import email_addresses
 from esp_cli.services.agents import (
@@ -534,6 +535,8 @@ class Incoming:
     # it (the outer e-mail's sender); the sender above is that attached e-mail's.
     via: str = ""
     forwarded_by: str = ""
+    # ... and both e-mails' senders and days, as said ('sent by … on …, forwarded by …').
+    forwarded: str | None = None
 
 
 def _from_mail(
@@ -568,7 +571,8 @@ def _from_mail(
         what = f"its attachments are {others}{with_none}" if others else "it has no attachment"
         why = f"an e-mail with no PDF attached ({what}): the agent's 'First Last TBT.pdf' is"
         return [], [Rejected(path.name, f"{why} what to send"), *unopened]
-    received = found.day(tz) or _received(path, tz)
+    forwarded_on = found.day(tz)
+    received = forwarded_on or _received(path, tz)
     incoming: list[Incoming] = []
     rejected = unopened
     for attached in pdfs:
@@ -599,24 +603,45 @@ def _from_mail(
             continue
         # Found in an attached e-mail: that e-mail's sender sent it (the outer's forwarded
         # it); one with no sender (a draft attached) is taken as the outer's.
+        # It is dated by that e-mail, the agent's, when it says when it was sent.
         own = bool(attached.via) and bool(attached.sender or attached.sender_name)
         sender = (attached if own else found).sender
+        sent = attached.sent if own and attached.sent is not None else found.sent
         incoming.append(
             Incoming(
                 attached.name,
                 attached.data,
-                received,
+                local_day(sent, tz) if own and sent is not None else received,
                 mail=path.name,
                 sender=sender,
                 sender_name=(attached if own else found).sender_name,
                 sent_by=(attached if own else found).sent_by,
-                sent=found.sent,
+                sent=sent,
                 saved=False,
                 via=attached.via[-1] if own else "",
                 forwarded_by=(found.sender or found.sender_name) if own else "",
+                forwarded=_forwarded(attached, found, forwarded_on, tz) if own else None,
             )
         )
     return incoming, rejected
+
+
+def _forwarded(
+    attached: Attached, found: MailFiles, forwarded_on: date | None, tz: tzinfo | None
+) -> str | None:
+    """Who sent the e-mail a PDF came in, and who forwarded it, each with the day: 'sent by
+    ana@… on 11/23/2026, forwarded by pat@… on 11/25/2026'; None when both are of one day."""
+
+    def on(day: date | None) -> str:
+        return f" on {fmt(day)}" if day is not None else " (no time in it)"
+
+    sent_on = local_day(attached.sent, tz) if attached.sent is not None else None
+    if sent_on == forwarded_on and sent_on is not None:
+        return None
+    return (
+        f"sent by {attached.sender or attached.sender_name}{on(sent_on)}, forwarded by "
+        f"{found.sender or found.sender_name or 'an e-mail with no sender'}{on(forwarded_on)}"
+    )
 
 
 def _shortened(name: str, most: int = 80) -> str:
@@ -744,7 +769,18 @@ def check_files(
         if check is not None and item.via:
             check += f", in {item.via} forwarded by {item.forwarded_by}"
         sender = item.sender if item.mail is not None else None
-        good.append(Proof(item.name, found.ref(), item.received, digest, item.mail, sender, check))
+        good.append(
+            Proof(
+                item.name,
+                found.ref(),
+                item.received,
+                digest,
+                item.mail,
+                sender,
+                check,
+                item.forwarded,
+            )
+        )
         if not item.saved:
             to_save[item.name] = item
     return good, rejected, to_save
