@@ -1138,3 +1138,33 @@ def test_an_email_cell_esp_cannot_send_to_is_said_naming_the_address() -> None:
     assert address_problem("añá@x.com", where) == (
         f"'añá@x.com' in {where} has letters beyond ASCII before the @, which esp cannot send to"
     )
+
+
+def test_an_agent_whose_name_windows_cannot_hold_is_told_the_name_esp_tbt_proofs_takes(
+    tmp_path: Path,
+) -> None:
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    bobby = 'Robert "Bobby" Smith'
+    factories.tracker(
+        tracker, [agent(bobby, **{"Citrix TBT Access": "Equipment Issue"})], headers=HEADERS
+    )
+    config = str(write_config(tmp_path))
+    out = tmp_path / "drafts"
+    result = run("advise", bobby, "equipment", "--out", str(out), "-c", config)
+    assert result.exit_code == 0, result.output
+    (draft,) = out.iterdir()
+    text, html = parts(parse(draft))
+    assert "Name the file: Robert Bobby Smith TBT.pdf" in text
+    assert "Robert Bobby Smith TBT.pdf" in html
+
+    # The file named so is the agent's proof.
+    proofs = tmp_path / "proofs"
+    proofs.mkdir()
+    (proofs / "Robert Bobby Smith TBT.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = run("tbt", "proofs", str(proofs), "-c", config, "--format", "json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert [(p["file"], p["agent"]) for p in got["recorded"]] == [
+        ("Robert Bobby Smith TBT.pdf", bobby)
+    ]
+    assert got["rejected"] == []

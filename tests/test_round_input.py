@@ -637,7 +637,6 @@ def test_a_line_is_read_as_typed_where_readline_is_not_used(
 def test_no_step_is_answered_on_a_ladder_whose_dates_do_not_hold(tmp_path: Path) -> None:
     """The round refuses the step as esp record-step does: a written CAP dated before the
     coaching, or a coaching dated before the clock start (never written over)."""
-    keys = (*KEYS, "written_cap_date")
     day, started = date(2026, 12, 7), date(2026, 11, 20)
     rows = [
         {"Class": "AET-1", "Agent Name": "Rey Versed", "ESP Start Date": started,
@@ -645,20 +644,33 @@ def test_no_step_is_answered_on_a_ladder_whose_dates_do_not_hold(tmp_path: Path)
         {"Class": "AET-1", "Agent Name": "Yara Typo", "ESP Start Date": started,
          "Coaching Date": date(2025, 11, 25)},
     ]  # fmt: skip
-    tracker = factories.tracker(
-        tmp_path / "ESP Tracker.xlsx", rows, headers=factories.headers(*keys)
-    )
-    rnd = start_round(tracker, Config(user="Jordan Reyes"), cls="AET-1",
-                      now=datetime(2026, 12, 7, 10), day=day)  # fmt: skip
+    _, rnd = _ladder_round(tmp_path, rows, day)
     said = {
         0: "Written CAP Date 11/27/2026 is before Coaching Date 11/30/2026",
         1: "Coaching Date 11/25/2025 is before the clock start, Fri 11/20/2026",
     }
     for i, words in said.items():
-        with pytest.raises(UsageError) as refused:
-            rnd.answer(i, A.parse_typed("/s"), lambda _: None, lambda _: None)
-        assert words in refused.value.message
-        assert "Excel" in (refused.value.fix or "")
+        refused = _step_refused(rnd, i)
+        assert words in refused.message
+        assert "Excel" in (refused.fix or "")
+
+
+def _ladder_round(tmp_path: Path, rows: list[dict[str, Any]], day: date) -> tuple[Path, Any]:
+    """A tracker of these agents with the ladder's dates, and a round for `day` on it."""
+    keys = (*KEYS, "written_cap_date")
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx", rows, headers=factories.headers(*keys)
+    )
+    rnd = start_round(tracker, Config(user="Jordan Reyes"), cls="AET-1",
+                      now=datetime(2026, 12, 7, 10), day=day)  # fmt: skip
+    return tracker, rnd
+
+
+def _step_refused(rnd: Any, i: int) -> UsageError:
+    """Why the round refuses /s for its `i`th agent."""
+    with pytest.raises(UsageError) as refused:
+        rnd.answer(i, A.parse_typed("/s"), lambda _: None, lambda _: None)
+    return refused.value
 
 
 def test_access_answered_in_a_round_for_an_earlier_day_counts_on_that_day(
@@ -678,3 +690,39 @@ def test_access_answered_in_a_round_for_an_earlier_day_counts_on_that_day(
     before = day - timedelta(days=1)
     earlier = esp(tmp_path, "explain", name, "-t", str(tracker), "--as-of", before.isoformat())
     assert "Citrix TBT Access: Password Reset" not in earlier.stdout
+
+
+def test_a_step_recorded_after_the_rounds_earlier_day_is_said_so_not_sent_to_excel(
+    tmp_path: Path,
+) -> None:
+    """A round for an earlier day: a coaching recorded on a later day is shown as recorded
+    then, and /s says so — the row is right, nothing to correct — as esp record-step --date
+    that day does."""
+    day, started = date(2026, 11, 25), date(2026, 11, 20)
+    rows = [
+        {"Class": "AET-1", "Agent Name": "Eve Late", "ESP Start Date": started,
+         "Coaching Date": date(2026, 11, 27)},
+        {"Class": "AET-1", "Agent Name": "Cy Later", "ESP Start Date": started,
+         "Coaching Date": date(2026, 11, 25), "Written CAP Date": date(2026, 11, 30)},
+    ]  # fmt: skip
+    tracker, rnd = _ladder_round(tmp_path, rows, day)
+    eve = "\n".join(card_lines(0, 2, rnd.cards[0], [], 200))
+    assert "Documented coaching due 11/25/2026" in eve
+    assert "recorded 11/27/2026, after Wed 11/25: not yet then" in eve
+    said = {
+        0: "the coaching is already recorded on 11/27/2026, after Wed 11/25/2026",
+        1: "the written CAP is already recorded on 11/30/2026, after Wed 11/25/2026",
+    }
+    for i, words in said.items():
+        refused = _step_refused(rnd, i)
+        assert words in refused.message
+        assert "esp does not change a recorded step" in refused.message
+        assert "correct" not in refused.message and refused.fix is None
+    before = cells(tracker)
+    res = CliRunner().invoke(
+        app, ["record-step", "Eve Late", "coaching", "--date", day.isoformat(), "-t",
+              str(tracker), "--by", "Jordan Reyes"],
+    )  # fmt: skip
+    assert res.exit_code == 1
+    assert said[0] in res.stderr and "esp does not change a recorded step" in res.stderr
+    assert cells(tracker) == before

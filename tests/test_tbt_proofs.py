@@ -1663,3 +1663,66 @@ def test_a_run_after_an_undo_that_waited_is_undone_as_after_a_direct_undo(
     for part in ("xl/tables/table1.xml", "xl/workbook.xml"):
         assert waited_parts.get(part) == direct_parts.get(part), part
     assert sheet_filter(sheet) == sheet_filter(direct / sheet.name)
+
+
+# ------------------------------ a name holding characters no Windows file name can hold
+
+
+@pytest.mark.parametrize(
+    ("agent", "file"),
+    [
+        ('Robert "Bobby" Smith', "Robert Bobby Smith TBT.pdf"),
+        ("Lee: Ann Kim", "Lee Ann Kim TBT.pdf"),
+        ('Pat "Bo" O\'Brien & Sons', "Pat Bo O'Brien & Sons TBT.pdf"),
+        ("Ana/Maria Lopez", "Ana Maria Lopez TBT.pdf"),
+        ("Ana <Annie> Ruiz?", "Ana Annie Ruiz TBT.pdf"),
+    ],
+)
+def test_a_name_windows_cannot_hold_is_matched_as_its_file_can_be_named(
+    agent: str, file: str
+) -> None:
+    row = _row(agent)
+    assert check_name(file, [row, _row("Devon Price", 4)], "t.xlsx") is row
+
+
+@pytest.mark.parametrize(
+    "file",
+    ['Robert "Bobby" Smith TBT.pdf', "Robert 'Bobby' Smith TBT.pdf", "robert bobby smith TBT.pdf"],
+)
+def test_the_fix_for_a_name_windows_cannot_hold_is_a_name_a_file_can_have(file: str) -> None:
+    got = check_name(file, [_row('Robert "Bobby" Smith'), _row("Devon Price", 4)], "t.xlsx")
+    assert isinstance(got, Rejected)
+    assert got.expected == "Robert Bobby Smith TBT.pdf"
+    assert "rename it to 'Robert Bobby Smith TBT.pdf'" in got.reason
+
+
+def test_two_agents_whose_names_make_the_same_file_name_are_both_named_not_guessed() -> None:
+    rows = [_row("Lee: Ann Kim"), _row("Devon Price", 4), _row("Lee Ann Kim", 9)]
+    got = check_name("Lee Ann Kim TBT.pdf", rows, "t.xlsx")
+    assert isinstance(got, Rejected)
+    assert "Lee: Ann Kim" in got.reason and "Lee Ann Kim" in got.reason
+    assert "row 3" in got.reason and "row 9" in got.reason
+
+
+# -------------------------------------------------- the names Windows gives a second copy
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        "Carmen Ortiz TBT (1).pdf",
+        "Carmen Ortiz TBT - Copy.pdf",
+        "Carmen Ortiz TBT - Copy (2).pdf",
+        "Carmen Ortiz TBT(2).pdf",
+        "Carmen Ortiz TBT.pdf.pdf",
+        "Carmen Ortiz TBT copy.pdf",
+        "Carmen Ortiz TBT (1).PDF",
+    ],
+)
+def test_a_copys_name_is_refused_with_the_name_to_give_it(file: str) -> None:
+    got = check_name(file, [_row("Carmen Ortiz"), _row("Devon Price", 4)], "t.xlsx")
+    assert isinstance(got, Rejected)
+    assert got.expected == "Carmen Ortiz TBT.pdf"
+    assert "rename it to 'Carmen Ortiz TBT.pdf'" in got.reason
+    assert "a copy's name" in got.reason
+    assert "no ' TBT'" not in got.reason

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.errors import ExitCode
+from esp_cli.mail import msgfile
 from tests import factories
 from tests.support.paths import shared_dir, skip_unless_in_ci
 
@@ -580,3 +581,116 @@ def test_a_mailed_copy_of_another_agents_recorded_proof_is_rejected_and_not_save
     )
     assert not (later / "Kim Lee TBT.pdf").exists()
     assert cells(tracker)[2] == ["No", None]
+
+
+# Mon 11/23, 10:00 am in New York: the day each agent e-mailed the transcript.
+AGENT_SENT = "Mon, 23 Nov 2026 15:00:00 +0000"
+# Wed 11/25, 10:00 am in New York: the day an SME forwarded the agent's e-mail.
+FORWARDED = "Wed, 25 Nov 2026 15:00:00 +0000"
+
+
+def test_a_forwarded_transcript_is_dated_the_day_the_agent_sent_it(
+    tracker: Path, config: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SME forwards the agent's own e-mail days later — as a saved .msg, an attached
+    message, an Outlook embedded message, a saved .eml in a .msg: the transcript is complete
+    the day the agent's e-mail was sent, and esp says both days."""
+    # aspose-email-foss writes an embedded message's fixed properties (its time among them)
+    # after a top-level message's header, where Outlook does not read them: read there.
+    monkeypatch.setattr(msgfile, "_EMBEDDED_HEADER_BYTES", msgfile._HEADER_BYTES)
+    sme = "Pat Sme <pat.sme@vendorcx.com>"
+
+    def agents(sender: str, file: str) -> EmailMessage:
+        return message(sender, (file, pdf(file)), date=AGENT_SENT)
+
+    as_file = message(sme, date=FORWARDED)
+    as_file.add_attachment(
+        MapiMessage.from_email_message(
+            agents("Devon Price <devon.price@vendorcx.com>", "Devon Price TBT.pdf")
+        ).to_bytes(),
+        maintype="application", subtype="octet-stream", filename="RE My transcript.msg",
+    )  # fmt: skip
+    save(inbox, "p1.eml", as_file)
+    forwarded = message(sme, date=FORWARDED)
+    forwarded.add_attachment(agents("Ana Ruiz <ana.ruiz@vendorcx.com>", "Ana Ruiz TBT.pdf"))
+    save(inbox, "p2.eml", forwarded)
+    outer = MapiMessage.from_email_message(message(sme, date=FORWARDED))
+    outer.add_embedded_message_attachment(
+        MapiMessage.from_email_message(agents("kim.lee@vendorcx.com", "Kim Lee TBT.pdf")),
+        filename="RE My transcript",
+    )
+    (inbox / "p3.msg").write_bytes(outer.to_bytes())
+    outer = MapiMessage.from_email_message(message(sme, date=FORWARDED))
+    outer.add_attachment(
+        "omar.eml",
+        agents("omar@home.net", "Omar Haddad TBT.pdf").as_bytes(),
+        mime_type="message/rfc822",
+    )
+    (inbox / "p4.msg").write_bytes(outer.to_bytes())
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["rejected"] == []
+    got = {p["agent"]: (p["received"], p["forwarded"]) for p in data["recorded"]}
+    assert got == {
+        "Devon Price": (
+            "2026-11-23",
+            "sent by devon.price@vendorcx.com on 11/23/2026, forwarded by "
+            "pat.sme@vendorcx.com on 11/25/2026",
+        ),
+        "Ana Ruiz": (
+            "2026-11-23",
+            "sent by ana.ruiz@vendorcx.com on 11/23/2026, forwarded by "
+            "pat.sme@vendorcx.com on 11/25/2026",
+        ),
+        "Kim Lee": (
+            "2026-11-23",
+            "sent by kim.lee@vendorcx.com on 11/23/2026, forwarded by "
+            "pat.sme@vendorcx.com on 11/25/2026",
+        ),
+        "Omar Haddad": (
+            "2026-11-23",
+            "sent by omar@home.net on 11/23/2026, forwarded by pat.sme@vendorcx.com on 11/25/2026",
+        ),
+    }
+    assert [row[1] for row in cells(tracker)] == [date(2026, 11, 23)] * 4
+    assert "forwarded by pat.sme@vendorcx.com on 11/25/2026" in res.stderr
+    # The saved PDFs keep the agent's day: a later run dates them so too.
+    saved = datetime.fromtimestamp((inbox / "Ana Ruiz TBT.pdf").stat().st_mtime)
+    assert saved.date() in (date(2026, 11, 23), date(2026, 11, 24))
+
+
+@pytest.mark.parametrize(
+    ("agents_date", "forward_date", "received", "forwarded"),
+    [
+        # The agent's e-mail holds no time: dated by the forward, as an e-mail of its own.
+        (None, FORWARDED, "2026-11-25",
+         "sent by ana.ruiz@vendorcx.com (no time in it), forwarded by pat.sme@vendorcx.com on "
+         "11/25/2026"),
+        # The forward holds none (saved from Drafts): the agent's, not the file's 11/20.
+        (AGENT_SENT, None, "2026-11-23",
+         "sent by ana.ruiz@vendorcx.com on 11/23/2026, forwarded by pat.sme@vendorcx.com "
+         "(no time in it)"),
+    ],
+)  # fmt: skip
+def test_an_email_without_a_time_in_a_forward_is_dated_by_the_other(
+    tracker: Path,
+    config: Path,
+    inbox: Path,
+    agents_date: str | None,
+    forward_date: str | None,
+    received: str,
+    forwarded: str,
+) -> None:
+    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("A")))
+    outer = message("Pat Sme <pat.sme@vendorcx.com>")
+    for msg, when in ((inner, agents_date), (outer, forward_date)):
+        del msg["Date"]
+        if when is not None:
+            msg["Date"] = when
+    outer.add_attachment(inner)
+    save(inbox, "fw.eml", outer)  # the file's own time: 11/20
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert (proof["received"], proof["forwarded"]) == (received, forwarded)

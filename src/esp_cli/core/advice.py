@@ -378,12 +378,6 @@ def first_name(name: str) -> str | None:
     return None
 
 
-def proof_file_name(name: str) -> str | None:
-    """'First Last TBT.pdf', with the agent's name as the tracker has it (first name first)."""
-    name = " ".join(name.split())
-    return f"{name} TBT.pdf" if name else None
-
-
 def course_text(course: str | None) -> str:
     return f"the TBT '{course}'" if course else COURSE_UNKNOWN
 

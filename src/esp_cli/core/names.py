@@ -173,12 +173,36 @@ def names_meant(names: Sequence[str], query: str, *, by_start: bool = True) -> l
 MAX_NAME_IN_FILE = 60
 # Characters Windows does not allow in a file name.
 _UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+# The agent's transcript, as the agents are told to name it and esp tbt proofs takes it.
+PROOF_SUFFIX = " TBT.pdf"
+
+
+def file_safe(text: str) -> str:
+    """`text` as a Windows file name can hold it, as a person types it there: each character
+    Windows refuses (<>:"/\\|?* and control characters) left out — a space in its place, the
+    spaces run together ('Robert "Bobby" Smith' is 'Robert Bobby Smith', 'Lee: Ann Kim' is
+    'Lee Ann Kim'). A part of a name: what follows it keeps a dot or space at its end off
+    the end of the file's name."""
+    return " ".join(_UNSAFE_FILE_CHARS.sub(" ", text).split())
+
+
+def unsafe_in_file(text: str) -> str:
+    """The characters of `text` a Windows file name cannot hold, each once, in order."""
+    return "".join(dict.fromkeys(_UNSAFE_FILE_CHARS.findall(text)))
+
+
+def proof_file_name(agent: str) -> str | None:
+    """'First Last TBT.pdf': the file name of the agent's TBT transcript — the agent's name
+    as the tracker has it (first name first), as a Windows file name can hold it
+    (file_safe). None for a name with nothing a file name can hold."""
+    name = file_safe(agent)
+    return f"{name}{PROOF_SUFFIX}" if name else None
 
 
 def name_in_file(agent: str) -> str:
-    """The agent's name as a file name holds it: characters Windows refuses left out, a very
-    long name cut (two agents may share it: see file_stem's `tag`)."""
-    name = " ".join(_UNSAFE_FILE_CHARS.sub(" ", agent).split()) or "agent"
+    """The agent's name as a file name holds it: characters Windows refuses left out
+    (file_safe), a very long name cut (two agents may share it: see file_stem's `tag`)."""
+    name = file_safe(agent) or "agent"
     if len(name) > MAX_NAME_IN_FILE:
         # A name pasted with a note after it must not make a name no system accepts.
         name = name[:MAX_NAME_IN_FILE].rstrip(" .") + "…"
@@ -189,5 +213,5 @@ def file_stem(day: date, agent: str, what: str, tag: str = "") -> str:
     """'2026-11-24 Ana Lopez - SPOC steps': the name (without its extension) of a file esp
     makes for an agent; `tag` (the Agent ID) tells apart two agents whose names would make
     the same file name: '2026-11-24 Ana Lopez (E10315) - Documented coaching'."""
-    tidy = " ".join(_UNSAFE_FILE_CHARS.sub(" ", tag).split())
+    tidy = file_safe(tag)
     return f"{day:%Y-%m-%d} {name_in_file(agent)}{f' ({tidy})' if tidy else ''} - {what}"

@@ -611,6 +611,21 @@ class OrderProblem(NamedTuple):
     fix: str
 
 
+def recorded_after(step: Step, recorded: date, day: date) -> str:
+    """A step recorded on a day after `day` (a round for an earlier day, a date given): the
+    row is right — the step came later — and esp does not record it again for `day`."""
+    return f"the {step.label} is already recorded on {fmt(recorded)}, after {day:%a} {fmt(day)}"
+
+
+def recorded_later_than(facts: AgentFacts, step: Step, day: date) -> tuple[Step, date] | None:
+    """`step`, or the first step after it, recorded on a day after `day`; None when none is."""
+    for s in LADDER[LADDER.index(step) :]:
+        recorded = facts.step_date(s)
+        if recorded is not None and recorded > day:
+            return s, recorded
+    return None
+
+
 def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> OrderProblem | None:
     """Why recording `step` (on date `on`, if given) would break the ladder's order, or None.
 

@@ -71,7 +71,7 @@ def _opened(found: MailFiles, attached: list[Attached], depth: int) -> MailFiles
             continue
         emails += [name, *inner.emails]
         unopened += inner.unopened
-        files += [_within(f.inside(name, inner.who), item) for f in inner.files]
+        files += [_within(f.inside(name, inner.who, inner.sent), item) for f in inner.files]
     return replace(found, files=tuple(files), emails=tuple(emails), unopened=tuple(unopened))
 
 
@@ -82,7 +82,13 @@ def _within(found: Attached, mail: Attached) -> Attached:
         found = replace(found, via=(*mail.via, *found.via))
     if found.sender or found.sender_name:
         return found
-    return replace(found, sender_name=mail.sender_name, sender=mail.sender, sent_by=mail.sent_by)
+    return replace(
+        found,
+        sender_name=mail.sender_name,
+        sender=mail.sender,
+        sent_by=mail.sent_by,
+        sent=mail.sent,
+    )
 
 
 def _eml_files(data: bytes) -> tuple[MailFiles, list[Attached]]:
@@ -122,7 +128,8 @@ def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
             found: list[Attached] = []
             _contents(inner, found, emails)
             sender = _sender(inner)
-            files += [f.inside(shown or "(no name)", sender) for f in found]
+            sent = sent_time(inner) if isinstance(inner, EmailMessage) else None
+            files += [f.inside(shown or "(no name)", sender, sent) for f in found]
         return
     if part.is_multipart():
         for sub in part.get_payload():

@@ -433,14 +433,20 @@ class Attached:
     sender_name: str = ""
     sender: str = ""  # the SMTP address, lower case
     sent_by: str = ""  # who sent that e-mail on the sender's behalf, if another
+    sent: datetime | None = None  # when that e-mail was sent (None: it does not say)
 
-    def inside(self, mail: str, sender: tuple[str, str, str]) -> Attached:
+    def inside(
+        self, mail: str, sender: tuple[str, str, str], sent: datetime | None = None
+    ) -> Attached:
         """This file as found in the attached e-mail `mail`, sent by `sender` (display name,
-        address, on whose behalf): a deeper e-mail's sender, when it has one, stays."""
+        address, on whose behalf) at `sent`: a deeper e-mail's sender, when it has one,
+        stays, with its time."""
         if self.sender or self.sender_name:
             return replace(self, via=(mail, *self.via))
         name, addr, by = sender
-        return replace(self, via=(mail, *self.via), sender_name=name, sender=addr, sent_by=by)
+        return replace(
+            self, via=(mail, *self.via), sender_name=name, sender=addr, sent_by=by, sent=sent
+        )
 
 
 @dataclass(frozen=True)
@@ -512,9 +518,10 @@ def _files_in(
                 props.codepage = props.string8_codepage() or codepage
             (who, addr), (_, by) = _senders(props) if props else (("", ""), ("", ""))
             sender = (who, addr.lower(), by.lower())
+            sent = (props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)) if props else None
             own = props.codepage if props else codepage
             found = _files_in(reader, inner.stream_id, own, depth + 1, emails, unopened)
-            out += [f.inside(name or "(no name)", sender) for f in found]
+            out += [f.inside(name or "(no name)", sender, sent) for f in found]
     return out
 
 

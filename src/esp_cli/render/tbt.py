@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from esp_cli.core.model import class_shown
+from esp_cli.core.rules import fmt as day_text
 from esp_cli.render import Format, plain, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
     changed_verb,
@@ -56,6 +57,12 @@ def render(result: ProofsResult, fmt: Format) -> None:
             result.write.changes,
             with_agent=True,
         )
+    for p in result.recorded:
+        if p.forwarded:
+            say(
+                f"{p.file} (from {p.mail}), {p.agent.name}: {p.forwarded}: "
+                f"dated {day_text(p.received)}"
+            )
     for p in (*result.recorded, *result.already):
         if p.sender_mismatch:
             say(f"check the sender: {p.file} (from {p.mail}), {p.agent.name}: {p.sender_mismatch}")

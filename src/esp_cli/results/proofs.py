@@ -23,6 +23,10 @@ class Proof:
     mail: str | None = field(default=None, metadata=as_json(key="from_email", omit_none=True))
     sender: str | None = field(default=None, metadata=as_json(omit_none=True))
     sender_mismatch: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # Found in an e-mail forwarded to the one saved: who sent it and who forwarded it, with
+    # their days ('sent by … on 11/23/2026, forwarded by … on 11/25/2026'); `received` is
+    # the day the agent's own e-mail was sent, when it says.
+    forwarded: str | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass(frozen=True)

@@ -46,14 +46,13 @@ from esp_cli.core.advice import (
     first_name,
     fmt_due,
     parse_template,
-    proof_file_name,
     situations,
     to_html,
 )
 from esp_cli.core.columns import BY_KEY
 from esp_cli.core.filenames import next_name
 from esp_cli.core.model import AgentRef, Letter
-from esp_cli.core.names import file_stem
+from esp_cli.core.names import file_stem, proof_file_name
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate, why_missing

@@ -17,10 +17,11 @@ gives the PDFs attached to it (in a forwarded message, or an e-mail attached as 
 .msg or .eml file, too), each checked and recorded exactly as a file would be. A good one is
 saved into the folder under its own name — never over another file: a different file of
 that name already there refuses it — dated the day the e-mail was sent, which is also the
-day it was received. The sender's address is checked against the agent's Email column: a
-mismatch is said (another agent's address, one the tracker does not know, an Exchange
-user's name with no address stored that is not the agent's, none at all, sent on the
-agent's behalf by another agent), never used to guess whose proof it is.
+day it was received (one found in an e-mail forwarded as an attachment: the day that
+e-mail, the agent's, was sent, when it says). The sender's address is checked against the
+agent's Email column: a mismatch is said (another agent's address, one the tracker does not
+know, an Exchange user's name with no address stored that is not the agent's, none at all,
+sent on the agent's behalf by another agent), never used to guess whose proof it is.
 """
 
 from __future__ import annotations
@@ -41,15 +42,15 @@ from esp_cli.config import Config
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
-from esp_cli.core.names import same_spelling
+from esp_cli.core.names import PROOF_SUFFIX, proof_file_name, same_spelling, unsafe_in_file
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
 from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.rules import fmt
 from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
-from esp_cli.mail.attachments import read_files
-from esp_cli.mail.selfreports import UnreadableMail
+from esp_cli.mail.attachments import Attached, MailFiles, read_files
+from esp_cli.mail.selfreports import UnreadableMail, local_day
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.advise import email_addresses
 from esp_cli.services.agents import (
@@ -74,7 +75,6 @@ PDF_EOF = b"%%EOF"
 # Readers accept the header a little way in and the end marker a little before the end
 # (trailing blank lines, a stray byte from a mail client): the PDF spec's 1024 bytes.
 PDF_SLACK = 1024
-SUFFIX = " TBT.pdf"
 # The longest file name every system takes (255 UTF-16 units on Windows, 255 bytes on Linux
 # and macOS: the safe bound for both).
 MAX_FILE_NAME = 255
@@ -108,10 +108,33 @@ def pdf_problem(data: bytes) -> str | None:
     return None
 
 
+# The marks a second copy's name carries, at its end: Windows' and the browsers' '(1)' (with
+# or without a space before it), Explorer's ' - Copy' and ' - Copy (2)', the Mac's ' copy'
+# and ' copy 2'; and a '.pdf' typed into a Save-as box that adds its own ('X.pdf.pdf').
+_COPY_MARK = re.compile(
+    r"(?:\s*\(\d+\)|\s+-\s+copy(?:\s*\(\d+\))?|\s+copy(?:\s+\d+)?|\.pdf)$", re.I
+)
+
+
+def copy_mark(file_name: str) -> tuple[str, str]:
+    """A file name without the marks of a copy's name, and those marks ('' when none):
+    'Carmen Ortiz TBT (1).pdf' -> ('Carmen Ortiz TBT.pdf', ' (1)')."""
+    name = file_name.strip()
+    ext = re.search(r"\.pdf$", name, flags=re.I)
+    if ext is not None:
+        name = name[: ext.start()]
+    marks = ""
+    while (mark := _COPY_MARK.search(name)) is not None and mark.start() > 0:
+        marks = mark.group(0) + marks
+        name = name[: mark.start()]
+    return name + (ext.group(0) if ext is not None else ""), marks
+
+
 def name_in(file_name: str) -> str:
     """The agent name a file name gives, forgivingly: 'vargas,_hector_tbt.PDF' -> 'hector
-    vargas' words ('Last, First' turned round; the ' TBT' and '.pdf' left out)."""
-    stem = re.sub(r"\.pdf$", "", file_name.strip(), flags=re.I)
+    vargas' words ('Last, First' turned round; the ' TBT' and '.pdf' left out, and a copy's
+    marks: ' (1)', ' - Copy')."""
+    stem = re.sub(r"\.pdf$", "", copy_mark(file_name)[0], flags=re.I)
     words = re.sub(r"[_\s]+", " ", stem).strip()
     words = re.sub(r"[\s-]*\btbt\b\s*$", "", words, flags=re.I).strip(" -")
     if "," in words:
@@ -120,9 +143,11 @@ def name_in(file_name: str) -> str:
     return " ".join(words.split())
 
 
-def misnaming(file_name: str, expected: str) -> str:
-    """What is wrong with a file name that names the right agent, in a person's words."""
-    wrong = []
+def misnaming(file_name: str, expected: str, agent: str = "") -> str:
+    """What is wrong with a file name that names the right agent (`agent`, as the tracker
+    spells it), in a person's words."""
+    file_name, marks = copy_mark(file_name)
+    wrong = [f"a copy's name ('{marks.strip()}')"] if marks else []
     if "_" in file_name:
         wrong.append("underscores for spaces")
     if "," in file_name:
@@ -132,45 +157,61 @@ def misnaming(file_name: str, expected: str) -> str:
         wrong.append("no ' TBT' before .pdf" if pdf else "no ' TBT' and no '.pdf' at the end")
     elif not pdf:
         wrong.append("no '.pdf' at the end")
-    name_case = f"{name_in(file_name)}{SUFFIX}"
+    name_case = f"{name_in(file_name)}{PROOF_SUFFIX}"
     tbt_case = re.search(r"tbt\s*\.pdf$", file_name, flags=re.I)
     if (name_case != expected and name_case.casefold() == expected.casefold()) or (
         tbt_case and not tbt_case.group(0).endswith("TBT.pdf")
     ):
         wrong.append("capitals differ")
+    unsafe = unsafe_in_file(file_name) or unsafe_in_file(agent)
+    if unsafe and not wrong:
+        wrong.append(f"the agent's name without its {unsafe} (no Windows file name can hold it)")
     return ", ".join(wrong) or "not the 'First Last TBT.pdf' form"
 
 
 def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejected:
-    """The one agent a well-named file belongs to, or why the file is rejected."""
+    """The one agent a well-named file belongs to, or why the file is rejected. The name is
+    the agent's as a Windows file name can hold it (proof_file_name): two agents whose names
+    make the same file name are both named, never guessed between."""
     wanted = name_in(file_name)
     if not name_tokens(wanted):
         return Rejected(file_name, "badly named: no agent name in it; name it 'First Last TBT.pdf'")
     found = find_agents(rows, wanted)
     if not found:
-        shape_ok = file_name.endswith(SUFFIX) and "_" not in file_name and "," not in file_name
+        shape_ok = (
+            file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and "," not in file_name
+        )
         what = "matches no agent" if shape_ok else "badly named, and names no agent"
         return Rejected(
             file_name, f"{what} in {tracker} ({wanted!r}); name it 'First Last TBT.pdf'"
         )
     if len(found) > 1:
-        return Rejected(
-            file_name,
-            f"{len(found)} agents are named {wanted!r}: "
-            + "; ".join(describe(r) for r in found)
-            + "; record this one by hand",
-        )
+        return _not_guessed(file_name, found, f"are named {wanted!r}")
     row = found[0]
-    expected = f"{row.name}{SUFFIX}"
+    expected = proof_file_name(row.name) or f"{row.name}{PROOF_SUFFIX}"
+    # Windows takes a file name whatever its case: two names differing only so are one file.
+    same = [r for r in rows if _same_file_name(proof_file_name(r.name), expected)]
+    if len(same) > 1:
+        return _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
     # typed: the same name to a person.
     if not same_spelling(file_name, expected):
         return Rejected(
             file_name,
-            f"badly named ({misnaming(file_name, expected)}): rename it to '{expected}'",
+            f"badly named ({misnaming(file_name, expected, row.name)}): rename it to '{expected}'",
             expected,
         )
     return row
+
+
+def _not_guessed(file_name: str, agents: Sequence[Row], what: str) -> Rejected:
+    """A file more than one agent's name fits: each named, to record by hand."""
+    named = "; ".join(describe(r) for r in agents)
+    return Rejected(file_name, f"{len(agents)} agents {what}: {named}; record this one by hand")
+
+
+def _same_file_name(a: str | None, b: str) -> bool:
+    return a is not None and same_spelling(a.casefold(), b.casefold())
 
 
 # ------------------------------------------------------------------ the tracking sheet
@@ -494,6 +535,8 @@ class Incoming:
     # it (the outer e-mail's sender); the sender above is that attached e-mail's.
     via: str = ""
     forwarded_by: str = ""
+    # ... and both e-mails' senders and days, as said ('sent by … on …, forwarded by …').
+    forwarded: str | None = None
 
 
 def _from_mail(
@@ -528,7 +571,8 @@ def _from_mail(
         what = f"its attachments are {others}{with_none}" if others else "it has no attachment"
         why = f"an e-mail with no PDF attached ({what}): the agent's 'First Last TBT.pdf' is"
         return [], [Rejected(path.name, f"{why} what to send"), *unopened]
-    received = found.day(tz) or _received(path, tz)
+    forwarded_on = found.day(tz)
+    received = forwarded_on or _received(path, tz)
     incoming: list[Incoming] = []
     rejected = unopened
     for attached in pdfs:
@@ -559,24 +603,45 @@ def _from_mail(
             continue
         # Found in an attached e-mail: that e-mail's sender sent it (the outer's forwarded
         # it); one with no sender (a draft attached) is taken as the outer's.
+        # It is dated by that e-mail, the agent's, when it says when it was sent.
         own = bool(attached.via) and bool(attached.sender or attached.sender_name)
         sender = (attached if own else found).sender
+        sent = attached.sent if own and attached.sent is not None else found.sent
         incoming.append(
             Incoming(
                 attached.name,
                 attached.data,
-                received,
+                local_day(sent, tz) if own and sent is not None else received,
                 mail=path.name,
                 sender=sender,
                 sender_name=(attached if own else found).sender_name,
                 sent_by=(attached if own else found).sent_by,
-                sent=found.sent,
+                sent=sent,
                 saved=False,
                 via=attached.via[-1] if own else "",
                 forwarded_by=(found.sender or found.sender_name) if own else "",
+                forwarded=_forwarded(attached, found, forwarded_on, tz) if own else None,
             )
         )
     return incoming, rejected
+
+
+def _forwarded(
+    attached: Attached, found: MailFiles, forwarded_on: date | None, tz: tzinfo | None
+) -> str | None:
+    """Who sent the e-mail a PDF came in, and who forwarded it, each with the day: 'sent by
+    ana@… on 11/23/2026, forwarded by pat@… on 11/25/2026'; None when both are of one day."""
+
+    def on(day: date | None) -> str:
+        return f" on {fmt(day)}" if day is not None else " (no time in it)"
+
+    sent_on = local_day(attached.sent, tz) if attached.sent is not None else None
+    if sent_on == forwarded_on and sent_on is not None:
+        return None
+    return (
+        f"sent by {attached.sender or attached.sender_name}{on(sent_on)}, forwarded by "
+        f"{found.sender or found.sender_name or 'an e-mail with no sender'}{on(forwarded_on)}"
+    )
 
 
 def _shortened(name: str, most: int = 80) -> str:
@@ -704,7 +769,18 @@ def check_files(
         if check is not None and item.via:
             check += f", in {item.via} forwarded by {item.forwarded_by}"
         sender = item.sender if item.mail is not None else None
-        good.append(Proof(item.name, found.ref(), item.received, digest, item.mail, sender, check))
+        good.append(
+            Proof(
+                item.name,
+                found.ref(),
+                item.received,
+                digest,
+                item.mail,
+                sender,
+                check,
+                item.forwarded,
+            )
+        )
         if not item.saved:
             to_save[item.name] = item
     return good, rejected, to_save

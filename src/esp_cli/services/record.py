@@ -47,6 +47,7 @@ from esp_cli.core.rules import (
     fmt,
     fmt_day,
     ladder_conflicts,
+    recorded_after,
     step_due,
     step_due_basis,
     step_order_error,
@@ -584,9 +585,13 @@ def _refuse_if_wrong(row: Row, step: Step, on: date) -> None:
         )
     current = row.values.get(step.column)
     if current is not None and current != on:
+        said = (
+            recorded_after(step, current, on)
+            if current > on
+            else f"the {step.label} is already recorded on {fmt(current)}"
+        )
         raise StepOrderError(
-            f"{row.label()}: the {step.label} is already recorded on {fmt(current)} "
-            f"({_where(row, step)}); esp does not change a recorded step.",
+            f"{row.label()}: {said} ({_where(row, step)}); esp does not change a recorded step.",
             fix="if that date is wrong, correct the cell in Excel.",
         )
     for later in LADDER[LADDER.index(step) + 1 :]:

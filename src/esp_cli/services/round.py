@@ -48,6 +48,8 @@ from esp_cli.core.rules import (
     evaluate,
     fmt,
     ladder_conflicts,
+    recorded_after,
+    recorded_later_than,
     step_order_error,
 )
 from esp_cli.core.values import Unreadable, text_of
@@ -538,6 +540,23 @@ def _flag(row: Row, value: bool | None, key: str) -> bool | str | None:
     return value
 
 
+def _with_later(due: tuple[str, ...], ev: Evaluation, facts: Any, day: date) -> tuple[str, ...]:
+    """The due lines, the ladder step's saying when it was recorded after `day` (a round for
+    an earlier day): due then, done later."""
+    step = ev.pending_step
+    later = recorded_later_than(facts, step, day) if step is not None else None
+    if later is None:
+        return due
+    s, recorded = later
+    said = f"{s.label} recorded {fmt(recorded)}" if s is not step else f"recorded {fmt(recorded)}"
+    return tuple(
+        f"{line} ({said}, after {day:%a %m/%d}: not yet then)"
+        if action.action.value in _STEPS
+        else line
+        for line, action in zip(due, ev.actions, strict=True)
+    )
+
+
 def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
     facts = facts_from_row(row)
     access = facts.citrix_access
@@ -549,7 +568,7 @@ def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
         agent=row.ref(),
         sme=" ".join(row.text(SME).split()) if SME not in row.unreadable else "",
         status=str(ev.stage),
-        due=due_lines(ev),
+        due=_with_later(due_lines(ev), ev, facts, day),
         latest_note=notes[-1] if notes else None,
         latest_tbt_note=tbt_notes[-1] if tbt_notes else None,
         self_report=self_report(row, day),
@@ -794,12 +813,19 @@ class Round:
         if step is None or due is None:
             why = ev.reason or "no escalation step is pending"
             raise UsageError(f"No step to record for {row.label()}: {why}.")
+        facts = facts_from_row(row)
+        came = recorded_later_than(facts, step, self.day)
+        if came is not None:
+            # A round for an earlier day: the row says the step came later, and is right.
+            raise UsageError(
+                f"{row.label()}: {recorded_after(*came, self.day)} ({came[0].header}); "
+                "esp does not change a recorded step."
+            )
         if due > self.day:
             raise UsageError(
                 f"The {step.label} for {row.label()} is not due until {fmt(due)}.",
                 fix="record it on or after that day (esp record-step for an exception).",
             )
-        facts = facts_from_row(row)
         index = LADDER.index(step)
         for conflict in ladder_conflicts(facts, calendar_from(self.config)):
             if LADDER.index(conflict.step) <= index:
