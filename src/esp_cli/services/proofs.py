@@ -769,7 +769,7 @@ def _plan_tracker(
 ) -> None:
     """All TBTs Complete? = Yes and TBT Complete Date where not set already (a date already
     there is the coordinator's and is kept); the agent's computed columns then follow."""
-    now = datetime.now()
+    now = config.now()
     cal = None
     for proof in proofs:
         row = rows[(proof.agent.sheet, proof.agent.row)]
