@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from typer.testing import CliRunner
 
@@ -56,7 +57,9 @@ README = ROOT / "README.md"
 DOCS = ROOT / "docs"
 ELLIPSIS = "…"
 WIDTH = 100
-CLOCK = datetime(2026, 11, 24, 9, 0, 0)
+# 9 am on the sample's today, in its [calendar] timezone: the computer's clock is set to that
+# zone too, as the team's own computers are.
+CLOCK = datetime(2026, 11, 24, 9, 0, 0, tzinfo=ZoneInfo("America/New_York"))
 DEMO_FOLDER = "esp-demo"
 CONFIG_SHOWN = "~/.config/esp"  # how your own config folder shows in the pages
 
@@ -482,7 +485,7 @@ def run_page(steps: Sequence[Step]) -> Iterator[Ran]:
         old = Path.cwd()
         os.chdir(here)
         try:
-            with time_machine.travel(CLOCK.astimezone(), tick=True):
+            with time_machine.travel(CLOCK, tick=True):
                 for step in steps:
                     if isinstance(step, Fixture):
                         make_fixture(step, here)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -94,7 +94,8 @@ def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     [("yesterday", "2026-11-23"), ("11/20", "2026-11-20"), ("friday", "2026-11-20")],
 )
 def test_as_of_takes_the_days_people_type(sample: Path, typed: str, as_of: str) -> None:
-    with time_machine.travel(date(2026, 11, 24), tick=False):
+    # Noon UTC: 11/24 in the sample's [calendar] timezone (New York) too.
+    with time_machine.travel(datetime(2026, 11, 24, 12, 0), tick=False):
         got = CliRunner().invoke(app, ["explain", "Marcus Lee", "--as-of", typed, "-f", "json"])
     assert got.exit_code == 0, got.output
     assert json.loads(got.stdout)["as_of"] == as_of

@@ -1346,7 +1346,7 @@ learning_contacts = [
 country = "US"                   # the holidays package's calendar, observed dates
 company_days_off = []            # extra days off, e.g. ["2026-12-24"]
 company_workdays = []            # holidays the company works, e.g. ["2026-11-11"]
-timezone = "America/New_York"    # the team's day for e-mailed self-reports (default: this PC's)
+timezone = "America/New_York"    # the team's clock: every command's today (default: this PC's)
 
 [spoc]
 phone = "(888) 905-9500"

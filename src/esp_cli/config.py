@@ -160,10 +160,19 @@ class Config:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
         return None if self.timezone is None else ZoneInfo(self.timezone)
 
+    def now(self) -> datetime:
+        """Now on the team's clock ([calendar] timezone, else the machine's), as a wall-clock
+        time without its zone, as the tracker's own times are: the moment clock-hour
+        timeboxes are measured at. Every command's "now" and "today" come from here (the
+        machine's clock stays for what is about the machine: backups, the history log)."""
+        zone = self.zone()
+        return datetime.now() if zone is None else datetime.now(zone).replace(tzinfo=None)
+
     def today(self) -> date:
         """Today on the team's clock ([calendar] timezone, else the machine's): the day a
-        report or note sent now is dated, as its own date is read in that zone."""
-        return datetime.now(self.zone()).date()
+        note, a letter or a report made now is dated, what "today", "yesterday" and
+        "monday" name, and the day business days are counted to."""
+        return self.now().date()
 
     def tracking_sheet(self, tracker: Path, given: Path | None = None) -> Path:
         """The TBT Tracking Sheet esp tbt proofs writes for `tracker`: `given`

@@ -116,7 +116,7 @@ def advise_command(
     from esp_cli.render.advise import render
     from esp_cli.services.advise import advise_agent, advise_due
 
-    day, now = as_of_and_now(as_of)
+    day, now = as_of_and_now(as_of, cfg)
     draft = "msg" if as_msg else "eml"
     with waiting_allowed(no_wait):
         if due:

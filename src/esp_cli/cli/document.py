@@ -154,14 +154,14 @@ def document_command(
     with waiting_allowed(no_wait):
         if due:
             result = document_due(
-                path, cfg, on=parse_day(as_of, future=True), out=out or Path("."), cls=cls,
+                path, cfg, on=parse_day(as_of, cfg, future=True), out=out or Path("."), cls=cls,
                 sme=sme, by=by, drafts=drafts, record=record, dry_run=dry_run,
             )  # fmt: skip
         else:
             assert agent is not None and step is not None
             result = document_one(
                 path, cfg, agent, parse_step(step),
-                parse_day(on, "--date", future=True) if on else None, out=out or Path("."),
+                parse_day(on, cfg, "--date", future=True) if on else None, out=out or Path("."),
                 cls=cls, by=by, drafts=drafts, record=record, note=note, dry_run=dry_run,
             )  # fmt: skip
     render(result, fmt)

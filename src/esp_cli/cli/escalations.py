@@ -91,7 +91,7 @@ def escalations_command(
     from esp_cli.render.escalations import render
     from esp_cli.services.escalations import run_escalations
 
-    day, now = as_of_and_now(as_of)
+    day, now = as_of_and_now(as_of, cfg)
     with waiting_allowed(no_wait), working(f"Checking every agent of {tracker_file.name}"):
         result = run_escalations(
             tracker_file,

@@ -34,6 +34,6 @@ def explain_command(
     from esp_cli.render.explain import render
     from esp_cli.services.explain import explain_agent
 
-    day, now = as_of_and_now(as_of)
+    day, now = as_of_and_now(as_of, cfg)
     result = explain_agent(tracker_file, cfg, agent, day, now, cls=cls)
     render(result, fmt)

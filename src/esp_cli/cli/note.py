@@ -68,7 +68,7 @@ def note_add_command(
             text,
             kind=NoteKind.TBT if tbt else NoteKind.NOTES,
             by=by,
-            on=parse_day(on, "--date"),
+            on=parse_day(on, cfg, "--date"),
             cls=cls,
             dry_run=dry_run,
         )

@@ -287,12 +287,15 @@ def parse_duration(text: str, option: str) -> float:
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
-def parse_day(text: str | None, option: str = "--as-of", *, future: bool = False) -> date:
+def parse_day(
+    text: str | None, cfg: Config, option: str = "--as-of", *, future: bool = False
+) -> date:
     """The day an option names, in any form people type (core.dayphrase: 2026-11-24,
-    11/24, today, yesterday, monday); today when it is not given. A month/day is the most
+    11/24, today, yesterday, monday); today when it is not given, on the team's clock
+    (Config.today: [calendar] timezone, else the machine's). A month/day is the most
     recent one up to today: the options name days that have happened (a step delivered, a
     day replayed); with `future`, one that may be ahead (the nearest)."""
-    today = date.today()
+    today = cfg.today()
     if text is None:
         return today
     try:
@@ -308,13 +311,13 @@ def parse_day(text: str | None, option: str = "--as-of", *, future: bool = False
     return day
 
 
-def as_of_and_now(text: str | None, option: str = "--as-of") -> tuple[date, datetime]:
-    """The day to evaluate and the moment to measure clock-hour timeboxes at: today and now,
-    or the given day and its end (see END_OF_DAY)."""
+def as_of_and_now(text: str | None, cfg: Config, option: str = "--as-of") -> tuple[date, datetime]:
+    """The day to evaluate and the moment to measure clock-hour timeboxes at: today and now
+    on the team's clock (Config.now), or the given day and its end (see END_OF_DAY)."""
     if text is None or is_word(text):  # `--as-of today` is today, not a replay of it
-        now = datetime.now()
+        now = cfg.now()
         return now.date(), now
     from esp_cli.core.rules import END_OF_DAY  # loaded by the commands that replay a day
 
-    day = parse_day(text, option)
+    day = parse_day(text, cfg, option)
     return day, datetime.combine(day, END_OF_DAY)

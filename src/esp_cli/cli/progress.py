@@ -70,7 +70,7 @@ def import_command(
     from esp_cli.render.progress import render_import
     from esp_cli.services.progress import default_sources, import_reports, read_reports
 
-    day = parse_day(on, "--date") if on is not None else None
+    day = parse_day(on, cfg, "--date") if on is not None else None
     with working("Reading the self-reports") as line:
         found = read_reports(files or default_sources(cfg), cfg, line)
     with waiting_allowed(no_wait), working(f"Putting them in {tracker_file.name}"):
@@ -96,7 +96,7 @@ def missing_command(
     from esp_cli.render.progress import render_missing
     from esp_cli.services.progress import missing_reports
 
-    result = missing_reports(tracker_file, cfg, parse_day(on, "--date"), cls=cls, sme=sme)
+    result = missing_reports(tracker_file, cfg, parse_day(on, cfg, "--date"), cls=cls, sme=sme)
     render_missing(result, fmt, verbose)
 
 

@@ -102,7 +102,7 @@ def record_step_command(
             cfg,
             agent,
             parse_step(step),
-            parse_day(on, "--date") if on is not None else None,
+            parse_day(on, cfg, "--date") if on is not None else None,
             by=by,
             note=note,
             cls=cls,

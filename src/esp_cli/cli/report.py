@@ -102,7 +102,7 @@ def eod_command(
     from esp_cli.services.eod import eod_report
     from esp_cli.services.mailing import deliver, prepare
 
-    when, now = as_of_and_now(day, "--date")
+    when, now = as_of_and_now(day, cfg, "--date")
     if out is not None:
         check_out(out)  # refused before any work, with --dry-run too
     # The e-mail's settings fail before anything is written (--out, a draft).
@@ -181,8 +181,8 @@ def kpi_command(
 
     # A period may end ahead (the rest of the month): --to is the nearest month/day, --from
     # one that has happened.
-    last = parse_day(end, "--to", future=True)
-    first = parse_day(start, "--from") if start is not None else None
+    last = parse_day(end, cfg, "--to", future=True)
+    first = parse_day(start, cfg, "--from") if start is not None else None
     if first is not None and first > last:
         raise UsageError(
             f"--from {first:%Y-%m-%d} is after --to {last:%Y-%m-%d}.",

@@ -165,7 +165,7 @@ def round_command(
         person = sys.stdin.isatty()
         if person:
             let_ctrl_c_interrupt()  # Ctrl-C always ends a round typed at a terminal
-        day = parse_day(on, "--date") if on is not None else None
+        day = parse_day(on, cfg, "--date") if on is not None else None
         rnd = start_round(path, cfg, cls=cls, sme=sme, by=by, day=day, dry_run=dry_run)
         if rnd.chosen_waiting:
             say(chosen_with_waiting(rnd.chosen_sme, len(rnd.chosen_waiting)))

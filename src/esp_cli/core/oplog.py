@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from esp_cli.core.model import AddedColumn, AgentRef
@@ -472,11 +472,13 @@ class Operation:
             grown=tuple(GrownRange.from_json(g) for g in d.get("grown") or ()),
         )
 
-    @property
-    def day(self) -> date:
+    def day(self, zone: tzinfo | None = None) -> date:
         """The day the change counts for: the day its command dated it, else the day it
-        was made."""
-        return self.dated if self.dated is not None else self.time.date()
+        was made, on the clock of `zone` (the team's; None: as the machine that made it
+        recorded its time)."""
+        if self.dated is not None:
+            return self.dated
+        return self.time.date() if zone is None else self.time.astimezone(zone).date()
 
 
 def _day_or_none(text: object) -> date | None:

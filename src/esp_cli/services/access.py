@@ -131,7 +131,7 @@ def set_access(
     today: date | None = None,
 ) -> AccessResult:
     """Set the agent's Citrix TBT Access (and the SPOC columns given), with a TBT note."""
-    now = today or date.today()
+    now = today or config.today()
     day = on or now
     refuse_future(day, now, "a note is dated the day it is written")
     if spoc_called is not None:
@@ -194,7 +194,7 @@ def set_access(
                 # teammate's change of it meanwhile holds the line (and what it documents).
                 s.plan.see(row, ACCESS)
         if changed:  # the agent's computed columns follow, as in esp round
-            moment = datetime.combine(now, datetime.now().time())
+            moment = datetime.combine(now, config.now().time())
             cal = calendar_from(config)
             follow_computed(s.plan, row, changed, config, moment, cal, read=READ_KEYS)
     return AccessResult(

@@ -337,6 +337,7 @@ def _deliver(run: _Run, s: WriteSession, advice: Advice, *, strict: bool) -> Adv
     assert run.sender is not None
     env = mail.Envelope(run.sender, tuple(split_addresses(advice.to)), advice.cc)
     stem = file_stem(run.today, advice.agent.name, advice.kind.heading)
+    # The Date header carries its offset: the machine's clock says the moment right.
     message = mail.build_message(
         env, Letter(advice.subject, advice.text, advice.html, stem), datetime.now()
     )
@@ -527,7 +528,7 @@ def advise_agent(
     run = _start(
         config,
         by=by,
-        today=today or date.today(),
+        today=today or config.today(),
         out=out,
         send=send,
         dry_run=dry_run,
@@ -574,7 +575,7 @@ def advise_due(
     run = _start(
         config,
         by=by,
-        today=today or date.today(),
+        today=today or config.today(),
         out=out,
         send=send,
         dry_run=dry_run,

@@ -16,7 +16,6 @@ a change of the computed cells alone (esp escalations --write, as of the day it 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from esp_cli.config import Config
 from esp_cli.core.columns import BY_KEY, RULES_NEED
@@ -79,7 +78,7 @@ def plan_for_waiting(s: WriteSession, config: Config, outcomes: list[waiting.Out
         return
     finder = RowFinder(table)
     cal = None
-    now = datetime.now()
+    now = config.now()
     unruled: dict[str, str] = {}  # sheet -> why its computed columns are left as they are
     for outcome in outcomes:
         for row in _rows_changed(outcome, finder):

@@ -540,7 +540,7 @@ def _recorder(run: _Run, wanted: _Candidate, docx: Path) -> Callable[[ChangePlan
     """Plan recording the step (--record) naming its document, on a plan."""
     return functools.partial(
         plan_step, row=wanted.row, step=wanted.step, on=wanted.on, writer=run.signer.name,
-        config=run.config, cal=run.cal, moment=datetime.now(), note=run.note,
+        config=run.config, cal=run.cal, moment=run.config.now(), note=run.note,
         document=docx.name,
     )  # fmt: skip
 
@@ -722,6 +722,7 @@ def _draft(run: _Run, s: WriteSession, one: _Made) -> None:
     subject, text = docs.letter_text(one.facts, name)
     env = mail.Envelope(run.sender, one.to, doc.cc)
     letter = Letter(subject, text, to_html(subject, text), one.stem)
+    # The Date header carries its offset: the machine's clock says the moment right.
     message = mail.build_message(env, letter, datetime.now())
     mail.attach_data(message, name, one.data, DOCX_TYPE)
     eml = next((p for p in doc.drafts if p.suffix == ".eml"), None)
@@ -845,7 +846,7 @@ def document_one(
 ) -> DocumentResult:
     """The document of `step` for the agent `query` names, delivered on `on` (else the
     step's recorded date, else today); a reason it cannot be made is an error."""
-    today = today or date.today()
+    today = today or config.today()
     run = _start(config, by=by, out=out, drafts=drafts, record=record, dry_run=dry_run, note=note)
     if record and on is not None:
         refuse_future(on, today, "a step is recorded once it is delivered")
@@ -964,7 +965,7 @@ def document_due(
 ) -> DocumentResult:
     """A document for every agent (of `cls`; of the TBT SME `sme`) whose pending step is due
     on `on`; none for an agent whose step is recorded, nor over a document already made."""
-    today = today or date.today()
+    today = today or config.today()
     if record:
         refuse_future(on, today, "a step is recorded once it is delivered", "--as-of")
     run = _start(config, by=by, out=out, drafts=drafts, record=record, dry_run=dry_run, note=None)

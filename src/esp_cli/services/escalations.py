@@ -385,7 +385,7 @@ def run_escalations(
     `now`; with `write`, put the computed columns in the tracker (not with `dry_run`): for
     an `as_of` before `today` only with `write_past` (refuse_past_write)."""
     if write:
-        refuse_past_write(as_of, today or date.today(), write_past, dry_run)
+        refuse_past_write(as_of, today or config.today(), write_past, dry_run)
     cal = calendar_from(config)  # a bad [calendar] fails before the workbook is opened
     with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
         chosen = agents_for(s.table, cls, sme, s.counted)

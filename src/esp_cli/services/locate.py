@@ -156,7 +156,7 @@ def locate_cases(
                     )
                 )
             if mailing is not None and compose is not None and cases:
-                today = date.today()
+                today = config.today()
                 mailed = deliver(
                     mailing,
                     config,

@@ -65,6 +65,7 @@ def deliver(
 
     env = mailing.envelope
     letter = compose(config.greeting, outgoing.signoff(config, env))
+    # The Date header carries its offset: the machine's clock says the moment right.
     message = outgoing.build_message(env, letter, datetime.now())
     outgoing.attach(message, list(attachments))
     fallback = outgoing.fallback_path(beside, letter.stem)

@@ -81,8 +81,9 @@ def add_note(
     """Append one note line for the agent `query` names."""
     if not text.strip():
         raise UsageError("The note is empty.", fix="give the note's text after the agent.")
-    day = on or today or date.today()
-    refuse_future(day, today or date.today(), "a note is dated the day it is written")
+    today = today or config.today()
+    day = on or today
+    refuse_future(day, today, "a note is dated the day it is written")
     signer = config.who_signs(by)
     writer = signer.name
     line = format_line(kind, day, writer, text)

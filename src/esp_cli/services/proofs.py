@@ -846,7 +846,7 @@ def _plan_tracker(
     """All TBTs Complete? = Yes and TBT Complete Date where not set already (a date already
     there is the coordinator's and is kept); the agent's computed columns then follow.
     Returns the sheets of the agents written."""
-    now = datetime.now()
+    now = config.now()
     cal = None
     sheets: list[str] = []
     for proof in proofs:

@@ -521,7 +521,7 @@ def record_step(
     gives the reason (it goes in the note); `document`, the step's .docx (or the signed
     scan), is checked to be this agent's, this step's and this day's, and named in the
     Notes line."""
-    moment = now or datetime.now()
+    moment = now or config.now()
     if on is not None:
         refuse_future(on, moment.date(), "a step is recorded once it is delivered")
     given = read_document(document) if document is not None else None

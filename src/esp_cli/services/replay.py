@@ -52,8 +52,9 @@ def values_then(
     )
     finder = RowFinder(table)
     found: dict[tuple[str, int], dict[str, Any]] = {}
+    zone = config.zone()
     for op in log.operations:  # oldest first: the first change after the day wins
-        if op.day <= day:  # made by then, or dated by its command for a day by then
+        if op.day(zone) <= day:  # made by then, or dated by its command for a day by then
             continue
         for cell in op.cells:
             if cell.column not in by_header or not cell.agent:
@@ -70,7 +71,7 @@ def rows_as_of(
 ) -> list[Row]:
     """`rows`, each with its undated cells as they were at the end of `day` (the rows as
     they are for today or a day to come)."""
-    if day >= (today or date.today()):
+    if day >= (today or config.today()):
         return list(rows)
     then = values_then(table, config, day)
     if not then:

@@ -383,6 +383,7 @@ def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
     """Move an older esp's journal into the backup folder, named by time."""
     folder = safety.backup_dir_for(tracker, config.backup_dir)
     system.make_folder(folder, like=tracker.parent)
+    # Named on the machine's clock, as the backups beside it are.
     stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S_%f")
     target = folder / f"{tracker.name}.round-{stamp}.jsonl"
     os.replace(journal, target)
@@ -948,7 +949,7 @@ def start_round(
     outstanding agents; each agent's answers are kept beside it as they are typed (in
     memory only for a dry run). `day`: the day the statuses were taken (default today):
     every note and step is dated it, and what was due is as of its end."""
-    moment = now or datetime.now()
+    moment = now or config.now()
     today = moment.date()
     if day is not None and day > today:
         raise UsageError(
@@ -1029,7 +1030,7 @@ def finish_round(
     answer written with the note documenting it or not at all; an agent with a conflict
     waits on. The computed columns of the agents whose step, access or completion was
     answered are brought up to date. `also`: a dry run's answers, kept in memory."""
-    now = datetime.now()
+    now = config.now()
     cal: BusinessCalendar | None = None
     ids = {o.op for o in (*mine, *also)}
     # A round typed for an earlier day (--date): its answers, written in this write's own

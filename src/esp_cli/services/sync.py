@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -398,7 +398,7 @@ def _keep_computed(plan: ChangePlan, dated: list[tuple[Row, date]], config: Conf
     if not dated:
         return
     need_rule_columns(plan.table, config, computed=True, sheets={row.sheet for row, _ in dated})
-    now = datetime.now()
+    now = config.now()
     cal = calendar_from(config)
     for row, day in dated:
         follow_computed(plan, row, {DATE_KEY: day}, config, now, cal, read=(DATE_KEY, NNUM_KEY))

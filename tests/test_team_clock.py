@@ -1,0 +1,169 @@
+"""[calendar] timezone: every command's "today" and "now" are the team's.
+
+The machine's clock is pinned at 2026-12-07 01:30 UTC; the team works in Chicago, where it is
+still Sunday 12/06 19:30. Every command that dates, counts or judges against today takes the
+team's day; without a timezone, the machine's."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+import time_machine
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.config import Config
+from tests import factories
+
+MACHINE = datetime(2026, 12, 7, 1, 30, tzinfo=ZoneInfo("UTC"))
+TEAM_DAY = date(2026, 12, 6)  # 19:30 in America/Chicago
+MACHINE_DAY = date(2026, 12, 7)
+AGENTS: list[dict[str, Any]] = [
+    {
+        "Class": "AET-1",
+        "Agent Name": "Sam Lee",
+        "Email": "sam.lee@x.com",
+        "ESP Start Date": date(2026, 11, 2),
+    },
+]
+NOTES = "K"  # factories.TRACKER_HEADERS: Notes is the 11th column
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def machine_clock() -> Iterator[None]:
+    with time_machine.travel(MACHINE, tick=False):
+        yield
+
+
+def _config(folder: Path, zone: str | None) -> Path:
+    factories.tracker(folder / "ESP Tracker.xlsx", AGENTS)
+    path = folder / "esp.toml"
+    calendar = f'[calendar]\ntimezone = "{zone}"\n' if zone else ""
+    path.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n[people]\nuser = "Jordan Reyes"\n' + calendar,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def config(tmp_path: Path, machine_clock: None) -> Path:
+    return _config(tmp_path, "America/Chicago")
+
+
+def notes_of_sam(config: Path) -> str:
+    ws = openpyxl.load_workbook(config.parent / "ESP Tracker.xlsx")["ESP Tracker"]
+    return str(ws[f"{NOTES}3"].value or "")
+
+
+def test_the_clock_is_the_team_s() -> None:
+    with time_machine.travel(MACHINE, tick=False):
+        assert Config(timezone="America/Chicago").today() == TEAM_DAY
+        assert Config(timezone="America/Chicago").now() == datetime(2026, 12, 6, 19, 30)
+        assert Config().today() == MACHINE_DAY
+
+
+def test_a_note_is_dated_the_team_s_day(config: Path) -> None:
+    res = run("note", "add", "Sam Lee", "Called", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes_of_sam(config) == "12/06/2026 - Jordan Reyes - Called"
+
+
+@pytest.mark.parametrize("phrase", ["today", "2026-12-06", "12/06"])
+def test_a_note_dated_the_team_s_today_is_not_in_the_future(config: Path, phrase: str) -> None:
+    res = run("note", "add", "Sam Lee", "Called", "--date", phrase, "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes_of_sam(config) == "12/06/2026 - Jordan Reyes - Called"
+
+
+def test_the_machine_s_day_is_the_team_s_tomorrow(config: Path) -> None:
+    res = run("note", "add", "Sam Lee", "Called", "--date", "2026-12-07", "--config", str(config))
+    assert res.exit_code == 2 and "future" in res.stderr, res.output
+    assert notes_of_sam(config) == ""
+
+
+def test_access_set_dates_its_note_the_team_s_day(config: Path) -> None:
+    res = run("access", "set", "Sam Lee", "No Issues", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes_of_sam(config) == ""  # the access line goes in TBT Notes
+    ws = openpyxl.load_workbook(config.parent / "ESP Tracker.xlsx")["ESP Tracker"]
+    assert ws["L3"].value == "Jordan Reyes - 12/06/2026 - Citrix TBT Access: No Issues"
+
+
+def overdue(config: Path, *extra: str) -> list[int]:
+    """The business days each action of the to-do list is overdue."""
+    res = run("escalations", "--today", "--config", str(config), "-f", "json", *extra)
+    assert res.exit_code == 0, res.output
+    return [action["business_days_overdue"] for action in json.loads(res.stdout)]
+
+
+def test_escalations_count_to_the_team_s_day(config: Path) -> None:
+    """Sunday 12/06 for the team: Monday 12/07, the machine's day, is not counted yet."""
+    assert overdue(config) == [19, 20]
+    assert overdue(config, "--as-of", "today") == [19, 20]
+
+
+def test_yesterday_is_the_day_before_the_team_s_today(config: Path) -> None:
+    res = run("note", "add", "Sam Lee", "Called", "--date", "yesterday", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes_of_sam(config) == "12/05/2026 - Jordan Reyes - Called"
+
+
+def test_writing_the_team_s_today_is_not_a_past_day(config: Path) -> None:
+    res = run("escalations", "--as-of", "2026-12-06", "--dry-run", "--config", str(config))
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("command", [["report", "eod"], ["progress", "missing"]])
+def test_reports_default_to_the_team_s_day(config: Path, command: list[str]) -> None:
+    res = run(*command, "--config", str(config), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["date"] == "2026-12-06"
+
+
+def test_without_a_timezone_the_day_is_the_machine_s(tmp_path: Path, machine_clock: None) -> None:
+    config = _config(tmp_path, None)
+    res = run("report", "eod", "--config", str(config), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["date"] == "2026-12-07"
+    assert overdue(config) == [20, 21]
+    res = run("note", "add", "Sam Lee", "Called", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert notes_of_sam(config) == "12/07/2026 - Jordan Reyes - Called"
+
+
+def test_a_past_day_replayed_holds_what_was_set_on_the_team_s_day(config: Path) -> None:
+    """The access set on the team's 12/06 (the machine's 12/07) is that day's, replayed later."""
+    res = run("access", "set", "Sam Lee", "Password Reset", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    with time_machine.travel(datetime(2026, 12, 9, 15, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        res = run("explain", "Sam Lee", "--as-of", "2026-12-06", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert "Citrix TBT Access: Password Reset" in res.stdout
+
+
+def test_a_step_recorded_now_is_dated_the_team_s_day(config: Path) -> None:
+    res = run("record-step", "Sam Lee", "coaching", "--config", str(config), "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert "— → 12/06/2026 - Jordan Reyes - Documented coaching delivered" in res.stdout
+
+
+def test_a_change_counts_for_the_day_of_the_team_s_clock() -> None:
+    """An undated change counts for the day its time falls on in the team's zone; without a
+    zone, the day its own recorded time says."""
+    op = factories.logged_write([], time=MACHINE)
+    assert op.day(ZoneInfo("America/Chicago")) == TEAM_DAY
+    assert op.day() == MACHINE_DAY
+    dated = factories.logged_write([], time=MACHINE, dated=date(2026, 12, 1))
+    assert dated.day(ZoneInfo("America/Chicago")) == dated.day() == date(2026, 12, 1)
