@@ -498,3 +498,42 @@ def test_formula_without_a_saved_result_is_listed(tmp_path: Path) -> None:
     )
     assert "save it" in found[0]["fix"] and "type the value" in found[0]["fix"]
     assert found[0]["name"] == "formula-without-result"
+
+
+def _pretty(xml: bytes) -> bytes:
+    """The sheet's XML as other programs write it: each element on its own line, indented."""
+    from lxml import etree
+
+    return etree.tostring(  # type: ignore[no-any-return]
+        etree.fromstring(xml), pretty_print=True, xml_declaration=True, encoding="UTF-8"
+    )
+
+
+@pytest.mark.parametrize("pretty", [False, True], ids=["compact", "pretty-printed"])
+def test_an_empty_shared_formula_without_a_result_is_listed(tmp_path: Path, pretty: bool) -> None:
+    """A shared formula's other cells carry only <f t="shared" si="0"/>: one with no saved
+    result reads as empty, whether the sheet's XML is written compact or one element a line
+    (as some programs write it); one with its result saved is not listed. A whole formula
+    without its result is listed in both forms too."""
+    agents = [agent(1, **{"Coaching Date": "=TODAY()"}), agent(2), agent(3)]
+    made = build(tmp_path / "made.xlsx", agents)
+    with zipfile.ZipFile(made) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    # ESP Start Date (H): H2 holds the shared formula and its result, H3 a member with its
+    # result, H4 a member without one.
+    for row, cell in (
+        (2, b'<f t="shared" ref="H2:H4" si="0">DATE(2026,11,16)</f><v>46342</v>'),
+        (3, b'<f t="shared" si="0"/><v>46342</v>'),
+        (4, b'<f t="shared" si="0"/>'),
+    ):
+        plain = b'<c r="H%d" s="1" t="n"><v>46342</v></c>' % row
+        assert plain in sheet
+        sheet = sheet.replace(plain, b'<c r="H%d" s="1">%s</c>' % (row, cell))
+    if pretty:
+        sheet = _pretty(sheet)
+        assert b'si="0"/>\n' in sheet
+    path = tmp_path / "t.xlsx"
+    copy_with_parts(made, path, {"xl/worksheets/sheet1.xml": sheet})
+    _code, data = run(path)
+    found = [f["cell"] for f in data["findings"] if f["rule"] == "ESP017"]  # type: ignore[index, union-attr]
+    assert found == ["'ESP Tracker'!P2", "'ESP Tracker'!H4"]
