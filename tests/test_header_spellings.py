@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from esp_cli.core.columns import BY_KEY, COLUMNS, alias_table, match_header, normalise_header
+from esp_cli.core.columns import (
+    BY_KEY,
+    COLUMNS,
+    Kind,
+    alias_table,
+    asked_column,
+    match_header,
+    normalise_header,
+)
 from esp_cli.workbook.tracker import read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.support.paths import SAMPLE_DATA
@@ -154,3 +162,52 @@ def test_a_header_spelt_exactly_is_the_column_over_a_looser_one_left_of_it(
     assert [(f.col, f.message) for f in sheet.findings] == [
         (3, f"a second '{BY_KEY[key].header}' column; esp uses column D")
     ]
+
+
+def test_a_question_header_names_only_a_yes_no_column() -> None:
+    """A trailing '?' asks a yes or a no: every yes/no column's spellings read as it with
+    one, no date, text, number or name column's does ('SPOC Called?' holding Yes is never
+    the SPOC Called Date)."""
+    table = alias_table()
+    for col in COLUMNS:
+        for spelling in (col.header.rstrip("?"), *col.aliases):
+            got = match_header(f"{spelling}?", table)
+            assert got == (col.key if col.kind is Kind.YESNO else None), spelling
+
+
+@pytest.mark.parametrize(
+    "header,key",
+    [
+        ("SPOC Called?", None),
+        ("Date SPOC Called?", None),
+        ("SPOC Called ?", None),
+        ("N Number Requested?", None),
+        ("ESP Start Date?", None),
+        ("Incident #?", None),
+        ("Notes?", None),
+        ("Call Cert Complete?", "call_cert_complete"),
+        ("All TBTs Complete?", "tbts_complete"),
+        ("Searched by Course Number?", "searched_course"),
+        ("Searched by Course #?", "searched_course"),
+        ("SPOC Called", "spoc_called"),
+        ("Date SPOC Called", "spoc_called"),
+    ],
+)
+def test_a_date_or_text_column_asked_as_a_question_is_not_it(header: str, key: str | None) -> None:
+    assert match_header(header, alias_table()) == key
+
+
+def test_a_question_mapped_in_esp_toml_is_the_column_it_is_mapped_to() -> None:
+    """The team's own 'Date SPOC Called?' holding the day, mapped in esp.toml [columns]."""
+    table = alias_table({"SPOC Called Date": ["Date SPOC Called?"]})
+    assert match_header("Date SPOC Called?", table) == "spoc_called"
+    assert match_header("SPOC Called?", table) is None
+
+
+def test_the_question_spelling_of_a_column_the_sheet_lacks_is_named() -> None:
+    table = alias_table()
+    assert asked_column("SPOC Called?", table) == "spoc_called"
+    assert asked_column("Date of N Number Request?", table) == "n_number_requested"
+    assert asked_column("SPOC Called", table) is None  # the column itself
+    assert asked_column("Call Cert Complete?", table) is None  # a yes/no column
+    assert asked_column("Anything else?", table) is None

@@ -1663,3 +1663,23 @@ def test_a_run_after_an_undo_that_waited_is_undone_as_after_a_direct_undo(
     for part in ("xl/tables/table1.xml", "xl/workbook.xml"):
         assert waited_parts.get(part) == direct_parts.get(part), part
     assert sheet_filter(sheet) == sheet_filter(direct / sheet.name)
+
+
+@pytest.mark.parametrize(
+    "header,key",
+    [
+        ("Received", "received"),
+        ("Date Received", "received"),
+        ("Received?", None),
+        ("File?", None),
+        ("Agent", "agent"),
+    ],
+)
+def test_a_tracking_sheet_header_asked_as_a_question_is_no_column(
+    header: str, key: str | None
+) -> None:
+    """The TBT Tracking Sheet has no yes/no column: 'Received?' holds a yes or a no, never
+    the day the proof was received."""
+    from esp_cli.services.proofs import _tracking_key
+
+    assert _tracking_key(header) == key

@@ -11,7 +11,7 @@ import bisect
 import itertools
 import json
 import operator
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
@@ -806,20 +806,32 @@ def require_columns(
         where = f"{table.path}: sheet '{sheet.name}'"
         whole = beside[sheet.name]
         if whole is not None:
-            raise MissingColumnsError(
-                f"{where} holds who the agents are but none of the tracker's own columns: no "
-                f"{names} column, which {needed_by} and sheet '{whole}' has (headers of "
-                f"'{sheet.name}' in row {sheet.header_row}: {found}).",
-                fix=f"if '{sheet.name}' holds no agents to follow (a roster, a summary), hide "
-                "it: esp reads the visible sheets only (in Excel: right-click its tab > "
-                f"Hide); if it does, add the columns to it and fill them in for every agent "
-                f"(left empty, {_left_empty(missing)}).",
-            )
+            message, fix = roster_words(sheet, whole, missing, needed_by)
+            raise MissingColumnsError(f"{table.path}: {message}.", fix=fix)
         raise MissingColumnsError(
             f"{where} has no {names} column, which {needed_by} "
             f"(headers in row {sheet.header_row}: {found}).",
-            fix=_columns_fix(missing, sheet.header_row, sheet.headers.values(), aliases),
+            fix=columns_fix(missing, sheet.header_row, sheet.headers.values(), aliases),
         )
+
+
+def roster_words(
+    sheet: Sheet, whole: str, missing: Sequence[str], needed_by: str
+) -> tuple[str, str]:
+    """What to say of a sheet that holds who the agents are but none of the tracker's own
+    columns, beside sheet `whole`, which has them (core/columns roster_beside), and its fix:
+    hide it when it is a roster or a summary, else add the columns."""
+    names = " or ".join(f"'{BY_KEY[k].header}'" for k in missing)
+    found = ", ".join(sheet.headers.values()) or "none"
+    return (
+        f"sheet '{sheet.name}' holds who the agents are but none of the tracker's own columns: "
+        f"no {names} column, which {needed_by} and sheet '{whole}' has (headers of "
+        f"'{sheet.name}' in row {sheet.header_row}: {found})",
+        f"if '{sheet.name}' holds no agents to follow (a roster, a summary), hide "
+        "it: esp reads the visible sheets only (in Excel: right-click its tab > "
+        f"Hide); if it does, add the columns to it and fill them in for every agent "
+        f"(left empty, {_left_empty(missing)}).",
+    )
 
 
 def _left_empty(keys: Iterable[str]) -> str:
@@ -832,7 +844,7 @@ def _left_empty(keys: Iterable[str]) -> str:
     return " and ".join(said) or "nothing is read from it"
 
 
-def _columns_fix(
+def columns_fix(
     missing: list[str],
     header_row: int,
     headers: Iterable[str],
@@ -859,7 +871,7 @@ def _columns_fix(
             f"Header with the header of your column, as row {header_row} spells it"
             + (f" ({'; '.join(said)})" if said else "")
             + "."
-            + (f" Then {_columns_fix(rest, header_row, shown, aliases)}" if rest else "")
+            + (f" Then {columns_fix(rest, header_row, shown, aliases)}" if rest else "")
         )
     it = "it" if len(missing) == 1 else "one"
     named = " and ".join(f"'{BY_KEY[k].header}'" for k in missing)
