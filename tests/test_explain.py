@@ -164,3 +164,51 @@ def test_a_call_cert_start_that_is_no_date_is_unreadable_not_12_30_1899(
     start = next(c for c in data["cells"] if c["cell"] == "'ESP Tracker'!K25")
     assert start["value"] is None and start["unreadable"] is True
     assert not any("1899" in line or "1900" in line for line in data["explanation"])
+
+
+def _spoc_case(tmp_path: Path, extra: dict[str, object]) -> Path:
+    from tests.factories import TRACKER_HEADERS, tracker
+
+    agent: dict[str, object] = {
+        "Class": "AET-1",
+        "Agent Name": "Devon Price",
+        "Agent ID": "E100",
+        "Date of N Number Request": date(2026, 11, 9),
+        "ESP Start Date": date(2026, 11, 20),
+        "Call Cert Complete?": "No",
+        "All TBTs Complete?": "No",
+        "Citrix TBT Access": "Password Reset",
+        **extra,
+    }
+    return tracker(tmp_path / "ESP Tracker.xlsx", [agent], headers=[*TRACKER_HEADERS, *extra])
+
+
+def test_a_column_the_sheet_lacks_is_said_missing_not_empty(tmp_path: Path) -> None:
+    """No SPOC Called Date column: explain says the sheet has none and how to add or map
+    it, not that the cell is empty; so for every column the rules read."""
+    path = _spoc_case(tmp_path, {})
+    res = run("devon price", "-t", str(path), "--as-of", "2026-11-25")
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "SPOC Called Date empty" not in out
+    assert (
+        "SPOC Called Date: no such column on sheet 'ESP Tracker' (add it, or map the team's "
+        'header to it in esp.toml: [columns] "SPOC Called Date" = ["Your Header"]): call SPOC'
+    ) in out
+    assert "Call Cert Start: no such column on sheet 'ESP Tracker'" in out
+    assert "TBT Hours: no such column on sheet 'ESP Tracker'" in out
+
+
+def test_a_date_column_asked_as_a_question_is_named(tmp_path: Path) -> None:
+    """'SPOC Called?' holding Yes is no SPOC Called Date: explain names it, and never reads
+    its Yes as a day it cannot read."""
+    path = _spoc_case(tmp_path, {"SPOC Called?": "Yes"})
+    res = run("devon price", "-t", str(path), "--as-of", "2026-11-25")
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "cannot be read" not in out
+    assert (
+        "SPOC Called Date: no such column on sheet 'ESP Tracker' ('SPOC Called?' in "
+        "'ESP Tracker'!M2 asks a yes or a no, not a day; add the column, or map the "
+        'team\'s header to it in esp.toml: [columns] "SPOC Called Date" = ["Your Header"])'
+    ) in out

@@ -287,6 +287,22 @@ def asked_column(text: object, table: Mapping[str, str]) -> str | None:
     return found if found is not None and BY_KEY[found].kind is not Kind.YESNO else None
 
 
+# What a column of each kind holds, in a word ("SPOC Called?" asks a yes or a no, not a day).
+_HOLDS = {
+    Kind.DATE: "a day",
+    Kind.DATETIME: "a day and time",
+    Kind.NUMBER: "a number",
+    Kind.NAME: "a name",
+    Kind.TEXT: "a text",
+    Kind.YESNO: "a yes or a no",
+}
+
+
+def holds(key: str) -> str:
+    """What column `key` holds, in a word: 'a day', 'a number', 'a text'."""
+    return _HOLDS[BY_KEY[key].kind]
+
+
 def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:
     """The header among `headers` that names no known column, holds the column's own word
     (_MARKS: TBT, Cert, ESP or Start) and reads most like column `key`'s spellings ("All

@@ -17,6 +17,7 @@ from esp_cli.core.columns import (
     Kind,
     alias_table,
     asked_column,
+    holds,
     roster_beside,
 )
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
@@ -139,7 +140,7 @@ def _columns(sheet: Sheet, config: Config, aliases: Mapping[str, str]) -> list[D
     team's header mapped in esp.toml, with the lines to paste), said at the header of the
     team's that names it as a question ('SPOC Called?' for the SPOC Called Date)."""
     span = f"{quote_sheet(sheet.name)}!{sheet.header_row}:{sheet.header_row}"
-    asked = {}
+    asked: dict[str, tuple[int, str]] = {}
     for col, header in sheet.headers.items():
         key = asked_column(header, aliases)
         if key is not None and key not in sheet.columns:
@@ -159,7 +160,7 @@ def _columns(sheet: Sheet, config: Config, aliases: Mapping[str, str]) -> list[D
                     "ESP001",
                     address(sheet.name, sheet.header_row, col),
                     f"'{header}' asks a yes or a no, so esp does not read it as the {name} "
-                    f"({_holds(key)}): the sheet has no {name} column ({level})",
+                    f"({holds(key)}): the sheet has no {name} column ({level})",
                     _asked_fix(key, header),
                 )
             )
@@ -183,26 +184,14 @@ def _columns(sheet: Sheet, config: Config, aliases: Mapping[str, str]) -> list[D
     return out
 
 
-def _holds(key: str) -> str:
-    """What a column holds, in a word: 'a day', 'a number', 'a text'."""
-    kind = BY_KEY[key].kind
-    if kind is Kind.DATE:
-        return "a day"
-    if kind is Kind.DATETIME:
-        return "a day and time"
-    if kind is Kind.NUMBER:
-        return "a number"
-    return "a name" if kind is Kind.NAME else "a text"
-
-
 def _asked_fix(key: str, header: str) -> str:
     """The fix for a column the team's header names only as a question."""
     name = BY_KEY[key].header
     line = f"[columns]\n{json.dumps(name)} = [{json.dumps(header)}]"
     return (
-        f"if '{header}' holds {_holds(key)} for every agent, rename it to '{name}', or map it "
+        f"if '{header}' holds {holds(key)} for every agent, rename it to '{name}', or map it "
         f"in esp.toml with the lines below; if it holds Yes or No, add a '{name}' column "
-        f"beside it and fill it in ({_holds(key)}). The esp.toml lines:\n{line}"
+        f"beside it and fill it in ({holds(key)}). The esp.toml lines:\n{line}"
     )
 
 
