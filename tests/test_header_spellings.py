@@ -211,3 +211,18 @@ def test_the_question_spelling_of_a_column_the_sheet_lacks_is_named() -> None:
     assert asked_column("SPOC Called", table) is None  # the column itself
     assert asked_column("Call Cert Complete?", table) is None  # a yes/no column
     assert asked_column("Anything else?", table) is None
+
+
+def test_a_master_n_number_trackers_question_is_no_request_date(tmp_path: Path) -> None:
+    """The client's Master N Number Tracker is read by the same headers: its 'N Number
+    Requested?' holding Yes is no Date of N Number Request, its 'Date Requested' is."""
+    from tests.factories import master
+
+    path = master(
+        tmp_path / "Master.xlsx",
+        [["AET-1", "Ana Ruiz", "E1", "a@x.com", "N1", "Yes"]],
+        headers=("Wave", "Employee Name", "Emp ID", "E-mail", "N#", "N Number Requested?"),
+    )
+    (sheet,) = read_table(Workbook.open(path), keys=None).sheets
+    assert "n_number_requested" not in sheet.columns
+    assert sheet.columns["n_number"] == 5
