@@ -226,3 +226,34 @@ def test_a_master_n_number_trackers_question_is_no_request_date(tmp_path: Path) 
     (sheet,) = read_table(Workbook.open(path), keys=None).sheets
     assert "n_number_requested" not in sheet.columns
     assert sheet.columns["n_number"] == 5
+
+
+def test_a_date_column_asked_as_a_question_is_said_where_it_is(tmp_path: Path) -> None:
+    """Every command reading the tracker is told, at the header's cell, that 'SPOC
+    Called?' is no SPOC Called Date (and how to fix it); a sheet that has the date column
+    beside it is told nothing."""
+    import openpyxl
+
+    path = tmp_path / "t.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(["Class", "Agent Name", "SPOC Called?", "Notes?"])
+    ws.append(["AET-1", "Ana Ruiz", "Yes", "x"])
+    other = wb.create_sheet("AET-2")
+    other.append(["Agent Name", "SPOC Called?", "SPOC Called Date"])
+    other.append(["Ben Cruz", "Yes", "11/20/2026"])
+    wb.save(path)
+    table = read_table(Workbook.open(path), keys=None)
+    assert [str(f) for f in table.findings] == [
+        "'ESP Tracker'!C1 (SPOC Called?): asks a yes or a no, so esp does not read it as the "
+        "SPOC Called Date (a day), and the sheet has no SPOC Called Date column: if it holds a "
+        "day for every agent, rename it to 'SPOC Called Date' or map it in esp.toml [columns] "
+        "(esp doctor gives the lines); if it holds Yes or No, add a 'SPOC Called Date' column "
+        "beside it",
+        "'ESP Tracker'!D1 (Notes?): asks a yes or a no, so esp does not read it as the Notes "
+        "(a text), and the sheet has no Notes column: if it holds a text for every agent, "
+        "rename it to 'Notes' or map it in esp.toml [columns] (esp doctor gives the lines); if "
+        "it holds Yes or No, add a 'Notes' column beside it",
+    ]
+    assert table.sheet("AET-2").columns["spoc_called"] == 3

@@ -303,6 +303,22 @@ def holds(key: str) -> str:
     return _HOLDS[BY_KEY[key].kind]
 
 
+# What starts the words of a header asked as a question (asked_words).
+ASKED = "asks a yes or a no"
+
+
+def asked_words(key: str) -> str:
+    """What to say of a header that asks column `key` (a date, text or number column the
+    sheet lacks) as a question, with the fix: one line."""
+    name = BY_KEY[key].header
+    return (
+        f"{ASKED}, so esp does not read it as the {name} ({holds(key)}), and the sheet has no "
+        f"{name} column: if it holds {holds(key)} for every agent, rename it to '{name}' or "
+        f"map it in esp.toml [columns] (esp doctor gives the lines); if it holds Yes or No, "
+        f"add a '{name}' column beside it"
+    )
+
+
 def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:
     """The header among `headers` that names no known column, holds the column's own word
     (_MARKS: TBT, Cert, ESP or Start) and reads most like column `key`'s spellings ("All

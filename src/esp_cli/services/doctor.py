@@ -11,6 +11,7 @@ from pathlib import Path
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import (
+    ASKED,
     BY_KEY,
     COMPUTED,
     RULES_NEED,
@@ -201,6 +202,8 @@ def _unreadable(found: list[Finding]) -> list[DoctorFinding]:
     for f in found:
         if f.message.startswith("a second"):
             continue  # reported as ESP010
+        if f.message.startswith(ASKED):
+            continue  # reported as ESP001, with the esp.toml lines
         kind = header_kind.get(f.column.lower())
         rule = "ESP004"
         if "not a date" in f.message or "plausible date" in f.message:

@@ -23,6 +23,8 @@ from esp_cli.core.columns import (
     BY_KEY,
     Kind,
     alias_table,
+    asked_column,
+    asked_words,
     closest_header,
     header_match,
     match_header,
@@ -355,6 +357,27 @@ def find_header(
     return r, columns, headers, duplicates
 
 
+def _asked(
+    sheet: str,
+    header_row: int,
+    headers: Mapping[int, str],
+    columns: Mapping[str, int],
+    table: Mapping[str, str],
+) -> list[Finding]:
+    """The headers that ask as a question for a date, text or number column the sheet lacks
+    ('SPOC Called?' holding Yes, with no SPOC Called Date): each said once, at its cell,
+    since esp reads no such column there (never its Yes as a day)."""
+    out: list[Finding] = []
+    said: set[str] = set()
+    for col, text in headers.items():
+        key = asked_column(text, table)
+        if key is None or key in columns or key in said:
+            continue
+        said.add(key)
+        out.append(Finding(sheet, header_row, col, text, text, asked_words(key)))
+    return out
+
+
 def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
     """In these (text) columns, a number formatted to show as text (an N Number typed as
     48290 and shown `0048290`) is read as the text Excel shows."""
@@ -598,6 +621,7 @@ def read_table(
                     f"{col_letter(first_col)}",
                 )
             )
+        findings += _asked(info.name, header_row, headers, columns, table)
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
         set_aside: list[tuple[int, str]] = []
