@@ -67,7 +67,7 @@ def explain_agent(
 def absent_columns(sheet: Sheet, table: Mapping[str, str]) -> dict[str, str]:
     """The columns the rules read that the sheet lacks, each with what to say of it: no
     such column, the team's header that asks it as a question ('SPOC Called?' asks a yes or
-    a no, not a day), and the fix, as the esp.toml lines are pasted."""
+    a no, not a day), and the fix: add it, or map the team's header in esp.toml."""
     asked: dict[str, str] = {}
     for col, header in sheet.headers.items():
         key = asked_column(header, table)
@@ -78,11 +78,10 @@ def absent_columns(sheet: Sheet, table: Mapping[str, str]) -> dict[str, str]:
     for key in FACT_KEYS:
         if sheet.col(key) is not None:
             continue
-        header = BY_KEY[key].header
         fix = "add the column" if key in asked else "add it"
         said[key] = (
             f"no such column on sheet '{sheet.name}' ({asked.get(key, '')}{fix}, or map the "
-            f'team\'s header to it in esp.toml: [columns] "{header}" = ["Your Header"])'
+            "team's header to it in esp.toml [columns])"
         )
     return said
 
