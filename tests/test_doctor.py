@@ -498,3 +498,113 @@ def test_formula_without_a_saved_result_is_listed(tmp_path: Path) -> None:
     )
     assert "save it" in found[0]["fix"] and "type the value" in found[0]["fix"]
     assert found[0]["name"] == "formula-without-result"
+
+
+def _pretty(xml: bytes) -> bytes:
+    """The sheet's XML as other programs write it: each element on its own line, indented."""
+    from lxml import etree
+
+    return etree.tostring(  # type: ignore[no-any-return]
+        etree.fromstring(xml), pretty_print=True, xml_declaration=True, encoding="UTF-8"
+    )
+
+
+@pytest.mark.parametrize("pretty", [False, True], ids=["compact", "pretty-printed"])
+def test_an_empty_shared_formula_without_a_result_is_listed(tmp_path: Path, pretty: bool) -> None:
+    """A shared formula's other cells carry only <f t="shared" si="0"/>: one with no saved
+    result reads as empty, whether the sheet's XML is written compact or one element a line
+    (as some programs write it); one with its result saved is not listed. A whole formula
+    without its result is listed in both forms too."""
+    agents = [agent(1, **{"Coaching Date": "=TODAY()"}), agent(2), agent(3)]
+    made = build(tmp_path / "made.xlsx", agents)
+    with zipfile.ZipFile(made) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    # ESP Start Date (H): H2 holds the shared formula and its result, H3 a member with its
+    # result, H4 a member without one.
+    for row, cell in (
+        (2, b'<f t="shared" ref="H2:H4" si="0">DATE(2026,11,16)</f><v>46342</v>'),
+        (3, b'<f t="shared" si="0"/><v>46342</v>'),
+        (4, b'<f t="shared" si="0"/>'),
+    ):
+        plain = b'<c r="H%d" s="1" t="n"><v>46342</v></c>' % row
+        assert plain in sheet
+        sheet = sheet.replace(plain, b'<c r="H%d" s="1">%s</c>' % (row, cell))
+    if pretty:
+        sheet = _pretty(sheet)
+        assert b'si="0"/>\n' in sheet
+    path = tmp_path / "t.xlsx"
+    copy_with_parts(made, path, {"xl/worksheets/sheet1.xml": sheet})
+    _code, data = run(path)
+    found = [f["cell"] for f in data["findings"] if f["rule"] == "ESP017"]  # type: ignore[index, union-attr]
+    assert found == ["'ESP Tracker'!P2", "'ESP Tracker'!H4"]
+
+
+def test_a_date_column_spelt_as_a_question_is_named_at_its_header(tmp_path: Path) -> None:
+    """'SPOC Called?' holds a yes or a no, not the day SPOC was called: doctor names the
+    header's cell, says the sheet has no SPOC Called Date, and how to fix either way; the
+    Yes typed under it is no unreadable date."""
+    head = [h if h != "SPOC Called Date" else "SPOC Called?" for h in HEADERS]
+    path = tmp_path / "t.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(head)
+    for i in (1, 2):
+        a = agent(i, **{"Citrix TBT Access": "Password Reset", "SPOC Incident Number": "INC1"})
+        a["Callback Phone"] = "555-0100"
+        a["SPOC Called?"] = "Yes"
+        ws.append([a.get(h) for h in head])
+    wb.save(path)
+    _code, data = run(path)
+    findings = data["findings"]
+    assert not [f for f in findings if f["rule"] in ("ESP002", "ESP003", "ESP004")]  # type: ignore[index]
+    missing = [f for f in findings if f["rule"] == "ESP001"]  # type: ignore[index]
+    assert [f["cell"] for f in missing] == ["'ESP Tracker'!L1"]
+    (found,) = missing
+    assert found["message"] == (
+        "'SPOC Called?' asks a yes or a no, so esp does not read it as the SPOC Called Date "
+        "(a day): the sheet has no SPOC Called Date column (expected)"
+    )
+    assert "rename it to 'SPOC Called Date'" in found["fix"]
+    assert '"SPOC Called Date" = ["SPOC Called?"]' in found["fix"]
+    assert "add a 'SPOC Called Date' column" in found["fix"]
+
+
+def test_a_missing_columns_fix_gives_the_esp_toml_lines(tmp_path: Path) -> None:
+    """The fix of a missing column is the one every command that needs it gives: map the
+    team's header with the esp.toml lines printed as they are pasted."""
+    head = [h for h in HEADERS if h != "All TBTs Complete?"] + ["TBTs Finished?"]
+    path = tmp_path / "t.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(head)
+    ws.append([agent(1).get(h) for h in head])
+    wb.save(path)
+    _code, data = run(path)
+    (found,) = [f for f in data["findings"] if f["rule"] == "ESP001"]  # type: ignore[index]
+    assert "'TBTs Finished?' may be All TBTs Complete?" in found["fix"]
+    assert found["fix"].endswith('[columns]\n"All TBTs Complete?" = ["Your Header"]')
+
+
+def test_a_roster_beside_the_tracker_is_said_to_be_one(tmp_path: Path) -> None:
+    """A sheet listing the agents without any of the tracker's own columns is a roster:
+    doctor says so once, with the fix the other commands give (hide it), not a missing
+    column per column."""
+    path = build(tmp_path / "t.xlsx", [agent(1), agent(2)])
+    wb = openpyxl.load_workbook(path)
+    roster = wb.create_sheet("Roster")
+    roster.append(["Class", "Agent Name", "Agent ID", "Email", "ESP Start Date"])
+    for i in (1, 2):
+        roster.append(["AET-1", f"Agent{i} Person", f"E{i}", f"a{i}@x.com", date(2026, 11, 16)])
+    wb.save(path)
+    _code, data = run(path)
+    found = [f for f in data["findings"] if f["cell"].startswith("Roster")]  # type: ignore[index]
+    assert [(f["rule"], f["cell"]) for f in found] == [("ESP001", "Roster!1:1")]
+    (said,) = found
+    assert said["message"].startswith(
+        "sheet 'Roster' holds who the agents are but none of the tracker's own columns: no "
+        "'Call Cert Complete?' or 'All TBTs Complete?' column, which the rules need and sheet "
+        "'ESP Tracker' has"
+    )
+    assert "hide it" in said["fix"]

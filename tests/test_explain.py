@@ -164,3 +164,50 @@ def test_a_call_cert_start_that_is_no_date_is_unreadable_not_12_30_1899(
     start = next(c for c in data["cells"] if c["cell"] == "'ESP Tracker'!K25")
     assert start["value"] is None and start["unreadable"] is True
     assert not any("1899" in line or "1900" in line for line in data["explanation"])
+
+
+def _explained(tmp_path: Path, extra: dict[str, object]) -> str:
+    """esp explain's words for an agent with a SPOC issue, on a sheet with the tracker's
+    columns but the SPOC Called Date, Call Cert Start and TBT Hours (`extra` added)."""
+    from tests.factories import TRACKER_HEADERS, tracker
+
+    agent: dict[str, object] = {
+        "Class": "AET-1",
+        "Agent Name": "Devon Price",
+        "Agent ID": "E100",
+        "Date of N Number Request": date(2026, 11, 9),
+        "ESP Start Date": date(2026, 11, 20),
+        "Call Cert Complete?": "No",
+        "All TBTs Complete?": "No",
+        "Citrix TBT Access": "Password Reset",
+        **extra,
+    }
+    path = tracker(tmp_path / "ESP Tracker.xlsx", [agent], headers=[*TRACKER_HEADERS, *extra])
+    res = run("devon price", "-t", str(path), "--as-of", "2026-11-25")
+    assert res.exit_code == 0, res.output
+    return str(res.stdout)
+
+
+def test_a_column_the_sheet_lacks_is_said_missing_not_empty(tmp_path: Path) -> None:
+    """No SPOC Called Date column: explain says the sheet has none and how to add or map
+    it, not that the cell is empty; so for every column the rules read."""
+    out = _explained(tmp_path, {})
+    assert "SPOC Called Date empty" not in out
+    assert (
+        "SPOC Called Date: no such column on sheet 'ESP Tracker' (add it, or map the team's "
+        "header to it in esp.toml [columns]): call SPOC"
+    ) in out
+    assert "Call Cert Start: no such column on sheet 'ESP Tracker'" in out
+    assert "TBT Hours: no such column on sheet 'ESP Tracker'" in out
+
+
+def test_a_date_column_asked_as_a_question_is_named(tmp_path: Path) -> None:
+    """'SPOC Called?' holding Yes is no SPOC Called Date: explain names it, and never reads
+    its Yes as a day it cannot read."""
+    out = _explained(tmp_path, {"SPOC Called?": "Yes"})
+    assert "cannot be read" not in out
+    assert (
+        "SPOC Called Date: no such column on sheet 'ESP Tracker' ('SPOC Called?' in "
+        "'ESP Tracker'!M2 asks a yes or a no, not a day; add the column, or map the "
+        "team's header to it in esp.toml [columns])"
+    ) in out

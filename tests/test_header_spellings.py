@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from esp_cli.core.columns import BY_KEY, COLUMNS, alias_table, match_header, normalise_header
+from esp_cli.core.columns import (
+    BY_KEY,
+    COLUMNS,
+    Kind,
+    alias_table,
+    asked_column,
+    match_header,
+    normalise_header,
+)
 from esp_cli.workbook.tracker import read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.support.paths import SAMPLE_DATA
@@ -154,3 +162,98 @@ def test_a_header_spelt_exactly_is_the_column_over_a_looser_one_left_of_it(
     assert [(f.col, f.message) for f in sheet.findings] == [
         (3, f"a second '{BY_KEY[key].header}' column; esp uses column D")
     ]
+
+
+def test_a_question_header_names_only_a_yes_no_column() -> None:
+    """A trailing '?' asks a yes or a no: every yes/no column's spellings read as it with
+    one, no date, text, number or name column's does ('SPOC Called?' holding Yes is never
+    the SPOC Called Date)."""
+    table = alias_table()
+    for col in COLUMNS:
+        for spelling in (col.header.rstrip("?"), *col.aliases):
+            got = match_header(f"{spelling}?", table)
+            assert got == (col.key if col.kind is Kind.YESNO else None), spelling
+
+
+@pytest.mark.parametrize(
+    "header,key",
+    [
+        ("SPOC Called?", None),
+        ("Date SPOC Called?", None),
+        ("SPOC Called ?", None),
+        ("N Number Requested?", None),
+        ("ESP Start Date?", None),
+        ("Incident #?", None),
+        ("Notes?", None),
+        ("Call Cert Complete?", "call_cert_complete"),
+        ("All TBTs Complete?", "tbts_complete"),
+        ("Searched by Course Number?", "searched_course"),
+        ("Searched by Course #?", "searched_course"),
+        ("SPOC Called", "spoc_called"),
+        ("Date SPOC Called", "spoc_called"),
+    ],
+)
+def test_a_date_or_text_column_asked_as_a_question_is_not_it(header: str, key: str | None) -> None:
+    assert match_header(header, alias_table()) == key
+
+
+def test_a_question_mapped_in_esp_toml_is_the_column_it_is_mapped_to() -> None:
+    """The team's own 'Date SPOC Called?' holding the day, mapped in esp.toml [columns]."""
+    table = alias_table({"SPOC Called Date": ["Date SPOC Called?"]})
+    assert match_header("Date SPOC Called?", table) == "spoc_called"
+    assert match_header("SPOC Called?", table) is None
+
+
+def test_the_question_spelling_of_a_column_the_sheet_lacks_is_named() -> None:
+    table = alias_table()
+    assert asked_column("SPOC Called?", table) == "spoc_called"
+    assert asked_column("Date of N Number Request?", table) == "n_number_requested"
+    assert asked_column("SPOC Called", table) is None  # the column itself
+    assert asked_column("Call Cert Complete?", table) is None  # a yes/no column
+    assert asked_column("Anything else?", table) is None
+
+
+def test_a_master_n_number_trackers_question_is_no_request_date(tmp_path: Path) -> None:
+    """The client's Master N Number Tracker is read by the same headers: its 'N Number
+    Requested?' holding Yes is no Date of N Number Request, its 'Date Requested' is."""
+    from tests.factories import master
+
+    path = master(
+        tmp_path / "Master.xlsx",
+        [["AET-1", "Ana Ruiz", "E1", "a@x.com", "N1", "Yes"]],
+        headers=("Wave", "Employee Name", "Emp ID", "E-mail", "N#", "N Number Requested?"),
+    )
+    (sheet,) = read_table(Workbook.open(path), keys=None).sheets
+    assert "n_number_requested" not in sheet.columns
+    assert sheet.columns["n_number"] == 5
+
+
+def test_a_date_column_asked_as_a_question_is_said_where_it_is(tmp_path: Path) -> None:
+    """Every command reading the tracker is told, at the header's cell, that 'SPOC
+    Called?' is no SPOC Called Date (and how to fix it); a sheet that has the date column
+    beside it is told nothing."""
+    import openpyxl
+
+    path = tmp_path / "t.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    ws.append(["Class", "Agent Name", "SPOC Called?", "Notes?"])
+    ws.append(["AET-1", "Ana Ruiz", "Yes", "x"])
+    other = wb.create_sheet("AET-2")
+    other.append(["Agent Name", "SPOC Called?", "SPOC Called Date"])
+    other.append(["Ben Cruz", "Yes", "11/20/2026"])
+    wb.save(path)
+    table = read_table(Workbook.open(path), keys=None)
+    assert [str(f) for f in table.findings] == [
+        "'ESP Tracker'!C1 (SPOC Called?): asks a yes or a no, so esp does not read it as the "
+        "SPOC Called Date (a day), and the sheet has no SPOC Called Date column: if it holds a "
+        "day for every agent, rename it to 'SPOC Called Date' or map it in esp.toml [columns] "
+        "(esp doctor gives the lines); if it holds Yes or No, add a 'SPOC Called Date' column "
+        "beside it",
+        "'ESP Tracker'!D1 (Notes?): asks a yes or a no, so esp does not read it as the Notes "
+        "(a text), and the sheet has no Notes column: if it holds a text for every agent, "
+        "rename it to 'Notes' or map it in esp.toml [columns] (esp doctor gives the lines); if "
+        "it holds Yes or No, add a 'Notes' column beside it",
+    ]
+    assert table.sheet("AET-2").columns["spoc_called"] == 3

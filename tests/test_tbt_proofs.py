@@ -1726,3 +1726,23 @@ def test_a_copys_name_is_refused_with_the_name_to_give_it(file: str) -> None:
     assert "rename it to 'Carmen Ortiz TBT.pdf'" in got.reason
     assert "a copy's name" in got.reason
     assert "no ' TBT'" not in got.reason
+
+
+@pytest.mark.parametrize(
+    "header,key",
+    [
+        ("Received", "received"),
+        ("Date Received", "received"),
+        ("Received?", None),
+        ("File?", None),
+        ("Agent", "agent"),
+    ],
+)
+def test_a_tracking_sheet_header_asked_as_a_question_is_no_column(
+    header: str, key: str | None
+) -> None:
+    """The TBT Tracking Sheet has no yes/no column: 'Received?' holds a yes or a no, never
+    the day the proof was received."""
+    from esp_cli.services.proofs import _tracking_key
+
+    assert _tracking_key(header) == key

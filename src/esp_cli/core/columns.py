@@ -236,7 +236,16 @@ def alias_table(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, s
             norm = normalise_header(spelling)
             table[norm] = key
             table[_compact(norm)] = key
+            if _asked(spelling):
+                # The team's own question names the column, whatever it holds.
+                table[_QUESTION + norm] = key
+                table[_QUESTION + _compact(norm)] = key
     return table
+
+
+def _asked(text: object) -> bool:
+    """Whether a header is spelt as a question: it ends with '?'."""
+    return text is not None and str(text).strip().endswith("?")
 
 
 def resolve_key(name: str) -> str | None:
@@ -256,8 +265,9 @@ def match_header(text: object, table: Mapping[str, str]) -> str | None:
     """The column key a header names (None: no known column). A "(Y/N)" or "(Yes/No)" after
     a header's words is no part of a yes/no column's name: "TBTs Complete (Y/N)" is "TBTs
     Complete"; it and a trailing "?" make the header a question, which a column's
-    `questions` name. Such a header names no date, text or number column ("SPOC Called
-    (Y/N)" holds a yes or a no, not the SPOC Called Date)."""
+    `questions` name. Such a header names no date, text or number column ("SPOC Called?"
+    and "SPOC Called (Y/N)" hold a yes or a no, not the SPOC Called Date) unless esp.toml
+    [columns] maps that question to it."""
     return header_match(text, table)[0]
 
 
@@ -271,7 +281,14 @@ def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, bo
         return None, False
     found = table.get(norm) or table.get(_compact(norm))
     if found is not None:
-        return found, True
+        if BY_KEY[found].kind is Kind.YESNO or not _asked(text):
+            return found, True
+        # A date, text or number column's spelling asked as a question: a yes or a no, not
+        # the column, unless esp.toml maps the question itself.
+        mapped = table.get(_QUESTION + norm) or table.get(_QUESTION + _compact(norm))
+        if mapped is not None and BY_KEY[mapped].kind is not Kind.YESNO:
+            return mapped, True
+        return None, False
     bare = _ANSWERS_SUFFIX.sub("", norm)
     if bare != norm:
         found = table.get(bare) or table.get(_compact(bare))
@@ -282,6 +299,49 @@ def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, bo
         # "SPOC Called (Y/N)" holds a yes or a no: never the SPOC Called Date.
         return None, False
     return found, False
+
+
+def asked_column(text: object, table: Mapping[str, str]) -> str | None:
+    """The date, text or number column a header names once its '?' is set aside, when the
+    question names no column itself ("SPOC Called?": the SPOC Called Date, which holds a
+    day, not a yes or a no): the column the team may have meant. None: no such column."""
+    if not _asked(text) or match_header(text, table) is not None:
+        return None
+    norm = normalise_header(text)
+    found = table.get(norm) or table.get(_compact(norm))
+    return found if found is not None and BY_KEY[found].kind is not Kind.YESNO else None
+
+
+# What a column of each kind holds, in a word ("SPOC Called?" asks a yes or a no, not a day).
+_HOLDS = {
+    Kind.DATE: "a day",
+    Kind.DATETIME: "a day and time",
+    Kind.NUMBER: "a number",
+    Kind.NAME: "a name",
+    Kind.TEXT: "a text",
+    Kind.YESNO: "a yes or a no",
+}
+
+
+def holds(key: str) -> str:
+    """What column `key` holds, in a word: 'a day', 'a number', 'a text'."""
+    return _HOLDS[BY_KEY[key].kind]
+
+
+# What starts the words of a header asked as a question (asked_words).
+ASKED = "asks a yes or a no"
+
+
+def asked_words(key: str) -> str:
+    """What to say of a header that asks column `key` (a date, text or number column the
+    sheet lacks) as a question, with the fix: one line."""
+    name = BY_KEY[key].header
+    return (
+        f"{ASKED}, so esp does not read it as the {name} ({holds(key)}), and the sheet has no "
+        f"{name} column: if it holds {holds(key)} for every agent, rename it to '{name}' or "
+        f"map it in esp.toml [columns] (esp doctor gives the lines); if it holds Yes or No, "
+        f"add a '{name}' column beside it"
+    )
 
 
 def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:

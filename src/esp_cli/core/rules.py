@@ -38,7 +38,7 @@ Choices made where docs/rules.md is silent (each one kept in a single place belo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -1180,10 +1180,13 @@ def explain(
     cal: BusinessCalendar,
     *,
     spoc_phone: str = SPOC_PHONE,
+    absent: Mapping[str, str] | None = None,
 ) -> list[str]:
     """How `evaluate` reached its result, one sentence a line: every date used, every count,
     the weekends and holidays skipped (holidays by name), and why each action is or is not
-    due. For `esp explain AGENT`."""
+    due. For `esp explain AGENT`. `absent`: the columns the agent's sheet lacks, each with
+    what to say of it ("no such column on sheet ... (add it, or map ...)"): said so, never
+    as an empty cell."""
     ev = evaluate(facts, today, now, cal, spoc_phone=spoc_phone)
     started = facts.call_cert_start
     facts, _ = as_of(facts, today)  # what was recorded by then; ev.inconsistencies says what not
@@ -1212,8 +1215,9 @@ def explain(
         )
     lines += _clock_lines(facts, today, cal, ev)
     lines += _ladder_lines(facts, today, cal, ev)
-    lines += _access_lines(facts, today, cal, ev, spoc_phone)
-    lines += _timebox_lines(facts, now, started if facts.call_cert_start is None else None)
+    gone = absent or {}
+    lines += _access_lines(facts, today, cal, ev, spoc_phone, gone)
+    lines += _timebox_lines(facts, now, started if facts.call_cert_start is None else None, gone)
     lines += [f"Inconsistent: {text}" for text in ev.inconsistencies]
     lines += [f"Early: {e.text}." for e in ev.early]
     lines += [f"Unchecked: {text}" for text in ev.unchecked]
@@ -1253,6 +1257,14 @@ def _shown(facts: AgentFacts, key: str) -> str:
     if isinstance(value, date):
         return fmt_day(value)
     return str(value).strip()
+
+
+def _said(facts: AgentFacts, key: str, absent: Mapping[str, str]) -> str:
+    """A column and what its cell holds ("SPOC Called Date empty"), or, the sheet lacking
+    it, that it has no such column and the fix ("SPOC Called Date: no such column ...")."""
+    if key in absent:
+        return f"{_header(key)}: {absent[key]}"
+    return f"{_header(key)} {_shown(facts, key)}"
 
 
 def _skipped(cal: BusinessCalendar, after: date, upto: date) -> str:
@@ -1396,7 +1408,12 @@ def _ladder_lines(
 
 
 def _access_lines(
-    facts: AgentFacts, today: date, cal: BusinessCalendar, ev: Evaluation, spoc_phone: str
+    facts: AgentFacts,
+    today: date,
+    cal: BusinessCalendar,
+    ev: Evaluation,
+    spoc_phone: str,
+    absent: Mapping[str, str],
 ) -> list[str]:
     issue = ev.access_issue
     header = _header("citrix_access")
@@ -1406,7 +1423,12 @@ def _access_lines(
         return [
             f"{header}: Cannot Locate TBT. The agent screenshots a search by course number and "
             f"by course name, the case goes to the learning contacts; "
-            f"{_header('searched_course')} is {_shown(facts, 'searched_course')}."
+            + (
+                _said(facts, "searched_course", absent)
+                if "searched_course" in absent
+                else f"{_header('searched_course')} is {_shown(facts, 'searched_course')}"
+            )
+            + "."
         ]
     if issue == "Equipment Issue":
         return [
@@ -1420,7 +1442,7 @@ def _access_lines(
         lines.append(f"SPOC called {fmt_day(facts.spoc_called)}.")
     else:
         lines.append(
-            f"{_header('spoc_called')} {_shown(facts, 'spoc_called')}: call SPOC {spoc_phone} "
+            f"{_said(facts, 'spoc_called', absent)}: call SPOC {spoc_phone} "
             "as soon as the issue is seen (due today)."
         )
     incident_in = _filled(facts.incident_number)
@@ -1438,7 +1460,7 @@ def _access_lines(
         )
         if not incident_in:
             lines.append(
-                f"{_header('incident_number')} empty: "
+                f"{_said(facts, 'incident_number', absent)}: "
                 + (
                     f"advise the agent to call SPOC {spoc_phone}, get an Incident Number and "
                     f"leave a working callback phone ({_when(cal, point, today)})."
@@ -1448,21 +1470,27 @@ def _access_lines(
             )
     elif not incident_in:
         lines.append(
-            f"{_header('n_number_requested')} {_shown(facts, 'n_number_requested')}: the "
+            f"{_said(facts, 'n_number_requested', absent)}: the "
             f"{SPOC_WAIT_BUSINESS_DAYS}-business-day point cannot be found."
         )
     if incident_in:
         lines.append(
-            f"{_header('incident_number')} {_shown(facts, 'incident_number')}; "
-            f"{_header('callback_phone')} {_shown(facts, 'callback_phone')}"
+            f"{_said(facts, 'incident_number', absent)}; "
+            f"{_said(facts, 'callback_phone', absent)}"
             + ("." if _filled(facts.callback_phone) else ": get a working number (due today).")
         )
     return lines
 
 
-def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = None) -> list[str]:
+def _timebox_lines(
+    facts: AgentFacts,
+    now: datetime,
+    later: datetime | None = None,
+    absent: Mapping[str, str] | None = None,
+) -> list[str]:
     """The two timeboxes' lines; `later`: a Call Cert Start after the day replayed (not
-    started yet then)."""
+    started yet then); `absent`: as explain's."""
+    absent = absent or {}
     limit_h = CALL_CERT_TIMEBOX.total_seconds() / 3600
     if facts.call_cert_complete is True:
         call_cert = "Call Cert complete: no timebox."
@@ -1474,7 +1502,7 @@ def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = No
         )
     elif facts.call_cert_start is None:
         call_cert = (
-            f"{_header('call_cert_start')} {_shown(facts, 'call_cert_start')}: the "
+            f"{_said(facts, 'call_cert_start', absent)}: the "
             f"{limit_h:g}-hour timebox starts when a Certifier connects."
         )
     elif "call_cert_complete" in facts.unreadable:
@@ -1496,7 +1524,7 @@ def _timebox_lines(facts: AgentFacts, now: datetime, later: datetime | None = No
     if facts.tbts_complete is True:
         tbts = "All TBTs complete: no timebox."
     elif facts.tbt_hours is None:
-        tbts = f"{_header('tbt_hours')} {_shown(facts, 'tbt_hours')}: nothing to compare."
+        tbts = f"{_said(facts, 'tbt_hours', absent)}: nothing to compare."
     elif "tbts_complete" in facts.unreadable and facts.tbt_hours > TBT_HOURS_LIMIT:
         tbts = (
             f"{_header('tbts_complete')} {_cannot(facts, 'tbts_complete')}: the "

@@ -23,7 +23,10 @@ RULES = {
     r.id: r
     for r in (
         Rule(
-            "ESP001", "missing-column", "add the column, or map your header in esp.toml [columns]"
+            "ESP001",
+            "missing-column",
+            "map the team's header for it in esp.toml [columns] (the lines are given), rename "
+            "it, or add the column",
         ),
         Rule("ESP002", "unreadable-date", "type the date as MM/DD/YYYY"),
         Rule("ESP003", "unreadable-yes-no", "use Yes or No"),

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar
-from esp_cli.core.columns import BY_KEY, COMPUTED, Kind
+from esp_cli.core.columns import (
+    ASKED,
+    BY_KEY,
+    COMPUTED,
+    RULES_NEED,
+    Kind,
+    alias_table,
+    asked_column,
+    holds,
+    roster_beside,
+)
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.core.refs import address, cell_ref, col_letter, quote_sheet
@@ -17,7 +29,14 @@ from esp_cli.core.values import email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
 from esp_cli.services.facts import calendar_from, calendar_warnings, facts_from_row
 from esp_cli.workbook import waiting
-from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
+from esp_cli.workbook.tracker import (
+    Row,
+    Sheet,
+    Table,
+    columns_fix,
+    read_table,
+    roster_words,
+)
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 log = logging.getLogger("esp")
@@ -51,8 +70,25 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
         log.warning("%s", warning)
     table = read_table(wb, config.columns)
     findings: list[DoctorFinding] = []
+    aliases = alias_table(config.columns)
+    # A sheet that lists the agents with none of the tracker's own columns, beside one that
+    # has them: a roster or a summary, said once (its rows are no agents to check).
+    rosters = {}
     for sheet in table.sheets:
-        findings += _columns(sheet)
+        others = {o.name: o.columns for o in table.sheets if o is not sheet}
+        whole = roster_beside(sheet.columns, others, RULES_NEED)
+        if whole is not None:
+            rosters[sheet.name] = whole
+            findings.append(_roster(sheet, whole))
+        else:
+            findings += _columns(sheet, config, aliases)
+    if rosters:
+        table = Table(
+            table.path,
+            table.workbook,
+            [s for s in table.sheets if s.name not in rosters],
+            [f for f in table.findings if f.sheet not in rosters],
+        )
     findings += _unreadable(table.findings)
     findings += _duplicates(table)
     cal = calendar_from(config)
@@ -91,21 +127,53 @@ def _natural(cell: str) -> tuple[str, int, str]:
     return (sheet, int(digits) if digits else 0, letters.rjust(3))
 
 
-def _columns(sheet: Sheet) -> list[DoctorFinding]:
+def _roster(sheet: Sheet, whole: str) -> DoctorFinding:
+    """A sheet that may be a roster beside sheet `whole`, as the commands that need its
+    columns say it."""
+    missing = [k for k in RULES_NEED if k not in sheet.columns]
+    message, fix = roster_words(sheet, whole, missing, "the rules need")
+    span = f"{quote_sheet(sheet.name)}!{sheet.header_row}:{sheet.header_row}"
+    return DoctorFinding("ESP001", span, message, fix)
+
+
+def _columns(sheet: Sheet, config: Config, aliases: Mapping[str, str]) -> list[DoctorFinding]:
+    """The columns a sheet lacks, each with the fix the commands that need it give (the
+    team's header mapped in esp.toml, with the lines to paste), said at the header of the
+    team's that names it as a question ('SPOC Called?' for the SPOC Called Date)."""
+    span = f"{quote_sheet(sheet.name)}!{sheet.header_row}:{sheet.header_row}"
+    asked: dict[str, tuple[int, str]] = {}
+    for col, header in sheet.headers.items():
+        key = asked_column(header, aliases)
+        if key is not None and key not in sheet.columns:
+            asked.setdefault(key, (col, header))
     out = []
     for key in (*REQUIRED, *EXPECTED):
         if key == "class" and sheet.class_from_sheet:
             continue
-        if key not in sheet.columns:
-            level = "needed by the rules" if key in REQUIRED else "expected"
+        if key in sheet.columns:
+            continue
+        level = "needed by the rules" if key in REQUIRED else "expected"
+        name = BY_KEY[key].header
+        if key in asked:
+            col, header = asked[key]
             out.append(
                 DoctorFinding(
                     "ESP001",
-                    f"{sheet.name}!{sheet.header_row}:{sheet.header_row}",
-                    f"no '{BY_KEY[key].header}' column ({level}); headers are in row "
-                    f"{sheet.header_row}",
+                    address(sheet.name, sheet.header_row, col),
+                    f"'{header}' asks a yes or a no, so esp does not read it as the {name} "
+                    f"({holds(key)}): the sheet has no {name} column ({level})",
+                    _asked_fix(key, header),
                 )
             )
+            continue
+        out.append(
+            DoctorFinding(
+                "ESP001",
+                span,
+                f"no '{name}' column ({level}); headers are in row {sheet.header_row}",
+                columns_fix([key], sheet.header_row, sheet.headers.values(), config.columns),
+            )
+        )
     for key, first, again in sheet.duplicate_headers:
         out.append(
             DoctorFinding(
@@ -117,12 +185,25 @@ def _columns(sheet: Sheet) -> list[DoctorFinding]:
     return out
 
 
+def _asked_fix(key: str, header: str) -> str:
+    """The fix for a column the team's header names only as a question."""
+    name = BY_KEY[key].header
+    line = f"[columns]\n{json.dumps(name)} = [{json.dumps(header)}]"
+    return (
+        f"if '{header}' holds {holds(key)} for every agent, rename it to '{name}', or map it "
+        f"in esp.toml with the lines below; if it holds Yes or No, add a '{name}' column "
+        f"beside it and fill it in ({holds(key)}). The esp.toml lines:\n{line}"
+    )
+
+
 def _unreadable(found: list[Finding]) -> list[DoctorFinding]:
     out = []
     header_kind = {c.header.lower(): c.kind for c in BY_KEY.values()}
     for f in found:
         if f.message.startswith("a second"):
             continue  # reported as ESP010
+        if f.message.startswith(ASKED):
+            continue  # reported as ESP001, with the esp.toml lines
         kind = header_kind.get(f.column.lower())
         rule = "ESP004"
         if "not a date" in f.message or "plausible date" in f.message:

@@ -5,12 +5,12 @@ skipped, why each action is or is not due, and the cells it was all read from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 from esp_cli.config import Config
-from esp_cli.core.columns import BY_KEY
+from esp_cli.core.columns import BY_KEY, alias_table, asked_column, holds
 from esp_cli.core.refs import address
 from esp_cli.core.rules import evaluate, explain
 from esp_cli.results.explain import CellView, Explanation, WaitingChange
@@ -44,7 +44,9 @@ def explain_agent(
     (row,) = rows_as_of(table, config, as_of, [found])
     facts = facts_from_row(row)
     ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
-    lines = explain(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
+    sheet = table.sheet(row.sheet)
+    absent = absent_columns(sheet, alias_table(config.columns))
+    lines = explain(facts, as_of, now, cal, spoc_phone=config.spoc_phone, absent=absent)
     marks = counted.of(row)
     return Explanation(
         tracker=table.path,
@@ -54,12 +56,34 @@ def explain_agent(
         lines=lines,
         evaluation=ev,
         computed=computed_cells(ev),
-        cells=cell_views(row, table.sheet(row.sheet), marks),
+        cells=cell_views(row, sheet, marks),
         waiting=[
             WaitingChange(m.op.op, m.op.time, m.op.who, m.op.command, m.cell.column, m.cell)
             for m in marks
         ],
     )
+
+
+def absent_columns(sheet: Sheet, table: Mapping[str, str]) -> dict[str, str]:
+    """The columns the rules read that the sheet lacks, each with what to say of it: no
+    such column, the team's header that asks it as a question ('SPOC Called?' asks a yes or
+    a no, not a day), and the fix: add it, or map the team's header in esp.toml."""
+    asked: dict[str, str] = {}
+    for col, header in sheet.headers.items():
+        key = asked_column(header, table)
+        if key is not None:
+            at = address(sheet.name, sheet.header_row, col)
+            asked.setdefault(key, f"'{header}' in {at} asks a yes or a no, not {holds(key)}; ")
+    said = {}
+    for key in FACT_KEYS:
+        if sheet.col(key) is not None:
+            continue
+        fix = "add the column" if key in asked else "add it"
+        said[key] = (
+            f"no such column on sheet '{sheet.name}' ({asked.get(key, '')}{fix}, or map the "
+            "team's header to it in esp.toml [columns])"
+        )
+    return said
 
 
 # The Notes cell is read only for the line of a step recorded early (its reason): the

@@ -235,6 +235,10 @@ class TrackingSheet:
 
 
 def _tracking_key(header: object) -> str | None:
+    """The tracking sheet's column a header names: none when it asks a question ('Received?'
+    holds a yes or a no, and the sheet has no yes/no column)."""
+    if str(header).strip().endswith("?"):
+        return None
     norm = normalise_header(header)
     for key, (title, others) in TRACKING_COLUMNS.items():
         if norm == normalise_header(title) or norm in others:

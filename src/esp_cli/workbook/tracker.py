@@ -11,7 +11,7 @@ import bisect
 import itertools
 import json
 import operator
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +23,8 @@ from esp_cli.core.columns import (
     BY_KEY,
     Kind,
     alias_table,
+    asked_column,
+    asked_words,
     closest_header,
     header_match,
     match_header,
@@ -355,6 +357,27 @@ def find_header(
     return r, columns, headers, duplicates
 
 
+def _asked(
+    sheet: str,
+    header_row: int,
+    headers: Mapping[int, str],
+    columns: Mapping[str, int],
+    table: Mapping[str, str],
+) -> list[Finding]:
+    """The headers that ask as a question for a date, text or number column the sheet lacks
+    ('SPOC Called?' holding Yes, with no SPOC Called Date): each said once, at its cell,
+    since esp reads no such column there (never its Yes as a day)."""
+    out: list[Finding] = []
+    said: set[str] = set()
+    for col, text in headers.items():
+        key = asked_column(text, table)
+        if key is None or key in columns or key in said:
+            continue
+        said.add(key)
+        out.append(Finding(sheet, header_row, col, text, text, asked_words(key)))
+    return out
+
+
 def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
     """In these (text) columns, a number formatted to show as text (an N Number typed as
     48290 and shown `0048290`) is read as the text Excel shows."""
@@ -598,6 +621,7 @@ def read_table(
                     f"{col_letter(first_col)}",
                 )
             )
+        findings += _asked(info.name, header_row, headers, columns, table)
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
         set_aside: list[tuple[int, str]] = []
@@ -806,20 +830,32 @@ def require_columns(
         where = f"{table.path}: sheet '{sheet.name}'"
         whole = beside[sheet.name]
         if whole is not None:
-            raise MissingColumnsError(
-                f"{where} holds who the agents are but none of the tracker's own columns: no "
-                f"{names} column, which {needed_by} and sheet '{whole}' has (headers of "
-                f"'{sheet.name}' in row {sheet.header_row}: {found}).",
-                fix=f"if '{sheet.name}' holds no agents to follow (a roster, a summary), hide "
-                "it: esp reads the visible sheets only (in Excel: right-click its tab > "
-                f"Hide); if it does, add the columns to it and fill them in for every agent "
-                f"(left empty, {_left_empty(missing)}).",
-            )
+            message, fix = roster_words(sheet, whole, missing, needed_by)
+            raise MissingColumnsError(f"{table.path}: {message}.", fix=fix)
         raise MissingColumnsError(
             f"{where} has no {names} column, which {needed_by} "
             f"(headers in row {sheet.header_row}: {found}).",
-            fix=_columns_fix(missing, sheet.header_row, sheet.headers.values(), aliases),
+            fix=columns_fix(missing, sheet.header_row, sheet.headers.values(), aliases),
         )
+
+
+def roster_words(
+    sheet: Sheet, whole: str, missing: Sequence[str], needed_by: str
+) -> tuple[str, str]:
+    """What to say of a sheet that holds who the agents are but none of the tracker's own
+    columns, beside sheet `whole`, which has them (core/columns roster_beside), and its fix:
+    hide it when it is a roster or a summary, else add the columns."""
+    names = " or ".join(f"'{BY_KEY[k].header}'" for k in missing)
+    found = ", ".join(sheet.headers.values()) or "none"
+    return (
+        f"sheet '{sheet.name}' holds who the agents are but none of the tracker's own columns: "
+        f"no {names} column, which {needed_by} and sheet '{whole}' has (headers of "
+        f"'{sheet.name}' in row {sheet.header_row}: {found})",
+        f"if '{sheet.name}' holds no agents to follow (a roster, a summary), hide "
+        "it: esp reads the visible sheets only (in Excel: right-click its tab > "
+        f"Hide); if it does, add the columns to it and fill them in for every agent "
+        f"(left empty, {_left_empty(missing)}).",
+    )
 
 
 def _left_empty(keys: Iterable[str]) -> str:
@@ -832,7 +868,7 @@ def _left_empty(keys: Iterable[str]) -> str:
     return " and ".join(said) or "nothing is read from it"
 
 
-def _columns_fix(
+def columns_fix(
     missing: list[str],
     header_row: int,
     headers: Iterable[str],
@@ -859,7 +895,7 @@ def _columns_fix(
             f"Header with the header of your column, as row {header_row} spells it"
             + (f" ({'; '.join(said)})" if said else "")
             + "."
-            + (f" Then {_columns_fix(rest, header_row, shown, aliases)}" if rest else "")
+            + (f" Then {columns_fix(rest, header_row, shown, aliases)}" if rest else "")
         )
     it = "it" if len(missing) == 1 else "one"
     named = " and ".join(f"'{BY_KEY[k].header}'" for k in missing)

@@ -799,24 +799,62 @@ def _errors_in(
 _TEXT_TYPES = ("str", "inlineStr")
 # A formula's end tag followed by no value or an empty one (group 1), then the cell's end:
 # `</f></c>` (Apache POI), `</f><v></v></c>` (openpyxl), `</f><v/></c>`, in any prefix. It
-# starts with text a search finds at C speed ("f><"), a fifth of the cost of the scan. (An
-# empty shared formula, `<f t="shared" si="0"/>`, with no value is not looked for: Excel
-# always saves a result, and the programs that write no result write each formula whole.)
+# starts with text a search finds at C speed ("f><"), a fifth of the cost of the scan.
 _P = rb"(?:[^\s:<>/!?]+:)?"
 _NO_RESULT = re.compile(
     rb"f><(?:/" + _P + rb"c>|(" + _P + rb"v(?:/>|></" + _P + rb"v>))</" + _P + rb"c>)"
 )
+# The same, spaced out or ending an empty formula tag: `</f>` or a shared formula's other
+# cell, `<f t="shared" si="0"/>` (group 1: which), then spaces, no value or an empty one
+# (group 2), and the cell's end, as a program writing one element a line spells it. The
+# tag's name is checked where it starts (_formula_tag_ends).
+_LOOSE_NO_RESULT = re.compile(
+    rb"(f>|/>)\s*(?:(<"
+    + _P
+    + rb"v\s*/>|<"
+    + _P
+    + rb"v(?:\s[^<>]*)?>\s*</"
+    + _P
+    + rb"v>)\s*)?</"
+    + _P
+    + rb"c>"
+)
+# What only a sheet needing _LOOSE_NO_RESULT holds (it costs ten times _NO_RESULT's search;
+# these, each starting with text a search finds at C speed, a fraction of it): a formula's
+# end tag before a space, or an empty tag before a space, the cell's end or an empty value.
+# Excel's shared formulas, `<f t="shared" si="0"/><v>1</v>`, are none of these.
+_LOOSE_SIGNS = (
+    re.compile(rb"f>\s"),
+    re.compile(rb"/>(?:\s|</" + _P + rb"c>|<" + _P + rb"v\s*/>|<" + _P + rb"v(?:\s[^<>]*)?>\s*<)"),
+)
+
+
+def _loose(piece: bytes) -> bool:
+    """Whether the piece may hold a formula without a result that _NO_RESULT misses."""
+    return any(sign.search(piece) is not None for sign in _LOOSE_SIGNS)
+
+
+_FORMULA_END = re.compile(rb"</" + _P + rb"f>|<" + _P + rb"f(?:\s[^<>]*)?/>")
+
+
+def _formula_tag_ends(piece: bytes, end: int) -> bool:
+    """Whether the tag ending at `end` is a formula's end tag or an empty formula tag."""
+    return _FORMULA_END.fullmatch(piece, piece.rfind(b"<", 0, end), end) is not None
 
 
 def _uncalculated_in(piece: bytes, found: _ErrorCells) -> bool:
     """Adds the piece's cells holding a formula whose result is not saved: no value, or an
     empty one that is no text (a formula showing "" is saved as t="str" with an empty
     value). False when a cell's place needs a real XML parse."""
-    for m in _NO_RESULT.finditer(piece):
+    loose = _loose(piece)
+    for m in (_LOOSE_NO_RESULT if loose else _NO_RESULT).finditer(piece):
+        if loose and not _formula_tag_ends(piece, m.end(1)):
+            continue  # another tag's end: a value's, a cell's
+        empty = m.group(2) if loose else m.group(1)
         attrs = _cell_around(piece, m.start())
         if attrs is None:
             return False
-        if m.group(1) and attrs.get(b"t", b"").strip().decode("ascii", "replace") in _TEXT_TYPES:
+        if empty and attrs.get(b"t", b"").strip().decode("ascii", "replace") in _TEXT_TYPES:
             continue  # an empty text, saved
         where = _address(attrs)
         if where is None:
