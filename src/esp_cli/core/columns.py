@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from enum import Enum
+from enum import Enum, IntEnum
 
 
 class Kind(Enum):
@@ -196,6 +196,18 @@ _MARKS: dict[str, tuple[str, ...]] = {
 }
 # Marks a question-only spelling in an alias table (no normalised header holds it).
 _QUESTION = "?"
+# Marks a spelling that names its column exactly in an alias table: the column's header or
+# key, or a spelling esp.toml maps (no normalised header holds it either).
+_EXACT = "="
+
+
+class Rank(IntEnum):
+    """How exactly a header names its column. Of two headers naming one column, the one
+    ranked higher is the column; of two ranked alike, the first (leftmost)."""
+
+    LOOSE = 0  # only as a question, or once its "(Y/N)" is set aside
+    VARIANT = 1  # a built-in spelling: Name, Agent, Employee Name for Agent Name
+    EXACT = 2  # the column's own header or key, or a spelling esp.toml [columns] maps
 
 
 def normalise_header(text: object) -> str:
@@ -224,6 +236,10 @@ def alias_table(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, s
             norm = normalise_header(spelling)
             table.setdefault(norm, col.key)
             table.setdefault(_compact(norm), col.key)
+        for spelling in (col.header, col.key):
+            norm = normalise_header(spelling)
+            table.setdefault(_EXACT + norm, col.key)
+            table.setdefault(_EXACT + _compact(norm), col.key)
         for spelling in col.questions:
             norm = normalise_header(spelling)
             table.setdefault(_QUESTION + norm, col.key)
@@ -236,6 +252,8 @@ def alias_table(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, s
             norm = normalise_header(spelling)
             table[norm] = key
             table[_compact(norm)] = key
+            table[_EXACT + norm] = key
+            table[_EXACT + _compact(norm)] = key
             if _asked(spelling):
                 # The team's own question names the column, whatever it holds.
                 table[_QUESTION + norm] = key
@@ -271,34 +289,87 @@ def match_header(text: object, table: Mapping[str, str]) -> str | None:
     return header_match(text, table)[0]
 
 
-def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, bool]:
-    """The column key a header names (as match_header) and whether it names it exactly: by
-    a spelling itself (the column's header, a built-in or esp.toml spelling), not only once
-    its "(Y/N)" is set aside or as a question. Of two headers naming one column, the exact
-    one is the column ("TBTs Complete?" over "All TBTs Completed?" left of it)."""
+def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, Rank]:
+    """The column key a header names (as match_header) and how exactly (Rank): by the
+    column's own header or key or a spelling esp.toml maps (EXACT), by a built-in spelling
+    (VARIANT), or only as a question or once its "(Y/N)" is set aside (LOOSE). Of two
+    headers naming one column, the more exact one is the column: "Agent Name" over a "Name"
+    left of it, "TBTs Complete?" over an "All TBTs Completed?" (pick_columns)."""
     norm = normalise_header(text)
     if not norm:
-        return None, False
+        return None, Rank.LOOSE
     found = table.get(norm) or table.get(_compact(norm))
     if found is not None:
         if BY_KEY[found].kind is Kind.YESNO or not _asked(text):
-            return found, True
+            return found, _rank(norm, found, table)
         # A date, text or number column's spelling asked as a question: a yes or a no, not
         # the column, unless esp.toml maps the question itself.
         mapped = table.get(_QUESTION + norm) or table.get(_QUESTION + _compact(norm))
         if mapped is not None and BY_KEY[mapped].kind is not Kind.YESNO:
-            return mapped, True
-        return None, False
+            return mapped, Rank.EXACT
+        return None, Rank.LOOSE
     bare = _ANSWERS_SUFFIX.sub("", norm)
     if bare != norm:
         found = table.get(bare) or table.get(_compact(bare))
     elif not str(text).strip().endswith("?"):
-        return None, False
+        return None, Rank.LOOSE
     found = found or table.get(_QUESTION + bare) or table.get(_QUESTION + _compact(bare))
     if found is not None and bare != norm and BY_KEY[found].kind is not Kind.YESNO:
         # "SPOC Called (Y/N)" holds a yes or a no: never the SPOC Called Date.
-        return None, False
-    return found, False
+        return None, Rank.LOOSE
+    return found, Rank.LOOSE
+
+
+def _rank(norm: str, key: str, table: Mapping[str, str]) -> Rank:
+    """How exactly a header (normalised) that names column `key` by a spelling names it."""
+    exact = table.get(_EXACT + norm) or table.get(_EXACT + _compact(norm))
+    if exact is None:
+        # A table made without alias_table: the column's own header or key still is exact.
+        own = {normalise_header(BY_KEY[key].header), normalise_header(key)}
+        exact = key if norm in own or norm in {_compact(o) for o in own} else None
+    return Rank.EXACT if exact == key else Rank.VARIANT
+
+
+def spellings(key: str, table: Mapping[str, str]) -> tuple[str, ...]:
+    """Every spelling (normalised) of column `key` in an alias table, the exact ones (its
+    header and key, those esp.toml maps) first, then the built-in ones: the order in which
+    a header row's columns are taken for it when only one is read."""
+    own = [s for s, k in table.items() if k == key and s[:1] not in (_EXACT, _QUESTION)]
+    return tuple(sorted(own, key=lambda s: _rank(s, key, table), reverse=True))
+
+
+def set_aside_words(name: str, read: tuple[str, str], aside: tuple[str, str]) -> str:
+    """One line for a header set aside because another names its column (`name`: its
+    header as esp writes it) as exactly or more (`read`, `aside`: each header's cell
+    address and text): both cells, the one esp reads, and the fix."""
+    return (
+        f"{aside[0]} '{aside[1]}' and {read[0]} '{read[1]}' both name the {name} column; esp "
+        f"reads {read[0]} and sets {aside[0]} aside. Fix: rename the one that does not hold "
+        f"the {name}, or map the team's spelling of it in esp.toml [columns] (a mapped or "
+        "exact header is read before a common variant)"
+    )
+
+
+def pick_columns(
+    found: Iterable[tuple[int, str, int]],
+) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
+    """The column of each key among a header row's (column, key, rank: how exactly its
+    header names it; left to right): the most exact header, the first of equal ones. And
+    the headers set aside, as (key, the column read, the column set aside), in the order
+    of the columns set aside."""
+    columns: dict[str, int] = {}
+    ranks: dict[str, int] = {}
+    aside: list[tuple[str, int]] = []
+    for c, key, rank in found:
+        if key not in columns:
+            columns[key], ranks[key] = c, rank
+        elif rank > ranks[key]:
+            aside.append((key, columns[key]))
+            columns[key], ranks[key] = c, rank
+        else:
+            aside.append((key, c))
+    aside.sort(key=lambda a: a[1])
+    return columns, [(key, columns[key], c) for key, c in aside]
 
 
 def asked_column(text: object, table: Mapping[str, str]) -> str | None:

@@ -32,6 +32,7 @@ from esp_cli.core.columns import (
     alias_table,
     is_forms_export,
     normalise_header,
+    spellings,
 )
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
@@ -1068,7 +1069,7 @@ _UPDATE_HEADERS = (
 )
 CLASS_HEADERS = ("class", "wave", "class id", "class name", "class #")
 # An Agent ID asked for by the form ("Employee ID"), as the tracker spells it.
-ID_HEADERS = tuple(k for k, v in alias_table().items() if v == "agent_id")
+ID_HEADERS = spellings("agent_id", alias_table())
 EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
 HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
 # Names a report's own form asks for, after the tracker's spellings of Agent Name.

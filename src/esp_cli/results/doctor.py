@@ -51,7 +51,13 @@ RULES = {
             "'MM/DD/YYYY - Name - Note', TBT Notes 'Name - MM/DD/YYYY - Note'",
         ),
         Rule("ESP009", "sme-count", "assign 1-2 TBT SMEs to the class (esp sme assign)"),
-        Rule("ESP010", "duplicate-header", "rename or delete the second column"),
+        Rule(
+            "ESP010",
+            "duplicate-header",
+            "rename the header that does not hold the column (esp reads the one naming it "
+            "most exactly, the first of equal ones), or map the team's spelling in esp.toml "
+            "[columns]",
+        ),
         Rule(
             "ESP011",
             "ladder-date",

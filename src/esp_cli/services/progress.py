@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from esp_cli.config import Config
 from esp_cli.core.busy import QUIET, Busy
-from esp_cli.core.columns import alias_table
+from esp_cli.core.columns import alias_table, spellings
 from esp_cli.core.csvfile import CsvError, CsvTable, read_table
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import AgentRef
@@ -350,8 +350,10 @@ def _expand(path: Path) -> list[tuple[Path, bool]]:
 
 
 def _name_headers(config: Config) -> tuple[str, ...]:
-    """Every spelling of the Agent Name header esp knows (and esp.toml adds), normalised."""
-    return tuple(k for k, v in alias_table(config.columns).items() if v == "agent_name")
+    """Every spelling of the Agent Name header esp knows (and esp.toml adds), normalised,
+    the exact ones first: a report's `Agent Name` (or the team's mapped header) is its
+    name column over a `Name` beside it."""
+    return spellings("agent_name", alias_table(config.columns))
 
 
 def read_csv_file(path: Path) -> CsvTable:

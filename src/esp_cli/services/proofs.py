@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
-from esp_cli.core.columns import normalise_header
+from esp_cli.core.columns import Rank, normalise_header, pick_columns, set_aside_words
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
 from esp_cli.core.names import PROOF_SUFFIX, proof_file_name, same_spelling, unsafe_in_file
@@ -232,17 +232,23 @@ class TrackingSheet:
     # SHA-256 -> whom the file was recorded for and the day it was received, as typed.
     hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
     names: set[tuple[str, str]] = field(default_factory=set)  # (agent key, file) without hash
+    # The headers set aside for another naming their column as exactly or more: (the
+    # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
+    set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
 
 
-def _tracking_key(header: object) -> str | None:
-    """The tracking sheet's column a header names: none when it asks a question ('Received?'
-    holds a yes or a no, and the sheet has no yes/no column)."""
+def _tracking_key(header: object) -> tuple[str, Rank] | None:
+    """The tracking sheet's column a header names, and how exactly (its own header, or
+    another spelling): none when it asks a question ('Received?' holds a yes or a no, and
+    the sheet has no yes/no column)."""
     if str(header).strip().endswith("?"):
         return None
     norm = normalise_header(header)
     for key, (title, others) in TRACKING_COLUMNS.items():
-        if norm == normalise_header(title) or norm in others:
-            return key
+        if norm == normalise_header(title):
+            return key, Rank.EXACT
+        if norm in others:
+            return key, Rank.VARIANT
     return None
 
 
@@ -267,17 +273,28 @@ def read_tracking(
         last_col = values.last_col
         left = waiting(info.name) if waiting is not None else {}
         for r, line in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
-            columns: dict[str, int] = {}
-            for c, value in enumerate(line, start=1):
-                key = _tracking_key(value) if isinstance(value, str) else None
-                if key is not None and key not in columns:
-                    columns[key] = c
+            # Of two headers naming one column, its own header is it ('Agent' over a
+            # 'Name' left of it), else the first.
+            named = (
+                (c, *hit)
+                for c, value in enumerate(line, start=1)
+                if isinstance(value, str) and (hit := _tracking_key(value)) is not None
+            )
+            columns, aside = pick_columns(named)
             if "agent" not in columns or "file" not in columns:
                 continue
             last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))
             if left:
                 rows, last_col = _as_left(rows, r, left, last_col)
             found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
+            found.set_aside = [
+                (
+                    TRACKING_COLUMNS[key][0],
+                    (address(info.name, r, read), text_of(line[read - 1])),
+                    (address(info.name, r, other), text_of(line[other - 1])),
+                )
+                for key, read, other in aside
+            ]
             for number, record in enumerate(rows[r:], start=r + 1):
                 if any(not is_blank(v) for v in record):
                     found.last_row = number
@@ -438,6 +455,8 @@ def _plan_tracking(
             columns[key] = plan.added_column(sheet.sheet, header)
     if not proofs:
         return
+    for name, read, aside in sheet.set_aside:
+        log.warning("%s", set_aside_words(name, read, aside))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted

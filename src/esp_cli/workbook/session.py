@@ -28,7 +28,7 @@ from typing import Any
 from esp_cli.config import Config
 from esp_cli.core import oplog
 from esp_cli.core import waiting as waiting_ops
-from esp_cli.core.columns import BY_KEY, Kind
+from esp_cli.core.columns import BY_KEY, Kind, set_aside_words
 from esp_cli.core.model import AddedColumn, CellChange, LeftColumn, WaitingChange, WriteReport
 from esp_cli.core.notes import appended
 from esp_cli.core.oplog import Facts, GrownRange
@@ -1059,6 +1059,7 @@ class WriteSession:
                 assert self.store is not None
                 for outcome in applied:
                     self.store.remove(outcome.op)
+        self._say_set_aside()
         own = self._own_changes() if kept is None else []
         changes = self.plan.changes
         if own:
@@ -1089,6 +1090,29 @@ class WriteSession:
                 for column in self.plan.columns_left(o.op.op)
             ],
         )
+
+    def _say_set_aside(self) -> None:
+        """Each header set aside on a sheet this write writes to (another names its column
+        as exactly or more: esp doctor's ESP010), once, on stderr: a write goes by the
+        column read, and the team sees which one that is before looking at the cells."""
+        table = self.plan._table
+        if table is None:
+            return
+        written = {c.sheet for c in self.plan.changes}
+        written |= {c.sheet for cs in self.plan.applied.values() for c in cs}
+        written |= {a.sheet for a in self.plan.added_columns}
+        for sheet in table.sheets:
+            if sheet.name not in written:
+                continue
+            for key, read, aside in sheet.duplicate_headers:
+                log.warning(
+                    "%s",
+                    set_aside_words(
+                        BY_KEY[key].header,
+                        (address(sheet.name, sheet.header_row, read), sheet.headers[read]),
+                        (address(sheet.name, sheet.header_row, aside), sheet.headers[aside]),
+                    ),
+                )
 
     def _applied_cells(self, applied: list[waiting.Outcome]) -> bool:
         return any(self.plan.applied.get(o.op.op) for o in applied) or bool(self.plan.added_columns)

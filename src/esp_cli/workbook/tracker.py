@@ -28,7 +28,9 @@ from esp_cli.core.columns import (
     closest_header,
     header_match,
     match_header,
+    pick_columns,
     roster_beside,
+    spellings,
 )
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
 from esp_cli.core.nonagents import (
@@ -329,31 +331,19 @@ def find_header(
     if best is None:
         return None
     r = best[0]
-    columns: dict[str, int] = {}
     headers: dict[int, str] = {}
-    duplicates: list[tuple[str, int, int]] = []
-    loose: set[str] = set()  # columns found by a header that names them only loosely
+    named: list[tuple[int, str, int]] = []
     for c, v in enumerate(_shown_line(values, r, down), start=1):
         if is_blank(v) or isinstance(v, ErrorValue):
             continue
         headers[c] = text_of(v)
-        key, exact = header_match(v, table)
-        if key is None:
-            continue
-        if key in columns:
-            # The first header naming a column is it, unless only a looser spelling named
-            # it ("All TBTs Completed?" holding dates, left of the team's "TBTs Complete?").
-            if exact and key in loose:
-                duplicates.append((key, c, columns[key]))
-                columns[key] = c
-                loose.discard(key)
-            else:
-                duplicates.append((key, columns[key], c))
-            continue
-        columns[key] = c
-        if not exact:
-            loose.add(key)
-    duplicates.sort(key=lambda d: d[2])
+        key, rank = header_match(v, table)
+        if key is not None:
+            named.append((c, key, rank))
+    # Of two headers naming one column, the more exact one is it: the tracker's own "Agent
+    # Name" over a "Name" left of it (another table's), "TBTs Complete?" over an "All TBTs
+    # Completed?" holding dates; of two alike, the first.
+    columns, duplicates = pick_columns(named)
     return r, columns, headers, duplicates
 
 
@@ -524,7 +514,7 @@ def _suspects(
         if key in ("class", "agent_name"):
             texts = [v for v in seen if v.__class__ is str] if others else list(seen)
             echo = key == "class" or "class" not in kept
-            header = HeaderText.of(n for n, k in table.items() if k == key) if echo else None
+            header = HeaderText.of(spellings(key, table)) if echo else None
             flagged.update(odd_texts(texts, header, numbers=key == "agent_name"))
         if others and key in ("agent_name", "email"):
             flagged.update(v for v in seen if v.__class__ is tuple and is_number(v[1]))
