@@ -1168,3 +1168,33 @@ def test_an_agent_whose_name_windows_cannot_hold_is_told_the_name_esp_tbt_proofs
         ("Robert Bobby Smith TBT.pdf", bobby)
     ]
     assert got["rejected"] == []
+
+
+def test_agents_told_one_file_name_for_their_transcript_are_warned_of(tmp_path: Path) -> None:
+    """Two agents whose names make the same file name (Windows ignores case and leaves out
+    the ':') are told it both: esp tbt proofs would refuse the file naming both, so esp
+    advise says so on standard error, naming both agents and their rows and the fix — for
+    each of them advised, and for one advised alone."""
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    equipment = {"Citrix TBT Access": "Equipment Issue", "Email": "lak@example.com"}
+    factories.tracker(
+        tracker,
+        [agent("Lee: Ann Kim", **equipment, **{"Agent ID": "E101"}), agent("Gia Ross"),
+         agent("lee ann kim", **equipment, **{"Agent ID": "E103"})],
+        headers=HEADERS,
+    )  # fmt: skip
+    config = str(write_config(tmp_path))
+    for args in (("--due",), ("E101", "equipment")):
+        result = run("advise", *args, "--as-of", DAY.isoformat(), "-c", config)
+        assert result.exit_code == 0, result.output
+        warned = [line for line in result.stderr.splitlines() if "Lee Ann Kim TBT.pdf" in line]
+        assert len(warned) == 1, result.stderr
+        (line,) = warned
+        assert "Lee: Ann Kim (row 3)" in line and "lee ann kim (row 5)" in line, line
+        assert "esp tbt proofs" in line and "middle initial" in line, line
+
+    factories.tracker(tracker, [agent("Lee Ann Kim", **equipment), agent("Lee Anne Kim",
+                      **equipment)], headers=HEADERS)  # fmt: skip
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", config)
+    assert result.exit_code == 0, result.output
+    assert "TBT.pdf" not in result.stderr

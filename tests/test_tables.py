@@ -15,6 +15,9 @@ from tests import escalation_tracker as et
 DAY = "2026-11-24"
 DAY_SHOWN = "Tue 11/24/2026"
 DATE_PIECE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2}(?!\d)|(?<![\d/])\d{1,4}/\d{1,2}(?![\d/])")
+# The day replayed, said with its weekday and no year beside a step recorded later ("after
+# Tue 11/24: not yet then", as esp round says it): a whole date.
+REPLAYED_DAY = re.compile(r"after\s[A-Z][a-z]{2}\s\d{2}/\d{2}:\snot\syet\sthen")
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +43,8 @@ def test_escalation_tables_fit_and_never_cut_a_date_or_a_name(
     too_wide = [line for line in lines if len(line) > width]
     assert not too_wide, too_wide[:3]
     # No date split as "11/24/20" / "26": every date piece in the output is a whole date.
-    assert not DATE_PIECE.findall(text), DATE_PIECE.findall(text)[:5]
+    pieces = DATE_PIECE.findall(REPLAYED_DAY.sub("", text))
+    assert not pieces, pieces[:5]
     words = set(et.FIRSTS) | set(et.LASTS)
     for block in text.split("└")[:-1]:
         box = [line for line in block.splitlines() if line[:1] in "┏┃┡│"]

@@ -5,7 +5,9 @@ another file), and its sender matched to the agent by address — a mismatch sai
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
+import io
 import json
 import os
 from datetime import date, datetime
@@ -694,3 +696,27 @@ def test_an_email_without_a_time_in_a_forward_is_dated_by_the_other(
     assert res.exit_code == 0, res.output
     (proof,) = json.loads(res.stdout)["recorded"]
     assert (proof["received"], proof["forwarded"]) == (received, forwarded)
+
+
+def test_the_csv_says_a_transcript_was_forwarded_as_the_json_does(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """--format csv has the JSON's `forwarded`: who sent the transcript and when, who
+    forwarded it and when; empty for a transcript the agent sent."""
+    forwarded = message("Pat Sme <pat.sme@vendorcx.com>", date=FORWARDED)
+    forwarded.add_attachment(
+        message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("Ana Ruiz TBT.pdf")),
+                date=AGENT_SENT)
+    )  # fmt: skip
+    save(inbox, "p2.eml", forwarded)
+    own = "Devon Price <devon.price@vendorcx.com>"
+    save(inbox, "p1.eml", message(own, ("Devon Price TBT.pdf", pdf("Devon Price TBT.pdf"))))
+    res = proofs(tracker, config, inbox, "--dry-run", "-f", "csv")
+    assert res.exit_code == 0, res.output
+    rows = {r["agent"]: r for r in csv.DictReader(io.StringIO(res.stdout))}
+    assert rows["Ana Ruiz"]["forwarded"] == (
+        "sent by ana.ruiz@vendorcx.com on 11/23/2026, forwarded by pat.sme@vendorcx.com on "
+        "11/25/2026"
+    )
+    assert rows["Ana Ruiz"]["received"] == "2026-11-23"
+    assert rows["Devon Price"]["forwarded"] == ""

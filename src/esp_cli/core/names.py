@@ -77,11 +77,12 @@ def name_key(raw: str) -> str:
 def same_spelling(a: str, b: str) -> bool:
     """The same text to a person: the same letters in the same Unicode form (NFC) with any
     apostrophe typed ('O’Connor' is 'O'Connor'). Case, spaces and word order still count."""
+    return _spelled(a) == _spelled(b)
 
-    def plain(text: str) -> str:
-        return _APOSTROPHES.sub("'", unicodedata.normalize("NFC", text))
 
-    return plain(a) == plain(b)
+def _spelled(text: str) -> str:
+    """`text` as same_spelling compares it: NFC, every apostrophe typed as '."""
+    return _APOSTROPHES.sub("'", unicodedata.normalize("NFC", text))
 
 
 def same_person(author: str, name: str) -> bool:
@@ -197,6 +198,15 @@ def proof_file_name(agent: str) -> str | None:
     (file_safe). None for a name with nothing a file name can hold."""
     name = file_safe(agent)
     return f"{name}{PROOF_SUFFIX}" if name else None
+
+
+def proof_file_key(agent: str) -> str | None:
+    """The agent's transcript file name (proof_file_name) as Windows tells files apart,
+    whatever their case, and as a person spells it (same_spelling): two agents with one key
+    are told one file name ('Lee: Ann Kim' and 'lee ann kim'), and a file of that name is
+    either's. None for a name with nothing a file name can hold."""
+    name = proof_file_name(agent)
+    return None if name is None else _spelled(name.casefold())
 
 
 def name_in_file(agent: str) -> str:

@@ -255,6 +255,9 @@ class Evaluation:
     # The steps counted as delivered although dated before they were due (typed in Excel;
     # esp record-step wants --early for them), unless their Notes line gives the reason.
     early: tuple[EarlyStep, ...] = ()
+    # The pending step, or a step after it, recorded on a day after the as-of day (a day
+    # replayed): due then, delivered later (recorded_later_than).
+    recorded_later: RecordedLater | None = None
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -617,13 +620,30 @@ def recorded_after(step: Step, recorded: date, day: date) -> str:
     return f"the {step.label} is already recorded on {fmt(recorded)}, after {day:%a} {fmt(day)}"
 
 
-def recorded_later_than(facts: AgentFacts, step: Step, day: date) -> tuple[Step, date] | None:
+class RecordedLater(NamedTuple):
+    """A ladder step recorded on a day after the day replayed: due then, delivered later."""
+
+    step: Step
+    on: date
+
+
+def recorded_later_than(facts: AgentFacts, step: Step, day: date) -> RecordedLater | None:
     """`step`, or the first step after it, recorded on a day after `day`; None when none is."""
     for s in LADDER[LADDER.index(step) :]:
         recorded = facts.step_date(s)
         if recorded is not None and recorded > day:
-            return s, recorded
+            return RecordedLater(s, recorded)
     return None
+
+
+def recorded_later_words(later: RecordedLater, day: date, pending: Step | None = None) -> str:
+    """'recorded 11/27/2026, after Wed 11/25: not yet then', said beside the `pending`
+    step's line of a day replayed (`day`); 'written CAP recorded …' when the step recorded
+    later is another (a step after it), or no step's line is beside it."""
+    said = f"recorded {fmt(later.on)}"
+    if later.step is not pending:
+        said = f"{later.step.label} {said}"
+    return f"{said}, after {day:%a %m/%d}: not yet then"
 
 
 def step_order_error(facts: AgentFacts, step: Step, on: date | None = None) -> OrderProblem | None:
@@ -866,6 +886,7 @@ def evaluate(
 ) -> Evaluation:
     """Apply the rules to one agent as of `today`; `now` is the moment the Call Cert timebox
     is measured at (clock hours). Dates after `today` do not count yet (see as_of)."""
+    recorded = facts
     facts, later = as_of(facts, today)
     access = normalise_access(facts.citrix_access)
     found = _Actions(today, cal)
@@ -955,6 +976,11 @@ def evaluate(
         unchecked=tuple(unchecked),
         conflicts=ladder_conflicts(facts, cal) if ladder and ladder.inconsistencies else (),
         early=early_steps(facts, ladder.recorded, start, cal) if ladder and start else (),
+        recorded_later=(
+            recorded_later_than(recorded, ladder.pending, today)
+            if ladder and ladder.pending
+            else None
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from esp_cli.render import (
     write_json,
 )
 from esp_cli.render.changes import say_written
-from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
+from esp_cli.results.advise import Advice, AdviseResult, Delivery, SharedFileName, Skipped
 
 CSV_COLUMNS = [
     "agent",
@@ -91,6 +91,19 @@ def _skipped(what: str, skipped: list[Skipped]) -> list[str]:
     return lines
 
 
+def _shared_file_name(shared: SharedFileName) -> str:
+    """One line: the agents told one transcript file name, and what to do about it."""
+    many = len({a.sheet for a in shared.agents}) > 1
+    who = [f"{a.name} ({f'{a.sheet}!' if many else ''}row {a.row})" for a in shared.agents]
+    named = " or ".join(f"'{n}'" for n in shared.file_names)
+    return (
+        f"warning: {', '.join(who[:-1])} and {who[-1]} are told to name their TBT transcript "
+        f"{named}, one file name to Windows: esp tbt proofs cannot tell whose such a file is. "
+        "Tell them apart in the tracker's Agent Name (a middle initial, say), or ask for "
+        "their proofs by other means."
+    )
+
+
 def tell(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
     """What people should know, on stderr: findings, who was left out and why, what was
     saved, sent and noted."""
@@ -103,6 +116,8 @@ def tell(result: AdviseResult, fmt: Format, verbose: bool = False) -> None:
         if m.not_delivered:
             say(f"not delivered to all: {m.agent.name} ({m.kind.value}) has it, but "
                 f"{m.not_delivered}")  # fmt: skip
+    for shared in result.shared_file_names:
+        say(_shared_file_name(shared))
     for name in result.smes_without_address:
         say(
             f"not in Cc: TBT SME {name} has no address in esp.toml [people] sme_emails "

@@ -109,7 +109,7 @@ def tell(result: DocumentResult, fmt: Format) -> None:
             recorded += f"; its e-mail draft, missing, {verb}: {names}"
         whose = f"{made.agent.name} {_where(made)}"
         say(f"already made: {whose}{where}" + recorded)
-    for refused in result.refused:
+    for refused in [*result.refused, *result.recorded_later]:
         say(_not_made(refused))
     for name in result.smes_without_address:
         say(

@@ -143,17 +143,32 @@ def _percent(summary: ClassSummary) -> str:
 CHECKING_LADDER = "ladder dates being checked"
 
 
+def _asides(agent: OutstandingAgent) -> str:
+    """What is said after the pending action: its ladder dates being checked; a day
+    replayed, the step recorded later."""
+    said = [CHECKING_LADDER] if agent.conflicts else []
+    said += [agent.recorded_later] if agent.recorded_later else []
+    return f" ({'; '.join(said)})" if said else ""
+
+
 def next_words(agent: OutstandingAgent) -> str:
     """What is next for an outstanding agent, in every format alike: the pending action, or
     why there is none (the ladder has ended; the team is checking an agent the rules could
     not evaluate)."""
     if agent.pending_action:
-        return agent.pending_action + (f" ({CHECKING_LADDER})" if agent.conflicts else "")
+        return agent.pending_action + _asides(agent)
     if not agent.evaluated:
         return "being checked by the team"
     if agent.ladder_ended is not None:
         return f"term review delivered {_fmt_day(agent.ladder_ended)}"
     return "nothing pending"
+
+
+def next_due_words(agent: OutstandingAgent) -> str:
+    """next_words with the pending action's due date: 'Written CAP, due 11/27/2026'."""
+    if agent.pending_action and agent.pending_due:
+        return f"{agent.pending_action}, due {_fmt_day(agent.pending_due)}{_asides(agent)}"
+    return next_words(agent)
 
 
 def outstanding_row(report: EodReport, index: int) -> list[str]:
@@ -293,10 +308,7 @@ def outstanding_lines(report: EodReport) -> list[str]:
     out = []
     for i, a in enumerate(report.outstanding):
         row = outstanding_row(report, i)
-        pending = next_words(a)
-        if a.pending_action and row[4]:
-            pending = a.pending_action + f", due {row[4]}"
-            pending += f" ({CHECKING_LADDER})" if a.conflicts else ""
+        pending = next_due_words(a)
         out.append(f"- {a.name} ({class_aside(a.cls)}): missing {row[2]}; next: {pending}")
         if a.latest_note:
             out.append(f"    Latest note: {a.latest_note}")
@@ -488,8 +500,8 @@ def _outstanding(report: EodReport) -> str:
     a phone, and a note needs the full width to wrap."""
     rows = []
     for i, a in enumerate(report.outstanding):
-        _, _, missing, pending, due, note = outstanding_row(report, i)
-        step = f"{pending}, due {due}" if due else pending
+        _, _, missing, _, _, note = outstanding_row(report, i)
+        step = next_due_words(a)
         lines = [
             f'<span style="font-weight:bold">{escape(a.name)}</span> '
             f'<span style="{_NOWRAP}">({escape(class_aside(a.cls))})</span>',

@@ -10,7 +10,15 @@ from itertools import groupby
 from typing import Any
 
 from esp_cli.core.model import AgentRef, class_shown
-from esp_cli.core.rules import ACTION_ORDER, TARGET_CLOCK_DAY, ActionKind, Stage, fmt_day
+from esp_cli.core.rules import (
+    ACTION_ORDER,
+    TARGET_CLOCK_DAY,
+    ActionKind,
+    Stage,
+    Step,
+    fmt_day,
+    recorded_later_words,
+)
 from esp_cli.core.words import (
     LADDER_RANK,
     action_words,
@@ -45,6 +53,8 @@ from esp_cli.render.changes import (
 from esp_cli.render.style import overdue_style
 from esp_cli.results.escalations import AgentStatus, EscalationsResult, TodoItem
 
+RECORDED_LATER_COLUMNS = ("recorded_later_step", "recorded_later_date")
+
 TODO_COLUMNS = [
     "agent",
     "class",
@@ -57,8 +67,10 @@ TODO_COLUMNS = [
     "detail",
     "agent_id",
     # Last, so that the columns before keep their places: the agent's rules that could not
-    # be checked, and why ("; " between them).
+    # be checked, and why ("; " between them); a day replayed, the step of the line
+    # recorded on a day after it (or a step after it), and that day.
     "unchecked",
+    *RECORDED_LATER_COLUMNS,
 ]
 
 
@@ -80,6 +92,7 @@ STATUS_COLUMNS = [
     "not_evaluated_reason",
     "agent_id",
     "unchecked",  # last, as in TODO_COLUMNS
+    *RECORDED_LATER_COLUMNS,
 ]
 
 
@@ -201,7 +214,32 @@ def _render_todo(result: EscalationsResult, fmt: Format, group: str) -> None:
         _render_by_step(result)
     else:
         _render_by_agent(result)
+    _say_recorded_later(result, today=True)
     _say_unchecked(result)
+
+
+def _say_recorded_later(result: EscalationsResult, today: bool) -> None:
+    """Under the table, a day replayed: each agent listed whose pending ladder step (or one
+    after it) is recorded on a later day, as esp round's card for that day says it: due
+    then, delivered later. With `today`, the agents whose step is on the day's list or
+    falls due next."""
+    many = _many_sheets(result)
+    if today:
+        shown = [(i.agent, i.action, i.due, i.recorded_later) for i in result.listed]
+    else:
+        shown = [
+            (s.agent, ActionKind(ev.pending_step.value), ev.pending_due, ev.recorded_later)
+            for s in result.outstanding
+            if (ev := s.evaluation).pending_step is not None and ev.pending_due is not None
+        ]
+    for agent, action, due, later in shown:
+        if later is None:
+            continue
+        words = recorded_later_words(later, result.as_of, Step(action.value))
+        write_lines(
+            f"{agent.name} (row {_where(agent, many)}): {action_words(action, capital=True)} "
+            f"due {show(due)} ({words})."
+        )
 
 
 def _say_unchecked(result: EscalationsResult) -> None:
@@ -491,6 +529,7 @@ def _render_status(result: EscalationsResult, fmt: Format) -> None:
         empty="every agent is complete",
         optional=STATUS_OPTIONAL,
     )
+    _say_recorded_later(result, today=False)
     _say_unchecked(result)
 
 

@@ -32,7 +32,8 @@ def render(result: ProofsResult, fmt: Format) -> None:
         rows += [{"status": "already_recorded", **p} for p in data["already_recorded"]]
         rows += [{"status": "rejected", **r} for r in data["rejected"]]
         columns = ["status", "file", "agent", "class", "received", "reason"]
-        write_csv(rows, [*columns, "from_email", "sender_mismatch"])
+        # Added last, so that the columns before keep their places.
+        write_csv(rows, [*columns, "from_email", "sender_mismatch", "forwarded"])
     else:
         verb = {"dry_run": "Would record", "waiting": "Waiting to record"}.get(
             result.tracking_sheet_status, "Recorded"

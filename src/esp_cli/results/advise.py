@@ -59,6 +59,17 @@ class Skipped:
     fix: str | None = field(default=None, metadata=as_json(omit_none=True))
 
 
+@dataclass(frozen=True)
+class SharedFileName:
+    """Agents told to name their TBT transcript one file name, as Windows takes it (case
+    aside: 'Lee: Ann Kim' and 'lee ann kim'): esp tbt proofs cannot tell whose such a file
+    is. `agents`: every agent of the tracker whose name makes it; `file_names`: the names
+    as each is told it."""
+
+    file_names: tuple[str, ...]
+    agents: tuple[AgentRef, ...]
+
+
 @dataclass
 class AdviseResult:
     as_of: date
@@ -77,3 +88,7 @@ class AdviseResult:
     # gave agents to them or took them: the agents are theirs as those changes leave them.
     sme: str | None = field(default=None, metadata=as_json(hidden=True))
     chosen_waiting: list[str] = field(default_factory=list, metadata=as_json(hidden=True))
+    # The messages' transcript file names another agent of the tracker is told too.
+    shared_file_names: list[SharedFileName] = field(
+        default_factory=list, metadata=as_json(hidden=True)
+    )

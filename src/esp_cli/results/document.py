@@ -70,6 +70,9 @@ class DocumentResult:
     documents: list[Document]
     already_made: list[NotMade]
     refused: list[NotMade]
+    # --due on a day replayed: each agent whose step was due then and is recorded on a
+    # later day (its document is of that day): not made, said.
+    recorded_later: list[NotMade]
     smes_without_address: list[str]
     recorded: bool  # the steps were (or, with --dry-run, would be) recorded (--record)
     findings: list[Finding] = field(metadata=as_json(hidden=True))

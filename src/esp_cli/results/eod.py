@@ -87,6 +87,9 @@ class OutstandingAgent:
     # The ladder dates the rules cannot count (a step before the one before it...): the
     # pending step is due from the last one counted; the team corrects the tracker.
     conflicts: tuple[LadderConflict, ...] = ()
+    # A day replayed, the pending action a ladder step recorded on a later day: when, as
+    # said beside it ('recorded 11/27/2026, after Wed 11/25: not yet then').
+    recorded_later: str | None = None
 
 
 @dataclass(frozen=True)

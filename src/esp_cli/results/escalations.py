@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from esp_cli.core.model import AgentRef, Finding, WriteReport
-from esp_cli.core.rules import Action, ActionKind, Evaluation, Stage, Step
+from esp_cli.core.rules import Action, ActionKind, Evaluation, RecordedLater, Stage, Step
 from esp_cli.core.shape import as_json, exported
 
 
@@ -18,6 +18,8 @@ class ComputedCells:
     stage: str
     next_action: str | None
     next_action_due: date | None
+    # What Next Action names (None: nothing, or an agent the rules could not evaluate).
+    next_kind: ActionKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,20 @@ class AgentStatus:
 
     @property
     @exported(after="pending_due")
+    def recorded_later_step(self) -> Step | None:
+        """A day replayed: the pending step — or a step after it — recorded on a day after
+        it (the step, and recorded_later_date the day), due then, delivered later."""
+        later = self.evaluation.recorded_later
+        return later.step if later else None
+
+    @property
+    @exported(after="recorded_later_step")
+    def recorded_later_date(self) -> date | None:
+        later = self.evaluation.recorded_later
+        return later.on if later else None
+
+    @property
+    @exported(after="recorded_later_date")
     def business_days_overdue(self) -> int | None:
         return self.evaluation.business_days_overdue
 
@@ -156,6 +172,19 @@ class TodoItem:
     # The agent's rules that could not be checked, and why (AgentStatus.unchecked): a
     # timebox unchecked for a Complete? cell that cannot be read, beside what is due.
     unchecked: tuple[str, ...] = field(default=(), metadata=as_json(after="waiting"))
+    # A day replayed, the line of the pending ladder step: that step, or one after it,
+    # recorded on a day after it (AgentStatus.recorded_later_step and _date).
+    recorded_later: RecordedLater | None = field(default=None, metadata=as_json(hidden=True))
+
+    @property
+    @exported(after="detail")
+    def recorded_later_step(self) -> Step | None:
+        return self.recorded_later.step if self.recorded_later else None
+
+    @property
+    @exported(after="recorded_later_step")
+    def recorded_later_date(self) -> date | None:
+        return self.recorded_later.on if self.recorded_later else None
 
     @property
     @exported(none_if_empty=True)

@@ -24,7 +24,7 @@ Choices made where the issue is silent:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -52,7 +52,7 @@ from esp_cli.core.advice import (
 from esp_cli.core.columns import BY_KEY
 from esp_cli.core.filenames import next_name
 from esp_cli.core.model import AgentRef, Letter
-from esp_cli.core.names import file_stem, proof_file_name
+from esp_cli.core.names import file_stem, proof_file_key, proof_file_name
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
 from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate, why_missing
@@ -64,7 +64,7 @@ from esp_cli.errors import (
     WriteFailedError,
 )
 from esp_cli.mail import outgoing as mail
-from esp_cli.results.advise import Advice, AdviseResult, Delivery, Skipped
+from esp_cli.results.advise import Advice, AdviseResult, Delivery, SharedFileName, Skipped
 from esp_cli.results.smes import sme_key
 from esp_cli.services.agents import LOOKUP_KEYS, TrackerNow, agents_for, class_key, find_agent
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
@@ -478,6 +478,34 @@ def _told_if_not_noted(run: _Run) -> Iterator[None]:
         ) from exc
 
 
+def _shared_file_names(run: _Run, rows: Iterable[Row]) -> list[SharedFileName]:
+    """The transcript file names the run's messages tell (their template names
+    {file_name}) that another agent of `rows` is told too, Windows taking them as one
+    whatever their case (proof_file_key): esp tbt proofs would refuse such a file."""
+    told = {
+        proof_file_key(m.agent.name)
+        for m in run.messages
+        if "file_name" in run.templates[m.kind].keys
+    } - {None}
+    if not told:
+        return []
+    alike: dict[str, list[Row]] = {}
+    for row in rows:
+        if not row.has_identity or "agent_name" in row.unreadable:
+            continue
+        key = proof_file_key(row.name)
+        if key is not None and key in told:
+            alike.setdefault(key, []).append(row)
+    return [
+        SharedFileName(
+            tuple(dict.fromkeys(proof_file_name(r.name) or "" for r in same)),
+            tuple(r.ref() for r in same),
+        )
+        for same in alike.values()
+        if len(same) > 1
+    ]
+
+
 def _result(run: _Run, s: WriteSession, as_of: date) -> AdviseResult:
     return AdviseResult(
         as_of=as_of,
@@ -492,6 +520,7 @@ def _result(run: _Run, s: WriteSession, as_of: date) -> AdviseResult:
         failure=run.failure,
         sme=run.sme,
         chosen_waiting=run.chosen_waiting,
+        shared_file_names=_shared_file_names(run, s.table.rows()),
     )
 
 

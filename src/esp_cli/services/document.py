@@ -62,7 +62,18 @@ from esp_cli.core.model import Letter, Signer
 from esp_cli.core.names import file_stem, name_in_file, name_key
 from esp_cli.core.notes import NoteKind
 from esp_cli.core.refs import address
-from esp_cli.core.rules import LADDER, Evaluation, Step, as_of, evaluate, fmt_day, step_due
+from esp_cli.core.rules import (
+    LADDER,
+    Evaluation,
+    RecordedLater,
+    Step,
+    as_of,
+    evaluate,
+    fmt,
+    fmt_day,
+    recorded_later_words,
+    step_due,
+)
 from esp_cli.errors import (
     ConfigError,
     EarlyStepError,
@@ -370,6 +381,8 @@ class _Run:
     made: list[Document] = field(default_factory=list)
     already: list[NotMade] = field(default_factory=list)
     refused: list[NotMade] = field(default_factory=list)
+    # --due on a day replayed: the steps due then and recorded on a later day.
+    recorded_later: list[NotMade] = field(default_factory=list)
     smes_without_address: list[str] = field(default_factory=list)
     template_warnings: list[str] = field(default_factory=list)
     # --sme: the SME, and the waiting changes that gave agents to them or took them.
@@ -813,6 +826,7 @@ def _result(
         documents=run.made,
         already_made=run.already,
         refused=run.refused,
+        recorded_later=run.recorded_later,
         smes_without_address=run.smes_without_address,
         template_warnings=run.template_warnings,
         recorded=run.record,
@@ -906,8 +920,11 @@ def due_steps(rows: Sequence[Row], then: Sequence[Row], on: date, run: _Run) -> 
             continue
         if ev.complete or step is None or due is None or due > on:
             continue
-        if _recorded_after(row, step, on):
-            continue  # a replay: delivered after `on`, not due here
+        later = _recorded_after(row, step, on)
+        if later is not None:
+            # A replay: delivered after `on`, its document of that day; said, not made.
+            run.recorded_later.append(_made_later(run, row, later, due, on))
+            continue
         found.append(_Candidate(row, step, on, was))
     return found
 
@@ -942,11 +959,26 @@ def _wanted(kinds: Iterable[Kind]) -> str:
     return "Yes or No" if flags else "a date as MM/DD/YYYY"
 
 
-def _recorded_after(row: Row, step: Step, on: date) -> bool:
-    """Whether `step` is recorded after `on` (replaying a past day). A date before the clock
-    start is not: the step is pending, and making its document says why it cannot be."""
+def _recorded_after(row: Row, step: Step, on: date) -> RecordedLater | None:
+    """`step` and its day when it is recorded after `on` (replaying a past day), else None.
+    A date before the clock start is not: the step is pending, and making its document says
+    why it cannot be."""
     day = row.values.get(step.column)
-    return isinstance(day, date) and day > on
+    return RecordedLater(step, day) if isinstance(day, date) and day > on else None
+
+
+def _made_later(run: _Run, row: Row, later: RecordedLater, due: date, on: date) -> NotMade:
+    """The step due on `on` and recorded later: no document of `on`; its own day's is made
+    by the command for one agent (the step's recorded date)."""
+    assert run.table is not None
+    step = later.step.value.replace("_", "-")
+    command = command_for(run.table, row, "esp document", step)
+    return NotMade(
+        row.ref(),
+        later.step,
+        f"due {fmt(due)} ({recorded_later_words(later, on, later.step)}).",
+        fix=f"{command} makes it for the day it was recorded",
+    )
 
 
 def document_due(

@@ -36,7 +36,14 @@ from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.kpi import default_period
 from esp_cli.core.model import access_category, class_in_data, class_shown
 from esp_cli.core.notes import NoteKind, latest
-from esp_cli.core.rules import ActionKind, Stage, Step, done_by, why_missing
+from esp_cli.core.rules import (
+    ActionKind,
+    Stage,
+    Step,
+    done_by,
+    recorded_later_words,
+    why_missing,
+)
 from esp_cli.results.eod import (
     ClassSummary,
     DataProblem,
@@ -72,6 +79,17 @@ def _pending(status: AgentStatus) -> tuple[str | None, date | None]:
     if not status.evaluation.evaluable:
         return None, None  # the reason goes to the team (problems), not into the report
     return status.computed.next_action, status.computed.next_action_due
+
+
+def _recorded_later(status: AgentStatus, day: date) -> str | None:
+    """A day replayed: when the pending action, a ladder step, was recorded after `day`
+    (the words esp round and esp escalations say beside it); None otherwise."""
+    ev, next_kind = status.evaluation, status.computed.next_kind
+    if ev.recorded_later is None or ev.pending_step is None or not ev.evaluable:
+        return None
+    if next_kind is not ActionKind(ev.pending_step.value):
+        return None  # another action is next: the step's day is not what is said
+    return recorded_later_words(ev.recorded_later, day, ev.pending_step)
 
 
 def _ladder_ended(row: Row, status: AgentStatus) -> date | None:
@@ -213,6 +231,7 @@ def eod_report(
                 evaluated=status.evaluation.evaluable,
                 ladder_ended=_ladder_ended(row, status),
                 conflicts=status.evaluation.conflicts,
+                recorded_later=_recorded_later(status, day),
             )
         )
     # Those without a clock are for the team to fix as any agent the rules cannot evaluate.

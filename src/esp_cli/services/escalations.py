@@ -81,17 +81,18 @@ def computed_cells(ev: Evaluation) -> ComputedCells:
             text, when = ACTION_LABELS[first.action], first.due
         if len(due) > 1:
             text += f" (+{len(due) - 1} more)"
-        return ComputedCells(str(ev.stage), text, when)
+        return ComputedCells(str(ev.stage), text, when, first.action)
     if ev.pending_step is not None and ev.pending_due is not None:
-        return ComputedCells(
-            str(ev.stage), ACTION_LABELS[ActionKind(ev.pending_step.value)], ev.pending_due
-        )
+        step = ActionKind(ev.pending_step.value)
+        return ComputedCells(str(ev.stage), ACTION_LABELS[step], ev.pending_due, step)
     soon = sorted(
         (a for a in ev.upcoming if a.action is not ActionKind.BEHIND_TARGET),
         key=lambda a: (a.due, ACTION_ORDER[a.action]),
     )
     if soon:
-        return ComputedCells(str(ev.stage), ACTION_LABELS[soon[0].action], soon[0].due)
+        return ComputedCells(
+            str(ev.stage), ACTION_LABELS[soon[0].action], soon[0].due, soon[0].action
+        )
     return ComputedCells(str(ev.stage), None, None)
 
 
@@ -130,6 +131,8 @@ def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[To
     ahead: list[TodoItem] = []
     for status in statuses:
         ev = status.evaluation
+        # A day replayed: the pending step's line says it was recorded later.
+        step = ActionKind(ev.pending_step.value) if ev.pending_step else None
         for a in ev.actions:
             due.append(
                 TodoItem(
@@ -141,6 +144,7 @@ def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[To
                     lookahead=False,
                     waiting=status.waiting,
                     unchecked=tuple(ev.unchecked),
+                    recorded_later=ev.recorded_later if a.action is step else None,
                 )
             )
         for a in ev.upcoming:
@@ -154,6 +158,7 @@ def todo_lists(statuses: Sequence[AgentStatus]) -> tuple[list[TodoItem], list[To
                     lookahead=True,
                     waiting=status.waiting,
                     unchecked=tuple(ev.unchecked),
+                    recorded_later=ev.recorded_later if a.action is step else None,
                 )
             )
 

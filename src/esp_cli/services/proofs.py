@@ -42,7 +42,13 @@ from esp_cli.config import Config
 from esp_cli.core.columns import Rank, normalise_header, pick_columns, set_aside_words
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
-from esp_cli.core.names import PROOF_SUFFIX, proof_file_name, same_spelling, unsafe_in_file
+from esp_cli.core.names import (
+    PROOF_SUFFIX,
+    proof_file_key,
+    proof_file_name,
+    same_spelling,
+    unsafe_in_file,
+)
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
 from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE
@@ -190,7 +196,8 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
     row = found[0]
     expected = proof_file_name(row.name) or f"{row.name}{PROOF_SUFFIX}"
     # Windows takes a file name whatever its case: two names differing only so are one file.
-    same = [r for r in rows if _same_file_name(proof_file_name(r.name), expected)]
+    key = proof_file_key(row.name)
+    same = [r for r in rows if proof_file_key(r.name) == key] if key is not None else [row]
     if len(same) > 1:
         return _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
@@ -208,10 +215,6 @@ def _not_guessed(file_name: str, agents: Sequence[Row], what: str) -> Rejected:
     """A file more than one agent's name fits: each named, to record by hand."""
     named = "; ".join(describe(r) for r in agents)
     return Rejected(file_name, f"{len(agents)} agents {what}: {named}; record this one by hand")
-
-
-def _same_file_name(a: str | None, b: str) -> bool:
-    return a is not None and same_spelling(a.casefold(), b.casefold())
 
 
 # ------------------------------------------------------------------ the tracking sheet

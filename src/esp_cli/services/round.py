@@ -50,6 +50,7 @@ from esp_cli.core.rules import (
     ladder_conflicts,
     recorded_after,
     recorded_later_than,
+    recorded_later_words,
     step_order_error,
 )
 from esp_cli.core.values import Unreadable, text_of
@@ -541,19 +542,15 @@ def _flag(row: Row, value: bool | None, key: str) -> bool | str | None:
     return value
 
 
-def _with_later(due: tuple[str, ...], ev: Evaluation, facts: Any, day: date) -> tuple[str, ...]:
+def _with_later(due: tuple[str, ...], ev: Evaluation, day: date) -> tuple[str, ...]:
     """The due lines, the ladder step's saying when it was recorded after `day` (a round for
     an earlier day): due then, done later."""
-    step = ev.pending_step
-    later = recorded_later_than(facts, step, day) if step is not None else None
+    later = ev.recorded_later
     if later is None:
         return due
-    s, recorded = later
-    said = f"{s.label} recorded {fmt(recorded)}" if s is not step else f"recorded {fmt(recorded)}"
+    said = recorded_later_words(later, day, ev.pending_step)
     return tuple(
-        f"{line} ({said}, after {day:%a %m/%d}: not yet then)"
-        if action.action.value in _STEPS
-        else line
+        f"{line} ({said})" if action.action.value in _STEPS else line
         for line, action in zip(due, ev.actions, strict=True)
     )
 
@@ -569,7 +566,7 @@ def card_for(row: Row, ev: Evaluation, day: date) -> AgentCard:
         agent=row.ref(),
         sme=" ".join(row.text(SME).split()) if SME not in row.unreadable else "",
         status=str(ev.stage),
-        due=_with_later(due_lines(ev), ev, facts, day),
+        due=_with_later(due_lines(ev), ev, day),
         latest_note=notes[-1] if notes else None,
         latest_tbt_note=tbt_notes[-1] if tbt_notes else None,
         self_report=self_report(row, day),
