@@ -1168,3 +1168,21 @@ def test_an_agent_whose_name_windows_cannot_hold_is_told_the_name_esp_tbt_proofs
         ("Robert Bobby Smith TBT.pdf", bobby)
     ]
     assert got["rejected"] == []
+
+
+def test_an_agent_whose_name_holds_an_invisible_character_is_told_a_name_one_can_type(
+    tmp_path: Path,
+) -> None:
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    kayla = "Kayla Brooks\u200b"
+    factories.tracker(
+        tracker, [agent(kayla, **{"Citrix TBT Access": "Equipment Issue"})], headers=HEADERS
+    )
+    config = str(write_config(tmp_path))
+    out = tmp_path / "drafts"
+    result = run("advise", "Kayla Brooks", "equipment", "--out", str(out), "-c", config)
+    assert result.exit_code == 0, result.output
+    (draft,) = out.iterdir()
+    assert "\u200b" not in draft.name
+    text, _html = parts(parse(draft))
+    assert "Name the file: Kayla Brooks TBT.pdf\n" in text.replace("\r\n", "\n")
