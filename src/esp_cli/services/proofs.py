@@ -42,7 +42,15 @@ from esp_cli.config import Config
 from esp_cli.core.columns import normalise_header
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
-from esp_cli.core.names import PROOF_SUFFIX, proof_file_name, same_spelling, unsafe_in_file
+from esp_cli.core.names import (
+    PROOF_SUFFIX,
+    name_key,
+    people_meant,
+    proof_file_name,
+    same_spelling,
+    unaccented,
+    unsafe_in_file,
+)
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
 from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE
@@ -163,6 +171,9 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
         tbt_case and not tbt_case.group(0).endswith("TBT.pdf")
     ):
         wrong.append("capitals differ")
+    named, meant = name_key(name_in(file_name)), name_key(expected.removesuffix(PROOF_SUFFIX))
+    if named != meant and unaccented(named) == unaccented(meant):
+        wrong.append("accents differ")
     unsafe = unsafe_in_file(file_name) or unsafe_in_file(agent)
     if unsafe and not wrong:
         wrong.append(f"the agent's name without its {unsafe} (no Windows file name can hold it)")
@@ -177,7 +188,11 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
     if not name_tokens(wanted):
         return Rejected(file_name, "badly named: no agent name in it; name it 'First Last TBT.pdf'")
     found = find_agents(rows, wanted)
-    if not found:
+    # Typed without the tracker's accents (a US keyboard has none): close, never taken.
+    bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
+    if len(bare) > 1:
+        return _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
+    if not found and not bare:
         shape_ok = (
             file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and "," not in file_name
         )
@@ -187,7 +202,7 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
         )
     if len(found) > 1:
         return _not_guessed(file_name, found, f"are named {wanted!r}")
-    row = found[0]
+    row = (found or bare)[0]
     expected = proof_file_name(row.name) or f"{row.name}{PROOF_SUFFIX}"
     # Windows takes a file name whatever its case: two names differing only so are one file.
     same = [r for r in rows if _same_file_name(proof_file_name(r.name), expected)]
@@ -202,6 +217,10 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
             expected,
         )
     return row
+
+
+def _name_of(row: Row) -> str:
+    return row.name
 
 
 def _not_guessed(file_name: str, agents: Sequence[Row], what: str) -> Rejected:
