@@ -1198,3 +1198,21 @@ def test_agents_told_one_file_name_for_their_transcript_are_warned_of(tmp_path: 
     result = run("advise", "--due", "--as-of", DAY.isoformat(), "-c", config)
     assert result.exit_code == 0, result.output
     assert "TBT.pdf" not in result.stderr
+
+
+def test_an_agent_whose_name_holds_an_invisible_character_is_told_a_name_one_can_type(
+    tmp_path: Path,
+) -> None:
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    kayla = "Kayla Brooks\u200b"
+    factories.tracker(
+        tracker, [agent(kayla, **{"Citrix TBT Access": "Equipment Issue"})], headers=HEADERS
+    )
+    config = str(write_config(tmp_path))
+    out = tmp_path / "drafts"
+    result = run("advise", "Kayla Brooks", "equipment", "--out", str(out), "-c", config)
+    assert result.exit_code == 0, result.output
+    (draft,) = out.iterdir()
+    assert "\u200b" not in draft.name
+    text, _html = parts(parse(draft))
+    assert "Name the file: Kayla Brooks TBT.pdf\n" in text.replace("\r\n", "\n")

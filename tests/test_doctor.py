@@ -608,3 +608,29 @@ def test_a_roster_beside_the_tracker_is_said_to_be_one(tmp_path: Path) -> None:
         "'ESP Tracker' has"
     )
     assert "hide it" in said["fix"]
+
+
+def test_a_name_holding_an_invisible_character_is_a_warning_naming_the_cell(
+    tmp_path: Path,
+) -> None:
+    """A name pasted with a zero-width space or a direction mark reads as the name in esp,
+    but Excel's search and filters, and a person's copy of it, do not: said, to retype."""
+    path = build(
+        tmp_path / "t.xlsx",
+        [agent(1, **{"Agent Name": "Kayla Brooks\u200b"}), agent(2), agent(3, **{
+            "Agent Name": "Re\u00adbecca Stone\u200e"})],
+    )  # fmt: skip
+    code, data = run(path)
+    assert code == 0, data  # a warning: the name is read without it
+    found = data["findings"]
+    assert [(f["rule"], f["cell"]) for f in found] == [  # type: ignore[union-attr]
+        ("ESP018", "'ESP Tracker'!B2"),
+        ("ESP018", "'ESP Tracker'!B4"),
+    ]
+    assert found[0]["message"] == (  # type: ignore[index]
+        "the name 'Kayla Brooks' holds U+200B (zero-width space), which no one sees or "
+        "types; esp reads the name without it"
+    )
+    assert "U+00AD (soft hyphen), U+200E (left-to-right mark)" in found[1]["message"]  # type: ignore[index]
+    assert found[0]["fix"] == "retype the name"  # type: ignore[index]
+    assert found[0]["name"] == "invisible-character"  # type: ignore[index]

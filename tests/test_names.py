@@ -136,3 +136,21 @@ def test_the_people_a_name_means(query: str, meant: list[str]) -> None:
     from esp_cli.core.names import names_meant
 
     assert names_meant(["Dana Whitfield", "Dana Ortiz", "José Ortega", "Rene Lam"], query) == meant
+
+
+@pytest.mark.parametrize(
+    ("raw", "seen"),
+    [
+        ("Kayla Brooks\u200b", "Kayla Brooks"),  # a zero-width space pasted with the name
+        ("\ufeffMarcus Lee\u200e", "Marcus Lee"),  # a BOM, a left-to-right mark
+        ("Re\u00adbecca Stone", "Rebecca Stone"),  # a soft hyphen inside a word
+        ("Kayla\u200bBrooks", "KaylaBrooks"),  # shown as one word: read as one
+        ("\u0645\u06cc\u200c\u0631\u0627", "\u0645\u06cc\u200c\u0631\u0627"),  # ZWNJ a script needs
+    ],
+)
+def test_invisible_characters_are_no_part_of_a_name(raw: str, seen: str) -> None:
+    from esp_cli.core.names import file_safe, visible
+
+    assert visible(raw) == seen
+    assert file_safe(raw) == seen
+    assert name_key(raw) == name_key(seen)

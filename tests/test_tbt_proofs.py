@@ -1746,3 +1746,44 @@ def test_a_tracking_sheet_header_asked_as_a_question_is_no_column(
     from esp_cli.services.proofs import _tracking_key
 
     assert (_tracking_key(header) or (None,))[0] == key
+
+
+# ------------------------------------------ names with an invisible character, or accents
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200e", "\u200f", "\u00ad", "\ufeff", "\u2060", "\u200d"],
+)
+def test_an_invisible_character_in_the_trackers_name_is_no_part_of_the_proofs_name(
+    invisible: str,
+) -> None:
+    """A name pasted with a zero-width space, a direction mark or a soft hyphen: the file a
+    person can type is the agent's proof, and a file carrying the mark is too."""
+    kayla = _row(f"Kayla Brooks{invisible}")
+    rebecca = _row(f"Re{invisible}becca Stone", 4)
+    rows = [kayla, rebecca, _row("Ana Ruiz", 5)]
+    assert check_name("Kayla Brooks TBT.pdf", rows, "t.xlsx") is kayla
+    assert check_name("Rebecca Stone TBT.pdf", rows, "t.xlsx") is rebecca
+    assert check_name(f"Kayla Brooks{invisible} TBT.pdf", rows, "t.xlsx") is kayla
+    got = check_name("kayla brooks TBT.pdf", rows, "t.xlsx")
+    assert isinstance(got, Rejected) and got.expected == "Kayla Brooks TBT.pdf"
+
+
+def test_a_name_typed_without_its_accents_is_refused_with_the_name_it_should_have() -> None:
+    zoe = _row("Zoë Núñez")
+    got = check_name("Zoe Nunez TBT.pdf", [zoe, _row("Ana Ruiz", 4)], "t.xlsx")
+    assert isinstance(got, Rejected)
+    assert got.expected == "Zoë Núñez TBT.pdf"
+    assert got.reason == "badly named (accents differ): rename it to 'Zoë Núñez TBT.pdf'"
+    # With the accents it is hers; a name that is hers exactly wins over one without accents.
+    assert check_name("Zoë Núñez TBT.pdf", [zoe], "t.xlsx") is zoe
+    zoe_plain = _row("Zoe Nunez", 5)
+    assert check_name("Zoe Nunez TBT.pdf", [zoe, zoe_plain], "t.xlsx") is zoe_plain
+
+
+def test_a_name_without_accents_that_fits_two_agents_names_both() -> None:
+    got = check_name("Jose Ortiz TBT.pdf", [_row("José Ortiz"), _row("Jose Órtiz", 4)], "t")
+    assert isinstance(got, Rejected) and got.expected is None
+    assert "2 agents are named" in got.reason
+    assert "José Ortiz" in got.reason and "Jose Órtiz" in got.reason

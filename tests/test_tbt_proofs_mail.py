@@ -720,3 +720,71 @@ def test_the_csv_says_a_transcript_was_forwarded_as_the_json_does(
     )
     assert rows["Ana Ruiz"]["received"] == "2026-11-23"
     assert rows["Devon Price"]["forwarded"] == ""
+
+
+def _forward(inbox: Path, agents_date: str, forward_date: str = FORWARDED) -> None:
+    inner = message(
+        "Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("A")), date=agents_date
+    )
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", date=forward_date)
+    outer.add_attachment(inner)
+    save(inbox, "fw.eml", outer)
+
+
+def test_an_agents_email_dated_after_the_forward_carrying_it_is_dated_the_forwards_day(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """A wrong clock on the agent's computer: her e-mail cannot have been sent after the
+    forward that carries it, so the forward's day is written, and esp says why."""
+    _forward(inbox, "Tue, 05 Jan 2027 15:00:00 +0000")
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["received"] == "2026-11-25"
+    assert proof["date_warning"] == (
+        "the agent's e-mail is dated 01/05/2027, after the forward that carries it "
+        "(11/25/2026): a wrong clock on the agent's computer? Dated the forward's day"
+    )
+    assert cells(tracker)[1] == ["Yes", date(2026, 11, 25)]
+    assert "check the date: Ana Ruiz TBT.pdf (from fw.eml), Ana Ruiz: the agent's" in res.stderr
+    assert ": dated 11/25/2026" in res.stderr
+    # The saved PDF keeps that day: a later run dates it so too.
+    saved = datetime.fromtimestamp((inbox / "Ana Ruiz TBT.pdf").stat().st_mtime)
+    assert saved.date() in (date(2026, 11, 25), date(2026, 11, 26))
+
+
+def test_an_agents_email_dated_before_her_esp_start_is_dated_the_forwards_day_and_said(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    headers = (*HEADERS, factories.headers("esp_start")[0])
+    rows = [[*a, date(2026, 11, 16)] for a in AGENTS]
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(headers, a,
+                                strict=True)) for a in rows], headers=headers)  # fmt: skip
+    _forward(inbox, "Thu, 01 Oct 2026 15:00:00 +0000")
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["received"] == "2026-11-25"
+    assert proof["date_warning"] == (
+        "the agent's e-mail is dated 10/01/2026, before Ana Ruiz's ESP Start Date "
+        "(11/16/2026): a wrong clock, or a transcript of an earlier enrolment? Dated the "
+        "forward's day; check the transcript"
+    )
+    assert cells(tracker)[1] == ["Yes", date(2026, 11, 25)]
+
+
+def test_an_email_dated_after_today_is_dated_today_and_said(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """No forward to bound it: an e-mail cannot have been sent after it was saved, today."""
+    later = "Fri, 05 Jan 2099 15:00:00 +0000"
+    mine = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("A")), date=later)
+    save(inbox, "mine.eml", mine)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["received"] < "2099"
+    assert proof["date_warning"].startswith(
+        "the e-mail is dated 01/05/2099, after today: a wrong clock on the sender's computer? "
+        "Dated today"
+    )

@@ -7,6 +7,8 @@ e-mail sender, a TBT SME cell, a proof's file name, a note's author — is compa
 - Unicode-normalised (NFKC): `José` typed on Windows and `Jose` + a combining accent from a
   macOS file name are one name; full-width letters are letters;
 - case-folded;
+- characters no one sees or types left out (`visible`): a zero-width space, a direction
+  mark, a soft hyphen pasted with a name from a web page;
 - apostrophes of every kind dropped (`O'Connor`, `O’Connor`, `OʼConnor`, `OConnor`);
 - dashes of every kind, periods and other punctuation between words are spaces
   (`Garcia-Lopez` = `Garcia Lopez`, `J. Smith` = `J Smith`);
@@ -35,6 +37,37 @@ T = TypeVar("T")
 _APOSTROPHES = re.compile(r"['’‘ʼʻʹ`´′ꞌ]")
 
 
+# The joiners a script needs between its letters (Persian's ZWNJ, an emoji sequence's ZWJ).
+_JOINERS = "\u200c\u200d"
+
+
+def visible(text: str) -> str:
+    """`text` without the characters no one sees or can type (Unicode's format characters,
+    Cf: a zero-width space, a left-to-right mark, a soft hyphen, a byte order mark), as a
+    person reads and types it: 'Kayla Brooks\u200b' is 'Kayla Brooks'. A zero-width joiner
+    or non-joiner between two letters beyond ASCII (a script that needs it) is kept."""
+    if text.isascii():  # nearly every text: the quick way
+        return text
+    out = []
+    for i, char in enumerate(text):
+        if unicodedata.category(char) != "Cf":
+            out.append(char)
+        elif char in _JOINERS and 0 < i < len(text) - 1:
+            before, after = text[i - 1], text[i + 1]
+            if not before.isascii() and not after.isascii() and not before.isspace():
+                out.append(char)
+    return "".join(out)
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The characters of `text` no one sees or types (those `visible` leaves out), each
+    once, in order."""
+    if text.isascii():
+        return []
+    kept = set(visible(text))
+    return list(dict.fromkeys(c for c in text if unicodedata.category(c) == "Cf" and c not in kept))
+
+
 def _is_word_char(char: str) -> bool:
     """Letters, marks (an accent NFC cannot compose, an Indic vowel sign) and digits; all
     else — spaces, hyphens and dashes of every width, periods, slashes — parts words."""
@@ -55,7 +88,7 @@ def name_words(raw: str) -> list[str]:
     """The name's words, folded, in reading order ('Price, Devon' -> ['devon', 'price'])."""
     if raw.isascii() and raw.replace(" ", "").isalpha():  # nearly every name: the quick way
         return raw.casefold().split()
-    text = unicodedata.normalize("NFKC", display_name(raw)).casefold()
+    text = unicodedata.normalize("NFKC", display_name(visible(raw))).casefold()
     # NFKC composes what it can; casefold may decompose again ('İ'), so compose once more.
     text = unicodedata.normalize("NFC", _APOSTROPHES.sub("", text))
     return "".join(c if _is_word_char(c) else " " for c in text).split()
@@ -76,13 +109,15 @@ def name_key(raw: str) -> str:
 
 def same_spelling(a: str, b: str) -> bool:
     """The same text to a person: the same letters in the same Unicode form (NFC) with any
-    apostrophe typed ('O’Connor' is 'O'Connor'). Case, spaces and word order still count."""
+    apostrophe typed ('O’Connor' is 'O'Connor'), the characters no one sees left out
+    (visible). Case, spaces and word order still count."""
     return _spelled(a) == _spelled(b)
 
 
 def _spelled(text: str) -> str:
-    """`text` as same_spelling compares it: NFC, every apostrophe typed as '."""
-    return _APOSTROPHES.sub("'", unicodedata.normalize("NFC", text))
+    """`text` as same_spelling compares it: NFC, every apostrophe typed as ', the
+    characters no one sees left out."""
+    return _APOSTROPHES.sub("'", unicodedata.normalize("NFC", visible(text)))
 
 
 def same_person(author: str, name: str) -> bool:
@@ -182,9 +217,10 @@ def file_safe(text: str) -> str:
     """`text` as a Windows file name can hold it, as a person types it there: each character
     Windows refuses (<>:"/\\|?* and control characters) left out — a space in its place, the
     spaces run together ('Robert "Bobby" Smith' is 'Robert Bobby Smith', 'Lee: Ann Kim' is
-    'Lee Ann Kim'). A part of a name: what follows it keeps a dot or space at its end off
-    the end of the file's name."""
-    return " ".join(_UNSAFE_FILE_CHARS.sub(" ", text).split())
+    'Lee Ann Kim') — and the characters no one sees or types dropped (visible: 'Kayla
+    Brooks\u200b' is 'Kayla Brooks'). A part of a name: what follows it keeps a dot or space
+    at its end off the end of the file's name."""
+    return " ".join(_UNSAFE_FILE_CHARS.sub(" ", visible(text)).split())
 
 
 def unsafe_in_file(text: str) -> str:

@@ -441,7 +441,10 @@ def describe_character(ch: str) -> str:
     names = {0: "NUL", 7: "BEL", 8: "backspace", 9: "tab", 0xA: "line feed",
              0xB: "vertical tab", 0xC: "form feed", 0xD: "carriage return", 0x1B: "escape",
              0x85: "next line", 0x9B: "CSI", 0x2028: "line separator",
-             0x2029: "paragraph separator"}  # fmt: skip
+             0x2029: "paragraph separator", 0xAD: "soft hyphen", 0x200B: "zero-width space",
+             0x200C: "zero-width non-joiner", 0x200D: "zero-width joiner",
+             0x200E: "left-to-right mark", 0x200F: "right-to-left mark", 0x2060: "word joiner",
+             0xFEFF: "byte order mark"}  # fmt: skip
     name = names.get(ord(ch))
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
 

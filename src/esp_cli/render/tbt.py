@@ -64,6 +64,10 @@ def render(result: ProofsResult, fmt: Format) -> None:
                 f"{p.file} (from {p.mail}), {p.agent.name}: {p.forwarded}: "
                 f"dated {day_text(p.received)}"
             )
+    for p in result.recorded:
+        if p.date_warning:
+            came = f"{p.file} (from {p.mail})" if p.mail else p.file
+            say(f"check the date: {came}, {p.agent.name}: {p.date_warning}")
     for p in (*result.recorded, *result.already):
         if p.sender_mismatch:
             say(f"check the sender: {p.file} (from {p.mail}), {p.agent.name}: {p.sender_mismatch}")

@@ -92,6 +92,7 @@ RULES = {
             "open the workbook in Excel and save it, so that the formula's result is saved in "
             "the file; or type the value in the cell",
         ),
+        Rule("ESP018", "invisible-character", "retype the name", warning=True),
     )
 }
 

@@ -27,6 +27,9 @@ class Proof:
     # their days ('sent by … on 11/23/2026, forwarded by … on 11/25/2026'); `received` is
     # the day the agent's own e-mail was sent, when it says.
     forwarded: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # Why `received` is not the day the file or e-mail says, or that day is doubtful (after
+    # the forward carrying it, after today, before the agent's ESP Start Date); None: none.
+    date_warning: str | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 @dataclass(frozen=True)

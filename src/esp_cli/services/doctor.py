@@ -22,10 +22,11 @@ from esp_cli.core.columns import (
     roster_beside,
 )
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
+from esp_cli.core.names import invisible_characters, visible
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.core.refs import address, cell_ref, col_letter, quote_sheet
 from esp_cli.core.rules import FORMULA_WITHOUT_RESULT, AgentFacts, ladder_conflicts, ladder_early
-from esp_cli.core.values import email_key, id_key, name_key
+from esp_cli.core.values import describe_character, email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
 from esp_cli.services.facts import calendar_from, calendar_warnings, facts_from_row
 from esp_cli.workbook import waiting
@@ -100,6 +101,7 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
         findings += _ladder(table, row, facts, cal)
         findings += _early(table, row, facts, cal)
         findings += _classless(table, row)
+        findings += _invisible(table, row)
     findings += [
         DoctorFinding("ESP016", where, f"{where} {why}")
         for where, why in calendar_warnings(config, cal)
@@ -363,6 +365,25 @@ def _classless(table: Table, row: Row) -> list[DoctorFinding]:
             f"{row.label()} has no Class{where}: reports count them under '(no class)', and "
             "no class's TBT SME, round or report reaches them",
             fix,
+        )
+    ]
+
+
+def _invisible(table: Table, row: Row) -> list[DoctorFinding]:
+    """An agent's name holding characters no one sees or types (a zero-width space, a
+    direction mark, a soft hyphen pasted with it): esp reads the name without them, but
+    Excel's Find and filters, and a copy of the name typed elsewhere, do not."""
+    chars = invisible_characters(row.name)
+    col = table.sheet(row.sheet).col("agent_name")
+    if not chars or col is None:
+        return []
+    said = ", ".join(describe_character(c) for c in chars)
+    return [
+        DoctorFinding(
+            "ESP018",
+            address(row.sheet, row.row, col),
+            f"the name '{visible(row.name)}' holds {said}, which no one sees or types; esp "
+            "reads the name without it",
         )
     ]
 

@@ -18,10 +18,14 @@ gives the PDFs attached to it (in a forwarded message, or an e-mail attached as 
 saved into the folder under its own name — never over another file: a different file of
 that name already there refuses it — dated the day the e-mail was sent, which is also the
 day it was received (one found in an e-mail forwarded as an attachment: the day that
-e-mail, the agent's, was sent, when it says). The sender's address is checked against the
-agent's Email column: a mismatch is said (another agent's address, one the tracker does not
-know, an Exchange user's name with no address stored that is not the agent's, none at all,
-sent on the agent's behalf by another agent), never used to guess whose proof it is.
+e-mail, the agent's, was sent, when it says). A day that cannot be the day it was sent is
+not written (`dated`): an agent's e-mail dated after the forward carrying it is dated the
+forward's day, anything dated after today is dated today, and one dated before the agent's
+ESP Start Date is said (dated the forward's day when it came forwarded). The sender's
+address is checked against the agent's Email column: a mismatch is said (another agent's
+address, one the tracker does not know, an Exchange user's name with no address stored that
+is not the agent's, none at all, sent on the agent's behalf by another agent), never used to
+guess whose proof it is.
 """
 
 from __future__ import annotations
@@ -44,9 +48,12 @@ from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
 from esp_cli.core.names import (
     PROOF_SUFFIX,
+    name_key,
+    people_meant,
     proof_file_key,
     proof_file_name,
     same_spelling,
+    unaccented,
     unsafe_in_file,
 )
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
@@ -87,7 +94,7 @@ MAX_FILE_NAME = 255
 MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
 NEVER_OVER = "esp never saves over another file: compare the two and keep one"
 TRACKING_SHEET = "TBT Tracking"
-READ_KEYS = (*LOOKUP_KEYS, "tbts_complete", "tbt_complete_date")
+READ_KEYS = (*LOOKUP_KEYS, "esp_start", "tbts_complete", "tbt_complete_date")
 HEADER_SCAN_ROWS = 20
 # The tracking sheet's columns: key -> (header written, other spellings accepted).
 TRACKING_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -169,6 +176,9 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
         tbt_case and not tbt_case.group(0).endswith("TBT.pdf")
     ):
         wrong.append("capitals differ")
+    named, meant = name_key(name_in(file_name)), name_key(expected.removesuffix(PROOF_SUFFIX))
+    if named != meant and unaccented(named) == unaccented(meant):
+        wrong.append("accents differ")
     unsafe = unsafe_in_file(file_name) or unsafe_in_file(agent)
     if unsafe and not wrong:
         wrong.append(f"the agent's name without its {unsafe} (no Windows file name can hold it)")
@@ -183,7 +193,11 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
     if not name_tokens(wanted):
         return Rejected(file_name, "badly named: no agent name in it; name it 'First Last TBT.pdf'")
     found = find_agents(rows, wanted)
-    if not found:
+    # Typed without the tracker's accents (a US keyboard has none): close, never taken.
+    bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
+    if len(bare) > 1:
+        return _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
+    if not found and not bare:
         shape_ok = (
             file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and "," not in file_name
         )
@@ -193,7 +207,7 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
         )
     if len(found) > 1:
         return _not_guessed(file_name, found, f"are named {wanted!r}")
-    row = found[0]
+    row = (found or bare)[0]
     expected = proof_file_name(row.name) or f"{row.name}{PROOF_SUFFIX}"
     # Windows takes a file name whatever its case: two names differing only so are one file.
     key = proof_file_key(row.name)
@@ -209,6 +223,10 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
             expected,
         )
     return row
+
+
+def _name_of(row: Row) -> str:
+    return row.name
 
 
 def _not_guessed(file_name: str, agents: Sequence[Row], what: str) -> Rejected:
@@ -563,6 +581,12 @@ class Incoming:
     forwarded_by: str = ""
     # ... and both e-mails' senders and days, as said ('sent by … on …, forwarded by …').
     forwarded: str | None = None
+    # The forward's day and time (None: it holds none): the latest the agent's e-mail can
+    # have been sent.
+    forwarded_on: date | None = None
+    forward_sent: datetime | None = None
+    # Why `received` is not the day the file or e-mail says (None: it is).
+    date_warning: str | None = None
 
 
 def _from_mail(
@@ -633,11 +657,21 @@ def _from_mail(
         own = bool(attached.via) and bool(attached.sender or attached.sender_name)
         sender = (attached if own else found).sender
         sent = attached.sent if own and attached.sent is not None else found.sent
+        day = local_day(sent, tz) if own and sent is not None else received
+        warning = None
+        if own and forwarded_on is not None and day > forwarded_on:
+            # A wrong clock on the agent's computer: no e-mail is sent after its forward.
+            warning = (
+                f"the agent's e-mail is dated {fmt(day)}, after the forward that carries it "
+                f"({fmt(forwarded_on)}): a wrong clock on the agent's computer? Dated the "
+                "forward's day"
+            )
+            day, sent = forwarded_on, found.sent
         incoming.append(
             Incoming(
                 attached.name,
                 attached.data,
-                local_day(sent, tz) if own and sent is not None else received,
+                day,
                 mail=path.name,
                 sender=sender,
                 sender_name=(attached if own else found).sender_name,
@@ -647,6 +681,9 @@ def _from_mail(
                 via=attached.via[-1] if own else "",
                 forwarded_by=(found.sender or found.sender_name) if own else "",
                 forwarded=_forwarded(attached, found, forwarded_on, tz) if own else None,
+                forwarded_on=forwarded_on if own else None,
+                forward_sent=found.sent if own else None,
+                date_warning=warning,
             )
         )
     return incoming, rejected
@@ -753,13 +790,47 @@ def _agent(row: Row) -> str:
     return f"{row.label()} ({class_aside(row.cls)}, row {row.row})"
 
 
+def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
+    """The proof with the day to write when the day it says cannot be the day it was sent,
+    and why (`date_warning`): after today (a wrong clock on the sender's computer: today,
+    the day it is read, is the latest it came), or, for an agent's e-mail a forward carries,
+    before the agent's ESP Start Date (a wrong clock, or a transcript of an earlier
+    enrolment: the forward's day, when it is not before the start too). A day before the
+    ESP Start Date with no forward to date it by is kept, and said."""
+    what = "the agent's e-mail" if item.via else "the e-mail" if item.mail else "the file"
+    if today is not None and item.received > today:
+        why = (
+            f"{what} is dated {fmt(item.received)}, after today: a wrong clock on the sender's "
+            "computer? Dated today"
+        )
+        # Saved without the wrong time: a later run dates the file by the day it was saved.
+        return replace(item, received=today, sent=None, date_warning=why)
+    start = row.get("esp_start") if "esp_start" not in row.unreadable else None
+    start = start.date() if isinstance(start, datetime) else start
+    if not isinstance(start, date) or item.received >= start:
+        return item
+    why = (
+        f"{what} is dated {fmt(item.received)}, before {row.label()}'s ESP Start Date "
+        f"({fmt(start)}): a wrong clock, or a transcript of an earlier enrolment?"
+    )
+    on = item.forwarded_on
+    if on is not None and on >= start and (today is None or on <= today):
+        why += " Dated the forward's day; check the transcript"
+        return replace(item, received=on, sent=item.forward_sent, date_warning=why)
+    return replace(item, date_warning=f"{why} Check the transcript")
+
+
 def check_files(
-    incoming: Sequence[Incoming], table: Table, sheet: TrackingSheet | None = None
+    incoming: Sequence[Incoming],
+    table: Table,
+    sheet: TrackingSheet | None = None,
+    today: date | None = None,
 ) -> tuple[list[Proof], list[Rejected], dict[str, Incoming]]:
     """The good proofs, those rejected and why, and the attachments to save into the folder
     (by file name) once recorded. Of the same file come in more than once, the one of the
     agent the TBT Tracking Sheet (`sheet`) has it recorded for is taken, whatever the order
-    of the names; the others are the copies."""
+    of the names; the others are the copies. Each is dated as `dated` says (`today`: the
+    latest day a proof can have come)."""
     rows = list(table.rows())
     good: list[Proof] = []
     rejected: list[Rejected] = []
@@ -787,6 +858,7 @@ def check_files(
             rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
         seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
+        item = dated(item, found, today)
         check = (
             sender_check(found, item.sender, rows, name=item.sender_name, sent_by=item.sent_by)
             if item.mail is not None
@@ -805,6 +877,7 @@ def check_files(
                 sender,
                 check,
                 item.forwarded,
+                item.date_warning,
             )
         )
         if not item.saved:
@@ -931,6 +1004,7 @@ def record_proofs(
     signer = config.who_signs(by)
     writer = signer.name
     incoming, refused = incoming_proofs(files, folder, config.zone())
+    today = config.today()
     with write_session(
         tracker_path, config, keys=READ_KEYS, dry_run=dry_run, signer=writer, scan_also=FOLLOW_SCAN
     ) as s:
@@ -940,7 +1014,7 @@ def record_proofs(
         created = not sheet_path.exists()
         sheet_write = None
         if created:
-            good, rejected, to_save = check_files(incoming, s.table)
+            good, rejected, to_save = check_files(incoming, s.table, today=today)
             rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
             recorded, already = good, []
             if good and not dry_run:
@@ -951,7 +1025,7 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 sheet = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
-                good, rejected, to_save = check_files(incoming, s.table, sheet)
+                good, rejected, to_save = check_files(incoming, s.table, sheet, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(sheet, good, rejected, to_save)
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
