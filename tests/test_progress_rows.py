@@ -772,7 +772,7 @@ def test_a_forms_response_filled_in_about_an_agent_by_someone_else_is_not_import
     tmp_path: Path, config: Path
 ) -> None:
     """A self-report is the agent's own: a response whose respondent (Forms' Email and Name)
-    is someone else than the agent it names is a note about the agent, refused with the row
+    is someone other than the agent it names is a note about the agent, refused with the row
     and the fix; the agent's own response beside it, and an anonymous one, are imported."""
     path = _sme_form(
         tmp_path / "form.csv",

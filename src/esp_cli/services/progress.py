@@ -717,7 +717,7 @@ NOTE_FORM_FIX = "use esp note import for notes about an agent."
 
 
 def _about(report: SelfReport, row: Row | None, idx: _Index) -> str:
-    """Why a Forms response is no self-report ('' when it may be one): someone else than the
+    """Why a Forms response is no self-report ('' when it may be one): someone other than the
     agent it names filled it in (the agent found by its name alone when who filled it in
     is another agent: Forms' Email is theirs)."""
     if not report.respondent:
@@ -733,13 +733,13 @@ def _about(report: SelfReport, row: Row | None, idx: _Index) -> str:
 
 
 def _refuse_note_forms(files: Iterable[SourceFile], unmatched: Sequence[NotImported]) -> None:
-    """InputFileError for a Forms export every response of which someone else than its
+    """InputFileError for a Forms export every response of which someone other than its
     agent filled in: the team's note form, not the agents' self-reports."""
     about = {id(u.report) for u in unmatched if u.reason.endswith(NOTE_FORM_FIX)}
     for f in files:
         if f.reports and all(id(r) in about for r in f.reports):
             raise InputFileError(
-                f"{f.path}: every response was filled in by someone else than the agent it "
+                f"{f.path}: every response was filled in by someone other than the agent it "
                 f"names (e.g. {f.reports[0].source}: {respondent_words(f.reports[0].respondent)} "
                 f"about {f.reports[0].name}): a form of notes about the agents, not their "
                 "self-reports; nothing was imported.",
