@@ -570,4 +570,6 @@ def test_a_second_column_of_a_field_read_is_never_passed_over(
     status, reason = rows(res)[2]
     assert status == "not applied"
     assert f"column {column}" in reason
+    (problem,) = json.loads(res.stdout)["problems"]
+    assert f"a second {'date' if 'Day' in column else 'by'} column: C " in problem["problem"]
     assert notes(tracker) == ["", ""]

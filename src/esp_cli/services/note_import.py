@@ -214,8 +214,10 @@ def _unread_columns(labels: Sequence[str], unread: Sequence[int], fields: dict[i
     def shown_as(c: int) -> str:
         field = _HEADERS.get(normalise_header(labels[c]))
         read = next((r for r, f in fields.items() if f == field), None)
-        second = f" (a second {field} column: {col_letter(read + 1)} {labels[read]!r} is read)"
-        return f"{col_letter(c + 1)} {labels[c]!r}" + (second if read is not None else "")
+        named = f"{col_letter(c + 1)} {labels[c]!r}"
+        if read is None:
+            return named
+        return f"{named} (a second {field} column: {col_letter(read + 1)} {labels[read]!r} is read)"
 
     shown = ", ".join(shown_as(c) for c in unread)
     return (
