@@ -521,3 +521,55 @@ def test_a_forms_completion_time_dates_the_note_on_the_teams_day(
     res = CliRunner().invoke(app, ["note", "import", str(path), "--config", str(config)])
     assert res.exit_code == 0, res.output
     assert notes(tracker)[0] == "12/05/2026 - Priya Natarajan - Called"
+
+
+def test_a_forms_response_the_agent_filled_in_about_themself_is_not_applied(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """Who filled the form in (Forms' Name or Email) is the agent it names: the agent's own
+    self-report, never signed as a note of someone else's; refused with the fix. A note
+    another person filled in beside it is applied."""
+    path = forms_csv(
+        tmp_path / "Self-report form.csv",
+        [
+            [*FORMS, "Agent Name", "Update"],
+            ["1", "12/5/2026 9:01", "12/5/2026 9:03", "marcus.lee@x.com", "Marcus Lee", "",
+             "Marcus Lee", "Finished module 5"],
+            ["2", "12/5/2026 9:04", "12/5/2026 9:05", "kb@x.com", "Brooks, Kayla", "",
+             "E101", "Stuck on 6"],
+            ["3", "12/5/2026 9:12", "12/5/2026 9:14", *PRIYA, "Kayla Brooks", "Called"],
+        ],
+    )  # fmt: skip
+    res = run(tracker, path)
+    got = rows(res)
+    for n, who in ((2, "Marcus Lee"), (3, "Brooks, Kayla")):
+        status, reason = got[n]
+        assert status == "not applied"
+        assert f"filled in by {who}" in reason and "esp progress import" in reason
+    assert got[4][0] == "added"
+    assert notes(tracker) == ["", "12/05/2026 - Priya Natarajan - Called"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "values", "column"),
+    [
+        (["Agent", "Note", "Date", "Day"], ["Marcus Lee", "Called", "12/3/2026", "for Friday"],
+         "D ('Day')"),
+        (["Agent", "Note", "By", "Author"], ["Marcus Lee", "Called", "Priya", "Sam"],
+         "D ('Author')"),
+    ],
+)  # fmt: skip
+def test_a_second_column_of_a_field_read_is_never_passed_over(
+    tmp_path: Path, tracker: Path, headers: list[str], values: list[str], column: str
+) -> None:
+    """Of two columns naming the date (or the signer), one is read: words in the other are
+    not dropped: the row is not applied, naming the column."""
+    path = tmp_path / "notes.csv"
+    path.write_text(f"{','.join(headers)}\r\n{','.join(values)}\r\n", encoding="utf-8")
+    res = run(tracker, path)
+    status, reason = rows(res)[2]
+    assert status == "not applied"
+    assert f"column {column}" in reason
+    (problem,) = json.loads(res.stdout)["problems"]
+    assert f"a second {'date' if 'Day' in column else 'by'} column: C " in problem["problem"]
+    assert notes(tracker) == ["", ""]

@@ -696,3 +696,117 @@ def test_a_dated_log_pasted_in_an_answer_is_one_report(tmp_path: Path, config: P
     data = import_json(config, path)
     assert [i["agent"] for i in data["imported"]] == ["Erin Walsh", "Devon Price"]
     assert data["unmatched"] == []
+
+
+@pytest.mark.parametrize("header", ["Date", "Date?", "Submitted"])
+def test_a_second_date_column_is_part_of_the_note(
+    tmp_path: Path, config: Path, header: str
+) -> None:
+    """The report is dated by its Timestamp; what the agent typed under another date column
+    (the day it is for) is in the note, never dropped."""
+    path = tmp_path / "report.csv"
+    path.write_text(
+        f"Timestamp,Agent Name,{header},Update\r\n"
+        "11/24/2026 17:00,Sam Lee,11/23/2026 - for yesterday,Called SPOC\r\n",
+        encoding="utf-8",
+    )
+    import_json(config, path)
+    assert notes(config)["Sam Lee"] == (
+        f"11/24/2026 - Sam Lee - Called SPOC ({header}: 11/23/2026 - for yesterday)"
+    )
+
+
+def test_a_second_date_column_imported_by_an_earlier_esp_is_not_added_again(
+    tmp_path: Path, config: Path
+) -> None:
+    """A row an earlier esp wrote without its Date column's answer is already in Notes."""
+    factories.tracker(
+        config.parent / "ESP Tracker.xlsx",
+        [{**a, "Notes": "11/24/2026 - Sam Lee - Called SPOC"} if a["Agent Name"] == "Sam Lee"
+         else a for a in AGENTS],
+    )  # fmt: skip
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Date,Update\r\n"
+        "11/24/2026 17:00,Sam Lee,for yesterday,Called SPOC\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert data["added"] == 0
+    assert notes(config)["Sam Lee"] == "11/24/2026 - Sam Lee - Called SPOC"
+
+
+# Microsoft Forms' own columns, before the questions: who filled the form in.
+FORMS = ["ID", "Start time", "Completion time", "Email", "Name"]
+
+
+@pytest.mark.parametrize("question", ["Date?", "Email?", "Name?", "Date"])
+def test_a_forms_question_headed_as_a_date_email_or_name_is_part_of_the_note(
+    tmp_path: Path, config: Path, question: str
+) -> None:
+    path = tmp_path / "forms.csv"
+    path.write_text(
+        f"{','.join(FORMS)},{question},Notes?\r\n1,11/24/2026 16:01:00,11/24/2026 16:05:00,"
+        "sam.lee@x.com,Sam Lee,Yesterday - forgot to send,Called SPOC\r\n",
+        encoding="utf-8",
+    )
+    data = import_json(config, path)
+    assert data["added"] == 1 and data["problems"] == []
+    assert notes(config)["Sam Lee"] == (
+        f"11/24/2026 - Sam Lee - Called SPOC ({question}: Yesterday - forgot to send)"
+    )
+
+
+def _sme_form(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    """A Forms export of the team's note form: who filled it in, the agent, the note."""
+    lines = [f"{','.join(FORMS)},Agent Name,Update"]
+    lines += [
+        f"{n},11/24/2026 14:01,11/24/2026 14:03,{email},{name},{agent},{update}"
+        for n, (email, name, agent, update) in enumerate(rows, start=1)
+    ]
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return path
+
+
+def test_a_forms_response_filled_in_about_an_agent_by_someone_else_is_not_imported(
+    tmp_path: Path, config: Path
+) -> None:
+    """A self-report is the agent's own: a response whose respondent (Forms' Email and Name)
+    is someone other than the agent it names is a note about the agent, refused with the row
+    and the fix; the agent's own response beside it, and an anonymous one, are imported."""
+    path = _sme_form(
+        tmp_path / "form.csv",
+        [
+            ("tom.alvarez@x.com", "Tom Alvarez", "Erin Walsh", "Called twice; left voicemail"),
+            ("sam.lee@x.com", "Sam Lee", "Sam Lee", "On module 4"),
+            ("anonymous", "", "Devon Price", "Did 3"),
+            ("erin@x.com", "Erin Walsh", "Devon Price", "Devon is out"),
+        ],
+    )
+    data = import_json(config, path)
+    refused = {u["source"]: u["reason"] for u in data["unmatched"]}
+    assert set(refused) == {"form.csv!row 2", "form.csv!row 5"}
+    assert (
+        "filled in by Tom Alvarez (tom.alvarez@x.com), not by Erin Walsh"
+        in (refused["form.csv!row 2"])
+    )
+    assert "use esp note import for notes about an agent" in refused["form.csv!row 2"]
+    assert "filled in by Erin Walsh (erin@x.com), not by Devon Price" in refused["form.csv!row 5"]
+    assert notes(config) == {
+        "Devon Price": "11/24/2026 - Devon Price - Did 3",
+        "Sam Lee": "11/24/2026 - Sam Lee - On module 4",
+        "Erin Walsh": "",
+    }
+
+
+def test_a_forms_export_every_response_of_which_is_about_an_agent_is_refused(
+    tmp_path: Path, config: Path
+) -> None:
+    path = _sme_form(
+        tmp_path / "form.csv",
+        [("tom.alvarez@x.com", "Tom Alvarez", "Erin Walsh", "Called twice; left voicemail")],
+    )
+    res = run("progress", "import", str(path), "--config", str(config))
+    assert res.exit_code != 0, res.output
+    assert "form.csv" in res.stderr and "esp note import" in res.stderr
+    assert notes(config)["Erin Walsh"] == ""

@@ -67,13 +67,20 @@ class SelfReport:
     labelled: tuple[bool, ...] = field(default=(), metadata=as_json(hidden=True))
     # A CSV row's later lines that may be reports a quote closed too late swallowed.
     inside: tuple[Inside, ...] = field(default=(), metadata=as_json(hidden=True))
+    # Whether each of `others` is under a header an earlier esp left out of the note (a
+    # second date column, a Forms question headed `Email?`).
+    once_left_out: tuple[bool, ...] = field(default=(), metadata=as_json(hidden=True))
+    # Who filled in a Microsoft Forms response (its own Name and Email, as given; () when
+    # anonymous or not a Forms export): a self-report is the agent's own.
+    respondent: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
 
 
 def written_otherwise(text: str, report: SelfReport) -> bool:
     """Whether the text of a Notes line (of the report's day and agent) is the sheet row
     `report` with its other columns written otherwise: the same update and the same other
     values, whatever their headers (a blank header since given a name: `(column D: x)` and
-    `(Blockers: x)`), or without the values under no header, which an earlier esp left out.
+    `(Blockers: x)`), or without the values under no header or under a header it took for
+    bookkeeping (a second date column), which an earlier esp left out.
     Other values — a second report of the day with the same update and a blocker — are
     another report."""
     if report.update is None:
@@ -90,7 +97,11 @@ def written_otherwise(text: str, report: SelfReport) -> bool:
     if rest is None:
         return False
     values = [folded(v) for v in report.others]
-    bare = [i for i, labelled in enumerate(report.labelled) if not labelled]
+    bare = [
+        i
+        for i, labelled in enumerate(report.labelled)
+        if not labelled or (i < len(report.once_left_out) and report.once_left_out[i])
+    ]
     # Each way an earlier esp may have written it: with or without each value under no header.
     for n in range(min(len(bare), MAX_LEFT_OUT) + 1):
         for left_out in itertools.combinations(bare, n):

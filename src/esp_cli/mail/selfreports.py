@@ -30,6 +30,7 @@ from esp_cli.core.columns import (
     FORMS_HEADERS,
     INDEX_HEADERS,
     alias_table,
+    forms_columns,
     is_forms_export,
     normalise_header,
     spellings,
@@ -1074,6 +1075,8 @@ EMAIL_HEADERS = ("email", "e mail", "email address", "e mail address")
 HEADER_SCAN_ROWS = 20  # a title or notes may sit above the header row
 # Names a report's own form asks for, after the tracker's spellings of Agent Name.
 REPORT_NAME_HEADERS = ("your name", "full name", "agent full name", "employee")
+# The headers an earlier esp took for a report's bookkeeping whatever column they headed.
+_ONCE_LEFT_OUT = frozenset({*EMAIL_HEADERS, *CLASS_HEADERS, *WHEN_HEADERS, *FORMS_HEADERS})
 _FORMS_FIX = (
     "in Microsoft Forms, set the form to 'Only people in my organization can respond' with "
     "'Record name' on (or add an 'Agent Name' question), then export the responses again."
@@ -1100,6 +1103,8 @@ class Layout:
     extra: list[int] = field(default_factory=list)  # other columns: `Header: value` details
     forms: bool = False  # a Microsoft Forms export
     ident: int | None = None  # an Agent ID column
+    once_left_out: frozenset[int] = frozenset()  # extras an earlier esp did not write
+    respondent: tuple[int, ...] = ()  # a Forms export's own Name and Email: who filled it in
 
     def when_values(self, rows: Sequence[Sequence[object]]) -> list[object]:
         return [r[self.when] for r in rows[self.header_row + 1 :] if self.when < len(r)]
@@ -1172,14 +1177,17 @@ def _layout(
     cls = _first(norms, CLASS_HEADERS)
     ident = _first(norms, ID_HEADERS)
     used = {when, who, mail, update, cls, ident}
-    # Every name, e-mail, class and date column is the report's bookkeeping, not its text;
-    # so are the columns Forms adds to every response.
-    bookkeeping = {*EMAIL_HEADERS, *CLASS_HEADERS, *WHEN_HEADERS}
-    if forms:
-        bookkeeping |= set(FORMS_HEADERS)
-    extra = [i for i, n in enumerate(norms) if n and i not in used and n not in bookkeeping]
+    # The columns read as who, when and what are the report's bookkeeping, and so are the
+    # columns Forms adds to every response; any other column is an answer, in the note
+    # (a second date column — the day a report is for — or a question headed `Email?`).
+    own = forms_columns(norms)
+    respondent = tuple(i for i, n in own.items() if n in ("name", "email"))
+    extra = [i for i, n in enumerate(norms) if n and i not in used and i not in own]
+    # Of those, the ones an earlier esp left out as bookkeeping: a line it wrote without
+    # them is the same report.
+    once = frozenset(i for i in extra if norms[i] in _ONCE_LEFT_OUT)
     labels = [text_of(v) for v in row]
-    return Layout(at, labels, when, who, mail, update, cls, extra, forms, ident)
+    return Layout(at, labels, when, who, mail, update, cls, extra, forms, ident, once, respondent)
 
 
 def read_rows(
@@ -1273,6 +1281,10 @@ def read_rows(
                     i < len(layout.labels) and bool(layout.labels[i].strip()) for i, _, _ in details
                 ),  # fmt: skip
                 inside=tuple(undated),
+                once_left_out=tuple(i in layout.once_left_out for i, _, _ in details),
+                respondent=tuple(
+                    r for r in map(cell, layout.respondent) if r and r.lower() != "anonymous"
+                ),
             ),
         )
     if passed_over:

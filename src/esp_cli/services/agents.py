@@ -120,6 +120,29 @@ def describe(row: Row) -> str:
     return f"{row.label()} — {cls}, {where}" + (f" ({', '.join(ids)})" if ids else "")
 
 
+def filled_in_by(row: Row, respondent: Sequence[str]) -> bool:
+    """Whether who filled a Microsoft Forms response in (its own Email and Name, as given)
+    is the agent of `row`: the agent's e-mail, or the agent's name (a middle name on one
+    side only, either order). An empty `respondent` (an anonymous response) is no one."""
+    email = email_key(row.text("email")) if "email" not in row.unreadable else ""
+    for given in respondent:
+        if "@" in given:
+            if email and email_key(given) == email:
+                return True
+        elif same_person(given, row.name) or same_person(given, row.label()):
+            return True
+    return False
+
+
+def respondent_words(respondent: Sequence[str]) -> str:
+    """Who filled a Forms response in, as said: `Tom Alvarez (tom.alvarez@x.com)`."""
+    names = [r for r in respondent if "@" not in r]
+    mails = [r for r in respondent if "@" in r]
+    if names and mails:
+        return f"{', '.join(names)} ({', '.join(mails)})"
+    return ", ".join(names or mails)
+
+
 NO_CLASS = "(no class)"
 CLASS_MARK = " (class)"
 

@@ -47,8 +47,10 @@ from esp_cli.services.agents import (
     AgentLookupError,
     agents_in_class,
     agents_meant,
+    filled_in_by,
     find_agent,
     find_agents,
+    respondent_words,
 )
 from esp_cli.services.notes import cell_text
 from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
@@ -154,9 +156,10 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
         who = [c for c, f in fields.items() if f == "agent"]
         who += [c for c, kind in kinds.items() if kind == "agent" and c not in fields]
         named = {c: _names_by_name(labels[c], known or {}) for c in who}
+        respondent = [c for c, header in forms.items() if header in ("name", "email")]
         unread = [c for c, kind in kinds.items() if kind == "unknown" and c not in fields]
         if unread:
-            found.unread.append((source, _unread_columns(labels, unread)))
+            found.unread.append((source, _unread_columns(labels, unread, fields)))
         for i, line in enumerate(rows[at + 1 :], start=at + 1):
             # A CSV's row is numbered by the line of the file it starts on.
             n = table.line(i) if table is not None else i + 1
@@ -166,6 +169,11 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
                 for c in who
                 if c < len(line) and _text(line[c])
             ]
+            values["respondent"] = tuple(
+                t
+                for c in respondent
+                if c < len(line) and (t := _text(line[c])) and t.lower() != "anonymous"
+            )
             why = table.misread(i, at) if table is not None else None
             if table is not None and (inner := _inner_rows(table, i, fields)):
                 found.inner[n] = inner
@@ -199,9 +207,19 @@ def _inner_rows(
     return found
 
 
-def _unread_columns(labels: Sequence[str], unread: Sequence[int]) -> str:
-    """The warning naming the columns of the header row esp does not read."""
-    shown = ", ".join(f"{col_letter(c + 1)} {labels[c]!r}" for c in unread)
+def _unread_columns(labels: Sequence[str], unread: Sequence[int], fields: dict[int, str]) -> str:
+    """The warning naming the columns of the header row esp does not read; a second column
+    of a field read (`Day` beside `Date`) with the one read."""
+
+    def shown_as(c: int) -> str:
+        field = _HEADERS.get(normalise_header(labels[c]))
+        read = next((r for r, f in fields.items() if f == field), None)
+        named = f"{col_letter(c + 1)} {labels[c]!r}"
+        if read is None:
+            return named
+        return f"{named} (a second {field} column: {col_letter(read + 1)} {labels[read]!r} is read)"
+
+    shown = ", ".join(shown_as(c) for c in unread)
     return (
         f"column{'s' if len(unread) > 1 else ''} {shown} not read (esp reads "
         f"{', '.join(FIELDS)}, and passes over the agent's ID, e-mail, class and TBT SME): "
@@ -231,7 +249,8 @@ def _column_kind(label: str, known: Mapping[str, str]) -> str:
     naming the agent: Agent ID, Email), `tracker` (the agent's Class or TBT SME, copied
     from the tracker — never note text), `index` (row numbers), `unknown` (a header esp
     does not read: any other, the tracker's Next Action or SPOC Incident # too), or `none`
-    (no header). A second note column is unknown: its words are a note's."""
+    (no header). A second note column is unknown: its words are a note's; so is a second
+    date, by or column column (`Day` beside `Date`: the day a note is for, in words)."""
     norm = normalise_header(label)
     if not norm:
         return "none"
@@ -243,7 +262,7 @@ def _column_kind(label: str, known: Mapping[str, str]) -> str:
         return "agent"
     if field == "note" or key in _NOTE_KEYS:
         return "unknown"
-    if field is not None or key in _COPIED_KEYS:
+    if field == "class" or key in _COPIED_KEYS:
         return "tracker"
     return "unknown"
 
@@ -409,6 +428,13 @@ def import_notes(
             row = _agent_of(s.table, who, cls)
             if isinstance(row, str):
                 item.refuse(row)
+                continue
+            if filled_in_by(row, values.get("respondent", ())):
+                item.refuse(
+                    f"filled in by {respondent_words(values['respondent'])}, the agent "
+                    f"{row.label()}: the agent's own self-report, not a note about them; use "
+                    "esp progress import"
+                )
                 continue
             item.agent = row.ref()
             item.column = BY_KEY[kind.column_key].header

@@ -62,7 +62,9 @@ from esp_cli.services.agents import (
     class_key,
     closest,
     describe,
+    filled_in_by,
     name_tokens,
+    respondent_words,
     same_person,
 )
 from esp_cli.services.facts import calendar_from, need_rule_columns
@@ -685,6 +687,9 @@ def import_reports(
                 unmatched.append(NotImported(report, refused))
                 continue
             row, how = _match(report, idx)
+            if about := _about(report, row, idx):
+                unmatched.append(NotImported(report, about))
+                continue
             if row is None:
                 unknown = report.name and name_tokens(report.name) not in idx.by_name
                 if unknown and len(unmatched) < MAX_SUGGESTED_REPORTS:
@@ -693,6 +698,7 @@ def import_reports(
                 unmatched.append(NotImported(report, how))
             else:
                 by_row[(row.sheet, row.row)].append((report, row, how))
+        _refuse_note_forms(found.files, unmatched)
         groups = [in_order(group) for group in by_row.values()]
         imported = _plan_lines(s.plan, groups, unmatched)
     return ImportResult(
@@ -707,6 +713,40 @@ def import_reports(
         files=file_outcomes(found.files, imported, unmatched, on),
         several_sheets=len({row.sheet for row in rows}) > 1,
     )
+
+
+NOTE_FORM_FIX = "use esp note import for notes about an agent."
+
+
+def _about(report: SelfReport, row: Row | None, idx: _Index) -> str:
+    """Why a Forms response is no self-report ('' when it may be one): someone other than the
+    agent it names filled it in (the agent found by its name alone when who filled it in
+    is another agent: Forms' Email is theirs)."""
+    if not report.respondent:
+        return ""
+    if row is None and report.name:
+        row, _ = _match(replace(report, email=""), idx)
+    if row is None or filled_in_by(row, report.respondent):
+        return ""
+    return (
+        f"filled in by {respondent_words(report.respondent)}, not by {row.label()}: a note "
+        f"about the agent, not the agent's own report; {NOTE_FORM_FIX}"
+    )
+
+
+def _refuse_note_forms(files: Iterable[SourceFile], unmatched: Sequence[NotImported]) -> None:
+    """InputFileError for a Forms export every response of which someone other than its
+    agent filled in: the team's note form, not the agents' self-reports."""
+    about = {id(u.report) for u in unmatched if u.reason.endswith(NOTE_FORM_FIX)}
+    for f in files:
+        if f.reports and all(id(r) in about for r in f.reports):
+            raise InputFileError(
+                f"{f.path}: every response was filled in by someone other than the agent it "
+                f"names (e.g. {f.reports[0].source}: {respondent_words(f.reports[0].respondent)} "
+                f"about {f.reports[0].name}): a form of notes about the agents, not their "
+                "self-reports; nothing was imported.",
+                fix=NOTE_FORM_FIX,
+            )
 
 
 def _agents_inside(report: SelfReport, rows: Sequence[Row], idx: _Index) -> list[Inside]:
