@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 
 import pytest
@@ -282,12 +283,16 @@ def test_no_answer_over_several_lines_is_refused(
     own (a date, then a name: its empty last fields left out or not), which only a quote
     closed too late gives in a file a program wrote."""
     header = ["Timestamp", "Agent Name", "Update", "Blockers"]
-    for answer in (a for pair in answers for a in pair):
-        for line in answer.replace("\r\n", "\n").split("\n")[1:]:
+    rows = [header, *(["11/24/2026 17:05", "Erin Walsh", u, b] for u, b in answers)]
+    text = to_csv(rows, delimiter, csv.QUOTE_MINIMAL, "\r\n")
+    # Each line of the file that starts no report, as the file has it: an answer's last
+    # line goes on with the fields after it ('11/24/2026,' then '",Did 3' is a date, then
+    # text: a row of its own).
+    for line in re.split(r"\r\n|\n|\r", text)[1:]:
+        if not line.startswith("11/24/2026 17:05"):
             date, *rest = line.replace(delimiter, ",").split(",")
             assume(not ("/" in date and rest and any(ch.isalpha() for ch in "".join(rest))))
-    rows = [header, *(["11/24/2026 17:05", "Erin Walsh", u, b] for u, b in answers)]
-    table = read_table(to_csv(rows, delimiter, csv.QUOTE_MINIMAL, "\r\n").encode())
+    table = read_table(text.encode())
     layout = find_layout(table.rows, "r.csv", ("agent name",))
     assert not isinstance(layout, RowProblem)
     got, _ = read_rows(table.rows, layout, "r.csv", csv=table)
