@@ -3,6 +3,7 @@ header it knows reads as two columns."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -228,9 +229,12 @@ def test_a_master_n_number_trackers_question_is_no_request_date(tmp_path: Path) 
     assert sheet.columns["n_number"] == 5
 
 
-def test_a_date_column_asked_as_a_question_is_said_where_it_is(tmp_path: Path) -> None:
+def test_a_date_column_asked_as_a_question_is_said_where_it_is(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """Every command reading the tracker is told, at the header's cell, that 'SPOC
-    Called?' is no SPOC Called Date (and how to fix it); a sheet that has the date column
+    Called?' is no SPOC Called Date (and how to fix it): a warning of its own, never
+    counted among the cells that could not be read; a sheet that has the date column
     beside it is told nothing."""
     import openpyxl
 
@@ -244,8 +248,12 @@ def test_a_date_column_asked_as_a_question_is_said_where_it_is(tmp_path: Path) -
     other.append(["Agent Name", "SPOC Called?", "SPOC Called Date"])
     other.append(["Ben Cruz", "Yes", "11/20/2026"])
     wb.save(path)
-    table = read_table(Workbook.open(path), keys=None)
-    assert [str(f) for f in table.findings] == [
+    with caplog.at_level(logging.WARNING, logger="esp"):
+        table = read_table(Workbook.open(path), keys=None)
+    assert table.findings == []
+    assert table.sheet("ESP Tracker").asked == {"spoc_called": 3, "notes": 4}
+    assert table.sheet("AET-2").asked == {}
+    assert [r.getMessage() for r in caplog.records] == [
         "'ESP Tracker'!C1 (SPOC Called?): asks a yes or a no, so esp does not read it as the "
         "SPOC Called Date (a day), and the sheet has no SPOC Called Date column: if it holds a "
         "day for every agent, rename it to 'SPOC Called Date' or map it in esp.toml [columns] "

@@ -167,3 +167,24 @@ def test_a_change_counts_for_the_day_of_the_team_s_clock() -> None:
     assert op.day() == MACHINE_DAY
     dated = factories.logged_write([], time=MACHINE, dated=date(2026, 12, 1))
     assert dated.day(ZoneInfo("America/Chicago")) == dated.day() == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("command", [["history"], ["history", "--by", "Jordan"]])
+def test_history_since_a_day_is_the_team_s_day(config: Path, command: list[str]) -> None:
+    """The note written at 19:30 in Chicago (the machine's 12/07) is among the team's today's
+    changes, and not among those since the team's tomorrow."""
+    res = run("note", "add", "Sam Lee", "Called", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    today = run(*command, "--since", "today", "--config", str(config), "--format", "json")
+    assert today.exit_code == 0, today.output
+    assert "Called" in today.stdout
+    later = run(*command, "--since", "2026-12-07", "--config", str(config), "--format", "json")
+    assert later.exit_code == 0, later.output
+    assert "Called" not in later.stdout
+
+
+def test_an_operation_was_made_on_the_day_of_the_team_s_clock() -> None:
+    """A change dated another day was still made on the day its time falls on."""
+    dated = factories.logged_write([], time=MACHINE, dated=date(2026, 12, 1))
+    assert dated.made_on(ZoneInfo("America/Chicago")) == TEAM_DAY
+    assert dated.made_on() == MACHINE_DAY

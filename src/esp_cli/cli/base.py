@@ -185,17 +185,29 @@ app = typer.Typer(
 
 
 class _Stderr(logging.Handler):
-    """The core's warnings ("esp" logger), as lines on stderr like the commands' own."""
+    """The core's warnings ("esp" logger), as lines on stderr like the commands' own: each
+    line once a command (a tracker read twice by one command warns once)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.said: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        sys.stderr.write(f"{record.levelname.lower()}: {record.getMessage()}\n")
+        line = f"{record.levelname.lower()}: {record.getMessage()}\n"
+        if line not in self.said:
+            self.said.add(line)
+            sys.stderr.write(line)
 
 
 def _core_warnings_to_stderr() -> None:
+    """Route the core's warnings to stderr, as a new command starts (nothing said yet)."""
     log = logging.getLogger("esp")
-    if not any(isinstance(h, _Stderr) for h in log.handlers):
-        log.addHandler(_Stderr(logging.WARNING))
-        log.propagate = False
+    for handler in log.handlers:
+        if isinstance(handler, _Stderr):
+            handler.said.clear()
+            return
+    log.addHandler(_Stderr(logging.WARNING))
+    log.propagate = False
 
 
 def command_group(name: str, help: str) -> typer.Typer:

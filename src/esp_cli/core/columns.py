@@ -403,16 +403,25 @@ def holds(key: str) -> str:
 ASKED = "asks a yes or a no"
 
 
-def asked_words(key: str) -> str:
+def asked_words(key: str, doctor: str = "esp doctor") -> str:
     """What to say of a header that asks column `key` (a date, text or number column the
-    sheet lacks) as a question, with the fix: one line."""
+    sheet lacks) as a question, with the fix: one line (`doctor`: the command that gives
+    the esp.toml lines)."""
     name = BY_KEY[key].header
     return (
         f"{ASKED}, so esp does not read it as the {name} ({holds(key)}), and the sheet has no "
         f"{name} column: if it holds {holds(key)} for every agent, rename it to '{name}' or "
-        f"map it in esp.toml [columns] (esp doctor gives the lines); if it holds Yes or No, "
-        f"add a '{name}' column beside it"
+        f"map it in esp.toml [columns] ({doctor} gives the lines); if it holds Yes or No, "
+        f"add {a_or_an(name)} '{name}' column beside it"
     )
+
+
+def a_or_an(word: str) -> str:
+    """The article before `word` as it is said: 'an' before a vowel ('an ESP Start Date',
+    'an N Number': the letter is said 'en'), else 'a'."""
+    head = word.split()[0] if word.split() else ""
+    letter = len(head) == 1 and head.upper() in "FHLMNRSX"
+    return "an" if head[:1].lower() in ("a", "e", "i", "o") or letter else "a"
 
 
 def closest_header(key: str, headers: Iterable[str], table: Mapping[str, str]) -> str | None:

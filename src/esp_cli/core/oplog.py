@@ -474,10 +474,14 @@ class Operation:
 
     def day(self, zone: tzinfo | None = None) -> date:
         """The day the change counts for: the day its command dated it, else the day it
-        was made, on the clock of `zone` (the team's; None: as the machine that made it
-        recorded its time)."""
+        was made (made_on)."""
         if self.dated is not None:
             return self.dated
+        return self.made_on(zone)
+
+    def made_on(self, zone: tzinfo | None = None) -> date:
+        """The day the change was made, on the clock of `zone` (the team's; None: as the
+        machine that made it recorded its time)."""
         return self.time.date() if zone is None else self.time.astimezone(zone).date()
 
 

@@ -16,6 +16,7 @@ from esp_cli.core.columns import (
     COMPUTED,
     RULES_NEED,
     Kind,
+    a_or_an,
     alias_table,
     asked_column,
     holds,
@@ -29,6 +30,8 @@ from esp_cli.core.rules import FORMULA_WITHOUT_RESULT, AgentFacts, ladder_confli
 from esp_cli.core.values import describe_character, email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
 from esp_cli.services.facts import calendar_from, calendar_warnings, facts_from_row
+from esp_cli.services.sync import ROLE as MASTER_ROLE
+from esp_cli.services.sync import same_file
 from esp_cli.workbook import waiting
 from esp_cli.workbook.tracker import (
     Row,
@@ -64,12 +67,18 @@ EXPECTED = (
 )
 
 
+# The columns esp sync-nnumbers reads of the Master N Number Tracker (its agents found by
+# name, Agent ID or e-mail): a Master lacks the tracker's own columns, and is told only of these.
+MASTER_EXPECTED = ("n_number", "n_number_requested")
+
+
 def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     wb = Workbook.open(tracker_path)
     # Waiting changes esp cannot write (damaged files, a tracker renamed): said, with the fix.
     for warning in waiting.Store(wb.path, config.backup_dir).unwritten().warnings:
         log.warning("%s", warning)
-    table = read_table(wb, config.columns)
+    master = _is_master(wb.path, config)
+    table = read_table(wb, config.columns, role=MASTER_ROLE if master else "ESP Tracker")
     findings: list[DoctorFinding] = []
     aliases = alias_table(config.columns)
     # A sheet that lists the agents with none of the tracker's own columns, beside one that
@@ -82,7 +91,7 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
             rosters[sheet.name] = whole
             findings.append(_roster(sheet, whole))
         else:
-            findings += _columns(sheet, config, aliases)
+            findings += _columns(sheet, config, aliases, master=master)
     if rosters:
         table = Table(
             table.path,
@@ -107,7 +116,7 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
         for where, why in calendar_warnings(config, cal)
     ]
     findings += _dropdowns(table, wb, config)
-    findings += _smes(table)
+    findings += [] if master else _smes(table)  # a Master names no TBT SME
     findings += _signed(wb)
     findings += _protected(table, wb)
     order = {rid: i for i, rid in enumerate(RULES)}
@@ -138,10 +147,18 @@ def _roster(sheet: Sheet, whole: str) -> DoctorFinding:
     return DoctorFinding("ESP001", span, message, fix)
 
 
-def _columns(sheet: Sheet, config: Config, aliases: Mapping[str, str]) -> list[DoctorFinding]:
+def _is_master(path: Path, config: Config) -> bool:
+    """Whether `path` is the Master N Number Tracker esp.toml names ([tracker] master)."""
+    return config.master is not None and same_file(path, config.master)
+
+
+def _columns(
+    sheet: Sheet, config: Config, aliases: Mapping[str, str], *, master: bool = False
+) -> list[DoctorFinding]:
     """The columns a sheet lacks, each with the fix the commands that need it give (the
     team's header mapped in esp.toml, with the lines to paste), said at the header of the
-    team's that names it as a question ('SPOC Called?' for the SPOC Called Date)."""
+    team's that names it as a question ('SPOC Called?' for the SPOC Called Date). Of a
+    `master` (the Master N Number Tracker), only those esp sync-nnumbers reads."""
     span = f"{quote_sheet(sheet.name)}!{sheet.header_row}:{sheet.header_row}"
     asked: dict[str, tuple[int, str]] = {}
     for col, header in sheet.headers.items():
@@ -149,12 +166,18 @@ def _columns(sheet: Sheet, config: Config, aliases: Mapping[str, str]) -> list[D
         if key is not None and key not in sheet.columns:
             asked.setdefault(key, (col, header))
     out = []
-    for key in (*REQUIRED, *EXPECTED):
+    for key in MASTER_EXPECTED if master else (*REQUIRED, *EXPECTED):
         if key == "class" and sheet.class_from_sheet:
             continue
         if key in sheet.columns:
             continue
-        level = "needed by the rules" if key in REQUIRED else "expected"
+        level = (
+            "read by esp sync-nnumbers"
+            if master
+            else "needed by the rules"
+            if key in REQUIRED
+            else "expected"
+        )
         name = BY_KEY[key].header
         if key in asked:
             col, header = asked[key]
@@ -193,8 +216,8 @@ def _asked_fix(key: str, header: str) -> str:
     line = f"[columns]\n{json.dumps(name)} = [{json.dumps(header)}]"
     return (
         f"if '{header}' holds {holds(key)} for every agent, rename it to '{name}', or map it "
-        f"in esp.toml with the lines below; if it holds Yes or No, add a '{name}' column "
-        f"beside it and fill it in ({holds(key)}). The esp.toml lines:\n{line}"
+        f"in esp.toml with the lines below; if it holds Yes or No, add {a_or_an(name)} "
+        f"'{name}' column beside it and fill it in ({holds(key)}). The esp.toml lines:\n{line}"
     )
 
 

@@ -72,8 +72,13 @@ def undone_by(ops: Sequence[Operation]) -> dict[str, str]:
     return out
 
 
-def _selected(op: Operation, since: date | None, signed: Callable[[Operation], bool]) -> bool:
-    if since is not None and op.time.date() < since:
+def _selected(
+    op: Operation, since: date | None, signed: Callable[[Operation], bool], config: Config
+) -> bool:
+    """Whether `op` is listed: made on `since` or later — the day it was made on the
+    team's clock ([calendar] timezone), as `since` is read, whatever the clock of the
+    machine that made it — and signed as `--by` asks."""
+    if since is not None and op.made_on(config.zone()) < since:
         return False
     return signed(op)
 
@@ -129,7 +134,9 @@ def operations(
     found = waiting.Store(path, config.backup_dir).unwritten()
     kept = [as_operation(o) for o in reversed(found.ops)]
     signed = _signed_by([*kept, *log.operations], by, log.path)
-    chosen = [op for op in [*kept, *reversed(log.operations)] if _selected(op, since, signed)]
+    chosen = [
+        op for op in [*kept, *reversed(log.operations)] if _selected(op, since, signed, config)
+    ]
     return HistoryResult(
         tracker=path,
         log=log.path,
@@ -180,7 +187,7 @@ def cells_written(
         op
         for op in reversed(log.operations)
         # A dropped change's entry keeps the cells it would have written: none was.
-        if _selected(op, since, signed) and op.kind != oplog.DROPPED
+        if _selected(op, since, signed, config) and op.kind != oplog.DROPPED
     ]
     ops = worked_out(chosen, log.path, path, config)
     cells = [AgentChange(op, cell) for op in ops for cell in op.cells]
@@ -266,7 +273,7 @@ def agent_history(
     chosen = [
         op
         for op in [*kept, *reversed(log.operations)]
-        if _selected(op, since, signed) and op.kind != oplog.DROPPED
+        if _selected(op, since, signed, config) and op.kind != oplog.DROPPED
     ]
     digest = safety.digest_of(path)
     esp_only = history.unmoved_after(log, digest, history.last_operation(log.path))

@@ -243,7 +243,7 @@ def sync_nnumbers(
     """`master_source` is where the Master's path came from (--from, or [tracker] master in
     an esp.toml), named by the errors about it."""
     check_workbook(master_path, ROLE, master_source, other=tracker_path)
-    if _same_file(master_path, tracker_path):
+    if same_file(master_path, tracker_path):
         raise UsageError(
             f"{master_path} is the ESP Tracker itself ({master_source}), not the client's "
             f"{ROLE}: there is nothing to take from it.",
@@ -535,7 +535,8 @@ def _unmatched(m: Row, reason: str, cls: str | None = None) -> Unmatched:
     return Unmatched(m.sheet, m.row, m.name, shown, m.text("agent_id"), m.text("email"), reason)
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether the two paths name one file (a link, another spelling of the path)."""
     try:
         return a.samefile(b)
     except OSError:

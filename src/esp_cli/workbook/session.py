@@ -28,7 +28,7 @@ from typing import Any
 from esp_cli.config import Config
 from esp_cli.core import oplog
 from esp_cli.core import waiting as waiting_ops
-from esp_cli.core.columns import BY_KEY, Kind, set_aside_words
+from esp_cli.core.columns import BY_KEY, Kind, a_or_an, set_aside_words
 from esp_cli.core.model import AddedColumn, CellChange, LeftColumn, WaitingChange, WriteReport
 from esp_cli.core.notes import appended
 from esp_cli.core.oplog import Facts, GrownRange
@@ -38,7 +38,7 @@ from esp_cli.core.waiting import NotWorkedOut, WaitingCell, WaitingOp
 from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, WorkbookBusyError
 from esp_cli.workbook import followups, history, waiting
 from esp_cli.workbook.finder import RowFinder
-from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
+from esp_cli.workbook.tracker import Row, Sheet, Table, asked_refusal, read_table
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.patch import Patcher, SheetTable
 from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update, same_or_open, workbook_file
@@ -257,6 +257,8 @@ class ChangePlan:
         planned = self._planned_cols.get((sheet.name, key))
         if planned is not None:
             return planned
+        if key in sheet.asked:
+            raise asked_refusal(sheet, key)
         col = self.new_column(
             sheet.name,
             sheet.header_row,
@@ -406,7 +408,7 @@ class ChangePlan:
             if last_header >= MAX_COL
             else f"the sheet uses Excel's last column, {col_letter(MAX_COL)}"
         )
-        yourself = f"add a '{header}' header yourself in a free column"
+        yourself = f"add {a_or_an(header)} '{header}' header yourself in a free column"
         occupant = None if row else self.patcher.column_occupant(sheet, MAX_COL, header_row)
         if occupant is not None:
             # Nothing typed there: merged cells, a table, a drop-down or a chart reach it.

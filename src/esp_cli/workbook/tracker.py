@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import logging
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -22,11 +23,13 @@ from typing import Any
 from esp_cli.core.columns import (
     BY_KEY,
     Kind,
+    a_or_an,
     alias_table,
     asked_column,
     asked_words,
     closest_header,
     header_match,
+    holds,
     match_header,
     pick_columns,
     roster_beside,
@@ -42,7 +45,7 @@ from esp_cli.core.nonagents import (
     odd_texts,
     repeats_header,
 )
-from esp_cli.core.refs import MAX_ROW, col_letter
+from esp_cli.core.refs import MAX_ROW, address, col_letter
 from esp_cli.core.values import (
     ErrorValue,
     Unreadable,
@@ -71,6 +74,7 @@ IDENTITY_KEYS = IDENTITY
 # (an agent whose row is two rows high is one agent, not two).
 ONE_AGENT_KEYS = frozenset({*IDENTITY, "phone", "n_number"})
 _NO_ROWS: frozenset[int] = frozenset()
+log = logging.getLogger("esp")
 
 
 @dataclass(slots=True)
@@ -151,6 +155,10 @@ class Sheet:
     # The cells of those columns holding a formula whose result is not saved in the file
     # (read as empty), by (row, column).
     scanned_uncalculated: frozenset[tuple[int, int]] = frozenset()
+    # The headers that ask as a question for a date, text or number column the sheet lacks
+    # ('Notes?' with no Notes column): column key -> the header's column. A write adds no
+    # such column beside it (ChangePlan.column refuses).
+    asked: dict[str, int] = field(default_factory=dict)
 
     @property
     def last_header_col(self) -> int:
@@ -348,24 +356,47 @@ def find_header(
 
 
 def _asked(
-    sheet: str,
-    header_row: int,
-    headers: Mapping[int, str],
-    columns: Mapping[str, int],
-    table: Mapping[str, str],
-) -> list[Finding]:
+    headers: Mapping[int, str], columns: Mapping[str, int], table: Mapping[str, str]
+) -> dict[str, int]:
     """The headers that ask as a question for a date, text or number column the sheet lacks
-    ('SPOC Called?' holding Yes, with no SPOC Called Date): each said once, at its cell,
-    since esp reads no such column there (never its Yes as a day)."""
-    out: list[Finding] = []
-    said: set[str] = set()
+    ('SPOC Called?' holding Yes, with no SPOC Called Date), by the column each asks: the
+    first header asking it (esp reads no such column there, never its Yes as a day)."""
+    out: dict[str, int] = {}
     for col, text in headers.items():
         key = asked_column(text, table)
-        if key is None or key in columns or key in said:
-            continue
-        said.add(key)
-        out.append(Finding(sheet, header_row, col, text, text, asked_words(key)))
+        if key is not None and key not in columns:
+            out.setdefault(key, col)
     return out
+
+
+def asked_finding(sheet: Sheet, key: str, doctor: str = "esp doctor") -> Finding:
+    """What to say of the header of `sheet` that asks column `key` as a question, at its
+    cell, with the fix (`doctor`: the command that gives the esp.toml lines for it)."""
+    col = sheet.asked[key]
+    text = sheet.headers[col]
+    return Finding(sheet.name, sheet.header_row, col, text, text, asked_words(key, doctor))
+
+
+def asked_refusal(sheet: Sheet, key: str) -> MissingColumnsError:
+    """A write that would add column `key` to a sheet whose header asks it as a question
+    ('Notes?' and no Notes column): refused, since the team's values stay under their
+    header while esp would start a second, empty column at the sheet's end."""
+    col = sheet.asked[key]
+    text, name = sheet.headers[col], BY_KEY[key].header
+    line = f"[columns] {_toml(name)} = [{_toml(text)}]"
+    return MissingColumnsError(
+        f"{address(sheet.name, sheet.header_row, col)} ({text}): the sheet has no {name} "
+        f"column, and esp adds none beside '{text}', which asks a yes or a no and so is not "
+        f"read as the {name}; nothing was written.",
+        fix=f"if '{text}' holds {holds(key)} for every agent, rename it to '{name}' or map it "
+        f"in esp.toml ({line}); if it holds Yes or No, add {a_or_an(name)} '{name}' column "
+        "beside it yourself.",
+    )
+
+
+def doctor_for(path: Path, role: str) -> str:
+    """The command that checks this workbook: plain `esp doctor` checks the ESP Tracker."""
+    return "esp doctor" if role == "ESP Tracker" else f'esp doctor -t "{path.name}"'
 
 
 def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
@@ -611,7 +642,7 @@ def read_table(
                     f"{col_letter(first_col)}",
                 )
             )
-        findings += _asked(info.name, header_row, headers, columns, table)
+        asked = _asked(headers, columns, table)
         class_from_sheet = "class" not in columns
         rows: list[Row] = []
         set_aside: list[tuple[int, str]] = []
@@ -761,8 +792,13 @@ def read_table(
                 set_aside,
                 scanned,
                 frozenset((r, c) for r, c in values.uncalculated if c in later_cols),
+                asked,
             )
         )
+        # Said at the header's cell by every command that reads the sheet, each time: a
+        # header that was read, not a cell that could not be (esp doctor lists it as ESP001).
+        for key in asked:
+            log.warning("%s", asked_finding(sheets[-1], key, doctor_for(workbook.path, role)))
     if not sheets:
         missing = ", ".join(BY_KEY[k].header for k in required)
         found_text = (
@@ -869,9 +905,15 @@ def columns_fix(
     the esp.toml lines last, as they are pasted."""
     table = alias_table(aliases)
     shown = list(headers)
+    # The team's header that asks a column as a question ('ESP Start Date?'): its own line.
+    asked: dict[str, str] = {}
+    for header in shown:
+        key = asked_column(header, table)
+        if key is not None:
+            asked.setdefault(key, header)
     guesses = {}
     for key in missing:
-        close = closest_header(key, shown, table)
+        close = asked.get(key) or closest_header(key, shown, table)
         if close is not None:
             guesses[key] = f"'{close}' may be {BY_KEY[key].header}: check what it holds"
     kept = [k for k in missing if table.get(_PLACEHOLDER) == k]
@@ -889,11 +931,14 @@ def columns_fix(
         )
     it = "it" if len(missing) == 1 else "one"
     named = " and ".join(f"'{BY_KEY[k].header}'" for k in missing)
-    lines = "\n".join(f'{_toml(BY_KEY[k].header)} = ["Your Header"]' for k in missing)
+    lines = "\n".join(
+        f"{_toml(BY_KEY[k].header)} = [{_toml(asked.get(k, 'Your Header'))}]" for k in missing
+    )
+    yours = "" if all(k in asked for k in missing) else "your header in place of Your Header "
     return (
         f"if one of the headers in row {header_row} holds {it} under another name"
         + (f" ({'; '.join(guesses.values())})" if guesses else "")
-        + f", map it in esp.toml with the lines below, your header in place of Your Header "
+        + f", map it in esp.toml with the lines below, {yours}"
         "(if esp.toml has a [columns] section already, add only the lines after [columns], "
         "under it), "
         f"or rename it on the sheet to {named}. Only if the team does not keep {it} yet, add "
