@@ -149,16 +149,16 @@ def test_a_header_is_ranked_by_how_exactly_it_names_its_column() -> None:
     assert header_match("Agent Name", table) == ("agent_name", Rank.EXACT)
     assert header_match("agent_name", table) == ("agent_name", Rank.EXACT)
     assert header_match("AgentName", table) == ("agent_name", Rank.EXACT)
-    assert header_match("Rep Name", table) == ("agent_name", Rank.EXACT)
+    assert header_match("Rep Name", table) == ("agent_name", Rank.MAPPED)
     assert header_match("Name", table) == ("agent_name", Rank.VARIANT)
     assert header_match("Employee Name", table) == ("agent_name", Rank.VARIANT)
     assert header_match("All TBTs Complete?", table) == ("tbts_complete", Rank.EXACT)
-    assert header_match("Finished?", table) == ("tbts_complete", Rank.EXACT)
+    assert header_match("Finished?", table) == ("tbts_complete", Rank.MAPPED)
     assert header_match("TBT Complete?", table) == ("tbts_complete", Rank.VARIANT)
     assert header_match("All TBTs Completed?", table) == ("tbts_complete", Rank.LOOSE)
     # A plain mapping without esp's marks still knows the column's own header.
     assert header_match("Agent Name", {"agent name": "agent_name"})[1] is Rank.EXACT
-    assert spellings("agent_name", table)[:4] == ("agent name", "agentname", "rep name", "repname")
+    assert spellings("agent_name", table)[:4] == ("rep name", "repname", "agent name", "agentname")
 
 
 def test_the_most_exact_header_is_the_column_and_the_first_of_equal_ones() -> None:
@@ -191,7 +191,7 @@ def test_a_note_reaches_the_agent_beside_another_tables_name_column(tmp_path: Pa
         "warning: DataSheet!B1 'Name' and DataSheet!F1 'Agent Name' both name the Agent Name "
         "column; esp reads DataSheet!F1 and sets DataSheet!B1 aside. Fix: rename the one that "
         "does not hold the Agent Name, or map the team's spelling of it in esp.toml [columns] "
-        "(a mapped or exact header is read before a common variant)"
+        "(a header mapped there is read first)"
     ]
 
 
@@ -300,3 +300,78 @@ def test_a_progress_reports_mapped_name_column_beats_a_variant() -> None:
     assert not isinstance(layout, type(None)) and getattr(layout, "name", None) == 2
     layout = find_layout(rows, "r.csv", _name_headers(Config()))
     assert getattr(layout, "name", None) == 1
+
+
+# -- another table beside the tracker ----------------------------------------------------------
+
+# The team's tracker, its own headers common variants ("Employee Name", "E-mail Address").
+OWN = [
+    ["Class", "Employee Name", "E-mail Address", "ESP Start Date", "Call Cert Complete?"]
+    + ["All TBTs Complete (Y/N)", "Notes"],
+    ["AET-1", "Maria Gonzalez", "maria@x.com", "11/16/2026", "No", "No", ""],
+    ["AET-1", "Kevin Tran", "kevin@x.com", "11/16/2026", "Yes", "Yes", ""],
+    ["AET-1", "Ana Pruitt", "ana@x.com", "11/16/2026", "Yes", "Yes", ""],
+]
+
+
+def test_a_list_beside_the_tracker_never_takes_its_columns(tmp_path: Path) -> None:
+    """A pairing list right of the tracker, with the exact 'Agent Name' and 'Email' headers
+    the tracker spells otherwise: the tracker's own columns are read, and a note reaches the
+    agent's own row, not the row where the list happens to name them."""
+    side = [["Agent Name", "Email", "Backup SME"], ["Kevin Tran", "pat@x.com", "Pat"]]
+    path = _beside(tmp_path / "T.xlsx", OWN, side)
+    (sheet,) = read_table(Workbook.open(path), keys=None).sheets
+    assert sheet.columns["agent_name"] == 2 and sheet.columns["email"] == 3
+    assert [r.name for r in sheet.rows] == ["Maria Gonzalez", "Kevin Tran", "Ana Pruitt"]
+    res = run("note", "add", "Kevin Tran", "Called", "--by", "Jo", "--date", DAY, "-t", str(path))
+    assert res.exit_code == 0, res.output
+    assert cells(path)["G3"] == "11/24/2026 - Jo - Called"
+    assert "G2" not in cells(path)
+
+
+def test_a_summary_beside_the_tracker_is_not_its_completion_column(tmp_path: Path) -> None:
+    """A class summary's 'TBTs Complete' count right of the team's 'All TBTs Complete (Y/N)':
+    the team's column is read (complete agents stay complete)."""
+    side = [["Class", "Agents", "TBTs Complete"], ["AET-1", 3, 2]]
+    path = _beside(tmp_path / "T.xlsx", OWN, side)
+    (sheet,) = read_table(Workbook.open(path), keys=None).sheets
+    assert sheet.columns["tbts_complete"] == 6 and sheet.columns["class"] == 1
+    assert [r.get("tbts_complete") for r in sheet.rows] == [False, True, True]
+
+
+def test_a_header_esp_toml_maps_beats_the_columns_own_header_left_of_it(tmp_path: Path) -> None:
+    rows = [["Class", "Agent Name", "Notes", "ESP Start Date", "Comments"], ["A", "Ana"]]
+    path = book(tmp_path / "T.xlsx", {"ESP Tracker": rows})
+    (sheet,) = read_table(Workbook.open(path), {"Notes": ["Comments"]}, keys=None).sheets
+    assert sheet.columns["notes"] == 5
+    assert sheet.duplicate_headers == [("notes", 5, 3)]
+
+
+def test_a_list_beside_the_masters_own_columns_never_takes_them(tmp_path: Path) -> None:
+    """The Master's own headers are all variants; a reissue list right of it spells 'Agent
+    ID' and 'N Number' exactly: the Master's own columns are matched."""
+    tracker = book(
+        tmp_path / "T.xlsx",
+        {
+            "ESP Tracker": [
+                ["Class", "Agent Name", "Agent ID", "Email", "N Number"],
+                ["A", "Ana Pruitt", "E1", "ana@x.com"],
+                ["A", "Ben Quill", "E2", "ben@x.com"],
+            ]
+        },
+    )
+    master = book(
+        tmp_path / "M.xlsx",
+        {
+            "Master": [
+                ["Wave", "Employee Name", "Emp ID", "E-mail", "N#", "Date Requested", None]
+                + ["Agent ID", "N Number", "Reissued"],
+                ["A", "Ana Pruitt", "E1", "ana@x.com", "N11", "11/09/2026", None]
+                + ["E2", "N99", "yes"],
+                ["A", "Ben Quill", "E2", "ben@x.com", "N22", "11/09/2026"],
+            ]
+        },
+    )
+    res = run("sync-nnumbers", "-t", str(tracker), "--from", str(master), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert (cells(tracker).get("E2"), cells(tracker).get("E3")) == ("N11", "N22"), res.output

@@ -199,6 +199,8 @@ _QUESTION = "?"
 # Marks a spelling that names its column exactly in an alias table: the column's header or
 # key, or a spelling esp.toml maps (no normalised header holds it either).
 _EXACT = "="
+# Marks a spelling esp.toml [columns] maps: the team saying which header is the column.
+_MAPPED = "!"
 
 
 class Rank(IntEnum):
@@ -207,7 +209,8 @@ class Rank(IntEnum):
 
     LOOSE = 0  # only as a question, or once its "(Y/N)" is set aside
     VARIANT = 1  # a built-in spelling: Name, Agent, Employee Name for Agent Name
-    EXACT = 2  # the column's own header or key, or a spelling esp.toml [columns] maps
+    EXACT = 2  # the column's own header or key
+    MAPPED = 3  # a spelling esp.toml [columns] maps: the team's word for its column
 
 
 def normalise_header(text: object) -> str:
@@ -254,6 +257,8 @@ def alias_table(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, s
             table[_compact(norm)] = key
             table[_EXACT + norm] = key
             table[_EXACT + _compact(norm)] = key
+            table[_MAPPED + norm] = key
+            table[_MAPPED + _compact(norm)] = key
             if _asked(spelling):
                 # The team's own question names the column, whatever it holds.
                 table[_QUESTION + norm] = key
@@ -306,7 +311,7 @@ def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, Ra
         # the column, unless esp.toml maps the question itself.
         mapped = table.get(_QUESTION + norm) or table.get(_QUESTION + _compact(norm))
         if mapped is not None and BY_KEY[mapped].kind is not Kind.YESNO:
-            return mapped, Rank.EXACT
+            return mapped, Rank.MAPPED
         return None, Rank.LOOSE
     bare = _ANSWERS_SUFFIX.sub("", norm)
     if bare != norm:
@@ -322,6 +327,8 @@ def header_match(text: object, table: Mapping[str, str]) -> tuple[str | None, Ra
 
 def _rank(norm: str, key: str, table: Mapping[str, str]) -> Rank:
     """How exactly a header (normalised) that names column `key` by a spelling names it."""
+    if (table.get(_MAPPED + norm) or table.get(_MAPPED + _compact(norm))) == key:
+        return Rank.MAPPED
     exact = table.get(_EXACT + norm) or table.get(_EXACT + _compact(norm))
     if exact is None:
         # A table made without alias_table: the column's own header or key still is exact.
@@ -334,42 +341,65 @@ def spellings(key: str, table: Mapping[str, str]) -> tuple[str, ...]:
     """Every spelling (normalised) of column `key` in an alias table, the exact ones (its
     header and key, those esp.toml maps) first, then the built-in ones: the order in which
     a header row's columns are taken for it when only one is read."""
-    own = [s for s, k in table.items() if k == key and s[:1] not in (_EXACT, _QUESTION)]
+    own = [s for s, k in table.items() if k == key and s[:1] not in (_EXACT, _QUESTION, _MAPPED)]
     return tuple(sorted(own, key=lambda s: _rank(s, key, table), reverse=True))
 
 
 def set_aside_words(name: str, read: tuple[str, str], aside: tuple[str, str]) -> str:
-    """One line for a header set aside because another names its column (`name`: its
-    header as esp writes it) as exactly or more (`read`, `aside`: each header's cell
+    """One line for a header set aside because another is read for its column (`name`: its
+    header as esp writes it; see pick_columns) (`read`, `aside`: each header's cell
     address and text): both cells, the one esp reads, and the fix."""
     return (
         f"{aside[0]} '{aside[1]}' and {read[0]} '{read[1]}' both name the {name} column; esp "
         f"reads {read[0]} and sets {aside[0]} aside. Fix: rename the one that does not hold "
-        f"the {name}, or map the team's spelling of it in esp.toml [columns] (a mapped or "
-        "exact header is read before a common variant)"
+        f"the {name}, or map the team's spelling of it in esp.toml [columns] (a header "
+        "mapped there is read first)"
     )
 
 
 def pick_columns(
-    found: Iterable[tuple[int, str, int]],
+    found: Iterable[tuple[int, str, int]], blocks: Mapping[int, int] | None = None
 ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     """The column of each key among a header row's (column, key, rank: how exactly its
-    header names it; left to right): the most exact header, the first of equal ones. And
-    the headers set aside, as (key, the column read, the column set aside), in the order
-    of the columns set aside."""
-    columns: dict[str, int] = {}
-    ranks: dict[str, int] = {}
-    aside: list[tuple[str, int]] = []
+    header names it; left to right). `blocks`: by column, how many columns the block of
+    headers it stands in names (see header_blocks): a header in a block naming half as many
+    or fewer than another's (a side list, a pivot table's source beside the tracker) is
+    never the column when one in the larger block names it. Then the most exact header,
+    the first of equal ones. And the headers set aside, as (key, the column read, the
+    column set aside), in the order of the columns set aside. A header esp.toml maps
+    comes before all of these: the team has said which is its column."""
+    by_key: dict[str, list[tuple[int, int]]] = {}
     for c, key, rank in found:
-        if key not in columns:
-            columns[key], ranks[key] = c, rank
-        elif rank > ranks[key]:
-            aside.append((key, columns[key]))
-            columns[key], ranks[key] = c, rank
-        else:
-            aside.append((key, c))
+        by_key.setdefault(key, []).append((c, rank))
+    columns: dict[str, int] = {}
+    aside: list[tuple[str, int]] = []
+    for key, named in by_key.items():
+        # A spelling the team mapped in esp.toml first, wherever it stands: the team said so.
+        kept = [n for n in named if n[1] == Rank.MAPPED] or named
+        if blocks is not None and len(kept) > 1:
+            most = max(blocks.get(c, 0) for c, _ in kept)
+            kept = [n for n in kept if blocks.get(n[0], 0) * 2 > most]
+        best = max(kept, key=lambda n: (n[1], -n[0]))[0]
+        columns[key] = best
+        aside += [(key, c) for c, _ in named if c != best]
     aside.sort(key=lambda a: a[1])
     return columns, [(key, columns[key], c) for key, c in aside]
+
+
+def header_blocks(keys: Mapping[int, str | None]) -> dict[int, int]:
+    """By column, how many distinct columns the block of headers it stands in names: the
+    headers of a row that follow one another without an empty cell between them are one
+    block (the tracker's; a list two columns to its right is another). `keys`: by column
+    with a header, the column it names (None: none)."""
+    out: dict[int, int] = {}
+    block: list[int] = []
+    for c in [*sorted(keys), 0]:
+        if block and c != block[-1] + 1:
+            named = len({keys[b] for b in block} - {None})
+            out.update(dict.fromkeys(block, named))
+            block = []
+        block.append(c)
+    return out
 
 
 def asked_column(text: object, table: Mapping[str, str]) -> str | None:

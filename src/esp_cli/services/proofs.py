@@ -43,7 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.config import Config
-from esp_cli.core.columns import Rank, normalise_header, pick_columns, set_aside_words
+from esp_cli.core.columns import (
+    Rank,
+    header_blocks,
+    normalise_header,
+    pick_columns,
+    set_aside_words,
+)
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
 from esp_cli.core.names import (
@@ -294,14 +300,19 @@ def read_tracking(
         last_col = values.last_col
         left = waiting(info.name) if waiting is not None else {}
         for r, line in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
-            # Of two headers naming one column, its own header is it ('Agent' over a
-            # 'Name' left of it), else the first.
-            named = (
+            # Of two headers naming one column, the one in the sheet's block of headers (not
+            # a list beside it), then its own header ('Agent' over a 'Name' left of it),
+            # else the first.
+            named = [
                 (c, *hit)
                 for c, value in enumerate(line, start=1)
                 if isinstance(value, str) and (hit := _tracking_key(value)) is not None
+            ]
+            keys = {c: key for c, key, _ in named}
+            blocks = header_blocks(
+                {c: keys.get(c) for c, value in enumerate(line, start=1) if not is_blank(value)}
             )
-            columns, aside = pick_columns(named)
+            columns, aside = pick_columns(named, blocks)
             if "agent" not in columns or "file" not in columns:
                 continue
             last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))

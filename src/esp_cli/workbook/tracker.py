@@ -28,6 +28,7 @@ from esp_cli.core.columns import (
     asked_column,
     asked_words,
     closest_header,
+    header_blocks,
     header_match,
     holds,
     match_header,
@@ -348,10 +349,15 @@ def find_header(
         key, rank = header_match(v, table)
         if key is not None:
             named.append((c, key, rank))
-    # Of two headers naming one column, the more exact one is it: the tracker's own "Agent
-    # Name" over a "Name" left of it (another table's), "TBTs Complete?" over an "All TBTs
-    # Completed?" holding dates; of two alike, the first.
-    columns, duplicates = pick_columns(named)
+    # Of two headers naming one column, the one in the tracker's block of headers, not
+    # another table's beside it (a pairing list's "Agent Name" right of the team's "Employee
+    # Name", a pivot source's "Name" left of the tracker's "Agent Name"); then the more
+    # exact one: a spelling esp.toml maps, the column's own header, a common variant, a
+    # question ("TBTs Complete?" over an "All TBTs Completed?" holding dates); then the
+    # first of two alike.
+    named_by = {c: key for c, key, _ in named}
+    blocks = header_blocks({c: named_by.get(c) for c in headers})
+    columns, duplicates = pick_columns(named, blocks)
     return r, columns, headers, duplicates
 
 
