@@ -375,3 +375,64 @@ def test_a_list_beside_the_masters_own_columns_never_takes_them(tmp_path: Path) 
     res = run("sync-nnumbers", "-t", str(tracker), "--from", str(master), "-f", "json")
     assert res.exit_code == 0, res.output
     assert (cells(tracker).get("E2"), cells(tracker).get("E3")) == ("N11", "N22"), res.output
+
+
+# -- a header of two rows --------------------------------------------------------------------
+
+
+def test_a_group_header_over_the_columns_own_headers_is_one_header(tmp_path: Path) -> None:
+    """'Agent' merged over B1:D1 with 'Name', 'ID', 'Email' under it: the row under is the
+    columns' headers (never an agent named 'Name'), and the columns under it are read."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "ESP Tracker"
+    for row in (
+        [
+            "Class",
+            "Agent",
+            None,
+            None,
+            "ESP Start Date",
+            "Call Cert Complete?",
+            "All TBTs Complete?",
+        ],
+        [None, "Name", "ID", "Email"],
+        ["AET-1", "Ana Pruitt", "E1", "ana@x.com", "11/16/2026", "No", "No"],
+        ["AET-1", "Ben Quill", "E2", "ben@x.com", "11/16/2026", "Yes", "Yes"],
+    ):
+        ws.append(row)
+    ws.merge_cells("B1:D1")
+    path = tmp_path / "T.xlsx"
+    wb.save(path)
+    (sheet,) = read_table(Workbook.open(path), keys=None).sheets
+    assert sheet.header_row == 2
+    assert [(r.row, r.name, r.get("agent_id"), r.get("email")) for r in sheet.rows] == [
+        (3, "Ana Pruitt", "E1", "ana@x.com"),
+        (4, "Ben Quill", "E2", "ben@x.com"),
+    ]
+    assert sheet.columns["class"] == 1 and sheet.columns["esp_start"] == 5
+    res = run("note", "add", "E2", "Called", "--by", "Jo", "--date", DAY, "-t", str(path))
+    assert res.exit_code == 0, res.output
+    (sheet,) = read_table(Workbook.open(path), keys=None).sheets
+    assert [r.get("notes") for r in sheet.rows] == [None, "11/24/2026 - Jo - Called"]
+
+
+def test_a_merged_header_over_a_first_agent_is_no_header_of_two_rows(tmp_path: Path) -> None:
+    """A header merged across two columns with an agent's row right under it: the row is
+    the agent's."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "ESP Tracker"
+    ws.append(["Class", "Agent Name", None, "ESP Start Date", "All TBTs Complete?"])
+    ws.append(["AET-1", "Ana", "Pruitt", "11/16/2026", "No"])
+    ws.merge_cells("B1:C1")
+    path = tmp_path / "T.xlsx"
+    wb.save(path)
+    (sheet,) = read_table(Workbook.open(path), keys=None).sheets
+    assert sheet.header_row == 1 and [r.name for r in sheet.rows] == ["Ana"]
