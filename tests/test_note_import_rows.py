@@ -605,12 +605,18 @@ def test_a_forms_question_left_empty_falls_back_on_the_completion_time_and_respo
 def test_a_row_an_earlier_esp_wrote_without_its_second_column_is_already_there(
     tmp_path: Path, tracker: Path
 ) -> None:
-    """A re-import of a file whose `Day` column an earlier esp left out: the row's line is
-    in the cell, so the row is already there (no refusal whose fix would add it twice); a
-    row whose line is not there is refused for the column, and so is one naming no agent."""
+    """A re-import of a file whose `Day` column an earlier esp left out: the row's line, as
+    that esp wrote it from the file, is in the cell, so the row is already there (no
+    refusal whose fix would add it twice); a row whose line is not there is refused for the
+    column, and so is one naming no agent."""
     earlier = "12/03/2026 - Pat Sme - Called about Pharmacy TBT"
-    tracker = factories.tracker(tracker, [{**AGENTS[0], "Notes": earlier}, AGENTS[1]])
     path = tmp_path / "notes.csv"
+    # As an earlier esp wrote it: without the Day column.
+    path.write_text(
+        "Agent,Date,Note,By\r\nMarcus Lee,12/3/2026,Called about Pharmacy TBT,Pat Sme\r\n"
+    )
+    assert run(tracker, path).exit_code == 0
+    assert notes(tracker) == [earlier, ""]
     path.write_text(
         "Agent,Date,Day,Note,By\r\n"
         "Marcus Lee,12/3/2026,Thursday,Called about Pharmacy TBT,Pat Sme\r\n"
@@ -625,3 +631,21 @@ def test_a_row_an_earlier_esp_wrote_without_its_second_column_is_already_there(
     assert "column C ('Day') holds 'Thursday'" in got[3][1]
     assert "column C ('Day') holds 'Thursday'" in got[4][1]
     assert notes(tracker) == [earlier, ""]
+
+
+def test_the_same_line_typed_by_hand_does_not_pass_over_a_column_not_read(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """The row's words without its `Day` column typed by hand (no esp import of the file
+    wrote them): the row is still not applied for that column, never taken as there."""
+    typed = "12/03/2026 - Pat Sme - Called about Pharmacy TBT"
+    tracker = factories.tracker(tracker, [{**AGENTS[0], "Notes": typed}, AGENTS[1]])
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "Agent,Date,Day,Note,By\r\n"
+        "Marcus Lee,12/3/2026,for Friday,Called about Pharmacy TBT,Pat Sme\r\n",
+        encoding="utf-8",
+    )
+    status, reason = rows(run(tracker, path))[2]
+    assert status == "not applied" and "column C ('Day') holds 'for Friday'" in reason
+    assert notes(tracker) == [typed, ""]

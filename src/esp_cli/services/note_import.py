@@ -11,7 +11,7 @@ file twice adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
@@ -52,6 +52,7 @@ from esp_cli.services.agents import (
     find_agents,
     respondent_words,
 )
+from esp_cli.services.imported import ImportedLines
 from esp_cli.services.notes import cell_text
 from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
 from esp_cli.workbook.session import WriteSession, write_session
@@ -460,14 +461,15 @@ def import_notes(
                 continue
             planned.setdefault((row.sheet, row.row, kind), (row, []))[1].append(item)
         # A row with words in a column not read is refused, unless the line an earlier esp
-        # wrote of it (without them) is there already.
+        # wrote of it (without them, importing this file) is there already.
         unread = {n: why for n, why in file.refused.items() if n in file.words_unread}
+        logged = ImportedLines(s.path, config.backup_dir, "note import")
         kept = {id(i) for _, items in planned.values() for i in items}
         for item in results:  # refused before its cell was read: for those words first
             if item.line_number in unread and id(item) not in kept:
                 item.refuse(unread[item.line_number])
         for (_sheet, _row, kind), (row, items) in planned.items():
-            _plan_cell(s, row, kind, items, unread)
+            _plan_cell(s, row, kind, items, unread, lambda line: logged.wrote(line, source))
         for (_sheet, _row, kind), (row, items) in planned.items():
             # Where each line went, once every column a row needed is placed.
             col = s.table.sheet(row.sheet).col(kind.column_key)
@@ -562,10 +564,12 @@ def _plan_cell(
     kind: NoteKind,
     items: list[ImportedNote],
     unread: Mapping[int, str],
+    by_earlier_esp: Callable[[str], bool],
 ) -> None:
     """One agent's new lines in one notes cell: appended in file order, once each. A row
     whose words in a column not read (`unread`: row -> why) would be left out is refused
-    with why, unless its line is already there."""
+    with why, unless its line is there as an earlier esp wrote it from the file (the same
+    words typed by hand hold none of that column's)."""
     sheet = s.table.sheet(row.sheet)
     key = kind.column_key
     col = sheet.col(key)
@@ -581,10 +585,10 @@ def _plan_cell(
     for item in items:
         assert item.line is not None
         new = appended(text, item.line)
-        if new is None:
-            item.status = Status.ALREADY_THERE
-        elif item.line_number in unread:
+        if item.line_number in unread and (new is not None or not by_earlier_esp(item.line)):
             item.refuse(unread[item.line_number])
+        elif new is None:
+            item.status = Status.ALREADY_THERE
         else:
             item.status = Status.ADDED
             text = new
