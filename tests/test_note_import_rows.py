@@ -573,3 +573,79 @@ def test_a_second_column_of_a_field_read_is_never_passed_over(
     (problem,) = json.loads(res.stdout)["problems"]
     assert f"a second {'date' if 'Day' in column else 'by'} column: C " in problem["problem"]
     assert notes(tracker) == ["", ""]
+
+
+@pytest.mark.parametrize(
+    ("date", "by", "line"),
+    [
+        ("", "", "12/05/2026 - Priya Natarajan - Sent SPOC steps"),
+        ("12/3/2026", "", "12/03/2026 - Priya Natarajan - Sent SPOC steps"),
+        ("", "Pat Sme", "12/05/2026 - Pat Sme - Sent SPOC steps"),
+    ],
+)
+def test_a_forms_question_left_empty_falls_back_on_the_completion_time_and_respondent(
+    tmp_path: Path, tracker: Path, date: str, by: str, line: str
+) -> None:
+    """A form's optional Date and By questions left empty: the response is dated by its
+    Completion time and signed by who filled it in, as when the form asks neither — never
+    today and --by."""
+    path = forms_csv(
+        tmp_path / "f.csv",
+        [
+            [*FORMS, "Agent", "Date", "Note", "By"],
+            ["1", "12/5/2026 9:12:40 AM", "12/5/2026 9:14:02 AM", *PRIYA, "Marcus Lee", date,
+             "Sent SPOC steps", by],
+        ],
+    )  # fmt: skip
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert notes(tracker)[0] == line
+
+
+def test_a_row_an_earlier_esp_wrote_without_its_second_column_is_already_there(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """A re-import of a file whose `Day` column an earlier esp left out: the row's line, as
+    that esp wrote it from the file, is in the cell, so the row is already there (no
+    refusal whose fix would add it twice); a row whose line is not there is refused for the
+    column, and so is one naming no agent."""
+    earlier = "12/03/2026 - Pat Sme - Called about Pharmacy TBT"
+    path = tmp_path / "notes.csv"
+    # As an earlier esp wrote it: without the Day column.
+    path.write_text(
+        "Agent,Date,Note,By\r\nMarcus Lee,12/3/2026,Called about Pharmacy TBT,Pat Sme\r\n"
+    )
+    assert run(tracker, path).exit_code == 0
+    assert notes(tracker) == [earlier, ""]
+    path.write_text(
+        "Agent,Date,Day,Note,By\r\n"
+        "Marcus Lee,12/3/2026,Thursday,Called about Pharmacy TBT,Pat Sme\r\n"
+        "Kayla Brooks,12/3/2026,Thursday,On module 4,Pat Sme\r\n"
+        "Nobody Here,12/3/2026,Thursday,On module 4,Pat Sme\r\n",
+        encoding="utf-8",
+    )
+    res = run(tracker, path)
+    got = rows(res)
+    assert got[2] == ("already there", "")
+    assert got[3][0] == got[4][0] == "not applied"
+    assert "column C ('Day') holds 'Thursday'" in got[3][1]
+    assert "column C ('Day') holds 'Thursday'" in got[4][1]
+    assert notes(tracker) == [earlier, ""]
+
+
+def test_the_same_line_typed_by_hand_does_not_pass_over_a_column_not_read(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """The row's words without its `Day` column typed by hand (no esp import of the file
+    wrote them): the row is still not applied for that column, never taken as there."""
+    typed = "12/03/2026 - Pat Sme - Called about Pharmacy TBT"
+    tracker = factories.tracker(tracker, [{**AGENTS[0], "Notes": typed}, AGENTS[1]])
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "Agent,Date,Day,Note,By\r\n"
+        "Marcus Lee,12/3/2026,for Friday,Called about Pharmacy TBT,Pat Sme\r\n",
+        encoding="utf-8",
+    )
+    status, reason = rows(run(tracker, path))[2]
+    assert status == "not applied" and "column C ('Day') holds 'for Friday'" in reason
+    assert notes(tracker) == [typed, ""]

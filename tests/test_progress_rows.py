@@ -719,13 +719,14 @@ def test_a_second_date_column_is_part_of_the_note(
 def test_a_second_date_column_imported_by_an_earlier_esp_is_not_added_again(
     tmp_path: Path, config: Path
 ) -> None:
-    """A row an earlier esp wrote without its Date column's answer is already in Notes."""
-    factories.tracker(
-        config.parent / "ESP Tracker.xlsx",
-        [{**a, "Notes": "11/24/2026 - Sam Lee - Called SPOC"} if a["Agent Name"] == "Sam Lee"
-         else a for a in AGENTS],
-    )  # fmt: skip
+    """A row an earlier esp wrote from this file without its Date column's answer (as esp
+    writes it from the file without that column) is already in Notes."""
     path = tmp_path / "report.csv"
+    path.write_text(
+        "Timestamp,Agent Name,Update\r\n11/24/2026 17:00,Sam Lee,Called SPOC\r\n",
+        encoding="utf-8",
+    )
+    assert import_json(config, path)["added"] == 1
     path.write_text(
         "Timestamp,Agent Name,Date,Update\r\n"
         "11/24/2026 17:00,Sam Lee,for yesterday,Called SPOC\r\n",
@@ -734,6 +735,42 @@ def test_a_second_date_column_imported_by_an_earlier_esp_is_not_added_again(
     data = import_json(config, path)
     assert data["added"] == 0
     assert notes(config)["Sam Lee"] == "11/24/2026 - Sam Lee - Called SPOC"
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "line"),
+    [
+        ("Timestamp,Agent Name,Update,", "11/24/2026 17:00,Sam Lee,Called SPOC,note tomorrow",
+         "11/24/2026 - Sam Lee - Called SPOC (column D: note tomorrow)"),
+        ("Timestamp,Date,Agent Name,Update", "11/24/2026 17:00,11/20/2026,Sam Lee,Called SPOC",
+         "11/24/2026 - Sam Lee - Called SPOC (Date: 11/20/2026)"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("typed", [True, False])
+def test_the_same_words_from_another_source_do_not_swallow_a_rows_other_answers(
+    tmp_path: Path, config: Path, header: str, row: str, line: str, typed: bool
+) -> None:
+    """A line of the same day and words typed by hand, or imported from another file, is
+    no line an earlier esp wrote from this file: the row's unheaded or second-date answer
+    is added."""
+    bare = "11/24/2026 - Sam Lee - Called SPOC"
+    if typed:
+        res = run("note", "add", "Sam Lee", "Called SPOC", "--by", "Sam Lee", "--date",
+                  "2026-11-24", "--config", str(config))  # fmt: skip
+        assert res.exit_code == 0, res.output
+    else:  # the same words from another file of reports (an e-mail saved as one)
+        other = tmp_path / "other.csv"
+        other.write_text(
+            "Timestamp,Agent Name,Update\r\n11/24/2026 9:00,Sam Lee,Called SPOC\r\n",
+            encoding="utf-8",
+        )
+        assert import_json(config, other)["added"] == 1
+    assert notes(config)["Sam Lee"] == bare
+    path = tmp_path / "report.csv"
+    path.write_text(f"{header}\r\n{row}\r\n", encoding="utf-8")
+    data = import_json(config, path)
+    assert data["added"] == 1
+    assert notes(config)["Sam Lee"] == f"{bare}\n{line}"
 
 
 # Microsoft Forms' own columns, before the questions: who filled the form in.

@@ -75,12 +75,14 @@ class SelfReport:
     respondent: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
 
 
-def written_otherwise(text: str, report: SelfReport) -> bool:
+def written_otherwise(text: str, report: SelfReport, *, by_earlier_esp: bool) -> bool:
     """Whether the text of a Notes line (of the report's day and agent) is the sheet row
     `report` with its other columns written otherwise: the same update and the same other
     values, whatever their headers (a blank header since given a name: `(column D: x)` and
-    `(Blockers: x)`), or without the values under no header or under a header it took for
-    bookkeeping (a second date column), which an earlier esp left out.
+    `(Blockers: x)`), or — when an earlier esp import of the report's file wrote the line
+    (`by_earlier_esp`) — without the values under no header or under a header it took for
+    bookkeeping (a second date column), which that esp left out. The same words e-mailed or
+    typed by hand hold none of those answers: the report is not in Notes.
     Other values — a second report of the day with the same update and a blocker — are
     another report."""
     if report.update is None:
@@ -103,7 +105,7 @@ def written_otherwise(text: str, report: SelfReport) -> bool:
         if not labelled or (i < len(report.once_left_out) and report.once_left_out[i])
     ]
     # Each way an earlier esp may have written it: with or without each value under no header.
-    for n in range(min(len(bare), MAX_LEFT_OUT) + 1):
+    for n in range(min(len(bare), MAX_LEFT_OUT) + 1 if by_earlier_esp else 1):
         for left_out in itertools.combinations(bare, n):
             kept = [v for i, v in enumerate(values) if i not in left_out]
             if _labelled_as(rest, kept):

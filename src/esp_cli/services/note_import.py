@@ -11,7 +11,7 @@ file twice adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
@@ -52,6 +52,7 @@ from esp_cli.services.agents import (
     find_agents,
     respondent_words,
 )
+from esp_cli.services.imported import ImportedLines
 from esp_cli.services.notes import cell_text
 from esp_cli.services.progress import CSV_SUFFIX, read_csv_file
 from esp_cli.workbook.session import WriteSession, write_session
@@ -110,6 +111,9 @@ class NoteFile:
     # holding them is not taken as written): rows a quote closed too late swallowed, when
     # they name an agent.
     inner: dict[int, list[tuple[int, dict[str, Any], str]]] = field(default_factory=dict)
+    # Of `refused`, the rows refused only for words in a column esp does not read: a line
+    # an earlier esp wrote of one without them is already there, not refused.
+    words_unread: set[int] = field(default_factory=set)
 
 
 def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
@@ -157,6 +161,12 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
         who += [c for c, kind in kinds.items() if kind == "agent" and c not in fields]
         named = {c: _names_by_name(labels[c], known or {}) for c in who}
         respondent = [c for c, header in forms.items() if header in ("name", "email")]
+        # A question left empty (an optional Date or By) falls back on what Forms gives.
+        fallback = {
+            f: c
+            for c, header in forms.items()
+            if (f := _FORMS_FIELDS.get(header)) and c not in fields
+        }
         unread = [c for c, kind in kinds.items() if kind == "unknown" and c not in fields]
         if unread:
             found.unread.append((source, _unread_columns(labels, unread, fields)))
@@ -164,6 +174,9 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
             # A CSV's row is numbered by the line of the file it starts on.
             n = table.line(i) if table is not None else i + 1
             values = {f: line[c] if c < len(line) else None for c, f in fields.items()}
+            for f, c in fallback.items():
+                if is_blank(values.get(f)) and c < len(line):
+                    values[f] = line[c]
             values["who"] = [
                 Named(labels[c], _text(line[c]), named[c])
                 for c in who
@@ -177,8 +190,8 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
             why = table.misread(i, at) if table is not None else None
             if table is not None and (inner := _inner_rows(table, i, fields)):
                 found.inner[n] = inner
-            if why is None:
-                why = _left_out(line, fields, labels, kinds)
+            if why is None and (why := _left_out(line, fields, labels, kinds)) is not None:
+                found.words_unread.add(n)
             if why is not None:
                 found.refused[n] = why
             if why is not None or not all(is_blank(v) for f, v in values.items() if f != "who"):
@@ -405,7 +418,7 @@ def import_notes(
                 for other in results[-len(swallowed) :]:
                     other.refuse(f"read inside row {n} of the file (see its reason)")
                 continue
-            if n in file.refused:
+            if n in file.refused and n not in file.words_unread:
                 item.refuse(file.refused[n])
                 continue
             try:
@@ -447,8 +460,16 @@ def import_notes(
                 )
                 continue
             planned.setdefault((row.sheet, row.row, kind), (row, []))[1].append(item)
+        # A row with words in a column not read is refused, unless the line an earlier esp
+        # wrote of it (without them, importing this file) is there already.
+        unread = {n: why for n, why in file.refused.items() if n in file.words_unread}
+        logged = ImportedLines(s.path, config.backup_dir, "note import")
+        kept = {id(i) for _, items in planned.values() for i in items}
+        for item in results:  # refused before its cell was read: for those words first
+            if item.line_number in unread and id(item) not in kept:
+                item.refuse(unread[item.line_number])
         for (_sheet, _row, kind), (row, items) in planned.items():
-            _plan_cell(s, row, kind, items)
+            _plan_cell(s, row, kind, items, unread, lambda line: logged.wrote(line, source))
         for (_sheet, _row, kind), (row, items) in planned.items():
             # Where each line went, once every column a row needed is placed.
             col = s.table.sheet(row.sheet).col(kind.column_key)
@@ -537,8 +558,18 @@ def _at(row: Row, whose: str = "") -> str:
     return f"{row.label()}{whose} ({row.sheet}!row {row.row})"
 
 
-def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNote]) -> None:
-    """One agent's new lines in one notes cell: appended in file order, once each."""
+def _plan_cell(
+    s: WriteSession,
+    row: Row,
+    kind: NoteKind,
+    items: list[ImportedNote],
+    unread: Mapping[int, str],
+    by_earlier_esp: Callable[[str], bool],
+) -> None:
+    """One agent's new lines in one notes cell: appended in file order, once each. A row
+    whose words in a column not read (`unread`: row -> why) would be left out is refused
+    with why, unless its line is there as an earlier esp wrote it from the file (the same
+    words typed by hand hold none of that column's)."""
     sheet = s.table.sheet(row.sheet)
     key = kind.column_key
     col = sheet.col(key)
@@ -554,7 +585,9 @@ def _plan_cell(s: WriteSession, row: Row, kind: NoteKind, items: list[ImportedNo
     for item in items:
         assert item.line is not None
         new = appended(text, item.line)
-        if new is None:
+        if item.line_number in unread and (new is not None or not by_earlier_esp(item.line)):
+            item.refuse(unread[item.line_number])
+        elif new is None:
             item.status = Status.ALREADY_THERE
         else:
             item.status = Status.ADDED

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from pathlib import Path
@@ -68,6 +68,7 @@ from esp_cli.services.agents import (
     same_person,
 )
 from esp_cli.services.facts import calendar_from, need_rule_columns
+from esp_cli.services.imported import ImportedLines
 from esp_cli.services.notes import cell_text
 from esp_cli.system import is_system_file, real_path
 from esp_cli.workbook.session import ChangePlan, write_session
@@ -700,7 +701,16 @@ def import_reports(
                 by_row[(row.sheet, row.row)].append((report, row, how))
         _refuse_note_forms(found.files, unmatched)
         groups = [in_order(group) for group in by_row.values()]
-        imported = _plan_lines(s.plan, groups, unmatched)
+        files = {id(r): f.path for f in found.files for r in f.reports}
+        configured = (config.progress_report, config.self_reports)
+        given = [p for p in configured if p is not None]  # read when no FILE is given
+        logged = ImportedLines(s.path, config.backup_dir, "progress import", given)
+
+        def by_earlier_esp(line: str, report: SelfReport) -> bool:
+            source = files.get(id(report))
+            return source is not None and logged.wrote(line, source)
+
+        imported = _plan_lines(s.plan, groups, unmatched, by_earlier_esp)
     return ImportResult(
         on=on,
         sources=found.sources,
@@ -847,8 +857,10 @@ def _plan_lines(
     plan: ChangePlan,
     groups: Iterable[list[tuple[SelfReport, Row, str]]],
     unmatched: list[NotImported],
+    by_earlier_esp: Callable[[str, SelfReport], bool],
 ) -> list[Imported]:
-    """Each agent's new lines appended to their Notes in one cell write."""
+    """Each agent's new lines appended to their Notes in one cell write. `by_earlier_esp`:
+    whether an earlier esp import of the report's file wrote a line there."""
     imported: list[Imported] = []
     for group in groups:
         row = group[0][1]
@@ -872,7 +884,14 @@ def _plan_lines(
                 for ln, e in earlier
                 if e.day == report.day
                 and same_person(e.author, row.label())
-                and (folded(e.text) == folded(body) or written_otherwise(e.text, report))
+                and (
+                    folded(e.text) == folded(body)
+                    or written_otherwise(e.text, report, by_earlier_esp=False)
+                    or (
+                        written_otherwise(e.text, report, by_earlier_esp=True)
+                        and by_earlier_esp(ln, report)
+                    )
+                )
             ]
             as_written = next((ln for ln, exact in same if exact), None)
             otherwise = None if as_written or not same else " ".join(same[0][0].split())
