@@ -54,6 +54,7 @@ from esp_cli.core.names import (
     proof_file_name,
     same_spelling,
     unaccented,
+    unjoined_key,
     unsafe_in_file,
 )
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
@@ -177,7 +178,11 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
     ):
         wrong.append("capitals differ")
     named, meant = name_key(name_in(file_name)), name_key(expected.removesuffix(PROOF_SUFFIX))
-    if named != meant and unaccented(named) == unaccented(meant):
+    if named != meant and unjoined_key(name_in(file_name)) == unjoined_key(
+        agent or expected.removesuffix(PROOF_SUFFIX)
+    ):
+        wrong.append("a zero-width joiner or non-joiner differs (U+200C, U+200D)")
+    elif named != meant and unaccented(named) == unaccented(meant):
         wrong.append("accents differ")
     unsafe = unsafe_in_file(file_name) or unsafe_in_file(agent)
     if unsafe and not wrong:
