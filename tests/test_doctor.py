@@ -634,3 +634,25 @@ def test_a_name_holding_an_invisible_character_is_a_warning_naming_the_cell(
     assert "U+00AD (soft hyphen), U+200E (left-to-right mark)" in found[1]["message"]  # type: ignore[index]
     assert found[0]["fix"] == "retype the name"  # type: ignore[index]
     assert found[0]["name"] == "invisible-character"  # type: ignore[index]
+
+
+def test_a_name_of_invisible_characters_only_is_no_name_and_said_by_code_point(
+    tmp_path: Path,
+) -> None:
+    """A cell holding only a zero-width space and a word joiner shows nothing: the row is
+    named as with an empty name cell (by its Agent ID), and the warning names the
+    characters, not an empty ''."""
+    path = build(tmp_path / "t.xlsx", [agent(1), agent(2, **{"Agent Name": "\u200b\u2060"})])
+    code, data = run(path)
+    assert code == 0, data
+    found = [f for f in data["findings"] if f["rule"] == "ESP018"]  # type: ignore[union-attr,index]
+    assert [f["message"] for f in found] == [  # type: ignore[index]
+        "the name holds only U+200B (zero-width space), U+2060 (word joiner), which no one "
+        "sees or types; esp reads it as no name (esp names the row E2)"
+    ]
+    res = CliRunner().invoke(
+        app, ["escalations", "-t", str(path), "--as-of", "2026-11-24", "-f", "json"]
+    )
+    names = {item["agent"] for item in json.loads(res.stdout)}
+    assert names == {"Agent1 Person", "E2"}, names
+    assert "\u200b\u2060" not in res.stdout and "\\u200b" not in res.stdout

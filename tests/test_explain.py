@@ -211,3 +211,36 @@ def test_a_date_column_asked_as_a_question_is_named(tmp_path: Path) -> None:
         "'ESP Tracker'!M2 asks a yes or a no, not a day; add the column, or map the "
         "team's header to it in esp.toml [columns])"
     ) in out
+
+
+def test_a_step_recorded_after_the_day_replayed_is_not_yet_then_not_inconsistent(
+    tmp_path: Path,
+) -> None:
+    path = et.build(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            et.Agent(
+                "AET-1",
+                "Ethan Brooks",
+                "Ethan Brooks",
+                "E100",
+                date(2026, 11, 16),
+                "No",
+                None,
+                datetime(2026, 11, 16, 9),
+                6.0,
+                None,
+                date(2026, 11, 2),
+                None,
+                None,
+                None,
+                [date(2026, 11, 19), date(2026, 11, 23), None, None],
+            )
+        ],
+    )
+    res = run("Ethan Brooks", "-t", str(path), "--as-of", "2026-11-20")
+    assert res.exit_code == 0, res.output
+    assert "Inconsistent" not in res.stdout
+    said = "Written CAP: recorded 11/23/2026, after Fri 11/20: not yet then; due Fri 11/20/2026"
+    assert said in res.stdout
+    assert "gaps or contradictions" not in res.stderr

@@ -1787,3 +1787,21 @@ def test_a_name_without_accents_that_fits_two_agents_names_both() -> None:
     assert isinstance(got, Rejected) and got.expected is None
     assert "2 agents are named" in got.reason
     assert "José Ortiz" in got.reason and "Jose Órtiz" in got.reason
+
+
+def test_a_name_typed_without_its_zero_width_non_joiner_is_refused_with_the_name() -> None:
+    """A Persian name needs its non-joiner ('علی‌رضا'), which is often typed without it: the
+    file is refused with the tracker's name, as a name typed without its accents is."""
+    alireza = _row("علی\u200cرضا احمدی")
+    rows = [alireza, _row("Ana Ruiz", 4)]
+    got = check_name("علیرضا احمدی TBT.pdf", rows, "t.xlsx")
+    assert isinstance(got, Rejected)
+    assert got.expected == "علی\u200cرضا احمدی TBT.pdf"
+    assert got.reason == (
+        "badly named (a zero-width joiner or non-joiner differs (U+200C, U+200D)): rename it "
+        "to 'علی\u200cرضا احمدی TBT.pdf'"
+    )
+    assert check_name("علی\u200cرضا احمدی TBT.pdf", rows, "t.xlsx") is alireza
+    # Typed without it where another agent's name has none: that agent's.
+    plain = _row("علیرضا احمدی", 5)
+    assert check_name("علیرضا احمدی TBT.pdf", [alireza, plain], "t.xlsx") is plain

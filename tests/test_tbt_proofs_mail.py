@@ -10,7 +10,7 @@ import hashlib
 import io
 import json
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -788,3 +788,53 @@ def test_an_email_dated_after_today_is_dated_today_and_said(
         "the e-mail is dated 01/05/2099, after today: a wrong clock on the sender's computer? "
         "Dated today"
     )
+
+
+def _starting(tmp_path: Path, start: date) -> Path:
+    headers = (*HEADERS, factories.headers("esp_start")[0])
+    rows = [[*a, start] for a in AGENTS]
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(headers, a,
+                             strict=True)) for a in rows], headers=headers)  # fmt: skip
+
+
+@pytest.mark.parametrize("forward", [None, "Mon, 02 Nov 2026 15:00:00 +0000"])
+def test_a_transcript_dated_before_the_esp_start_with_nothing_later_is_dated_today(
+    tmp_path: Path, config: Path, inbox: Path, forward: str | None
+) -> None:
+    """No completion day before the clock started is written (the KPIs would count it
+    negative): with no forward on or after the start to date it by, the day it is read."""
+    tracker = _starting(tmp_path, date(2026, 11, 16))
+    if forward is None:
+        sent = "Thu, 01 Oct 2026 15:00:00 +0000"
+        save(inbox, "c.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf",
+             pdf("A")), date=sent))  # fmt: skip
+    else:
+        _forward(inbox, "Thu, 01 Oct 2026 15:00:00 +0000", forward)
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    today = date.today()  # the team's day, within a day of this machine's
+    assert proof["received"] in {(today + timedelta(days=d)).isoformat() for d in (-1, 0, 1)}
+    what = "the agent's e-mail" if forward else "the e-mail"
+    assert proof["date_warning"].startswith(f"{what} is dated 10/01/2026, before Ana Ruiz's ")
+    assert proof["date_warning"].endswith("Dated today, the day it is read; check the transcript")
+    done, day = cells(tracker)[1]
+    assert done == "Yes" and day >= date(2026, 11, 16)
+
+
+def test_a_transcript_dated_before_an_esp_start_still_to_come_is_not_recorded(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    tracker = _starting(tmp_path, date(2099, 1, 5))
+    save(inbox, "c.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf",
+         pdf("A")), date="Thu, 01 Oct 2026 15:00:00 +0000"))  # fmt: skip
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == []
+    (refused,) = data["rejected"]
+    assert refused["reason"].endswith(
+        "Not recorded: today is before the start too, and no day before it is written; check "
+        "the transcript, and run esp tbt proofs again from 01/05/2099"
+    )
+    assert cells(tracker)[1] == ["No", None]

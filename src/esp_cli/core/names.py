@@ -39,6 +39,7 @@ _APOSTROPHES = re.compile(r"['’‘ʼʻʹ`´′ꞌ]")
 
 # The joiners a script needs between its letters (Persian's ZWNJ, an emoji sequence's ZWJ).
 _JOINERS = "\u200c\u200d"
+_NO_JOINERS = str.maketrans(dict.fromkeys(_JOINERS))
 
 
 def visible(text: str) -> str:
@@ -147,6 +148,13 @@ def unaccented(text: str) -> str:
     return bare.translate(_PLAIN_LETTERS)
 
 
+def unjoined_key(raw: str) -> str:
+    """The name_key of `raw` typed without its zero-width joiners and non-joiners (which
+    name_key reads as parting words): 'علیرضا احمدی', as the name is often typed, is
+    'علی‌رضا احمدی' so — set aside as accents are, never the same name."""
+    return name_key(raw.translate(_NO_JOINERS) if not raw.isascii() else raw)
+
+
 def _bare(key: str) -> list[str]:
     """The words of a name's key without accents, in order again (an accent moves a word in
     name_key's order: "ángel" sorts after "zapata", "angel" before)."""
@@ -172,7 +180,8 @@ def people_meant(
 
     1. exactly: the same name_key (any order, case, Unicode form, apostrophe or dash);
     2. else with the accents set aside on both sides, as a US keyboard types them ("Zoe
-       Nunez" is Zoë Núñez; "Rene Martin" is René Martin, not Rene Martinez);
+       Nunez" is Zoë Núñez; "Rene Martin" is René Martin, not Rene Martinez), and a zero-width
+       joiner or non-joiner too ("علیرضا" is "علی‌رضا");
     3. else (`by_start`) by the start of words: each word typed starts a different word of
        the name (a first name, a last name, "dan wh"), one of them MIN_PARTIAL letters at
        least — as typed and, for a query typed without accents (or when as typed fits
@@ -187,8 +196,9 @@ def people_meant(
     keyed = [(i, name_key(name)) for i, p in enumerate(people) if (name := name_of(p))]
     found = [i for i, key in keyed if key == wanted]
     if not found:
-        bare = _bare(wanted)
-        bare_keys = [(i, _bare(key)) for i, key in keyed]
+        # Accents, and a script's zero-width joiners and non-joiners, set aside.
+        bare = _bare(unjoined_key(query))
+        bare_keys = [(i, _bare(unjoined_key(name_of(people[i])))) for i, _key in keyed]
         found = [i for i, key in bare_keys if key == bare]
         words = wanted.split()
         if not found and by_start and max(map(len, words)) >= MIN_PARTIAL:

@@ -258,6 +258,9 @@ class Evaluation:
     # The pending step, or a step after it, recorded on a day after the as-of day (a day
     # replayed): due then, delivered later (recorded_later_than).
     recorded_later: RecordedLater | None = None
+    # Of the inconsistencies, those saying only that a date is after the as-of day (a day
+    # replayed: not yet then; on today's run, a date in the future).
+    after_day: tuple[str, ...] = ()
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -317,11 +320,14 @@ class _Ladder:
     pending: Step | None
     due: date | None
     inconsistencies: tuple[str, ...]
+    # Of the inconsistencies, those saying only that a step is dated after the as-of day.
+    after_day: tuple[str, ...] = ()
 
 
 def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCalendar) -> _Ladder:
     recorded: dict[Step, date] = {}
     problems: list[str] = []
+    after_day: list[str] = []
     for step in LADDER:
         day = facts.step_date(step)
         if day is None:
@@ -330,9 +336,10 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
             problems.append(f"{_before_clock_start(step, day, facts, clock_start)}.")
             continue
         if day > today:
-            problems.append(
+            after_day.append(
                 f"{step.header} {fmt(day)} is after {fmt(today)}: not counted as delivered yet."
             )
+            problems.append(after_day[-1])
             continue
         recorded[step] = day
     # In the ladder's order, a step counts only once every step before it does, and not
@@ -369,7 +376,7 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
         before = _previous(pending)
         assert before is not None
         due = cal.next_business_day(recorded[before])
-    return _Ladder(recorded, pending, due, tuple(problems))
+    return _Ladder(recorded, pending, due, tuple(problems), tuple(after_day))
 
 
 def _before_clock_start(step: Step, day: date, facts: AgentFacts, clock_start: date) -> str:
@@ -925,6 +932,7 @@ def evaluate(
             spoc_ten_day_point=None,
             inconsistencies=later,
             unchecked=(),
+            after_day=later,
         )
 
     # Target: from clock day 2 on, an incomplete agent is behind.
@@ -973,6 +981,7 @@ def evaluate(
         access_issue=access,
         spoc_ten_day_point=spoc_point,
         inconsistencies=later + (ladder.inconsistencies if ladder else ()),
+        after_day=later + (ladder.after_day if ladder else ()),
         unchecked=tuple(unchecked),
         conflicts=ladder_conflicts(facts, cal) if ladder and ladder.inconsistencies else (),
         early=early_steps(facts, ladder.recorded, start, cal) if ladder and start else (),
@@ -1215,7 +1224,7 @@ def explain(
     as an empty cell."""
     ev = evaluate(facts, today, now, cal, spoc_phone=spoc_phone)
     started = facts.call_cert_start
-    facts, _ = as_of(facts, today)  # what was recorded by then; ev.inconsistencies says what not
+    facts, not_yet = as_of(facts, today)  # what was recorded by then, and what not
     lines = [_calendar_line(today, now, cal)]
     unknown = not ev.complete and completion_unknown(facts)
     lines.append(
@@ -1244,7 +1253,10 @@ def explain(
     gone = absent or {}
     lines += _access_lines(facts, today, cal, ev, spoc_phone, gone)
     lines += _timebox_lines(facts, now, started if facts.call_cert_start is None else None, gone)
-    lines += [f"Inconsistent: {text}" for text in ev.inconsistencies]
+    # A date after the day is no contradiction on a day replayed: the ladder's lines say
+    # "not yet then" of a step, and a start, call or completion after it is said as it is.
+    lines += not_yet
+    lines += [f"Inconsistent: {text}" for text in ev.inconsistencies if text not in ev.after_day]
     lines += [f"Early: {e.text}." for e in ev.early]
     lines += [f"Unchecked: {text}" for text in ev.unchecked]
     lines.append(f"Stage: {ev.stage}.")
@@ -1386,11 +1398,12 @@ def _ladder_lines(
         day = facts.step_date(step)
         is_pending = step is pending
         before_pending = pending is None or LADDER.index(step) < LADDER.index(pending)
-        # A date the ladder does not count (the Inconsistent lines say why) is shown as such.
+        # A date the ladder does not count is shown as such: one after the day as esp round
+        # and escalations say it, another with the Inconsistent line that says why.
         dated = (
             ""
             if day is None
-            else f"not recorded by {fmt(today)} (dated {fmt_day(day)}); "
+            else f"{recorded_later_words(RecordedLater(step, day), today, step)}; "
             if day > today
             else f"dated {fmt_day(day)} but not counted; "
         )

@@ -64,7 +64,8 @@ def render(result: Explanation, fmt: Format) -> None:
         verbose=True,
         ladder=[ladder_date_lines(agent.name, agent.sheet, agent.row, ev.conflicts)],
     )
-    if ev.unchecked or (ev.inconsistencies and not ev.conflicts):
+    contradictions = [text for text in ev.inconsistencies if text not in ev.after_day]
+    if ev.unchecked or (contradictions and not ev.conflicts):
         say(f"{result.agent.name}: the tracker has gaps or contradictions; see above.")
 
 

@@ -396,19 +396,22 @@ def _invisible(table: Table, row: Row) -> list[DoctorFinding]:
     """An agent's name holding characters no one sees or types (a zero-width space, a
     direction mark, a soft hyphen pasted with it): esp reads the name without them, but
     Excel's Find and filters, and a copy of the name typed elsewhere, do not."""
-    chars = invisible_characters(row.name)
+    typed = row.raw.get("agent_name")
+    name = row.name or (typed if isinstance(typed, str) else "")
+    chars = invisible_characters(name)
     col = table.sheet(row.sheet).col("agent_name")
     if not chars or col is None:
         return []
     said = ", ".join(describe_character(c) for c in chars)
-    return [
-        DoctorFinding(
-            "ESP018",
-            address(row.sheet, row.row, col),
-            f"the name '{visible(row.name)}' holds {said}, which no one sees or types; esp "
-            "reads the name without it",
-        )
-    ]
+    shown = visible(name).strip()
+    text = (
+        f"the name '{shown}' holds {said}, which no one sees or types; esp reads the name "
+        "without it"
+        if shown
+        else f"the name holds only {said}, which no one sees or types; esp reads it as no "
+        f"name (esp names the row {row.label()})"
+    )
+    return [DoctorFinding("ESP018", address(row.sheet, row.row, col), text)]
 
 
 def _merged_below_first(sheet: Sheet, row: int, col: int) -> bool:

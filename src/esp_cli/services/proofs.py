@@ -21,7 +21,8 @@ day it was received (one found in an e-mail forwarded as an attachment: the day 
 e-mail, the agent's, was sent, when it says). A day that cannot be the day it was sent is
 not written (`dated`): an agent's e-mail dated after the forward carrying it is dated the
 forward's day, anything dated after today is dated today, and one dated before the agent's
-ESP Start Date is said (dated the forward's day when it came forwarded). The sender's
+ESP Start Date is said and dated the forward's day when it came forwarded on or after the
+start, else today (not recorded while today is before the start too). The sender's
 address is checked against the agent's Email column: a mismatch is said (another agent's
 address, one the tracker does not know, an Exchange user's name with no address stored that
 is not the agent's, none at all, sent on the agent's behalf by another agent), never used to
@@ -60,6 +61,7 @@ from esp_cli.core.names import (
     proof_file_name,
     same_spelling,
     unaccented,
+    unjoined_key,
     unsafe_in_file,
 )
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
@@ -183,7 +185,11 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
     ):
         wrong.append("capitals differ")
     named, meant = name_key(name_in(file_name)), name_key(expected.removesuffix(PROOF_SUFFIX))
-    if named != meant and unaccented(named) == unaccented(meant):
+    if named != meant and unjoined_key(name_in(file_name)) == unjoined_key(
+        agent or expected.removesuffix(PROOF_SUFFIX)
+    ):
+        wrong.append("a zero-width joiner or non-joiner differs (U+200C, U+200D)")
+    elif named != meant and unaccented(named) == unaccented(meant):
         wrong.append("accents differ")
     unsafe = unsafe_in_file(file_name) or unsafe_in_file(agent)
     if unsafe and not wrong:
@@ -806,8 +812,9 @@ def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     and why (`date_warning`): after today (a wrong clock on the sender's computer: today,
     the day it is read, is the latest it came), or, for an agent's e-mail a forward carries,
     before the agent's ESP Start Date (a wrong clock, or a transcript of an earlier
-    enrolment: the forward's day, when it is not before the start too). A day before the
-    ESP Start Date with no forward to date it by is kept, and said."""
+    enrolment: the forward's day, when it is not before the start too; else today, the day
+    it is read, as for a day after today). No day before the start is written: a completion
+    before the clock started is no day the rules can count from (held_before_start)."""
     what = "the agent's e-mail" if item.via else "the e-mail" if item.mail else "the file"
     if today is not None and item.received > today:
         why = (
@@ -816,9 +823,8 @@ def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
         )
         # Saved without the wrong time: a later run dates the file by the day it was saved.
         return replace(item, received=today, sent=None, date_warning=why)
-    start = row.get("esp_start") if "esp_start" not in row.unreadable else None
-    start = start.date() if isinstance(start, datetime) else start
-    if not isinstance(start, date) or item.received >= start:
+    start = _esp_start(row)
+    if start is None or item.received >= start:
         return item
     why = (
         f"{what} is dated {fmt(item.received)}, before {row.label()}'s ESP Start Date "
@@ -828,7 +834,29 @@ def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     if on is not None and on >= start and (today is None or on <= today):
         why += " Dated the forward's day; check the transcript"
         return replace(item, received=on, sent=item.forward_sent, date_warning=why)
-    return replace(item, date_warning=f"{why} Check the transcript")
+    if today is not None and today >= start:
+        # Saved without the early time: a later run dates the file by the day it was saved.
+        why += " Dated today, the day it is read; check the transcript"
+        return replace(item, received=today, sent=None, date_warning=why)
+    return replace(item, date_warning=why)
+
+
+def held_before_start(item: Incoming, row: Row) -> str | None:
+    """Why a proof `dated` could give no day on or after the agent's ESP Start Date (today
+    is before the start too) is not recorded, or None: no day before the start is written."""
+    start = _esp_start(row)
+    if start is None or item.received >= start:
+        return None
+    return (
+        f"{item.date_warning} Not recorded: today is before the start too, and no day before "
+        f"it is written; check the transcript, and run esp tbt proofs again from {fmt(start)}"
+    )
+
+
+def _esp_start(row: Row) -> date | None:
+    start = row.get("esp_start") if "esp_start" not in row.unreadable else None
+    start = start.date() if isinstance(start, datetime) else start
+    return start if isinstance(start, date) else None
 
 
 def check_files(
@@ -868,8 +896,12 @@ def check_files(
             why = f"a different '{item.name}' came in {to_save[item.name].mail}; {NEVER_OVER}"
             rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
-        seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
         item = dated(item, found, today)
+        held = held_before_start(item, found)
+        if held is not None:
+            rejected.append(Rejected(item.name, held, mail=item.mail))
+            continue
+        seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
         check = (
             sender_check(found, item.sender, rows, name=item.sender_name, sent_by=item.sent_by)
             if item.mail is not None

@@ -37,6 +37,7 @@ from esp_cli.core.columns import (
     spellings,
 )
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
+from esp_cli.core.names import visible
 from esp_cli.core.nonagents import (
     IDENTITY,
     OWN_HEADER_KEYS,
@@ -805,6 +806,12 @@ def read_table(
                 ):
                     set_aside.append((r, aside[k]))
                 continue
+            for key in ("class", "agent_name"):
+                typed = values_of.get(key)
+                if isinstance(typed, str) and not typed.isascii() and not visible(typed).strip():
+                    # Only characters no one sees (a zero-width space pasted alone): none
+                    # typed, as an empty cell (esp doctor names them, ESP018).
+                    values_of[key] = None
             cls = str(values_of.get("class") or (info.name if class_from_sheet else ""))
             if not cls.isprintable() and control_characters(cls):
                 cls = _shown_class(cls, info.name, r, columns.get("class"), headers, findings)
