@@ -471,16 +471,22 @@ RICH = (
 )
 
 
-def test_a_note_appended_to_rich_text_keeps_its_runs(tmp_path: Path) -> None:
+def _note_added_to_string(tmp_path: Path, si: bytes) -> tuple[Path, int, bytes]:
+    """The sample with Z25 (Tyrone Jackson's Notes) holding the shared string `si`, after a
+    note added to it: the folder, the string's index and the shared strings part."""
     sst = original("xl/sharedStrings.xml")
     count = len(re.findall(rb"<si>", sst))
     sst = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="%d"' % (count + 1), sst)
-    sst = sst.replace(b"</sst>", RICH + b"</sst>")
+    sst = sst.replace(b"</sst>", si + b"</sst>")
     sheet = re.sub(rb'(<c r="Z25"[^>]*t="s"><v>)\d+', rb"\g<1>%d" % count, original(SHEET))
     folder = sample(tmp_path, {"xl/sharedStrings.xml": sst, SHEET: sheet})
     res = esp(folder, "note", "add", "Tyrone Jackson", "third", "--date", DAY, "--by", "T")
     assert res.exit_code == 0, res.output
-    now = part(folder, "xl/sharedStrings.xml")
+    return folder, count, part(folder, "xl/sharedStrings.xml")
+
+
+def test_a_note_appended_to_rich_text_keeps_its_runs(tmp_path: Path) -> None:
+    folder, count, now = _note_added_to_string(tmp_path, RICH)
     last = now[now.rfind(b"<si>") :]
     assert last == (
         RICH[: -len(b"</si>")]
@@ -527,15 +533,7 @@ PHONETIC = (
 
 
 def test_a_note_appended_to_text_with_a_phonetic_guide_keeps_it(tmp_path: Path) -> None:
-    sst = original("xl/sharedStrings.xml")
-    count = len(re.findall(rb"<si>", sst))
-    sst = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="%d"' % (count + 1), sst)
-    sst = sst.replace(b"</sst>", PHONETIC + b"</sst>")
-    sheet = re.sub(rb'(<c r="Z25"[^>]*t="s"><v>)\d+', rb"\g<1>%d" % count, original(SHEET))
-    folder = sample(tmp_path, {"xl/sharedStrings.xml": sst, SHEET: sheet})
-    res = esp(folder, "note", "add", "Tyrone Jackson", "third", "--date", DAY, "--by", "T")
-    assert res.exit_code == 0, res.output
-    now = part(folder, "xl/sharedStrings.xml")
+    folder, _count, now = _note_added_to_string(tmp_path, PHONETIC)
     assert now[now.rfind(b"<si>") :] == (
         b'<si><t xml:space="preserve">11/23/2026 - \xe5\xb1\xb1\xe7\x94\xb0 - call back\n'
         b"11/24/2026 - T - third</t>"
