@@ -324,46 +324,6 @@ def _shown_line(values: SheetValues, r: int, down: list[tuple[int, int, int, int
     return line
 
 
-def _under_groups(
-    values: SheetValues, r: int, down: list[tuple[int, int, int, int]], table: Mapping[str, str]
-) -> tuple[int, list[Any]]:
-    """The header row `r` as esp reads it, and its number: a header of two rows — a group
-    header merged across columns ('Agent' over B4:D4) with the columns' own headers under
-    it ('Name', 'ID', 'Email' in row 5) — is read as the row under it, each column of a
-    group by its own header there, the others as row `r` has them (or the row under, where
-    row `r` has none). The row under is never an agent's (an agent named 'Name')."""
-    line = _shown_line(values, r, down)
-    groups = [(c1, c2) for r1, c1, r2, c2 in values.merged if r1 == r == r2 and c2 > c1]
-    if not groups or r >= len(values.rows):
-        return r, line
-    under = _shown_line(values, r + 1, down)
-    own: dict[int, str] = {}
-    for c1, c2 in groups:
-        group = text_of(line[c1 - 1]) if c1 <= len(line) else ""
-        for c in range(c1, min(c2, len(under)) + 1):
-            v = under[c - 1]
-            if isinstance(v, str) and v.strip():
-                # 'ID' under 'Agent' is the Agent ID: read with its group when alone it
-                # names no column.
-                both = f"{group} {v}"
-                own[c] = v if match_header(v, table) or not match_header(both, table) else both
-    if not any(match_header(v, table) is not None for v in own.values()):
-        return r, line
-    # A header only the row under has (a column added under the group's row) is read too.
-    for c, v in enumerate(under, start=1):
-        if (
-            c not in own
-            and isinstance(v, str)
-            and v.strip()
-            and (c > len(line) or is_blank(line[c - 1]))
-        ):
-            own[c] = v
-    line = [*line, *[""] * (max(own) - len(line))]
-    for c, v in own.items():
-        line[c - 1] = v
-    return r + 1, line
-
-
 def find_header(
     values: SheetValues, table: Mapping[str, str]
 ) -> tuple[int, dict[str, int], dict[int, str], list[tuple[str, int, int]]] | None:
@@ -380,10 +340,10 @@ def find_header(
                 best = (r, score)
     if best is None:
         return None
-    r, line = _under_groups(values, best[0], down, table)
+    r = best[0]
     headers: dict[int, str] = {}
     named: list[tuple[int, str, int]] = []
-    for c, v in enumerate(line, start=1):
+    for c, v in enumerate(_shown_line(values, r, down), start=1):
         if is_blank(v) or isinstance(v, ErrorValue):
             continue
         headers[c] = text_of(v)
