@@ -375,3 +375,24 @@ def test_a_list_beside_the_masters_own_columns_never_takes_them(tmp_path: Path) 
     res = run("sync-nnumbers", "-t", str(tracker), "--from", str(master), "-f", "json")
     assert res.exit_code == 0, res.output
     assert (cells(tracker).get("E2"), cells(tracker).get("E3")) == ("N11", "N22"), res.output
+
+
+def test_a_spacer_column_inside_the_tracker_splits_nothing(tmp_path: Path) -> None:
+    """An empty header between the tracker's columns (a spacer, a helper column) and a
+    roster two columns right of it with the same headers: the tracker's columns are read,
+    and a note reaches the agent's own row."""
+    head = ["Class", "Agent Name", None, "Agent ID", "ESP Start Date", "Call Cert Complete?"]
+    head += ["All TBTs Complete?", "Notes", None, None, "Agent Name", "Agent ID", "Class"]
+    head += ["Email", "TBT SME"]
+    names = ["Maria Gonzalez", "Kevin Tran", "Ana Pruitt", "Ben Quill", "Cy Diaz"]
+    rows = [head]
+    for i, name in enumerate(names):
+        rows.append(["A", name, None, f"E{i}", "11/16/2026", "No", "No", ""])
+    rows[1] += [None, None, "Kevin Tran", "E1", "A", "kevin@x.com", "Pat"]
+    path = book(tmp_path / "T.xlsx", {"ESP Tracker": rows})
+    (sheet,) = read_table(Workbook.open(path), keys=None).sheets
+    assert (sheet.columns["agent_name"], sheet.columns["agent_id"]) == (2, 4)
+    res = run("note", "add", "Kevin Tran", "Called", "--by", "Jo", "--date", DAY, "-t", str(path))
+    assert res.exit_code == 0, res.output
+    assert cells(path)["H3"] == "11/24/2026 - Jo - Called"
+    assert "H2" not in cells(path)

@@ -361,10 +361,10 @@ def pick_columns(
     found: Iterable[tuple[int, str, int]], blocks: Mapping[int, int] | None = None
 ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     """The column of each key among a header row's (column, key, rank: how exactly its
-    header names it; left to right). `blocks`: by column, how many columns the block of
-    headers it stands in names (see header_blocks): a header in a block naming half as many
-    or fewer than another's (a side list, a pivot table's source beside the tracker) is
-    never the column when one in the larger block names it. Then the most exact header,
+    header names it; left to right). `blocks`: by column, the weight of the block of
+    headers it stands in (see header_blocks): a header in a block weighing a third or less
+    of another's (a side list, a class summary beside the tracker) is never the column
+    when one in the heavier block names it. Then the most exact header,
     the first of equal ones. And the headers set aside, as (key, the column read, the
     column set aside), in the order of the columns set aside. A header esp.toml maps
     comes before all of these: the team has said which is its column."""
@@ -378,7 +378,7 @@ def pick_columns(
         kept = [n for n in named if n[1] == Rank.MAPPED] or named
         if blocks is not None and len(kept) > 1:
             most = max(blocks.get(c, 0) for c, _ in kept)
-            kept = [n for n in kept if blocks.get(n[0], 0) * 2 > most]
+            kept = [n for n in kept if blocks.get(n[0], 0) * 3 > most]
         best = max(kept, key=lambda n: (n[1], -n[0]))[0]
         columns[key] = best
         aside += [(key, c) for c, _ in named if c != best]
@@ -386,19 +386,37 @@ def pick_columns(
     return columns, [(key, columns[key], c) for key, c in aside]
 
 
-def header_blocks(keys: Mapping[int, str | None]) -> dict[int, int]:
-    """By column, how many distinct columns the block of headers it stands in names: the
-    headers of a row that follow one another without an empty cell between them are one
-    block (the tracker's; a list two columns to its right is another). `keys`: by column
-    with a header, the column it names (None: none)."""
+def header_blocks(keys: Mapping[int, str | None], filled: Mapping[int, int]) -> dict[int, int]:
+    """By column, the weight of the block of headers it stands in: the distinct columns
+    its headers name times the rows under them holding a value. The headers of a row that
+    follow one another are a block; an empty header between two blocks whose rows are
+    filled alike (within a quarter) is a spacer column inside one table, not the edge of
+    another (a list beside the tracker holds values on a few rows). `keys`: by column with
+    a header, the column it names (None: none); `filled`: by column, how many rows under
+    the header hold a value in it."""
+    runs: list[list[int]] = []
+    for c in sorted(keys):
+        if runs and c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+
+    def rows(run: list[int]) -> int:
+        return max(filled.get(c, 0) for c in run)
+
+    blocks: list[list[int]] = []
+    for run in runs:
+        last = blocks[-1] if blocks else None
+        if last is not None and run[0] - last[-1] == 2:
+            a, b = rows(last), rows(run)
+            if a and b and min(a, b) * 4 >= max(a, b) * 3:
+                last.extend(run)
+                continue
+        blocks.append(run)
     out: dict[int, int] = {}
-    block: list[int] = []
-    for c in [*sorted(keys), 0]:
-        if block and c != block[-1] + 1:
-            named = len({keys[b] for b in block} - {None})
-            out.update(dict.fromkeys(block, named))
-            block = []
-        block.append(c)
+    for block in blocks:
+        named = len({keys[c] for c in block} - {None})
+        out.update(dict.fromkeys(block, named * max(rows(block), 1)))
     return out
 
 

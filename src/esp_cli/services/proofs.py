@@ -315,9 +315,17 @@ def read_tracking(
                 if isinstance(value, str) and (hit := _tracking_key(value)) is not None
             ]
             keys = {c: key for c, key, _ in named}
-            blocks = header_blocks(
-                {c: keys.get(c) for c, value in enumerate(line, start=1) if not is_blank(value)}
-            )
+            blocks = None
+            if len(set(keys.values())) < len(keys):  # a column named twice: which block?
+                heads = [c for c, value in enumerate(line, start=1) if not is_blank(value)]
+                below = rows[r : r + HEADER_SCAN_ROWS]
+                blocks = header_blocks(
+                    {c: keys.get(c) for c in heads},
+                    {
+                        c: sum(1 for ln in below if c <= len(ln) and not is_blank(ln[c - 1]))
+                        for c in heads
+                    },
+                )
             columns, aside = pick_columns(named, blocks)
             if "agent" not in columns or "file" not in columns:
                 continue

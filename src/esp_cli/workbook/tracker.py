@@ -352,12 +352,16 @@ def find_header(
             named.append((c, key, rank))
     # Of two headers naming one column, the one in the tracker's block of headers, not
     # another table's beside it (a pairing list's "Agent Name" right of the team's "Employee
-    # Name", a pivot source's "Name" left of the tracker's "Agent Name"); then the more
+    # Name"); then the more
     # exact one: a spelling esp.toml maps, the column's own header, a common variant, a
     # question ("TBTs Complete?" over an "All TBTs Completed?" holding dates); then the
     # first of two alike.
     named_by = {c: key for c, key, _ in named}
-    blocks = header_blocks({c: named_by.get(c) for c in headers})
+    below = values.rows[r:]
+    filled = {
+        c: sum(1 for ln in below if c <= len(ln) and not is_blank(ln[c - 1])) for c in headers
+    }
+    blocks = header_blocks({c: named_by.get(c) for c in headers}, filled)
     columns, duplicates = pick_columns(named, blocks)
     return r, columns, headers, duplicates
 
