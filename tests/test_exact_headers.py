@@ -381,9 +381,9 @@ def test_a_spacer_column_inside_the_tracker_splits_nothing(tmp_path: Path) -> No
     """An empty header between the tracker's columns (a spacer, a helper column) and a
     roster two columns right of it with the same headers: the tracker's columns are read,
     and a note reaches the agent's own row."""
-    head = ["Class", "Agent Name", None, "Agent ID", "ESP Start Date", "Call Cert Complete?"]
-    head += ["All TBTs Complete?", "Notes", None, None, "Agent Name", "Agent ID", "Class"]
-    head += ["Email", "TBT SME"]
+    own = headers("agent_id", "esp_start", "call_cert_complete", "tbts_complete", "notes")
+    roster = headers("agent_name", "agent_id", "class", "email", "tbt_sme")
+    head = [*headers("class", "agent_name"), None, *own, None, None, *roster]
     names = ["Maria Gonzalez", "Kevin Tran", "Ana Pruitt", "Ben Quill", "Cy Diaz"]
     rows = [head]
     for i, name in enumerate(names):

@@ -54,7 +54,8 @@ RULES = {
         Rule(
             "ESP010",
             "duplicate-header",
-            "rename the header that does not hold the column (esp reads the one naming it "
+            "rename the header that does not hold the column (esp reads one esp.toml maps, "
+            "else the tracker's own over another table's beside it, else the one naming it "
             "most exactly, the first of equal ones), or map the team's spelling in esp.toml "
             "[columns]",
         ),
