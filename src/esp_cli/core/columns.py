@@ -361,13 +361,12 @@ def pick_columns(
     found: Iterable[tuple[int, str, int]], blocks: Mapping[int, int] | None = None
 ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     """The column of each key among a header row's (column, key, rank: how exactly its
-    header names it; left to right). `blocks`: by column, the weight of the block of
-    headers it stands in (see header_blocks): a header in a block weighing a third or less
-    of another's (a side list, a class summary beside the tracker) is never the column
-    when one in the heavier block names it. Then the most exact header,
-    the first of equal ones. And the headers set aside, as (key, the column read, the
-    column set aside), in the order of the columns set aside. A header esp.toml maps
-    comes before all of these: the team has said which is its column."""
+    header names it; left to right): a header esp.toml maps first (the team has said which
+    is its column); then, by `blocks` (by column, the weight of the block of headers it
+    stands in: see header_blocks), never one in a block weighing a third or less of
+    another's naming the key (a side list, a class summary beside the tracker); then the
+    most exact header; then the first of equal ones. And the headers set aside, as (key,
+    the column read, the column set aside), in the order of the columns set aside."""
     by_key: dict[str, list[tuple[int, int]]] = {}
     for c, key, rank in found:
         by_key.setdefault(key, []).append((c, rank))

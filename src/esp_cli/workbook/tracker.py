@@ -350,12 +350,11 @@ def find_header(
         key, rank = header_match(v, table)
         if key is not None:
             named.append((c, key, rank))
-    # Of two headers naming one column, the one in the tracker's block of headers, not
-    # another table's beside it (a pairing list's "Agent Name" right of the team's "Employee
-    # Name"); then the more
-    # exact one: a spelling esp.toml maps, the column's own header, a common variant, a
-    # question ("TBTs Complete?" over an "All TBTs Completed?" holding dates); then the
-    # first of two alike.
+    # Of two headers naming one column: a spelling esp.toml maps; then the one in the
+    # tracker's block of headers, not another table's beside it (a pairing list's "Agent
+    # Name" right of the team's "Employee Name"); then the more exact one: the column's own
+    # header, a common variant, a question ("TBTs Complete?" over an "All TBTs Completed?"
+    # holding dates); then the first of two alike (pick_columns).
     named_by = {c: key for c, key, _ in named}
     below = values.rows[r:]
     filled = {
