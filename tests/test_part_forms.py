@@ -500,12 +500,13 @@ def test_a_note_appended_to_rich_text_keeps_its_runs(tmp_path: Path) -> None:
     assert re.search(rb'<c r="Z25"[^>]*t="s"><v>%d</v>' % count, part(folder, SHEET))
 
 
-def test_an_inline_rich_text_note_keeps_its_runs(tmp_path: Path) -> None:
+def _note_added_to_inline(tmp_path: Path, inline: bytes) -> bytes:
+    """Ann Lee's Notes cell (H2) holding the inline string `inline` (the inside of its
+    <is>), after a note added to it: the cell's XML."""
     path = bare_tracker(tmp_path / "t.xlsx")
     sheet = zip_parts(path)["xl/worksheets/sheet1.xml"].replace(
         b"<c/></row></sheetData>",
-        b'<c t="inlineStr"><is><r><rPr><b/></rPr><t>Hold</t></r>'
-        b'<r><t xml:space="preserve"> - see HR</t></r></is></c></row></sheetData>',
+        b'<c t="inlineStr"><is>' + inline + b"</is></c></row></sheetData>",
     )
     copy_with_parts(path, tmp_path / "r.xlsx", {"xl/worksheets/sheet1.xml": sheet})
     path = tmp_path / "r.xlsx"
@@ -515,8 +516,16 @@ def test_an_inline_rich_text_note_keeps_its_runs(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     cell = re.search(rb'<c r="H2".*?</c>', zip_parts(path)["xl/worksheets/sheet1.xml"], re.S)
     assert cell is not None
+    return cell.group(0)
+
+
+def test_an_inline_rich_text_note_keeps_its_runs(tmp_path: Path) -> None:
+    cell = _note_added_to_inline(
+        tmp_path,
+        b'<r><rPr><b/></rPr><t>Hold</t></r><r><t xml:space="preserve"> - see HR</t></r>',
+    )
     # s="1": a second line shows only with Wrap Text (the styles part esp adds has it).
-    assert cell.group(0) == (
+    assert cell == (
         b'<c r="H2" s="1" t="inlineStr"><is><r><rPr><b/></rPr><t>Hold</t></r>'
         b'<r><t xml:space="preserve"> - see HR</t></r>'
         b'<r><t xml:space="preserve">\n11/24/2026 - T - ok</t></r></is></c>'
@@ -546,22 +555,12 @@ def test_a_note_appended_to_text_with_a_phonetic_guide_keeps_it(tmp_path: Path) 
 
 
 def test_an_inline_note_with_a_phonetic_guide_keeps_it(tmp_path: Path) -> None:
-    path = bare_tracker(tmp_path / "t.xlsx")
-    sheet = zip_parts(path)["xl/worksheets/sheet1.xml"].replace(
-        b"<c/></row></sheetData>",
-        b'<c t="inlineStr"><is><t>\xe5\xb1\xb1\xe7\x94\xb0</t>'
-        b'<rPh sb="0" eb="2"><t>\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0</t></rPh></is></c>'
-        b"</row></sheetData>",
+    cell = _note_added_to_inline(
+        tmp_path,
+        b"<t>\xe5\xb1\xb1\xe7\x94\xb0</t>"
+        b'<rPh sb="0" eb="2"><t>\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0</t></rPh>',
     )
-    copy_with_parts(path, tmp_path / "r.xlsx", {"xl/worksheets/sheet1.xml": sheet})
-    path = tmp_path / "r.xlsx"
-    res = CliRunner().invoke(
-        app, ["note", "add", "Ann Lee", "ok", "-t", str(path), "--by", "T", "--date", DAY]
-    )
-    assert res.exit_code == 0, res.output
-    cell = re.search(rb'<c r="H2".*?</c>', zip_parts(path)["xl/worksheets/sheet1.xml"], re.S)
-    assert cell is not None
-    assert cell.group(0) == (
+    assert cell == (
         b'<c r="H2" s="1" t="inlineStr"><is><t xml:space="preserve">\xe5\xb1\xb1\xe7\x94\xb0'
         b"\n11/24/2026 - T - ok</t>"
         b'<rPh sb="0" eb="2"><t>\xe3\x82\x84\xe3\x81\xbe\xe3\x81\xa0</t></rPh></is></c>'
