@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,13 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["ESP_CONFIG_DIR"] = tempfile.mkdtemp(prefix="esp-test-config-")
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="esp-test-xdg-")
     os.environ.pop("ESP_USER", None)
+    # The sample's esp.toml puts the team on New York's clock ([calendar] timezone), which
+    # is every command's today; the tests take today from this machine's clock. On New
+    # York's clock too, both are one day whatever the hour (in UTC, from 00:00 to 05:00
+    # the team's day is still yesterday).
+    os.environ["TZ"] = "America/New_York"
+    if hasattr(time, "tzset"):
+        time.tzset()
     # In CI the generated examples are the same on every run: a run is green or red for
     # the change it tests, not for the examples it happened to draw. A developer's runs
     # draw new ones (and find what a fixed set never would).
