@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.config import Config
 from tests import factories
+from tests.support.windows import excel_owner_file
 
 MACHINE = datetime(2026, 12, 7, 1, 30, tzinfo=ZoneInfo("UTC"))
 TEAM_DAY = date(2026, 12, 6)  # 19:30 in America/Chicago
@@ -188,3 +189,39 @@ def test_an_operation_was_made_on_the_day_of_the_team_s_clock() -> None:
     dated = factories.logged_write([], time=MACHINE, dated=date(2026, 12, 1))
     assert dated.made_on(ZoneInfo("America/Chicago")) == TEAM_DAY
     assert dated.made_on() == MACHINE_DAY
+
+
+# The note is made at 01:30 UTC: 20:30 on the machine's clock (New York, as the tests run),
+# 19:30 on the team's (Chicago).
+TEAM_TIME = "12/06/2026 19:30"
+MACHINE_TIME = "12/06/2026 20:30"
+
+
+@pytest.mark.parametrize("command", [["history"], ["history", "--cells"], ["history", "Sam Lee"]])
+def test_history_shows_when_on_the_team_s_clock(config: Path, command: list[str]) -> None:
+    """esp history lists a change at the time the team's clock read when it was made, as
+    --since reads a day, whatever the clock of the machine that made it."""
+    assert run("note", "add", "Sam Lee", "Called", "--config", str(config)).exit_code == 0
+    shown = run(*command, "--config", str(config))
+    assert shown.exit_code == 0, shown.output
+    assert TEAM_TIME in shown.stdout
+    assert MACHINE_TIME not in shown.stdout
+    listed = run(*command, "--config", str(config), "--format", "json")
+    assert '"2026-12-06T19:30:00-06:00"' in listed.stdout
+
+
+def test_a_waiting_change_is_listed_on_the_team_s_clock(config: Path) -> None:
+    """A change kept beside the tracker while it is open in Excel: pending, apply (still
+    busy) and explain say when it was made as the team's clock read it."""
+    owner = config.parent / "~$ESP Tracker.xlsx"
+    owner.write_bytes(excel_owner_file("Dana Whitfield"))
+    kept = run("note", "add", "Sam Lee", "Called", "--config", str(config))
+    assert kept.exit_code == 7, kept.output
+    for command in (["pending"], ["apply"], ["explain", "Sam Lee"]):
+        shown = run(*command, "--config", str(config))
+        assert TEAM_TIME in " ".join(shown.stdout.split()), (command, shown.output)
+        assert MACHINE_TIME not in shown.stdout, command
+    assert (
+        '"2026-12-06T19:30:00-06:00"'
+        in run("pending", "--config", str(config), "--format", "json").stdout
+    )

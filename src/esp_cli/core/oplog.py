@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -352,7 +352,7 @@ class Operation:
     @property
     @exported(key="time", after="kind")
     def timestamp(self) -> str:
-        """When, to the second, with its zone (as the log has it)."""
+        """When, to the second, with its zone (the team's, as esp history lists it)."""
         return self.time.isoformat(timespec="seconds")
 
     @property
@@ -478,6 +478,16 @@ class Operation:
         if self.dated is not None:
             return self.dated
         return self.made_on(zone)
+
+    def on_clock(self, zone: tzinfo | None) -> Operation:
+        """The entry with its times on the clock of `zone` (the team's; None: this
+        machine's), as esp lists it: the same moments, read on the team's clock whatever
+        the clock of the machine that made it."""
+        return replace(
+            self,
+            time=self.time.astimezone(zone),
+            written_at=None if self.written_at is None else self.written_at.astimezone(zone),
+        )
 
     def made_on(self, zone: tzinfo | None = None) -> date:
         """The day the change was made, on the clock of `zone` (the team's; None: as the

@@ -18,8 +18,8 @@ import hashlib
 import json
 from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from esp_cli.core.model import AgentRef
@@ -246,6 +246,11 @@ class WaitingOp:
     def puts_back(self) -> str | None:
         """The operation whose cells it puts back (None: not an undo)."""
         return self.restores or self.undoes
+
+    def on_clock(self, zone: tzinfo | None) -> WaitingOp:
+        """The change with its time on the clock of `zone` (the team's; None: this
+        machine's), as esp lists it."""
+        return replace(self, time=self.time.astimezone(zone))
 
     @property
     def made(self) -> str:

@@ -131,7 +131,7 @@ def _apply_one(
         tracker=s.path,
         applied=applied,
         held=held,
-        waiting=list(s.pending) if busy else [],
+        waiting=[o.on_clock(config.zone()) for o in s.pending] if busy else [],
         warnings=s.warnings,
         write=report,
         also_waiting=also_waiting(s.path, config),

@@ -48,6 +48,7 @@ def explain_agent(
     absent = absent_columns(sheet, alias_table(config.columns))
     lines = explain(facts, as_of, now, cal, spoc_phone=config.spoc_phone, absent=absent)
     marks = counted.of(row)
+    zone = config.zone()  # when each waiting change was made, on the team's clock
     return Explanation(
         tracker=table.path,
         agent=row.ref(),
@@ -58,7 +59,9 @@ def explain_agent(
         computed=computed_cells(ev),
         cells=cell_views(row, sheet, marks),
         waiting=[
-            WaitingChange(m.op.op, m.op.time, m.op.who, m.op.command, m.cell.column, m.cell)
+            WaitingChange(
+                m.op.op, m.op.time.astimezone(zone), m.op.who, m.op.command, m.cell.column, m.cell
+            )
             for m in marks
         ],
     )

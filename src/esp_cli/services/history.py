@@ -47,6 +47,14 @@ def worked_out(
     return [history.work_out(op, log, folders, names) if history.pending(op) else op for op in ops]
 
 
+def shown(ops: Sequence[Operation], log: Path, tracker: Path, config: Config) -> list[Operation]:
+    """The entries as esp history lists them: worked out, with their times on the team's
+    clock ([calendar] timezone, as --since reads a day), whatever the clock of the machine
+    that made each."""
+    zone = config.zone()
+    return [op.on_clock(zone) for op in worked_out(ops, log, tracker, config)]
+
+
 def undone_by(ops: Sequence[Operation]) -> dict[str, str]:
     """op -> the undo that undid it, for the operations undone now (an undo that was itself
     undone puts its operation back)."""
@@ -140,7 +148,7 @@ def operations(
     return HistoryResult(
         tracker=path,
         log=log.path,
-        operations=worked_out(chosen[:limit] if limit else chosen, log.path, path, config),
+        operations=shown(chosen[:limit] if limit else chosen, log.path, path, config),
         total=len(chosen),
         undone_by=undone_by(log.operations),
         warnings=[*found.warnings, *log.warnings],
@@ -189,7 +197,7 @@ def cells_written(
         # A dropped change's entry keeps the cells it would have written: none was.
         if _selected(op, since, signed, config) and op.kind != oplog.DROPPED
     ]
-    ops = worked_out(chosen, log.path, path, config)
+    ops = shown(chosen, log.path, path, config)
     cells = [AgentChange(op, cell) for op in ops for cell in op.cells]
     return CellsResult(
         tracker=path,
@@ -285,7 +293,7 @@ def agent_history(
             return history.only_esp_since(log.path, w.log_from, w.digest, digest)
         return esp_only(op)
 
-    for op in worked_out(chosen, log.path, path, config):
+    for op in shown(chosen, log.path, path, config):
         still = unmoved(op)
         for cell in op.cells:
             if mine(cell, still):

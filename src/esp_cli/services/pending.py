@@ -28,6 +28,7 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
     owners = safety.owner_files(path)
     busy = f"open in {safety.holder(owners[0])}" if owners else None
     operations: list[PendingOp] = []
+    zone = config.zone()  # each change's time as the team's clock reads it
     if found.ops:
         table, overlay = waiting.read_counting_waiting(
             Workbook.open(path), config, keys=(), say_warnings=False
@@ -38,12 +39,12 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
         for op in found.ops:
             outcome = by_op.get(op.op)
             if outcome is None:
-                operations.append(PendingOp(op, []))
+                operations.append(PendingOp(op.on_clock(zone), []))
                 continue
             shown, conflicts = _as_written(overlay.applier, op, outcome.conflicts, outcome.places)
             operations.append(
                 PendingOp(
-                    shown,
+                    shown.on_clock(zone),
                     conflicts,
                     outcome.places,
                     placed=True,

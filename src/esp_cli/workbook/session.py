@@ -1097,7 +1097,7 @@ class WriteSession:
         """Each header set aside on a sheet this write writes to (another names its column
         as exactly or more: esp doctor's ESP010), once, on stderr: a write goes by the
         column read, and the team sees which one that is before looking at the cells."""
-        table = self.plan._table
+        table = self.plan.agent_rows
         if table is None:
             return
         written = {c.sheet for c in self.plan.changes}
