@@ -3,16 +3,16 @@
 The day's commands run in order on a fresh copy of the sample (as `esp demo` does) and on an
 escalation tracker of every state (tests/escalation_tracker.py), each with --format json
 and csv (the report also md, text and html). What differs from run to run — the folder,
-operation ids, times, digests — is replaced by a placeholder, and where a file says
-{today} the output may say today's date (only there: a tracker's date that falls on today
-is still compared as a date); everything else must be what the file holds, so a key
-renamed, re-nested or a list turned into an object fails here. A change that adds a field
-is made on purpose: rewrite the files with
+operation ids, times, digests — is replaced by a placeholder. The commands run on a pinned
+day (TODAY), whatever the machine's clock; where an older file says {today}, the output
+says that day's date (only there: a tracker's date that falls on it is still compared as a
+date). Everything else must be what the file holds, so a key renamed, re-nested or a list
+turned into an object fails here. A change that adds a field is made on purpose: rewrite
+the files with
 
     ESP_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_output_contract.py
 
-and read the diff: a golden file the output still fits is left as it is; in one rewritten on a
-day that is one of the trackers' own dates, such a date is written {today} too: put it back.
+and read the diff: a golden file the output still fits is left as it is.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ import re
 import shlex
 import socket
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
@@ -39,6 +40,10 @@ from tests import escalation_tracker as et
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("ESP_UPDATE_GOLDEN"))
 DAY = date.fromisoformat(AS_OF)
+# The day the outputs are made on, whatever the machine's clock: a date of the trackers'
+# after the day replayed is recorded later, or still to come, as it falls before or after
+# the day the tracker is read (esp escalations' inconsistencies).
+TODAY = date(2026, 12, 7)
 NOTE_FILE = "notes-to-import.csv"
 NOTES_CSV = (
     "agent,note,column,date\n"
@@ -257,7 +262,8 @@ def _run_all(tmp: Path) -> dict[str, tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str]]:
-    return _run_all(tmp_path_factory.mktemp("contract"))
+    with time_machine.travel(datetime(TODAY.year, TODAY.month, TODAY.day, 12), tick=True):
+        return _run_all(tmp_path_factory.mktemp("contract"))
 
 
 def _sorted(text: str) -> str:
@@ -266,18 +272,8 @@ def _sorted(text: str) -> str:
 
 def _today_forms() -> tuple[str, ...]:
     """Today as the outputs write it: a note's stamp, an ISO date, a title's day."""
-    today = date.today()
+    today = TODAY
     return (f"{today:%a %m/%d/%Y}", today.isoformat(), f"{today:%m/%d/%Y}")
-
-
-def _with_today_placeholder(text: str) -> str:
-    """The output as a golden file records it: today written {today} (on the sample's own
-    day, when the outputs' dates are the sample's, nothing is replaced)."""
-    if date.today() == DAY:
-        return text
-    for form in _today_forms():
-        text = text.replace(form, "{today}")
-    return text
 
 
 def _still_fits(path: Path, code: int, text: str) -> bool:
@@ -303,7 +299,7 @@ def _fits(text: str, golden: str) -> bool:
 def test_output_is_the_pinned_contract(case: Case, outputs: dict[str, tuple[int, str]]) -> None:
     code, text = outputs[case.name]
     path = GOLDEN / case.name
-    recorded = f"exit {code}\n{_with_today_placeholder(text)}"
+    recorded = f"exit {code}\n{text}"
     if UPDATE and not _still_fits(path, code, text):  # a golden file still right stays
         GOLDEN.mkdir(exist_ok=True)
         path.write_text(recorded, encoding="utf-8", newline="\n")

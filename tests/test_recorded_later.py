@@ -127,3 +127,20 @@ def test_document_due_of_a_day_replayed_says_which_step_was_recorded_later(
     assert [(n["agent"], n["step"], n["reason"]) for n in data["recorded_later"]] == [
         ("Eve Late", "coaching", f"due 11/25/2026 ({EVE}).")
     ]
+
+
+def test_a_step_recorded_later_is_no_inconsistency_of_the_day_replayed(tracker: Path) -> None:
+    """A date after the day replayed is expected (not yet then), as esp explain's table says
+    it: the JSON gives it as recorded later, not among the row's contradictions."""
+    day = ("--as-of", DAY.isoformat())
+    data = json.loads(run("escalations", "-t", str(tracker), *day, "-f", "json").stdout)
+    assert {s["agent"]: s["inconsistencies"] for s in data} == {
+        "Eve Late": [],
+        "Cy Later": [],
+        "Al Open": [],
+    }
+    explained = json.loads(
+        run("explain", "Cy Later", "-t", str(tracker), *day, "-f", "json").stdout
+    )
+    assert explained["inconsistencies"] == []
+    assert explained["recorded_later_step"] == "written_cap"

@@ -234,6 +234,19 @@ def test_a_step_dated_after_the_as_of_date_is_not_counted_yet() -> None:
     assert run(facts, NOV[30]).pending_step is Step.WRITTEN_CAP
 
 
+def test_a_date_after_a_day_replayed_is_a_contradiction_only_while_still_to_come() -> None:
+    """Replayed on 11/27, a coaching and a SPOC call dated 11/30 were recorded later (read on
+    12/01): expected. Read on 11/29, they are dates still to come: typed wrong."""
+    facts = START_FRI._replace(coaching_date=NOV[30], spoc_called=NOV[30])
+    ev = run(facts, NOV[27])
+    assert len(ev.inconsistencies) == 2
+    assert ev.contradictions(DEC[1]) == ()
+    assert ev.contradictions(NOV[30]) == ()
+    assert ev.contradictions(NOV[29]) == ev.inconsistencies == ev.contradictions()
+    early = START_FRI._replace(coaching_date=date(2026, 11, 1))  # before the clock start
+    assert run(early, NOV[27]).contradictions(DEC[1]) == run(early, NOV[27]).inconsistencies
+
+
 # -- a step dated before the clock start (an earlier enrolment's date, a year typed wrong) -------
 
 

@@ -259,8 +259,21 @@ class Evaluation:
     # replayed): due then, delivered later (recorded_later_than).
     recorded_later: RecordedLater | None = None
     # Of the inconsistencies, those saying only that a date is after the as-of day (a day
-    # replayed: not yet then; on today's run, a date in the future).
+    # replayed: not yet then; on today's run, a date in the future), and the day each names.
     after_day: tuple[str, ...] = ()
+    after_day_on: tuple[date, ...] = ()
+
+    def contradictions(self, read_on: date | None = None) -> tuple[str, ...]:
+        """The inconsistencies for the team to fix: on a day replayed, without the dates
+        after it that were recorded by `read_on` (the day the tracker is read: today), which
+        are expected there ("not yet then"). A date after `read_on` too stays: a date still
+        to come is a typo whatever the day replayed."""
+        if read_on is None:
+            return self.inconsistencies
+        expected = {
+            t for t, on in zip(self.after_day, self.after_day_on, strict=True) if on <= read_on
+        }
+        return tuple(t for t in self.inconsistencies if t not in expected)
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -322,12 +335,14 @@ class _Ladder:
     inconsistencies: tuple[str, ...]
     # Of the inconsistencies, those saying only that a step is dated after the as-of day.
     after_day: tuple[str, ...] = ()
+    after_day_on: tuple[date, ...] = ()
 
 
 def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCalendar) -> _Ladder:
     recorded: dict[Step, date] = {}
     problems: list[str] = []
     after_day: list[str] = []
+    after_day_on: list[date] = []
     for step in LADDER:
         day = facts.step_date(step)
         if day is None:
@@ -339,6 +354,7 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
             after_day.append(
                 f"{step.header} {fmt(day)} is after {fmt(today)}: not counted as delivered yet."
             )
+            after_day_on.append(day)
             problems.append(after_day[-1])
             continue
         recorded[step] = day
@@ -376,7 +392,7 @@ def _ladder(facts: AgentFacts, clock_start: date, today: date, cal: BusinessCale
         before = _previous(pending)
         assert before is not None
         due = cal.next_business_day(recorded[before])
-    return _Ladder(recorded, pending, due, tuple(problems), tuple(after_day))
+    return _Ladder(recorded, pending, due, tuple(problems), tuple(after_day), tuple(after_day_on))
 
 
 def _before_clock_start(step: Step, day: date, facts: AgentFacts, clock_start: date) -> str:
@@ -781,11 +797,19 @@ def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
     not recorded yet (and its "Complete?" not yes yet), a Call Cert Start after it has not
     happened yet, with one line saying so for each. Ladder step dates are left to _ladder,
     which treats them the same way."""
+    then, notes, _ = _as_of(facts, today)
+    return then, notes
+
+
+def _as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...], tuple[date, ...]]:
+    """as_of, with the day each line names."""
     changes: dict[str, Any] = {}
     notes: list[str] = []
+    days: list[date] = []
     started = facts.call_cert_start
     if started is not None and started.date() > today:
         changes["call_cert_start"] = None
+        days.append(started.date())
         notes.append(
             f"{_header('call_cert_start')} {fmt(started)} {started:%H:%M} is after "
             f"{fmt(today)}: not started yet."
@@ -793,6 +817,7 @@ def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
     called = facts.spoc_called
     if called is not None and called > today:
         changes["spoc_called"] = None
+        days.append(called)
         notes.append(
             f"{_header('spoc_called')} {fmt(called)} is after {fmt(today)}: not called yet."
         )
@@ -801,14 +826,15 @@ def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
         if day is None or day <= today:
             continue
         changes[dated] = None
+        days.append(day)
         if getattr(facts, flag) is True:
             changes[flag] = False
             notes.append(f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not complete yet.")
         else:
             notes.append(f"{_header(dated)} {fmt(day)} is after {fmt(today)}: not counted yet.")
     if not changes:
-        return facts, ()
-    return facts._replace(**changes), tuple(notes)
+        return facts, (), ()
+    return facts._replace(**changes), tuple(notes), tuple(days)
 
 
 # -- evaluate ------------------------------------------------------------------------------------
@@ -894,7 +920,7 @@ def evaluate(
     """Apply the rules to one agent as of `today`; `now` is the moment the Call Cert timebox
     is measured at (clock hours). Dates after `today` do not count yet (see as_of)."""
     recorded = facts
-    facts, later = as_of(facts, today)
+    facts, later, later_on = _as_of(facts, today)
     access = normalise_access(facts.citrix_access)
     found = _Actions(today, cal)
     unchecked: list[str] = []
@@ -933,6 +959,7 @@ def evaluate(
             inconsistencies=later,
             unchecked=(),
             after_day=later,
+            after_day_on=later_on,
         )
 
     # Target: from clock day 2 on, an incomplete agent is behind.
@@ -982,6 +1009,7 @@ def evaluate(
         spoc_ten_day_point=spoc_point,
         inconsistencies=later + (ladder.inconsistencies if ladder else ()),
         after_day=later + (ladder.after_day if ladder else ()),
+        after_day_on=later_on + (ladder.after_day_on if ladder else ()),
         unchecked=tuple(unchecked),
         conflicts=ladder_conflicts(facts, cal) if ladder and ladder.inconsistencies else (),
         early=early_steps(facts, ladder.recorded, start, cal) if ladder and start else (),

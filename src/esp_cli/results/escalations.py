@@ -34,6 +34,9 @@ class AgentStatus:
     # The changes waiting beside the tracker (their operations) counted in this agent's
     # row: not yet in the workbook.
     waiting: tuple[str, ...] = field(default=(), metadata=as_json(after="unchecked"))
+    # The day the tracker was read (today): on a day replayed, a date after the as-of day
+    # and by this one was recorded later, no contradiction. None: every such date is one.
+    read_on: date | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(after="row", none_if_empty=True)
@@ -148,7 +151,10 @@ class AgentStatus:
     @property
     @exported(after="not_evaluated_reason")
     def inconsistencies(self) -> tuple[str, ...]:
-        return tuple(self.evaluation.inconsistencies)
+        """The row's contradictions, for the team to fix: not a date after a day replayed
+        that was recorded by the day the tracker was read ("not yet then";
+        recorded_later_step and _date give a ladder step's)."""
+        return self.evaluation.contradictions(self.read_on)
 
     @property
     @exported(after="inconsistencies")

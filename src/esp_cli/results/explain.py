@@ -83,8 +83,12 @@ class Explanation:
     cells: list[CellView]
     # The changes waiting beside the tracker counted for this agent (not yet in it).
     waiting: list[WaitingChange] = field(default_factory=list)
+    # The day the tracker was read (today; AgentStatus.read_on).
+    read_on: date | None = field(default=None, metadata=as_json(hidden=True))
 
     @property
     @exported(after="", flat=True)
     def status(self) -> AgentStatus:
-        return AgentStatus(self.agent, self.evaluation, self.computed, self.as_of)
+        return AgentStatus(
+            self.agent, self.evaluation, self.computed, self.as_of, read_on=self.read_on
+        )

@@ -103,9 +103,11 @@ def evaluate_rows(
     cal: BusinessCalendar,
     spoc_phone: str,
     waiting: Overlay | None = None,
+    read_on: date | None = None,
 ) -> list[tuple[Row, AgentStatus]]:
     """Every row through the rules once, in the order given (`waiting`: the changes waiting
-    beside the tracker counted in the rows, each agent's named on its status)."""
+    beside the tracker counted in the rows, each agent's named on its status; `read_on`:
+    today, for AgentStatus.read_on)."""
     rows = list(rows)
     evaluations = evaluate_all(map(facts_from_row, rows), as_of, now, cal, spoc_phone=spoc_phone)
     # Agents alike share an evaluation (evaluate_all), and so its computed cells.
@@ -116,7 +118,7 @@ def evaluate_rows(
         if computed is None:
             computed = cells[id(ev)] = computed_cells(ev)
         ops = tuple(waiting.ops_of(row)) if waiting is not None and waiting.marks else ()
-        out.append((row, AgentStatus(row.ref(), ev, computed, as_of, ops)))
+        out.append((row, AgentStatus(row.ref(), ev, computed, as_of, ops, read_on)))
     return out
 
 
@@ -397,7 +399,9 @@ def run_escalations(
         need_rule_columns(s.table, config, rows=chosen.rows if cls or sme else None)
         # a past day: the access columns as they were then (services.replay)
         rows = rows_as_of(s.table, config, as_of, chosen.rows)
-        evaluated = evaluate_rows(rows, as_of, now, cal, config.spoc_phone, s.counted)
+        evaluated = evaluate_rows(
+            rows, as_of, now, cal, config.spoc_phone, s.counted, read_on=config.today()
+        )
         if write:
             s.plan.set_many(
                 cell for row, status in evaluated for cell in computed_changes(row, status.computed)

@@ -58,6 +58,7 @@ def explain_agent(
         evaluation=ev,
         computed=computed_cells(ev),
         cells=cell_views(row, sheet, marks),
+        read_on=config.today(),
         waiting=[
             WaitingChange(
                 m.op.op, m.op.time.astimezone(zone), m.op.who, m.op.command, m.cell.column, m.cell
