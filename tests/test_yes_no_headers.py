@@ -202,6 +202,42 @@ def test_tbt_proofs_flags_the_teams_column_not_the_count(counted: Path) -> None:
     assert (ws.cell(derek, 15).value, ws.cell(derek, 32).value) == ("Yes", 2)
 
 
+def test_tbt_proofs_refuses_to_flag_a_mapped_count_column(counted: Path) -> None:
+    """The team mapped its count column as the flag: the count is read (a mapping is the
+    team's word), but `tbt proofs` writes no Yes over it and says which cell and the fix."""
+    toml = counted / "esp.toml"
+    toml.write_text(toml.read_text() + '\n[columns]\n"All TBTs Complete?" = ["TBTs Complete"]\n')
+    proofs = counted / "p2"
+    proofs.mkdir()
+    pdf = (counted / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
+    (proofs / "Derek Simmons TBT.pdf").write_bytes(pdf + b"%m\n")
+    before = (counted / "ESP Tracker.xlsx").read_bytes()
+    res = run("tbt", "proofs", "p2", "--by", "Jordan Reyes")
+    assert res.exit_code == 3, res.output
+    assert "'ESP Tracker'!AF4 (TBTs Complete): its cells hold numbers ('ESP Tracker'!AF5: 5)" in (
+        res.stderr
+    )
+    assert '[columns] "All TBTs Complete?" = ["All TBTs Complete (Y/N)"]' in res.stderr
+    assert (counted / "ESP Tracker.xlsx").read_bytes() == before
+    assert not (counted / "TBT Tracking Sheet.xlsx").exists()
+
+
+def test_a_refused_flag_leaves_the_tracking_sheet_as_it_was(counted: Path) -> None:
+    proofs = counted / "p2"
+    proofs.mkdir()
+    pdf = (counted / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
+    (proofs / "Derek Simmons TBT.pdf").write_bytes(pdf + b"%1\n")
+    assert run("tbt", "proofs", "p2", "--by", "Jordan Reyes").exit_code == 0
+    toml = counted / "esp.toml"
+    toml.write_text(toml.read_text() + '\n[columns]\n"All TBTs Complete?" = ["TBTs Complete"]\n')
+    (proofs / "Monique Dubois TBT.pdf").write_bytes(pdf + b"%2\n")
+    books = [counted / "ESP Tracker.xlsx", counted / "TBT Tracking Sheet.xlsx"]
+    before = [path.read_bytes() for path in books]
+    res = run("tbt", "proofs", "p2", "--by", "Jordan Reyes")
+    assert res.exit_code == 3, res.output
+    assert [path.read_bytes() for path in books] == before
+
+
 def test_a_round_refuses_tbts_done_as_typed_over_a_count_column(counted: Path) -> None:
     toml = counted / "esp.toml"
     toml.write_text(toml.read_text() + '\n[columns]\n"All TBTs Complete?" = ["TBTs Complete"]\n')
