@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from difflib import SequenceMatcher
 from enum import Enum, IntEnum
+from typing import Any, NamedTuple
+
+from esp_cli.core.values import Unreadable, is_blank, parse_date, parse_yes_no
 
 
 class Kind(Enum):
@@ -357,14 +361,88 @@ def set_aside_words(name: str, read: tuple[str, str], aside: tuple[str, str]) ->
     )
 
 
+class Holds(Enum):
+    """What most of a column's first filled cells hold (cells_hold)."""
+
+    NOTHING = "nothing"  # no cell filled, or no kind of value in most of them
+    ANSWERS = "yes or no"  # Yes, No, Y, N, TRUE, FALSE...
+    COUNTS = "numbers"  # numbers other than 0 and 1 (a count: 0 and 1 may be No and Yes)
+    DATES = "dates"
+
+
+class Held(NamedTuple):
+    """What most of a column's cells hold, and the place (among the cells given) of the
+    first cell holding it (-1: NOTHING)."""
+
+    holds: Holds
+    at: int
+
+
+def _held(value: Any) -> Holds | None:
+    """What one filled cell holds (None: a text that is none of them)."""
+    if isinstance(value, bool):
+        return Holds.ANSWERS
+    if isinstance(value, (int, float)):
+        return None if value in (0, 1) else Holds.COUNTS
+    if isinstance(value, date):
+        return Holds.DATES
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        return None if number in (0, 1) else Holds.COUNTS
+    try:
+        parse_yes_no(text)
+    except Unreadable:
+        pass
+    else:
+        return Holds.ANSWERS
+    try:
+        parse_date(text)
+    except Unreadable:
+        return None
+    return Holds.DATES
+
+
+def cells_hold(cells: Iterable[Any]) -> Held:
+    """What more than half of the filled cells among `cells` hold (a few of a column's
+    first rows: the reader passes them), and where the first of them is."""
+    counted: dict[Holds, int] = {}
+    first: dict[Holds, int] = {}
+    filled = 0
+    for at, value in enumerate(cells):
+        if is_blank(value):
+            continue
+        filled += 1
+        kind = _held(value)
+        if kind is not None:
+            counted[kind] = counted.get(kind, 0) + 1
+            first.setdefault(kind, at)
+    for kind, count in counted.items():
+        if count * 2 > filled:
+            return Held(kind, first[kind])
+    return Held(Holds.NOTHING, -1)
+
+
+# What a yes/no column's header holding it is not: a count or the day each was done.
+NOT_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES})
+
+
 def pick_columns(
-    found: Iterable[tuple[int, str, int]], blocks: Mapping[int, int] | None = None
+    found: Iterable[tuple[int, str, int]],
+    blocks: Mapping[int, int] | None = None,
+    holds: Mapping[int, Holds] | None = None,
 ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     """The column of each key among a header row's (column, key, rank: how exactly its
     header names it; left to right): a header esp.toml maps first (the team has said which
     is its column); then, by `blocks` (by column, the weight of the block of headers it
     stands in: see header_blocks), never one in a block weighing a third or less of
-    another's naming the key (a side list, a class summary beside the tracker); then the
+    another's naming the key (a side list, a class summary beside the tracker); then, for a
+    yes/no column, by `holds` (by column, what its first filled cells mostly hold: see
+    cells_hold), never one holding counts or dates while another holds Yes and No (a
+    per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete (Y/N)'); then the
     most exact header; then the first of equal ones. And the headers set aside, as (key,
     the column read, the column set aside), in the order of the columns set aside."""
     by_key: dict[str, list[tuple[int, int]]] = {}
@@ -378,6 +456,9 @@ def pick_columns(
         if blocks is not None and len(kept) > 1:
             most = max(blocks.get(c, 0) for c, _ in kept)
             kept = [n for n in kept if blocks.get(n[0], 0) * 3 > most]
+        if holds and len(kept) > 1 and BY_KEY[key].kind is Kind.YESNO:
+            if any(holds.get(c) is Holds.ANSWERS for c, _ in kept):
+                kept = [n for n in kept if holds.get(n[0]) not in NOT_ANSWERS]
         best = max(kept, key=lambda n: (n[1], -n[0]))[0]
         columns[key] = best
         aside += [(key, c) for c, _ in named if c != best]

@@ -1064,10 +1064,14 @@ def record_proofs(
         need_rule_columns(s.table, config, computed=True)
         created = not sheet_path.exists()
         sheet_write = None
+        by_row = {(r.sheet, r.row): r for r in s.table.rows()}
         if created:
             good, rejected, to_save = check_files(incoming, s.table, today=today)
             rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
             recorded, already = good, []
+            # The tracker's cells first: what its write refuses stops the command before
+            # the TBT Tracking Sheet or a proof is written.
+            followed = _plan_tracker(s.plan, by_row, good, config)
             if good and not dry_run:
                 save_attachments(folder, list(to_save.values()))
                 _create_tracking(sheet_path, good, writer)
@@ -1081,15 +1085,14 @@ def record_proofs(
                 good = _not_others(sheet, good, rejected, to_save)
                 recorded = [p for p in good if not _is_recorded(sheet, p)]
                 already = [p for p in good if _is_recorded(sheet, p)]
+                # Already-recorded proofs are flagged too: a run stopped between the two
+                # workbooks is finished by the next one.
+                followed = _plan_tracker(s.plan, by_row, good, config)
                 _plan_tracking(sheet_s.plan, sheet, recorded, writer)
                 sheet_s.plan.check_new_columns()  # before the attachments are saved
                 if not dry_run:
                     save_attachments(folder, list(to_save.values()))
             sheet_write = sheet_s.report
-        # Already-recorded proofs are flagged too: a run stopped between the two
-        # workbooks is finished by the next one.
-        by_row = {(r.sheet, r.row): r for r in s.table.rows()}
-        followed = _plan_tracker(s.plan, by_row, good, config)
     return ProofsResult(
         folder=folder,
         tracking_sheet=sheet_path,

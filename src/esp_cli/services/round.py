@@ -97,6 +97,7 @@ from esp_cli.workbook.tracker import (
     IDENTITY_KEYS,
     Row,
     Table,
+    answers_refusal,
     find_header,
     parse_cell,
     read_table,
@@ -781,6 +782,11 @@ class Round:
         )
         if row.get(key) is True:
             raise UsageError(f"{BY_KEY[key].header} already says yes for {row.label()}.")
+        sheet = self.table.sheet(row.sheet)
+        if key in sheet.not_answers:
+            # Refused as it is typed, as the write would refuse it: never left to wait.
+            refused = answers_refusal(sheet, key)
+            raise UsageError(refused.message, fix=refused.fix)
         effects = [Effect(Op.SET, key, self.table.yes_no(row, key, True))]
         if row.get(date_key) is None and date_key not in row.unreadable:
             effects.append(Effect(Op.SET, date_key, day))

@@ -33,17 +33,36 @@ from esp_cli.core.model import AddedColumn, CellChange, LeftColumn, WaitingChang
 from esp_cli.core.notes import appended
 from esp_cli.core.oplog import Facts, GrownRange
 from esp_cli.core.refs import MAX_COL, address, col_letter, parse_range
-from esp_cli.core.values import control_characters, describe_character
+from esp_cli.core.values import Unreadable, control_characters, describe_character, parse_yes_no
 from esp_cli.core.waiting import NotWorkedOut, WaitingCell, WaitingOp
 from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, WorkbookBusyError
 from esp_cli.workbook import followups, history, waiting
 from esp_cli.workbook.finder import RowFinder
-from esp_cli.workbook.tracker import Row, Sheet, Table, asked_refusal, read_table
+from esp_cli.workbook.tracker import (
+    Row,
+    Sheet,
+    Table,
+    answers_refusal,
+    asked_refusal,
+    read_table,
+)
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.patch import Patcher, SheetTable
 from esp_cli.workbook.xlsx.workbook import Workbook, locked_for_update, same_or_open, workbook_file
 
 log = logging.getLogger("esp")
+
+
+def _answer(value: Any) -> bool:
+    """Whether `value` is a Yes or a No as a yes/no column is written (TRUE, Yes, N...)."""
+    if isinstance(value, bool):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        return parse_yes_no(value) is not None
+    except Unreadable:
+        return False
 
 
 @dataclass(frozen=True, eq=False)
@@ -250,9 +269,13 @@ class ChangePlan:
         return self.patcher.formulas(sheet)
 
     def column(self, sheet: Sheet, key: str) -> int:
-        """The column for `key` on `sheet`; added after the last header when missing."""
+        """The column for `key` on `sheet`; added after the last header when missing. A
+        yes/no column whose cells hold counts or dates is refused (answers_refusal): every
+        write of an agent's cell comes here."""
         col = sheet.col(key)
         if col is not None:
+            if key in sheet.not_answers:
+                raise answers_refusal(sheet, key)
             return col
         planned = self._planned_cols.get((sheet.name, key))
         if planned is not None:
@@ -873,7 +896,13 @@ class ChangePlan:
 
     def check(self, sheet: str, row: int, col: int, value: Any) -> None:
         """Raise what writing `value` there would raise (a formula, a merged cell, Excel's
-        limits); nothing is planned."""
+        limits, a yes/no column whose cells hold counts or dates); nothing is planned."""
+        sheets = self._table.sheets if self._table is not None else []
+        read = next((s for s in sheets if s.name == sheet and s.not_answers), None)
+        if read is not None and _answer(value):
+            for key in read.not_answers:
+                if read.columns[key] == col:
+                    raise answers_refusal(read, key)
         self.patcher.check(sheet, row, col, value)
 
     def trial(self) -> ChangePlan:

@@ -22,11 +22,15 @@ from typing import Any
 
 from esp_cli.core.columns import (
     BY_KEY,
+    NOT_ANSWERS,
+    Held,
+    Holds,
     Kind,
     a_or_an,
     alias_table,
     asked_column,
     asked_words,
+    cells_hold,
     closest_header,
     header_blocks,
     header_match,
@@ -161,6 +165,10 @@ class Sheet:
     # ('Notes?' with no Notes column): column key -> the header's column. A write adds no
     # such column beside it (ChangePlan.column refuses).
     asked: dict[str, int] = field(default_factory=dict)
+    # The yes/no columns read whose first cells hold counts or dates, not Yes and No (the
+    # only header naming the column, or one esp.toml maps): column key -> what they hold,
+    # and the row and text of the first. A write puts no Yes or No there (answers_refusal).
+    not_answers: dict[str, tuple[Holds, int, str]] = field(default_factory=dict)
 
     @property
     def last_header_col(self) -> int:
@@ -326,9 +334,11 @@ def _shown_line(values: SheetValues, r: int, down: list[tuple[int, int, int, int
 
 def find_header(
     values: SheetValues, table: Mapping[str, str]
-) -> tuple[int, dict[str, int], dict[int, str], list[tuple[str, int, int]]] | None:
+) -> tuple[int, dict[str, int], dict[int, str], list[tuple[str, int, int]], dict[int, Held]] | None:
     """The header row among the first rows: the one naming the most known columns,
-    with at least two of them and one identifying an agent or a class."""
+    with at least two of them and one identifying an agent or a class. With the row, its
+    columns, headers and the headers set aside: by column of each header naming a yes/no
+    column, what its cells in the first rows under it mostly hold (cells_hold)."""
     best: tuple[int, int] | None = None
     down = [m for m in values.merged if m[0] < m[2] and m[0] < HEADER_SCAN_ROWS]
     for r in range(1, min(HEADER_SCAN_ROWS, len(values.rows)) + 1):
@@ -354,15 +364,22 @@ def find_header(
     # tracker's block of headers, not another table's beside it (a pairing list's "Agent
     # Name" right of the team's "Employee Name"); then the more exact one: the column's own
     # header, a common variant, a question ("TBTs Complete?" over an "All TBTs Completed?"
-    # holding dates); then the first of two alike (pick_columns).
+    # holding dates); then the first of two alike (pick_columns). Of two naming a yes/no
+    # column, never one whose first cells hold counts or dates while the other's hold Yes
+    # and No: those cells are the rows read for the blocks (the first rows only).
     named_by = {c: key for c, key, _ in named}
     below = values.rows[r:]
     filled = {
         c: sum(1 for ln in below if c <= len(ln) and not is_blank(ln[c - 1])) for c in headers
     }
     blocks = header_blocks({c: named_by.get(c) for c in headers}, filled)
-    columns, duplicates = pick_columns(named, blocks)
-    return r, columns, headers, duplicates
+    held = {
+        c: cells_hold(ln[c - 1] if c <= len(ln) else None for ln in below)
+        for c, key in named_by.items()
+        if BY_KEY[key].kind is Kind.YESNO
+    }
+    columns, duplicates = pick_columns(named, blocks, {c: h.holds for c, h in held.items()})
+    return r, columns, headers, duplicates, held
 
 
 def _asked(
@@ -401,6 +418,41 @@ def asked_refusal(sheet: Sheet, key: str) -> MissingColumnsError:
         fix=f"if '{text}' holds {holds(key)} for every agent, rename it to '{name}' or map it "
         f"in esp.toml ({line}); if it holds Yes or No, add {a_or_an(name)} '{name}' column "
         "beside it yourself.",
+    )
+
+
+def _not_answers(
+    head: SheetValues, header_row: int, columns: Mapping[str, int], held: Mapping[int, Held]
+) -> dict[str, tuple[Holds, int, str]]:
+    """The yes/no columns read whose first cells hold counts or dates (Sheet.not_answers),
+    with the row and text of the first such cell."""
+    out: dict[str, tuple[Holds, int, str]] = {}
+    for key, c in columns.items():
+        h = held.get(c)
+        if h is not None and h.holds in NOT_ANSWERS:
+            out[key] = (
+                h.holds,
+                header_row + 1 + h.at,
+                text_of(head.rows[header_row + h.at][c - 1]),
+            )
+    return out
+
+
+def answers_refusal(sheet: Sheet, key: str) -> MissingColumnsError:
+    """A write of Yes or No into yes/no column `key` of `sheet` whose cells hold counts or
+    dates (Sheet.not_answers): refused, since it would write over the team's numbers."""
+    holds, row, value = sheet.not_answers[key]
+    col = sheet.columns[key]
+    text, name = sheet.headers[col], BY_KEY[key].header
+    other = next((sheet.headers[c] for k, _, c in sheet.duplicate_headers if k == key), None)
+    example = f" (e.g. '{text} Count')" if holds is Holds.COUNTS else ""
+    return MissingColumnsError(
+        f"{address(sheet.name, sheet.header_row, col)} ({text}): its cells hold "
+        f"{holds.value} ({address(sheet.name, row, col)}: {value}), not Yes or No, so esp "
+        f"writes no Yes or No into the {name} column there; nothing was written.",
+        fix=f"map the sheet's Yes/No column for it in esp.toml ([columns] {_toml(name)} = "
+        f"[{_toml(other or 'its header')}]), or rename '{text}' to say what it "
+        f"holds{example}.",
     )
 
 
@@ -636,7 +688,7 @@ def read_table(
             ]
             seen_headers[info.name] = first[:12]
             continue
-        header_row, columns, headers, duplicates = found
+        header_row, columns, headers, duplicates, held = found
         if not any(k in columns for k in required) and not (keep_class_rows and "class" in columns):
             seen_headers[info.name] = list(headers.values())
             continue
@@ -809,6 +861,7 @@ def read_table(
                 scanned,
                 frozenset((r, c) for r, c in values.uncalculated if c in later_cols),
                 asked,
+                _not_answers(head, header_row, columns, held),
             )
         )
         # Said at the header's cell by every command that reads the sheet, each time: a
