@@ -1966,3 +1966,56 @@ def test_a_tracking_tab_that_is_not_in_the_workbook_is_refused(
     res = proofs(tracker, later, "--tracking-tab", "Decmber")
     assert res.exit_code == ExitCode.USAGE, res.output
     assert "'Decmber'" in res.stderr and "'November'" in res.stderr
+
+
+# ------------------------------------- one file sent as two agents' transcripts in one run
+
+
+def test_the_same_file_as_two_agents_transcripts_is_neither_agents(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Kim's and Ana's files have the same bytes, neither recorded before: esp cannot tell
+    whose transcript it is, so both are refused, each naming the other, and nothing is
+    written; a later run with only the right one records it."""
+    both = proof_folder(
+        tmp_path / "both", {"Ana Ruiz TBT.pdf": pdf("Kim Lee"), "Kim Lee TBT.pdf": pdf("Kim Lee")}
+    )
+    res = proofs(tracker, both, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    why = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert why["Ana Ruiz TBT.pdf"].startswith(
+        "the same file as Kim Lee's (Kim Lee TBT.pdf): whose transcript is it?"
+    ), why
+    assert why["Kim Lee TBT.pdf"].startswith(
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf): whose transcript is it?"
+    ), why
+    assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
+    assert tracker_cells(tracker)[1:3] == [["N", None], ["N", None]]
+    (both / "Ana Ruiz TBT.pdf").unlink()
+    res = proofs(tracker, both, "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert [p["file"] for p in json.loads(res.stdout)["recorded"]] == ["Kim Lee TBT.pdf"]
+    assert tracker_cells(tracker)[2] == ["Y", date(2026, 11, 23)]
+
+
+def test_the_same_file_as_two_agents_transcripts_leaves_an_existing_sheet_unchanged(
+    tracker: Path, tmp_path: Path
+) -> None:
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("Proofs", [], "visible")])
+    before = tracker.read_bytes(), sheet.read_bytes()
+    both = proof_folder(
+        tmp_path / "both", {"Ana Ruiz TBT.pdf": pdf("Kim Lee"), "Kim Lee TBT.pdf": pdf("Kim Lee")}
+    )
+    write(both, "Kim Lee TBT (1).pdf", pdf("Kim Lee"))  # badly named: says nothing of whose
+    res = proofs(tracker, both, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["already_recorded"] == []
+    assert sorted(r["file"] for r in data["rejected"]) == [
+        "Ana Ruiz TBT.pdf",
+        "Kim Lee TBT (1).pdf",
+        "Kim Lee TBT.pdf",
+    ]
+    assert (tracker.read_bytes(), sheet.read_bytes()) == before

@@ -9,10 +9,11 @@ the TBT Tracking Sheet (Agent, Class, File, Received, Recorded By, SHA-256; the 
 created when absent; of a workbook with several sheets of proofs, every one is read, and the
 rows go to the one `tracking_tab` chooses) unless the same file — the same SHA-256 — is
 already there for that agent (recorded for another agent, it is not this one's proof:
-rejected, naming whose it is), and its agent gets All
-TBTs Complete? = Yes (spelt as the column's drop-down spells it) and TBT Complete Date = the
-day the file was received (its modification date), where not already set. Rejected files
-change nothing.
+rejected, naming whose it is; come as two agents' transcripts in one run, recorded for
+neither, it is neither's: both rejected, naming each other), and its agent gets All TBTs
+Complete? = Yes (spelt as the column's drop-down spells it) and TBT Complete Date = the day
+the file was received (its modification date), where not already set. Rejected files change
+nothing.
 
 The agents e-mail their transcript: an e-mail saved in the folder (.eml, or Outlook's .msg)
 gives the PDFs attached to it (in a forwarded message, or an e-mail attached as a saved
@@ -995,12 +996,16 @@ def check_files(
     """The good proofs, those rejected and why, and the attachments to save into the folder
     (by file name) once recorded. Of the same file come in more than once, the one of the
     agent the TBT Tracking Sheet (`sheet`) has it recorded for is taken, whatever the order
-    of the names; the others are the copies. Each is dated as `dated` says (`today`: the
-    latest day a proof can have come)."""
+    of the names; the others are the copies. The same file come as two agents' transcripts,
+    recorded for neither, says nothing of whose it is: neither is taken, each naming the
+    other (two copies of one agent's are one proof). Each is dated as `dated` says
+    (`today`: the latest day a proof can have come)."""
     rows = list(table.rows())
     good: list[Proof] = []
     rejected: list[Rejected] = []
     seen: dict[str, str] = {}
+    # The same file as more than one agent's: each agent and file, by SHA-256.
+    holders: dict[str, list[tuple[Row, Incoming]]] = {}
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     order = _owners_first(incoming, digests, rows, table, sheet)
@@ -1015,6 +1020,10 @@ def check_files(
             continue
         if digest in seen:
             why = _recorded_words(sheet, digest, found.label()) if sheet is not None else None
+            agents = holders[digest]
+            if why is None and all(_row_key(found) != _row_key(a) for a, _ in agents):
+                agents.append((found, item))
+                continue
             rejected.append(
                 Rejected(item.name, why or f"the same file as {seen[digest]}", mail=item.mail)
             )
@@ -1029,6 +1038,7 @@ def check_files(
             rejected.append(Rejected(item.name, held, mail=item.mail))
             continue
         seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
+        holders[digest] = [(found, item)]
         check = (
             sender_check(found, item.sender, rows, name=item.sender_name, sent_by=item.sent_by)
             if item.mail is not None
@@ -1052,7 +1062,38 @@ def check_files(
         )
         if not item.saved:
             to_save[item.name] = item
+    disputed = {d: agents for d, agents in holders.items() if len(agents) > 1}
+    for proof in [p for p in good if p.sha256 in disputed]:
+        good.remove(proof)
+        if proof.mail is not None:
+            to_save.pop(proof.file, None)
+    for agents in disputed.values():
+        rejected += [_whose(agents, i) for i in range(len(agents))]
     return good, rejected, to_save
+
+
+def _row_key(row: Row) -> tuple[str, int]:
+    return row.sheet, row.row
+
+
+def _shown(item: Incoming) -> str:
+    """A proof's file as a person finds it: its name, and the e-mail it came in."""
+    return item.name + (f" in {item.mail}" if item.mail else "")
+
+
+def _whose(agents: Sequence[tuple[Row, Incoming]], i: int) -> Rejected:
+    """The file of `agents[i]`, the same file as the other agents' in one run and recorded
+    for none of them: rejected, naming the others — esp never guesses whose it is."""
+    item = agents[i][1]
+    others = " and ".join(
+        f"{a.label()}'s ({_shown(other)})" for j, (a, other) in enumerate(agents) if j != i
+    )
+    which = "either" if len(agents) == 2 else "any of them"
+    why = (
+        f"the same file as {others}: whose transcript is it? Nothing is recorded for {which}; "
+        f"ask them, and run esp tbt proofs again with only its own agent's file"
+    )
+    return Rejected(item.name, why, mail=item.mail)
 
 
 def _owners_first(
