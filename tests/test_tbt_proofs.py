@@ -1805,3 +1805,217 @@ def test_a_name_typed_without_its_zero_width_non_joiner_is_refused_with_the_name
     # Typed without it where another agent's name has none: that agent's.
     plain = _row("علیرضا احمدی", 5)
     assert check_name("علیرضا احمدی TBT.pdf", [alireza, plain], "t.xlsx") is plain
+
+
+# ----------------------------------- a TBT Tracking Sheet workbook with several sheets
+
+TRACKING_HEADERS = ["Agent", "Class", "File", "Received", "Recorded By", "SHA-256"]
+
+
+def proof_folder(path: Path, files: dict[str, bytes]) -> Path:
+    """A folder of proofs, each file received on RECEIVED."""
+    path.mkdir()
+    for name, data in files.items():
+        write(path, name, data)
+    return path
+
+
+def tracking_book(path: Path, sheets: list[tuple[str, list[list[Any]], str]]) -> Path:
+    """A TBT Tracking Sheet workbook: (name, proof rows, state) for each sheet, in tab order."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows, state in sheets:
+        ws = wb.create_sheet(name)
+        ws.append(TRACKING_HEADERS)
+        for row in rows:
+            ws.append(row)
+        ws.sheet_state = state
+    wb.save(path)
+    return path
+
+
+def devon_row(day: date = date(2026, 11, 21)) -> list[Any]:
+    sha = hashlib.sha256(pdf("Devon Price")).hexdigest()
+    return ["Devon Price", "AET-1", "Devon Price TBT.pdf", day, "Jordan Reyes", sha]
+
+
+def ana_row(day: date) -> list[Any]:
+    sha = hashlib.sha256(pdf("Ana Ruiz")).hexdigest()
+    return ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", day, "Jordan Reyes", sha]
+
+
+def book_rows(path: Path) -> dict[str, list[list[Any]]]:
+    wb = openpyxl.load_workbook(path)
+    return {
+        ws.title: [
+            [v.date() if isinstance(v, datetime) else v for v in row]
+            for row in ws.iter_rows(values_only=True)
+        ]
+        for ws in wb.worksheets
+    }
+
+
+@pytest.mark.parametrize(
+    "other",
+    [("November", "visible"), ("Archive", "hidden"), ("Archive", "veryHidden")],
+    ids=["last-months-tab", "hidden-archive", "very-hidden-archive"],
+)
+def test_a_copy_of_a_proof_recorded_on_another_sheet_of_the_workbook_is_rejected(
+    tracker: Path, tmp_path: Path, other: tuple[str, str]
+) -> None:
+    """This month's tab first, Devon's proof recorded on last month's tab (or a hidden
+    archive): Kim's copy of it is not Kim's proof, and Devon's own file is already in."""
+    name, state = other
+    sheet = tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("December", [], "visible"), (name, [devon_row()], state)],
+    )
+    before = sheet.read_bytes()
+    later = proof_folder(
+        tmp_path / "later",
+        {"Kim Lee TBT.pdf": pdf("Devon Price"), "Devon Price TBT.pdf": pdf("Devon Price")},
+    )
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == []
+    # Devon's proof, recorded, still flags Devon (a run stopped between the two workbooks).
+    assert {c["agent"] for c in data["changes"]} == {"Devon Price"}
+    assert tracker_cells(tracker)[2] == ["N", None]
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"]
+    assert [(r["file"], r["reason"]) for r in data["rejected"]] == [
+        (
+            "Kim Lee TBT.pdf",
+            f"the same file was recorded for Devon Price on 11/21/2026 (sheet {name}): not "
+            "Kim Lee's own proof; ask Kim Lee for it",
+        )
+    ]
+    assert sheet.read_bytes() == before
+
+
+def test_new_proofs_go_to_the_sheet_holding_the_newest_received_day(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """November's tab first, December's after it: the new rows go to December, the sheet
+    the team is filling (its newest Received day), and the output says so; November and a
+    hidden archive are left as they were."""
+    sheet = tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            ("November", [devon_row(date(2026, 11, 21))], "visible"),
+            ("December", [ana_row(date(2026, 12, 1))], "visible"),
+            ("Archive", [], "hidden"),
+        ],
+    )
+    before = book_rows(sheet)
+    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Kim Lee TBT.pdf"]
+    assert data["tracking_tab"] == "December"
+    after = book_rows(sheet)
+    assert after["November"] == before["November"] and after["Archive"] == before["Archive"]
+    assert [r[2] for r in after["December"][1:]] == ["Ana Ruiz TBT.pdf", "Kim Lee TBT.pdf"]
+    table = proofs(tracker, later, "--dry-run")
+    assert table.exit_code == 0, table.output
+    said = " ".join((table.stdout + table.stderr).split())
+    assert "1 proof(s) already in TBT Tracking Sheet.xlsx: Kim Lee TBT.pdf" in said, said
+    write(later, "Devon Price TBT.pdf", pdf("Devon Price again"))
+    table = proofs(tracker, later, "--dry-run")
+    said = " ".join((table.stdout + table.stderr).split())
+    assert "Would record 1 proof(s) in TBT Tracking Sheet.xlsx (sheet December)" in said, said
+    assert "Would add to " in said and "TBT Tracking Sheet.xlsx (sheet December): 1 row(s)" in said
+
+
+def test_a_sheet_with_no_proofs_yet_beside_one_with_proofs_is_not_guessed_between(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """December's tab just added beside November's (or a template tab): esp cannot tell
+    which to add to, says so naming both, and writes nothing; --tracking-tab chooses."""
+    sheet = tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("November", [devon_row()], "visible"), ("December", [], "visible")],
+    )
+    before = tracker.read_bytes(), sheet.read_bytes()
+    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    res = proofs(tracker, later)
+    assert res.exit_code == ExitCode.USAGE, res.output
+    said = " ".join(res.stderr.split())
+    assert "'November'" in said and "'December'" in said, said
+    assert "--tracking-tab" in said
+    assert (tracker.read_bytes(), sheet.read_bytes()) == before
+    res = proofs(tracker, later, "--tracking-tab", "December", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["tracking_tab"] == "December"
+    after = book_rows(sheet)
+    assert [r[2] for r in after["December"][1:]] == ["Kim Lee TBT.pdf"]
+    assert after["November"][1:] == [devon_row()]
+    # December now holds the newest day: the next run adds there by itself.
+    write(later, "Ana Ruiz TBT.pdf", pdf("Ana Ruiz"))
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["tracking_tab"] == "December"
+
+
+def test_a_tracking_tab_that_is_not_in_the_workbook_is_refused(
+    tracker: Path, tmp_path: Path
+) -> None:
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("November", [devon_row()], "visible")])
+    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    res = proofs(tracker, later, "--tracking-tab", "Decmber")
+    assert res.exit_code == ExitCode.USAGE, res.output
+    assert "'Decmber'" in res.stderr and "'November'" in res.stderr
+
+
+# ------------------------------------- one file sent as two agents' transcripts in one run
+
+
+def test_the_same_file_as_two_agents_transcripts_is_neither_agents(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Kim's and Ana's files have the same bytes, neither recorded before: esp cannot tell
+    whose transcript it is, so both are refused, each naming the other, and nothing is
+    written; a later run with only the right one records it."""
+    both = proof_folder(
+        tmp_path / "both", {"Ana Ruiz TBT.pdf": pdf("Kim Lee"), "Kim Lee TBT.pdf": pdf("Kim Lee")}
+    )
+    res = proofs(tracker, both, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    why = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert why["Ana Ruiz TBT.pdf"].startswith(
+        "the same file as Kim Lee's (Kim Lee TBT.pdf): whose transcript is it?"
+    ), why
+    assert why["Kim Lee TBT.pdf"].startswith(
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf): whose transcript is it?"
+    ), why
+    assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
+    assert tracker_cells(tracker)[1:3] == [["N", None], ["N", None]]
+    (both / "Ana Ruiz TBT.pdf").unlink()
+    res = proofs(tracker, both, "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert [p["file"] for p in json.loads(res.stdout)["recorded"]] == ["Kim Lee TBT.pdf"]
+    assert tracker_cells(tracker)[2] == ["Y", date(2026, 11, 23)]
+
+
+def test_the_same_file_as_two_agents_transcripts_leaves_an_existing_sheet_unchanged(
+    tracker: Path, tmp_path: Path
+) -> None:
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("Proofs", [], "visible")])
+    before = tracker.read_bytes(), sheet.read_bytes()
+    both = proof_folder(
+        tmp_path / "both", {"Ana Ruiz TBT.pdf": pdf("Kim Lee"), "Kim Lee TBT.pdf": pdf("Kim Lee")}
+    )
+    write(both, "Kim Lee TBT (1).pdf", pdf("Kim Lee"))  # badly named: says nothing of whose
+    res = proofs(tracker, both, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["already_recorded"] == []
+    assert sorted(r["file"] for r in data["rejected"]) == [
+        "Ana Ruiz TBT.pdf",
+        "Kim Lee TBT (1).pdf",
+        "Kim Lee TBT.pdf",
+    ]
+    assert (tracker.read_bytes(), sheet.read_bytes()) == before

@@ -838,3 +838,35 @@ def test_a_transcript_dated_before_an_esp_start_still_to_come_is_not_recorded(
         "the transcript, and run esp tbt proofs again from 01/05/2099"
     )
     assert cells(tracker)[1] == ["No", None]
+
+
+def test_one_file_mailed_as_two_agents_transcripts_is_neither_saved_nor_recorded(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Kim's and Devon's e-mails carry the same PDF, recorded for neither: whose it is
+    cannot be told, so neither is recorded nor saved into the folder, each naming the
+    other; the same PDF in two of Devon's own e-mails stays one proof."""
+    same = pdf("Kim Lee")
+    save(inbox, "devon.eml", message("devon.price@vendorcx.com", ("Devon Price TBT.pdf", same)))
+    save(inbox, "kim.eml", message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", same)))
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    why = {(r["file"], r.get("from_email")): r["reason"] for r in data["rejected"]}
+    assert why[("Devon Price TBT.pdf", "devon.eml")].startswith(
+        "the same file as Kim Lee's (Kim Lee TBT.pdf in kim.eml): whose transcript is it?"
+    ), why
+    assert why[("Kim Lee TBT.pdf", "kim.eml")].startswith(
+        "the same file as Devon Price's (Devon Price TBT.pdf in devon.eml): whose transcript"
+    ), why
+    assert sorted(p.name for p in inbox.iterdir()) == ["devon.eml", "kim.eml"]
+    (inbox / "devon.eml").unlink()
+    save(inbox, "kim 2.eml", message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", same)))
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Kim Lee TBT.pdf"]
+    (copy,) = data["rejected"]
+    assert copy["reason"].startswith("the same file as Kim Lee TBT.pdf (in kim"), copy
+    assert (inbox / "Kim Lee TBT.pdf").read_bytes() == same

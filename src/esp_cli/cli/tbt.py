@@ -45,6 +45,17 @@ def proofs_command(
             show_default=False,
         ),
     ] = None,
+    tracking_tab: Annotated[
+        str | None,
+        typer.Option(
+            "--tracking-tab",
+            help="The sheet of the TBT Tracking Sheet workbook to add the new rows to (else "
+            "the only visible sheet with the Agent and File headers, else the one holding the "
+            "newest Received day); every such sheet, hidden too, is read for the proofs "
+            "recorded.",
+            show_default=False,
+        ),
+    ] = None,
     by: ByOpt = None,
     tracker: TrackerOpt = None,
     dry_run: DryRunOpt = False,
@@ -68,6 +79,7 @@ def proofs_command(
             tracker_file,
             cfg,
             tracking_sheet=tracking_sheet,
+            tab=tracking_tab,
             by=by,
             dry_run=dry_run,
         )

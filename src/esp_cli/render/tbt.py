@@ -38,8 +38,9 @@ def render(result: ProofsResult, fmt: Format) -> None:
         verb = {"dry_run": "Would record", "waiting": "Waiting to record"}.get(
             result.tracking_sheet_status, "Recorded"
         )
+        into = f"{result.tracking_sheet.name}{_tab(result)}"
         print_table(
-            f"{verb} {len(result.recorded)} proof(s) in {result.tracking_sheet.name}",
+            f"{verb} {len(result.recorded)} proof(s) in {into}",
             ["File", "Agent", "Class", "Received"],
             [
                 (_shown(p.file, p.mail), p.agent.name, class_shown(p.agent.cls), p.received)
@@ -101,18 +102,26 @@ def say_rows(result: ProofsResult) -> None:
     would be, or waiting beside the busy sheet — and how they will be added."""
     n, sheet = len(result.recorded), result.tracking_sheet
     status = result.tracking_sheet_status
+    tab = _tab(result)
     if status == "dry_run":
         how = "create" if result.created_sheet else "add to"
-        say(f"Would {how} {sheet}: {n} row(s).")
+        say(f"Would {how} {sheet}{tab}: {n} row(s).")
     elif status == "waiting":
         assert result.sheet_write is not None
         quoted = shell_quote(str(sheet))
         say(
-            f"Nothing added yet to {sheet}: it is {result.sheet_write.waiting}. {n} row(s) "
+            f"Nothing added yet to {sheet}{tab}: it is {result.sheet_write.waiting}. {n} row(s) "
             f"wait beside it as operation {result.tracking_sheet_op}, added by the next esp "
             f"apply or esp tbt proofs that finds it free (esp apply --wait --tracker {quoted} "
             "adds them as "
             f"soon as it is; esp pending --tracker {quoted} lists them)."
         )
     else:
-        say(f"{'Created' if result.created_sheet else 'Added to'} {sheet}: {n} row(s).")
+        say(f"{'Created' if result.created_sheet else 'Added to'} {sheet}{tab}: {n} row(s).")
+
+
+def _tab(result: ProofsResult) -> str:
+    """The sheet the new rows go to, when the workbook has several sheets of proofs."""
+    if result.several_tabs and result.tab:
+        return f" (sheet {result.tab})"
+    return ""

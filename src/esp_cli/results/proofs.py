@@ -52,6 +52,10 @@ class ProofsResult:
     # The tracking sheet was (or would be) created.
     created_sheet: bool = field(metadata=as_json(key="created_tracking_sheet"))
     write: WriteReport = field(metadata=as_json(flat=True))  # the ESP Tracker's cells
+    # The sheet of the tracking workbook the new rows go to (None: none to add).
+    tab: str | None = field(default=None, metadata=as_json(hidden=True))
+    # The workbook has several sheets of proofs: the one added to is said.
+    several_tabs: bool = field(default=False, metadata=as_json(hidden=True))
     # The rows added to an existing tracking sheet.
     sheet_write: WriteReport | None = field(default=None, metadata=as_json(hidden=True))
     signed_by: Signer | None = field(default=None, metadata=as_json(hidden=True))
@@ -66,6 +70,12 @@ class ProofsResult:
     @exported(after="folder")
     def tracker(self) -> Path:
         return self.write.tracker
+
+    @property
+    @exported(after="tracking_sheet", omit_none=True)
+    def tracking_tab(self) -> str | None:
+        """The sheet of the tracking workbook the new rows go to (when there are any)."""
+        return self.tab
 
     @property
     @exported(after="created_tracking_sheet")

@@ -6,11 +6,14 @@ half-copied download is caught), named `First Last TBT.pdf` exactly as the agent
 spelt in the tracker (a close miss — case, underscores, no ` TBT`, `Last, First` — is
 rejected with the name it should have), and name exactly one agent. A good file gets a row in
 the TBT Tracking Sheet (Agent, Class, File, Received, Recorded By, SHA-256; the workbook is
-created when absent) unless the same file — the same SHA-256 — is already there for that
-agent (recorded for another agent, it is not this one's proof: rejected, naming whose it
-is), and its agent gets All TBTs Complete? = Yes (spelt as the column's drop-down spells it) and TBT
-Complete Date = the day the file was received (its modification date), where not already
-set. Rejected files change nothing.
+created when absent; of a workbook with several sheets of proofs, every one is read, and the
+rows go to the one `tracking_tab` chooses) unless the same file — the same SHA-256 — is
+already there for that agent (recorded for another agent, it is not this one's proof:
+rejected, naming whose it is; come as two agents' transcripts in one run, recorded for
+neither, it is neither's: both rejected, naming each other), and its agent gets All TBTs
+Complete? = Yes (spelt as the column's drop-down spells it) and TBT Complete Date = the day
+the file was received (its modification date), where not already set. Rejected files change
+nothing.
 
 The agents e-mail their transcript: an e-mail saved in the folder (.eml, or Outlook's .msg)
 gives the PDFs attached to it (in a forwarded message, or an e-mail attached as a saved
@@ -68,7 +71,7 @@ from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, to
 from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.rules import fmt
-from esp_cli.core.values import is_blank, text_of
+from esp_cli.core.values import Unreadable, is_blank, parse_date, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
 from esp_cli.mail.attachments import Attached, MailFiles, read_files
 from esp_cli.mail.selfreports import UnreadableMail, local_day
@@ -87,6 +90,7 @@ from esp_cli.system import create_file_atomically, is_system_file, real_path
 from esp_cli.workbook.inputs import check_not_lock_file
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Table
+from esp_cli.workbook.xlsx.package import SheetInfo
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 log = logging.getLogger("esp")
@@ -268,6 +272,25 @@ class TrackingSheet:
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
+    visible: bool = True
+    newest: date | None = None  # the newest Received day on it (None: none it can read)
+
+
+@dataclass
+class TrackingBook:
+    """Every sheet of the TBT Tracking Sheet workbook with the Agent and File headers,
+    visible or hidden (a sheet per month or per class, an archive), in tab order, and the
+    proofs all of them hold: a file recorded on any of them is recorded."""
+
+    sheets: list[TrackingSheet]
+    # SHA-256 -> whom the file was recorded for, the day it was received (as typed), and
+    # the sheet it is on.
+    hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    names: set[tuple[str, str]] = field(default_factory=set)  # (agent key, file) without hash
+
+    @property
+    def several(self) -> bool:
+        return len(self.sheets) > 1
 
 
 def _tracking_key(header: object) -> tuple[str, Rank] | None:
@@ -292,76 +315,168 @@ def _cell(record: list[Any], columns: dict[str, int], key: str) -> str:
 
 def read_tracking(
     wb: Workbook, waiting: Callable[[str], Mapping[tuple[int, int], Any]] | None = None
-) -> TrackingSheet:
-    """The first visible sheet with Agent and File headers in its first rows. `waiting`:
-    the cells of a sheet the changes waiting beside it leave, by (row, column) — they are
-    written first, in the same write — so the proofs are judged on the sheet as those
-    changes leave it (the rows a waiting undo empties are no longer there; rows a waiting
-    run adds are). Its header row is read as it is."""
+) -> TrackingBook:
+    """Every sheet with Agent and File headers in its first rows, visible or hidden: the
+    proofs of all of them are the proofs recorded. `waiting`: the cells of a sheet the
+    changes waiting beside it leave, by (row, column) — they are written first, in the same
+    write — so the proofs are judged on the sheet as those changes leave it (the rows a
+    waiting undo empties are no longer there; rows a waiting run adds are). Its header row
+    is read as it is."""
+    book = TrackingBook([])
     for info in wb.sheets:
-        if not info.visible:
-            continue
-        values = wb.values(info)
-        rows = values.rows
-        last_col = values.last_col
-        left = waiting(info.name) if waiting is not None else {}
-        for r, line in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
-            # Of two headers naming one column, the one in the sheet's block of headers (not
-            # a list beside it), then its own header ('Agent' over a 'Name' left of it),
-            # else the first.
-            named = [
-                (c, *hit)
-                for c, value in enumerate(line, start=1)
-                if isinstance(value, str) and (hit := _tracking_key(value)) is not None
-            ]
-            keys = {c: key for c, key, _ in named}
-            blocks = None
-            if len(set(keys.values())) < len(keys):  # a column named twice: which block?
-                heads = [c for c, value in enumerate(line, start=1) if not is_blank(value)]
-                below = rows[r : r + HEADER_SCAN_ROWS]
-                blocks = header_blocks(
-                    {c: keys.get(c) for c in heads},
-                    {
-                        c: sum(1 for ln in below if c <= len(ln) and not is_blank(ln[c - 1]))
-                        for c in heads
-                    },
-                )
-            columns, aside = pick_columns(named, blocks)
-            if "agent" not in columns or "file" not in columns:
-                continue
-            last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))
-            if left:
-                rows, last_col = _as_left(rows, r, left, last_col)
-            found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
-            found.set_aside = [
-                (
-                    TRACKING_COLUMNS[key][0],
-                    (address(info.name, r, read), text_of(line[read - 1])),
-                    (address(info.name, r, other), text_of(line[other - 1])),
-                )
-                for key, read, other in aside
-            ]
-            for number, record in enumerate(rows[r:], start=r + 1):
-                if any(not is_blank(v) for v in record):
-                    found.last_row = number
-                    found.used.add(number)
-                if _cell(record, columns, "file").strip():
-                    found.files.add(number)
+        found = _read_sheet(wb, info, waiting(info.name) if waiting is not None else {})
+        if found is not None:
+            book.sheets.append(found)
+    if not book.sheets:
+        raise InputFileError(
+            f"{wb.path}: no sheet has the TBT Tracking Sheet's 'Agent' and 'File' headers.",
+            fix="add them to the header row, or give another file with --tracking-sheet.",
+        )
+    for found in book.sheets:
+        for digest, (agent, day) in found.hashes.items():
+            book.hashes.setdefault(digest, (agent, day, found.sheet))
+        book.names |= found.names
+    return book
 
-                digest = _cell(record, columns, "sha256").strip().lower()
-                file = _cell(record, columns, "file").strip()
-                if digest:
-                    found.hashes.setdefault(
-                        digest,
-                        (_cell(record, columns, "agent"), _day_text(record, columns)),
-                    )
-                elif file:
-                    agent = " ".join(name_tokens(_cell(record, columns, "agent")))
-                    found.names.add((agent, file))
-            return found
-    raise InputFileError(
-        f"{wb.path}: no sheet has the TBT Tracking Sheet's 'Agent' and 'File' headers.",
-        fix="add them to the header row, or give another file with --tracking-sheet.",
+
+def _read_sheet(
+    wb: Workbook, info: SheetInfo, left: Mapping[tuple[int, int], Any]
+) -> TrackingSheet | None:
+    """The sheet's proofs, when it has Agent and File headers in its first rows."""
+    values = wb.values(info)
+    rows = values.rows
+    last_col = values.last_col
+    for r, line in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
+        # Of two headers naming one column, the one in the sheet's block of headers (not
+        # a list beside it), then its own header ('Agent' over a 'Name' left of it),
+        # else the first.
+        named = [
+            (c, *hit)
+            for c, value in enumerate(line, start=1)
+            if isinstance(value, str) and (hit := _tracking_key(value)) is not None
+        ]
+        keys = {c: key for c, key, _ in named}
+        blocks = None
+        if len(set(keys.values())) < len(keys):  # a column named twice: which block?
+            heads = [c for c, value in enumerate(line, start=1) if not is_blank(value)]
+            below = rows[r : r + HEADER_SCAN_ROWS]
+            blocks = header_blocks(
+                {c: keys.get(c) for c in heads},
+                {
+                    c: sum(1 for ln in below if c <= len(ln) and not is_blank(ln[c - 1]))
+                    for c in heads
+                },
+            )
+        columns, aside = pick_columns(named, blocks)
+        if "agent" not in columns or "file" not in columns:
+            continue
+        last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))
+        if left:
+            rows, last_col = _as_left(rows, r, left, last_col)
+        found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
+        found.visible = info.visible
+        found.set_aside = [
+            (
+                TRACKING_COLUMNS[key][0],
+                (address(info.name, r, read), text_of(line[read - 1])),
+                (address(info.name, r, other), text_of(line[other - 1])),
+            )
+            for key, read, other in aside
+        ]
+        for number, record in enumerate(rows[r:], start=r + 1):
+            if any(not is_blank(v) for v in record):
+                found.last_row = number
+                found.used.add(number)
+            if _cell(record, columns, "file").strip():
+                found.files.add(number)
+                day = _day_of(record, columns)
+                if day is not None and (found.newest is None or day > found.newest):
+                    found.newest = day
+
+            digest = _cell(record, columns, "sha256").strip().lower()
+            file = _cell(record, columns, "file").strip()
+            if digest:
+                found.hashes.setdefault(
+                    digest,
+                    (_cell(record, columns, "agent"), _day_text(record, columns)),
+                )
+            elif file:
+                agent = " ".join(name_tokens(_cell(record, columns, "agent")))
+                found.names.add((agent, file))
+        return found
+    return None
+
+
+def _day_of(record: list[Any], columns: dict[str, int]) -> date | None:
+    """The Received day of a row, when it holds one esp can read (a date, or a date typed
+    as text)."""
+    c = columns.get("received")
+    value = record[c - 1] if c and c <= len(record) else None
+    if not isinstance(value, (date, str)):
+        return None
+    try:
+        return parse_date(value)
+    except Unreadable:
+        return None
+
+
+def tracking_tab(book: TrackingBook, tab: str | None, path: Path) -> TrackingSheet:
+    """The sheet new proof rows go to: `tab` (--tracking-tab) when given; else the only
+    visible sheet with the headers; else, of several, the one holding the newest Received
+    day — the one the team is filling. Where that cannot be told (a sheet with no proof yet
+    beside others, such as a new month's tab or a template; the newest day on two sheets;
+    every sheet hidden) esp does not guess: the sheets are named, to choose with
+    --tracking-tab."""
+    names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
+    if tab is not None:
+        chosen = [t for t in book.sheets if t.sheet == tab] or [
+            t for t in book.sheets if t.sheet.casefold() == tab.strip().casefold()
+        ]
+        if chosen:
+            return chosen[0]
+        raise UsageError(
+            f"{path}: no sheet named '{tab}' has the TBT Tracking Sheet's 'Agent' and 'File' "
+            f"headers (those that have: {names}).",
+            fix="give one of those with --tracking-tab, spelt as its tab is.",
+        )
+    visible = [t for t in book.sheets if t.visible]
+    if len(visible) == 1:
+        return visible[0]
+    if not visible:
+        why = f"every sheet with the 'Agent' and 'File' headers is hidden ({names})"
+    else:
+        empty = [t for t in visible if not t.files]
+        dated = [t for t in visible if t.newest is not None]
+        newest = max((t.newest for t in dated if t.newest is not None), default=None)
+        latest = [t for t in dated if t.newest == newest]
+        if not empty and len(latest) == 1:
+            return latest[0]
+        if empty and len(empty) < len(visible):
+            holds = "hold" if len(empty) > 1 else "holds"
+            why = (
+                f"{', '.join(repr(t.sheet) for t in empty)} {holds} no proof yet (a new tab, "
+                f"or a template?) beside {', '.join(repr(t.sheet) for t in visible if t.files)}"
+            )
+        elif empty:
+            why = f"none of {names} holds a proof yet"
+        elif latest and newest is not None:
+            why = (
+                f"{', '.join(repr(t.sheet) for t in latest)} all hold the newest Received day "
+                f"({fmt(newest)})"
+            )
+        else:
+            why = f"no Received day esp can read is on {names}"
+    fix = (
+        "unhide the sheet to add to in Excel, or give it with --tracking-tab."
+        if not visible
+        else "give the sheet with --tracking-tab (the next run adds to the sheet holding the "
+        "newest Received day by itself), or hide the sheets not to add to (they are still "
+        "read for the proofs they hold)."
+    )
+    raise UsageError(
+        f"{path}: esp cannot tell which sheet the new proof rows go to: {why}; nothing was "
+        "written.",
+        fix=fix,
     )
 
 
@@ -394,33 +509,38 @@ def _day_text(record: list[Any], columns: dict[str, int]) -> str:
     return fmt(value) if isinstance(value, date) else text_of(value).strip()
 
 
-def _is_recorded(sheet: TrackingSheet, proof: Proof) -> bool:
-    """The proof is in the sheet for its own agent: the same file (SHA-256) recorded for
-    them, or a row of theirs naming the file with no SHA-256."""
+def _is_recorded(sheet: TrackingBook, proof: Proof) -> bool:
+    """The proof is in the workbook for its own agent, on any of its sheets: the same file
+    (SHA-256) recorded for them, or a row of theirs naming the file with no SHA-256."""
     if proof.sha256 in sheet.hashes:
         return _recorded_for(sheet, proof) is None
     return (" ".join(name_tokens(proof.agent.name)), proof.file) in sheet.names
 
 
-def _recorded_for(sheet: TrackingSheet, proof: Proof) -> str | None:
+def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
     """Why the proof is not this agent's when the same file (SHA-256) is recorded for
     another agent — a copied or forwarded transcript, the wrong attachment saved under this
     name — or None."""
     return _recorded_words(sheet, proof.sha256, proof.agent.name)
 
 
-def _recorded_words(sheet: TrackingSheet, digest: str, name: str) -> str | None:
+def _recorded_words(sheet: TrackingBook, digest: str, name: str) -> str | None:
     """Why the file (SHA-256 `digest`) is not the proof of the agent `name` when it is
-    recorded for another agent, or None."""
+    recorded for another agent, or None. The sheet it is on is named when the workbook has
+    several."""
     found = sheet.hashes.get(digest)
     if found is None:
         return None
-    agent, day = found
+    agent, day, tab = found
     if not agent.strip() or same_person(agent, name):
         return None  # theirs (a row naming nobody is taken as it was before)
     on = f" on {day}" if day else ""
+    where = f" (sheet {tab})" if sheet.several else ""
     who = " ".join(agent.split())
-    return f"the same file was recorded for {who}{on}: not {name}'s own proof; ask {name} for it"
+    return (
+        f"the same file was recorded for {who}{on}{where}: not {name}'s own proof; ask {name} "
+        "for it"
+    )
 
 
 def _record_values(proof: Proof, by: str) -> dict[str, Any]:
@@ -870,18 +990,22 @@ def _esp_start(row: Row) -> date | None:
 def check_files(
     incoming: Sequence[Incoming],
     table: Table,
-    sheet: TrackingSheet | None = None,
+    sheet: TrackingBook | None = None,
     today: date | None = None,
 ) -> tuple[list[Proof], list[Rejected], dict[str, Incoming]]:
     """The good proofs, those rejected and why, and the attachments to save into the folder
     (by file name) once recorded. Of the same file come in more than once, the one of the
     agent the TBT Tracking Sheet (`sheet`) has it recorded for is taken, whatever the order
-    of the names; the others are the copies. Each is dated as `dated` says (`today`: the
-    latest day a proof can have come)."""
+    of the names; the others are the copies. The same file come as two agents' transcripts,
+    recorded for neither, says nothing of whose it is: neither is taken, each naming the
+    other (two copies of one agent's are one proof). Each is dated as `dated` says
+    (`today`: the latest day a proof can have come)."""
     rows = list(table.rows())
     good: list[Proof] = []
     rejected: list[Rejected] = []
     seen: dict[str, str] = {}
+    # The same file as more than one agent's: each agent and file, by SHA-256.
+    holders: dict[str, list[tuple[Row, Incoming]]] = {}
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     order = _owners_first(incoming, digests, rows, table, sheet)
@@ -896,6 +1020,10 @@ def check_files(
             continue
         if digest in seen:
             why = _recorded_words(sheet, digest, found.label()) if sheet is not None else None
+            agents = holders[digest]
+            if why is None and all(_row_key(found) != _row_key(a) for a, _ in agents):
+                agents.append((found, item))
+                continue
             rejected.append(
                 Rejected(item.name, why or f"the same file as {seen[digest]}", mail=item.mail)
             )
@@ -910,6 +1038,7 @@ def check_files(
             rejected.append(Rejected(item.name, held, mail=item.mail))
             continue
         seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
+        holders[digest] = [(found, item)]
         check = (
             sender_check(found, item.sender, rows, name=item.sender_name, sent_by=item.sent_by)
             if item.mail is not None
@@ -933,7 +1062,38 @@ def check_files(
         )
         if not item.saved:
             to_save[item.name] = item
+    disputed = {d: agents for d, agents in holders.items() if len(agents) > 1}
+    for proof in [p for p in good if p.sha256 in disputed]:
+        good.remove(proof)
+        if proof.mail is not None:
+            to_save.pop(proof.file, None)
+    for agents in disputed.values():
+        rejected += [_whose(agents, i) for i in range(len(agents))]
     return good, rejected, to_save
+
+
+def _row_key(row: Row) -> tuple[str, int]:
+    return row.sheet, row.row
+
+
+def _shown(item: Incoming) -> str:
+    """A proof's file as a person finds it: its name, and the e-mail it came in."""
+    return item.name + (f" in {item.mail}" if item.mail else "")
+
+
+def _whose(agents: Sequence[tuple[Row, Incoming]], i: int) -> Rejected:
+    """The file of `agents[i]`, the same file as the other agents' in one run and recorded
+    for none of them: rejected, naming the others — esp never guesses whose it is."""
+    item = agents[i][1]
+    others = " and ".join(
+        f"{a.label()}'s ({_shown(other)})" for j, (a, other) in enumerate(agents) if j != i
+    )
+    which = "either" if len(agents) == 2 else "any of them"
+    why = (
+        f"the same file as {others}: whose transcript is it? Nothing is recorded for {which}; "
+        f"ask them, and run esp tbt proofs again with only its own agent's file"
+    )
+    return Rejected(item.name, why, mail=item.mail)
 
 
 def _owners_first(
@@ -941,7 +1101,7 @@ def _owners_first(
     digests: Sequence[str],
     rows: Sequence[Row],
     table: Table,
-    sheet: TrackingSheet | None,
+    sheet: TrackingBook | None,
 ) -> list[int]:
     """The order to check the files in: as they come, but where the same file comes in more
     than once and the TBT Tracking Sheet has it recorded for one of their agents, that
@@ -1016,7 +1176,7 @@ def _plan_tracker(
 
 
 def _not_others(
-    sheet: TrackingSheet, good: list[Proof], rejected: list[Rejected], to_save: dict[str, Incoming]
+    sheet: TrackingBook, good: list[Proof], rejected: list[Rejected], to_save: dict[str, Incoming]
 ) -> list[Proof]:
     """The good proofs but those whose file is recorded for another agent: those rejected
     (in place, in `rejected`'s order), their attachments not saved, nothing flagged."""
@@ -1039,6 +1199,7 @@ def record_proofs(
     config: Config,
     *,
     tracking_sheet: Path | None = None,
+    tab: str | None = None,
     by: str | None = None,
     dry_run: bool = False,
 ) -> ProofsResult:
@@ -1065,6 +1226,8 @@ def record_proofs(
         created = not sheet_path.exists()
         sheet_write = None
         by_row = {(r.sheet, r.row): r for r in s.table.rows()}
+        into: str | None = TRACKING_SHEET
+        several = False
         if created:
             good, rejected, to_save = check_files(incoming, s.table, today=today)
             rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
@@ -1079,16 +1242,27 @@ def record_proofs(
             with write_session(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
-                sheet = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
-                good, rejected, to_save = check_files(incoming, s.table, sheet, today)
+                book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
+                good, rejected, to_save = check_files(incoming, s.table, book, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
-                good = _not_others(sheet, good, rejected, to_save)
-                recorded = [p for p in good if not _is_recorded(sheet, p)]
-                already = [p for p in good if _is_recorded(sheet, p)]
+                good = _not_others(book, good, rejected, to_save)
+                recorded = [p for p in good if not _is_recorded(book, p)]
+                already = [p for p in good if _is_recorded(book, p)]
                 # Already-recorded proofs are flagged too: a run stopped between the two
-                # workbooks is finished by the next one.
+                # workbooks is finished by the next one. The tracker's cells first: what
+                # its write refuses stops the command before the TBT Tracking Sheet is.
                 followed = _plan_tracker(s.plan, by_row, good, config)
-                _plan_tracking(sheet_s.plan, sheet, recorded, writer)
+                # The sheet to add to is chosen only when there is a row to add (or one is
+                # named): with nothing to add, which one it would be does not matter.
+                try:
+                    target = tracking_tab(book, tab, sheet_path)
+                except UsageError:
+                    if recorded or tab is not None:
+                        raise
+                    target = None
+                into, several = (target.sheet if target else None), book.several
+                if target is not None:
+                    _plan_tracking(sheet_s.plan, target, recorded, writer)
                 sheet_s.plan.check_new_columns()  # before the attachments are saved
                 if not dry_run:
                     save_attachments(folder, list(to_save.values()))
@@ -1100,6 +1274,8 @@ def record_proofs(
         already=already,
         rejected=rejected,
         created_sheet=created and bool(good),
+        tab=into if recorded else None,
+        several_tabs=several,
         write=s.report,
         sheet_write=sheet_write,
         signed_by=signer,
