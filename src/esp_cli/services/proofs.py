@@ -54,7 +54,9 @@ from esp_cli.core.columns import (
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
 from esp_cli.core.names import (
+    MAX_FILE_NAME,
     PROOF_SUFFIX,
+    file_name_length,
     name_key,
     people_meant,
     proof_file_key,
@@ -96,9 +98,6 @@ PDF_EOF = b"%%EOF"
 # Readers accept the header a little way in and the end marker a little before the end
 # (trailing blank lines, a stray byte from a mail client): the PDF spec's 1024 bytes.
 PDF_SLACK = 1024
-# The longest file name every system takes (255 UTF-16 units on Windows, 255 bytes on Linux
-# and macOS: the safe bound for both).
-MAX_FILE_NAME = 255
 MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
 NEVER_OVER = "esp never saves over another file: compare the two and keep one"
 TRACKING_SHEET = "TBT Tracking"
@@ -661,7 +660,7 @@ def _from_mail(
             continue
         there = folder / attached.name
         try:
-            if len(attached.name) > MAX_FILE_NAME:
+            if file_name_length(attached.name) > MAX_FILE_NAME:
                 raise OSError(errno.ENAMETOOLONG, "File name too long")
             if there.exists():
                 if there.is_file() and there.read_bytes() == attached.data:
