@@ -1170,6 +1170,37 @@ def test_an_agent_whose_name_windows_cannot_hold_is_told_the_name_esp_tbt_proofs
     assert got["rejected"] == []
 
 
+HUGE_NAME = "Maximiliana " + "Wolfeschlegelsteinhausenbergerdorff" * 6 + " Alexandrova"
+
+
+def test_a_name_too_long_for_a_file_is_told_cut_and_that_file_is_the_agents_proof(
+    tmp_path: Path,
+) -> None:
+    """A 235-character name (a name pasted with more after it) would make a transcript name
+    no file system holds: the agent is told the name cut as in every file esp names after an
+    agent (60 characters and '…'), and esp tbt proofs takes the file named so as theirs."""
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    factories.tracker(
+        tracker, [agent(HUGE_NAME, **{"Citrix TBT Access": "Equipment Issue"})], headers=HEADERS
+    )
+    config = str(write_config(tmp_path))
+    out = tmp_path / "drafts"
+    result = run("advise", "Maximiliana", "equipment", "--out", str(out), "-c", config)
+    assert result.exit_code == 0, result.output
+    (draft,) = out.iterdir()
+    text, html = parts(parse(draft))
+    told = "Maximiliana " + ("Wolfeschlegelsteinhausenbergerdorff" * 2)[:48] + "… TBT.pdf"
+    assert f"Name the file: {told}\n" in text.replace("\r\n", "\n") and told in html
+    proofs = tmp_path / "proofs"
+    proofs.mkdir()
+    (proofs / told).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = run("tbt", "proofs", str(proofs), "-c", config, "--format", "json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert [(p["file"], p["agent"]) for p in got["recorded"]] == [(told, HUGE_NAME)]
+    assert got["rejected"] == []
+
+
 def test_agents_told_one_file_name_for_their_transcript_are_warned_of(tmp_path: Path) -> None:
     """Two agents whose names make the same file name (Windows ignores case and leaves out
     the ':') are told it both: esp tbt proofs would refuse the file naming both, so esp

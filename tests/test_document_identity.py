@@ -435,8 +435,10 @@ def test_a_name_two_agents_share_is_no_ones_document(
         told = f"'2026-11-25 {name} ({who}) - Documented coaching{words}{suffix}'"
         assert told in err, err
         assert book.read_bytes() == before
-    renamed = given.rename(tmp_path / f"2026-11-25 {second} (E10404) - Documented coaching"
-                                      f"{' signed' if suffix == '.pdf' else ''}{suffix}")  # fmt: skip
+    words = " signed" if suffix == ".pdf" else ""
+    renamed = given.rename(
+        tmp_path / f"2026-11-25 {second} (E10404) - Documented coaching{words}{suffix}"
+    )
     res = record_step(book, config, "E10323", "coaching", "--document", str(renamed))
     assert res.exit_code == ExitCode.BAD_INPUT and "(E10404)" in res.stderr, res.output
     res = record_step(book, config, "E10404", "coaching", "--document", str(renamed))

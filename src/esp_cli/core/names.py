@@ -252,8 +252,15 @@ def unsafe_in_file(text: str) -> str:
 
 def proof_file_name(agent: str) -> str | None:
     """'First Last TBT.pdf': the file name of the agent's TBT transcript — the agent's name
-    as the tracker has it (first name first), as a Windows file name can hold it
-    (file_safe). None for a name with nothing a file name can hold."""
+    as the tracker has it (first name first), as a file name holds it (name_in_file: a very
+    long name cut, as in every file esp names after an agent). None for a name with nothing
+    a file name can hold."""
+    return f"{name_in_file(agent)}{PROOF_SUFFIX}" if file_safe(agent) else None
+
+
+def uncut_proof_file_name(agent: str) -> str | None:
+    """The agent's transcript file name with the whole name, however long (proof_file_name
+    before names were cut): taken too where a file can have it. None as proof_file_name."""
     name = file_safe(agent)
     return f"{name}{PROOF_SUFFIX}" if name else None
 
