@@ -1201,6 +1201,41 @@ def test_a_name_too_long_for_a_file_is_told_cut_and_that_file_is_the_agents_proo
     assert got["rejected"] == []
 
 
+@pytest.mark.parametrize(
+    ("name", "hello", "file"),
+    [
+        ("Dr. Rebecca Stone", "Hi Rebecca,", "Dr. Rebecca Stone TBT.pdf"),
+        ("\u200fفاروق، ياسمين\u200f", "Hi ياسمين,", "ياسمين فاروق TBT.pdf"),
+    ],
+    ids=["a-title", "arabic-last-first"],
+)
+def test_the_greeting_is_the_first_name_and_the_file_name_first_name_first(
+    tmp_path: Path, name: str, hello: str, file: str
+) -> None:
+    """A title before the name is no first name; a name typed 'Last، First' with the Arabic
+    comma is turned round as 'Last, First' is: greeted by the first name, and told the file
+    name esp tbt proofs takes, first name first."""
+    tracker = tmp_path / "ESP Tracker.xlsx"
+    factories.tracker(
+        tracker,
+        [agent(name, **{"Citrix TBT Access": "Equipment Issue", "Email": "a@example.com"})],
+        headers=HEADERS,
+    )
+    config = str(write_config(tmp_path))
+    out = tmp_path / "drafts"
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out), "-c", config)
+    assert result.exit_code == 0, result.output
+    (draft,) = out.iterdir()
+    text = parts(parse(draft))[0].replace("\r\n", "\n")
+    assert text.startswith(f"{hello}\n") and f"Name the file: {file}\n" in text, text
+    proofs = tmp_path / "proofs"
+    proofs.mkdir()
+    (proofs / file).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = run("tbt", "proofs", str(proofs), "-c", config, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [p["file"] for p in json.loads(result.stdout)["recorded"]] == [file]
+
+
 def test_agents_told_one_file_name_for_their_transcript_are_warned_of(tmp_path: Path) -> None:
     """Two agents whose names make the same file name (Windows ignores case and leaves out
     the ':') are told it both: esp tbt proofs would refuse the file naming both, so esp

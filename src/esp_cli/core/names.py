@@ -75,14 +75,33 @@ def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
+# The commas 'Last, First' is typed with: the Arabic comma of Arabic script ('فاروق، ياسمين')
+# and the full-width one of East Asian keyboards, as the ASCII one.
+_COMMA = re.compile("[,\u060c\uff0c]")
+
+
 def display_name(raw: str) -> str:
-    """'Smith,  John ' -> 'John Smith'; 'john smith' stays as typed apart from spaces."""
+    """'Smith,  John ' -> 'John Smith' (any comma of _COMMA); 'john smith' stays as typed
+    apart from spaces."""
     text = " ".join(raw.split())
-    if "," in text:
-        last, _, first = text.partition(",")
-        if first.strip() and last.strip():
-            return f"{first.strip()} {last.strip()}"
+    parts = _COMMA.split(text, maxsplit=1)
+    if len(parts) == 2:
+        # The characters no one sees at a part's ends go with the comma (a direction mark
+        # around a right-to-left name).
+        last, first = (_trimmed(part) for part in parts)
+        if first and last:
+            return f"{first} {last}"
     return text
+
+
+def _trimmed(text: str) -> str:
+    """`text` without spaces, nor characters no one sees (see visible), at its ends."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or unicodedata.category(text[start]) == "Cf"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) == "Cf"):
+        end -= 1
+    return text[start:end]
 
 
 def name_words(raw: str) -> list[str]:

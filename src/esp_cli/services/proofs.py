@@ -57,6 +57,7 @@ from esp_cli.core.names import (
     MAX_FILE_NAME,
     MAX_NAME_IN_FILE,
     PROOF_SUFFIX,
+    display_name,
     file_name_length,
     file_safe,
     name_in_file,
@@ -161,10 +162,7 @@ def name_in(file_name: str) -> str:
     stem = re.sub(r"\.pdf$", "", copy_mark(file_name)[0], flags=re.I)
     words = re.sub(r"[_\s]+", " ", stem).strip()
     words = re.sub(r"[\s-]*\btbt\b\s*$", "", words, flags=re.I).strip(" -")
-    if "," in words:
-        last, _, first = words.partition(",")
-        words = f"{first.strip()} {last.strip()}"
-    return " ".join(words.split())
+    return display_name(words)
 
 
 def misnaming(file_name: str, expected: str, agent: str = "") -> str:
