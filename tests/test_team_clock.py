@@ -249,8 +249,8 @@ def test_the_call_cert_hours_are_those_that_passed_on_the_team_s_clock(
     started = datetime(2026, 3, 7, 23, 45) if moment.month == 3 else datetime(2026, 11, 1, 0, 30)
     people = [{**AGENTS[0], "ESP Start Date": started.date(), "Call Cert Start": started,
                "Call Cert Complete?": "No"}]  # fmt: skip
-    factories.tracker(tmp_path / "ESP Tracker.xlsx", people,
-                      headers=(*factories.TRACKER_HEADERS, "Call Cert Start"))  # fmt: skip
+    with_start = (*factories.TRACKER_HEADERS, *factories.headers("call_cert_start"))
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", people, headers=with_start)
     config = tmp_path / "esp.toml"
     calendar = f'[calendar]\ntimezone = "{zone}"\n' if zone else ""
     config.write_text('[tracker]\npath = "ESP Tracker.xlsx"\n' + calendar, encoding="utf-8")
