@@ -1170,6 +1170,65 @@ def test_an_agent_whose_name_windows_cannot_hold_is_told_the_name_esp_tbt_proofs
     assert got["rejected"] == []
 
 
+HUGE_NAME = "Maximiliana " + "Wolfeschlegelsteinhausenbergerdorff" * 6 + " Alexandrova"
+
+
+def equipment_advice(tmp_path: Path, name: str) -> tuple[str, str, str]:
+    """(text, HTML, esp.toml) of the equipment draft for the one agent `name` of a tracker."""
+    equipment = {"Citrix TBT Access": "Equipment Issue", "Email": "a@example.com"}
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", [agent(name, **equipment)], headers=HEADERS)
+    config = str(write_config(tmp_path))
+    out = tmp_path / "drafts"
+    result = run("advise", "--due", "--as-of", DAY.isoformat(), "--out", str(out), "-c", config)
+    assert result.exit_code == 0, result.output
+    (draft,) = out.iterdir()
+    text, html = parts(parse(draft))
+    return text.replace("\r\n", "\n"), html, config
+
+
+def proofs_recorded(tmp_path: Path, config: str, file: str) -> list[tuple[str, str]]:
+    """(file, agent) of each proof esp tbt proofs records from a folder holding `file`."""
+    proofs = tmp_path / "proofs"
+    proofs.mkdir()
+    (proofs / file).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = run("tbt", "proofs", str(proofs), "-c", config, "--format", "json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert got["rejected"] == []
+    return [(p["file"], p["agent"]) for p in got["recorded"]]
+
+
+def test_a_name_too_long_for_a_file_is_told_cut_and_that_file_is_the_agents_proof(
+    tmp_path: Path,
+) -> None:
+    """A 235-character name (a name pasted with more after it) would make a transcript name
+    no file system holds: the agent is told the name cut as in every file esp names after an
+    agent (60 characters and '…'), and esp tbt proofs takes the file named so as theirs."""
+    text, html, config = equipment_advice(tmp_path, HUGE_NAME)
+    told = "Maximiliana " + ("Wolfeschlegelsteinhausenbergerdorff" * 2)[:48] + "… TBT.pdf"
+    assert f"Name the file: {told}\n" in text and told in html
+    assert proofs_recorded(tmp_path, config, told) == [(told, HUGE_NAME)]
+
+
+@pytest.mark.parametrize(
+    ("name", "hello", "file"),
+    [
+        ("Dr. Rebecca Stone", "Hi Rebecca,", "Dr. Rebecca Stone TBT.pdf"),
+        ("\u200fفاروق، ياسمين\u200f", "Hi ياسمين,", "ياسمين فاروق TBT.pdf"),
+    ],
+    ids=["a-title", "arabic-last-first"],
+)
+def test_the_greeting_is_the_first_name_and_the_file_name_first_name_first(
+    tmp_path: Path, name: str, hello: str, file: str
+) -> None:
+    """A title before the name is no first name; a name typed 'Last، First' with the Arabic
+    comma is turned round as 'Last, First' is: greeted by the first name, and told the file
+    name esp tbt proofs takes, first name first."""
+    text, _html, config = equipment_advice(tmp_path, name)
+    assert text.startswith(f"{hello}\n") and f"Name the file: {file}\n" in text, text
+    assert [f for f, _agent in proofs_recorded(tmp_path, config, file)] == [file]
+
+
 def test_agents_told_one_file_name_for_their_transcript_are_warned_of(tmp_path: Path) -> None:
     """Two agents whose names make the same file name (Windows ignores case and leaves out
     the ':') are told it both: esp tbt proofs would refuse the file naming both, so esp

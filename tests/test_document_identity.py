@@ -400,3 +400,73 @@ def test_a_namesakes_document_is_not_taken_for_the_same_row_of_another_sheet(
     assert other.exit_code == ExitCode.BAD_INPUT, other.output
     mine = record_step(book, config, "Ana Lopez (A!row 2)", "coaching", "--document", made)
     assert mine.exit_code == 0, mine.output
+
+
+NAMESAKE_SCAN = "2026-11-25 Ana Lopez - Documented coaching signed"
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx"])
+@pytest.mark.parametrize(
+    "names",
+    [("Ana Lopez", "Ana Lopez", "AET-2"), ("Ana Lopez", "ANA LOPEZ", "AET-1109")],
+    ids=["two-classes", "case-only-one-class"],
+)
+def test_a_name_two_agents_share_is_no_ones_document(
+    tmp_path: Path, config: Path, suffix: str, names: tuple[str, str, str]
+) -> None:
+    """A scan (or a Word document made by hand) named with a name two agents share, without
+    the Agent ID: refused for each of them, naming both and the name that says whose."""
+    first, second, cls = names
+    people = [
+        agent(first, "E10323", email="a3@x.com"),
+        agent(second, "E10404", email="a4@x.com", **{"class": cls}),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    given = make_file(tmp_path, NAMESAKE_SCAN, suffix)
+    before = book.read_bytes()
+    for who, other in (("E10323", "E10404"), ("E10404", "E10323")):
+        res = record_step(book, config, who, "coaching", "--document", str(given))
+        assert res.exit_code == ExitCode.BAD_INPUT, res.output
+        err = " ".join(res.stderr.split())
+        assert "2 agents have that name" in err and "it does not say whose" in err, err
+        assert f"ID {who}" in err and f"ID {other}" in err, err
+        words = " signed" if suffix == ".pdf" else ""
+        name = people[0 if who == "E10323" else 1]["Agent Name"]
+        told = f"'2026-11-25 {name} ({who}) - Documented coaching{words}{suffix}'"
+        assert told in err, err
+        assert book.read_bytes() == before
+    words = " signed" if suffix == ".pdf" else ""
+    renamed = given.rename(
+        tmp_path / f"2026-11-25 {second} (E10404) - Documented coaching{words}{suffix}"
+    )
+    res = record_step(book, config, "E10323", "coaching", "--document", str(renamed))
+    assert res.exit_code == ExitCode.BAD_INPUT and "(E10404)" in res.stderr, res.output
+    res = record_step(book, config, "E10404", "coaching", "--document", str(renamed))
+    assert res.exit_code == 0, res.output
+
+
+def test_the_name_told_for_a_namesakes_scan_carries_the_agent_id(
+    tmp_path: Path, config: Path
+) -> None:
+    """A scan named otherwise: the name esp tells to give it says whose — a namesake's with
+    the Agent ID (else the row), as esp document names the document."""
+    people = [
+        agent("Ana Lopez", "E10323", email="a3@x.com"),
+        agent("Ana Lopez", None, email="a4@x.com", **{"class": "AET-2"}),
+        agent("Kayla Brooks", "E10342", email="kb@x.com"),
+    ]
+    book = tracker(tmp_path / "ESP Tracker.xlsx", people, headers=tuple(H.values()))
+    scan = make_file(tmp_path, "scan001", ".pdf")
+    told = {
+        "a3@x.com": "'2026-11-25 Ana Lopez (E10323) - Documented coaching signed.pdf'",
+        "a4@x.com": "'2026-11-25 Ana Lopez (row 4) - Documented coaching signed.pdf'",
+        "kb@x.com": "'2026-11-25 Kayla Brooks - Documented coaching signed.pdf'",
+    }
+    for who, name in told.items():
+        res = record_step(book, config, who, "coaching", "--document", str(scan))
+        assert res.exit_code == ExitCode.BAD_INPUT, res.output
+        assert name in " ".join(res.stderr.split()), res.stderr
+        renamed = scan.rename(tmp_path / name.strip("'"))
+        res = record_step(book, config, who, "coaching", "--document", str(renamed), "-n")
+        assert res.exit_code == 0, res.output
+        scan = renamed.rename(scan)

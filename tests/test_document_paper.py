@@ -347,6 +347,11 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("— Ana Ruiz", "Ana"),
         ("?!", None),
         ("", None),
+        ("Dr. Rebecca Stone", "Rebecca"),
+        ("Mrs Miss Jane Doe", "Jane"),
+        ("PROF Ana Ruiz", "Ana"),
+        ("Drew Price", "Drew"),
+        ("Dr.", "Dr"),
     ],
 )
 def test_a_first_name_is_a_word_without_the_punctuation_around_it(

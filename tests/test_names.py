@@ -111,6 +111,10 @@ def test_display_name_turns_last_first_round() -> None:
     assert display_name("Price,  Devon ") == "Devon Price"
     assert display_name("Devon Price") == "Devon Price"
     assert display_name("Price,") == "Price,"
+    # The Arabic comma, as Arabic script types it (direction marks around the name), and
+    # the full-width one: a comma all the same.
+    assert display_name("\u200fفاروق، ياسمين\u200f") == "ياسمين فاروق"
+    assert display_name("Lee，Kim") == "Kim Lee"
 
 
 @given(st.text(alphabet=st.sampled_from("aZ ,.-'’éİß\t\u00a0"), max_size=16))

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.errors import ExitCode
 from tests import factories
 
 EARLIER = "11/20/2026 - Jordan Reyes - Started TBTs.  \n11/23/2026 - Devon Price - 3 TBTs done"
@@ -264,3 +265,36 @@ def test_a_cell_given_a_second_line_wraps_keeping_its_own_format(tracker: Path) 
     assert count == len(dana_xf.getparent())
     if checks_schemas():
         assert validate_package(tracker) == []
+
+
+@pytest.mark.parametrize("length", [204, 222, 253])
+def test_a_tracker_name_too_long_for_its_backups_name_says_so(
+    tracker: Path, config: Path, length: int
+) -> None:
+    """The backup of `<name>.xlsx` is `<name>.<time>.op-<id>.xlsx`, written under a longer
+    temporary name: a tracker whose name leaves no room for it is refused before anything is
+    written, saying to shorten the tracker's name (not to free disk space) and by how much;
+    one of the longest name that fits is written, and undone from its backup."""
+    long = tracker.with_name("ESP Tracker " + "x" * (length - len("ESP Tracker .xlsx")) + ".xlsx")
+    tracker.rename(long)
+    before = long.read_bytes()
+    res = note(long, "Devon Price", "long name", config=config)
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    err = " ".join(res.stderr.split())
+    assert f"its file name ({length} characters) is too long for the backup" in err, err
+    assert "rename the tracker to at most 199 characters" in err, err
+    assert "disk" not in err and "Traceback" not in res.output
+    assert long.read_bytes() == before
+    fits = long.rename(long.with_name("ESP Tracker " + "x" * (199 - 17) + ".xlsx"))
+    assert len(fits.name) == 199
+    res = note(fits, "Devon Price", "long name", config=config)
+    assert res.exit_code == 0, res.output
+    undone = CliRunner().invoke(app, ["undo", "--tracker", str(fits), "--config", str(config)])
+    assert undone.exit_code == 0, undone.output
+    original = tracker.with_name("before.xlsx")
+    original.write_bytes(before)
+    assert _values(fits) == _values(original)
+
+
+def _values(path: Path) -> list[list[Any]]:
+    return [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import holidays
 import numpy as np
@@ -514,6 +515,37 @@ def test_call_cert_timebox_counts_clock_hours_across_midnight() -> None:
     facts = START_FRI._replace(call_cert_start=datetime(2026, 11, 23, 22, 0))
     ev = run(facts, NOV[24], datetime(2026, 11, 24, 2, 30))
     assert action(ev, ActionKind.CALL_CERT_OVER_4H) == (NOV[24], 0)
+
+
+NEW_YORK = BusinessCalendar(CalendarConfig(zone=ZoneInfo("America/New_York")))
+
+
+@pytest.mark.parametrize(
+    ("start", "now", "hours", "over"),
+    [
+        # The clocks go forward at 2:00 on Sun 03/08/2026: 23:45 to 03:50 is 3 h 05.
+        (datetime(2026, 3, 7, 23, 45), datetime(2026, 3, 8, 3, 50), "3.1", False),
+        (datetime(2026, 3, 7, 23, 45), datetime(2026, 3, 8, 4, 46), "4.1", True),
+        # They go back at 2:00 on Sun 11/01/2026: 00:30 to 03:45 is 4 h 15.
+        (datetime(2026, 11, 1, 0, 30), datetime(2026, 11, 1, 3, 45), "4.3", True),
+        (datetime(2026, 11, 1, 0, 30), datetime(2026, 11, 1, 3, 30), "4.0", False),
+    ],
+    ids=["spring-within", "spring-over", "fall-over", "fall-exactly-4"],
+)
+def test_the_call_cert_timebox_counts_the_hours_that_passed_across_a_clock_change(
+    start: datetime, now: datetime, hours: str, over: bool
+) -> None:
+    """The tracker's times are wall-clock times on the team's clock (the calendar's zone):
+    across a daylight-saving switch the hours are those that really passed, not the plain
+    difference an hour off."""
+    facts = START_FRI._replace(esp_start=start.date(), call_cert_start=start)
+    ev = evaluate(facts, now.date(), now, NEW_YORK)
+    assert ("call_cert_over_4h" in kinds(ev.actions)) is over
+    said = [
+        line for line in explain(facts, now.date(), now, NEW_YORK) if "Call Cert started" in line
+    ]
+    assert said and f": {hours} h by" in said[0], said
+    assert ("over the 4-hour" if over else "within the 4-hour") in said[0]
 
 
 @pytest.mark.parametrize(("hours", "due"), [(None, False), (8.0, False), (8.25, True), (40, True)])

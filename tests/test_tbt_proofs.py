@@ -515,6 +515,23 @@ def test_two_agents_of_the_same_name_are_not_guessed() -> None:
     assert isinstance(got, Rejected) and "2 agents are named" in got.reason
 
 
+MANY_NAMES = "Maria Fernanda Alejandra Guadalupe de los Santos Villanueva Rodriguez"
+
+
+def test_a_long_name_is_taken_cut_as_esp_tells_it_and_whole_as_before() -> None:
+    """A name over 60 characters: the file named with it cut (as esp advise tells it) is the
+    agent's, the whole name too where a file can have it (told before names were cut); two
+    agents whose names are one once cut are both named, never guessed between."""
+    maria = _row(MANY_NAMES)
+    cut = MANY_NAMES[:60].rstrip() + "… TBT.pdf"
+    for file in (cut, f"{MANY_NAMES} TBT.pdf"):
+        assert check_name(file, [maria, _row("Ana Ruiz", 4)], "t.xlsx") is maria, file
+    typed = check_name(cut.replace("…", "..."), [maria], "t.xlsx")
+    assert isinstance(typed, Rejected) and typed.expected == cut
+    got = check_name(cut, [maria, _row(MANY_NAMES + " Jr", 9)], "t")
+    assert isinstance(got, Rejected) and "2 agents" in got.reason
+
+
 # -------------------------------------------------- a tracking sheet that cannot be written
 
 

@@ -7,6 +7,7 @@ team's day; without a timezone, the machine's."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -225,3 +226,37 @@ def test_a_waiting_change_is_listed_on_the_team_s_clock(config: Path) -> None:
         '"2026-12-06T19:30:00-06:00"'
         in run("pending", "--config", str(config), "--format", "json").stdout
     )
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="the machine's zone is TZ's on Unix")
+@pytest.mark.parametrize(
+    ("moment", "said"),
+    [
+        # 23:45 EST to 03:50 EDT, the night the clocks go forward: 3 h 05 passed.
+        (datetime(2026, 3, 8, 7, 50), "3.1 h by 03/08/2026 03:50, within the 4-hour timebox"),
+        # 00:30 EDT to 03:45 EST, the night they go back: 4 h 15 passed.
+        (datetime(2026, 11, 1, 8, 45), "4.3 h by 11/01/2026 03:45, over the 4-hour timebox"),
+    ],
+    ids=["forward", "back"],
+)
+@pytest.mark.parametrize("zone", ["America/New_York", None], ids=["team-zone", "machine-zone"])
+def test_the_call_cert_hours_are_those_that_passed_on_the_team_s_clock(
+    tmp_path: Path, zone: str | None, moment: datetime, said: str
+) -> None:
+    """The tracker's times are wall-clock times on the team's clock ([calendar] timezone,
+    else the machine's: New York in the tests): the hours since the Call Cert Start are the
+    hours that passed, a daylight-saving switch counted."""
+    started = datetime(2026, 3, 7, 23, 45) if moment.month == 3 else datetime(2026, 11, 1, 0, 30)
+    people = [{**AGENTS[0], "ESP Start Date": started.date(), "Call Cert Start": started,
+               "Call Cert Complete?": "No"}]  # fmt: skip
+    with_start = (*factories.TRACKER_HEADERS, *factories.headers("call_cert_start"))
+    factories.tracker(tmp_path / "ESP Tracker.xlsx", people, headers=with_start)
+    config = tmp_path / "esp.toml"
+    calendar = f'[calendar]\ntimezone = "{zone}"\n' if zone else ""
+    config.write_text('[tracker]\npath = "ESP Tracker.xlsx"\n' + calendar, encoding="utf-8")
+    # A destination in New York's zone: the machine's zone is New York's while there.
+    there = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("America/New_York"))
+    with time_machine.travel(there, tick=False):
+        res = run("explain", "Sam Lee", "--config", str(config))
+    assert res.exit_code == 0, res.output
+    assert f"Call Cert started {started:%m/%d/%Y %H:%M}: {said}." in res.stdout, res.stdout

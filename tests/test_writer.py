@@ -1017,3 +1017,12 @@ def test_the_workbook_asks_for_a_full_calculation_on_open(
     assert got == expected
     if got is not None and checks_schemas():
         assert ooxml.validate_part("xl/workbook.xml", got) == []
+
+
+def test_a_backup_name_too_long_says_to_shorten_it_not_to_free_space(tmp_path: Path) -> None:
+    """A name too long for the system (a long path on Windows, a name long in bytes on Linux)
+    is no full disk: the fix says to shorten the name or the backups folder's path."""
+    from esp_cli.workbook.xlsx import safety
+
+    fix = safety.backups_fix(OSError(errno.ENAMETOOLONG, "File name too long"), tmp_path)
+    assert "shorten the tracker's file name" in fix and "space" not in fix

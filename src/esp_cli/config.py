@@ -30,7 +30,7 @@ from esp_cli.core.columns import COLUMNS, resolve_key
 from esp_cli.core.model import ACCESS_VALUES, ROUND_PHRASES, SPOC_PHONE, Signer
 from esp_cli.core.typed import refusal
 from esp_cli.errors import ConfigError, NoSignerError, UsageError, WriteFailedError, printable
-from esp_cli.system import CONFIG_DIR_ENV, real_path, write_file_atomically
+from esp_cli.system import CONFIG_DIR_ENV, MachineZone, real_path, write_file_atomically
 
 DEFAULT_ACCESS_VALUES = ACCESS_VALUES
 log = logging.getLogger("esp")
@@ -159,6 +159,12 @@ class Config:
     def zone(self) -> tzinfo | None:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
         return None if self.timezone is None else ZoneInfo(self.timezone)
+
+    def clock(self) -> tzinfo:
+        """The team's clock: [calendar] timezone, else the machine's own zone (daylight
+        saving included), on which the tracker's times are wall-clock times."""
+        zone = self.zone()
+        return MachineZone() if zone is None else zone
 
     def now(self) -> datetime:
         """Now on the team's clock ([calendar] timezone, else the machine's), as a wall-clock

@@ -44,6 +44,7 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -1090,3 +1091,31 @@ def console_takes_colour(stream: Any) -> bool:
         )
     except (AttributeError, OSError, ValueError):
         return False
+
+
+class MachineZone(tzinfo):
+    """The machine's own time zone, daylight saving included: a wall-clock time's offset
+    from UTC is the one the system gives for that day and hour (a fixed offset, as
+    datetime.now().astimezone() gives, would be an hour off across a switch)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None if dt is None else dt.replace(tzinfo=None).astimezone().utcoffset()
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def fromutc(self, dt: datetime) -> datetime:
+        """The wall-clock time on the machine's clock of `dt` (a UTC time, tagged self)."""
+        return dt.replace(tzinfo=UTC).astimezone().replace(tzinfo=self)
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return None if dt is None else dt.replace(tzinfo=None).astimezone().tzname()
+
+    def __repr__(self) -> str:
+        return "MachineZone()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MachineZone)
+
+    def __hash__(self) -> int:
+        return hash(MachineZone)

@@ -364,18 +364,24 @@ def built_in(kind: AdviceKind) -> Template:
 _NAME_WORD = re.compile(r"\w(?:.*\w)?")
 
 
+# Titles typed before a name, not a first name ('Dr. Rebecca Stone' is Rebecca), folded.
+TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "rev"})
+
+
 def first_name(name: str) -> str | None:
-    """The first word of the name with a letter or digit in it, without the punctuation
-    around it ('Bad: Name?' is 'Bad'); an initialism keeps its last dot ('J.R.'). None
-    when the name has no such word."""
-    for word in name.split():
-        found = _NAME_WORD.search(word)
-        if found is None:
-            continue
-        if "." in found[0] and word[found.end() : found.end() + 1] == ".":
-            return found[0] + "."
-        return found[0]
-    return None
+    """The first word of the name (first name first, as the tracker's are read) with a
+    letter or digit in it, without the punctuation around it ('Bad: Name?' is 'Bad'), a
+    title before it left out ('Dr. Rebecca Stone' is 'Rebecca': TITLES); an initialism
+    keeps its last dot ('J.R.'). None when the name has no such word."""
+    words = [(word, found) for word in name.split() if (found := _NAME_WORD.search(word))]
+    while len(words) > 1 and words[0][1][0].casefold() in TITLES:
+        words = words[1:]
+    if not words:
+        return None
+    word, found = words[0]
+    if "." in found[0] and word[found.end() : found.end() + 1] == ".":
+        return found[0] + "."
+    return found[0]
 
 
 def course_text(course: str | None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from esp_cli.errors import ConfigError
@@ -45,6 +45,32 @@ class CalendarConfig:
     subdivision: str | None = None
     extra_days_off: tuple[date, ...] = ()
     working_holidays: tuple[date, ...] = ()
+    # The team's clock ([calendar] timezone, else the machine's zone): the tracker's times are
+    # its wall-clock times, and clock hours are the real time that passes between two of
+    # them, a daylight-saving switch counted (elapsed). None: their plain difference.
+    zone: tzinfo | None = None
+
+
+def elapsed(start: datetime, end: datetime, zone: tzinfo | None) -> timedelta:
+    """The real time from `start` to `end`, two wall-clock times on the clock of `zone`
+    (2:00 a.m. comes twice on the night the clocks go back, never on the night they go
+    forward); their plain difference without a zone, or when either carries its own."""
+    if zone is None or start.tzinfo is not None or end.tzinfo is not None:
+        return end - start
+    # Aware times of one tzinfo subtract as wall-clock times: through UTC, the real time.
+    return _utc(end, zone) - _utc(start, zone)
+
+
+def wall_after(start: datetime, span: timedelta, zone: tzinfo | None) -> datetime:
+    """The wall-clock time on the clock of `zone` when `span` of real time has passed since
+    the wall-clock time `start` (see elapsed)."""
+    if zone is None or start.tzinfo is not None:
+        return start + span
+    return (_utc(start, zone) + span).astimezone(zone).replace(tzinfo=None)
+
+
+def _utc(wall: datetime, zone: tzinfo) -> datetime:
+    return wall.replace(tzinfo=zone).astimezone(UTC)
 
 
 def _weekdays_before(ordinal: int) -> int:

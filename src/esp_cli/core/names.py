@@ -75,14 +75,33 @@ def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
+# The commas 'Last, First' is typed with: the Arabic comma of Arabic script ('فاروق، ياسمين')
+# and the full-width one of East Asian keyboards, as the ASCII one.
+_COMMA = re.compile("[,\u060c\uff0c]")
+
+
 def display_name(raw: str) -> str:
-    """'Smith,  John ' -> 'John Smith'; 'john smith' stays as typed apart from spaces."""
+    """'Smith,  John ' -> 'John Smith' (any comma of _COMMA); 'john smith' stays as typed
+    apart from spaces."""
     text = " ".join(raw.split())
-    if "," in text:
-        last, _, first = text.partition(",")
-        if first.strip() and last.strip():
-            return f"{first.strip()} {last.strip()}"
+    parts = _COMMA.split(text, maxsplit=1)
+    if len(parts) == 2:
+        # The characters no one sees at a part's ends go with the comma (a direction mark
+        # around a right-to-left name).
+        last, first = (_trimmed(part) for part in parts)
+        if first and last:
+            return f"{first} {last}"
     return text
+
+
+def _trimmed(text: str) -> str:
+    """`text` without spaces, nor characters no one sees (see visible), at its ends."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or unicodedata.category(text[start]) == "Cf"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) == "Cf"):
+        end -= 1
+    return text[start:end]
 
 
 def name_words(raw: str) -> list[str]:
@@ -214,6 +233,9 @@ def names_meant(names: Sequence[str], query: str, *, by_start: bool = True) -> l
     return people_meant(names, query, str, by_start=by_start)
 
 
+# The longest file name every system takes: 255 UTF-16 units on Windows and macOS, 255 bytes
+# on Linux (file_name_length counts both).
+MAX_FILE_NAME = 255
 # The agent's name in a file esp makes for them, at most: the whole name then stays well
 # within the 255 characters a file name may have, and Windows' 260 for a path in most folders.
 MAX_NAME_IN_FILE = 60
@@ -233,6 +255,15 @@ def file_safe(text: str) -> str:
     return " ".join(_UNSAFE_FILE_CHARS.sub(" ", visible(text)).split())
 
 
+def file_name_length(name: str) -> int:
+    """How long `name` is as file systems count a file name against MAX_FILE_NAME: the more
+    of its UTF-8 bytes (Linux) and its UTF-16 units (Windows, macOS) — 'é' is 2, 'x' is 1."""
+    if name.isascii():
+        return len(name)
+    units = len(name.encode("utf-16-le", "surrogatepass")) // 2
+    return max(len(name.encode("utf-8", "surrogatepass")), units)
+
+
 def unsafe_in_file(text: str) -> str:
     """The characters of `text` a Windows file name cannot hold, each once, in order."""
     return "".join(dict.fromkeys(_UNSAFE_FILE_CHARS.findall(text)))
@@ -240,8 +271,15 @@ def unsafe_in_file(text: str) -> str:
 
 def proof_file_name(agent: str) -> str | None:
     """'First Last TBT.pdf': the file name of the agent's TBT transcript — the agent's name
-    as the tracker has it (first name first), as a Windows file name can hold it
-    (file_safe). None for a name with nothing a file name can hold."""
+    as the tracker has it (first name first), as a file name holds it (name_in_file: a very
+    long name cut, as in every file esp names after an agent). None for a name with nothing
+    a file name can hold."""
+    return f"{name_in_file(agent)}{PROOF_SUFFIX}" if file_safe(agent) else None
+
+
+def uncut_proof_file_name(agent: str) -> str | None:
+    """The agent's transcript file name with the whole name, however long (proof_file_name
+    before names were cut): taken too where a file can have it. None as proof_file_name."""
     name = file_safe(agent)
     return f"{name}{PROOF_SUFFIX}" if name else None
 

@@ -40,12 +40,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from esp_cli.core.calendar import BusinessCalendar
+from esp_cli.core.calendar import BusinessCalendar, elapsed, wall_after
 from esp_cli.core.columns import BY_KEY
 from esp_cli.core.figures import hours_against_limit
 from esp_cli.core.model import ACCESS_VALUES, NO_ISSUES, SPOC_ISSUES, SPOC_PHONE
@@ -989,7 +989,7 @@ def evaluate(
                 projected = ProjectedStep(after, cal.next_business_day(today))
 
     spoc_point = _access_actions(facts, access, found, unchecked, spoc_phone)
-    _timebox_actions(facts, now, found, unchecked)
+    _timebox_actions(facts, now, found, unchecked, cal.config.zone)
 
     return Evaluation(
         complete=False,
@@ -1187,8 +1187,14 @@ _FLAG_TIMEBOXES: tuple[tuple[str, Callable[[AgentFacts], bool], str], ...] = (
 
 
 def _timebox_actions(
-    facts: AgentFacts, now: datetime, found: _Actions, unchecked: list[str]
+    facts: AgentFacts,
+    now: datetime,
+    found: _Actions,
+    unchecked: list[str],
+    zone: tzinfo | None = None,
 ) -> None:
+    """The timeboxes' actions; `zone`: the team's clock, on which the hours since the Call
+    Cert Start are the real time that passed (see calendar.elapsed)."""
     # A flag that cannot be read beside one that says the agent is not complete: whether its
     # own timebox applies is not known (it concerns only a Call Cert / TBTs not complete).
     for key, concerns, timebox in _FLAG_TIMEBOXES:
@@ -1202,14 +1208,14 @@ def _timebox_actions(
             if (start.tzinfo is None) != (now.tzinfo is None):
                 # The workbook's times are local wall-clock times: compare them as such.
                 start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
-            limit = start + CALL_CERT_TIMEBOX
+            took = elapsed(start, now, zone)
             found.add(
                 ActionKind.CALL_CERT_OVER_4H,
-                limit.date(),
+                wall_after(start, CALL_CERT_TIMEBOX, zone).date(),
                 f"Call Cert started {fmt(start)} {start:%H:%M}, not complete after "
-                f"{_hours(now - start)} h "
+                f"{_hours(took)} h "
                 f"(limit {CALL_CERT_TIMEBOX.total_seconds() / 3600:g} h)",
-                is_due=now > limit,
+                is_due=took > CALL_CERT_TIMEBOX,
             )
         elif "call_cert_start" in facts.unreadable:
             unchecked.append(
@@ -1280,7 +1286,8 @@ def explain(
     lines += _ladder_lines(facts, today, cal, ev)
     gone = absent or {}
     lines += _access_lines(facts, today, cal, ev, spoc_phone, gone)
-    lines += _timebox_lines(facts, now, started if facts.call_cert_start is None else None, gone)
+    later = started if facts.call_cert_start is None else None
+    lines += _timebox_lines(facts, now, later, gone, cal.config.zone)
     # A date after the day is no contradiction on a day replayed: the ladder's lines say
     # "not yet then" of a step, and a start, call or completion after it is said as it is.
     lines += not_yet
@@ -1554,9 +1561,10 @@ def _timebox_lines(
     now: datetime,
     later: datetime | None = None,
     absent: Mapping[str, str] | None = None,
+    zone: tzinfo | None = None,
 ) -> list[str]:
     """The two timeboxes' lines; `later`: a Call Cert Start after the day replayed (not
-    started yet then); `absent`: as explain's."""
+    started yet then); `absent`: as explain's; `zone`: the team's clock (calendar.elapsed)."""
     absent = absent or {}
     limit_h = CALL_CERT_TIMEBOX.total_seconds() / 3600
     if facts.call_cert_complete is True:
@@ -1582,9 +1590,10 @@ def _timebox_lines(
         start = facts.call_cert_start
         if (start.tzinfo is None) != (now.tzinfo is None):
             start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
-        over = now > start + CALL_CERT_TIMEBOX
+        took = elapsed(start, now, zone)
+        over = took > CALL_CERT_TIMEBOX
         call_cert = (
-            f"Call Cert started {fmt(start)} {start:%H:%M}: {_hours(now - start)} h by "
+            f"Call Cert started {fmt(start)} {start:%H:%M}: {_hours(took)} h by "
             f"{fmt(now)} "
             f"{now:%H:%M}, " + ("over" if over else "within") + f" the {limit_h:g}-hour timebox."
         )

@@ -59,7 +59,7 @@ from esp_cli.core.documents import (
 )
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import Letter, Signer
-from esp_cli.core.names import file_stem, name_in_file, name_key
+from esp_cli.core.names import file_stem
 from esp_cli.core.notes import NoteKind
 from esp_cli.core.refs import address
 from esp_cli.core.rules import (
@@ -101,6 +101,8 @@ from esp_cli.services.record import (
     Planned,
     check_document,
     check_step,
+    file_tag,
+    names_in_files,
     plan_step,
     read_document,
     refuse_closed_ladder,
@@ -513,17 +515,11 @@ def _exists(path: Path) -> bool:
 
 
 def _tag(run: _Run, s: WriteSession, row: Row) -> str:
-    """What the agent's file names carry after the name: their Agent ID (else row) when
-    another agent of the tracker has a name that makes the same file name (namesakes, long
-    names the same once cut); else nothing."""
+    """What the agent's file names carry after the name (file_tag): their Agent ID (else
+    row) for namesakes and long names the same once cut; else nothing."""
     if not run.names_in_files:
-        run.names_in_files.update(
-            name_key(name_in_file(r.name)) for r in s.table.rows() if r.has_identity
-        )
-    if run.names_in_files[name_key(name_in_file(row.name))] <= 1:
-        return ""
-    agent_id = row.text("agent_id").strip() if "agent_id" not in row.unreadable else ""
-    return agent_id or docs.row_tag(row.row)
+        run.names_in_files.update(names_in_files(s.table.rows()))
+    return file_tag(row, run.names_in_files)
 
 
 def _stem(run: _Run, s: WriteSession, row: Row, step: Step, on: date) -> str:

@@ -146,6 +146,7 @@ def calendar_config(config: Config) -> CalendarConfig:
         subdivision=config.subdivision,
         extra_days_off=config.extra_days_off,
         working_holidays=config.working_holidays,
+        zone=config.clock(),
     )
 
 

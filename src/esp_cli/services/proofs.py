@@ -57,13 +57,20 @@ from esp_cli.core.columns import (
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
 from esp_cli.core.names import (
+    MAX_FILE_NAME,
+    MAX_NAME_IN_FILE,
     PROOF_SUFFIX,
+    display_name,
+    file_name_length,
+    file_safe,
+    name_in_file,
     name_key,
     people_meant,
     proof_file_key,
     proof_file_name,
     same_spelling,
     unaccented,
+    uncut_proof_file_name,
     unjoined_key,
     unsafe_in_file,
 )
@@ -100,9 +107,6 @@ PDF_EOF = b"%%EOF"
 # Readers accept the header a little way in and the end marker a little before the end
 # (trailing blank lines, a stray byte from a mail client): the PDF spec's 1024 bytes.
 PDF_SLACK = 1024
-# The longest file name every system takes (255 UTF-16 units on Windows, 255 bytes on Linux
-# and macOS: the safe bound for both).
-MAX_FILE_NAME = 255
 MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
 NEVER_OVER = "esp never saves over another file: compare the two and keep one"
 TRACKING_SHEET = "TBT Tracking"
@@ -162,10 +166,7 @@ def name_in(file_name: str) -> str:
     stem = re.sub(r"\.pdf$", "", copy_mark(file_name)[0], flags=re.I)
     words = re.sub(r"[_\s]+", " ", stem).strip()
     words = re.sub(r"[\s-]*\btbt\b\s*$", "", words, flags=re.I).strip(" -")
-    if "," in words:
-        last, _, first = words.partition(",")
-        words = f"{first.strip()} {last.strip()}"
-    return " ".join(words.split())
+    return display_name(words)
 
 
 def misnaming(file_name: str, expected: str, agent: str = "") -> str:
@@ -209,6 +210,10 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
     if not name_tokens(wanted):
         return Rejected(file_name, "badly named: no agent name in it; name it 'First Last TBT.pdf'")
     found = find_agents(rows, wanted)
+    if not found and wanted.endswith(("…", "...")):  # a very long name, cut as esp tells it
+        found = [
+            r for r in rows if _cut_name(r.name) and name_key(_cut_name(r.name)) == name_key(wanted)
+        ]
     # Typed without the tracker's accents (a US keyboard has none): close, never taken.
     bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
     if len(bare) > 1:
@@ -232,13 +237,21 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
         return _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
     # typed: the same name to a person.
-    if not same_spelling(file_name, expected):
+    # A very long name told whole before esp cut it: the file is the agent's where it exists.
+    uncut = uncut_proof_file_name(row.name)
+    if not same_spelling(file_name, expected) and not (uncut and same_spelling(file_name, uncut)):
         return Rejected(
             file_name,
             f"badly named ({misnaming(file_name, expected, row.name)}): rename it to '{expected}'",
             expected,
         )
     return row
+
+
+def _cut_name(name: str) -> str:
+    """The agent's name as a file name holds it when it is cut there (name_in_file); ""
+    for a name a file holds whole."""
+    return name_in_file(name) if len(file_safe(name)) > MAX_NAME_IN_FILE else ""
 
 
 def _name_of(row: Row) -> str:
@@ -781,7 +794,7 @@ def _from_mail(
             continue
         there = folder / attached.name
         try:
-            if len(attached.name) > MAX_FILE_NAME:
+            if file_name_length(attached.name) > MAX_FILE_NAME:
                 raise OSError(errno.ENAMETOOLONG, "File name too long")
             if there.exists():
                 if there.is_file() and there.read_bytes() == attached.data:

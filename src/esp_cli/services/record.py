@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +32,7 @@ from esp_cli.core.documents import (
     read_stamp,
     row_tag,
 )
-from esp_cli.core.names import file_stem, name_key
+from esp_cli.core.names import file_stem, name_in_file, name_key
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.rules import (
     DEFAULT_NOTES,
@@ -55,7 +57,7 @@ from esp_cli.core.rules import (
 from esp_cli.core.values import ErrorValue, shown_value
 from esp_cli.errors import EarlyStepError, InputFileError, StepOrderError, UsageError
 from esp_cli.results.record import RecordResult
-from esp_cli.services.agents import agent_words, class_key, find_agent
+from esp_cli.services.agents import agent_words, class_key, describe, find_agent
 from esp_cli.services.escalations import COMPUTED_KEYS, computed_missing, keep_computed
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
 from esp_cli.services.notes import plan_note, refuse_future
@@ -134,6 +136,7 @@ class GivenDocument:
     identity: Identity | None
     scan: bool  # a PDF (the signed scan): checked by its file name only
     text: str = ""  # a .docx's text
+    stamped: bool = False  # a .docx esp made: its identity is esp's stamp, not its name
 
 
 def read_document(path: Path) -> GivenDocument:
@@ -181,7 +184,24 @@ def read_document(path: Path) -> GivenDocument:
             f"{path}: a template, not filled in (it still holds {{{{ placeholders }}}}).",
             fix="give the step's document esp document made from it.",
         )
-    return GivenDocument(path, read_stamp(stamp) or named, scan=False, text=text)
+    stamped = read_stamp(stamp)
+    return GivenDocument(path, stamped or named, scan=False, text=text, stamped=stamped is not None)
+
+
+def names_in_files(rows: Iterable[Row]) -> Counter[str]:
+    """How many agents of `rows` have each name as a file name holds it (name_key of
+    name_in_file): more than one, namesakes, whose files carry a tag (file_tag)."""
+    return Counter(name_key(name_in_file(r.name)) for r in rows if r.has_identity)
+
+
+def file_tag(row: Row, names: Counter[str]) -> str:
+    """What the agent's file names carry after the name: their Agent ID (else their row)
+    when another agent (`names`: names_in_files) has a name that makes the same file name
+    (namesakes, long names the same once cut); else nothing."""
+    if names[name_key(name_in_file(row.name))] <= 1:
+        return ""
+    agent_id = row.text("agent_id").strip() if "agent_id" not in row.unreadable else ""
+    return agent_id or row_tag(row.row)
 
 
 def _with_its_docx(scan: Path, named: Identity | None) -> Identity | None:
@@ -226,6 +246,7 @@ def check_document(
     the agent when it made it (ESP Start Date, class): `table` says where they are now."""
     path, found = doc.path.name, doc.identity
     agent_id = row.text("agent_id") if "agent_id" not in row.unreadable else ""
+    tag = file_tag(row, names_in_files(table.rows() if table is not None else [row]))
     if found is None:
         if doc.scan:
             day = on or today
@@ -233,7 +254,7 @@ def check_document(
                 f"{path}: a scan is checked by its file name, and this one does not say whose, "
                 "which step's and which day's document it is.",
                 fix=f"rename it as esp names the document, with any words after it: "
-                f"'{file_stem(day, row.name, heading(step))} signed.pdf'.",
+                f"'{file_stem(day, row.name, heading(step), tag)} signed.pdf'.",
             )
         words = " ".join(doc.text.split()).casefold()
         ids = [t for t in (agent_id, row.text("n_number")) if t.strip()]
@@ -245,6 +266,8 @@ def check_document(
                 fix=f"give {row.label()}'s {in_text(step)} document (esp document makes it).",
             )
         return on or today
+    if table is not None and not found.agent_id and found.row is None:
+        _refuse_a_name_namesakes_share(doc, found, row, step, table, tag)
     on_row = row.row
     if found.row is not None and not agent_id.strip():
         _refuse_a_namesake_moved_there(doc, found, row, step, table)
@@ -253,8 +276,8 @@ def check_document(
         elif found.sheet is not None and found.sheet != row.sheet:
             on_row = 0  # the row of another sheet: another namesake's
     if not names_agent(found, row.name, agent_id, on_row):
-        tag = found.agent_id or (row_tag(found.row) if found.row is not None else "")
-        whose = found.name + (f" ({tag})" if tag else "")
+        theirs = found.agent_id or (row_tag(found.row) if found.row is not None else "")
+        whose = found.name + (f" ({theirs})" if theirs else "")
         fix = f"give {row.label()}'s {in_text(step)} document (esp document makes it)"
         if doc.scan and found.row is not None and not agent_id.strip():
             fix += (
@@ -279,6 +302,36 @@ def check_document(
             f"document of {fmt(on)} with esp document.",
         )
     return found.day
+
+
+def _refuse_a_name_namesakes_share(
+    doc: GivenDocument, found: Identity, row: Row, step: Step, table: Table, tag: str
+) -> None:
+    """A document whose name (or stamp) names the agent without an Agent ID or row is not
+    taken when another agent of the tracker has that name too (namesakes): it does not say
+    whose, and esp never guesses. Refused naming them all, and the name that says whose
+    (esp document names namesakes' documents so)."""
+    fits = [r for r in table.rows() if r.has_identity and names_agent(found, r.name, "", r.row)]
+    if len(fits) < 2 or (row.sheet, row.row) not in {(r.sheet, r.row) for r in fits}:
+        return
+    named = "; ".join(describe(r) for r in fits)
+    stem = file_stem(found.day, row.name, heading(step), tag)
+    if doc.stamped:
+        fix = (
+            f"make {row.label()}'s document again with esp document (its name and stamp "
+            f"then carry ({tag}))"
+        )
+    else:
+        words = " signed" if doc.scan else ""
+        fix = (
+            f"if it is {row.label()}'s ({tag}), rename it as esp names their document, with "
+            f"any words after it: '{stem}{words}{doc.path.suffix.lower()}'"
+        )
+    raise InputFileError(
+        f"{doc.path.name}: names {found.name} only, and {len(fits)} agents have that name: "
+        f"{named}; it does not say whose.",
+        fix=f"{fix}.",
+    )
 
 
 def _refuse_a_namesake_moved_there(

@@ -61,7 +61,7 @@ from esp_cli.workbook.xlsx.workbook import Workbook
 logger = logging.getLogger("esp")
 
 LOG_SUFFIX = ".history.jsonl"
-OP_ID_LENGTH = 8
+OP_ID_LENGTH = safety.OP_ID_DIGITS  # in each backup's name too
 # A change made outside esp lists at most this many cells (a re-sort in Excel changes them
 # all); the entry says how many more there were.
 OUTSIDE_CELL_LIMIT = 1000

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from esp_cli import system
+from esp_cli.core.names import MAX_FILE_NAME, file_name_length
 from esp_cli.errors import EspError, WorkbookBusyError, WriteFailedError
 
 log = logging.getLogger("esp")
@@ -61,7 +62,15 @@ def owner_files(path: Path) -> list[Path]:
     # Word-style truncated owner names are also seen for long names (XLSX-NOTES §8).
     if len(path.stem) > 7:
         candidates.append(path.with_name("~$" + path.name[2:]))
-    return [c for c in candidates if c.exists()]
+    return [c for c in candidates if _exists(c)]
+
+
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a name no file can have (too long) does not."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def holder(owner_file: Path) -> str:
@@ -251,6 +260,39 @@ BACKUP_STAMP = "%Y-%m-%d_%H%M%S"
 _BACKUP_TAIL = r"\.(\d{4}-\d\d-\d\d_\d{6})\.(?:op-([0-9a-f]+)|\d{6})"
 
 
+# The digits of the operation id in a backup's name (history.OP_ID_LENGTH), and the most
+# digits of a process id in a temporary file's name (Linux's largest is 4194304; Windows'
+# are shorter in practice).
+OP_ID_DIGITS = 8
+_PID_DIGITS = 7
+
+
+def longest_name(path: Path) -> str:
+    """The longest name esp gives a file of the workbook at `path`: its backup's, while the
+    backup is written under a temporary name
+    (`.ESP Tracker.2026-12-01_101500.op-1a2b3c4d.xlsx.esp-tmp-<process>-<8 letters>`)."""
+    stamp = datetime(2026, 12, 1).strftime(BACKUP_STAMP)
+    backup = f"{path.stem}.{stamp}.op-{'0' * OP_ID_DIGITS}{path.suffix}"
+    return f".{backup}{system.TEMP_MARK}{'9' * _PID_DIGITS}-{'x' * 8}"
+
+
+def refuse_long_name(path: Path) -> None:
+    """Refuse, before anything is read or written, a workbook whose file name is too long
+    for its backup's (the name with the time and the change after it: see longest_name) to
+    be within the MAX_FILE_NAME characters a file name may have."""
+    longest = file_name_length(longest_name(path))
+    if longest <= MAX_FILE_NAME:
+        return
+    own = file_name_length(path.name)
+    raise WriteFailedError(
+        f"{path}: its file name ({own} characters) is too long for the backup esp saves "
+        f"before each write (up to {longest} characters with the time and the change after it; a "
+        f"file name may have {MAX_FILE_NAME}); nothing was written.",
+        fix=f"rename the tracker to at most {own - (longest - MAX_FILE_NAME)} characters "
+        "and give that name to esp.",
+    )
+
+
 def backup_pattern(path: Path) -> re.Pattern[str]:
     """The names esp gives the backups of the workbook at `path`, and no other: another
     file in the folder (`ESP Tracker.2026-09.xlsx`) or another tracker's backups
@@ -324,6 +366,11 @@ def backups_fix(exc: OSError, folder: Path) -> str:
     """The fix for a backup or log that could not be written in `folder`, for the cause:
     space for a full disk, the folder's permissions for a refusal (a read-only share)."""
     elsewhere = "or set [backup] dir in esp.toml to a folder you can write"
+    if exc.errno == errno.ENAMETOOLONG:
+        return (
+            "shorten the tracker's file name, or set [backup] dir in esp.toml to a folder "
+            "with a shorter path."
+        )
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"free some space on the disk of {folder}, {elsewhere}."
     if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:

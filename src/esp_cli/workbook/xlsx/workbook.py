@@ -293,6 +293,7 @@ def locked_for_update(
 
     `reuse`: the same file opened earlier; it is used as is when the file still holds the
     bytes it was opened from (no second read), else the file is opened again."""
+    safety.refuse_long_name(path)
     if dry_run:
         wb = same_or_open(path, reuse)
         wb.pkg.keep_scanned = True  # a dry run plans every cell as a write would
