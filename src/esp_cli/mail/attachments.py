@@ -16,7 +16,7 @@ import quopri
 from dataclasses import replace
 from email.message import EmailMessage, Message
 
-from esp_cli.mail.msgfile import MAX_DEPTH, TOO_DEEP, Attached, MailFiles, is_msg, msg_files
+from esp_cli.mail.msgfile import MAX_DEPTH, TOO_DEEP, Attached, Hop, MailFiles, is_msg, msg_files
 from esp_cli.mail.selfreports import (
     ENCRYPTED_TYPES,
     UnreadableMail,
@@ -28,7 +28,7 @@ from esp_cli.mail.selfreports import (
     subject_of,
 )
 
-__all__ = ["MAIL_SUFFIXES", "MAIL_TYPES", "Attached", "MailFiles", "read_files"]
+__all__ = ["MAIL_SUFFIXES", "MAIL_TYPES", "Attached", "Hop", "MailFiles", "read_files"]
 
 # An e-mail attached as a file (an agent's saved message dragged into a web mail message,
 # a saved .eml attached): opened as a forwarded message is, MAX_DEPTH levels deep.
@@ -79,7 +79,7 @@ def _within(found: Attached, mail: Attached) -> Attached:
     """A file found in the e-mail attached as `mail`, itself perhaps found inside a
     forwarded message: the outer e-mails before its own, their sender when it has none."""
     if mail.via:
-        found = replace(found, via=(*mail.via, *found.via))
+        found = replace(found, via=(*mail.via, *found.via), hops=(*mail.hops, *found.hops))
     if found.sender or found.sender_name:
         return found
     return replace(

@@ -421,10 +421,26 @@ def _attachment_name(reader: Any, storage: int, codepage: str) -> str:
 
 
 @dataclass(frozen=True)
+class Hop:
+    """An e-mail a file came through, as it says itself: who sent it and when."""
+
+    sender_name: str = ""
+    sender: str = ""  # the SMTP address, lower case ('' when it has none)
+    sent_by: str = ""  # who sent it on the sender's behalf, if another
+    sent: datetime | None = None  # None: it does not say
+
+    @property
+    def who(self) -> str:
+        """Its sender as said: the address, else the display name ('' for none)."""
+        return self.sender or self.sender_name
+
+
+@dataclass(frozen=True)
 class Attached:
     """A file attached to an e-mail. One found inside an e-mail attached to it (forwarded
     as an attachment, or attached as a saved .msg or .eml) says which (`via`, the outermost
-    first) and who sent that one; '' when its own message's sender sent it."""
+    first, and `hops`, each one's own sender and time) and who sent the deepest of them
+    that names a sender; '' when its own message's sender sent it."""
 
     name: str  # the file name the sender gave it ('' when it has none)
     data: bytes
@@ -434,6 +450,7 @@ class Attached:
     sender: str = ""  # the SMTP address, lower case
     sent_by: str = ""  # who sent that e-mail on the sender's behalf, if another
     sent: datetime | None = None  # when that e-mail was sent (None: it does not say)
+    hops: tuple[Hop, ...] = ()  # the e-mails of `via`, in its order
 
     def inside(
         self, mail: str, sender: tuple[str, str, str], sent: datetime | None = None
@@ -441,11 +458,18 @@ class Attached:
         """This file as found in the attached e-mail `mail`, sent by `sender` (display name,
         address, on whose behalf) at `sent`: a deeper e-mail's sender, when it has one,
         stays, with its time."""
-        if self.sender or self.sender_name:
-            return replace(self, via=(mail, *self.via))
         name, addr, by = sender
+        hops = (Hop(name, addr, by, sent), *self.hops)
+        if self.sender or self.sender_name:
+            return replace(self, via=(mail, *self.via), hops=hops)
         return replace(
-            self, via=(mail, *self.via), sender_name=name, sender=addr, sent_by=by, sent=sent
+            self,
+            via=(mail, *self.via),
+            hops=hops,
+            sender_name=name,
+            sender=addr,
+            sent_by=by,
+            sent=sent,
         )
 
 
