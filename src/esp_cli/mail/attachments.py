@@ -19,6 +19,8 @@ from email.message import EmailMessage, Message
 from esp_cli.mail.msgfile import MAX_DEPTH, TOO_DEEP, Attached, Hop, MailFiles, is_msg, msg_files
 from esp_cli.mail.selfreports import (
     ENCRYPTED_TYPES,
+    MAIL_FILES,
+    MAIL_KINDS,
     UnreadableMail,
     file_name,
     on_behalf,
@@ -32,8 +34,8 @@ __all__ = ["MAIL_SUFFIXES", "MAIL_TYPES", "Attached", "Hop", "MailFiles", "read_
 
 # An e-mail attached as a file (an agent's saved message dragged into a web mail message,
 # a saved .eml attached): opened as a forwarded message is, MAX_DEPTH levels deep.
-MAIL_TYPES = ("message/rfc822", "application/vnd.ms-outlook")
-MAIL_SUFFIXES = (".eml", ".msg")
+MAIL_TYPES = MAIL_KINDS
+MAIL_SUFFIXES = MAIL_FILES
 
 
 def read_files(data: bytes, depth: int = 0) -> MailFiles:
