@@ -65,6 +65,16 @@ def tracker(tmp_path: Path) -> Path:
     return factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS)
 
 
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # aspose-email-foss writes an embedded message's fixed properties (its time among them)
+    # after a top-level message's header, where Outlook does not read them: read there.
+    monkeypatch.setattr(msgfile, "_EMBEDDED_HEADER_BYTES", msgfile._HEADER_BYTES)
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    return mails
+
+
 def run(tracker: Path, folder: Path) -> Any:
     config = tracker.parent / "esp.toml"
     config.write_text('[calendar]\ntimezone = "America/New_York"\n', encoding="utf-8")
@@ -78,13 +88,8 @@ def run(tracker: Path, folder: Path) -> Any:
 
 @pytest.mark.parametrize("layout", ["eml", "msg", "eml with a saved msg"])
 def test_an_agents_forward_of_her_own_report_is_that_report_of_its_day(
-    tracker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+    tracker: Path, folder: Path, layout: str
 ) -> None:
-    # aspose-email-foss writes an embedded message's fixed properties (its time among them)
-    # after a top-level message's header, where Outlook does not read them: read there.
-    monkeypatch.setattr(msgfile, "_EMBEDDED_HEADER_BYTES", msgfile._HEADER_BYTES)
-    folder = tmp_path / "mails"
-    folder.mkdir()
     name = "fw.msg" if layout == "msg" else "fw.eml"
     agent = "Xavier Dunn <xavier.dunn@x.com>"
     (folder / name).write_bytes(forward(agent, agent, layout))
@@ -96,10 +101,8 @@ def test_an_agents_forward_of_her_own_report_is_that_report_of_its_day(
 
 
 def test_an_agents_inline_forward_of_her_own_report_is_refused_with_the_reason(
-    tracker: Path, tmp_path: Path
+    tracker: Path, folder: Path
 ) -> None:
-    folder = tmp_path / "mails"
-    folder.mkdir()
     body = (
         "\n\n-----Original Message-----\nFrom: Xavier Dunn <xavier.dunn@x.com>\n"
         "Sent: Monday, November 23, 2026 5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\n"
@@ -121,11 +124,8 @@ def test_an_agents_inline_forward_of_her_own_report_is_refused_with_the_reason(
 
 @pytest.mark.parametrize("layout", ["eml", "msg"])
 def test_an_smes_forward_of_an_agents_report_says_whose_report_it_carries(
-    tracker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+    tracker: Path, folder: Path, layout: str
 ) -> None:
-    monkeypatch.setattr(msgfile, "_EMBEDDED_HEADER_BYTES", msgfile._HEADER_BYTES)
-    folder = tmp_path / "mails"
-    folder.mkdir()
     name = f"sme.{layout}"
     sme, agent = "Pat Sme <pat.sme@x.com>", "Rebecca Stone <rebecca.stone@x.com>"
     (folder / name).write_bytes(forward(sme, agent, layout))
