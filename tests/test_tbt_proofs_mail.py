@@ -219,8 +219,10 @@ def test_never_over_another_file_and_never_twice(tracker: Path, config: Path, in
     assert why[("Devon Price TBT.pdf", "devon 2.msg")] == (
         "the same file as Devon Price TBT.pdf (in devon 1.eml)"
     )
-    assert why[("Devon Price TBT.pdf", "devon 3.eml")].startswith(
-        "a different 'Devon Price TBT.pdf' came in devon 1.eml; esp never saves over"
+    assert why[("Devon Price TBT.pdf", "devon 3.eml")] == (
+        "a different 'Devon Price TBT.pdf' came in devon 1.eml and is the one taken; esp "
+        "never saves over another file: compare the two, and if this one is the transcript, "
+        "record it by hand"
     )
     assert why[("Kim Lee TBT.pdf", "kim.eml")].startswith(
         "a different 'Kim Lee TBT.pdf' is already in the folder; esp never saves over"
@@ -870,3 +872,135 @@ def test_one_file_mailed_as_two_agents_transcripts_is_neither_saved_nor_recorded
     (copy,) = data["rejected"]
     assert copy["reason"].startswith("the same file as Kim Lee TBT.pdf (in kim"), copy
     assert (inbox / "Kim Lee TBT.pdf").read_bytes() == same
+
+
+# Tue 11/24 and Mon 11/30, 10:00 am in New York: an SME forwards the agent's e-mail to the
+# lead, who forwards the SME's to the coordinator days later.
+SME_FORWARDED = "Tue, 24 Nov 2026 15:00:00 +0000"
+LEAD_FORWARDED = "Mon, 30 Nov 2026 15:00:00 +0000"
+
+
+def _twice_forwarded(layout: str, agent: str, agents_date: str | None) -> bytes:
+    """The agent's e-mail (its PDF attached) forwarded as an attachment by an SME, whose
+    forward the lead forwards as an attachment: as attached messages (.eml), as Outlook
+    embedded messages (.msg), or an .eml with the SME's saved .msg attached to it."""
+    name = agent.split(" <")[0]
+    inner = message(agent, (f"{name} TBT.pdf", pdf(name)))
+    del inner["Date"]
+    if agents_date is not None:
+        inner["Date"] = agents_date
+    mid = message("Pat Sme <pat.sme@vendorcx.com>", date=SME_FORWARDED)
+    top = message("Lee Lead <lee.lead@vendorcx.com>", date=LEAD_FORWARDED)
+    if layout == "eml":
+        mid.add_attachment(inner)
+        top.add_attachment(mid)
+        return top.as_bytes()
+    sme = MapiMessage.from_email_message(mid)
+    sme.add_embedded_message_attachment(
+        MapiMessage.from_email_message(inner), filename="My TBT transcript"
+    )
+    if layout == "msg":
+        lead = MapiMessage.from_email_message(top)
+        lead.add_embedded_message_attachment(sme, filename="FW My TBT transcript")
+        return lead.to_bytes()
+    top.add_attachment(
+        sme.to_bytes(),
+        maintype="application", subtype="vnd.ms-outlook", filename="FW My TBT transcript.msg",
+    )  # fmt: skip
+    return top.as_bytes()
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg", "eml with a saved msg"])
+def test_a_transcript_forwarded_twice_is_dated_by_the_agent_and_checked_by_the_nearest_forward(
+    tracker: Path, config: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """Agent -> SME -> lead, each forward as an attachment: the agent's e-mail dates the
+    transcript; one with no time is dated by the SME's forward that carries it, not the
+    lead's days later; one dated after the SME's forward is a wrong clock, said; and both
+    forwarders are named, the nearest first."""
+    monkeypatch.setattr(msgfile, "_EMBEDDED_HEADER_BYTES", msgfile._HEADER_BYTES)
+    suffix = ".msg" if layout == "msg" else ".eml"
+    for file, agent, when in (
+        ("ana", "Ana Ruiz <ana.ruiz@vendorcx.com>", None),
+        ("devon", "Devon Price <devon.price@vendorcx.com>", "Fri, 27 Nov 2026 15:00:00 +0000"),
+        ("kim", "Kim Lee <kim.lee@vendorcx.com>", AGENT_SENT),
+    ):
+        (inbox / f"{file}{suffix}").write_bytes(_twice_forwarded(layout, agent, when))
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["rejected"] == []
+    got = {p["agent"]: (p["received"], p["forwarded"], p.get("date_warning"))
+           for p in data["recorded"]}  # fmt: skip
+    chain = "forwarded by pat.sme@vendorcx.com on 11/24/2026, then by lee.lead@vendorcx.com on "
+    chain += "11/30/2026"
+    assert got == {
+        "Ana Ruiz": ("2026-11-24", f"sent by ana.ruiz@vendorcx.com (no time in it), {chain}", None),
+        "Devon Price": (
+            "2026-11-24",
+            f"sent by devon.price@vendorcx.com on 11/27/2026, {chain}",
+            "the agent's e-mail is dated 11/27/2026, after the forward that carries it "
+            "(11/24/2026): a wrong clock on the agent's computer? Dated the forward's day",
+        ),
+        "Kim Lee": ("2026-11-23", f"sent by kim.lee@vendorcx.com on 11/23/2026, {chain}", None),
+    }
+    assert [row[1] for row in cells(tracker)[:3]] == [
+        date(2026, 11, 24), date(2026, 11, 24), date(2026, 11, 23)
+    ]  # fmt: skip
+    assert "check the date: Devon Price TBT.pdf" in res.stderr
+
+
+@pytest.mark.parametrize("suffix", [".eml", ".msg"])
+def test_the_same_transcript_in_the_forward_and_in_the_agents_email_is_the_agents(
+    tracker: Path, config: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """An SME attaches the agent's transcript again beside the agent's own e-mail, which
+    holds it too: one transcript, taken from the agent's e-mail — dated by it, her sender."""
+    monkeypatch.setattr(msgfile, "_EMBEDDED_HEADER_BYTES", msgfile._HEADER_BYTES)
+    transcript = ("Ana Ruiz TBT.pdf", pdf("Ana Ruiz"))
+    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", transcript, date=AGENT_SENT)
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", transcript, date=FORWARDED)
+    if suffix == ".eml":
+        outer.add_attachment(inner)
+        (inbox / "fw.eml").write_bytes(outer.as_bytes())
+    else:
+        sme = MapiMessage.from_email_message(outer)
+        sme.add_embedded_message_attachment(
+            MapiMessage.from_email_message(inner), filename="My TBT transcript"
+        )
+        (inbox / "fw.msg").write_bytes(sme.to_bytes())
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["rejected"] == []
+    (proof,) = data["recorded"]
+    assert (proof["received"], proof["sender"], proof.get("sender_mismatch")) == (
+        "2026-11-23", "ana.ruiz@vendorcx.com", None
+    )  # fmt: skip
+    assert cells(tracker)[1] == ["Yes", date(2026, 11, 23)]
+    assert "check the sender" not in res.stderr
+
+
+def test_two_different_copies_in_one_email_say_which_was_taken(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The SME's copy and the agent's own e-mail's differ: the SME's is taken, as before, and
+    the other's reason says which copy each is and that the first was taken."""
+    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("new")),
+                    date=AGENT_SENT)  # fmt: skip
+    inner.replace_header("Subject", "Transcript attached")
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("old")),
+                    date=FORWARDED)  # fmt: skip
+    outer.add_attachment(inner)
+    save(inbox, "fw.eml", outer)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["sender"] for p in data["recorded"]] == ["pat.sme@vendorcx.com"]
+    (rejected,) = data["rejected"]
+    assert rejected["reason"] == (
+        "a different 'Ana Ruiz TBT.pdf' came in the same e-mail (attached by "
+        "pat.sme@vendorcx.com; this one in the attached e-mail 'Transcript attached' from "
+        "ana.ruiz@vendorcx.com) and is the one taken; esp never saves over another file: "
+        "compare the two, and if this one is the transcript, record it by hand"
+    )

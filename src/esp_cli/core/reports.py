@@ -73,6 +73,9 @@ class SelfReport:
     # Who filled in a Microsoft Forms response (its own Name and Email, as given; () when
     # anonymous or not a Forms export): a self-report is the agent's own.
     respondent: tuple[str, ...] = field(default=(), metadata=as_json(hidden=True))
+    # Another person's report an e-mail carries as an e-mail attached to it (an SME's forward
+    # of an agent's report): whose, of which day, and what to do ('' when none).
+    carries: str = field(default="", metadata=as_json(hidden=True))
 
 
 def written_otherwise(text: str, report: SelfReport, *, by_earlier_esp: bool) -> bool:

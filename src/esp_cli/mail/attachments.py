@@ -16,9 +16,11 @@ import quopri
 from dataclasses import replace
 from email.message import EmailMessage, Message
 
-from esp_cli.mail.msgfile import MAX_DEPTH, TOO_DEEP, Attached, MailFiles, is_msg, msg_files
+from esp_cli.mail.msgfile import MAX_DEPTH, TOO_DEEP, Attached, Hop, MailFiles, is_msg, msg_files
 from esp_cli.mail.selfreports import (
     ENCRYPTED_TYPES,
+    MAIL_FILES,
+    MAIL_KINDS,
     UnreadableMail,
     file_name,
     on_behalf,
@@ -28,12 +30,12 @@ from esp_cli.mail.selfreports import (
     subject_of,
 )
 
-__all__ = ["MAIL_SUFFIXES", "MAIL_TYPES", "Attached", "MailFiles", "read_files"]
+__all__ = ["MAIL_SUFFIXES", "MAIL_TYPES", "Attached", "Hop", "MailFiles", "read_files"]
 
 # An e-mail attached as a file (an agent's saved message dragged into a web mail message,
 # a saved .eml attached): opened as a forwarded message is, MAX_DEPTH levels deep.
-MAIL_TYPES = ("message/rfc822", "application/vnd.ms-outlook")
-MAIL_SUFFIXES = (".eml", ".msg")
+MAIL_TYPES = MAIL_KINDS
+MAIL_SUFFIXES = MAIL_FILES
 
 
 def read_files(data: bytes, depth: int = 0) -> MailFiles:
@@ -79,7 +81,7 @@ def _within(found: Attached, mail: Attached) -> Attached:
     """A file found in the e-mail attached as `mail`, itself perhaps found inside a
     forwarded message: the outer e-mails before its own, their sender when it has none."""
     if mail.via:
-        found = replace(found, via=(*mail.via, *found.via))
+        found = replace(found, via=(*mail.via, *found.via), hops=(*mail.hops, *found.hops))
     if found.sender or found.sender_name:
         return found
     return replace(

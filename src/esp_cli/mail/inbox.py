@@ -6,14 +6,11 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from esp_cli.core.reports import SelfReport
-from esp_cli.mail.msgfile import is_msg, parse_msg
-from esp_cli.mail.selfreports import parse_email
+from esp_cli.mail.msgfile import read_report
 
 
 def read_mail(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
     .eml, whatever the file is called); UnreadableMail says why there is none (NotAReport
     when no person wrote it)."""
-    if is_msg(data):
-        return parse_msg(data, source, tz)
-    return parse_email(data, source, tz)
+    return read_report(data, source, tz)

@@ -27,23 +27,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.parser import HeaderParser
+from functools import partial
 from typing import Any
 
 from esp_cli.core.reports import SelfReport
 from esp_cli.mail.codepages import ansi_codec_of, codec_of
 from esp_cli.mail.rtf import rtf_text
 from esp_cli.mail.selfreports import (
+    MAIL_FILES,
+    MAIL_KINDS,
     READ_POLICY,
     SIGNATURE_FILES,
     NotAReport,
     UnreadableMail,
     automatic,
     decode_text,
+    forwarded_report,
     html_to_text,
     local_day,
     local_time,
     mime_body,
     own_text,
+    parse_email,
     same_sender,
     subject_text,
     unfolded,
@@ -347,10 +352,33 @@ def _not_a_report(props: _Properties) -> UnreadableMail | None:
     return automatic(_transport_header(props), props.text(SUBJECT))
 
 
+def read_report(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+    """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
+    .eml, whatever the file is called), an e-mail attached to it as a saved file read so
+    too; UnreadableMail says why there is none (NotAReport when no person wrote it)."""
+    if is_msg(data):
+        return parse_msg(data, source, tz)
+    return parse_email(data, source, tz, read_file=read_report)
+
+
 def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     """The self-report an Outlook .msg holds; UnreadableMail says why there is none
     (NotAReport when no person wrote it)."""
     props = _properties(data)
+    attached = partial(_attached_reports, data, props.codepage, source, tz)
+    return _report(props, source, tz, attached, partial(_attached_names, data))
+
+
+def _report(
+    props: _Properties,
+    source: str,
+    tz: tzinfo | None,
+    attached: Callable[[], list[SelfReport]],
+    names: Callable[[], list[str]],
+) -> SelfReport:
+    """The report of a message (parse_msg), or of one embedded in it: `attached`, the
+    reports of the e-mails attached to it (forwarded_report), `names` those of its files
+    (for a message with no text of its own)."""
     skipped = _not_a_report(props)
     if skipped is not None:
         raise skipped
@@ -362,8 +390,9 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
-    own = own_text(_body(props), name)
-    return SelfReport(
+    body = _body(props)
+    own = own_text(body, name)
+    report = SelfReport(
         local_day(when, tz),
         name,
         addr.lower(),
@@ -371,9 +400,66 @@ def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
-        warning=warnings(own, [] if own.text else _attached_names(data)),
+        warning=warnings(own, [] if own.text else names()),
         sent=local_time(when, tz),
     )
+    return forwarded_report(report, typed=bool(own.text), attached=attached(), body=body)
+
+
+def _attached_reports(
+    data: bytes, codepage: str, source: str, tz: tzinfo | None
+) -> list[SelfReport]:
+    """The reports of the e-mails attached to an Outlook message (codepage: its own), as
+    Outlook's embedded messages or as saved files; none when its attachments cannot be
+    read (its text was)."""
+    from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
+
+    try:
+        reader = CFBReader(data)
+    except (CFBError, ValueError, IndexError, struct.error):
+        return []
+    try:
+        root = reader.get_entry(ROOT_STREAM_ID).stream_id
+        return _reports_in(reader, root, codepage, source, tz, 0)
+    except (CFBError, ValueError, IndexError, struct.error):
+        return []
+    finally:
+        reader.close()
+
+
+def _reports_in(
+    reader: Any, storage: int, codepage: str, source: str, tz: tzinfo | None, depth: int
+) -> list[SelfReport]:
+    """The reports of the e-mails attached in `storage` (a message in `codepage`), a few
+    levels deep; one esp cannot read as a report left out."""
+    out: list[SelfReport] = []
+    for child in reader.iter_children(storage):
+        if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
+            continue
+        try:
+            data = _stream(reader, child.stream_id, ATTACH_DATA, PT_BINARY)
+            if data is not None:
+                name = _attachment_name(reader, child.stream_id, codepage).lower()
+                kind = _attachment_text(reader, child.stream_id, codepage, ATTACH_MIME_TAG)
+                if name.endswith(MAIL_FILES) or kind.lower() in MAIL_KINDS:
+                    out.append(read_report(data, source, tz))
+                continue
+            inner = reader.find_child_by_name(
+                child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
+            )
+            if inner is None or not inner.is_storage() or depth >= MAX_DEPTH:
+                continue
+            props = _storage_properties(reader, inner.stream_id, _EMBEDDED_HEADER_BYTES)
+            if props is None:
+                continue
+            props.codepage = props.string8_codepage() or codepage
+            deeper = partial(
+                _reports_in, reader, inner.stream_id, props.codepage, source, tz, depth + 1
+            )
+            out.append(_report(props, source, tz, deeper, list))
+        except UnreadableMail:
+            continue
+    return out
 
 
 def _attached_names(data: bytes) -> list[str]:
@@ -421,10 +507,26 @@ def _attachment_name(reader: Any, storage: int, codepage: str) -> str:
 
 
 @dataclass(frozen=True)
+class Hop:
+    """An e-mail a file came through, as it says itself: who sent it and when."""
+
+    sender_name: str = ""
+    sender: str = ""  # the SMTP address, lower case ('' when it has none)
+    sent_by: str = ""  # who sent it on the sender's behalf, if another
+    sent: datetime | None = None  # None: it does not say
+
+    @property
+    def who(self) -> str:
+        """Its sender as said: the address, else the display name ('' for none)."""
+        return self.sender or self.sender_name
+
+
+@dataclass(frozen=True)
 class Attached:
     """A file attached to an e-mail. One found inside an e-mail attached to it (forwarded
     as an attachment, or attached as a saved .msg or .eml) says which (`via`, the outermost
-    first) and who sent that one; '' when its own message's sender sent it."""
+    first, and `hops`, each one's own sender and time) and who sent the deepest of them
+    that names a sender; '' when its own message's sender sent it."""
 
     name: str  # the file name the sender gave it ('' when it has none)
     data: bytes
@@ -434,6 +536,7 @@ class Attached:
     sender: str = ""  # the SMTP address, lower case
     sent_by: str = ""  # who sent that e-mail on the sender's behalf, if another
     sent: datetime | None = None  # when that e-mail was sent (None: it does not say)
+    hops: tuple[Hop, ...] = ()  # the e-mails of `via`, in its order
 
     def inside(
         self, mail: str, sender: tuple[str, str, str], sent: datetime | None = None
@@ -441,11 +544,18 @@ class Attached:
         """This file as found in the attached e-mail `mail`, sent by `sender` (display name,
         address, on whose behalf) at `sent`: a deeper e-mail's sender, when it has one,
         stays, with its time."""
-        if self.sender or self.sender_name:
-            return replace(self, via=(mail, *self.via))
         name, addr, by = sender
+        hops = (Hop(name, addr, by, sent), *self.hops)
+        if self.sender or self.sender_name:
+            return replace(self, via=(mail, *self.via), hops=hops)
         return replace(
-            self, via=(mail, *self.via), sender_name=name, sender=addr, sent_by=by, sent=sent
+            self,
+            via=(mail, *self.via),
+            hops=hops,
+            sender_name=name,
+            sender=addr,
+            sent_by=by,
+            sent=sent,
         )
 
 

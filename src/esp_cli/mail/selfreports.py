@@ -39,6 +39,7 @@ from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.refs import col_letter
 from esp_cli.core.reports import EMPTY_FILE, Inside, RowProblem, SelfReport, attached_warning
+from esp_cli.core.rules import fmt
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of, typed_text
 from esp_cli.mail.codepages import is_iso2022_jp, read
@@ -966,10 +967,24 @@ def sent_time(msg: EmailMessage) -> datetime | None:
     return when
 
 
-def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+# Reads an e-mail file attached as a saved file (.msg or .eml, told by its content).
+ReadFile = Callable[[bytes, str, "tzinfo | None"], SelfReport]
+
+
+def parse_email(
+    data: bytes, source: str, tz: tzinfo | None = None, *, read_file: ReadFile | None = None
+) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
-    NotAReport when no person wrote it."""
-    msg = read_message(data)
+    NotAReport when no person wrote it. A forward with nothing typed in it is read as
+    forwarded_report says: the e-mails attached to it as messages, and as saved files when
+    `read_file` reads them."""
+    return _report_of(read_message(data), source, tz, read_file)
+
+
+def _report_of(
+    msg: EmailMessage, source: str, tz: tzinfo | None, read_file: ReadFile | None
+) -> SelfReport:
+    """The report of a message (parse_email), or of one attached to it."""
     subject = subject_of(msg)
 
     def header(name: str) -> str | None:
@@ -995,9 +1010,10 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
     when = sent_time(msg)
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
-    own = own_text(_body(msg), name)
+    body = _body(msg)
+    own = own_text(body, name)
     by_name, by_addr = on_behalf(msg, (name, addr))
-    return SelfReport(
+    report = SelfReport(
         local_day(when, tz),
         name.strip(),
         addr.lower(),
@@ -1008,6 +1024,104 @@ def parse_email(data: bytes, source: str, tz: tzinfo | None = None) -> SelfRepor
         warning=warnings(own, _attached_names(msg)),
         sent=local_time(when, tz),
     )
+    attached = _attached_reports(msg, source, tz, read_file)
+    return forwarded_report(report, typed=bool(own.text), attached=attached, body=body)
+
+
+def _attached_reports(
+    part: Message, source: str, tz: tzinfo | None, read_file: ReadFile | None
+) -> list[SelfReport]:
+    """The reports of the e-mails attached to a message — forwarded as attachments
+    (message/rfc822), or attached as saved .eml or .msg files (read by `read_file`) —, those
+    esp cannot read as one left out."""
+    out: list[SelfReport] = []
+    for sub in part.get_payload() if part.is_multipart() else []:
+        if not isinstance(sub, Message):
+            continue
+        try:
+            if sub.get_content_type() == "message/rfc822":
+                inner = sub.get_payload(0) if sub.is_multipart() else None
+                if isinstance(inner, EmailMessage):
+                    out.append(_report_of(inner, source, tz, read_file))
+            elif sub.is_multipart():
+                out += _attached_reports(sub, source, tz, read_file)
+            elif read_file is not None and (
+                file_name(sub).lower().endswith(MAIL_FILES) or sub.get_content_type() in MAIL_KINDS
+            ):
+                data = sub.get_payload(decode=True)
+                if isinstance(data, bytes):
+                    out.append(read_file(data, source, tz))
+        except UnreadableMail:
+            continue
+    return out
+
+
+# An e-mail attached as a saved file: by its name, else its type.
+MAIL_FILES = (".eml", ".msg")
+MAIL_KINDS = ("message/rfc822", "application/vnd.ms-outlook")
+
+
+def forwarded_report(
+    report: SelfReport, *, typed: bool, attached: Sequence[SelfReport], body: str = ""
+) -> SelfReport:
+    """The report of an e-mail that forwards another: an agent's forward of her own report
+    with nothing typed in it is that report (its words, its day), read from the e-mail
+    attached (several such are refused: each is to be imported on its own); forwarded
+    inline (her own address in the quoted header block, nothing above it), it is refused
+    with the reason: esp does not read a quoted message as a report. Another person's
+    report it carries as an attached e-mail is said in `carries` (an SME's forward, listed
+    as not imported, says whose report is in it)."""
+    mine = (report.name, report.email)
+    own = [r for r in attached if same_sender((r.name, r.email), mine)]
+    if not typed and len(own) == 1:
+        return replace(own[0], source=report.source)
+    who = report.name or report.email
+    if not typed and own:
+        days = ", ".join(fmt(r.day) for r in own)
+        return replace(
+            report,
+            refused=f"forwards {len(own)} of {who}'s own e-mails ({days}) with nothing typed in "
+            "it: save each attached e-mail on its own and import them",
+        )
+    if not typed and not attached and (quoted := _quoted_sender(body)) is not None:
+        sender, sent = quoted
+        if same_sender(sender, mine):
+            on = f" (sent {sent})" if sent else ""
+            return replace(
+                report,
+                refused=f"a forward of {who}'s own earlier e-mail{on} with nothing typed above "
+                "it: esp does not read a forwarded message as a report; import the original "
+                "e-mail, or add the report with esp note add",
+            )
+    others = [r for r in attached if r not in own]
+    if not others:
+        return report
+    carried = " and ".join(
+        f"{r.name or r.email}{f' ({r.email})' if r.name and r.email else ''} sent on {fmt(r.day)}"
+        for r in others
+    )
+    save = "each attached e-mail" if len(others) > 1 else "that e-mail"
+    return replace(
+        report,
+        carries=f"it carries a report {carried}, in an attached e-mail: save {save} on its own "
+        "and import it",
+    )
+
+
+def _quoted_sender(body: str) -> tuple[tuple[str, str], str] | None:
+    """The sender (display name, address) of the message quoted first in a body, and the
+    time its header block says it was sent ('' when none), or None when no header block
+    comes before any words."""
+    lines = [x.strip() for x in body.replace("\r\n", "\n").split("\n")]
+    at = next((i for i, x in enumerate(lines) if x), None)
+    if at is not None and (_QUOTE_START.match(lines[at]) or _RULE.match(lines[at])):
+        at = next((i for i in range(at + 1, len(lines)) if lines[i]), None)
+    if at is None or not _FROM_HEADER.match(lines[at]):
+        return None
+    name, addr = parseaddr(lines[at].split(":", 1)[1].strip())
+    block = lines[at + 1 : at + _BLOCK_LINES]
+    sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
+    return (name, addr), sent
 
 
 def warnings(own: OwnText, attached: Sequence[str]) -> str:

@@ -696,6 +696,8 @@ def import_reports(
                 if unknown and len(unmatched) < MAX_SUGGESTED_REPORTS:
                     near = _closest(rows, report.name)
                     how += f" (closest: {', '.join(near)})" if near else ""
+                if report.carries:  # an SME's forward of an agent's report: whose it is
+                    how += f"; {report.carries}"
                 unmatched.append(NotImported(report, how))
             else:
                 by_row[(row.sheet, row.row)].append((report, row, how))

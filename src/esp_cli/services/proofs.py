@@ -21,9 +21,10 @@ gives the PDFs attached to it (in a forwarded message, or an e-mail attached as 
 saved into the folder under its own name — never over another file: a different file of
 that name already there refuses it — dated the day the e-mail was sent, which is also the
 day it was received (one found in an e-mail forwarded as an attachment: the day that
-e-mail, the agent's, was sent, when it says). A day that cannot be the day it was sent is
-not written (`dated`): an agent's e-mail dated after the forward carrying it is dated the
-forward's day, anything dated after today is dated today, and one dated before the agent's
+e-mail, the agent's, was sent, when it says; else the nearest forward around it that says,
+one forwarded twice read from the innermost e-mail out). A day that cannot be the day it was
+sent is not written (`dated`): an agent's e-mail dated after the forward carrying it is
+dated the forward's day, anything dated after today is dated today, and one dated before the agent's
 ESP Start Date is said and dated the forward's day when it came forwarded on or after the
 start, else today (not recorded while today is before the start too). The sender's
 address is checked against the agent's Email column: a mismatch is said (another agent's
@@ -80,7 +81,7 @@ from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.rules import fmt
 from esp_cli.core.values import Unreadable, is_blank, parse_date, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
-from esp_cli.mail.attachments import Attached, MailFiles, read_files
+from esp_cli.mail.attachments import Attached, Hop, read_files
 from esp_cli.mail.selfreports import UnreadableMail, local_day
 from esp_cli.results.proofs import Proof, ProofsResult, Rejected
 from esp_cli.services.advise import email_addresses
@@ -767,6 +768,7 @@ def _from_mail(
         or a.kind == "application/pdf"
         or PDF_HEADER in a.data[:PDF_SLACK]
     ]
+    pdfs = _deepest_copies(pdfs)
     # An attached e-mail esp could not open may hold the PDF: said, whatever else came.
     unopened = [Rejected(name, why, mail=path.name) for name, why in found.unopened]
     if not pdfs:
@@ -779,8 +781,7 @@ def _from_mail(
         what = f"its attachments are {others}{with_none}" if others else "it has no attachment"
         why = f"an e-mail with no PDF attached ({what}): the agent's 'First Last TBT.pdf' is"
         return [], [Rejected(path.name, f"{why} what to send"), *unopened]
-    forwarded_on = found.day(tz)
-    received = forwarded_on or _received(path, tz)
+    received = found.day(tz) or _received(path, tz)
     incoming: list[Incoming] = []
     rejected = unopened
     for attached in pdfs:
@@ -811,20 +812,27 @@ def _from_mail(
             continue
         # Found in an attached e-mail: that e-mail's sender sent it (the outer's forwarded
         # it); one with no sender (a draft attached) is taken as the outer's.
-        # It is dated by that e-mail, the agent's, when it says when it was sent.
-        own = bool(attached.via) and bool(attached.sender or attached.sender_name)
+        # It is dated by that e-mail, the agent's, when it says when it was sent; else, and
+        # never later than, by the nearest forward around it that says.
+        hops = (Hop(found.sender_name, found.sender, found.sent_by, found.sent), *attached.hops)
+        at = max((i for i, hop in enumerate(hops) if i and hop.who), default=0)
+        own = at > 0
+        forwards = hops[:at][::-1]  # the e-mails that forwarded the agent's, nearest first
+        carrier = next((hop for hop in forwards if hop.sent is not None), None)
+        forward_sent = carrier.sent if carrier is not None else None
+        forward_day = local_day(forward_sent, tz) if forward_sent is not None else None
         sender = (attached if own else found).sender
-        sent = attached.sent if own and attached.sent is not None else found.sent
+        sent = (attached.sent or forward_sent) if own else found.sent
         day = local_day(sent, tz) if own and sent is not None else received
         warning = None
-        if own and forwarded_on is not None and day > forwarded_on:
+        if own and forward_day is not None and day > forward_day:
             # A wrong clock on the agent's computer: no e-mail is sent after its forward.
             warning = (
                 f"the agent's e-mail is dated {fmt(day)}, after the forward that carries it "
-                f"({fmt(forwarded_on)}): a wrong clock on the agent's computer? Dated the "
+                f"({fmt(forward_day)}): a wrong clock on the agent's computer? Dated the "
                 "forward's day"
             )
-            day, sent = forwarded_on, found.sent
+            day, sent = forward_day, forward_sent
         incoming.append(
             Incoming(
                 attached.name,
@@ -836,33 +844,52 @@ def _from_mail(
                 sent_by=(attached if own else found).sent_by,
                 sent=sent,
                 saved=False,
-                via=attached.via[-1] if own else "",
-                forwarded_by=(found.sender or found.sender_name) if own else "",
-                forwarded=_forwarded(attached, found, forwarded_on, tz) if own else None,
-                forwarded_on=forwarded_on if own else None,
-                forward_sent=found.sent if own else None,
+                via=attached.via[at - 1] if own else "",
+                forwarded_by=next((hop.who for hop in forwards if hop.who), ""),
+                forwarded=_forwarded(attached, forwards, tz) if own else None,
+                forwarded_on=forward_day,
+                forward_sent=forward_sent,
                 date_warning=warning,
             )
         )
     return incoming, rejected
 
 
-def _forwarded(
-    attached: Attached, found: MailFiles, forwarded_on: date | None, tz: tzinfo | None
-) -> str | None:
-    """Who sent the e-mail a PDF came in, and who forwarded it, each with the day: 'sent by
-    ana@… on 11/23/2026, forwarded by pat@… on 11/25/2026'; None when both are of one day."""
+def _deepest_copies(files: Sequence[Attached]) -> list[Attached]:
+    """The files of one e-mail, one attached again with the same name and bytes (an SME's
+    copy of the transcript beside the agent's own e-mail, which holds it too) taken once, in
+    the place of the first: the copy in the deepest e-mail, the agent's own."""
+    deepest: dict[tuple[str, bytes], Attached] = {}
+    for file in files:
+        key = (file.name, file.data)
+        if key not in deepest or len(file.via) > len(deepest[key].via):
+            deepest[key] = file
+    return [deepest[key] for key in dict.fromkeys((f.name, f.data) for f in files)]
 
-    def on(day: date | None) -> str:
-        return f" on {fmt(day)}" if day is not None else " (no time in it)"
 
-    sent_on = local_day(attached.sent, tz) if attached.sent is not None else None
-    if sent_on == forwarded_on and sent_on is not None:
+def _forwarded(attached: Attached, forwards: Sequence[Hop], tz: tzinfo | None) -> str | None:
+    """Who sent the e-mail a PDF came in, and who forwarded it, each with the day, the
+    nearest forward first: 'sent by ana@… on 11/23/2026, forwarded by pat@… on 11/24/2026,
+    then by lee@… on 11/30/2026'; None when one forward is of the agent's e-mail's day. A
+    forward in the chain that names no sender and no time is left out (the outermost, the
+    e-mail saved, never)."""
+
+    def on(when: datetime | None) -> str:
+        return f" on {fmt(local_day(when, tz))}" if when is not None else " (no time in it)"
+
+    shown = [
+        hop
+        for i, hop in enumerate(forwards)
+        if hop.who or hop.sent is not None or i == len(forwards) - 1
+    ]
+    # One person forwarding their own forward again the same day is said once.
+    said = (f"{hop.who or 'an e-mail with no sender'}{on(hop.sent)}" for hop in shown)
+    by = list(dict.fromkeys(said))
+    sent_on = on(attached.sent)
+    if len(by) == 1 and attached.sent is not None and on(shown[0].sent) == sent_on:
         return None
-    return (
-        f"sent by {attached.sender or attached.sender_name}{on(sent_on)}, forwarded by "
-        f"{found.sender or found.sender_name or 'an e-mail with no sender'}{on(forwarded_on)}"
-    )
+    then = "".join(f", then by {one}" for one in by[1:])
+    return f"sent by {attached.sender or attached.sender_name}{sent_on}, forwarded by {by[0]}{then}"
 
 
 def _shortened(name: str, most: int = 80) -> str:
@@ -1042,7 +1069,7 @@ def check_files(
             )
             continue
         if not item.saved and item.name in to_save:
-            why = f"a different '{item.name}' came in {to_save[item.name].mail}; {NEVER_OVER}"
+            why = _other_copy(item, to_save[item.name])
             rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
         item = dated(item, found, today)
@@ -1107,6 +1134,26 @@ def _whose(agents: Sequence[tuple[Row, Incoming]], i: int) -> Rejected:
         f"ask them, and run esp tbt proofs again with only its own agent's file"
     )
     return Rejected(item.name, why, mail=item.mail)
+
+
+def _other_copy(item: Incoming, taken: Incoming) -> str:
+    """Why an attachment is refused when another file of its name, with other bytes, was
+    taken from an e-mail of this run: which copy each is, and that the other was taken."""
+    if taken.mail != item.mail:
+        where = f"came in {taken.mail}"
+    else:  # the SME's copy and the agent's own e-mail's, in one e-mail: which is which
+        where = f"came in the same e-mail ({_copy_place(taken)}; this one {_copy_place(item)})"
+    return (
+        f"a different '{item.name}' {where} and is the one taken; esp never saves over "
+        "another file: compare the two, and if this one is the transcript, record it by hand"
+    )
+
+
+def _copy_place(item: Incoming) -> str:
+    """Where in its e-mail an attachment came: in the agent's e-mail attached to it, or
+    attached to the e-mail itself, each with its sender."""
+    who = item.sender or item.sender_name or "no sender"
+    return f"in the attached e-mail {item.via!r} from {who}" if item.via else f"attached by {who}"
 
 
 def _owners_first(

@@ -1,0 +1,141 @@
+"""esp progress import on forwarded e-mails: an agent's forward of her own report with
+nothing typed in it is that report, its words and its day; forwarded inline, it is refused
+with the reason, never an empty note; an SME's forward of an agent's report says whose
+report it carries."""
+
+from __future__ import annotations
+
+import json
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aspose.email_foss.msg import MapiMessage
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.mail import msgfile
+from tests import factories
+
+AGENTS: list[dict[str, Any]] = [
+    {"Class": "AET-1", "Agent Name": "Xavier Dunn", "Email": "xavier.dunn@x.com"},
+    {"Class": "AET-1", "Agent Name": "Rebecca Stone", "Email": "rebecca.stone@x.com"},
+]
+NOTES = "K"  # factories.TRACKER_HEADERS: Notes is the 11th column
+REPORT = "Citrix still not showing apps, SPOC ticket INC123"
+# Mon 11/23 5:00 pm and Tue 11/24 10:00 am in New York.
+REPORTED = "Mon, 23 Nov 2026 22:00:00 +0000"
+FORWARDED = "Tue, 24 Nov 2026 15:00:00 +0000"
+
+
+def message(sender: str, date: str, subject: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "Jordan Reyes <jordan.reyes@x.com>"
+    msg["Subject"] = subject
+    msg["Date"] = date
+    msg.set_content(body)
+    return msg
+
+
+def forward(sender: str, agent: str, layout: str) -> bytes:
+    """`agent`'s report forwarded by `sender` as an attachment, with nothing typed: an
+    attached message (.eml), an Outlook embedded message (.msg), or a saved .msg attached."""
+    report = message(agent, REPORTED, "ESP progress", REPORT)
+    fw = message(sender, FORWARDED, "FW: ESP progress", "")
+    if layout == "eml":
+        fw.add_attachment(report)
+        return fw.as_bytes()
+    if layout == "msg":
+        outer = MapiMessage.from_email_message(fw)
+        outer.add_embedded_message_attachment(
+            MapiMessage.from_email_message(report), filename="ESP progress"
+        )
+        return outer.to_bytes()
+    fw.add_attachment(
+        MapiMessage.from_email_message(report).to_bytes(),
+        maintype="application", subtype="vnd.ms-outlook", filename="ESP progress.msg",
+    )  # fmt: skip
+    return fw.as_bytes()
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", AGENTS)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # aspose-email-foss writes an embedded message's fixed properties (its time among them)
+    # after a top-level message's header, where Outlook does not read them: read there.
+    monkeypatch.setattr(msgfile, "_EMBEDDED_HEADER_BYTES", msgfile._HEADER_BYTES)
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    return mails
+
+
+def run(tracker: Path, folder: Path) -> Any:
+    config = tracker.parent / "esp.toml"
+    config.write_text('[calendar]\ntimezone = "America/New_York"\n', encoding="utf-8")
+    res = CliRunner().invoke(app, [
+        "progress", "import", str(folder), "-t", str(tracker), "--config", str(config),
+        "-f", "json", "--dry-run",
+    ])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg", "eml with a saved msg"])
+def test_an_agents_forward_of_her_own_report_is_that_report_of_its_day(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    name = "fw.msg" if layout == "msg" else "fw.eml"
+    agent = "Xavier Dunn <xavier.dunn@x.com>"
+    (folder / name).write_bytes(forward(agent, agent, layout))
+    data = run(tracker, folder)
+    assert data["unmatched"] == [] and data["problems"] == []
+    assert [(i["agent"], i["date"], i["source"], i["note"]) for i in data["imported"]] == [
+        ("Xavier Dunn", "2026-11-23", name, f"11/23/2026 - Xavier Dunn - {REPORT}")
+    ]
+
+
+def test_an_agents_inline_forward_of_her_own_report_is_refused_with_the_reason(
+    tracker: Path, folder: Path
+) -> None:
+    body = (
+        "\n\n-----Original Message-----\nFrom: Xavier Dunn <xavier.dunn@x.com>\n"
+        "Sent: Monday, November 23, 2026 5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\n"
+        f"Subject: ESP progress\n\n{REPORT}\n"
+    )
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", body)
+    (folder / "inline.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    assert [(u["source"], u["reason"]) for u in data["unmatched"]] == [
+        (
+            "inline.eml",
+            "a forward of Xavier Dunn's own earlier e-mail (sent Monday, November 23, 2026 "
+            "5:00 PM) with nothing typed above it: esp does not read a forwarded message as a "
+            "report; import the original e-mail, or add the report with esp note add",
+        )
+    ]
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_an_smes_forward_of_an_agents_report_says_whose_report_it_carries(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    name = f"sme.{layout}"
+    sme, agent = "Pat Sme <pat.sme@x.com>", "Rebecca Stone <rebecca.stone@x.com>"
+    (folder / name).write_bytes(forward(sme, agent, layout))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    assert [(u["source"], u["reason"]) for u in data["unmatched"]] == [
+        (
+            name,
+            "no agent has the e-mail pat.sme@x.com; no agent is named Pat Sme; it carries a "
+            "report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an attached "
+            "e-mail: save that e-mail on its own and import it",
+        )
+    ]
