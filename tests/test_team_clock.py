@@ -7,6 +7,7 @@ team's day; without a timezone, the machine's."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -260,3 +261,36 @@ def test_the_call_cert_hours_are_those_that_passed_on_the_team_s_clock(
         res = run("explain", "Sam Lee", "--config", str(config))
     assert res.exit_code == 0, res.output
     assert f"Call Cert started {started:%m/%d/%Y %H:%M}: {said}." in res.stdout, res.stdout
+
+
+def test_a_change_that_waited_is_written_with_when_on_the_team_s_clock(config: Path) -> None:
+    """The write that writes a change that waited (esp apply, or the next write) says when
+    it was made on the team's clock, in its table and its JSON."""
+    owner = config.parent / "~$ESP Tracker.xlsx"
+    owner.write_bytes(excel_owner_file("Dana Whitfield"))
+    assert run("note", "add", "Sam Lee", "Called", "--config", str(config)).exit_code == 7
+    owner.unlink()
+    dry = run("apply", "--config", str(config), "--dry-run")
+    assert TEAM_TIME in dry.stdout and MACHINE_TIME not in dry.stdout, dry.output
+    also = run("note", "add", "Sam Lee", "Again", "--config", str(config), "--dry-run")
+    assert TEAM_TIME in also.stdout and MACHINE_TIME not in also.stdout, also.output
+    applied = run("apply", "--config", str(config), "--format", "json")
+    assert applied.exit_code == 0, applied.output
+    assert '"2026-12-06T19:30:00-06:00"' in applied.stdout
+
+
+def test_a_time_no_clock_can_show_is_listed_as_it_is(config: Path) -> None:
+    """A damaged waiting file or log line whose time is at the edge of the calendar: listed
+    as written, never a traceback."""
+    owner = config.parent / "~$ESP Tracker.xlsx"
+    owner.write_bytes(excel_owner_file("Dana Whitfield"))
+    assert run("note", "add", "Sam Lee", "Called", "--config", str(config)).exit_code == 7
+    (kept,) = config.parent.glob("esp-backups/*.waiting/*.json")
+    text = kept.read_text(encoding="utf-8")
+    kept.write_text(
+        re.sub(r'"time": "[^"]*"', '"time": "0001-01-01T00:00:00+00:00"', text), encoding="utf-8"
+    )
+    for command in (["pending"], ["history"], ["explain", "Sam Lee"]):
+        shown = run(*command, "--config", str(config))
+        assert shown.exception is None or isinstance(shown.exception, SystemExit), command
+        assert shown.exit_code == 0, (command, shown.output)

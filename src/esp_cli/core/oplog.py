@@ -485,14 +485,23 @@ class Operation:
         the clock of the machine that made it."""
         return replace(
             self,
-            time=self.time.astimezone(zone),
-            written_at=None if self.written_at is None else self.written_at.astimezone(zone),
+            time=on_clock(self.time, zone),
+            written_at=None if self.written_at is None else on_clock(self.written_at, zone),
         )
 
     def made_on(self, zone: tzinfo | None = None) -> date:
         """The day the change was made, on the clock of `zone` (the team's; None: as the
         machine that made it recorded its time)."""
         return self.time.date() if zone is None else self.time.astimezone(zone).date()
+
+
+def on_clock(moment: datetime, zone: tzinfo | None) -> datetime:
+    """`moment` on the clock of `zone` (the team's; None: this machine's); as it is when
+    that clock cannot show it (a time at the edge of the calendar, in a damaged file)."""
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError, OSError):
+        return moment
 
 
 def _day_or_none(text: object) -> date | None:

@@ -29,6 +29,7 @@ from esp_cli.core.oplog import (
     Facts,
     facts_from_json,
     facts_json,
+    on_clock,
     same_value,
     tag,
     untag,
@@ -250,7 +251,7 @@ class WaitingOp:
     def on_clock(self, zone: tzinfo | None) -> WaitingOp:
         """The change with its time on the clock of `zone` (the team's; None: this
         machine's), as esp lists it."""
-        return replace(self, time=self.time.astimezone(zone))
+        return replace(self, time=on_clock(self.time, zone))
 
     @property
     def made(self) -> str:

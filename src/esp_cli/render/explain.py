@@ -52,7 +52,7 @@ def render(result: Explanation, fmt: Format) -> None:
     )
     for w in result.waiting:
         verb = "adds" if w.action == "append" else "→"
-        when = w.made[:16].replace("T", " ")
+        when = w.time.strftime("%m/%d/%Y %H:%M")
         typer.echo(
             f"Counted, not yet in the workbook: {w.column} {verb} {show(w.cell.value)} "
             f"(waiting as {w.op}: {w.who}, {when}, {w.command or 'esp'})."

@@ -109,16 +109,17 @@ def _apply_one(
     if not s.pending and report.status == "waiting":
         report = replace(report, waiting=None)  # nothing waits: nothing to wait for either
     busy = report.status == "waiting"
+    zone = config.zone()  # when each change was made, on the team's clock
     for outcome in outcomes:
         if outcome.held:
-            held.append(HeldOp(outcome.op, outcome.conflicts))
+            held.append(HeldOp(outcome.op.on_clock(zone), outcome.conflicts))
         elif not busy:
             changes = s.plan.applied.get(outcome.op.op, [])
             added = s.plan.columns_added_for([outcome.op.op])
             left = [c.column for c in report.waiting_left_columns if c.op == outcome.op.op]
             applied.append(
                 AppliedOp(
-                    outcome.op,
+                    outcome.op.on_clock(zone),
                     outcome.op.why,
                     changes,
                     outcome.conflicts,
@@ -131,7 +132,7 @@ def _apply_one(
         tracker=s.path,
         applied=applied,
         held=held,
-        waiting=[o.on_clock(config.zone()) for o in s.pending] if busy else [],
+        waiting=[o.on_clock(zone) for o in s.pending] if busy else [],
         warnings=s.warnings,
         write=report,
         also_waiting=also_waiting(s.path, config),

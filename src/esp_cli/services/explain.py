@@ -11,6 +11,7 @@ from pathlib import Path
 
 from esp_cli.config import Config
 from esp_cli.core.columns import BY_KEY, alias_table, asked_column, holds
+from esp_cli.core.oplog import on_clock
 from esp_cli.core.refs import address
 from esp_cli.core.rules import evaluate, explain
 from esp_cli.results.explain import CellView, Explanation, WaitingChange
@@ -61,7 +62,7 @@ def explain_agent(
         read_on=config.today(),
         waiting=[
             WaitingChange(
-                m.op.op, m.op.time.astimezone(zone), m.op.who, m.op.command, m.cell.column, m.cell
+                m.op.op, on_clock(m.op.time, zone), m.op.who, m.op.command, m.cell.column, m.cell
             )
             for m in marks
         ],

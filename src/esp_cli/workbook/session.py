@@ -21,7 +21,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -990,6 +990,9 @@ class WriteSession:
     # were typed): written as part of its change, in its entry of the log.
     own: frozenset[str] = frozenset()
     would_wait: str | None = None  # a dry run: who has the tracker now, if anyone
+    # The team's clock ([calendar] timezone; None: this machine's): when a change that
+    # waited was made, as the report of the write that writes it says.
+    zone: tzinfo | None = None
     # A dry run of a write: the new workbook's parts are made in memory as the write makes
     # them (and thrown away), so that what in the workbook would refuse the write refuses
     # the dry run (Patcher.rehearse).
@@ -1110,7 +1113,7 @@ class WriteSession:
             waiting_held=[o.op.op for o in self.held_waiting],
             would_wait=self.would_wait if self.dry_run else None,
             waiting_changes=[
-                WaitingChange(o.op.op, c, o.op.made)
+                WaitingChange(o.op.op, c, o.op.on_clock(self.zone).made)
                 for o in first
                 for c in self.plan.applied.get(o.op.op, [])
             ],
@@ -1659,6 +1662,7 @@ def write_session(
             own=frozenset(own),
             dated=dated,
             would_wait=would_wait,
+            zone=config.zone(),
             preview=write and dry_run,
         )
         for warning in found.warnings:
