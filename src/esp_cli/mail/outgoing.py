@@ -350,26 +350,37 @@ def _phrase(name: str, prefix: int) -> list[str]:
     longest = LINE_LIMIT - prefix - 2  # a word with its quotes on the first line
 
     def plain(word: str) -> bool:
-        written = len(word) + word.count("\\") + word.count('"')
-        return word.isascii() and "=?" not in word and written <= longest
+        return word.isascii() and "=?" not in word and len(_escaped(word)) <= longest
 
-    units: list[str] = []
+    # Each run as it is written ("atoms": each word as itself; "quoted": the run in quotes;
+    # "encoded"), with its pieces (an encoded run: its words, encoded below).
+    runs: list[tuple[str, list[str]]] = []
     for is_plain, run in groupby(name_words(name), key=plain):
         words = list(run)
         if not is_plain:
-            units += _encoded_words(" ".join(words), width)
+            runs.append(("encoded", words))
         elif all(_ATOM.fullmatch(w) for w in words):
-            units += words
+            runs.append(("atoms", words))
         else:
-            quoted = [w.replace("\\", "\\\\").replace('"', '\\"') for w in words]
-            whole = '"' + " ".join(quoted) + '"'
-            if len(whole) <= MAX_LINE - prefix - 1:  # it fits a line, the first one too
-                units.append(whole)
-            else:
-                # Never folded inside its quotes (RFC 5322 allows it, but Python's compat32
-                # reader then loses the address): encoded words, which fold between them.
-                units += _encoded_words(" ".join(words), width)
+            whole = '"' + " ".join(map(_escaped, words)) + '"'
+            # Never folded inside its quotes (RFC 5322 allows it, but Python's compat32
+            # reader then loses the address): too long for a line, encoded words, which
+            # fold between them.
+            fits = len(whole) <= MAX_LINE - prefix - 1  # it fits a line, the first one too
+            runs.append(("quoted", [whole]) if fits else ("encoded", words))
+    units: list[str] = []
+    # A quoted run too long for a line beside a run of encoded words: encoded with it as one
+    # text, the space between them inside an encoded word (readers drop the spaces between
+    # two encoded words, RFC 2047 6.2: written between the two runs, it was lost).
+    for kind, group in groupby(runs, key=lambda r: r[0]):
+        words = [w for _, ws in group for w in ws]
+        units += _encoded_words(" ".join(words), width) if kind == "encoded" else words
     return units
+
+
+def _escaped(text: str) -> str:
+    """`text` as it goes inside quotes: each backslash and quote escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _encoded_words(text: str, width: int, *, q: bool = True) -> list[str]:
