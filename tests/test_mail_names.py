@@ -447,6 +447,13 @@ def test_any_subject_and_file_name_fit_the_lines_and_read_back(
         *_, raw_part = raw.walk()
         assert raw_part.get_filename() == file_name
     assert msg_subject_and_names(mail.draft_msg_bytes(msg)) == (subject, [file_name])
+    # A dry run shows them as typed, on one line each.
+    lines = mail.shown(msg).splitlines()
+    quoted = file_name.replace("\\", "\\\\").replace('"', '\\"')
+    assert f"Subject: {subject}" in lines
+    assert f'Content-Disposition: attachment; filename="{quoted}"' in lines
+    (content_type,) = [li for li in lines if li.startswith("Content-Type: ") and "name=" in li]
+    assert content_type.endswith(f'; name="{quoted}"')
 
 
 def test_an_address_longer_than_a_server_takes_is_refused_naming_the_setting(

@@ -1104,10 +1104,21 @@ _ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender"})
 def _as_typed(name: str, raw: str) -> str:
     """A header's value as people read it, on one line: encoded words decoded, those in a
     row joined as RFC 2047 says (Python's newer parser reads a space between them, CPython
-    gh-128110), each name of an address header quoted only where it needs it."""
-    if name.lower() not in _ADDRESS_HEADERS:
-        return str(make_header(decode_header(_unfolded(raw))))
-    return ", ".join(named(n, a) for n, a in _addresses(raw))
+    gh-128110), each name of an address header quoted only where it needs it, each value of
+    a parameter (a file name) decoded whether in RFC 2231 pieces or in encoded words."""
+    if name.lower() in _ADDRESS_HEADERS:
+        return ", ".join(named(n, a) for n, a in _addresses(raw))
+    if name.lower() in _PARAMETER_HEADERS:
+        # Read by the email package: make_header would put a space on either side of the
+        # encoded words inside the quotes, and leave RFC 2231's pieces as they are.
+        header = _POLICY.header_factory(name, _unfolded(raw))
+        kind = getattr(header, "content_type", None) or getattr(header, "content_disposition", "")
+        params = [f'{k}="{_escaped(str(v))}"' for k, v in header.params.items()]
+        return "; ".join([str(kind), *params])
+    return str(make_header(decode_header(_unfolded(raw))))
+
+
+_PARAMETER_HEADERS = frozenset({"content-type", "content-disposition"})
 
 
 def _unfolded(raw: str) -> str:
