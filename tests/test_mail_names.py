@@ -243,6 +243,17 @@ def test_a_quoted_run_too_long_for_a_line_keeps_its_space_beside_an_encoded_one(
     assert_read_back(cfg, name, name, name, loopback)
 
 
+@pytest.mark.parametrize("length", range(67, 75))
+@pytest.mark.parametrize("start", ["J.", "Jo", 'J"', "Jö"])
+def test_a_name_at_the_fold_reads_back_whole(start: str, length: int, loopback: Loopback) -> None:
+    """A one-word name whose header line ends at, just before or just past the 78th column
+    (From: and To: start it at different columns): quoted, plain or beyond ASCII."""
+    name = start + "a" * (length - len(start))
+    cfg = Config(user=name, user_email=SENDER, report_to=(named(name, TO[0]), TO[1]),
+                 report_cc=(named(name, CC),))  # fmt: skip
+    assert_read_back(cfg, name, name, name, loopback)
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     factories.tracker(
@@ -427,6 +438,7 @@ def msg_subject_and_names(data: bytes) -> tuple[str, list[str]]:
 @example(subject="EOD", stem="=?" + "Отчёт" * 30)
 @example(subject="=?utf-8?q?Team_Lead?= EOD  report", stem="Отчёт" * 200)
 @example(subject="Réyes  " + "X" * 2000 + "  山 田", stem="X" * 2000)
+@example(subject="E" * 69 + " Ö", stem="a" * 52)  # a word and a name at the fold
 def test_any_subject_and_file_name_fit_the_lines_and_read_back(
     subject: str, stem: str, loopback: Loopback
 ) -> None:

@@ -252,7 +252,8 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
 
 # The email package's SMTP policy, but a header esp folded itself (set_addresses) is written
 # as it is, whatever its lines' length: the package would fold it again, and its folding
-# drops the quotes round a long display name.
+# drops the quotes round a long display name (CPython gh-80222, fixed in releases later than
+# some esp runs on) and lets text that looks like an encoded word be read as one.
 _POLICY = SMTP.clone(refold_source="none")
 MAX_LINE = 78  # RFC 5322's recommended limit; a word longer than a line stays whole
 LINE_LIMIT = 998  # RFC 5322's hard limit: a server may refuse a message with a longer line
