@@ -186,8 +186,14 @@ _PIECES = st.one_of(
 NAMES = st.lists(_PIECES, min_size=1, max_size=24).map("".join).filter(lambda n: n.strip() != "")
 
 
+# A word too long for a line in quotes (the dot asks for them), then text that looks like
+# an encoded word: both written as encoded words, and the space between them was lost.
+LONG_QUOTED_THEN_ENCODED = "." + "0" * 100 + " =?utf-8?q?Team_Lead?="
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(user=NAMES, to=NAMES, cc=NAMES)
+@example(user="J.Reyes", to="T.Hughes", cc=LONG_QUOTED_THEN_ENCODED)
 def test_any_name_reads_back_as_one_name_and_one_address(
     user: str, to: str, cc: str, loopback: Loopback
 ) -> None:
@@ -215,6 +221,37 @@ def test_a_one_word_name_that_needs_quotes_keeps_both_of_them(
     cfg = Config(user=user, user_email=SENDER, report_to=(f'"{to}" <{TO[0]}>', TO[1]),
                  report_cc=(f'"{cc}" <{CC}>',))  # fmt: skip
     assert_read_back(cfg, user, to, cc, loopback)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        LONG_QUOTED_THEN_ENCODED,
+        "Müller ." + "0" * 100,  # beyond ASCII, then a quoted word too long for a line
+        "J.R. " * 20 + "山田",  # a quoted run too long for a line, then beyond ASCII
+        "=?x " + "a.b " * 25 + "Réyes",  # an encoded run on both sides
+    ],
+)
+def test_a_quoted_run_too_long_for_a_line_keeps_its_space_beside_an_encoded_one(
+    name: str, loopback: Loopback
+) -> None:
+    """A run of words that needs quotes but is too long for a line is written in encoded
+    words, as is a run beyond ASCII or that looks like an encoded word: two such runs side
+    by side lost the space between them (readers drop the spaces between encoded words)."""
+    cfg = Config(user=name, user_email=SENDER, report_to=(named(name, TO[0]), TO[1]),
+                 report_cc=(named(name, CC),))  # fmt: skip
+    assert_read_back(cfg, name, name, name, loopback)
+
+
+@pytest.mark.parametrize("length", range(67, 75))
+@pytest.mark.parametrize("start", ["J.", "Jo", 'J"', "Jö"])
+def test_a_name_at_the_fold_reads_back_whole(start: str, length: int, loopback: Loopback) -> None:
+    """A one-word name whose header line ends at, just before or just past the 78th column
+    (From: and To: start it at different columns): quoted, plain or beyond ASCII."""
+    name = start + "a" * (length - len(start))
+    cfg = Config(user=name, user_email=SENDER, report_to=(named(name, TO[0]), TO[1]),
+                 report_cc=(named(name, CC),))  # fmt: skip
+    assert_read_back(cfg, name, name, name, loopback)
 
 
 @pytest.fixture
@@ -401,6 +438,7 @@ def msg_subject_and_names(data: bytes) -> tuple[str, list[str]]:
 @example(subject="EOD", stem="=?" + "Отчёт" * 30)
 @example(subject="=?utf-8?q?Team_Lead?= EOD  report", stem="Отчёт" * 200)
 @example(subject="Réyes  " + "X" * 2000 + "  山 田", stem="X" * 2000)
+@example(subject="E" * 69 + " Ö", stem="a" * 52)  # a word and a name at the fold
 def test_any_subject_and_file_name_fit_the_lines_and_read_back(
     subject: str, stem: str, loopback: Loopback
 ) -> None:
@@ -421,6 +459,13 @@ def test_any_subject_and_file_name_fit_the_lines_and_read_back(
         *_, raw_part = raw.walk()
         assert raw_part.get_filename() == file_name
     assert msg_subject_and_names(mail.draft_msg_bytes(msg)) == (subject, [file_name])
+    # A dry run shows them as typed, on one line each.
+    lines = mail.shown(msg).splitlines()
+    quoted = file_name.replace("\\", "\\\\").replace('"', '\\"')
+    assert f"Subject: {subject}" in lines
+    assert f'Content-Disposition: attachment; filename="{quoted}"' in lines
+    (content_type,) = [li for li in lines if li.startswith("Content-Type: ") and "name=" in li]
+    assert content_type.endswith(f'; name="{quoted}"')
 
 
 def test_an_address_longer_than_a_server_takes_is_refused_naming_the_setting(

@@ -252,7 +252,8 @@ def build_message(env: Envelope, letter: Letter, now: datetime) -> EmailMessage:
 
 # The email package's SMTP policy, but a header esp folded itself (set_addresses) is written
 # as it is, whatever its lines' length: the package would fold it again, and its folding
-# drops the quotes round a long display name.
+# drops the quotes round a long display name (CPython gh-80222, fixed in releases later than
+# some esp runs on) and lets text that looks like an encoded word be read as one.
 _POLICY = SMTP.clone(refold_source="none")
 MAX_LINE = 78  # RFC 5322's recommended limit; a word longer than a line stays whole
 LINE_LIMIT = 998  # RFC 5322's hard limit: a server may refuse a message with a longer line
@@ -350,26 +351,37 @@ def _phrase(name: str, prefix: int) -> list[str]:
     longest = LINE_LIMIT - prefix - 2  # a word with its quotes on the first line
 
     def plain(word: str) -> bool:
-        written = len(word) + word.count("\\") + word.count('"')
-        return word.isascii() and "=?" not in word and written <= longest
+        return word.isascii() and "=?" not in word and len(_escaped(word)) <= longest
 
-    units: list[str] = []
+    # Each run as it is written ("atoms": each word as itself; "quoted": the run in quotes;
+    # "encoded"), with its pieces (an encoded run: its words, encoded below).
+    runs: list[tuple[str, list[str]]] = []
     for is_plain, run in groupby(name_words(name), key=plain):
         words = list(run)
         if not is_plain:
-            units += _encoded_words(" ".join(words), width)
+            runs.append(("encoded", words))
         elif all(_ATOM.fullmatch(w) for w in words):
-            units += words
+            runs.append(("atoms", words))
         else:
-            quoted = [w.replace("\\", "\\\\").replace('"', '\\"') for w in words]
-            whole = '"' + " ".join(quoted) + '"'
-            if len(whole) <= MAX_LINE - prefix - 1:  # it fits a line, the first one too
-                units.append(whole)
-            else:
-                # Never folded inside its quotes (RFC 5322 allows it, but Python's compat32
-                # reader then loses the address): encoded words, which fold between them.
-                units += _encoded_words(" ".join(words), width)
+            whole = '"' + " ".join(map(_escaped, words)) + '"'
+            # Never folded inside its quotes (RFC 5322 allows it, but Python's compat32
+            # reader then loses the address): too long for a line, encoded words, which
+            # fold between them.
+            fits = len(whole) <= MAX_LINE - prefix - 1  # it fits a line, the first one too
+            runs.append(("quoted", [whole]) if fits else ("encoded", words))
+    units: list[str] = []
+    # A quoted run too long for a line beside a run of encoded words: encoded with it as one
+    # text, the space between them inside an encoded word (readers drop the spaces between
+    # two encoded words, RFC 2047 6.2: written between the two runs, it was lost).
+    for kind, group in groupby(runs, key=lambda r: r[0]):
+        words = [w for _, ws in group for w in ws]
+        units += _encoded_words(" ".join(words), width) if kind == "encoded" else words
     return units
+
+
+def _escaped(text: str) -> str:
+    """`text` as it goes inside quotes: each backslash and quote escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _encoded_words(text: str, width: int, *, q: bool = True) -> list[str]:
@@ -1093,10 +1105,21 @@ _ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender"})
 def _as_typed(name: str, raw: str) -> str:
     """A header's value as people read it, on one line: encoded words decoded, those in a
     row joined as RFC 2047 says (Python's newer parser reads a space between them, CPython
-    gh-128110), each name of an address header quoted only where it needs it."""
-    if name.lower() not in _ADDRESS_HEADERS:
-        return str(make_header(decode_header(_unfolded(raw))))
-    return ", ".join(named(n, a) for n, a in _addresses(raw))
+    gh-128110), each name of an address header quoted only where it needs it, each value of
+    a parameter (a file name) decoded whether in RFC 2231 pieces or in encoded words."""
+    if name.lower() in _ADDRESS_HEADERS:
+        return ", ".join(named(n, a) for n, a in _addresses(raw))
+    if name.lower() in _PARAMETER_HEADERS:
+        # Read by the email package: make_header would put a space on either side of the
+        # encoded words inside the quotes, and leave RFC 2231's pieces as they are.
+        header = _POLICY.header_factory(name, _unfolded(raw))
+        kind = getattr(header, "content_type", None) or getattr(header, "content_disposition", "")
+        params = [f'{k}="{_escaped(str(v))}"' for k, v in header.params.items()]
+        return "; ".join([str(kind), *params])
+    return str(make_header(decode_header(_unfolded(raw))))
+
+
+_PARAMETER_HEADERS = frozenset({"content-type", "content-disposition"})
 
 
 def _unfolded(raw: str) -> str:
