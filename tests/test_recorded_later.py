@@ -144,3 +144,35 @@ def test_a_step_recorded_later_is_no_inconsistency_of_the_day_replayed(tracker: 
     )
     assert explained["inconsistencies"] == []
     assert explained["recorded_later_step"] == "written_cap"
+
+
+@pytest.fixture
+def typo(tmp_path: Path) -> Path:
+    """Cy's written CAP typed in the year 2099: a date still to come, not a step recorded
+    later."""
+    keys = (*factories.TRACKER_KEYS, "coaching_date", "written_cap_date")
+    rows = [
+        {"Class": "AET-1", "Agent Name": "Cy Later", "ESP Start Date": STARTED,
+         "Agent ID": "E2", "Coaching Date": date(2026, 11, 25),
+         "Written CAP Date": date(2099, 11, 30)},
+    ]  # fmt: skip
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", rows, headers=factories.headers(*keys))
+
+
+def test_a_date_still_to_come_is_said_as_a_date_typed_wrong_not_recorded_later(typo: Path) -> None:
+    """Replayed or not, a ladder date after the day the tracker is read is no step recorded
+    later: the tables, the JSON and explain all say it is still to come."""
+    for day in ((), ("--as-of", DAY.isoformat())):
+        table = run("escalations", "-t", str(typo), *day).stdout
+        assert "not yet then" not in table, day
+        (status,) = json.loads(run("escalations", "-t", str(typo), *day, "-f", "json").stdout)
+        assert status["recorded_later_step"] is None, day
+        assert status["inconsistencies"] == [
+            "Written CAP Date 11/30/2099 is after "
+            f"{(date.fromisoformat(day[1]) if day else date.today()):%m/%d/%Y}: "
+            "not counted as delivered yet."
+        ], day
+        said = run("explain", "Cy Later", "-t", str(typo), *day).stdout
+        assert "dated Mon 11/30/2099, a day still to come: not counted" in said, day
+        assert "Inconsistent: Written CAP Date 11/30/2099 is after" in said, day
+        assert "not yet then" not in said, day

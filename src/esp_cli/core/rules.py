@@ -267,11 +267,12 @@ class Evaluation:
         """The inconsistencies for the team to fix: on a day replayed, without the dates
         after it that were recorded by `read_on` (the day the tracker is read: today), which
         are expected there ("not yet then"). A date after `read_on` too stays: a date still
-        to come is a typo whatever the day replayed."""
-        if read_on is None:
-            return self.inconsistencies
+        to come is a typo whatever the day replayed. None: every date after the day is
+        expected (as `evaluate` takes it)."""
         expected = {
-            t for t, on in zip(self.after_day, self.after_day_on, strict=True) if on <= read_on
+            t
+            for t, on in zip(self.after_day, self.after_day_on, strict=True)
+            if read_on is None or on <= read_on
         }
         return tuple(t for t in self.inconsistencies if t not in expected)
 
@@ -650,11 +651,15 @@ class RecordedLater(NamedTuple):
     on: date
 
 
-def recorded_later_than(facts: AgentFacts, step: Step, day: date) -> RecordedLater | None:
-    """`step`, or the first step after it, recorded on a day after `day`; None when none is."""
+def recorded_later_than(
+    facts: AgentFacts, step: Step, day: date, read_on: date | None = None
+) -> RecordedLater | None:
+    """`step`, or the first step after it, recorded on a day after `day`; None when none is.
+    `read_on`: the day the tracker is read (today): a date after it is still to come, a
+    date typed wrong, not a step recorded later (None: any date after `day` is one)."""
     for s in LADDER[LADDER.index(step) :]:
         recorded = facts.step_date(s)
-        if recorded is not None and recorded > day:
+        if recorded is not None and recorded > day and (read_on is None or recorded <= read_on):
             return RecordedLater(s, recorded)
     return None
 
@@ -916,9 +921,13 @@ def evaluate(
     cal: BusinessCalendar,
     *,
     spoc_phone: str = SPOC_PHONE,
+    read_on: date | None = None,
 ) -> Evaluation:
     """Apply the rules to one agent as of `today`; `now` is the moment the Call Cert timebox
-    is measured at (clock hours). Dates after `today` do not count yet (see as_of)."""
+    is measured at (clock hours). Dates after `today` do not count yet (see as_of). `read_on`:
+    the day the tracker is read (today), when `today` is a day replayed: a ladder step dated
+    after `today` and by `read_on` was recorded later (recorded_later); one after `read_on`
+    is a date still to come (None: every date after `today` is recorded later)."""
     recorded = facts
     facts, later, later_on = _as_of(facts, today)
     access = normalise_access(facts.citrix_access)
@@ -1014,7 +1023,7 @@ def evaluate(
         conflicts=ladder_conflicts(facts, cal) if ladder and ladder.inconsistencies else (),
         early=early_steps(facts, ladder.recorded, start, cal) if ladder and start else (),
         recorded_later=(
-            recorded_later_than(recorded, ladder.pending, today)
+            recorded_later_than(recorded, ladder.pending, today, read_on)
             if ladder and ladder.pending
             else None
         ),
@@ -1028,6 +1037,7 @@ def evaluate_all(
     cal: BusinessCalendar,
     *,
     spoc_phone: str = SPOC_PHONE,
+    read_on: date | None = None,
 ) -> list[Evaluation]:
     """`evaluate` for each agent, in order. Agents whose evaluation is settled by their
     completion (complete, or a completion cell unreadable) and who are alike in every fact
@@ -1038,11 +1048,13 @@ def evaluate_all(
     for one in facts:
         key = _settled_key(one, today)
         if key is None:
-            out.append(evaluate(one, today, now, cal, spoc_phone=spoc_phone))
+            out.append(evaluate(one, today, now, cal, spoc_phone=spoc_phone, read_on=read_on))
             continue
         ev = settled.get(key)
         if ev is None:
-            ev = settled[key] = evaluate(one, today, now, cal, spoc_phone=spoc_phone)
+            ev = settled[key] = evaluate(
+                one, today, now, cal, spoc_phone=spoc_phone, read_on=read_on
+            )
         out.append(ev)
     return out
 
@@ -1250,13 +1262,14 @@ def explain(
     *,
     spoc_phone: str = SPOC_PHONE,
     absent: Mapping[str, str] | None = None,
+    read_on: date | None = None,
 ) -> list[str]:
     """How `evaluate` reached its result, one sentence a line: every date used, every count,
     the weekends and holidays skipped (holidays by name), and why each action is or is not
     due. For `esp explain AGENT`. `absent`: the columns the agent's sheet lacks, each with
     what to say of it ("no such column on sheet ... (add it, or map ...)"): said so, never
-    as an empty cell."""
-    ev = evaluate(facts, today, now, cal, spoc_phone=spoc_phone)
+    as an empty cell. `read_on`: as `evaluate` takes it."""
+    ev = evaluate(facts, today, now, cal, spoc_phone=spoc_phone, read_on=read_on)
     started = facts.call_cert_start
     facts, not_yet = as_of(facts, today)  # what was recorded by then, and what not
     lines = [_calendar_line(today, now, cal)]
@@ -1283,15 +1296,17 @@ def explain(
             "not complete either way, and the rules run."
         )
     lines += _clock_lines(facts, today, cal, ev)
-    lines += _ladder_lines(facts, today, cal, ev)
+    lines += _ladder_lines(facts, today, cal, ev, read_on)
     gone = absent or {}
     lines += _access_lines(facts, today, cal, ev, spoc_phone, gone)
     later = started if facts.call_cert_start is None else None
     lines += _timebox_lines(facts, now, later, gone, cal.config.zone)
     # A date after the day is no contradiction on a day replayed: the ladder's lines say
-    # "not yet then" of a step, and a start, call or completion after it is said as it is.
-    lines += not_yet
-    lines += [f"Inconsistent: {text}" for text in ev.inconsistencies if text not in ev.after_day]
+    # "not yet then" of a step, and a start, call or completion after it is said as it is;
+    # one still to come on the day the tracker is read is (a date typed wrong).
+    contradictions = ev.contradictions(read_on)
+    lines += [text for text in not_yet if text not in contradictions]
+    lines += [f"Inconsistent: {text}" for text in contradictions]
     lines += [f"Early: {e.text}." for e in ev.early]
     lines += [f"Unchecked: {text}" for text in ev.unchecked]
     lines.append(f"Stage: {ev.stage}.")
@@ -1421,7 +1436,11 @@ def _clock_lines(
 
 
 def _ladder_lines(
-    facts: AgentFacts, today: date, cal: BusinessCalendar, ev: Evaluation
+    facts: AgentFacts,
+    today: date,
+    cal: BusinessCalendar,
+    ev: Evaluation,
+    read_on: date | None = None,
 ) -> list[str]:
     if not ev.evaluable:
         return [f"Escalation ladder not evaluated: {ev.reason}."]
@@ -1434,10 +1453,13 @@ def _ladder_lines(
         is_pending = step is pending
         before_pending = pending is None or LADDER.index(step) < LADDER.index(pending)
         # A date the ladder does not count is shown as such: one after the day as esp round
-        # and escalations say it, another with the Inconsistent line that says why.
+        # and escalations say it (one still to come when the tracker is read: as a date
+        # typed wrong), another with the Inconsistent line that says why.
         dated = (
             ""
             if day is None
+            else f"dated {fmt_day(day)}, a day still to come: not counted; "
+            if read_on is not None and day > max(today, read_on)
             else f"{recorded_later_words(RecordedLater(step, day), today, step)}; "
             if day > today
             else f"dated {fmt_day(day)} but not counted; "

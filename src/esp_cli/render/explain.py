@@ -64,7 +64,7 @@ def render(result: Explanation, fmt: Format) -> None:
         verbose=True,
         ladder=[ladder_date_lines(agent.name, agent.sheet, agent.row, ev.conflicts)],
     )
-    contradictions = [text for text in ev.inconsistencies if text not in ev.after_day]
+    contradictions = ev.contradictions(result.read_on)
     if ev.unchecked or (contradictions and not ev.conflicts):
         say(f"{result.agent.name}: the tracker has gaps or contradictions; see above.")
 

@@ -445,7 +445,14 @@ def _start(
 
 def _evaluated(row: Row, on: date, run: _Run) -> Evaluation:
     moment = datetime.combine(on, _END_OF_DAY)
-    return evaluate(facts_from_row(row), on, moment, run.cal, spoc_phone=run.config.spoc_phone)
+    return evaluate(
+        facts_from_row(row),
+        on,
+        moment,
+        run.cal,
+        spoc_phone=run.config.spoc_phone,
+        read_on=run.config.today(),
+    )
 
 
 def _facts(wanted: _Candidate, run: _Run) -> StepDocument:

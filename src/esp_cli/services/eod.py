@@ -175,6 +175,7 @@ def eod_report(
             cal,
             config.spoc_phone,
             counted,
+            read_on=config.today(),
         )
     }
     due, _ = todo_lists(list(evaluated.values()))
@@ -235,7 +236,9 @@ def eod_report(
             )
         )
     # Those without a clock are for the team to fix as any agent the rules cannot evaluate.
-    for row, status in evaluate_rows(unknown, day, now, cal, config.spoc_phone, counted):
+    for row, status in evaluate_rows(
+        unknown, day, now, cal, config.spoc_phone, counted, read_on=config.today()
+    ):
         # A complete agent is evaluable without a clock: its reason is the cell's.
         reason = status.evaluation.reason or (
             f"ESP Start Date {why_missing('esp_start', row.unreadable, row.uncalculated)}"

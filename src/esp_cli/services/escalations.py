@@ -107,9 +107,11 @@ def evaluate_rows(
 ) -> list[tuple[Row, AgentStatus]]:
     """Every row through the rules once, in the order given (`waiting`: the changes waiting
     beside the tracker counted in the rows, each agent's named on its status; `read_on`:
-    today, for AgentStatus.read_on)."""
+    today, for `evaluate` and AgentStatus.read_on)."""
     rows = list(rows)
-    evaluations = evaluate_all(map(facts_from_row, rows), as_of, now, cal, spoc_phone=spoc_phone)
+    evaluations = evaluate_all(
+        map(facts_from_row, rows), as_of, now, cal, spoc_phone=spoc_phone, read_on=read_on
+    )
     # Agents alike share an evaluation (evaluate_all), and so its computed cells.
     cells: dict[int, ComputedCells] = {}
     out = []

@@ -44,10 +44,13 @@ def explain_agent(
     # a past day: the access columns as they were then (services.replay)
     (row,) = rows_as_of(table, config, as_of, [found])
     facts = facts_from_row(row)
-    ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
+    today = config.today()  # the day the tracker is read: a date after it is still to come
+    ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone, read_on=today)
     sheet = table.sheet(row.sheet)
     absent = absent_columns(sheet, alias_table(config.columns))
-    lines = explain(facts, as_of, now, cal, spoc_phone=config.spoc_phone, absent=absent)
+    lines = explain(
+        facts, as_of, now, cal, spoc_phone=config.spoc_phone, absent=absent, read_on=today
+    )
     marks = counted.of(row)
     zone = config.zone()  # when each waiting change was made, on the team's clock
     return Explanation(
@@ -59,7 +62,7 @@ def explain_agent(
         evaluation=ev,
         computed=computed_cells(ev),
         cells=cell_views(row, sheet, marks),
-        read_on=config.today(),
+        read_on=today,
         waiting=[
             WaitingChange(
                 m.op.op, on_clock(m.op.time, zone), m.op.who, m.op.command, m.cell.column, m.cell

@@ -984,7 +984,15 @@ def start_round(
         signer = config.signer(by)
     cal = calendar_from(config)
     evaluations = [
-        evaluate(facts_from_row(r), day, moment, cal, spoc_phone=config.spoc_phone) for r in rows
+        evaluate(
+            facts_from_row(r),
+            day,
+            moment,
+            cal,
+            spoc_phone=config.spoc_phone,
+            read_on=config.today(),
+        )
+        for r in rows
     ]
     cards = [card_for(r, ev, day) for r, ev in zip(rows, evaluations, strict=True)]
     store = waiting.Store(table.path, config.backup_dir)
