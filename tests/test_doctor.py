@@ -261,6 +261,20 @@ def test_ladder_dates_the_ladder_cannot_hold_are_found(tmp_path: Path) -> None:
     assert "earlier enrolment" in data["findings"][0]["fix"]  # type: ignore[index]
 
 
+def test_a_ladder_date_still_to_come_is_found(tmp_path: Path) -> None:
+    """A step dated after today is not counted (a year typed wrong): said at its cell."""
+    agents = [agent(1, **{"Coaching Date": date(2099, 11, 19)})]
+    code, data = run(build(tmp_path / "t.xlsx", agents))
+    assert code == ExitCode.FINDINGS
+    (found,) = [f for f in data["findings"] if f["rule"] == "ESP011"]  # type: ignore
+    assert found["cell"] == "'ESP Tracker'!P2"
+    assert found["message"] == (
+        f"Agent1 Person: Coaching Date 11/19/2099 is after today ({date.today():%m/%d/%Y}): "
+        "a day still to come, not counted as delivered"
+    )
+    assert "typed wrong" in found["fix"]
+
+
 def test_a_skipped_step_and_a_step_before_an_earlier_recorded_one_are_found(
     tmp_path: Path,
 ) -> None:

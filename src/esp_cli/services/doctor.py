@@ -6,6 +6,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from esp_cli.config import Config
@@ -26,7 +27,14 @@ from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_s
 from esp_cli.core.names import invisible_characters, visible
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
 from esp_cli.core.refs import address, cell_ref, col_letter, quote_sheet
-from esp_cli.core.rules import FORMULA_WITHOUT_RESULT, AgentFacts, ladder_conflicts, ladder_early
+from esp_cli.core.rules import (
+    FORMULA_WITHOUT_RESULT,
+    LADDER,
+    AgentFacts,
+    fmt,
+    ladder_conflicts,
+    ladder_early,
+)
 from esp_cli.core.values import describe_character, email_key, id_key, name_key
 from esp_cli.results.doctor import RULES, DoctorFinding, DoctorResult, SetAside
 from esp_cli.services.facts import calendar_from, calendar_warnings, facts_from_row
@@ -102,12 +110,13 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     findings += _unreadable(table.findings)
     findings += _duplicates(table)
     cal = calendar_from(config)
+    today = config.today()
     for row in table.rows():
         findings += _access(table, row)
         findings += _uncalculated(table, row)
         findings += _notes(table, row)
         facts = facts_from_row(row)
-        findings += _ladder(table, row, facts, cal)
+        findings += _ladder(table, row, facts, cal, today)
         findings += _early(table, row, facts, cal)
         findings += _classless(table, row)
         findings += _invisible(table, row)
@@ -323,13 +332,15 @@ def _access(table: Table, row: Row) -> list[DoctorFinding]:
 
 
 def _ladder(
-    table: Table, row: Row, facts: AgentFacts, cal: BusinessCalendar
+    table: Table, row: Row, facts: AgentFacts, cal: BusinessCalendar, today: date
 ) -> list[DoctorFinding]:
     """Ladder dates the rules cannot hold: a step before the clock start, before a step
     recorded before it, or recorded while a step before it is empty (each is not counted as
-    delivered, or puts the ladder out of order)."""
+    delivered, or puts the ladder out of order), and a step dated after today (a date still
+    to come: typed wrong)."""
     conflicts = ladder_conflicts(facts, cal)
-    if not conflicts:
+    ahead = [(s, d) for s in LADDER if (d := facts.step_date(s)) is not None and d > today]
+    if not conflicts and not ahead:
         return []
     sheet = table.sheet(row.sheet)
 
@@ -338,6 +349,15 @@ def _ladder(
         return address(row.sheet, row.row, col) if col else f"{row.sheet}!row {row.row}"
 
     return [
+        DoctorFinding(
+            "ESP011",
+            cell(step.column),
+            f"{row.label()}: {step.header} {fmt(day)} is after today ({fmt(today)}): a day "
+            "still to come, not counted as delivered",
+            "type the day the step was delivered (a year or month typed wrong?)",
+        )
+        for step, day in ahead
+    ] + [
         DoctorFinding(
             "ESP011",
             cell(c.step.column),
