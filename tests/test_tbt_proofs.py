@@ -2172,3 +2172,30 @@ def test_the_same_file_as_two_agents_transcripts_leaves_an_existing_sheet_unchan
         "Kim Lee TBT.pdf",
     ]
     assert (tracker.read_bytes(), sheet.read_bytes()) == before
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["to-create", "to-add-to"])
+def test_a_tracking_sheet_name_too_long_for_its_backup_is_refused_naming_it(
+    tracker: Path, tmp_path: Path, exists: bool
+) -> None:
+    """A TBT Tracking Sheet whose name leaves no room for its backup's is refused before
+    either workbook is written — when esp would create it too, not only once it is there —
+    naming the TBT Tracking Sheet (not the tracker) and where its name is given."""
+    long = tmp_path / ("TBT Tracking Sheet " + "y" * 200 + ".xlsx")
+    if exists:
+        tracking_book(long, [("Proofs", [devon_row()], "visible")])
+    before = tracker.read_bytes()
+    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    res = CliRunner().invoke(
+        app,
+        [
+            "tbt", "proofs", str(later), "--tracker", str(tracker),
+            "--tracking-sheet", str(long), "--by", "Jordan Reyes",
+        ],
+    )  # fmt: skip
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    said = " ".join(res.stderr.split())
+    assert "rename the TBT Tracking Sheet to at most 199 characters" in said, said
+    assert "give that name with --tracking-sheet" in said, said
+    assert "the tracker" not in said, said
+    assert tracker.read_bytes() == before and long.exists() == exists

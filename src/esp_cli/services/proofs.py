@@ -58,11 +58,9 @@ from esp_cli.core.columns import (
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
 from esp_cli.core.names import (
-    MAX_FILE_NAME,
     MAX_NAME_IN_FILE,
     PROOF_SUFFIX,
     display_name,
-    file_name_length,
     file_safe,
     name_in_file,
     name_key,
@@ -94,11 +92,18 @@ from esp_cli.services.agents import (
 )
 from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
-from esp_cli.system import create_file_atomically, is_system_file, real_path
+from esp_cli.system import (
+    MAX_FILE_NAME,
+    create_file_atomically,
+    file_name_length,
+    is_system_file,
+    real_path,
+)
 from esp_cli.workbook.inputs import check_not_lock_file
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.package import SheetInfo
+from esp_cli.workbook.xlsx.safety import refuse_long_name
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 log = logging.getLogger("esp")
@@ -788,7 +793,7 @@ def _from_mail(
             continue
         there = folder / attached.name
         try:
-            if file_name_length(attached.name) > MAX_FILE_NAME:
+            if file_name_length(attached.name) > MAX_FILE_NAME:  # as this system counts
                 raise OSError(errno.ENAMETOOLONG, "File name too long")
             if there.exists():
                 if there.is_file() and there.read_bytes() == attached.data:
@@ -1261,6 +1266,9 @@ def record_proofs(
     from_config = tracking_sheet is None and config.tbt_tracking_sheet is not None
     source = "[tracker] tbt_tracking_sheet" if from_config else "--tracking-sheet"
     check_not_lock_file(sheet_path, "TBT Tracking Sheet", source)
+    # Refused before either workbook is written, when created as when added to.
+    given = f"in esp.toml {source}" if from_config else f"with {source}"
+    refuse_long_name(sheet_path, "the TBT Tracking Sheet", given)
     if _same_file(sheet_path, tracker_path):
         raise UsageError(
             f"{sheet_path} is the ESP Tracker itself.",
