@@ -2199,3 +2199,9 @@ def test_a_tracking_sheet_name_too_long_for_its_backup_is_refused_naming_it(
     assert "give that name with --tracking-sheet" in said, said
     assert "the tracker" not in said, said
     assert tracker.read_bytes() == before and long.exists() == exists
+
+
+@pytest.mark.parametrize("comma", [",", "\u060c", "\uff0c"], ids=["ascii", "arabic", "full-width"])
+def test_a_file_named_last_first_with_any_comma_is_said_to_be_so(comma: str) -> None:
+    said = misnaming(f"Farouk{comma} Yasmin TBT.pdf", "Yasmin Farouk TBT.pdf", "Yasmin Farouk")
+    assert said == "'Last, First' order", said

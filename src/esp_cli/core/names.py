@@ -80,6 +80,11 @@ def _is_word_char(char: str) -> bool:
 _COMMA = re.compile("[,\u060c\uff0c]")
 
 
+def has_comma(text: str) -> bool:
+    """`text` holds a comma 'Last, First' may be typed with (see _COMMA)."""
+    return "," in text or "\u060c" in text or "\uff0c" in text
+
+
 def display_name(raw: str) -> str:
     """'Smith,  John ' -> 'John Smith' (any comma of _COMMA); 'john smith' stays as typed
     apart from spaces."""

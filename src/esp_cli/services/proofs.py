@@ -62,6 +62,7 @@ from esp_cli.core.names import (
     PROOF_SUFFIX,
     display_name,
     file_safe,
+    has_comma,
     name_in_file,
     name_key,
     people_meant,
@@ -182,7 +183,7 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
     wrong = [f"a copy's name ('{marks.strip()}')"] if marks else []
     if "_" in file_name:
         wrong.append("underscores for spaces")
-    if "," in file_name:
+    if has_comma(file_name):
         wrong.append("'Last, First' order")
     pdf = file_name.lower().endswith(".pdf")
     if not re.search(r"\btbt\s*(\.pdf)?$", file_name.replace("_", " "), flags=re.I):
@@ -226,7 +227,7 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
         return _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
     if not found and not bare:
         shape_ok = (
-            file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and "," not in file_name
+            file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and not has_comma(file_name)
         )
         what = "matches no agent" if shape_ok else "badly named, and names no agent"
         return Rejected(
