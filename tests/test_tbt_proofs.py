@@ -528,6 +528,7 @@ def test_a_long_name_is_taken_cut_as_esp_tells_it_and_whole_as_before() -> None:
         assert check_name(file, [maria, _row("Ana Ruiz", 4)], "t.xlsx") is maria, file
     typed = check_name(cut.replace("…", "..."), [maria], "t.xlsx")
     assert isinstance(typed, Rejected) and typed.expected == cut
+    assert "(three dots for the ellipsis '…', typed Alt+0133 on Windows)" in typed.reason, typed
     got = check_name(cut, [maria, _row(MANY_NAMES + " Jr", 9)], "t")
     assert isinstance(got, Rejected) and "2 agents" in got.reason
 

@@ -203,6 +203,8 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
         wrong.append("a zero-width joiner or non-joiner differs (U+200C, U+200D)")
     elif named != meant and unaccented(named) == unaccented(meant):
         wrong.append("accents differ")
+    if "..." in file_name and "…" in expected and "…" not in file_name:
+        wrong.append("three dots for the ellipsis '…', typed Alt+0133 on Windows")
     unsafe = unsafe_in_file(file_name) or unsafe_in_file(agent)
     if unsafe and not wrong:
         wrong.append(f"the agent's name without its {unsafe} (no Windows file name can hold it)")
