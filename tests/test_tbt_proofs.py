@@ -2051,7 +2051,9 @@ def test_a_sheet_per_class_gets_each_agents_proof_on_their_class_tab(
     )
     table = proofs(tracker, later, "--dry-run")
     said = said_of(table)
-    assert "Would record 2 proof(s) in TBT Tracking Sheet.xlsx (sheets aet-1, AET-2)" in said
+    assert (
+        "Would record 2 proof(s) in TBT Tracking Sheet.xlsx (sheets AET-2, aet-1)" in said
+    )  # tab order
     assert re.search(r"Devon Price TBT\.pdf.*aet-1", said), said
     res = proofs(tracker, later, "-f", "json")
     assert res.exit_code == 0, res.output

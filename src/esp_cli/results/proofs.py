@@ -55,7 +55,7 @@ class ProofsResult:
     # The tracking sheet was (or would be) created.
     created_sheet: bool = field(metadata=as_json(key="created_tracking_sheet"))
     write: WriteReport = field(metadata=as_json(flat=True))  # the ESP Tracker's cells
-    # The sheets of the tracking workbook the new rows go to, in the order first added to
+    # The sheets of the tracking workbook the new rows go to, in tab order
     # (none: none to add).
     tabs: list[str] = field(default_factory=list, metadata=as_json(hidden=True))
     # The workbook has several sheets of proofs (or the one created is named as asked): the

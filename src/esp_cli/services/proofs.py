@@ -1338,7 +1338,7 @@ def record_proofs(
                         targets[default.sheet] = (default, [])
                     except UsageError:
                         pass
-                into, several = list(targets), shown
+                into, several = [t.sheet for t in book.sheets if t.sheet in targets], shown
                 for target, proofs in targets.values():
                     _plan_tracking(sheet_s.plan, target, proofs, writer)
                 sheet_s.plan.check_new_columns()  # before the attachments are saved
