@@ -1215,8 +1215,12 @@ def test_a_name_too_long_for_a_file_is_told_cut_and_that_file_is_the_agents_proo
     [
         ("Dr. Rebecca Stone", "Hi Rebecca,", "Dr. Rebecca Stone TBT.pdf"),
         ("\u200fفاروق، ياسمين\u200f", "Hi ياسمين,", "ياسمين فاروق TBT.pdf"),
+        # Typed with no direction marks around them, as most are.
+        ("فاروق، ياسمين", "Hi ياسمين,", "ياسمين فاروق TBT.pdf"),
+        ("Farouk\u060c Yasmin", "Hi Yasmin,", "Yasmin Farouk TBT.pdf"),
+        ("Holt\uff0cZachary", "Hi Zachary,", "Zachary Holt TBT.pdf"),
     ],
-    ids=["a-title", "arabic-last-first"],
+    ids=["a-title", "arabic-last-first", "arabic-unmarked", "arabic-comma-latin", "full-width"],
 )
 def test_the_greeting_is_the_first_name_and_the_file_name_first_name_first(
     tmp_path: Path, name: str, hello: str, file: str

@@ -352,6 +352,11 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("PROF Ana Ruiz", "Ana"),
         ("Drew Price", "Drew"),
         ("Dr.", "Dr"),
+        ("Mrs. Smith", "Mrs. Smith"),  # a title before a surname alone stays with it
+        ("Dr.Rebecca Stone", "Rebecca"),  # typed with no space after the title
+        ("Dra. Ana Lopez", "Ana"),  # Spanish titles
+        ("Sr. Juan Perez", "Juan"),
+        ("Srta.Lucia Gomez", "Lucia"),
     ],
 )
 def test_a_first_name_is_a_word_without_the_punctuation_around_it(

@@ -296,5 +296,39 @@ def test_a_tracker_name_too_long_for_its_backups_name_says_so(
     assert _values(fits) == _values(original)
 
 
+# 83 characters, 229 bytes in UTF-8, 83 UTF-16 units.
+CJK_NAME = "ESP 追踪表 " + "培训" * 35 + ".xlsx"
+
+
+@pytest.mark.parametrize("windows", [False, True], ids=["linux-macos", "windows"])
+def test_a_long_name_is_measured_as_the_system_counts_and_said_in_characters(
+    monkeypatch: pytest.MonkeyPatch, windows: bool
+) -> None:
+    """Windows limits a file name to 255 UTF-16 units, Linux and macOS to 255 bytes: an
+    83-character Chinese name's backup fits on Windows; elsewhere it is refused, saying its
+    83 characters (and the bytes the system counts) and how many characters to take off."""
+    from esp_cli import system
+    from esp_cli.errors import WriteFailedError
+    from esp_cli.workbook.xlsx.safety import refuse_long_name
+
+    assert len(CJK_NAME) == 83
+    monkeypatch.setattr(system, "WINDOWS", windows)
+    assert system.file_name_length(CJK_NAME) == (83 if windows else 229)
+    assert system.file_name_length("x" * 300) == 300
+    assert system.file_name_length("\U0001f600") == (2 if windows else 4)
+    if windows:
+        refuse_long_name(Path(CJK_NAME))
+        return
+    with pytest.raises(WriteFailedError) as caught:
+        refuse_long_name(Path(CJK_NAME))
+    said = " ".join(f"{caught.value} {caught.value.fix}".split())  # the fix, where it is
+    assert "its file name (83 characters, 229 bytes as this system counts a name)" in said, said
+    # Its backup's name is 30 bytes too long: 10 characters of 3 bytes each off its end.
+    assert "rename the tracker to at most 73 characters (take 10 off its name)" in said, said
+    shorter = Path(CJK_NAME[:68] + ".xlsx")
+    assert len(shorter.name) == 73
+    refuse_long_name(shorter)
+
+
 def _values(path: Path) -> list[list[Any]]:
     return [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]

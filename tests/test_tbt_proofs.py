@@ -528,6 +528,7 @@ def test_a_long_name_is_taken_cut_as_esp_tells_it_and_whole_as_before() -> None:
         assert check_name(file, [maria, _row("Ana Ruiz", 4)], "t.xlsx") is maria, file
     typed = check_name(cut.replace("…", "..."), [maria], "t.xlsx")
     assert isinstance(typed, Rejected) and typed.expected == cut
+    assert "(three dots for the ellipsis '…', typed Alt+0133 on Windows)" in typed.reason, typed
     got = check_name(cut, [maria, _row(MANY_NAMES + " Jr", 9)], "t")
     assert isinstance(got, Rejected) and "2 agents" in got.reason
 
@@ -1910,69 +1911,207 @@ def test_a_copy_of_a_proof_recorded_on_another_sheet_of_the_workbook_is_rejected
     assert sheet.read_bytes() == before
 
 
-def test_new_proofs_go_to_the_sheet_holding_the_newest_received_day(
-    tracker: Path, tmp_path: Path
+def said_of(res: Any) -> str:
+    return " ".join((res.stdout + res.stderr).split())
+
+
+def kim_row(day: object, sha: str = "") -> list[Any]:
+    return ["Kim Lee", "AET-2", "Kim Lee TBT.pdf", day, "Jordan Reyes", sha]
+
+
+@pytest.mark.parametrize(
+    "december",
+    [
+        [ana_row(date(2026, 12, 1))],
+        [kim_row("Tue 12/1", "ab" * 32)],  # a day typed as text esp cannot read
+        [kim_row(46359, "ab" * 32)],  # a date pasted as a number
+        [],  # the new month's tab, just added
+    ],
+    ids=["dated", "day-as-text", "day-as-number", "empty"],
+)
+def test_new_proofs_go_to_the_first_visible_sheet_whatever_days_the_sheets_hold(
+    tracker: Path, tmp_path: Path, december: list[list[Any]]
 ) -> None:
-    """November's tab first, December's after it: the new rows go to December, the sheet
-    the team is filling (its newest Received day), and the output says so; November and a
-    hidden archive are left as they were."""
+    """A sheet per month, this month's tab first: the new rows go to it, whatever days the
+    others hold (a later day typed on last month's, none esp can read on this month's);
+    a hidden archive and the other sheets are left as they were, and the output says where
+    the rows went."""
     sheet = tracking_book(
         tmp_path / "TBT Tracking Sheet.xlsx",
         [
-            ("November", [devon_row(date(2026, 11, 21))], "visible"),
-            ("December", [ana_row(date(2026, 12, 1))], "visible"),
             ("Archive", [], "hidden"),
+            ("December", december, "visible"),
+            ("November", [devon_row(date(2026, 11, 30))], "visible"),
         ],
     )
     before = book_rows(sheet)
-    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    later = proof_folder(tmp_path / "later", {"Ana Ruiz TBT.pdf": pdf("Ana Ruiz again")})
     res = proofs(tracker, later, "-f", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert [p["file"] for p in data["recorded"]] == ["Kim Lee TBT.pdf"]
+    assert [(p["file"], p["tracking_tab"]) for p in data["recorded"]] == [
+        ("Ana Ruiz TBT.pdf", "December")
+    ]
     assert data["tracking_tab"] == "December"
     after = book_rows(sheet)
     assert after["November"] == before["November"] and after["Archive"] == before["Archive"]
-    assert [r[2] for r in after["December"][1:]] == ["Ana Ruiz TBT.pdf", "Kim Lee TBT.pdf"]
-    table = proofs(tracker, later, "--dry-run")
-    assert table.exit_code == 0, table.output
-    said = " ".join((table.stdout + table.stderr).split())
-    assert "1 proof(s) already in TBT Tracking Sheet.xlsx: Kim Lee TBT.pdf" in said, said
+    assert after["December"][:-1] == before["December"]
+    assert after["December"][-1][2] == "Ana Ruiz TBT.pdf"
     write(later, "Devon Price TBT.pdf", pdf("Devon Price again"))
-    table = proofs(tracker, later, "--dry-run")
-    said = " ".join((table.stdout + table.stderr).split())
+    said = said_of(proofs(tracker, later, "--dry-run"))
     assert "Would record 1 proof(s) in TBT Tracking Sheet.xlsx (sheet December)" in said, said
-    assert "Would add to " in said and "TBT Tracking Sheet.xlsx (sheet December): 1 row(s)" in said
+    assert "TBT Tracking Sheet.xlsx (sheet December): 1 row(s)" in said, said
+    assert "1 proof(s) already in TBT Tracking Sheet.xlsx: Ana Ruiz TBT.pdf (sheet " in said
 
 
-def test_a_sheet_with_no_proofs_yet_beside_one_with_proofs_is_not_guessed_between(
-    tracker: Path, tmp_path: Path
+@pytest.mark.parametrize("by", ["option", "esp.toml"])
+def test_the_sheet_named_by_tracking_tab_or_esp_toml_gets_the_rows(
+    tracker: Path, tmp_path: Path, by: str
 ) -> None:
-    """December's tab just added beside November's (or a template tab): esp cannot tell
-    which to add to, says so naming both, and writes nothing; --tracking-tab chooses."""
+    """November's tab first, December's just added after it (a proof of late November
+    recorded there): every run adds to the sheet named, never back to November."""
     sheet = tracking_book(
         tmp_path / "TBT Tracking Sheet.xlsx",
-        [("November", [devon_row()], "visible"), ("December", [], "visible")],
+        [
+            ("November", [devon_row(date(2026, 11, 30))], "visible"),
+            ("December", [ana_row(date(2026, 11, 27))], "visible"),
+        ],
     )
-    before = tracker.read_bytes(), sheet.read_bytes()
+    config = tmp_path / "esp.toml"
+    config.write_text('[tracker]\ntbt_tracking_tab = "december"\n', encoding="utf-8")
+    named = ["--tracking-tab", "December"] if by == "option" else ["--config", str(config)]
     later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
-    res = proofs(tracker, later)
-    assert res.exit_code == ExitCode.USAGE, res.output
-    said = " ".join(res.stderr.split())
-    assert "'November'" in said and "'December'" in said, said
-    assert "--tracking-tab" in said
-    assert (tracker.read_bytes(), sheet.read_bytes()) == before
-    res = proofs(tracker, later, "--tracking-tab", "December", "-f", "json")
+    res = proofs(tracker, later, *named, "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["tracking_tab"] == "December"
+    write(later, "Devon Price TBT.pdf", pdf("Devon Price again"))
+    res = proofs(tracker, later, *named, "-f", "json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["tracking_tab"] == "December"
     after = book_rows(sheet)
-    assert [r[2] for r in after["December"][1:]] == ["Kim Lee TBT.pdf"]
-    assert after["November"][1:] == [devon_row()]
-    # December now holds the newest day: the next run adds there by itself.
-    write(later, "Ana Ruiz TBT.pdf", pdf("Ana Ruiz"))
+    assert [r[2] for r in after["December"][1:]] == [
+        "Ana Ruiz TBT.pdf",
+        "Kim Lee TBT.pdf",
+        "Devon Price TBT.pdf",
+    ]
+    assert after["November"][1:] == [devon_row(date(2026, 11, 30))]
+
+
+def test_a_tab_in_esp_toml_the_workbook_lacks_is_refused_naming_the_setting(
+    tracker: Path, tmp_path: Path
+) -> None:
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("November", [devon_row()], "visible")])
+    config = tmp_path / "esp.toml"
+    config.write_text('[tracker]\ntbt_tracking_tab = "Decmber"\n', encoding="utf-8")
+    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    res = proofs(tracker, later, "--config", str(config))
+    assert res.exit_code == ExitCode.USAGE, res.output
+    said = " ".join(res.stderr.split())
+    assert "'Decmber'" in said and "'November'" in said and "[tracker] tbt_tracking_tab" in said
+
+
+def test_a_template_or_summary_sheet_first_with_no_proof_is_added_to_not_refused(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A sheet with the headers and no proof (a template, a new tab) never makes a run
+    refuse: the first visible one gets the rows, as the output says; hidden, it is passed
+    over."""
+    sheet = tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("Template", [], "hidden"), ("Nov", [devon_row()], "visible"), ("Dec", [], "visible")],
+    )
+    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    for _ in range(2):  # and the next day too
+        res = proofs(tracker, later, "--dry-run")
+        assert res.exit_code == 0, res.output
+        assert "TBT Tracking Sheet.xlsx (sheet Nov)" in said_of(res)
+    res = proofs(tracker, later)
+    assert res.exit_code == 0, res.output
+    assert [r[2] for r in book_rows(sheet)["Nov"][1:]] == [
+        "Devon Price TBT.pdf",
+        "Kim Lee TBT.pdf",
+    ]
+
+
+def test_a_sheet_per_class_gets_each_agents_proof_on_their_class_tab(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Tabs named as the classes: each proof goes to its agent's class tab (Devon, AET-1;
+    Kim, AET-2), whatever days they hold; the output names the sheet of each."""
+    sheet = tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            ("AET-2", [kim_row(date(2026, 11, 10), "ab" * 32)], "visible"),
+            ("aet-1", [ana_row(date(2026, 11, 2))], "visible"),
+        ],
+    )
+    later = proof_folder(
+        tmp_path / "later",
+        {"Devon Price TBT.pdf": pdf("Devon Price"), "Omar Haddad TBT.pdf": pdf("Omar Haddad")},
+    )
+    table = proofs(tracker, later, "--dry-run")
+    said = said_of(table)
+    assert (
+        "Would record 2 proof(s) in TBT Tracking Sheet.xlsx (sheets AET-2, aet-1)" in said
+    )  # tab order
+    assert re.search(r"Devon Price TBT\.pdf.*aet-1", said), said
     res = proofs(tracker, later, "-f", "json")
     assert res.exit_code == 0, res.output
-    assert json.loads(res.stdout)["tracking_tab"] == "December"
+    data = json.loads(res.stdout)
+    assert "tracking_tab" not in data
+    assert {(p["agent"], p["tracking_tab"]) for p in data["recorded"]} == {
+        ("Devon Price", "aet-1"),
+        ("Omar Haddad", "AET-2"),
+    }
+    after = book_rows(sheet)
+    assert [r[0] for r in after["aet-1"][1:]] == ["Ana Ruiz", "Devon Price"]
+    assert [r[0] for r in after["AET-2"][1:]] == ["Kim Lee", "Omar Haddad"]
+
+
+def test_a_list_of_expected_files_is_no_proof_recorded(tracker: Path, tmp_path: Path) -> None:
+    """A reminder list with Agent and File columns and no Received day: the proof is
+    recorded (its row and SHA-256 written) rather than taken as already there; a row typed
+    by hand with its Received day is a proof recorded, said with its sheet."""
+    sheet = tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            ("Proofs", [kim_row("12/01/2026")], "visible"),
+            (
+                "Roster",
+                [["Devon Price", "AET-1", "Devon Price TBT.pdf", None, None, None]],
+                "visible",
+            ),
+        ],
+    )
+    later = proof_folder(
+        tmp_path / "later",
+        {"Devon Price TBT.pdf": pdf("Devon Price"), "Kim Lee TBT.pdf": pdf("Kim")},
+    )
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"]
+    assert [(p["file"], p["tracking_tab"]) for p in data["already_recorded"]] == [
+        ("Kim Lee TBT.pdf", "Proofs")
+    ]
+    added = book_rows(sheet)["Proofs"][-1]
+    assert added[0] == "Devon Price" and added[5] == hashlib.sha256(pdf("Devon Price")).hexdigest()
+    said = said_of(proofs(tracker, later, "--dry-run"))
+    assert (
+        "2 proof(s) already in TBT Tracking Sheet.xlsx: Devon Price TBT.pdf (sheet Proofs), "
+        "Kim Lee TBT.pdf (sheet Proofs)." in said
+    ), said
+
+
+def test_tracking_tab_names_the_sheet_esp_creates(tracker: Path, tmp_path: Path) -> None:
+    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    res = proofs(tracker, later, "--tracking-tab", "De[c]", "-f", "json")
+    assert res.exit_code == ExitCode.USAGE, res.output
+    assert "'De[c]'" in res.stderr and not (tmp_path / "TBT Tracking Sheet.xlsx").exists()
+    res = proofs(tracker, later, "--tracking-tab", "December")
+    assert res.exit_code == 0, res.output
+    assert "Created " in res.stderr and "(sheet December)" in said_of(res), res.output
+    assert list(book_rows(tmp_path / "TBT Tracking Sheet.xlsx")) == ["December"]
 
 
 def test_a_tracking_tab_that_is_not_in_the_workbook_is_refused(
@@ -2036,3 +2175,36 @@ def test_the_same_file_as_two_agents_transcripts_leaves_an_existing_sheet_unchan
         "Kim Lee TBT.pdf",
     ]
     assert (tracker.read_bytes(), sheet.read_bytes()) == before
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["to-create", "to-add-to"])
+def test_a_tracking_sheet_name_too_long_for_its_backup_is_refused_naming_it(
+    tracker: Path, tmp_path: Path, exists: bool
+) -> None:
+    """A TBT Tracking Sheet whose name leaves no room for its backup's is refused before
+    either workbook is written — when esp would create it too, not only once it is there —
+    naming the TBT Tracking Sheet (not the tracker) and where its name is given."""
+    long = tmp_path / ("TBT Tracking Sheet " + "y" * 200 + ".xlsx")
+    if exists:
+        tracking_book(long, [("Proofs", [devon_row()], "visible")])
+    before = tracker.read_bytes()
+    later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
+    res = CliRunner().invoke(
+        app,
+        [
+            "tbt", "proofs", str(later), "--tracker", str(tracker),
+            "--tracking-sheet", str(long), "--by", "Jordan Reyes",
+        ],
+    )  # fmt: skip
+    assert res.exit_code == ExitCode.WRITE_FAILED, res.output
+    said = " ".join(res.stderr.split())
+    assert "rename the TBT Tracking Sheet to at most 199 characters" in said, said
+    assert "give that name with --tracking-sheet" in said, said
+    assert "the tracker" not in said, said
+    assert tracker.read_bytes() == before and long.exists() == exists
+
+
+@pytest.mark.parametrize("comma", [",", "\u060c", "\uff0c"], ids=["ascii", "arabic", "full-width"])
+def test_a_file_named_last_first_with_any_comma_is_said_to_be_so(comma: str) -> None:
+    said = misnaming(f"Farouk{comma} Yasmin TBT.pdf", "Yasmin Farouk TBT.pdf", "Yasmin Farouk")
+    assert said == "'Last, First' order", said

@@ -55,6 +55,7 @@ class Config:
     tracker: Path | None = None
     master: Path | None = None
     tbt_tracking_sheet: Path | None = None
+    tbt_tracking_tab: str | None = None  # the sheet of it new proof rows go to
     progress_report: Path | None = None
     self_reports: Path | None = None
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -447,6 +448,7 @@ SCHEMA: dict[str, dict[str, tuple[_Type, str]]] = {
         "progress_report": (TEXT, '"ESP Agent Progress Report.xlsx"'),
         "self_reports": (TEXT, '"self-reports"'),
         "tbt_tracking_sheet": (TEXT, '"TBT Tracking Sheet.xlsx"'),
+        "tbt_tracking_tab": (TEXT, '"December"'),
     },
     "columns": {},  # any header: a spelling or a list of them (checked by _check_columns)
     "calendar": {
@@ -777,6 +779,7 @@ def _from_dict(raw: dict[str, Any], where: Path) -> Config:
         tbt_tracking_sheet=_path(
             tracker.get("tbt_tracking_sheet"), base, "[tracker] tbt_tracking_sheet", where
         ),
+        tbt_tracking_tab=_untidied(tracker.get("tbt_tracking_tab")),
         progress_report=_path(
             tracker.get("progress_report"), base, "[tracker] progress_report", where
         ),

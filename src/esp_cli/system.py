@@ -70,6 +70,27 @@ _FILE_ATTRIBUTE_HIDDEN = 0x2
 # -- files ----------------------------------------------------------------------------------
 
 
+# The longest file name a system takes: 255 UTF-16 units on Windows (NTFS), 255 bytes on
+# Linux and macOS.
+MAX_FILE_NAME = 255
+
+
+def file_name_length(name: str) -> int:
+    """How long `name` is as this system counts a file name against MAX_FILE_NAME: UTF-16
+    units on Windows (one a character, two for the few outside the Basic Multilingual
+    Plane, such as an emoji), UTF-8 bytes elsewhere ('x' is 1, 'é' 2, '培' 3)."""
+    if name.isascii():
+        return len(name)
+    if WINDOWS:
+        return len(name.encode("utf-16-le", "surrogatepass")) // 2
+    return len(name.encode("utf-8", "surrogatepass"))
+
+
+def file_name_unit() -> str:
+    """What file_name_length counts, in words."""
+    return "UTF-16 units" if WINDOWS else "bytes"
+
+
 def write_file_atomically(
     path: Path,
     data: bytes,

@@ -364,21 +364,33 @@ def built_in(kind: AdviceKind) -> Template:
 _NAME_WORD = re.compile(r"\w(?:.*\w)?")
 
 
-# Titles typed before a name, not a first name ('Dr. Rebecca Stone' is Rebecca), folded.
-TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "rev"})
+# Titles typed before a name, not a first name ('Dr. Rebecca Stone' is Rebecca), folded:
+# English ones and the Spanish ones of a US call center ('Dra.', 'Sr.', 'Sra.', 'Srta.').
+TITLES = frozenset(
+    {"dr", "dra", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "rev", "sr", "sra", "srta"}
+)
 
 
 def first_name(name: str) -> str | None:
     """The first word of the name (first name first, as the tracker's are read) with a
     letter or digit in it, without the punctuation around it ('Bad: Name?' is 'Bad'), a
-    title before it left out ('Dr. Rebecca Stone' is 'Rebecca': TITLES); an initialism
+    title before it left out ('Dr. Rebecca Stone' and 'Dr.Rebecca Stone' are 'Rebecca':
+    TITLES); a title before a surname alone stays with it ('Mrs. Smith'); an initialism
     keeps its last dot ('J.R.'). None when the name has no such word."""
-    words = [(word, found) for word in name.split() if (found := _NAME_WORD.search(word))]
-    while len(words) > 1 and words[0][1][0].casefold() in TITLES:
-        words = words[1:]
+    parts = name.split()
+    if parts:  # a title typed against the name ('Dr.Rebecca'): a word of its own
+        head, dot, rest = parts[0].partition(".")
+        if dot and head.casefold() in TITLES and _NAME_WORD.search(rest):
+            parts[:1] = [head + dot, rest]
+    words = [(word, found) for word in parts if (found := _NAME_WORD.search(word))]
+    titles = 0
+    while len(words) - titles > 1 and words[titles][1][0].casefold() in TITLES:
+        titles += 1
     if not words:
         return None
-    word, found = words[0]
+    word, found = words[titles]
+    if titles and titles == len(words) - 1:  # 'Mrs. Smith': greeted so
+        return f"{words[titles - 1][0]} {found[0]}"
     if "." in found[0] and word[found.end() : found.end() + 1] == ".":
         return found[0] + "."
     return found[0]

@@ -80,6 +80,11 @@ def _is_word_char(char: str) -> bool:
 _COMMA = re.compile("[,\u060c\uff0c]")
 
 
+def has_comma(text: str) -> bool:
+    """`text` holds a comma 'Last, First' may be typed with (see _COMMA)."""
+    return "," in text or "\u060c" in text or "\uff0c" in text
+
+
 def display_name(raw: str) -> str:
     """'Smith,  John ' -> 'John Smith' (any comma of _COMMA); 'john smith' stays as typed
     apart from spaces."""
@@ -233,9 +238,6 @@ def names_meant(names: Sequence[str], query: str, *, by_start: bool = True) -> l
     return people_meant(names, query, str, by_start=by_start)
 
 
-# The longest file name every system takes: 255 UTF-16 units on Windows and macOS, 255 bytes
-# on Linux (file_name_length counts both).
-MAX_FILE_NAME = 255
 # The agent's name in a file esp makes for them, at most: the whole name then stays well
 # within the 255 characters a file name may have, and Windows' 260 for a path in most folders.
 MAX_NAME_IN_FILE = 60
@@ -253,15 +255,6 @@ def file_safe(text: str) -> str:
     Brooks\u200b' is 'Kayla Brooks'). A part of a name: what follows it keeps a dot or space
     at its end off the end of the file's name."""
     return " ".join(_UNSAFE_FILE_CHARS.sub(" ", visible(text)).split())
-
-
-def file_name_length(name: str) -> int:
-    """How long `name` is as file systems count a file name against MAX_FILE_NAME: the more
-    of its UTF-8 bytes (Linux) and its UTF-16 units (Windows, macOS) — 'é' is 2, 'x' is 1."""
-    if name.isascii():
-        return len(name)
-    units = len(name.encode("utf-16-le", "surrogatepass")) // 2
-    return max(len(name.encode("utf-8", "surrogatepass")), units)
 
 
 def unsafe_in_file(text: str) -> str:

@@ -39,11 +39,19 @@ def render(result: ProofsResult, fmt: Format) -> None:
             result.tracking_sheet_status, "Recorded"
         )
         into = f"{result.tracking_sheet.name}{_tab(result)}"
+        # Added to several sheets: the one of each proof.
+        each = len(result.tabs) > 1
         print_table(
             f"{verb} {len(result.recorded)} proof(s) in {into}",
-            ["File", "Agent", "Class", "Received"],
+            ["File", "Agent", "Class", "Received", *(["Sheet"] if each else [])],
             [
-                (_shown(p.file, p.mail), p.agent.name, class_shown(p.agent.cls), p.received)
+                (
+                    _shown(p.file, p.mail),
+                    p.agent.name,
+                    class_shown(p.agent.cls),
+                    p.received,
+                    *([p.tab] if each else []),
+                )
                 for p in result.recorded
             ],
             empty="nothing new",
@@ -83,7 +91,7 @@ def render(result: ProofsResult, fmt: Format) -> None:
     if result.already:
         say(
             f"{len(result.already)} proof(s) already in {result.tracking_sheet.name}: "
-            + ", ".join(p.file for p in result.already)
+            + ", ".join(p.file + (f" (sheet {p.tab})" if p.tab else "") for p in result.already)
             + "."
         )
     if result.recorded:
@@ -121,7 +129,8 @@ def say_rows(result: ProofsResult) -> None:
 
 
 def _tab(result: ProofsResult) -> str:
-    """The sheet the new rows go to, when the workbook has several sheets of proofs."""
-    if result.several_tabs and result.tab:
-        return f" (sheet {result.tab})"
-    return ""
+    """The sheets the new rows go to, when the workbook has several sheets of proofs (or
+    the one created is named as asked)."""
+    if not result.several_tabs or not result.tabs:
+        return ""
+    return f" (sheet{'s' if len(result.tabs) > 1 else ''} {', '.join(result.tabs)})"

@@ -30,6 +30,9 @@ class Proof:
     # Why `received` is not the day the file or e-mail says, or that day is doubtful (after
     # the forward carrying it, after today, before the agent's ESP Start Date); None: none.
     date_warning: str | None = field(default=None, metadata=as_json(omit_none=True))
+    # The sheet of the TBT Tracking Sheet the row went to (or was found on, for one already
+    # recorded), when the workbook has several sheets of proofs.
+    tab: str | None = field(default=None, metadata=as_json(key="tracking_tab", omit_none=True))
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,11 @@ class ProofsResult:
     # The tracking sheet was (or would be) created.
     created_sheet: bool = field(metadata=as_json(key="created_tracking_sheet"))
     write: WriteReport = field(metadata=as_json(flat=True))  # the ESP Tracker's cells
-    # The sheet of the tracking workbook the new rows go to (None: none to add).
-    tab: str | None = field(default=None, metadata=as_json(hidden=True))
-    # The workbook has several sheets of proofs: the one added to is said.
+    # The sheets of the tracking workbook the new rows go to, in tab order
+    # (none: none to add).
+    tabs: list[str] = field(default_factory=list, metadata=as_json(hidden=True))
+    # The workbook has several sheets of proofs (or the one created is named as asked): the
+    # ones added to are said.
     several_tabs: bool = field(default=False, metadata=as_json(hidden=True))
     # The rows added to an existing tracking sheet.
     sheet_write: WriteReport | None = field(default=None, metadata=as_json(hidden=True))
@@ -74,8 +79,9 @@ class ProofsResult:
     @property
     @exported(after="tracking_sheet", omit_none=True)
     def tracking_tab(self) -> str | None:
-        """The sheet of the tracking workbook the new rows go to (when there are any)."""
-        return self.tab
+        """The sheet of the tracking workbook the new rows go to, when they all go to one
+        (else each recorded proof says its own)."""
+        return self.tabs[0] if len(self.tabs) == 1 else None
 
     @property
     @exported(after="created_tracking_sheet")

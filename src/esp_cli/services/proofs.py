@@ -58,12 +58,11 @@ from esp_cli.core.columns import (
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import class_aside
 from esp_cli.core.names import (
-    MAX_FILE_NAME,
     MAX_NAME_IN_FILE,
     PROOF_SUFFIX,
     display_name,
-    file_name_length,
     file_safe,
+    has_comma,
     name_in_file,
     name_key,
     people_meant,
@@ -79,7 +78,7 @@ from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, to
 from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.rules import fmt
-from esp_cli.core.values import Unreadable, is_blank, parse_date, text_of
+from esp_cli.core.values import is_blank, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
 from esp_cli.mail.attachments import Attached, Hop, read_files
 from esp_cli.mail.selfreports import UnreadableMail, local_day
@@ -94,11 +93,18 @@ from esp_cli.services.agents import (
 )
 from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
-from esp_cli.system import create_file_atomically, is_system_file, real_path
+from esp_cli.system import (
+    MAX_FILE_NAME,
+    create_file_atomically,
+    file_name_length,
+    is_system_file,
+    real_path,
+)
 from esp_cli.workbook.inputs import check_not_lock_file
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.package import SheetInfo
+from esp_cli.workbook.xlsx.safety import refuse_long_name
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 log = logging.getLogger("esp")
@@ -177,7 +183,7 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
     wrong = [f"a copy's name ('{marks.strip()}')"] if marks else []
     if "_" in file_name:
         wrong.append("underscores for spaces")
-    if "," in file_name:
+    if has_comma(file_name):
         wrong.append("'Last, First' order")
     pdf = file_name.lower().endswith(".pdf")
     if not re.search(r"\btbt\s*(\.pdf)?$", file_name.replace("_", " "), flags=re.I):
@@ -197,6 +203,8 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
         wrong.append("a zero-width joiner or non-joiner differs (U+200C, U+200D)")
     elif named != meant and unaccented(named) == unaccented(meant):
         wrong.append("accents differ")
+    if "..." in file_name and "…" in expected and "…" not in file_name:
+        wrong.append("three dots for the ellipsis '…', typed Alt+0133 on Windows")
     unsafe = unsafe_in_file(file_name) or unsafe_in_file(agent)
     if unsafe and not wrong:
         wrong.append(f"the agent's name without its {unsafe} (no Windows file name can hold it)")
@@ -221,7 +229,7 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
         return _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
     if not found and not bare:
         shape_ok = (
-            file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and "," not in file_name
+            file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and not has_comma(file_name)
         )
         what = "matches no agent" if shape_ok else "badly named, and names no agent"
         return Rejected(
@@ -282,25 +290,27 @@ class TrackingSheet:
     files: set[int] = field(default_factory=set)  # ... a value in the File column
     # SHA-256 -> whom the file was recorded for and the day it was received, as typed.
     hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    names: set[tuple[str, str]] = field(default_factory=set)  # (agent key, file) without hash
+    # (agent key, file) of the rows typed by hand: no SHA-256, a Received day.
+    names: set[tuple[str, str]] = field(default_factory=set)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
     visible: bool = True
-    newest: date | None = None  # the newest Received day on it (None: none it can read)
 
 
 @dataclass
 class TrackingBook:
     """Every sheet of the TBT Tracking Sheet workbook with the Agent and File headers,
-    visible or hidden (a sheet per month or per class, an archive), in tab order, and the
-    proofs all of them hold: a file recorded on any of them is recorded."""
+    visible or hidden (a sheet per month or per class, an archive, a list of the files
+    expected), in tab order, and the proofs all of them hold: a file recorded on any of
+    them is recorded."""
 
     sheets: list[TrackingSheet]
     # SHA-256 -> whom the file was recorded for, the day it was received (as typed), and
     # the sheet it is on.
     hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    names: set[tuple[str, str]] = field(default_factory=set)  # (agent key, file) without hash
+    # (agent key, file) of the rows typed by hand -> the sheet it is on.
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def several(self) -> bool:
@@ -349,7 +359,8 @@ def read_tracking(
     for found in book.sheets:
         for digest, (agent, day) in found.hashes.items():
             book.hashes.setdefault(digest, (agent, day, found.sheet))
-        book.names |= found.names
+        for key in found.names:
+            book.names.setdefault(key, found.sheet)
     return book
 
 
@@ -403,10 +414,6 @@ def _read_sheet(
                 found.used.add(number)
             if _cell(record, columns, "file").strip():
                 found.files.add(number)
-                day = _day_of(record, columns)
-                if day is not None and (found.newest is None or day > found.newest):
-                    found.newest = day
-
             digest = _cell(record, columns, "sha256").strip().lower()
             file = _cell(record, columns, "file").strip()
             if digest:
@@ -414,83 +421,48 @@ def _read_sheet(
                     digest,
                     (_cell(record, columns, "agent"), _day_text(record, columns)),
                 )
-            elif file:
+            elif file and _cell(record, columns, "received").strip():
+                # A proof typed by hand has the day it came; a row naming an agent and a
+                # file with none (a list of the files expected, a reminder list) is no proof.
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
                 found.names.add((agent, file))
         return found
     return None
 
 
-def _day_of(record: list[Any], columns: dict[str, int]) -> date | None:
-    """The Received day of a row, when it holds one esp can read (a date, or a date typed
-    as text)."""
-    c = columns.get("received")
-    value = record[c - 1] if c and c <= len(record) else None
-    if not isinstance(value, (date, str)):
-        return None
-    try:
-        return parse_date(value)
-    except Unreadable:
-        return None
-
-
-def tracking_tab(book: TrackingBook, tab: str | None, path: Path) -> TrackingSheet:
-    """The sheet new proof rows go to: `tab` (--tracking-tab) when given; else the only
-    visible sheet with the headers; else, of several, the one holding the newest Received
-    day — the one the team is filling. Where that cannot be told (a sheet with no proof yet
-    beside others, such as a new month's tab or a template; the newest day on two sheets;
-    every sheet hidden) esp does not guess: the sheets are named, to choose with
-    --tracking-tab."""
+def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> TrackingSheet:
+    """The sheet named `tab` (by --tracking-tab or [tracker] tbt_tracking_tab: `source`),
+    spelt as its tab is or in other capitals; refused when the workbook has none such with
+    the headers."""
+    chosen = [t for t in book.sheets if t.sheet == tab] or [
+        t for t in book.sheets if t.sheet.casefold() == tab.strip().casefold()
+    ]
+    if chosen:
+        return chosen[0]
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
-    if tab is not None:
-        chosen = [t for t in book.sheets if t.sheet == tab] or [
-            t for t in book.sheets if t.sheet.casefold() == tab.strip().casefold()
-        ]
-        if chosen:
-            return chosen[0]
-        raise UsageError(
-            f"{path}: no sheet named '{tab}' has the TBT Tracking Sheet's 'Agent' and 'File' "
-            f"headers (those that have: {names}).",
-            fix="give one of those with --tracking-tab, spelt as its tab is.",
-        )
-    visible = [t for t in book.sheets if t.visible]
-    if len(visible) == 1:
-        return visible[0]
-    if not visible:
-        why = f"every sheet with the 'Agent' and 'File' headers is hidden ({names})"
-    else:
-        empty = [t for t in visible if not t.files]
-        dated = [t for t in visible if t.newest is not None]
-        newest = max((t.newest for t in dated if t.newest is not None), default=None)
-        latest = [t for t in dated if t.newest == newest]
-        if not empty and len(latest) == 1:
-            return latest[0]
-        if empty and len(empty) < len(visible):
-            holds = "hold" if len(empty) > 1 else "holds"
-            why = (
-                f"{', '.join(repr(t.sheet) for t in empty)} {holds} no proof yet (a new tab, "
-                f"or a template?) beside {', '.join(repr(t.sheet) for t in visible if t.files)}"
-            )
-        elif empty:
-            why = f"none of {names} holds a proof yet"
-        elif latest and newest is not None:
-            why = (
-                f"{', '.join(repr(t.sheet) for t in latest)} all hold the newest Received day "
-                f"({fmt(newest)})"
-            )
-        else:
-            why = f"no Received day esp can read is on {names}"
-    fix = (
-        "unhide the sheet to add to in Excel, or give it with --tracking-tab."
-        if not visible
-        else "give the sheet with --tracking-tab (the next run adds to the sheet holding the "
-        "newest Received day by itself), or hide the sheets not to add to (they are still "
-        "read for the proofs they hold)."
-    )
     raise UsageError(
-        f"{path}: esp cannot tell which sheet the new proof rows go to: {why}; nothing was "
-        "written.",
-        fix=fix,
+        f"{path}: no sheet named '{tab}' has the TBT Tracking Sheet's 'Agent' and 'File' "
+        f"headers (those that have: {names}).",
+        fix=f"give one of those with {source}, spelt as its tab is.",
+    )
+
+
+def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
+    """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
+    visible sheet named as the class (a sheet per class), else the first visible sheet with
+    the headers in tab order. Nothing is guessed from what the sheets hold; with every such
+    sheet hidden, esp refuses, naming them."""
+    visible = [t for t in book.sheets if t.visible]
+    key = cls.strip().casefold()
+    own = [t for t in visible if key and t.sheet.strip().casefold() == key]
+    if own or visible:
+        return (own or visible)[0]
+    names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
+    raise UsageError(
+        f"{path}: esp cannot tell which sheet the new proof rows go to: every sheet with the "
+        f"'Agent' and 'File' headers is hidden ({names}); nothing was written.",
+        fix="unhide the sheet to add to in Excel, or give it with --tracking-tab (or "
+        "[tracker] tbt_tracking_tab).",
     )
 
 
@@ -523,12 +495,13 @@ def _day_text(record: list[Any], columns: dict[str, int]) -> str:
     return fmt(value) if isinstance(value, date) else text_of(value).strip()
 
 
-def _is_recorded(sheet: TrackingBook, proof: Proof) -> bool:
-    """The proof is in the workbook for its own agent, on any of its sheets: the same file
-    (SHA-256) recorded for them, or a row of theirs naming the file with no SHA-256."""
-    if proof.sha256 in sheet.hashes:
-        return _recorded_for(sheet, proof) is None
-    return (" ".join(name_tokens(proof.agent.name)), proof.file) in sheet.names
+def _found_on(book: TrackingBook, proof: Proof) -> str | None:
+    """The sheet the proof is recorded on for its own agent: the same file (SHA-256)
+    recorded for them, or a row of theirs typed by hand naming the file, with a Received
+    day and no SHA-256; None: not recorded."""
+    if proof.sha256 in book.hashes:
+        return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
+    return book.names.get((" ".join(name_tokens(proof.agent.name)), proof.file))
 
 
 def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
@@ -572,9 +545,37 @@ TRACKING_WIDTHS = (24, 12, 30, 12, 18, 66)  # characters, in TRACKING_COLUMNS or
 TRACKING_DATE_FORMAT = "mm/dd/yyyy"
 
 
-def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
-    """A new TBT Tracking Sheet (nothing in it to lose, so openpyxl writes it): the header
-    bold and frozen, readable widths, Received as a date. Replaced atomically."""
+# What Excel refuses in a sheet's name, and how long one may be.
+SHEET_NAME_BANNED = frozenset("[]:*?/\\")
+MAX_SHEET_NAME = 31
+
+
+def _check_new_tab(tab: str, source: str) -> None:
+    """Refuses a name (given with `source`) Excel would not take for the sheet esp creates."""
+    banned = sorted({c for c in tab if c in SHEET_NAME_BANNED})
+    why = (
+        "is empty"
+        if not tab.strip()
+        else f"has {len(tab)} characters (Excel takes {MAX_SHEET_NAME})"
+        if len(tab) > MAX_SHEET_NAME
+        else f"holds {' '.join(banned)}, which Excel refuses in a sheet's name"
+        if banned
+        else "begins or ends with an apostrophe, which Excel refuses"
+        if tab.startswith("'") or tab.endswith("'")
+        else None
+    )
+    if why is not None:
+        raise UsageError(
+            f"the sheet name '{tab}' given with {source} for the new TBT Tracking Sheet {why}; "
+            "nothing was written.",
+            fix=f"give {source} a name Excel takes, such as 'December'.",
+        )
+
+
+def _create_tracking(path: Path, proofs: Sequence[Proof], by: str, title: str) -> None:
+    """A new TBT Tracking Sheet (nothing in it to lose, so openpyxl writes it), its one
+    sheet named `title`: the header bold and frozen, readable widths, Received as a date.
+    Replaced atomically."""
     from openpyxl import Workbook as NewWorkbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -582,7 +583,7 @@ def _create_tracking(path: Path, proofs: Sequence[Proof], by: str) -> None:
     keys = list(TRACKING_COLUMNS)
     book = NewWorkbook()
     sheet = book.worksheets[0]
-    sheet.title = TRACKING_SHEET
+    sheet.title = title
     sheet.append([TRACKING_COLUMNS[k][0] for k in keys])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -795,7 +796,7 @@ def _from_mail(
             continue
         there = folder / attached.name
         try:
-            if file_name_length(attached.name) > MAX_FILE_NAME:
+            if file_name_length(attached.name) > MAX_FILE_NAME:  # as this system counts
                 raise OSError(errno.ENAMETOOLONG, "File name too long")
             if there.exists():
                 if there.is_file() and there.read_bytes() == attached.data:
@@ -1268,11 +1269,18 @@ def record_proofs(
     from_config = tracking_sheet is None and config.tbt_tracking_sheet is not None
     source = "[tracker] tbt_tracking_sheet" if from_config else "--tracking-sheet"
     check_not_lock_file(sheet_path, "TBT Tracking Sheet", source)
+    # Refused before either workbook is written, when created as when added to.
+    given = f"in esp.toml {source}" if from_config else f"with {source}"
+    refuse_long_name(sheet_path, "the TBT Tracking Sheet", given)
     if _same_file(sheet_path, tracker_path):
         raise UsageError(
             f"{sheet_path} is the ESP Tracker itself.",
             fix="give the TBT Tracking Sheet workbook with --tracking-sheet.",
         )
+    tab_name = tab if tab is not None else config.tbt_tracking_tab
+    tab_source = "--tracking-tab" if tab is not None else "[tracker] tbt_tracking_tab"
+    if tab_name is not None and not sheet_path.exists():
+        _check_new_tab(tab_name, tab_source)
     signer = config.who_signs(by)
     writer = signer.name
     incoming, refused = incoming_proofs(files, folder, config.zone())
@@ -1286,8 +1294,8 @@ def record_proofs(
         created = not sheet_path.exists()
         sheet_write = None
         by_row = {(r.sheet, r.row): r for r in s.table.rows()}
-        into: str | None = TRACKING_SHEET
-        several = False
+        into = [tab_name or TRACKING_SHEET]
+        several = tab_name is not None  # the sheet created is named as asked: said
         if created:
             good, rejected, to_save = check_files(incoming, s.table, today=today)
             rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
@@ -1297,7 +1305,7 @@ def record_proofs(
             followed = _plan_tracker(s.plan, by_row, good, config)
             if good and not dry_run:
                 save_attachments(folder, list(to_save.values()))
-                _create_tracking(sheet_path, good, writer)
+                _create_tracking(sheet_path, good, writer, into[0])
         else:
             with write_session(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
@@ -1306,23 +1314,33 @@ def record_proofs(
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(book, good, rejected, to_save)
-                recorded = [p for p in good if not _is_recorded(book, p)]
-                already = [p for p in good if _is_recorded(book, p)]
+                on = [_found_on(book, p) for p in good]
+                shown = book.several  # the sheet of each proof is said
+                already = [
+                    replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
+                ]
+                new = [p for p, t in zip(good, on, strict=True) if t is None]
                 # Already-recorded proofs are flagged too: a run stopped between the two
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
                 followed = _plan_tracker(s.plan, by_row, good, config)
-                # The sheet to add to is chosen only when there is a row to add (or one is
-                # named): with nothing to add, which one it would be does not matter.
-                try:
-                    target = tracking_tab(book, tab, sheet_path)
-                except UsageError:
-                    if recorded or tab is not None:
-                        raise
-                    target = None
-                into, several = (target.sheet if target else None), book.several
-                if target is not None:
-                    _plan_tracking(sheet_s.plan, target, recorded, writer)
+                named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
+                placed = [(p, named or tracking_tab(book, p.agent.cls, sheet_path)) for p in new]
+                recorded = [replace(p, tab=t.sheet if shown else None) for p, t in placed]
+                targets: dict[str, tuple[TrackingSheet, list[Proof]]] = {}
+                for proof, (_, target) in zip(recorded, placed, strict=True):
+                    targets.setdefault(target.sheet, (target, []))[1].append(proof)
+                if not targets:
+                    # Nothing to add: the sheet that would be added to is still read for
+                    # the columns esp records that it lacks, when there is one.
+                    try:
+                        default = named or tracking_tab(book, "", sheet_path)
+                        targets[default.sheet] = (default, [])
+                    except UsageError:
+                        pass
+                into, several = [t.sheet for t in book.sheets if t.sheet in targets], shown
+                for target, proofs in targets.values():
+                    _plan_tracking(sheet_s.plan, target, proofs, writer)
                 sheet_s.plan.check_new_columns()  # before the attachments are saved
                 if not dry_run:
                     save_attachments(folder, list(to_save.values()))
@@ -1334,7 +1352,7 @@ def record_proofs(
         already=already,
         rejected=rejected,
         created_sheet=created and bool(good),
-        tab=into if recorded else None,
+        tabs=into if recorded else [],
         several_tabs=several,
         write=s.report,
         sheet_write=sheet_write,

@@ -41,7 +41,7 @@ from esp_cli.core.columns import (
     spellings,
 )
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
-from esp_cli.core.names import visible
+from esp_cli.core.names import has_comma, visible
 from esp_cli.core.nonagents import (
     IDENTITY,
     OWN_HEADER_KEYS,
@@ -265,7 +265,7 @@ def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
         if value and value[0] != " " != value[-1] and "  " not in value and value.isprintable():
             # No space to tidy (printable: no whitespace but the plain space); a name
             # without a comma is no "Last, First" either.
-            if kind is Kind.TEXT or "," not in value:
+            if kind is Kind.TEXT or not has_comma(value):
                 return value
         if kind is Kind.NAME:
             return display_name(text_of(value)) if not is_blank(value) else None

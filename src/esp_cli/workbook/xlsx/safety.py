@@ -33,7 +33,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from esp_cli import system
-from esp_cli.core.names import MAX_FILE_NAME, file_name_length
 from esp_cli.errors import EspError, WorkbookBusyError, WriteFailedError
 
 log = logging.getLogger("esp")
@@ -276,20 +275,32 @@ def longest_name(path: Path) -> str:
     return f".{backup}{system.TEMP_MARK}{'9' * _PID_DIGITS}-{'x' * 8}"
 
 
-def refuse_long_name(path: Path) -> None:
+def refuse_long_name(path: Path, what: str = "the tracker", given: str = "") -> None:
     """Refuse, before anything is read or written, a workbook whose file name is too long
     for its backup's (the name with the time and the change after it: see longest_name) to
-    be within the MAX_FILE_NAME characters a file name may have."""
-    longest = file_name_length(longest_name(path))
-    if longest <= MAX_FILE_NAME:
+    be within the longest file name this system takes (system.MAX_FILE_NAME, counted as it
+    counts: system.file_name_length). The message counts characters as a person does, and
+    says how many to take off; `what` names the workbook, `given` where its name is given."""
+    longest = system.file_name_length(longest_name(path))
+    if longest <= system.MAX_FILE_NAME:
         return
-    own = file_name_length(path.name)
+    own = len(path.name)
+    measured = system.file_name_length(path.name)
+    # The characters to take off the end of the name (before .xlsx) for the backup's to fit.
+    cut = 1
+    while cut < len(path.stem) and (
+        system.file_name_length(longest_name(path.with_name(path.stem[:-cut] + path.suffix)))
+        > system.MAX_FILE_NAME
+    ):
+        cut += 1
+    unit = "characters" if measured == own else system.file_name_unit()
+    counted = "" if measured == own else f", {measured} {unit} as this system counts a name"
     raise WriteFailedError(
-        f"{path}: its file name ({own} characters) is too long for the backup esp saves "
-        f"before each write (up to {longest} characters with the time and the change after it; a "
-        f"file name may have {MAX_FILE_NAME}); nothing was written.",
-        fix=f"rename the tracker to at most {own - (longest - MAX_FILE_NAME)} characters "
-        "and give that name to esp.",
+        f"{path}: its file name ({own} characters{counted}) is too long for the backup esp "
+        f"saves before each write (up to {longest} {unit} with the time and the change after "
+        f"it; a file name may have {system.MAX_FILE_NAME}); nothing was written.",
+        fix=f"rename {what} to at most {own - cut} characters (take {cut} off its name) and "
+        f"give that name {given or 'to esp'}.",
     )
 
 
