@@ -276,6 +276,7 @@ def test_what_the_cells_hold_counts_typed_as_text_and_codes() -> None:
         assert columns.cells_hold([count, count]).holds is Holds.COUNTS, count
     assert columns.cells_hold(["CRS-4471", "CRS-4471 / TBT Basics"]).holds is Holds.TEXT
     assert columns.cells_hold([None, columns.UNCALCULATED]).holds is Holds.FORMULAS
+    assert columns.cells_hold([None, float("nan"), float("nan")]) == (Holds.COUNTS, 1)
     # One stray cell decides nothing of the column: two do.
     assert not columns.tally([None, 4471, "Yes"][:2]).decided
     assert columns.tally(["3", 4, None]).decided

@@ -473,8 +473,11 @@ def tally(cells: Iterable[Any]) -> Tally:
     # The first cell holding it (a count's, not a 0's, for a column of counts).
     wanted = {most} if most is Holds.COUNTS else {most, _ZERO_ONE}
     at = next(
-        i for i, v in enumerate(cells) if v.__class__ is not type(None) and kind_of.get(v) in wanted
+        (i for i, v in enumerate(cells) if v is not None and kind_of.get(v) in wanted),
+        None,
     )
+    if at is None:  # a value unequal to itself (NaN): the first filled cell
+        at = next(i for i, v in enumerate(cells) if v is not None and v != "")
     return Tally(filled, kinds, Held(most, at))
 
 
