@@ -6,6 +6,7 @@ still read, and no write puts Yes or No into a column whose cells hold counts or
 
 from __future__ import annotations
 
+import json
 import shutil
 import warnings
 from pathlib import Path
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.core import columns
-from esp_cli.errors import MissingColumnsError
+from esp_cli.errors import MissingColumnsError, UnsafeWriteError
 from esp_cli.workbook.session import ChangePlan
 from esp_cli.workbook.tracker import read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -47,10 +48,13 @@ def test_what_a_columns_first_cells_hold() -> None:
     assert columns.cells_hold([2, 5, 5, "Yes"]) == (Holds.COUNTS, 0)
     assert columns.cells_hold(["", "3", 4]) == (Holds.COUNTS, 1)
     assert columns.cells_hold([None, "11/20/2026", "11/21/2026"]) == (Holds.DATES, 1)
-    # 0 and 1 may be No and Yes: no count; nothing filled says nothing.
-    assert columns.cells_hold([0, 1, 1, 0]).holds is Holds.NOTHING
+    # 0 and 1 are No and Yes, as esp reads them everywhere, unless two cells or more hold
+    # other numbers (a count of TBTs done: its 0s and 1s are counts too).
+    assert columns.cells_hold([0, 1, 1, 0]).holds is Holds.ANSWERS
+    assert columns.cells_hold([0, 0, 1, 0, 3, 5]) == (Holds.COUNTS, 4)
+    assert columns.cells_hold([1, 0, 0, 2]).holds is Holds.ANSWERS  # one stray number
     assert columns.cells_hold([None, ""]).holds is Holds.NOTHING
-    assert columns.cells_hold(["Pat", "Jo", 2]).holds is Holds.NOTHING
+    assert columns.cells_hold(["Pat", "Jo", 2]).holds is Holds.TEXT
 
 
 def test_a_count_column_in_the_trackers_own_block_is_not_its_completion_flag(
@@ -251,3 +255,206 @@ def test_a_round_refuses_tbts_done_as_typed_over_a_count_column(counted: Path) -
     assert "'ESP Tracker'!AF4 (TBTs Complete): its cells hold numbers" in res.output
     assert "All TBTs complete 11/24/2026" not in res.output
     assert (counted / "ESP Tracker.xlsx").read_bytes() == before
+
+
+# -- what the agents' cells hold, down the whole sheet -----------------------------------------
+
+
+def _class(flags: list[Any], counts: list[Any], header: str = "TBTs Complete") -> list[list[Any]]:
+    """A sheet of one agent a row: the team's 'All TBTs Complete (Y/N)' holding `flags`, a
+    per-agent count `header` beside it holding `counts`."""
+    rows: list[list[Any]] = [["Class", "Agent Name", "ESP Start Date", "Call Cert Complete?"]]
+    rows[0] += ["All TBTs Complete (Y/N)", header]
+    for i, (flag, count) in enumerate(zip(flags, counts, strict=True)):
+        rows.append(["AET-1", f"Agent {i:02d}", "11/16/2026", "Yes", flag, count])
+    return rows
+
+
+def test_what_the_cells_hold_counts_typed_as_text_and_codes() -> None:
+    Holds = columns.Holds
+    for count in ("6 of 8", "7/8", "3 / 8", "5 TBTs", "75%", "4 out of 8"):
+        assert columns.cells_hold([count, count]).holds is Holds.COUNTS, count
+    assert columns.cells_hold(["CRS-4471", "CRS-4471 / TBT Basics"]).holds is Holds.TEXT
+    assert columns.cells_hold([None, columns.UNCALCULATED]).holds is Holds.FORMULAS
+    assert columns.cells_hold([None, float("nan"), float("nan")]) == (Holds.COUNTS, 1)
+    # One stray cell decides nothing of the column: two do.
+    assert not columns.tally([None, 4471, "Yes"][:2]).decided
+    assert columns.tally(["3", 4, None]).decided
+
+
+def test_a_count_column_whose_first_rows_are_0_is_not_the_flag(tmp_path: Path) -> None:
+    """The newest class on top has done no TBT yet: its counts are 0 down the first 30
+    rows, the counts of the classes below run 2 to 7."""
+    flags = ["No"] * 30 + ["Yes", "No"] * 10
+    counts = [0] * 30 + [5, 2] * 10
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class(flags, counts)}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert sum(r.get("tbts_complete") is True for r in sheet.rows) == 10
+    assert sheet.not_answers == {}
+
+
+def test_a_count_column_blank_in_the_first_rows_is_not_the_flag(tmp_path: Path) -> None:
+    """Both columns blank in the first rows (a class with nothing done), and a count of 1:
+    the team's Y/N column is read all the same, so the 1 makes no one complete."""
+    flags = [None] * 30 + ["Yes", "No"] * 10
+    counts = [None] * 30 + [5, 1] * 10
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class(flags, counts, "All TBTs Complete")}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert [r.get("tbts_complete") for r in sheet.rows[30:32]] == [True, False]
+
+
+def test_agents_below_row_30_are_judged_by_their_own_cells(tmp_path: Path) -> None:
+    """A sheet whose agents start below row 30 (old classes cleared, not deleted)."""
+    rows = _class(["Yes", "No"] * 10, [5, 3] * 10)
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": [rows[0], *[[]] * 40, *rows[1:]]}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert sheet.rows[0].row == 42 and sheet.rows[0].get("tbts_complete") is True
+
+
+def test_a_yes_no_column_typed_1_and_0_beats_a_count_column(tmp_path: Path) -> None:
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class([1, 0, 0, 1], [5, 2, 3, 5])}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert [r.get("tbts_complete") for r in sheet.rows] == [True, False, False, True]
+
+
+def test_a_yes_no_column_blank_until_done_beats_a_count_column(tmp_path: Path) -> None:
+    """All TBTs Complete (Y/N) left blank until the agent completes, a new class on top:
+    its first 30 rows blank, Yes below; the count column full."""
+    flags = [None] * 30 + ["Yes", None] * 10
+    counts = [n % 4 for n in range(30)] + [5, 3] * 10
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class(flags, counts)}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert sheet.duplicate_headers == [("tbts_complete", 5, 6)]
+
+
+@pytest.mark.parametrize("typed", ["{n}/8", "{n} of 8"])
+def test_a_count_typed_as_a_fraction_is_no_flag(tmp_path: Path, typed: str) -> None:
+    counts = [typed.format(n=n % 8 + 1) for n in range(20)]
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class(["Yes", "No"] * 10, counts)}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert sheet.rows[0].get("tbts_complete") is True
+
+
+def test_a_column_of_counts_is_not_read_as_the_flag(tmp_path: Path) -> None:
+    """The only header naming All TBTs Complete? holds counts: a count of 1 is no Yes, 8 no
+    cell to retype: each agent's flag cannot be read, said once at the header."""
+    counts = ["TBTs Complete", 1, 3, 8]
+    rows = [[*row[:5], n, row[6]] for row, n in zip(OWN, counts, strict=True)]
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": rows}))
+    assert sheet.columns["tbts_complete"] == 6
+    assert [r.get("tbts_complete") for r in sheet.rows] == [None, None, None]
+    assert all("tbts_complete" in r.unreadable for r in sheet.rows)
+    assert sheet.not_answers["tbts_complete"][1:] == (3, "3")
+
+
+def test_esp_explains_and_doctor_says_a_count_column_is_no_flag(counted: Path) -> None:
+    toml = counted / "esp.toml"
+    toml.write_text(toml.read_text() + '\n[columns]\n"All TBTs Complete?" = ["TBTs Complete"]\n')
+    res = run("explain", "Derek Simmons")
+    assert res.exit_code == 0, res.output
+    assert "All TBTs Complete? cannot be read" in res.stdout
+    assert (
+        "'ESP Tracker'!AF4 (TBTs Complete): its cells hold numbers ('ESP Tracker'!AF5: 5), "
+        "not Yes or No, so esp reads no All TBTs Complete? from it" in res.stderr
+    )
+    res = run("doctor", "--format", "json")
+    found = [f for f in json.loads(res.stdout)["findings"] if f["cell"].endswith("!AF4")]
+    assert [f["rule"] for f in found] == ["ESP001"], found
+    assert '[columns] "All TBTs Complete?" = ["All TBTs Complete (Y/N)"]' in found[0]["fix"]
+    assert not [f for f in json.loads(res.stdout)["findings"] if "!AF" in f["cell"][:-1]][1:]
+
+
+def test_formulas_without_results_beat_a_count_column(counted: Path) -> None:
+    """All TBTs Complete (Y/N) made of formulas saved by a program (no results in the
+    file): the count beside it is not read in their place."""
+    path = counted / "ESP Tracker.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    for r in range(5, ws.max_row + 1):
+        if ws.cell(r, 2).value:
+            ws.cell(r, 15).value = f'=IF(AF{r}>=5,"Yes","No")'
+    wb.save(path)
+    sheet = _read(path)
+    assert sheet.columns["tbts_complete"] == 15
+    assert sheet.not_answers == {}
+
+
+# -- no Yes or No over a cell holding something else --------------------------------------------
+
+
+def test_no_yes_is_written_over_a_cell_holding_something_else(tmp_path: Path) -> None:
+    rows = [list(r) for r in OWN]
+    rows[1][5] = "7/8"
+    path = book(tmp_path / "T.xlsx", {"T": rows})
+    wb = Workbook.open(path)
+    table = read_table(wb, keys=None)
+    assert table.sheets[0].not_answers == {}
+    plan = ChangePlan(wb, table)
+    with pytest.raises(UnsafeWriteError) as caught:
+        plan.set(table.sheets[0].rows[0], "tbts_complete", "Yes")
+    assert str(caught.value).startswith(
+        "T!F2 (Maria Gonzalez, All TBTs Complete (Y/N)) holds 7/8, not Yes or No: esp writes "
+        "no Yes or No over it; nothing was written."
+    )
+    with pytest.raises(UnsafeWriteError):
+        plan.set_many([(table.sheets[0].rows[0], "tbts_complete", "Yes")])
+    with pytest.raises(UnsafeWriteError):
+        plan.check("T", 2, 6, "Yes")  # a change that waited: it waits on
+    plan.set(table.sheets[0].rows[1], "tbts_complete", "No")  # a Yes: written over
+    assert [(c.cell, c.old, c.new) for c in plan.changes] == [("F3", "Yes", "No")]
+
+
+@pytest.fixture
+def locating(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample with a screenshot for each Cannot Locate TBT agent."""
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DATA, folder)
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    (folder / "shots").mkdir()
+    for name in ("Amira Hassan", "Tamara Wells"):
+        (folder / "shots" / f"{name} course number.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return folder
+
+
+def _searched(folder: Path, cells: dict[str, Any]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")
+    ws = wb.worksheets[0]
+    assert ws["U4"].value == "Searched by Course Number"
+    assert (ws["B49"].value, ws["B77"].value) == ("Amira Hassan", "Tamara Wells")
+    for cell, value in cells.items():
+        ws[cell] = value
+    wb.save(folder / "ESP Tracker.xlsx")
+
+
+def test_locate_keeps_a_course_code_typed_in_searched_by_course_number(locating: Path) -> None:
+    _searched(locating, {"U49": "CRS-4471"})
+    res = run("report", "locate", "--screenshots", "shots", "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert (
+        "'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number) holds CRS-4471, not Yes "
+        "or No: esp writes no Yes or No over it; kept." in res.stderr
+    )
+    assert "Would set 'ESP Tracker'!U77 (Tamara Wells, Searched by Course Number): — → Yes" in (
+        res.stderr
+    )
+    assert "U49 (Amira" not in res.stderr.split("kept.")[1]
+    res = run("report", "locate", "--screenshots", "shots")
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(locating / "ESP Tracker.xlsx").worksheets[0]
+    assert (ws["U49"].value, ws["U77"].value) == ("CRS-4471", "Yes")
+
+
+def test_one_number_in_searched_by_course_number_blocks_no_one(locating: Path) -> None:
+    _searched(locating, {"U23": 4471})
+    res = run("report", "locate", "--screenshots", "shots", "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert "Would set 'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number): No → Yes" in (
+        res.stderr
+    )

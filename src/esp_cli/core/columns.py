@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -362,12 +363,14 @@ def set_aside_words(name: str, read: tuple[str, str], aside: tuple[str, str]) ->
 
 
 class Holds(Enum):
-    """What most of a column's first filled cells hold (cells_hold)."""
+    """What most of a yes/no column's filled cells hold (cells_hold)."""
 
-    NOTHING = "nothing"  # no cell filled, or no kind of value in most of them
-    ANSWERS = "yes or no"  # Yes, No, Y, N, TRUE, FALSE...
-    COUNTS = "numbers"  # numbers other than 0 and 1 (a count: 0 and 1 may be No and Yes)
+    NOTHING = "nothing"  # no cell filled
+    ANSWERS = "yes or no"  # Yes, No, Y, N, TRUE, FALSE, 1 and 0... (as parse_yes_no reads)
+    COUNTS = "numbers"  # 3, 0 and 1 beside other numbers, "6 of 8", "7/8", "5 TBTs", "75%"
     DATES = "dates"
+    TEXT = "text"  # anything else: a course code, a name
+    FORMULAS = "formulas"  # formulas whose result is not saved in the file: may be Yes/No
 
 
 class Held(NamedTuple):
@@ -378,12 +381,24 @@ class Held(NamedTuple):
     at: int
 
 
-def _held(value: Any) -> Holds | None:
-    """What one filled cell holds (None: a text that is none of them)."""
+# A formula whose result is not saved in the file (read as empty), as cells_hold is given
+# it: its result may well be Yes or No.
+UNCALCULATED = object()
+# A number or text starting with one that is no date: a count ("6 of 8", "7/8", "5 TBTs",
+# "75%"). A fraction with one slash is a count, never a day.
+_FRACTION = re.compile(r"\d+(?:\.\d+)?\s*(?:/|of|out of)\s*\d+", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(r"[+-]?\d")
+_ZERO_ONE = "0 or 1"  # a No or a Yes, unless the column counts (see Tally)
+
+
+def _held(value: Any) -> Holds | str:
+    """What one filled cell holds (_ZERO_ONE: a 0 or a 1, No or Yes unless counted)."""
+    if value is UNCALCULATED:
+        return Holds.FORMULAS
     if isinstance(value, bool):
         return Holds.ANSWERS
     if isinstance(value, (int, float)):
-        return None if value in (0, 1) else Holds.COUNTS
+        return _ZERO_ONE if value in (0, 1) else Holds.COUNTS
     if isinstance(value, date):
         return Holds.DATES
     text = str(value).strip()
@@ -392,42 +407,93 @@ def _held(value: Any) -> Holds | None:
     except ValueError:
         pass
     else:
-        return None if number in (0, 1) else Holds.COUNTS
+        return _ZERO_ONE if number in (0, 1) else Holds.COUNTS
     try:
         parse_yes_no(text)
     except Unreadable:
         pass
     else:
         return Holds.ANSWERS
+    if _FRACTION.fullmatch(text):
+        return Holds.COUNTS
     try:
         parse_date(text)
     except Unreadable:
-        return None
+        return Holds.COUNTS if _LEADING_NUMBER.match(text) else Holds.TEXT
     return Holds.DATES
 
 
-def cells_hold(cells: Iterable[Any]) -> Held:
-    """What more than half of the filled cells among `cells` hold (a few of a column's
-    first rows: the reader passes them), and where the first of them is."""
-    counted: dict[Holds, int] = {}
-    first: dict[Holds, int] = {}
+_OTHERS = (Holds.COUNTS, Holds.DATES, Holds.TEXT, Holds.FORMULAS)  # the first of equal ones
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many of a column's filled cells hold each kind of value, and what most of them
+    hold (`held`: Yes/No when more than half the filled cells hold one; else what most of
+    the others hold; NOTHING when none is filled). Its 0s and 1s are No and Yes (as esp
+    reads them everywhere), unless two cells or more hold other numbers: then they are
+    counts too (a count of TBTs done)."""
+
+    filled: int
+    kinds: Mapping[Holds, int]
+    held: Held
+
+    @property
+    def decided(self) -> bool:
+        """Whether what the column holds rests on two cells or more: one stray cell (a
+        course number typed once) says nothing of the column."""
+        return self.kinds.get(self.held.holds, 0) >= 2
+
+
+def tally(cells: Iterable[Any]) -> Tally:
+    """What a column's filled cells hold (`cells`: those of the agents' rows, UNCALCULATED
+    for a formula whose result is not saved). Each distinct value is looked at once."""
+    cells = cells if isinstance(cells, list) else list(cells)
+    kind_of: dict[Any, Holds | str] = {}
+    counted: dict[Holds | str, int] = {}
     filled = 0
-    for at, value in enumerate(cells):
-        if is_blank(value):
+    for value, n in Counter(cells).items():
+        if value is None or value == "" or (value.__class__ is str and is_blank(value)):
             continue
-        filled += 1
-        kind = _held(value)
-        if kind is not None:
-            counted[kind] = counted.get(kind, 0) + 1
-            first.setdefault(kind, at)
-    for kind, count in counted.items():
-        if count * 2 > filled:
-            return Held(kind, first[kind])
-    return Held(Holds.NOTHING, -1)
+        kind = kind_of[value] = _held(value)
+        counted[kind] = counted.get(kind, 0) + n
+        filled += n
+    zero_one = counted.pop(_ZERO_ONE, 0)
+    if zero_one:
+        as_kind = Holds.COUNTS if counted.get(Holds.COUNTS, 0) >= 2 else Holds.ANSWERS
+        counted[as_kind] = counted.get(as_kind, 0) + zero_one
+    kinds = {k: n for k, n in counted.items() if isinstance(k, Holds)}
+    if kinds.get(Holds.ANSWERS, 0) * 2 > filled:
+        most = Holds.ANSWERS
+    else:
+        others = [k for k in _OTHERS if k in kinds]
+        if not others:
+            return Tally(filled, kinds, Held(Holds.NOTHING, -1))
+        most = max(others, key=lambda k: kinds[k])
+    # The first cell holding it (a count's, not a 0's, for a column of counts).
+    wanted = {most} if most is Holds.COUNTS else {most, _ZERO_ONE}
+    at = next(
+        (i for i, v in enumerate(cells) if v is not None and kind_of.get(v) in wanted),
+        None,
+    )
+    if at is None:  # a value unequal to itself (NaN): the first filled cell
+        at = next(i for i, v in enumerate(cells) if v is not None and v != "")
+    return Tally(filled, kinds, Held(most, at))
 
 
-# What a yes/no column's header holding it is not: a count or the day each was done.
+def cells_hold(cells: Iterable[Any]) -> Held:
+    """What most of the filled cells among `cells` hold, and where the first of them is
+    (see Tally.held)."""
+    return tally(cells).held
+
+
+# What a yes/no column's header holding it is not: a count or the day each was done. Such a
+# column is neither read nor written as the flag (the only header naming it, or a mapped
+# one) once two cells or more say so.
 NOT_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES})
+# What loses to a header holding Yes and No (or formulas that may give them) of two naming
+# one yes/no column.
+_NO_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES, Holds.TEXT})
 
 
 def pick_columns(
@@ -440,9 +506,11 @@ def pick_columns(
     is its column); then, by `blocks` (by column, the weight of the block of headers it
     stands in: see header_blocks), never one in a block weighing a third or less of
     another's naming the key (a side list, a class summary beside the tracker); then, for a
-    yes/no column, by `holds` (by column, what its first filled cells mostly hold: see
-    cells_hold), never one holding counts or dates while another holds Yes and No (a
-    per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete (Y/N)'); then the
+    yes/no column, by `holds` (by column, what its filled cells mostly hold: see Tally),
+    never one holding mostly no Yes or No (counts, dates, other text) while another holds
+    Yes and No (a per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete
+    (Y/N)'), nor, when none does, while another holds formulas whose result is not saved
+    (they may give Yes and No); then the
     most exact header; then the first of equal ones. And the headers set aside, as (key,
     the column read, the column set aside), in the order of the columns set aside."""
     by_key: dict[str, list[tuple[int, int]]] = {}
@@ -457,13 +525,24 @@ def pick_columns(
             most = max(blocks.get(c, 0) for c, _ in kept)
             kept = [n for n in kept if blocks.get(n[0], 0) * 3 > most]
         if holds and len(kept) > 1 and BY_KEY[key].kind is Kind.YESNO:
-            if any(holds.get(c) is Holds.ANSWERS for c, _ in kept):
-                kept = [n for n in kept if holds.get(n[0]) not in NOT_ANSWERS]
+            kept = _holding_answers(kept, holds)
         best = max(kept, key=lambda n: (n[1], -n[0]))[0]
         columns[key] = best
         aside += [(key, c) for c, _ in named if c != best]
     aside.sort(key=lambda a: a[1])
     return columns, [(key, columns[key], c) for key, c in aside]
+
+
+def _holding_answers(
+    kept: list[tuple[int, int]], holds: Mapping[int, Holds]
+) -> list[tuple[int, int]]:
+    """Of the headers naming one yes/no column, (column, rank), those not set aside for
+    holding no Yes or No (see pick_columns)."""
+    for answers in (Holds.ANSWERS, Holds.FORMULAS):
+        if any(holds.get(c) is answers for c, _ in kept):
+            drop = _NO_ANSWERS if answers is Holds.FORMULAS else _NO_ANSWERS | {Holds.FORMULAS}
+            return [n for n in kept if holds.get(n[0]) not in drop]
+    return kept
 
 
 def header_blocks(keys: Mapping[int, str | None], filled: Mapping[int, int]) -> dict[int, int]:

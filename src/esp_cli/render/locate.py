@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from esp_cli.core.model import Letter, class_aside, class_shown
-from esp_cli.render import Format, print_table, say, say_findings, show, write_json
+from esp_cli.render import Format, print_table, say, say_findings, write_json
 from esp_cli.render.changes import (
+    before_after,
     changed_verb,
     print_waiting_changes,
     say_added_columns,
@@ -119,7 +120,7 @@ def render(
             say(f"no screenshot for {c.agent} in {result.screenshots_dir}")
     verb = changed_verb(result.write, "set", "set")
     for change in result.write.changes:
-        say(f"{verb} {change.address} ({change.agent}, {change.column}): {show(change.new)}")
+        say(f"{verb} {change.address} ({change.agent}, {change.column}): {before_after(change)}")
     say_added_columns(result.write)
     if result.write.status == "waiting":
         say_waiting(result.write)

@@ -56,7 +56,8 @@ RULES = {
             "duplicate-header",
             "rename the header that does not hold the column (esp reads one esp.toml maps, "
             "else the tracker's own over another table's beside it, else for a yes/no column "
-            "one holding Yes and No over one holding counts or dates, else the one naming it "
+            "one holding Yes and No over one holding counts, dates or other text, else the "
+            "one naming it "
             "most exactly, the first of equal ones), or map the team's spelling in esp.toml "
             "[columns]",
         ),

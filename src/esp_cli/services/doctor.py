@@ -45,6 +45,7 @@ from esp_cli.workbook.tracker import (
     Row,
     Sheet,
     Table,
+    answers_words,
     columns_fix,
     read_table,
     roster_words,
@@ -206,6 +207,20 @@ def _columns(
                 span,
                 f"no '{name}' column ({level}); headers are in row {sheet.header_row}",
                 columns_fix([key], sheet.header_row, sheet.headers.values(), config.columns),
+            )
+        )
+    for key in sheet.not_answers:
+        # Counts or dates under the flag's only header (or a mapped one): not read as it,
+        # and not a cell to retype as Yes or No.
+        _, what, fix = answers_words(sheet, key)
+        col = sheet.columns[key]
+        out.append(
+            DoctorFinding(
+                "ESP001",
+                address(sheet.name, sheet.header_row, col),
+                f"{sheet.headers[col]}: {what}, so esp reads no {BY_KEY[key].header} from "
+                "it (each agent's cannot be read)",
+                fix,
             )
         )
     for key, first, again in sheet.duplicate_headers:

@@ -104,6 +104,9 @@ def read_keys(table: Table, rows: Iterable[Row], keys: Sequence[str]) -> None:
         uncalculated = set(row.uncalculated)
         for key in keys:
             col = sheet.col(key)
+            if key in sheet.not_answers:
+                bad.add(key)  # counts or dates: no agent's flag is read there (read_table)
+                continue
             # A merged range's rows show its first cell's value (as read_table reads them).
             shown = sheet.shown_from(row.row, col, key) if col and sheet.merged else None
             at = shown or row.row

@@ -12,6 +12,7 @@ is listed too, never attached to a guess.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import date
@@ -27,7 +28,9 @@ from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.system import is_system_file
 from esp_cli.workbook.session import write_session
-from esp_cli.workbook.tracker import Row
+from esp_cli.workbook.tracker import Row, Sheet, answer_over, answer_over_refusal
+
+log = logging.getLogger("esp")
 
 TBT = NoteKind.TBT
 ACCESS_KEY = "citrix_access"
@@ -107,6 +110,14 @@ def _sent_but_not_written(
     )
 
 
+def _kept(sheet: Sheet, row: Row) -> str:
+    """What is said of an agent's Searched by Course Number holding something else than
+    Yes or No (a course code typed there): left as it is."""
+    refused = answer_over_refusal(sheet, row, SEARCHED)
+    kept = refused.message.replace("nothing was written", "kept")
+    return str(type(refused)(kept, fix=refused.fix))
+
+
 def locate_cases(
     tracker_path: Path,
     config: Config,
@@ -143,7 +154,12 @@ def locate_cases(
                 searched = row.get(SEARCHED) is True
                 attached = tuple(by_case.get(i, []))
                 if attached and not searched:
-                    s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
+                    if answer_over(row, SEARCHED) is None:
+                        s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
+                    else:
+                        # The team's own word there (a course code): kept, said, the
+                        # other agents' set all the same.
+                        log.warning("%s", _kept(s.table.sheet(row.sheet), row))
                 cases.append(
                     LocateCase(
                         agent=row.label(),

@@ -84,7 +84,10 @@ def rows_as_of(
             out.append(row)
             continue
         values, raw, unreadable = dict(row.values), dict(row.raw), set(row.unreadable)
+        counts = table.sheet(row.sheet).not_answers  # no flag read there, then or now
         for key, value in old.items():
+            if key in counts:
+                continue
             raw[key] = value
             values.pop(key, None)
             unreadable.discard(key)

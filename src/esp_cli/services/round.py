@@ -97,6 +97,8 @@ from esp_cli.workbook.tracker import (
     IDENTITY_KEYS,
     Row,
     Table,
+    answer_over,
+    answer_over_refusal,
     answers_refusal,
     find_header,
     parse_cell,
@@ -438,7 +440,12 @@ def read_for_round(tracker_path: Path, config: Config) -> Table:
             continue
         found = find_header(wb.values(info, nrows=HEADER_SCAN_ROWS), aliases)
         if found is not None:
-            wb.preload(info, {c for k, c in found[1].items() if k in wanted})
+            yes_no = found.yes_no(wanted)  # each header naming one: read_table chooses
+            wb.preload(
+                info,
+                {c for k, c in found.columns.items() if k in wanted}
+                | {c for cols in yes_no.values() for c in cols},
+            )
     return read_table(wb, config.columns, keys=SELECT_KEYS)
 
 
@@ -783,9 +790,13 @@ class Round:
         if row.get(key) is True:
             raise UsageError(f"{BY_KEY[key].header} already says yes for {row.label()}.")
         sheet = self.table.sheet(row.sheet)
+        # Refused as it is typed, as the write would refuse it: never left to wait.
+        refused: EspError | None = None
         if key in sheet.not_answers:
-            # Refused as it is typed, as the write would refuse it: never left to wait.
             refused = answers_refusal(sheet, key)
+        elif answer_over(row, key) is not None:
+            refused = answer_over_refusal(sheet, row, key)
+        if refused is not None:
             raise UsageError(refused.message, fix=refused.fix)
         effects = [Effect(Op.SET, key, self.table.yes_no(row, key, True))]
         if row.get(date_key) is None and date_key not in row.unreadable:

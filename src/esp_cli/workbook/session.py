@@ -42,6 +42,8 @@ from esp_cli.workbook.tracker import (
     Row,
     Sheet,
     Table,
+    answer_over,
+    answer_over_refusal,
     answers_refusal,
     asked_refusal,
     read_table,
@@ -63,6 +65,13 @@ def _answer(value: Any) -> bool:
         return parse_yes_no(value) is not None
     except Unreadable:
         return False
+
+
+def _refuse_answer_over(sheet: Sheet, row: Row, key: str, new: Any) -> None:
+    """No Yes or No is written over a cell of a yes/no column holding something else (a
+    course code, a count): whatever the command, the write stops there, naming the cell."""
+    if _answer(new) and answer_over(row, key) is not None:
+        raise answer_over_refusal(sheet, row, key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -488,6 +497,7 @@ class ChangePlan:
     def set(self, row: Row, key: str, new: Any) -> CellChange:
         sheet = self.table.sheet(row.sheet)
         col = self.column(sheet, key)
+        _refuse_answer_over(sheet, row, key, new)
         change = self._set_row_cell(row, sheet, key, col, new)
         self._intend(change, key, waiting_ops.SET, new)
         return change
@@ -559,6 +569,8 @@ class ChangePlan:
             col, column, as_typed, writer = got
             if row is not last:
                 last, who = row, row.identity()
+            if as_typed and key in row.unreadable:
+                _refuse_answer_over(table.sheet(sheet_name), row, key, new)
             num = row.row
             old = row.raw.get(key) if as_typed or key in row.unreadable else row.values.get(key)
             if isinstance(new, str) and new not in plain:
@@ -898,11 +910,15 @@ class ChangePlan:
         """Raise what writing `value` there would raise (a formula, a merged cell, Excel's
         limits, a yes/no column whose cells hold counts or dates); nothing is planned."""
         sheets = self._table.sheets if self._table is not None else []
-        read = next((s for s in sheets if s.name == sheet and s.not_answers), None)
+        read = next((s for s in sheets if s.name == sheet), None)
         if read is not None and _answer(value):
             for key in read.not_answers:
                 if read.columns[key] == col:
                     raise answers_refusal(read, key)
+            keys = [k for k, c in read.columns.items() if c == col]
+            agent = next((r for r in read.rows if r.row == row), None) if keys else None
+            if agent is not None:
+                _refuse_answer_over(read, agent, keys[0], value)
         self.patcher.check(sheet, row, col, value)
 
     def trial(self) -> ChangePlan:

@@ -18,19 +18,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from esp_cli.core.columns import (
     BY_KEY,
     NOT_ANSWERS,
-    Held,
+    UNCALCULATED,
     Holds,
     Kind,
+    Tally,
     a_or_an,
     alias_table,
     asked_column,
     asked_words,
-    cells_hold,
     closest_header,
     header_blocks,
     header_match,
@@ -39,6 +39,7 @@ from esp_cli.core.columns import (
     pick_columns,
     roster_beside,
     spellings,
+    tally,
 )
 from esp_cli.core.model import AgentRef, Finding, spell_yes_no
 from esp_cli.core.names import has_comma, visible
@@ -66,7 +67,7 @@ from esp_cli.core.values import (
     shown_text,
     text_of,
 )
-from esp_cli.errors import MissingColumnsError
+from esp_cli.errors import MissingColumnsError, UnsafeWriteError
 from esp_cli.workbook.xlsx.numfmt import shown_integer
 from esp_cli.workbook.xlsx.package import SheetInfo
 from esp_cli.workbook.xlsx.reader import SheetValues
@@ -332,13 +333,31 @@ def _shown_line(values: SheetValues, r: int, down: list[tuple[int, int, int, int
     return line
 
 
-def find_header(
-    values: SheetValues, table: Mapping[str, str]
-) -> tuple[int, dict[str, int], dict[int, str], list[tuple[str, int, int]], dict[int, Held]] | None:
+class Header(NamedTuple):
+    """A sheet's header row (find_header): its columns as its headers and the first rows
+    under them say, the headers, those set aside, and what chose them (`named`: each
+    header naming a column as (column, key, rank); `blocks`: see header_blocks)."""
+
+    row: int
+    columns: dict[str, int]
+    headers: dict[int, str]
+    duplicates: list[tuple[str, int, int]]
+    named: list[tuple[int, str, int]]
+    blocks: dict[int, int]
+
+    def yes_no(self, wanted: AbstractSet[str] | None) -> dict[str, list[int]]:
+        """By yes/no column among `wanted` (None: all), the columns of the headers naming
+        it: read_table chooses among them by what the agents' cells hold."""
+        out: dict[str, list[int]] = {}
+        for c, key, _ in self.named:
+            if BY_KEY[key].kind is Kind.YESNO and (wanted is None or key in wanted):
+                out.setdefault(key, []).append(c)
+        return out
+
+
+def find_header(values: SheetValues, table: Mapping[str, str]) -> Header | None:
     """The header row among the first rows: the one naming the most known columns,
-    with at least two of them and one identifying an agent or a class. With the row, its
-    columns, headers and the headers set aside: by column of each header naming a yes/no
-    column, what its cells in the first rows under it mostly hold (cells_hold)."""
+    with at least two of them and one identifying an agent or a class."""
     best: tuple[int, int] | None = None
     down = [m for m in values.merged if m[0] < m[2] and m[0] < HEADER_SCAN_ROWS]
     for r in range(1, min(HEADER_SCAN_ROWS, len(values.rows)) + 1):
@@ -365,21 +384,15 @@ def find_header(
     # Name" right of the team's "Employee Name"); then the more exact one: the column's own
     # header, a common variant, a question ("TBTs Complete?" over an "All TBTs Completed?"
     # holding dates); then the first of two alike (pick_columns). Of two naming a yes/no
-    # column, never one whose first cells hold counts or dates while the other's hold Yes
-    # and No: those cells are the rows read for the blocks (the first rows only).
+    # column, read_table chooses again by what the agents' cells hold, down the sheet.
     named_by = {c: key for c, key, _ in named}
     below = values.rows[r:]
     filled = {
         c: sum(1 for ln in below if c <= len(ln) and not is_blank(ln[c - 1])) for c in headers
     }
     blocks = header_blocks({c: named_by.get(c) for c in headers}, filled)
-    held = {
-        c: cells_hold(ln[c - 1] if c <= len(ln) else None for ln in below)
-        for c, key in named_by.items()
-        if BY_KEY[key].kind is Kind.YESNO
-    }
-    columns, duplicates = pick_columns(named, blocks, {c: h.holds for c, h in held.items()})
-    return r, columns, headers, duplicates, held
+    columns, duplicates = pick_columns(named, blocks)
+    return Header(r, columns, headers, duplicates, named, blocks)
 
 
 def _asked(
@@ -421,38 +434,114 @@ def asked_refusal(sheet: Sheet, key: str) -> MissingColumnsError:
     )
 
 
+def _agent_lines(lines: list[list[Any]], top: int, cols: Iterable[int]) -> list[int]:
+    """The rows (by index under the header) with an agent's name, ID or e-mail typed."""
+    ids = [_column(lines, top, c - 1) for c in cols]
+    if not ids:
+        return []
+    return list(itertools.compress(range(len(ids[0])), map(any, zip(*ids, strict=True))))
+
+
+def _tallies(
+    values: SheetValues, top: int, agents: list[int], cols: Iterable[int]
+) -> dict[int, Tally]:
+    """By column, what the agents' cells there hold (a formula whose result is not saved
+    as UNCALCULATED): every agent row of the sheet, not the first rows only."""
+    lines = values.rows
+    formulas: dict[int, set[int]] = {}
+    for r, c in values.uncalculated:
+        formulas.setdefault(c, set()).add(r - top - 1)
+    pick = operator.itemgetter(*agents) if len(agents) > 1 else None
+    out: dict[int, Tally] = {}
+    for c in cols:
+        column = _column(lines, top, c - 1)
+        for k in formulas.get(c, ()):
+            if 0 <= k < len(column) and column[k] in (None, ""):
+                column[k] = UNCALCULATED
+        cells = list(pick(column)) if pick is not None else [column[k] for k in agents]
+        out[c] = tally(cells)
+    return out
+
+
 def _not_answers(
-    head: SheetValues, header_row: int, columns: Mapping[str, int], held: Mapping[int, Held]
+    lines: list[list[Any]],
+    top: int,
+    agents: list[int],
+    columns: Mapping[str, int],
+    tallies: Mapping[int, Tally],
 ) -> dict[str, tuple[Holds, int, str]]:
-    """The yes/no columns read whose first cells hold counts or dates (Sheet.not_answers),
-    with the row and text of the first such cell."""
+    """The yes/no columns read whose agents' cells hold counts or dates, two or more
+    (Sheet.not_answers), with the row and text of the first such cell."""
     out: dict[str, tuple[Holds, int, str]] = {}
     for key, c in columns.items():
-        h = held.get(c)
-        if h is not None and h.holds in NOT_ANSWERS:
-            out[key] = (
-                h.holds,
-                header_row + 1 + h.at,
-                text_of(head.rows[header_row + h.at][c - 1]),
-            )
+        t = tallies.get(c)
+        if t is None or not t.decided:
+            continue
+        held = t.held
+        if held.holds in NOT_ANSWERS:
+            k = agents[held.at]
+            out[key] = (held.holds, top + k + 1, text_of(lines[top + k][c - 1]))
     return out
+
+
+def answers_words(sheet: Sheet, key: str) -> tuple[str, str, str]:
+    """What to say of yes/no column `key` of `sheet` whose cells hold counts or dates
+    (Sheet.not_answers): its header's cell, what they hold, and the fix."""
+    holds, row, value = sheet.not_answers[key]
+    col = sheet.columns[key]
+    text = sheet.headers[col]
+    name = BY_KEY[key].header
+    other = next((sheet.headers[c] for k, _, c in sheet.duplicate_headers if k == key), None)
+    example = f" (e.g. '{text} Count')" if holds is Holds.COUNTS else ""
+    return (
+        f"{address(sheet.name, sheet.header_row, col)} ({text})",
+        f"its cells hold {holds.value} ({address(sheet.name, row, col)}: {value}), not Yes or No",
+        f"map the sheet's Yes/No column for it in esp.toml ([columns] {_toml(name)} = "
+        f"[{_toml(other or 'its header')}]), or rename '{text}' to say what it "
+        f"holds{example}.",
+    )
+
+
+def answers_unread(sheet: Sheet, key: str) -> str:
+    """The line every command that reads the sheet says of such a column: no agent's
+    value is read from it (each one's cannot be read)."""
+    where, what, fix = answers_words(sheet, key)
+    return (
+        f"{where}: {what}, so esp reads no {BY_KEY[key].header} from it: each agent's cannot be "
+        f"read there. Fix: {fix}"
+    )
 
 
 def answers_refusal(sheet: Sheet, key: str) -> MissingColumnsError:
     """A write of Yes or No into yes/no column `key` of `sheet` whose cells hold counts or
     dates (Sheet.not_answers): refused, since it would write over the team's numbers."""
-    holds, row, value = sheet.not_answers[key]
-    col = sheet.columns[key]
-    text, name = sheet.headers[col], BY_KEY[key].header
-    other = next((sheet.headers[c] for k, _, c in sheet.duplicate_headers if k == key), None)
-    example = f" (e.g. '{text} Count')" if holds is Holds.COUNTS else ""
+    where, what, fix = answers_words(sheet, key)
     return MissingColumnsError(
-        f"{address(sheet.name, sheet.header_row, col)} ({text}): its cells hold "
-        f"{holds.value} ({address(sheet.name, row, col)}: {value}), not Yes or No, so esp "
-        f"writes no Yes or No into the {name} column there; nothing was written.",
-        fix=f"map the sheet's Yes/No column for it in esp.toml ([columns] {_toml(name)} = "
-        f"[{_toml(other or 'its header')}]), or rename '{text}' to say what it "
-        f"holds{example}.",
+        f"{where}: {what}, so esp writes no Yes or No into the {BY_KEY[key].header} column there; "
+        "nothing was written.",
+        fix=fix,
+    )
+
+
+def answer_over(row: Row, key: str) -> Any:
+    """What the agent's cell of yes/no column `key` holds that is neither blank nor a Yes
+    or a No (a course code, a count), which no Yes or No is written over; None: nothing."""
+    if BY_KEY[key].kind is not Kind.YESNO or key not in row.unreadable:
+        return None
+    value = row.raw.get(key)
+    return None if is_blank(value) else value
+
+
+def answer_over_refusal(sheet: Sheet, row: Row, key: str) -> UnsafeWriteError:
+    """A write of Yes or No over a cell of a yes/no column that holds something else (see
+    answer_over): refused, naming the cell."""
+    col = sheet.columns[key]
+    text = text_of(row.raw.get(key))
+    return UnsafeWriteError(
+        f"{address(sheet.name, row.row, col)} ({row.label()}, {sheet.headers[col]}) holds "
+        f"{text}, not Yes or No: esp writes no Yes or No over it; nothing was written.",
+        fix=f"move '{text}' to a column of its own (or clear the cell), then run the command "
+        "again.",
     )
 
 
@@ -688,10 +777,32 @@ def read_table(
             ]
             seen_headers[info.name] = first[:12]
             continue
-        header_row, columns, headers, duplicates, held = found
+        header_row, columns, headers = found.row, found.columns, found.headers
         if not any(k in columns for k in required) and not (keep_class_rows and "class" in columns):
             seen_headers[info.name] = list(headers.values())
             continue
+        # The yes/no columns read are chosen (of two headers naming one) and judged by what
+        # the agents' cells hold down the whole sheet: every header naming one is read.
+        yes_no = found.yes_no(None if wanted is None else wanted | also)
+        late_cols = (
+            {c for k, c in columns.items() if k in also}
+            if wanted is not None and also and also_when <= columns.keys()
+            else set()
+        )
+        read_cols = {
+            *(c for k, c in columns.items() if wanted is None or k in wanted),
+            *late_cols,
+            *(c for cols in yes_no.values() for c in cols),
+        }
+        values = workbook.values(info, columns=read_cols, cache=False)
+        top = header_row  # rows[top] is the first row under the header
+        lines = values.rows
+        agents = _agent_lines(lines, top, [c for k, c in columns.items() if k in IDENTITY_KEYS])
+        tallies = _tallies(values, top, agents, {c for cols in yes_no.values() for c in cols})
+        columns, duplicates = pick_columns(
+            found.named, found.blocks, {c: t.held.holds for c, t in tallies.items()}
+        )
+        not_answers = _not_answers(lines, top, agents, columns, tallies)
         for key, first_col, again in duplicates:
             findings.append(
                 Finding(
@@ -718,12 +829,8 @@ def read_table(
             else []
         )
         later_cols = {c for _, c in later}
-        read_cols = {c for _, c in items} | later_cols
-        values = workbook.values(info, columns=read_cols, cache=False)
         if values.formats:
             shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
-        top = header_row  # rows[top] is the first row under the header
-        lines = values.rows
         count = len(lines) - top
         raws: list[dict[str, Any]] = [{} for _ in range(count)]
         parsed: list[dict[str, Any]] = [{} for _ in range(count)]
@@ -744,6 +851,14 @@ def read_table(
             i = c - 1
             kind = BY_KEY[key].kind
             column = _column(lines, top, i)
+            if key in not_answers:
+                # Counts or dates, not the flag: no agent's is read there (said once, at
+                # the header, by answers_unread), 1 no Yes, a count no cell to correct.
+                for k, v in enumerate(column):
+                    if v is not None and v != "":
+                        raws[k][key] = v
+                    bad.setdefault(k, set()).add(key)
+                continue
             covered: AbstractSet[int] = _NO_ROWS
             if c in down and key not in ONE_AGENT_KEYS:
                 covered = _show_merged(column, down[c], top, filled)
@@ -861,9 +976,11 @@ def read_table(
                 scanned,
                 frozenset((r, c) for r, c in values.uncalculated if c in later_cols),
                 asked,
-                _not_answers(head, header_row, columns, held),
+                not_answers,
             )
         )
+        for key in not_answers:
+            log.warning("%s", answers_unread(sheets[-1], key))
         # Said at the header's cell by every command that reads the sheet, each time: a
         # header that was read, not a cell that could not be (esp doctor lists it as ESP001).
         for key in asked:
