@@ -874,6 +874,33 @@ def test_one_file_mailed_as_two_agents_transcripts_is_neither_saved_nor_recorded
     assert (inbox / "Kim Lee TBT.pdf").read_bytes() == same
 
 
+def test_one_file_as_two_agents_transcripts_is_neither_when_one_waits_for_her_start(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """Kim's copy is held (her ESP Start Date is still ahead), Ana's has the same bytes:
+    the file still came as both agents' transcripts, so neither is recorded."""
+    headers = (*HEADERS, factories.headers("esp_start")[0])
+    rows = [[*a, date(2099, 1, 5) if a[1] == "Kim Lee" else None] for a in AGENTS]
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(headers, a,
+                                strict=True)) for a in rows], headers=headers)  # fmt: skip
+    same = pdf("Kim Lee")
+    save(inbox, "a kim.eml", message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", same)))
+    save(inbox, "b ana.eml", message("ana.ruiz@vendorcx.com", ("Ana Ruiz TBT.pdf", same)))
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    why = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert why["Ana Ruiz TBT.pdf"].startswith(
+        "the same file as Kim Lee's (Kim Lee TBT.pdf in a kim.eml): whose transcript is it?"
+    ), why
+    assert why["Kim Lee TBT.pdf"].startswith(
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in b ana.eml): whose transcript is it?"
+    ), why
+    assert "run esp tbt proofs again from 01/05/2099" in why["Kim Lee TBT.pdf"], why
+    assert sorted(p.name for p in inbox.iterdir()) == ["a kim.eml", "b ana.eml"]
+
+
 # Tue 11/24 and Mon 11/30, 10:00 am in New York: an SME forwards the agent's e-mail to the
 # lead, who forwards the SME's to the coordinator days later.
 SME_FORWARDED = "Tue, 24 Nov 2026 15:00:00 +0000"

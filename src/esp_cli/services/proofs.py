@@ -10,7 +10,8 @@ created when absent; of a workbook with several sheets of proofs, every one is r
 rows go to the one `tracking_tab` chooses) unless the same file — the same SHA-256 — is
 already there for that agent (recorded for another agent, it is not this one's proof:
 rejected, naming whose it is; come as two agents' transcripts in one run, recorded for
-neither, it is neither's: both rejected, naming each other), and its agent gets All TBTs
+neither, it is neither's: both rejected, naming each other — also when one copy is
+refused for something else, its name or its day), and its agent gets All TBTs
 Complete? = Yes (spelt as the column's drop-down spells it) and TBT Complete Date = the day
 the file was received (its modification date), where not already set. Rejected files change
 nothing.
@@ -207,9 +208,21 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
     """The one agent a well-named file belongs to, or why the file is rejected. The name is
     the agent's as a Windows file name can hold it (proof_file_name): two agents whose names
     make the same file name are both named, never guessed between."""
+    row, refused = _named(file_name, rows, tracker)
+    if refused is not None:
+        return refused
+    assert row is not None  # _named gives one or the other
+    return row
+
+
+def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | None, Rejected | None]:
+    """check_name's answer as (the one agent the file is named for, why it is rejected):
+    a file badly named for one agent ('Kim_Lee_TBT.pdf') gives both — it came as her
+    transcript, even though it cannot be taken so named."""
     wanted = name_in(file_name)
     if not name_tokens(wanted):
-        return Rejected(file_name, "badly named: no agent name in it; name it 'First Last TBT.pdf'")
+        why = "badly named: no agent name in it; name it 'First Last TBT.pdf'"
+        return None, Rejected(file_name, why)
     found = find_agents(rows, wanted)
     if not found and wanted.endswith(("…", "...")):  # a very long name, cut as esp tells it
         found = [
@@ -218,35 +231,35 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
     # Typed without the tracker's accents (a US keyboard has none): close, never taken.
     bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
     if len(bare) > 1:
-        return _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
+        return None, _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
     if not found and not bare:
         shape_ok = (
             file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and "," not in file_name
         )
         what = "matches no agent" if shape_ok else "badly named, and names no agent"
-        return Rejected(
+        return None, Rejected(
             file_name, f"{what} in {tracker} ({wanted!r}); name it 'First Last TBT.pdf'"
         )
     if len(found) > 1:
-        return _not_guessed(file_name, found, f"are named {wanted!r}")
+        return None, _not_guessed(file_name, found, f"are named {wanted!r}")
     row = (found or bare)[0]
     expected = proof_file_name(row.name) or f"{row.name}{PROOF_SUFFIX}"
     # Windows takes a file name whatever its case: two names differing only so are one file.
     key = proof_file_key(row.name)
     same = [r for r in rows if proof_file_key(r.name) == key] if key is not None else [row]
     if len(same) > 1:
-        return _not_guessed(file_name, same, f"have transcripts named {expected!r}")
+        return None, _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
     # typed: the same name to a person.
     # A very long name told whole before esp cut it: the file is the agent's where it exists.
     uncut = uncut_proof_file_name(row.name)
     if not same_spelling(file_name, expected) and not (uncut and same_spelling(file_name, uncut)):
-        return Rejected(
+        return row, Rejected(
             file_name,
             f"badly named ({misnaming(file_name, expected, row.name)}): rename it to '{expected}'",
             expected,
         )
-    return row
+    return row, None
 
 
 def _cut_name(name: str) -> str:
@@ -1046,18 +1059,32 @@ def check_files(
     seen: dict[str, str] = {}
     # The same file as more than one agent's: each agent and file, by SHA-256.
     holders: dict[str, list[tuple[Row, Incoming]]] = {}
+    # ... and the copies refused for something else (a bad name, a start still ahead), each
+    # still a claim on its file as its agent's: where in `rejected` its refusal is.
+    claims: dict[str, list[tuple[Row, Incoming, int]]] = {}
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     order = _owners_first(incoming, digests, rows, table, sheet)
+
+    def claimed(row: Row, item: Incoming, digest: str, refusal: Rejected) -> None:
+        if sheet is None or _recorded_words(sheet, digest, row.label()) is None:
+            claims.setdefault(digest, []).append((row, item, len(rejected)))
+        rejected.append(refusal)
+
     for item, digest in ((incoming[i], digests[i]) for i in order):
         problem = pdf_problem(item.data)
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
-        found = check_name(item.name, rows, table.path.name)
-        if isinstance(found, Rejected):
-            rejected.append(replace(found, mail=item.mail))
+        found, misnamed = _named(item.name, rows, table.path.name)
+        if misnamed is not None:
+            refusal = replace(misnamed, mail=item.mail)
+            if found is not None:
+                claimed(found, item, digest, refusal)
+            else:
+                rejected.append(refusal)
             continue
+        assert found is not None  # _named gives one or the other
         if digest in seen:
             why = _recorded_words(sheet, digest, found.label()) if sheet is not None else None
             agents = holders[digest]
@@ -1070,12 +1097,12 @@ def check_files(
             continue
         if not item.saved and item.name in to_save:
             why = _other_copy(item, to_save[item.name])
-            rejected.append(Rejected(item.name, why, mail=item.mail))
+            claimed(found, item, digest, Rejected(item.name, why, mail=item.mail))
             continue
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
-            rejected.append(Rejected(item.name, held, mail=item.mail))
+            claimed(found, item, digest, Rejected(item.name, held, mail=item.mail))
             continue
         seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
         holders[digest] = [(found, item)]
@@ -1102,13 +1129,29 @@ def check_files(
         )
         if not item.saved:
             to_save[item.name] = item
+    # A copy refused for something else is still a claim: of another agent than those
+    # taking the file, it makes the file disputed too, its refusal said after the dispute.
+    refused_too: dict[tuple[str, tuple[str, int]], int] = {}  # (file, agent) -> where
+    for digest, copies in claims.items():
+        agents = holders.setdefault(digest, [])
+        for row, item, at in copies:
+            if all(_row_key(row) != _row_key(a) for a, _ in agents):
+                agents.append((row, item))
+                refused_too[digest, _row_key(row)] = at
     disputed = {d: agents for d, agents in holders.items() if len(agents) > 1}
     for proof in [p for p in good if p.sha256 in disputed]:
         good.remove(proof)
         if proof.mail is not None:
             to_save.pop(proof.file, None)
-    for agents in disputed.values():
-        rejected += [_whose(agents, i) for i in range(len(agents))]
+    for digest, agents in disputed.items():
+        for i, (row, _) in enumerate(agents):
+            whose = _whose(agents, i)
+            place = refused_too.get((digest, _row_key(row)))
+            if place is None:
+                rejected.append(whose)
+            else:  # one refusal per copy: the dispute, then what else is wrong with it
+                own = rejected[place].reason
+                rejected[place] = replace(rejected[place], reason=f"{whose.reason}; besides, {own}")
     return good, rejected, to_save
 
 
