@@ -134,8 +134,61 @@ def test_an_smes_forward_of_an_agents_report_says_whose_report_it_carries(
     assert [(u["source"], u["reason"]) for u in data["unmatched"]] == [
         (
             name,
-            "no agent has the e-mail pat.sme@x.com; no agent is named Pat Sme; it carries a "
-            "report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an attached "
-            "e-mail: save that e-mail on its own and import it",
+            "a forward by Pat Sme with nothing typed in it, of another person's report: it "
+            "carries a report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an "
+            "attached e-mail: save that e-mail on its own and import it",
         )
     ]
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_an_agents_forward_of_another_agents_report_is_not_hers(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Xavier forwards Rebecca's report with nothing typed: he wrote no report that day, so
+    nothing is imported for him; the forward is listed, saying whose report it carries."""
+    name = f"buddy.{layout}"
+    xavier, rebecca = "Xavier Dunn <xavier.dunn@x.com>", "Rebecca Stone <rebecca.stone@x.com>"
+    (folder / name).write_bytes(forward(xavier, rebecca, layout))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    assert [(u["source"], u["reason"]) for u in data["unmatched"]] == [
+        (
+            name,
+            "a forward by Xavier Dunn with nothing typed in it, of another person's report: "
+            "it carries a report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an "
+            "attached e-mail: save that e-mail on its own and import it",
+        )
+    ]
+
+
+def test_an_agents_forward_of_another_agents_report_with_words_of_her_own_says_so(
+    tracker: Path, folder: Path
+) -> None:
+    """What Xavier typed is his; the report he forwards is Rebecca's, and is said."""
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", "Mine: 5/8")
+    fw.add_attachment(message("Rebecca Stone <rebecca.stone@x.com>", REPORTED, "ESP", REPORT))
+    (folder / "typed.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-24")]
+    assert [(p["source"], p["problem"]) for p in data["problems"]] == [
+        (
+            "typed.eml",
+            "it carries a report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an "
+            "attached e-mail: save that e-mail on its own and import it",
+        )
+    ]
+
+
+def test_an_smes_forward_of_two_agents_reports_says_both(tracker: Path, folder: Path) -> None:
+    fw = message("Pat Sme <pat.sme@x.com>", FORWARDED, "FW: ESP progress", "")
+    fw.add_attachment(message("Rebecca Stone <rebecca.stone@x.com>", REPORTED, "ESP", REPORT))
+    fw.add_attachment(message("Xavier Dunn <xavier.dunn@x.com>", REPORTED, "ESP", REPORT))
+    (folder / "two.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    (refused,) = data["unmatched"]
+    assert refused["reason"].endswith(
+        "it carries reports Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026 and Xavier "
+        "Dunn (xavier.dunn@x.com) sent on 11/23/2026, in attached e-mails: save each attached "
+        "e-mail on its own and import them"
+    ), refused

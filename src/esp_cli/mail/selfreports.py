@@ -1069,8 +1069,9 @@ def forwarded_report(
     attached (several such are refused: each is to be imported on its own); forwarded
     inline (her own address in the quoted header block, nothing above it), it is refused
     with the reason: esp does not read a quoted message as a report. Another person's
-    report it carries as an attached e-mail is said in `carries` (an SME's forward, listed
-    as not imported, says whose report is in it)."""
+    report it carries as an attached e-mail is said in `carries`; with nothing typed in it
+    the forward is refused so, whoever forwarded it (an SME, or an agent forwarding a
+    colleague's report): it is no report of the forwarder's."""
     mine = (report.name, report.email)
     own = [r for r in attached if same_sender((r.name, r.email), mine)]
     if not typed and len(own) == 1:
@@ -1100,12 +1101,25 @@ def forwarded_report(
         f"{r.name or r.email}{f' ({r.email})' if r.name and r.email else ''} sent on {fmt(r.day)}"
         for r in others
     )
-    save = "each attached e-mail" if len(others) > 1 else "that e-mail"
-    return replace(
-        report,
-        carries=f"it carries a report {carried}, in an attached e-mail: save {save} on its own "
-        "and import it",
-    )
+    if len(others) > 1:
+        carries = (
+            f"it carries reports {carried}, in attached e-mails: save each attached e-mail on "
+            "its own and import them"
+        )
+    else:
+        carries = (
+            f"it carries a report {carried}, in an attached e-mail: save that e-mail on its "
+            "own and import it"
+        )
+    if not typed and not own:
+        # Nothing of the forwarder's own: no report of hers, whoever she is.
+        return replace(
+            report,
+            carries=carries,
+            refused=f"a forward by {who} with nothing typed in it, of another person's "
+            f"report: {carries}",
+        )
+    return replace(report, carries=carries)
 
 
 def _quoted_sender(body: str) -> tuple[tuple[str, str], str] | None:
