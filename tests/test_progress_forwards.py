@@ -5,8 +5,10 @@ report it carries."""
 
 from __future__ import annotations
 
+import base64
 import json
 from email.message import EmailMessage
+from email.mime.base import MIMEBase
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +194,106 @@ def test_an_smes_forward_of_two_agents_reports_says_both(tracker: Path, folder: 
         "Dunn (xavier.dunn@x.com) sent on 11/23/2026, in attached e-mails: save each attached "
         "e-mail on its own and import them"
     ), refused
+
+
+def _encoded(fw: EmailMessage, report: EmailMessage) -> None:
+    """`report` attached base64-encoded, as some web mailers write an attached message."""
+    part = MIMEBase("message", "rfc822")
+    part.set_payload(base64.b64encode(report.as_bytes()).decode())
+    part["Content-Transfer-Encoding"] = "base64"
+    part["Content-Disposition"] = 'attachment; filename="ESP progress.eml"'
+    fw.make_mixed()
+    fw.attach(part)
+
+
+def _shape(shape: str) -> EmailMessage:
+    """Xavier's Monday report forwarded by him, as an attachment, with nothing typed, in
+    one of the shapes mail programs give it."""
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    report = message(xavier, REPORTED, "ESP progress", REPORT)
+    if shape == "base64":
+        fw = message(xavier, FORWARDED, "FW: ESP progress", "")
+        _encoded(fw, report)
+    elif shape == "personal address":
+        fw = message("Xavier Dunn <xdunn1990@gmail.com>", FORWARDED, "FW: ESP progress", "")
+        fw.add_attachment(report)
+    elif shape == "through his SME":
+        sme = message("Pat Sme <pat.sme@x.com>", FORWARDED, "FW: ESP progress", "")
+        sme.add_attachment(report)
+        later = "Wed, 25 Nov 2026 15:00:00 +0000"
+        fw = message(xavier, later, "FW: FW: ESP progress", "")
+        fw.add_attachment(sme)
+    else:  # Outlook's signature alone in the forward
+        signature = "\n\nXavier Dunn\nCustomer Care Agent | VendorCX\n(614) 555-0146\n"
+        fw = message(xavier, FORWARDED, "FW: ESP progress", signature)
+        fw.add_attachment(report)
+    return fw
+
+
+@pytest.mark.parametrize(
+    "shape", ["base64", "personal address", "through his SME", "signature only"]
+)
+def test_an_agents_forward_of_her_own_report_in_any_shape_is_that_report(
+    tracker: Path, folder: Path, shape: str
+) -> None:
+    (folder / "fw.eml").write_bytes(_shape(shape).as_bytes())
+    data = run(tracker, folder)
+    assert data["unmatched"] == [] and data["problems"] == []
+    assert [(i["agent"], i["date"], i["note"]) for i in data["imported"]] == [
+        ("Xavier Dunn", "2026-11-23", f"11/23/2026 - Xavier Dunn - {REPORT}")
+    ]
+
+
+def _attached(fw: EmailMessage, report: EmailMessage, layout: str) -> bytes:
+    """`fw` with `report` attached: as a message (.eml), or embedded (.msg)."""
+    if layout == "eml":
+        fw.add_attachment(report)
+        return fw.as_bytes()
+    outer = MapiMessage.from_email_message(fw)
+    outer.add_embedded_message_attachment(
+        MapiMessage.from_email_message(report), filename="ESP progress"
+    )
+    return outer.to_bytes()
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_an_agents_own_report_forwarded_with_no_date_is_of_the_forwards_day_and_said(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    report = message(xavier, "", "ESP progress", REPORT)
+    del report["Date"]
+    fw = message(xavier, FORWARDED, "FW: ESP progress", "")
+    (folder / f"fw.{layout}").write_bytes(_attached(fw, report, layout))
+    data = run(tracker, folder)
+    assert [(i["agent"], i["date"], i["note"]) for i in data["imported"]] == [
+        ("Xavier Dunn", "2026-11-24", f"11/24/2026 - Xavier Dunn - {REPORT}")
+    ]
+    assert [(p["source"], p["problem"]) for p in data["problems"]] == [
+        (
+            f"fw.{layout}",
+            "the attached e-mail 'ESP progress' has no date: dated the day it was forwarded; "
+            "check the day of the report",
+        )
+    ]
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_a_forward_whose_attached_email_esp_cannot_read_is_not_imported(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Nothing typed, and the attached e-mail (no sender) cannot be read: never a note of
+    the subject alone on the forward's day."""
+    report = message("", REPORTED, "ESP progress", REPORT)
+    del report["From"]
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", "")
+    (folder / f"fw.{layout}").write_bytes(_attached(fw, report, layout))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    ((source, reason),) = [(u["source"], u["reason"]) for u in data["unmatched"]]
+    assert source == f"fw.{layout}"
+    assert reason.startswith(
+        "a forward with nothing typed in it whose attached e-mail esp cannot read ('ESP "
+        "progress': no "
+    ), reason
+    assert reason.endswith("): open it, and import it or add the report with esp note add")

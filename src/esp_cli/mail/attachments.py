@@ -11,8 +11,6 @@ attached to a message forwarded as an attachment, or to an e-mail attached as a 
 
 from __future__ import annotations
 
-import base64
-import quopri
 from dataclasses import replace
 from email.message import EmailMessage, Message
 
@@ -22,6 +20,7 @@ from esp_cli.mail.selfreports import (
     MAIL_FILES,
     MAIL_KINDS,
     UnreadableMail,
+    encoded_message,
     file_name,
     on_behalf,
     read_message,
@@ -118,7 +117,7 @@ def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
     kind = part.get_content_type()
     if kind == "message/rfc822":
         name = file_name(part)
-        encoded = _encoded_message(part)
+        encoded = encoded_message(part)
         if encoded is not None:
             files.append(Attached(name, encoded, kind))
             return
@@ -152,18 +151,3 @@ def _sender(msg: Message) -> tuple[str, str, str]:
         return "", "", ""
     name, addr = sender_of(msg)
     return name, addr.lower(), on_behalf(msg, (name, addr))[1].lower()
-
-
-def _encoded_message(part: Message) -> bytes | None:
-    """The bytes of an attached message its mailer encoded in base64 or quoted-printable
-    (against the standard, which the parser then reads as a message of no headers); None
-    for one attached as it is."""
-    encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
-    if encoding not in ("base64", "quoted-printable"):
-        return None
-    inner = part.get_payload(0) if part.is_multipart() else None
-    text = inner.get_payload() if isinstance(inner, Message) else None
-    if not isinstance(text, str):
-        return None
-    raw = text.encode("ascii", "replace")
-    return base64.b64decode(raw) if encoding == "base64" else quopri.decodestring(raw)
