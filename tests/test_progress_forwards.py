@@ -297,3 +297,59 @@ def test_a_forward_whose_attached_email_esp_cannot_read_is_not_imported(
         "progress': no "
     ), reason
     assert reason.endswith("): open it, and import it or add the report with esp note add")
+
+
+def _inline(sender: str, quoted: str, html: bool, subject: str = "FW: ESP progress") -> bytes:
+    """`sender`'s inline forward with nothing typed of the report whose quoted From line
+    is `quoted`, as Outlook writes it in plain text or in HTML."""
+    if html:
+        value = quoted.replace("<", "&lt;").replace(">", "&gt;")
+        body = (
+            "<html><body><p>&nbsp;</p><div style='border-top:solid #E1E1E1 1.0pt'><p><b>From:"
+            f"</b> {value}<br><b>Sent:</b> Monday, November 23, 2026 5:00 PM<br><b>To:</b> "
+            f"Tom Alvarez<br><b>Subject:</b> ESP progress</p></div><p>{REPORT}</p></body></html>"
+        )
+    else:
+        body = (
+            f"\n\n-----Original Message-----\nFrom: {quoted}\nSent: Monday, November 23, 2026 "
+            f"5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\nSubject: ESP progress\n\n{REPORT}\n"
+        )
+    fw = message(sender, FORWARDED, subject, body)
+    if html:
+        fw.set_content(body, subtype="html")
+    return fw.as_bytes()
+
+
+@pytest.mark.parametrize(
+    ("sender", "quoted", "html"),
+    [
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier <xavier.dunn@x.com>", False),
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier [mailto:xavier.dunn@x.com]", False),
+        ("Xavier Dunn <xavier.dunn@x.com>", "Xavier Dunn", False),
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier", False),
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier", True),
+        ("Xavier Dunn <xavier.dunn@x.com>", "Xavier Dunn", True),
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier <xavier.dunn@x.com>", True),
+    ],
+)
+def test_an_inline_forward_of_her_own_report_is_refused_however_outlook_names_her(
+    tracker: Path, folder: Path, sender: str, quoted: str, html: bool
+) -> None:
+    (folder / "inline.eml").write_bytes(_inline(sender, quoted, html))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    ((source, reason),) = [(u["source"], u["reason"]) for u in data["unmatched"]]
+    assert source == "inline.eml"
+    assert reason.startswith("a forward of "), reason
+    assert "own earlier e-mail (sent Monday, November 23, 2026 5:00 PM) with nothing typed" in (
+        reason
+    )
+
+
+def test_her_own_memo_with_a_header_block_is_no_forward(tracker: Path, folder: Path) -> None:
+    """Not a forward (no FW: in its subject): a block she typed at the top is hers."""
+    memo = _inline('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier", True, "ESP progress")
+    (folder / "memo.eml").write_bytes(memo)
+    data = run(tracker, folder)
+    assert data["unmatched"] == []
+    assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-24")]

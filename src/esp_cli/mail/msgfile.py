@@ -44,6 +44,7 @@ from esp_cli.mail.selfreports import (
     decode_text,
     forwarded_report,
     html_to_text,
+    is_forward,
     local_day,
     local_time,
     mime_body,
@@ -413,7 +414,14 @@ def _report(
         sent=local_time(when, tz),
     )
     found, unread = attached(when)
-    return forwarded_report(report, typed=bool(own.text), attached=found, body=body, unread=unread)
+    return forwarded_report(
+        report,
+        typed=bool(own.text),
+        attached=found,
+        body=body,
+        unread=unread,
+        forward=is_forward(props.text(SUBJECT)),
+    )
 
 
 def _attached_reports(

@@ -1046,8 +1046,19 @@ def _report_of(
     )
     attached, unread = _attached_reports(msg, source, tz, read_file, when)
     return forwarded_report(
-        report, typed=bool(own.text), attached=attached, body=body, unread=unread
+        report,
+        typed=bool(own.text),
+        attached=attached,
+        body=body,
+        unread=unread,
+        forward=is_forward(subject),
     )
+
+
+def is_forward(subject: str) -> bool:
+    """Whether a subject says its message is a forward (`FW:`, `Fwd:`, `WG:`…)."""
+    found = _PREFIX.match(subject)
+    return found is not None and not found.group("reply")
 
 
 def encoded_message(part: Message) -> bytes | None:
@@ -1120,6 +1131,7 @@ def forwarded_report(
     attached: Sequence[SelfReport],
     body: str = "",
     unread: Sequence[str] = (),
+    forward: bool = False,
 ) -> SelfReport:
     """The report of an e-mail that forwards another: an agent's forward of her own report
     with nothing typed in it is that report (its words, its day), read from the e-mail
@@ -1133,7 +1145,7 @@ def forwarded_report(
     another forward with nothing typed (her SME's forward of her report) is read through to
     the reports inside. With nothing typed and no report attached that esp can read
     (`unread`: those it cannot, each said), it is refused, saying so — never a note of the
-    subject alone on the forward's day."""
+    subject alone on the forward's day. `forward`: its subject says it is one (`FW:`)."""
     mine = (report.name, report.email)
     attached = [inner for r in attached for inner in (r.carried or (r,))]
     own = [r for r in attached if _same_sender_or_name((r.name, r.email), mine)]
@@ -1147,9 +1159,12 @@ def forwarded_report(
             refused=f"forwards {len(own)} of {who}'s own e-mails ({days}) with nothing typed in "
             "it: save each attached e-mail on its own and import them",
         )
-    if not typed and not attached and (quoted := _quoted_sender(body)) is not None:
+    quoted = _quoted_sender(body) if not attached and (not typed or forward) else None
+    if quoted is not None:
         sender, sent = quoted
-        if same_sender(sender, mine):
+        # A forward's quoted header at its top, with its time, is read as her text when it
+        # names her (her own memo's block): it is the quote, nothing typed above it.
+        if same_sender(sender, mine) and (not typed or _TIME.search(sent)):
             on = f" (sent {sent})" if sent else ""
             return replace(
                 report,
@@ -1209,10 +1224,27 @@ def _quoted_sender(body: str) -> tuple[tuple[str, str], str] | None:
         at = next((i for i in range(at + 1, len(lines)) if lines[i]), None)
     if at is None or not _FROM_HEADER.match(lines[at]):
         return None
-    name, addr = parseaddr(lines[at].split(":", 1)[1].strip())
     block = lines[at + 1 : at + _BLOCK_LINES]
     sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
-    return (name, addr), sent
+    return _quoted_person(lines[at].split(":", 1)[1]), sent
+
+
+# Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
+_MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$", re.I)
+
+
+def _quoted_person(value: str) -> tuple[str, str]:
+    """A quoted header's From value as (display name, address), as Outlook writes it:
+    `Name <address>` with a comma in the name unquoted (`Holt, Zachary <z@x.com>`), `Name
+    [mailto:address]`, an address alone, or a name alone (an Exchange user's: no address)."""
+    value = " ".join(value.split())
+    found = _NAME_AND_ADDRESS.match(value) or _MAILTO.match(value)
+    if found:
+        return found.group("name").strip().strip('"').strip(), found.group("addr")
+    if "@" in value:
+        name, addr = parseaddr(value)
+        return name, addr
+    return value.strip('"').strip(), ""
 
 
 def warnings(own: OwnText, attached: Sequence[str]) -> str:
