@@ -1151,7 +1151,7 @@ def forwarded_report(
     own = [r for r in attached if _same_sender_or_name((r.name, r.email), mine)]
     if not typed and len(own) == 1:
         return replace(own[0], source=report.source)
-    who = report.name or report.email
+    who = display_name(report.name) if report.name else report.email
     if not typed and own:
         days = ", ".join(fmt(r.day) for r in own)
         return replace(
