@@ -1031,3 +1031,27 @@ def test_two_different_copies_in_one_email_say_which_was_taken(
         "ana.ruiz@vendorcx.com) and is the one taken; esp never saves over another file: "
         "compare the two, and if this one is the transcript, record it by hand"
     )
+
+
+@pytest.mark.parametrize("names", [("FW My TBT transcript.eml", "My TBT transcript.eml"),
+                                   ("b mine.eml", "a sme.eml")])  # fmt: skip
+def test_the_agents_own_email_is_the_proof_beside_her_smes_forward_of_it(
+    tracker: Path, config: Path, inbox: Path, names: tuple[str, str]
+) -> None:
+    """The agent's e-mail and her SME's ordinary Forward of it (the PDF attached again) in
+    one folder: the same file, taken from the agent's own e-mail — her day, her address —
+    whichever e-mail file's name sorts first."""
+    forward_name, own_name = names
+    same = pdf("Ana Ruiz")
+    save(inbox, own_name, message("ana.ruiz@vendorcx.com", ("Ana Ruiz TBT.pdf", same)))
+    sme = message("pat.sme@vendorcx.com", ("Ana Ruiz TBT.pdf", same), date=SME_FORWARDED)
+    save(inbox, forward_name, sme)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["from_email"], proof["received"]) == (own_name, "2026-11-23"), proof
+    assert "sender_mismatch" not in proof and proof["sender"] == "ana.ruiz@vendorcx.com", proof
+    (copy,) = data["rejected"]
+    assert copy["from_email"] == forward_name
+    assert copy["reason"] == f"the same file as Ana Ruiz TBT.pdf (in {own_name})"

@@ -1207,24 +1207,31 @@ def _owners_first(
     sheet: TrackingBook | None,
 ) -> list[int]:
     """The order to check the files in: as they come, but where the same file comes in more
-    than once and the TBT Tracking Sheet has it recorded for one of their agents, that
-    agent's file first (in the place of the first of them)."""
+    than once, the copy to take first (in the place of the first of them): the one of the
+    agent the TBT Tracking Sheet has it recorded for; else one sent from its agent's own
+    address (her e-mail, not her SME's forward of it: her day, her address), whatever the
+    e-mail files' names."""
     order = list(range(len(incoming)))
-    if sheet is None or not sheet.hashes:
-        return order
     places: dict[str, list[int]] = {}
     for i, digest in enumerate(digests):
-        if digest in sheet.hashes:
-            places.setdefault(digest, []).append(i)
+        places.setdefault(digest, []).append(i)
     for digest, where in places.items():
         if len(where) < 2:
             continue
-        owner = sheet.hashes[digest][0]
-        for i in where:
+        owner = sheet.hashes[digest][0] if sheet is not None and digest in sheet.hashes else None
+
+        def rank(i: int, owner: str | None = owner) -> int:
             found = check_name(incoming[i].name, rows, table.path.name)
-            if not isinstance(found, Rejected) and same_person(owner, found.name):
-                order[where[0]], order[i] = order[i], order[where[0]]
-                break
+            if isinstance(found, Rejected):
+                return 3
+            if owner is not None and same_person(owner, found.name):
+                return 0
+            item = incoming[i]
+            own = item.mail is not None and item.sender in _addresses(found)
+            return 1 if own else 2
+
+        for place, i in zip(where, sorted(where, key=lambda i: (rank(i), i)), strict=True):
+            order[place] = i
     return order
 
 
