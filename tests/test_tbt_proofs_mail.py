@@ -1055,3 +1055,28 @@ def test_the_agents_own_email_is_the_proof_beside_her_smes_forward_of_it(
     (copy,) = data["rejected"]
     assert copy["from_email"] == forward_name
     assert copy["reason"] == f"the same file as Ana Ruiz TBT.pdf (in {own_name})"
+
+
+def test_the_agents_own_copy_is_taken_when_her_smes_copy_is_another_agents_file(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The SME attached Ana's name on a file that is also Kim's transcript, beside Ana's own
+    e-mail holding another file: the SME's copy is neither agent's, so nothing says it was
+    taken; Ana's own copy, from her address, is her proof."""
+    shared = pdf("shared")
+    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("own")),
+                    date=AGENT_SENT)  # fmt: skip
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", shared),
+                    date=FORWARDED)  # fmt: skip
+    outer.add_attachment(inner)
+    save(inbox, "a fw.eml", outer)
+    (inbox / "Kim Lee TBT.pdf").write_bytes(shared)  # saved by hand
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [(p["agent"], p["sender"]) for p in data["recorded"]] == [
+        ("Ana Ruiz", "ana.ruiz@vendorcx.com")
+    ]
+    reasons = [r["reason"] for r in data["rejected"]]
+    assert len(reasons) == 2 and all("whose transcript is it?" in r for r in reasons), reasons
+    assert not any("the one taken" in r for r in reasons), reasons

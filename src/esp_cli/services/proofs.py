@@ -1057,55 +1057,47 @@ def check_files(
     good: list[Proof] = []
     rejected: list[Rejected] = []
     seen: dict[str, str] = {}
-    # The same file as more than one agent's: each agent and file, by SHA-256.
-    holders: dict[str, list[tuple[Row, Incoming]]] = {}
-    # ... and the copies refused for something else (a bad name, a start still ahead), each
-    # still a claim on its file as its agent's: where in `rejected` its refusal is.
-    claims: dict[str, list[tuple[Row, Incoming, int]]] = {}
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     order = _owners_first(incoming, digests, rows, table, sheet)
-
-    def claimed(row: Row, item: Incoming, digest: str, refusal: Rejected) -> None:
-        if sheet is None or _recorded_words(sheet, digest, row.label()) is None:
-            claims.setdefault(digest, []).append((row, item, len(rejected)))
-        rejected.append(refusal)
-
+    disputed = _disputed(incoming, digests, order, rows, table, sheet)
     for item, digest in ((incoming[i], digests[i]) for i in order):
         problem = pdf_problem(item.data)
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
         found, misnamed = _named(item.name, rows, table.path.name)
+        if found is not None and digest in disputed:
+            # Never taken, whatever else is wrong with it: that is said after whose it is.
+            agents = disputed[digest]
+            i = next(i for i, (a, _) in enumerate(agents) if _row_key(a) == _row_key(found))
+            whose = replace(_whose(agents, i), file=item.name, mail=item.mail)
+            own = misnamed.reason if misnamed is not None else None
+            if own is None:
+                own = held_before_start(dated(item, found, today), found)
+            besides = f"; besides, {own}" if own else ""
+            rejected.append(replace(whose, reason=whose.reason + besides))
+            continue
         if misnamed is not None:
-            refusal = replace(misnamed, mail=item.mail)
-            if found is not None:
-                claimed(found, item, digest, refusal)
-            else:
-                rejected.append(refusal)
+            rejected.append(replace(misnamed, mail=item.mail))
             continue
         assert found is not None  # _named gives one or the other
         if digest in seen:
             why = _recorded_words(sheet, digest, found.label()) if sheet is not None else None
-            agents = holders[digest]
-            if why is None and all(_row_key(found) != _row_key(a) for a, _ in agents):
-                agents.append((found, item))
-                continue
             rejected.append(
                 Rejected(item.name, why or f"the same file as {seen[digest]}", mail=item.mail)
             )
             continue
         if not item.saved and item.name in to_save:
             why = _other_copy(item, to_save[item.name])
-            claimed(found, item, digest, Rejected(item.name, why, mail=item.mail))
+            rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
-            claimed(found, item, digest, Rejected(item.name, held, mail=item.mail))
+            rejected.append(Rejected(item.name, held, mail=item.mail))
             continue
         seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
-        holders[digest] = [(found, item)]
         check = (
             sender_check(found, item.sender, rows, name=item.sender_name, sent_by=item.sent_by)
             if item.mail is not None
@@ -1129,30 +1121,35 @@ def check_files(
         )
         if not item.saved:
             to_save[item.name] = item
-    # A copy refused for something else is still a claim: of another agent than those
-    # taking the file, it makes the file disputed too, its refusal said after the dispute.
-    refused_too: dict[tuple[str, tuple[str, int]], int] = {}  # (file, agent) -> where
-    for digest, copies in claims.items():
-        agents = holders.setdefault(digest, [])
-        for row, item, at in copies:
-            if all(_row_key(row) != _row_key(a) for a, _ in agents):
-                agents.append((row, item))
-                refused_too[digest, _row_key(row)] = at
-    disputed = {d: agents for d, agents in holders.items() if len(agents) > 1}
-    for proof in [p for p in good if p.sha256 in disputed]:
-        good.remove(proof)
-        if proof.mail is not None:
-            to_save.pop(proof.file, None)
-    for digest, agents in disputed.items():
-        for i, (row, _) in enumerate(agents):
-            whose = _whose(agents, i)
-            place = refused_too.get((digest, _row_key(row)))
-            if place is None:
-                rejected.append(whose)
-            else:  # one refusal per copy: the dispute, then what else is wrong with it
-                own = rejected[place].reason
-                rejected[place] = replace(rejected[place], reason=f"{whose.reason}; besides, {own}")
     return good, rejected, to_save
+
+
+def _disputed(
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    order: Sequence[int],
+    rows: Sequence[Row],
+    table: Table,
+    sheet: TrackingBook | None,
+) -> dict[str, list[tuple[Row, Incoming]]]:
+    """The files (by SHA-256) come as more than one agent's transcript in this run and
+    recorded for none of them, with each agent and her first copy: whose it is cannot be
+    told. A copy counts whatever else is wrong with it — a bad name that still names her
+    ('Kayla_Brooks_TBT.pdf'), a day before her ESP Start Date: it came as hers."""
+    claims: dict[str, list[tuple[Row, Incoming]]] = {}
+    for i in order:
+        item, digest = incoming[i], digests[i]
+        if pdf_problem(item.data) is not None:
+            continue
+        found, _ = _named(item.name, rows, table.path.name)
+        if found is None:
+            continue
+        if sheet is not None and _recorded_words(sheet, digest, found.label()) is not None:
+            continue  # recorded for another: this copy is refused so, and claims nothing
+        agents = claims.setdefault(digest, [])
+        if all(_row_key(found) != _row_key(a) for a, _ in agents):
+            agents.append((found, item))
+    return {digest: agents for digest, agents in claims.items() if len(agents) > 1}
 
 
 def _row_key(row: Row) -> tuple[str, int]:
