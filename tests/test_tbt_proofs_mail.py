@@ -1080,3 +1080,28 @@ def test_the_agents_own_copy_is_taken_when_her_smes_copy_is_another_agents_file(
     reasons = [r["reason"] for r in data["rejected"]]
     assert len(reasons) == 2 and all("whose transcript is it?" in r for r in reasons), reasons
     assert not any("the one taken" in r for r in reasons), reasons
+
+
+def test_a_file_the_sme_renamed_is_dated_by_the_agents_own_email_holding_it(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The SME fixed the name of the agent's badly named file and attached it beside her
+    e-mail: the same bytes in her own e-mail date it (her day, her address), and her copy
+    is the same file, not one to rename."""
+    same = pdf("Ana Ruiz")
+    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("ana ruiz tbt.pdf", same),
+                    date=AGENT_SENT)  # fmt: skip
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same),
+                    date=FORWARDED)  # fmt: skip
+    outer.add_attachment(inner)
+    save(inbox, "fw.eml", outer)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["file"], proof["received"], proof["sender"]) == (
+        "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
+    ), proof  # fmt: skip
+    assert "sender_mismatch" not in proof, proof
+    (copy,) = data["rejected"]
+    assert copy["reason"] == "the same file as Ana Ruiz TBT.pdf (in fw.eml)", copy

@@ -1061,6 +1061,7 @@ def check_files(
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     order = _owners_first(incoming, digests, rows, table, sheet)
     disputed = _disputed(incoming, digests, order, rows, table, sheet)
+    own_copies = _own_copies(incoming, digests, rows, table)
     for item, digest in ((incoming[i], digests[i]) for i in order):
         problem = pdf_problem(item.data)
         if problem is not None:
@@ -1079,7 +1080,13 @@ def check_files(
             rejected.append(replace(whose, reason=whose.reason + besides))
             continue
         if misnamed is not None:
-            rejected.append(replace(misnamed, mail=item.mail))
+            recorded = sheet is not None and digest in sheet.hashes
+            if found is not None and digest in seen and not recorded:
+                # The agent's copy under another name: the same file, not one to rename.
+                same = f"the same file as {seen[digest]}"
+                rejected.append(Rejected(item.name, same, mail=item.mail))
+            else:
+                rejected.append(replace(misnamed, mail=item.mail))
             continue
         assert found is not None  # _named gives one or the other
         if digest in seen:
@@ -1092,6 +1099,9 @@ def check_files(
             why = _other_copy(item, to_save[item.name])
             rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
+        theirs = own_copies.get((digest, _row_key(found)))
+        if theirs is not None and theirs is not item and item.sender not in _addresses(found):
+            item = _sent_as(item, theirs)
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
@@ -1122,6 +1132,40 @@ def check_files(
         if not item.saved:
             to_save[item.name] = item
     return good, rejected, to_save
+
+
+def _own_copies(
+    incoming: Sequence[Incoming], digests: Sequence[str], rows: Sequence[Row], table: Table
+) -> dict[tuple[str, tuple[str, int]], Incoming]:
+    """The first copy of each file (SHA-256) that came in an e-mail from the address of the
+    agent it is named for — well or badly named —, by file and agent: her own e-mail."""
+    found: dict[tuple[str, tuple[str, int]], Incoming] = {}
+    for item, digest in zip(incoming, digests, strict=True):
+        if item.mail is None:
+            continue
+        row, _ = _named(item.name, rows, table.path.name)
+        if row is not None and item.sender in _addresses(row):
+            found.setdefault((digest, _row_key(row)), item)
+    return found
+
+
+def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
+    """The copy `item` as the agent's own e-mail `theirs`, holding the same file under
+    another name (one her SME renamed), sent it: her day, her address, the forwards."""
+    return replace(
+        item,
+        received=theirs.received,
+        sender=theirs.sender,
+        sender_name=theirs.sender_name,
+        sent_by=theirs.sent_by,
+        sent=theirs.sent,
+        via=theirs.via,
+        forwarded_by=theirs.forwarded_by,
+        forwarded=theirs.forwarded,
+        forwarded_on=theirs.forwarded_on,
+        forward_sent=theirs.forward_sent,
+        date_warning=theirs.date_warning,
+    )
 
 
 def _disputed(
