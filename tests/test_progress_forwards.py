@@ -353,3 +353,22 @@ def test_her_own_memo_with_a_header_block_is_no_forward(tracker: Path, folder: P
     data = run(tracker, folder)
     assert data["unmatched"] == []
     assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-24")]
+
+
+def test_her_own_report_dated_after_the_forward_carrying_it_is_of_the_forwards_day(
+    tracker: Path, folder: Path
+) -> None:
+    """A wrong clock on the agent's computer: no e-mail is forwarded before it was sent."""
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    fw = message(xavier, FORWARDED, "FW: ESP progress", "")
+    fw.add_attachment(message(xavier, "Fri, 27 Nov 2026 22:00:00 +0000", "ESP progress", REPORT))
+    (folder / "fw.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-24")]
+    assert [(p["source"], p["problem"]) for p in data["problems"]] == [
+        (
+            "fw.eml",
+            "the attached report is dated 11/27/2026, after the forward carrying it "
+            "(11/24/2026): a wrong clock on the agent's computer? Dated the forward's day",
+        )
+    ]

@@ -1150,7 +1150,16 @@ def forwarded_report(
     attached = [inner for r in attached for inner in (r.carried or (r,))]
     own = [r for r in attached if _same_sender_or_name((r.name, r.email), mine)]
     if not typed and len(own) == 1:
-        return replace(own[0], source=report.source)
+        found = replace(own[0], source=report.source)
+        if found.day > report.day:  # no e-mail is forwarded before it was sent
+            late = (
+                f"the attached report is dated {fmt(found.day)}, after the forward carrying it "
+                f"({fmt(report.day)}): a wrong clock on the agent's computer? Dated the "
+                "forward's day"
+            )
+            warned = "; ".join(w for w in (found.warning, late) if w)
+            found = replace(found, day=report.day, sent=report.sent, warning=warned)
+        return found
     who = display_name(report.name) if report.name else report.email
     if not typed and own:
         days = ", ".join(fmt(r.day) for r in own)
