@@ -907,7 +907,9 @@ SME_FORWARDED = "Tue, 24 Nov 2026 15:00:00 +0000"
 LEAD_FORWARDED = "Mon, 30 Nov 2026 15:00:00 +0000"
 
 
-def _twice_forwarded(layout: str, agent: str, agents_date: str | None) -> bytes:
+def _twice_forwarded(
+    layout: str, agent: str, agents_date: str | None, smes_date: str = SME_FORWARDED
+) -> bytes:
     """The agent's e-mail (its PDF attached) forwarded as an attachment by an SME, whose
     forward the lead forwards as an attachment: as attached messages (.eml), as Outlook
     embedded messages (.msg), or an .eml with the SME's saved .msg attached to it."""
@@ -916,7 +918,7 @@ def _twice_forwarded(layout: str, agent: str, agents_date: str | None) -> bytes:
     del inner["Date"]
     if agents_date is not None:
         inner["Date"] = agents_date
-    mid = message("Pat Sme <pat.sme@vendorcx.com>", date=SME_FORWARDED)
+    mid = message("Pat Sme <pat.sme@vendorcx.com>", date=smes_date)
     top = message("Lee Lead <lee.lead@vendorcx.com>", date=LEAD_FORWARDED)
     if layout == "eml":
         mid.add_attachment(inner)
@@ -1105,3 +1107,21 @@ def test_a_file_the_sme_renamed_is_dated_by_the_agents_own_email_holding_it(
     assert "sender_mismatch" not in proof, proof
     (copy,) = data["rejected"]
     assert copy["reason"] == "the same file as Ana Ruiz TBT.pdf (in fw.eml)", copy
+
+
+def test_an_smes_forward_dated_after_the_leads_forward_carrying_it_is_a_wrong_clock(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The agent's e-mail holds no time, the SME's forward says Fri 12/04, the lead's that
+    carries it Mon 11/30: no e-mail is forwarded before it was sent, so 11/30, said."""
+    later = "Fri, 04 Dec 2026 15:00:00 +0000"
+    chain = _twice_forwarded("eml", "Ana Ruiz <ana.ruiz@vendorcx.com>", None, later)
+    (inbox / "ana.eml").write_bytes(chain)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["received"] == "2026-11-30", proof
+    assert proof["date_warning"] == (
+        "pat.sme@vendorcx.com's forward is dated 12/04/2026, after the forward that carries it "
+        "(lee.lead@vendorcx.com, 11/30/2026): a wrong clock on that computer? Dated 11/30/2026"
+    )

@@ -846,6 +846,20 @@ def _from_mail(
                 "forward's day"
             )
             day, sent = forward_day, forward_sent
+        # Every forward further out is a latest day too: one dated after the forward that
+        # carries it is a wrong clock on its sender's computer.
+        timed = [(local_day(hop.sent, tz), hop) for hop in forwards if hop.sent is not None]
+        earliest = min(timed, key=lambda t: t[0], default=None)
+        if own and earliest is not None and carrier is not None and day > earliest[0]:
+            low_day, low = earliest
+            late = (
+                f"{carrier.who or 'an e-mail with no sender'}'s forward is dated "
+                f"{fmt(local_day(carrier.sent, tz)) if carrier.sent else ''}, after the forward "
+                f"that carries it ({low.who or 'no sender'}, {fmt(low_day)}): a wrong clock on "
+                f"that computer? Dated {fmt(low_day)}"
+            )
+            warning = f"{warning}; {late}" if warning else late
+            day, sent = low_day, low.sent
         incoming.append(
             Incoming(
                 attached.name,
