@@ -1125,3 +1125,35 @@ def test_an_smes_forward_dated_after_the_leads_forward_carrying_it_is_a_wrong_cl
         "pat.sme@vendorcx.com's forward is dated 12/04/2026, after the forward that carries it "
         "(lee.lead@vendorcx.com, 11/30/2026): a wrong clock on that computer? Dated 11/30/2026"
     )
+
+
+IMCEAEX = (
+    "IMCEAEX-_O=EXCHANGELABS_OU=EXCHANGE+20ADMINISTRATIVE+20GROUP+20+28FYDIBOHF23SPDLT+29_CN"
+    "=RECIPIENTS_CN=a1b2-Ana+20Ruiz@namprd04.prod.outlook.com"
+)
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ("Ana Ruiz", "Ana Ruiz"),
+        ('"Ruiz, Ana"', "Ruiz, Ana"),
+        (f'"Ruiz, Ana" <{IMCEAEX}>', "Ruiz, Ana"),
+    ],
+)
+def test_an_agents_email_with_no_smtp_address_passes_on_her_name(
+    tracker: Path, config: Path, inbox: Path, sender: str, shown: str
+) -> None:
+    """An Exchange colleague's e-mail forwarded by her SME holds her name, no address (or
+    an Exchange one, no SMTP address): her name is checked, and said as written."""
+    inner = message(sender, ("Ana Ruiz TBT.pdf", pdf("Ana Ruiz")), date=AGENT_SENT)
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", date=FORWARDED)
+    outer.add_attachment(inner)
+    save(inbox, "fw.eml", outer)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert "sender_mismatch" not in proof, proof
+    assert proof["forwarded"] == (
+        f"sent by {shown} on 11/23/2026, forwarded by pat.sme@vendorcx.com on 11/25/2026"
+    ), proof

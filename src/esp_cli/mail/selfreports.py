@@ -935,13 +935,25 @@ def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
     """The From header's (display name, address), or another address header's. The header
     is split into name and address before its encoded words are decoded: decoded first, an
     encoded `Price, Devon` would read as two addresses. A name with a comma that its mailer
-    did not quote (`Brooks, Kayla <kayla@x.com>`) is still one name."""
+    did not quote (`Brooks, Kayla <kayla@x.com>`) is still one name; a name alone, or with
+    an Exchange directory name for address (`IMCEAEX-…`), has no address."""
     raw = _raw_header(msg, header)
     if raw is None:
         return "", ""
     found = _NAME_AND_ADDRESS.match(raw)
-    name, addr = (found.group("name"), found.group("addr")) if found else parseaddr(raw)
-    return decode_words(name).strip(), addr.strip()
+    if found:
+        name, addr = found.group("name"), found.group("addr")
+    elif "@" not in raw:  # a display name alone (`Brooks, Kayla`): no address
+        name, addr = raw.strip().strip('"<>').strip(), ""
+    else:
+        name, addr = parseaddr(raw)
+    if addr.casefold().startswith(_EXCHANGE_ADDRESS):
+        addr = ""  # an Exchange directory name, no SMTP address: the name says who
+    return decode_words(name).strip().strip('"').strip(), addr.strip()
+
+
+# An Exchange user's directory name written as an address (`IMCEAEX-_O=…@….outlook.com`).
+_EXCHANGE_ADDRESS = "imceaex-"
 
 
 def same_sender(a: tuple[str, str], b: tuple[str, str]) -> bool:
