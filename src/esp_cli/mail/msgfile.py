@@ -52,6 +52,7 @@ from esp_cli.mail.selfreports import (
     parse_email,
     same_sender,
     subject_text,
+    undated_warning,
     unfolded,
     warnings,
 )
@@ -394,10 +395,7 @@ def _report(
     undated = ""
     if when is None and forwarded is not None:
         when = forwarded
-        undated = (
-            f"the attached e-mail {props.text(SUBJECT)!r} has no date: dated the day it was "
-            "forwarded; check the day of the report"
-        )
+        undated = undated_warning(props.text(SUBJECT))
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
     body = _body(props)

@@ -1036,10 +1036,7 @@ def _report_of(
     undated = ""
     if when is None and forwarded is not None:
         when = forwarded
-        undated = (
-            f"the attached e-mail {subject!r} has no date: dated the day it was forwarded; "
-            "check the day of the report"
-        )
+        undated = undated_warning(subject)
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
     body = _body(msg)
@@ -1086,6 +1083,14 @@ def encoded_message(part: Message) -> bytes | None:
         return None
     raw = text.encode("ascii", "replace")
     return base64.b64decode(raw) if encoding == "base64" else quopri.decodestring(raw)
+
+
+def undated_warning(subject: str) -> str:
+    """What is said of an attached e-mail with no date, dated by the forward carrying it."""
+    return (
+        f"the attached e-mail {subject!r} has no date: dated the day it was forwarded; check "
+        "the day of the report"
+    )
 
 
 def _attached_reports(

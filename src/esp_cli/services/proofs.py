@@ -1062,10 +1062,12 @@ def check_files(
 ) -> tuple[list[Proof], list[Rejected], dict[str, Incoming]]:
     """The good proofs, those rejected and why, and the attachments to save into the folder
     (by file name) once recorded. Of the same file come in more than once, the one of the
-    agent the TBT Tracking Sheet (`sheet`) has it recorded for is taken, whatever the order
-    of the names; the others are the copies. The same file come as two agents' transcripts,
-    recorded for neither, says nothing of whose it is: neither is taken, each naming the
-    other (two copies of one agent's are one proof). Each is dated as `dated` says
+    agent the TBT Tracking Sheet (`sheet`) has it recorded for is taken, else one from its
+    agent's own e-mail, whatever the order of the names; the others are the copies (a copy
+    the SME renamed is dated by the agent's own e-mail holding it). The same file come as
+    two agents' transcripts, recorded for neither, says nothing of whose it is: neither is
+    taken, whatever else is wrong with either copy, each naming the other (two copies of
+    one agent's are one proof). Each is dated as `dated` says
     (`today`: the latest day a proof can have come)."""
     rows = list(table.rows())
     good: list[Proof] = []
