@@ -1157,3 +1157,26 @@ def test_an_agents_email_with_no_smtp_address_passes_on_her_name(
     assert proof["forwarded"] == (
         f"sent by {shown} on 11/23/2026, forwarded by pat.sme@vendorcx.com on 11/25/2026"
     ), proof
+
+
+def test_an_email_forwarded_more_than_five_deep_as_a_message_is_not_opened(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """As deep as an e-mail attached as a file is opened, and no deeper: said, not taken
+    for "no PDF attached"."""
+    deep = message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", pdf("K")))
+    for level in range(7, 0, -1):
+        wrapper = message("pat.sme@vendorcx.com")
+        wrapper.replace_header("Subject", f"level {level}")
+        wrapper.add_attachment(deep)
+        deep = wrapper
+    save(inbox, "deep.eml", deep)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == []
+    ((file, reason),) = [(r["file"], r["reason"]) for r in data["rejected"]]
+    assert reason == (
+        "an attached e-mail esp did not open: e-mails attached more than 5 deep are not "
+        "opened; ask for the PDF itself"
+    ), (file, reason)
