@@ -5,8 +5,10 @@ report it carries."""
 
 from __future__ import annotations
 
+import base64
 import json
 from email.message import EmailMessage
+from email.mime.base import MIMEBase
 from pathlib import Path
 from typing import Any
 
@@ -134,8 +136,239 @@ def test_an_smes_forward_of_an_agents_report_says_whose_report_it_carries(
     assert [(u["source"], u["reason"]) for u in data["unmatched"]] == [
         (
             name,
-            "no agent has the e-mail pat.sme@x.com; no agent is named Pat Sme; it carries a "
-            "report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an attached "
-            "e-mail: save that e-mail on its own and import it",
+            "a forward by Pat Sme with nothing typed in it, of another person's report: it "
+            "carries a report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an "
+            "attached e-mail: save that e-mail on its own and import it",
+        )
+    ]
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_an_agents_forward_of_another_agents_report_is_not_hers(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Xavier forwards Rebecca's report with nothing typed: he wrote no report that day, so
+    nothing is imported for him; the forward is listed, saying whose report it carries."""
+    name = f"buddy.{layout}"
+    xavier, rebecca = "Xavier Dunn <xavier.dunn@x.com>", "Rebecca Stone <rebecca.stone@x.com>"
+    (folder / name).write_bytes(forward(xavier, rebecca, layout))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    assert [(u["source"], u["reason"]) for u in data["unmatched"]] == [
+        (
+            name,
+            "a forward by Xavier Dunn with nothing typed in it, of another person's report: "
+            "it carries a report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an "
+            "attached e-mail: save that e-mail on its own and import it",
+        )
+    ]
+
+
+def test_an_agents_forward_of_another_agents_report_with_words_of_her_own_says_so(
+    tracker: Path, folder: Path
+) -> None:
+    """What Xavier typed is his; the report he forwards is Rebecca's, and is said."""
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", "Mine: 5/8")
+    fw.add_attachment(message("Rebecca Stone <rebecca.stone@x.com>", REPORTED, "ESP", REPORT))
+    (folder / "typed.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-24")]
+    assert [(p["source"], p["problem"]) for p in data["problems"]] == [
+        (
+            "typed.eml",
+            "it carries a report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an "
+            "attached e-mail: save that e-mail on its own and import it",
+        )
+    ]
+
+
+def test_an_smes_forward_of_two_agents_reports_says_both(tracker: Path, folder: Path) -> None:
+    fw = message("Pat Sme <pat.sme@x.com>", FORWARDED, "FW: ESP progress", "")
+    fw.add_attachment(message("Rebecca Stone <rebecca.stone@x.com>", REPORTED, "ESP", REPORT))
+    fw.add_attachment(message("Xavier Dunn <xavier.dunn@x.com>", REPORTED, "ESP", REPORT))
+    (folder / "two.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    (refused,) = data["unmatched"]
+    assert refused["reason"].endswith(
+        "it carries reports Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026 and Xavier "
+        "Dunn (xavier.dunn@x.com) sent on 11/23/2026, in attached e-mails: save each attached "
+        "e-mail on its own and import them"
+    ), refused
+
+
+def _encoded(fw: EmailMessage, report: EmailMessage) -> None:
+    """`report` attached base64-encoded, as some web mailers write an attached message."""
+    part = MIMEBase("message", "rfc822")
+    part.set_payload(base64.b64encode(report.as_bytes()).decode())
+    part["Content-Transfer-Encoding"] = "base64"
+    part["Content-Disposition"] = 'attachment; filename="ESP progress.eml"'
+    fw.make_mixed()
+    fw.attach(part)
+
+
+def _shape(shape: str) -> EmailMessage:
+    """Xavier's Monday report forwarded by him, as an attachment, with nothing typed, in
+    one of the shapes mail programs give it."""
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    report = message(xavier, REPORTED, "ESP progress", REPORT)
+    if shape == "base64":
+        fw = message(xavier, FORWARDED, "FW: ESP progress", "")
+        _encoded(fw, report)
+    elif shape == "personal address":
+        fw = message("Xavier Dunn <xdunn1990@gmail.com>", FORWARDED, "FW: ESP progress", "")
+        fw.add_attachment(report)
+    elif shape == "through his SME":
+        sme = message("Pat Sme <pat.sme@x.com>", FORWARDED, "FW: ESP progress", "")
+        sme.add_attachment(report)
+        later = "Wed, 25 Nov 2026 15:00:00 +0000"
+        fw = message(xavier, later, "FW: FW: ESP progress", "")
+        fw.add_attachment(sme)
+    else:  # Outlook's signature alone in the forward
+        signature = "\n\nXavier Dunn\nCustomer Care Agent | VendorCX\n(614) 555-0146\n"
+        fw = message(xavier, FORWARDED, "FW: ESP progress", signature)
+        fw.add_attachment(report)
+    return fw
+
+
+@pytest.mark.parametrize(
+    "shape", ["base64", "personal address", "through his SME", "signature only"]
+)
+def test_an_agents_forward_of_her_own_report_in_any_shape_is_that_report(
+    tracker: Path, folder: Path, shape: str
+) -> None:
+    (folder / "fw.eml").write_bytes(_shape(shape).as_bytes())
+    data = run(tracker, folder)
+    assert data["unmatched"] == [] and data["problems"] == []
+    assert [(i["agent"], i["date"], i["note"]) for i in data["imported"]] == [
+        ("Xavier Dunn", "2026-11-23", f"11/23/2026 - Xavier Dunn - {REPORT}")
+    ]
+
+
+def _attached(fw: EmailMessage, report: EmailMessage, layout: str) -> bytes:
+    """`fw` with `report` attached: as a message (.eml), or embedded (.msg)."""
+    if layout == "eml":
+        fw.add_attachment(report)
+        return fw.as_bytes()
+    outer = MapiMessage.from_email_message(fw)
+    outer.add_embedded_message_attachment(
+        MapiMessage.from_email_message(report), filename="ESP progress"
+    )
+    return outer.to_bytes()
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_an_agents_own_report_forwarded_with_no_date_is_of_the_forwards_day_and_said(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    report = message(xavier, "", "ESP progress", REPORT)
+    del report["Date"]
+    fw = message(xavier, FORWARDED, "FW: ESP progress", "")
+    (folder / f"fw.{layout}").write_bytes(_attached(fw, report, layout))
+    data = run(tracker, folder)
+    assert [(i["agent"], i["date"], i["note"]) for i in data["imported"]] == [
+        ("Xavier Dunn", "2026-11-24", f"11/24/2026 - Xavier Dunn - {REPORT}")
+    ]
+    assert [(p["source"], p["problem"]) for p in data["problems"]] == [
+        (
+            f"fw.{layout}",
+            "the attached e-mail 'ESP progress' has no date: dated the day it was forwarded; "
+            "check the day of the report",
+        )
+    ]
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_a_forward_whose_attached_email_esp_cannot_read_is_not_imported(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Nothing typed, and the attached e-mail (no sender) cannot be read: never a note of
+    the subject alone on the forward's day."""
+    report = message("", REPORTED, "ESP progress", REPORT)
+    del report["From"]
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", "")
+    (folder / f"fw.{layout}").write_bytes(_attached(fw, report, layout))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    ((source, reason),) = [(u["source"], u["reason"]) for u in data["unmatched"]]
+    assert source == f"fw.{layout}"
+    assert reason.startswith(
+        "a forward with nothing typed in it whose attached e-mail esp cannot read ('ESP "
+        "progress': no "
+    ), reason
+    assert reason.endswith("): open it, and import it or add the report with esp note add")
+
+
+def _inline(sender: str, quoted: str, html: bool, subject: str = "FW: ESP progress") -> bytes:
+    """`sender`'s inline forward with nothing typed of the report whose quoted From line
+    is `quoted`, as Outlook writes it in plain text or in HTML."""
+    if html:
+        value = quoted.replace("<", "&lt;").replace(">", "&gt;")
+        body = (
+            "<html><body><p>&nbsp;</p><div style='border-top:solid #E1E1E1 1.0pt'><p><b>From:"
+            f"</b> {value}<br><b>Sent:</b> Monday, November 23, 2026 5:00 PM<br><b>To:</b> "
+            f"Tom Alvarez<br><b>Subject:</b> ESP progress</p></div><p>{REPORT}</p></body></html>"
+        )
+    else:
+        body = (
+            f"\n\n-----Original Message-----\nFrom: {quoted}\nSent: Monday, November 23, 2026 "
+            f"5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\nSubject: ESP progress\n\n{REPORT}\n"
+        )
+    fw = message(sender, FORWARDED, subject, body)
+    if html:
+        fw.set_content(body, subtype="html")
+    return fw.as_bytes()
+
+
+@pytest.mark.parametrize(
+    ("sender", "quoted", "html"),
+    [
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier <xavier.dunn@x.com>", False),
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier [mailto:xavier.dunn@x.com]", False),
+        ("Xavier Dunn <xavier.dunn@x.com>", "Xavier Dunn", False),
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier", False),
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier", True),
+        ("Xavier Dunn <xavier.dunn@x.com>", "Xavier Dunn", True),
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier <xavier.dunn@x.com>", True),
+    ],
+)
+def test_an_inline_forward_of_her_own_report_is_refused_however_outlook_names_her(
+    tracker: Path, folder: Path, sender: str, quoted: str, html: bool
+) -> None:
+    (folder / "inline.eml").write_bytes(_inline(sender, quoted, html))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    ((source, reason),) = [(u["source"], u["reason"]) for u in data["unmatched"]]
+    assert source == "inline.eml"
+    assert reason.startswith(
+        "a forward of Xavier Dunn's own earlier e-mail (sent Monday, November 23, 2026 5:00 PM) "
+        "with nothing typed above it"
+    ), reason
+
+
+def test_her_own_memo_with_a_header_block_is_no_forward(tracker: Path, folder: Path) -> None:
+    """Not a forward (no FW: in its subject): a block she typed at the top is hers."""
+    memo = _inline('"Dunn, Xavier" <xavier.dunn@x.com>', "Dunn, Xavier", True, "ESP progress")
+    (folder / "memo.eml").write_bytes(memo)
+    data = run(tracker, folder)
+    assert data["unmatched"] == []
+    assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-24")]
+
+
+def test_her_own_report_dated_after_the_forward_carrying_it_is_of_the_forwards_day(
+    tracker: Path, folder: Path
+) -> None:
+    """A wrong clock on the agent's computer: no e-mail is forwarded before it was sent."""
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    fw = message(xavier, FORWARDED, "FW: ESP progress", "")
+    fw.add_attachment(message(xavier, "Fri, 27 Nov 2026 22:00:00 +0000", "ESP progress", REPORT))
+    (folder / "fw.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-24")]
+    assert [(p["source"], p["problem"]) for p in data["problems"]] == [
+        (
+            "fw.eml",
+            "the attached report is dated 11/27/2026, after the forward carrying it "
+            "(11/24/2026): a wrong clock on the agent's computer? Dated the forward's day",
         )
     ]

@@ -2208,3 +2208,29 @@ def test_a_tracking_sheet_name_too_long_for_its_backup_is_refused_naming_it(
 def test_a_file_named_last_first_with_any_comma_is_said_to_be_so(comma: str) -> None:
     said = misnaming(f"Farouk{comma} Yasmin TBT.pdf", "Yasmin Farouk TBT.pdf", "Yasmin Farouk")
     assert said == "'Last, First' order", said
+
+
+@pytest.mark.parametrize("name", ["Kim_Lee_TBT.pdf", "kim lee tbt.pdf", "Kim Lee.pdf"])
+def test_the_same_file_as_two_agents_transcripts_is_neither_agents_when_one_is_misnamed(
+    tracker: Path, tmp_path: Path, name: str
+) -> None:
+    """A copy refused for its name alone still came as that agent's transcript: the same
+    bytes as Ana's, so whose it is cannot be told — neither is recorded, each naming the
+    other, the misnamed one told its name too; renamed, it is still not recorded for Ana."""
+    both = proof_folder(
+        tmp_path / "both", {name: pdf("Kim Lee"), "Ana Ruiz TBT.pdf": pdf("Kim Lee")}
+    )
+    res = proofs(tracker, both, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    why = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert why["Ana Ruiz TBT.pdf"].startswith(
+        f"the same file as Kim Lee's ({name}): whose transcript is it?"
+    ), why
+    assert why[name].startswith(
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf): whose transcript is it?"
+    ), why
+    assert "rename it to 'Kim Lee TBT.pdf'" in why[name], why
+    assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
+    assert tracker_cells(tracker)[1:3] == [["N", None], ["N", None]]

@@ -874,13 +874,42 @@ def test_one_file_mailed_as_two_agents_transcripts_is_neither_saved_nor_recorded
     assert (inbox / "Kim Lee TBT.pdf").read_bytes() == same
 
 
+def test_one_file_as_two_agents_transcripts_is_neither_when_one_waits_for_her_start(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """Kim's copy is held (her ESP Start Date is still ahead), Ana's has the same bytes:
+    the file still came as both agents' transcripts, so neither is recorded."""
+    headers = (*HEADERS, factories.headers("esp_start")[0])
+    rows = [[*a, date(2099, 1, 5) if a[1] == "Kim Lee" else None] for a in AGENTS]
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(headers, a,
+                                strict=True)) for a in rows], headers=headers)  # fmt: skip
+    same = pdf("Kim Lee")
+    save(inbox, "a kim.eml", message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", same)))
+    save(inbox, "b ana.eml", message("ana.ruiz@vendorcx.com", ("Ana Ruiz TBT.pdf", same)))
+    res = proofs(tracker, config, inbox)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["changes"] == []
+    why = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert why["Ana Ruiz TBT.pdf"].startswith(
+        "the same file as Kim Lee's (Kim Lee TBT.pdf in a kim.eml): whose transcript is it?"
+    ), why
+    assert why["Kim Lee TBT.pdf"].startswith(
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in b ana.eml): whose transcript is it?"
+    ), why
+    assert "run esp tbt proofs again from 01/05/2099" in why["Kim Lee TBT.pdf"], why
+    assert sorted(p.name for p in inbox.iterdir()) == ["a kim.eml", "b ana.eml"]
+
+
 # Tue 11/24 and Mon 11/30, 10:00 am in New York: an SME forwards the agent's e-mail to the
 # lead, who forwards the SME's to the coordinator days later.
 SME_FORWARDED = "Tue, 24 Nov 2026 15:00:00 +0000"
 LEAD_FORWARDED = "Mon, 30 Nov 2026 15:00:00 +0000"
 
 
-def _twice_forwarded(layout: str, agent: str, agents_date: str | None) -> bytes:
+def _twice_forwarded(
+    layout: str, agent: str, agents_date: str | None, smes_date: str = SME_FORWARDED
+) -> bytes:
     """The agent's e-mail (its PDF attached) forwarded as an attachment by an SME, whose
     forward the lead forwards as an attachment: as attached messages (.eml), as Outlook
     embedded messages (.msg), or an .eml with the SME's saved .msg attached to it."""
@@ -889,7 +918,7 @@ def _twice_forwarded(layout: str, agent: str, agents_date: str | None) -> bytes:
     del inner["Date"]
     if agents_date is not None:
         inner["Date"] = agents_date
-    mid = message("Pat Sme <pat.sme@vendorcx.com>", date=SME_FORWARDED)
+    mid = message("Pat Sme <pat.sme@vendorcx.com>", date=smes_date)
     top = message("Lee Lead <lee.lead@vendorcx.com>", date=LEAD_FORWARDED)
     if layout == "eml":
         mid.add_attachment(inner)
@@ -1004,3 +1033,150 @@ def test_two_different_copies_in_one_email_say_which_was_taken(
         "ana.ruiz@vendorcx.com) and is the one taken; esp never saves over another file: "
         "compare the two, and if this one is the transcript, record it by hand"
     )
+
+
+@pytest.mark.parametrize("names", [("FW My TBT transcript.eml", "My TBT transcript.eml"),
+                                   ("b mine.eml", "a sme.eml")])  # fmt: skip
+def test_the_agents_own_email_is_the_proof_beside_her_smes_forward_of_it(
+    tracker: Path, config: Path, inbox: Path, names: tuple[str, str]
+) -> None:
+    """The agent's e-mail and her SME's ordinary Forward of it (the PDF attached again) in
+    one folder: the same file, taken from the agent's own e-mail — her day, her address —
+    whichever e-mail file's name sorts first."""
+    forward_name, own_name = names
+    same = pdf("Ana Ruiz")
+    save(inbox, own_name, message("ana.ruiz@vendorcx.com", ("Ana Ruiz TBT.pdf", same)))
+    sme = message("pat.sme@vendorcx.com", ("Ana Ruiz TBT.pdf", same), date=SME_FORWARDED)
+    save(inbox, forward_name, sme)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["from_email"], proof["received"]) == (own_name, "2026-11-23"), proof
+    assert "sender_mismatch" not in proof and proof["sender"] == "ana.ruiz@vendorcx.com", proof
+    (copy,) = data["rejected"]
+    assert copy["from_email"] == forward_name
+    assert copy["reason"] == f"the same file as Ana Ruiz TBT.pdf (in {own_name})"
+
+
+def test_the_agents_own_copy_is_taken_when_her_smes_copy_is_another_agents_file(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The SME attached Ana's name on a file that is also Kim's transcript, beside Ana's own
+    e-mail holding another file: the SME's copy is neither agent's, so nothing says it was
+    taken; Ana's own copy, from her address, is her proof."""
+    shared = pdf("shared")
+    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("own")),
+                    date=AGENT_SENT)  # fmt: skip
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", shared),
+                    date=FORWARDED)  # fmt: skip
+    outer.add_attachment(inner)
+    save(inbox, "a fw.eml", outer)
+    (inbox / "Kim Lee TBT.pdf").write_bytes(shared)  # saved by hand
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [(p["agent"], p["sender"]) for p in data["recorded"]] == [
+        ("Ana Ruiz", "ana.ruiz@vendorcx.com")
+    ]
+    reasons = [r["reason"] for r in data["rejected"]]
+    assert len(reasons) == 2 and all("whose transcript is it?" in r for r in reasons), reasons
+    assert not any("the one taken" in r for r in reasons), reasons
+
+
+def test_a_file_the_sme_renamed_is_dated_by_the_agents_own_email_holding_it(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The SME fixed the name of the agent's badly named file and attached it beside her
+    e-mail: the same bytes in her own e-mail date it (her day, her address), and her copy
+    is the same file, not one to rename."""
+    same = pdf("Ana Ruiz")
+    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("ana ruiz tbt.pdf", same),
+                    date=AGENT_SENT)  # fmt: skip
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same),
+                    date=FORWARDED)  # fmt: skip
+    outer.add_attachment(inner)
+    save(inbox, "fw.eml", outer)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["file"], proof["received"], proof["sender"]) == (
+        "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
+    ), proof  # fmt: skip
+    assert "sender_mismatch" not in proof, proof
+    (copy,) = data["rejected"]
+    assert copy["reason"] == "the same file as Ana Ruiz TBT.pdf (in fw.eml)", copy
+
+
+def test_an_smes_forward_dated_after_the_leads_forward_carrying_it_is_a_wrong_clock(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The agent's e-mail holds no time, the SME's forward says Fri 12/04, the lead's that
+    carries it Mon 11/30: no e-mail is forwarded before it was sent, so 11/30, said."""
+    later = "Fri, 04 Dec 2026 15:00:00 +0000"
+    chain = _twice_forwarded("eml", "Ana Ruiz <ana.ruiz@vendorcx.com>", None, later)
+    (inbox / "ana.eml").write_bytes(chain)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["received"] == "2026-11-30", proof
+    assert proof["date_warning"] == (
+        "pat.sme@vendorcx.com's forward is dated 12/04/2026, after the forward that carries it "
+        "(lee.lead@vendorcx.com, 11/30/2026): a wrong clock on that computer? Dated 11/30/2026"
+    )
+
+
+IMCEAEX = (
+    "IMCEAEX-_O=EXCHANGELABS_OU=EXCHANGE+20ADMINISTRATIVE+20GROUP+20+28FYDIBOHF23SPDLT+29_CN"
+    "=RECIPIENTS_CN=a1b2-Ana+20Ruiz@namprd04.prod.outlook.com"
+)
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ("Ana Ruiz", "Ana Ruiz"),
+        ('"Ruiz, Ana"', "Ruiz, Ana"),
+        (f'"Ruiz, Ana" <{IMCEAEX}>', "Ruiz, Ana"),
+    ],
+)
+def test_an_agents_email_with_no_smtp_address_passes_on_her_name(
+    tracker: Path, config: Path, inbox: Path, sender: str, shown: str
+) -> None:
+    """An Exchange colleague's e-mail forwarded by her SME holds her name, no address (or
+    an Exchange one, no SMTP address): her name is checked, and said as written."""
+    inner = message(sender, ("Ana Ruiz TBT.pdf", pdf("Ana Ruiz")), date=AGENT_SENT)
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", date=FORWARDED)
+    outer.add_attachment(inner)
+    save(inbox, "fw.eml", outer)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert "sender_mismatch" not in proof, proof
+    assert proof["forwarded"] == (
+        f"sent by {shown} on 11/23/2026, forwarded by pat.sme@vendorcx.com on 11/25/2026"
+    ), proof
+
+
+def test_an_email_forwarded_more_than_five_deep_as_a_message_is_not_opened(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """As deep as an e-mail attached as a file is opened, and no deeper: said, not taken
+    for "no PDF attached"."""
+    deep = message("kim.lee@vendorcx.com", ("Kim Lee TBT.pdf", pdf("K")))
+    for level in range(7, 0, -1):
+        wrapper = message("pat.sme@vendorcx.com")
+        wrapper.replace_header("Subject", f"level {level}")
+        wrapper.add_attachment(deep)
+        deep = wrapper
+    save(inbox, "deep.eml", deep)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == []
+    ((file, reason),) = [(r["file"], r["reason"]) for r in data["rejected"]]
+    assert reason == (
+        "an attached e-mail esp did not open: e-mails attached more than 5 deep are not "
+        "opened; ask for the PDF itself"
+    ), (file, reason)

@@ -76,6 +76,8 @@ class SelfReport:
     # Another person's report an e-mail carries as an e-mail attached to it (an SME's forward
     # of an agent's report): whose, of which day, and what to do ('' when none).
     carries: str = field(default="", metadata=as_json(hidden=True))
+    # ... those reports, when the e-mail is a forward of them with nothing typed in it.
+    carried: tuple[SelfReport, ...] = field(default=(), metadata=as_json(hidden=True))
 
 
 def written_otherwise(text: str, report: SelfReport, *, by_earlier_esp: bool) -> bool:

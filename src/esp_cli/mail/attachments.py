@@ -11,8 +11,6 @@ attached to a message forwarded as an attachment, or to an e-mail attached as a 
 
 from __future__ import annotations
 
-import base64
-import quopri
 from dataclasses import replace
 from email.message import EmailMessage, Message
 
@@ -22,6 +20,7 @@ from esp_cli.mail.selfreports import (
     MAIL_FILES,
     MAIL_KINDS,
     UnreadableMail,
+    encoded_message,
     file_name,
     on_behalf,
     read_message,
@@ -47,7 +46,7 @@ def read_files(data: bytes, depth: int = 0) -> MailFiles:
         found = msg_files(data)
         attached = list(found.files)
     else:
-        found, attached = _eml_files(data)
+        found, attached = _eml_files(data, depth)
     return _opened(found, attached, depth)
 
 
@@ -93,7 +92,7 @@ def _within(found: Attached, mail: Attached) -> Attached:
     )
 
 
-def _eml_files(data: bytes) -> tuple[MailFiles, list[Attached]]:
+def _eml_files(data: bytes, depth: int = 0) -> tuple[MailFiles, list[Attached]]:
     msg = read_message(data)
     if msg.get_content_type() in ENCRYPTED_TYPES:
         raise UnreadableMail(
@@ -104,12 +103,21 @@ def _eml_files(data: bytes) -> tuple[MailFiles, list[Attached]]:
     by = on_behalf(msg, (name, addr))
     files: list[Attached] = []
     emails: list[str] = []
-    _contents(msg, files, emails)
-    found = MailFiles(name, addr.lower(), sent_time(msg), (), tuple(emails), by[1].lower())
+    unopened: list[tuple[str, str]] = []
+    _contents(msg, files, emails, unopened, depth)
+    found = MailFiles(
+        name, addr.lower(), sent_time(msg), (), tuple(emails), by[1].lower(), tuple(unopened)
+    )
     return found, files
 
 
-def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
+def _contents(
+    part: Message,
+    files: list[Attached],
+    emails: list[str],
+    unopened: list[tuple[str, str]],
+    depth: int,
+) -> None:
     """Every part of `part` with a file name, or typed as a PDF, in the order the message
     holds them, into `files` — inside an attached message too, whose subject (else file
     name) goes into `emails`, and whose sender sent its files. An attached message its
@@ -118,17 +126,20 @@ def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
     kind = part.get_content_type()
     if kind == "message/rfc822":
         name = file_name(part)
-        encoded = _encoded_message(part)
+        encoded = encoded_message(part)
         if encoded is not None:
             files.append(Attached(name, encoded, kind))
             return
         inner = part.get_payload(0) if part.is_multipart() else None
         subject = subject_of(inner) if isinstance(inner, Message) else ""
         shown = " ".join((subject or name).split())
+        if depth >= MAX_DEPTH:  # as deep as an e-mail attached as a file is opened
+            unopened.append((shown or "(no name)", TOO_DEEP))
+            return
         emails.append(shown)
         if isinstance(inner, Message):
             found: list[Attached] = []
-            _contents(inner, found, emails)
+            _contents(inner, found, emails, unopened, depth + 1)
             sender = _sender(inner)
             sent = sent_time(inner) if isinstance(inner, EmailMessage) else None
             files += [f.inside(shown or "(no name)", sender, sent) for f in found]
@@ -136,7 +147,7 @@ def _contents(part: Message, files: list[Attached], emails: list[str]) -> None:
     if part.is_multipart():
         for sub in part.get_payload():
             if isinstance(sub, Message):
-                _contents(sub, files, emails)
+                _contents(sub, files, emails, unopened, depth)
         return
     given = file_name(part)
     if not given and kind != "application/pdf":
@@ -152,18 +163,3 @@ def _sender(msg: Message) -> tuple[str, str, str]:
         return "", "", ""
     name, addr = sender_of(msg)
     return name, addr.lower(), on_behalf(msg, (name, addr))[1].lower()
-
-
-def _encoded_message(part: Message) -> bytes | None:
-    """The bytes of an attached message its mailer encoded in base64 or quoted-printable
-    (against the standard, which the parser then reads as a message of no headers); None
-    for one attached as it is."""
-    encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
-    if encoding not in ("base64", "quoted-printable"):
-        return None
-    inner = part.get_payload(0) if part.is_multipart() else None
-    text = inner.get_payload() if isinstance(inner, Message) else None
-    if not isinstance(text, str):
-        return None
-    raw = text.encode("ascii", "replace")
-    return base64.b64decode(raw) if encoding == "base64" else quopri.decodestring(raw)

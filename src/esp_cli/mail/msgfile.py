@@ -44,6 +44,7 @@ from esp_cli.mail.selfreports import (
     decode_text,
     forwarded_report,
     html_to_text,
+    is_forward,
     local_day,
     local_time,
     mime_body,
@@ -51,6 +52,7 @@ from esp_cli.mail.selfreports import (
     parse_email,
     same_sender,
     subject_text,
+    undated_warning,
     unfolded,
     warnings,
 )
@@ -373,12 +375,14 @@ def _report(
     props: _Properties,
     source: str,
     tz: tzinfo | None,
-    attached: Callable[[], list[SelfReport]],
+    attached: Callable[[datetime], tuple[list[SelfReport], list[str]]],
     names: Callable[[], list[str]],
+    forwarded: datetime | None = None,
 ) -> SelfReport:
     """The report of a message (parse_msg), or of one embedded in it: `attached`, the
-    reports of the e-mails attached to it (forwarded_report), `names` those of its files
-    (for a message with no text of its own)."""
+    reports of the e-mails attached to it (forwarded_report) and those it cannot read,
+    given its time; `names` those of its files (for a message with no text of its own).
+    One embedded with no time is of the time of the message it is in (`forwarded`), said."""
     skipped = _not_a_report(props)
     if skipped is not None:
         raise skipped
@@ -388,6 +392,10 @@ def _report(
             "no sender", "no sender (a draft, or a message saved from inside another one)"
         )
     when = props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)
+    undated = ""
+    if when is None and forwarded is not None:
+        when = forwarded
+        undated = undated_warning(props.text(SUBJECT))
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
     body = _body(props)
@@ -400,48 +408,64 @@ def _report(
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
-        warning=warnings(own, [] if own.text else names()),
+        warning="; ".join(w for w in (undated, warnings(own, [] if own.text else names())) if w),
         sent=local_time(when, tz),
     )
-    return forwarded_report(report, typed=bool(own.text), attached=attached(), body=body)
+    found, unread = attached(when)
+    return forwarded_report(
+        report,
+        typed=bool(own.text),
+        attached=found,
+        body=body,
+        unread=unread,
+        forward=is_forward(props.text(SUBJECT)),
+    )
 
 
 def _attached_reports(
-    data: bytes, codepage: str, source: str, tz: tzinfo | None
-) -> list[SelfReport]:
-    """The reports of the e-mails attached to an Outlook message (codepage: its own), as
-    Outlook's embedded messages or as saved files; none when its attachments cannot be
-    read (its text was)."""
+    data: bytes, codepage: str, source: str, tz: tzinfo | None, sent: datetime
+) -> tuple[list[SelfReport], list[str]]:
+    """The reports of the e-mails attached to an Outlook message (codepage: its own; sent:
+    its time), as Outlook's embedded messages or as saved files, and those esp cannot read
+    as one, each said; none when its attachments cannot be read (its text was)."""
     from aspose.email_foss.cfb import ROOT_STREAM_ID, CFBError, CFBReader
 
     try:
         reader = CFBReader(data)
     except (CFBError, ValueError, IndexError, struct.error):
-        return []
+        return [], []
     try:
         root = reader.get_entry(ROOT_STREAM_ID).stream_id
-        return _reports_in(reader, root, codepage, source, tz, 0)
+        unread: list[str] = []
+        return _reports_in(reader, root, codepage, source, tz, 0, sent, unread), unread
     except (CFBError, ValueError, IndexError, struct.error):
-        return []
+        return [], []
     finally:
         reader.close()
 
 
 def _reports_in(
-    reader: Any, storage: int, codepage: str, source: str, tz: tzinfo | None, depth: int
+    reader: Any,
+    storage: int,
+    codepage: str,
+    source: str,
+    tz: tzinfo | None,
+    depth: int,
+    sent: datetime,
+    unread: list[str],
 ) -> list[SelfReport]:
-    """The reports of the e-mails attached in `storage` (a message in `codepage`), a few
-    levels deep; one esp cannot read as a report left out."""
+    """The reports of the e-mails attached in `storage` (a message in `codepage`, sent at
+    `sent`), a few levels deep; one esp cannot read as a report said in `unread`."""
     out: list[SelfReport] = []
     for child in reader.iter_children(storage):
         if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
             continue
+        name = _attachment_name(reader, child.stream_id, codepage)
         try:
             data = _stream(reader, child.stream_id, ATTACH_DATA, PT_BINARY)
             if data is not None:
-                name = _attachment_name(reader, child.stream_id, codepage).lower()
                 kind = _attachment_text(reader, child.stream_id, codepage, ATTACH_MIME_TAG)
-                if name.endswith(MAIL_FILES) or kind.lower() in MAIL_KINDS:
+                if name.lower().endswith(MAIL_FILES) or kind.lower() in MAIL_KINDS:
                     out.append(read_report(data, source, tz))
                 continue
             inner = reader.find_child_by_name(
@@ -453,12 +477,19 @@ def _reports_in(
             if props is None:
                 continue
             props.codepage = props.string8_codepage() or codepage
-            deeper = partial(
-                _reports_in, reader, inner.stream_id, props.codepage, source, tz, depth + 1
-            )
-            out.append(_report(props, source, tz, deeper, list))
-        except UnreadableMail:
-            continue
+
+            def deeper(
+                when: datetime, inner: Any = inner, props: _Properties = props
+            ) -> tuple[list[SelfReport], list[str]]:
+                missed: list[str] = []
+                found = _reports_in(
+                    reader, inner.stream_id, props.codepage, source, tz, depth + 1, when, missed
+                )
+                return found, missed
+
+            out.append(_report(props, source, tz, deeper, list, sent))
+        except UnreadableMail as exc:
+            unread.append(f"{name!r}: {exc}" if name else str(exc))
     return out
 
 

@@ -10,9 +10,11 @@ NotAReport, so they are listed as skipped instead of counting as the agent's rep
 
 from __future__ import annotations
 
+import base64
 import codecs
 import email
 import email.policy
+import quopri
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -812,6 +814,12 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
     kept = _without_signature(kept, sender)
     while kept and not kept[-1]:
         kept.pop()
+    # Outlook's signature alone (the sender's name, a title, a phone), under no sign-off:
+    # nothing typed.
+    rest = [x for x in kept[1:] if x]
+    if kept and sender and sorted(name_words(kept[0])) == sorted(sender) and rest:
+        if all(_SIGNATURE_LINE.search(x) for x in rest):
+            kept = []
     # A name alone on the last line ("Devon"), under no sign-off.
     while kept and sender and name_words(kept[-1]) in (sender[:1], sender):
         kept.pop()
@@ -927,13 +935,25 @@ def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
     """The From header's (display name, address), or another address header's. The header
     is split into name and address before its encoded words are decoded: decoded first, an
     encoded `Price, Devon` would read as two addresses. A name with a comma that its mailer
-    did not quote (`Brooks, Kayla <kayla@x.com>`) is still one name."""
+    did not quote (`Brooks, Kayla <kayla@x.com>`) is still one name; a name alone, or with
+    an Exchange directory name for address (`IMCEAEX-…`), has no address."""
     raw = _raw_header(msg, header)
     if raw is None:
         return "", ""
     found = _NAME_AND_ADDRESS.match(raw)
-    name, addr = (found.group("name"), found.group("addr")) if found else parseaddr(raw)
-    return decode_words(name).strip(), addr.strip()
+    if found:
+        name, addr = found.group("name"), found.group("addr")
+    elif "@" not in raw:  # a display name alone (`Brooks, Kayla`): no address
+        name, addr = raw.strip().strip('"<>').strip(), ""
+    else:
+        name, addr = parseaddr(raw)
+    if addr.casefold().startswith(_EXCHANGE_ADDRESS):
+        addr = ""  # an Exchange directory name, no SMTP address: the name says who
+    return decode_words(name).strip().strip('"').strip(), addr.strip()
+
+
+# An Exchange user's directory name written as an address (`IMCEAEX-_O=…@….outlook.com`).
+_EXCHANGE_ADDRESS = "imceaex-"
 
 
 def same_sender(a: tuple[str, str], b: tuple[str, str]) -> bool:
@@ -982,9 +1002,14 @@ def parse_email(
 
 
 def _report_of(
-    msg: EmailMessage, source: str, tz: tzinfo | None, read_file: ReadFile | None
+    msg: EmailMessage,
+    source: str,
+    tz: tzinfo | None,
+    read_file: ReadFile | None,
+    forwarded: datetime | None = None,
 ) -> SelfReport:
-    """The report of a message (parse_email), or of one attached to it."""
+    """The report of a message (parse_email), or of one attached to it: one with no date
+    is of the day the forward carrying it was sent (`forwarded`), said."""
     subject = subject_of(msg)
 
     def header(name: str) -> str | None:
@@ -1008,6 +1033,10 @@ def _report_of(
     if not addr and not name:
         raise UnreadableMail("no sender", "no From address")
     when = sent_time(msg)
+    undated = ""
+    if when is None and forwarded is not None:
+        when = forwarded
+        undated = undated_warning(subject)
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
     body = _body(msg)
@@ -1021,39 +1050,90 @@ def _report_of(
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
-        warning=warnings(own, _attached_names(msg)),
+        warning="; ".join(w for w in (undated, warnings(own, _attached_names(msg))) if w),
         sent=local_time(when, tz),
     )
-    attached = _attached_reports(msg, source, tz, read_file)
-    return forwarded_report(report, typed=bool(own.text), attached=attached, body=body)
+    attached, unread = _attached_reports(msg, source, tz, read_file, when)
+    return forwarded_report(
+        report,
+        typed=bool(own.text),
+        attached=attached,
+        body=body,
+        unread=unread,
+        forward=is_forward(subject),
+    )
+
+
+def is_forward(subject: str) -> bool:
+    """Whether a subject says its message is a forward (`FW:`, `Fwd:`, `WG:`…)."""
+    found = _PREFIX.match(subject)
+    return found is not None and not found.group("reply")
+
+
+def encoded_message(part: Message) -> bytes | None:
+    """The bytes of an attached message its mailer encoded in base64 or quoted-printable
+    (against the standard, which the parser then reads as a message of no headers); None
+    for one attached as it is."""
+    encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if encoding not in ("base64", "quoted-printable"):
+        return None
+    inner = part.get_payload(0) if part.is_multipart() else None
+    text = inner.get_payload() if isinstance(inner, Message) else None
+    if not isinstance(text, str):
+        return None
+    raw = text.encode("ascii", "replace")
+    return base64.b64decode(raw) if encoding == "base64" else quopri.decodestring(raw)
+
+
+def undated_warning(subject: str) -> str:
+    """What is said of an attached e-mail with no date, dated by the forward carrying it."""
+    return (
+        f"the attached e-mail {subject!r} has no date: dated the day it was forwarded; check "
+        "the day of the report"
+    )
 
 
 def _attached_reports(
-    part: Message, source: str, tz: tzinfo | None, read_file: ReadFile | None
-) -> list[SelfReport]:
+    part: Message,
+    source: str,
+    tz: tzinfo | None,
+    read_file: ReadFile | None,
+    forwarded: datetime | None = None,
+) -> tuple[list[SelfReport], list[str]]:
     """The reports of the e-mails attached to a message — forwarded as attachments
-    (message/rfc822), or attached as saved .eml or .msg files (read by `read_file`) —, those
-    esp cannot read as one left out."""
+    (message/rfc822, also one its mailer encoded in base64), or attached as saved .eml or
+    .msg files (read by `read_file`) —, and those esp cannot read as one, each said ("'ESP
+    progress': no From address"). One with no date is of the day the message carrying it
+    was sent (`forwarded`)."""
     out: list[SelfReport] = []
+    unread: list[str] = []
     for sub in part.get_payload() if part.is_multipart() else []:
         if not isinstance(sub, Message):
             continue
+        inner: Message | None = None
         try:
             if sub.get_content_type() == "message/rfc822":
-                inner = sub.get_payload(0) if sub.is_multipart() else None
+                encoded = encoded_message(sub)
+                if encoded is not None:
+                    inner = read_message(encoded)
+                elif sub.is_multipart() and isinstance(got := sub.get_payload(0), Message):
+                    inner = got
                 if isinstance(inner, EmailMessage):
-                    out.append(_report_of(inner, source, tz, read_file))
+                    out.append(_report_of(inner, source, tz, read_file, forwarded))
             elif sub.is_multipart():
-                out += _attached_reports(sub, source, tz, read_file)
+                found, missed = _attached_reports(sub, source, tz, read_file, forwarded)
+                out += found
+                unread += missed
             elif read_file is not None and (
                 file_name(sub).lower().endswith(MAIL_FILES) or sub.get_content_type() in MAIL_KINDS
             ):
                 data = sub.get_payload(decode=True)
                 if isinstance(data, bytes):
                     out.append(read_file(data, source, tz))
-        except UnreadableMail:
-            continue
-    return out
+        except UnreadableMail as exc:
+            named = (subject_of(inner) if inner is not None else "") or file_name(sub)
+            unread.append(f"{named!r}: {exc}" if named else str(exc))
+    return out, unread
 
 
 # An e-mail attached as a saved file: by its name, else its type.
@@ -1062,20 +1142,42 @@ MAIL_KINDS = ("message/rfc822", "application/vnd.ms-outlook")
 
 
 def forwarded_report(
-    report: SelfReport, *, typed: bool, attached: Sequence[SelfReport], body: str = ""
+    report: SelfReport,
+    *,
+    typed: bool,
+    attached: Sequence[SelfReport],
+    body: str = "",
+    unread: Sequence[str] = (),
+    forward: bool = False,
 ) -> SelfReport:
     """The report of an e-mail that forwards another: an agent's forward of her own report
     with nothing typed in it is that report (its words, its day), read from the e-mail
     attached (several such are refused: each is to be imported on its own); forwarded
     inline (her own address in the quoted header block, nothing above it), it is refused
     with the reason: esp does not read a quoted message as a report. Another person's
-    report it carries as an attached e-mail is said in `carries` (an SME's forward, listed
-    as not imported, says whose report is in it)."""
+    report it carries as an attached e-mail is said in `carries`; with nothing typed in it
+    the forward is refused so, whoever forwarded it (an SME, or an agent forwarding a
+    colleague's report): it is no report of the forwarder's. Hers is told by her address,
+    else by her name (forwarded from a personal address); a forward with nothing typed of
+    another forward with nothing typed (her SME's forward of her report) is read through to
+    the reports inside. With nothing typed and no report attached that esp can read
+    (`unread`: those it cannot, each said), it is refused, saying so — never a note of the
+    subject alone on the forward's day. `forward`: its subject says it is one (`FW:`)."""
     mine = (report.name, report.email)
-    own = [r for r in attached if same_sender((r.name, r.email), mine)]
+    attached = [inner for r in attached for inner in (r.carried or (r,))]
+    own = [r for r in attached if _same_sender_or_name((r.name, r.email), mine)]
     if not typed and len(own) == 1:
-        return replace(own[0], source=report.source)
-    who = report.name or report.email
+        found = replace(own[0], source=report.source)
+        if found.day > report.day:  # no e-mail is forwarded before it was sent
+            late = (
+                f"the attached report is dated {fmt(found.day)}, after the forward carrying it "
+                f"({fmt(report.day)}): a wrong clock on the agent's computer? Dated the "
+                "forward's day"
+            )
+            warned = "; ".join(w for w in (found.warning, late) if w)
+            found = replace(found, day=report.day, sent=report.sent, warning=warned)
+        return found
+    who = display_name(report.name) if report.name else report.email
     if not typed and own:
         days = ", ".join(fmt(r.day) for r in own)
         return replace(
@@ -1083,9 +1185,12 @@ def forwarded_report(
             refused=f"forwards {len(own)} of {who}'s own e-mails ({days}) with nothing typed in "
             "it: save each attached e-mail on its own and import them",
         )
-    if not typed and not attached and (quoted := _quoted_sender(body)) is not None:
+    quoted = _quoted_sender(body) if not attached and (not typed or forward) else None
+    if quoted is not None:
         sender, sent = quoted
-        if same_sender(sender, mine):
+        # A forward's quoted header at its top, with its time, is read as her text when it
+        # names her (her own memo's block): it is the quote, nothing typed above it.
+        if same_sender(sender, mine) and (not typed or _TIME.search(sent)):
             on = f" (sent {sent})" if sent else ""
             return replace(
                 report,
@@ -1095,17 +1200,44 @@ def forwarded_report(
             )
     others = [r for r in attached if r not in own]
     if not others:
+        if not typed and not own and unread:
+            which = ", ".join(unread)
+            return replace(
+                report,
+                refused=f"a forward with nothing typed in it whose attached e-mail esp cannot "
+                f"read ({which}): open it, and import it or add the report with esp note add",
+            )
         return report
     carried = " and ".join(
         f"{r.name or r.email}{f' ({r.email})' if r.name and r.email else ''} sent on {fmt(r.day)}"
         for r in others
     )
-    save = "each attached e-mail" if len(others) > 1 else "that e-mail"
-    return replace(
-        report,
-        carries=f"it carries a report {carried}, in an attached e-mail: save {save} on its own "
-        "and import it",
-    )
+    if len(others) > 1:
+        carries = (
+            f"it carries reports {carried}, in attached e-mails: save each attached e-mail on "
+            "its own and import them"
+        )
+    else:
+        carries = (
+            f"it carries a report {carried}, in an attached e-mail: save that e-mail on its "
+            "own and import it"
+        )
+    if not typed and not own:
+        # Nothing of the forwarder's own: no report of hers, whoever she is.
+        return replace(
+            report,
+            carries=carries,
+            carried=tuple(others),
+            refused=f"a forward by {who} with nothing typed in it, of another person's "
+            f"report: {carries}",
+        )
+    return replace(report, carries=carries)
+
+
+def _same_sender_or_name(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """same_sender, or two addresses with the same display name: one person writing from
+    her work address and from a personal one."""
+    return same_sender(a, b) or bool(a[0] and b[0]) and name_tokens(a[0]) == name_tokens(b[0])
 
 
 def _quoted_sender(body: str) -> tuple[tuple[str, str], str] | None:
@@ -1118,10 +1250,27 @@ def _quoted_sender(body: str) -> tuple[tuple[str, str], str] | None:
         at = next((i for i in range(at + 1, len(lines)) if lines[i]), None)
     if at is None or not _FROM_HEADER.match(lines[at]):
         return None
-    name, addr = parseaddr(lines[at].split(":", 1)[1].strip())
     block = lines[at + 1 : at + _BLOCK_LINES]
     sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
-    return (name, addr), sent
+    return _quoted_person(lines[at].split(":", 1)[1]), sent
+
+
+# Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
+_MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$", re.I)
+
+
+def _quoted_person(value: str) -> tuple[str, str]:
+    """A quoted header's From value as (display name, address), as Outlook writes it:
+    `Name <address>` with a comma in the name unquoted (`Holt, Zachary <z@x.com>`), `Name
+    [mailto:address]`, an address alone, or a name alone (an Exchange user's: no address)."""
+    value = " ".join(value.split())
+    found = _NAME_AND_ADDRESS.match(value) or _MAILTO.match(value)
+    if found:
+        return found.group("name").strip().strip('"').strip(), found.group("addr")
+    if "@" in value:
+        name, addr = parseaddr(value)
+        return name, addr
+    return value.strip('"').strip(), ""
 
 
 def warnings(own: OwnText, attached: Sequence[str]) -> str:

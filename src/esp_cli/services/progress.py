@@ -700,6 +700,8 @@ def import_reports(
                     how += f"; {report.carries}"
                 unmatched.append(NotImported(report, how))
             else:
+                if report.carries:  # her own words, and another's report she forwards
+                    problems.append(RowProblem(report.source, report.carries))
                 by_row[(row.sheet, row.row)].append((report, row, how))
         _refuse_note_forms(found.files, unmatched)
         groups = [in_order(group) for group in by_row.values()]

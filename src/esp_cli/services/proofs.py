@@ -10,7 +10,8 @@ created when absent; of a workbook with several sheets of proofs, every one is r
 rows go to the one `tracking_tab` chooses) unless the same file — the same SHA-256 — is
 already there for that agent (recorded for another agent, it is not this one's proof:
 rejected, naming whose it is; come as two agents' transcripts in one run, recorded for
-neither, it is neither's: both rejected, naming each other), and its agent gets All TBTs
+neither, it is neither's: both rejected, naming each other — also when one copy is
+refused for something else, its name or its day), and its agent gets All TBTs
 Complete? = Yes (spelt as the column's drop-down spells it) and TBT Complete Date = the day
 the file was received (its modification date), where not already set. Rejected files change
 nothing.
@@ -215,9 +216,21 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
     """The one agent a well-named file belongs to, or why the file is rejected. The name is
     the agent's as a Windows file name can hold it (proof_file_name): two agents whose names
     make the same file name are both named, never guessed between."""
+    row, refused = _named(file_name, rows, tracker)
+    if refused is not None:
+        return refused
+    assert row is not None  # _named gives one or the other
+    return row
+
+
+def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | None, Rejected | None]:
+    """check_name's answer as (the one agent the file is named for, why it is rejected):
+    a file badly named for one agent ('Kim_Lee_TBT.pdf') gives both — it came as her
+    transcript, even though it cannot be taken so named."""
     wanted = name_in(file_name)
     if not name_tokens(wanted):
-        return Rejected(file_name, "badly named: no agent name in it; name it 'First Last TBT.pdf'")
+        why = "badly named: no agent name in it; name it 'First Last TBT.pdf'"
+        return None, Rejected(file_name, why)
     found = find_agents(rows, wanted)
     if not found and wanted.endswith(("…", "...")):  # a very long name, cut as esp tells it
         found = [
@@ -226,35 +239,35 @@ def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejec
     # Typed without the tracker's accents (a US keyboard has none): close, never taken.
     bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
     if len(bare) > 1:
-        return _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
+        return None, _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
     if not found and not bare:
         shape_ok = (
             file_name.endswith(PROOF_SUFFIX) and "_" not in file_name and not has_comma(file_name)
         )
         what = "matches no agent" if shape_ok else "badly named, and names no agent"
-        return Rejected(
+        return None, Rejected(
             file_name, f"{what} in {tracker} ({wanted!r}); name it 'First Last TBT.pdf'"
         )
     if len(found) > 1:
-        return _not_guessed(file_name, found, f"are named {wanted!r}")
+        return None, _not_guessed(file_name, found, f"are named {wanted!r}")
     row = (found or bare)[0]
     expected = proof_file_name(row.name) or f"{row.name}{PROOF_SUFFIX}"
     # Windows takes a file name whatever its case: two names differing only so are one file.
     key = proof_file_key(row.name)
     same = [r for r in rows if proof_file_key(r.name) == key] if key is not None else [row]
     if len(same) > 1:
-        return _not_guessed(file_name, same, f"have transcripts named {expected!r}")
+        return None, _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
     # typed: the same name to a person.
     # A very long name told whole before esp cut it: the file is the agent's where it exists.
     uncut = uncut_proof_file_name(row.name)
     if not same_spelling(file_name, expected) and not (uncut and same_spelling(file_name, uncut)):
-        return Rejected(
+        return row, Rejected(
             file_name,
             f"badly named ({misnaming(file_name, expected, row.name)}): rename it to '{expected}'",
             expected,
         )
-    return row
+    return row, None
 
 
 def _cut_name(name: str) -> str:
@@ -834,6 +847,20 @@ def _from_mail(
                 "forward's day"
             )
             day, sent = forward_day, forward_sent
+        # Every forward further out is a latest day too: one dated after the forward that
+        # carries it is a wrong clock on its sender's computer.
+        timed = [(local_day(hop.sent, tz), hop) for hop in forwards if hop.sent is not None]
+        earliest = min(timed, key=lambda t: t[0], default=None)
+        if own and earliest is not None and carrier is not None and day > earliest[0]:
+            low_day, low = earliest
+            late = (
+                f"{carrier.who or 'an e-mail with no sender'}'s forward is dated "
+                f"{fmt(local_day(carrier.sent, tz)) if carrier.sent else ''}, after the forward "
+                f"that carries it ({low.who or 'no sender'}, {fmt(low_day)}): a wrong clock on "
+                f"that computer? Dated {fmt(low_day)}"
+            )
+            warning = f"{warning}; {late}" if warning else late
+            day, sent = low_day, low.sent
         incoming.append(
             Incoming(
                 attached.name,
@@ -1036,35 +1063,51 @@ def check_files(
 ) -> tuple[list[Proof], list[Rejected], dict[str, Incoming]]:
     """The good proofs, those rejected and why, and the attachments to save into the folder
     (by file name) once recorded. Of the same file come in more than once, the one of the
-    agent the TBT Tracking Sheet (`sheet`) has it recorded for is taken, whatever the order
-    of the names; the others are the copies. The same file come as two agents' transcripts,
-    recorded for neither, says nothing of whose it is: neither is taken, each naming the
-    other (two copies of one agent's are one proof). Each is dated as `dated` says
+    agent the TBT Tracking Sheet (`sheet`) has it recorded for is taken, else one from its
+    agent's own e-mail, whatever the order of the names; the others are the copies (a copy
+    the SME renamed is dated by the agent's own e-mail holding it). The same file come as
+    two agents' transcripts, recorded for neither, says nothing of whose it is: neither is
+    taken, whatever else is wrong with either copy, each naming the other (two copies of
+    one agent's are one proof). Each is dated as `dated` says
     (`today`: the latest day a proof can have come)."""
     rows = list(table.rows())
     good: list[Proof] = []
     rejected: list[Rejected] = []
     seen: dict[str, str] = {}
-    # The same file as more than one agent's: each agent and file, by SHA-256.
-    holders: dict[str, list[tuple[Row, Incoming]]] = {}
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     order = _owners_first(incoming, digests, rows, table, sheet)
+    disputed = _disputed(incoming, digests, order, rows, table, sheet)
+    own_copies = _own_copies(incoming, digests, rows, table)
     for item, digest in ((incoming[i], digests[i]) for i in order):
         problem = pdf_problem(item.data)
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
-        found = check_name(item.name, rows, table.path.name)
-        if isinstance(found, Rejected):
-            rejected.append(replace(found, mail=item.mail))
+        found, misnamed = _named(item.name, rows, table.path.name)
+        if found is not None and digest in disputed:
+            # Never taken, whatever else is wrong with it: that is said after whose it is.
+            agents = disputed[digest]
+            i = next(i for i, (a, _) in enumerate(agents) if _row_key(a) == _row_key(found))
+            whose = replace(_whose(agents, i), file=item.name, mail=item.mail)
+            own = misnamed.reason if misnamed is not None else None
+            if own is None:
+                own = held_before_start(dated(item, found, today), found)
+            besides = f"; besides, {own}" if own else ""
+            rejected.append(replace(whose, reason=whose.reason + besides))
             continue
+        if misnamed is not None:
+            recorded = sheet is not None and digest in sheet.hashes
+            if found is not None and digest in seen and not recorded:
+                # The agent's copy under another name: the same file, not one to rename.
+                same = f"the same file as {seen[digest]}"
+                rejected.append(Rejected(item.name, same, mail=item.mail))
+            else:
+                rejected.append(replace(misnamed, mail=item.mail))
+            continue
+        assert found is not None  # _named gives one or the other
         if digest in seen:
             why = _recorded_words(sheet, digest, found.label()) if sheet is not None else None
-            agents = holders[digest]
-            if why is None and all(_row_key(found) != _row_key(a) for a, _ in agents):
-                agents.append((found, item))
-                continue
             rejected.append(
                 Rejected(item.name, why or f"the same file as {seen[digest]}", mail=item.mail)
             )
@@ -1073,13 +1116,15 @@ def check_files(
             why = _other_copy(item, to_save[item.name])
             rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
+        theirs = own_copies.get((digest, _row_key(found)))
+        if theirs is not None and theirs is not item and item.sender not in _addresses(found):
+            item = _sent_as(item, theirs)
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
             rejected.append(Rejected(item.name, held, mail=item.mail))
             continue
         seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
-        holders[digest] = [(found, item)]
         check = (
             sender_check(found, item.sender, rows, name=item.sender_name, sent_by=item.sent_by)
             if item.mail is not None
@@ -1103,14 +1148,69 @@ def check_files(
         )
         if not item.saved:
             to_save[item.name] = item
-    disputed = {d: agents for d, agents in holders.items() if len(agents) > 1}
-    for proof in [p for p in good if p.sha256 in disputed]:
-        good.remove(proof)
-        if proof.mail is not None:
-            to_save.pop(proof.file, None)
-    for agents in disputed.values():
-        rejected += [_whose(agents, i) for i in range(len(agents))]
     return good, rejected, to_save
+
+
+def _own_copies(
+    incoming: Sequence[Incoming], digests: Sequence[str], rows: Sequence[Row], table: Table
+) -> dict[tuple[str, tuple[str, int]], Incoming]:
+    """The first copy of each file (SHA-256) that came in an e-mail from the address of the
+    agent it is named for — well or badly named —, by file and agent: her own e-mail."""
+    found: dict[tuple[str, tuple[str, int]], Incoming] = {}
+    for item, digest in zip(incoming, digests, strict=True):
+        if item.mail is None:
+            continue
+        row, _ = _named(item.name, rows, table.path.name)
+        if row is not None and item.sender in _addresses(row):
+            found.setdefault((digest, _row_key(row)), item)
+    return found
+
+
+def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
+    """The copy `item` as the agent's own e-mail `theirs`, holding the same file under
+    another name (one her SME renamed), sent it: her day, her address, the forwards."""
+    return replace(
+        item,
+        received=theirs.received,
+        sender=theirs.sender,
+        sender_name=theirs.sender_name,
+        sent_by=theirs.sent_by,
+        sent=theirs.sent,
+        via=theirs.via,
+        forwarded_by=theirs.forwarded_by,
+        forwarded=theirs.forwarded,
+        forwarded_on=theirs.forwarded_on,
+        forward_sent=theirs.forward_sent,
+        date_warning=theirs.date_warning,
+    )
+
+
+def _disputed(
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    order: Sequence[int],
+    rows: Sequence[Row],
+    table: Table,
+    sheet: TrackingBook | None,
+) -> dict[str, list[tuple[Row, Incoming]]]:
+    """The files (by SHA-256) come as more than one agent's transcript in this run and
+    recorded for none of them, with each agent and her first copy: whose it is cannot be
+    told. A copy counts whatever else is wrong with it — a bad name that still names her
+    ('Kayla_Brooks_TBT.pdf'), a day before her ESP Start Date: it came as hers."""
+    claims: dict[str, list[tuple[Row, Incoming]]] = {}
+    for i in order:
+        item, digest = incoming[i], digests[i]
+        if pdf_problem(item.data) is not None:
+            continue
+        found, _ = _named(item.name, rows, table.path.name)
+        if found is None:
+            continue
+        if sheet is not None and _recorded_words(sheet, digest, found.label()) is not None:
+            continue  # recorded for another: this copy is refused so, and claims nothing
+        agents = claims.setdefault(digest, [])
+        if all(_row_key(found) != _row_key(a) for a, _ in agents):
+            agents.append((found, item))
+    return {digest: agents for digest, agents in claims.items() if len(agents) > 1}
 
 
 def _row_key(row: Row) -> tuple[str, int]:
@@ -1165,24 +1265,31 @@ def _owners_first(
     sheet: TrackingBook | None,
 ) -> list[int]:
     """The order to check the files in: as they come, but where the same file comes in more
-    than once and the TBT Tracking Sheet has it recorded for one of their agents, that
-    agent's file first (in the place of the first of them)."""
+    than once, the copy to take first (in the place of the first of them): the one of the
+    agent the TBT Tracking Sheet has it recorded for; else one sent from its agent's own
+    address (her e-mail, not her SME's forward of it: her day, her address), whatever the
+    e-mail files' names."""
     order = list(range(len(incoming)))
-    if sheet is None or not sheet.hashes:
-        return order
     places: dict[str, list[int]] = {}
     for i, digest in enumerate(digests):
-        if digest in sheet.hashes:
-            places.setdefault(digest, []).append(i)
+        places.setdefault(digest, []).append(i)
     for digest, where in places.items():
         if len(where) < 2:
             continue
-        owner = sheet.hashes[digest][0]
-        for i in where:
+        owner = sheet.hashes[digest][0] if sheet is not None and digest in sheet.hashes else None
+
+        def rank(i: int, owner: str | None = owner) -> int:
             found = check_name(incoming[i].name, rows, table.path.name)
-            if not isinstance(found, Rejected) and same_person(owner, found.name):
-                order[where[0]], order[i] = order[i], order[where[0]]
-                break
+            if isinstance(found, Rejected):
+                return 3
+            if owner is not None and same_person(owner, found.name):
+                return 0
+            item = incoming[i]
+            own = item.mail is not None and item.sender in _addresses(found)
+            return 1 if own else 2
+
+        for place, i in zip(where, sorted(where, key=lambda i: (rank(i), i)), strict=True):
+            order[place] = i
     return order
 
 
