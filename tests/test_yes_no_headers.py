@@ -386,7 +386,7 @@ def test_formulas_without_results_beat_a_count_column(counted: Path) -> None:
 
 def test_no_yes_is_written_over_a_cell_holding_something_else(tmp_path: Path) -> None:
     rows = [list(r) for r in OWN]
-    rows[1][5] = "7/8"
+    rows[1][5] = "see Notes"
     path = book(tmp_path / "T.xlsx", {"T": rows})
     wb = Workbook.open(path)
     table = read_table(wb, keys=None)
@@ -395,7 +395,7 @@ def test_no_yes_is_written_over_a_cell_holding_something_else(tmp_path: Path) ->
     with pytest.raises(UnsafeWriteError) as caught:
         plan.set(table.sheets[0].rows[0], "tbts_complete", "Yes")
     assert str(caught.value).startswith(
-        "T!F2 (Maria Gonzalez, All TBTs Complete (Y/N)) holds 7/8, not Yes or No: esp writes "
+        "T!F2 (Maria Gonzalez, All TBTs Complete (Y/N)) holds see Notes, not Yes or No: esp writes "
         "no Yes or No over it; nothing was written."
     )
     with pytest.raises(UnsafeWriteError):
@@ -404,6 +404,47 @@ def test_no_yes_is_written_over_a_cell_holding_something_else(tmp_path: Path) ->
         plan.check("T", 2, 6, "Yes")  # a change that waited: it waits on
     plan.set(table.sheets[0].rows[1], "tbts_complete", "No")  # a Yes: written over
     assert [(c.cell, c.old, c.new) for c in plan.changes] == [("F3", "Yes", "No")]
+
+
+def test_the_yes_that_says_done_goes_over_the_progress_so_far(tmp_path: Path) -> None:
+    """A team that types the progress ("7/8") in All TBTs Complete? until the agent is done:
+    the Yes goes over it, as they would type it."""
+    rows = [list(r) for r in OWN]
+    rows[1][5] = "7/8"
+    path = book(tmp_path / "T.xlsx", {"T": rows})
+    wb = Workbook.open(path)
+    table = read_table(wb, keys=None)
+    plan = ChangePlan(wb, table)
+    plan.set(table.sheets[0].rows[0], "tbts_complete", "Yes")
+    assert [(c.cell, c.old, c.new) for c in plan.changes] == [("F2", "7/8", "Yes")]
+
+
+@pytest.mark.parametrize("first", [True, 1], ids=["TRUE-first", "1-first"])
+def test_a_true_false_column_is_read_whatever_cell_comes_first(
+    tmp_path: Path, first: object
+) -> None:
+    """TRUE and 1 are one value to Python: a 1 typed in the first agent row must not make
+    every TRUE a number (nor the column one of counts)."""
+    from esp_cli.core.columns import Holds, tally
+
+    cells = [first, True, False, True, "5/8", "6/8", False, True, True]
+    assert tally(cells).held.holds is Holds.ANSWERS
+    assert tally(list(reversed(cells))).held.holds is Holds.ANSWERS
+
+
+def test_a_column_of_yes_once_done_and_progress_until_then_is_read(tmp_path: Path) -> None:
+    """ "Yes" when done, "5/8" until then, the progress in most cells: the Yes cells are
+    read (each count a cell that cannot be read), never the whole column set aside."""
+    rows = [list(OWN[0])]
+    for k, done in enumerate(["Yes", "Yes", "3/8", "5/8", "1/8", "6/8"]):
+        agent = list(OWN[1 + k % 2])
+        agent[1], agent[2], agent[5] = f"Agent {k}", f"agent{k}@x.com", done
+        rows.append(agent)
+    path = book(tmp_path / "T.xlsx", {"T": rows})
+    table = read_table(Workbook.open(path), keys=None)
+    sheet = table.sheets[0]
+    assert sheet.not_answers == {}
+    assert [r.get("tbts_complete") for r in sheet.rows[:2]] == [True, True]
 
 
 @pytest.fixture

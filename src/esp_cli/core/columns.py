@@ -423,6 +423,15 @@ def _held(value: Any) -> Holds | str:
     return Holds.DATES
 
 
+def is_count(value: Any) -> bool:
+    """Whether one filled cell holds a count ("5/8", "6 of 8", 3) or a 0 or a 1."""
+    return value is not UNCALCULATED and _held(value) in (Holds.COUNTS, _ZERO_ONE)
+
+
+# A completion flag's cell holding the progress so far ("5/8" until done): the Yes that
+# says it is done goes over it, as the team types it.
+PROGRESS_FLAGS = frozenset({"call_cert_complete", "tbts_complete"})
+
 _OTHERS = (Holds.COUNTS, Holds.DATES, Holds.TEXT, Holds.FORMULAS)  # the first of equal ones
 
 
@@ -449,13 +458,15 @@ def tally(cells: Iterable[Any]) -> Tally:
     """What a column's filled cells hold (`cells`: those of the agents' rows, UNCALCULATED
     for a formula whose result is not saved). Each distinct value is looked at once."""
     cells = cells if isinstance(cells, list) else list(cells)
-    kind_of: dict[Any, Holds | str] = {}
+    kind_of: dict[tuple[bool, Any], Holds | str] = {}
     counted: dict[Holds | str, int] = {}
     filled = 0
-    for value, n in Counter(cells).items():
+    # TRUE and 1 are equal to Python: each is looked at as what it is (a TRUE/FALSE cell is a
+    # Yes or a No, a 1 may be a count), whichever comes first.
+    for (_, value), n in Counter((v.__class__ is bool, v) for v in cells).items():
         if value is None or value == "" or (value.__class__ is str and is_blank(value)):
             continue
-        kind = kind_of[value] = _held(value)
+        kind = kind_of[value.__class__ is bool, value] = _held(value)
         counted[kind] = counted.get(kind, 0) + n
         filled += n
     zero_one = counted.pop(_ZERO_ONE, 0)
@@ -473,7 +484,11 @@ def tally(cells: Iterable[Any]) -> Tally:
     # The first cell holding it (a count's, not a 0's, for a column of counts).
     wanted = {most} if most is Holds.COUNTS else {most, _ZERO_ONE}
     at = next(
-        (i for i, v in enumerate(cells) if v is not None and kind_of.get(v) in wanted),
+        (
+            i
+            for i, v in enumerate(cells)
+            if v is not None and kind_of.get((v.__class__ is bool, v)) in wanted
+        ),
         None,
     )
     if at is None:  # a value unequal to itself (NaN): the first filled cell

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from esp_cli.core.columns import (
     BY_KEY,
     NOT_ANSWERS,
+    PROGRESS_FLAGS,
     UNCALCULATED,
     Holds,
     Kind,
@@ -35,6 +36,7 @@ from esp_cli.core.columns import (
     header_blocks,
     header_match,
     holds,
+    is_count,
     match_header,
     pick_columns,
     roster_beside,
@@ -470,12 +472,15 @@ def _not_answers(
     columns: Mapping[str, int],
     tallies: Mapping[int, Tally],
 ) -> dict[str, tuple[Holds, int, str]]:
-    """The yes/no columns read whose agents' cells hold counts or dates, two or more
-    (Sheet.not_answers), with the row and text of the first such cell."""
+    """The yes/no columns read whose agents' cells hold counts or dates, two or more, and
+    fewer than two a Yes or a No (Sheet.not_answers), with the row and text of the first
+    such cell. A column holding Yes and No in some cells and counts in others ("Yes" once
+    done, "5/8" until then) is read for its Yes and No, each count a cell that cannot be
+    read."""
     out: dict[str, tuple[Holds, int, str]] = {}
     for key, c in columns.items():
         t = tallies.get(c)
-        if t is None or not t.decided:
+        if t is None or not t.decided or t.kinds.get(Holds.ANSWERS, 0) >= 2:
             continue
         held = t.held
         if held.holds in NOT_ANSWERS:
@@ -525,11 +530,15 @@ def answers_refusal(sheet: Sheet, key: str) -> MissingColumnsError:
 
 def answer_over(row: Row, key: str) -> Any:
     """What the agent's cell of yes/no column `key` holds that is neither blank nor a Yes
-    or a No (a course code, a count), which no Yes or No is written over; None: nothing."""
+    or a No (a course code, a date), which no Yes or No is written over; None: nothing. A
+    completion flag's progress so far ("5/8" in All TBTs Complete? until done) is no such
+    value: the Yes goes over it, as the team would type it."""
     if BY_KEY[key].kind is not Kind.YESNO or key not in row.unreadable:
         return None
     value = row.raw.get(key)
-    return None if is_blank(value) else value
+    if is_blank(value) or (key in PROGRESS_FLAGS and is_count(value)):
+        return None
+    return value
 
 
 def answer_over_refusal(sheet: Sheet, row: Row, key: str) -> UnsafeWriteError:
