@@ -2103,6 +2103,31 @@ def test_a_list_of_expected_files_is_no_proof_recorded(tracker: Path, tmp_path: 
     ), said
 
 
+@pytest.mark.parametrize("received", ["No", "Pending", "TBD"])
+def test_a_hand_row_whose_received_is_no_day_is_no_proof_recorded(
+    tracker: Path, tmp_path: Path, received: str
+) -> None:
+    """A row typed by hand naming the agent and the file, with `No`, `Pending` or `TBD`
+    where the Received day goes, is no proof: the proof is recorded, its row and SHA-256
+    written."""
+    sheet = tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            (
+                "Proofs",
+                [["Devon Price", "AET-1", "Devon Price TBT.pdf", received, None, None]],
+                "visible",
+            )
+        ],
+    )
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-f", "json").stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"]
+    assert data["already_recorded"] == []
+    added = book_rows(sheet)["Proofs"][-1]
+    assert added[5] == hashlib.sha256(pdf("Devon Price")).hexdigest()
+
+
 def test_tracking_tab_names_the_sheet_esp_creates(tracker: Path, tmp_path: Path) -> None:
     later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
     res = proofs(tracker, later, "--tracking-tab", "De[c]", "-f", "json")

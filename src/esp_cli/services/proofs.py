@@ -79,7 +79,7 @@ from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, to
 from esp_cli.core.refs import address
 from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.rules import fmt
-from esp_cli.core.values import is_blank, text_of
+from esp_cli.core.values import Unreadable, is_blank, parse_date, text_of
 from esp_cli.errors import InputFileError, UsageError, WriteFailedError
 from esp_cli.mail.attachments import Attached, Hop, read_files
 from esp_cli.mail.selfreports import UnreadableMail, local_day
@@ -434,9 +434,10 @@ def _read_sheet(
                     digest,
                     (_cell(record, columns, "agent"), _day_text(record, columns)),
                 )
-            elif file and _cell(record, columns, "received").strip():
+            elif file and _received_day(record, columns):
                 # A proof typed by hand has the day it came; a row naming an agent and a
-                # file with none (a list of the files expected, a reminder list) is no proof.
+                # file with none (a list of the files expected, a reminder list; `No`,
+                # `Pending` or `TBD` where the day goes) is no proof.
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
                 found.names.add((agent, file))
         return found
@@ -506,6 +507,21 @@ def _day_text(record: list[Any], columns: dict[str, int]) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return fmt(value) if isinstance(value, date) else text_of(value).strip()
+
+
+def _received_day(record: list[Any], columns: dict[str, int]) -> bool:
+    """Whether the Received cell of a row holds a day (a date, or text read as one)."""
+    c = columns.get("received")
+    value = record[c - 1] if c and c <= len(record) else None
+    if isinstance(value, date):
+        return True
+    if is_blank(value) or not isinstance(value, str):
+        return False
+    try:
+        parse_date(value)
+    except Unreadable:
+        return False
+    return True
 
 
 def _found_on(book: TrackingBook, proof: Proof) -> str | None:
