@@ -138,9 +138,9 @@ def test_a_write_never_puts_yes_into_a_column_of_counts(tmp_path: Path) -> None:
     assert str(caught.value) == (
         "T!F1 (TBTs Complete): its cells hold numbers (T!F2: 2), not Yes or No, so esp "
         "writes no Yes or No into the All TBTs Complete? column there; nothing was written. "
-        "Fix: map the sheet's Yes/No column for it in esp.toml ([columns] \"All TBTs "
-        'Complete?" = ["its header"]), or rename \'TBTs Complete\' to say what it holds '
-        "(e.g. 'TBTs Complete Count')."
+        "Fix: rename 'TBTs Complete' to say what it holds (e.g. 'TBTs Complete Count') and "
+        "add an 'All TBTs Complete?' column of Yes and No beside it (or map the header of the "
+        'sheet\'s Yes/No column to it in esp.toml: [columns] "All TBTs Complete?" = ["…"]).'
     )
     assert plan.changes == []
 

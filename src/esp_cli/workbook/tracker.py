@@ -498,12 +498,22 @@ def answers_words(sheet: Sheet, key: str) -> tuple[str, str, str]:
     name = BY_KEY[key].header
     other = next((sheet.headers[c] for k, _, c in sheet.duplicate_headers if k == key), None)
     example = f" (e.g. '{text} Count')" if holds is Holds.COUNTS else ""
+    if other is not None:
+        fix = (
+            f"map the sheet's Yes/No column for it in esp.toml ([columns] {_toml(name)} = "
+            f"[{_toml(other)}]), or rename '{text}' to say what it holds{example}."
+        )
+    else:  # no other header names the column: renaming this one leaves none
+        fix = (
+            f"rename '{text}' to say what it holds{example} and add {a_or_an(name)} "
+            f"'{name}' column of Yes and No beside it (or map the header of the sheet's "
+            "Yes/No column to it in "
+            f'esp.toml: [columns] {_toml(name)} = ["…"]).'
+        )
     return (
         f"{address(sheet.name, sheet.header_row, col)} ({text})",
         f"its cells hold {holds.value} ({address(sheet.name, row, col)}: {value}), not Yes or No",
-        f"map the sheet's Yes/No column for it in esp.toml ([columns] {_toml(name)} = "
-        f"[{_toml(other or 'its header')}]), or rename '{text}' to say what it "
-        f"holds{example}.",
+        fix,
     )
 
 
