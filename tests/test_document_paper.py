@@ -353,6 +353,11 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Drew Price", "Drew"),
         ("Dr.", "Dr"),
         ("Mrs. Smith", "Mrs. Smith"),  # a title before a surname alone stays with it
+        ("Mrs. Smith Jr.", "Mrs. Smith"),  # a suffix after it
+        ("Ms. Van Dyke", "Ms. Van Dyke"),  # a surname that begins with a particle
+        ("Dr. De La Cruz", "Dr. De La Cruz"),
+        ("Dr. Rebecca Stone Jr.", "Rebecca"),
+        ("De La Cruz Ana", "De"),  # no title: the first word, as a tracker's name is read
         ("Dr.Rebecca Stone", "Rebecca"),  # typed with no space after the title
         ("Dra. Ana Lopez", "Ana"),  # Spanish titles
         ("Sr. Juan Perez", "Juan"),

@@ -371,6 +371,14 @@ TITLES = frozenset(
 )
 
 
+# What ends a name after the surname ('Smith Jr.'), and the words a surname begins with
+# ('Van Dyke', 'De La Cruz'), folded.
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_PARTICLES = frozenset(
+    {"van", "von", "de", "del", "della", "der", "den", "di", "da", "du", "la", "le", "st", "ter"}
+)
+
+
 def first_name(name: str) -> str | None:
     """The first word of the name (first name first, as the tracker's are read) with a
     letter or digit in it, without the punctuation around it ('Bad: Name?' is 'Bad'), a
@@ -389,8 +397,14 @@ def first_name(name: str) -> str | None:
     if not words:
         return None
     word, found = words[titles]
-    if titles and titles == len(words) - 1:  # 'Mrs. Smith': greeted so
-        return f"{words[titles - 1][0]} {found[0]}"
+    if titles:
+        # After a title, a surname alone: 'Mrs. Smith', 'Mrs. Smith Jr.', 'Ms. van Dyke',
+        # 'Dr. De La Cruz' (a surname particle first: no first name there): greeted so.
+        surname = [f[0] for _, f in words[titles:]]
+        while len(surname) > 1 and surname[-1].casefold() in _SUFFIXES:
+            surname.pop()
+        if len(surname) == 1 or found[0].casefold() in _PARTICLES:
+            return f"{words[titles - 1][0]} {' '.join(surname)}"
     if "." in found[0] and word[found.end() : found.end() + 1] == ".":
         return found[0] + "."
     return found[0]
