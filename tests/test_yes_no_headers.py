@@ -419,6 +419,21 @@ def test_the_yes_that_says_done_goes_over_the_progress_so_far(tmp_path: Path) ->
     assert [(c.cell, c.old, c.new) for c in plan.changes] == [("F2", "7/8", "Yes")]
 
 
+@pytest.mark.parametrize("kept", ["5/8 waiting on SPOC INC-4471", "12/3", "120%", "11/23"])
+def test_no_yes_goes_over_words_or_a_day_beside_the_progress(tmp_path: Path, kept: str) -> None:
+    """Only the progress alone is replaced by the Yes: words beside it, a count over its
+    total (a day: 12/3) or a day are the team's, and the write stops."""
+    rows = [list(r) for r in OWN]
+    rows[1][5] = kept
+    path = book(tmp_path / "T.xlsx", {"T": rows})
+    wb = Workbook.open(path)
+    table = read_table(wb, keys=None)
+    plan = ChangePlan(wb, table)
+    with pytest.raises(UnsafeWriteError):
+        plan.set(table.sheets[0].rows[0], "tbts_complete", "Yes")
+    assert plan.changes == []
+
+
 @pytest.mark.parametrize("first", [True, 1], ids=["TRUE-first", "1-first"])
 def test_a_true_false_column_is_read_whatever_cell_comes_first(
     tmp_path: Path, first: object

@@ -423,9 +423,30 @@ def _held(value: Any) -> Holds | str:
     return Holds.DATES
 
 
-def is_count(value: Any) -> bool:
-    """Whether one filled cell holds a count ("5/8", "6 of 8", 3) or a 0 or a 1."""
-    return value is not UNCALCULATED and _held(value) in (Holds.COUNTS, _ZERO_ONE)
+_PROGRESS = re.compile(
+    r"(\d+)\s*(?:/|of|out of)\s*(\d+)|(\d+(?:\.\d+)?)\s*%|\d+(?:\.\d+)?", re.IGNORECASE
+)
+
+
+_MOST_TBTS = 20  # the most TBTs a progress count is of
+
+
+def is_progress(value: Any) -> bool:
+    """Whether one filled cell holds the progress so far and nothing else: a number, a
+    count of a total of at most 20 TBTs ("5/8", "6 of 8"; never more than the total, so
+    "12/3" or "11/23", which may be days, are not) or a percentage up to 100 ("50%"). Words
+    beside it ("5/8 waiting on SPOC") are not."""
+    if isinstance(value, bool) or value is UNCALCULATED:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    found = _PROGRESS.fullmatch(str(value).strip())
+    if found is None:
+        return False
+    done, total, percent = found.groups()
+    if total is not None:
+        return int(done) <= int(total) <= _MOST_TBTS
+    return percent is None or float(percent) <= 100
 
 
 # A completion flag's cell holding the progress so far ("5/8" until done): the Yes that

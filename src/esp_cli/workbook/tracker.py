@@ -36,7 +36,7 @@ from esp_cli.core.columns import (
     header_blocks,
     header_match,
     holds,
-    is_count,
+    is_progress,
     match_header,
     pick_columns,
     roster_beside,
@@ -546,7 +546,7 @@ def answer_over(row: Row, key: str) -> Any:
     if BY_KEY[key].kind is not Kind.YESNO or key not in row.unreadable:
         return None
     value = row.raw.get(key)
-    if is_blank(value) or (key in PROGRESS_FLAGS and is_count(value)):
+    if is_blank(value) or (key in PROGRESS_FLAGS and is_progress(value)):
         return None
     return value
 
