@@ -2128,6 +2128,27 @@ def test_a_hand_row_whose_received_is_no_day_is_no_proof_recorded(
     assert added[5] == hashlib.sha256(pdf("Devon Price")).hexdigest()
 
 
+def test_a_hand_row_whose_received_is_a_date_serial_is_a_proof_recorded(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A Received day pasted as a number (the date's serial, 46349 = 11/23/2026) is a day:
+    the row is the proof recorded, not recorded again."""
+    tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            (
+                "Proofs",
+                [["Devon Price", "AET-1", "Devon Price TBT.pdf", 46349, None, None]],
+                "visible",
+            )
+        ],
+    )
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-f", "json").stdout)
+    assert data["recorded"] == []
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"]
+
+
 def test_tracking_tab_names_the_sheet_esp_creates(tracker: Path, tmp_path: Path) -> None:
     later = proof_folder(tmp_path / "later", {"Kim Lee TBT.pdf": pdf("Kim Lee")})
     res = proofs(tracker, later, "--tracking-tab", "De[c]", "-f", "json")

@@ -510,18 +510,13 @@ def _day_text(record: list[Any], columns: dict[str, int]) -> str:
 
 
 def _received_day(record: list[Any], columns: dict[str, int]) -> bool:
-    """Whether the Received cell of a row holds a day (a date, or text read as one)."""
+    """Whether the Received cell of a row holds a day, as esp reads a date anywhere (a date,
+    a serial number, text read as one)."""
     c = columns.get("received")
-    value = record[c - 1] if c and c <= len(record) else None
-    if isinstance(value, date):
-        return True
-    if is_blank(value) or not isinstance(value, str):
-        return False
     try:
-        parse_date(value)
+        return parse_date(record[c - 1] if c and c <= len(record) else None) is not None
     except Unreadable:
         return False
-    return True
 
 
 def _found_on(book: TrackingBook, proof: Proof) -> str | None:
