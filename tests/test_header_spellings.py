@@ -161,7 +161,7 @@ def test_a_header_spelt_exactly_is_the_column_over_a_looser_one_left_of_it(
     assert key is not None
     assert found.columns[key] == 4
     assert [(f.col, f.message) for f in sheet.findings] == [
-        (3, f"a second '{BY_KEY[key].header}' column; esp uses column D")
+        (3, f"another '{BY_KEY[key].header}' column, set aside; esp uses column D")
     ]
 
 

@@ -400,8 +400,8 @@ EDGE: dict[str, tuple[Callable[[Path], Path], dict[str, tuple[int, str]]]] = {
     "duplicate-headers": (
         _duplicate_headers,
         {
-            "escalations": (0, "'ESP Tracker'!M2 (Agent Name): a second 'Agent Name' column; "
-                               "esp uses column B"),
+            "escalations": (0, "'ESP Tracker'!M2 (Agent Name): another 'Agent Name' column, "
+                               "set aside; esp uses column B"),
             "doctor": (5, "ESP010"),
             "note": (0, "Wrote 1 cell(s)"),
         },

@@ -228,7 +228,8 @@ def _columns(
             DoctorFinding(
                 "ESP010",
                 address(sheet.name, sheet.header_row, again),
-                f"a second '{BY_KEY[key].header}' column; esp reads column {col_letter(first)}",
+                f"another '{BY_KEY[key].header}' column, set aside; esp reads column "
+                f"{col_letter(first)}",
             )
         )
     return out
@@ -249,7 +250,7 @@ def _unreadable(found: list[Finding]) -> list[DoctorFinding]:
     out = []
     header_kind = {c.header.lower(): c.kind for c in BY_KEY.values()}
     for f in found:
-        if f.message.startswith("a second"):
+        if f.message.startswith("another '"):
             continue  # reported as ESP010
         if f.message.startswith(ASKED):
             continue  # reported as ESP001, with the esp.toml lines

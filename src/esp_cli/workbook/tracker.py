@@ -830,8 +830,8 @@ def read_table(
                     again,
                     BY_KEY[key].header,
                     headers[again],
-                    f"a second '{BY_KEY[key].header}' column; esp uses column "
-                    f"{col_letter(first_col)}",
+                    f"another '{BY_KEY[key].header}' column, set aside; esp uses "
+                    f"column {col_letter(first_col)}",
                 )
             )
         asked = _asked(headers, columns, table)
