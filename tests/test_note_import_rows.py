@@ -649,3 +649,21 @@ def test_the_same_line_typed_by_hand_does_not_pass_over_a_column_not_read(
     status, reason = rows(run(tracker, path))[2]
     assert status == "not applied" and "column C ('Day') holds 'for Friday'" in reason
     assert notes(tracker) == [typed, ""]
+
+
+def test_an_agent_column_spelled_as_esp_toml_maps_it_names_the_agent(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """A team whose tracker heads its agents `Associate` (esp.toml [columns]) heads its
+    note list the same: the column names the agent, as it does in the tracker."""
+    config = tmp_path / "esp.toml"
+    config.write_text(
+        '[tracker]\npath = "ESP Tracker.xlsx"\n[people]\nuser = "Jordan Reyes"\n'
+        '[columns]\n"Agent Name" = ["Associate"]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "notes.csv"
+    path.write_text("Associate,Note\nKayla Brooks,On module 4\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["note", "import", str(path), "--config", str(config)])
+    assert res.exit_code == 0, res.output
+    assert notes(tracker)[1].endswith("Jordan Reyes - On module 4")

@@ -139,7 +139,7 @@ def read_rows(path: Path, known: Mapping[str, str] | None = None) -> NoteFile:
         )
     found: NoteFile | None = None
     for source, rows in sheets:
-        header = _header(rows)
+        header = _header(rows, known or {})
         if header is None:
             continue
         if found is not None:  # one sheet per import: the others are named, not dropped
@@ -304,7 +304,7 @@ def _left_out(
 
 
 def _header(
-    rows: Sequence[Sequence[object]],
+    rows: Sequence[Sequence[object]], known: Mapping[str, str]
 ) -> tuple[int, dict[int, str], dict[int, str]] | None:
     """The header row, the column of each field and, in a Microsoft Forms export, the
     columns Forms writes (columns.forms_columns). Of two headers naming one field, the one
@@ -312,16 +312,20 @@ def _header(
     in), else the leftmost. Forms' own columns name no agent (its Email and Name are who
     filled the form in); its Completion time dates the note and its Name signs it when no
     question does. A Forms export with a note but no agent is its header row all the same:
-    read_rows says why it cannot be read."""
+    read_rows says why it cannot be read. A header FIELDS does not list that names the
+    agent as the tracker spells it (`known`: esp.toml's [columns] spellings too) is the
+    agent column, after every spelling FIELDS lists."""
     for r, line in enumerate(rows[:HEADER_SCAN_ROWS]):
         norms = [normalise_header(v) if isinstance(v, str) else "" for v in line]
         forms = forms_columns(norms)
         best: dict[str, tuple[int, int]] = {}  # field -> (rank of its alias, column)
         for c, header in enumerate(norms):
             field = _HEADERS.get(header) if c not in forms else None
+            rank = FIELDS[field].index(header) if field is not None else len(FIELDS["agent"])
+            if field is None and c not in forms and header:
+                field = "agent" if match_header(str(line[c]), known) in _AGENT_KEYS else None
             if field is None:
                 continue
-            rank = FIELDS[field].index(header)
             if field not in best or rank < best[field][0]:
                 best[field] = (rank, c)
         for c, header in forms.items():
