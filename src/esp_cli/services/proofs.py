@@ -1014,6 +1014,22 @@ def _agent(row: Row) -> str:
     return f"{row.label()} ({class_aside(row.cls)}, row {row.row})"
 
 
+def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
+    """The agent whose own e-mail a copy came in, whatever its file is called (None: not an
+    agent's e-mail, or not one agent's): the one whose address sent it; for an address no
+    agent has (a personal account) or none (an Exchange user's name alone), the one agent
+    the sender's display name is, as progress import matches it."""
+    if item.mail is None:
+        return None
+    sender = item.sender.lower()
+    if sender:
+        by_address = [r for r in rows if sender in _addresses(r)]
+        if by_address:
+            return by_address[0] if len(by_address) == 1 else None
+    named = [r for r in rows if item.sender_name and same_person(item.sender_name, r.name)]
+    return named[0] if len(named) == 1 else None
+
+
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     """The proof with the day to write when the day it says cannot be the day it was sent,
     and why (`date_warning`): after today (a wrong clock on the sender's computer: today,
@@ -1087,30 +1103,34 @@ def check_files(
     seen: dict[str, str] = {}
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
-    order = _owners_first(incoming, digests, rows, table, sheet)
-    disputed = _disputed(incoming, digests, order, rows, table, sheet)
-    own_copies = _own_copies(incoming, digests, rows, table)
-    for item, digest in ((incoming[i], digests[i]) for i in order):
+    owners = [_sender_agent(item, rows) for item in incoming]
+    order = _owners_first(incoming, digests, owners, rows, table, sheet)
+    disputed = _disputed(incoming, digests, owners, order, rows, table, sheet)
+    own_copies = _own_copies(incoming, digests, owners)
+    for item, digest, owner in ((incoming[i], digests[i], owners[i]) for i in order):
         problem = pdf_problem(item.data)
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
         found, misnamed = _named(item.name, rows, table.path.name)
-        if found is not None and digest in disputed:
+        # Whose it came as: the agent its name names, else the agent whose own e-mail it is.
+        claimant = found or owner
+        if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
-            i = next(i for i, (a, _) in enumerate(agents) if _row_key(a) == _row_key(found))
-            whose = replace(_whose(agents, i), file=item.name, mail=item.mail)
+            at = next(j for j, (a, _) in enumerate(agents) if _row_key(a) == _row_key(claimant))
+            whose = replace(_whose(agents, at), file=item.name, mail=item.mail)
             own = misnamed.reason if misnamed is not None else None
-            if own is None:
+            if own is None and found is not None:
                 own = held_before_start(dated(item, found, today), found)
             besides = f"; besides, {own}" if own else ""
             rejected.append(replace(whose, reason=whose.reason + besides))
             continue
         if misnamed is not None:
             recorded = sheet is not None and digest in sheet.hashes
-            if found is not None and digest in seen and not recorded:
-                # The agent's copy under another name: the same file, not one to rename.
+            if claimant is not None and digest in seen and not recorded:
+                # The agent's copy under another name (or none, in her own e-mail): the
+                # same file, not one to rename.
                 same = f"the same file as {seen[digest]}"
                 rejected.append(Rejected(item.name, same, mail=item.mail))
             else:
@@ -1128,8 +1148,11 @@ def check_files(
             rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
         theirs = own_copies.get((digest, _row_key(found)))
-        if theirs is not None and theirs is not item and item.sender not in _addresses(found):
+        mine = owner is not None and _row_key(owner) == _row_key(found)
+        if not mine and theirs is not None:
             item = _sent_as(item, theirs)
+        if mine or theirs is not None:
+            item = _forwarded_after(item, found, incoming, digests, owners)
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
@@ -1163,18 +1186,51 @@ def check_files(
 
 
 def _own_copies(
-    incoming: Sequence[Incoming], digests: Sequence[str], rows: Sequence[Row], table: Table
+    incoming: Sequence[Incoming], digests: Sequence[str], owners: Sequence[Row | None]
 ) -> dict[tuple[str, tuple[str, int]], Incoming]:
-    """The first copy of each file (SHA-256) that came in an e-mail from the address of the
-    agent it is named for — well or badly named —, by file and agent: her own e-mail."""
+    """The first copy of each file (SHA-256) that came in an agent's own e-mail (`owners`),
+    whatever its name, by file and agent."""
     found: dict[tuple[str, tuple[str, int]], Incoming] = {}
-    for item, digest in zip(incoming, digests, strict=True):
-        if item.mail is None:
-            continue
-        row, _ = _named(item.name, rows, table.path.name)
-        if row is not None and item.sender in _addresses(row):
-            found.setdefault((digest, _row_key(row)), item)
+    for item, digest, owner in zip(incoming, digests, owners, strict=True):
+        if owner is not None:
+            found.setdefault((digest, _row_key(owner)), item)
     return found
+
+
+def _forwarded_after(
+    item: Incoming,
+    agent: Row,
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    owners: Sequence[Row | None],
+) -> Incoming:
+    """The agent's own e-mail's copy `item`, dated no later than the earliest e-mail of the
+    run that forwarded the same file (SHA-256): another's e-mail holding it, or the forward
+    carrying another of her e-mails that holds it. Dated after it is a wrong clock on her
+    computer: dated the forward's day, and said."""
+    digest = hashlib.sha256(item.data).hexdigest()
+    forwards: list[tuple[date, datetime | None, Incoming]] = []
+    for other, its, owner in zip(incoming, digests, owners, strict=True):
+        if its != digest or other.mail is None:
+            continue
+        if owner is not None and _row_key(owner) == _row_key(agent):
+            if other.forwarded_on is not None:
+                forwards.append((other.forwarded_on, other.forward_sent, other))
+        else:
+            forwards.append((other.received, other.sent, other))
+    if not forwards:
+        return item
+    day, sent, first = min(forwards, key=lambda f: f[0])
+    if item.received <= day:
+        return item
+    who = (first.forwarded_by if first.via else first.sender) or first.sender_name
+    why = (
+        f"the agent's e-mail is dated {fmt(item.received)}, after "
+        f"{who or 'an e-mail with no sender'}'s forward of the same file ({first.mail}, "
+        f"{fmt(day)}): a wrong clock on the agent's computer? Dated the forward's day"
+    )
+    warning = f"{item.date_warning}; {why}" if item.date_warning else why
+    return replace(item, received=day, sent=sent, date_warning=warning)
 
 
 def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
@@ -1199,6 +1255,7 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
 def _disputed(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
+    owners: Sequence[Row | None],
     order: Sequence[int],
     rows: Sequence[Row],
     table: Table,
@@ -1207,13 +1264,15 @@ def _disputed(
     """The files (by SHA-256) come as more than one agent's transcript in this run and
     recorded for none of them, with each agent and her first copy: whose it is cannot be
     told. A copy counts whatever else is wrong with it — a bad name that still names her
-    ('Kayla_Brooks_TBT.pdf'), a day before her ESP Start Date: it came as hers."""
+    ('Kayla_Brooks_TBT.pdf'), a day before her ESP Start Date, a name that names no agent
+    in her own e-mail ('transcript.pdf' sent from her address): it came as hers."""
     claims: dict[str, list[tuple[Row, Incoming]]] = {}
     for i in order:
         item, digest = incoming[i], digests[i]
         if pdf_problem(item.data) is not None:
             continue
-        found, _ = _named(item.name, rows, table.path.name)
+        named, _ = _named(item.name, rows, table.path.name)
+        found = named or owners[i]
         if found is None:
             continue
         if sheet is not None and _recorded_words(sheet, digest, found.label()) is not None:
@@ -1271,6 +1330,7 @@ def _copy_place(item: Incoming) -> str:
 def _owners_first(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
+    owners: Sequence[Row | None],
     rows: Sequence[Row],
     table: Table,
     sheet: TrackingBook | None,
@@ -1295,8 +1355,8 @@ def _owners_first(
                 return 3
             if owner is not None and same_person(owner, found.name):
                 return 0
-            item = incoming[i]
-            own = item.mail is not None and item.sender in _addresses(found)
+            hers = owners[i]
+            own = hers is not None and _row_key(hers) == _row_key(found)
             return 1 if own else 2
 
         for place, i in zip(where, sorted(where, key=lambda i: (rank(i), i)), strict=True):
