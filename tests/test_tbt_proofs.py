@@ -2280,3 +2280,27 @@ def test_the_same_file_as_two_agents_transcripts_is_neither_agents_when_one_is_m
     assert "rename it to 'Kim Lee TBT.pdf'" in why[name], why
     assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
     assert tracker_cells(tracker)[1:3] == [["N", None], ["N", None]]
+
+
+@pytest.mark.parametrize("received", ["11/23", "Nov 23"])
+def test_a_hand_row_whose_received_has_no_year_is_said_when_the_file_is_recorded(
+    tracker: Path, tmp_path: Path, received: str
+) -> None:
+    """A row typed by hand naming the file with a day esp cannot read (`11/23`, no year):
+    not taken for the proof, but the proof recorded again says so, naming the cell."""
+    tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            (
+                "Proofs",
+                [["Devon Price", "AET-1", "Devon Price TBT.pdf", received, None, None]],
+                "visible",
+            )
+        ],
+    )
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    res = proofs(tracker, later, "-n", "-f", "json")
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert (
+        f"Proofs!D2 names this file by hand with Received '{received}'" in (proof["date_warning"])
+    ), proof

@@ -305,6 +305,9 @@ class TrackingSheet:
     hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
     # (agent key, file) of the rows typed by hand: no SHA-256, a Received day.
     names: set[tuple[str, str]] = field(default_factory=set)
+    # (agent key, file) of the rows typed by hand whose Received looks like a day esp cannot
+    # read ('11/23', 'Nov 23': no year) -> (cell, text): no proof, but said.
+    unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
@@ -324,6 +327,8 @@ class TrackingBook:
     hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # (agent key, file) of the rows typed by hand -> the sheet it is on.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (agent key, file) of hand rows with a Received esp cannot read as a day -> (cell, text).
+    unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def several(self) -> bool:
@@ -374,6 +379,8 @@ def read_tracking(
             book.hashes.setdefault(digest, (agent, day, found.sheet))
         for key in found.names:
             book.names.setdefault(key, found.sheet)
+        for key, said in found.unread_days.items():
+            book.unread_days.setdefault(key, said)
     return book
 
 
@@ -434,12 +441,18 @@ def _read_sheet(
                     digest,
                     (_cell(record, columns, "agent"), _day_text(record, columns)),
                 )
-            elif file and _received_day(record, columns):
+            elif file:
                 # A proof typed by hand has the day it came; a row naming an agent and a
                 # file with none (a list of the files expected, a reminder list; `No`,
-                # `Pending` or `TBD` where the day goes) is no proof.
+                # `Pending` or `TBD` where the day goes) is no proof. One with a day esp
+                # cannot read ('11/23': no year) is none either, but said.
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
-                found.names.add((agent, file))
+                typed = _cell(record, columns, "received")
+                if _received_day(record, columns):
+                    found.names.add((agent, file))
+                elif any(ch.isdigit() for ch in typed):
+                    cell = address(info.name, number, columns["received"])
+                    found.unread_days.setdefault((agent, file), (cell, typed.strip()))
         return found
     return None
 
@@ -526,6 +539,22 @@ def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     if proof.sha256 in book.hashes:
         return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
     return book.names.get((" ".join(name_tokens(proof.agent.name)), proof.file))
+
+
+def _unread_day(book: TrackingBook, proof: Proof) -> Proof:
+    """The proof, with a word when a row typed by hand names its agent and file with a
+    Received esp cannot read as a day ('11/23', no year): that row is not taken for it."""
+    said = book.unread_days.get((" ".join(name_tokens(proof.agent.name)), proof.file))
+    if said is None:
+        return proof
+    cell, typed = said
+    why = (
+        f"{cell} names this file by hand with Received {typed!r}, which esp cannot read as a "
+        f"day (no year?), so it is recorded again, dated {fmt(proof.received)}: give that day "
+        "its year (MM/DD/YYYY) and delete one of the two rows"
+    )
+    warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
+    return replace(proof, date_warning=warning)
 
 
 def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
@@ -1497,7 +1526,7 @@ def record_proofs(
                 already = [
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
-                new = [p for p, t in zip(good, on, strict=True) if t is None]
+                new = [_unread_day(book, p) for p, t in zip(good, on, strict=True) if t is None]
                 # Already-recorded proofs are flagged too: a run stopped between the two
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
