@@ -2304,3 +2304,19 @@ def test_a_hand_row_whose_received_has_no_year_is_said_when_the_file_is_recorded
     assert (
         f"Proofs!D2 names this file by hand with Received '{received}'" in (proof["date_warning"])
     ), proof
+
+
+def test_a_reminder_tab_with_a_date_column_holds_no_proof(tracker: Path, tmp_path: Path) -> None:
+    """A tab headed Agent | File | Date (the day a reminder went out): its Date is no
+    Received day, so its rows typed by hand are no proof; the file is recorded."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Reminders"
+    ws.append(["Agent", "File", "Date"])
+    ws.append(["Devon Price", "Devon Price TBT.pdf", date(2026, 12, 1)])
+    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"]
+    assert data["already_recorded"] == []

@@ -420,6 +420,10 @@ def _read_sheet(
             rows, last_col = _as_left(rows, r, left, last_col)
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
+        # Only a column that says it holds the day received ('Received', 'Date Received')
+        # makes a row typed by hand a proof: a reminder tab's 'Date' is the day it went out.
+        heard = columns.get("received")
+        received_said = heard is not None and "received" in normalise_header(line[heard - 1])
         found.set_aside = [
             (
                 TRACKING_COLUMNS[key][0],
@@ -447,8 +451,8 @@ def _read_sheet(
                 # `Pending` or `TBD` where the day goes) is no proof. One with a day esp
                 # cannot read ('11/23': no year) is none either, but said.
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
-                typed = _cell(record, columns, "received")
-                if _received_day(record, columns):
+                typed = _cell(record, columns, "received") if received_said else ""
+                if received_said and _received_day(record, columns):
                     found.names.add((agent, file))
                 elif any(ch.isdigit() for ch in typed):
                     cell = address(info.name, number, columns["received"])
