@@ -2320,3 +2320,23 @@ def test_a_reminder_tab_with_a_date_column_holds_no_proof(tracker: Path, tmp_pat
     data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
     assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"]
     assert data["already_recorded"] == []
+
+
+def test_a_class_tab_cut_at_excels_31_characters_is_that_classs_tab(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A class longer than an Excel tab name can be has its tab named as its first 31
+    characters: that is its tab, not the first visible one."""
+    long = "AET-2 Medicare Advantage Wave 3 Spring"
+    wb = openpyxl.load_workbook(tracker)
+    for r in range(5, 8):
+        wb["ESP Tracker"][f"A{r}"] = long
+    wb.save(tracker)
+    tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("AET-1", [], "visible"), (long[:31], [], "visible")],
+    )
+    later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
+    assert data["tracking_tab"] == long[:31], data

@@ -480,12 +480,15 @@ def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> Tracking
 
 def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
     """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
-    visible sheet named as the class (a sheet per class), else the first visible sheet with
+    visible sheet named as the class (a sheet per class; a class longer than a tab name can
+    be, by its first 31 characters), else the first visible sheet with
     the headers in tab order. Nothing is guessed from what the sheets hold; with every such
     sheet hidden, esp refuses, naming them."""
     visible = [t for t in book.sheets if t.visible]
     key = cls.strip().casefold()
-    own = [t for t in visible if key and t.sheet.strip().casefold() == key]
+    # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
+    cut = key[:MAX_SHEET_NAME].strip()
+    own = [t for t in visible if key and t.sheet.strip().casefold() in (key, cut)]
     if own or visible:
         return (own or visible)[0]
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
