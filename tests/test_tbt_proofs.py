@@ -2280,3 +2280,63 @@ def test_the_same_file_as_two_agents_transcripts_is_neither_agents_when_one_is_m
     assert "rename it to 'Kim Lee TBT.pdf'" in why[name], why
     assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
     assert tracker_cells(tracker)[1:3] == [["N", None], ["N", None]]
+
+
+@pytest.mark.parametrize("received", ["11/23", "Nov 23"])
+def test_a_hand_row_whose_received_has_no_year_is_said_when_the_file_is_recorded(
+    tracker: Path, tmp_path: Path, received: str
+) -> None:
+    """A row typed by hand naming the file with a day esp cannot read (`11/23`, no year):
+    not taken for the proof, but the proof recorded again says so, naming the cell."""
+    tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            (
+                "Proofs",
+                [["Devon Price", "AET-1", "Devon Price TBT.pdf", received, None, None]],
+                "visible",
+            )
+        ],
+    )
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    res = proofs(tracker, later, "-n", "-f", "json")
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert (
+        f"Proofs!D2 names this file by hand with Received '{received}'" in (proof["date_warning"])
+    ), proof
+
+
+def test_a_reminder_tab_with_a_date_column_holds_no_proof(tracker: Path, tmp_path: Path) -> None:
+    """A tab headed Agent | File | Date (the day a reminder went out): its Date is no
+    Received day, so its rows typed by hand are no proof; the file is recorded."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Reminders"
+    ws.append(["Agent", "File", "Date"])
+    ws.append(["Devon Price", "Devon Price TBT.pdf", date(2026, 12, 1)])
+    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"]
+    assert data["already_recorded"] == []
+
+
+def test_a_class_tab_cut_at_excels_31_characters_is_that_classs_tab(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A class longer than an Excel tab name can be has its tab named as its first 31
+    characters: that is its tab, not the first visible one."""
+    long = "AET-2 Medicare Advantage Wave 3 Spring"
+    wb = openpyxl.load_workbook(tracker)
+    for r in range(5, 8):
+        wb["ESP Tracker"][f"A{r}"] = long
+    wb.save(tracker)
+    tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("AET-1", [], "visible"), (long[:31], [], "visible")],
+    )
+    later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
+    assert data["tracking_tab"] == long[:31], data

@@ -1084,31 +1084,6 @@ def test_the_agents_own_copy_is_taken_when_her_smes_copy_is_another_agents_file(
     assert not any("the one taken" in r for r in reasons), reasons
 
 
-def test_a_file_the_sme_renamed_is_dated_by_the_agents_own_email_holding_it(
-    tracker: Path, config: Path, inbox: Path
-) -> None:
-    """The SME fixed the name of the agent's badly named file and attached it beside her
-    e-mail: the same bytes in her own e-mail date it (her day, her address), and her copy
-    is the same file, not one to rename."""
-    same = pdf("Ana Ruiz")
-    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("ana ruiz tbt.pdf", same),
-                    date=AGENT_SENT)  # fmt: skip
-    outer = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same),
-                    date=FORWARDED)  # fmt: skip
-    outer.add_attachment(inner)
-    save(inbox, "fw.eml", outer)
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
-    (proof,) = data["recorded"]
-    assert (proof["file"], proof["received"], proof["sender"]) == (
-        "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
-    ), proof  # fmt: skip
-    assert "sender_mismatch" not in proof, proof
-    (copy,) = data["rejected"]
-    assert copy["reason"] == "the same file as Ana Ruiz TBT.pdf (in fw.eml)", copy
-
-
 def test_an_smes_forward_dated_after_the_leads_forward_carrying_it_is_a_wrong_clock(
     tracker: Path, config: Path, inbox: Path
 ) -> None:
@@ -1180,3 +1155,106 @@ def test_an_email_forwarded_more_than_five_deep_as_a_message_is_not_opened(
         "an attached e-mail esp did not open: e-mails attached more than 5 deep are not "
         "opened; ask for the PDF itself"
     ), (file, reason)
+
+
+def test_one_file_from_an_agents_own_email_and_forwarded_as_anothers_is_neithers(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana sent `transcript.pdf` from her own address; her SME forwarded the same bytes
+    renamed as Kim's: her own e-mail says the bytes are hers, so the file came as two
+    agents' transcripts and is neither's, each refusal naming the other."""
+    same = pdf("shared")
+    save(inbox, "R1 mine.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                       ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "R2 fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                     ("Kim Lee TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [], data["recorded"]
+    reasons = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert reasons["Kim Lee TBT.pdf"].startswith(
+        "the same file as Ana Ruiz's (transcript.pdf in R1 mine.eml): whose transcript is it?"
+    ), reasons
+    assert reasons["transcript.pdf"].startswith(
+        "the same file as Kim Lee's (Kim Lee TBT.pdf in R2 fw.eml): whose transcript is it?"
+    ), reasons
+    assert "besides, badly named" in reasons["transcript.pdf"], reasons
+
+
+@pytest.mark.parametrize("own_name", ["ana ruiz tbt.pdf", "transcript.pdf", "TBT transcript.pdf"])
+@pytest.mark.parametrize("nested", [True, False])
+def test_a_file_the_sme_renamed_is_dated_by_the_agents_own_email_holding_it(
+    tracker: Path, config: Path, inbox: Path, own_name: str, nested: bool
+) -> None:
+    """The SME fixed the name of the agent's badly named file (`ana ruiz tbt.pdf`, or
+    `transcript.pdf` naming no one) and attached it again as `Ana Ruiz TBT.pdf`, in her
+    forward of the agent's e-mail or beside it: the bytes came from Ana's own address, so
+    the well-named copy is dated by her e-mail, sent by her, and her copy is the same file,
+    not one to rename."""
+    same = pdf("Ana Ruiz")
+    inner = message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same), date=AGENT_SENT)
+    outer = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same),
+                    date=FORWARDED)  # fmt: skip
+    if nested:
+        outer.add_attachment(inner)
+    else:
+        save(inbox, "D1.eml", inner)
+    save(inbox, "D0 FW.eml", outer)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["file"], proof["received"], proof["sender"]) == (
+        "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
+    ), proof  # fmt: skip
+    assert "sender_mismatch" not in proof, proof
+    (copy,) = data["rejected"]
+    assert copy["reason"] == "the same file as Ana Ruiz TBT.pdf (in D0 FW.eml)", copy
+
+
+@pytest.mark.parametrize("own_name", ["Ana Ruiz TBT.pdf", "transcript.pdf"])
+def test_an_agents_own_email_from_her_personal_address_dates_her_smes_copy(
+    tracker: Path, config: Path, inbox: Path, own_name: str
+) -> None:
+    """Ana sent her transcript from a personal address under her own name, and her SME
+    forwarded it: the e-mail is hers by its display name (as progress import matches it),
+    so the proof is dated the day she sent it, and the address is said as not the
+    tracker's."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "B mine.eml", message("Ana Ruiz <ana1999@gmail.com>", (own_name, same),
+                                      date=AGENT_SENT))  # fmt: skip
+    save(inbox, "A fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana1999@gmail.com"), proof
+    assert "not the agent's address" in proof["sender_mismatch"], proof
+    (copy,) = data["rejected"]
+    assert copy["reason"].startswith("the same file as Ana Ruiz TBT.pdf (in "), copy
+
+
+def test_an_agents_own_email_dated_after_her_smes_forward_of_it_is_the_forwards_day(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail says Tue 12/01, her SME forwarded the same bytes on Wed 11/25: no one
+    forwards a file before it was sent, so a wrong clock on Ana's computer; dated 11/25,
+    said."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", same),
+                                     date="Tue, 01 Dec 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "B fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["from_email"], proof["received"]) == ("A own.eml", "2026-11-25"), proof
+    assert proof["date_warning"] == (
+        "the agent's e-mail is dated 12/01/2026, after pat.sme@vendorcx.com's forward of the "
+        "same file (B fw.eml, 11/25/2026): a wrong clock on the agent's computer? Dated the "
+        "forward's day"
+    ), proof

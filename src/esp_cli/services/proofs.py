@@ -305,6 +305,9 @@ class TrackingSheet:
     hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
     # (agent key, file) of the rows typed by hand: no SHA-256, a Received day.
     names: set[tuple[str, str]] = field(default_factory=set)
+    # (agent key, file) of the rows typed by hand whose Received looks like a day esp cannot
+    # read ('11/23', 'Nov 23': no year) -> (cell, text): no proof, but said.
+    unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
@@ -324,6 +327,8 @@ class TrackingBook:
     hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # (agent key, file) of the rows typed by hand -> the sheet it is on.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (agent key, file) of hand rows with a Received esp cannot read as a day -> (cell, text).
+    unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def several(self) -> bool:
@@ -374,6 +379,8 @@ def read_tracking(
             book.hashes.setdefault(digest, (agent, day, found.sheet))
         for key in found.names:
             book.names.setdefault(key, found.sheet)
+        for key, said in found.unread_days.items():
+            book.unread_days.setdefault(key, said)
     return book
 
 
@@ -413,6 +420,10 @@ def _read_sheet(
             rows, last_col = _as_left(rows, r, left, last_col)
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
+        # Only a column that says it holds the day received ('Received', 'Date Received')
+        # makes a row typed by hand a proof: a reminder tab's 'Date' is the day it went out.
+        heard = columns.get("received")
+        received_said = heard is not None and "received" in normalise_header(line[heard - 1])
         found.set_aside = [
             (
                 TRACKING_COLUMNS[key][0],
@@ -434,12 +445,18 @@ def _read_sheet(
                     digest,
                     (_cell(record, columns, "agent"), _day_text(record, columns)),
                 )
-            elif file and _received_day(record, columns):
+            elif file:
                 # A proof typed by hand has the day it came; a row naming an agent and a
                 # file with none (a list of the files expected, a reminder list; `No`,
-                # `Pending` or `TBD` where the day goes) is no proof.
+                # `Pending` or `TBD` where the day goes) is no proof. One with a day esp
+                # cannot read ('11/23': no year) is none either, but said.
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
-                found.names.add((agent, file))
+                typed = _cell(record, columns, "received") if received_said else ""
+                if received_said and _received_day(record, columns):
+                    found.names.add((agent, file))
+                elif any(ch.isdigit() for ch in typed):
+                    cell = address(info.name, number, columns["received"])
+                    found.unread_days.setdefault((agent, file), (cell, typed.strip()))
         return found
     return None
 
@@ -463,12 +480,15 @@ def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> Tracking
 
 def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
     """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
-    visible sheet named as the class (a sheet per class), else the first visible sheet with
+    visible sheet named as the class (a sheet per class; a class longer than a tab name can
+    be, by its first 31 characters), else the first visible sheet with
     the headers in tab order. Nothing is guessed from what the sheets hold; with every such
     sheet hidden, esp refuses, naming them."""
     visible = [t for t in book.sheets if t.visible]
     key = cls.strip().casefold()
-    own = [t for t in visible if key and t.sheet.strip().casefold() == key]
+    # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
+    cut = key[:MAX_SHEET_NAME].strip()
+    own = [t for t in visible if key and t.sheet.strip().casefold() in (key, cut)]
     if own or visible:
         return (own or visible)[0]
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
@@ -526,6 +546,22 @@ def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     if proof.sha256 in book.hashes:
         return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
     return book.names.get((" ".join(name_tokens(proof.agent.name)), proof.file))
+
+
+def _unread_day(book: TrackingBook, proof: Proof) -> Proof:
+    """The proof, with a word when a row typed by hand names its agent and file with a
+    Received esp cannot read as a day ('11/23', no year): that row is not taken for it."""
+    said = book.unread_days.get((" ".join(name_tokens(proof.agent.name)), proof.file))
+    if said is None:
+        return proof
+    cell, typed = said
+    why = (
+        f"{cell} names this file by hand with Received {typed!r}, which esp cannot read as a "
+        f"day (no year?), so it is recorded again, dated {fmt(proof.received)}: give that day "
+        "its year (MM/DD/YYYY) and delete one of the two rows"
+    )
+    warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
+    return replace(proof, date_warning=warning)
 
 
 def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
@@ -1014,6 +1050,22 @@ def _agent(row: Row) -> str:
     return f"{row.label()} ({class_aside(row.cls)}, row {row.row})"
 
 
+def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
+    """The agent whose own e-mail a copy came in, whatever its file is called (None: not an
+    agent's e-mail, or not one agent's): the one whose address sent it; for an address no
+    agent has (a personal account) or none (an Exchange user's name alone), the one agent
+    the sender's display name is, as progress import matches it."""
+    if item.mail is None:
+        return None
+    sender = item.sender.lower()
+    if sender:
+        by_address = [r for r in rows if sender in _addresses(r)]
+        if by_address:
+            return by_address[0] if len(by_address) == 1 else None
+    named = [r for r in rows if item.sender_name and same_person(item.sender_name, r.name)]
+    return named[0] if len(named) == 1 else None
+
+
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     """The proof with the day to write when the day it says cannot be the day it was sent,
     and why (`date_warning`): after today (a wrong clock on the sender's computer: today,
@@ -1087,30 +1139,34 @@ def check_files(
     seen: dict[str, str] = {}
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
-    order = _owners_first(incoming, digests, rows, table, sheet)
-    disputed = _disputed(incoming, digests, order, rows, table, sheet)
-    own_copies = _own_copies(incoming, digests, rows, table)
-    for item, digest in ((incoming[i], digests[i]) for i in order):
+    owners = [_sender_agent(item, rows) for item in incoming]
+    order = _owners_first(incoming, digests, owners, rows, table, sheet)
+    disputed = _disputed(incoming, digests, owners, order, rows, table, sheet)
+    own_copies = _own_copies(incoming, digests, owners)
+    for item, digest, owner in ((incoming[i], digests[i], owners[i]) for i in order):
         problem = pdf_problem(item.data)
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
         found, misnamed = _named(item.name, rows, table.path.name)
-        if found is not None and digest in disputed:
+        # Whose it came as: the agent its name names, else the agent whose own e-mail it is.
+        claimant = found or owner
+        if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
-            i = next(i for i, (a, _) in enumerate(agents) if _row_key(a) == _row_key(found))
-            whose = replace(_whose(agents, i), file=item.name, mail=item.mail)
+            at = next(j for j, (a, _) in enumerate(agents) if _row_key(a) == _row_key(claimant))
+            whose = replace(_whose(agents, at), file=item.name, mail=item.mail)
             own = misnamed.reason if misnamed is not None else None
-            if own is None:
+            if own is None and found is not None:
                 own = held_before_start(dated(item, found, today), found)
             besides = f"; besides, {own}" if own else ""
             rejected.append(replace(whose, reason=whose.reason + besides))
             continue
         if misnamed is not None:
             recorded = sheet is not None and digest in sheet.hashes
-            if found is not None and digest in seen and not recorded:
-                # The agent's copy under another name: the same file, not one to rename.
+            if claimant is not None and digest in seen and not recorded:
+                # The agent's copy under another name (or none, in her own e-mail): the
+                # same file, not one to rename.
                 same = f"the same file as {seen[digest]}"
                 rejected.append(Rejected(item.name, same, mail=item.mail))
             else:
@@ -1128,8 +1184,11 @@ def check_files(
             rejected.append(Rejected(item.name, why, mail=item.mail))
             continue
         theirs = own_copies.get((digest, _row_key(found)))
-        if theirs is not None and theirs is not item and item.sender not in _addresses(found):
+        mine = owner is not None and _row_key(owner) == _row_key(found)
+        if not mine and theirs is not None:
             item = _sent_as(item, theirs)
+        if mine or theirs is not None:
+            item = _forwarded_after(item, found, incoming, digests, owners)
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
@@ -1163,18 +1222,51 @@ def check_files(
 
 
 def _own_copies(
-    incoming: Sequence[Incoming], digests: Sequence[str], rows: Sequence[Row], table: Table
+    incoming: Sequence[Incoming], digests: Sequence[str], owners: Sequence[Row | None]
 ) -> dict[tuple[str, tuple[str, int]], Incoming]:
-    """The first copy of each file (SHA-256) that came in an e-mail from the address of the
-    agent it is named for — well or badly named —, by file and agent: her own e-mail."""
+    """The first copy of each file (SHA-256) that came in an agent's own e-mail (`owners`),
+    whatever its name, by file and agent."""
     found: dict[tuple[str, tuple[str, int]], Incoming] = {}
-    for item, digest in zip(incoming, digests, strict=True):
-        if item.mail is None:
-            continue
-        row, _ = _named(item.name, rows, table.path.name)
-        if row is not None and item.sender in _addresses(row):
-            found.setdefault((digest, _row_key(row)), item)
+    for item, digest, owner in zip(incoming, digests, owners, strict=True):
+        if owner is not None:
+            found.setdefault((digest, _row_key(owner)), item)
     return found
+
+
+def _forwarded_after(
+    item: Incoming,
+    agent: Row,
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    owners: Sequence[Row | None],
+) -> Incoming:
+    """The agent's own e-mail's copy `item`, dated no later than the earliest e-mail of the
+    run that forwarded the same file (SHA-256): another's e-mail holding it, or the forward
+    carrying another of her e-mails that holds it. Dated after it is a wrong clock on her
+    computer: dated the forward's day, and said."""
+    digest = hashlib.sha256(item.data).hexdigest()
+    forwards: list[tuple[date, datetime | None, Incoming]] = []
+    for other, its, owner in zip(incoming, digests, owners, strict=True):
+        if its != digest or other.mail is None:
+            continue
+        if owner is not None and _row_key(owner) == _row_key(agent):
+            if other.forwarded_on is not None:
+                forwards.append((other.forwarded_on, other.forward_sent, other))
+        else:
+            forwards.append((other.received, other.sent, other))
+    if not forwards:
+        return item
+    day, sent, first = min(forwards, key=lambda f: f[0])
+    if item.received <= day:
+        return item
+    who = (first.forwarded_by if first.via else first.sender) or first.sender_name
+    why = (
+        f"the agent's e-mail is dated {fmt(item.received)}, after "
+        f"{who or 'an e-mail with no sender'}'s forward of the same file ({first.mail}, "
+        f"{fmt(day)}): a wrong clock on the agent's computer? Dated the forward's day"
+    )
+    warning = f"{item.date_warning}; {why}" if item.date_warning else why
+    return replace(item, received=day, sent=sent, date_warning=warning)
 
 
 def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
@@ -1199,6 +1291,7 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
 def _disputed(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
+    owners: Sequence[Row | None],
     order: Sequence[int],
     rows: Sequence[Row],
     table: Table,
@@ -1207,13 +1300,15 @@ def _disputed(
     """The files (by SHA-256) come as more than one agent's transcript in this run and
     recorded for none of them, with each agent and her first copy: whose it is cannot be
     told. A copy counts whatever else is wrong with it — a bad name that still names her
-    ('Kayla_Brooks_TBT.pdf'), a day before her ESP Start Date: it came as hers."""
+    ('Kayla_Brooks_TBT.pdf'), a day before her ESP Start Date, a name that names no agent
+    in her own e-mail ('transcript.pdf' sent from her address): it came as hers."""
     claims: dict[str, list[tuple[Row, Incoming]]] = {}
     for i in order:
         item, digest = incoming[i], digests[i]
         if pdf_problem(item.data) is not None:
             continue
-        found, _ = _named(item.name, rows, table.path.name)
+        named, _ = _named(item.name, rows, table.path.name)
+        found = named or owners[i]
         if found is None:
             continue
         if sheet is not None and _recorded_words(sheet, digest, found.label()) is not None:
@@ -1271,6 +1366,7 @@ def _copy_place(item: Incoming) -> str:
 def _owners_first(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
+    owners: Sequence[Row | None],
     rows: Sequence[Row],
     table: Table,
     sheet: TrackingBook | None,
@@ -1295,8 +1391,8 @@ def _owners_first(
                 return 3
             if owner is not None and same_person(owner, found.name):
                 return 0
-            item = incoming[i]
-            own = item.mail is not None and item.sender in _addresses(found)
+            hers = owners[i]
+            own = hers is not None and _row_key(hers) == _row_key(found)
             return 1 if own else 2
 
         for place, i in zip(where, sorted(where, key=lambda i: (rank(i), i)), strict=True):
@@ -1437,7 +1533,7 @@ def record_proofs(
                 already = [
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
-                new = [p for p, t in zip(good, on, strict=True) if t is None]
+                new = [_unread_day(book, p) for p, t in zip(good, on, strict=True) if t is None]
                 # Already-recorded proofs are flagged too: a run stopped between the two
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
