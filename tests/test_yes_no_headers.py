@@ -514,3 +514,82 @@ def test_one_number_in_searched_by_course_number_blocks_no_one(locating: Path) -
     assert "Would set 'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number): No → Yes" in (
         res.stderr
     )
+
+
+# -- a count that has only reached 0 and 1, a Yes/No column still empty ------------------------
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [[1, 0, 0, 1] * 5, [0] * 19 + [2], [1, 0] * 9 + [2, 1]],
+    ids=["0-and-1", "0-and-one-2", "one-2"],
+)
+def test_a_count_column_that_has_only_reached_1_is_not_the_flag(
+    tmp_path: Path, counts: list[int]
+) -> None:
+    """A class early in its TBTs: the per-agent 'TBTs Complete' holds 0s and 1s (one 2 at
+    most) beside the team's 'All TBTs Complete (Y/N)' of Yes and No: the Yes/No column is
+    read, a count of 1 makes no one complete."""
+    flags = ["No", "Yes"] * 10
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class(flags, counts)}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert sheet.duplicate_headers == [("tbts_complete", 5, 6)]
+    assert [r.get("tbts_complete") for r in sheet.rows[:2]] == [False, True]
+
+
+def test_a_header_asking_yes_or_no_beats_a_column_of_0_and_1(tmp_path: Path) -> None:
+    """Both columns blank but a few cells: the header that asks (Y/N) is read, not the
+    count of 0s and 1s beside it; a 1/0 column whose own header asks is still read."""
+    flags: list[Any] = [None] * 20
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class(flags, [0, 1] * 10)}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert all(r.get("tbts_complete") is None for r in sheet.rows)
+    rows = _class([1, 0] * 10, [0, 1] * 10)
+    sheet = _read(book(tmp_path / "U.xlsx", {"T": rows}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert [r.get("tbts_complete") for r in sheet.rows[:2]] == [True, False]
+
+
+def test_an_empty_yes_no_column_beats_a_count_column(tmp_path: Path) -> None:
+    """A new 'All TBTs Complete (Y/N)' nobody has filled in yet beside a count column: the
+    empty column is the flag (nobody complete yet), never the counts."""
+    counts = [i % 6 + 2 for i in range(20)]
+    for header in ("TBTs Complete", "All TBTs Complete"):
+        rows = _class([None] * 20, counts)
+        rows[0][4] = header + " (Y/N)" if header == "TBTs Complete" else header + "?"
+        rows[0][5] = "TBTs Complete"
+        sheet = _read(book(tmp_path / f"{header}.xlsx", {"T": rows}))
+        assert sheet.columns["tbts_complete"] == 5, header
+        assert sheet.not_answers == {}
+        assert all(r.get("tbts_complete") is None for r in sheet.rows)
+
+
+@pytest.fixture
+def early(counted: Path) -> Path:
+    """`counted` early in the TBTs: each agent's count 0 or 1, one 2."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(counted / "ESP Tracker.xlsx")
+    ws = wb.worksheets[0]
+    for r in range(5, ws.max_row + 1):
+        if ws.cell(r, 2).value:
+            ws.cell(r, 32).value = 2 if r == 40 else (1 if r % 3 == 0 else 0)
+    wb.save(counted / "ESP Tracker.xlsx")
+    return counted
+
+
+def test_tbt_proofs_writes_no_yes_over_a_count_of_0(early: Path) -> None:
+    sheet = _read(early / "ESP Tracker.xlsx")
+    assert sheet.columns["tbts_complete"] == 15
+    proofs = early / "p2"
+    proofs.mkdir()
+    pdf = (early / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
+    (proofs / "Kayla Brooks TBT.pdf").write_bytes(pdf.replace(b"Hector Vargas", b"Kayla Brooks"))
+    res = run("tbt", "proofs", "p2", "--by", "Jordan Reyes")
+    assert res.exit_code == 0, res.output
+    assert "!AF" not in res.stdout, res.stdout
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(early / "ESP Tracker.xlsx").worksheets[0]
+    (kayla,) = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == "Kayla Brooks"]
+    assert (ws.cell(kayla, 15).value, ws.cell(kayla, 32).value) == ("Yes", 0)

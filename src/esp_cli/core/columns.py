@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
@@ -276,6 +277,11 @@ def _asked(text: object) -> bool:
     return text is not None and str(text).strip().endswith("?")
 
 
+def asks_yes_no(text: object) -> bool:
+    """Whether a header asks for a Yes or a No: it ends with '?', '(Y/N)' or 'Yes/No'."""
+    return _asked(text) or bool(_ANSWERS_SUFFIX.search(normalise_header(text)))
+
+
 def resolve_key(name: str) -> str | None:
     """A column key from its key or canonical header (as written in esp.toml)."""
     if name in BY_KEY:
@@ -467,6 +473,13 @@ class Tally:
     filled: int
     kinds: Mapping[Holds, int]
     held: Held
+    words: int = 0  # the cells holding a Yes or a No in words or TRUE/FALSE, not as 1 or 0
+
+    @property
+    def zero_one(self) -> bool:
+        """Whether the column's Yes and No are 1s and 0s alone (no word, no TRUE/FALSE):
+        as well a count of TBTs that has only reached 0 and 1 so far."""
+        return self.held.holds is Holds.ANSWERS and not self.words
 
     @property
     def decided(self) -> bool:
@@ -490,6 +503,7 @@ def tally(cells: Iterable[Any]) -> Tally:
         kind = kind_of[value.__class__ is bool, value] = _held(value)
         counted[kind] = counted.get(kind, 0) + n
         filled += n
+    words = counted.get(Holds.ANSWERS, 0)
     zero_one = counted.pop(_ZERO_ONE, 0)
     if zero_one:
         as_kind = Holds.COUNTS if counted.get(Holds.COUNTS, 0) >= 2 else Holds.ANSWERS
@@ -500,7 +514,7 @@ def tally(cells: Iterable[Any]) -> Tally:
     else:
         others = [k for k in _OTHERS if k in kinds]
         if not others:
-            return Tally(filled, kinds, Held(Holds.NOTHING, -1))
+            return Tally(filled, kinds, Held(Holds.NOTHING, -1), words)
         most = max(others, key=lambda k: kinds[k])
     # The first cell holding it (a count's, not a 0's, for a column of counts).
     wanted = {most} if most is Holds.COUNTS else {most, _ZERO_ONE}
@@ -514,7 +528,7 @@ def tally(cells: Iterable[Any]) -> Tally:
     )
     if at is None:  # a value unequal to itself (NaN): the first filled cell
         at = next(i for i, v in enumerate(cells) if v is not None and v != "")
-    return Tally(filled, kinds, Held(most, at))
+    return Tally(filled, kinds, Held(most, at), words)
 
 
 def cells_hold(cells: Iterable[Any]) -> Held:
@@ -535,18 +549,23 @@ _NO_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES, Holds.TEXT})
 def pick_columns(
     found: Iterable[tuple[int, str, int]],
     blocks: Mapping[int, int] | None = None,
-    holds: Mapping[int, Holds] | None = None,
+    holds: Mapping[int, Tally] | None = None,
+    asks: AbstractSet[int] = frozenset(),
 ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     """The column of each key among a header row's (column, key, rank: how exactly its
     header names it; left to right): a header esp.toml maps first (the team has said which
     is its column); then, by `blocks` (by column, the weight of the block of headers it
     stands in: see header_blocks), never one in a block weighing a third or less of
     another's naming the key (a side list, a class summary beside the tracker); then, for a
-    yes/no column, by `holds` (by column, what its filled cells mostly hold: see Tally),
-    never one holding mostly no Yes or No (counts, dates, other text) while another holds
-    Yes and No (a per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete
-    (Y/N)'), nor, when none does, while another holds formulas whose result is not saved
-    (they may give Yes and No); then the
+    yes/no column, by `holds` (by column, what its agents' cells hold: see Tally) and
+    `asks` (the columns whose header asks a Yes or a No: see asks_yes_no): never one
+    holding mostly no Yes or No (counts, dates, other text) while another holds Yes and No
+    (a per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete (Y/N)'), nor,
+    when none does, while another holds formulas whose result is not saved (they may give
+    Yes and No); never one holding counts or dates (two cells or more) while another is
+    still empty (a Yes/No column nobody has filled in yet); never one holding Yes and No as
+    1s and 0s alone under a header that does not ask for them (a count that has only
+    reached 0 and 1 so far) while another holds them in words or asks for them; then the
     most exact header; then the first of equal ones. And the headers set aside, as (key,
     the column read, the column set aside), in the order of the columns set aside."""
     by_key: dict[str, list[tuple[int, int]]] = {}
@@ -561,7 +580,7 @@ def pick_columns(
             most = max(blocks.get(c, 0) for c, _ in kept)
             kept = [n for n in kept if blocks.get(n[0], 0) * 3 > most]
         if holds and len(kept) > 1 and BY_KEY[key].kind is Kind.YESNO:
-            kept = _holding_answers(kept, holds)
+            kept = _holding_answers(kept, holds, asks)
         best = max(kept, key=lambda n: (n[1], -n[0]))[0]
         columns[key] = best
         aside += [(key, c) for c, _ in named if c != best]
@@ -569,16 +588,38 @@ def pick_columns(
     return columns, [(key, columns[key], c) for key, c in aside]
 
 
+_EMPTY = Tally(0, {}, Held(Holds.NOTHING, -1))
+
+
 def _holding_answers(
-    kept: list[tuple[int, int]], holds: Mapping[int, Holds]
+    kept: list[tuple[int, int]], tallies: Mapping[int, Tally], asks: AbstractSet[int]
 ) -> list[tuple[int, int]]:
     """Of the headers naming one yes/no column, (column, rank), those not set aside for
-    holding no Yes or No (see pick_columns)."""
+    what their cells hold (see pick_columns)."""
+    holds = {c: tallies.get(c, _EMPTY).held.holds for c, _ in kept}
     for answers in (Holds.ANSWERS, Holds.FORMULAS):
-        if any(holds.get(c) is answers for c, _ in kept):
+        if answers in holds.values():
             drop = _NO_ANSWERS if answers is Holds.FORMULAS else _NO_ANSWERS | {Holds.FORMULAS}
-            return [n for n in kept if holds.get(n[0]) not in drop]
-    return kept
+            kept = [n for n in kept if holds[n[0]] not in drop]
+            break
+    else:
+        if Holds.NOTHING in holds.values():
+            # A Yes/No column nobody has filled in yet beside a count: the empty one.
+            kept = [
+                n
+                for n in kept
+                if not (holds[n[0]] in NOT_ANSWERS and tallies.get(n[0], _EMPTY).decided)
+            ]
+    # 1s and 0s alone under a header that does not ask: a count that has only reached 1.
+    counts = {c for c, _ in kept if c not in asks and tallies.get(c, _EMPTY).zero_one}
+    flags = [
+        n
+        for n in kept
+        if n[0] not in counts
+        and holds[n[0]] in (Holds.ANSWERS, Holds.NOTHING, Holds.FORMULAS)
+        and (n[0] in asks or tallies.get(n[0], _EMPTY).words)
+    ]
+    return [n for n in kept if n[0] not in counts] if flags else kept
 
 
 def header_blocks(keys: Mapping[int, str | None], filled: Mapping[int, int]) -> dict[int, int]:

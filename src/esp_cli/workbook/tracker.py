@@ -32,6 +32,7 @@ from esp_cli.core.columns import (
     alias_table,
     asked_column,
     asked_words,
+    asks_yes_no,
     closest_header,
     header_blocks,
     header_match,
@@ -819,7 +820,10 @@ def read_table(
         agents = _agent_lines(lines, top, [c for k, c in columns.items() if k in IDENTITY_KEYS])
         tallies = _tallies(values, top, agents, {c for cols in yes_no.values() for c in cols})
         columns, duplicates = pick_columns(
-            found.named, found.blocks, {c: t.held.holds for c, t in tallies.items()}
+            found.named,
+            found.blocks,
+            tallies,
+            {c for c in tallies if asks_yes_no(headers[c])},
         )
         not_answers = _not_answers(lines, top, agents, columns, tallies)
         for key, first_col, again in duplicates:
