@@ -593,3 +593,66 @@ def test_tbt_proofs_writes_no_yes_over_a_count_of_0(early: Path) -> None:
         ws = openpyxl.load_workbook(early / "ESP Tracker.xlsx").worksheets[0]
     (kayla,) = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == "Kayla Brooks"]
     assert (ws.cell(kayla, 15).value, ws.cell(kayla, 32).value) == ("Yes", 0)
+
+
+# -- a Yes written in the column's own form ----------------------------------------------------
+
+
+def _flags_as(folder: Path, spell: dict[str, Any], keep_dropdown: bool = False) -> None:
+    """The sample's All TBTs Complete? with its Yes and No typed as `spell` says."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")
+    ws = wb.worksheets[0]
+    assert ws["O4"].value == "All TBTs Complete?"
+    if not keep_dropdown:
+        ws.data_validations.dataValidation = []
+    for r in range(5, ws.max_row + 1):
+        if ws.cell(r, 15).value in spell:
+            ws.cell(r, 15).value = spell[ws.cell(r, 15).value]
+    wb.save(folder / "ESP Tracker.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("spell", "keep_dropdown", "written"),
+    [
+        ({"Yes": 1, "No": 0}, True, 1),
+        ({"Yes": True, "No": False}, False, True),
+        ({"Yes": "Y", "No": "N"}, False, "Y"),
+        ({"Yes": "Complete", "No": "Incomplete"}, False, "Complete"),
+        ({"Yes": "Y", "No": "N"}, True, "Yes"),  # the drop-down's own spelling
+    ],
+    ids=["1-and-0", "TRUE-FALSE", "Y-N", "Complete", "drop-down"],
+)
+def test_tbt_proofs_writes_yes_in_the_columns_own_form(
+    locating: Path, spell: dict[str, Any], keep_dropdown: bool, written: Any
+) -> None:
+    _flags_as(locating, spell, keep_dropdown)
+    proofs = locating / "pf"
+    proofs.mkdir()
+    pdf = (locating / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
+    (proofs / "Kayla Brooks TBT.pdf").write_bytes(pdf.replace(b"Hector Vargas", b"Kayla Brooks"))
+    res = run("tbt", "proofs", "pf", "--by", "Jordan Reyes")
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(locating / "ESP Tracker.xlsx").worksheets[0]
+    (kayla,) = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == "Kayla Brooks"]
+    value = ws.cell(kayla, 15).value
+    assert (value, type(value)) == (written, type(written))
+
+
+def test_course_numbers_typed_in_searched_by_course_number_block_no_one(locating: Path) -> None:
+    """Course numbers typed in place of Yes by several agents are no count of anything: each
+    such cell is kept and named, the other agents' set."""
+    _searched(locating, {"U23": None, "U30": 40513, "U31": 40514, "U77": 40512})
+    res = run("report", "locate", "--screenshots", "shots", "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert "its cells hold numbers" not in res.stderr
+    assert (
+        "'ESP Tracker'!U77 (Tamara Wells, Searched by Course Number) holds 40512, not Yes or No: "
+        "esp writes no Yes or No over it; kept." in res.stderr
+    )
+    assert "Would set 'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number): No → Yes" in (
+        res.stderr
+    )

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
 from enum import Enum, IntEnum
@@ -459,6 +459,18 @@ def is_progress(value: Any) -> bool:
 # says it is done goes over it, as the team types it.
 PROGRESS_FLAGS = frozenset({"call_cert_complete", "tbts_complete"})
 
+# The other of a Yes/No pair as teams type it (see Tally.form).
+_PAIRS = {
+    "no": "yes",
+    "yes": "no",
+    "n": "y",
+    "y": "n",
+    "false": "true",
+    "true": "false",
+    "incomplete": "complete",
+    "complete": "incomplete",
+}
+
 _OTHERS = (Holds.COUNTS, Holds.DATES, Holds.TEXT, Holds.FORMULAS)  # the first of equal ones
 
 
@@ -474,6 +486,31 @@ class Tally:
     kinds: Mapping[Holds, int]
     held: Held
     words: int = 0  # the cells holding a Yes or a No in words or TRUE/FALSE, not as 1 or 0
+    # How the column spells Yes (True) and No (False): each one's commonest cell.
+    spelt: Mapping[bool, Any] = field(default_factory=dict)
+
+    def form(self, value: bool) -> Any:
+        """Yes or No as the column's own cells hold it (1 in a column of 1s and 0s, TRUE
+        in one of TRUE/FALSE, `Y` where the team types Y and N; the Yes of a column holding
+        only No, from its No); None: the column says nothing of it."""
+        if self.held.holds is not Holds.ANSWERS:
+            return None
+        if value in self.spelt:
+            return self.spelt[value]
+        other = self.spelt.get(not value)
+        if isinstance(other, bool):
+            return value
+        if isinstance(other, (int, float)):
+            return int(value)
+        if not isinstance(other, str):
+            return None
+        text = other.strip()
+        pair = _PAIRS.get(text.casefold())
+        if pair is None:
+            return None
+        if text.isupper():
+            return pair.upper()
+        return pair.capitalize() if text[:1].isupper() else pair
 
     @property
     def zero_one(self) -> bool:
@@ -497,13 +534,22 @@ def tally(cells: Iterable[Any]) -> Tally:
     filled = 0
     # TRUE and 1 are equal to Python: each is looked at as what it is (a TRUE/FALSE cell is a
     # Yes or a No, a 1 may be a count), whichever comes first.
-    for (_, value), n in Counter((v.__class__ is bool, v) for v in cells).items():
+    seen = Counter((v.__class__ is bool, v) for v in cells)
+    for (_, value), n in seen.items():
         if value is None or value == "" or (value.__class__ is str and is_blank(value)):
             continue
         kind = kind_of[value.__class__ is bool, value] = _held(value)
         counted[kind] = counted.get(kind, 0) + n
         filled += n
     words = counted.get(Holds.ANSWERS, 0)
+    spelt: dict[bool, Counter[Any]] = {True: Counter(), False: Counter()}
+    for (is_bool, value), n in seen.items():
+        answer = kind_of.get((is_bool, value))
+        if answer == _ZERO_ONE:
+            spelt[float(value) == 1][value] += n
+        elif answer is Holds.ANSWERS:
+            spelt[bool(parse_yes_no(str(value).strip() if not is_bool else value))][value] += n
+    forms = {flag: found.most_common(1)[0][0] for flag, found in spelt.items() if found}
     zero_one = counted.pop(_ZERO_ONE, 0)
     if zero_one:
         as_kind = Holds.COUNTS if counted.get(Holds.COUNTS, 0) >= 2 else Holds.ANSWERS
@@ -514,7 +560,7 @@ def tally(cells: Iterable[Any]) -> Tally:
     else:
         others = [k for k in _OTHERS if k in kinds]
         if not others:
-            return Tally(filled, kinds, Held(Holds.NOTHING, -1), words)
+            return Tally(filled, kinds, Held(Holds.NOTHING, -1), words, forms)
         most = max(others, key=lambda k: kinds[k])
     # The first cell holding it (a count's, not a 0's, for a column of counts).
     wanted = {most} if most is Holds.COUNTS else {most, _ZERO_ONE}
@@ -528,7 +574,7 @@ def tally(cells: Iterable[Any]) -> Tally:
     )
     if at is None:  # a value unequal to itself (NaN): the first filled cell
         at = next(i for i, v in enumerate(cells) if v is not None and v != "")
-    return Tally(filled, kinds, Held(most, at), words)
+    return Tally(filled, kinds, Held(most, at), words, forms)
 
 
 def cells_hold(cells: Iterable[Any]) -> Held:
@@ -541,6 +587,15 @@ def cells_hold(cells: Iterable[Any]) -> Held:
 # column is neither read nor written as the flag (the only header naming it, or a mapped
 # one) once two cells or more say so.
 NOT_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES})
+
+
+def no_flag_when(key: str) -> frozenset[Holds]:
+    """What makes yes/no column `key` no flag at all (see NOT_ANSWERS): counts or dates for
+    a completion flag; only dates for another (a number typed in Searched by Course Number
+    is the course searched, typed in place of Yes: a cell kept as it is, no count)."""
+    return NOT_ANSWERS if key in PROGRESS_FLAGS else frozenset({Holds.DATES})
+
+
 # What loses to a header holding Yes and No (or formulas that may give them) of two naming
 # one yes/no column.
 _NO_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES, Holds.TEXT})
