@@ -181,6 +181,24 @@ def counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _prove(folder: Path, agent: str) -> Any:
+    """`esp tbt proofs` run on a transcript of `agent`'s alone."""
+    proofs = folder / "pf"
+    proofs.mkdir()
+    pdf = (folder / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
+    (proofs / f"{agent} TBT.pdf").write_bytes(pdf.replace(b"Hector Vargas", agent.encode()))
+    return run("tbt", "proofs", "pf", "--by", "Jordan Reyes")
+
+
+def _cells(folder: Path, agent: str, *cols: int) -> tuple[Any, ...]:
+    """The agent's cells of these columns in the tracker as saved."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx").worksheets[0]
+    (row,) = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == agent]
+    return tuple(ws.cell(row, c).value for c in cols)
+
+
 def test_complete_agents_stay_complete_beside_a_count_column(counted: Path) -> None:
     sheet = _read(counted / "ESP Tracker.xlsx")
     assert sheet.columns["tbts_complete"] == 15
@@ -581,18 +599,10 @@ def early(counted: Path) -> Path:
 def test_tbt_proofs_writes_no_yes_over_a_count_of_0(early: Path) -> None:
     sheet = _read(early / "ESP Tracker.xlsx")
     assert sheet.columns["tbts_complete"] == 15
-    proofs = early / "p2"
-    proofs.mkdir()
-    pdf = (early / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
-    (proofs / "Kayla Brooks TBT.pdf").write_bytes(pdf.replace(b"Hector Vargas", b"Kayla Brooks"))
-    res = run("tbt", "proofs", "p2", "--by", "Jordan Reyes")
+    res = _prove(early, "Kayla Brooks")
     assert res.exit_code == 0, res.output
     assert "!AF" not in res.stdout, res.stdout
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ws = openpyxl.load_workbook(early / "ESP Tracker.xlsx").worksheets[0]
-    (kayla,) = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == "Kayla Brooks"]
-    assert (ws.cell(kayla, 15).value, ws.cell(kayla, 32).value) == ("Yes", 0)
+    assert _cells(early, "Kayla Brooks", 15, 32) == ("Yes", 0)
 
 
 # -- a Yes written in the column's own form ----------------------------------------------------
@@ -628,17 +638,9 @@ def test_tbt_proofs_writes_yes_in_the_columns_own_form(
     locating: Path, spell: dict[str, Any], keep_dropdown: bool, written: Any
 ) -> None:
     _flags_as(locating, spell, keep_dropdown)
-    proofs = locating / "pf"
-    proofs.mkdir()
-    pdf = (locating / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
-    (proofs / "Kayla Brooks TBT.pdf").write_bytes(pdf.replace(b"Hector Vargas", b"Kayla Brooks"))
-    res = run("tbt", "proofs", "pf", "--by", "Jordan Reyes")
+    res = _prove(locating, "Kayla Brooks")
     assert res.exit_code == 0, res.output
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ws = openpyxl.load_workbook(locating / "ESP Tracker.xlsx").worksheets[0]
-    (kayla,) = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == "Kayla Brooks"]
-    value = ws.cell(kayla, 15).value
+    (value,) = _cells(locating, "Kayla Brooks", 15)
     assert (value, type(value)) == (written, type(written))
 
 
