@@ -356,6 +356,24 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Mrs. Smith Jr.", "Mrs. Smith"),  # a suffix after it
         ("Ms. Van Dyke", "Ms. Van Dyke"),  # a surname that begins with a particle
         ("Dr. De La Cruz", "Dr. De La Cruz"),
+        ("Ms. Dela Cruz", "Ms. Dela Cruz"),  # the particles of call-center surnames
+        ("Mr. Delos Santos", "Mr. Delos Santos"),
+        ("Ms. Dos Santos", "Ms. Dos Santos"),
+        ("Mr. Al Hassan", "Mr. Al Hassan"),
+        ("Mr. El Amin", "Mr. El Amin"),
+        ("Ms. Mac Donald", "Ms. Mac Donald"),
+        ("Mr. Bin Laden", "Mr. Bin Laden"),
+        ("Dr. Ibn Sina", "Dr. Ibn Sina"),
+        ("Mr. Abu Bakr", "Mr. Abu Bakr"),
+        ("Dr. Smith PhD", "Dr. Smith"),  # a post-nominal after the surname
+        ("Dr. Smith, MD", "Dr. Smith"),
+        ("Dr. Smith, M.D.", "Dr. Smith"),
+        ("Dr. Jones RN", "Dr. Jones"),
+        ("Mr. Smith V", "Mr. Smith"),
+        ("Ms. Ana V.", "Ana"),  # an initial, no generation
+        ("Mr. Smith Esq.", "Mr. Smith"),
+        ("Ms. St. James", "Ms. St. James"),  # the dot kept as typed
+        ("Ms. St James", "Ms. St James"),
         ("Dr. Rebecca Stone Jr.", "Rebecca"),
         ("De La Cruz Ana", "De"),  # no title: the first word, as a tracker's name is read
         ("Dr.Rebecca Stone", "Rebecca"),  # typed with no space after the title

@@ -181,6 +181,24 @@ def counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _prove(folder: Path, agent: str) -> Any:
+    """`esp tbt proofs` run on a transcript of `agent`'s alone."""
+    proofs = folder / "pf"
+    proofs.mkdir()
+    pdf = (folder / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
+    (proofs / f"{agent} TBT.pdf").write_bytes(pdf.replace(b"Hector Vargas", agent.encode()))
+    return run("tbt", "proofs", "pf", "--by", "Jordan Reyes")
+
+
+def _cells(folder: Path, agent: str, *cols: int) -> tuple[Any, ...]:
+    """The agent's cells of these columns in the tracker as saved."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(folder / "ESP Tracker.xlsx").worksheets[0]
+    (row,) = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == agent]
+    return tuple(ws.cell(row, c).value for c in cols)
+
+
 def test_complete_agents_stay_complete_beside_a_count_column(counted: Path) -> None:
     sheet = _read(counted / "ESP Tracker.xlsx")
     assert sheet.columns["tbts_complete"] == 15
@@ -511,6 +529,132 @@ def test_one_number_in_searched_by_course_number_blocks_no_one(locating: Path) -
     _searched(locating, {"U23": 4471})
     res = run("report", "locate", "--screenshots", "shots", "--dry-run")
     assert res.exit_code == 0, res.output
+    assert "Would set 'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number): No → Yes" in (
+        res.stderr
+    )
+
+
+# -- a count that has only reached 0 and 1, a Yes/No column still empty ------------------------
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [[1, 0, 0, 1] * 5, [0] * 19 + [2], [1, 0] * 9 + [2, 1]],
+    ids=["0-and-1", "0-and-one-2", "one-2"],
+)
+def test_a_count_column_that_has_only_reached_1_is_not_the_flag(
+    tmp_path: Path, counts: list[int]
+) -> None:
+    """A class early in its TBTs: the per-agent 'TBTs Complete' holds 0s and 1s (one 2 at
+    most) beside the team's 'All TBTs Complete (Y/N)' of Yes and No: the Yes/No column is
+    read, a count of 1 makes no one complete."""
+    flags = ["No", "Yes"] * 10
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class(flags, counts)}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert sheet.duplicate_headers == [("tbts_complete", 5, 6)]
+    assert [r.get("tbts_complete") for r in sheet.rows[:2]] == [False, True]
+
+
+def test_a_header_asking_yes_or_no_beats_a_column_of_0_and_1(tmp_path: Path) -> None:
+    """Both columns blank but a few cells: the header that asks (Y/N) is read, not the
+    count of 0s and 1s beside it; a 1/0 column whose own header asks is still read."""
+    flags: list[Any] = [None] * 20
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": _class(flags, [0, 1] * 10)}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert all(r.get("tbts_complete") is None for r in sheet.rows)
+    rows = _class([1, 0] * 10, [0, 1] * 10)
+    sheet = _read(book(tmp_path / "U.xlsx", {"T": rows}))
+    assert sheet.columns["tbts_complete"] == 5
+    assert [r.get("tbts_complete") for r in sheet.rows[:2]] == [True, False]
+
+
+def test_an_empty_yes_no_column_beats_a_count_column(tmp_path: Path) -> None:
+    """A new 'All TBTs Complete (Y/N)' nobody has filled in yet beside a count column: the
+    empty column is the flag (nobody complete yet), never the counts."""
+    counts = [i % 6 + 2 for i in range(20)]
+    for header in ("TBTs Complete", "All TBTs Complete"):
+        rows = _class([None] * 20, counts)
+        rows[0][4] = header + " (Y/N)" if header == "TBTs Complete" else header + "?"
+        rows[0][5] = "TBTs Complete"
+        sheet = _read(book(tmp_path / f"{header}.xlsx", {"T": rows}))
+        assert sheet.columns["tbts_complete"] == 5, header
+        assert sheet.not_answers == {}
+        assert all(r.get("tbts_complete") is None for r in sheet.rows)
+
+
+@pytest.fixture
+def early(counted: Path) -> Path:
+    """`counted` early in the TBTs: each agent's count 0 or 1, one 2."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(counted / "ESP Tracker.xlsx")
+    ws = wb.worksheets[0]
+    for r in range(5, ws.max_row + 1):
+        if ws.cell(r, 2).value:
+            ws.cell(r, 32).value = 2 if r == 40 else (1 if r % 3 == 0 else 0)
+    wb.save(counted / "ESP Tracker.xlsx")
+    return counted
+
+
+def test_tbt_proofs_writes_no_yes_over_a_count_of_0(early: Path) -> None:
+    sheet = _read(early / "ESP Tracker.xlsx")
+    assert sheet.columns["tbts_complete"] == 15
+    res = _prove(early, "Kayla Brooks")
+    assert res.exit_code == 0, res.output
+    assert "!AF" not in res.stdout, res.stdout
+    assert _cells(early, "Kayla Brooks", 15, 32) == ("Yes", 0)
+
+
+# -- a Yes written in the column's own form ----------------------------------------------------
+
+
+def _flags_as(folder: Path, spell: dict[str, Any], keep_dropdown: bool = False) -> None:
+    """The sample's All TBTs Complete? with its Yes and No typed as `spell` says."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")
+    ws = wb.worksheets[0]
+    assert ws["O4"].value == "All TBTs Complete?"
+    if not keep_dropdown:
+        ws.data_validations.dataValidation = []
+    for r in range(5, ws.max_row + 1):
+        if ws.cell(r, 15).value in spell:
+            ws.cell(r, 15).value = spell[ws.cell(r, 15).value]
+    wb.save(folder / "ESP Tracker.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("spell", "keep_dropdown", "written"),
+    [
+        ({"Yes": 1, "No": 0}, True, 1),
+        ({"Yes": True, "No": False}, False, True),
+        ({"Yes": "Y", "No": "N"}, False, "Y"),
+        ({"Yes": "Complete", "No": "Incomplete"}, False, "Complete"),
+        ({"Yes": "Y", "No": "N"}, True, "Yes"),  # the drop-down's own spelling
+    ],
+    ids=["1-and-0", "TRUE-FALSE", "Y-N", "Complete", "drop-down"],
+)
+def test_tbt_proofs_writes_yes_in_the_columns_own_form(
+    locating: Path, spell: dict[str, Any], keep_dropdown: bool, written: Any
+) -> None:
+    _flags_as(locating, spell, keep_dropdown)
+    res = _prove(locating, "Kayla Brooks")
+    assert res.exit_code == 0, res.output
+    (value,) = _cells(locating, "Kayla Brooks", 15)
+    assert (value, type(value)) == (written, type(written))
+
+
+def test_course_numbers_typed_in_searched_by_course_number_block_no_one(locating: Path) -> None:
+    """Course numbers typed in place of Yes by several agents are no count of anything: each
+    such cell is kept and named, the other agents' set."""
+    _searched(locating, {"U23": None, "U30": 40513, "U31": 40514, "U77": 40512})
+    res = run("report", "locate", "--screenshots", "shots", "--dry-run")
+    assert res.exit_code == 0, res.output
+    assert "its cells hold numbers" not in res.stderr
+    assert (
+        "'ESP Tracker'!U77 (Tamara Wells, Searched by Course Number) holds 40512, not Yes or No: "
+        "esp writes no Yes or No over it; kept." in res.stderr
+    )
     assert "Would set 'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number): No → Yes" in (
         res.stderr
     )

@@ -371,12 +371,24 @@ TITLES = frozenset(
 )
 
 
-# What ends a name after the surname ('Smith Jr.'), and the words a surname begins with
-# ('Van Dyke', 'De La Cruz'), folded.
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_PARTICLES = frozenset(
-    {"van", "von", "de", "del", "della", "der", "den", "di", "da", "du", "la", "le", "st", "ter"}
+# What ends a name after the surname: a generation ('Smith Jr.', 'Smith V') or a degree or
+# other post-nominal ('Smith PhD', 'Smith, M.D.', 'Jones RN'); and the words a surname
+# begins with ('Van Dyke', 'De La Cruz', 'Dela Cruz', 'Dos Santos', 'Al Hassan', 'Mac
+# Donald', 'Ibn Sina'), folded, their dots left out.
+_SUFFIXES = frozenset(
+    {"jr", "sr", "ii", "iii", "iv", "v", "vi"}
+    | {"phd", "md", "do", "rn", "lpn", "np", "bsn", "msn", "dds", "dmd", "dvm", "pharmd"}
+    | {"esq", "jd", "cpa", "cfa", "mba", "pmp", "cna", "lcsw", "edd", "psyd"}
 )
+_PARTICLES = frozenset(
+    {"van", "von", "de", "del", "della", "der", "den", "des", "di", "da", "du", "la", "le"}
+    | {"st", "ste", "ter", "ten", "dela", "delos", "dos", "das", "do", "al", "el", "mac"}
+    | {"bin", "ben", "ibn", "abu", "bint", "ap", "af", "zu", "lo"}
+)
+
+
+def _folded(word: str) -> str:
+    return word.casefold().replace(".", "")
 
 
 def first_name(name: str) -> str | None:
@@ -400,10 +412,18 @@ def first_name(name: str) -> str | None:
     if titles:
         # After a title, a surname alone: 'Mrs. Smith', 'Mrs. Smith Jr.', 'Ms. van Dyke',
         # 'Dr. De La Cruz' (a surname particle first: no first name there): greeted so.
-        surname = [f[0] for _, f in words[titles:]]
-        while len(surname) > 1 and surname[-1].casefold() in _SUFFIXES:
+        # A particle's dot is kept as typed ('St. James').
+        surname = [
+            f[0] + "." if _folded(f[0]) in _PARTICLES and w[f.end() : f.end() + 1] == "." else f[0]
+            for w, f in words[titles:]
+        ]
+        typed = [w for w, _ in words[titles:]]
+        # A letter with a dot after it is an initial ('Ms. Ana V.'), no generation.
+        while len(surname) > 1 and _folded(surname[-1]) in _SUFFIXES:
+            if len(surname[-1]) == 1 and typed[len(surname) - 1].endswith("."):
+                break
             surname.pop()
-        if len(surname) == 1 or found[0].casefold() in _PARTICLES:
+        if len(surname) == 1 or _folded(found[0]) in _PARTICLES:
             return f"{words[titles - 1][0]} {' '.join(surname)}"
     if "." in found[0] and word[found.end() : found.end() + 1] == ".":
         return found[0] + "."

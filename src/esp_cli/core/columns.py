@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
 from enum import Enum, IntEnum
@@ -276,6 +277,11 @@ def _asked(text: object) -> bool:
     return text is not None and str(text).strip().endswith("?")
 
 
+def asks_yes_no(text: object) -> bool:
+    """Whether a header asks for a Yes or a No: it ends with '?', '(Y/N)' or 'Yes/No'."""
+    return _asked(text) or bool(_ANSWERS_SUFFIX.search(normalise_header(text)))
+
+
 def resolve_key(name: str) -> str | None:
     """A column key from its key or canonical header (as written in esp.toml)."""
     if name in BY_KEY:
@@ -453,6 +459,18 @@ def is_progress(value: Any) -> bool:
 # says it is done goes over it, as the team types it.
 PROGRESS_FLAGS = frozenset({"call_cert_complete", "tbts_complete"})
 
+# The other of a Yes/No pair as teams type it (see Tally.form).
+_PAIRS = {
+    "no": "yes",
+    "yes": "no",
+    "n": "y",
+    "y": "n",
+    "false": "true",
+    "true": "false",
+    "incomplete": "complete",
+    "complete": "incomplete",
+}
+
 _OTHERS = (Holds.COUNTS, Holds.DATES, Holds.TEXT, Holds.FORMULAS)  # the first of equal ones
 
 
@@ -467,6 +485,38 @@ class Tally:
     filled: int
     kinds: Mapping[Holds, int]
     held: Held
+    words: int = 0  # the cells holding a Yes or a No in words or TRUE/FALSE, not as 1 or 0
+    # How the column spells Yes (True) and No (False): each one's commonest cell.
+    spelt: Mapping[bool, Any] = field(default_factory=dict)
+
+    def form(self, value: bool) -> Any:
+        """Yes or No as the column's own cells hold it (1 in a column of 1s and 0s, TRUE
+        in one of TRUE/FALSE, `Y` where the team types Y and N; the Yes of a column holding
+        only No, from its No); None: the column says nothing of it."""
+        if self.held.holds is not Holds.ANSWERS:
+            return None
+        if value in self.spelt:
+            return self.spelt[value]
+        other = self.spelt.get(not value)
+        if isinstance(other, bool):
+            return value
+        if isinstance(other, (int, float)):
+            return int(value)
+        if not isinstance(other, str):
+            return None
+        text = other.strip()
+        pair = _PAIRS.get(text.casefold())
+        if pair is None:
+            return None
+        if text.isupper():
+            return pair.upper()
+        return pair.capitalize() if text[:1].isupper() else pair
+
+    @property
+    def zero_one(self) -> bool:
+        """Whether the column's Yes and No are 1s and 0s alone (no word, no TRUE/FALSE):
+        as well a count of TBTs that has only reached 0 and 1 so far."""
+        return self.held.holds is Holds.ANSWERS and not self.words
 
     @property
     def decided(self) -> bool:
@@ -484,12 +534,22 @@ def tally(cells: Iterable[Any]) -> Tally:
     filled = 0
     # TRUE and 1 are equal to Python: each is looked at as what it is (a TRUE/FALSE cell is a
     # Yes or a No, a 1 may be a count), whichever comes first.
-    for (_, value), n in Counter((v.__class__ is bool, v) for v in cells).items():
+    seen = Counter((v.__class__ is bool, v) for v in cells)
+    for (_, value), n in seen.items():
         if value is None or value == "" or (value.__class__ is str and is_blank(value)):
             continue
         kind = kind_of[value.__class__ is bool, value] = _held(value)
         counted[kind] = counted.get(kind, 0) + n
         filled += n
+    words = counted.get(Holds.ANSWERS, 0)
+    spelt: dict[bool, Counter[Any]] = {True: Counter(), False: Counter()}
+    for (is_bool, value), n in seen.items():
+        answer = kind_of.get((is_bool, value))
+        if answer == _ZERO_ONE:
+            spelt[float(value) == 1][value] += n
+        elif answer is Holds.ANSWERS:
+            spelt[bool(parse_yes_no(str(value).strip() if not is_bool else value))][value] += n
+    forms = {flag: found.most_common(1)[0][0] for flag, found in spelt.items() if found}
     zero_one = counted.pop(_ZERO_ONE, 0)
     if zero_one:
         as_kind = Holds.COUNTS if counted.get(Holds.COUNTS, 0) >= 2 else Holds.ANSWERS
@@ -500,7 +560,7 @@ def tally(cells: Iterable[Any]) -> Tally:
     else:
         others = [k for k in _OTHERS if k in kinds]
         if not others:
-            return Tally(filled, kinds, Held(Holds.NOTHING, -1))
+            return Tally(filled, kinds, Held(Holds.NOTHING, -1), words, forms)
         most = max(others, key=lambda k: kinds[k])
     # The first cell holding it (a count's, not a 0's, for a column of counts).
     wanted = {most} if most is Holds.COUNTS else {most, _ZERO_ONE}
@@ -514,7 +574,7 @@ def tally(cells: Iterable[Any]) -> Tally:
     )
     if at is None:  # a value unequal to itself (NaN): the first filled cell
         at = next(i for i, v in enumerate(cells) if v is not None and v != "")
-    return Tally(filled, kinds, Held(most, at))
+    return Tally(filled, kinds, Held(most, at), words, forms)
 
 
 def cells_hold(cells: Iterable[Any]) -> Held:
@@ -527,6 +587,15 @@ def cells_hold(cells: Iterable[Any]) -> Held:
 # column is neither read nor written as the flag (the only header naming it, or a mapped
 # one) once two cells or more say so.
 NOT_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES})
+
+
+def no_flag_when(key: str) -> frozenset[Holds]:
+    """What makes yes/no column `key` no flag at all (see NOT_ANSWERS): counts or dates for
+    a completion flag; only dates for another (a number typed in Searched by Course Number
+    is the course searched, typed in place of Yes: a cell kept as it is, no count)."""
+    return NOT_ANSWERS if key in PROGRESS_FLAGS else frozenset({Holds.DATES})
+
+
 # What loses to a header holding Yes and No (or formulas that may give them) of two naming
 # one yes/no column.
 _NO_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES, Holds.TEXT})
@@ -535,18 +604,23 @@ _NO_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES, Holds.TEXT})
 def pick_columns(
     found: Iterable[tuple[int, str, int]],
     blocks: Mapping[int, int] | None = None,
-    holds: Mapping[int, Holds] | None = None,
+    holds: Mapping[int, Tally] | None = None,
+    asks: AbstractSet[int] = frozenset(),
 ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     """The column of each key among a header row's (column, key, rank: how exactly its
     header names it; left to right): a header esp.toml maps first (the team has said which
     is its column); then, by `blocks` (by column, the weight of the block of headers it
     stands in: see header_blocks), never one in a block weighing a third or less of
     another's naming the key (a side list, a class summary beside the tracker); then, for a
-    yes/no column, by `holds` (by column, what its filled cells mostly hold: see Tally),
-    never one holding mostly no Yes or No (counts, dates, other text) while another holds
-    Yes and No (a per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete
-    (Y/N)'), nor, when none does, while another holds formulas whose result is not saved
-    (they may give Yes and No); then the
+    yes/no column, by `holds` (by column, what its agents' cells hold: see Tally) and
+    `asks` (the columns whose header asks a Yes or a No: see asks_yes_no): never one
+    holding mostly no Yes or No (counts, dates, other text) while another holds Yes and No
+    (a per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete (Y/N)'), nor,
+    when none does, while another holds formulas whose result is not saved (they may give
+    Yes and No); never one holding counts or dates (two cells or more) while another is
+    still empty (a Yes/No column nobody has filled in yet); never one holding Yes and No as
+    1s and 0s alone under a header that does not ask for them (a count that has only
+    reached 0 and 1 so far) while another holds them in words or asks for them; then the
     most exact header; then the first of equal ones. And the headers set aside, as (key,
     the column read, the column set aside), in the order of the columns set aside."""
     by_key: dict[str, list[tuple[int, int]]] = {}
@@ -561,7 +635,7 @@ def pick_columns(
             most = max(blocks.get(c, 0) for c, _ in kept)
             kept = [n for n in kept if blocks.get(n[0], 0) * 3 > most]
         if holds and len(kept) > 1 and BY_KEY[key].kind is Kind.YESNO:
-            kept = _holding_answers(kept, holds)
+            kept = _holding_answers(kept, holds, asks)
         best = max(kept, key=lambda n: (n[1], -n[0]))[0]
         columns[key] = best
         aside += [(key, c) for c, _ in named if c != best]
@@ -569,16 +643,38 @@ def pick_columns(
     return columns, [(key, columns[key], c) for key, c in aside]
 
 
+_EMPTY = Tally(0, {}, Held(Holds.NOTHING, -1))
+
+
 def _holding_answers(
-    kept: list[tuple[int, int]], holds: Mapping[int, Holds]
+    kept: list[tuple[int, int]], tallies: Mapping[int, Tally], asks: AbstractSet[int]
 ) -> list[tuple[int, int]]:
     """Of the headers naming one yes/no column, (column, rank), those not set aside for
-    holding no Yes or No (see pick_columns)."""
+    what their cells hold (see pick_columns)."""
+    holds = {c: tallies.get(c, _EMPTY).held.holds for c, _ in kept}
     for answers in (Holds.ANSWERS, Holds.FORMULAS):
-        if any(holds.get(c) is answers for c, _ in kept):
+        if answers in holds.values():
             drop = _NO_ANSWERS if answers is Holds.FORMULAS else _NO_ANSWERS | {Holds.FORMULAS}
-            return [n for n in kept if holds.get(n[0]) not in drop]
-    return kept
+            kept = [n for n in kept if holds[n[0]] not in drop]
+            break
+    else:
+        if Holds.NOTHING in holds.values():
+            # A Yes/No column nobody has filled in yet beside a count: the empty one.
+            kept = [
+                n
+                for n in kept
+                if not (holds[n[0]] in NOT_ANSWERS and tallies.get(n[0], _EMPTY).decided)
+            ]
+    # 1s and 0s alone under a header that does not ask: a count that has only reached 1.
+    counts = {c for c, _ in kept if c not in asks and tallies.get(c, _EMPTY).zero_one}
+    flags = [
+        n
+        for n in kept
+        if n[0] not in counts
+        and holds[n[0]] in (Holds.ANSWERS, Holds.NOTHING, Holds.FORMULAS)
+        and (n[0] in asks or tallies.get(n[0], _EMPTY).words)
+    ]
+    return [n for n in kept if n[0] not in counts] if flags else kept
 
 
 def header_blocks(keys: Mapping[int, str | None], filled: Mapping[int, int]) -> dict[int, int]:

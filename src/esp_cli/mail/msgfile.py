@@ -63,6 +63,7 @@ _VALUE_STREAM = re.compile(r"^__substg1\.0_([0-9A-Fa-f]{4})([0-9A-Fa-f]{4})$")
 _HEADER_BYTES = 32  # the top-level property stream's header
 _EMBEDDED_HEADER_BYTES = 24  # an embedded message's
 _ENTRY_BYTES = 16
+_US_ASCII = 20127  # the code page of a mail labelled us-ascii
 
 PT_LONG = 0x0003
 PT_SYSTIME = 0x0040
@@ -144,6 +145,14 @@ class _Properties:
                 return name
         return None
 
+    def embedded_codepage(self, outer: str) -> str:
+        """The code page of the 8-bit strings of a message attached to one whose strings
+        are in `outer`: its own (string8_codepage), unless only a US-ASCII mail label names
+        it, which says nothing of 8-bit bytes: then `outer`."""
+        if self.long(MESSAGE_CODEPAGE) is None and self.long(INTERNET_CODEPAGE) == _US_ASCII:
+            return outer
+        return self.string8_codepage() or outer
+
     def string8_codepage(self) -> str | None:
         """The code page of the message's 8-bit strings: PidTagMessageCodepage, else the
         Windows code page of PidTagInternetCodepage (ISO-2022-JP's is Shift_JIS); one that
@@ -216,7 +225,6 @@ def _storage_properties(reader: Any, storage: int, header: int) -> _Properties |
     """The properties of one message in the file (the message itself, or one embedded in
     it), whose property stream starts with `header` bytes; None when it has no property
     stream."""
-    entries: dict[int, tuple[int, bytes]] = {}
     streams: dict[tuple[int, int], bytes] = {}
     table = None
     for child in reader.iter_children(storage):
@@ -229,11 +237,26 @@ def _storage_properties(reader: Any, storage: int, header: int) -> _Properties |
             streams[key] = reader.get_stream_data(child.stream_id)
     if table is None:
         return None
+    # Outlook writes an embedded message's stream with a 24-byte header, some libraries
+    # (aspose.email_foss) with the top level's 32: the one the stream's length fits, or that
+    # finds the message's class, is the one it was written with.
+    sizes = (header, _HEADER_BYTES + _EMBEDDED_HEADER_BYTES - header)
+    fits = [size for size in sizes if (len(table) - size) % _ENTRY_BYTES == 0]
+    if fits:
+        return _Properties(_entries(table, fits[0]), streams)
+    read = [_entries(table, size) for size in sizes]
+    return _Properties(next((e for e in read if MESSAGE_CLASS in e), read[0]), streams)
+
+
+def _entries(table: bytes, header: int) -> dict[int, tuple[int, bytes]]:
+    """A property stream's fixed-length entries after its `header` bytes: by property id,
+    its type and its 8 bytes of value."""
+    entries: dict[int, tuple[int, bytes]] = {}
     usable = len(table) - (len(table) - header) % _ENTRY_BYTES
     for off in range(header, usable, _ENTRY_BYTES):
         tag = struct.unpack_from("<I", table, off)[0]
         entries[tag >> 16] = (tag & 0xFFFF, table[off + 8 : off + 16])
-    return _Properties(entries, streams)
+    return entries
 
 
 def _is_signed(streams: dict[tuple[int, int], bytes]) -> bool:
@@ -476,7 +499,7 @@ def _reports_in(
             props = _storage_properties(reader, inner.stream_id, _EMBEDDED_HEADER_BYTES)
             if props is None:
                 continue
-            props.codepage = props.string8_codepage() or codepage
+            props.codepage = props.embedded_codepage(codepage)
 
             def deeper(
                 when: datetime, inner: Any = inner, props: _Properties = props
@@ -656,7 +679,7 @@ def _files_in(
                 continue
             props = _storage_properties(reader, inner.stream_id, _EMBEDDED_HEADER_BYTES)
             if props is not None:  # its own code page, else the message's it came in
-                props.codepage = props.string8_codepage() or codepage
+                props.codepage = props.embedded_codepage(codepage)
             (who, addr), (_, by) = _senders(props) if props else (("", ""), ("", ""))
             sender = (who, addr.lower(), by.lower())
             sent = (props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)) if props else None

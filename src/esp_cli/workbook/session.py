@@ -56,9 +56,11 @@ log = logging.getLogger("esp")
 
 
 def _answer(value: Any) -> bool:
-    """Whether `value` is a Yes or a No as a yes/no column is written (TRUE, Yes, N...)."""
+    """Whether `value` is a Yes or a No as a yes/no column is written (TRUE, Yes, N, 1...)."""
     if isinstance(value, bool):
         return True
+    if isinstance(value, (int, float)):
+        return value in (0, 1)
     if not isinstance(value, str):
         return False
     try:

@@ -22,7 +22,6 @@ from typing import Any, NamedTuple
 
 from esp_cli.core.columns import (
     BY_KEY,
-    NOT_ANSWERS,
     PROGRESS_FLAGS,
     UNCALCULATED,
     Holds,
@@ -32,12 +31,14 @@ from esp_cli.core.columns import (
     alias_table,
     asked_column,
     asked_words,
+    asks_yes_no,
     closest_header,
     header_blocks,
     header_match,
     holds,
     is_progress,
     match_header,
+    no_flag_when,
     pick_columns,
     roster_beside,
     spellings,
@@ -172,6 +173,9 @@ class Sheet:
     # only header naming the column, or one esp.toml maps): column key -> what they hold,
     # and the row and text of the first. A write puts no Yes or No there (answers_refusal).
     not_answers: dict[str, tuple[Holds, int, str]] = field(default_factory=dict)
+    # The yes/no columns read, by key: what their agents' cells hold (how the column spells
+    # Yes and No: Table.yes_no writes it so).
+    tallies: dict[str, Tally] = field(default_factory=dict)
 
     @property
     def last_header_col(self) -> int:
@@ -254,11 +258,19 @@ class Table:
                 return v
         return None
 
-    def yes_no(self, row: Row, key: str, value: bool) -> str:
-        """Yes or No as the column's drop-down spells it (Y/N, TRUE/FALSE...), else Yes/No."""
+    def yes_no(self, row: Row, key: str, value: bool) -> Any:
+        """Yes or No in the column's own form: 1 or 0 in a column of 1s and 0s, TRUE or
+        FALSE in one of TRUE/FALSE; in words as its drop-down spells them (Y/N...), else as
+        its cells do, else Yes/No."""
         sheet = self.sheet(row.sheet)
+        tallied = sheet.tallies.get(key)
+        form = tallied.form(value) if tallied is not None else None
+        if form is not None and not isinstance(form, str):
+            return form
         found = self.dropdown(sheet, row.row, sheet.col(key))
-        return spell_yes_no(found.values if found is not None else None, value)
+        if found is not None or form is None:
+            return spell_yes_no(found.values if found is not None else None, value)
+        return form
 
 
 def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
@@ -483,7 +495,7 @@ def _not_answers(
         if t is None or not t.decided or t.kinds.get(Holds.ANSWERS, 0) >= 2:
             continue
         held = t.held
-        if held.holds in NOT_ANSWERS:
+        if held.holds in no_flag_when(key):
             k = agents[held.at]
             out[key] = (held.holds, top + k + 1, text_of(lines[top + k][c - 1]))
     return out
@@ -819,7 +831,10 @@ def read_table(
         agents = _agent_lines(lines, top, [c for k, c in columns.items() if k in IDENTITY_KEYS])
         tallies = _tallies(values, top, agents, {c for cols in yes_no.values() for c in cols})
         columns, duplicates = pick_columns(
-            found.named, found.blocks, {c: t.held.holds for c, t in tallies.items()}
+            found.named,
+            found.blocks,
+            tallies,
+            {c for c in tallies if asks_yes_no(headers[c])},
         )
         not_answers = _not_answers(lines, top, agents, columns, tallies)
         for key, first_col, again in duplicates:
@@ -996,6 +1011,7 @@ def read_table(
                 frozenset((r, c) for r, c in values.uncalculated if c in later_cols),
                 asked,
                 not_answers,
+                {k: tallies[c] for k, c in columns.items() if c in tallies},
             )
         )
         for key in not_answers:
