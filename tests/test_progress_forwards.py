@@ -299,13 +299,15 @@ def test_a_forward_whose_attached_email_esp_cannot_read_is_not_imported(
     assert reason.endswith("): open it, and import it or add the report with esp note add")
 
 
-def _inline(sender: str, quoted: str, html: bool, subject: str = "FW: ESP progress") -> bytes:
+def _inline(
+    sender: str, quoted: str, html: bool, subject: str = "FW: ESP progress", above: str = ""
+) -> bytes:
     """`sender`'s inline forward with nothing typed of the report whose quoted From line
     is `quoted`, as Outlook writes it in plain text or in HTML."""
     if html:
         value = quoted.replace("<", "&lt;").replace(">", "&gt;")
         body = (
-            "<html><body><p>&nbsp;</p><div style='border-top:solid #E1E1E1 1.0pt'><p><b>From:"
+            f"<html><body><p>&nbsp;</p>{above}<div style='border-top:solid #E1E1E1 1.0pt'><p><b>From:"
             f"</b> {value}<br><b>Sent:</b> Monday, November 23, 2026 5:00 PM<br><b>To:</b> "
             f"Tom Alvarez<br><b>Subject:</b> ESP progress</p></div><p>{REPORT}</p></body></html>"
         )
@@ -372,3 +374,99 @@ def test_her_own_report_dated_after_the_forward_carrying_it_is_of_the_forwards_d
             "(11/24/2026): a wrong clock on the agent's computer? Dated the forward's day",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("quoted", "named"),
+    [
+        ("Rebecca Stone <rebecca.stone@x.com>", "Rebecca Stone (rebecca.stone@x.com)"),
+        ("Stone, Rebecca <rebecca.stone@x.com>", "Rebecca Stone (rebecca.stone@x.com)"),
+        ("Stone, Rebecca", "Rebecca Stone"),
+        ("Stone, Rebecca [mailto:rebecca.stone@x.com]", "Rebecca Stone (rebecca.stone@x.com)"),
+        ("Pat Sme <pat.sme@x.com>", "Pat Sme (pat.sme@x.com)"),
+    ],
+)
+@pytest.mark.parametrize("html", [False, True])
+def test_an_agents_inline_forward_of_a_colleagues_report_is_not_hers(
+    tracker: Path, folder: Path, quoted: str, named: str, html: bool
+) -> None:
+    """Xavier's Outlook Forward of Rebecca's report, nothing typed: not credited to him."""
+    (folder / "inline.eml").write_bytes(_inline("Xavier Dunn <xavier.dunn@x.com>", quoted, html))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    assert [(u["source"], u["reason"]) for u in data["unmatched"]] == [
+        (
+            "inline.eml",
+            "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+            f"quotes a report {named} sent Monday, November 23, 2026 5:00 PM; esp does not "
+            "read a forwarded message as a report: import that person's own e-mail, or add the "
+            "report with esp note add",
+        )
+    ]
+
+
+def test_an_agents_inline_forward_of_a_colleagues_report_in_a_msg_is_not_hers(
+    tracker: Path, folder: Path
+) -> None:
+    fw = MapiMessage.from_email_message(
+        message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", _QUOTE)
+    )
+    (folder / "inline.msg").write_bytes(fw.to_bytes())
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    ((reason,),) = [(u["reason"],) for u in data["unmatched"]]
+    assert "it quotes a report Rebecca Stone (rebecca.stone@x.com) sent Monday" in reason
+
+
+_QUOTE = (
+    "\n\n-----Original Message-----\nFrom: Rebecca Stone <rebecca.stone@x.com>\nSent: Monday, "
+    f"November 23, 2026 5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\nSubject: ESP\n\n{REPORT}\n"
+)
+_OWN_QUOTE = _QUOTE.replace("Rebecca Stone <rebecca.stone", "Dunn, Xavier <xavier.dunn")
+_SIGNATURE = "Xavier Dunn\nCustomer Care Agent | VendorCX\n(614) 555-0146"
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        _SIGNATURE + "\n",
+        "Thanks,\nXavier\n",
+        "Sent from my iPhone\n\nBegin forwarded message:\n",
+    ],
+)
+def test_her_inline_forward_under_her_signature_is_still_a_forward(
+    tracker: Path, folder: Path, above: str
+) -> None:
+    """Outlook puts her signature above the quoted original when she clicks Forward."""
+    quote = _OWN_QUOTE.replace("-----Original Message-----\n", "") if "Begin" in above else _OWN_QUOTE
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", above + quote)
+    (folder / "inline.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    ((reason,),) = [(u["reason"],) for u in data["unmatched"]]
+    assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail (sent Monday"), reason
+
+
+def test_her_html_inline_forward_under_her_signature_is_still_a_forward(
+    tracker: Path, folder: Path
+) -> None:
+    signature = "<p><b>Xavier Dunn</b><br>Customer Care Agent | VendorCX</p><p>&nbsp;</p>"
+    quoted = "Dunn, Xavier <xavier.dunn@x.com>"
+    html = _inline("Xavier Dunn <xavier.dunn@x.com>", quoted, True, above=signature)
+    (folder / "inline.eml").write_bytes(html)
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    ((reason,),) = [(u["reason"],) for u in data["unmatched"]]
+    assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail (sent Monday"), reason
+
+
+def test_a_colleagues_report_forwarded_under_her_signature_is_not_hers(
+    tracker: Path, folder: Path
+) -> None:
+    body = f"{_SIGNATURE}\n{_QUOTE}"
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", body)
+    (folder / "inline.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    ((reason,),) = [(u["reason"],) for u in data["unmatched"]]
+    assert "it quotes a report Rebecca Stone (rebecca.stone@x.com) sent Monday" in reason

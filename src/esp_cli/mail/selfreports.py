@@ -1185,17 +1185,29 @@ def forwarded_report(
             refused=f"forwards {len(own)} of {who}'s own e-mails ({days}) with nothing typed in "
             "it: save each attached e-mail on its own and import them",
         )
-    quoted = _quoted_sender(body) if not attached and (not typed or forward) else None
+    quoted = None
+    if not attached and (not typed or forward):
+        quoted = _quoted_sender(body, below_signature=not typed)
     if quoted is not None:
         sender, sent = quoted
+        on = f" (sent {sent})" if sent else ""
         # A forward's quoted header at its top, with its time, is read as her text when it
         # names her (her own memo's block): it is the quote, nothing typed above it.
-        if same_sender(sender, mine) and (not typed or _TIME.search(sent)):
-            on = f" (sent {sent})" if sent else ""
+        if _same_sender_or_name(sender, mine) and (not typed or _TIME.search(sent)):
             return replace(
                 report,
                 refused=f"a forward of {who}'s own earlier e-mail{on} with nothing typed above "
                 "it: esp does not read a forwarded message as a report; import the original "
+                "e-mail, or add the report with esp note add",
+            )
+        if not typed and forward:  # a colleague's report, quoted: not the forwarder's
+            whose = display_name(sender[0]) if sender[0] else sender[1]
+            at = f" ({sender[1]})" if sender[0] and sender[1] else ""
+            return replace(
+                report,
+                refused=f"a forward by {who} with nothing typed in it, of another person's "
+                f"report: it quotes a report {whose}{at}{f' sent {sent}' if sent else ''}; esp "
+                "does not read a forwarded message as a report: import that person's own "
                 "e-mail, or add the report with esp note add",
             )
     others = [r for r in attached if r not in own]
@@ -1240,19 +1252,32 @@ def _same_sender_or_name(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return same_sender(a, b) or bool(a[0] and b[0]) and name_tokens(a[0]) == name_tokens(b[0])
 
 
-def _quoted_sender(body: str) -> tuple[tuple[str, str], str] | None:
+# How many lines a forward with nothing typed may hold above its quoted header block: her
+# signature, "Thanks, / Amira", "Sent from my iPhone" / "Begin forwarded message:".
+_LINES_ABOVE_QUOTE = 12
+
+
+def _quoted_sender(
+    body: str, *, below_signature: bool = False
+) -> tuple[tuple[str, str], str] | None:
     """The sender (display name, address) of the message quoted first in a body, and the
     time its header block says it was sent ('' when none), or None when no header block
-    comes before any words."""
+    comes before any words. `below_signature`: nothing above the block was typed (her
+    signature, a sign-off, a phone's line may stand there), so it is looked for below them:
+    a From line followed by a Sent, To or Subject line."""
     lines = [x.strip() for x in body.replace("\r\n", "\n").split("\n")]
-    at = next((i for i, x in enumerate(lines) if x), None)
-    if at is not None and (_QUOTE_START.match(lines[at]) or _RULE.match(lines[at])):
-        at = next((i for i in range(at + 1, len(lines)) if lines[i]), None)
-    if at is None or not _FROM_HEADER.match(lines[at]):
-        return None
-    block = lines[at + 1 : at + _BLOCK_LINES]
-    sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
-    return _quoted_person(lines[at].split(":", 1)[1]), sent
+    starts = [i for i, x in enumerate(lines) if x]
+    for n, at in enumerate(starts[:_LINES_ABOVE_QUOTE] if below_signature else starts[:1]):
+        if _QUOTE_START.match(lines[at]) or _RULE.match(lines[at]):
+            at = next((i for i in range(at + 1, len(lines)) if lines[i]), len(lines))
+        if at == len(lines) or not _FROM_HEADER.match(lines[at]):
+            continue
+        block = [x for x in lines[at + 1 : at + _BLOCK_LINES] if x]
+        if n and not any(_SENT_HEADER.match(x) for x in block[:_HEADER_LOOKAHEAD]):
+            continue
+        sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
+        return _quoted_person(lines[at].split(":", 1)[1]), sent
+    return None
 
 
 # Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
