@@ -322,8 +322,9 @@ def _inline(
         )
     else:
         body = (
-            f"\n\n-----Original Message-----\nFrom: {quoted}\nSent: Monday, November 23, 2026 "
-            f"5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\nSubject: ESP progress\n\n{REPORT}\n"
+            f"{above}\n\n-----Original Message-----\nFrom: {quoted}\nSent: Monday, November 23, "
+            f"2026 5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\nSubject: ESP progress\n\n"
+            f"{REPORT}\n"
         )
     fw = message(sender, FORWARDED, subject, body)
     if html:
@@ -621,3 +622,28 @@ def test_words_under_her_name_shaped_like_a_signature_are_kept(
     data = run(tracker, folder)
     ((date, note),) = [(i["date"], i["note"]) for i in data["imported"]]
     assert date == "2026-11-24" and typed.split("\n")[-1].split(" |")[0] in note
+
+
+@pytest.mark.parametrize("html", [False, True])
+def test_her_inline_forward_naming_her_alone_under_her_signature_is_still_a_forward(
+    tracker: Path, folder: Path, html: bool
+) -> None:
+    """Outlook names an Exchange colleague without an address: "Dunn, Xavier"."""
+    signature = (
+        "<p><b>Xavier Dunn</b><br>Customer Care Agent | VendorCX</p><p>&nbsp;</p>"
+        if html
+        else f"{_SIGNATURE}\n"
+    )
+    fw = _inline("Xavier Dunn <xavier.dunn@x.com>", "Dunn, Xavier", html, above=signature)
+    reason = _refusal(tracker, folder, "inline.eml", fw)
+    assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail (sent Monday"), reason
+
+
+def test_words_above_her_inline_forward_naming_her_alone_are_her_report(
+    tracker: Path, folder: Path
+) -> None:
+    fw = _inline("Xavier Dunn <xavier.dunn@x.com>", "Dunn, Xavier", False, above="Still down")
+    (folder / "inline.eml").write_bytes(fw)
+    data = run(tracker, folder)
+    ((date, note),) = [(i["date"], i["note"]) for i in data["imported"]]
+    assert date == "2026-11-24" and note.startswith("11/24/2026 - Xavier Dunn - Still down"), note

@@ -1254,8 +1254,15 @@ def forwarded_report(
     quoted = None
     if not attached and (not typed or forward):
         quoted = _quoted_sender(body, below_signature=not typed)
+    if quoted is None and not attached and typed and forward:
+        # Her name alone in the quoted From under her signature reads as her own memo's
+        # block: a forward's all the same when nothing above it is typed.
+        quoted = _quoted_sender(body, below_signature=True)
+        if quoted is not None and own_text(quoted[2], report.name, report.email).text:
+            quoted = None
+        typed = quoted is None
     if quoted is not None:
-        sender, sent = quoted
+        sender, sent, _ = quoted
         on = f" (sent {sent})" if sent else ""
         # A forward's quoted header at its top, with its time, is read as her text when it
         # names her (her own memo's block): it is the quote, nothing typed above it.
@@ -1347,12 +1354,12 @@ _LINES_ABOVE_QUOTE = 12
 
 def _quoted_sender(
     body: str, *, below_signature: bool = False
-) -> tuple[tuple[str, str], str] | None:
-    """The sender (display name, address) of the message quoted first in a body, and the
-    time its header block says it was sent ('' when none), or None when no header block
-    comes before any words. `below_signature`: nothing above the block was typed (her
-    signature, a sign-off, a phone's line may stand there), so it is looked for below them:
-    a From line followed by a Sent, To or Subject line."""
+) -> tuple[tuple[str, str], str, str] | None:
+    """The sender (display name, address) of the message quoted first in a body, the
+    time its header block says it was sent ('' when none) and the text above the block, or
+    None when no header block comes before any words. `below_signature`: nothing above the
+    block was typed (her signature, a sign-off, a phone's line may stand there), so it is
+    looked for below them: a From line followed by a Sent, To or Subject line."""
     lines = [x.strip() for x in body.replace("\r\n", "\n").split("\n")]
     starts = [i for i, x in enumerate(lines) if x]
     for n, at in enumerate(starts[:_LINES_ABOVE_QUOTE] if below_signature else starts[:1]):
@@ -1364,7 +1371,7 @@ def _quoted_sender(
         if n and not any(_SENT_HEADER.match(x) for x in block[:_HEADER_LOOKAHEAD]):
             continue
         sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
-        return _quoted_person(lines[at].split(":", 1)[1]), sent
+        return _quoted_person(lines[at].split(":", 1)[1]), sent, "\n".join(lines[:at])
     return None
 
 
